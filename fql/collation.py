@@ -1,0 +1,111 @@
+"""Fauna's order of values, as bytes that compare with memcmp.
+
+Index entries, `Documents()` order and set cursors all sort by these keys, so the memory backend keeps
+them in bisect-able lists and SQL backends in BLOB B-tree indexes. Every encoding is self-delimiting, so a
+key's bytes can be inverted for a `reverse: true` index field and still sort correctly, and the encoding
+of a tuple prefix is a byte prefix of the encoding of the whole tuple (cursors and Range bounds rely on it).
+
+The type order is core's CBOR order: numbers < bytes < strings < arrays < objects < refs, sets, times,
+dates < false < true < null. Strings compare by code point (UTF-8 bytes), not by a locale collator.
+"""
+
+from __future__ import annotations
+
+import struct
+import typing as t
+
+from .values import Bytes, Date, Lambda, Ref, SetRef, Timestamp
+
+_NUMBER, _BYTES, _STRING, _ARRAY, _OBJECT = b"\x10", b"\x20", b"\x30", b"\x40", b"\x50"
+_REF, _SET, _TIME, _DATE, _OTHER = b"\x60", b"\x61", b"\x62", b"\x63", b"\x64"
+_FALSE, _TRUE, _NULL = b"\x70", b"\x71", b"\x80"
+_END = b"\x00"
+#: Greater than any key's first byte: `prefix + TOP` bounds every key that starts with `prefix`.
+TOP = b"\xff"
+
+
+def _float_key(x: float) -> bytes:
+    (bits,) = struct.unpack(">Q", struct.pack(">d", x))
+    bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
+    return struct.pack(">Q", bits)
+
+
+def _int_key(n: int, width: int = 8) -> bytes:
+    bias = 1 << (width * 8 - 1)
+    n = max(-bias, min(bias - 1, n))
+    return (n + bias).to_bytes(width, "big")
+
+
+def _escaped(raw: bytes) -> bytes:
+    return raw.replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+
+
+def encode(value: t.Any) -> bytes:
+    """The order-preserving key of one value."""
+    if value is None:
+        return _NULL
+    if value is True:
+        return _TRUE
+    if value is False:
+        return _FALSE
+    if isinstance(value, int):
+        # Ints and doubles compare numerically; the exact int breaks ties beyond 2**53.
+        return _NUMBER + _float_key(float(value)) + b"\x01" + _int_key(value)
+    if isinstance(value, float):
+        return _NUMBER + _float_key(value) + b"\x00"
+    if isinstance(value, str):
+        return _STRING + _escaped(value.encode("utf-8", "surrogatepass"))
+    if isinstance(value, Bytes):
+        return _BYTES + _escaped(value.data)
+    if isinstance(value, (list, tuple)):
+        return _ARRAY + b"".join(encode(v) for v in value) + _END
+    if isinstance(value, dict):
+        return _OBJECT + b"".join(encode(k) + encode(value[k]) for k in sorted(value)) + _END
+    if isinstance(value, Ref):
+        return _REF + ref_key(value)
+    if isinstance(value, Timestamp):
+        return _TIME + _int_key(value.nanos, 12)
+    if isinstance(value, Date):
+        return _DATE + _int_key(value.days)
+    if isinstance(value, SetRef):
+        return _SET + _escaped(repr(value).encode())
+    if isinstance(value, Lambda):
+        return _OTHER + _escaped(repr(value).encode())
+    return _OTHER + _escaped(repr(value).encode())
+
+
+def id_key(doc_id: str) -> bytes:
+    """Document ids sort numerically when numeric (they are longs in Fauna), names by code point after."""
+    if doc_id.isdigit() and len(doc_id) < 20:
+        return b"\x01" + _int_key(int(doc_id))
+    return b"\x02" + _escaped(doc_id.encode("utf-8", "surrogatepass"))
+
+
+def ref_key(ref: Ref) -> bytes:
+    """Refs sort by database, then collection, then id."""
+    parts = b""
+    if ref.database is not None:
+        parts += b"\x01" + ref_key(ref.database)
+    else:
+        parts += b"\x00"
+    if ref.collection is not None:
+        parts += b"\x01" + ref_key(ref.collection)
+    else:
+        parts += b"\x00"
+    return parts + id_key(ref.id)
+
+
+def tuple_key(values: t.Sequence[t.Any], reverse: t.Sequence[bool] = ()) -> bytes:
+    """The key of an index tuple; fields flagged in `reverse` sort descending."""
+    out = bytearray()
+    for i, v in enumerate(values):
+        k = encode(v)
+        if i < len(reverse) and reverse[i]:
+            k = bytes(255 - b for b in k)
+        out += k
+    return bytes(out)
+
+
+def sort_key(value: t.Any) -> bytes:
+    """A key for `sorted()` of plain values in Fauna's order."""
+    return encode(value)

@@ -1,0 +1,191 @@
+"""The FQLError tree: each class is one Fauna error code, with its HTTP status and where it happened."""
+
+from __future__ import annotations
+
+import typing as t
+from collections import deque
+
+if t.TYPE_CHECKING:
+    from .ast import Span
+
+
+class FQLError(Exception):
+    """Base of every error fql reports to a user; `code` is Fauna's v4 code."""
+
+    v4_code: t.ClassVar[str] = "internal error"
+    v10_code: t.ClassVar[str] = "internal_error"
+    status: t.ClassVar[int] = 500
+
+    def __init__(
+        self,
+        description: str,
+        *,
+        position: t.Iterable[str | int] = (),
+        span: Span | None = None,
+        failures: list[dict] | None = None,
+        cause: list[FQLError] | None = None,
+    ):
+        super().__init__(description)
+        self.description = description
+        #: Fauna's v4 position path; grows on the left as the error travels outward.
+        self.position: deque[str | int] = deque(position)
+        self.span = span
+        self.failures = failures
+        self.cause = cause
+
+    @property
+    def code(self) -> str:
+        return self.v4_code
+
+    def at(self, *path: str | int) -> FQLError:
+        """Prepend `path` to the position and return self (for `raise err.at("add", 1)`)."""
+        self.position.extendleft(reversed(path))
+        return self
+
+    def to_dict(self) -> dict:
+        """The v4 wire rendering of this error (one item of `errors`)."""
+        out: dict = {"position": list(self.position), "code": self.code, "description": self.description}
+        if self.failures is not None:
+            out["failures"] = self.failures
+        if self.cause is not None:
+            out["cause"] = [c.to_dict() for c in self.cause]
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.description}"
+
+
+class ParseError(FQLError):
+    """The query text is not valid FQL; carries line, column and the source line with a caret."""
+
+    v4_code, v10_code, status = "invalid expression", "invalid_query", 400
+
+    def __init__(self, description: str, *, line: int, column: int, source_line: str = "", **kw):
+        super().__init__(description, **kw)
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+
+    def __str__(self) -> str:
+        caret = " " * max(self.column - 1, 0) + "^"
+        return f"{self.code}: {self.description} at line {self.line}, column {self.column}\n{self.source_line}\n{caret}"
+
+
+class InvalidExpression(FQLError):
+    """The expression is well formed text but not a valid FQL form (unknown function, unbound variable)."""
+
+    v4_code, v10_code, status = "invalid expression", "invalid_query", 400
+
+
+class NotImplementedInFql(FQLError):
+    """The form exists in FQL but this implementation does not provide it yet."""
+
+    v4_code, v10_code, status = "not implemented", "not_implemented", 400
+
+
+class InvalidArgument(FQLError):
+    """An argument has the wrong type or value."""
+
+    v4_code, v10_code, status = "invalid argument", "invalid_argument", 400
+
+
+class InvalidRef(FQLError):
+    """A ref names a collection, index or database that does not exist."""
+
+    v4_code, v10_code, status = "invalid ref", "invalid_argument", 400
+
+
+class InstanceNotFound(FQLError):
+    """The document (or schema object, or set) does not exist at the snapshot."""
+
+    v4_code, v10_code, status = "instance not found", "document_not_found", 404
+
+
+class InstanceAlreadyExists(FQLError):
+    """A create names an id or a schema name that is taken."""
+
+    v4_code, v10_code, status = "instance already exists", "document_id_exists", 400
+
+
+class InstanceNotUnique(FQLError):
+    """A write would give two live documents the same tuple in a unique index."""
+
+    v4_code, v10_code, status = "instance not unique", "constraint_failure", 400
+
+
+class ValidationFailed(FQLError):
+    """A document's fields do not fit what the collection or schema object allows."""
+
+    v4_code, v10_code, status = "validation failed", "constraint_failure", 400
+
+
+class ValueNotFound(FQLError):
+    """Select found nothing at the path and no default was given."""
+
+    v4_code, v10_code, status = "value not found", "invalid_argument", 404
+
+
+class PermissionDenied(FQLError):
+    """The caller's role does not allow the action."""
+
+    v4_code, v10_code, status = "permission denied", "permission_denied", 403
+
+
+class AuthenticationFailed(FQLError):
+    """Login/Identify failed; never says whether the identity exists."""
+
+    v4_code, v10_code, status = "authentication failed", "authentication_failed", 400
+
+
+class MissingIdentity(FQLError):
+    """The caller's secret carries no identity (a key, or the root secret)."""
+
+    v4_code, v10_code, status = "missing identity", "invalid_argument", 400
+
+
+class InvalidToken(FQLError):
+    """The caller's secret has no token document visible from here."""
+
+    v4_code, v10_code, status = "invalid token", "invalid_argument", 400
+
+
+class CallError(FQLError):
+    """A user-defined function failed; `cause` holds the inner errors."""
+
+    v4_code, v10_code, status = "call error", "invalid_argument", 400
+
+
+class TransactionAborted(FQLError):
+    """Abort() / abort() was called; the message is the caller's."""
+
+    v4_code, v10_code, status = "transaction aborted", "abort", 400
+
+
+class StackOverflow(FQLError):
+    """Calls nested deeper than Fauna allows."""
+
+    v4_code, v10_code, status = "stack overflow", "stack_overflow", 400
+
+
+class InvalidWriteTime(FQLError):
+    """A history write names a time fql cannot write at."""
+
+    v4_code, v10_code, status = "invalid write time", "invalid_write_time", 400
+
+
+class Unauthorized(FQLError):
+    """The secret is missing, unknown, expired or revoked."""
+
+    v4_code, v10_code, status = "unauthorized", "unauthorized", 401
+
+
+class ContendedTransaction(FQLError):
+    """The backend could not serialize the transaction within its retry bound."""
+
+    v4_code, v10_code, status = "contended transaction", "contended_transaction", 409
+
+
+class SchemaVersionError(FQLError):
+    """A database file was written by a newer fql than this one."""
+
+    v4_code, v10_code, status = "internal error", "internal_error", 500

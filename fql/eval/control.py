@@ -1,0 +1,127 @@
+"""Basic forms: Let, Var, Lambda, If, Do, Abort, Query, Call, and the forms fql does not implement yet."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .. import ast
+from ..errors import CallError, FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, TransactionAborted
+from ..values import Lambda, Ref, type_name
+from .casts import BOOLEAN, STRING
+from .evaluator import Context
+from .registry import builtin
+
+
+@builtin("Let", keys=("let", "in"), lazy=True)
+def let(ctx: Context, bindings: ast.Node, body: ast.Node) -> t.Any:
+    """Bind variables in order (each sees the earlier ones), then evaluate `in` with them."""
+    if isinstance(bindings, ast.Object):
+        groups: list[tuple[tuple, tuple]] = [((), bindings.pairs)]
+    elif isinstance(bindings, ast.Array) and all(isinstance(b, ast.Object) for b in bindings.items):
+        groups = [((i,), b.pairs) for i, b in enumerate(bindings.items)]
+    else:
+        raise InvalidExpression("Let bindings must be an object or an array of objects.").at("let")
+    for prefix, pairs in groups:
+        for name, node in pairs:
+            value = ctx.eval(node, "let", *prefix, name)
+            ctx = ctx.bind({name: value})
+    return ctx.eval(body, "in")
+
+
+@builtin("Var", keys=("var",), types=(STRING,))
+def var(ctx: Context, name: str) -> t.Any:
+    """The value of the variable `name`."""
+    try:
+        return ctx.env[name]
+    except KeyError:
+        raise InvalidExpression(f"Variable '{name}' is not defined.") from None
+
+
+def _params(value: t.Any) -> t.Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(p, (str, list)) for p in value):
+        return [_params(p) for p in value]
+    raise InvalidArgument(f"String or Array expected, {type_name(value)} provided.")
+
+
+@builtin("Lambda", keys=("lambda", "expr"), lazy=True)
+def lambda_(ctx: Context, params: ast.Node, body: ast.Node) -> Lambda:
+    """A function of `params` (a name, or a list of names to destructure an array)."""
+    names = _params(ctx.eval(params, "lambda"))
+    return Lambda(names, body, ctx.env)
+
+
+@builtin("If", keys=("if", "then", "else"), lazy=True)
+def if_(ctx: Context, cond: ast.Node, then: ast.Node, else_: ast.Node) -> t.Any:
+    """`then` when `cond` is true, else `else`; only the chosen branch is evaluated."""
+    test = BOOLEAN(ctx.eval(cond, "if"), "if")
+    return ctx.eval(then, "then") if test else ctx.eval(else_, "else")
+
+
+@builtin("Do", keys=("do",), varargs=True, lazy=True)
+def do(ctx: Context, exprs: tuple = ()) -> t.Any:
+    """Evaluate each expression in order; the result is the last one's."""
+    result = None
+    for node, path in exprs:
+        result = ctx.eval(node, *path)
+    return result
+
+
+@builtin("Abort", keys=("abort",), types=(STRING,))
+def abort(ctx: Context, message: str) -> t.NoReturn:
+    """Abort the query with `message`; nothing it wrote is kept."""
+    raise TransactionAborted(message)
+
+
+@builtin("Query", keys=("query",))
+def query(ctx: Context, fn: t.Any) -> Lambda:
+    """A lambda as a storable value (a function body, an index binding, a role predicate)."""
+    if not isinstance(fn, Lambda):
+        raise InvalidArgument(f"Lambda expected, {type_name(fn)} provided.").at("query")
+    return fn
+
+
+@builtin("Call", keys=("call", "arguments"), varargs=True, required=1)
+def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
+    """Call a user-defined function (a Function ref or its name) with the arguments."""
+    from .schema import function_body
+
+    if isinstance(fn, str):
+        from .schema import schema_ref
+
+        fn = schema_ref(ctx, "functions", fn)
+    if not isinstance(fn, Ref):
+        raise InvalidArgument(f"Ref expected, {type_name(fn)} provided.").at("call")
+    body = function_body(ctx, fn)
+    try:
+        return ctx.apply(body, arguments)
+    except FQLError as err:
+        if isinstance(err, CallError) and not err.position:
+            raise
+        raise CallError("Calling the function resulted in an error.", cause=[err]) from None
+
+
+def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:
+    """Register `name` as known to FQL but not provided by fql: it fails with a clear error."""
+
+    def missing(ctx: Context, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise NotImplementedInFql(f"{name} is not implemented in fql yet{reason}.")
+
+    missing.__doc__ = f"Not implemented in fql yet{reason}."
+    builtin(name, keys=keys, required=0, varargs=True, lazy=True)(missing)
+
+
+#: FQL v4 functions the grammar accepts that fql does not implement yet (listed in the README).
+NOT_IMPLEMENTED = {
+    "At": ("at", "expr"),
+    "Events": ("events",),
+    "Insert": ("insert", "ts", "action", "params"),
+    "Remove": ("remove", "ts", "action"),
+    "MoveDatabase": ("move_database", "to"),
+    "CreateAccessProvider": ("create_access_provider",),
+    "AccessProvider": ("access_provider", "scope"),
+    "AccessProviders": ("access_providers",),
+}
+for _name, _keys in NOT_IMPLEMENTED.items():
+    not_implemented(_name, _keys)

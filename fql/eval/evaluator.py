@@ -1,0 +1,204 @@
+"""The evaluator: walks ast nodes top-down in a Context, calling built-ins from the registry."""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import define, field
+
+from .. import ast
+from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow
+from ..storage.base import Transaction
+from ..values import Lambda, Timestamp, type_name
+from . import registry
+
+#: Fauna's limit on nested calls (user functions, lambdas).
+MAX_DEPTH = 200
+
+
+@define
+class Auth:
+    """Who runs the query: a role name or role refs, the identity document, the token or key ref."""
+
+    role: t.Any = "admin"
+    identity: t.Any = None
+    token: t.Any = None
+    #: The database scope the secret works in ("" is the top).
+    scope: str = ""
+    #: The secret's own document key, when it is a key or token stored in this scope.
+    source: t.Any = None
+
+
+@define
+class QueryState:
+    """Everything one query shares: its transaction, its time, who runs it, and caches."""
+
+    txn: Transaction
+    auth: Auth = field(factory=Auth)
+    depth: int = 0
+    #: Per-query caches owned by family modules (schema lookups, index lists).
+    cache: dict = field(factory=dict)
+    #: True once the query wrote anything (the v4 server answers 201 for a created document).
+    created: bool = False
+
+    @property
+    def ts(self) -> int:
+        """The transaction time in µs; every write of this query carries it."""
+        return self.txn.ts
+
+    @property
+    def now(self) -> Timestamp:
+        return Timestamp.from_micros(self.txn.ts)
+
+    @property
+    def scope(self) -> str:
+        return self.auth.scope
+
+
+class Context:
+    """One evaluation frame: the query's state and the variables in scope."""
+
+    __slots__ = ("state", "env")
+
+    def __init__(self, state: QueryState, env: t.Mapping[str, t.Any] | None = None):
+        self.state = state
+        self.env = env if env is not None else {}
+
+    def bind(self, bindings: t.Mapping[str, t.Any]) -> Context:
+        return Context(self.state, {**self.env, **bindings})
+
+    def eval(self, node: ast.Node, *path: str | int) -> t.Any:
+        """Evaluate `node`; an error from inside gets `path` prepended to its position."""
+        try:
+            return evaluate(node, self)
+        except FQLError as err:
+            raise err.at(*path)
+
+    def apply(self, fn: t.Any, arg: t.Any, *path: str | int) -> t.Any:
+        """Call a lambda value with one argument (destructured when its params are a list)."""
+        if not isinstance(fn, Lambda):
+            raise InvalidArgument(f"Lambda expected, {type_name(fn)} provided.").at(*path)
+        state = self.state
+        if state.depth >= MAX_DEPTH:
+            raise StackOverflow(f"Call stack reached the maximum limit of {MAX_DEPTH}.").at(*path)
+        bindings: dict[str, t.Any] = {}
+        try:
+            bind_params(fn.params, arg, bindings)
+        except FQLError as err:
+            raise err.at(*path)
+        state.depth += 1
+        try:
+            return Context(state, {**fn.env, **bindings}).eval(fn.body, *path, "expr")
+        finally:
+            state.depth -= 1
+
+
+def bind_params(params: t.Any, arg: t.Any, out: dict[str, t.Any]) -> None:
+    """Bind lambda params to `arg`: a name takes it whole; a list destructures an array."""
+    if isinstance(params, str):
+        if params != "_":
+            out[params] = arg
+        return
+    if not isinstance(arg, list):
+        raise InvalidArgument(f"Lambda expects an array with {len(params)} elements. Array contains 1.")
+    if len(arg) != len(params):
+        raise InvalidArgument(
+            f"Lambda expects an array with {len(params)} elements. Array contains {len(arg)}."
+        )
+    for p, a in zip(params, arg):
+        bind_params(p, a, out)
+
+
+def evaluate(node: ast.Node, ctx: Context) -> t.Any:
+    kind = type(node)
+    if kind is ast.Literal:
+        return node.value
+    if kind is ast.Call:
+        return call(node.name, node.args, ctx)
+    if kind is ast.Object:
+        return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+    if kind is ast.Array:
+        return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+    if kind is ast.Value:
+        return node.value
+    if kind is ast.Form:
+        return call_form(node, ctx)
+    if kind is ast.Program:
+        result = None
+        for expr in node.body:
+            result = evaluate(expr, ctx)
+        return result
+    raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes in v4.")
+
+
+def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
+    return InvalidExpression(f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.")
+
+
+def call(name: str, args: tuple[ast.Node, ...], ctx: Context) -> t.Any:
+    """Call the built-in `name` with positional argument nodes (the shell spelling)."""
+    fn = registry.lookup(name)
+    if fn is None:
+        raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
+    keys = fn.keys
+    options: tuple[tuple[str, ast.Node], ...] = ()
+    if fn.options and len(args) > len(keys) - (1 if fn.varargs else 0) and isinstance(args[-1], ast.Object):
+        if not fn.varargs or len(args) > len(keys):
+            options, args = args[-1].pairs, args[:-1]
+    if len(args) < fn.required or (not fn.varargs and len(args) > len(keys)):
+        raise _unknown(fn.name, keys[: len(args)] if len(args) <= len(keys) else list(keys) + ["..."])
+    if fn.varargs:
+        fixed, rest = args[: len(keys) - 1], args[len(keys) - 1 :]
+    else:
+        fixed, rest = args, ()
+    lazy = fn.lazy
+    values: list[t.Any] = []
+    for i, node in enumerate(fixed):
+        key = keys[i]
+        if lazy:
+            values.append(node)
+            continue
+        value = ctx.eval(node, key)
+        cast = fn.types[i] if i < len(fn.types) else None
+        if cast is not None:
+            cast(value, key)
+        values.append(value)
+    if fn.varargs and rest:
+        key = keys[-1]
+        if lazy:
+            if len(rest) == 1 and isinstance(rest[0], ast.Array):
+                values.append(tuple((n, (key, i)) for i, n in enumerate(rest[0].items)))
+            elif len(rest) == 1:
+                values.append(((rest[0], (key,)),))
+            else:
+                values.append(tuple((n, (key, i)) for i, n in enumerate(rest)))
+        elif len(rest) == 1:
+            values.append(ctx.eval(rest[0], key))
+        else:
+            values.append([ctx.eval(n, key, i) for i, n in enumerate(rest)])
+    kwargs: dict[str, t.Any] = {}
+    for key, node in options:
+        if key not in fn.options:
+            raise _unknown(fn.name, list(keys) + [key])
+        kwargs[key] = node if lazy else ctx.eval(node, key)
+    return fn.fn(ctx, *values, **kwargs)
+
+
+def call_form(node: ast.Form, ctx: Context) -> t.Any:
+    """Call a v4 wire form: find the built-in whose keys match the form's keys."""
+    given = dict(node.pairs)
+    first = node.pairs[0][0] if node.pairs else ""
+    for fn in registry.V4_FORMS.get(first, ()):
+        allowed = set(fn.keys) | set(fn.options)
+        if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]):
+            continue
+        args: list[ast.Node] = []
+        for key in fn.keys:
+            if key not in given:
+                break
+            args.append(given[key])
+        extra = tuple((k, v) for k, v in node.pairs if k in fn.options)
+        if extra:
+            args.append(ast.Object(extra))
+        return call(fn.name, tuple(args), ctx)
+    raise _unknown(first, given)

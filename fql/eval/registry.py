@@ -1,0 +1,121 @@
+"""The built-in functions: one registration per operation, found by any spelling of its name.
+
+`@builtin("Add", keys=("add",), varargs=True)` registers a v4 function. `keys` are its v4 wire keys in
+argument order (the first names the form: `{"select": p, "from": f, "default": d}`); the evaluator uses
+them for argument positions in errors and the wire decoder uses them to read JSON forms.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing as t
+
+from attrs import frozen
+
+if t.TYPE_CHECKING:
+    from .casts import Cast
+
+
+@frozen
+class Builtin:
+    """One v4 function: how to call it and how its arguments are named on the wire."""
+
+    name: str
+    fn: t.Callable[..., t.Any]
+    #: Wire keys of the positional arguments, in order.
+    keys: tuple[str, ...]
+    #: How many of `keys` must be given.
+    required: int
+    #: The last key takes the rest of the arguments (`Add(1, 2, 3)`, `Match(idx, a, b)`).
+    varargs: bool
+    #: Arguments arrive as AST nodes, for forms that choose what to evaluate (If, Let, And).
+    lazy: bool
+    #: Keys that may come in a trailing options object (`Paginate(set, {size: 2})`).
+    options: tuple[str, ...]
+    #: Expected types of the positional arguments (None: anything).
+    types: tuple[Cast | None, ...]
+    aliases: tuple[str, ...]
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.fn) or ""
+
+    @property
+    def signature(self) -> str:
+        params = list(self.keys)
+        if self.varargs and params:
+            params[-1] = "..." + params[-1]
+        params = [p if i < self.required else p + "?" for i, p in enumerate(params)]
+        if self.options:
+            params.append("{" + ", ".join(self.options) + "}?")
+        return f"{self.name}({', '.join(params)})"
+
+
+#: v4 functions by normalised name (see `normalise`).
+V4: dict[str, Builtin] = {}
+#: v4 functions by the first wire key of their form (`add`, `create_collection`, `if`).
+V4_FORMS: dict[str, list[Builtin]] = {}
+
+_PREFIX = re.compile(r"^(?:q|f|query|fauna)\.", re.I)
+
+
+def normalise(name: str) -> str:
+    """The lookup key of a name in any driver's spelling: `q.CreateCollection`, `create_collection`, `if_`."""
+    return _PREFIX.sub("", name).replace("_", "").lower()
+
+
+def snake(name: str) -> str:
+    """`CreateCollection` -> `create_collection` (the v4 wire key of a shell name)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def builtin(
+    v4: str,
+    *,
+    keys: tuple[str, ...] | None = None,
+    required: int | None = None,
+    varargs: bool = False,
+    lazy: bool = False,
+    options: tuple[str, ...] = (),
+    types: tuple[Cast | None, ...] = (),
+    aliases: tuple[str, ...] = (),
+) -> t.Callable:
+    """Register the decorated function as the v4 built-in `v4` (plus `aliases`)."""
+
+    def register(fn: t.Callable) -> t.Callable:
+        form_keys = keys if keys is not None else (snake(v4),)
+        if required is None:
+            params = list(inspect.signature(fn).parameters.values())[1:]
+            positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            need = sum(1 for p in positional if p.default is p.empty)
+        else:
+            need = required
+        entry = Builtin(v4, fn, tuple(form_keys), need, varargs, lazy, tuple(options), tuple(types), tuple(aliases))
+        for name in (v4, *aliases):
+            V4[normalise(name)] = entry
+        if form_keys:
+            V4_FORMS.setdefault(form_keys[0], []).append(entry)
+        return fn
+
+    return register
+
+
+def lookup(name: str) -> Builtin | None:
+    return V4.get(normalise(name))
+
+
+def load() -> None:
+    """Import every family module so their registrations run."""
+    from . import (  # noqa: F401
+        collections,
+        control,
+        documents,
+        logic,
+        math,
+        schema,
+        sets,
+        strings,
+        time,
+        types,
+    )

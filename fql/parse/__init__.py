@@ -1,0 +1,64 @@
+"""parse(text, syntax) -> ast.Program: the one entry point from text to the shared AST."""
+
+from __future__ import annotations
+
+import functools
+from importlib import util
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import UnexpectedInput, VisitError
+
+from .. import ast
+from ..errors import FQLError
+from . import errors, v4
+
+
+
+def _grammar_dir() -> Path:
+    """grammar/ beside the package in a checkout, or the installed copy (package `fql.grammar`)."""
+    checkout = Path(__file__).resolve().parents[2] / "grammar"
+    if (checkout / "fql4.lark").exists():
+        return checkout
+    spec = util.find_spec("fql.grammar")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+GRAMMAR_DIR = _grammar_dir()
+
+
+@functools.cache
+def _parser(name: str) -> Lark:
+    path = GRAMMAR_DIR / f"{name}.lark"
+    return Lark.open(str(path), parser="lalr", propagate_positions=True, cache=True, maybe_placeholders=True)
+
+
+@functools.lru_cache(maxsize=512)
+def parse(text: str, syntax: str = "v4") -> ast.Program:
+    """Parse `text` into a Program; raises ParseError with line, column and caret text.
+
+    Results are cached by text (nodes are immutable), so a repeated query skips parsing.
+    """
+    if syntax != "v4":
+        from ..errors import NotImplementedInFql
+
+        raise NotImplementedInFql(f"The {syntax} syntax is not implemented yet.")
+    try:
+        tree = _parser("fql4").parse(text)
+        return v4.ToAst().transform(tree)
+    except UnexpectedInput as err:
+        raise errors.convert(err, text) from None
+    except VisitError as err:
+        if isinstance(err.orig_exc, FQLError):
+            raise err.orig_exc from None
+        raise
+
+
+def parse_expr(text: str, syntax: str = "v4") -> ast.Node:
+    """Parse text holding exactly one expression."""
+    program = parse(text, syntax)
+    if len(program.body) != 1:
+        from ..errors import ParseError
+
+        raise ParseError(f"Expected one expression, found {len(program.body)}.", line=1, column=1, source_line=text)
+    return program.body[0]

@@ -1,0 +1,116 @@
+"""to_fql(value): FQL v4 shell notation, the text the Fauna shell prints and fql parses back."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import typing as t
+
+from .values import NATIVE_CONSTRUCTORS, SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
+
+_BARE_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+#: The shell spelling of each set form, by its first wire key.
+_SET_FUNCTIONS = {
+    "match": "Match",
+    "union": "Union",
+    "intersection": "Intersection",
+    "difference": "Difference",
+    "distinct": "Distinct",
+    "join": "Join",
+    "range": "Range",
+    "reverse": "Reverse",
+    "documents": "Documents",
+    "singleton": "Singleton",
+    "events": "Events",
+    "filter": "Filter",
+}
+
+
+def string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _key(k: str) -> str:
+    return k if _BARE_KEY.match(k) else string(k)
+
+
+def number(n: int | float) -> str:
+    if isinstance(n, float):
+        if math.isnan(n):
+            return "NaN"
+        if math.isinf(n):
+            return "Infinity" if n > 0 else "-Infinity"
+        text = repr(n)
+        return text
+    return str(n)
+
+
+def ref(r: Ref) -> str:
+    db = f", {ref(r.database)}" if r.database is not None else ""
+    if r.collection is None:
+        name = NATIVE_CONSTRUCTORS.get(r.id)
+        if name is not None:
+            return f"{name}({ref(r.database) if r.database is not None else ''})"
+        return f"Ref({string(r.id)})"
+    coll = r.collection
+    if coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS:
+        inner_db = f", {ref(coll.database)}" if coll.database is not None else db
+        return f"{SCHEMA_CONSTRUCTORS[coll.id]}({string(r.id)}{inner_db})"
+    return f"Ref({ref(coll)}, {string(r.id)})"
+
+
+def set_ref(s: SetRef) -> str:
+    kind = s.kind
+    name = _SET_FUNCTIONS.get(kind, kind)
+    args: list[t.Any] = []
+    for k, v in s.form:
+        if k == "terms" and isinstance(v, list) and len(v) == 1:
+            args.append(v[0])
+        else:
+            args.append(v)
+    if kind in ("union", "intersection", "difference") and len(args) == 1 and isinstance(args[0], list):
+        args = args[0]
+    return f"{name}({', '.join(to_fql(a) for a in args)})"
+
+
+def lambda_(fn: Lambda) -> str:
+    from .wire import v4 as wire
+
+    return f"Query({wire.expr_to_fql(fn)})"
+
+
+def to_fql(value: t.Any) -> str:
+    """Render `value` in v4 shell notation: `{ ref: Ref(Collection("c"), "1"), data: { a: 1 } }`."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(to_fql(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)}: {to_fql(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, Ref):
+        return ref(value)
+    if isinstance(value, SetRef):
+        return set_ref(value)
+    if isinstance(value, Timestamp):
+        return f'Time("{value.isoformat()}")'
+    if isinstance(value, Date):
+        return f'Date("{value.isoformat()}")'
+    if isinstance(value, Bytes):
+        return f'Bytes("{value.base64()}")'
+    if isinstance(value, Page):
+        return to_fql(value.to_dict())
+    if isinstance(value, Lambda):
+        return lambda_(value)
+    return repr(value)

@@ -1,0 +1,127 @@
+"""The Storage contract: versioned documents by key, ordered index entries, one transaction per query.
+
+A backend knows nothing of FQL semantics. The evaluator decides what a document's fields are and which
+index entries it has; a backend keeps versions and entries and answers ordered range scans over them.
+Keys are bytes from `fql.collation`, so every backend sorts the same way.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from abc import ABC, abstractmethod
+
+from attrs import frozen
+
+
+@frozen
+class DocKey:
+    """Where a document lives: a database scope ("" is the top), a collection, an id.
+
+    `coll` is a user collection's name, or a native collection's name with a leading `#` (`#tokens`).
+    """
+
+    scope: str
+    coll: str
+    id: str
+
+
+@frozen
+class Version:
+    """One version of a document: its fields at `ts` (µs), or a deletion when `data` is None."""
+
+    key: DocKey
+    ts: int
+    data: dict | None
+    #: Expiry in µs since the epoch; a version past its ttl reads as deleted.
+    ttl: int | None = None
+
+    def live_at(self, ts: int) -> bool:
+        return self.data is not None and (self.ttl is None or self.ttl > ts)
+
+
+@frozen
+class IndexKey:
+    """An index's entries: its scope and name."""
+
+    scope: str
+    name: str
+
+
+@frozen
+class Entry:
+    """One index entry: the values tuple and the ref's document key, plus the document's ttl."""
+
+    sort: bytes
+    values: tuple
+    doc: DocKey
+    ttl: int | None = None
+
+
+class Transaction(ABC):
+    """A snapshot of the store plus this query's own writes; commit applies them all or none."""
+
+    #: The snapshot time in µs; this transaction's writes carry it as their `ts`.
+    ts: int
+
+    @abstractmethod
+    def get(self, key: DocKey) -> Version | None:
+        """The newest version of `key` (own writes included), live or not; None if never written."""
+
+    @abstractmethod
+    def history(self, key: DocKey) -> list[Version]:
+        """Every version of `key`, oldest first."""
+
+    @abstractmethod
+    def put(self, version: Version) -> None:
+        """Write a new version (a deletion when `version.data` is None)."""
+
+    @abstractmethod
+    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
+        """Newest versions of the documents of a collection in id order, from id key `lo` (inclusive)."""
+
+    @abstractmethod
+    def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
+        """Add an entry under `terms`."""
+
+    @abstractmethod
+    def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        """Remove the entry with sort key `sort` under `terms`."""
+
+    @abstractmethod
+    def index_scan(
+        self,
+        index: IndexKey,
+        terms: bytes,
+        *,
+        lo: bytes | None = None,
+        hi: bytes | None = None,
+        reverse: bool = False,
+    ) -> t.Iterator[Entry]:
+        """Entries under `terms` with `lo <= sort < hi`, ascending (or descending when `reverse`)."""
+
+    @abstractmethod
+    def index_drop(self, index: IndexKey) -> None:
+        """Remove every entry of an index."""
+
+    @abstractmethod
+    def next_id(self) -> int:
+        """A new unique document id, greater than every id this store has issued."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Make this transaction's writes durable and visible, all at once."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """Forget this transaction's writes."""
+
+
+class Storage(ABC):
+    """A backend: hands out transactions."""
+
+    @abstractmethod
+    def begin(self) -> Transaction:
+        """Start a transaction at a new timestamp, strictly greater than every earlier one."""
+
+    def close(self) -> None:
+        """Release resources; a no-op for backends that hold none."""

@@ -1,0 +1,189 @@
+"""The in-memory backend: versions in dicts, ordered keys in bisect-maintained lists, one writer at a time."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+import typing as t
+
+from ..collation import id_key
+from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version
+
+_DELETED = object()
+
+
+class _Sorted:
+    """Sorted unique byte keys with payloads: bisect for range scans, a dict for lookups."""
+
+    __slots__ = ("keys", "items")
+
+    def __init__(self) -> None:
+        self.keys: list[bytes] = []
+        self.items: dict[bytes, t.Any] = {}
+
+    def set(self, key: bytes, item: t.Any) -> None:
+        if key not in self.items:
+            bisect.insort(self.keys, key)
+        self.items[key] = item
+
+    def remove(self, key: bytes) -> None:
+        if self.items.pop(key, _DELETED) is not _DELETED:
+            del self.keys[bisect.bisect_left(self.keys, key)]
+
+    def range(self, lo: bytes | None, hi: bytes | None, reverse: bool) -> t.Iterator[tuple[bytes, t.Any]]:
+        start = 0 if lo is None else bisect.bisect_left(self.keys, lo)
+        stop = len(self.keys) if hi is None else bisect.bisect_left(self.keys, hi)
+        keys, items = self.keys, self.items
+        indices = range(stop - 1, start - 1, -1) if reverse else range(start, stop)
+        for i in indices:
+            # A key removed while iterating shifts the list; re-read defensively.
+            if i < len(keys):
+                k = keys[i]
+                yield k, items[k]
+
+
+def _merge(
+    base: t.Iterator[tuple[bytes, t.Any]], overlay: t.Iterator[tuple[bytes, t.Any]], reverse: bool
+) -> t.Iterator[tuple[bytes, t.Any]]:
+    """Merge two ordered streams; the overlay wins on equal keys, and `_DELETED` hides a key."""
+    sentinel = (None, None)
+    a, b = next(base, sentinel), next(overlay, sentinel)
+    while a is not sentinel or b is not sentinel:
+        if b is sentinel or (a is not sentinel and (a[0] > b[0] if reverse else a[0] < b[0])):
+            yield a
+            a = next(base, sentinel)
+            continue
+        if a is not sentinel and a[0] == b[0]:
+            a = next(base, sentinel)
+        if b[1] is not _DELETED:
+            yield b
+        b = next(overlay, sentinel)
+
+
+class MemoryStorage(Storage):
+    """Everything in process memory; lost on exit. Queries run one at a time (serializable)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.versions: dict[DocKey, list[Version]] = {}
+        self.collections: dict[tuple[str, str], _Sorted] = {}
+        self.indexes: dict[IndexKey, dict[bytes, _Sorted]] = {}
+        self.last_ts = 0
+        self.last_id = 0
+
+    def begin(self) -> MemoryTransaction:
+        self.lock.acquire()
+        now = time.time_ns() // 1000
+        self.last_ts = max(now, self.last_ts + 1)
+        return MemoryTransaction(self, self.last_ts)
+
+
+class MemoryTransaction(Transaction):
+    """Writes go to overlays until commit; reads merge the overlays over the shared state."""
+
+    def __init__(self, store: MemoryStorage, ts: int) -> None:
+        self.store = store
+        self.ts = ts
+        self.docs: dict[DocKey, Version] = {}
+        self.colls: dict[tuple[str, str], _Sorted] = {}
+        self.entries: dict[tuple[IndexKey, bytes], _Sorted] = {}
+        self.dropped: set[IndexKey] = set()
+        self.last_id = store.last_id
+        self.open = True
+
+    def get(self, key: DocKey) -> Version | None:
+        if key in self.docs:
+            return self.docs[key]
+        versions = self.store.versions.get(key)
+        return versions[-1] if versions else None
+
+    def history(self, key: DocKey) -> list[Version]:
+        out = list(self.store.versions.get(key, ()))
+        if key in self.docs:
+            out.append(self.docs[key])
+        return out
+
+    def put(self, version: Version) -> None:
+        key = version.key
+        self.docs[key] = version
+        self.colls.setdefault((key.scope, key.coll), _Sorted()).set(id_key(key.id), key)
+
+    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
+        base = self.store.collections.get((scope, coll))
+        own = self.colls.get((scope, coll))
+        stream = base.range(lo, None, reverse) if base else iter(())
+        if own:
+            stream = _merge(stream, own.range(lo, None, reverse), reverse)
+        for _, key in stream:
+            version = self.get(key)
+            if version is not None:
+                yield version
+
+    def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
+        self.entries.setdefault((index, terms), _Sorted()).set(entry.sort, entry)
+
+    def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        self.entries.setdefault((index, terms), _Sorted()).set(sort, _DELETED)
+
+    def index_drop(self, index: IndexKey) -> None:
+        self.dropped.add(index)
+        for key in [k for k in self.entries if k[0] == index]:
+            del self.entries[key]
+
+    def index_scan(
+        self,
+        index: IndexKey,
+        terms: bytes,
+        *,
+        lo: bytes | None = None,
+        hi: bytes | None = None,
+        reverse: bool = False,
+    ) -> t.Iterator[Entry]:
+        stream: t.Iterator[tuple[bytes, t.Any]] = iter(())
+        if index not in self.dropped:
+            base = self.store.indexes.get(index, {}).get(terms)
+            if base is not None:
+                stream = base.range(lo, hi, reverse)
+        own = self.entries.get((index, terms))
+        if own is not None:
+            stream = _merge(stream, own.range(lo, hi, reverse), reverse)
+        for _, entry in stream:
+            yield entry
+
+    def next_id(self) -> int:
+        # Snowflake-like: microseconds shifted left, then a counter; always increasing.
+        self.last_id = max(self.last_id + 1, (time.time_ns() // 1000) << 8)
+        return self.last_id
+
+    def commit(self) -> None:
+        if not self.open:
+            return
+        store = self.store
+        try:
+            for key, version in self.docs.items():
+                store.versions.setdefault(key, []).append(version)
+            for (scope, coll), keys in self.colls.items():
+                target = store.collections.setdefault((scope, coll), _Sorted())
+                for k, v in keys.items.items():
+                    target.set(k, v)
+            for index in self.dropped:
+                store.indexes.pop(index, None)
+            for (index, terms), own in self.entries.items():
+                bucket = store.indexes.setdefault(index, {}).setdefault(terms, _Sorted())
+                for sort, entry in own.items.items():
+                    if entry is _DELETED:
+                        bucket.remove(sort)
+                    else:
+                        bucket.set(sort, entry)
+            store.last_id = max(store.last_id, self.last_id)
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        if self.open:
+            self._close()
+
+    def _close(self) -> None:
+        self.open = False
+        self.store.lock.release()

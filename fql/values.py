@@ -1,0 +1,376 @@
+"""FQL values beyond JSON's: Ref, SetRef, Timestamp, Date, Bytes, Page, Lambda (attrs, frozen).
+
+Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (64-bit in Fauna),
+doubles -> float, strings -> str, arrays -> list, objects -> dict.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import typing as t
+
+from attrs import field, frozen
+
+if t.TYPE_CHECKING:
+    from .ast import Node
+
+#: The native (system) collections, by their v4 id.
+NATIVE_NAMES = (
+    "collections",
+    "indexes",
+    "databases",
+    "functions",
+    "roles",
+    "keys",
+    "tokens",
+    "credentials",
+    "access_providers",
+)
+
+#: The native collection a schema kind lives in, and the function the shell uses to name its refs.
+SCHEMA_CONSTRUCTORS = {
+    "collections": "Collection",
+    "indexes": "Index",
+    "databases": "Database",
+    "functions": "Function",
+    "roles": "Role",
+    "access_providers": "AccessProvider",
+}
+
+#: The shell spelling of each native collection: Collections(), Tokens(), ...
+NATIVE_CONSTRUCTORS = {
+    "collections": "Collections",
+    "indexes": "Indexes",
+    "databases": "Databases",
+    "functions": "Functions",
+    "roles": "Roles",
+    "keys": "Keys",
+    "tokens": "Tokens",
+    "credentials": "Credentials",
+    "access_providers": "AccessProviders",
+}
+
+
+@frozen
+class Ref:
+    """A reference: `id` inside `collection` (None for a native collection), in `database` (None: here)."""
+
+    id: str
+    collection: Ref | None = None
+    database: Ref | None = None
+
+    @property
+    def is_native(self) -> bool:
+        """True for the native collections themselves: Collections(), Tokens(), ..."""
+        return self.collection is None and self.id in NATIVE_NAMES
+
+    @property
+    def is_schema(self) -> bool:
+        """True for a collection, index, database, function, role or access provider ref."""
+        return self.collection is not None and self.collection.is_native and self.collection.id in SCHEMA_CONSTRUCTORS
+
+    @property
+    def kind(self) -> str | None:
+        """The native collection this ref's document lives in, or None for a user document."""
+        if self.collection is not None and self.collection.is_native:
+            return self.collection.id
+        return None
+
+    def __repr__(self) -> str:
+        from .render import to_fql
+
+        return to_fql(self)
+
+
+def native(name: str, database: Ref | None = None) -> Ref:
+    """The native collection `name` ("tokens", "keys", ...) of `database`."""
+    return Ref(name, None, database)
+
+
+COLLECTIONS = native("collections")
+INDEXES = native("indexes")
+DATABASES = native("databases")
+FUNCTIONS = native("functions")
+ROLES = native("roles")
+KEYS = native("keys")
+TOKENS = native("tokens")
+CREDENTIALS = native("credentials")
+
+
+def collection_ref(name: str, database: Ref | None = None) -> Ref:
+    return Ref(name, native("collections", database))
+
+
+def index_ref(name: str, database: Ref | None = None) -> Ref:
+    return Ref(name, native("indexes", database))
+
+
+@frozen
+class SetRef:
+    """A set, described by its v4 wire form: {"match": Index("x"), "terms": "a"}, {"documents": ...}."""
+
+    #: The wire keys and their values, in the order Fauna renders them.
+    form: tuple[tuple[str, t.Any], ...]
+
+    @classmethod
+    def of(cls, **form: t.Any) -> SetRef:
+        return cls(tuple(form.items()))
+
+    def __getitem__(self, key: str) -> t.Any:
+        for k, v in self.form:
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        for k, v in self.form:
+            if k == key:
+                return v
+        return default
+
+    @property
+    def kind(self) -> str:
+        return self.form[0][0]
+
+    def __repr__(self) -> str:
+        from .render import to_fql
+
+        return to_fql(self)
+
+
+_NANOS = 1_000_000_000
+_DAY_NANOS = 86_400 * _NANOS
+#: Fauna's Timestamp range is Java's Instant range.
+MIN_EPOCH_SECONDS = -31557014167219200
+MAX_EPOCH_SECONDS = 31556889864403199
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm; any year)."""
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(z: int) -> tuple[int, int, int]:
+    """The (year, month, day) of `z` days since 1970-01-01."""
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return y + (m <= 2), m, d
+
+
+def _year_text(y: int) -> str:
+    # java.time prints 4 digits, and a sign beyond 9999 or before year 0.
+    if y > 9999:
+        return f"+{y}"
+    if y < 0:
+        return f"-{-y:04d}"
+    return f"{y:04d}"
+
+
+_ISO_TIME = re.compile(
+    r"^(?P<y>[+-]?\d{4,10})-(?P<mo>\d{2})-(?P<d>\d{2})T(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?"
+    r"(?P<z>Z|[+-]\d{2}:?\d{2})$"
+)
+_ISO_DATE = re.compile(r"^(?P<y>[+-]?\d{4,10})-(?P<mo>\d{2})-(?P<d>\d{2})$")
+
+
+def _valid_ymd(y: int, m: int, d: int) -> bool:
+    if not 1 <= m <= 12 or d < 1:
+        return False
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+    return d <= days
+
+
+@frozen(order=True)
+class Timestamp:
+    """A point in time with nanosecond precision over Java's Instant range (wider than `datetime`)."""
+
+    #: Nanoseconds since 1970-01-01T00:00:00Z.
+    nanos: int
+
+    @classmethod
+    def from_micros(cls, micros: int) -> Timestamp:
+        return cls(micros * 1000)
+
+    @property
+    def micros(self) -> int:
+        return self.nanos // 1000
+
+    @property
+    def seconds(self) -> int:
+        return self.nanos // _NANOS
+
+    @classmethod
+    def parse(cls, text: str) -> Timestamp | None:
+        """Parse ISO-8601 with an offset (`2020-01-01T00:00:00.5Z`); None if `text` is not one."""
+        m = _ISO_TIME.match(text)
+        if not m:
+            return None
+        y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+        h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+        if not _valid_ymd(y, mo, d) or h > 23 or mi > 59 or s > 59:
+            return None
+        frac = int((m["f"] or "0").ljust(9, "0"))
+        offset = 0
+        if m["z"] != "Z":
+            sign = 1 if m["z"][0] == "+" else -1
+            digits = m["z"][1:].replace(":", "")
+            offset = sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+        secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
+        if not MIN_EPOCH_SECONDS <= secs <= MAX_EPOCH_SECONDS:
+            return None
+        return cls(secs * _NANOS + frac)
+
+    def isoformat(self) -> str:
+        """Java's Instant.toString: fraction in groups of three digits, only as many as needed."""
+        secs, frac = divmod(self.nanos, _NANOS)
+        days, rem = divmod(secs, 86400)
+        y, mo, d = civil_from_days(days)
+        h, rem = divmod(rem, 3600)
+        mi, s = divmod(rem, 60)
+        text = f"{_year_text(y)}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+        if frac:
+            digits = f"{frac:09d}"
+            while digits.endswith("000"):
+                digits = digits[:-3]
+            text += "." + digits
+        return text + "Z"
+
+    def __repr__(self) -> str:
+        return f'Time("{self.isoformat()}")'
+
+
+@frozen(order=True)
+class Date:
+    """A calendar date, stored as days since 1970-01-01."""
+
+    days: int
+
+    @classmethod
+    def parse(cls, text: str) -> Date | None:
+        m = _ISO_DATE.match(text)
+        if not m:
+            return None
+        y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+        if not _valid_ymd(y, mo, d):
+            return None
+        return cls(days_from_civil(y, mo, d))
+
+    def isoformat(self) -> str:
+        y, mo, d = civil_from_days(self.days)
+        return f"{_year_text(y)}-{mo:02d}-{d:02d}"
+
+    def __repr__(self) -> str:
+        return f'Date("{self.isoformat()}")'
+
+
+@frozen
+class Bytes:
+    """A byte string; rendered as base64."""
+
+    data: bytes
+
+    @classmethod
+    def from_base64(cls, text: str) -> Bytes | None:
+        """Decode standard or URL-safe base64 (drivers differ); None if invalid."""
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            return cls(base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True))
+        except ValueError:
+            return None
+
+    def base64(self) -> str:
+        return base64.b64encode(self.data).decode()
+
+    def __repr__(self) -> str:
+        return f'Bytes("{self.base64()}")'
+
+
+@frozen
+class Lambda:
+    """A function value: `Lambda(params, body)` or `Query(Lambda(...))`, closing over `env`."""
+
+    #: A parameter name, or a (possibly nested) list of names for destructuring.
+    params: t.Any
+    body: Node
+    env: t.Mapping[str, t.Any] = field(factory=dict, eq=False, repr=False)
+    api_version: str = field(default="4", eq=False)
+
+    def __repr__(self) -> str:
+        from .render import to_fql
+
+        return to_fql(self)
+
+
+@frozen
+class Page:
+    """One page of a set: `data`, with `before`/`after` cursors when there is more in that direction."""
+
+    data: list
+    before: t.Any = None
+    after: t.Any = None
+    has_before: bool = False
+    has_after: bool = False
+
+    def evolve(self, data: list) -> Page:
+        return Page(data, self.before, self.after, self.has_before, self.has_after)
+
+    def to_dict(self) -> dict:
+        out: dict = {}
+        if self.has_before:
+            out["before"] = self.before
+        if self.has_after:
+            out["after"] = self.after
+        out["data"] = self.data
+        return out
+
+    def __repr__(self) -> str:
+        from .render import to_fql
+
+        return to_fql(self)
+
+
+def type_name(value: t.Any) -> str:
+    """Fauna's v4 name for the type of `value`, as used in `X expected, Y provided.`"""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Double"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, list):
+        return "Array"
+    if isinstance(value, dict):
+        return "Object"
+    if isinstance(value, Ref):
+        return "Ref"
+    if isinstance(value, SetRef):
+        return "Set"
+    if isinstance(value, Timestamp):
+        return "Time"
+    if isinstance(value, Date):
+        return "Date"
+    if isinstance(value, Bytes):
+        return "Bytes"
+    if isinstance(value, Lambda):
+        return "Lambda"
+    if isinstance(value, Page):
+        return "Page"
+    return type(value).__name__

@@ -1,1 +1,289 @@
-"""(being written)"""
+"""Refs and documents: Ref, Collection, Get, Exists, Create, Update, Replace, Delete, NewId."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..errors import InstanceAlreadyExists, InstanceNotFound, InvalidArgument, NotImplementedInFql, ValidationFailed
+from ..storage.base import DocKey, Version
+from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, type_name
+from . import indexes
+from .casts import OBJECT, STRING
+from .evaluator import Context
+from .refs import copy, doc_key, live, not_found, ref_of, render
+from .registry import builtin
+
+#: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
+_LEGACY_KINDS = {"classes": "collections", **{name: name for name in NATIVE_NAMES}}
+
+
+def parse_legacy_ref(text: str) -> Ref | None:
+    """A legacy string ref (`classes/spells/123`, `collections/spells`, `tokens/1`, `indexes/x`)."""
+    parts = text.split("/")
+    if parts[0] not in _LEGACY_KINDS:
+        return None
+    kind = _LEGACY_KINDS[parts[0]]
+    if len(parts) == 1:
+        return native(kind)
+    if len(parts) == 2:
+        return Ref(parts[1], native(kind))
+    if len(parts) == 3 and kind == "collections":
+        return Ref(parts[2], collection_ref(parts[1]))
+    return None
+
+
+def document_id(value: t.Any, *path: str | int) -> str:
+    """A document id: an integer, or a string of digits (`self` names the caller's identity)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidArgument(f"String or Number expected, {type_name(value)} provided.").at(*path)
+    if value == "self" or value.isdigit():
+        return value
+    raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
+
+
+@builtin("Ref", keys=("ref", "id"), required=1)
+def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
+    """A ref to document `id` of collection `coll`; `Ref("collections/spells/1")` parses a legacy string."""
+    if id is None and isinstance(coll, str):
+        parsed = parse_legacy_ref(coll)
+        if parsed is None:
+            raise InvalidArgument(f"Valid native collection name expected, '{coll}' provided.").at("ref")
+        return parsed
+    if not isinstance(coll, Ref) or not (coll.collection is None or coll.kind == "collections"):
+        raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref")
+    if coll.collection is None and coll.id in ("collections", "indexes", "databases", "functions", "roles"):
+        if not isinstance(id, str):
+            raise InvalidArgument(f"String expected, {type_name(id)} provided.").at("id")
+        return Ref(id, coll)
+    return Ref(document_id(id, "id"), coll)
+
+
+def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
+    @builtin(v4, keys=(v4.lower() if kind != "access_providers" else "access_provider", "scope"), types=(STRING,), aliases=aliases)
+    def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
+        return Ref(name, native(kind, scope))
+
+    construct.__doc__ = f"The ref of the {v4.lower()} named `name` (in the child database `scope`)."
+
+
+_schema_constructor("collections", "Collection", aliases=("Class",))
+_schema_constructor("indexes", "Index")
+_schema_constructor("databases", "Database")
+_schema_constructor("functions", "Function")
+_schema_constructor("roles", "Role")
+
+
+def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
+    @builtin(v4, keys=(kind,), aliases=aliases)
+    def construct(ctx: Context, scope: Ref | None = None) -> Ref:
+        return native(kind, scope)
+
+    construct.__doc__ = f"The native collection {v4}() (of the child database `scope`)."
+
+
+for _kind, _name, _aliases in (
+    ("collections", "Collections", ("Classes",)),
+    ("indexes", "Indexes", ()),
+    ("databases", "Databases", ()),
+    ("functions", "Functions", ()),
+    ("roles", "Roles", ()),
+    ("keys", "Keys", ()),
+    ("tokens", "Tokens", ()),
+    ("credentials", "Credentials", ()),
+):
+    _native_constructor(_kind, _name, _aliases)
+
+
+@builtin("NewId", keys=("new_id",), aliases=("NextId",))
+def new_id(ctx: Context, _unused: t.Any = None) -> str:
+    """A new unique document id (a numeric string, increasing)."""
+    return str(ctx.state.txn.next_id())
+
+
+def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
+    """Get and Exists accept a set: its first element is the document."""
+    if isinstance(target, SetRef):
+        from .sets import elements
+
+        for element in elements(ctx, target):
+            if isinstance(element, Ref):
+                return element
+            raise InvalidArgument(f"Ref expected, {type_name(element)} provided.").at(*path)
+        raise InstanceNotFound("Set not found.").at(*path)
+    if not isinstance(target, Ref):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
+    return target
+
+
+def _no_history(ts: t.Any, key: str) -> None:
+    if ts is not None:
+        raise NotImplementedInFql("Reading documents at a past time is not implemented in fql yet.").at(key)
+
+
+@builtin("Get", keys=("get", "ts"))
+def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
+    """The document `target` refers to (or the first document of a set)."""
+    _no_history(ts, "ts")
+    ref = _first_ref(ctx, target, "get")
+    version = live(ctx, doc_key(ctx, ref, "get"))
+    if version is None:
+        raise not_found(ref)
+    return render(ctx, version)
+
+
+@builtin("Exists", keys=("exists", "ts"))
+def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
+    """True if the document (or the set's first document) exists now."""
+    _no_history(ts, "ts")
+    if isinstance(target, SetRef):
+        from .sets import elements
+
+        return next(iter(elements(ctx, target)), None) is not None
+    if not isinstance(target, Ref):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
+    try:
+        return live(ctx, doc_key(ctx, target, "exists")) is not None
+    except InvalidArgument:
+        raise
+    except Exception:  # an undefined collection means the document does not exist
+        return False
+
+
+def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:
+    """Store a new version of `key` (None deletes it) and move its index entries."""
+    state = ctx.state
+    before = live(ctx, key)
+    ttl = data.get("ttl") if data else None
+    version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
+    state.txn.put(version)
+    indexes.on_write(ctx, before, version, *path)
+    if key.coll in ("#indexes", "#collections"):
+        indexes.forget_schema(ctx)
+    return version
+
+
+def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFailed:
+    return ValidationFailed(
+        "document data is not valid.",
+        failures=[
+            {
+                "field": [field],
+                "code": "invalid type",
+                "description": f"Invalid type {type_name(value)}, expected type {expected}.",
+            }
+        ],
+    )
+
+
+def user_fields(params: dict, *path: str | int) -> dict:
+    """The stored fields of a user document from Create/Replace params: `data` and `ttl`."""
+    out: dict = {}
+    if "credentials" in params and params["credentials"] is not None:
+        raise NotImplementedInFql("Credentials are not implemented in fql yet.").at(*path)
+    data = params.get("data")
+    if data is not None:
+        if not isinstance(data, dict):
+            raise validation_failed("data", "Object", data).at(*path)
+        out["data"] = copy(data)
+    ttl = params.get("ttl")
+    if ttl is not None:
+        if not isinstance(ttl, Timestamp):
+            raise validation_failed("ttl", "Time", ttl).at(*path)
+        out["ttl"] = ttl
+    return {k: out[k] for k in ("ttl", "data") if k in out}
+
+
+@builtin("Create", keys=("create", "params"), required=1)
+def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
+    """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`)."""
+    params = {} if params is None else OBJECT(params, "params")
+    if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
+        from .schema import create_native
+
+        return create_native(ctx, target, params)
+    if not isinstance(target, Ref) or target.collection is None:
+        raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")
+    if target.kind == "collections":
+        ref = Ref(str(ctx.state.txn.next_id()), target)
+    elif target.kind is None:
+        ref = target
+    else:
+        from .schema import create_native
+
+        return create_native(ctx, target.collection, {**params, "name": target.id})
+    key = doc_key(ctx, ref, "create")
+    if live(ctx, key) is not None:
+        raise InstanceAlreadyExists("Document already exists.").at("create")
+    version = write(ctx, key, user_fields(params, "params"))
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+def merge(old: t.Any, new: t.Any) -> t.Any:
+    """Update's deep merge: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return copy(new)
+    out = dict(old)
+    for k, v in new.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge(old.get(k), v)
+    return out
+
+
+def _existing(ctx: Context, ref: t.Any, key: str) -> tuple[DocKey, Version]:
+    doc = doc_key(ctx, ref, key)
+    version = live(ctx, doc)
+    if version is None:
+        raise not_found(ref)
+    return doc, version
+
+
+@builtin("Update", keys=("update", "params"), types=(None, OBJECT))
+def update(ctx: Context, ref: t.Any, params: dict) -> dict:
+    """Merge `params` into the document: objects merge deeply and a null field is removed."""
+    key, version = _existing(ctx, ref, "update")
+    if ref.kind is not None:
+        from .schema import update_native
+
+        return update_native(ctx, ref, key, version, params, replace=False)
+    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, "params")
+    data = dict(version.data or {})
+    if "data" in params:
+        data = merge(data, {"data": params["data"]}) if params["data"] is not None else {**data, "data": {}}
+    if "ttl" in params:
+        data.pop("ttl", None)
+        if params["ttl"] is not None:
+            data["ttl"] = fields["ttl"]
+    ordered = {k: data[k] for k in ("ttl", "data") if k in data}
+    return render(ctx, write(ctx, key, ordered, "params"))
+
+
+@builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
+def replace(ctx: Context, ref: t.Any, params: dict) -> dict:
+    """Replace the document's fields with `params`."""
+    key, version = _existing(ctx, ref, "replace")
+    if ref.kind is not None:
+        from .schema import update_native
+
+        return update_native(ctx, ref, key, version, params, replace=True)
+    return render(ctx, write(ctx, key, user_fields(params, "params"), "params"))
+
+
+@builtin("Delete", keys=("delete",))
+def delete(ctx: Context, ref: t.Any) -> dict:
+    """Delete the document; the result is the document as it was."""
+    key, version = _existing(ctx, ref, "delete")
+    if ref.kind is not None:
+        from .schema import delete_native
+
+        delete_native(ctx, ref, key)
+    write(ctx, key, None, "delete")
+    return render(ctx, version)
+
+
+def user_ref(ctx: Context, key: DocKey) -> Ref:
+    return ref_of(ctx, key)

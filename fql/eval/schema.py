@@ -1,1 +1,221 @@
-"""(being written)"""
+"""Schema documents: CreateCollection, CreateIndex, CreateFunction, and how they are updated and deleted."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ..errors import InstanceAlreadyExists, InvalidArgument, NotImplementedInFql, ValidationFailed
+from ..storage.base import DocKey, Version
+from ..values import Lambda, Ref, native, type_name
+from . import indexes
+from .casts import OBJECT
+from .evaluator import Context
+from .refs import NOUNS, live, render, schema_key
+from .registry import builtin
+
+#: Names Fauna reserves for schema documents.
+RESERVED_NAMES = {"events", "sets", "self", "documents", "_"}
+_NAME = re.compile(r"^[^\s/]+$")
+#: Fauna's default history retention for a new collection.
+DEFAULT_HISTORY_DAYS = 30
+
+
+def _failure(field: str, code: str, description: str) -> ValidationFailed:
+    return ValidationFailed(
+        "document data is not valid.", failures=[{"field": [field], "code": code, "description": description}]
+    )
+
+
+def _name(params: dict) -> str:
+    name = params.get("name")
+    if name is None:
+        raise _failure("name", "value required", "Value required.")
+    if not isinstance(name, str):
+        raise _failure("name", "invalid type", f"Invalid type {type_name(name)}, expected type String.")
+    if name in RESERVED_NAMES or not _NAME.match(name):
+        raise _failure("name", "reserved name" if name in RESERVED_NAMES else "invalid name", "Invalid name.")
+    return name
+
+
+def _ordered(fields: dict, order: tuple[str, ...]) -> dict:
+    """Fauna renders schema documents' known fields in a fixed order, then any others."""
+    out = {k: fields[k] for k in order if k in fields and fields[k] is not None}
+    out.update({k: v for k, v in fields.items() if k not in out and v is not None})
+    return out
+
+
+_COLLECTION_ORDER = ("history_days", "ttl_days", "name", "data", "permissions")
+_INDEX_ORDER = ("active", "serialized", "name", "unique", "data", "permissions", "source", "terms", "values", "partitions")
+_FUNCTION_ORDER = ("name", "data", "body", "role")
+
+
+def _collection_fields(params: dict) -> dict:
+    fields = dict(params)
+    fields["name"] = _name(params)
+    fields.setdefault("history_days", DEFAULT_HISTORY_DAYS)
+    return _ordered(fields, _COLLECTION_ORDER)
+
+
+def _check_fields(specs: t.Any, field: str) -> None:
+    if specs is None:
+        return
+    if not isinstance(specs, list):
+        specs = [specs]
+    for spec in specs:
+        ok = isinstance(spec, dict) and (
+            isinstance(spec.get("field"), (str, list)) or isinstance(spec.get("binding"), str)
+        )
+        if not ok:
+            raise _failure(field, "invalid type", f"Invalid type {type_name(spec)}, expected type Object.")
+
+
+def _check_source(ctx: Context, source: t.Any) -> None:
+    items = source if isinstance(source, list) else [source]
+    if source is None or not items:
+        raise _failure("source", "value required", "Value required.")
+    for item in items:
+        coll = item.get("collection", item.get("class")) if isinstance(item, dict) else item
+        if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
+            raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
+        if coll.kind == "collections":
+            from .refs import check_collection
+
+            check_collection(ctx, coll)
+
+
+def _index_fields(ctx: Context, params: dict) -> dict:
+    fields = dict(params)
+    fields["name"] = _name(params)
+    if "class" in fields and "source" not in fields:
+        fields["source"] = fields.pop("class")
+    _check_source(ctx, fields.get("source"))
+    for key in ("terms", "values"):
+        _check_fields(fields.get(key), key)
+        if fields.get(key) is not None and not isinstance(fields[key], list):
+            fields[key] = [fields[key]]
+    fields["active"] = True
+    fields.setdefault("serialized", True)
+    fields["partitions"] = 1 if fields.get("terms") or fields.get("unique") else 8
+    return _ordered(fields, _INDEX_ORDER)
+
+
+def _function_fields(params: dict) -> dict:
+    fields = dict(params)
+    fields["name"] = _name(params)
+    if not isinstance(fields.get("body"), Lambda):
+        raise _failure("body", "invalid type", f"Invalid type {type_name(fields.get('body'))}, expected type Query.")
+    return _ordered(fields, _FUNCTION_ORDER)
+
+
+#: How each schema kind's fields are checked and completed.
+_FIELDS: dict[str, t.Callable[[Context, dict], dict]] = {
+    "collections": lambda ctx, p: _collection_fields(p),
+    "indexes": _index_fields,
+    "functions": lambda ctx, p: _function_fields(p),
+}
+
+
+def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    """Create a document in a native collection: `Create(Collections(), {name: "x"})`."""
+    from .documents import write
+
+    kind = coll.id
+    if kind not in _FIELDS:
+        raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
+    try:
+        fields = _FIELDS[kind](ctx, params)
+    except ValidationFailed as err:
+        raise err.at(*path)
+    key = schema_key(ctx, kind, fields["name"], coll.database)
+    if live(ctx, key) is not None:
+        raise InstanceAlreadyExists(f"{NOUNS[kind]} already exists.").at(*path)
+    version = write(ctx, key, fields, *path)
+    if kind == "indexes":
+        indexes.backfill(ctx, indexes.definition(ctx, Ref(fields["name"], coll)), *path)
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+@builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,), aliases=("CreateClass",))
+def create_collection(ctx: Context, params: dict) -> dict:
+    """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
+    return create_native(ctx, native("collections"), params, "create_collection")
+
+
+@builtin("CreateIndex", keys=("create_index",), types=(OBJECT,))
+def create_index(ctx: Context, params: dict) -> dict:
+    """Create an index: `{name, source, terms?, values?, unique?, serialized?, data?, permissions?}`."""
+    return create_native(ctx, native("indexes"), params, "create_index")
+
+
+@builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
+def create_function(ctx: Context, params: dict) -> dict:
+    """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""
+    return create_native(ctx, native("functions"), params, "create_function")
+
+
+def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool) -> dict:
+    """Update or replace a schema document's fields (its name cannot change yet)."""
+    from .documents import merge, write
+
+    kind = ref.kind
+    if kind not in _FIELDS:
+        raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
+    old = dict(version.data or {})
+    if "name" in params and params["name"] != old.get("name"):
+        raise NotImplementedInFql("Renaming schema documents is not implemented in fql yet.").at("params")
+    if kind == "indexes" and any(k in params for k in ("terms", "values", "source")):
+        raise NotImplementedInFql("Changing an index's source, terms or values is not implemented in fql yet.")
+    fields = {**params, "name": old["name"]} if replace else merge(old, params)
+    if kind == "indexes" and replace:
+        fields = {**fields, **{k: old[k] for k in ("source", "terms", "values") if k in old}}
+    try:
+        fields = _FIELDS[kind](ctx, fields)
+    except ValidationFailed as err:
+        raise err.at("params")
+    return render(ctx, write(ctx, key, fields, "params"))
+
+
+def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
+    """Deleting a collection deletes its documents and the indexes that read only it."""
+    from .documents import write
+
+    kind = ref.kind
+    if kind == "collections":
+        for index in indexes.for_collection(ctx, key.scope, ref.id):
+            if index.sources == (ref.id,):
+                indexes.drop(ctx, index.key)
+                write(ctx, schema_key(ctx, "indexes", index.key.name), None)
+        for version in list(ctx.state.txn.scan(key.scope, ref.id)):
+            if version.data is not None:
+                write(ctx, version.key, None)
+    elif kind == "indexes":
+        indexes.drop(ctx, indexes.definition(ctx, ref).key)
+    elif kind not in _FIELDS:
+        raise NotImplementedInFql(f"Deleting {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
+
+
+def schema_ref(ctx: Context, kind: str, name: str) -> Ref:
+    return Ref(name, native(kind))
+
+
+def function_body(ctx: Context, fn: Ref) -> Lambda:
+    """The body of the user-defined function `fn`."""
+    if fn.kind != "functions":
+        raise InvalidArgument(f"User Function Ref expected, {type_name(fn)} provided.").at("call")
+    version = live(ctx, schema_key(ctx, "functions", fn.id, fn.collection.database))
+    if version is None:
+        from ..errors import InvalidRef
+
+        raise InvalidRef(f"Ref refers to undefined function '{fn.id}'").at("call")
+    return version.data["body"]
+
+
+def child_scope(ctx: Context, database: Ref) -> str:
+    raise NotImplementedInFql("Child databases are not implemented in fql yet.")
+
+
+def scope_database_ref(ctx: Context, scope: str) -> Ref | None:
+    raise NotImplementedInFql("Child databases are not implemented in fql yet.")
+

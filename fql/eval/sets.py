@@ -1,1 +1,366 @@
-"""(being written)"""
+"""Sets: Match, Documents, set algebra, Join, Range, Singleton, and Paginate over them.
+
+Every set is read as an ordered stream of (key, cursor, element): `cursor` is the index tuple (values then
+ref) and `key` its collation bytes, so streams merge by bytes and a page's `after` is the next cursor.
+Bounds (`lo` inclusive, `hi` exclusive, as keys) are pushed down to the storage range scans.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import typing as t
+
+from ..collation import TOP, encode, id_key, tuple_key
+from ..errors import InvalidArgument, NotImplementedInFql
+from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
+from . import indexes
+from .casts import INTEGER, SCALAR
+from .evaluator import Context
+from .refs import doc_key, live, ref_of, scope_of
+from .registry import builtin
+
+Item = tuple[bytes, list, t.Any]
+
+#: Paginate's default page size, and the largest it allows (larger sizes are clamped).
+DEFAULT_PAGE_SIZE = 64
+MAX_PAGE_SIZE = 100_000
+
+
+def as_set(value: t.Any, *path: str | int) -> SetRef:
+    """A set argument: a SetRef, or a native collection ref (which means all its documents)."""
+    if isinstance(value, SetRef):
+        return value
+    if isinstance(value, Ref) and value.collection is None and value.id in NATIVE_NAMES:
+        return SetRef.of(documents=value)
+    raise InvalidArgument(f"Set expected, {type_name(value)} provided.").at(*path)
+
+
+def cursor_of(value: t.Any) -> list:
+    """A cursor as given by a user: an array is the tuple, anything else its first element."""
+    return value if isinstance(value, list) else [value]
+
+
+def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
+    return (lo is None or key >= lo) and (hi is None or key < hi)
+
+
+def scan(ctx: Context, s: SetRef, lo: bytes | None = None, hi: bytes | None = None, reverse: bool = False) -> t.Iterator[Item]:
+    """The items of `s` with `lo <= key < hi`, ascending (descending when `reverse`)."""
+    reader = _READERS.get(s.kind)
+    if reader is None:
+        raise NotImplementedInFql(f"Reading {s.kind} sets is not implemented in fql yet.")
+    return reader(ctx, s, lo, hi, reverse)
+
+
+def elements(ctx: Context, s: SetRef) -> t.Iterator[t.Any]:
+    """The elements of `s` in order."""
+    return (element for _, _, element in scan(ctx, as_set(s)))
+
+
+def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    index = indexes.definition(ctx, s["match"], "match")
+    terms = s.get("terms")
+    terms_key = tuple_key(cursor_of(terms)) if terms is not None else b""
+    now = ctx.state.ts
+    for entry in ctx.state.txn.index_scan(index.key, terms_key, lo=lo, hi=hi, reverse=reverse):
+        if entry.ttl is not None and entry.ttl <= now:
+            continue
+        ref = ref_of(ctx, entry.doc)
+        values = list(entry.values)
+        element = ref if not values else values[0] if len(values) == 1 else values
+        yield entry.sort, [*values, ref], element
+
+
+def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    coll = s["documents"]
+    if not isinstance(coll, Ref):
+        raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("documents")
+    if coll.collection is None:
+        scope, name = scope_of(ctx, coll.database), "#" + coll.id
+    else:
+        key = doc_key(ctx, Ref("0", coll), "documents")
+        scope, name = key.scope, key.coll
+    # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
+    probe = encode(Ref("0", coll))
+    prefix = probe[: len(probe) - len(id_key("0"))]
+    id_lo = _strip(lo, prefix)
+    now = ctx.state.ts
+    for version in ctx.state.txn.scan(scope, name, lo=id_lo if not reverse else None, reverse=reverse):
+        if not version.live_at(now):
+            continue
+        ref = ref_of(ctx, version.key)
+        key = prefix + id_key(version.key.id)
+        if not _in_bounds(key, lo, hi):
+            if reverse and lo is not None and key < lo:
+                return
+            if not reverse and hi is not None and key >= hi:
+                return
+            continue
+        yield key, [ref], ref
+
+
+def _strip(bound: bytes | None, prefix: bytes) -> bytes | None:
+    if bound is None or bound <= prefix:
+        return None
+    if bound.startswith(prefix):
+        return bound[len(prefix) :]
+    return b"\xff"
+
+
+def _singleton(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    ref = s["singleton"]
+    if isinstance(ref, Ref) and ref.collection is not None and live(ctx, doc_key(ctx, ref, "singleton")):
+        key = encode(ref)
+        if _in_bounds(key, lo, hi):
+            yield key, [ref], ref
+
+
+def _operands(s: SetRef) -> list[SetRef]:
+    value = s.form[0][1]
+    return [as_set(v, s.kind) for v in (value if isinstance(value, list) else [value])]
+
+
+def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse) -> t.Iterator[tuple[Item, int]]:
+    streams = [((item, i) for item in scan(ctx, each, lo, hi, reverse)) for i, each in enumerate(sets)]
+    return heapq.merge(*streams, key=lambda pair: pair[0][0], reverse=reverse)
+
+
+def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[tuple[Item, set[int]]]:
+    for _, group in itertools.groupby(_merged(ctx, _operands(s), lo, hi, reverse), key=lambda p: p[0][0]):
+        members = list(group)
+        yield members[0][0], {i for _, i in members}
+
+
+def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    return (item for item, _ in _grouped(ctx, s, lo, hi, reverse))
+
+
+def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    n = len(_operands(s))
+    return (item for item, found in _grouped(ctx, s, lo, hi, reverse) if len(found) == n)
+
+
+def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    return (item for item, found in _grouped(ctx, s, lo, hi, reverse) if found == {0})
+
+
+def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    seen: set[bytes] = set()
+    for key, cursor, element in scan(ctx, as_set(s["distinct"], "distinct"), lo, hi, reverse):
+        mark = encode(element)
+        if mark not in seen:
+            seen.add(mark)
+            yield key, cursor, element
+
+
+def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    target = s["with"]
+    targets = []
+    for element in elements(ctx, as_set(s["join"], "join")):
+        if isinstance(target, Lambda):
+            targets.append(as_set(ctx.apply(target, element, "with"), "with"))
+        else:
+            targets.append(SetRef.of(match=target, terms=element))
+    joined = SetRef.of(union=targets)
+    return _union(ctx, joined, lo, hi, reverse) if targets else iter(())
+
+
+def _range(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    start, stop = s["from"], s["to"]
+    if start is not None and cursor_of(start) != []:
+        k = tuple_key(cursor_of(start))
+        lo = k if lo is None else max(lo, k)
+    if stop is not None and cursor_of(stop) != []:
+        k = tuple_key(cursor_of(stop)) + TOP
+        hi = k if hi is None else min(hi, k)
+    if lo is not None and hi is not None and lo >= hi:
+        return iter(())
+    return scan(ctx, as_set(s["range"], "range"), lo, hi, reverse)
+
+
+def _invert(key: bytes) -> bytes:
+    return bytes(255 - b for b in key)
+
+
+def _reverse(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    # Reverse order is the inverted keys' order; bounds are checked on the inverted keys.
+    inner = as_set(s["reverse"], "reverse")
+    for key, cursor, element in scan(ctx, inner, None, None, not reverse):
+        flipped = _invert(key)
+        if _in_bounds(flipped, lo, hi):
+            yield flipped, cursor, element
+        elif (not reverse and hi is not None and flipped >= hi) or (reverse and lo is not None and flipped < lo):
+            return
+
+
+def _filter(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    fn = s["filter"]
+    for item in scan(ctx, as_set(s["collection"], "collection"), lo, hi, reverse):
+        keep = ctx.apply(fn, item[2], "filter")
+        if not isinstance(keep, bool):
+            raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter", "expr")
+        if keep:
+            yield item
+
+
+_READERS: dict[str, t.Callable[..., t.Iterator[Item]]] = {
+    "match": _match,
+    "documents": _documents,
+    "singleton": _singleton,
+    "union": _union,
+    "intersection": _intersection,
+    "difference": _difference,
+    "distinct": _distinct,
+    "join": _join,
+    "range": _range,
+    "reverse": _reverse,
+    "filter": _filter,
+}
+
+
+@builtin("Match", keys=("match", "terms"), varargs=True, required=1)
+def match(ctx: Context, index: t.Any, terms: t.Any = None) -> SetRef:
+    """The set of an index's entries whose terms equal `terms` (all entries when none are given)."""
+    if isinstance(index, str):
+        index = Ref(index, native("indexes"))
+    if not isinstance(index, Ref) or index.kind != "indexes":
+        raise InvalidArgument(f"Index Ref expected, {type_name(index)} provided.").at("match")
+    indexes.definition(ctx, index, "match")
+    if terms is None:
+        return SetRef.of(match=index)
+    for i, term in enumerate(cursor_of(terms)):
+        SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")
+    return SetRef.of(match=index, terms=terms)
+
+
+@builtin("Documents", keys=("documents",))
+def documents(ctx: Context, coll: t.Any) -> SetRef:
+    """Every live document of a collection, in id order."""
+    if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
+        raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("documents")
+    if coll.kind == "collections":
+        doc_key(ctx, Ref("0", coll), "documents")
+    return SetRef.of(documents=coll)
+
+
+@builtin("Singleton", keys=("singleton",))
+def singleton(ctx: Context, ref: t.Any) -> SetRef:
+    """The set holding just `ref`."""
+    if not isinstance(ref, Ref):
+        raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("singleton")
+    return SetRef.of(singleton=ref)
+
+
+def _array_algebra(kind: str, arrays: list[list]) -> list:
+    first, others = arrays[0], arrays[1:]
+    other_keys = [{encode(v) for v in a} for a in others]
+    out: dict[bytes, t.Any] = {}
+    if kind == "union":
+        for array in arrays:
+            for v in array:
+                out.setdefault(encode(v), v)
+        return list(out.values())
+    for v in first:
+        k = encode(v)
+        present = [k in keys for keys in other_keys]
+        if (kind == "intersection" and all(present)) or (kind == "difference" and not any(present)):
+            out.setdefault(k, v)
+    return list(out.values())
+
+
+def _algebra(kind: str) -> t.Callable:
+    def combine(ctx: Context, sets: t.Any) -> SetRef | list:
+        items = sets if isinstance(sets, list) else [sets]
+        if items and all(isinstance(v, list) for v in items) and isinstance(sets, list) and len(items) > 0:
+            if isinstance(items[0], list):
+                return _array_algebra(kind, items)
+        for i, v in enumerate(items):
+            as_set(v, kind, i) if len(items) > 1 else as_set(v, kind)
+        return SetRef(((kind, sets),))
+
+    combine.__doc__ = f"The {kind} of sets (or of arrays, element-wise)."
+    return combine
+
+
+for _kind in ("union", "intersection", "difference"):
+    builtin(_kind.capitalize(), keys=(_kind,), varargs=True)(_algebra(_kind))
+
+
+@builtin("Distinct", keys=("distinct",))
+def distinct(ctx: Context, source: t.Any) -> SetRef | list:
+    """The set (or array) with duplicate elements removed."""
+    if isinstance(source, list):
+        return list({encode(v): v for v in reversed(source)}.values())[::-1]
+    return SetRef.of(distinct=as_set(source, "distinct"))
+
+
+@builtin("Join", keys=("join", "with"))
+def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
+    """For each element of `source`, the set Match(target, element) (or target(element)), all unioned."""
+    as_set(source, "join")
+    if not isinstance(target, Lambda) and not (isinstance(target, Ref) and target.kind == "indexes"):
+        raise InvalidArgument(f"Index Ref or Lambda expected, {type_name(target)} provided.").at("with")
+    return SetRef((("join", source), ("with", target)))
+
+
+@builtin("Range", keys=("range", "from", "to"))
+def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
+    """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
+    as_set(source, "range")
+    return SetRef((("range", source), ("from", start), ("to", stop)))
+
+
+def _page_size(size: t.Any) -> int:
+    INTEGER(size, "size")
+    if size < 0:
+        raise InvalidArgument("Non-negative integer expected.").at("size")
+    return min(size, MAX_PAGE_SIZE)
+
+
+@builtin(
+    "Paginate",
+    keys=("paginate",),
+    options=("size", "after", "before", "ts", "events", "sources", "cursor"),
+)
+def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
+    """One page of a set: `{size: 64, after, before}`; `after` is inclusive, `before` exclusive."""
+    s = as_set(source, "paginate")
+    for unsupported in ("ts", "events", "sources"):
+        if options.get(unsupported) not in (None, False):
+            raise NotImplementedInFql(f"Paginate with `{unsupported}` is not implemented in fql yet.").at(unsupported)
+    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
+    cursor = options.get("cursor")
+    if isinstance(cursor, dict):
+        options = {**options, **cursor}
+    if "before" in options:
+        return _page_backward(ctx, s, size, options["before"])
+    return _page_forward(ctx, s, size, options.get("after"), "after" in options)
+
+
+def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> Page:
+    lo = tuple_key(cursor_of(after)) if after is not None else None
+    items = list(itertools.islice(scan(ctx, s, lo, None), size + 1))
+    more = len(items) > size
+    page = items[:size]
+    return Page(
+        [e for _, _, e in page],
+        before=after if has_after and after is not None else None,
+        after=items[size][1] if more else None,
+        has_before=has_after and after is not None,
+        has_after=more,
+    )
+
+
+def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> Page:
+    hi = tuple_key(cursor_of(before)) if before is not None else None
+    items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
+    more = len(items) > size
+    page = items[:size][::-1]
+    return Page(
+        [e for _, _, e in page],
+        before=page[0][1] if more and page else None,
+        after=before,
+        has_before=more,
+        has_after=before is not None,
+    )

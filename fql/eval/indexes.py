@@ -1,0 +1,215 @@
+"""Index definitions and their entries: computed per document version, maintained on every write."""
+
+from __future__ import annotations
+
+import itertools
+import typing as t
+
+from attrs import frozen
+
+from ..collation import TOP, encode, tuple_key
+from ..errors import InstanceNotUnique, InvalidRef
+from ..storage.base import DocKey, Entry, IndexKey, Version
+from ..values import Lambda, Ref
+from .evaluator import Context
+from .refs import live, ref_of, render, schema_key
+
+
+@frozen
+class Field:
+    """One term or value: a path into the rendered document, or a binding computed from it."""
+
+    path: tuple | None
+    binding: Lambda | None
+    reverse: bool = False
+
+
+@frozen
+class IndexDef:
+    """An index as the evaluator uses it: where it reads from and what its entries hold."""
+
+    key: IndexKey
+    ref: Ref
+    #: Storage collection names of the sources (`users`, `#tokens`).
+    sources: tuple[str, ...]
+    terms: tuple[Field, ...]
+    values: tuple[Field, ...]
+    unique: bool
+
+    @property
+    def reverse(self) -> tuple[bool, ...]:
+        return tuple(v.reverse for v in self.values) + (False,)
+
+
+def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
+    out = []
+    for spec in specs or ():
+        reverse = bool(spec.get("reverse", False))
+        if "binding" in spec:
+            out.append(Field(None, bindings.get(spec["binding"]), reverse))
+        else:
+            path = spec.get("field")
+            out.append(Field(tuple(path if isinstance(path, list) else [path]), None, reverse))
+    return tuple(out)
+
+
+def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
+    """The storage collection names an index reads, and the bindings its sources define."""
+    names: list[str] = []
+    bindings: dict[str, Lambda] = {}
+    for item in source if isinstance(source, list) else [source]:
+        if isinstance(item, dict):
+            for name, fn in (item.get("fields") or {}).items():
+                bindings[name] = fn
+            item = item.get("collection")
+        if isinstance(item, Ref):
+            names.append(("#" + item.id) if item.collection is None else item.id)
+    return names, bindings
+
+
+def from_version(ctx: Context, version: Version) -> IndexDef:
+    data = version.data or {}
+    names, bindings = source_names(data.get("source"))
+    return IndexDef(
+        IndexKey(version.key.scope, version.key.id),
+        ref_of(ctx, version.key),
+        tuple(names),
+        _fields(data.get("terms"), bindings),
+        _fields(data.get("values"), bindings),
+        bool(data.get("unique", False)),
+    )
+
+
+def definition(ctx: Context, index: t.Any, *path: str | int) -> IndexDef:
+    """The live index `index` (a ref or a name); invalid ref when there is none."""
+    cache = ctx.state.cache.setdefault("index_defs", {})
+    name = index if isinstance(index, str) else index.id
+    database = None if isinstance(index, str) or index.collection is None else index.collection.database
+    key = schema_key(ctx, "indexes", name, database)
+    found = cache.get(key)
+    if found is None:
+        version = live(ctx, key)
+        if version is None:
+            raise InvalidRef(f"Ref refers to undefined index '{name}'").at(*path)
+        found = cache[key] = from_version(ctx, version)
+    return found
+
+
+def for_collection(ctx: Context, scope: str, coll: str) -> list[IndexDef]:
+    """Every live index with `coll` among its sources."""
+    by_source = ctx.state.cache.setdefault("indexes_by_source", {})
+    if (scope, coll) not in by_source:
+        found = []
+        for version in ctx.state.txn.scan(scope, "#indexes"):
+            if version.live_at(ctx.state.ts) and coll in source_names((version.data or {}).get("source"))[0]:
+                found.append(from_version(ctx, version))
+        by_source[(scope, coll)] = found
+    return by_source[(scope, coll)]
+
+
+def forget_schema(ctx: Context) -> None:
+    """Drop cached index definitions after a write to an index or collection."""
+    ctx.state.cache.pop("indexes_by_source", None)
+    ctx.state.cache.pop("index_defs", None)
+
+
+def _at_path(doc: t.Any, path: tuple) -> list:
+    value = doc
+    for step in path:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+        elif isinstance(value, Ref) and step in ("id", "collection", "database"):
+            value = getattr(value, step)
+        else:
+            return [None]
+    return _fan_out(value)
+
+
+def _fan_out(value: t.Any) -> list:
+    """An array yields one entry per distinct element; an empty array yields none."""
+    if not isinstance(value, list):
+        return [value]
+    seen: dict[bytes, t.Any] = {}
+    for item in value:
+        seen.setdefault(encode(item), item)
+    return list(seen.values())
+
+
+def _field_values(ctx: Context, field: Field, doc: dict) -> list:
+    if field.path is not None:
+        return _at_path(doc, field.path)
+    if field.binding is None:
+        return [None]
+    return _fan_out(ctx.apply(field.binding, doc))
+
+
+def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
+    """The (terms key, entry) pairs of one live version; none for a deleted version.
+
+    v4 drops an entry whose terms are all null, or whose values are all null when the index has values.
+    """
+    if version.data is None:
+        return []
+    doc = render(ctx, version)
+    terms = [_field_values(ctx, f, doc) for f in index.terms]
+    values = [_field_values(ctx, f, doc) for f in index.values]
+    ref = doc["ref"]
+    out = []
+    for term_tuple in itertools.product(*terms):
+        if index.terms and all(v is None for v in term_tuple):
+            continue
+        terms_key = tuple_key(term_tuple)
+        for value_tuple in itertools.product(*values):
+            if index.values and all(v is None for v in value_tuple):
+                continue
+            sort = tuple_key((*value_tuple, ref), index.reverse)
+            out.append((terms_key, Entry(sort, tuple(value_tuple), version.key, version.ttl)))
+    return out
+
+
+def on_write(ctx: Context, before: Version | None, after: Version, *path: str | int) -> None:
+    """Move the index entries of a document from its `before` version to its `after` version."""
+    key = after.key
+    txn = ctx.state.txn
+    for index in for_collection(ctx, key.scope, key.coll):
+        old = entries(ctx, index, before) if before is not None and before.data is not None else []
+        new = entries(ctx, index, after)
+        new_set = {(terms, e.sort) for terms, e in new}
+        for terms, entry in old:
+            if (terms, entry.sort) not in new_set:
+                txn.index_remove(index.key, terms, entry.sort)
+        for terms, entry in new:
+            if index.unique:
+                _check_unique(ctx, index, terms, entry, *path)
+            txn.index_put(index.key, terms, entry)
+
+
+def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:
+    """A unique index allows one live document per terms+values tuple."""
+    prefix = tuple_key(entry.values, index.reverse[:-1])
+    for other in ctx.state.txn.index_scan(index.key, terms, lo=prefix, hi=prefix + TOP):
+        if other.doc != entry.doc and (other.ttl is None or other.ttl > ctx.state.ts):
+            raise InstanceNotUnique("document is not unique.").at(*path)
+
+
+def backfill(ctx: Context, index: IndexDef, *path: str | int) -> None:
+    """Build the entries of a new index from the documents its sources hold now."""
+    txn = ctx.state.txn
+    for coll in index.sources:
+        for version in txn.scan(index.key.scope, coll):
+            if not version.live_at(ctx.state.ts):
+                continue
+            for terms, entry in entries(ctx, index, version):
+                if index.unique:
+                    _check_unique(ctx, index, terms, entry, *path)
+                txn.index_put(index.key, terms, entry)
+
+
+def drop(ctx: Context, index: IndexKey) -> None:
+    ctx.state.txn.index_drop(index)
+
+
+def doc_key_live(ctx: Context, key: DocKey) -> bool:
+    return live(ctx, key) is not None

@@ -1,0 +1,123 @@
+"""Refs <-> storage keys: which collection a ref names, whether it exists, and how stored documents render."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..errors import InstanceNotFound, InvalidArgument, InvalidRef
+from ..storage.base import DocKey, Version
+from ..values import SCHEMA_CONSTRUCTORS, Ref, collection_ref, native
+from .evaluator import Context
+
+#: The singular noun Fauna uses for each native collection in `X not found.` / `X already exists.`
+NOUNS = {
+    "collections": "Collection",
+    "indexes": "Index",
+    "databases": "Database",
+    "functions": "Function",
+    "roles": "Role",
+    "keys": "Key",
+    "tokens": "Token",
+    "credentials": "Credentials",
+    "access_providers": "Access provider",
+}
+
+#: The word `Ref refers to undefined <word> 'x'` uses for each schema kind.
+UNDEFINED_WORDS = {
+    "collections": "collection",
+    "indexes": "index",
+    "databases": "database",
+    "functions": "function",
+    "roles": "role",
+    "access_providers": "access_provider",
+    "keys": "key",
+}
+
+
+def copy(value: t.Any) -> t.Any:
+    """A copy of a stored value deep enough that callers cannot change what is stored."""
+    if isinstance(value, dict):
+        return {k: copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy(v) for v in value]
+    return value
+
+
+def scope_of(ctx: Context, database: Ref | None) -> str:
+    """The storage scope of a ref's `database` part, relative to the caller's database."""
+    if database is None:
+        return ctx.state.scope
+    from .schema import child_scope
+
+    return child_scope(ctx, database)
+
+
+def database_ref(ctx: Context, scope: str) -> Ref | None:
+    """The `database` part of refs stored in `scope`, as seen from the caller's database."""
+    if scope == ctx.state.scope:
+        return None
+    from .schema import scope_database_ref
+
+    return scope_database_ref(ctx, scope)
+
+
+def live(ctx: Context, key: DocKey) -> Version | None:
+    """The document's current version, or None when it is deleted, expired or was never written."""
+    version = ctx.state.txn.get(key)
+    if version is None or not version.live_at(ctx.state.ts):
+        return None
+    return version
+
+
+def schema_key(ctx: Context, kind: str, name: str, database: Ref | None = None) -> DocKey:
+    return DocKey(scope_of(ctx, database), "#" + kind, name)
+
+
+def check_collection(ctx: Context, coll: Ref, *path: str | int) -> DocKey:
+    """The key of a user collection's schema document; invalid ref if it does not exist."""
+    key = schema_key(ctx, "collections", coll.id, coll.collection.database if coll.collection else None)
+    if live(ctx, key) is None:
+        raise InvalidRef(f"Ref refers to undefined collection '{coll.id}'").at(*path)
+    return key
+
+
+def doc_key(ctx: Context, ref: t.Any, *path: str | int) -> DocKey:
+    """Where the document `ref` is stored; invalid ref when its collection does not exist."""
+    if not isinstance(ref, Ref):
+        from ..values import type_name
+
+        raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path)
+    coll = ref.collection
+    if coll is None:
+        raise InvalidArgument("Ref expected, Collection Ref provided.").at(*path)
+    if coll.collection is None:
+        # A native collection: schema documents are named, keys and tokens numbered.
+        return DocKey(scope_of(ctx, coll.database), "#" + coll.id, ref.id)
+    coll_key = check_collection(ctx, coll, *path)
+    return DocKey(coll_key.scope, coll.id, ref.id)
+
+
+def ref_of(ctx: Context, key: DocKey) -> Ref:
+    """The ref of a stored document, relative to the caller's database."""
+    db = database_ref(ctx, key.scope)
+    if key.coll.startswith("#"):
+        return Ref(key.id, native(key.coll[1:], db))
+    return Ref(key.id, collection_ref(key.coll, db))
+
+
+def not_found(ref: Ref) -> InstanceNotFound:
+    kind = ref.kind
+    noun = NOUNS.get(kind, "Document") if kind else "Document"
+    return InstanceNotFound(f"{noun} not found.")
+
+
+def render(ctx: Context, version: Version) -> dict:
+    """A stored version as Fauna shows it: ref, ts, then the document's fields."""
+    out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}
+    for k, v in (version.data or {}).items():
+        out[k] = copy(v)
+    return out
+
+
+def is_schema_kind(kind: str) -> bool:
+    return kind in SCHEMA_CONSTRUCTORS

@@ -39,6 +39,9 @@ class Node:
 
 
 def _dump(value: t.Any, indent: str) -> str:
+    flat = _flat(value)
+    if len(indent) + len(flat) <= 100:
+        return flat
     inner = indent + "  "
     if isinstance(value, Node):
         parts = [f"{inner}{f.name}={_dump(getattr(value, f.name), inner)}" for f in fields(type(value)) if f.name != "span"]
@@ -49,6 +52,15 @@ def _dump(value: t.Any, indent: str) -> str:
         if not value:
             return "()"
         return "(\n" + ",\n".join(inner + _dump(v, inner) for v in value) + f",\n{indent})"
+    return repr(value)
+
+
+def _flat(value: t.Any) -> str:
+    if isinstance(value, Node):
+        parts = [f"{f.name}={_flat(getattr(value, f.name))}" for f in fields(type(value)) if f.name != "span"]
+        return f"{type(value).__name__}({', '.join(parts)})"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_flat(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value)
 
 

@@ -108,6 +108,7 @@ def lookup(name: str) -> Builtin | None:
 def load() -> None:
     """Import every family module so their registrations run."""
     from . import (  # noqa: F401
+        catalog,
         collections,
         control,
         documents,
@@ -119,3 +120,5 @@ def load() -> None:
         time,
         types,
     )
+
+    catalog.register_missing()

@@ -7,6 +7,7 @@ them for argument positions in errors and the wire decoder uses them to read JSO
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import typing as t
@@ -94,6 +95,7 @@ def builtin(
         entry = Builtin(v4, fn, tuple(form_keys), need, varargs, lazy, tuple(options), tuple(types), tuple(aliases))
         for name in (v4, *aliases):
             V4[normalise(name)] = entry
+        lookup.cache_clear()
         if form_keys:
             V4_FORMS.setdefault(form_keys[0], []).append(entry)
         return fn
@@ -101,7 +103,9 @@ def builtin(
     return register
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup(name: str) -> Builtin | None:
+    """The built-in a name spells, in any driver's spelling (cached: names repeat in every query)."""
     return V4.get(normalise(name))
 
 

@@ -1,1 +1,584 @@
-"""(being written)"""
+"""Collections and objects: Map, Filter, Reduce, Count, Take, Merge, Select, Contains*, ToArray, ToObject."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .. import ast, collation
+from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
+from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
+from .evaluator import MAX_DEPTH, Context
+from .registry import builtin, lookup, snake
+
+#: The key sets core's parser accepts as a Lambda form where a function must be written out.
+_LAMBDA_FORMS = ({"lambda", "expr"}, {"lambda", "expr", "api_version"})
+#: The JSON tag of each value a wire query can carry, for `No form/function found` errors.
+_TAGS = {Ref: "@ref", SetRef: "@set", Timestamp: "@ts", Date: "@date", Bytes: "@bytes", Lambda: "@query"}
+#: Values ContainsValue refuses to look into (a Ref is a scalar it does look into).
+_SCALARS = (type(None), bool, int, float, str, Timestamp, Date, Bytes)
+#: "Not there" for path lookups, where null is a value.
+_MISSING = object()
+
+#: Integers wrap at 64 bits (Java longs) in sums,
+_INT64 = 1 << 64
+#: and at 32 bits where core narrows a count or an index with `Long.toInt`.
+_INT32 = 1 << 32
+
+
+def _wrap(n: int, modulus: int) -> int:
+    """Two's-complement wrap-around: Fauna's longs overflow, and `Long.toInt` keeps the low 32 bits."""
+    return (n + modulus // 2) % modulus - modulus // 2
+
+
+# Lambdas. Core's parser wants a Lambda form written out where Map, Foreach, Filter, Reduce and Merge
+# take a function: `Map(xs, Var("f"))` or `Map(xs, Query(...))` is an invalid expression.
+
+
+def _is_lambda_form(node: ast.Node) -> bool:
+    if isinstance(node, ast.Call):
+        fn = lookup(node.name)
+        return fn is not None and fn.name == "Lambda" and len(node.args) == 2
+    if isinstance(node, ast.Form):
+        return {k for k, _ in node.pairs} in _LAMBDA_FORMS
+    return False
+
+
+def _not_lambda(node: ast.Node) -> InvalidExpression:
+    """Core's parse error for a non-Lambda form: its JSON keys, or the type of a non-object."""
+    if isinstance(node, ast.Form):
+        keys = [k for k, _ in node.pairs]
+    elif isinstance(node, ast.Object):
+        keys = ["object"]
+    elif isinstance(node, ast.Call):
+        fn = lookup(node.name)
+        keys = list(fn.keys[: max(len(node.args), 1)]) if fn else [snake(node.name.split(".")[-1])]
+    elif isinstance(node, ast.Value) and type(node.value) in _TAGS:
+        keys = [_TAGS[type(node.value)]]
+    else:
+        provided = "Array" if isinstance(node, ast.Array) else type_name(getattr(node, "value", None))
+        return InvalidExpression(f"Lambda expected, {provided} provided.")
+    return InvalidExpression(f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.")
+
+
+def _lambda(ctx: Context, node: ast.Node, key: str) -> Lambda:
+    if not _is_lambda_form(node):
+        raise _not_lambda(node).at(key)
+    return ctx.eval(node, key)
+
+
+def _arity(expected: int, provided: int) -> InvalidArgument:
+    return InvalidArgument(f"Lambda expects an array with {expected} elements. Array contains {provided}.")
+
+
+def _bind(params: t.Any, arg: t.Any, out: dict, path: tuple) -> None:
+    """Bind like core: a one-name list takes a non-array whole; arity errors sit at the pattern's path."""
+    if isinstance(params, str):
+        if params != "_":
+            out[params] = arg
+        return
+    if isinstance(arg, list):
+        for i, (p, a) in enumerate(zip(params, arg)):
+            _bind(p, a, out, (*path, i))
+        if len(params) != len(arg):
+            raise _arity(len(params), len(arg)).at(*path)
+    elif len(params) == 1:
+        _bind(params[0], arg, out, (*path, 0))
+    else:
+        raise _arity(len(params), 1).at(*path)
+
+
+def _apply(ctx: Context, fn: Lambda, arg: t.Any, *path: str | int, body: tuple | None = None) -> t.Any:
+    """Call `fn` as core does: binding errors at `path + ["lambda", ...]`, body errors where the body is written.
+
+    The body is written at `body` (default `path`) + "expr": Merge applies its lambda at the top but
+    the lambda sits under "lambda".
+    """
+    state = ctx.state
+    if state.depth >= MAX_DEPTH:
+        raise StackOverflow(f"Call stack reached the maximum limit of {MAX_DEPTH}.").at(*path)
+    bindings: dict[str, t.Any] = {}
+    _bind(fn.params, arg, bindings, (*path, "lambda"))
+    state.depth += 1
+    try:
+        return Context(state, {**fn.env, **bindings}).eval(fn.body, *(path if body is None else body), "expr")
+    finally:
+        state.depth -= 1
+
+
+# Collections: arrays, pages and sets (a native collection ref such as `Collections()` is its set).
+
+
+def _iterable(value: t.Any, *path: str | int) -> t.Any:
+    if isinstance(value, (list, Page, SetRef)) or (isinstance(value, Ref) and value.is_native):
+        return value
+    raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(*path)
+
+
+def _is_set(value: t.Any) -> bool:
+    return isinstance(value, (SetRef, Ref))
+
+
+def _array_or_page(value: t.Any, *path: str | int) -> list | Page:
+    """Core's check for Take and Drop, which are not given the Iterable cast first."""
+    if not isinstance(value, (list, Page)):
+        raise InvalidArgument(f"Array or Page expected, {type_name(value)} provided.").at(*path)
+    return value
+
+
+def _mappable(value: t.Any, *path: str | int) -> list | Page:
+    """Map and Foreach: the Iterable cast, then sets (native collection refs too) are refused."""
+    if _is_set(_iterable(value, *path)):
+        raise InvalidArgument("Array or Page expected, Set provided.").at(*path)
+    return value
+
+
+def _elements(ctx: Context, coll: t.Any) -> t.Iterable:
+    """The elements of an array, of a page's data, or of a set in set order."""
+    if isinstance(coll, list):
+        return coll
+    if isinstance(coll, Page):
+        return coll.data
+    from .sets import elements
+
+    return elements(ctx, coll)
+
+
+def _like(coll: t.Any, data: list) -> list | Page:
+    """`data` shaped like `coll`: a page keeps its cursors."""
+    return coll.evolve(data) if isinstance(coll, Page) else data
+
+
+def _folded(coll: t.Any, value: t.Any) -> t.Any:
+    """A fold's result: over a page it is a one-element page with the page's cursors."""
+    return coll.evolve([value]) if isinstance(coll, Page) else value
+
+
+@builtin("Map", keys=("map", "collection"), shell=("collection", "map"), lazy=True, aliases=("MapExpr",))
+def map_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
+    """Apply a lambda to each element of an array or page: `Map([1, 2], Lambda("x", Add(Var("x"), 1)))`."""
+    fn = _lambda(ctx, fn_node, "map")
+    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    return _like(coll, [_apply(ctx, fn, v, "map") for v in _elements(ctx, coll)])
+
+
+@builtin("Foreach", keys=("foreach", "collection"), shell=("collection", "foreach"), lazy=True)
+def foreach(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
+    """Apply a lambda to each element of an array or page for its effects; the result is the collection."""
+    fn = _lambda(ctx, fn_node, "foreach")
+    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    for v in _elements(ctx, coll):
+        _apply(ctx, fn, v, "foreach")
+    return coll
+
+
+@builtin("Filter", keys=("filter", "collection"), shell=("collection", "filter"), lazy=True, aliases=("FilterExpr",))
+def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
+    """The elements for which a lambda returns true; over a set, a filtered set."""
+    fn = _lambda(ctx, fn_node, "filter")
+    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
+    if _is_set(coll):
+        return SetRef.of(filter=fn, collection=coll)
+    values = list(_elements(ctx, coll))
+    keep = [_apply(ctx, fn, v, "filter") for v in values]
+    # Core checks the results only once every element has been tested, at the element's index.
+    for i, k in enumerate(keep):
+        BOOLEAN(k, i)
+    return _like(coll, [v for v, k in zip(values, keep) if k])
+
+
+def _cut_cursor(page: Page, i: int) -> t.NoReturn:
+    # Core takes the new cursor from the cursors of the page's original elements, which Page does not keep.
+    raise NotImplementedInFql(f"Cutting a Page at element {i} is not implemented in fql yet (no element cursors).")
+
+
+@builtin("Take", keys=("take", "collection"), types=(INTEGER,))
+def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
+    """The first `n` elements of an array or page (none when `n` is negative)."""
+    n = _wrap(n, _INT32)
+    coll = _array_or_page(coll, "collection")
+    if isinstance(coll, list):
+        return coll[: max(n, 0)]
+    if n < 0:
+        return Page([], coll.before, coll.before, coll.has_before, coll.has_before)
+    if n < len(coll.data):
+        _cut_cursor(coll, n)
+    return coll
+
+
+@builtin("Drop", keys=("drop", "collection"), types=(INTEGER,))
+def drop(ctx: Context, n: int, coll: t.Any) -> list | Page:
+    """An array or page without its first `n` elements (all of them when `n` is negative)."""
+    n = _wrap(n, _INT32)
+    coll = _array_or_page(coll, "collection")
+    if isinstance(coll, list):
+        return coll[max(n, 0) :]
+    if n < 0:
+        return coll
+    if n < len(coll.data):
+        _cut_cursor(coll, n)
+    return Page([], coll.after, coll.after, coll.has_after, coll.has_after)
+
+
+@builtin("Prepend", keys=("prepend", "collection"), types=(None, ARRAY))
+def prepend(ctx: Context, elems: t.Any, coll: list) -> list:
+    """`elems` (an array, or one value) followed by the array `coll`."""
+    return as_list(elems) + coll
+
+
+@builtin("Append", keys=("append", "collection"), types=(None, ARRAY))
+def append(ctx: Context, elems: t.Any, coll: list) -> list:
+    """The array `coll` followed by `elems` (an array, or one value)."""
+    return coll + as_list(elems)
+
+
+def _has_elements(ctx: Context, coll: t.Any) -> bool:
+    return next(iter(_elements(ctx, coll)), _MISSING) is not _MISSING
+
+
+@builtin("IsEmpty", keys=("is_empty",))
+def is_empty(ctx: Context, coll: t.Any) -> bool:
+    """True if the array, page or set has no elements."""
+    return not _has_elements(ctx, _iterable(coll, "is_empty"))
+
+
+@builtin("IsNonEmpty", keys=("is_nonempty",))
+def is_nonempty(ctx: Context, coll: t.Any) -> bool:
+    """True if the array, page or set has at least one element."""
+    return _has_elements(ctx, _iterable(coll, "is_nonempty"))
+
+
+@builtin("Reverse", keys=("reverse",))
+def reverse(ctx: Context, coll: t.Any) -> t.Any:
+    """The elements in reverse order; over a set, the reversed set."""
+    coll = _iterable(coll, "reverse")
+    if _is_set(coll):
+        return SetRef.of(reverse=coll)
+    return _like(coll, list(reversed(_elements(ctx, coll))))
+
+
+def _set_or_array(value: t.Any, key: str) -> t.Any:
+    if isinstance(_iterable(value, key), Page):
+        raise InvalidArgument("Set or Array expected, Page provided.").at(key)
+    return value
+
+
+def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
+    kind = "array" if isinstance(coll, list) else "set"
+    return InvalidArgument(f"Non-empty {kind} expected.").at(key)
+
+
+@builtin("First", keys=("first",))
+def first(ctx: Context, coll: t.Any) -> t.Any:
+    """The first element of an array or set."""
+    found = next(iter(_elements(ctx, _set_or_array(coll, "first"))), _MISSING)
+    if found is _MISSING:
+        raise _non_empty(coll, "first")
+    return found
+
+
+@builtin("Last", keys=("last",))
+def last(ctx: Context, coll: t.Any) -> t.Any:
+    """The last element of an array or set."""
+    found = _MISSING
+    for found in _elements(ctx, _set_or_array(coll, "last")):
+        pass
+    if found is _MISSING:
+        raise _non_empty(coll, "last")
+    return found
+
+
+# Folds: over an array or set they return a value, over a page a one-element page.
+
+
+@builtin("Reduce", keys=("reduce", "initial", "collection"), lazy=True)
+def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.Node) -> t.Any:
+    """Fold the elements with a lambda of `[accumulator, value]`, starting from `initial`."""
+    fn = _lambda(ctx, fn_node, "reduce")
+    acc = ctx.eval(initial, "initial")
+    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
+    for value in _elements(ctx, coll):
+        acc = _apply(ctx, fn, [acc, value], "reduce")
+    return _folded(coll, acc)
+
+
+@builtin("Count", keys=("count",))
+def count(ctx: Context, coll: t.Any) -> int | Page:
+    """How many elements an array, page or set has."""
+    coll = _iterable(coll, "count")
+    return _folded(coll, sum(1 for _ in _elements(ctx, coll)))
+
+
+def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
+    """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
+    total: int | float = 0
+    n = 0
+    for value in _elements(ctx, coll):
+        NUMBER(value, key)
+        total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
+        n += 1
+    return total, n
+
+
+@builtin("Sum", keys=("sum",))
+def sum_(ctx: Context, coll: t.Any) -> t.Any:
+    """The sum of the numbers: an integer if all are integers (wrapping like a 64-bit long), else a double."""
+    coll = _iterable(coll, "sum")
+    return _folded(coll, _sum(ctx, coll, "sum")[0])
+
+
+@builtin("Mean", keys=("mean",))
+def mean(ctx: Context, coll: t.Any) -> t.Any:
+    """The arithmetic mean of the numbers, always a double."""
+    coll = _iterable(coll, "mean")
+    total, n = _sum(ctx, coll, "mean")
+    if n == 0:
+        raise InvalidArgument("Non-empty array expected.").at("mean")
+    return _folded(coll, float(total) / n)
+
+
+def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
+    # Core checks every element, even after the answer is known.
+    return [BOOLEAN(v, key) for v in _elements(ctx, _iterable(coll, key))]
+
+
+@builtin("Any", keys=("any",))
+def any_(ctx: Context, coll: t.Any) -> t.Any:
+    """True if any of the booleans is true (false when there are none)."""
+    return _folded(coll, any(_booleans(ctx, coll, "any")))
+
+
+@builtin("All", keys=("all",))
+def all_(ctx: Context, coll: t.Any) -> t.Any:
+    """True if all of the booleans are true (true when there are none)."""
+    return _folded(coll, all(_booleans(ctx, coll, "all")))
+
+
+# Objects.
+
+
+@builtin("Merge", keys=("merge", "with", "lambda"), lazy=True, required=2)
+def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | None = None) -> dict:
+    """Merge objects into `merge`, left to right; a null value removes the key.
+
+    The optional lambda of `[key, left, right]` picks each value: `Merge(a, b, Lambda(["k", "l", "r"], Var("l")))`.
+    """
+    fn = None if fn_node is None else _lambda(ctx, fn_node, "lambda")
+    out = dict(OBJECT(ctx.eval(left, "merge"), "merge"))
+    for obj in each(OBJECT, ctx.eval(right, "with"), "with"):
+        for key, value in obj.items():
+            if fn is not None:
+                value = _apply(ctx, fn, [key, out.get(key), value], body=("lambda",))
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = value
+    return out
+
+
+def _path(value: t.Any, key: str) -> list[str | int]:
+    """Core's Path cast: a key or index, or an array of them (checked at `[key, i]`)."""
+    for i, step in enumerate(as_list(value)):
+        if not isinstance(step, str) and (not isinstance(step, int) or isinstance(step, bool)):
+            where = (key, i) if isinstance(value, list) else (key,)
+            raise InvalidArgument(f"String or Integer expected, {type_name(step)} provided.").at(*where)
+    return as_list(value)
+
+
+def _database_of(ref: Ref | None) -> Ref | None:
+    """The database a ref lives in (it is recorded on its innermost native collection)."""
+    while ref is not None:
+        if ref.database is not None:
+            return ref.database
+        ref = ref.collection
+    return None
+
+
+def _ref_at(ref: Ref, path: list, all_: bool) -> t.Any:
+    key, rest = path[0], path[1:]
+    if key in ("collection", "class"):
+        # A native collection (Collections(), Keys()) is itself a document of Collections().
+        coll = ref.collection if ref.collection is not None else native("collections", ref.database)
+        return _value_at(coll, rest, all_)
+    if key == "id" and not rest:
+        return ref.id
+    if key == "database" and _database_of(ref) is not None:
+        return _value_at(_database_of(ref), rest, all_)
+    return _MISSING
+
+
+def _flatten(values: list, path: list) -> list:
+    """SelectAll over an array: the path in each element, arrays found there spliced in."""
+    out: list = []
+    for value in values:
+        found = _value_at(value, path, True)
+        if isinstance(found, list):
+            out.extend(found)
+        elif found is not _MISSING:
+            out.append(found)
+    return out
+
+
+def _page_at(page: Page, key: str | int) -> t.Any:
+    if key == "data":
+        return page.data
+    if key == "before" and page.has_before:
+        return page.before
+    if key == "after" and page.has_after:
+        return page.after
+    if isinstance(key, int) and 0 <= _wrap(key, _INT32) < len(page.data):
+        return page.data[_wrap(key, _INT32)]
+    return _MISSING
+
+
+def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
+    """What is at `path` in `value`, or _MISSING; with `all_`, string steps map over arrays."""
+    if not path:
+        return _flatten(value, []) if all_ and isinstance(value, list) else value
+    key, rest = path[0], path[1:]
+    if isinstance(value, list):
+        if isinstance(key, int):
+            # Core reads the index with Long.toInt.
+            i = _wrap(key, _INT32)
+            return _value_at(value[i], rest, all_) if 0 <= i < len(value) else _MISSING
+        return _flatten(value, path) if all_ else _MISSING
+    if isinstance(value, dict):
+        return _value_at(value[key], rest, all_) if isinstance(key, str) and key in value else _MISSING
+    if isinstance(value, Page):
+        found = _page_at(value, key)
+        return _MISSING if found is _MISSING else _value_at(found, rest, all_)
+    if isinstance(value, Ref):
+        return _ref_at(value, path, all_)
+    if isinstance(value, SetRef) and path == ["@set"]:
+        return value
+    return _MISSING
+
+
+def _not_found(path: list) -> ValueNotFound:
+    return ValueNotFound(f"Value not found at path [{','.join(str(p) for p in path)}].").at("from")
+
+
+@builtin("Select", keys=("select", "from", "default"), lazy=True, required=2)
+def select(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> t.Any:
+    """The value at `path` (keys and indexes) in an object, array, page or ref; `default` if it is missing.
+
+    Without a default a missing path is an error. The default is evaluated only when needed.
+    """
+    raw = ctx.eval(path_node, "select")
+    container = ctx.eval(source, "from")
+    path = _path(raw, "select")
+    found = _value_at(container, path)
+    if found is not _MISSING:
+        return found
+    if default is None:
+        raise _not_found(path)
+    return ctx.eval(default, "default")
+
+
+def _select_all(value: t.Any, path: list) -> list:
+    found = _value_at(value, path, True)
+    if found is _MISSING:
+        return []
+    return found if isinstance(found, list) else [found]
+
+
+@builtin("SelectAll", keys=("select_all", "from", "default"), required=2, lazy=True)
+def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
+    """Every value at `path`, string steps mapping over arrays: `SelectAll("a", [{a: 1}, {a: 2}])` is [1, 2].
+
+    Never fails for a missing path (the result is empty), so `default` is never used.
+    """
+    raw = ctx.eval(path_node, "select_all")
+    container = ctx.eval(source, "from")
+    return _select_all(container, _path(raw, "select_all"))
+
+
+@builtin("SelectAsIndex", keys=("select_as_index", "from", "default"), required=2, lazy=True)
+def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
+    """SelectAll under its newer name: every value at `path`, as an index binding would see them."""
+    raw = ctx.eval(path_node, "select_as_index")
+    container = ctx.eval(source, "from")
+    return _select_all(container, _path(raw, "select_as_index"))
+
+
+@builtin("ContainsPath", keys=("contains_path", "in"))
+def contains_path(ctx: Context, path: t.Any, container: t.Any) -> bool:
+    """True if `path` (keys and indexes) leads to a value in `in`."""
+    return _value_at(container, _path(path, "contains_path")) is not _MISSING
+
+
+@builtin("Contains", keys=("contains", "in"))
+def contains(ctx: Context, path: t.Any, container: t.Any) -> bool:
+    """Deprecated name of ContainsPath."""
+    return _value_at(container, _path(path, "contains")) is not _MISSING
+
+
+@builtin("ContainsField", keys=("contains_field", "in"), types=(STRING,))
+def contains_field(ctx: Context, field: str, container: t.Any) -> bool:
+    """True if the object (or document, page, ref) `in` has the top-level field `field`."""
+    if isinstance(container, list):
+        raise InvalidArgument("Object expected, Array provided.").at("in")
+    return _value_at(container, [field]) is not _MISSING
+
+
+def _same(a: t.Any, b: t.Any) -> bool:
+    """Core's literal equality: structural, objects unordered, 1 and 1.0 different."""
+    return collation.encode(a) == collation.encode(b)
+
+
+def _ref_holds(ref: Ref, value: t.Any) -> bool:
+    database = _database_of(ref)
+    coll = ref.collection if ref.collection is not None else native("collections", ref.database)
+    return _same(ref.id, value) or _same(coll, value) or (database is not None and _same(database, value))
+
+
+def _page_holds(page: Page, value: t.Any) -> bool:
+    # A page holds its whole data array and its cursors, not its elements.
+    return (
+        _same(page.data, value)
+        or (page.has_before and _same(page.before, value))
+        or (page.has_after and _same(page.after, value))
+    )
+
+
+@builtin("ContainsValue", keys=("contains_value", "in"))
+def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
+    """True if `value` is one of the values of an object or array, an element of a set, or a part of a ref."""
+    if isinstance(container, _SCALARS):
+        raise InvalidArgument("Object, Array, Page, Set, or Ref expected, Scalar provided.").at("in")
+    if isinstance(container, Ref):
+        return _ref_holds(container, value)
+    if isinstance(container, Page):
+        return _page_holds(container, value)
+    if isinstance(container, dict):
+        container = list(container.values())
+    if isinstance(container, (list, SetRef)):
+        return any(_same(v, value) for v in _elements(ctx, container))
+    return False
+
+
+@builtin("ToArray", keys=("to_array",))
+def to_array(ctx: Context, value: t.Any) -> list:
+    """An object as an array of `[key, value]` pairs; an array is returned as is."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [[k, v] for k, v in value.items()]
+    raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
+
+
+def _field(pair: t.Any, *path: str | int) -> tuple[str, t.Any]:
+    if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
+        return pair[0], pair[1]
+    raise InvalidArgument(f"Field/Value expected, {type_name(pair)} provided.").at(*path)
+
+
+@builtin("ToObject", keys=("to_object",))
+def to_object(ctx: Context, value: t.Any) -> dict:
+    """An array of `[key, value]` pairs as an object; an object is returned as is."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, list):
+        raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
+    return dict(_field(pair, "to_object", i) for i, pair in enumerate(value))
+

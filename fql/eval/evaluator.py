@@ -135,11 +135,13 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
     return InvalidExpression(f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.")
 
 
-def call(name: str, args: tuple[ast.Node, ...], ctx: Context) -> t.Any:
-    """Call the built-in `name` with positional argument nodes (the shell spelling)."""
+def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False) -> t.Any:
+    """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's)."""
     fn = registry.lookup(name)
     if fn is None:
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
+    if not wire_order:
+        args = fn.to_key_order(args)
     keys = fn.keys
     options: tuple[tuple[str, ast.Node], ...] = ()
     if fn.options and len(args) > len(keys) - (1 if fn.varargs else 0) and isinstance(args[-1], ast.Object):
@@ -200,5 +202,5 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)
         if extra:
             args.append(ast.Object(extra))
-        return call(fn.name, tuple(args), ctx)
+        return call(fn.name, tuple(args), ctx, wire_order=True)
     raise _unknown(first, given)

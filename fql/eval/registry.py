@@ -14,6 +14,8 @@ import typing as t
 
 from attrs import frozen
 
+from .. import ast
+
 if t.TYPE_CHECKING:
     from .casts import Cast
 
@@ -37,6 +39,22 @@ class Builtin:
     #: Expected types of the positional arguments (None: anything).
     types: tuple[Cast | None, ...]
     aliases: tuple[str, ...]
+    #: The keys in the shell's argument order, where it differs from the wire's (`Map(coll, fn)` is
+    #: `{"map": fn, "collection": coll}`); None when the orders agree.
+    shell: tuple[str, ...] | None = None
+
+    def to_key_order(self, args: tuple) -> tuple:
+        """Shell-ordered arguments rearranged into `keys` order.
+
+        The Python driver spells these in wire order (`q.map_(q.lambda_(...), coll)`). Core accepts only a
+        written-out Lambda as the function, so a Lambda call first (and not second) means wire order.
+        """
+        if self.shell is None or len(args) != len(self.shell):
+            return args
+        if _is_lambda_call(args[0]) and not _is_lambda_call(args[1]):
+            return args
+        by_key = dict(zip(self.shell, args))
+        return tuple(by_key[k] for k in self.keys if k in by_key)
 
     @property
     def doc(self) -> str:
@@ -44,13 +62,17 @@ class Builtin:
 
     @property
     def signature(self) -> str:
-        params = list(self.keys)
+        params = list(self.shell or self.keys)
         if self.varargs and params:
             params[-1] = "..." + params[-1]
         params = [p if i < self.required else p + "?" for i, p in enumerate(params)]
         if self.options:
             params.append("{" + ", ".join(self.options) + "}?")
         return f"{self.name}({', '.join(params)})"
+
+
+def _is_lambda_call(node: t.Any) -> bool:
+    return isinstance(node, ast.Call) and normalise(node.name) == "lambda"
 
 
 #: v4 functions by normalised name (see `normalise`).
@@ -81,6 +103,7 @@ def builtin(
     options: tuple[str, ...] = (),
     types: tuple[Cast | None, ...] = (),
     aliases: tuple[str, ...] = (),
+    shell: tuple[str, ...] | None = None,
 ) -> t.Callable:
     """Register the decorated function as the v4 built-in `v4` (plus `aliases`)."""
 
@@ -92,7 +115,9 @@ def builtin(
             need = sum(1 for p in positional if p.default is p.empty)
         else:
             need = required
-        entry = Builtin(v4, fn, tuple(form_keys), need, varargs, lazy, tuple(options), tuple(types), tuple(aliases))
+        entry = Builtin(
+            v4, fn, tuple(form_keys), need, varargs, lazy, tuple(options), tuple(types), tuple(aliases), shell
+        )
         for name in (v4, *aliases):
             V4[normalise(name)] = entry
         lookup.cache_clear()

@@ -1,0 +1,5 @@
+"""`python -m fql`: the same as the `fql` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""How the CLI and the REPL show results (shell notation or v4 JSON) and errors (code, position, caret)."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from .. import ast
+from ..errors import FQLError, ParseError
+from ..eval import registry
+from ..render import to_fql
+from ..wire.v4 import to_json, wire_args
+
+#: The result formats: FQL shell notation, or compact v4 wire JSON.
+FORMATS = ("fql", "json")
+
+
+def result_text(value: t.Any, fmt: str = "fql") -> str:
+    """One result on one line: `{ a: 1 }` or `{"a":1}`."""
+    if fmt == "json":
+        return json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
+    return to_fql(value)
+
+
+def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:
+    """`<code>: <description>`, the v4 position, and the source line with a caret under the culprit."""
+    if isinstance(err, ParseError):
+        head = f"{err.code}: {err.description}\n  at line {err.line}, column {err.column}"
+        return head + "\n" + _caret(err.line, err.source_line, err.column, err.column + 1)
+    lines = [f"{err.code}: {err.description}"]
+    if err.position:
+        lines.append(f"  at position {json.dumps(list(err.position), ensure_ascii=False)}")
+    span = locate(node, err.position).span if node is not None else ast.NO_SPAN
+    if span.line and source:
+        end = span.end_column if span.end_line == span.line else None
+        lines.append(_caret(span.line, _line(source, span.line), span.column, end))
+    for failure in err.failures or ():
+        field = json.dumps(failure.get("field", []), ensure_ascii=False)
+        lines.append(f"  {field}: {failure.get('code')}: {failure.get('description')}")
+    for cause in err.cause or ():
+        lines.append("  caused by " + error_text(cause).replace("\n", "\n  "))
+    return "\n".join(lines)
+
+
+def _line(source: str, number: int) -> str:
+    lines = source.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _caret(number: int, text: str, column: int, end: int | None) -> str:
+    """`  3 | Add(1, "a")` over `    |        ^^^` (from `column` to `end`, or to the end of the line)."""
+    gutter = f"  {number} | "
+    width = max((end or len(text) + 1) - column, 1)
+    return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}"
+
+
+def locate(node: ast.Node, position: t.Iterable[str | int]) -> ast.Node:
+    """The deepest node with a source span along a v4 error `position` (`["add", 1]` -> the second argument)."""
+    found = node
+    current: ast.Node | None = node
+    for step in position:
+        current = _child(current, step)
+        if current is None:
+            break
+        if current.span.line:
+            found = current
+    return found
+
+
+def _child(node: ast.Node, step: str | int) -> ast.Node | None:
+    if isinstance(node, ast.Array):
+        return node.items[step] if isinstance(step, int) and 0 <= step < len(node.items) else None
+    if isinstance(node, ast.Object):
+        # Object literals put their fields under "object"; Let bindings name them directly.
+        return node if step == "object" else dict(node.pairs).get(step)
+    if isinstance(node, ast.Form):
+        return dict(node.pairs).get(step)
+    if isinstance(node, ast.Call) and isinstance(step, str):
+        return _argument(node, step)
+    return None
+
+
+def _argument(call: ast.Call, key: str) -> ast.Node | None:
+    fn = registry.lookup(call.name)
+    if fn is None:
+        return None
+    args = call.args
+    if key in fn.options and args and isinstance(args[-1], ast.Object):
+        return dict(args[-1].pairs).get(key)
+    args = wire_args(fn, args)
+    if key not in fn.keys:
+        return None
+    i = fn.keys.index(key)
+    if fn.varargs and i == len(fn.keys) - 1:
+        rest = args[i:]
+        # Several varargs are addressed as [key, n]: an array without a span of its own.
+        return rest[0] if len(rest) == 1 else ast.Array(rest)
+    return args[i] if i < len(args) else None

@@ -1,0 +1,694 @@
+"""The v4 wire JSON: values <-> tagged JSON (`@ref`, `@ts`, ...), and JSON query expressions <-> ast nodes."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from .. import ast
+from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef, NotImplementedInFql
+from ..eval import registry
+from ..render import string, to_fql
+from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+
+Path = tuple[str | int, ...]
+
+#: The escape tags core recognises; a JSON object is an escape only when its single key is one of them.
+TAGS = ("@ref", "@set", "@ts", "@date", "@bytes", "@query", "@obj", "@uuid")
+
+#: Set keys whose list values Fauna renders unwrapped when they hold one element, and omits when empty.
+_TERM_KEYS = ("terms", "from", "to")
+#: Set keys whose one-element operand lists Fauna renders unwrapped (`writeArray`).
+_OPERAND_KEYS = ("union", "intersection", "difference")
+#: Set keys holding a lambda that Fauna renders without the `@query` tag (core's FIXME in Parser.scala).
+_RAW_LAMBDA_KEYS = ("with", "filter")
+
+#: The type of the value each escape holds, for `Object expected, Time provided.`
+_TAG_TYPES = {
+    "@ref": "Ref",
+    "@set": "Set",
+    "@ts": "Time",
+    "@date": "Date",
+    "@bytes": "Bytes",
+    "@query": "Lambda",
+    "@uuid": "UUID",
+}
+
+#: API versions a lambda may name; a lambda without `api_version` is from 2.12 (reference §2.7).
+API_VERSIONS = ("2.0", "2.1", "2.7", "2.12", "3", "4", "UNSTABLE")
+LAMBDA_DEFAULT_VERSION = "2.12"
+
+#: Legacy string refs: the native collection each leading path segment names (`classes` is `collections`).
+_LEGACY_NATIVES = {
+    "keys": "keys",
+    "tokens": "tokens",
+    "credentials": "credentials",
+    "databases": "databases",
+    "classes": "collections",
+    "collections": "collections",
+    "indexes": "indexes",
+    "functions": "functions",
+    "roles": "roles",
+    "access_providers": "access_providers",
+}
+#: Natives whose documents have numeric ids (`keys/123`); the others hold named schema documents.
+_NUMBERED = ("keys", "tokens", "credentials")
+#: A legacy ref name: core's `Parsing.Name` characters; `self` and `events` are path words, not names.
+_LEGACY_NAME = re.compile(r"[;@+$\-_.!~%\w]+")
+_SIGNED_ID = re.compile(r"[+-]?[0-9]+")
+_MAX_ID = 2**63 - 1
+_BARE_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+# Values -> JSON ------------------------------------------------------------------------------------
+
+
+def to_json(value: t.Any) -> t.Any:
+    """Fauna's v4 rendering of `value`: `{"@ref": ...}`, `{"@ts": ...}`, `{"@obj": ...}` for `@` keys."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        obj = {k: to_json(v) for k, v in value.items()}
+        return {"@obj": obj} if any(k.startswith("@") for k in obj) else obj
+    encode = _ENCODERS.get(type(value))
+    if encode is None:
+        raise FQLError(f"Cannot render a {type_name(value)} value as v4 JSON.")
+    return encode(value)
+
+
+def _ref_json(ref: Ref) -> dict:
+    coll, db = ref.collection, ref.database
+    if coll is not None and coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS and coll.database is not None:
+        # fql keeps a schema ref's database on its native collection (`collection_ref(name, db)`);
+        # Fauna writes it on the ref itself, beside the bare native collection.
+        coll, db = native(coll.id), db or coll.database
+    out: dict = {"id": ref.id}
+    if coll is not None:
+        out["collection"] = to_json(coll)
+    if db is not None:
+        out["database"] = to_json(db)
+    return {"@ref": out}
+
+
+def _set_json(s: SetRef) -> dict:
+    out: dict = {}
+    for key, value in s.form:
+        if key in _TERM_KEYS and isinstance(value, list) and len(value) <= 1:
+            if not value:
+                continue
+            value = value[0]
+        elif key in _OPERAND_KEYS and isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        raw = key in _RAW_LAMBDA_KEYS and isinstance(value, Lambda)
+        out[key] = lambda_json(value) if raw else to_json(value)
+    return {"@set": out}
+
+
+def lambda_json(fn: Lambda) -> dict:
+    """The untagged body of a lambda value: api_version first, as core's `renderableLiteral` writes it."""
+    return {"api_version": fn.api_version, "lambda": fn.params, "expr": expr_to_json(closure_body(fn))}
+
+
+_ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
+    Ref: _ref_json,
+    SetRef: _set_json,
+    Timestamp: lambda ts: {"@ts": ts.isoformat()},
+    Date: lambda d: {"@date": d.isoformat()},
+    Bytes: lambda b: {"@bytes": b.base64()},
+    Page: lambda page: to_json(page.to_dict()),
+    Lambda: lambda fn: {"@query": lambda_json(fn)},
+}
+
+
+# Closures ------------------------------------------------------------------------------------------
+
+
+def closure_body(fn: Lambda) -> ast.Node:
+    """The lambda's body, wrapped in a Let of the captured variables it uses (as core renders closures)."""
+    params = set(_param_names(fn.params))
+    captured = [n for n in free_vars(fn.body) if n not in params and n in fn.env]
+    if not captured:
+        return fn.body
+    bindings = ast.Object(tuple((n, ast.Value(fn.env[n])) for n in captured))
+    return ast.Call("Let", (bindings, fn.body))
+
+
+def free_vars(node: ast.Node) -> list[str]:
+    """The variables `node` reads and does not bind itself, in order of first use."""
+    out: dict[str, None] = {}
+    _free(node, out)
+    return list(out)
+
+
+def _param_names(params: t.Any) -> list[str]:
+    if isinstance(params, str):
+        return [params]
+    if isinstance(params, (list, tuple)):
+        return [n for p in params for n in _param_names(p)]
+    return []
+
+
+def _literal_params(node: ast.Node) -> t.Any:
+    """A lambda's params when written literally (`"x"`, `["a", "b"]`), else None."""
+    if isinstance(node, ast.Literal) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Array):
+        items = [_literal_params(i) for i in node.items]
+        return None if None in items else items
+    return None
+
+
+def _free(node: ast.Node, out: dict[str, None]) -> None:
+    if isinstance(node, ast.Array):
+        for item in node.items:
+            _free(item, out)
+    elif isinstance(node, ast.Object):
+        for _, value in node.pairs:
+            _free(value, out)
+    elif isinstance(node, (ast.Call, ast.Form)):
+        fn, args = as_call(node)
+        name = fn.name if fn is not None else ""
+        if name == "Var" and len(args) == 1 and isinstance(args[0], ast.Literal) and isinstance(args[0].value, str):
+            out.setdefault(args[0].value)
+        elif name == "Let" and len(args) == 2:
+            _free_let(args[0], args[1], out)
+        elif name == "Lambda" and len(args) == 2 and _literal_params(args[0]) is not None:
+            _free_scoped(args[1], set(_param_names(_literal_params(args[0]))), out)
+        else:
+            for arg in args:
+                _free(arg, out)
+
+
+def _free_scoped(node: ast.Node, bound: set[str], out: dict[str, None]) -> None:
+    for name in free_vars(node):
+        if name not in bound:
+            out.setdefault(name)
+
+
+def _free_let(bindings: ast.Node, body: ast.Node, out: dict[str, None]) -> None:
+    pairs = _binding_pairs(bindings)
+    if pairs is None:
+        _free(bindings, out)
+        _free(body, out)
+        return
+    bound: set[str] = set()
+    for name, expr in pairs:
+        _free_scoped(expr, bound, out)
+        bound.add(name)
+    _free_scoped(body, bound, out)
+
+
+def _binding_pairs(bindings: ast.Node) -> list[tuple[str, ast.Node]] | None:
+    """Let bindings in order: from `{a: 1, b: 2}` or `[{a: 1}, {b: 2}]`; None if not written literally."""
+    if isinstance(bindings, ast.Object):
+        return list(bindings.pairs)
+    if isinstance(bindings, ast.Array) and all(isinstance(i, ast.Object) for i in bindings.items):
+        return [pair for item in bindings.items for pair in item.pairs]
+    return None
+
+
+# ast -> JSON ---------------------------------------------------------------------------------------
+
+
+def as_call(node: ast.Call | ast.Form) -> tuple[registry.Builtin | None, tuple[ast.Node, ...]]:
+    """The built-in a call or wire form names, and its positional arguments (options as a trailing object)."""
+    if isinstance(node, ast.Call):
+        return registry.lookup(node.name), node.args
+    given = dict(node.pairs)
+    first = node.pairs[0][0] if node.pairs else ""
+    for fn in registry.V4_FORMS.get(first, ()):
+        # The same matching as the evaluator's `call_form`: every key known, every required key present.
+        if not set(given) <= set(fn.keys) | set(fn.options) or not all(k in given for k in fn.keys[: fn.required]):
+            continue
+        args = []
+        for key in fn.keys:
+            if key not in given:
+                break
+            args.append(given[key])
+        options = tuple((k, v) for k, v in node.pairs if k in fn.options)
+        return fn, tuple(args) + ((ast.Object(options),) if options else ())
+    return None, tuple(v for _, v in node.pairs)
+
+
+def wire_args(fn: registry.Builtin, args: tuple[ast.Node, ...]) -> tuple[ast.Node, ...]:
+    """A shell call's positional arguments in the order of `fn.keys`: `Map(c, f)` is `{"map": f, "collection": c}`."""
+    return fn.to_key_order(args)
+
+
+def expr_to_json(node: ast.Node) -> t.Any:
+    """An ast node as a v4 wire query: `{"add": [1, 2]}`, objects as `{"object": {...}}`."""
+    kind = type(node)
+    if kind is ast.Literal:
+        return node.value
+    if kind is ast.Array:
+        return [expr_to_json(n) for n in node.items]
+    if kind is ast.Object:
+        return {"object": {k: expr_to_json(v) for k, v in node.pairs}}
+    if kind is ast.Value:
+        return value_expr_json(node.value)
+    if kind is ast.Call:
+        return _call_json(node)
+    if kind is ast.Form:
+        let = {k for k, _ in node.pairs} == {"let", "in"}
+        return {k: _bindings_json(v) if let and k == "let" else expr_to_json(v) for k, v in node.pairs}
+    if kind is ast.Program:
+        body = [expr_to_json(n) for n in node.body]
+        return body[0] if len(body) == 1 else {"do": body}
+    raise InvalidExpression(f"Cannot write {kind.__name__} nodes as v4 JSON.")
+
+
+def value_expr_json(value: t.Any) -> t.Any:
+    """A value as an expression that evaluates back to it (plain objects need the `object` form)."""
+    if isinstance(value, dict):
+        return {"object": {k: value_expr_json(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return [value_expr_json(v) for v in value]
+    if isinstance(value, Page):
+        return value_expr_json(value.to_dict())
+    return to_json(value)
+
+
+def _split_options(fn: registry.Builtin, args: tuple[ast.Node, ...]) -> tuple[tuple, tuple[ast.Node, ...]]:
+    """Separate a trailing options object (`Paginate(s, {size: 2})`), exactly as the evaluator does."""
+    keys = fn.keys
+    if fn.options and len(args) > len(keys) - (1 if fn.varargs else 0) and isinstance(args[-1], ast.Object):
+        if not fn.varargs or len(args) > len(keys):
+            return args[-1].pairs, args[:-1]
+    return (), args
+
+
+def _call_json(node: ast.Call) -> dict:
+    fn = registry.lookup(node.name)
+    if fn is None:
+        # An unknown function can still sit in a lambda body; it fails only when called.
+        return {registry.snake(node.name.split(".")[-1]): _varargs_json(node.args)}
+    options, args = _split_options(fn, node.args)
+    args = wire_args(fn, args)
+    keys = fn.keys
+    if not fn.varargs and len(args) > len(keys):
+        shown = ", ".join(list(keys) + ["..."])
+        raise InvalidExpression(f"No form/function found, or invalid argument keys: {{ {shown} }}.")
+    fixed = args[: len(keys) - 1] if fn.varargs else args
+    out = {key: _arg_json(fn, key, arg) for key, arg in zip(keys, fixed)}
+    rest = args[len(keys) - 1 :] if fn.varargs else ()
+    # The Python driver sends one vararg unwrapped, several as an array, none as [] (an optional key is left out).
+    if fn.varargs and (rest or len(keys) == 1 or len(keys) <= fn.required):
+        out[keys[-1]] = _varargs_json(rest)
+    for key, value in options:
+        out[key] = expr_to_json(value)
+    # The form's own key is always there: `Tokens()` is {"tokens": null}, as the driver sends it.
+    return out if keys[0] in out else {keys[0]: None, **out}
+
+
+def _varargs_json(args: tuple[ast.Node, ...]) -> t.Any:
+    return expr_to_json(args[0]) if len(args) == 1 else [expr_to_json(a) for a in args]
+
+
+def _arg_json(fn: registry.Builtin, key: str, arg: ast.Node) -> t.Any:
+    return _bindings_json(arg) if fn.name == "Let" and key == "let" else expr_to_json(arg)
+
+
+def _bindings_json(node: ast.Node) -> t.Any:
+    """Let bindings are a bare object of expressions (core's `LetE.literal`), never the `object` form."""
+    if isinstance(node, ast.Object):
+        return {k: expr_to_json(v) for k, v in node.pairs}
+    if isinstance(node, ast.Array) and all(isinstance(i, ast.Object) for i in node.items):
+        # Core accepts one binding per array element.
+        return [{k: expr_to_json(v)} for item in node.items for k, v in item.pairs]
+    return expr_to_json(node)
+
+
+# ast -> shell text ---------------------------------------------------------------------------------
+
+
+def expr_to_fql(node: ast.Node | Lambda) -> str:
+    """Shell text of an ast node, or of a lambda value: `Lambda("x", Add(Var("x"), 1))`."""
+    if isinstance(node, Lambda):
+        return f"Lambda({to_fql(node.params)}, {expr_to_fql(closure_body(node))})"
+    kind = type(node)
+    if kind is ast.Literal or kind is ast.Value:
+        return to_fql(node.value)
+    if kind is ast.Array:
+        return "[" + ", ".join(expr_to_fql(n) for n in node.items) + "]"
+    if kind is ast.Object:
+        return _object_fql(node.pairs)
+    if kind is ast.Call or kind is ast.Form:
+        return _call_fql(node)
+    if kind is ast.Program:
+        return "\n".join(expr_to_fql(n) for n in node.body)
+    raise InvalidExpression(f"Cannot write {kind.__name__} nodes as FQL.")
+
+
+def _call_fql(node: ast.Call | ast.Form) -> str:
+    fn, args = as_call(node)
+    if fn is None:
+        return _object_fql(node.pairs) if isinstance(node, ast.Form) else f"{node.name}({_args_fql(args)})"
+    if isinstance(node, ast.Form):
+        args = _shell_args(fn, args)
+    return f"{fn.name}({_args_fql(args)})"
+
+
+def _shell_args(fn: registry.Builtin, args: tuple[ast.Node, ...]) -> tuple[ast.Node, ...]:
+    """A wire form's arguments as the shell writes them: `{"add": [1, 2]}` is `Add(1, 2)`, `{"new_id": null}` `NewId()`.
+
+    Several varargs in an array are spread (`Add([1, 2])` is `Add(1, 2)` for every varargs built-in); one is kept,
+    since `Add([[1, 2]])` and `Add([1, 2])` differ.
+    """
+    if fn.required == 0 and args == (ast.Literal(None),):
+        return ()
+    if fn.shell is not None and len(args) == len(fn.shell):
+        by_key = dict(zip(fn.keys, args))
+        return tuple(by_key[k] for k in fn.shell)
+    last = len(fn.keys) - 1
+    if fn.varargs and len(args) == last + 1 and isinstance(args[last], ast.Array) and len(args[last].items) > 1:
+        return args[:last] + args[last].items
+    return args
+
+
+def _args_fql(args: tuple[ast.Node, ...]) -> str:
+    return ", ".join(expr_to_fql(a) for a in args)
+
+
+def _object_fql(pairs: tuple[tuple[str, ast.Node], ...]) -> str:
+    if not pairs:
+        return "{}"
+    return "{ " + ", ".join(f"{k if _BARE_KEY.match(k) else string(k)}: {expr_to_fql(v)}" for k, v in pairs) + " }"
+
+
+# JSON -> ast ---------------------------------------------------------------------------------------
+
+
+def from_json(data: t.Any) -> ast.Node:
+    """Decode a v4 wire query into the AST; malformed input raises invalid expression at its position."""
+    try:
+        return _node(data, ())
+    except RecursionError:
+        raise InvalidExpression("Request body JSON exceeds nesting limit.") from None
+
+
+def _node(data: t.Any, path: Path) -> ast.Node:
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return ast.Literal(data)
+    if isinstance(data, list):
+        return ast.Array(tuple(_node(v, (*path, i)) for i, v in enumerate(data)))
+    if not isinstance(data, dict):
+        raise InvalidExpression(f"{type(data).__name__} is not a JSON value.", position=path)
+    keys = set(data)
+    if keys == {"object"}:
+        return ast.Object(_object_pairs(data["object"], path))
+    if keys == {"let", "in"}:
+        return ast.Form((("let", _let_bindings(data["let"], path)), ("in", _node(data["in"], (*path, "in")))))
+    if keys == {"quote"}:
+        # Quote's argument is a literal: escapes are decoded, objects stay objects and nothing is evaluated.
+        return ast.Value(_value(data["quote"], (*path, "quote")))
+    if _is_escape(data):
+        return _escape_node(data, path)
+    return ast.Form(tuple((k, _node(v, (*path, k))) for k, v in data.items()))
+
+
+def _is_escape(data: t.Any) -> bool:
+    return isinstance(data, dict) and len(data) == 1 and next(iter(data)) in TAGS
+
+
+def _escape_node(data: dict, path: Path) -> ast.Node:
+    ((tag, body),) = data.items()
+    if tag == "@obj":
+        # In a query core decodes the escaped object as an expression itself (QueryParser `escapes`).
+        if not isinstance(body, dict):
+            raise InvalidExpression("Invalid object.", position=path)
+        return _node(body, (*path, "@obj"))
+    if tag == "@set":
+        if not isinstance(body, dict):
+            raise InvalidExpression("Invalid set.", position=path)
+        # Core builds the set by calling the set function its form names (MatchFunction, ...).
+        return ast.Form(tuple((k, _set_operand(v, (*path, k))) for k, v in body.items()))
+    return ast.Value(_escape_value(tag, body, path))
+
+
+def _set_operand(data: t.Any, path: Path) -> ast.Node:
+    if _is_raw_lambda(data):
+        return ast.Value(lambda_from_json(data, path))
+    return _node(data, path)
+
+
+def _is_raw_lambda(data: t.Any) -> bool:
+    return isinstance(data, dict) and {"lambda", "expr"} <= set(data) <= {"lambda", "expr", "api_version"}
+
+
+def _object_pairs(body: t.Any, path: Path) -> tuple[tuple[str, ast.Node], ...]:
+    """The pairs of an `{"object": ...}` form (an `@obj` escape inside is unwrapped)."""
+    if _is_escape(body):
+        ((tag, inner),) = body.items()
+        if tag != "@obj":
+            raise InvalidExpression(f"Object expected, {_TAG_TYPES[tag]} provided.", position=path)
+        if not isinstance(inner, dict):
+            raise InvalidExpression("Invalid object.", position=(*path, "object"))
+        body = inner
+    if not isinstance(body, dict):
+        raise InvalidExpression(f"Object expected, {type_name(body)} provided.", position=(*path, "object"))
+    return tuple((k, _node(v, (*path, "object", k))) for k, v in body.items())
+
+
+def _let_bindings(bindings: t.Any, path: Path) -> ast.Node:
+    """Let bindings stay literal: `[{"x": e}, ...]` or `{"x": e, ...}`, each value an expression."""
+    if isinstance(bindings, list):
+        items = []
+        for i, item in enumerate(bindings):
+            if not (isinstance(item, dict) and len(item) == 1):
+                # Core's message even for an object with several keys: `Object expected, Object provided.`
+                raise InvalidExpression(f"Object expected, {type_name(item)} provided.", position=(*path, "let", i))
+            ((name, expr),) = item.items()
+            items.append(ast.Object(((name, _node(expr, (*path, "let", i, name))),)))
+        return ast.Array(tuple(items))
+    if isinstance(bindings, dict):
+        pairs = _object_pairs(bindings, path) if _is_escape(bindings) else None
+        if pairs is None:
+            pairs = tuple((k, _node(v, (*path, "let", k))) for k, v in bindings.items())
+        return ast.Object(pairs)
+    raise InvalidExpression(f"Array expected, {type_name(bindings)} provided.", position=(*path, "let"))
+
+
+# JSON -> values ------------------------------------------------------------------------------------
+
+
+def value_from_json(data: t.Any) -> t.Any:
+    """Decode a tagged JSON value (a response, a cursor): `{"@ts": ...}` -> Timestamp, objects stay dicts."""
+    try:
+        return _value(data, ())
+    except RecursionError:
+        raise InvalidExpression("Request body JSON exceeds nesting limit.") from None
+
+
+def _value(data: t.Any, path: Path) -> t.Any:
+    if isinstance(data, list):
+        return [_value(v, (*path, i)) for i, v in enumerate(data)]
+    if isinstance(data, dict):
+        if _is_escape(data):
+            ((tag, body),) = data.items()
+            return _escape_value(tag, body, path)
+        return {k: _value(v, (*path, k)) for k, v in data.items()}
+    return data
+
+
+def _escape_value(tag: str, body: t.Any, path: Path) -> t.Any:
+    if tag == "@obj":
+        if not isinstance(body, dict):
+            raise InvalidExpression("Invalid object.", position=path)
+        return {k: _value(v, (*path, k)) for k, v in body.items()}
+    if tag == "@ref":
+        return ref_from_json(body, path)
+    if tag == "@set":
+        return _set_value(body, path)
+    if tag == "@query":
+        return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION)
+    if tag == "@uuid":
+        raise NotImplementedInFql("UUID values are not implemented in fql.", position=path)
+    return _scalar_value(tag, body, path)
+
+
+#: The escapes holding one string, the parser of that string, and core's message when it does not parse.
+_SCALARS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
+    "@ts": (Timestamp.parse, "Invalid time."),
+    "@date": (Date.parse, "Invalid date."),
+    "@bytes": (Bytes.from_base64, "Invalid bytes."),
+}
+
+
+def _scalar_value(tag: str, body: t.Any, path: Path) -> t.Any:
+    parse, message = _SCALARS[tag]
+    value = parse(body) if isinstance(body, str) else None
+    if value is None:
+        raise InvalidExpression(message, position=path)
+    return value
+
+
+def _set_value(body: t.Any, path: Path) -> SetRef:
+    if not isinstance(body, dict) or not body:
+        raise InvalidExpression("Invalid set.", position=path)
+    form = []
+    for key, value in body.items():
+        raw = key in _RAW_LAMBDA_KEYS and _is_raw_lambda(value)
+        form.append((key, lambda_from_json(value, (*path, key)) if raw else _value(value, (*path, key))))
+    return SetRef(tuple(form))
+
+
+def lambda_from_json(body: t.Any, path: Path = (), default_version: str = "4") -> Lambda:
+    """A lambda value from `{"lambda": params, "expr": e, "api_version"?: v}` (the inside of `@query`)."""
+    if not _is_raw_lambda(body):
+        raise InvalidExpression("Invalid lambda.", position=path)
+    version = body.get("api_version", default_version)
+    if version not in API_VERSIONS:
+        raise InvalidExpression("Invalid lambda.", position=path)
+    params = _lambda_params(body["lambda"], (*path, "lambda"))
+    return Lambda(params, _node(body["expr"], (*path, "expr")), {}, version)
+
+
+def _lambda_params(params: t.Any, path: Path) -> t.Any:
+    # Core's LambdaPat: a name, or one level of names; `_` ignores its argument.
+    if isinstance(params, str):
+        return params
+    if not isinstance(params, list):
+        raise InvalidExpression(f"String or Array expected, {type_name(params)} provided.", position=path)
+    for i, p in enumerate(params):
+        if not isinstance(p, str):
+            raise InvalidExpression(f"String expected, {type_name(p)} provided.", position=(*path, i))
+    return list(params)
+
+
+# Refs ----------------------------------------------------------------------------------------------
+
+
+def ref_from_json(body: t.Any, path: Path = ()) -> Ref:
+    """The ref inside `{"@ref": ...}`: `{"id", "collection"?, "database"?}`, or a legacy `classes/spells/1`."""
+    if isinstance(body, str):
+        ref = legacy_ref(body)
+        if ref is None:
+            raise InvalidExpression("Invalid ref.", position=path)
+        return ref
+    if not isinstance(body, dict):
+        raise InvalidExpression("Invalid ref.", position=path)
+    return _ref_object(body, path)
+
+
+def _ref_object(body: dict, path: Path) -> Ref:
+    keys = set(body)
+    if keys == {"@ref"}:
+        # Nested refs are objects only: core reads no legacy string below the top.
+        if not isinstance(body["@ref"], dict):
+            raise InvalidArgument(f"Ref expected, {type_name(body['@ref'])} provided.", position=path)
+        return _ref_object(body["@ref"], path)
+    if "id" not in keys or not keys <= {"id", "collection", "class", "database"} or {"class", "collection"} <= keys:
+        raise InvalidArgument(f"Ref expected, {type_name(body)} provided.", position=path)
+    ident = body["id"]
+    if not isinstance(ident, str) and not _is_id_int(ident):
+        raise InvalidArgument(f"String or Integer expected, {type_name(ident)} provided.", position=(*path, "id"))
+    # Core reports a bad collection at "class" whichever key held it.
+    coll = _nested_ref(body.get("collection", body.get("class")), "Collection Ref", _is_collection, (*path, "class"))
+    db = _nested_ref(body.get("database"), "Database Ref", _is_database, (*path, "database"))
+    return _make_ref(ident, coll, db, path)
+
+
+def _is_id_int(value: t.Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_MAX_ID - 1 <= value <= _MAX_ID
+
+
+def _nested_ref(data: t.Any, expected: str, check: t.Callable[[Ref], bool], path: Path) -> Ref | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise InvalidArgument(f"Ref expected, {type_name(data)} provided.", position=path)
+    ref = _ref_object(data, path)
+    if not check(ref):
+        raise InvalidArgument(f"{expected} expected, {_ref_type(ref)} provided.", position=path)
+    return ref
+
+
+def _is_collection(ref: Ref) -> bool:
+    return ref.is_native or ref.kind == "collections"
+
+
+def _is_database(ref: Ref) -> bool:
+    return ref.kind == "databases"
+
+
+#: Core's type names for refs in cast errors (ast/Type.scala).
+_REF_TYPES = {
+    "databases": "Database Ref",
+    "collections": "Collection Ref",
+    "indexes": "Index Ref",
+    "functions": "User Function Ref",
+    "roles": "Role Ref",
+    "keys": "Key Ref",
+    "access_providers": "Access Provider Ref",
+}
+
+
+def _ref_type(ref: Ref) -> str:
+    return "Collection Ref" if ref.is_native else _REF_TYPES.get(ref.kind or "", "Ref")
+
+
+def _make_ref(ident: str | int, coll: Ref | None, db: Ref | None, path: Path) -> Ref:
+    """Core's RefParser.mk: which kind of ref an id, a collection and a database make together."""
+    if coll is None:
+        if not isinstance(ident, str):
+            raise InvalidArgument("String expected, Number provided.", position=(*path, "id"))
+        name = _LEGACY_NATIVES.get(ident)
+        if name is None:
+            raise InvalidRef(f"Valid native collection name expected, '{ident}' provided.", position=(*path, "id"))
+        return native(name, db)
+    # Schema documents are named and keys numbered; their database may sit on the ref or on its collection.
+    named = coll.is_native and coll.id in SCHEMA_CONSTRUCTORS and isinstance(ident, str)
+    if named or (coll.is_native and coll.id == "keys" and isinstance(ident, int)):
+        return Ref(str(ident), native(coll.id, db or coll.database))
+    if db is not None:
+        raise InvalidArgument("Null expected, Database Ref provided.", position=(*path, "database"))
+    if ident == "self":
+        if coll.is_native and coll.id == "keys":
+            raise InvalidExpression("Invalid ref.", position=path)
+        return Ref("self", coll)
+    return Ref(_id_text(ident, path), coll)
+
+
+def _id_text(ident: str | int, path: Path = ()) -> str:
+    """A document id as core stores it: a 64-bit integer (so `"007"` is `"7"`)."""
+    if isinstance(ident, int):
+        return str(ident)
+    if _SIGNED_ID.fullmatch(ident) and abs(int(ident)) <= _MAX_ID:
+        return str(int(ident))
+    if ident.isdigit():
+        raise InvalidArgument(f"The id provided is too large: '{ident}'", position=(*path, "id"))
+    raise InvalidArgument(f"Number or numeric String expected, non-numeric '{ident}' provided.", position=(*path, "id"))
+
+
+def legacy_ref(text: str) -> Ref | None:
+    """A pre-2.7 string ref (`classes/spells/123`, `tokens/1`, `databases/x`, `indexes`), or None."""
+    head, *rest = text.split("/")
+    kind = _LEGACY_NATIVES.get(head)
+    if kind is None or len(rest) > 2:
+        return None
+    if not rest:
+        return native(kind)
+    if kind in _NUMBERED:
+        return _legacy_doc(native(kind), rest) if len(rest) == 1 else None
+    if not _legacy_name(rest[0]):
+        return None
+    if kind != "collections":
+        return Ref(rest[0], native(kind)) if len(rest) == 1 else None
+    coll = Ref(rest[0], native("collections"))
+    return _legacy_doc(coll, rest[1:]) if rest[1:] else coll
+
+
+def _legacy_name(name: str) -> bool:
+    return bool(_LEGACY_NAME.fullmatch(name)) and name not in ("_", "self", "events")
+
+
+def _legacy_doc(coll: Ref, rest: list[str]) -> Ref | None:
+    (ident,) = rest
+    if ident == "self":
+        # Core cannot resolve `keys/self` (a key has no self document).
+        return None if coll.id == "keys" else Ref("self", coll)
+    if ident.isascii() and ident.isdigit() and int(ident) <= _MAX_ID:
+        return Ref(str(int(ident)), coll)
+    return None

@@ -1,0 +1,178 @@
+"""The `fql` command line: run/-e/--format json/--ast, error reports and exit statuses."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from fql import cli
+
+
+def fql(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def script(tmp_path):
+    def write(text: str) -> str:
+        path = tmp_path / "script.fql"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+def test_run_prints_each_result(script):
+    path = script('Add(1, 2)\nLet({x: "é"}, Var("x"))\n[1.0, null, {a: true}]\n')
+    assert fql("run", path) == (0, '3\n"é"\n[1.0, null, { a: true }]\n', "")
+
+
+def test_run_stdin():
+    assert fql("run", "-", stdin="Add(1, 2); Add(3, 4)") == (0, "3\n7\n", "")
+
+
+def test_run_json_format(script):
+    path = script('{a: Time("1970-01-01T00:00:00Z"), "@b": 1}\nCollection("c")')
+    status, out, _ = fql("run", path, "--format", "json")
+    assert status == 0
+    first, second = out.splitlines()
+    assert first == '{"@obj":{"a":{"@ts":"1970-01-01T00:00:00Z"},"@b":1}}'
+    assert json.loads(second) == {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}
+
+
+def test_format_before_the_command_is_kept(script):
+    assert fql("--format", "json", "run", script("[1, 2]")) == (0, "[1,2]\n", "")
+
+
+def test_run_stops_at_the_first_error(script):
+    path = script('1\nAdd(1,\n  "a")\n3\n')
+    status, out, err = fql("run", path)
+    assert (status, out) == (1, "1\n")
+    assert err == (
+        "invalid argument: Number expected, String provided.\n"
+        '  at position ["add", 1]\n'
+        '  3 |   "a")\n'
+        "    |   ^^^\n"
+    )
+
+
+def test_run_keep_going(script):
+    status, out, err = fql("run", script('Abort("first")\n2\nAbort("second")\n4'), "--keep-going")
+    assert (status, out) == (1, "2\n4\n")
+    assert err.count("transaction aborted:") == 2
+
+
+def test_run_quiet(script):
+    assert fql("run", script("1\n2"), "--quiet") == (0, "", "")
+
+
+def test_each_expression_is_its_own_transaction(script):
+    path = script('CreateCollection({name: "c"})\nDo(CreateCollection({name: "d"}), Abort("no"))\n'
+                  'Exists(Collection("c"))\nExists(Collection("d"))')
+    status, out, err = fql("run", path, "--keep-going", "--quiet")
+    assert status == 1 and "transaction aborted: no" in err
+    status, out, err = fql("run", path, "--keep-going")
+    assert out.splitlines()[-2:] == ["true", "false"]
+
+
+def test_parse_error_shows_line_column_and_caret(script):
+    status, out, err = fql("run", script("Add(1, 2)\nAdd(1, ))\n"))
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0].startswith("invalid expression: Unexpected ')'")
+    assert lines[1:] == ["  at line 2, column 9", "  2 | Add(1, ))", "    |         ^"]
+
+
+def test_nested_error_caret_points_at_the_argument():
+    status, _, err = fql("-e", 'Map([1], Lambda("x", Add(Var("x"), "a")))')
+    assert status == 1
+    assert '["map", "expr", "add", 1]' in err
+    assert err.splitlines()[-1] == "    |" + " " * 36 + "^^^"
+
+
+def test_eval():
+    assert fql("-e", 'Add(1, 2)') == (0, "3\n", "")
+    assert fql("-e", 'Query(Lambda("x", Var("x")))', "--format", "json") == (
+        0,
+        '{"@query":{"api_version":"4","lambda":"x","expr":{"var":"x"}}}\n',
+        "",
+    )
+
+
+def test_eval_is_one_transaction():
+    assert fql("-e", 'CreateCollection({name: "c"}) Exists(Collection("c"))') == (0, "true\n", "")
+
+
+def test_eval_error():
+    status, out, err = fql("-e", 'Var("nope")')
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid expression: Variable 'nope' is not defined.\n")
+
+
+def test_ast():
+    status, out, _ = fql("-e", "Add(1, 2)", "--ast")
+    assert status == 0 and "Call(" in out and "Literal(" in out
+
+
+def test_ast_of_a_file(script):
+    status, out, _ = fql("run", script("1 2"), "--ast")
+    assert status == 0 and out.count("Literal(") == 2
+
+
+def test_missing_file():
+    status, out, err = fql("run", "/nonexistent/x.fql")
+    assert (status, out) == (1, "")
+    assert err.startswith("fql: cannot read /nonexistent/x.fql:")
+
+
+def test_version():
+    status, out, _ = fql("--version")
+    assert status == 0 and out.startswith("fql ")
+
+
+def test_usage_error_exits_2():
+    status, _, err = fql("run")
+    assert status == 2 and "usage:" in err
+
+
+def test_help():
+    status, out, _ = fql("--help")
+    assert status == 0 and "usage:" in out
+
+
+def test_unsupported_database_url():
+    status, _, err = fql("-e", "1", "--db", "mysql://x")
+    assert status == 1 and err.startswith("invalid argument: Unsupported database URL")
+
+
+def test_unexpected_exception_is_one_line(monkeypatch):
+    def broken(url):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "connect", broken)
+    status, _, err = fql("-e", "1")
+    assert (status, err) == (2, "internal error: RuntimeError: boom\n")
+
+
+def test_repl_from_stdin():
+    assert fql("repl", stdin="Add(1,\n 2)\n:quit\n") == (0, "3\n", "")
+
+
+def test_no_command_opens_the_repl():
+    assert fql(stdin="[1,\n2]\n") == (0, "[1, 2]\n", "")
+
+
+def test_console_script():
+    done = subprocess.run(
+        [sys.executable, "-m", "fql", "-e", 'Add(1, "a")'], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("invalid argument: Number expected, String provided.")
+    assert "Traceback" not in done.stderr

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import typing as t
 
-from .values import Bytes, Date, Lambda, Ref, SetRef, Timestamp
+from .values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
 
 _NUMBER, _BYTES, _STRING, _ARRAY, _OBJECT = b"\x10", b"\x20", b"\x30", b"\x40", b"\x50"
 _REF, _SET, _TIME, _DATE, _OTHER = b"\x60", b"\x61", b"\x62", b"\x63", b"\x64"
@@ -67,6 +67,8 @@ def encode(value: t.Any) -> bytes:
         return _TIME + _int_key(value.nanos, 12)
     if isinstance(value, Date):
         return _DATE + _int_key(value.days)
+    if isinstance(value, Page):
+        return encode(value.to_dict())
     if isinstance(value, SetRef):
         return _SET + _escaped(repr(value).encode())
     if isinstance(value, Lambda):

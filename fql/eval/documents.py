@@ -259,7 +259,7 @@ def update(ctx: Context, ref: t.Any, params: dict) -> dict:
         if params["ttl"] is not None:
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
-    return render(ctx, write(ctx, key, ordered, "params"))
+    return render(ctx, write(ctx, key, ordered))
 
 
 @builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
@@ -270,7 +270,7 @@ def replace(ctx: Context, ref: t.Any, params: dict) -> dict:
         from .schema import update_native
 
         return update_native(ctx, ref, key, version, params, replace=True)
-    return render(ctx, write(ctx, key, user_fields(params, "params"), "params"))
+    return render(ctx, write(ctx, key, user_fields(params, "params")))
 
 
 @builtin("Delete", keys=("delete",))
@@ -281,7 +281,7 @@ def delete(ctx: Context, ref: t.Any) -> dict:
         from .schema import delete_native
 
         delete_native(ctx, ref, key)
-    write(ctx, key, None, "delete")
+    write(ctx, key, None)
     return render(ctx, version)
 
 

@@ -174,7 +174,7 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         fields = _FIELDS[kind](ctx, fields)
     except ValidationFailed as err:
         raise err.at("params")
-    return render(ctx, write(ctx, key, fields, "params"))
+    return render(ctx, write(ctx, key, fields))
 
 
 def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:

@@ -121,8 +121,12 @@ def _operands(s: SetRef) -> list[SetRef]:
     return [as_set(v, s.kind) for v in (value if isinstance(value, list) else [value])]
 
 
+def _tagged(items: t.Iterator[Item], tag: int) -> t.Iterator[tuple[Item, int]]:
+    return ((item, tag) for item in items)
+
+
 def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse) -> t.Iterator[tuple[Item, int]]:
-    streams = [((item, i) for item in scan(ctx, each, lo, hi, reverse)) for i, each in enumerate(sets)]
+    streams = [_tagged(scan(ctx, each, lo, hi, reverse), i) for i, each in enumerate(sets)]
     return heapq.merge(*streams, key=lambda pair: pair[0][0], reverse=reverse)
 
 
@@ -291,7 +295,10 @@ for _kind in ("union", "intersection", "difference"):
 def distinct(ctx: Context, source: t.Any) -> SetRef | list:
     """The set (or array) with duplicate elements removed."""
     if isinstance(source, list):
-        return list({encode(v): v for v in reversed(source)}.values())[::-1]
+        first: dict[bytes, t.Any] = {}
+        for v in source:
+            first.setdefault(encode(v), v)
+        return list(first.values())
     return SetRef.of(distinct=as_set(source, "distinct"))
 
 

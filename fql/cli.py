@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import typing as t
 from importlib import metadata
@@ -16,7 +17,7 @@ from .repl import repl
 from .repl.printer import FORMATS, error_text, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
-EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any]) -> None:
@@ -31,13 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR as one query and print the result")
     _options(parser, lambda value: value)
-    commands = parser.add_subparsers(dest="command", metavar="{run,repl}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,repl,coverage}")
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
     run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
     run_.add_argument("--quiet", action="store_true", help="print errors only")
     _options(run_, lambda value: argparse.SUPPRESS)
     _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
+    commands.add_parser("coverage", help="print which FQL v4 functions fql implements (the README's table)")
     return parser
 
 
@@ -65,6 +67,11 @@ def run(
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`fql run f | head`): stop quietly, as Unix tools do.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the interpreter's final flush
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the user sees one line, never a traceback
         _print(stderr, f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_INTERNAL
@@ -78,6 +85,11 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         return _evaluate(args, args.expr, stdout, stderr)
     if args.command == "run":
         return _run_file(args, stdin, stdout, stderr)
+    if args.command == "coverage":
+        from .eval import catalog
+
+        _print(stdout, catalog.table())
+        return EXIT_OK
     return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version())
 
 

@@ -1,1 +1,124 @@
-"""(being written)"""
+"""Equality, comparison and boolean logic: Equals, LT, LTE, GT, GTE, And, Or, Not."""
+
+from __future__ import annotations
+
+import math
+import operator
+import typing as t
+
+from .. import ast
+from ..collation import encode
+from ..errors import InvalidArgument, InvalidExpression
+from .casts import BOOLEAN
+from .evaluator import Context
+from .registry import builtin
+
+
+def _at_least_one(values: t.Any, key: str) -> list:
+    """A varargs argument of one or more values (core `OneOrMore(Any)`)."""
+    items = list(values) if isinstance(values, tuple) else values if isinstance(values, list) else [values]
+    if not items:
+        raise InvalidArgument("Non-empty array expected.").at(key)
+    return items
+
+
+def same(a: t.Any, b: t.Any) -> bool:
+    """Structural equality: 1 and 1.0 differ, object key order does not matter."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _equal(a: t.Any, b: t.Any) -> bool:
+    # At the top level core compares numbers as Java doubles (Double.compare), so Equals(1, 1.0) is
+    # true, NaN equals NaN and 0.0 differs from -0.0; inside arrays and objects the types must match.
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        x, y = float(a), float(b)
+        return (x != x and y != y) or (x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
+    return same(a, b)
+
+
+@builtin("Equals", keys=("equals",), varargs=True)
+def equals(ctx: Context, values: t.Any = ()) -> bool:
+    """True if all the values are equal: `Equals(1, 1)`; one value is equal to itself."""
+    first, *rest = _at_least_one(values, "equals")
+    return all(_equal(first, other) for other in rest)
+
+
+def _numeric(value: t.Any) -> t.Any:
+    """`value` with integers a double can hold exactly made doubles, so that 1 and 1.0 sort as equal."""
+    if isinstance(value, int) and not isinstance(value, bool) and float(value) == value:
+        return float(value)
+    if isinstance(value, list):
+        return [_numeric(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _numeric(v) for k, v in value.items()}
+    return value
+
+
+def order_key(value: t.Any) -> bytes:
+    """A key in Fauna's order of all values, where numbers compare by value: `LTE(1, 1.0)` is true."""
+    return encode(_numeric(value))
+
+
+def _compare(values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
+    keys = [order_key(v) for v in _at_least_one(values, key)]
+    return all(test(a, b) for a, b in zip(keys, keys[1:]))
+
+
+@builtin("LT", keys=("lt",), varargs=True)
+def lt(ctx: Context, values: t.Any = ()) -> bool:
+    """True if each value is less than the next, in Fauna's order of all values (numbers < strings < ...)."""
+    return _compare(values, "lt", operator.lt)
+
+
+@builtin("LTE", keys=("lte",), varargs=True)
+def lte(ctx: Context, values: t.Any = ()) -> bool:
+    """True if each value is less than or equal to the next."""
+    return _compare(values, "lte", operator.le)
+
+
+@builtin("GT", keys=("gt",), varargs=True)
+def gt(ctx: Context, values: t.Any = ()) -> bool:
+    """True if each value is greater than the next."""
+    return _compare(values, "gt", operator.gt)
+
+
+@builtin("GTE", keys=("gte",), varargs=True)
+def gte(ctx: Context, values: t.Any = ()) -> bool:
+    """True if each value is greater than or equal to the next."""
+    return _compare(values, "gte", operator.ge)
+
+
+def _short_circuit(ctx: Context, exprs: tuple, key: str, stop: bool) -> bool:
+    """Evaluate boolean expressions in order until one is `stop` (v3+ And/Or are lazy)."""
+    if not exprs:
+        raise InvalidExpression("Expression list cannot be empty.").at(key)
+    for i, (node, path) in enumerate(exprs):
+        # Core checks each value at [key, i], even when a single expression was given unwrapped.
+        if BOOLEAN(ctx.eval(node, *path), key, i) is stop:
+            return stop
+    return not stop
+
+
+@builtin("And", keys=("and",), varargs=True, lazy=True, aliases=("AndExpr",))
+def and_(ctx: Context, exprs: tuple[tuple[ast.Node, tuple], ...] = ()) -> bool:
+    """True if every expression is true; stops at the first false one."""
+    return _short_circuit(ctx, exprs, "and", False)
+
+
+@builtin("Or", keys=("or",), varargs=True, lazy=True, aliases=("OrExpr",))
+def or_(ctx: Context, exprs: tuple[tuple[ast.Node, tuple], ...] = ()) -> bool:
+    """True if any expression is true; stops at the first true one."""
+    return _short_circuit(ctx, exprs, "or", True)
+
+
+@builtin("Not", keys=("not",), types=(BOOLEAN,), aliases=("NotExpr",))
+def not_(ctx: Context, value: bool) -> bool:
+    """The negation of a boolean."""
+    return not value

@@ -1,1 +1,939 @@
-"""(being written)"""
+"""Strings: Concat, Casefold, case and trimming, search and replace (with Java regexes), NGram and Format.
+
+Strings count code points, as core does (a Python str is a sequence of code points). Patterns are Java
+regexes; `java_regex` rewrites the Java-only syntax into Python's `re` and matches with ASCII classes
+and case folding, which are Java's defaults.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import typing as t
+import unicodedata
+import warnings
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+import attrs
+
+from ..errors import InvalidArgument
+from ..values import Date, Timestamp, civil_from_days, days_from_civil
+from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
+from .evaluator import Context
+from .registry import builtin
+from .types import fauna_type, java_double, to_string_value
+
+#: Java's Character.isWhitespace, which String.strip uses: Unicode spaces except the no-break ones,
+#: plus the ASCII controls \t..\r and \x1c..\x1f.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f\u3000"
+#: Default_Ignorable_Code_Point ranges, which NFKC_Casefold removes.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+#: Casefold's normalizers; core's default is ICU's NFKC_Casefold.
+_NORMALIZERS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
+#: The longest results Repeat and Space make, and the most matches FindStrRegex returns.
+_LIMIT = 1024
+
+
+# Java regexes.
+
+#: Java's POSIX classes (US-ASCII only, as Java's default).
+_POSIX = {
+    "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x00-\\x7f", "Alpha": "a-zA-Z", "Digit": "0-9",
+    "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \\t",
+    "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0b\\f\\r",
+}
+#: Java escapes Python lacks, as Python class bodies.
+_CLASS_ESCAPES = {
+    "h": " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000",
+    "v": "\\n\\x0b\\f\\r\\x85\\u2028\\u2029",
+}
+_INLINE_FLAGS = re.compile(r"\(\?([idmsuxU]*)(?:-([idmsuxU]*))?([:)])")
+_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+
+
+class _BadPattern(Exception):
+    """The pattern is not a regex Java (or this translation of it) accepts."""
+
+
+@functools.cache
+def _category_ranges(prefix: str) -> str:
+    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
+    parts, start = [], None
+    for cp in range(0x110000):
+        inside = unicodedata.category(chr(cp)).startswith(prefix)
+        if inside and start is None:
+            start = cp
+        elif not inside and start is not None:
+            parts.append(_class_range(start, cp - 1))
+            start = None
+    if start is not None:
+        parts.append(_class_range(start, 0x10FFFF))
+    return "".join(parts)
+
+
+def _class_range(lo: int, hi: int) -> str:
+    return f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}"
+
+
+#: Java's binary properties (`\p{IsAlphabetic}`), by the general categories that approximate them.
+_PROPERTIES = {"alphabetic": "L", "letter": "L", "digit": "Nd", "uppercase": "Lu", "lowercase": "Ll",
+               "punctuation": "P", "control": "Cc", "white_space": "Z"}
+
+
+def _property(name: str) -> str:
+    """The class body for `\\p{name}`: a POSIX class, a general category, or a binary property."""
+    if name in _POSIX:
+        return _POSIX[name]
+    bare = name.removeprefix("Is").removeprefix("general_category=").removeprefix("gc=")
+    if bare in _PROPERTIES or bare.lower() in _PROPERTIES:
+        return _category_ranges(_PROPERTIES[bare.lower()])
+    if 1 <= len(bare) <= 2 and bare[0] in "LMNPSZC" and bare.isalpha():
+        ranges = _category_ranges(bare)
+        if ranges:
+            return ranges
+    raise _BadPattern(name)
+
+
+def _braced(p: str, i: int, what: str) -> tuple[str, int]:
+    """The text of `{...}` starting at p[i], and the index after the `}`."""
+    end = p.find("}", i + 1)
+    if not p.startswith("{", i) or end < 0:
+        raise _BadPattern(f"unclosed {what}")
+    return p[i + 1 : end], end + 1
+
+
+def _quoted(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    end = p.find("\\E", i + 2)
+    literal = p[i + 2 :] if end < 0 else p[i + 2 : end]
+    return "".join(ch if ch.isalnum() else "\\" + ch for ch in literal), len(p) if end < 0 else end + 2
+
+
+def _property_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    name, after = _braced(p, i + 2, "property") if p.startswith("{", i + 2) else (p[i + 2 : i + 3], i + 3)
+    return _class_of(_property(name), p[i + 1] == "P", in_class), after
+
+
+def _space_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    c = p[i + 1]
+    return _class_of(_CLASS_ESCAPES[c.lower()], c.isupper(), in_class), i + 2
+
+
+def _class_of(body: str, negated: bool, in_class: bool) -> str:
+    """A class body as a class of its own, or spliced into the enclosing class."""
+    if not in_class:
+        return f"[{'^' if negated else ''}{body}]"
+    if negated:
+        raise _BadPattern("negated class inside a class")
+    return body
+
+
+def _hex_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    if not p.startswith("{", i + 2):
+        return p[i : i + 2], i + 2
+    digits, after = _braced(p, i + 2, "hex escape")
+    return f"\\U{int(digits, 16):08x}", after
+
+
+def _octal_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java's `\0` takes up to three octal digits (at most 0377); Python's takes two.
+    m = re.match(r"[0-3][0-7]{2}|[0-7]{1,2}", p[i + 2 :])
+    if not m:
+        raise _BadPattern("bad octal escape")
+    return f"\\x{int(m[0], 8):02x}", i + 2 + len(m[0])
+
+
+def _control_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    if i + 2 >= len(p):
+        raise _BadPattern("missing control character")
+    return f"\\x{ord(p[i + 2]) ^ 64:02x}", i + 3
+
+
+def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    end = p.find(">", i + 3)
+    if not p.startswith("<", i + 2) or end < 0:
+        raise _BadPattern("bad named backreference")
+    return f"(?P={p[i + 3:end]})", end + 1
+
+
+#: Escapes that need rewriting, by the letter after the backslash; the others mean the same in Python.
+_ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
+    "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
+    "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
+    "k": _backreference,
+}
+#: Java escapes outside classes with a fixed Python spelling (Java's `\Z` allows a final line break).
+_ANCHORS = {"e": "\\x1b", "z": "\\Z", "Z": "(?=\\n?\\Z)", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
+
+
+def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    """Translate the escape at p[i] (a backslash); returns the Python text and the next index."""
+    if i + 1 >= len(p):
+        raise _BadPattern("trailing backslash")
+    c = p[i + 1]
+    if c in _ESCAPES:
+        return _ESCAPES[c](p, i, in_class)
+    if c in _ANCHORS and not (in_class and c != "e"):
+        return _ANCHORS[c], i + 2
+    if c in "GX":
+        raise _BadPattern(f"unsupported \\{c}")
+    return p[i : i + 2], i + 2
+
+
+def _class(p: str, i: int) -> tuple[str, int]:
+    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java."""
+    out, i, depth = ["["], i + 1, 1
+    if p.startswith("^", i):
+        out.append("^")
+        i += 1
+    if p.startswith("]", i):
+        out.append("\\]")
+        i += 1
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            text, i = _escape(p, i, True)
+            out.append(text)
+            continue
+        if c == "[":
+            if p.startswith("[^", i):
+                raise _BadPattern("negated nested class")
+            depth, i = depth + 1, i + 1
+            continue
+        if c == "]":
+            depth, i = depth - 1, i + 1
+            if depth == 0:
+                out.append("]")
+                return "".join(out), i
+            continue
+        if p.startswith("&&", i):
+            raise _BadPattern("class intersections are not supported")
+        out.append(c)
+        i += 1
+    raise _BadPattern("unclosed class")
+
+
+def _flags(m: re.Match) -> str:
+    on, off = (m[1] or "").translate(_DROPPED_FLAGS), (m[2] or "").translate(_DROPPED_FLAGS)
+    return on + (f"-{off}" if off else "")
+
+
+def _open_group(p: str, i: int, frames: list[list[str]]) -> tuple[str, int]:
+    """Translate the `(` at p[i]: a group, a named group, or inline flags (`(?i)`, `(?i:...)`)."""
+    m = _INLINE_FLAGS.match(p, i)
+    if m and m[3] == ")":
+        frames[-1].append(_flags(m))
+        return f"(?{_flags(m)}:", m.end()
+    frames.append([])
+    if m:
+        return f"(?{_flags(m)}:", m.end()
+    named = p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i)
+    return ("(?P<", i + 3) if named else ("(", i + 1)
+
+
+def _translate(p: str) -> tuple[str, bool]:
+    """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags);
+    also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
+    out: list[str] = []
+    # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
+    # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
+    frames: list[list[str]] = [[]]
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            text, i = _escape(p, i, False)
+        elif c == "[":
+            text, i = _class(p, i)
+        elif c == "(":
+            text, i = _open_group(p, i, frames)
+        elif c == ")":
+            if len(frames) == 1:
+                raise _BadPattern("unbalanced )")
+            text, i = ")" * len(frames.pop()) + ")", i + 1
+        elif c == "|":
+            scoped = frames[-1]
+            text, i = ")" * len(scoped) + "|" + "".join(f"(?{f}:" for f in scoped), i + 1
+        elif c == "{":
+            m = _QUANTIFIER.match(p, i)
+            if not m or not out:
+                # Java has no literal `{`: outside a quantifier it is an illegal repetition.
+                raise _BadPattern("illegal repetition")
+            text, i = m[0], m.end()
+        else:
+            text, i = c, i + 1
+        out.append(text)
+    if len(frames) > 1:
+        raise _BadPattern("unclosed group")
+    unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
+    return "".join(out) + ")" * len(frames[0]), unicode
+
+
+_DROPPED_FLAGS = str.maketrans("", "", "duU")
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern:
+    text, unicode = _translate(pattern)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return re.compile(text, 0 if unicode else re.ASCII)
+
+
+def java_regex(pattern: str, key: str) -> re.Pattern:
+    """Compile a Java regex; an invalid one fails with Fauna's message at `key`."""
+    try:
+        return _compile(pattern)
+    except (_BadPattern, re.error, ValueError, OverflowError, RecursionError):
+        raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
+
+
+def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
+    """Java's Matcher replacement: `$1`, `${name}` and `\\x` escapes (Python's would read `\\1`)."""
+    parts: list[str | int] = []
+    i = 0
+    while i < len(template):
+        c = template[i]
+        if c == "\\":
+            if i + 1 >= len(template):
+                raise _replacement_error("character to be escaped is missing")
+            parts.append(template[i + 1])
+            i += 2
+        elif c == "$":
+            group, i = _group_reference(template, i + 1, pattern)
+            parts.append(group)
+        else:
+            parts.append(c)
+            i += 1
+    return lambda m: "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
+
+
+def _group_reference(template: str, i: int, pattern: re.Pattern) -> tuple[int, int]:
+    """The group a `$` at template[i - 1] names, and the index after it."""
+    if i >= len(template):
+        raise _replacement_error("Illegal group reference: group index is missing")
+    if template[i] == "{":
+        end = template.find("}", i)
+        name = template[i + 1 : end] if end > 0 else ""
+        if name not in pattern.groupindex:
+            raise _replacement_error(f"No group with name {{{name}}}")
+        return pattern.groupindex[name], end + 1
+    if not template[i].isdigit() or not template[i].isascii():
+        raise _replacement_error("Illegal group reference")
+    group, i = int(template[i]), i + 1
+    if group > pattern.groups:
+        raise _replacement_error(f"No group {group}")
+    # Java reads more digits only while they still name an existing group: `$10` is group 1 then "0".
+    while i < len(template) and template[i].isdigit() and template[i].isascii():
+        if group * 10 + int(template[i]) > pattern.groups:
+            break
+        group, i = group * 10 + int(template[i]), i + 1
+    return group, i
+
+
+def _replacement_error(message: str) -> InvalidArgument:
+    # Core lets Java's exception escape as an internal error; fql reports it at the argument instead.
+    return InvalidArgument(f"Invalid replacement: {message}.").at("replace")
+
+
+# Case mapping, as ICU's root locale does it.
+
+
+def _casefold(text: str) -> str:
+    """ICU's NFKC_Casefold: compatibility-normalize, fold case (ß is ss), drop default ignorables."""
+    folded = unicodedata.normalize("NFKD", _IGNORABLE.sub("", text)).casefold()
+    return unicodedata.normalize("NFKC", _IGNORABLE.sub("", folded))
+
+
+#: Characters that join letters (or digits) into one word, as UAX #29 word breaks do: "don't", "3.14".
+_MID_LETTER = frozenset(":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.'\u2018\u2019\u2024\ufe52\uff07\uff0e")
+_MID_NUMBER = frozenset(",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b.'\u2019\u2024\ufe52\uff07\uff0e")
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or unicodedata.category(c) in ("Pc", "Mn", "Mc", "Me", "Cf")
+
+
+def _word_end(text: str, i: int) -> int:
+    """The end of the word starting at text[i] (a word character)."""
+    j = i + 1
+    while j < len(text):
+        if _word_char(text[j]):
+            j += 1
+        elif j + 1 < len(text) and _joins(text[j - 1], text[j], text[j + 1]):
+            j += 2
+        else:
+            break
+    return j
+
+
+def _joins(before: str, mid: str, after: str) -> bool:
+    if before.isalpha() and after.isalpha():
+        return mid in _MID_LETTER
+    return before.isdigit() and after.isdigit() and mid in _MID_NUMBER
+
+
+def _title_start(c: str) -> bool:
+    """ICU starts titlecasing a word at its first letter, number, symbol or private-use character."""
+    category = unicodedata.category(c)
+    return category[0] in "LNS" or category == "Co"
+
+
+def _titlecase(text: str) -> str:
+    """ICU toTitleCase with word breaks: in each word the first letter, digit or symbol is titlecased,
+    what precedes it is kept and what follows is lowercased ("they're BACK" is "They're Back")."""
+    out, i = [], 0
+    while i < len(text):
+        end = _word_end(text, i) if _word_char(text[i]) else i + 1
+        word = text[i:end]
+        first = next((j for j, c in enumerate(word) if _title_start(c)), None)
+        out.append(word if first is None else word[:first] + word[first].title() + word[first + 1 :].lower())
+        i = end
+    return "".join(out)
+
+
+@builtin("Concat", keys=("concat", "separator"), types=(None, STRING))
+def concat(ctx: Context, strings: t.Any, separator: str = "") -> str:
+    """Join a string or an array of strings with `separator` (default none): `Concat(["a", "b"], "-")`."""
+    return separator.join(each(STRING, strings, "concat"))
+
+
+@builtin("Casefold", keys=("casefold", "normalizer"))
+def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> t.Any:
+    """Normalize strings for comparison (default NFKCCaseFold; also NFC, NFD, NFKC, NFKD); other scalars pass."""
+    values = each(SCALAR, terms, "casefold")
+    if normalizer not in _NORMALIZERS:
+        choices = ", ".join(f"'{n}'" for n in _NORMALIZERS[:-1])
+        raise InvalidArgument(
+            f"String {choices}, or '{_NORMALIZERS[-1]}' expected, {fauna_type(normalizer)} provided."
+        ).at("normalizer")
+    out = [_normalize(v, normalizer) if isinstance(v, str) else v for v in values]
+    # Core answers a one-element list with its element, even when the argument was an array.
+    return out[0] if len(out) == 1 else out
+
+
+def _normalize(text: str, normalizer: str) -> str:
+    return _casefold(text) if normalizer == "NFKCCaseFold" else unicodedata.normalize(normalizer, text)
+
+
+@builtin("StartsWith", keys=("startswith", "search"), types=(STRING, STRING))
+def starts_with(ctx: Context, value: str, search: str) -> bool:
+    """True if `value` starts with `search`."""
+    return value.startswith(search)
+
+
+@builtin("EndsWith", keys=("endswith", "search"), types=(STRING, STRING))
+def ends_with(ctx: Context, value: str, search: str) -> bool:
+    """True if `value` ends with `search`."""
+    return value.endswith(search)
+
+
+@builtin("ContainsStr", keys=("containsstr", "search"), types=(STRING, STRING))
+def contains_str(ctx: Context, value: str, search: str) -> bool:
+    """True if `search` occurs in `value`."""
+    return search in value
+
+
+@builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, STRING))
+def contains_str_regex(ctx: Context, value: str, pattern: str) -> bool:
+    """True if the Java regex `pattern` matches somewhere in `value`."""
+    return java_regex(pattern, "pattern").search(value) is not None
+
+
+@builtin("RegexEscape", keys=("regexescape",), types=(STRING,))
+def regex_escape(ctx: Context, value: str) -> str:
+    """A regex matching `value` literally (Java's Pattern.quote: `\\Q...\\E`)."""
+    return "\\Q" + value.replace("\\E", "\\E\\\\E\\Q") + "\\E"
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _start(value: str, start: int | None) -> int:
+    # Core compares `start` (code points) with the UTF-16 length; anything out of range means 0.
+    return min(start, len(value)) if start is not None and 0 < start < _utf16_length(value) else 0
+
+
+@builtin("FindStr", keys=("findstr", "find", "start"), types=(STRING, STRING, INTEGER))
+def find_str(ctx: Context, value: str, find: str, start: int | None = None) -> int:
+    """The position of the first `find` in `value` at or after `start`, or -1."""
+    return value.find(find, _start(value, start))
+
+
+@builtin(
+    "FindStrRegex",
+    keys=("findstrregex", "pattern", "start", "num_results"),
+    types=(STRING, STRING, INTEGER, INTEGER),
+)
+def find_str_regex(
+    ctx: Context, value: str, pattern: str, start: int | None = None, num_results: int | None = None
+) -> list[dict]:
+    """The matches of a Java regex as `{start, end, data}` objects (`end` is the last character's index)."""
+    regex = java_regex(pattern, "pattern")
+    limit = min(_LIMIT if num_results is None else num_results, _LIMIT)
+    offset = _start(value, start)
+    found = []
+    # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
+    for m in regex.finditer(value[offset:]):
+        if len(found) >= limit:
+            break
+        end = m.end() - 1 if m.end() > m.start() else m.end()
+        found.append({"start": offset + m.start(), "end": offset + end, "data": m[0]})
+    return found
+
+
+@builtin("Length", keys=("length",), types=(STRING,))
+def length(ctx: Context, value: str) -> int:
+    """The number of characters (code points) in `value`."""
+    return len(value)
+
+
+@builtin("LowerCase", keys=("lowercase",), types=(STRING,))
+def lower_case(ctx: Context, value: str) -> str:
+    """`value` in lower case."""
+    return value.lower()
+
+
+@builtin("UpperCase", keys=("uppercase",), types=(STRING,))
+def upper_case(ctx: Context, value: str) -> str:
+    """`value` in upper case (ß becomes SS)."""
+    return value.upper()
+
+
+@builtin("TitleCase", keys=("titlecase",), types=(STRING,))
+def title_case(ctx: Context, value: str) -> str:
+    """Each word capitalized and the rest lowercased: "they're BACK" becomes "They're Back"."""
+    return _titlecase(value)
+
+
+@builtin("Trim", keys=("trim",), types=(STRING,))
+def trim(ctx: Context, value: str) -> str:
+    """`value` without leading and trailing whitespace."""
+    return value.strip(_WHITESPACE)
+
+
+@builtin("LTrim", keys=("ltrim",), types=(STRING,))
+def ltrim(ctx: Context, value: str) -> str:
+    """`value` without leading whitespace."""
+    return value.lstrip(_WHITESPACE)
+
+
+@builtin("RTrim", keys=("rtrim",), types=(STRING,))
+def rtrim(ctx: Context, value: str) -> str:
+    """`value` without trailing whitespace."""
+    return value.rstrip(_WHITESPACE)
+
+
+@builtin("Space", keys=("space",), types=(INTEGER,))
+def space(ctx: Context, count: int) -> str:
+    """A string of `count` spaces (at most 1024; none when negative)."""
+    return " " * min(max(count, 0), _LIMIT)
+
+
+@builtin("SubString", keys=("substring", "start", "length"), types=(STRING, INTEGER, INTEGER))
+def sub_string(ctx: Context, value: str, start: int | None = None, length: int | None = None) -> str:
+    """`length` characters of `value` from `start` (negative counts from the end); to the end by default."""
+    size = len(value)
+    begin = 0 if start is None else start if start >= 0 else size + start
+    if begin > size or begin < 0:
+        raise InvalidArgument("start must be less than or equal to the string length")
+    if length is None:
+        return value[begin:]
+    if length < 0:
+        raise InvalidArgument("length must be positive")
+    return value[begin : min(begin + length, size)]
+
+
+@builtin("ReplaceStr", keys=("replacestr", "find", "replace"), types=(STRING, STRING, STRING))
+def replace_str(ctx: Context, value: str, find: str, replace: str) -> str:
+    """`value` with every `find` replaced by `replace` (no patterns)."""
+    return value.replace(find, replace)
+
+
+@builtin(
+    "ReplaceStrRegex",
+    keys=("replacestrregex", "pattern", "replace", "first"),
+    types=(STRING, STRING, STRING, BOOLEAN),
+)
+def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, first: bool = False) -> str:
+    """`value` with the matches of a Java regex replaced (`$1` names a group); only the first if `first`."""
+    regex = java_regex(pattern, "pattern")
+    if regex.search(value) is None:
+        return value
+    return regex.sub(_java_replacement(replace, regex), value, count=1 if first else 0)
+
+
+@builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
+def repeat(ctx: Context, value: str, number: int = 2) -> str:
+    """`value` repeated `number` times (default 2, at most 1024)."""
+    return value * min(number, _LIMIT)
+
+
+#: NGram's default sizes (Lucene's NGramTokenizer), and how far apart min and max may be.
+_NGRAM_MIN, _NGRAM_MAX, _NGRAM_SPREAD = 1, 2, 1
+
+
+def _ngram_bounds(lo: int | None, hi: int | None) -> str | None:
+    """The first of core's complaints about the sizes, if any."""
+    if lo is not None and hi is not None:
+        checks = [(lo > hi or lo <= 0, "min ngram size must be > 0 and <= max"),
+                  (hi <= 0, "max ngram size must be > 0"),
+                  (hi - lo > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+    elif lo is not None:
+        checks = [(lo > _NGRAM_MAX or lo <= 0, "min ngram size must be > 0 and <= max"),
+                  (_NGRAM_MAX - lo > _NGRAM_SPREAD, f"min ngram size must be >= max - {_NGRAM_SPREAD}")]
+    elif hi is not None:
+        checks = [(hi <= _NGRAM_MIN, "max ngram size must be > 0 and >= min"),
+                  (hi - _NGRAM_MIN > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+    else:
+        checks = []
+    return next((message for failed, message in checks if failed), None)
+
+
+@builtin("NGram", keys=("ngram", "min", "max"), types=(None, INTEGER, INTEGER))
+def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int | None = None) -> list:
+    """The n-grams of each string, at each position from `min` to `max` long (default 1 to 2)."""
+    values = each(SCALAR, terms, "ngram")
+    problem = _ngram_bounds(shortest, longest)
+    if problem:
+        raise InvalidArgument(problem)
+    lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
+    out: list = []
+    for v in values:
+        if not isinstance(v, str):
+            out.append(v)
+            continue
+        out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
+    return out
+
+
+# Format: Java's String.format, one specifier at a time, with FQL values.
+
+#: A Java format specifier, as core parses it: index, flags, width, precision, date/time prefix, conversion.
+_SPECIFIER = re.compile(r"%(\d+\$)?(([-#+ 0,(<]*)?(\d+)?(\.\d+)?([tT])?([a-zA-Z%@^])?)")
+#: The conversions core accepts; any other letter is an unknown conversion.
+_CONVERSIONS = frozenset("feEgGdxXosSbB%n@^")
+#: The date/time suffixes core formats for a Date, and the further ones for a Time.
+_DATE_SUFFIXES = frozenset("bBhaACyYdemjDF")
+_TIME_SUFFIXES = frozenset("HIklMSLNpzZsQRTrc")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The widest padding fql makes (Java would try any int width).
+_MAX_WIDTH = 1 << 20
+
+
+class _IllegalFormat(Exception):
+    """Java's IllegalFormatException: the flags, width or precision do not fit the conversion."""
+
+
+@attrs.frozen
+class _Spec:
+    """One parsed specifier: `%2$-10.3s` is index 2, flags "-", width 10, precision 3, conversion s."""
+
+    index: int
+    flags: str
+    width: int | None
+    precision: int | None
+    #: "t" or "T" for a date/time conversion, whose suffix is then `conversion`.
+    datetime: str
+    conversion: str | None
+    #: The specifier as written, without its index (for error messages).
+    text: str
+
+    def check(self, allowed: str, *, width_flags: str = "-", precision: bool = True) -> None:
+        """Raise like Java's Formatter for flags outside `allowed`, a missing width or a precision."""
+        if len(set(self.flags)) != len(self.flags) or "<" in self.flags or set(self.flags) - set(allowed):
+            raise _IllegalFormat
+        if self.width is None and set(self.flags) & set(width_flags):
+            raise _IllegalFormat
+        if ("+" in self.flags and " " in self.flags) or ("-" in self.flags and "0" in self.flags):
+            raise _IllegalFormat
+        if self.precision is not None and not precision:
+            raise _IllegalFormat
+        if (self.width or 0) > _MAX_WIDTH or (self.precision or 0) > _MAX_WIDTH:
+            raise _IllegalFormat
+
+    def justify(self, text: str) -> str:
+        if self.width is None:
+            return text
+        return text.ljust(self.width) if "-" in self.flags else text.rjust(self.width)
+
+
+def _parse_format(fmt: str) -> list[str | _Spec]:
+    """Split a format string into literal text and specifiers; an unknown conversion fails at "format"."""
+    parts: list[str | _Spec] = []
+    i = 0
+    while i < len(fmt):
+        m = _SPECIFIER.search(fmt, i)
+        if m is None:
+            parts.append(fmt[i:])
+            break
+        parts.append(fmt[i : m.start()])
+        parts.append(_specifier(m))
+        i = m.end()
+    return parts
+
+
+def _specifier(m: re.Match) -> str | _Spec:
+    conversion = m[7]
+    if not m[6] and conversion not in _CONVERSIONS:
+        raise InvalidArgument(f"Invalid conversion format '{m[0]}'.").at("format")
+    if not m[6] and conversion in ("%", "n"):
+        # Core copies these without asking Java, so their flags and width are ignored.
+        return "%" if conversion == "%" else "\n"
+    return _Spec(
+        index=_count(m[1][:-1]) if m[1] else 0,
+        flags=m[3] or "",
+        width=_count(m[4]) if m[4] else None,
+        precision=_count(m[5][1:]) if m[5] else None,
+        datetime=m[6] or "",
+        conversion=conversion,
+        text="%" + m[2],
+    )
+
+
+def _count(digits: str) -> int:
+    """An index, width or precision; one too long for Java's int is just too big."""
+    return int(digits) if len(digits) < 10 else 1 << 31
+
+
+def _format(fmt: str, values: list) -> str:
+    out: list[str] = []
+    sequential = 0
+    for part in _parse_format(fmt):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        if part.index == 0:
+            index, sequential = sequential, sequential + 1
+            if index >= len(values):
+                raise InvalidArgument("format specifiers count must be <= arguments size").at("format")
+        else:
+            index = part.index - 1
+            if index >= len(values):
+                raise InvalidArgument("index must be >= 1 and <= arguments size").at("format")
+        try:
+            out.append(_print(part, values[index]))
+        except InvalidArgument as err:
+            raise err.at("values", index)
+        except _IllegalFormat:
+            raise InvalidArgument(f"Invalid conversion format '{part.text}'.").at("format") from None
+    return "".join(out)
+
+
+def _print(spec: _Spec, value: t.Any) -> str:
+    if spec.datetime:
+        return _print_datetime(spec, value)
+    kind = spec.conversion.lower()
+    if kind in ("f", "e", "g"):
+        # Core formats only doubles here: `Format("%f", 1)` is refused.
+        if not isinstance(value, float):
+            raise InvalidArgument(f"Number expected, {fauna_type(value)} provided.")
+        return _print_double(spec, value)
+    if kind in ("d", "x", "o"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgument(f"Integer expected, {fauna_type(value)} provided.")
+        return _print_long(spec, value)
+    if kind == "s":
+        text = to_string_value(value)
+        if text is None:
+            raise InvalidArgument(f"Cannot cast {fauna_type(value)} to String.")
+        return _print_general(spec, text)
+    if kind == "b":
+        return _print_general(spec, "false" if value is None or value is False else "true")
+    return _debug_json(value, legacy=spec.conversion == "@")
+
+
+def _print_general(spec: _Spec, text: str) -> str:
+    spec.check("-")
+    if spec.precision is not None:
+        text = text[: spec.precision]
+    return spec.justify(text.upper() if spec.conversion.isupper() else text)
+
+
+def _signed(spec: _Spec, magnitude: str, negative: bool) -> str:
+    """Sign, zero padding and justification of a number, as Java's Formatter lays them out."""
+    if negative:
+        lead, trail = ("(", ")") if "(" in spec.flags else ("-", "")
+    else:
+        lead, trail = next((f for f in "+ " if f in spec.flags), ""), ""
+    if "0" in spec.flags and spec.width is not None:
+        magnitude = magnitude.rjust(spec.width - len(lead) - len(trail), "0")
+    return spec.justify(lead + magnitude + trail)
+
+
+def _grouped(digits: str, spec: _Spec) -> str:
+    whole, dot, fraction = digits.partition(".")
+    return (f"{int(whole):,}" if "," in spec.flags else whole) + dot + fraction
+
+
+def _print_long(spec: _Spec, n: int) -> str:
+    if spec.conversion == "d":
+        spec.check("-+ 0,(", width_flags="-0", precision=False)
+        return _signed(spec, _grouped(str(abs(n)), spec), n < 0)
+    # Octal and hex show a negative long as its two's complement, and take no sign flags.
+    spec.check("-#0", width_flags="-0", precision=False)
+    octal = spec.conversion == "o"
+    digits = format(n % (1 << 64), "o" if octal else "x")
+    prefix = ("0" if octal else "0x") if "#" in spec.flags else ""
+    if "0" in spec.flags:
+        digits = digits.rjust(spec.width - len(prefix), "0")
+    text = spec.justify(prefix + digits)
+    return text.upper() if spec.conversion == "X" else text
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    # Java formats the shortest decimal that reads back as the double (Double.toString's digits), not
+    # its exact binary value, and rounds it half up: `Format("%.2f", 1.005)` is "1.01".
+    with localcontext() as context:
+        context.prec = places + 400
+        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def _fixed(d: float, places: int) -> str:
+    return format(_rounded(Decimal(repr(d)), places), "f")
+
+
+def _scientific(d: float, places: int) -> str:
+    """`d` (not negative) as Java's %e: a mantissa with `places` decimals and a two-digit exponent."""
+    exponent, mantissa = 0, _rounded(Decimal(0), places)
+    if d:
+        exact = Decimal(repr(d))
+        exponent = exact.adjusted()
+        mantissa = _rounded(exact.scaleb(-exponent), places)
+        if mantissa >= 10:
+            exponent, mantissa = exponent + 1, _rounded(mantissa.scaleb(-1), places)
+    return f"{format(mantissa, 'f')}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+
+
+def _print_double(spec: _Spec, d: float) -> str:
+    kind = spec.conversion.lower()
+    spec.check({"f": "-#+ 0,(", "e": "-#+ 0(", "g": "-+ 0,("}[kind], width_flags="-0")
+    negative = math.copysign(1.0, d) < 0 and d == d
+    if math.isnan(d):
+        text = spec.justify("NaN")
+    elif math.isinf(d):
+        text = _signed(attrs.evolve(spec, flags=spec.flags.replace("0", "")), "Infinity", negative)
+    else:
+        text = _signed(spec, _double_body(spec, kind, abs(d)), negative)
+    return text.upper() if spec.conversion.isupper() else text
+
+
+def _double_body(spec: _Spec, kind: str, d: float) -> str:
+    places = 6 if spec.precision is None else spec.precision
+    if kind == "g":
+        # %g: `places` significant digits, in decimal unless the rounded value is below 1e-4 or too big.
+        places = places or 1
+        exponent = Decimal(_scientific(d, places - 1)).adjusted() if d else 0
+        if not -4 <= exponent < places:
+            return _scientific(d, places - 1)
+        return _grouped(_fixed(d, places - exponent - 1), spec)
+    body = _scientific(d, places) if kind == "e" else _grouped(_fixed(d, places), spec)
+    if "#" in spec.flags and places == 0:
+        mantissa, e, exponent = body.partition("e")
+        body = mantissa + "." + e + exponent
+    return body
+
+
+def _datetime_fields(value: Timestamp | Date) -> dict[str, int]:
+    nanos = value.nanos if isinstance(value, Timestamp) else value.days * 86_400 * 10**9
+    days, in_day = divmod(nanos, 86_400 * 10**9)
+    year, month, day = civil_from_days(days)
+    return {
+        "year": year, "month": month, "day": day, "weekday": (days + 3) % 7,
+        "yday": days - days_from_civil(year, 1, 1) + 1, "hour": in_day // 3_600_000_000_000,
+        "minute": in_day // 60_000_000_000 % 60, "second": in_day // 10**9 % 60, "nano": in_day % 10**9,
+        "epoch_nanos": nanos,
+    }
+
+
+def _datetime_text(suffix: str, f: dict[str, int]) -> str:
+    era_year = f["year"] if f["year"] > 0 else 1 - f["year"]
+    hour12 = (f["hour"] - 1) % 12 + 1
+    simple = {
+        "H": f"{f['hour']:02d}", "I": f"{hour12:02d}", "k": str(f["hour"]), "l": str(hour12),
+        "M": f"{f['minute']:02d}", "S": f"{f['second']:02d}", "L": f"{f['nano'] // 10**6:03d}",
+        "N": f"{f['nano']:09d}", "p": "am" if f["hour"] < 12 else "pm", "z": "+0000", "Z": "Z",
+        "s": str(f["epoch_nanos"] // 10**9), "Q": str(f["epoch_nanos"] // 10**6),
+        "B": _MONTHS[f["month"] - 1], "b": _MONTHS[f["month"] - 1][:3], "h": _MONTHS[f["month"] - 1][:3],
+        "A": _WEEKDAYS[f["weekday"]], "a": _WEEKDAYS[f["weekday"]][:3], "C": f"{era_year // 100:02d}",
+        "y": f"{era_year % 100:02d}", "Y": f"{era_year:04d}", "d": f"{f['day']:02d}", "e": str(f["day"]),
+        "m": f"{f['month']:02d}", "j": f"{f['yday']:03d}",
+    }
+    composite = {"R": "H:M", "T": "H:M:S", "r": "I:M:S P", "D": "m/d/y", "F": "Y-m-d", "c": "a b d H:M:S Z Y"}
+    if suffix in composite:
+        return "".join(simple["p"].upper() if c == "P" else simple.get(c, c) for c in composite[suffix])
+    return simple[suffix]
+
+
+def _print_datetime(spec: _Spec, value: t.Any) -> str:
+    if not isinstance(value, (Timestamp, Date)):
+        raise InvalidArgument(f"Date or Time expected, {fauna_type(value)} provided.")
+    suffix = spec.conversion
+    if not suffix:
+        # Core's own extension: `%t` prints the value's ISO text.
+        return value.isoformat()
+    allowed = _DATE_SUFFIXES | (_TIME_SUFFIXES if isinstance(value, Timestamp) else frozenset())
+    if suffix not in allowed:
+        raise InvalidArgument(f"Invalid date/time suffix '{spec.text}'.")
+    fields = _datetime_fields(value)
+    if suffix == "N":
+        # Core prints nanoseconds itself (for JDK 8), ignoring flags and width.
+        return _datetime_text("N", fields)
+    spec.check("-", precision=False)
+    text = spec.justify(_datetime_text(suffix, fields))
+    return text.upper() if spec.datetime == "T" else text
+
+
+#: How Jackson (core's JSON writer) escapes characters in strings; other controls become \u00XX.
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _json_text(value: t.Any) -> str:
+    """Compact JSON as core writes it: no spaces, non-ASCII kept, doubles as Java prints them."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json_text(k)}:{_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, str):
+        escaped = (_JSON_ESCAPES.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 0x20 else c) for c in value)
+        return '"' + "".join(escaped) + '"'
+    if isinstance(value, float):
+        return java_double(value)
+    return json.dumps(value)
+
+
+def _legacy_refs(value: t.Any) -> t.Any:
+    """API 2.1's JSON: a ref's collection is its "class", and the collections collection is "classes"."""
+    if isinstance(value, list):
+        return [_legacy_refs(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if list(value) == ["@ref"] and isinstance(value["@ref"], dict):
+        ref = {"class" if k == "collection" else k: _legacy_refs(v) for k, v in value["@ref"].items()}
+        if ref.get("id") == "collections" and "class" not in ref:
+            ref["id"] = "classes"
+        return {"@ref": ref}
+    return {k: _legacy_refs(v) for k, v in value.items()}
+
+
+def _debug_json(value: t.Any, legacy: bool) -> str:
+    """`%@` renders a value's wire JSON as core's default API (2.1) does, `%^` as v4 does."""
+    from ..wire.v4 import to_json
+
+    rendered = to_json(value)
+    return _json_text(_legacy_refs(rendered) if legacy else rendered)
+
+
+@builtin("Format", keys=("format", "values"), varargs=True, types=(STRING,))
+def format_(ctx: Context, fmt: str, values: t.Any = ()) -> str:
+    """Java's String.format: `Format("%s has %d items (%.2f%%)", "cart", 3, 12.5)`; `%s` takes any scalar,
+    `%d` integers, `%f` doubles, `%tY-%tm-%td` times and dates, `%@`/`%^` any value as wire JSON."""
+    items = list(values) if isinstance(values, tuple) else values if isinstance(values, list) else [values]
+    return _format(fmt, items)

@@ -1,1 +1,221 @@
-"""(being written)"""
+"""Type checks (IsNumber, IsDoc, IsCollection, ...) and the conversions ToString, ToNumber, ToDouble, ToInteger."""
+
+from __future__ import annotations
+
+import math
+import re
+import typing as t
+from decimal import Decimal
+
+from ..errors import InvalidArgument
+from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from .evaluator import Context
+from .registry import builtin
+
+#: Fauna's name for the type of a ref, by the native collection it lives in (core Type.getType).
+_REF_TYPES = {
+    "collections": "Collection Ref",
+    "indexes": "Index Ref",
+    "databases": "Database Ref",
+    "keys": "Key Ref",
+    "functions": "User Function Ref",
+}
+_LONG = 1 << 63
+#: What Java's NumberFormat (en_US) reads from the start of a string: sign, grouped digits, fraction,
+#: exponent. It reads the longest such prefix and ignores the rest.
+_NUMBER_PREFIX = re.compile(r"-?(?P<int>[0-9,]*)(?:\.(?P<frac>[0-9]*))?(?:E(?P<exp>-?[0-9]+))?")
+#: Java's String.trim removes every character up to U+0020, not Unicode whitespace.
+_JAVA_BLANKS = "".join(map(chr, range(33)))
+#: The symbols NumberFormat reads as NaN and the infinities.
+_SPECIAL_NUMBERS = {"NaN": math.nan, "-\u221e": -math.inf, "\u221e": math.inf}
+
+
+def fauna_type(value: t.Any) -> str:
+    """Fauna's v4 type name, which tells refs apart: `Collection Ref`, `Index Ref`, ... (core Type.getType)."""
+    if isinstance(value, Ref):
+        # A native collection (`Databases()`) is itself a document of the collections collection.
+        return _REF_TYPES["collections"] if value.is_native else _REF_TYPES.get(value.kind or "", "Ref")
+    return type_name(value)
+
+
+def _is_number(value: t.Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _document_ref(value: t.Any) -> Ref | None:
+    """The ref of a document version (what Get returns: `{ref, ts, ...}`), or None for anything else."""
+    # fql's documents are plain objects, so an object literal shaped like one counts as one too.
+    if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and type(value.get("ts")) is int:
+        return value["ref"]
+    return None
+
+
+def _kind_of(value: t.Any) -> str | None:
+    """The native collection a ref or a document version belongs to."""
+    ref = value if isinstance(value, Ref) else _document_ref(value)
+    if ref is None:
+        return None
+    return "collections" if ref.is_native else ref.kind
+
+
+def _check(name: str, test: t.Callable[[t.Any], bool], doc: str) -> None:
+    """Register the type check `name` (wire key `is_...`): true when `test` holds for its argument."""
+
+    def check(ctx: Context, value: t.Any) -> bool:
+        return test(value)
+
+    check.__doc__ = doc
+    builtin(name)(check)
+
+
+_check("IsNumber", _is_number, "True for an integer or a double.")
+_check("IsDouble", lambda v: isinstance(v, float), "True for a double.")
+_check("IsInteger", lambda v: _is_number(v) and not isinstance(v, float), "True for an integer.")
+_check("IsBoolean", lambda v: isinstance(v, bool), "True for true or false.")
+_check("IsNull", lambda v: v is None, "True for null.")
+_check("IsBytes", lambda v: isinstance(v, Bytes), "True for a Bytes value.")
+_check("IsTimestamp", lambda v: isinstance(v, Timestamp), "True for a Time (not a Date).")
+_check("IsDate", lambda v: isinstance(v, Date), "True for a Date.")
+_check("IsString", lambda v: isinstance(v, str), "True for a string.")
+_check("IsArray", lambda v: isinstance(v, list), "True for an array.")
+_check("IsObject", lambda v: isinstance(v, (dict, Page)), "True for an object, a document or a page.")
+_check("IsRef", lambda v: isinstance(v, Ref), "True for any ref, including collection and index refs.")
+_check(
+    "IsSet",
+    lambda v: isinstance(v, SetRef) or (isinstance(v, Ref) and v.is_native),
+    "True for a set; a native collection such as `Databases()` is the set of its documents.",
+)
+_check(
+    "IsDoc",
+    lambda v: isinstance(v, Ref) or _document_ref(v) is not None,
+    "True for a ref or a document (any kind, schema documents too).",
+)
+_check("IsLambda", lambda v: isinstance(v, Lambda), "True for a lambda value (`Query(Lambda(...))`).")
+# Core tests the collection the ref or document lives in: `Databases()` is a collection too.
+_check("IsCollection", lambda v: _kind_of(v) == "collections", "True for a collection ref or document.")
+_check("IsDatabase", lambda v: _kind_of(v) == "databases", "True for a database ref or document.")
+_check("IsIndex", lambda v: _kind_of(v) == "indexes", "True for an index ref or document.")
+_check("IsFunction", lambda v: _kind_of(v) == "functions", "True for a user-defined function ref or document.")
+_check("IsKey", lambda v: _kind_of(v) == "keys", "True for a key ref or document.")
+_check("IsToken", lambda v: _kind_of(v) == "tokens", "True for a token ref or document.")
+_check("IsCredentials", lambda v: _kind_of(v) == "credentials", "True for a credentials ref or document.")
+_check("IsRole", lambda v: _kind_of(v) == "roles", "True for a role ref or document.")
+
+
+def _cannot_cast(value: t.Any, target: str) -> InvalidArgument:
+    return InvalidArgument(f"Cannot cast {fauna_type(value)} to {target}.")
+
+
+def java_double(d: float) -> str:
+    """Java's Double.toString: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `-Infinity`."""
+    if d != d:
+        return "NaN"
+    if d in (math.inf, -math.inf):
+        return "Infinity" if d > 0 else "-Infinity"
+    sign = "-" if math.copysign(1.0, d) < 0 else ""
+    exact = Decimal(repr(abs(d)))
+    digits = "".join(map(str, exact.as_tuple().digits)).rstrip("0") or "0"
+    exponent = exact.adjusted() if digits != "0" else 0
+    if not 1e-3 <= abs(d) < 1e7 and d != 0:
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent}"
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
+    whole = digits[: exponent + 1].ljust(exponent + 1, "0")
+    return f"{sign}{whole}.{digits[exponent + 1:] or '0'}"
+
+
+def to_string_value(value: t.Any) -> str | None:
+    """ToString's text for a scalar (None when core cannot cast it): doubles as Java prints them."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Timestamp, Date)):
+        return value.isoformat()
+    return None
+
+
+@builtin("ToString", keys=("to_string",))
+def to_string(ctx: Context, value: t.Any) -> str:
+    """A scalar as a string: `ToString(1.5)` is "1.5", a time its ISO text; refs, arrays and bytes fail."""
+    text = to_string_value(value)
+    if text is None:
+        # Core reports ToString's (and ToNumber's) cast errors at the form, not at its argument.
+        raise _cannot_cast(value, "String")
+    return text
+
+
+def _parse_number(text: str) -> int | float | None:
+    """Java NumberFormat.parse: the longest numeric prefix, a Long when integral and in range, else a Double."""
+    text = text.strip(_JAVA_BLANKS)
+    special = next((v for k, v in _SPECIAL_NUMBERS.items() if text.startswith(k)), None)
+    if special is not None:
+        return special
+    m = _NUMBER_PREFIX.match(text)
+    if not ((m["int"] or "").strip(",") or m["frac"]):
+        return None
+    number = float(m[0].replace(",", ""))
+    whole = m["int"].replace(",", "").lstrip("0")
+    if m["frac"] is None and not m["exp"] and 0 < len(whole) <= 19:
+        number = int(m[0].replace(",", ""))
+    if isinstance(number, float) and number.is_integer() and -_LONG <= number < _LONG:
+        # NumberFormat returns a Long for an integral value (`1.0` is 1), but keeps negative zero a Double.
+        return number if math.copysign(1.0, number) < 0 and number == 0 else int(number)
+    if isinstance(number, int) and not -_LONG <= number < _LONG:
+        return float(number)
+    return number
+
+
+def _string_number(value: t.Any, target: str) -> int | float:
+    number = _parse_number(value) if isinstance(value, str) else None
+    if number is None:
+        raise _cannot_cast(value, target)
+    return number
+
+
+def java_long(d: float) -> int:
+    """Java's `(long) d`: truncation toward zero, saturating at the long range, NaN as 0."""
+    if d != d:
+        return 0
+    if d >= _LONG:
+        return _LONG - 1
+    if d <= -_LONG:
+        return -_LONG
+    return int(d)
+
+
+@builtin("ToNumber", keys=("to_number",))
+def to_number(ctx: Context, value: t.Any) -> int | float:
+    """A number from a number or a numeric string (`"1,234"` is 1234, `"1.5"` is 1.5)."""
+    if _is_number(value):
+        return value
+    return _string_number(value, "Number")
+
+
+@builtin("ToDouble", keys=("to_double",))
+def to_double(ctx: Context, value: t.Any) -> float:
+    """A double from a number or a numeric string."""
+    if _is_number(value):
+        return float(value)
+    try:
+        return float(_string_number(value, "Double"))
+    except InvalidArgument as err:
+        raise err.at("to_double")
+
+
+@builtin("ToInteger", keys=("to_integer",))
+def to_integer(ctx: Context, value: t.Any) -> int:
+    """An integer from a number (doubles truncate toward zero) or a numeric string."""
+    if _is_number(value) or isinstance(value, str):
+        try:
+            number = value if _is_number(value) else _string_number(value, "Integer")
+        except InvalidArgument as err:
+            raise err.at("to_integer")
+        return java_long(number) if isinstance(number, float) else number
+    raise _cannot_cast(value, "Integer").at("to_integer")

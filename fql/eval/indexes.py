@@ -10,7 +10,7 @@ from attrs import frozen
 from ..collation import TOP, encode, tuple_key
 from ..errors import InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import Lambda, Ref
+from ..values import Lambda, Ref, native
 from .evaluator import Context
 from .refs import live, ref_of, render, schema_key
 
@@ -95,11 +95,21 @@ def definition(ctx: Context, index: t.Any, *path: str | int) -> IndexDef:
     return found
 
 
+#: Indexes fql keeps for itself (invisible to users): a document's tokens and its credentials.
+INTERNAL_BY_INSTANCE = {"#tokens": "#tokens_by_instance", "#credentials": "#credentials_by_instance"}
+
+
+def internal(scope: str, coll: str) -> IndexDef:
+    """The internal by-instance index of `coll` ("#tokens" or "#credentials") in `scope`."""
+    name = INTERNAL_BY_INSTANCE[coll]
+    return IndexDef(IndexKey(scope, name), Ref(name, native("indexes")), (coll,), (Field(("instance",), None),), (), False)
+
+
 def for_collection(ctx: Context, scope: str, coll: str) -> list[IndexDef]:
-    """Every live index with `coll` among its sources."""
+    """Every live index with `coll` among its sources (and fql's internal ones)."""
     by_source = ctx.state.cache.setdefault("indexes_by_source", {})
     if (scope, coll) not in by_source:
-        found = []
+        found = [internal(scope, coll)] if coll in INTERNAL_BY_INSTANCE else []
         for version in ctx.state.txn.scan(scope, "#indexes"):
             if version.live_at(ctx.state.ts) and coll in source_names((version.data or {}).get("source"))[0]:
                 found.append(from_version(ctx, version))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..errors import InstanceAlreadyExists, InvalidArgument, NotImplementedInFql, ValidationFailed
+from ..auth import access
+from ..errors import InstanceAlreadyExists, InvalidArgument, InvalidRef, NotImplementedInFql, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, native, type_name
 from . import indexes
@@ -116,11 +117,21 @@ _FIELDS: dict[str, t.Callable[[Context, dict], dict]] = {
 }
 
 
+#: Creators for native kinds that are not plain named schema documents (tokens, keys, databases, ...),
+#: registered by their family modules: fn(ctx, coll, params, *path) -> rendered document.
+NATIVE_CREATORS: dict[str, t.Callable[..., dict]] = {}
+#: Updaters and deleters for those kinds: fn(ctx, ref, key, version, params, replace) / fn(ctx, ref, key).
+NATIVE_UPDATERS: dict[str, t.Callable[..., dict]] = {}
+NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
+
+
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`."""
     from .documents import write
 
     kind = coll.id
+    if kind in NATIVE_CREATORS:
+        return NATIVE_CREATORS[kind](ctx, coll, params, *path)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     try:
@@ -160,6 +171,8 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     from .documents import merge, write
 
     kind = ref.kind
+    if kind in NATIVE_UPDATERS:
+        return NATIVE_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
@@ -182,7 +195,9 @@ def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
     from .documents import write
 
     kind = ref.kind
-    if kind == "collections":
+    if kind in NATIVE_DELETERS:
+        NATIVE_DELETERS[kind](ctx, ref, key)
+    elif kind == "collections":
         for index in indexes.for_collection(ctx, key.scope, ref.id):
             if index.sources == (ref.id,):
                 indexes.drop(ctx, index.key)
@@ -206,16 +221,88 @@ def function_body(ctx: Context, fn: Ref) -> Lambda:
         raise InvalidArgument(f"User Function Ref expected, {type_name(fn)} provided.").at("call")
     version = live(ctx, schema_key(ctx, "functions", fn.id, fn.collection.database))
     if version is None:
-        from ..errors import InvalidRef
-
         raise InvalidRef(f"Ref refers to undefined function '{fn.id}'").at("call")
     return version.data["body"]
 
 
+_DATABASE_ORDER = ("name", "data", "priority", "ttl", "api_version", "global_id")
+
+
+def _global_id(n: int) -> str:
+    """A database's global id: its number in lower-case base 32, as Fauna's look (`yoat...`)."""
+    digits = "abcdefghijklmnopqrstuvwxyz234567"
+    out = ""
+    while n:
+        n, r = divmod(n, 32)
+        out = digits[r] + out
+    return out or "a"
+
+
+def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    """A child database: a schema document here, and a new scope registered at the top."""
+    from .documents import write
+
+    try:
+        name = _name(params)
+    except ValidationFailed as err:
+        raise err.at(*path)
+    key = schema_key(ctx, "databases", name, coll.database)
+    if live(ctx, key) is not None:
+        raise InstanceAlreadyExists("Database already exists.").at(*path)
+    scope = _global_id(ctx.state.txn.next_id())
+    fields = _ordered({**params, "name": name, "global_id": scope}, _DATABASE_ORDER)
+    version = write(ctx, key, fields, *path)
+    write(ctx, DocKey("", access.SCOPES, scope), {"parent": key.scope, "name": name})
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    if "name" in params and params["name"] != old.get("name"):
+        raise NotImplementedInFql("Renaming databases is not implemented in fql yet.").at("params")
+    fields = {**params} if replace else merge(old, params)
+    fields.update(name=old["name"], global_id=old["global_id"])
+    return render(ctx, write(ctx, key, _ordered(fields, _DATABASE_ORDER)))
+
+
+def delete_database(ctx: Context, ref: Ref, key: DocKey) -> None:
+    """Deleting a database makes its scope, and every key, token and document in it, unreachable."""
+    from .documents import write
+
+    version = live(ctx, key)
+    write(ctx, DocKey("", access.SCOPES, version.data["global_id"]), None)
+
+
+NATIVE_CREATORS["databases"] = create_database
+NATIVE_UPDATERS["databases"] = update_database
+NATIVE_DELETERS["databases"] = delete_database
+
+
+@builtin("CreateDatabase", keys=("create_database",), types=(OBJECT,))
+def create_database_(ctx: Context, params: dict) -> dict:
+    """Create a child database: `{name, data?, priority?, ttl?}`."""
+    return create_database(ctx, native("databases"), params, "create_database")
+
+
 def child_scope(ctx: Context, database: Ref) -> str:
-    raise NotImplementedInFql("Child databases are not implemented in fql yet.")
+    """The scope of the database `database` names, relative to the caller's database."""
+    parent = database.collection.database if database.collection is not None else None
+    scope = child_scope(ctx, parent) if parent is not None else ctx.state.scope
+    found = access.child(ctx.state.txn, scope, database.id)
+    if found is None:
+        raise InvalidRef(f"Ref refers to undefined database '{database.id}'")
+    return found
 
 
 def scope_database_ref(ctx: Context, scope: str) -> Ref | None:
-    raise NotImplementedInFql("Child databases are not implemented in fql yet.")
+    """The ref of the database whose scope is `scope`, as seen from the caller's database."""
+    if scope == ctx.state.scope:
+        return None
+    entry = ctx.state.txn.get(DocKey("", access.SCOPES, scope))
+    if entry is None or entry.data is None:
+        raise InvalidRef("Ref refers to undefined database")
+    return Ref(entry.data["name"], native("databases", scope_database_ref(ctx, entry.data["parent"])))
 

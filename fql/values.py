@@ -343,6 +343,18 @@ class Page:
         return to_fql(self)
 
 
+#: Core's type names for refs by the native collection they belong to (Type.scala).
+REF_TYPES = {
+    "collections": "Collection Ref",
+    "indexes": "Index Ref",
+    "databases": "Database Ref",
+    "keys": "Key Ref",
+    "functions": "User Function Ref",
+    "roles": "Role Ref",
+    "access_providers": "Access Provider Ref",
+}
+
+
 def type_name(value: t.Any) -> str:
     """Fauna's v4 name for the type of `value`, as used in `X expected, Y provided.`"""
     if value is None:
@@ -360,7 +372,8 @@ def type_name(value: t.Any) -> str:
     if isinstance(value, dict):
         return "Object"
     if isinstance(value, Ref):
-        return "Ref"
+        # A native collection (`Databases()`) is itself a document of the collections collection.
+        return REF_TYPES["collections"] if value.is_native else REF_TYPES.get(value.kind or "", "Ref")
     if isinstance(value, SetRef):
         return "Set"
     if isinstance(value, Timestamp):

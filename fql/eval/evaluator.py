@@ -7,6 +7,7 @@ import typing as t
 from attrs import define, field
 
 from .. import ast
+from ..auth.access import Auth
 from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow
 from ..storage.base import Transaction
 from ..values import Lambda, Timestamp, type_name
@@ -17,24 +18,13 @@ MAX_DEPTH = 200
 
 
 @define
-class Auth:
-    """Who runs the query: a role name or role refs, the identity document, the token or key ref."""
-
-    role: t.Any = "admin"
-    identity: t.Any = None
-    token: t.Any = None
-    #: The database scope the secret works in ("" is the top).
-    scope: str = ""
-    #: The secret's own document key, when it is a key or token stored in this scope.
-    source: t.Any = None
-
-
-@define
 class QueryState:
     """Everything one query shares: its transaction, its time, who runs it, and caches."""
 
     txn: Transaction
     auth: Auth = field(factory=Auth)
+    #: The Database running the query: its password hasher and root secret.
+    db: t.Any = None
     depth: int = 0
     #: Per-query caches owned by family modules (schema lookups, index lists).
     cache: dict = field(factory=dict)
@@ -155,30 +145,40 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
         fixed, rest = args, ()
     lazy = fn.lazy
     values: list[t.Any] = []
+    kwargs: dict[str, t.Any] = {}
     for i, node in enumerate(fixed):
         key = keys[i]
-        if lazy:
-            values.append(node)
+        if node is None:
+            # A wire form may leave out an optional key before a later one ({"substring": s, "length": 2}).
             continue
-        value = ctx.eval(node, key)
-        cast = fn.types[i] if i < len(fn.types) else None
-        if cast is not None:
-            cast(value, key)
-        values.append(value)
+        if lazy:
+            value = node
+        else:
+            value = ctx.eval(node, key)
+            cast = fn.types[i] if i < len(fn.types) else None
+            if cast is not None:
+                cast(value, key)
+        if len(values) == i:
+            values.append(value)
+        else:
+            kwargs[fn.params[i]] = value
     if fn.varargs and rest:
         key = keys[-1]
         if lazy:
             if len(rest) == 1 and isinstance(rest[0], ast.Array):
-                values.append(tuple((n, (key, i)) for i, n in enumerate(rest[0].items)))
+                collected: t.Any = tuple((n, (key, i)) for i, n in enumerate(rest[0].items))
             elif len(rest) == 1:
-                values.append(((rest[0], (key,)),))
+                collected = ((rest[0], (key,)),)
             else:
-                values.append(tuple((n, (key, i)) for i, n in enumerate(rest)))
+                collected = tuple((n, (key, i)) for i, n in enumerate(rest))
         elif len(rest) == 1:
-            values.append(ctx.eval(rest[0], key))
+            collected = ctx.eval(rest[0], key)
         else:
-            values.append([ctx.eval(n, key, i) for i, n in enumerate(rest)])
-    kwargs: dict[str, t.Any] = {}
+            collected = [ctx.eval(n, key, i) for i, n in enumerate(rest)]
+        if len(values) == len(keys) - 1:
+            values.append(collected)
+        else:
+            kwargs[fn.params[len(keys) - 1]] = collected
     for key, node in options:
         if key not in fn.options:
             raise _unknown(fn.name, list(keys) + [key])
@@ -190,15 +190,15 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
     """Call a v4 wire form: find the built-in whose keys match the form's keys."""
     given = dict(node.pairs)
     first = node.pairs[0][0] if node.pairs else ""
-    for fn in registry.V4_FORMS.get(first, ()):
+    # JSON objects need not list the form's own key first: {"from": x, "select": p}.
+    candidates = [fn for key in given for fn in registry.V4_FORMS.get(key, ())]
+    for fn in candidates:
         allowed = set(fn.keys) | set(fn.options)
         if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]):
             continue
-        args: list[ast.Node] = []
-        for key in fn.keys:
-            if key not in given:
-                break
-            args.append(given[key])
+        args: list[ast.Node | None] = [given.get(key) for key in fn.keys]
+        while args and args[-1] is None:
+            args.pop()
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)
         if extra:
             args.append(ast.Object(extra))

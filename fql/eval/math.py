@@ -11,12 +11,12 @@ import math
 import typing as t
 
 from ..errors import InvalidArgument
-from ..values import Page, Ref, SetRef
+from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
 from .logic import order_key
 from .registry import builtin
-from .types import fauna_type, java_double, java_long
+from .types import java_double, java_long
 
 Number = t.Union[int, float]
 
@@ -344,7 +344,7 @@ def _is_iterable(value: t.Any) -> bool:
 def _iterable(value: t.Any, key: str) -> t.Any:
     if _is_iterable(value):
         return value
-    raise InvalidArgument(f"Array, Set, or Page expected, {fauna_type(value)} provided.").at(key)
+    raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(key)
 
 
 def _elements(ctx: Context, coll: t.Any) -> t.Iterable:

@@ -42,6 +42,8 @@ class Builtin:
     #: The keys in the shell's argument order, where it differs from the wire's (`Map(coll, fn)` is
     #: `{"map": fn, "collection": coll}`); None when the orders agree.
     shell: tuple[str, ...] | None = None
+    #: The Python parameter names of the positional arguments (after `ctx`), for keys given out of order.
+    params: tuple[str, ...] = ()
 
     def to_key_order(self, args: tuple) -> tuple:
         """Shell-ordered arguments rearranged into `keys` order.
@@ -109,14 +111,21 @@ def builtin(
 
     def register(fn: t.Callable) -> t.Callable:
         form_keys = keys if keys is not None else (snake(v4),)
-        if required is None:
-            params = list(inspect.signature(fn).parameters.values())[1:]
-            positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-            need = sum(1 for p in positional if p.default is p.empty)
-        else:
-            need = required
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        need = sum(1 for p in positional if p.default is p.empty) if required is None else required
         entry = Builtin(
-            v4, fn, tuple(form_keys), need, varargs, lazy, tuple(options), tuple(types), tuple(aliases), shell
+            v4,
+            fn,
+            tuple(form_keys),
+            need,
+            varargs,
+            lazy,
+            tuple(options),
+            tuple(types),
+            tuple(aliases),
+            shell,
+            tuple(p.name for p in positional),
         )
         for name in (v4, *aliases):
             V4[normalise(name)] = entry

@@ -19,11 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import attrs
 
 from ..errors import InvalidArgument
-from ..values import Date, Timestamp, civil_from_days, days_from_civil
+from ..values import Date, Timestamp, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
 from .registry import builtin
-from .types import fauna_type, java_double, to_string_value
+from .types import java_double, to_string_value
 
 #: Java's Character.isWhitespace, which String.strip uses: Unicode spaces except the no-break ones,
 #: plus the ASCII controls \t..\r and \x1c..\x1f.
@@ -409,7 +409,7 @@ def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> 
     if normalizer not in _NORMALIZERS:
         choices = ", ".join(f"'{n}'" for n in _NORMALIZERS[:-1])
         raise InvalidArgument(
-            f"String {choices}, or '{_NORMALIZERS[-1]}' expected, {fauna_type(normalizer)} provided."
+            f"String {choices}, or '{_NORMALIZERS[-1]}' expected, {type_name(normalizer)} provided."
         ).at("normalizer")
     out = [_normalize(v, normalizer) if isinstance(v, str) else v for v in values]
     # Core answers a one-element list with its element, even when the argument was an array.
@@ -734,16 +734,16 @@ def _print(spec: _Spec, value: t.Any) -> str:
     if kind in ("f", "e", "g"):
         # Core formats only doubles here: `Format("%f", 1)` is refused.
         if not isinstance(value, float):
-            raise InvalidArgument(f"Number expected, {fauna_type(value)} provided.")
+            raise InvalidArgument(f"Number expected, {type_name(value)} provided.")
         return _print_double(spec, value)
     if kind in ("d", "x", "o"):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidArgument(f"Integer expected, {fauna_type(value)} provided.")
+            raise InvalidArgument(f"Integer expected, {type_name(value)} provided.")
         return _print_long(spec, value)
     if kind == "s":
         text = to_string_value(value)
         if text is None:
-            raise InvalidArgument(f"Cannot cast {fauna_type(value)} to String.")
+            raise InvalidArgument(f"Cannot cast {type_name(value)} to String.")
         return _print_general(spec, text)
     if kind == "b":
         return _print_general(spec, "false" if value is None or value is False else "true")
@@ -874,7 +874,7 @@ def _datetime_text(suffix: str, f: dict[str, int]) -> str:
 
 def _print_datetime(spec: _Spec, value: t.Any) -> str:
     if not isinstance(value, (Timestamp, Date)):
-        raise InvalidArgument(f"Date or Time expected, {fauna_type(value)} provided.")
+        raise InvalidArgument(f"Date or Time expected, {type_name(value)} provided.")
     suffix = spec.conversion
     if not suffix:
         # Core's own extension: `%t` prints the value's ISO text.

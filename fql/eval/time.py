@@ -267,24 +267,6 @@ def _fields(ts: Timestamp) -> _Fields:
     return _Fields(y, m, d, year_day, week_day, secs // 3600, secs // 60 % 60, secs % 60)
 
 
-#: Core's type names for refs to schema documents (other refs are plain "Ref").
-_REF_TYPES = {
-    "collections": "Collection Ref",
-    "indexes": "Index Ref",
-    "databases": "Database Ref",
-    "keys": "Key Ref",
-    "functions": "User Function Ref",
-}
-
-
-def _cast_type(value: t.Any) -> str:
-    """Core's name for a value's type in `Cannot cast X to Y.`: refs are named by their kind."""
-    if isinstance(value, Ref):
-        # The native collections (Collections(), Keys(), ...) are themselves collection refs.
-        return "Collection Ref" if value.is_native else _REF_TYPES.get(value.kind, "Ref")
-    return type_name(value)
-
-
 # -- Built-ins ------------------------------------------------------------------------------------------
 
 
@@ -349,7 +331,7 @@ def to_time(ctx: Context, value: t.Any) -> Timestamp:
         return Timestamp(value.days * _DAY)
     if isinstance(value, str):
         return _time(ctx, value)
-    raise InvalidArgument(f"Cannot cast {_cast_type(value)} to Time.")
+    raise InvalidArgument(f"Cannot cast {type_name(value)} to Time.")
 
 
 @builtin("ToDate", keys=("to_date",))
@@ -361,7 +343,7 @@ def to_date(ctx: Context, value: t.Any) -> Date:
         return Date(_utc_day(value))
     if isinstance(value, str):
         return _date(value)
-    raise InvalidArgument(f"Cannot cast {_cast_type(value)} to Date.")
+    raise InvalidArgument(f"Cannot cast {type_name(value)} to Date.")
 
 
 @builtin("ToSeconds", keys=("to_seconds",), types=(TIME_OR_MICROS,))

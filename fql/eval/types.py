@@ -13,13 +13,6 @@ from .evaluator import Context
 from .registry import builtin
 
 #: Fauna's name for the type of a ref, by the native collection it lives in (core Type.getType).
-_REF_TYPES = {
-    "collections": "Collection Ref",
-    "indexes": "Index Ref",
-    "databases": "Database Ref",
-    "keys": "Key Ref",
-    "functions": "User Function Ref",
-}
 _LONG = 1 << 63
 #: What Java's NumberFormat (en_US) reads from the start of a string: sign, grouped digits, fraction,
 #: exponent. It reads the longest such prefix and ignores the rest.
@@ -28,14 +21,6 @@ _NUMBER_PREFIX = re.compile(r"-?(?P<int>[0-9,]*)(?:\.(?P<frac>[0-9]*))?(?:E(?P<e
 _JAVA_BLANKS = "".join(map(chr, range(33)))
 #: The symbols NumberFormat reads as NaN and the infinities.
 _SPECIAL_NUMBERS = {"NaN": math.nan, "-\u221e": -math.inf, "\u221e": math.inf}
-
-
-def fauna_type(value: t.Any) -> str:
-    """Fauna's v4 type name, which tells refs apart: `Collection Ref`, `Index Ref`, ... (core Type.getType)."""
-    if isinstance(value, Ref):
-        # A native collection (`Databases()`) is itself a document of the collections collection.
-        return _REF_TYPES["collections"] if value.is_native else _REF_TYPES.get(value.kind or "", "Ref")
-    return type_name(value)
 
 
 def _is_number(value: t.Any) -> bool:
@@ -103,7 +88,7 @@ _check("IsRole", lambda v: _kind_of(v) == "roles", "True for a role ref or docum
 
 
 def _cannot_cast(value: t.Any, target: str) -> InvalidArgument:
-    return InvalidArgument(f"Cannot cast {fauna_type(value)} to {target}.")
+    return InvalidArgument(f"Cannot cast {type_name(value)} to {target}.")
 
 
 def java_double(d: float) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typing as t
 
-from .errors import FQLError, InvalidArgument
+from .auth.access import Auth, authenticate
+from .auth.credentials import Argon2Params, Passwords
+from .errors import FQLError, InvalidArgument, Unauthorized
 from .eval import registry
-from .eval.evaluator import Auth, Context, QueryState, evaluate
+from .eval.evaluator import Context, QueryState, evaluate
 from .parse import parse
+from .render import to_fql
 from .storage.base import Storage
 
 registry.load()
@@ -25,10 +28,12 @@ def open_storage(url: str) -> Storage:
 class Database:
     """One fql database (with its child databases) on one storage backend."""
 
-    def __init__(self, storage: Storage, *, root_secret: str = "secret"):
+    def __init__(self, storage: Storage, *, root_secret: str = "secret", argon2: Argon2Params | None = None):
         self.storage = storage
-        #: The development root secret: admin on the top database. Change it with `root_secret=`.
+        #: The root secret: admin on the top database. "secret" is a development default; set your own.
         self.root_secret = root_secret
+        #: Password hashing (argon2id); the default parameters are OWASP's recommended minimum.
+        self.passwords = Passwords(argon2)
 
     def query(self, text: str, secret: str | None = None, syntax: str = "v4") -> t.Any:
         """Evaluate FQL `text` as one transaction and return the result as Python values.
@@ -39,17 +44,26 @@ class Database:
         program = parse(text, syntax)
         return self.run(program, secret=secret)
 
-    def run(self, node: t.Any, *, secret: str | None = None, auth: Auth | None = None) -> t.Any:
-        """Evaluate a parsed node as one transaction; all of its writes commit, or none do."""
+    def run(self, node: t.Any, *, secret: str | None = None) -> t.Any:
+        """Evaluate a parsed node as one transaction; all of its writes commit, or none do.
+
+        With a `secret` the query runs as that key, token or scoped secret (`unauthorized` if it is not
+        valid now); without one it runs as the root (admin) identity.
+        """
         txn = self.storage.begin()
         try:
-            state = QueryState(txn, auth or Auth())
+            auth = Auth() if secret is None else authenticate(txn, secret, self.root_secret)
+            state = QueryState(txn, auth, db=self)
             result = evaluate(node, Context(state))
             txn.commit()
             return result
         except BaseException:
             txn.rollback()
             raise
+
+    def session(self, secret: str | None = None) -> Session:
+        """A session: anonymous, or starting from `secret`; signup/signin/authenticate set its secret."""
+        return Session(self, secret)
 
     def close(self) -> None:
         self.storage.close()
@@ -61,9 +75,61 @@ class Database:
         self.close()
 
 
+class Session:
+    """A caller's connection, shaped like SurrealDB's SDK (signup, signin, authenticate, info, invalidate).
+
+    signup and signin run on the embedding program's authority (as the root), as a server-side sign-up
+    endpoint would; everything else runs with the session's secret.
+    """
+
+    def __init__(self, db: Database, secret: str | None = None):
+        self.db = db
+        self.secret = secret
+
+    def signup(self, *, collection: str, password: str, data: dict | None = None, ttl: t.Any = None) -> str:
+        """Create a document with credentials in `collection`, log it in, and use the new token."""
+        params = {"credentials": {"password": password}, "data": data or {}}
+        ref = self.db.query(f"Select('ref', Create(Collection({to_fql(collection)}), {to_fql(params)}))")
+        return self.signin(identity=ref, password=password, ttl=ttl)
+
+    def signin(self, *, identity: t.Any, password: str, ttl: t.Any = None) -> str:
+        """Log in `identity` (a Ref, or FQL text such as `Match(Index("users_by_email"), "a@x")`)."""
+        target = identity if isinstance(identity, str) else to_fql(identity)
+        params = {"password": password} if ttl is None else {"password": password, "ttl": ttl}
+        token = self.db.query(f"Login({target}, {to_fql(params)})")
+        self.secret = token["secret"]
+        return self.secret
+
+    def authenticate(self, secret: str) -> None:
+        """Use an existing key or token secret; `unauthorized` if it is not valid now."""
+        self.db.query("null", secret=secret)
+        self.secret = secret
+
+    def info(self) -> dict | None:
+        """The current identity's document, or None without one."""
+        if self.secret is None:
+            return None
+        return self.query("If(HasCurrentIdentity(), Get(CurrentIdentity()), null)")
+
+    def query(self, text: str, syntax: str = "v4") -> t.Any:
+        """Run `text` with the session's secret (`unauthorized` for an anonymous session)."""
+        if self.secret is None:
+            raise Unauthorized("Unauthorized")
+        return self.db.query(text, secret=self.secret, syntax=syntax)
+
+    def invalidate(self) -> None:
+        """Log the session's token out (Logout(false)) and forget its secret."""
+        if self.secret is not None:
+            try:
+                self.db.query("Logout(false)", secret=self.secret)
+            except Unauthorized:
+                pass
+        self.secret = None
+
+
 def connect(url: str = "memory://", **options: t.Any) -> Database:
     """Open the database at `url` (`memory://` by default)."""
     return Database(open_storage(url), **options)
 
 
-__all__ = ["Database", "connect", "FQLError"]
+__all__ = ["Database", "Session", "connect", "FQLError"]

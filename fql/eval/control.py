@@ -6,7 +6,7 @@ import typing as t
 
 from .. import ast
 from ..errors import CallError, FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, TransactionAborted
-from ..values import Lambda, Ref, type_name
+from ..values import Lambda, Ref, native, type_name
 from .casts import BOOLEAN, STRING
 from .evaluator import Context
 from .registry import builtin
@@ -84,22 +84,41 @@ def query(ctx: Context, fn: t.Any) -> Lambda:
 
 @builtin("Call", keys=("call", "arguments"), varargs=True, required=1)
 def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
-    """Call a user-defined function (a Function ref or its name) with the arguments."""
-    from .schema import function_body
+    """Call a user-defined function (a Function ref or its name) with the arguments.
+
+    The body runs with the caller's permissions, or with the function's `role` when it has one.
+    """
+    from .access import require
+    from .refs import schema_key
+    from .schema import function_doc
 
     if isinstance(fn, str):
-        from .schema import schema_ref
-
-        fn = schema_ref(ctx, "functions", fn)
+        fn = Ref(fn, native("functions"))
     if not isinstance(fn, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(fn)} provided.").at("call")
-    body = function_body(ctx, fn)
+    doc = function_doc(ctx, fn)
+    require(ctx, "call", schema_key(ctx, "functions", fn.id, fn.collection.database), (arguments,))
+    auth = ctx.state.auth
+    if doc.get("role") is not None:
+        ctx.state.auth = _with_role(auth, doc["role"])
     try:
-        return ctx.apply(body, arguments)
+        return ctx.apply(doc["body"], [] if arguments is None else arguments)
     except FQLError as err:
         if isinstance(err, CallError) and not err.position:
             raise
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
+    finally:
+        ctx.state.auth = auth
+
+
+def _with_role(auth: t.Any, role: t.Any) -> t.Any:
+    """The caller's Auth, but with a function's role: a built-in name, or role refs (ABAC)."""
+    import attrs
+
+    if isinstance(role, str):
+        return attrs.evolve(auth, role=role)
+    roles = role if isinstance(role, list) else [role]
+    return attrs.evolve(auth, role=tuple(r.id for r in roles if isinstance(r, Ref)))
 
 
 def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:

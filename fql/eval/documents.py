@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import InstanceAlreadyExists, InstanceNotFound, InvalidArgument, NotImplementedInFql, ValidationFailed
+from ..errors import (
+    InstanceAlreadyExists,
+    InstanceNotFound,
+    InvalidArgument,
+    InvalidRef,
+    NotImplementedInFql,
+    ValidationFailed,
+)
 from ..storage.base import DocKey, Version
 from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, type_name
-from . import indexes
+from . import access, indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context
 from .refs import copy, doc_key, live, not_found, ref_of, render
@@ -53,6 +60,10 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         return parsed
     if not isinstance(coll, Ref) or not (coll.collection is None or coll.kind == "collections"):
         raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref")
+    if id == "self":
+        from .auth import self_ref
+
+        return self_ref(ctx, coll)
     if coll.collection is None and coll.id in ("collections", "indexes", "databases", "functions", "roles"):
         if not isinstance(id, str):
             raise InvalidArgument(f"String expected, {type_name(id)} provided.").at("id")
@@ -127,7 +138,9 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     """The document `target` refers to (or the first document of a set)."""
     _no_history(ts, "ts")
     ref = _first_ref(ctx, target, "get")
-    version = live(ctx, doc_key(ctx, ref, "get"))
+    key = doc_key(ctx, ref, "get")
+    access.require(ctx, "read", key, (ref,))
+    version = live(ctx, key)
     if version is None:
         raise not_found(ref)
     return render(ctx, version)
@@ -144,11 +157,11 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
     try:
-        return live(ctx, doc_key(ctx, target, "exists")) is not None
-    except InvalidArgument:
-        raise
-    except Exception:  # an undefined collection means the document does not exist
+        key = doc_key(ctx, target, "exists")
+    except InvalidRef:  # an undefined collection means the document does not exist
         return False
+    access.require(ctx, "read", key, (target,))
+    return live(ctx, key) is not None
 
 
 def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:
@@ -180,8 +193,6 @@ def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFail
 def user_fields(params: dict, *path: str | int) -> dict:
     """The stored fields of a user document from Create/Replace params: `data` and `ttl`."""
     out: dict = {}
-    if "credentials" in params and params["credentials"] is not None:
-        raise NotImplementedInFql("Credentials are not implemented in fql yet.").at(*path)
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
@@ -214,11 +225,26 @@ def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
 
         return create_native(ctx, target.collection, {**params, "name": target.id})
     key = doc_key(ctx, ref, "create")
+    # Core reports every failure of the write itself at the create form's own key.
+    fields = user_fields(params, "create")
+    if target.kind is None:
+        access.require(ctx, "create_with_id", key, (ref, fields), "create")
+    else:
+        access.require(ctx, "create", key, (fields,), "create")
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Document already exists.").at("create")
-    version = write(ctx, key, user_fields(params, "params"))
+    version = write(ctx, key, fields, "create")
+    _credentials(ctx, key, params, "create")
     ctx.state.created = True
     return render(ctx, version)
+
+
+def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> None:
+    """`credentials: {password}` in Create/Update/Replace params sets the password (never stored here)."""
+    if params.get("credentials") is not None:
+        from .auth import set_password
+
+        set_password(ctx, key, params["credentials"], *path)
 
 
 def merge(old: t.Any, new: t.Any) -> t.Any:
@@ -234,9 +260,13 @@ def merge(old: t.Any, new: t.Any) -> t.Any:
     return out
 
 
-def _existing(ctx: Context, ref: t.Any, key: str) -> tuple[DocKey, Version]:
+def _existing(ctx: Context, ref: t.Any, key: str, action: str, new: t.Any = None) -> tuple[DocKey, Version]:
+    """The live document `ref` names, if the caller may do `action` to it."""
     doc = doc_key(ctx, ref, key)
     version = live(ctx, doc)
+    old = render(ctx, version) if version is not None else None
+    args = (ref,) if action == "delete" else (old, new, ref)
+    access.require(ctx, action, doc, args)
     if version is None:
         raise not_found(ref)
     return doc, version
@@ -245,12 +275,12 @@ def _existing(ctx: Context, ref: t.Any, key: str) -> tuple[DocKey, Version]:
 @builtin("Update", keys=("update", "params"), types=(None, OBJECT))
 def update(ctx: Context, ref: t.Any, params: dict) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed."""
-    key, version = _existing(ctx, ref, "update")
+    key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
         from .schema import update_native
 
         return update_native(ctx, ref, key, version, params, replace=False)
-    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, "params")
+    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")})
     data = dict(version.data or {})
     if "data" in params:
         data = merge(data, {"data": params["data"]}) if params["data"] is not None else {**data, "data": {}}
@@ -259,28 +289,36 @@ def update(ctx: Context, ref: t.Any, params: dict) -> dict:
         if params["ttl"] is not None:
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
-    return render(ctx, write(ctx, key, ordered))
+    version = write(ctx, key, ordered)
+    _credentials(ctx, key, params)
+    return render(ctx, version)
 
 
 @builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
 def replace(ctx: Context, ref: t.Any, params: dict) -> dict:
     """Replace the document's fields with `params`."""
-    key, version = _existing(ctx, ref, "replace")
+    key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import update_native
 
         return update_native(ctx, ref, key, version, params, replace=True)
-    return render(ctx, write(ctx, key, user_fields(params, "params")))
+    version = write(ctx, key, user_fields(params))
+    _credentials(ctx, key, params)
+    return render(ctx, version)
 
 
 @builtin("Delete", keys=("delete",))
 def delete(ctx: Context, ref: t.Any) -> dict:
     """Delete the document; the result is the document as it was."""
-    key, version = _existing(ctx, ref, "delete")
+    key, version = _existing(ctx, ref, "delete", "delete")
     if ref.kind is not None:
         from .schema import delete_native
 
         delete_native(ctx, ref, key)
+    else:
+        from .auth import forget_identity
+
+        forget_identity(ctx, key)
     write(ctx, key, None)
     return render(ctx, version)
 

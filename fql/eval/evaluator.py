@@ -28,8 +28,10 @@ class QueryState:
     depth: int = 0
     #: Per-query caches owned by family modules (schema lookups, index lists).
     cache: dict = field(factory=dict)
-    #: True once the query wrote anything (the v4 server answers 201 for a created document).
+    #: True once the query created a document (the v4 server answers 201 then).
     created: bool = False
+    #: True while fql evaluates on its own behalf (role predicates): no permission checks.
+    unchecked: bool = False
 
     @property
     def ts(self) -> int:

@@ -146,12 +146,14 @@ def lookup(name: str) -> Builtin | None:
 def load() -> None:
     """Import every family module so their registrations run."""
     from . import (  # noqa: F401
+        auth,
         catalog,
         collections,
         control,
         documents,
         logic,
         math,
+        roles,
         schema,
         sets,
         strings,

@@ -12,7 +12,7 @@ from ..values import Lambda, Ref, native, type_name
 from . import indexes
 from .casts import OBJECT
 from .evaluator import Context
-from .refs import NOUNS, live, render, schema_key
+from .refs import NOUNS, live, render, schema_key, scope_of
 from .registry import builtin
 
 #: Names Fauna reserves for schema documents.
@@ -130,6 +130,9 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     from .documents import write
 
     kind = coll.id
+    from .access import require
+
+    require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
     if kind in NATIVE_CREATORS:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path)
     if kind not in _FIELDS:
@@ -177,7 +180,7 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
     if "name" in params and params["name"] != old.get("name"):
-        raise NotImplementedInFql("Renaming schema documents is not implemented in fql yet.").at("params")
+        raise NotImplementedInFql("Renaming schema documents is not implemented in fql yet.")
     if kind == "indexes" and any(k in params for k in ("terms", "values", "source")):
         raise NotImplementedInFql("Changing an index's source, terms or values is not implemented in fql yet.")
     fields = {**params, "name": old["name"]} if replace else merge(old, params)
@@ -186,7 +189,7 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     try:
         fields = _FIELDS[kind](ctx, fields)
     except ValidationFailed as err:
-        raise err.at("params")
+        raise
     return render(ctx, write(ctx, key, fields))
 
 
@@ -215,14 +218,15 @@ def schema_ref(ctx: Context, kind: str, name: str) -> Ref:
     return Ref(name, native(kind))
 
 
-def function_body(ctx: Context, fn: Ref) -> Lambda:
-    """The body of the user-defined function `fn`."""
+def function_doc(ctx: Context, fn: Ref) -> dict:
+    """The stored fields of the user-defined function `fn` (`body`, `role`, ...)."""
     if fn.kind != "functions":
         raise InvalidArgument(f"User Function Ref expected, {type_name(fn)} provided.").at("call")
-    version = live(ctx, schema_key(ctx, "functions", fn.id, fn.collection.database))
+    key = schema_key(ctx, "functions", fn.id, fn.collection.database)
+    version = live(ctx, key)
     if version is None:
         raise InvalidRef(f"Ref refers to undefined function '{fn.id}'").at("call")
-    return version.data["body"]
+    return version.data
 
 
 _DATABASE_ORDER = ("name", "data", "priority", "ttl", "api_version", "global_id")
@@ -262,7 +266,7 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
 
     old = dict(version.data or {})
     if "name" in params and params["name"] != old.get("name"):
-        raise NotImplementedInFql("Renaming databases is not implemented in fql yet.").at("params")
+        raise NotImplementedInFql("Renaming databases is not implemented in fql yet.")
     fields = {**params} if replace else merge(old, params)
     fields.update(name=old["name"], global_id=old["global_id"])
     return render(ctx, write(ctx, key, _ordered(fields, _DATABASE_ORDER)))
@@ -284,7 +288,7 @@ NATIVE_DELETERS["databases"] = delete_database
 @builtin("CreateDatabase", keys=("create_database",), types=(OBJECT,))
 def create_database_(ctx: Context, params: dict) -> dict:
     """Create a child database: `{name, data?, priority?, ttl?}`."""
-    return create_database(ctx, native("databases"), params, "create_database")
+    return create_native(ctx, native("databases"), params, "create_database")
 
 
 def child_scope(ctx: Context, database: Ref) -> str:

@@ -12,9 +12,10 @@ import itertools
 import typing as t
 
 from ..collation import TOP, encode, id_key, tuple_key
-from ..errors import InvalidArgument, NotImplementedInFql
+from ..errors import InvalidArgument, NotImplementedInFql, PermissionDenied
+from ..storage.base import DocKey
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
-from . import indexes
+from . import access, indexes
 from .casts import INTEGER, SCALAR
 from .evaluator import Context
 from .refs import doc_key, live, ref_of, scope_of
@@ -61,6 +62,7 @@ def elements(ctx: Context, s: SetRef) -> t.Iterator[t.Any]:
 def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     index = indexes.definition(ctx, s["match"], "match")
     terms = s.get("terms")
+    access.require(ctx, "read_index", DocKey(index.key.scope, "#indexes", index.key.name), (terms,))
     terms_key = tuple_key(cursor_of(terms)) if terms is not None else b""
     now = ctx.state.ts
     for entry in ctx.state.txn.index_scan(index.key, terms_key, lo=lo, hi=hi, reverse=reverse):
@@ -78,9 +80,11 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("documents")
     if coll.collection is None:
         scope, name = scope_of(ctx, coll.database), "#" + coll.id
+        access.require(ctx, "read_index", DocKey(scope, name, ""))
     else:
         key = doc_key(ctx, Ref("0", coll), "documents")
         scope, name = key.scope, key.coll
+        access.require(ctx, "read_index", DocKey(scope, "#collections", name))
     # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
     probe = encode(Ref("0", coll))
     prefix = probe[: len(probe) - len(id_key("0"))]
@@ -340,9 +344,12 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     cursor = options.get("cursor")
     if isinstance(cursor, dict):
         options = {**options, **cursor}
-    if "before" in options:
-        return _page_backward(ctx, s, size, options["before"])
-    return _page_forward(ctx, s, size, options.get("after"), "after" in options)
+    try:
+        if "before" in options:
+            return _page_backward(ctx, s, size, options["before"])
+        return _page_forward(ctx, s, size, options.get("after"), "after" in options)
+    except PermissionDenied as err:
+        raise err.at("paginate") if not err.position else err
 
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> Page:

@@ -1,0 +1,370 @@
+"""Identity and access: credentials, Login/Logout/Identify, tokens, keys, and the Current* functions."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..auth import secrets
+from ..auth.credentials import Passwords
+from ..collation import tuple_key
+from ..errors import (
+    AuthenticationFailed,
+    InstanceNotFound,
+    InvalidArgument,
+    InvalidToken,
+    MissingIdentity,
+    NotImplementedInFql,
+    ValidationFailed,
+)
+from ..storage.base import DocKey, Version
+from ..values import Ref, SetRef, Timestamp, native, type_name
+from . import indexes
+from .casts import OBJECT, STRING
+from .evaluator import Context
+from .refs import doc_key, live, ref_of, render
+from .registry import builtin
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure, _ordered
+
+#: Fauna's one description for every Login failure: it never says which part was wrong.
+LOGIN_FAILED = "The document was not found or provided password was incorrect."
+_TOKEN_ORDER = ("instance", "data", "ttl", "hashed_secret")
+_KEY_ORDER = ("database", "role", "data", "priority", "ttl", "hashed_secret")
+#: Fallback hasher for queries run without a Database (tests of the evaluator alone).
+_DEFAULT_PASSWORDS: Passwords | None = None
+
+
+def passwords(ctx: Context) -> Passwords:
+    global _DEFAULT_PASSWORDS
+    db = ctx.state.db
+    if db is not None:
+        return db.passwords
+    if _DEFAULT_PASSWORDS is None:
+        _DEFAULT_PASSWORDS = Passwords()
+    return _DEFAULT_PASSWORDS
+
+
+# -- credentials ---------------------------------------------------------------------------------------
+
+
+def _by_instance(ctx: Context, coll: str, identity: DocKey) -> list[DocKey]:
+    """The live tokens or credentials documents of `identity` (internal by-instance indexes)."""
+    index = indexes.internal(identity.scope, coll)
+    terms = tuple_key([ref_of(ctx, identity)])
+    now = ctx.state.ts
+    return [e.doc for e in ctx.state.txn.index_scan(index.key, terms) if e.ttl is None or e.ttl > now]
+
+
+def credentials_of(ctx: Context, identity: DocKey) -> Version | None:
+    found = _by_instance(ctx, "#credentials", identity)
+    return live(ctx, found[0]) if found else None
+
+
+def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int) -> None:
+    """Store (or replace) the argon2 hash of `credentials.password` for `identity`."""
+    from .documents import write
+
+    if not isinstance(credentials, dict):
+        raise _failure("credentials", "invalid type", f"Invalid type {type_name(credentials)}, expected type Object.").at(
+            *path
+        )
+    password = credentials.get("password")
+    if not isinstance(password, str):
+        raise _failure("credentials.password", "invalid type", "Invalid type, expected type String.").at(*path)
+    existing = credentials_of(ctx, identity)
+    auth = ctx.state.auth
+    if existing is not None and auth.role not in ("admin", "server"):
+        # A token or client caller must prove it knows the current password to change it.
+        current = credentials.get("current_password")
+        if not isinstance(current, str) or not passwords(ctx).verify(existing.data.get("hashed_password"), current):
+            raise ValidationFailed(
+                "document data is not valid.",
+                failures=[{"field": ["credentials", "current_password"], "code": "invalid password",
+                           "description": "Wrong current password."}],
+            ).at(*path)
+    hashed = passwords(ctx).hash(password)
+    key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
+    write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
+
+
+def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
+    """The stored document a Login/Identify identity names (a ref, or a set's first element)."""
+    if isinstance(identity, SetRef):
+        from .sets import elements
+
+        identity = next(iter(elements(ctx, identity)), None)
+        if identity is None:
+            return None
+    if not isinstance(identity, Ref):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(identity)} provided.").at(*path)
+    return doc_key(ctx, identity, *path)
+
+
+def _verify(ctx: Context, identity: DocKey | None, password: str) -> Version | None:
+    """The identity's credentials if `password` matches; the same argon2 work is done either way."""
+    creds = credentials_of(ctx, identity) if identity is not None and live(ctx, identity) else None
+    hashed = creds.data.get("hashed_password") if creds is not None else None
+    if not passwords(ctx).verify(hashed, password):
+        return None
+    return creds
+
+
+@builtin("Identify", keys=("identify", "password"), types=(None, STRING))
+def identify(ctx: Context, identity: t.Any, password: str) -> bool:
+    """True if `password` is the identity's password; never an error for a missing identity."""
+    return _verify(ctx, _identity_key(ctx, identity, "identify"), password) is not None
+
+
+@builtin("Login", keys=("login", "params"), types=(None, OBJECT))
+def login(ctx: Context, identity: t.Any, params: dict) -> dict:
+    """Check the identity's password and create a token for it; the result shows the secret once."""
+    password = params.get("password")
+    if not isinstance(password, str):
+        raise _failure("password", "value required", "Value required.")
+    key = _identity_key(ctx, identity, "login")
+    creds = _verify(ctx, key, password)
+    if creds is None:
+        raise AuthenticationFailed(LOGIN_FAILED)
+    if passwords(ctx).needs_rehash(creds.data["hashed_password"]):
+        from .documents import write
+
+        write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
+    fields = {k: v for k, v in params.items() if k in ("data", "ttl")}
+    return create_token(ctx, key, fields)
+
+
+def forget_identity(ctx: Context, identity: DocKey) -> None:
+    """A deleted document takes its credentials with it (its tokens stop working with it)."""
+    from .documents import write
+
+    for key in _by_instance(ctx, "#credentials", identity):
+        write(ctx, key, None)
+
+
+def self_ref(ctx: Context, coll: Ref) -> Ref:
+    """`Ref(coll, "self")`: the caller's identity, token or credentials, when it belongs to `coll`."""
+    auth = ctx.state.auth
+    if coll.collection is None and coll.id == "tokens" and auth.is_token:
+        return ref_of(ctx, auth.source)
+    if auth.identity is not None:
+        if coll.collection is None and coll.id == "credentials":
+            creds = credentials_of(ctx, auth.identity)
+            if creds is not None:
+                return ref_of(ctx, creds.key)
+        identity = ref_of(ctx, auth.identity)
+        if identity.collection == coll:
+            return identity
+    return Ref("self", coll)
+
+
+# -- tokens --------------------------------------------------------------------------------------------
+
+
+def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) -> dict:
+    out = {}
+    for k, v in params.items():
+        if k not in allowed:
+            continue
+        if k == "data" and v is not None and not isinstance(v, dict):
+            raise _failure("data", "invalid type", f"Invalid type {type_name(v)}, expected type Object.").at(*path)
+        if k == "ttl" and v is not None and not isinstance(v, Timestamp):
+            raise _failure("ttl", "invalid type", f"Invalid type {type_name(v)}, expected type Time.").at(*path)
+        if v is not None:
+            out[k] = v
+    return out
+
+
+def create_token(ctx: Context, identity: DocKey, params: dict, *path: str | int) -> dict:
+    """A new token for `identity` in its database; the secret is in the result and nowhere else."""
+    from .documents import write
+
+    fields = _checked_fields(params, ("data", "ttl"), *path)
+    token_id = str(ctx.state.txn.next_id())
+    secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
+    stored = _ordered({"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}, _TOKEN_ORDER)
+    version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
+    ctx.state.created = True
+    shown = render(ctx, version)
+    shown.pop("hashed_secret")
+    shown["secret"] = secret
+    return shown
+
+
+def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only)."""
+    instance = params.get("instance")
+    if instance is None:
+        raise _failure("instance", "value required", "Value required.").at(*path)
+    if not isinstance(instance, Ref):
+        raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
+    key = doc_key(ctx, instance, *path)
+    if live(ctx, key) is None:
+        raise InstanceNotFound("Document not found.").at(*path)
+    return create_token(ctx, key, params, *path)
+
+
+def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    """Tokens change only their `data` and `ttl`; a result never shows the secret's hash."""
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
+    if replace:
+        fields = {"instance": old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
+    else:
+        fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+    shown = render(ctx, write(ctx, key, _ordered(fields, _TOKEN_ORDER)))
+    shown.pop("hashed_secret", None)
+    return shown
+
+
+NATIVE_CREATORS["tokens"] = _create_token
+NATIVE_UPDATERS["tokens"] = _update_token
+NATIVE_DELETERS["tokens"] = lambda ctx, ref, key: None
+
+
+@builtin("Logout", keys=("logout",))
+def logout(ctx: Context, all_tokens: t.Any) -> bool:
+    """Revoke the calling token (`false`) or every token of its identity (`true`); false for a key."""
+    from .documents import write
+
+    if not isinstance(all_tokens, bool):
+        raise InvalidArgument(f"Boolean expected, {type_name(all_tokens)} provided.").at("logout")
+    auth = ctx.state.auth
+    if not auth.is_token:
+        return False
+    targets = _by_instance(ctx, "#tokens", auth.identity) if all_tokens else [auth.source]
+    for key in targets:
+        if live(ctx, key) is not None:
+            write(ctx, key, None)
+    return True
+
+
+# -- keys ----------------------------------------------------------------------------------------------
+
+_BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
+
+
+def _check_role(role: t.Any, *path: str | int) -> None:
+    roles = role if isinstance(role, list) else [role]
+    ok = role is not None and all(
+        (isinstance(r, str) and r in _BUILTIN_ROLES) or (isinstance(r, Ref) and r.kind == "roles") for r in roles
+    )
+    if not ok or (isinstance(role, list) and any(isinstance(r, str) for r in roles)):
+        raise _failure("role", "invalid type", "Invalid role.").at(*path)
+
+
+def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    """A key in the current database; it grants `role` in `database` (default: this database)."""
+    from .documents import write
+    from .schema import child_scope
+
+    _check_role(params.get("role"), *path)
+    database = params.get("database")
+    if database is not None:
+        if not isinstance(database, Ref) or database.kind != "databases":
+            raise _failure("database", "invalid type", f"Invalid type {type_name(database)}, expected type Ref.").at(
+                *path
+            )
+        child_scope(ctx, database)
+    fields = _checked_fields(params, ("data", "ttl"), *path)
+    key_id = str(ctx.state.txn.next_id())
+    scope = ctx.state.scope
+    secret = secrets.make(secrets.KEY, key_id, scope)
+    stored = {"database": database, "role": params["role"], **fields, "priority": params.get("priority")}
+    stored = _ordered({**stored, "hashed_secret": secrets.digest(secret)}, _KEY_ORDER)
+    version = write(ctx, DocKey(scope, "#keys", key_id), stored)
+    ctx.state.created = True
+    shown = render(ctx, version)
+    hashed = shown.pop("hashed_secret")
+    return {**shown, "secret": secret, "hashed_secret": hashed}
+
+
+def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    if "role" in params:
+        _check_role(params["role"])
+    changes = {k: v for k, v in params.items() if k in ("role", "data", "ttl", "priority")}
+    fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
+    fields["hashed_secret"] = old["hashed_secret"]
+    return render(ctx, write(ctx, key, _ordered(fields, _KEY_ORDER)))
+
+
+NATIVE_CREATORS["keys"] = _create_key
+NATIVE_UPDATERS["keys"] = _update_key
+NATIVE_DELETERS["keys"] = lambda ctx, ref, key: None
+
+
+@builtin("CreateKey", keys=("create_key",), types=(OBJECT,))
+def create_key(ctx: Context, params: dict) -> dict:
+    """Create a key: `{role, database?, data?, priority?, ttl?}`; its secret is shown only now."""
+    from .schema import create_native
+
+    return create_native(ctx, native("keys"), params, "create_key")
+
+
+def _credentials_readonly(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    raise NotImplementedInFql(
+        "Create credentials with Create(<collection>, {credentials: {password}}) or Update(<ref>, {credentials: ...})."
+    ).at(*path)
+
+
+NATIVE_CREATORS["credentials"] = _credentials_readonly
+
+
+@builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))
+def key_from_secret(ctx: Context, secret: str) -> dict:
+    """The key or token document of `secret`, if it is stored in the current database."""
+    parsed = secrets.parse(secret)
+    if parsed is not None and parsed.scope == ctx.state.scope:
+        coll = "#keys" if parsed.kind == secrets.KEY else "#tokens"
+        key = DocKey(parsed.scope, coll, parsed.id)
+        version = live(ctx, key)
+        if version is not None and secrets.matches(secret, version.data.get("hashed_secret")):
+            from .access import require
+
+            require(ctx, "read", key, (ref_of(ctx, key),))
+            return render(ctx, version)
+    raise InstanceNotFound(f"No key found for secret {secret}.")
+
+
+# -- the caller ----------------------------------------------------------------------------------------
+
+
+@builtin("CurrentIdentity", keys=("current_identity",), aliases=("Identity",))
+def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
+    """The document the calling token belongs to; `missing identity` for a key or the root secret."""
+    auth = ctx.state.auth
+    if auth.identity is None:
+        raise MissingIdentity("Authentication does not contain an identity")
+    return ref_of(ctx, auth.identity)
+
+
+@builtin("HasCurrentIdentity", keys=("has_current_identity",), aliases=("HasIdentity",))
+def has_current_identity(ctx: Context, _unused: t.Any = None) -> bool:
+    """True if the caller has an identity (it authenticated with a token)."""
+    return ctx.state.auth.identity is not None
+
+
+def _token_source(ctx: Context) -> DocKey | None:
+    """The caller's token, or its key when the key is stored in the current database."""
+    auth = ctx.state.auth
+    if auth.source is None or auth.source.scope != auth.scope:
+        return None
+    return auth.source
+
+
+@builtin("CurrentToken", keys=("current_token",))
+def current_token(ctx: Context, _unused: t.Any = None) -> Ref:
+    """The ref of the calling token (or key, if it lives in this database)."""
+    source = _token_source(ctx)
+    if source is None:
+        raise InvalidToken("Token metadata is not accessible.")
+    return ref_of(ctx, source)
+
+
+@builtin("HasCurrentToken", keys=("has_current_token",))
+def has_current_token(ctx: Context, _unused: t.Any = None) -> bool:
+    """True if CurrentToken() would return a ref."""
+    return _token_source(ctx) is not None

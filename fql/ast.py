@@ -119,3 +119,138 @@ class Program(Node):
 
     body: tuple[Node, ...]
     span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+# -- FQL v10 nodes: the v10 grammar lowers to these plus Literal, Array, Object and Program. -------------
+
+#: The implicit parameter of a short lambda (`.age > 3` is `($this) => $this.age > 3`); not an identifier.
+THIS = "$this"
+
+
+@frozen
+class Ident(Node):
+    """A name: a variable, a global function or module (`Math`), or a collection or UDF by name."""
+
+    name: str
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Member(Node):
+    """`obj.name`, or `obj?.name` when `optional` (null if `obj` is null)."""
+
+    obj: Node
+    name: str
+    optional: bool = False
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Index(Node):
+    """`obj[key]`, or `obj?.[key]` when `optional`."""
+
+    obj: Node
+    key: Node
+    optional: bool = False
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Apply(Node):
+    """A call `fn(args)`; a method call is `Apply(Member(receiver, name), args)`; `fn?.(args)` is optional."""
+
+    fn: Node
+    args: tuple[Node, ...]
+    optional: bool = False
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class NonNull(Node):
+    """`expr!`: the value, or an error if it is null (or a missing document)."""
+
+    expr: Node
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Unary(Node):
+    """`-x`, `!x` or `~x`."""
+
+    op: str
+    operand: Node
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Binary(Node):
+    """`left op right` for every binary operator, `??`, `||`, `&&` and `isa` included."""
+
+    op: str
+    left: Node
+    right: Node
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class IfElse(Node):
+    """`if (cond) then else otherwise`; `otherwise` is None when there is no else (the value is null)."""
+
+    cond: Node
+    then: Node
+    otherwise: Node | None = None
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Let(Node):
+    """`let name = value` (a statement in a Block); `type` is the annotation's source text, if any."""
+
+    name: str
+    value: Node
+    type: str | None = None
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Block(Node):
+    """`{ stmt; stmt; expr }`: statements (Let or expressions) in a new scope; the last is the value."""
+
+    body: tuple[Node, ...]
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Arrow(Node):
+    """`(a, b) => body`; `rest` names a `...rest` parameter; `_` parameters are ignored."""
+
+    params: tuple[str, ...]
+    body: Node
+    rest: str | None = None
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Template(Node):
+    """A string with `#{expr}` interpolation: literal text (str) and expressions, in order."""
+
+    parts: tuple[str | Node, ...]
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class Project(Node):
+    """`expr { a, b: value, c { d } }`: each value node is evaluated with THIS bound to the element."""
+
+    expr: Node
+    fields: tuple[tuple[str, Node], ...]
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
+class AtTime(Node):
+    """`at (time) expr`: reads in `expr` see the database as of `time`."""
+
+    time: Node
+    expr: Node
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)

@@ -42,21 +42,30 @@ class Database:
         returned. With no `secret` the query runs as the root (admin) identity.
         """
         program = parse(text, syntax)
-        return self.run(program, secret=secret)
+        return self.run(program, secret=secret, syntax=syntax)
 
-    def run(self, node: t.Any, *, secret: str | None = None) -> t.Any:
+    def run(self, node: t.Any, *, secret: str | None = None, syntax: str = "v4") -> t.Any:
         """Evaluate a parsed node as one transaction; all of its writes commit, or none do.
 
         With a `secret` the query runs as that key, token or scoped secret (`unauthorized` if it is not
         valid now); without one it runs as the root (admin) identity.
         """
+        return self.run_with_state(node, secret=secret, syntax=syntax)[0]
+
+    def run_with_state(
+        self, node: t.Any, *, secret: str | None = None, syntax: str = "v4"
+    ) -> tuple[t.Any, QueryState]:
+        """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201)."""
         txn = self.storage.begin()
         try:
             auth = Auth() if secret is None else authenticate(txn, secret, self.root_secret)
             state = QueryState(txn, auth, db=self)
-            result = evaluate(node, Context(state))
+            if syntax == "v10":
+                result = _run_v10(node, Context(state))
+            else:
+                result = evaluate(node, Context(state))
             txn.commit()
-            return result
+            return result, state
         except BaseException:
             txn.rollback()
             raise
@@ -73,6 +82,14 @@ class Database:
 
     def __exit__(self, *exc: t.Any) -> None:
         self.close()
+
+
+def _run_v10(node: t.Any, ctx: Context) -> t.Any:
+    """A v10 query: its statements form one block; sets in the result become their first page."""
+    from .eval.v10.expressions import evaluate_program
+    from .eval.v10.sets import materialize
+
+    return materialize(ctx, evaluate_program(node, ctx))
 
 
 class Session:

@@ -156,9 +156,33 @@ class CallError(FQLError):
 
 
 class TransactionAborted(FQLError):
-    """Abort() / abort() was called; the message is the caller's."""
+    """Abort() / abort() was called; the message is the caller's (v10 keeps the aborted value too)."""
 
     v4_code, v10_code, status = "transaction aborted", "abort", 400
+
+    def __init__(self, description: str, *, value: t.Any = None, **kw: t.Any):
+        super().__init__(description, **kw)
+        #: The value given to v10 `abort(value)`; the v10 error envelope returns it.
+        self.value = value
+
+
+class QueryRuntimeError(FQLError):
+    """A v10 runtime failure with its own code (`type_mismatch`, `invalid_null_access`, `divide_by_zero`...).
+
+    v4 has no such codes; seen from v4 these are `invalid argument`.
+    """
+
+    v4_code, v10_code, status = "invalid argument", "invalid_argument", 400
+
+    def __init__(self, code: str, description: str, **kw: t.Any):
+        super().__init__(description, **kw)
+        self.v10_code = code
+
+
+class QueryCheckError(FQLError):
+    """A v10 query that cannot run as written (unbound variable, wrong arity): `invalid_query`."""
+
+    v4_code, v10_code, status = "invalid expression", "invalid_query", 400
 
 
 class StackOverflow(FQLError):

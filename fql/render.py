@@ -114,3 +114,56 @@ def to_fql(value: t.Any) -> str:
     if isinstance(value, Lambda):
         return lambda_(value)
     return repr(value)
+
+
+def to_fql10(value: t.Any) -> str:
+    """Render `value` in FQL v10 notation: `{ id: "1", coll: People, ts: Time("..."), name: "Ann" }`."""
+    from .values import Document, Module, NullDocument, module_name
+
+    if isinstance(value, Document):
+        if value.ref.is_schema:
+            head = f"name: {string(value.id)}, coll: {value.coll}, ts: {to_fql10(value.ts)}"
+        else:
+            head = f"id: {string(value.id)}, coll: {value.coll}, ts: {to_fql10(value.ts)}"
+        if value.ttl is not None:
+            head += f", ttl: {to_fql10(value.ttl)}"
+        fields = [f"{_key(k)}: {to_fql10(v)}" for k, v in value.data.items() if not (value.ref.is_schema and k == "name")]
+        return "{ " + ", ".join([head, *fields]) + " }"
+    if isinstance(value, NullDocument):
+        return f"{_ref10(value.ref)} /* {value.cause} */"
+    if isinstance(value, Ref):
+        return _ref10(value)
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, Page):
+        out = {"data": value.data}
+        if value.has_after:
+            out["after"] = value.after
+        return to_fql10(out)
+    if isinstance(value, Lambda):
+        return "[function <lambda>]"
+    if isinstance(value, list):
+        return "[" + ", ".join(to_fql10(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)}: {to_fql10(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, float):
+        from .eval.v10.display import show
+
+        return show(value)
+    if type(value).__name__ in ("BoundMethod", "StaticFunction", "UserFunction", "IndexFunction"):
+        return repr(value)
+    if type(value).__name__.endswith("Set") and hasattr(value, "elements"):
+        return "[set]"
+    return to_fql(value)
+
+
+def _ref10(ref: Ref) -> str:
+    from .values import module_name
+
+    if ref.is_schema:
+        return f"{module_name(ref.collection)}.byName({string(ref.id)})"
+    if ref.collection is None:
+        return module_name(ref)
+    return f"{module_name(ref.collection)}({string(ref.id)})"

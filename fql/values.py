@@ -387,3 +387,107 @@ def type_name(value: t.Any) -> str:
     if isinstance(value, Page):
         return "Page"
     return type(value).__name__
+
+
+class Document(t.Mapping[str, t.Any]):
+    """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
+
+    __slots__ = ("ref", "ts", "ttl", "_data")
+
+    def __init__(self, ref: Ref, ts: Timestamp, data: dict, ttl: Timestamp | None = None):
+        self.ref = ref
+        self.ts = ts
+        self.ttl = ttl
+        self._data = data
+
+    @property
+    def id(self) -> str:
+        return self.ref.id
+
+    @property
+    def coll(self) -> str:
+        """The collection's name (`Token` for tokens, as v10 names native collections)."""
+        return module_name(self.ref.collection)
+
+    @property
+    def data(self) -> dict:
+        return self._data
+
+    def __getitem__(self, key: str) -> t.Any:
+        return self._data[key]
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Document) and other.ref == self.ref
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    def __repr__(self) -> str:
+        from .render import to_fql10
+
+        return to_fql10(self)
+
+
+@frozen
+class NullDocument:
+    """A v10 reference to a document that is not there; `cause` says why ("not found", "deleted", ...)."""
+
+    ref: Ref
+    cause: str = "not found"
+
+    @property
+    def id(self) -> str:
+        return self.ref.id
+
+    @property
+    def coll(self) -> str:
+        return module_name(self.ref.collection)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        from .render import to_fql10
+
+        return to_fql10(self)
+
+
+@frozen
+class Module:
+    """A v10 module: a global like `Math` or `Time`, a native collection like `Token`, or a user collection."""
+
+    name: str
+    #: The collection the module stands for (user or native), if any.
+    collection: Ref | None = None
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: v10 names of the native collections.
+V10_NATIVE_NAMES = {
+    "collections": "Collection",
+    "indexes": "Index",
+    "databases": "Database",
+    "functions": "Function",
+    "roles": "Role",
+    "keys": "Key",
+    "tokens": "Token",
+    "credentials": "Credential",
+    "access_providers": "AccessProvider",
+}
+
+
+def module_name(coll: Ref | None) -> str:
+    """The v10 module name of a collection ref: the user collection's name, or `Token`, `Key`, ..."""
+    if coll is None:
+        return "null"
+    if coll.collection is None:
+        return V10_NATIVE_NAMES.get(coll.id, coll.id)
+    return coll.id

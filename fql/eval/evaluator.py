@@ -32,6 +32,8 @@ class QueryState:
     created: bool = False
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
+    #: Lines logged by v10 `dbg()` and `log()`, for the response's `summary`.
+    logs: list = field(factory=list)
 
     @property
     def ts(self) -> int:
@@ -115,12 +117,19 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
         return node.value
     if kind is ast.Form:
         return call_form(node, ctx)
+    handler = HANDLERS.get(kind)
+    if handler is not None:
+        return handler(node, ctx)
     if kind is ast.Program:
         result = None
         for expr in node.body:
             result = evaluate(expr, ctx)
         return result
-    raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes in v4.")
+    raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
+
+
+#: Evaluators of the node kinds other families add (the v10 expressions), by node class.
+HANDLERS: dict[type, t.Callable[[t.Any, Context], t.Any]] = {}
 
 
 def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:

@@ -105,11 +105,18 @@ def internal(scope: str, coll: str) -> IndexDef:
     return IndexDef(IndexKey(scope, name), Ref(name, native("indexes")), (coll,), (Field(("instance",), None),), (), False)
 
 
+#: Other sources of index definitions for a collection: fn(ctx, scope, coll) -> [IndexDef]
+#: (v10 collection definitions declare their indexes and unique constraints inline).
+DEFINITION_SOURCES: list[t.Callable[[Context, str, str], list[IndexDef]]] = []
+
+
 def for_collection(ctx: Context, scope: str, coll: str) -> list[IndexDef]:
     """Every live index with `coll` among its sources (and fql's internal ones)."""
     by_source = ctx.state.cache.setdefault("indexes_by_source", {})
     if (scope, coll) not in by_source:
         found = [internal(scope, coll)] if coll in INTERNAL_BY_INSTANCE else []
+        for source in DEFINITION_SOURCES:
+            found.extend(source(ctx, scope, coll))
         for version in ctx.state.txn.scan(scope, "#indexes"):
             if version.live_at(ctx.state.ts) and coll in source_names((version.data or {}).get("source"))[0]:
                 found.append(from_version(ctx, version))

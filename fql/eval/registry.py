@@ -160,5 +160,67 @@ def load() -> None:
         time,
         types,
     )
+    from .v10 import collections as _collections10, documents as _documents10, natives, sets as _sets10  # noqa: F401
 
     catalog.register_missing()
+
+
+# -- FQL v10 bindings ----------------------------------------------------------------------------------
+
+
+@frozen
+class Method:
+    """A v10 method, static function or field: `String.toUpperCase`, `Math.abs`, `Array.length`."""
+
+    owner: str
+    name: str
+    fn: t.Callable[..., t.Any]
+    #: Smallest and largest number of arguments (None: any number).
+    min_args: int
+    max_args: int | None
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.fn) or ""
+
+    @property
+    def signature(self) -> str:
+        params = list(inspect.signature(self.fn).parameters)[2:]
+        return f"{self.owner}.{self.name}({', '.join(params)})"
+
+
+#: Instance methods by (type name, method): the receiver is the first argument after ctx.
+V10_METHODS: dict[tuple[str, str], Method] = {}
+#: Static functions and fields of modules by (module, name): `Math.abs`, `Time.now`, `Math.PI`.
+V10_STATICS: dict[tuple[str, str], Method] = {}
+#: Fields computed from a value by (type name, field): `String.length`, `Time.year`.
+V10_FIELDS: dict[tuple[str, str], Method] = {}
+
+
+def _method(table: dict, owner: str, name: str, skip: int) -> t.Callable:
+    def register(fn: t.Callable) -> t.Callable:
+        params = list(inspect.signature(fn).parameters.values())[skip:]
+        if any(p.kind is p.VAR_POSITIONAL for p in params):
+            low, high = sum(1 for p in params if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD), None
+        else:
+            low = sum(1 for p in params if p.default is p.empty)
+            high = len(params)
+        table[(owner, name)] = Method(owner, name, fn, low, high)
+        return fn
+
+    return register
+
+
+def method(owner: str, name: str) -> t.Callable:
+    """Register `fn(ctx, receiver, *args)` as the v10 method `owner.name` (`@method("String", "at")`)."""
+    return _method(V10_METHODS, owner, name, 2)
+
+
+def static(owner: str, name: str) -> t.Callable:
+    """Register `fn(ctx, *args)` as the v10 static function `owner.name` (`@static("Math", "abs")`)."""
+    return _method(V10_STATICS, owner, name, 1)
+
+
+def field(owner: str, name: str) -> t.Callable:
+    """Register `fn(ctx, receiver)` as the v10 field `owner.name` (`@field("String", "length")`)."""
+    return _method(V10_FIELDS, owner, name, 2)

@@ -1,0 +1,1 @@
+"""FQL v10 bindings: expressions, then methods by family, all calling the shared cores."""

@@ -1,0 +1,155 @@
+"""v10 collection definitions: `Collection.create({name, indexes, constraints})`, index methods, `byName`."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ...collation import TOP, tuple_key
+from ...errors import QueryRuntimeError
+from ...storage.base import DocKey, IndexKey
+from ...values import Document, Module, NullDocument, Ref, native
+from .. import indexes
+from ..evaluator import Context
+from ..refs import live, ref_of
+from ..registry import method, static
+from ..schema import create_native
+from .documents import read, to_document
+from .sets import V10Set, WhereSet, first
+
+COLLECTIONS = native("collections")
+
+
+def field_path(text: t.Any) -> tuple:
+    """A v10 field path (`.email`, `address.city`, `.['a b']`) as a stored document path."""
+    if not isinstance(text, str):
+        raise QueryRuntimeError("invalid_argument", "A field path must be a String.")
+    path = text.lstrip(".")
+    if path in ("id", "ts", "ttl"):
+        return ("ref",) if path == "id" else (path,)
+    parts = [p.strip("[]'\"") for p in path.replace("[", ".[").split(".") if p]
+    return ("data", *parts)
+
+
+def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
+    """The indexes and unique constraints a v10 definition of `coll` declares."""
+    if coll.startswith("#"):
+        return []
+    version = live(ctx, DocKey(scope, "#collections", coll))
+    data = (version.data or {}) if version is not None else {}
+    out = []
+    for name, spec in (data.get("indexes") or {}).items():
+        terms = tuple(indexes.Field(field_path(f.get("field")), None) for f in spec.get("terms") or [])
+        values = tuple(
+            indexes.Field(field_path(f.get("field")), None, f.get("order") == "desc") for f in spec.get("values") or []
+        )
+        out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}.{name}"), Ref(name, native("indexes")), (coll,), terms, values, False))
+    for i, constraint in enumerate(data.get("constraints") or []):
+        unique = constraint.get("unique") if isinstance(constraint, dict) else None
+        if unique:
+            terms = tuple(indexes.Field(field_path(f if isinstance(f, str) else f.get("field")), None) for f in unique)
+            out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes")), (coll,), terms, (), True))
+    return out
+
+
+indexes.DEFINITION_SOURCES.append(_v10_defs)
+
+
+class IndexSet(V10Set):
+    """`Coll.byEmail(term)`: the documents whose terms match, in values order then by id."""
+
+    def __init__(self, index: indexes.IndexDef, terms: list, bounds: dict | None):
+        self.index = index
+        self.terms = terms
+        self.bounds = bounds or {}
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        lo = hi = None
+        reverse = self.index.reverse[:-1]
+        if self.bounds.get("from") is not None:
+            start = self.bounds["from"]
+            lo = tuple_key(start if isinstance(start, list) else [start], reverse)
+        if self.bounds.get("to") is not None:
+            stop = self.bounds["to"]
+            hi = tuple_key(stop if isinstance(stop, list) else [stop], reverse) + TOP
+        now = ctx.state.ts
+        for entry in ctx.state.txn.index_scan(self.index.key, tuple_key(self.terms), lo=lo, hi=hi):
+            if entry.ttl is None or entry.ttl > now:
+                yield read(ctx, ref_of(ctx, entry.doc))
+
+
+class IndexFunction:
+    """A v10 collection's index as a function value: `People.byEmail`."""
+
+    def __init__(self, index: indexes.IndexDef, name: str):
+        self.index = index
+        self.name = name
+
+    def __call__(self, ctx: Context, args: list) -> IndexSet:
+        n = len(self.index.terms)
+        if len(args) not in (n, n + 1) or (len(args) == n + 1 and not self.index.values):
+            raise QueryRuntimeError(
+                "invalid_argument", f"`{self.name}` expects {n} term{'s' if n != 1 else ''}, received {len(args)}."
+            )
+        from .documents import to_stored
+
+        terms = [to_stored(a) for a in args[:n]]
+        return IndexSet(self.index, terms, args[n] if len(args) > n else None)
+
+    def __repr__(self) -> str:
+        return f"[function {self.name}()]"
+
+
+def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | None:
+    for index in _v10_defs(ctx, ctx.state.scope, module.name):
+        if index.ref.id == name:
+            return IndexFunction(index, name)
+    return None
+
+
+# -- the Collection module -----------------------------------------------------------------------------
+
+
+def _named(ctx: Context, rendered: dict) -> Document:
+    return read(ctx, rendered["ref"])
+
+
+@static("Collection", "create")
+def create(ctx: Context, fields: dict) -> Document:
+    """Define a collection: `{name, indexes?, constraints?, history_days?, ttl_days?, data?, ...}`."""
+    params = {"history_days": 0, "indexes": {}, "constraints": [], **fields} if isinstance(fields, dict) else fields
+    return _named(ctx, create_native(ctx, COLLECTIONS, params))
+
+
+@static("Collection", "byName")
+def by_name(ctx: Context, name: str) -> Document | NullDocument:
+    """The definition of collection `name` (a null document if there is none)."""
+    return read(ctx, Ref(name, COLLECTIONS))
+
+
+@static("Collection", "__call__")
+def call(ctx: Context, name: str) -> Module:
+    """`Collection("People")`: the collection's module, as if named in the query."""
+    from .globals import resolve
+
+    found = resolve(ctx, name)
+    if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
+        raise QueryRuntimeError("invalid_argument", f"No collection named `{name}`.")
+    return found
+
+
+@static("Collection", "all")
+def all_(ctx: Context) -> V10Set:
+    """Every collection definition."""
+    from .sets import DocumentsSet
+
+    return DocumentsSet(COLLECTIONS)
+
+
+@static("Collection", "where")
+def where(ctx: Context, predicate: t.Any) -> V10Set:
+    return WhereSet(all_(ctx), predicate)
+
+
+@static("Collection", "firstWhere")
+def first_where(ctx: Context, predicate: t.Any) -> t.Any:
+    return first(ctx, where(ctx, predicate))

@@ -1,0 +1,287 @@
+"""v10 documents: reading refs as documents, user collection statics, and document methods.
+
+A v10 document's user fields are the v4 document's `data`; `ttl` is metadata in both. So a document
+written in one syntax is read, updated and deleted from the other.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ...errors import QueryRuntimeError
+from ...storage.base import DocKey, Version
+from ...values import Document, Lambda, Module, NullDocument, Ref, Timestamp, collection_ref, module_name, native
+from .. import access, documents as core
+from ..evaluator import Context
+from ..refs import doc_key, live, ref_of
+from ..registry import field, method, static
+from .globals import USER_COLLECTION
+
+#: Field names that are document metadata, not user data.
+METADATA = ("id", "coll", "ts", "ttl")
+
+
+def to_stored(value: t.Any) -> t.Any:
+    """A v10 value as it is stored: documents become refs (a document field holds a reference)."""
+    if isinstance(value, (Document, NullDocument)):
+        return value.ref
+    if isinstance(value, dict):
+        return {k: to_stored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_stored(v) for v in value]
+    return value
+
+
+def _native_fields(kind: str, data: dict) -> dict:
+    """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
+    out = {}
+    for k, v in data.items():
+        if k in ("hashed_secret", "hashed_password", "ttl"):
+            continue
+        out["document" if k == "instance" else k] = v
+    return out
+
+
+def to_document(ctx: Context, version: Version) -> Document:
+    """A stored version as a v10 Document."""
+    ref = ref_of(ctx, version.key)
+    data = version.data or {}
+    ttl = data.get("ttl")
+    fields = dict(data.get("data") or {}) if ref.kind is None else _native_fields(ref.kind, data)
+    return Document(ref, Timestamp.from_micros(version.ts), fields, ttl if isinstance(ttl, Timestamp) else None)
+
+
+def read(ctx: Context, ref: Ref) -> Document | NullDocument:
+    """Dereference `ref`: its document, or a null document saying why it is not there."""
+    try:
+        key = doc_key(ctx, ref)
+    except QueryRuntimeError:
+        raise
+    except Exception:
+        return NullDocument(ref, "collection deleted")
+    if not access.allowed(ctx, "read", key, (ref,)):
+        return NullDocument(ref, "permission denied")
+    version = ctx.state.txn.get(key)
+    if version is None or not version.live_at(ctx.state.ts):
+        cause = "deleted" if version is not None and version.data is None else "not found"
+        return NullDocument(ref, cause)
+    return to_document(ctx, version)
+
+
+def missing(doc: NullDocument) -> QueryRuntimeError:
+    """The error for using a document that is not there."""
+    if doc.cause == "permission denied":
+        return QueryRuntimeError("permission_denied", "Insufficient privileges to perform the action.")
+    if doc.ref.is_schema:
+        return QueryRuntimeError("document_not_found", f"{doc.coll} `{doc.id}` not found.")
+    return QueryRuntimeError(
+        "document_not_found", f"Collection `{doc.coll}` does not contain document with id {doc.id}."
+    )
+
+
+def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
+    if name == "id":
+        return doc.id
+    if name == "coll":
+        return _coll_module(doc.ref)
+    if name == "ts":
+        return doc.ts
+    if name == "ttl":
+        return doc.ttl
+    return doc.data.get(name)
+
+
+def _coll_module(ref: Ref) -> Module:
+    coll = ref.collection
+    return Module(module_name(coll), coll)
+
+
+# -- writing -------------------------------------------------------------------------------------------
+
+
+def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
+    """(user data, ttl, id) of a v10 create/update argument."""
+    if not isinstance(fields, dict):
+        from .display import type_label
+
+        raise QueryRuntimeError("invalid_argument", f"expected {what} to be an Object, received {type_label(fields)}")
+    data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
+    return data, fields.get("ttl", ...), fields.get("id")
+
+
+def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
+    with access.unchecked(ctx):
+        return read(ctx, ref)
+
+
+def create_in(ctx: Context, coll: Ref, fields: t.Any) -> Document:
+    data, ttl, doc_id = _split(fields, "the document")
+    params: dict = {"data": data}
+    if ttl is not ... and ttl is not None:
+        params["ttl"] = ttl
+    target = coll if doc_id is None else Ref(core.document_id(doc_id if not isinstance(doc_id, int) else str(doc_id)), coll)
+    rendered = core.create(ctx, target, params)
+    return _reread(ctx, rendered["ref"])
+
+
+def update_doc(ctx: Context, doc: Document, fields: t.Any, *, replace: bool) -> Document:
+    if doc.ref.kind is not None:
+        # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
+        params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(fields).items() if k not in ("id", "coll", "ts")}
+        (core.replace if replace else core.update)(ctx, doc.ref, params)
+        return _reread(ctx, doc.ref)
+    data, ttl, _ = _split(fields, "the update")
+    params: dict = {"data": data}
+    if ttl is not ...:
+        params["ttl"] = ttl
+    if replace:
+        if ttl is ...:
+            params.pop("ttl", None)
+        core.replace(ctx, doc.ref, params)
+    else:
+        if not data:
+            params.pop("data")
+        core.update(ctx, doc.ref, params)
+    return _reread(ctx, doc.ref)
+
+
+@method("Document", "update")
+def update(ctx: Context, doc: Document, fields: dict) -> Document:
+    """Merge `fields` into the document (nested objects merge; null removes a field)."""
+    return update_doc(ctx, doc, fields, replace=False)
+
+
+@method("Document", "replace")
+def replace(ctx: Context, doc: Document, fields: dict) -> Document:
+    """Replace the document's fields with `fields`."""
+    return update_doc(ctx, doc, fields, replace=True)
+
+
+@method("Document", "updateData")
+def update_data(ctx: Context, doc: Document, fields: dict) -> Document:
+    """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
+    core.update(ctx, doc.ref, {"data": to_stored(fields)})
+    return _reread(ctx, doc.ref)
+
+
+@method("Document", "replaceData")
+def replace_data(ctx: Context, doc: Document, fields: dict) -> Document:
+    """Like replace, but every field is user data."""
+    core.replace(ctx, doc.ref, {"data": to_stored(fields)})
+    return _reread(ctx, doc.ref)
+
+
+@method("Document", "delete")
+def delete(ctx: Context, doc: Document) -> NullDocument:
+    """Delete the document; the result is a null document."""
+    core.delete(ctx, doc.ref)
+    return NullDocument(doc.ref, "deleted")
+
+
+@method("Document", "exists")
+def exists(ctx: Context, doc: Document) -> bool:
+    """True: the document is there."""
+    return True
+
+
+@method("NullDocument", "exists")
+def null_exists(ctx: Context, doc: NullDocument) -> bool:
+    """False: the document is not there."""
+    return False
+
+
+@method("Document", "toString")
+def to_string(ctx: Context, doc: Document) -> str:
+    """`Coll("id")`."""
+    return f'{doc.coll}("{doc.id}")'
+
+
+# -- user collections ----------------------------------------------------------------------------------
+
+
+def _coll(module: Module) -> Ref:
+    return module.collection
+
+
+@method(USER_COLLECTION, "byId")
+def by_id(ctx: Context, module: Module, doc_id: t.Any) -> Document | NullDocument:
+    """The document with id `doc_id` (a null document if there is none)."""
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) or not str(doc_id).isdigit():
+        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
+    return read(ctx, Ref(str(doc_id), _coll(module)))
+
+
+@method(USER_COLLECTION, "create")
+def create(ctx: Context, module: Module, fields: dict) -> Document:
+    """Create a document (an `id` field picks its id)."""
+    return create_in(ctx, _coll(module), fields)
+
+
+@method(USER_COLLECTION, "createData")
+def create_data(ctx: Context, module: Module, fields: dict) -> Document:
+    """Create a document whose fields are all user data."""
+    rendered = core.create(ctx, _coll(module), {"data": to_stored(fields)})
+    return _reread(ctx, rendered["ref"])
+
+
+@method(USER_COLLECTION, "all")
+def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
+    """Every document of the collection, in id order."""
+    from .sets import DocumentsSet
+
+    return DocumentsSet(_coll(module))
+
+
+@method(USER_COLLECTION, "where")
+def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
+    """The documents for which `predicate` is true."""
+    from .sets import WhereSet
+
+    return WhereSet(all_(ctx, module), predicate)
+
+
+@method(USER_COLLECTION, "firstWhere")
+def first_where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
+    """The first document for which `predicate` is true, or null."""
+    from .sets import first
+
+    return first(ctx, where(ctx, module, predicate))
+
+
+@method(USER_COLLECTION, "toString")
+def coll_to_string(ctx: Context, module: Module) -> str:
+    return module.name
+
+
+@field(USER_COLLECTION, "definition")
+def definition(ctx: Context, module: Module) -> Document:
+    """The collection's schema document."""
+    return read(ctx, Ref(module.name, native("collections")))
+
+
+def index_method(ctx: Context, module: Module, name: str) -> t.Any:
+    """The function value of index `name` of a v10 collection definition, or None."""
+    from .collections import index_function
+
+    return index_function(ctx, module, name)
+
+
+def udf_body(ctx: Context, fn: t.Any) -> tuple[Lambda | None, t.Any]:
+    """A UDF's callable body and role: a v10 source string is parsed and evaluated once per query."""
+    version = live(ctx, DocKey(fn.scope, "#functions", fn.name))
+    body = version.data.get("body")
+    if isinstance(body, str):
+        from ...parse import parse
+        from .expressions import evaluate_program
+
+        cache = ctx.state.cache.setdefault("udf_bodies", {})
+        if body not in cache:
+            from ..evaluator import Context as Ctx
+
+            cache[body] = evaluate_program(parse(body, "v10"), Ctx(ctx.state))
+        body = cache[body]
+    return body, version.data.get("role")
+
+
+def user_collection_module(name: str) -> Module:
+    return Module(name, collection_ref(name))

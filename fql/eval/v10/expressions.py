@@ -1,0 +1,525 @@
+"""Evaluating v10 expressions: names, member chains, calls, operators, blocks, lambdas, projection."""
+
+from __future__ import annotations
+
+import math
+import typing as t
+
+from ... import ast
+from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
+from ...values import Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
+from ..evaluator import HANDLERS, Context, evaluate
+from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
+from . import display, globals as names
+
+THIS = ast.THIS
+_INT_MIN, _INT_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def v10_type(value: t.Any) -> str:
+    """The v10 type name methods are registered under."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, (int, float)):
+        return "Number"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, list):
+        return "Array"
+    if isinstance(value, dict):
+        return "Object"
+    if isinstance(value, Document):
+        return "Document"
+    if isinstance(value, NullDocument):
+        return "NullDocument"
+    if isinstance(value, Timestamp):
+        return "Time"
+    if isinstance(value, Date):
+        return "Date"
+    if isinstance(value, Bytes):
+        return "Bytes"
+    if isinstance(value, Lambda):
+        return "Function"
+    if isinstance(value, Module):
+        return "Module"
+    from .sets import V10Set
+
+    if isinstance(value, V10Set):
+        return "Set"
+    if isinstance(value, (Page, SetRef)):
+        return "Set"
+    if isinstance(value, Ref):
+        return "Ref"
+    return type(value).__name__
+
+
+def _at(err: FQLError, node: ast.Node) -> FQLError:
+    """Point an error at `node` unless an inner node already claimed it."""
+    if err.span is None and getattr(node, "span", None) is not None and node.span.line:
+        err.span = node.span
+    return err
+
+
+def run(node: ast.Node, ctx: Context) -> t.Any:
+    try:
+        return evaluate(node, ctx)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+# -- names ---------------------------------------------------------------------------------------------
+
+
+def _ident(node: ast.Ident, ctx: Context) -> t.Any:
+    env = ctx.env
+    if node.name in env:
+        return env[node.name]
+    found = names.resolve(ctx, node.name)
+    if found is names.MISSING:
+        raise _at(QueryCheckError(f"Unbound variable `{node.name}`"), node)
+    return found
+
+
+# -- member access -------------------------------------------------------------------------------------
+
+
+def deref(ctx: Context, value: t.Any) -> t.Any:
+    """A stored ref read as a v10 document (or a null document)."""
+    if isinstance(value, Ref) and value.collection is not None and not value.is_schema:
+        from .documents import read
+
+        return read(ctx, value)
+    return value
+
+
+def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
+    """`value.name`: a document or object field, a computed field, or a method as a function value."""
+    value = deref(ctx, value)
+    if isinstance(value, Document):
+        from .documents import document_field
+
+        return document_field(ctx, value, name)
+    if isinstance(value, NullDocument):
+        from .documents import missing
+
+        raise missing(value)
+    if isinstance(value, dict):
+        return value.get(name)
+    if isinstance(value, Module):
+        return names.module_member(ctx, value, name)
+    kind = v10_type(value)
+    computed = V10_FIELDS.get((kind, name))
+    if computed is not None:
+        return computed.fn(ctx, value)
+    if value is None:
+        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
+    if (kind, name) in V10_METHODS:
+        return BoundMethod(value, V10_METHODS[(kind, name)])
+    raise QueryRuntimeError("invalid_argument", f"The field `{name}` does not exist on {display.type_label(value)}.")
+
+
+class BoundMethod:
+    """`"a".concat` without a call: a function value that calls the method on its receiver."""
+
+    __slots__ = ("receiver", "method")
+
+    def __init__(self, receiver: t.Any, method: Method):
+        self.receiver = receiver
+        self.method = method
+
+    def __repr__(self) -> str:
+        return f"[function {self.method.name}()]"
+
+
+def _member(node: ast.Member, ctx: Context) -> t.Any:
+    value = run(node.obj, ctx)
+    if node.optional and (value is None or isinstance(value, NullDocument)):
+        return None
+    try:
+        return get_field(ctx, value, node.name)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def _index(node: ast.Index, ctx: Context) -> t.Any:
+    value = deref(ctx, run(node.obj, ctx))
+    if node.optional and (value is None or isinstance(value, NullDocument)):
+        return None
+    key = run(node.key, ctx)
+    try:
+        return index_value(ctx, value, key)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
+    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
+        if not 0 <= key < len(value):
+            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
+        return value[key]
+    if isinstance(value, str) and isinstance(key, int) and not isinstance(key, bool):
+        if not 0 <= key < len(value):
+            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
+        return value[key]
+    if isinstance(key, str) and isinstance(value, (dict, Document, NullDocument)):
+        return get_field(ctx, value, key)
+    if value is None:
+        raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
+    raise QueryRuntimeError(
+        "invalid_argument", f"Cannot index {display.type_label(value)} with {display.type_label(key)}."
+    )
+
+
+# -- calls ---------------------------------------------------------------------------------------------
+
+
+def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
+    """Call a v10 function value: a lambda, a bound method, a module (constructor) or a UDF."""
+    if isinstance(fn, Lambda):
+        return apply_lambda(ctx, fn, args)
+    if isinstance(fn, BoundMethod):
+        return invoke(ctx, fn.method, args, fn.receiver)
+    if isinstance(fn, Module):
+        return names.call_module(ctx, fn, args)
+    if isinstance(fn, names.UserFunction):
+        return names.call_udf(ctx, fn, args)
+    if isinstance(fn, names.StaticFunction):
+        return names.call_static_function(ctx, fn, args)
+    if fn is None:
+        raise QueryRuntimeError("invalid_null_access", "Cannot call null.")
+    if callable(fn) and hasattr(fn, "index"):
+        return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
+    raise QueryRuntimeError("invalid_argument", f"{display.type_label(fn)} is not a function.")
+
+
+def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
+    """Bind positional arguments to a lambda's parameters (a `...rest` parameter takes the others)."""
+    params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
+    rest = params[-1][3:] if params and isinstance(params[-1], str) and params[-1].startswith("...") else None
+    fixed = params[:-1] if rest is not None else params
+    if len(args) < len(fixed) or (rest is None and len(args) > len(fixed)):
+        raise QueryRuntimeError(
+            "invalid_argument",
+            f"callback function requires {len(fixed)} argument{'s' if len(fixed) != 1 else ''}, "
+            f"but {len(args)} were provided.",
+        )
+    bindings = {p: a for p, a in zip(fixed, args) if p != "_"}
+    if rest is not None:
+        bindings[rest] = list(args[len(fixed) :])
+    state = ctx.state
+    state.depth += 1
+    try:
+        from ..evaluator import MAX_DEPTH
+
+        if state.depth > MAX_DEPTH:
+            raise QueryRuntimeError("stack_overflow", f"Call stack reached the maximum limit of {MAX_DEPTH}.")
+        return evaluate(fn.body, Context(state, {**fn.env, **bindings}))
+    finally:
+        state.depth -= 1
+
+
+_NO_RECEIVER = object()
+
+
+def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEIVER) -> t.Any:
+    """Call a registered v10 method (with its receiver) or static function, checking the argument count."""
+    given = len(args)
+    if given < method.min_args or (method.max_args is not None and given > method.max_args):
+        if method.min_args == method.max_args:
+            expected = str(method.min_args)
+        elif method.max_args is None:
+            expected = f"at least {method.min_args}"
+        else:
+            expected = f"{method.min_args} to {method.max_args}"
+        plural = "" if expected == "1" else "s"
+        raise QueryCheckError(
+            f"Function `{method.name}` expects {expected} argument{plural}, but {given} were provided."
+        )
+    if receiver is _NO_RECEIVER:
+        return method.fn(ctx, *args)
+    return method.fn(ctx, receiver, *args)
+
+
+def _apply(node: ast.Apply, ctx: Context) -> t.Any:
+    target = node.fn
+    if isinstance(target, ast.Member):
+        receiver = run(target.obj, ctx)
+        if target.optional and (receiver is None or isinstance(receiver, NullDocument)):
+            return None
+        args = [run(a, ctx) for a in node.args]
+        try:
+            return call_method(ctx, receiver, target.name, args)
+        except FQLError as err:
+            raise _at(err, node)
+    fn = run(target, ctx)
+    if node.optional and fn is None:
+        return None
+    args = [run(a, ctx) for a in node.args]
+    try:
+        return call_function(ctx, fn, args)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
+    """`receiver.name(args)`: a static of a module, a method of the value's type, or a field holding a function."""
+    if isinstance(receiver, Module):
+        return names.call_static(ctx, receiver, name, args)
+    receiver = deref(ctx, receiver)
+    kind = v10_type(receiver)
+    found = V10_METHODS.get((kind, name))
+    if found is None and kind == "NullDocument":
+        found = V10_METHODS.get(("NullDocument", name))
+        if found is None:
+            from .documents import missing
+
+            raise missing(receiver)
+    if found is not None:
+        return invoke(ctx, found, args, receiver)
+    if receiver is None:
+        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
+    if isinstance(receiver, (dict, Document)):
+        return call_function(ctx, get_field(ctx, receiver, name), args)
+    raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on {display.type_label(receiver)}.")
+
+
+# -- operators -----------------------------------------------------------------------------------------
+
+
+def number(value: int | float) -> int | float:
+    """Integer results beyond 64 bits fall back to doubles, as in core (addExact fails over)."""
+    if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+        return float(value)
+    return value
+
+
+def _num(value: t.Any, op: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise QueryRuntimeError(
+            "type_mismatch", f"`{op}` expected Number, received {display.type_label(value)}"
+        )
+    return value
+
+
+def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
+    if op == "+" and (isinstance(a, str) or isinstance(b, str)):
+        return display.to_string(a) + display.to_string(b)
+    x, y = _num(a, op), _num(b, op)
+    if op == "+":
+        return number(x + y)
+    if op == "-":
+        return number(x - y)
+    if op == "*":
+        return number(x * y)
+    if op == "/":
+        if isinstance(x, int) and isinstance(y, int):
+            if y == 0:
+                raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
+            q = abs(x) // abs(y)
+            return number(q if (x >= 0) == (y >= 0) else -q)
+        if y == 0:
+            return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x) * math.copysign(1, y)
+        return x / y
+    if op == "%":
+        if isinstance(x, int) and isinstance(y, int):
+            if y == 0:
+                raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
+            return int(math.fmod(x, y)) if abs(x) < 2**53 else x - y * int(x / y)
+        return math.fmod(x, y) if y != 0 else math.nan
+    if op == "**":
+        if isinstance(x, int) and isinstance(y, int) and y >= 0:
+            return number(x**y) if abs(x) < 2**63 and y < 4096 else float(x) ** y
+        try:
+            return float(x) ** y
+        except (OverflowError, ZeroDivisionError):
+            return math.inf
+    raise QueryCheckError(f"Unknown operator `{op}`")
+
+
+def _bits(value: t.Any, op: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise QueryRuntimeError("type_mismatch", f"`{op}` expected Int or Long, received {display.type_label(value)}")
+    return value
+
+
+def _bool(value: t.Any, op: str) -> bool:
+    if not isinstance(value, bool):
+        raise QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(value)}")
+    return value
+
+
+def equal(a: t.Any, b: t.Any) -> bool:
+    """v10 `==`: deep equality; numbers compare across types; documents by ref; a null doc equals null."""
+    if isinstance(a, NullDocument):
+        a = None if b is None else a.ref
+    if isinstance(b, NullDocument):
+        b = None if a is None else b.ref
+    if isinstance(a, Document):
+        a = a.ref
+    if isinstance(b, Document):
+        b = b.ref
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def compare(op: str, a: t.Any, b: t.Any) -> bool:
+    comparable = (
+        (isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool))
+        or (isinstance(a, str) and isinstance(b, str))
+        or (isinstance(a, Timestamp) and isinstance(b, Timestamp))
+        or (isinstance(a, Date) and isinstance(b, Date))
+    )
+    if not comparable:
+        return False
+    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+
+
+def _binary(node: ast.Binary, ctx: Context) -> t.Any:
+    op = node.op
+    left = run(node.left, ctx)
+    try:
+        if op == "&&":
+            return _bool(left, op) and _bool(run(node.right, ctx), op)
+        if op == "||":
+            return _bool(left, op) or _bool(run(node.right, ctx), op)
+        if op == "??":
+            return run(node.right, ctx) if left is None or isinstance(left, NullDocument) else left
+        if op == "isa":
+            from .types import isa
+
+            return isa(ctx, left, run(node.right, ctx))
+        right = run(node.right, ctx)
+        if op == "==":
+            return equal(left, right)
+        if op == "!=":
+            return not equal(left, right)
+        if op in ("<", ">", "<=", ">="):
+            return compare(op, left, right)
+        if op == "|":
+            return _bits(left, op) | _bits(right, op)
+        if op == "&":
+            return _bits(left, op) & _bits(right, op)
+        if op == "^":
+            return _bits(left, op) ^ _bits(right, op)
+        if op in ("=~", "!~"):
+            raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
+        return arithmetic(op, left, right)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def _unary(node: ast.Unary, ctx: Context) -> t.Any:
+    value = run(node.operand, ctx)
+    try:
+        if node.op == "-":
+            return number(-_num(value, "-"))
+        if node.op == "!":
+            return not _bool(value, "!")
+        return ~_bits(value, "~")
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
+    value = run(node.expr, ctx)
+    value = deref(ctx, value) if isinstance(value, Ref) else value
+    if isinstance(value, NullDocument):
+        from .documents import missing
+
+        raise _at(missing(value), node)
+    if value is None:
+        raise _at(QueryRuntimeError("null_value", "Value is null."), node)
+    return value
+
+
+# -- blocks, conditionals, lambdas ---------------------------------------------------------------------
+
+
+def _block(node: ast.Block | ast.Program, ctx: Context) -> t.Any:
+    result = None
+    for stmt in node.body:
+        if isinstance(stmt, ast.Let):
+            ctx = ctx.bind({stmt.name: run(stmt.value, ctx)})
+            result = None
+        else:
+            result = run(stmt, ctx)
+    return result
+
+
+def _if(node: ast.IfElse, ctx: Context) -> t.Any:
+    cond = run(node.cond, ctx)
+    if not isinstance(cond, bool):
+        raise _at(
+            QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(cond)}"),
+            node.cond,
+        )
+    if cond:
+        return run(node.then, ctx)
+    return run(node.otherwise, ctx) if node.otherwise is not None else None
+
+
+def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
+    params: list[str] = list(node.params)
+    if node.rest is not None:
+        params.append("..." + node.rest)
+    return Lambda(tuple(params), node.body, ctx.env, api_version="10")
+
+
+def _template(node: ast.Template, ctx: Context) -> str:
+    return "".join(p if isinstance(p, str) else display.to_string(run(p, ctx)) for p in node.parts)
+
+
+def _project(node: ast.Project, ctx: Context) -> t.Any:
+    return project(ctx, run(node.expr, ctx), node.fields)
+
+
+def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> t.Any:
+    """Projection: an object of the fields, element-wise over arrays and sets; null stays null."""
+    value = deref(ctx, value)
+    if value is None or isinstance(value, NullDocument):
+        return None
+    if isinstance(value, list):
+        return [project(ctx, v, fields) for v in value]
+    from .sets import V10Set, mapped
+
+    if isinstance(value, V10Set):
+        return mapped(value, lambda c, v: project(c, v, fields))
+    inner = ctx.bind({THIS: value})
+    return {name: run(expr, inner) for name, expr in fields}
+
+
+def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
+    raise _at(NotImplementedInFql("`at` (reading the past) is not implemented in fql yet."), node)
+
+
+HANDLERS.update(
+    {
+        ast.Ident: _ident,
+        ast.Member: _member,
+        ast.Index: _index,
+        ast.Apply: _apply,
+        ast.NonNull: _non_null,
+        ast.Unary: _unary,
+        ast.Binary: _binary,
+        ast.IfElse: _if,
+        ast.Block: _block,
+        ast.Arrow: _arrow,
+        ast.Template: _template,
+        ast.Project: _project,
+        ast.AtTime: _at_time,
+    }
+)
+
+
+def evaluate_program(node: ast.Program, ctx: Context) -> t.Any:
+    """A v10 query: its statements are one block."""
+    return _block(node, ctx)

@@ -1,0 +1,164 @@
+"""The v10 global namespace: modules (`Math`, `Token`), global functions (`abort`), collections and UDFs."""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import frozen
+
+from ...errors import QueryCheckError, QueryRuntimeError
+from ...storage.base import DocKey
+from ...values import Lambda, Module, Ref, collection_ref, native
+from ..evaluator import Context
+from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
+from ..refs import live
+
+MISSING = object()
+
+#: Built-in modules by name (the native collections among them stand for their collection).
+MODULES = {
+    name: Module(name)
+    for name in (
+        "Math", "Time", "Date", "String", "Array", "Object", "Set", "ID", "Bytes", "Query", "Boolean", "Number",
+        "Int", "Long", "Double", "Float", "Null", "Doc", "TransactionTime", "UUID", "EventSource", "FQL", "Struct",
+        "SetCursor",
+    )
+}
+for _name, _native in (
+    ("Collection", "collections"),
+    ("Function", "functions"),
+    ("Role", "roles"),
+    ("AccessProvider", "access_providers"),
+    ("Database", "databases"),
+    ("Key", "keys"),
+    ("Credential", "credentials"),
+    ("Credentials", "credentials"),
+    ("Token", "tokens"),
+):
+    MODULES[_name] = Module(_name, native(_native))
+#: Owner name of the global functions (`abort`, `dbg`, `log`, `newId`, `asc`, `desc`) in the static table.
+GLOBAL = "FQL"
+#: Owner name of every user collection's static methods (`all`, `byId`, `where`, `create`, ...).
+USER_COLLECTION = "UserCollection"
+
+
+@frozen
+class StaticFunction:
+    """A module's function as a value (`People.all`, `abort`): callable later."""
+
+    owner: t.Any
+    method: Method
+
+    def __repr__(self) -> str:
+        return f"[function {self.method.name}()]"
+
+
+@frozen
+class UserFunction:
+    """A user-defined function (UDF) reached by name."""
+
+    name: str
+    scope: str
+
+    def __repr__(self) -> str:
+        return f"[function {self.name}]"
+
+
+def is_user_collection(module: Module) -> bool:
+    return module.collection is not None and module.collection.collection is not None
+
+
+def resolve(ctx: Context, name: str) -> t.Any:
+    """What a free name means: a module, a global function, a user collection, a UDF, or MISSING."""
+    if name in MODULES:
+        return MODULES[name]
+    found = V10_STATICS.get((GLOBAL, name))
+    if found is not None:
+        return StaticFunction(None, found)
+    scope = ctx.state.scope
+    if live(ctx, DocKey(scope, "#collections", name)) is not None:
+        return Module(name, collection_ref(name))
+    if live(ctx, DocKey(scope, "#functions", name)) is not None:
+        return UserFunction(name, scope)
+    return MISSING
+
+
+def module_member(ctx: Context, module: Module, name: str) -> t.Any:
+    """`Math.PI`, `People.definition`, or a module's function as a value (`People.all`)."""
+    owner = USER_COLLECTION if is_user_collection(module) else module.name
+    constant = V10_FIELDS.get((owner, name))
+    if constant is not None:
+        return constant.fn(ctx, module)
+    found = V10_METHODS.get((owner, name)) if owner == USER_COLLECTION else V10_STATICS.get((owner, name))
+    if found is not None:
+        return StaticFunction(module, found)
+    if is_user_collection(module):
+        from .documents import index_method
+
+        index = index_method(ctx, module, name)
+        if index is not None:
+            return index
+    raise QueryRuntimeError("invalid_argument", f"The field `{name}` does not exist on {module.name}.")
+
+
+def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
+    """`Module.name(args)`: a static function, or a user collection's method (index methods included)."""
+    from .expressions import call_function, invoke
+
+    if is_user_collection(module):
+        found = V10_METHODS.get((USER_COLLECTION, name))
+        if found is not None:
+            return invoke(ctx, found, args, module)
+        from .documents import index_method
+
+        index = index_method(ctx, module, name)
+        if index is not None:
+            return call_function(ctx, index, args)
+        raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on `{module.name}`")
+    found = V10_STATICS.get((module.name, name))
+    if found is None:
+        raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on `{module.name}`")
+    return invoke(ctx, found, args)
+
+
+def call_module(ctx: Context, module: Module, args: list) -> t.Any:
+    """`Time("...")`, `People("id")`, `Collection("People")`: a module called like a function."""
+    from .expressions import invoke
+
+    if is_user_collection(module):
+        return call_static(ctx, module, "byId", args)
+    found = V10_STATICS.get((module.name, "__call__"))
+    if found is None:
+        raise QueryRuntimeError("invalid_argument", f"`{module.name}` is not a function.")
+    return invoke(ctx, found, args)
+
+
+def call_static_function(ctx: Context, fn: StaticFunction, args: list) -> t.Any:
+    from .expressions import invoke
+
+    if fn.owner is not None and is_user_collection(fn.owner):
+        return invoke(ctx, fn.method, args, fn.owner)
+    return invoke(ctx, fn.method, args)
+
+
+def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
+    """Call a UDF: its body (v10 source or a v4 Lambda) with the caller's or the function's role."""
+    from .documents import udf_body
+
+    body, role = udf_body(ctx, fn)
+    from ..control import _with_role
+    from .expressions import apply_lambda
+
+    auth = ctx.state.auth
+    if role is not None:
+        ctx.state.auth = _with_role(auth, role)
+    try:
+        if not isinstance(body, Lambda):
+            raise QueryCheckError(f"The function `{fn.name}` has no callable body.")
+        return apply_lambda(ctx, body, args)
+    finally:
+        ctx.state.auth = auth
+
+
+def module_ref(module: Module) -> Ref | None:
+    return module.collection

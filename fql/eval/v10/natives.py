@@ -1,0 +1,169 @@
+"""v10 modules of the native collections: Token, Credential, Key, Database, Function, Role; and Query."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ...errors import QueryRuntimeError
+from ...storage.base import DocKey
+from ...values import Document, Module, NullDocument, Ref, Timestamp, native
+from .. import access, auth
+from ..evaluator import Context
+from ..refs import doc_key, live, ref_of
+from ..registry import method, static
+from ..schema import create_native
+from .documents import read, to_document, to_stored
+from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
+
+TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
+
+
+def _with_secret(ctx: Context, shown: dict) -> Document:
+    """A freshly created token or key as a document, with the secret shown this once."""
+    version = ctx.state.txn.get(doc_key(ctx, shown["ref"]))
+    doc = to_document(ctx, version)
+    doc.data["secret"] = shown["secret"]
+    return doc
+
+
+def _user_document(ctx: Context, value: t.Any, what: str = "document") -> DocKey:
+    ref = value.ref if isinstance(value, (Document, NullDocument)) else value
+    if not isinstance(ref, Ref) or ref.collection is None or ref.kind is not None:
+        raise QueryRuntimeError(
+            "constraint_failure", "Expected document from a user-defined collection."
+        )
+    key = doc_key(ctx, ref)
+    if live(ctx, key) is None:
+        raise QueryRuntimeError("document_not_found", f"Collection `{ref.collection.id}` does not contain document with id {ref.id}.")
+    return key
+
+
+def _token_params(fields: dict) -> dict:
+    if "secret" in fields:
+        raise QueryRuntimeError("constraint_failure", "secret: Failed to update field because it is readonly")
+    return {k: to_stored(v) for k, v in fields.items() if k in ("data", "ttl") and v is not None}
+
+
+@static("Token", "create")
+def token_create(ctx: Context, fields: dict) -> Document:
+    """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
+    if not isinstance(fields, dict) or "document" not in fields:
+        raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
+    access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
+    identity = _user_document(ctx, fields["document"])
+    return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
+
+
+@static("Token", "byId")
+def token_by_id(ctx: Context, token_id: t.Any) -> Document | NullDocument:
+    """The token with id `token_id`."""
+    return read(ctx, Ref(str(token_id), TOKENS))
+
+
+@static("Token", "all")
+def token_all(ctx: Context) -> V10Set:
+    """Every token of this database."""
+    return DocumentsSet(TOKENS)
+
+
+@static("Token", "where")
+def token_where(ctx: Context, predicate: t.Any) -> V10Set:
+    return WhereSet(token_all(ctx), predicate)
+
+
+@static("Token", "firstWhere")
+def token_first_where(ctx: Context, predicate: t.Any) -> t.Any:
+    return first(ctx, token_where(ctx, predicate))
+
+
+@static("Token", "byDocument")
+def token_by_document(ctx: Context, document: t.Any) -> V10Set:
+    """The set of the tokens of `document`."""
+    identity = _user_document(ctx, document)
+    return ArraySet([read(ctx, ref_of(ctx, key)) for key in auth._by_instance(ctx, "#tokens", identity)])
+
+
+# -- credentials ---------------------------------------------------------------------------------------
+
+
+@static("Credential", "create")
+def credential_create(ctx: Context, fields: dict) -> Document:
+    """Store a password for a document: `{document, password}`; the password is never shown."""
+    if not isinstance(fields, dict) or "document" not in fields:
+        raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
+    access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
+    identity = _user_document(ctx, fields["document"])
+    auth.set_password(ctx, identity, {"password": fields.get("password")})
+    return to_document(ctx, auth.credentials_of(ctx, identity))
+
+
+@static("Credential", "byDocument")
+def credential_by_document(ctx: Context, document: t.Any) -> Document | NullDocument:
+    """The credential of `document` (a null document if it has none)."""
+    identity = _user_document(ctx, document)
+    creds = auth.credentials_of(ctx, identity)
+    if creds is None:
+        return NullDocument(Ref("0", CREDENTIALS), "not found")
+    return read(ctx, ref_of(ctx, creds.key))
+
+
+def _credential_version(ctx: Context, doc: Document):
+    if doc.ref.kind != "credentials":
+        raise QueryRuntimeError("invalid_argument", "Expected a Credential document.")
+    return live(ctx, doc_key(ctx, doc.ref))
+
+
+@method("Document", "login")
+def credential_login(ctx: Context, doc: Document, password: str, ttl: t.Any = None) -> Document:
+    """Check `password` and create a token for the credential's document; the secret is shown once."""
+    version = _credential_version(ctx, doc)
+    identity = doc_key(ctx, version.data["instance"])
+    if not isinstance(password, str) or auth._verify(ctx, identity, password) is None:
+        raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
+    params = {"ttl": ttl} if isinstance(ttl, Timestamp) else {}
+    return _with_secret(ctx, auth.create_token(ctx, identity, params))
+
+
+@method("Document", "verify")
+def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
+    """True if `password` is the credential's password."""
+    version = _credential_version(ctx, doc)
+    return auth._verify(ctx, doc_key(ctx, version.data["instance"]), password) is not None
+
+
+# -- keys and databases --------------------------------------------------------------------------------
+
+
+@static("Key", "create")
+def key_create(ctx: Context, fields: dict) -> Document:
+    """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
+    params = dict(fields) if isinstance(fields, dict) else fields
+    if isinstance(params, dict) and isinstance(params.get("database"), str):
+        params["database"] = Ref(params["database"], native("databases"))
+    return _with_secret(ctx, create_native(ctx, KEYS, params))
+
+
+@static("Database", "create")
+def database_create(ctx: Context, fields: dict) -> Document:
+    """A child database: `{name, data?, ...}`."""
+    rendered = create_native(ctx, native("databases"), fields)
+    return read(ctx, rendered["ref"])
+
+
+# -- Query ---------------------------------------------------------------------------------------------
+
+
+@static("Query", "identity")
+def query_identity(ctx: Context) -> t.Any:
+    """The document of the calling token's identity, or null for a key."""
+    identity = ctx.state.auth.identity
+    return read(ctx, ref_of(ctx, identity)) if identity is not None else None
+
+
+@static("Query", "token")
+def query_token(ctx: Context) -> t.Any:
+    """The calling token's document, or null for a key."""
+    source = ctx.state.auth.source
+    if source is None or not ctx.state.auth.is_token:
+        return None
+    return read(ctx, ref_of(ctx, source))

@@ -1,0 +1,424 @@
+"""v10 sets: lazy, ordered streams (collection and index reads, where, map, order, take...) and paging.
+
+A set in a query result becomes its first page (16 elements by default) with an `after` cursor;
+`Set.paginate(cursor)` continues it. Cursors live in the Database that made them, for as long as it runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets as _random
+import typing as t
+
+from ...collation import encode
+from ...errors import QueryRuntimeError
+from ...values import Page, Ref, SetRef
+from .. import sets as core_sets
+from ..evaluator import Context
+from ..registry import method, static
+from .expressions import call_function, equal
+
+#: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
+
+
+class V10Set:
+    """A lazy set: `elements(ctx)` streams it in order."""
+
+    page_size = DEFAULT_PAGE_SIZE
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"[set {type(self).__name__}]"
+
+
+class DocumentsSet(V10Set):
+    """`Coll.all()`: the collection's documents in id order."""
+
+    def __init__(self, coll: Ref):
+        self.coll = coll
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        from .documents import read
+
+        for ref in core_sets.elements(ctx, SetRef.of(documents=self.coll)):
+            yield read(ctx, ref)
+
+
+class CoreSet(V10Set):
+    """A v4 set (an index match) whose refs are read as documents, or whose values pass through."""
+
+    def __init__(self, setref: SetRef, docs: bool):
+        self.setref = setref
+        self.docs = docs
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        from .documents import read
+
+        for element in core_sets.elements(ctx, self.setref):
+            yield read(ctx, element) if self.docs and isinstance(element, Ref) else element
+
+
+class ArraySet(V10Set):
+    """`[...].toSet()`, `Set.single(v)`, `Set.sequence(a, b)`."""
+
+    def __init__(self, items: t.Iterable[t.Any]):
+        self.items = items
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        return iter(self.items)
+
+
+class Derived(V10Set):
+    """A set computed from another by a Python function of (ctx, source elements)."""
+
+    def __init__(self, source: V10Set, fn: t.Callable[[Context, t.Iterator[t.Any]], t.Iterator[t.Any]]):
+        self.source = source
+        self.fn = fn
+        self.page_size = source.page_size
+
+    def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        return self.fn(ctx, self.source.elements(ctx))
+
+
+def WhereSet(source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
+    def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+        for item in items:
+            verdict = call_function(ctx, predicate, [item])
+            if verdict is True:
+                yield item
+            elif verdict is not False and verdict is not None:
+                from .display import type_label
+
+                raise QueryRuntimeError(
+                    "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
+                )
+
+    return Derived(source, keep)
+
+
+def mapped(source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
+    return Derived(source, lambda ctx, items: (fn(ctx, item) for item in items))
+
+
+def as_set(value: t.Any) -> V10Set:
+    if isinstance(value, V10Set):
+        return value
+    if isinstance(value, list):
+        return ArraySet(value)
+    from .display import type_label
+
+    raise QueryRuntimeError("invalid_argument", f"expected a Set, received {type_label(value)}")
+
+
+def first(ctx: Context, s: V10Set) -> t.Any:
+    return next(iter(s.elements(ctx)), None)
+
+
+# -- paging --------------------------------------------------------------------------------------------
+
+
+def _cursors(ctx: Context) -> dict:
+    db = ctx.state.db
+    if db is None:
+        return ctx.state.cache.setdefault("cursors", {})
+    if not hasattr(db, "cursors"):
+        db.cursors = {}
+    return db.cursors
+
+
+def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> Page:
+    """One page of `s` from `offset`, with an `after` cursor when more follow."""
+    size = size or s.page_size
+    items = list(itertools.islice(s.elements(ctx), offset, offset + size + 1))
+    more = len(items) > size
+    after = None
+    if more:
+        after = _random.token_urlsafe(18)
+        _cursors(ctx)[after] = (s, offset + size, size)
+    return Page(items[:size], after=after, has_after=more)
+
+
+def page_object(p: Page) -> dict:
+    """`paginate()` results are plain objects: `{data, after?}`."""
+    out: dict = {"data": p.data}
+    if p.has_after:
+        out["after"] = p.after
+    return out
+
+
+@static("Set", "paginate")
+def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
+    """The page after `cursor` (from an earlier page's `after`)."""
+    found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
+    if found is None:
+        raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
+    s, offset, default = found
+    return page_object(page(ctx, s, _size(size) if size is not None else default, offset))
+
+
+def _size(n: t.Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PAGE_SIZE:
+        raise QueryRuntimeError("invalid_bounds", f"expected value for `size` between 1 and {MAX_PAGE_SIZE}, received {n}")
+    return n
+
+
+def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
+    """A query result with every set in it (to depth 10) replaced by its first page."""
+    if isinstance(value, V10Set):
+        return page(ctx, value)
+    if depth >= 10:
+        return value
+    if isinstance(value, list):
+        return [materialize(ctx, v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: materialize(ctx, v, depth + 1) for k, v in value.items()}
+    return value
+
+
+# -- Set methods ---------------------------------------------------------------------------------------
+
+
+@method("Set", "pageSize")
+def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
+    """The same set, paged `size` elements at a time."""
+    out = Derived(s, lambda c, items: items)
+    out.page_size = _size(size)
+    return out
+
+
+@method("Set", "paginate")
+def paginate(ctx: Context, s: V10Set, size: t.Any = None) -> dict:
+    """The first page as an object `{data, after?}`."""
+    return page_object(page(ctx, s, _size(size) if size is not None else None))
+
+
+@method("Set", "where")
+def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
+    """The elements for which `predicate` returns true."""
+    return WhereSet(s, predicate)
+
+
+@method("Set", "map")
+def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
+    """Each element passed through `fn`."""
+    return mapped(s, lambda c, item: call_function(c, fn, [item]))
+
+
+@method("Set", "flatMap")
+def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
+    """Each element's set (or array) from `fn`, one after another."""
+
+    def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+        for item in items:
+            yield from as_set(call_function(c, fn, [item])).elements(c)
+
+    return Derived(s, expand)
+
+
+@method("Set", "take")
+def take(ctx: Context, s: V10Set, n: int) -> V10Set:
+    """The first `n` elements."""
+    return Derived(s, lambda c, items: itertools.islice(items, max(n, 0)))
+
+
+@method("Set", "drop")
+def drop(ctx: Context, s: V10Set, n: int) -> V10Set:
+    """All but the first `n` elements."""
+    return Derived(s, lambda c, items: itertools.islice(items, max(n, 0), None))
+
+
+@method("Set", "reverse")
+def reverse(ctx: Context, s: V10Set) -> V10Set:
+    """The elements in reverse order."""
+    return Derived(s, lambda c, items: reversed(list(items)))
+
+
+def _key(value: t.Any) -> bytes:
+    from .documents import to_stored
+
+    return encode(to_stored(value))
+
+
+@method("Set", "distinct")
+def distinct(ctx: Context, s: V10Set) -> V10Set:
+    """The elements without repeats."""
+
+    def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+        seen: set[bytes] = set()
+        for item in items:
+            k = _key(item)
+            if k not in seen:
+                seen.add(k)
+                yield item
+
+    return Derived(s, unique)
+
+
+@method("Set", "concat")
+def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
+    """This set's elements, then `other`'s."""
+    tail = as_set(other)
+    return Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)))
+
+
+@method("Set", "order")
+def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
+    """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
+    from .misc import Ordering
+
+    keys = [o if isinstance(o, Ordering) else Ordering(o, False) for o in orderings]
+
+    def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+        values = list(items)
+        for o in reversed(keys):
+            values.sort(key=lambda v: _key(call_function(c, o.fn, [v]) if o.fn is not None else v), reverse=o.descending)
+        return iter(values)
+
+    return Derived(s, ordered)
+
+
+@method("Set", "toArray")
+def to_array(ctx: Context, s: V10Set) -> list:
+    """Every element, as an array."""
+    return list(s.elements(ctx))
+
+
+@method("Set", "toSet")
+def to_set(ctx: Context, s: V10Set) -> V10Set:
+    return s
+
+
+@method("Set", "first")
+def set_first(ctx: Context, s: V10Set) -> t.Any:
+    """The first element, or null."""
+    return first(ctx, s)
+
+
+@method("Set", "last")
+def set_last(ctx: Context, s: V10Set) -> t.Any:
+    """The last element, or null."""
+    out = None
+    for out in s.elements(ctx):
+        pass
+    return out
+
+
+@method("Set", "firstWhere")
+def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
+    """The first element for which `predicate` is true, or null."""
+    return first(ctx, WhereSet(s, predicate))
+
+
+@method("Set", "lastWhere")
+def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
+    """The last element for which `predicate` is true, or null."""
+    return set_last(ctx, WhereSet(s, predicate))
+
+
+@method("Set", "count")
+def count(ctx: Context, s: V10Set) -> int:
+    """How many elements the set has."""
+    return sum(1 for _ in s.elements(ctx))
+
+
+@method("Set", "isEmpty")
+def is_empty(ctx: Context, s: V10Set) -> bool:
+    return first_or_missing(ctx, s) is _NONE
+
+
+@method("Set", "nonEmpty")
+def non_empty(ctx: Context, s: V10Set) -> bool:
+    return first_or_missing(ctx, s) is not _NONE
+
+
+_NONE = object()
+
+
+def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
+    return next(iter(s.elements(ctx)), _NONE)
+
+
+@method("Set", "includes")
+def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
+    """True if some element equals `value`."""
+    return any(equal(item, value) for item in s.elements(ctx))
+
+
+@method("Set", "fold")
+def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
+    """Combine the elements from the left, starting with `seed`: `fn(acc, elem)`."""
+    acc = seed
+    for item in s.elements(ctx):
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
+
+
+@method("Set", "foldRight")
+def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
+    """Combine the elements from the right: `fn(acc, elem)`."""
+    acc = seed
+    for item in reversed(list(s.elements(ctx))):
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
+
+
+@method("Set", "reduce")
+def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
+    """Combine the elements from the left, starting with the first; null for an empty set."""
+    items = iter(s.elements(ctx))
+    acc = next(items, None)
+    for item in items:
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
+
+
+@method("Set", "reduceRight")
+def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
+    items = list(s.elements(ctx))[::-1]
+    if not items:
+        return None
+    acc = items[0]
+    for item in items[1:]:
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
+
+
+@method("Set", "aggregate")
+def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
+    return fold(ctx, s, seed, fn)
+
+
+@method("Set", "any")
+def any_(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
+    """True if `predicate` is true for some element."""
+    return any(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+
+
+@method("Set", "every")
+def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
+    """True if `predicate` is true for every element."""
+    return all(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+
+
+@method("Set", "forEach")
+def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
+    """Call `fn` on each element for its effects (bulk writes); the result is null."""
+    for item in list(s.elements(ctx)):
+        call_function(ctx, fn, [item])
+    return None
+
+
+@static("Set", "sequence")
+def sequence(ctx: Context, start: int, stop: int) -> V10Set:
+    """The integers from `start` up to (not including) `stop`."""
+    return ArraySet(range(start, stop))
+
+
+@static("Set", "single")
+def single(ctx: Context, value: t.Any) -> V10Set:
+    """The set holding just `value`."""
+    return ArraySet([value])
+

@@ -33,6 +33,13 @@ def _parser(name: str) -> Lark:
     return Lark.open(str(path), parser="lalr", propagate_positions=True, cache=True, maybe_placeholders=True)
 
 
+@functools.cache
+def _v4_parser() -> Lark:
+    """The v4 parser; it builds the AST while it parses (no intermediate tree)."""
+    path = GRAMMAR_DIR / "fql4.lark"
+    return Lark.open(str(path), parser="lalr", transformer=v4.ToAst(), cache=True, maybe_placeholders=True)
+
+
 @functools.lru_cache(maxsize=512)
 def parse(text: str, syntax: str = "v4") -> ast.Program:
     """Parse `text` into a Program; raises ParseError with line, column and caret text.
@@ -44,8 +51,7 @@ def parse(text: str, syntax: str = "v4") -> ast.Program:
 
         raise NotImplementedInFql(f"The {syntax} syntax is not implemented yet.")
     try:
-        tree = _parser("fql4").parse(text)
-        return v4.ToAst().transform(tree)
+        return _v4_parser().parse(text)
     except UnexpectedInput as err:
         raise errors.convert(err, text) from None
     except VisitError as err:

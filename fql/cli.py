@@ -12,27 +12,42 @@ from importlib import metadata
 from . import ast
 from .database import connect
 from .errors import FQLError
-from .parse import parse
+from .parse import detect_syntax, parse
 from .repl import repl
-from .repl.printer import FORMATS, error_text, result_text
+from .repl.printer import FORMATS, error_text, error_text_v10, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: `fql serve`'s default root secret: for development only, anyone who can connect is admin.
+DEV_SECRET = "secret"
+#: `fql serve --log-level` choices.
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any]) -> None:
     """Options every mode takes; a subcommand's copies default to SUPPRESS so they keep the top-level value."""
-    parser.add_argument("--format", choices=FORMATS, default=default("fql"), help="result format (default: fql)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default("fql"),
+        help="result format: fql notation, v4 json, v10 tagged or simple json (default: fql)",
+    )
+    parser.add_argument(
+        "--syntax",
+        choices=("v4", "v10", "auto"),
+        default=default("auto"),
+        help="FQL v4 or v10; auto: v4 if the text parses as v4 and names no v10 module (default: auto)",
+    )
     parser.add_argument("--db", metavar="URL", default=default("memory://"), help="database URL (default: memory://)")
     parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fql", description="Run FQL v4 queries: files, one expression, or a REPL.")
+    parser = argparse.ArgumentParser(prog="fql", description="Run FQL (v4 or v10) queries: files, one expression, or a REPL.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR as one query and print the result")
     _options(parser, lambda value: value)
-    commands = parser.add_subparsers(dest="command", metavar="{run,repl,coverage}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,repl,serve,coverage}")
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
     run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
@@ -40,7 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     _options(run_, lambda value: argparse.SUPPRESS)
     _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
     commands.add_parser("coverage", help="print which FQL v4 functions fql implements (the README's table)")
+    _serve_parser(commands.add_parser("serve", help="serve Fauna's HTTP API: Fauna's drivers connect unchanged"))
     return parser
+
+
+def _serve_parser(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8443, help="port to listen on, 0 for any free one (default: 8443)")
+    serve.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
+    serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
 
 
 def version() -> str:
@@ -85,6 +109,8 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         return _evaluate(args, args.expr, stdout, stderr)
     if args.command == "run":
         return _run_file(args, stdin, stdout, stderr)
+    if args.command == "serve":
+        return _serve(args, stdout, stderr)
     if args.command == "coverage":
         from .eval import catalog
 
@@ -93,20 +119,25 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
     return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version())
 
 
+def _syntax(args: argparse.Namespace, text: str) -> str:
+    return detect_syntax(text) if args.syntax == "auto" else args.syntax
+
+
 def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql -e`: the whole text is one query (one transaction); its last expression's value is printed."""
-    program = _parse(text, stderr)
+    syntax = _syntax(args, text)
+    program = _parse(text, stderr, syntax)
     if program is None:
         return EXIT_ERROR
     if args.ast:
         return _dump(program, stdout)
     try:
-        value = connect(args.db).run(program)
+        value = connect(args.db).run(program, syntax=syntax)
     except FQLError as err:
         node = program.body[0] if len(program.body) == 1 else None
-        _print(stderr, error_text(err, text, node))
+        _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
         return EXIT_ERROR
-    _print(stdout, result_text(value, args.format))
+    _print(stdout, result_text(value, args.format, syntax))
     return 0
 
 
@@ -117,30 +148,61 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
     except (OSError, UnicodeDecodeError) as exc:
         _print(stderr, f"fql: cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
         return EXIT_ERROR
-    program = _parse(text, stderr)
+    syntax = _syntax(args, text)
+    program = _parse(text, stderr, syntax)
     if program is None:
         return EXIT_ERROR
     if args.ast:
         return _dump(program, stdout)
     db = connect(args.db)
     status = 0
+    env: dict = {}
     for expr in program.body:
         try:
-            value = db.run(expr)
+            if isinstance(expr, ast.Let):
+                # v10: a top-level let is bound for the statements after it (each its own query).
+                env[expr.name] = db.run(expr.value, syntax=syntax, env=env)
+                continue
+            value = db.run(expr, syntax=syntax, env=env)
         except FQLError as err:
-            _print(stderr, error_text(err, text, expr))
+            _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
             status = EXIT_ERROR
             if not args.keep_going:
                 break
             continue
         if not args.quiet:
-            _print(stdout, result_text(value, args.format))
+            _print(stdout, result_text(value, args.format, syntax))
     return status
 
 
-def _parse(text: str, stderr: t.TextIO) -> ast.Program | None:
+def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
+    """`fql serve`: Fauna's v4 HTTP API on one port (HTTP/1.1 and h2c) until Ctrl-C."""
+    import logging
+
+    from . import server
+
+    if not args.root_secret:
+        _print(stderr, "fql serve: --root-secret must not be empty")
+        return EXIT_ERROR
+    db = connect(args.db, root_secret=args.root_secret)
     try:
-        return parse(text)
+        sock = server.listen(args.host, args.port)
+    except OSError as exc:
+        _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _print(stdout, f"fql serve: listening on {server.url(sock)} (HTTP/1.1 and h2c); Ctrl-C stops it")
+    if args.root_secret == DEV_SECRET:
+        _print(stderr, f'fql serve: warning: the root secret is "{DEV_SECRET}", a development default; anyone who '
+               "can connect is admin. Set --root-secret for anything else.")
+    server.serve(server.App(db), sock, log_level=args.log_level)
+    _print(stdout, "fql serve: stopped")
+    return EXIT_OK
+
+
+def _parse(text: str, stderr: t.TextIO, syntax: str = "v4") -> ast.Program | None:
+    try:
+        return parse(text, syntax)
     except FQLError as err:
         _print(stderr, error_text(err, text))
         return None

@@ -44,26 +44,26 @@ class Database:
         program = parse(text, syntax)
         return self.run(program, secret=secret, syntax=syntax)
 
-    def run(self, node: t.Any, *, secret: str | None = None, syntax: str = "v4") -> t.Any:
+    def run(
+        self, node: t.Any, *, secret: str | None = None, syntax: str = "v4", env: dict | None = None
+    ) -> t.Any:
         """Evaluate a parsed node as one transaction; all of its writes commit, or none do.
 
         With a `secret` the query runs as that key, token or scoped secret (`unauthorized` if it is not
         valid now); without one it runs as the root (admin) identity.
         """
-        return self.run_with_state(node, secret=secret, syntax=syntax)[0]
+        return self.run_with_state(node, secret=secret, syntax=syntax, env=env)[0]
 
     def run_with_state(
-        self, node: t.Any, *, secret: str | None = None, syntax: str = "v4"
+        self, node: t.Any, *, secret: str | None = None, syntax: str = "v4", env: dict | None = None
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201)."""
         txn = self.storage.begin()
         try:
             auth = Auth() if secret is None else authenticate(txn, secret, self.root_secret)
             state = QueryState(txn, auth, db=self)
-            if syntax == "v10":
-                result = _run_v10(node, Context(state))
-            else:
-                result = evaluate(node, Context(state))
+            ctx = Context(state, dict(env) if env else None)
+            result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             txn.commit()
             return result, state
         except BaseException:
@@ -86,10 +86,13 @@ class Database:
 
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
+    from .ast import Program
+    from .eval.evaluator import evaluate as run_node
     from .eval.v10.expressions import evaluate_program
     from .eval.v10.sets import materialize
 
-    return materialize(ctx, evaluate_program(node, ctx))
+    value = evaluate_program(node, ctx) if isinstance(node, Program) else run_node(node, ctx)
+    return materialize(ctx, value)
 
 
 class Session:

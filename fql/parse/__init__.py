@@ -68,3 +68,36 @@ def parse_expr(text: str, syntax: str = "v4") -> ast.Node:
 
         raise ParseError(f"Expected one expression, found {len(program.body)}.", line=1, column=1, source_line=text)
     return program.body[0]
+
+
+_DRIVER_PREFIXES = ("q.", "f.", "query.", "fauna.")
+
+
+def detect_syntax(text: str) -> str:
+    """`--syntax auto`: v4 when the text parses as v4 and names no v10 module (`Token.create(...)`), else v10."""
+    try:
+        program = parse(text, "v4")
+    except FQLError as v4_error:
+        try:
+            parse(text, "v10")
+        except FQLError as v10_error:
+            # Neither parses: blame the syntax that got further into the text.
+            return "v10" if _reach(v10_error) > _reach(v4_error) else "v4"
+        return "v10"
+    return "v4" if all(_v4_names(node) for node in program.body) else "v10"
+
+
+def _reach(err: FQLError) -> tuple[int, int]:
+    return (getattr(err, "line", 0), getattr(err, "column", 0))
+
+
+def _v4_names(node: ast.Node) -> bool:
+    if isinstance(node, ast.Call):
+        if "." in node.name and not node.name.startswith(_DRIVER_PREFIXES):
+            return False
+        return all(_v4_names(a) for a in node.args)
+    if isinstance(node, ast.Array):
+        return all(_v4_names(i) for i in node.items)
+    if isinstance(node, ast.Object):
+        return all(_v4_names(v) for _, v in node.pairs)
+    return True

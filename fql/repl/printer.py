@@ -8,18 +8,48 @@ import typing as t
 from .. import ast
 from ..errors import FQLError, ParseError
 from ..eval import registry
-from ..render import to_fql
+from ..render import to_fql, to_fql10
 from ..wire.v4 import to_json, wire_args
 
-#: The result formats: FQL shell notation, or compact v4 wire JSON.
-FORMATS = ("fql", "json")
+#: The result formats: FQL notation (v4 shell or v10), v4 wire JSON, v10 tagged or simple JSON.
+FORMATS = ("fql", "json", "tagged", "simple")
 
 
-def result_text(value: t.Any, fmt: str = "fql") -> str:
-    """One result on one line: `{ a: 1 }` or `{"a":1}`."""
+def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
+    """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`."""
     if fmt == "json":
         return json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
-    return to_fql(value)
+    if fmt in ("tagged", "simple"):
+        from ..wire import v10
+
+        encode = v10.to_tagged if fmt == "tagged" else v10.to_simple
+        return json.dumps(encode(value), separators=(",", ":"), ensure_ascii=False)
+    return to_fql10(value) if syntax == "v10" else to_fql(value)
+
+
+def summary(err: FQLError, source: str) -> str:
+    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
+    lines = [f"error: {err.description}"]
+    for failure in err.failures or ():
+        lines.append(f"constraint failures:\n  {failure.get('field')}: {failure.get('description')}")
+    span = err.span
+    if span is not None and span.line:
+        text = _line(source, span.line)
+        width = max((span.end_column if span.end_line == span.line else len(text) + 1) - span.column, 1)
+        gutter = " " * len(str(span.line))
+        lines.append(f"at *query*:{span.line}:{span.column}")
+        lines.append(f"{gutter} |")
+        lines.append(f"{span.line} | {text}")
+        lines.append(f"{gutter} | {' ' * (span.column - 1)}{'^' * width}")
+        lines.append(f"{gutter} |")
+    return "\n".join(lines)
+
+
+def error_text_v10(err: FQLError, source: str) -> str:
+    """A v10 error: `<code>: <message>` and the summary."""
+    if isinstance(err, ParseError):
+        return error_text(err)
+    return f"{err.v10_code}: {err.description}\n{summary(err, source)}"
 
 
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:

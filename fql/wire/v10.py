@@ -1,0 +1,216 @@
+"""FQL v10 wire values: the tagged format (`@int`, `@doc`, `@set`, ...) and the simple one, both ways."""
+
+from __future__ import annotations
+
+import math
+import typing as t
+
+from ..errors import QueryRuntimeError
+from ..values import (
+    Bytes,
+    Date,
+    Document,
+    Lambda,
+    Module,
+    NullDocument,
+    Page,
+    Ref,
+    Timestamp,
+    V10_NATIVE_NAMES,
+    collection_ref,
+    module_name,
+    native,
+)
+
+_INT32 = (-(1 << 31), (1 << 31) - 1)
+#: Tags a plain object's keys may not use unescaped.
+TAGS = ("@date", "@doc", "@double", "@int", "@long", "@mod", "@object", "@ref", "@set", "@time", "@bytes", "@stream")
+_NATIVE_BY_MODULE = {v: k for k, v in V10_NATIVE_NAMES.items()}
+
+
+def java_double(x: float) -> str:
+    """Java's Double.toString, which core uses for `@double`: `1.0`, `0.001`, `1.0E7`, `NaN`, `Infinity`."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    if 1e-3 <= abs(x) < 1e7:
+        text = repr(x)
+        return text if "." in text or "e" in text else text + ".0"
+    mantissa, exp = f"{x:e}".split("e")
+    shortest = repr(x)
+    if "e" in shortest:
+        mantissa, exp = shortest.split("e")
+    else:
+        digits = shortest.replace("-", "").replace(".", "").lstrip("0").rstrip("0") or "0"
+        mantissa = ("-" if x < 0 else "") + digits[0] + "." + (digits[1:] or "0")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}E{int(exp)}"
+
+
+def _coll(ref: Ref | None) -> dict:
+    return {"@mod": module_name(ref)}
+
+
+def _doc_head(ref: Ref) -> dict:
+    if ref.is_schema:
+        return {"name": ref.id, "coll": _coll(ref.collection)}
+    return {"id": ref.id, "coll": _coll(ref.collection)}
+
+
+def to_tagged(value: t.Any) -> t.Any:
+    """A value in the tagged format (`X-Format: tagged`, what the drivers ask for)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return {"@int": str(value)} if _INT32[0] <= value <= _INT32[1] else {"@long": str(value)}
+    if isinstance(value, float):
+        return {"@double": java_double(value)}
+    if isinstance(value, list):
+        return [to_tagged(v) for v in value]
+    if isinstance(value, dict):
+        body = {k: to_tagged(v) for k, v in value.items()}
+        return {"@object": body} if any(k.startswith("@") for k in value) else body
+    if isinstance(value, Timestamp):
+        return {"@time": value.isoformat()}
+    if isinstance(value, Date):
+        return {"@date": value.isoformat()}
+    if isinstance(value, Bytes):
+        return {"@bytes": value.base64()}
+    if isinstance(value, Document):
+        body = {**_doc_head(value.ref), "ts": to_tagged(value.ts)}
+        if value.ttl is not None:
+            body["ttl"] = to_tagged(value.ttl)
+        for k, v in value.data.items():
+            if not (value.ref.is_schema and k == "name"):
+                body[k] = to_tagged(v)
+        return {"@doc": body}
+    if isinstance(value, NullDocument):
+        return {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}}
+    if isinstance(value, Ref):
+        if value.collection is None:
+            return {"@mod": module_name(value)}
+        return {"@ref": _doc_head(value)}
+    if isinstance(value, Module):
+        return {"@mod": value.name}
+    if isinstance(value, Page):
+        body: dict = {"data": [to_tagged(v) for v in value.data]}
+        if value.has_after:
+            body["after"] = value.after
+        return {"@set": body}
+    if isinstance(value, Lambda):
+        return "[function <lambda>]"
+    return repr(value)
+
+
+def to_simple(value: t.Any) -> t.Any:
+    """A value in the simple format (`X-Format: simple`): plain JSON, documents as objects."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else java_double(value)
+    if isinstance(value, list):
+        return [to_simple(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_simple(v) for k, v in value.items()}
+    if isinstance(value, (Timestamp, Date)):
+        return value.isoformat()
+    if isinstance(value, Bytes):
+        return value.base64()
+    if isinstance(value, Document):
+        body = {**_simple_head(value.ref), "ts": value.ts.isoformat()}
+        if value.ttl is not None:
+            body["ttl"] = value.ttl.isoformat()
+        body.update({k: to_simple(v) for k, v in value.data.items() if not (value.ref.is_schema and k == "name")})
+        return body
+    if isinstance(value, NullDocument):
+        return None
+    if isinstance(value, Ref):
+        return _simple_head(value) if value.collection is not None else module_name(value)
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, Page):
+        body = {"data": [to_simple(v) for v in value.data]}
+        if value.has_after:
+            body["after"] = value.after
+        return body
+    if isinstance(value, Lambda):
+        return "[function <lambda>]"
+    return repr(value)
+
+
+def _simple_head(ref: Ref) -> dict:
+    key = "name" if ref.is_schema else "id"
+    return {key: ref.id, "coll": module_name(ref.collection)}
+
+
+def _module(name: str) -> Module:
+    native_name = _NATIVE_BY_MODULE.get(name)
+    if native_name is not None:
+        return Module(name, native(native_name))
+    return Module(name, collection_ref(name))
+
+
+def _ref(body: dict) -> Ref:
+    coll = body.get("coll")
+    name = coll.get("@mod") if isinstance(coll, dict) else coll
+    if not isinstance(name, str):
+        raise QueryRuntimeError("invalid_request", "Invalid @ref: `coll` must be a module.")
+    module = _module(name)
+    if "name" in body:
+        return Ref(str(body["name"]), native(_NATIVE_BY_MODULE.get(name, "collections")))
+    return Ref(str(body.get("id")), module.collection)
+
+
+def from_tagged(data: t.Any) -> t.Any:
+    """Decode a tagged value (query arguments, template `value` parts)."""
+    if isinstance(data, list):
+        return [from_tagged(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if len(data) == 1:
+        (tag, body), = data.items()
+        try:
+            return _TAGS[tag](body) if tag in _TAGS else {k: from_tagged(v) for k, v in data.items()}
+        except (ValueError, TypeError, AttributeError):
+            raise QueryRuntimeError("invalid_request", f"Invalid tagged value {tag}.") from None
+    return {k: from_tagged(v) for k, v in data.items()}
+
+
+def _time(text: str) -> Timestamp:
+    found = Timestamp.parse(text)
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _date(text: str) -> Date:
+    found = Date.parse(text)
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _bytes(text: str) -> Bytes:
+    found = Bytes.from_base64(text)
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+_TAGS: dict[str, t.Callable[[t.Any], t.Any]] = {
+    "@int": int,
+    "@long": int,
+    "@double": lambda s: float(s),
+    "@time": _time,
+    "@date": _date,
+    "@bytes": _bytes,
+    "@mod": _module,
+    "@ref": _ref,
+    "@doc": _ref,
+    "@object": lambda body: {k: from_tagged(v) for k, v in body.items()},
+    "@set": lambda body: body if isinstance(body, str) else from_tagged(body),
+}

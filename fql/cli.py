@@ -116,7 +116,7 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
 
         _print(stdout, catalog.table())
         return EXIT_OK
-    return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version())
+    return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version(), syntax=args.syntax)
 
 
 def _syntax(args: argparse.Namespace, text: str) -> str:

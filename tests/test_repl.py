@@ -108,7 +108,7 @@ def test_format_command():
 
 def test_format_command_names_the_choices():
     _, _, err, _ = drive(":format xml")
-    assert err == "The format is fql; choose one of: fql, json.\n"
+    assert err == "The format is fql; choose one of: fql, json, tagged, simple.\n"
 
 
 def test_help():

@@ -7,7 +7,7 @@ from ..parse import parse
 from ..parse.errors import IncompleteInput
 
 
-def is_complete(text: str) -> bool:
+def is_complete(text: str, syntax: str = "v4") -> bool:
     """False while brackets are open (the parser raises IncompleteInput); any other error is complete.
 
     A `:command` line and blank input are complete; a text with a real syntax error is complete too,
@@ -15,8 +15,10 @@ def is_complete(text: str) -> bool:
     """
     if not text.strip() or text.lstrip().startswith(":"):
         return True
+    if syntax == "auto":
+        return is_complete(text, "v4") and is_complete(text, "v10")
     try:
-        parse(text)
+        parse(text, syntax)
     except IncompleteInput:
         return False
     except FQLError:

@@ -1,15 +1,16 @@
 """Who is calling: a secret becomes an Auth (scope, role, identity, token) or `unauthorized`.
 
 Secrets are the instance's root secret, a key or token secret (`fn...`), or a scoped secret
-`<secret>:<db/path>[:<role>]` made from the root secret or an admin key's secret.
+`<secret>:[<db/path>:]<role | @role/name | @doc/coll/id>` made from the root secret or an admin key's secret.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 import typing as t
 
-from attrs import define
+from attrs import define, frozen
 
 from ..errors import Unauthorized
 from ..storage.base import DocKey, Transaction
@@ -25,13 +26,13 @@ SCOPES = "#scopes"
 class Auth:
     """The caller: the database scope it works in, its role, and the documents behind its secret.
 
-    `role` is a built-in role name, a tuple of user role names (ABAC), or None for a token, whose roles
-    come from the role memberships of its identity.
+    `role` is a built-in role name, a tuple of user role names (ABAC), or None for an identity (a token,
+    or a secret scoped to `@doc/...`), whose roles come from the role memberships of its identity.
     """
 
     role: t.Any = "admin"
     scope: str = ""
-    #: Where the identity document is stored (tokens only).
+    #: Where the identity document is stored (tokens and `@doc/` scopes only).
     identity: DocKey | None = None
     #: The key or token document behind the secret (None for the root secret and scoped secrets).
     source: DocKey | None = None
@@ -89,17 +90,88 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth
     """The Auth of `secret`; `unauthorized` if it is missing, unknown, expired or revoked."""
     if not secret:
         raise _unauthorized()
-    if hmac.compare_digest(secret.encode(), root_secret.encode()):
+    if _is_root(secret, root_secret):
         return Auth("admin", "")
-    base, sep, rest = secret.partition(":")
-    if sep:
-        return _scoped(txn, authenticate(txn, base, root_secret), rest)
-    parsed = secrets.parse(secret)
+    base, scope = parse_scoped(secret)
+    if _is_root(base, root_secret):
+        return Auth("admin", "") if scope is None else _scoped(txn, Auth("admin", ""), scope, root=True)
+    parsed = secrets.parse(base)
     if parsed is None or not scope_alive(txn, parsed.scope):
         raise _unauthorized()
-    if parsed.kind == secrets.KEY:
-        return _key(txn, DocKey(parsed.scope, "#keys", parsed.id), secret)
-    return _token(txn, DocKey(parsed.scope, "#tokens", parsed.id), secret)
+    if parsed.kind == secrets.TOKEN:
+        # Core ignores a scope given after a token's secret: a token always acts as its identity.
+        return _token(txn, DocKey(parsed.scope, "#tokens", parsed.id), base)
+    auth = _key(txn, DocKey(parsed.scope, "#keys", parsed.id), base)
+    return auth if scope is None else _scoped(txn, auth, scope)
+
+
+def _is_root(secret: str, root_secret: str) -> bool:
+    return hmac.compare_digest(secret.encode(), root_secret.encode())
+
+
+@frozen
+class Scope:
+    """What follows a secret's first colon: `[<db/path>:](<role> | @role/<name> | @doc/<coll>/<id>)`."""
+
+    path: tuple[str, ...] = ()
+    #: A built-in role name, or None.
+    role: str | None = None
+    #: A user-defined role's name (`@role/name`), or None.
+    custom: str | None = None
+    #: A document to act as (`@doc/users/123`, legacy `classes/users/123`), or None.
+    doc: str | None = None
+
+
+#: The secret part: core's AuthParser stops at any of these characters.
+_SECRET = re.compile(r"[^/,()&=:]+")
+#: A database path segment, or a role or document name.
+_SEGMENT = re.compile(r"[^,()&=:]+")
+#: Built-in roles in the order core's parser tries them (`server-readonly` before `server`).
+_PARSE_ROLES = ("admin", "server-readonly", "server", "client")
+_DOC_PREFIXES = ("@doc/", "classes/", "collections/")
+
+
+def parse_scoped(text: str) -> tuple[str, Scope | None]:
+    """Split `secret[:scope]` as core's AuthParser does; `unauthorized` if it cannot be parsed.
+
+    A scope that matches no form is ignored (core's parser falls back to the bare secret), so
+    `secret:mydb` is the root secret in the top database; a role form followed by other text fails.
+    """
+    match = _SECRET.match(text)
+    if match is None:
+        raise _unauthorized()
+    base, rest = match.group(), text[match.end() :]
+    if not rest:
+        return base, None
+    if not rest.startswith(":"):
+        raise _unauthorized()
+    body, path = rest[1:], ()
+    database = _SEGMENT.match(body)
+    if database is not None and body[database.end() : database.end() + 1] == ":":
+        path, body = tuple(database.group().split("/")), body[database.end() + 1 :]
+    scope = _role_form(body, path)
+    return base, scope
+
+
+def _role_form(body: str, path: tuple[str, ...]) -> Scope | None:
+    """The role or document form at the start of `body`; None if there is none."""
+    for role in _PARSE_ROLES:
+        if body.startswith(role):
+            return _whole(body, role, Scope(path, role=role))
+    for prefix in ("@role/", *_DOC_PREFIXES):
+        if body.startswith(prefix):
+            name = _SEGMENT.match(body, len(prefix))
+            if name is None:
+                continue
+            found = Scope(path, custom=name.group()) if prefix == "@role/" else Scope(path, doc=name.group())
+            return _whole(body, prefix + name.group(), found)
+    return None
+
+
+def _whole(body: str, matched: str, scope: Scope) -> Scope:
+    if body != matched:
+        raise _unauthorized()
+    return scope
 
 
 def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
@@ -110,9 +182,15 @@ def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
     database = data.get("database")
     if database is not None:
         scope = _database_scope(txn, key.scope, database)
-    role = data.get("role")
-    roles = role if isinstance(role, str) else tuple(r.id for r in (role if isinstance(role, list) else [role]))
-    return Auth(roles, scope, None, key)
+    return Auth(_key_roles(data.get("role")), scope, None, key)
+
+
+def _key_roles(role: t.Any) -> t.Any:
+    """A built-in role name, or the names of a key's user roles (given as names or Role refs)."""
+    if isinstance(role, str) and role in BUILTIN_ROLES:
+        return role
+    roles = role if isinstance(role, list) else [role]
+    return tuple(r if isinstance(r, str) else r.id for r in roles)
 
 
 def _database_scope(txn: Transaction, scope: str, database: t.Any) -> str:
@@ -130,24 +208,50 @@ def _token(txn: Transaction, key: DocKey, secret: str) -> Auth:
     data = _live(txn, key)
     if data is None or not secrets.matches(secret, data.get("hashed_secret")):
         raise _unauthorized()
-    instance = data.get("instance")
-    identity = DocKey(key.scope, instance.collection.id if instance.collection.collection else "#" + instance.collection.id, instance.id)
-    if _live(txn, identity) is None:
+    identity = identity_key(key.scope, data.get("instance"))
+    if identity is None or _live(txn, identity) is None:
         raise _unauthorized()
     return Auth(None, key.scope, identity, key)
 
 
-def _scoped(txn: Transaction, base: Auth, rest: str) -> Auth:
-    """`<secret>:<db/path>[:<role>]`: an admin secret reaching into a descendant database with a role."""
-    if base.role != "admin":
+def identity_key(scope: str, instance: t.Any) -> DocKey | None:
+    """Where a token's `instance` (a ref stored in the token's own database) is stored."""
+    coll = getattr(instance, "collection", None)
+    if coll is None:
+        return None
+    return DocKey(scope, coll.id if coll.collection is not None else "#" + coll.id, instance.id)
+
+
+def _scoped(txn: Transaction, base: Auth, scope: Scope, root: bool = False) -> Auth:
+    """An admin secret reaching into a descendant database with a role, or acting as a document.
+
+    As in core, only the root secret and admin keys may name a database or a role; a server key
+    may also act as a document of its own database.
+    """
+    may_act = base.role == "admin" or (scope.doc is not None and not scope.path and base.role == "server")
+    if not (root or may_act):
         raise _unauthorized()
-    path, _, role = rest.partition(":")
-    scope = base.scope
-    for name in [p for p in path.split("/") if p]:
-        found = child(txn, scope, name)
+    target = base.scope
+    for name in scope.path:
+        found = child(txn, target, name)
         if found is None:
             raise _unauthorized()
-        scope = found
-    if not role:
-        role = "admin"
-    return Auth(role if role in BUILTIN_ROLES else (role,), scope)
+        target = found
+    if scope.doc is not None:
+        return Auth(None, target, _document(txn, target, scope.doc), base.source)
+    if scope.custom is not None:
+        if _live(txn, DocKey(target, "#roles", scope.custom)) is None:
+            raise _unauthorized()
+        return Auth((scope.custom,), target, None, base.source)
+    return Auth(scope.role, target, None, base.source)
+
+
+def _document(txn: Transaction, scope: str, text: str) -> DocKey:
+    """`users/123`: a live document of a user collection, which the secret then acts as."""
+    coll, _, doc_id = text.partition("/")
+    if not coll or not doc_id.isdigit() or _live(txn, DocKey(scope, "#collections", coll)) is None:
+        raise _unauthorized()
+    key = DocKey(scope, coll, doc_id)
+    if _live(txn, key) is None:
+        raise _unauthorized()
+    return key

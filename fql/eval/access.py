@@ -15,6 +15,8 @@ from .evaluator import Context
 
 #: Documents only admin keys may see or touch (core: RootClassIDs).
 ROOT_KINDS = frozenset({"#databases", "#keys", "#roles", "#access_providers"})
+#: `state.unchecked` while a role predicate runs: reads are allowed, writes are not.
+PREDICATE = "predicate"
 #: Actions that only read.
 READS = frozenset({"read", "read_index", "history_read", "unrestricted_read"})
 
@@ -33,13 +35,14 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     """
     state = ctx.state
     if state.unchecked:
-        return True
+        # Role predicates run read-only, as core's InternalReadOnlyPermissions.
+        return state.unchecked != PREDICATE or action in READS or action == "call"
     auth = state.auth
     role = auth.role
     reading = action in READS or action == "call"
     if role == "admin":
         return _in_scope(ctx, key.scope) if reading else key.scope == auth.scope
-    if key.coll in ROOT_KINDS and role in ("server", "server-readonly", None):
+    if key.coll in ROOT_KINDS and role in ("server", "server-readonly"):
         return False
     if role == "server":
         return _in_scope(ctx, key.scope) if reading else key.scope == auth.scope
@@ -47,7 +50,7 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
         return action in READS and _in_scope(ctx, key.scope)
     if key.scope != auth.scope:
         return False
-    if auth.is_token and _own(ctx, action, key):
+    if auth.identity is not None and _own(ctx, action, key):
         return True
     if role == "client":
         return _public(ctx, action, key)
@@ -57,18 +60,24 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
 
 
 def _own(ctx: Context, action: str, key: DocKey) -> bool:
-    """Any token may read its identity document and its credentials, and read or delete itself."""
+    """An identity may read its own document and credentials, and read or delete its tokens (core baseline)."""
     auth = ctx.state.auth
-    if key == auth.source:
-        return action in ("read", "delete")
     if key == auth.identity:
+        # Core grants only credentials and tokens; the v4 docs and the drivers' tests add the identity itself.
         return action == "read"
+    if key.coll == "#tokens" and action in ("read", "delete"):
+        return key == auth.source or _instance_of(ctx, key) == auth.identity
     if key.coll == "#credentials" and action == "read":
-        from .auth import credentials_of
-
-        creds = credentials_of(ctx, auth.identity)
-        return creds is not None and creds.key == key
+        return _instance_of(ctx, key) == auth.identity
     return False
+
+
+def _instance_of(ctx: Context, key: DocKey) -> DocKey | None:
+    """The identity a token or credentials document belongs to."""
+    version = ctx.state.txn.get(key)
+    if version is None or not version.live_at(ctx.state.ts):
+        return None
+    return auth_access.identity_key(key.scope, version.data.get("instance"))
 
 
 def _public(ctx: Context, action: str, key: DocKey) -> bool:
@@ -86,19 +95,21 @@ def require(ctx: Context, action: str, key: DocKey, args: tuple = (), *path: str
         raise PermissionDenied(DENIED).at(*path)
 
 
-def unchecked(ctx: Context) -> t.ContextManager[None]:
-    """Run internal reads (predicates, bookkeeping) without permission checks."""
-    return _Unchecked(ctx)
+def unchecked(ctx: Context, mode: t.Any = True) -> t.ContextManager[None]:
+    """Run internal reads (predicates, bookkeeping) without permission checks; PREDICATE allows reads only."""
+    return _Unchecked(ctx, mode)
 
 
 class _Unchecked:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, mode: t.Any):
         self.state = ctx.state
-        self.before = False
+        self.mode = mode
+        self.before: t.Any = False
 
     def __enter__(self) -> None:
         self.before = self.state.unchecked
-        self.state.unchecked = True
+        # A predicate inside bookkeeping keeps the stricter mode of the two.
+        self.state.unchecked = PREDICATE if PREDICATE in (self.before, self.mode) else self.mode
 
     def __exit__(self, *exc: t.Any) -> None:
         self.state.unchecked = self.before

@@ -14,6 +14,7 @@ from ..errors import (
     InvalidToken,
     MissingIdentity,
     NotImplementedInFql,
+    Unauthorized,
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
@@ -21,7 +22,7 @@ from ..values import Ref, SetRef, Timestamp, native, type_name
 from . import indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context
-from .refs import doc_key, live, ref_of, render
+from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
 from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure, _ordered
 
@@ -64,26 +65,33 @@ def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str 
     from .documents import write
 
     if not isinstance(credentials, dict):
-        raise _failure("credentials", "invalid type", f"Invalid type {type_name(credentials)}, expected type Object.").at(
-            *path
-        )
+        expected = f"Invalid type {type_name(credentials)}, expected type Object."
+        raise _failure("credentials", "invalid type", expected).at(*path)
     password = credentials.get("password")
-    if not isinstance(password, str):
-        raise _failure("credentials.password", "invalid type", "Invalid type, expected type String.").at(*path)
+    if password is None:
+        return  # core: credentials without a password change nothing
+    for field in ("password", "current_password"):
+        value = credentials.get(field)
+        if value is not None and not isinstance(value, str):
+            expected = f"Invalid type {type_name(value)}, expected type String."
+            raise _credentials_failure(field, "invalid type", expected).at(*path)
     existing = credentials_of(ctx, identity)
     auth = ctx.state.auth
     if existing is not None and auth.role not in ("admin", "server"):
         # A token or client caller must prove it knows the current password to change it.
         current = credentials.get("current_password")
-        if not isinstance(current, str) or not passwords(ctx).verify(existing.data.get("hashed_password"), current):
-            raise ValidationFailed(
-                "document data is not valid.",
-                failures=[{"field": ["credentials", "current_password"], "code": "invalid password",
-                           "description": "Wrong current password."}],
-            ).at(*path)
+        hashed = existing.data.get("hashed_password")
+        if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
+            failure = "Invalid password at `credentials.current_password`."
+            raise _credentials_failure("current_password", "invalid password", failure).at(*path)
     hashed = passwords(ctx).hash(password)
     key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
     write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
+
+
+def _credentials_failure(field: str, code: str, description: str) -> ValidationFailed:
+    failure = {"field": ["credentials", field], "code": code, "description": description}
+    return ValidationFailed("document data is not valid.", failures=[failure])
 
 
 def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
@@ -100,8 +108,12 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
 
 
 def _verify(ctx: Context, identity: DocKey | None, password: str) -> Version | None:
-    """The identity's credentials if `password` matches; the same argon2 work is done either way."""
-    creds = credentials_of(ctx, identity) if identity is not None and live(ctx, identity) else None
+    """The identity's credentials if `password` matches; the same argon2 work is done either way.
+
+    Only identities of the caller's own database log in: a token lives beside its identity.
+    """
+    here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
+    creds = credentials_of(ctx, identity) if here else None
     hashed = creds.data.get("hashed_password") if creds is not None else None
     if not passwords(ctx).verify(hashed, password):
         return None
@@ -118,11 +130,12 @@ def identify(ctx: Context, identity: t.Any, password: str) -> bool:
 def login(ctx: Context, identity: t.Any, params: dict) -> dict:
     """Check the identity's password and create a token for it; the result shows the secret once."""
     password = params.get("password")
-    if not isinstance(password, str):
-        raise _failure("password", "value required", "Value required.")
+    if password is not None and not isinstance(password, str):
+        raise _failure("password", "invalid type", f"Invalid type {type_name(password)}, expected type String.")
     key = _identity_key(ctx, identity, "login")
-    creds = _verify(ctx, key, password)
-    if creds is None:
+    # A missing password fails like a wrong one (core reads it as an optional field), after the same work.
+    creds = _verify(ctx, key, password or "")
+    if creds is None or password is None:
         raise AuthenticationFailed(LOGIN_FAILED)
     if passwords(ctx).needs_rehash(creds.data["hashed_password"]):
         from .documents import write
@@ -180,7 +193,8 @@ def create_token(ctx: Context, identity: DocKey, params: dict, *path: str | int)
     fields = _checked_fields(params, ("data", "ttl"), *path)
     token_id = str(ctx.state.txn.next_id())
     secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
-    stored = _ordered({"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}, _TOKEN_ORDER)
+    stored = {"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}
+    stored = _ordered(stored, _TOKEN_ORDER)
     version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
     ctx.state.created = True
     shown = render(ctx, version)
@@ -197,6 +211,9 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     if not isinstance(instance, Ref):
         raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
     key = doc_key(ctx, instance, *path)
+    if key.scope != scope_of(ctx, coll.database):
+        # A token lives in its identity's database: minting one elsewhere would write across databases.
+        raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if live(ctx, key) is None:
         raise InstanceNotFound("Document not found.").at(*path)
     return create_token(ctx, key, params, *path)
@@ -230,9 +247,12 @@ def logout(ctx: Context, all_tokens: t.Any) -> bool:
     if not isinstance(all_tokens, bool):
         raise InvalidArgument(f"Boolean expected, {type_name(all_tokens)} provided.").at("logout")
     auth = ctx.state.auth
-    if not auth.is_token:
+    if all_tokens and auth.identity is not None:
+        targets = _by_instance(ctx, "#tokens", auth.identity)
+    elif not all_tokens and auth.is_token:
+        targets = [auth.source]
+    else:
         return False
-    targets = _by_instance(ctx, "#tokens", auth.identity) if all_tokens else [auth.source]
     for key in targets:
         if live(ctx, key) is not None:
             write(ctx, key, None)
@@ -244,13 +264,23 @@ def logout(ctx: Context, all_tokens: t.Any) -> bool:
 _BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
 
 
-def _check_role(role: t.Any, *path: str | int) -> None:
+def _check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
+    """A key's role: a built-in name, or user roles as a name, a Role ref, or an array of them (core Key.Role)."""
+    if role is None:
+        raise _failure("role", "value required", "Required value not found.").at(*path)
+    if isinstance(role, str) and role in _BUILTIN_ROLES:
+        return
     roles = role if isinstance(role, list) else [role]
-    ok = role is not None and all(
-        (isinstance(r, str) and r in _BUILTIN_ROLES) or (isinstance(r, Ref) and r.kind == "roles") for r in roles
-    )
-    if not ok or (isinstance(role, list) and any(isinstance(r, str) for r in roles)):
-        raise _failure("role", "invalid type", "Invalid role.").at(*path)
+    if not roles or not all(_is_user_role(r) for r in roles):
+        raise _failure("role", "invalid type", f"Invalid type {type_name(role)}, expected type Role.").at(*path)
+    for name in (r for r in roles if isinstance(r, str)):
+        if live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
+            # core's RoleNameValidator; the failure code is fql's guess (core's storage layer names it)
+            raise _failure("role", "invalid role", f"Role name `{name}` does not exist.").at(*path)
+
+
+def _is_user_role(role: t.Any) -> bool:
+    return (isinstance(role, str) and role not in _BUILTIN_ROLES) or (isinstance(role, Ref) and role.kind == "roles")
 
 
 def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
@@ -258,7 +288,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict
     from .documents import write
     from .schema import child_scope
 
-    _check_role(params.get("role"), *path)
+    _check_role(ctx, params.get("role"), *path)
     database = params.get("database")
     if database is not None:
         if not isinstance(database, Ref) or database.kind != "databases":
@@ -284,7 +314,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
 
     old = dict(version.data or {})
     if "role" in params:
-        _check_role(params["role"])
+        _check_role(ctx, params["role"])
     changes = {k: v for k, v in params.items() if k in ("role", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
     fields["hashed_secret"] = old["hashed_secret"]
@@ -315,18 +345,29 @@ NATIVE_CREATORS["credentials"] = _credentials_readonly
 
 @builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))
 def key_from_secret(ctx: Context, secret: str) -> dict:
-    """The key or token document of `secret`, if it is stored in the current database."""
-    parsed = secrets.parse(secret)
-    if parsed is not None and parsed.scope == ctx.state.scope:
-        coll = "#keys" if parsed.kind == secrets.KEY else "#tokens"
-        key = DocKey(parsed.scope, coll, parsed.id)
-        version = live(ctx, key)
-        if version is not None and secrets.matches(secret, version.data.get("hashed_secret")):
-            from .access import require
+    """The key or token document of `secret`, if the caller may read it (here or in a child database)."""
+    from ..auth import access as auth_access
+    from .access import allowed
 
-            require(ctx, "read", key, (ref_of(ctx, key),))
-            return render(ctx, version)
-    raise InstanceNotFound(f"No key found for secret {secret}.")
+    version = _secret_document(ctx, secret)
+    # Core turns every failure, a permission denial included, into the same `instance not found`.
+    visible = version is not None and auth_access.is_within(ctx.state.txn, ctx.state.scope, version.key.scope)
+    if not visible or not allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
+        raise InstanceNotFound(f"No key found for secret {secret}.")
+    return render(ctx, version)
+
+
+def _secret_document(ctx: Context, secret: str) -> Version | None:
+    """The key or token document `secret` authenticates as now (scoped and root secrets name none)."""
+    from ..auth import access as auth_access
+
+    if secrets.parse(secret) is None:
+        return None
+    try:
+        auth = auth_access.authenticate(ctx.state.txn, secret, "")
+    except Unauthorized:
+        return None
+    return live(ctx, auth.source) if auth.source is not None else None
 
 
 # -- the caller ----------------------------------------------------------------------------------------

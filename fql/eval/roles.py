@@ -14,8 +14,6 @@ from .registry import builtin
 from .schema import _FIELDS, _failure, _name, _ordered, create_native
 
 _ROLE_ORDER = ("name", "membership", "privileges", "data")
-#: The privilege action each checked action needs (`read_index` is reading an index or a collection's set).
-_ACTION_NAMES = {"read_index": "read"}
 #: Actions a privilege may grant.
 ACTIONS = ("read", "write", "create", "create_with_id", "delete", "history_read", "history_write",
            "unrestricted_read", "call")
@@ -27,11 +25,7 @@ def _role_fields(ctx: Context, params: dict) -> dict:
     privileges = fields.get("privileges", [])
     privileges = privileges if isinstance(privileges, list) else [privileges]
     for p in privileges:
-        if not isinstance(p, dict) or not isinstance(p.get("resource"), Ref) or not isinstance(p.get("actions", {}), dict):
-            raise _failure("privileges", "invalid type", f"Invalid type {type_name(p)}, expected type Object.")
-        for action, grant in p.get("actions", {}).items():
-            if action not in ACTIONS or not isinstance(grant, (bool, Lambda)):
-                raise _failure("privileges", "invalid value", f"Invalid action '{action}'.")
+        _check_privilege(p)
     membership = fields.get("membership")
     if membership is not None:
         members = membership if isinstance(membership, list) else [membership]
@@ -40,6 +34,15 @@ def _role_fields(ctx: Context, params: dict) -> dict:
                 raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
     fields["privileges"] = privileges
     return _ordered(fields, _ROLE_ORDER)
+
+
+def _check_privilege(p: t.Any) -> None:
+    valid = isinstance(p, dict) and isinstance(p.get("resource"), Ref) and isinstance(p.get("actions", {}), dict)
+    if not valid:
+        raise _failure("privileges", "invalid type", f"Invalid type {type_name(p)}, expected type Object.")
+    for action, grant in p.get("actions", {}).items():
+        if action not in ACTIONS or not isinstance(grant, (bool, Lambda)):
+            raise _failure("privileges", "invalid value", f"Invalid action '{action}'.")
 
 
 _FIELDS["roles"] = _role_fields
@@ -76,57 +79,105 @@ def _roles(ctx: Context) -> list[dict]:
 def _member(ctx: Context, role: dict, identity: Ref) -> bool:
     members = role.get("membership") or []
     for m in members if isinstance(members, list) else [members]:
-        if m.get("resource") == identity.collection and _predicate(ctx, m.get("predicate", True), (identity,)):
+        if m.get("resource") == identity.collection and _predicate(ctx, m.get("predicate", True), identity):
             return True
     return False
 
 
-def _predicate(ctx: Context, grant: t.Any, args: tuple) -> bool:
-    """A grant is `true`, or a lambda of the action's arguments that must return `true`."""
+def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
+    """A grant is `true`, or a lambda that must return `true` for the action's argument `value`.
+
+    As in core, a predicate that fails (an error, or an attempt to write) denies.
+    """
     if grant is True:
         return True
     if not isinstance(grant, Lambda):
         return False
-    from .access import unchecked
+    from .access import PREDICATE, unchecked
 
-    params = grant.params
-    arg = args[0] if isinstance(params, str) else list(args[: len(params)])
-    if not isinstance(params, str) and len(params) > len(args):
-        arg = list(args) + [None] * (len(params) - len(args))
     try:
-        with unchecked(ctx):
-            return ctx.apply(grant, arg) is True
+        with unchecked(ctx, PREDICATE):
+            return ctx.apply(grant, value) is True
     except FQLError:
         return False
+
+
+def _arity(grant: t.Any) -> int:
+    params = grant.params if isinstance(grant, Lambda) else None
+    return len(params) if isinstance(params, list) else 1
+
+
+def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
+    """The one value core passes a predicate of `action` (core RoleEvalAction.lambdaArgs).
+
+    Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
+    write `(old, new, ref)`; call `(arguments,)`; an index read `(terms,)`.
+    """
+    if action == "write":
+        old, new, ref = (list(args) + [None] * 3)[:3]
+        old = _fields(old)
+        return [old, new, ref] if arity == 3 else [old, new]
+    if action == "create_with_id":
+        ref, data = (list(args) + [None] * 2)[:2]
+        return data if arity == 1 else [data, ref]
+    if action == "call" or (action == "read_index" and key.coll == "#indexes"):
+        value = args[0] if args else None
+        return [] if value is None else value if isinstance(value, list) else [value]
+    return args[0] if args else None
+
+
+def _fields(version: t.Any) -> t.Any:
+    """A document as a write predicate sees it: its stored fields, without `ref` and `ts`."""
+    if not isinstance(version, dict):
+        return version
+    return {k: v for k, v in version.items() if k not in ("ref", "ts")}
 
 
 def _resource(key: DocKey, action: str) -> Ref:
     """The privilege resource that governs `key`: its collection, or the index/function itself."""
     if action in ("read_index", "call") and key.coll in ("#indexes", "#collections", "#functions"):
         return Ref(key.id, native(key.coll[1:]))
-    if action == "read_index" and key.coll.startswith("#"):
-        return native(key.coll[1:])
     if key.coll.startswith("#"):
         return native(key.coll[1:])
     return Ref(key.coll, native("collections"))
 
 
-def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
-    """True if one of the caller's roles grants `action` on `key`'s resource."""
-    resource = _resource(key, action)
-    name = _ACTION_NAMES.get(action, action)
+def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
+    """The grants of action `name` on `resource` in the caller's roles."""
     for role in _roles(ctx):
         for privilege in role.get("privileges", []):
             if _same(privilege.get("resource"), resource):
-                grant = privilege.get("actions", {}).get(name, False)
-                if name == "read" and action == "read_index" and not grant:
-                    grant = privilege.get("actions", {}).get("unrestricted_read", False)
-                if _predicate(ctx, grant, args):
+                yield privilege.get("actions", {}).get(name, False)
+
+
+def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
+    """True if one of the caller's roles grants `action` on `key`'s resource."""
+    resource = _resource(key, action)
+    if action == "read_index":
+        return _reads_set(ctx, key, resource, args)
+    return any(_predicate(ctx, g, _argument(action, key, args, _arity(g))) for g in _grants(ctx, resource, action))
+
+
+def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:
+    """Reading an index (its `read` predicate gets the terms) or a whole collection.
+
+    `unrestricted_read` opens either (its predicate gets the terms, or null for a collection). fql cannot
+    yet filter a collection's documents one by one, as core does for a `read` predicate, so only
+    `read: true` opens a collection.
+    """
+    for name in ("unrestricted_read", "read"):
+        for grant in _grants(ctx, resource, name):
+            if key.coll != "#indexes" and name == "read":
+                if grant is True:
                     return True
+            elif _predicate(ctx, grant, _argument("read_index", key, args, _arity(grant))):
+                return True
     return False
 
 
 def _same(a: t.Any, b: Ref) -> bool:
     """Resources compare by id and collection; the database part is relative and both are local."""
-    return isinstance(a, Ref) and a.id == b.id and (a.collection and a.collection.id) == (b.collection and b.collection.id)
+    if not isinstance(a, Ref) or a.id != b.id:
+        return False
+    return (a.collection and a.collection.id) == (b.collection and b.collection.id)
 

@@ -1,0 +1,716 @@
+"""Authentication: secrets, passwords (argon2), Login/Logout/Identify, tokens, keys and the Current* functions."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+
+import pytest
+from argon2 import PasswordHasher
+
+import fql
+from fql.auth import credentials, secrets
+from fql.auth.credentials import TEST_PARAMS, Argon2Params, Passwords
+from fql.errors import FQLError
+
+LOGIN_FAILED = "The document was not found or provided password was incorrect."
+DENIED = "Insufficient privileges to perform the action."
+ARGON2_PARAMS = re.compile(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$")
+
+
+# -- helpers (also used by test_permissions.py and test_sessions.py) ------------------------------------
+
+
+def error(db: fql.Database, text: str, secret: str | None = None) -> FQLError:
+    """The FQLError `text` raises when run with `secret`."""
+    with pytest.raises(FQLError) as info:
+        db.query(text, secret=secret)
+    return info.value
+
+
+def ref(value: fql.Ref) -> str:
+    return fql.to_fql(value)
+
+
+def user(db: fql.Database, email: str, password: str | None = "pw", coll: str = "users") -> fql.Ref:
+    """Create a user (with a password unless None) and return its ref."""
+    creds = f', credentials: {{password: "{password}"}}' if password is not None else ""
+    return db.query(f'Create(Collection("{coll}"), {{data: {{email: "{email}"}}{creds}}})')["ref"]
+
+
+def login(db: fql.Database, who: fql.Ref, password: str = "pw", extra: str = "") -> dict:
+    return db.query(f'Login({ref(who)}, {{password: "{password}"{extra}}})')
+
+
+def advance(db: fql.Database, seconds: float) -> None:
+    """Move the memory storage's clock forward: the next query runs `seconds` later."""
+    db.storage.last_ts += int(seconds * 1_000_000)
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    database = fql.connect(argon2=TEST_PARAMS)
+    database.query('CreateCollection({name: "users"})')
+    database.query(
+        'CreateIndex({name: "users_by_email", source: Collection("users"), '
+        'terms: [{field: ["data", "email"]}], permissions: {read: "public"}})'
+    )
+    return database
+
+
+@pytest.fixture
+def alice(db) -> fql.Ref:
+    return user(db, "alice@x")
+
+
+# -- secrets ---------------------------------------------------------------------------------------------
+
+
+def _decoded(secret: str) -> bytes:
+    body = secret[len(secrets.PREFIX) :]
+    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+
+
+def test_secrets_carry_at_least_128_random_bits_from_the_secrets_module(db, alice, monkeypatch):
+    drawn: list[bytes] = []
+    real = secrets._random.token_bytes
+
+    def spy(n: int) -> bytes:
+        drawn.append(real(n))
+        return drawn[-1]
+
+    monkeypatch.setattr(secrets._random, "token_bytes", spy)
+    issued = [
+        db.query('CreateKey({role: "server"})')["secret"],
+        login(db, alice)["secret"],
+        db.query(f"Create(Tokens(), {{instance: {ref(alice)}}})")["secret"],
+    ]
+    assert len(drawn) == 3
+    for secret, random in zip(issued, drawn):
+        assert len(random) * 8 >= 128
+        assert _decoded(secret).endswith(random)
+    assert len(set(issued)) == 3
+
+
+def test_secrets_and_passwords_are_stored_only_hashed(db, alice):
+    key = db.query('CreateKey({role: "admin"})')
+    token = login(db, alice, extra=', data: {name: "t"}')
+    minted = db.query(f"Create(Tokens(), {{instance: {ref(alice)}}})")
+    db.query(f'Update({ref(token["ref"])}, {{data: {{meta: "data"}}}})')
+    db.query("Paginate(Documents(Collection(\"users\")))", secret=key["secret"])
+    stored = repr(db.storage.versions) + repr(db.storage.indexes) + repr(db.storage.collections)
+    for secret in (key["secret"], token["secret"], minted["secret"]):
+        assert secret not in stored
+        assert _decoded(secret)[-secrets.RANDOM_BYTES :].hex() not in stored
+    assert '"pw"' not in stored and "'pw'" not in stored
+    assert key["hashed_secret"] in stored and key["hashed_secret"] != key["secret"]
+
+
+def test_secrets_are_compared_in_constant_time(db, alice, monkeypatch):
+    key = db.query('CreateKey({role: "server"})')["secret"]
+    token = login(db, alice)["secret"]
+    calls: list[tuple] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    for secret in (key, token):
+        calls.clear()
+        db.query("null", secret=secret)
+        # the root-secret check, then the stored hash against the presented secret's hash
+        assert (secrets.digest(secret), db.query(f'Select("hashed_secret", KeyFromSecret("{secret}"))')) in calls
+
+
+def test_a_secret_with_a_wrong_random_part_is_unauthorized(db):
+    secret = db.query('CreateKey({role: "admin"})')["secret"]
+    raw = bytearray(_decoded(secret))
+    raw[-1] ^= 1
+    forged = secrets.PREFIX + base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
+    assert error(db, "null", forged).code == "unauthorized"
+    for garbage in ("", "fn", "fnAAAA", "nope", "secret ", "x" * 200):
+        assert error(db, "null", garbage).code == "unauthorized"
+
+
+# -- Login failures ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def argon2_calls(monkeypatch) -> list[str]:
+    """Every argon2 verification run, as the hash it checked against."""
+    seen: list[str] = []
+    real = PasswordHasher.verify
+
+    def spy(self, hashed, password):
+        seen.append(hashed if isinstance(hashed, str) else hashed.decode())
+        return real(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "identity, params",
+    [
+        ('Match(Index("users_by_email"), "nobody@x")', '{password: "pw"}'),  # empty set
+        ('Ref(Collection("users"), "123")', '{password: "pw"}'),  # no such document
+        ('Match(Index("users_by_email"), "nopw@x")', '{password: "pw"}'),  # no credentials
+        ('Match(Index("users_by_email"), "alice@x")', '{password: "wrong"}'),  # wrong password
+        ('Match(Index("users_by_email"), "alice@x")', "{}"),  # no password
+    ],
+    ids=["empty-set", "missing-document", "no-credentials", "wrong-password", "no-password"],
+)
+def test_login_failures_look_alike_and_cost_one_argon2_verify(db, alice, argon2_calls, monkeypatch, identity, params):
+    user(db, "nopw@x", password=None)
+    verified: list[str | None] = []
+    real = Passwords.verify
+    monkeypatch.setattr(Passwords, "verify", lambda self, h, p: verified.append(h) or real(self, h, p))
+    argon2_calls.clear()
+    err = error(db, f"Login({identity}, {params})")
+    assert (err.code, err.description, list(err.position)) == ("authentication failed", LOGIN_FAILED, [])
+    assert len(verified) == 1 and len(argon2_calls) == 1
+    # the dummy hash has the configured cost, so a missing identity costs what a wrong password does
+    assert ARGON2_PARAMS.match(argon2_calls[0]).groups() == ("64", "1", "1")
+
+
+def test_login_failure_position_and_rollback(db, alice):
+    err = error(db, f'Let({{t: Login({ref(alice)}, {{password: "bad"}})}}, Var("t"))')
+    assert err.code == "authentication failed" and list(err.position) == ["let", "t"]
+    err = error(db, f'Do(Create(Collection("users"), {{}}), Login({ref(alice)}, {{password: "bad"}}))')
+    assert err.code == "authentication failed"
+    assert db.query('Count(Documents(Collection("users")))') == 1
+
+
+def test_login_password_of_the_wrong_type_is_a_validation_failure(db, alice):
+    err = error(db, f"Login({ref(alice)}, {{password: 1}})")
+    assert err.code == "validation failed"
+    assert err.failures == [
+        {"field": ["password"], "code": "invalid type", "description": "Invalid type Integer, expected type String."}
+    ]
+    err = error(db, f"Login({ref(alice)}, 1)")
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "Object expected, Integer provided.",
+        ["params"],
+    )
+    err = error(db, 'Login("x", {password: "pw"})')
+    assert (err.code, list(err.position)) == ("invalid argument", ["login"])
+
+
+def test_login_returns_the_token_with_its_secret_once(db, alice):
+    token = db.query('Login(Match(Index("users_by_email"), "alice@x"), {password: "pw", data: {name: "web"}})')
+    assert list(token) == ["ref", "ts", "instance", "data", "secret"]
+    assert token["instance"] == alice and token["data"] == {"name": "web"}
+    assert token["ref"].collection == fql.Ref("tokens")
+    assert token["secret"].startswith("fn")
+    stored = db.query(f"Get({ref(token['ref'])})")
+    assert list(stored) == ["ref", "ts", "instance", "data", "hashed_secret"]
+    assert "secret" not in stored
+    assert login(db, alice)["ref"] != token["ref"]  # each call creates a new token
+
+
+def test_identify_never_errors_for_missing_identities(db, alice):
+    user(db, "nopw@x", password=None)
+    assert db.query(f'Identify({ref(alice)}, "pw")') is True
+    assert db.query('Identify(Match(Index("users_by_email"), "alice@x"), "pw")') is True
+    for identity, password in [
+        (ref(alice), "wrong"),
+        ('Ref(Collection("users"), "123")', "pw"),
+        ('Match(Index("users_by_email"), "nobody@x")', "pw"),
+        ('Match(Index("users_by_email"), "nopw@x")', "pw"),
+    ]:
+        assert db.query(f'Identify({identity}, "{password}")') is False
+    err = error(db, f"Identify({ref(alice)}, 1)")
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "String expected, Integer provided.",
+        ["password"],
+    )
+
+
+def test_identify_runs_argon2_even_for_a_missing_identity(db, argon2_calls):
+    argon2_calls.clear()
+    assert db.query('Identify(Ref(Collection("users"), "123"), "pw")') is False
+    assert len(argon2_calls) == 1
+
+
+# -- argon2 parameters ---------------------------------------------------------------------------------
+
+
+def test_default_argon2_parameters_are_owasps_minimum():
+    assert Argon2Params() == Argon2Params(memory_kib=19 * 1024, time_cost=2, parallelism=1)
+    default = fql.connect()
+    assert default.passwords.params == Argon2Params()
+    default.query('CreateCollection({name: "users"})')
+    who = user(default, "a@x")
+    secret = login(default, who)["secret"]
+    hashed = default.query('Select("hashed_password", Get(Ref(Credentials(), "self")))', secret=secret)
+    assert ARGON2_PARAMS.match(hashed).groups() == ("19456", "2", "1")
+
+
+def test_argon2_parameters_are_configurable():
+    db = fql.connect(argon2=Argon2Params(memory_kib=128, time_cost=3, parallelism=2))
+    db.query('CreateCollection({name: "users"})')
+    user(db, "a@x")
+    hashed = db.query('Select("hashed_password", Get(Select(["data", 0], Paginate(Documents(Credentials())))))')
+    assert ARGON2_PARAMS.match(hashed).groups() == ("128", "3", "2")
+    assert TEST_PARAMS.memory_kib < Argon2Params().memory_kib
+
+
+def _hash_of(db: fql.Database, who: fql.Ref) -> str:
+    creds = db.query(f"Map(Paginate(Documents(Credentials())), Lambda('c', Get(Var('c'))))").data
+    return next(c["hashed_password"] for c in creds if c["instance"] == who)
+
+
+def test_a_hash_with_old_parameters_is_rehashed_on_the_next_successful_login(db, alice):
+    old = _hash_of(db, alice)
+    assert ARGON2_PARAMS.match(old).groups() == ("64", "1", "1")
+    token = login(db, alice)["secret"]
+    db.passwords = Passwords(Argon2Params(memory_kib=128, time_cost=2, parallelism=1))
+    assert db.query(f'Identify({ref(alice)}, "pw")') is True
+    error(db, f'Login({ref(alice)}, {{password: "bad"}})')
+    assert _hash_of(db, alice) == old  # neither Identify nor a failed login rehash
+    login(db, alice)
+    new = _hash_of(db, alice)
+    assert ARGON2_PARAMS.match(new).groups() == ("128", "2", "1")
+    assert db.passwords.needs_rehash(old) and not db.passwords.needs_rehash(new)
+    login(db, alice)
+    assert _hash_of(db, alice) == new  # no rehash once current
+    assert db.query("CurrentIdentity()", secret=token) == alice  # existing tokens stay valid
+
+
+def test_passwords_verify_checks_a_dummy_hash_when_there_is_none():
+    passwords = Passwords(TEST_PARAMS)
+    assert passwords.verify(None, "fql dummy password for constant-time failures") is False
+    assert passwords.verify("not a hash", "pw") is False
+    assert passwords.verify(passwords.hash("pw"), "pw") is True
+    assert credentials.TEST_PARAMS == TEST_PARAMS
+
+
+# -- revoked secrets are unauthorized everywhere ------------------------------------------------------------
+
+
+def _revoked_token(db: fql.Database, alice: fql.Ref, how: str) -> str:
+    if how == "expired":
+        return login(db, alice, extra=', ttl: TimeSubtract(Now(), 1, "second")')["secret"]
+    if how == "ttl-passed":
+        secret = login(db, alice, extra=', ttl: TimeAdd(Now(), 2, "seconds")')["secret"]
+        assert db.query("HasCurrentIdentity()", secret=secret) is True
+        advance(db, 3)
+        return secret
+    if how == "ttl-updated":
+        token = db.query(f"Create(Tokens(), {{instance: {ref(alice)}}})")
+        db.query(f"Update({ref(token['ref'])}, {{ttl: Now()}})")
+        return token["secret"]
+    token = login(db, alice)
+    if how == "deleted":
+        db.query(f"Delete({ref(token['ref'])})")
+    elif how == "logout":
+        assert db.query("Logout(false)", secret=token["secret"]) is True
+    elif how == "logout-all":
+        other = login(db, alice)["secret"]
+        assert db.query("Logout(true)", secret=other) is True
+    elif how == "identity-deleted":
+        db.query(f"Delete({ref(alice)})")
+    return token["secret"]
+
+
+def _revoked_key(db: fql.Database, how: str) -> str:
+    if how == "expired":
+        return db.query('CreateKey({role: "admin", ttl: TimeSubtract(Now(), 1, "second")})')["secret"]
+    if how == "ttl-passed":
+        secret = db.query('CreateKey({role: "admin", ttl: TimeAdd(Now(), 2, "seconds")})')["secret"]
+        db.query("null", secret=secret)
+        advance(db, 3)
+        return secret
+    if how == "database-deleted":
+        db.query('CreateDatabase({name: "gone"})')
+        secret = db.query('CreateKey({role: "admin", database: Database("gone")})')["secret"]
+        db.query('Delete(Database("gone"))')
+        return secret
+    key = db.query('CreateKey({role: "admin"})')
+    db.query(f"Delete({ref(key['ref'])})")
+    return key["secret"]
+
+
+def _assert_unauthorized_everywhere(db: fql.Database, secret: str) -> None:
+    for text in ("null", "Paginate(Collections())", "CurrentIdentity()", "Logout(true)"):
+        assert error(db, text, secret).code == "unauthorized"
+    for scoped in (f"{secret}:admin", f"{secret}:@doc/users/1", f"{secret}:bogus"):
+        assert error(db, "null", scoped).code == "unauthorized"
+    session = db.session()
+    with pytest.raises(FQLError) as info:
+        session.authenticate(secret)
+    assert info.value.code == "unauthorized" and session.secret is None
+    with pytest.raises(FQLError) as info:
+        db.session(secret).query("null")
+    assert info.value.code == "unauthorized"
+    err = error(db, f'KeyFromSecret("{secret}")')
+    assert (err.code, err.description) == ("instance not found", f"No key found for secret {secret}.")
+
+
+@pytest.mark.parametrize(
+    "how", ["expired", "ttl-passed", "ttl-updated", "deleted", "logout", "logout-all", "identity-deleted"]
+)
+def test_a_revoked_token_is_unauthorized_on_every_path(db, alice, how):
+    _assert_unauthorized_everywhere(db, _revoked_token(db, alice, how))
+
+
+@pytest.mark.parametrize("how", ["expired", "ttl-passed", "deleted", "database-deleted"])
+def test_a_revoked_key_is_unauthorized_on_every_path(db, how):
+    _assert_unauthorized_everywhere(db, _revoked_key(db, how))
+
+
+def test_logout_all_revokes_every_token_of_the_identity_only(db, alice):
+    bob = user(db, "bob@x")
+    mine = [login(db, alice)["secret"] for _ in range(3)]
+    minted = db.query(f"Create(Tokens(), {{instance: {ref(alice)}}})")["secret"]
+    theirs = login(db, bob)["secret"]
+    assert db.query("Logout(true)", secret=mine[0]) is True
+    for secret in [*mine, minted]:
+        assert error(db, "null", secret).code == "unauthorized"
+    assert db.query("CurrentIdentity()", secret=theirs) == bob
+    assert db.query(f"Count(Documents(Tokens()))") == 1
+
+
+def test_logout_false_revokes_only_the_calling_token(db, alice):
+    first, second = login(db, alice)["secret"], login(db, alice)["secret"]
+    assert db.query("Logout(false)", secret=first) is True
+    assert error(db, "null", first).code == "unauthorized"
+    assert db.query("CurrentIdentity()", secret=second) == alice
+    # Logout(false) twice in one query is fine (core ignores a token already gone)
+    assert db.query("Do(Logout(false), Logout(false))", secret=second) is True
+
+
+def test_logout_with_a_key_or_the_root_is_false(db, alice):
+    token = login(db, alice)["secret"]
+    key = db.query('CreateKey({role: "server"})')["secret"]
+    for secret in (None, key, "secret:admin"):
+        assert db.query("Logout(true)", secret=secret) is False
+        assert db.query("Logout(false)", secret=secret) is False
+    assert db.query("CurrentIdentity()", secret=token) == alice
+    err = error(db, "Logout(1)")
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "Boolean expected, Integer provided.",
+        ["logout"],
+    )
+
+
+def test_logout_all_for_a_document_scoped_secret(db, alice):
+    token = login(db, alice)["secret"]
+    assert db.query("Logout(true)", secret=f"secret:@doc/users/{alice.id}") is True
+    assert error(db, "null", token).code == "unauthorized"
+
+
+# -- Tokens() --------------------------------------------------------------------------------------------
+
+
+def test_tokens_are_a_real_collection(db, alice):
+    db.query(
+        'CreateIndex({name: "tokens_by_instance", permissions: {read: "public"}, source: Tokens(), '
+        'terms: [{field: "instance"}], values: [{field: ["data", "name"]}]})'
+    )
+    web = login(db, alice, extra=', data: {name: "web"}')
+    cli = db.query(f'Create(Tokens(), {{instance: {ref(alice)}, data: {{name: "cli"}}}})')
+    assert db.query("Paginate(Documents(Tokens()))").data == [web["ref"], cli["ref"]]
+    assert db.query("Paginate(Tokens())").data == [web["ref"], cli["ref"]]
+    assert db.query(f'Paginate(Match(Index("tokens_by_instance"), {ref(alice)}))').data == ["cli", "web"]
+    updated = db.query(f'Update({ref(web["ref"])}, {{data: {{meta: "data"}}}})')
+    assert list(updated) == ["ref", "ts", "instance", "data"]
+    assert updated["data"] == {"name": "web", "meta": "data"}
+    assert db.query(f'Select(["data", "meta"], Get({ref(web["ref"])}))') == "data"
+    db.query(f"Delete({ref(cli['ref'])})")
+    assert db.query("Paginate(Documents(Tokens()))").data == [web["ref"]]
+    assert db.query(f'Paginate(Match(Index("tokens_by_instance"), {ref(alice)}))').data == ["web"]
+    assert db.query("CurrentIdentity()", secret=web["secret"]) == alice
+
+
+def test_expired_tokens_leave_token_sets_at_once(db, alice):
+    db.query('CreateIndex({name: "tokens_by_instance", source: Tokens(), terms: [{field: "instance"}]})')
+    short = login(db, alice, extra=', ttl: TimeAdd(Now(), 2, "seconds")')
+    lasting = login(db, alice)
+    gone = db.query(f'Create(Tokens(), {{instance: {ref(alice)}, ttl: TimeSubtract(Now(), 1, "second")}})')
+    by_instance = f'Paginate(Match(Index("tokens_by_instance"), {ref(alice)}))'
+    assert db.query("Paginate(Documents(Tokens()))").data == [short["ref"], lasting["ref"]]
+    assert db.query(by_instance).data == [short["ref"], lasting["ref"]]
+    assert error(db, f"Get({ref(gone['ref'])})").code == "instance not found"
+    advance(db, 3)  # no write happens: the ttl is honoured on read
+    assert db.query("Paginate(Documents(Tokens()))").data == [lasting["ref"]]
+    assert db.query(by_instance).data == [lasting["ref"]]
+    assert db.query("Count(Tokens())") == 1
+
+
+def test_create_token_without_a_password(db, alice):
+    token = db.query(f'Create(Tokens(), {{instance: {ref(alice)}, data: {{svc: "x"}}}})')
+    assert list(token) == ["ref", "ts", "instance", "data", "secret"]
+    assert db.query("CurrentIdentity()", secret=token["secret"]) == alice
+    err = error(db, "Create(Tokens(), {data: {}})")
+    assert err.code == "validation failed"
+    assert err.failures == [{"field": ["instance"], "code": "value required", "description": "Value required."}]
+    err = error(db, 'Create(Tokens(), {instance: Ref(Collection("users"), "1")})')
+    assert (err.code, err.description) == ("instance not found", "Document not found.")
+
+
+def test_create_token_is_for_server_and_admin_only(db, alice):
+    create = f"Create(Tokens(), {{instance: {ref(alice)}}})"
+    assert db.query(create, secret=db.query('CreateKey({role: "server"})')["secret"])["instance"] == alice
+    for role in ("server-readonly", "client"):
+        secret = db.query(f'CreateKey({{role: "{role}"}})')["secret"]
+        assert (error(db, create, secret).code, error(db, create, secret).description) == ("permission denied", DENIED)
+    assert error(db, create, login(db, alice)["secret"]).code == "permission denied"
+
+
+def test_a_token_cannot_be_minted_in_another_database(db):
+    db.query('CreateDatabase({name: "child"})')
+    db.query('CreateCollection({name: "users"})', secret="secret:child:admin")
+    kid = db.query('Create(Collection("users"), {})', secret="secret:child:admin")["ref"]
+    server = db.query('CreateKey({role: "server"})')["secret"]
+    theirs = f'Ref(Collection("users", Database("child")), "{kid.id}")'
+    for secret in (None, server):
+        assert error(db, f"Create(Tokens(), {{instance: {theirs}}})", secret).code == "validation failed"
+    assert db.query("Count(Tokens(Database(\"child\")))") == 0
+
+
+# -- keys ------------------------------------------------------------------------------------------------
+
+
+def test_create_key_shows_its_secret_once(db):
+    db.query('CreateDatabase({name: "child"})')
+    key = db.query('CreateKey({role: "server", database: Database("child"), data: {name: "k"}})')
+    assert list(key) == ["ref", "ts", "database", "role", "data", "secret", "hashed_secret"]
+    assert key["database"] == fql.Ref("child", fql.Ref("databases")) and key["role"] == "server"
+    stored = db.query(f"Get({ref(key['ref'])})")
+    assert "secret" not in stored and stored["hashed_secret"] == key["hashed_secret"]
+    assert list(db.query('CreateKey({role: "admin"})')) == ["ref", "ts", "role", "secret", "hashed_secret"]
+    assert db.query("Paginate(Keys())").data[0] == key["ref"]
+
+
+def test_only_admin_creates_keys(db, alice):
+    for secret in (
+        db.query('CreateKey({role: "server"})')["secret"],
+        db.query('CreateKey({role: "client"})')["secret"],
+        login(db, alice)["secret"],
+    ):
+        err = error(db, 'CreateKey({role: "admin"})', secret)
+        assert (err.code, err.description, list(err.position)) == ("permission denied", DENIED, ["create_key"])
+    admin = db.query('CreateKey({role: "admin"})')["secret"]
+    assert db.query('CreateKey({role: "client"})', secret=admin)["role"] == "client"
+
+
+# -- KeyFromSecret and Current* -------------------------------------------------------------------------------
+
+
+def test_key_from_secret(db, alice):
+    db.query('CreateDatabase({name: "parent"})')
+    admin = db.query('CreateKey({role: "admin", database: Database("parent")})')
+    db.query('CreateDatabase({name: "child"})', secret=admin["secret"])
+    made = db.query('CreateKey({role: "server", database: Database("child")})', secret=admin["secret"])
+    found = db.query(f'KeyFromSecret("{made["secret"]}")', secret=admin["secret"])
+    assert found["ref"] == made["ref"]
+    assert list(found) == ["ref", "ts", "database", "role", "hashed_secret"]
+    # a key stored in a parent is not visible from the database it grants
+    child_admin = db.query('CreateKey({role: "admin", database: Database("child")})', secret=admin["secret"])
+    for secret in (child_admin["secret"], made["secret"]):
+        err = error(db, f'KeyFromSecret("{secret}")', secret=child_admin["secret"])
+        assert (err.code, err.description) == ("instance not found", f"No key found for secret {secret}.")
+    # a key stored in a child database is visible from the parent (core reads it with Get)
+    assert db.query(f'KeyFromSecret("{made["secret"]}")')["ref"].collection.database == fql.Ref(
+        "parent", fql.Ref("databases")
+    )
+    token = login(db, alice)
+    assert db.query(f'KeyFromSecret("{token["secret"]}")')["ref"] == token["ref"]
+    for unknown in ("secret", "secret:parent:admin", "nope", admin["secret"] + ":admin"):
+        err = error(db, f'KeyFromSecret("{unknown}")')
+        assert (err.code, err.description) == ("instance not found", f"No key found for secret {unknown}.")
+    # a caller who may not read the key document gets the same answer, not a denial
+    server = db.query('CreateKey({role: "server"})')["secret"]
+    err = error(db, f'KeyFromSecret("{server}")', secret=server)
+    assert err.code == "instance not found"
+    err = error(db, "KeyFromSecret(1)")
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "String expected, Integer provided.",
+        ["key_from_secret"],
+    )
+
+
+def test_current_functions_for_a_token(db, alice):
+    token = login(db, alice)
+    secret = token["secret"]
+    assert db.query("CurrentIdentity()", secret=secret) == alice
+    assert db.query("Identity()", secret=secret) == alice
+    assert db.query("[HasCurrentIdentity(), HasIdentity(), HasCurrentToken()]", secret=secret) == [True, True, True]
+    assert db.query("CurrentToken()", secret=secret) == token["ref"]
+    assert db.query('Ref(Collection("users"), "self")', secret=secret) == alice
+    assert db.query('Ref(Tokens(), "self")', secret=secret) == token["ref"]
+    assert db.query('Select("ref", Get(Ref(Collection("users"), "self")))', secret=secret) == alice
+
+
+def test_current_functions_for_the_root_and_keys(db):
+    db.query('CreateDatabase({name: "child"})')
+    parent_made = db.query('CreateKey({role: "server", database: Database("child")})')["secret"]
+    child_admin = db.query('CreateKey({role: "admin", database: Database("child")})')["secret"]
+    inside = db.query('CreateKey({role: "server"})', secret=child_admin)
+    here = db.query('CreateKey({role: "server"})')
+    for secret in (None, "secret", "secret:child:admin", parent_made, child_admin, f"{child_admin}:admin"):
+        err = error(db, "CurrentToken()", secret)
+        assert (err.code, err.description, list(err.position)) == (
+            "invalid token",
+            "Token metadata is not accessible.",
+            [],
+        )
+        assert db.query("HasCurrentToken()", secret=secret) is False
+        err = error(db, "CurrentIdentity()", secret)
+        assert (err.code, err.description) == ("missing identity", "Authentication does not contain an identity")
+        assert db.query("HasCurrentIdentity()", secret=secret) is False
+    # a key created inside the database it grants is its own current token
+    assert db.query("CurrentToken()", secret=inside["secret"]) == inside["ref"]
+    assert db.query("CurrentToken()", secret=here["secret"]) == here["ref"]
+    assert db.query("HasCurrentToken()", secret=here["secret"]) is True
+    assert error(db, "CurrentIdentity()", here["secret"]).code == "missing identity"
+
+
+def test_self_ref_without_an_identity_stays_self(db):
+    assert db.query('Ref(Collection("users"), "self")') == fql.Ref("self", fql.Ref("users", fql.Ref("collections")))
+
+
+# -- credentials -------------------------------------------------------------------------------------------
+
+
+def test_credentials_never_appear_in_the_user_document(db):
+    made = db.query('Create(Collection("users"), {credentials: {password: "pw"}, data: {a: 1}})')
+    who = made["ref"]
+    assert list(made) == ["ref", "ts", "data"]
+    replaced = db.query(f'Replace({ref(who)}, {{credentials: {{password: "p2"}}, data: {{a: 2}}}})')
+    updated = db.query(f'Update({ref(who)}, {{credentials: {{password: "p3"}}, data: {{b: 1}}}})')
+    for doc in (replaced, updated, db.query(f"Get({ref(who)})")):
+        assert "credentials" not in doc and "hashed_password" not in repr(doc)
+    for version in db.storage.versions[next(k for k in db.storage.versions if k.id == who.id)]:
+        assert version.data is None or "credentials" not in version.data
+    assert db.query(f'Identify({ref(who)}, "p3")') is True
+    creds = db.query('Get(Select(["data", 0], Paginate(Documents(Credentials()))))')
+    assert list(creds) == ["ref", "ts", "instance", "hashed_password"] and creds["instance"] == who
+
+
+def test_credentials_without_a_password_change_nothing(db, alice):
+    db.query(f"Update({ref(alice)}, {{credentials: {{}}}})")
+    assert db.query(f'Identify({ref(alice)}, "pw")') is True
+    err = error(db, f"Update({ref(alice)}, {{credentials: {{password: 1}}}})")
+    assert err.code == "validation failed"
+    assert err.failures == [
+        {
+            "field": ["credentials", "password"],
+            "code": "invalid type",
+            "description": "Invalid type Integer, expected type String.",
+        }
+    ]
+
+
+@pytest.fixture
+def self_editor(db) -> None:
+    db.query(
+        'CreateRole({name: "self_editor", membership: [{resource: Collection("users")}], privileges: [{resource: '
+        'Collection("users"), actions: {read: true, write: Query(Lambda(["old", "new", "ref"], '
+        "Equals(Var(\"ref\"), CurrentIdentity())))}}]})"
+    )
+
+
+def test_changing_a_password_with_a_token_needs_the_current_password(db, alice, self_editor):
+    token = login(db, alice)["secret"]
+    change = f'Update({ref(alice)}, {{credentials: {{password: "new"{{}}}}}})'
+    for extra in ("", ', current_password: "wrong"'):
+        err = error(db, change.replace("{}", extra), token)
+        assert (err.code, err.description) == ("validation failed", "document data is not valid.")
+        assert err.failures == [
+            {
+                "field": ["credentials", "current_password"],
+                "code": "invalid password",
+                "description": "Invalid password at `credentials.current_password`.",
+            }
+        ]
+        assert db.query(f'Identify({ref(alice)}, "pw")') is True
+    db.query(change.replace("{}", ', current_password: "pw"'), secret=token)
+    assert db.query(f'[Identify({ref(alice)}, "pw"), Identify({ref(alice)}, "new")]') == [False, True]
+    assert db.query("CurrentIdentity()", secret=token) == alice  # existing tokens stay valid
+
+
+def test_server_and_admin_change_a_password_without_the_current_one(db, alice):
+    server = db.query('CreateKey({role: "server"})')["secret"]
+    db.query(f'Update({ref(alice)}, {{credentials: {{password: "s"}}}})', secret=server)
+    db.query(f'Update({ref(alice)}, {{credentials: {{password: "a"}}}})')
+    assert db.query(f'Identify({ref(alice)}, "a")') is True
+
+
+def test_deleting_an_identity_removes_its_credentials(db, alice):
+    db.query(f"Delete({ref(alice)})")
+    assert db.query("Count(Documents(Credentials()))") == 0
+    assert error(db, f'Login({ref(alice)}, {{password: "pw"}})').code == "authentication failed"
+
+
+def test_credentials_and_tokens_of_a_child_database_do_not_log_in_from_the_parent(db):
+    db.query('CreateDatabase({name: "child"})')
+    db.query('CreateCollection({name: "users"})', secret="secret:child:admin")
+    kid = db.query('Create(Collection("users"), {credentials: {password: "pw"}})', secret="secret:child:admin")["ref"]
+    theirs = f'Ref(Collection("users", Database("child")), "{kid.id}")'
+    assert error(db, f'Login({theirs}, {{password: "pw"}})').code == "authentication failed"
+    assert db.query(f'Identify({theirs}, "pw")') is False
+    token = db.query(f'Login({ref(kid)}, {{password: "pw"}})', secret="secret:child:admin")["secret"]
+    assert db.query("CurrentIdentity()", secret=token) == kid
+
+
+def test_revoked_secrets_are_401_over_http(db, alice):
+    import http.client
+    import json
+
+    from fql.server import ServerThread
+
+    revoked = [
+        _revoked_token(db, alice, "expired"),
+        _revoked_token(db, alice, "logout"),
+        _revoked_token(db, alice, "deleted"),
+        _revoked_key(db, "deleted"),
+        _revoked_key(db, "expired"),
+    ]
+    live = login(db, alice)["secret"]
+    with ServerThread(db) as server:
+
+        def post(authorization: str) -> tuple[int, object]:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            try:
+                conn.request("POST", "/", b'{"current_identity": null}', {"Authorization": authorization})
+                response = conn.getresponse()
+                return response.status, json.loads(response.read())
+            finally:
+                conn.close()
+
+        for secret in revoked:
+            basic = base64.b64encode(f"{secret}:".encode()).decode()
+            for authorization in (f"Bearer {secret}", f"Basic {basic}"):
+                assert post(authorization) == (
+                    401,
+                    {"errors": [{"code": "unauthorized", "description": "Unauthorized"}]},
+                )
+        status, body = post(f"Bearer {live}")
+        assert status == 200 and body["resource"]["@ref"]["id"] == alice.id
+
+
+def test_key_roles(db):
+    db.query('CreateRole({name: "reader", privileges: [{resource: Collection("users"), actions: {read: true}}]})')
+    db.query('Create(Collection("users"), {})')
+    for role in ('"reader"', 'Role("reader")', '[Role("reader")]', '["reader"]'):
+        secret = db.query(f"CreateKey({{role: {role}}})")["secret"]
+        assert db.query('Count(Documents(Collection("users")))', secret=secret) == 1
+        assert error(db, 'Create(Collection("users"), {})', secret).code == "permission denied"
+    for role, failure in [
+        ("null", ("value required", "Required value not found.")),
+        ("1", ("invalid type", "Invalid type Integer, expected type Role.")),
+        ('["admin"]', ("invalid type", "Invalid type Array, expected type Role.")),
+        ('"nope"', ("invalid role", "Role name `nope` does not exist.")),
+    ]:
+        err = error(db, f"CreateKey({{role: {role}}})")
+        assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
+        assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [(["role"], *failure)]

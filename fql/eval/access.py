@@ -82,7 +82,7 @@ def _instance_of(ctx: Context, key: DocKey) -> DocKey | None:
 
 def _public(ctx: Context, action: str, key: DocKey) -> bool:
     """v4's legacy `permissions: {read: "public"}` on an index or collection opens it to client keys."""
-    if action != "read_index" or key.coll not in ("#indexes", "#collections"):
+    if action not in ("read_index", "unrestricted_read") or key.coll not in ("#indexes", "#collections"):
         return False
     version = ctx.state.txn.get(key)
     permissions = (version.data or {}).get("permissions") if version is not None else None

@@ -260,25 +260,32 @@ def merge(old: t.Any, new: t.Any) -> t.Any:
     return out
 
 
-def _existing(ctx: Context, ref: t.Any, key: str, action: str, new: t.Any = None) -> tuple[DocKey, Version]:
-    """The live document `ref` names, if the caller may do `action` to it."""
+def _existing(ctx: Context, ref: t.Any, key: str, action: str) -> tuple[DocKey, Version]:
+    """The live document `ref` names; a delete is checked here, a write once its new fields are known."""
     doc = doc_key(ctx, ref, key)
     version = live(ctx, doc)
-    old = render(ctx, version) if version is not None else None
-    args = (ref,) if action == "delete" else (old, new, ref)
-    access.require(ctx, action, doc, args)
+    if version is None or action == "delete":
+        access.require(ctx, action, doc, (ref,) if action == "delete" else (None, None, ref))
     if version is None:
         raise not_found(ref)
     return doc, version
 
 
+def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dict) -> None:
+    """ABAC write predicates see the document before and after the change (core's WriteInstance)."""
+    old = render(ctx, before)
+    new = {"ref": old["ref"], "ts": ctx.state.ts, **copy(fields)}
+    access.require(ctx, "write", key, (old, new, ref))
+
+
 @builtin("Update", keys=("update", "params"), types=(None, OBJECT))
 def update(ctx: Context, ref: t.Any, params: dict) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed."""
-    key, version = _existing(ctx, ref, "update", "write", params)
+    key, version = _existing(ctx, ref, "update", "write")
     if ref.kind is not None:
         from .schema import update_native
 
+        _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False)
     fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")})
     data = dict(version.data or {})
@@ -289,6 +296,7 @@ def update(ctx: Context, ref: t.Any, params: dict) -> dict:
         if params["ttl"] is not None:
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
+    _may_write(ctx, key, ref, version, ordered)
     version = write(ctx, key, ordered)
     _credentials(ctx, key, params)
     return render(ctx, version)
@@ -297,12 +305,15 @@ def update(ctx: Context, ref: t.Any, params: dict) -> dict:
 @builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
 def replace(ctx: Context, ref: t.Any, params: dict) -> dict:
     """Replace the document's fields with `params`."""
-    key, version = _existing(ctx, ref, "replace", "write", params)
+    key, version = _existing(ctx, ref, "replace", "write")
     if ref.kind is not None:
         from .schema import update_native
 
+        _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True)
-    version = write(ctx, key, user_fields(params))
+    fields = user_fields(params)
+    _may_write(ctx, key, ref, version, fields)
+    version = write(ctx, key, fields)
     _credentials(ctx, key, params)
     return render(ctx, version)
 

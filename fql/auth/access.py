@@ -92,9 +92,12 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth
         raise _unauthorized()
     if _is_root(secret, root_secret):
         return Auth("admin", "")
-    base, scope = parse_scoped(secret)
-    if _is_root(base, root_secret):
-        return Auth("admin", "") if scope is None else _scoped(txn, Auth("admin", ""), scope, root=True)
+    if ":" not in secret and secret.startswith(secrets.PREFIX):
+        base, scope = secret, None  # the common case: a bare key or token secret
+    else:
+        base, scope = parse_scoped(secret)
+        if _is_root(base, root_secret):
+            return Auth("admin", "") if scope is None else _scoped(txn, Auth("admin", ""), scope, root=True)
     parsed = secrets.parse(base)
     if parsed is None or not scope_alive(txn, parsed.scope):
         raise _unauthorized()

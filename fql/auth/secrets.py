@@ -8,6 +8,7 @@ and 24 random bytes. The id and scope find the stored document; the whole secret
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets as _random
@@ -38,6 +39,7 @@ def make(kind: int, doc_id: str, scope: str) -> str:
     return PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(secret: str) -> Parsed | None:
     """The kind, id and scope a secret names, or None if it is not an fql secret."""
     if not secret.startswith(PREFIX):
@@ -59,6 +61,7 @@ def parse(secret: str) -> Parsed | None:
     return Parsed(kind, str(doc_id), scope)
 
 
+@functools.lru_cache(maxsize=4096)
 def digest(secret: str) -> str:
     """The stored form of a secret."""
     return hashlib.sha256(secret.encode()).hexdigest()

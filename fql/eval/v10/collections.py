@@ -92,8 +92,11 @@ class IndexFunction:
             )
         from .documents import to_stored
 
+        bounds = args[n] if len(args) > n else None
+        if bounds is not None and not isinstance(bounds, dict):
+            raise QueryRuntimeError("invalid_argument", f"`{self.name}` expects its range as an object `{{ from, to }}`.")
         terms = [to_stored(a) for a in args[:n]]
-        return IndexSet(self.index, terms, args[n] if len(args) > n else None)
+        return IndexSet(self.index, terms, bounds)
 
     def __repr__(self) -> str:
         return f"[function {self.name}()]"

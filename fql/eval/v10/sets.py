@@ -267,17 +267,10 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 @method("Set", "order")
 def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
-    from .misc import Ordering
+    from .misc import orderings as read_orderings, sort
 
-    keys = [o if isinstance(o, Ordering) else Ordering(o, False) for o in orderings]
-
-    def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        values = list(items)
-        for o in reversed(keys):
-            values.sort(key=lambda v: _key(call_function(c, o.fn, [v]) if o.fn is not None else v), reverse=o.descending)
-        return iter(values)
-
-    return Derived(s, ordered)
+    keys = read_orderings(orderings)
+    return Derived(s, lambda c, items: iter(sort(c, items, keys)))
 
 
 @method("Set", "toArray")

@@ -1,4 +1,4 @@
-"""How v10 shows values inside strings and error messages: `"a" + [1, 2]`, `expected Number, received String`."""
+"""How v10 names values in error messages (`expected Number, received String`) and shows them briefly."""
 
 from __future__ import annotations
 
@@ -42,30 +42,6 @@ def type_label(value: t.Any) -> str:
     return "Set" if type(value).__name__.endswith("Set") else type(value).__name__
 
 
-def _double(x: float) -> str:
-    """Java's Double.toString for the common cases: `1.0`, `0.5`, `1.0E10`, `NaN`, `Infinity`."""
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == int(x) and abs(x) < 1e7:
-        return f"{int(x)}.0"
-    text = repr(x)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        if "." not in mantissa:
-            mantissa += ".0"
-        return f"{mantissa}E{int(exp)}"
-    return text
-
-
-def to_string(value: t.Any) -> str:
-    """The text of a value in string concatenation and `#{}` interpolation."""
-    if isinstance(value, str):
-        return value
-    return show(value, top=True)
-
-
 def show(value: t.Any, top: bool = False) -> str:
     if value is None:
         return "null"
@@ -76,7 +52,9 @@ def show(value: t.Any, top: bool = False) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _double(value)
+        from ...wire.v10 import java_double
+
+        return java_double(value)
     if isinstance(value, str):
         return value if top else value
     if isinstance(value, list):

@@ -193,12 +193,6 @@ def null_exists(ctx: Context, doc: NullDocument) -> bool:
     return False
 
 
-@method("Document", "toString")
-def to_string(ctx: Context, doc: Document) -> str:
-    """`Coll("id")`."""
-    return f'{doc.coll}("{doc.id}")'
-
-
 # -- user collections ----------------------------------------------------------------------------------
 
 

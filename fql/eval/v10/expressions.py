@@ -304,8 +304,6 @@ def _num(value: t.Any, op: str) -> int | float:
 
 
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
-    if op == "+" and (isinstance(a, str) or isinstance(b, str)):
-        return display.to_string(a) + display.to_string(b)
     x, y = _num(a, op), _num(b, op)
     if op == "+":
         return number(x + y)
@@ -412,6 +410,10 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return _bits(left, op) ^ _bits(right, op)
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
+        if op == "+" and (isinstance(left, str) or isinstance(right, str)):
+            from .misc import display_string
+
+            return display_string(ctx, left) + display_string(ctx, right)
         return arithmetic(op, left, right)
     except FQLError as err:
         raise _at(err, node)
@@ -475,7 +477,9 @@ def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
 
 
 def _template(node: ast.Template, ctx: Context) -> str:
-    return "".join(p if isinstance(p, str) else display.to_string(run(p, ctx)) for p in node.parts)
+    from .misc import display_string
+
+    return "".join(p if isinstance(p, str) else display_string(ctx, run(p, ctx)) for p in node.parts)
 
 
 def _project(node: ast.Project, ctx: Context) -> t.Any:

@@ -281,7 +281,20 @@ def to_array(ctx: Context, s: V10Set) -> list:
 
 @method("Set", "toSet")
 def to_set(ctx: Context, s: V10Set) -> V10Set:
+    """The set itself."""
     return s
+
+
+@method("Array", "toSet")
+def array_to_set(ctx: Context, items: list) -> V10Set:
+    """The array's elements as a set."""
+    return ArraySet(list(items))
+
+
+@method("Set", "toString")
+def set_to_string(ctx: Context, s: V10Set) -> str:
+    """`"[set]"`: a set is not materialized to be shown."""
+    return "[set]"
 
 
 @method("Set", "first")

@@ -1,0 +1,562 @@
+"""v10 String methods: length, at, slice, search, replace and split (plain and regex), case, parsing numbers.
+
+Indexes count code points, as core's do ("f😍o".length is 3). Regexes are Java's, translated by the v4
+family (`fql.eval.strings`); an invalid one fails with Java's description and index. Core's replace and
+split search the rest of the string after each match as a new string, so `^` matches again there, and
+their splitting follows JavaScript ("a,".split(",") is ["a", ""]).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+import unicodedata
+
+from ...errors import QueryRuntimeError
+from .. import strings as core
+from ..evaluator import Context
+from ..registry import field, method
+from ..time import _JAVA_BLANKS
+from .misc import ABSENT, INT, STRING, arg, overload
+
+#: The longest string core builds (the transaction size limit), in UTF-16 code units.
+MAX_SIZE = 16 * 1024 * 1024
+#: Pattern text that makes a match depend on what precedes the search start (anchors, lookbehind,
+#: word boundaries): such regexes are searched in a copy of the rest of the string, as core does.
+_CONTEXTUAL = re.compile(r"\^|\\[AbBG]|\(\?<[=!]")
+#: Double.parseDouble's grammar (after trimming): decimal or hexadecimal, with an optional type suffix.
+_JAVA_DOUBLE = re.compile(
+    r"(?P<sign>[+-]?)(?:(?P<special>NaN|Infinity)"
+    r"|(?P<dec>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[fFdD]?"
+    r"|(?P<hex>0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?)"
+)
+#: The normalizations `casefold(format)` accepts.
+_CASEFOLD_FORMATS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
+
+# -- sizes and indexes ---------------------------------------------------------------------------------
+
+
+def _u16(text: str) -> int:
+    """Java's String.length: UTF-16 code units (astral characters count twice)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _too_large(size: int) -> QueryRuntimeError:
+    return QueryRuntimeError("value_too_large", f"Value too large: string size {size} exceeds limit {MAX_SIZE}.")
+
+
+def _sized(text: str) -> str:
+    if 2 * len(text) > MAX_SIZE and (size := _u16(text)) > MAX_SIZE:
+        raise _too_large(size)
+    return text
+
+
+def _out_of_bounds(index: int, text: str) -> QueryRuntimeError:
+    return QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(text)}")
+
+
+def _position(text: str, index: int) -> int:
+    """A code point index that must name a character of `text`."""
+    if not 0 <= index < len(text):
+        raise _out_of_bounds(index, text)
+    return index
+
+
+def _boundary(text: str, index: int) -> int:
+    """A code point index that may also be the end of `text` (insert, splitAt)."""
+    if not 0 <= index <= len(text):
+        raise _out_of_bounds(index, text)
+    return index
+
+
+def _clamp(text: str, index: int) -> int:
+    return max(0, min(index, len(text)))
+
+
+# -- regexes -------------------------------------------------------------------------------------------
+
+#: What the regex scanner just read: nothing to repeat, an atom, a quantifier, a quantifier's `?`/`+`.
+_NONE, _ATOM, _QUANTIFIED, _MODIFIED = range(4)
+#: Openings of the groups Java knows: plain, non-capturing with flags, lookaround, atomic and named.
+_GROUP_OPEN = re.compile(r"\(\?(?:[idmsuxU-]*:|=|!|>|<=|<!|<[A-Za-z][A-Za-z0-9]*>)|\(")
+#: A group that only sets flags (`(?i)`): it is not an atom, so nothing may repeat it.
+_FLAGS_ONLY = re.compile(r"\(\?[idmsuxU-]*\)")
+#: The start of a counted quantifier, `{n}` or `{n,m}`.
+_COUNTED = re.compile(r"\{([0-9]+)(?:,([0-9]*))?")
+
+
+def _class_end(p: str, i: int) -> int | None:
+    """The index after the character class opening at `i` (classes nest; a leading `]` is literal)."""
+    depth, j = 0, i
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+        elif c == "[":
+            depth, j = depth + 1, j + 1
+            j += p.startswith("^", j)
+            j += p.startswith("]", j)
+        elif c == "]":
+            depth, j = depth - 1, j + 1
+            if depth == 0:
+                return j
+        else:
+            j += 1
+    return None
+
+
+def _escape_end(p: str, i: int) -> int:
+    """The index after the escape at `i`: `\\Q` quotes up to `\\E`; `\\p{..}`, `\\x{..}`, `\\k<..>` take arguments."""
+    kind = p[i + 1]
+    closer = {"Q": "\\E", "k": ">"}.get(kind, "}" if kind in "pPxN" and p.startswith("{", i + 2) else "")
+    if not closer:
+        return i + 3 if kind in "pPc" and i + 2 < len(p) else i + 2
+    end = p.find(closer, i + 2)
+    return len(p) if end < 0 else end + len(closer)
+
+
+def _quantifier(p: str, i: int, state: int) -> tuple[int, int] | tuple[str, int]:
+    """(state, next index) after the quantifier at `i`, or Java's (description, index) error."""
+    c = p[i]
+    if c == "{":
+        m = _COUNTED.match(p, i)
+        if not m:
+            return "Illegal repetition", i + 1
+        if not p.startswith("}", m.end()):
+            return "Unclosed counted closure", m.end()
+        if m[2] and int(m[2]) < int(m[1]):
+            return "Illegal repetition range", m.end()
+        return _QUANTIFIED, m.end() + 1
+    if state == _ATOM:
+        return _QUANTIFIED, i + 1
+    if state == _QUANTIFIED and c in "?+":
+        return _MODIFIED, i + 1
+    return f"Dangling meta character '{c}'", i
+
+
+def _structure_error(p: str) -> tuple[str, int] | None:
+    """Java's PatternSyntaxException (description, index) for a malformed pattern's structure."""
+    groups, state, i = 0, _NONE, 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            if i + 1 == len(p):
+                return "Unexpected internal error", len(p)
+            i, state = _escape_end(p, i), _ATOM
+        elif c == "[":
+            end = _class_end(p, i)
+            if end is None:
+                return "Unclosed character class", len(p) - 1
+            i, state = end, _ATOM
+        elif c == "(":
+            if m := _FLAGS_ONLY.match(p, i):
+                i, state = m.end(), _NONE
+                continue
+            m = _GROUP_OPEN.match(p, i)
+            if p.startswith("(?<", i) and m[0] == "(" and not p.startswith(("(?<=", "(?<!"), i):
+                return "capturing group name does not start with a Latin letter", i + 3
+            if m[0] == "(" and p.startswith("(?", i):
+                return "Unknown inline modifier", i + 2
+            groups, i, state = groups + 1, m.end(), _NONE
+        elif c == ")":
+            if not groups:
+                return "Unmatched closing ')'", i - 1
+            groups, i, state = groups - 1, i + 1, _ATOM
+        elif c == "|":
+            i, state = i + 1, _NONE
+        elif c in "*+?{":
+            found = _quantifier(p, i, state)
+            if isinstance(found[0], str):
+                return found  # type: ignore[return-value]
+            state, i = found
+        else:
+            i, state = i + 1, _ATOM
+    return ("Unclosed group", len(p)) if groups else None
+
+
+def _translation_problem(pattern: str, message: str) -> tuple[str, int]:
+    """Java's words for a pattern the v4 translation refused (it names an unknown `\\p{..}` property bare)."""
+    braced = pattern.find("{" + message + "}")
+    if braced >= 0:
+        return f"Unknown character property name {{{message}}}", braced + len(message) + 1
+    return message[:1].upper() + message[1:], len(pattern)
+
+
+def _python_problem(err: re.error) -> tuple[str, int]:
+    """Java's words for an error Python's compiler found (the translation keeps most positions)."""
+    m = re.match(r"bad character range (.+)", err.msg)
+    if m:
+        return "Illegal character range", (err.pos or 0) + len(m[1]) - 1
+    return err.msg[:1].upper() + err.msg[1:], err.pos or 0
+
+
+def _regex(pattern: str) -> re.Pattern:
+    """Compile a Java regex; a bad one is `invalid_regex` with Java's description and index."""
+    problem = _structure_error(pattern)
+    if problem is None:
+        try:
+            return core._compile(pattern)
+        except core._BadPattern as err:
+            problem = _translation_problem(pattern, str(err))
+        except re.error as err:
+            problem = _python_problem(err)
+        except (ValueError, OverflowError, RecursionError) as err:
+            problem = (str(err).capitalize(), 0)
+    description, index = problem
+    raise QueryRuntimeError("invalid_regex", f"Invalid regular expression. {description} at index {index}")
+
+
+def _java_finditer(rx: re.Pattern, text: str) -> t.Iterator[re.Match]:
+    """Matcher.find in a loop: after an empty match the next search starts one character later."""
+    pos = 0
+    while pos <= len(text) and (m := rx.search(text, pos)):
+        yield m
+        pos = m.end() + 1 if m.end() == m.start() else m.end()
+
+
+Finder = t.Callable[[str, int], "tuple[int, int] | None"]
+
+
+def _literal_finder(needle: str) -> Finder:
+    def find(text: str, start: int) -> tuple[int, int] | None:
+        i = text.find(needle, start)
+        return None if i < 0 else (i - start, i - start + len(needle))
+
+    return find
+
+
+def _regex_finder(pattern: str) -> Finder:
+    rx = _regex(pattern)
+    contextual = _CONTEXTUAL.search(pattern) is not None
+
+    def find(text: str, start: int) -> tuple[int, int] | None:
+        if contextual:
+            m = rx.search(text[start:])
+            return None if m is None else m.span()
+        m = rx.search(text, start)
+        return None if m is None else (m.start() - start, m.end() - start)
+
+    return find
+
+
+# -- replace and split, as core loops ------------------------------------------------------------------
+
+
+def _replace(text: str, find: Finder, replacement: str, count: int | None) -> str:
+    """Replace up to `count` matches (None: all), each searched for in the rest of the string."""
+    if count is not None and count < 1:
+        raise QueryRuntimeError("invalid_argument", "invalid argument `count`: must be greater than or equal to 1")
+    out: list[str] = []
+    size = prev = 0
+    while count is None or count > 0:
+        hit = find(text, prev)
+        if hit is None:
+            break
+        start, end = hit
+        if end == 0:
+            # An empty match at the start of the rest matches again at the same place, forever.
+            size = _repeat_replacement(out, size, replacement, count)
+            break
+        piece = text[prev : prev + start]
+        if size + _u16(piece) + _u16(replacement) > MAX_SIZE:
+            raise _too_large(size + _u16(piece) + _u16(replacement))
+        out += (piece, replacement)
+        size += _u16(piece) + _u16(replacement)
+        prev += end
+        count = None if count is None else count - 1
+    rest = text[prev:]
+    if size + _u16(rest) > MAX_SIZE:
+        raise _too_large(size + _u16(rest))
+    return "".join(out) + rest
+
+
+def _repeat_replacement(out: list[str], size: int, replacement: str, count: int | None) -> int:
+    """Core's loop when the pattern matches empty where the rest begins: `count` more copies."""
+    step = _u16(replacement)
+    if count is None and step == 0:
+        # Core loops without end until the query times out.
+        raise QueryRuntimeError("time_out", "Query time limit exceeded.")
+    if count is None or size + count * step > MAX_SIZE:
+        raise _too_large(size + ((MAX_SIZE - size) // step + 1) * step)
+    out.append(replacement * count)
+    return size + count * step
+
+
+def _split(text: str, find: Finder) -> list[str]:
+    """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one."""
+    out: list[str] = []
+    prev = 0
+    while prev < len(text):
+        hit = find(text, prev)
+        if hit is None:
+            break
+        start, end = hit
+        if start == end:
+            out.append(text[prev : prev + 1])
+            prev += 1
+            if prev == len(text) - 1:
+                break
+        else:
+            out.append(text[prev : prev + start])
+            prev += end
+    out.append(text[prev:])
+    return out
+
+
+# -- parsing numbers -----------------------------------------------------------------------------------
+
+
+def _java_digit(c: str, radix: int) -> int:
+    """Character.digit: decimal digits of any script, and Latin letters (also fullwidth) past 9."""
+    if ord(c) >= 0x10000:
+        return -1
+    if unicodedata.category(c) == "Nd":
+        value = unicodedata.decimal(c)
+    elif "a" <= c.lower() <= "z" and c.isascii():
+        value = ord(c.lower()) - ord("a") + 10
+    elif "\uff21" <= c <= "\uff3a" or "\uff41" <= c <= "\uff5a":
+        value = (ord(c) - 0xFF21) % 32 + 10
+    else:
+        return -1
+    return value if value < radix else -1
+
+
+def parse_integer(text: str, radix: int, bits: int) -> int | None:
+    """Integer.parseInt / Long.parseLong: a sign, then digits of the radix; None if not one or too big."""
+    body = text[1:] if text[:1] in ("+", "-") else text
+    if not body:
+        return None
+    n = 0
+    for c in body:
+        d = _java_digit(c, radix)
+        if d < 0:
+            return None
+        n = n * radix + d
+    n = -n if text[0] == "-" else n
+    return n if -(1 << (bits - 1)) <= n < (1 << (bits - 1)) else None
+
+
+def parse_double(text: str) -> float | None:
+    """Double.parseDouble: trimmed; decimal, hex (`0x1p3`), NaN or Infinity, with an optional f/d suffix."""
+    m = _JAVA_DOUBLE.fullmatch(text.strip(_JAVA_BLANKS))
+    if m is None:
+        return None
+    if m["special"]:
+        magnitude = float("nan") if m["special"] == "NaN" else float("inf")
+    elif m["hex"]:
+        magnitude = float.fromhex(m["hex"])
+    else:
+        magnitude = float(m["dec"])
+    return -magnitude if m["sign"] == "-" else magnitude
+
+
+def _radix(radix: int) -> int:
+    if not 2 <= radix <= 36:
+        raise QueryRuntimeError(
+            "invalid_argument", "invalid argument `format`: invalid radix, expected a number from 2-36"
+        )
+    return radix
+
+
+# -- fields and methods --------------------------------------------------------------------------------
+
+
+@field("String", "length")
+def length(ctx: Context, s: str) -> int:
+    """The number of characters (code points)."""
+    return len(s)
+
+
+@method("String", "at")
+def at(ctx: Context, s: str, index: t.Any) -> str:
+    """The character at `index` (0-based)."""
+    return s[_position(s, arg(index, "index", INT))]
+
+
+@method("String", "concat")
+def concat(ctx: Context, s: str, other: t.Any) -> str:
+    """This string followed by `other`."""
+    return _sized(s + arg(other, "other", STRING))
+
+
+@method("String", "startsWith")
+def starts_with(ctx: Context, s: str, prefix: t.Any) -> bool:
+    """True if the string starts with `prefix`."""
+    return s.startswith(arg(prefix, "prefix", STRING))
+
+
+@method("String", "endsWith")
+def ends_with(ctx: Context, s: str, suffix: t.Any) -> bool:
+    """True if the string ends with `suffix`."""
+    return s.endswith(arg(suffix, "suffix", STRING))
+
+
+@method("String", "includes")
+def includes(ctx: Context, s: str, pattern: t.Any) -> bool:
+    """True if `pattern` occurs in the string."""
+    return arg(pattern, "pattern", STRING) in s
+
+
+@method("String", "includesRegex")
+def includes_regex(ctx: Context, s: str, regex: t.Any) -> bool:
+    """True if the regex matches somewhere in the string."""
+    return _regex(arg(regex, "regex", STRING)).search(s) is not None
+
+
+@method("String", "indexOf")
+def index_of(ctx: Context, s: str, pattern: t.Any, start: t.Any = ABSENT) -> int | None:
+    """Where `pattern` first occurs (from `start`), or null."""
+    pattern, *rest = overload("indexOf", (pattern, start), (STRING,), (STRING, INT))
+    i = s.find(pattern, _position(s, rest[0]) if rest else 0)
+    return i if i >= 0 else None
+
+
+@method("String", "indexOfRegex")
+def index_of_regex(ctx: Context, s: str, regex: t.Any, start: t.Any = ABSENT) -> int | None:
+    """Where the regex first matches (from `start`), or null."""
+    regex, *rest = overload("indexOfRegex", (regex, start), (STRING,), (STRING, INT))
+    begin = _position(s, rest[0]) if rest else 0
+    m = _regex(regex).search(s[begin:] if begin else s)
+    return None if m is None else m.start() + begin
+
+
+@method("String", "lastIndexOf")
+def last_index_of(ctx: Context, s: str, pattern: t.Any, end: t.Any = ABSENT) -> int | None:
+    """Where `pattern` last occurs (starting at or before `end`), or null."""
+    pattern, *rest = overload("lastIndexOf", (pattern, end), (STRING,), (STRING, INT))
+    limit = _position(s, rest[0]) + len(pattern) if rest else len(s)
+    i = s.rfind(pattern, 0, limit)
+    return i if i >= 0 else None
+
+
+@method("String", "slice")
+def slice_(ctx: Context, s: str, start: t.Any, end: t.Any = ABSENT) -> str:
+    """The characters from `start` up to (not including) `end`; indexes out of range are clamped."""
+    start, *rest = overload("slice", (start, end), (INT,), (INT, INT))
+    return s[_clamp(s, start) : _clamp(s, rest[0]) if rest else len(s)]
+
+
+@method("String", "insert")
+def insert(ctx: Context, s: str, index: t.Any, other: t.Any) -> str:
+    """The string with `other` inserted before the character at `index` (or at the end)."""
+    i = arg(index, "index", INT)
+    other = arg(other, "other", STRING)
+    i = _boundary(s, i)
+    return _sized(s[:i] + other + s[i:])
+
+
+@method("String", "splitAt")
+def split_at(ctx: Context, s: str, index: t.Any) -> list[str]:
+    """The two parts before and from `index`."""
+    i = _boundary(s, arg(index, "index", INT))
+    return [s[:i], s[i:]]
+
+
+@method("String", "replace")
+def replace(ctx: Context, s: str, pattern: t.Any, replacement: t.Any, amount: t.Any = ABSENT) -> str:
+    """Replace the first `amount` (default 1) occurrences of `pattern` by `replacement`."""
+    pattern, replacement, *rest = overload(
+        "replace", (pattern, replacement, amount), (STRING, STRING), (STRING, STRING, INT)
+    )
+    return _replace(s, _literal_finder(pattern), replacement, rest[0] if rest else 1)
+
+
+@method("String", "replaceAll")
+def replace_all(ctx: Context, s: str, pattern: t.Any, replacement: t.Any) -> str:
+    """Replace every occurrence of `pattern` by `replacement`."""
+    pattern = arg(pattern, "pattern", STRING)
+    return _replace(s, _literal_finder(pattern), arg(replacement, "replacement", STRING), None)
+
+
+@method("String", "replaceRegex")
+def replace_regex(ctx: Context, s: str, regex: t.Any, replacement: t.Any, amount: t.Any = ABSENT) -> str:
+    """Replace the first `amount` (default 1) regex matches by `replacement` (taken literally)."""
+    regex, replacement, *rest = overload(
+        "replaceRegex", (regex, replacement, amount), (STRING, STRING), (STRING, STRING, INT)
+    )
+    return _replace(s, _regex_finder(regex), replacement, rest[0] if rest else 1)
+
+
+@method("String", "replaceAllRegex")
+def replace_all_regex(ctx: Context, s: str, pattern: t.Any, replacement: t.Any) -> str:
+    """Replace every regex match by `replacement` (taken literally)."""
+    pattern = arg(pattern, "pattern", STRING)
+    return _replace(s, _regex_finder(pattern), arg(replacement, "replacement", STRING), None)
+
+
+@method("String", "split")
+def split(ctx: Context, s: str, separator: t.Any) -> list[str]:
+    """The parts between occurrences of `separator` ("" splits into characters)."""
+    return _split(s, _literal_finder(arg(separator, "separator", STRING)))
+
+
+@method("String", "splitRegex")
+def split_regex(ctx: Context, s: str, regex: t.Any) -> list[str]:
+    """The parts between matches of the regex."""
+    return _split(s, _regex_finder(arg(regex, "regex", STRING)))
+
+
+@method("String", "matches")
+def matches(ctx: Context, s: str, regex: t.Any) -> list[str]:
+    """Every match of the regex, in order."""
+    return [m[0] for m in _java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+
+
+@method("String", "matchIndexes")
+def match_indexes(ctx: Context, s: str, regex: t.Any) -> list[list]:
+    """Every match of the regex as `[index, text]`."""
+    return [[m.start(), m[0]] for m in _java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+
+
+@method("String", "toLowerCase")
+def to_lower_case(ctx: Context, s: str) -> str:
+    """The string in lower case."""
+    return core.lower_case(ctx, s)
+
+
+@method("String", "toUpperCase")
+def to_upper_case(ctx: Context, s: str) -> str:
+    """The string in upper case (ß becomes SS)."""
+    return core.upper_case(ctx, s)
+
+
+@method("String", "casefold")
+def casefold(ctx: Context, s: str, format: t.Any = ABSENT) -> str:
+    """The string normalized for caseless comparison (NFKCCaseFold; or NFC, NFD, NFKC, NFKD)."""
+    (fmt,) = overload("casefold", (format,), (), (STRING,)) or ("NFKCCaseFold",)
+    if fmt not in _CASEFOLD_FORMATS:
+        raise QueryRuntimeError(
+            "invalid_argument",
+            "invalid argument `format`: expected a casefold format (one of NFKCCaseFold, NFC, NFD, NFKC, or NFKD)",
+        )
+    return core._normalize(s, fmt)
+
+
+@method("String", "parseInt")
+def parse_int(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
+    """The string as an Int (in base `radix`, default 10), or null."""
+    (base,) = overload("parseInt", (radix,), (), (INT,)) or (10,)
+    return parse_integer(s, _radix(base), 32)
+
+
+@method("String", "parseLong")
+def parse_long(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
+    """The string as a Long (in base `radix`, default 10), or null."""
+    (base,) = overload("parseLong", (radix,), (), (INT,)) or (10,)
+    return parse_integer(s, _radix(base), 64)
+
+
+@method("String", "parseDouble")
+def parse_double_(ctx: Context, s: str) -> float | None:
+    """The string as a Double (Java syntax: `1e3`, `.5`, `NaN`, `Infinity`), or null."""
+    return parse_double(s)
+
+
+@method("String", "parseNumber")
+def parse_number(ctx: Context, s: str) -> int | float | None:
+    """The string as an Int, else a Long, else a Double, or null."""
+    for bits in (32, 64):
+        n = parse_integer(s, 10, bits)
+        if n is not None:
+            return n
+    return parse_double(s)

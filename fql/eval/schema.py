@@ -104,9 +104,26 @@ def _index_fields(ctx: Context, params: dict) -> dict:
 def _function_fields(params: dict) -> dict:
     fields = dict(params)
     fields["name"] = _name(params)
-    if not isinstance(fields.get("body"), Lambda):
-        raise _failure("body", "invalid type", f"Invalid type {type_name(fields.get('body'))}, expected type Query.")
+    body = fields.get("body")
+    if isinstance(body, str):
+        _check_v10_body(body)
+    elif not isinstance(body, Lambda):
+        raise _failure("body", "invalid type", f"Invalid type {type_name(body)}, expected type Query.")
     return _ordered(fields, _FUNCTION_ORDER)
+
+
+def _check_v10_body(source: str) -> None:
+    """A v10 function body is the source of one lambda expression (`x => x + 1`)."""
+    from .. import ast
+    from ..errors import ParseError
+    from ..parse import parse
+
+    try:
+        program = parse(source, "v10")
+    except ParseError as err:
+        raise _failure("body", "invalid_body", f"Invalid function body: {err.description}") from None
+    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        raise _failure("body", "invalid_body", "The body must be a lambda expression, such as `x => x + 1`.")
 
 
 #: How each schema kind's fields are checked and completed.

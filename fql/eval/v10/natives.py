@@ -167,3 +167,105 @@ def query_token(ctx: Context) -> t.Any:
     if source is None or not ctx.state.auth.is_token:
         return None
     return read(ctx, ref_of(ctx, source))
+
+
+# -- functions, roles, databases, keys: lookups --------------------------------------------------------
+
+
+def _named_lookups(module: str, kind: str) -> None:
+    """`X.byName(name)`, `X.all()`, `X.where(p)`, `X.firstWhere(p)` for a named schema kind."""
+    coll = native(kind)
+
+    def by_name(ctx: Context, name: str) -> Document | NullDocument:
+        return read(ctx, Ref(name, coll))
+
+    def all_(ctx: Context) -> V10Set:
+        return DocumentsSet(coll)
+
+    def where(ctx: Context, predicate: t.Any) -> V10Set:
+        return WhereSet(DocumentsSet(coll), predicate)
+
+    def first_where(ctx: Context, predicate: t.Any) -> t.Any:
+        return first(ctx, where(ctx, predicate))
+
+    by_name.__doc__ = f"The {module} named `name` (a null document if there is none)."
+    all_.__doc__ = f"Every {module} of this database."
+    static(module, "byName")(by_name)
+    static(module, "all")(all_)
+    static(module, "where")(where)
+    static(module, "firstWhere")(first_where)
+
+
+for _module, _kind in (("Function", "functions"), ("Role", "roles"), ("Database", "databases")):
+    _named_lookups(_module, _kind)
+
+
+@static("Key", "byId")
+def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
+    """The key with id `key_id`."""
+    return read(ctx, Ref(str(key_id), KEYS))
+
+
+@static("Key", "all")
+def key_all(ctx: Context) -> V10Set:
+    """Every key of this database."""
+    return DocumentsSet(KEYS)
+
+
+@static("Key", "where")
+def key_where(ctx: Context, predicate: t.Any) -> V10Set:
+    return WhereSet(key_all(ctx), predicate)
+
+
+@static("Key", "firstWhere")
+def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
+    return first(ctx, key_where(ctx, predicate))
+
+
+@static("Function", "create")
+def function_create(ctx: Context, fields: dict) -> Document:
+    """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
+    return read(ctx, create_native(ctx, native("functions"), fields)["ref"])
+
+
+@static("Function", "__call__")
+def function_call(ctx: Context, name: str) -> t.Any:
+    """`Function("name")`: the user-defined function as a value."""
+    from .globals import UserFunction
+
+    if live(ctx, DocKey(ctx.state.scope, "#functions", name)) is None:
+        raise QueryRuntimeError("invalid_argument", f"No function named `{name}`.")
+    return UserFunction(name, ctx.state.scope)
+
+
+@static("Role", "create")
+def role_create(ctx: Context, fields: dict) -> Document:
+    """A role: `{name, membership?, privileges?, data?}`."""
+    return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
+
+
+@static("Query", "isEnvTypechecked")
+def is_env_typechecked(ctx: Context) -> bool:
+    """False: fql does not typecheck queries before running them."""
+    return False
+
+
+@static("Query", "isEnvProtected")
+def is_env_protected(ctx: Context) -> bool:
+    """False: fql has no protected mode."""
+    return False
+
+
+def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: dict, replace: bool) -> dict:
+    """`credential.update({password})` (v10) or `Update(Ref(Credentials(), id), {password})` (v4)."""
+    from ..refs import render
+
+    identity = doc_key(ctx, version.data["instance"])
+    if "password" in params:
+        auth.set_password(ctx, identity, {"password": params["password"], **params})
+    return render(ctx, ctx.state.txn.get(key))
+
+
+from ..schema import NATIVE_UPDATERS  # noqa: E402
+
+NATIVE_UPDATERS["credentials"] = _update_credentials

@@ -165,6 +165,7 @@ def load() -> None:
     from .v10 import sets as _v10_sets, strings as _v10_strings, time as _v10_time, types as _v10_types  # noqa: F401
 
     catalog.register_missing()
+    catalog.register_missing_v10()
 
 
 # -- FQL v10 bindings ----------------------------------------------------------------------------------

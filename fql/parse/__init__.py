@@ -10,8 +10,8 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
 
 from .. import ast
-from ..errors import FQLError
-from . import errors, v4
+from ..errors import FQLError, ParseError
+from . import errors, v4, v10
 
 
 
@@ -40,12 +40,23 @@ def _v4_parser() -> Lark:
     return Lark.open(str(path), parser="lalr", transformer=v4.ToAst(), cache=True, maybe_placeholders=True)
 
 
+@functools.cache
+def _v10_parser() -> Lark:
+    """The v10 parser: its own lexer (nested comments, `#{}`, heredocs, newline rules), the AST built inline."""
+    path = GRAMMAR_DIR / "fql10.lark"
+    return Lark.open(
+        str(path), parser="lalr", lexer=v10.Lexer, transformer=v10.ToAst(), cache=True, maybe_placeholders=True
+    )
+
+
 @functools.lru_cache(maxsize=512)
 def parse(text: str, syntax: str = "v4") -> ast.Program:
     """Parse `text` into a Program; raises ParseError with line, column and caret text.
 
     Results are cached by text (nodes are immutable), so a repeated query skips parsing.
     """
+    if syntax == "v10":
+        return _parse_v10(text)
     if syntax != "v4":
         from ..errors import NotImplementedInFql
 
@@ -58,6 +69,15 @@ def parse(text: str, syntax: str = "v4") -> ast.Program:
         if isinstance(err.orig_exc, FQLError):
             raise err.orig_exc from None
         raise
+
+
+def _parse_v10(text: str) -> ast.Program:
+    try:
+        return _v10_parser().parse(text)
+    except UnexpectedInput as err:
+        raise v10.convert(err, text, _v10_parser().terminals) from None
+    except ParseError as err:
+        raise v10.locate(err, text) from None
 
 
 def parse_expr(text: str, syntax: str = "v4") -> ast.Node:

@@ -1,0 +1,952 @@
+"""The v10 front end: a lexer with Fauna's newline rules for grammar/fql10.lark, and the Transformer to ast nodes."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import typing as t
+
+import attrs
+from attrs import frozen
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer as LarkLexer
+from lark.lexer import PatternStr
+
+from .. import ast
+from ..ast import THIS, Span
+from ..errors import ParseError
+from . import errors
+from .errors import IncompleteInput, source_line
+
+#: Words that are never identifiers (core `Tokens.invalidIdents`); they may still name a field after `.`.
+KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
+
+#: Binary operators by precedence, lowest first (core `ExprParser.ExprOpPrecedences`); only `**` is right-associative.
+_PRECEDENCE = {
+    op: level
+    for level, ops in enumerate(
+        [["??"], ["||"], ["&&"], ["==", "!=", "=~", "!~"], [">", "<", ">=", "<="], ["isa"], ["|"], ["^"], ["&"]]
+        + [["+", "-"], ["*", "/", "%"], ["**"]]
+    )
+    for op in ops
+}
+
+#: Names a `let` may not bind, besides the keywords.
+_INVALID_VARIABLES = frozenset(("FQL", "_"))
+
+#: Tokens after which a newline never ends a statement: openers, separators, binary operators, `if`, `let`...
+#: (`!` and `~` are left out: core reads a unary operand on the same line only.)
+_DROP_AFTER = frozenset(
+    ["(", "[", "{", ",", ":", "=", "=>", ".", "?.", "...", "#{", "if", "at", "else", "let"]
+    + [
+        "??",
+        "||",
+        "&&",
+        "==",
+        "!=",
+        "=~",
+        "!~",
+        ">",
+        "<",
+        ">=",
+        "<=",
+        "isa",
+        "|",
+        "^",
+        "&",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "**",
+    ]
+)
+
+#: Tokens that continue the previous line: chains, `else`, closers and the six operators allowed to lead a line.
+_DROP_BEFORE = frozenset([".", "?.", "else", "??", "||", "&&", "|", "^", "&", ")", "]", "}", ","])
+
+#: Raw token types that end an operand, so a following `-` is binary and `!` is the non-null assertion.
+_OPERAND_END = frozenset(
+    ("NAME", "INT", "FLOAT", "STRING", "HEREDOC", "TEMPLATE_END", ")", "]", "}", "!", "null", "true", "false")
+)
+
+_NUMBER = (
+    r"0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*"
+    r"|(?:0|[1-9][0-9_]*)(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9][0-9_]*)?"
+)
+_SIGNED = re.compile(rf"[+-][ \t]*(?:{_NUMBER})")
+_IDENT = r"[A-Za-z_][A-Za-z0-9_']*"
+_KEY_COLON = re.compile(r"[ \t]*:")
+
+#: Characters core refuses in strings and comments (controls, BOM, bidi and invisible formatting marks).
+_NON_DISPLAY = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufeff\ufff0-\uffff\u2000-\u200f\u2028-\u202f\u2060-\u206f]")
+
+_ESCAPES = {
+    "\\": "\\",
+    "0": "\0",
+    "'": "'",
+    '"': '"',
+    "n": "\n",
+    "r": "\r",
+    "v": "\v",
+    "t": "\t",
+    "b": "\b",
+    "f": "\f",
+    "#": "#",
+}
+_ESCAPE = re.compile(r"\\(?:([\\0'\"nrvtbf#])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})")
+#: A plain run of string text: everything but the quote, backslash and (in double quotes) `#`.
+_TEXT = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\#]+')}
+
+_HEREDOC_OPEN = re.compile(rf"<<([+-])[ \t]*({_IDENT})((?:[ \t]*[\n\r]+)+)")
+_HEREDOC_AT_END = re.compile(rf"<<[+-][ \t]*(?:{_IDENT})?[ \t]*$")
+_HEREDOC_LINE = re.compile(r"[^\n\r]+")
+_HEREDOC_TEXT = re.compile(r"[^#\n\r]+")
+_LINE_END = re.compile(r"[\n\r]+")
+_BLOCK_COMMENT_MARK = re.compile(r"/\*|\*/")
+
+
+class _Lines:
+    """Offsets to 1-based (line, column), as lark counts them (`\\n` ends a line)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, pos: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, pos)
+        return line, pos - self.starts[line - 1] + 1
+
+
+def _error(text: str, pos: int, message: str, end: int | None = None, incomplete: bool = False) -> ParseError:
+    lines = _Lines(text)
+    line, column = lines.at(pos)
+    end = pos if end is None else end
+    span = Span(line, column, pos, end, *lines.at(end))
+    cls = IncompleteInput if incomplete else ParseError
+    return cls(message, line=line, column=column, source_line=source_line(text, line), span=span)
+
+
+class _Scanner:
+    """Cuts text into raw tokens: newlines (`NL`) and `;` (`SEMI`) stay; strings, heredocs and types are whole."""
+
+    def __init__(self, text: str, lexer: Lexer):
+        self.text = text
+        self.lines = _Lines(text)
+        self.literals = lexer.literals
+        self.literal_types = lexer.literal_types
+        self.token_re = lexer.token_re
+        self.tokens: list[Token] = []
+        #: The positions of `)` closing an `if (` or `at (` condition: a body may follow on the next line.
+        self.cond_closers: set[int] = set()
+        self._parens: list[bool] = []
+        self._braces: list[int] = []
+        self._unary_bangs: set[int] = set()
+
+    # -- tokens ---------------------------------------------------------------------------------------
+
+    def emit(self, kind: str, value: str, start: int, end: int) -> Token:
+        line, column = self.lines.at(start)
+        end_line, end_column = self.lines.at(end)
+        token = Token(self.literals.get(kind, kind), value, start, line, column, end_line, end_column, end)
+        self.tokens.append(token)
+        return token
+
+    def _kind(self, token: Token | None) -> str | None:
+        """The spelling of a literal token (`(`, `if`), else its type (`NAME`)."""
+        if token is None:
+            return None
+        return token.value if token.type in self.literal_types else token.type
+
+    def _significant(self, back: int = 1) -> Token | None:
+        """The `back`-th previous token that is not a newline."""
+        for token in reversed(self.tokens):
+            if token.type != "NL":
+                back -= 1
+                if not back:
+                    return token
+        return None
+
+    def _operand_start(self) -> bool:
+        """True where an operand begins: `-5` is a literal there and `!` is a unary not."""
+        if not self.tokens:
+            return True
+        last = self.tokens[-1]
+        kind = self._kind(last)
+        if kind == ")":
+            return last.start_pos in self.cond_closers
+        if kind == "!":
+            return last.start_pos in self._unary_bangs
+        return kind not in _OPERAND_END
+
+    # -- the main loop ------------------------------------------------------------------------------
+
+    def run(self, pos: int = 0, interpolation: bool = False) -> int:
+        """Scan from `pos`; inside `#{...}` stop after the closing `}` and return the position after it."""
+        text = self.text
+        self._braces.append(0)
+        while pos < len(text):
+            m = self.token_re.match(text, pos)
+            if m is None:
+                raise _error(text, pos, f"Unexpected character {text[pos]!r}")
+            if interpolation and m.group() == "}" and self._braces[-1] == 0:
+                self._braces.pop()
+                self.emit("}", "}", pos, m.end())
+                return m.end()
+            pos = _HANDLERS[m.lastgroup](self, m)
+        if interpolation:
+            raise _error(text, pos, "Unterminated string interpolation", incomplete=True)
+        return pos
+
+    def _skip(self, m: re.Match) -> int:
+        return m.end()
+
+    def _newline(self, m: re.Match) -> int:
+        self.emit("NL", m.group(), m.start(), m.end())
+        return m.end()
+
+    def _semicolon(self, m: re.Match) -> int:
+        self.emit("SEMI", ";", m.start(), m.end())
+        return m.end()
+
+    def _line_comment(self, m: re.Match) -> int:
+        self._check_display(m.start(), m.end(), "comment")
+        return m.end()
+
+    def _number(self, m: re.Match) -> int:
+        self.emit("FLOAT" if _is_float(m.group()) else "INT", m.group(), m.start(), m.end())
+        return m.end()
+
+    def _punct(self, m: re.Match) -> int:
+        punct, pos, end = m.group(), m.start(), m.end()
+        if punct in ("-", "+") and self._operand_start():
+            signed = _SIGNED.match(self.text, pos)
+            if signed:
+                return self._number(signed)
+        if punct[0] == "!" and self._operand_start():
+            punct, end = "!", pos + 1  # a unary not: `!~a` is `!(~a)`
+            self._unary_bangs.add(pos)
+        elif punct == "=~" and self._after_let_name():
+            punct, end = "=", pos + 1  # `let x =~5` is `let x = ~5`
+        self._nest(punct, pos)
+        self.emit(punct, punct, pos, end)
+        if punct == ":" and self._after_let_name(back=2):
+            return self._type(end)
+        return end
+
+    def _nest(self, punct: str, pos: int) -> None:
+        """Track braces (for the end of `#{...}`) and parentheses (for `if (c)` and `at (t)`)."""
+        if punct in ("{", "}"):
+            self._braces[-1] += 1 if punct == "{" else -1
+        elif punct == "(":
+            self._parens.append(self._kind(self._significant()) in ("if", "at"))
+        elif punct == ")" and self._parens and self._parens.pop():
+            self.cond_closers.add(pos)
+
+    def _after_let_name(self, back: int = 1) -> bool:
+        name, let = self._significant(back), self._significant(back + 1)
+        return name is not None and name.type == "NAME" and self._kind(let) == "let"
+
+    def _name(self, m: re.Match) -> int:
+        word, pos, end = m.group(), m.start(), m.end()
+        if word in KEYWORDS and not self._field_name(end):
+            self.emit(word if word in self.literals else "RESERVED", word, pos, end)
+        else:
+            self.emit("NAME", word, pos, end)
+        return end
+
+    def _field_name(self, end: int) -> bool:
+        """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`)."""
+        previous = self._kind(self._significant())
+        if previous in (".", "?."):
+            return True
+        return previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
+
+    def _check_display(self, start: int, end: int, what: str) -> None:
+        bad = _NON_DISPLAY.search(self.text, start, end)
+        if bad:
+            raise _error(self.text, bad.start(), f"Invalid character {bad.group()!r} in {what}")
+
+    def _block_comment(self, m: re.Match) -> int:
+        """Skip a `/* ... */` comment; comments nest."""
+        pos, depth = m.start(), 0
+        for mark in _BLOCK_COMMENT_MARK.finditer(self.text, pos):
+            depth += 1 if mark.group() == "/*" else -1
+            if depth == 0:
+                self._check_display(pos, mark.end(), "comment")
+                return mark.end()
+        raise _error(self.text, pos, "Unterminated comment", end=len(self.text), incomplete=True)
+
+    # -- newlines ---------------------------------------------------------------------------------------
+
+    def statements(self) -> list[Token]:
+        """The tokens with Fauna's newline rules applied: a newline that ends a statement, and every `;`,
+        become `_SEP` (one per run); the other newlines are dropped."""
+        out: list[Token] = []
+        previous: Token | None = None
+        before_previous: Token | None = None
+        raw, i = self.tokens, 0
+        while i < len(raw):
+            token = raw[i]
+            if token.type == "NL":
+                while i + 1 < len(raw) and raw[i + 1].type == "NL":
+                    i += 1
+                following = raw[i + 1] if i + 1 < len(raw) else None
+                if not self._continues(before_previous, previous, following):
+                    _separator(out, token)
+            elif token.type == "SEMI":
+                _separator(out, token)
+                before_previous, previous = previous, token
+            else:
+                out.append(token)
+                before_previous, previous = previous, token
+            i += 1
+        return out
+
+    def _continues(self, before_previous: Token | None, previous: Token | None, following: Token | None) -> bool:
+        """True when a newline between `previous` and `following` does not end the statement."""
+        if previous is None or following is None:
+            return True
+        kind = self._kind(previous)
+        if kind in _DROP_AFTER or kind == "TYPE" or (kind == ")" and previous.start_pos in self.cond_closers):
+            return True
+        if kind == "NAME" and self._kind(before_previous) == "let":
+            return True  # `let x\n= 1`
+        return self._kind(following) in _DROP_BEFORE
+
+    # -- strings --------------------------------------------------------------------------------------
+
+    def _string(self, m: re.Match) -> int:
+        """A quoted string: one STRING token, or TEMPLATE_START ... TEMPLATE_END around `#{}` parts."""
+        text, quote, start = self.text, m.group(), m.start()
+        chunks, mark, pos = [], len(self.tokens), start + 1
+        while pos < len(text) and text[pos] != quote:
+            if quote == '"' and text.startswith("#{", pos):
+                if len(self.tokens) == mark:
+                    self.emit("TEMPLATE_START", quote, start, start + 1)
+                pos = self._interpolation(chunks, pos)
+            else:
+                pos = self._string_text(quote, pos, chunks)
+        if pos >= len(text):
+            raise _error(text, start, "Unterminated string", end=pos, incomplete=True)
+        if len(self.tokens) == mark:
+            self.emit("STRING", "".join(chunks), start, pos + 1)
+        else:
+            self._flush(chunks, pos)
+            self.emit("TEMPLATE_END", quote, pos, pos + 1)
+        return pos + 1
+
+    def _string_text(self, quote: str, pos: int, chunks: list[str]) -> int:
+        """One escape, a `#` that starts no interpolation, or a run of plain characters."""
+        char = self.text[pos]
+        if char == "\\":
+            value, pos = self._escape(pos)
+        elif char == "#":
+            value, pos = "#", pos + 1
+        else:
+            run = _TEXT[quote].match(self.text, pos)
+            self._check_display(pos, run.end(), "string")
+            value, pos = run.group(), run.end()
+        chunks.append(value)
+        return pos
+
+    def _interpolation(self, chunks: list[str], pos: int) -> int:
+        """Emit the text so far, then `#{`, the expression's tokens and `}`."""
+        self._flush(chunks, pos)
+        self.emit("#{", "#{", pos, pos + 2)
+        return self.run(pos + 2, interpolation=True)
+
+    def _flush(self, chunks: list[str], pos: int) -> None:
+        if chunks:
+            value = "".join(chunks)
+            self.emit("TEMPLATE_TEXT", value, max(pos - len(value), 0), pos)
+            chunks.clear()
+
+    def _escape(self, pos: int) -> tuple[str, int]:
+        m = _ESCAPE.match(self.text, pos)
+        if m is None:
+            if pos + 1 >= len(self.text):
+                raise _error(self.text, pos, "Unterminated string", incomplete=True)
+            raise _error(self.text, pos, "Invalid escape", end=pos + 2)
+        simple, hex2, hex4, braced = m.groups()
+        if simple is not None:
+            return _ESCAPES[simple], m.end()
+        code = int(hex2 or hex4 or braced, 16)
+        if code > 0x10FFFF:
+            raise _error(self.text, pos, "Invalid escape: outside of valid unicode range", end=m.end())
+        if 0xD800 <= code <= 0xDFFF:
+            raise _error(self.text, pos, "Invalid escape: surrogates are disallowed", end=m.end())
+        return chr(code), m.end()
+
+    # -- heredocs -------------------------------------------------------------------------------------
+
+    def _heredoc(self, m: re.Match) -> int:
+        """`<<+NAME` (interpolated) or `<<-NAME` lines up to a line holding NAME, un-indented."""
+        pos = m.start()
+        opener = _HEREDOC_OPEN.match(self.text, pos)
+        if opener is None:
+            at_end = _HEREDOC_AT_END.match(self.text, pos) is not None
+            raise _error(self.text, pos, "Invalid heredoc: expected a name and a newline", incomplete=at_end)
+        interpolated, name = opener.group(1) == "+", opener.group(2)
+        closing = re.compile(rf"[ \t]*{re.escape(name)}(?![A-Za-z0-9_'])")
+        lines, cursor = [], opener.end()
+        while not closing.match(self.text, cursor):
+            if cursor >= len(self.text):
+                raise _error(self.text, pos, "Unterminated heredoc", end=cursor, incomplete=True)
+            parts, cursor = self._heredoc_line(cursor, interpolated)
+            newline = _LINE_END.match(self.text, cursor)
+            if newline is None:
+                raise _error(self.text, pos, "Unterminated heredoc", end=cursor, incomplete=True)
+            lines.append((parts, newline.group()))
+            cursor = newline.end()
+        end = closing.match(self.text, cursor).end()
+        self._emit_heredoc(_unindent(lines), pos, end)
+        return end
+
+    def _heredoc_line(self, pos: int, interpolated: bool) -> tuple[list, int]:
+        """One line's parts: text (str) and, in `<<+`, lists of expression tokens for `#{...}`."""
+        parts: list = []
+        while pos < len(self.text) and self.text[pos] not in "\n\r":
+            if interpolated and self.text.startswith("#{", pos):
+                mark = len(self.tokens)
+                self.emit("#{", "#{", pos, pos + 2)
+                pos = self.run(pos + 2, interpolation=True)
+                parts.append(self.tokens[mark:])
+                del self.tokens[mark:]
+                continue
+            run = (_HEREDOC_TEXT if interpolated else _HEREDOC_LINE).match(self.text, pos)
+            end = run.end() if run and run.end() > pos else pos + 1
+            self._check_display(pos, end, "string")
+            parts.append(self.text[pos:end])
+            pos = end
+        return parts, pos
+
+    def _emit_heredoc(self, parts: list, start: int, end: int) -> None:
+        if all(isinstance(p, str) for p in parts):
+            self.emit("HEREDOC", "".join(parts), start, end)
+            return
+        self.emit("TEMPLATE_START", "<<+", start, start + 3)
+        chunks: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                chunks.append(part)
+                continue
+            self._flush(chunks, part[0].start_pos)
+            self.tokens.extend(part)
+        self._flush(chunks, end)
+        self.emit("TEMPLATE_END", "", end, end)
+
+    # -- type annotations ---------------------------------------------------------------------------
+
+    def _type(self, pos: int) -> int:
+        """`let x: <type> = ...`: the type is kept as source text up to the `=` at bracket depth 0."""
+        text, cursor = self.text, _type_end(self.text, pos)
+        if cursor >= len(text):
+            raise _error(text, pos, "Unexpected end of input, expected a type and `=`", incomplete=True)
+        source = text[pos:cursor].strip()
+        if not source:
+            raise _error(text, cursor, "Expected a type")
+        first = pos + len(text[pos:cursor]) - len(text[pos:cursor].lstrip())
+        self.emit("TYPE", source, first, first + len(source))
+        return first + len(source)
+
+
+def _type_end(text: str, pos: int) -> int:
+    """Where a type annotation ends: the first `=` (not `=>`) outside brackets and strings."""
+    depth = 0
+    while pos < len(text):
+        char = text[pos]
+        if text.startswith("=>", pos):
+            pos += 2
+            continue
+        if char == "=" and depth == 0:
+            return pos
+        if char in "\"'":
+            closing = text.find(char, pos + 1)
+            pos = len(text) if closing < 0 else closing + 1
+            continue
+        depth += (char in "([{<") - (char in ")]}>")
+        pos += 1
+    return pos
+
+
+#: The scanner's handler for each group of the token regex.
+_HANDLERS = {
+    "ws": _Scanner._skip,
+    "nl": _Scanner._newline,
+    "comment": _Scanner._line_comment,
+    "block": _Scanner._block_comment,
+    "heredoc": _Scanner._heredoc,
+    "number": _Scanner._number,
+    "name": _Scanner._name,
+    "quote": _Scanner._string,
+    "semi": _Scanner._semicolon,
+    "punct": _Scanner._punct,
+}
+
+
+def _is_float(number: str) -> bool:
+    lowered = number.lower()
+    return not re.match(r"[+-]?[ \t]*0[xob]", lowered) and ("." in lowered or "e" in lowered)
+
+
+def _unindent(lines: list[tuple[list, str]]) -> list:
+    """Drop the smallest indentation from every line (only a line's leading text counts; core `unIndent`)."""
+    indent = None
+    for parts, _newline in lines:
+        first = parts[0] if parts else None
+        if not isinstance(first, str):
+            width = 0
+        else:
+            stripped = first.lstrip(" \t")
+            width = len(first) - len(stripped)
+        indent = width if indent is None else min(indent, width)
+    out: list = []
+    for parts, newline in lines:
+        if parts and isinstance(parts[0], str):
+            out.append(parts[0][indent:])
+            out.extend(parts[1:])
+        else:
+            out.extend(parts)
+        out.append(newline)
+    return out
+
+
+class Lexer(LarkLexer):
+    """lark's custom lexer for grammar/fql10.lark: raw tokens, then Fauna's newline rules as `_SEP` tokens.
+
+    A newline ends a statement unless the token before it expects more (`(`, `,`, an operator, `if (c)`,
+    `let x`) or the token after it continues the line (`.`, `?.`, `else`, closers, `?? || && | ^ &`).
+    Runs of newlines and `;` become one `_SEP`.
+    """
+
+    def __init__(self, lexer_conf: t.Any):
+        #: Grammar spelling -> lark's terminal name (`(` -> LPAR, `=>` -> __ANON_0, `if` -> IF).
+        self.literals = {
+            term.pattern.value: term.name for term in lexer_conf.terminals if isinstance(term.pattern, PatternStr)
+        }
+        self.literal_types = frozenset(self.literals.values())
+        punct = sorted((p for p in self.literals if not p[0].isalpha() and p != "#{"), key=len, reverse=True)
+        self.token_re = re.compile(
+            rf"(?P<ws>[ \t]+)|(?P<nl>[\n\r]+)|(?P<comment>//[^\n]*)|(?P<block>/\*)|(?P<heredoc><<[+-])"
+            rf"|(?P<number>{_NUMBER})|(?P<name>{_IDENT})|(?P<quote>['\"])|(?P<semi>;)"
+            rf"|(?P<punct>{'|'.join(re.escape(p) for p in punct)})"
+        )
+
+    def lex(self, text: str) -> t.Iterator[Token]:
+        scanner = _Scanner(text, self)
+        scanner.run()
+        return iter(scanner.statements())
+
+
+def _separator(out: list[Token], token: Token) -> None:
+    if not out or out[-1].type != "_SEP":
+        out.append(Token.new_borrow_pos("_SEP", token.value, token))
+
+
+# -- the Transformer ----------------------------------------------------------------------------------
+
+
+@frozen
+class _Short:
+    """A short lambda being built (`.age > 3`): `body` reads the element as `Ident(THIS)`.
+
+    `paren` marks `(.x)`: an operator still absorbs it into a bigger short lambda, anything else sees a lambda.
+    """
+
+    body: ast.Node
+    paren: bool = False
+
+
+@frozen
+class _Paren:
+    """`(a, b)` or `(a, ...rest)` before we know whether it is a group, a tuple or an arrow's parameters."""
+
+    items: tuple
+    rest: str | None
+    span: Span
+
+
+@frozen
+class _Fields:
+    """A projection's `{ ... }`: its fields and where it ends."""
+
+    fields: tuple[tuple[str, ast.Node], ...]
+    span: Span
+
+
+def _span(first: t.Any, last: t.Any = None) -> Span:
+    """From the start of `first` to the end of `last`: tokens, nodes, short lambdas or spans."""
+    start, end = _span_of(first), _span_of(last if last is not None else first)
+    return Span(start.line, start.column, start.start, end.end, end.end_line, end.end_column)
+
+
+def _span_of(value: t.Any) -> Span:
+    if isinstance(value, Token):
+        return Span(value.line, value.column, value.start_pos, value.end_pos, value.end_line, value.end_column)
+    if isinstance(value, _Short):
+        return value.body.span
+    return value if isinstance(value, Span) else value.span
+
+
+def _empty_at(value: t.Any) -> Span:
+    """A zero-width span where `value` starts (the position of `$this` in `.x`)."""
+    span = _span_of(value)
+    return Span(span.line, span.column, span.start, span.start, span.line, span.column)
+
+
+def _nodes(items: tuple) -> tuple:
+    """Children without the bracket tokens the grammar keeps for spans."""
+    return tuple(i for i in items if not isinstance(i, Token))
+
+
+def _number(text: str) -> int | float:
+    digits = text.replace("_", "").replace(" ", "").replace("\t", "").lower()
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if digits.startswith(prefix):
+            return sign * int(digits[2:], base)
+    if "." in digits or "e" in digits:
+        return sign * float(digits)
+    return sign * int(digits)
+
+
+def _fail(message: str, where: t.Any) -> ParseError:
+    """A ParseError at `where`; `parse()` fills in the source line (the Transformer never sees the text)."""
+    span = _span_of(where)
+    return ParseError(message, line=span.line, column=span.column, span=span)
+
+
+def _node(value: t.Any) -> ast.Node:
+    """An expression where a short lambda is not allowed (`(.x)` is a lambda value there)."""
+    if isinstance(value, _Short):
+        if not value.paren:
+            raise _fail("Invalid anonymous field access", value.body)
+        return _lambda(value)
+    return value
+
+
+def _lambda(value: _Short) -> ast.Arrow:
+    return ast.Arrow((THIS,), value.body, span=value.body.span)
+
+
+def _arg(value: t.Any) -> ast.Node:
+    """A call argument or index: a short lambda becomes `($this) => body`."""
+    return _lambda(value) if isinstance(value, _Short) else value
+
+
+def _extend(value: t.Any, build: t.Callable[[ast.Node], ast.Node]) -> t.Any:
+    """Grow a chain; a bare short lambda keeps growing inside (`.a.b()`)."""
+    if isinstance(value, _Short) and not value.paren:
+        return _Short(build(value.body))
+    return build(_arg(value))
+
+
+def _operand(value: t.Any) -> ast.Node:
+    return value.body if isinstance(value, _Short) else value
+
+
+def _one_key(keys: tuple, where: Span) -> ast.Node:
+    # Core parses `a[]` and `a[1, 2]` and fails at run time on the arity; one node holds one key.
+    if len(keys) != 1:
+        raise _fail(f"Indexing takes one argument, {len(keys)} given", where)
+    return _arg(keys[0])
+
+
+def _this_field(name: Token) -> ast.Member:
+    return ast.Member(ast.Ident(THIS, span=_empty_at(name)), str(name), span=_span(name))
+
+
+def _reduce(operands: list[ast.Node], ops: list[str]) -> None:
+    right, left = operands.pop(), operands.pop()
+    operands.append(ast.Binary(ops.pop(), left, right, span=_span(left, right)))
+
+
+@v_args(inline=True)
+class ToAst(Transformer):
+    """Build ast nodes from grammar/fql10.lark; LALR runs it while parsing, so spans come from the tokens."""
+
+    # -- statements ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _statements(stmts: tuple, closer: Token | None) -> tuple[ast.Node, ...]:
+        body = tuple(_node(s) for s in stmts)
+        if isinstance(body[-1], ast.Let):
+            if closer is None:
+                raise IncompleteInput("Missing return expression", line=0, column=0, span=body[-1].span)
+            raise _fail("Missing return expression", closer)
+        return body
+
+    def start(self, *stmts):
+        return ast.Program(self._statements(stmts, None), span=_span(stmts[0], stmts[-1]))
+
+    def block(self, lbrace, *rest):
+        *stmts, rbrace = rest
+        return ast.Block(self._statements(tuple(stmts), rbrace), span=_span(lbrace, rbrace))
+
+    def let(self, let, name, type_, value):
+        if str(name) in _INVALID_VARIABLES:
+            raise _fail(f"Invalid identifier: `{name}` is reserved", name)
+        type_text = str(type_) if type_ is not None else None
+        return ast.Let(str(name), _node(value), type_text, span=_span(let, value))
+
+    # -- if, at, lambdas -----------------------------------------------------------------------------
+
+    def if_else(self, if_, cond, then, otherwise=None):
+        otherwise = None if otherwise is None else _node(otherwise)
+        return ast.IfElse(_node(cond), _node(then), otherwise, span=_span(if_, otherwise or then))
+
+    def at_time(self, at, time, expr):
+        return ast.AtTime(_node(time), _node(expr), span=_span(at, expr))
+
+    def arrow(self, params, body):
+        names, rest, span = params
+        return ast.Arrow(names, _node(body), rest, span=_span(span, body))
+
+    def params(self, head):
+        if isinstance(head, Token):
+            return (str(head),), None, _span(head)
+        names, seen = [], set()
+        for item in head.items:
+            if not isinstance(item, ast.Ident):
+                raise _fail("Invalid lambda parameter: expected a name", item)
+            if item.name in seen and item.name != "_":
+                raise _fail("Duplicate lambda argument", item)
+            seen.add(item.name)
+            names.append(item.name)
+        if head.rest is not None and head.rest in seen and head.rest != "_":
+            raise _fail("Duplicate lambda argument", head.span)
+        return tuple(names), head.rest, head.span
+
+    def paren(self, lpar, *rest):
+        return _Paren(_nodes(rest), None, _span(lpar, rest[-1]))
+
+    def rest_paren(self, lpar, *rest):
+        *items, name, rpar = rest
+        return _Paren(_nodes(tuple(items)), str(name), _span(lpar, rpar))
+
+    def group(self, paren: _Paren):
+        """`(e)` is `e`; `(a, b)` is a tuple, which core evaluates as an array; `()` is `[]`."""
+        if paren.rest is not None:
+            raise _fail("Invalid variadic tuple", paren.span)
+        if len(paren.items) == 1:
+            item = paren.items[0]
+            if isinstance(item, _Short) and not item.paren:
+                return _Short(attrs.evolve(item.body, span=paren.span), paren=True)
+            return _arg(item)
+        return ast.Array(tuple(_arg(i) for i in paren.items), span=paren.span)
+
+    # -- projection ----------------------------------------------------------------------------------
+
+    def project(self, expr, fields: _Fields):
+        if isinstance(expr, _Short) and not expr.paren:
+            return _Short(ast.Project(expr.body, fields.fields, span=_span(expr, fields.span)))
+        return ast.Project(_arg(expr), fields.fields, span=_span(expr, fields.span))
+
+    def projection(self, lbrace, *rest):
+        return _Fields(_nodes(rest), _span(lbrace, rest[-1]))
+
+    def project_all(self, lbrace, rbrace):
+        raise _fail("project expr not supported", _span(lbrace, rbrace))
+
+    def proj_name(self, name):
+        return str(name), _this_field(name)
+
+    def proj_value(self, name, value):
+        if isinstance(value, _Short) and not value.paren:
+            return str(name), value.body
+        return str(name), _node(value)
+
+    def proj_nested(self, name, fields: _Fields):
+        return str(name), ast.Project(_this_field(name), fields.fields, span=_span(name, fields.span))
+
+    # -- operators -----------------------------------------------------------------------------------
+
+    def binary(self, first, *rest):
+        """`a op b op c ...` nested by precedence; if any operand is a short lambda, the whole chain is one."""
+        short = isinstance(first, _Short) or any(isinstance(v, _Short) for v in rest[1::2])
+        operands, ops = [_operand(first)], []
+        for op, right in zip(rest[::2], rest[1::2]):
+            level = _PRECEDENCE[op]
+            while ops and (_PRECEDENCE[ops[-1]] > level or (_PRECEDENCE[ops[-1]] == level and op != "**")):
+                _reduce(operands, ops)
+            ops.append(str(op))
+            operands.append(_operand(right))
+        while ops:
+            _reduce(operands, ops)
+        return _Short(operands[0]) if short else operands[0]
+
+    def unary(self, op, operand):
+        if isinstance(operand, _Short) and not operand.paren:
+            return _Short(ast.Unary(str(op), operand.body, span=_span(op, operand)))
+        return ast.Unary(str(op), _arg(operand), span=_span(op, operand))
+
+    # -- the postfix chain ---------------------------------------------------------------------------
+
+    def member(self, obj, name, optional=False):
+        return _extend(obj, lambda o: ast.Member(o, str(name), optional, span=_span(obj, name)))
+
+    def opt_member(self, obj, name):
+        return self.member(obj, name, optional=True)
+
+    def apply(self, fn, *rest, optional=False):
+        args = tuple(_arg(a) for a in _nodes(rest))
+        return _extend(fn, lambda f: ast.Apply(f, args, optional, span=_span(fn, rest[-1])))
+
+    def opt_apply(self, fn, *rest):
+        return self.apply(fn, *rest, optional=True)
+
+    def index(self, obj, *rest, optional=False):
+        span = _span(obj, rest[-1])
+        key = _one_key(_nodes(rest), span)
+        return _extend(obj, lambda o: ast.Index(o, key, optional, span=span))
+
+    def opt_index(self, obj, *rest):
+        return self.index(obj, *rest, optional=True)
+
+    def non_null(self, expr, bang):
+        return _extend(expr, lambda e: ast.NonNull(e, span=_span(expr, bang)))
+
+    def this_member(self, dot, name):
+        return _Short(ast.Member(ast.Ident(THIS, span=_empty_at(dot)), str(name), span=_span(dot, name)))
+
+    def this_apply(self, dot, *rest):
+        args = tuple(_arg(a) for a in _nodes(rest))
+        return _Short(ast.Apply(ast.Ident(THIS, span=_empty_at(dot)), args, span=_span(dot, rest[-1])))
+
+    def this_index(self, dot, *rest):
+        span = _span(dot, rest[-1])
+        return _Short(ast.Index(ast.Ident(THIS, span=_empty_at(dot)), _one_key(_nodes(rest), span), span=span))
+
+    # -- terms ---------------------------------------------------------------------------------------
+
+    def int(self, token):
+        return ast.Literal(_number(token), span=_span(token))
+
+    float = int
+
+    def string(self, token):
+        return ast.Literal(str(token), span=_span(token))
+
+    def null(self, token):
+        return ast.Literal(None, span=_span(token))
+
+    def true(self, token):
+        return ast.Literal(True, span=_span(token))
+
+    def false(self, token):
+        return ast.Literal(False, span=_span(token))
+
+    def ident(self, token):
+        return ast.Ident(str(token), span=_span(token))
+
+    def template(self, start, *rest):
+        *parts, end = rest
+        merged: list = []
+        for part in parts:
+            value = str(part) if isinstance(part, Token) else _node(part)
+            if isinstance(value, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += value
+            elif value != "":
+                merged.append(value)
+        if all(isinstance(p, str) for p in merged):
+            return ast.Literal("".join(merged), span=_span(start, end))
+        return ast.Template(tuple(merged), span=_span(start, end))
+
+    def array(self, lsqb, *rest):
+        return ast.Array(tuple(_node(i) for i in _nodes(rest)), span=_span(lsqb, rest[-1]))
+
+    def object(self, lbrace, *rest):
+        pairs, seen = _nodes(rest), set()
+        for key, _value, token in pairs:
+            if key in seen:
+                raise _fail("Duplicate key", token)
+            seen.add(key)
+        return ast.Object(tuple((k, v) for k, v, _ in pairs), span=_span(lbrace, rest[-1]))
+
+    def pair(self, key, value):
+        if not isinstance(key, Token):
+            raise _fail("Object keys do not support interpolation", key)
+        return str(key), _node(value), key
+
+
+# -- syntax errors ------------------------------------------------------------------------------------
+
+#: How the declared terminals read in "expected ..." lists.
+_WORDS = {
+    "NAME": "identifier",
+    "INT": "number",
+    "FLOAT": "number",
+    "STRING": "string",
+    "HEREDOC": "string",
+    "TEMPLATE_START": "string",
+    "TEMPLATE_TEXT": "string text",
+    "TEMPLATE_END": "end of string",
+    "TYPE": "type",
+    "_SEP": "newline or `;`",
+    "$END": "end of input",
+}
+
+#: Spellings that can start an expression: an "expected" list naming several says "expression" instead.
+_EXPRESSION_STARTS = frozenset(
+    ["NAME", "INT", "FLOAT", "STRING", "HEREDOC", "TEMPLATE_START", "null", "true", "false", "if", "at"]
+    + ["(", "[", "{", "-", "!", "~", "."]
+)
+
+#: Binary operators and postfix steps: possible after almost any operand, so not worth listing.
+_CONTINUATIONS = frozenset(_PRECEDENCE) | {".", "?.", "(", "[", "!", "{"}
+
+
+def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> ParseError:
+    """A lark error on v10 text as a ParseError; running out of text gives IncompleteInput."""
+    spelling = {term.name: term.pattern.value for term in terminals if isinstance(term.pattern, PatternStr)}
+    if not isinstance(err, UnexpectedToken):
+        return errors.convert(err, text)
+    names = {spelling.get(name, name) for name in (err.accepts or err.expected)}
+    words = _expected_words(names)
+    token = err.token
+    if token.type == "$END":
+        err.expected = words
+        return errors.convert(err, text)
+    if str(token) == "match" and token.type == "RESERVED" and "INT" in names:
+        return _token_error(text, token, "match expressions are not supported")
+    if (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
+        return _token_error(text, token, f"Invalid identifier: `{token}` is a keyword")
+    expected = f", expected {' or '.join(sorted(words))}" if words and len(words) <= 6 else ""
+    return _token_error(text, token, f"Unexpected {_describe(token, text)}{expected}")
+
+
+def _expected_words(names: set[str]) -> set[str]:
+    rest = {n for n in names if n not in _CONTINUATIONS} or names
+    if {"NAME", "INT"} <= rest:
+        rest = {n for n in rest if n not in _EXPRESSION_STARTS} | {"expression"}
+        if "let" in rest:
+            rest = (rest - {"let"}) | {"statement"}
+    return {_WORDS.get(n, n if n in ("expression", "statement") else f"`{n}`") for n in rest}
+
+
+def _describe(token: Token, text: str) -> str:
+    if token.type == "_SEP":
+        return "`;`" if ";" in token.value else "end of line"
+    if token.type in ("STRING", "HEREDOC", "TEMPLATE_START"):
+        return "string"
+    source = text[token.start_pos : token.end_pos]
+    return f"`{source if len(source) <= 30 else source[:27] + '...'}`"
+
+
+def _token_error(text: str, token: Token, message: str) -> ParseError:
+    return ParseError(
+        message, line=token.line, column=token.column, source_line=source_line(text, token.line), span=_span(token)
+    )
+
+
+def locate(err: ParseError, text: str) -> ParseError:
+    """Fill in the source line of an error the Transformer raised; line 0 means the end of the text."""
+    if err.line == 0:
+        err.line = text.count("\n", 0, len(text.rstrip())) + 1
+        err.column = len(source_line(text, err.line)) + 1
+    if not err.source_line:
+        err.source_line = source_line(text, err.line)
+    return err

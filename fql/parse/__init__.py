@@ -28,12 +28,6 @@ GRAMMAR_DIR = _grammar_dir()
 
 
 @functools.cache
-def _parser(name: str) -> Lark:
-    path = GRAMMAR_DIR / f"{name}.lark"
-    return Lark.open(str(path), parser="lalr", propagate_positions=True, cache=True, maybe_placeholders=True)
-
-
-@functools.cache
 def _v4_parser() -> Lark:
     """The v4 parser; it builds the AST while it parses (no intermediate tree)."""
     path = GRAMMAR_DIR / "fql4.lark"

@@ -133,20 +133,51 @@ class BoundMethod:
         return f"[function {self.method.name}()]"
 
 
-def _member(node: ast.Member, ctx: Context) -> t.Any:
-    value = run(node.obj, ctx)
-    if node.optional and (value is None or isinstance(value, NullDocument)):
-        return None
+#: What an optional access (`?.`) that met null hands to the rest of its chain: every later `.x`, `[i]`
+#: and call is skipped, and the chain's value is null (core's optional chaining).
+_SKIPPED = object()
+
+
+def _receiver(node: ast.Node, ctx: Context) -> t.Any:
+    """Evaluate the receiver of a chain link; a link of the same chain may answer _SKIPPED."""
+    link = _LINKS.get(type(node))
+    if link is None:
+        return run(node, ctx)
+    try:
+        return link(node, ctx)
+    except FQLError as err:
+        raise _at(err, node)
+
+
+def _nullish(value: t.Any) -> bool:
+    return value is None or isinstance(value, NullDocument)
+
+
+def _member_link(node: ast.Member, ctx: Context) -> t.Any:
+    value = _receiver(node.obj, ctx)
+    if value is _SKIPPED or (node.optional and _nullish(value)):
+        return _SKIPPED
     try:
         return get_field(ctx, value, node.name)
     except FQLError as err:
         raise _at(err, node)
 
 
+def _member(node: ast.Member, ctx: Context) -> t.Any:
+    value = _member_link(node, ctx)
+    return None if value is _SKIPPED else value
+
+
 def _index(node: ast.Index, ctx: Context) -> t.Any:
-    value = deref(ctx, run(node.obj, ctx))
-    if node.optional and (value is None or isinstance(value, NullDocument)):
-        return None
+    value = _index_link(node, ctx)
+    return None if value is _SKIPPED else value
+
+
+def _index_link(node: ast.Index, ctx: Context) -> t.Any:
+    value = _receiver(node.obj, ctx)
+    if value is _SKIPPED or (node.optional and _nullish(value)):
+        return _SKIPPED
+    value = deref(ctx, value)
     key = run(node.key, ctx)
     try:
         return index_value(ctx, value, key)
@@ -243,19 +274,24 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
 
 
 def _apply(node: ast.Apply, ctx: Context) -> t.Any:
+    value = _apply_link(node, ctx)
+    return None if value is _SKIPPED else value
+
+
+def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     target = node.fn
     if isinstance(target, ast.Member):
-        receiver = run(target.obj, ctx)
-        if target.optional and (receiver is None or isinstance(receiver, NullDocument)):
-            return None
+        receiver = _receiver(target.obj, ctx)
+        if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
+            return _SKIPPED
         args = [run(a, ctx) for a in node.args]
         try:
             return call_method(ctx, receiver, target.name, args)
         except FQLError as err:
             raise _at(err, node)
-    fn = run(target, ctx)
-    if node.optional and fn is None:
-        return None
+    fn = _receiver(target, ctx)
+    if fn is _SKIPPED or (node.optional and fn is None):
+        return _SKIPPED
     args = [run(a, ctx) for a in node.args]
     try:
         return call_function(ctx, fn, args)
@@ -432,7 +468,9 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
 
 
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
-    value = run(node.expr, ctx)
+    value = _receiver(node.expr, ctx)
+    if value is _SKIPPED:
+        value = None
     value = deref(ctx, value) if isinstance(value, Ref) else value
     if isinstance(value, NullDocument):
         from .documents import missing
@@ -504,6 +542,13 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
 def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
     raise _at(NotImplementedInFql("`at` (reading the past) is not implemented in fql yet."), node)
 
+
+#: The chain links: each may pass _SKIPPED along to the next.
+_LINKS: dict[type, t.Callable[[t.Any, Context], t.Any]] = {
+    ast.Member: _member_link,
+    ast.Index: _index_link,
+    ast.Apply: _apply_link,
+}
 
 HANDLERS.update(
     {

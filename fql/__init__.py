@@ -9,7 +9,7 @@ from .database import Database, connect
 from .errors import FQLError, ParseError
 from .parse import parse
 from .render import to_fql
-from .values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
+from .values import Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
 
 Time = Timestamp
 
@@ -17,8 +17,11 @@ __all__ = [
     "Bytes",
     "Database",
     "Date",
+    "Document",
     "FQLError",
     "Lambda",
+    "Module",
+    "NullDocument",
     "Page",
     "ParseError",
     "Ref",

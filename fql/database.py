@@ -6,7 +6,7 @@ import typing as t
 
 from .auth.access import Auth, authenticate
 from .auth.credentials import Argon2Params, Passwords
-from .errors import FQLError, InvalidArgument, Unauthorized
+from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
 from .eval import registry
 from .eval.evaluator import Context, QueryState, evaluate
 from .parse import parse
@@ -66,6 +66,9 @@ class Database:
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             txn.commit()
             return result, state
+        except RecursionError:
+            txn.rollback()
+            raise StackOverflow("The query nests deeper than fql can evaluate.") from None
         except BaseException:
             txn.rollback()
             raise

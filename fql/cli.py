@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8443, help="port to listen on, 0 for any free one (default: 8443)")
+    serve.add_argument("--port", type=_port, default=8443, help="port to listen on, 0 for any free one (default: 8443)")
     serve.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
     serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
@@ -173,6 +173,12 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         if not args.quiet:
             _print(stdout, result_text(value, args.format, syntax))
     return status
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
 
 
 def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:

@@ -1,0 +1,195 @@
+"""The ASGI app of `fql serve`: decode a request's v4 wire JSON, evaluate it as one transaction, encode the answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing as t
+from importlib import metadata
+
+from attrs import evolve
+
+from ..ast import Literal
+from ..errors import FQLError, NotImplementedInFql, Unauthorized
+from ..values import Ref
+from ..wire.v4 import from_json, to_json
+from . import headers
+from .body import parse
+from .headers import TxnClock
+from .protocol import (
+    MAX_BODY,
+    ProtocolError,
+    Request,
+    Response,
+    internal,
+    json_bytes,
+    method_not_allowed,
+    not_found,
+    read_request,
+    send_response,
+    unauthorized,
+)
+from .workers import WorkerPool
+
+if t.TYPE_CHECKING:
+    from ..database import Database
+    from ..eval.evaluator import QueryState
+
+log = logging.getLogger("fql.server")
+
+#: The `scope` values of GET /ping and the scope each one reports (core's UtilRoutes; anything else is `node`).
+PING_SCOPES = {"write": "write", "global": "write", "read": "read", "local": "read", "all": "all"}
+#: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
+QUERY_PATHS = ("/", "/linearized")
+#: The methods core allows on each v4 path that needs a secret.
+ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
+#: FQL v10's paths; they answer a v10 error envelope until fql speaks v10.
+V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
+JSON_TYPE = "application/json;charset=utf-8"
+
+
+class App:
+    """An ASGI application serving one Database over Fauna's v4 HTTP API (Hypercorn runs it)."""
+
+    def __init__(self, db: Database, *, max_body: int = MAX_BODY, workers: int = 8):
+        self.db = db
+        #: The largest request body accepted; a larger one gets 413 `request too large`.
+        self.max_body = max_body
+        self.clock = TxnClock()
+        self.pool = WorkerPool(workers)
+        self.build = metadata.version("fql")
+
+    async def __call__(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close"})
+
+    async def _http(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
+        started = time.perf_counter()
+        request = Request(scope["method"], scope["path"], {}, {}, b"")
+        v10 = scope["path"] in V10_PATHS
+        try:
+            request = await read_request(scope, receive, self.max_body)
+            response = _v10(request) if v10 else await self._v4(request)
+        except ProtocolError as err:
+            response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
+        except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
+            log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            response = Response(500, json_bytes(internal(exc).v4_body()))
+        response = self._finish(response, request, started)
+        await send_response(send, response, head=request.method == "HEAD")
+
+    async def _v4(self, request: Request) -> Response:
+        info = headers.read_v4(request.headers)
+        try:
+            response = await self._route(request)
+        except ProtocolError as err:
+            response = Response(err.status, json_bytes(err.v4_body()), err.headers)
+        if info.tags:
+            response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
+        return response
+
+    async def _route(self, request: Request) -> Response:
+        path, method = request.path, request.method
+        if path == "/ping":
+            return _ping(request)
+        if path not in ALLOWED:
+            raise not_found()
+        secret = headers.secret(request.headers)
+        if secret is None:
+            raise unauthorized()
+        if method == "POST" and path in QUERY_PATHS:
+            return await self.pool.run(self._query, request.body, secret)
+        # Core checks the secret before it looks at the method.
+        await self.pool.run(self._authenticate, secret)
+        return _unsupported(path, method)
+
+    def _query(self, body: bytes, secret: str) -> Response:
+        """Decode, evaluate, encode (in a worker thread): one v4 query, one transaction."""
+        try:
+            node = from_json(parse(body))
+        except FQLError as err:
+            # Core authenticates before it parses: a bad secret is 401 whatever the body.
+            self._authenticate(secret)
+            return _query_error(err)
+        try:
+            result, state = self.db.run_with_state(node, secret=secret)
+        except Unauthorized:
+            raise unauthorized() from None
+        except FQLError as err:
+            return _query_error(err)
+        return Response(_status(result, state), json_bytes({"resource": to_json(result)}), ts=state.ts)
+
+    def _authenticate(self, secret: str) -> None:
+        try:
+            self.db.run(Literal(None), secret=secret)
+        except Unauthorized:
+            raise unauthorized() from None
+
+    def _finish(self, response: Response, request: Request, started: float) -> Response:
+        """Add the headers every answer carries: X-Txn-Time, traceparent, build, and (not on 401/500) metrics."""
+        common = [
+            ("content-type", JSON_TYPE),
+            ("x-txn-time", str(self.clock.stamp(response.ts))),
+            ("x-faunadb-build", self.build),
+            ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
+        ]
+        if response.status not in (401, 500):
+            elapsed = int((time.perf_counter() - started) * 1000)
+            sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
+            common += headers.metrics(query_ms=elapsed, wrote=response.status == 201, **sizes)
+        return evolve(response, headers=response.headers + common)
+
+    async def _lifespan(self, receive: t.Callable, send: t.Callable) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _status(result: t.Any, state: QueryState) -> int:
+    """201 when the result is a document this query created, else 200.
+
+    Core answers 201 when the result is itself the new version a create wrote (`VersionL(_, isNew)`), so
+    `Select("ref", Create(...))` is 200. fql knows the query created something and that the result is a
+    document written at this transaction's time, which is the same thing short of odd queries.
+    """
+    if not state.created or not isinstance(result, dict):
+        return 200
+    return 201 if isinstance(result.get("ref"), Ref) and result.get("ts") == state.ts else 200
+
+
+def _query_error(err: FQLError) -> Response:
+    """Fauna's query error envelope; an fql bug (status 500) is a protocol error instead."""
+    if err.status >= 500:
+        raise internal(err)
+    return Response(err.status, json_bytes({"errors": [err.to_dict()]}))
+
+
+def _unsupported(path: str, method: str) -> Response:
+    """A known path with a method fql does not serve there: not implemented yet, or not allowed."""
+    if method not in ALLOWED[path]:
+        raise method_not_allowed(*ALLOWED[path])
+    what = "Streams are" if path == "/stream" else "Read-only GET queries are"
+    return _query_error(NotImplementedInFql(f"{what} not implemented in fql yet."))
+
+
+def _ping(request: Request) -> Response:
+    """Health check: one process is healthy when it answers (core: `Scope write is OK` and so on)."""
+    if request.method not in ("GET", "HEAD"):
+        raise method_not_allowed("GET")
+    scope = PING_SCOPES.get(request.params.get("scope", "write"), "node")
+    return Response(200, json_bytes({"resource": f"Scope {scope} is OK"}))
+
+
+def _v10(request: Request) -> Response:
+    if request.method != "POST":
+        raise method_not_allowed("POST")
+    raise ProtocolError(400, "FQL v10 is not implemented in fql yet.")

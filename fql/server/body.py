@@ -1,0 +1,67 @@
+"""A request body as JSON, read as strictly as core reads it: 64-bit integers, finite doubles, 1000 levels."""
+
+from __future__ import annotations
+
+import json
+import math
+import typing as t
+
+from ..errors import InvalidExpression
+
+#: Core's JSON parser refuses documents nested deeper than this (arrays and objects both count).
+MAX_NESTING = 1000
+_INT64 = range(-(2**63), 2**63)
+
+
+class _NotJSON(ValueError):
+    """JSON that Python would accept and core does not (NaN, Infinity, integers past 64 bits)."""
+
+
+def _reject(text: str) -> t.NoReturn:
+    raise _NotJSON(text)
+
+
+def _int(text: str) -> int:
+    value = int(text)
+    return value if value in _INT64 else _reject(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    return value if math.isfinite(value) else _reject(text)
+
+
+def parse(body: bytes) -> t.Any:
+    """The JSON value of a query body; `invalid expression` errors at position [] as core gives them."""
+    if not body:
+        raise InvalidExpression("No query provided.")
+    try:
+        # Core lets a lone UTF-16 surrogate through (and answers it as `?`); so does surrogatepass.
+        value = json.loads(
+            body.decode("utf-8", "surrogatepass"), parse_int=_int, parse_float=_float, parse_constant=_reject
+        )
+    except RecursionError:
+        raise _too_deep() from None
+    except ValueError:
+        raise InvalidExpression("Request body is not valid JSON.") from None
+    # A document shorter than 2 * MAX_NESTING bytes cannot nest that deep: skip the walk for small queries.
+    if len(body) > 2 * MAX_NESTING and _depth(value) > MAX_NESTING:
+        raise _too_deep()
+    return value
+
+
+def _too_deep() -> InvalidExpression:
+    return InvalidExpression("Request body JSON exceeds nesting limit.")
+
+
+def _depth(value: t.Any) -> int:
+    """How deeply arrays and objects nest in `value` (iteratively: the value may be deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest

@@ -1,0 +1,148 @@
+"""Fauna's v4 HTTP headers: the secret and the checked request headers in; X-Txn-Time, tags and metrics out."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import secrets
+import threading
+import time
+
+from attrs import frozen
+
+from ..wire.v4 import API_VERSIONS
+from .protocol import Headers, bad_header
+
+#: Core's bound on X-Query-Timeout, in milliseconds.
+MAX_QUERY_TIMEOUT = 600_000
+#: Query tags: at most this many pairs of `[A-Za-z0-9_]` keys and values of at most these lengths.
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 25, 40, 80
+_TAG_WORD = re.compile(r"[A-Za-z0-9_]+")
+#: A W3C traceparent, as the driver checks it before sending one.
+_TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
+#: The metric headers core sets on every response but 401 and 500; fql counts what it can cheaply.
+METRICS = (
+    "x-compute-ops",
+    "x-byte-read-ops",
+    "x-byte-write-ops",
+    "x-query-time",
+    "x-query-bytes-in",
+    "x-query-bytes-out",
+    "x-storage-bytes-read",
+    "x-storage-bytes-write",
+    "x-txn-retries",
+)
+
+
+def secret(headers: dict[str, str]) -> str | None:
+    """The secret of `Authorization: Bearer <secret>` or `Basic base64(<secret>:)`, or None."""
+    scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer":
+        return credentials or None
+    if scheme.lower() != "basic":
+        return None
+    try:
+        text = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    # Core drops the one trailing colon of `-u secret:`; a scoped `secret:db:role` keeps its own colons.
+    return text.removesuffix(":") or None
+
+
+@frozen
+class V4Headers:
+    """What a v4 request's headers ask for, validated as core validates them (bad ones are 400s)."""
+
+    #: X-Query-Timeout in ms: checked, not enforced (see the README's Server section).
+    timeout_ms: int | None = None
+    #: x-fauna-tags as (key, value) pairs, echoed back; the last of a repeated key wins.
+    tags: tuple[tuple[str, str], ...] = ()
+    #: X-Last-Seen-Txn in µs. Every query already sees every committed transaction: nothing to wait for.
+    last_seen_txn: int | None = None
+
+
+def read_v4(headers: dict[str, str]) -> V4Headers:
+    """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
+    version = headers.get("x-faunadb-api-version")
+    if version is not None and version.strip() not in API_VERSIONS:
+        # Core's exact wording for this header is not in the sources we have.
+        raise bad_header("x-faunadb-api-version", f"Unsupported API version '{version.strip()}'.")
+    return V4Headers(
+        timeout_ms=_timeout(headers.get("x-query-timeout")),
+        tags=_tags(headers.get("x-fauna-tags")),
+        last_seen_txn=_integer("x-last-seen-txn", headers.get("x-last-seen-txn")),
+    )
+
+
+# Core's tests pin `Must be less than or equal to 600000.` and `invalid tags`; the other problems are
+# worded the same way, as core's own wording for them is not in the sources we have.
+def _integer(name: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]{1,19}", text) or not -(2**63) <= int(text) < 2**63:
+        raise bad_header(name, "Must be an integer.")
+    return int(text)
+
+
+def _timeout(text: str | None) -> int | None:
+    millis = _integer("x-query-timeout", text)
+    if millis is None:
+        return None
+    if millis <= 0:
+        raise bad_header("x-query-timeout", "Must be greater than 0.")
+    if millis > MAX_QUERY_TIMEOUT:
+        raise bad_header("x-query-timeout", f"Must be less than or equal to {MAX_QUERY_TIMEOUT}.")
+    return millis
+
+
+def _tags(text: str | None) -> tuple[tuple[str, str], ...]:
+    if text is None or not text.strip():
+        return ()
+    tags: dict[str, str] = {}
+    for pair in text.split(","):
+        key, eq, value = (part.strip() for part in pair.partition("="))
+        if not (eq and _is_tag(key, MAX_TAG_KEY) and _is_tag(value, MAX_TAG_VALUE)):
+            raise bad_header("x-fauna-tags", "invalid tags")
+        tags[key] = value
+    if len(tags) > MAX_TAGS:
+        raise bad_header("x-fauna-tags", "invalid tags")
+    return tuple(tags.items())
+
+
+def _is_tag(word: str, limit: int) -> bool:
+    return bool(_TAG_WORD.fullmatch(word)) and len(word) <= limit
+
+
+def traceparent(text: str | None) -> str:
+    """The traceparent of our answer: the caller's trace id and flags with a new span id, or a new trace."""
+    match = _TRACEPARENT.fullmatch((text or "").strip())
+    trace, flags = match.groups() if match else (secrets.token_hex(16), "00")
+    return f"00-{trace}-{secrets.token_hex(8)}-{flags}"
+
+
+def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
+    return ",".join(f"{k}={v}" for k, v in tags)
+
+
+def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> Headers:
+    """The metric headers, with cheap estimates: one compute and one read op; a write op per KiB created."""
+    write_ops = -(-bytes_in // 1024) if wrote else 0
+    values = (1, 1, write_ops, query_ms, bytes_in, bytes_out, 0, bytes_in if wrote else 0, 0)
+    return [(name, str(value)) for name, value in zip(METRICS, values, strict=True)]
+
+
+class TxnClock:
+    """X-Txn-Time: a query's own transaction time when it can be, and strictly increasing over responses."""
+
+    def __init__(self) -> None:
+        self.last = 0
+        self._lock = threading.Lock()
+
+    def stamp(self, ts: int | None = None) -> int:
+        """The time for the next response: `ts` (a query's), or now, moved past every earlier answer."""
+        with self._lock:
+            self.last = max(self.last + 1, time.time_ns() // 1000 if ts is None else ts)
+            return self.last

@@ -1,0 +1,56 @@
+"""`fql serve`: where it listens, the root secret warning, a clean stop on Ctrl-C, and its usage errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from fql import cli
+
+
+def test_serve_listens_warns_and_stops_on_ctrl_c():
+    command = [sys.executable, "-m", "fql", "serve", "--port", "0", "--log-level", "warning"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", line).group(1)
+        with urllib.request.urlopen(url + "/ping?scope=all", timeout=10) as response:
+            assert json.load(response) == {"resource": "Scope all is OK"}
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopped" in out
+    assert 'warning: the root secret is "secret"' in err and "Traceback" not in err
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return cli.run(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def test_port_in_use():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status, _, err = run("serve", "--port", str(port))
+    assert status == 1 and err.startswith(f"fql serve: cannot listen on 127.0.0.1:{port}: ")
+
+
+def test_empty_root_secret_is_refused():
+    assert run("serve", "--root-secret", "") == (1, "", "fql serve: --root-secret must not be empty\n")
+
+
+@pytest.mark.parametrize(("option", "value"), [("--log-level", "loud"), ("--port", "70000"), ("--port", "-1")])
+def test_usage_errors(option, value):
+    status, _, err = run("serve", option, value)
+    assert status == 2 and f"argument {option}:" in err

@@ -1,0 +1,332 @@
+"""The v4 HTTP protocol over raw HTTP: routes, auth, bad bodies, headers and statuses, exactly as core answers."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+
+from .conftest import Raw
+
+UNAUTHORIZED = {"errors": [{"code": "unauthorized", "description": "Unauthorized"}]}
+NOT_JSON = {
+    "errors": [{"position": [], "code": "invalid expression", "description": "Request body is not valid JSON."}]
+}
+TOO_DEEP = {
+    "errors": [
+        {"position": [], "code": "invalid expression", "description": "Request body JSON exceeds nesting limit."}
+    ]
+}
+
+
+def basic(user: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(user.encode()).decode()}
+
+
+@pytest.mark.parametrize(
+    ("query", "scope"),
+    [
+        ("", "write"),
+        ("?scope=write", "write"),
+        ("?scope=global", "write"),
+        ("?scope=read", "read"),
+        ("?scope=local", "read"),
+        ("?scope=all&timeout=10", "all"),
+        ("?scope=node", "node"),
+        ("?scope=xyz", "node"),
+    ],
+)
+def test_ping_scopes(raw, query, scope):
+    assert raw("GET", "/ping" + query, "null", secret=None)[::2] == (200, {"resource": f"Scope {scope} is OK"})
+
+
+def test_ping_head_and_methods(raw):
+    status, headers, body = raw("HEAD", "/ping", secret=None)
+    assert (status, body, headers["content-length"]) == (200, None, "32")
+    status, headers, body = raw("POST", "/ping", secret=None)
+    assert (status, headers["allow"]) == (405, "GET")
+    assert body == {"errors": [{"code": "method not allowed", "description": "Allowed methods are GET."}]}
+
+
+def test_unknown_path_and_method(raw):
+    assert raw("GET", "/nowhere", secret=None)[::2] == (
+        404,
+        {"errors": [{"code": "not found", "description": "Not Found"}]},
+    )
+    status, headers, body = raw("PUT", "/", "1")
+    assert (status, headers["allow"], body["errors"][0]["description"]) == (
+        405,
+        "GET, POST",
+        "Allowed methods are GET, POST.",
+    )
+    # Core checks the secret before the method.
+    assert raw("PUT", "/", "1", secret=None)[::2] == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Token secret"},
+        {"Authorization": "Basic !!!"},
+        basic("wrong:"),
+    ],
+)
+def test_unauthorized(raw, headers):
+    status, found, body = raw("POST", "/", "1", headers, secret=None)
+    assert (status, body, found["www-authenticate"]) == (401, UNAUTHORIZED, 'Basic realm="Unauthorized"')
+    assert "x-compute-ops" not in found and "x-txn-time" in found
+
+
+def test_bad_secret_wins_over_bad_body(raw):
+    assert raw("POST", "/", "{", {"Authorization": "Bearer wrong"}, secret=None)[::2] == (401, UNAUTHORIZED)
+
+
+def test_basic_auth_and_scoped_secrets(raw):
+    assert raw.query({"add": [1, 2]}, headers=basic("secret:"), secret=None)[::2] == (200, {"resource": 3})
+    raw.query({"create_database": {"object": {"name": "child"}}})
+    coll = {"create_collection": {"object": {"name": "inner"}}}
+    status, _, body = raw.query(coll, headers=basic("secret:child:admin:"), secret=None)
+    assert status == 201 and body["resource"]["ref"] == {
+        "@ref": {"id": "inner", "collection": {"@ref": {"id": "collections"}}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"{", NOT_JSON),
+        (b"[1,]", NOT_JSON),
+        (b"NaN", NOT_JSON),
+        (b"1e400", NOT_JSON),
+        (b"\xff", NOT_JSON),
+        (b"9223372036854775808", NOT_JSON),
+        (b"1 2", NOT_JSON),
+        (b"", {"errors": [{"position": [], "code": "invalid expression", "description": "No query provided."}]}),
+        (b"[" * 1001 + b"]" * 1001, TOO_DEEP),
+        (b"[" * 5000 + b"]" * 5000, TOO_DEEP),
+        (b"[" * 30000 + b"]" * 30000, TOO_DEEP),
+    ],
+)
+def test_bad_json(raw, body, expected):
+    assert raw("POST", "/", body)[::2] == (400, expected)
+    assert raw.query({"add": [1, 1]})[::2] == (200, {"resource": 2})
+
+
+def test_json_edges(raw):
+    assert raw("POST", "/", b"9223372036854775807")[2] == {"resource": 9223372036854775807}
+    assert raw("POST", "/", b"[" * 1000 + b"]" * 1000)[0] == 200
+    # Core lets a lone surrogate through and answers it as `?`.
+    assert raw("POST", "/", b'"\xed\xb0\x80"')[2] == {"resource": "?"}
+    assert raw("POST", "/", '"\\udc00é"')[2] == {"resource": "?é"}
+
+
+def test_query_errors(raw):
+    status, _, body = raw.query({"foo": 1})
+    assert status == 400 and body["errors"][0]["code"] == "invalid expression"
+    assert raw.query({"add": [1, "a"]})[::2] == (
+        400,
+        {
+            "errors": [
+                {"position": ["add", 1], "code": "invalid argument", "description": "Number expected, String provided."}
+            ]
+        },
+    )
+    assert raw.query({"select": "a", "from": {"object": {}}})[0] == 404
+    assert raw.query({"get": {"@ref": "classes/nothing/1"}})[0] == 400
+    assert raw.query({"abort": "stop"})[2]["errors"][0]["description"] == "stop"
+
+
+def test_created_is_201(raw):
+    assert raw.query({"create_collection": {"object": {"name": "c"}}})[0] == 201
+    doc = {"create": {"collection": "c"}, "params": {"object": {}}}
+    assert raw.query(doc)[0] == 201
+    status, headers, body = raw.query({"select": "ref", "from": doc})
+    assert status == 200
+    assert raw.query({"get": body["resource"]})[0] == 200
+
+
+def test_seed_003_login_curl_example(raw):
+    """`curl https://db.fauna.com/ -u <key secret>: -d '{"login": {"@ref": "classes/characters/…"}, …}'`."""
+    raw.query({"create_collection": {"object": {"name": "characters"}}})
+    password = {"object": {"credentials": {"object": {"password": "abracadabra"}}}}
+    raw.query({"create": {"@ref": "classes/characters/181388642114077184"}, "params": password})
+    key = raw.query({"create_key": {"object": {"role": "server"}}})[2]["resource"]["secret"]
+    body = """{
+          "login": { "@ref": "classes/characters/181388642114077184" },
+          "params": { "object": { "password": "abracadabra" } }
+        }"""
+    status, headers, found = raw("POST", "/", body, basic(key + ":"), secret=None)
+    token = found["resource"]
+    assert status == 201 and token["secret"].startswith("fn") and token["ts"] == int(headers["x-txn-time"])
+    assert token["instance"] == {
+        "@ref": {
+            "id": "181388642114077184",
+            "collection": {"@ref": {"id": "characters", "collection": {"@ref": {"id": "collections"}}}},
+        }
+    }
+    assert raw.query({"current_identity": None}, secret=token["secret"])[2] == {"resource": token["instance"]}
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", "Must be greater than 0."),
+        ("-5", "Must be greater than 0."),
+        ("abc", "Must be an integer."),
+        ("600001", "Must be less than or equal to 600000."),
+        ("9223372036854775807", "Must be less than or equal to 600000."),
+    ],
+)
+def test_bad_query_timeout(raw, value, problem):
+    status, headers, body = raw.query(1, headers={"X-Query-Timeout": value})
+    assert (status, body) == (
+        400,
+        {"errors": [{"code": "bad request", "description": f"Invalid header 'x-query-timeout': {problem}"}]},
+    )
+    assert "x-compute-ops" in headers
+
+
+def test_good_query_timeout_and_last_seen(raw):
+    assert raw.query(1, headers={"X-Query-Timeout": "600000", "X-Last-Seen-Txn": "1"})[0] == 200
+    body = raw.query(1, headers={"X-Last-Seen-Txn": "soon"})[2]
+    assert body["errors"][0]["description"] == "Invalid header 'x-last-seen-txn': Must be an integer."
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        "foo,,",
+        "a",
+        "a=",
+        "=b",
+        "a=b c",
+        "a-b=c",
+        "k" * 41 + "=v",
+        "k=" + "v" * 81,
+        ",".join(f"k{i}=v" for i in range(26)),
+    ],
+)
+def test_bad_tags(raw, tags):
+    status, _, body = raw.query(1, headers={"x-fauna-tags": tags})
+    assert (status, body) == (
+        400,
+        {"errors": [{"code": "bad request", "description": "Invalid header 'x-fauna-tags': invalid tags"}]},
+    )
+
+
+def test_tags_echo(raw):
+    tags = "app=shop, user_id=42,app=web"
+    assert raw.query(1, headers={"x-fauna-tags": tags})[1]["x-fauna-tags"] == "app=web,user_id=42"
+    assert raw.query({"add": [1, "x"]}, headers={"x-fauna-tags": "a=b"})[1]["x-fauna-tags"] == "a=b"
+    assert "x-fauna-tags" not in raw.query(1)[1]
+
+
+def test_traceparent(raw):
+    sent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    answer = raw.query(1, headers={"traceparent": sent})[1]["traceparent"]
+    assert answer.startswith("00-0af7651916cd43dd8448eb211c80319c-") and answer.endswith("-01") and answer != sent
+    for given in ({}, {"traceparent": "bogus"}):
+        assert len(raw.query(1, headers=given)[1]["traceparent"].split("-")) == 4
+
+
+def test_api_version_header(raw):
+    assert raw.query(1, headers={"X-FaunaDB-API-Version": "4"})[0] == 200
+    status, _, body = raw.query(1, headers={"X-FaunaDB-API-Version": "99"})
+    assert status == 400 and body["errors"][0]["code"] == "bad request"
+
+
+def test_txn_time_strictly_increases(raw):
+    times = []
+    for method, path, body in [
+        ("POST", "/", "1"),
+        ("GET", "/ping", None),
+        ("POST", "/", "{"),
+        ("GET", "/x", None),
+        ("POST", "/", '{"add": [1]}'),
+        ("POST", "/", "[]"),
+    ]:
+        times.append(int(raw(method, path, body)[1]["x-txn-time"]))
+    assert times == sorted(set(times))
+
+
+def test_metric_headers(raw):
+    _, headers, _ = raw.query({"add": [1, 2]})
+    names = (
+        "x-compute-ops",
+        "x-byte-read-ops",
+        "x-byte-write-ops",
+        "x-query-time",
+        "x-query-bytes-in",
+        "x-query-bytes-out",
+        "x-storage-bytes-read",
+        "x-storage-bytes-write",
+        "x-txn-retries",
+    )
+    assert all(headers[name].isdigit() for name in names)
+    assert (headers["x-query-bytes-in"], headers["x-query-bytes-out"]) == ("15", "14")
+    assert headers["content-type"] == "application/json;charset=utf-8" and headers["x-faunadb-build"]
+
+
+def test_oversized_body_is_413_and_serving_goes_on():
+    with ServerThread(fql.connect(), max_body=1024) as small:
+        raw = Raw(small.port)
+        too_large = {"errors": [{"code": "request too large", "description": "Request entity is too large."}]}
+        assert raw("POST", "/", json.dumps("x" * 2000))[::2] == (413, too_large)
+        # Chunked, with no Content-Length to refuse it early.
+        assert raw("POST", "/", iter([b'"', b"x" * 600, b"x" * 600, b'"']))[::2] == (413, too_large)
+        assert raw.query("x" * 1000)[0] == 200
+
+
+def test_oversized_body_default_limit(raw):
+    assert raw("POST", "/", b'"' + b"x" * (8 * 1024 * 1024) + b'"')[0] == 413
+    assert raw.query(1)[0] == 200
+
+
+def test_not_implemented_routes(raw):
+    for method, path in [("POST", "/stream"), ("GET", "/")]:
+        status, _, body = raw(method, path, "1")
+        assert status == 400 and body["errors"][0]["code"] == "not implemented"
+    assert raw("POST", "/stream", "1", secret=None)[0] == 401
+    assert raw("POST", "/linearized", "[1]")[::2] == (200, {"resource": [1]})
+
+
+def test_v10_paths_answer_a_v10_error(raw):
+    expected = {
+        "error": {"code": "invalid_request", "message": "FQL v10 is not implemented in fql yet."},
+        "summary": "",
+    }
+    assert raw("POST", "/query/1", '{"query": "1"}')[::2] == (400, expected)
+    assert raw("GET", "/query/1")[2]["error"]["code"] == "method_not_allowed"
+
+
+def test_a_bug_is_a_500_without_traceback(server, raw, monkeypatch):
+    def boom(*args, **kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server.app.db, "run_with_state", boom)
+    status, headers, body = raw.query(1)
+    assert (status, body) == (500, {"errors": [{"code": "internal server error", "description": "RuntimeError: boom"}]})
+    assert "x-compute-ops" not in headers
+    monkeypatch.undo()
+    assert raw.query(1)[0] == 200
+
+
+def test_custom_root_secret():
+    with ServerThread(fql.connect(root_secret="s3cret")) as running:
+        raw = Raw(running.port)
+        assert raw.query(1)[0] == 401
+        assert raw.query(1, secret="s3cret")[0] == 200
+
+
+def test_h2c_on_the_same_port(server):
+    with httpx.Client(http1=False, http2=True) as client:
+        response = client.post(server.url + "/", content=b'{"add": [1, 2]}', headers={"Authorization": "Bearer secret"})
+        assert (response.http_version, response.status_code, response.json()) == ("HTTP/2", 200, {"resource": 3})

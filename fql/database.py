@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import typing as t
 
 from .auth.access import Auth, authenticate
@@ -55,13 +56,21 @@ class Database:
         return self.run_with_state(node, secret=secret, syntax=syntax, env=env)[0]
 
     def run_with_state(
-        self, node: t.Any, *, secret: str | None = None, syntax: str = "v4", env: dict | None = None
+        self,
+        node: t.Any,
+        *,
+        secret: str | None = None,
+        syntax: str = "v4",
+        env: dict | None = None,
+        timeout_ms: int | None = None,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201)."""
         txn = self.storage.begin()
         try:
             auth = Auth() if secret is None else authenticate(txn, secret, self.root_secret)
             state = QueryState(txn, auth, db=self)
+            if timeout_ms is not None:
+                state.deadline = time.monotonic() + timeout_ms / 1000
             ctx = Context(state, dict(env) if env else None)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             txn.commit()

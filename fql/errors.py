@@ -203,6 +203,12 @@ class Unauthorized(FQLError):
     v4_code, v10_code, status = "unauthorized", "unauthorized", 401
 
 
+class QueryTimeout(FQLError):
+    """The query ran past its time limit (X-Query-Timeout / X-Query-Timeout-Ms); nothing it wrote is kept."""
+
+    v4_code, v10_code, status = "processing time limit exceeded", "time_out", 440
+
+
 class ContendedTransaction(FQLError):
     """The backend could not serialize the transaction within its retry bound."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import typing as t
 
 from attrs import define, field
 
 from .. import ast
 from ..auth.access import Auth
-from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow
+from ..errors import FQLError, InvalidArgument, InvalidExpression, QueryTimeout, StackOverflow
 from ..storage.base import Transaction
 from ..values import Lambda, Timestamp, type_name
 from . import registry
@@ -34,6 +35,13 @@ class QueryState:
     unchecked: bool = False
     #: Lines logged by v10 `dbg()` and `log()`, for the response's `summary`.
     logs: list = field(factory=list)
+    #: When the query must have finished (time.monotonic()), or None for no limit.
+    deadline: float | None = None
+
+    def check_deadline(self) -> None:
+        """Fail with `time_out` once the query has run past its limit (checked at every call)."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout("Query time limit exceeded.")
 
     @property
     def ts(self) -> int:
@@ -138,6 +146,8 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
 
 def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False) -> t.Any:
     """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's)."""
+    if ctx.state.deadline is not None:
+        ctx.state.check_deadline()
     fn = registry.lookup(name)
     if fn is None:
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])

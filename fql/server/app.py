@@ -13,7 +13,7 @@ from ..ast import Literal
 from ..errors import FQLError, NotImplementedInFql, Unauthorized
 from ..values import Ref
 from ..wire.v4 import from_json, to_json
-from . import headers
+from . import headers, v10
 from .body import parse
 from .headers import TxnClock
 from .protocol import (
@@ -43,7 +43,7 @@ PING_SCOPES = {"write": "write", "global": "write", "read": "read", "local": "re
 QUERY_PATHS = ("/", "/linearized")
 #: The methods core allows on each v4 path that needs a secret.
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
-#: FQL v10's paths; they answer a v10 error envelope until fql speaks v10.
+#: FQL v10's paths (streams and feeds answer a v10 error envelope until fql has them).
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
 
@@ -73,12 +73,13 @@ class App:
         v10 = scope["path"] in V10_PATHS
         try:
             request = await read_request(scope, receive, self.max_body)
-            response = _v10(request) if v10 else await self._v4(request)
+            response = await self._v10(request) if v10 else await self._v4(request)
         except ProtocolError as err:
             response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-            response = Response(500, json_bytes(internal(exc).v4_body()))
+            failure = internal(exc)
+            response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
         response = self._finish(response, request, started)
         await send_response(send, response, head=request.method == "HEAD")
 
@@ -122,6 +123,21 @@ class App:
         except FQLError as err:
             return _query_error(err)
         return Response(_status(result, state), json_bytes({"resource": to_json(result)}), ts=state.ts)
+
+    async def _v10(self, request: Request) -> Response:
+        """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
+        if request.method != "POST":
+            raise method_not_allowed("POST")
+        if request.path != "/query/1":
+            raise ProtocolError(400, "Event streams and feeds are not implemented in fql yet.")
+        secret = headers.secret(request.headers)
+        if secret is None:
+            raise v10.V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
+        try:
+            body = parse(request.body)
+        except FQLError:
+            raise v10.V10Error(400, "invalid_request", "Invalid request body: not valid JSON.") from None
+        return await self.pool.run(v10.query, self.db, body, secret, request.headers, self.clock.last)
 
     def _authenticate(self, secret: str) -> None:
         try:
@@ -188,8 +204,3 @@ def _ping(request: Request) -> Response:
     scope = PING_SCOPES.get(request.params.get("scope", "write"), "node")
     return Response(200, json_bytes({"resource": f"Scope {scope} is OK"}))
 
-
-def _v10(request: Request) -> Response:
-    if request.method != "POST":
-        raise method_not_allowed("POST")
-    raise ProtocolError(400, "FQL v10 is not implemented in fql yet.")

@@ -240,6 +240,8 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     if rest is not None:
         bindings[rest] = list(args[len(fixed) :])
     state = ctx.state
+    if state.deadline is not None:
+        state.check_deadline()
     state.depth += 1
     try:
         from ..evaluator import MAX_DEPTH
@@ -279,6 +281,8 @@ def _apply(node: ast.Apply, ctx: Context) -> t.Any:
 
 
 def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
+    if ctx.state.deadline is not None:
+        ctx.state.check_deadline()
     target = node.fn
     if isinstance(target, ast.Member):
         receiver = _receiver(target.obj, ctx)

@@ -1,0 +1,214 @@
+"""FQL v10 over HTTP (`POST /query/1`): the request envelope, template splicing, the answer envelope."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import typing as t
+
+from .. import ast
+from ..errors import FQLError, ParseError, TransactionAborted, Unauthorized
+from ..parse import parse
+from ..repl.printer import summary as error_summary
+from ..wire.v10 import from_tagged, to_simple, to_tagged
+from .protocol import ProtocolError, Response, json_bytes
+
+if t.TYPE_CHECKING:
+    from ..database import Database
+
+#: The X-Format values: how `arguments` are read and `data` written.
+FORMATS = ("simple", "tagged", "decorated")
+#: The default and largest X-Query-Timeout-Ms (the Python driver sends 5000 by default).
+DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS = 5000, 600_000
+_TAG_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+
+class V10Error(ProtocolError):
+    """A v10 protocol error with its own code (`invalid_request`, `unauthorized`, ...)."""
+
+    def __init__(self, status: int, code: str, message: str, **kw: t.Any):
+        super().__init__(status, message, **kw)
+        self.code = code
+
+    def v10_body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.description}, "summary": ""}
+
+
+def _invalid(message: str) -> V10Error:
+    return V10Error(400, "invalid_request", message)
+
+
+def read_headers(headers: dict[str, str]) -> dict:
+    """The v10 request headers, validated (a bad one is 400 `invalid_request`)."""
+    fmt = headers.get("x-format", "simple").strip().lower() or "simple"
+    if fmt not in FORMATS:
+        raise _invalid(f"Invalid header 'x-format': must be one of {', '.join(FORMATS)}.")
+    timeout = headers.get("x-query-timeout-ms")
+    if timeout is None:
+        timeout_ms = DEFAULT_TIMEOUT_MS
+    elif not timeout.strip().isdigit() or not 0 < int(timeout) <= MAX_TIMEOUT_MS:
+        raise _invalid(f"Invalid header 'x-query-timeout-ms': must be an integer between 1 and {MAX_TIMEOUT_MS}.")
+    else:
+        timeout_ms = int(timeout)
+    return {
+        "format": fmt,
+        "timeout_ms": timeout_ms,
+        "tags": _tags(headers.get("x-query-tags")),
+        "typecheck": headers.get("x-typecheck", "").strip().lower() == "true",
+    }
+
+
+def _tags(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    pairs = {}
+    for pair in text.split(","):
+        key, eq, value = (p.strip() for p in pair.partition("="))
+        if not (eq and _TAG_WORD.fullmatch(key) and _TAG_WORD.fullmatch(value) and len(key) <= 40 and len(value) <= 80):
+            raise _invalid("Invalid header 'x-query-tags': invalid tags.")
+        pairs[key] = value
+    if len(pairs) > 25:
+        raise _invalid("Invalid header 'x-query-tags': too many tags.")
+    return ",".join(f"{k}={v}" for k, v in pairs.items())
+
+
+def splice(query: t.Any, values: list) -> str:
+    """The source text of a query template: text parts joined, each `value` part a fresh variable.
+
+    Nested `fql` parts are inlined as text (so a `let` in one is seen by the text after it), as core does;
+    inside fauna-js's `object`/`array` fragments they are wrapped in parentheses.
+    """
+    if isinstance(query, str):
+        return query
+    if isinstance(query, dict) and isinstance(query.get("fql"), list):
+        return "".join(_part(p, values) for p in query["fql"])
+    raise _invalid("Invalid request body: `query` must be a string or an `fql` template.")
+
+
+def _part(part: t.Any, values: list) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, dict) and "value" in part and len(part) == 1:
+        values.append(part["value"])
+        return f"__fql_value_{len(values) - 1}"
+    if isinstance(part, dict) and "fql" in part:
+        return splice(part, values)
+    if isinstance(part, dict) and isinstance(part.get("object"), dict):
+        fields = ", ".join(f"{json.dumps(k)}: ({_part(v, values)})" for k, v in part["object"].items())
+        return "{ " + fields + " }" if fields else "{}"
+    if isinstance(part, dict) and isinstance(part.get("array"), list):
+        return "[" + ", ".join(f"({_part(v, values)})" for v in part["array"]) + "]"
+    raise _invalid("Invalid request body: unknown template fragment.")
+
+
+def static_type(node: ast.Node) -> str | None:
+    """The displayed static type of the simplest queries: a literal, or an if/else of literals."""
+    body = node.body if isinstance(node, ast.Program) else (node,)
+    if len(body) != 1:
+        return None
+    return _literal_type(body[0])
+
+
+def _literal_type(node: ast.Node) -> str | None:
+    if isinstance(node, ast.Literal):
+        value = node.value
+        if value is None:
+            return "Null"
+        if isinstance(value, (bool, int)) and not isinstance(value, float):
+            return json.dumps(value)
+        if isinstance(value, float):
+            return "Double"
+        return json.dumps(value)
+    if isinstance(node, ast.IfElse):
+        then = _literal_type(node.then)
+        other = _literal_type(node.otherwise) if node.otherwise is not None else "Null"
+        if then and other:
+            return then if then == other else f"{then} | {other}"
+    return None
+
+
+def _stats(started: float, state: t.Any = None) -> dict:
+    return {
+        "compute_ops": 1,
+        "read_ops": 1 if state is not None else 0,
+        "write_ops": 1 if state is not None and state.created else 0,
+        "query_time_ms": int((time.perf_counter() - started) * 1000),
+        "contention_retries": 0,
+        "storage_bytes_read": 0,
+        "storage_bytes_write": 0,
+        "rate_limits_hit": [],
+    }
+
+
+def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_ts: int) -> Response:
+    """Run one v10 request (in a worker thread) and build its answer."""
+    started = time.perf_counter()
+    info = read_headers(headers)
+    if not isinstance(body, dict) or "query" not in body:
+        raise _invalid("Invalid request body: missing field `query`.")
+    values: list = []
+    source = splice(body["query"], values)
+    arguments = body.get("arguments") or {}
+    if not isinstance(arguments, dict):
+        raise _invalid("Invalid request body: `arguments` must be an object.")
+    decode = from_tagged if info["format"] != "simple" else (lambda v: v)
+    try:
+        env = {name: decode(v) for name, v in arguments.items()}
+        env.update({f"__fql_value_{i}": from_tagged(v) for i, v in enumerate(values)})
+    except FQLError as err:
+        raise _invalid(err.description) from None
+    envelope: dict = {}
+    if info["tags"]:
+        envelope["query_tags"] = info["tags"]
+    encode = to_tagged if info["format"] != "simple" else to_simple
+    try:
+        program = parse(source, "v10")
+        result, state = db.run_with_state(
+            program, secret=secret, syntax="v10", env=env, timeout_ms=info["timeout_ms"]
+        )
+    except Unauthorized:
+        raise V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")]) from None
+    except FQLError as err:
+        return _failure(err, source, started, envelope, now_ts)
+    out = {"data": encode(result)}
+    if info["typecheck"]:
+        shown = static_type(program)
+        if shown is not None:
+            out["static_type"] = shown
+    out.update(
+        summary="\n".join(state.logs),
+        txn_ts=state.ts,
+        stats=_stats(started, state),
+        schema_version=0,
+        **envelope,
+    )
+    return Response(200, json_bytes(out), ts=state.ts)
+
+
+def _failure(err: FQLError, source: str, started: float, envelope: dict, now_ts: int) -> Response:
+    """A failed query: every query failure is 400 (a time-out 440), with the error and its summary."""
+    if err.status >= 500:
+        raise err
+    code = err.v10_code
+    error: dict = {"code": code, "message": err.description}
+    if isinstance(err, ParseError):
+        error["message"] = "The query failed 1 validation check"
+    if isinstance(err, TransactionAborted) and code == "abort":
+        error["message"] = "Query aborted."
+        error["abort"] = to_tagged(err.value if err.value is not None else err.description)
+    if err.failures:
+        error["constraint_failures"] = [
+            {"paths": [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
+        ]
+    text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
+    out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started), "schema_version": 0, **envelope}
+    return Response(440 if code == "time_out" else 400, json_bytes(out))
+
+
+def _parse_summary(err: ParseError, source: str) -> str:
+    gutter = " " * len(str(err.line))
+    return (
+        f"invalid_syntax: {err.description}\nat *query*:{err.line}:{err.column}\n{gutter} |\n"
+        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (err.column - 1)}^\n{gutter} |"
+    )

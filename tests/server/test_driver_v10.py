@@ -1,0 +1,104 @@
+"""The fauna 2.4.0 driver (FQL v10) against `fql serve`: queries, templates, documents, tokens, errors."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+fauna = pytest.importorskip("fauna")
+from fauna import fql as q  # noqa: E402
+from fauna.client import Client  # noqa: E402
+from fauna.errors import (  # noqa: E402
+    AbortError,
+    AuthenticationError,
+    QueryCheckError,
+    QueryRuntimeError,
+    QueryTimeoutError,
+)
+from fauna.query.models import Document, Module, NamedDocument  # noqa: E402
+
+
+@pytest.fixture
+def v10(server):
+    def make(secret: str = "secret") -> Client:
+        return Client(endpoint=f"http://127.0.0.1:{server.port}", secret=secret, max_attempts=1)
+
+    return make
+
+
+@pytest.fixture
+def people(v10):
+    c = v10()
+    c.query(q('Collection.create({ name: "People", indexes: { byEmail: { terms: [{ field: ".email" }] } } })'))
+    return c
+
+
+def test_values_round_trip_through_tagged_json(v10):
+    c = v10()
+    value = {"i": 1, "l": 2**40, "d": 1.5, "s": "x", "b": True, "n": None, "a": [1, "2"],
+             "t": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), "dt": datetime.date(2024, 1, 2),
+             "@weird": 1}
+    assert c.query(q("${v}", v=value)).data == value
+
+
+def test_documents_and_index_methods(people):
+    doc = people.query(q("People.create(${d})", d={"email": "a@x", "n": 5})).data
+    assert isinstance(doc, Document) and doc.coll == Module("People") and doc["n"] == 5
+    found = people.query(q("${c}.byEmail(${e}).first()", c=q("People"), e="a@x")).data
+    assert found.id == doc.id
+    definition = people.query(q("People.definition")).data
+    assert isinstance(definition, NamedDocument) and definition.name == "People"
+
+
+def test_template_fragments_splice_as_text(people):
+    # A let in an inner fragment is seen by the text after it, as core splices templates.
+    result = people.query(q("${inner}\nx + 1", inner=q("let x = ${v}", v=41)))
+    assert result.data == 42
+
+
+def test_pagination_follows_after_cursors(people):
+    people.query(q("Set.sequence(0, 40).forEach(i => People.create({ n: i }))"))
+    pages = list(people.paginate(q("People.all().map(.n)")))
+    assert [len(p) for p in pages] == [16, 16, 8]
+    assert sorted(n for page in pages for n in page) == list(range(40))
+
+
+def test_token_create_and_identity(people, v10):
+    doc = people.query(q('People.create({ email: "t@x" })')).data
+    token = people.query(q("Token.create({ document: ${d} })", d=doc)).data
+    assert token.coll == Module("Token") and token["secret"].startswith("fn")
+    assert v10(token["secret"]).query(q("Query.identity()")).data.id == doc.id
+    assert people.query(q("Token.byId(${id})!.secret", id=token.id)).data is None
+
+
+def test_errors_map_to_the_driver_exceptions(people, v10):
+    with pytest.raises(AbortError) as aborted:
+        people.query(q("abort({ a: 1 })"))
+    assert aborted.value.abort == {"a": 1}
+    with pytest.raises(QueryRuntimeError) as missing:
+        people.query(q('People.byId("1")!'))
+    assert missing.value.code == "document_not_found" and missing.value.status_code == 400
+    with pytest.raises(QueryCheckError):
+        people.query(q("1 +"))
+    with pytest.raises(AuthenticationError):
+        v10("not a secret").query(q("1"))
+
+
+def test_query_timeout_is_440_and_writes_nothing(people):
+    from fauna.client import QueryOptions
+
+    with pytest.raises(QueryTimeoutError):
+        people.query(
+            q('People.create({ n: -1 })\nSet.sequence(0, 100000000).map(x => x + 1).count()'),
+            QueryOptions(query_timeout=datetime.timedelta(milliseconds=100)),
+        )
+    assert people.query(q("People.all().where(.n == -1).count()")).data == 0
+
+
+def test_tags_and_summary(people):
+    from fauna.client import QueryOptions
+
+    result = people.query(q("dbg(1) + 1"), QueryOptions(query_tags={"app": "fql"}))
+    assert result.data == 2 and result.query_tags == {"app": "fql"} and "1" in result.summary
+    assert result.stats.compute_ops >= 1 and result.txn_ts > 0

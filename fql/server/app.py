@@ -103,12 +103,13 @@ class App:
         if secret is None:
             raise unauthorized()
         if method == "POST" and path in QUERY_PATHS:
-            return await self.pool.run(self._query, request.body, secret)
+            timeout_ms = headers.read_v4(request.headers).timeout_ms
+            return await self.pool.run(self._query, request.body, secret, timeout_ms)
         # Core checks the secret before it looks at the method.
         await self.pool.run(self._authenticate, secret)
         return _unsupported(path, method)
 
-    def _query(self, body: bytes, secret: str) -> Response:
+    def _query(self, body: bytes, secret: str, timeout_ms: int | None = None) -> Response:
         """Decode, evaluate, encode (in a worker thread): one v4 query, one transaction."""
         try:
             node = from_json(parse(body))
@@ -117,7 +118,7 @@ class App:
             self._authenticate(secret)
             return _query_error(err)
         try:
-            result, state = self.db.run_with_state(node, secret=secret)
+            result, state = self.db.run_with_state(node, secret=secret, timeout_ms=timeout_ms)
         except Unauthorized:
             raise unauthorized() from None
         except FQLError as err:

@@ -298,13 +298,18 @@ def test_not_implemented_routes(raw):
     assert raw("POST", "/linearized", "[1]")[::2] == (200, {"resource": [1]})
 
 
-def test_v10_paths_answer_a_v10_error(raw):
-    expected = {
-        "error": {"code": "invalid_request", "message": "FQL v10 is not implemented in fql yet."},
-        "summary": "",
-    }
-    assert raw("POST", "/query/1", '{"query": "1"}')[::2] == (400, expected)
+def test_v10_paths_answer_in_the_v10_envelope(raw):
+    status, _, body = raw("POST", "/query/1", '{"query": "1 + 1"}')
+    assert status == 200 and body["data"] == 2 and body["summary"] == ""
     assert raw("GET", "/query/1")[2]["error"]["code"] == "method_not_allowed"
+    assert raw("POST", "/query/1", "{nope")[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}, "summary": ""},
+    )
+    assert raw("POST", "/query/1", '{"query": "1"}', headers={"x-format": "xml"})[2]["error"]["code"] == (
+        "invalid_request"
+    )
+    assert raw("POST", "/stream/1", "{}")[2]["error"]["code"] == "invalid_request"
 
 
 def test_a_bug_is_a_500_without_traceback(server, raw, monkeypatch):

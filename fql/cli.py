@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run_.add_argument("--quiet", action="store_true", help="print errors only")
     _options(run_, lambda value: argparse.SUPPRESS)
     _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
-    commands.add_parser("coverage", help="print which FQL v4 functions fql implements (the README's table)")
+    commands.add_parser("coverage", help="print which FQL v4 functions and v10 methods work (the README's tables)")
     _serve_parser(commands.add_parser("serve", help="serve Fauna's HTTP API: Fauna's drivers connect unchanged"))
     return parser
 
@@ -114,7 +114,7 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
     if args.command == "coverage":
         from .eval import catalog
 
-        _print(stdout, catalog.table())
+        _print(stdout, "FQL v4\n\n" + catalog.table() + "\n\nFQL v10\n\n" + catalog.v10_table())
         return EXIT_OK
     return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version(), syntax=args.syntax)
 

@@ -17,6 +17,13 @@ def test_coverage_table_matches_the_registry():
     assert table == catalog.table(), "README coverage is stale: paste the output of `fql coverage`"
 
 
+def test_v10_coverage_table_matches_the_registry():
+    registry.load()
+    readme = (ROOT / "README.md").read_text()
+    table = re.search(r"<!-- coverage-v10:start -->\n(.*?)\n<!-- coverage-v10:end -->", readme, re.S).group(1)
+    assert table == catalog.v10_table(), "README v10 coverage is stale: paste the v10 table of `fql coverage`"
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     commands = re.findall(r"```sh\n(.*?)\n```", readme, re.S)

@@ -23,8 +23,6 @@ FILES = sorted((FIXTURES / "v10").glob("*.fql"))
 #: Cases that fail for reasons outside the family that owns the file, by (file, query): the reason.
 #: A listed case that passes is reported, so that the entry gets removed.
 KNOWN_GAPS = {
-    ("misc.fql", "ID(12333333333333333333333333333333333333333333333333)"):
-        "the v10 parser keeps an integer literal beyond 64 bits as an int; core makes it a Double",
 }
 if os.environ.get("FQL_FIXTURE"):
     FILES = [f for f in FILES if f.name == os.environ["FQL_FIXTURE"] or str(f).endswith(os.environ["FQL_FIXTURE"])]

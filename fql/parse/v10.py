@@ -602,15 +602,20 @@ def _nodes(items: tuple) -> tuple:
 
 
 def _number(text: str) -> int | float:
+    """An integer literal is an Int or a Long when it fits 64 bits, else a Double (as in core)."""
     digits = text.replace("_", "").replace(" ", "").replace("\t", "").lower()
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
     for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
         if digits.startswith(prefix):
-            return sign * int(digits[2:], base)
+            return _fit(sign * int(digits[2:], base))
     if "." in digits or "e" in digits:
         return sign * float(digits)
-    return sign * int(digits)
+    return _fit(sign * int(digits))
+
+
+def _fit(n: int) -> int | float:
+    return n if -(1 << 63) <= n < (1 << 63) else float(n)
 
 
 def _fail(message: str, where: t.Any) -> ParseError:

@@ -223,10 +223,14 @@ def create_data(ctx: Context, module: Module, fields: dict) -> Document:
 
 @method(USER_COLLECTION, "all")
 def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
-    """Every document of the collection, in id order."""
+    """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
     from .sets import DocumentsSet
 
-    return DocumentsSet(_coll(module))
+    if bounds is None:
+        return DocumentsSet(_coll(module))
+    if not isinstance(bounds, dict):
+        raise QueryRuntimeError("invalid_argument", "expected the range of `all` to be an object `{ from, to }`.")
+    return DocumentsSet(_coll(module), bounds.get("from"), bounds.get("to"))
 
 
 @method(USER_COLLECTION, "where")

@@ -35,15 +35,21 @@ class V10Set:
 
 
 class DocumentsSet(V10Set):
-    """`Coll.all()`: the collection's documents in id order."""
+    """`Coll.all()`: the collection's documents in id order (`all({ from, to })`: ids in that range)."""
 
-    def __init__(self, coll: Ref):
+    def __init__(self, coll: Ref, start: t.Any = None, stop: t.Any = None):
         self.coll = coll
+        self.start = start
+        self.stop = stop
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
-        from .documents import read
+        from .documents import read, to_stored
 
-        for ref in core_sets.elements(ctx, SetRef.of(documents=self.coll)):
+        source = SetRef.of(documents=self.coll)
+        if self.start is not None or self.stop is not None:
+            bound = lambda v: [] if v is None else [to_stored(v)]  # noqa: E731
+            source = SetRef((("range", source), ("from", bound(self.start)), ("to", bound(self.stop))))
+        for ref in core_sets.elements(ctx, source):
             yield read(ctx, ref)
 
 

@@ -37,6 +37,11 @@ class FQLError(Exception):
     def code(self) -> str:
         return self.v4_code
 
+    def with_failures(self, failures: list[dict]) -> FQLError:
+        """Attach validation failures (`{field, code, description}`) and return self."""
+        self.failures = failures
+        return self
+
     def at(self, *path: str | int) -> FQLError:
         """Prepend `path` to the position and return self (for `raise err.at("add", 1)`)."""
         self.position.extendleft(reversed(path))

@@ -174,7 +174,15 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     indexes.on_write(ctx, before, version, *path)
     if key.coll in ("#indexes", "#collections"):
         indexes.forget_schema(ctx)
+    if data is not None and not key.coll.startswith("#"):
+        for check in WRITE_CHECKS:
+            check(ctx, version, *path)
     return version
+
+
+#: Checks every write of a user document must pass: fn(ctx, version, *path) raising to refuse it
+#: (v10 collection definitions add their check constraints here).
+WRITE_CHECKS: list[t.Callable[..., None]] = []
 
 
 def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFailed:

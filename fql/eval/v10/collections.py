@@ -8,7 +8,7 @@ from ...collation import TOP, tuple_key
 from ...errors import QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
 from ...values import Document, Module, NullDocument, Ref, native
-from .. import indexes
+from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import live, ref_of
 from ..registry import method, static
@@ -52,6 +52,35 @@ def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
 
 
 indexes.DEFINITION_SOURCES.append(_v10_defs)
+
+
+def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
+    """A v10 definition's `check` constraints: each body (a lambda of the document) must return true."""
+    definition = live(ctx, DocKey(version.key.scope, "#collections", version.key.coll))
+    constraints = (definition.data or {}).get("constraints") if definition is not None else None
+    checks = [c["check"] for c in constraints or () if isinstance(c, dict) and isinstance(c.get("check"), dict)]
+    if not checks:
+        return
+    from ...parse import parse
+    from ..access import unchecked
+    from .expressions import call_function, evaluate_program
+
+    doc = to_document(ctx, version)
+    for check in checks:
+        fn = evaluate_program(parse(check.get("body", ""), "v10"), Context(ctx.state))
+        with unchecked(ctx):
+            verdict = call_function(ctx, fn, [doc])
+        if verdict is not True:
+            name = check.get("name", "check")
+            created = len(ctx.state.txn.history(version.key)) <= 1
+            what = "create document" if created else f"update document with id {version.key.id}"
+            failure = {"field": [], "code": "check", "description": f"Document failed check constraint `{name}`"}
+            raise QueryRuntimeError(
+                "constraint_failure", f"Failed to {what} in collection `{version.key.coll}`."
+            ).with_failures([failure])
+
+
+documents.WRITE_CHECKS.append(_check_constraints)
 
 
 class IndexSet(V10Set):

@@ -10,11 +10,14 @@ from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
 from .eval import registry
 from .eval.evaluator import Context, QueryState, evaluate
+from .ast import Program
 from .parse import parse
 from .render import to_fql
 from .storage.base import Storage
 
 registry.load()
+
+from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
 
 
 def open_storage(url: str) -> Storage:
@@ -98,13 +101,8 @@ class Database:
 
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
-    from .ast import Program
-    from .eval.evaluator import evaluate as run_node
-    from .eval.v10.expressions import evaluate_program
-    from .eval.v10.sets import materialize
-
-    value = evaluate_program(node, ctx) if isinstance(node, Program) else run_node(node, ctx)
-    return materialize(ctx, value)
+    value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
+    return v10_sets.materialize(ctx, value)
 
 
 class Session:

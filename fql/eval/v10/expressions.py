@@ -44,9 +44,7 @@ def v10_type(value: t.Any) -> str:
         return "Function"
     if isinstance(value, Module):
         return "Module"
-    from .sets import V10Set
-
-    if isinstance(value, V10Set):
+    if isinstance(value, _sets.V10Set):
         return "Set"
     if isinstance(value, (Page, SetRef)):
         return "Set"
@@ -88,9 +86,7 @@ def _ident(node: ast.Ident, ctx: Context) -> t.Any:
 def deref(ctx: Context, value: t.Any) -> t.Any:
     """A stored ref read as a v10 document (or a null document)."""
     if isinstance(value, Ref) and value.collection is not None and not value.is_schema:
-        from .documents import read
-
-        return read(ctx, value)
+        return _documents.read(ctx, value)
     return value
 
 
@@ -98,13 +94,9 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
     value = deref(ctx, value)
     if isinstance(value, Document):
-        from .documents import document_field
-
-        return document_field(ctx, value, name)
+        return _documents.document_field(ctx, value, name)
     if isinstance(value, NullDocument):
-        from .documents import missing
-
-        raise missing(value)
+        raise _documents.missing(value)
     if isinstance(value, dict):
         return value.get(name)
     if isinstance(value, Module):
@@ -576,3 +568,7 @@ HANDLERS.update(
 def evaluate_program(node: ast.Program, ctx: Context) -> t.Any:
     """A v10 query: its statements are one block."""
     return _block(node, ctx)
+
+
+# These modules import this one: importing them last lets each finish first (circular by design).
+from . import documents as _documents, sets as _sets  # noqa: E402

@@ -103,8 +103,7 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
 
 def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
     """`Module.name(args)`: a static function, or a user collection's method (index methods included)."""
-    from .expressions import call_function, invoke
-
+    call_function, invoke = _expressions.call_function, _expressions.invoke
     if is_user_collection(module):
         found = V10_METHODS.get((USER_COLLECTION, name))
         if found is not None:
@@ -162,3 +161,7 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
 
 def module_ref(module: Module) -> Ref | None:
     return module.collection
+
+
+# expressions imports this module first; importing it last lets both finish (circular by design).
+from . import expressions as _expressions  # noqa: E402

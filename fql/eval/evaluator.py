@@ -151,6 +151,8 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
     fn = registry.lookup(name)
     if fn is None:
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
+    if not wire_order and fn.simple and fn.required <= len(args) <= len(fn.keys):
+        return fn.fn(ctx, *_positional(fn, args, ctx))
     if not wire_order:
         args = fn.to_key_order(args)
     keys = fn.keys
@@ -205,6 +207,21 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             raise _unknown(fn.name, list(keys) + [key])
         kwargs[key] = node if lazy else ctx.eval(node, key)
     return fn.fn(ctx, *values, **kwargs)
+
+
+def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) -> list:
+    """The fast path of `call`: evaluate and type-check plain positional arguments."""
+    keys, types = fn.keys, fn.types
+    values = []
+    for i, node in enumerate(args):
+        try:
+            value = evaluate(node, ctx)
+        except FQLError as err:
+            raise err.at(keys[i])
+        if i < len(types) and types[i] is not None:
+            types[i](value, keys[i])
+        values.append(value)
+    return values
 
 
 def call_form(node: ast.Form, ctx: Context) -> t.Any:

@@ -45,6 +45,10 @@ class Builtin:
     #: The Python parameter names of the positional arguments (after `ctx`), for keys given out of order.
     params: tuple[str, ...] = ()
 
+    #: Plain positional arguments only (not lazy, no varargs, options or shell order): the evaluator's
+    #: fast path. Derived from the fields above when registered.
+    simple: bool = False
+
     def to_key_order(self, args: tuple) -> tuple:
         """Shell-ordered arguments rearranged into `keys` order.
 
@@ -126,6 +130,7 @@ def builtin(
             tuple(aliases),
             shell,
             tuple(p.name for p in positional),
+            not (lazy or varargs or options or shell),
         )
         for name in (v4, *aliases):
             V4[normalise(name)] = entry

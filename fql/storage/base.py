@@ -13,11 +13,11 @@ from abc import ABC, abstractmethod
 from attrs import frozen
 
 
-@frozen
-class DocKey:
+class DocKey(t.NamedTuple):
     """Where a document lives: a database scope ("" is the top), a collection, an id.
 
     `coll` is a user collection's name, or a native collection's name with a leading `#` (`#tokens`).
+    A named tuple, not an attrs class: keys are hashed and compared on every read, and tuples do that in C.
     """
 
     scope: str
@@ -39,9 +39,8 @@ class Version:
         return self.data is not None and (self.ttl is None or self.ttl > ts)
 
 
-@frozen
-class IndexKey:
-    """An index's entries: its scope and name."""
+class IndexKey(t.NamedTuple):
+    """An index's entries: its scope and name (a named tuple, like DocKey)."""
 
     scope: str
     name: str

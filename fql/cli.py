@@ -116,7 +116,8 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
 
         _print(stdout, "FQL v4\n\n" + catalog.table() + "\n\nFQL v10\n\n" + catalog.v10_table())
         return EXIT_OK
-    return repl(connect(args.db), stdin, stdout, stderr, fmt=args.format, version=version(), syntax=args.syntax)
+    db = connect(args.db)
+    return repl(db, stdin, stdout, stderr, fmt=args.format, version=version(), syntax=args.syntax, url=args.db)
 
 
 def _syntax(args: argparse.Namespace, text: str) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import typing as t
-
-from .session import Session, stream_reader
 
 if t.TYPE_CHECKING:
     from ..database import Database
 
-BANNER = "fql {version}: FQL v4. Type :help for help, Ctrl-D to leave."
+BANNER = "fql {version}: FQL v4 and v10 on {url}. Tab completes, :help helps, Ctrl-D leaves."
 
 
 def repl(
@@ -22,14 +21,26 @@ def repl(
     fmt: str = "fql",
     version: str = "",
     syntax: str = "auto",
+    url: str = "memory://",
 ) -> int:
-    """Run a session: prompt_toolkit on a real terminal, plain lines (no prompts) from anything else."""
+    """Run a session: prompt_toolkit on a real terminal, plain lines (no prompts) from anything else.
+
+    On a terminal results are pretty-printed and coloured (unless NO_COLOR is set); from a pipe or a
+    file each result is one line, as `fql run` prints it. (The session's modules load here, so that
+    `fql run` and the server do not pay for Pygments and prompt_toolkit.)
+    """
+    from .pretty import Display
+    from .session import Session, stream_reader
+
     if stdin is sys.stdin and stdin.isatty() and stdout.isatty():
         from .terminal import terminal_reader
 
-        stdout.write(BANNER.format(version=version) + "\n")
-        return Session(db, terminal_reader(), stdout, stderr, fmt=fmt, syntax=syntax).run()
-    return Session(db, stream_reader(stdin), stdout, stderr, fmt=fmt, syntax=syntax).run()
+        display = Display(pretty=True, colour=not os.environ.get("NO_COLOR"))
+        session = Session(db, None, stdout, stderr, fmt=fmt, syntax=syntax, url=url, display=display)
+        session.read = terminal_reader(session)
+        stdout.write(BANNER.format(version=version, url=url) + "\n")
+        return session.run()
+    return Session(db, stream_reader(stdin), stdout, stderr, fmt=fmt, syntax=syntax, url=url).run()
 
 
-__all__ = ["Session", "repl", "stream_reader"]
+__all__ = ["repl"]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import typing as t
+from pathlib import Path
 
 from .. import ast
 from ..errors import FQLError
-from ..eval import registry
 from ..parse import detect_syntax, parse
+from .completer import Catalog
+from .docs import help_text
+from .identity import describe, login, login_arguments
+from .pretty import Display, colour, colour_error, pretty
 from .printer import FORMATS, error_text, error_text_v10, result_text
-from .validator import is_complete
+from .validator import is_complete, with_return
 
 if t.TYPE_CHECKING:
     from ..database import Database
@@ -22,11 +27,31 @@ CONTINUATION = "...> "
 
 #: The `:commands`, with the line `:help` shows for each.
 COMMANDS = {
-    ":help": ":help [Name]      this list, or the documentation of a function (:help Paginate)",
-    ":format": ":format F         print results as fql notation, v4 json, or v10 tagged / simple json",
-    ":syntax": ":syntax S         read entries as v4, v10, or auto (v4 if it parses as v4, else v10)",
-    ":quit": ":quit             leave (Ctrl-D works too; Ctrl-C cancels the current input)",
+    ":help": ":help [Name]        this list, or a function's signature and documentation (:help Paginate)",
+    ":syntax": ":syntax S           read entries as v4, v10, or auto (v4 if it parses as v4, else v10)",
+    ":format": ":format F           print results as fql notation, v4 json, or v10 tagged / simple json",
+    ":secret": ":secret [S]         run the next queries with secret S (a key, token or scoped secret); alone: root",
+    ":login": ":login ID PASSWORD  Login(ID, {password}) as the current secret, then use the token's secret",
+    ":logout": ":logout             Logout(false) with the current secret, then back to the previous one",
+    ":whoami": ":whoami             who the queries run as: root, a key's role, or a token's identity",
+    ":db": ":db URL              open another database (memory://, sqlite:///app.db, postgresql://...)",
+    ":timing": ":timing             print how long each query takes (again: stop)",
+    ":load": ":load FILE           run a file's statements, each its own query, as `fql run` does",
+    ":quit": ":quit               leave (Ctrl-D works too; Ctrl-C cancels the current input)",
 }
+#: Other spellings of the commands.
+ALIASES = {":q": ":quit", ":exit": ":quit", ":?": ":help"}
+
+#: The names of the open database, queried with the session's secret for completion.
+_CATALOG_QUERIES = {
+    "collections": 'Map(Paginate(Collections(), {size: 10000}), Lambda("r", Select("id", Var("r"))))',
+    "indexes": 'Map(Paginate(Indexes(), {size: 10000}), Lambda("r", Select("id", Var("r"))))',
+    "functions": 'Map(Paginate(Functions(), {size: 10000}), Lambda("r", Select("id", Var("r"))))',
+}
+_COLLECTION_INDEXES = (
+    'Map(Paginate(Collections(), {size: 10000}), Lambda("r", [Select("id", Var("r")), '
+    'Select("indexes", Get(Var("r")), {})]))'
+)
 
 
 def stream_reader(stream: t.TextIO) -> Reader:
@@ -45,18 +70,39 @@ class Session:
     """One REPL session on one database; each top-level expression of an entry is its own query."""
 
     def __init__(
-        self, db: Database, read: Reader, out: t.TextIO, err: t.TextIO, *, fmt: str = "fql", syntax: str = "auto"
+        self,
+        db: Database,
+        read: Reader | None,
+        out: t.TextIO,
+        err: t.TextIO,
+        *,
+        fmt: str = "fql",
+        syntax: str = "auto",
+        url: str = "memory://",
+        display: Display | None = None,
     ):
         self.db = db
+        self.url = url
         self.read = read
         self.out = out
         self.err = err
         self.fmt = fmt
         self.syntax = syntax
+        self.display = display or Display()
         #: v10 `let` bindings made at the top level, kept for later entries.
         self.env: dict = {}
         #: Set when the input ended inside an entry: run what was read, then stop.
         self.ended = False
+        #: The secrets in use, the current one last (`:secret`, `:login`); none: the root.
+        self.secrets: list[str] = []
+        #: Print each query's time (`:timing`).
+        self.timing = False
+        self._catalog: Catalog | None = None
+
+    @property
+    def secret(self) -> str | None:
+        """The secret queries run with; None for the root."""
+        return self.secrets[-1] if self.secrets else None
 
     def run(self) -> int:
         """Loop until Ctrl-D or `:quit`; the exit status is always 0."""
@@ -67,7 +113,6 @@ class Session:
                 break
             except KeyboardInterrupt:
                 # Ctrl-C drops the entry being typed and starts a fresh prompt.
-                self.out.write("\n")
                 continue
             if not self.handle(text):
                 break
@@ -75,6 +120,7 @@ class Session:
 
     def read_entry(self) -> str:
         """One entry: the first line, then continuation lines while the parser says the input ended early."""
+        assert self.read is not None, "a Session needs a reader to run"
         lines = [self.read(PROMPT)]
         while not is_complete("\n".join(lines), self.syntax):
             try:
@@ -86,52 +132,113 @@ class Session:
 
     def handle(self, text: str) -> bool:
         """Run a command or an entry; False means leave."""
+        self._catalog = None
         stripped = text.strip()
-        if stripped.startswith(":"):
-            return self.command(stripped)
-        if stripped:
-            self.execute(text)
+        try:
+            if stripped.startswith(":"):
+                return self.command(stripped)
+            if stripped:
+                self.execute(text)
+        except KeyboardInterrupt:
+            self._print(self.err, "interrupted")
+        except Exception as exc:  # noqa: BLE001 - a bug in fql shows as one line, and the session goes on
+            self._print(self.err, f"internal error: {type(exc).__name__}: {exc}")
         return True
 
     def execute(self, text: str) -> None:
         """Evaluate each statement of `text` as its own query, stopping at the first error.
 
-        In v10 a top-level `let` binds its value for the rest of the session.
+        In v10 a top-level `let` binds its value for the rest of the session, and an entry may end with one
+        (then nothing is printed for it, as Python prints nothing for an assignment).
         """
-        syntax = detect_syntax(text) if self.syntax == "auto" else self.syntax
+        source = with_return(text) if self.syntax != "v4" else text
+        syntax = detect_syntax(source) if self.syntax == "auto" else self.syntax
         try:
-            program = parse(text, syntax)
+            program = parse(source if syntax == "v10" else text, syntax)
         except FQLError as err:
-            self._print(self.err, error_text(err, text))
+            self._error(error_text(err, text))
             return
-        for expr in program.body:
+        # The variable with_return added after a final `let` is not a query of its own.
+        body = program.body[:-1] if syntax == "v10" and source != text else program.body
+        for expr in body:
+            start = time.perf_counter()
             try:
-                if isinstance(expr, ast.Let):
-                    self.env[expr.name] = self.db.run(expr.value, syntax=syntax, env=self.env)
-                    continue
-                value = self.db.run(expr, syntax=syntax, env=self.env)
+                value = self._run(expr, syntax)
             except FQLError as err:
-                shown = error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr)
-                self._print(self.err, shown)
+                self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
                 return
-            except KeyboardInterrupt:
-                self._print(self.err, "interrupted")
-                return
-            self._print(self.out, result_text(value, self.fmt, syntax))
+            if not isinstance(expr, ast.Let):
+                self._print(self.out, self._result(value, syntax))
+            if self.timing:
+                self._print(self.out, f"time: {(time.perf_counter() - start) * 1000:.3f} ms")
+
+    def _run(self, expr: ast.Node, syntax: str) -> t.Any:
+        """One query with the session's secret; a top-level v10 `let` binds its value for later entries."""
+        if isinstance(expr, ast.Let):
+            self.env[expr.name] = self.db.run(expr.value, secret=self.secret, syntax=syntax, env=self.env)
+            return self.env[expr.name]
+        return self.db.run(expr, secret=self.secret, syntax=syntax, env=self.env)
+
+    def _result(self, value: t.Any, syntax: str) -> str:
+        display = self.display
+        if self.fmt == "fql" and display.pretty:
+            text = pretty(value, syntax, display.columns(), display.page_preview)
+        else:
+            text = result_text(value, self.fmt, syntax)
+        if display.colour:
+            text = colour(text, syntax if self.fmt == "fql" else "json")
+        return text
+
+    def _error(self, text: str) -> None:
+        self._print(self.err, colour_error(text) if self.display.colour else text)
+
+    # -- the database's names, for completion ---------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        """The database's collections, indexes and functions as the current secret sees them (once per entry)."""
+        if self._catalog is None:
+            names = {kind: tuple(self._query(text) or ()) for kind, text in _CATALOG_QUERIES.items()}
+            indexes = {name: tuple(defs) for name, defs in self._query(_COLLECTION_INDEXES) or () if defs}
+            self._catalog = Catalog(**names, collection_indexes=indexes, variables=dict(self.env))
+        return self._catalog
+
+    def _query(self, text: str) -> list | None:
+        """A page's data, or None if the secret may not read it."""
+        try:
+            return self.db.query(text, secret=self.secret).data
+        except FQLError:
+            return None
+
+    def toolbar(self) -> str:
+        """The line under the input: syntax, format, who the queries run as, the database."""
+        timing = " · timing" if self.timing else ""
+        return f" {self.syntax} · {self.fmt} · {self._who_short()} · {self.url}{timing} · Tab completes · :help"
+
+    def _who_short(self) -> str:
+        return "root" if self.secret is None else "secret …" + self.secret[-4:]
+
+    # -- commands ---------------------------------------------------------------------------------------
 
     def command(self, line: str) -> bool:
         name, _, arg = line.partition(" ")
-        if name in (":quit", ":q", ":exit"):
+        name = ALIASES.get(name, name)
+        if name == ":quit":
             return False
-        if name == ":help":
-            self._print(self.out, self._help(arg.strip()))
-        elif name == ":format":
-            self._format(arg.strip())
-        elif name == ":syntax":
-            self._syntax(arg.strip())
-        else:
+        handler = getattr(self, "_" + name[1:], None) if name in COMMANDS else None
+        if handler is None:
             self._print(self.err, f"Unknown command {line!r}; :help lists the commands.")
+        else:
+            handler(arg.strip())
         return True
+
+    def _help(self, name: str) -> None:
+        if not name:
+            self._print(self.out, "\n".join(COMMANDS.values()))
+        elif name.startswith(":"):
+            found = COMMANDS.get(ALIASES.get(name, name))
+            self._print(self.out, found or f"No command named {name!r}.")
+        else:
+            self._print(self.out, help_text(name))
 
     def _format(self, fmt: str) -> None:
         if fmt in FORMATS:
@@ -145,15 +252,80 @@ class Session:
         else:
             self._print(self.err, f"The syntax is {self.syntax}; choose one of: v4, v10, auto.")
 
-    def _help(self, name: str) -> str:
-        if not name:
-            return "\n".join(COMMANDS.values())
-        fn = registry.lookup(name)
-        if fn is None:
-            return f"No function named {name!r}."
-        return f"{fn.signature}\n{fn.doc}".rstrip()
+    def _timing(self, arg: str) -> None:
+        self.timing = {"on": True, "off": False}.get(arg, not self.timing)
+        self._print(self.out, f"Timing is {'on' if self.timing else 'off'}.")
+
+    def _secret(self, secret: str) -> None:
+        if not secret:
+            self.secrets = []
+            self._print(self.out, "Queries run as the root.")
+            return
+        try:
+            self.db.query("null", secret=secret)
+        except FQLError as err:
+            self._error(error_text(err))
+            return
+        self.secrets = [secret]
+        self._print(self.out, f"Queries run as {self.whoami()}.")
+
+    def _login(self, arg: str) -> None:
+        parsed = login_arguments(arg)
+        if parsed is None:
+            self._print(self.err, "Usage: :login IDENTITY PASSWORD (IDENTITY is FQL: a Ref, a Match, a v10 document)")
+            return
+        identity, password = parsed
+        try:
+            token = login(self.db, self.secret, identity, password, self.syntax, self.env)
+        except FQLError as err:
+            self._error(error_text_v10(err, identity) if detect_syntax(identity) == "v10" else error_text(err))
+            return
+        self.secrets.append(token["secret"])
+        self._print(self.out, f"Logged in: {self.whoami()}.")
+
+    def _logout(self, arg: str) -> None:
+        if self.secret is None:
+            self._print(self.err, "Not logged in: queries run as the root.")
+            return
+        try:
+            self.db.query("Logout(false)", secret=self.secret)
+        except FQLError as err:
+            self._error(error_text(err))
+        self.secrets.pop()
+        self._print(self.out, f"Logged out; back to {self.whoami()}.")
+
+    def _whoami(self, arg: str) -> None:
+        self._print(self.out, self.whoami())
+
+    def whoami(self) -> str:
+        """Who the queries run as (`:whoami`)."""
+        return describe(self.db, self.secret)
+
+    def _db(self, url: str) -> None:
+        from ..database import connect
+
+        if not url:
+            self._print(self.out, f"The database is {self.url}.")
+            return
+        try:
+            db = connect(url)
+        except FQLError as err:
+            self._error(error_text(err))
+            return
+        self.db, self.url, self.secrets, self.env = db, url, [], {}
+        self._print(self.out, f"Opened {url}: queries run as the root.")
+
+    def _load(self, name: str) -> None:
+        path = Path(name.strip("\"'")).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._print(self.err, f"Cannot read {name}: {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.execute(text)
 
     @staticmethod
     def _print(stream: t.TextIO, text: str) -> None:
         stream.write(text + "\n")
         stream.flush()
+

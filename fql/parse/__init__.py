@@ -88,10 +88,19 @@ _DRIVER_PREFIXES = ("q.", "f.", "query.", "fauna.")
 
 
 def detect_syntax(text: str) -> str:
-    """`--syntax auto`: v4 when the text parses as v4 and names no v10 module (`Token.create(...)`), else v10."""
+    """`--syntax auto`: v4 when the text parses as v4 and names no v10 module (`Token.create(...)`), else v10.
+
+    Every driver's spelling of v4 parses as v4 (`q.login(...)`, `f.Obj{...}`, `Obj("k" -> v)`), and so does
+    a JSON wire form (`{"login": ..., "params": ...}`); one that fails to decode, or a driver spelling used
+    wrongly (`Obj("a")`), is still v4, so that the error says why.
+    """
+    from .dialects import DialectError
+
     try:
         program = parse(text, "v4")
     except FQLError as v4_error:
+        if not isinstance(v4_error, ParseError) or isinstance(v4_error, DialectError):
+            return "v4"
         try:
             parse(text, "v10")
         except FQLError as v10_error:

@@ -8,8 +8,12 @@ from lark import Token, Transformer, v_args
 
 from .. import ast
 from ..ast import Span
+from . import dialects
+from .dialects import PLAIN, QUERY_TAILS, SPECIAL
 
-_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+#: Quoted key tokens (a bare name or an integer key is taken as written).
+_QUOTED = ("DOUBLE_STRING", "SINGLE_STRING")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
@@ -48,14 +52,15 @@ def number_text(text: str) -> int | float:
     return sign * float(digits)
 
 
+def _key(token: Token) -> str:
+    """An object key as written: quoted keys are unescaped, bare names and integers taken as they are."""
+    return string_token(token) if token.type in _QUOTED else str(token)
+
+
 def _span(first: Token, last: Token | None = None) -> Span:
     """The span from the start of `first` to the end of `last` (tokens carry their own positions)."""
     last = last or first
     return Span(first.line, first.column, first.start_pos, last.end_pos, last.end_line, last.end_column)
-
-
-def _node_start(node: ast.Node) -> Span:
-    return node.span
 
 
 @v_args(inline=True)
@@ -63,20 +68,56 @@ class ToAst(Transformer):
     """Build ast nodes from the v4 parse tree, during parsing (LALR runs this transformer inline).
 
     Spans come from the tokens: lark's propagate_positions would cost about half the parse time.
+    Driver spellings (`Obj("k", v)`, `f.Arr{1}`, `x => ...`) are lowered by `dialects` as they reduce.
     """
 
     def start(self, *body):
+        if not PLAIN.issuperset(map(type, body)):
+            dialects.check_plain(body)
         return ast.Program(tuple(body))
 
-    def call(self, callee, lpar, *rest):
-        name, first = callee
+    def call(self, first, lpar, *rest):
+        name = first.value
         *args, rpar = rest
         if args == [None]:
             args = []
-        return ast.Call(name, tuple(args), span=_span(first, rpar))
+        node = ast.Call(name, tuple(args), span=_span(first, rpar))
+        # Most calls are plain, and three cheap tests say so: no helper's name, no client call, no marker.
+        if name in SPECIAL or name[-6:] in QUERY_TAILS or not PLAIN.issuperset(map(type, args)):
+            return dialects.lower_call(node)
+        return node
 
-    def callee(self, *names):
-        return ".".join(str(n) for n in names), names[0]
+    def method(self, target, name, lpar, *rest):
+        *args, rpar = rest
+        if args == [None]:
+            args = []
+        dialects.check_plain((target, *args))
+        return dialects.lower_method(target, name, args, dialects.join(target, rpar))
+
+    def brace(self, first, lbrace, *rest):
+        *items, rbrace = rest
+        return dialects.lower_brace(first.value, first, [] if items == [None] else items, _span(first, rbrace))
+
+    def fn(self, first, *rest):
+        *params, body = rest
+        if first.type == "NAME":
+            params = [first]
+        names = tuple(p for p in params if p is not None and p.type == "NAME")
+        dialects.check_plain((body,))
+        return dialects.Fn(first, names, body)
+
+    def kwarg(self, name, *rest):
+        # `size=2` keeps its EQUAL token, `size: 2` drops the colon: the value is last either way.
+        return dialects.keyword(name, rest[-1])
+
+    def scala_pair(self, key, arrow, value):
+        dialects.check_plain((value,))
+        return dialects.Pair(key, string_token(key), value)
+
+    def name(self, token):
+        """A bare name in a driver lambda's body is its variable: `x => q.Get(x)` reads `Var("x")`."""
+        span = _span(token)
+        return ast.Call("Var", (ast.Literal(str(token), span=span),), span=span)
 
     def object(self, lbrace, *rest):
         *pairs, rbrace = rest
@@ -85,24 +126,41 @@ class ToAst(Transformer):
         return ast.Object(tuple(pairs), span=_span(lbrace, rbrace))
 
     def pair(self, key, value):
-        return (key, value)
+        if type(value) not in PLAIN:
+            dialects.check_plain((value,))
+        return (_key(key), value)
 
-    def key(self, token):
-        if token.type in ("DOUBLE_STRING", "SINGLE_STRING"):
-            return string_token(token)
-        return str(token)
+    def top_object(self, lbrace, *rest):
+        *pairs, rbrace = rest
+        if pairs == [None]:
+            pairs = []
+        node = ast.Object(tuple((_key(k), v) for k, v in pairs), span=_span(lbrace, rbrace))
+        if pairs and all(k.type == "DOUBLE_STRING" for k, _ in pairs):
+            return dialects.wire_form(node)
+        return node
+
+    def top_pair(self, key, value):
+        if type(value) not in PLAIN:
+            dialects.check_plain((value,))
+        return (key, value)
 
     def array(self, lsqb, *rest):
         *items, rsqb = rest
         if items == [None]:
             items = []
+        elif not PLAIN.issuperset(map(type, items)):
+            dialects.check_plain(items)
         return ast.Array(tuple(items), span=_span(lsqb, rsqb))
 
     def string(self, token):
         return ast.Literal(string_token(token), span=_span(token))
 
     def number(self, *tokens):
-        return ast.Literal(number_text("".join(str(t) for t in tokens)), span=_span(tokens[0], tokens[-1]))
+        text = "".join(str(t) for t in tokens)
+        if tokens[-1].type == "LONG":
+            # Java's long suffix: `181388642114077184L` is the integer.
+            text = text[:-1]
+        return ast.Literal(number_text(text), span=_span(tokens[0], tokens[-1]))
 
     def true(self, token):
         return ast.Literal(True, span=_span(token))

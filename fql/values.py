@@ -491,3 +491,14 @@ def module_name(coll: Ref | None) -> str:
     if coll.collection is None:
         return V10_NATIVE_NAMES.get(coll.id, coll.id)
     return coll.id
+
+
+@frozen
+class EventSource:
+    """A v10 event source (`set.toStream()`): an opaque token for a set and the time its events start.
+
+    The token names an entry of the server's registry (fql/eval/v10/streams.py); drivers echo it back
+    to `/stream/1` and `/feed/1`.
+    """
+
+    token: str

@@ -168,6 +168,7 @@ def load() -> None:
     from .v10 import arrays, misc, natives, numbers, objects  # noqa: F401
     from .v10 import collections as _v10_collections, documents as _v10_documents  # noqa: F401
     from .v10 import sets as _v10_sets, strings as _v10_strings, time as _v10_time, types as _v10_types  # noqa: F401
+    from .v10 import streams as _v10_streams  # noqa: F401
 
     catalog.register_missing()
     catalog.register_missing_v10()

@@ -29,6 +29,7 @@ from .protocol import (
     send_response,
     unauthorized,
 )
+from .streams import Streams, StreamSettings
 from .workers import WorkerPool
 
 if t.TYPE_CHECKING:
@@ -43,21 +44,27 @@ PING_SCOPES = {"write": "write", "global": "write", "read": "read", "local": "re
 QUERY_PATHS = ("/", "/linearized")
 #: The methods core allows on each v4 path that needs a secret.
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
-#: FQL v10's paths (streams and feeds answer a v10 error envelope until fql has them).
+#: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
+#: The paths whose POST is a stream or a feed (fql/server/streams.py).
+STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
 
 
 class App:
     """An ASGI application serving one Database over Fauna's v4 HTTP API (Hypercorn runs it)."""
 
-    def __init__(self, db: Database, *, max_body: int = MAX_BODY, workers: int = 8):
+    def __init__(
+        self, db: Database, *, max_body: int = MAX_BODY, workers: int = 8, streams: StreamSettings | None = None
+    ):
         self.db = db
         #: The largest request body accepted; a larger one gets 413 `request too large`.
         self.max_body = max_body
         self.clock = TxnClock()
         self.pool = WorkerPool(workers)
         self.build = metadata.version("fql")
+        #: The stream and feed endpoints, and how their streams poll and end.
+        self.streams = Streams(self, streams)
 
     async def __call__(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
         if scope["type"] == "http":
@@ -73,7 +80,12 @@ class App:
         v10 = scope["path"] in V10_PATHS
         try:
             request = await read_request(scope, receive, self.max_body)
-            response = await self._v10(request) if v10 else await self._v4(request)
+            if request.method == "POST" and request.path in STREAM_PATHS:
+                response = await self._stream(request, send, receive)
+                if response is None:
+                    return
+            else:
+                response = await self._v10(request) if v10 else await self._v4(request)
         except ProtocolError as err:
             response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
@@ -82,6 +94,15 @@ class App:
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
         response = self._finish(response, request, started)
         await send_response(send, response, head=request.method == "HEAD")
+
+    async def _stream(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
+        """A stream or a feed; None once a stream has been sent (its answer is the stream itself)."""
+        if request.path == "/feed/1":
+            return await self.streams.feed_v10(request)
+        if request.path == "/stream/1":
+            await self.streams.stream_v10(request, send, receive)
+            return None
+        return await self.streams.stream_v4(request, send, receive)
 
     async def _v4(self, request: Request) -> Response:
         info = headers.read_v4(request.headers)
@@ -129,8 +150,6 @@ class App:
         """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
         if request.method != "POST":
             raise method_not_allowed("POST")
-        if request.path != "/query/1":
-            raise ProtocolError(400, "Event streams and feeds are not implemented in fql yet.")
         secret = headers.secret(request.headers)
         if secret is None:
             raise v10.V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
@@ -166,6 +185,7 @@ class App:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.streams.close()
                 self.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -194,8 +214,7 @@ def _unsupported(path: str, method: str) -> Response:
     """A known path with a method fql does not serve there: not implemented yet, or not allowed."""
     if method not in ALLOWED[path]:
         raise method_not_allowed(*ALLOWED[path])
-    what = "Streams are" if path == "/stream" else "Read-only GET queries are"
-    return _query_error(NotImplementedInFql(f"{what} not implemented in fql yet."))
+    return _query_error(NotImplementedInFql("Read-only GET queries are not implemented in fql yet."))
 
 
 def _ping(request: Request) -> Response:

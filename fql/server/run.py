@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import threading
 import typing as t
@@ -52,8 +53,17 @@ _HYPERCORN_LEVELS = {"debug": "DEBUG", "info": "WARNING", "warning": "WARNING", 
 
 
 def serve(app: App, sock: socket.socket, log_level: str = "info") -> None:
-    """Serve until SIGINT or SIGTERM (Ctrl-C); Hypercorn then finishes the requests under way and returns."""
-    asyncio.run(hypercorn_serve(app, config(sock, log_level)))
+    """Serve until SIGINT or SIGTERM (Ctrl-C); open streams end at once, other requests under way finish."""
+    asyncio.run(hypercorn_serve(app, config(sock, log_level), shutdown_trigger=lambda: _until_signal(app)))
+
+
+async def _until_signal(app: App) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    app.streams.close()
 
 
 class ServerThread:
@@ -88,6 +98,7 @@ class ServerThread:
             self._sock.close()
             self.app.pool.close()
             return
+        self.app.streams.close()
         self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join()
 

@@ -10,6 +10,7 @@ from ..values import (
     Bytes,
     Date,
     Document,
+    EventSource,
     Lambda,
     Module,
     NullDocument,
@@ -103,6 +104,8 @@ def to_tagged(value: t.Any) -> t.Any:
         return {"@set": body}
     if isinstance(value, Lambda):
         return "[function <lambda>]"
+    if isinstance(value, EventSource):
+        return {"@stream": value.token}
     return repr(value)
 
 
@@ -139,6 +142,8 @@ def to_simple(value: t.Any) -> t.Any:
         return body
     if isinstance(value, Lambda):
         return "[function <lambda>]"
+    if isinstance(value, EventSource):
+        return value.token
     return repr(value)
 
 
@@ -213,4 +218,5 @@ _TAGS: dict[str, t.Callable[[t.Any], t.Any]] = {
     "@doc": _ref,
     "@object": lambda body: {k: from_tagged(v) for k, v in body.items()},
     "@set": lambda body: body if isinstance(body, str) else from_tagged(body),
+    "@stream": lambda token: EventSource(str(token)),
 }

@@ -291,9 +291,8 @@ def test_oversized_body_default_limit(raw):
 
 
 def test_not_implemented_routes(raw):
-    for method, path in [("POST", "/stream"), ("GET", "/")]:
-        status, _, body = raw(method, path, "1")
-        assert status == 400 and body["errors"][0]["code"] == "not implemented"
+    status, _, body = raw("GET", "/", "1")
+    assert status == 400 and body["errors"][0]["code"] == "not implemented"
     assert raw("POST", "/stream", "1", secret=None)[0] == 401
     assert raw("POST", "/linearized", "[1]")[::2] == (200, {"resource": [1]})
 
@@ -309,7 +308,7 @@ def test_v10_paths_answer_in_the_v10_envelope(raw):
     assert raw("POST", "/query/1", '{"query": "1"}', headers={"x-format": "xml"})[2]["error"]["code"] == (
         "invalid_request"
     )
-    assert raw("POST", "/stream/1", "{}")[2]["error"]["code"] == "invalid_request"
+    assert raw("POST", "/stream/1", "{}")[0] == 400
 
 
 def test_a_bug_is_a_500_without_traceback(server, raw, monkeypatch):

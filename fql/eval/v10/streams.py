@@ -1,0 +1,499 @@
+"""v10 event sources (`set.toStream()`, `changesOn`) and the add/update/remove events read from history.
+
+An event source is a token naming an entry of its Database's registry: the set's base (a collection, an
+index match or one document), the `where`/`map` steps applied to each document, the fields `changesOn`
+watches, and the cursor its events start after (the creating transaction's). Events come from document
+history: each version of a document is compared with the one before it, as core's EventTransformer
+compares a document's current and previous states.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets as _random
+import struct
+import threading
+import time
+import typing as t
+import weakref
+from collections import OrderedDict
+
+from attrs import evolve, frozen
+
+from ... import ast
+from ...collation import encode, id_key, tuple_key
+from ...errors import FQLError, QueryRuntimeError, StackOverflow
+from ...storage.base import DocKey, Entry, Transaction, Version
+from ...values import Document, EventSource, Lambda, NullDocument, Ref
+from .. import access, indexes
+from ..evaluator import Context
+from ..refs import doc_key, ref_of
+from ..registry import method
+from .collections import IndexSet
+from .documents import document_field, to_document, to_stored
+from .expressions import THIS, call_function
+from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize
+
+#: The largest ordinal of an event in a transaction: the cursor (ts, MAX_ORD) is after all of ts.
+MAX_ORD = (1 << 31) - 1
+#: How many event sources one Database remembers; the oldest are forgotten first.
+MAX_SOURCES = 100_000
+
+
+@frozen(order=True)
+class Cursor:
+    """Where an event stream stands: a transaction time (µs) and an event's ordinal within it."""
+
+    ts: int
+    ord: int = 0
+
+    def encode(self) -> str:
+        return base64.b64encode(struct.pack(">qi", self.ts, self.ord)).decode()
+
+    @classmethod
+    def decode(cls, text: t.Any) -> Cursor | None:
+        """The cursor `text` encodes, or None if it is not one of ours."""
+        try:
+            ts, ordinal = struct.unpack(">qi", base64.b64decode(text, validate=True))
+        except (TypeError, ValueError, struct.error):
+            return None
+        return cls(ts, ordinal)
+
+
+# -- what a source watches -----------------------------------------------------------------------------
+
+
+@frozen
+class Documents:
+    """`Coll.all()`: the documents of a user collection; every new version of one is an event."""
+
+    scope: str
+    coll: str
+
+    def keys(self, txn: Transaction, since: int) -> t.Iterator[DocKey]:
+        return (v.key for v in txn.scan(self.scope, self.coll) if v.ts >= since)
+
+    def rows(self, ctx: Context, version: Version) -> tuple:
+        # Core streams `all()` from its changes-by-collection index, which every write changes.
+        return (version.ts,)
+
+
+@frozen(eq=False)
+class IndexRows:
+    """`Coll.byX(term)` or v4 `Match(index, terms)`: the documents with entries under `terms`.
+
+    Only a change of those entries is an event (core streams the index's rows): an update that leaves a
+    document's terms and values as they were is not seen.
+    """
+
+    index: indexes.IndexDef
+    terms: bytes
+
+    def keys(self, txn: Transaction, since: int) -> t.Iterator[DocKey]:
+        for coll in self.index.sources:
+            yield from (v.key for v in txn.scan(self.index.key.scope, coll) if v.ts >= since)
+
+    def entries(self, ctx: Context, version: Version) -> dict[bytes, Entry]:
+        """The version's entries under `terms`, by sort key."""
+        return {e.sort: e for terms, e in indexes.entries(ctx, self.index, version) if terms == self.terms}
+
+    def rows(self, ctx: Context, version: Version) -> tuple | None:
+        return tuple(sorted(self.entries(ctx, version))) or None
+
+
+@frozen
+class Single:
+    """`Set.single(doc)`: one document; each of its versions is an event."""
+
+    key: DocKey
+
+    def keys(self, txn: Transaction, since: int) -> t.Iterator[DocKey]:
+        version = txn.get(self.key)
+        return iter([self.key] if version is not None and version.ts >= since else [])
+
+    def rows(self, ctx: Context, version: Version) -> tuple:
+        return (version.ts,)
+
+
+Base = Documents | IndexRows | Single
+
+
+@frozen(eq=False)
+class Source:
+    """A registered event source: what it watches, how each document is shown, where it starts."""
+
+    #: The database scope it was made in; only secrets of that database may stream it.
+    scope: str
+    base: Base
+    #: Set steps (`where`, `map`, projection), each `fn(ctx, elements) -> elements`, applied in order.
+    steps: tuple = ()
+    #: Field paths given to `changesOn`: only events that change one of them are sent.
+    watched: tuple = ()
+    #: Its events come after this cursor: the creating transaction's, unless a client asks otherwise.
+    start: Cursor = Cursor(0, MAX_ORD)
+
+
+@frozen(eq=False)
+class Event:
+    """One v10 event: `add`, `update` or `remove` with its document (or mapped value), or an `error`."""
+
+    type: str
+    cursor: Cursor
+    data: t.Any = None
+    error: FQLError | None = None
+
+
+# -- the registry ----------------------------------------------------------------------------------------
+
+_REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Sources made by a query that has no Database (a bare Context); they cannot be streamed.
+_DETACHED: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _table(db: t.Any) -> OrderedDict:
+    if db is None:
+        return _DETACHED
+    with _LOCK:
+        found = _REGISTRIES.get(db)
+        if found is None:
+            found = _REGISTRIES[db] = OrderedDict()
+        return found
+
+
+def register(ctx: Context, source: Source) -> EventSource:
+    """Remember `source` in the query's Database and return its token as an event source value."""
+    table = _table(ctx.state.db)
+    token = base64.b64encode(_random.token_bytes(24)).decode()
+    with _LOCK:
+        table[token] = source
+        while len(table) > MAX_SOURCES:
+            table.popitem(last=False)
+    return EventSource(token)
+
+
+def lookup(db: t.Any, token: t.Any) -> Source | None:
+    """The source a token names in `db`, or None for an unknown (or forgotten) token."""
+    if not isinstance(token, str):
+        return None
+    table = _table(db)
+    with _LOCK:
+        return table.get(token)
+
+
+# -- making a source from a set --------------------------------------------------------------------------
+
+#: The set steps a stream applies to each document, named by the function of sets.py that builds them.
+_STEPS = ("WhereSet", "mapped", "page_size")
+#: Why the other derived sets cannot be streamed (core's `invalid_receiver` reasons).
+_REFUSED = {
+    "take": "streaming is not supported on sets returned from `.take()`.",
+    "drop": "streaming is not supported on sets returned from `.drop()`.",
+    "reverse": "streaming is not supported on sets that have been reversed.",
+    "distinct": "streaming is not supported on distinct sets.",
+    "concat": "streaming is not supported on concatenated sets.",
+    "flat_map": "streaming is not supported on `.flatMap()` sets.",
+    "order": "streaming is not supported on sets returned from `.order()`.",
+}
+_SOURCES_ONLY = "only collections and user defined indexes are streamable."
+_RANGES = "range queries are not supported yet, use `.where()` method instead."
+
+
+def _receiver(method_name: str, reason: str) -> QueryRuntimeError:
+    return QueryRuntimeError("invalid_receiver", f"can't call `{method_name}` because {reason}")
+
+
+def _pipeline(s: V10Set, method_name: str) -> tuple[V10Set, tuple]:
+    """The set under every derived step, and the steps from the innermost out."""
+    steps = []
+    while isinstance(s, Derived):
+        # sets.py builds each derived set from a closure; the function that made it says which kind it is.
+        maker = s.fn.__qualname__.split(".<locals>")[0]
+        if maker not in _STEPS:
+            raise _receiver(method_name, _REFUSED.get(maker, "streaming is not supported on this set."))
+        steps.append(s.fn)
+        s = s.source
+    return s, tuple(reversed(steps))
+
+
+def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
+    if isinstance(root, DocumentsSet):
+        if root.coll.collection is None:
+            raise _receiver(method_name, _SOURCES_ONLY)
+        if getattr(root, "start", None) is not None or getattr(root, "stop", None) is not None:
+            raise _receiver(method_name, _RANGES)
+        key = doc_key(ctx, Ref("0", root.coll))
+        return Documents(key.scope, key.coll)
+    if isinstance(root, IndexSet):
+        if any(bound is not None for bound in root.bounds.values()):
+            raise _receiver(method_name, _RANGES)
+        return IndexRows(root.index, tuple_key(root.terms))
+    if isinstance(root, ArraySet):
+        return _single(ctx, root, method_name)
+    raise _receiver(method_name, _SOURCES_ONLY)
+
+
+def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
+    if isinstance(root.items, range):
+        raise _receiver(method_name, "streaming is not supported on sets created from `Set.sequence()`.")
+    items = list(root.items)
+    # `Set.single(doc)` is an array set in fql; core streams a one-document set as that document.
+    item = items[0] if len(items) == 1 else None
+    ref = item.ref if isinstance(item, (Document, NullDocument)) else item
+    if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
+        raise _receiver(method_name, "streaming is not supported on array sets.")
+    return Single(doc_key(ctx, ref))
+
+
+def _check_readable(ctx: Context, base: Base) -> None:
+    """Core refuses a source the caller cannot read (ABAC roles are checked event by event instead)."""
+    if isinstance(base, Single):
+        if not access.allowed(ctx, "read", base.key, (ref_of(ctx, base.key),)):
+            raise QueryRuntimeError(
+                "permission_denied", "Insufficient privileges to create a stream on the source document."
+            )
+        return
+    if isinstance(base, Documents):
+        scope, coll = base.scope, base.coll
+    else:
+        scope, coll = base.index.key.scope, base.index.sources[0]
+    if not isinstance(ctx.state.auth.role, str):
+        return
+    if not access.allowed(ctx, "read_index", DocKey(scope, "#collections", coll)):
+        raise QueryRuntimeError("permission_denied", f"Insufficient privileges to read from collection {coll}.")
+
+
+def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()) -> EventSource:
+    root, steps = _pipeline(s, method_name)
+    base = _base(ctx, root, method_name)
+    if watched and steps:
+        raise _receiver(method_name, "it was not called on the source set.")
+    if watched and isinstance(base, IndexRows):
+        _check_covered(base.index, watched)
+    _check_readable(ctx, base)
+    start = Cursor(ctx.state.ts, MAX_ORD)
+    return register(ctx, Source(ctx.state.scope, base, steps, watched, start))
+
+
+@method("Set", "toStream")
+def to_stream(ctx: Context, s: V10Set) -> EventSource:
+    """An event source of the set: its documents' add, update and remove events after this query."""
+    return _event_source(ctx, s, ".toStream()")
+
+
+@method("Set", "eventSource")
+def event_source(ctx: Context, s: V10Set) -> EventSource:
+    """`toStream()`: an event source of the set."""
+    return _event_source(ctx, s, ".eventSource()")
+
+
+@method("Set", "changesOn")
+def changes_on(ctx: Context, s: V10Set, *fields: t.Any) -> EventSource:
+    """An event source sending only the events that change one of `fields` (`.changesOn(.email)`)."""
+    return _event_source(ctx, s, ".changesOn()", _paths(fields))
+
+
+@method("Set", "eventsOn")
+def events_on(ctx: Context, s: V10Set, *fields: t.Any) -> EventSource:
+    """`changesOn(...)`: an event source of the changes to `fields`."""
+    return _event_source(ctx, s, ".eventsOn()", _paths(fields))
+
+
+def _paths(fields: tuple) -> tuple:
+    return tuple(_field_path(fn, i) for i, fn in enumerate(fields))
+
+
+def _field_path(fn: t.Any, i: int) -> tuple:
+    """The path a short lambda reads (`.a.b`, `.['c']`, `.list[0]`); core accepts nothing else."""
+    invalid = QueryRuntimeError("invalid_argument", f"invalid argument `{i}`: invalid field path given")
+    if not isinstance(fn, Lambda) or _params(fn) != (THIS,):
+        raise invalid
+    path, node = [], fn.body
+    while not (isinstance(node, ast.Ident) and node.name == THIS):
+        if isinstance(node, ast.Member) and not node.optional:
+            path.append(node.name)
+        elif isinstance(node, ast.Index) and isinstance(node.key, ast.Literal) and _step(node.key.value):
+            path.append(node.key.value)
+        else:
+            raise invalid
+        node = node.obj
+    if not path:
+        raise invalid
+    return tuple(reversed(path))
+
+
+def _params(fn: Lambda) -> tuple:
+    return (fn.params,) if isinstance(fn.params, str) else tuple(fn.params or ())
+
+
+def _step(value: t.Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _shown(path: tuple) -> str:
+    """A path as core prints it: `a.b[0]`."""
+    out = ""
+    for i, step in enumerate(path):
+        out += f"[{step}]" if isinstance(step, int) else (step if i == 0 else "." + step)
+    return out
+
+
+def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
+    """An index source can watch only the fields its values cover (any field when it covers `ts`)."""
+    covered = {f.path for f in index.values}
+    if ("ts",) in covered:
+        return
+    missing = [p for p in watched if p != ("id",) and _stored_path(p) not in covered]
+    if missing:
+        names = ", ".join(f"`{_shown(p)}`" for p in missing)
+        raise QueryRuntimeError(
+            "invalid_argument", f"invalid argument `fields`: {names} not covered by the `{index.ref.id}` index."
+        )
+
+
+def _stored_path(path: tuple) -> tuple:
+    return ("ref",) if path == ("id",) else path if path[0] in ("ts", "ttl") else ("data", *path)
+
+
+# -- EventSource methods --------------------------------------------------------------------------------
+
+#: A stand-in source for building steps with sets.py's own constructors.
+_NOTHING = ArraySet([])
+
+
+def _extend(ctx: Context, source: EventSource, step: t.Callable) -> EventSource:
+    found = lookup(ctx.state.db, source.token)
+    if found is None:
+        raise QueryRuntimeError("invalid_argument", "invalid event source provided")
+    return register(ctx, evolve(found, steps=found.steps + (step,)))
+
+
+@method("EventSource", "where")
+def source_where(ctx: Context, source: EventSource, predicate: t.Any) -> EventSource:
+    """The same events, for the values for which `predicate` is true."""
+    return _extend(ctx, source, WhereSet(_NOTHING, predicate).fn)
+
+
+@method("EventSource", "map")
+def source_map(ctx: Context, source: EventSource, fn: t.Any) -> EventSource:
+    """The same events, each value passed through `fn`."""
+    return _extend(ctx, source, mapped(_NOTHING, lambda c, item: call_function(c, fn, [item])).fn)
+
+
+# -- events ------------------------------------------------------------------------------------------------
+
+_NONE = object()
+
+
+def changes(txn: Transaction, base: Base, after: Cursor) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
+    """Each version written after `after` to a document of `base`, with the version before it.
+
+    Ordinals number the versions of one transaction in collection and id order, so a cursor inside a
+    transaction (a feed page that split it) means the same thing every time it is read.
+    """
+    found = []
+    for key in base.keys(txn, after.ts):
+        prev = None
+        for version in txn.history(key):
+            if version.ts >= after.ts:
+                found.append((version.ts, key.coll, id_key(key.id), prev, version))
+            prev = version
+    found.sort(key=lambda change: change[:3])
+    last, ordinal = None, 0
+    for ts, _, _, prev, version in found:
+        ordinal = ordinal + 1 if ts == last else 0
+        last = ts
+        cursor = Cursor(ts, ordinal)
+        if cursor > after:
+            yield cursor, prev, version
+
+
+def events(
+    ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None
+) -> tuple[list[Event], bool]:
+    """Up to `limit` events of `source` after `after` in this transaction's snapshot, and whether more follow.
+
+    An error (in a `where` or `map` step) is the last event: a stream ends there, a feed stops there.
+    """
+    out: list[Event] = []
+    pending = changes(ctx.state.txn, source.base, after)
+    for cursor, prev, curr in pending:
+        try:
+            event = _event(ctx, source, cursor, prev, curr)
+        except FQLError as err:
+            out.append(Event("error", cursor, error=err))
+            return out, next(pending, None) is not None
+        except RecursionError:
+            out.append(Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate.")))
+            return out, next(pending, None) is not None
+        if event is not None:
+            out.append(event)
+        if len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
+            return out, next(pending, None) is not None
+    return out, False
+
+
+def _live(version: Version | None) -> Version | None:
+    return version if version is not None and version.data is not None else None
+
+
+def _event(ctx: Context, source: Source, cursor: Cursor, prev: Version | None, curr: Version) -> Event | None:
+    """The event of one new version: from the document's place in the base before and after, then the steps."""
+    prev, now = _live(prev), _live(curr)
+    before = source.base.rows(ctx, prev) if prev is not None else None
+    after = source.base.rows(ctx, now) if now is not None else None
+    if before == after:
+        return None
+    if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
+        return None
+    if after is None:
+        old = _value(ctx, source.steps, prev)
+        return None if old is _NONE else Event("remove", cursor, old)
+    new = _value(ctx, source.steps, now)
+    old = _value(ctx, source.steps, prev) if before is not None else _NONE
+    if new is _NONE:
+        return None if old is _NONE else Event("remove", cursor, old)
+    return Event("add" if old is _NONE else "update", cursor, new)
+
+
+def _value(ctx: Context, steps: tuple, version: Version) -> t.Any:
+    """The document at `version` through the steps, or _NONE when a step drops it or it is not readable."""
+    if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
+        return _NONE
+    items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
+    for step in steps:
+        items = step(ctx, items)
+    value = next(iter(items), _NONE)
+    return value if value is _NONE else materialize(ctx, value)
+
+
+def _watched(ctx: Context, paths: tuple, prev: Version | None, now: Version | None) -> bool:
+    """Core's EventFilter: a removal keeps its event when the old document has every watched field; an
+    add or update when some watched field changed."""
+    old = to_document(ctx, prev) if prev is not None else None
+    if now is None:
+        return all(_extract(ctx, old, p) is not None for p in paths)
+    new = to_document(ctx, now)
+    return any(_key(_extract(ctx, new, p)) != _key(_extract(ctx, old, p)) for p in paths)
+
+
+def _extract(ctx: Context, doc: Document | None, path: tuple) -> t.Any:
+    if doc is None or not isinstance(path[0], str):
+        return None
+    value = document_field(ctx, doc, path[0])
+    for step in path[1:]:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def _key(value: t.Any) -> bytes:
+    try:
+        return encode(to_stored(value))
+    except (TypeError, ValueError):
+        # Values that are never stored (a module, a function) compare by how they print.
+        return repr(value).encode()

@@ -1,0 +1,687 @@
+"""Event streams and feeds: v10 `POST /stream/1` and `POST /feed/1`, v4 `POST /stream`, polled from history.
+
+A stream is one long response of newline-separated JSON events. Every poll is a short read-only
+transaction that reads the versions written since the last event (fql/eval/v10/streams.py decides what
+they mean) and re-checks the secret. A stream ends at an error event, when its client goes away, when
+it reaches `StreamSettings.max_duration`, or when the server stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import typing as t
+
+from attrs import frozen
+
+from ..auth.access import authenticate
+from ..collation import encode, tuple_key
+from ..errors import (
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    QueryRuntimeError,
+    TransactionAborted,
+    Unauthorized,
+)
+from ..eval import access, indexes
+from ..eval.evaluator import Context, QueryState, evaluate
+from ..eval.refs import doc_key, ref_of
+from ..eval.sets import cursor_of
+from ..eval.v10 import streams as sources
+from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
+from ..storage.base import DocKey, Transaction, Version
+from ..values import Ref, SetRef, type_name
+from ..wire.v4 import from_json, to_json
+from ..wire.v10 import to_tagged
+from . import headers as request_headers
+from .body import parse
+from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
+from .v10 import read_headers
+
+if t.TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger("fql.server")
+
+#: Core ends every event with CRLF; the v10 driver reads lines, the v4 driver one JSON value per chunk.
+SEPARATOR = b"\r\n"
+#: The v4 event fields a client may ask for with `?fields=`, and the ones sent when it does not.
+V4_FIELDS, V4_DEFAULT_FIELDS = ("action", "document", "diff", "prev", "index"), ("action", "document")
+#: The largest and default feed page.
+MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 16000, 16
+JSON_TYPE = "application/json;charset=utf-8"
+
+
+@frozen
+class StreamSettings:
+    """How streams poll and when they end (`App(db, streams=StreamSettings(...))`)."""
+
+    #: Seconds between two reads of storage for new events.
+    poll_interval: float = 0.1
+    #: Seconds between two v10 `status` events of a quiet stream (core: five minutes).
+    status_interval: float = 300.0
+    #: The longest a stream stays open, in seconds (None: until the client leaves or the server stops).
+    max_duration: float | None = None
+    #: Events a v10 stream replays when it opens; past this it ends with `stream_replay_volume_exceeded`.
+    replay_limit: int = 128
+    #: The most events one poll sends (the next poll follows at once).
+    batch: int = 1000
+
+
+class StreamError(ProtocolError):
+    """A v10 stream or feed request refused before any event: core's `{"error": {code, message}}`."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(status, message)
+        self.code = code
+
+    def v10_body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.description}}
+
+
+def _invalid(message: str) -> StreamError:
+    return StreamError(400, "invalid_request", message)
+
+
+class _ReadOnly(Transaction):
+    """A transaction that reads and refuses writes: streams evaluate read-only, as core's do."""
+
+    def __init__(self, txn: Transaction, refuse: t.Callable[[], FQLError]):
+        self._txn = txn
+        self._refuse = refuse
+        self.ts = txn.ts
+
+    def get(self, key: DocKey) -> Version | None:
+        return self._txn.get(key)
+
+    def history(self, key: DocKey) -> list[Version]:
+        return self._txn.history(key)
+
+    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
+        return self._txn.scan(scope, coll, lo=lo, reverse=reverse)
+
+    def index_scan(self, index: t.Any, terms: bytes, **bounds: t.Any) -> t.Iterator[t.Any]:
+        return self._txn.index_scan(index, terms, **bounds)
+
+    def next_id(self) -> int:
+        return self._txn.next_id()
+
+    def put(self, version: Version) -> None:
+        raise self._refuse()
+
+    def index_put(self, *args: t.Any) -> None:
+        raise self._refuse()
+
+    def index_remove(self, *args: t.Any) -> None:
+        raise self._refuse()
+
+    def index_drop(self, *args: t.Any) -> None:
+        raise self._refuse()
+
+    def commit(self) -> None:
+        self._txn.rollback()
+
+    def rollback(self) -> None:
+        self._txn.rollback()
+
+
+def _v10_write() -> FQLError:
+    return QueryRuntimeError("invalid_effect", "Writes are disallowed in stream subscriptions.")
+
+
+def _v4_write() -> FQLError:
+    # Core evaluates a v4 stream's expression with a read-only effect limit (EvalContext.read).
+    return InvalidExpression("Call performs a write, which is not allowed in stream requests.")
+
+
+@frozen
+class Batch:
+    """What one poll found: encoded events, where the next poll starts, and the snapshot time."""
+
+    lines: list[bytes]
+    after: Cursor
+    ts: int
+    #: More events were waiting: poll again at once.
+    more: bool = False
+    #: The last line is an error event: the stream ends after it.
+    final: bool = False
+
+
+def _line(event: dict) -> bytes:
+    return json_bytes(event) + SEPARATOR
+
+
+def _now() -> int:
+    return time.time_ns() // 1000
+
+
+# -- v10 request bodies ----------------------------------------------------------------------------------
+
+
+@frozen
+class Ask:
+    """A v10 stream or feed request: the source token, where to start (if given) and the page size."""
+
+    source: Source
+    start: Cursor | None
+    page_size: int
+
+
+def _unexpected(value: t.Any) -> StreamError:
+    shown = f"string value '{value}'" if isinstance(value, str) else f"value {json_bytes(value).decode()}"
+    return _invalid(f"Invalid request body: Unexpected {shown}.")
+
+
+def _field(body: dict, name: str, kind: type) -> t.Any:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise _unexpected(value)
+    return value
+
+
+def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
+    """The request body of `/stream/1` or `/feed/1`, validated with core's messages."""
+    end = "." if feed else ""  # core's feed messages end with a period, its stream messages do not
+    if not raw.strip():
+        raise _invalid("No request body provided")
+    try:
+        body = parse(raw)
+    except FQLError:
+        raise _invalid("Invalid request body: not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise _unexpected(body)
+    if body.get("token") is None:
+        raise _invalid("Invalid request body: Value for key token not found.")
+    token, start_ts, cursor = _field(body, "token", str), _field(body, "start_ts", int), _field(body, "cursor", str)
+    if start_ts is not None and cursor is not None:
+        raise _invalid(f"Invalid request body: can not provide both `start_ts` and `cursor`{end}")
+    source = sources.lookup(app.db, token)
+    if source is None:
+        raise _invalid(f"Invalid request body: invalid event source provided{end}")
+    start = None if start_ts is None else Cursor(start_ts, MAX_ORD)
+    if cursor is not None:
+        start = Cursor.decode(cursor)
+        if start is None:
+            raise _invalid(f"Invalid request body: invalid event cursor provided{end}")
+    return Ask(source, start, _page_size(_field(body, "page_size", int)) if feed else DEFAULT_PAGE_SIZE)
+
+
+def _page_size(size: int | None) -> int:
+    if size is None:
+        return DEFAULT_PAGE_SIZE
+    if size <= 0:
+        raise _invalid("Invalid request body: page size must be greater than zero.")
+    if size > MAX_PAGE_SIZE:
+        raise _invalid(f"Invalid request body: page size can not be greater than {MAX_PAGE_SIZE}.")
+    return size
+
+
+# -- v10 events ---------------------------------------------------------------------------------------------
+
+
+def _stats(started: float, reads: int = 1) -> dict:
+    return {
+        "read_ops": reads,
+        "storage_bytes_read": 0,
+        "compute_ops": 1,
+        "processing_time_ms": int((time.perf_counter() - started) * 1000),
+        "rate_limits_hit": [],
+    }
+
+
+def error_body(err: FQLError) -> dict:
+    """A v10 error as an error event carries it (an abort as a query abort is answered)."""
+    body: dict = {"code": err.v10_code, "message": err.description}
+    if isinstance(err, TransactionAborted) and err.v10_code == "abort":
+        body["message"] = "Query aborted."
+        body["abort"] = to_tagged(err.value if err.value is not None else err.description)
+    return body
+
+
+def v10_event(event: sources.Event, stats: dict) -> dict:
+    if event.type == "error":
+        return {"type": "error", "error": error_body(event.error), "stats": stats}
+    return {
+        "type": event.type,
+        "data": to_tagged(event.data),
+        "txn_ts": event.cursor.ts,
+        "cursor": event.cursor.encode(),
+        "stats": stats,
+    }
+
+
+def status_event(cursor: Cursor) -> bytes:
+    stats = _stats(time.perf_counter(), reads=0)
+    return _line({"type": "status", "txn_ts": cursor.ts, "cursor": cursor.encode(), "stats": stats})
+
+
+def _error_event(code: str, message: str) -> bytes:
+    return _line({"type": "error", "error": {"code": code, "message": message}, "stats": _stats(time.perf_counter(), 0)})
+
+
+class Streams:
+    """The stream and feed endpoints of one App: request checks, read-only polls, and the event pump."""
+
+    def __init__(self, app: App, settings: StreamSettings | None = None):
+        self.app = app
+        self.settings = settings or StreamSettings()
+        #: How many streams are sending now.
+        self.open = 0
+        self._ids = 0
+        self._closing = threading.Event()
+
+    def close(self) -> None:
+        """End every open stream at its next poll (from any thread), and refuse new ones."""
+        self._closing.set()
+
+    # -- running read-only snapshots ------------------------------------------------------------------------
+
+    def snapshot(self, secret: str, refuse: t.Callable[[], FQLError], fn: t.Callable[[Context], t.Any]) -> t.Any:
+        """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works)."""
+        db = self.app.db
+        txn = db.storage.begin()
+        try:
+            auth = authenticate(txn, secret, db.root_secret)
+            return fn(Context(QueryState(_ReadOnly(txn, refuse), auth, db=db)))
+        finally:
+            txn.rollback()
+
+    # -- v10 ----------------------------------------------------------------------------------------------------
+
+    async def stream_v10(self, request: Request, send: t.Callable, receive: t.Callable) -> None:
+        """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
+        ask = read_ask(self.app, request.body, feed=False)
+        secret = _v10_secret(request)
+        await self.app.pool.run(self._check_v10, secret, ask.source)
+        start = ask.start or ask.source.start
+        if start.ts < ask.source.start.ts:
+            raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
+        poll = _V10Poll(self, secret, ask.source)
+        await self.pump(send, receive, poll, start, [status_event(start)])
+
+    async def feed_v10(self, request: Request) -> Response:
+        """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
+        ask = read_ask(self.app, request.body, feed=True)
+        secret = _v10_secret(request)
+        deadline = time.monotonic() + _timeout_ms(request) * 0.95 / 1000
+        page, ts = await self.app.pool.run(self._page, secret, ask, deadline)
+        return Response(200, json_bytes(page), ts=ts)
+
+    def _check_v10(self, secret: str, source: Source) -> None:
+        try:
+            self.snapshot(secret, _v10_write, lambda ctx: _same_database(ctx, source, "stream"))
+        except Unauthorized:
+            raise _v10_unauthorized() from None
+
+    def _page(self, secret: str, ask: Ask, deadline: float) -> tuple[dict, int]:
+        def run(ctx: Context) -> tuple[dict, int]:
+            _same_database(ctx, ask.source, "event source")
+            started = time.perf_counter()
+            found, more = sources.events(ctx, ask.source, ask.start or ask.source.start, ask.page_size, deadline)
+            stats = _stats(started, reads=len(found))
+            # A page that ends early points at its last event; a complete one at its snapshot, so that
+            # polling a quiet source keeps moving forward.
+            cursor = found[-1].cursor if found and more else Cursor(ctx.state.ts, 0)
+            page = {"events": [v10_event(e, stats) for e in found], "cursor": cursor.encode(), "has_next": more}
+            return {**page, "stats": stats}, ctx.state.ts
+
+        try:
+            return self.snapshot(secret, _v10_write, run)
+        except Unauthorized:
+            raise _v10_unauthorized() from None
+
+    def poll_v10(self, secret: str, source: Source, after: Cursor, replay: bool) -> Batch:
+        """One poll of a v10 stream (in a worker thread); the first one replays, up to `replay_limit`."""
+        limit = self.settings.replay_limit + 1 if replay else self.settings.batch
+
+        def run(ctx: Context) -> Batch:
+            started = time.perf_counter()
+            found, more = sources.events(ctx, source, after, limit)
+            lines = [_line(v10_event(e, _stats(started))) for e in found]
+            if replay and len(found) > self.settings.replay_limit and found[-1].type != "error":
+                lines = lines[: self.settings.replay_limit]
+                lines.append(_error_event("stream_replay_volume_exceeded", _REPLAY_EXCEEDED))
+                return Batch(lines, after, ctx.state.ts, final=True)
+            final = bool(found) and found[-1].type == "error"
+            last = found[-1].cursor if found else after
+            # After a complete poll every event before its snapshot has been sent.
+            nxt = last if more or final else max(last, Cursor(ctx.state.ts, 0))
+            return Batch(lines, nxt, ctx.state.ts, more, final)
+
+        try:
+            return self.snapshot(secret, _v10_write, run)
+        except Unauthorized:
+            lost = _error_event("permission_loss", "Stream authentication is no longer valid.")
+            return Batch([lost], after, _now(), final=True)
+
+    # -- v4 -------------------------------------------------------------------------------------------------------
+
+    async def stream_v4(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
+        """v4 `POST /stream`: a start event, then `version` events of a document or `set` events of a set."""
+        secret = request_headers.secret(request.headers)
+        if secret is None:
+            raise unauthorized()
+        fields, errors = _v4_fields(request.params.get("fields"))
+        opened = await self.app.pool.run(self._open_v4, secret, request.body, fields, errors)
+        if isinstance(opened, Response):
+            return opened
+        target, start = opened
+        poll = _V4Poll(self, secret, target, fields)
+        begun = _line({"type": "start", "txn": start, "event": start})
+        await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun])
+        return None
+
+    def _open_v4(self, secret: str, body: bytes, fields: tuple, errors: list) -> t.Any:
+        def run(ctx: Context) -> t.Any:
+            if errors:
+                return _v4_errors(errors)
+            try:
+                value = evaluate(from_json(parse(body)), ctx)
+                return _v4_target(ctx, value), ctx.state.ts
+            except FQLError as err:
+                return _v4_errors([err])
+
+        try:
+            return self.snapshot(secret, _v4_write, run)
+        except Unauthorized:
+            raise unauthorized() from None
+
+    def poll_v4(self, secret: str, target: V4Target, fields: tuple, after: Cursor) -> Batch:
+        def run(ctx: Context) -> Batch:
+            lines: list[bytes] = []
+            last = after
+            for cursor, prev, curr in sources.changes(ctx.state.txn, target.base, after):
+                if len(lines) >= self.settings.batch:
+                    return Batch(lines, last, ctx.state.ts, more=True)
+                lines.extend(_line(event) for event in target.events(ctx, fields, prev, curr))
+                last = cursor
+            return Batch(lines, Cursor(ctx.state.ts, 0), ctx.state.ts)
+
+        try:
+            return self.snapshot(secret, _v4_write, run)
+        except Unauthorized:
+            lost = {"code": "permission denied", "description": "Authorization lost during stream evaluation."}
+            return Batch([_line({"type": "error", "txn": _now(), "event": lost})], after, _now(), final=True)
+
+    # -- the pump ---------------------------------------------------------------------------------------------------
+
+    async def pump(self, send: t.Callable, receive: t.Callable, poll: t.Any, start: Cursor, opening: list[bytes]) -> None:
+        """Send the response head and `opening`, then each poll's events until the stream ends."""
+        gone = asyncio.Event()
+        watcher = asyncio.ensure_future(_watch(receive, gone))
+        self.open += 1
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self._head(start.ts)})
+            for line in opening:
+                await _body(send, line)
+            await self._follow(send, gone, poll, start)
+        finally:
+            watcher.cancel()
+            self.open -= 1
+        if not gone.is_set():
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _follow(self, send: t.Callable, gone: asyncio.Event, poll: t.Any, after: Cursor) -> None:
+        """Poll and send until an error event, the client leaves, the streams close or time runs out."""
+        settings, loop = self.settings, asyncio.get_running_loop()
+        stop_at = None if settings.max_duration is None else loop.time() + settings.max_duration
+        quiet_since, first = loop.time(), True
+        while not (gone.is_set() or self._closing.is_set()) and (stop_at is None or loop.time() < stop_at):
+            polled = loop.time()
+            batch = await self._poll(send, poll, after, first)
+            if batch is None or batch.final:
+                return
+            after, first = batch.after, False
+            if batch.lines:
+                quiet_since = loop.time()
+            elif poll.status and loop.time() - quiet_since >= settings.status_interval:
+                await _body(send, status_event(after))
+                quiet_since = loop.time()
+            if not batch.more:
+                # A poll reads a whole collection under the storage's lock: on a big one, poll less often,
+                # so that a stream holds the lock at most a fifth of the time.
+                await _wait(gone, max(settings.poll_interval, 4 * (loop.time() - polled)))
+
+    async def _poll(self, send: t.Callable, poll: t.Any, after: Cursor, first: bool) -> Batch | None:
+        """One poll, its events sent; None when fql failed (the stream then ends with an error event)."""
+        try:
+            batch = await self.app.pool.run(poll, after, first)
+        except Exception as exc:  # a bug in fql ends this stream only
+            log.error("stream poll failed: %r", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            await _body(send, poll.crash(exc))
+            return None
+        for line in batch.lines:
+            await _body(send, line)
+            if poll.pace:
+                await asyncio.sleep(poll.pace)
+        return batch
+
+    def _head(self, ts: int) -> list[tuple[bytes, bytes]]:
+        self._ids += 1
+        pairs = [
+            ("content-type", JSON_TYPE),
+            ("x-txn-time", str(self.app.clock.stamp(ts))),
+            ("x-faunadb-build", self.app.build),
+            ("x-fauna-stream-id", str(self._ids)),
+        ]
+        return [(k.encode(), v.encode()) for k, v in pairs]
+
+
+_REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again."
+
+
+class _V10Poll:
+    """The polls of one v10 stream (called in a worker thread with the cursor to start after)."""
+
+    status = True
+    pace = 0.0
+
+    def __init__(self, streams: Streams, secret: str, source: Source):
+        self.streams, self.secret, self.source = streams, secret, source
+
+    def __call__(self, after: Cursor, first: bool) -> Batch:
+        return self.streams.poll_v10(self.secret, self.source, after, first)
+
+    def crash(self, exc: Exception) -> bytes:
+        return _error_event("internal_error", f"{type(exc).__name__}: {exc}")
+
+
+class _V4Poll:
+    """The polls of one v4 stream; v4 sends no status events."""
+
+    status = False
+    #: Seconds between two events. The faunadb driver parses each HTTP/2 DATA frame as one JSON value
+    #: (its fallback for several is broken), and Hypercorn merges bodies sent back to back into one frame.
+    pace = 0.002
+
+    def __init__(self, streams: Streams, secret: str, target: V4Target, fields: tuple):
+        self.streams, self.secret, self.target, self.fields = streams, secret, target, fields
+
+    def __call__(self, after: Cursor, first: bool) -> Batch:
+        return self.streams.poll_v4(self.secret, self.target, self.fields, after)
+
+    def crash(self, exc: Exception) -> bytes:
+        failure = {"code": "internal server error", "description": f"{type(exc).__name__}: {exc}"}
+        return _line({"type": "error", "txn": _now(), "event": failure})
+
+
+async def _watch(receive: t.Callable, gone: asyncio.Event) -> None:
+    """Set `gone` when the client disconnects (the request body was already read)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return
+
+
+async def _wait(gone: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(gone.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+async def _body(send: t.Callable, line: bytes) -> None:
+    await send({"type": "http.response.body", "body": line, "more_body": True})
+
+
+def _same_database(ctx: Context, source: Source, what: str) -> None:
+    if ctx.state.scope != source.scope:
+        # Core re-evaluates the token's set as the caller, which fails in another database.
+        raise _invalid(f"Error evaluating provided {what}, the event source belongs to another database.")
+
+
+def _v10_secret(request: Request) -> str:
+    secret = request_headers.secret(request.headers)
+    if secret is None:
+        raise _v10_unauthorized()
+    return secret
+
+
+def _v10_unauthorized() -> StreamError:
+    return StreamError(401, "unauthorized", "Invalid token, unable to authenticate request")
+
+
+def _timeout_ms(request: Request) -> int:
+    return read_headers(request.headers)["timeout_ms"]
+
+
+# -- v4 events ------------------------------------------------------------------------------------------------
+
+
+def _v4_fields(param: str | None) -> tuple[tuple, list]:
+    """The `?fields=` of a v4 stream, and an error per unknown name (core: `invalid url parameter`)."""
+    if param is None:
+        return V4_DEFAULT_FIELDS, []
+    names = [name.strip() for name in param.split(",")]
+    errors = [_url_error(name) for name in names if name not in V4_FIELDS]
+    return tuple(f for f in V4_FIELDS if f in names), errors
+
+
+class InvalidURLParameter(FQLError):
+    """A bad query-string parameter of a v4 request (core's InvalidURLParam), at position []."""
+
+    v4_code, v10_code, status = "invalid url parameter", "invalid_request", 400
+
+
+def _url_error(name: str) -> FQLError:
+    return InvalidURLParameter(f"Invalid url parameter fields. Invalid field name '{name}'.")
+
+
+def _v4_errors(errors: list[FQLError]) -> Response:
+    status = max(err.status for err in errors)
+    return Response(status, json_bytes({"errors": [err.to_dict() for err in errors]}))
+
+
+@frozen(eq=False)
+class V4Target:
+    """What a v4 stream watches: a document (version events) or an index or collection set (set events)."""
+
+    base: sources.Base
+    #: For a Match: the index's ref and the terms, which `index` events show and ABAC predicates get.
+    index: Ref | None = None
+    terms: t.Any = None
+
+    def events(self, ctx: Context, fields: tuple, prev: Version | None, curr: Version) -> list[dict]:
+        if isinstance(self.base, Single):
+            return _version_events(ctx, fields, prev, curr)
+        return _set_events(ctx, self, fields, prev, curr)
+
+
+def _v4_target(ctx: Context, value: t.Any) -> V4Target:
+    """The streamable value of a v4 expression: a document ref or version, a Match or Documents set."""
+    if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and "ts" in value:
+        value = value["ref"]
+    if isinstance(value, Ref) and value.collection is not None and value.kind is None:
+        return V4Target(Single(doc_key(ctx, value)))
+    if isinstance(value, SetRef) and value.kind == "match":
+        index = indexes.definition(ctx, value["match"], "match")
+        terms = value.get("terms")
+        return V4Target(IndexRows(index, tuple_key(cursor_of(terms)) if terms is not None else b""), index.ref, terms)
+    if isinstance(value, SetRef) and value.kind == "documents" and isinstance(value["documents"], Ref):
+        coll = value["documents"]
+        if coll.collection is not None:
+            key = doc_key(ctx, Ref("0", coll), "documents")
+            return V4Target(Documents(key.scope, key.coll))
+    raise InvalidArgument(f"Expected a Document Ref or Version, or a Set Ref, got {type_name(value)}.")
+
+
+def _readable(ctx: Context, key: DocKey) -> bool:
+    return access.allowed(ctx, "read", key, (ref_of(ctx, key),))
+
+
+def _version_events(ctx: Context, fields: tuple, prev: Version | None, curr: Version) -> list[dict]:
+    """Core's EventEncoder for a new version: action, document, diff and prev, as asked."""
+    if not _readable(ctx, curr.key):
+        return []
+    ref = ref_of(ctx, curr.key)
+    before = prev.data if prev is not None and prev.data is not None else None
+    head = {"ref": ref, "ts": curr.ts}
+    if curr.data is None:
+        # A deletion shows the data it removed, and an empty diff.
+        action, document, diff = "delete", {**head, **(before or {})}, head
+    else:
+        action = "create" if before is None else "update"
+        document, diff = {**head, **curr.data}, {**head, **_diff(before or {}, curr.data)}
+    shown = {"action": action, "document": document, "diff": diff, "prev": {**head, **(before or {})}}
+    event = {name: shown[name] for name in fields if name in shown}
+    return [{"type": "version", "txn": curr.ts, "event": to_json(event)}]
+
+
+def _diff(old: dict, new: dict) -> dict:
+    """The fields that changed from `old` to `new`: new values, nested objects diffed, removed ones null."""
+    out: dict = {}
+    for key, value in new.items():
+        if key not in old:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(old[key], dict):
+            inner = _diff(old[key], value)
+            if inner:
+                out[key] = inner
+        elif encode(value) != encode(old[key]):
+            out[key] = value
+    out.update({key: None for key in old if key not in new})
+    return out
+
+
+def _set_entries(ctx: Context, base: sources.Base, version: Version | None) -> dict[bytes, list]:
+    if version is None or version.data is None:
+        return {}
+    if isinstance(base, IndexRows):
+        return {sort: list(entry.values) for sort, entry in base.entries(ctx, version).items()}
+    return {b"": []}
+
+
+def _set_events(ctx: Context, target: V4Target, fields: tuple, prev: Version | None, curr: Version) -> list[dict]:
+    """Core's SetAdd and SetRemove events: the entries a version took out of the set, then those it put in."""
+    old, new = _set_entries(ctx, target.base, prev), _set_entries(ctx, target.base, curr)
+    changed = [("remove", old[k]) for k in old if k not in new] + [("add", new[k]) for k in new if k not in old]
+    if not changed or not _set_readable(ctx, target, curr.key):
+        return []
+    out = []
+    for action, values in changed:
+        shown = {"action": action, "document": {"ref": ref_of(ctx, curr.key), "ts": curr.ts}}
+        if target.index is not None:
+            shown["index"] = {"ref": target.index, "terms": _terms(target.terms), "values": values}
+        event = {name: shown[name] for name in fields if name in shown}
+        out.append({"type": "set", "txn": curr.ts, "event": to_json(event)})
+    return out
+
+
+def _terms(terms: t.Any) -> list:
+    return [] if terms is None else list(terms) if isinstance(terms, list) else [terms]
+
+
+def _set_readable(ctx: Context, target: V4Target, key: DocKey) -> bool:
+    """Core's EventFilter for set events: the whole index (or collection), else the index and the document."""
+    base = target.base
+    if isinstance(base, Documents):
+        whole = DocKey(base.scope, "#collections", base.coll)
+        return access.allowed(ctx, "read_index", whole) or _readable(ctx, key)
+    index_key = DocKey(base.index.key.scope, "#indexes", base.index.key.name)
+    if access.allowed(ctx, "unrestricted_read", index_key, (target.terms,)):
+        return True
+    return access.allowed(ctx, "read_index", index_key, (target.terms,)) and _readable(ctx, key)

@@ -1,0 +1,166 @@
+"""v4 streams (`POST /stream`, HTTP/2) through the faunadb 4.5.2 driver's `client.stream(...)`."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+from fql.server.streams import StreamSettings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from faunadb import query as q
+    from faunadb.errors import BadRequest
+
+#: Streams in these tests end on their own after this many seconds, whatever happens.
+BOUND = 20.0
+
+
+@pytest.fixture
+def server():
+    settings = StreamSettings(poll_interval=0.02, max_duration=BOUND)
+    with ServerThread(fql.connect(), streams=settings) as running:
+        yield running
+
+
+@pytest.fixture
+def spells(client):
+    client.query(q.create_collection({"name": "spells"}))
+    by_element = {"terms": [{"field": ["data", "element"]}], "values": [{"field": ["data", "power"]}]}
+    client.query(q.create_index({"name": "spells_by_element", "source": q.collection("spells"), **by_element}))
+    return client
+
+
+def collect(client, expr, n: int, *, fields=None, on_start=lambda: None) -> list:
+    """The first `n` events of a stream of `expr` (its start event included); `on_start` runs at the start."""
+    events: list = []
+    closed = []
+
+    def record(event):
+        events.append(event)
+        if event.type == "start":
+            on_start()
+        if (len(events) >= n or event.type == "error") and not closed:
+            closed.append(True)
+            stream.close()
+
+    stream = client.stream(expr, {"fields": fields} if fields else None, record, record, record, record, record)
+    stream.start()
+    return events
+
+
+def _create(client, data: dict):
+    return client.query(q.create(q.collection("spells"), {"data": data}))
+
+
+def test_a_document_stream_sends_its_versions(spells):
+    doc = _create(spells, {"name": "fire", "power": 1})
+
+    def write():
+        spells.query(q.update(doc["ref"], {"data": {"power": 2}}))
+        spells.query(q.delete(doc["ref"]))
+
+    start, updated, deleted = collect(spells, doc["ref"], 3, on_start=write)
+    assert start.type == "start" and start.txn == start.event
+    assert updated.type == "version" and updated.event["action"] == "update"
+    assert updated.event["document"]["ref"] == doc["ref"] and updated.event["document"]["data"]["power"] == 2
+    assert updated.txn > start.txn and updated.event["document"]["ts"] == updated.txn
+    assert deleted.event["action"] == "delete" and deleted.event["document"]["data"]["power"] == 2
+    assert set(updated.event) == {"action", "document"}
+
+
+def test_diff_and_prev_fields(spells):
+    doc = _create(spells, {"name": "fire", "power": 1})
+
+    def write():
+        spells.query(q.replace(doc["ref"], {"data": {"name": "ice", "level": 3}}))
+
+    _, event = collect(spells, q.get(doc["ref"]), 2, fields=["action", "diff", "prev"], on_start=write)
+    assert set(event.event) == {"action", "diff", "prev"}
+    assert event.event["diff"]["data"] == {"name": "ice", "level": 3, "power": None}
+    assert event.event["prev"]["data"] == {"name": "fire", "power": 1}
+
+
+def test_a_documents_set_stream_sees_adds_and_removes(spells):
+    doc = _create(spells, {"name": "fire"})
+
+    def write():
+        spells.query(q.update(doc["ref"], {"data": {"power": 9}}))  # the set is unchanged: no event
+        spells.query(q.delete(doc["ref"]))
+        _create(spells, {"name": "ice"})
+
+    _, removed, added = collect(spells, q.documents(q.collection("spells")), 3, on_start=write)
+    assert (removed.type, removed.event["action"], removed.event["document"]["ref"]) == ("set", "remove", doc["ref"])
+    assert added.event["action"] == "add" and added.event["document"]["ts"] == added.txn
+
+
+def test_an_index_set_stream_moves_documents_in_and_out(spells):
+    doc = _create(spells, {"element": "fire", "power": 1})
+
+    def write():
+        spells.query(q.update(doc["ref"], {"data": {"power": 2}}))  # its value changes: out, then in
+        spells.query(q.update(doc["ref"], {"data": {"element": "ice"}}))  # out of the set
+
+    events = collect(spells, q.match(q.index("spells_by_element"), "fire"), 4, on_start=write)
+    assert [e.event["action"] for e in events[1:]] == ["remove", "add", "remove"]
+    assert events[1].txn == events[2].txn < events[3].txn
+
+
+def test_the_index_field_over_plain_http2(spells, server):
+    # The driver allows only action, document, diff and prev; core also has `index` for set events.
+    _create(spells, {"element": "fire", "power": 1})
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        body = json.dumps({"match": {"index": "spells_by_element"}, "terms": "fire"})
+        with h2.stream("POST", "/stream?fields=action,index", content=body, headers={"Authorization": "Bearer secret"}) as response:
+            assert response.status_code == 200 and "x-fauna-stream-id" in response.headers
+            lines = response.iter_lines()
+            start = json.loads(next(lines))
+            spells.query(q.create(q.collection("spells"), {"data": {"element": "fire", "power": 7}}))
+            event = json.loads(next(lines))
+    assert start["type"] == "start"
+    assert event["event"] == {
+        "action": "add",
+        "index": {"ref": {"@ref": {"id": "spells_by_element", "collection": {"@ref": {"id": "indexes"}}}}, "terms": ["fire"], "values": [7]},
+    }
+
+
+def test_what_cannot_be_streamed_is_an_error_event(spells):
+    (event,) = collect(spells, "not a ref", 1)
+    assert event.type == "error" and isinstance(event.error, BadRequest)
+    assert event.error.errors[0].code == "invalid argument"
+    assert event.error.errors[0].description == "Expected a Document Ref or Version, or a Set Ref, got String."
+    (write,) = collect(spells, q.create(q.collection("spells"), {}), 1)
+    assert write.error.errors[0].code == "invalid expression"
+    assert write.error.errors[0].description == "Call performs a write, which is not allowed in stream requests."
+    assert spells.query(q.count(q.documents(q.collection("spells")))) == 0
+
+
+def test_bad_fields_and_secrets(spells, server):
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        body = json.dumps({"collection": "spells"})
+        bad = h2.post("/stream?fields=action,nope", content=body, headers={"Authorization": "Bearer secret"})
+        unauthorized = h2.post("/stream", content=body, headers={"Authorization": "Bearer wrong"})
+    assert bad.status_code == 400 and bad.json() == {
+        "errors": [
+            {"position": [], "code": "invalid url parameter", "description": "Invalid url parameter fields. Invalid field name 'nope'."}
+        ]
+    }
+    assert unauthorized.status_code == 401
+
+
+def test_a_deleted_key_ends_the_stream_with_permission_denied(spells, connect):
+    key = spells.query(q.create_key({"role": "server"}))
+    doc = _create(spells, {"name": "fire"})
+
+    def write():
+        spells.query(q.delete(key["ref"]))
+        spells.query(q.update(doc["ref"], {"data": {"power": 1}}))
+
+    _, error = collect(connect(key["secret"]), doc["ref"], 2, on_start=write)
+    assert error.type == "error"
+    assert (error.code, error.description) == ("permission denied", "Authorization lost during stream evaluation.")

@@ -194,7 +194,9 @@ class Method:
 
     @property
     def signature(self) -> str:
-        params = list(inspect.signature(self.fn).parameters)[2:]
+        """`String.slice(start, end)`: the parameters after ctx (and, for a method, its receiver)."""
+        skip = 2 if V10_METHODS.get((self.owner, self.name)) is self else 1
+        params = list(inspect.signature(self.fn).parameters)[skip:]
         return f"{self.owner}.{self.name}({', '.join(params)})"
 
 

@@ -63,6 +63,11 @@ def parse(text: str, syntax: str = "v4") -> ast.Program:
         if isinstance(err.orig_exc, FQLError):
             raise err.orig_exc from None
         raise
+    except ParseError as err:
+        # Raised while the AST was built (the dialect layer): it knows where, not the line's text.
+        if not err.source_line:
+            err.source_line = errors.source_line(text, err.line)
+        raise
 
 
 def _parse_v10(text: str) -> ast.Program:

@@ -23,6 +23,11 @@ _TERMINAL_NAMES = {
     "INT": "a number",
     "FLOAT": "a number",
     "$END": "end of input",
+    "DOTTED_NAME": "a name",
+    "ARROW": "'=>'",
+    "EQUAL": "'='",
+    "PAIR_ARROW": "'->'",
+    "LONG": "a number",
 }
 
 

@@ -25,7 +25,24 @@ SERVICE = r'Ref\(Collection\("services"\), "1"\)'
 TOKEN = rf"Ref\(Tokens\(\), {ID}\)"
 
 #: Each result line of an example, as a regex (ids, timestamps and secrets vary).
+TIME = r'Time\("[0-9T:.\-]+Z"\)'
+
 EXPECTED: dict[str, list[str]] = {
+    "token_create_v10.fql": [
+        rf'{{ name: "People", coll: Collection, ts: {TIME}, history_days: 0, indexes: {{}}, constraints: \[\] }}',
+        rf'{{ id: "372696914650464289", coll: People, ts: {TIME}, name: "Ann" }}',
+        rf'{{ id: {ID}, coll: Token, ts: {TIME}, document: People\("372696914650464289"\), secret: {SECRET} }}',
+        r"\[null\]",
+        "1",
+    ],
+    "embedding.py": [
+        r'v4 document: Ref\(Collection\("users"\), "\d+"\) \{\'email\': \'ann@example.com\'\}',
+        r"v10 document: \d+ \{'email': 'ann@example.com'\}",
+        "error: instance not found - Document not found.",
+        r'identity: Ref\(Collection\("users"\), "\d+"\)',
+        r"info: \{'email': 'ann@example.com'\}",
+        "after invalidate: None",
+    ],
     "tokens.fql": [
         rf'{{ ref: Collection\("users"\), ts: {TS}, history_days: 30, name: "users" }}',
         rf'{{ ref: Index\("users_by_email"\), ts: {TS}, active: true, .*permissions: {{ read: "public" }}.*}}',

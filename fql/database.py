@@ -21,12 +21,22 @@ from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: 
 
 
 def open_storage(url: str) -> Storage:
-    """The backend named by `url`: `memory://` (the default)."""
+    """The backend named by `url`: `memory://` (the default), `sqlite:///path/app.db`, `postgresql://...`."""
     if url in ("memory://", "memory:", "memory"):
         from .storage.memory import MemoryStorage
 
         return MemoryStorage()
-    raise InvalidArgument(f"Unsupported database URL '{url}'; fql supports memory://.")
+    if url.startswith("sqlite:"):
+        from .storage import sqlite
+
+        return sqlite.open_url(url)
+    if url.startswith(("postgresql://", "postgres://")):
+        from .storage import postgres
+
+        return postgres.open_url(url)
+    raise InvalidArgument(
+        f"Unsupported database URL '{url}'; fql supports memory://, sqlite:///path/app.db and postgresql://..."
+    )
 
 
 class Database:

@@ -131,3 +131,61 @@ def test_ids_are_unique_and_increasing(store):
         ids += [txn.next_id() for _ in range(100)]
         txn.commit()
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_scans_page_through_many_rows_in_both_directions(store):
+    txn = store.begin()
+    for n in range(150):
+        txn.put(Version(key(str(n)), txn.ts, {"n": n}))
+        txn.index_put(IDX, b"", entry(n % 50, str(n)))
+    txn.commit()
+    txn = store.begin()
+    assert [v.data["n"] for v in txn.scan(*USERS)] == list(range(150))
+    assert [v.data["n"] for v in txn.scan(*USERS, lo=id_key("40"), reverse=True)] == list(range(149, 39, -1))
+    ages = [e.values[0] for e in txn.index_scan(IDX, b"")]
+    assert ages == sorted(n % 50 for n in range(150))
+    lo, hi = tuple_key([10]), tuple_key([40])
+    assert [e.values[0] for e in txn.index_scan(IDX, b"", lo=lo, hi=hi, reverse=True)] == sorted(
+        (n % 50 for n in range(150) if 10 <= n % 50 < 40), reverse=True
+    )
+    txn.rollback()
+
+
+def test_updating_scanned_documents_during_a_scan(store):
+    """An index build writes while it scans: each document is still seen once, in order."""
+    txn = store.begin()
+    for n in range(40):
+        txn.put(Version(key(str(n)), txn.ts, {"n": n}))
+    txn.commit()
+    txn = store.begin()
+    seen = []
+    for version in txn.scan(*USERS):
+        seen.append(version.key.id)
+        txn.put(Version(version.key, txn.ts, {"n": -1}))
+    assert seen == [str(n) for n in range(40)]
+    assert {v.data["n"] for v in txn.scan(*USERS)} == {-1}
+    txn.rollback()
+
+
+def test_rewrites_in_one_transaction_leave_one_version(store):
+    txn = store.begin()
+    txn.put(Version(key("1"), txn.ts, {"v": 1}))
+    txn.put(Version(key("1"), txn.ts, {"v": 2}))
+    assert txn.get(key("1")).data == {"v": 2}
+    txn.commit()
+    put(store, "1", {"v": 3})
+    txn = store.begin()
+    assert [v.data for v in txn.history(key("1"))] == [{"v": 2}, {"v": 3}]
+    txn.rollback()
+
+
+def test_entries_keep_values_ttl_and_document(store):
+    txn = store.begin()
+    other = DocKey("db1", "#tokens", "7")
+    txn.index_put(IDX, b"t", Entry(tuple_key(["a", 1.5]), ("a", 1.5), other, 99))
+    txn.commit()
+    txn = store.begin()
+    (found,) = txn.index_scan(IDX, b"t")
+    txn.rollback()
+    assert found == Entry(tuple_key(["a", 1.5]), ("a", 1.5), other, 99)
+    assert isinstance(found.values, tuple) and isinstance(found.values[1], float)

@@ -1,0 +1,456 @@
+"""SQLite storage: one file in WAL mode, one SQLite transaction per query, the tables shared with PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+import typing as t
+from urllib.parse import parse_qsl
+
+from ..collation import id_key
+from ..errors import ContendedTransaction, FQLError, InvalidArgument, SchemaVersionError
+from . import codec
+from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version
+
+#: The table layout this code reads and writes; a database stamped with a newer one is refused.
+SCHEMA_VERSION = 1
+#: Rows a collection or index scan fetches first; later batches double up to `_BATCH_MAX`.
+_BATCH_FIRST = 16
+_BATCH_MAX = 1024
+#: Documents a storage keeps decoded between queries (valid while no other process writes).
+CACHE_SIZE = 20_000
+#: A document this transaction knows nothing of yet (neither read nor cached).
+_UNKNOWN = Version(DocKey("", "", ""), -1, None)
+
+
+class SQL:
+    """The statements of the SQL backends, in SQLite's dialect (`?` parameters); PostgreSQL rewrites a few."""
+
+    #: The newest version of each document (deletions included); older versions move to fql_history.
+    get = "SELECT ts, ttl, data FROM fql_docs WHERE scope = ? AND coll = ? AND idk = ?"
+    archive = (
+        "INSERT INTO fql_history (scope, coll, idk, ts, ttl, data) SELECT scope, coll, idk, ts, ttl, data"
+        " FROM fql_docs WHERE scope = ? AND coll = ? AND idk = ? AND ts < ?"
+    )
+    put = (
+        "INSERT INTO fql_docs (scope, coll, idk, id, ts, ttl, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (scope, coll, idk) DO UPDATE SET ts = excluded.ts, ttl = excluded.ttl, data = excluded.data"
+    )
+    history = "SELECT ts, ttl, data FROM fql_history WHERE scope = ? AND coll = ? AND idk = ? ORDER BY ts"
+    _scan = "SELECT idk, id, ts, ttl, data FROM fql_docs WHERE scope = ? AND coll = ? AND idk >= ?"
+    scan_up = _scan + " ORDER BY idk LIMIT ?"
+    scan_down = _scan + " AND idk < ? ORDER BY idk DESC LIMIT ?"
+    scan_down_top = _scan + " ORDER BY idk DESC LIMIT ?"
+    entry_put = (
+        "INSERT INTO fql_entries (ix_scope, ix_name, terms, sort, vals, doc_scope, doc_coll, doc_id, ttl)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ix_scope, ix_name, terms, sort) DO UPDATE SET"
+        " vals = excluded.vals, doc_scope = excluded.doc_scope, doc_coll = excluded.doc_coll,"
+        " doc_id = excluded.doc_id, ttl = excluded.ttl"
+    )
+    entry_remove = "DELETE FROM fql_entries WHERE ix_scope = ? AND ix_name = ? AND terms = ? AND sort = ?"
+    entry_drop = "DELETE FROM fql_entries WHERE ix_scope = ? AND ix_name = ?"
+    _entries = (
+        "SELECT sort, vals, doc_scope, doc_coll, doc_id, ttl FROM fql_entries"
+        " WHERE ix_scope = ? AND ix_name = ? AND terms = ? AND sort >= ?"
+    )
+    entries_up = _entries + " AND sort < ? ORDER BY sort LIMIT ?"
+    entries_up_top = _entries + " ORDER BY sort LIMIT ?"
+    entries_down = _entries + " AND sort < ? ORDER BY sort DESC LIMIT ?"
+    entries_down_top = _entries + " ORDER BY sort DESC LIMIT ?"
+    #: One row: the last writing transaction's time, the last document id, and when data last changed.
+    clock = "SELECT ts, last_id, written FROM fql_clock"
+    clock_save = "UPDATE fql_clock SET ts = ?, last_id = ?, written = ?"
+    schema_version = "SELECT version FROM fql_schema"
+    stamp = "INSERT INTO fql_schema (version) VALUES (?)"
+    clock_init = "INSERT INTO fql_clock (one, ts, last_id, written) VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING"
+
+
+#: SQLite's tables. Keys are BLOBs compared with memcmp: the order of `fql.collation`.
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS fql_schema (version INTEGER NOT NULL)",
+    (
+        "CREATE TABLE IF NOT EXISTS fql_clock (one INTEGER PRIMARY KEY CHECK (one = 1), ts INTEGER NOT NULL,"
+        " last_id INTEGER NOT NULL, written INTEGER NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS fql_docs (scope TEXT NOT NULL, coll TEXT NOT NULL, idk BLOB NOT NULL,"
+        " id TEXT NOT NULL, ts INTEGER NOT NULL, ttl INTEGER, data TEXT, PRIMARY KEY (scope, coll, idk)) WITHOUT ROWID"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS fql_history (scope TEXT NOT NULL, coll TEXT NOT NULL, idk BLOB NOT NULL,"
+        " ts INTEGER NOT NULL, ttl INTEGER, data TEXT, PRIMARY KEY (scope, coll, idk, ts)) WITHOUT ROWID"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS fql_entries (ix_scope TEXT NOT NULL, ix_name TEXT NOT NULL, terms BLOB NOT NULL,"
+        " sort BLOB NOT NULL, vals TEXT NOT NULL, doc_scope TEXT NOT NULL, doc_coll TEXT NOT NULL,"
+        " doc_id TEXT NOT NULL, ttl INTEGER, PRIMARY KEY (ix_scope, ix_name, terms, sort)) WITHOUT ROWID"
+    ),
+)
+
+
+def check_version(found: int | None, where: str) -> None:
+    """Refuse a database stamped by a newer fql (its tables may mean something this code does not know)."""
+    if found is not None and found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"The database {where} has storage schema version {found}; this fql reads up to version "
+            f"{SCHEMA_VERSION}. Upgrade fql to open it."
+        )
+
+
+def _decode(data: t.Any) -> dict | None:
+    return None if data is None else codec.loads(data)
+
+
+class SQLStorage(Storage):
+    """What the SQL backends share: one connection, a lock held from begin to commit, a document cache."""
+
+    sql: type[SQL] = SQL
+    #: The driver's base exception, turned into an FQLError before it reaches a user.
+    driver_error: type[Exception] = sqlite3.Error
+
+    def __init__(self, timeout: float) -> None:
+        self.lock = threading.Lock()
+        self.timeout = timeout
+        #: Newest versions by key (None: never written), as of `written`; valid while the database's
+        #: `written` stamp is unchanged since this process last looked.
+        self.cache: dict[DocKey, Version | None] = {}
+        #: Whole small collections (schema documents, mostly), in id order, valid as `cache` is.
+        self.scans: dict[tuple[str, str], list[Version]] = {}
+        self.written = -1
+        self.last_ts = 0
+        self.cur: t.Any = None
+
+    def begin(self) -> SQLTransaction:
+        if not self.lock.acquire(timeout=self.timeout):
+            raise ContendedTransaction("Timed out waiting for another query of this process to finish.")
+        try:
+            last_ts, last_id, written = self.start()
+        except BaseException:
+            try:
+                self.abort()
+            finally:
+                self.lock.release()
+            raise
+        if written != self.written:
+            self.cache.clear()
+            self.scans.clear()
+            self.written = written
+        now = max(time.time_ns() // 1000, self.last_ts + 1)
+        self.last_ts = ts = max(now, last_ts + 1)
+        return SQLTransaction(self, ts, last_id, written, clock_behind=ts != now)
+
+    def start(self) -> tuple[int, int, int]:
+        """Open the database transaction, holding the writer's lock: the clock row (ts, last id, written)."""
+        raise NotImplementedError
+
+    def finish(self, clock: tuple[int, int, int] | None) -> None:
+        """Save the `clock` row (ts, last id, written) if given, and commit."""
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Roll the database transaction back."""
+        raise NotImplementedError
+
+    def run(self, statement: str, params: tuple | None) -> None:
+        """Execute one statement on the connection's cursor; driver errors become FQLErrors."""
+        try:
+            self.cur.execute(statement, params)
+        except self.driver_error as exc:
+            raise self.failure(exc) from None
+
+    def rows(self, statement: str, params: tuple | None) -> list:
+        """The rows a query returns."""
+        try:
+            return self.cur.execute(statement, params).fetchall()
+        except self.driver_error as exc:
+            raise self.failure(exc) from None
+
+    def row(self, statement: str, params: tuple | None) -> t.Any:
+        """The first row a query returns, or None."""
+        try:
+            return self.cur.execute(statement, params).fetchone()
+        except self.driver_error as exc:
+            raise self.failure(exc) from None
+
+    def failure(self, exc: Exception) -> FQLError:
+        return FQLError(f"Storage failure: {exc}")
+
+
+class SQLTransaction(Transaction):
+    """Writes go straight into the open database transaction, so reads see them; commit or rollback ends it."""
+
+    def __init__(self, store: SQLStorage, ts: int, last_id: int, written: int, clock_behind: bool) -> None:
+        self.store = store
+        self.sql = store.sql
+        self.ts = ts
+        self.last_id = self.first_id = last_id
+        self.first_written = written
+        #: The system clock is behind the stored one: store this ts even if nothing is written.
+        self.clock_behind = clock_behind
+        #: Versions read or written here, over `store.cache`.
+        self.seen: dict[DocKey, Version | None] = {}
+        self.written: set[DocKey] = set()
+        #: The collections this transaction wrote to.
+        self.colls: set[tuple[str, str]] = set()
+        self.wrote = False
+        self.open = True
+
+    def get(self, key: DocKey) -> Version | None:
+        seen = self.seen
+        if key in seen:
+            return seen[key]
+        cache = self.store.cache
+        if key in cache:
+            version = cache[key]
+        else:
+            row = self.store.row(self.sql.get, (key.scope, key.coll, id_key(key.id)))
+            version = None if row is None else Version(key, row[0], _decode(row[2]), row[1])
+        if len(seen) < CACHE_SIZE:
+            seen[key] = version
+        return version
+
+    def history(self, key: DocKey) -> list[Version]:
+        rows = self.store.rows(self.sql.history, (key.scope, key.coll, id_key(key.id)))
+        out = [Version(key, ts, _decode(data), ttl) for ts, ttl, data in rows]
+        current = self.get(key)
+        return out if current is None else [*out, current]
+
+    def put(self, version: Version) -> None:
+        key, store = version.key, self.store
+        idk = id_key(key.id)
+        before = self.seen[key] if key in self.seen else store.cache.get(key, _UNKNOWN)
+        # Own writes are replaced, not archived; an unknown prior version is archived by the database.
+        if before is _UNKNOWN or (before is not None and before.ts != self.ts):
+            store.run(self.sql.archive, (key.scope, key.coll, idk, self.ts))
+        data = None if version.data is None else codec.dumps(version.data)
+        store.run(self.sql.put, (key.scope, key.coll, idk, key.id, version.ts, version.ttl, data))
+        self.seen[key] = version
+        self.written.add(key)
+        self.colls.add((key.scope, key.coll))
+        self.wrote = True
+
+    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
+        whole = (scope, coll)
+        if lo is None and not reverse and whole not in self.colls:
+            cached = self.store.scans.get(whole)
+            if cached is not None:
+                return iter(cached)
+        return self._scan(scope, coll, lo or b"", reverse)
+
+    def _scan(self, scope: str, coll: str, lo: bytes, reverse: bool) -> t.Iterator[Version]:
+        sql, batch, hi, first = self.sql, _BATCH_FIRST, None, True
+        while True:
+            if reverse:
+                query, params = (sql.scan_down, (scope, coll, lo, hi, batch)) if hi is not None else (
+                    sql.scan_down_top, (scope, coll, lo, batch))
+            else:
+                query, params = sql.scan_up, (scope, coll, lo, batch)
+            rows = self.store.rows(query, params)
+            found = [self._scanned(DocKey(scope, coll, doc_id), ts, ttl, data) for _, doc_id, ts, ttl, data in rows]
+            if first and len(rows) < batch and not lo and not reverse and (scope, coll) not in self.colls:
+                # The whole collection came in one batch: keep it for the next queries.
+                self.store.scans[(scope, coll)] = found
+            yield from found
+            if len(rows) < batch:
+                return
+            last = bytes(rows[-1][0])
+            lo, hi = (lo, last) if reverse else (last + b"\x00", None)
+            batch, first = min(batch * 2, _BATCH_MAX), False
+
+    def _scanned(self, key: DocKey, ts: int, ttl: int | None, data: t.Any) -> Version:
+        version = self.seen.get(key) or self.store.cache.get(key)
+        if version is None or version.ts != ts:
+            version = Version(key, ts, _decode(data), ttl)
+            # A long scan (an index build) should not hold every document it passed.
+            if len(self.seen) < CACHE_SIZE:
+                self.seen[key] = version
+        return version
+
+    def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
+        doc = entry.doc
+        row = (index.scope, index.name, terms, entry.sort, codec.dumps(list(entry.values)), doc.scope, doc.coll, doc.id)
+        self.store.run(self.sql.entry_put, (*row, entry.ttl))
+        self.wrote = True
+
+    def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        self.store.run(self.sql.entry_remove, (index.scope, index.name, terms, sort))
+        self.wrote = True
+
+    def index_drop(self, index: IndexKey) -> None:
+        self.store.run(self.sql.entry_drop, (index.scope, index.name))
+        self.wrote = True
+
+    def index_scan(
+        self,
+        index: IndexKey,
+        terms: bytes,
+        *,
+        lo: bytes | None = None,
+        hi: bytes | None = None,
+        reverse: bool = False,
+    ) -> t.Iterator[Entry]:
+        sql, lo = self.sql, lo or b""
+        where, batch = (index.scope, index.name, terms), _BATCH_FIRST
+        while True:
+            if reverse:
+                query = sql.entries_down if hi is not None else sql.entries_down_top
+            else:
+                query = sql.entries_up if hi is not None else sql.entries_up_top
+            bounds = (lo, hi) if hi is not None else (lo,)
+            rows = self.store.rows(query, (*where, *bounds, batch))
+            for sort, vals, scope, coll, doc_id, ttl in rows:
+                values = () if vals == "[]" else tuple(codec.loads(vals))
+                yield Entry(bytes(sort), values, DocKey(scope, coll, doc_id), ttl)
+            if len(rows) < batch:
+                return
+            last = bytes(rows[-1][0])
+            if reverse:
+                hi = last
+            else:
+                lo = last + b"\x00"
+            batch = min(batch * 2, _BATCH_MAX)
+
+    def next_id(self) -> int:
+        # Snowflake-like, as in memory: microseconds shifted left, then a counter; the last one is stored.
+        self.last_id = max(self.last_id + 1, (time.time_ns() // 1000) << 8)
+        return self.last_id
+
+    def commit(self) -> None:
+        if not self.open:
+            return
+        store = self.store
+        try:
+            # A read-only query leaves the clock as it is (its commit writes nothing): the next query's
+            # time is later anyway, as the system clock has moved on.
+            clock = None
+            if self.wrote or self.clock_behind or self.last_id != self.first_id:
+                clock = (self.ts, self.last_id, self.ts if self.wrote else self.first_written)
+            store.finish(clock)
+        except BaseException:
+            self._abort()
+            raise
+        self.open = False
+        if self.wrote:
+            store.written = self.ts
+        for coll in self.colls:
+            store.scans.pop(coll, None)
+        self._keep(self.seen)
+        store.lock.release()
+
+    def rollback(self) -> None:
+        if not self.open:
+            return
+        self._abort()
+
+    def _abort(self) -> None:
+        self.open = False
+        try:
+            self.store.abort()
+        finally:
+            self._keep({k: v for k, v in self.seen.items() if k not in self.written})
+            self.store.lock.release()
+
+    def _keep(self, versions: dict[DocKey, Version | None]) -> None:
+        cache = self.store.cache
+        if len(cache) + len(versions) > CACHE_SIZE:
+            cache.clear()
+        cache.update(versions)
+
+
+class SQLiteStorage(SQLStorage):
+    """A SQLite database file (created on first use) holding every fql database, document and index.
+
+    Concurrency: a query holds SQLite's write lock from its start to its commit (`BEGIN IMMEDIATE`), so queries
+    on one file run one at a time, across threads and processes; the others wait up to the busy timeout, then
+    fail with `contended transaction`. Reads take the lock too: a query cannot know at its start whether it
+    will write, and fql does not yet rerun a query whose snapshot went stale. WAL keeps outside readers
+    (`sqlite3 app.db`, a backup) from blocking or being blocked. Durability: a query that wrote returns once
+    its commit is fsynced (`?synchronous=normal` skips the fsync: a crash of the process loses nothing, a
+    crash of the machine may lose the last queries); a read-only query's commit writes nothing.
+    """
+
+    def __init__(self, path: str, *, timeout: float = 30.0, synchronous: str = "full") -> None:
+        super().__init__(timeout)
+        self.path = path
+        if synchronous not in ("full", "normal"):
+            raise InvalidArgument(f"synchronous must be full or normal, not '{synchronous}'.")
+        try:
+            self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.cur = self.conn.cursor()
+            # A commit that wrote nothing (a read-only query) syncs nothing, even with FULL.
+            for pragma in ("journal_mode = WAL", f"synchronous = {synchronous.upper()}", "cache_size = -65536"):
+                self.cur.execute(f"PRAGMA {pragma}")
+        except sqlite3.Error as exc:
+            raise FQLError(f"Cannot open the SQLite database {path}: {exc}") from None
+        try:
+            self._create()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _create(self) -> None:
+        """Check the schema version, creating the tables first in a new database."""
+        try:
+            row = self.cur.execute(self.sql.schema_version).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise self.failure(exc) from None
+            row = None
+        except sqlite3.Error as exc:
+            raise self.failure(exc) from None
+        if row is not None:
+            check_version(row[0], self.path)
+            return
+        self.run("BEGIN IMMEDIATE", ())
+        try:
+            for table in _TABLES:
+                self.run(table, ())
+            row = self.row(self.sql.schema_version, ())
+            check_version(row and row[0], self.path)
+            if row is None:
+                self.run(self.sql.stamp, (SCHEMA_VERSION,))
+            self.run(self.sql.clock_init, ())
+            self.run("COMMIT", ())
+        except BaseException:
+            self.conn.rollback()
+            raise
+
+    def start(self) -> tuple[int, int, int]:
+        self.run("BEGIN IMMEDIATE", ())
+        return self.row(self.sql.clock, ())
+
+    def finish(self, clock: tuple[int, int, int] | None) -> None:
+        if clock is not None:
+            self.run(self.sql.clock_save, clock)
+        self.run("COMMIT", ())
+
+    def abort(self) -> None:
+        if self.conn.in_transaction:
+            self.run("ROLLBACK", ())
+
+    def failure(self, exc: Exception) -> FQLError:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return ContendedTransaction(f"The database {self.path} stayed locked by another process.")
+        return FQLError(f"SQLite failure on {self.path}: {exc}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_url(url: str) -> SQLiteStorage:
+    """`sqlite:///abs/path.db` or `sqlite:relative.db`, with `?timeout=SECONDS&synchronous=full|normal`."""
+    rest, _, query = url[len("sqlite:") :].partition("?")
+    path = rest.removeprefix("//")
+    if not path:
+        raise InvalidArgument(f"The URL '{url}' names no file; write sqlite:///path/to/app.db.")
+    options = dict(parse_qsl(query))
+    unknown = set(options) - {"timeout", "synchronous"}
+    if unknown:
+        raise InvalidArgument(f"Unknown SQLite option '{min(unknown)}' in '{url}'.")
+    try:
+        timeout = float(options.get("timeout", 30))
+    except ValueError:
+        raise InvalidArgument(f"timeout must be a number of seconds, not '{options['timeout']}'.") from None
+    return SQLiteStorage(os.path.expanduser(path), timeout=timeout, synchronous=options.get("synchronous", "full"))

@@ -1,0 +1,184 @@
+"""What only the durable backends promise: data outlives the process, a schema version, a shared clock and ids."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+import fql
+from fql.collation import tuple_key
+from fql.database import open_storage
+from fql.errors import (
+    ContendedTransaction,
+    FQLError,
+    InvalidArgument,
+    SchemaVersionError,
+)
+from fql.storage.base import DocKey, Entry, IndexKey, Version
+from fql.storage.sqlite import SCHEMA_VERSION
+from tests.storage.backends import database_url
+
+KEY = DocKey("", "users", "1")
+IDX = IndexKey("", "by_name")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path):
+    with database_url(request.param, tmp_path) as found:
+        yield found
+
+
+def _commit(store, write) -> int:
+    txn = store.begin()
+    write(txn)
+    txn.commit()
+    return txn.ts
+
+
+def test_everything_survives_a_reopen(url):
+    store = open_storage(url)
+    _commit(store, lambda txn: txn.put(Version(KEY, txn.ts, {"v": 1})))
+    ts = _commit(store, lambda txn: txn.put(Version(KEY, txn.ts, {"v": 2}, ttl=txn.ts + 5)))
+    _commit(store, lambda txn: txn.index_put(IDX, b"t", Entry(tuple_key(["Ann"]), ("Ann",), KEY)))
+    ids = [_next_id(store) for _ in range(3)]
+    store.close()
+    store = open_storage(url)
+    txn = store.begin()
+    assert txn.get(KEY) == Version(KEY, ts, {"v": 2}, ts + 5)
+    assert [v.data for v in txn.history(KEY)] == [{"v": 1}, {"v": 2}]
+    assert [e.values for e in txn.index_scan(IDX, b"t")] == [("Ann",)]
+    assert txn.ts > ts and txn.next_id() > max(ids)
+    txn.rollback()
+    store.close()
+
+
+def _next_id(store) -> int:
+    txn = store.begin()
+    found = txn.next_id()
+    txn.commit()
+    return found
+
+
+def test_two_connections_share_the_clock_and_ids(url):
+    a, b = open_storage(url), open_storage(url)
+    stamps, ids = [], []
+    for store in (a, b, a, b, b, a):
+        txn = store.begin()
+        stamps.append(txn.ts)
+        ids.append(txn.next_id())
+        txn.commit()
+    assert stamps == sorted(set(stamps)) and ids == sorted(set(ids))
+    a.close()
+    b.close()
+
+
+def test_a_cached_document_is_reread_after_another_connection_writes(url):
+    a, b = open_storage(url), open_storage(url)
+    _commit(a, lambda txn: txn.put(Version(KEY, txn.ts, {"v": 1})))
+    txn = b.begin()
+    assert txn.get(KEY).data == {"v": 1}
+    txn.rollback()
+    _commit(a, lambda txn: txn.put(Version(KEY, txn.ts, {"v": 2})))
+    txn = b.begin()
+    assert txn.get(KEY).data == {"v": 2}
+    txn.rollback()
+    a.close()
+    b.close()
+
+
+def _stamp_newer_schema(url: str) -> None:
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url[len("sqlite://") :]) as conn:
+            conn.execute("UPDATE fql_schema SET version = ?", (SCHEMA_VERSION + 1,))
+        return
+    import psycopg
+
+    base, _, schema = url.partition("?fql_schema=")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'UPDATE "{schema}".fql_schema SET version = %s', (SCHEMA_VERSION + 1,))
+
+
+def test_a_database_from_a_newer_fql_is_refused(url):
+    open_storage(url).close()
+    _stamp_newer_schema(url)
+    with pytest.raises(SchemaVersionError, match=f"schema version {SCHEMA_VERSION + 1}; this fql reads up to"):
+        open_storage(url)
+
+
+def test_fql_databases_persist_through_connect(url):
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "users"})')
+        db.query('CreateIndex({name: "by_name", source: Collection("users"), terms: [{field: ["data", "name"]}]})')
+        db.query('Create(Ref(Collection("users"), "1"), {data: {name: "Ann"}, credentials: {password: "pw"}})')
+        secret = db.query('Login(Ref(Collection("users"), "1"), {password: "pw"})')["secret"]
+    with fql.connect(url) as db:
+        assert db.query('Select(["data", "name"], Get(Match(Index("by_name"), "Ann")))') == "Ann"
+        assert db.query("CurrentIdentity()", secret=secret).id == "1"
+
+
+def test_sqlite_waits_for_the_lock_then_reports_contention(tmp_path):
+    path = tmp_path / "busy.db"
+    fql.connect(f"sqlite://{path}").close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with fql.connect(f"sqlite://{path}?timeout=0.1") as db, pytest.raises(ContendedTransaction):
+            db.query("1")
+    finally:
+        holder.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ("sqlite:", "names no file"),
+        ("sqlite:///x.db?journal=off", "Unknown SQLite option 'journal'"),
+        ("sqlite:///x.db?timeout=soon", "timeout must be a number"),
+        ("sqlite:///x.db?synchronous=off", "synchronous must be full or normal"),
+        ("mysql://localhost/x", "Unsupported database URL"),
+    ],
+)
+def test_bad_urls_are_explained(bad, message):
+    with pytest.raises(InvalidArgument, match=message):
+        open_storage(bad)
+
+
+def test_unreachable_storage_is_an_fql_error(tmp_path):
+    with pytest.raises(FQLError, match="Cannot open the SQLite database"):
+        open_storage(f"sqlite://{tmp_path}/missing/dir/x.db")
+    (tmp_path / "text.db").write_text("not a database, just text" * 100)
+    with pytest.raises(FQLError, match="file is not a database"):
+        open_storage(f"sqlite://{tmp_path}/text.db")
+    with pytest.raises(FQLError, match="Cannot connect to PostgreSQL at postgresql://u:\\*\\*\\*@127.0.0.1:1/x"):
+        open_storage("postgresql://u:hunter2@127.0.0.1:1/x?fql_timeout=1")
+
+
+def test_postgres_reconnects_when_its_connection_was_cut():
+    import psycopg
+
+    from tests.storage.backends import POSTGRES_URL, postgres_url
+
+    with postgres_url() as url, fql.connect(url) as db:
+        db.query('CreateCollection({name: "users"})')
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (db.storage.conn.info.backend_pid,))
+        assert db.query('Exists(Collection("users"))') is True
+
+
+def test_threads_sharing_one_database_lose_no_update(url):
+    """`fql serve` runs queries in worker threads: on one connection they take turns."""
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "counters"})')
+        db.query('Create(Ref(Collection("counters"), "1"), {data: {n: 0}})')
+        bump = fql.parse(
+            'Let({r: Ref(Collection("counters"), "1")}, '
+            'Update(Var("r"), {data: {n: Add(Select(["data", "n"], Get(Var("r"))), 1)}}))'
+        )
+        threads = [threading.Thread(target=lambda: [db.run(bump) for _ in range(20)]) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert db.query('Select(["data", "n"], Get(Ref(Collection("counters"), "1")))') == 80

@@ -1,0 +1,172 @@
+"""Failure tests of the durable backends, with real processes: SIGKILL mid-write, concurrent writers, two servers.
+
+Every process is forked from the test process (fql is already imported, so they start at once); the
+servers run the `fql serve` command's entry point, `fql.cli.run(["serve", ...])`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import time
+import traceback
+
+import fql
+from fql import cli
+from tests.storage.backends import postgres_url
+
+#: Documents each write query of the crash test creates, all or none.
+BATCH = 20
+
+
+def _fork(work, *args) -> int:
+    """Run `work(*args)` in a child process forked from this one; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            work(*args)
+            status = 0
+        except BaseException:  # noqa: BLE001 - the child reports any failure, then exits without unwinding
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    return pid
+
+
+def _wait(pid: int) -> int:
+    """The exit status of a forked child."""
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def _setup(url: str) -> None:
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "items"})')
+        db.query('CreateCollection({name: "marks"})')
+        db.query(
+            'CreateIndex({name: "items_by_batch", source: Collection("items"), terms: [{field: ["data", "batch"]}]})'
+        )
+        db.query('Create(Ref(Collection("marks"), "1"), {data: {last: -1}})')
+
+
+def _write_forever(url: str, batch: int, acks: int) -> None:
+    """Queries of BATCH documents plus a marker update, each acknowledged on the `acks` pipe once it returns."""
+    db = fql.connect(url)
+    items = list(range(BATCH))
+    while True:
+        db.query(f"""Do(
+            Map({items}, Lambda("i", Create(Collection("items"), {{data: {{batch: {batch}, i: Var("i")}}}}))),
+            Update(Ref(Collection("marks"), "1"), {{data: {{last: {batch}}}}})
+        )""")
+        os.write(acks, f"{batch}\n".encode())
+        batch += 1
+
+
+def _batches(url: str) -> dict[int, int]:
+    """How many documents each batch left, read back through a fresh connection (and its index)."""
+    with fql.connect(url) as db:
+        docs = db.query('Map(Paginate(Documents(Collection("items")), {size: 100000}), Lambda("r", Get(Var("r"))))')
+        counts: dict[int, int] = {}
+        for doc in docs.data:
+            counts[doc["data"]["batch"]] = counts.get(doc["data"]["batch"], 0) + 1
+        for batch, count in counts.items():
+            assert db.query(f'Count(Match(Index("items_by_batch"), {batch}))') == count
+        last = db.query('Select(["data", "last"], Get(Ref(Collection("marks"), "1")))')
+    assert last == max(counts, default=-1), "the marker and the documents were written by the same queries"
+    return counts
+
+
+def test_sigkill_mid_write_keeps_every_acknowledged_query_whole(tmp_path):
+    url = f"sqlite://{tmp_path / 'crash.db'}"
+    _setup(url)
+    acknowledged = -1
+    for wait in (0.1, 0.25, 0.4):
+        read, write = os.pipe()
+        writer = _fork(_write_forever, url, acknowledged + 1, write)
+        os.close(write)
+        with os.fdopen(read) as acks:
+            # Kill a while after the first acknowledgement, at a moment that differs per round.
+            first = acks.readline()
+            time.sleep(wait)
+            os.kill(writer, signal.SIGKILL)
+            _wait(writer)
+            acked = [int(line) for line in [first, *acks.readlines()] if line.strip()]
+        assert acked, "the writer acknowledged nothing"
+        counts = _batches(url)
+        assert all(counts.get(b) == BATCH for b in range(max(acked) + 1)), "an acknowledged query is missing"
+        assert set(counts.values()) == {BATCH}, f"a query is half there: {counts}"
+        # The query in flight at the kill either committed whole or left nothing.
+        assert max(counts) in (max(acked), max(acked) + 1)
+        acknowledged = max(counts)
+
+
+def _increment(url: str, times: int) -> None:
+    with fql.connect(url) as db:
+        for _ in range(times):
+            db.query(
+                'Let({r: Ref(Collection("counters"), "1")}, '
+                'Update(Var("r"), {data: {n: Add(Select(["data", "n"], Get(Var("r"))), 1)}}))'
+            )
+
+
+def _count_concurrently(url: str, processes: int = 4, each: int = 25) -> int:
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "counters"})')
+        db.query('Create(Ref(Collection("counters"), "1"), {data: {n: 0}})')
+    workers = [_fork(_increment, url, each) for _ in range(processes)]
+    assert [_wait(pid) for pid in workers] == [0] * processes
+    with fql.connect(url) as db:
+        return db.query('Select(["data", "n"], Get(Ref(Collection("counters"), "1")))')
+
+
+def test_processes_incrementing_one_counter_on_sqlite(tmp_path):
+    assert _count_concurrently(f"sqlite://{tmp_path / 'count.db'}") == 100
+
+
+def test_processes_incrementing_one_counter_on_postgres():
+    with postgres_url() as url:
+        assert _count_concurrently(url) == 100
+
+
+def _serve(url: str) -> tuple[int, int]:
+    """`fql serve --db url --port 0` in a forked process (the command's own entry point); its pid and port."""
+    read, write = os.pipe()
+    pid = _fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
+    os.close(write)
+    with os.fdopen(read) as out:
+        line = out.readline()
+    match = re.search(r":(\d+) ", line)
+    assert match, f"fql serve printed {line!r}"
+    return pid, int(match.group(1))
+
+
+def _query(port: int, secret: str, expr: dict) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/", json.dumps(expr), {"Authorization": f"Bearer {secret}"})
+    response = conn.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_two_servers_on_one_postgres_share_tokens_and_logouts():
+    with postgres_url() as url:
+        with fql.connect(url) as db:
+            db.query('CreateCollection({name: "users"})')
+            db.query('Create(Ref(Collection("users"), "1"), {credentials: {password: "pw"}, data: {name: "Ann"}})')
+        (one, a), (other, b) = _serve(url), _serve(url)
+        try:
+            user = {"ref": {"collection": "users"}, "id": "1"}
+            status, body = _query(a, "secret", {"login": user, "params": {"object": {"password": "pw"}}})
+            assert status == 201, body
+            token = body["resource"]["secret"]
+            status, body = _query(b, token, {"select": ["data", "name"], "from": {"get": {"current_identity": None}}})
+            assert (status, body.get("resource")) == (200, "Ann"), body
+            assert _query(a, token, {"logout": False})[0] == 200
+            status, body = _query(b, token, {"current_identity": None})
+            assert status == 401, body
+        finally:
+            for pid in (one, other):
+                os.kill(pid, signal.SIGKILL)
+                _wait(pid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import typing as t
 
-from .auth.access import Auth, authenticate
+from .auth.access import SCOPES, Auth, authenticate
 from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
 from .eval import registry
@@ -13,7 +13,7 @@ from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
 from .parse import parse
 from .render import to_fql
-from .storage.base import Storage
+from .storage.base import DocKey, Storage
 
 registry.load()
 
@@ -48,6 +48,9 @@ class Database:
         self.root_secret = root_secret
         #: Password hashing (argon2id); the default parameters are OWASP's recommended minimum.
         self.passwords = Passwords(argon2)
+        #: Recently authenticated secrets: (storage generation, expiry µs, Auth). Valid only while no
+        #: write has committed since and no ttl has passed (see `_authenticate`).
+        self._auth_cache: dict[str, tuple[int, int | None, Auth]] = {}
 
     def query(self, text: str, secret: str | None = None, syntax: str = "v4") -> t.Any:
         """Evaluate FQL `text` as one transaction and return the result as Python values.
@@ -80,7 +83,7 @@ class Database:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201)."""
         txn = self.storage.begin()
         try:
-            auth = Auth() if secret is None else authenticate(txn, secret, self.root_secret)
+            auth = Auth() if secret is None else self._authenticate(txn, secret)
             state = QueryState(txn, auth, db=self)
             if timeout_ms is not None:
                 state.deadline = time.monotonic() + timeout_ms / 1000
@@ -95,6 +98,25 @@ class Database:
             txn.rollback()
             raise
 
+    def _authenticate(self, txn: t.Any, secret: str) -> Auth:
+        """The Auth of `secret`, reusing the last answer while the store has not changed since.
+
+        Any commit that writes (a Logout, a deleted key, a changed ttl) changes the generation; a ttl
+        passing without a write is caught by the stored expiry. Backends without a cheap generation
+        authenticate every time.
+        """
+        generation = self.storage.generation()
+        if generation is not None:
+            hit = self._auth_cache.get(secret)
+            if hit is not None and hit[0] == generation and (hit[1] is None or hit[1] > txn.ts):
+                return hit[2]
+        auth = authenticate(txn, secret, self.root_secret)
+        if generation is not None:
+            if len(self._auth_cache) > 10_000:
+                self._auth_cache.clear()
+            self._auth_cache[secret] = (generation, _expiry(txn, auth), auth)
+        return auth
+
     def session(self, secret: str | None = None) -> Session:
         """A session: anonymous, or starting from `secret`; signup/signin/authenticate set its secret."""
         return Session(self, secret)
@@ -107,6 +129,20 @@ class Database:
 
     def __exit__(self, *exc: t.Any) -> None:
         self.close()
+
+
+def _expiry(txn: t.Any, auth: Auth) -> int | None:
+    """When the documents behind an Auth (its key or token, its identity, its databases) reach a ttl, in µs."""
+    keys = [auth.source, auth.identity]
+    scope = auth.scope
+    while scope:
+        entry = txn.get(DocKey("", SCOPES, scope))
+        if entry is None or entry.data is None:
+            break
+        keys.append(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
+        scope = entry.data["parent"]
+    ttls = [v.ttl for v in (txn.get(k) for k in keys if k is not None) if v is not None and v.ttl is not None]
+    return min(ttls) if ttls else None
 
 
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:

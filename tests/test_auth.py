@@ -714,3 +714,19 @@ def test_key_roles(db):
         err = error(db, f"CreateKey({{role: {role}}})")
         assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
         assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [(["role"], *failure)]
+
+
+def test_a_cached_authentication_ends_with_its_ttl_even_without_writes():
+    """The Database reuses a secret's Auth until a write commits; a ttl that passes must still end it."""
+    import time as _time
+
+    db = fql.connect(argon2=TEST_PARAMS)
+    db.query('CreateCollection({name: "users"})')
+    user = db.query('Create(Collection("users"), {data: {}})')["ref"]
+    soon = f'TimeAdd(Now(), 300, "milliseconds")'
+    secret = db.query(f"Create(Tokens(), {{instance: {fql.to_fql(user)}, ttl: {soon}}})")["secret"]
+    assert db.query("HasCurrentIdentity()", secret=secret) is True  # cached now
+    _time.sleep(0.4)
+    with pytest.raises(fql.FQLError) as info:
+        db.query("HasCurrentIdentity()", secret=secret)
+    assert info.value.code == "unauthorized"

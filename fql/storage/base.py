@@ -124,3 +124,8 @@ class Storage(ABC):
 
     def close(self) -> None:
         """Release resources; a no-op for backends that hold none."""
+
+    def generation(self) -> int | None:
+        """A number that changes whenever a transaction commits writes, or None if the backend cannot
+        tell cheaply (then nothing may be cached across transactions)."""
+        return None

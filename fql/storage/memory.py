@@ -71,6 +71,11 @@ class MemoryStorage(Storage):
         self.indexes: dict[IndexKey, dict[bytes, _Sorted]] = {}
         self.last_ts = 0
         self.last_id = 0
+        #: Bumped by every commit that wrote something (see Storage.generation).
+        self.writes = 0
+
+    def generation(self) -> int:
+        return self.writes
 
     def begin(self) -> MemoryTransaction:
         self.lock.acquire()
@@ -161,6 +166,8 @@ class MemoryTransaction(Transaction):
             return
         store = self.store
         try:
+            if self.docs or self.entries or self.dropped:
+                store.writes += 1
             for key, version in self.docs.items():
                 store.versions.setdefault(key, []).append(version)
             for (scope, coll), keys in self.colls.items():

@@ -22,6 +22,9 @@ from pathlib import Path
 
 from attrs import define, field
 
+from fql import ast
+from fql.eval import registry
+
 FIXTURES = Path(__file__).parent / "fixtures"
 _DIRECTIVE = re.compile(r"^//\s*(=>|=~|error:|description:|position:)\s?(.*)$")
 
@@ -75,3 +78,16 @@ def load(path: Path) -> list[Case]:
     if current is None and "\n".join(query).strip():
         raise ValueError(f"{path}: the query at line {start} has no expectation")
     return cases
+
+
+def canonical(node: ast.Node) -> ast.Node:
+    """The node with every call named by its lookup key, so driver spellings compare equal."""
+    if isinstance(node, ast.Call):
+        return ast.Call(registry.normalise(node.name), tuple(canonical(a) for a in node.args))
+    if isinstance(node, ast.Object):
+        return ast.Object(tuple((k, canonical(v)) for k, v in node.pairs))
+    if isinstance(node, ast.Array):
+        return ast.Array(tuple(canonical(i) for i in node.items))
+    if isinstance(node, ast.Program):
+        return ast.Program(tuple(canonical(b) for b in node.body))
+    return node

@@ -17,6 +17,7 @@ from fql.errors import FQLError, ParseError
 from fql.eval import registry
 from fql.parse import GRAMMAR_DIR, detect_syntax, dialects
 from fql.render import to_fql
+from tests.fixtures import canonical
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "tests" / "seeds"
@@ -140,19 +141,6 @@ MORE_CASES = [
     for dialect, text in spellings.items()
     if dialect != "shell"
 ]
-
-
-def canonical(node: ast.Node) -> ast.Node:
-    """The node with every call named by its lookup key, so driver spellings compare equal."""
-    if isinstance(node, ast.Call):
-        return ast.Call(registry.normalise(node.name), tuple(canonical(a) for a in node.args))
-    if isinstance(node, ast.Object):
-        return ast.Object(tuple((k, canonical(v)) for k, v in node.pairs))
-    if isinstance(node, ast.Array):
-        return ast.Array(tuple(canonical(i) for i in node.items))
-    if isinstance(node, ast.Program):
-        return ast.Program(tuple(canonical(b) for b in node.body))
-    return node
 
 
 def fresh() -> fql.Database:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 import fql
-from fql import ast
-from fql.eval import registry
+from tests.fixtures import canonical
 
 SEEDS = Path(__file__).parent / "seeds" / "v4.fql"
 
@@ -31,19 +30,6 @@ QUERIES = seed_queries()
 @pytest.mark.parametrize("title,query", QUERIES, ids=[t for t, _ in QUERIES])
 def test_seed_ast(title, query, snapshot):
     assert fql.parse(query).dump() == snapshot
-
-
-def canonical(node: ast.Node) -> ast.Node:
-    """The node with every call named by its lookup key, so driver spellings compare equal."""
-    if isinstance(node, ast.Call):
-        return ast.Call(registry.normalise(node.name), tuple(canonical(a) for a in node.args))
-    if isinstance(node, ast.Object):
-        return ast.Object(tuple((k, canonical(v)) for k, v in node.pairs))
-    if isinstance(node, ast.Array):
-        return ast.Array(tuple(canonical(i) for i in node.items))
-    if isinstance(node, ast.Program):
-        return ast.Program(tuple(canonical(b) for b in node.body))
-    return node
 
 
 def test_login_spellings_agree():

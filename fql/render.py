@@ -152,9 +152,9 @@ def to_fql10(value: t.Any) -> str:
             return "{}"
         return "{ " + ", ".join(f"{_key(k)}: {to_fql10(v)}" for k, v in value.items()) + " }"
     if isinstance(value, float):
-        from .eval.v10.display import show
+        from .wire.v10 import java_double
 
-        return show(value)
+        return java_double(value)
     if type(value).__name__ in ("BoundMethod", "StaticFunction", "UserFunction", "IndexFunction"):
         return repr(value)
     if type(value).__name__.endswith("Set") and hasattr(value, "elements"):

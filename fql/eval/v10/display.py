@@ -42,7 +42,8 @@ def type_label(value: t.Any) -> str:
     return "Set" if type(value).__name__.endswith("Set") else type(value).__name__
 
 
-def show(value: t.Any, top: bool = False) -> str:
+def show(value: t.Any) -> str:
+    """A short text of a value for error messages: `[1, "a"]` shows as `[1, a]`."""
     if value is None:
         return "null"
     if value is True:
@@ -56,7 +57,7 @@ def show(value: t.Any, top: bool = False) -> str:
 
         return java_double(value)
     if isinstance(value, str):
-        return value if top else value
+        return value
     if isinstance(value, list):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):

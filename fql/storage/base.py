@@ -7,6 +7,7 @@ Keys are bytes from `fql.collation`, so every backend sorts the same way.
 
 from __future__ import annotations
 
+import time
 import typing as t
 from abc import ABC, abstractmethod
 
@@ -113,6 +114,11 @@ class Transaction(ABC):
     @abstractmethod
     def rollback(self) -> None:
         """Forget this transaction's writes."""
+
+
+def next_snowflake(last: int) -> int:
+    """A new document id after `last`: microseconds since the epoch shifted left, then a counter."""
+    return max(last + 1, (time.time_ns() // 1000) << 8)
 
 
 class Storage(ABC):

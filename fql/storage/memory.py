@@ -8,7 +8,7 @@ import time
 import typing as t
 
 from ..collation import id_key
-from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version
+from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
 
 _DELETED = object()
 
@@ -157,8 +157,7 @@ class MemoryTransaction(Transaction):
             yield entry
 
     def next_id(self) -> int:
-        # Snowflake-like: microseconds shifted left, then a counter; always increasing.
-        self.last_id = max(self.last_id + 1, (time.time_ns() // 1000) << 8)
+        self.last_id = next_snowflake(self.last_id)
         return self.last_id
 
     def commit(self) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from ..collation import id_key
 from ..errors import ContendedTransaction, FQLError, InvalidArgument, SchemaVersionError
 from . import codec
-from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version
+from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
 
 #: The table layout this code reads and writes; a database stamped with a newer one is refused.
 SCHEMA_VERSION = 1
@@ -313,8 +313,8 @@ class SQLTransaction(Transaction):
             batch = min(batch * 2, _BATCH_MAX)
 
     def next_id(self) -> int:
-        # Snowflake-like, as in memory: microseconds shifted left, then a counter; the last one is stored.
-        self.last_id = max(self.last_id + 1, (time.time_ns() // 1000) << 8)
+        # The last one is stored with the clock, so ids stay unique across processes.
+        self.last_id = next_snowflake(self.last_id)
         return self.last_id
 
     def commit(self) -> None:

@@ -568,14 +568,9 @@ def _java_base64(text: str) -> Bytes:
 
 
 @static("Bytes", "__call__")
-def bytes_(ctx: Context, encoded: t.Any) -> Bytes:
-    """`Bytes("AQID")`: bytes from standard Base64."""
-    return _java_base64(arg(encoded, "encoded", STRING))
-
-
 @static("Bytes", "fromBase64")
 def from_base64(ctx: Context, encoded: t.Any) -> Bytes:
-    """Bytes from standard Base64 text."""
+    """Bytes from standard Base64 text: `Bytes("AQID")`, `Bytes.fromBase64("AQID")`."""
     return _java_base64(arg(encoded, "encoded", STRING))
 
 

@@ -153,14 +153,9 @@ def _move_date(date: Date, amount: t.Any, unit: t.Any, sign: int) -> Date:
 
 
 @static("Time", "__call__")
-def time_(ctx: Context, time: t.Any) -> Timestamp:
-    """`Time("2023-02-10T12:00:00Z")`: the time an ISO-8601 string with an offset names."""
-    return parse_time(arg(time, "time", STRING))
-
-
 @static("Time", "fromString")
 def from_string(ctx: Context, time: t.Any) -> Timestamp:
-    """The time an ISO-8601 string with an offset names."""
+    """The time an ISO-8601 string with an offset names: `Time("2023-02-10T12:00:00Z")`."""
     return parse_time(arg(time, "time", STRING))
 
 
@@ -256,14 +251,9 @@ for _name, _attr, _doc in (
 
 
 @static("Date", "__call__")
-def date_(ctx: Context, date: t.Any) -> Date:
-    """`Date("2023-02-10")`: the date an ISO-8601 calendar date names."""
-    return parse_date(arg(date, "date", STRING))
-
-
 @static("Date", "fromString")
 def date_from_string(ctx: Context, date: t.Any) -> Date:
-    """The date an ISO-8601 calendar date names."""
+    """The date an ISO-8601 calendar date names: `Date("2023-02-10")`."""
     return parse_date(arg(date, "date", STRING))
 
 

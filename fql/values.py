@@ -7,6 +7,7 @@ doubles -> float, strings -> str, arrays -> list, objects -> dict.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import typing as t
 
@@ -236,21 +237,27 @@ class Timestamp:
 
     def isoformat(self) -> str:
         """Java's Instant.toString: fraction in groups of three digits, only as many as needed."""
-        secs, frac = divmod(self.nanos, _NANOS)
-        days, rem = divmod(secs, 86400)
-        y, mo, d = civil_from_days(days)
-        h, rem = divmod(rem, 3600)
-        mi, s = divmod(rem, 60)
-        text = f"{_year_text(y)}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
-        if frac:
-            digits = f"{frac:09d}"
-            while digits.endswith("000"):
-                digits = digits[:-3]
-            text += "." + digits
-        return text + "Z"
+        return _instant_text(self.nanos)
 
     def __repr__(self) -> str:
         return f'Time("{self.isoformat()}")'
+
+
+@functools.lru_cache(maxsize=4096)
+def _instant_text(nanos: int) -> str:
+    """Timestamp.isoformat, remembered: answers show the same few document times again and again."""
+    secs, frac = divmod(nanos, _NANOS)
+    days, rem = divmod(secs, 86400)
+    y, mo, d = civil_from_days(days)
+    h, rem = divmod(rem, 3600)
+    mi, s = divmod(rem, 60)
+    text = f"{_year_text(y)}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+    if frac:
+        digits = f"{frac:09d}"
+        while digits.endswith("000"):
+            digits = digits[:-3]
+        text += "." + digits
+    return text + "Z"
 
 
 @frozen(order=True)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import typing as t
 from importlib import metadata
 
-from attrs import evolve
-
 from ..ast import Literal
 from ..errors import FQLError, NotImplementedInFql, Unauthorized
 from ..values import Ref
-from ..wire.v4 import from_json, to_json
+from ..wire.v4 import dumps, from_json
 from . import headers, v10
 from .body import parse
 from .headers import TxnClock
@@ -48,7 +47,9 @@ ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 #: The paths whose POST is a stream or a feed (fql/server/streams.py).
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
-JSON_TYPE = "application/json;charset=utf-8"
+JSON_TYPE = b"application/json;charset=utf-8"
+#: Bodies up to this size are decoded once and the AST reused (`decode_v4`); larger ones every time.
+CACHED_BODY = 16 * 1024
 
 
 class App:
@@ -62,7 +63,9 @@ class App:
         self.max_body = max_body
         self.clock = TxnClock()
         self.pool = WorkerPool(workers)
-        self.build = metadata.version("fql")
+        #: Run queries on the event loop's own thread: see `run`.
+        self.inline = not db.storage.blocking
+        self.build = metadata.version("fql").encode()
         #: The stream and feed endpoints, and how their streams poll and end.
         self.streams = Streams(self, streams)
 
@@ -73,6 +76,18 @@ class App:
             await self._lifespan(receive, send)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close"})
+
+    async def run(self, fn: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        """`fn(*args)`: query work, which blocks while it runs.
+
+        On a store that runs one query at a time in this process anyway (memory), it runs right here on the
+        event loop's thread: a hop to a worker thread and back costs several times a point read, and would
+        only queue behind the store's lock. Stores that wait on locks held by other processes or on I/O (SQL)
+        run it on a worker thread, so that the loop keeps serving meanwhile.
+        """
+        if self.inline:
+            return fn(*args)
+        return await self.pool.run(fn, *args)
 
     async def _http(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
         started = time.perf_counter()
@@ -92,8 +107,7 @@ class App:
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
-        response = self._finish(response, request, started)
-        await send_response(send, response, head=request.method == "HEAD")
+        await send_response(send, response, self._common(response, request, started), head=request.method == "HEAD")
 
     async def _stream(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
         """A stream or a feed; None once a stream has been sent (its answer is the stream itself)."""
@@ -107,14 +121,14 @@ class App:
     async def _v4(self, request: Request) -> Response:
         info = headers.read_v4(request.headers)
         try:
-            response = await self._route(request)
+            response = await self._route(request, info)
         except ProtocolError as err:
             response = Response(err.status, json_bytes(err.v4_body()), err.headers)
         if info.tags:
             response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
         return response
 
-    async def _route(self, request: Request) -> Response:
+    async def _route(self, request: Request, info: headers.V4Headers) -> Response:
         path, method = request.path, request.method
         if path == "/ping":
             return _ping(request)
@@ -124,16 +138,15 @@ class App:
         if secret is None:
             raise unauthorized()
         if method == "POST" and path in QUERY_PATHS:
-            timeout_ms = headers.read_v4(request.headers).timeout_ms
-            return await self.pool.run(self._query, request.body, secret, timeout_ms)
+            return await self.run(self._query, request.body, secret, info.timeout_ms)
         # Core checks the secret before it looks at the method.
-        await self.pool.run(self._authenticate, secret)
+        await self.run(self._authenticate, secret)
         return _unsupported(path, method)
 
     def _query(self, body: bytes, secret: str, timeout_ms: int | None = None) -> Response:
-        """Decode, evaluate, encode (in a worker thread): one v4 query, one transaction."""
+        """Decode, evaluate, encode: one v4 query, one transaction."""
         try:
-            node = from_json(parse(body))
+            node = decode_v4(body)
         except FQLError as err:
             # Core authenticates before it parses: a bad secret is 401 whatever the body.
             self._authenticate(secret)
@@ -144,7 +157,8 @@ class App:
             raise unauthorized() from None
         except FQLError as err:
             return _query_error(err)
-        return Response(_status(result, state), json_bytes({"resource": to_json(result)}), ts=state.ts)
+        encoded = dumps({"resource": result}).encode("utf-8", "replace")
+        return Response(_status(result, state), encoded, ts=state.ts)
 
     async def _v10(self, request: Request) -> Response:
         """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
@@ -157,7 +171,7 @@ class App:
             body = parse(request.body)
         except FQLError:
             raise v10.V10Error(400, "invalid_request", "Invalid request body: not valid JSON.") from None
-        return await self.pool.run(v10.query, self.db, body, secret, request.headers, self.clock.last)
+        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last)
 
     def _authenticate(self, secret: str) -> None:
         try:
@@ -165,19 +179,21 @@ class App:
         except Unauthorized:
             raise unauthorized() from None
 
-    def _finish(self, response: Response, request: Request, started: float) -> Response:
-        """Add the headers every answer carries: X-Txn-Time, traceparent, build, and (not on 401/500) metrics."""
-        common = [
-            ("content-type", JSON_TYPE),
-            ("x-txn-time", str(self.clock.stamp(response.ts))),
-            ("x-faunadb-build", self.build),
-            ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
-        ]
+    def _common(self, response: Response, request: Request, started: float) -> list[tuple[bytes, bytes]]:
+        """The response's headers and those every answer carries: X-Txn-Time, traceparent, build, and (not on
+        401/500) metrics; as bytes, as ASGI sends them."""
+        common = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        common += (
+            (b"content-type", JSON_TYPE),
+            (b"x-txn-time", b"%d" % self.clock.stamp(response.ts)),
+            (b"x-faunadb-build", self.build),
+            (b"traceparent", headers.traceparent(request.headers.get("traceparent")).encode()),
+        )
         if response.status not in (401, 500):
             elapsed = int((time.perf_counter() - started) * 1000)
             sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
             common += headers.metrics(query_ms=elapsed, wrote=response.status == 201, **sizes)
-        return evolve(response, headers=response.headers + common)
+        return common
 
     async def _lifespan(self, receive: t.Callable, send: t.Callable) -> None:
         while True:
@@ -189,6 +205,17 @@ class App:
                 self.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def decode_v4(body: bytes) -> t.Any:
+    """The AST of a v4 request body; a small body is decoded once and its (immutable) AST reused, as
+    `fql.parse` reuses a text's, since clients send the same few queries again and again."""
+    return _decode_cached(body) if len(body) <= CACHED_BODY else from_json(parse(body))
+
+
+@functools.lru_cache(maxsize=1024)
+def _decode_cached(body: bytes) -> t.Any:
+    return from_json(parse(body))
 
 
 def _status(result: t.Any, state: QueryState) -> int:

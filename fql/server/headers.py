@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import random
 import re
-import secrets
 import threading
 import time
 
 from attrs import frozen
 
 from ..wire.v4 import API_VERSIONS
-from .protocol import Headers, bad_header
+from .protocol import bad_header
 
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
@@ -21,6 +21,8 @@ MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 25, 40, 80
 _TAG_WORD = re.compile(r"[A-Za-z0-9_]+")
 #: A W3C traceparent, as the driver checks it before sending one.
 _TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
+#: Trace and span ids only need to be unlikely to collide, not unguessable: a fast generator will do.
+_ids = random.Random()
 #: The metric headers core sets on every response but 401 and 500; fql counts what it can cheaply.
 METRICS = (
     "x-compute-ops",
@@ -118,20 +120,24 @@ def _is_tag(word: str, limit: int) -> bool:
 
 def traceparent(text: str | None) -> str:
     """The traceparent of our answer: the caller's trace id and flags with a new span id, or a new trace."""
-    match = _TRACEPARENT.fullmatch((text or "").strip())
-    trace, flags = match.groups() if match else (secrets.token_hex(16), "00")
-    return f"00-{trace}-{secrets.token_hex(8)}-{flags}"
+    match = _TRACEPARENT.fullmatch(text.strip()) if text else None
+    trace, flags = match.groups() if match else (f"{_ids.getrandbits(128):032x}", "00")
+    return f"00-{trace}-{_ids.getrandbits(64):016x}-{flags}"
 
 
 def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{k}={v}" for k, v in tags)
 
 
-def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> Headers:
-    """The metric headers, with cheap estimates: one compute and one read op; a write op per KiB created."""
+def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> list[tuple[bytes, bytes]]:
+    """The metric headers (as bytes, as ASGI sends them), with cheap estimates: one compute and one read op;
+    a write op per KiB created."""
     write_ops = -(-bytes_in // 1024) if wrote else 0
     values = (1, 1, write_ops, query_ms, bytes_in, bytes_out, 0, bytes_in if wrote else 0, 0)
-    return [(name, str(value)) for name, value in zip(METRICS, values, strict=True)]
+    return [(name, b"%d" % value) for name, value in zip(_METRIC_NAMES, values)]
+
+
+_METRIC_NAMES = tuple(name.encode() for name in METRICS)
 
 
 class TxnClock:

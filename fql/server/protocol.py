@@ -94,7 +94,10 @@ class Response:
 
 def json_bytes(value: t.Any) -> bytes:
     """Compact JSON; a lone surrogate (from a `\\udc00` escape in a request) becomes `?`, as in core."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+    return _COMPACT.encode(value).encode("utf-8", "replace")
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _headers(scope: dict) -> dict[str, str]:
@@ -108,7 +111,8 @@ def _headers(scope: dict) -> dict[str, str]:
 async def read_request(scope: dict, receive: t.Callable, limit: int = MAX_BODY) -> Request:
     """The request of an ASGI `http` scope, its body read whole; a body over `limit` bytes is `too_large()`."""
     headers = _headers(scope)
-    params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    query = scope.get("query_string", b"")
+    params = dict(parse_qsl(query.decode("latin-1"))) if query else {}
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         await _drain(receive, 0)
@@ -137,9 +141,10 @@ async def _drain(receive: t.Callable, size: int) -> None:
             return
 
 
-async def send_response(send: t.Callable, response: Response, *, head: bool = False) -> None:
-    """Send `response` in one piece; for HEAD, the same status and headers with no body."""
-    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    headers.append((b"content-length", str(len(response.body)).encode()))
+async def send_response(
+    send: t.Callable, response: Response, headers: list[tuple[bytes, bytes]], *, head: bool = False
+) -> None:
+    """Send `response` in one piece with `headers` (its own and the common ones); for HEAD, no body."""
+    headers.append((b"content-length", b"%d" % len(response.body)))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else response.body})

@@ -52,7 +52,7 @@ SEPARATOR = b"\r\n"
 V4_FIELDS, V4_DEFAULT_FIELDS = ("action", "document", "diff", "prev", "index"), ("action", "document")
 #: The largest and default feed page.
 MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 16000, 16
-JSON_TYPE = "application/json;charset=utf-8"
+JSON_TYPE = b"application/json;charset=utf-8"
 
 
 @frozen
@@ -295,7 +295,7 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        await self.app.pool.run(self._check_v10, secret, ask.source)
+        await self.app.run(self._check_v10, secret, ask.source)
         start = ask.start or ask.source.start
         if start.ts < ask.source.start.ts:
             raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
@@ -307,7 +307,7 @@ class Streams:
         ask = read_ask(self.app, request.body, feed=True)
         secret = _v10_secret(request)
         deadline = time.monotonic() + _timeout_ms(request) * 0.95 / 1000
-        page, ts = await self.app.pool.run(self._page, secret, ask, deadline)
+        page, ts = await self.app.run(self._page, secret, ask, deadline)
         return Response(200, json_bytes(page), ts=ts)
 
     def _check_v10(self, secret: str, source: Source) -> None:
@@ -365,7 +365,7 @@ class Streams:
         if secret is None:
             raise unauthorized()
         fields, errors = _v4_fields(request.params.get("fields"))
-        opened = await self.app.pool.run(self._open_v4, secret, request.body, fields, errors)
+        opened = await self.app.run(self._open_v4, secret, request.body, fields, errors)
         if isinstance(opened, Response):
             return opened
         target, start = opened
@@ -448,7 +448,7 @@ class Streams:
     async def _poll(self, send: t.Callable, poll: t.Any, after: Cursor, first: bool) -> Batch | None:
         """One poll, its events sent; None when fql failed (the stream then ends with an error event)."""
         try:
-            batch = await self.app.pool.run(poll, after, first)
+            batch = await self.app.run(poll, after, first)
         except Exception as exc:  # a bug in fql ends this stream only
             log.error("stream poll failed: %r", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             await _body(send, poll.crash(exc))
@@ -461,13 +461,12 @@ class Streams:
 
     def _head(self, ts: int) -> list[tuple[bytes, bytes]]:
         self._ids += 1
-        pairs = [
-            ("content-type", JSON_TYPE),
-            ("x-txn-time", str(self.app.clock.stamp(ts))),
-            ("x-faunadb-build", self.app.build),
-            ("x-fauna-stream-id", str(self._ids)),
+        return [
+            (b"content-type", JSON_TYPE),
+            (b"x-txn-time", b"%d" % self.app.clock.stamp(ts)),
+            (b"x-faunadb-build", self.app.build),
+            (b"x-fauna-stream-id", b"%d" % self._ids),
         ]
-        return [(k.encode(), v.encode()) for k, v in pairs]
 
 
 _REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again."

@@ -124,6 +124,10 @@ def next_snowflake(last: int) -> int:
 class Storage(ABC):
     """A backend: hands out transactions."""
 
+    #: Whether a transaction may wait on something outside this process (another process's lock, disk or
+    #: network I/O). The server runs queries on a store that never does right on its event loop.
+    blocking = True
+
     @abstractmethod
     def begin(self) -> Transaction:
         """Start a transaction at a new timestamp, strictly greater than every earlier one."""

@@ -64,6 +64,8 @@ def _merge(
 class MemoryStorage(Storage):
     """Everything in process memory; lost on exit. Queries run one at a time (serializable)."""
 
+    blocking = False
+
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.versions: dict[DocKey, list[Version]] = {}

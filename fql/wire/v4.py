@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import re
 import typing as t
 
 from .. import ast
-from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef, NotImplementedInFql
+from ..errors import (
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    InvalidRef,
+    NotImplementedInFql,
+)
 from ..eval import registry
 from ..render import string, to_fql
-from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from ..values import (
+    SCHEMA_CONSTRUCTORS,
+    Bytes,
+    Date,
+    Lambda,
+    Page,
+    Ref,
+    SetRef,
+    Timestamp,
+    native,
+    type_name,
+)
 
 Path = tuple[str | int, ...]
 
@@ -120,6 +138,71 @@ _ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
     Page: lambda page: to_json(page.to_dict()),
     Lambda: lambda fn: {"@query": lambda_json(fn)},
 }
+
+
+# Values -> JSON text ------------------------------------------------------------------------------
+
+
+def dumps(value: t.Any) -> str:
+    """The compact JSON text of `to_json(value)` (non-ASCII kept), without building the tagged copy first.
+
+    json's C encoder writes plain values itself and calls `_shallow` for refs, times, dates, bytes and
+    pages, whose tags it then writes. That is only wrong where `to_json` would add `@obj`: an object of the
+    user's with a key starting with `@`. Such a key shows in the text as `"@`, as does each tag `_shallow`
+    added, and nothing else can add one but a string of the user's starting with `@` (or holding `\\"@`).
+    So when the text holds more `"@` than tags were added, the value is rendered the careful way instead.
+    """
+    tags = [0]
+
+    def shallow(item: t.Any) -> t.Any:
+        kind = type(item)
+        if kind is Ref:
+            out, count = _ref_rendering(item)
+            tags[0] += count
+            return out
+        encode = _SHALLOW.get(kind)
+        if encode is None:
+            raise _Careful
+        if kind is not Page:
+            tags[0] += 1
+        return encode(item)
+
+    try:
+        text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=shallow).encode(value)
+    except _Careful:
+        return _COMPACT.encode(to_json(value))
+    return text if text.count('"@') == tags[0] else _COMPACT.encode(to_json(value))
+
+
+class _Careful(Exception):
+    """A value `dumps` leaves to `to_json` (sets, lambdas and anything else with nested rendering rules)."""
+
+
+def _ref_rendering(ref: Ref) -> tuple[dict, int]:
+    """A ref's `to_json` and the number of tags in it, remembered: answers repeat the same few refs."""
+    hit = _REFS.get(ref)
+    if hit is None:
+        if len(_REFS) >= _MAX_REFS:
+            _REFS.clear()
+        rendered = _ref_json(ref)
+        hit = _REFS[ref] = (rendered, _count_tags(rendered))
+    return hit
+
+
+def _count_tags(rendered: dict) -> int:
+    return sum(key.startswith("@") + (_count_tags(v) if isinstance(v, dict) else 0) for key, v in rendered.items())
+
+
+_REFS: dict[Ref, tuple[dict, int]] = {}
+_MAX_REFS = 4096
+#: What `dumps` renders in one step besides refs, each adding one tag (a page adds none: its parts are plain).
+_SHALLOW: dict[type, t.Callable[[t.Any], t.Any]] = {
+    Timestamp: _ENCODERS[Timestamp],
+    Date: _ENCODERS[Date],
+    Bytes: _ENCODERS[Bytes],
+    Page: Page.to_dict,
+}
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 # Closures ------------------------------------------------------------------------------------------

@@ -1,24 +1,22 @@
 """`fql serve` under load: a v4 Get and a v10 byId over loopback at 1 and 16 clients, as ratios to in-process.
 
     python bench/server.py [--seconds 3] [--repeat 1] [--clients 1,16] [--generator auto|wrk|python]
-                           [--server fql|hypercorn|granian] [--app fql|noop] [--interface asgi|rsgi]
-                           [--inline] [--cache] [--loop asyncio|uvloop] [--lean] [--profile FILE]
+                           [--server fql|granian|hypercorn] [--app fql|noop] [--interface asgi|rsgi]
+                           [--loop asyncio|uvloop] [--profile FILE]
 
-`--server fql` (the default) runs `python -m fql serve --port N` as it is. `hypercorn` and `granian` serve
+`--server fql` (the default) runs `python -m fql serve --port N` as it is. `granian` and `hypercorn` serve
 `fql.server.App` from this script in a subprocess instead, so that other settings are measured without
 changing fql/server: `--app noop` reads the request and answers a fixed body (the HTTP server's own floor);
-`--inline` runs each query on the event loop instead of hopping to a worker thread; `--cache` decodes each
-distinct v4 body once; `--loop uvloop` swaps the event loop; `--lean` drops Hypercorn's Date and Server
-headers; `--interface rsgi` puts the app behind granian's own interface (one call reads the body, one sends
-the answer); `--profile FILE` writes cProfile stats of the server's event-loop thread (with `--inline`, all
-of its Python work) to FILE.
+`--loop uvloop` swaps the event loop; `--interface rsgi` puts the app behind granian's own interface (one
+call reads the body, one sends the answer); `--profile FILE` writes cProfile stats of the server's event-loop
+thread (where the in-memory store's queries run) to FILE. Hypercorn, which `fql serve` used before Granian,
+is not a dependency: `pip install hypercorn` to compare.
 
 The load generator is wrk when installed (`apt-get install wrk`; a Lua script sends the POST), else a Python
 keep-alive HTTP/1.1 client on raw sockets in this process (the server runs in its own). Each run is bounded
 by `--seconds` (and the Python one by `--requests`). In-process figures run the same queries here:
 `db.query(text, secret=)`, the embedding API and the baseline of every ratio; the server's handler alone
-(JSON decode, evaluate, encode), as it is and with cached decoding; the ASGI app called directly, with its
-worker-thread hop and inline. Besides requests per second, the server process's CPU time per request (all
+(JSON decode, evaluate, encode); the ASGI app called directly (no sockets, no HTTP). Besides requests per second, the server process's CPU time per request (all
 its threads, from /proc) is shown beside the in-process CPU time per query: that ratio holds when other
 processes share the cores and the rates do not. Only 127.0.0.1 is used.
 """
@@ -177,46 +175,7 @@ def make_app(args: argparse.Namespace):
     from fql.server import App
 
     app = App(fql.connect(root_secret=SECRET))
-    if args.inline:
-        app.pool.run = _run_inline
-    if args.cache:
-        cache_decoding(True)
     return RSGIBridge(app) if args.interface == "rsgi" else app
-
-
-#: fql.server.app's own `parse` and `from_json`, while `cache_decoding` replaces them.
-_DECODERS: dict = {}
-
-
-def cache_decoding(enabled: bool) -> None:
-    """Make fql.server.app decode each distinct v4 body once, as `fql.parse` parses each distinct text once.
-
-    What `--cache` measures: a body's JSON is cached by its bytes and its AST by the (cached, so identical)
-    JSON value; the v10 path shares the JSON cache and only reads the value. Errors are not cached.
-    """
-    from fql.server import app as module
-
-    if not enabled:
-        module.__dict__.update(_DECODERS)
-        return
-    _DECODERS.update(parse=module.parse, from_json=module.from_json)
-    nodes: dict[int, tuple] = {}
-
-    def from_json(value):
-        hit = nodes.get(id(value))
-        if hit is None or hit[0] is not value:
-            # The entry keeps `value` alive, so its id cannot be reused while the entry is there.
-            nodes.clear() if len(nodes) > 1024 else None
-            hit = nodes[id(value)] = (value, _DECODERS["from_json"](value))
-        return hit[1]
-
-    module.parse = functools.lru_cache(maxsize=512)(_DECODERS["parse"])
-    module.from_json = from_json
-
-
-async def _run_inline(fn, *args):
-    """WorkerPool.run without the hop: the query runs on the event loop's own thread."""
-    return fn(*args)
 
 
 def serve_child(args: argparse.Namespace) -> None:
@@ -227,14 +186,14 @@ def serve_child(args: argparse.Namespace) -> None:
         uvloop.install()
     app = make_app(args)
     if args.profile:
-        # The deep recursion limit and big stacks are for worker threads; cProfile sees the loop thread only.
+        # cProfile sees the loop thread only: the app, and the in-memory store's queries run there.
         import cProfile
 
         profiler = cProfile.Profile()
         profiler.enable()
     try:
         if args.server == "hypercorn":
-            asyncio.run(_hypercorn(app, args.port, args.lean))
+            asyncio.run(_hypercorn(app, args.port))
         else:
             asyncio.run(_granian(app, args.port, args.interface))
     finally:
@@ -243,18 +202,18 @@ def serve_child(args: argparse.Namespace) -> None:
             profiler.dump_stats(args.profile)
 
 
-async def _hypercorn(app, port: int, lean: bool) -> None:
+async def _hypercorn(app, port: int) -> None:
+    """Hypercorn, as `fql serve` ran before Granian: HTTP/1.1 and h2c (also by Upgrade) on one port."""
     from hypercorn.asyncio import serve
-
-    from fql.server.run import config, listen
+    from hypercorn.config import Config
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    settings = config(listen(HOST, port), "warning")
-    if lean:
-        settings.include_date_header = settings.include_server_header = False
+    settings = Config()
+    settings.bind = [f"{HOST}:{port}"]
+    settings.loglevel, settings.accesslog = "WARNING", None
     await serve(app, settings, shutdown_trigger=stop.wait)
 
 
@@ -285,8 +244,7 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen:
     else:
         command = [sys.executable, __file__, "--serve-child", "--port", str(port), "--server", args.server,
                    "--app", args.app, "--loop", args.loop, "--interface", args.interface]
-        flags = (("--inline", args.inline), ("--cache", args.cache), ("--lean", args.lean))
-        command += [flag for flag, on in flags if on] + (["--profile", args.profile] if args.profile else [])
+        command += ["--profile", args.profile] if args.profile else []
     # A file, not a pipe, for the server's log: nobody reads it during the run, and a full pipe would block it.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the server runs, then garbage
     # The in-process figures' worker threads have exited by now, so preexec_fn is safe.
@@ -512,8 +470,7 @@ def rate(fn, seconds: float) -> Rate:
 
 def in_process(args: argparse.Namespace) -> dict[str, dict[str, Rate]]:
     """Per query, best of `--repeat`: `db.query` (the baseline); the server's handler alone (JSON decode,
-    evaluate, encode) as it is and with cached decoding; the ASGI app called directly, with its worker-thread
-    hop and inline (with cached decoding under `--cache`)."""
+    evaluate, encode); the ASGI app called directly."""
     from fql.server import App
 
     db = fql.connect(root_secret=SECRET)
@@ -548,27 +505,12 @@ def _in_process_figures(args: argparse.Namespace, db: fql.Database, app, query: 
     figures = {
         "db.query": best(lambda: rate(lambda: db.query(query.text, secret=SECRET, syntax=query.syntax), seconds)),
         "handler": best(lambda: rate(handler, seconds)),
-        "cached": best(lambda: _cached_rate(handler, seconds)),
+        "asgi": best(lambda: asyncio.run(_asgi_rate(app, query, seconds))),
     }
-    cache_decoding(args.cache)
-    try:
-        figures["asgi"] = best(lambda: asyncio.run(_asgi_rate(app, query, seconds)))
-        figures["asgi inline"] = best(lambda: asyncio.run(_asgi_rate(app, query, seconds, inline=True)))
-    finally:
-        if args.cache:
-            cache_decoding(False)
     return figures
 
 
-def _cached_rate(handler, seconds: float) -> Rate:
-    cache_decoding(True)
-    try:
-        return rate(handler, seconds)
-    finally:
-        cache_decoding(False)
-
-
-async def _asgi_rate(app, query: Query, seconds: float, inline: bool = False) -> Rate:
+async def _asgi_rate(app, query: Query, seconds: float) -> Rate:
     """Requests per second of the ASGI app called directly: no sockets, no HTTP parsing."""
     headers = [(b"authorization", f"Bearer {SECRET}".encode()), (b"content-type", b"application/json")]
     headers += [(k.lower().encode(), v.encode()) for k, v in query.headers.items()]
@@ -581,19 +523,13 @@ async def _asgi_rate(app, query: Query, seconds: float, inline: bool = False) ->
     async def send(_):
         pass
 
-    run = app.pool.run
-    if inline:
-        app.pool.run = _run_inline
-    try:
-        # The worker threads' CPU time counts too: process_time covers every thread of the process.
-        n, start, cpu = 0, time.perf_counter(), time.process_time()
-        while time.perf_counter() - start < seconds:
-            for _ in range(50):
-                await app(scope, receive, send)
-            n += 50
-        return Rate(n / (time.perf_counter() - start), (time.process_time() - cpu) / n * 1e6)
-    finally:
-        app.pool.run = run
+    # Worker threads' CPU time would count too (SQL stores): process_time covers every thread of the process.
+    n, start, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            await app(scope, receive, send)
+        n += 50
+    return Rate(n / (time.perf_counter() - start), (time.process_time() - cpu) / n * 1e6)
 
 
 # h2c on the same port.
@@ -646,8 +582,7 @@ def report(args: argparse.Namespace, loaded: dict, inproc: dict, checks: str) ->
     The CPU ratio (in-process CPU per query / server CPU per request) does not move when other processes
     share the cores; the rate ratio does.
     """
-    options = [flag for flag, on in (("inline", args.inline), ("cached decoding", args.cache)) if on]
-    options += ["rsgi"] if args.interface == "rsgi" else []
+    options = ["rsgi"] if args.interface == "rsgi" else []
     what = "fql serve" if args.server == "fql" else ", ".join([args.server, f"app {args.app}", *options])
     print(f"server: {what}; loop {args.loop}; generator {args.generator}; {args.seconds:g} s per run")
     print(checks)
@@ -677,23 +612,20 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each figure; the best one is shown")
     parser.add_argument("--clients", default="1,16", help="concurrent connections, comma-separated (default 1,16)")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--server", choices=("fql", "hypercorn", "granian"), default="fql")
+    parser.add_argument("--server", choices=("fql", "granian", "hypercorn"), default="fql")
     parser.add_argument("--app", choices=("fql", "noop"), default="fql")
     parser.add_argument("--interface", choices=("asgi", "rsgi"), default="asgi", help="granian's interface to the app")
-    parser.add_argument("--inline", action="store_true", help="run queries on the event loop, not worker threads")
-    parser.add_argument("--cache", action="store_true", help="cache decoded v4 bodies by their bytes")
-    parser.add_argument("--lean", action="store_true", help="hypercorn: no Date and Server headers")
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the server's loop thread to FILE")
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--serve-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    changed = args.app != "fql" or args.inline or args.cache or args.lean or args.loop != "asyncio" or args.profile
+    changed = args.app != "fql" or args.loop != "asyncio" or args.profile
     if args.server == "fql" and changed:
-        parser.error("--app, --inline, --cache, --lean, --loop and --profile need --server hypercorn or granian")
+        parser.error("--app, --loop and --profile need --server granian or hypercorn")
     if args.interface == "rsgi" and args.server != "granian":
         parser.error("--interface rsgi needs --server granian")
-    for module, wanted in (("granian", args.server == "granian"), ("uvloop", args.loop == "uvloop")):
+    for module, wanted in (("hypercorn", args.server == "hypercorn"), ("uvloop", args.loop == "uvloop")):
         if wanted and importlib.util.find_spec(module) is None:
             parser.error(f"{module} is not installed here (pip install {module}); fql does not depend on it")
     if args.generator == "auto":

@@ -192,17 +192,17 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
         _print(stderr, "fql serve: --root-secret must not be empty")
         return EXIT_ERROR
     db = connect(args.db, root_secret=args.root_secret)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        sock = server.listen(args.host, args.port)
+        running = server.ServerThread.of(server.App(db), args.host, args.port, args.log_level).start()
     except OSError as exc:
         _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_ERROR
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _print(stdout, f"fql serve: listening on {server.url(sock)} (HTTP/1.1 and h2c); Ctrl-C stops it")
+    _print(stdout, f"fql serve: listening on {running.url} (HTTP/1.1 and h2c); Ctrl-C stops it")
     if args.root_secret == DEV_SECRET:
         _print(stderr, f'fql serve: warning: the root secret is "{DEV_SECRET}", a development default; anyone who '
                "can connect is admin. Set --root-secret for anything else.")
-    server.serve(server.App(db), sock, log_level=args.log_level)
+    server.serve(running)
     _print(stdout, "fql serve: stopped")
     return EXIT_OK
 

@@ -1,109 +1,163 @@
-"""Run the app on Hypercorn: `serve()` for `fql serve` (until Ctrl-C), `ServerThread` for tests and embedding."""
+"""Run the app on Granian: `serve()` for `fql serve` (until Ctrl-C), `ServerThread` for tests and embedding.
+
+Granian does the HTTP work (HTTP/1.1 and h2c on one port) in Rust and calls the ASGI app on an asyncio event
+loop of ours, in a thread of ours: the README's Server section says why it was chosen over Hypercorn.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import logging
 import signal
 import socket
 import threading
+import time
 import typing as t
 
-from hypercorn.asyncio import serve as hypercorn_serve
-from hypercorn.config import Config
+from granian.constants import HTTPModes, Interfaces
+from granian.log import LogLevels
+from granian.server.embed import Server
 
 from .app import App
+from .workers import STACK_SIZE
 
 if t.TYPE_CHECKING:
     from ..database import Database
 
+#: How long `start()` waits for the server to accept connections.
+START_TIMEOUT = 30.0
+#: Granian's log level for each of ours: its INFO lines repeat what `fql serve` prints.
+_GRANIAN_LEVELS = {
+    "debug": LogLevels.debug,
+    "info": LogLevels.warning,
+    "warning": LogLevels.warning,
+    "error": LogLevels.error,
+}
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on `host:port` (port 0 picks a free one); OSError if it cannot listen."""
+
+def reserve(host: str, port: int) -> tuple[str, int]:
+    """Check that `host:port` can be listened on and pick a free port for port 0: (address, port).
+
+    Granian binds the listening socket itself (with SO_REUSEADDR), so the check binds and lets go; for
+    port 0 the free port the kernel picked is taken by the server a moment later. OSError if it cannot.
+    """
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    try:
+    with socket.socket(family, kind, proto) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(1024)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+        sock.listen(1)
+        bound = sock.getsockname()
+    return bound[0], bound[1]
 
 
-def url(sock: socket.socket) -> str:
-    host, port = sock.getsockname()[:2]
+def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def config(sock: socket.socket, log_level: str = "info") -> Config:
-    """Hypercorn's settings: serve the already listening `sock` (HTTP/1.1 and h2c on it), and log quietly.
-
-    Hypercorn takes ownership of the socket and closes it when it stops.
-    """
-    cfg = Config()
-    cfg.bind = [f"fd://{sock.detach()}"]
-    cfg.loglevel = _HYPERCORN_LEVELS[log_level]
-    cfg.accesslog = "-" if log_level == "debug" else None
-    return cfg
-
-
-#: Hypercorn's log level for each of ours: its INFO lines repeat what `fql serve` prints.
-_HYPERCORN_LEVELS = {"debug": "DEBUG", "info": "WARNING", "warning": "WARNING", "error": "ERROR"}
-
-
-def serve(app: App, sock: socket.socket, log_level: str = "info") -> None:
-    """Serve until SIGINT or SIGTERM (Ctrl-C); open streams end at once, other requests under way finish."""
-    asyncio.run(hypercorn_serve(app, config(sock, log_level), shutdown_trigger=lambda: _until_signal(app)))
-
-
-async def _until_signal(app: App) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    app.streams.close()
+def serve(running: ServerThread) -> None:
+    """Serve until SIGINT or SIGTERM (Ctrl-C), then stop: open streams end at once, requests under way finish."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        stop.wait()
+    finally:
+        running.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class ServerThread:
-    """`fql serve` in a background thread, on a free loopback port: `with ServerThread(db) as server: server.url`."""
+    """`fql serve` in a background thread, on a free loopback port: `with ServerThread(db) as server: server.url`.
+
+    The thread runs the event loop that Granian calls the app on. It has a deep stack: on the in-memory store
+    queries run on that loop (`App.run`), and a query may nest as deep as its JSON.
+    """
 
     def __init__(self, db: Database, host: str = "127.0.0.1", port: int = 0, **app_options: t.Any):
-        self.app = App(db, **app_options)
-        # Bound and listening before the thread starts: clients may connect as soon as this returns.
-        self._sock = listen(host, port)
-        self.url = url(self._sock)
-        self.port = self._sock.getsockname()[1]
-        self._thread = threading.Thread(target=self._run, name="fql-serve", daemon=True)
+        self._setup(App(db, **app_options), host, port, "warning")
+
+    @classmethod
+    def of(cls, app: App, host: str, port: int, log_level: str = "info") -> ServerThread:
+        """A server thread for an app already made."""
+        server = cls.__new__(cls)
+        server._setup(app, host, port, log_level)
+        return server
+
+    def _setup(self, app: App, host: str, port: int, log_level: str) -> None:
+        self.app = app
+        self.host, self.port = reserve(host, port)
+        self.url = url(self.host, self.port)
+        self._log_level = log_level
+        self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        previous = threading.stack_size(STACK_SIZE)
+        try:
+            self._thread = threading.Thread(target=self._run, name="fql-serve", daemon=True)
+        finally:
+            threading.stack_size(previous)
 
     def start(self) -> ServerThread:
+        """Start serving; returns once the server accepts connections (OSError if it cannot listen)."""
         self._thread.start()
-        self._ready.wait()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _accepts(self.host, self.port):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                detail = f": {self._failure}" if self._failure else ""
+                raise OSError(errno.EADDRINUSE, f"cannot serve on {self.host}:{self.port}{detail}")
+            time.sleep(0.01)
         return self
 
     def _run(self) -> None:
-        asyncio.run(self._main())
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # noqa: BLE001 - reported by start()
+            self._failure = exc
 
     async def _main(self) -> None:
-        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        self._ready.set()
-        await hypercorn_serve(self.app, config(self._sock, "warning"), shutdown_trigger=self._stop.wait)
+        self._loop = asyncio.get_running_loop()
+        self._server = Server(
+            self.app,
+            address=self.host,
+            port=self.port,
+            interface=Interfaces.ASGI,
+            http=HTTPModes.auto,
+            websockets=False,
+            log_enabled=True,
+            log_level=_GRANIAN_LEVELS[self._log_level],
+            log_access=self._log_level == "debug",
+        )
+        _quiet_granian(self._log_level)
+        await self._server.serve()
 
     def stop(self) -> None:
-        if self._loop is None or self._stop is None:
-            self._sock.close()
-            self.app.pool.close()
-            return
+        """End open streams, let requests under way finish, stop listening, and wait for the thread."""
         self.app.streams.close()
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join()
+        if self._loop is not None and self._server is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._server.stop)
+        if self._thread.ident is not None:
+            self._thread.join()
+        self.app.pool.close()
 
     def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(self, *exc: t.Any) -> None:
         self.stop()
+
+
+def _accepts(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _quiet_granian(log_level: str) -> None:
+    """Granian warns that embedding it is experimental on every start (fql's tests cover what it relies on):
+    below debug, only its errors show. Its settings are applied as the server is made, hence afterwards."""
+    if log_level != "debug":
+        logging.getLogger("_granian").setLevel(logging.ERROR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 
 import httpx
 import pytest
@@ -334,3 +335,26 @@ def test_h2c_on_the_same_port(server):
     with httpx.Client(http1=False, http2=True) as client:
         response = client.post(server.url + "/", content=b'{"add": [1, 2]}', headers={"Authorization": "Bearer secret"})
         assert (response.http_version, response.status_code, response.json()) == ("HTTP/2", 200, {"resource": 3})
+
+
+def test_h2c_upgrade_is_answered_in_http1(server):
+    """Granian speaks h2c by prior knowledge only: an HTTP/1.1 request asking to upgrade is answered in
+    HTTP/1.1, which RFC 9110 allows and clients that ask (curl, Java's HttpClient) carry on with."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        body = b'{"add": [1, 2]}'
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        answer = b""
+        while not answer.endswith(b'{"resource":3}'):
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200")
+
+
+def test_deeply_nested_query_evaluates(raw):
+    """Queries on the in-memory store run on the server's event-loop thread: it has the stack for them."""
+    depth = 490  # an object and an array per level: 980 levels of JSON, under core's 1000
+    assert raw("POST", "/", '{"add": [1, ' * depth + "1" + "]}" * depth)[::2] == (200, {"resource": depth + 1})

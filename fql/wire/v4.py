@@ -7,27 +7,10 @@ import re
 import typing as t
 
 from .. import ast
-from ..errors import (
-    FQLError,
-    InvalidArgument,
-    InvalidExpression,
-    InvalidRef,
-    NotImplementedInFql,
-)
+from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef, NotImplementedInFql
 from ..eval import registry
 from ..render import string, to_fql
-from ..values import (
-    SCHEMA_CONSTRUCTORS,
-    Bytes,
-    Date,
-    Lambda,
-    Page,
-    Ref,
-    SetRef,
-    Timestamp,
-    native,
-    type_name,
-)
+from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 
 Path = tuple[str | int, ...]
 

@@ -175,6 +175,7 @@ def make_app(args: argparse.Namespace):
     from fql.server import App
 
     app = App(fql.connect(root_secret=SECRET))
+    app.inline = True  # as fql's ServerThread sets it for the memory store
     return RSGIBridge(app) if args.interface == "rsgi" else app
 
 
@@ -479,6 +480,7 @@ def in_process(args: argparse.Namespace) -> dict[str, dict[str, Rate]]:
     db.query('Collection.create({ name: "People" })', syntax="v10")
     db.query('People.create({ id: "1", name: "Alice", age: 30 })', syntax="v10")
     app = App(db)
+    app.inline = True  # as fql's ServerThread sets it for the memory store
     try:
         return {query.name: _in_process_figures(args, db, app, query) for query in QUERIES}
     finally:

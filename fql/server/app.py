@@ -53,7 +53,8 @@ CACHED_BODY = 16 * 1024
 
 
 class App:
-    """An ASGI application serving one Database over Fauna's v4 HTTP API (Hypercorn runs it)."""
+    """An ASGI application serving one Database over Fauna's v4 and v10 HTTP APIs (`fql serve` runs it on
+    Granian; any ASGI server can)."""
 
     def __init__(
         self, db: Database, *, max_body: int = MAX_BODY, workers: int = 8, streams: StreamSettings | None = None
@@ -63,8 +64,9 @@ class App:
         self.max_body = max_body
         self.clock = TxnClock()
         self.pool = WorkerPool(workers)
-        #: Run queries on the event loop's own thread: see `run`.
-        self.inline = not db.storage.blocking
+        #: Run queries on the event loop's own thread (see `run`). Off unless whoever runs the loop gives its
+        #: thread the deep stack that deeply nested queries need, as fql's ServerThread does.
+        self.inline = False
         self.build = metadata.version("fql").encode()
         #: The stream and feed endpoints, and how their streams poll and end.
         self.streams = Streams(self, streams)
@@ -80,10 +82,11 @@ class App:
     async def run(self, fn: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
         """`fn(*args)`: query work, which blocks while it runs.
 
-        On a store that runs one query at a time in this process anyway (memory), it runs right here on the
-        event loop's thread: a hop to a worker thread and back costs several times a point read, and would
-        only queue behind the store's lock. Stores that wait on locks held by other processes or on I/O (SQL)
-        run it on a worker thread, so that the loop keeps serving meanwhile.
+        With `inline` (fql's own runner sets it for a store that runs one query at a time in this process
+        anyway, memory) it runs right here on the event loop's thread: a hop to a worker thread and back costs
+        several times a point read, and would only queue behind the store's lock. Otherwise, and always for
+        stores that wait on locks held by other processes or on I/O (SQL), it runs on a worker thread with a
+        deep stack, so that the loop keeps serving meanwhile.
         """
         if self.inline:
             return fn(*args)

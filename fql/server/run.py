@@ -86,6 +86,8 @@ class ServerThread:
 
     def _setup(self, app: App, host: str, port: int, log_level: str) -> None:
         self.app = app
+        # This thread's stack is deep enough for queries on the loop; only the memory store never waits.
+        app.inline = not app.db.storage.blocking
         self.host, self.port = reserve(host, port)
         self.url = url(self.host, self.port)
         self._log_level = log_level

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import os
 import signal
 import socket
 import threading
@@ -27,6 +28,8 @@ if t.TYPE_CHECKING:
 
 #: How long `start()` waits for the server to accept connections.
 START_TIMEOUT = 30.0
+#: How long `stop()` waits for Granian's threads to end.
+THREADS_TIMEOUT = 3.0
 #: Granian's log level for each of ours: its INFO lines repeat what `fql serve` prints.
 _GRANIAN_LEVELS = {
     "debug": LogLevels.debug,
@@ -102,6 +105,7 @@ class ServerThread:
 
     def start(self) -> ServerThread:
         """Start serving; returns once the server accepts connections (OSError if it cannot listen)."""
+        self._threads_before = _native_threads()
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not _accepts(self.host, self.port):
@@ -141,6 +145,7 @@ class ServerThread:
             self._loop.call_soon_threadsafe(self._server.stop)
         if self._thread.ident is not None:
             self._thread.join()
+            _wait_for_threads(self._threads_before)
         self.app.pool.close()
 
     def __enter__(self) -> ServerThread:
@@ -148,6 +153,27 @@ class ServerThread:
 
     def __exit__(self, *exc: t.Any) -> None:
         self.stop()
+
+
+def _native_threads() -> set[int]:
+    """The ids of this process's threads that Python did not start (Linux; elsewhere an empty set)."""
+    try:
+        found = {int(name) for name in os.listdir("/proc/self/task")}
+    except OSError:
+        return set()
+    return found - {thread.native_id for thread in threading.enumerate()}
+
+
+def _wait_for_threads(before: set[int]) -> None:
+    """Wait (a while at most) for the threads Granian started to end.
+
+    Its Rust threads wind down just after the server stops. One still running when the interpreter
+    finalizes (a `fql serve` stopping, a script ending right after `stop()`) aborts the process, so
+    `stop()` returns only once they are gone.
+    """
+    deadline = time.monotonic() + THREADS_TIMEOUT
+    while _native_threads() - before and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _accepts(host: str, port: int) -> bool:

@@ -7,8 +7,8 @@
 `--server fql` (the default) runs `python -m fql serve --port N` as it is. `granian` and `hypercorn` serve
 `fql.server.App` from this script in a subprocess instead, so that other settings are measured without
 changing fql/server: `--app noop` reads the request and answers a fixed body (the HTTP server's own floor);
-`--loop uvloop` swaps the event loop; `--interface rsgi` puts the app behind granian's own interface (one
-call reads the body, one sends the answer); `--profile FILE` writes cProfile stats of the server's event-loop
+`--loop uvloop` swaps the event loop; `--interface rsgi` calls the app through Granian's own interface (as
+`fql serve` does) instead of ASGI; `--profile FILE` writes cProfile stats of the server's event-loop
 thread (where the in-memory store's queries run) to FILE. Hypercorn, which `fql serve` used before Granian,
 is not a dependency: `pip install hypercorn` to compare.
 
@@ -142,33 +142,6 @@ class NoopRSGI:
         protocol.response_bytes(200, [("content-type", "application/json")], b'{"resource":{"ok":true}}')
 
 
-class RSGIBridge:
-    """fql's ASGI app behind RSGI: one call reads the body and one sends the answer, instead of ASGI's two
-    receives (granian's first one always says `more_body`) and two sends, each crossing into Rust."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __rsgi__(self, scope, protocol) -> None:
-        request = {"type": "http.request", "body": await protocol(), "more_body": False}
-        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in scope.headers.items()]
-        query = scope.query_string.encode("latin-1")
-        asgi = {"type": "http", "method": scope.method, "path": scope.path, "query_string": query, "headers": headers}
-        started: dict = {}
-
-        async def receive():
-            return request
-
-        async def send(message):
-            if message["type"] == "http.response.start":
-                started.update(message)
-                return
-            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in started["headers"]]
-            protocol.response_bytes(started["status"], pairs, message.get("body", b""))
-
-        await self.app(asgi, receive, send)
-
-
 def make_app(args: argparse.Namespace):
     if args.app == "noop":
         return NoopRSGI() if args.interface == "rsgi" else noop_app
@@ -176,7 +149,7 @@ def make_app(args: argparse.Namespace):
 
     app = App(fql.connect(root_secret=SECRET))
     app.inline = True  # as fql's ServerThread sets it for the memory store
-    return RSGIBridge(app) if args.interface == "rsgi" else app
+    return app
 
 
 def serve_child(args: argparse.Namespace) -> None:

@@ -17,15 +17,20 @@ from .body import parse
 from .headers import TxnClock
 from .protocol import (
     MAX_BODY,
+    ASGIChannel,
+    Head,
+    Headers,
     ProtocolError,
     Request,
     Response,
+    RSGIChannel,
+    asgi_head,
     internal,
     json_bytes,
     method_not_allowed,
     not_found,
     read_request,
-    send_response,
+    rsgi_head,
     unauthorized,
 )
 from .streams import Streams, StreamSettings
@@ -47,7 +52,7 @@ ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 #: The paths whose POST is a stream or a feed (fql/server/streams.py).
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
-JSON_TYPE = b"application/json;charset=utf-8"
+JSON_TYPE = "application/json;charset=utf-8"
 #: Bodies up to this size are decoded once and the AST reused (`decode_v4`); larger ones every time.
 CACHED_BODY = 16 * 1024
 
@@ -67,17 +72,29 @@ class App:
         #: Run queries on the event loop's own thread (see `run`). Off unless whoever runs the loop gives its
         #: thread the deep stack that deeply nested queries need, as fql's ServerThread does.
         self.inline = False
-        self.build = metadata.version("fql").encode()
+        self.build = metadata.version("fql")
         #: The stream and feed endpoints, and how their streams poll and end.
         self.streams = Streams(self, streams)
 
     async def __call__(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
         if scope["type"] == "http":
-            await self._http(scope, receive, send)
+            await self._http(asgi_head(scope), ASGIChannel(receive, send))
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close"})
+
+    async def __rsgi__(self, scope: t.Any, protocol: t.Any) -> None:
+        """Granian's own interface (RSGI), which `fql serve` uses: the same handling, fewer crossings."""
+        if scope.proto == "http":
+            head = rsgi_head(scope)
+            await self._http(head, RSGIChannel(protocol, head, self.max_body))
+        else:
+            protocol.close(403)
+
+    def __rsgi_del__(self, loop: t.Any) -> None:
+        """Granian stopping: end open streams."""
+        self.streams.close()
 
     async def run(self, fn: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
         """`fn(*args)`: query work, which blocks while it runs.
@@ -92,14 +109,14 @@ class App:
             return fn(*args)
         return await self.pool.run(fn, *args)
 
-    async def _http(self, scope: dict, receive: t.Callable, send: t.Callable) -> None:
+    async def _http(self, head: Head, channel: ASGIChannel | RSGIChannel) -> None:
         started = time.perf_counter()
-        request = Request(scope["method"], scope["path"], {}, {}, b"")
-        v10 = scope["path"] in V10_PATHS
+        request = Request(head.method, head.path, head.params, head.headers, b"")
+        v10 = head.path in V10_PATHS
         try:
-            request = await read_request(scope, receive, self.max_body)
+            request = await read_request(head, channel.receive, self.max_body)
             if request.method == "POST" and request.path in STREAM_PATHS:
-                response = await self._stream(request, send, receive)
+                response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
                     return
             else:
@@ -110,7 +127,8 @@ class App:
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
-        await send_response(send, response, self._common(response, request, started), head=request.method == "HEAD")
+        body = b"" if request.method == "HEAD" else response.body
+        await channel.respond(response.status, self._common(response, request, started), body)
 
     async def _stream(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
         """A stream or a feed; None once a stream has been sent (its answer is the stream itself)."""
@@ -182,20 +200,21 @@ class App:
         except Unauthorized:
             raise unauthorized() from None
 
-    def _common(self, response: Response, request: Request, started: float) -> list[tuple[bytes, bytes]]:
+    def _common(self, response: Response, request: Request, started: float) -> Headers:
         """The response's headers and those every answer carries: X-Txn-Time, traceparent, build, and (not on
-        401/500) metrics; as bytes, as ASGI sends them."""
-        common = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-        common += (
-            (b"content-type", JSON_TYPE),
-            (b"x-txn-time", b"%d" % self.clock.stamp(response.ts)),
-            (b"x-faunadb-build", self.build),
-            (b"traceparent", headers.traceparent(request.headers.get("traceparent")).encode()),
-        )
+        401/500) metrics, and the body's length."""
+        common = [
+            *response.headers,
+            ("content-type", JSON_TYPE),
+            ("x-txn-time", str(self.clock.stamp(response.ts))),
+            ("x-faunadb-build", self.build),
+            ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
+        ]
         if response.status not in (401, 500):
             elapsed = int((time.perf_counter() - started) * 1000)
             sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
             common += headers.metrics(query_ms=elapsed, wrote=response.status == 201, **sizes)
+        common.append(("content-length", str(len(response.body))))
         return common
 
     async def _lifespan(self, receive: t.Callable, send: t.Callable) -> None:

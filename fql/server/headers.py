@@ -12,7 +12,7 @@ import time
 from attrs import frozen
 
 from ..wire.v4 import API_VERSIONS
-from .protocol import bad_header
+from .protocol import Headers, bad_header
 
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
@@ -129,15 +129,11 @@ def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{k}={v}" for k, v in tags)
 
 
-def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> list[tuple[bytes, bytes]]:
-    """The metric headers (as bytes, as ASGI sends them), with cheap estimates: one compute and one read op;
-    a write op per KiB created."""
+def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> Headers:
+    """The metric headers, with cheap estimates: one compute and one read op; a write op per KiB created."""
     write_ops = -(-bytes_in // 1024) if wrote else 0
     values = (1, 1, write_ops, query_ms, bytes_in, bytes_out, 0, bytes_in if wrote else 0, 0)
-    return [(name, b"%d" % value) for name, value in zip(_METRIC_NAMES, values)]
-
-
-_METRIC_NAMES = tuple(name.encode() for name in METRICS)
+    return [(name, str(value)) for name, value in zip(METRICS, values)]
 
 
 class TxnClock:

@@ -100,20 +100,107 @@ def json_bytes(value: t.Any) -> bytes:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _headers(scope: dict) -> dict[str, str]:
+@frozen
+class Head:
+    """What comes before a request's body: method, path, query parameters, headers (names lower-cased,
+    repeated ones joined by commas)."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]
+
+
+def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+    for name, value in pairs:
+        name = name.lower()
         out[name] = f"{out[name]},{value}" if name in out else value
     return out
 
 
-async def read_request(scope: dict, receive: t.Callable, limit: int = MAX_BODY) -> Request:
-    """The request of an ASGI `http` scope, its body read whole; a body over `limit` bytes is `too_large()`."""
-    headers = _headers(scope)
-    query = scope.get("query_string", b"")
-    params = dict(parse_qsl(query.decode("latin-1"))) if query else {}
-    declared = headers.get("content-length", "")
+def _params(query: str) -> dict[str, str]:
+    return dict(parse_qsl(query)) if query else {}
+
+
+def asgi_head(scope: dict) -> Head:
+    """The head of an ASGI `http` scope."""
+    pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    query = scope.get("query_string", b"").decode("latin-1")
+    return Head(scope["method"], scope["path"], _params(query), _joined(pairs))
+
+
+def rsgi_head(scope: t.Any) -> Head:
+    """The head of an RSGI (Granian) `http` scope."""
+    return Head(scope.method, scope.path, _params(scope.query_string), _joined(scope.headers.items()))
+
+
+class ASGIChannel:
+    """One ASGI request's `receive` and `send`, and `respond` to send a whole answer at once."""
+
+    def __init__(self, receive: t.Callable, send: t.Callable):
+        self.receive = receive
+        self.send = send
+
+    async def respond(self, status: int, headers: Headers, body: bytes) -> None:
+        raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        await self.send({"type": "http.response.start", "status": status, "headers": raw})
+        await self.send({"type": "http.response.body", "body": body})
+
+
+class RSGIChannel:
+    """One RSGI request seen through ASGI's `receive` and `send` (which streams use), and `respond`, which
+    answers in one call: RSGI reads a body and sends an answer with one crossing into Granian each, where
+    ASGI takes two or three."""
+
+    def __init__(self, protocol: t.Any, head: Head, limit: int = MAX_BODY):
+        self.protocol = protocol
+        declared = head.headers.get("content-length", "")
+        #: Read the body in one call when its declared size is within the limit; else chunk by chunk.
+        self.whole = declared.isdigit() and int(declared) <= limit
+        self.chunks: t.Any = None
+        self.finished = False
+        self.status = 200
+        self.headers: Headers = []
+        self.transport: t.Any = None
+
+    async def receive(self) -> dict:
+        """The body in chunks, then (once the client is gone) `http.disconnect`."""
+        if self.finished:
+            await self.protocol.client_disconnect()
+            return {"type": "http.disconnect"}
+        if self.chunks is None and self.whole:
+            self.finished = True
+            return {"type": "http.request", "body": await self.protocol(), "more_body": False}
+        if self.chunks is None:
+            self.chunks = self.protocol.__aiter__()
+        try:
+            return {"type": "http.request", "body": await self.chunks.__anext__(), "more_body": True}
+        except StopAsyncIteration:
+            self.finished = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(self, message: dict) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
+            return
+        body, more = message.get("body", b""), message.get("more_body", False)
+        if self.transport is None and not more:
+            self.protocol.response_bytes(self.status, self.headers, body)
+            return
+        if self.transport is None:
+            self.transport = self.protocol.response_stream(self.status, self.headers)
+        if body:
+            await self.transport.send_bytes(body)
+
+    async def respond(self, status: int, headers: Headers, body: bytes) -> None:
+        self.protocol.response_bytes(status, headers, body)
+
+
+async def read_request(head: Head, receive: t.Callable, limit: int = MAX_BODY) -> Request:
+    """The request, its body read whole; a body over `limit` bytes is `too_large()`."""
+    declared = head.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         await _drain(receive, 0)
         raise too_large()
@@ -130,7 +217,7 @@ async def read_request(scope: dict, receive: t.Callable, limit: int = MAX_BODY) 
             raise too_large()
         chunks.append(chunk)
         more = message.get("more_body", False)
-    return Request(scope["method"], scope["path"], params, headers, b"".join(chunks))
+    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks))
 
 
 async def _drain(receive: t.Callable, size: int) -> None:
@@ -139,12 +226,3 @@ async def _drain(receive: t.Callable, size: int) -> None:
         size += len(message.get("body", b""))
         if message["type"] == "http.disconnect" or not message.get("more_body", False):
             return
-
-
-async def send_response(
-    send: t.Callable, response: Response, headers: list[tuple[bytes, bytes]], *, head: bool = False
-) -> None:
-    """Send `response` in one piece with `headers` (its own and the common ones); for HEAD, no body."""
-    headers.append((b"content-length", b"%d" % len(response.body)))
-    await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else response.body})

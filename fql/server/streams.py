@@ -464,7 +464,7 @@ class Streams:
         return [
             (b"content-type", JSON_TYPE),
             (b"x-txn-time", b"%d" % self.app.clock.stamp(ts)),
-            (b"x-faunadb-build", self.app.build),
+            (b"x-faunadb-build", self.app.build.encode()),
             (b"x-fauna-stream-id", b"%d" % self._ids),
         ]
 

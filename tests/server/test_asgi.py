@@ -1,0 +1,61 @@
+"""The app as plain ASGI: `fql serve` calls it through Granian's own interface (RSGI), any other ASGI server
+through ASGI. The same flows must work both ways: queries, protocol errors, HEAD, h2c, a stream, a feed."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+from fql.server.streams import StreamSettings
+
+from .conftest import Raw
+
+fauna = pytest.importorskip("fauna")
+from fauna import fql as q  # noqa: E402
+from fauna.client import Client, FeedOptions  # noqa: E402
+
+
+@pytest.fixture(params=["asgi", "rsgi"])
+def server(request):
+    settings = StreamSettings(poll_interval=0.02, max_duration=20.0)
+    with ServerThread(fql.connect(), interface=request.param, streams=settings, max_body=4096) as running:
+        yield running
+
+
+def test_queries_and_protocol_errors(server):
+    raw = Raw(server.port)
+    status, headers, body = raw.query({"add": [1, 2]})
+    assert (status, body) == (200, {"resource": 3}) and int(headers["content-length"]) == len(b'{"resource":3}')
+    assert raw.query({"add": [1, 2]}, secret="wrong")[0] == 401
+    assert raw("POST", "/", b"{")[0] == 400
+    assert raw("POST", "/", b"[" + b"1," * 4096 + b"1]")[0] == 413
+    assert raw.query({"add": [1, 2]})[::2] == (200, {"resource": 3})
+    assert raw("PUT", "/ping", "null", secret=None)[0] == 405
+
+
+def test_head_has_the_length_and_no_body(server):
+    with httpx.Client(base_url=server.url) as client:
+        response = client.head("/ping")
+    assert response.status_code == 200 and response.content == b"" and int(response.headers["content-length"]) > 0
+
+
+def test_h2c_prior_knowledge(server):
+    with httpx.Client(http1=False, http2=True, base_url=server.url) as client:
+        response = client.post("/", content=b'{"add": [1, 2]}', headers={"Authorization": "Bearer secret"})
+    assert (response.http_version, response.json()) == ("HTTP/2", {"resource": 3})
+
+
+def test_v10_query_stream_and_feed(server):
+    client = Client(endpoint=server.url, secret="secret", max_attempts=1)
+    client.query(q('Collection.create({ name: "P" })'))
+    source = client.query(q("P.all().toStream()")).data
+    client.query(q("P.create({ n: 1 })"))
+    with client.stream(source) as stream:
+        event = next(stream)
+        client.query(q("P.create({ n: 2 })"))
+        later = next(stream)
+    assert (event["type"], event["data"]["n"], later["type"], later["data"]["n"]) == ("add", 1, "add", 2)
+    page = next(iter(client.feed(source, FeedOptions(page_size=10))))
+    assert [e["data"]["n"] for e in page] == [1, 2]

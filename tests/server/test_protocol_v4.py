@@ -358,3 +358,13 @@ def test_deeply_nested_query_evaluates(raw):
     """Queries on the in-memory store run on the server's event-loop thread: it has the stack for them."""
     depth = 490  # an object and an array per level: 980 levels of JSON, under core's 1000
     assert raw("POST", "/", '{"add": [1, ' * depth + "1" + "]}" * depth)[::2] == (200, {"resource": depth + 1})
+
+
+def test_query_timeout_stops_the_query_and_writes_nothing(raw):
+    coll = {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}
+    assert raw.query({"create_collection": {"object": {"name": "c"}}})[0] == 201
+    slow = {"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, 1]}}, "collection": list(range(300_000))}
+    write = {"create": coll, "params": {"object": {"data": {"object": {"a": 1}}}}}
+    status, _, body = raw.query({"do": [write, slow]}, headers={"X-Query-Timeout": "50"})
+    assert status == 440 and body["errors"][0]["code"] == "processing time limit exceeded"
+    assert raw.query({"count": {"documents": coll}})[2] == {"resource": 0}

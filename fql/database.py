@@ -13,11 +13,16 @@ from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
 from .parse import parse
 from .render import to_fql
-from .storage.base import DocKey, Storage
+from .storage.base import Conflict, DocKey, Storage, Transaction
 
 registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
+
+#: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
+MAX_RETRIES = 5
+#: The root (admin) identity of queries without a secret; Auths are never changed in place, so one serves all.
+ROOT = Auth()
 
 
 def open_storage(url: str) -> Storage:
@@ -80,13 +85,35 @@ class Database:
         env: dict | None = None,
         timeout_ms: int | None = None,
     ) -> tuple[t.Any, QueryState]:
-        """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201)."""
-        txn = self.storage.begin()
+        """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
+
+        A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
+        again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
+        timeout; then it fails with `contended transaction`.
+        """
+        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
+        attempt = 0
+        while True:
+            txn = self.storage.begin(writing=attempt > 0)
+            try:
+                return self._attempt(txn, node, secret, syntax, env, deadline)
+            except Conflict:
+                attempt += 1
+                if attempt > MAX_RETRIES or (deadline is not None and time.monotonic() > deadline):
+                    raise
+
+    def _attempt(
+        self, txn: Transaction, node: t.Any, secret: str | None, syntax: str, env: dict | None, deadline: float | None
+    ) -> tuple[t.Any, QueryState]:
+        """One run of a query in `txn`: committed when it succeeds, rolled back when it fails.
+
+        Whatever the query made of a stale snapshot (a user function wraps every error), the
+        transaction's `conflict` decides: the query is rerun.
+        """
         try:
-            auth = Auth() if secret is None else self._authenticate(txn, secret)
+            auth = ROOT if secret is None else self._authenticate(txn, secret)
             state = QueryState(txn, auth, db=self)
-            if timeout_ms is not None:
-                state.deadline = time.monotonic() + timeout_ms / 1000
+            state.deadline = deadline
             ctx = Context(state, dict(env) if env else None)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             txn.commit()
@@ -96,6 +123,8 @@ class Database:
             raise StackOverflow("The query nests deeper than fql can evaluate.") from None
         except BaseException:
             txn.rollback()
+            if txn.conflict is not None:
+                raise txn.conflict from None
             raise
 
     def _authenticate(self, txn: t.Any, secret: str) -> Auth:

@@ -13,6 +13,8 @@ from abc import ABC, abstractmethod
 
 from attrs import frozen
 
+from ..errors import ContendedTransaction
+
 
 class DocKey(t.NamedTuple):
     """Where a document lives: a database scope ("" is the top), a collection, an id.
@@ -62,6 +64,9 @@ class Transaction(ABC):
 
     #: The snapshot time in µs; this transaction's writes carry it as their `ts`.
     ts: int
+    #: Set when a write found the snapshot stale: the query must run again, whatever it made of the error
+    #: (a user function wraps errors in `call error`), and commit refuses.
+    conflict: Conflict | None = None
 
     @abstractmethod
     def get(self, key: DocKey) -> Version | None:
@@ -121,6 +126,18 @@ def next_snowflake(last: int) -> int:
     return max(last + 1, (time.time_ns() // 1000) << 8)
 
 
+class Conflict(ContendedTransaction):
+    """The transaction's snapshot went stale before it could write: run the whole query again, from scratch.
+
+    A backend raises it only where nothing of the query has been committed; `Database.run_with_state`
+    reruns the query (asking for the write lock at once) a bounded number of times, then lets it reach the
+    user as Fauna's `contended transaction`.
+    """
+
+    def __init__(self, description: str = "Transaction was aborted due to detection of concurrent modification."):
+        super().__init__(description)
+
+
 class Storage(ABC):
     """A backend: hands out transactions."""
 
@@ -129,8 +146,12 @@ class Storage(ABC):
     blocking = True
 
     @abstractmethod
-    def begin(self) -> Transaction:
-        """Start a transaction at a new timestamp, strictly greater than every earlier one."""
+    def begin(self, *, writing: bool = False) -> Transaction:
+        """Start a transaction at a new timestamp, strictly greater than every earlier one.
+
+        `writing` says the query is expected to write (it is being rerun after a `Conflict`): a backend
+        that lets readers run beside a writer takes the write lock at once instead of at the first write.
+        """
 
     def close(self) -> None:
         """Release resources; a no-op for backends that hold none."""

@@ -79,7 +79,7 @@ class MemoryStorage(Storage):
     def generation(self) -> int:
         return self.writes
 
-    def begin(self) -> MemoryTransaction:
+    def begin(self, *, writing: bool = False) -> MemoryTransaction:
         self.lock.acquire()
         now = time.time_ns() // 1000
         self.last_ts = max(now, self.last_ts + 1)

@@ -135,7 +135,7 @@ class PostgresStorage(SQLStorage):
             self.cur.execute(self.sql.stamp, (SCHEMA_VERSION,))
         self.cur.execute(self.sql.clock_init)
 
-    def start(self) -> tuple[int, int, int]:
+    def start(self, writing: bool) -> tuple[int, int, int]:
         if self.conn.closed:
             self._connect()
         deadline = time.monotonic() + self.timeout

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from ..collation import id_key
 from ..errors import ContendedTransaction, FQLError, InvalidArgument, SchemaVersionError
 from . import codec
-from .base import DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
+from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
 
 #: The table layout this code reads and writes; a database stamped with a newer one is refused.
 SCHEMA_VERSION = 1
@@ -62,6 +62,8 @@ class SQL:
     #: One row: the last writing transaction's time, the last document id, and when data last changed.
     clock = "SELECT ts, last_id, written FROM fql_clock"
     clock_save = "UPDATE fql_clock SET ts = ?, last_id = ?, written = ?"
+    #: A write that changes nothing, to take the writer's lock.
+    clock_touch = "UPDATE fql_clock SET ts = ts"
     schema_version = "SELECT version FROM fql_schema"
     stamp = "INSERT INTO fql_schema (version) VALUES (?)"
     clock_init = "INSERT INTO fql_clock (one, ts, last_id, written) VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING"
@@ -109,6 +111,9 @@ class SQLStorage(Storage):
     sql: type[SQL] = SQL
     #: The driver's base exception, turned into an FQLError before it reaches a user.
     driver_error: type[Exception] = sqlite3.Error
+    #: Whether a read-only query whose time ran ahead of the system clock stores that time, so that
+    #: readers in other processes move past it too (possible only where readers hold the clock's lock).
+    readers_stamp_clock = True
 
     def __init__(self, timeout: float) -> None:
         self.lock = threading.Lock()
@@ -121,12 +126,15 @@ class SQLStorage(Storage):
         self.written = -1
         self.last_ts = 0
         self.cur: t.Any = None
+        #: The transaction under way (a store runs one at a time).
+        self.current: SQLTransaction | None = None
 
-    def begin(self) -> SQLTransaction:
-        if not self.lock.acquire(timeout=self.timeout):
+    def begin(self, *, writing: bool = False) -> SQLTransaction:
+        # A timed acquire costs twice an untimed one: try without waiting first.
+        if not (self.lock.acquire(False) or self.lock.acquire(timeout=self.timeout)):
             raise ContendedTransaction("Timed out waiting for another query of this process to finish.")
         try:
-            last_ts, last_id, written = self.start()
+            last_ts, last_id, written = self.start(writing)
         except BaseException:
             try:
                 self.abort()
@@ -139,11 +147,17 @@ class SQLStorage(Storage):
             self.written = written
         now = max(time.time_ns() // 1000, self.last_ts + 1)
         self.last_ts = ts = max(now, last_ts + 1)
-        return SQLTransaction(self, ts, last_id, written, clock_behind=ts != now)
+        self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts != now, locked=writing)
+        return self.current
 
-    def start(self) -> tuple[int, int, int]:
-        """Open the database transaction, holding the writer's lock: the clock row (ts, last id, written)."""
+    def start(self, writing: bool) -> tuple[int, int, int]:
+        """Open the database transaction and read the clock row (ts, last id, written) in its snapshot;
+        with `writing`, holding the writer's lock from the start."""
         raise NotImplementedError
+
+    def upgrade(self) -> None:
+        """Take the writer's lock before a transaction's first write (a no-op where `start` took it);
+        `Conflict` when the snapshot is stale or another writer holds it."""
 
     def finish(self, clock: tuple[int, int, int] | None) -> None:
         """Save the `clock` row (ts, last id, written) if given, and commit."""
@@ -181,14 +195,18 @@ class SQLStorage(Storage):
 class SQLTransaction(Transaction):
     """Writes go straight into the open database transaction, so reads see them; commit or rollback ends it."""
 
-    def __init__(self, store: SQLStorage, ts: int, last_id: int, written: int, clock_behind: bool) -> None:
+    def __init__(
+        self, store: SQLStorage, ts: int, last_id: int, written: int, *, clock_behind: bool, locked: bool
+    ) -> None:
         self.store = store
         self.sql = store.sql
         self.ts = ts
         self.last_id = self.first_id = last_id
         self.first_written = written
         #: The system clock is behind the stored one: store this ts even if nothing is written.
-        self.clock_behind = clock_behind
+        self.clock_behind = clock_behind and store.readers_stamp_clock
+        #: Whether this transaction holds the writer's lock (taken at its first write).
+        self.locked = locked
         #: Versions read or written here, over `store.cache`.
         self.seen: dict[DocKey, Version | None] = {}
         self.written: set[DocKey] = set()
@@ -201,12 +219,12 @@ class SQLTransaction(Transaction):
         seen = self.seen
         if key in seen:
             return seen[key]
-        cache = self.store.cache
-        if key in cache:
-            version = cache[key]
-        else:
-            row = self.store.row(self.sql.get, (key.scope, key.coll, id_key(key.id)))
-            version = None if row is None else Version(key, row[0], _decode(row[2]), row[1])
+        # The cache holds the newest versions as of this snapshot (nothing else writes on this connection).
+        version = self.store.cache.get(key, _UNKNOWN)
+        if version is not _UNKNOWN:
+            return version
+        row = self.store.row(self.sql.get, (key.scope, key.coll, id_key(key.id)))
+        version = None if row is None else Version(key, row[0], _decode(row[2]), row[1])
         if len(seen) < CACHE_SIZE:
             seen[key] = version
         return version
@@ -218,6 +236,7 @@ class SQLTransaction(Transaction):
         return out if current is None else [*out, current]
 
     def put(self, version: Version) -> None:
+        self._lock()
         key, store = version.key, self.store
         idk = id_key(key.id)
         before = self.seen[key] if key in self.seen else store.cache.get(key, _UNKNOWN)
@@ -269,16 +288,19 @@ class SQLTransaction(Transaction):
         return version
 
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
+        self._lock()
         doc = entry.doc
         row = (index.scope, index.name, terms, entry.sort, codec.dumps(list(entry.values)), doc.scope, doc.coll, doc.id)
         self.store.run(self.sql.entry_put, (*row, entry.ttl))
         self.wrote = True
 
     def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        self._lock()
         self.store.run(self.sql.entry_remove, (index.scope, index.name, terms, sort))
         self.wrote = True
 
     def index_drop(self, index: IndexKey) -> None:
+        self._lock()
         self.store.run(self.sql.entry_drop, (index.scope, index.name))
         self.wrote = True
 
@@ -317,15 +339,31 @@ class SQLTransaction(Transaction):
         self.last_id = next_snowflake(self.last_id)
         return self.last_id
 
+    def _lock(self) -> None:
+        """Hold the writer's lock before writing; a stale snapshot dooms the transaction (`Conflict`)."""
+        if self.locked:
+            return
+        if self.conflict is not None:
+            raise self.conflict
+        try:
+            self.store.upgrade()
+        except Conflict as conflict:
+            self.conflict = conflict
+            raise
+        self.locked = True
+
     def commit(self) -> None:
         if not self.open:
             return
         store = self.store
         try:
+            if self.conflict is not None:
+                raise self.conflict
             # A read-only query leaves the clock as it is (its commit writes nothing): the next query's
             # time is later anyway, as the system clock has moved on.
             clock = None
             if self.wrote or self.clock_behind or self.last_id != self.first_id:
+                self._lock()
                 clock = (self.ts, self.last_id, self.ts if self.wrote else self.first_written)
             store.finish(clock)
         except BaseException:
@@ -336,7 +374,8 @@ class SQLTransaction(Transaction):
             store.written = self.ts
         for coll in self.colls:
             store.scans.pop(coll, None)
-        self._keep(self.seen)
+        if self.seen:
+            self._keep(self.seen)
         store.lock.release()
 
     def rollback(self) -> None:
@@ -362,18 +401,25 @@ class SQLTransaction(Transaction):
 class SQLiteStorage(SQLStorage):
     """A SQLite database file (created on first use) holding every fql database, document and index.
 
-    Concurrency: a query holds SQLite's write lock from its start to its commit (`BEGIN IMMEDIATE`), so queries
-    on one file run one at a time, across threads and processes; the others wait up to the busy timeout, then
-    fail with `contended transaction`. Reads take the lock too: a query cannot know at its start whether it
-    will write, and fql does not yet rerun a query whose snapshot went stale. WAL keeps outside readers
-    (`sqlite3 app.db`, a backup) from blocking or being blocked. Durability: a query that wrote returns once
-    its commit is fsynced (`?synchronous=normal` skips the fsync: a crash of the process loses nothing, a
-    crash of the machine may lose the last queries); a read-only query's commit writes nothing.
+    Concurrency: many readers, one writer at a time. A query starts as a reader (`BEGIN`: a WAL snapshot,
+    no lock), so read-only queries in other processes run beside each other and beside a writer. Its first
+    write takes the write lock; if another connection holds it, or committed since the snapshot was taken,
+    the query is doomed (`Conflict`) and `Database.run_with_state` runs it again from scratch, this time
+    holding the lock from the start (`BEGIN IMMEDIATE`, waiting up to the busy timeout, then `contended
+    transaction`). Within one process, queries on one storage take turns on its one connection.
+    Durability: a query that wrote returns once its commit is fsynced (`?synchronous=normal` skips the
+    fsync: a crash of the process loses nothing, a crash of the machine may lose the last queries); a
+    read-only query's commit writes nothing.
     """
+
+    #: Readers hold no lock, so they cannot store the clock (see SQLStorage.readers_stamp_clock).
+    readers_stamp_clock = False
 
     def __init__(self, path: str, *, timeout: float = 30.0, synchronous: str = "full") -> None:
         super().__init__(timeout)
         self.path = path
+        #: A reader's clock, while its database transaction is put off (see `start`).
+        self.pending: tuple[int, int, int] | None = None
         if synchronous not in ("full", "normal"):
             raise InvalidArgument(f"synchronous must be full or normal, not '{synchronous}'.")
         try:
@@ -417,16 +463,78 @@ class SQLiteStorage(SQLStorage):
             self.conn.rollback()
             raise
 
-    def start(self) -> tuple[int, int, int]:
-        self.run("BEGIN IMMEDIATE", ())
-        return self.row(self.sql.clock, ())
+    def start(self, writing: bool) -> tuple[int, int, int]:
+        """With `writing`, `BEGIN IMMEDIATE` and the clock. A reader only reads the clock, in a statement of
+        its own: a query that finds every document it reads in the cache needs nothing more, and one that
+        reads the database opens its transaction then (`_open`), checking that nothing committed since."""
+        cur = self.cur
+        try:
+            if writing:
+                cur.execute("BEGIN IMMEDIATE")
+            clock = cur.execute(self.sql.clock).fetchone()
+        except sqlite3.Error as exc:
+            raise self.failure(exc) from None
+        self.pending = None if writing else clock
+        return clock
+
+    def _open(self, immediate: bool) -> None:
+        """Open the transaction a reader put off. Its snapshot must show the clock the query started from
+        (its time, its cache): if anything committed since, the query is doomed (`Conflict`) and runs again."""
+        clock, self.pending = self.pending, None
+        try:
+            self.cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            now = self.cur.execute(self.sql.clock).fetchone()
+        except sqlite3.Error as exc:
+            raise self.failure(exc) from None
+        if now != clock:
+            conflict = Conflict()
+            if self.current is not None:
+                self.current.conflict = conflict
+            raise conflict
+
+    def run(self, statement: str, params: tuple | None) -> None:
+        if self.pending is not None:
+            self._open(immediate=False)
+        super().run(statement, params)
+
+    def rows(self, statement: str, params: tuple | None) -> list:
+        if self.pending is not None:
+            self._open(immediate=False)
+        return super().rows(statement, params)
+
+    def row(self, statement: str, params: tuple | None) -> t.Any:
+        if self.pending is not None:
+            self._open(immediate=False)
+        return super().row(statement, params)
+
+    def upgrade(self) -> None:
+        if self.pending is not None:
+            # No snapshot held yet: wait for the lock like any writer (up to the busy timeout).
+            self._open(immediate=True)
+            return
+        # A reader's first write asks for the lock without waiting (SQLite calls no busy handler for a
+        # transaction that holds a snapshot): waiting would not help, as a commit by the holder makes
+        # this snapshot stale anyway (SQLITE_BUSY_SNAPSHOT).
+        try:
+            self.cur.execute(self.sql.clock_touch)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                raise Conflict() from None
+            raise self.failure(exc) from None
+        except sqlite3.Error as exc:
+            raise self.failure(exc) from None
 
     def finish(self, clock: tuple[int, int, int] | None) -> None:
+        if self.pending is not None and clock is None:
+            # A reader that never opened its transaction: nothing to commit.
+            self.pending = None
+            return
         if clock is not None:
             self.run(self.sql.clock_save, clock)
         self.run("COMMIT", ())
 
     def abort(self) -> None:
+        self.pending = None
         if self.conn.in_transaction:
             self.run("ROLLBACK", ())
 

@@ -29,6 +29,18 @@ def test_timestamps_strictly_increase(store):
     assert seen == sorted(set(seen))
 
 
+def test_a_transaction_begun_for_writing_reads_and_writes_like_any_other(store):
+    """`writing=True` (a query rerun after a conflict) takes the write lock at once where a backend has one."""
+    ts = put(store, "1", {"v": 1})
+    txn = store.begin(writing=True)
+    assert txn.ts > ts and txn.get(key("1")).data == {"v": 1}
+    txn.put(Version(key("1"), txn.ts, {"v": 2}))
+    txn.commit()
+    txn = store.begin()
+    assert txn.get(key("1")).data == {"v": 2}
+    txn.rollback()
+
+
 def test_put_then_get_in_a_later_transaction(store):
     ts = put(store, "1", {"data": {"a": 1}})
     txn = store.begin()

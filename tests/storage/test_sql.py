@@ -16,7 +16,8 @@ from fql.errors import (
     InvalidArgument,
     SchemaVersionError,
 )
-from fql.storage.base import DocKey, Entry, IndexKey, Version
+from fql.database import MAX_RETRIES
+from fql.storage.base import Conflict, DocKey, Entry, IndexKey, Version
 from fql.storage.sqlite import SCHEMA_VERSION
 from tests.storage.backends import database_url
 
@@ -118,16 +119,132 @@ def test_fql_databases_persist_through_connect(url):
         assert db.query("CurrentIdentity()", secret=secret).id == "1"
 
 
-def test_sqlite_waits_for_the_lock_then_reports_contention(tmp_path):
+def test_sqlite_readers_run_while_another_connection_holds_the_write_lock(tmp_path):
     path = tmp_path / "busy.db"
-    fql.connect(f"sqlite://{path}").close()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    with fql.connect(f"sqlite://{path}") as db:
+        db.query('CreateCollection({name: "users"})')
+        db.query('Create(Ref(Collection("users"), "1"), {data: {v: 1}})')
+    writer = open_storage(f"sqlite://{path}")
+    holder = writer.begin(writing=True)
+    holder.put(Version(KEY, holder.ts, {"data": {"v": 2}}))
     try:
-        with fql.connect(f"sqlite://{path}?timeout=0.1") as db, pytest.raises(ContendedTransaction):
-            db.query("1")
+        with fql.connect(f"sqlite://{path}?timeout=0.2") as db:
+            read = 'Select(["data", "v"], Get(Ref(Collection("users"), "1")))'
+            # The reader's snapshot comes before the open write, and needs no lock.
+            assert db.query(read) == 1
+            assert db.query('Count(Documents(Collection("users")))') == 1
+            with pytest.raises(ContendedTransaction):
+                db.query('Create(Ref(Collection("users"), "2"), {data: {v: 3}})')
+            holder.commit()
+            assert db.query(read) == 2
+            assert db.query('Exists(Ref(Collection("users"), "2"))') is False
     finally:
-        holder.execute("ROLLBACK")
+        holder.rollback()
+        writer.close()
+
+
+def test_sqlite_reader_completes_while_a_writer_in_another_thread_is_open(tmp_path):
+    url = f"sqlite://{tmp_path / 'threads.db'}"
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "users"})')
+        db.query('Create(Ref(Collection("users"), "1"), {data: {v: 1}})')
+    locked, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        with sqlite3.connect(tmp_path / "threads.db", isolation_level=None) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE fql_clock SET ts = ts")
+            locked.set()
+            release.wait(10)
+            conn.execute("ROLLBACK")
+        done.set()
+
+    thread = threading.Thread(target=hold_the_lock)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with fql.connect(f"{url}?timeout=5") as db:
+            assert db.query('Select(["data", "v"], Get(Ref(Collection("users"), "1")))') == 1
+        assert not done.is_set(), "the reader finished while the writer still held the lock"
+    finally:
+        release.set()
+        thread.join()
+
+
+def _commit_first(db, write: str) -> None:
+    """Make `db`'s next upgrade find its snapshot stale: another connection commits `write` just before."""
+    store, other = db.storage, fql.connect(f"sqlite://{db.storage.path}")
+    upgrade = store.upgrade
+
+    def stale_once():
+        store.upgrade = upgrade
+        other.query(write)
+        other.close()
+        upgrade()
+
+    store.upgrade = stale_once
+
+
+def test_sqlite_query_whose_snapshot_went_stale_runs_again(tmp_path):
+    with fql.connect(f"sqlite://{tmp_path / 'stale.db'}") as db:
+        db.query('CreateCollection({name: "counters"})')
+        db.query('Create(Ref(Collection("counters"), "1"), {data: {n: 0}})')
+        db.query(
+            'CreateFunction({name: "bump", body: Query(Lambda([], Let({r: Ref(Collection("counters"), "1")}, '
+            'Update(Var("r"), {data: {n: Add(Select(["data", "n"], Get(Var("r"))), 1)}}))))})'
+        )
+        _commit_first(db, 'Update(Ref(Collection("counters"), "1"), {data: {n: 10}})')
+        assert db.query('Select(["data", "n"], Call(Function("bump")))') == 11
+        # Through a user function too, whose `call error` would otherwise hide the conflict.
+        _commit_first(db, 'Update(Ref(Collection("counters"), "1"), {data: {n: 20}})')
+        assert db.query('Select(["data", "n"], Call(Function("bump")))') == 21
+        txn = db.storage.begin()
+        stamps = [version.ts for version in txn.history(DocKey("", "counters", "1"))]
+        txn.rollback()
+        assert stamps == sorted(set(stamps)) and len(stamps) == 5
+
+
+def test_sqlite_reader_reads_the_file_in_the_state_it_started_from(tmp_path, monkeypatch):
+    """A reader reads the clock alone and opens its transaction at its first read of the file: if another
+    connection committed in between, that read would mix two states, so the query runs again."""
+    with fql.connect(f"sqlite://{tmp_path / 'moved.db'}") as db:
+        db.query('CreateCollection({name: "c"})')
+        db.query('Create(Ref(Collection("c"), "1"), {data: {n: 1}})')
+        other = fql.connect(f"sqlite://{db.storage.path}")
+        begin, starts = db.storage.begin, []
+
+        def commit_after_the_first_start(writing=False):
+            txn = begin(writing=writing)
+            starts.append(writing)
+            if len(starts) == 1:
+                db.storage.cache.clear()  # the Get must read the file
+                other.query('Update(Ref(Collection("c"), "1"), {data: {n: 2}})')
+            return txn
+
+        monkeypatch.setattr(db.storage, "begin", commit_after_the_first_start)
+        assert db.query('Select(["data", "n"], Get(Ref(Collection("c"), "1")))') == 2
+        assert starts == [False, True]
+        other.close()
+
+
+def test_sqlite_conflicts_past_the_retry_bound_are_contended(tmp_path, monkeypatch):
+    with fql.connect(f"sqlite://{tmp_path / 'bound.db'}") as db:
+        db.query('CreateCollection({name: "users"})')
+        calls = []
+
+        def always_stale():
+            calls.append(1)
+            raise Conflict()
+
+        monkeypatch.setattr(db.storage, "upgrade", always_stale)
+        begin = db.storage.begin
+        # Every attempt starts as a reader and finds its snapshot stale, as if writers kept getting in first.
+        monkeypatch.setattr(db.storage, "begin", lambda writing=False: begin())
+        with pytest.raises(ContendedTransaction):
+            db.query('Create(Collection("users"), {})')
+        assert len(calls) == MAX_RETRIES + 1
+        monkeypatch.undo()
+        assert db.query('Count(Documents(Collection("users")))') == 0
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,10 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         if parsed is None:
             raise InvalidArgument(f"Valid native collection name expected, '{coll}' provided.").at("ref")
         return parsed
-    if not isinstance(coll, Ref) or not (coll.collection is None or coll.kind == "collections"):
+    # A native collection, or a user collection (`coll.kind == "collections"`, spelled out: this runs per ref).
+    if not isinstance(coll, Ref) or not (
+        coll.collection is None or (coll.collection.collection is None and coll.collection.id == "collections")
+    ):
         raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref")
     if id == "self":
         from .auth import self_ref
@@ -72,9 +75,20 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
 
 
 def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
+    #: This database's refs of this kind by name, made once: refs are frozen, and queries repeat names.
+    made: dict[str, Ref] = {}
+    here = native(kind)
+
     @builtin(v4, keys=(v4.lower() if kind != "access_providers" else "access_provider", "scope"), types=(STRING,), aliases=aliases)
     def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
-        return Ref(name, native(kind, scope))
+        if scope is not None:
+            return Ref(name, native(kind, scope))
+        ref = made.get(name)
+        if ref is None:
+            if len(made) > 10_000:
+                made.clear()
+            ref = made[name] = Ref(name, here)
+        return ref
 
     construct.__doc__ = f"The ref of the {v4.lower()} named `name` (in the child database `scope`)."
 
@@ -136,8 +150,9 @@ def _no_history(ts: t.Any, key: str) -> None:
 @builtin("Get", keys=("get", "ts"))
 def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     """The document `target` refers to (or the first document of a set)."""
-    _no_history(ts, "ts")
-    ref = _first_ref(ctx, target, "get")
+    if ts is not None:
+        _no_history(ts, "ts")
+    ref = target if type(target) is Ref else _first_ref(ctx, target, "get")
     key = doc_key(ctx, ref, "get")
     access.require(ctx, "read", key, (ref,))
     version = live(ctx, key)

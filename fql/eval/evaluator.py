@@ -125,14 +125,14 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
         return node.value
     if kind is ast.Form:
         return call_form(node, ctx)
-    handler = HANDLERS.get(kind)
-    if handler is not None:
-        return handler(node, ctx)
     if kind is ast.Program:
         result = None
         for expr in node.body:
             result = evaluate(expr, ctx)
         return result
+    handler = HANDLERS.get(kind)
+    if handler is not None:
+        return handler(node, ctx)
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
 
 
@@ -214,12 +214,19 @@ def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) 
     keys, types = fn.keys, fn.types
     values = []
     for i, node in enumerate(args):
-        try:
-            value = evaluate(node, ctx)
-        except FQLError as err:
-            raise err.at(keys[i])
-        if i < len(types) and types[i] is not None:
-            types[i](value, keys[i])
+        kind = type(node)
+        if kind is ast.Literal:
+            # Most arguments are literals (names, ids) or calls: skip a frame of `evaluate`.
+            value = node.value
+        else:
+            try:
+                value = call(node.name, node.args, ctx) if kind is ast.Call else evaluate(node, ctx)
+            except FQLError as err:
+                raise err.at(keys[i])
+        if i < len(types):
+            cast = types[i]
+            if cast is not None and not cast.check(value):
+                cast(value, keys[i])
         values.append(value)
     return values
 

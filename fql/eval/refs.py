@@ -34,12 +34,16 @@ UNDEFINED_WORDS = {
 }
 
 
+#: The mutable values a stored document can hold; everything else in it is immutable and can be shared.
+_CONTAINERS = (dict, list)
+
+
 def copy(value: t.Any) -> t.Any:
     """A copy of a stored value deep enough that callers cannot change what is stored."""
     if isinstance(value, dict):
-        return {k: copy(v) for k, v in value.items()}
+        return {k: copy(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [copy(v) for v in value]
+        return [copy(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
 
 
@@ -63,14 +67,16 @@ def database_ref(ctx: Context, scope: str) -> Ref | None:
 
 def live(ctx: Context, key: DocKey) -> Version | None:
     """The document's current version, or None when it is deleted, expired or was never written."""
-    version = ctx.state.txn.get(key)
-    if version is None or not version.live_at(ctx.state.ts):
+    txn = ctx.state.txn
+    version = txn.get(key)
+    # Version.live_at, inlined: this runs for every document a query reads.
+    if version is None or version.data is None or (version.ttl is not None and version.ttl <= txn.ts):
         return None
     return version
 
 
 def schema_key(ctx: Context, kind: str, name: str, database: Ref | None = None) -> DocKey:
-    return DocKey(scope_of(ctx, database), "#" + kind, name)
+    return DocKey(ctx.state.auth.scope if database is None else scope_of(ctx, database), "#" + kind, name)
 
 
 def check_collection(ctx: Context, coll: Ref, *path: str | int) -> DocKey:
@@ -90,19 +96,39 @@ def doc_key(ctx: Context, ref: t.Any, *path: str | int) -> DocKey:
     coll = ref.collection
     if coll is None:
         raise InvalidArgument("Ref expected, Collection Ref provided.").at(*path)
-    if coll.collection is None:
+    kind = coll.collection
+    if kind is None:
         # A native collection: schema documents are named, keys and tokens numbered.
         return DocKey(scope_of(ctx, coll.database), "#" + coll.id, ref.id)
-    coll_key = check_collection(ctx, coll, *path)
-    return DocKey(coll_key.scope, coll.id, ref.id)
+    # check_collection, inlined: every document read comes this way.
+    scope = ctx.state.auth.scope if kind.database is None else scope_of(ctx, kind.database)
+    if live(ctx, DocKey(scope, "#collections", coll.id)) is None:
+        raise InvalidRef(f"Ref refers to undefined collection '{coll.id}'").at(*path)
+    return DocKey(scope, coll.id, ref.id)
+
+
+#: The refs of the caller's own collections by stored name ("items", "#tokens"), made once: a ref is
+#: frozen, so one serves every query (rendering a document otherwise builds three).
+_OWN_COLLECTIONS: dict[str, Ref] = {}
 
 
 def ref_of(ctx: Context, key: DocKey) -> Ref:
     """The ref of a stored document, relative to the caller's database."""
-    db = database_ref(ctx, key.scope)
-    if key.coll.startswith("#"):
-        return Ref(key.id, native(key.coll[1:], db))
-    return Ref(key.id, collection_ref(key.coll, db))
+    if key.scope != ctx.state.scope:
+        return Ref(key.id, _collection_of(key.coll, database_ref(ctx, key.scope)))
+    coll = _OWN_COLLECTIONS.get(key.coll)
+    if coll is None:
+        if len(_OWN_COLLECTIONS) > 10_000:
+            _OWN_COLLECTIONS.clear()
+        coll = _OWN_COLLECTIONS[key.coll] = _collection_of(key.coll, None)
+    return Ref(key.id, coll)
+
+
+def _collection_of(coll: str, db: Ref | None) -> Ref:
+    """The ref of the collection stored as `coll` (a native one starts with `#`) in database `db`."""
+    if coll.startswith("#"):
+        return native(coll[1:], db)
+    return collection_ref(coll, db)
 
 
 def not_found(ref: Ref) -> InstanceNotFound:
@@ -114,8 +140,9 @@ def not_found(ref: Ref) -> InstanceNotFound:
 def render(ctx: Context, version: Version) -> dict:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
     out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}
-    for k, v in (version.data or {}).items():
-        out[k] = copy(v)
+    if version.data:
+        for k, v in version.data.items():
+            out[k] = copy(v) if isinstance(v, _CONTAINERS) else v
     return out
 
 

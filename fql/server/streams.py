@@ -94,6 +94,10 @@ class _ReadOnly(Transaction):
         self._refuse = refuse
         self.ts = txn.ts
 
+    @property
+    def horizon(self) -> int:
+        return self._txn.horizon
+
     def get(self, key: DocKey) -> Version | None:
         return self._txn.get(key)
 
@@ -324,7 +328,7 @@ class Streams:
             stats = _stats(started, reads=len(found))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
-            cursor = found[-1].cursor if found and more else Cursor(ctx.state.ts, 0)
+            cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
             page = {"events": [v10_event(e, stats) for e in found], "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts
 
@@ -348,7 +352,7 @@ class Streams:
             final = bool(found) and found[-1].type == "error"
             last = found[-1].cursor if found else after
             # After a complete poll every event before its snapshot has been sent.
-            nxt = last if more or final else max(last, Cursor(ctx.state.ts, 0))
+            nxt = last if more or final else max(last, Cursor(ctx.state.txn.horizon, 0))
             return Batch(lines, nxt, ctx.state.ts, more, final)
 
         try:
@@ -380,7 +384,7 @@ class Streams:
                 return _v4_errors(errors)
             try:
                 value = evaluate(from_json(parse(body)), ctx)
-                return _v4_target(ctx, value), ctx.state.ts
+                return _v4_target(ctx, value), ctx.state.txn.horizon
             except FQLError as err:
                 return _v4_errors([err])
 
@@ -398,7 +402,7 @@ class Streams:
                     return Batch(lines, last, ctx.state.ts, more=True)
                 lines.extend(_line(event) for event in target.events(ctx, fields, prev, curr))
                 last = cursor
-            return Batch(lines, Cursor(ctx.state.ts, 0), ctx.state.ts)
+            return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
 
         try:
             return self.snapshot(secret, _v4_write, run)

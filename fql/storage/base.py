@@ -68,6 +68,14 @@ class Transaction(ABC):
     #: (a user function wraps errors in `call error`), and commit refuses.
     conflict: Conflict | None = None
 
+    @property
+    def horizon(self) -> int:
+        """Every write stamped up to this time is in this transaction's snapshot, and no later commit will
+        be stamped at or before it: where a stream or feed that read this snapshot resumes. The
+        transaction's own time, except where readers run beside a writer whose earlier time is not yet
+        committed (SQLite): there, the last committed time."""
+        return self.ts
+
     @abstractmethod
     def get(self, key: DocKey) -> Version | None:
         """The newest version of `key` (own writes included), live or not; None if never written."""

@@ -148,6 +148,7 @@ class SQLStorage(Storage):
         now = max(time.time_ns() // 1000, self.last_ts + 1)
         self.last_ts = ts = max(now, last_ts + 1)
         self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts != now, locked=writing)
+        self.current.committed = last_ts
         return self.current
 
     def start(self, writing: bool) -> tuple[int, int, int]:
@@ -207,6 +208,8 @@ class SQLTransaction(Transaction):
         self.clock_behind = clock_behind and store.readers_stamp_clock
         #: Whether this transaction holds the writer's lock (taken at its first write).
         self.locked = locked
+        #: The time of the last write committed in this snapshot (the clock row's, when it began).
+        self.committed = ts
         #: Versions read or written here, over `store.cache`.
         self.seen: dict[DocKey, Version | None] = {}
         self.written: set[DocKey] = set()
@@ -214,6 +217,14 @@ class SQLTransaction(Transaction):
         self.colls: set[tuple[str, str]] = set()
         self.wrote = False
         self.open = True
+
+    @property
+    def horizon(self) -> int:
+        # A reader beside a writer: the writer's time may be below this one's and not yet committed. The
+        # last committed time is safe: a writer that commits later either started after it or reruns.
+        if self.locked or self.store.readers_stamp_clock:
+            return self.ts
+        return self.committed
 
     def get(self, key: DocKey) -> Version | None:
         seen = self.seen

@@ -397,3 +397,32 @@ def test_example_script_runs(server, capsys):
     example.main(server.url)
     out = capsys.readouterr().out
     assert "identity is Ann: True" in out and "stream: remove Bo" in out and out.endswith("done\n")
+
+
+def test_a_feed_on_sqlite_misses_no_write_committed_after_its_page(tmp_path):
+    """SQLite readers run beside a writer: a feed page read while another connection's write query runs
+    (its time earlier than the page's) must not move its cursor past that write."""
+    path = tmp_path / "feed.db"
+    with ServerThread(fql.connect(f"sqlite:///{path}")) as server:
+        client = Client(endpoint=server.url, secret="secret", max_attempts=1)
+        client.query(q('Collection.create({ name: "P" })'))
+        source = client.query(q("P.all().map(.n).toStream()")).data
+        (empty,) = list(client.feed(source))
+        writer = fql.connect(f"sqlite:///{path}")
+        created = threading.Event()
+        slow = 'Set.sequence(0, 200000).map(x => x + 1).count()'
+
+        def write() -> None:
+            # Its first write takes the lock at once; its time is fixed then; it commits a moment later.
+            writer.query(f'P.create({{ n: 1 }})\n{slow}', syntax="v10")
+            created.set()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        time.sleep(0.3)
+        pages = list(client.feed(source, FeedOptions(cursor=empty.cursor)))
+        thread.join()
+        writer.close()
+        seen = [e["data"] for p in pages for e in p]
+        later = [e["data"] for p in client.feed(source, FeedOptions(cursor=pages[-1].cursor)) for e in p]
+        assert created.is_set() and seen + later == [1]

@@ -271,7 +271,9 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()
     if watched and isinstance(base, IndexRows):
         _check_covered(base.index, watched)
     _check_readable(ctx, base)
-    start = Cursor(ctx.state.ts, MAX_ORD)
+    # After this query: its own writes (at its time) and everything committed before it. A read-only query
+    # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
+    start = Cursor(ctx.state.txn.horizon, MAX_ORD)
     return register(ctx, Source(ctx.state.scope, base, steps, watched, start))
 
 

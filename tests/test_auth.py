@@ -730,3 +730,19 @@ def test_a_cached_authentication_ends_with_its_ttl_even_without_writes():
     with pytest.raises(fql.FQLError) as info:
         db.query("HasCurrentIdentity()", secret=secret)
     assert info.value.code == "unauthorized"
+
+
+def test_a_reused_query_text_follows_the_caller_and_the_data(db, alice):
+    """Refs built from literals are evaluated once per parsed query; `Ref(coll, "self")` and the document
+    they point to are not: each run sees its own caller and the current data."""
+    bob = user(db, "bob@x")
+    mine = 'Select(["data", "email"], Get(Ref(Collection("users"), "self")))'
+    assert [db.query(mine, secret=login(db, who)["secret"]) for who in (alice, bob, alice)] == [
+        "alice@x",
+        "bob@x",
+        "alice@x",
+    ]
+    read = f'Select(["data", "email"], Get({ref(bob)}))'
+    assert db.query(read) == "bob@x"
+    db.query(f'Update({ref(bob)}, {{data: {{email: "robert@x"}}}})')
+    assert db.query(read) == "robert@x"

@@ -50,7 +50,8 @@ def document_id(value: t.Any, *path: str | int) -> str:
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
 
 
-@builtin("Ref", keys=("ref", "id"), required=1)
+# Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.
+@builtin("Ref", keys=("ref", "id"), required=1, pure=True)
 def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     """A ref to document `id` of collection `coll`; `Ref("collections/spells/1")` parses a legacy string."""
     if id is None and isinstance(coll, str):
@@ -79,7 +80,13 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     made: dict[str, Ref] = {}
     here = native(kind)
 
-    @builtin(v4, keys=(v4.lower() if kind != "access_providers" else "access_provider", "scope"), types=(STRING,), aliases=aliases)
+    @builtin(
+        v4,
+        keys=(v4.lower() if kind != "access_providers" else "access_provider", "scope"),
+        types=(STRING,),
+        aliases=aliases,
+        pure=True,
+    )
     def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
         if scope is not None:
             return Ref(name, native(kind, scope))

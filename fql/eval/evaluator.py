@@ -209,6 +209,27 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
     return fn.fn(ctx, *values, **kwargs)
 
 
+#: Values of calls of pure built-ins on literal strings (`Ref(Collection("items"), "1")`), by node: parsed
+#: queries are cached and reused, so each such call is evaluated once (values are frozen refs).
+_FOLDED: dict[int, tuple[ast.Node, t.Any]] = {}
+MAX_FOLDED = 50_000
+
+
+def _constant(node: ast.Call) -> bool:
+    """Whether `node` calls a pure built-in on literal strings (or on such calls), `"self"` aside."""
+    fn = registry.lookup(node.name)
+    if fn is None or not fn.pure:
+        return False
+    for arg in node.args:
+        kind = type(arg)
+        if kind is ast.Literal:
+            if not isinstance(arg.value, str) or arg.value == "self":
+                return False
+        elif kind is not ast.Call or not _constant(arg):
+            return False
+    return True
+
+
 def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) -> list:
     """The fast path of `call`: evaluate and type-check plain positional arguments."""
     keys, types = fn.keys, fn.types
@@ -218,11 +239,18 @@ def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) 
         if kind is ast.Literal:
             # Most arguments are literals (names, ids) or calls: skip a frame of `evaluate`.
             value = node.value
+        elif kind is ast.Call and (hit := _FOLDED.get(id(node))) is not None and hit[0] is node:
+            value = hit[1]
         else:
             try:
                 value = call(node.name, node.args, ctx) if kind is ast.Call else evaluate(node, ctx)
             except FQLError as err:
                 raise err.at(keys[i])
+            if kind is ast.Call and _constant(node):
+                if len(_FOLDED) >= MAX_FOLDED:
+                    _FOLDED.clear()
+                # The entry keeps `node` alive, so its id cannot be reused while the entry is there.
+                _FOLDED[id(node)] = (node, value)
         if i < len(types):
             cast = types[i]
             if cast is not None and not cast.check(value):

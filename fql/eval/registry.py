@@ -48,6 +48,9 @@ class Builtin:
     #: Plain positional arguments only (not lazy, no varargs, options or shell order): the evaluator's
     #: fast path. Derived from the fields above when registered.
     simple: bool = False
+    #: Its value depends on its string arguments alone (refs: `Ref`, `Collection`, ...): a call of it on
+    #: literal strings is evaluated once per parsed query and reused (evaluator._positional).
+    pure: bool = False
 
     def to_key_order(self, args: tuple) -> tuple:
         """Shell-ordered arguments rearranged into `keys` order.
@@ -110,6 +113,7 @@ def builtin(
     types: tuple[Cast | None, ...] = (),
     aliases: tuple[str, ...] = (),
     shell: tuple[str, ...] | None = None,
+    pure: bool = False,
 ) -> t.Callable:
     """Register the decorated function as the v4 built-in `v4` (plus `aliases`)."""
 
@@ -131,6 +135,7 @@ def builtin(
             shell,
             tuple(p.name for p in positional),
             not (lazy or varargs or options or shell),
+            pure,
         )
         for name in (v4, *aliases):
             V4[normalise(name)] = entry

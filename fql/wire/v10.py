@@ -64,8 +64,19 @@ def _doc_head(ref: Ref) -> dict:
 
 def to_tagged(value: t.Any) -> t.Any:
     """A value in the tagged format (`X-Format: tagged`, what the drivers ask for)."""
-    fast = _TAGGED.get(type(value))
-    return fast(value) if fast is not None else _tagged(value)
+    tag = _TAGGED.get(type(value))
+    if tag is None:
+        # A subclass (of int, dict, ...): the nearest registered base decides; anything else shows as repr.
+        tag = next((_TAGGED[base] for base in type(value).__mro__ if base in _TAGGED), repr)
+    return tag(value)
+
+
+def _plain(value: t.Any) -> t.Any:
+    return value
+
+
+def _tagged_int(value: int) -> dict:
+    return {"@int": str(value)} if _INT32[0] <= value <= _INT32[1] else {"@long": str(value)}
 
 
 def _tagged_dict(value: dict) -> dict:
@@ -76,69 +87,50 @@ def _tagged_dict(value: dict) -> dict:
     return body
 
 
-def _tagged_int(value: int) -> dict:
-    return {"@int": str(value)} if _INT32[0] <= value <= _INT32[1] else {"@long": str(value)}
+def _tagged_document(value: Document) -> dict:
+    body = {**_doc_head(value.ref), "ts": to_tagged(value.ts)}
+    if value.ttl is not None:
+        body["ttl"] = to_tagged(value.ttl)
+    schema = value.ref.is_schema
+    for k, v in value.data.items():
+        if not (schema and k == "name"):
+            body[k] = to_tagged(v)
+    return {"@doc": body}
 
 
-def _plain(value: t.Any) -> t.Any:
-    return value
+def _tagged_ref(value: Ref) -> dict:
+    if value.collection is None:
+        return {"@mod": module_name(value)}
+    return {"@ref": _doc_head(value)}
 
 
-#: `to_tagged` of the commonest exact types in one lookup; subclasses and the rest go the long way.
+def _tagged_page(value: Page) -> dict:
+    body: dict = {"data": [to_tagged(v) for v in value.data]}
+    if value.has_after:
+        body["after"] = value.after
+    return {"@set": body}
+
+
+#: How `to_tagged` renders each type (by exact type first, then along the MRO).
 _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     str: _plain,
     bool: _plain,
     type(None): _plain,
     int: _tagged_int,
-    dict: _tagged_dict,
+    float: lambda value: {"@double": java_double(value)},
     list: lambda value: [to_tagged(v) for v in value],
+    dict: _tagged_dict,
+    Timestamp: lambda value: {"@time": value.isoformat()},
+    Date: lambda value: {"@date": value.isoformat()},
+    Bytes: lambda value: {"@bytes": value.base64()},
+    Document: _tagged_document,
+    NullDocument: lambda value: {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}},
+    Ref: _tagged_ref,
+    Module: lambda value: {"@mod": value.name},
+    Page: _tagged_page,
+    Lambda: lambda value: "[function <lambda>]",
+    EventSource: lambda value: {"@stream": value.token},
 }
-
-
-def _tagged(value: t.Any) -> t.Any:
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return {"@int": str(value)} if _INT32[0] <= value <= _INT32[1] else {"@long": str(value)}
-    if isinstance(value, float):
-        return {"@double": java_double(value)}
-    if isinstance(value, list):
-        return [to_tagged(v) for v in value]
-    if isinstance(value, dict):
-        body = {k: to_tagged(v) for k, v in value.items()}
-        return {"@object": body} if any(k.startswith("@") for k in value) else body
-    if isinstance(value, Timestamp):
-        return {"@time": value.isoformat()}
-    if isinstance(value, Date):
-        return {"@date": value.isoformat()}
-    if isinstance(value, Bytes):
-        return {"@bytes": value.base64()}
-    if isinstance(value, Document):
-        body = {**_doc_head(value.ref), "ts": to_tagged(value.ts)}
-        if value.ttl is not None:
-            body["ttl"] = to_tagged(value.ttl)
-        for k, v in value.data.items():
-            if not (value.ref.is_schema and k == "name"):
-                body[k] = to_tagged(v)
-        return {"@doc": body}
-    if isinstance(value, NullDocument):
-        return {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}}
-    if isinstance(value, Ref):
-        if value.collection is None:
-            return {"@mod": module_name(value)}
-        return {"@ref": _doc_head(value)}
-    if isinstance(value, Module):
-        return {"@mod": value.name}
-    if isinstance(value, Page):
-        body: dict = {"data": [to_tagged(v) for v in value.data]}
-        if value.has_after:
-            body["after"] = value.after
-        return {"@set": body}
-    if isinstance(value, Lambda):
-        return "[function <lambda>]"
-    if isinstance(value, EventSource):
-        return {"@stream": value.token}
-    return repr(value)
 
 
 def to_simple(value: t.Any) -> t.Any:

@@ -6,9 +6,10 @@
 For each backend, every size is loaded side by side; then each operation runs as a parsed fql query
 (parsing left out) and as its raw-driver equivalent on an equivalent table: a `sqlite3` (or psycopg) point
 select of a JSON row by primary key, an insert of one row in its own transaction, and a select of 11 ids
-by an indexed column. Contenders run in turns and the best round counts, so a busy machine skews no
+by an indexed column, and a Login done by hand (read the user's argon2 hash, verify the password with
+argon2-cffi, insert a token's SHA-256 in its own transaction). Contenders run in turns and the best round counts, so a busy machine skews no
 ratio. The ratio is fql's time over the raw time. "storage get" is the storage layer alone (begin, get,
-commit) without the evaluator, against the raw point select. Login uses cheap argon2 parameters.
+commit) without the evaluator, against the raw point select. Login uses cheap argon2 parameters on both sides.
 Targets (issue 6): point reads within 3x of raw; the index page at the largest size within 1.5x of the
 smallest.
 """
@@ -16,13 +17,18 @@ smallest.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
+import secrets
 import sqlite3
 import sys
 import tempfile
 import time
+import typing as t
 from pathlib import Path
+
+from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -112,6 +118,22 @@ def _pickers(size: int) -> tuple:
 _ROW = json.dumps({"data": {"group": 1, "n": 1, "text": "some text to store"}})
 
 
+def _raw_login(fetch_hash: t.Callable[[], str], store_token: t.Callable[[bytes], None]) -> t.Callable[[], None]:
+    """A Login done by hand: read the user's argon2 hash, verify the password with argon2-cffi (the same
+    cheap parameters as fql's run), store a new token's SHA-256 in its own transaction."""
+
+    def login() -> None:
+        _HASHER.verify(fetch_hash(), "pw")
+        store_token(hashlib.sha256(secrets.token_bytes(32)).digest())
+
+    return login
+
+
+_HASHER = PasswordHasher(
+    time_cost=TEST_PARAMS.time_cost, memory_cost=TEST_PARAMS.memory_kib, parallelism=TEST_PARAMS.parallelism
+)
+
+
 def raw_sqlite(path: str, size: int) -> dict:
     """The raw-driver baselines on a SQLite table of `size` JSON rows (WAL, fsync at each commit)."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -119,6 +141,9 @@ def raw_sqlite(path: str, size: int) -> dict:
         conn.execute(f"PRAGMA {pragma}")
     conn.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, data TEXT NOT NULL)")
     conn.execute("CREATE INDEX raw_grp ON raw (grp, id)")
+    conn.execute("CREATE TABLE raw_users (id INTEGER PRIMARY KEY, hash TEXT NOT NULL)")
+    conn.execute("CREATE TABLE raw_tokens (id INTEGER PRIMARY KEY, user INTEGER NOT NULL, secret BLOB NOT NULL)")
+    conn.execute("INSERT INTO raw_users VALUES (1, ?)", (_HASHER.hash("pw"),))
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO raw VALUES (?, ?, ?)", ((i, i % GROUPS, _ROW) for i in range(size)))
     conn.execute("COMMIT")
@@ -128,6 +153,10 @@ def raw_sqlite(path: str, size: int) -> dict:
         "Get by ref": lambda: json.loads(conn.execute(get, (ids(),)).fetchone()[0]),
         "Create": lambda: conn.execute("INSERT INTO raw VALUES (?, ?, ?)", (next(new), 1000, _ROW)),
         "Match+Paginate(10)": lambda: conn.execute(page, (groups(),)).fetchall(),
+        "Login": _raw_login(
+            lambda: conn.execute("SELECT hash FROM raw_users WHERE id = 1").fetchone()[0],
+            lambda digest: conn.execute("INSERT INTO raw_tokens (user, secret) VALUES (1, ?)", (digest,)),
+        ),
     }
 
 
@@ -142,6 +171,9 @@ def raw_postgres(url: str, table: str, size: int) -> dict:
         for i in range(size):
             copy.write_row((i, i % GROUPS, _ROW))
     conn.execute(f"ANALYZE {table}")
+    conn.execute(f"CREATE TABLE {table}_users (id BIGINT PRIMARY KEY, hash TEXT NOT NULL)")
+    conn.execute(f"CREATE TABLE {table}_tokens (id BIGSERIAL PRIMARY KEY, usr BIGINT NOT NULL, secret BYTEA NOT NULL)")
+    conn.execute(f"INSERT INTO {table}_users VALUES (1, %s)", (_HASHER.hash("pw"),))
     ids, groups, new = _pickers(size)
     cur = conn.cursor()
 
@@ -153,10 +185,17 @@ def raw_postgres(url: str, table: str, size: int) -> dict:
         cur.execute(f"SELECT id FROM {table} WHERE grp = %s ORDER BY id LIMIT 11", (groups(),))
         cur.fetchall()
 
+    def fetch_hash() -> str:
+        cur.execute(f"SELECT hash FROM {table}_users WHERE id = 1")
+        return cur.fetchone()[0]
+
     return {
         "Get by ref": get,
         "Create": lambda: cur.execute(f"INSERT INTO {table} VALUES (%s, %s, %s)", (next(new), 1000, _ROW)),
         "Match+Paginate(10)": page,
+        "Login": _raw_login(
+            fetch_hash, lambda digest: cur.execute(f"INSERT INTO {table}_tokens (usr, secret) VALUES (1, %s)", (digest,))
+        ),
     }
 
 
@@ -193,7 +232,8 @@ def _drop(url: str, schema: str, table: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for name in (table, f"{table}_users", f"{table}_tokens"):
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def measure(backend: str, sizes: list[int], args: argparse.Namespace, workdir: Path) -> None:

@@ -7,6 +7,7 @@ import time
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import ContendedTransaction, FQLError, InvalidArgument
+from .base import Conflict
 from .sqlite import SCHEMA_VERSION, SQL, SQLStorage, check_version
 
 try:
@@ -188,6 +189,12 @@ class PostgresStorage(SQLStorage):
             # Document data is stored escaped; a name or id is stored as it is, in a TEXT column.
             return InvalidArgument("PostgreSQL storage cannot hold the character U+0000 in a name or id.")
         if getattr(exc, "sqlstate", None) in _RETRY:
+            if self.current is not None and self.current.open:
+                # In a query (an engine without LOCK TABLE): nothing of it is kept, and
+                # Database.run_with_state runs it again, a bounded number of times, whatever it made of
+                # the error meanwhile. Taking the clock was already retried until the timeout.
+                self.current.conflict = Conflict()
+                return self.current.conflict
             return ContendedTransaction("Transaction was aborted due to detection of concurrent modification.")
         return FQLError(f"PostgreSQL failure at {self.where}: {exc}")
 

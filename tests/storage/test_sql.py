@@ -299,3 +299,36 @@ def test_threads_sharing_one_database_lose_no_update(url):
         for thread in threads:
             thread.join()
         assert db.query('Select(["data", "n"], Get(Ref(Collection("counters"), "1")))') == 80
+
+
+def test_postgres_serialization_failure_inside_a_query_runs_it_again():
+    """On an engine without LOCK TABLE (CockroachDB) a serialization failure can come in the middle of a
+    query: the whole query runs again instead of failing."""
+    import psycopg
+
+    from tests.storage.backends import postgres_url
+
+    with postgres_url() as url, fql.connect(url) as db:
+        db.query('CreateCollection({name: "c"})')
+        db.query('Create(Ref(Collection("c"), "1"), {data: {n: 1}})')
+        store, real, failures = db.storage, db.storage.cur, []
+
+        class Flaky:
+            """The connection's cursor, but its first read of a document fails to serialize."""
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+            def execute(self, statement, params=None):
+                if not failures and statement.lstrip().startswith("SELECT") and "fql_docs" in statement:
+                    failures.append(statement)
+                    raise psycopg.errors.SerializationFailure("could not serialize access")
+                return real.execute(statement, params)
+
+        store.cache.clear()
+        store.cur = Flaky()
+        try:
+            assert db.query('Select(["data", "n"], Get(Ref(Collection("c"), "1")))') == 1
+        finally:
+            store.cur = real
+        assert len(failures) == 1

@@ -260,7 +260,25 @@ def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) 
 
 
 def call_form(node: ast.Form, ctx: Context) -> t.Any:
-    """Call a v4 wire form: find the built-in whose keys match the form's keys."""
+    """Call a v4 wire form: the built-in whose keys match the form's keys (found once per form node)."""
+    hit = _FORMS.get(id(node))
+    if hit is None or hit[0] is not node:
+        if len(_FORMS) >= MAX_FOLDED:
+            _FORMS.clear()
+        # The entry keeps `node` alive, so its id cannot be reused while the entry is there.
+        hit = _FORMS[id(node)] = (node, *_resolve_form(node))
+    _, name, args, fast = hit
+    if fast:
+        return call(name, args, ctx)
+    return call(name, args, ctx, wire_order=True)
+
+
+#: Wire forms by node: (node, built-in name, arguments in key order, whether the fast path takes them).
+_FORMS: dict[int, tuple[ast.Form, str, tuple, bool]] = {}
+
+
+def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool]:
+    """The built-in a form calls and its arguments in key order; `invalid expression` when none fits."""
     given = dict(node.pairs)
     first = node.pairs[0][0] if node.pairs else ""
     # JSON objects need not list the form's own key first: {"from": x, "select": p}.
@@ -275,5 +293,7 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)
         if extra:
             args.append(ast.Object(extra))
-        return call(fn.name, tuple(args), ctx, wire_order=True)
+        # A simple built-in's wire order is its shell order: with no hole, the fast path takes the arguments.
+        fast = fn.simple and not extra and None not in args and fn.required <= len(args)
+        return fn.name, tuple(args), fast
     raise _unknown(first, given)

@@ -141,6 +141,18 @@ def _stats(started: float, state: t.Any = None) -> dict:
     }
 
 
+def _environment(arguments: dict, values: list, *, tagged: bool) -> dict:
+    """The query's variables: its `arguments` (decoded from the tagged format unless simple) and the values
+    spliced out of its template."""
+    try:
+        env = {name: from_tagged(v) for name, v in arguments.items()} if tagged else dict(arguments)
+        for i, value in enumerate(values):
+            env[f"__fql_value_{i}"] = from_tagged(value)
+    except FQLError as err:
+        raise _invalid(err.description) from None
+    return env
+
+
 def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_ts: int) -> Response:
     """Run one v10 request (in a worker thread) and build its answer."""
     started = time.perf_counter()
@@ -152,12 +164,7 @@ def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_t
     arguments = body.get("arguments") or {}
     if not isinstance(arguments, dict):
         raise _invalid("Invalid request body: `arguments` must be an object.")
-    decode = from_tagged if info["format"] != "simple" else (lambda v: v)
-    try:
-        env = {name: decode(v) for name, v in arguments.items()}
-        env.update({f"__fql_value_{i}": from_tagged(v) for i, v in enumerate(values)})
-    except FQLError as err:
-        raise _invalid(err.description) from None
+    env = _environment(arguments, values, tagged=info["format"] != "simple") if arguments or values else None
     envelope: dict = {}
     if info["tags"]:
         envelope["query_tags"] = info["tags"]

@@ -559,7 +559,8 @@ def report(args: argparse.Namespace, loaded: dict, inproc: dict, checks: str) ->
     """
     options = ["rsgi"] if args.interface == "rsgi" else []
     what = "fql serve" if args.server == "fql" else ", ".join([args.server, f"app {args.app}", *options])
-    print(f"server: {what}; loop {args.loop}; generator {args.generator}; {args.seconds:g} s per run")
+    loop = "uvloop where installed (fql serve's own choice)" if args.server == "fql" else args.loop
+    print(f"server: {what}; loop {loop}; generator {args.generator}; {args.seconds:g} s per run")
     print(checks)
     for query in QUERIES:
         base = inproc[query.name]["db.query"]

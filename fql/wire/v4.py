@@ -490,7 +490,12 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
             raise InvalidExpression("Invalid set.", position=path)
         # Core builds the set by calling the set function its form names (MatchFunction, ...).
         return ast.Form(tuple((k, _set_operand(v, (*path, k))) for k, v in body.items()))
-    return ast.Value(_escape_value(tag, body, path))
+    value = _escape_value(tag, body, path)
+    if type(value) is Ref and value.id == "self" and value.collection is not None and value.database is None:
+        # Core resolves a self ref against the caller as it parses the query (`SelfRef`): here that is
+        # `Ref(coll, "self")`, evaluated per query since decoded bodies are shared across callers.
+        return ast.Call("Ref", (ast.Value(value.collection), ast.Literal("self")))
+    return ast.Value(value)
 
 
 def _set_operand(data: t.Any, path: Path) -> ast.Node:

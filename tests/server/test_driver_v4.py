@@ -94,6 +94,10 @@ def test_login_logout_and_tokens(client, connect):
     assert token["instance"] == user["ref"] and token["secret"].startswith("fn")
     session = connect(token["secret"])
     assert session.query(q.current_identity()) == user["ref"]
+    # A ref literal with id "self" is the caller's identity (the driver sends {"@ref": {"id": "self", ...}}),
+    # as in faunadb-python's own test_login_logout.
+    mine = Ref("self", Ref("users", Ref("collections")))
+    assert session.query(q.select("ref", q.get(mine))) == user["ref"]
     assert client.query(q.paginate(q.tokens()))["data"] == [token["ref"]]
     made = client.query(q.create(q.tokens(), {"instance": user["ref"]}))
     assert made["ref"].collection() == Ref("tokens") and "secret" in made

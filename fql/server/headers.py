@@ -16,9 +16,10 @@ from .protocol import Headers, bad_header
 
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
-#: Query tags: at most this many pairs of `[A-Za-z0-9_]` keys and values of at most these lengths.
-MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 25, 40, 80
-_TAG_WORD = re.compile(r"[A-Za-z0-9_]+")
+#: Query tags (core's QueryLogTags): a header of at most this many characters, holding at most this many
+#: `key=value` pairs of `[A-Za-z0-9_]` words, keys and values of at most these lengths.
+MAX_TAGS_HEADER, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 3000, 25, 40, 80
+_TAG_PAIRS = re.compile(r"[A-Za-z0-9_]+=[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+=[A-Za-z0-9_]+)*")
 #: A W3C traceparent, as the driver checks it before sending one.
 _TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
 #: Trace and span ids only need to be unlikely to collide, not unguessable: a fast generator will do.
@@ -73,7 +74,7 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
         raise bad_header("x-faunadb-api-version", f"Unsupported API version '{version.strip()}'.")
     return V4Headers(
         timeout_ms=_timeout(headers.get("x-query-timeout")),
-        tags=_tags(headers.get("x-fauna-tags")),
+        tags=_v4_tags(headers.get("x-fauna-tags")),
         last_seen_txn=_integer("x-last-seen-txn", headers.get("x-last-seen-txn")),
     )
 
@@ -100,22 +101,37 @@ def _timeout(text: str | None) -> int | None:
     return millis
 
 
-def _tags(text: str | None) -> tuple[tuple[str, str], ...]:
+def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:
+    try:
+        return parse_tags(text)
+    except ValueError as err:
+        raise bad_header("x-fauna-tags", str(err)) from None
+
+
+def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
+    """The pairs of a tags header (`x-fauna-tags` in v4, `x-query-tags` in v10), checked as core checks
+    them; ValueError with core's words (`invalid tags`, `too many tags`, `invalid key`, ...) if bad."""
     if text is None or not text.strip():
         return ()
-    tags: dict[str, str] = {}
-    for pair in text.split(","):
-        key, eq, value = (part.strip() for part in pair.partition("="))
-        if not (eq and _is_tag(key, MAX_TAG_KEY) and _is_tag(value, MAX_TAG_VALUE)):
-            raise bad_header("x-fauna-tags", "invalid tags")
-        tags[key] = value
-    if len(tags) > MAX_TAGS:
-        raise bad_header("x-fauna-tags", "invalid tags")
-    return tuple(tags.items())
-
-
-def _is_tag(word: str, limit: int) -> bool:
-    return bool(_TAG_WORD.fullmatch(word)) and len(word) <= limit
+    text = text.strip()
+    if len(text) > MAX_TAGS_HEADER:
+        raise ValueError("header is too long")
+    if not _TAG_PAIRS.fullmatch(text):
+        raise ValueError("invalid tags")
+    pairs = [tuple(pair.split("=")) for pair in text.split(",")]
+    if len(pairs) > MAX_TAGS:
+        raise ValueError("too many tags")
+    # Core folds from the right: a problem in a later pair is reported first.
+    seen: set[str] = set()
+    for key, value in reversed(pairs):
+        if len(key) > MAX_TAG_KEY:
+            raise ValueError("invalid key")
+        if len(value) > MAX_TAG_VALUE:
+            raise ValueError("invalid value")
+        if key in seen:
+            raise ValueError("duplicate key")
+        seen.add(key)
+    return tuple(pairs)
 
 
 def traceparent(text: str | None) -> str:

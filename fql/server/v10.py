@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 import typing as t
 
@@ -12,6 +11,7 @@ from ..errors import FQLError, ParseError, TransactionAborted, Unauthorized
 from ..parse import parse
 from ..repl.printer import summary as error_summary
 from ..wire.v10 import from_tagged, to_simple, to_tagged
+from .headers import parse_tags
 from .protocol import ProtocolError, Response, json_bytes
 
 if t.TYPE_CHECKING:
@@ -21,7 +21,6 @@ if t.TYPE_CHECKING:
 FORMATS = ("simple", "tagged", "decorated")
 #: The default and largest X-Query-Timeout-Ms (the Python driver sends 5000 by default).
 DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS = 5000, 600_000
-_TAG_WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
 class V10Error(ProtocolError):
@@ -60,17 +59,11 @@ def read_headers(headers: dict[str, str]) -> dict:
 
 
 def _tags(text: str | None) -> str | None:
-    if text is None or not text.strip():
-        return None
-    pairs = {}
-    for pair in text.split(","):
-        key, eq, value = (p.strip() for p in pair.partition("="))
-        if not (eq and _TAG_WORD.fullmatch(key) and _TAG_WORD.fullmatch(value) and len(key) <= 40 and len(value) <= 80):
-            raise _invalid("Invalid header 'x-query-tags': invalid tags.")
-        pairs[key] = value
-    if len(pairs) > 25:
-        raise _invalid("Invalid header 'x-query-tags': too many tags.")
-    return ",".join(f"{k}={v}" for k, v in pairs.items())
+    try:
+        pairs = parse_tags(text)
+    except ValueError as err:
+        raise _invalid(f"Invalid header 'x-query-tags': {err}") from None
+    return ",".join(f"{k}={v}" for k, v in pairs) or None
 
 
 def splice(query: t.Any, values: list) -> str:

@@ -202,32 +202,53 @@ def test_good_query_timeout_and_last_seen(raw):
 
 
 @pytest.mark.parametrize(
-    "tags",
+    ("tags", "problem"),
     [
-        "foo,,",
-        "a",
-        "a=",
-        "=b",
-        "a=b c",
-        "a-b=c",
-        "k" * 41 + "=v",
-        "k=" + "v" * 81,
-        ",".join(f"k{i}=v" for i in range(26)),
+        # Core's own cases (trace/QueryLogTagsSpec.scala).
+        ("foo,,", "invalid tags"),
+        ("a", "invalid tags"),
+        ("a=b=c", "invalid tags"),
+        ("a==c", "invalid tags"),
+        ("a,b=c", "invalid tags"),
+        (",", "invalid tags"),
+        ("?=2", "invalid tags"),
+        ("a =2", "invalid tags"),
+        ("a=#", "invalid tags"),
+        ("a=b, c=d", "invalid tags"),
+        ("a=b,a=c", "duplicate key"),
+        ("k" * 41 + "=v", "invalid key"),
+        ("k=" + "v" * 81, "invalid value"),
+        (",".join(f"{i}=a" for i in range(26)), "too many tags"),
+        ("hello=world,foo=" + "a" * 3000, "header is too long"),
+        # A later pair's problem is the one reported (core folds from the right).
+        ("a=b,a=c," + "k" * 41 + "=v", "invalid key"),
     ],
 )
-def test_bad_tags(raw, tags):
+def test_bad_tags(raw, tags, problem):
     status, _, body = raw.query(1, headers={"x-fauna-tags": tags})
     assert (status, body) == (
         400,
-        {"errors": [{"code": "bad request", "description": "Invalid header 'x-fauna-tags': invalid tags"}]},
+        {"errors": [{"code": "bad request", "description": f"Invalid header 'x-fauna-tags': {problem}"}]},
     )
 
 
 def test_tags_echo(raw):
-    tags = "app=shop, user_id=42,app=web"
-    assert raw.query(1, headers={"x-fauna-tags": tags})[1]["x-fauna-tags"] == "app=web,user_id=42"
+    tags = ",".join(f"{i}=a" for i in range(25))
+    assert raw.query(1, headers={"x-fauna-tags": tags})[1]["x-fauna-tags"] == tags
+    assert raw.query(1, headers={"x-fauna-tags": "aB_3=3,k=" + "v" * 80})[1]["x-fauna-tags"] == "aB_3=3,k=" + "v" * 80
     assert raw.query({"add": [1, "x"]}, headers={"x-fauna-tags": "a=b"})[1]["x-fauna-tags"] == "a=b"
     assert "x-fauna-tags" not in raw.query(1)[1]
+    assert "x-fauna-tags" not in raw.query(1, headers={"x-fauna-tags": ""})[1]
+
+
+def test_v10_tags_are_checked_the_same_way(raw):
+    status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-query-tags": "foo,,"})
+    assert (status, body["error"]) == (
+        400,
+        {"code": "invalid_request", "message": "Invalid header 'x-query-tags': invalid tags"},
+    )
+    status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-query-tags": "a=b,c=d"})
+    assert (status, body["query_tags"]) == (200, "a=b,c=d")
 
 
 def test_traceparent(raw):

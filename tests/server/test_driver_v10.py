@@ -85,6 +85,19 @@ def test_errors_map_to_the_driver_exceptions(people, v10):
         v10("not a secret").query(q("1"))
 
 
+def test_schema_name_failures_are_constraint_failures(v10):
+    """As fauna-python's own test_query_with_constraint_failure."""
+    from fauna.encoding import ConstraintFailure
+
+    with pytest.raises(QueryRuntimeError) as failed:
+        v10().query(q('Function.create({"name": "false", "body": "_ => false"})'))
+    assert failed.value.constraint_failures == [
+        ConstraintFailure(message="The identifier `false` is reserved.", name=None, paths=[["name"]])
+    ]
+    assert (failed.value.status_code, failed.value.code) == (400, "constraint_failure")
+    assert failed.value.message and failed.value.summary
+
+
 def test_query_timeout_is_440_and_writes_nothing(people):
     from fauna.client import QueryOptions
 

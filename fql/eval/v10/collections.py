@@ -13,6 +13,7 @@ from ..evaluator import Context
 from ..refs import live, ref_of
 from ..registry import method, static
 from ..schema import create_native
+from . import names
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first
 
@@ -149,6 +150,9 @@ def _named(ctx: Context, rendered: dict) -> Document:
 def create(ctx: Context, fields: dict) -> Document:
     """Define a collection: `{name, indexes?, constraints?, history_days?, ttl_days?, data?, ...}`."""
     params = {"history_days": 0, "indexes": {}, "constraints": [], **fields} if isinstance(fields, dict) else fields
+    if isinstance(fields, dict):
+        for field in ("name", "alias"):
+            names.check_global(ctx, "collections", fields.get(field), field)
     return _named(ctx, create_native(ctx, COLLECTIONS, params))
 
 

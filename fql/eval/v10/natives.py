@@ -12,6 +12,7 @@ from ..evaluator import Context
 from ..refs import doc_key, live, ref_of
 from ..registry import method, static
 from ..schema import create_native
+from . import names
 from .documents import read, to_document, to_stored
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
@@ -225,6 +226,9 @@ def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
+    if isinstance(fields, dict):
+        for field in ("name", "alias"):
+            names.check_global(ctx, "functions", fields.get(field), field)
     return read(ctx, create_native(ctx, native("functions"), fields)["ref"])
 
 
@@ -241,6 +245,8 @@ def function_call(ctx: Context, name: str) -> t.Any:
 @static("Role", "create")
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`."""
+    if isinstance(fields, dict):
+        names.check_role(fields.get("name"))
     return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
 
 

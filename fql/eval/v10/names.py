@@ -1,0 +1,67 @@
+"""Names of v10 schema documents, checked as core's schema validators check them (GlobalNamespaceValidator).
+
+A collection or function is named in the global namespace of queries, so its name (or alias) must be an
+identifier, must not be a keyword or a name of the standard library, and must not be taken by the other
+kind. A role's name must be an identifier other than `admin` and `server`.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ...errors import QueryRuntimeError
+from ...storage.base import DocKey
+from ..refs import live
+
+if t.TYPE_CHECKING:
+    from ..evaluator import Context
+
+_IDENTIFIER = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+#: Keywords (core's Tokens.invalidIdents): no identifier may be one.
+KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
+#: The other names no variable (so no global name) may take.
+VARIABLES = KEYWORDS | {"FQL", "_"}
+#: Core's reserved type names, and the names of the standard library's types, modules and global functions.
+STANDARD = frozenset(
+    (
+        "Any", "Never", "struct", "interface", "type", "function", "collection",
+        "Null", "ID", "Boolean", "Number", "Int", "Long", "Double", "Float", "String", "Struct", "Object",
+        "Bytes", "Time", "Date", "UUID", "Array", "Set", "SetCursor", "EventSource", "TransactionTime",
+        "UserFunction", "Math", "Query", "Doc", "Schema", "Ref", "EmptyRef", "NamedRef", "EmptyNamedRef",
+        "Stream", "Collection", "Function", "Role", "AccessProvider", "Database", "Key", "Credential",
+        "Credentials", "Token", "abort", "dbg", "log", "newId",
+    )
+)  # fmt: skip
+#: The kinds whose names share the global namespace, by stored collection, with the word core uses.
+GLOBAL_KINDS = {"#collections": "Collection", "#functions": "Function"}
+
+
+def check_global(ctx: Context, kind: str, name: t.Any, field: str, previous: t.Any = None) -> None:
+    """Fail with core's constraint failure when `name` (a collection's or function's `name` or `alias`)
+    cannot be a global name; an unchanged name is not checked again."""
+    if not isinstance(name, str) or name == previous:
+        return
+    if name in VARIABLES or name in STANDARD:
+        _fail(kind, field, f"The identifier `{name}` is reserved.")
+    if not _IDENTIFIER.fullmatch(name):
+        _fail(kind, field, "Invalid identifier.")
+    for coll, word in GLOBAL_KINDS.items():
+        if coll != f"#{kind}" and live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
+            _fail(kind, field, f"A {word} already exists with the name `{name}`")
+
+
+def check_role(name: t.Any) -> None:
+    """A role's name: an identifier, and not one of the built-in roles."""
+    if not isinstance(name, str):
+        return
+    if not _IDENTIFIER.fullmatch(name) or name in KEYWORDS or name == "_":
+        _fail("roles", "name", "Invalid identifier.")
+    if name in ("admin", "server"):
+        _fail("roles", "name", f"The identifier `{name}` is reserved.")
+
+
+def _fail(kind: str, field: str, message: str) -> t.NoReturn:
+    what = {"collections": "Collection", "functions": "Function", "roles": "Role"}[kind]
+    failure = {"field": [field], "code": "invalid", "description": message}
+    raise QueryRuntimeError("constraint_failure", f"Failed to create {what}.").with_failures([failure])

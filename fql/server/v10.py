@@ -104,6 +104,9 @@ def static_type(node: ast.Node) -> str | None:
 
 
 def _literal_type(node: ast.Node) -> str | None:
+    if isinstance(node, ast.Block) and len(node.body) == 1:
+        # `if (c) { 42 } else { 41 }`: a block of one expression has that expression's type.
+        return _literal_type(node.body[0])
     if isinstance(node, ast.Literal):
         value = node.value
         if value is None:

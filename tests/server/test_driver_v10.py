@@ -98,6 +98,15 @@ def test_schema_name_failures_are_constraint_failures(v10):
     assert failed.value.message and failed.value.summary
 
 
+def test_typecheck_gives_the_static_type_of_literals_and_if_else(server):
+    """As fauna-python's own test_handles_typecheck_format: branches in blocks count too."""
+    client = Client(endpoint=server.url, secret="secret", typecheck=True, max_attempts=1)
+    assert client.query(q("if (true) {\n  42\n} else {\n  41\n}")).static_type == "42 | 41"
+    assert client.query(q("if (false) 1 else 1")).static_type == "1"
+    assert client.query(q('"a"')).static_type == '"a"'
+    assert Client(endpoint=server.url, secret="secret", max_attempts=1).query(q("1")).static_type is None
+
+
 def test_query_timeout_is_440_and_writes_nothing(people):
     from fauna.client import QueryOptions
 

@@ -8,7 +8,7 @@ import typing as t
 from .auth.access import SCOPES, Auth, authenticate
 from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
-from .eval import registry
+from .eval import documents, registry
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
 from .parse import parse
@@ -177,7 +177,9 @@ def _expiry(txn: t.Any, auth: Auth) -> int | None:
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
     value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
-    return v10_sets.materialize(ctx, value)
+    result = v10_sets.materialize(ctx, value)
+    ctx.state.schema_version = documents.schema_version(ctx)
+    return result
 
 
 class Session:

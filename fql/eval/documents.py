@@ -196,10 +196,28 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     indexes.on_write(ctx, before, version, *path)
     if key.coll in ("#indexes", "#collections"):
         indexes.forget_schema(ctx)
+    if key.coll in SCHEMA_KINDS:
+        # The database's schema version (v10 answers carry it): the time of its last schema change.
+        state.txn.put(Version(schema_version_key(key.scope), state.ts, {}, None))
     if data is not None and not key.coll.startswith("#"):
         for check in WRITE_CHECKS:
             check(ctx, version, *path)
     return version
+
+
+#: The stored collections whose documents are a database's schema.
+SCHEMA_KINDS = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers"))
+
+
+def schema_version_key(scope: str) -> DocKey:
+    """Where the time of a database's last schema change is kept (a document of no collection's)."""
+    return DocKey(scope, "#schema_version", "")
+
+
+def schema_version(ctx: Context) -> int:
+    """The caller's database's schema version: the time of its last schema change, 0 if none."""
+    version = ctx.state.txn.get(schema_version_key(ctx.state.scope))
+    return 0 if version is None else version.ts
 
 
 #: Checks every write of a user document must pass: fn(ctx, version, *path) raising to refuse it

@@ -37,6 +37,8 @@ class QueryState:
     logs: list = field(factory=list)
     #: When the query must have finished (time.monotonic()), or None for no limit.
     deadline: float | None = None
+    #: A v10 query's database schema version as it ends (its answer's `schema_version`).
+    schema_version: int = 0
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

@@ -183,7 +183,7 @@ def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_t
         summary="\n".join(state.logs),
         txn_ts=state.ts,
         stats=_stats(started, state),
-        schema_version=0,
+        schema_version=state.schema_version,
         **envelope,
     )
     return Response(200, json_bytes(out), ts=state.ts)

@@ -107,6 +107,19 @@ def test_typecheck_gives_the_static_type_of_literals_and_if_else(server):
     assert Client(endpoint=server.url, secret="secret", max_attempts=1).query(q("1")).static_type is None
 
 
+def test_schema_version_is_the_time_of_the_last_schema_change(v10):
+    """As fauna-python's own test_query_schema_version."""
+    client = v10()
+    assert client.query(q("1")).schema_version == 0
+    made = client.query(q('Collection.create({ name: "Versioned" })'))
+    assert made.schema_version == made.txn_ts
+    assert client.query(q("Versioned.all()")).schema_version == made.txn_ts
+    client.query(q("Versioned.create({})"))
+    assert client.query(q("1")).schema_version == made.txn_ts
+    changed = client.query(q('Function.create({ name: "double", body: "x => x * 2" })'))
+    assert client.query(q("double(2)")).schema_version == changed.txn_ts > made.txn_ts
+
+
 def test_query_timeout_is_440_and_writes_nothing(people):
     from fauna.client import QueryOptions
 

@@ -217,6 +217,15 @@ _FOLDED: dict[int, tuple[ast.Node, t.Any]] = {}
 MAX_FOLDED = 50_000
 
 
+def _keep(table: dict, node: ast.Node, *value: t.Any) -> tuple:
+    """Remember `value` for `node` in `table`, by id and bounded: the entry `(node, *value)` keeps the node
+    alive, so its id cannot be reused while the entry is there (readers check `entry[0] is node`)."""
+    if len(table) >= MAX_FOLDED:
+        table.clear()
+    entry = table[id(node)] = (node, *value)
+    return entry
+
+
 def _constant(node: ast.Call) -> bool:
     """Whether `node` calls a pure built-in on literal strings (or on such calls), `"self"` aside."""
     fn = registry.lookup(node.name)
@@ -249,10 +258,7 @@ def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) 
             except FQLError as err:
                 raise err.at(keys[i])
             if kind is ast.Call and _constant(node):
-                if len(_FOLDED) >= MAX_FOLDED:
-                    _FOLDED.clear()
-                # The entry keeps `node` alive, so its id cannot be reused while the entry is there.
-                _FOLDED[id(node)] = (node, value)
+                _keep(_FOLDED, node, value)
         if i < len(types):
             cast = types[i]
             if cast is not None and not cast.check(value):
@@ -265,10 +271,7 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
     """Call a v4 wire form: the built-in whose keys match the form's keys (found once per form node)."""
     hit = _FORMS.get(id(node))
     if hit is None or hit[0] is not node:
-        if len(_FORMS) >= MAX_FOLDED:
-            _FORMS.clear()
-        # The entry keeps `node` alive, so its id cannot be reused while the entry is there.
-        hit = _FORMS[id(node)] = (node, *_resolve_form(node))
+        hit = _keep(_FORMS, node, *_resolve_form(node))
     _, name, args, fast = hit
     if fast:
         return call(name, args, ctx)

@@ -14,6 +14,7 @@ from .ast import Program
 from .parse import parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
+from .storage.meter import Meter
 
 registry.load()
 
@@ -84,8 +85,12 @@ class Database:
         syntax: str = "v4",
         env: dict | None = None,
         timeout_ms: int | None = None,
+        meter: bool = False,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
+
+        With `meter` the state's `txn` is a `Meter` (fql/storage/meter.py) that counted what the query read
+        and wrote, and `state.retries` says how many times it ran again.
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -96,14 +101,23 @@ class Database:
         while True:
             txn = self.storage.begin(writing=attempt > 0)
             try:
-                return self._attempt(txn, node, secret, syntax, env, deadline)
+                result, state = self._attempt(txn, node, secret, syntax, env, deadline, meter)
+                state.retries = attempt
+                return result, state
             except Conflict:
                 attempt += 1
                 if attempt > MAX_RETRIES or (deadline is not None and time.monotonic() > deadline):
                     raise
 
     def _attempt(
-        self, txn: Transaction, node: t.Any, secret: str | None, syntax: str, env: dict | None, deadline: float | None
+        self,
+        txn: Transaction,
+        node: t.Any,
+        secret: str | None,
+        syntax: str,
+        env: dict | None,
+        deadline: float | None,
+        meter: bool = False,
     ) -> tuple[t.Any, QueryState]:
         """One run of a query in `txn`: committed when it succeeds, rolled back when it fails.
 
@@ -112,7 +126,7 @@ class Database:
         """
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
-            state = QueryState(txn, auth, db=self)
+            state = QueryState(Meter(txn) if meter else txn, auth, db=self)
             state.deadline = deadline
             ctx = Context(state, dict(env) if env else None)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)

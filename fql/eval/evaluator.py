@@ -39,6 +39,8 @@ class QueryState:
     deadline: float | None = None
     #: A v10 query's database schema version as it ends (its answer's `schema_version`).
     schema_version: int = 0
+    #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).
+    retries: int = 0
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

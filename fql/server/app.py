@@ -173,13 +173,13 @@ class App:
             self._authenticate(secret)
             return _query_error(err)
         try:
-            result, state = self.db.run_with_state(node, secret=secret, timeout_ms=timeout_ms)
+            result, state = self.db.run_with_state(node, secret=secret, timeout_ms=timeout_ms, meter=True)
         except Unauthorized:
             raise unauthorized() from None
         except FQLError as err:
             return _query_error(err)
         encoded = dumps({"resource": result}).encode("utf-8", "replace")
-        return Response(_status(result, state), encoded, ts=state.ts)
+        return Response(_status(result, state), encoded, ts=state.ts, state=state)
 
     async def _v10(self, request: Request) -> Response:
         """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
@@ -211,9 +211,8 @@ class App:
             ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
         ]
         if response.status not in (401, 500):
-            elapsed = int((time.perf_counter() - started) * 1000)
             sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
-            common += headers.metrics(query_ms=elapsed, wrote=response.status == 201, **sizes)
+            common += headers.metrics(query_ms=headers.elapsed_ms(started), state=response.state, **sizes)
         common.append(("content-length", str(len(response.body))))
         return common
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import random
+import math
 import re
 import threading
 import time
+import typing as t
 
 from attrs import frozen
 
@@ -145,11 +147,22 @@ def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{k}={v}" for k, v in tags)
 
 
-def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, wrote: bool) -> Headers:
-    """The metric headers, with cheap estimates: one compute and one read op; a write op per KiB created."""
-    write_ops = -(-bytes_in // 1024) if wrote else 0
-    values = (1, 1, write_ops, query_ms, bytes_in, bytes_out, 0, bytes_in if wrote else 0, 0)
+def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None) -> Headers:
+    """The metric headers: one compute op, and the reads, writes and reruns of the query behind the answer
+    (`state`, run with a Meter: fql/storage/meter.py), or none where no query ran to the end."""
+    if state is None:
+        values = (1, 0, 0, query_ms, bytes_in, bytes_out, 0, 0, 0)
+    else:
+        meter = state.txn
+        reads, written = (meter.read_ops, meter.bytes_read), (meter.write_ops, meter.bytes_written)
+        values = (1, reads[0], written[0], query_ms, bytes_in, bytes_out, reads[1], written[1], state.retries)
     return [(name, str(value)) for name, value in zip(METRICS, values)]
+
+
+def elapsed_ms(started: float) -> int:
+    """Milliseconds since `started` (time.perf_counter()), rounded up: a query that took any time took
+    at least 1 ms in Fauna's whole-millisecond figures (x-query-time, `query_time_ms`)."""
+    return math.ceil((time.perf_counter() - started) * 1000)
 
 
 class TxnClock:

@@ -90,6 +90,9 @@ class Response:
     headers: Headers = field(factory=list)
     #: The transaction time of the query behind it, if one ran to the end.
     ts: int | None = None
+    #: That query's QueryState, run with a Meter (fql/storage/meter.py): what it read and wrote, for the
+    #: metric headers.
+    state: t.Any = None
 
 
 def json_bytes(value: t.Any) -> bytes:

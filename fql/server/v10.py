@@ -11,7 +11,7 @@ from ..errors import FQLError, ParseError, TransactionAborted, Unauthorized
 from ..parse import parse
 from ..repl.printer import summary as error_summary
 from ..wire.v10 import from_tagged, to_simple, to_tagged
-from .headers import parse_tags
+from .headers import elapsed_ms, parse_tags
 from .protocol import ProtocolError, Response, json_bytes
 
 if t.TYPE_CHECKING:
@@ -125,14 +125,17 @@ def _literal_type(node: ast.Node) -> str | None:
 
 
 def _stats(started: float, state: t.Any = None) -> dict:
+    """The answer's `stats`: reads and writes as the query's Meter counted them (fql/storage/meter.py), one
+    compute op, and the time since the request arrived in whole milliseconds, rounded up."""
+    meter = state.txn if state is not None else None
     return {
         "compute_ops": 1,
-        "read_ops": 1 if state is not None else 0,
-        "write_ops": 1 if state is not None and state.created else 0,
-        "query_time_ms": int((time.perf_counter() - started) * 1000),
-        "contention_retries": 0,
-        "storage_bytes_read": 0,
-        "storage_bytes_write": 0,
+        "read_ops": meter.read_ops if meter is not None else 0,
+        "write_ops": meter.write_ops if meter is not None else 0,
+        "query_time_ms": elapsed_ms(started),
+        "contention_retries": state.retries if state is not None else 0,
+        "storage_bytes_read": meter.bytes_read if meter is not None else 0,
+        "storage_bytes_write": meter.bytes_written if meter is not None else 0,
         "rate_limits_hit": [],
     }
 
@@ -168,7 +171,7 @@ def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_t
     try:
         program = parse(source, "v10")
         result, state = db.run_with_state(
-            program, secret=secret, syntax="v10", env=env, timeout_ms=info["timeout_ms"]
+            program, secret=secret, syntax="v10", env=env, timeout_ms=info["timeout_ms"], meter=True
         )
     except Unauthorized:
         raise V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")]) from None

@@ -295,6 +295,19 @@ def test_metric_headers(raw):
     assert all(headers[name].isdigit() for name in names)
     assert (headers["x-query-bytes-in"], headers["x-query-bytes-out"]) == ("15", "14")
     assert headers["content-type"] == "application/json;charset=utf-8" and headers["x-faunadb-build"]
+    assert (headers["x-byte-read-ops"], headers["x-storage-bytes-read"], headers["x-byte-write-ops"]) == ("0", "0", "0")
+    assert int(headers["x-query-time"]) >= 1
+
+
+def test_metric_headers_count_reads_and_writes(raw):
+    raw.query({"create_collection": {"object": {"name": "c"}}})
+    coll = {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}
+    ref = {"@ref": {"id": "1", "collection": coll}}
+    status, wrote, _ = raw.query({"create": ref, "params": {"object": {"data": {"object": {"s": "x" * 1500}}}}})
+    assert status == 201 and int(wrote["x-byte-write-ops"]) >= 2 and int(wrote["x-storage-bytes-write"]) > 1500
+    _, read, _ = raw.query({"get": ref})
+    assert (read["x-byte-read-ops"], read["x-byte-write-ops"]) == ("1", "0")
+    assert int(read["x-storage-bytes-read"]) > 1500
 
 
 def test_oversized_body_is_413_and_serving_goes_on():

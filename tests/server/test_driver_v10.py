@@ -137,3 +137,31 @@ def test_tags_and_summary(people):
     result = people.query(q("dbg(1) + 1"), QueryOptions(query_tags={"app": "fql"}))
     assert result.data == 2 and result.query_tags == {"app": "fql"} and "1" in result.summary
     assert result.stats.compute_ops >= 1 and result.txn_ts > 0
+
+
+def test_stats_count_what_the_query_read_and_wrote(people):
+    created = people.query(q('People.create({ id: "7", name: "' + "x" * 2000 + '" })')).stats
+    assert created.write_ops >= 2 and created.storage_bytes_write > 2000 and created.query_time_ms >= 1
+    read = people.query(q('People.byId("7")')).stats
+    assert (read.read_ops, read.write_ops, read.storage_bytes_write) == (1, 0, 0)
+    assert read.storage_bytes_read > 2000
+    pure = people.query(q("1 + 1")).stats
+    assert (pure.read_ops, pure.write_ops, pure.storage_bytes_read, pure.compute_ops) == (0, 0, 0, 1)
+
+
+def test_document_references_answer_as_documents_outside_documents(people):
+    """As core's materializer: a reference given as an argument, or read from a field, comes back as the
+    document (or a null document); inside a document's own fields it stays a reference."""
+    from fauna.query.models import DocumentReference, NullDocument
+
+    alice = people.query(q('People.create({ id: "1", name: "Alice" })')).data
+    assert people.query(q("${d}", d=alice)).data == alice
+    assert people.query(q("[${d}]", d=alice)).data == [alice]
+    bob = people.query(q('People.create({ id: "2", name: "Bob", friend: People.byId("1") })')).data
+    assert bob["friend"] == DocumentReference("People", "1")
+    assert people.query(q('People.byId("2")!.friend')).data == alice
+    assert people.query(q('People.all().where(.id == "2").map(.friend)')).data.data == [alice]
+    definition = people.query(q("People.definition")).data
+    assert isinstance(definition, NamedDocument) and people.query(q("${d}", d=definition)).data == definition
+    gone = people.query(q("${d}", d=DocumentReference("People", "9"))).data
+    assert isinstance(gone, NullDocument) and gone.cause == "not found"

@@ -16,6 +16,7 @@ from ...values import Page, Ref, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
 from ..registry import method, static
+from . import documents
 from .expressions import call_function, equal
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
@@ -172,9 +173,15 @@ def _size(n: t.Any) -> int:
 
 
 def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
-    """A query result with every set in it (to depth 10) replaced by its first page."""
+    """A query result with every set in it (to depth 10) replaced by its first page, and every document
+    reference outside a document read: a reference the query was given as an argument, or read from a
+    document's field, answers as the document (`@doc`), or as a missing one. A document's own fields keep
+    their references (`@ref`), as core's materializer leaves them."""
     if isinstance(value, V10Set):
-        return page(ctx, value)
+        first = page(ctx, value)
+        return first.evolve([materialize(ctx, v, depth + 1) for v in first.data])
+    if type(value) is Ref and value.collection is not None:
+        return documents.read(ctx, value)
     if depth >= 10:
         return value
     if isinstance(value, list):

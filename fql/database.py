@@ -15,6 +15,7 @@ from .parse import parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
 from .storage.meter import Meter
+from .storage.readonly import ReadOnly
 
 registry.load()
 
@@ -86,11 +87,13 @@ class Database:
         env: dict | None = None,
         timeout_ms: int | None = None,
         meter: bool = False,
+        read_only: t.Callable[[], FQLError] | None = None,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
 
         With `meter` the state's `txn` is a `Meter` (fql/storage/meter.py) that counted what the query read
-        and wrote, and `state.retries` says how many times it ran again.
+        and wrote, and `state.retries` says how many times it ran again. With `read_only` every write fails
+        with the error it makes, and nothing is committed.
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -101,7 +104,8 @@ class Database:
         while True:
             txn = self.storage.begin(writing=attempt > 0)
             try:
-                result, state = self._attempt(txn, node, secret, syntax, env, deadline, meter)
+                view = txn if read_only is None else ReadOnly(txn, read_only)
+                result, state = self._attempt(view, node, secret, syntax, env, deadline, meter)
                 state.retries = attempt
                 return result, state
             except Conflict:

@@ -9,7 +9,7 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, NotImplementedInFql, Unauthorized
+from ..errors import FQLError, InvalidExpression, Unauthorized
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
 from . import headers, v10
@@ -160,12 +160,19 @@ class App:
             raise unauthorized()
         if method == "POST" and path in QUERY_PATHS:
             return await self.run(self._query, request.body, secret, info.timeout_ms)
+        if method == "GET" and path == "/":
+            # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
+            query = request.params.get("q", "").encode("utf-8", "surrogatepass")
+            return await self.run(self._query, query, secret, info.timeout_ms, _get_write)
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
 
-    def _query(self, body: bytes, secret: str, timeout_ms: int | None = None) -> Response:
-        """Decode, evaluate, encode: one v4 query, one transaction."""
+    def _query(
+        self, body: bytes, secret: str, timeout_ms: int | None = None, read_only: t.Callable | None = None
+    ) -> Response:
+        """Decode, evaluate, encode: one v4 query, one transaction (where each write fails with
+        `read_only()`, if given)."""
         try:
             node = decode_v4(body)
         except FQLError as err:
@@ -173,7 +180,9 @@ class App:
             self._authenticate(secret)
             return _query_error(err)
         try:
-            result, state = self.db.run_with_state(node, secret=secret, timeout_ms=timeout_ms, meter=True)
+            result, state = self.db.run_with_state(
+                node, secret=secret, timeout_ms=timeout_ms, meter=True, read_only=read_only
+            )
         except Unauthorized:
             raise unauthorized() from None
         except FQLError as err:
@@ -259,10 +268,13 @@ def _query_error(err: FQLError) -> Response:
 
 
 def _unsupported(path: str, method: str) -> Response:
-    """A known path with a method fql does not serve there: not implemented yet, or not allowed."""
-    if method not in ALLOWED[path]:
-        raise method_not_allowed(*ALLOWED[path])
-    return _query_error(NotImplementedInFql("Read-only GET queries are not implemented in fql yet."))
+    """A known path with a method it does not serve."""
+    raise method_not_allowed(*ALLOWED[path])
+
+
+def _get_write() -> FQLError:
+    # Core evaluates `GET /?q=` with a read-only effect limit (EvalContext.read, "get requests").
+    return InvalidExpression("Call performs a write, which is not allowed in get requests.")
 
 
 def _ping(request: Request) -> Response:

@@ -32,7 +32,8 @@ from ..eval.refs import doc_key, ref_of
 from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
-from ..storage.base import DocKey, Transaction, Version
+from ..storage.base import DocKey, Version
+from ..storage.readonly import ReadOnly
 from ..values import Ref, SetRef, type_name
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
@@ -84,52 +85,6 @@ class StreamError(ProtocolError):
 
 def _invalid(message: str) -> StreamError:
     return StreamError(400, "invalid_request", message)
-
-
-class _ReadOnly(Transaction):
-    """A transaction that reads and refuses writes: streams evaluate read-only, as core's do."""
-
-    def __init__(self, txn: Transaction, refuse: t.Callable[[], FQLError]):
-        self._txn = txn
-        self._refuse = refuse
-        self.ts = txn.ts
-
-    @property
-    def horizon(self) -> int:
-        return self._txn.horizon
-
-    def get(self, key: DocKey) -> Version | None:
-        return self._txn.get(key)
-
-    def history(self, key: DocKey) -> list[Version]:
-        return self._txn.history(key)
-
-    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
-        return self._txn.scan(scope, coll, lo=lo, reverse=reverse)
-
-    def index_scan(self, index: t.Any, terms: bytes, **bounds: t.Any) -> t.Iterator[t.Any]:
-        return self._txn.index_scan(index, terms, **bounds)
-
-    def next_id(self) -> int:
-        return self._txn.next_id()
-
-    def put(self, version: Version) -> None:
-        raise self._refuse()
-
-    def index_put(self, *args: t.Any) -> None:
-        raise self._refuse()
-
-    def index_remove(self, *args: t.Any) -> None:
-        raise self._refuse()
-
-    def index_drop(self, *args: t.Any) -> None:
-        raise self._refuse()
-
-    def commit(self) -> None:
-        self._txn.rollback()
-
-    def rollback(self) -> None:
-        self._txn.rollback()
 
 
 def _v10_write() -> FQLError:
@@ -289,7 +244,7 @@ class Streams:
         txn = db.storage.begin()
         try:
             auth = authenticate(txn, secret, db.root_secret)
-            return fn(Context(QueryState(_ReadOnly(txn, refuse), auth, db=db)))
+            return fn(Context(QueryState(ReadOnly(txn, refuse), auth, db=db)))
         finally:
             txn.rollback()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import urllib.parse
 
 import httpx
 import pytest
@@ -325,9 +326,24 @@ def test_oversized_body_default_limit(raw):
     assert raw.query(1)[0] == 200
 
 
-def test_not_implemented_routes(raw):
-    status, _, body = raw("GET", "/", "1")
-    assert status == 400 and body["errors"][0]["code"] == "not implemented"
+def test_get_queries_are_read_only(raw):
+    """`GET /?q=<JSON>` evaluates read-only, as core's QueryEndpointSpec checks."""
+    arr = ["2+2", "=", "4", "&", "no more"]
+    assert raw("GET", "/?q=" + urllib.parse.quote(json.dumps(arr)))[::2] == (200, {"resource": arr})
+    assert raw("GET", "/?q=" + urllib.parse.quote("[1]"), secret=None)[0] == 401
+    raw.query({"create_collection": {"object": {"name": "c"}}})
+    create = {"create": {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}}
+    status, _, body = raw("GET", "/?q=" + urllib.parse.quote(json.dumps(create)))
+    assert (status, body) == (400, {"errors": [{"position": [], "code": "invalid expression",
+                                                "description": "Call performs a write, which is not allowed in get requests."}]})
+    docs = {"paginate": {"documents": create["create"]}}
+    assert raw.query(docs)[2] == {"resource": {"data": []}}
+    assert raw("GET", "/?q=" + urllib.parse.quote(json.dumps(docs)))[2] == {"resource": {"data": []}}
+    assert raw("GET", "/")[2]["errors"][0]["description"] == "No query provided."
+    assert raw("GET", "/?q=%5B1")[2]["errors"][0]["description"] == "Request body is not valid JSON."
+
+
+def test_other_routes(raw):
     assert raw("POST", "/stream", "1", secret=None)[0] == 401
     assert raw("POST", "/linearized", "[1]")[::2] == (200, {"resource": [1]})
 

@@ -390,3 +390,25 @@ def test_nesting_limit():
         v4.from_json(data)
     with pytest.raises(fql.FQLError, match="Request body JSON exceeds nesting limit."):
         v4.value_from_json(data)
+
+
+def test_identity_and_has_identity_forms_are_the_current_identity_forms():
+    """Core's parser takes `identity` and `has_identity` (deprecated names, still accepted in API 4)."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "users"})')
+    db.query('Create(Ref(Collection("users"), "1"), {credentials: {password: "pw"}})')
+    secret = db.query('Login(Ref(Collection("users"), "1"), {password: "pw"})')["secret"]
+    assert db.run(v4.from_json({"has_identity": None})) is False
+    assert db.run(v4.from_json({"has_identity": None}), secret=secret) is True
+    assert db.run(v4.from_json({"identity": None}), secret=secret) == Ref("1", collection_ref("users"))
+
+
+def test_let_bindings_in_array_form_are_echoed_as_one_object():
+    """Core's LetE.literal writes the bindings as one object, in order (faunadb-js checks the echo)."""
+    query = {"query": {"lambda": "_", "expr": {"let": [{"x": 1}, {"y": 2}], "in": [{"var": "x"}, {"var": "y"}]}}}
+    echoed = v4.to_json(fql.connect().run(v4.from_json(query)))
+    assert echoed == {"@query": {"api_version": "4", "lambda": "_",
+                                 "expr": {"let": {"x": 1, "y": 2}, "in": [{"var": "x"}, {"var": "y"}]}}}
+    # A name bound twice cannot be one object's key twice: those stay an array.
+    twice = {"query": {"lambda": "_", "expr": {"let": [{"x": 1}, {"x": 2}], "in": {"var": "x"}}}}
+    assert v4.to_json(fql.connect().run(v4.from_json(twice)))["@query"]["expr"]["let"] == [{"x": 1}, {"x": 2}]

@@ -373,7 +373,7 @@ def _secret_document(ctx: Context, secret: str) -> Version | None:
 # -- the caller ----------------------------------------------------------------------------------------
 
 
-@builtin("CurrentIdentity", keys=("current_identity",), aliases=("Identity",))
+@builtin("CurrentIdentity", keys=("current_identity",), aliases=("Identity",), forms=("identity",))
 def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
     """The document the calling token belongs to; `missing identity` for a key or the root secret."""
     auth = ctx.state.auth
@@ -382,7 +382,7 @@ def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
     return ref_of(ctx, auth.identity)
 
 
-@builtin("HasCurrentIdentity", keys=("has_current_identity",), aliases=("HasIdentity",))
+@builtin("HasCurrentIdentity", keys=("has_current_identity",), aliases=("HasIdentity",), forms=("has_identity",))
 def has_current_identity(ctx: Context, _unused: t.Any = None) -> bool:
     """True if the caller has an identity (it authenticated with a token)."""
     return ctx.state.auth.identity is not None

@@ -12,7 +12,7 @@ import inspect
 import re
 import typing as t
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from .. import ast
 
@@ -114,8 +114,10 @@ def builtin(
     aliases: tuple[str, ...] = (),
     shell: tuple[str, ...] | None = None,
     pure: bool = False,
+    forms: tuple[str, ...] = (),
 ) -> t.Callable:
-    """Register the decorated function as the v4 built-in `v4` (plus `aliases`)."""
+    """Register the decorated function as the v4 built-in `v4` (plus `aliases`, and `forms`: other wire
+    keys that spell its form, as `{"identity": null}` spells `{"current_identity": null}`)."""
 
     def register(fn: t.Callable) -> t.Callable:
         form_keys = keys if keys is not None else (snake(v4),)
@@ -142,6 +144,8 @@ def builtin(
         lookup.cache_clear()
         if form_keys:
             V4_FORMS.setdefault(form_keys[0], []).append(entry)
+        for key in forms:
+            V4_FORMS.setdefault(key, []).append(evolve(entry, keys=(key, *form_keys[1:])))
         return fn
 
     return register

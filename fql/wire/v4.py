@@ -381,8 +381,11 @@ def _bindings_json(node: ast.Node) -> t.Any:
     if isinstance(node, ast.Object):
         return {k: expr_to_json(v) for k, v in node.pairs}
     if isinstance(node, ast.Array) and all(isinstance(i, ast.Object) for i in node.items):
-        # Core accepts one binding per array element.
-        return [{k: expr_to_json(v)} for item in node.items for k, v in item.pairs]
+        # Core accepts one binding per array element, and writes them back as one object, in order. A name
+        # bound twice cannot be a key twice here, so those bindings stay an array.
+        pairs = [(k, expr_to_json(v)) for item in node.items for k, v in item.pairs]
+        names = [k for k, _ in pairs]
+        return dict(pairs) if len(set(names)) == len(names) else [{k: v} for k, v in pairs]
     return expr_to_json(node)
 
 

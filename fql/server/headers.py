@@ -112,7 +112,10 @@ def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:
 
 def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
     """The pairs of a tags header (`x-fauna-tags` in v4, `x-query-tags` in v10), checked as core checks
-    them; ValueError with core's words (`invalid tags`, `too many tags`, `invalid key`, ...) if bad."""
+    them; ValueError with core's words (`invalid tags`, `too many tags`, `invalid key`, ...) if bad.
+
+    Core folds the pairs from the right into an insertion-ordered map, so they come back last first:
+    `a=1,b=2` is echoed `b=2,a=1`."""
     if text is None or not text.strip():
         return ()
     text = text.strip()
@@ -133,7 +136,7 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
         if key in seen:
             raise ValueError("duplicate key")
         seen.add(key)
-    return tuple(pairs)
+    return tuple(reversed(pairs))
 
 
 def traceparent(text: str | None) -> str:

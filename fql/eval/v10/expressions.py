@@ -335,6 +335,19 @@ def _num(value: t.Any, op: str) -> int | float:
     return value
 
 
+def _operands(op: str, left: t.Any, right: t.Any) -> None:
+    """An arithmetic operator is a method of its left operand, as in core: only a number has it, and it
+    takes only a number."""
+    if isinstance(left, bool) or not isinstance(left, (int, float)):
+        raise QueryRuntimeError(
+            "invalid_function_invocation", f"The function `{op}` does not exist on `{display.type_label(left)}`"
+        )
+    if isinstance(right, bool) or not isinstance(right, (int, float)):
+        raise QueryRuntimeError(
+            "invalid_argument", f"expected value for `other` of type Number, received {display.type_label(right)}"
+        )
+
+
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
     x, y = _num(a, op), _num(b, op)
     if op == "+":
@@ -442,10 +455,12 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return _bits(left, op) ^ _bits(right, op)
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
-        if op == "+" and (isinstance(left, str) or isinstance(right, str)):
+        if op == "+" and isinstance(left, str):
+            # String's `+` takes any value; Number's only numbers (core: Strings and Numbers stdlib).
             from .misc import display_string
 
             return display_string(ctx, left) + display_string(ctx, right)
+        _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:
         raise _at(err, node)

@@ -46,8 +46,9 @@ def check_global(ctx: Context, kind: str, name: t.Any, field: str, previous: t.A
         _fail(kind, field, f"The identifier `{name}` is reserved.")
     if not _IDENTIFIER.fullmatch(name):
         _fail(kind, field, "Invalid identifier.")
+    # Core's GlobalNamespaceValidator: a clash with the same kind is a constraint failure too.
     for coll, word in GLOBAL_KINDS.items():
-        if coll != f"#{kind}" and live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
+        if live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
             _fail(kind, field, f"A {word} already exists with the name `{name}`")
 
 

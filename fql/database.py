@@ -88,24 +88,31 @@ class Database:
         timeout_ms: int | None = None,
         meter: bool = False,
         read_only: t.Callable[[], FQLError] | None = None,
+        started: float | None = None,
+        typecheck: bool = True,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
 
         With `meter` the state's `txn` is a `Meter` (fql/storage/meter.py) that counted what the query read
         and wrote, and `state.retries` says how many times it ran again. With `read_only` every write fails
-        with the error it makes, and nothing is committed.
+        with the error it makes, and nothing is committed. `started` is when the request came
+        (time.monotonic(); the timeout counts from it, and a query still running past it, or found past it
+        once evaluated, fails with `time_out`). `typecheck` off makes an unbound v10 name the runtime error
+        `unbound_variable` rather than `invalid_query`.
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
         timeout; then it fails with `contended transaction`.
         """
-        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
+        started = time.monotonic() if started is None else started
+        deadline = None if timeout_ms is None else started + timeout_ms / 1000
+        fields = {"deadline": deadline, "started": started, "typecheck": typecheck}
         attempt = 0
         while True:
             txn = self.storage.begin(writing=attempt > 0)
             try:
                 view = txn if read_only is None else ReadOnly(txn, read_only)
-                result, state = self._attempt(view, node, secret, syntax, env, deadline, meter)
+                result, state = self._attempt(view, node, secret, syntax, env, fields, meter)
                 state.retries = attempt
                 return result, state
             except Conflict:
@@ -120,20 +127,21 @@ class Database:
         secret: str | None,
         syntax: str,
         env: dict | None,
-        deadline: float | None,
+        fields: dict,
         meter: bool = False,
     ) -> tuple[t.Any, QueryState]:
-        """One run of a query in `txn`: committed when it succeeds, rolled back when it fails.
+        """One run of a query in `txn` (its QueryState given `fields`): committed when it succeeds and is
+        still within its deadline, rolled back when it fails.
 
         Whatever the query made of a stale snapshot (a user function wraps every error), the
         transaction's `conflict` decides: the query is rerun.
         """
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
-            state = QueryState(Meter(txn) if meter else txn, auth, db=self)
-            state.deadline = deadline
+            state = QueryState(Meter(txn) if meter else txn, auth, db=self, **fields)
             ctx = Context(state, dict(env) if env else None)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
+            state.check_deadline()
             txn.commit()
             return result, state
         except RecursionError:

@@ -209,9 +209,32 @@ class Unauthorized(FQLError):
 
 
 class QueryTimeout(FQLError):
-    """The query ran past its time limit (X-Query-Timeout / X-Query-Timeout-Ms); nothing it wrote is kept."""
+    """The query ran past a time limit its client set (X-Query-Timeout / X-Query-Timeout-Ms) within a second
+    of the request: core's "aggressive deadline", 440. Nothing it wrote is kept."""
 
     v4_code, v10_code, status = "processing time limit exceeded", "time_out", 440
+
+
+class ServiceTimeout(FQLError):
+    """The query ran past its time limit a second or more after the request came: 503, as core answers a
+    deadline that is not an aggressive one. Nothing it wrote is kept."""
+
+    v4_code, v10_code, status = "time out", "time_out", 503
+
+
+#: Core's AggressiveTimeout (seconds): a query that times out sooner was given too short a deadline.
+AGGRESSIVE_TIMEOUT = 1.0
+
+
+def timed_out(limit: float) -> FQLError:
+    """The error of a query that ran past its time limit of `limit` seconds, in core's words.
+
+    Core's deadline fires when the limit passes, and it judges by the time elapsed then, which is the
+    limit; fql notices at its next check, so it judges by the limit too."""
+    if limit < AGGRESSIVE_TIMEOUT:
+        needs, within = int(AGGRESSIVE_TIMEOUT * 1000), round(limit * 1000)
+        return QueryTimeout(f"Client set aggressive deadline: query needs {needs}, timed out within {within}")
+    return ServiceTimeout("Read timed out")
 
 
 class ContendedTransaction(FQLError):

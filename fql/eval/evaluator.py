@@ -9,7 +9,7 @@ from attrs import define, field
 
 from .. import ast
 from ..auth.access import Auth
-from ..errors import FQLError, InvalidArgument, InvalidExpression, QueryTimeout, StackOverflow
+from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow, timed_out
 from ..storage.base import Transaction
 from ..values import Lambda, Timestamp, type_name
 from . import registry
@@ -37,6 +37,11 @@ class QueryState:
     logs: list = field(factory=list)
     #: When the query must have finished (time.monotonic()), or None for no limit.
     deadline: float | None = None
+    #: When its request came (time.monotonic()): the time limit counts from it.
+    started: float = field(factory=time.monotonic)
+    #: Static checks were asked for (v10's default, `X-Typecheck`): an unbound name is `invalid_query`, as
+    #: core's typechecker finds it before running; off, it is the runtime error `unbound_variable`.
+    typecheck: bool = True
     #: A v10 query's database schema version as it ends (its answer's `schema_version`).
     schema_version: int = 0
     #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).
@@ -45,7 +50,7 @@ class QueryState:
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryTimeout("Query time limit exceeded.")
+            raise timed_out(self.deadline - self.started)
 
     @property
     def ts(self) -> int:

@@ -9,7 +9,7 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, InvalidExpression, Unauthorized
+from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, Unauthorized
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
 from . import headers, v10
@@ -110,11 +110,10 @@ class App:
         return await self.pool.run(fn, *args)
 
     async def _http(self, head: Head, channel: ASGIChannel | RSGIChannel) -> None:
-        started = time.perf_counter()
         request = Request(head.method, head.path, head.params, head.headers, b"")
         v10 = head.path in V10_PATHS
         try:
-            request = await read_request(head, channel.receive, self.max_body)
+            request = await read_request(head, channel.receive, self.max_body, request.started)
             if request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
@@ -128,7 +127,7 @@ class App:
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
         body = b"" if request.method == "HEAD" else response.body
-        await channel.respond(response.status, self._common(response, request, started), body)
+        await channel.respond(response.status, self._common(response, request), body)
 
     async def _stream(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
         """A stream or a feed; None once a stream has been sent (its answer is the stream itself)."""
@@ -159,20 +158,25 @@ class App:
         if secret is None:
             raise unauthorized()
         if method == "POST" and path in QUERY_PATHS:
-            return await self.run(self._query, request.body, secret, info.timeout_ms)
+            return await self.run(self._query, request.body, secret, info.timeout_ms, request.started)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
             query = request.params.get("q", "").encode("utf-8", "surrogatepass")
-            return await self.run(self._query, query, secret, info.timeout_ms, _get_write)
+            return await self.run(self._query, query, secret, info.timeout_ms, request.started, _get_write)
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
 
     def _query(
-        self, body: bytes, secret: str, timeout_ms: int | None = None, read_only: t.Callable | None = None
+        self,
+        body: bytes,
+        secret: str,
+        timeout_ms: int | None = None,
+        started: float | None = None,
+        read_only: t.Callable | None = None,
     ) -> Response:
         """Decode, evaluate, encode: one v4 query, one transaction (where each write fails with
-        `read_only()`, if given)."""
+        `read_only()`, if given), within `timeout_ms` of `started`. A time-out is a protocol error."""
         try:
             node = decode_v4(body)
         except FQLError as err:
@@ -181,10 +185,12 @@ class App:
             return _query_error(err)
         try:
             result, state = self.db.run_with_state(
-                node, secret=secret, timeout_ms=timeout_ms, meter=True, read_only=read_only
+                node, secret=secret, timeout_ms=timeout_ms, meter=True, read_only=read_only, started=started
             )
         except Unauthorized:
             raise unauthorized() from None
+        except (QueryTimeout, ServiceTimeout) as err:
+            raise ProtocolError(err.status, err.description) from None
         except FQLError as err:
             return _query_error(err)
         encoded = dumps({"resource": result}).encode("utf-8", "replace")
@@ -201,7 +207,7 @@ class App:
             body = parse(request.body)
         except FQLError:
             raise v10.V10Error(400, "invalid_request", "Invalid request body: not valid JSON.") from None
-        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last)
+        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last, request.started)
 
     def _authenticate(self, secret: str) -> None:
         try:
@@ -209,7 +215,7 @@ class App:
         except Unauthorized:
             raise unauthorized() from None
 
-    def _common(self, response: Response, request: Request, started: float) -> Headers:
+    def _common(self, response: Response, request: Request) -> Headers:
         """The response's headers and those every answer carries: X-Txn-Time, traceparent, build, and (not on
         401/500) metrics, and the body's length."""
         common = [
@@ -221,7 +227,7 @@ class App:
         ]
         if response.status not in (401, 500):
             sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
-            common += headers.metrics(query_ms=headers.elapsed_ms(started), state=response.state, **sizes)
+            common += headers.metrics(query_ms=headers.elapsed_ms(request.started), state=response.state, **sizes)
         common.append(("content-length", str(len(response.body))))
         return common
 

@@ -163,9 +163,9 @@ def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None
 
 
 def elapsed_ms(started: float) -> int:
-    """Milliseconds since `started` (time.perf_counter()), rounded up: a query that took any time took
+    """Milliseconds since `started` (time.monotonic()), rounded up: a query that took any time took
     at least 1 ms in Fauna's whole-millisecond figures (x-query-time, `query_time_ms`)."""
-    return math.ceil((time.perf_counter() - started) * 1000)
+    return math.ceil((time.monotonic() - started) * 1000)
 
 
 class TxnClock:

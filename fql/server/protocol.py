@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import typing as t
 from urllib.parse import parse_qsl
 
@@ -22,7 +23,9 @@ CODES: dict[int, tuple[str, str]] = {
     404: ("not found", "not_found"),
     405: ("method not allowed", "method_not_allowed"),
     413: ("request too large", "request_size_exceeded"),
+    440: ("processing time limit exceeded", "time_out"),
     500: ("internal server error", "internal_error"),
+    503: ("time out", "time_out"),
 }
 
 Headers = list[tuple[str, str]]
@@ -41,7 +44,8 @@ class ProtocolError(Exception):
         return {"errors": [{"code": CODES[self.status][0], "description": self.description}]}
 
     def v10_body(self) -> dict:
-        return {"error": {"code": CODES[self.status][1], "message": self.description}, "summary": ""}
+        # Core's FQL2 ProtocolError renders the error alone: no summary, txn_ts or stats.
+        return {"error": {"code": CODES[self.status][1], "message": self.description}}
 
 
 def not_found() -> ProtocolError:
@@ -79,6 +83,8 @@ class Request:
     params: dict[str, str]
     headers: dict[str, str]
     body: bytes = field(repr=False)
+    #: When it came (time.monotonic()): query time limits and times count from here.
+    started: float = field(factory=time.monotonic, repr=False, eq=False)
 
 
 @frozen
@@ -201,8 +207,11 @@ class RSGIChannel:
         self.protocol.response_bytes(status, headers, body)
 
 
-async def read_request(head: Head, receive: t.Callable, limit: int = MAX_BODY) -> Request:
-    """The request, its body read whole; a body over `limit` bytes is `too_large()`."""
+async def read_request(
+    head: Head, receive: t.Callable, limit: int = MAX_BODY, started: float | None = None
+) -> Request:
+    """The request, its body read whole; a body over `limit` bytes is `too_large()`. `started`: when it came
+    (time.monotonic(); now if not given)."""
     declared = head.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         await _drain(receive, 0)
@@ -220,7 +229,8 @@ async def read_request(head: Head, receive: t.Callable, limit: int = MAX_BODY) -
             raise too_large()
         chunks.append(chunk)
         more = message.get("more_body", False)
-    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks))
+    started = time.monotonic() if started is None else started
+    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started)
 
 
 async def _drain(receive: t.Callable, size: int) -> None:

@@ -7,7 +7,15 @@ import time
 import typing as t
 
 from .. import ast
-from ..errors import FQLError, ParseError, TransactionAborted, Unauthorized
+from ..errors import (
+    FQLError,
+    ParseError,
+    QueryCheckError,
+    QueryTimeout,
+    ServiceTimeout,
+    TransactionAborted,
+    Unauthorized,
+)
 from ..parse import parse
 from ..repl.printer import summary as error_summary
 from ..wire.v10 import from_tagged, to_simple, to_tagged
@@ -31,7 +39,7 @@ class V10Error(ProtocolError):
         self.code = code
 
     def v10_body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.description}, "summary": ""}
+        return {"error": {"code": self.code, "message": self.description}}
 
 
 def _invalid(message: str) -> V10Error:
@@ -55,6 +63,8 @@ def read_headers(headers: dict[str, str]) -> dict:
         "timeout_ms": timeout_ms,
         "tags": _tags(headers.get("x-query-tags")),
         "typecheck": headers.get("x-typecheck", "").strip().lower() == "true",
+        # Static checks, unless turned off: core's default for a database is typechecked.
+        "checks": headers.get("x-typecheck", "").strip().lower() != "false",
     }
 
 
@@ -152,9 +162,12 @@ def _environment(arguments: dict, values: list, *, tagged: bool) -> dict:
     return env
 
 
-def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_ts: int) -> Response:
-    """Run one v10 request (in a worker thread) and build its answer."""
-    started = time.perf_counter()
+def query(
+    db: Database, body: t.Any, secret: str, headers: dict[str, str], now_ts: int, started: float | None = None
+) -> Response:
+    """Run one v10 request (in a worker thread) and build its answer; `started` is when the request came
+    (time.monotonic()), where its time limit and `query_time_ms` count from."""
+    started = time.monotonic() if started is None else started
     info = read_headers(headers)
     if not isinstance(body, dict) or "query" not in body:
         raise _invalid("Invalid request body: missing field `query`.")
@@ -171,10 +184,20 @@ def query(db: Database, body: t.Any, secret: str, headers: dict[str, str], now_t
     try:
         program = parse(source, "v10")
         result, state = db.run_with_state(
-            program, secret=secret, syntax="v10", env=env, timeout_ms=info["timeout_ms"], meter=True
+            program,
+            secret=secret,
+            syntax="v10",
+            env=env,
+            timeout_ms=info["timeout_ms"],
+            meter=True,
+            started=started,
+            typecheck=info["checks"],
         )
     except Unauthorized:
         raise V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")]) from None
+    except (QueryTimeout, ServiceTimeout) as err:
+        # Core answers a time-out as a protocol error: the error alone.
+        raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
         return _failure(err, source, started, envelope, now_ts)
     out = {"data": encode(result)}
@@ -198,7 +221,8 @@ def _failure(err: FQLError, source: str, started: float, envelope: dict, now_ts:
         raise err
     code = err.v10_code
     error: dict = {"code": code, "message": err.description}
-    if isinstance(err, ParseError):
+    if isinstance(err, (ParseError, QueryCheckError)):
+        # What core's parser or typechecker rejects before running: the summary says what.
         error["message"] = "The query failed 1 validation check"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."

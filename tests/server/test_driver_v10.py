@@ -123,11 +123,12 @@ def test_schema_version_is_the_time_of_the_last_schema_change(v10):
 def test_query_timeout_is_440_and_writes_nothing(people):
     from fauna.client import QueryOptions
 
-    with pytest.raises(QueryTimeoutError):
+    with pytest.raises(QueryTimeoutError) as caught:
         people.query(
             q('People.create({ n: -1 })\nSet.sequence(0, 100000000).map(x => x + 1).count()'),
             QueryOptions(query_timeout=datetime.timedelta(milliseconds=100)),
         )
+    assert caught.value.message == "Client set aggressive deadline: query needs 1000, timed out within 100"
     assert people.query(q("People.all().where(.n == -1).count()")).data == 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import time
 import urllib.parse
 
 import httpx
@@ -336,8 +337,8 @@ def test_get_queries_are_read_only(raw):
     raw.query({"create_collection": {"object": {"name": "c"}}})
     create = {"create": {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}}
     status, _, body = raw("GET", "/?q=" + urllib.parse.quote(json.dumps(create)))
-    assert (status, body) == (400, {"errors": [{"position": [], "code": "invalid expression",
-                                                "description": "Call performs a write, which is not allowed in get requests."}]})
+    refused = "Call performs a write, which is not allowed in get requests."
+    assert (status, body) == (400, {"errors": [{"position": [], "code": "invalid expression", "description": refused}]})
     docs = {"paginate": {"documents": create["create"]}}
     assert raw.query(docs)[2] == {"resource": {"data": []}}
     assert raw("GET", "/?q=" + urllib.parse.quote(json.dumps(docs)))[2] == {"resource": {"data": []}}
@@ -356,12 +357,17 @@ def test_v10_paths_answer_in_the_v10_envelope(raw):
     assert raw("GET", "/query/1")[2]["error"]["code"] == "method_not_allowed"
     assert raw("POST", "/query/1", "{nope")[::2] == (
         400,
-        {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}, "summary": ""},
+        {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},
     )
     assert raw("POST", "/query/1", '{"query": "1"}', headers={"x-format": "xml"})[2]["error"]["code"] == (
         "invalid_request"
     )
     assert raw("POST", "/stream/1", "{}")[0] == 400
+    # Protocol errors are the error alone, as core renders them: no summary, txn_ts or stats.
+    assert raw("POST", "/query/1", '{"query": "1"}', secret="nah")[::2] == (
+        401,
+        {"error": {"code": "unauthorized", "message": "Access token required"}},
+    )
 
 
 def test_a_bug_is_a_500_without_traceback(server, raw, monkeypatch):
@@ -420,3 +426,37 @@ def test_query_timeout_stops_the_query_and_writes_nothing(raw):
     status, _, body = raw.query({"do": [write, slow]}, headers={"X-Query-Timeout": "50"})
     assert status == 440 and body["errors"][0]["code"] == "processing time limit exceeded"
     assert raw.query({"count": {"documents": coll}})[2] == {"resource": 0}
+
+
+def test_v10_unbound_names_are_static_errors_unless_typecheck_is_off(raw):
+    status, _, body = raw("POST", "/query/1", '{"query": "{ x }"}')
+    assert (status, body["error"]) == (400, {"code": "invalid_query", "message": "The query failed 1 validation check"})
+    assert body["summary"].startswith("error: Unbound variable `x`\nat *query*:1:3")
+    status, _, body = raw("POST", "/query/1", '{"query": "{ x }"}', headers={"x-typecheck": "false"})
+    assert (status, body["error"]) == (400, {"code": "unbound_variable", "message": "Unbound variable `x`"})
+
+
+def test_time_limits_count_from_the_request_and_are_checked_before_commit():
+    """A query found past its deadline once evaluated commits nothing; the error is core's, by the limit."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "c"})')
+    from fql.errors import QueryTimeout, ServiceTimeout
+    from fql.parse import parse
+
+    create = parse('Create(Collection("c"), {})')
+    with pytest.raises(QueryTimeout, match="query needs 1000, timed out within 50$"):
+        db.run_with_state(create, timeout_ms=50, started=time.monotonic() - 1)
+    with pytest.raises(ServiceTimeout) as caught:
+        db.run_with_state(create, timeout_ms=2000, started=time.monotonic() - 3)
+    assert (caught.value.status, caught.value.v4_code, caught.value.description) == (503, "time out", "Read timed out")
+    assert db.query('Count(Documents(Collection("c")))') == 0
+
+
+def test_time_out_answers_are_protocol_errors(raw):
+    words = "Client set aggressive deadline: query needs 1000, timed out within 30"
+    slow = {"query": "Set.sequence(0, 100000000).count()"}
+    status, _, body = raw("POST", "/query/1", json.dumps(slow), headers={"x-query-timeout-ms": "30"})
+    assert (status, body) == (440, {"error": {"code": "time_out", "message": words}})
+    v4_slow = {"count": {"map": {"lambda": "x", "expr": {"var": "x"}}, "collection": list(range(100_000))}}
+    status, _, body = raw.query(v4_slow, headers={"X-Query-Timeout": "30"})
+    assert (status, body) == (440, {"errors": [{"code": "processing time limit exceeded", "description": words}]})

@@ -76,7 +76,10 @@ def _ident(node: ast.Ident, ctx: Context) -> t.Any:
         return env[node.name]
     found = names.resolve(ctx, node.name)
     if found is names.MISSING:
-        raise _at(QueryCheckError(f"Unbound variable `{node.name}`"), node)
+        message = f"Unbound variable `{node.name}`"
+        # What core's typechecker rejects before running; without it, the interpreter's runtime error.
+        error = QueryCheckError(message) if ctx.state.typecheck else QueryRuntimeError("unbound_variable", message)
+        raise _at(error, node)
     return found
 
 

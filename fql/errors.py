@@ -196,6 +196,12 @@ class StackOverflow(FQLError):
     v4_code, v10_code, status = "stack overflow", "stack_overflow", 400
 
 
+class MoveDatabaseError(FQLError):
+    """MoveDatabase cannot move this database there (into itself or a descendant, ...)."""
+
+    v4_code, v10_code, status = "move database error", "invalid_request", 400
+
+
 class InvalidWriteTime(FQLError):
     """A history write names a time fql cannot write at."""
 

@@ -20,6 +20,9 @@ from . import secrets
 BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
 #: Where each database's scope is registered (in the top scope): its parent scope and its name.
 SCOPES = "#scopes"
+#: Where a key moved by MoveDatabase is now kept, by key id (in the top scope): its secret still names
+#: the scope it was made in.
+MOVED_KEYS = "#moved_keys"
 
 
 @define
@@ -99,13 +102,35 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth
         if _is_root(base, root_secret):
             return Auth("admin", "") if scope is None else _scoped(txn, Auth("admin", ""), scope, root=True)
     parsed = secrets.parse(base)
-    if parsed is None or not scope_alive(txn, parsed.scope):
+    if parsed is None:
+        if _is_jwt(base):
+            raise Unauthorized("JWT authentication through access providers is not supported by fql.")
         raise _unauthorized()
     if parsed.kind == secrets.TOKEN:
+        if not scope_alive(txn, parsed.scope):
+            raise _unauthorized()
         # Core ignores a scope given after a token's secret: a token always acts as its identity.
         return _token(txn, DocKey(parsed.scope, "#tokens", parsed.id), base)
-    auth = _key(txn, DocKey(parsed.scope, "#keys", parsed.id), base)
+    key = key_location(txn, parsed.scope, parsed.id)
+    if not scope_alive(txn, key.scope):
+        raise _unauthorized()
+    auth = _key(txn, key, base)
     return auth if scope is None else _scoped(txn, auth, scope)
+
+
+def _is_jwt(secret: str) -> bool:
+    """Core's test for a JWT bearer token (AuthLike.isJWT): base64 JSON starts `ey`, and parts are dot-separated."""
+    return secret.startswith("ey") and "." in secret
+
+
+def key_location(txn: Transaction, scope: str, key_id: str) -> DocKey:
+    """Where the key made in `scope` with id `key_id` is kept now (MoveDatabase may have moved it)."""
+    key = DocKey(scope, "#keys", key_id)
+    version = txn.get(key)
+    if version is not None and version.data is not None:
+        return key
+    moved = _live(txn, DocKey("", MOVED_KEYS, key_id))
+    return key if moved is None else DocKey(moved["scope"], "#keys", key_id)
 
 
 def _is_root(secret: str, root_secret: str) -> bool:

@@ -138,7 +138,6 @@ NOT_IMPLEMENTED = {
     "At": ("at", "expr"),
     "Insert": ("insert", "ts", "action", "params"),
     "Remove": ("remove", "ts", "action"),
-    "MoveDatabase": ("move_database", "to"),
 }
 for _name, _keys in NOT_IMPLEMENTED.items():
     not_implemented(_name, _keys)

@@ -68,7 +68,7 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         from .auth import self_ref
 
         return self_ref(ctx, coll)
-    if coll.collection is None and coll.id in ("collections", "indexes", "databases", "functions", "roles"):
+    if coll.collection is None and coll.id in ("collections", "indexes", "databases", "functions", "roles", "access_providers"):
         if not isinstance(id, str):
             raise InvalidArgument(f"String expected, {type_name(id)} provided.").at("id")
         return Ref(id, coll)
@@ -105,6 +105,7 @@ _schema_constructor("indexes", "Index")
 _schema_constructor("databases", "Database")
 _schema_constructor("functions", "Function")
 _schema_constructor("roles", "Role")
+_schema_constructor("access_providers", "AccessProvider")
 
 
 def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
@@ -124,6 +125,7 @@ for _kind, _name, _aliases in (
     ("keys", "Keys", ()),
     ("tokens", "Tokens", ()),
     ("credentials", "Credentials", ()),
+    ("access_providers", "AccessProviders", ()),
 ):
     _native_constructor(_kind, _name, _aliases)
 

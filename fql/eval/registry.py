@@ -167,6 +167,7 @@ def load() -> None:
         documents,
         logic,
         math,
+        providers,
         roles,
         schema,
         sets,

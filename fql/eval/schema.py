@@ -1,4 +1,5 @@
-"""Schema documents: CreateCollection, CreateIndex, CreateFunction, and how they are updated and deleted."""
+"""Schema documents: CreateCollection, CreateIndex, CreateFunction, databases (and MoveDatabase), and how they
+are updated and deleted."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ import re
 import typing as t
 
 from ..auth import access
-from ..errors import InstanceAlreadyExists, InvalidArgument, InvalidRef, NotImplementedInFql, ValidationFailed
+from ..errors import (
+    InstanceAlreadyExists,
+    InvalidArgument,
+    InvalidRef,
+    MoveDatabaseError,
+    NotImplementedInFql,
+    ValidationFailed,
+)
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, native, type_name
 from . import indexes
-from .casts import OBJECT
+from .casts import OBJECT, Cast
 from .evaluator import Context
 from .refs import NOUNS, live, render, schema_key, scope_of
 from .registry import builtin
@@ -327,3 +335,103 @@ def scope_database_ref(ctx: Context, scope: str) -> Ref | None:
         raise InvalidRef("Ref refers to undefined database")
     return Ref(entry.data["name"], native("databases", scope_database_ref(ctx, entry.data["parent"])))
 
+
+
+#: A ref to a database (MoveDatabase's arguments).
+DATABASE_REF = Cast("Database Ref", lambda v: isinstance(v, Ref) and v.kind == "databases")
+
+
+def _resolved(ctx: Context, database: Ref, *path: str | int) -> str:
+    try:
+        return child_scope(ctx, database)
+    except InvalidRef as err:
+        raise err.at(*path)
+
+
+@builtin("MoveDatabase", keys=("move_database", "to"), types=(DATABASE_REF, DATABASE_REF))
+def move_database(ctx: Context, source: Ref, to: Ref) -> dict:
+    """Move the database `source`, with everything in it, under the database `to` (core Database.moveDatabase).
+
+    The database keeps its scope, so its documents, schema, tokens and children stay where they are; its
+    document moves to `to`, and so do the keys kept beside it that grant access to it.
+    """
+    from .access import require
+    from .documents import write
+
+    txn = ctx.state.txn
+    src, dst = _resolved(ctx, source, "move_database"), _resolved(ctx, to, "to")
+    if access.is_within(txn, src, dst):
+        reason = "Cannot move database from ancestor to descendant."
+        raise MoveDatabaseError(f"Cannot move database '{source.id}' into parent '{to.id}': {reason}")
+    # Core asks for permission to delete a database of the source's name in the caller's own database.
+    require(ctx, "delete", DocKey(ctx.state.scope, "#databases", source.id), (source,))
+    entry = txn.get(DocKey("", access.SCOPES, src)).data
+    old = DocKey(entry["parent"], "#databases", entry["name"])
+    new = DocKey(dst, "#databases", entry["name"])
+    if live(ctx, new) is not None:
+        raise InstanceAlreadyExists("Database already exists.")
+    _move_keys(ctx, entry["parent"], entry["name"], dst)
+    moved = write(ctx, new, dict(live(ctx, old).data))
+    write(ctx, old, None)
+    write(ctx, DocKey("", access.SCOPES, src), {"parent": dst, "name": entry["name"]})
+    return render(ctx, moved)
+
+
+def _move_keys(ctx: Context, parent: str, name: str, dst: str) -> None:
+    """Move the keys for the database `name` of `parent` (or for a database inside it) to `dst`.
+
+    Core keeps such keys only in the database's parent and moves them to the new parent. fql lets a key
+    name a deeper database (`Database("c", Database("b"))`): such keys in the ancestors up to the caller's
+    database move too, and those above it stay where they are, their ref taking the new way down. A key's
+    secret names the scope it was made in, so a moved key leaves its new scope behind
+    (auth.access.MOVED_KEYS) for authentication to follow.
+    """
+    from .documents import write
+
+    txn = ctx.state.txn
+    below, scope, moving = [name], parent, True
+    while True:
+        for version in list(txn.scan(scope, "#keys")):
+            names = _path(version.data.get("database")) if version.live_at(ctx.state.ts) else []
+            if names[: len(below)] != below:
+                continue
+            rest = names[len(below) - 1 :]
+            if moving:
+                write(ctx, DocKey(dst, "#keys", version.key.id), {**version.data, "database": _database_ref(rest)})
+                write(ctx, version.key, None)
+                write(ctx, DocKey("", access.MOVED_KEYS, version.key.id), {"scope": dst})
+            else:
+                way = _names_down(txn, scope, dst) + rest
+                write(ctx, version.key, {**version.data, "database": _database_ref(way)})
+        if not scope:
+            return
+        moving = moving and scope != ctx.state.scope
+        entry = txn.get(DocKey("", access.SCOPES, scope)).data
+        below.insert(0, entry["name"])
+        scope = entry["parent"]
+
+
+def _names_down(txn: t.Any, ancestor: str, scope: str) -> list[str]:
+    """The names of the databases from `ancestor` down to `scope` (its descendant), `scope`'s last."""
+    names: list[str] = []
+    while scope != ancestor:
+        entry = txn.get(DocKey("", access.SCOPES, scope)).data
+        names.insert(0, entry["name"])
+        scope = entry["parent"]
+    return names
+
+
+def _path(database: t.Any) -> list[str]:
+    """The names of the databases a (nested) database ref passes through, outermost first."""
+    names: list[str] = []
+    while isinstance(database, Ref):
+        names.insert(0, database.id)
+        database = database.collection.database if database.collection is not None else None
+    return names
+
+
+def _database_ref(names: list[str]) -> Ref:
+    ref = None
+    for name in names:
+        ref = Ref(name, native("databases", ref))
+    return ref

@@ -1,4 +1,4 @@
-"""v10 modules of the native collections: Token, Credential, Key, Database, Function, Role; and Query."""
+"""v10 modules of native collections: Token, Credential, Key, Database, Function, Role, AccessProvider; Query."""
 
 from __future__ import annotations
 
@@ -197,7 +197,9 @@ def _named_lookups(module: str, kind: str) -> None:
     static(module, "firstWhere")(first_where)
 
 
-for _module, _kind in (("Function", "functions"), ("Role", "roles"), ("Database", "databases")):
+for _module, _kind in (
+    ("Function", "functions"), ("Role", "roles"), ("Database", "databases"), ("AccessProvider", "access_providers")
+):
     _named_lookups(_module, _kind)
 
 
@@ -248,6 +250,27 @@ def role_create(ctx: Context, fields: dict) -> Document:
     if isinstance(fields, dict):
         names.check_role(fields.get("name"))
     return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
+
+
+@static("AccessProvider", "create")
+def access_provider_create(ctx: Context, fields: dict) -> Document:
+    """An access provider: `{name, issuer, jwks_uri, roles?, data?}`; roles are names or `{role, predicate}`."""
+    from ...errors import InstanceAlreadyExists, ValidationFailed
+    from .. import providers
+
+    coll = native(providers.KIND)
+    if not isinstance(fields, dict):
+        raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
+    access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
+    try:
+        created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)
+    except ValidationFailed as err:
+        raise QueryRuntimeError("constraint_failure", "Failed to create AccessProvider.").with_failures(
+            err.failures or []
+        ) from None
+    except InstanceAlreadyExists:
+        raise InstanceAlreadyExists("AccessProvider already exists.") from None
+    return read(ctx, created["ref"])
 
 
 @static("Query", "isEnvTypechecked")

@@ -1,0 +1,234 @@
+"""Access providers: CreateAccessProvider and its documents, checked as core's AccessProvider.scala checks them.
+
+An access provider names a JWT issuer, the https URL of its signing keys (`jwks_uri`) and the roles its
+tokens get. fql stores and validates providers but never accepts a JWT: verifying one needs the keys at
+`jwks_uri`, fetched over the network (a JWT secret is `unauthorized`, saying so; see auth/access.py).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ..auth.access import BUILTIN_ROLES
+from ..errors import InstanceAlreadyExists, ValidationFailed
+from ..storage.base import DocKey, Version
+from ..values import Lambda, Ref, native, type_name
+from .casts import OBJECT
+from .evaluator import Context
+from .refs import live, render, schema_key
+from .registry import builtin
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _global_id, _name, _ordered, create_native
+
+KIND = "access_providers"
+#: Core's JWTToken.CanonicalDBUrlPrefix: a provider's `audience` is this and its database's global id.
+AUDIENCE_PREFIX = "https://db.fauna.com/db/"
+_ORDER = ("name", "issuer", "jwks_uri", "roles", "data", "audience")
+#: Where the top database's global id is kept once made (child databases keep theirs in their document).
+_TOP_GLOBAL_ID = DocKey("", "#global_id", "")
+#: A URL scheme as java.net.URL reads one: a letter, then letters, digits, `+`, `-` or `.`.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+#: Core renders InstanceAlreadyExists of a native document by a table that lacks access providers, so
+#: Fauna's words for a taken name are literally these.
+_TAKEN = "other already exists."
+
+
+def _failure(field: list, code: str, description: str) -> dict:
+    return {"field": field, "code": code, "description": description}
+
+
+def _required(field: str) -> dict:
+    return _failure([field], "value required", "Required value not found.")
+
+
+def _invalid_type(field: list, value: t.Any, expected: str) -> dict:
+    return _failure(field, "invalid type", f"Invalid type {type_name(value)}, expected type {expected}.")
+
+
+def is_https_url(text: str) -> bool:
+    """Whether java.net.URL parses `text` with the protocol https, as core's URI field type requires.
+
+    Java's parser is lenient: it trims control characters and spaces, and takes anything after the
+    scheme as a path unless it starts with `//`, so `https: //x` passes; only a bad port fails there.
+    """
+    text = text.strip("".join(map(chr, range(33))))
+    if text[:4].lower() == "url:":
+        text = text[4:]
+    scheme = _SCHEME.match(text)
+    if scheme is None or text[scheme.end() : scheme.end() + 1] != ":" or scheme.group().lower() != "https":
+        return False
+    rest = text[scheme.end() + 1 :]
+    if not rest.startswith("//"):
+        return True
+    authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            return False
+        authority = authority[close + 1 :]
+        if authority and not authority.startswith(":"):
+            return False
+    port = authority.rpartition(":")[2] if ":" in authority else ""
+    return port == "" or (port.isdigit() and int(port) < 2**31)
+
+
+def _entries(roles: t.Any) -> list[tuple[list, t.Any]]:
+    """The entries of `roles` (one value or an array) with where core reports each one's failures."""
+    if roles is None:
+        return []
+    if isinstance(roles, list):
+        return [(["roles", i], entry) for i, entry in enumerate(roles)]
+    return [(["roles"], roles)]
+
+
+def _shape_failures(roles: t.Any, v10: bool) -> list[dict]:
+    """Core's RoleFieldType: a role name, a Role ref, or `{role, predicate}` with a Query predicate.
+
+    As core decodes the object with its own fields, a failure inside one names `role` or `predicate`
+    alone; a v10 predicate is source text, which v4 refuses (core's RolesFQL4FormatValidator).
+    """
+    failures = []
+    for path, entry in _entries(roles):
+        if not isinstance(entry, dict):
+            if not isinstance(entry, (str, Ref)):
+                failures.append(_invalid_type(["roles"], entry, "Role"))
+            continue
+        role, predicate = entry.get("role"), entry.get("predicate")
+        if role is None:
+            failures.append(_required("role"))
+        elif not isinstance(role, (str, Ref)):
+            failures.append(_invalid_type(["role"], role, "Role"))
+        if predicate is None:
+            failures.append(_required("predicate"))
+        elif isinstance(predicate, str) and not v10:
+            failures.append(_invalid_type(["roles", "predicate"], predicate, "Query"))
+        elif not isinstance(predicate, (str, Lambda)):
+            failures.append(_invalid_type(["predicate"], predicate, "Query"))
+    return failures
+
+
+def _shape(params: dict, v10: bool) -> list[dict]:
+    """Core's VersionValidator: every field's presence and type, all failures at once."""
+    failures = []
+    if params.get("name") is None:
+        failures.append(_required("name"))
+    else:
+        try:
+            _name(params)
+        except ValidationFailed as err:
+            failures.extend(err.failures or [])
+    issuer = params.get("issuer")
+    if issuer is None:
+        failures.append(_required("issuer"))
+    elif not isinstance(issuer, str):
+        failures.append(_invalid_type(["issuer"], issuer, "String"))
+    uri = params.get("jwks_uri")
+    if uri is None:
+        failures.append(_required("jwks_uri"))
+    elif not isinstance(uri, str):
+        failures.append(_invalid_type(["jwks_uri"], uri, "URI"))
+    elif not is_https_url(uri):
+        failures.append(_failure(["jwks_uri"], "invalid uri", f"`{uri}` is a not valid URI"))
+    data = params.get("data")
+    if data is not None and not isinstance(data, dict):
+        failures.append(_invalid_type(["data"], data, "Object"))
+    return failures + _shape_failures(params.get("roles"), v10)
+
+
+def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None) -> list[dict]:
+    """Core's LiveValidator: a unique issuer, role refs that exist, role names that exist and are not built in."""
+    failures = []
+    for version in ctx.state.txn.scan(scope, "#" + KIND):
+        if version.live_at(ctx.state.ts) and version.key.id != own and version.data.get("issuer") == fields["issuer"]:
+            failures.append(_failure(["issuer"], "duplicate value", "Value is not unique."))
+            break
+    names = []
+    for path, entry in _entries(fields.get("roles")):
+        role = entry.get("role") if isinstance(entry, dict) else entry
+        where = path + ["role"] if isinstance(entry, dict) else path
+        if isinstance(role, str):
+            names.append(role)
+        elif role.kind != "roles":
+            failures.append(_invalid_type(where, role, "Role"))
+        elif role.collection.database is not None:
+            failures.append(_failure(where, "invalid reference", "Reference cannot be scoped."))
+        elif live(ctx, DocKey(scope, "#roles", role.id)) is None:
+            failures.append(_failure(where, "invalid reference", "Reference was not found."))
+    custom = [n for n in names if n not in BUILTIN_ROLES]
+    for name in custom:
+        if live(ctx, DocKey(scope, "#roles", name)) is None:
+            failures.append(_failure(["roles"], "validation failure", f"Role `{name}` does not exist."))
+    for name in names:
+        if name in BUILTIN_ROLES:
+            failures.append(_failure(["roles"], "validation failure", f"Builtin role `{name}` not allowed."))
+    return failures
+
+
+def _invalid(failures: list[dict], *path: str | int) -> ValidationFailed:
+    return ValidationFailed("document data is not valid.", failures=failures).at(*path)
+
+
+def audience(ctx: Context, scope: str) -> str:
+    """The `audience` of providers in `scope`: core's canonical URL of the database, from its global id.
+
+    A child database's scope is its global id; the top database gets one when it first needs it.
+    """
+    if scope:
+        return AUDIENCE_PREFIX + scope
+    version = ctx.state.txn.get(_TOP_GLOBAL_ID)
+    if version is None:
+        version = Version(_TOP_GLOBAL_ID, ctx.state.ts, {"global_id": _global_id(ctx.state.txn.next_id())})
+        ctx.state.txn.put(version)
+    return AUDIENCE_PREFIX + version.data["global_id"]
+
+
+def _checked(ctx: Context, scope: str, params: dict, own: str | None, v10: bool, *path: str | int) -> dict:
+    """The stored fields of a provider: checked, in Fauna's order, with the database's audience."""
+    failures = _shape(params, v10)
+    if failures:
+        raise _invalid(failures, *path)
+    if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
+        raise InstanceAlreadyExists(_TAKEN).at(*path)
+    failures = _live_failures(ctx, scope, params, own)
+    if failures:
+        raise _invalid(failures, *path)
+    return _ordered({**params, "audience": audience(ctx, scope)}, _ORDER)
+
+
+def create(ctx: Context, coll: Ref, params: dict, *path: str | int, v10: bool = False) -> dict:
+    """A new access provider in the database `coll` belongs to (permission already checked)."""
+    from .documents import write
+
+    key = schema_key(ctx, KIND, "", coll.database)
+    fields = _checked(ctx, key.scope, params, None, v10, *path)
+    version = write(ctx, key._replace(id=fields["name"]), fields, *path)
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    """Update merges; Replace keeps name, issuer, jwks_uri and roles unless given (core's prevForReplace).
+
+    `audience` cannot be written: it is always the database's. A new name renames the provider.
+    """
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    base = {k: old[k] for k in ("name", "issuer", "jwks_uri", "roles") if k in old} if replace else old
+    params = {k: v for k, v in params.items() if k != "audience"}
+    fields = _checked(ctx, key.scope, merge(base, params), key.id, False)
+    if fields["name"] != key.id:
+        write(ctx, key, None)
+        key = key._replace(id=fields["name"])
+    return render(ctx, write(ctx, key, fields))
+
+
+NATIVE_CREATORS[KIND] = create
+NATIVE_UPDATERS[KIND] = update
+NATIVE_DELETERS[KIND] = lambda ctx, ref, key: None
+
+
+@builtin("CreateAccessProvider", keys=("create_access_provider",), types=(OBJECT,))
+def create_access_provider(ctx: Context, params: dict) -> dict:
+    """Create an access provider: `{name, issuer, jwks_uri, roles?, data?}` (JWTs it issues are not accepted)."""
+    return create_native(ctx, native(KIND), params, "create_access_provider")

@@ -1,0 +1,161 @@
+"""Access providers: core's validation failures, who may see and change them, their audience, and JWTs."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.eval.providers import AUDIENCE_PREFIX, is_https_url
+from tests.test_auth import DENIED, error
+
+URI = "https://app.auth0.com/.well-known/jwks.json"
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    database = fql.connect()
+    database.query('CreateRole({name: "reader", privileges: []})')
+    return database
+
+
+def provider(name: str, issuer: str | None = None, uri: str = URI, extra: str = "") -> str:
+    return f'CreateAccessProvider({{name: "{name}", issuer: "{issuer or name}", jwks_uri: "{uri}"{extra}}})'
+
+
+def _type(provided: str, expected: str) -> str:
+    return f"Invalid type {provided}, expected type {expected}."
+
+
+def failures(db: fql.Database, text: str, secret: str | None = None) -> list[dict]:
+    err = error(db, text, secret)
+    assert (err.code, err.description) == ("validation failed", "document data is not valid."), err
+    return err.failures
+
+
+def test_missing_fields_are_reported_together(db):
+    assert failures(db, "CreateAccessProvider({})") == [
+        {"field": [field], "code": "value required", "description": "Required value not found."}
+        for field in ("name", "issuer", "jwks_uri")
+    ]
+
+
+def test_types_and_uri(db):
+    assert failures(db, 'CreateAccessProvider({name: "p", issuer: 1, jwks_uri: "http://x.example", data: 2})') == [
+        {"field": ["issuer"], "code": "invalid type", "description": "Invalid type Integer, expected type String."},
+        {"field": ["jwks_uri"], "code": "invalid uri", "description": "`http://x.example` is a not valid URI"},
+        {"field": ["data"], "code": "invalid type", "description": "Invalid type Integer, expected type Object."},
+    ]
+    assert failures(db, 'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: 1})')[0]["description"] == (
+        "Invalid type Integer, expected type URI."
+    )
+
+
+@pytest.mark.parametrize(
+    "uri, ok",
+    [
+        (URI, True),
+        ("HTTPS://A.EXAMPLE", True),
+        ("  https://a.example:8443/keys  ", True),
+        ("https:/invalid-uri", True),  # java.net.URL takes it as a path
+        ("https: //$abc.auth0.com", True),
+        ("https://[::1]:443/keys", True),
+        ("url:https://a.example", True),
+        ("http://a.example", False),
+        ("aUrl", False),
+        ("db.fauna.com", False),
+        ("https://a.example:port/", False),
+        ("https://[::1/keys", False),
+        ("", False),
+        ("1https://a.example", False),
+    ],
+)
+def test_jwks_uri_as_java_url_reads_it(uri, ok):
+    assert is_https_url(uri) is ok
+
+
+def test_roles_shapes(db):
+    text = provider("p", extra=', roles: [{predicate: Query(Lambda("x", true))}, {role: 1, predicate: null}, '
+                              '{role: "reader", predicate: "x => true"}, {role: "reader", predicate: 3}, 5]')
+    assert failures(db, text) == [
+        {"field": ["role"], "code": "value required", "description": "Required value not found."},
+        {"field": ["role"], "code": "invalid type", "description": "Invalid type Integer, expected type Role."},
+        {"field": ["predicate"], "code": "value required", "description": "Required value not found."},
+        {"field": ["roles", "predicate"], "code": "invalid type", "description": _type("String", "Query")},
+        {"field": ["predicate"], "code": "invalid type", "description": _type("Integer", "Query")},
+        {"field": ["roles"], "code": "invalid type", "description": _type("Integer", "Role")},
+    ]
+
+
+def test_roles_must_exist_and_not_be_built_in(db):
+    db.query('CreateDatabase({name: "child"})')
+    text = provider(
+        "p",
+        extra=', roles: ["admin", "ghost", Role("nobody"), {role: Role("gone"), predicate: Query(Lambda("x", true))}, '
+        'Role("reader", Database("child")), Collection("reader"), "client"]',
+    )
+    assert failures(db, text) == [
+        {"field": ["roles", 2], "code": "invalid reference", "description": "Reference was not found."},
+        {"field": ["roles", 3, "role"], "code": "invalid reference", "description": "Reference was not found."},
+        {"field": ["roles", 4], "code": "invalid reference", "description": "Reference cannot be scoped."},
+        {"field": ["roles", 5], "code": "invalid type", "description": _type("Collection Ref", "Role")},
+        {"field": ["roles"], "code": "validation failure", "description": "Role `ghost` does not exist."},
+        {"field": ["roles"], "code": "validation failure", "description": "Builtin role `admin` not allowed."},
+        {"field": ["roles"], "code": "validation failure", "description": "Builtin role `client` not allowed."},
+    ]
+
+
+def test_issuer_is_unique_per_database(db):
+    db.query(provider("a", "iss"))
+    assert failures(db, provider("b", "iss")) == [
+        {"field": ["issuer"], "code": "duplicate value", "description": "Value is not unique."}
+    ]
+    db.query(provider("b", "other"))
+    assert failures(db, 'Update(AccessProvider("b"), {issuer: "iss"})')[0]["code"] == "duplicate value"
+    # A provider keeps its own issuer through an update, and another database may use it too.
+    db.query('Update(AccessProvider("a"), {issuer: "iss", data: {x: 1}})')
+    db.query('CreateDatabase({name: "child"})')
+    child = db.query('CreateKey({database: Database("child"), role: "admin"})')["secret"]
+    db.query(provider("a", "iss"), secret=child)
+
+
+def test_only_admin_keys_see_or_touch_providers(db):
+    db.query(provider("p"))
+    for role in ("server", "server-readonly", "client"):
+        secret = db.query(f'CreateKey({{role: "{role}"}})')["secret"]
+        for text in (provider("q"), 'Get(AccessProvider("p"))', "Paginate(AccessProviders())",
+                     'Update(AccessProvider("p"), {data: {}})', 'Delete(AccessProvider("p"))'):
+            err = error(db, text, secret)
+            assert (err.code, err.description) == ("permission denied", DENIED), (role, text)
+    admin = db.query('CreateKey({role: "admin"})')["secret"]
+    assert db.query("Count(AccessProviders())", secret=admin) == 1
+
+
+def test_audience_names_the_database_and_stays(db):
+    top = db.query(provider("p"))["audience"]
+    assert top.startswith(AUDIENCE_PREFIX) and len(top) > len(AUDIENCE_PREFIX)
+    assert db.query(provider("q"))["audience"] == top
+    assert db.query('Replace(AccessProvider("p"), {audience: "x"})')["audience"] == top
+    db.query('CreateDatabase({name: "child"})')
+    db.query('CreateDatabase({name: "dst"})')
+    global_id = db.query('Select("global_id", Get(Database("child")))')
+    child = db.query('CreateKey({database: Database("child"), role: "admin"})')["secret"]
+    audience = db.query(provider("p"), secret=child)["audience"]
+    assert audience == AUDIENCE_PREFIX + global_id != top
+    # A moved database keeps its global id, so its providers keep their audience.
+    db.query('MoveDatabase(Database("child"), Database("dst"))')
+    assert db.query('Select("audience", Get(AccessProvider("p")))', secret=child) == audience
+    assert db.query('Update(AccessProvider("p"), {data: {}})', secret=child)["audience"] == audience
+
+
+def test_a_deleted_role_leaves_providers_readable(db):
+    db.query(provider("p", extra=', roles: [Role("reader")]'))
+    db.query('Delete(Role("reader"))')
+    assert db.query('Select("roles", Get(AccessProvider("p")))') == [db.query('Role("reader")')]
+
+
+def test_a_jwt_secret_says_jwt_login_is_not_supported(db):
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2FwcC5hdXRoMC5jb20vIn0.c2ln"
+    err = error(db, "Add(1, 1)", jwt)
+    assert err.code == "unauthorized"
+    assert err.description == "JWT authentication through access providers is not supported by fql."
+    assert error(db, "Add(1, 1)", "not.a.jwt").description == "Unauthorized"

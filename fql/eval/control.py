@@ -134,10 +134,6 @@ def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:
 
 #: Wire keys of FQL v4 forms fql does not implement yet, where they have more than one key.
 #: Every other missing function is registered from the catalog (`catalog.register_missing`).
-NOT_IMPLEMENTED = {
-    "At": ("at", "expr"),
-    "Insert": ("insert", "ts", "action", "params"),
-    "Remove": ("remove", "ts", "action"),
-}
+NOT_IMPLEMENTED: dict[str, tuple[str, ...]] = {}
 for _name, _keys in NOT_IMPLEMENTED.items():
     not_implemented(_name, _keys)

@@ -9,7 +9,7 @@ from ..errors import (
     InstanceNotFound,
     InvalidArgument,
     InvalidRef,
-    NotImplementedInFql,
+    InvalidWriteTime,
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
@@ -17,7 +17,7 @@ from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, nativ
 from . import access, indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context
-from .refs import copy, doc_key, live, not_found, ref_of, render
+from .refs import copy, doc_key, live, not_found, read, ref_of, render
 from .registry import builtin
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -151,20 +151,18 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     return target
 
 
-def _no_history(ts: t.Any, key: str) -> None:
-    if ts is not None:
-        raise NotImplementedInFql("Reading documents at a past time is not implemented in fql yet.").at(key)
-
-
 @builtin("Get", keys=("get", "ts"))
 def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
-    """The document `target` refers to (or the first document of a set)."""
+    """The document `target` refers to (or the first document of a set), as it is now or at time `ts`."""
     if ts is not None:
-        _no_history(ts, "ts")
+        from .history import read_time
+
+        with read_time(ctx, ts, "ts"):
+            return get(ctx, target)
     ref = target if type(target) is Ref else _first_ref(ctx, target, "get")
     key = doc_key(ctx, ref, "get")
     access.require(ctx, "read", key, (ref,))
-    version = live(ctx, key)
+    version = read(ctx, key)
     if version is None:
         raise not_found(ref)
     return render(ctx, version)
@@ -172,8 +170,12 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
 
 @builtin("Exists", keys=("exists", "ts"))
 def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
-    """True if the document (or the set's first document) exists now."""
-    _no_history(ts, "ts")
+    """True if the document (or the set's first document) exists now, or existed at time `ts`."""
+    if ts is not None:
+        from .history import read_time
+
+        with read_time(ctx, ts, "ts"):
+            return exists(ctx, target)
     if isinstance(target, SetRef):
         from .sets import elements
 
@@ -185,12 +187,15 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     except InvalidRef:  # an undefined collection means the document does not exist
         return False
     access.require(ctx, "read", key, (target,))
-    return live(ctx, key) is not None
+    return read(ctx, key) is not None
 
 
 def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:
     """Store a new version of `key` (None deletes it) and move its index entries."""
     state = ctx.state
+    if data is not None and state.valid_ts is not None:
+        # Core refuses creates and updates inside At (a deletion there deletes the present document).
+        raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
     before = live(ctx, key)
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)

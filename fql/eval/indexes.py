@@ -12,7 +12,7 @@ from ..errors import InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import Lambda, Ref, native
 from .evaluator import Context
-from .refs import live, ref_of, render, schema_key
+from .refs import live, ref_of, render, schema_key, version_at
 
 
 @frozen
@@ -186,8 +186,11 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     return out
 
 
-def on_write(ctx: Context, before: Version | None, after: Version, *path: str | int) -> None:
-    """Move the index entries of a document from its `before` version to its `after` version."""
+def on_write(ctx: Context, before: Version | None, after: Version, *path: str | int, unique: bool = True) -> None:
+    """Move the index entries of a document from its `before` version to its `after` version.
+
+    `unique=False` skips the unique checks, as core does for history writes (Insert, Remove).
+    """
     key = after.key
     txn = ctx.state.txn
     for index in for_collection(ctx, key.scope, key.coll):
@@ -198,9 +201,31 @@ def on_write(ctx: Context, before: Version | None, after: Version, *path: str | 
             if (terms, entry.sort) not in new_set:
                 txn.index_remove(index.key, terms, entry.sort)
         for terms, entry in new:
-            if index.unique:
+            if index.unique and unique:
                 _check_unique(ctx, index, terms, entry, *path)
             txn.index_put(index.key, terms, entry)
+
+
+def entries_at(
+    ctx: Context, index: IndexDef, terms: bytes, ts: int, *, lo: bytes | None, hi: bytes | None, reverse: bool
+) -> list[Entry]:
+    """The entries under `terms` with `lo <= sort < hi` that the index had at `ts`, in order.
+
+    Stored entries are the present's only, so they are recomputed from the version each document of the
+    index's sources had at `ts`, with the index's present definition: exact, but a read of every document
+    of those collections.
+    """
+    found = []
+    for coll in index.sources:
+        for newest in ctx.state.txn.scan(index.key.scope, coll):
+            version = newest if newest.ts <= ts else version_at(ctx, newest.key, ts)
+            if version is None or not version.live_at(ts):
+                continue
+            for key, entry in entries(ctx, index, version):
+                if key == terms and (lo is None or entry.sort >= lo) and (hi is None or entry.sort < hi):
+                    found.append(entry)
+    found.sort(key=lambda entry: entry.sort, reverse=reverse)
+    return found
 
 
 def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:

@@ -75,6 +75,32 @@ def live(ctx: Context, key: DocKey) -> Version | None:
     return version
 
 
+def version_at(ctx: Context, key: DocKey, ts: int) -> Version | None:
+    """The version of `key` in effect at `ts` (a deletion included), or None before its first one."""
+    txn = ctx.state.txn
+    newest = txn.get(key)
+    if newest is None or newest.ts <= ts:
+        return newest
+    found = None
+    for version in txn.history(key):
+        if version.ts > ts:
+            break
+        found = version
+    return found
+
+
+def live_at(ctx: Context, key: DocKey, ts: int) -> Version | None:
+    """The document as it was at `ts`, or None when it did not exist then (deleted, expired, not yet made)."""
+    version = version_at(ctx, key, ts)
+    return version if version is not None and version.live_at(ts) else None
+
+
+def read(ctx: Context, key: DocKey) -> Version | None:
+    """The document as a read sees it: now, or as it was at the valid time of an enclosing `At`."""
+    at = ctx.state.valid_ts
+    return live(ctx, key) if at is None else live_at(ctx, key, at)
+
+
 def schema_key(ctx: Context, kind: str, name: str, database: Ref | None = None) -> DocKey:
     return DocKey(ctx.state.auth.scope if database is None else scope_of(ctx, database), "#" + kind, name)
 

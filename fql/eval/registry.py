@@ -165,6 +165,7 @@ def load() -> None:
         collections,
         control,
         documents,
+        history,
         logic,
         math,
         providers,

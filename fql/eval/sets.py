@@ -16,9 +16,9 @@ from ..errors import InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, indexes
-from .casts import INTEGER, SCALAR
+from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context
-from .refs import doc_key, live, ref_of, scope_of
+from .refs import doc_key, read, ref_of, scope_of, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -50,7 +50,7 @@ def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
 
 def scan(ctx: Context, s: SetRef, lo: bytes | None = None, hi: bytes | None = None, reverse: bool = False) -> t.Iterator[Item]:
     """The items of `s` with `lo <= key < hi`, ascending (descending when `reverse`)."""
-    reader = _READERS.get(s.kind)
+    reader = READERS.get(s.kind)
     if reader is None:
         raise NotImplementedInFql(f"Reading {s.kind} sets is not implemented in fql yet.")
     return reader(ctx, s, lo, hi, reverse)
@@ -61,16 +61,26 @@ def elements(ctx: Context, s: SetRef) -> t.Iterator[t.Any]:
     return (element for _, _, element in scan(ctx, as_set(s)))
 
 
-def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+def match_source(ctx: Context, s: SetRef) -> tuple[indexes.IndexDef, bytes, bool]:
+    """A Match set's index, its terms key, and whether entries show only documents the caller may read;
+    `permission denied` when the caller may not read the index."""
     index = indexes.definition(ctx, s["match"], "match")
     terms = s.get("terms")
     index_key = DocKey(index.key.scope, "#indexes", index.key.name)
     access.require(ctx, "read_index", index_key, (terms,))
     # Without unrestricted_read, core shows only the entries of documents the caller may read.
     filtered = not access.allowed(ctx, "unrestricted_read", index_key, (terms,))
-    terms_key = tuple_key(cursor_of(terms)) if terms is not None else b""
-    now = ctx.state.ts
-    for entry in ctx.state.txn.index_scan(index.key, terms_key, lo=lo, hi=hi, reverse=reverse):
+    return index, tuple_key(cursor_of(terms)) if terms is not None else b"", filtered
+
+
+def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    index, terms_key, filtered = match_source(ctx, s)
+    at = ctx.state.valid_ts
+    if at is None:
+        now, found = ctx.state.ts, ctx.state.txn.index_scan(index.key, terms_key, lo=lo, hi=hi, reverse=reverse)
+    else:
+        now, found = at, iter(indexes.entries_at(ctx, index, terms_key, at, lo=lo, hi=hi, reverse=reverse))
+    for entry in found:
         if entry.ttl is not None and entry.ttl <= now:
             continue
         ref = ref_of(ctx, entry.doc)
@@ -81,7 +91,9 @@ def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         yield entry.sort, [*values, ref], element
 
 
-def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+def documents_source(ctx: Context, s: SetRef) -> tuple[str, str, bool]:
+    """A Documents set's storage scope and collection, and whether it shows only the documents the
+    caller may read."""
     coll = s["documents"]
     if not isinstance(coll, Ref):
         raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("documents")
@@ -96,14 +108,23 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         whole = DocKey(scope, "#collections", name)
     # Core never refuses Documents(): without a read of the whole collection it shows the documents
     # the caller may read, one by one.
-    filtered = not access.allowed(ctx, "read_index", whole)
+    return scope, name, not access.allowed(ctx, "read_index", whole)
+
+
+def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    scope, name, filtered = documents_source(ctx, s)
+    coll = s["documents"]
     # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
     probe = encode(Ref("0", coll))
     prefix = probe[: len(probe) - len(id_key("0"))]
     id_lo = _strip(lo, prefix)
-    now = ctx.state.ts
+    at = ctx.state.valid_ts
+    now = ctx.state.ts if at is None else at
     for version in ctx.state.txn.scan(scope, name, lo=id_lo if not reverse else None, reverse=reverse):
-        if not version.live_at(now):
+        if version.ts > now:
+            # Inside At: the document as it was then (the scan yields each document's newest version).
+            version = version_at(ctx, version.key, now)
+        if version is None or not version.live_at(now):
             continue
         ref = ref_of(ctx, version.key)
         key = prefix + id_key(version.key.id)
@@ -128,13 +149,14 @@ def _strip(bound: bytes | None, prefix: bytes) -> bytes | None:
 
 def _singleton(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     ref = s["singleton"]
-    if isinstance(ref, Ref) and ref.collection is not None and live(ctx, doc_key(ctx, ref, "singleton")):
+    if isinstance(ref, Ref) and ref.collection is not None and read(ctx, doc_key(ctx, ref, "singleton")):
         key = encode(ref)
         if _in_bounds(key, lo, hi):
             yield key, [ref], ref
 
 
-def _operands(s: SetRef) -> list[SetRef]:
+def operands(s: SetRef) -> list[SetRef]:
+    """The sets a Union, Intersection or Difference combines."""
     value = s.form[0][1]
     return [as_set(v, s.kind) for v in (value if isinstance(value, list) else [value])]
 
@@ -149,7 +171,7 @@ def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse) -> t.Iterator[tup
 
 
 def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[tuple[Item, set[int]]]:
-    for _, group in itertools.groupby(_merged(ctx, _operands(s), lo, hi, reverse), key=lambda p: p[0][0]):
+    for _, group in itertools.groupby(_merged(ctx, operands(s), lo, hi, reverse), key=lambda p: p[0][0]):
         members = list(group)
         yield members[0][0], {i for _, i in members}
 
@@ -159,7 +181,7 @@ def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    n = len(_operands(s))
+    n = len(operands(s))
     return (item for item, found in _grouped(ctx, s, lo, hi, reverse) if len(found) == n)
 
 
@@ -226,7 +248,8 @@ def _filter(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
             yield item
 
 
-_READERS: dict[str, t.Callable[..., t.Iterator[Item]]] = {
+#: How each kind of set is read, by its first wire key (history.py adds `events`).
+READERS: dict[str, t.Callable[..., t.Iterator[Item]]] = {
     "match": _match,
     "documents": _documents,
     "singleton": _singleton,
@@ -349,19 +372,34 @@ def _page_size(size: t.Any) -> int:
     options=("size", "after", "before", "ts", "events", "sources", "cursor"),
 )
 def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
-    """One page of a set: `{size: 64, after, before}`; `after` is inclusive, `before` exclusive."""
+    """One page of a set: `{size: 64, after, before}`; `after` is inclusive, `before` exclusive.
+
+    `ts` reads the set as it was then (as `At` does); `events: true` pages through the set's history
+    (a document ref's own events) instead, as `Events(set)` does.
+    """
+    from . import history
+
+    events = options.get("events")
+    if events is not None:
+        BOOLEAN(events, "events")
+    if events and isinstance(source, Ref) and not source.is_native:
+        source = SetRef.of(events=source)
     s = as_set(source, "paginate")
-    for unsupported in ("ts", "events", "sources"):
-        if options.get(unsupported) not in (None, False):
-            raise NotImplementedInFql(f"Paginate with `{unsupported}` is not implemented in fql yet.").at(unsupported)
+    if options.get("sources") not in (None, False):
+        raise NotImplementedInFql("Paginate with `sources` is not implemented in fql yet.").at("sources")
     size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     cursor = options.get("cursor")
     if isinstance(cursor, dict):
         options = {**options, **cursor}
+    if events and not history.historical(s):
+        s = SetRef.of(events=s)
     try:
-        if "before" in options:
-            return _page_backward(ctx, s, size, options["before"])
-        return _page_forward(ctx, s, size, options.get("after"), "after" in options)
+        with history.valid_time(ctx, options.get("ts"), "ts"):
+            if history.historical(s):
+                return history.page(ctx, s, size, options)
+            if "before" in options:
+                return _page_backward(ctx, s, size, options["before"])
+            return _page_forward(ctx, s, size, options.get("after"), "after" in options)
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
 

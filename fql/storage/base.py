@@ -89,6 +89,17 @@ class Transaction(ABC):
         """Write a new version (a deletion when `version.data` is None)."""
 
     @abstractmethod
+    def insert_version(self, version: Version) -> None:
+        """Put `version` into its document's history at `version.ts`, which may be before the newest version
+        (a history write: v4 Insert), replacing the version at that time if there is one. A version later
+        than every other becomes the newest, the one `get` answers."""
+
+    @abstractmethod
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        """Remove the version of `key` at exactly `ts`, if there is one (v4 Remove). When it was the newest,
+        the one before it becomes the newest; when none is left, the document reads as never written."""
+
+    @abstractmethod
     def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
         """Newest versions of the documents of a collection in id order, from id key `lo` (inclusive)."""
 

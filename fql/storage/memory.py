@@ -61,6 +61,15 @@ def _merge(
         b = next(overlay, sentinel)
 
 
+def _place(history: list[Version], version: Version) -> None:
+    """Put `version` into a history (oldest first) at its time, replacing the version at that time."""
+    i = bisect.bisect_left(history, version.ts, key=lambda v: v.ts)
+    if i < len(history) and history[i].ts == version.ts:
+        history[i] = version
+    else:
+        history.insert(i, version)
+
+
 class MemoryStorage(Storage):
     """Everything in process memory; lost on exit. Queries run one at a time (serializable)."""
 
@@ -93,6 +102,8 @@ class MemoryTransaction(Transaction):
         self.store = store
         self.ts = ts
         self.docs: dict[DocKey, Version] = {}
+        #: Whole histories this transaction rewrote (Insert, Remove), oldest first; they replace the store's.
+        self.histories: dict[DocKey, list[Version]] = {}
         self.colls: dict[tuple[str, str], _Sorted] = {}
         self.entries: dict[tuple[IndexKey, bytes], _Sorted] = {}
         self.dropped: set[IndexKey] = set()
@@ -102,10 +113,12 @@ class MemoryTransaction(Transaction):
     def get(self, key: DocKey) -> Version | None:
         if key in self.docs:
             return self.docs[key]
-        versions = self.store.versions.get(key)
+        versions = self.histories.get(key) if key in self.histories else self.store.versions.get(key)
         return versions[-1] if versions else None
 
     def history(self, key: DocKey) -> list[Version]:
+        if key in self.histories:
+            return list(self.histories[key])
         out = list(self.store.versions.get(key, ()))
         if key in self.docs:
             out.append(self.docs[key])
@@ -113,8 +126,27 @@ class MemoryTransaction(Transaction):
 
     def put(self, version: Version) -> None:
         key = version.key
+        if key in self.histories:
+            _place(self.histories[key], version)
+            return
         self.docs[key] = version
         self.colls.setdefault((key.scope, key.coll), _Sorted()).set(id_key(key.id), key)
+
+    def insert_version(self, version: Version) -> None:
+        _place(self._rewritten(version.key), version)
+
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        history = self._rewritten(key)
+        history[:] = [v for v in history if v.ts != ts]
+
+    def _rewritten(self, key: DocKey) -> list[Version]:
+        """The history of `key` as this transaction's own copy, which commit puts in place of the store's."""
+        history = self.histories.get(key)
+        if history is None:
+            history = self.histories[key] = self.history(key)
+            self.docs.pop(key, None)
+            self.colls.setdefault((key.scope, key.coll), _Sorted()).set(id_key(key.id), key)
+        return history
 
     def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
         base = self.store.collections.get((scope, coll))
@@ -167,7 +199,7 @@ class MemoryTransaction(Transaction):
             return
         store = self.store
         try:
-            if self.docs or self.entries or self.dropped:
+            if self.docs or self.histories or self.entries or self.dropped:
                 store.writes += 1
             for key, version in self.docs.items():
                 store.versions.setdefault(key, []).append(version)
@@ -175,6 +207,13 @@ class MemoryTransaction(Transaction):
                 target = store.collections.setdefault((scope, coll), _Sorted())
                 for k, v in keys.items.items():
                     target.set(k, v)
+            for key, history in self.histories.items():
+                if history:
+                    store.versions[key] = history
+                else:
+                    # Every version removed: the document was never written.
+                    store.versions.pop(key, None)
+                    store.collections[(key.scope, key.coll)].remove(id_key(key.id))
             for index in self.dropped:
                 store.indexes.pop(index, None)
             for (index, terms), own in self.entries.items():

@@ -77,6 +77,14 @@ class Meter:
         if version.key.coll != "#schema_version":
             self._writes.setdefault(version.key, []).append(version)
 
+    def insert_version(self, version: Version) -> None:
+        self.txn.insert_version(version)
+        self._writes.setdefault(version.key, []).append(version)
+
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        self.txn.remove_version(key, ts)
+        self._writes.setdefault(key, []).append(Version(key, ts, None))
+
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
         self.txn.index_put(index, terms, entry)
         self._writes.setdefault(entry.doc, []).append(entry)

@@ -43,6 +43,12 @@ class ReadOnly(Transaction):
     def put(self, version: Version) -> None:
         raise self._refuse()
 
+    def insert_version(self, version: Version) -> None:
+        raise self._refuse()
+
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        raise self._refuse()
+
     def index_put(self, *args: t.Any) -> None:
         raise self._refuse()
 

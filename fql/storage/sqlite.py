@@ -39,6 +39,16 @@ class SQL:
         " ON CONFLICT (scope, coll, idk) DO UPDATE SET ts = excluded.ts, ttl = excluded.ttl, data = excluded.data"
     )
     history = "SELECT ts, ttl, data FROM fql_history WHERE scope = ? AND coll = ? AND idk = ? ORDER BY ts"
+    #: History writes (v4 Insert and Remove): a version put into, or taken out of, the past.
+    history_put = (
+        "INSERT INTO fql_history (scope, coll, idk, ts, ttl, data) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (scope, coll, idk, ts) DO UPDATE SET ttl = excluded.ttl, data = excluded.data"
+    )
+    history_remove = "DELETE FROM fql_history WHERE scope = ? AND coll = ? AND idk = ? AND ts = ?"
+    history_last = (
+        "SELECT ts, ttl, data FROM fql_history WHERE scope = ? AND coll = ? AND idk = ? ORDER BY ts DESC LIMIT 1"
+    )
+    doc_remove = "DELETE FROM fql_docs WHERE scope = ? AND coll = ? AND idk = ?"
     _scan = "SELECT idk, id, ts, ttl, data FROM fql_docs WHERE scope = ? AND coll = ? AND idk >= ?"
     scan_up = _scan + " ORDER BY idk LIMIT ?"
     scan_down = _scan + " AND idk < ? ORDER BY idk DESC LIMIT ?"
@@ -257,6 +267,43 @@ class SQLTransaction(Transaction):
         data = None if version.data is None else codec.dumps(version.data)
         store.run(self.sql.put, (key.scope, key.coll, idk, key.id, version.ts, version.ttl, data))
         self.seen[key] = version
+        self._wrote(key)
+
+    def insert_version(self, version: Version) -> None:
+        self._lock()
+        key, store, sql = version.key, self.store, self.sql
+        where = (key.scope, key.coll, id_key(key.id))
+        newest = self.get(key)
+        data = None if version.data is None else codec.dumps(version.data)
+        if newest is not None and version.ts < newest.ts:
+            store.run(sql.history_put, (*where, version.ts, version.ttl, data))
+        else:
+            if newest is not None and version.ts > newest.ts:
+                store.run(sql.archive, (*where, version.ts))
+            store.run(sql.put, (*where, key.id, version.ts, version.ttl, data))
+            self.seen[key] = version
+        self._wrote(key)
+
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        self._lock()
+        store, sql = self.store, self.sql
+        where = (key.scope, key.coll, id_key(key.id))
+        newest = self.get(key)
+        if newest is None or newest.ts != ts:
+            store.run(sql.history_remove, (*where, ts))
+        else:
+            # The newest goes: the latest older version, if any, moves up from the history.
+            store.run(sql.doc_remove, where)
+            row = store.row(sql.history_last, where)
+            if row is None:
+                self.seen[key] = None
+            else:
+                store.run(sql.history_remove, (*where, row[0]))
+                store.run(sql.put, (*where, key.id, row[0], row[1], row[2]))
+                self.seen[key] = Version(key, row[0], _decode(row[2]), row[1])
+        self._wrote(key)
+
+    def _wrote(self, key: DocKey) -> None:
         self.written.add(key)
         self.colls.add((key.scope, key.coll))
         self.wrote = True

@@ -1,0 +1,466 @@
+"""Document history (FQL v4): At, Events, Insert, Remove, reads at a past time, and pages of events.
+
+The storage keeps every version of a document (`Transaction.history`, oldest first), so a document's
+events, and its state at any time, come straight from its versions: a live version after a live one is an
+`update`, after none or a deletion a `create`, and a deletion a `delete` (core derives them the same way,
+VersionStore.revise). Index entries are kept for the present only: the history of a `Match` or
+`Documents` set, and a `Match` read at a past time, are recomputed from the versions of the documents of
+its source collections (exact, but a read of every document of those collections).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import typing as t
+
+from .. import ast
+from ..collation import TOP, encode, tuple_key
+from ..errors import InvalidArgument, InvalidWriteTime, NotImplementedInFql
+from ..storage.base import DocKey, Version
+from ..values import Date, Page, Ref, SetRef, Timestamp, type_name
+from . import access, indexes, sets
+from .casts import OBJECT, Cast
+from .documents import user_fields
+from .evaluator import Context
+from .refs import copy, doc_key, live, ref_of
+from .registry import builtin
+
+#: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
+TIME = Cast("Time", lambda v: isinstance(v, Timestamp) or (isinstance(v, int) and not isinstance(v, bool)))
+#: Core's order of actions at one time (Action.compare): add < create < update < delete < remove.
+RANK = {"add": 0, "create": 1, "update": 2, "delete": 3, "remove": 4}
+#: What a set event's action means in a cursor (core's SetAction cast: `create` is `add`, `delete` is
+#: `remove`).
+SET_RANK = {**RANK, "create": RANK["add"], "delete": RANK["remove"]}
+#: The keys an event cursor object may have (core's EventCursors), each set naming the ref's key.
+CURSOR_FORMS = {
+    frozenset(("ts",)): None,
+    frozenset(("ts", "action")): None,
+    frozenset(("ts", "action", "resource")): ("resource", None),
+    frozenset(("ts", "action", "resource", "values")): ("resource", "values"),
+    frozenset(("ts", "action", "instance")): ("instance", None),
+    frozenset(("ts", "action", "document")): ("document", None),
+    frozenset(("ts", "action", "instance", "data")): ("instance", "data"),
+    frozenset(("ts", "action", "document", "data")): ("document", "data"),
+}
+#: The largest time a cursor can name (core's Timestamp.MaxMicros).
+MAX_MICROS = 253402300799999999
+
+Item = tuple[bytes, dict, dict]
+
+
+def micros(value: t.Any, *path: str | int) -> int:
+    """A time argument in µs: a Time, or an Integer of µs (`Time expected, String provided.`)."""
+    TIME(value, *path)
+    return value.micros if isinstance(value, Timestamp) else value
+
+
+@contextlib.contextmanager
+def _reading_at(ctx: Context, ts: int | None) -> t.Iterator[None]:
+    state = ctx.state
+    before, state.valid_ts = state.valid_ts, ts
+    try:
+        yield
+    finally:
+        state.valid_ts = before
+
+
+def valid_time(ctx: Context, ts: t.Any, *path: str | int) -> t.ContextManager[None]:
+    """Read as of `ts` (At's and Paginate's `ts`): the present when `ts` is the query's own time, and
+    no change for a later one (core lets that pass, logging a warning); None changes nothing."""
+    if ts is None:
+        return contextlib.nullcontext()
+    at = micros(ts, *path)
+    now = ctx.state.ts
+    if at > now:
+        return contextlib.nullcontext()
+    return _reading_at(ctx, None if at == now else at)
+
+
+def read_time(ctx: Context, ts: t.Any, *path: str | int) -> t.ContextManager[None]:
+    """Read as of `ts` (Get's and Exists's `ts`): from the query's own time on, the present."""
+    at = micros(ts, *path)
+    return _reading_at(ctx, None if at >= ctx.state.ts else at)
+
+
+@builtin("At", keys=("at", "expr"), lazy=True)
+def at(ctx: Context, ts: ast.Node, expr: ast.Node) -> t.Any:
+    """Evaluate `expr` reading the database as it was at `ts`; creates and updates in it fail."""
+    with valid_time(ctx, ctx.eval(ts, "at"), "at"):
+        return ctx.eval(expr, "expr")
+
+
+@builtin("Events", keys=("events",))
+def events(ctx: Context, source: t.Any) -> SetRef:
+    """The history of a document (its create, update and delete events) or of a set (add and remove)."""
+    if isinstance(source, SetRef):
+        if historical(source):
+            raise InvalidArgument("Set does not support events history.")
+        return SetRef.of(events=source)
+    if not isinstance(source, Ref):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("events")
+    return SetRef.of(events=source)
+
+
+# -- events ---------------------------------------------------------------------------------------------
+
+
+def _event_key(ts: int, rank: int, doc: bytes, values: bytes = b"") -> bytes:
+    """An event's place in core's history order (Event.HistoricalOrd): time, action, document, values."""
+    return encode(ts) + bytes((rank,)) + doc + values
+
+
+def _same(a: t.Any, b: t.Any) -> bool:
+    """Equal as stored values (1 and 1.0 differ, as they do in core)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def diff(old: dict, new: dict) -> dict:
+    """The fields that turn `old` into `new`, null for a removed one (core's Data.diffTo)."""
+    if not old:
+        return copy(new)
+    out: dict = {}
+    for k, v in new.items():
+        before = old.get(k)
+        if isinstance(before, dict) and isinstance(v, dict):
+            inner = diff(before, v)
+            if inner:
+                out[k] = inner
+        elif k not in old or not _same(before, v):
+            out[k] = copy(v)
+    for k in old:
+        if k not in new:
+            out[k] = None
+    return out
+
+
+def _document_events(ctx: Context, key: DocKey) -> list[Item]:
+    """A document's events, oldest first: `data` is the whole `data` of a create, what changed in it for
+    an update (null for a removed field), and null for a delete."""
+    ref = ref_of(ctx, key)
+    doc = encode(ref)
+    out: list[Item] = []
+    before: Version | None = None
+    for version in ctx.state.txn.history(key):
+        if version.data is None:
+            action, changed = "delete", None
+        elif before is not None and before.data is not None:
+            action, changed = "update", diff(before.data, version.data)
+        else:
+            action, changed = "create", copy(version.data)
+        cursor = {"ts": version.ts, "action": action, "document": ref}
+        data = changed.get("data") if changed else None
+        out.append((_event_key(version.ts, RANK[action], doc), cursor, {**cursor, "data": data}))
+        before = version
+    return out
+
+
+def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
+    """A set event; as a cursor it shows itself whole."""
+    event: dict = {"ts": ts, "action": action, "document": ref}
+    if values:
+        event["data"] = list(values)
+    return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event
+
+
+def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict]) -> list[Item]:
+    """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
+    document's entries in a version to their values, and each change from one version to the next is
+    an event (a version that leaves them alone, none)."""
+    ref = ref_of(ctx, key)
+    out: list[Item] = []
+    before: dict = {}
+    for version in ctx.state.txn.history(key):
+        now = members(version)
+        out.extend(_set_event(version.ts, "add", ref, values) for sort, values in now.items() if sort not in before)
+        out.extend(_set_event(version.ts, "remove", ref, values) for sort, values in before.items() if sort not in now)
+        before = now
+    return out
+
+
+def _singleton_events(ctx: Context, ref: t.Any) -> list[Item]:
+    if not isinstance(ref, Ref) or ref.collection is None:
+        return []
+    key = doc_key(ctx, ref, "singleton")
+    access.require(ctx, "history_read", key, (ref,))
+    out = []
+    for _, _, event in _document_events(ctx, key):
+        if event["action"] != "update":
+            out.append(_set_event(event["ts"], "add" if event["action"] == "create" else "remove", ref))
+    return out
+
+
+def _documents_events(ctx: Context, s: SetRef) -> list[Item]:
+    scope, name, filtered = sets.documents_source(ctx, s)
+    out: list[Item] = []
+    for newest in ctx.state.txn.scan(scope, name):
+        if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
+            continue
+        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}))
+    return out
+
+
+def _match_events(ctx: Context, s: SetRef) -> list[Item]:
+    index, terms, filtered = sets.match_source(ctx, s)
+
+    def members(version: Version) -> dict:
+        return {e.sort: e.values for k, e in indexes.entries(ctx, index, version) if k == terms}
+
+    out: list[Item] = []
+    for coll in index.sources:
+        for newest in ctx.state.txn.scan(index.key.scope, coll):
+            if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
+                continue
+            out.extend(_membership_events(ctx, newest.key, members))
+    return out
+
+
+def _union_events(ctx: Context, s: SetRef) -> list[Item]:
+    merged: dict[bytes, Item] = {}
+    for operand in sets.operands(s):
+        for item in _history(ctx, operand):
+            merged.setdefault(item[0], item)
+    return list(merged.values())
+
+
+#: Sets whose history core reads, by kind (a set of another kind: `Set does not support events history.`).
+_HISTORIES: dict[str, t.Callable[[Context, SetRef], list[Item]]] = {
+    "singleton": lambda ctx, s: _singleton_events(ctx, s["singleton"]),
+    "documents": _documents_events,
+    "match": _match_events,
+    "union": _union_events,
+    "distinct": lambda ctx, s: _history(ctx, sets.as_set(s["distinct"], "distinct")),
+}
+#: Sets whose history core reads but fql does not yet (core filters the events of the first set by
+#: membership in the others at each event's time).
+_NOT_YET = ("intersection", "difference", "join")
+
+
+def _history(ctx: Context, s: SetRef) -> list[Item]:
+    if s.kind in _NOT_YET:
+        raise NotImplementedInFql(f"Events of {s.kind.capitalize()} sets are not implemented in fql yet.")
+    reader = _HISTORIES.get(s.kind)
+    if reader is None:
+        raise InvalidArgument("Set does not support events history.")
+    return reader(ctx, s)
+
+
+def historical(s: SetRef) -> bool:
+    """Whether a set's elements are events: `Events(x)`, or a set combining such sets (core's shape)."""
+    if s.kind == "events":
+        return True
+    if s.kind in ("union", "intersection", "difference"):
+        return any(historical(operand) for operand in sets.operands(s))
+    return s.kind == "distinct" and isinstance(s["distinct"], SetRef) and historical(s["distinct"])
+
+
+def _of_documents(s: SetRef) -> bool:
+    """Whether a set of events holds a document's own events (create, update, delete)."""
+    if not historical(s):
+        return False
+    if s.kind == "events":
+        return not isinstance(s["events"], SetRef)
+    if s.kind == "distinct":
+        return _of_documents(s["distinct"])
+    return all(_of_documents(operand) for operand in sets.operands(s))
+
+
+def _combined(ctx: Context, s: SetRef) -> list[Item]:
+    """The events of a set of events: `Events(x)`, or a Union or Distinct of such sets."""
+    if s.kind == "events":
+        source = s["events"]
+        if isinstance(source, SetRef):
+            return _history(ctx, source)
+        key = doc_key(ctx, source, "events")
+        access.require(ctx, "history_read", key, (source,))
+        return _document_events(ctx, key)
+    if s.kind == "distinct":
+        return _combined(ctx, s["distinct"])
+    operands = sets.operands(s)
+    if not all(historical(operand) for operand in operands):
+        raise InvalidArgument("Sets are not compatible.").at(s.kind)
+    if s.kind != "union":
+        raise NotImplementedInFql(f"{s.kind.capitalize()} of sets of events is not implemented in fql yet.")
+    merged: dict[bytes, Item] = {}
+    for operand in operands:
+        for item in _combined(ctx, operand):
+            merged.setdefault(item[0], item)
+    return list(merged.values())
+
+
+def history(ctx: Context, s: SetRef) -> list[Item]:
+    """The events of a set of events, in core's history order, up to the valid time inside At."""
+    items = _combined(ctx, s)
+    until = ctx.state.valid_ts
+    if until is not None:
+        items = [item for item in items if item[1]["ts"] <= until]
+    items.sort(key=lambda item: item[0])
+    return items
+
+
+def _events(ctx: Context, s: SetRef, lo: bytes | None, hi: bytes | None, reverse: bool) -> t.Iterator[Item]:
+    items = [i for i in history(ctx, s) if (lo is None or i[0] >= lo) and (hi is None or i[0] < hi)]
+    return reversed(items) if reverse else iter(items)
+
+
+sets.READERS["events"] = _events
+
+
+# -- pages of events ------------------------------------------------------------------------------------
+
+
+def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> bytes:
+    """Where an event cursor points (core's CursorParser.parseEvent): an object naming an event, or a time
+    (an Integer of µs, a Time, a Date) meaning its first event; null is the end of time.
+
+    A document's own events read `create` and `delete` as those actions. (Core reads them as the set
+    actions `add` and `remove`, so a page that ends before a delete event skips it on the next page.)
+    """
+    if isinstance(cursor, dict):
+        form = frozenset(cursor)
+        if form not in CURSOR_FORMS:
+            raise InvalidArgument(f"Cannot create event cursor with keys {', '.join(cursor)}").at(*path)
+        ts = cursor["ts"]
+        if not isinstance(ts, int) or isinstance(ts, bool):
+            raise InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts")
+        rank = 0
+        if "action" in cursor:
+            action = cursor["action"]
+            if action not in RANK:
+                raise InvalidArgument(
+                    f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
+                ).at(*path, "action")
+            rank = (RANK if documents else SET_RANK)[action]
+        ref_field, values_field = CURSOR_FORMS[form] or (None, None)
+        doc = TOP
+        if ref_field is not None:
+            ref = cursor[ref_field]
+            if not isinstance(ref, Ref):
+                raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path, ref_field)
+            doc = encode(ref)
+        # A document event has no values: the `data` of its cursor is its data, not a place.
+        values = cursor.get(values_field) if values_field and not documents else None
+        return _event_key(ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b"")
+    if cursor is None:
+        return _event_key(MAX_MICROS, 0, b"")
+    if isinstance(cursor, Timestamp) or (isinstance(cursor, int) and not isinstance(cursor, bool)):
+        return _event_key(micros(cursor), 0, b"")
+    if isinstance(cursor, Date):
+        return _event_key(cursor.days * 86_400_000_000, 0, b"")
+    raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
+
+
+def page(ctx: Context, s: SetRef, size: int, options: dict) -> Page:
+    """A page of events (core's PaginateEvents): `after` is inclusive, `before` exclusive, and a page's
+    cursors are events (a document event's without its data)."""
+    documents = _of_documents(s)
+    ascending = "before" not in options
+    given = options.get("after") if ascending else options["before"]
+    has_cursor = ("after" in options) if ascending else True
+    bound = _cursor_key(ctx, given, documents, "after" if ascending else "before") if has_cursor else None
+    items = history(ctx, s)
+    if ascending:
+        chosen = [i for i in items if bound is None or i[0] >= bound][: size + 1]
+    else:
+        chosen = [i for i in reversed(items) if i[0] < bound][: size + 1]
+    more = len(chosen) > size
+    # The cursor onward: the next element's, the given one again for a page of size 0, or none.
+    if size == 0:
+        onward, has_onward = given, has_cursor
+    elif more:
+        onward, has_onward = chosen[size if ascending else size - 1][1], True
+    else:
+        onward, has_onward = None, False
+    shown = [event for _, _, event in (chosen[:size] if ascending else chosen[:size][::-1])]
+    if ascending:
+        return Page(shown, before=given, after=onward, has_before=has_cursor, has_after=has_onward)
+    return Page(shown, before=onward, after=given, has_before=has_onward, has_after=True)
+
+
+# -- history writes -------------------------------------------------------------------------------------
+
+#: Actions Insert and Remove take (core's DocAction cast).
+ACTIONS = ("create", "update", "delete")
+
+
+def _action(value: t.Any) -> str:
+    if value not in ACTIONS:
+        raise InvalidArgument(
+            f"String 'create', 'update', or 'delete' expected, {type_name(value)} provided."
+        ).at("action")
+    return value
+
+
+def _history_target(ctx: Context, ref: t.Any, key: str, verb: str) -> DocKey:
+    """The stored document a history write names: a user document of this database."""
+    if not isinstance(ref, Ref):
+        raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(key)
+    if ref.kind == "keys" and verb == "insert":
+        raise NotImplementedInFql("Insert into a key's history is not implemented in fql yet.")
+    if ref.collection is None or ref.kind is not None:
+        raise InvalidArgument(f"Cannot {verb} event for specified ref.")
+    doc = doc_key(ctx, ref, key)
+    if doc.scope != ctx.state.scope:
+        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+    return doc
+
+
+def _rewrote(ctx: Context, key: DocKey, before: Version | None) -> None:
+    """Move the document's index entries when a history write changed what it is now (without unique
+    checks, as core's history writes)."""
+    after = live(ctx, key) or Version(key, ctx.state.ts, None)
+    indexes.on_write(ctx, before, after, unique=False)
+
+
+@builtin("Insert", keys=("insert", "ts", "action", "params"), required=3)
+def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> dict:
+    """Add an event to a document's history at `ts` (replacing the one at that time): a `create` or
+    `update` makes the document `params` then, a `delete` deletes it then. The result is the event."""
+    if not isinstance(ref, Ref):
+        raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("insert")
+    when = micros(ts, "ts")
+    action = _action(action)
+    params = {} if params is None else OBJECT(params, "params")
+    if when > ctx.state.ts:
+        raise InvalidWriteTime("Cannot write outside of snapshot time.")
+    key = _history_target(ctx, ref, "insert", "insert")
+    fields = None if action == "delete" else user_fields(params)
+    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
+    ttl = fields.get("ttl") if fields else None
+    before = live(ctx, key)
+    ctx.state.txn.insert_version(Version(key, when, fields, ttl.micros if isinstance(ttl, Timestamp) else None))
+    _rewrote(ctx, key, before)
+    # Core answers with the inserted version's own event: a create or update is shown as `create`.
+    return {
+        "ts": when,
+        "action": "delete" if fields is None else "create",
+        "document": ref_of(ctx, key),
+        "data": copy(fields.get("data")) if fields else None,
+    }
+
+
+@builtin("Remove", keys=("remove", "ts", "action"))
+def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
+    """Remove the event at `ts` from a document's history (a `create` or `update` removes the version
+    written then, a `delete` the deletion); the document then is what the events left make it."""
+    if not isinstance(ref, Ref):
+        raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("remove")
+    when = micros(ts, "ts")
+    action = _action(action)
+    key = _history_target(ctx, ref, "remove", "remove")
+    versions = ctx.state.txn.history(key)
+    then = next((v for v in reversed(versions) if v.ts <= when), None)
+    fields = (then.data or {}) if then is not None else {}
+    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields],))
+    # Versions are named by time and kind: a removal of a `delete` leaves a live version alone.
+    if any(v.ts == when and (v.data is None) == (action == "delete") for v in versions):
+        before = live(ctx, key)
+        ctx.state.txn.remove_version(key, when)
+        _rewrote(ctx, key, before)
+    return None

@@ -199,6 +199,12 @@ def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    targets = _join_targets(ctx, s)
+    return _union(ctx, SetRef.of(union=targets), lo, hi, reverse) if targets else iter(())
+
+
+def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
+    """The sets a Join unites: its target applied to each element of its source."""
     target = s["with"]
     targets = []
     for element in elements(ctx, as_set(s["join"], "join")):
@@ -206,8 +212,7 @@ def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
             targets.append(as_set(ctx.apply(target, element, "with"), "with"))
         else:
             targets.append(SetRef.of(match=target, terms=element))
-    joined = SetRef.of(union=targets)
-    return _union(ctx, joined, lo, hi, reverse) if targets else iter(())
+    return targets
 
 
 def _range(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -382,11 +387,13 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     events = options.get("events")
     if events is not None:
         BOOLEAN(events, "events")
-    if events and isinstance(source, Ref) and not source.is_native:
-        source = SetRef.of(events=source)
+    if isinstance(source, Ref) and not source.is_native:
+        # Core casts any other ref to the set of that one document (its events, with `events`).
+        source = SetRef.of(events=source) if events else SetRef.of(singleton=source)
     s = as_set(source, "paginate")
-    if options.get("sources") not in (None, False):
-        raise NotImplementedInFql("Paginate with `sources` is not implemented in fql yet.").at("sources")
+    sources = options.get("sources")
+    if sources is not None:
+        BOOLEAN(sources, "sources")
     size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     cursor = options.get("cursor")
     if isinstance(cursor, dict):
@@ -396,15 +403,52 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
+                if sources:
+                    raise NotImplementedInFql("Paginate with `sources` over events is not implemented in fql yet.")
                 return history.page(ctx, s, size, options)
             if "before" in options:
-                return _page_backward(ctx, s, size, options["before"])
-            return _page_forward(ctx, s, size, options.get("after"), "after" in options)
+                page, keys = _page_backward(ctx, s, size, options["before"])
+            else:
+                page, keys = _page_forward(ctx, s, size, options.get("after"), "after" in options)
+            return _with_sources(ctx, s, page, keys) if sources else page
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
 
 
-def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> Page:
+def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:
+    """Paginate's `sources: true`: each element as `{value, sources}`, the sets it came from."""
+    return page.evolve([{"value": e, "sources": element_sources(ctx, s, k)} for e, k in zip(page.data, keys)])
+
+
+def element_sources(ctx: Context, s: SetRef, key: bytes) -> list[SetRef]:
+    """The sets an element (by its key in `s`) comes from, as core's EventSet elements carry them: an
+    index, Documents or Singleton set is its own source; Union and Intersection take the sources of every
+    operand holding the element (each once), Difference those of its first; the other sets pass their
+    inner set's sources through (a Join's are the sets it joined)."""
+    kind = s.kind
+    if kind in ("match", "documents", "singleton"):
+        return [s]
+    if kind in ("union", "intersection", "difference", "join"):
+        sets = operands(s) if kind != "join" else _join_targets(ctx, s)
+        found: list[SetRef] = []
+        for each in sets[:1] if kind == "difference" else sets:
+            if _holds(ctx, each, key):
+                found += [x for x in element_sources(ctx, each, key) if x not in found]
+        return found
+    if kind == "reverse":
+        return element_sources(ctx, as_set(s["reverse"], "reverse"), _invert(key))
+    inner = {"distinct": "distinct", "range": "range", "filter": "collection"}.get(kind)
+    if inner is None:
+        return [s]
+    return element_sources(ctx, as_set(s[inner], inner), key)
+
+
+def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
+    return next(scan(ctx, s, key, key + b"\x00"), None) is not None
+
+
+def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:
+    """The page from `after` on, and its elements' keys."""
     lo = tuple_key(cursor_of(after)) if after is not None else None
     items = list(itertools.islice(scan(ctx, s, lo, None), size + 1))
     more = len(items) > size
@@ -415,10 +459,11 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
         after=items[size][1] if more else None,
         has_before=has_after and after is not None,
         has_after=more,
-    )
+    ), [k for k, _, _ in page]
 
 
-def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> Page:
+def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[Page, list[bytes]]:
+    """The page before `before`, and its elements' keys."""
     hi = tuple_key(cursor_of(before)) if before is not None else None
     items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
     more = len(items) > size
@@ -429,4 +474,4 @@ def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> Page:
         after=before,
         has_before=more,
         has_after=before is not None,
-    )
+    ), [k for k, _, _ in page]

@@ -124,6 +124,12 @@ class ValidationFailed(FQLError):
     v4_code, v10_code, status = "validation failed", "constraint_failure", 400
 
 
+class SchemaValidationFailed(FQLError):
+    """A v4 write to a collection whose v10 definition declares fields does not fit them (`label: message`)."""
+
+    v4_code, v10_code, status = "schema validation failed", "constraint_failure", 400
+
+
 class ValueNotFound(FQLError):
     """Select found nothing at the path and no default was given."""
 

@@ -17,10 +17,11 @@ from .refs import live, ref_of, render, schema_key, version_at
 
 @frozen
 class Field:
-    """One term or value: a path into the rendered document, or a binding computed from it."""
+    """One term or value: a path into the rendered document, or a binding computed from it (a v4 lambda,
+    or a Python function of the context and the rendered document)."""
 
     path: tuple | None
-    binding: Lambda | None
+    binding: Lambda | t.Callable | None
     reverse: bool = False
 
 
@@ -128,6 +129,7 @@ def forget_schema(ctx: Context) -> None:
     """Drop cached index definitions after a write to an index or collection."""
     ctx.state.cache.pop("indexes_by_source", None)
     ctx.state.cache.pop("index_defs", None)
+    ctx.state.cache.pop("collection_fields", None)
 
 
 def _at_path(doc: t.Any, path: tuple) -> list:
@@ -159,6 +161,9 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         return _at_path(doc, field.path)
     if field.binding is None:
         return [None]
+    if not isinstance(field.binding, Lambda):
+        # A function of the rendered document (a v10 collection's computed field).
+        return _fan_out(field.binding(ctx, doc))
     return _fan_out(ctx.apply(field.binding, doc))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ...collation import TOP, tuple_key
@@ -13,22 +14,62 @@ from ..evaluator import Context
 from ..refs import live, ref_of
 from ..registry import method, static
 from ..schema import create_native
-from . import names
+from . import fields as field_schema, names
+from .signatures import unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first
 
 COLLECTIONS = native("collections")
 
 
-def field_path(text: t.Any) -> tuple:
-    """A v10 field path (`.email`, `address.city`, `.['a b']`) as a stored document path."""
+def parse_path(text: t.Any) -> list[str | int]:
+    """A v10 field path's steps: `.email`, `address.city`, `.['a b'][0]`, `["a"]["b c"]`."""
     if not isinstance(text, str):
         raise QueryRuntimeError("invalid_argument", "A field path must be a String.")
-    path = text.lstrip(".")
-    if path in ("id", "ts", "ttl"):
-        return ("ref",) if path == "id" else (path,)
-    parts = [p.strip("[]'\"") for p in path.replace("[", ".[").split(".") if p]
-    return ("data", *parts)
+    steps: list[str | int] = []
+    pos = 1 if text.startswith(".") else 0
+    while pos < len(text):
+        m = _STEP.match(text, pos)
+        if m is None:
+            # Not a path core would accept; read it the simple way (dots between names).
+            return [p.strip("[]'\"") for p in text.lstrip(".").replace("[", ".[").split(".") if p]
+        if m.group("name") is not None:
+            steps.append(m.group("name"))
+        elif m.group("index") is not None:
+            steps.append(int(m.group("index")))
+        else:
+            steps.append(unquote(m.group("str")))
+        pos = m.end()
+    return steps
+
+
+#: One step of a field path: `.name` (the dot optional at the start), `[0]`, `["a b"]` or `['a b']`.
+_STEP = re.compile(
+    r"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | \[ (?: (?P<index>-?[0-9]+) | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') ) \]""",
+    re.VERBOSE,
+)
+
+
+def field_path(text: t.Any) -> tuple:
+    """A v10 field path (`.email`, `address.city`, `.['a b']`) as a stored document path: `data` is the
+    document's stored fields, `id`, `ts` and `ttl` its metadata, and any other name a field in `data`."""
+    steps = parse_path(text)
+    if steps[:1] in (["id"], ["ts"], ["ttl"]):
+        return ("ref",) if steps[0] == "id" else tuple(steps)
+    if steps[:1] == ["data"]:
+        return tuple(steps)
+    return ("data", *steps)
+
+
+def _index_field(
+    scope: str, coll: str, computed: t.Container[str], text: t.Any, reverse: bool = False
+) -> indexes.Field:
+    """One term or value: a stored path, or a computed field (and a path into its value)."""
+    steps = parse_path(text)
+    if steps and steps[0] in computed:
+        return indexes.Field(None, field_schema.index_binding(scope, coll, tuple(steps)), reverse)
+    return indexes.Field(field_path(text), None, reverse)
 
 
 def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
@@ -37,19 +78,35 @@ def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
         return []
     version = live(ctx, DocKey(scope, "#collections", coll))
     data = (version.data or {}) if version is not None else {}
+    schema = field_schema.schema_of(ctx, scope, coll)
+    computed = schema.computed if schema is not None else {}
     out = []
     for name, spec in (data.get("indexes") or {}).items():
-        terms = tuple(indexes.Field(field_path(f.get("field")), None) for f in spec.get("terms") or [])
+        terms = tuple(_index_field(scope, coll, computed, f.get("field")) for f in spec.get("terms") or [])
         values = tuple(
-            indexes.Field(field_path(f.get("field")), None, f.get("order") == "desc") for f in spec.get("values") or []
+            _index_field(scope, coll, computed, f.get("field"), f.get("order") == "desc") for f in spec.get("values") or []
         )
         out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}.{name}"), Ref(name, native("indexes")), (coll,), terms, values, False))
     for i, constraint in enumerate(data.get("constraints") or []):
         unique = constraint.get("unique") if isinstance(constraint, dict) else None
         if unique:
-            terms = tuple(indexes.Field(field_path(f if isinstance(f, str) else f.get("field")), None) for f in unique)
+            terms = tuple(_index_field(scope, coll, computed, f if isinstance(f, str) else f.get("field")) for f in unique)
             out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes")), (coll,), terms, (), True))
     return out
+
+
+def rebuild_indexes(ctx: Context, scope: str, before: dict, after: dict) -> None:
+    """Rebuild the entries of a collection's v10 indexes from its documents after its definition changed
+    (core rebuilds an index whose definition, or a computed field it reads, changes); drop removed ones."""
+    coll = after.get("name")
+    for name in before.get("indexes") or {}:
+        indexes.drop(ctx, IndexKey(scope, f"#{before.get('name')}.{name}"))
+    for i, _ in enumerate(before.get("constraints") or []):
+        indexes.drop(ctx, IndexKey(scope, f"#{before.get('name')}#unique{i}"))
+    indexes.forget_schema(ctx)
+    for index in _v10_defs(ctx, scope, coll):
+        indexes.drop(ctx, index.key)
+        indexes.backfill(ctx, index)
 
 
 indexes.DEFINITION_SOURCES.append(_v10_defs)
@@ -148,12 +205,15 @@ def _named(ctx: Context, rendered: dict) -> Document:
 
 @static("Collection", "create")
 def create(ctx: Context, fields: dict) -> Document:
-    """Define a collection: `{name, indexes?, constraints?, history_days?, ttl_days?, data?, ...}`."""
+    """Define a collection: `{name, alias?, fields?, computed_fields?, wildcard?, indexes?, constraints?,
+    history_days?, ttl_days?, document_ttls?, data?}`."""
     params = {"history_days": 0, "indexes": {}, "constraints": [], **fields} if isinstance(fields, dict) else fields
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "collections", fields.get(field), field)
-    return _named(ctx, create_native(ctx, COLLECTIONS, params))
+    created = create_native(ctx, COLLECTIONS, params)
+    field_schema.check_definition(ctx, {k: v for k, v in created.items() if k not in ("ref", "ts")}, None)
+    return _named(ctx, created)
 
 
 @static("Collection", "byName")

@@ -15,6 +15,7 @@ from .. import access, documents as core
 from ..evaluator import Context
 from ..refs import doc_key, live, ref_of
 from ..registry import field, method, static
+from . import fields as field_schema
 from .globals import USER_COLLECTION
 
 #: Field names that are document metadata, not user data.
@@ -43,12 +44,14 @@ def _native_fields(kind: str, data: dict) -> dict:
 
 
 def to_document(ctx: Context, version: Version) -> Document:
-    """A stored version as a v10 Document."""
+    """A stored version as a v10 Document (with its collection's computed fields)."""
     ref = ref_of(ctx, version.key)
     data = version.data or {}
     ttl = data.get("ttl")
-    fields = dict(data.get("data") or {}) if ref.kind is None else _native_fields(ref.kind, data)
-    return Document(ref, Timestamp.from_micros(version.ts), fields, ttl if isinstance(ttl, Timestamp) else None)
+    ts, ttl = Timestamp.from_micros(version.ts), ttl if isinstance(ttl, Timestamp) else None
+    if ref.kind is not None:
+        return Document(ref, ts, _native_fields(ref.kind, data), ttl)
+    return field_schema.document(ctx, ref, ts, dict(data.get("data") or {}), ttl, version.key.scope)
 
 
 def read(ctx: Context, ref: Ref) -> Document | NullDocument:
@@ -85,9 +88,15 @@ def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
     if name == "coll":
         return _coll_module(doc.ref)
     if name == "ts":
+        if field_schema.indexing(ctx):
+            # core: a computed field computed for an index cannot see the document's ts (it indexes nothing).
+            raise QueryRuntimeError("invalid_argument", "A document's `ts` is not known while it is indexed.")
         return doc.ts
     if name == "ttl":
         return doc.ttl
+    if name == "data" and doc.ref.kind is None:
+        # `data` is a user document's stored fields, all of them (computed fields and methods aside).
+        return field_schema.stored_data(doc)
     return doc.data.get(name)
 
 
@@ -117,8 +126,9 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
     return to_document(ctx, version)
 
 
-def create_in(ctx: Context, coll: Ref, fields: t.Any) -> Document:
-    data, ttl, doc_id = _split(fields, "the document")
+def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
+    data, ttl, doc_id = _split(given, "the document")
+    data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
         params["ttl"] = ttl
@@ -127,13 +137,20 @@ def create_in(ctx: Context, coll: Ref, fields: t.Any) -> Document:
     return _reread(ctx, rendered["ref"])
 
 
-def update_doc(ctx: Context, doc: Document, fields: t.Any, *, replace: bool) -> Document:
+def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:
     if doc.ref.kind is not None:
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
-        params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(fields).items() if k not in ("id", "coll", "ts")}
+        params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
+        before = _definition(ctx, doc.ref)
         (core.replace if replace else core.update)(ctx, doc.ref, params)
+        if before is not None:
+            _redefined(ctx, doc.ref, before)
         return _reread(ctx, doc.ref)
-    data, ttl, _ = _split(fields, "the update")
+    data, ttl, _ = _split(given, "the update")
+    data, ttl = field_schema.check_write(
+        ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
+        previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),
+    )  # fmt: skip
     params: dict = {"data": data}
     if ttl is not ...:
         params["ttl"] = ttl
@@ -160,17 +177,47 @@ def replace(ctx: Context, doc: Document, fields: dict) -> Document:
     return update_doc(ctx, doc, fields, replace=True)
 
 
+def _definition(ctx: Context, ref: Ref) -> dict | None:
+    """The stored definition of the collection `ref` names (None for other schema documents)."""
+    if ref.kind != "collections":
+        return None
+    version = live(ctx, doc_key(ctx, ref))
+    return dict(version.data or {}) if version is not None else None
+
+
+def _redefined(ctx: Context, ref: Ref, before: dict) -> None:
+    """After a collection's definition changed: check it as core does, and rebuild its indexes if their
+    entries may differ (new indexes, changed terms, changed computed fields)."""
+    after = _definition(ctx, ref)
+    field_schema.check_definition(ctx, after, before)
+    if field_schema.changed_indexing(before, after):
+        from .collections import rebuild_indexes
+
+        rebuild_indexes(ctx, ctx.state.scope, before, after)
+
+
+def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
+    """The params of a *Data write: every field is user data (so a computed field's name may be written)."""
+    if not isinstance(data, dict):
+        from .display import type_label
+
+        raise QueryRuntimeError("invalid_argument", f"expected the data to be an Object, received {type_label(data)}")
+    previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
+    stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
+    return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}
+
+
 @method("Document", "updateData")
-def update_data(ctx: Context, doc: Document, fields: dict) -> Document:
+def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
-    core.update(ctx, doc.ref, {"data": to_stored(fields)})
+    core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"))
     return _reread(ctx, doc.ref)
 
 
 @method("Document", "replaceData")
-def replace_data(ctx: Context, doc: Document, fields: dict) -> Document:
+def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
-    core.replace(ctx, doc.ref, {"data": to_stored(fields)})
+    core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"))
     return _reread(ctx, doc.ref)
 
 
@@ -215,9 +262,9 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 
 
 @method(USER_COLLECTION, "createData")
-def create_data(ctx: Context, module: Module, fields: dict) -> Document:
+def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
-    rendered = core.create(ctx, _coll(module), {"data": to_stored(fields)})
+    rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"))
     return _reread(ctx, rendered["ref"])
 
 

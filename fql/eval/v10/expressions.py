@@ -265,9 +265,13 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
         raise QueryCheckError(
             f"Function `{method.name}` expects {expected} argument{plural}, but {given} were provided."
         )
-    if receiver is _NO_RECEIVER:
-        return method.fn(ctx, *args)
-    return method.fn(ctx, receiver, *args)
+    try:
+        if receiver is _NO_RECEIVER:
+            return method.fn(ctx, *args)
+        return method.fn(ctx, receiver, *args)
+    except _fields.EffectViolation as err:
+        # A computed field wrote, or a default read: core names the function that did.
+        raise err.named(method.name) from None
 
 
 def _apply(node: ast.Apply, ctx: Context) -> t.Any:
@@ -589,4 +593,4 @@ def evaluate_program(node: ast.Program, ctx: Context) -> t.Any:
 
 
 # These modules import this one: importing them last lets each finish first (circular by design).
-from . import documents as _documents, sets as _sets  # noqa: E402
+from . import documents as _documents, fields as _fields, sets as _sets  # noqa: E402

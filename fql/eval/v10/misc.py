@@ -499,7 +499,10 @@ def distinct_key(value: t.Any) -> t.Any:
 @static("FQL", "abort")
 def abort(ctx: Context, value: t.Any) -> t.NoReturn:
     """Stop the query and roll it back; the error carries `value` (`error.abort`)."""
-    raise TransactionAborted("Query aborted.", value=value)
+    from .fields import rendered
+
+    # The value outlives the query: a document's computed fields are evaluated now.
+    raise TransactionAborted("Query aborted.", value=rendered(value))
 
 
 @static("FQL", "dbg")

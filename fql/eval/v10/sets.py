@@ -12,11 +12,11 @@ import typing as t
 
 from ...collation import encode
 from ...errors import QueryRuntimeError
-from ...values import Page, Ref, SetRef
+from ...values import Document, Page, Ref, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
 from ..registry import method, static
-from . import documents
+from . import documents, fields
 from .expressions import call_function, equal
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
@@ -181,7 +181,10 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
         first = page(ctx, value)
         return first.evolve([materialize(ctx, v, depth + 1) for v in first.data])
     if type(value) is Ref and value.collection is not None:
-        return documents.read(ctx, value)
+        return fields.rendered(documents.read(ctx, value))
+    if isinstance(value, Document):
+        # A document is answered with its computed fields (core's getAllFields).
+        return fields.rendered(value)
     if depth >= 10:
         return value
     if isinstance(value, list):

@@ -1,0 +1,665 @@
+"""A v10 collection's field schema: computed fields, defined fields (`fields`, `wildcard`) and `ttl_days`.
+
+As in core: a computed field is a one-argument lambda evaluated with the document whenever it is read (field
+access, projection, rendering, index terms and values), and no write may set it except under `data`. A
+defined field has a signature checked on every write (core's SchemaType validation, with its constraint
+failures) and an optional default evaluated for a create or replace that leaves it out; once a collection
+defines fields, undeclared ones need a `wildcard`. `ttl_days` gives every write without a `ttl` one that
+many days from now. `document_ttls` only guides core's static typechecking, which fql does not do.
+
+Effects are limited as core limits them: a computed field may read but not write, a default may neither
+(it may take `Time.now()` and `newId()`), and a computed field computed for an index may do none of these
+(it then indexes nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import typing as t
+
+from attrs import frozen
+
+from ... import ast
+from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
+from ...storage.base import DocKey, Version
+from ...values import Bytes, Date, Document, Ref, Timestamp, collection_ref, native
+from .. import documents
+from ..evaluator import Context
+from ..refs import live
+from . import schema_types as st, signatures as sig
+from .names import KEYWORDS
+
+#: Field names a computed or defined field may not take (core's SpecialFieldNames and document methods).
+RESERVED = frozenset(
+    ("id", "coll", "ts", "data", "ttl", "delete", "update", "replace", "updateData", "replaceData", "exists")
+)
+#: Where the parsed schemas of this query's collections are kept (indexes.forget_schema drops it).
+CACHE = "collection_fields"
+
+_STRING = st.Scalar("String")
+#: The shapes core's Collection schema gives the fields this module owns (NativeCollection.Collection).
+DEFINITION = {
+    "computed_fields": st.optional(
+        st.Struct(
+            (),
+            st.Struct((("body", st.FieldSchema(_STRING)), ("signature", st.FieldSchema(st.optional(_STRING))))),
+        )
+    ),
+    "fields": st.optional(
+        st.Struct(
+            (),
+            st.Struct((("signature", st.FieldSchema(_STRING)), ("default", st.FieldSchema(st.optional(_STRING))))),
+        )
+    ),
+    "wildcard": st.optional(_STRING),
+    "ttl_days": st.optional(st.Scalar("Long")),
+    "document_ttls": st.optional(st.Scalar("Boolean")),
+}
+
+
+@frozen
+class CollectionFields:
+    """What a collection's definition says about its documents' fields."""
+
+    coll: str
+    #: Computed field name -> the source of its lambda, in definition order.
+    computed: dict[str, str]
+    #: The user data's schema: defined fields and the wildcard (Any when the collection defines neither).
+    struct: st.Struct
+    #: True when `struct` constrains anything (there are defined fields or a wildcard).
+    strict: bool
+    ttl_days: int | None
+
+
+# -- reading a definition -----------------------------------------------------------------------------
+
+
+def lookup(ctx: Context, scope: str) -> sig.Lookup:
+    """How signatures find document types: a collection by name or alias, or Key, Token and Credential."""
+    natives = {"Key": native("keys"), "Token": native("tokens"), "Credential": native("credentials")}
+
+    found: dict[str, Ref | None] = {}
+
+    def find(name: str) -> Ref | None:
+        if name in natives:
+            return natives[name]
+        if name not in found:
+            found[name] = _by_name_or_alias(ctx, scope, name)
+        return found[name]
+
+    return find
+
+
+def _by_name_or_alias(ctx: Context, scope: str, name: str) -> Ref | None:
+    if live(ctx, DocKey(scope, "#collections", name)) is not None:
+        return collection_ref(name)
+    for version in ctx.state.txn.scan(scope, "#collections"):
+        if version.live_at(ctx.state.ts) and (version.data or {}).get("alias") == name:
+            return collection_ref(version.key.id)
+    return None
+
+
+def schema_of(ctx: Context, scope: str, coll: str) -> CollectionFields | None:
+    """The field schema of user collection `coll` (None for a native collection or none at all)."""
+    if coll.startswith("#"):
+        return None
+    cache = ctx.state.cache.setdefault(CACHE, {})
+    if (scope, coll) not in cache:
+        version = live(ctx, DocKey(scope, "#collections", coll))
+        cache[(scope, coll)] = None if version is None else _load(ctx, scope, coll, version.data or {})
+    return cache[(scope, coll)]
+
+
+def _load(ctx: Context, scope: str, coll: str, data: dict) -> CollectionFields:
+    find = lookup(ctx, scope)
+    computed = {
+        name: spec["body"]
+        for name, spec in (data.get("computed_fields") or {}).items()
+        if isinstance(spec, dict) and isinstance(spec.get("body"), str)
+    }
+    defined = []
+    for name, spec in (data.get("fields") or {}).items():
+        if isinstance(spec, dict):
+            defined.append((name, st.FieldSchema(_schema_type(spec.get("signature"), find), spec.get("default"))))
+    wildcard = _schema_type(data["wildcard"], find) if isinstance(data.get("wildcard"), str) else None
+    strict = bool(defined) or wildcard is not None
+    ttl_days = data.get("ttl_days")
+    return CollectionFields(
+        coll,
+        computed,
+        st.Struct(tuple(defined), wildcard if strict else st.ANY),
+        strict,
+        ttl_days if isinstance(ttl_days, int) and not isinstance(ttl_days, bool) else None,
+    )
+
+
+def _schema_type(signature: t.Any, find: sig.Lookup) -> t.Any:
+    """A stored signature's schema type; one that is not valid (a definition written by v4) fits only null."""
+    try:
+        texpr = sig.parse(signature, schema=True) if isinstance(signature, str) else None
+    except (sig.SignatureError, sig.DefaultInSignature):
+        texpr = None
+    if texpr is None or sig.check(texpr, find) or sig.unpersistable(texpr, find):
+        return st.NULL
+    return st.resolve(texpr, find)
+
+
+# -- effects -------------------------------------------------------------------------------------------
+
+
+class EffectViolation(QueryRuntimeError):
+    """A read or write where the enclosing evaluation may not make one; the innermost v10 call names it."""
+
+    def __init__(self, effect: str, what: str):
+        super().__init__("invalid_effect", f"A {effect} is not allowed in {what}.")
+        self.effect = effect
+        self.what = what
+
+    def named(self, function: str) -> QueryRuntimeError:
+        """core's message, naming the function that made the read or write."""
+        message = f"`{function}` performs a {self.effect}, which is not allowed in {self.what}."
+        return QueryRuntimeError("invalid_effect", message, span=self.span)
+
+
+_WRITES = frozenset(("put", "insert_version", "remove_version", "index_put", "index_remove", "index_drop"))
+_READS = frozenset(("get", "history", "scan", "index_scan"))
+#: What only observes the transaction (its time, a new id): allowed in default values, not in indexing.
+_OBSERVATIONS = frozenset(("ts", "next_id", "horizon"))
+
+
+class _Limited:
+    """The query's transaction as an evaluation with limited effects sees it: a forbidden operation fails."""
+
+    def __init__(self, txn: t.Any, what: str, reads: bool, observations: bool):
+        object.__setattr__(self, "_txn", txn)
+        object.__setattr__(self, "_rules", (what, reads, observations))
+
+    def __getattr__(self, name: str) -> t.Any:
+        what, reads, observations = self._rules
+        if name in _WRITES:
+            raise EffectViolation("write", what)
+        if name in _OBSERVATIONS and not observations:
+            raise EffectViolation("read", what)
+        found = getattr(self._txn, name)
+        if name in _READS and not reads:
+            return self._schema_only(name, found)
+        return found
+
+    def _schema_only(self, name: str, read: t.Callable) -> t.Callable:
+        """Looking a name up in the schema is no effect in core; reading a document, or listing schema
+        documents (`Collection.all()`), is."""
+
+        def checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            if name not in ("get", "history") or args[0].coll not in documents.SCHEMA_KINDS:
+                raise EffectViolation("read", self._rules[0])
+            return read(*args, **kwargs)
+
+        return checked
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(self._txn, name, value)
+
+
+@contextlib.contextmanager
+def limited(ctx: Context, what: str, *, reads: bool, observations: bool = True) -> t.Iterator[None]:
+    """Evaluate with the effects `what` (core's effect limit) allows; writes never are."""
+    state = ctx.state
+    outer = state.txn
+    state.txn = _Limited(outer, what, reads, observations)
+    try:
+        yield
+    finally:
+        state.txn = outer
+
+
+def indexing(ctx: Context) -> bool:
+    """True while a computed field is computed for an index (where a document's `ts` is not known)."""
+    txn = ctx.state.txn
+    while isinstance(txn, _Limited):
+        if txn._rules[0] == "indexes":
+            return True
+        txn = txn._txn
+    return False
+
+
+# -- computed fields -----------------------------------------------------------------------------------
+
+
+class Fields(t.Mapping[str, t.Any]):
+    """A document's fields when its collection computes some: the computed ones first (evaluated when
+    read), then the stored ones. A stored field a computed field or a special name hides is shown under
+    `data`, as core renders it; `doc.data` itself is all the stored fields."""
+
+    __slots__ = ("ctx", "schema", "stored", "doc")
+
+    def __init__(self, ctx: Context, schema: CollectionFields, stored: dict):
+        self.ctx = ctx
+        self.schema = schema
+        self.stored = stored
+        self.doc: Document | None = None
+
+    def _hidden(self) -> dict:
+        return {k: v for k, v in self.stored.items() if k in self.schema.computed or k in RESERVED}
+
+    def __getitem__(self, name: str) -> t.Any:
+        if name in self.schema.computed:
+            return computed_value(self.ctx, self.doc, self.schema, name)
+        if name == "data" and self._hidden():
+            return self._hidden()
+        return self.stored[name]
+
+    def __iter__(self) -> t.Iterator[str]:
+        yield from self.schema.computed
+        hidden = self._hidden()
+        yield from (k for k in self.stored if k not in hidden)
+        if hidden:
+            yield "data"
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def document(ctx: Context, ref: Ref, ts: Timestamp, stored: dict, ttl: Timestamp | None, scope: str) -> Document:
+    """A v10 document of a user collection, with its computed fields when its collection has some."""
+    schema = schema_of(ctx, scope, ref.collection.id) if ref.kind is None else None
+    if schema is None or not schema.computed:
+        return Document(ref, ts, stored, ttl)
+    fields = Fields(ctx, schema, stored)
+    doc = Document(ref, ts, fields, ttl)
+    fields.doc = doc
+    return doc
+
+
+def stored_data(doc: Document) -> dict:
+    """A document's stored user fields (`doc.data`)."""
+    return doc.data.stored if isinstance(doc.data, Fields) else dict(doc.data)
+
+
+def rendered(doc: t.Any) -> t.Any:
+    """The document as a query answers it: its computed fields evaluated now (anything else as it is)."""
+    if not isinstance(doc, Document) or not isinstance(doc.data, Fields):
+        return doc
+    return Document(doc.ref, doc.ts, {k: doc.data[k] for k in doc.data}, doc.ttl)
+
+
+def _lambda(ctx: Context, source: str) -> t.Any:
+    """A computed field's lambda, parsed and evaluated once per query (core caches the parse)."""
+    cache = ctx.state.cache.setdefault("computed_bodies", {})
+    if source not in cache:
+        from ...parse import parse
+        from .expressions import evaluate_program
+
+        cache[source] = evaluate_program(parse(source, "v10"), Context(ctx.state))
+    return cache[source]
+
+
+def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields, name: str) -> t.Any:
+    """Evaluate computed field `name` of `doc`; it may read, but not write."""
+    from .expressions import call_function
+
+    try:
+        fn = _lambda(ctx, schema.computed[name])
+        with limited(ctx, "computed fields", reads=True):
+            return call_function(ctx, fn, [doc])
+    except FQLError as err:
+        # The error happened in the field's own source: the query points at where the field was read.
+        err.span = None
+        raise
+
+
+def index_binding(scope: str, coll: str, path: tuple) -> t.Callable[[Context, dict], t.Any]:
+    """An index term or value over a computed field (`.b`, `.a.c[0]`): fn(ctx, rendered version) -> value.
+
+    As in core, the field is computed with no effects at all: one that reads, writes, takes the time or the
+    document's `ts`, or fails, indexes nothing (null).
+    """
+
+    def compute(ctx: Context, rendered_doc: dict) -> t.Any:
+        schema = schema_of(ctx, scope, coll)
+        if schema is None or path[0] not in schema.computed:
+            return None
+        ttl = rendered_doc.get("ttl")
+        stored = dict(rendered_doc.get("data") or {})
+        doc = document(ctx, rendered_doc["ref"], Timestamp.from_micros(rendered_doc["ts"]), stored,
+                       ttl if isinstance(ttl, Timestamp) else None, scope)  # fmt: skip
+        try:
+            with limited(ctx, "indexes", reads=False, observations=False):
+                value = computed_value(ctx, doc, schema, path[0])
+                for step in path[1:]:
+                    value = _step(value, step)
+                return _indexable(value)
+        except (FQLError, RecursionError):
+            return None
+
+    return compute
+
+
+def _step(value: t.Any, step: str | int) -> t.Any:
+    if isinstance(value, dict) and isinstance(step, str):
+        return value.get(step)
+    if isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+        return value[step]
+    if isinstance(value, Document) and step == "id":
+        return value.id
+    return None
+
+
+def _indexable(value: t.Any) -> t.Any:
+    """A computed value as an index stores it (documents as refs); one that cannot be stored is null."""
+    from .documents import to_stored
+
+    stored = to_stored(value)
+    return stored if persistable(stored) else None
+
+
+def persistable(value: t.Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str, Bytes, Timestamp, Date)):
+        return True
+    if isinstance(value, Ref):
+        return value.collection is not None
+    if isinstance(value, list):
+        return all(persistable(v) for v in value)
+    if isinstance(value, dict):
+        return all(persistable(v) for v in value.values())
+    return False
+
+
+# -- writing documents ---------------------------------------------------------------------------------
+
+_DAY = 86_400_000_000
+#: The latest time a ttl can be (core saturates `ttl_days`).
+_LATEST = 253_402_300_799_999_999
+
+
+def check_write(
+    ctx: Context,
+    coll: str,
+    doc_id: str | None,
+    data: dict,
+    ttl: t.Any,
+    *,
+    op: str,
+    plain: bool,
+    previous: Version | None = None,
+) -> tuple[dict, t.Any]:
+    """A v10 create, update or replace (`op`) of user fields `data` (and `ttl`, `...` when not given) as
+    core's WriteBroker and collection schema take it: the user data with defaults, and the ttl.
+
+    `plain` is the *Data variant (every field is user data, so computed fields may be written there).
+    """
+    schema = schema_of(ctx, ctx.state.scope, coll)
+    if schema is None:
+        return data, ttl
+    what = "create document" if op == "create" else f"update document with id {doc_id}"
+    if not plain and schema.computed:
+        # Computed fields are top level only; writing one fails before anything else is checked.
+        clashes = [name for name in schema.computed if name in data]
+        if clashes:
+            failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
+            raise _failed(coll, what, failures)
+    if schema.ttl_days is not None and (plain or ttl is ...):
+        ttl = Timestamp.from_micros(min(ctx.state.ts + schema.ttl_days * _DAY, _LATEST))
+    failures: list[st.Failure] = []
+    if op != "update":
+        data, failures = _with_defaults(ctx, schema, data)
+    whole = data
+    if op == "update" and previous is not None:
+        whole = documents.merge(dict((previous.data or {}).get("data") or {}), data)
+    if schema.strict:
+        failures.extend(st.validate_struct(schema.struct, ("data",), whole, user_data=True))
+    current_ttl = ttl if ttl is not ... else (previous.data or {}).get("ttl") if previous is not None else None
+    if current_ttl is not None and not isinstance(current_ttl, Timestamp):
+        provided = st.display(st.value_type(current_ttl))
+        failures.append(st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}"))
+    if failures:
+        raise _failed(coll, what, failures)
+    return data, ttl
+
+
+def _check_stored(ctx: Context, version: Version, *path: str | int) -> None:
+    """Every write of a user document, v4's included: core validates a v4 write against the collection's
+    defined fields too (defaults count as present there, but are not stored). A v10 write was checked, and
+    given its defaults, before it was made, so only a v4 write can fail here."""
+    schema = schema_of(ctx, version.key.scope, version.key.coll)
+    if schema is None or not schema.strict:
+        return
+    data, failures = _with_defaults(ctx, schema, dict((version.data or {}).get("data") or {}))
+    failures += st.validate_struct(schema.struct, ("data",), data, user_data=True)
+    if failures:
+        # core answers one error per failure; the first is the one fql reports.
+        label = ".".join(str(step) for step in failures[0].path)
+        raise SchemaValidationFailed(f"{label}: {failures[0].message}").at(*path)
+
+
+documents.WRITE_CHECKS.append(_check_stored)
+
+
+def _failed(coll: str, what: str, failures: list[st.Failure]) -> QueryRuntimeError:
+    return QueryRuntimeError("constraint_failure", f"Failed to {what} in collection `{coll}`.").with_failures(
+        [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+    )
+
+
+def _with_defaults(ctx: Context, schema: CollectionFields, data: dict) -> tuple[dict, list[st.Failure]]:
+    """core's insertDefaultFieldsMap: absent fields take their defaults; an absent object-typed field
+    without one becomes `{}` (so its own fields are then reported missing)."""
+    out, failures = dict(data), []
+    for name, field in schema.struct.fields:
+        if name in out:
+            continue
+        if field.default is not None:
+            value, failure = default_value(ctx, f"*field:{schema.coll}:{name}*", name, field.default)
+            if failure is not None:
+                failures.append(failure)
+            else:
+                out[name] = value
+        elif isinstance(field.expected, st.Struct):
+            out[name] = {}
+    return out, failures
+
+
+def default_value(ctx: Context, source_name: str, name: str, source: str) -> tuple[t.Any, st.Failure | None]:
+    """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure."""
+    from ...parse import parse
+    from .documents import to_stored
+    from .expressions import evaluate_program
+
+    def failure(detail: str) -> tuple[None, st.Failure]:
+        return None, st.Failure("default", (name,), f"Default field evaluation failed.\n{detail}")
+
+    try:
+        program = parse(source, "v10")
+        with limited(ctx, "default values", reads=False):
+            value = evaluate_program(program, Context(ctx.state))
+    except FQLError as err:
+        return failure(_render(err, source_name, source))
+    stored = to_stored(value)
+    if not persistable(stored):
+        from .display import type_label
+
+        return failure(f"Value has type {type_label(value)}, which cannot be persisted")
+    return stored, None
+
+
+def _render(err: FQLError, source_name: str, source: str) -> str:
+    """An error inside an inline source, rendered as core renders one (`at *field:Foo:a*:1:3`)."""
+    span = err.span
+    if span is not None and span.line:
+        width = span.end - span.start if span.end_line == span.line else 1
+        return sig.render_at(err.description, source_name, source, span.start, width)
+    if isinstance(err, ParseError):
+        lines = source.split("\n")
+        offset = sum(len(line) + 1 for line in lines[: err.line - 1]) + err.column - 1
+        return sig.render_at(err.description, source_name, source, offset)
+    return f"error: {err.description}"
+
+
+# -- checking a definition -----------------------------------------------------------------------------
+
+
+def check_definition(ctx: Context, definition: dict, previous: dict | None) -> None:
+    """Check a collection definition's `computed_fields`, `fields`, `wildcard`, `ttl_days` and
+    `document_ttls` as core's Collection schema, hooks and typer do (`previous` is the definition before
+    an update, None on create)."""
+    if definition.get("migrations") is not None:
+        raise NotImplementedInFql("Collection `migrations` are not implemented in fql yet.")
+    name = definition.get("name")
+    what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
+    failures: list[st.Failure] = []
+    for key, value in definition.items():
+        if key in DEFINITION:
+            found = st.validate(DEFINITION[key], (key,), value)
+            failures.extend(found or _validators(key, value))
+    if failures:
+        raise _definition_failed(what, failures)
+    computed = definition.get("computed_fields") or {}
+    defined = definition.get("fields") or {}
+    failures = [
+        st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
+        for dupe in defined
+        if dupe in computed
+    ]
+    for field_name, spec in defined.items():
+        if spec.get("default") is not None:
+            _, failure = default_value(ctx, f"*field:{field_name}*", field_name, spec["default"])
+            if failure is not None:
+                failures.append(failure)
+    if failures:
+        raise _definition_failed(what, failures)
+    _check_types(ctx, name, definition)
+    if previous is not None and _shape(previous) != _shape(definition) and _has_documents(ctx, previous.get("name")):
+        raise NotImplementedInFql(
+            f"Changing the field definitions (`fields`, `wildcard`) of collection `{name}`, which has "
+            "documents, needs schema migrations, which are not implemented in fql yet."
+        )
+
+
+def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:
+    return QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
+        [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+    )
+
+
+def _validators(key: str, value: t.Any) -> list[st.Failure]:
+    """The custom validators core runs once a definition field has the right shape."""
+    if key == "computed_fields" and value:
+        nested = [
+            f
+            for name, spec in value.items()
+            for f in _lambda_failures(("computed_fields", name, "body"), spec["body"])
+            + _signature_failures(("computed_fields", name, "signature"), spec.get("signature"), schema=False)
+        ]
+        return nested or _member_failures(key, value)
+    if key == "fields" and value:
+        nested = [
+            f
+            for name, spec in value.items()
+            for f in _signature_failures(("fields", name, "signature"), spec["signature"], schema=True)
+        ]
+        return nested or _member_failures(key, value)
+    if key == "wildcard":
+        return _signature_failures(("wildcard",), value, schema=False)
+    if key == "ttl_days" and value is not None and value < 0:
+        return [st.Failure("validator", ("ttl_days",), "Non-negative value required.")]
+    return []
+
+
+def _member_failures(key: str, members: dict) -> list[st.Failure]:
+    out = []
+    for name in members:
+        if not sig.IDENT.fullmatch(name) or name in KEYWORDS:
+            out.append(st.Failure("validator", (key,), "Invalid identifier."))
+        elif name in RESERVED:
+            out.append(st.Failure("validator", (key,), f"The name '{name}' is reserved."))
+    return out
+
+
+def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
+    """core's LambdaParseValidator(Arity(1)): the source of exactly one lambda of one parameter."""
+    from ...parse import parse
+
+    message = "Unable to parse FQL source code."
+    try:
+        program = parse(body, "v10")
+    except ParseError as err:
+        return [st.Failure("validator", path, f"{message}\n{_render(err, '*body*', body)}")]
+    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        width = max(len(body.rstrip()), 1)
+        rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
+        return [st.Failure("validator", path, f"{message}\n{rendered}")]
+    arrow = program.body[0]
+    if arrow.rest is not None or len(arrow.params) != 1:
+        text = "Invalid function arity. Expected exactly 1 argument, but the function was defined with"
+        return [st.Failure("validator", path, f"{text} {len(arrow.params)} arguments")]
+    return []
+
+
+def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[st.Failure]:
+    if not isinstance(signature, str):
+        return []
+    try:
+        sig.parse(signature, schema=schema)
+    except sig.SignatureError as err:
+        rendered = sig.render_error(err, f"*{path[-1]}*", signature)
+        return [st.Failure("validator", path, f"Failed parsing user-provided signature.\n{rendered}")]
+    except sig.DefaultInSignature as err:
+        raise NotImplementedInFql(
+            f"Default values inside a field's signature (`{err}` in `{signature}`) are not implemented in fql yet; "
+            "give the field its own `default` instead."
+        ) from None
+    return []
+
+
+def _check_types(ctx: Context, name: t.Any, definition: dict) -> None:
+    """The typer's checks of the signatures: known types, persistable field types, an `Any` wildcard."""
+    find = lookup(ctx, ctx.state.scope)
+    errors: list[str] = []
+    for spec in (definition.get("computed_fields") or {}).values():
+        if spec.get("signature") is not None:
+            errors.extend(sig.check(sig.parse(spec["signature"]), find))
+    for field_name, spec in (definition.get("fields") or {}).items():
+        texpr = sig.parse(spec["signature"], schema=True)
+        found = sig.check(texpr, find)
+        errors.extend(found)
+        causes = [] if found else sig.unpersistable(texpr, find)
+        if causes:
+            lines = [f"Field `{field_name}` in collection {name} is not persistable"]
+            for cause, hint in causes:
+                lines.append(f"cause: {cause}" + (f"\nhint: {hint}" if hint else ""))
+            errors.append("\n".join(lines))
+    wildcard = definition.get("wildcard")
+    if wildcard is not None:
+        texpr = sig.parse(wildcard)
+        found = sig.check(texpr, find)
+        errors.extend(found or ([] if texpr == sig.Keyword("Any") else ["Top-level wildcard must have type `Any`"]))
+    if errors:
+        body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
+        raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _shape(definition: dict) -> tuple:
+    """What documents must look like under a definition: each field's type and the wildcard (an implicit
+    `Any` when there are no fields). A change to it needs migrations once documents exist."""
+    fields = definition.get("fields") or {}
+    types = tuple(sorted((n, _normal(s.get("signature") if isinstance(s, dict) else s)) for n, s in fields.items()))
+    wildcard = definition.get("wildcard")
+    return types, _normal(wildcard) if wildcard is not None else ("Any" if not fields else None)
+
+
+def _normal(signature: t.Any) -> t.Any:
+    """A signature as core displays it, so that spelling differences (`Int?`, `Int ?`) compare equal."""
+    try:
+        return sig.show(sig.parse(signature, schema=True))
+    except (sig.SignatureError, sig.DefaultInSignature, TypeError):
+        return signature
+
+
+def _has_documents(ctx: Context, coll: t.Any) -> bool:
+    if not isinstance(coll, str):
+        return False
+    return any(v.live_at(ctx.state.ts) for v in ctx.state.txn.scan(ctx.state.scope, coll))
+
+
+def changed_indexing(before: dict, after: dict) -> bool:
+    """Whether a definition change alters what its indexes hold (their definitions or computed fields)."""
+    return any(before.get(k) != after.get(k) for k in ("indexes", "constraints", "computed_fields"))

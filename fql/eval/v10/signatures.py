@@ -1,0 +1,594 @@
+"""v10 type signatures: core's type expressions (`String`, `Int?`, `{ a: Number, *: Any }`, `Ref<Users>`) as
+computed and defined fields, and a collection's wildcard, spell them.
+
+The parser follows core's TypeExprParser (operators `=>` < `|` < `&` < `?`, tuples, objects with a `*`
+wildcard, integer and string singletons, `(a: A) => B` lambdas) and its error messages (`Expected type`,
+`Expected end-of-input`); `check` and `unpersistable` are the typer's checks that core runs on a schema
+update (unknown types, constructor arity, what can be stored).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from attrs import frozen
+
+from ...values import Ref
+
+# -- type expressions ----------------------------------------------------------------------------------
+
+
+@frozen
+class Name:
+    """A named type, with its type arguments: `String`, `Users`, `Array<Int>`, `Ref<Users>`."""
+
+    name: str
+    args: tuple = ()
+    start: int = 0
+
+
+@frozen
+class Singleton:
+    """A literal type: `"a"`, `42`, `true`."""
+
+    value: t.Any
+
+
+@frozen
+class Keyword:
+    """`Any` or `Never`."""
+
+    name: str
+
+
+@frozen
+class ObjectType:
+    """`{ a: String, "b c": Int, *: Any }`; `interface` marks `{ a: String, ... }`."""
+
+    fields: tuple[tuple[str, t.Any], ...]
+    wildcard: t.Any = None
+    interface: bool = False
+
+
+@frozen
+class TupleType:
+    """`[A, B]` (or `(A, B)`)."""
+
+    items: tuple
+
+
+@frozen
+class LambdaType:
+    """`A => B`, `(A, B) => C`."""
+
+    params: tuple
+    result: t.Any
+    variadic: t.Any = None
+
+
+@frozen
+class UnionType:
+    """`A | B`."""
+
+    members: tuple
+
+
+@frozen
+class IntersectType:
+    """`A & B`."""
+
+    members: tuple
+
+
+@frozen
+class Nullable:
+    """`T?`: `T | Null`."""
+
+    base: t.Any
+
+
+class SignatureError(Exception):
+    """A signature that does not parse: core's message and where (0-based offset into the text)."""
+
+    def __init__(self, message: str, offset: int, width: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.width = width
+
+
+class DefaultInSignature(Exception):
+    """`{ a: Int = 0 }` in a field's signature: a nested default value (fql does not evaluate those)."""
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<int>-?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*))
+  | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+  | (?P<punct>=>|\.\.\.|[<>,{}\[\]():*|&?=])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"': '"', "#": "#"}
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) of each token; a character no token starts with is a token of kind "?"."""
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            out.append(("?", text[pos], pos))
+            pos += 1
+            continue
+        if m.lastgroup != "ws":
+            out.append((m.lastgroup, m.group(), pos))
+        pos = m.end()
+    out.append(("end", "", len(text)))
+    return out
+
+
+def unquote(token: str) -> str:
+    """A quoted string token's text, escapes resolved."""
+    body, out, i = token[1:-1], [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt == "u" and body[i + 2 : i + 3] == "{":
+                end = body.index("}", i)
+                out.append(chr(int(body[i + 3 : end], 16)))
+                i = end + 1
+                continue
+            if nxt == "u":
+                out.append(chr(int(body[i + 2 : i + 6], 16)))
+                i += 6
+                continue
+            out.append(_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+#: Binary type operators: precedence (core's TypeOpPrecedences) and whether they associate to the right.
+_BINARY = {"=>": 0, "|": 1, "&": 2}
+_POSTFIX_PREC = 3
+
+
+@frozen
+class _Args:
+    """`(a: A, ...rest: B)`: parameters, only valid before `=>`."""
+
+    params: tuple
+    variadic: t.Any
+    offset: int
+
+
+class _Parser:
+    """Recursive descent over the tokens; `schema` allows (and rejects as not implemented) field defaults."""
+
+    def __init__(self, text: str, *, schema: bool):
+        self.tokens = _tokens(text)
+        self.i = 0
+        self.schema = schema
+
+    def peek(self, ahead: int = 0) -> tuple[str, str, int]:
+        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.peek()
+        self.i += 1
+        return token
+
+    def expect(self, text: str) -> None:
+        kind, value, offset = self.peek()
+        if value != text or kind != "punct":
+            raise SignatureError(f"Expected `{text}`", offset)
+        self.i += 1
+
+    def parse(self) -> t.Any:
+        result = self.expr()
+        kind, _, offset = self.peek()
+        if kind != "end":
+            raise SignatureError("Expected end-of-input", offset)
+        return result
+
+    def expr(self, min_prec: int = 0) -> t.Any:
+        left = self.base()
+        while True:
+            kind, op, offset = self.peek()
+            if kind != "punct":
+                break
+            if op == "?" and _POSTFIX_PREC >= min_prec:
+                self.i += 1
+                left = Nullable(self.typed(left))
+                continue
+            prec = _BINARY.get(op)
+            if prec is None or prec < min_prec:
+                break
+            self.i += 1
+            right = self.expr(prec if op == "=>" else prec + 1)
+            left = self.combine(op, left, right)
+        return self.typed(left)
+
+    def typed(self, value: t.Any) -> t.Any:
+        if isinstance(value, _Args):
+            raise SignatureError("Expected `=>`", value.offset)
+        return value
+
+    def combine(self, op: str, left: t.Any, right: t.Any) -> t.Any:
+        if op == "=>":
+            if isinstance(left, _Args):
+                return LambdaType(left.params, right, left.variadic)
+            if isinstance(left, TupleType):
+                return LambdaType(left.items, right)
+            return LambdaType((left,), right)
+        kind = UnionType if op == "|" else IntersectType
+        if isinstance(left, kind):
+            return kind((*left.members, right))
+        return kind((left, right))
+
+    def base(self) -> t.Any:
+        kind, value, offset = self.peek()
+        if kind == "punct" and value == "(":
+            return self.paren()
+        return self.simple()
+
+    def simple(self) -> t.Any:
+        kind, value, offset = self.take()
+        if kind == "name":
+            if value in ("Any", "Never"):
+                return Keyword(value)
+            if value in ("true", "false"):
+                return Singleton(value == "true")
+            if self.peek()[1] == "<" and self.peek()[0] == "punct":
+                self.i += 1
+                args = [self.expr()]
+                while self.peek()[1] == "," and self.peek(1)[1] != ">":
+                    self.i += 1
+                    args.append(self.expr())
+                if self.peek()[1] == ",":
+                    self.i += 1
+                self.expect(">")
+                return Name(value, tuple(args), offset)
+            return Name(value, (), offset)
+        if kind == "int":
+            return Singleton(int(value.replace("_", ""), 0))
+        if kind == "str":
+            return Singleton(unquote(value))
+        if kind == "punct" and value == "{":
+            return self.object()
+        if kind == "punct" and value == "[":
+            return self.tuple()
+        raise SignatureError("Expected type", offset)
+
+    def object(self) -> ObjectType:
+        fields: list = []
+        wildcard = None
+        interface = False
+        while not (self.peek()[0] == "punct" and self.peek()[1] == "}"):
+            kind, value, offset = self.take()
+            if wildcard is not None or interface:
+                what = "Wildcard" if wildcard is not None else "Interface"
+                raise SignatureError(f"{what} must be the last element in an object", offset)
+            if kind == "punct" and value == "...":
+                interface = True
+            elif kind == "punct" and value == "*":
+                self.expect(":")
+                wildcard = self.expr()
+            elif kind in ("name", "str"):
+                self.expect(":")
+                fields.append((value if kind == "name" else unquote(value), self.expr()))
+                if self.peek()[1] == "=" and self.peek()[0] == "punct":
+                    if not self.schema:
+                        raise SignatureError("Default values are not allowed here", self.peek()[2])
+                    raise DefaultInSignature(fields[-1][0])
+            else:
+                raise SignatureError("Expected `}`", offset)
+            if self.peek()[1] == "," and self.peek()[0] == "punct":
+                self.i += 1
+            elif not (self.peek()[0] == "punct" and self.peek()[1] == "}"):
+                raise SignatureError("Expected `}`", self.peek()[2])
+        self.i += 1
+        return ObjectType(tuple(fields), wildcard, interface)
+
+    def tuple(self) -> TupleType:
+        items = []
+        while not (self.peek()[0] == "punct" and self.peek()[1] == "]"):
+            items.append(self.expr())
+            if self.peek()[1] == "," and self.peek()[0] == "punct":
+                self.i += 1
+            elif not (self.peek()[0] == "punct" and self.peek()[1] == "]"):
+                raise SignatureError("Expected `]`", self.peek()[2])
+        self.i += 1
+        return TupleType(tuple(items))
+
+    def paren(self) -> t.Any:
+        _, _, start = self.take()
+        items: list = []
+        named = False
+        variadic = None
+        while not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
+            if variadic is not None:
+                raise SignatureError("Expected `)`", self.peek()[2])
+            if self.peek()[0] == "name" and self.peek(1)[1] == ":":
+                self.i += 2
+                named = True
+            if self.peek()[1] == "..." and self.peek()[0] == "punct":
+                self.i += 1
+                variadic = self.expr()
+            else:
+                items.append(self.expr())
+            if self.peek()[1] == "," and self.peek()[0] == "punct":
+                self.i += 1
+            elif not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
+                raise SignatureError("Expected `)`", self.peek()[2])
+        self.i += 1
+        if named or variadic is not None:
+            return _Args(tuple(items), variadic, start)
+        if len(items) == 1:
+            return items[0]
+        return TupleType(tuple(items))
+
+
+def parse(text: str, *, schema: bool = False) -> t.Any:
+    """A signature's type expression; SignatureError when it does not parse. `schema` is for a defined
+    field's signature, whose object fields may carry defaults (DefaultInSignature: fql does not evaluate them)."""
+    return _Parser(text, schema=schema).parse()
+
+
+def render_error(err: SignatureError, source: str, text: str) -> str:
+    """Core's rendering of a parse error against an inline source (`at *signature*:1:3` and a caret)."""
+    return render_at(err.message, source, text, err.offset, err.width)
+
+
+def render_at(message: str, source: str, text: str, offset: int, width: int = 1) -> str:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    column = offset - (before.rfind("\n") + 1) + 1
+    source_line = text.split("\n")[line - 1] if text else ""
+    gutter = " " * len(str(line))
+    return "\n".join(
+        (
+            f"error: {message}",
+            f"at {source}:{line}:{column}",
+            f"{gutter} |",
+            f"{line} | {source_line}",
+            f"{gutter} | {' ' * (column - 1)}{'^' * max(width, 1)}",
+            f"{gutter} |",
+        )
+    )
+
+
+def field_name(name: str) -> str:
+    return name if IDENT.fullmatch(name) and name not in _KEYWORDS else _quote(name)
+
+
+def _quote(text: str) -> str:
+    from .misc import quote
+
+    return quote(text)
+
+
+IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
+
+
+def literal(value: t.Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _quote(value)
+    return str(value)
+
+
+def show(texpr: t.Any, prec: int = 0) -> str:
+    """A type expression as core displays it (Display.displayTExpr)."""
+    if isinstance(texpr, Keyword):
+        return texpr.name
+    if isinstance(texpr, Singleton):
+        return literal(texpr.value)
+    if isinstance(texpr, Name):
+        return texpr.name + ("<" + ", ".join(show(a) for a in texpr.args) + ">" if texpr.args else "")
+    if isinstance(texpr, ObjectType):
+        items = [f"{field_name(n)}: {show(v)}" for n, v in texpr.fields]
+        if texpr.wildcard is not None:
+            items.append(f"*: {show(texpr.wildcard)}")
+        if texpr.interface:
+            return "{ " + ", ".join(items) + ", ... }" if items else "{}"
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(texpr, TupleType):
+        return "[" + ", ".join(show(i) for i in texpr.items) + "]"
+    if isinstance(texpr, LambdaType):
+        if len(texpr.params) == 1 and texpr.variadic is None:
+            text = f"{show(texpr.params[0], 11)} => {show(texpr.result, 10)}"
+        else:
+            params = [show(p, 10) for p in texpr.params]
+            if texpr.variadic is not None:
+                params.append("..." + show(texpr.variadic, 10))
+            text = "(" + ", ".join(params) + f") => {show(texpr.result, 10)}"
+        return f"({text})" if prec > 10 else text
+    if isinstance(texpr, UnionType):
+        text = " | ".join(show(m, 20) for m in texpr.members)
+        return f"({text})" if prec > 20 else text
+    if isinstance(texpr, IntersectType):
+        text = " & ".join(show(m, 30) for m in texpr.members)
+        return f"({text})" if prec > 30 else text
+    if isinstance(texpr, Nullable):
+        return show(texpr.base, 50) + "?"
+    return "Any"
+
+
+# -- checking a signature as core's typer does ---------------------------------------------------------
+
+#: The persistable scalar types, by the name a signature uses, with the name core shows (Float is a Double).
+SCALARS = {
+    "Null": "Null",
+    "Boolean": "Boolean",
+    "Number": "Number",
+    "Int": "Int",
+    "Long": "Long",
+    "Double": "Double",
+    "Float": "Double",
+    "String": "String",
+    "Time": "Time",
+    "Date": "Date",
+    "Bytes": "Bytes",
+}
+#: Type constructors and how many parameters they take.
+CONSTRUCTORS = {"Array": 1, "Ref": 1, "EmptyRef": 1, "Set": 1, "EventSource": 1, "Page": 1, "SetCursor": 0}
+#: Other types core's environment knows, none of them persistable.
+OTHER_TYPES = frozenset(
+    (
+        "ID", "UUID", "Object", "Struct", "Function", "UserFunction", "TransactionTime", "Query", "Math",
+        "Collection", "CollectionDef", "Role", "Database", "AccessProvider", "Key", "Credential", "Token",
+        "FunctionDef", "Doc", "NamedRef", "EmptyNamedRef", "Stream",
+    )
+)  # fmt: skip
+
+#: What names a document type: a user collection's name (or alias), or a native collection with documents.
+Lookup = t.Callable[[str], "Ref | None"]
+
+
+def check(texpr: t.Any, lookup: Lookup) -> list[str]:
+    """The typer's errors for a signature: unknown types and wrong constructor arity."""
+    errors: list[str] = []
+
+    def go(node: t.Any) -> None:
+        if isinstance(node, Name):
+            arity = CONSTRUCTORS.get(node.name)
+            known = node.name in SCALARS or node.name in OTHER_TYPES or arity is not None or doc_type(node.name, lookup)
+            if not known:
+                errors.append(f"Unknown type `{node.name}`")
+            elif node.args and (arity or 0) == 0:
+                errors.append(f"Type `{node.name}` does not accept any parameters.")
+            elif arity and len(node.args) != arity:
+                errors.append(f"Type constructor `{node.name}<>` accepts {arity} parameters, received {len(node.args)}")
+            elif node.name in ("Ref", "EmptyRef") and not _names_document(node.args[0], lookup):
+                errors.append("Reference type must refer to a doc type")
+            for arg in node.args:
+                go(arg)
+        for child in _children(node):
+            go(child)
+
+    go(texpr)
+    return errors
+
+
+def _names_document(node: t.Any, lookup: Lookup) -> bool:
+    return isinstance(node, Name) and not node.args and doc_type(node.name, lookup) == "doc"
+
+
+def _children(node: t.Any) -> tuple:
+    if isinstance(node, ObjectType):
+        return tuple(v for _, v in node.fields) + ((node.wildcard,) if node.wildcard is not None else ())
+    if isinstance(node, TupleType):
+        return node.items
+    if isinstance(node, LambdaType):
+        return (*node.params, node.result) + ((node.variadic,) if node.variadic is not None else ())
+    if isinstance(node, (UnionType, IntersectType)):
+        return node.members
+    if isinstance(node, Nullable):
+        return (node.base,)
+    return ()
+
+
+def doc_type(name: str, lookup: Lookup) -> str | None:
+    """"doc" when `name` is a collection's document type, "null" for its null document (`NullUsers`)."""
+    if _collection(name, lookup) is not None:
+        return "doc"
+    if name.startswith("Null") and len(name) > 4 and _collection(name[4:], lookup) is not None:
+        return "null"
+    return None
+
+
+def _collection(name: str, lookup: Lookup) -> Ref | None:
+    if name in SCALARS or name in OTHER_TYPES or name in CONSTRUCTORS or name in ("Any", "Never"):
+        return None
+    return lookup(name)
+
+
+def unpersistable(texpr: t.Any, lookup: Lookup) -> list[tuple[str, str | None]]:
+    """The parts of a field's type that cannot be stored (core's Typer.checkPersistability): (cause, hint)."""
+    causes: list[tuple[str, str | None]] = []
+
+    def ref_error(node: t.Any, coll: str) -> None:
+        hint = f"Use Ref<{coll}> as the type of a reference to a {coll} document"
+        causes.append((f"Type {show(node)} is not persistable", hint))
+
+    def go(node: t.Any) -> None:
+        if isinstance(node, Singleton) or node == Keyword("Any"):
+            return
+        if isinstance(node, (LambdaType, Keyword)) or (isinstance(node, ObjectType) and node.interface):
+            causes.append((f"Type {show(node)} is not persistable", None))
+        elif isinstance(node, IntersectType):
+            inner = [unpersistable(m, lookup) for m in node.members]
+            if all(inner):
+                causes.extend(c for cs in inner for c in cs)
+        elif isinstance(node, Name):
+            kind = doc_type(node.name, lookup)
+            if node.name == "Ref":
+                return
+            if kind:
+                ref_error(node, node.name[4:] if kind == "null" else node.name)
+            elif node.name in SCALARS or node.name in ("Array", "EmptyRef"):
+                for arg in node.args if node.name != "EmptyRef" else ():
+                    go(arg)
+            else:
+                causes.append((f"Type {show(node)} is not persistable", None))
+        elif isinstance(node, (ObjectType, TupleType)):
+            for child in _children(node):
+                go(child)
+        elif isinstance(node, Nullable):
+            go(UnionType((node.base, Name("Null"))))
+        elif isinstance(node, UnionType):
+            union(node)
+
+    def union(node: UnionType) -> None:
+        # A document type is persistable only with its null document type (or EmptyRef) beside it.
+        docs: dict[str, t.Any] = {}
+        nulls: dict[str, t.Any] = {}
+        for member in _flatten(node):
+            kind = doc_type(member.name, lookup) if isinstance(member, Name) and not member.args else None
+            if kind == "doc":
+                docs[member.name] = member
+            elif kind == "null":
+                nulls[member.name[4:]] = member
+            elif isinstance(member, Name) and member.name == "EmptyRef" and member.args:
+                arg = member.args[0]
+                if isinstance(arg, Name) and doc_type(arg.name, lookup) == "doc":
+                    nulls[arg.name] = member
+                else:
+                    go(member)
+            else:
+                go(member)
+        for coll, member in docs.items():
+            if coll not in nulls:
+                ref_error(member, coll)
+        for coll, member in nulls.items():
+            if coll not in docs:
+                ref_error(member, coll)
+
+    go(texpr)
+    return causes
+
+
+def _flatten(node: UnionType) -> list:
+    out = []
+    for member in node.members:
+        if isinstance(member, UnionType):
+            out.extend(_flatten(member))
+        elif isinstance(member, Nullable):
+            out.extend(_flatten(UnionType((member.base, Name("Null")))))
+        else:
+            out.append(member)
+    return out

@@ -63,14 +63,14 @@ def test_a_child_database_cannot_see_its_parent(db, tree):
     assert db.query("Paginate(Keys())", secret=child).data == []
     err = error(db, 'Paginate(Documents(Collection("parent_things")))', child)
     assert (err.code, err.description) == ("invalid ref", "Ref refers to undefined collection 'parent_things'")
-    assert error(db, 'Get(Collection("parent_things"))', child).code == "instance not found"
-    assert error(db, 'Get(Database("child"))', child).code == "instance not found"
+    assert error(db, 'Get(Collection("parent_things"))', child).code == "invalid ref"
+    assert error(db, 'Get(Database("child"))', child).code == "invalid ref"
     assert error(db, 'Create(Collection("parent_things"), {})', child).code == "invalid ref"
 
 
 def test_siblings_cannot_see_each_other(db, tree):
     sibling = tree["sibling"]
-    assert error(db, 'Get(Database("parent"))', sibling).code == "instance not found"
+    assert error(db, 'Get(Database("parent"))', sibling).code == "invalid ref"
     assert error(db, 'Paginate(Collections(Database("parent")))', sibling).code in ("invalid ref", "instance not found")
     assert error(db, "null", f"{sibling}:parent:admin").code == "unauthorized"
     assert error(db, "null", f"{sibling}:child:admin").code == "unauthorized"

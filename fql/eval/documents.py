@@ -17,7 +17,7 @@ from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, nativ
 from . import access, indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context
-from .refs import copy, doc_key, live, not_found, read, ref_of, render
+from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render
 from .registry import builtin
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -164,7 +164,7 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     access.require(ctx, "read", key, (ref,))
     version = read(ctx, key)
     if version is None:
-        raise not_found(ref)
+        raise missing(ctx, ref, "get")
     return render(ctx, version)
 
 
@@ -319,6 +319,10 @@ def _existing(ctx: Context, ref: t.Any, key: str, action: str) -> tuple[DocKey, 
     """The live document `ref` names; a delete is checked here, a write once its new fields are known."""
     doc = doc_key(ctx, ref, key)
     version = live(ctx, doc)
+    if version is None and ref.is_schema:
+        error = missing(ctx, ref, key)
+        if isinstance(error, InvalidRef):
+            raise error
     if version is None or action == "delete":
         access.require(ctx, action, doc, (ref,) if action == "delete" else (None, None, ref))
     if version is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import InstanceNotFound, InvalidArgument, InvalidRef
+from ..errors import FQLError, InstanceNotFound, InvalidArgument, InvalidRef
 from ..storage.base import DocKey, Version
 from ..values import SCHEMA_CONSTRUCTORS, Ref, collection_ref, native
 from .evaluator import Context
@@ -161,6 +161,17 @@ def not_found(ref: Ref) -> InstanceNotFound:
     kind = ref.kind
     noun = NOUNS.get(kind, "Document") if kind else "Document"
     return InstanceNotFound(f"{noun} not found.")
+
+
+def missing(ctx: Context, ref: Ref, *path: str | int) -> FQLError:
+    """The error for a document a Get, Update, Replace or Delete did not find.
+
+    Core resolves a schema ref (`Collection("x")`) when it builds it; one that names nothing is an
+    unresolved ref, which every function taking a ref refuses with `invalid ref` before anything else.
+    Outside `At`, fql tells them apart here, where the document turns out to be missing."""
+    if ref.is_schema and ctx.state.valid_ts is None and ref.kind in UNDEFINED_WORDS:
+        return InvalidRef(f"Ref refers to undefined {UNDEFINED_WORDS[ref.kind]} '{ref.id}'").at(*path)
+    return not_found(ref)
 
 
 def render(ctx: Context, version: Version) -> dict:

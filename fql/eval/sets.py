@@ -403,9 +403,8 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
-                if sources:
-                    raise NotImplementedInFql("Paginate with `sources` over events is not implemented in fql yet.")
-                return history.page(ctx, s, size, options)
+                page = history.page(ctx, s, size, options)
+                return _event_sources(s, page) if sources else page
             if "before" in options:
                 page, keys = _page_backward(ctx, s, size, options["before"])
             else:
@@ -413,6 +412,15 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
             return _with_sources(ctx, s, page, keys) if sources else page
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
+
+
+def _event_sources(s: SetRef, page: Page) -> Page:
+    """`sources: true` over the events of an index, Documents or Singleton set: that set is each event's
+    source (core's HistoricalSet). Over other sets of events it is not implemented."""
+    inner = s["events"] if s.kind == "events" else None
+    if not (isinstance(inner, SetRef) and inner.kind in ("match", "documents", "singleton")):
+        raise NotImplementedInFql("Paginate with `sources` over these events is not implemented in fql yet.")
+    return page.evolve([{"value": event, "sources": [inner]} for event in page.data])
 
 
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:

@@ -106,8 +106,15 @@ def schema_of(ctx: Context, scope: str, coll: str) -> CollectionFields | None:
     cache = ctx.state.cache.setdefault(CACHE, {})
     if (scope, coll) not in cache:
         version = live(ctx, DocKey(scope, "#collections", coll))
-        cache[(scope, coll)] = None if version is None else _load(ctx, scope, coll, version.data or {})
+        data = (version.data or {}) if version is not None else {}
+        # Most collections define none of it: no need to build a schema (it costs a point read here).
+        found = any(data.get(key) not in (None, {}) for key in _SCHEMA_KEYS)
+        cache[(scope, coll)] = _load(ctx, scope, coll, data) if found else None
     return cache[(scope, coll)]
+
+
+#: The definition fields a CollectionFields is made of.
+_SCHEMA_KEYS = ("computed_fields", "fields", "wildcard", "ttl_days")
 
 
 def _load(ctx: Context, scope: str, coll: str, data: dict) -> CollectionFields:

@@ -42,6 +42,9 @@ class Meter:
         self._sets: list[list[Version | Entry]] = []
         #: What was written, by the document it belongs to (index removals by index and terms).
         self._writes: dict[t.Any, list[t.Any]] = {}
+        #: The sizes, once the query has finished and they were asked for.
+        self._read_sizes: list[int] | None = None
+        self._write_sizes: list[int] | None = None
 
     def __getattr__(self, name: str) -> t.Any:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
@@ -97,21 +100,32 @@ class Meter:
 
     @property
     def bytes_read(self) -> int:
-        docs = sum(_size(v) for v in self._docs.values() if v is not None)
-        return docs + sum(_size(item) for seen in self._sets for item in seen)
+        return sum(self._reads())
 
     @property
     def read_ops(self) -> int:
-        docs = sum(_ops(_size(v) if v is not None else 0, BYTES_PER_READ_OP) for v in self._docs.values())
-        return docs + sum(_ops(sum(_size(i) for i in seen), BYTES_PER_READ_OP) for seen in self._sets)
+        return sum(_ops(size, BYTES_PER_READ_OP) for size in self._reads())
 
     @property
     def bytes_written(self) -> int:
-        return sum(_size(item) for items in self._writes.values() for item in items)
+        return sum(self._written())
 
     @property
     def write_ops(self) -> int:
-        return sum(_ops(sum(_size(i) for i in items), BYTES_PER_WRITE_OP) for items in self._writes.values())
+        return sum(_ops(size, BYTES_PER_WRITE_OP) for size in self._written())
+
+    def _reads(self) -> list[int]:
+        """The size of each billed read (a document, or one scan's items), worked out once asked for."""
+        if self._read_sizes is None:
+            docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
+            self._read_sizes = docs + [sum(_size(item) for item in seen) for seen in self._sets]
+        return self._read_sizes
+
+    def _written(self) -> list[int]:
+        """The bytes written for each document."""
+        if self._write_sizes is None:
+            self._write_sizes = [sum(_size(item) for item in items) for items in self._writes.values()]
+        return self._write_sizes
 
 
 def _ops(size: int, unit: int) -> int:

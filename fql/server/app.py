@@ -9,10 +9,10 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, Unauthorized
+from ..errors import FQLError, InvalidExpression, InvalidRef, QueryTimeout, ServiceTimeout, Unauthorized
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
-from . import headers, v10
+from . import headers, rest, v10
 from .body import parse
 from .headers import TxnClock
 from .protocol import (
@@ -152,11 +152,17 @@ class App:
         path, method = request.path, request.method
         if path == "/ping":
             return _ping(request)
+        call = None
         if path not in ALLOWED:
-            raise not_found()
+            # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret.
+            call = rest.route(path, method, request.params, request.body)
+            if call is None:
+                raise not_found()
         secret = headers.secret(request.headers)
         if secret is None:
             raise unauthorized()
+        if call is not None:
+            return await self.run(self._rest, call, request, secret, info.timeout_ms)
         if method == "POST" and path in QUERY_PATHS:
             return await self.run(self._query, request.body, secret, info.timeout_ms, request.started)
         if method == "GET" and path == "/":
@@ -167,6 +173,24 @@ class App:
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
 
+    def _rest(self, call: rest.RestCall, request: Request, secret: str, timeout_ms: int | None) -> Response:
+        """One REST request (fql/server/rest.py): its ref looked up first (404 if it names nothing), then
+        the method checked (405), then its query run as any other."""
+        if call.look_first and call.exists is not None and not self._exists(call.exists, secret):
+            raise not_found()
+        if call.refused:
+            raise method_not_allowed(*call.refused)
+        body = request.body if call.bad_body else json_bytes(call.query)
+        return self._query(body, secret, timeout_ms, request.started, missing_at=call.verb)
+
+    def _exists(self, query: dict, secret: str) -> bool:
+        try:
+            return self.db.run(from_json(query), secret=secret) is not False
+        except Unauthorized:
+            raise unauthorized() from None
+        except FQLError:
+            return True  # not the caller's to see: the method check answers
+
     def _query(
         self,
         body: bytes,
@@ -174,9 +198,11 @@ class App:
         timeout_ms: int | None = None,
         started: float | None = None,
         read_only: t.Callable | None = None,
+        missing_at: str | None = None,
     ) -> Response:
         """Decode, evaluate, encode: one v4 query, one transaction (where each write fails with
-        `read_only()`, if given), within `timeout_ms` of `started`. A time-out is a protocol error."""
+        `read_only()`, if given), within `timeout_ms` of `started`. A time-out is a protocol error, and so
+        is an `invalid ref` of the REST path's ref (`missing_at`, the key of the call it went to): 404."""
         try:
             node = decode_v4(body)
         except FQLError as err:
@@ -191,6 +217,10 @@ class App:
             raise unauthorized() from None
         except (QueryTimeout, ServiceTimeout) as err:
             raise ProtocolError(err.status, err.description) from None
+        except InvalidRef as err:
+            if missing_at is not None and list(err.position) == [missing_at]:
+                raise not_found() from None
+            return _query_error(err)
         except FQLError as err:
             return _query_error(err)
         encoded = dumps({"resource": result}).encode("utf-8", "replace")

@@ -90,6 +90,7 @@ class Database:
         read_only: t.Callable[[], FQLError] | None = None,
         started: float | None = None,
         typecheck: bool = True,
+        max_retries: int | None = None,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
 
@@ -98,7 +99,8 @@ class Database:
         with the error it makes, and nothing is committed. `started` is when the request came
         (time.monotonic(); the timeout counts from it, and a query still running past it, or found past it
         once evaluated, fails with `time_out`). `typecheck` off makes an unbound v10 name the runtime error
-        `unbound_variable` rather than `invalid_query`.
+        `unbound_variable` rather than `invalid_query`. `max_retries` replaces MAX_RETRIES for this query
+        (the X-Max-Contention-Retries header).
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -117,7 +119,7 @@ class Database:
                 return result, state
             except Conflict:
                 attempt += 1
-                if attempt > MAX_RETRIES or (deadline is not None and time.monotonic() > deadline):
+                if attempt > (MAX_RETRIES if max_retries is None else max_retries) or (deadline is not None and time.monotonic() > deadline):
                     raise
 
     def _attempt(

@@ -162,18 +162,18 @@ class App:
         if secret is None:
             raise unauthorized()
         if call is not None:
-            return await self.run(self._rest, call, request, secret, info.timeout_ms)
+            return await self.run(self._rest, call, request, secret, info)
         if method == "POST" and path in QUERY_PATHS:
-            return await self.run(self._query, request.body, secret, info.timeout_ms, request.started)
+            return await self.run(self._query, request.body, secret, info, request.started)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
             query = request.params.get("q", "").encode("utf-8", "surrogatepass")
-            return await self.run(self._query, query, secret, info.timeout_ms, request.started, _get_write)
+            return await self.run(self._query, query, secret, info, request.started, _get_write)
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
 
-    def _rest(self, call: rest.RestCall, request: Request, secret: str, timeout_ms: int | None) -> Response:
+    def _rest(self, call: rest.RestCall, request: Request, secret: str, info: headers.V4Headers) -> Response:
         """One REST request (fql/server/rest.py): its ref looked up first (404 if it names nothing), then
         the method checked (405), then its query run as any other."""
         if call.look_first and call.exists is not None and not self._exists(call.exists, secret):
@@ -181,7 +181,7 @@ class App:
         if call.refused:
             raise method_not_allowed(*call.refused)
         body = request.body if call.bad_body else json_bytes(call.query)
-        return self._query(body, secret, timeout_ms, request.started, missing_at=call.verb)
+        return self._query(body, secret, info, request.started, missing_at=call.verb)
 
     def _exists(self, query: dict, secret: str) -> bool:
         try:
@@ -195,13 +195,13 @@ class App:
         self,
         body: bytes,
         secret: str,
-        timeout_ms: int | None = None,
+        info: headers.V4Headers | None = None,
         started: float | None = None,
         read_only: t.Callable | None = None,
         missing_at: str | None = None,
     ) -> Response:
         """Decode, evaluate, encode: one v4 query, one transaction (where each write fails with
-        `read_only()`, if given), within `timeout_ms` of `started`. A time-out is a protocol error, and so
+        `read_only()`, if given), within the headers' (`info`) time limit of `started`. A time-out is a protocol error, and so
         is an `invalid ref` of the REST path's ref (`missing_at`, the key of the call it went to): 404."""
         try:
             node = decode_v4(body)
@@ -211,7 +211,13 @@ class App:
             return _query_error(err)
         try:
             result, state = self.db.run_with_state(
-                node, secret=secret, timeout_ms=timeout_ms, meter=True, read_only=read_only, started=started
+                node,
+                secret=secret,
+                timeout_ms=info.timeout_ms if info else None,
+                max_retries=info.max_retries if info else None,
+                meter=True,
+                read_only=read_only,
+                started=started,
             )
         except Unauthorized:
             raise unauthorized() from None

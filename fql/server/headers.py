@@ -66,41 +66,80 @@ class V4Headers:
     tags: tuple[tuple[str, str], ...] = ()
     #: X-Last-Seen-Txn in µs. Every query already sees every committed transaction: nothing to wait for.
     last_seen_txn: int | None = None
+    #: X-Max-Retries-On-Contention: how many times a query whose snapshot went stale may run again.
+    max_retries: int | None = None
 
 
 def read_v4(headers: dict[str, str]) -> V4Headers:
     """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
     version = headers.get("x-faunadb-api-version")
     if version is not None and version.strip() not in API_VERSIONS:
-        # Core's exact wording for this header is not in the sources we have.
-        raise bad_header("x-faunadb-api-version", f"Unsupported API version '{version.strip()}'.")
+        raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{version}'.")
     return V4Headers(
-        timeout_ms=_timeout(headers.get("x-query-timeout")),
+        timeout_ms=param(headers, "x-query-timeout", timeout),
         tags=_v4_tags(headers.get("x-fauna-tags")),
-        last_seen_txn=_integer("x-last-seen-txn", headers.get("x-last-seen-txn")),
+        last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
+        max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
     )
 
 
-# Core's tests pin `Must be less than or equal to 600000.` and `invalid tags`; the other problems are
-# worded the same way, as core's own wording for them is not in the sources we have.
-def _integer(name: str, text: str | None) -> int | None:
+# Request parameters, parsed and refused in the words of core's RequestParams (a ValueError's text).
+
+
+def param(headers: dict[str, str], name: str, parse: t.Callable[[str], t.Any]) -> t.Any:
+    """The header `name` parsed by `parse`, or None when absent; a bad one is core's `Invalid header
+    'name': ...` (400)."""
+    text = headers.get(name)
     if text is None:
         return None
-    text = text.strip()
-    if not re.fullmatch(r"[+-]?[0-9]{1,19}", text) or not -(2**63) <= int(text) < 2**63:
-        raise bad_header(name, "Must be an integer.")
+    try:
+        return parse(text.strip())
+    except ValueError as err:
+        raise bad_header(name, str(err)) from None
+
+
+def _long(text: str) -> int | None:
+    """Java's Long.parseLong: an optional sign and digits, within 64 bits; None otherwise."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text) or not -(2**63) <= int(text) < 2**63:
+        return None
     return int(text)
 
 
-def _timeout(text: str | None) -> int | None:
-    millis = _integer("x-query-timeout", text)
+def timeout(text: str) -> int:
+    """X-Query-Timeout / X-Query-Timeout-Ms in ms."""
+    millis = _long(text)
     if millis is None:
-        return None
+        raise ValueError(f"Invalid number '{text}'.")
     if millis <= 0:
-        raise bad_header("x-query-timeout", "Must be greater than 0.")
+        raise ValueError("Must be greater than 0.")
     if millis > MAX_QUERY_TIMEOUT:
-        raise bad_header("x-query-timeout", f"Must be less than or equal to {MAX_QUERY_TIMEOUT}.")
+        raise ValueError(f"Must be less than or equal to {MAX_QUERY_TIMEOUT}.")
     return millis
+
+
+def timestamp(text: str) -> int:
+    """X-Last-Seen-Txn / X-Last-Txn-Ts in µs."""
+    micros = _long(text)
+    if micros is None:
+        raise ValueError(f"Invalid timestamp '{text}'.")
+    return micros
+
+
+def contention_retries(text: str) -> int:
+    """X-Max-Retries-On-Contention / X-Max-Contention-Retries."""
+    retries = _long(text)
+    if retries is None or not -(2**31) <= retries < 2**31:
+        raise ValueError(f"Invalid number '{text}'.")
+    if not 0 <= retries <= 7:
+        raise ValueError("Must be between 0 and 7.")
+    return retries
+
+
+def boolean(text: str) -> bool:
+    """X-Typecheck, X-Linearized, X-Performance-Hints: Scala's toBooleanOption (any case)."""
+    if text.lower() not in ("true", "false"):
+        raise ValueError("Must be a boolean value.")
+    return text.lower() == "true"
 
 
 def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:

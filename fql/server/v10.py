@@ -19,16 +19,16 @@ from ..errors import (
 from ..parse import parse
 from ..repl.printer import summary as error_summary
 from ..wire.v10 import from_tagged, to_simple, to_tagged
-from .headers import elapsed_ms, parse_tags
-from .protocol import ProtocolError, Response, json_bytes
+from .headers import boolean, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
+from .protocol import ProtocolError, Response, bad_header, json_bytes
 
 if t.TYPE_CHECKING:
     from ..database import Database
 
 #: The X-Format values: how `arguments` are read and `data` written.
 FORMATS = ("simple", "tagged", "decorated")
-#: The default and largest X-Query-Timeout-Ms (the Python driver sends 5000 by default).
-DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS = 5000, 600_000
+#: The X-Query-Timeout-Ms of a request without one (the Python driver sends 5000 by default).
+DEFAULT_TIMEOUT_MS = 5000
 
 
 class V10Error(ProtocolError):
@@ -47,24 +47,28 @@ def _invalid(message: str) -> V10Error:
 
 
 def read_headers(headers: dict[str, str]) -> dict:
-    """The v10 request headers, validated (a bad one is 400 `invalid_request`)."""
-    fmt = headers.get("x-format", "simple").strip().lower() or "simple"
-    if fmt not in FORMATS:
-        raise _invalid(f"Invalid header 'x-format': must be one of {', '.join(FORMATS)}.")
-    timeout = headers.get("x-query-timeout-ms")
-    if timeout is None:
-        timeout_ms = DEFAULT_TIMEOUT_MS
-    elif not timeout.strip().isdigit() or not 0 < int(timeout) <= MAX_TIMEOUT_MS:
-        raise _invalid(f"Invalid header 'x-query-timeout-ms': must be an integer between 1 and {MAX_TIMEOUT_MS}.")
-    else:
-        timeout_ms = int(timeout)
+    """The v10 request headers, validated in core's order and words (a bad one is 400 `invalid_request`,
+    `Invalid header 'name': ...`)."""
+    try:
+        param(headers, "x-last-txn-ts", timestamp)  # every query already sees every committed one
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        max_retries = param(headers, "x-max-contention-retries", contention_retries)
+        fmt = headers.get("x-format", "simple").strip()
+        if fmt not in FORMATS:
+            raise bad_header("x-format", f"Invalid format {fmt}")
+        typecheck = param(headers, "x-typecheck", boolean)
+        param(headers, "x-linearized", boolean)  # every fql query is strictly serialized already
+        param(headers, "x-performance-hints", boolean)
+    except ProtocolError as err:
+        raise _invalid(err.description) from None
     return {
         "format": fmt,
         "timeout_ms": timeout_ms,
+        "max_retries": max_retries,
         "tags": _tags(headers.get("x-query-tags")),
-        "typecheck": headers.get("x-typecheck", "").strip().lower() == "true",
+        "typecheck": typecheck is True,
         # Static checks, unless turned off: core's default for a database is typechecked.
-        "checks": headers.get("x-typecheck", "").strip().lower() != "false",
+        "checks": typecheck is not False,
     }
 
 
@@ -192,6 +196,7 @@ def query(
             meter=True,
             started=started,
             typecheck=info["checks"],
+            max_retries=info["max_retries"],
         )
     except Unauthorized:
         raise V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")]) from None

@@ -183,7 +183,8 @@ def test_seed_003_login_curl_example(raw):
     [
         ("0", "Must be greater than 0."),
         ("-5", "Must be greater than 0."),
-        ("abc", "Must be an integer."),
+        ("abc", "Invalid number 'abc'."),
+        ("9223372036854775808", "Invalid number '9223372036854775808'."),
         ("600001", "Must be less than or equal to 600000."),
         ("9223372036854775807", "Must be less than or equal to 600000."),
     ],
@@ -200,7 +201,46 @@ def test_bad_query_timeout(raw, value, problem):
 def test_good_query_timeout_and_last_seen(raw):
     assert raw.query(1, headers={"X-Query-Timeout": "600000", "X-Last-Seen-Txn": "1"})[0] == 200
     body = raw.query(1, headers={"X-Last-Seen-Txn": "soon"})[2]
-    assert body["errors"][0]["description"] == "Invalid header 'x-last-seen-txn': Must be an integer."
+    assert body["errors"][0]["description"] == "Invalid header 'x-last-seen-txn': Invalid timestamp 'soon'."
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "problem"),
+    [
+        # core's RequestParams, word for word
+        ("x-max-retries-on-contention", "8", "Must be between 0 and 7."),
+        ("x-max-retries-on-contention", "x", "Invalid number 'x'."),
+        ("x-faunadb-api-version", "9", "Unsupported or invalid API version '9'."),
+    ],
+)
+def test_bad_v4_parameters(raw, header, value, problem):
+    body = raw.query(1, headers={header: value})[2]
+    assert body == {"errors": [{"code": "bad request", "description": f"Invalid header '{header}': {problem}"}]}
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "problem"),
+    [
+        ("x-query-timeout-ms", "abc", "Invalid number 'abc'."),
+        ("x-query-timeout-ms", "0", "Must be greater than 0."),
+        ("x-query-timeout-ms", "600001", "Must be less than or equal to 600000."),
+        ("x-last-txn-ts", "later", "Invalid timestamp 'later'."),
+        ("x-max-contention-retries", "-1", "Must be between 0 and 7."),
+        ("x-format", "Tagged", "Invalid format Tagged"),
+        ("x-typecheck", "yes", "Must be a boolean value."),
+        ("x-linearized", "1", "Must be a boolean value."),
+    ],
+)
+def test_bad_v10_parameters(raw, header, value, problem):
+    status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={header: value})
+    message = f"Invalid header '{header}': {problem}"
+    assert (status, body) == (400, {"error": {"code": "invalid_request", "message": message}})
+
+
+def test_good_v10_parameters(raw):
+    ok = {"x-max-contention-retries": "0", "x-typecheck": "FALSE", "x-linearized": "true", "x-format": "decorated",
+          "x-last-txn-ts": "1", "x-query-timeout-ms": "600000"}
+    assert raw("POST", "/query/1", '{"query": "1"}', headers=ok)[0] == 200
 
 
 @pytest.mark.parametrize(

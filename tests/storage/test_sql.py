@@ -243,6 +243,11 @@ def test_sqlite_conflicts_past_the_retry_bound_are_contended(tmp_path, monkeypat
         with pytest.raises(ContendedTransaction):
             db.query('Create(Collection("users"), {})')
         assert len(calls) == MAX_RETRIES + 1
+        # X-Max-Contention-Retries sets the bound per query.
+        calls.clear()
+        with pytest.raises(ContendedTransaction):
+            db.run_with_state(fql.parse('Create(Collection("users"), {})'), max_retries=0)
+        assert len(calls) == 1
         monkeypatch.undo()
         assert db.query('Count(Documents(Collection("users")))') == 0
 

@@ -26,6 +26,9 @@ BYTES_PER_READ_OP, BYTES_PER_WRITE_OP = 4096, 1024
 UNBILLED = frozenset(
     ("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#schema_version", "#scopes")
 )
+#: Sizes of versions already measured, by object: (the version, its size).
+_VERSION_SIZES: dict[int, tuple[Version, int]] = {}
+_MAX_SIZES = 4096
 #: The fixed part of a stored version or entry besides its data: its timestamp and flags.
 _OVERHEAD = 16
 
@@ -136,9 +139,18 @@ def _ops(size: int, unit: int) -> int:
 def _size(item: t.Any) -> int:
     """The stored size in bytes of a version, an index entry, or a removed entry's key."""
     if isinstance(item, Version):
+        # Stores hand out the same Version object for each read of it (memory, the SQL stores' caches):
+        # its size is worked out once. The entry keeps the object, so its id is not reused meanwhile.
+        known = _VERSION_SIZES.get(id(item))
+        if known is not None and known[0] is item:
+            return known[1]
         key = item.key
         data = 0 if item.data is None else len(codec.dumps(item.data))
-        return _OVERHEAD + len(key.scope) + len(key.coll) + len(key.id) + data
+        size = _OVERHEAD + len(key.scope) + len(key.coll) + len(key.id) + data
+        if len(_VERSION_SIZES) >= _MAX_SIZES:
+            _VERSION_SIZES.clear()
+        _VERSION_SIZES[id(item)] = (item, size)
+        return size
     if isinstance(item, Entry):
         return _OVERHEAD + len(item.sort) + len(codec.dumps(list(item.values)))
     return _OVERHEAD + len(item)

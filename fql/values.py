@@ -399,13 +399,27 @@ def type_name(value: t.Any) -> str:
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 
-    __slots__ = ("ref", "ts", "ttl", "_data")
+    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of")
 
-    def __init__(self, ref: Ref, ts: Timestamp, data: dict, ttl: Timestamp | None = None):
+    def __init__(
+        self,
+        ref: Ref,
+        ts: Timestamp,
+        data: dict,
+        ttl: Timestamp | None = None,
+        *,
+        read_ts: int | None = None,
+        as_of: int | None = None,
+    ):
         self.ref = ref
         self.ts = ts
         self.ttl = ttl
         self._data = data
+        #: The valid time (µs) every read of it keeps, when it was read inside `at` (core's readTS);
+        #: None: each use reads it at the valid time of that use.
+        self.read_ts = read_ts
+        #: The valid time (µs) its fields were read at; None: the query's own time.
+        self.as_of = as_of
 
     @property
     def id(self) -> str:
@@ -447,6 +461,10 @@ class NullDocument:
 
     ref: Ref
     cause: str = "not found"
+    #: As Document's: the valid time every read of it keeps (None: that of each use), and the one it
+    #: was found missing at.
+    read_ts: int | None = field(default=None, eq=False, kw_only=True)
+    as_of: int | None = field(default=None, eq=False, kw_only=True)
 
     @property
     def id(self) -> str:

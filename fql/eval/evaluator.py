@@ -33,7 +33,8 @@ class QueryState:
     created: bool = False
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
-    #: The time (µs) reads see inside v4 `At(ts, ...)` (core's valid time), or None for now.
+    #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or
+    #: None for now.
     valid_ts: int | None = None
     #: Lines logged by v10 `dbg()` and `log()`, for the response's `summary`.
     logs: list = field(factory=list)

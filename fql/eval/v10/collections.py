@@ -17,7 +17,7 @@ from ..schema import create_native
 from . import fields as field_schema, names
 from .signatures import unquote
 from .documents import read, to_document
-from .sets import V10Set, WhereSet, first
+from .sets import V10Set, WhereSet, documents_of, first, kept_time
 
 COLLECTIONS = native("collections")
 
@@ -144,12 +144,16 @@ documents.WRITE_CHECKS.append(_check_constraints)
 class IndexSet(V10Set):
     """`Coll.byEmail(term)`: the documents whose terms match, in values order then by id."""
 
-    def __init__(self, index: indexes.IndexDef, terms: list, bounds: dict | None):
+    def __init__(self, ctx: Context, index: indexes.IndexDef, terms: list, bounds: dict | None):
         self.index = index
         self.terms = terms
         self.bounds = bounds or {}
+        self.valid_ts = ctx.state.valid_ts
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        return kept_time(ctx, self, self._entries)
+
+    def _entries(self, ctx: Context) -> t.Iterator[t.Any]:
         lo = hi = None
         reverse = self.index.reverse[:-1]
         if self.bounds.get("from") is not None:
@@ -158,10 +162,13 @@ class IndexSet(V10Set):
         if self.bounds.get("to") is not None:
             stop = self.bounds["to"]
             hi = tuple_key(stop if isinstance(stop, list) else [stop], reverse) + TOP
-        now = ctx.state.ts
-        for entry in ctx.state.txn.index_scan(self.index.key, tuple_key(self.terms), lo=lo, hi=hi):
-            if entry.ttl is None or entry.ttl > now:
-                yield read(ctx, ref_of(ctx, entry.doc))
+        terms, at = tuple_key(self.terms), ctx.state.valid_ts
+        if at is None:
+            now, found = ctx.state.ts, ctx.state.txn.index_scan(self.index.key, terms, lo=lo, hi=hi)
+        else:
+            now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
+        live = (entry for entry in found if entry.ttl is None or entry.ttl > now)
+        return documents_of(ctx, self, (ref_of(ctx, entry.doc) for entry in live))
 
 
 class IndexFunction:
@@ -183,7 +190,7 @@ class IndexFunction:
         if bounds is not None and not isinstance(bounds, dict):
             raise QueryRuntimeError("invalid_argument", f"`{self.name}` expects its range as an object `{{ from, to }}`.")
         terms = [to_stored(a) for a in args[:n]]
-        return IndexSet(self.index, terms, bounds)
+        return IndexSet(ctx, self.index, terms, bounds)
 
     def __repr__(self) -> str:
         return f"[function {self.name}()]"
@@ -238,12 +245,12 @@ def all_(ctx: Context) -> V10Set:
     """Every collection definition."""
     from .sets import DocumentsSet
 
-    return DocumentsSet(COLLECTIONS)
+    return DocumentsSet(ctx, COLLECTIONS)
 
 
 @static("Collection", "where")
 def where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(all_(ctx), predicate)
+    return WhereSet(ctx, all_(ctx), predicate)
 
 
 @static("Collection", "firstWhere")

@@ -13,9 +13,9 @@ from ...storage.base import DocKey, Version
 from ...values import Document, Lambda, Module, NullDocument, Ref, Timestamp, collection_ref, module_name, native
 from .. import access, documents as core
 from ..evaluator import Context
-from ..refs import doc_key, live, ref_of
+from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method, static
-from . import fields as field_schema
+from . import fields as field_schema, past
 from .globals import USER_COLLECTION
 
 #: Field names that are document metadata, not user data.
@@ -43,32 +43,59 @@ def _native_fields(kind: str, data: dict) -> dict:
     return out
 
 
-def to_document(ctx: Context, version: Version) -> Document:
-    """A stored version as a v10 Document (with its collection's computed fields)."""
+def to_document(ctx: Context, version: Version, read_ts: int | None = None, as_of: int | None = None) -> Document:
+    """A stored version as a v10 Document (with its collection's computed fields); `read_ts` and `as_of`
+    as Document's."""
     ref = ref_of(ctx, version.key)
     data = version.data or {}
     ttl = data.get("ttl")
     ts, ttl = Timestamp.from_micros(version.ts), ttl if isinstance(ttl, Timestamp) else None
     if ref.kind is not None:
-        return Document(ref, ts, _native_fields(ref.kind, data), ttl)
-    return field_schema.document(ctx, ref, ts, dict(data.get("data") or {}), ttl, version.key.scope)
+        doc = Document(ref, ts, _native_fields(ref.kind, data), ttl)
+    else:
+        doc = field_schema.document(ctx, ref, ts, dict(data.get("data") or {}), ttl, version.key.scope)
+    doc.read_ts, doc.as_of = read_ts, as_of
+    return doc
 
 
-def read(ctx: Context, ref: Ref) -> Document | NullDocument:
-    """Dereference `ref`: its document, or a null document saying why it is not there."""
+def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocument:
+    """Dereference `ref` at the valid time: its document, or a null document saying why it is not there.
+
+    Inside `at` the document keeps that time (`stamped`, as core's `byId` stamps it) and reading it
+    needs `history_read`; an unstamped one (a reference read from a field, an element of a set made
+    outside `at`) is read again at the valid time of each use, with plain `read` access.
+    """
+    at = ctx.state.valid_ts
+    stamp = at if stamped else None
     try:
         key = doc_key(ctx, ref)
     except QueryRuntimeError:
         raise
     except Exception:
-        return NullDocument(ref, "collection deleted")
-    if not access.allowed(ctx, "read", key, (ref,)):
-        return NullDocument(ref, "permission denied")
-    version = ctx.state.txn.get(key)
-    if version is None or not version.live_at(ctx.state.ts):
-        cause = "deleted" if version is not None and version.data is None else "not found"
-        return NullDocument(ref, cause)
-    return to_document(ctx, version)
+        return NullDocument(ref, "collection deleted", read_ts=stamp, as_of=at)
+    if not access.allowed(ctx, "read" if stamp is None else "history_read", key, (ref,)):
+        return NullDocument(ref, "permission denied", read_ts=stamp, as_of=at)
+    version = read_version(ctx, key)
+    if version is None:
+        # Core reads a document that is not there (never created, not yet, deleted, expired) as not found;
+        # only `delete()` answers one that is `deleted`.
+        return NullDocument(ref, read_ts=stamp, as_of=at)
+    return to_document(ctx, version, stamp, at)
+
+
+def read_at(ctx: Context, value: t.Any, ts: int) -> t.Any:
+    """A stored field's value in a document read at `ts`: each reference in it is the document it names,
+    read at that time (core reads a past document's references at its time)."""
+    if isinstance(value, Ref):
+        if value.collection is None or value.is_schema:
+            return value
+        with past.reading_at(ctx, ts):
+            return read(ctx, value)
+    if isinstance(value, dict):
+        return {k: read_at(ctx, v, ts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [read_at(ctx, v, ts) for v in value]
+    return value
 
 
 def missing(doc: NullDocument) -> QueryRuntimeError:
@@ -96,8 +123,12 @@ def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
         return doc.ttl
     if name == "data" and doc.ref.kind is None:
         # `data` is a user document's stored fields, all of them (computed fields and methods aside).
-        return field_schema.stored_data(doc)
-    return doc.data.get(name)
+        value = field_schema.stored_data(doc)
+    elif isinstance(doc.data, field_schema.Fields) and name in doc.data.schema.computed:
+        return doc.data[name]
+    else:
+        value = doc.data.get(name)
+    return value if doc.read_ts is None else read_at(ctx, value, doc.read_ts)
 
 
 def _coll_module(ref: Ref) -> Module:
@@ -127,6 +158,7 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
+    past.check_write(ctx)
     data, ttl, doc_id = _split(given, "the document")
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
@@ -138,6 +170,7 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
 
 
 def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:
+    past.check_write(ctx)
     if doc.ref.kind is not None:
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
@@ -210,6 +243,7 @@ def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, 
 @method("Document", "updateData")
 def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
+    past.check_write(ctx)
     core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"))
     return _reread(ctx, doc.ref)
 
@@ -217,6 +251,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
 @method("Document", "replaceData")
 def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
+    past.check_write(ctx)
     core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"))
     return _reread(ctx, doc.ref)
 
@@ -224,6 +259,7 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
 @method("Document", "delete")
 def delete(ctx: Context, doc: Document) -> NullDocument:
     """Delete the document; the result is a null document."""
+    past.check_write(ctx)
     core.delete(ctx, doc.ref)
     return NullDocument(doc.ref, "deleted")
 
@@ -264,6 +300,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 @method(USER_COLLECTION, "createData")
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
+    past.check_write(ctx)
     rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"))
     return _reread(ctx, rendered["ref"])
 
@@ -274,10 +311,10 @@ def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
     from .sets import DocumentsSet
 
     if bounds is None:
-        return DocumentsSet(_coll(module))
+        return DocumentsSet(ctx, _coll(module))
     if not isinstance(bounds, dict):
         raise QueryRuntimeError("invalid_argument", "expected the range of `all` to be an object `{ from, to }`.")
-    return DocumentsSet(_coll(module), bounds.get("from"), bounds.get("to"))
+    return DocumentsSet(ctx, _coll(module), bounds.get("from"), bounds.get("to"))
 
 
 @method(USER_COLLECTION, "where")
@@ -285,7 +322,7 @@ def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The documents for which `predicate` is true."""
     from .sets import WhereSet
 
-    return WhereSet(all_(ctx, module), predicate)
+    return WhereSet(ctx, all_(ctx, module), predicate)
 
 
 @method(USER_COLLECTION, "firstWhere")

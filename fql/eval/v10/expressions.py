@@ -10,7 +10,7 @@ from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRunti
 from ...values import Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
 from ..evaluator import HANDLERS, Context, evaluate
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
-from . import display, globals as names
+from . import display, globals as names, past
 
 THIS = ast.THIS
 _INT_MIN, _INT_MAX = -(1 << 63), (1 << 63) - 1
@@ -87,9 +87,16 @@ def _ident(node: ast.Ident, ctx: Context) -> t.Any:
 
 
 def deref(ctx: Context, value: t.Any) -> t.Any:
-    """A stored ref read as a v10 document (or a null document)."""
+    """A stored ref read as a v10 document (or a null document); a document read at another valid time
+    than this one, and not stamped with it (see documents.read), read again now."""
     if isinstance(value, Ref) and value.collection is not None and not value.is_schema:
-        return _documents.read(ctx, value)
+        return _documents.read(ctx, value, stamped=False)
+    if (
+        isinstance(value, (Document, NullDocument))
+        and value.read_ts is None
+        and value.as_of != ctx.state.valid_ts
+    ):
+        return _documents.read(ctx, value.ref, stamped=False)
     return value
 
 
@@ -489,7 +496,7 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     value = _receiver(node.expr, ctx)
     if value is _SKIPPED:
         value = None
-    value = deref(ctx, value) if isinstance(value, Ref) else value
+    value = deref(ctx, value)
     if isinstance(value, NullDocument):
         from .documents import missing
 
@@ -552,13 +559,29 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     from .sets import V10Set, mapped
 
     if isinstance(value, V10Set):
-        return mapped(value, lambda c, v: project(c, v, fields))
+        return mapped(ctx, value, lambda c, v: project(c, v, fields))
     inner = ctx.bind({THIS: value})
     return {name: run(expr, inner) for name, expr in fields}
 
 
 def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
-    raise _at(NotImplementedInFql("`at` (reading the past) is not implemented in fql yet."), node)
+    """`at (time) expr`: `expr` reads the database as it was at `time` (core's evalAtExpr); at the query's
+    own time, as it is."""
+    state = ctx.state
+    if state.typecheck and isinstance(node.time, ast.Literal):
+        # What core's typechecker rejects before running (fql checks only a literal's type statically).
+        found = display.type_label(node.time.value)
+        raise _at(QueryCheckError(f"Type `{found}` is not a subtype of `TransactionTime | Time`"), node.time)
+    when = run(node.time, ctx)
+    if not isinstance(when, Timestamp):
+        message = f"expected type: Time, received {display.type_label(when)}"
+        raise _at(QueryRuntimeError("type_mismatch", message), node.time)
+    now = state.ts * 1000
+    if when.nanos > now:
+        message = "invalid argument `at_time`: cannot evaluate `at` in the future"
+        raise _at(QueryRuntimeError("invalid_argument", message), node.time)
+    with past.reading_at(ctx, None if when.nanos == now else when.micros):
+        return run(node.expr, ctx)
 
 
 #: The chain links: each may pass _SKIPPED along to the next.

@@ -64,12 +64,12 @@ def token_by_id(ctx: Context, token_id: t.Any) -> Document | NullDocument:
 @static("Token", "all")
 def token_all(ctx: Context) -> V10Set:
     """Every token of this database."""
-    return DocumentsSet(TOKENS)
+    return DocumentsSet(ctx, TOKENS)
 
 
 @static("Token", "where")
 def token_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(token_all(ctx), predicate)
+    return WhereSet(ctx, token_all(ctx), predicate)
 
 
 @static("Token", "firstWhere")
@@ -158,7 +158,8 @@ def database_create(ctx: Context, fields: dict) -> Document:
 def query_identity(ctx: Context) -> t.Any:
     """The document of the calling token's identity, or null for a key."""
     identity = ctx.state.auth.identity
-    return read(ctx, ref_of(ctx, identity)) if identity is not None else None
+    # Unstamped, as core's Value.Doc(id): inside `at` it is read at the time of each use.
+    return read(ctx, ref_of(ctx, identity), stamped=False) if identity is not None else None
 
 
 @static("Query", "token")
@@ -167,7 +168,7 @@ def query_token(ctx: Context) -> t.Any:
     source = ctx.state.auth.source
     if source is None or not ctx.state.auth.is_token:
         return None
-    return read(ctx, ref_of(ctx, source))
+    return read(ctx, ref_of(ctx, source), stamped=False)
 
 
 # -- functions, roles, databases, keys: lookups --------------------------------------------------------
@@ -181,10 +182,10 @@ def _named_lookups(module: str, kind: str) -> None:
         return read(ctx, Ref(name, coll))
 
     def all_(ctx: Context) -> V10Set:
-        return DocumentsSet(coll)
+        return DocumentsSet(ctx, coll)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(DocumentsSet(coll), predicate)
+        return WhereSet(ctx, DocumentsSet(ctx, coll), predicate)
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
         return first(ctx, where(ctx, predicate))
@@ -212,12 +213,12 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 @static("Key", "all")
 def key_all(ctx: Context) -> V10Set:
     """Every key of this database."""
-    return DocumentsSet(KEYS)
+    return DocumentsSet(ctx, KEYS)
 
 
 @static("Key", "where")
 def key_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(key_all(ctx), predicate)
+    return WhereSet(ctx, key_all(ctx), predicate)
 
 
 @static("Key", "firstWhere")

@@ -12,12 +12,12 @@ import typing as t
 
 from ...collation import encode
 from ...errors import QueryRuntimeError
-from ...values import Document, Page, Ref, SetRef
+from ...values import Document, NullDocument, Page, Ref, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
 from ..registry import method, static
-from . import documents, fields
-from .expressions import call_function, equal
+from . import documents, fields, past
+from .expressions import call_function, deref, equal
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
@@ -27,6 +27,10 @@ class V10Set:
     """A lazy set: `elements(ctx)` streams it in order."""
 
     page_size = DEFAULT_PAGE_SIZE
+    #: The valid time (µs) the set was made at inside `at` (core's validTime), or None: a collection or
+    #: index read keeps it (or reads at the valid time of whoever reads the set), and `where`, `map` and
+    #: `flatMap` call their function at it (None: the query's own time).
+    valid_ts: int | None = None
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         raise NotImplementedError
@@ -38,20 +42,44 @@ class V10Set:
 class DocumentsSet(V10Set):
     """`Coll.all()`: the collection's documents in id order (`all({ from, to })`: ids in that range)."""
 
-    def __init__(self, coll: Ref, start: t.Any = None, stop: t.Any = None):
+    def __init__(self, ctx: Context, coll: Ref, start: t.Any = None, stop: t.Any = None):
         self.coll = coll
         self.start = start
         self.stop = stop
+        self.valid_ts = ctx.state.valid_ts
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
-        from .documents import read, to_stored
+        return kept_time(ctx, self, self._documents)
+
+    def _documents(self, ctx: Context) -> t.Iterator[t.Any]:
+        from .documents import to_stored
 
         source = SetRef.of(documents=self.coll)
         if self.start is not None or self.stop is not None:
             bound = lambda v: [] if v is None else [to_stored(v)]  # noqa: E731
             source = SetRef((("range", source), ("from", bound(self.start)), ("to", bound(self.stop))))
-        for ref in core_sets.elements(ctx, source):
-            yield read(ctx, ref)
+        return documents_of(ctx, self, core_sets.elements(ctx, source))
+
+
+def kept_time(ctx: Context, s: V10Set, read: t.Callable[[Context], t.Iterable[t.Any]]) -> t.Iterator[t.Any]:
+    """A collection or index set's elements: read at the time it was made at inside `at`, else at the
+    valid time of whoever reads it."""
+    if s.valid_ts is None:
+        return iter(read(ctx))
+    return past.stepped(ctx, s.valid_ts, lambda: read(ctx))
+
+
+def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t.Any]:
+    """The documents of a collection or index set's refs, read at the valid time; one read in the past
+    that the caller may not read is left out (core filters sets by `history_read`)."""
+    from .documents import read
+
+    in_past = ctx.state.valid_ts is not None
+    for ref in refs:
+        doc = read(ctx, ref, stamped=s.valid_ts is not None)
+        if in_past and isinstance(doc, NullDocument) and doc.cause == "permission denied":
+            continue
+        yield doc
 
 
 class CoreSet(V10Set):
@@ -90,10 +118,12 @@ class Derived(V10Set):
         return self.fn(ctx, self.source.elements(ctx))
 
 
-def WhereSet(source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
+def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
+    made_at = ctx.state.valid_ts
+
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            verdict = call_function(ctx, predicate, [item])
+            verdict = past.call_at(ctx, made_at, call_function, ctx, predicate, [item])
             if verdict is True:
                 yield item
             elif verdict is not False and verdict is not None:
@@ -103,11 +133,16 @@ def WhereSet(source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set 
                     "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
                 )
 
-    return Derived(source, keep)
+    out = Derived(source, keep)
+    out.valid_ts = made_at
+    return out
 
 
-def mapped(source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
-    return Derived(source, lambda ctx, items: (fn(ctx, item) for item in items))
+def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
+    made_at = ctx.state.valid_ts
+    out = Derived(source, lambda ctx, items: (past.call_at(ctx, made_at, fn, ctx, item) for item in items))
+    out.valid_ts = made_at
+    return out
 
 
 def as_set(value: t.Any) -> V10Set:
@@ -182,9 +217,9 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
         return first.evolve([materialize(ctx, v, depth + 1) for v in first.data])
     if type(value) is Ref and value.collection is not None:
         return fields.rendered(documents.read(ctx, value))
-    if isinstance(value, Document):
-        # A document is answered with its computed fields (core's getAllFields).
-        return fields.rendered(value)
+    if isinstance(value, (Document, NullDocument)):
+        # A document is answered with its computed fields (core's getAllFields), as of its read time.
+        return fields.rendered(deref(ctx, value))
     if depth >= 10:
         return value
     if isinstance(value, list):
@@ -214,24 +249,28 @@ def paginate(ctx: Context, s: V10Set, size: t.Any = None) -> dict:
 @method("Set", "where")
 def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
     """The elements for which `predicate` returns true."""
-    return WhereSet(s, predicate)
+    return WhereSet(ctx, s, predicate)
 
 
 @method("Set", "map")
 def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
-    return mapped(s, lambda c, item: call_function(c, fn, [item]))
+    return mapped(ctx, s, lambda c, item: call_function(c, fn, [item]))
 
 
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set (or array) from `fn`, one after another."""
+    made_at = ctx.state.valid_ts
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            yield from as_set(call_function(c, fn, [item])).elements(c)
+            inner = as_set(past.call_at(c, made_at, call_function, c, fn, [item]))
+            yield from past.stepped(c, made_at, lambda: inner.elements(c))
 
-    return Derived(s, expand)
+    out = Derived(s, expand)
+    out.valid_ts = made_at
+    return out
 
 
 @method("Set", "take")
@@ -331,13 +370,13 @@ def set_last(ctx: Context, s: V10Set) -> t.Any:
 @method("Set", "firstWhere")
 def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
     """The first element for which `predicate` is true, or null."""
-    return first(ctx, WhereSet(s, predicate))
+    return first(ctx, WhereSet(ctx, s, predicate))
 
 
 @method("Set", "lastWhere")
 def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
     """The last element for which `predicate` is true, or null."""
-    return set_last(ctx, WhereSet(s, predicate))
+    return set_last(ctx, WhereSet(ctx, s, predicate))
 
 
 @method("Set", "count")

@@ -196,6 +196,7 @@ _REFUSED = {
     "order": "streaming is not supported on sets returned from `.order()`.",
 }
 _SOURCES_ONLY = "only collections and user defined indexes are streamable."
+_AT = "streaming is not supported for sets created within an `at()` expression."
 _RANGES = "range queries are not supported yet, use `.where()` method instead."
 
 
@@ -209,6 +210,8 @@ def _pipeline(s: V10Set, method_name: str) -> tuple[V10Set, tuple]:
     while isinstance(s, Derived):
         # sets.py builds each derived set from a closure; the function that made it says which kind it is.
         maker = s.fn.__qualname__.split(".<locals>")[0]
+        if maker in _STEPS and s.valid_ts is not None:
+            raise _receiver(method_name, _AT)
         if maker not in _STEPS:
             raise _receiver(method_name, _REFUSED.get(maker, "streaming is not supported on this set."))
         steps.append(s.fn)
@@ -217,6 +220,8 @@ def _pipeline(s: V10Set, method_name: str) -> tuple[V10Set, tuple]:
 
 
 def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
+    if isinstance(root, (DocumentsSet, IndexSet)) and root.valid_ts is not None:
+        raise _receiver(method_name, _AT)
     if isinstance(root, DocumentsSet):
         if root.coll.collection is None:
             raise _receiver(method_name, _SOURCES_ONLY)
@@ -373,13 +378,13 @@ def _extend(ctx: Context, source: EventSource, step: t.Callable) -> EventSource:
 @method("EventSource", "where")
 def source_where(ctx: Context, source: EventSource, predicate: t.Any) -> EventSource:
     """The same events, for the values for which `predicate` is true."""
-    return _extend(ctx, source, WhereSet(_NOTHING, predicate).fn)
+    return _extend(ctx, source, WhereSet(ctx, _NOTHING, predicate).fn)
 
 
 @method("EventSource", "map")
 def source_map(ctx: Context, source: EventSource, fn: t.Any) -> EventSource:
     """The same events, each value passed through `fn`."""
-    return _extend(ctx, source, mapped(_NOTHING, lambda c, item: call_function(c, fn, [item])).fn)
+    return _extend(ctx, source, mapped(ctx, _NOTHING, lambda c, item: call_function(c, fn, [item])).fn)
 
 
 # -- events ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ..errors import (
@@ -35,19 +36,35 @@ def parse_legacy_ref(text: str) -> Ref | None:
     if len(parts) == 2:
         return Ref(parts[1], native(kind))
     if len(parts) == 3 and kind == "collections":
-        return Ref(parts[2], collection_ref(parts[1]))
+        doc_id = parts[2]
+        if _LONG.fullmatch(doc_id) and -(2**63) <= int(doc_id) < 2**63:
+            doc_id = str(int(doc_id))  # an id is a Long: `classes/c/007` is document 7
+        return Ref(doc_id, collection_ref(parts[1]))
     return None
 
 
 def document_id(value: t.Any, *path: str | int) -> str:
-    """A document id: an integer, or a string of digits (`self` names the caller's identity)."""
+    """A document id: a 64-bit integer, or a string that reads as one (`self` names the caller's identity).
+
+    As in core, where an id is a Long: `"007"` is document `7`, and a longer string of digits is too large.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         raise InvalidArgument(f"String or Number expected, {type_name(value)} provided.").at(*path)
-    if value == "self" or value.isdigit():
+    if value == "self":
         return value
+    if _LONG.fullmatch(value):
+        number = int(value)
+        if -(2**63) <= number < 2**63:
+            return str(number)
+        if value.isdigit():
+            raise InvalidArgument(f"The id provided is too large: '{value}'").at(*path)
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
+
+
+#: What Java's Long.parseLong reads: a sign, then digits.
+_LONG = re.compile(r"[+-]?[0-9]+")
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.

@@ -288,7 +288,10 @@ def by_id(ctx: Context, module: Module, doc_id: t.Any) -> Document | NullDocumen
     """The document with id `doc_id` (a null document if there is none)."""
     if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) or not str(doc_id).isdigit():
         raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
-    return read(ctx, Ref(str(doc_id), _coll(module)))
+    if int(doc_id) >= 2**63:
+        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
+    # An id is a Long, as in core: "007" is document 7.
+    return read(ctx, Ref(str(int(doc_id)), _coll(module)))
 
 
 @method(USER_COLLECTION, "create")

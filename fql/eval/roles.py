@@ -6,7 +6,7 @@ import typing as t
 
 from ..errors import FQLError
 from ..storage.base import DocKey
-from ..values import Lambda, Ref, native, type_name
+from ..values import V10_NATIVE_NAMES, Lambda, Ref, native, type_name
 from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, ref_of
@@ -30,18 +30,21 @@ def _role_fields(ctx: Context, params: dict) -> dict:
     if membership is not None:
         members = membership if isinstance(membership, list) else [membership]
         for m in members:
-            if not isinstance(m, dict) or not isinstance(m.get("resource"), Ref):
+            if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
                 raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
     fields["privileges"] = privileges
     return _ordered(fields, _ROLE_ORDER)
 
 
 def _check_privilege(p: t.Any) -> None:
-    valid = isinstance(p, dict) and isinstance(p.get("resource"), Ref) and isinstance(p.get("actions", {}), dict)
+    # A resource is a ref (v4) or a name (v10's roles: a collection, function or native module, which
+    # need not exist yet); a grant is true, false, a v4 lambda, or a v10 predicate's source.
+    resource = p.get("resource") if isinstance(p, dict) else None
+    valid = isinstance(resource, (Ref, str)) and isinstance(p.get("actions", {}), dict)
     if not valid:
         raise _failure("privileges", "invalid type", f"Invalid type {type_name(p)}, expected type Object.")
     for action, grant in p.get("actions", {}).items():
-        if action not in ACTIONS or not isinstance(grant, (bool, Lambda)):
+        if action not in ACTIONS or not isinstance(grant, (bool, Lambda, str)):
             raise _failure("privileges", "invalid value", f"Invalid action '{action}'.")
 
 
@@ -79,7 +82,7 @@ def _roles(ctx: Context) -> list[dict]:
 def _member(ctx: Context, role: dict, identity: Ref) -> bool:
     members = role.get("membership") or []
     for m in members if isinstance(members, list) else [members]:
-        if m.get("resource") == identity.collection and _predicate(ctx, m.get("predicate", True), identity):
+        if _same(m.get("resource"), identity.collection) and _predicate(ctx, m.get("predicate", True), identity):
             return True
     return False
 
@@ -91,6 +94,8 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
     """
     if grant is True:
         return True
+    if isinstance(grant, str):
+        return _v10_predicate(ctx, grant, value)
     if not isinstance(grant, Lambda):
         return False
     from .access import PREDICATE, unchecked
@@ -98,6 +103,25 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
     try:
         with unchecked(ctx, PREDICATE):
             return ctx.apply(grant, value) is True
+    except FQLError:
+        return False
+
+
+def _v10_predicate(ctx: Context, source: str, value: t.Any) -> bool:
+    """A v10 role's predicate, `"(doc) => doc.owner == Query.identity()"`: its lambda called with the
+    document (or the identity, for membership) the action is about. Role.create accepts these only
+    where that argument is one document."""
+    from ..parse import parse
+    from .access import PREDICATE, unchecked
+    from .v10.expressions import call_function, deref, evaluate_program
+
+    try:
+        with unchecked(ctx, PREDICATE):
+            cache = ctx.state.cache.setdefault("v10_predicates", {})
+            if source not in cache:
+                cache[source] = evaluate_program(parse(source, "v10"), Context(ctx.state))
+            argument = deref(ctx, value) if isinstance(value, Ref) else value
+            return call_function(ctx, cache[source], [argument]) is True
     except FQLError:
         return False
 
@@ -176,7 +200,12 @@ def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:
 
 
 def _same(a: t.Any, b: Ref) -> bool:
-    """Resources compare by id and collection; the database part is relative and both are local."""
+    """Resources compare by id and collection; the database part is relative and both are local. A v10
+    role names its resource: a collection or function by its name, a native collection by its module."""
+    if isinstance(a, str):
+        if b.collection is None:
+            return a == V10_NATIVE_NAMES.get(b.id)
+        return a == b.id and b.collection.id in ("collections", "functions")
     if not isinstance(a, Ref) or a.id != b.id:
         return False
     return (a.collection and a.collection.id) == (b.collection and b.collection.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from ...errors import QueryRuntimeError
+from ... import ast
+from ...errors import FQLError, NotImplementedInFql, QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, Module, NullDocument, Ref, Timestamp, native
 from .. import access, auth
@@ -247,10 +248,51 @@ def function_call(ctx: Context, name: str) -> t.Any:
 
 @static("Role", "create")
 def role_create(ctx: Context, fields: dict) -> Document:
-    """A role: `{name, membership?, privileges?, data?}`."""
+    """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
+    native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     if isinstance(fields, dict):
         names.check_role(fields.get("name"))
+        _check_predicates(fields)
     return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
+
+
+#: Actions whose predicate gets one document (the others get data, or two documents, or arguments).
+_DOCUMENT_ACTIONS = ("read", "delete", "history_read", "history_write")
+
+
+def _check_predicates(fields: dict) -> None:
+    """Core's predicate validation (each must parse as a lambda), failures reported together."""
+    failures = []
+    for i, member in enumerate(_as_list(fields.get("membership"))):
+        if isinstance(member, dict) and isinstance(member.get("predicate"), str):
+            path = ["membership", "predicate"] if isinstance(fields["membership"], dict) else ["membership", i, "predicate"]
+            failures += _predicate_failures(member["predicate"], path)
+    for i, privilege in enumerate(_as_list(fields.get("privileges"))):
+        actions = privilege.get("actions") if isinstance(privilege, dict) else None
+        for action, grant in (actions or {}).items() if isinstance(actions, dict) else ():
+            if isinstance(grant, str):
+                at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
+                failures += _predicate_failures(grant, [*at, "actions", action])
+                if not failures and action not in _DOCUMENT_ACTIONS:
+                    raise NotImplementedInFql(f"v10 `{action}` predicates are not implemented in fql yet.")
+    if failures:
+        raise QueryRuntimeError("constraint_failure", "Failed to create Role.").with_failures(failures)
+
+
+def _as_list(value: t.Any) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _predicate_failures(source: str, path: list) -> list[dict]:
+    from ...parse import parse
+
+    try:
+        program = parse(source, "v10")
+    except FQLError:
+        return [{"field": path, "code": "invalid", "description": "Unable to parse FQL source code."}]
+    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return [{"field": path, "code": "invalid", "description": "Predicate must be a lambda expression."}]
+    return []
 
 
 @static("AccessProvider", "create")

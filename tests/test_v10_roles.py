@@ -1,0 +1,67 @@
+"""v10 roles: resources by name (which need not exist yet) and predicates as v10 lambdas' source."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.errors import FQLError
+
+
+@pytest.fixture
+def db():
+    db = fql.connect()
+    for text in [
+        'Collection.create({ name: "People" })',
+        'Role.create({ name: "reader", membership: { resource: "People" }, privileges: ['
+        '{ resource: "Notes", actions: { read: "(doc) => doc.owner == Query.identity()", '
+        'delete: "doc => doc.owner == Query.identity()" } }, { resource: "People", actions: { read: true } }] })',
+        'Collection.create({ name: "Notes" })',  # after the role: a role may name it first, as in core
+        'People.create({ id: "1", name: "Ann" })',
+        'Credential.create({ document: People.byId("1"), password: "pw" })',
+        'Notes.create({ id: "10", owner: People.byId("1") })',
+        'Notes.create({ id: "11", owner: null })',
+    ]:
+        db.query(text, syntax="v10")
+    return db
+
+
+def token(db) -> str:
+    return db.query('Credential.byDocument(People.byId("1"))!.login("pw")', syntax="v10")["secret"]
+
+
+def test_a_role_keeps_its_resources_and_predicates_as_written(db):
+    role = db.query('Role.byName("reader")!', syntax="v10")
+    assert role["membership"] == {"resource": "People"}
+    assert role["privileges"][0]["resource"] == "Notes"
+    assert role["privileges"][0]["actions"]["read"] == "(doc) => doc.owner == Query.identity()"
+
+
+def test_predicates_decide_per_document(db):
+    secret = token(db)
+    assert db.query('Notes.byId("10")!.id', secret=secret, syntax="v10") == "10"
+    assert db.query('Notes.byId("11").exists()', secret=secret, syntax="v10") is False
+    assert db.query('People.byId("1")!.name', secret=secret, syntax="v10") == "Ann"
+    with pytest.raises(FQLError) as caught:
+        db.query('Notes.byId("11")!.delete()', secret=secret, syntax="v10")
+    assert caught.value.v10_code in ("permission_denied", "document_not_found")
+    db.query('Notes.byId("10")!.delete()', secret=secret, syntax="v10")
+    assert db.query('Notes.byId("10").exists()', syntax="v10") is False
+
+
+def test_bad_predicates_are_constraint_failures(db):
+    with pytest.raises(FQLError) as caught:
+        db.query('Role.create({ name: "r2", membership: { resource: "People", predicate: "invalid fqlx" }, '
+                 'privileges: [{ resource: "Notes", actions: { read: "1 +" } }] })', syntax="v10")
+    assert (caught.value.v10_code, caught.value.description) == ("constraint_failure", "Failed to create Role.")
+    assert [f["field"] for f in caught.value.failures] == [
+        ["membership", "predicate"], ["privileges", 0, "actions", "read"]
+    ]
+    assert db.query('Role.byName("r2").exists()', syntax="v10") is False
+
+
+def test_predicates_of_other_shapes_say_not_implemented(db):
+    with pytest.raises(FQLError) as caught:
+        db.query('Role.create({ name: "w", privileges: { resource: "Notes", actions: { write: "(a, b) => true" } } })',
+                 syntax="v10")
+    assert caught.value.code == "not implemented"

@@ -60,8 +60,32 @@ def test_bad_predicates_are_constraint_failures(db):
     assert db.query('Role.byName("r2").exists()', syntax="v10") is False
 
 
-def test_predicates_of_other_shapes_say_not_implemented(db):
+def test_create_write_and_call_predicates(db):
+    for text in [
+        'Function.create({ name: "double", body: "x => x * 2" })',
+        'Function.create({ name: "hidden", body: "x => x" })',
+        'Role.create({ name: "writer", membership: { resource: "People" }, privileges: ['
+        '{ resource: "Notes", actions: { create: "(doc) => doc.owner == Query.identity()", '
+        'write: "(old, new) => old.owner == new.owner" } }, { resource: "double", actions: { call: "(x) => x < 10" } }] })',
+    ]:
+        db.query(text, syntax="v10")
+    secret = token(db)
+
+    def run(text):
+        return db.query(text, secret=secret, syntax="v10")
+
+    assert run('Notes.create({ owner: Query.identity(), n: 1 }).n') == 1
+    assert run('Notes.byId("10")!.update({ n: 2 }).n') == 2
+    assert run("double(3)") == 6
+    for denied in ['Notes.create({ owner: null })', 'Notes.byId("10")!.update({ owner: null })', "double(20)", "hidden(1)"]:
+        with pytest.raises(FQLError) as caught:
+            run(denied)
+        assert caught.value.v10_code == "permission_denied", denied
+    assert db.query('Notes.where(.owner == null).count()', syntax="v10") == 1  # nothing denied was written
+
+
+def test_unrestricted_read_predicates_say_not_implemented(db):
     with pytest.raises(FQLError) as caught:
-        db.query('Role.create({ name: "w", privileges: { resource: "Notes", actions: { write: "(a, b) => true" } } })',
+        db.query('Role.create({ name: "u", privileges: { resource: "Notes", actions: { unrestricted_read: "x => true" } } })',
                  syntax="v10")
     assert caught.value.code == "not implemented"

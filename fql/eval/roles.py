@@ -95,7 +95,7 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
     if grant is True:
         return True
     if isinstance(grant, str):
-        return _v10_predicate(ctx, grant, value)
+        return _v10_predicate(ctx, grant, [value])
     if not isinstance(grant, Lambda):
         return False
     from .access import PREDICATE, unchecked
@@ -107,10 +107,9 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
         return False
 
 
-def _v10_predicate(ctx: Context, source: str, value: t.Any) -> bool:
-    """A v10 role's predicate, `"(doc) => doc.owner == Query.identity()"`: its lambda called with the
-    document (or the identity, for membership) the action is about. Role.create accepts these only
-    where that argument is one document."""
+def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
+    """A v10 role's predicate, `"(doc) => doc.owner == Query.identity()"`: its lambda called with v10
+    values (`_v10_arguments`); refs among them are read as documents. As in core, one that fails denies."""
     from ..parse import parse
     from .access import PREDICATE, unchecked
     from .v10.expressions import call_function, deref, evaluate_program
@@ -120,10 +119,36 @@ def _v10_predicate(ctx: Context, source: str, value: t.Any) -> bool:
             cache = ctx.state.cache.setdefault("v10_predicates", {})
             if source not in cache:
                 cache[source] = evaluate_program(parse(source, "v10"), Context(ctx.state))
-            argument = deref(ctx, value) if isinstance(value, Ref) else value
-            return call_function(ctx, cache[source], [argument]) is True
+            values = [deref(ctx, value) if isinstance(value, Ref) else value for value in arguments]
+            return call_function(ctx, cache[source], values) is True
     except FQLError:
         return False
+
+
+def _v10_arguments(action: str, args: tuple) -> list:
+    """What a v10 predicate of `action` is called with: the document (read, delete, history), the new
+    document's fields (create), the fields before and after (write), or the function's arguments (call).
+
+    Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
+    write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`.
+    """
+    if action == "write":
+        old, new = (list(args) + [None] * 2)[:2]
+        return [_user_fields(old), _user_fields(new)]
+    if action in ("create", "create_with_id"):
+        return [_user_fields(args[-1] if args else None)]
+    if action == "call":
+        value = args[0] if args else None
+        return [] if value is None else list(value) if isinstance(value, list) else [value]
+    return [args[0] if args else None]
+
+
+def _user_fields(rendered: t.Any) -> t.Any:
+    """A v4-shaped document or params (`{data: {...}}`) as v10 sees a document's fields."""
+    if not isinstance(rendered, dict):
+        return rendered
+    data = rendered.get("data")
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def _arity(grant: t.Any) -> int:
@@ -179,7 +204,12 @@ def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
     resource = _resource(key, action)
     if action == "read_index":
         return _reads_set(ctx, key, resource, args)
-    return any(_predicate(ctx, g, _argument(action, key, args, _arity(g))) for g in _grants(ctx, resource, action))
+    return any(
+        _v10_predicate(ctx, g, _v10_arguments(action, args))
+        if isinstance(g, str)
+        else _predicate(ctx, g, _argument(action, key, args, _arity(g)))
+        for g in _grants(ctx, resource, action)
+    )
 
 
 def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:

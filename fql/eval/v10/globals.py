@@ -145,8 +145,12 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     from .documents import udf_body
 
     body, role = udf_body(ctx, fn)
+    from .. import access
     from ..control import _with_role
     from .expressions import apply_lambda
+
+    # As v4's Call: the caller needs the `call` privilege on the function (its predicate gets the args).
+    access.require(ctx, "call", DocKey(fn.scope, "#functions", fn.name), (list(args),))
 
     auth = ctx.state.auth
     if role is not None:

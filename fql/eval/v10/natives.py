@@ -256,10 +256,6 @@ def role_create(ctx: Context, fields: dict) -> Document:
     return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
 
 
-#: Actions whose predicate gets one document (the others get data, or two documents, or arguments).
-_DOCUMENT_ACTIONS = ("read", "delete", "history_read", "history_write")
-
-
 def _check_predicates(fields: dict) -> None:
     """Core's predicate validation (each must parse as a lambda), failures reported together."""
     failures = []
@@ -273,8 +269,8 @@ def _check_predicates(fields: dict) -> None:
             if isinstance(grant, str):
                 at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
                 failures += _predicate_failures(grant, [*at, "actions", action])
-                if not failures and action not in _DOCUMENT_ACTIONS:
-                    raise NotImplementedInFql(f"v10 `{action}` predicates are not implemented in fql yet.")
+                if not failures and action == "unrestricted_read":
+                    raise NotImplementedInFql("v10 `unrestricted_read` predicates are not implemented in fql yet.")
     if failures:
         raise QueryRuntimeError("constraint_failure", "Failed to create Role.").with_failures(failures)
 

@@ -89,3 +89,12 @@ def test_unrestricted_read_predicates_say_not_implemented(db):
         db.query('Role.create({ name: "u", privileges: { resource: "Notes", actions: { unrestricted_read: "x => true" } } })',
                  syntax="v10")
     assert caught.value.code == "not implemented"
+
+
+def test_sets_leave_out_what_a_read_predicate_refuses(db):
+    db.query('Notes.definition.update({ indexes: { byN: { terms: [{ field: ".n" }] } } })', syntax="v10")
+    db.query('Notes.all().forEach(note => note.update({ n: 1 }))', syntax="v10")
+    secret = token(db)
+    assert db.query("Notes.all().map(.id).toArray()", secret=secret, syntax="v10") == ["10"]
+    assert db.query("Notes.byN(1).map(.id).toArray()", secret=secret, syntax="v10") == ["10"]
+    assert db.query("Notes.byN(1).count()", syntax="v10") == 2

@@ -70,14 +70,14 @@ def kept_time(ctx: Context, s: V10Set, read: t.Callable[[Context], t.Iterable[t.
 
 
 def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t.Any]:
-    """The documents of a collection or index set's refs, read at the valid time; one read in the past
-    that the caller may not read is left out (core filters sets by `history_read`)."""
+    """The documents of a collection or index set's refs, read at the valid time. One the caller may not
+    read (a `read` predicate that says no, or no `history_read` in the past) is left out, as core
+    filters a set's elements by read permission."""
     from .documents import read
 
-    in_past = ctx.state.valid_ts is not None
     for ref in refs:
         doc = read(ctx, ref, stamped=s.valid_ts is not None)
-        if in_past and isinstance(doc, NullDocument) and doc.cause == "permission denied":
+        if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
         yield doc
 

@@ -106,20 +106,24 @@ class Database:
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
         timeout; then it fails with `contended transaction`.
         """
-        started = time.monotonic() if started is None else started
-        deadline = None if timeout_ms is None else started + timeout_ms / 1000
-        fields = {"deadline": deadline, "started": started, "typecheck": typecheck}
+        deadline = None
+        if timeout_ms is not None:
+            started = time.monotonic() if started is None else started
+            deadline = started + timeout_ms / 1000
+        fields = {"deadline": deadline, "started": started or 0.0, "typecheck": typecheck}
         attempt = 0
         while True:
             txn = self.storage.begin(writing=attempt > 0)
             try:
                 view = txn if read_only is None else ReadOnly(txn, read_only)
                 result, state = self._attempt(view, node, secret, syntax, env, fields, meter)
-                state.retries = attempt
+                if attempt:
+                    state.retries = attempt
                 return result, state
             except Conflict:
                 attempt += 1
-                if attempt > (MAX_RETRIES if max_retries is None else max_retries) or (deadline is not None and time.monotonic() > deadline):
+                bound = MAX_RETRIES if max_retries is None else max_retries
+                if attempt > bound or (deadline is not None and time.monotonic() > deadline):
                     raise
 
     def _attempt(
@@ -143,7 +147,8 @@ class Database:
             state = QueryState(Meter(txn) if meter else txn, auth, db=self, **fields)
             ctx = Context(state, dict(env) if env else None)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
-            state.check_deadline()
+            if state.deadline is not None:
+                state.check_deadline()
             txn.commit()
             return result, state
         except RecursionError:

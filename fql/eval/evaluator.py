@@ -40,8 +40,8 @@ class QueryState:
     logs: list = field(factory=list)
     #: When the query must have finished (time.monotonic()), or None for no limit.
     deadline: float | None = None
-    #: When its request came (time.monotonic()): the time limit counts from it.
-    started: float = field(factory=time.monotonic)
+    #: When its request came (time.monotonic()), where `deadline` counts from (0.0 without a deadline).
+    started: float = 0.0
     #: Static checks were asked for (v10's default, `X-Typecheck`): an unbound name is `invalid_query`, as
     #: core's typechecker finds it before running; off, it is the runtime error `unbound_variable`.
     typecheck: bool = True

@@ -103,18 +103,28 @@ def schema_of(ctx: Context, scope: str, coll: str) -> CollectionFields | None:
     """The field schema of user collection `coll` (None for a native collection or none at all)."""
     if coll.startswith("#"):
         return None
+    version = live(ctx, DocKey(scope, "#collections", coll))
+    if version is None or _PLAIN.get(id(version)) is version:
+        return None
     cache = ctx.state.cache.setdefault(CACHE, {})
     if (scope, coll) not in cache:
-        version = live(ctx, DocKey(scope, "#collections", coll))
-        data = (version.data or {}) if version is not None else {}
-        # Most collections define none of it: no need to build a schema (it costs a point read here).
-        found = any(data.get(key) not in (None, {}) for key in _SCHEMA_KEYS)
-        cache[(scope, coll)] = _load(ctx, scope, coll, data) if found else None
+        data = version.data or {}
+        if any(data.get(key) not in (None, {}) for key in _SCHEMA_KEYS):
+            cache[(scope, coll)] = _load(ctx, scope, coll, data)
+        else:
+            # Most definitions have none of it: remember that of this stored version (an immutable
+            # object, kept here so that its id is not reused), and skip the question on later reads.
+            if len(_PLAIN) >= 4096:
+                _PLAIN.clear()
+            _PLAIN[id(version)] = version
+            cache[(scope, coll)] = None
     return cache[(scope, coll)]
 
 
 #: The definition fields a CollectionFields is made of.
 _SCHEMA_KEYS = ("computed_fields", "fields", "wildcard", "ttl_days")
+#: Stored collection definitions known to have none of `_SCHEMA_KEYS`, by object id.
+_PLAIN: dict[int, t.Any] = {}
 
 
 def _load(ctx: Context, scope: str, coll: str, data: dict) -> CollectionFields:

@@ -527,3 +527,15 @@ class EventSource:
     """
 
     token: str
+
+
+_LONG = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_long(text: str) -> int | None:
+    """What Java's Long.parseLong reads (core's ids and numeric headers): a sign and digits within 64
+    bits; None for anything else."""
+    if not _LONG.fullmatch(text):
+        return None
+    number = int(text)
+    return number if -(2**63) <= number < 2**63 else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ..errors import (
@@ -14,7 +13,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
-from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, type_name
+from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, parse_long, type_name
 from . import access, indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context
@@ -36,10 +35,8 @@ def parse_legacy_ref(text: str) -> Ref | None:
     if len(parts) == 2:
         return Ref(parts[1], native(kind))
     if len(parts) == 3 and kind == "collections":
-        doc_id = parts[2]
-        if _LONG.fullmatch(doc_id) and -(2**63) <= int(doc_id) < 2**63:
-            doc_id = str(int(doc_id))  # an id is a Long: `classes/c/007` is document 7
-        return Ref(doc_id, collection_ref(parts[1]))
+        number = parse_long(parts[2])  # an id is a Long: `classes/c/007` is document 7
+        return Ref(parts[2] if number is None else str(number), collection_ref(parts[1]))
     return None
 
 
@@ -54,17 +51,12 @@ def document_id(value: t.Any, *path: str | int) -> str:
         raise InvalidArgument(f"String or Number expected, {type_name(value)} provided.").at(*path)
     if value == "self":
         return value
-    if _LONG.fullmatch(value):
-        number = int(value)
-        if -(2**63) <= number < 2**63:
-            return str(number)
-        if value.isdigit():
-            raise InvalidArgument(f"The id provided is too large: '{value}'").at(*path)
+    number = parse_long(value)
+    if number is not None:
+        return str(number)
+    if value.isdigit():
+        raise InvalidArgument(f"The id provided is too large: '{value}'").at(*path)
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
-
-
-#: What Java's Long.parseLong reads: a sign, then digits.
-_LONG = re.compile(r"[+-]?[0-9]+")
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.

@@ -13,6 +13,7 @@ import typing as t
 
 from attrs import frozen
 
+from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, bad_header
 
@@ -98,16 +99,9 @@ def param(headers: dict[str, str], name: str, parse: t.Callable[[str], t.Any]) -
         raise bad_header(name, str(err)) from None
 
 
-def _long(text: str) -> int | None:
-    """Java's Long.parseLong: an optional sign and digits, within 64 bits; None otherwise."""
-    if not re.fullmatch(r"[+-]?[0-9]+", text) or not -(2**63) <= int(text) < 2**63:
-        return None
-    return int(text)
-
-
 def timeout(text: str) -> int:
     """X-Query-Timeout / X-Query-Timeout-Ms in ms."""
-    millis = _long(text)
+    millis = parse_long(text)
     if millis is None:
         raise ValueError(f"Invalid number '{text}'.")
     if millis <= 0:
@@ -119,7 +113,7 @@ def timeout(text: str) -> int:
 
 def timestamp(text: str) -> int:
     """X-Last-Seen-Txn / X-Last-Txn-Ts in µs."""
-    micros = _long(text)
+    micros = parse_long(text)
     if micros is None:
         raise ValueError(f"Invalid timestamp '{text}'.")
     return micros
@@ -127,7 +121,7 @@ def timestamp(text: str) -> int:
 
 def contention_retries(text: str) -> int:
     """X-Max-Retries-On-Contention / X-Max-Contention-Retries."""
-    retries = _long(text)
+    retries = parse_long(text)
     if retries is None or not -(2**31) <= retries < 2**31:
         raise ValueError(f"Invalid number '{text}'.")
     if not 0 <= retries <= 7:

@@ -15,6 +15,7 @@ out once the query has finished, so a query that nobody asks the stats of pays o
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from . import codec
@@ -45,9 +46,6 @@ class Meter:
         self._sets: list[list[Version | Entry]] = []
         #: What was written, by the document it belongs to (index removals by index and terms).
         self._writes: dict[t.Any, list[t.Any]] = {}
-        #: The sizes, once the query has finished and they were asked for.
-        self._read_sizes: list[int] | None = None
-        self._write_sizes: list[int] | None = None
 
     def __getattr__(self, name: str) -> t.Any:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
@@ -103,32 +101,30 @@ class Meter:
 
     @property
     def bytes_read(self) -> int:
-        return sum(self._reads())
+        return sum(self._reads)
 
     @property
     def read_ops(self) -> int:
-        return sum(_ops(size, BYTES_PER_READ_OP) for size in self._reads())
+        return sum(_ops(size, BYTES_PER_READ_OP) for size in self._reads)
 
     @property
     def bytes_written(self) -> int:
-        return sum(self._written())
+        return sum(self._written)
 
     @property
     def write_ops(self) -> int:
-        return sum(_ops(size, BYTES_PER_WRITE_OP) for size in self._written())
+        return sum(_ops(size, BYTES_PER_WRITE_OP) for size in self._written)
 
+    @functools.cached_property
     def _reads(self) -> list[int]:
-        """The size of each billed read (a document, or one scan's items), worked out once asked for."""
-        if self._read_sizes is None:
-            docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
-            self._read_sizes = docs + [sum(_size(item) for item in seen) for seen in self._sets]
-        return self._read_sizes
+        """The size of each billed read (a document, or one scan's items), once the query asks for them."""
+        docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
+        return docs + [sum(_size(item) for item in seen) for seen in self._sets]
 
+    @functools.cached_property
     def _written(self) -> list[int]:
         """The bytes written for each document."""
-        if self._write_sizes is None:
-            self._write_sizes = [sum(_size(item) for item in items) for items in self._writes.values()]
-        return self._write_sizes
+        return [sum(_size(item) for item in items) for items in self._writes.values()]
 
 
 def _ops(size: int, unit: int) -> int:

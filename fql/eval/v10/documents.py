@@ -10,7 +10,18 @@ import typing as t
 
 from ...errors import QueryRuntimeError
 from ...storage.base import DocKey, Version
-from ...values import Document, Lambda, Module, NullDocument, Ref, Timestamp, collection_ref, module_name, native
+from ...values import (
+    Document,
+    Lambda,
+    Module,
+    NullDocument,
+    Ref,
+    Timestamp,
+    collection_ref,
+    module_name,
+    native,
+    parse_long,
+)
 from .. import access, documents as core
 from ..evaluator import Context
 from ..refs import doc_key, live, read as read_version, ref_of
@@ -286,12 +297,11 @@ def _coll(module: Module) -> Ref:
 @method(USER_COLLECTION, "byId")
 def by_id(ctx: Context, module: Module, doc_id: t.Any) -> Document | NullDocument:
     """The document with id `doc_id` (a null document if there is none)."""
-    if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) or not str(doc_id).isdigit():
-        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
-    if int(doc_id) >= 2**63:
-        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
     # An id is a Long, as in core: "007" is document 7.
-    return read(ctx, Ref(str(int(doc_id)), _coll(module)))
+    number = None if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) else parse_long(str(doc_id))
+    if number is None or number < 0 or not str(doc_id).isdigit():
+        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
+    return read(ctx, Ref(str(number), _coll(module)))
 
 
 @method(USER_COLLECTION, "create")

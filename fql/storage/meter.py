@@ -15,7 +15,6 @@ out once the query has finished, so a query that nobody asks the stats of pays o
 
 from __future__ import annotations
 
-import functools
 import typing as t
 
 from . import codec
@@ -46,6 +45,7 @@ class Meter:
         self._sets: list[list[Version | Entry]] = []
         #: What was written, by the document it belongs to (index removals by index and terms).
         self._writes: dict[t.Any, list[t.Any]] = {}
+        self._figures: tuple[int, int, int, int] | None = None
 
     def __getattr__(self, name: str) -> t.Any:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
@@ -101,30 +101,34 @@ class Meter:
 
     @property
     def bytes_read(self) -> int:
-        return sum(self._reads)
+        return self.figures()[1]
 
     @property
     def read_ops(self) -> int:
-        return sum(_ops(size, BYTES_PER_READ_OP) for size in self._reads)
+        return self.figures()[0]
 
     @property
     def bytes_written(self) -> int:
-        return sum(self._written)
+        return self.figures()[3]
 
     @property
     def write_ops(self) -> int:
-        return sum(_ops(size, BYTES_PER_WRITE_OP) for size in self._written)
+        return self.figures()[2]
 
-    @functools.cached_property
-    def _reads(self) -> list[int]:
-        """The size of each billed read (a document, or one scan's items), once the query asks for them."""
-        docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
-        return docs + [sum(_size(item) for item in seen) for seen in self._sets]
-
-    @functools.cached_property
-    def _written(self) -> list[int]:
-        """The bytes written for each document."""
-        return [sum(_size(item) for item in items) for items in self._writes.values()]
+    def figures(self) -> tuple[int, int, int, int]:
+        """(read ops, bytes read, write ops, bytes written), worked out once, when first asked for: the size
+        of each billed read (a document, or one scan's items) and the bytes written for each document."""
+        if self._figures is None:
+            docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
+            reads = docs + [sum(_size(item) for item in seen) for seen in self._sets]
+            written = [sum(_size(item) for item in items) for items in self._writes.values()]
+            self._figures = (
+                sum(_ops(size, BYTES_PER_READ_OP) for size in reads),
+                sum(reads),
+                sum(_ops(size, BYTES_PER_WRITE_OP) for size in written),
+                sum(written),
+            )
+        return self._figures
 
 
 def _ops(size: int, unit: int) -> int:

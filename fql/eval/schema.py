@@ -17,7 +17,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, native, type_name
-from . import indexes
+from . import indexes, rename
 from .casts import OBJECT, Cast
 from .evaluator import Context
 from .refs import NOUNS, live, render, schema_key, scope_of
@@ -204,17 +204,16 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
-    if "name" in params and params["name"] != old.get("name"):
-        raise NotImplementedInFql("Renaming schema documents is not implemented in fql yet.")
     if kind == "indexes" and any(k in params for k in ("terms", "values", "source")):
         raise NotImplementedInFql("Changing an index's source, terms or values is not implemented in fql yet.")
-    fields = {**params, "name": old["name"]} if replace else merge(old, params)
+    fields = {"name": old["name"], **params} if replace else merge(old, params)
     if kind == "indexes" and replace:
         fields = {**fields, **{k: old[k] for k in ("source", "terms", "values") if k in old}}
-    try:
-        fields = _FIELDS[kind](ctx, fields)
-    except ValidationFailed as err:
-        raise
+    fields = _FIELDS[kind](ctx, fields)
+    if fields["name"] != old["name"]:
+        # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
+        rename.check_free(ctx, key, fields["name"])
+        key = rename.rename(ctx, kind, key, fields["name"])
     return render(ctx, write(ctx, key, fields))
 
 
@@ -290,10 +289,13 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
     from .documents import merge, write
 
     old = dict(version.data or {})
-    if "name" in params and params["name"] != old.get("name"):
-        raise NotImplementedInFql("Renaming databases is not implemented in fql yet.")
-    fields = {**params} if replace else merge(old, params)
-    fields.update(name=old["name"], global_id=old["global_id"])
+    fields = {"name": old["name"], **params} if replace else merge(old, params)
+    name = _name(fields)
+    fields.update(name=name, global_id=old["global_id"])
+    if name != old["name"]:
+        # The scope keeps its id; the database's document and the refs to it take the new name.
+        rename.check_free(ctx, key, name)
+        key = rename.rename_database(ctx, key, name)
     return render(ctx, write(ctx, key, _ordered(fields, _DATABASE_ORDER)))
 
 

@@ -24,6 +24,18 @@ def test_collections_are_paged_and_created(raw):
     assert [(e["action"], e["document"]) for e in events] == [("add", COLL)]
 
 
+def test_patch_with_a_new_name_renames_a_collection(raw):
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    raw("POST", "/classes/huts/7", json.dumps({"data": {"n": 1}}))
+    status, _, body = raw("PATCH", "/classes/huts", json.dumps({"name": "cabins"}))
+    assert status == 200 and body["resource"]["name"] == "cabins"
+    assert raw("GET", "/classes/huts/7")[::2] == NOT_FOUND
+    moved = raw("GET", "/classes/cabins/7")[2]["resource"]
+    assert moved["ref"]["@ref"]["collection"]["@ref"]["id"] == "cabins" and moved["data"] == {"n": 1}
+    status, _, body = raw("PUT", "/classes/cabins", json.dumps({"name": "huts", "history_days": 1}))
+    assert status == 200 and (body["resource"]["name"], body["resource"]["history_days"]) == ("huts", 1)
+
+
 def test_documents_through_every_method(raw):
     raw("POST", "/classes", json.dumps({"name": "huts"}))
     status, _, body = raw("POST", "/classes/huts", json.dumps({"data": {"kinds": ["Pigs"]}}))

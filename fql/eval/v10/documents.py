@@ -186,10 +186,13 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         before = _definition(ctx, doc.ref)
-        (core.replace if replace else core.update)(ctx, doc.ref, params)
+        _check_names(ctx, doc.ref, params, before)
+        written = (core.replace if replace else core.update)(ctx, doc.ref, params)
+        # A new name renames the document (fql/eval/rename.py): read it back by its new ref.
+        ref = written["ref"] if isinstance(written, dict) and isinstance(written.get("ref"), Ref) else doc.ref
         if before is not None:
-            _redefined(ctx, doc.ref, before)
-        return _reread(ctx, doc.ref)
+            _redefined(ctx, ref, before)
+        return _reread(ctx, ref)
     data, ttl, _ = _split(given, "the update")
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
@@ -219,6 +222,19 @@ def update(ctx: Context, doc: Document, fields: dict) -> Document:
 def replace(ctx: Context, doc: Document, fields: dict) -> Document:
     """Replace the document's fields with `fields`."""
     return update_doc(ctx, doc, fields, replace=True)
+
+
+def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) -> None:
+    """A new name or alias of a collection or function is checked as on create (core's
+    GlobalNamespaceValidator: `A Collection already exists with the name ...`), a role's as a role's."""
+    from . import names
+
+    if ref.kind in ("collections", "functions"):
+        stored = definition if definition is not None else dict(getattr(live(ctx, doc_key(ctx, ref)), "data", None) or {})
+        for field in ("name", "alias"):
+            names.check_global(ctx, ref.kind, params.get(field), field, previous=stored.get(field))
+    elif ref.kind == "roles":
+        names.check_role(params.get("name"))
 
 
 def _definition(ctx: Context, ref: Ref) -> dict | None:

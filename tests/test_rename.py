@@ -1,0 +1,205 @@
+"""Renaming schema documents (v4 Update/Replace with a new `name`, v10 `definition.update({ name })`):
+what refers to the renamed document follows it, as refs by id do in core. Run on every backend: a rename
+moves documents and rewrites history in storage."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.auth.credentials import TEST_PARAMS
+from tests.storage.backends import BACKENDS, database_url
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path):
+    with database_url(request.param, tmp_path) as url:
+        database = fql.connect(url, argon2=TEST_PARAMS)
+        yield database
+        database.close()
+
+
+def error(db: fql.Database, query: str, **kw) -> fql.FQLError:
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, **kw)
+    return caught.value
+
+
+def v10(db: fql.Database, query: str, **kw):
+    return db.query(query, syntax="v10", **kw)
+
+
+@pytest.fixture
+def spells(db) -> dict:
+    """A collection `spells` whose documents other documents, an index, a role, a token and a past
+    version refer to; renamed to `magic`."""
+    db.query('CreateCollection({name: "spells"})')
+    db.query('CreateCollection({name: "users"})')
+    db.query('Create(Ref(Collection("spells"), "1"), {data: {name: "fire", next: Ref(Collection("spells"), "2")}})')
+    first = db.query('Select("ts", Update(Ref(Collection("spells"), "1"), {data: {cost: 3}}))')
+    db.query('Create(Ref(Collection("spells"), "2"), {data: {name: "ice"}, credentials: {password: "pw"}})')
+    db.query('Create(Ref(Collection("users"), "7"), {data: {fav: Ref(Collection("spells"), "1")}})')
+    db.query('CreateIndex({name: "spells_by_name", source: Collection("spells"), terms: [{field: ["data", "name"]}]})')
+    db.query('CreateIndex({name: "users_by_fav", source: Collection("users"), terms: [{field: ["data", "fav"]}]})')
+    db.query(
+        'CreateRole({name: "reader", privileges: [{resource: Collection("spells"), actions: {read: true}}],'
+        ' membership: [{resource: Collection("spells")}]})'
+    )
+    token = db.query('Login(Ref(Collection("spells"), "2"), {password: "pw"})')["secret"]
+    renamed = db.query('Update(Collection("spells"), {name: "magic"})')
+    return {"renamed": renamed, "token": token, "first": first}
+
+
+def test_a_renamed_collection_answers_with_its_new_ref(db, spells):
+    assert spells["renamed"]["ref"] == fql.Ref("magic", fql.Ref("collections"))
+    assert spells["renamed"]["name"] == "magic"
+    assert db.query('Select(["data", "name"], Get(Ref(Collection("magic"), "1")))') == "fire"
+    assert db.query('Exists(Collection("spells"))') is False
+    assert error(db, 'Get(Ref(Collection("spells"), "1"))').code == "invalid ref"
+    names = db.query('Paginate(Collections())').data
+    assert [r.id for r in names] == ["magic", "users"]
+
+
+def test_refs_in_documents_and_schema_follow_the_rename(db, spells):
+    magic_1 = 'Ref(Collection("magic"), "1")'
+    assert db.query(f'Select(["data", "next"], Get({magic_1}))') == db.query('Ref(Collection("magic"), "2")')
+    assert db.query('Select(["data", "fav"], Get(Ref(Collection("users"), "7")))') == db.query(magic_1)
+    assert db.query('Select("source", Get(Index("spells_by_name")))') == db.query('Collection("magic")')
+    role = db.query('Get(Role("reader"))')
+    assert role["privileges"][0]["resource"] == db.query('Collection("magic")')
+    assert role["membership"][0]["resource"] == db.query('Collection("magic")')
+
+
+def test_past_versions_and_events_follow_the_rename(db, spells):
+    past = db.query(f'Get(Ref(Collection("magic"), "1"), {spells["first"]})')
+    assert past["data"] == {"name": "fire", "next": db.query('Ref(Collection("magic"), "2")'), "cost": 3}
+    events = db.query('Paginate(Events(Ref(Collection("magic"), "1")))').data
+    assert [e["action"] for e in events] == ["create", "update"]
+    assert {e["document"] for e in events} == {db.query('Ref(Collection("magic"), "1")')}
+
+
+def test_indexes_answer_with_the_new_refs(db, spells):
+    assert db.query('Paginate(Match(Index("spells_by_name"), "fire"))').data == [
+        db.query('Ref(Collection("magic"), "1")')
+    ]
+    by_fav = db.query('Paginate(Match(Index("users_by_fav"), Ref(Collection("magic"), "1")))').data
+    assert by_fav == [db.query('Ref(Collection("users"), "7")')]
+    docs = db.query('Paginate(Documents(Collection("magic")))').data
+    assert [r.id for r in docs] == ["1", "2"]
+
+
+def test_tokens_credentials_and_roles_follow_the_rename(db, spells):
+    # A token issued before the rename still works, and names its document by the new ref.
+    assert db.query("CurrentIdentity()", secret=spells["token"]) == db.query('Ref(Collection("magic"), "2")')
+    # Its role (membership of the renamed collection) still grants reads of it.
+    assert db.query('Select(["data", "name"], Get(Ref(Collection("magic"), "1")))', secret=spells["token"]) == "fire"
+    login = db.query('Login(Ref(Collection("magic"), "2"), {password: "pw"})')
+    assert login["instance"] == db.query('Ref(Collection("magic"), "2")')
+    tokens = db.query('Paginate(Match(Index("spells_by_name"), "ice"))').data
+    assert tokens == [db.query('Ref(Collection("magic"), "2")')]
+
+
+def test_the_old_name_can_be_taken_again(db, spells):
+    db.query('CreateCollection({name: "spells"})')
+    assert db.query('Paginate(Documents(Collection("spells")))').data == []
+    assert len(db.query('Paginate(Documents(Collection("magic")))').data) == 2
+
+
+def test_a_taken_name_is_not_unique_and_changes_nothing(db, spells):
+    err = error(db, 'Do(Create(Ref(Collection("magic"), "9"), {}), Update(Collection("magic"), {name: "users"}))')
+    assert (err.code, err.description) == ("instance not unique", "document is not unique.")
+    assert db.query('Exists(Ref(Collection("magic"), "9"))') is False
+    assert db.query('Select("name", Get(Collection("magic")))') == "magic"
+
+
+def test_bad_new_names_fail_validation(db, spells):
+    err = error(db, 'Update(Collection("magic"), {name: "events"})')
+    assert err.code == "validation failed"
+    err = error(db, 'Update(Collection("magic"), {name: 5})')
+    assert err.code == "validation failed"
+
+
+def test_replace_with_a_new_name_renames(db, spells):
+    replaced = db.query('Replace(Collection("magic"), {name: "arcana", history_days: 3})')
+    assert replaced["ref"] == db.query('Collection("arcana")') and replaced["history_days"] == 3
+    assert db.query('Select(["data", "name"], Get(Ref(Collection("arcana"), "1")))') == "fire"
+
+
+def test_an_index_rename(db, spells):
+    db.query('CreateRole({name: "ix", privileges: [{resource: Index("spells_by_name"), actions: {read: true}}]})')
+    renamed = db.query('Update(Index("spells_by_name"), {name: "magic_by_name"})')
+    assert renamed["ref"] == db.query('Index("magic_by_name")')
+    assert db.query('Paginate(Match(Index("magic_by_name"), "fire"))').data == [db.query('Ref(Collection("magic"), "1")')]
+    assert error(db, 'Paginate(Match(Index("spells_by_name"), "fire"))').code == "invalid ref"
+    assert db.query('Select(["privileges", 0, "resource"], Get(Role("ix")))') == db.query('Index("magic_by_name")')
+
+
+def test_a_function_and_a_role_rename(db):
+    db.query('CreateFunction({name: "double", body: Query(Lambda("x", Multiply(2, Var("x"))))})')
+    db.query('CreateRole({name: "caller", privileges: [{resource: Function("double"), actions: {call: true}}]})')
+    key = db.query('CreateKey({role: Role("caller")})')["secret"]
+    db.query('Update(Function("double"), {name: "twice"})')
+    assert db.query('Call(Function("twice"), 4)', secret=key) == 8
+    assert db.query('Select(["privileges", 0, "resource"], Get(Role("caller")))') == db.query('Function("twice")')
+    db.query('Update(Role("caller"), {name: "callers"})')
+    assert db.query('Call(Function("twice"), 5)', secret=key) == 10
+    keys = db.query('Map(Paginate(Keys()), Lambda("k", Select("role", Get(Var("k")))))').data
+    assert keys == [db.query('Role("callers")')]
+
+
+def test_a_database_rename(db):
+    db.query('CreateDatabase({name: "app"})')
+    admin = db.query('CreateKey({role: "admin", database: Database("app")})')["secret"]
+    db.query('CreateCollection({name: "things"})', secret=admin)
+    db.query('Create(Ref(Collection("things"), "1"), {data: {n: 1}})', secret=admin)
+    db.query('CreateCollection({name: "notes"})')
+    db.query('Create(Ref(Collection("notes"), "1"), {data: {see: Ref(Collection("things", Database("app")), "1")}})')
+    renamed = db.query('Update(Database("app"), {name: "service"})')
+    assert renamed["ref"] == db.query('Database("service")') and renamed["name"] == "service"
+    assert db.query('Select(["data", "n"], Get(Ref(Collection("things"), "1")))', secret=admin) == 1
+    assert db.query('Select(["data", "n"], Get(Ref(Collection("things"), "1")))', secret="secret:service:admin") == 1
+    see = db.query('Select(["data", "see"], Get(Ref(Collection("notes"), "1")))')
+    assert see == db.query('Ref(Collection("things", Database("service")), "1")')
+    keys = db.query('Map(Paginate(Keys()), Lambda("k", Select("database", Get(Var("k")))))').data
+    assert keys == [db.query('Database("service")')]
+    assert db.query('Exists(Database("app"))') is False
+    db.query('CreateDatabase({name: "other"})')
+    assert error(db, 'Update(Database("service"), {name: "other"})').code == "instance not unique"
+
+
+def test_v10_collection_rename(db):
+    v10(db, 'Collection.create({ name: "Books", indexes: { byTitle: { terms: [{ field: ".title" }] } },'
+        ' constraints: [{ unique: ["title"] }] })')
+    v10(db, 'Books.create({ id: "1", title: "Dune" })')
+    v10(db, 'Role.create({ name: "readers", privileges: [{ resource: "Books", actions: { read: true } }] })')
+    renamed = v10(db, 'Collection.byName("Books")!.update({ name: "Novels" })')
+    assert renamed["name"] == "Novels"
+    assert v10(db, 'Novels.byId("1")!.title') == "Dune"
+    assert v10(db, 'Novels.byTitle("Dune").first()!.id') == "1"
+    assert v10(db, 'Collection.byName("Books") == null') is True
+    assert v10(db, 'Role.byName("readers")!.privileges[0].resource') == "Novels"
+    err = error(db, 'Novels.create({ title: "Dune" })', syntax="v10")
+    assert err.v10_code == "constraint_failure"
+
+
+def test_v10_rename_checks_the_global_namespace(db):
+    v10(db, 'Collection.create({ name: "Books" })')
+    v10(db, 'Function.create({ name: "shelve", body: "x => x" })')
+    err = error(db, 'Collection.byName("Books")!.update({ name: "shelve" })', syntax="v10")
+    assert err.v10_code == "constraint_failure"
+    assert "A Function already exists with the name `shelve`" in str(err.to_dict())
+    err = error(db, 'Collection.byName("Books")!.update({ name: "Math" })', syntax="v10")
+    assert err.v10_code == "constraint_failure"
+    assert v10(db, 'Collection.byName("Books")!.name') == "Books"
+
+
+def test_v10_function_and_role_renames_follow_string_names(db):
+    v10(db, 'Function.create({ name: "shelve", body: "x => x + 1" })')
+    v10(db, 'Role.create({ name: "clerk", privileges: [{ resource: "shelve", actions: { call: true } }] })')
+    key = v10(db, 'Key.create({ role: "clerk" })')["secret"]
+    v10(db, 'Function.byName("shelve")!.update({ name: "store" })')
+    assert v10(db, 'Role.byName("clerk")!.privileges[0].resource') == "store"
+    assert v10(db, "store(1)", secret=key) == 2
+    v10(db, 'Role.byName("clerk")!.update({ name: "clerks" })')
+    assert v10(db, "store(2)", secret=key) == 3
+    assert v10(db, 'Key.all().first()!.role') == "clerks"

@@ -6,8 +6,10 @@ A set in a query result becomes its first page (16 elements by default) with an 
 
 from __future__ import annotations
 
+import collections
 import itertools
 import secrets as _random
+import threading
 import typing as t
 
 from ...collation import encode
@@ -162,13 +164,51 @@ def first(ctx: Context, s: V10Set) -> t.Any:
 # -- paging --------------------------------------------------------------------------------------------
 
 
-def _cursors(ctx: Context) -> dict:
+#: How many cursors a Database keeps: past this, the least recently used one is forgotten (and
+#: `Set.paginate` of it is `invalid_cursor`), so that a long-running server that answers sets keeps a
+#: bounded table, not one entry per answer for as long as it runs.
+MAX_CURSORS = 10_000
+
+
+class Cursors:
+    """A Database's cursors: each `after` string with the set it continues, most recently used last."""
+
+    def __init__(self, limit: int = MAX_CURSORS):
+        self.limit = limit
+        self._items: collections.OrderedDict[str, tuple] = collections.OrderedDict()
+        # Queries on SQL stores run on several threads at once.
+        self._lock = threading.Lock()
+
+    def add(self, cursor: str, entry: tuple) -> None:
+        with self._lock:
+            self._items[cursor] = entry
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+    def get(self, cursor: str) -> tuple | None:
+        with self._lock:
+            entry = self._items.get(cursor)
+            if entry is not None:
+                self._items.move_to_end(cursor)
+            return entry
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _cursors(ctx: Context) -> Cursors:
     db = ctx.state.db
     if db is None:
-        return ctx.state.cache.setdefault("cursors", {})
-    if not hasattr(db, "cursors"):
-        db.cursors = {}
-    return db.cursors
+        return ctx.state.cache.setdefault("cursors", Cursors())
+    cursors = getattr(db, "cursors", None)
+    if cursors is None:
+        with _MADE:
+            cursors = getattr(db, "cursors", None) or Cursors()
+            db.cursors = cursors
+    return cursors
+
+
+_MADE = threading.Lock()
 
 
 def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> Page:
@@ -179,7 +219,7 @@ def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> P
     after = None
     if more:
         after = _random.token_urlsafe(18)
-        _cursors(ctx)[after] = (s, offset + size, size)
+        _cursors(ctx).add(after, (s, offset + size, size))
     return Page(items[:size], after=after, has_after=more)
 
 

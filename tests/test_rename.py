@@ -134,6 +134,20 @@ def test_an_index_rename(db, spells):
     assert db.query('Select(["privileges", 0, "resource"], Get(Role("ix")))') == db.query('Index("magic_by_name")')
 
 
+def test_an_index_keeps_its_shape(db, spells):
+    err = error(db, 'Update(Index("spells_by_name"), {values: [{field: "ref"}], name: "by_name"})')
+    assert (err.code, err.failures) == ("validation failed", [{
+        "field": [], "code": "invalid index", "description": "Index sources, terms, and values may not be updated (values)"
+    }])  # fmt: skip
+    # Nothing changed, the name included.
+    assert db.query('Exists(Index("spells_by_name"))') is True
+    db.query('CreateIndex({name: "all_magic", source: Collection("magic")})')
+    assert db.query('Select("unique", Update(Index("all_magic"), {unique: true}))') is True
+    assert db.query('Select("partitions", Get(Index("all_magic")))') == 8
+    err = error(db, 'Update(Index("all_magic"), {partitions: 1})')
+    assert err.failures[0]["description"] == "Index partition count may not be updated (8 -> 1)."
+
+
 def test_a_function_and_a_role_rename(db):
     db.query('CreateFunction({name: "double", body: Query(Lambda("x", Multiply(2, Var("x"))))})')
     db.query('CreateRole({name: "caller", privileges: [{resource: Function("double"), actions: {call: true}}]})')

@@ -204,17 +204,38 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
-    if kind == "indexes" and any(k in params for k in ("terms", "values", "source")):
-        raise NotImplementedInFql("Changing an index's source, terms or values is not implemented in fql yet.")
     fields = {"name": old["name"], **params} if replace else merge(old, params)
-    if kind == "indexes" and replace:
-        fields = {**fields, **{k: old[k] for k in ("source", "terms", "values") if k in old}}
+    if kind == "indexes" and replace and "unique" in old:
+        # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
+        fields = {"unique": old["unique"], **fields}
     fields = _FIELDS[kind](ctx, fields)
+    if kind == "indexes":
+        if "partitions" in old and "partitions" not in params:
+            fields["partitions"] = old["partitions"]
+        _same_shape(old, fields)
     if fields["name"] != old["name"]:
         # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
         rename.check_free(ctx, key, fields["name"])
         key = rename.rename(ctx, kind, key, fields["name"])
     return render(ctx, write(ctx, key, fields))
+
+
+def _same_shape(old: dict, new: dict) -> None:
+    """An index's source, terms and values cannot change once it exists (core's IndexShapeChange): a
+    `validation failed` naming what would change. Core shows the change as its internal Diff; fql names
+    the fields instead."""
+    before, after = old.get("partitions"), new.get("partitions")
+    if before is not None and before != after:
+        raise _shape_change(f"Index partition count may not be updated ({before} -> {after}).")
+    changed = [k for k in ("source", "terms", "values") if old.get(k) != new.get(k)]
+    if changed:
+        raise _shape_change(f"Index sources, terms, and values may not be updated ({', '.join(changed)})")
+
+
+def _shape_change(description: str) -> ValidationFailed:
+    return ValidationFailed(
+        "document data is not valid.", failures=[{"field": [], "code": "invalid index", "description": description}]
+    )
 
 
 def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:

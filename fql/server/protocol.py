@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import typing as t
+from json.encoder import c_make_encoder, encode_basestring
 from urllib.parse import parse_qsl
 
 from attrs import field, frozen
@@ -103,10 +104,23 @@ class Response:
 
 def json_bytes(value: t.Any) -> bytes:
     """Compact JSON; a lone surrogate (from a `\\udc00` escape in a request) becomes `?`, as in core."""
-    return _COMPACT.encode(value).encode("utf-8", "replace")
+    return _compact(value).encode("utf-8", "replace")
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _made_once() -> t.Callable[[t.Any], str]:
+    """`json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode`, with json's C encoder made
+    once instead of on every call (answers hold no cycles to check for)."""
+    if c_make_encoder is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    make = c_make_encoder(None, _unencodable, encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(make(value, 0))
+
+
+def _unencodable(value: t.Any) -> t.NoReturn:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_compact = _made_once()
 
 
 @frozen

@@ -141,15 +141,15 @@ def _literal_type(node: ast.Node) -> str | None:
 def _stats(started: float, state: t.Any = None) -> dict:
     """The answer's `stats`: reads and writes as the query's Meter counted them (fql/storage/meter.py), one
     compute op, and the time since the request arrived in whole milliseconds, rounded up."""
-    meter = state.txn if state is not None else None
+    read_ops, bytes_read, write_ops, bytes_written = state.txn.figures() if state is not None else (0, 0, 0, 0)
     return {
         "compute_ops": 1,
-        "read_ops": meter.read_ops if meter is not None else 0,
-        "write_ops": meter.write_ops if meter is not None else 0,
+        "read_ops": read_ops,
+        "write_ops": write_ops,
         "query_time_ms": elapsed_ms(started),
         "contention_retries": state.retries if state is not None else 0,
-        "storage_bytes_read": meter.bytes_read if meter is not None else 0,
-        "storage_bytes_write": meter.bytes_written if meter is not None else 0,
+        "storage_bytes_read": bytes_read,
+        "storage_bytes_write": bytes_written,
         "rate_limits_hit": [],
     }
 

@@ -217,3 +217,28 @@ def test_v10_function_and_role_renames_follow_string_names(db):
     v10(db, 'Role.byName("clerk")!.update({ name: "clerks" })')
     assert v10(db, "store(2)", secret=key) == 3
     assert v10(db, 'Key.all().first()!.role') == "clerks"
+
+
+def test_v10_rename_keeps_other_signatures_valid(db):
+    v10(db, 'Collection.create({ name: "Authors" })')
+    v10(db, 'Collection.create({ name: "Books", fields: { author: { signature: "Ref<Authors>?" } } })')
+    v10(db, 'Authors.create({ id: "1", name: "Ann" })')
+    # Books names the type `Authors`: core's schema check refuses a rename that leaves it unknown.
+    err = error(db, 'Collection.byName("Authors")!.update({ name: "Writers" })', syntax="v10")
+    assert err.v10_code == "invalid_schema" and "Unknown type `Authors`" in err.description
+    assert v10(db, 'Authors.byId("1")!.name') == "Ann"
+    # Kept as an alias, the old name still names the collection, in signatures and in queries.
+    renamed = v10(db, 'Collection.byName("Authors")!.update({ name: "Writers", alias: "Authors" })')
+    assert (renamed["name"], renamed["alias"]) == ("Writers", "Authors")
+    assert v10(db, 'Books.create({ author: Writers.byId("1") }).author!.name') == "Ann"
+    assert v10(db, 'Authors.byId("1")!.name') == "Ann"
+    assert v10(db, 'Authors.all().count()') == 1
+
+
+def test_v10_function_alias_names_it(db):
+    v10(db, 'Function.create({ name: "inc", body: "x => x + 1" })')
+    v10(db, 'Function.byName("inc")!.update({ name: "increment", alias: "inc" })')
+    assert v10(db, "inc(1) + increment(1)") == 4
+    err = error(db, 'Function.byName("increment")!.update({ alias: "Math" })', syntax="v10")
+    assert err.v10_code == "constraint_failure"
+    assert err.description == "Failed to update Function `increment`."

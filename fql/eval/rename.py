@@ -94,6 +94,18 @@ def _move(txn: t.Any, key: DocKey, new_key: DocKey, fix: _Fixer) -> None:
         txn.remove_version(key, version.ts)
 
 
+def check_signatures(ctx: Context, scope: str, renamed: str) -> None:
+    """The other collections' field signatures must still name known types (core's TypeEnvValidator
+    checks the whole schema after a change): `Ref<Old>` in one fails the rename, `invalid_schema`
+    `Unknown type `Old``, as core refuses it unless the old name stays as an alias. Called once the
+    renamed definition is written (its new `alias` counts)."""
+    from .v10 import fields as field_schema
+
+    for version in ctx.state.txn.scan(scope, "#collections"):
+        if version.key.id != renamed and version.live_at(ctx.state.ts):
+            field_schema.check_types(ctx, version.key.id, version.data or {})
+
+
 def _rewrite_scope(ctx: Context, scope: str, fix: _Fixer) -> None:
     """Rewrite, in every version of every document of the database, the refs and names `fix` changes;
     then rebuild its indexes."""

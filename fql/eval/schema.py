@@ -213,11 +213,15 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         if "partitions" in old and "partitions" not in params:
             fields["partitions"] = old["partitions"]
         _same_shape(old, fields)
-    if fields["name"] != old["name"]:
-        # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
-        rename.check_free(ctx, key, fields["name"])
-        key = rename.rename(ctx, kind, key, fields["name"])
-    return render(ctx, write(ctx, key, fields))
+    if fields["name"] == old["name"]:
+        return render(ctx, write(ctx, key, fields))
+    # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
+    rename.check_free(ctx, key, fields["name"])
+    key = rename.rename(ctx, kind, key, fields["name"])
+    version = write(ctx, key, fields)
+    if kind == "collections":
+        rename.check_signatures(ctx, key.scope, key.id)
+    return render(ctx, version)
 
 
 def _same_shape(old: dict, new: dict) -> None:

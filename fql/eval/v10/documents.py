@@ -232,9 +232,9 @@ def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) 
     if ref.kind in ("collections", "functions"):
         stored = definition if definition is not None else dict(getattr(live(ctx, doc_key(ctx, ref)), "data", None) or {})
         for field in ("name", "alias"):
-            names.check_global(ctx, ref.kind, params.get(field), field, previous=stored.get(field))
+            names.check_global(ctx, ref.kind, params.get(field), field, previous=stored.get(field), own=ref.id)
     elif ref.kind == "roles":
-        names.check_role(params.get("name"))
+        names.check_role(params.get("name"), own=ref.id)
 
 
 def _definition(ctx: Context, ref: Ref) -> dict | None:

@@ -543,7 +543,7 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> N
                 failures.append(failure)
     if failures:
         raise _definition_failed(what, failures)
-    _check_types(ctx, name, definition)
+    check_types(ctx, name, definition)
     if previous is not None and _shape(previous) != _shape(definition) and _has_documents(ctx, previous.get("name")):
         raise NotImplementedInFql(
             f"Changing the field definitions (`fields`, `wildcard`) of collection `{name}`, which has "
@@ -627,7 +627,7 @@ def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[
     return []
 
 
-def _check_types(ctx: Context, name: t.Any, definition: dict) -> None:
+def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
     """The typer's checks of the signatures: known types, persistable field types, an `Any` wildcard."""
     find = lookup(ctx, ctx.state.scope)
     errors: list[str] = []

@@ -80,7 +80,23 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return Module(name, collection_ref(name))
     if live(ctx, DocKey(scope, "#functions", name)) is not None:
         return UserFunction(name, scope)
+    # An alias names its collection or function in queries too (core: the old name kept by a rename, or
+    # a name that clashes with the standard library).
+    aliased = _aliased(ctx, scope, "#collections", name)
+    if aliased is not None:
+        return Module(aliased, collection_ref(aliased))
+    aliased = _aliased(ctx, scope, "#functions", name)
+    if aliased is not None:
+        return UserFunction(aliased, scope)
     return MISSING
+
+
+def _aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
+    """The name of the live collection or function (`coll`) whose alias is `alias`."""
+    for version in ctx.state.txn.scan(scope, coll):
+        if version.live_at(ctx.state.ts) and (version.data or {}).get("alias") == alias:
+            return version.key.id
+    return None
 
 
 def module_member(ctx: Context, module: Module, name: str) -> t.Any:

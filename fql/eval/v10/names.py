@@ -37,32 +37,38 @@ STANDARD = frozenset(
 GLOBAL_KINDS = {"#collections": "Collection", "#functions": "Function"}
 
 
-def check_global(ctx: Context, kind: str, name: t.Any, field: str, previous: t.Any = None) -> None:
+def check_global(
+    ctx: Context, kind: str, name: t.Any, field: str, previous: t.Any = None, own: str | None = None
+) -> None:
     """Fail with core's constraint failure when `name` (a collection's or function's `name` or `alias`)
-    cannot be a global name; an unchanged name is not checked again."""
+    cannot be a global name; an unchanged name is not checked again. `own`: the current name of the
+    document being updated, which its own new name or alias does not clash with (renaming `A` to `B`
+    with alias `A`)."""
     if not isinstance(name, str) or name == previous:
         return
     if name in VARIABLES or name in STANDARD:
-        _fail(kind, field, f"The identifier `{name}` is reserved.")
+        _fail(kind, field, f"The identifier `{name}` is reserved.", own)
     if not _IDENTIFIER.fullmatch(name):
-        _fail(kind, field, "Invalid identifier.")
+        _fail(kind, field, "Invalid identifier.", own)
     # Core's GlobalNamespaceValidator: a clash with the same kind is a constraint failure too.
     for coll, word in GLOBAL_KINDS.items():
-        if live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
-            _fail(kind, field, f"A {word} already exists with the name `{name}`")
+        if (coll, name) != ("#" + kind, own) and live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
+            _fail(kind, field, f"A {word} already exists with the name `{name}`", own)
 
 
-def check_role(name: t.Any) -> None:
-    """A role's name: an identifier, and not one of the built-in roles."""
+def check_role(name: t.Any, own: str | None = None) -> None:
+    """A role's name: an identifier, and not one of the built-in roles (`own`: the role's current name,
+    when it is being updated)."""
     if not isinstance(name, str):
         return
     if not _IDENTIFIER.fullmatch(name) or name in KEYWORDS or name == "_":
-        _fail("roles", "name", "Invalid identifier.")
+        _fail("roles", "name", "Invalid identifier.", own)
     if name in ("admin", "server"):
-        _fail("roles", "name", f"The identifier `{name}` is reserved.")
+        _fail("roles", "name", f"The identifier `{name}` is reserved.", own)
 
 
-def _fail(kind: str, field: str, message: str) -> t.NoReturn:
+def _fail(kind: str, field: str, message: str, own: str | None = None) -> t.NoReturn:
     what = {"collections": "Collection", "functions": "Function", "roles": "Role"}[kind]
     failure = {"field": [field], "code": "invalid", "description": message}
-    raise QueryRuntimeError("constraint_failure", f"Failed to create {what}.").with_failures([failure])
+    action = f"update {what} `{own}`" if own is not None else f"create {what}"
+    raise QueryRuntimeError("constraint_failure", f"Failed to {action}.").with_failures([failure])

@@ -135,3 +135,21 @@ def test_writes_inside_at_fail_but_a_delete_deletes_the_present(db):
     later = q(db, 'Update($ref, {data: {text: "b"}})', ref)
     assert q(db, f"At({ts}, Delete($ref))", ref) == later
     assert q(db, "Exists($ref)", ref) is False
+
+
+def test_events_of_intersection_and_difference_follow_membership(db):
+    db.query('CreateIndex({name: "notes_by_city", source: Collection("notes"), terms: [{field: ["data", "city"]}]})')
+    db.query('Create(Ref(Collection("notes"), "1"), {data: {city: "Oslo", tag: "a"}})')
+    db.query('Create(Ref(Collection("notes"), "2"), {data: {city: "Oslo"}})')
+    db.query('Update(Ref(Collection("notes"), "2"), {data: {tag: "a"}})')
+    db.query('Update(Ref(Collection("notes"), "1"), {data: {city: "Rome"}})')
+    db.query('Delete(Ref(Collection("notes"), "2"))')
+    oslo, tagged = 'Match(Index("notes_by_city"), "Oslo")', 'Match(Index("notes_by_tag"), "a")'
+
+    def events(kind: str) -> list[tuple[str, str]]:
+        page = db.query(f"Paginate(Events({kind}({oslo}, {tagged})))")
+        return [(e["action"], e["document"].id) for e in page.data]
+
+    assert events("Intersection") == [("add", "1"), ("add", "2"), ("remove", "1"), ("remove", "2")]
+    # Note 2 is in Oslo untagged from its create until it is tagged.
+    assert events("Difference") == [("add", "2"), ("remove", "2")]

@@ -229,17 +229,48 @@ def _union_events(ctx: Context, s: SetRef) -> list[Item]:
     return list(merged.values())
 
 
+def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
+    """The events of an Intersection or Difference, as core's AbstractAlgebraicSet reads them: the events
+    of every operand merged in time, an element entering the set when it comes to be in every operand (an
+    Intersection) or in the first and none of the others (a Difference), and leaving when that ends. An
+    element is a document with its index values; at one time, all its operands' events count at once."""
+    present = all if s.kind == "intersection" else (lambda flags: flags[0] and not any(flags[1:]))
+    operands = sets.operands(s)
+    timelines: dict[bytes, list[tuple[bytes, int, Item]]] = {}
+    for i, operand in enumerate(operands):
+        for item in _history(ctx, operand):
+            ts = item[1]["ts"]
+            element = item[0][len(encode(ts)) + 1 :]
+            timelines.setdefault(element, []).append((encode(ts), i, item))
+    out: list[Item] = []
+    for element, steps in timelines.items():
+        steps.sort(key=lambda step: (step[0], step[2][0]))
+        flags, inside = [False] * len(operands), False
+        for at in sorted({step[0] for step in steps}):
+            last = None
+            for when, i, item in steps:
+                if when == at:
+                    flags[i] = item[1]["action"] in ("add", "create")
+                    last = item
+            if present(flags) != inside:
+                inside = not inside
+                event = last[1]
+                out.append(_set_event(event["ts"], "add" if inside else "remove", event["document"], tuple(event.get("data") or ())))
+    return out
+
+
 #: Sets whose history core reads, by kind (a set of another kind: `Set does not support events history.`).
 _HISTORIES: dict[str, t.Callable[[Context, SetRef], list[Item]]] = {
     "singleton": lambda ctx, s: _singleton_events(ctx, s["singleton"]),
     "documents": _documents_events,
     "match": _match_events,
     "union": _union_events,
+    "intersection": _algebraic_events,
+    "difference": _algebraic_events,
     "distinct": lambda ctx, s: _history(ctx, sets.as_set(s["distinct"], "distinct")),
 }
-#: Sets whose history core reads but fql does not yet (core filters the events of the first set by
-#: membership in the others at each event's time).
-_NOT_YET = ("intersection", "difference", "join")
+#: Sets whose history core reads but fql does not yet (core reads a Join's by joining each event).
+_NOT_YET = ("join",)
 
 
 def _history(ctx: Context, s: SetRef) -> list[Item]:

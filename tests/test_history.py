@@ -153,3 +153,20 @@ def test_events_of_intersection_and_difference_follow_membership(db):
     assert events("Intersection") == [("add", "1"), ("add", "2"), ("remove", "1"), ("remove", "2")]
     # Note 2 is in Oslo untagged from its create until it is tagged.
     assert events("Difference") == [("add", "2"), ("remove", "2")]
+
+
+def test_events_of_a_join_are_its_targets_events_while_in_the_source(db):
+    db.query(
+        'CreateIndex({name: "tags_by_city", source: Collection("notes"), terms: [{field: ["data", "city"]}],'
+        ' values: [{field: ["data", "tag"]}]})'
+    )
+    for n, city, tag in [("1", "Oslo", "a"), ("2", "Rome", "b"), ("3", "Rome", "a")]:
+        db.query(f'Create(Ref(Collection("notes"), "{n}"), {{data: {{city: "{city}", tag: "{tag}"}}}})')
+    db.query('Update(Ref(Collection("notes"), "1"), {data: {city: "Rome"}})')
+    # Tag "a" has left Oslo's tags: a fourth note tagged "a" is not an event of the join.
+    db.query('Create(Ref(Collection("notes"), "4"), {data: {city: "Rome", tag: "a"}})')
+    joined = 'Join(Match(Index("tags_by_city"), "Oslo"), Index("notes_by_tag"))'
+    page = db.query(f"Paginate(Events({joined}))")
+    assert [(e["action"], e["document"].id) for e in page.data] == [("add", "1"), ("add", "3")]
+    by_lambda = db.query(f'Paginate(Events(Join(Match(Index("tags_by_city"), "Oslo"), Lambda("t", Match(Index("notes_by_tag"), Var("t"))))))')
+    assert by_lambda.data == page.data

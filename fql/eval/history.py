@@ -17,7 +17,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import InvalidArgument, InvalidWriteTime, NotImplementedInFql
 from ..storage.base import DocKey, Version
-from ..values import Date, Page, Ref, SetRef, Timestamp, type_name
+from ..values import Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import user_fields
@@ -259,6 +259,45 @@ def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
     return out
 
 
+def _join_events(ctx: Context, s: SetRef) -> list[Item]:
+    """The events of a Join, as core's JoinSet reads them: for each element its source ever held, the
+    events of the set its target gives for that element, while the element is in the source (the
+    source's own events only say when)."""
+    target = s["with"]
+    timelines: dict[bytes, list[Item]] = {}
+    values: dict[bytes, t.Any] = {}
+    for item in _history(ctx, sets.as_set(s["join"], "join")):
+        event = item[1]
+        data = event.get("data")
+        element = event["document"] if not data else data[0] if len(data) == 1 else list(data)
+        mark = encode(element)
+        timelines.setdefault(mark, []).append(item)
+        values[mark] = element
+    out: list[Item] = []
+    for mark, source in timelines.items():
+        element = values[mark]
+        if isinstance(target, Lambda):
+            joined = sets.as_set(ctx.apply(target, element, "with"), "with")
+        else:
+            joined = SetRef.of(match=target, terms=element)
+        # At one time, the source's adds come before the target's events and its removes after them: the
+        # write that brings an element in (or takes it out) counts with it.
+        steps = [(item[1]["ts"], 0 if _enters(item) else 2, item[0], item) for item in source]
+        steps += [(item[1]["ts"], 1, item[0], item) for item in _history(ctx, joined)]
+        steps.sort(key=lambda step: step[:3])
+        inside = False
+        for _, which, _, item in steps:
+            if which != 1:
+                inside = which == 0
+            elif inside:
+                out.append(item)
+    return out
+
+
+def _enters(item: Item) -> bool:
+    return item[1]["action"] in ("add", "create")
+
+
 #: Sets whose history core reads, by kind (a set of another kind: `Set does not support events history.`).
 _HISTORIES: dict[str, t.Callable[[Context, SetRef], list[Item]]] = {
     "singleton": lambda ctx, s: _singleton_events(ctx, s["singleton"]),
@@ -267,15 +306,12 @@ _HISTORIES: dict[str, t.Callable[[Context, SetRef], list[Item]]] = {
     "union": _union_events,
     "intersection": _algebraic_events,
     "difference": _algebraic_events,
+    "join": _join_events,
     "distinct": lambda ctx, s: _history(ctx, sets.as_set(s["distinct"], "distinct")),
 }
-#: Sets whose history core reads but fql does not yet (core reads a Join's by joining each event).
-_NOT_YET = ("join",)
 
 
 def _history(ctx: Context, s: SetRef) -> list[Item]:
-    if s.kind in _NOT_YET:
-        raise NotImplementedInFql(f"Events of {s.kind.capitalize()} sets are not implemented in fql yet.")
     reader = _HISTORIES.get(s.kind)
     if reader is None:
         raise InvalidArgument("Set does not support events history.")

@@ -7,16 +7,14 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from tests.storage.backends import BACKENDS, database_url
+from tests.storage.backends import BACKENDS, connected
 from tests.test_auth import DENIED, error
 
 
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        database = fql.connect(url, argon2=TEST_PARAMS)
+    with connected(request.param, tmp_path, argon2=TEST_PARAMS) as database:
         yield database
-        database.close()
 
 
 def key(db: fql.Database, role: str, database: str | None = None, secret: str | None = None) -> str:

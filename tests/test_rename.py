@@ -8,15 +8,13 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from tests.storage.backends import BACKENDS, database_url
+from tests.storage.backends import BACKENDS, connected
 
 
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        database = fql.connect(url, argon2=TEST_PARAMS)
+    with connected(request.param, tmp_path, argon2=TEST_PARAMS) as database:
         yield database
-        database.close()
 
 
 def error(db: fql.Database, query: str, **kw) -> fql.FQLError:

@@ -76,3 +76,16 @@ def database_url(backend: str, tmp_path: Path):
     else:
         with postgres_url() as url:
             yield url
+
+
+@contextlib.contextmanager
+def connected(backend: str, tmp_path: Path, **options):
+    """An fql Database on an empty database of `backend` (`options` as fql.connect takes them), closed after."""
+    import fql
+
+    with database_url(backend, tmp_path) as url:
+        database = fql.connect(url, **options)
+        try:
+            yield database
+        finally:
+            database.close()

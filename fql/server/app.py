@@ -110,7 +110,8 @@ class App:
         return await self.pool.run(fn, *args)
 
     async def _http(self, head: Head, channel: ASGIChannel | RSGIChannel) -> None:
-        request = Request(head.method, head.path, head.params, head.headers, b"")
+        # The body stays empty where reading it failed.
+        request = Request(head.method, head.path, head.params, head.headers, b"", time.monotonic())
         v10 = head.path in V10_PATHS
         try:
             request = await read_request(head, channel.receive, self.max_body, request.started)
@@ -261,9 +262,13 @@ class App:
             ("x-faunadb-build", self.build),
             ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
         ]
-        if response.status not in (401, 500):
-            sizes = {"bytes_in": len(request.body), "bytes_out": len(response.body)}
-            common += headers.metrics(query_ms=headers.elapsed_ms(request.started), state=response.state, **sizes)
+        if response.status != 401 and response.status != 500:
+            common += headers.metrics(
+                query_ms=headers.elapsed_ms(request.started),
+                bytes_in=len(request.body),
+                bytes_out=len(response.body),
+                state=response.state,
+            )
         common.append(("content-length", str(len(response.body))))
         return common
 

@@ -59,8 +59,16 @@ class V4Headers:
     max_retries: int | None = None
 
 
+#: The request headers `read_v4` reads: a request with none of them (most) asks for the defaults.
+_V4_NAMES = frozenset(
+    ("x-faunadb-api-version", "x-query-timeout", "x-fauna-tags", "x-last-seen-txn", "x-max-retries-on-contention")
+)
+
+
 def read_v4(headers: dict[str, str]) -> V4Headers:
     """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
+    if headers.keys().isdisjoint(_V4_NAMES):
+        return _V4_DEFAULTS
     version = headers.get("x-faunadb-api-version")
     if version is not None and version.strip() not in API_VERSIONS:
         raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{version}'.")
@@ -70,6 +78,9 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
         last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
         max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
     )
+
+
+_V4_DEFAULTS = V4Headers()
 
 
 # Request parameters, parsed and refused in the words of core's RequestParams (a ValueError's text).
@@ -163,8 +174,9 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
 def traceparent(text: str | None) -> str:
     """The traceparent of our answer: the caller's trace id and flags with a new span id, or a new trace."""
     match = _TRACEPARENT.fullmatch(text.strip()) if text else None
-    trace, flags = match.groups() if match else (f"{_ids.getrandbits(128):032x}", "00")
-    return f"00-{trace}-{_ids.getrandbits(64):016x}-{flags}"
+    ids = f"{_ids.getrandbits(192):048x}"  # a trace id and a span id, drawn at once
+    trace, flags = match.groups() if match else (ids[16:], "00")
+    return f"00-{trace}-{ids[:16]}-{flags}"
 
 
 def tags_text(tags: tuple[tuple[str, str], ...]) -> str:

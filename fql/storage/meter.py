@@ -119,15 +119,17 @@ class Meter:
         """(read ops, bytes read, write ops, bytes written), worked out once, when first asked for: the size
         of each billed read (a document, or one scan's items) and the bytes written for each document."""
         if self._figures is None:
-            docs = [_size(v) if v is not None else 0 for v in self._docs.values()]
-            reads = docs + [sum(_size(item) for item in seen) for seen in self._sets]
-            written = [sum(_size(item) for item in items) for items in self._writes.values()]
-            self._figures = (
-                sum(_ops(size, BYTES_PER_READ_OP) for size in reads),
-                sum(reads),
-                sum(_ops(size, BYTES_PER_WRITE_OP) for size in written),
-                sum(written),
-            )
+            read_ops = bytes_read = write_ops = bytes_written = 0
+            reads = [0 if v is None else _size(v) for v in self._docs.values()]
+            reads += [sum(map(_size, seen)) for seen in self._sets]
+            for size in reads:
+                read_ops += _ops(size, BYTES_PER_READ_OP)
+                bytes_read += size
+            for items in self._writes.values():
+                size = sum(map(_size, items))
+                write_ops += _ops(size, BYTES_PER_WRITE_OP)
+                bytes_written += size
+            self._figures = (read_ops, bytes_read, write_ops, bytes_written)
         return self._figures
 
 

@@ -259,10 +259,9 @@ def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
     return out
 
 
-def _join_events(ctx: Context, s: SetRef) -> list[Item]:
-    """The events of a Join, as core's JoinSet reads them: for each element its source ever held, the
-    events of the set its target gives for that element, while the element is in the source (the
-    source's own events only say when)."""
+def _joined(ctx: Context, s: SetRef) -> list[tuple[list[Item], SetRef]]:
+    """For each element a Join's source ever held: its events in the source, and the set its target
+    gives for it."""
     target = s["with"]
     timelines: dict[bytes, list[Item]] = {}
     values: dict[bytes, t.Any] = {}
@@ -273,13 +272,22 @@ def _join_events(ctx: Context, s: SetRef) -> list[Item]:
         mark = encode(element)
         timelines.setdefault(mark, []).append(item)
         values[mark] = element
-    out: list[Item] = []
+    out = []
     for mark, source in timelines.items():
         element = values[mark]
         if isinstance(target, Lambda):
-            joined = sets.as_set(ctx.apply(target, element, "with"), "with")
+            out.append((source, sets.as_set(ctx.apply(target, element, "with"), "with")))
         else:
-            joined = SetRef.of(match=target, terms=element)
+            out.append((source, SetRef.of(match=target, terms=element)))
+    return out
+
+
+def _join_events(ctx: Context, s: SetRef) -> list[Item]:
+    """The events of a Join, as core's JoinSet reads them: for each element its source ever held, the
+    events of the set its target gives for that element, while the element is in the source (the
+    source's own events only say when)."""
+    out: list[Item] = []
+    for source, joined in _joined(ctx, s):
         # At one time, the source's adds come before the target's events and its removes after them: the
         # write that brings an element in (or takes it out) counts with it.
         steps = [(item[1]["ts"], 0 if _enters(item) else 2, item[0], item) for item in source]
@@ -316,6 +324,44 @@ def _history(ctx: Context, s: SetRef) -> list[Item]:
     if reader is None:
         raise InvalidArgument("Set does not support events history.")
     return reader(ctx, s)
+
+
+def event_sources(ctx: Context, s: SetRef, item: Item) -> list[SetRef]:
+    """Paginate's `sources` for an event of the set of events `s`: the index, Documents or Singleton sets
+    whose own events hold an event of the same time and element (core's EventSet elements carry their
+    sources, merged where streams meet). A document's own events (`Events(ref)`) have none."""
+    if s.kind == "events":
+        inner = s["events"]
+        return _event_origins(ctx, inner, item) if isinstance(inner, SetRef) else []
+    if s.kind == "distinct":
+        return event_sources(ctx, s["distinct"], item)
+    found: list[SetRef] = []
+    for operand in sets.operands(s):
+        if any(_same_event(other, item) for other in _combined(ctx, operand)):
+            found += [x for x in event_sources(ctx, operand, item) if x not in found]
+    return found
+
+
+def _event_origins(ctx: Context, s: SetRef, item: Item) -> list[SetRef]:
+    if s.kind in ("match", "documents", "singleton"):
+        return [s]
+    if s.kind == "distinct":
+        return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), item)
+    inner = [joined for _, joined in _joined(ctx, s)] if s.kind == "join" else sets.operands(s)
+    found: list[SetRef] = []
+    for operand in inner:
+        if any(_same_event(other, item) for other in _history(ctx, operand)):
+            found += [x for x in _event_origins(ctx, operand, item) if x not in found]
+    return found
+
+
+def _same_event(a: Item, b: Item) -> bool:
+    """The same time and element, whatever the action (an Intersection's add may be another set's)."""
+    ts = a[1]["ts"]
+    if ts != b[1]["ts"]:
+        return False
+    n = len(encode(ts))
+    return a[0][n + 1 :] == b[0][n + 1 :]
 
 
 def historical(s: SetRef) -> bool:
@@ -423,9 +469,10 @@ def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) 
     raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
 
 
-def page(ctx: Context, s: SetRef, size: int, options: dict) -> Page:
+def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = False) -> Page:
     """A page of events (core's PaginateEvents): `after` is inclusive, `before` exclusive, and a page's
-    cursors are events (a document event's without its data)."""
+    cursors are events (a document event's without its data). With `sources`, each event is shown as
+    `{value, sources}` (`event_sources`)."""
     documents = _of_documents(s)
     ascending = "before" not in options
     given = options.get("after") if ascending else options["before"]
@@ -444,7 +491,11 @@ def page(ctx: Context, s: SetRef, size: int, options: dict) -> Page:
         onward, has_onward = chosen[size if ascending else size - 1][1], True
     else:
         onward, has_onward = None, False
-    shown = [event for _, _, event in (chosen[:size] if ascending else chosen[:size][::-1])]
+    picked = chosen[:size] if ascending else chosen[:size][::-1]
+    if sources:
+        shown = [{"value": item[2], "sources": event_sources(ctx, s, item)} for item in picked]
+    else:
+        shown = [event for _, _, event in picked]
     if ascending:
         return Page(shown, before=given, after=onward, has_before=has_cursor, has_after=has_onward)
     return Page(shown, before=onward, after=given, has_before=has_onward, has_after=True)

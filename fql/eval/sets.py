@@ -403,8 +403,9 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
-                page = history.page(ctx, s, size, options)
-                return _event_sources(s, page) if sources else page
+                if sources and not _has_set_events(s):
+                    raise NotImplementedInFql("Paginate with `sources` over a document's events is not implemented in fql yet.")
+                return history.page(ctx, s, size, options, sources=bool(sources))
             if "before" in options:
                 page, keys = _page_backward(ctx, s, size, options["before"])
             else:
@@ -414,13 +415,13 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
         raise err.at("paginate") if not err.position else err
 
 
-def _event_sources(s: SetRef, page: Page) -> Page:
-    """`sources: true` over the events of an index, Documents or Singleton set: that set is each event's
-    source (core's HistoricalSet). Over other sets of events it is not implemented."""
-    inner = s["events"] if s.kind == "events" else None
-    if not (isinstance(inner, SetRef) and inner.kind in ("match", "documents", "singleton")):
-        raise NotImplementedInFql("Paginate with `sources` over these events is not implemented in fql yet.")
-    return page.evolve([{"value": event, "sources": [inner]} for event in page.data])
+def _has_set_events(s: SetRef) -> bool:
+    """Whether a set of events holds only sets' events (`Events(set)`, and Unions or Distincts of them)."""
+    if s.kind == "events":
+        return isinstance(s["events"], SetRef)
+    if s.kind == "distinct":
+        return _has_set_events(s["distinct"])
+    return all(_has_set_events(operand) for operand in operands(s))
 
 
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:

@@ -398,12 +398,16 @@ def _combined(ctx: Context, s: SetRef) -> list[Item]:
     operands = sets.operands(s)
     if not all(historical(operand) for operand in operands):
         raise InvalidArgument("Sets are not compatible.").at(s.kind)
-    if s.kind != "union":
-        raise NotImplementedInFql(f"{s.kind.capitalize()} of sets of events is not implemented in fql yet.")
+    each = [{item[0]: item for item in _combined(ctx, operand)} for operand in operands]
+    if s.kind == "intersection":
+        # The events every set holds; a Difference's, those of the first that no other holds.
+        return [item for key, item in each[0].items() if all(key in other for other in each[1:])]
+    if s.kind == "difference":
+        return [item for key, item in each[0].items() if not any(key in other for other in each[1:])]
     merged: dict[bytes, Item] = {}
-    for operand in operands:
-        for item in _combined(ctx, operand):
-            merged.setdefault(item[0], item)
+    for events in each:
+        for key, item in events.items():
+            merged.setdefault(key, item)
     return list(merged.values())
 
 

@@ -331,9 +331,13 @@ class Page:
     after: t.Any = None
     has_before: bool = False
     has_after: bool = False
+    #: Each element's cursor, as Paginate read it (core's PageL `unmapped`): where Take and Drop cut the
+    #: page's cursors. Kept through Map and the other functions that reshape `data`; None where unknown.
+    cursors: list | None = field(default=None, eq=False, repr=False)
 
-    def evolve(self, data: list) -> Page:
-        return Page(data, self.before, self.after, self.has_before, self.has_after)
+    def evolve(self, data: list, cursors: list | None = None) -> Page:
+        kept = self.cursors if cursors is None else cursors
+        return Page(data, self.before, self.after, self.has_before, self.has_after, kept)
 
     def to_dict(self) -> dict:
         out: dict = {}

@@ -184,12 +184,19 @@ def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
     # Core checks the results only once every element has been tested, at the element's index.
     for i, k in enumerate(keep):
         BOOLEAN(k, i)
-    return _like(coll, [v for v, k in zip(values, keep) if k])
+    kept = [v for v, k in zip(values, keep) if k]
+    if isinstance(coll, Page) and coll.cursors is not None and len(coll.cursors) == len(values):
+        # Core filters a page's element cursors with its elements.
+        return coll.evolve(kept, [c for c, k in zip(coll.cursors, keep) if k])
+    return _like(coll, kept)
 
 
-def _cut_cursor(page: Page, i: int) -> t.NoReturn:
-    # Core takes the new cursor from the cursors of the page's original elements, which Page does not keep.
-    raise NotImplementedInFql(f"Cutting a Page at element {i} is not implemented in fql yet (no element cursors).")
+def _cursors(page: Page, i: int) -> list:
+    """The page's element cursors, where Take and Drop cut it (core: its PageL's `unmapped` elements)."""
+    if page.cursors is None:
+        # Only a page fql made without reading a set (none does today) lacks them.
+        raise NotImplementedInFql(f"Cutting a Page at element {i} is not implemented for this page.")
+    return page.cursors
 
 
 @builtin("Take", keys=("take", "collection"), types=(INTEGER,))
@@ -200,10 +207,14 @@ def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
     if isinstance(coll, list):
         return coll[: max(n, 0)]
     if n < 0:
-        return Page([], coll.before, coll.before, coll.has_before, coll.has_before)
-    if n < len(coll.data):
-        _cut_cursor(coll, n)
-    return coll
+        return Page([], coll.before, coll.before, coll.has_before, coll.has_before, [])
+    if n >= len(coll.data):
+        return coll
+    cursors = _cursors(coll, n)
+    # The new `after` is the first element's cursor left out (core's TakeFunction), else the page's own.
+    cut = n < len(cursors)
+    after, has_after = (cursors[n], True) if cut else (coll.after, coll.has_after)
+    return Page(coll.data[:n], coll.before, after, coll.has_before, has_after, cursors[:n])
 
 
 @builtin("Drop", keys=("drop", "collection"), types=(INTEGER,))
@@ -215,9 +226,12 @@ def drop(ctx: Context, n: int, coll: t.Any) -> list | Page:
         return coll[max(n, 0) :]
     if n < 0:
         return coll
-    if n < len(coll.data):
-        _cut_cursor(coll, n)
-    return Page([], coll.after, coll.after, coll.has_after, coll.has_after)
+    if n >= len(coll.data):
+        return Page([], coll.after, coll.after, coll.has_after, coll.has_after, [])
+    rest = _cursors(coll, n)[n:]
+    # The new `before` is the first element's cursor kept (core's DropFunction), else the page's `after`.
+    before, has_before = (rest[0], True) if rest else (coll.after, coll.has_after)
+    return Page(coll.data[n:], before, coll.after, has_before, coll.has_after, rest)
 
 
 @builtin("Prepend", keys=("prepend", "collection"), types=(None, ARRAY))

@@ -500,9 +500,10 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
         shown = [{"value": item[2], "sources": event_sources(ctx, s, item)} for item in picked]
     else:
         shown = [event for _, _, event in picked]
+    cursors = [cursor for _, cursor, _ in picked]
     if ascending:
-        return Page(shown, before=given, after=onward, has_before=has_cursor, has_after=has_onward)
-    return Page(shown, before=onward, after=given, has_before=has_onward, has_after=True)
+        return Page(shown, before=given, after=onward, has_before=has_cursor, has_after=has_onward, cursors=cursors)
+    return Page(shown, before=onward, after=given, has_before=has_onward, has_after=True, cursors=cursors)
 
 
 # -- history writes -------------------------------------------------------------------------------------

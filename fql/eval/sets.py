@@ -468,6 +468,7 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
         after=items[size][1] if more else None,
         has_before=has_after and after is not None,
         has_after=more,
+        cursors=[c for _, c, _ in page],
     ), [k for k, _, _ in page]
 
 
@@ -483,4 +484,5 @@ def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[P
         after=before,
         has_before=more,
         has_after=before is not None,
+        cursors=[c for _, c, _ in page],
     ), [k for k, _, _ in page]

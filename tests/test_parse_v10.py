@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import sys
 
 import pytest
 from lark import Lark
 
 from fql import ast
 from fql.ast import THIS
-from fql.errors import ParseError
+from fql.errors import ParseError, StackOverflow
 from fql.parse import GRAMMAR_DIR, parse, v10
 from fql.parse.errors import IncompleteInput
 
@@ -633,3 +634,15 @@ def test_spans():
 
 def test_v4_still_parses():
     assert parse("Add(1, 2)") == ast.Program((ast.Call("Add", (L(1), L(2))),))
+
+
+def test_nesting_past_the_recursion_limit_is_a_stack_overflow_error():
+    # Under Python's default limit the parser's own recursion runs out first (a raised limit, as the
+    # server's worker pools set, lets deeper queries parse).
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        with pytest.raises(StackOverflow):
+            parse('"' + '#{"' * 600 + "1" + '"}' * 600 + '"', "v10")
+    finally:
+        sys.setrecursionlimit(previous)

@@ -15,7 +15,7 @@ from ..errors import (
 from ..storage.base import DocKey, Version
 from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, parse_long, type_name
 from . import access, indexes
-from .casts import OBJECT, STRING
+from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context
 from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render
 from .registry import builtin
@@ -92,7 +92,7 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     @builtin(
         v4,
         keys=(v4.lower() if kind != "access_providers" else "access_provider", "scope"),
-        types=(STRING,),
+        types=(STRING, DATABASE_SCOPE),
         aliases=aliases,
         pure=True,
     )
@@ -118,7 +118,7 @@ _schema_constructor("access_providers", "AccessProvider")
 
 
 def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
-    @builtin(v4, keys=(kind,), aliases=aliases)
+    @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases)
     def construct(ctx: Context, scope: Ref | None = None) -> Ref:
         return native(kind, scope)
 

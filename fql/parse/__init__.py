@@ -49,6 +49,15 @@ def parse(text: str, syntax: str = "v4") -> ast.Program:
 
     Results are cached by text (nodes are immutable), so a repeated query skips parsing.
     """
+    try:
+        return _parse(text, syntax)
+    except RecursionError:
+        from ..errors import StackOverflow
+
+        raise StackOverflow("The query nests deeper than fql can parse.") from None
+
+
+def _parse(text: str, syntax: str) -> ast.Program:
     if syntax == "v10":
         return _parse_v10(text)
     if syntax != "v4":

@@ -32,7 +32,7 @@ def unescape(body: str) -> str:
 
     text = _ESCAPE.sub(one, body)
     # Join surrogate pairs written as two \uXXXX escapes.
-    return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
 
 
 def string_token(token: Token) -> str:

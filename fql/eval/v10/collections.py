@@ -81,18 +81,31 @@ def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
     schema = field_schema.schema_of(ctx, scope, coll)
     computed = schema.computed if schema is not None else {}
     out = []
-    for name, spec in (data.get("indexes") or {}).items():
+    # A malformed definition is refused when it is written (fields.check_definition); until then, and
+    # for the index rebuild a write may start first, what cannot be an index is left out here.
+    declared = data.get("indexes")
+    for name, spec in declared.items() if isinstance(declared, dict) else ():
+        if not isinstance(spec, dict) or not _well_formed(spec.get("terms")) or not _well_formed(spec.get("values")):
+            continue
         terms = tuple(_index_field(scope, coll, computed, f.get("field")) for f in spec.get("terms") or [])
         values = tuple(
             _index_field(scope, coll, computed, f.get("field"), f.get("order") == "desc") for f in spec.get("values") or []
         )
         out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}.{name}"), Ref(name, native("indexes")), (coll,), terms, values, False))
-    for i, constraint in enumerate(data.get("constraints") or []):
+    constraints = data.get("constraints")
+    for i, constraint in enumerate(constraints if isinstance(constraints, list) else ()):
         unique = constraint.get("unique") if isinstance(constraint, dict) else None
-        if unique:
+        if unique and isinstance(unique, list) and all(isinstance(f, str) or _well_formed([f]) for f in unique):
             terms = tuple(_index_field(scope, coll, computed, f if isinstance(f, str) else f.get("field")) for f in unique)
             out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes")), (coll,), terms, (), True))
     return out
+
+
+def _well_formed(fields: t.Any) -> bool:
+    """Index terms or values as a definition must give them: absent, or a list of `{ field: String }`."""
+    if fields is None:
+        return True
+    return isinstance(fields, list) and all(isinstance(f, dict) and isinstance(f.get("field"), str) for f in fields)
 
 
 def rebuild_indexes(ctx: Context, scope: str, before: dict, after: dict) -> None:
@@ -214,7 +227,10 @@ def _named(ctx: Context, rendered: dict) -> Document:
 def create(ctx: Context, fields: dict) -> Document:
     """Define a collection: `{name, alias?, fields?, computed_fields?, wildcard?, indexes?, constraints?,
     history_days?, ttl_days?, document_ttls?, data?}`."""
-    params = {"history_days": 0, "indexes": {}, "constraints": [], **fields} if isinstance(fields, dict) else fields
+    from .misc import OBJECT, arg
+
+    fields = arg(fields, "data", OBJECT)
+    params = {"history_days": 0, "indexes": {}, "constraints": [], **fields}
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "collections", fields.get(field), field)
@@ -224,17 +240,20 @@ def create(ctx: Context, fields: dict) -> Document:
 
 
 @static("Collection", "byName")
-def by_name(ctx: Context, name: str) -> Document | NullDocument:
+def by_name(ctx: Context, name: t.Any) -> Document | NullDocument:
     """The definition of collection `name` (a null document if there is none)."""
-    return read(ctx, Ref(name, COLLECTIONS))
+    from .misc import STRING, arg
+
+    return read(ctx, Ref(arg(name, "name", STRING), COLLECTIONS))
 
 
 @static("Collection", "__call__")
 def call(ctx: Context, name: str) -> Module:
     """`Collection("People")`: the collection's module, as if named in the query."""
     from .globals import resolve
+    from .misc import STRING, arg
 
-    found = resolve(ctx, name)
+    found = resolve(ctx, arg(name, "name", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
         raise QueryRuntimeError("invalid_argument", f"No collection named `{name}`.")
     return found

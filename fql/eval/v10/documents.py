@@ -183,6 +183,9 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
 def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:
     past.check_write(ctx)
     if doc.ref.kind is not None:
+        from .misc import OBJECT, arg
+
+        given = arg(given, "data", OBJECT)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         before = _definition(ctx, doc.ref)

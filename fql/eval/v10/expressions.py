@@ -384,10 +384,11 @@ def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
             if y == 0:
                 raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
             return int(math.fmod(x, y)) if abs(x) < 2**53 else x - y * int(x / y)
-        return math.fmod(x, y) if y != 0 else math.nan
+        # Java's remainder: NaN for an infinite dividend or a zero divisor.
+        return math.fmod(x, y) if y != 0 and not math.isinf(x) else math.nan
     if op == "**":
-        if isinstance(x, int) and isinstance(y, int) and y >= 0:
-            return number(x**y) if abs(x) < 2**63 and y < 4096 else float(x) ** y
+        if isinstance(x, int) and isinstance(y, int) and y >= 0 and abs(x) < 2**63 and y < 4096:
+            return number(x**y)
         try:
             return float(x) ** y
         except (OverflowError, ZeroDivisionError):

@@ -37,6 +37,16 @@ RESERVED = frozenset(
 CACHE = "collection_fields"
 
 _STRING = st.Scalar("String")
+_BOOLEAN = st.Scalar("Boolean")
+#: An index term, a value, and a unique constraint's field: `{ field: ".x", mva?: true }`.
+_INDEX_TERM = st.Struct((("field", st.FieldSchema(_STRING)), ("mva", st.FieldSchema(st.optional(_BOOLEAN)))))
+_INDEX_VALUE = st.Struct(
+    (
+        ("field", st.FieldSchema(_STRING)),
+        ("order", st.FieldSchema(st.optional(st.Union((st.Literal("asc", "str"), st.Literal("desc", "str")))))),
+        ("mva", st.FieldSchema(st.optional(_BOOLEAN))),
+    )
+)
 #: The shapes core's Collection schema gives the fields this module owns (NativeCollection.Collection).
 DEFINITION = {
     "computed_fields": st.optional(
@@ -54,6 +64,38 @@ DEFINITION = {
     "wildcard": st.optional(_STRING),
     "ttl_days": st.optional(st.Scalar("Long")),
     "document_ttls": st.optional(st.Scalar("Boolean")),
+    # Core's collection schema for indexes and constraints (the fields a definition may hold, with
+    # the `queryable` and `status` core reports back).
+    "indexes": st.optional(
+        st.Struct(
+            (),
+            st.Struct(
+                (
+                    ("terms", st.FieldSchema(st.optional(st.ArrayOf(_INDEX_TERM)))),
+                    ("values", st.FieldSchema(st.optional(st.ArrayOf(_INDEX_VALUE)))),
+                    ("queryable", st.FieldSchema(st.optional(_BOOLEAN))),
+                    ("status", st.FieldSchema(st.optional(_STRING))),
+                )
+            ),
+        )
+    ),
+    "constraints": st.optional(
+        st.ArrayOf(
+            st.Union(
+                (
+                    st.Struct(
+                        (
+                            ("unique", st.FieldSchema(st.ArrayOf(st.Union((_STRING, _INDEX_TERM))))),
+                            ("status", st.FieldSchema(st.optional(_STRING))),
+                        )
+                    ),
+                    st.Struct(
+                        (("check", st.FieldSchema(st.Struct((("name", st.FieldSchema(_STRING)), ("body", st.FieldSchema(_STRING)))))),)
+                    ),
+                )
+            )
+        )
+    ),
 }
 
 

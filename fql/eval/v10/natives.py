@@ -139,8 +139,8 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 @static("Key", "create")
 def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
-    params = dict(fields) if isinstance(fields, dict) else fields
-    if isinstance(params, dict) and isinstance(params.get("database"), str):
+    params = dict(_object(fields))
+    if isinstance(params.get("database"), str):
         params["database"] = Ref(params["database"], native("databases"))
     return _with_secret(ctx, create_native(ctx, KEYS, params))
 
@@ -148,7 +148,7 @@ def key_create(ctx: Context, fields: dict) -> Document:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
-    rendered = create_native(ctx, native("databases"), fields)
+    rendered = create_native(ctx, native("databases"), _object(fields))
     return read(ctx, rendered["ref"])
 
 
@@ -179,8 +179,10 @@ def _named_lookups(module: str, kind: str) -> None:
     """`X.byName(name)`, `X.all()`, `X.where(p)`, `X.firstWhere(p)` for a named schema kind."""
     coll = native(kind)
 
-    def by_name(ctx: Context, name: str) -> Document | NullDocument:
-        return read(ctx, Ref(name, coll))
+    def by_name(ctx: Context, name: t.Any) -> Document | NullDocument:
+        from .misc import STRING, arg
+
+        return read(ctx, Ref(arg(name, "name", STRING), coll))
 
     def all_(ctx: Context) -> V10Set:
         return DocumentsSet(ctx, coll)
@@ -230,6 +232,7 @@ def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
+    fields = _object(fields)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
@@ -240,7 +243,9 @@ def function_create(ctx: Context, fields: dict) -> Document:
 def function_call(ctx: Context, name: str) -> t.Any:
     """`Function("name")`: the user-defined function as a value."""
     from .globals import UserFunction
+    from .misc import STRING, arg
 
+    name = arg(name, "name", STRING)
     if live(ctx, DocKey(ctx.state.scope, "#functions", name)) is None:
         raise QueryRuntimeError("invalid_argument", f"No function named `{name}`.")
     return UserFunction(name, ctx.state.scope)
@@ -250,10 +255,17 @@ def function_call(ctx: Context, name: str) -> t.Any:
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
-    if isinstance(fields, dict):
-        names.check_role(fields.get("name"))
-        _check_predicates(fields)
+    fields = _object(fields)
+    names.check_role(fields.get("name"))
+    _check_predicates(fields)
     return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
+
+
+def _object(fields: t.Any) -> dict:
+    """A create's argument: an object (core's `data` parameter; its struct type is shown as `{ *: Any }`)."""
+    from .misc import OBJECT, arg
+
+    return arg(fields, "data", OBJECT)
 
 
 def _check_predicates(fields: dict) -> None:

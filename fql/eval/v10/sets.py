@@ -105,7 +105,18 @@ class ArraySet(V10Set):
         self.items = items
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
-        return iter(self.items)
+        if ctx.state.deadline is None:
+            return iter(self.items)
+        return _within_deadline(ctx, self.items)
+
+
+def _within_deadline(ctx: Context, items: t.Iterable[t.Any]) -> t.Iterator[t.Any]:
+    """`items`, checking the query's time limit every 1024 of them: `Set.sequence(0, 1000000000).count()`
+    calls nothing else that would (the server's time limits, not a hang)."""
+    for i, item in enumerate(items):
+        if not i & 1023:
+            ctx.state.check_deadline()
+        yield item
 
 
 class Derived(V10Set):
@@ -121,6 +132,10 @@ class Derived(V10Set):
 
 
 def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
+    from .misc import callback
+
+    # Checked before any element is read, as core checks its arguments (an empty set too).
+    predicate = callback(predicate, "predicate", 1, "pred")
     made_at = ctx.state.valid_ts
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
@@ -314,15 +329,21 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 
 
 @method("Set", "take")
-def take(ctx: Context, s: V10Set, n: int) -> V10Set:
-    """The first `n` elements."""
-    return Derived(s, lambda c, items: itertools.islice(items, max(n, 0)))
+def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
+    """The first `limit` elements."""
+    from .misc import INT, arg
+
+    n = max(arg(limit, "limit", INT), 0)
+    return Derived(s, lambda c, items: itertools.islice(items, n))
 
 
 @method("Set", "drop")
-def drop(ctx: Context, s: V10Set, n: int) -> V10Set:
-    """All but the first `n` elements."""
-    return Derived(s, lambda c, items: itertools.islice(items, max(n, 0), None))
+def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
+    """All but the first `amount` elements."""
+    from .misc import INT, arg
+
+    n = max(arg(amount, "amount", INT), 0)
+    return Derived(s, lambda c, items: itertools.islice(items, n, None))
 
 
 @method("Set", "reverse")
@@ -370,8 +391,17 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
 
 @method("Set", "toArray")
 def to_array(ctx: Context, s: V10Set) -> list:
-    """Every element, as an array."""
-    return list(s.elements(ctx))
+    """Every element, as an array: at most 16000 of them (core's ValueSet.MaximumElements)."""
+    items = list(itertools.islice(s.elements(ctx), MAX_ELEMENTS + 1))
+    if len(items) > MAX_ELEMENTS:
+        raise QueryRuntimeError(
+            "value_too_large", f"Value too large: exceeded maximum number of elements (limit={MAX_ELEMENTS})."
+        )
+    return items
+
+
+#: The most elements a set turns into an array (core's ValueSet.MaximumElements).
+MAX_ELEMENTS = 16_000
 
 
 @method("Set", "toSet")
@@ -513,9 +543,11 @@ def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
 
 
 @static("Set", "sequence")
-def sequence(ctx: Context, start: int, stop: int) -> V10Set:
+def sequence(ctx: Context, start: t.Any, stop: t.Any) -> V10Set:
     """The integers from `start` up to (not including) `stop`."""
-    return ArraySet(range(start, stop))
+    from .misc import INT, arg
+
+    return ArraySet(range(arg(start, "from", INT), arg(stop, "until", INT)))
 
 
 @static("Set", "single")

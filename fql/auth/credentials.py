@@ -39,7 +39,7 @@ class Passwords:
         self._lock = threading.Lock()
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._hasher.hash(_bytes(password))
 
     def _dummy_hash(self) -> str:
         with self._lock:
@@ -51,7 +51,7 @@ class Passwords:
         """True if `password` matches `hashed`; a None hash is checked against a dummy and fails."""
         target = hashed if hashed is not None else self._dummy_hash()
         try:
-            ok = self._hasher.verify(target, password)
+            ok = self._hasher.verify(target, _bytes(password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
         return ok and hashed is not None
@@ -62,3 +62,9 @@ class Passwords:
             return self._hasher.check_needs_rehash(hashed)
         except InvalidHashError:
             return True
+
+
+def _bytes(password: str) -> bytes:
+    """A password's UTF-8 bytes; a lone surrogate (a `\\ud800` escape) is kept as its own bytes, so that it
+    hashes and verifies like any other character instead of failing to encode."""
+    return password.encode("utf-8", "surrogatepass")

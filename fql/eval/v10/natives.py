@@ -129,6 +129,9 @@ def credential_login(ctx: Context, doc: Document, password: str, ttl: t.Any = No
 @method("Document", "verify")
 def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
     """True if `password` is the credential's password."""
+    from .misc import STRING, arg
+
+    password = arg(password, "secret", STRING)
     version = _credential_version(ctx, doc)
     return auth._verify(ctx, doc_key(ctx, version.data["instance"]), password) is not None
 

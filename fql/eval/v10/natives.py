@@ -91,7 +91,8 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 @static("Credential", "create")
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
-    if not isinstance(fields, dict) or "document" not in fields:
+    # A null password would remove the credentials it is to create.
+    if not isinstance(fields, dict) or "document" not in fields or fields.get("password") is None:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
     identity = _user_document(ctx, fields["document"])

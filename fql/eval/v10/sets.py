@@ -349,7 +349,7 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
     """The elements in reverse order."""
-    return Derived(s, lambda c, items: reversed(list(items)))
+    return Derived(s, lambda c, items: reversed(bounded(items)))
 
 
 def _key(value: t.Any) -> bytes:
@@ -386,18 +386,24 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
-    return Derived(s, lambda c, items: iter(sort(c, items, keys)))
+    return Derived(s, lambda c, items: iter(sort(c, bounded(items), keys)))
 
 
 @method("Set", "toArray")
 def to_array(ctx: Context, s: V10Set) -> list:
     """Every element, as an array: at most 16000 of them (core's ValueSet.MaximumElements)."""
-    items = list(itertools.islice(s.elements(ctx), MAX_ELEMENTS + 1))
-    if len(items) > MAX_ELEMENTS:
+    return bounded(s.elements(ctx))
+
+
+def bounded(items: t.Iterable[t.Any]) -> list:
+    """`items` as a list, as core materializes a set (toArray, order, reverse): past 16000 elements,
+    `value_too_large`, instead of building a list of any size."""
+    out = list(itertools.islice(items, MAX_ELEMENTS + 1))
+    if len(out) > MAX_ELEMENTS:
         raise QueryRuntimeError(
             "value_too_large", f"Value too large: exceeded maximum number of elements (limit={MAX_ELEMENTS})."
         )
-    return items
+    return out
 
 
 #: The most elements a set turns into an array (core's ValueSet.MaximumElements).

@@ -239,9 +239,8 @@ def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
     timelines: dict[bytes, list[tuple[bytes, int, Item]]] = {}
     for i, operand in enumerate(operands):
         for item in _history(ctx, operand):
-            ts = item[1]["ts"]
-            element = item[0][len(encode(ts)) + 1 :]
-            timelines.setdefault(element, []).append((encode(ts), i, item))
+            at, element = _moment(item)
+            timelines.setdefault(element, []).append((at, i, item))
     out: list[Item] = []
     for element, steps in timelines.items():
         steps.sort(key=lambda step: (step[0], step[2][0]))
@@ -326,42 +325,53 @@ def _history(ctx: Context, s: SetRef) -> list[Item]:
     return reader(ctx, s)
 
 
-def event_sources(ctx: Context, s: SetRef, item: Item) -> list[SetRef]:
+def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRef]:
     """Paginate's `sources` for an event of the set of events `s`: the index, Documents or Singleton sets
     whose own events hold an event of the same time and element (core's EventSet elements carry their
-    sources, merged where streams meet). A document's own events (`Events(ref)`) have none."""
+    sources, merged where streams meet). A document's own events (`Events(ref)`) have none. `memo` keeps
+    each inner set's events for the other events of the page."""
     if s.kind == "events":
         inner = s["events"]
-        return _event_origins(ctx, inner, item) if isinstance(inner, SetRef) else []
+        return _event_origins(ctx, inner, _moment(item), memo) if isinstance(inner, SetRef) else []
     if s.kind == "distinct":
-        return event_sources(ctx, s["distinct"], item)
+        return event_sources(ctx, s["distinct"], item, memo)
     found: list[SetRef] = []
     for operand in sets.operands(s):
-        if any(_same_event(other, item) for other in _combined(ctx, operand)):
-            found += [x for x in event_sources(ctx, operand, item) if x not in found]
+        if _moment(item) in _moments(memo, operand, lambda o=operand: _combined(ctx, o)):
+            found += [x for x in event_sources(ctx, operand, item, memo) if x not in found]
     return found
 
 
-def _event_origins(ctx: Context, s: SetRef, item: Item) -> list[SetRef]:
+def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: dict) -> list[SetRef]:
     if s.kind in ("match", "documents", "singleton"):
         return [s]
     if s.kind == "distinct":
-        return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), item)
-    inner = [joined for _, joined in _joined(ctx, s)] if s.kind == "join" else sets.operands(s)
+        return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), moment, memo)
+    if s.kind == "join":
+        if ("join", id(s)) not in memo:
+            memo[("join", id(s))] = (s, [joined for _, joined in _joined(ctx, s)])
+        inner = memo[("join", id(s))][1]
+    else:
+        inner = sets.operands(s)
     found: list[SetRef] = []
     for operand in inner:
-        if any(_same_event(other, item) for other in _history(ctx, operand)):
-            found += [x for x in _event_origins(ctx, operand, item) if x not in found]
+        if moment in _moments(memo, operand, lambda o=operand: _history(ctx, o)):
+            found += [x for x in _event_origins(ctx, operand, moment, memo) if x not in found]
     return found
 
 
-def _same_event(a: Item, b: Item) -> bool:
-    """The same time and element, whatever the action (an Intersection's add may be another set's)."""
-    ts = a[1]["ts"]
-    if ts != b[1]["ts"]:
-        return False
-    n = len(encode(ts))
-    return a[0][n + 1 :] == b[0][n + 1 :]
+def _moments(memo: dict, s: SetRef, events: t.Callable[[], list[Item]]) -> set[tuple[bytes, bytes]]:
+    """The (time, element) of each of a set's events, read once per page (the set is kept with them, so
+    that its id is not reused meanwhile)."""
+    if id(s) not in memo:
+        memo[id(s)] = (s, {_moment(item) for item in events()})
+    return memo[id(s)][1]
+
+
+def _moment(item: Item) -> tuple[bytes, bytes]:
+    """An event's time and element, whatever its action (an Intersection's add may be another set's)."""
+    n = len(encode(item[1]["ts"]))
+    return item[0][:n], item[0][n + 1 :]
 
 
 def historical(s: SetRef) -> bool:
@@ -497,7 +507,8 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
         onward, has_onward = None, False
     picked = chosen[:size] if ascending else chosen[:size][::-1]
     if sources:
-        shown = [{"value": item[2], "sources": event_sources(ctx, s, item)} for item in picked]
+        memo: dict = {}
+        shown = [{"value": item[2], "sources": event_sources(ctx, s, item, memo)} for item in picked]
     else:
         shown = [event for _, _, event in picked]
     cursors = [cursor for _, cursor, _ in picked]

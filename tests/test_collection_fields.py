@@ -7,6 +7,7 @@ import pytest
 
 import fql
 from fql.eval.v10 import signatures
+from fql.storage.base import DocKey, Version
 from fql.wire.v10 import to_tagged
 
 
@@ -164,10 +165,15 @@ def test_default_failures(db):
     assert err.failures[0]["description"].startswith(
         "Default field evaluation failed.\nerror: Attempted integer division by zero.\nat *field:n*:1:"
     )
-    # A default that fails only when a document is written (v4 writes the definition unchecked, as
-    # core's internal update does in its test) names the collection in its source.
+    # A default that fails only when a document is written names the collection in its source. Every
+    # write of a definition checks its defaults, so the failing one is stored directly, as core's test
+    # writes it with an internal update.
     run(db, 'Collection.create({ name: "Foo", fields: { n: { signature: "Number", default: "1" } } })')
-    db.query('Update(Collection("Foo"), { fields: { n: { default: "1/0" } } })')
+    txn = db.storage.begin(writing=True)
+    stored = txn.get(DocKey("", "#collections", "Foo"))
+    fields = {**stored.data, "fields": {"n": {"signature": "Number", "default": "1/0"}}}
+    txn.put(Version(stored.key, stored.ts + 1, fields))
+    txn.commit()
     err = fails(db, "Foo.create({})")
     assert err.failures[0]["description"].startswith(
         "Default field evaluation failed.\nerror: Attempted integer division by zero.\nat *field:Foo:n*:1:"

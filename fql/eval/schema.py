@@ -214,13 +214,19 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
             fields["partitions"] = old["partitions"]
         _same_shape(old, fields)
     if fields["name"] == old["name"]:
-        return render(ctx, write(ctx, key, fields))
-    # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
-    rename.check_free(ctx, key, fields["name"])
-    key = rename.rename(ctx, kind, key, fields["name"])
-    version = write(ctx, key, fields)
+        version = write(ctx, key, fields)
+    else:
+        # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
+        rename.check_free(ctx, key, fields["name"])
+        key = rename.rename(ctx, kind, key, fields["name"])
+        version = write(ctx, key, fields)
+        if kind == "collections":
+            rename.check_signatures(ctx, key.scope, key.id)
     if kind == "collections":
-        rename.check_signatures(ctx, key.scope, key.id)
+        # Whichever syntax writes it, a collection's v10 schema is checked, and its migrations run.
+        from .v10.documents import redefined
+
+        redefined(ctx, Ref(key.id, ref.collection), old)
     return render(ctx, version)
 
 

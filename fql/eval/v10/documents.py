@@ -188,13 +188,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         given = arg(given, "data", OBJECT)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
-        before = _definition(ctx, doc.ref)
-        _check_names(ctx, doc.ref, params, before)
+        _check_names(ctx, doc.ref, params, _definition(ctx, doc.ref))
+        # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         written = (core.replace if replace else core.update)(ctx, doc.ref, params)
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.
         ref = written["ref"] if isinstance(written, dict) and isinstance(written.get("ref"), Ref) else doc.ref
-        if before is not None:
-            _redefined(ctx, ref, before)
         return _reread(ctx, ref)
     data, ttl, _ = _split(given, "the update")
     data, ttl = field_schema.check_write(
@@ -248,12 +246,12 @@ def _definition(ctx: Context, ref: Ref) -> dict | None:
     return dict(version.data or {}) if version is not None else None
 
 
-def _redefined(ctx: Context, ref: Ref, before: dict) -> None:
+def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     """After a collection's definition changed: check it as core does, and rebuild its indexes if their
     entries may differ (new indexes, changed terms, changed computed fields)."""
     after = _definition(ctx, ref)
-    field_schema.check_definition(ctx, after, before)
-    if field_schema.changed_indexing(before, after):
+    migrated = field_schema.check_definition(ctx, after, before)
+    if migrated or field_schema.changed_indexing(before, after):
         from .collections import rebuild_indexes
 
         rebuild_indexes(ctx, ctx.state.scope, before, after)

@@ -556,12 +556,14 @@ def _render(err: FQLError, source_name: str, source: str) -> str:
 # -- checking a definition -----------------------------------------------------------------------------
 
 
-def check_definition(ctx: Context, definition: dict, previous: dict | None) -> None:
-    """Check a collection definition's `computed_fields`, `fields`, `wildcard`, `ttl_days` and
-    `document_ttls` as core's Collection schema, hooks and typer do (`previous` is the definition before
-    an update, None on create)."""
-    if definition.get("migrations") is not None:
-        raise NotImplementedInFql("Collection `migrations` are not implemented in fql yet.")
+def check_definition(ctx: Context, definition: dict, previous: dict | None) -> bool:
+    """Check a collection definition's `computed_fields`, `fields`, `wildcard`, `ttl_days`,
+    `document_ttls` and `migrations` as core's Collection schema, hooks and typer do (`previous` is the
+    definition before an update, None on create). A field change on a collection with documents runs
+    its new migrations (fql/eval/v10/migrations.py); True when documents were migrated (their
+    collection's indexes then need building again)."""
+    from . import migrations
+
     name = definition.get("name")
     what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
     failures: list[st.Failure] = []
@@ -569,6 +571,8 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> N
         if key in DEFINITION:
             found = st.validate(DEFINITION[key], (key,), value)
             failures.extend(found or _validators(key, value))
+        elif key == "migrations":
+            failures.extend(st.validate(migrations.SHAPE, (key,), value) or migrations.value_failures(value))
     if failures:
         raise _definition_failed(what, failures)
     computed = definition.get("computed_fields") or {}
@@ -586,11 +590,14 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> N
     if failures:
         raise _definition_failed(what, failures)
     check_types(ctx, name, definition)
-    if previous is not None and _shape(previous) != _shape(definition) and _has_documents(ctx, previous.get("name")):
-        raise NotImplementedInFql(
-            f"Changing the field definitions (`fields`, `wildcard`) of collection `{name}`, which has "
-            "documents, needs schema migrations, which are not implemented in fql yet."
-        )
+    changed = previous is not None and _shape(previous) != _shape(definition)
+    if not changed and definition.get("migrations") in (None, (previous or {}).get("migrations")):
+        return False
+    has_documents = previous is not None and _has_documents(ctx, previous.get("name"))
+    steps = migrations.derive(ctx, definition, previous, has_documents)
+    if steps:
+        migrations.apply(ctx, str(name), steps)
+    return bool(steps)
 
 
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:

@@ -1,0 +1,777 @@
+"""A v10 collection's schema `migrations`: how the documents it already has follow a change to its fields.
+
+As core's: `Collection.byName("C")!.update({ fields: {...}, migrations: [{ add: { field: ".x" } }, ...] })`.
+The kinds are `add`, `backfill` (`{ field, value }`, the value an FQL expression), `drop`, `move` (`{ field,
+to }`), `split` (`{ field, to: [...] }`), `move_conflicts` and `move_wildcard` (`{ into }`) and
+`add_wildcard` (`{}`). Only the migrations not yet applied run: the longest head of the submitted list that
+ends the stored list has run before (core's migrationsToApply). Core checks them as its MigrationValidator
+does, by rewinding them one by one from the submitted shape, last first, and then compares what that
+leaves with the live shape (its IncompatibilityExplainer says why they differ); the errors here are its
+words, `invalid_schema` `Invalid database schema update.`. A collection with no documents takes any field
+change, and only the list's own consistency is checked.
+
+Core migrates a stored version lazily, when it is read (every version, history included, without changing
+its `ts`). fql applies them at once: every version of every document of the collection is rewritten at
+its own `ts`, and the collection's indexes are rebuilt. Paths name top-level fields only here (`.a`);
+nested ones (`.a.b`) are `not implemented`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import evolve, frozen
+
+from ...errors import FQLError, NotImplementedInFql, QueryRuntimeError
+from ...storage.base import Version
+from ..evaluator import Context
+from . import schema_types as st
+from . import signatures as sig
+
+#: Each kind's shape, as core's collection schema gives it (NativeCollection's migration union).
+_STRING = st.Scalar("String")
+
+
+def _one(kind: str, *fields: tuple[str, t.Any]) -> st.Struct:
+    return st.Struct(((kind, st.FieldSchema(st.Struct(tuple((n, st.FieldSchema(s)) for n, s in fields)))),))
+
+
+SHAPE = st.optional(
+    st.ArrayOf(
+        st.Union(
+            (
+                _one("backfill", ("field", _STRING), ("value", _STRING)),
+                _one("drop", ("field", _STRING)),
+                _one("split", ("field", _STRING), ("to", st.ArrayOf(_STRING))),
+                _one("move", ("field", _STRING), ("to", _STRING)),
+                _one("add", ("field", _STRING)),
+                _one("move_conflicts", ("into", _STRING)),
+                _one("move_wildcard", ("into", _STRING)),
+                _one("add_wildcard"),
+            )
+        )
+    )
+)
+#: Where a document's values that an `add` displaces wait for a `move_conflicts` (core's `__conflicts`).
+CONFLICTS = "__conflicts"
+
+
+@frozen
+class Item:
+    """One submitted migration: its kind, the field it works on (or the `into` of the wildcard kinds), where
+    it moves or splits to, and a backfill's source."""
+
+    kind: str
+    field: str = ""
+    to: tuple[str, ...] = ()
+    value: str = ""
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+def value_failures(migrations: t.Any) -> list[st.Failure]:
+    """core's ExprParseValidator on each backfill value: it must parse as FQL."""
+    from ...parse import parse
+    from .fields import _render
+
+    out = []
+    for i, item in enumerate(migrations or ()):
+        source = item.get("backfill", {}).get("value") if isinstance(item.get("backfill"), dict) else None
+        if isinstance(source, str):
+            try:
+                parse(source, "v10")
+            except FQLError as err:
+                message = f"Unable to parse FQL source code.\n{_render(err, '*value*', source)}"
+                out.append(st.Failure("validator", ("migrations", i, "backfill", "value"), message))
+    return out
+
+
+def items(migrations: t.Any) -> list[Item]:
+    """The migrations of a (well-formed) definition, paths without their leading dot."""
+    out = []
+    for raw in migrations or ():
+        kind, body = next(iter(raw.items()))
+        if kind == "backfill":
+            out.append(Item(kind, _path(body["field"]), value=body["value"].strip()))
+        elif kind in ("drop", "add"):
+            out.append(Item(kind, _path(body["field"])))
+        elif kind == "move":
+            out.append(Item(kind, _path(body["field"]), (_path(body["to"]),)))
+        elif kind == "split":
+            out.append(Item(kind, _path(body["field"]), tuple(_path(p) for p in body["to"])))
+        elif kind in ("move_conflicts", "move_wildcard"):
+            out.append(Item(kind, _path(body["into"])))
+        else:
+            out.append(Item(kind))
+    return out
+
+
+def _path(text: str) -> str:
+    """A migration path's field name: `.a` or `a`; a nested path is not implemented, anything else invalid."""
+    name = text[1:] if text.startswith(".") else text
+    if sig.IDENT.fullmatch(name):
+        return name
+    if all(sig.IDENT.fullmatch(part) for part in name.split(".")):
+        raise NotImplementedInFql(f"Migrations of nested fields (`{text}`) are not implemented in fql yet.")
+    raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n    error: Invalid migration path `{text}`")
+
+
+def to_apply(live: list[Item], submitted: list[Item]) -> list[Item]:
+    """The submitted migrations that have not run: those after the longest head of the list that the live
+    list ends with (core's migrationsToApply)."""
+    for count in range(len(submitted) + 1):
+        head = submitted[: len(submitted) - count]
+        if len(head) <= len(live) and live[len(live) - len(head) :] == head:
+            return submitted[len(submitted) - count :]
+    return submitted
+
+
+# -- shapes --------------------------------------------------------------------------------------------
+
+
+@frozen
+class Field:
+    """A field of a shape: its type, its signature's text (where hints point), where it comes from
+    (`schema`, `add`, `backfill`, `split`, `split_into`, `moved_into`, `drop`) and its default's source."""
+
+    type: t.Any
+    signature: str = ""
+    source: str = "schema"
+    default: str | None = None
+    backfill: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.source not in ("add", "split_into", "moved_into")
+
+    def optional(self) -> bool:
+        if self.source == "drop":
+            return False
+        return not self.present or self.default is not None or subtype(st.NULL, self.type)
+
+
+@frozen
+class Wildcard:
+    type: t.Any
+    #: `schema`, `implicit` (a collection with no fields), `move_wildcard` or `add_wildcard`.
+    source: str
+
+
+@frozen
+class Shape:
+    fields: dict[str, Field]
+    wildcard: Wildcard | None
+
+
+def shape_of(ctx: Context, definition: dict) -> Shape:
+    """What documents must look like under a definition: its fields' types and its wildcard."""
+    from .fields import lookup
+
+    find = lookup(ctx, ctx.state.scope)
+    fields = {}
+    for name, spec in (definition.get("fields") or {}).items():
+        signature = spec["signature"]
+        fields[name] = Field(st.resolve(sig.parse(signature, schema=True), find), signature, default=spec.get("default"))
+    wildcard = definition.get("wildcard")
+    if wildcard is not None:
+        return Shape(fields, Wildcard(st.resolve(sig.parse(wildcard), find), "schema"))
+    return Shape(fields, None if fields else Wildcard(st.ANY, "implicit"))
+
+
+def subtype(a: t.Any, b: t.Any) -> bool:
+    """Whether every value of schema type `a` is one of `b` (core's isSchemaSubtype: only `Any` is under `Any`)."""
+    if a == b:
+        return True
+    if isinstance(a, st.Union):
+        return all(subtype(m, b) for m in a.members)
+    if isinstance(b, st.Union):
+        return any(subtype(a, m) for m in b.members)
+    if b == st.ANY:
+        return True
+    if a == st.ANY:
+        return False
+    if isinstance(a, st.Scalar) and isinstance(b, st.Scalar):
+        numbers = {"Int": ("Long", "Number"), "Long": ("Number",), "Double": ("Number",)}
+        return b.name in numbers.get(a.name, ())
+    if isinstance(a, st.Literal):
+        return isinstance(b, st.Scalar) and st.is_of_type(b, a.value)
+    if isinstance(a, st.Struct) and isinstance(b, st.Struct):
+        return _struct_subtype(a, b)
+    if isinstance(a, st.ArrayOf) and isinstance(b, st.ArrayOf):
+        return subtype(a.inner, b.inner)
+    if isinstance(a, st.Tuple) and isinstance(b, st.ArrayOf):
+        return all(subtype(i, b.inner) for i in a.items)
+    if isinstance(a, st.Tuple) and isinstance(b, st.Tuple):
+        return len(a.items) == len(b.items) and all(subtype(x, y) for x, y in zip(a.items, b.items))
+    return False
+
+
+def _struct_subtype(a: st.Struct, b: st.Struct) -> bool:
+    mine = dict(a.fields)
+    theirs = dict(b.fields)
+    for name, field in theirs.items():
+        if name in mine:
+            if not subtype(mine[name].expected, field.expected):
+                return False
+        elif a.wildcard is not None:
+            if not subtype(st.optional(a.wildcard), field.expected):
+                return False
+        elif not st.nullable(field.expected):
+            return False
+    for name, field in mine.items():
+        if name not in theirs and (b.wildcard is None or not subtype(field.expected, b.wildcard)):
+            return False
+    return a.wildcard is None or (b.wildcard is not None and subtype(a.wildcard, b.wildcard))
+
+
+# -- errors --------------------------------------------------------------------------------------------
+
+
+@frozen
+class Hint:
+    text: str
+    #: A suggestion to a field's signature: the field, its signature's text, and what to append to it.
+    field: str | None = None
+    signature: str = ""
+    insert: str = ""
+
+
+@frozen
+class Problem:
+    message: str
+    hints: tuple[Hint, ...] = ()
+
+
+def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
+    """Core's `invalid_schema` error: each problem with its hints, as core renders schema errors that have
+    no source (`at <no source>`), a hint that suggests a change to a field's signature shown on it."""
+    lines = []
+    for problem in problems:
+        lines += [*f"error: {problem.message}".split("\n"), "at <no source>"]
+        for hint in problem.hints:
+            lines.append(f"hint: {hint.text}")
+            if hint.field is None:
+                lines.append("at <no source>")
+                continue
+            text = hint.signature.rstrip()
+            lines += [f"at *field:{coll}:{hint.field}*:1:{len(text) + 1}", "  |", f"1 | {text}{hint.insert}"]
+            lines += ["  | " + " " * len(text) + "+" * len(hint.insert), "  |"]
+    body = "\n".join("    " + line for line in lines)
+    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _signature_hints(name: str, field: Field, *, nullable_first: bool) -> tuple[Hint, ...]:
+    nullable = Hint("Make the field nullable", name, field.signature, "?")
+    default = Hint("Add a default value to this field", name, field.signature, " = <expr>")
+    return (nullable, default) if nullable_first else (default, nullable)
+
+
+# -- rewinding -----------------------------------------------------------------------------------------
+
+
+@frozen
+class Step:
+    """One change to stored documents, in the order they are made (core's internal SchemaMigration)."""
+
+    kind: str
+    field: str = ""
+    #: A move's target; a split's targets with each one's type and backfill source (None: none).
+    to: tuple = ()
+    type: t.Any = None
+    backfill: str | None = None
+    #: What move_wildcard leaves in place: the fields of the shape after it.
+    keep: frozenset = frozenset()
+
+
+class Rewind:
+    """Core's MigrationValidator: from the submitted shape, undo each migration, last first, checking it
+    and noting the change it makes to documents."""
+
+    def __init__(self, shape: Shape):
+        self.fields = dict(shape.fields)
+        self.wildcard = shape.wildcard
+        self.problems: list[Problem] = []
+        self.steps: list[Step] = []
+        self.move_conflicts: str | None = None
+
+    def run(self, migrations: list[Item]) -> Rewind:
+        for item in reversed(migrations):
+            getattr(self, "_" + item.kind)(item)
+        for item in migrations:
+            if item.kind == "backfill" and getattr(self.fields.get(item.field), "source", None) == "backfill":
+                self._fail(f"Field `.{item.field}` is backfilled without being declared by an `add` or `split` migration")
+        self.steps.reverse()
+        return self
+
+    def shape(self) -> Shape:
+        return Shape(self.fields, self.wildcard)
+
+    def _fail(self, message: str, *hints: Hint) -> None:
+        self.problems.append(Problem(message, hints))
+
+    def _get(self, name: str) -> Field | str:
+        """The field `name`, or why there is none: `missing`, or `wildcard` (a wildcard would hold it)."""
+        if name in self.fields:
+            return self.fields[name]
+        return "wildcard" if self.wildcard is not None else "missing"
+
+    def _backfill(self, item: Item) -> None:
+        name = item.field
+        found = self._get(name)
+        if found == "missing":
+            return self._fail(f"Cannot backfill field `.{name}`, as it is not in the submitted schema")
+        if found == "wildcard":
+            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `.{name}`")
+        if found.source == "backfill":
+            self._fail(
+                f"Cannot backfill field `.{name}` multiple times",
+                Hint("Earlier backfill defined here"),
+                Hint("Delete the later backfill"),
+            )
+        elif found.source == "split_into":
+            self._fail(
+                f"Cannot split field `.{name}`: cannot split into a field after it's backfilled",
+                Hint("Field is an output of a split"),
+                Hint("Move the backfill after the split"),
+                Hint("Remove the backfill"),
+                Hint("Remove the split"),
+            )
+        elif found.source == "add":
+            self._fail(f"Cannot add field `.{name}` after it's backfilled", Hint("Field backfilled here"))
+        elif not found.present:
+            self._fail(f"Cannot backfill field `.{name}, as it is not in the submitted schema")
+        else:
+            self.fields[name] = evolve(found, source="backfill", backfill=item.value)
+
+    def _drop(self, item: Item) -> None:
+        name = item.field
+        self.steps.append(Step("drop", name))
+        found = self._get(name)
+        if isinstance(found, Field) and found.present:
+            self._fail(f"Cannot drop field `.{name}`. Dropped fields must be removed from schema", Hint("Field defined here"))
+        else:
+            self.fields[name] = Field(st.ANY, source="drop")
+
+    def _move(self, item: Item) -> None:
+        name, to = item.field, item.to[0]
+        target = self._get(to)
+        if target == "missing":
+            return self._fail(f"Cannot move field `.{name}`, as it is not in the live schema")
+        if target == "wildcard":
+            return self._fail(f"Cannot move field `.{to}` into a struct with a wildcard definition")
+        if name == to:
+            return self._fail("Cannot move a field to itself", Hint("Remove the futile `move`"))
+        found = self._get(name)
+        if isinstance(found, Field) and found.present and not found.optional():
+            self._fail(
+                f"Cannot move field `.{name}`, as it is in the submitted schema",
+                Hint("Field defined here"),
+                Hint(f"To move `.{name}` to `.{to}` and add a new field named `{name}`, add an `add` migration"),
+            )
+        elif isinstance(found, Field) and found.present and found.source == "schema" and found.default is not None:
+            self.steps.append(Step("add", name, type=found.type, backfill=found.default))
+        elif found == "wildcard":
+            self._fail(f"Cannot move field `.{name}` out of a struct with a wildcard definition")
+        self.steps.append(Step("move", name, (to,)))
+        self.fields[name] = target
+        self.fields[to] = evolve(target, source="moved_into")
+
+    def _split(self, item: Item) -> None:
+        name, targets = item.field, item.to
+        if len(targets) < 2:
+            return self._fail("Cannot split field: expected at least two fields to split into")
+        found = self._get(name)
+        if isinstance(found, Field) and found.present and name not in targets:
+            if found.source in ("schema", "backfill"):
+                self._fail("Cannot split field: field is still present in submitted schema", Hint("Field defined here"))
+            elif found.source == "split":
+                self._fail(
+                    "Cannot split field twice",
+                    Hint("Field is also split here"),
+                    Hint("Remove this split"),
+                    Hint("Remove the later split"),
+                )
+            elif found.source == "drop":
+                self._fail("Cannot drop field that was split", Hint("Remove the `drop`"))
+        elif found == "wildcard":
+            self._fail(f"Cannot split field `.{name}`, which is in a struct with a wildcard definition")
+        outputs, types = [], []
+        for to in targets:
+            target = self._get(to)
+            if target == "missing":
+                self._fail(f"Cannot split field, as `.{to}` is not in the submitted schema")
+                types.append(st.ANY)
+                continue
+            if target == "wildcard":
+                self._fail(f"Cannot split into field `.{to}`, which is in a struct with a wildcard definition")
+                continue
+            if target.source == "add":
+                self._fail(
+                    "Cannot add a field that is also created by a split",
+                    Hint("Field is added here"),
+                    Hint("Remove the add"),
+                )
+            elif target.source == "split_into":
+                self._fail(
+                    "Cannot split into a field that is already split into",
+                    Hint("Field is also split into here"),
+                    Hint("Remove the later split"),
+                )
+            elif target.source == "moved_into":
+                self._fail("Cannot move into a field that is also a split target")
+            backfill = self._take_backfill(to, target)
+            types.append(target.type)
+            self.fields[to] = evolve(target, source="split_into")
+            outputs.append((to, target.type, backfill))
+        self.steps.append(Step("split", name, tuple(outputs)))
+        self.fields[name] = Field(_union([*types, st.NULL]), source="split")
+
+    def _add(self, item: Item) -> None:
+        name = item.field
+        found = self._get(name)
+        if found == "missing":
+            return self._fail(f"Cannot add field, as `.{name}` is not in the submitted schema")
+        if found == "wildcard":
+            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `.{name}`")
+        if found.source == "split_into":
+            return self._fail(
+                f"Cannot split field: field `.{name}` cannot both be added and be a split output",
+                Hint("Field is an output of a split"),
+                Hint("Remove the add"),
+                Hint("Remove the split"),
+            )
+        if found.source == "add":
+            return self._fail(
+                f"Cannot add field `.{name}` twice", Hint("Field added here"), Hint("Remove the extra add")
+            )
+        if found.source == "moved_into":
+            return self._fail(
+                f"Cannot move into field `.{name}` as it was also added",
+                Hint("Field moved into here"),
+                Hint("Remove the add"),
+                Hint("Remove the move"),
+            )
+        backfill = self._take_backfill(name, found)
+        if self.wildcard is None or self.move_conflicts is not None:
+            self.steps.append(Step("add", name, type=found.type, backfill=backfill))
+        elif not subtype(st.optional(self.wildcard.type), found.type):
+            self._fail(
+                f"Cannot add field, as `.{name}` conflicts with the wildcard", Hint("Add a `move_conflicts` migration")
+            )
+        self.fields[name] = evolve(found, source="add")
+
+    def _take_backfill(self, name: str, found: Field) -> str | None:
+        """What fills an added or split-into field: its backfill, else its default. A required field with
+        neither is an error."""
+        if found.source == "backfill":
+            return found.backfill
+        if found.source != "schema":
+            return None
+        if found.default is None and not subtype(st.NULL, found.type):
+            self._fail(
+                f"Cannot declare non-nullable field `.{name}`: it has no default and no backfill value",
+                *_signature_hints(name, found, nullable_first=True),
+                Hint("Add a `backfill` migration"),
+            )
+        return found.default
+
+    def _move_conflicts(self, item: Item) -> None:
+        into = item.field
+        if self.wildcard is None or self.wildcard.source == "add_wildcard":
+            return self._fail(
+                "Cannot move wildcard conflicts, as there is no wildcard in the submitted schema",
+                Hint("Add a wildcard constraint"),
+                Hint("Move the extra fields into a conflicts field with `move_wildcard`"),
+            )
+        found = self._get(into)
+        expected = st.optional(st.Struct((), self.wildcard.type))
+        if isinstance(found, Field) and found.present:
+            if found.type != expected and found.source != "drop":
+                self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`")
+        elif found == "wildcard":
+            self._fail(f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `.{into}`")
+        else:
+            self._fail(f"Cannot move wildcard conflicts to field `.{into}`, as it is not in the submitted schema")
+        self.move_conflicts = into
+        self.steps.append(Step("move_conflicts", into))
+
+    def _move_wildcard(self, item: Item) -> None:
+        into = item.field
+        if self.wildcard is not None and self.wildcard.source != "add_wildcard":
+            return self._fail("Cannot move wildcard, as there is still a wildcard in the submitted schema")
+        found = self._get(into)
+        wildcard: t.Any = st.ANY
+        if isinstance(found, Field) and found.present:
+            inner = _conflicts_struct(found.type)
+            if inner is not None:
+                wildcard = inner
+            elif found.source != "drop":
+                self._fail(f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`")
+        elif found == "wildcard":
+            self._fail(f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `.{into}`")
+        else:
+            self._fail(f"Cannot move wildcard conflicts to field `.{into}`, as it is not in the submitted schema")
+        keep = frozenset(name for name, field in self.fields.items() if field.present)
+        self.steps.append(Step("move_wildcard", into, keep=keep))
+        self.wildcard = Wildcard(wildcard, "move_wildcard")
+
+    def _add_wildcard(self, item: Item) -> None:
+        if self.wildcard is None:
+            return self._fail("Cannot add wildcard, as the submitted schema lacks a wildcard")
+        if self.wildcard.source == "add_wildcard":
+            return self._fail("Cannot add a wildcard twice", Hint("Remove the duplicate `add_wildcard` migration"))
+        self.wildcard = evolve(self.wildcard, source="add_wildcard")
+
+
+def _union(types: list) -> t.Any:
+    members: list = []
+    for one in types:
+        for member in one.members if isinstance(one, st.Union) else (one,):
+            if member not in members:
+                members.append(member)
+    return members[0] if len(members) == 1 else st.Union(tuple(members))
+
+
+def _conflicts_struct(schema: t.Any) -> t.Any:
+    """The wildcard type of `{ *: A } | Null` (a struct with nothing but a wildcard, or null), else None."""
+    if not isinstance(schema, st.Union) or len(schema.members) != 2 or st.NULL not in schema.members:
+        return None
+    struct = next(m for m in schema.members if m != st.NULL)
+    if isinstance(struct, st.Struct) and not struct.fields and struct.wildcard is not None:
+        return struct.wildcard
+    return None
+
+
+# -- comparing with the live shape ---------------------------------------------------------------------
+
+
+def compatible(target: Shape, live: Shape) -> bool:
+    """core's CollectionShape.compatibleWith: every document valid under `live`, migrated, is valid under
+    the submitted schema."""
+    for name in {**live.fields, **target.fields}:
+        mine, before = target.fields.get(name), live.fields.get(name)
+        if mine is not None and before is not None:
+            if mine.source == "backfill" or not (mine.present and subtype(before.type, mine.type)):
+                return False
+        elif mine is not None:
+            if mine.source not in ("add", "split_into", "moved_into"):
+                return False
+        elif before is not None and before.present:
+            return False
+    if target.wildcard is not None and live.wildcard is not None:
+        return subtype(live.wildcard.type, target.wildcard.type)
+    if target.wildcard is not None:
+        return target.wildcard.source == "add_wildcard"
+    return live.wildcard is None
+
+
+def explain(target: Shape, live: Shape) -> list[Problem]:
+    """core's IncompatibilityExplainer: why the rewound shape does not fit the live one."""
+    out: list[Problem] = []
+    for name, before in live.fields.items():
+        mine = target.fields.get(name)
+        if mine is not None and (not mine.present or mine.source == "backfill"):
+            out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled"))
+        elif mine is not None and subtype(before.type, mine.type):
+            continue
+        elif mine is not None:
+            message = (
+                f"Field `.{name}` of type `{st.display(mine.type)}` does not match the live type `{st.display(before.type)}`"
+            )
+            out.append(Problem(message, (Hint("Add a migration to split the invalid types into another field"),)))
+        else:
+            hint = Hint("Drop the field and its data with a `drop` migration")
+            out.append(Problem(f"Field `.{name}` is missing from the submitted schema", (hint,)))
+    for name, mine in target.fields.items():
+        if name in live.fields:
+            continue
+        if mine.source == "drop":
+            out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema"))
+        elif mine.source == "schema":
+            add = Hint("Provide an `add` migration for this field")
+            if mine.default is not None or subtype(st.NULL, mine.type):
+                out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,)))
+            else:
+                hints = (add, *_signature_hints(name, mine, nullable_first=False))
+                out.append(Problem(f"Field `.{name}` is not present in the live schema", hints))
+    if target.wildcard is None and live.wildcard is not None:
+        if live.wildcard.source == "implicit":
+            hints: tuple[Hint, ...] = (
+                Hint(
+                    "Collections with no fields defined allow arbitrary fields by default. To keep this "
+                    "behavior, add a wildcard declaration to the schema definition"
+                ),
+            )
+        else:
+            hints = (
+                Hint("Add the wildcard back"),
+                Hint("Move the extra fields with a `move_wildcard` migration"),
+                Hint("Drop the extra fields with a `move_wildcard` and `drop` migration"),
+            )
+        out.append(Problem("Missing wildcard definition", hints))
+    if target.wildcard is not None and live.wildcard is None:
+        if target.wildcard.source in ("schema", "move_wildcard"):
+            hint = Hint("Add the wildcard with an `add_wildcard` migration")
+            out.append(Problem("Wildcard was not present in the live schema", (hint,)))
+        elif target.wildcard.source == "implicit":
+            out.append(
+                Problem(
+                    "All fields from the live schema are dropped, reintroducing the implicit wildcard that requires "
+                    "an `add_wildcard` migration. Are you sure you meant to do this?"
+                )
+            )
+    return out or [Problem("Submitted schema is not compatible with the live schema")]
+
+
+# -- the whole check, and applying -------------------------------------------------------------------
+
+
+def derive(ctx: Context, definition: dict, previous: dict | None, has_documents: bool) -> list[Step]:
+    """Check a definition's migrations against the fields it declares (and, for a collection with documents,
+    against its live definition); the changes its new migrations make to stored documents."""
+    coll = str(definition.get("name"))
+    submitted = items(definition.get("migrations"))
+    target = shape_of(ctx, definition)
+    if previous is None or not has_documents:
+        rewound = Rewind(target).run(submitted)
+        if rewound.problems:
+            raise failed(coll, rewound.problems)
+        return []
+    live = shape_of(ctx, previous)
+    pending = to_apply(items(previous.get("migrations")), submitted)
+    rewound = Rewind(target).run(pending)
+    if rewound.problems:
+        raise failed(coll, rewound.problems)
+    if not compatible(rewound.shape(), live):
+        raise failed(coll, explain(rewound.shape(), live))
+    if rewound.steps and _has_v4_indexes(ctx, previous.get("name")):
+        raise failed(coll, [Problem("Cannot create migrations on a collection with v4 indexes")])
+    return rewound.steps
+
+
+def _has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
+    from .. import indexes
+
+    for version in ctx.state.txn.scan(ctx.state.scope, "#indexes"):
+        if version.live_at(ctx.state.ts) and coll in indexes.from_version(ctx, version).sources:
+            return True
+    return False
+
+
+def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
+    """Run `steps` over every stored version of the collection's documents, each kept at its own `ts`.
+    Backfill values are evaluated once, first (core evaluates them when the schema changes)."""
+    values = {source: _evaluate(ctx, coll, source) for source in _sources(steps)}
+    for step in steps:
+        for name, schema, source in _filled(step):
+            if source is not None and values[source] is not None:
+                failures = st.validate(schema, (name,), values[source])
+                if failures:
+                    lines = "\n".join(f"{'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+                    raise failed(coll, [Problem(f"Failed to convert backfill value.\n{lines}")])
+    txn = ctx.state.txn
+    for current in list(txn.scan(ctx.state.scope, coll)):
+        for version in txn.history(current.key):
+            if version.data is None:
+                continue
+            data = dict(version.data.get("data") or {})
+            for step in steps:
+                _run(step, data, values, version.key.id)
+            if not data.get(CONFLICTS):
+                data.pop(CONFLICTS, None)
+            txn.insert_version(Version(version.key, version.ts, {**version.data, "data": data}, version.ttl))
+
+
+def _sources(steps: list[Step]) -> set[str]:
+    return {source for step in steps for _, _, source in _filled(step) if source is not None}
+
+
+def _filled(step: Step) -> list[tuple[str, t.Any, str | None]]:
+    if step.kind == "add":
+        return [(step.field, step.type, step.backfill)]
+    if step.kind == "split":
+        return list(step.to)
+    return []
+
+
+def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
+    """A backfill (or default) value: an expression with no reads and no writes, as a stored value."""
+    from .fields import default_value
+
+    value, failure = default_value(ctx, "*backfill*", "backfill", source)
+    if failure is not None:
+        raise failed(coll, [Problem(f"Failed to convert migration.\n{failure.message}")])
+    return value
+
+
+def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
+    """One step on one version's user fields (core's Migration.scala, top-level fields)."""
+    kind, name = step.kind, step.field
+    if kind == "add":
+        if name in data and not st.is_of_type(step.type, data[name]):
+            data.setdefault(CONFLICTS, {})[name] = data.pop(name)
+        if name not in data and step.backfill is not None and values[step.backfill] is not None:
+            data[name] = values[step.backfill]
+    elif kind == "drop":
+        data.pop(name, None)
+    elif kind == "move":
+        if name in data:
+            _put(data, step.to[0], data.pop(name), doc_id)
+    elif kind == "split":
+        _split(step, data, values, doc_id)
+    elif kind == "move_conflicts":
+        conflicts = data.pop(CONFLICTS, None)
+        if conflicts:
+            into = data.get(name)
+            into = dict(into) if isinstance(into, dict) else {}
+            for key, value in conflicts.items():
+                into[_free(into, key)] = value
+            data[name] = into
+    elif kind == "move_wildcard":
+        moving = sorted((k for k in data if k not in step.keep and k != CONFLICTS), key=lambda k: len(k) - len(k.lstrip("_")))
+        if moving:
+            into = data.get(name)
+            into = dict(into) if isinstance(into, dict) else {}
+            for key in moving:
+                into[_free(into, key)] = data.pop(key)
+            data[name] = into
+
+
+def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
+    """`split .s -> .t1, .t2, ...`: each value stays in the first target whose type it fits; the others
+    get their backfills (core's SplitField, pair by pair)."""
+    targets = step.to
+    first = targets[0][0]
+    if step.field != first and step.field in data:
+        _put(data, first, data.pop(step.field), doc_id)
+
+    def fill(name: str, source: str | None) -> None:
+        if source is not None and values[source] is not None:
+            data[name] = values[source]
+
+    for (name, schema, source), (following, _, next_source) in zip(targets, targets[1:]):
+        if name not in data:
+            fill(name, source)
+            fill(following, next_source)
+        elif st.is_of_type(schema, data[name]):
+            fill(following, next_source)
+        else:
+            _put(data, following, data.pop(name), doc_id)
+            fill(name, source)
+
+
+def _put(data: dict, name: str, value: t.Any, doc_id: str) -> None:
+    if name in data:
+        # Core refuses to overwrite a field a migration moves into.
+        raise QueryRuntimeError(
+            "invalid_schema",
+            f"Invalid database schema update.\n    error: Cannot migrate document {doc_id}: it already has field `.{name}`",
+        )
+    data[name] = value
+
+
+def _free(into: dict, key: str) -> str:
+    while key in into:
+        key = "_" + key
+    return key

@@ -1,0 +1,205 @@
+"""v10 collection `migrations`: the exact texts of core's `invalid_schema` errors (from core's own tests,
+FQL2DefinedFieldsSpec and SchemaCollectionSpec), what a failed migration leaves behind (nothing), and the
+rules the data-driven cases in tests/fixtures/v10/migrations.fql do not show."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.eval.v10 import migrations
+from fql.eval.v10 import schema_types as st
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    database = fql.connect()
+    database.query('Collection.create({ name: "Foo", fields: { _no_wildcard: { signature: "Null" } } })', syntax="v10")
+    # A document, so that changes to the fields need migrations.
+    database.query("Foo.create({ id: 1 })", syntax="v10")
+    return database
+
+
+def error(db: fql.Database, text: str, syntax: str = "v10") -> fql.FQLError:
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(text, syntax=syntax)
+    return caught.value
+
+
+def test_a_required_field_without_add_or_default(db):
+    # core's FQL2DefinedFieldsSpec "default values are required for non-nullable fields" (its typo included).
+    err = error(
+        db,
+        """Collection.byName("Foo")!.update({
+  fields: {
+    _no_wilcard: { signature: "Null" },
+    foo: { signature: "Int" }
+  }
+})""",
+    )
+    assert err.v10_code == "invalid_schema"
+    assert err.description == (
+        "Invalid database schema update.\n"
+        "    error: Field `._no_wilcard` is not present in the live schema\n"
+        "    at <no source>\n"
+        "    hint: Provide an `add` migration for this field\n"
+        "    at <no source>\n"
+        "    error: Field `.foo` is not present in the live schema\n"
+        "    at <no source>\n"
+        "    hint: Provide an `add` migration for this field\n"
+        "    at <no source>\n"
+        "    hint: Add a default value to this field\n"
+        "    at *field:Foo:foo*:1:4\n"
+        "      |\n"
+        "    1 | Int = <expr>\n"
+        "      |    +++++++++\n"
+        "      |\n"
+        "    hint: Make the field nullable\n"
+        "    at *field:Foo:foo*:1:4\n"
+        "      |\n"
+        "    1 | Int?\n"
+        "      |    +\n"
+        "      |"
+    )
+
+
+def test_adding_a_field_twice(db):
+    # core's SchemaCollectionSpec: the rewind reports the later add's missing value first.
+    db.query('Collection.byName("Foo")!.update({ fields: { c: { signature: "String?" } }, migrations: [{ add: { field: ".c" } }] })', syntax="v10")
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { d: { signature: "String" } }, '
+        'migrations: [{ add: { field: ".d" } }, { add: { field: ".d" } }] })',
+    )
+    assert err.description == (
+        "Invalid database schema update.\n"
+        "    error: Cannot declare non-nullable field `.d`: it has no default and no backfill value\n"
+        "    at <no source>\n"
+        "    hint: Make the field nullable\n"
+        "    at *field:Foo:d*:1:7\n"
+        "      |\n"
+        "    1 | String?\n"
+        "      |       +\n"
+        "      |\n"
+        "    hint: Add a default value to this field\n"
+        "    at *field:Foo:d*:1:7\n"
+        "      |\n"
+        "    1 | String = <expr>\n"
+        "      |       +++++++++\n"
+        "      |\n"
+        "    hint: Add a `backfill` migration\n"
+        "    at <no source>\n"
+        "    error: Cannot add field `.d` twice\n"
+        "    at <no source>\n"
+        "    hint: Field added here\n"
+        "    at <no source>\n"
+        "    hint: Remove the extra add\n"
+        "    at <no source>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ('fields: { a: { signature: "Int?" } }, migrations: [{ drop: { field: ".a" } }]',
+         "Cannot drop field `.a`. Dropped fields must be removed from schema"),
+        ('fields: { a: { signature: "Int?" } }, migrations: [{ backfill: { field: ".a", value: "1" } }]',
+         "Field `.a` is backfilled without being declared by an `add` or `split` migration"),
+        ('fields: { a: { signature: "Int?" } }, migrations: [{ add: { field: ".b" } }]',
+         "Cannot add field, as `.b` is not in the submitted schema"),
+        ('fields: { a: { signature: "Int?" } }, migrations: [{ add_wildcard: {} }]',
+         "Cannot add wildcard, as the submitted schema lacks a wildcard"),
+        ('fields: { a: { signature: "Int?" } }, migrations: [{ move_wildcard: { into: ".a" } }]',
+         "Wildcard conflicts field must have the type `{ *: Any } | Null`"),
+        ('fields: { a: { signature: "Int?" }, b: { signature: "Int?" } }, migrations: [{ split: { field: ".x", to: [".a"] } }]',
+         "Cannot split field: expected at least two fields to split into"),
+    ],
+)
+def test_a_list_that_contradicts_its_fields(db, change, message):
+    err = error(db, f'Collection.create({{ name: "Bad", {change} }})')
+    assert err.v10_code == "invalid_schema"
+    assert err.description.split("\n")[1] == f"    error: {message}"
+
+
+def test_removing_a_field_needs_a_drop(db):
+    db.query('Collection.byName("Foo")!.update({ fields: { a: { signature: "Int?" } }, migrations: [{ add: { field: ".a" } }] })', syntax="v10")
+    err = error(db, 'Collection.byName("Foo")!.update({ fields: { a: null } })')
+    assert err.description.split("\n")[1:4] == [
+        "    error: Field `.a` is missing from the submitted schema",
+        "    at <no source>",
+        "    hint: Drop the field and its data with a `drop` migration",
+    ]
+
+
+def test_defining_fields_where_there_were_none_loses_the_implicit_wildcard():
+    db = fql.connect()
+    db.query('Collection.create({ name: "W" }); W.create({ a: 1 })', syntax="v10")
+    err = error(db, 'Collection.byName("W")!.update({ fields: { a: { signature: "Int?" } }, migrations: [{ add: { field: ".a" } }] })')
+    assert "    error: Missing wildcard definition" in err.description.split("\n")
+    assert (
+        "    hint: Collections with no fields defined allow arbitrary fields by default. To keep this behavior, "
+        "add a wildcard declaration to the schema definition"
+    ) in err.description.split("\n")
+
+
+def test_a_failed_migration_changes_nothing(db):
+    db.query('Foo.create({ id: 2 })', syntax="v10")
+    before = db.query("Foo.all().toArray()", syntax="v10")
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
+        '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "0" } }] }); abort("no")',
+    )
+    assert err.v10_code == "abort"
+    assert db.query("Foo.all().toArray()", syntax="v10") == before
+    assert db.query('Collection.byName("Foo")!.migrations', syntax="v10") is None
+
+
+def test_a_backfill_that_does_not_fit_its_field(db):
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
+        '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "\'text\'" } }] })',
+    )
+    assert err.description.split("\n")[1:3] == ["    error: Failed to convert backfill value.", "    n: Expected Int, provided String"]
+
+
+def test_a_collection_with_v4_indexes_cannot_be_migrated(db):
+    db.query('CreateIndex({ name: "foo_all", source: Collection("Foo") })')
+    err = error(db, 'Collection.byName("Foo")!.update({ fields: { a: { signature: "Int?" } }, migrations: [{ add: { field: ".a" } }] })')
+    assert err.description.split("\n")[1] == "    error: Cannot create migrations on a collection with v4 indexes"
+
+
+def test_migrations_run_from_v4_updates_of_the_collection_too(db):
+    # The schema document is the same one whichever syntax writes it.
+    db.query('Foo.create({ id: 3 })', syntax="v10")
+    db.query(
+        'Update(Collection("Foo"), { fields: { n: { signature: "Int" } }, migrations: '
+        '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "5" } }] })'
+    )
+    assert db.query("Foo.all().map(.n).toArray()", syntax="v10") == [5, 5]
+
+
+def test_only_the_migrations_not_yet_run_are_new():
+    add, fill, drop = migrations.Item("add", "a"), migrations.Item("backfill", "a", value="1"), migrations.Item("drop", "b")
+    assert migrations.to_apply([add, fill], [add, fill]) == []
+    assert migrations.to_apply([add, fill], [add, fill, drop]) == [drop]
+    assert migrations.to_apply([add, fill], [drop]) == [drop]
+    assert migrations.to_apply([], [add]) == [add]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (st.Scalar("Int"), st.Scalar("Number"), True),
+        (st.Scalar("Number"), st.Scalar("Int"), False),
+        (st.Scalar("Int"), st.optional(st.Scalar("Int")), True),
+        (st.ANY, st.Scalar("Int"), False),
+        (st.Scalar("Int"), st.ANY, True),
+        (st.Literal("a", "str"), st.Scalar("String"), True),
+        (st.Struct((("a", st.FieldSchema(st.Scalar("Int"))),)), st.Struct((), st.ANY), True),
+        (st.Struct((), st.ANY), st.Struct((("a", st.FieldSchema(st.Scalar("Int"))),)), False),
+    ],
+)
+def test_schema_subtypes(a, b, expected):
+    assert migrations.subtype(a, b) is expected

@@ -222,8 +222,10 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         version = write(ctx, key, fields)
         if kind == "collections":
             rename.check_signatures(ctx, key.scope, key.id)
-    if kind == "collections":
-        # Whichever syntax writes it, a collection's v10 schema is checked, and its migrations run.
+    if kind == "collections" and key.scope == ctx.state.scope:
+        # Whichever syntax writes it, a collection's v10 schema is checked, and its migrations run
+        # (v10 schema lives in the caller's own database; a child's collection written from its parent
+        # is written as v4 has it).
         from .v10.documents import redefined
 
         redefined(ctx, Ref(key.id, ref.collection), old)

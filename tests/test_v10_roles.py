@@ -84,11 +84,31 @@ def test_create_write_and_call_predicates(db):
     assert db.query('Notes.where(.owner == null).count()', syntax="v10") == 1  # nothing denied was written
 
 
-def test_unrestricted_read_predicates_say_not_implemented(db):
+@pytest.mark.parametrize(
+    ("predicate", "shown"),
+    [("_ => true", ["10", "11"]), ("_ => false", ["10"]), ("terms => terms == null", ["10", "11"])],
+)
+def test_unrestricted_read_predicates(db, predicate, shown):
+    # Core calls a collection's unrestricted_read predicate with null (UnrestrictedCollectionRead); where
+    # it says yes, v4's Documents() shows every document, not only those the read predicate allows.
+    db.query(
+        'Role.byName("reader")!.update({ privileges: [{ resource: "Notes", actions: { read: '
+        f'"(doc) => doc.owner == Query.identity()", unrestricted_read: "{predicate}" }} }}, '
+        '{ resource: "People", actions: { read: true } }] })',
+        syntax="v10",
+    )
+    page = db.query('Paginate(Documents(Collection("Notes")))', secret=token(db))
+    assert [ref.id for ref in page.data] == shown
+    # v10 sets filter by `read` whatever unrestricted_read says, as core's ValueSet does.
+    assert db.query("Notes.all().map(.id).toArray()", secret=token(db), syntax="v10") == ["10"]
+
+
+def test_unrestricted_read_predicates_must_parse(db):
     with pytest.raises(FQLError) as caught:
-        db.query('Role.create({ name: "u", privileges: { resource: "Notes", actions: { unrestricted_read: "x => true" } } })',
+        db.query('Role.create({ name: "u", privileges: { resource: "Notes", actions: { unrestricted_read: "x =>" } } })',
                  syntax="v10")
-    assert caught.value.code == "not implemented"
+    assert caught.value.v10_code == "constraint_failure"
+    assert caught.value.failures[0]["field"] == ["privileges", "actions", "unrestricted_read"]
 
 
 def test_sets_leave_out_what_a_read_predicate_refuses(db):

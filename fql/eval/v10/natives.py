@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ... import ast
-from ...errors import FQLError, NotImplementedInFql, QueryRuntimeError
+from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, Module, NullDocument, Ref, Timestamp, native
 from .. import access, auth
@@ -285,8 +285,6 @@ def _check_predicates(fields: dict) -> None:
             if isinstance(grant, str):
                 at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
                 failures += _predicate_failures(grant, [*at, "actions", action])
-                if not failures and action == "unrestricted_read":
-                    raise NotImplementedInFql("v10 `unrestricted_read` predicates are not implemented in fql yet.")
     if failures:
         raise QueryRuntimeError("constraint_failure", "Failed to create Role.").with_failures(failures)
 

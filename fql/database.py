@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 import typing as t
 
+from .auth import jwt
 from .auth.access import SCOPES, Auth, authenticate
+from .auth.jwt import JWKS
 from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
-from .eval import documents, registry
+from .eval import documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
 from .parse import parse
@@ -49,8 +51,12 @@ def open_storage(url: str) -> Storage:
 class Database:
     """One fql database (with its child databases) on one storage backend."""
 
-    def __init__(self, storage: Storage, *, root_secret: str = "secret", argon2: Argon2Params | None = None):
+    def __init__(
+        self, storage: Storage, *, root_secret: str = "secret", argon2: Argon2Params | None = None, jwks: JWKS | None = None
+    ):
         self.storage = storage
+        #: Where JWT secrets' signing keys come from (access providers' `jwks_uri`, over HTTPS, cached).
+        self.jwks = jwks or jwt.DEFAULT
         #: The root secret: admin on the top database. "secret" is a development default; set your own.
         self.root_secret = root_secret
         #: Password hashing (argon2id); the default parameters are OWASP's recommended minimum.
@@ -146,6 +152,9 @@ class Database:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
             state = QueryState(Meter(txn) if meter else txn, auth, db=self, **fields)
             ctx = Context(state, dict(env) if env else None)
+            if auth.provider is not None and not roles.roles_of(ctx):
+                # A JWT none of whose provider's roles applies (core: no role passes, no auth).
+                raise Unauthorized("Unauthorized")
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()
@@ -172,7 +181,7 @@ class Database:
             hit = self._auth_cache.get(secret)
             if hit is not None and hit[0] == generation and (hit[1] is None or hit[1] > txn.ts):
                 return hit[2]
-        auth = authenticate(txn, secret, self.root_secret)
+        auth = authenticate(txn, secret, self.root_secret, self.jwks)
         if generation is not None:
             if len(self._auth_cache) > 10_000:
                 self._auth_cache.clear()
@@ -204,6 +213,9 @@ def _expiry(txn: t.Any, auth: Auth) -> int | None:
         keys.append(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
         scope = entry.data["parent"]
     ttls = [v.ttl for v in (txn.get(k) for k in keys if k is not None) if v is not None and v.ttl is not None]
+    exp = (auth.claims or {}).get("exp")
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        ttls.append(int(exp * 1_000_000))
     return min(ttls) if ttls else None
 
 

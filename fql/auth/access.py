@@ -14,7 +14,7 @@ from attrs import define, frozen
 
 from ..errors import Unauthorized
 from ..storage.base import DocKey, Transaction
-from . import secrets
+from . import jwt, secrets
 
 #: The built-in roles a key or a scoped secret may carry.
 BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
@@ -39,6 +39,10 @@ class Auth:
     identity: DocKey | None = None
     #: The key or token document behind the secret (None for the root secret and scoped secrets).
     source: DocKey | None = None
+    #: A JWT's claims and the access provider that vouches for it (fql/auth/jwt.py); its roles are the
+    #: provider's whose predicates accept the claims.
+    claims: dict | None = None
+    provider: DocKey | None = None
 
     @property
     def is_token(self) -> bool:
@@ -89,12 +93,15 @@ def is_within(txn: Transaction, ancestor: str, scope: str) -> bool:
         scope = entry["parent"]
 
 
-def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth:
-    """The Auth of `secret`; `unauthorized` if it is missing, unknown, expired or revoked."""
+def authenticate(txn: Transaction, secret: str | None, root_secret: str, keys: jwt.JWKS | None = None) -> Auth:
+    """The Auth of `secret`; `unauthorized` if it is missing, unknown, expired or revoked. A JWT's signing
+    keys come from `keys` (fql/auth/jwt.py's shared cache by default)."""
     if not secret:
         raise _unauthorized()
     if _is_root(secret, root_secret):
         return Auth("admin", "")
+    if jwt.is_jwt(secret):
+        return _jwt(txn, secret, keys or jwt.DEFAULT)
     if ":" not in secret and secret.startswith(secrets.PREFIX):
         base, scope = secret, None  # the common case: a bare key or token secret
     else:
@@ -103,8 +110,6 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth
             return Auth("admin", "") if scope is None else _scoped(txn, Auth("admin", ""), scope, root=True)
     parsed = secrets.parse(base)
     if parsed is None:
-        if _is_jwt(base):
-            raise Unauthorized("JWT authentication through access providers is not supported by fql.")
         raise _unauthorized()
     if parsed.kind == secrets.TOKEN:
         if not scope_alive(txn, parsed.scope):
@@ -118,9 +123,40 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str) -> Auth
     return auth if scope is None else _scoped(txn, auth, scope)
 
 
-def _is_jwt(secret: str) -> bool:
-    """Core's test for a JWT bearer token (AuthLike.isJWT): base64 JSON starts `ey`, and parts are dot-separated."""
-    return secret.startswith("ey") and "." in secret
+def _jwt(txn: Transaction, secret: str, keys: jwt.JWKS) -> Auth:
+    """A JWT's Auth: in the database its audience names, vouched for by the access provider there whose
+    `issuer` is its `iss`, signed with a key from that provider's `jwks_uri` (core's JWTToken.fromToken).
+    Any failure is a plain `unauthorized`, as in core."""
+    token = jwt.decode(secret)
+    if token is None or token.header.get("alg") not in jwt.ALGORITHMS or not jwt.current(token.claims):
+        raise _unauthorized()
+    global_id = jwt.audience_id(token.claims)
+    scope = _scope_of(txn, global_id) if global_id is not None else None
+    issuer = token.claims.get("iss")
+    if scope is None or not isinstance(issuer, str) or issuer == jwt.AUDIENCE_PREFIX + global_id:
+        raise _unauthorized()
+    for version in txn.scan(scope, "#access_providers"):
+        data = version.data if version.live_at(txn.ts) else None
+        if data is not None and data.get("issuer") == issuer:
+            key = keys.key(data.get("jwks_uri", ""), token.header.get("kid"))
+            if key is None or not jwt.verify(token, key):
+                raise _unauthorized()
+            return Auth(None, scope, claims=token.claims, provider=version.key)
+    raise _unauthorized()
+
+
+#: Where the top database's global id is kept once an access provider asked for it (fql/eval/providers.py).
+TOP_GLOBAL_ID = DocKey("", "#global_id", "")
+
+
+def _scope_of(txn: Transaction, global_id: str) -> str | None:
+    """The scope of the live database with `global_id` (the top database's is kept apart), or None."""
+    top = _live(txn, TOP_GLOBAL_ID)
+    if top is not None and top.get("global_id") == global_id:
+        return ""
+    if global_id and _live(txn, DocKey("", SCOPES, global_id)) is not None and scope_alive(txn, global_id):
+        return global_id
+    return None
 
 
 def key_location(txn: Transaction, scope: str, key_id: str) -> DocKey:

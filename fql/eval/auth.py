@@ -377,6 +377,9 @@ def _secret_document(ctx: Context, secret: str) -> Version | None:
 def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
     """The document the calling token belongs to; `missing identity` for a key or the root secret."""
     auth = ctx.state.auth
+    if auth.claims is not None and "sub" in auth.claims:
+        # A JWT's identity is its `sub` claim, whatever it holds (core's JWTLogin).
+        return auth.claims["sub"]
     if auth.identity is None:
         raise MissingIdentity("Authentication does not contain an identity")
     return ref_of(ctx, auth.identity)
@@ -384,8 +387,9 @@ def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
 
 @builtin("HasCurrentIdentity", keys=("has_current_identity",), aliases=("HasIdentity",), forms=("has_identity",))
 def has_current_identity(ctx: Context, _unused: t.Any = None) -> bool:
-    """True if the caller has an identity (it authenticated with a token)."""
-    return ctx.state.auth.identity is not None
+    """True if the caller has an identity (it authenticated with a token, or a JWT with a `sub`)."""
+    auth = ctx.state.auth
+    return auth.identity is not None or (auth.claims is not None and "sub" in auth.claims)
 
 
 def _token_source(ctx: Context) -> DocKey | None:
@@ -398,7 +402,9 @@ def _token_source(ctx: Context) -> DocKey | None:
 
 @builtin("CurrentToken", keys=("current_token",))
 def current_token(ctx: Context, _unused: t.Any = None) -> Ref:
-    """The ref of the calling token (or key, if it lives in this database)."""
+    """The ref of the calling token (or key, if it lives in this database); a JWT's claims."""
+    if ctx.state.auth.claims is not None:
+        return dict(ctx.state.auth.claims)
     source = _token_source(ctx)
     if source is None:
         raise InvalidToken("Token metadata is not accessible.")
@@ -407,5 +413,5 @@ def current_token(ctx: Context, _unused: t.Any = None) -> Ref:
 
 @builtin("HasCurrentToken", keys=("has_current_token",))
 def has_current_token(ctx: Context, _unused: t.Any = None) -> bool:
-    """True if CurrentToken() would return a ref."""
-    return _token_source(ctx) is not None
+    """True if CurrentToken() would return a ref (or a JWT's claims)."""
+    return ctx.state.auth.claims is not None or _token_source(ctx) is not None

@@ -1,8 +1,7 @@
 """Access providers: CreateAccessProvider and its documents, checked as core's AccessProvider.scala checks them.
 
 An access provider names a JWT issuer, the https URL of its signing keys (`jwks_uri`) and the roles its
-tokens get. fql stores and validates providers but never accepts a JWT: verifying one needs the keys at
-`jwks_uri`, fetched over the network (a JWT secret is `unauthorized`, saying so; see auth/access.py).
+tokens get; a JWT it vouches for is a secret (fql/auth/jwt.py), its audience the provider's `audience`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,8 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..auth.access import BUILTIN_ROLES
+from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID
+from ..auth.jwt import AUDIENCE_PREFIX
 from ..errors import InstanceAlreadyExists, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, native, type_name
@@ -21,11 +21,9 @@ from .registry import builtin
 from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _global_id, _name, _ordered, create_native
 
 KIND = "access_providers"
-#: Core's JWTToken.CanonicalDBUrlPrefix: a provider's `audience` is this and its database's global id.
-AUDIENCE_PREFIX = "https://db.fauna.com/db/"
 _ORDER = ("name", "issuer", "jwks_uri", "roles", "data", "audience")
 #: Where the top database's global id is kept once made (child databases keep theirs in their document).
-_TOP_GLOBAL_ID = DocKey("", "#global_id", "")
+_TOP_GLOBAL_ID = TOP_GLOBAL_ID
 #: A URL scheme as java.net.URL reads one: a letter, then letters, digits, `+`, `-` or `.`.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 #: Core renders InstanceAlreadyExists of a native document by a table that lacks access providers, so
@@ -230,5 +228,5 @@ NATIVE_DELETERS[KIND] = lambda ctx, ref, key: None
 
 @builtin("CreateAccessProvider", keys=("create_access_provider",), types=(OBJECT,))
 def create_access_provider(ctx: Context, params: dict) -> dict:
-    """Create an access provider: `{name, issuer, jwks_uri, roles?, data?}` (JWTs it issues are not accepted)."""
+    """Create an access provider: `{name, issuer, jwks_uri, roles?, data?}`."""
     return create_native(ctx, native(KIND), params, "create_access_provider")

@@ -57,15 +57,19 @@ def create_role(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("roles"), params, "create_role")
 
 
-def _roles(ctx: Context) -> list[dict]:
-    """The roles that apply to the caller: a key's named roles, or those whose membership has the token."""
+def roles_of(ctx: Context) -> list[dict]:
+    """The roles that apply to the caller: a key's named roles, those whose membership has the token's
+    identity, or a JWT's: its access provider's roles, each with no predicate or one that accepts the
+    JWT's claims (core's JWTToken.getRoles)."""
     auth = ctx.state.auth
     cache = ctx.state.cache
-    slot = ("roles", auth.role, auth.identity)
+    slot = ("roles", auth.role, auth.identity, auth.provider)
     if slot in cache:
         return cache[slot]
     found: list[dict] = []
-    if isinstance(auth.role, tuple):
+    if auth.provider is not None:
+        found = _provider_roles(ctx, auth.provider, auth.claims)
+    elif isinstance(auth.role, tuple):
         for name in auth.role:
             version = live(ctx, DocKey(auth.scope, "#roles", name))
             if version is not None:
@@ -76,6 +80,18 @@ def _roles(ctx: Context) -> list[dict]:
             if version.live_at(ctx.state.ts) and _member(ctx, version.data, identity):
                 found.append(version.data)
     cache[slot] = found
+    return found
+
+
+def _provider_roles(ctx: Context, provider: DocKey, claims: t.Any) -> list[dict]:
+    version = live(ctx, provider)
+    found = []
+    for entry in (version.data.get("roles") or []) if version is not None else []:
+        role, predicate = (entry.get("role"), entry.get("predicate", True)) if isinstance(entry, dict) else (entry, True)
+        name = role.id if isinstance(role, Ref) else role
+        stored = live(ctx, DocKey(provider.scope, "#roles", name)) if isinstance(name, str) else None
+        if stored is not None and (predicate is None or _predicate(ctx, predicate, claims)):
+            found.append(stored.data)
     return found
 
 
@@ -193,7 +209,7 @@ def _resource(key: DocKey, action: str) -> Ref:
 
 def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
     """The grants of action `name` on `resource` in the caller's roles."""
-    for role in _roles(ctx):
+    for role in roles_of(ctx):
         for privilege in role.get("privileges", []):
             if _same(privilege.get("resource"), resource):
                 yield privilege.get("actions", {}).get(name, False)

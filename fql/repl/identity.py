@@ -25,12 +25,14 @@ def describe(db: Database, secret: str | None) -> str:
         return "the root (admin)"
     txn = db.storage.begin()
     try:
-        auth = authenticate(txn, secret, db.root_secret)
+        auth = authenticate(txn, secret, db.root_secret, db.jwks)
     except FQLError:
         return "an invalid secret (unauthorized)"
     finally:
         txn.rollback()
     role = auth.role if isinstance(auth.role, str) else ", ".join(auth.role or ())
+    if auth.claims is not None:
+        return f"a JWT from access provider {auth.provider.id!r} (sub {auth.claims.get('sub')!r})"
     if auth.is_token:
         return f"token {_ask(db, secret, 'CurrentToken()')} of {_ask(db, secret, 'CurrentIdentity()')}"
     if auth.identity is not None:

@@ -244,7 +244,7 @@ class Streams:
         db = self.app.db
         txn = db.storage.begin()
         try:
-            auth = authenticate(txn, secret, db.root_secret)
+            auth = authenticate(txn, secret, db.root_secret, db.jwks)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
             return fn(Context(QueryState(ReadOnly(txn, refuse), auth, db=db, typecheck=False)))
         finally:

@@ -169,7 +169,9 @@ def query_identity(ctx: Context) -> t.Any:
 
 @static("Query", "token")
 def query_token(ctx: Context) -> t.Any:
-    """The calling token's document, or null for a key."""
+    """The calling token's document, a JWT's claims, or null for a key."""
+    if ctx.state.auth.claims is not None:
+        return dict(ctx.state.auth.claims)
     source = ctx.state.auth.source
     if source is None or not ctx.state.auth.is_token:
         return None

@@ -1,0 +1,276 @@
+"""Logging in with JWTs through access providers: tokens signed here with RSA keys served as a JWKS over
+HTTPS on a loopback port (a self-signed certificate the Database's key cache is told to trust)."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import http.server
+import ipaddress
+import json
+import ssl
+import tempfile
+import threading
+import time
+import urllib.request
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+import fql
+from fql.auth.jwt import JWKS
+from fql.server.run import ServerThread
+
+ISSUER = "https://issuer.example/"
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwk(key: rsa.RSAPrivateKey, kid: str | None) -> dict:
+    numbers = key.public_key().public_numbers()
+    out = {"kty": "RSA", "n": b64(numbers.n.to_bytes(256, "big")), "e": b64(numbers.e.to_bytes(3, "big"))}
+    return {**out, "kid": kid} if kid else out
+
+
+def sign(key: rsa.RSAPrivateKey, claims: dict, *, kid: str | None = "k1", alg: str = "RS256") -> str:
+    header = {"alg": alg, "typ": "JWT", **({"kid": kid} if kid else {})}
+    signed = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
+    digest = {"RS256": hashes.SHA256(), "RS384": hashes.SHA384(), "RS512": hashes.SHA512(), "HS256": hashes.SHA256()}[alg]
+    return f"{signed}.{b64(key.sign(signed.encode(), padding.PKCS1v15(), digest))}"
+
+
+class KeyServer:
+    """A JWKS document over HTTPS on 127.0.0.1; `keys` may be swapped (a key rotation)."""
+
+    def __init__(self):
+        self.keys: list[dict] = []
+        self.requests = 0
+        tls_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(tls_key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(tls_key, hashes.SHA256())
+        )
+        pem = cert.public_bytes(serialization.Encoding.PEM)
+        self.client_context = ssl.create_default_context(cadata=pem.decode())
+        with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as chain:
+            chain.write(pem + tls_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                    serialization.NoEncryption()))
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(chain.name)
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.requests += 1
+                body = json.dumps({"keys": outer.keys}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.socket = server_context.wrap_socket(self.httpd.socket, server_side=True)
+        self.uri = f"https://127.0.0.1:{self.httpd.server_address[1]}/.well-known/jwks.json"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    keys = KeyServer()
+    yield keys
+    keys.close()
+
+
+@pytest.fixture(scope="module")
+def signing_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def setup(server, signing_key):
+    """A database with a `Notes` collection, a role that reads it, and an access provider giving that role
+    to JWTs whose `sub` is "alice" (a v10 predicate)."""
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Collection.create({ name: "Notes" }); Notes.create({ id: "1", text: "hi" })', syntax="v10")
+    db.query('Role.create({ name: "reader", privileges: [{ resource: "Notes", actions: { read: true } }] })', syntax="v10")
+    provider = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", '
+        'roles: [{ role: "reader", predicate: "(jwt) => jwt.sub == \\"alice\\"" }] })',
+        syntax="v10",
+    )
+    return db, provider["audience"]
+
+
+def claims(audience, **more) -> dict:
+    return {"iss": ISSUER, "aud": audience, "sub": "alice", "exp": int(time.time()) + 600, **more}
+
+
+def refused(db, secret, text="Notes.byId('1')!.text", syntax="v10"):
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(text, secret=secret, syntax=syntax)
+    assert caught.value.code == "unauthorized"
+    assert caught.value.description == "Unauthorized"
+
+
+def test_a_jwt_gets_the_roles_its_provider_gives(setup, signing_key):
+    db, audience = setup
+    token = sign(signing_key, claims(audience))
+    assert db.query("Notes.byId('1')!.text", secret=token, syntax="v10") == "hi"
+    # What the query sees: the claims, and `sub` as v4's identity (core has no identity document).
+    assert db.query("Query.token().sub", secret=token, syntax="v10") == "alice"
+    assert db.query("Query.identity()", secret=token, syntax="v10") is None
+    assert db.query("CurrentIdentity()", secret=token) == "alice"
+    assert db.query("HasCurrentIdentity()", secret=token) is True
+    assert db.query("Select('iss', CurrentToken())", secret=token) == ISSUER
+    assert db.query("HasCurrentToken()", secret=token) is True
+    # It has only its roles' privileges, and nothing to log out of.
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Notes.create({ text: "no" })', secret=token, syntax="v10")
+    assert caught.value.code == "permission denied"
+    assert db.query("Logout(false)", secret=token) is False
+
+
+def test_a_jwt_whose_claims_no_predicate_accepts_is_unauthorized(setup, signing_key):
+    db, audience = setup
+    refused(db, sign(signing_key, claims(audience, sub="bob")))
+
+
+def test_v4_predicates_and_plain_roles(setup, signing_key):
+    db, audience = setup
+    db.query("CreateRole({ name: 'lister', privileges: [{ resource: Collection('Notes'), actions: { read: true } }] })")
+    db.query(
+        "Update(AccessProvider('idp'), { roles: [Role('lister'), "
+        "{ role: Role('reader'), predicate: Query(Lambda('jwt', Equals(Select('sub', Var('jwt')), 'alice'))) }] })"
+    )
+    # `bob` gets `lister`, which has no predicate.
+    assert db.query("Notes.byId('1')!.text", secret=sign(signing_key, claims(audience, sub="bob")), syntax="v10") == "hi"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"exp": int(time.time()) - 1},
+        {"nbf": int(time.time()) + 600},
+        {"iss": "https://other.example/"},
+        {"iss": None},
+        {"aud": "https://db.fauna.com/db/nothere"},
+        {"aud": None},
+    ],
+)
+def test_bad_claims(setup, signing_key, change):
+    db, audience = setup
+    body = {k: v for k, v in {**claims(audience), **change}.items() if v is not None}
+    refused(db, sign(signing_key, body))
+
+
+def test_audiences(setup, signing_key):
+    db, audience = setup
+    # One Fauna audience among others is enough; two are refused.
+    assert db.query("1", secret=sign(signing_key, claims([audience, "https://api.example"])), syntax="v10") == 1
+    refused(db, sign(signing_key, claims([audience, "https://db.fauna.com/db/yyyy"])))
+
+
+def test_signatures(setup, signing_key):
+    db, audience = setup
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    refused(db, sign(other, claims(audience)))
+    refused(db, sign(signing_key, claims(audience), alg="HS256"))
+    refused(db, sign(signing_key, claims(audience), kid="unknown"))
+    assert db.query("1", secret=sign(signing_key, claims(audience), alg="RS512"), syntax="v10") == 1
+    token = sign(signing_key, claims(audience))
+    refused(db, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
+    refused(db, "eyJhbGciOiJSUzI1NiJ9.not-json.x")
+
+
+def test_one_key_without_kid(setup, server, signing_key):
+    db, audience = setup
+    server.keys = [jwk(signing_key, None)]
+    assert db.query("1", secret=sign(signing_key, claims(audience), kid=None), syntax="v10") == 1
+
+
+def test_rotated_keys_are_fetched_again(setup, server, signing_key):
+    db, audience = setup
+    assert db.query("1", secret=sign(signing_key, claims(audience)), syntax="v10") == 1
+    new = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    server.keys = [jwk(signing_key, "k1"), jwk(new, "k2")]
+    time.sleep(0.6)  # core fetches a set again for an unknown kid at most every half second
+    assert db.query("1", secret=sign(new, claims(audience), kid="k2"), syntax="v10") == 1
+
+
+def test_a_deleted_provider_vouches_for_nothing(setup, signing_key):
+    db, audience = setup
+    token = sign(signing_key, claims(audience))
+    assert db.query("1", secret=token, syntax="v10") == 1
+    db.query('AccessProvider.byName("idp")!.delete()', syntax="v10")
+    refused(db, token)
+
+
+def test_keys_that_cannot_be_fetched(signing_key):
+    db = fql.connect(jwks=JWKS(timeout=1.0))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    # Nothing listens on port 9 of the loopback address.
+    provider = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "https://127.0.0.1:9/jwks", roles: ["r"] }})',
+        syntax="v10",
+    )
+    refused(db, sign(signing_key, claims(provider["audience"])), text="1")
+
+
+def test_a_child_database_provider(server, signing_key):
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Database.create({ name: "child" })', syntax="v10")
+    scoped = "secret:child:admin"
+    db.query('Role.create({ name: "r", privileges: [] }); Collection.create({ name: "C" })', secret=scoped, syntax="v10")
+    provider = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }})',
+        secret=scoped,
+        syntax="v10",
+    )
+    token = sign(signing_key, claims(provider["audience"]))
+    # The JWT works in the database its audience names.
+    assert db.query("Collection.all().map(.name).toArray()", secret=token, syntax="v10") == []
+
+
+def test_over_http(setup, signing_key):
+    db, audience = setup
+    with ServerThread(db) as running:
+        def post(path, body, secret):
+            request = urllib.request.Request(
+                running.url + path, data=json.dumps(body).encode(), headers={"Authorization": f"Bearer {secret}"}
+            )
+            try:
+                with urllib.request.urlopen(request) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as err:
+                return err.code, json.loads(err.read())
+
+        good, bad = sign(signing_key, claims(audience)), sign(signing_key, claims(audience, sub="bob"))
+        status, answer = post("/query/1", {"query": "Notes.byId('1')!.text"}, good)
+        assert (status, answer["data"]) == (200, "hi")
+        status, answer = post("/query/1", {"query": "1"}, bad)
+        assert (status, answer["error"]["code"]) == (401, "unauthorized")
+        status, answer = post("/", {"current_identity": None}, good)
+        assert (status, answer) == (200, {"resource": "alice"})
+        status, answer = post("/", {"current_identity": None}, bad)
+        assert status == 401 and answer["errors"][0]["code"] == "unauthorized"

@@ -274,3 +274,33 @@ def test_over_http(setup, signing_key):
         assert (status, answer) == (200, {"resource": "alice"})
         status, answer = post("/", {"current_identity": None}, bad)
         assert status == 401 and answer["errors"][0]["code"] == "unauthorized"
+
+
+def test_key_from_secret_of_a_jwt_names_its_database(server, signing_key):
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Database.create({ name: "child" })', syntax="v10")
+    scoped = "secret:child:admin"
+    db.query('Role.create({ name: "r", privileges: [] })', secret=scoped, syntax="v10")
+    provider = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }})',
+        secret=scoped,
+        syntax="v10",
+    )
+    token = sign(signing_key, claims(provider["audience"]))
+    assert db.query(f"KeyFromSecret('{token}')") == {"database": db.query("Database('child')")}
+    # A JWT nobody vouches for is an unknown secret.
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(f"KeyFromSecret('{sign(rsa.generate_private_key(public_exponent=65537, key_size=2048), claims(provider['audience']))}')")
+    assert caught.value.code == "instance not found"
+
+
+def test_a_jwt_sent_as_basic_auth_is_refused(setup, signing_key):
+    db, audience = setup
+    token = sign(signing_key, claims(audience))
+    with ServerThread(db) as running:
+        basic = base64.b64encode(f"{token}:".encode()).decode()
+        request = urllib.request.Request(running.url + "/query/1", data=b'{"query": "1"}', headers={"Authorization": f"Basic {basic}"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request)
+        assert caught.value.code == 401

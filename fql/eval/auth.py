@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..auth import secrets
+from ..auth import jwt, secrets
 from ..auth.credentials import Passwords
 from ..collation import tuple_key
 from ..errors import (
@@ -14,6 +14,7 @@ from ..errors import (
     InvalidToken,
     MissingIdentity,
     NotImplementedInFql,
+    PermissionDenied,
     Unauthorized,
     ValidationFailed,
 )
@@ -349,12 +350,36 @@ def key_from_secret(ctx: Context, secret: str) -> dict:
     from ..auth import access as auth_access
     from .access import allowed
 
+    if jwt.is_jwt(secret):
+        return _jwt_database(ctx, secret)
     version = _secret_document(ctx, secret)
     # Core turns every failure, a permission denial included, into the same `instance not found`.
     visible = version is not None and auth_access.is_within(ctx.state.txn, ctx.state.scope, version.key.scope)
     if not visible or not allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
         raise InstanceNotFound(f"No key found for secret {secret}.")
     return render(ctx, version)
+
+
+def _jwt_database(ctx: Context, secret: str) -> dict:
+    """KeyFromSecret of a JWT: `{database: <ref>}` of the database it logs in to, if the caller may read
+    that database's document (core's KeyFromSecretFunction.dbRefFromJWT)."""
+    from ..auth import access as auth_access
+    from .access import DENIED, allowed
+    from .roles import provider_roles
+
+    db = ctx.state.db
+    try:
+        auth = auth_access.authenticate(ctx.state.txn, secret, "", db.jwks if db is not None else None)
+    except Unauthorized:
+        auth = None
+    entry = ctx.state.txn.get(DocKey("", auth_access.SCOPES, auth.scope)) if auth is not None and auth.scope else None
+    if auth is None or entry is None or entry.data is None or not provider_roles(ctx, auth.provider, auth.claims):
+        raise InstanceNotFound(f"No key found for secret {secret}.")
+    key = DocKey(entry.data["parent"], "#databases", entry.data["name"])
+    ref = ref_of(ctx, key)
+    if not allowed(ctx, "read", key, (ref,)):
+        raise PermissionDenied(DENIED)
+    return {"database": ref}
 
 
 def _secret_document(ctx: Context, secret: str) -> Version | None:

@@ -68,7 +68,7 @@ def roles_of(ctx: Context) -> list[dict]:
         return cache[slot]
     found: list[dict] = []
     if auth.provider is not None:
-        found = _provider_roles(ctx, auth.provider, auth.claims)
+        found = provider_roles(ctx, auth.provider, auth.claims)
     elif isinstance(auth.role, tuple):
         for name in auth.role:
             version = live(ctx, DocKey(auth.scope, "#roles", name))
@@ -83,7 +83,7 @@ def roles_of(ctx: Context) -> list[dict]:
     return found
 
 
-def _provider_roles(ctx: Context, provider: DocKey, claims: t.Any) -> list[dict]:
+def provider_roles(ctx: Context, provider: DocKey, claims: t.Any) -> list[dict]:
     version = live(ctx, provider)
     found = []
     for entry in (version.data.get("roles") or []) if version is not None else []:

@@ -13,6 +13,7 @@ import typing as t
 
 from attrs import frozen
 
+from ..auth import jwt
 from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, bad_header
@@ -42,7 +43,9 @@ def secret(headers: dict[str, str]) -> str | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     # Core drops the one trailing colon of `-u secret:`; a scoped `secret:db:role` keeps its own colons.
-    return text.removesuffix(":") or None
+    text = text.removesuffix(":")
+    # A JWT authenticates only as a bearer token: core reads a Basic one as a key's secret, which fails.
+    return None if jwt.is_jwt(text) else text or None
 
 
 @frozen

@@ -200,6 +200,9 @@ def test_signatures(setup, signing_key):
     token = sign(signing_key, claims(audience))
     refused(db, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
     refused(db, "eyJhbGciOiJSUzI1NiJ9.not-json.x")
+    # A header whose alg is not a string (found by fuzzing: it used to escape as a TypeError).
+    odd = f"{b64(json.dumps({'alg': ['RS256']}).encode())}.{b64(json.dumps(claims(audience)).encode())}.c2ln"
+    refused(db, odd)
 
 
 def test_one_key_without_kid(setup, server, signing_key):

@@ -128,7 +128,7 @@ def _jwt(txn: Transaction, secret: str, keys: jwt.JWKS) -> Auth:
     `issuer` is its `iss`, signed with a key from that provider's `jwks_uri` (core's JWTToken.fromToken).
     Any failure is a plain `unauthorized`, as in core."""
     token = jwt.decode(secret)
-    if token is None or token.header.get("alg") not in jwt.ALGORITHMS or not jwt.current(token.claims):
+    if token is None or jwt.algorithm(token) is None or not jwt.current(token.claims):
         raise _unauthorized()
     global_id = jwt.audience_id(token.claims)
     scope = _scope_of(txn, global_id) if global_id is not None else None

@@ -103,12 +103,18 @@ def audience_id(claims: dict) -> str | None:
     return found[0][len(AUDIENCE_PREFIX) :]
 
 
+def algorithm(token: Token) -> type[hashes.HashAlgorithm] | None:
+    """The hash of the token's `alg`, if core verifies that algorithm."""
+    alg = token.header.get("alg")
+    return ALGORITHMS.get(alg) if isinstance(alg, str) else None
+
+
 def verify(token: Token, key: rsa.RSAPublicKey) -> bool:
-    algorithm = ALGORITHMS.get(token.header.get("alg"))  # type: ignore[arg-type]
-    if algorithm is None:
+    algorithm_ = algorithm(token)
+    if algorithm_ is None:
         return False
     try:
-        key.verify(token.signature, token.signed, padding.PKCS1v15(), algorithm())
+        key.verify(token.signature, token.signed, padding.PKCS1v15(), algorithm_())
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -180,8 +180,36 @@ def test_migrations_run_from_v4_updates_of_the_collection_too(db):
     assert db.query("Foo.all().map(.n).toArray()", syntax="v10") == [5, 5]
 
 
+def test_paths_read_as_core_reads_them():
+    assert migrations.items([{"add": {"field": "a"}}, {"drop": {"field": ".a.b"}}]) == [
+        migrations.Item("add", ("a",)),
+        migrations.Item("drop", ("a", "b")),
+    ]
+    with pytest.raises(fql.FQLError) as caught:
+        migrations.items([{"add": {"field": ".a[0]"}}])
+    assert caught.value.v10_code == "invalid_schema"
+
+
+def test_nested_splits():
+    # core's MigrationValidatorNestedSpec "allow splits", with documents.
+    db = fql.connect()
+    db.query(
+        'Collection.create({ name: "U", fields: { foo: { signature: "{ bar: Int | String }" }, baz: { signature: "{}" } } });'
+        'U.create({ id: 1, foo: { bar: 3 }, baz: {} }); U.create({ id: 2, foo: { bar: "x" }, baz: {} })',
+        syntax="v10",
+    )
+    db.query(
+        'Collection.byName("U")!.update({ fields: { foo: { signature: "{ bar: Int }" }, baz: { signature: "{ bar: String }" } }, '
+        'migrations: [{ split: { field: ".foo.bar", to: [".foo.bar", ".baz.bar"] } }, '
+        '{ backfill: { field: ".foo.bar", value: "0" } }, { backfill: { field: ".baz.bar", value: "\'hi\'" } }] })',
+        syntax="v10",
+    )
+    assert db.query("U.all().map(d => [d.foo.bar, d.baz.bar]).toArray()", syntax="v10") == [[3, "hi"], [0, "x"]]
+
+
 def test_only_the_migrations_not_yet_run_are_new():
-    add, fill, drop = migrations.Item("add", "a"), migrations.Item("backfill", "a", value="1"), migrations.Item("drop", "b")
+    add, fill = migrations.Item("add", ("a",)), migrations.Item("backfill", ("a",), value="1")
+    drop = migrations.Item("drop", ("b", "c"))
     assert migrations.to_apply([add, fill], [add, fill]) == []
     assert migrations.to_apply([add, fill], [add, fill, drop]) == [drop]
     assert migrations.to_apply([add, fill], [drop]) == [drop]

@@ -3,32 +3,32 @@
 As core's: `Collection.byName("C")!.update({ fields: {...}, migrations: [{ add: { field: ".x" } }, ...] })`.
 The kinds are `add`, `backfill` (`{ field, value }`, the value an FQL expression), `drop`, `move` (`{ field,
 to }`), `split` (`{ field, to: [...] }`), `move_conflicts` and `move_wildcard` (`{ into }`) and
-`add_wildcard` (`{}`). Only the migrations not yet applied run: the longest head of the submitted list that
-ends the stored list has run before (core's migrationsToApply). Core checks them as its MigrationValidator
-does, by rewinding them one by one from the submitted shape, last first, and then compares what that
-leaves with the live shape (its IncompatibilityExplainer says why they differ); the errors here are its
-words, `invalid_schema` `Invalid database schema update.`. A collection with no documents takes any field
-change, and only the list's own consistency is checked.
+`add_wildcard` (`{}`). Paths name fields (`.a`) or fields of object-typed fields (`.address.city`). Only the
+migrations not yet applied run: the longest head of the submitted list that ends the stored list has run
+before (core's migrationsToApply). Core checks them as its MigrationValidator does, by rewinding them one
+by one from the submitted shape, last first, and then compares what that leaves with the live shape (its
+IncompatibilityExplainer says why they differ); the errors here are its words, `invalid_schema` `Invalid
+database schema update.`. A collection with no documents takes any field change, and only the list's own
+consistency is checked.
 
 Core migrates a stored version lazily, when it is read (every version, history included, without changing
 its `ts`). fql applies them at once: every version of every document of the collection is rewritten at
-its own `ts`, and the collection's indexes are rebuilt. Paths name top-level fields only here (`.a`);
-nested ones (`.a.b`) are `not implemented`.
+its own `ts`, and the collection's indexes are rebuilt.
 """
 
 from __future__ import annotations
 
+import copy
 import typing as t
 
-from attrs import evolve, frozen
+from attrs import define, evolve, frozen
 
-from ...errors import FQLError, NotImplementedInFql, QueryRuntimeError
+from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
 
-#: Each kind's shape, as core's collection schema gives it (NativeCollection's migration union).
 _STRING = st.Scalar("String")
 
 
@@ -36,6 +36,7 @@ def _one(kind: str, *fields: tuple[str, t.Any]) -> st.Struct:
     return st.Struct(((kind, st.FieldSchema(st.Struct(tuple((n, st.FieldSchema(s)) for n, s in fields)))),))
 
 
+#: The `migrations` field's shape, as core's collection schema gives it (NativeCollection's union).
 SHAPE = st.optional(
     st.ArrayOf(
         st.Union(
@@ -55,15 +56,21 @@ SHAPE = st.optional(
 #: Where a document's values that an `add` displaces wait for a `move_conflicts` (core's `__conflicts`).
 CONFLICTS = "__conflicts"
 
+Path = tuple[str, ...]
+
+
+def show(path: Path) -> str:
+    return "." + ".".join(path)
+
 
 @frozen
 class Item:
-    """One submitted migration: its kind, the field it works on (or the `into` of the wildcard kinds), where
+    """One submitted migration: its kind, the path it works on (or the `into` of the wildcard kinds), where
     it moves or splits to, and a backfill's source."""
 
     kind: str
-    field: str = ""
-    to: tuple[str, ...] = ()
+    field: Path = ()
+    to: tuple[Path, ...] = ()
     value: str = ""
 
 
@@ -88,7 +95,7 @@ def value_failures(migrations: t.Any) -> list[st.Failure]:
 
 
 def items(migrations: t.Any) -> list[Item]:
-    """The migrations of a (well-formed) definition, paths without their leading dot."""
+    """The migrations of a (well-formed) definition, with their paths read."""
     out = []
     for raw in migrations or ():
         kind, body = next(iter(raw.items()))
@@ -107,13 +114,12 @@ def items(migrations: t.Any) -> list[Item]:
     return out
 
 
-def _path(text: str) -> str:
-    """A migration path's field name: `.a` or `a`; a nested path is not implemented, anything else invalid."""
-    name = text[1:] if text.startswith(".") else text
-    if sig.IDENT.fullmatch(name):
-        return name
-    if all(sig.IDENT.fullmatch(part) for part in name.split(".")):
-        raise NotImplementedInFql(f"Migrations of nested fields (`{text}`) are not implemented in fql yet.")
+def _path(text: str) -> Path:
+    """A migration path, `.a` or `.a.b` (the leading dot may be left out, as core's FieldPath.parse allows)."""
+    parts = tuple((text[1:] if text.startswith(".") else text).split("."))
+    if all(sig.IDENT.fullmatch(part) for part in parts):
+        return parts
+    # Core's parser fails here with an internal error; fql says what is wrong.
     raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n    error: Invalid migration path `{text}`")
 
 
@@ -130,35 +136,53 @@ def to_apply(live: list[Item], submitted: list[Item]) -> list[Item]:
 # -- shapes --------------------------------------------------------------------------------------------
 
 
-@frozen
+@define
 class Field:
-    """A field of a shape: its type, its signature's text (where hints point), where it comes from
-    (`schema`, `add`, `backfill`, `split`, `split_into`, `moved_into`, `drop`) and its default's source."""
+    """A field of a shape: its type (an object-typed field's are its `children` and `wildcard`), its
+    signature's text (where hints point), where it comes from (`schema`, `add`, `backfill`, `split`,
+    `split_into`, `moved_into`, `drop`), its default's source and a pending backfill's."""
 
     type: t.Any
     signature: str = ""
     source: str = "schema"
     default: str | None = None
     backfill: str | None = None
+    children: dict[str, Field] | None = None
+    wildcard: t.Any = None
 
     @property
     def present(self) -> bool:
         return self.source not in ("add", "split_into", "moved_into")
 
+    def schema(self) -> t.Any:
+        """The schema type of the field's values, an object's from its present fields."""
+        if self.children is None:
+            return self.type
+        fields = tuple((n, st.FieldSchema(c.schema())) for n, c in self.children.items() if c.present)
+        return st.Struct(fields, self.wildcard)
+
     def optional(self) -> bool:
         if self.source == "drop":
             return False
-        return not self.present or self.default is not None or subtype(st.NULL, self.type)
+        return not self.present or self.default is not None or subtype(st.NULL, self.schema())
 
 
-@frozen
+def _field(schema: t.Any, signature: str, default: str | None = None) -> Field:
+    """A field of type `schema`; an object type's fields become fields of their own (paths reach them)."""
+    if isinstance(schema, st.Struct):
+        children = {n: _field(f.expected, st.display(f.expected)) for n, f in schema.fields}
+        return Field(schema, signature, default=default, children=children, wildcard=schema.wildcard)
+    return Field(schema, signature, default=default)
+
+
+@define
 class Wildcard:
     type: t.Any
     #: `schema`, `implicit` (a collection with no fields), `move_wildcard` or `add_wildcard`.
     source: str
 
 
-@frozen
+@define
 class Shape:
     fields: dict[str, Field]
     wildcard: Wildcard | None
@@ -172,7 +196,7 @@ def shape_of(ctx: Context, definition: dict) -> Shape:
     fields = {}
     for name, spec in (definition.get("fields") or {}).items():
         signature = spec["signature"]
-        fields[name] = Field(st.resolve(sig.parse(signature, schema=True), find), signature, default=spec.get("default"))
+        fields[name] = _field(st.resolve(sig.parse(signature, schema=True), find), signature, spec.get("default"))
     wildcard = definition.get("wildcard")
     if wildcard is not None:
         return Shape(fields, Wildcard(st.resolve(sig.parse(wildcard), find), "schema"))
@@ -261,9 +285,11 @@ def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
     return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
 
 
-def _signature_hints(name: str, field: Field, *, nullable_first: bool) -> tuple[Hint, ...]:
-    nullable = Hint("Make the field nullable", name, field.signature, "?")
-    default = Hint("Add a default value to this field", name, field.signature, " = <expr>")
+def _signature_hints(path: Path, field: Field, *, nullable_first: bool) -> tuple[Hint, ...]:
+    """Hints on a field's own signature (a top-level field's; core points a nested one at its part of it)."""
+    where = path[0] if len(path) == 1 else None
+    nullable = Hint("Make the field nullable", where, field.signature, "?")
+    default = Hint("Add a default value to this field", where, field.signature, " = <expr>")
     return (nullable, default) if nullable_first else (default, nullable)
 
 
@@ -275,12 +301,12 @@ class Step:
     """One change to stored documents, in the order they are made (core's internal SchemaMigration)."""
 
     kind: str
-    field: str = ""
+    field: Path = ()
     #: A move's target; a split's targets with each one's type and backfill source (None: none).
     to: tuple = ()
     type: t.Any = None
     backfill: str | None = None
-    #: What move_wildcard leaves in place: the fields of the shape after it.
+    #: What move_wildcard leaves in place: the top-level fields of the shape after it.
     keep: frozenset = frozenset()
 
 
@@ -289,18 +315,22 @@ class Rewind:
     and noting the change it makes to documents."""
 
     def __init__(self, shape: Shape):
-        self.fields = dict(shape.fields)
+        shape = copy.deepcopy(shape)
+        self.fields = shape.fields
         self.wildcard = shape.wildcard
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
-        self.move_conflicts: str | None = None
+        self.move_conflicts: Path | None = None
 
     def run(self, migrations: list[Item]) -> Rewind:
         for item in reversed(migrations):
             getattr(self, "_" + item.kind)(item)
         for item in migrations:
-            if item.kind == "backfill" and getattr(self.fields.get(item.field), "source", None) == "backfill":
-                self._fail(f"Field `.{item.field}` is backfilled without being declared by an `add` or `split` migration")
+            found = self._get(item.field) if item.kind == "backfill" else None
+            if isinstance(found, Field) and found.source == "backfill":
+                self._fail(
+                    f"Field `{show(item.field)}` is backfilled without being declared by an `add` or `split` migration"
+                )
         self.steps.reverse()
         return self
 
@@ -310,79 +340,113 @@ class Rewind:
     def _fail(self, message: str, *hints: Hint) -> None:
         self.problems.append(Problem(message, hints))
 
-    def _get(self, name: str) -> Field | str:
-        """The field `name`, or why there is none: `missing`, or `wildcard` (a wildcard would hold it)."""
-        if name in self.fields:
-            return self.fields[name]
-        return "wildcard" if self.wildcard is not None else "missing"
+    def _parent(self, path: Path) -> tuple[dict[str, Field], bool] | str:
+        """The fields beside `path`'s last step and whether a wildcard holds others there; or why there are
+        none: `removed` (a parent is missing), `not_object` (a parent is not an object)."""
+        fields, wildcard = self.fields, self.wildcard is not None
+        for step in path[:-1]:
+            node = fields.get(step)
+            if node is None:
+                return "removed"
+            if node.children is None:
+                return "not_object"
+            fields, wildcard = node.children, node.wildcard is not None
+        return fields, wildcard
+
+    def _get(self, path: Path) -> Field | str:
+        """The field at `path`, or why there is none: `missing`, or `wildcard` (a wildcard would hold it)."""
+        parent = self._parent(path)
+        if isinstance(parent, str):
+            return "missing"
+        fields, wildcard = parent
+        if path[-1] in fields:
+            return fields[path[-1]]
+        return "wildcard" if wildcard else "missing"
+
+    def _put(self, path: Path, field: Field) -> None:
+        parent = self._parent(path)
+        if not isinstance(parent, str):
+            parent[0][path[-1]] = field
 
     def _backfill(self, item: Item) -> None:
-        name = item.field
-        found = self._get(name)
+        path = item.field
+        found = self._get(path)
         if found == "missing":
-            return self._fail(f"Cannot backfill field `.{name}`, as it is not in the submitted schema")
+            return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema")
         if found == "wildcard":
-            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `.{name}`")
+            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`")
         if found.source == "backfill":
             self._fail(
-                f"Cannot backfill field `.{name}` multiple times",
+                f"Cannot backfill field `{show(path)}` multiple times",
                 Hint("Earlier backfill defined here"),
                 Hint("Delete the later backfill"),
             )
         elif found.source == "split_into":
             self._fail(
-                f"Cannot split field `.{name}`: cannot split into a field after it's backfilled",
+                f"Cannot split field `{show(path)}`: cannot split into a field after it's backfilled",
                 Hint("Field is an output of a split"),
                 Hint("Move the backfill after the split"),
                 Hint("Remove the backfill"),
                 Hint("Remove the split"),
             )
         elif found.source == "add":
-            self._fail(f"Cannot add field `.{name}` after it's backfilled", Hint("Field backfilled here"))
+            self._fail(f"Cannot add field `{show(path)}` after it's backfilled", Hint("Field backfilled here"))
         elif not found.present:
-            self._fail(f"Cannot backfill field `.{name}, as it is not in the submitted schema")
+            self._fail(f"Cannot backfill field `{show(path)}, as it is not in the submitted schema")
         else:
-            self.fields[name] = evolve(found, source="backfill", backfill=item.value)
+            self._put(path, evolve(found, source="backfill", backfill=item.value))
 
     def _drop(self, item: Item) -> None:
-        name = item.field
-        self.steps.append(Step("drop", name))
-        found = self._get(name)
+        path = item.field
+        self.steps.append(Step("drop", path))
+        found = self._get(path)
         if isinstance(found, Field) and found.present:
-            self._fail(f"Cannot drop field `.{name}`. Dropped fields must be removed from schema", Hint("Field defined here"))
+            self._fail(f"Cannot drop field `{show(path)}`. Dropped fields must be removed from schema", Hint("Field defined here"))
+            return
+        parent = self._parent(path)
+        if parent == "not_object":
+            self._fail(f"Cannot drop field `{show(path)}`, as the parent is not an object")
+        elif parent == "removed":
+            self._fail(f"Cannot drop field `{show(path)}`, as the parent object was removed")
         else:
-            self.fields[name] = Field(st.ANY, source="drop")
+            self._put(path, Field(st.ANY, source="drop"))
 
     def _move(self, item: Item) -> None:
-        name, to = item.field, item.to[0]
+        path, to = item.field, item.to[0]
         target = self._get(to)
         if target == "missing":
-            return self._fail(f"Cannot move field `.{name}`, as it is not in the live schema")
+            return self._fail(f"Cannot move field `{show(path)}`, as it is not in the live schema")
         if target == "wildcard":
-            return self._fail(f"Cannot move field `.{to}` into a struct with a wildcard definition")
-        if name == to:
+            return self._fail(f"Cannot move field `{show(to)}` into a struct with a wildcard definition")
+        if path == to:
             return self._fail("Cannot move a field to itself", Hint("Remove the futile `move`"))
-        found = self._get(name)
+        found = self._get(path)
         if isinstance(found, Field) and found.present and not found.optional():
             self._fail(
-                f"Cannot move field `.{name}`, as it is in the submitted schema",
+                f"Cannot move field `{show(path)}`, as it is in the submitted schema",
                 Hint("Field defined here"),
-                Hint(f"To move `.{name}` to `.{to}` and add a new field named `{name}`, add an `add` migration"),
+                Hint(f"To move `{show(path)}` to `{show(to)}` and add a new field named `{path[-1]}`, add an `add` migration"),
             )
         elif isinstance(found, Field) and found.present and found.source == "schema" and found.default is not None:
-            self.steps.append(Step("add", name, type=found.type, backfill=found.default))
+            self.steps.append(Step("add", path, type=found.schema(), backfill=found.default))
         elif found == "wildcard":
-            self._fail(f"Cannot move field `.{name}` out of a struct with a wildcard definition")
-        self.steps.append(Step("move", name, (to,)))
-        self.fields[name] = target
-        self.fields[to] = evolve(target, source="moved_into")
+            self._fail(f"Cannot move field `{show(path)}` out of a struct with a wildcard definition")
+        parent = self._parent(path)
+        if parent == "removed":
+            self._fail(f"Cannot move field `{show(path)}`, as the parent object was removed.")
+        elif parent == "not_object":
+            self._fail(f"Cannot move field `{show(path)}`, as the parent value is not an object.")
+        else:
+            self.steps.append(Step("move", path, (to,)))
+            self._put(path, copy.deepcopy(target))
+        self._put(to, evolve(target, source="moved_into"))
 
     def _split(self, item: Item) -> None:
-        name, targets = item.field, item.to
+        path, targets = item.field, item.to
         if len(targets) < 2:
             return self._fail("Cannot split field: expected at least two fields to split into")
-        found = self._get(name)
-        if isinstance(found, Field) and found.present and name not in targets:
+        found = self._get(path)
+        if isinstance(found, Field) and found.present and path not in targets:
             if found.source in ("schema", "backfill"):
                 self._fail("Cannot split field: field is still present in submitted schema", Hint("Field defined here"))
             elif found.source == "split":
@@ -395,16 +459,16 @@ class Rewind:
             elif found.source == "drop":
                 self._fail("Cannot drop field that was split", Hint("Remove the `drop`"))
         elif found == "wildcard":
-            self._fail(f"Cannot split field `.{name}`, which is in a struct with a wildcard definition")
+            self._fail(f"Cannot split field `{show(path)}`, which is in a struct with a wildcard definition")
         outputs, types = [], []
         for to in targets:
             target = self._get(to)
             if target == "missing":
-                self._fail(f"Cannot split field, as `.{to}` is not in the submitted schema")
+                self._fail(f"Cannot split field, as `{show(to)}` is not in the submitted schema")
                 types.append(st.ANY)
                 continue
             if target == "wildcard":
-                self._fail(f"Cannot split into field `.{to}`, which is in a struct with a wildcard definition")
+                self._fail(f"Cannot split into field `{show(to)}`, which is in a struct with a wildcard definition")
                 continue
             if target.source == "add":
                 self._fail(
@@ -421,57 +485,58 @@ class Rewind:
             elif target.source == "moved_into":
                 self._fail("Cannot move into a field that is also a split target")
             backfill = self._take_backfill(to, target)
-            types.append(target.type)
-            self.fields[to] = evolve(target, source="split_into")
-            outputs.append((to, target.type, backfill))
-        self.steps.append(Step("split", name, tuple(outputs)))
-        self.fields[name] = Field(_union([*types, st.NULL]), source="split")
+            types.append(target.schema())
+            self._put(to, evolve(target, source="split_into"))
+            outputs.append((to, target.schema(), backfill))
+        self.steps.append(Step("split", path, tuple(outputs)))
+        if not isinstance(self._parent(path), str):
+            self._put(path, Field(_union([*types, st.NULL]), source="split"))
 
     def _add(self, item: Item) -> None:
-        name = item.field
-        found = self._get(name)
+        path = item.field
+        found = self._get(path)
         if found == "missing":
-            return self._fail(f"Cannot add field, as `.{name}` is not in the submitted schema")
+            return self._fail(f"Cannot add field, as `{show(path)}` is not in the submitted schema")
         if found == "wildcard":
-            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `.{name}`")
+            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `{show(path)}`")
         if found.source == "split_into":
             return self._fail(
-                f"Cannot split field: field `.{name}` cannot both be added and be a split output",
+                f"Cannot split field: field `{show(path)}` cannot both be added and be a split output",
                 Hint("Field is an output of a split"),
                 Hint("Remove the add"),
                 Hint("Remove the split"),
             )
         if found.source == "add":
             return self._fail(
-                f"Cannot add field `.{name}` twice", Hint("Field added here"), Hint("Remove the extra add")
+                f"Cannot add field `{show(path)}` twice", Hint("Field added here"), Hint("Remove the extra add")
             )
         if found.source == "moved_into":
             return self._fail(
-                f"Cannot move into field `.{name}` as it was also added",
+                f"Cannot move into field `{show(path)}` as it was also added",
                 Hint("Field moved into here"),
                 Hint("Remove the add"),
                 Hint("Remove the move"),
             )
-        backfill = self._take_backfill(name, found)
-        if self.wildcard is None or self.move_conflicts is not None:
-            self.steps.append(Step("add", name, type=found.type, backfill=backfill))
-        elif not subtype(st.optional(self.wildcard.type), found.type):
+        backfill = self._take_backfill(path, found)
+        if self.wildcard is None or len(path) > 1 or self.move_conflicts is not None:
+            self.steps.append(Step("add", path, type=found.schema(), backfill=backfill))
+        elif not subtype(st.optional(self.wildcard.type), found.schema()):
             self._fail(
-                f"Cannot add field, as `.{name}` conflicts with the wildcard", Hint("Add a `move_conflicts` migration")
+                f"Cannot add field, as `{show(path)}` conflicts with the wildcard", Hint("Add a `move_conflicts` migration")
             )
-        self.fields[name] = evolve(found, source="add")
+        self._put(path, evolve(found, source="add"))
 
-    def _take_backfill(self, name: str, found: Field) -> str | None:
+    def _take_backfill(self, path: Path, found: Field) -> str | None:
         """What fills an added or split-into field: its backfill, else its default. A required field with
         neither is an error."""
         if found.source == "backfill":
             return found.backfill
         if found.source != "schema":
             return None
-        if found.default is None and not subtype(st.NULL, found.type):
+        if found.default is None and not subtype(st.NULL, found.schema()):
             self._fail(
-                f"Cannot declare non-nullable field `.{name}`: it has no default and no backfill value",
-                *_signature_hints(name, found, nullable_first=True),
+                f"Cannot declare non-nullable field `{show(path)}`: it has no default and no backfill value",
+                *_signature_hints(path, found, nullable_first=True),
                 Hint("Add a `backfill` migration"),
             )
         return found.default
@@ -487,12 +552,14 @@ class Rewind:
         found = self._get(into)
         expected = st.optional(st.Struct((), self.wildcard.type))
         if isinstance(found, Field) and found.present:
-            if found.type != expected and found.source != "drop":
+            if found.schema() != expected and found.source != "drop":
                 self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`")
         elif found == "wildcard":
-            self._fail(f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `.{into}`")
+            self._fail(
+                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
+            )
         else:
-            self._fail(f"Cannot move wildcard conflicts to field `.{into}`, as it is not in the submitted schema")
+            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
         self.move_conflicts = into
         self.steps.append(Step("move_conflicts", into))
 
@@ -503,15 +570,17 @@ class Rewind:
         found = self._get(into)
         wildcard: t.Any = st.ANY
         if isinstance(found, Field) and found.present:
-            inner = _conflicts_struct(found.type)
+            inner = _conflicts_struct(found.schema())
             if inner is not None:
                 wildcard = inner
             elif found.source != "drop":
                 self._fail(f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`")
         elif found == "wildcard":
-            self._fail(f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `.{into}`")
+            self._fail(
+                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
+            )
         else:
-            self._fail(f"Cannot move wildcard conflicts to field `.{into}`, as it is not in the submitted schema")
+            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
         keep = frozenset(name for name, field in self.fields.items() if field.present)
         self.steps.append(Step("move_wildcard", into, keep=keep))
         self.wildcard = Wildcard(wildcard, "move_wildcard")
@@ -552,10 +621,10 @@ def compatible(target: Shape, live: Shape) -> bool:
     for name in {**live.fields, **target.fields}:
         mine, before = target.fields.get(name), live.fields.get(name)
         if mine is not None and before is not None:
-            if mine.source == "backfill" or not (mine.present and subtype(before.type, mine.type)):
+            if mine.source == "backfill" or not (mine.present and subtype(before.schema(), mine.schema())):
                 return False
         elif mine is not None:
-            if mine.source not in ("add", "split_into", "moved_into"):
+            if not _introduced(mine):
                 return False
         elif before is not None and before.present:
             return False
@@ -566,6 +635,24 @@ def compatible(target: Shape, live: Shape) -> bool:
     return live.wildcard is None
 
 
+def _introduced(field: Field) -> bool:
+    """A field new to the schema must come from an add, a split or a move; an object field may also be
+    one whose fields all come from adds, with no wildcard of its own."""
+    if field.source in ("add", "split_into", "moved_into"):
+        return True
+    if field.source != "schema" or field.children is None or field.wildcard is not None:
+        return False
+    return all(_introduced_leaf(child) for child in field.children.values())
+
+
+def _introduced_leaf(field: Field) -> bool:
+    if field.source == "add":
+        return True
+    return field.source == "schema" and field.children is not None and field.wildcard is None and all(
+        _introduced_leaf(child) for child in field.children.values()
+    )
+
+
 def explain(target: Shape, live: Shape) -> list[Problem]:
     """core's IncompatibilityExplainer: why the rewound shape does not fit the live one."""
     out: list[Problem] = []
@@ -573,11 +660,12 @@ def explain(target: Shape, live: Shape) -> list[Problem]:
         mine = target.fields.get(name)
         if mine is not None and (not mine.present or mine.source == "backfill"):
             out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled"))
-        elif mine is not None and subtype(before.type, mine.type):
+        elif mine is not None and subtype(before.schema(), mine.schema()):
             continue
         elif mine is not None:
             message = (
-                f"Field `.{name}` of type `{st.display(mine.type)}` does not match the live type `{st.display(before.type)}`"
+                f"Field `.{name}` of type `{st.display(mine.schema())}` does not match the live type "
+                f"`{st.display(before.schema())}`"
             )
             out.append(Problem(message, (Hint("Add a migration to split the invalid types into another field"),)))
         else:
@@ -588,12 +676,12 @@ def explain(target: Shape, live: Shape) -> list[Problem]:
             continue
         if mine.source == "drop":
             out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema"))
-        elif mine.source == "schema":
+        elif mine.source == "schema" and not _introduced(mine):
             add = Hint("Provide an `add` migration for this field")
-            if mine.default is not None or subtype(st.NULL, mine.type):
+            if mine.default is not None or subtype(st.NULL, mine.schema()):
                 out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,)))
             else:
-                hints = (add, *_signature_hints(name, mine, nullable_first=False))
+                hints = (add, *_signature_hints((name,), mine, nullable_first=False))
                 out.append(Problem(f"Field `.{name}` is not present in the live schema", hints))
     if target.wildcard is None and live.wildcard is not None:
         if live.wildcard.source == "implicit":
@@ -664,9 +752,9 @@ def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
     Backfill values are evaluated once, first (core evaluates them when the schema changes)."""
     values = {source: _evaluate(ctx, coll, source) for source in _sources(steps)}
     for step in steps:
-        for name, schema, source in _filled(step):
+        for path, schema, source in _filled(step):
             if source is not None and values[source] is not None:
-                failures = st.validate(schema, (name,), values[source])
+                failures = st.validate(schema, path, values[source])
                 if failures:
                     lines = "\n".join(f"{'.'.join(map(str, f.path))}: {f.message}" for f in failures)
                     raise failed(coll, [Problem(f"Failed to convert backfill value.\n{lines}")])
@@ -675,7 +763,7 @@ def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
         for version in txn.history(current.key):
             if version.data is None:
                 continue
-            data = dict(version.data.get("data") or {})
+            data = copy.deepcopy(dict(version.data.get("data") or {}))
             for step in steps:
                 _run(step, data, values, version.key.id)
             if not data.get(CONFLICTS):
@@ -687,7 +775,7 @@ def _sources(steps: list[Step]) -> set[str]:
     return {source for step in steps for _, _, source in _filled(step) if source is not None}
 
 
-def _filled(step: Step) -> list[tuple[str, t.Any, str | None]]:
+def _filled(step: Step) -> list[tuple[Path, t.Any, str | None]]:
     if step.kind == "add":
         return [(step.field, step.type, step.backfill)]
     if step.kind == "split":
@@ -702,40 +790,46 @@ def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
     value, failure = default_value(ctx, "*backfill*", "backfill", source)
     if failure is not None:
         raise failed(coll, [Problem(f"Failed to convert migration.\n{failure.message}")])
-    return value
+    return copy.deepcopy(value)
 
 
 def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
-    """One step on one version's user fields (core's Migration.scala, top-level fields)."""
-    kind, name = step.kind, step.field
+    """One step on one version's user fields (core's Migration.scala)."""
+    kind, path = step.kind, step.field
     if kind == "add":
-        if name in data and not st.is_of_type(step.type, data[name]):
-            data.setdefault(CONFLICTS, {})[name] = data.pop(name)
-        if name not in data and step.backfill is not None and values[step.backfill] is not None:
-            data[name] = values[step.backfill]
+        parent = _parent(data, path, create=True)
+        if parent is None:
+            return
+        name = path[-1]
+        if name in parent and not st.is_of_type(step.type, parent[name]):
+            conflicts = _parent(data, (CONFLICTS, *path), create=True)
+            conflicts[name] = parent.pop(name)
+        if name not in parent and step.backfill is not None and values[step.backfill] is not None:
+            parent[name] = copy.deepcopy(values[step.backfill])
     elif kind == "drop":
-        data.pop(name, None)
+        parent = _parent(data, path)
+        if parent is not None:
+            parent.pop(path[-1], None)
     elif kind == "move":
-        if name in data:
-            _put(data, step.to[0], data.pop(name), doc_id)
+        parent = _parent(data, path)
+        if parent is not None and path[-1] in parent:
+            _put(data, step.to[0], parent.pop(path[-1]), doc_id)
     elif kind == "split":
         _split(step, data, values, doc_id)
     elif kind == "move_conflicts":
         conflicts = data.pop(CONFLICTS, None)
         if conflicts:
-            into = data.get(name)
-            into = dict(into) if isinstance(into, dict) else {}
-            for key, value in conflicts.items():
-                into[_free(into, key)] = value
-            data[name] = into
+            into = _parent(data, (*path, ""), create=True)
+            if into is not None:
+                for key, value in conflicts.items():
+                    into[_free(into, key)] = value
     elif kind == "move_wildcard":
         moving = sorted((k for k in data if k not in step.keep and k != CONFLICTS), key=lambda k: len(k) - len(k.lstrip("_")))
         if moving:
-            into = data.get(name)
-            into = dict(into) if isinstance(into, dict) else {}
-            for key in moving:
-                into[_free(into, key)] = data.pop(key)
-            data[name] = into
+            into = _parent(data, (*path, ""), create=True)
+            if into is not None:
+                for key in moving:
+                    into[_free(into, key)] = data.pop(key)
 
 
 def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
@@ -743,32 +837,53 @@ def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
     get their backfills (core's SplitField, pair by pair)."""
     targets = step.to
     first = targets[0][0]
-    if step.field != first and step.field in data:
-        _put(data, first, data.pop(step.field), doc_id)
+    source = _parent(data, step.field)
+    if step.field != first and source is not None and step.field[-1] in source:
+        _put(data, first, source.pop(step.field[-1]), doc_id)
 
-    def fill(name: str, source: str | None) -> None:
-        if source is not None and values[source] is not None:
-            data[name] = values[source]
+    def fill(path: Path, backfill: str | None) -> None:
+        if backfill is not None and values[backfill] is not None:
+            parent = _parent(data, path, create=True)
+            if parent is not None:
+                parent[path[-1]] = copy.deepcopy(values[backfill])
 
-    for (name, schema, source), (following, _, next_source) in zip(targets, targets[1:]):
-        if name not in data:
-            fill(name, source)
-            fill(following, next_source)
-        elif st.is_of_type(schema, data[name]):
-            fill(following, next_source)
+    for (path, schema, backfill), (following, _, next_backfill) in zip(targets, targets[1:]):
+        parent = _parent(data, path)
+        if parent is None or path[-1] not in parent:
+            fill(path, backfill)
+            fill(following, next_backfill)
+        elif st.is_of_type(schema, parent[path[-1]]):
+            fill(following, next_backfill)
         else:
-            _put(data, following, data.pop(name), doc_id)
-            fill(name, source)
+            _put(data, following, parent.pop(path[-1]), doc_id)
+            fill(path, backfill)
 
 
-def _put(data: dict, name: str, value: t.Any, doc_id: str) -> None:
-    if name in data:
+def _parent(data: dict, path: Path, *, create: bool = False) -> dict | None:
+    """The object holding `path`'s last step (made, with its parents, where `create` says so), or None when
+    a parent is missing or not an object."""
+    node = data
+    for step in path[:-1]:
+        child = node.get(step)
+        if child is None and create:
+            child = node[step] = {}
+        if not isinstance(child, dict):
+            return None
+        node = child
+    return node
+
+
+def _put(data: dict, path: Path, value: t.Any, doc_id: str) -> None:
+    parent = _parent(data, path, create=True)
+    if parent is None:
+        return
+    if path[-1] in parent:
         # Core refuses to overwrite a field a migration moves into.
         raise QueryRuntimeError(
             "invalid_schema",
-            f"Invalid database schema update.\n    error: Cannot migrate document {doc_id}: it already has field `.{name}`",
+            f"Invalid database schema update.\n    error: Cannot migrate document {doc_id}: it already has field `{show(path)}`",
         )
-    data[name] = value
+    parent[path[-1]] = value
 
 
 def _free(into: dict, key: str) -> str:

@@ -307,3 +307,10 @@ def test_a_jwt_sent_as_basic_auth_is_refused(setup, signing_key):
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(request)
         assert caught.value.code == 401
+
+
+def test_the_repl_says_who_a_jwt_is(setup, signing_key):
+    from fql.repl.identity import describe
+
+    db, audience = setup
+    assert describe(db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"

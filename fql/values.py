@@ -195,6 +195,21 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
     return d <= days
 
 
+class ID(str):
+    """A v10 document id (`doc.id`, `ID(123)`, `newId()`): its digits as a string, as it is stored and sent,
+    but equal to and ordered with numbers by its value (core's Value.ID: `ID(123) == 123`, `ID(123) < 124`,
+    `ID(123) == "123"`)."""
+
+    __slots__ = ()
+
+    @property
+    def number(self) -> int:
+        return int(self)
+
+    def __repr__(self) -> str:
+        return f"ID({str.__repr__(self)})"
+
+
 @frozen(order=True)
 class Timestamp:
     """A point in time with nanosecond precision over Java's Instant range (wider than `datetime`)."""

@@ -11,6 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError
 from ...storage.base import DocKey, Version
 from ...values import (
+    ID,
     Document,
     Lambda,
     Module,
@@ -37,6 +38,8 @@ def to_stored(value: t.Any) -> t.Any:
     """A v10 value as it is stored: documents become refs (a document field holds a reference)."""
     if isinstance(value, (Document, NullDocument)):
         return value.ref
+    if isinstance(value, ID):
+        return str(value)
     if isinstance(value, dict):
         return {k: to_stored(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -122,7 +125,7 @@ def missing(doc: NullDocument) -> QueryRuntimeError:
 
 def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
     if name == "id":
-        return doc.id
+        return ID(doc.id) if doc.id.isdigit() else doc.id
     if name == "coll":
         return _coll_module(doc.ref)
     if name == "ts":

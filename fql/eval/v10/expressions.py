@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 import typing as t
 
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
-from ...values import Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
+from ...values import ID, Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
 from ..evaluator import HANDLERS, Context, evaluate
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from . import display, globals as names, past
@@ -314,6 +315,9 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if isinstance(receiver, Module):
         return names.call_static(ctx, receiver, name, args)
     receiver = deref(ctx, receiver)
+    if isinstance(receiver, ID):
+        # An ID's methods are a string's (core has only `toString`); their results are plain strings.
+        receiver = str(receiver)
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
     if found is None and kind == "NullDocument":
@@ -422,6 +426,9 @@ def equal(a: t.Any, b: t.Any) -> bool:
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
+    if isinstance(a, ID) or isinstance(b, ID):
+        x, y = _id_operand(a), _id_operand(b)
+        return x is not None and y is not None and x == y
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -429,7 +436,29 @@ def equal(a: t.Any, b: t.Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+#: A string an ID compares with: Scala's toLongOption (digits with an optional sign).
+_LONG_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def _id_operand(value: t.Any) -> int | float | None:
+    """What an ID compares by (core's ValueCmp): its number; a number as it is; a string of digits as
+    that number (any other string is not comparable with an ID)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, ID):
+        return value.number
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and _LONG_TEXT.fullmatch(value):
+        return int(value)
+    return None
+
+
 def compare(op: str, a: t.Any, b: t.Any) -> bool:
+    if isinstance(a, ID) or isinstance(b, ID):
+        a, b = _id_operand(a), _id_operand(b)
+        if a is None or b is None:
+            return False
     comparable = (
         (isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool))
         or (isinstance(a, str) and isinstance(b, str))

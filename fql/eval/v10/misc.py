@@ -26,6 +26,7 @@ from attrs import frozen
 
 from ...errors import QueryRuntimeError, TransactionAborted
 from ...values import (
+    ID,
     Bytes,
     Date,
     Document,
@@ -373,6 +374,8 @@ def _rank(value: t.Any) -> int:
         return 18
     if isinstance(value, bool):
         return 11
+    if isinstance(value, ID):
+        return 5
     for rank, kind in enumerate(((int, float), Bytes, str, list, dict)):
         if isinstance(value, kind):
             return rank
@@ -425,6 +428,8 @@ def compare(a: t.Any, b: t.Any) -> int:
         return _compare_lists(a, b)
     if ra == 4:
         return _compare_lists(_by_key(a), _by_key(b))
+    if ra == 5:
+        return _sign(a.number - b.number)
     if ra == 6:
         x, y = _doc_key(a), _doc_key(b)
         return _sign((x > y) - (x < y))
@@ -520,8 +525,8 @@ def log(ctx: Context, *values: t.Any) -> None:
 
 @static("FQL", "newId")
 def new_id(ctx: Context) -> str:
-    """A new unique document id (an ID; fql shows IDs as numeric strings)."""
-    return str(ctx.state.txn.next_id())
+    """A new unique document id, an ID."""
+    return ID(str(ctx.state.txn.next_id()))
 
 
 @static("FQL", "asc")
@@ -542,7 +547,7 @@ _ID_TEXT = re.compile(r"[+-]?[0-9]+")
 
 @static("ID", "__call__")
 def id_(ctx: Context, value: t.Any) -> str:
-    """`ID("123")` or `ID(123)`: a document id (fql shows IDs as numeric strings)."""
+    """`ID("123")` or `ID(123)`: a document id (a string of digits that compares with numbers too)."""
     (value,) = overload("apply", (value,), (STRING,), (NUMBER,))
     number = None
     if isinstance(value, str) and _ID_TEXT.fullmatch(value):
@@ -551,7 +556,7 @@ def id_(ctx: Context, value: t.Any) -> str:
         number = value
     if number is None or not _LONG_MIN <= number <= _LONG_MAX:
         raise QueryRuntimeError("invalid_id", f"`{debug_string(ctx, value)}` is not a valid ID.")
-    return str(number)
+    return ID(str(number))
 
 
 _BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")

@@ -401,6 +401,12 @@ def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
 
 
 def _bits(value: t.Any, op: str) -> int:
+    """A bitwise operand: an integer, or a Double truncated to a Long as Java's `toLong` does (core's
+    Numbers stdlib: NaN is 0, out-of-range values clamp)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 0
+        return max(-(2**63), min(2**63 - 1, int(value))) if math.isfinite(value) else (2**63 - 1 if value > 0 else -(2**63))
     if isinstance(value, bool) or not isinstance(value, int):
         raise QueryRuntimeError("type_mismatch", f"`{op}` expected Int or Long, received {display.type_label(value)}")
     return value
@@ -503,7 +509,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             # String's `+` takes any value; Number's only numbers (core: Strings and Numbers stdlib).
             from .misc import display_string
 
-            return display_string(ctx, left) + display_string(ctx, right)
+            from .strings import sized
+
+            return sized(display_string(ctx, left) + display_string(ctx, right))
         _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:

@@ -45,7 +45,8 @@ def _too_large(size: int) -> QueryRuntimeError:
     return QueryRuntimeError("value_too_large", f"Value too large: string size {size} exceeds limit {MAX_SIZE}.")
 
 
-def _sized(text: str) -> str:
+def sized(text: str) -> str:
+    """`text`, or `value_too_large` past core's 16 MiB string limit."""
     if 2 * len(text) > MAX_SIZE and (size := _u16(text)) > MAX_SIZE:
         raise _too_large(size)
     return text
@@ -376,7 +377,7 @@ def at(ctx: Context, s: str, index: t.Any) -> str:
 @method("String", "concat")
 def concat(ctx: Context, s: str, other: t.Any) -> str:
     """This string followed by `other`."""
-    return _sized(s + arg(other, "other", STRING))
+    return sized(s + arg(other, "other", STRING))
 
 
 @method("String", "startsWith")
@@ -442,7 +443,7 @@ def insert(ctx: Context, s: str, index: t.Any, other: t.Any) -> str:
     i = arg(index, "index", INT)
     other = arg(other, "other", STRING)
     i = _boundary(s, i)
-    return _sized(s[:i] + other + s[i:])
+    return sized(s[:i] + other + s[i:])
 
 
 @method("String", "splitAt")

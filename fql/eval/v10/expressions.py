@@ -461,19 +461,24 @@ def _id_operand(value: t.Any) -> int | float | None:
 
 
 def compare(op: str, a: t.Any, b: t.Any) -> bool:
+    """`<`, `>`, `<=`, `>=` as core's ValueCmp: values of one kind compare (numbers by value, strings by
+    UTF-16 code units, arrays element by element and then by length, objects by their sorted fields,
+    booleans, times, dates, documents, modules, lambdas by their parameters, null with null); inside
+    arrays and objects, mixed kinds follow the total order of types. Values of different kinds at the
+    top are not comparable: every comparison is false."""
     if isinstance(a, ID) or isinstance(b, ID):
         a, b = _id_operand(a), _id_operand(b)
         if a is None or b is None:
             return False
-    comparable = (
-        (isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool))
-        or (isinstance(a, str) and isinstance(b, str))
-        or (isinstance(a, Timestamp) and isinstance(b, Timestamp))
-        or (isinstance(a, Date) and isinstance(b, Date))
-    )
-    if not comparable:
+    if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+    from .misc import SET_RANK, rank, total_compare
+
+    kind = rank(a)
+    if kind != rank(b) or kind == SET_RANK:
         return False
-    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+    order = total_compare(a, b)
+    return {"<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
 
 
 def _binary(node: ast.Binary, ctx: Context) -> t.Any:

@@ -368,7 +368,11 @@ def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) ->
     return [v for _, v in sorted(keyed, key=functools.cmp_to_key(order))]
 
 
-def _rank(value: t.Any) -> int:
+#: Where sets fall in the total order of types; they compare by identity in core (a hash), not here.
+SET_RANK = 13
+
+
+def rank(value: t.Any) -> int:
     """Core's total order of types: numbers, bytes, strings, arrays, objects, ids, documents, times..."""
     if value is None:
         return 18
@@ -385,7 +389,7 @@ def _rank(value: t.Any) -> int:
     for kind, rank in ranks:
         if isinstance(value, kind):
             return rank
-    return 13 if is_set(value) else 16
+    return SET_RANK if is_set(value) else 16
 
 
 def _sign(n: float) -> int:
@@ -417,7 +421,7 @@ def _doc_key(value: t.Any) -> tuple:
 
 def compare(a: t.Any, b: t.Any) -> int:
     """Core's total order of v10 values (`Value.compare`): by type rank, then within the type."""
-    ra, rb = _rank(a), _rank(b)
+    ra, rb = rank(a), rank(b)
     if ra != rb:
         return _sign(ra - rb)
     if ra == 0:
@@ -439,7 +443,24 @@ def compare(a: t.Any, b: t.Any) -> int:
         return _sign((a > b) - (a < b))
     if ra == 12:
         return _sign((a.name > b.name) - (a.name < b.name))
+    if ra == 15:
+        # Lambdas compare by their parameters' names (core's listCmp of the arguments).
+        x, y = list(getattr(a, "params", ()) or ()), list(getattr(b, "params", ()) or ())
+        return _sign((x > y) - (x < y))
+    if ra == 16:
+        # Native functions (`Time.now`) compare by name, as core's singletons do.
+        x, y = _function_name(a), _function_name(b)
+        return _sign((x > y) - (x < y))
     return 0
+
+
+def _function_name(value: t.Any) -> str:
+    method = getattr(value, "method", None)
+    return str(getattr(method, "name", None) or getattr(value, "name", ""))
+
+
+#: The total order of v10 values, for `<` and friends (expressions.compare).
+total_compare = compare
 
 
 def _by_key(value: dict) -> list[tuple[str, t.Any]]:

@@ -418,7 +418,7 @@ def type_name(value: t.Any) -> str:
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 
-    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of")
+    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "gen")
 
     def __init__(
         self,
@@ -439,6 +439,9 @@ class Document(t.Mapping[str, t.Any]):
         self.read_ts = read_ts
         #: The valid time (µs) its fields were read at; None: the query's own time.
         self.as_of = as_of
+        #: How many writes its query had made when it was read (QueryState.write_gen); a later write of
+        #: it makes a use read it again. None: unknown (any write of it does).
+        self.gen: int | None = None
 
     @property
     def id(self) -> str:

@@ -211,6 +211,8 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)
+    state.write_gen += 1
+    state.written[key] = state.write_gen
     indexes.on_write(ctx, before, version, *path)
     if key.coll in ("#indexes", "#collections"):
         indexes.forget_schema(ctx)

@@ -31,6 +31,11 @@ class QueryState:
     cache: dict = field(factory=dict)
     #: True once the query created a document (the v4 server answers 201 then).
     created: bool = False
+    #: The documents this query wrote, each with the count of writes at its last one (`write_gen`): a v10
+    #: document value read before that is read again where it is used, as core's documents are
+    #: references (`let d = X.create({}); d.update({ a: 1 }); d.a` is 1).
+    written: dict = field(factory=dict)
+    write_gen: int = 0
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
     #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or

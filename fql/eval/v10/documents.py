@@ -69,6 +69,7 @@ def to_document(ctx: Context, version: Version, read_ts: int | None = None, as_o
     else:
         doc = field_schema.document(ctx, ref, ts, dict(data.get("data") or {}), ttl, version.key.scope)
     doc.read_ts, doc.as_of = read_ts, as_of
+    doc.gen = ctx.state.write_gen
     return doc
 
 

@@ -95,10 +95,24 @@ def deref(ctx: Context, value: t.Any) -> t.Any:
     if (
         isinstance(value, (Document, NullDocument))
         and value.read_ts is None
-        and value.as_of != ctx.state.valid_ts
+        and (value.as_of != ctx.state.valid_ts or (ctx.state.written and _rewritten(ctx, value)))
     ):
         return _documents.read(ctx, value.ref, stamped=False)
     return value
+
+
+def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
+    """Whether this query wrote the document since (it may have): it is read again, as core's are."""
+    from ..refs import doc_key
+
+    if not isinstance(value, Document) or value.ref.collection is None:
+        return False
+    try:
+        last = ctx.state.written.get(doc_key(ctx, value.ref))
+    except FQLError:
+        return False
+    seen = getattr(value, "gen", None)
+    return last is not None and (seen is None or last > seen)
 
 
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
@@ -496,10 +510,12 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
 
             return isa(ctx, left, run(node.right, ctx))
         right = run(node.right, ctx)
-        if op == "==":
-            return equal(left, right)
-        if op == "!=":
-            return not equal(left, right)
+        if op == "==" or op == "!=":
+            if isinstance(left, (Document, NullDocument)):
+                left = deref(ctx, left)
+            if isinstance(right, (Document, NullDocument)):
+                right = deref(ctx, right)
+            return equal(left, right) == (op == "==")
         if op in ("<", ">", "<=", ">="):
             return compare(op, left, right)
         if op == "|":

@@ -322,10 +322,13 @@ def document(ctx: Context, ref: Ref, ts: Timestamp, stored: dict, ttl: Timestamp
     """A v10 document of a user collection, with its computed fields when its collection has some."""
     schema = schema_of(ctx, scope, ref.collection.id) if ref.kind is None else None
     if schema is None or not schema.computed:
-        return Document(ref, ts, stored, ttl)
-    fields = Fields(ctx, schema, stored)
-    doc = Document(ref, ts, fields, ttl)
-    fields.doc = doc
+        doc = Document(ref, ts, stored, ttl)
+    else:
+        fields = Fields(ctx, schema, stored)
+        doc = Document(ref, ts, fields, ttl)
+        fields.doc = doc
+    # Read now: only a later write of it makes a use read it again (expressions.deref).
+    doc.gen = ctx.state.write_gen
     return doc
 
 
@@ -338,7 +341,9 @@ def rendered(doc: t.Any) -> t.Any:
     """The document as a query answers it: its computed fields evaluated now (anything else as it is)."""
     if not isinstance(doc, Document) or not isinstance(doc.data, Fields):
         return doc
-    return Document(doc.ref, doc.ts, {k: doc.data[k] for k in doc.data}, doc.ttl)
+    out = Document(doc.ref, doc.ts, {k: doc.data[k] for k in doc.data}, doc.ttl)
+    out.gen = doc.gen
+    return out
 
 
 def _lambda(ctx: Context, source: str) -> t.Any:

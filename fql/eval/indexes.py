@@ -23,6 +23,13 @@ class Field:
     path: tuple | None
     binding: Lambda | t.Callable | None
     reverse: bool = False
+    #: An array value gives one entry per element (v4 always; a v10 field only with `mva: true`, and then
+    #: nested arrays are flattened too, as core's MVA fields are).
+    mva: bool = True
+    #: One level of fan-out (v4's) or all the way down (v10's `mva: true`).
+    deep: bool = False
+    #: A v10 `id` field: the document's id as a number (core's IDs sort numerically), not its ref.
+    as_id: bool = False
 
 
 @frozen
@@ -36,6 +43,8 @@ class IndexDef:
     terms: tuple[Field, ...]
     values: tuple[Field, ...]
     unique: bool
+    #: A v10 index keeps a document whose covered values are all null (they sort last); v4 drops it.
+    keeps_null_values: bool = False
 
     @property
     def reverse(self) -> tuple[bool, ...]:
@@ -142,29 +151,42 @@ def _at_path(doc: t.Any, path: tuple) -> list:
         elif isinstance(value, Ref) and step in ("id", "collection", "database"):
             value = getattr(value, step)
         else:
-            return [None]
-    return _fan_out(value)
+            return None
+    return value
 
 
-def _fan_out(value: t.Any) -> list:
-    """An array yields one entry per distinct element; an empty array yields none."""
+def _fan_out(value: t.Any, deep: bool = False) -> list:
+    """An array yields one entry per distinct element (flattened all the way down when `deep`); an empty
+    array yields none."""
     if not isinstance(value, list):
         return [value]
     seen: dict[bytes, t.Any] = {}
-    for item in value:
+    for item in _flattened(value) if deep else value:
         seen.setdefault(encode(item), item)
     return list(seen.values())
 
 
+def _flattened(value: list) -> t.Iterator[t.Any]:
+    for item in value:
+        if isinstance(item, list):
+            yield from _flattened(item)
+        else:
+            yield item
+
+
 def _field_values(ctx: Context, field: Field, doc: dict) -> list:
     if field.path is not None:
-        return _at_path(doc, field.path)
-    if field.binding is None:
+        value = _at_path(doc, field.path)
+        if field.as_id and isinstance(value, Ref) and value.id.isdigit():
+            value = int(value.id)
+    elif field.binding is None:
         return [None]
-    if not isinstance(field.binding, Lambda):
+    elif not isinstance(field.binding, Lambda):
         # A function of the rendered document (a v10 collection's computed field).
-        return _fan_out(field.binding(ctx, doc))
-    return _fan_out(ctx.apply(field.binding, doc))
+        value = field.binding(ctx, doc)
+    else:
+        value = ctx.apply(field.binding, doc)
+    return _fan_out(value, field.deep) if field.mva else [value]
 
 
 def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
@@ -184,7 +206,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
             continue
         terms_key = tuple_key(term_tuple)
         for value_tuple in itertools.product(*values):
-            if index.values and all(v is None for v in value_tuple):
+            if index.values and not index.keeps_null_values and all(v is None for v in value_tuple):
                 continue
             sort = tuple_key((*value_tuple, ref), index.reverse)
             out.append((terms_key, Entry(sort, tuple(value_tuple), version.key, version.ttl)))

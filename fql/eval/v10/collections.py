@@ -63,13 +63,17 @@ def field_path(text: t.Any) -> tuple:
 
 
 def _index_field(
-    scope: str, coll: str, computed: t.Container[str], text: t.Any, reverse: bool = False
+    scope: str, coll: str, computed: t.Container[str], text: t.Any, reverse: bool = False, mva: t.Any = False
 ) -> indexes.Field:
-    """One term or value: a stored path, or a computed field (and a path into its value)."""
+    """One term or value: a stored path, or a computed field (and a path into its value). An array is one
+    value unless `mva: true` says to index each element (nested arrays flattened), as in core."""
     steps = parse_path(text)
+    mva = mva is True
     if steps and steps[0] in computed:
-        return indexes.Field(None, field_schema.index_binding(scope, coll, tuple(steps)), reverse)
-    return indexes.Field(field_path(text), None, reverse)
+        return indexes.Field(None, field_schema.index_binding(scope, coll, tuple(steps)), reverse, mva, mva)
+    path = field_path(text)
+    # A document's `id` is indexed as its number, as core's IDs sort.
+    return indexes.Field(path, None, reverse, mva, mva, as_id=path == ("ref",))
 
 
 def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
@@ -87,16 +91,22 @@ def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
     for name, spec in declared.items() if isinstance(declared, dict) else ():
         if not isinstance(spec, dict) or not _well_formed(spec.get("terms")) or not _well_formed(spec.get("values")):
             continue
-        terms = tuple(_index_field(scope, coll, computed, f.get("field")) for f in spec.get("terms") or [])
+        terms = tuple(_index_field(scope, coll, computed, f.get("field"), mva=f.get("mva")) for f in spec.get("terms") or [])
         values = tuple(
-            _index_field(scope, coll, computed, f.get("field"), f.get("order") == "desc") for f in spec.get("values") or []
+            _index_field(scope, coll, computed, f.get("field"), f.get("order") == "desc", f.get("mva"))
+            for f in spec.get("values") or []
         )
-        out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}.{name}"), Ref(name, native("indexes")), (coll,), terms, values, False))
+        key, ref = IndexKey(scope, f"#{coll}.{name}"), Ref(name, native("indexes"))
+        out.append(indexes.IndexDef(key, ref, (coll,), terms, values, False, keeps_null_values=True))
     constraints = data.get("constraints")
     for i, constraint in enumerate(constraints if isinstance(constraints, list) else ()):
         unique = constraint.get("unique") if isinstance(constraint, dict) else None
         if unique and isinstance(unique, list) and all(isinstance(f, str) or _well_formed([f]) for f in unique):
-            terms = tuple(_index_field(scope, coll, computed, f if isinstance(f, str) else f.get("field")) for f in unique)
+            terms = tuple(
+                _index_field(scope, coll, computed, f, mva=False) if isinstance(f, str)
+                else _index_field(scope, coll, computed, f.get("field"), mva=f.get("mva"))
+                for f in unique
+            )
             out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes")), (coll,), terms, (), True))
     return out
 
@@ -154,6 +164,37 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
 documents.WRITE_CHECKS.append(_check_constraints)
 
 
+_RANGE = "invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields"
+
+
+def check_range(bounds: t.Any) -> dict:
+    """A range argument as core's IndexSet checks it (its words, `contining` included): an object with
+    `from`, `to` or both, each an indexable value or an array of them."""
+    from .misc import is_function, is_set
+
+    if not isinstance(bounds, dict) or not ({"from", "to"} & bounds.keys()):
+        raise QueryRuntimeError("invalid_argument", _RANGE)
+    for name in ("from", "to"):
+        if name in bounds:
+            value = bounds[name]
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, Module) or is_function(item) or is_set(item):
+                    raise QueryRuntimeError(
+                        "invalid_argument",
+                        f"invalid argument `range`: The `{name}` field should be either an indexable value or an array of values",
+                    )
+    return bounds
+
+
+def _as_id(value: t.Any) -> t.Any:
+    """A bound on a document id: an ID, a number or a string of digits compares as the id's number."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
 class IndexSet(V10Set):
     """`Coll.byEmail(term)`: the documents whose terms match, in values order then by id."""
 
@@ -166,15 +207,21 @@ class IndexSet(V10Set):
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return kept_time(ctx, self, self._entries)
 
+    def _bound(self, name: str) -> bytes | None:
+        """The key of the `from` or `to` bound (a null one is a bound: null sorts after every value)."""
+        if name not in self.bounds:
+            return None
+        given = self.bounds[name]
+        values = list(given) if isinstance(given, list) else [given]
+        for i, field in enumerate(self.index.values[: len(values)]):
+            if field.as_id:
+                values[i] = _as_id(values[i])
+        return tuple_key(values, self.index.reverse[:-1])
+
     def _entries(self, ctx: Context) -> t.Iterator[t.Any]:
-        lo = hi = None
-        reverse = self.index.reverse[:-1]
-        if self.bounds.get("from") is not None:
-            start = self.bounds["from"]
-            lo = tuple_key(start if isinstance(start, list) else [start], reverse)
-        if self.bounds.get("to") is not None:
-            stop = self.bounds["to"]
-            hi = tuple_key(stop if isinstance(stop, list) else [stop], reverse) + TOP
+        lo, hi = self._bound("from"), self._bound("to")
+        if hi is not None:
+            hi += TOP
         terms, at = tuple_key(self.terms), ctx.state.valid_ts
         if at is None:
             now, found = ctx.state.ts, ctx.state.txn.index_scan(self.index.key, terms, lo=lo, hi=hi)
@@ -199,9 +246,7 @@ class IndexFunction:
             )
         from .documents import to_stored
 
-        bounds = args[n] if len(args) > n else None
-        if bounds is not None and not isinstance(bounds, dict):
-            raise QueryRuntimeError("invalid_argument", f"`{self.name}` expects its range as an object `{{ from, to }}`.")
+        bounds = to_stored(check_range(args[n])) if len(args) > n else None
         terms = [to_stored(a) for a in args[:n]]
         return IndexSet(ctx, self.index, terms, bounds)
 

@@ -344,11 +344,20 @@ def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
     """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
     from .sets import DocumentsSet
 
+    from .collections import check_range
+
+    coll = _coll(module)
     if bounds is None:
-        return DocumentsSet(ctx, _coll(module))
-    if not isinstance(bounds, dict):
-        raise QueryRuntimeError("invalid_argument", "expected the range of `all` to be an object `{ from, to }`.")
-    return DocumentsSet(ctx, _coll(module), bounds.get("from"), bounds.get("to"))
+        return DocumentsSet(ctx, coll)
+    check_range(bounds)
+
+    def bound(value: t.Any) -> t.Any:
+        # A document, its ref, its id, a number or a string of digits: the document with that id.
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return value
+        return Ref(str(value), coll) if str(value).isdigit() else value
+
+    return DocumentsSet(ctx, coll, bound(bounds.get("from")), bound(bounds.get("to")))
 
 
 @method(USER_COLLECTION, "where")

@@ -118,3 +118,20 @@ def test_sets_leave_out_what_a_read_predicate_refuses(db):
     assert db.query("Notes.all().map(.id).toArray()", secret=secret, syntax="v10") == ["10"]
     assert db.query("Notes.byN(1).map(.id).toArray()", secret=secret, syntax="v10") == ["10"]
     assert db.query("Notes.byN(1).count()", syntax="v10") == 2
+
+
+def test_a_function_acts_with_its_user_role(db):
+    # core's FQL2RoleSpec: a UDF whose role is a user-defined one may do what that role allows.
+    db.query('Collection.create({ name: "Books" })', syntax="v10")
+    db.query('Role.create({ name: "writer", privileges: { resource: "Books", actions: { create: true, read: true } } })', syntax="v10")
+    db.query('Function.create({ name: "AddBook", body: "_ => Books.create({ title: \'Hamlet\' }).title", role: "writer" })', syntax="v10")
+    assert db.query("AddBook(1)", syntax="v10") == "Hamlet"
+
+
+def test_a_null_membership_predicate_is_no_predicate(db):
+    db.query(
+        'Role.create({ name: "all_people", membership: [{ resource: "People", predicate: null }], '
+        'privileges: [{ resource: "Notes", actions: { read: true } }] })',
+        syntax="v10",
+    )
+    assert db.query("Notes.all().count()", secret=token(db), syntax="v10") == 2

@@ -115,10 +115,14 @@ def _with_role(auth: t.Any, role: t.Any) -> t.Any:
     """The caller's Auth, but with a function's role: a built-in name, or role refs (ABAC)."""
     import attrs
 
-    if isinstance(role, str):
+    from ..auth.access import BUILTIN_ROLES
+
+    if isinstance(role, str) and role in BUILTIN_ROLES:
         return attrs.evolve(auth, role=role)
+    # A user role, by ref or (v10) by name; the function acts with it alone, whatever the caller is.
     roles = role if isinstance(role, list) else [role]
-    return attrs.evolve(auth, role=tuple(r.id for r in roles if isinstance(r, Ref)))
+    names = tuple(r.id if isinstance(r, Ref) else r for r in roles if isinstance(r, (Ref, str)))
+    return attrs.evolve(auth, role=names, claims=None, provider=None)
 
 
 def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:

@@ -98,7 +98,8 @@ def provider_roles(ctx: Context, provider: DocKey, claims: t.Any) -> list[dict]:
 def _member(ctx: Context, role: dict, identity: Ref) -> bool:
     members = role.get("membership") or []
     for m in members if isinstance(members, list) else [members]:
-        if _same(m.get("resource"), identity.collection) and _predicate(ctx, m.get("predicate", True), identity):
+        predicate = m.get("predicate")
+        if _same(m.get("resource"), identity.collection) and (predicate is None or _predicate(ctx, predicate, identity)):
             return True
     return False
 

@@ -134,7 +134,8 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
-    raise QueryRuntimeError("invalid_argument", f"The field `{name}` does not exist on {display.type_label(value)}.")
+    # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
+    return None
 
 
 class BoundMethod:
@@ -242,6 +243,13 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     raise QueryRuntimeError("invalid_argument", f"{display.type_label(fn)} is not a function.")
 
 
+def arity_text(count: int, variadic: bool = False, word: str = "argument") -> str:
+    """How core's Func.Arity shows what a function takes: `exactly 2 arguments`, `at least 1 argument`."""
+    if variadic:
+        return f"any number of {word}s" if count == 0 else f"at least {count} {word}{'s' if count != 1 else ''}"
+    return f"no {word}s" if count == 0 else f"exactly {count} {word}{'s' if count != 1 else ''}"
+
+
 def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     """Bind positional arguments to a lambda's parameters (a `...rest` parameter takes the others)."""
     params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
@@ -249,9 +257,9 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     fixed = params[:-1] if rest is not None else params
     if len(args) < len(fixed) or (rest is None and len(args) > len(fixed)):
         raise QueryRuntimeError(
-            "invalid_argument",
-            f"callback function requires {len(fixed)} argument{'s' if len(fixed) != 1 else ''}, "
-            f"but {len(args)} were provided.",
+            "invalid_function_invocation",
+            f"callee function expects {arity_text(len(fixed), rest is not None)}, but {len(args)} "
+            f"{'was' if len(args) == 1 else 'were'} provided.",
         )
     bindings = {p: a for p, a in zip(fixed, args) if p != "_"}
     if rest is not None:
@@ -346,7 +354,13 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if isinstance(receiver, (dict, Document)):
         return call_function(ctx, get_field(ctx, receiver, name), args)
-    raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on {display.type_label(receiver)}.")
+    field = V10_FIELDS.get((kind, name))
+    if field is not None:
+        found_type = display.type_label(field.fn(ctx, receiver))
+        raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
+    raise QueryRuntimeError(
+        "invalid_function_invocation", f"The function `{name}` does not exist on `{display.type_label(receiver)}`"
+    )
 
 
 # -- operators -----------------------------------------------------------------------------------------

@@ -129,10 +129,10 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
         index = index_method(ctx, module, name)
         if index is not None:
             return call_function(ctx, index, args)
-        raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on `{module.name}`")
+        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
     found = V10_STATICS.get((module.name, name))
     if found is None:
-        raise QueryRuntimeError("invalid_argument", f"The function `{name}` does not exist on `{module.name}`")
+        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
     return invoke(ctx, found, args)
 
 

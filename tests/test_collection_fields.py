@@ -245,3 +245,26 @@ def test_signature_errors(text, message, column):
 def test_default_inside_a_signature_is_not_implemented(db):
     err = fails(db, 'Collection.create({ name: "Foo", fields: { a: { signature: "{ b: Int = 0 }" } } })', "not_implemented")
     assert "Default values inside a field's signature" in err.description
+
+
+def test_unique_constraint_failures_name_every_broken_constraint(db):
+    # core's FQL2CollectionsSpec: both constraints fail, each with its fields' paths, in one error.
+    import json
+
+    from fql.server import v10 as server_v10
+
+    run(db, 'Collection.create({ name: "Book", constraints: [{ unique: ["name"] }, { unique: [{ field: "name" }, { field: "address.city" }] }] })')
+    text = 'Book.create({ name: "TestBook", address: { city: "Ohio" } })\nBook.create({ name: "TestBook", address: { city: "Ohio" } })'
+    answer = json.loads(server_v10.query(db, {"query": text}, "secret", {}, 0).body)
+    assert answer["error"] == {
+        "code": "constraint_failure",
+        "message": "Failed unique constraint.",
+        "constraint_failures": [
+            {"paths": [["name"]], "message": "Failed unique constraint"},
+            {"paths": [["name"], ["address", "city"]], "message": "Failed unique constraint"},
+        ],
+    }
+    assert answer["summary"].split("\nat ")[0] == (
+        "error: Failed unique constraint.\nconstraint failures:\n"
+        "  name: Failed unique constraint\n  name,address.city: Failed unique constraint"
+    )

@@ -45,6 +45,8 @@ class IndexDef:
     unique: bool
     #: A v10 index keeps a document whose covered values are all null (they sort last); v4 drops it.
     keeps_null_values: bool = False
+    #: A v10 unique constraint's field paths (its failures name them); None for other indexes.
+    constraint: tuple | None = None
 
     @property
     def reverse(self) -> tuple[bool, ...]:
@@ -220,6 +222,7 @@ def on_write(ctx: Context, before: Version | None, after: Version, *path: str | 
     """
     key = after.key
     txn = ctx.state.txn
+    failed: list[tuple] = []
     for index in for_collection(ctx, key.scope, key.coll):
         old = entries(ctx, index, before) if before is not None and before.data is not None else []
         new = entries(ctx, index, after)
@@ -228,9 +231,19 @@ def on_write(ctx: Context, before: Version | None, after: Version, *path: str | 
             if (terms, entry.sort) not in new_set:
                 txn.index_remove(index.key, terms, entry.sort)
         for terms, entry in new:
-            if index.unique and unique:
+            if index.unique and unique and index.constraint is not None:
+                if _duplicate(ctx, index, terms, entry) and index.constraint not in failed:
+                    failed.append(index.constraint)
+            elif index.unique and unique:
                 _check_unique(ctx, index, terms, entry, *path)
             txn.index_put(index.key, terms, entry)
+    if failed:
+        # Core reports every v10 unique constraint the write breaks, each with its fields' paths.
+        failures = [
+            {"field": list(paths[0]), "paths": [list(p) for p in paths], "code": "unique", "description": "Failed unique constraint"}
+            for paths in failed
+        ]
+        raise InstanceNotUnique("Failed unique constraint.").with_failures(failures).at(*path)
 
 
 def entries_at(
@@ -257,10 +270,16 @@ def entries_at(
 
 def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:
     """A unique index allows one live document per terms+values tuple."""
+    if _duplicate(ctx, index, terms, entry):
+        raise InstanceNotUnique("document is not unique.").at(*path)
+
+
+def _duplicate(ctx: Context, index: IndexDef, terms: bytes, entry: Entry) -> bool:
     prefix = tuple_key(entry.values, index.reverse[:-1])
     for other in ctx.state.txn.index_scan(index.key, terms, lo=prefix, hi=prefix + TOP):
         if other.doc != entry.doc and (other.ttl is None or other.ttl > ctx.state.ts):
-            raise InstanceNotUnique("document is not unique.").at(*path)
+            return True
+    return False
 
 
 def backfill(ctx: Context, index: IndexDef, *path: str | int) -> None:

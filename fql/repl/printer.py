@@ -30,8 +30,13 @@ def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
 def summary(err: FQLError, source: str) -> str:
     """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
     lines = [f"error: {err.description}"]
+    if err.failures:
+        lines.append("constraint failures:")
     for failure in err.failures or ():
-        lines.append(f"constraint failures:\n  {failure.get('field')}: {failure.get('description')}")
+        paths = failure.get("paths") or [failure.get("field") or []]
+        where = ",".join(path_text(p) for p in paths if p)
+        message = str(failure.get("description", "")).replace("\n", "\n  ")
+        lines.append(f"  {where}: {message}" if where else f"  {message}")
     span = err.span
     if span is not None and span.line:
         text = _line(source, span.line)
@@ -43,6 +48,14 @@ def summary(err: FQLError, source: str) -> str:
         lines.append(f"{gutter} | {' ' * (span.column - 1)}{'^' * width}")
         lines.append(f"{gutter} |")
     return "\n".join(lines)
+
+
+def path_text(path: t.Sequence) -> str:
+    """A constraint failure's path as core shows it: `indexes.foo.terms[0].field`."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
 
 
 def error_text_v10(err: FQLError, source: str) -> str:

@@ -234,7 +234,7 @@ def _failure(err: FQLError, source: str, started: float, envelope: dict, now_ts:
         error["abort"] = to_tagged(err.value if err.value is not None else err.description)
     if err.failures:
         error["constraint_failures"] = [
-            {"paths": [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
+            {"paths": f.get("paths") or [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
         ]
     text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
     out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started), "schema_version": 0, **envelope}

@@ -102,12 +102,14 @@ def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:
     for i, constraint in enumerate(constraints if isinstance(constraints, list) else ()):
         unique = constraint.get("unique") if isinstance(constraint, dict) else None
         if unique and isinstance(unique, list) and all(isinstance(f, str) or _well_formed([f]) for f in unique):
+            texts = [f if isinstance(f, str) else f.get("field") for f in unique]
             terms = tuple(
-                _index_field(scope, coll, computed, f, mva=False) if isinstance(f, str)
-                else _index_field(scope, coll, computed, f.get("field"), mva=f.get("mva"))
-                for f in unique
+                _index_field(scope, coll, computed, text, mva=None if isinstance(f, str) else f.get("mva"))
+                for text, f in zip(texts, unique)
             )
-            out.append(indexes.IndexDef(IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes")), (coll,), terms, (), True))
+            paths = tuple(tuple(parse_path(text)) for text in texts)
+            key, ref = IndexKey(scope, f"#{coll}#unique{i}"), Ref(f"unique{i}", native("indexes"))
+            out.append(indexes.IndexDef(key, ref, (coll,), terms, (), True, constraint=paths))
     return out
 
 

@@ -113,7 +113,8 @@ V10_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "Auth": (
         "Key.create", "Key.byId", "Key.all", "Key.where", "Token.create", "Token.byId", "Token.byDocument",
-        "Token.all", "Token.where", "Credential.create", "Credential.byDocument", "Document.login",
+        "Token.all", "Token.where", "Credential.create", "Credential.byDocument", "Credential.byId", "Credential.all",
+        "Credential.where", "Document.login",
         "Document.verify", "Query.identity", "Query.token", "Query.isEnvTypechecked", "Query.isEnvProtected",
     ),
     "Set": tuple(

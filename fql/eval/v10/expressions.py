@@ -121,6 +121,11 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if isinstance(value, Document):
         return _documents.document_field(ctx, value, name)
     if isinstance(value, NullDocument):
+        # A missing document still has its id and collection (core's NullDoc).
+        if name == "id" and value.ref.kind is None:
+            return ID(value.id) if value.id.isdigit() else value.id
+        if name == "coll" and value.ref.kind is None:
+            return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         raise _documents.missing(value)
     if isinstance(value, dict):
         return value.get(name)

@@ -32,10 +32,11 @@ for _name, _native in (
     ("Database", "databases"),
     ("Key", "keys"),
     ("Credential", "credentials"),
-    ("Credentials", "credentials"),
     ("Token", "tokens"),
 ):
     MODULES[_name] = Module(_name, native(_native))
+#: Core's older name for Credential (GlobalResolvers): the same module.
+MODULES["Credentials"] = MODULES["Credential"]
 #: Owner name of the global functions (`abort`, `dbg`, `log`, `newId`, `asc`, `desc`) in the static table.
 GLOBAL = "FQL"
 #: Owner name of every user collection's static methods (`all`, `byId`, `where`, `create`, ...).

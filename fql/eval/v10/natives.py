@@ -100,6 +100,28 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
+@static("Credential", "byId")
+def credential_by_id(ctx: Context, credential_id: t.Any) -> Document | NullDocument:
+    """The credential with id `credential_id`."""
+    return read(ctx, Ref(str(credential_id), CREDENTIALS))
+
+
+@static("Credential", "all")
+def credential_all(ctx: Context) -> V10Set:
+    """Every credential of this database."""
+    return DocumentsSet(ctx, CREDENTIALS)
+
+
+@static("Credential", "where")
+def credential_where(ctx: Context, predicate: t.Any) -> V10Set:
+    return WhereSet(ctx, credential_all(ctx), predicate)
+
+
+@static("Credential", "firstWhere")
+def credential_first_where(ctx: Context, predicate: t.Any) -> t.Any:
+    return first(ctx, credential_where(ctx, predicate))
+
+
 @static("Credential", "byDocument")
 def credential_by_document(ctx: Context, document: t.Any) -> Document | NullDocument:
     """The credential of `document` (a null document if it has none)."""

@@ -109,7 +109,7 @@ V10_FAMILIES: dict[str, tuple[str, ...]] = {
         "Collection.create", "Collection.byName", "Collection.all", "Collection.where", "Collection.firstWhere",
         "Function.create", "Function.byName", "Function.all", "Role.create", "Role.byName", "Role.all",
         "Database.create", "Database.byName", "Database.all", "AccessProvider.create",
-        "AccessProvider.byName", "AccessProvider.all",
+        "AccessProvider.byName", "AccessProvider.all", "UserFunction.definition",
     ),
     "Auth": (
         "Key.create", "Key.byId", "Key.all", "Key.where", "Token.create", "Token.byId", "Token.byDocument",

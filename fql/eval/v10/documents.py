@@ -381,6 +381,12 @@ def coll_to_string(ctx: Context, module: Module) -> str:
     return module.name
 
 
+@field("UserFunction", "definition")
+def function_definition(ctx: Context, fn: t.Any) -> Document:
+    """A UDF's schema document (core's UserFunction.definition): `AddTwo.definition.name`."""
+    return read(ctx, Ref(fn.name, native("functions")))
+
+
 @field(USER_COLLECTION, "definition")
 def definition(ctx: Context, module: Module) -> Document:
     """The collection's schema document."""

@@ -131,6 +131,15 @@ class Derived(V10Set):
         return self.fn(ctx, self.source.elements(ctx))
 
 
+def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any) -> t.Any:
+    """A set's function on one element: it may read but not write (core's set functions run with a read
+    effect limit: `` `create` performs a write, which is not allowed in set functions.``)."""
+    from .fields import limited
+
+    with limited(ctx, "set functions", reads=True):
+        return past.call_at(ctx, made_at, fn, *args)
+
+
 def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
     from .misc import callback
 
@@ -140,7 +149,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            verdict = past.call_at(ctx, made_at, call_function, ctx, predicate, [item])
+            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item])
             if verdict is True:
                 yield item
             elif verdict is not False and verdict is not None:
@@ -157,7 +166,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
     made_at = ctx.state.valid_ts
-    out = Derived(source, lambda ctx, items: (past.call_at(ctx, made_at, fn, ctx, item) for item in items))
+    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item) for item in items))
     out.valid_ts = made_at
     return out
 
@@ -320,7 +329,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            inner = as_set(past.call_at(c, made_at, call_function, c, fn, [item]))
+            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item]))
             yield from past.stepped(c, made_at, lambda: inner.elements(c))
 
     out = Derived(s, expand)

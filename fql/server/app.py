@@ -240,10 +240,15 @@ class App:
         secret = headers.secret(request.headers)
         if secret is None:
             raise v10.V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
+        if not request.body.strip():
+            raise v10.V10Error(400, "invalid_request", "No request body provided")
         try:
             body = parse(request.body)
-        except FQLError:
-            raise v10.V10Error(400, "invalid_request", "Invalid request body: not valid JSON.") from None
+        except FQLError as err:
+            # Core's words: its JSON parser's message (fql names no detail), or the nesting limit.
+            nested = "nesting limit" in err.description
+            message = "JSON exceeds nesting limit" if nested else "not valid JSON."
+            raise v10.V10Error(400, "invalid_request", f"Invalid request body: {message}") from None
         return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last, request.started)
 
     def _authenticate(self, secret: str) -> None:

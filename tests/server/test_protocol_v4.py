@@ -399,6 +399,15 @@ def test_v10_paths_answer_in_the_v10_envelope(raw):
         400,
         {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},
     )
+    # core's FQL2BasicSpec: a body without `query`, and no body at all.
+    assert raw("POST", "/query/1", '{"foo": "bar"}')[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "Invalid request body"}},
+    )
+    assert raw("POST", "/query/1", "")[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "No request body provided"}},
+    )
     assert raw("POST", "/query/1", '{"query": "1"}', headers={"x-format": "xml"})[2]["error"]["code"] == (
         "invalid_request"
     )

@@ -54,6 +54,8 @@ class QueryState:
     schema_version: int = 0
     #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).
     retries: int = 0
+    #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
+    null_cause: str | None = None
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

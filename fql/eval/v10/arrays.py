@@ -22,6 +22,7 @@ from .misc import (
     boolean_result,
     callback,
     distinct_key,
+    null_because,
     orderings,
     overload,
     sort,
@@ -70,27 +71,27 @@ def at(ctx: Context, items: list, index: t.Any) -> t.Any:
 @method("Array", "first")
 def first(ctx: Context, items: list) -> t.Any:
     """The first element, or null."""
-    return items[0] if items else None
+    return items[0] if items else null_because(ctx, "empty array")
 
 
 @method("Array", "last")
 def last(ctx: Context, items: list) -> t.Any:
     """The last element, or null."""
-    return items[-1] if items else None
+    return items[-1] if items else null_because(ctx, "empty array")
 
 
 @method("Array", "firstWhere")
 def first_where(ctx: Context, items: list, predicate: t.Any) -> t.Any:
     """The first element the predicate accepts, or null (every element is tested)."""
     found = _where(ctx, items, predicate)
-    return found[0] if found else None
+    return found[0] if found else null_because(ctx, "no element found")
 
 
 @method("Array", "lastWhere")
 def last_where(ctx: Context, items: list, predicate: t.Any) -> t.Any:
     """The last element the predicate accepts, or null."""
     found = _where(ctx, items, predicate)
-    return found[-1] if found else None
+    return found[-1] if found else null_because(ctx, "no element found")
 
 
 @method("Array", "isEmpty")

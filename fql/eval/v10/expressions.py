@@ -119,7 +119,10 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
     value = deref(ctx, value)
     if isinstance(value, Document):
-        return _documents.document_field(ctx, value, name)
+        found = _documents.document_field(ctx, value, name)
+        if found is None and name not in value:
+            ctx.state.null_cause = f"missing field `{name}`"
+        return found
     if isinstance(value, NullDocument):
         # A missing document still has its id and collection (core's NullDoc).
         if name == "id" and value.ref.kind is None:
@@ -128,7 +131,10 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         raise _documents.missing(value)
     if isinstance(value, dict):
-        return value.get(name)
+        found = value.get(name)
+        if found is None and name not in value:
+            ctx.state.null_cause = f"missing field `{name}`"
+        return found
     if isinstance(value, Module):
         return names.module_member(ctx, value, name)
     kind = v10_type(value)
@@ -571,16 +577,26 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
 
 
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
+    """`x!`: x, or an error saying why it is null (core's handleNullCause)."""
+    ctx.state.null_cause = None
     value = _receiver(node.expr, ctx)
     if value is _SKIPPED:
         value = None
     value = deref(ctx, value)
     if isinstance(value, NullDocument):
+        if value.cause == "permission denied":
+            raise _at(QueryRuntimeError("null_value", "Null value, due to permission denied"), node)
         from .documents import missing
 
         raise _at(missing(value), node)
     if value is None:
-        raise _at(QueryRuntimeError("null_value", "Value is null."), node)
+        if ctx.state.null_cause is not None and not isinstance(node.expr, ast.Literal):
+            message = f"Null value, due to {ctx.state.null_cause}"
+        else:
+            # A null fql cannot trace (held in a variable, a field set to null) most often comes from a
+            # literal, which is what core says of those.
+            message = "Null literal value"
+        raise _at(QueryRuntimeError("null_value", message), node)
     return value
 
 

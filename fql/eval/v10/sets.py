@@ -185,6 +185,12 @@ def first(ctx: Context, s: V10Set) -> t.Any:
     return next(iter(s.elements(ctx)), None)
 
 
+def null_because(ctx: Context, reason: str) -> None:
+    """null, noting why (misc.null_because; here to keep the import order)."""
+    ctx.state.null_cause = reason
+    return None
+
+
 # -- paging --------------------------------------------------------------------------------------------
 
 
@@ -440,7 +446,8 @@ def set_to_string(ctx: Context, s: V10Set) -> str:
 @method("Set", "first")
 def set_first(ctx: Context, s: V10Set) -> t.Any:
     """The first element, or null."""
-    return first(ctx, s)
+    found = first(ctx, s)
+    return found if found is not None else null_because(ctx, "empty set")
 
 
 @method("Set", "last")
@@ -449,13 +456,14 @@ def set_last(ctx: Context, s: V10Set) -> t.Any:
     out = None
     for out in s.elements(ctx):
         pass
-    return out
+    return out if out is not None else null_because(ctx, "empty set")
 
 
 @method("Set", "firstWhere")
 def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
     """The first element for which `predicate` is true, or null."""
-    return first(ctx, WhereSet(ctx, s, predicate))
+    found = first(ctx, WhereSet(ctx, s, predicate))
+    return found if found is not None else null_because(ctx, "empty set")
 
 
 @method("Set", "lastWhere")

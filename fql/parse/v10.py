@@ -740,7 +740,11 @@ class ToAst(Transformer):
             item = paren.items[0]
             if isinstance(item, _Short) and not item.paren:
                 return _Short(attrs.evolve(item.body, span=paren.span), paren=True)
-            return _arg(item)
+            node = _arg(item)
+            if _optional_chain(node):
+                # Parentheses end an optional chain: `(a?.b).c` reads `.c` of null (core's parser).
+                return ast.Block((node,), span=paren.span)
+            return node
         return ast.Array(tuple(_arg(i) for i in paren.items), span=paren.span)
 
     # -- projection ----------------------------------------------------------------------------------
@@ -955,3 +959,12 @@ def locate(err: ParseError, text: str) -> ParseError:
     if not err.source_line:
         err.source_line = source_line(text, err.line)
     return err
+
+
+def _optional_chain(node: t.Any) -> bool:
+    """Whether `node` is a chain of `.x`, `[i]` and calls with a `?.` link in it."""
+    while isinstance(node, (ast.Member, ast.Index, ast.Apply)):
+        if node.optional:
+            return True
+        node = node.fn if isinstance(node, ast.Apply) else node.obj
+    return False

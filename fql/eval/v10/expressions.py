@@ -184,6 +184,9 @@ def _nullish(value: t.Any) -> bool:
 
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
+    if value is not _SKIPPED and node.optional:
+        # A reference to a document that is gone is null to `?.` (core reads it first).
+        value = deref(ctx, value)
     if value is _SKIPPED or (node.optional and _nullish(value)):
         return _SKIPPED
     try:
@@ -204,6 +207,8 @@ def _index(node: ast.Index, ctx: Context) -> t.Any:
 
 def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
+    if value is not _SKIPPED and node.optional:
+        value = deref(ctx, value)
     if value is _SKIPPED or (node.optional and _nullish(value)):
         return _SKIPPED
     value = deref(ctx, value)
@@ -324,8 +329,10 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     if ctx.state.deadline is not None:
         ctx.state.check_deadline()
     target = node.fn
-    if isinstance(target, ast.Member):
+    if isinstance(target, ast.Member) and not node.optional:
         receiver = _receiver(target.obj, ctx)
+        if receiver is not _SKIPPED and target.optional:
+            receiver = deref(ctx, receiver)
         if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _SKIPPED
         args = [run(a, ctx) for a in node.args]
@@ -334,6 +341,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         except FQLError as err:
             raise _at(err, node)
     fn = _receiver(target, ctx)
+    # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _SKIPPED
     args = [run(a, ctx) for a in node.args]

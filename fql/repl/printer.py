@@ -39,15 +39,32 @@ def summary(err: FQLError, source: str) -> str:
         lines.append(f"  {where}: {message}" if where else f"  {message}")
     span = err.span
     if span is not None and span.line:
+        lines.append(f"at *query*:{span.line}:{span.column}")
+        lines.extend(span_lines(source, span))
+    return "\n".join(lines)
+
+
+def span_lines(source: str, span: t.Any) -> list[str]:
+    """The source under a span, marked as core marks it: carets under one line; a span over several lines
+    drawn from its first character to its last with `_` and `|` (`  ____^` ... `|__^`)."""
+    last = span.end_line if span.end_line >= span.line else span.line
+    gutter = " " * len(str(last))
+    if last == span.line:
         text = _line(source, span.line)
         width = max((span.end_column if span.end_line == span.line else len(text) + 1) - span.column, 1)
-        gutter = " " * len(str(span.line))
-        lines.append(f"at *query*:{span.line}:{span.column}")
-        lines.append(f"{gutter} |")
-        lines.append(f"{span.line} | {text}")
-        lines.append(f"{gutter} | {' ' * (span.column - 1)}{'^' * width}")
-        lines.append(f"{gutter} |")
-    return "\n".join(lines)
+        return [
+            f"{gutter} |",
+            f"{span.line:>{len(gutter)}} | {text}",
+            f"{gutter} | {' ' * (span.column - 1)}{'^' * width}",
+            f"{gutter} |",
+        ]
+    out = [f"{gutter} |", f"{span.line:>{len(gutter)}} |   {_line(source, span.line)}"]
+    out.append(f"{gutter} |  {'_' * span.column}^")
+    for number in range(span.line + 1, last + 1):
+        out.append(f"{number:>{len(gutter)}} | | {_line(source, number)}")
+    out.append(f"{gutter} | |{'_' * max(span.end_column - 1, 0)}^")
+    out.append(f"{gutter} |")
+    return out
 
 
 def path_text(path: t.Sequence) -> str:

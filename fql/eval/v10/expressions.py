@@ -61,6 +61,46 @@ def _at(err: FQLError, node: ast.Node) -> FQLError:
     return err
 
 
+def _at_span(err: FQLError, span: ast.Span | None) -> FQLError:
+    if err.span is None and span is not None and span.line:
+        err.span = span
+    return err
+
+
+def _tail(span: ast.Span, width: int) -> ast.Span | None:
+    """The last `width` characters of `span` (on its last line), where core points at a field's name."""
+    if not span.line or width <= 0 or span.end_column - width < 1:
+        return None
+    return ast.Span(span.end_line, span.end_column - width, span.end - width, span.end, span.end_line, span.end_column)
+
+
+def _from(start: ast.Span, node: ast.Span, skip: int = 0) -> ast.Span | None:
+    """From the end of `start` (past `skip` characters, a `?.`) to the end of `node`: a call's argument list."""
+    if not start.line or not node.line:
+        return None
+    return ast.Span(start.end_line, start.end_column + skip, start.end + skip, node.end, node.end_line, node.end_column)
+
+
+def _from_start(start: ast.Span, node: ast.Span) -> ast.Span:
+    """From the start of `start` to the end of `node`."""
+    if not node.line:
+        return start
+    return ast.Span(start.line, start.column, start.start, node.end, node.end_line, node.end_column)
+
+
+def op_span(node: ast.Node) -> ast.Span | None:
+    """Where core points for an error of this operation: a field access at its name, a call at its
+    argument list (core's stack frame of the call), anything else at itself."""
+    span = getattr(node, "span", None)
+    if span is None or not span.line:
+        return None
+    if isinstance(node, ast.Member) and node.name.isidentifier():
+        return _tail(span, len(node.name)) or span
+    if isinstance(node, ast.Apply) and getattr(node.fn, "span", None) is not None:
+        return _from(node.fn.span, span, 2 if node.optional else 0) or span
+    return span
+
+
 def run(node: ast.Node, ctx: Context) -> t.Any:
     try:
         return evaluate(node, ctx)
@@ -192,7 +232,7 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     try:
         return get_field(ctx, value, node.name)
     except FQLError as err:
-        raise _at(err, node)
+        raise _at_span(err, op_span(node))
 
 
 def _member(node: ast.Member, ctx: Context) -> t.Any:
@@ -339,7 +379,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         try:
             return call_method(ctx, receiver, target.name, args)
         except FQLError as err:
-            raise _at(err, node)
+            raise _at_span(err, op_span(node))
     fn = _receiver(target, ctx)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
@@ -348,7 +388,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     try:
         return call_function(ctx, fn, args)
     except FQLError as err:
-        raise _at(err, node)
+        raise _at_span(err, op_span(node))
 
 
 def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
@@ -569,6 +609,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:
+        if err.v10_code in ("invalid_argument", "divide_by_zero") and op not in ("&&", "||", "??", "isa"):
+            # An operator is a method of its left operand: core points at its argument, the right one.
+            raise _at(err, node.right)
         raise _at(err, node)
 
 
@@ -591,12 +634,15 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     if value is _SKIPPED:
         value = None
     value = deref(ctx, value)
+    # Core points at the operand's last operation (a field's name, a call's arguments) through the `!`.
+    inner = op_span(node.expr)
+    where = _from_start(inner, node.span) if inner is not None else node.span
     if isinstance(value, NullDocument):
         if value.cause == "permission denied":
-            raise _at(QueryRuntimeError("null_value", "Null value, due to permission denied"), node)
+            raise _at_span(QueryRuntimeError("null_value", "Null value, due to permission denied"), where)
         from .documents import missing
 
-        raise _at(missing(value), node)
+        raise _at_span(missing(value), where)
     if value is None:
         if ctx.state.null_cause is not None and not isinstance(node.expr, ast.Literal):
             message = f"Null value, due to {ctx.state.null_cause}"
@@ -604,7 +650,7 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
             # A null fql cannot trace (held in a variable, a field set to null) most often comes from a
             # literal, which is what core says of those.
             message = "Null literal value"
-        raise _at(QueryRuntimeError("null_value", message), node)
+        raise _at_span(QueryRuntimeError("null_value", message), where)
     return value
 
 

@@ -1,0 +1,74 @@
+"""v10 error summaries as core renders them: where the caret goes (a call's arguments, a field's name, an
+operator's right operand, `!` through its operand's last step) and how a span over several lines is drawn.
+Expected texts are core's own (the spec and line are named with each)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import fql
+from fql.server import v10 as server_v10
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect()
+
+
+def summary(db: fql.Database, text: str) -> str:
+    return json.loads(server_v10.query(db, {"query": text}, "secret", {}, 0).body)["summary"]
+
+
+def test_an_operator_points_at_its_argument(db):
+    # FQL2ArithmeticOperatorsSpec: integer division by zero.
+    assert summary(db, "234 / 0") == (
+        "error: Attempted integer division by zero.\nat *query*:1:7\n  |\n1 | 234 / 0\n  |       ^\n  |"
+    )
+
+
+def test_a_call_points_at_its_arguments(db):
+    # FQL2StringSpec (api): the index argument out of bounds.
+    assert summary(db, "let str = 'abcd'\nstr.at(4000)") == (
+        "error: index 4000 out of bounds for length 4\nat *query*:2:7\n  |\n2 | str.at(4000)\n  |       ^^^^^^\n  |"
+    )
+
+
+def test_a_field_access_points_at_the_name(db):
+    assert summary(db, "null.foo").split("\n")[1:5] == ["at *query*:1:6", "  |", "1 | null.foo", "  |      ^^^"]
+
+
+def test_non_null_points_through_the_bang(db):
+    # FQL2InterpreterSpec: `foo.bar!` is marked from `bar` to `!`.
+    assert summary(db, "let foo = {}\n\nfoo.bar!").split("\n")[1:5] == [
+        "at *query*:3:5",
+        "  |",
+        "3 | foo.bar!",
+        "  |     ^^^^",
+    ]
+
+
+def test_a_span_over_several_lines(db):
+    # FQL2CollectionsSpec (api): both unique constraints broken, the call's arguments over four lines.
+    db.query(
+        'Collection.create({ name: "Book", constraints: [{ unique: ["name"] }, '
+        '{ unique: [{ field: "name" }, { field: "address.city" }] }] })',
+        syntax="v10",
+    )
+    text = 'Book.create({\n  name: "TestBook",\n  address: { city: "Ohio" }\n})\n' * 2
+    assert summary(db, text.rstrip("\n")) == (
+        "error: Failed unique constraint.\n"
+        "constraint failures:\n"
+        "  name: Failed unique constraint\n"
+        "  name,address.city: Failed unique constraint\n"
+        "at *query*:5:12\n"
+        "  |\n"
+        "5 |   Book.create({\n"
+        "  |  ____________^\n"
+        '6 | |   name: "TestBook",\n'
+        '7 | |   address: { city: "Ohio" }\n'
+        "8 | | })\n"
+        "  | |__^\n"
+        "  |"
+    )

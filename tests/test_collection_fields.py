@@ -268,3 +268,25 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
         "error: Failed unique constraint.\nconstraint failures:\n"
         "  name: Failed unique constraint\n  name,address.city: Failed unique constraint"
     )
+
+
+@pytest.mark.parametrize(
+    ("definition", "path", "message"),
+    [
+        ('indexes: { byColl: { terms: [{ field: "coll" }] } }', ["indexes", "byColl", "terms", 0, "field"],
+         "`coll` is not supported as an index term."),
+        ('indexes: { byIdIdx: { terms: [{ field: "id" }] } }', ["indexes", "byIdIdx", "terms", 0, "field"],
+         "`id` is not supported as an index term, use the native byId method to look up a document by its id."),
+        ('indexes: { byColl: { values: [{ field: "coll" }] } }', ["indexes", "byColl", "values", 0, "field"],
+         "`coll` is not supported as a specified index value."),
+        ('indexes: { foo: { terms: [{ field: "" }] } }', ["indexes", "foo", "terms", 0, "field"], "Value cannot be empty."),
+        ('indexes: { foo: { terms: [{ field: "a b.c" }] } }', ["indexes", "foo", "terms", 0, "field"],
+         "Value `a b.c` is not a valid FQL path expression."),
+        ('indexes: { all: { terms: [{ field: "a" }] } }', ["indexes"], "The name 'all' is reserved."),
+        ('constraints: [{ unique: ["id"] }]', ["constraints", 0, "unique"], "`id` is not supported as a unique constraint value."),
+        ('meta: "metadata"', ["meta"], "Unexpected field provided"),
+    ],
+)
+def test_definitions_core_refuses(db, definition, path, message):
+    # core's FQL2CollectionsSpec (api) cases, each a constraint failure at its path.
+    assert failures(db, f'Collection.create({{ name: "Bad", {definition} }})') == [(path, message)]

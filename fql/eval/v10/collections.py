@@ -43,6 +43,27 @@ def parse_path(text: t.Any) -> list[str | int]:
     return steps
 
 
+def strict_path(text: str) -> list[str | int] | None:
+    """A field path's steps as core's FieldPath parser reads them, or None if it is not one
+    (`..a.b`, `a b.c`)."""
+    steps: list[str | int] = []
+    pos = 1 if text.startswith(".") else 0
+    while pos < len(text):
+        m = _STEP.match(text, pos)
+        dotted = text[pos] == "."
+        # A name after another step needs its dot; the first step (after a leading dot) has none.
+        if m is None or (m.group("name") is not None and dotted != bool(steps)):
+            return None
+        if m.group("name") is not None:
+            steps.append(m.group("name"))
+        elif m.group("index") is not None:
+            steps.append(int(m.group("index")))
+        else:
+            steps.append(unquote(m.group("str")))
+        pos = m.end()
+    return steps or None
+
+
 #: One step of a field path: `.name` (the dot optional at the start), `[0]`, `["a b"]` or `['a b']`.
 _STEP = re.compile(
     r"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
@@ -277,6 +298,7 @@ def create(ctx: Context, fields: dict) -> Document:
     from .misc import OBJECT, arg
 
     fields = arg(fields, "data", OBJECT)
+    field_schema.check_known_fields(fields, None)
     params = {"history_days": 0, "indexes": {}, "constraints": [], **fields}
     if isinstance(fields, dict):
         for field in ("name", "alias"):

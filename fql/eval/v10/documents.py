@@ -192,7 +192,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         given = arg(given, "data", OBJECT)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
-        _check_names(ctx, doc.ref, params, _definition(ctx, doc.ref))
+        before = _definition(ctx, doc.ref)
+        if before is not None:
+            field_schema.check_known_fields(params, before)
+        _check_names(ctx, doc.ref, params, before)
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         written = (core.replace if replace else core.update)(ctx, doc.ref, params)
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.

@@ -63,6 +63,7 @@ DEFINITION = {
     ),
     "wildcard": st.optional(_STRING),
     "ttl_days": st.optional(st.Scalar("Long")),
+    "history_days": st.optional(st.Scalar("Long")),
     "document_ttls": st.optional(st.Scalar("Boolean")),
     # Core's collection schema for indexes and constraints (the fields a definition may hold, with
     # the `queryable` and `status` core reports back).
@@ -605,6 +606,22 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
     return bool(steps)
 
 
+#: The fields a v10 collection definition may have (core's Collection schema; the rest are internal).
+DEFINITION_FIELDS = frozenset(("name", "alias", "migrations", "history_days", "data", *DEFINITION))
+
+
+def check_known_fields(given: t.Any, previous: dict | None) -> None:
+    """A v10 write of a definition names only its fields (core: `meta: Unexpected field provided`); one a
+    v4 write stored before is let be."""
+    if not isinstance(given, dict):
+        return
+    known = DEFINITION_FIELDS | set(previous or ())
+    unknown = [k for k in given if k not in known and k not in ("coll", "ts")]
+    if unknown:
+        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
+        raise _definition_failed(what, [st.Failure("invalid", (k,), "Unexpected field provided") for k in unknown])
+
+
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:
     return QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
         [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
@@ -630,17 +647,66 @@ def _validators(key: str, value: t.Any) -> list[st.Failure]:
         return nested or _member_failures(key, value)
     if key == "wildcard":
         return _signature_failures(("wildcard",), value, schema=False)
-    if key == "ttl_days" and value is not None and value < 0:
-        return [st.Failure("validator", ("ttl_days",), "Non-negative value required.")]
+    if key in ("ttl_days", "history_days") and value is not None and value < 0:
+        return [st.Failure("validator", (key,), "Non-negative value required.")]
+    if key == "indexes" and value:
+        nested = [
+            f
+            for name, spec in value.items()
+            for part, disallowed in (("terms", _NOT_TERMS), ("values", _NOT_VALUES))
+            for i, item in enumerate(spec.get(part) or ())
+            for f in _index_path_failures(("indexes", name, part, i, "field"), item["field"], disallowed)
+        ]
+        return nested or _member_failures(key, value, COLLECTION_METHODS)
+    if key == "constraints" and value:
+        return [
+            f
+            for i, constraint in enumerate(value)
+            for item in constraint.get("unique") or ()
+            for f in _index_path_failures(
+                ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
+            )
+        ]
     return []
 
 
-def _member_failures(key: str, members: dict) -> list[st.Failure]:
+#: Index fields core's IndexFieldValidator refuses, as terms, as values, and in unique constraints.
+_NOT_TERMS = {
+    "id": "`id` is not supported as an index term, use the native byId method to look up a document by its id.",
+    "coll": "`coll` is not supported as an index term.",
+    "ts": "`ts` may only be used as an index value, not as an index term.",
+}
+_NOT_VALUES = {"coll": "`coll` is not supported as a specified index value."}
+_NOT_UNIQUE = {
+    "id": "`id` is not supported as a unique constraint value.",
+    "coll": "`coll` is not supported as a unique constraint value.",
+    "ts": "`ts` is not supported as a unique constraint value.",
+}
+#: Names an index may not take: a user collection's own methods (core's isNameReservedInColl).
+COLLECTION_METHODS = frozenset(
+    ("all", "byId", "where", "firstWhere", "create", "createData", "definition", "toString", "createAll")
+)
+
+
+def _index_path_failures(path: tuple, text: str, disallowed: dict[str, str]) -> list[st.Failure]:
+    from .collections import strict_path
+
+    if text == "":
+        return [st.Failure("validator", path, "Value cannot be empty.")]
+    steps = strict_path(text)
+    if not steps:
+        return [st.Failure("validator", path, f"Value `{text}` is not a valid FQL path expression.")]
+    if isinstance(steps[0], str) and steps[0] in disallowed:
+        return [st.Failure("validator", path, disallowed[steps[0]])]
+    return []
+
+
+def _member_failures(key: str, members: dict, reserved: t.Container[str] = RESERVED) -> list[st.Failure]:
     out = []
     for name in members:
         if not sig.IDENT.fullmatch(name) or name in KEYWORDS:
             out.append(st.Failure("validator", (key,), "Invalid identifier."))
-        elif name in RESERVED:
+        elif name in reserved:
             out.append(st.Failure("validator", (key,), f"The name '{name}' is reserved."))
     return out
 

@@ -280,8 +280,53 @@ class IndexFunction:
 def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | None:
     for index in _v10_defs(ctx, ctx.state.scope, module.name):
         if index.ref.id == name:
+            version = live(ctx, DocKey(ctx.state.scope, "#collections", module.name))
+            spec = ((version.data or {}).get("indexes") or {}).get(name) if version is not None else None
+            if isinstance(spec, dict) and spec.get("queryable") is False:
+                raise QueryRuntimeError(
+                    "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
+                )
             return IndexFunction(index, name)
     return None
+
+
+def with_statuses(definition: dict) -> dict:
+    """A definition as core stores it: each index `queryable` (true unless set) and built (`status:
+    "complete"`; fql builds an index as it is defined), each unique constraint `status: "active"`."""
+    out = dict(definition)
+    indexes_ = out.get("indexes")
+    if isinstance(indexes_, dict):
+        out["indexes"] = {
+            name: {**spec, "queryable": spec.get("queryable", True), "status": "complete"} if isinstance(spec, dict) else spec
+            for name, spec in indexes_.items()
+        }
+    constraints = out.get("constraints")
+    if isinstance(constraints, list):
+        out["constraints"] = [
+            {**c, "status": "active"} if isinstance(c, dict) and "unique" in c else c for c in constraints
+        ]
+    return out
+
+
+def check_read_only(given: t.Any, previous: dict | None) -> None:
+    """`status` is core's to set: a definition may not give one (other than the one it has)."""
+    if not isinstance(given, dict):
+        return
+    failures = []
+    before_indexes = (previous or {}).get("indexes") or {}
+    for name, spec in (given.get("indexes") or {}).items() if isinstance(given.get("indexes"), dict) else ():
+        if isinstance(spec, dict) and "status" in spec and spec["status"] != (before_indexes.get(name) or {}).get("status"):
+            failures.append(("indexes", name, "status"))
+    before_constraints = (previous or {}).get("constraints") or []
+    for i, constraint in enumerate(given.get("constraints") or ()) if isinstance(given.get("constraints"), list) else ():
+        old = before_constraints[i] if i < len(before_constraints) and isinstance(before_constraints[i], dict) else {}
+        if isinstance(constraint, dict) and "status" in constraint and constraint["status"] != old.get("status"):
+            failures.append(("constraints", i, "status"))
+    if failures:
+        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
+        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
+            [{"field": list(p), "code": "readonly", "description": "Failed to update field because it is readonly"} for p in failures]
+        )
 
 
 # -- the Collection module -----------------------------------------------------------------------------
@@ -299,7 +344,8 @@ def create(ctx: Context, fields: dict) -> Document:
 
     fields = arg(fields, "data", OBJECT)
     field_schema.check_known_fields(fields, None)
-    params = {"history_days": 0, "indexes": {}, "constraints": [], **fields}
+    check_read_only(fields, None)
+    params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **fields})
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "collections", fields.get(field), field)

@@ -194,7 +194,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         before = _definition(ctx, doc.ref)
         if before is not None:
+            from .collections import check_read_only
+
             field_schema.check_known_fields(params, before)
+            check_read_only(params, before)
         _check_names(ctx, doc.ref, params, before)
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         written = (core.replace if replace else core.update)(ctx, doc.ref, params)
@@ -256,7 +259,15 @@ def _definition(ctx: Context, ref: Ref) -> dict | None:
 def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     """After a collection's definition changed: check it as core does, and rebuild its indexes if their
     entries may differ (new indexes, changed terms, changed computed fields)."""
+    from ..documents import write
+    from .collections import with_statuses
+
     after = _definition(ctx, ref)
+    if after is not None and with_statuses(after) != after:
+        # New indexes and unique constraints get the status core gives them once built.
+        stored = with_statuses(after)
+        write(ctx, doc_key(ctx, ref), stored)
+        after = stored
     migrated = field_schema.check_definition(ctx, after, before)
     if migrated or field_schema.changed_indexing(before, after):
         from .collections import rebuild_indexes

@@ -72,3 +72,33 @@ def test_a_span_over_several_lines(db):
         "  | |__^\n"
         "  |"
     )
+
+
+@pytest.mark.parametrize("name", ["ts", "delete", "update", "replace", "coll"])
+def test_reserved_fields_on_create(db, name):
+    # core's FQL2ReservedFieldAndDataAccessSpec: each reserved field but `id` refused on create.
+    db.query('Collection.create({ name: "TestColl" })', syntax="v10")
+    assert summary(db, f'TestColl.create({{\n  {name}: "Thing",\n}})') == (
+        "error: Failed to create document in collection `TestColl`.\n"
+        "constraint failures:\n"
+        f"  {name}: Is a reserved field and cannot be used\n"
+        "at *query*:1:16\n"
+        "  |\n"
+        "1 |   TestColl.create({\n"
+        "  |  ________________^\n"
+        f'2 | |   {name}: "Thing",\n'
+        "3 | | })\n"
+        "  | |__^\n"
+        "  |"
+    )
+
+
+def test_reserved_fields_on_update(db):
+    db.query('Collection.create({ name: "TestColl" }); TestColl.create({ id: 7, validField: "Thing" })', syntax="v10")
+    text = '\nlet doc = TestColl.byId("7")!\ndoc.update({\n  id: "will I succeed?"\n})\n'
+    assert summary(db, text).split("\n")[:4] == [
+        "error: Failed to update document with id 7 in collection `TestColl`.",
+        "constraint failures:",
+        "  id: Is a reserved field and cannot be used",
+        "at *query*:3:11",
+    ]

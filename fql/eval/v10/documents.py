@@ -164,6 +164,20 @@ def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
     return data, fields.get("ttl", ...), fields.get("id")
 
 
+#: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`.
+RESERVED_FIELDS = ("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists")
+
+
+def _check_reserved(given: t.Any, what: str, *, create: bool) -> None:
+    """core's validateReserved: a write may not set a reserved field (the *Data methods may)."""
+    if not isinstance(given, dict):
+        return
+    found = [name for name in RESERVED_FIELDS if name in given and not (create and name == "id")]
+    if found:
+        failures = [{"field": [name], "code": "reserved", "description": "Is a reserved field and cannot be used"} for name in found]
+        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
+
+
 def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
     """The document just written, as written (even if its ttl has already passed)."""
     version = ctx.state.txn.get(doc_key(ctx, ref))
@@ -174,6 +188,7 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
+    _check_reserved(given, f"create document in collection `{coll.id}`", create=True)
     data, ttl, doc_id = _split(given, "the document")
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
@@ -204,6 +219,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.
         ref = written["ref"] if isinstance(written, dict) and isinstance(written.get("ref"), Ref) else doc.ref
         return _reread(ctx, ref)
+    _check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl, _ = _split(given, "the update")
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,

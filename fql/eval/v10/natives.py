@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
 from ... import ast
@@ -174,8 +175,22 @@ def key_create(ctx: Context, fields: dict) -> Document:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
-    rendered = create_native(ctx, native("databases"), _object(fields))
+    with _unique_name():
+        rendered = create_native(ctx, native("databases"), _object(fields))
     return read(ctx, rendered["ref"])
+
+
+@contextlib.contextmanager
+def _unique_name() -> t.Iterator[None]:
+    """A name taken by another document of the kind: core's unique index on `name` fails the write
+    (`Failed unique constraint.`, its failure at `name`)."""
+    from ...errors import InstanceAlreadyExists
+
+    try:
+        yield
+    except InstanceAlreadyExists:
+        failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
 
 
 # -- Query ---------------------------------------------------------------------------------------------
@@ -286,7 +301,9 @@ def role_create(ctx: Context, fields: dict) -> Document:
     fields = _object(fields)
     names.check_role(fields.get("name"))
     _check_predicates(fields)
-    return read(ctx, create_native(ctx, native("roles"), fields)["ref"])
+    with _unique_name():
+        created = create_native(ctx, native("roles"), fields)
+    return read(ctx, created["ref"])
 
 
 def _object(fields: t.Any) -> dict:
@@ -346,7 +363,8 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
             err.failures or []
         ) from None
     except InstanceAlreadyExists:
-        raise InstanceAlreadyExists("AccessProvider already exists.") from None
+        failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
     return read(ctx, created["ref"])
 
 

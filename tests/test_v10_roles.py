@@ -136,3 +136,15 @@ def test_a_null_membership_predicate_is_no_predicate(db):
         syntax="v10",
     )
     assert db.query("Notes.all().count()", secret=token(db), syntax="v10") == 2
+
+
+def test_an_index_read_needs_some_read_action_on_the_collection(db):
+    # core's FQL2RoleSpec: no read action at all is permission_denied; a predicate filters instead.
+    db.query('Notes.definition.update({ indexes: { byN: { terms: [{ field: ".n" }] } } })', syntax="v10")
+    db.query('Role.byName("reader")!.update({ privileges: [{ resource: "People", actions: { read: true } }] })', syntax="v10")
+    with pytest.raises(FQLError) as caught:
+        db.query("Notes.byN(1)", secret=token(db), syntax="v10")
+    assert (caught.value.v10_code, caught.value.description) == (
+        "permission_denied",
+        "Insufficient privileges to read from collection Notes.",
+    )

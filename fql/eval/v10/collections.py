@@ -286,6 +286,13 @@ def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | N
                 raise QueryRuntimeError(
                     "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
                 )
+            from .. import roles
+
+            if not ctx.state.unchecked and not roles.has_action(ctx, module.name, "read"):
+                # Core checks the collection's read action before an index read (a predicate filters after).
+                raise QueryRuntimeError(
+                    "permission_denied", f"Insufficient privileges to read from collection {module.name}."
+                )
             return IndexFunction(index, name)
     return None
 

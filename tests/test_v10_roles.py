@@ -148,3 +148,23 @@ def test_an_index_read_needs_some_read_action_on_the_collection(db):
         "permission_denied",
         "Insufficient privileges to read from collection Notes.",
     )
+
+
+def test_write_and_create_predicates_see_documents(db):
+    # core's FQL2RoleSpec: a create predicate sees the new document (its id always there, its fields also
+    # under `.data`); a write predicate the old and new documents; a schema create the definition's fields.
+    db.query("Collection.create({ name: 'Books' })", syntax="v10")
+    db.query(
+        "Role.create({ name: 'B', privileges: [{ resource: 'Books', actions: { read: true, "
+        "create: 'data => data.id != null && data.data.override == true', "
+        "write: '(old, new) => \"B\" == new.data.role && old.override' } }, "
+        "{ resource: 'Collection', actions: { create: 'data => \"Foo\" == data.name' } }] })",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "B" })', syntax="v10")["secret"]
+    assert db.query('Books.create({ override: true }).update({ role: "B" }).role', secret=key, syntax="v10") == "B"
+    for denied in ("Books.create({})", 'Books.create({ override: true }).update({ role: "x" })', 'Collection.create({ name: "Bar" })'):
+        with pytest.raises(FQLError) as caught:
+            db.query(denied, secret=key, syntax="v10")
+        assert caught.value.v10_code == "permission_denied"
+    assert db.query('Collection.create({ name: "Foo" }).name', secret=key, syntax="v10") == "Foo"

@@ -298,7 +298,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
     if target.kind is None:
         access.require(ctx, "create_with_id", key, (ref, fields), "create")
     else:
-        access.require(ctx, "create", key, (fields,), "create")
+        # The new ref goes last: v4's predicate gets the fields, a v10 one the document (id included).
+        access.require(ctx, "create", key, (fields, ref), "create")
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Document already exists.").at("create")
     version = write(ctx, key, fields, "create")

@@ -142,7 +142,7 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
         return False
 
 
-def _v10_arguments(action: str, args: tuple) -> list:
+def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:
     """What a v10 predicate of `action` is called with: the document (read, delete, history), the new
     document's fields (create), the fields before and after (write), or the function's arguments (call).
 
@@ -150,14 +150,38 @@ def _v10_arguments(action: str, args: tuple) -> list:
     write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`.
     """
     if action == "write":
-        old, new = (list(args) + [None] * 2)[:2]
-        return [_user_fields(old), _user_fields(new)]
-    if action in ("create", "create_with_id"):
-        return [_user_fields(args[-1] if args else None)]
+        old, new, ref = (list(args) + [None] * 3)[:3]
+        return [_doc_like(old, ref), _doc_like(new, ref)]
+    if action == "create_with_id":
+        ref, data = (list(args) + [None] * 2)[:2]
+        return [_doc_like(data, ref)]
+    if action == "create":
+        data, ref = (list(args) + [None] * 2)[:2]
+        if key is not None and key.coll.startswith("#") and isinstance(data, dict):
+            # A schema or native document's fields are its own (`Collection.create({ name })`).
+            return [dict(data)]
+        return [_doc_like(data, ref)]
     if action == "call":
         value = args[0] if args else None
         return [] if value is None else list(value) if isinstance(value, list) else [value]
     return [args[0] if args else None]
+
+
+def _doc_like(rendered: t.Any, ref: t.Any) -> t.Any:
+    """A version as a v10 predicate sees it (core passes the document): its fields, its `id`, and `data`,
+    all its fields again (`new.owner` and `new.data.owner` both read)."""
+    fields = _user_fields(rendered)
+    if not isinstance(fields, dict):
+        return fields
+    if not isinstance(ref, Ref) and isinstance(rendered, dict):
+        ref = rendered.get("ref")
+    out = dict(fields)
+    if isinstance(ref, Ref) and ref.id.isdigit():
+        from ..values import ID
+
+        out = {"id": ID(ref.id), **out}
+    out["data"] = dict(fields)
+    return out
 
 
 def _user_fields(rendered: t.Any) -> t.Any:
@@ -232,7 +256,7 @@ def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
     if action == "read_index":
         return _reads_set(ctx, key, resource, args)
     return any(
-        _v10_predicate(ctx, g, _v10_arguments(action, args))
+        _v10_predicate(ctx, g, _v10_arguments(action, args, key))
         if isinstance(g, str)
         else _predicate(ctx, g, _argument(action, key, args, _arity(g)))
         for g in _grants(ctx, resource, action)

@@ -158,7 +158,7 @@ def test_write_and_create_predicates_see_documents(db):
         "Role.create({ name: 'B', privileges: [{ resource: 'Books', actions: { read: true, "
         "create: 'data => data.id != null && data.data.override == true', "
         "write: '(old, new) => \"B\" == new.data.role && old.override' } }, "
-        "{ resource: 'Collection', actions: { create: 'data => \"Foo\" == data.name' } }] })",
+        "{ resource: 'Collection', actions: { read: true, create: 'data => \"Foo\" == data.name' } }] })",
         syntax="v10",
     )
     key = db.query('Key.create({ role: "B" })', syntax="v10")["secret"]

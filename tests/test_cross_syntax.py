@@ -73,3 +73,12 @@ def test_seed_004_token_create_shape(db):
     # The secret is shown once: later reads do not have it.
     assert v10(db, f'Token.byId("{token.id}")!.secret') is None
     assert db.query(f'Select("instance", Get(Ref(Tokens(), "{token.id}")))').id == "372696914650464289"
+
+
+def test_v4_call_runs_a_function_defined_in_v10():
+    # core's FQL2UserFunctionSpec: Call of a v10 UDF from FQL v4.
+    db = fql.connect()
+    db.query('Function.create({ name: "doubleFunc", body: "x => x * 2" })', syntax="v10")
+    db.query('Function.create({ name: "add", body: "(a, b) => a + b" })', syntax="v10")
+    assert db.query('Call("doubleFunc", 10)') == 20
+    assert db.query('Call(Function("add"), [1, 2])') == 3

@@ -102,6 +102,8 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
     if doc.get("role") is not None:
         ctx.state.auth = _with_role(auth, doc["role"])
     try:
+        if isinstance(doc["body"], str):
+            return _call_v10(ctx, fn, arguments)
         return ctx.apply(doc["body"], [] if arguments is None else arguments)
     except FQLError as err:
         if isinstance(err, CallError) and not err.position:
@@ -109,6 +111,24 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
     finally:
         ctx.state.auth = auth
+
+
+def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
+    """A function defined in v10 (its body FQL v10 source) called from v4: the arguments spread over its
+    parameters as v4 spreads them over a Lambda's (one parameter takes them whole)."""
+    from .v10.documents import udf_body
+    from .v10.expressions import apply_lambda
+    from .v10.globals import UserFunction
+
+    from .refs import schema_key
+
+    scope = schema_key(ctx, "functions", fn.id, fn.collection.database).scope
+    body, _ = udf_body(ctx, UserFunction(fn.id, scope))
+    args = [] if arguments is None else arguments
+    params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
+    if not isinstance(args, list) or len(params) == 1:
+        args = [args]
+    return apply_lambda(ctx, body, args)
 
 
 def _with_role(auth: t.Any, role: t.Any) -> t.Any:

@@ -82,3 +82,16 @@ def test_v4_call_runs_a_function_defined_in_v10():
     db.query('Function.create({ name: "add", body: "(a, b) => a + b" })', syntax="v10")
     assert db.query('Call("doubleFunc", 10)') == 20
     assert db.query('Call(Function("add"), [1, 2])') == 3
+
+
+def test_database_settings_are_inherited():
+    # core's FQL2QuerySpec: Query.isEnvTypechecked / isEnvProtected read the database's own setting, else
+    # its nearest ancestor's; isEnvProtected is for admin secrets only.
+    db = fql.connect()
+    db.query("Database.create({ name: 'T', typechecked: true, protected: true })", syntax="v10")
+    db.query("Database.create({ name: 'Inh' })", secret="secret:T:admin", syntax="v10")
+    assert db.query("Query.isEnvTypechecked()", secret="secret:T/Inh:admin", syntax="v10") is True
+    assert db.query("Query.isEnvProtected()", secret="secret:T/Inh:admin", syntax="v10") is True
+    with pytest.raises(fql.FQLError) as caught:
+        db.query("Query.isEnvProtected()", secret="secret:T:server", syntax="v10")
+    assert caught.value.v10_code == "permission_denied"

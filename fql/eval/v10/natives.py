@@ -368,16 +368,36 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     return read(ctx, created["ref"])
 
 
+def _database_setting(ctx: Context, name: str) -> bool:
+    """A database's `typechecked` or `protected`: its own, else its nearest ancestor's (core's inherited
+    settings); false where none says (the top database has no document to say it)."""
+    from ...auth.access import SCOPES
+
+    txn, scope = ctx.state.txn, ctx.state.scope
+    while scope:
+        entry = txn.get(DocKey("", SCOPES, scope))
+        if entry is None or entry.data is None:
+            break
+        version = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
+        value = (version.data or {}).get(name) if version is not None else None
+        if isinstance(value, bool):
+            return value
+        scope = entry.data["parent"]
+    return False
+
+
 @static("Query", "isEnvTypechecked")
 def is_env_typechecked(ctx: Context) -> bool:
-    """False: fql does not typecheck queries before running them."""
-    return False
+    """Whether the database is marked `typechecked` (fql checks only unbound names statically)."""
+    return _database_setting(ctx, "typechecked")
 
 
 @static("Query", "isEnvProtected")
 def is_env_protected(ctx: Context) -> bool:
-    """False: fql has no protected mode."""
-    return False
+    """Whether the database is marked `protected`; admin only, as in core."""
+    if ctx.state.auth.role != "admin":
+        raise QueryRuntimeError("permission_denied", "Insufficient privileges to perform the action.")
+    return _database_setting(ctx, "protected")
 
 
 def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: dict, replace: bool) -> dict:

@@ -102,3 +102,27 @@ def test_reserved_fields_on_update(db):
         "  id: Is a reserved field and cannot be used",
         "at *query*:3:11",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "first_lines"),
+    [
+        ("Key.create({ role: 'client', secret: 'x' })", ["error: Failed to create Key.", "  secret: Failed to update field because it is readonly"]),
+        ('Database.create({ name: "Foo", global_id: "yu3pdd5ssyyyy" })',
+         ["error: Failed to create Database.", "  global_id: Failed to update field because it is readonly"]),
+    ],
+)
+def test_read_only_fields(db, text, first_lines):
+    # core's FQL2KeySpec, FQL2DatabaseSpec: fields core writes itself are refused.
+    lines = summary(db, text).split("\n")
+    assert [lines[0], lines[2]] == first_lines and lines[1] == "constraint failures:"
+
+
+def test_a_key_secret_cannot_be_updated(db):
+    key_id = db.query('Key.create({ role: "client" })', syntax="v10").id
+    lines = summary(db, f"let key = Key.byId('{key_id}')!\nkey.update({{\n  secret: \"foo\"\n}})").split("\n")
+    assert lines[:3] == [
+        f"error: Failed to update Key with id {key_id}.",
+        "constraint failures:",
+        "  secret: Failed to update field because it is readonly",
+    ]

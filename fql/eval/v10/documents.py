@@ -205,6 +205,14 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         from .misc import OBJECT, arg
 
         given = arg(given, "data", OBJECT)
+        from .natives import check_read_only
+
+        named = {"keys": "Key", "tokens": "Token"}
+        if doc.ref.kind in named:
+            check_read_only(doc.ref.kind, given, f"update {named[doc.ref.kind]} with id {doc.ref.id}")
+        elif doc.ref.kind in ("access_providers", "databases"):
+            noun = "AccessProvider" if doc.ref.kind == "access_providers" else "Database"
+            check_read_only(doc.ref.kind, given, f"update {noun} `{doc.ref.id}`")
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         before = _definition(ctx, doc.ref)

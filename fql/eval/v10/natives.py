@@ -47,9 +47,32 @@ def _token_params(fields: dict) -> dict:
     return {k: to_stored(v) for k, v in fields.items() if k in ("data", "ttl") and v is not None}
 
 
+#: Fields core writes itself, by native kind: a write that gives one fails (`readonly`).
+READ_ONLY = {
+    "keys": ("secret",),
+    "tokens": ("secret",),
+    "access_providers": ("audience",),
+    "databases": ("global_id",),
+}
+
+
+def check_read_only(kind: str, given: t.Any, what: str) -> None:
+    """core's readOnly fields: `Failed to <what>.`, each at its field."""
+    if not isinstance(given, dict):
+        return
+    found = [name for name in READ_ONLY.get(kind, ()) if name in given]
+    if found:
+        failures = [
+            {"field": [name], "code": "readonly", "description": "Failed to update field because it is readonly"}
+            for name in found
+        ]
+        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
+
+
 @static("Token", "create")
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
+    check_read_only("tokens", fields, "create Token")
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
@@ -167,6 +190,7 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
+    check_read_only("keys", params, "create Key")
     if isinstance(params.get("database"), str):
         params["database"] = Ref(params["database"], native("databases"))
     return _with_secret(ctx, create_native(ctx, KEYS, params))
@@ -175,6 +199,7 @@ def key_create(ctx: Context, fields: dict) -> Document:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
+    check_read_only("databases", fields, "create Database")
     with _unique_name():
         rendered = create_native(ctx, native("databases"), _object(fields))
     return read(ctx, rendered["ref"])
@@ -355,6 +380,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     coll = native(providers.KIND)
     if not isinstance(fields, dict):
         raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
+    check_read_only(providers.KIND, fields, "create AccessProvider")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)

@@ -377,7 +377,7 @@ def call(ctx: Context, name: str) -> Module:
 
     found = resolve(ctx, arg(name, "name", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
-        raise QueryRuntimeError("invalid_argument", f"No collection named `{name}`.")
+        raise QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
     return found
 
 

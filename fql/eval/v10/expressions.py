@@ -169,6 +169,8 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
             return ID(value.id) if value.id.isdigit() else value.id
         if name == "coll" and value.ref.kind is None:
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
+        if name == "name" and value.ref.is_schema:
+            return value.ref.id
         raise _documents.missing(value)
     if isinstance(value, dict):
         found = value.get(name)

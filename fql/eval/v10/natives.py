@@ -313,10 +313,15 @@ def function_call(ctx: Context, name: str) -> t.Any:
     from .globals import UserFunction
     from .misc import STRING, arg
 
+    from .globals import resolve
+
     name = arg(name, "name", STRING)
-    if live(ctx, DocKey(ctx.state.scope, "#functions", name)) is None:
-        raise QueryRuntimeError("invalid_argument", f"No function named `{name}`.")
-    return UserFunction(name, ctx.state.scope)
+    if live(ctx, DocKey(ctx.state.scope, "#functions", name)) is not None:
+        return UserFunction(name, ctx.state.scope)
+    found = resolve(ctx, name)  # an alias names it too
+    if isinstance(found, UserFunction):
+        return found
+    raise QueryRuntimeError("invalid_argument", f"invalid argument `function`: No such user function `{name}`.")
 
 
 @static("Role", "create")

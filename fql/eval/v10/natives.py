@@ -435,12 +435,23 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
     """`credential.update({password})` (v10) or `Update(Ref(Credentials(), id), {password})` (v4)."""
     from ..refs import render
 
-    identity = doc_key(ctx, version.data["instance"])
+    from ..documents import write
+
+    instance = params.get("instance", version.data["instance"])
+    if instance != version.data["instance"]:
+        # The credential moves to another document (core: its `document` field is writable).
+        identity = doc_key(ctx, instance)
+        if live(ctx, identity) is None or auth.credentials_of(ctx, identity) is not None:
+            raise QueryRuntimeError("constraint_failure", f"Failed to update Credential with id {ref.id}.")
+        write(ctx, key, {**version.data, "instance": ref_of(ctx, identity)})
+    identity = doc_key(ctx, instance)
     if "password" in params:
         auth.set_password(ctx, identity, {"password": params["password"], **params})
     return render(ctx, ctx.state.txn.get(key))
 
 
-from ..schema import NATIVE_UPDATERS  # noqa: E402
+from ..schema import NATIVE_DELETERS, NATIVE_UPDATERS  # noqa: E402
 
 NATIVE_UPDATERS["credentials"] = _update_credentials
+#: Deleting a credential needs nothing more than the deletion itself (its by-instance entry goes with it).
+NATIVE_DELETERS["credentials"] = lambda ctx, ref, key: None

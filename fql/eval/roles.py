@@ -32,7 +32,8 @@ def _role_fields(ctx: Context, params: dict) -> dict:
         for m in members:
             if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
                 raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
-    fields["privileges"] = privileges
+    # Kept as given, one privilege or an array of them, as membership is (core stores what it was given).
+    fields["privileges"] = fields.get("privileges", [])
     return _ordered(fields, _ROLE_ORDER)
 
 
@@ -235,7 +236,8 @@ def _resource(key: DocKey, action: str) -> Ref:
 def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
     """The grants of action `name` on `resource` in the caller's roles."""
     for role in roles_of(ctx):
-        for privilege in role.get("privileges", []):
+        privileges = role.get("privileges") or []
+        for privilege in privileges if isinstance(privileges, list) else [privileges]:
             if _same(privilege.get("resource"), resource):
                 yield privilege.get("actions", {}).get(name, False)
 

@@ -330,8 +330,35 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
 def delete(ctx: Context, doc: Document) -> NullDocument:
     """Delete the document; the result is a null document."""
     past.check_write(ctx)
+    if doc.ref.kind == "roles":
+        _check_role_unused(ctx, doc.ref.id)
     core.delete(ctx, doc.ref)
     return NullDocument(doc.ref, "deleted")
+
+
+def _check_role_unused(ctx: Context, name: str) -> None:
+    """A role that functions, keys or access providers name cannot be deleted (core's foreign keys):
+    functions and keys are a constraint failure naming them, an access provider an invalid schema."""
+    scope, txn, failures = ctx.state.scope, ctx.state.txn, []
+
+    def names(role: t.Any) -> list:
+        roles = role if isinstance(role, list) else [role]
+        return [r.id if isinstance(r, Ref) else r for r in roles]
+
+    for kind, noun in (("#functions", "function"), ("#keys", "key")):
+        for version in txn.scan(scope, kind):
+            if version.live_at(ctx.state.ts) and name in names((version.data or {}).get("role")):
+                message = f"The {noun} `{version.key.id}` refers to this document by its previous identifier `{name}`."
+                failures.append({"field": ["name"], "code": "foreign key", "description": message})
+    if failures:
+        raise QueryRuntimeError("constraint_failure", f"Failed to delete Role `{name}`.").with_failures(failures)
+    for version in txn.scan(scope, "#access_providers"):
+        roles = (version.data or {}).get("roles") if version.live_at(ctx.state.ts) else None
+        listed = [r.get("role") if isinstance(r, dict) else r for r in (roles if isinstance(roles, list) else [roles])]
+        if name in names(listed):
+            raise QueryRuntimeError(
+                "invalid_schema", f"Invalid database schema update.\n    error: Role `{name}` does not exist"
+            )
 
 
 @method("Document", "exists")

@@ -32,6 +32,9 @@ class FQLError(Exception):
         self.span = span
         self.failures = failures
         self.cause = cause
+        #: Where the error happened inside stored v10 source before it reached the query (innermost
+        #: first): (its name as core shows it, `udf:fn`; the source; the span in it).
+        self.frames: list[tuple[str, str, Span]] = []
 
     @property
     def code(self) -> str:

@@ -126,3 +126,30 @@ def test_a_key_secret_cannot_be_updated(db):
         "constraint failures:",
         "  secret: Failed to update field because it is readonly",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "frame"),
+    [
+        ('() => abort("tracer")', ["error: Query aborted.", "at *udf:errFunc*:1:12", "  |", '1 | () => abort("tracer")', "  |            ^^^^^^^^^^"]),
+        ("() => [1][2]", ["error: index 2 out of bounds for length 1", "at *udf:errFunc*:1:10", "  |", "1 | () => [1][2]", "  |          ^^^"]),
+    ],
+)
+def test_a_trace_across_functions(db, body, frame):
+    # core's FQL2ErrorRenderingSpec: a frame for each function body, innermost first, then the query.
+    db.query(f"Function.create({{ name: 'errFunc', body: '{body}' }})", syntax="v10")
+    db.query("Function.create({ name: 'eventuallyError', body: '() => errFunc()' })", syntax="v10")
+    assert summary(db, "\neventuallyError()\n").split("\n") == [
+        *frame,
+        "  |",
+        "at *udf:eventuallyError*:1:14",
+        "  |",
+        "1 | () => errFunc()",
+        "  |              ^^",
+        "  |",
+        "at *query*:2:16",
+        "  |",
+        "2 | eventuallyError()",
+        "  |                ^^",
+        "  |",
+    ]

@@ -37,6 +37,10 @@ def summary(err: FQLError, source: str) -> str:
         where = ",".join(path_text(p) for p in paths if p)
         message = str(failure.get("description", "")).replace("\n", "\n  ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")
+    for name, text, frame in getattr(err, "frames", ()):
+        if frame.line:
+            lines.append(f"at *{name}*:{frame.line}:{frame.column}")
+            lines.extend(span_lines(text, frame))
     span = err.span
     if span is not None and span.line:
         lines.append(f"at *query*:{span.line}:{span.column}")

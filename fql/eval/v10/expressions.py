@@ -258,7 +258,9 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     try:
         return index_value(ctx, value, key)
     except FQLError as err:
-        raise _at(err, node)
+        # Core points at the brackets (`[2]`), as it points at a call's arguments.
+        obj = getattr(node.obj, "span", None)
+        raise _at_span(err, (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span)
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:

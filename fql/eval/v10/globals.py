@@ -6,7 +6,7 @@ import typing as t
 
 from attrs import frozen
 
-from ...errors import QueryCheckError, QueryRuntimeError
+from ...errors import FQLError, QueryCheckError, QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Lambda, Module, Ref, collection_ref, native
 from ..evaluator import Context
@@ -176,8 +176,22 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         if not isinstance(body, Lambda):
             raise QueryCheckError(f"The function `{fn.name}` has no callable body.")
         return apply_lambda(ctx, body, args)
+    except FQLError as err:
+        source = _udf_source(ctx, fn)
+        if err.span is not None and source is not None:
+            # The error's place in the function's body becomes a frame of its trace; the call is placed
+            # where it was made (core's `at *udf:name*` frames).
+            err.frames.append((f"udf:{fn.name}", source, err.span))
+            err.span = None
+        raise
     finally:
         ctx.state.auth = auth
+
+
+def _udf_source(ctx: Context, fn: UserFunction) -> str | None:
+    version = ctx.state.txn.get(DocKey(fn.scope, "#functions", fn.name))
+    body = (version.data or {}).get("body") if version is not None else None
+    return body if isinstance(body, str) else None
 
 
 def module_ref(module: Module) -> Ref | None:

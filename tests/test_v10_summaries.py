@@ -153,3 +153,57 @@ def test_a_trace_across_functions(db, body, frame):
         "  |                ^^",
         "  |",
     ]
+
+
+def test_check_constraints_trace_into_their_source(db):
+    # core's FQL2CheckConstraintsSpec: an error in a check is the write's, traced into the check; a check
+    # may not write; every failing check is reported.
+    db.query(
+        "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'ok', body: 'doc => doc.ok' } }, "
+        "{ check: { name: 'plus1', body: 'doc => doc.foo + 1 > 0' } }] })",
+        syntax="v10",
+    )
+    assert summary(db, "Foo.create({ ok: 'true' })").split("\n")[:5] == [
+        "error: The function `+` does not exist on `Null`",
+        "at *check_constraint:plus1*:1:16",
+        "  |",
+        "1 | doc => doc.foo + 1 > 0",
+        "  |                ^",
+    ]
+    db.query(
+        "Collection.create({ name: 'Two', constraints: [{ check: { name: 'a', body: 'doc => false' } }, "
+        "{ check: { name: 'b', body: 'doc => false' } }] })",
+        syntax="v10",
+    )
+    assert summary(db, "Two.create({})").split("\n")[:4] == [
+        "error: Failed to create document in collection `Two`.",
+        "constraint failures:",
+        "  Document failed check constraint `a`",
+        "  Document failed check constraint `b`",
+    ]
+    db.query(
+        "Collection.create({ name: 'Animal', constraints: [{ check: { name: 'cloneMe', "
+        "body: 'doc => { Animal.create({ animal: doc.animal }); true }' } }] })",
+        syntax="v10",
+    )
+    with pytest.raises(fql.FQLError) as caught:
+        db.query("Animal.create({ name: 'Dolly', animal: 'sheep' })", syntax="v10")
+    assert caught.value.description == "`create` performs a write, which is not allowed in check constraints."
+
+
+def test_computed_fields_trace_into_their_source(db):
+    # core's FQL2ComputedFieldsSpec "fail on writes".
+    db.query("Collection.create({ name: 'Foo', computed_fields: { bar: { body: \"_ => Foo.create({})\" } } })", syntax="v10")
+    assert summary(db, "let foo = Foo.create({})\nfoo.bar!\n").split("\n") == [
+        "error: `create` performs a write, which is not allowed in computed fields.",
+        "at *computed_field:Foo:bar*:1:16",
+        "  |",
+        "1 | _ => Foo.create({})",
+        "  |                ^^^^",
+        "  |",
+        "at *query*:2:5",
+        "  |",
+        "2 | foo.bar!",
+        "  |     ^^^",
+        "  |",
+    ]

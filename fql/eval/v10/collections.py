@@ -6,7 +6,7 @@ import re
 import typing as t
 
 from ...collation import TOP, tuple_key
-from ...errors import QueryRuntimeError
+from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
 from ...values import Document, Module, NullDocument, Ref, native
 from .. import documents, indexes
@@ -169,19 +169,32 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
     from ..access import unchecked
     from .expressions import call_function, evaluate_program
 
+    from .fields import limited
+
     doc = to_document(ctx, version)
+    failures = []
     for check in checks:
-        fn = evaluate_program(parse(check.get("body", ""), "v10"), Context(ctx.state))
-        with unchecked(ctx):
-            verdict = call_function(ctx, fn, [doc])
+        name, body = check.get("name", "check"), check.get("body", "")
+        try:
+            fn = evaluate_program(parse(body, "v10"), Context(ctx.state))
+            # A check may read but not write (core: `... which is not allowed in check constraints.`).
+            with unchecked(ctx), limited(ctx, "check constraints", reads=True):
+                verdict = call_function(ctx, fn, [doc])
+        except FQLError as err:
+            # An error in the check is the write's error, traced into the check's source.
+            if err.span is not None:
+                err.frames.append((f"check_constraint:{name}", body, err.span))
+                err.span = None
+            raise
         if verdict is not True:
-            name = check.get("name", "check")
-            created = len(ctx.state.txn.history(version.key)) <= 1
-            what = "create document" if created else f"update document with id {version.key.id}"
-            failure = {"field": [], "code": "check", "description": f"Document failed check constraint `{name}`"}
-            raise QueryRuntimeError(
-                "constraint_failure", f"Failed to {what} in collection `{version.key.coll}`."
-            ).with_failures([failure])
+            failures.append({"field": [], "code": "check", "description": f"Document failed check constraint `{name}`"})
+    if failures:
+        # Core reports every check the document fails.
+        created = len(ctx.state.txn.history(version.key)) <= 1
+        what = "create document" if created else f"update document with id {version.key.id}"
+        raise QueryRuntimeError("constraint_failure", f"Failed to {what} in collection `{version.key.coll}`.").with_failures(
+            failures
+        )
 
 
 documents.WRITE_CHECKS.append(_check_constraints)

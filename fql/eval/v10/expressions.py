@@ -616,7 +616,23 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         if err.v10_code in ("invalid_argument", "divide_by_zero") and op not in ("&&", "||", "??", "isa"):
             # An operator is a method of its left operand: core points at its argument, the right one.
             raise _at(err, node.right)
+        if err.v10_code == "invalid_function_invocation":
+            # The left operand has no such operator: core points at the operator.
+            raise _at_span(err, _operator_span(node))
         raise _at(err, node)
+
+
+def _operator_span(node: ast.Binary) -> ast.Span | None:
+    """Where a binary operator sits: between its operands (taken as centred in the gap between them)."""
+    left, right = getattr(node.left, "span", None), getattr(node.right, "span", None)
+    if left is None or right is None or not left.line or left.end_line != right.line:
+        return None
+    gap = right.column - left.end_column
+    if gap < len(node.op):
+        return None
+    column = left.end_column + (gap - len(node.op)) // 2
+    start = left.end + (column - left.end_column)
+    return ast.Span(left.end_line, column, start, start + len(node.op), left.end_line, column + len(node.op))
 
 
 def _unary(node: ast.Unary, ctx: Context) -> t.Any:

@@ -367,7 +367,10 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
         with limited(ctx, "computed fields", reads=True):
             return call_function(ctx, fn, [doc])
     except FQLError as err:
-        # The error happened in the field's own source: the query points at where the field was read.
+        # The error happened in the field's own source: a frame of its trace, and the query points at where
+        # the field was read (core's `at *computed_field:Coll:name*`).
+        if err.span is not None:
+            err.frames.append((f"computed_field:{schema.coll}:{name}", schema.computed[name], err.span))
         err.span = None
         raise
 

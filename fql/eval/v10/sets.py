@@ -13,7 +13,7 @@ import threading
 import typing as t
 
 from ...collation import encode
-from ...errors import QueryRuntimeError
+from ...errors import FQLError, QueryRuntimeError
 from ...values import Document, NullDocument, Page, Ref, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
@@ -268,7 +268,13 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     if found is None:
         raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
     s, offset, default = found
-    return page_object(page(ctx, s, _size(size) if size is not None else default, offset))
+    try:
+        return page_object(page(ctx, s, _size(size) if size is not None else default, offset))
+    except FQLError as err:
+        # The set's functions came from the query that made it: this query points at the cursor.
+        err.span = None
+        err.frames.clear()
+        raise
 
 
 def _size(n: t.Any) -> int:

@@ -124,6 +124,10 @@ class App:
         except ProtocolError as err:
             response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
+            if _client_gone(exc):
+                # The client closed the connection (a stream it stopped reading): nothing to answer.
+                log.debug("%s %s: the client went away", request.method, request.path)
+                return
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
@@ -287,6 +291,13 @@ class App:
                 self.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _client_gone(exc: BaseException) -> bool:
+    """Whether `exc` says the client closed the connection (Granian's RSGIProtocolClosed, a reset)."""
+    return type(exc).__name__ in ("RSGIProtocolClosed", "ProtocolClosed") or isinstance(
+        exc, (ConnectionResetError, BrokenPipeError)
+    )
 
 
 def decode_v4(body: bytes) -> t.Any:

@@ -363,6 +363,9 @@ def create(ctx: Context, fields: dict) -> Document:
     from .misc import OBJECT, arg
 
     fields = arg(fields, "data", OBJECT)
+    from .documents import check_persistable
+
+    check_persistable(fields)
     field_schema.check_known_fields(fields, None)
     check_read_only(fields, None)
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **fields})

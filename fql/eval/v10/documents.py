@@ -34,6 +34,31 @@ from .globals import USER_COLLECTION
 METADATA = ("id", "coll", "ts", "ttl")
 
 
+def check_persistable(value: t.Any, path: tuple = ()) -> None:
+    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Function, which
+    cannot be persisted.` for a function, a set, a module... anywhere in it."""
+    from .fields import persistable
+
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_persistable(item, (*path, key))
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            check_persistable(item, (*path, i))
+        return
+    if isinstance(value, (Document, NullDocument)) or persistable(value):
+        return
+    from ...repl.printer import path_text
+    from .display import type_label
+
+    # A native module (`Collection`) by its own name, as core's test shows it.
+    shown = value.name if isinstance(value, Module) and getattr(value.collection, "collection", 1) is None else type_label(value)
+    raise QueryRuntimeError(
+        "invalid_type", f"Value at `{path_text(path)}` has type {shown}, which cannot be persisted."
+    )
+
+
 def to_stored(value: t.Any) -> t.Any:
     """A v10 value as it is stored: documents become refs (a document field holds a reference)."""
     if isinstance(value, (Document, NullDocument)):
@@ -160,6 +185,7 @@ def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
         from .display import type_label
 
         raise QueryRuntimeError("invalid_argument", f"expected {what} to be an Object, received {type_label(fields)}")
+    check_persistable(fields)
     data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
     return data, fields.get("ttl", ...), fields.get("id")
 
@@ -205,6 +231,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         from .misc import OBJECT, arg
 
         given = arg(given, "data", OBJECT)
+        check_persistable(given)
         from .natives import check_read_only
 
         named = {"keys": "Key", "tokens": "Token"}
@@ -386,7 +413,10 @@ def by_id(ctx: Context, module: Module, doc_id: t.Any) -> Document | NullDocumen
     # An id is a Long, as in core: "007" is document 7.
     number = None if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) else parse_long(str(doc_id))
     if number is None or number < 0 or not str(doc_id).isdigit():
-        raise QueryRuntimeError("invalid_id", f"The id `{doc_id}` is not a valid document ID.")
+        from .misc import debug_string
+
+        shown = doc_id if isinstance(doc_id, str) else debug_string(ctx, doc_id)
+        raise QueryRuntimeError("invalid_id", f"The id `{shown}` is not a valid document ID.")
     return read(ctx, Ref(str(number), _coll(module)))
 
 

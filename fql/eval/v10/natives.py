@@ -338,9 +338,12 @@ def role_create(ctx: Context, fields: dict) -> Document:
 
 def _object(fields: t.Any) -> dict:
     """A create's argument: an object (core's `data` parameter; its struct type is shown as `{ *: Any }`)."""
+    from .documents import check_persistable
     from .misc import OBJECT, arg
 
-    return arg(fields, "data", OBJECT)
+    fields = arg(fields, "data", OBJECT)
+    check_persistable(fields)
+    return fields
 
 
 def _check_predicates(fields: dict) -> None:

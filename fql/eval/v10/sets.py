@@ -354,7 +354,9 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     """The first `limit` elements."""
     from .misc import INT, arg
 
-    n = max(arg(limit, "limit", INT), 0)
+    n = arg(limit, "limit", INT)
+    if n < 0:
+        raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
     return Derived(s, lambda c, items: itertools.islice(items, n))
 
 

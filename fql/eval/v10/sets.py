@@ -244,13 +244,24 @@ _MADE = threading.Lock()
 def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> Page:
     """One page of `s` from `offset`, with an `after` cursor when more follow."""
     size = size or s.page_size
-    items = list(itertools.islice(s.elements(ctx), offset, offset + size + 1))
-    more = len(items) > size
+    elements = s.elements(ctx)
+    items = list(itertools.islice(elements, offset, offset + size))
+    more = False
+    if len(items) == size:
+        # Whether another element follows. One whose function fails is there (core pages its source and
+        # applies the set's functions to the page it answers): the next page reports the failure.
+        try:
+            next(elements)
+            more = True
+        except StopIteration:
+            more = False
+        except FQLError:
+            more = True
     after = None
     if more:
         after = _random.token_urlsafe(18)
         _cursors(ctx).add(after, (s, offset + size, size))
-    return Page(items[:size], after=after, has_after=more)
+    return Page(items, after=after, has_after=more)
 
 
 def page_object(p: Page) -> dict:

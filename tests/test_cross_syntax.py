@@ -95,3 +95,11 @@ def test_database_settings_are_inherited():
     with pytest.raises(fql.FQLError) as caught:
         db.query("Query.isEnvProtected()", secret="secret:T:server", syntax="v10")
     assert caught.value.v10_code == "permission_denied"
+
+
+def test_a_v4_function_called_from_v10_returns_documents():
+    # core's FQL2UserFunctionSpec (api): a v4 function's Create result is a v10 document.
+    db = fql.connect()
+    db.query('CreateCollection({ name: "Books" })')
+    db.query('CreateFunction({ name: "mk", body: Query(Lambda("x", Create(Collection("Books"), { data: { title: Var("x") } }))) })')
+    assert db.query('mk("Hamlet").title', syntax="v10") == "Hamlet"

@@ -175,7 +175,8 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     try:
         if not isinstance(body, Lambda):
             raise QueryCheckError(f"The function `{fn.name}` has no callable body.")
-        return apply_lambda(ctx, body, args)
+        result = apply_lambda(ctx, body, args)
+        return result if _source_body(ctx, fn) else _from_v4(ctx, result)
     except FQLError as err:
         source = _udf_source(ctx, fn)
         if err.span is not None and source is not None:
@@ -186,6 +187,25 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         raise
     finally:
         ctx.state.auth = auth
+
+
+def _source_body(ctx: Context, fn: UserFunction) -> bool:
+    return _udf_source(ctx, fn) is not None
+
+
+def _from_v4(ctx: Context, value: t.Any) -> t.Any:
+    """What a function written in v4 returns, as v10 sees it: a v4 document (`{ref, ts, data}`) is the
+    document (core converts a v4 result to v10 values)."""
+    from ...values import Ref
+    from .documents import read
+
+    if isinstance(value, dict) and set(value) >= {"ref", "ts"} and isinstance(value.get("ref"), Ref):
+        ref = value["ref"]
+        if ref.collection is not None and not ref.is_schema:
+            return read(ctx, ref, stamped=False)
+    if isinstance(value, list):
+        return [_from_v4(ctx, v) for v in value]
+    return value
 
 
 def _udf_source(ctx: Context, fn: UserFunction) -> str | None:

@@ -10,6 +10,7 @@ from ..errors import (
     InvalidArgument,
     InvalidRef,
     InvalidWriteTime,
+    QueryRuntimeError,
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
@@ -208,6 +209,7 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
         # Core refuses creates and updates inside At (a deletion there deletes the present document).
         raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
     before = live(ctx, key)
+    _one_of_document_or_collection(state, key, before, data)
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)
@@ -223,6 +225,26 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
         for check in WRITE_CHECKS:
             check(ctx, version, *path)
     return version
+
+
+def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | None, data: dict | None) -> None:
+    """A query may write a collection's documents or change its (existing) definition, not both (core's
+    `invalid_write`). A collection the query itself created may be written to (see the README)."""
+    if key.coll == "#collections":
+        if before is None or before.ts >= state.ts or data is None:
+            # Created by this query (fql lets it be used), or deleted with its documents.
+            return
+        mark = (key.scope, key.id)
+        state.changed_definitions.add(mark)
+        clash = mark in state.wrote_documents
+    elif not key.coll.startswith("#"):
+        mark = (key.scope, key.coll)
+        state.wrote_documents.add(mark)
+        clash = mark in state.changed_definitions
+    else:
+        return
+    if clash:
+        raise QueryRuntimeError("invalid_write", "Cannot modify a document and its collection in the same query.")
 
 
 #: The stored collections whose documents are a database's schema.

@@ -36,6 +36,10 @@ class QueryState:
     #: references (`let d = X.create({}); d.update({ a: 1 }); d.a` is 1).
     written: dict = field(factory=dict)
     write_gen: int = 0
+    #: (scope, collection) pairs this query wrote documents of, and whose existing definition it changed:
+    #: both in one query is core's `invalid_write`.
+    wrote_documents: set = field(factory=set)
+    changed_definitions: set = field(factory=set)
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
     #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or

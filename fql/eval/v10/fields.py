@@ -734,6 +734,34 @@ def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
     return []
 
 
+def function_failures(fields: dict) -> list[st.Failure]:
+    """core's checks of a function's `body` (the source of one lambda, any arity; not a short lambda) and
+    its `signature`."""
+    from ...parse import parse
+
+    out: list[st.Failure] = []
+    body = fields.get("body")
+    message = "Unable to parse FQL source code."
+    if isinstance(body, str):
+        try:
+            program = parse(body, "v10")
+        except ParseError as err:
+            program = None
+            out.append(st.Failure("validator", ("body",), f"{message}\n{_render(err, '*body*', body)}"))
+        if program is not None and (len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow)):
+            width = max(len(body.rstrip()), 1)
+            rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
+            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
+        elif program is not None and program.body[0].params == ("$this",):
+            text = body.strip()
+            offset = body.index(text) + (1 if text.startswith("(") and text.endswith(")") else 0)
+            width = max(len(text) - (2 if text.startswith("(") and text.endswith(")") else 0), 1)
+            rendered = sig.render_at("Short form lambdas are not allowed here", "*body*", body, offset, width)
+            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
+    out.extend(_signature_failures(("signature",), fields.get("signature"), schema=False))
+    return out
+
+
 def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[st.Failure]:
     if not isinstance(signature, str):
         return []

@@ -14,6 +14,7 @@ from ..evaluator import Context
 from ..refs import doc_key, live, ref_of
 from ..registry import method, static
 from ..schema import create_native
+from . import fields as field_schema
 from . import names
 from .documents import read, to_document, to_stored
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
@@ -304,6 +305,11 @@ def function_create(ctx: Context, fields: dict) -> Document:
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
+        failures = field_schema.function_failures(fields)
+        if failures:
+            raise QueryRuntimeError("constraint_failure", "Failed to create Function.").with_failures(
+                [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+            )
     return read(ctx, create_native(ctx, native("functions"), fields)["ref"])
 
 

@@ -239,18 +239,23 @@ def test_keys_that_cannot_be_fetched(signing_key):
     refused(db, sign(signing_key, claims(provider["audience"])), text="1")
 
 
-def test_a_child_database_provider(server, signing_key):
+def child_provider(server, signing_key) -> tuple[fql.Database, str]:
+    """A database whose child `child` has an access provider giving role `r`: the database and a JWT."""
     server.keys = [jwk(signing_key, "k1")]
     db = fql.connect(jwks=JWKS(server.client_context))
     db.query('Database.create({ name: "child" })', syntax="v10")
     scoped = "secret:child:admin"
-    db.query('Role.create({ name: "r", privileges: [] }); Collection.create({ name: "C" })', secret=scoped, syntax="v10")
+    db.query('Role.create({ name: "r", privileges: [] })', secret=scoped, syntax="v10")
     provider = db.query(
         f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }})',
         secret=scoped,
         syntax="v10",
     )
-    token = sign(signing_key, claims(provider["audience"]))
+    return db, sign(signing_key, claims(provider["audience"]))
+
+
+def test_a_child_database_provider(server, signing_key):
+    db, token = child_provider(server, signing_key)
     # The JWT works in the database its audience names.
     assert db.query("Collection.all().map(.name).toArray()", secret=token, syntax="v10") == []
 
@@ -280,21 +285,12 @@ def test_over_http(setup, signing_key):
 
 
 def test_key_from_secret_of_a_jwt_names_its_database(server, signing_key):
-    server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
-    db.query('Database.create({ name: "child" })', syntax="v10")
-    scoped = "secret:child:admin"
-    db.query('Role.create({ name: "r", privileges: [] })', secret=scoped, syntax="v10")
-    provider = db.query(
-        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }})',
-        secret=scoped,
-        syntax="v10",
-    )
-    token = sign(signing_key, claims(provider["audience"]))
+    db, token = child_provider(server, signing_key)
+    audience = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["aud"]
     assert db.query(f"KeyFromSecret('{token}')") == {"database": db.query("Database('child')")}
     # A JWT nobody vouches for is an unknown secret.
     with pytest.raises(fql.FQLError) as caught:
-        db.query(f"KeyFromSecret('{sign(rsa.generate_private_key(public_exponent=65537, key_size=2048), claims(provider['audience']))}')")
+        db.query(f"KeyFromSecret('{sign(rsa.generate_private_key(public_exponent=65537, key_size=2048), claims(audience))}')")
     assert caught.value.code == "instance not found"
 
 

@@ -26,20 +26,10 @@ def parse_path(text: t.Any) -> list[str | int]:
     """A v10 field path's steps: `.email`, `address.city`, `.['a b'][0]`, `["a"]["b c"]`."""
     if not isinstance(text, str):
         raise QueryRuntimeError("invalid_argument", "A field path must be a String.")
-    steps: list[str | int] = []
-    pos = 1 if text.startswith(".") else 0
-    while pos < len(text):
-        m = _STEP.match(text, pos)
-        if m is None:
-            # Not a path core would accept; read it the simple way (dots between names).
-            return [p.strip("[]'\"") for p in text.lstrip(".").replace("[", ".[").split(".") if p]
-        if m.group("name") is not None:
-            steps.append(m.group("name"))
-        elif m.group("index") is not None:
-            steps.append(int(m.group("index")))
-        else:
-            steps.append(unquote(m.group("str")))
-        pos = m.end()
+    steps = strict_path(text)
+    if steps is None:
+        # Not a path core would accept; read it the simple way (dots between names).
+        return [p.strip("[]'\"") for p in text.lstrip(".").replace("[", ".[").split(".") if p]
     return steps
 
 

@@ -81,26 +81,28 @@ def token_create(ctx: Context, fields: dict) -> Document:
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
 
 
-@static("Token", "byId")
-def token_by_id(ctx: Context, token_id: t.Any) -> Document | NullDocument:
-    """The token with id `token_id`."""
-    return read(ctx, Ref(str(token_id), TOKENS))
+def _id_lookups(module: str, coll: Ref, noun: str) -> None:
+    """`X.byId(id)`, `X.all()`, `X.where(p)`, `X.firstWhere(p)` for a native collection of documents."""
+
+    def by_id(ctx: Context, doc_id: t.Any) -> Document | NullDocument:
+        return read(ctx, Ref(str(doc_id), coll))
+
+    def all_(ctx: Context) -> V10Set:
+        return DocumentsSet(ctx, coll)
+
+    def where(ctx: Context, predicate: t.Any) -> V10Set:
+        return WhereSet(ctx, all_(ctx), predicate)
+
+    def first_where(ctx: Context, predicate: t.Any) -> t.Any:
+        return first(ctx, where(ctx, predicate))
+
+    by_id.__doc__ = f"The {noun} with id `doc_id`."
+    all_.__doc__ = f"Every {noun} of this database."
+    for name, fn in (("byId", by_id), ("all", all_), ("where", where), ("firstWhere", first_where)):
+        static(module, name)(fn)
 
 
-@static("Token", "all")
-def token_all(ctx: Context) -> V10Set:
-    """Every token of this database."""
-    return DocumentsSet(ctx, TOKENS)
-
-
-@static("Token", "where")
-def token_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, token_all(ctx), predicate)
-
-
-@static("Token", "firstWhere")
-def token_first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, token_where(ctx, predicate))
+_id_lookups("Token", TOKENS, "token")
 
 
 @static("Token", "byDocument")
@@ -125,26 +127,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
-@static("Credential", "byId")
-def credential_by_id(ctx: Context, credential_id: t.Any) -> Document | NullDocument:
-    """The credential with id `credential_id`."""
-    return read(ctx, Ref(str(credential_id), CREDENTIALS))
-
-
-@static("Credential", "all")
-def credential_all(ctx: Context) -> V10Set:
-    """Every credential of this database."""
-    return DocumentsSet(ctx, CREDENTIALS)
-
-
-@static("Credential", "where")
-def credential_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, credential_all(ctx), predicate)
-
-
-@static("Credential", "firstWhere")
-def credential_first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, credential_where(ctx, predicate))
+_id_lookups("Credential", CREDENTIALS, "credential")
 
 
 @static("Credential", "byDocument")

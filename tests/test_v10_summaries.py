@@ -207,3 +207,29 @@ def test_computed_fields_trace_into_their_source(db):
         "  |     ^^^",
         "  |",
     ]
+
+
+def test_a_signature_that_does_not_parse(db):
+    # core's FQL2UserFunctionSpec "user signatures are validated": the nested error indented under its field.
+    text = 'Function.create({\n  name: "badParse",\n  signature: "Int <:-^-< Number",\n  body: "x => x"\n})'
+    assert summary(db, text) == (
+        "error: Failed to create Function.\n"
+        "constraint failures:\n"
+        "  signature: Failed parsing user-provided signature.\n"
+        "      error: Expected end-of-input\n"
+        "      at *signature*:1:5\n"
+        "        |\n"
+        "      1 | Int <:-^-< Number\n"
+        "        |     ^\n"
+        "        |\n"
+        "at *query*:1:16\n"
+        "  |\n"
+        "1 |   Function.create({\n"
+        "  |  ________________^\n"
+        '2 | |   name: "badParse",\n'
+        '3 | |   signature: "Int <:-^-< Number",\n'
+        '4 | |   body: "x => x"\n'
+        "5 | | })\n"
+        "  | |__^\n"
+        "  |"
+    )

@@ -35,7 +35,8 @@ def summary(err: FQLError, source: str) -> str:
     for failure in err.failures or ():
         paths = failure.get("paths") or [failure.get("field") or []]
         where = ",".join(path_text(p) for p in paths if p)
-        message = str(failure.get("description", "")).replace("\n", "\n  ")
+        # A failure over several lines (a parse error in a body or signature) continues indented by four more.
+        message = str(failure.get("description", "")).replace("\n", "\n      ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")
     for name, text, frame in getattr(err, "frames", ()):
         if frame.line:

@@ -246,7 +246,8 @@ class _Parser:
                 return Keyword(value)
             if value in ("true", "false"):
                 return Singleton(value == "true")
-            if self.peek()[1] == "<" and self.peek()[0] == "punct":
+            # Type arguments follow the name directly (core: `Name ~~ <`); `Int <` is `Int`, then junk.
+            if self.peek()[1] == "<" and self.peek()[0] == "punct" and self.peek()[2] == offset + len(value):
                 self.i += 1
                 args = [self.expr()]
                 while self.peek()[1] == "," and self.peek(1)[1] != ">":

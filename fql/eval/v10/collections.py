@@ -273,6 +273,13 @@ class IndexFunction:
         from .documents import to_stored
 
         bounds = to_stored(check_range(args[n])) if len(args) > n else None
+        for name in ("from", "to"):
+            given = (bounds or {}).get(name)
+            if isinstance(given, list) and len(given) > len(self.index.values):
+                raise QueryRuntimeError(
+                    "invalid_argument",
+                    f"invalid argument `range`: The field `{name}` can have at most {len(self.index.values)} values",
+                )
         terms = [to_stored(a) for a in args[:n]]
         return IndexSet(ctx, self.index, terms, bounds)
 

@@ -446,13 +446,16 @@ def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
         return DocumentsSet(ctx, coll)
     check_range(bounds)
 
-    def bound(value: t.Any) -> t.Any:
+    def bound(name: str) -> t.Any:
         # A document, its ref, its id, a number or a string of digits: the document with that id.
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
+        value = bounds.get(name)
+        if value is None or isinstance(value, (Document, NullDocument, Ref)):
             return value
-        return Ref(str(value), coll) if str(value).isdigit() else value
+        if not isinstance(value, bool) and isinstance(value, (int, str)) and str(value).isdigit():
+            return Ref(str(value), coll)
+        raise QueryRuntimeError("invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id.")
 
-    return DocumentsSet(ctx, coll, bound(bounds.get("from")), bound(bounds.get("to")))
+    return DocumentsSet(ctx, coll, bound("from"), bound("to"))
 
 
 @method(USER_COLLECTION, "where")

@@ -383,6 +383,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         try:
             return call_method(ctx, receiver, target.name, args)
         except FQLError as err:
+            if err.span is None and (err.v10_code == "invalid_null_access" or "does not exist on" in err.description):
+                # No such method (or nothing to call it on): core points at the method's name.
+                raise _at_span(err, op_span(target)) from None
             raise _at_span(err, op_span(node))
     fn = _receiver(target, ctx)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).

@@ -233,6 +233,16 @@ class IndexSet(V10Set):
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return kept_time(ctx, self, self._entries)
 
+    def _key(self) -> tuple:
+        return (self.index.key, repr(self.terms), repr(self.bounds), self.valid_ts, self.page_size)
+
+    def __eq__(self, other: object) -> bool:
+        # Two reads of an index with the same terms and range are the same set.
+        return isinstance(other, IndexSet) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def _bound(self, name: str) -> bytes | None:
         """The key of the `from` or `to` bound (a null one is a bound: null sorts after every value)."""
         if name not in self.bounds:

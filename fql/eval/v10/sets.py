@@ -53,6 +53,16 @@ class DocumentsSet(V10Set):
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return kept_time(ctx, self, self._documents)
 
+    def _key(self) -> tuple:
+        return (self.coll, repr(self.start), repr(self.stop), self.valid_ts, self.page_size)
+
+    def __eq__(self, other: object) -> bool:
+        # Two reads of a collection are the same set (core compares sets by what they read).
+        return isinstance(other, DocumentsSet) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def _documents(self, ctx: Context) -> t.Iterator[t.Any]:
         from .documents import to_stored
 

@@ -126,14 +126,16 @@ def _shape(params: dict, v10: bool) -> list[dict]:
     elif not isinstance(uri, str):
         failures.append(_invalid_type(["jwks_uri"], uri, "URI"))
     elif not is_https_url(uri):
-        failures.append(_failure(["jwks_uri"], "invalid uri", f"`{uri}` is a not valid URI"))
+        # v4 and v10 word it differently (core's v4 URI type, v10's HttpsURIValidator).
+        message = f"`{uri}` must be a valid https URI." if v10 else f"`{uri}` is a not valid URI"
+        failures.append(_failure(["jwks_uri"], "invalid uri", message))
     data = params.get("data")
     if data is not None and not isinstance(data, dict):
         failures.append(_invalid_type(["data"], data, "Object"))
     return failures + _shape_failures(params.get("roles"), v10)
 
 
-def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None) -> list[dict]:
+def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10: bool = False) -> list[dict]:
     """Core's LiveValidator: a unique issuer, role refs that exist, role names that exist and are not built in."""
     failures = []
     for version in ctx.state.txn.scan(scope, "#" + KIND):
@@ -152,6 +154,12 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None) -> l
             failures.append(_failure(where, "invalid reference", "Reference cannot be scoped."))
         elif live(ctx, DocKey(scope, "#roles", role.id)) is None:
             failures.append(_failure(where, "invalid reference", "Reference was not found."))
+    counted = [n for n in names] + [r.id for _, e in _entries(fields.get("roles")) for r in [e.get("role") if isinstance(e, dict) else e] if isinstance(r, Ref)]
+    # v10's schema refuses a role named twice (core's Validators); v4 takes it.
+    for name in dict.fromkeys(n for n in counted if v10 and counted.count(n) > 1):
+        failures.append(
+            _failure(["roles"], "validation failure", f"The role `{name}` is present more than once, there can only be one entry per role.")
+        )
     custom = [n for n in names if n not in BUILTIN_ROLES]
     for name in custom:
         if live(ctx, DocKey(scope, "#roles", name)) is None:
@@ -180,14 +188,17 @@ def audience(ctx: Context, scope: str) -> str:
     return AUDIENCE_PREFIX + version.data["global_id"]
 
 
-def _checked(ctx: Context, scope: str, params: dict, own: str | None, v10: bool, *path: str | int) -> dict:
-    """The stored fields of a provider: checked, in Fauna's order, with the database's audience."""
-    failures = _shape(params, v10)
+def _checked(
+    ctx: Context, scope: str, params: dict, own: str | None, v10: bool, *path: str | int, sources: bool = False
+) -> dict:
+    """The stored fields of a provider: checked, in Fauna's order, with the database's audience. v10
+    predicates (source text) are taken with `v10`, or `sources` (an update, which either syntax makes)."""
+    failures = _shape(params, v10 or sources)
     if failures:
         raise _invalid(failures, *path)
     if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
         raise InstanceAlreadyExists(_TAKEN).at(*path)
-    failures = _live_failures(ctx, scope, params, own)
+    failures = _live_failures(ctx, scope, params, own, v10)
     if failures:
         raise _invalid(failures, *path)
     return _ordered({**params, "audience": audience(ctx, scope)}, _ORDER)
@@ -214,7 +225,8 @@ def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, 
     old = dict(version.data or {})
     base = {k: old[k] for k in ("name", "issuer", "jwks_uri", "roles") if k in old} if replace else old
     params = {k: v for k, v in params.items() if k != "audience"}
-    fields = _checked(ctx, key.scope, merge(base, params), key.id, False)
+    # v10 predicates (source text) are accepted here too: the update may come from either syntax.
+    fields = _checked(ctx, key.scope, merge(base, params), key.id, False, sources=True)
     if fields["name"] != key.id:
         write(ctx, key, None)
         key = key._replace(id=fields["name"])

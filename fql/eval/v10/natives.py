@@ -368,6 +368,16 @@ def _predicate_failures(source: str, path: list) -> list[dict]:
     return []
 
 
+def _provider_failure(err: t.Any, what: str) -> QueryRuntimeError:
+    """A provider's failures as v10 reports them: a role that does not exist is an invalid schema (core's
+    schema validation), anything else a constraint failure."""
+    missing = [f for f in err.failures or () if str(f.get("description", "")).endswith(" does not exist.")]
+    if missing:
+        lines = "\n".join(f"    error: {f['description'].rstrip('.')}" for f in missing)
+        return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+    return QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(err.failures or [])
+
+
 @static("AccessProvider", "create")
 def access_provider_create(ctx: Context, fields: dict) -> Document:
     """An access provider: `{name, issuer, jwks_uri, roles?, data?}`; roles are names or `{role, predicate}`."""
@@ -382,9 +392,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)
     except ValidationFailed as err:
-        raise QueryRuntimeError("constraint_failure", "Failed to create AccessProvider.").with_failures(
-            err.failures or []
-        ) from None
+        raise _provider_failure(err, "create AccessProvider") from None
     except InstanceAlreadyExists:
         failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
         raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None

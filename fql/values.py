@@ -195,6 +195,10 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
     return d <= days
 
 
+#: The text an ID is made from or compares with: ASCII digits with an optional sign (Scala's toLongOption).
+ID_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
 class ID(str):
     """A v10 document id (`doc.id`, `ID(123)`, `newId()`): its digits as a string, as it is stored and sent,
     but equal to and ordered with numbers by its value (core's Value.ID: `ID(123) == 123`, `ID(123) < 124`,

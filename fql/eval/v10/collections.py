@@ -335,7 +335,7 @@ def with_statuses(definition: dict) -> dict:
     return out
 
 
-def check_read_only(given: t.Any, previous: dict | None) -> None:
+def check_status_not_given(given: t.Any, previous: dict | None) -> None:
     """`status` is core's to set: a definition may not give one (other than the one it has)."""
     if not isinstance(given, dict):
         return
@@ -374,7 +374,7 @@ def create(ctx: Context, fields: dict) -> Document:
 
     check_persistable(fields)
     field_schema.check_known_fields(fields, None)
-    check_read_only(fields, None)
+    check_status_not_given(fields, None)
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **fields})
     if isinstance(fields, dict):
         for field in ("name", "alias"):

@@ -53,7 +53,8 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
     from .display import type_label
 
     # A native module (`Collection`) by its own name, as core's test shows it.
-    shown = value.name if isinstance(value, Module) and getattr(value.collection, "collection", 1) is None else type_label(value)
+    native = isinstance(value, Module) and value.collection is not None and value.collection.collection is None
+    shown = value.name if native else type_label(value)
     raise QueryRuntimeError(
         "invalid_type", f"Value at `{path_text(path)}` has type {shown}, which cannot be persisted."
     )
@@ -232,22 +233,17 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
         given = arg(given, "data", OBJECT)
         check_persistable(given)
-        from .natives import check_read_only
+        from .natives import check_read_only_update
 
-        named = {"keys": "Key", "tokens": "Token"}
-        if doc.ref.kind in named:
-            check_read_only(doc.ref.kind, given, f"update {named[doc.ref.kind]} with id {doc.ref.id}")
-        elif doc.ref.kind in ("access_providers", "databases"):
-            noun = "AccessProvider" if doc.ref.kind == "access_providers" else "Database"
-            check_read_only(doc.ref.kind, given, f"update {noun} `{doc.ref.id}`")
+        check_read_only_update(doc.ref, given)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         before = _definition(ctx, doc.ref)
         if before is not None:
-            from .collections import check_read_only
+            from .collections import check_status_not_given
 
             field_schema.check_known_fields(params, before)
-            check_read_only(params, before)
+            check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         written = (core.replace if replace else core.update)(ctx, doc.ref, params)
@@ -314,9 +310,9 @@ def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     from .collections import with_statuses
 
     after = _definition(ctx, ref)
-    if after is not None and with_statuses(after) != after:
+    stored = with_statuses(after) if after is not None else None
+    if stored != after:
         # New indexes and unique constraints get the status core gives them once built.
-        stored = with_statuses(after)
         write(ctx, doc_key(ctx, ref), stored)
         after = stored
     migrated = field_schema.check_definition(ctx, after, before)

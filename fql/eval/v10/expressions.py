@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 import typing as t
 
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
-from ...values import ID, Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
+from ...values import ID, ID_TEXT, Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
 from ..evaluator import HANDLERS, Context, evaluate
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from . import display, globals as names, past
@@ -151,8 +150,7 @@ def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
         last = ctx.state.written.get(doc_key(ctx, value.ref))
     except FQLError:
         return False
-    seen = getattr(value, "gen", None)
-    return last is not None and (seen is None or last > seen)
+    return last is not None and (value.gen is None or last > value.gen)
 
 
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
@@ -500,7 +498,11 @@ def _bits(value: t.Any, op: str) -> int:
     if isinstance(value, float):
         if math.isnan(value):
             return 0
-        return max(-(2**63), min(2**63 - 1, int(value))) if math.isfinite(value) else (2**63 - 1 if value > 0 else -(2**63))
+        from .misc import LONG_MAX, LONG_MIN
+
+        if not math.isfinite(value):
+            return LONG_MAX if value > 0 else LONG_MIN
+        return max(LONG_MIN, min(LONG_MAX, int(value)))
     if isinstance(value, bool) or not isinstance(value, int):
         raise QueryRuntimeError("type_mismatch", f"`{op}` expected Int or Long, received {display.type_label(value)}")
     return value
@@ -536,10 +538,6 @@ def equal(a: t.Any, b: t.Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-#: A string an ID compares with: Scala's toLongOption (digits with an optional sign).
-_LONG_TEXT = re.compile(r"[+-]?[0-9]+")
-
-
 def _id_operand(value: t.Any) -> int | float | None:
     """What an ID compares by (core's ValueCmp): its number; a number as it is; a string of digits as
     that number (any other string is not comparable with an ID)."""
@@ -549,7 +547,7 @@ def _id_operand(value: t.Any) -> int | float | None:
         return value.number
     if isinstance(value, (int, float)):
         return value
-    if isinstance(value, str) and _LONG_TEXT.fullmatch(value):
+    if isinstance(value, str) and ID_TEXT.fullmatch(value):
         return int(value)
     return None
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import functools
 import math
-import re
 import struct
 import typing as t
 import unicodedata
@@ -27,6 +26,7 @@ from attrs import frozen
 from ...errors import QueryRuntimeError, TransactionAborted
 from ...values import (
     ID,
+    ID_TEXT,
     Bytes,
     Date,
     Document,
@@ -47,7 +47,7 @@ from .expressions import BoundMethod, call_function, deref
 ABSENT: t.Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__slots__": ()})()
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
-_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+LONG_MIN, LONG_MAX = -(1 << 63), (1 << 63) - 1
 
 # -- argument checks -----------------------------------------------------------------------------------
 
@@ -568,20 +568,16 @@ def desc(ctx: Context, accessor: t.Any) -> dict:
     return {"desc": callback(accessor, "accessor", 1)}
 
 
-#: The text core's ID(...) accepts: ASCII digits with an optional sign (Scala's toLongOption).
-_ID_TEXT = re.compile(r"[+-]?[0-9]+")
-
-
 @static("ID", "__call__")
 def id_(ctx: Context, value: t.Any) -> str:
     """`ID("123")` or `ID(123)`: a document id (a string of digits that compares with numbers too)."""
     (value,) = overload("apply", (value,), (STRING,), (NUMBER,))
     number = None
-    if isinstance(value, str) and _ID_TEXT.fullmatch(value):
+    if isinstance(value, str) and ID_TEXT.fullmatch(value):
         number = int(value)
     elif isinstance(value, int):
         number = value
-    if number is None or not _LONG_MIN <= number <= _LONG_MAX:
+    if number is None or not LONG_MIN <= number <= LONG_MAX:
         raise QueryRuntimeError("invalid_id", f"`{debug_string(ctx, value)}` is not a valid ID.")
     return ID(str(number))
 

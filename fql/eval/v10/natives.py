@@ -70,6 +70,21 @@ def check_read_only(kind: str, given: t.Any, what: str) -> None:
         raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
 
 
+#: How an update of a native document names it in `Failed to update ...`: by id, or by name in backticks.
+_UPDATE_NAMES = {
+    "keys": "Key with id {}",
+    "tokens": "Token with id {}",
+    "access_providers": "AccessProvider `{}`",
+    "databases": "Database `{}`",
+}
+
+
+def check_read_only_update(ref: Ref, given: t.Any) -> None:
+    """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails."""
+    if ref.kind in _UPDATE_NAMES:
+        check_read_only(ref.kind, given, "update " + _UPDATE_NAMES[ref.kind].format(ref.id))
+
+
 @static("Token", "create")
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""

@@ -30,7 +30,7 @@ def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any
         "--format",
         choices=FORMATS,
         default=default("fql"),
-        help="result format: fql notation, v4 json, v10 tagged or simple json (default: fql)",
+        help="result format: fql notation, v4 json, v10 tagged or simple json, v10 decorated text (default: fql)",
     )
     parser.add_argument(
         "--syntax",

@@ -110,7 +110,12 @@ def test_format_command():
 
 def test_format_command_names_the_choices():
     _, _, err, _ = drive(":format xml")
-    assert err == "The format is fql; choose one of: fql, json, tagged, simple.\n"
+    assert err == "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n"
+
+
+def test_decorated_format():
+    _, out, _, _ = drive(":format decorated", '{ a: ["x\\ny", Time("2020-01-01T00:00:00Z")] }')
+    assert out == '{\n  a: [\n    <<-END\n      x\n      y\n    END,\n    Time("2020-01-01T00:00:00Z")\n  ]\n}\n'
 
 
 def test_help():

@@ -11,12 +11,17 @@ from ..eval import registry
 from ..render import to_fql, to_fql10
 from ..wire.v4 import to_json, wire_args
 
-#: The result formats: FQL notation (v4 shell or v10), v4 wire JSON, v10 tagged or simple JSON.
-FORMATS = ("fql", "json", "tagged", "simple")
+#: The result formats: FQL notation (v4 shell or v10), v4 wire JSON, v10 tagged or simple JSON, or v10's
+#: decorated text (what `X-Format: decorated` answers: FQL over several lines).
+FORMATS = ("fql", "json", "tagged", "simple", "decorated")
 
 
 def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
-    """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`."""
+    """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`; decorated, on several."""
+    if fmt == "decorated":
+        from ..wire import v10
+
+        return v10.to_decorated(value)
     if fmt == "json":
         return json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
     if fmt in ("tagged", "simple"):

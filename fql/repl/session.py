@@ -186,7 +186,8 @@ class Session:
         else:
             text = result_text(value, self.fmt, syntax)
         if display.colour:
-            text = colour(text, syntax if self.fmt == "fql" else "json")
+            lexer = {"fql": syntax, "decorated": "v10"}.get(self.fmt, "json")
+            text = colour(text, lexer)
         return text
 
     def _error(self, text: str) -> None:

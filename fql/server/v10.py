@@ -18,15 +18,16 @@ from ..errors import (
 )
 from ..parse import parse
 from ..repl.printer import summary as error_summary
-from ..wire.v10 import from_tagged, to_simple, to_tagged
+from ..wire.v10 import from_tagged, to_decorated, to_simple, to_tagged
 from .headers import boolean, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
 
 if t.TYPE_CHECKING:
     from ..database import Database
 
-#: The X-Format values: how `arguments` are read and `data` written.
-FORMATS = ("simple", "tagged", "decorated")
+#: The X-Format values and how each writes `data` (and an abort's value); `arguments` are read as simple
+#: JSON in the simple format, else as tagged (core reads decorated arguments as tagged).
+ENCODERS: dict[str, t.Callable[[t.Any], t.Any]] = {"simple": to_simple, "tagged": to_tagged, "decorated": to_decorated}
 #: The X-Query-Timeout-Ms of a request without one (the Python driver sends 5000 by default).
 DEFAULT_TIMEOUT_MS = 5000
 
@@ -54,7 +55,7 @@ def read_headers(headers: dict[str, str]) -> dict:
         timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
         max_retries = param(headers, "x-max-contention-retries", contention_retries)
         fmt = headers.get("x-format", "simple").strip()
-        if fmt not in FORMATS:
+        if fmt not in ENCODERS:
             raise bad_header("x-format", f"Invalid format {fmt}")
         typecheck = param(headers, "x-typecheck", boolean)
         param(headers, "x-linearized", boolean)  # every fql query is strictly serialized already
@@ -185,7 +186,7 @@ def query(
     envelope: dict = {}
     if info["tags"]:
         envelope["query_tags"] = info["tags"]
-    encode = to_tagged if info["format"] != "simple" else to_simple
+    encode = ENCODERS[info["format"]]
     try:
         program = parse(source, "v10")
         result, state = db.run_with_state(
@@ -205,7 +206,7 @@ def query(
         # Core answers a time-out as a protocol error: the error alone.
         raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
-        return _failure(err, source, started, envelope, now_ts)
+        return _failure(err, source, started, envelope, now_ts, encode)
     out = {"data": encode(result)}
     if info["typecheck"]:
         shown = static_type(program)
@@ -221,7 +222,9 @@ def query(
     return Response(200, json_bytes(out), ts=state.ts)
 
 
-def _failure(err: FQLError, source: str, started: float, envelope: dict, now_ts: int) -> Response:
+def _failure(
+    err: FQLError, source: str, started: float, envelope: dict, now_ts: int, encode: t.Callable[[t.Any], t.Any]
+) -> Response:
     """A failed query: every query failure is 400 (a time-out 440), with the error and its summary."""
     if err.status >= 500:
         raise err
@@ -232,7 +235,7 @@ def _failure(err: FQLError, source: str, started: float, envelope: dict, now_ts:
         error["message"] = "The query failed 1 validation check"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."
-        error["abort"] = to_tagged(err.value if err.value is not None else err.description)
+        error["abort"] = encode(err.value if err.value is not None else err.description)
     if err.failures:
         error["constraint_failures"] = [
             {"paths": f.get("paths") or [f.get("field", [])], "message": f.get("description", "")} for f in err.failures

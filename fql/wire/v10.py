@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import typing as t
 
 from ..errors import QueryRuntimeError
@@ -87,7 +88,9 @@ def _tagged_dict(value: dict) -> dict:
     return body
 
 
-def _tagged_document(value: Document) -> dict:
+def _tagged_document(value: Document) -> t.Any:
+    if value.ref.kind == "indexes":
+        return legacy_ref(value.ref)
     body = {**_doc_head(value.ref), "ts": to_tagged(value.ts)}
     if value.ttl is not None:
         body["ttl"] = to_tagged(value.ttl)
@@ -98,10 +101,18 @@ def _tagged_document(value: Document) -> dict:
     return {"@doc": body}
 
 
-def _tagged_ref(value: Ref) -> dict:
+def _tagged_ref(value: Ref) -> t.Any:
     if value.collection is None:
         return {"@mod": module_name(value)}
+    if value.kind == "indexes":
+        return legacy_ref(value)
     return {"@ref": _doc_head(value)}
+
+
+def legacy_ref(ref: Ref) -> str:
+    """A v4 index (its ref or its document) seen from v10, which has no module for indexes: core shows it as
+    this text in every format (its LegacyRef), never its fields."""
+    return f"[legacy index {ref.id}]"
 
 
 def _tagged_page(value: Page) -> dict:
@@ -148,6 +159,8 @@ def to_simple(value: t.Any) -> t.Any:
     if isinstance(value, Bytes):
         return value.base64()
     if isinstance(value, Document):
+        if value.ref.kind == "indexes":
+            return legacy_ref(value.ref)
         body = {**_simple_head(value.ref), "ts": value.ts.isoformat()}
         if value.ttl is not None:
             body["ttl"] = value.ttl.isoformat()
@@ -156,7 +169,9 @@ def to_simple(value: t.Any) -> t.Any:
     if isinstance(value, NullDocument):
         return None
     if isinstance(value, Ref):
-        return _simple_head(value) if value.collection is not None else module_name(value)
+        if value.collection is None:
+            return module_name(value)
+        return legacy_ref(value) if value.kind == "indexes" else _simple_head(value)
     if isinstance(value, Module):
         return value.name
     if isinstance(value, Page):
@@ -169,6 +184,180 @@ def to_simple(value: t.Any) -> t.Any:
     if isinstance(value, EventSource):
         return value.token
     return repr(value)
+
+
+def to_decorated(value: t.Any) -> str:
+    """A value in the decorated format (`X-Format: decorated`): FQL source text that evaluates back to it, as
+    core's Decorator writes it (what the Fauna shell shows). Arrays and objects take one line per element,
+    indented by two spaces; a string with a newline is a heredoc; a document shows its fields, a reference
+    `People("1")` or `Collection.byName("People")`, a missing one why it is missing."""
+    out = _Decorated()
+    out.value(value)
+    return "".join(out.parts)
+
+
+#: The escapes of a decorated string literal (core's, which its parser reads back).
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\0": "\\0", "'": "\\'", '"': '\\"', "`": "\\`", "\n": "\\n", "\r": "\\r",
+     "\v": "\\v", "\t": "\\t", "\b": "\\b", "\f": "\\f", "#": "\\#"}
+)
+#: Java's String.lines(): what splits a heredoc into lines.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _ident(key: str) -> bool:
+    """Whether an object key is written bare: a letter, then letters, digits and underscores (Java's notion of
+    a letter, which does not reach characters outside the Basic Multilingual Plane)."""
+    return (
+        key[:1].isalpha()
+        and all(c == "_" or c.isalpha() or c.isdecimal() for c in key)
+        and all(ord(c) <= 0xFFFF for c in key)
+    )
+
+
+class _Decorated:
+    """Writes one decorated value: `parts` of the text, indentation added at the start of each line."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.depth = 0
+        self.at_line_start = True
+
+    def write(self, text: str) -> None:
+        if self.at_line_start:
+            self.parts.append("  " * self.depth)
+            self.at_line_start = False
+        self.parts.append(text)
+        if text.endswith("\n"):
+            self.at_line_start = True
+
+    def line(self, text: str) -> None:
+        self.write(text)
+        self.write("\n")
+
+    def string(self, text: str) -> None:
+        """A string literal; one holding a newline as a heredoc (`<<-END`), its end marker not in the text."""
+        self.write("")
+        sigil = None
+        if "\n" in text:
+            candidates = ("END",) if "END" not in text else tuple(f"END{i}" for i in range(10))
+            sigil = next((c for c in candidates if c not in text), None)
+        if sigil is None:
+            self.parts.append(f'"{text.translate(_ESCAPES)}"')
+            return
+        self.line(f"<<-{sigil}")
+        self.depth += 1
+        lines = _LINE_BREAK.split(text)
+        for line in lines[:-1] if lines[-1] == "" else lines:
+            self.line(line)
+        self.depth -= 1
+        self.write(sigil)
+
+    def items(self, opening: str, closing: str, items: list, write_item: t.Callable[[t.Any], None]) -> None:
+        if not items:
+            self.write(opening + closing)
+            return
+        self.line(opening)
+        self.depth += 1
+        for i, item in enumerate(items):
+            write_item(item)
+            self.line("," if i < len(items) - 1 else "")
+        self.depth -= 1
+        self.write(closing)
+
+    def field(self, pair: tuple[str, t.Any]) -> None:
+        key, value = pair
+        if _ident(key):
+            self.write(key)
+        else:
+            self.string(key)
+        self.write(": ")
+        self.value(value)
+
+    def fields(self, pairs: list[tuple[str, t.Any]]) -> None:
+        self.items("{", "}", pairs, self.field)
+
+    def call(self, name: str, text: str) -> None:
+        self.write(f"{name}(")
+        self.string(text)
+        self.write(")")
+
+    def ref(self, ref: Ref) -> None:
+        if ref.collection is None:
+            self.write(module_name(ref))
+        elif ref.kind == "indexes":
+            self.write(legacy_ref(ref))
+        elif ref.is_schema:
+            self.write(f"{module_name(ref.collection)}.byName(")
+            self.string(ref.id)
+            self.write(")")
+        else:
+            self.write(f'{module_name(ref.collection)}("{ref.id}")')
+
+    def document(self, doc: Document) -> None:
+        if doc.ref.kind == "indexes":
+            self.write(legacy_ref(doc.ref))
+            return
+        schema = doc.ref.is_schema
+        pairs: list[tuple[str, t.Any]] = [
+            ("name" if schema else "id", doc.ref.id),
+            ("coll", Module(module_name(doc.ref.collection), doc.ref.collection)),
+            ("ts", doc.ts),
+        ]
+        if doc.ttl is not None:
+            pairs.append(("ttl", doc.ttl))
+        pairs += [(k, v) for k, v in doc.data.items() if not (schema and k == "name")]
+        self.fields(pairs)
+
+    def value(self, value: t.Any) -> None:
+        if value is None or isinstance(value, bool):
+            self.write({None: "null", True: "true", False: "false"}[value])
+        elif isinstance(value, int):
+            self.write(str(value))
+        elif isinstance(value, float):
+            self.write(_decorated_double(value))
+        elif isinstance(value, str):
+            self.string(value)
+        elif isinstance(value, list):
+            self.items("[", "]", value, self.value)
+        elif isinstance(value, dict):
+            self.fields(list(value.items()))
+        elif isinstance(value, Timestamp):
+            self.call("Time", value.isoformat())
+        elif isinstance(value, Date):
+            self.call("Date", value.isoformat())
+        elif isinstance(value, Bytes):
+            self.call("Bytes", value.base64())
+        elif isinstance(value, Document):
+            self.document(value)
+        elif isinstance(value, NullDocument):
+            self.ref(value.ref)
+            self.write(f" /* {value.cause} */")
+        elif isinstance(value, Ref):
+            self.ref(value)
+        elif isinstance(value, Module):
+            self.write(value.name)
+        elif isinstance(value, Page):
+            pairs: list[tuple[str, t.Any]] = [("data", value.data)]
+            if value.has_after:
+                pairs.append(("after", value.after))
+            self.fields(pairs)
+        elif isinstance(value, Lambda):
+            self.string("[function <lambda>]")
+        elif isinstance(value, EventSource):
+            self.string(value.token)
+        else:
+            # A native function's tagged text is `[function name()]`; decorated, core leaves out the `()`.
+            text = repr(value)
+            self.string(text[:-3] + "]" if text.startswith("[function ") and text.endswith("()]") else text)
+
+
+def _decorated_double(value: float) -> str:
+    if math.isnan(value):
+        return "Math.NaN"
+    if math.isinf(value):
+        return "Math.Infinity" if value > 0 else "-Math.Infinity"
+    return java_double(value)
 
 
 def _simple_head(ref: Ref) -> dict:

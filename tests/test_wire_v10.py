@@ -1,0 +1,132 @@
+"""The v10 wire formats: decorated (`X-Format: decorated`), as core's FQL2ValueDecoratedSpec shows it, and
+what every format makes of a v4 index's ref."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import fql
+from fql.server import v10
+from fql.wire.v10 import to_decorated
+
+
+def answer(db: fql.Database, query: str, fmt: str = "decorated") -> dict:
+    """The v10 envelope `POST /query/1` answers `query` with, in the format `fmt`."""
+    return json.loads(v10.query(db, {"query": query}, "secret", {"x-format": fmt}, 0).body)
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(root_secret="secret")
+
+
+# Core's FQL2ValueDecoratedSpec: each value's text evaluates back to the value.
+CASES = [
+    ("3", "3"),
+    ("3.0", "3.0"),
+    ("3e3", "3000.0"),
+    ("1e7", "1.0E7"),
+    ("Math.Infinity", "Math.Infinity"),
+    ("-Math.Infinity", "-Math.Infinity"),
+    ("Math.NaN", "Math.NaN"),
+    ('"hello"', '"hello"'),
+    ('""', '""'),
+    ('"escaping: \\0"', '"escaping: \\0"'),
+    # A string with a newline is a heredoc; its end marker is one the string does not hold.
+    ('"new\\nline\\n"', "<<-END\n  new\n  line\nEND"),
+    ('"new\\nEND\\n"', "<<-END0\n  new\n  END\nEND0"),
+    ('"END\\nEND0\\n"', "<<-END1\n  END\n  END0\nEND1"),
+    ('"hi\\nhello"', "<<-END\n  hi\n  hello\nEND"),
+    ('"a\\n\\nb"', "<<-END\n  a\n  \n  b\nEND"),
+    ("true", "true"),
+    ("false", "false"),
+    ("null", "null"),
+    ('Time("1970-01-01T00:01:03Z")', 'Time("1970-01-01T00:01:03Z")'),
+    ('Date("2022-12-15")', 'Date("2022-12-15")'),
+    ('Bytes("AQI=")', 'Bytes("AQI=")'),
+    ('["hello", "hello", "moon"]', '[\n  "hello",\n  "hello",\n  "moon"\n]'),
+    ("[]", "[]"),
+    ('{ one: "two", three: "four", five: { a: "b", c: "d" } }',
+     '{\n  one: "two",\n  three: "four",\n  five: {\n    a: "b",\n    c: "d"\n  }\n}'),
+    ("{}", "{}"),
+    # Keys that are not identifiers (a leading underscore or digit, a space) are string literals.
+    ('{ "a b": 1, _x: 2, "ä": 3, "1a": 4 }', '{\n  "a b": 1,\n  "_x": 2,\n  ä: 3,\n  "1a": 4\n}'),
+    ("[{ a: [1, { b: [] }] }]", "[\n  {\n    a: [\n      1,\n      {\n        b: []\n      }\n    ]\n  }\n]"),
+    ("{ s: 'x\\ny' }", "{\n  s: <<-END\n    x\n    y\n  END\n}"),
+    ("Math", "Math"),
+    ("x => x", '"[function <lambda>]"'),
+    ("Math.abs", '"[function abs]"'),
+]
+
+
+@pytest.mark.parametrize("query, text", CASES, ids=[q for q, _ in CASES])
+def test_decorated_values(db, query, text):
+    assert answer(db, query)["data"] == text
+
+
+def test_decorated_documents_and_refs(db):
+    answer(db, 'Collection.create({ name: "User" })')
+    assert answer(db, 'Collection.create({ name: "Other" }) { name, coll }')["data"] == (
+        '{\n  name: "Other",\n  coll: Collection\n}'
+    )
+    first = answer(db, "User.create({ a: User.definition })", "tagged")["data"]["@doc"]
+    assert answer(db, f'User.byId("{first["id"]}")!')["data"] == (
+        f'{{\n  id: "{first["id"]}",\n  coll: User,\n  ts: Time("{first["ts"]["@time"]}"),\n'
+        '  a: Collection.byName("User")\n}'
+    )
+    # A document inside another one is its reference.
+    second = answer(db, f'User.create({{ other: User.byId("{first["id"]}") }})', "tagged")["data"]["@doc"]
+    assert answer(db, f'User.byId("{second["id"]}")!')["data"] == (
+        f'{{\n  id: "{second["id"]}",\n  coll: User,\n  ts: Time("{second["ts"]["@time"]}"),\n'
+        f'  other: User("{first["id"]}")\n}}'
+    )
+    # A missing document says why.
+    answer(db, 'User.create({ id: "1234" })')
+    assert answer(db, "{ deleted: User.byId('1234')!.delete(), by_id: User.byId('1234') }")["data"] == (
+        '{\n  deleted: User("1234") /* deleted */,\n  by_id: User("1234") /* not found */\n}'
+    )
+
+
+def test_decorated_pages_and_cursors(db):
+    answer(db, 'Collection.create({ name: "P" })')
+    answer(db, "[1, 2].forEach(n => P.create({ id: n.toString(), n: n }))")
+    doc = answer(db, "P.byId('1')!", "tagged")["data"]["@doc"]
+    text = answer(db, "P.all().pageSize(1)")["data"]
+    head, cursor = text.split('\n  after: "')
+    assert head == (
+        '{\n  data: [\n    {\n      id: "1",\n      coll: P,\n'
+        f'      ts: Time("{doc["ts"]["@time"]}"),\n      n: 1\n    }}\n  ],'
+    )
+    # The cursor is a string literal that Set.paginate takes back.
+    assert cursor.endswith('"\n}')
+    assert answer(db, f'Set.paginate("{cursor[:-3]}").data.map(.n)', "simple")["data"] == [2]
+
+
+def test_decorated_abort_value_and_simple_abort(db):
+    """An abort's value is written in the request's format, as `data` would be (core's FQL2Response)."""
+    assert answer(db, "abort({ a: [1] })")["error"]["abort"] == "{\n  a: [\n    1\n  ]\n}"
+    assert answer(db, "abort({ a: [1] })", "simple")["error"]["abort"] == {"a": [1]}
+    assert answer(db, "abort({ a: [1] })", "tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
+
+
+def test_legacy_index_refs(db):
+    """A v4 index has no v10 module: its ref is `[legacy index <name>]` in every format (core's LegacyRef)."""
+    db.query('CreateCollection({ name: "Author" })')
+    db.query('CreateIndex({ name: "myIndex", source: Collection("Author") })')
+    db.query('Create(Collection("Author"), { data: { indexRef: Index("myIndex") } })')
+    for fmt in ("simple", "tagged", "decorated"):
+        assert answer(db, "Author.all().first()!.indexRef", fmt)["data"] == "[legacy index myIndex]"
+    assert answer(db, "Author.all().first()!")["data"].endswith("indexRef: [legacy index myIndex]\n}")
+
+
+def test_decorated_strings_directly():
+    # Quotes of every kind, backslashes, tabs and `#` (which starts an interpolation) are escaped.
+    assert to_decorated("it's `#{x}`\t\\") == r'"it\'s \`\#{x}\`\t\\"'
+    # With END and END0 to END9 all in it, a heredoc could not end: a quoted string instead.
+    ends = "\n".join(f"END{i}" for i in range(10))
+    assert to_decorated(f"END\n{ends}") == '"END\\n' + ends.replace("\n", "\\n") + '"'
+    # Java's lines(): \r\n and \r end lines too; a last line break adds no empty line.
+    assert to_decorated("a\r\nb\rc\n") == "<<-END\n  a\n  b\n  c\nEND"
+    assert to_decorated({"a": [None, True, 1.5]}) == "{\n  a: [\n    null,\n    true,\n    1.5\n  ]\n}"

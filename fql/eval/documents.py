@@ -280,6 +280,15 @@ def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFail
     )
 
 
+def without_nulls(value: t.Any) -> t.Any:
+    """A copy of `value` as core stores it: every null is dropped, from arrays too (core's `Data.patch`)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value if v is not None]
+    return value
+
+
 def user_fields(params: dict, *path: str | int) -> dict:
     """The stored fields of a user document from Create/Replace params: `data` and `ttl`."""
     out: dict = {}
@@ -287,7 +296,7 @@ def user_fields(params: dict, *path: str | int) -> dict:
     if data is not None:
         if not isinstance(data, dict):
             raise validation_failed("data", "Object", data).at(*path)
-        out["data"] = copy(data)
+        out["data"] = without_nulls(data)
     ttl = params.get("ttl")
     if ttl is not None:
         if not isinstance(ttl, Timestamp):
@@ -341,7 +350,7 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
 def merge(old: t.Any, new: t.Any) -> t.Any:
     """Update's deep merge: objects merge key by key, null removes a key, anything else replaces."""
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return copy(new)
+        return without_nulls(new)
     out = dict(old)
     for k, v in new.items():
         if v is None:

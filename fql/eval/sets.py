@@ -464,7 +464,8 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
     page = items[:size]
     return Page(
         [e for _, _, e in page],
-        before=after if has_after and after is not None else None,
+        # Core echoes a cursor as the array it reads it as: `{after: 5}` gives `before: [5]`.
+        before=cursor_of(after) if has_after and after is not None else None,
         after=items[size][1] if more else None,
         has_before=has_after and after is not None,
         has_after=more,
@@ -481,7 +482,7 @@ def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[P
     return Page(
         [e for _, _, e in page],
         before=page[0][1] if more and page else None,
-        after=before,
+        after=cursor_of(before) if before is not None else None,
         has_before=more,
         has_after=before is not None,
         cursors=[c for _, c, _ in page],

@@ -9,6 +9,7 @@ from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, St
 from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
 from .evaluator import MAX_DEPTH, Context
+from .refs import unresolved
 from .registry import builtin, lookup, snake
 
 #: The key sets core's parser accepts as a Lambda form where a function must be written out.
@@ -463,24 +464,61 @@ def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
         return _MISSING if found is _MISSING else _value_at(found, rest, all_)
     if isinstance(value, Ref):
         return _ref_at(value, path, all_)
-    if isinstance(value, SetRef) and path == ["@set"]:
-        return value
+    if isinstance(value, SetRef) and key == "@set":
+        return _set_at(value, rest, all_)
     return _MISSING
+
+
+def _set_operand(s: t.Any) -> t.Any:
+    # A collection's documents, like a schema set, is shown as its ref.
+    return s["documents"] if isinstance(s, SetRef) and s.kind == "documents" else s
+
+
+def _set_at(s: SetRef, path: list, all_: bool) -> t.Any:
+    """Core's deprecated reading of a set's definition: `Select(["@set", "union", 0], Union(a, b))` is a."""
+    if not path:
+        return s
+    kind = s.kind
+    if kind in ("union", "intersection", "difference"):
+        shown: t.Any = {kind: [_set_operand(x) for x in as_list(s[kind])]}
+    elif kind == "distinct":
+        shown = {kind: _set_operand(s[kind])}
+    elif kind == "join":
+        shown = {"join": _set_operand(s["join"]), "with": s["with"]}
+    elif kind == "match":
+        terms = s.get("terms", [])
+        shown = {"match": s["match"], "terms": terms[0] if isinstance(terms, list) and len(terms) == 1 else terms}
+    elif kind == "documents":
+        shown = s["documents"]
+    else:
+        shown = None
+    return _value_at(shown, path, all_)
 
 
 def _not_found(path: list) -> ValueNotFound:
     return ValueNotFound(f"Value not found at path [{','.join(str(p) for p in path)}].").at("from")
 
 
-@builtin("Select", keys=("select", "from", "default"), lazy=True, required=2)
-def select(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> t.Any:
+def _resolved(ctx: Context, container: t.Any) -> t.Any:
+    """Select's container; a ref naming nothing is an error (core's unresolved ref), not a missing path."""
+    error = unresolved(ctx, container)
+    if error is not None:
+        raise error.at("from")
+    return container
+
+
+@builtin("Select", keys=("select", "from", "default"), lazy=True, required=2, options=("all",))
+def select(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None, **options: ast.Node) -> t.Any:
     """The value at `path` (keys and indexes) in an object, array, page or ref; `default` if it is missing.
 
-    Without a default a missing path is an error. The default is evaluated only when needed.
+    Without a default a missing path is an error. The default is evaluated only when needed. The wire
+    form's `all: true` makes it SelectAll (`{select, from, all}`; `Select(p, x, d, {all: true})` here).
     """
     raw = ctx.eval(path_node, "select")
-    container = ctx.eval(source, "from")
+    container = _resolved(ctx, ctx.eval(source, "from"))
     path = _path(raw, "select")
+    if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
+        return _select_all(container, path)
     found = _value_at(container, path)
     if found is not _MISSING:
         return found
@@ -503,7 +541,7 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
     Never fails for a missing path (the result is empty), so `default` is never used.
     """
     raw = ctx.eval(path_node, "select_all")
-    container = ctx.eval(source, "from")
+    container = _resolved(ctx, ctx.eval(source, "from"))
     return _select_all(container, _path(raw, "select_all"))
 
 
@@ -511,7 +549,7 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
 def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
     """SelectAll under its newer name: every value at `path`, as an index binding would see them."""
     raw = ctx.eval(path_node, "select_as_index")
-    container = ctx.eval(source, "from")
+    container = _resolved(ctx, ctx.eval(source, "from"))
     return _select_all(container, _path(raw, "select_as_index"))
 
 

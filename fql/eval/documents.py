@@ -14,11 +14,11 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
-from ..values import NATIVE_NAMES, Ref, SetRef, Timestamp, collection_ref, native, parse_long, type_name
+from ..values import NATIVE_NAMES, SCHEMA_CONSTRUCTORS, Ref, SetRef, Timestamp, collection_ref, native, parse_long, type_name
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context
-from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render
+from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, unresolved
 from .registry import builtin
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -78,11 +78,17 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         from .auth import self_ref
 
         return self_ref(ctx, coll)
-    if coll.collection is None and coll.id in ("collections", "indexes", "databases", "functions", "roles", "access_providers"):
-        if not isinstance(id, str):
-            raise InvalidArgument(f"String expected, {type_name(id)} provided.").at("id")
-        return Ref(id, coll)
+    if coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS:
+        # Core names schema documents only through their own constructors (`Collection("x")`).
+        raise InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref")
     return Ref(document_id(id, "id"), coll)
+
+
+def _check_scope(ctx: Context, scope: Ref, key: str) -> None:
+    """Core resolves a constructor's database scope as it reads it: one naming nothing is an invalid ref."""
+    error = unresolved(ctx, scope)
+    if error is not None:
+        raise error.at(key)
 
 
 def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
@@ -99,6 +105,7 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     )
     def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
         if scope is not None:
+            _check_scope(ctx, scope, "scope")
             return Ref(name, native(kind, scope))
         ref = made.get(name)
         if ref is None:
@@ -121,6 +128,8 @@ _schema_constructor("access_providers", "AccessProvider")
 def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
     @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases)
     def construct(ctx: Context, scope: Ref | None = None) -> Ref:
+        if scope is not None:
+            _check_scope(ctx, scope, kind)
         return native(kind, scope)
 
     construct.__doc__ = f"The native collection {v4}() (of the child database `scope`)."

@@ -314,9 +314,11 @@ def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool]:
         if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]):
             continue
         args: list[ast.Node | None] = [given.get(key) for key in fn.keys]
-        while args and args[-1] is None:
-            args.pop()
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)
+        # Options follow every key, so that a left-out optional key ({select, from, all}: no default)
+        # leaves a hole rather than taking the options object as its value.
+        while args and args[-1] is None and not (extra and not fn.varargs):
+            args.pop()
         if extra:
             args.append(ast.Object(extra))
         # A simple built-in's wire order is its shell order: with no hole, the fast path takes the arguments.

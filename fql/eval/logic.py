@@ -11,6 +11,7 @@ from ..collation import encode
 from ..errors import InvalidArgument, InvalidExpression
 from .casts import BOOLEAN
 from .evaluator import Context
+from .refs import unresolved
 from .registry import builtin
 
 
@@ -66,33 +67,38 @@ def order_key(value: t.Any) -> bytes:
     return encode(_numeric(value))
 
 
-def _compare(values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
-    keys = [order_key(v) for v in _at_least_one(values, key)]
+def _compare(ctx: Context, values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
+    items = _at_least_one(values, key)
+    for value in items:
+        error = unresolved(ctx, value)
+        if error is not None:
+            raise error.at(key)
+    keys = [order_key(v) for v in items]
     return all(test(a, b) for a, b in zip(keys, keys[1:]))
 
 
 @builtin("LT", keys=("lt",), varargs=True)
 def lt(ctx: Context, values: t.Any = ()) -> bool:
     """True if each value is less than the next, in Fauna's order of all values (numbers < strings < ...)."""
-    return _compare(values, "lt", operator.lt)
+    return _compare(ctx, values, "lt", operator.lt)
 
 
 @builtin("LTE", keys=("lte",), varargs=True)
 def lte(ctx: Context, values: t.Any = ()) -> bool:
     """True if each value is less than or equal to the next."""
-    return _compare(values, "lte", operator.le)
+    return _compare(ctx, values, "lte", operator.le)
 
 
 @builtin("GT", keys=("gt",), varargs=True)
 def gt(ctx: Context, values: t.Any = ()) -> bool:
     """True if each value is greater than the next."""
-    return _compare(values, "gt", operator.gt)
+    return _compare(ctx, values, "gt", operator.gt)
 
 
 @builtin("GTE", keys=("gte",), varargs=True)
 def gte(ctx: Context, values: t.Any = ()) -> bool:
     """True if each value is greater than or equal to the next."""
-    return _compare(values, "gte", operator.ge)
+    return _compare(ctx, values, "gte", operator.ge)
 
 
 def _short_circuit(ctx: Context, exprs: tuple, key: str, stop: bool) -> bool:

@@ -174,6 +174,26 @@ def missing(ctx: Context, ref: Ref, *path: str | int) -> FQLError:
     return not_found(ref)
 
 
+def unresolved(ctx: Context, value: t.Any) -> InvalidRef | None:
+    """The `invalid ref` error core gives for `value` if it is an unresolved ref, else None.
+
+    Core resolves a schema ref (`Collection("x")`, or the collection of `Ref(Collection("x"), "1")`)
+    when it builds it; one that names nothing stays an unresolved ref, which Select, the comparisons
+    and Paginate's cursors refuse. fql's refs are plain names, so this looks the name up now."""
+    if not isinstance(value, Ref) or value.collection is None:
+        return None
+    named = value if value.is_schema else value.collection
+    if not named.is_schema or named.kind not in UNDEFINED_WORDS:
+        return None
+    try:
+        key = doc_key(ctx, named)
+    except InvalidRef as err:  # its database names nothing either
+        return err
+    if live(ctx, key) is None:
+        return InvalidRef(f"Ref refers to undefined {UNDEFINED_WORDS[named.kind]} '{named.id}'")
+    return None
+
+
 def render(ctx: Context, version: Version) -> dict:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
     out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}

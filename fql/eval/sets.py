@@ -18,7 +18,7 @@ from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, indexes
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context
-from .refs import doc_key, read, ref_of, scope_of, version_at
+from .refs import doc_key, read, ref_of, scope_of, unresolved, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -398,6 +398,10 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     cursor = options.get("cursor")
     if isinstance(cursor, dict):
         options = {**options, **cursor}
+    for key in ("after", "before"):
+        error = unresolved(ctx, options.get(key))
+        if error is not None:
+            raise error.at(key)
     if events and not history.historical(s):
         s = SetRef.of(events=s)
     try:

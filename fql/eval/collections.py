@@ -508,7 +508,9 @@ def _resolved(ctx: Context, container: t.Any) -> t.Any:
 
 
 @builtin("Select", keys=("select", "from", "default"), lazy=True, required=2, options=("all",))
-def select(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None, **options: ast.Node) -> t.Any:
+def select(
+    ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None, **options: ast.Node
+) -> t.Any:
     """The value at `path` (keys and indexes) in an object, array, page or ref; `default` if it is missing.
 
     Without a default a missing path is an error. The default is evaluated only when needed. The wire

@@ -14,7 +14,17 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
-from ..values import NATIVE_NAMES, SCHEMA_CONSTRUCTORS, Ref, SetRef, Timestamp, collection_ref, native, parse_long, type_name
+from ..values import (
+    NATIVE_NAMES,
+    SCHEMA_CONSTRUCTORS,
+    Ref,
+    SetRef,
+    Timestamp,
+    collection_ref,
+    native,
+    parse_long,
+    type_name,
+)
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context

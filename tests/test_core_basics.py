@@ -1,0 +1,93 @@
+"""Cases of core's BasicFunctionsSpec that need other secrets than the root's: native collections scoped by
+a database the caller cannot see, ContainsValue under a role's read predicate, and wire forms the shell
+cannot write (Select's `all`, IsBytes of bytes). The rest are in tests/fixtures/v4/core_basics.fql."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.auth.credentials import TEST_PARAMS
+from fql.wire.v4 import from_json
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(argon2=TEST_PARAMS)
+
+
+@pytest.fixture
+def keys(db) -> dict:
+    """A database `db` (a collection, an index, a function and a role) holding `child`, with admin keys."""
+    db.query('CreateDatabase({name: "db"})')
+    outer = db.query('CreateKey({database: Database("db"), role: "admin"})')["secret"]
+    db.query('CreateDatabase({name: "child"})', secret=outer)
+    child = db.query('CreateKey({database: Database("child"), role: "admin"})', secret=outer)["secret"]
+    db.query('CreateCollection({name: "cls"})', secret=outer)
+    db.query('CreateIndex({name: "idx", source: Collection("cls")})', secret=outer)
+    db.query('CreateFunction({name: "fn", body: Query(Lambda("x", Var("x")))})', secret=outer)
+    db.query(
+        'CreateRole({name: "role", privileges: [{resource: Collection("cls"), actions: {read: true}}]})', secret=outer
+    )
+    return {"db": outer, "child": child}
+
+
+def error(db: fql.Database, query: str, secret: str | None = None) -> fql.FQLError:
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, secret=secret)
+    return caught.value
+
+
+@pytest.mark.parametrize("native", ["Databases", "Collections", "Indexes", "Functions", "Roles", "Keys"])
+def test_a_scope_the_caller_cannot_see_is_an_invalid_ref_at_the_constructor(db, keys, native):
+    err = error(db, f'Select(["data"], Paginate({native}(Database("db"))))', secret=keys["child"])
+    assert (err.code, err.description) == ("invalid ref", "Ref refers to undefined database 'db'")
+    assert list(err.position) == ["from", "paginate", native.lower()]
+
+
+def test_a_scope_lists_that_database_s_documents_as_its_parent_sees_them(db, keys):
+    def data(query: str, secret: str | None = None) -> str:
+        return fql.to_fql(db.query(f'Select(["data"], Paginate({query}))', secret=secret))
+
+    assert data('Collections(Database("db"))') == '[Collection("cls", Database("db"))]'
+    assert data('Databases(Database("db"))') == '[Database("child", Database("db"))]'
+    assert data("Databases()", secret=keys["db"]) == '[Database("child")]'
+    assert db.query('Select(["data"], Paginate(Databases()))', secret=keys["child"]) == []
+
+
+def test_contains_value_sees_a_set_through_the_caller_s_role(db, keys):
+    secret = keys["db"]
+    db.query('CreateIndex({name: "all", source: Collection("cls")})', secret=secret)
+    db.query('Create(Ref(Collection("cls"), "1"), {})', secret=secret)
+    db.query('Create(Ref(Collection("cls"), "2"), {})', secret=secret)
+    db.query(
+        'CreateRole({name: "one", privileges: [{resource: Index("all"), actions: {read: true}}, '
+        '{resource: Collection("cls"), actions: '
+        '{read: Query(Lambda("ref", Equals(Var("ref"), Ref(Collection("cls"), "1"))))}}]})',
+        secret=secret,
+    )
+    role = secret + ":@role/one"
+    assert db.query('ContainsValue(Ref(Collection("cls"), "1"), Match(Index("all")))', secret=role) is True
+    assert db.query('ContainsValue(Ref(Collection("cls"), "2"), Match(Index("all")))', secret=role) is False
+
+
+def test_select_all_in_the_wire_form_is_select_all(db):
+    obj = {"object": {"data": {"object": {"arr": [1, [2, [3]], 4]}}}}
+    assert db.run(from_json({"select": ["data", "arr"], "from": obj, "default": [], "all": True})) == [1, 2, 3, 4]
+    assert db.run(from_json({"select": ["data", "foo"], "from": obj, "all": True})) == []
+    assert db.run(from_json({"select": ["data"], "from": obj, "all": True})) == [{"arr": [1, [2, [3]], 4]}]
+    assert db.run(from_json({"select": ["data", "foo"], "from": obj, "all": False, "default": 7})) == 7
+    err = error_of(db, {"select": ["data"], "from": obj, "all": 3})
+    assert (err.code, err.description) == ("invalid argument", "Boolean expected, Integer provided.")
+    assert list(err.position) == ["all"]
+
+
+def test_is_bytes(db):
+    assert db.run(from_json({"is_bytes": {"@bytes": "AQIDBA=="}})) is True
+    assert db.run(from_json({"is_bytes": "AQIDBA=="})) is False
+
+
+def error_of(db: fql.Database, query: dict) -> fql.FQLError:
+    with pytest.raises(fql.FQLError) as caught:
+        db.run(from_json(query))
+    return caught.value

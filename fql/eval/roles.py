@@ -211,7 +211,7 @@ def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
         return data if arity == 1 else [data, ref]
-    if action == "call" or (action == "read_index" and key.coll == "#indexes"):
+    if action == "call" or (action in ("read_index", "unrestricted_read") and key.coll == "#indexes"):
         value = args[0] if args else None
         return [] if value is None else value if isinstance(value, list) else [value]
     return args[0] if args else None
@@ -225,8 +225,12 @@ def _fields(version: t.Any) -> t.Any:
 
 
 def _resource(key: DocKey, action: str) -> Ref:
-    """The privilege resource that governs `key`: its collection, or the index/function itself."""
-    if action in ("read_index", "call") and key.coll in ("#indexes", "#collections", "#functions"):
+    """The privilege resource that governs `key`: its collection, or the index/function itself.
+
+    A whole native collection (`Documents(Collections())`) has no id: its resource is the native collection.
+    """
+    reads = action in ("read_index", "unrestricted_read", "call")
+    if reads and key.id and key.coll in ("#indexes", "#collections", "#functions"):
         return Ref(key.id, native(key.coll[1:]))
     if key.coll.startswith("#"):
         return native(key.coll[1:])

@@ -8,6 +8,7 @@ from ..errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
     InvalidArgument,
+    InvalidExpression,
     InvalidRef,
     InvalidWriteTime,
     QueryRuntimeError,
@@ -78,6 +79,11 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         parsed = parse_legacy_ref(coll)
         if parsed is None:
             raise InvalidArgument(f"Valid native collection name expected, '{coll}' provided.").at("ref")
+        if parsed.id == "self" and parsed.collection is not None:
+            # `Ref("tokens/self")` names the caller's token, as `Ref(Tokens(), "self")` does.
+            from .auth import self_ref
+
+            return self_ref(ctx, parsed.collection)
         return parsed
     # A native collection, or a user collection (`coll.kind == "collections"`, spelled out: this runs per ref).
     if not isinstance(coll, Ref) or not (
@@ -162,6 +168,9 @@ for _kind, _name, _aliases in (
 @builtin("NewId", keys=("new_id",), aliases=("NextId",))
 def new_id(ctx: Context, _unused: t.Any = None) -> str:
     """A new unique document id (a numeric string, increasing)."""
+    if ctx.state.unchecked == access.PREDICATE:
+        # Core counts NewId as a write, and role predicates may only read (a UDF they call too).
+        raise InvalidExpression("Call performs a write, which is not allowed in auth predicates.")
     return str(ctx.state.txn.next_id())
 
 
@@ -215,8 +224,8 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
         key = doc_key(ctx, target, "exists")
     except InvalidRef:  # an undefined collection means the document does not exist
         return False
-    access.require(ctx, "read", key, (target,))
-    return read(ctx, key) is not None
+    # As core's: a document the caller may not read does not exist for it (no `permission denied`).
+    return access.allowed(ctx, "read", key, (target,)) and read(ctx, key) is not None
 
 
 def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:

@@ -248,14 +248,14 @@ def _keep(table: dict, node: ast.Node, *value: t.Any) -> tuple:
 
 
 def _constant(node: ast.Call) -> bool:
-    """Whether `node` calls a pure built-in on literal strings (or on such calls), `"self"` aside."""
+    """Whether `node` calls a pure built-in on literal strings (or on such calls), `"self"` (`"tokens/self"`) aside."""
     fn = registry.lookup(node.name)
     if fn is None or not fn.pure:
         return False
     for arg in node.args:
         kind = type(arg)
         if kind is ast.Literal:
-            if not isinstance(arg.value, str) or arg.value == "self":
+            if not isinstance(arg.value, str) or arg.value == "self" or arg.value.endswith("/self"):
                 return False
         elif kind is not ast.Call or not _constant(arg):
             return False

@@ -1,0 +1,121 @@
+"""Core's v4 auth specs run with the secrets they name (ABACSpec, AuthFunctionsSpec, AuthSpec, TokenSpec,
+WritePermissionsSpec): keys, tokens and scoped secrets of a child database, as core's `aDatabase` makes.
+Cases that need no secret are in `fixtures/v4/core_auth.fql`."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.auth.credentials import TEST_PARAMS
+from tests.test_auth import DENIED, error, ref
+
+
+class Child:
+    """A child database `app` with admin, server and client keys (core's db.adminKey, db.key, db.clientKey)."""
+
+    def __init__(self, db: fql.Database):
+        self.db = db
+        db.query('CreateDatabase({name: "app"})')
+        key = lambda role: db.query(f'CreateKey({{role: "{role}", database: Database("app")}})')["secret"]  # noqa: E731
+        self.admin, self.server, self.client = key("admin"), key("server"), key("client")
+
+    def query(self, text: str, secret: str | None = None):
+        return self.db.query(text, secret=secret or self.server)
+
+    def denied(self, text: str, secret: str, position: list | None = None) -> None:
+        err = error(self.db, text, secret)
+        assert (err.code, err.description) == ("permission denied", DENIED), (text, err)
+        if position is not None:
+            assert list(err.position) == position, text
+
+    def user(self, coll: str = "users", password: str = "pw") -> tuple[fql.Ref, dict]:
+        """A document of `coll` with a password, and a token from logging in with a client key (core's aUser)."""
+        doc = self.query(f'Create(Collection("{coll}"), {{credentials: {{password: "{password}"}}}})')["ref"]
+        return doc, self.query(f'Login({ref(doc)}, {{password: "{password}"}})', self.client)
+
+    def role(self, privileges: str, membership: str = "[]") -> str:
+        """A role with these privileges and membership; returns its name."""
+        name = f"r{self.query('Count(Roles())', self.admin)}"
+        self.query(f'CreateRole({{name: "{name}", membership: {membership}, privileges: {privileges}}})', self.admin)
+        return name
+
+    def key(self, privileges: str) -> str:
+        """The secret of a key with a new role of these privileges (core's aKey(role))."""
+        return self.query(f'CreateKey({{role: Role("{self.role(privileges)}")}})', self.admin)["secret"]
+
+
+@pytest.fixture
+def app() -> Child:
+    child = Child(fql.connect(argon2=TEST_PARAMS))
+    for name in ("users", "things"):
+        child.query(f'CreateCollection({{name: "{name}"}})')
+    return child
+
+
+# -- AuthFunctionsSpec ------------------------------------------------------------------------------------
+
+
+def test_logout_destroys_tokens_named_by_a_legacy_self_ref(app):
+    doc, _ = app.user()
+    one, two, three = (app.query(f'Login({ref(doc)}, {{password: "pw"}})')["secret"] for _ in range(3))
+    assert app.query("Logout(false)", one) is True
+    assert error(app.db, 'Get(Ref("tokens/self"))', one).code == "unauthorized"
+    for secret in (two, three):
+        assert app.query('Select("instance", Get(Ref("tokens/self")))', secret) == doc
+    assert app.query("Logout(true)", two) is True
+    for secret in (two, three):
+        assert error(app.db, 'Get(Ref("tokens/self"))', secret).code == "unauthorized"
+
+
+# -- AuthSpec (Auth20Spec) --------------------------------------------------------------------------------
+
+
+def test_exists_is_false_for_a_document_the_caller_may_not_read(app):
+    doc, other = (app.query('Create(Collection("things"), {})')["ref"] for _ in range(2))
+    scoped = [f"{app.server}:{scope}/things/{doc.id}" for scope in ("classes", "collections", "@doc")]
+    assert app.query(f"Exists({ref(other)})") is True
+    for secret in (app.client, *scoped):
+        assert app.query(f"Exists({ref(other)})", secret) is False
+    app.role('[{resource: Collection("things"), actions: {read: true}}]', '[{resource: Collection("things")}]')
+    for secret in scoped:
+        assert app.query(f"Exists({ref(other)})", secret) is True
+
+
+# -- ABACSpec ---------------------------------------------------------------------------------------------
+
+
+def test_unrestricted_read_of_an_index_shows_every_entry(app):
+    app.query('CreateIndex({name: "all_things", source: Collection("things")})')
+    app.query('CreateIndex({name: "things_by_foo", source: Collection("things"), terms: [{field: ["data", "foo"]}]})')
+    doc = app.query('Create(Collection("things"), {data: {foo: "foo"}})')["ref"]
+    secret = app.key('[{resource: Index("all_things"), actions: {unrestricted_read: true}}]')
+    app.denied(f"Get({ref(doc)})", secret)
+    assert app.query('Paginate(Match(Index("all_things")))', secret).data == [doc]
+    terms = 'Query(Lambda("terms", Equals(Var("terms"), ["foo"])))'
+    secret = app.key(f'[{{resource: Index("things_by_foo"), actions: {{unrestricted_read: {terms}}}}}]')
+    app.denied(f"Get({ref(doc)})", secret)
+    app.denied('Paginate(Match(Index("things_by_foo"), ["bar"]))', secret)
+    assert app.query('Paginate(Match(Index("things_by_foo"), ["foo"]))', secret).data == [doc]
+
+
+def test_a_privilege_on_collections_opens_paginating_them(app):
+    secret = app.key("[{resource: Collections(), actions: {read: true, create: true, write: true, delete: true}}]")
+    assert len(app.query("Paginate(Collections())", secret).data) == 2
+    app.query('CreateCollection({name: "foo"})', secret)
+    app.query('Delete(Collection("foo"))', secret)
+    app.denied("Paginate(Collections())", app.key("[]"), ["paginate"])
+
+
+@pytest.mark.parametrize("fn_role", ["", ', role: "admin"'])
+def test_a_predicate_may_call_a_function_that_only_reads(app, fn_role):
+    doc = app.query('Create(Collection("things"), {})')["ref"]
+    app.query(f'CreateFunction({{name: "pure", body: Query(Lambda("_", true)){fn_role}}})', app.admin)
+    app.query(f'CreateFunction({{name: "writes", body: Query(Lambda("_", Do(NewId(), true))){fn_role}}})', app.admin)
+    secret = app.key(
+        '[{resource: Collection("things"), actions: {read: Query(Lambda("ref", Call(Function("pure")))), '
+        'create: Query(Lambda("data", Call(Function("writes"))))}}]'
+    )
+    assert app.query(f"Get({ref(doc)})", secret)["ref"] == doc
+    # NewId is a write to core: a predicate calling it fails, and so denies.
+    app.denied('Create(Collection("things"), {})', secret, ["create"])

@@ -340,7 +340,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
         from .schema import create_native
 
-        return create_native(ctx, target, params)
+        # Core reports a native create's failures at the create form's own key, as a document's.
+        return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")
     if target.kind == "collections":
@@ -350,7 +351,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
     else:
         from .schema import create_native
 
-        return create_native(ctx, target.collection, {**params, "name": target.id})
+        return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
     key = doc_key(ctx, ref, "create")
     # Core reports every failure of the write itself at the create form's own key.
     fields = user_fields(params, "create")
@@ -411,8 +412,9 @@ def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dic
 
 
 @builtin("Update", keys=("update", "params"), types=(None, OBJECT))
-def update(ctx: Context, ref: t.Any, params: dict) -> dict:
+def update(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed."""
+    params = {} if params is None else params
     key, version = _existing(ctx, ref, "update", "write")
     if ref.kind is not None:
         from .schema import update_native
@@ -435,8 +437,9 @@ def update(ctx: Context, ref: t.Any, params: dict) -> dict:
 
 
 @builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
-def replace(ctx: Context, ref: t.Any, params: dict) -> dict:
-    """Replace the document's fields with `params`."""
+def replace(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
+    """Replace the document's fields with `params` (core's params are optional, as Create's are)."""
+    params = {} if params is None else params
     key, version = _existing(ctx, ref, "replace", "write")
     if ref.kind is not None:
         from .schema import update_native

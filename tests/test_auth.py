@@ -450,7 +450,7 @@ def test_create_token_without_a_password(db, alice):
     assert db.query("CurrentIdentity()", secret=token["secret"]) == alice
     err = error(db, "Create(Tokens(), {data: {}})")
     assert err.code == "validation failed"
-    assert err.failures == [{"field": ["instance"], "code": "value required", "description": "Value required."}]
+    assert err.failures == [{"field": ["instance"], "code": "value required", "description": "Required value not found."}]
     err = error(db, 'Create(Tokens(), {instance: Ref(Collection("users"), "1")})')
     assert (err.code, err.description) == ("instance not found", "Document not found.")
 

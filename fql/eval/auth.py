@@ -10,10 +10,10 @@ from ..collation import tuple_key
 from ..errors import (
     AuthenticationFailed,
     InstanceNotFound,
+    InstanceNotUnique,
     InvalidArgument,
     InvalidToken,
     MissingIdentity,
-    NotImplementedInFql,
     PermissionDenied,
     Unauthorized,
     ValidationFailed,
@@ -208,7 +208,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only)."""
     instance = params.get("instance")
     if instance is None:
-        raise _failure("instance", "value required", "Value required.").at(*path)
+        raise _failure("instance", "value required", "Required value not found.").at(*path)
     if not isinstance(instance, Ref):
         raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
     key = doc_key(ctx, instance, *path)
@@ -221,7 +221,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
 
 
 def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
-    """Tokens change only their `data` and `ttl`; a result never shows the secret's hash."""
+    """Tokens change only their `data`, `ttl` and `hashed_secret`; a result never shows the secret's hash."""
     from .documents import merge, write
 
     old = dict(version.data or {})
@@ -230,6 +230,9 @@ def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         fields = {"instance": old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
     else:
         fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+    if isinstance(params.get("hashed_secret"), str):
+        # Core stores a hash given to Update or Replace as it is (TokenSpec "can set the hashed secret").
+        fields["hashed_secret"] = params["hashed_secret"]
     shown = render(ctx, write(ctx, key, _ordered(fields, _TOKEN_ORDER)))
     shown.pop("hashed_secret", None)
     return shown
@@ -335,13 +338,36 @@ def create_key(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("keys"), params, "create_key")
 
 
-def _credentials_readonly(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    raise NotImplementedInFql(
-        "Create credentials with Create(<collection>, {credentials: {password}}) or Update(<ref>, {credentials: ...})."
-    ).at(*path)
+def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+    """`Create(Credentials(), {instance, password?, data?})`: a document's password, stored only hashed
+    (core's CredentialsWriteConfig; one credentials document per identity)."""
+    from .documents import write
+
+    instance = params.get("instance")
+    if instance is None:
+        raise _failure("instance", "value required", "Required value not found.").at(*path)
+    if not isinstance(instance, Ref):
+        raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
+    password = params.get("password")
+    if password is not None and not isinstance(password, str):
+        raise _failure("password", "invalid type", f"Invalid type {type_name(password)}, expected type String.").at(
+            *path
+        )
+    fields = _checked_fields(params, ("data",), *path)
+    identity = doc_key(ctx, instance, *path)
+    if identity.scope != scope_of(ctx, coll.database):
+        raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
+    if credentials_of(ctx, identity) is not None:
+        raise InstanceNotUnique("document is not unique.").at(*path)
+    stored = {"instance": instance, **fields}
+    if password is not None:
+        stored["hashed_password"] = passwords(ctx).hash(password)
+    version = write(ctx, DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id())), stored, *path)
+    ctx.state.created = True
+    return render(ctx, version)
 
 
-NATIVE_CREATORS["credentials"] = _credentials_readonly
+NATIVE_CREATORS["credentials"] = _create_credentials
 
 
 @builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import FQLError
+from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, native, type_name
 from .casts import OBJECT
@@ -32,9 +32,41 @@ def _role_fields(ctx: Context, params: dict) -> dict:
         for m in members:
             if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
                 raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
+        _check_roles_per_member(ctx, fields["name"], members)
     # Kept as given, one privilege or an array of them, as membership is (core stores what it was given).
     fields["privileges"] = fields.get("privileges", [])
     return _ordered(fields, _ROLE_ORDER)
+
+
+#: Core's limit on the roles whose membership names one collection (Role.MaxRolesPerCollection).
+MAX_ROLES_PER_MEMBER = 64
+
+
+class _RolesExceeded(ValidationFailed):
+    """Core names the failing field by the error's own position (its ResourcesExceeded(pos.toPath, ...))."""
+
+    def at(self, *path: str | int) -> FQLError:
+        super().at(*path)
+        self.failures[0]["field"] = list(self.position)
+        return self
+
+
+def _check_roles_per_member(ctx: Context, name: str, members: list) -> None:
+    """Refuse a role that would be one too many for a collection in its membership."""
+    resources = [m["resource"] for m in members if isinstance(m["resource"], Ref)]
+    counts = [1] * len(resources)
+    for version in ctx.state.txn.scan(ctx.state.scope, "#roles"):
+        if not version.live_at(ctx.state.ts) or version.data.get("name") == name:
+            continue
+        others = version.data.get("membership") or []
+        others = others if isinstance(others, list) else [others]
+        for i, resource in enumerate(resources):
+            counts[i] += any(isinstance(m, dict) and _same(m.get("resource"), resource) for m in others)
+    if any(count > MAX_ROLES_PER_MEMBER for count in counts):
+        limit = MAX_ROLES_PER_MEMBER
+        description = f"Maximum number of roles per membership class exceeded. Maximum allowed: {limit}."
+        failure = {"field": [], "code": "resources exceeded", "description": description}
+        raise _RolesExceeded("document data is not valid.", failures=[failure])
 
 
 def _check_privilege(p: t.Any) -> None:

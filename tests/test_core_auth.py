@@ -119,3 +119,36 @@ def test_a_predicate_may_call_a_function_that_only_reads(app, fn_role):
     assert app.query(f"Get({ref(doc)})", secret)["ref"] == doc
     # NewId is a write to core: a predicate calling it fails, and so denies.
     app.denied('Create(Collection("things"), {})', secret, ["create"])
+
+
+def test_the_65th_role_of_a_collection_names_its_position_as_the_failing_field(app):
+    for i in range(64):
+        app.role("[]", '[{resource: Collection("users")}]')
+    err = error(app.db, 'Create(Roles(), {name: "one_more", membership: {resource: Collection("users")}})', app.admin)
+    assert (err.code, list(err.position)) == ("validation failed", ["create"])
+    description = "Maximum number of roles per membership class exceeded. Maximum allowed: 64."
+    assert err.failures == [{"field": ["create"], "code": "resources exceeded", "description": description}]
+
+
+# -- TokenSpec --------------------------------------------------------------------------------------------
+
+
+def test_a_token_made_with_create_works_and_its_ttl_can_be_set_later(app):
+    doc = app.query('Create(Collection("users"), {})')["ref"]
+    token = app.query(f"Create(Ref(\"tokens\"), {{instance: {ref(doc)}}})")
+    assert app.query(f"Exists({ref(token['ref'])})", token["secret"]) is True
+    app.query(f"Update({ref(token['ref'])})")
+    assert app.query("Identity()", token["secret"]) == doc
+    app.query(f'Update({ref(token["ref"])}, {{ttl: TimeAdd(Now(), 5, "seconds")}})')
+    app.db.storage.last_ts += 6_000_000
+    assert error(app.db, "Identity()", token["secret"]).code == "unauthorized"
+
+
+def test_credentials_made_with_create_log_in(app):
+    doc = app.query('Create(Collection("users"), {})')["ref"]
+    app.denied(f'Create(Credentials(), {{instance: {ref(doc)}, password: "secret"}})', app.client, ["create"])
+    app.query(f'Create(Credentials(), {{instance: {ref(doc)}, password: "secret"}})', app.admin)
+    token = app.query(f'Login({ref(doc)}, {{password: "secret"}})', app.admin)
+    # ABACSpec "tokens cannot edit themselves"
+    other = app.query('Create(Collection("users"), {})')["ref"]
+    app.denied(f"Update({ref(token['ref'])}, {{instance: {ref(other)}}})", token["secret"], [])

@@ -152,3 +152,23 @@ def test_credentials_made_with_create_log_in(app):
     # ABACSpec "tokens cannot edit themselves"
     other = app.query('Create(Collection("users"), {})')["ref"]
     app.denied(f"Update({ref(token['ref'])}, {{instance: {ref(other)}}})", token["secret"], [])
+
+
+# -- AuthSpec: keys ---------------------------------------------------------------------------------------
+
+
+def test_a_key_hash_cannot_be_updated_and_an_inserted_version_has_none(app):
+    app.query('CreateDatabase({name: "child"})', app.admin)
+    made = app.query('CreateKey({database: Database("child"), role: "server"})', app.admin)
+    key, hashed = ref(made["ref"]), made["hashed_secret"]
+    app.query(f'Update({key}, {{hashed_secret: "taco"}})', app.admin)
+    assert app.query(f'Select("hashed_secret", Get({key}))', app.admin) == hashed
+    app.query(f'Replace({key}, {{role: "server", hashed_secret: "taco"}})', app.admin)
+    assert app.query(f'Select("hashed_secret", Get({key}))', app.admin) == hashed
+    assert app.query("1", made["secret"]) == 1
+    app.query(f'Insert({key}, Now(), "create", {{role: "admin", hashed_secret: "taco"}})', app.admin)
+    assert "hashed_secret" not in app.query(f"Get({key})", app.admin)
+    assert error(app.db, "1", made["secret"]).code == "unauthorized"
+    new = 'Ref(Keys(), "302853774295171584")'
+    app.query(f'Insert({new}, Now(), "create", {{role: "admin", hashed_secret: "taco"}})', app.admin)
+    assert list(app.query(f"Get({new})", app.admin)) == ["ref", "ts", "role"]

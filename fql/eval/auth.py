@@ -321,8 +321,20 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
         _check_role(ctx, params["role"])
     changes = {k: v for k, v in params.items() if k in ("role", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
-    fields["hashed_secret"] = old["hashed_secret"]
+    fields.pop("hashed_secret", None)
+    if "hashed_secret" in old:
+        # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways").
+        fields["hashed_secret"] = old["hashed_secret"]
     return render(ctx, write(ctx, key, _ordered(fields, _KEY_ORDER)))
+
+
+def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
+    """The fields of a key version Insert writes: never a `hashed_secret`, whether given or not, so the
+    key's secret stops working (core strips it: AuthSpec "update keys only in allowed ways")."""
+    _check_role(ctx, params.get("role"), *path)
+    fields = _checked_fields(params, ("data", "ttl"), *path)
+    stored = {k: params[k] for k in ("database", "role", "priority") if params.get(k) is not None}
+    return _ordered({**stored, **fields}, _KEY_ORDER)
 
 
 NATIVE_CREATORS["keys"] = _create_key

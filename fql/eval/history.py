@@ -15,7 +15,7 @@ import typing as t
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import InvalidArgument, InvalidWriteTime, NotImplementedInFql
+from ..errors import InvalidArgument, InvalidWriteTime
 from ..storage.base import DocKey, Version
 from ..values import Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from . import access, indexes, sets
@@ -535,9 +535,7 @@ def _history_target(ctx: Context, ref: t.Any, key: str, verb: str) -> DocKey:
     """The stored document a history write names: a user document of this database."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(key)
-    if ref.kind == "keys" and verb == "insert":
-        raise NotImplementedInFql("Insert into a key's history is not implemented in fql yet.")
-    if ref.collection is None or ref.kind is not None:
+    if ref.collection is None or (ref.kind is not None and (ref.kind, verb) != ("keys", "insert")):
         raise InvalidArgument(f"Cannot {verb} event for specified ref.")
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
@@ -564,7 +562,14 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     if when > ctx.state.ts:
         raise InvalidWriteTime("Cannot write outside of snapshot time.")
     key = _history_target(ctx, ref, "insert", "insert")
-    fields = None if action == "delete" else user_fields(params)
+    if action == "delete":
+        fields = None
+    elif key.coll == "#keys":
+        from .auth import inserted_key_fields
+
+        fields = inserted_key_fields(ctx, params, "insert")
+    else:
+        fields = user_fields(params)
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)

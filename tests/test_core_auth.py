@@ -4,10 +4,13 @@ Cases that need no secret are in `fixtures/v4/core_auth.fql`."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
+from fql.server.headers import secret as header_secret
 from tests.test_auth import DENIED, error, ref
 
 
@@ -80,6 +83,20 @@ def test_exists_is_false_for_a_document_the_caller_may_not_read(app):
     app.role('[{resource: Collection("things"), actions: {read: true}}]', '[{resource: Collection("things")}]')
     for secret in scoped:
         assert app.query(f"Exists({ref(other)})", secret) is True
+
+
+@pytest.mark.parametrize(
+    ("authorization", "found"),
+    [
+        # "support buggy go driver": a colon after the base64 text
+        ("Basic " + base64.b64encode(b"secret").decode() + ":", "secret"),
+        ("Basic " + base64.b64encode(b"secret:app:admin").decode() + ":", "secret:app:admin"),
+        # "invalid base64 keys"
+        ("Basic non-base64", None),
+    ],
+)
+def test_basic_authorization_headers(authorization, found):
+    assert header_secret({"authorization": authorization}) == found
 
 
 # -- ABACSpec ---------------------------------------------------------------------------------------------

@@ -39,7 +39,9 @@ def secret(headers: dict[str, str]) -> str | None:
     if scheme.lower() != "basic":
         return None
     try:
-        text = base64.b64decode(credentials, validate=True).decode("utf-8")
+        # Core also drops a colon after the base64 text, which an old Go driver sent (AuthSpec "support
+        # buggy go driver"), and trims the decoded text.
+        text = base64.b64decode(credentials.removesuffix(":"), validate=True).decode("utf-8").strip()
     except (binascii.Error, UnicodeDecodeError):
         return None
     # Core drops the one trailing colon of `-u secret:`; a scoped `secret:db:role` keeps its own colons.

@@ -189,3 +189,94 @@ def test_a_key_hash_cannot_be_updated_and_an_inserted_version_has_none(app):
     new = 'Ref(Keys(), "302853774295171584")'
     app.query(f'Insert({new}, Now(), "create", {{role: "admin", hashed_secret: "taco"}})', app.admin)
     assert list(app.query(f"Get({new})", app.admin)) == ["ref", "ts", "role"]
+
+
+# -- AuthSpec: scoped secrets -----------------------------------------------------------------------------
+
+
+def test_only_an_admin_key_overrides_the_scope(app):
+    reader = app.role('[{resource: Collection("things"), actions: {read: true}}]', '[{resource: Collection("things")}]')
+    doc = app.query('Create(Collection("things"), {})')["ref"]
+    scopes = [f"@role/{reader}", "admin", "server", "server-readonly", "client"]
+    docs = [f"@doc/things/{doc.id}", f"collections/things/{doc.id}", f"classes/things/{doc.id}"]
+    for scope in scopes:
+        assert error(app.db, f"Get({ref(doc)})", f"{app.server}:{scope}").code == "unauthorized"
+    for scope in scopes + docs:
+        assert error(app.db, f"Get({ref(doc)})", f"{app.client}:{scope}").code == "unauthorized"
+    for scope in scopes[:4] + docs:
+        assert app.query(f"Get({ref(doc)})", f"{app.admin}:{scope}")["ref"] == doc
+    app.denied(f"Get({ref(doc)})", f"{app.admin}:client", [])
+    app.denied(f"Update({ref(doc)}, {{}})", f"{app.admin}:@role/{reader}", [])
+    invalid = ["classes/things/123", "@doc/things/123", "@role/invalidRole", "sub/db:admin", "sub/db:@doc/things/123"]
+    for scope in invalid:
+        assert error(app.db, f"Exists({ref(doc)})", f"{app.server}:{scope}").code == "unauthorized"
+
+
+# -- WritePermissionsSpec ---------------------------------------------------------------------------------
+
+
+def test_default_write_permissions(app):
+    person = app.user("users")[1]["secret"]
+    app.query('CreateCollection({name: "people"})')
+    alice, alice_token = app.user("people")
+    bob_token = app.user("people")[1]["secret"]
+    keys = [(app.server, True), (app.admin, True), (app.client, False), (alice_token["secret"], False)]
+    for secret, allowed in keys + [(bob_token, False), (person, False)]:
+        for text, position in [
+            ('Create(Collection("people"), {})', ["create"]),
+            (f'Update({ref(alice)}, {{data: {{name: "n"}}}})', []),
+            (f'Replace({ref(alice)}, {{data: {{name: "n"}}}})', []),
+        ]:
+            if allowed:
+                app.query(text, secret)
+            else:
+                app.denied(text, secret, position)
+    app.denied(f"Delete({ref(alice)})", alice_token["secret"], [])
+
+
+# -- ABACSpec ---------------------------------------------------------------------------------------------
+
+
+def test_instance_privileges_with_predicates(app):
+    make = 'Create(Collection("things"), {{data: {{mutable: {}}}}})'
+    mutable, fixed = (app.query(make.format(m))["ref"] for m in ("true", "false"))
+
+    def check(value: str) -> str:
+        return f'Select(["data", "mutable"], {value}, false)'
+
+    old, new, data, doc = check('Var("old")'), check('Var("new")'), check('Var("data")'), check('Get(Var("ref"))')
+    secret = app.key(
+        f'[{{resource: Collection("things"), actions: {{write: Query(Lambda(["old", "new"], And({old}, {new}))), '
+        f'read: Query(Lambda("ref", {doc})), create: Query(Lambda("data", {data})), '
+        f'delete: Query(Lambda("ref", {doc})), history_read: Query(Lambda("ref", {doc}))}}}}]'
+    )
+    yes, no = "{data: {mutable: true}}", "{data: {mutable: false}}"
+    mut, fix = ref(mutable), ref(fixed)
+    for text in [f"Get({fix})", f"Update({mut}, {no})", f"Replace({fix}, {yes})", f'Create(Collection("things"), {no})',
+                 f"Paginate(Events({fix}))", f"Delete({fix})"]:
+        app.denied(text, secret)
+    for text in [f"Get({mut})", f'Update({mut}, {{data: {{foo: "bar"}}}})', f"Replace({mut}, {yes})",
+                 f'Create(Collection("things"), {yes})', f"Paginate(Events({mut}))", f"Delete({mut})"]:
+        app.query(text, secret)
+
+
+def test_membership_and_privilege_predicates_use_the_identity(app):
+    admin, admin_token = app.user()
+    plain, plain_token = app.user()
+    app.query(f"Update({ref(admin)}, {{data: {{admin: true}}}})", app.admin)
+    app.query(f"Update({ref(plain)}, {{data: {{admin: false}}}})", app.admin)
+    app.role(
+        '[{resource: Collection("things"), actions: {create: true, read: Query(Lambda("ref", '
+        'Equals(Identity(), Select(["data", "owner"], Get(Var("ref")))))) }}]',
+        '[{resource: Collection("users"), '
+        'predicate: Query(Lambda("ref", Select(["data", "admin"], Get(Var("ref")))))}]',
+    )
+    mine = app.query(f'Create(Collection("things"), {{data: {{owner: {ref(admin)}}}}})', admin_token["secret"])["ref"]
+    theirs = app.query(f'Create(Collection("things"), {{data: {{owner: {ref(plain)}}}}})')["ref"]
+    app.denied('Create(Collection("things"), {})', plain_token["secret"], ["create"])
+    assert app.query(f"Get({ref(mine)})", admin_token["secret"])["ref"] == mine
+    app.denied(f"Get({ref(theirs)})", admin_token["secret"])
+    for fn in ("CurrentIdentity()", "Identity()"):
+        assert app.query(fn, admin_token["secret"]) == admin
+    assert app.query("[HasCurrentIdentity(), HasIdentity(), HasCurrentToken()]", plain_token["secret"]) == [True] * 3
+    assert app.query("CurrentToken()", plain_token["secret"]) == plain_token["ref"]

@@ -260,6 +260,15 @@ def test_instance_privileges_with_predicates(app):
         app.query(text, secret)
 
 
+def test_create_with_an_id_falls_back_to_create_and_a_history_write(app):
+    only_create = app.key('[{resource: Collection("things"), actions: {create: true}}]')
+    app.denied('Create(Ref(Collection("things"), "123"), {})', only_create, ["create"])
+    history = 'Query(Lambda(["ref", "ts", "action", "data"], Select(["data", "ok"], Var("data"), false)))'
+    both = app.key(f'[{{resource: Collection("things"), actions: {{create: true, history_write: {history}}}}}]')
+    app.denied('Create(Ref(Collection("things"), "123"), {data: {ok: false}})', both, ["create"])
+    assert app.query('Create(Ref(Collection("things"), "123"), {data: {ok: true}})', both)["data"] == {"ok": True}
+
+
 def test_membership_and_privilege_predicates_use_the_identity(app):
     admin, admin_token = app.user()
     plain, plain_token = app.user()

@@ -201,12 +201,12 @@ def query(
             max_retries=info["max_retries"],
         )
     except Unauthorized:
-        raise V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")]) from None
+        raise _unauthorized() from None
     except (QueryTimeout, ServiceTimeout) as err:
         # Core answers a time-out as a protocol error: the error alone.
         raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
-        return _failure(err, source, started, envelope, now_ts, encode)
+        return _failure(err, source, started, envelope, now_ts, encode, _schema_version(db, secret))
     out = {"data": encode(result)}
     if info["typecheck"]:
         shown = static_type(program)
@@ -222,8 +222,28 @@ def query(
     return Response(200, json_bytes(out), ts=state.ts)
 
 
+def _unauthorized() -> V10Error:
+    return V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
+
+
+def _schema_version(db: Database, secret: str) -> int:
+    """The caller's database's schema version, for a failed query's answer (core's FQL2ProtocolSpec: a
+    failure carries it too). The failed query rolled back, so an empty query reads it; a secret that
+    is no key is 401 here, before a syntax error is (core authenticates before it parses)."""
+    try:
+        return db.run_with_state(parse("null", "v10"), secret=secret, syntax="v10")[1].schema_version
+    except Unauthorized:
+        raise _unauthorized() from None
+
+
 def _failure(
-    err: FQLError, source: str, started: float, envelope: dict, now_ts: int, encode: t.Callable[[t.Any], t.Any]
+    err: FQLError,
+    source: str,
+    started: float,
+    envelope: dict,
+    now_ts: int,
+    encode: t.Callable[[t.Any], t.Any],
+    schema_version: int,
 ) -> Response:
     """A failed query: every query failure is 400 (a time-out 440), with the error and its summary."""
     if err.status >= 500:
@@ -241,7 +261,8 @@ def _failure(
             {"paths": f.get("paths") or [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
         ]
     text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
-    out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started), "schema_version": 0, **envelope}
+    out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started)}
+    out.update(schema_version=schema_version, **envelope)
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 

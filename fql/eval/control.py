@@ -5,7 +5,16 @@ from __future__ import annotations
 import typing as t
 
 from .. import ast
-from ..errors import CallError, FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, TransactionAborted
+from ..errors import (
+    CallError,
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    NotImplementedInFql,
+    QueryTimeout,
+    ServiceTimeout,
+    TransactionAborted,
+)
 from ..values import Lambda, Ref, native, type_name
 from .casts import BOOLEAN, STRING
 from .evaluator import Context
@@ -106,6 +115,8 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
             return _call_v10(ctx, fn, arguments)
         return ctx.apply(doc["body"], [] if arguments is None else arguments)
     except FQLError as err:
+        if isinstance(doc["body"], str) and not isinstance(err, (QueryTimeout, ServiceTimeout)):
+            raise _v10_aborted(ctx, err) from None
         if isinstance(err, CallError) and not err.position:
             raise
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
@@ -129,6 +140,16 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     if not isinstance(args, list) or len(params) == 1:
         args = [args]
     return apply_lambda(ctx, body, args)
+
+
+def _v10_aborted(ctx: Context, err: FQLError) -> TransactionAborted:
+    """A v10 function's error as its v4 caller gets it: core aborts the transaction with the error's
+    message, or with the text of the value `abort()` was given, not wrapped in `call error` (core's
+    FQL2EncodedResultSpec)."""
+    from .v10.misc import display_string
+
+    value = getattr(err, "value", None)
+    return TransactionAborted(err.description if value is None else display_string(ctx, value))
 
 
 def _with_role(auth: t.Any, role: t.Any) -> t.Any:

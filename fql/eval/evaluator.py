@@ -125,6 +125,11 @@ def bind_params(params: t.Any, arg: t.Any, out: dict[str, t.Any]) -> None:
             out[params] = arg
         return
     if not isinstance(arg, list):
+        if len(params) == 1:
+            # Core binds a one-name array pattern to a value that is no array (`Lambda(["x"], ...)` called
+            # with "hi" has x = "hi").
+            bind_params(params[0], arg, out)
+            return
         raise InvalidArgument(f"Lambda expects an array with {len(params)} elements. Array contains 1.")
     if len(arg) != len(params):
         raise InvalidArgument(

@@ -6,7 +6,7 @@ import typing as t
 
 from attrs import frozen
 
-from ...errors import FQLError, QueryCheckError, QueryRuntimeError
+from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
 from ...values import Lambda, Module, Ref, collection_ref, native
 from ..evaluator import Context
@@ -175,8 +175,12 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     try:
         if not isinstance(body, Lambda):
             raise QueryCheckError(f"The function `{fn.name}` has no callable body.")
-        result = apply_lambda(ctx, body, args)
-        return result if _source_body(ctx, fn) else _from_v4(ctx, result)
+        if _source_body(ctx, fn):
+            return apply_lambda(ctx, body, args)
+        try:
+            return _from_v4(ctx, apply_lambda(ctx, body, args))
+        except FQLError as err:
+            raise _v4_error(err) from None
     except FQLError as err:
         source = _udf_source(ctx, fn)
         if err.span is not None and source is not None:
@@ -191,6 +195,17 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
 
 def _source_body(ctx: Context, fn: UserFunction) -> bool:
     return _udf_source(ctx, fn) is not None
+
+
+def _v4_error(err: FQLError) -> FQLError:
+    """A v4 body's error as the v10 caller gets it: core looks through the `call error`s of the v4
+    functions it called (one cause each), and an Abort there aborts the v10 query, its message the
+    aborted value (core's FQL2EncodedResultSpec)."""
+    while isinstance(err, CallError) and err.cause is not None and len(err.cause) == 1:
+        err = err.cause[0]
+    if isinstance(err, TransactionAborted) and err.value is None:
+        return TransactionAborted("Query aborted.", value=err.description)
+    return err
 
 
 def _from_v4(ctx: Context, value: t.Any) -> t.Any:

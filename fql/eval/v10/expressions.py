@@ -232,6 +232,9 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     try:
         return get_field(ctx, value, node.name)
     except FQLError as err:
+        if err.v10_code == "document_not_found":
+            # A field of a document that is gone: core points at the document (FQL2ErrorRenderingSpec).
+            raise _at(err, node.obj)
         raise _at_span(err, op_span(node))
 
 
@@ -719,10 +722,13 @@ def _project(node: ast.Project, ctx: Context) -> t.Any:
 
 
 def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> t.Any:
-    """Projection: an object of the fields, element-wise over arrays and sets; null stays null."""
+    """Projection: an object of the fields, element-wise over arrays and sets; null stays null, and a
+    number, string, boolean, time, date, bytes or function passes through (core's FQL2ProjectionSpec)."""
     value = deref(ctx, value)
     if value is None or isinstance(value, NullDocument):
         return None
+    if isinstance(value, (str, int, float, Timestamp, Date, Bytes, Lambda)):
+        return value
     if isinstance(value, list):
         return [project(ctx, v, fields) for v in value]
     from .sets import V10Set, mapped

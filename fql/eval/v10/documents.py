@@ -333,9 +333,19 @@ def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, 
     return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}
 
 
+def _user_only(doc: Document, name: str) -> None:
+    """The *Data methods are a user document's: a native one (a Key, a Collection) has none (core's
+    FQL2DocSpec)."""
+    if doc.ref.kind is not None:
+        from .display import type_label
+
+        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{type_label(doc)}`")
+
+
 @method("Document", "updateData")
 def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
+    _user_only(doc, "updateData")
     past.check_write(ctx)
     core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"))
     return _reread(ctx, doc.ref)
@@ -344,6 +354,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
 @method("Document", "replaceData")
 def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
+    _user_only(doc, "replaceData")
     past.check_write(ctx)
     core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"))
     return _reread(ctx, doc.ref)

@@ -322,10 +322,11 @@ class Fields(t.Mapping[str, t.Any]):
 def document(ctx: Context, ref: Ref, ts: Timestamp, stored: dict, ttl: Timestamp | None, scope: str) -> Document:
     """A v10 document of a user collection, with its computed fields when its collection has some."""
     schema = schema_of(ctx, scope, ref.collection.id) if ref.kind is None else None
-    if schema is None or not schema.computed:
+    if (schema is None or not schema.computed) and RESERVED.isdisjoint(stored):
         doc = Document(ref, ts, stored, ttl)
     else:
-        fields = Fields(ctx, schema, stored)
+        # Fields a *Data write gave special names (`update`, `id`, `ttl`) are shown under `data` too.
+        fields = Fields(ctx, schema or CollectionFields(ref.collection.id, {}, st.Struct((), st.ANY), False, None), stored)
         doc = Document(ref, ts, fields, ttl)
         fields.doc = doc
     # Read now: only a later write of it makes a use read it again (expressions.deref).

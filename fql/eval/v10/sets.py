@@ -251,8 +251,9 @@ def _cursors(ctx: Context) -> Cursors:
 _MADE = threading.Lock()
 
 
-def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> Page:
-    """One page of `s` from `offset`, with an `after` cursor when more follow."""
+def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0, snapshot: int | None = None) -> Page:
+    """One page of `s` from `offset`, with an `after` cursor when more follow; the cursor reads the set as
+    of `snapshot` (µs; this query's time unless given)."""
     size = size or s.page_size
     elements = s.elements(ctx)
     items = list(itertools.islice(elements, offset, offset + size))
@@ -270,7 +271,7 @@ def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0) -> P
     after = None
     if more:
         after = _random.token_urlsafe(18)
-        _cursors(ctx).add(after, (s, offset + size, size))
+        _cursors(ctx).add(after, (s, offset + size, size, ctx.state.ts if snapshot is None else snapshot))
     return Page(items, after=after, has_after=more)
 
 
@@ -288,9 +289,12 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
     if found is None:
         raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
-    s, offset, default = found
+    s, offset, default, snapshot = found
     try:
-        return page_object(page(ctx, s, _size(size) if size is not None else default, offset))
+        # The rest of the set as the query that made the cursor saw it: later writes do not shift its
+        # pages (core's cursors keep their transaction's time; FQL2PaginationSpec).
+        with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
+            return page_object(page(ctx, s, _size(size) if size is not None else default, offset, snapshot))
     except FQLError as err:
         # The set's functions came from the query that made it: this query points at the cursor.
         err.span = None
@@ -421,7 +425,10 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
 def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
     tail = as_set(other)
-    return Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)))
+    out = Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)))
+    # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
+    out.page_size = DEFAULT_PAGE_SIZE
+    return out
 
 
 @method("Set", "order")

@@ -133,12 +133,19 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 @static("Credential", "create")
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
-    # A null password would remove the credentials it is to create.
-    if not isinstance(fields, dict) or "document" not in fields or fields.get("password") is None:
+    if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
     identity = _user_document(ctx, fields["document"])
-    auth.set_password(ctx, identity, {"password": fields.get("password")})
+    if fields.get("password") is None:
+        # Core's credential may have no password (its hash is optional): no password matches it.
+        from ..documents import write
+
+        existing = auth.credentials_of(ctx, identity)
+        key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
+        write(ctx, key, {"instance": ref_of(ctx, identity)})
+    else:
+        auth.set_password(ctx, identity, {"password": fields.get("password")})
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 

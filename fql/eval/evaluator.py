@@ -60,6 +60,11 @@ class QueryState:
     retries: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None
+    #: The v10 user functions running now, innermost last: each (name, source, the Apply node that called
+    #: it, in its caller). A set made inside one keeps them, for the errors of its functions run later.
+    udf_stack: list = field(factory=list)
+    #: The v10 call being made (an Apply node), so that its callee can tell where it was called from.
+    call_node: t.Any = None
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

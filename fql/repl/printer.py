@@ -43,9 +43,14 @@ def summary(err: FQLError, source: str) -> str:
         # A failure over several lines (a parse error in a body or signature) continues indented by four more.
         message = str(failure.get("description", "")).replace("\n", "\n      ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")
+    first = None
     for name, text, frame in getattr(err, "frames", ()):
         if frame.line:
-            lines.append(f"at *{name}*:{frame.line}:{frame.column}")
+            # A later frame on the first one's line of the same source leaves out its `at` line, as
+            # core renders a hint on its parent's line.
+            if first != (name, frame.line):
+                lines.append(f"at *{name}*:{frame.line}:{frame.column}")
+            first = first or (name, frame.line)
             lines.extend(span_lines(text, frame))
     span = err.span
     if span is not None and span.line:

@@ -381,6 +381,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _SKIPPED
         args = [run(a, ctx) for a in node.args]
+        ctx.state.call_node = node
         try:
             return call_method(ctx, receiver, target.name, args)
         except FQLError as err:
@@ -393,6 +394,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     if fn is _SKIPPED or (node.optional and fn is None):
         return _SKIPPED
     args = [run(a, ctx) for a in node.args]
+    ctx.state.call_node = node
     try:
         return call_function(ctx, fn, args)
     except FQLError as err:

@@ -161,6 +161,8 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     """Call a UDF: its body (v10 source or a v4 Lambda) with the caller's or the function's role."""
     from .documents import udf_body
 
+    # Where the call was made, read before anything else runs (a role predicate makes calls too).
+    node, ctx.state.call_node = ctx.state.call_node, None
     body, role = udf_body(ctx, fn)
     from .. import access
     from ..control import _with_role
@@ -175,8 +177,9 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     try:
         if not isinstance(body, Lambda):
             raise QueryCheckError(f"The function `{fn.name}` has no callable body.")
-        if _source_body(ctx, fn):
-            return apply_lambda(ctx, body, args)
+        source = _udf_source(ctx, fn)
+        if source is not None:
+            return _run_source(ctx, (fn.name, source, node), body, args)
         try:
             return _from_v4(ctx, apply_lambda(ctx, body, args))
         except FQLError as err:
@@ -193,8 +196,17 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         ctx.state.auth = auth
 
 
-def _source_body(ctx: Context, fn: UserFunction) -> bool:
-    return _udf_source(ctx, fn) is not None
+def _run_source(ctx: Context, frame: tuple, body: Lambda, args: list) -> t.Any:
+    """A v10 function's body, its `frame` (name, source, the Apply node that called it) on the stack of
+    running functions (sets.made_in reads it)."""
+    from .expressions import apply_lambda
+
+    stack = ctx.state.udf_stack
+    stack.append(frame)
+    try:
+        return apply_lambda(ctx, body, args)
+    finally:
+        stack.pop()
 
 
 def _v4_error(err: FQLError) -> FQLError:

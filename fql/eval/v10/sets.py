@@ -141,13 +141,45 @@ class Derived(V10Set):
         return self.fn(ctx, self.source.elements(ctx))
 
 
-def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any) -> t.Any:
+def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, made_in: tuple | None = None) -> t.Any:
     """A set's function on one element: it may read but not write (core's set functions run with a read
-    effect limit: `` `create` performs a write, which is not allowed in set functions.``)."""
+    effect limit: `` `create` performs a write, which is not allowed in set functions.``). `made_in` is
+    where the function was given (`made_in(ctx)`)."""
     from .fields import limited
 
-    with limited(ctx, "set functions", reads=True):
-        return past.call_at(ctx, made_at, fn, *args)
+    try:
+        with limited(ctx, "set functions", reads=True):
+            return past.call_at(ctx, made_at, fn, *args)
+    except FQLError as err:
+        if made_in is not None:
+            _trace(ctx, err, made_in)
+        raise
+
+
+def made_in(ctx: Context) -> tuple | None:
+    """Where a set's function is being given, inside user functions: the functions running (innermost
+    last) and the call that gives it; None in the query itself."""
+    stack = ctx.state.udf_stack
+    return (tuple(stack), ctx.state.call_node) if stack else None
+
+
+def _trace(ctx: Context, err: FQLError, where: tuple) -> None:
+    """The trace of an error of a set function given inside a user function and run after it returned
+    (the query answers the set): the error in the function's source, the call that gave the function,
+    then each function's call in its caller, as core keeps the stack of the set's making."""
+    from .expressions import op_span
+
+    stack, node = where
+    if err.span is None or err.frames or any(frame is stack[-1] for frame in ctx.state.udf_stack):
+        return  # framed already, or still inside the function: it frames the error itself
+    name, source, _ = stack[-1]
+    err.frames.append((f"udf:{name}", source, err.span))
+    if node is not None and op_span(node) is not None:
+        err.frames.append((f"udf:{name}", source, op_span(node)))
+    for (caller, text, _), (_, _, call) in zip(reversed(stack[:-1]), reversed(stack[1:])):
+        if call is not None and op_span(call) is not None:
+            err.frames.append((f"udf:{caller}", text, op_span(call)))
+    err.span = op_span(stack[0][2]) if stack[0][2] is not None else None
 
 
 def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
@@ -155,11 +187,11 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
     # Checked before any element is read, as core checks its arguments (an empty set too).
     predicate = callback(predicate, "predicate", 1, "pred")
-    made_at = ctx.state.valid_ts
+    made_at, where = ctx.state.valid_ts, made_in(ctx)
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item])
+            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], made_in=where)
             if verdict is True:
                 yield item
             elif verdict is not False and verdict is not None:
@@ -175,8 +207,8 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
 
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
-    made_at = ctx.state.valid_ts
-    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item) for item in items))
+    made_at, where = ctx.state.valid_ts, made_in(ctx)
+    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, made_in=where) for item in items))
     out.valid_ts = made_at
     return out
 
@@ -362,11 +394,11 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set (or array) from `fn`, one after another."""
-    made_at = ctx.state.valid_ts
+    made_at, where = ctx.state.valid_ts, made_in(ctx)
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item]))
+            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item], made_in=where))
             yield from past.stepped(c, made_at, lambda: inner.elements(c))
 
     out = Derived(s, expand)
@@ -437,7 +469,17 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
-    return Derived(s, lambda c, items: iter(sort(c, bounded(items), keys)))
+    where = made_in(ctx)
+
+    def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+        try:
+            return iter(sort(c, bounded(items), keys))
+        except FQLError as err:
+            if where is not None:
+                _trace(c, err, where)
+            raise
+
+    return Derived(s, ordered)
 
 
 @method("Set", "toArray")

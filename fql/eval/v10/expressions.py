@@ -720,7 +720,9 @@ def _template(node: ast.Template, ctx: Context) -> str:
 
 
 def _project(node: ast.Project, ctx: Context) -> t.Any:
-    return project(ctx, run(node.expr, ctx), node.fields)
+    value = run(node.expr, ctx)
+    ctx.state.call_node = node  # where a projected set was made (sets.made_in)
+    return project(ctx, value, node.fields)
 
 
 def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> t.Any:

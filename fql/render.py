@@ -118,7 +118,7 @@ def to_fql(value: t.Any) -> str:
 
 def to_fql10(value: t.Any) -> str:
     """Render `value` in FQL v10 notation: `{ id: "1", coll: People, ts: Time("..."), name: "Ann" }`."""
-    from .values import Document, EventSource, Module, NullDocument, module_name
+    from .values import Document, EventSource, Module, NullDocument, SetCursor, module_name
 
     if isinstance(value, Document):
         if value.ref.is_schema:
@@ -142,8 +142,8 @@ def to_fql10(value: t.Any) -> str:
         return to_fql10(out)
     if isinstance(value, Lambda):
         return "[function <lambda>]"
-    if isinstance(value, EventSource):
-        # Core's decorated format shows an event source as its token, a string.
+    if isinstance(value, (EventSource, SetCursor)):
+        # Core's decorated format shows an event source, or a set it did not page, as its token, a string.
         return string(value.token)
     if isinstance(value, list):
         return "[" + ", ".join(to_fql10(v) for v in value) + "]"

@@ -555,6 +555,14 @@ class EventSource:
     token: str
 
 
+@frozen
+class SetCursor:
+    """A v10 set answered by its cursor alone, nested in sets deeper than core materializes them:
+    `Set.paginate(token)` reads its first page."""
+
+    token: str
+
+
 _LONG = re.compile(r"[+-]?[0-9]+")
 
 

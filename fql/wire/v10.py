@@ -17,6 +17,7 @@ from ..values import (
     NullDocument,
     Page,
     Ref,
+    SetCursor,
     Timestamp,
     V10_NATIVE_NAMES,
     collection_ref,
@@ -141,6 +142,7 @@ _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     Page: _tagged_page,
     Lambda: lambda value: "[function <lambda>]",
     EventSource: lambda value: {"@stream": value.token},
+    SetCursor: lambda value: {"@set": value.token},
 }
 
 
@@ -181,7 +183,7 @@ def to_simple(value: t.Any) -> t.Any:
         return body
     if isinstance(value, Lambda):
         return "[function <lambda>]"
-    if isinstance(value, EventSource):
+    if isinstance(value, (EventSource, SetCursor)):
         return value.token
     return repr(value)
 
@@ -344,7 +346,7 @@ class _Decorated:
             self.fields(pairs)
         elif isinstance(value, Lambda):
             self.string("[function <lambda>]")
-        elif isinstance(value, EventSource):
+        elif isinstance(value, (EventSource, SetCursor)):
             self.string(value.token)
         else:
             # A native function's tagged text is `[function name()]`; decorated, core leaves out the `()`.

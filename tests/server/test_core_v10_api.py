@@ -171,6 +171,20 @@ def test_encoded_values(db):
     assert err(db, "abort([{ x: 0 }, { y: 'taco' }])")["error"]["abort"] == [{"x": 0}, {"y": "taco"}]
 
 
+def test_sets_of_sets_without_end(db):
+    """A set inside a set made the same way answers as its cursor (tagged `@set` of a string), and sets
+    nested deeper than ten levels do too: the answer ends."""
+    ok(db, "Function.create({ name: 'bomb', body: '() => [1, 2, 3].toSet().map(_ => bomb())' })")
+    inner = ok(db, "bomb()", fmt="tagged")["@set"]["data"]
+    assert len(inner) == 3 and all(isinstance(s["@set"], str) for s in inner)
+    # Each cursor pages its set, whose own sets are cursors again.
+    assert len(ok(db, f'Set.paginate("{inner[0]["@set"]}")')["data"]) == 3
+    nested = ok(db, "Set.single(" * 11 + "1" + ")" * 11)
+    for _ in range(10):
+        nested = nested["data"][0]
+    assert isinstance(nested, str)
+
+
 def _v4_function(db: fql.Database, name: str, expr: dict) -> None:
     body = {"@query": {"lambda": ["x"], "expr": expr}}
     db.run(from_json({"create_function": {"object": {"name": name, "body": body}}}), secret=SECRET)

@@ -14,7 +14,7 @@ import typing as t
 
 from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
-from ...values import Document, NullDocument, Page, Ref, SetRef
+from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
 from ..registry import method, static
@@ -136,6 +136,9 @@ class Derived(V10Set):
         self.source = source
         self.fn = fn
         self.page_size = source.page_size
+        #: What `fn` does, comparable (`("map", f)`), where known: two sets are made the same way when
+        #: this and their sources are (materialize's `_same`).
+        self.key: tuple | None = None
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return self.fn(ctx, self.source.elements(ctx))
@@ -300,11 +303,15 @@ def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0, snap
             more = False
         except FQLError:
             more = True
-    after = None
-    if more:
-        after = _random.token_urlsafe(18)
-        _cursors(ctx).add(after, (s, offset + size, size, ctx.state.ts if snapshot is None else snapshot))
+    after = cursor(ctx, s, offset + size, size, snapshot) if more else None
     return Page(items, after=after, has_after=more)
+
+
+def cursor(ctx: Context, s: V10Set, offset: int = 0, size: int | None = None, snapshot: int | None = None) -> str:
+    """A new cursor of `s` from `offset`: Set.paginate reads it, `size` at a time, as of `snapshot`."""
+    token = _random.token_urlsafe(18)
+    _cursors(ctx).add(token, (s, offset, size or s.page_size, ctx.state.ts if snapshot is None else snapshot))
+    return token
 
 
 def page_object(p: Page) -> dict:
@@ -340,14 +347,25 @@ def _size(n: t.Any) -> int:
     return n
 
 
-def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
+#: How many levels of sets in sets a result answers as pages; deeper ones answer as their cursors (core's
+#: SetMaterializationDepth).
+SET_DEPTH = 10
+
+
+def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -> t.Any:
     """A query result with every set in it (to depth 10) replaced by its first page, and every document
     reference outside a document read: a reference the query was given as an argument, or read from a
     document's field, answers as the document (`@doc`), or as a missing one. A document's own fields keep
-    their references (`@ref`), as core's materializer leaves them."""
+    their references (`@ref`), as core's materializer leaves them.
+
+    `outer` are the sets whose pages hold `value`: a set inside SET_DEPTH of them, or inside one made the
+    same way, answers as its cursor (core's materializer), so that sets of sets without end answer too."""
     if isinstance(value, V10Set):
+        if len(outer) >= SET_DEPTH or any(_same(value, s) for s in outer):
+            return SetCursor(cursor(ctx, value))
         first = page(ctx, value)
-        return first.evolve([materialize(ctx, v, depth + 1) for v in first.data])
+        inside = (*outer, value)
+        return first.evolve([materialize(ctx, v, depth + 1, inside) for v in first.data])
     if type(value) is Ref and value.collection is not None:
         return fields.rendered(documents.read(ctx, value))
     if isinstance(value, (Document, NullDocument)):
@@ -356,10 +374,22 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0) -> t.Any:
     if depth >= 10:
         return value
     if isinstance(value, list):
-        return [materialize(ctx, v, depth + 1) for v in value]
+        return [materialize(ctx, v, depth + 1, outer) for v in value]
     if isinstance(value, dict):
-        return {k: materialize(ctx, v, depth + 1) for k, v in value.items()}
+        return {k: materialize(ctx, v, depth + 1, outer) for k, v in value.items()}
     return value
+
+
+def _same(a: V10Set, b: V10Set) -> bool:
+    """Whether two sets are made the same way: of equal arrays, or by `map` with equal functions of
+    sets made the same way (core's sets are values, compared as such)."""
+    if a is b or a == b:
+        return True
+    if isinstance(a, ArraySet) and isinstance(b, ArraySet):
+        return type(a.items) is type(b.items) and isinstance(a.items, (list, range)) and a.items == b.items
+    if isinstance(a, Derived) and isinstance(b, Derived):
+        return a.key is not None and a.key == b.key and _same(a.source, b.source)
+    return False
 
 
 # -- Set methods ---------------------------------------------------------------------------------------
@@ -388,7 +418,9 @@ def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
 @method("Set", "map")
 def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
-    return mapped(ctx, s, lambda c, item: call_function(c, fn, [item]))
+    out = mapped(ctx, s, lambda c, item: call_function(c, fn, [item]))
+    out.key = ("map", fn, out.page_size)
+    return out
 
 
 @method("Set", "flatMap")

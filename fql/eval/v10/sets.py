@@ -136,7 +136,7 @@ class Derived(V10Set):
         self.source = source
         self.fn = fn
         self.page_size = source.page_size
-        #: What `fn` does, comparable (`("map", f)`), where known: two sets are made the same way when
+        #: What `fn` does, comparable (`("map", f, page size)`), where known: two sets are made the same way when
         #: this and their sources are (materialize's `_same`).
         self.key: tuple | None = None
 
@@ -144,9 +144,9 @@ class Derived(V10Set):
         return self.fn(ctx, self.source.elements(ctx))
 
 
-def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, made_in: tuple | None = None) -> t.Any:
+def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, where: tuple | None = None) -> t.Any:
     """A set's function on one element: it may read but not write (core's set functions run with a read
-    effect limit: `` `create` performs a write, which is not allowed in set functions.``). `made_in` is
+    effect limit: `` `create` performs a write, which is not allowed in set functions.``). `where` is
     where the function was given (`made_in(ctx)`)."""
     from .fields import limited
 
@@ -154,8 +154,8 @@ def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, m
         with limited(ctx, "set functions", reads=True):
             return past.call_at(ctx, made_at, fn, *args)
     except FQLError as err:
-        if made_in is not None:
-            _trace(ctx, err, made_in)
+        if where is not None:
+            _trace(ctx, err, where)
         raise
 
 
@@ -194,7 +194,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], made_in=where)
+            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], where=where)
             if verdict is True:
                 yield item
             elif verdict is not False and verdict is not None:
@@ -211,7 +211,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
     made_at, where = ctx.state.valid_ts, made_in(ctx)
-    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, made_in=where) for item in items))
+    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items))
     out.valid_ts = made_at
     return out
 
@@ -430,7 +430,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item], made_in=where))
+            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
             yield from past.stepped(c, made_at, lambda: inner.elements(c))
 
     out = Derived(s, expand)

@@ -317,14 +317,15 @@ def without_nulls(value: t.Any) -> t.Any:
     return value
 
 
-def user_fields(params: dict, *path: str | int) -> dict:
-    """The stored fields of a user document from Create/Replace params: `data` and `ttl`."""
+def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
+    """The stored fields of a user document from Create/Replace params: `data` and `ttl`. A v4 write drops
+    every null in `data`; a v10 one (`v4=False`) keeps nulls inside arrays, as core's FQL2ArraySpec does."""
     out: dict = {}
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
             raise validation_failed("data", "Object", data).at(*path)
-        out["data"] = without_nulls(data)
+        out["data"] = without_nulls(data) if v4 else copy(data)
     ttl = params.get("ttl")
     if ttl is not None:
         if not isinstance(ttl, Timestamp):
@@ -334,8 +335,9 @@ def user_fields(params: dict, *path: str | int) -> dict:
 
 
 @builtin("Create", keys=("create", "params"), required=1)
-def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
-    """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`)."""
+def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True) -> dict:
+    """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`).
+    v10's create calls it with `v4=False` (nulls in arrays are kept)."""
     params = {} if params is None else OBJECT(params, "params")
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
         from .schema import create_native
@@ -354,7 +356,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None) -> dict:
         return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
     key = doc_key(ctx, ref, "create")
     # Core reports every failure of the write itself at the create form's own key.
-    fields = user_fields(params, "create")
+    fields = user_fields(params, "create", v4=v4)
     if target.kind is None:
         access.require(ctx, "create_with_id", key, (ref, fields), "create")
     else:
@@ -376,16 +378,17 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
         set_password(ctx, key, params["credentials"], *path)
 
 
-def merge(old: t.Any, new: t.Any) -> t.Any:
-    """Update's deep merge: objects merge key by key, null removes a key, anything else replaces."""
+def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
+    """Update's deep merge: objects merge key by key, null removes a key, anything else replaces (without
+    its nulls in v4, as `user_fields`)."""
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return without_nulls(new)
+        return without_nulls(new) if v4 else copy(new)
     out = dict(old)
     for k, v in new.items():
         if v is None:
             out.pop(k, None)
         else:
-            out[k] = merge(old.get(k), v)
+            out[k] = merge(old.get(k), v, v4)
     return out
 
 
@@ -412,8 +415,9 @@ def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dic
 
 
 @builtin("Update", keys=("update", "params"), types=(None, OBJECT))
-def update(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
-    """Merge `params` into the document: objects merge deeply and a null field is removed."""
+def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
+    """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
+    `create`)."""
     params = {} if params is None else params
     key, version = _existing(ctx, ref, "update", "write")
     if ref.kind is not None:
@@ -421,10 +425,10 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False)
-    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")})
+    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
     data = dict(version.data or {})
     if "data" in params:
-        data = merge(data, {"data": params["data"]}) if params["data"] is not None else {**data, "data": {}}
+        data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
     if "ttl" in params:
         data.pop("ttl", None)
         if params["ttl"] is not None:
@@ -437,8 +441,9 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
 
 
 @builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
-def replace(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
-    """Replace the document's fields with `params` (core's params are optional, as Create's are)."""
+def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
+    """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
+    `create`)."""
     params = {} if params is None else params
     key, version = _existing(ctx, ref, "replace", "write")
     if ref.kind is not None:
@@ -446,7 +451,7 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None) -> dict:
 
         _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True)
-    fields = user_fields(params)
+    fields = user_fields(params, v4=v4)
     _may_write(ctx, key, ref, version, fields)
     version = write(ctx, key, fields)
     _credentials(ctx, key, params)

@@ -222,7 +222,7 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     if ttl is not ... and ttl is not None:
         params["ttl"] = ttl
     target = coll if doc_id is None else Ref(core.document_id(doc_id if not isinstance(doc_id, int) else str(doc_id)), coll)
-    rendered = core.create(ctx, target, params)
+    rendered = core.create(ctx, target, params, v4=False)
     return _reread(ctx, rendered["ref"])
 
 
@@ -262,11 +262,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
     if replace:
         if ttl is ...:
             params.pop("ttl", None)
-        core.replace(ctx, doc.ref, params)
+        core.replace(ctx, doc.ref, params, v4=False)
     else:
         if not data:
             params.pop("data")
-        core.update(ctx, doc.ref, params)
+        core.update(ctx, doc.ref, params, v4=False)
     return _reread(ctx, doc.ref)
 
 
@@ -347,7 +347,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
     _user_only(doc, "updateData")
     past.check_write(ctx)
-    core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"))
+    core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
     return _reread(ctx, doc.ref)
 
 
@@ -356,7 +356,7 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
     _user_only(doc, "replaceData")
     past.check_write(ctx)
-    core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"))
+    core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
     return _reread(ctx, doc.ref)
 
 
@@ -437,7 +437,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
     past.check_write(ctx)
-    rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"))
+    rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
     return _reread(ctx, rendered["ref"])
 
 

@@ -7,7 +7,7 @@ import typing as t
 
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
-from ...values import ID, ID_TEXT, Bytes, Date, Document, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
+from ...values import ID, ID_TEXT, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
 from ..evaluator import HANDLERS, Context, evaluate
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from . import display, globals as names, past
@@ -739,6 +739,10 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
 
     if isinstance(value, V10Set):
         return mapped(ctx, value, lambda c, v: project(c, v, fields))
+    if isinstance(value, EventSource):
+        from .streams import mapped_source
+
+        return mapped_source(ctx, value, lambda c, v: project(c, v, fields))
     inner = ctx.bind({THIS: value})
     return {name: run(expr, inner) for name, expr in fields}
 

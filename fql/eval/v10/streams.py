@@ -10,6 +10,7 @@ compares a document's current and previous states.
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets as _random
 import struct
 import threading
@@ -23,11 +24,11 @@ from attrs import evolve, frozen
 from ... import ast
 from ...collation import encode, id_key, tuple_key
 from ...errors import FQLError, QueryRuntimeError, StackOverflow
-from ...storage.base import DocKey, Entry, Transaction, Version
+from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
 from ...values import Document, EventSource, Lambda, NullDocument, Ref
-from .. import access, indexes
+from .. import access, indexes, roles
 from ..evaluator import Context
-from ..refs import doc_key, ref_of
+from ..refs import doc_key, live, ref_of
 from ..registry import method
 from .collections import IndexSet
 from .documents import document_field, to_document, to_stored
@@ -251,20 +252,15 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
 
 
 def _check_readable(ctx: Context, base: Base) -> None:
-    """Core refuses a source the caller cannot read (ABAC roles are checked event by event instead)."""
+    """Core refuses a source the caller has no read action on (a read predicate filters event by event)."""
     if isinstance(base, Single):
         if not access.allowed(ctx, "read", base.key, (ref_of(ctx, base.key),)):
             raise QueryRuntimeError(
                 "permission_denied", "Insufficient privileges to create a stream on the source document."
             )
         return
-    if isinstance(base, Documents):
-        scope, coll = base.scope, base.coll
-    else:
-        scope, coll = base.index.key.scope, base.index.sources[0]
-    if not isinstance(ctx.state.auth.role, str):
-        return
-    if not access.allowed(ctx, "read_index", DocKey(scope, "#collections", coll)):
+    coll = base.coll if isinstance(base, Documents) else base.index.sources[0]
+    if not ctx.state.unchecked and not roles.has_action(ctx, coll, "read"):
         raise QueryRuntimeError("permission_denied", f"Insufficient privileges to read from collection {coll}.")
 
 
@@ -384,7 +380,12 @@ def source_where(ctx: Context, source: EventSource, predicate: t.Any) -> EventSo
 @method("EventSource", "map")
 def source_map(ctx: Context, source: EventSource, fn: t.Any) -> EventSource:
     """The same events, each value passed through `fn`."""
-    return _extend(ctx, source, mapped(ctx, _NOTHING, lambda c, item: call_function(c, fn, [item])).fn)
+    return mapped_source(ctx, source, lambda c, item: call_function(c, fn, [item]))
+
+
+def mapped_source(ctx: Context, source: EventSource, fn: t.Callable[[Context, t.Any], t.Any]) -> EventSource:
+    """The same events, each value passed through `fn(ctx, value)` (also a projection `source { a, b }`)."""
+    return _extend(ctx, source, mapped(ctx, _NOTHING, fn).fn)
 
 
 # -- events ------------------------------------------------------------------------------------------------
@@ -440,6 +441,10 @@ def events(
     return out, False
 
 
+def _last(versions: list[Version]) -> Version | None:
+    return versions[-1] if versions else None
+
+
 def _live(version: Version | None) -> Version | None:
     return version if version is not None and version.data is not None else None
 
@@ -453,25 +458,121 @@ def _event(ctx: Context, source: Source, cursor: Cursor, prev: Version | None, c
         return None
     if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
         return None
+    # Core checks each side of an event at its own time: the new version at the event's, the old one just
+    # before it (a read predicate sees the document as it was then).
     if after is None:
-        old = _value(ctx, source.steps, prev)
+        old = _value(ctx, source.steps, prev, cursor.ts - 1)
         return None if old is _NONE else Event("remove", cursor, old)
-    new = _value(ctx, source.steps, now)
-    old = _value(ctx, source.steps, prev) if before is not None else _NONE
+    new = _value(ctx, source.steps, now, cursor.ts)
+    old = _value(ctx, source.steps, prev, cursor.ts - 1) if before is not None else _NONE
     if new is _NONE:
         return None if old is _NONE else Event("remove", cursor, old)
     return Event("add" if old is _NONE else "update", cursor, new)
 
 
-def _value(ctx: Context, steps: tuple, version: Version) -> t.Any:
-    """The document at `version` through the steps, or _NONE when a step drops it or it is not readable."""
-    if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
-        return _NONE
-    items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
-    for step in steps:
-        items = step(ctx, items)
-    value = next(iter(items), _NONE)
-    return value if value is _NONE else materialize(ctx, value)
+def _value(ctx: Context, steps: tuple, version: Version, at: int) -> t.Any:
+    """The document at `version` through the steps, evaluated in the database as it was at `at`; _NONE
+    when a step drops it or the caller could not read it then."""
+    with _as_of(ctx, at):
+        if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
+            return _NONE
+        items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
+        for step in steps:
+            items = step(ctx, items)
+        value = next(iter(items), _NONE)
+        return value if value is _NONE else materialize(ctx, value)
+
+
+@contextlib.contextmanager
+def _as_of(ctx: Context, ts: int) -> t.Iterator[None]:
+    """Evaluate in the database as it was at `ts`: core's system valid time, which is the present of the
+    evaluation (unlike `at (ts) { ... }`, nothing read then is a read of the past)."""
+    def entries(index: IndexKey, terms: bytes, lo: bytes | None, hi: bytes | None, reverse: bool) -> list[Entry]:
+        definition = _index_definition(ctx, index)
+        return indexes.entries_at(ctx, definition, terms, ts, lo=lo, hi=hi, reverse=reverse)
+
+    state = ctx.state
+    before = state.txn
+    state.txn = AsOf(before, ts, entries)
+    try:
+        yield
+    finally:
+        state.txn = before
+
+
+def _index_definition(ctx: Context, key: IndexKey) -> indexes.IndexDef:
+    """The definition of the index whose entries are stored under `key`: a v10 collection's index
+    (`#Coll.name`) or unique constraint (`#Coll#unique0`), fql's own by-instance ones, or a v4 index."""
+    if key.name.startswith("#"):
+        internal = {name: coll for coll, name in indexes.INTERNAL_BY_INSTANCE.items()}
+        coll = internal.get(key.name) or key.name[1:].replace("#", ".").split(".")[0]
+        return next(d for d in indexes.for_collection(ctx, key.scope, coll) if d.key == key)
+    version = live(ctx, DocKey(key.scope, "#indexes", key.name))
+    if version is None:
+        raise QueryRuntimeError("invalid_argument", f"the index `{key.name}` no longer exists.")
+    return indexes.from_version(ctx, version)
+
+
+class AsOf(Transaction):
+    """A read-only view of a transaction's snapshot as it was at `ts` (writes go to `txn`, which refuses
+    them in a stream). Index entries of the past are recomputed from the documents as they were then."""
+
+    def __init__(self, txn: Transaction, ts: int, entries: t.Callable[..., list[Entry]]):
+        #: entries(index, terms, lo, hi, reverse): an index's entries at `ts`.
+        self._txn, self._entries, self.ts = txn, entries, ts
+
+    @property
+    def horizon(self) -> int:
+        return self.ts
+
+    @property
+    def conflict(self) -> t.Any:  # type: ignore[override] - the store's own flag, read through
+        return self._txn.conflict
+
+    def get(self, key: DocKey) -> Version | None:
+        newest = self._txn.get(key)
+        return newest if newest is None or newest.ts <= self.ts else _last(self.history(key))
+
+    def history(self, key: DocKey) -> list[Version]:
+        return [v for v in self._txn.history(key) if v.ts <= self.ts]
+
+    def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
+        for newest in self._txn.scan(scope, coll, lo=lo, reverse=reverse):
+            version = newest if newest.ts <= self.ts else _last(self.history(newest.key))
+            if version is not None:
+                yield version
+
+    def index_scan(
+        self, index: IndexKey, terms: bytes, *, lo: bytes | None = None, hi: bytes | None = None, reverse: bool = False
+    ) -> t.Iterator[Entry]:
+        return iter(self._entries(index, terms, lo, hi, reverse))
+
+    def next_id(self) -> int:
+        return self._txn.next_id()
+
+    def put(self, version: Version) -> None:
+        self._txn.put(version)
+
+    def insert_version(self, version: Version) -> None:
+        self._txn.insert_version(version)
+
+    def remove_version(self, key: DocKey, ts: int) -> None:
+        self._txn.remove_version(key, ts)
+
+    def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
+        self._txn.index_put(index, terms, entry)
+
+    def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        self._txn.index_remove(index, terms, sort)
+
+    def index_drop(self, index: IndexKey) -> None:
+        self._txn.index_drop(index)
+
+    def commit(self) -> None:
+        raise NotImplementedError("a view of the past is never committed")
+
+    def rollback(self) -> None:
+        pass
 
 
 def _watched(ctx: Context, paths: tuple, prev: Version | None, now: Version | None) -> bool:

@@ -161,7 +161,9 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
     source = sources.lookup(app.db, token)
     if source is None:
         raise _invalid(f"Invalid request body: invalid event source provided{end}")
-    start = None if start_ts is None else Cursor(start_ts, MAX_ORD)
+    # A stream starts after every event of `start_ts`, a feed after its first one only (core's FeedRequest
+    # makes the cursor (start_ts, 0), its StreamRequest (start_ts, max ordinal)).
+    start = None if start_ts is None else Cursor(start_ts, 0 if feed else MAX_ORD)
     if cursor is not None:
         start = Cursor.decode(cursor)
         if start is None:

@@ -363,7 +363,9 @@ class Streams:
             for cursor, prev, curr in sources.changes(ctx.state.txn, target.base, after):
                 if len(lines) >= self.settings.batch:
                     return Batch(lines, last, ctx.state.ts, more=True)
-                lines.extend(_line(event) for event in target.events(ctx, fields, prev, curr))
+                # As core, an event is checked (ABAC read predicates) in the database as it was then.
+                with sources.as_of(ctx, curr.ts):
+                    lines.extend(_line(event) for event in target.events(ctx, fields, prev, curr))
                 last = cursor
             return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
 
@@ -592,7 +594,9 @@ def _version_events(ctx: Context, fields: tuple, prev: Version | None, curr: Ver
     else:
         action = "create" if before is None else "update"
         document, diff = {**head, **curr.data}, {**head, **_diff(before or {}, curr.data)}
-    shown = {"action": action, "document": document, "diff": diff, "prev": {**head, **(before or {})}}
+    # The previous data keeps its own time (core merges it, `ts` included, over the event's ref and ts).
+    prior = {**head, "ts": prev.ts, **before} if before is not None else head
+    shown = {"action": action, "document": document, "diff": diff, "prev": prior}
     event = {name: shown[name] for name in fields if name in shown}
     return [{"type": "version", "txn": curr.ts, "event": to_json(event)}]
 

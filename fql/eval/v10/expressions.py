@@ -7,7 +7,21 @@ import typing as t
 
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
-from ...values import ID, ID_TEXT, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Page, Ref, SetRef, Timestamp
+from ...values import (
+    ID,
+    ID_TEXT,
+    Bytes,
+    Date,
+    Document,
+    EventSource,
+    Lambda,
+    Module,
+    NullDocument,
+    Page,
+    Ref,
+    SetRef,
+    Timestamp,
+)
 from ..evaluator import HANDLERS, Context, evaluate
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from . import display, globals as names, past

@@ -473,7 +473,7 @@ def _event(ctx: Context, source: Source, cursor: Cursor, prev: Version | None, c
 def _value(ctx: Context, steps: tuple, version: Version, at: int) -> t.Any:
     """The document at `version` through the steps, evaluated in the database as it was at `at`; _NONE
     when a step drops it or the caller could not read it then."""
-    with _as_of(ctx, at):
+    with as_of(ctx, at):
         if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
             return _NONE
         items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
@@ -484,7 +484,7 @@ def _value(ctx: Context, steps: tuple, version: Version, at: int) -> t.Any:
 
 
 @contextlib.contextmanager
-def _as_of(ctx: Context, ts: int) -> t.Iterator[None]:
+def as_of(ctx: Context, ts: int) -> t.Iterator[None]:
     """Evaluate in the database as it was at `ts`: core's system valid time, which is the present of the
     evaluation (unlike `at (ts) { ... }`, nothing read then is a read of the past)."""
     def entries(index: IndexKey, terms: bytes, lo: bytes | None, hi: bytes | None, reverse: bool) -> list[Entry]:

@@ -1,0 +1,265 @@
+"""Core's v4 stream spec over HTTP/2 (`POST /stream`): ext/api/src/test/scala/api/StreamSpec.scala.
+
+Every stream ends on its own (`StreamSettings.max_duration`); a read that waits longer than `WAIT`
+ends the test's stream, which is how a test sees that no (more) event came.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+from fql.server.streams import StreamSettings
+
+#: Streams in these tests end on their own after this many seconds, whatever happens.
+BOUND = 20.0
+#: How long a test waits for an event that should come; one that should not is waited for QUIET.
+WAIT, QUIET = 5.0, 1.0
+SPELLS = {"collection": "spells"}
+
+
+@pytest.fixture
+def server():
+    settings = StreamSettings(poll_interval=0.02, max_duration=BOUND)
+    with ServerThread(fql.connect(), streams=settings) as running:
+        running.query = lambda expr, secret="secret": _query(running, expr, secret)
+        running.query({"create_collection": {"object": {"name": "spells"}}})
+        yield running
+
+
+def _query(server, expr: object, secret: str = "secret") -> dict:
+    response = httpx.post(server.url, content=json.dumps(expr), headers={"Authorization": f"Bearer {secret}"}, timeout=WAIT)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["resource"]
+
+
+def post(server, expr: object, secret: str | None = "secret", method: str = "POST") -> tuple[int, object]:
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    response = httpx.request(method, server.url + "/stream", content=json.dumps(expr), headers=headers, timeout=WAIT)
+    return response.status_code, response.json() if response.content else None
+
+
+def subscribe(server, expr: object, n: int, *, secret: str = "secret", fields=None, during=None, wait=WAIT) -> list:
+    """Up to `n` events after the start event; `during()` runs once the stream has started. As core's
+    StreamAPISupport checks, no event is older than the start event."""
+    path = "/stream" + (f"?fields={','.join(fields)}" if fields else "")
+    out: list = []
+    headers = {"Authorization": f"Bearer {secret}"}
+    with httpx.Client(base_url=server.url, timeout=wait, http1=False, http2=True) as client:
+        with client.stream("POST", path, content=json.dumps(expr), headers=headers) as response:
+            assert response.status_code == 200
+            try:
+                for line in response.iter_lines():
+                    if line.strip():
+                        out.append(json.loads(line))
+                        if len(out) == 1 and during is not None:
+                            during()
+                        if len(out) == n + 1:
+                            break
+            except httpx.ReadTimeout:
+                pass
+    start, found = out[0], out[1:]
+    assert start["type"] == "start" and all(e["txn"] >= start["txn"] for e in found)
+    return found
+
+
+def create(server, data: dict, secret: str = "secret") -> dict:
+    return server.query({"create": SPELLS, "params": {"object": {"data": {"object": data}}}}, secret)
+
+
+def ref(doc: dict) -> dict:
+    return {"ref": SPELLS, "id": doc["ref"]["@ref"]["id"]}
+
+
+def lambda_(param: str, body: object) -> dict:
+    return {"lambda": param, "expr": body}
+
+
+def field_of(param: str, name: str) -> dict:
+    return {"select": ["data", name], "from": {"get": {"var": param}}, "default": None}
+
+
+def role_key(server, name: str, privileges: list) -> str:
+    server.query({"create_role": {"object": {"name": name, "privileges": privileges}}})
+    return server.query({"create_key": {"object": {"role": {"role": name}}}})["secret"]
+
+
+def test_document_streams(server):
+    """"stream document update events from ref/version", "stream document delete/re-create events"."""
+    doc = create(server, {"a": 1})
+    datas = [{"x": i} for i in range(3)]
+
+    def replace():
+        for data in datas:
+            server.query({"replace": ref(doc), "params": {"object": {"data": {"object": data}}}})
+
+    for expr in (ref(doc), {"get": ref(doc)}):
+        found = subscribe(server, expr, 3, during=replace)
+        assert [(e["type"], e["event"]["action"], e["event"]["document"]["data"]) for e in found] == [
+            ("version", "update", data) for data in datas
+        ]
+        assert all(e["event"]["document"]["ref"] == doc["ref"] and set(e["event"]) == {"action", "document"} for e in found)
+
+    def recreate():
+        server.query({"delete": ref(doc)})
+        server.query({"create": ref(doc), "params": {"object": {"data": {"object": {"x": 2}}}}})
+
+    found = subscribe(server, ref(doc), 2, during=recreate)
+    assert [(e["event"]["action"], e["event"]["document"]["data"]) for e in found] == [("delete", {"x": 2}), ("create", {"x": 2})]
+
+
+def test_prev_and_diff_fields(server):
+    """"stream prev and diff fields": `prev` is the version before, with its own ts (fixed: it had the
+    event's)."""
+    doc = create(server, {"x": 1, "y": 1})
+    replace = {"replace": ref(doc), "params": {"object": {"data": {"object": {"y": 2, "z": 3}}}}}
+    (event,) = subscribe(server, ref(doc), 1, fields=["prev", "diff", "document"], during=lambda: server.query(replace))
+    shown = event["event"]
+    assert shown["document"]["data"] == {"y": 2, "z": 3} and shown["document"]["ts"] == event["txn"]
+    assert shown["diff"]["data"] == {"x": None, "y": 2, "z": 3} and shown["diff"]["ts"] == event["txn"]
+    assert shown["prev"]["data"] == {"x": 1, "y": 1} and shown["prev"]["ts"] == doc["ts"]
+
+
+def test_set_streams(server):
+    """"stream index matches for added/removed documents", "pair-wise stream of removes and adds", "can stream
+    events from term-less index", "support streaming out of the 'documents' set"."""
+    by_foo = {"terms": [{"object": {"field": ["data", "foo"]}}], "values": [{"object": {"field": ["data", "foo"]}}]}
+    server.query({"create_index": {"object": {"name": "by_foo", "source": SPELLS, **by_foo}}})
+    server.query({"create_index": {"object": {"name": "all_foo", "source": SPELLS, "values": by_foo["values"]}}})
+    fields = ["action", "document", "index"]
+
+    def shown(found: list) -> list:
+        return [(e["type"], e["event"]["action"], e["event"]["index"]["terms"], e["event"]["index"]["values"]) for e in found]
+
+    docs: list = []
+    adds = subscribe(server, {"match": {"index": "by_foo"}, "terms": "bar"}, 3, fields=fields, during=lambda: docs.extend(
+        create(server, {"foo": "bar", "rest": i}) for i in range(3)
+    ))
+    assert shown(adds) == [("set", "add", ["bar"], ["bar"])] * 3
+    assert all(e["event"]["index"]["ref"] == {"@ref": {"id": "by_foo", "collection": {"@ref": {"id": "indexes"}}}} for e in adds)
+    baz: list = []
+    listening = threading.Event()
+    listener = threading.Thread(target=lambda: baz.extend(
+        subscribe(server, {"match": {"index": "by_foo"}, "terms": "baz"}, 3, fields=fields, during=listening.set)
+    ))
+    listener.start()
+
+    def move():
+        assert listening.wait(WAIT)
+        for doc in docs:
+            server.query({"replace": ref(doc), "params": {"object": {"data": {"object": {"foo": "baz"}}}}})
+
+    removes = subscribe(server, {"match": {"index": "by_foo"}, "terms": "bar"}, 3, fields=fields, during=move)
+    listener.join()
+    assert shown(removes) == [("set", "remove", ["bar"], ["bar"])] * 3
+    assert [e["event"]["document"]["ref"] for e in removes] == [d["ref"] for d in docs]
+    assert shown(baz) == [("set", "add", ["baz"], ["baz"])] * 3
+    termless = subscribe(server, {"match": {"index": "all_foo"}}, 2, fields=fields, during=lambda: [
+        create(server, {"foo": "bar"}) for _ in range(2)
+    ])
+    assert shown(termless) == [("set", "add", [], ["bar"])] * 2
+    documents = subscribe(server, {"documents": SPELLS}, 2, during=lambda: [create(server, {"k": i}) for i in range(2)])
+    assert [(e["type"], e["event"]["action"]) for e in documents] == [("set", "add")] * 2
+    assert all(e["event"]["document"]["ref"]["@ref"]["collection"]["@ref"]["id"] == "spells" for e in documents)
+
+
+def test_abac_filters_document_events(server):
+    """"filter doc events based on ABAC": the read predicate reads the document as it was at the event
+    (fixed: it read the latest version, so no event came)."""
+    doc = create(server, {})
+    predicate = lambda_("ref", {"equals": ["foo", field_of("ref", "field")]})
+    key = role_key(server, "reader", [{"object": {"resource": SPELLS, "actions": {"object": {"read": predicate}}}}])
+
+    def update():
+        for value in ("bar", "bar", "foo", "bar"):
+            server.query({"update": ref(doc), "params": {"object": {"data": {"object": {"field": value}}}}})
+
+    found = subscribe(server, ref(doc), 2, secret=key, during=update, wait=QUIET)
+    assert [e["event"]["document"]["data"]["field"] for e in found] == ["foo"]
+    documents = subscribe(server, {"documents": SPELLS}, 2, secret=key, wait=QUIET, during=lambda: [
+        create(server, {"field": value}) for value in ("bar", "foo", "bar", "bar")
+    ])
+    assert [e["event"]["action"] for e in documents] == ["add"]
+
+
+def test_abac_filters_set_events(server):
+    """"filter set events based on ABAC unrestricted_read action" (fixed: the index's unrestricted_read
+    predicate was never granted), "... read action", "filter events from 'documents' set based on ABAC
+    unrestricted_read action"."""
+    server.query({"create_index": {"object": {"name": "by_foo", "source": SPELLS, "terms": [{"object": {"field": ["data", "foo"]}}]}}})
+    only_foo = lambda_("terms", {"equals": [{"var": "terms"}, ["foo"]]})
+    index = {"index": "by_foo"}
+    unrestricted = role_key(server, "u", [{"object": {"resource": index, "actions": {"object": {"unrestricted_read": only_foo}}}}])
+    bars = subscribe(server, {"match": index, "terms": "bar"}, 1, secret=unrestricted, wait=QUIET, during=lambda: create(server, {"foo": "bar"}))
+    foos = subscribe(server, {"match": index, "terms": "foo"}, 1, secret=unrestricted, during=lambda: create(server, {"foo": "foo"}))
+    assert (len(bars), len(foos)) == (0, 1)
+    idx_zero = lambda_("ref", {"equals": [0, field_of("ref", "idx")]})
+    reader = role_key(server, "r", [
+        {"object": {"resource": index, "actions": {"object": {"read": only_foo}}}},
+        {"object": {"resource": SPELLS, "actions": {"object": {"read": idx_zero}}}},
+    ])
+    found = subscribe(server, {"match": index, "terms": "foo"}, 2, secret=reader, wait=QUIET, during=lambda: [
+        create(server, {"foo": "foo", "idx": i}) for i in (1, 0, 1, 1)
+    ])
+    assert [e["event"]["action"] for e in found] == ["add"]
+    whole = role_key(server, "w", [{"object": {"resource": SPELLS, "actions": {"object": {"unrestricted_read": True}}}}])
+    assert len(subscribe(server, {"documents": SPELLS}, 1, secret=whole, during=lambda: create(server, {}))) == 1
+
+
+def test_authorization_lost_and_several_streams(server):
+    """"closes stream when authorization is lost", "supports multiple streams to the same document"."""
+    doc = create(server, {})
+    grants = {"object": {"read": True, "write": True, "create": True, "delete": True}}
+    server.query({"create_role": {"object": {"name": "open", "privileges": [{"object": {"resource": SPELLS, "actions": grants}}]}}})
+    key = server.query({"create_key": {"object": {"role": {"role": "open"}}}})
+
+    def revoke():
+        server.query({"delete": key["ref"]})
+        server.query({"update": ref(doc), "params": {"object": {}}})
+
+    (lost,) = subscribe(server, ref(doc), 1, secret=key["secret"], during=revoke)
+    assert lost["type"] == "error"
+    assert lost["event"] == {"code": "permission denied", "description": "Authorization lost during stream evaluation."}
+    seen: list = []
+    started = threading.Barrier(3, timeout=WAIT)
+    readers = [
+        threading.Thread(target=lambda: seen.append(subscribe(server, ref(doc), 1, during=started.wait))) for _ in range(2)
+    ]
+    for reader in readers:
+        reader.start()
+    started.wait()
+    server.query({"update": ref(doc), "params": {"object": {}}})
+    for reader in readers:
+        reader.join()
+    assert [len(found) for found in seen] == [1, 1]
+
+
+def test_request_errors(server):
+    """"can not subscribe to schema changes", "requires authentication", "reports stream id", "only allows for
+    POST method", "does not allow for writes", "fail to stream non-streamable type", "fail on unresolved ref"."""
+
+    def refused(code: str, description: str) -> tuple[int, dict]:
+        return 400, {"errors": [{"position": [], "code": code, "description": description}]}
+
+    assert post(server, SPELLS) == refused(
+        "invalid argument", "Expected a Document Ref or Version, or a Set Ref, got Collection Ref."
+    )
+    assert post(server, {"object": {}}) == refused("invalid argument", "Expected a Document Ref or Version, or a Set Ref, got Object.")
+    assert post(server, {"ref": {"collection": "foo"}, "id": "1234"}) == refused(
+        "invalid ref", "Ref refers to undefined collection 'foo'"
+    )
+    assert post(server, {"create": SPELLS, "params": {"object": {}}}) == refused(
+        "invalid expression", "Call performs a write, which is not allowed in stream requests."
+    )
+    doc = create(server, {})
+    assert post(server, ref(doc), secret=None)[0] == 401
+    for method in ("GET", "HEAD", "DELETE", "PUT", "PATCH"):
+        assert post(server, None, method=method)[0] == 405
+    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
+        with client.stream("POST", "/stream", content=json.dumps(ref(doc)), headers={"Authorization": "Bearer secret"}) as response:
+            assert response.headers.get("x-fauna-stream-id")

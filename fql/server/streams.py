@@ -292,6 +292,8 @@ class Streams:
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
+            if found and found[-1].cursor is None:
+                cursor = ask.start or ask.source.start  # core keeps the page's cursor after such an error
             page = {"events": [v10_event(e, stats) for e in found], "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts
 

@@ -7,12 +7,16 @@ and a read that waits longer than `WAIT` ends the test's stream instead of hangi
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 
+import attrs
 import httpx
 import pytest
 
 import fql
+from fql.eval.v10 import streams as sources
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
@@ -329,3 +333,44 @@ def test_feed_request_errors(server):
     }
     for message, body in cases.items():
         assert post(server, "/feed/1", body) == (400, {"error": {"code": "invalid_request", "message": message}})
+
+
+# -- the collections' retention (core's minimum valid time) ------------------------------------------------
+
+MINUTE, DAY = 60 * 1_000_000, 86_400 * 1_000_000
+
+
+def _cursor(ts: int) -> str:
+    return base64.b64encode(struct.pack(">qi", ts, 0)).decode()
+
+
+def test_feeds_cannot_start_before_the_retention(server):
+    """model FeedSpec "polling a window larger than the collection retention fails with an error", "error events
+    don't rollup the page cursor"; api FQL2StreamSpec "start stream after event feeds" (5 minutes ago is
+    fine). A v10 collection keeps `history_days: 0` days, and core 15 minutes more (fixed: no limit)."""
+    ok(server, "Collection.create({ name: 'Foo' })")
+    ok(server, "Collection.create({ name: 'Kept', history_days: 30 })")
+    token = source(server, "Foo.all().eventSource()")
+    kept = source(server, "Kept.all().eventSource()")
+    now = ok(server, "Foo.create({})")["txn_ts"]
+    page = post(server, "/feed/1", {"token": token, "start_ts": now - 20 * MINUTE})[1]
+    (error,) = page["events"]
+    assert error["error"]["code"] == "invalid_stream_start_time"
+    assert error["error"]["message"].endswith(" is too far in the past. Recreate the stream and try again.")
+    old = _cursor(now - 90 * DAY)
+    assert post(server, "/feed/1", {"token": token, "cursor": old})[1]["cursor"] == old
+    assert kinds(post(server, "/feed/1", {"token": token, "start_ts": now - 5 * MINUTE})[1]["events"]) == ["add"]
+    assert post(server, "/feed/1", {"token": kept, "start_ts": now - 20 * DAY})[1]["events"] == []
+
+
+def test_a_stream_of_a_source_older_than_the_retention_ends_at_once(server):
+    """api FQL2StreamSpec "providing a start time prior to collection mvt fails with an error" and model
+    EventReplayerSpec "respects collection mvt when replaying events": a status event, then the error. The
+    spec rewrites the token's start; here the server's registered source is made 20 minutes older."""
+    ok(server, "Collection.create({ name: 'TestColl', history_days: 0 })")
+    token = source(server, "TestColl.all().eventSource()")
+    registered = sources.lookup(server.app.db, token)
+    older = attrs.evolve(registered, start=sources.Cursor(registered.start.ts - 20 * MINUTE, 0))
+    sources._table(server.app.db)[token] = older  # noqa: SLF001 - a token made 20 minutes ago
+    found = events(server, token, 2)
+    assert kinds(found) == ["status", "error"] and found[1]["error"]["code"] == "invalid_stream_start_time"

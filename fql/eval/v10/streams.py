@@ -25,7 +25,7 @@ from ... import ast
 from ...collation import encode, id_key, tuple_key
 from ...errors import FQLError, QueryRuntimeError, StackOverflow
 from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
-from ...values import Document, EventSource, Lambda, NullDocument, Ref
+from ...values import Document, EventSource, Lambda, NullDocument, Ref, Timestamp
 from .. import access, indexes, roles
 from ..evaluator import Context
 from ..refs import doc_key, live, ref_of
@@ -139,7 +139,8 @@ class Event:
     """One v10 event: `add`, `update` or `remove` with its document (or mapped value), or an `error`."""
 
     type: str
-    cursor: Cursor
+    #: None for an error of the whole source (its start is too old), which no event caused.
+    cursor: Cursor | None
     data: t.Any = None
     error: FQLError | None = None
 
@@ -423,6 +424,11 @@ def events(
 
     An error (in a `where` or `map` step) is the last event: a stream ends there, a feed stops there.
     """
+    if after.ts < min_valid_time(ctx, source.base):
+        # Core refuses to replay history its collections no longer keep; the error has no cursor.
+        shown = Timestamp.from_micros(after.ts).isoformat()
+        message = f"Stream start time {shown} is too far in the past. Recreate the stream and try again."
+        return [Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False
     out: list[Event] = []
     pending = changes(ctx.state.txn, source.base, after)
     for cursor, prev, curr in pending:
@@ -439,6 +445,29 @@ def events(
         if len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
             return out, next(pending, None) is not None
     return out, False
+
+
+#: Core keeps a collection's history this much longer than its `history_days` (Collection.MVTOffset).
+MVT_OFFSET = 15 * 60 * 1_000_000
+_DAY = 86_400 * 1_000_000
+
+
+def min_valid_time(ctx: Context, base: Base) -> int:
+    """The oldest time (µs) whose events `base` can still replay: core's minimum valid time of its
+    collections, `history_days` and 15 minutes before now (0 for a collection that keeps all history)."""
+    if isinstance(base, Documents):
+        scope, colls = base.scope, (base.coll,)
+    elif isinstance(base, IndexRows):
+        scope, colls = base.index.key.scope, base.index.sources
+    else:
+        scope, colls = base.key.scope, (base.key.coll,)
+    oldest = 0
+    for coll in colls:
+        version = live(ctx, DocKey(scope, "#collections", coll)) if not coll.startswith("#") else None
+        days = (version.data or {}).get("history_days") if version is not None else None
+        if isinstance(days, int) and not isinstance(days, bool):
+            oldest = max(oldest, ctx.state.ts - days * _DAY - MVT_OFFSET)
+    return oldest
 
 
 def _last(versions: list[Version]) -> Version | None:

@@ -151,6 +151,28 @@ def test_events_on_watches_fields(server):
     assert kinds(post(server, "/feed/1", {"token": foo})[1]["events"]) == ["update", "update"]
 
 
+def test_set_single_streams_only_a_document(server):
+    """model FQL2StreamsSpec (next to this area's specs): `Set.single()` is core's SingletonSet, not an array
+    set (fixed: `[doc].toSet()` streamed as a document, `Set.single(10)` was refused as an array set, and a
+    document read inside `at()` was accepted)."""
+    ok(server, "Collection.create({ name: 'Foo' })")
+    ok(server, "Foo.create({ id: '1' })")
+    refused = {
+        "Set.single(10).toStream()": "streaming on `Set.single()` is only supported if its element is a document.",
+        "[Foo.byId(1)].toSet().toStream()": "streaming is not supported on array sets.",
+        "at (Time.now().subtract(1, 'day')) { Set.single(Foo.byId(1)).toStream() }": (
+            "streaming is not supported for sets created within an `at()` expression."
+        ),
+    }
+    for query, reason in refused.items():
+        status, body = post(server, "/query/1", {"query": query})
+        assert (status, body["error"]) == (
+            400,
+            {"code": "invalid_receiver", "message": f"can't call `.toStream()` because {reason}"},
+        ), query
+    assert source(server, "Set.single(Foo.byId(1)).toStream()")
+
+
 # -- FQL2StreamSpec: events evaluated at their own time ---------------------------------------------------
 
 

@@ -111,6 +111,9 @@ class CoreSet(V10Set):
 class ArraySet(V10Set):
     """`[...].toSet()`, `Set.single(v)`, `Set.sequence(a, b)`."""
 
+    #: Made by `Set.single(v)` (core's SingletonSet, which streams as its document).
+    single = False
+
     def __init__(self, items: t.Iterable[t.Any]):
         self.items = items
 
@@ -686,5 +689,7 @@ def sequence(ctx: Context, start: t.Any, stop: t.Any) -> V10Set:
 @static("Set", "single")
 def single(ctx: Context, value: t.Any) -> V10Set:
     """The set holding just `value`."""
-    return ArraySet([value])
+    out = ArraySet([value])
+    out.single = True
+    return out
 

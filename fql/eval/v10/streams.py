@@ -243,12 +243,15 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
 def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     if isinstance(root.items, range):
         raise _receiver(method_name, "streaming is not supported on sets created from `Set.sequence()`.")
-    items = list(root.items)
-    # `Set.single(doc)` is an array set in fql; core streams a one-document set as that document.
-    item = items[0] if len(items) == 1 else None
+    if not root.single:
+        raise _receiver(method_name, "streaming is not supported on array sets.")
+    # `Set.single(doc)` is an array set in fql; core streams its SingletonSet as that document.
+    (item,) = root.items
+    if isinstance(item, (Document, NullDocument)) and item.read_ts is not None:
+        raise _receiver(method_name, _AT)  # a document read inside `at` keeps that time
     ref = item.ref if isinstance(item, (Document, NullDocument)) else item
     if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
-        raise _receiver(method_name, "streaming is not supported on array sets.")
+        raise _receiver(method_name, "streaming on `Set.single()` is only supported if its element is a document.")
     return Single(doc_key(ctx, ref))
 
 

@@ -502,6 +502,11 @@ def _same_database(ctx: Context, source: Source, what: str) -> None:
     if ctx.state.scope != source.scope:
         # Core re-evaluates the token's set as the caller, which fails in another database.
         raise _invalid(f"Error evaluating provided {what}, the event source belongs to another database.")
+    try:
+        # ... and with the caller's permissions: one with no read action on its collection is refused.
+        sources.check_readable(ctx, source.base)
+    except QueryRuntimeError as err:
+        raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
 
 
 def _v10_secret(request: Request) -> str:

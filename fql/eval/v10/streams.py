@@ -255,7 +255,7 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     return Single(doc_key(ctx, ref))
 
 
-def _check_readable(ctx: Context, base: Base) -> None:
+def check_readable(ctx: Context, base: Base) -> None:
     """Core refuses a source the caller has no read action on (a read predicate filters event by event)."""
     if isinstance(base, Single):
         if not access.allowed(ctx, "read", base.key, (ref_of(ctx, base.key),)):
@@ -275,7 +275,7 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()
         raise _receiver(method_name, "it was not called on the source set.")
     if watched and isinstance(base, IndexRows):
         _check_covered(base.index, watched)
-    _check_readable(ctx, base)
+    check_readable(ctx, base)
     # After this query: its own writes (at its time) and everything committed before it. A read-only query
     # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)

@@ -175,15 +175,18 @@ def new_id(ctx: Context, _unused: t.Any = None) -> str:
 
 
 def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
-    """Get and Exists accept a set: its first element is the document."""
+    """Get accepts a set: the document is its first element's source (core's `snapshotHead`), whatever
+    values the index covers; an empty set is not found at the call itself."""
     if isinstance(target, SetRef):
-        from .sets import elements
+        from .sets import as_set, scan
 
-        for element in elements(ctx, target):
-            if isinstance(element, Ref):
-                return element
+        for _, cursor, element in scan(ctx, as_set(target)):
+            # An index or documents set's cursor ends with the ref of the document the element came from.
+            source = cursor[-1] if isinstance(cursor, list) and cursor else element
+            if isinstance(source, Ref):
+                return source
             raise InvalidArgument(f"Ref expected, {type_name(element)} provided.").at(*path)
-        raise InstanceNotFound("Set not found.").at(*path)
+        raise InstanceNotFound("Set not found.")
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
     return target

@@ -395,9 +395,8 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     if sources is not None:
         BOOLEAN(sources, "sources")
     size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
-    cursor = options.get("cursor")
-    if isinstance(cursor, dict):
-        options = {**options, **cursor}
+    if "cursor" in options:
+        options = {**options, **_cursor_object(options["cursor"])}
     for key in ("after", "before"):
         error = unresolved(ctx, options.get(key))
         if error is not None:
@@ -417,6 +416,17 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
             return _with_sources(ctx, s, page, keys) if sources else page
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
+
+
+def _cursor_object(cursor: t.Any) -> dict:
+    """Paginate's `cursor`: null (the first page), or an object with exactly one of `after` or `before`."""
+    if cursor is None:
+        return {}
+    if isinstance(cursor, dict) and len(cursor) == 1 and set(cursor) <= {"after", "before"}:
+        return cursor
+    raise InvalidArgument(
+        "Invalid cursor object. Expected an object with either 'before' or 'after' key in it."
+    ).at("cursor")
 
 
 def _has_set_events(s: SetRef) -> bool:

@@ -29,7 +29,7 @@ from ..values import (
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context
-from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, unresolved
+from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, scope_of, unresolved
 from .registry import builtin
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -320,6 +320,43 @@ def without_nulls(value: t.Any) -> t.Any:
     return value
 
 
+def check_references(ctx: Context, params: dict) -> None:
+    """Refuse params that hold a ref naming nothing or a ref into another database (core's RefValidator,
+    run by every Create, Update, Replace and Insert): `validation failed` at the call, one failure each."""
+    failures: list[dict] = []
+    _reference_failures(ctx, params, [], failures)
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
+def _reference_failures(ctx: Context, value: t.Any, field: list, out: list[dict]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _reference_failures(ctx, v, [*field, k], out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _reference_failures(ctx, v, [*field, str(i)], out)
+    elif type(value) is Ref:
+        problem = _reference_problem(ctx, value)
+        if problem is not None:
+            out.append({"field": field, "code": "invalid reference", "description": problem})
+
+
+def _reference_problem(ctx: Context, ref: Ref) -> str | None:
+    """Why `ref` cannot be stored here: it names nothing, or it is scoped to another database."""
+    try:
+        if ref.collection is None:
+            scope = scope_of(ctx, ref.database)
+        else:
+            key = doc_key(ctx, ref)
+            if ref.is_schema and live(ctx, key) is None:
+                return "Cannot read reference."
+            scope = key.scope
+    except InvalidRef:
+        return "Cannot read reference."
+    return None if scope == ctx.state.scope else "Reference cannot be scoped."
+
+
 def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     """The stored fields of a user document from Create/Replace params: `data` and `ttl`. A v4 write drops
     every null in `data`; a v10 one (`v4=False`) keeps nulls inside arrays, as core's FQL2ArraySpec does."""
@@ -345,6 +382,9 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
         from .schema import create_native
 
+        if target.database is not None:
+            check_references(ctx, params)
+            raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
@@ -357,7 +397,10 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         from .schema import create_native
 
         return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
+    check_references(ctx, params)
     key = doc_key(ctx, ref, "create")
+    if key.scope != ctx.state.scope:
+        raise InvalidArgument("Cannot write a scoped ref.").at("create")
     # Core reports every failure of the write itself at the create form's own key.
     fields = user_fields(params, "create", v4=v4)
     if target.kind is None:
@@ -395,9 +438,18 @@ def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     return out
 
 
-def _existing(ctx: Context, ref: t.Any, key: str, action: str) -> tuple[DocKey, Version]:
-    """The live document `ref` names; a delete is checked here, a write once its new fields are known."""
+def _existing(
+    ctx: Context, ref: t.Any, key: str, action: str, params: dict | None = None
+) -> tuple[DocKey, Version]:
+    """The live document `ref` names; a delete is checked here, a write once its new fields are known.
+
+    As in core, a ref into another database is refused, and so are bad refs in the new `params`, before
+    the document is looked for."""
     doc = doc_key(ctx, ref, key)
+    if doc.scope != ctx.state.scope:
+        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+    if params is not None:
+        check_references(ctx, params)
     version = live(ctx, doc)
     if version is None and ref.is_schema:
         error = missing(ctx, ref, key)
@@ -422,7 +474,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
     `create`)."""
     params = {} if params is None else params
-    key, version = _existing(ctx, ref, "update", "write")
+    key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
         from .schema import update_native
 
@@ -448,7 +500,7 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
     `create`)."""
     params = {} if params is None else params
-    key, version = _existing(ctx, ref, "replace", "write")
+    key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import update_native
 

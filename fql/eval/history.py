@@ -20,7 +20,7 @@ from ..storage.base import DocKey, Version
 from ..values import Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
-from .documents import user_fields
+from .documents import check_references, user_fields
 from .evaluator import Context
 from .refs import copy, doc_key, live, ref_of
 from .registry import builtin
@@ -562,6 +562,7 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     if when > ctx.state.ts:
         raise InvalidWriteTime("Cannot write outside of snapshot time.")
     key = _history_target(ctx, ref, "insert", "insert")
+    check_references(ctx, params)
     if action == "delete":
         fields = None
     elif key.coll == "#keys":

@@ -152,8 +152,9 @@ NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
 
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`."""
-    from .documents import write
+    from .documents import check_references, write
 
+    check_references(ctx, params)
     kind = coll.id
     from .access import require
 

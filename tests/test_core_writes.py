@@ -1,0 +1,101 @@
+"""Core's WriteFunctionsSpec cases a fixture file cannot hold: validation failures, and refs into child databases."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from tests.test_auth import error
+
+UNREADABLE = "Cannot read reference."
+SCOPED = "Reference cannot be scoped."
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    database = fql.connect()
+    database.query('CreateCollection({name: "spells"})')
+    database.query('CreateDatabase({name: "sub"})')
+    database.query('CreateCollection({name: "spells"})', secret="secret:sub:admin")
+    database.query('Create(Ref(Collection("spells"), "1"), {data: {}})', secret="secret:sub:admin")
+    database.query('CreateDatabase({name: "sub2"})', secret="secret:sub:admin")
+    database.query('CreateCollection({name: "spells"})', secret="secret:sub/sub2:admin")
+    return database
+
+
+def failures(db: fql.Database, text: str, secret: str | None = None, position: list | None = None) -> list:
+    err = error(db, text, secret)
+    assert (err.code, err.description, list(err.position)) == (
+        "validation failed",
+        "document data is not valid.",
+        position or [],
+    ), text
+    return [(f["field"], f["code"], f["description"]) for f in err.failures]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Create(Collection("spells"), {data: {foo: 1, bar: Collection("foofoo")}})',
+        'Update(Ref(Collection("spells"), "1"), {data: {foo: 1, bar: Index("foofoo")}})',
+        'Replace(Ref(Collection("spells"), "1"), {data: {foo: 1, bar: Database("nodb")}})',
+        'Insert(Ref(Collection("spells"), "1"), 1, "create", {data: {foo: 1, bar: Ref(Collection("foofoo"), "1")}})',
+    ],
+)
+def test_validates_references(db, text):
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    assert failures(db, text) == [(["data", "bar"], "invalid reference", UNREADABLE)]
+
+
+def test_errors_with_arrays_indicate_indexes(db):
+    text = 'CreateRole({name: "r", privileges: [{resource: Collection("coll0")}, {resource: Collection("coll1")}]})'
+    assert failures(db, text) == [
+        (["privileges", "0", "resource"], "invalid reference", UNREADABLE),
+        (["privileges", "1", "resource"], "invalid reference", UNREADABLE),
+    ]
+
+
+def test_a_key_for_a_database_of_another_database_is_refused(db):
+    # core's "invalid refs" (insert): keys name a database of their own database only
+    text = 'CreateKey({role: "server", database: Database("sub2", Database("sub"))})'
+    assert failures(db, text) == [(["database"], "invalid reference", SCOPED)]
+    text = 'CreateKey({role: "server", database: Database("sub")})'
+    assert failures(db, text, "secret:sub:admin") == [(["database"], "invalid reference", UNREADABLE)]
+
+
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ('Create(Collection("spells", Database("sub")), {data: {foo: "bar"}})', "create"),
+        ('Create(Collections(Database("sub")), {name: "x"})', "create"),
+        ('Update(Ref(Collection("spells", Database("sub")), "1"), {data: {foo: "bar"}})', "update"),
+        ('Replace(Ref(Collection("spells", Database("sub")), "1"), {data: {foo: "bar"}})', "replace"),
+        ('Delete(Ref(Collection("spells", Database("sub")), "123"))', "delete"),
+        ('Insert(Ref(Collection("spells", Database("sub")), "1"), 1, "create", {data: {}})', "insert"),
+        ('Remove(Ref(Collection("spells", Database("sub")), "123"), 1, "create")', "remove"),
+    ],
+)
+def test_rejects_scoped_refs(db, text, at):
+    for secret in (None, "secret:server"):
+        err = error(db, text, secret)
+        assert (err.code, err.description, list(err.position)) == ("invalid argument", "Cannot write a scoped ref.", [at])
+
+
+def test_stored_refs_must_not_be_scoped(db):
+    inside = "secret:sub:admin"
+    db.query('Update(Ref(Collection("spells"), "1"), {data: {foo: "baz"}})', secret=inside)
+    theirs = 'Ref(Collection("spells", Database("sub2")), "123")'
+    for text in (
+        f'Create(Collection("spells"), {{data: {{foo: 1, bar: {theirs}}}}})',
+        f'Update(Ref(Collection("spells"), "1"), {{data: {{foo: 1, bar: {theirs}}}}})',
+        f'Insert(Ref(Collection("spells"), "1"), 1, "create", {{data: {{foo: 1, bar: {theirs}}}}})',
+    ):
+        assert failures(db, text, inside) == [(["data", "bar"], "invalid reference", SCOPED)]
+    # A child database itself is a document of this database, and may be stored.
+    stored = db.query('Create(Collection("spells"), {data: {db: Database("sub2")}})', secret=inside)
+    assert stored["data"]["db"] == db.query('Database("sub2")', secret=inside)
+
+
+def test_reserved_names_are_reserved_name_failures(db):
+    # core's Parsing.ReservedNames is `_` alone
+    assert failures(db, 'CreateClass({name: "_"})', position=["create_collection"])[0][:2] == (["name"], "reserved name")

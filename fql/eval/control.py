@@ -37,13 +37,22 @@ def let(ctx: Context, bindings: ast.Node, body: ast.Node) -> t.Any:
     return ctx.eval(body, "in")
 
 
-@builtin("Var", keys=("var",), types=(STRING,))
-def var(ctx: Context, name: str) -> t.Any:
-    """The value of the variable `name`."""
+@builtin("Var", keys=("var",), lazy=True)
+def var(ctx: Context, name: ast.Node) -> t.Any:
+    """The value of the variable `name` (a literal string: core reads it as it parses the query)."""
+    if not isinstance(name, ast.Literal) or not isinstance(name.value, str):
+        raise InvalidExpression(f"String expected, {_written_type(name)} provided.").at("var")
     try:
-        return ctx.env[name]
+        return ctx.env[name.value]
     except KeyError:
-        raise InvalidExpression(f"Variable '{name}' is not defined.") from None
+        raise InvalidExpression(f"Variable '{name.value}' is not defined.") from None
+
+
+def _written_type(node: ast.Node) -> str:
+    """The type of an argument as written in the query, before evaluation (a call is an object)."""
+    if isinstance(node, (ast.Literal, ast.Value)):
+        return type_name(node.value)
+    return "Array" if isinstance(node, ast.Array) else "Object"
 
 
 def _params(value: t.Any) -> t.Any:
@@ -71,6 +80,8 @@ def if_(ctx: Context, cond: ast.Node, then: ast.Node, else_: ast.Node) -> t.Any:
 @builtin("Do", keys=("do",), varargs=True, lazy=True)
 def do(ctx: Context, exprs: tuple = ()) -> t.Any:
     """Evaluate each expression in order; the result is the last one's."""
+    if not exprs:
+        raise InvalidExpression("Expression list cannot be empty.").at("do")
     result = None
     for node, path in exprs:
         result = ctx.eval(node, *path)

@@ -10,7 +10,7 @@ from .auth.access import SCOPES, Auth, authenticate
 from .auth.jwt import JWKS
 from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
-from .eval import documents, registry, roles
+from .eval import control, documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
 from .parse import parse
@@ -155,6 +155,10 @@ class Database:
             if auth.provider is not None and not roles.roles_of(ctx):
                 # A JWT none of whose provider's roles applies (core: no role passes, no auth).
                 raise Unauthorized("Unauthorized")
+            if syntax != "v10":
+                unbound = control.unbound_variable(node, env or ())
+                if unbound is not None:
+                    raise unbound
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()

@@ -1,10 +1,14 @@
-"""Core's WriteFunctionsSpec cases a fixture file cannot hold: validation failures, and refs into child databases."""
+"""Core's WriteFunctionsSpec and BasicFormsSpec cases a fixture file cannot hold: validation failures, refs
+into child databases, and queries in wire JSON."""
 
 from __future__ import annotations
+
+import typing as t
 
 import pytest
 
 import fql
+from fql.wire.v4 import from_json
 from tests.test_auth import error
 
 UNREADABLE = "Cannot read reference."
@@ -99,3 +103,57 @@ def test_stored_refs_must_not_be_scoped(db):
 def test_reserved_names_are_reserved_name_failures(db):
     # core's Parsing.ReservedNames is `_` alone
     assert failures(db, 'CreateClass({name: "_"})', position=["create_collection"])[0][:2] == (["name"], "reserved name")
+
+
+# BasicFormsSpec's wire-JSON cases (the spec sends JSON): variables are checked as core parses the query.
+
+
+def wire_error(db: fql.Database, data: t.Any) -> tuple:
+    with pytest.raises(fql.FQLError) as caught:
+        db.run(from_json(data))
+    err = caught.value
+    return err.code, err.description, list(err.position)
+
+
+@pytest.mark.parametrize(
+    "data, position",
+    [
+        ({"let": {}, "in": {"var": "bad"}}, ["in"]),
+        ({"let": {}, "in": {"if": True, "then": "was true", "else": {"var": "bad"}}}, ["in", "else"]),
+        ({"let": {}, "in": {"add": [2, {"var": "bad"}]}}, ["in", "add", 1]),
+        ({"let": {}, "in": {"object": {"x": {"var": "bad"}}}}, ["in", "object", "x"]),
+        ({"at": {"time": "now"}, "expr": {"var": "bad"}}, ["expr"]),
+        ({"at": {"var": "bad"}, "expr": 3}, ["at"]),
+        ({"do": [{"var": "bad"}]}, ["do", 0]),
+        ({"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, 2]}}, "collection": [1, {"var": "bad"}]}, ["collection", 1]),
+        ({"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, {"var": "bad"}]}}, "collection": [1, 2]}, ["map", "expr", "add", 1]),
+    ],
+)
+def test_rejects_unbound_free_variables(db, data, position):
+    assert wire_error(db, data) == ("invalid expression", "Variable 'bad' is not defined.", position)
+
+
+def test_let_allows_backrefs_and_disallows_forward_refs(db):
+    assert db.run(from_json({"let": {"x": 3, "y": {"var": "x"}}, "in": {"var": "y"}})) == 3
+    data = {"let": {"y": {"var": "x"}, "x": 3}, "in": {"var": "y"}}
+    assert wire_error(db, data) == ("invalid expression", "Variable 'x' is not defined.", ["let", "y"])
+    data = {"let": {"x": 4}, "in": {"var": 4}}
+    assert wire_error(db, data) == ("invalid expression", "String expected, Integer provided.", ["in", "var"])
+
+
+def test_do_cannot_be_empty(db):
+    assert wire_error(db, {"do": []}) == ("invalid expression", "Expression list cannot be empty.", ["do"])
+
+
+def test_another_parse_failure_comes_before_unbound_variables(db):
+    # core stops at a function written where a Lambda must be, and never reports the variable
+    err = error(db, 'Filter([1], Var("f"))')
+    assert (err.code, list(err.position)) == ("invalid expression", ["filter"])
+    assert err.description == "No form/function found, or invalid argument keys: { var }."
+
+
+def test_quote_and_object(db):
+    quoted = {"quote": {"age": {"add": [-1, -1, 5]}}}
+    assert db.run(from_json(quoted)) == {"age": {"add": [-1, -1, 5]}}
+    assert db.run(from_json({"object": {"age": {"add": [-1, -1, 5]}}})) == {"age": 3}
+    assert db.run(from_json({"object": {"add": [-1, -1, 5]}})) == {"add": [-1, -1, 5]}

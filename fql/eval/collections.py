@@ -36,6 +36,11 @@ def _wrap(n: int, modulus: int) -> int:
 # take a function: `Map(xs, Var("f"))` or `Map(xs, Query(...))` is an invalid expression.
 
 
+#: The arguments `_lambda` reads, by built-in and key: where a query's unbound-variable check stops (core
+#: fails the parse there first).
+LAMBDA_ARGUMENTS = frozenset({("Map", "map"), ("Foreach", "foreach"), ("Filter", "filter"), ("Reduce", "reduce"), ("Merge", "lambda")})
+
+
 def _is_lambda_form(node: ast.Node) -> bool:
     if isinstance(node, ast.Call):
         fn = lookup(node.name)

@@ -187,6 +187,19 @@ _ISO_TIME = re.compile(
 _ISO_DATE = re.compile(r"^(?P<y>[+-]?\d{4,10})-(?P<mo>\d{2})-(?P<d>\d{2})$")
 
 
+def parse_year(text: str) -> int | None:
+    """A year as java.time's EXCEEDS_PAD parser reads it: `+` only past 4 digits, no `-0000`, at most
+    999999999 either way."""
+    digits = text.lstrip("+-")
+    sign = text[0] if text[0] in "+-" else ""
+    if (sign == "+" and len(digits) <= 4) or (not sign and len(digits) > 4):
+        return None
+    year = -int(digits) if sign == "-" else int(digits)
+    if (sign == "-" and year == 0) or abs(year) > 999_999_999:
+        return None
+    return year
+
+
 def _valid_ymd(y: int, m: int, d: int) -> bool:
     if not 1 <= m <= 12 or d < 1:
         return False
@@ -234,10 +247,11 @@ class Timestamp:
         return self.nanos // _NANOS
 
     @classmethod
-    def parse(cls, text: str) -> Timestamp | None:
-        """Parse ISO-8601 with an offset (`2020-01-01T00:00:00.5Z`); None if `text` is not one."""
+    def parse(cls, text: str, *, strict: bool = False) -> Timestamp | None:
+        """Parse ISO-8601 with an offset (`2020-01-01T00:00:00.5Z`) over Instant's whole range; None if
+        `text` is not one. `strict` takes only the years java.time's parser reads (core's `@ts`)."""
         m = _ISO_TIME.match(text)
-        if not m:
+        if not m or (strict and parse_year(m["y"]) is None):
             return None
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
         h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
@@ -286,9 +300,10 @@ class Date:
     days: int
 
     @classmethod
-    def parse(cls, text: str) -> Date | None:
+    def parse(cls, text: str, *, strict: bool = False) -> Date | None:
+        """Parse `2020-01-01`; `strict` takes only the years java.time's parser reads (core's `@date`)."""
         m = _ISO_DATE.match(text)
-        if not m:
+        if not m or (strict and parse_year(m["y"]) is None):
             return None
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
         if not _valid_ymd(y, mo, d):

@@ -9,6 +9,7 @@ import pytest
 
 import fql
 from fql.wire.v4 import from_json
+from fql.wire.v4 import to_json as v4_json
 from tests.test_auth import error
 
 UNREADABLE = "Cannot read reference."
@@ -157,3 +158,31 @@ def test_quote_and_object(db):
     assert db.run(from_json(quoted)) == {"age": {"add": [-1, -1, 5]}}
     assert db.run(from_json({"object": {"age": {"add": [-1, -1, 5]}}})) == {"age": 3}
     assert db.run(from_json({"object": {"add": [-1, -1, 5]}})) == {"add": [-1, -1, 5]}
+
+
+@pytest.mark.parametrize(
+    "data, value",
+    [
+        ({"@ts": "1970-01-01T00:00:00Z"}, "1970-01-01T00:00:00Z"),
+        ({"@ts": "1970-01-01T00:00:00+00:00"}, "1970-01-01T00:00:00Z"),
+        ({"@ts": "-999999999-01-01T00:00:00Z"}, "-999999999-01-01T00:00:00Z"),
+        ({"@ts": "9999-12-31T23:59:59.999999999Z"}, "9999-12-31T23:59:59.999999999Z"),
+        ({"@date": "1970-01-01"}, "1970-01-01"),
+    ],
+)
+def test_time_and_date_literals_return_themselves(db, data, value):
+    assert v4_json(db.run(from_json(data))) == {next(iter(data)): value}
+
+
+@pytest.mark.parametrize(
+    "data, description",
+    [
+        ({"@ts": "Thu, 1 Jan 1970 00:00:00 GMT"}, "Invalid time."),
+        # java.time's years: at most 999999999, and a sign before more than four digits
+        ({"@ts": "-1000000000-01-01T00:00:00Z"}, "Invalid time."),
+        ({"@ts": "99999-12-31T23:59:59.999999999Z"}, "Invalid time."),
+        ({"@date": "19700101"}, "Invalid date."),
+    ],
+)
+def test_bad_time_and_date_literals(db, data, description):
+    assert wire_error(db, data) == ("invalid expression", description, [])

@@ -14,6 +14,7 @@ from ..values import (
     Timestamp,
     civil_from_days,
     days_from_civil,
+    parse_year,
     type_name,
 )
 from .casts import INTEGER, STRING, Cast
@@ -84,18 +85,6 @@ _TIME = re.compile(
 _DATE = re.compile(r"(?P<y>[+-]?[0-9]{4,10})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})")
 
 
-def _year(text: str) -> int | None:
-    """A year as java.time's EXCEEDS_PAD parser reads it: `+` only past 4 digits, no `-0000`."""
-    digits = text.lstrip("+-")
-    sign = text[0] if text[0] in "+-" else ""
-    if (sign == "+" and len(digits) <= 4) or (not sign and len(digits) > 4):
-        return None
-    year = -int(digits) if sign == "-" else int(digits)
-    if (sign == "-" and year == 0) or abs(year) > 999_999_999:
-        return None
-    return year
-
-
 def _month_length(year: int, month: int) -> int:
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
@@ -124,7 +113,7 @@ def parse_time(text: str) -> Timestamp | None:
     """Parse like core's Time(): java.time's SMART resolver clamps `02-30` to the month's end and reads
     `T24:00` as the next midnight."""
     m = _TIME.fullmatch(text.strip(_JAVA_BLANKS))
-    if not m or (year := _year(m["y"])) is None or (zone := _zone(m["z1"], m["z2"])) is None:
+    if not m or (year := parse_year(m["y"])) is None or (zone := _zone(m["z1"], m["z2"])) is None:
         return None
     month, day, h, mi, s = (int(m[k] or 0) for k in ("mo", "d", "h", "mi", "s"))
     frac = int((m["f"] or "0").ljust(9, "0"))
@@ -141,7 +130,7 @@ def parse_time(text: str) -> Timestamp | None:
 def parse_date(text: str) -> Date | None:
     """Parse like core's Date(): ISO_LOCAL_DATE with the STRICT resolver (no clamping)."""
     m = _DATE.fullmatch(text.strip(_JAVA_BLANKS))
-    if not m or (year := _year(m["y"])) is None:
+    if not m or (year := parse_year(m["y"])) is None:
         return None
     month, day = int(m["mo"]), int(m["d"])
     if not 1 <= month <= 12 or not 1 <= day <= _month_length(year, month):

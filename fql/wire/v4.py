@@ -603,8 +603,9 @@ def _escape_value(tag: str, body: t.Any, path: Path) -> t.Any:
 
 #: The escapes holding one string, the parser of that string, and core's message when it does not parse.
 _SCALARS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    "@ts": (Timestamp.parse, "Invalid time."),
-    "@date": (Date.parse, "Invalid date."),
+    # Core reads them with java.time's parser: no year past 999999999, a sign before more than 4 digits.
+    "@ts": (lambda text: Timestamp.parse(text, strict=True), "Invalid time."),
+    "@date": (lambda text: Date.parse(text, strict=True), "Invalid date."),
     "@bytes": (Bytes.from_base64, "Invalid bytes."),
 }
 

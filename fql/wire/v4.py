@@ -663,7 +663,11 @@ def ref_from_json(body: t.Any, path: Path = ()) -> Ref:
         return ref
     if not isinstance(body, dict):
         raise InvalidExpression("Invalid ref.", position=path)
-    return _ref_object(body, path)
+    try:
+        return _ref_object(body, path)
+    except (InvalidArgument, InvalidRef) as err:
+        # Core's parser wraps a ref object's own errors (ParseEvalError): invalid expression, same text and place.
+        raise InvalidExpression(err.description, position=tuple(err.position)) from None
 
 
 def _ref_object(body: dict, path: Path) -> Ref:

@@ -186,3 +186,23 @@ def test_time_and_date_literals_return_themselves(db, data, value):
 )
 def test_bad_time_and_date_literals(db, data, description):
     assert wire_error(db, data) == ("invalid expression", description, [])
+
+
+def test_get_reads_the_native_collections_of_a_child_database(db):
+    # ReadFunctionsSpec "native" - "by class name": visible from the enclosing database
+    first = db.query('Get(Collections(Database("sub")))')
+    assert first["ref"] == db.query('Collection("spells", Database("sub"))')
+    err = error(db, 'Get(Collections(Database("sub")))', "secret:sub:admin")
+    assert (err.code, err.description, list(err.position)) == ("invalid ref", "Ref refers to undefined database 'sub'", ["get"])
+
+
+def test_a_ref_object_naming_no_native_collection(db):
+    # ReadFunctionsSpec "with invalid identifiers cannot be accessed": core's parser wraps the ref's error
+    data = {"get": {"@ref": {"id": "nope", "database": {"@ref": {"id": "sub", "collection": {"@ref": {"id": "databases"}}}}}}}
+    assert wire_error(db, data) == (
+        "invalid expression",
+        "Valid native collection name expected, 'nope' provided.",
+        ["get", "id"],
+    )
+    data = {"get": {"@ref": {"id": "collections", "database": {"@ref": {"id": "nope", "collection": {"@ref": {"id": "databases"}}}}}}}
+    assert wire_error(db, data) == ("invalid ref", "Ref refers to undefined database 'nope'", ["get"])

@@ -177,16 +177,22 @@ def new_id(ctx: Context, _unused: t.Any = None) -> str:
 def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     """Get accepts a set: the document is its first element's source (core's `snapshotHead`), whatever
     values the index covers; an empty set is not found at the call itself."""
-    if isinstance(target, SetRef):
+    if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
+        # A native collection (`Collections()`) is read as the set of its documents, as core casts it.
         from .sets import as_set, scan
 
-        for _, cursor, element in scan(ctx, as_set(target)):
-            # An index or documents set's cursor ends with the ref of the document the element came from.
-            source = cursor[-1] if isinstance(cursor, list) and cursor else element
-            if isinstance(source, Ref):
-                return source
+        try:
+            first = next(scan(ctx, as_set(target)), None)
+        except InvalidRef as err:  # Collections(Database("nope"))
+            raise err.at(*path) if not err.position else err
+        if first is None:
+            raise InstanceNotFound("Set not found.")
+        _, cursor, element = first
+        # An index or documents set's cursor ends with the ref of the document the element came from.
+        source = cursor[-1] if isinstance(cursor, list) and cursor else element
+        if not isinstance(source, Ref):
             raise InvalidArgument(f"Ref expected, {type_name(element)} provided.").at(*path)
-        raise InstanceNotFound("Set not found.")
+        return source
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
     return target
@@ -200,7 +206,7 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
 
         with read_time(ctx, ts, "ts"):
             return get(ctx, target)
-    ref = target if type(target) is Ref else _first_ref(ctx, target, "get")
+    ref = target if type(target) is Ref and target.collection is not None else _first_ref(ctx, target, "get")
     key = doc_key(ctx, ref, "get")
     access.require(ctx, "read", key, (ref,))
     version = read(ctx, key)
@@ -217,10 +223,13 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
 
         with read_time(ctx, ts, "ts"):
             return exists(ctx, target)
-    if isinstance(target, SetRef):
+    if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
         from .sets import elements
 
-        return next(iter(elements(ctx, target)), None) is not None
+        try:
+            return next(iter(elements(ctx, target)), None) is not None
+        except InvalidRef:  # a native collection of a database that is not there: nothing exists in it
+            return False
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
     try:

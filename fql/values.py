@@ -212,6 +212,13 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
 ID_TEXT = re.compile(r"[+-]?[0-9]+")
 
 
+class SelfId(str):
+    """The id `self` as a ref literal spells it (`{"@ref": "tokens/self"}`): core resolves it against the
+    caller as it parses the query, and one the caller does not name makes the literal an invalid ref."""
+
+    __slots__ = ()
+
+
 class ID(str):
     """A v10 document id (`doc.id`, `ID(123)`, `newId()`): its digits as a string, as it is stored and sent,
     but equal to and ordered with numbers by its value (core's Value.ID: `ID(123) == 123`, `ID(123) < 124`,

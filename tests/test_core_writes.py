@@ -206,3 +206,35 @@ def test_a_ref_object_naming_no_native_collection(db):
     )
     data = {"get": {"@ref": {"id": "collections", "database": {"@ref": {"id": "nope", "collection": {"@ref": {"id": "databases"}}}}}}}
     assert wire_error(db, data) == ("invalid ref", "Ref refers to undefined database 'nope'", ["get"])
+
+
+def test_self_ref_literals(db):
+    # BasicFormsSpec "self ref behaviors": a ref literal's `self` is the caller's token, credentials or
+    # identity; one the caller does not name is `invalid expression` / "Invalid ref." where it is written.
+    user = db.query('Create(Collection("spells"), {credentials: {password: "1234"}})')["ref"]
+    token = db.query(f'Login({fql.to_fql(user)}, {{password: "1234"}})')
+    secret = token["secret"]
+
+    def run(data: t.Any, secret: str | None = None) -> t.Any:
+        return db.run(from_json(data), secret=secret)
+
+    assert run({"@ref": "tokens/self"}, secret) == token["ref"]
+    creds = run({"@ref": "credentials/self"}, secret)
+    assert creds.collection == db.query("Credentials()")
+    assert run({"@ref": "classes/spells/self"}, secret) == user
+    assert run({"@ref": "classes/spells/self"}, f"secret:@doc/spells/{user.id}") == user
+    invalid = ("invalid expression", "Invalid ref.", [])
+    for text in ("databases/self", "index/self", "classes/self", "keys/self", "tokens/self", "credentials/self", "classes/123/self"):
+        assert wire_error(db, {"@ref": text}) == invalid, text
+    with pytest.raises(fql.FQLError) as caught:
+        run({"@ref": "classes/self"}, secret)
+    assert caught.value.description == "Invalid ref."
+    with pytest.raises(fql.FQLError) as caught:
+        run({"@ref": "tokens/self"}, f"secret:@doc/spells/{user.id}")
+    assert caught.value.description == "Invalid ref."
+    other = db.query('Create(Collection("spells"), {})')["ref"]
+    made = db.query(f"Create(Tokens(), {{instance: {fql.to_fql(other)}}})")
+    assert run({"@ref": "tokens/self"}, made["secret"]) == made["ref"]
+    with pytest.raises(fql.FQLError) as caught:
+        run({"@ref": "credentials/self"}, made["secret"])
+    assert (caught.value.code, list(caught.value.position)) == ("invalid expression", [])

@@ -8,7 +8,7 @@ import pytest
 
 import fql
 from fql import ast
-from fql.values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, collection_ref, native
+from fql.values import Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, collection_ref, native
 from fql.wire import v4
 
 COLLECTIONS = {"@ref": {"id": "collections"}}
@@ -249,7 +249,7 @@ def _ref_node(ref: Ref) -> ast.Node:
     """A ref literal's node: the value, but a self ref, which core resolves against the caller, is a call
     of `Ref(coll, "self")` evaluated per query."""
     if ref.id == "self":
-        return ast.Call("Ref", (ast.Value(ref.collection), ast.Literal("self")))
+        return ast.Call("Ref", (ast.Value(ref.collection), ast.Value(SelfId("self"))))
     return ast.Value(ref)
 
 

@@ -19,6 +19,7 @@ from ..values import (
     NATIVE_NAMES,
     SCHEMA_CONSTRUCTORS,
     Ref,
+    SelfId,
     SetRef,
     Timestamp,
     collection_ref,
@@ -93,7 +94,11 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     if id == "self":
         from .auth import self_ref
 
-        return self_ref(ctx, coll)
+        found = self_ref(ctx, coll)
+        if type(id) is SelfId and found.id == "self":
+            # A ref literal's self the caller does not name: core's parser refuses the literal.
+            raise InvalidExpression("Invalid ref.")
+        return found
     if coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS:
         # Core names schema documents only through their own constructors (`Collection("x")`).
         raise InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref")

@@ -12,7 +12,7 @@ from .. import ast
 from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef, NotImplementedInFql
 from ..eval import registry
 from ..render import string, to_fql
-from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
 
 Path = tuple[str | int, ...]
 
@@ -516,7 +516,7 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
     if type(value) is Ref and value.id == "self" and value.collection is not None and value.database is None:
         # Core resolves a self ref against the caller as it parses the query (`SelfRef`): here that is
         # `Ref(coll, "self")`, evaluated per query since decoded bodies are shared across callers.
-        return ast.Call("Ref", (ast.Value(value.collection), ast.Literal("self")))
+        return ast.Call("Ref", (ast.Value(value.collection), ast.Value(SelfId("self"))))
     return ast.Value(value)
 
 

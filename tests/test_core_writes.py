@@ -238,3 +238,14 @@ def test_self_ref_literals(db):
     with pytest.raises(fql.FQLError) as caught:
         run({"@ref": "credentials/self"}, made["secret"])
     assert (caught.value.code, list(caught.value.position)) == ("invalid expression", [])
+
+
+def test_replacing_a_key_with_a_bad_secret(db):
+    # WriteFunctionsSpec "keys with a bad secret"
+    key = db.query('CreateKey({role: "server", database: Database("sub")})')
+    ref = fql.to_fql(key["ref"])
+    text = f'Replace({ref}, {{role: "server", database: Database("sub"), secret: "badsecret"}})'
+    assert failures(db, text) == [(["secret"], "invalid secret", "Invalid secret at `List(secret)`")]
+    # its own secret is a good one, and stays valid
+    db.query(f'Replace({ref}, {{role: "server", database: Database("sub"), secret: "{key["secret"]}"}})')
+    assert db.query("Add(1, 1)", secret=key["secret"]) == 2

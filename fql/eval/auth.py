@@ -322,9 +322,11 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     changes = {k: v for k, v in params.items() if k in ("role", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
     fields.pop("hashed_secret", None)
-    if "hashed_secret" in old:
-        # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways").
-        fields["hashed_secret"] = old["hashed_secret"]
+    # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless
+    # they give the key's own secret (WriteFunctionsSpec).
+    hashed = _given_secret(ref, params.get("secret"), old.get("hashed_secret"))
+    if hashed is not None:
+        fields["hashed_secret"] = hashed
     return render(ctx, write(ctx, key, _ordered(fields, _KEY_ORDER)))
 
 
@@ -335,6 +337,19 @@ def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
     fields = _checked_fields(params, ("data", "ttl"), *path)
     stored = {k: params[k] for k in ("database", "role", "priority") if params.get(k) is not None}
     return _ordered({**stored, **fields}, _KEY_ORDER)
+
+
+def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:
+    """The key's stored hash after a write that may give its `secret`: a secret of this very key becomes
+    its secret; anything else fails as core's SecretValidator does (its path rendered as a Scala List). None
+    for a key whose version has no hash (one Insert wrote), given no secret."""
+    if secret is None:
+        return hashed
+    parsed = secrets.parse(secret) if isinstance(secret, str) else None
+    if parsed is None or parsed.kind != secrets.KEY or parsed.id != ref.id:
+        failure = {"field": ["secret"], "code": "invalid secret", "description": "Invalid secret at `List(secret)`"}
+        raise ValidationFailed("document data is not valid.", failures=[failure])
+    return secrets.digest(secret)
 
 
 NATIVE_CREATORS["keys"] = _create_key

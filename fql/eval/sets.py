@@ -471,8 +471,8 @@ def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
 
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:
-    """The page from `after` on, and its elements' keys."""
-    lo = tuple_key(cursor_of(after)) if after is not None else None
+    """The page from `after` on, and its elements' keys (`after: null` is past every element: null sorts last)."""
+    lo = tuple_key(cursor_of(after)) if has_after else None
     items = list(itertools.islice(scan(ctx, s, lo, None), size + 1))
     more = len(items) > size
     page = items[:size]

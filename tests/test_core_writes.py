@@ -249,3 +249,23 @@ def test_replacing_a_key_with_a_bad_secret(db):
     # its own secret is a good one, and stays valid
     db.query(f'Replace({ref}, {{role: "server", database: Database("sub"), secret: "{key["secret"]}"}})')
     assert db.query("Add(1, 1)", secret=key["secret"]) == 2
+
+
+@pytest.mark.parametrize(
+    "data, value",
+    [
+        ({"select": ["a"], "from": {"object": {"a": 1}}, "all": True}, [1]),
+        ({"select": "a", "from": [{"object": {"a": 1}}, {"object": {"a": 2}}], "all": True}, [1, 2]),
+        ({"select": ["a"], "from": {"object": {"b": 1}}, "all": True, "default": 5}, []),
+        ({"select": ["a"], "from": {"object": {"b": 1}}, "default": 5, "all": False}, 5),
+        ({"select": ["a"], "from": {"object": {"a": 1}}, "all": False}, 1),
+    ],
+)
+def test_select_takes_all(db, data, value):
+    # BasicFormsSpec "select" - "handle optional arguments": v4's select form takes `all` and `default`
+    assert db.run(from_json(data)) == value
+
+
+def test_select_all_must_be_a_boolean(db):
+    data = {"select": ["a"], "from": {"object": {"a": 1}}, "all": 3}
+    assert wire_error(db, data) == ("invalid argument", "Boolean expected, Integer provided.", ["all"])

@@ -330,7 +330,11 @@ def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool]:
         while args and args[-1] is None and not (extra and not fn.varargs):
             args.pop()
         if extra:
+            # After every key, holes kept: options never take the place of a left-out optional argument.
             args.append(ast.Object(extra))
+        else:
+            while args and args[-1] is None:
+                args.pop()
         # A simple built-in's wire order is its shell order: with no hole, the fast path takes the arguments.
         fast = fn.simple and not extra and None not in args and fn.required <= len(args)
         return fn.name, tuple(args), fast

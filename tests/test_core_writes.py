@@ -269,3 +269,58 @@ def test_select_takes_all(db, data, value):
 def test_select_all_must_be_a_boolean(db):
     data = {"select": ["a"], "from": {"object": {"a": 1}}, "all": 3}
     assert wire_error(db, data) == ("invalid argument", "Boolean expected, Integer provided.", ["all"])
+
+
+@pytest.mark.parametrize("action", ["update", "create"])
+def test_history_writes_keep_the_index_view(db, action):
+    # WriteFunctionsSpec "event insert for ... / event remove for ... should maintain correct index view"
+    db.query('CreateIndex({name: "by_foo", source: Collection("spells"), terms: [{field: ["data", "foo"]}]})')
+
+    def count(value: str) -> int:
+        return db.query(f'Count(Match(Index("by_foo"), "{value}"))')
+
+    d0 = db.query('Create(Collection("spells"), {data: {foo: "first"}})')
+    ref = fql.to_fql(d0["ref"])
+    d1 = db.query(f'Update({ref}, {{data: {{foo: "second"}}}})')
+    db.query(f'Insert({ref}, {d1["ts"]}, "{action}", {{data: {{foo: "third"}}}})')
+    assert (count("third"), count("second"), count("first")) == (1, 0, 0)
+    d3 = db.query(f'Update({ref}, {{data: {{foo: "fourth"}}}})')
+    db.query(f'Update({ref}, {{data: {{foo: "fifth"}}}})')
+    db.query(f'Remove({ref}, {d3["ts"]}, "{action}")')
+    assert (count("fifth"), count("fourth"), count("third")) == (1, 0, 0)
+
+
+def test_a_removed_update_leaves_one_index_entry(db):
+    # WriteFunctionsSpec "event remove with following update should only show one index match result"
+    db.query(
+        'CreateIndex({name: "by_foo", source: Collection("spells"), terms: [{field: ["data", "foo"]}], '
+        'values: [{field: ["data", "bar"]}]})'
+    )
+    d0 = db.query('Create(Collection("spells"), {data: {foo: "A", bar: "barA"}})')
+    ref = fql.to_fql(d0["ref"])
+    d1 = db.query(f'Update({ref}, {{data: {{foo: "B"}}}})')
+    db.query(f'Update({ref}, {{data: {{foo: "A", bar: "barB"}}}})')
+    assert db.query(f'Remove({ref}, {d1["ts"]}, "update")') is None
+    assert db.query('Select("data", Paginate(Match(Index("by_foo"), "A")))') == ["barB"]
+
+
+def test_reads_own_inserts_within_a_transaction(db):
+    # WriteFunctionsSpec "can read own inserts within transaction"
+    db.query('CreateIndex({name: "by_foo", source: Collection("spells"), terms: [{field: ["data", "foo"]}]})')
+    made = db.query(
+        'Let({id: Ref(Collection("spells"), NewId())}, Do('
+        'Insert(Var("id"), TimeAdd(Now(), -10, "seconds"), "create", {data: {foo: 1}}), '
+        'Insert(Var("id"), TimeAdd(Now(), -9, "seconds"), "delete")))'
+    )
+    then = made["ts"] - 1_000_000
+    assert db.query(f'Select("data", Paginate(Match(Index("by_foo"), 1), {{ts: {then}}}))') == [made["document"]]
+    assert db.query('Select("data", Paginate(Match(Index("by_foo"), 1)))') == []
+
+
+def test_reads_from_a_child_database(db):
+    # ReadFunctionsSpec "can read from sub scopes", "in a sub scope, returns true if a document exists"
+    theirs = 'Ref(Collection("spells", Database("sub")), "1")'
+    assert db.query(f'Select("ref", Get({theirs}))') == db.query(theirs)
+    assert db.query(f'Select("ref", Get({theirs}, Now()))') == db.query(theirs)
+    assert db.query(f"Exists({theirs})") is True
+    assert db.query(f'Exists({theirs}, TimeAdd(Now(), -10, "seconds"))') is False

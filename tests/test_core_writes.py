@@ -83,7 +83,8 @@ def test_a_key_for_a_database_of_another_database_is_refused(db):
 def test_rejects_scoped_refs(db, text, at):
     for secret in (None, "secret:server"):
         err = error(db, text, secret)
-        assert (err.code, err.description, list(err.position)) == ("invalid argument", "Cannot write a scoped ref.", [at])
+        expected = ("invalid argument", "Cannot write a scoped ref.", [at])
+        assert (err.code, err.description, list(err.position)) == expected
 
 
 def test_stored_refs_must_not_be_scoped(db):
@@ -103,10 +104,19 @@ def test_stored_refs_must_not_be_scoped(db):
 
 def test_reserved_names_are_reserved_name_failures(db):
     # core's Parsing.ReservedNames is `_` alone
-    assert failures(db, 'CreateClass({name: "_"})', position=["create_collection"])[0][:2] == (["name"], "reserved name")
+    found = failures(db, 'CreateClass({name: "_"})', position=["create_collection"])
+    assert found[0][:2] == (["name"], "reserved name")
 
 
 # BasicFormsSpec's wire-JSON cases (the spec sends JSON): variables are checked as core parses the query.
+
+
+def _lambda_x_adding(left: t.Any, right: t.Any) -> dict:
+    return {"lambda": "x", "expr": {"add": [left, right]}}
+
+
+def _database_ref(name: str) -> dict:
+    return {"@ref": {"id": name, "collection": {"@ref": {"id": "databases"}}}}
 
 
 def wire_error(db: fql.Database, data: t.Any) -> tuple:
@@ -126,8 +136,8 @@ def wire_error(db: fql.Database, data: t.Any) -> tuple:
         ({"at": {"time": "now"}, "expr": {"var": "bad"}}, ["expr"]),
         ({"at": {"var": "bad"}, "expr": 3}, ["at"]),
         ({"do": [{"var": "bad"}]}, ["do", 0]),
-        ({"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, 2]}}, "collection": [1, {"var": "bad"}]}, ["collection", 1]),
-        ({"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, {"var": "bad"}]}}, "collection": [1, 2]}, ["map", "expr", "add", 1]),
+        ({"map": _lambda_x_adding({"var": "x"}, 2), "collection": [1, {"var": "bad"}]}, ["collection", 1]),
+        ({"map": _lambda_x_adding({"var": "x"}, {"var": "bad"}), "collection": [1, 2]}, ["map", "expr", "add", 1]),
     ],
 )
 def test_rejects_unbound_free_variables(db, data, position):
@@ -193,18 +203,19 @@ def test_get_reads_the_native_collections_of_a_child_database(db):
     first = db.query('Get(Collections(Database("sub")))')
     assert first["ref"] == db.query('Collection("spells", Database("sub"))')
     err = error(db, 'Get(Collections(Database("sub")))', "secret:sub:admin")
-    assert (err.code, err.description, list(err.position)) == ("invalid ref", "Ref refers to undefined database 'sub'", ["get"])
+    expected = ("invalid ref", "Ref refers to undefined database 'sub'", ["get"])
+    assert (err.code, err.description, list(err.position)) == expected
 
 
 def test_a_ref_object_naming_no_native_collection(db):
     # ReadFunctionsSpec "with invalid identifiers cannot be accessed": core's parser wraps the ref's error
-    data = {"get": {"@ref": {"id": "nope", "database": {"@ref": {"id": "sub", "collection": {"@ref": {"id": "databases"}}}}}}}
+    data = {"get": {"@ref": {"id": "nope", "database": _database_ref("sub")}}}
     assert wire_error(db, data) == (
         "invalid expression",
         "Valid native collection name expected, 'nope' provided.",
         ["get", "id"],
     )
-    data = {"get": {"@ref": {"id": "collections", "database": {"@ref": {"id": "nope", "collection": {"@ref": {"id": "databases"}}}}}}}
+    data = {"get": {"@ref": {"id": "collections", "database": _database_ref("nope")}}}
     assert wire_error(db, data) == ("invalid ref", "Ref refers to undefined database 'nope'", ["get"])
 
 
@@ -224,7 +235,8 @@ def test_self_ref_literals(db):
     assert run({"@ref": "classes/spells/self"}, secret) == user
     assert run({"@ref": "classes/spells/self"}, f"secret:@doc/spells/{user.id}") == user
     invalid = ("invalid expression", "Invalid ref.", [])
-    for text in ("databases/self", "index/self", "classes/self", "keys/self", "tokens/self", "credentials/self", "classes/123/self"):
+    texts = ("databases/self", "index/self", "classes/self", "keys/self", "tokens/self", "credentials/self")
+    for text in (*texts, "classes/123/self"):
         assert wire_error(db, {"@ref": text}) == invalid, text
     with pytest.raises(fql.FQLError) as caught:
         run({"@ref": "classes/self"}, secret)

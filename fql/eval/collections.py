@@ -38,7 +38,9 @@ def _wrap(n: int, modulus: int) -> int:
 
 #: The arguments `_lambda` reads, by built-in and key: where a query's unbound-variable check stops (core
 #: fails the parse there first).
-LAMBDA_ARGUMENTS = frozenset({("Map", "map"), ("Foreach", "foreach"), ("Filter", "filter"), ("Reduce", "reduce"), ("Merge", "lambda")})
+LAMBDA_ARGUMENTS = frozenset(
+    {("Map", "map"), ("Foreach", "foreach"), ("Filter", "filter"), ("Reduce", "reduce"), ("Merge", "lambda")}
+)
 
 
 def _is_lambda_form(node: ast.Node) -> bool:

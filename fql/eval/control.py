@@ -208,6 +208,7 @@ class _Malformed(Exception):
     """The query has a parse-time failure besides: a non-literal `Var`, a function where a Lambda must be
     written out."""
 
+
 #: Parsed queries are cached and run again: the check's answer, by node (an entry keeps its node alive).
 _CHECKED: dict[int, tuple[ast.Node, _Found]] = {}
 
@@ -274,17 +275,21 @@ def _free_in_call(name: str, args: tuple, bound: frozenset, path: tuple, *, wire
     items += [(value, bound, (*path, key)) for key, value in options]
     from .collections import LAMBDA_ARGUMENTS
 
-    for arg, _, (*_, key) in items:
-        if ((fn.name, key) in LAMBDA_ARGUMENTS or fn.fn is query) and not _is_lambda(arg):
+    for arg, _, arg_path in items:
+        if ((fn.name, arg_path[-1]) in LAMBDA_ARGUMENTS or fn.fn is query) and not _is_lambda(arg):
             raise _Malformed
     return _first(items)
+
+
+#: The keys of a Lambda written out in wire JSON.
+_LAMBDA_KEYS = ({"lambda", "expr"}, {"lambda", "expr", "api_version"})
 
 
 def _is_lambda(node: ast.Node) -> bool:
     if isinstance(node, ast.Call):
         fn = registry.lookup(node.name)
         return fn is not None and fn.fn is lambda_ and len(node.args) == 2
-    return isinstance(node, ast.Form) and {k for k, _ in node.pairs} in ({"lambda", "expr"}, {"lambda", "expr", "api_version"})
+    return isinstance(node, ast.Form) and {k for k, _ in node.pairs} in _LAMBDA_KEYS
 
 
 def _free_in_let(bindings: ast.Node, body: ast.Node, bound: frozenset, path: tuple) -> _Found:

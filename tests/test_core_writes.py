@@ -336,3 +336,13 @@ def test_reads_from_a_child_database(db):
     assert db.query(f'Select("ref", Get({theirs}, Now()))') == db.query(theirs)
     assert db.query(f"Exists({theirs})") is True
     assert db.query(f'Exists({theirs}, TimeAdd(Now(), -10, "seconds"))') is False
+
+
+def test_a_query_writes_select_back_as_core_does(db):
+    # BasicFormsSpec "select" - "handle optional arguments": `all` before `default`
+    select = {"select": "x", "from": {"var": "x"}, "default": "default", "all": True}
+    found = v4_json(db.run(from_json({"query": {"lambda": "x", "expr": select}})))["@query"]["expr"]
+    assert list(found.items()) == [("select", "x"), ("from", {"var": "x"}), ("all", True), ("default", "default")]
+    select = {"select": "x", "from": {"var": "x"}, "default": "default"}
+    found = v4_json(db.run(from_json({"query": {"lambda": "x", "expr": select}})))["@query"]["expr"]
+    assert list(found) == ["select", "from", "default"]

@@ -337,7 +337,7 @@ def expr_to_json(node: ast.Node) -> t.Any:
         return _call_json(node)
     if kind is ast.Form:
         let = {k for k, _ in node.pairs} == {"let", "in"}
-        return {k: _bindings_json(v) if let and k == "let" else expr_to_json(v) for k, v in node.pairs}
+        return _core_order({k: _bindings_json(v) if let and k == "let" else expr_to_json(v) for k, v in node.pairs})
     if kind is ast.Program:
         body = [expr_to_json(n) for n in node.body]
         return body[0] if len(body) == 1 else {"do": body}
@@ -384,7 +384,14 @@ def _call_json(node: ast.Call) -> dict:
     for key, value in options:
         out[key] = expr_to_json(value)
     # The form's own key is always there: `Tokens()` is {"tokens": null}, as the driver sends it.
-    return out if keys[0] in out else {keys[0]: None, **out}
+    return _core_order(out) if keys[0] in out else {keys[0]: None, **out}
+
+
+def _core_order(form: dict) -> dict:
+    """A form as core writes it back: its select writes `all` before `default` (SelectE.literal)."""
+    if "select" in form and "all" in form and "default" in form:
+        return {k: form[k] for k in ("select", "from", "all", "default") if k in form}
+    return form
 
 
 def _varargs_json(args: tuple[ast.Node, ...]) -> t.Any:

@@ -346,3 +346,14 @@ def test_a_query_writes_select_back_as_core_does(db):
     select = {"select": "x", "from": {"var": "x"}, "default": "default"}
     found = v4_json(db.run(from_json({"query": {"lambda": "x", "expr": select}})))["@query"]["expr"]
     assert list(found) == ["select", "from", "default"]
+
+
+def test_exists_is_false_for_a_document_the_caller_may_not_read(db):
+    # ReadFunctionsSpec "exists": true if a document exists at `ts` and the reader has permission to see it
+    user = db.query('Create(Collection("spells"), {credentials: {password: "pw"}})')["ref"]
+    secret = db.query(f'Login({fql.to_fql(user)}, {{password: "pw"}})')["secret"]
+    doc = fql.to_fql(db.query('Create(Collection("spells"), {data: {}})')["ref"])
+    assert db.query(f"Exists({doc})") is True
+    assert db.query(f"Exists({doc})", secret=secret) is False
+    err = error(db, f"Get({doc})", secret)
+    assert (err.code, list(err.position)) == ("permission denied", [])

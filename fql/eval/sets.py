@@ -7,6 +7,7 @@ Bounds (`lo` inclusive, `hi` exclusive, as keys) are pushed down to the storage 
 
 from __future__ import annotations
 
+import collections
 import heapq
 import itertools
 import typing as t
@@ -42,6 +43,32 @@ def as_set(value: t.Any, *path: str | int) -> SetRef:
 def cursor_of(value: t.Any) -> list:
     """A cursor as given by a user: an array is the tuple, anything else its first element."""
     return value if isinstance(value, list) else [value]
+
+
+def cursor_key(ctx: Context, s: SetRef, cursor: t.Any) -> bytes:
+    """The key a user's cursor (or Range bound) has in `s`: its fields sort as the set's do, so a
+    field an index keeps `reverse`, or any field of a Reverse set, compares descending."""
+    flags, rest = _cursor_order(ctx, s)
+    fields = cursor_of(cursor)
+    return tuple_key(fields, [*flags, *[rest] * (len(fields) - len(flags))])
+
+
+def _cursor_order(ctx: Context, s: SetRef) -> tuple[list[bool], bool]:
+    """Which of a set's cursor fields sort descending, and whether the fields past those do."""
+    kind = s.kind
+    if kind == "match":
+        return list(indexes.definition(ctx, s["match"], "match").reverse), False
+    if kind == "join" and isinstance(s["with"], Ref):
+        return list(indexes.definition(ctx, s["with"], "with").reverse), False
+    if kind == "reverse":
+        flags, rest = _cursor_order(ctx, as_set(s["reverse"], "reverse"))
+        return [not f for f in flags], not rest
+    if kind in ("union", "intersection", "difference"):
+        return _cursor_order(ctx, operands(s)[0])
+    inner = {"distinct": "distinct", "range": "range", "filter": "collection"}.get(kind)
+    if inner is not None:
+        return _cursor_order(ctx, as_set(s[inner], inner))
+    return [], False
 
 
 def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
@@ -170,23 +197,43 @@ def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse) -> t.Iterator[tup
     return heapq.merge(*streams, key=lambda pair: pair[0][0], reverse=reverse)
 
 
-def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[tuple[Item, set[int]]]:
-    for _, group in itertools.groupby(_merged(ctx, operands(s), lo, hi, reverse), key=lambda p: p[0][0]):
-        members = list(group)
-        yield members[0][0], {i for _, i in members}
+def _identity(item: Item) -> bytes:
+    """What makes two elements the same element: their values when the set has values, else their ref.
+
+    Core compares set elements by their values alone, so equal values from different documents (or
+    sets) meet in Union, Intersection and Difference; the ref only orders them.
+    """
+    key, cursor, _ = item
+    return key if len(cursor) < 2 else key[: len(key) - len(encode(cursor[-1]))]
+
+
+def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[dict[int, list[Item]]]:
+    """Each run of equal elements across the operands, as its items by operand (in order)."""
+    for _, group in itertools.groupby(_merged(ctx, operands(s), lo, hi, reverse), key=lambda p: _identity(p[0])):
+        by_operand: dict[int, list[Item]] = {}
+        for item, i in group:
+            by_operand.setdefault(i, []).append(item)
+        yield by_operand
 
 
 def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    return (item for item, _ in _grouped(ctx, s, lo, hi, reverse))
+    # An element comes out as often as the operand holding it most often has it.
+    for by_operand in _grouped(ctx, s, lo, hi, reverse):
+        yield from max(by_operand.values(), key=len)
 
 
 def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    # An element in every operand comes out as often as the operand holding it least often has it.
     n = len(operands(s))
-    return (item for item, found in _grouped(ctx, s, lo, hi, reverse) if len(found) == n)
+    for by_operand in _grouped(ctx, s, lo, hi, reverse):
+        if len(by_operand) == n:
+            yield from min(by_operand.values(), key=len)
 
 
 def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    return (item for item, found in _grouped(ctx, s, lo, hi, reverse) if found == {0})
+    for by_operand in _grouped(ctx, s, lo, hi, reverse):
+        if by_operand.keys() == {0}:
+            yield from by_operand[0]
 
 
 def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -218,10 +265,10 @@ def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
 def _range(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     start, stop = s["from"], s["to"]
     if start is not None and cursor_of(start) != []:
-        k = tuple_key(cursor_of(start))
+        k = cursor_key(ctx, s, start)
         lo = k if lo is None else max(lo, k)
     if stop is not None and cursor_of(stop) != []:
-        k = tuple_key(cursor_of(stop)) + TOP
+        k = cursor_key(ctx, s, stop) + TOP
         hi = k if hi is None else min(hi, k)
     if lo is not None and hi is not None and lo >= hi:
         return iter(())
@@ -303,34 +350,59 @@ def singleton(ctx: Context, ref: t.Any) -> SetRef:
 
 
 def _array_algebra(kind: str, arrays: list[list]) -> list:
-    first, others = arrays[0], arrays[1:]
-    other_keys = [{encode(v) for v in a} for a in others]
-    out: dict[bytes, t.Any] = {}
-    if kind == "union":
-        for array in arrays:
-            for v in array:
-                out.setdefault(encode(v), v)
-        return list(out.values())
-    for v in first:
-        k = encode(v)
-        present = [k in keys for keys in other_keys]
-        if (kind == "intersection" and all(present)) or (kind == "difference" and not any(present)):
-            out.setdefault(k, v)
-    return list(out.values())
+    """Core's array forms, which count repeats: a union keeps each value as often as the array holding
+    it most often has it, an intersection as often as every array has it, and a difference takes one
+    occurrence away for each one in a later array."""
+    out = arrays[0]
+    for other in arrays[1:]:
+        counts = collections.Counter(encode(v) for v in other)
+        if kind == "union":
+            most = collections.Counter(encode(v) for v in out)
+            most |= counts
+            merged = []
+            for v in itertools.chain(out, other):
+                merged += [v] * most.pop(encode(v), 0)
+            out = merged
+        else:
+            kept = []
+            for v in out:
+                k = encode(v)
+                if (counts[k] > 0) == (kind == "intersection"):
+                    kept.append(v)
+                if counts[k] > 0:
+                    counts[k] -= 1
+            out = kept
+    return out
 
 
 def _algebra(kind: str) -> t.Callable:
     def combine(ctx: Context, sets: t.Any) -> SetRef | list:
         items = sets if isinstance(sets, list) else [sets]
-        if items and all(isinstance(v, list) for v in items) and isinstance(sets, list) and len(items) > 0:
-            if isinstance(items[0], list):
-                return _array_algebra(kind, items)
+        if not items:
+            raise InvalidArgument("Non-empty array expected.").at(kind)
         for i, v in enumerate(items):
-            as_set(v, kind, i) if len(items) > 1 else as_set(v, kind)
+            path = (kind, i) if isinstance(sets, list) else (kind,)
+            if isinstance(v, Page):
+                raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
+            if not isinstance(v, list) and not _is_set(v):
+                raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
+        arrays = [v for v in items if isinstance(v, list)]
+        if len(arrays) == len(items):
+            return _array_algebra(kind, arrays)
+        if arrays:
+            raise InvalidArgument("Arguments cannot be of different types, expected Set or Array.").at(kind)
         return SetRef(((kind, sets),))
 
     combine.__doc__ = f"The {kind} of sets (or of arrays, element-wise)."
     return combine
+
+
+def _is_set(value: t.Any) -> bool:
+    try:
+        as_set(value)
+    except InvalidArgument:
+        return False
+    return True
 
 
 for _kind in ("union", "intersection", "difference"):
@@ -354,6 +426,8 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
     as_set(source, "join")
     if not isinstance(target, Lambda) and not (isinstance(target, Ref) and target.kind == "indexes"):
         raise InvalidArgument(f"Index Ref or Lambda expected, {type_name(target)} provided.").at("with")
+    if isinstance(target, Ref):
+        indexes.definition(ctx, target, "with")
     return SetRef((("join", source), ("with", target)))
 
 
@@ -361,6 +435,10 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
 def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
     as_set(source, "range")
+    for key, bound in (("from", start), ("to", stop)):
+        error = unresolved(ctx, bound)
+        if error is not None:
+            raise error.at(key)
     return SetRef((("range", source), ("from", start), ("to", stop)))
 
 
@@ -471,33 +549,35 @@ def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
 
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:
-    """The page from `after` on, and its elements' keys (`after: null` is past every element: null sorts last)."""
-    lo = tuple_key(cursor_of(after)) if has_after else None
+    """The page from `after` on, and its elements' keys."""
+    lo = cursor_key(ctx, s, after) if after is not None else None
     items = list(itertools.islice(scan(ctx, s, lo, None), size + 1))
-    more = len(items) > size
     page = items[:size]
+    # The cursor given comes back as core parsed it, an array; a page of size 0 points at it again.
+    given = cursor_of(after) if has_after and after is not None else None
+    following = given if size == 0 else items[size][1] if len(items) > size else None
     return Page(
         [e for _, _, e in page],
-        # Core echoes a cursor as the array it reads it as: `{after: 5}` gives `before: [5]`.
-        before=cursor_of(after) if has_after and after is not None else None,
-        after=items[size][1] if more else None,
-        has_before=has_after and after is not None,
-        has_after=more,
+        before=given,
+        after=following,
+        has_before=given is not None,
+        has_after=following is not None,
         cursors=[c for _, c, _ in page],
     ), [k for k, _, _ in page]
 
 
 def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[Page, list[bytes]]:
     """The page before `before`, and its elements' keys."""
-    hi = tuple_key(cursor_of(before)) if before is not None else None
+    hi = cursor_key(ctx, s, before) if before is not None else None
     items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
-    more = len(items) > size
     page = items[:size][::-1]
+    given = cursor_of(before) if before is not None else None
+    preceding = given if size == 0 else page[0][1] if len(items) > size else None
     return Page(
         [e for _, _, e in page],
-        before=page[0][1] if more and page else None,
-        after=cursor_of(before) if before is not None else None,
-        has_before=more,
-        has_after=before is not None,
+        before=preceding,
+        after=given,
+        has_before=preceding is not None,
+        has_after=given is not None,
         cursors=[c for _, c, _ in page],
     ), [k for k, _, _ in page]

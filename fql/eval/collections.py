@@ -7,6 +7,7 @@ import typing as t
 from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
 from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from . import effects
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
 from .evaluator import MAX_DEPTH, Context
 from .refs import unresolved
@@ -186,6 +187,7 @@ def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
     fn = _lambda(ctx, fn_node, "filter")
     coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
     if _is_set(coll):
+        effects.require_read_only(fn, "filter")
         return SetRef.of(filter=fn, collection=coll)
     values = list(_elements(ctx, coll))
     keep = [_apply(ctx, fn, v, "filter") for v in values]

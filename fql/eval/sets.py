@@ -16,7 +16,7 @@ from ..collation import TOP, encode, id_key, tuple_key
 from ..errors import InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
-from . import access, indexes
+from . import access, effects, indexes
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context
 from .refs import doc_key, read, ref_of, scope_of, unresolved, version_at
@@ -410,13 +410,16 @@ for _kind in ("union", "intersection", "difference"):
 
 
 @builtin("Distinct", keys=("distinct",))
-def distinct(ctx: Context, source: t.Any) -> SetRef | list:
-    """The set (or array) with duplicate elements removed."""
-    if isinstance(source, list):
+def distinct(ctx: Context, source: t.Any) -> SetRef | Page | list:
+    """The set, page or array with duplicate elements removed."""
+    if isinstance(source, (list, Page)):
         first: dict[bytes, t.Any] = {}
-        for v in source:
+        for v in source if isinstance(source, list) else source.data:
             first.setdefault(encode(v), v)
-        return list(first.values())
+        # A page keeps its element cursors whole, as core's keeps its unmapped elements.
+        return list(first.values()) if isinstance(source, list) else source.evolve(list(first.values()))
+    if not _is_set(source):
+        raise InvalidArgument(f"Array, Set, or Page expected, {type_name(source)} provided.").at("distinct")
     return SetRef.of(distinct=as_set(source, "distinct"))
 
 
@@ -428,6 +431,8 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
         raise InvalidArgument(f"Index Ref or Lambda expected, {type_name(target)} provided.").at("with")
     if isinstance(target, Ref):
         indexes.definition(ctx, target, "with")
+    else:
+        effects.require_pure(target, "with")
     return SetRef((("join", source), ("with", target)))
 
 

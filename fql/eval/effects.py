@@ -1,0 +1,67 @@
+"""What a v4 lambda may do when called: nothing but compute, read, or write (core's `Effect`).
+
+Core reads this off a lambda's body before calling it, where a lambda must not reach outside the query:
+a Join's target must be pure, and a Filter over a set must not write.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .. import ast
+from ..errors import InvalidArgument
+from .registry import normalise
+
+PURE, READ, WRITE = 0, 1, 2
+
+#: The functions that read, by lookup key (core's QFunctions whose effect is Read).
+_READS = frozenset(
+    normalise(name)
+    for name in (
+        "Get", "Exists", "First", "Last", "KeyFromSecret", "Paginate", "Reduce", "ContainsValue",
+        "Count", "Sum", "Mean", "Any", "All", "Max", "Min",
+        "Identity", "CurrentIdentity", "HasIdentity", "HasCurrentIdentity", "Identify", "CurrentToken",
+    )
+)  # fmt: skip
+
+#: The functions that write, or may (a user function may do anything: core counts Call as a write).
+_WRITES = frozenset(
+    normalise(name)
+    for name in (
+        "Create", "CreateClass", "CreateCollection", "CreateDatabase", "CreateIndex", "CreateFunction",
+        "CreateRole", "CreateKey", "CreateAccessProvider", "Update", "Replace", "Delete", "Insert", "Remove",
+        "MoveDatabase", "Login", "Logout", "IssueAccessJWT", "NewId", "NextId", "Call",
+    )
+)  # fmt: skip
+
+
+def effect(node: t.Any) -> int:
+    """The most a node may do when evaluated: PURE, READ or WRITE (a lambda inside counts as called)."""
+    if isinstance(node, ast.Call):
+        own = _of(node.name)
+        return max([own, *(effect(a) for a in node.args)])
+    if isinstance(node, ast.Form):
+        own = _of(node.pairs[0][0]) if node.pairs else PURE
+        return max([own, *(effect(v) for _, v in node.pairs)])
+    if isinstance(node, ast.Array):
+        return max((effect(i) for i in node.items), default=PURE)
+    if isinstance(node, ast.Object):
+        return max((effect(v) for _, v in node.pairs), default=PURE)
+    return PURE
+
+
+def _of(name: str) -> int:
+    key = normalise(name)
+    return WRITE if key in _WRITES else READ if key in _READS else PURE
+
+
+def require_pure(fn: t.Any, *path: str | int) -> None:
+    """Refuse a lambda that may read or write (a Join's target)."""
+    if effect(fn.body) > PURE:
+        raise InvalidArgument("Invalid lambda. Lambda in this context may not read, write, or call a user function.").at(*path)
+
+
+def require_read_only(fn: t.Any, *path: str | int) -> None:
+    """Refuse a lambda that may write (a Filter's predicate over a set)."""
+    if effect(fn.body) > READ:
+        raise InvalidArgument("Invalid lambda. Lambda in this context may not write or call a user function.").at(*path)

@@ -428,7 +428,7 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
     """For each element of `source`, the set Match(target, element) (or target(element)), all unioned."""
     as_set(source, "join")
     if not isinstance(target, Lambda) and not (isinstance(target, Ref) and target.kind == "indexes"):
-        raise InvalidArgument(f"Index Ref or Lambda expected, {type_name(target)} provided.").at("with")
+        raise InvalidArgument(f"Lambda or Index Ref expected, {type_name(target)} provided.").at("with")
     if isinstance(target, Ref):
         indexes.definition(ctx, target, "with")
     else:

@@ -7,8 +7,10 @@ import typing as t
 
 from attrs import frozen
 
+from .. import ast
+
 from ..collation import TOP, encode, tuple_key
-from ..errors import InstanceNotUnique, InvalidRef
+from ..errors import FQLError, InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import Lambda, Ref, native
 from .evaluator import Context
@@ -30,6 +32,10 @@ class Field:
     deep: bool = False
     #: A v10 `id` field: the document's id as a number (core's IDs sort numerically), not its ref.
     as_id: bool = False
+    #: A v4 field: read as core's `select_as_index` reads it (see `_legacy_values`).
+    legacy: bool = False
+    #: A v4 field's `transform`: the name of a one-argument function applied to each value (`casefold`).
+    transform: str | None = None
 
 
 @frozen
@@ -61,7 +67,8 @@ def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
             out.append(Field(None, bindings.get(spec["binding"]), reverse))
         else:
             path = spec.get("field")
-            out.append(Field(tuple(path if isinstance(path, list) else [path]), None, reverse))
+            steps = tuple(path if isinstance(path, list) else [path])
+            out.append(Field(steps, None, reverse, legacy=True, transform=spec.get("transform")))
     return tuple(out)
 
 
@@ -76,12 +83,28 @@ def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
             item = item.get("collection")
         if isinstance(item, Ref):
             names.append(("#" + item.id) if item.collection is None else item.id)
+        elif item == WILDCARD:
+            names.append(WILDCARD)
     return names, bindings
+
+
+#: The source `"_"`: every user collection of the index's database, present and future.
+WILDCARD = "_"
+
+
+def _reads(names: list[str], coll: str) -> bool:
+    return coll in names or (WILDCARD in names and not coll.startswith("#"))
+
+
+def _user_collections(ctx: Context, scope: str) -> list[str]:
+    return [v.key.id for v in ctx.state.txn.scan(scope, "#collections") if v.live_at(ctx.state.ts)]
 
 
 def from_version(ctx: Context, version: Version) -> IndexDef:
     data = version.data or {}
     names, bindings = source_names(data.get("source"))
+    if WILDCARD in names:
+        names = [n for n in names if n != WILDCARD] + _user_collections(ctx, version.key.scope)
     return IndexDef(
         IndexKey(version.key.scope, version.key.id),
         ref_of(ctx, version.key),
@@ -130,7 +153,7 @@ def for_collection(ctx: Context, scope: str, coll: str) -> list[IndexDef]:
         for source in DEFINITION_SOURCES:
             found.extend(source(ctx, scope, coll))
         for version in ctx.state.txn.scan(scope, "#indexes"):
-            if version.live_at(ctx.state.ts) and coll in source_names((version.data or {}).get("source"))[0]:
+            if version.live_at(ctx.state.ts) and _reads(source_names((version.data or {}).get("source"))[0], coll):
                 found.append(from_version(ctx, version))
         by_source[(scope, coll)] = found
     return by_source[(scope, coll)]
@@ -176,7 +199,45 @@ def _flattened(value: list) -> t.Iterator[t.Any]:
             yield item
 
 
+def _all_at(value: t.Any, path: tuple) -> list:
+    """Every value at `path`, a key step mapping over an array (core's `select_as_index`)."""
+    if not path:
+        return [value]
+    step, rest = path[0], path[1:]
+    if isinstance(value, list) and isinstance(step, str):
+        return [found for item in value for found in _all_at(item, path)]
+    found = _at_path(value, (step,))
+    return [] if found is None and not _has_step(value, step) else _all_at(found, rest)
+
+
+def _has_step(value: t.Any, step: t.Any) -> bool:
+    return (isinstance(value, dict) and step in value) or (isinstance(value, list) and isinstance(step, int))
+
+
+def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
+    """A v4 field's values: every value at its path (arrays of objects are looked into), each through
+    the field's transform, with arrays flattened all the way and objects indexed as null. None when the
+    path is missing; a transform that fails leaves the document out of the index, as core's does."""
+    found = _all_at(doc, field.path)
+    if not found:
+        return None
+    if field.transform is not None:
+        try:
+            found = [ctx.eval(ast.Form(((field.transform, ast.Value(v)),))) for v in found]
+        except FQLError:
+            return []
+    return [None if isinstance(v, dict) else v for v in _flattened(found)]
+
+
 def _field_values(ctx: Context, field: Field, doc: dict) -> list:
+    if field.legacy:
+        values = _legacy_values(ctx, field, doc)
+        if values is not None:
+            seen: dict[bytes, t.Any] = {}
+            for v in values:
+                seen.setdefault(encode(v), v)
+            return list(seen.values())
+        return [None]
     if field.path is not None:
         value = _at_path(doc, field.path)
         if field.as_id and isinstance(value, Ref) and value.id.isdigit():
@@ -191,10 +252,16 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
     return _fan_out(value, field.deep) if field.mva else [value]
 
 
+#: The most bytes an entry's covered values may take: core's storage drops a set write whose column
+#: is longer than a Short (ComponentTooLargeException), and the document is written without it.
+MAX_COMPONENT = 32_767
+
+
 def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
     """The (terms key, entry) pairs of one live version; none for a deleted version.
 
-    v4 drops an entry whose terms are all null, or whose values are all null when the index has values.
+    v4 drops an entry whose terms are all null, or whose values are all null when the index has values,
+    and every index drops one whose values are too large to store (MAX_COMPONENT).
     """
     if version.data is None:
         return []
@@ -211,6 +278,8 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
             if index.values and not index.keeps_null_values and all(v is None for v in value_tuple):
                 continue
             sort = tuple_key((*value_tuple, ref), index.reverse)
+            if len(sort) > MAX_COMPONENT:
+                continue
             out.append((terms_key, Entry(sort, tuple(value_tuple), version.key, version.ttl)))
     return out
 

@@ -85,6 +85,8 @@ def _check_source(ctx: Context, source: t.Any) -> None:
         raise _failure("source", "value required", "Value required.")
     for item in items:
         coll = item.get("collection", item.get("class")) if isinstance(item, dict) else item
+        if coll == indexes.WILDCARD:
+            continue
         if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
             raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
         if coll.kind == "collections":

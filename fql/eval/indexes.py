@@ -80,7 +80,7 @@ def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
         if isinstance(item, dict):
             for name, fn in (item.get("fields") or {}).items():
                 bindings[name] = fn
-            item = item.get("collection")
+            item = item.get("collection", item.get("class"))
         if isinstance(item, Ref):
             names.append(("#" + item.id) if item.collection is None else item.id)
         elif item == WILDCARD:
@@ -252,6 +252,15 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
     return _fan_out(value, field.deep) if field.mva else [value]
 
 
+class _TxnTime:
+    """The transaction's time where a v4 index term reads it (see `entries`)."""
+
+    def __repr__(self) -> str:
+        return "TXN_TIME"
+
+
+TXN_TIME = _TxnTime()
+
 #: The most bytes an entry's covered values may take: core's storage drops a set write whose column
 #: is longer than a Short (ComponentTooLargeException), and the document is written without it.
 MAX_COMPONENT = 32_767
@@ -266,14 +275,17 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     if version.data is None:
         return []
     doc = render(ctx, version)
-    terms = [_field_values(ctx, f, doc) for f in index.terms]
+    # Core computes a v4 index's terms before the transaction has its time: a term that is the `ts` is
+    # stored as null (and, unlike a missing one, keeps the entry).
+    untimed = {**doc, "ts": TXN_TIME}
+    terms = [_field_values(ctx, f, untimed if f.legacy or isinstance(f.binding, Lambda) else doc) for f in index.terms]
     values = [_field_values(ctx, f, doc) for f in index.values]
     ref = doc["ref"]
     out = []
     for term_tuple in itertools.product(*terms):
         if index.terms and all(v is None for v in term_tuple):
             continue
-        terms_key = tuple_key(term_tuple)
+        terms_key = tuple_key([None if v is TXN_TIME else v for v in term_tuple])
         for value_tuple in itertools.product(*values):
             if index.values and not index.keeps_null_values and all(v is None for v in value_tuple):
                 continue

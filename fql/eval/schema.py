@@ -95,12 +95,26 @@ def _check_source(ctx: Context, source: t.Any) -> None:
             check_collection(ctx, coll)
 
 
+def _stored_source(source: t.Any) -> t.Any:
+    """An index source as core keeps it: a source object names its collection `collection` (API 4
+    reads core's `class` so) and keeps its `fields`, nothing else."""
+    if isinstance(source, list):
+        return [_stored_source(item) for item in source]
+    if not isinstance(source, dict):
+        return source
+    out = {"collection": source.get("collection", source.get("class"))}
+    if "fields" in source:
+        out["fields"] = source["fields"]
+    return out
+
+
 def _index_fields(ctx: Context, params: dict) -> dict:
     fields = dict(params)
     fields["name"] = _name(params)
     if "class" in fields and "source" not in fields:
         fields["source"] = fields.pop("class")
     _check_source(ctx, fields.get("source"))
+    fields["source"] = _stored_source(fields["source"])
     for key in ("terms", "values"):
         _check_fields(fields.get(key), key)
         if fields.get(key) is not None and not isinstance(fields[key], list):

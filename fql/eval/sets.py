@@ -92,12 +92,13 @@ def match_source(ctx: Context, s: SetRef) -> tuple[indexes.IndexDef, bytes, bool
     """A Match set's index, its terms key, and whether entries show only documents the caller may read;
     `permission denied` when the caller may not read the index."""
     index = indexes.definition(ctx, s["match"], "match")
+    has_terms = any(k == "terms" for k, _ in s.form)
     terms = s.get("terms")
     index_key = DocKey(index.key.scope, "#indexes", index.key.name)
     access.require(ctx, "read_index", index_key, (terms,))
     # Without unrestricted_read, core shows only the entries of documents the caller may read.
     filtered = not access.allowed(ctx, "unrestricted_read", index_key, (terms,))
-    return index, tuple_key(cursor_of(terms)) if terms is not None else b"", filtered
+    return index, tuple_key(cursor_of(terms)) if has_terms else b"", filtered
 
 
 def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -316,15 +317,20 @@ READERS: dict[str, t.Callable[..., t.Iterator[Item]]] = {
 }
 
 
+#: Match without terms (Match(index, null) matches the term null).
+_NO_TERMS = object()
+
+
 @builtin("Match", keys=("match", "terms"), varargs=True, required=1)
-def match(ctx: Context, index: t.Any, terms: t.Any = None) -> SetRef:
-    """The set of an index's entries whose terms equal `terms` (all entries when none are given)."""
+def match(ctx: Context, index: t.Any, terms: t.Any = _NO_TERMS) -> SetRef:
+    """The set of an index's entries whose terms equal `terms` (all entries when none are given; a
+    null term is the term null)."""
     if isinstance(index, str):
         index = Ref(index, native("indexes"))
     if not isinstance(index, Ref) or index.kind != "indexes":
         raise InvalidArgument(f"Index Ref expected, {type_name(index)} provided.").at("match")
     indexes.definition(ctx, index, "match")
-    if terms is None:
+    if terms is _NO_TERMS:
         return SetRef.of(match=index)
     for i, term in enumerate(cursor_of(terms)):
         SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")

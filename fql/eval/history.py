@@ -483,6 +483,15 @@ def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) 
     raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
 
 
+def _cursor_ts(cursor: t.Any) -> int:
+    """The time a time cursor (µs, Time, Date, or null for the end of time) points at."""
+    if cursor is None:
+        return MAX_MICROS
+    if isinstance(cursor, Date):
+        return cursor.days * 86_400_000_000
+    return micros(cursor)
+
+
 def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = False) -> Page:
     """A page of events (core's PaginateEvents): `after` is inclusive, `before` exclusive, and a page's
     cursors are events (a document event's without its data). With `sources`, each event is shown as
@@ -492,6 +501,9 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     given = options.get("after") if ascending else options["before"]
     has_cursor = ("after" in options) if ascending else True
     bound = _cursor_key(ctx, given, documents, "after" if ascending else "before") if has_cursor else None
+    if has_cursor and not isinstance(given, dict):
+        # A time comes back as the event core parsed it from: the first event then, with no document.
+        given = {"ts": _cursor_ts(given), "action": "add"}
     items = history(ctx, s)
     if ascending:
         chosen = [i for i in items if bound is None or i[0] >= bound][: size + 1]

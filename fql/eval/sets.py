@@ -68,7 +68,8 @@ def _cursor_order(ctx: Context, s: SetRef) -> tuple[list[bool], bool]:
     inner = {"distinct": "distinct", "range": "range", "filter": "collection"}.get(kind)
     if inner is not None:
         return _cursor_order(ctx, as_set(s[inner], inner))
-    return [], False
+    # A set of documents is ordered by ref, ascending.
+    return [False] if kind in ("documents", "singleton") else [], False
 
 
 def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
@@ -397,10 +398,25 @@ def _algebra(kind: str) -> t.Callable:
             return _array_algebra(kind, arrays)
         if arrays:
             raise InvalidArgument("Arguments cannot be of different types, expected Set or Array.").at(kind)
+        shapes = [_shape(ctx, as_set(v)) for v in items]
+        if any(not _compatible(a, b) for a, b in zip(shapes, shapes[1:])):
+            raise InvalidArgument("Sets are not compatible.").at(kind)
         return SetRef(((kind, sets),))
 
     combine.__doc__ = f"The {kind} of sets (or of arrays, element-wise)."
     return combine
+
+
+def _shape(ctx: Context, s: SetRef) -> tuple[bool, list[bool]]:
+    """What core compares to combine sets: whether a set's elements are events, and which of its cursor
+    fields sort descending."""
+    from . import history
+
+    return history.historical(s), _cursor_order(ctx, s)[0]
+
+
+def _compatible(a: tuple[bool, list[bool]], b: tuple[bool, list[bool]]) -> bool:
+    return a[0] == b[0] and all(x == y for x, y in zip(a[1], b[1]))
 
 
 def _is_set(value: t.Any) -> bool:

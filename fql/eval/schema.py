@@ -17,7 +17,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, native, type_name
-from . import indexes, rename
+from . import effects, indexes, rename
 from .casts import OBJECT, Cast
 from .evaluator import Context
 from .refs import NOUNS, live, render, schema_key, scope_of
@@ -108,6 +108,24 @@ def _stored_source(source: t.Any) -> t.Any:
     return out
 
 
+def _check_bindings(fields: dict) -> None:
+    """Core's SourceBindingsValidator: a source's field bindings must be pure (they are computed as the
+    index is written) and each must be used by a term or value."""
+    used = {spec.get("binding") for key in ("terms", "values") for spec in fields.get(key) or () if isinstance(spec, dict)}
+    source = fields["source"]
+    failures = []
+    for i, item in enumerate(source if isinstance(source, list) else [source]):
+        bound = item.get("fields") if isinstance(item, dict) else None
+        for j, (name, fn) in enumerate((bound if isinstance(bound, dict) else {}).items()):
+            path = ["source", str(i), "fields", str(j), name]
+            if isinstance(fn, Lambda) and effects.effect(fn.body) > effects.PURE:
+                failures.append({"field": path, "code": "invalid binding", "description": "Field binding must be a pure unary function."})
+            if name not in used:
+                failures.append({"field": path, "code": "unused binding", "description": "Source binding is not used as a term or value."})
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
 def _index_fields(ctx: Context, params: dict) -> dict:
     fields = dict(params)
     fields["name"] = _name(params)
@@ -119,6 +137,7 @@ def _index_fields(ctx: Context, params: dict) -> dict:
         _check_fields(fields.get(key), key)
         if fields.get(key) is not None and not isinstance(fields[key], list):
             fields[key] = [fields[key]]
+    _check_bindings(fields)
     fields["active"] = True
     fields.setdefault("serialized", True)
     fields["partitions"] = 1 if fields.get("terms") or fields.get("unique") else 8

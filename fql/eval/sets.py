@@ -577,11 +577,12 @@ def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:
     """The page from `after` on, and its elements' keys."""
-    lo = cursor_key(ctx, s, after) if after is not None else None
+    # Core parses any cursor as an array: null is [null], which sorts after every other value.
+    lo = cursor_key(ctx, s, after) if has_after else None
     items = list(itertools.islice(scan(ctx, s, lo, None), size + 1))
     page = items[:size]
-    # The cursor given comes back as core parsed it, an array; a page of size 0 points at it again.
-    given = cursor_of(after) if has_after and after is not None else None
+    # The cursor given comes back as core parsed it; a page of size 0 points at it again.
+    given = cursor_of(after) if has_after else None
     following = given if size == 0 else items[size][1] if len(items) > size else None
     return Page(
         [e for _, _, e in page],
@@ -595,10 +596,10 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
 
 def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[Page, list[bytes]]:
     """The page before `before`, and its elements' keys."""
-    hi = cursor_key(ctx, s, before) if before is not None else None
+    hi = cursor_key(ctx, s, before)
     items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
     page = items[:size][::-1]
-    given = cursor_of(before) if before is not None else None
+    given = cursor_of(before)
     preceding = given if size == 0 else page[0][1] if len(items) > size else None
     return Page(
         [e for _, _, e in page],

@@ -261,8 +261,19 @@ def test_set_escape_calls_the_set_function():
 def test_set_escape_lambda_without_query_tag():
     body = {"api_version": "4", "lambda": "x", "expr": {"var": "x"}}
     node = v4.from_json({"@set": {"join": {"@set": {"documents": SPELLS_JSON}}, "with": body}})
-    with_ = dict(node.pairs)["with"]
-    assert isinstance(with_.value, Lambda) and with_.value.params == "x"
+    with_ = fql.connect().run(dict(node.pairs)["with"])
+    assert isinstance(with_, Lambda) and with_.params == "x"
+
+
+def test_filter_set_escape_evaluates_to_the_set():
+    """FilterFunctionSpec "returns a reusable set ref": a Filter set's JSON reads back as that set."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "c"})')
+    db.query('CreateIndex({name: "foo", source: Collection("c")})')
+    value = db.query('Filter(Lambda("i", true), Match(Index("foo")))')
+    assert wire(value)["@set"]["filter"] == {"api_version": "4", "lambda": "i", "expr": True}
+    assert db.run(v4.from_json({"equals": [wire(value), wire(value)]})) is True
+    assert wire(db.run(v4.from_json(wire(value)))) == wire(value)
 
 
 def test_set_value_round_trip_with_lambda():

@@ -528,8 +528,12 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
 
 
 def _set_operand(data: t.Any, path: Path) -> ast.Node:
-    if _is_raw_lambda(data):
+    if _is_raw_lambda(data) and data.get("api_version", "4") != "4":
         return ast.Value(lambda_from_json(data, path))
+    if _is_raw_lambda(data):
+        # A lambda of this API version: the Lambda form a Filter or Join written out holds (Filter takes
+        # no other value).
+        return _node({"lambda": data["lambda"], "expr": data["expr"]}, path)
     return _node(data, path)
 
 

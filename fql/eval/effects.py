@@ -55,13 +55,17 @@ def _of(name: str) -> int:
     return WRITE if key in _WRITES else READ if key in _READS else PURE
 
 
+_PURE_ONLY = "read, write, or call a user function"
+_READ_ONLY = "write or call a user function"
+
+
 def require_pure(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may read or write (a Join's target)."""
     if effect(fn.body) > PURE:
-        raise InvalidArgument("Invalid lambda. Lambda in this context may not read, write, or call a user function.").at(*path)
+        raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_PURE_ONLY}.").at(*path)
 
 
 def require_read_only(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may write (a Filter's predicate over a set)."""
     if effect(fn.body) > READ:
-        raise InvalidArgument("Invalid lambda. Lambda in this context may not write or call a user function.").at(*path)
+        raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_READ_ONLY}.").at(*path)

@@ -8,7 +8,6 @@ import typing as t
 from attrs import frozen
 
 from .. import ast
-
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
@@ -266,6 +265,18 @@ TXN_TIME = _TxnTime()
 MAX_COMPONENT = 32_767
 
 
+def _term_values(ctx: Context, field: Field, doc: dict) -> list:
+    """A term's values. Core computes a v4 index's terms before the transaction has its time, so a term
+    that is the `ts` is stored as null (and, unlike a missing one, keeps the entry). A binding that
+    computes with the time, which core's placeholder refuses, is left with the time fql has."""
+    if not (field.legacy or isinstance(field.binding, Lambda)):
+        return _field_values(ctx, field, doc)
+    try:
+        return _field_values(ctx, field, {**doc, "ts": TXN_TIME})
+    except FQLError:
+        return _field_values(ctx, field, doc)
+
+
 def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
     """The (terms key, entry) pairs of one live version; none for a deleted version.
 
@@ -275,10 +286,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     if version.data is None:
         return []
     doc = render(ctx, version)
-    # Core computes a v4 index's terms before the transaction has its time: a term that is the `ts` is
-    # stored as null (and, unlike a missing one, keeps the entry).
-    untimed = {**doc, "ts": TXN_TIME}
-    terms = [_field_values(ctx, f, untimed if f.legacy or isinstance(f.binding, Lambda) else doc) for f in index.terms]
+    terms = [_term_values(ctx, f, doc) for f in index.terms]
     values = [_field_values(ctx, f, doc) for f in index.values]
     ref = doc["ref"]
     out = []

@@ -108,10 +108,15 @@ def _stored_source(source: t.Any) -> t.Any:
     return out
 
 
+_IMPURE_BINDING = "Field binding must be a pure unary function."
+_UNUSED_BINDING = "Source binding is not used as a term or value."
+
+
 def _check_bindings(fields: dict) -> None:
     """Core's SourceBindingsValidator: a source's field bindings must be pure (they are computed as the
     index is written) and each must be used by a term or value."""
-    used = {spec.get("binding") for key in ("terms", "values") for spec in fields.get(key) or () if isinstance(spec, dict)}
+    specs = [spec for key in ("terms", "values") for spec in fields.get(key) or ()]
+    used = {spec.get("binding") for spec in specs if isinstance(spec, dict)}
     source = fields["source"]
     failures = []
     for i, item in enumerate(source if isinstance(source, list) else [source]):
@@ -119,9 +124,9 @@ def _check_bindings(fields: dict) -> None:
         for j, (name, fn) in enumerate((bound if isinstance(bound, dict) else {}).items()):
             path = ["source", str(i), "fields", str(j), name]
             if isinstance(fn, Lambda) and effects.effect(fn.body) > effects.PURE:
-                failures.append({"field": path, "code": "invalid binding", "description": "Field binding must be a pure unary function."})
+                failures.append({"field": path, "code": "invalid binding", "description": _IMPURE_BINDING})
             if name not in used:
-                failures.append({"field": path, "code": "unused binding", "description": "Source binding is not used as a term or value."})
+                failures.append({"field": path, "code": "unused binding", "description": _UNUSED_BINDING})
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 

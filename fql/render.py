@@ -118,7 +118,7 @@ def to_fql(value: t.Any) -> str:
 
 def to_fql10(value: t.Any) -> str:
     """Render `value` in FQL v10 notation: `{ id: "1", coll: People, ts: Time("..."), name: "Ann" }`."""
-    from .values import Document, EventSource, Module, NullDocument, SetCursor, module_name
+    from .values import Document, EventSource, Module, NullDocument, SetCursor
 
     if isinstance(value, Document):
         if value.ref.is_schema:

@@ -10,7 +10,6 @@ from ..values import (
     MAX_EPOCH_SECONDS,
     MIN_EPOCH_SECONDS,
     Date,
-    Ref,
     Timestamp,
     civil_from_days,
     days_from_civil,

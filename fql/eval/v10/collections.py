@@ -12,7 +12,7 @@ from ...values import Document, Module, NullDocument, Ref, native
 from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import live, ref_of
-from ..registry import method, static
+from ..registry import static
 from ..schema import create_native
 from . import fields as field_schema, names
 from .signatures import unquote

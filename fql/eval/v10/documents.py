@@ -26,7 +26,7 @@ from ...values import (
 from .. import access, documents as core
 from ..evaluator import Context
 from ..refs import doc_key, live, read as read_version, ref_of
-from ..registry import field, method, static
+from ..registry import field, method
 from . import fields as field_schema, past
 from .globals import USER_COLLECTION
 
@@ -289,8 +289,8 @@ def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) 
 
     if ref.kind in ("collections", "functions"):
         stored = definition if definition is not None else dict(getattr(live(ctx, doc_key(ctx, ref)), "data", None) or {})
-        for field in ("name", "alias"):
-            names.check_global(ctx, ref.kind, params.get(field), field, previous=stored.get(field), own=ref.id)
+        for key in ("name", "alias"):
+            names.check_global(ctx, ref.kind, params.get(key), key, previous=stored.get(key), own=ref.id)
     elif ref.kind == "roles":
         names.check_role(params.get("name"), own=ref.id)
 

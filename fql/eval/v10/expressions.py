@@ -23,7 +23,7 @@ from ...values import (
     Timestamp,
 )
 from ..evaluator import HANDLERS, Context, evaluate
-from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
+from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
 
 THIS = ast.THIS

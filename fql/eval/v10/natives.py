@@ -8,7 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey
-from ...values import Document, Module, NullDocument, Ref, Timestamp, native
+from ...values import Document, NullDocument, Ref, Timestamp, native
 from .. import access, auth
 from ..evaluator import Context
 from ..refs import doc_key, live, ref_of

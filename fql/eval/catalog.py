@@ -51,7 +51,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "Types": (
         "IsArray", "IsBoolean", "IsBytes", "IsCollection", "IsCredentials", "IsDatabase", "IsDate", "IsDoc",
         "IsDouble", "IsFunction", "IsIndex", "IsInteger", "IsKey", "IsLambda", "IsNull", "IsNumber",
-        "IsObject", "IsRef", "IsRole", "IsSet", "IsString", "IsTimestamp", "IsToken",
+        "IsObject", "IsRef", "IsRole", "IsSet", "IsString", "IsTimestamp", "IsToken", "IsUUID",
     ),
     "Refs and schema": (
         "AccessProvider", "AccessProviders", "Class", "Classes", "Collection", "Collections", "Credentials",

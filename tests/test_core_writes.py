@@ -361,3 +361,15 @@ def test_exists_is_false_for_a_document_the_caller_may_not_read(db):
     assert db.query(f"Exists({doc})", secret=secret) is False
     err = error(db, f"Get({doc})", secret)
     assert (err.code, list(err.position)) == ("permission denied", [])
+
+
+@pytest.mark.parametrize(
+    "query, field", [("CreateCollection({})", "name"), ('CreateIndex({name: "i"})', "source")]
+)
+def test_a_missing_schema_field_is_core_s_value_required(query, field):
+    # Core renders every ValueRequired failure as "Required value not found." (Renderable).
+    with pytest.raises(fql.FQLError) as caught:
+        fql.connect().query(query)
+    assert caught.value.failures == [
+        {"field": [field], "code": "value required", "description": "Required value not found."}
+    ]

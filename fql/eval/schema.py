@@ -39,7 +39,7 @@ def _failure(field: str, code: str, description: str) -> ValidationFailed:
 def _name(params: dict) -> str:
     name = params.get("name")
     if name is None:
-        raise _failure("name", "value required", "Value required.")
+        raise _failure("name", "value required", "Required value not found.")
     if not isinstance(name, str):
         raise _failure("name", "invalid type", f"Invalid type {type_name(name)}, expected type String.")
     if name in RESERVED_NAMES or not _NAME.match(name):
@@ -82,7 +82,7 @@ def _check_fields(specs: t.Any, field: str) -> None:
 def _check_source(ctx: Context, source: t.Any) -> None:
     items = source if isinstance(source, list) else [source]
     if source is None or not items:
-        raise _failure("source", "value required", "Value required.")
+        raise _failure("source", "value required", "Required value not found.")
     for item in items:
         coll = item.get("collection", item.get("class")) if isinstance(item, dict) else item
         if coll == indexes.WILDCARD:

@@ -29,7 +29,6 @@ from .protocol import (
     json_bytes,
     method_not_allowed,
     not_found,
-    read_request,
     rsgi_head,
     unauthorized,
 )
@@ -114,7 +113,7 @@ class App:
         request = Request(head.method, head.path, head.params, head.headers, b"", time.monotonic())
         v10 = head.path in V10_PATHS
         try:
-            request = await read_request(head, channel.receive, self.max_body, request.started)
+            request = await channel.read(head, self.max_body, request.started)
             if request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:

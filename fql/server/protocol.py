@@ -154,16 +154,23 @@ def asgi_head(scope: dict) -> Head:
 
 
 def rsgi_head(scope: t.Any) -> Head:
-    """The head of an RSGI (Granian) `http` scope."""
-    return Head(scope.method, scope.path, _params(scope.query_string), _joined(scope.headers.items()))
+    """The head of an RSGI (Granian) `http` scope, whose header names come lower-cased (hyper's)."""
+    out: dict[str, str] = {}
+    for name, value in scope.headers.items():
+        out[name] = f"{out[name]},{value}" if name in out else value
+    return Head(scope.method, scope.path, _params(scope.query_string), out)
 
 
 class ASGIChannel:
-    """One ASGI request's `receive` and `send`, and `respond` to send a whole answer at once."""
+    """One ASGI request's `receive` and `send`, `read` to read it whole, and `respond` to send a whole
+    answer at once."""
 
     def __init__(self, receive: t.Callable, send: t.Callable):
         self.receive = receive
         self.send = send
+
+    async def read(self, head: Head, limit: int, started: float) -> Request:
+        return await read_request(head, self.receive, limit, started)
 
     async def respond(self, status: int, headers: Headers, body: bytes) -> None:
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -202,6 +209,13 @@ class RSGIChannel:
         except StopAsyncIteration:
             self.finished = True
             return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def read(self, head: Head, limit: int, started: float) -> Request:
+        """The request with its body; one declared within the limit is read in one call into Granian."""
+        if not self.whole or self.chunks is not None or self.finished:
+            return await read_request(head, self.receive, limit, started)
+        self.finished = True
+        return Request(head.method, head.path, head.params, head.headers, await self.protocol(), started)
 
     async def send(self, message: dict) -> None:
         if message["type"] == "http.response.start":

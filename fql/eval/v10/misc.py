@@ -30,6 +30,7 @@ from ...values import (
     Bytes,
     Date,
     Document,
+    EventSource,
     Lambda,
     Module,
     NullDocument,
@@ -263,6 +264,8 @@ def debug_string(ctx: Context, value: t.Any, nested: bool = False) -> str:
         return str(value)
     if isinstance(value, float):
         return java_double(value)
+    if isinstance(value, ID):
+        return f'ID("{value}")'
     if isinstance(value, str):
         return quote(value)
     if isinstance(value, list):
@@ -281,10 +284,10 @@ def _debug_object(ctx: Context, value: dict, nested: bool) -> str:
     return "{ " + ", ".join(fields) + " }"
 
 
-def document_fields(doc: Document, id_value: t.Callable[[str], t.Any] = str) -> dict:
-    """A document's fields as core lists them: `id` (or a schema document's `name`), `coll`, `ts`, `ttl`, data."""
-    head = "name" if doc.ref.is_schema else "id"
-    fields: dict = {head: id_value(doc.id), "coll": Module(doc.coll, doc.ref.collection), "ts": doc.ts}
+def document_fields(doc: Document) -> dict:
+    """A document's fields as core lists them: `id` (an ID; a schema document's `name`), `coll`, `ts`, `ttl`, data."""
+    head, key = ("name", str(doc.id)) if doc.ref.is_schema else ("id", ID(doc.id))
+    fields: dict = {head: key, "coll": Module(doc.coll, doc.ref.collection), "ts": doc.ts}
     if doc.ttl is not None:
         fields["ttl"] = doc.ttl
     fields.update((k, v) for k, v in doc.data.items() if k not in fields)
@@ -296,20 +299,10 @@ def _debug_document(ctx: Context, doc: Document | Ref, nested: bool) -> str:
     if nested or not isinstance(doc, Document):
         # A document inside a document shows as a reference, which breaks reference cycles.
         return f"[doc {ref.id} in {module_name(ref.collection)}]"
-    shown_id = (lambda text: text) if ref.is_schema else _DebugId
-    return _debug_object(ctx, document_fields(doc, shown_id), True)
-
-
-@frozen
-class _DebugId:
-    """A document id shown as core shows its ID values: `ID("123")`."""
-
-    text: str
+    return _debug_object(ctx, document_fields(doc), True)
 
 
 def _debug_scalar(value: t.Any) -> str:
-    if isinstance(value, _DebugId):
-        return f'ID("{value.text}")'
     if isinstance(value, Timestamp):
         return f'Time("{value.isoformat()}")'
     if isinstance(value, Date):
@@ -324,6 +317,8 @@ def _debug_scalar(value: t.Any) -> str:
         return f"[function {value.method.name}()]"
     if isinstance(value, names.UserFunction):
         return f"[function {value.name}()]"
+    if isinstance(value, EventSource):
+        return "[event source]"
     # Core shows a placeholder for sets, so that printing one does not read it all.
     return "[set]"
 

@@ -22,6 +22,7 @@ from .storage.readonly import ReadOnly
 registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
+from .eval.v10.misc import visible_logs  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
 MAX_RETRIES = 5
@@ -148,6 +149,7 @@ class Database:
         Whatever the query made of a stale snapshot (a user function wraps every error), the
         transaction's `conflict` decides: the query is rerun.
         """
+        state = None
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
             state = QueryState(Meter(txn) if meter else txn, auth, db=self, **fields)
@@ -167,10 +169,12 @@ class Database:
         except RecursionError:
             txn.rollback()
             raise StackOverflow("The query nests deeper than fql can evaluate.") from None
-        except BaseException:
+        except BaseException as err:
             txn.rollback()
             if txn.conflict is not None:
                 raise txn.conflict from None
+            if isinstance(err, FQLError) and state is not None and syntax == "v10":
+                err.logs = visible_logs(state)
             raise
 
     def _authenticate(self, txn: t.Any, secret: str) -> Auth:

@@ -35,6 +35,8 @@ class FQLError(Exception):
         #: Where the error happened inside stored v10 source before it reached the query (innermost
         #: first): (its name as core shows it, `udf:fn`; the source; the span in it).
         self.frames: list[tuple[str, str, Span]] = []
+        #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
+        self.logs: list = []
 
     @property
     def code(self) -> str:

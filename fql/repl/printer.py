@@ -59,6 +59,18 @@ def summary(err: FQLError, source: str) -> str:
     return "\n".join(lines)
 
 
+def log_summary(line: t.Any, source: str) -> str:
+    """A `log()` line as core's summary shows it, `info at *query*:1: text`; a `dbg()` line with its
+    source line under `info: text`. A line from a source fql does not name shows its text alone."""
+    span = line.span
+    if line.src is None or span is None or not span.line:
+        return line.message
+    if not line.long:
+        return f"info at *{line.src}*:{span.line}: {line.message}"
+    where = f"info: {line.message}\nat *{line.src}*:{span.line}:{span.column}\n"
+    return where + "\n".join(span_lines(line.source if line.source is not None else source, span))
+
+
 def span_lines(source: str, span: t.Any) -> list[str]:
     """The source under a span, marked as core marks it: carets under one line; a span over several lines
     drawn from its first character to its last with `_` and `|` (`  ____^` ... `|__^`)."""

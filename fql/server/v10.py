@@ -17,7 +17,8 @@ from ..errors import (
     Unauthorized,
 )
 from ..parse import parse
-from ..repl.printer import summary as error_summary
+from ..eval.v10.misc import visible_logs
+from ..repl.printer import log_summary, summary as error_summary
 from ..wire.v10 import from_tagged, to_decorated, to_simple, to_tagged
 from .headers import boolean, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
@@ -213,7 +214,7 @@ def query(
         if shown is not None:
             out["static_type"] = shown
     out.update(
-        summary="\n".join(state.logs),
+        summary="\n\n".join(log_summary(line, source) for line in visible_logs(state)),
         txn_ts=state.ts,
         stats=_stats(started, state),
         schema_version=state.schema_version,
@@ -261,6 +262,8 @@ def _failure(
             {"paths": f.get("paths") or [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
         ]
     text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
+    # The lines the query logged before it failed follow the error (FQL2LoggingSpec).
+    text = "\n\n".join([text, *(log_summary(line, source) for line in err.logs)])
     out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started)}
     out.update(schema_version=schema_version, **envelope)
     return Response(440 if code == "time_out" else 400, json_bytes(out))

@@ -168,8 +168,12 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
         try:
             fn = evaluate_program(parse(body, "v10"), Context(ctx.state))
             # A check may read but not write (core: `... which is not allowed in check constraints.`).
-            with unchecked(ctx), limited(ctx, "check constraints", reads=True):
-                verdict = call_function(ctx, fn, [doc])
+            before, ctx.state.log_source = ctx.state.log_source, (f"check_constraint:{name}", body)
+            try:
+                with unchecked(ctx), limited(ctx, "check constraints", reads=True):
+                    verdict = call_function(ctx, fn, [doc])
+            finally:
+                ctx.state.log_source = before
         except FQLError as err:
             # An error in the check is the write's error, traced into the check's source.
             if err.span is not None:

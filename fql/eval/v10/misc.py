@@ -532,17 +532,57 @@ def abort(ctx: Context, value: t.Any) -> t.NoReturn:
     raise TransactionAborted("Query aborted.", value=rendered(value))
 
 
+@frozen
+class LogLine:
+    """One `log()` or `dbg()` line of a v10 query's summary, and where its call was made."""
+
+    message: str
+    #: dbg's long form: the message over the call's source line (log gives just the line number).
+    long: bool
+    #: The source's name as core shows it (`query`, `udf:name`), or None inside a role predicate or a
+    #: definition's body, which fql does not name.
+    src: str | None
+    #: That source's text (None for the query's own).
+    source: str | None
+    #: The call's argument list, where core points.
+    span: t.Any
+
+
+def _log(ctx: Context, message: str, long: bool) -> None:
+    from .expressions import op_span
+
+    node, stack = ctx.state.call_node, ctx.state.udf_stack
+    span = op_span(node) if node is not None else None
+    if stack:
+        src, source = f"udf:{stack[-1][0]}", stack[-1][1]
+    elif ctx.state.log_source is not None:
+        src, source = ctx.state.log_source
+    elif ctx.state.unchecked:
+        src, source = None, None
+    else:
+        src, source = "query", None
+    ctx.state.logs.append(LogLine(message, long, src, source, span))
+
+
+def visible_logs(state: t.Any) -> list[LogLine]:
+    """The log lines the caller sees: an admin or server key all of them, another only the query's own
+    (core's Logging permission, FQL2LoggingSpec)."""
+    if state.auth.role in ("admin", "server"):
+        return list(state.logs)
+    return [line for line in state.logs if line.src == "query"]
+
+
 @static("FQL", "dbg")
 def dbg(ctx: Context, value: t.Any) -> t.Any:
     """Return `value` unchanged, logging its debug form to the summary."""
-    ctx.state.logs.append(debug_string(ctx, value))
+    _log(ctx, debug_string(ctx, value), True)
     return value
 
 
 @static("FQL", "log")
 def log(ctx: Context, *values: t.Any) -> None:
     """Log the values (as `toString()` shows them, separated by spaces) to the summary; returns null."""
-    ctx.state.logs.append(" ".join(display_string(ctx, v) for v in values))
+    _log(ctx, " ".join(display_string(ctx, v) for v in values), False)
 
 
 @static("FQL", "newId")

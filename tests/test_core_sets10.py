@@ -1,0 +1,80 @@
+"""Cases from core's v10 interpreter specs that need the v10 endpoint: the `summary` lines of `log()` and
+`dbg()` (FQL2DiagnosticSpec 'emits log output for role predicates', and the FQL2LoggingSpec and
+FQL2CollectionsSpec cases it rests on), run in-process through `POST /query/1`. The other cases of this
+comparison are in tests/fixtures/v10/core_sets10.fql."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import fql
+from fql.server import v10
+
+SECRET = "secret"
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(root_secret=SECRET)
+
+
+def answer(db: fql.Database, query: str, secret: str = SECRET) -> dict:
+    return json.loads(v10.query(db, {"query": query}, secret, {"x-format": "tagged"}, 0).body)
+
+
+def key(db: fql.Database, role: str) -> str:
+    return answer(db, f'Key.create({{ role: "{role}" }}).secret')["data"]
+
+
+@pytest.fixture
+def udf(db) -> None:
+    answer(db, 'Function.create({ name: "MyUserFunction", body: "() => log(\'bar\')" })')
+    answer(db, 'Function.create({ name: "Dbg", body: "() => dbg(\'bar\')" })')
+
+
+@pytest.mark.parametrize("role", ["admin", "server"])
+def test_log_lines_name_their_source_and_line(db, udf, role):
+    # FQL2LoggingSpec 'log': an admin or server key sees the function's line too.
+    summary = answer(db, "log('foo')\nMyUserFunction()\n", key(db, role))["summary"]
+    assert summary == "info at *query*:1: foo\n\ninfo at *udf:MyUserFunction*:1: bar"
+
+
+def test_dbg_lines_show_the_call_under_its_source_line(db, udf):
+    # FQL2LoggingSpec 'dbg' (admin role).
+    summary = answer(db, "dbg('foo')\nDbg()\n", key(db, "admin"))["summary"]
+    assert summary == (
+        'info: "foo"\nat *query*:1:4\n  |\n1 | dbg(\'foo\')\n  |    ^^^^^^^\n  |\n\n'
+        'info: "bar"\nat *udf:Dbg*:1:10\n  |\n1 | () => dbg(\'bar\')\n  |          ^^^^^^^\n  |'
+    )
+
+
+def test_a_failed_query_shows_its_log_lines_after_the_error(db, udf):
+    # FQL2LoggingSpec 'log' (client role): the call fails, the query's own line follows the error.
+    summary = answer(db, "log('foo')\nMyUserFunction()\n", key(db, "client"))["summary"]
+    assert summary == (
+        "error: Insufficient privileges to perform the action.\nat *query*:2:15\n  |\n"
+        "2 | MyUserFunction()\n  |               ^^\n  |\n\ninfo at *query*:1: foo"
+    )
+
+
+def test_a_user_role_sees_only_the_query_s_own_lines(db, udf):
+    # FQL2LoggingSpec 'log' (custom role) and FQL2DiagnosticSpec: a role predicate's line stays hidden.
+    answer(db, 'Role.create({ name: "r", privileges: [{ resource: "MyUserFunction", actions: { call: true } }] })')
+    assert answer(db, "log('foo')\nMyUserFunction()\n", key(db, "r"))["summary"] == "info at *query*:1: foo"
+    answer(db, 'Collection.create({ name: "Books" })')
+    answer(db, 'Books.create({ title: "Dawnshard" })')
+    answer(
+        db,
+        'Role.create({ name: "TRole", privileges: { resource: "Books", '
+        "actions: { read: \"b => { log('role pred!'); true }\" } } })",
+    )
+    summary = answer(db, 'log("reading books!")\nBooks.all().first()\n', key(db, "TRole"))["summary"]
+    assert summary == "info at *query*:1: reading books!"
+
+
+def test_a_check_constraint_s_line_names_the_check(db):
+    # FQL2CollectionsSpec 'check constraints run only once'.
+    answer(db, "Collection.create({ name: 'Once', constraints: [{ check: { name: 'once', body: '_ => { log(0); true }' } }] })")
+    assert answer(db, "Once.create({})")["summary"] == "info at *check_constraint:once*:1: 0"

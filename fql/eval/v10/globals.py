@@ -115,7 +115,10 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
         index = index_method(ctx, module, name)
         if index is not None:
             return index
-    raise QueryRuntimeError("invalid_argument", f"The field `{name}` does not exist on {module.name}.")
+    # A field a module lacks is null at runtime, as any value's (core's FieldTable; its typechecker
+    # refuses it beforehand): FQL2InterpreterSpec's `FQL.GlobalEnvGoblin!` fails as a null.
+    ctx.state.null_cause = f"missing field `{name}`"
+    return None
 
 
 def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:

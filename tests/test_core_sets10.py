@@ -78,3 +78,36 @@ def test_a_check_constraint_s_line_names_the_check(db):
     # FQL2CollectionsSpec 'check constraints run only once'.
     answer(db, "Collection.create({ name: 'Once', constraints: [{ check: { name: 'once', body: '_ => { log(0); true }' } }] })")
     assert answer(db, "Once.create({})")["summary"] == "info at *check_constraint:once*:1: 0"
+
+
+#: Core's string size limit (StringPrototype.MaxSize), in UTF-16 units.
+LIMIT = 16 * 1024 * 1024
+
+
+def failure(db: fql.Database, query: str) -> tuple[str, str, int, int]:
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, syntax="v10")
+    err = caught.value
+    return err.v10_code, err.description, err.span.start, err.span.end
+
+
+def test_an_interpolated_string_past_the_limit_is_too_large(db):
+    # FQL2InterpreterSpec 'str-template enforces a limit on result size': the template is the culprit.
+    half = "a" * (LIMIT // 2)
+    assert failure(db, f'\nlet as = "{half}"\n"#{{as}}b#{{as}}"\n') == (
+        "value_too_large",
+        f"Value too large: string size {LIMIT + 1} exceeds limit {LIMIT}.",
+        8388621,
+        8388634,
+    )
+
+
+def test_a_concatenation_past_the_limit_points_at_the_right_operand(db):
+    # FQL2StringSpec 'concat limits the size of the result' (`+`): core places it at the operator's argument.
+    half = "a" * (LIMIT // 2)
+    assert failure(db, f"'{half}' + '{half}' + 'a'") == (
+        "value_too_large",
+        f"Value too large: string size {LIMIT + 1} exceeds limit {LIMIT}.",
+        16777226,
+        16777229,
+    )

@@ -633,13 +633,18 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:
-        if err.v10_code in ("invalid_argument", "divide_by_zero") and op not in ("&&", "||", "??", "isa"):
+        if err.v10_code in _ARGUMENT_ERRORS and op not in ("&&", "||", "??", "isa"):
             # An operator is a method of its left operand: core points at its argument, the right one.
             raise _at(err, node.right)
         if err.v10_code == "invalid_function_invocation":
             # The left operand has no such operator: core points at the operator.
             raise _at_span(err, _operator_span(node))
         raise _at(err, node)
+
+
+#: The errors of an operator's own work (a bad or zero operand, a string past the size limit), which core
+#: places at the operator's argument, its right operand.
+_ARGUMENT_ERRORS = ("invalid_argument", "divide_by_zero", "value_too_large")
 
 
 def _operator_span(node: ast.Binary) -> ast.Span | None:
@@ -729,8 +734,10 @@ def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
 
 def _template(node: ast.Template, ctx: Context) -> str:
     from .misc import display_string
+    from .strings import sized
 
-    return "".join(p if isinstance(p, str) else display_string(ctx, run(p, ctx)) for p in node.parts)
+    # Core's string limit holds for an interpolated string too (FQL2InterpreterSpec 'str-template').
+    return sized("".join(p if isinstance(p, str) else display_string(ctx, run(p, ctx)) for p in node.parts))
 
 
 def _project(node: ast.Project, ctx: Context) -> t.Any:

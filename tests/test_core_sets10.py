@@ -76,8 +76,25 @@ def test_a_user_role_sees_only_the_query_s_own_lines(db, udf):
 
 def test_a_check_constraint_s_line_names_the_check(db):
     # FQL2CollectionsSpec 'check constraints run only once'.
-    answer(db, "Collection.create({ name: 'Once', constraints: [{ check: { name: 'once', body: '_ => { log(0); true }' } }] })")
+    check = "{ check: { name: 'once', body: '_ => { log(0); true }' } }"
+    answer(db, f"Collection.create({{ name: 'Once', constraints: [{check}] }})")
     assert answer(db, "Once.create({})")["summary"] == "info at *check_constraint:once*:1: 0"
+
+
+def test_a_computed_field_s_line_names_the_field_even_inside_a_function(db):
+    # As core names a computed field in an error's trace (`*computed_field:Coll:name*`); a function the
+    # field calls names itself.
+    body = 'doc => { log(\\"in cf\\"); 1 }'
+    answer(db, f"Collection.create({{ name: 'CF', computed_fields: {{ c: {{ body: '{body}' }} }} }})")
+    answer(db, "CF.create({ id: 1 })")
+    summary = answer(db, "log('q')\nCF.byId(1)!.c")["summary"]
+    assert summary == "info at *query*:1: q\n\ninfo at *computed_field:CF:c*:1: in cf"
+    answer(db, 'Function.create({ name: "ReadCF", body: "() => CF.byId(1)!.c" })')
+    assert answer(db, "ReadCF()")["summary"] == "info at *computed_field:CF:c*:1: in cf"
+    answer(db, "Function.create({ name: 'L', body: 'x => { log(\"udf\"); x }' })")
+    answer(db, "Collection.create({ name: 'CF2', computed_fields: { c: { body: 'doc => L(2)' } } })")
+    answer(db, "CF2.create({ id: 1 })")
+    assert answer(db, "CF2.byId(1)!.c")["summary"] == "info at *udf:L*:1: udf"
 
 
 #: Core's string size limit (StringPrototype.MaxSize), in UTF-16 units.

@@ -168,7 +168,8 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
         try:
             fn = evaluate_program(parse(body, "v10"), Context(ctx.state))
             # A check may read but not write (core: `... which is not allowed in check constraints.`).
-            before, ctx.state.log_source = ctx.state.log_source, (f"check_constraint:{name}", body)
+            here = (f"check_constraint:{name}", body, len(ctx.state.udf_stack))
+            before, ctx.state.log_source = ctx.state.log_source, here
             try:
                 with unchecked(ctx), limited(ctx, "check constraints", reads=True):
                     verdict = call_function(ctx, fn, [doc])

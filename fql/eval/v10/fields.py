@@ -363,6 +363,8 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
     """Evaluate computed field `name` of `doc`; it may read, but not write."""
     from .expressions import call_function
 
+    source = f"computed_field:{schema.coll}:{name}"
+    before, ctx.state.log_source = ctx.state.log_source, (source, schema.computed[name], len(ctx.state.udf_stack))
     try:
         fn = _lambda(ctx, schema.computed[name])
         with limited(ctx, "computed fields", reads=True):
@@ -371,9 +373,11 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
         # The error happened in the field's own source: a frame of its trace, and the query points at where
         # the field was read (core's `at *computed_field:Coll:name*`).
         if err.span is not None:
-            err.frames.append((f"computed_field:{schema.coll}:{name}", schema.computed[name], err.span))
+            err.frames.append((source, schema.computed[name], err.span))
         err.span = None
         raise
+    finally:
+        ctx.state.log_source = before
 
 
 def index_binding(scope: str, coll: str, path: tuple) -> t.Callable[[Context, dict], t.Any]:

@@ -551,12 +551,13 @@ class LogLine:
 def _log(ctx: Context, message: str, long: bool) -> None:
     from .expressions import op_span
 
-    node, stack = ctx.state.call_node, ctx.state.udf_stack
+    node, stack, own = ctx.state.call_node, ctx.state.udf_stack, ctx.state.log_source
     span = op_span(node) if node is not None else None
-    if stack:
+    if own is not None and own[2] == len(stack):
+        # A check constraint or computed field is running, and no user function inside it.
+        src, source = own[0], own[1]
+    elif stack:
         src, source = f"udf:{stack[-1][0]}", stack[-1][1]
-    elif ctx.state.log_source is not None:
-        src, source = ctx.state.log_source
     elif ctx.state.unchecked:
         src, source = None, None
     else:

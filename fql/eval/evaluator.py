@@ -66,9 +66,9 @@ class QueryState:
     #: The v10 call being made (an Apply node), so that its callee can tell where it was called from.
     call_node: t.Any = None
     #: The stored v10 source fql is running on its own behalf (a check constraint's or computed field's
-    #: name as core shows it, `check_constraint:name`, its body, and how many user functions were running
-    #: when it began), for the lines it logs; None otherwise.
-    log_source: tuple[str, str, int] | None = None
+    #: name as core shows it, `check_constraint:name`, or None for a role predicate; its body; and how many
+    #: user functions were running when it began), for the lines it logs; None otherwise.
+    log_source: tuple[str | None, str, int] | None = None
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

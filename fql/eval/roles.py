@@ -164,6 +164,8 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
     from .access import PREDICATE, unchecked
     from .v10.expressions import call_function, deref, evaluate_program
 
+    # Its log lines are unnamed: fql does not know the role and action core names them by.
+    before, ctx.state.log_source = ctx.state.log_source, (None, source, len(ctx.state.udf_stack))
     try:
         with unchecked(ctx, PREDICATE):
             cache = ctx.state.cache.setdefault("v10_predicates", {})
@@ -173,6 +175,8 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
             return call_function(ctx, cache[source], values) is True
     except FQLError:
         return False
+    finally:
+        ctx.state.log_source = before
 
 
 def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:

@@ -539,8 +539,8 @@ class LogLine:
     message: str
     #: dbg's long form: the message over the call's source line (log gives just the line number).
     long: bool
-    #: The source's name as core shows it (`query`, `udf:name`), or None inside a role predicate or a
-    #: definition's body, which fql does not name.
+    #: The source's name as core shows it (`query`, `udf:name`, `check_constraint:name`,
+    #: `computed_field:Coll:name`), or None in a role predicate or other code fql does not name.
     src: str | None
     #: That source's text (None for the query's own).
     source: str | None
@@ -554,7 +554,7 @@ def _log(ctx: Context, message: str, long: bool) -> None:
     node, stack, own = ctx.state.call_node, ctx.state.udf_stack, ctx.state.log_source
     span = op_span(node) if node is not None else None
     if own is not None and own[2] == len(stack):
-        # A check constraint or computed field is running, and no user function inside it.
+        # A check constraint, computed field or role predicate is running, and no user function inside it.
         src, source = own[0], own[1]
     elif stack:
         src, source = f"udf:{stack[-1][0]}", stack[-1][1]

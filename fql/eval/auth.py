@@ -221,15 +221,23 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
 
 
 def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
-    """Tokens change only their `data`, `ttl` and `hashed_secret`; a result never shows the secret's hash."""
+    """Tokens change only their `instance`, `data`, `ttl` and `hashed_secret`; a result never shows the
+    secret's hash. A new instance hands the token to another document (core's FQL2TokenSpec "can change
+    document"): its secret stays valid and now acts as that document."""
     from .documents import merge, write
 
     old = dict(version.data or {})
     changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
+    instance = params.get("instance")
+    if instance is not None:
+        if not isinstance(instance, Ref):
+            raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.")
     if replace:
-        fields = {"instance": old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
+        fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
     else:
         fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+        if instance is not None:
+            fields["instance"] = instance
     if isinstance(params.get("hashed_secret"), str):
         # Core stores a hash given to Update or Replace as it is (TokenSpec "can set the hashed secret").
         fields["hashed_secret"] = params["hashed_secret"]
@@ -319,7 +327,14 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     old = dict(version.data or {})
     if "role" in params:
         _check_role(ctx, params["role"])
-    changes = {k: v for k, v in params.items() if k in ("role", "data", "ttl", "priority")}
+    if params.get("database") is not None:
+        # A key moves to another child database (core's FQL2KeySpec "can change database").
+        from .schema import child_scope
+
+        if not isinstance(params["database"], Ref) or params["database"].kind != "databases":
+            raise _failure("database", "invalid type", f"Invalid type {type_name(params['database'])}, expected type Ref.")
+        child_scope(ctx, params["database"])
+    changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
     fields.pop("hashed_secret", None)
     # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless

@@ -79,6 +79,9 @@ def _native_fields(kind: str, data: dict) -> dict:
     for k, v in data.items():
         if k in ("hashed_secret", "hashed_password", "ttl"):
             continue
+        if kind == "keys" and k == "database" and isinstance(v, Ref):
+            # v10 names a key's database by its name, as it is given (FQL2KeySpec "legacy api").
+            v = v.id
         out["document" if k == "instance" else k] = v
     return out
 
@@ -235,9 +238,13 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         check_persistable(given)
         from .natives import check_read_only_update
 
-        check_read_only_update(doc.ref, given)
+        check_read_only_update(ctx, doc.ref, given)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
+        if doc.ref.kind == "keys":
+            from .natives import key_params
+
+            params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
         before = _definition(ctx, doc.ref)
         if before is not None:
             from .collections import check_status_not_given

@@ -30,12 +30,16 @@ def _with_secret(ctx: Context, shown: dict) -> Document:
     return doc
 
 
-def _user_document(ctx: Context, value: t.Any, what: str = "document") -> DocKey:
+def _user_document(ctx: Context, value: t.Any, failed: str | None = None) -> DocKey:
+    """The key of a user collection's document; when writing a token or credential (`failed` names the
+    write, as `Failed to create Token.`), anything else is a constraint failure at `document`."""
     ref = value.ref if isinstance(value, (Document, NullDocument)) else value
     if not isinstance(ref, Ref) or ref.collection is None or ref.kind is not None:
-        raise QueryRuntimeError(
-            "constraint_failure", "Expected document from a user-defined collection."
-        )
+        expected = "Expected document from a user-defined collection."
+        if failed is None:
+            raise QueryRuntimeError("constraint_failure", expected)
+        failure = {"field": ["document"], "code": "invalid", "description": expected}
+        raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
     key = doc_key(ctx, ref)
     if live(ctx, key) is None:
         raise QueryRuntimeError("document_not_found", f"Collection `{ref.collection.id}` does not contain document with id {ref.id}.")
@@ -79,10 +83,14 @@ _UPDATE_NAMES = {
 }
 
 
-def check_read_only_update(ref: Ref, given: t.Any) -> None:
-    """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails."""
+def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
+    """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails, and so
+    does a token's or credential's new `document` outside the user collections."""
     if ref.kind in _UPDATE_NAMES:
         check_read_only(ref.kind, given, "update " + _UPDATE_NAMES[ref.kind].format(ref.id))
+    if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
+        noun = "Token" if ref.kind == "tokens" else "Credential"
+        _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")
 
 
 @static("Token", "create")
@@ -92,7 +100,7 @@ def token_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
-    identity = _user_document(ctx, fields["document"])
+    identity = _user_document(ctx, fields["document"], "Failed to create Token.")
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
 
 
@@ -136,7 +144,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
-    identity = _user_document(ctx, fields["document"])
+    identity = _user_document(ctx, fields["document"], "Failed to create Credential.")
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
         from ..documents import write
@@ -197,9 +205,30 @@ def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
     check_read_only("keys", params, "create Key")
-    if isinstance(params.get("database"), str):
-        params["database"] = Ref(params["database"], native("databases"))
-    return _with_secret(ctx, create_native(ctx, KEYS, params))
+    return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))
+
+
+def key_params(ctx: Context, params: dict, failed: str) -> dict:
+    """A v10 key write's fields as v4 stores them: `database` is given by name. Names of roles and
+    databases that do not exist fail as core's name validation does (`failed` is the write's message)."""
+    failures = []
+    role = params.get("role")
+    named = [(["role"], role)] if isinstance(role, str) else []
+    if isinstance(role, list):
+        named = [(["role", i], each) for i, each in enumerate(role) if isinstance(each, str)]
+    for path, name in named:
+        if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
+            failures.append({"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."})
+    database = params.get("database")
+    if isinstance(database, str):
+        if live(ctx, DocKey(ctx.state.scope, "#databases", database)) is None:
+            failures.append(
+                {"field": ["database"], "code": "invalid", "description": f"Field refers to an unknown database name `{database}`."}
+            )
+        params = {**params, "database": Ref(database, native("databases"))}
+    if failures:
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
+    return params
 
 
 @static("Database", "create")

@@ -17,7 +17,7 @@ from ..schema import create_native
 from . import fields as field_schema
 from . import names
 from .documents import read, to_document, to_stored
-from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
+from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first, null_because
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
 
@@ -261,7 +261,10 @@ def query_identity(ctx: Context) -> t.Any:
     """The document of the calling token's identity, or null for a key."""
     identity = ctx.state.auth.identity
     # Unstamped, as core's Value.Doc(id): inside `at` it is read at the time of each use.
-    return read(ctx, ref_of(ctx, identity), stamped=False) if identity is not None else None
+    if identity is None:
+        # core's null cause: `Query.identity()!` fails with `Null value, due to missing identity`.
+        return null_because(ctx, "missing identity")
+    return read(ctx, ref_of(ctx, identity), stamped=False)
 
 
 @static("Query", "token")
@@ -271,7 +274,7 @@ def query_token(ctx: Context) -> t.Any:
         return dict(ctx.state.auth.claims)
     source = ctx.state.auth.source
     if source is None or not ctx.state.auth.is_token:
-        return None
+        return null_because(ctx, "no token")
     return read(ctx, ref_of(ctx, source), stamped=False)
 
 

@@ -195,6 +195,19 @@ class QueryRuntimeError(FQLError):
         self.v10_code = code
 
 
+class CheckConstraintFailed(QueryRuntimeError):
+    """A write of a document that fails its collection's check constraints: v10's `constraint_failure`
+    with a failure per check; v4 answers `check constraint failure` with the first check's message."""
+
+    v4_code = "check constraint failure"
+
+    def __init__(self, description: str, failures: list[dict]):
+        super().__init__("constraint_failure", description, failures=failures)
+
+    def to_dict(self) -> dict:
+        return {"position": list(self.position), "code": self.v4_code, "description": self.failures[0]["description"]}
+
+
 class QueryCheckError(FQLError):
     """A v10 query that cannot run as written (unbound variable, wrong arity): `invalid_query`."""
 

@@ -6,7 +6,7 @@ import re
 import typing as t
 
 from ...collation import TOP, tuple_key
-from ...errors import FQLError, QueryRuntimeError
+from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
 from ...values import Document, Module, NullDocument, Ref, native
 from .. import documents, indexes
@@ -187,9 +187,7 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
         # Core reports every check the document fails.
         created = len(ctx.state.txn.history(version.key)) <= 1
         what = "create document" if created else f"update document with id {version.key.id}"
-        raise QueryRuntimeError("constraint_failure", f"Failed to {what} in collection `{version.key.coll}`.").with_failures(
-            failures
-        )
+        raise CheckConstraintFailed(f"Failed to {what} in collection `{version.key.coll}`.", failures).at(*path)
 
 
 documents.WRITE_CHECKS.append(_check_constraints)

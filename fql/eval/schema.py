@@ -379,6 +379,12 @@ def delete_database(ctx: Context, ref: Ref, key: DocKey) -> None:
 
     version = live(ctx, key)
     write(ctx, DocKey("", access.SCOPES, version.data["global_id"]), None)
+    # Its sibling keys (those of the parent that grant access to it) go with it (core's foreign key from
+    # a key's `database` to the database's name; FQL2DatabaseSpec "deletes cascade to sibling keys").
+    for each in list(ctx.state.txn.scan(key.scope, "#keys")):
+        database = (each.data or {}).get("database")
+        if isinstance(database, Ref) and database.id == key.id and database.collection.database is None:
+            write(ctx, each.key, None)
 
 
 NATIVE_CREATORS["databases"] = create_database

@@ -245,6 +245,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             from .natives import key_params
 
             params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
+        if doc.ref.kind == "databases":
+            from .natives import database_params
+
+            stored = live(ctx, doc_key(ctx, doc.ref))
+            params = database_params(ctx, params, stored.data if stored else None, f"Failed to update Database `{doc.ref.id}`.")
         before = _definition(ctx, doc.ref)
         if before is not None:
             from .collections import check_status_not_given

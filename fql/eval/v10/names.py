@@ -56,12 +56,17 @@ def check_global(
             _fail(kind, field, f"A {word} already exists with the name `{name}`", own)
 
 
+def is_identifier(name: str) -> bool:
+    """True for a name core's ValidIdentifierValidator accepts: an identifier, not a keyword."""
+    return bool(_IDENTIFIER.fullmatch(name)) and name not in KEYWORDS and name != "_"
+
+
 def check_role(name: t.Any, own: str | None = None) -> None:
     """A role's name: an identifier, and not one of the built-in roles (`own`: the role's current name,
     when it is being updated)."""
     if not isinstance(name, str):
         return
-    if not _IDENTIFIER.fullmatch(name) or name in KEYWORDS or name == "_":
+    if not is_identifier(name):
         _fail("roles", "name", "Invalid identifier.", own)
     if name in ("admin", "server"):
         _fail("roles", "name", f"The identifier `{name}` is reserved.", own)

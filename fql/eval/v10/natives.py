@@ -235,9 +235,43 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
     check_read_only("databases", fields, "create Database")
+    params = database_params(ctx, _object(fields), None, "Failed to create Database.")
     with _unique_name():
-        rendered = create_native(ctx, native("databases"), _object(fields))
+        rendered = create_native(ctx, native("databases"), params)
     return read(ctx, rendered["ref"])
+
+
+#: The fields of a v10 database document a write may give (core's Database schema; the rest are internal).
+_DATABASE_FIELDS = frozenset(("name", "global_id", "priority", "typechecked", "protected", "account", "data", "ttl"))
+
+
+def database_params(ctx: Context, params: dict, previous: dict | None, failed: str) -> dict:
+    """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
+    unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
+    is dropped where an ancestor database has one, and an account id is taken at most once here."""
+    known = _DATABASE_FIELDS | set(previous or ())
+    failures = [
+        {"field": [k], "code": "invalid", "description": "Unexpected field provided"}
+        for k in params if k not in known and k not in ("id", "coll", "ts")
+    ]
+    name = params.get("name")
+    if isinstance(name, str) and name != (previous or {}).get("name"):
+        if not names.is_identifier(name):
+            failures.append({"field": ["name"], "code": "invalid", "description": "Invalid identifier."})
+    if failures:
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
+    if "account" in params and any(isinstance((db.get("account") or {}).get("id"), int) for db in _lineage(ctx)):
+        # Core lets a database's account be written only where no ancestor has one.
+        params = {k: v for k, v in params.items() if k != "account"}
+    account = (params.get("account") or {}).get("id") if isinstance(params.get("account"), dict) else None
+    own = (previous or {}).get("name")
+    if account is not None and any(
+        v.data and v.data.get("name") != own and (v.data.get("account") or {}).get("id") == account
+        for v in ctx.state.txn.scan(ctx.state.scope, "#databases")
+    ):
+        failure = {"field": ["account", "id"], "code": "unique", "description": "Failed unique constraint"}
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure])
+    return params
 
 
 @contextlib.contextmanager
@@ -456,6 +490,14 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
 def _database_setting(ctx: Context, name: str) -> bool:
     """A database's `typechecked` or `protected`: its own, else its nearest ancestor's (core's inherited
     settings); false where none says (the top database has no document to say it)."""
+    for data in _lineage(ctx):
+        if isinstance(data.get(name), bool):
+            return data[name]
+    return False
+
+
+def _lineage(ctx: Context) -> t.Iterator[dict]:
+    """The documents of the caller's database and its ancestors, nearest first (the top has none)."""
     from ...auth.access import SCOPES
 
     txn, scope = ctx.state.txn, ctx.state.scope
@@ -464,11 +506,8 @@ def _database_setting(ctx: Context, name: str) -> bool:
         if entry is None or entry.data is None:
             break
         version = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
-        value = (version.data or {}).get(name) if version is not None else None
-        if isinstance(value, bool):
-            return value
+        yield (version.data or {}) if version is not None else {}
         scope = entry.data["parent"]
-    return False
 
 
 @static("Query", "isEnvTypechecked")

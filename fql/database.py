@@ -230,6 +230,13 @@ def _expiry(txn: t.Any, auth: Auth) -> int | None:
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
     value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
+    for check, span in ctx.state.revalidations:
+        try:
+            check()
+        except FQLError as err:
+            if err.span is None:
+                err.span = span
+            raise
     result = v10_sets.materialize(ctx, value)
     ctx.state.schema_version = documents.schema_version(ctx)
     return result

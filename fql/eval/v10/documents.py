@@ -245,6 +245,13 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             from .natives import key_params
 
             params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
+        if doc.ref.kind == "functions" and "role" in params:
+            from .natives import check_function_role, revalidate_function
+
+            stored = live(ctx, doc_key(ctx, doc.ref))
+            failed = f"Failed to update Function `{doc.ref.id}`."
+            check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
+            revalidate_function(ctx, doc.ref, failed)
         if doc.ref.kind == "databases":
             from .natives import database_params
 

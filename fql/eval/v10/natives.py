@@ -381,7 +381,40 @@ def function_create(ctx: Context, fields: dict) -> Document:
             raise QueryRuntimeError("constraint_failure", "Failed to create Function.").with_failures(
                 [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
             )
-    return read(ctx, create_native(ctx, native("functions"), fields)["ref"])
+        check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
+    created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
+    revalidate_function(ctx, created.ref, "Failed to create Function.")
+    return created
+
+
+def check_function_role(ctx: Context, role: t.Any, previous: t.Any, failed: str) -> None:
+    """A server key may not make a function run as admin (core's FunctionPermissionsValidation); an
+    update that leaves an admin role as it is passes."""
+    if role != "admin" or role == previous or ctx.state.auth.role != "server":
+        return
+    words = "create a function with" if failed.startswith("Failed to create") else "grant a function"
+    failure = {"field": ["role"], "code": "invalid", "description": f"Cannot {words} admin permissions using the server role."}
+    raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
+
+
+def revalidate_function(ctx: Context, ref: Ref, failed: str) -> None:
+    """Once the query has run, the function's role must name a role that exists (core's
+    NameValidationHook runs after the query, so a role created later in it counts)."""
+    from .expressions import op_span
+
+    key = doc_key(ctx, ref)
+    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
+
+    def check() -> None:
+        version = live(ctx, key)
+        role = (version.data or {}).get("role") if version is not None else None
+        if not isinstance(role, str) or role in auth._BUILTIN_ROLES:
+            return
+        if live(ctx, DocKey(key.scope, "#roles", role)) is None:
+            failure = {"field": ["role"], "code": "invalid", "description": f"Field refers to an unknown role name `{role}`."}
+            raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
+
+    ctx.state.revalidations.append((check, span))
 
 
 @static("Function", "__call__")

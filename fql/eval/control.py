@@ -123,9 +123,9 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
     if doc.get("role") is not None:
         ctx.state.auth = _with_role(auth, doc["role"])
     try:
-        if isinstance(doc["body"], str):
-            return _call_v10(ctx, fn, arguments)
-        return ctx.apply(doc["body"], [] if arguments is None else arguments)
+        if not isinstance(doc["body"], str):
+            return ctx.apply(doc["body"], [] if arguments is None else arguments)
+        result = _call_v10(ctx, fn, arguments)
     except FQLError as err:
         if isinstance(doc["body"], str) and not isinstance(err, (QueryTimeout, ServiceTimeout)):
             raise _v10_aborted(ctx, err) from None
@@ -134,11 +134,17 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
     finally:
         ctx.state.auth = auth
+    if isinstance(result, Lambda) and result.api_version == "10":
+        # Not an abort: core's InvalidFQL4Value, raised after the function returned.
+        raise InvalidArgument("v10 value has type Lambda, which cannot be represented in v4.")
+    return result
 
 
 def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
-    """A function defined in v10 (its body FQL v10 source) called from v4: the arguments spread over its
-    parameters as v4 spreads them over a Lambda's (one parameter takes them whole)."""
+    """A function defined in v10 (its body FQL v10 source) called from v4: an array of arguments spreads
+    over its parameters (none for a function without any), anything else is its one argument (core's
+    LambdaWrapper.v4ToV10Args: `Call("f", 1, 2)` gives a one-parameter `f` two arguments, an arity error).
+    A result v4 has no value for fails (`v10 value has type Lambda, ...`)."""
     from .v10.documents import udf_body
     from .v10.expressions import apply_lambda
     from .v10.globals import UserFunction
@@ -149,7 +155,7 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     body, _ = udf_body(ctx, UserFunction(fn.id, scope))
     args = [] if arguments is None else arguments
     params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
-    if not isinstance(args, list) or len(params) == 1:
+    if not isinstance(args, list) or (args and not params):
         args = [args]
     return apply_lambda(ctx, body, args)
 

@@ -13,6 +13,7 @@ from ..errors import (
     InvalidRef,
     MoveDatabaseError,
     NotImplementedInFql,
+    SchemaValidationFailed,
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
@@ -232,6 +233,9 @@ def create_index(ctx: Context, params: dict) -> dict:
 @builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
 def create_function(ctx: Context, params: dict) -> dict:
     """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""
+    if isinstance(params.get("body"), str):
+        # v4 cannot write a v10 body (its source text); core's FQL2UserFunctionSpec.
+        raise SchemaValidationFailed("Invalid type provided for field `body`.").at("create_function")
     return create_native(ctx, native("functions"), params, "create_function")
 
 

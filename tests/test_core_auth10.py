@@ -1,0 +1,288 @@
+"""Core's v10 auth and schema-document specs (FQL2TokenSpec, FQL2CredentialSpec, FQL2KeySpec, FQL2QuerySpec,
+FQL2DatabaseSpec, FQL2UserFunctionSpec, FQL2SchemaV4Spec), run through `POST /query/1` in-process with the
+secrets they name. Each test names the spec it comes from."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import fql
+from fql.auth.credentials import TEST_PARAMS
+from fql.errors import FQLError
+from fql.server import v10
+
+SECRET = "secret"
+DENIED = "Insufficient privileges to perform the action."
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(root_secret=SECRET, argon2=TEST_PARAMS)
+
+
+def answer(db: fql.Database, query: str, secret: str = SECRET, typecheck: bool = True) -> tuple[int, dict]:
+    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
+    response = v10.query(db, {"query": query}, secret, headers, 0)
+    return response.status, json.loads(response.body)
+
+
+def ok(db: fql.Database, query: str, secret: str = SECRET, **kw) -> object:
+    status, body = answer(db, query, secret, **kw)
+    assert status == 200, body
+    return body["data"]
+
+
+def err(db: fql.Database, query: str, secret: str = SECRET, **kw) -> dict:
+    status, body = answer(db, query, secret, **kw)
+    assert status == 400, body
+    return body
+
+
+def failures(body: dict) -> list:
+    return body["error"].get("constraint_failures")
+
+
+def v4_error(db: fql.Database, query: str) -> dict:
+    with pytest.raises(FQLError) as caught:
+        db.query(query)
+    return caught.value.to_dict()
+
+
+NATIVE = [{"paths": [["document"]], "message": "Expected document from a user-defined collection."}]
+
+
+# -- FQL2TokenSpec, FQL2CredentialSpec ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module, noun", [("Token", "Token"), ("Credentials", "Credential")])
+def test_a_native_document_cannot_have_a_token_or_credential(db, module, noun):
+    key = ok(db, "Key.create({ role: 'server' }).id")
+    body = err(db, f"{module}.create({{ document: Key.byId('{key}'), password: '123' }})")
+    assert body["error"]["message"] == f"Failed to create {noun}."
+    assert failures(body) == NATIVE
+
+
+def test_a_token_can_change_its_document(db):
+    ok(db, 'Collection.create({ name: "Foo" })')
+    first, second = ok(db, "Foo.create({}).id"), ok(db, "Foo.create({}).id")
+    token = ok(db, f"Token.create({{ document: Foo.byId('{first}') }})")
+    ok(db, f"Token.byId('{token['id']}')!.update({{ document: Foo.byId('{second}') }})")
+    assert ok(db, f"Token.byId('{token['id']}')!.document.id") == second
+    # The secret still works, and now acts as the new document.
+    assert ok(db, "Query.identity()!.id", token["secret"]) == second
+    ok(db, f"Token.byId('{token['id']}')!.replace({{ document: Foo.byId('{first}') }})")
+    assert ok(db, "Query.identity()!.id", token["secret"]) == first
+    assert ok(db, f"Token.byDocument(Foo.byId('{second}')!).count()") == 0
+
+
+def test_a_token_cannot_move_to_a_native_document(db):
+    ok(db, 'Collection.create({ name: "Foo" })')
+    token = ok(db, f"Token.create({{ document: Foo.byId('{ok(db, 'Foo.create({}).id')}') }}).id")
+    key = ok(db, "Key.create({ role: 'server' }).id")
+    body = err(db, f"Token.byId('{token}')!.update({{ document: Key.byId('{key}') }})")
+    assert body["error"]["message"] == f"Failed to update Token with id {token}."
+    assert failures(body) == NATIVE
+
+
+# -- FQL2KeySpec ----------------------------------------------------------------------------------------
+
+
+def test_a_key_names_its_database_and_can_move_to_another(db):
+    ok(db, 'Database.create({ name: "child0" })')
+    ok(db, 'Database.create({ name: "child1" })')
+    ok(db, 'Collection.create({ name: "C1" })', "secret:child1:admin")
+    key = ok(db, 'Key.create({ role: "admin", database: "child0" })')
+    assert key["database"] == "child0"
+    assert ok(db, "Collection.all().map(.name).toArray()", key["secret"]) == []
+    ok(db, f'Key.byId("{key["id"]}")!.update({{ database: "child1" }})')
+    assert ok(db, f'Key.byId("{key["id"]}")!.database') == "child1"
+    assert ok(db, "Collection.all().map(.name).toArray()", key["secret"]) == ["C1"]
+    ok(db, f'Key.byId("{key["id"]}")!.replace({{ role: "admin", database: "child0" }})')
+    assert ok(db, "Collection.all().map(.name).toArray()", key["secret"]) == []
+
+
+def test_a_key_made_in_v4_shows_its_database_by_name(db):
+    ok(db, 'Database.create({ name: "child" })')
+    ref = db.query('CreateKey({ role: "admin", database: Database("child") })')["ref"]
+    assert ok(db, f"Key.byId('{ref.id}')!.database") == "child"
+
+
+@pytest.mark.parametrize(
+    "query, path, message",
+    [
+        ('Key.create({ role: "foobar" })', ["role"], "Field refers to an unknown role name `foobar`."),
+        ('Key.create({ role: ["nope"] })', ["role", 0], "Field refers to an unknown role name `nope`."),
+        (
+            'Key.create({ role: "admin", database: "nope" })',
+            ["database"],
+            "Field refers to an unknown database name `nope`.",
+        ),
+    ],
+)
+def test_a_key_names_roles_and_databases_that_exist(db, query, path, message):
+    body = err(db, query)
+    assert body["error"]["message"] == "Failed to create Key."
+    assert failures(body) == [{"paths": [path], "message": message}]
+
+
+def test_a_key_update_names_a_role_that_exists(db):
+    key = ok(db, 'Key.create({ role: "server" }).id')
+    body = err(db, f'Key.byId("{key}")!.update({{ role: "nope" }})')
+    assert body["error"]["message"] == f"Failed to update Key with id {key}."
+    assert failures(body) == [{"paths": [["role"]], "message": "Field refers to an unknown role name `nope`."}]
+
+
+# -- FQL2QuerySpec --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, why", [("Query.identity()", "missing identity"), ("Query.token()", "no token")]
+)
+def test_a_key_has_no_identity_or_token(db, query, why):
+    key = ok(db, 'Key.create({ role: "admin" }).secret')
+    assert ok(db, query, key) is None
+    assert err(db, query + "!", key)["error"] == {"code": "null_value", "message": f"Null value, due to {why}"}
+
+
+# -- FQL2DatabaseSpec -----------------------------------------------------------------------------------
+
+
+def test_a_database_write_names_only_its_fields(db):
+    body = err(db, 'Database.create({\n  name: "Foo",\n  scope: 1\n})', typecheck=False)
+    assert body["summary"] == (
+        "error: Failed to create Database.\nconstraint failures:\n  scope: Unexpected field provided\n"
+        "at *query*:1:16\n  |\n1 |   Database.create({\n  |  ________________^\n2 | |   name: \"Foo\",\n"
+        "3 | |   scope: 1\n4 | | })\n  | |__^\n  |"
+    )
+
+
+def test_an_invalid_database_name_is_left_alone(db):
+    db.query('CreateDatabase({ name: "foo-bar" })')
+    body = err(db, "Database.byName('foo-bar')!.update({ name: 'foo-baz' })")
+    assert failures(body) == [{"paths": [["name"]], "message": "Invalid identifier."}]
+    assert ok(db, "Database.byName('foo-bar')!.update({ data: { a: true } }).data") == {"a": True}
+
+
+@pytest.mark.parametrize("write", ["create", "update", "replace"])
+def test_an_account_is_set_only_where_no_ancestor_has_one(db, write):
+    ok(db, "Database.create({ name: 'Foo', account: { id: 1234567 } })", typecheck=False)
+    assert ok(db, "Database.byName('Foo')!.account") == {"id": 1234567}
+    child = "secret:Foo:admin"
+    if write == "create":
+        query = "Database.create({ name: 'Bar', account: { id: 1234 } })"
+    else:
+        ok(db, "Database.create({ name: 'Bar' })", child)
+        query = f"Database.byName('Bar')!.{write}({{ name: 'Bar', account: {{ id: 1234 }} }})"
+    assert ok(db, f"({query}) {{ name, account }}", child, typecheck=False) == {"name": "Bar", "account": None}
+
+
+def test_an_account_id_is_unique(db):
+    ok(db, "Database.create({ name: 'foo', account: { id: 42 } })", typecheck=False)
+    body = err(db, "Database.create({ name: 'bar', account: { id: 42 } })", typecheck=False)
+    assert failures(body) == [{"paths": [["account", "id"]], "message": "Failed unique constraint"}]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Key.create({ role: 'admin', database: 'Foo' })\n",
+        "Key.create({ role: 'admin', database: 'Foo' })\nDatabase.byName('Foo')!.delete()\n",
+        "Key.create({ role: 'admin', database: 'Foo' })\nKey.where(.database == 'Foo').forEach(.delete())\n",
+    ],
+)
+def test_deleting_a_database_deletes_its_sibling_keys(db, query):
+    ok(db, "Database.create({ name: 'Foo' })")
+    ok(db, "Key.create({ role: 'server' })")
+    ok(db, query)
+    if ok(db, "Database.byName('Foo').exists()"):
+        ok(db, "Database.byName('Foo')!.delete()")
+    assert ok(db, "Key.all().map(.role).toArray()") == ["server"]
+
+
+# -- FQL2UserFunctionSpec -------------------------------------------------------------------------------
+
+
+def test_a_server_key_cannot_make_an_admin_function(db):
+    server = ok(db, 'Key.create({ role: "server" }).secret')
+    body = err(db, "Function.create({ name: 'no', body: '_ => 0', role: 'admin' })", server)
+    assert body["error"]["message"] == "Failed to create Function."
+    assert failures(body) == [
+        {"paths": [["role"]], "message": "Cannot create a function with admin permissions using the server role."}
+    ]
+    ok(db, "Function.create({ name: 'yes', body: '_ => 0', role: 'server' })", server)
+    body = err(db, "yes.definition.update({ role: 'admin' })", server)
+    assert body["error"]["message"] == "Failed to update Function `yes`."
+    assert failures(body) == [
+        {"paths": [["role"]], "message": "Cannot grant a function admin permissions using the server role."}
+    ]
+    # An update that leaves an admin role as it is passes.
+    ok(db, "Function.create({ name: 'meh', body: '_ => 0', role: 'admin' })")
+    ok(db, "meh.definition.update({ role: 'admin' })", server)
+
+
+def test_a_function_role_must_exist_once_the_query_has_run(db):
+    body = err(db, 'Function.create({\n  name: "aFn",\n  body: "_ => null",\n  role: "aRole"\n})')
+    assert body["error"]["message"] == "Failed to create Function."
+    assert failures(body) == [{"paths": [["role"]], "message": "Field refers to an unknown role name `aRole`."}]
+    assert body["summary"].splitlines()[3] == "at *query*:1:16"
+    assert ok(db, "Function.byName('aFn').exists()") is False
+    # A role the same query creates after the function counts.
+    ok(
+        db,
+        'Function.create({ name: "aFn", body: "_ => null", role: "aRole" })\n'
+        'Role.create({ name: "aRole", privileges: { resource: "Collection", actions: { read: true } } })',
+    )
+
+
+def test_v4_call_spreads_arguments_over_a_v10_function(db):
+    ok(db, 'Function.create({ name: "noParams", body: "() => [1 , 2]" })')
+    ok(db, 'Function.create({ name: "doubleFunc", body: "x => x * 2" })')
+    ok(db, 'Function.create({ name: "twoParams", body: "(x, y) => [x, y]" })')
+    assert db.query('Call("noParams")') == [1, 2]
+    assert db.query('Call("doubleFunc", 10)') == 20
+    assert db.query('Call("twoParams", [1, 2])') == [1, 2]
+    for args, n in [("", 0), (", 10, 10", 2)]:
+        assert v4_error(db, f'Call("doubleFunc"{args})') == {
+            "position": [],
+            "code": "transaction aborted",
+            "description": f"callee function expects exactly 1 argument, but {n} were provided.",
+        }
+
+
+def test_v4_call_of_a_v10_function_returning_a_lambda(db):
+    ok(db, 'Function.create({ name: "invalidReturn", body: "x => (.name)" })')
+    assert v4_error(db, 'Call("invalidReturn", "x")') == {
+        "position": [],
+        "code": "invalid argument",
+        "description": "v10 value has type Lambda, which cannot be represented in v4.",
+    }
+
+
+def test_v4_cannot_create_a_function_with_a_string_body(db):
+    error = v4_error(db, 'CreateFunction({ name: "fn", body: "x => x" })')
+    assert (error["code"], error["description"]) == (
+        "schema validation failed",
+        "Invalid type provided for field `body`.",
+    )
+
+
+# -- FQL2SchemaV4Spec -----------------------------------------------------------------------------------
+
+
+def test_v4_write_failing_a_check_constraint(db):
+    ok(
+        db,
+        'Collection.create({ name: "User", fields: { name: { signature: "Int" } }, '
+        'constraints: [{ check: { name: "name_positive", body: "(doc) => doc.name > 0" } }] })',
+    )
+    db.query('Create(Collection("User"), { data: { name: 3 } })')
+    error = v4_error(db, 'Create(Collection("User"), { data: { name: -2 } })')
+    assert (error["code"], error["description"]) == (
+        "check constraint failure",
+        "Document failed check constraint `name_positive`",
+    )
+    # v10 keeps its constraint failure.
+    body = err(db, "User.create({ name: -2 })")
+    assert body["error"]["message"] == "Failed to create document in collection `User`."

@@ -252,6 +252,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             failed = f"Failed to update Function `{doc.ref.id}`."
             check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
             revalidate_function(ctx, doc.ref, failed)
+        if doc.ref.kind == "roles" and "membership" in params:
+            from .natives import revalidate_role
+
+            revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
         if doc.ref.kind == "databases":
             from .natives import database_params
 

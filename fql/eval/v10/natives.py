@@ -400,10 +400,7 @@ def check_function_role(ctx: Context, role: t.Any, previous: t.Any, failed: str)
 def revalidate_function(ctx: Context, ref: Ref, failed: str) -> None:
     """Once the query has run, the function's role must name a role that exists (core's
     NameValidationHook runs after the query, so a role created later in it counts)."""
-    from .expressions import op_span
-
     key = doc_key(ctx, ref)
-    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
 
     def check() -> None:
         version = live(ctx, key)
@@ -414,7 +411,47 @@ def revalidate_function(ctx: Context, ref: Ref, failed: str) -> None:
             failure = {"field": ["role"], "code": "invalid", "description": f"Field refers to an unknown role name `{role}`."}
             raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
 
+    _revalidate(ctx, check)
+
+
+def _revalidate(ctx: Context, check: t.Callable[[], None]) -> None:
+    """Run `check` once the query has run; its error points where the write was made."""
+    from .expressions import op_span
+
+    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
     ctx.state.revalidations.append((check, span))
+
+
+def revalidate_role(ctx: Context, ref: Ref, failed: str) -> None:
+    """Once the query has run, no resource may be in the membership of more than 64 roles (core's
+    MaxRoles revalidation, counting v4 roles' refs and v10 roles' names alike)."""
+    from ..roles import MAX_ROLES_PER_MEMBER
+
+    key = doc_key(ctx, ref)
+
+    def resources(data: dict) -> set:
+        members = data.get("membership") or []
+        members = members if isinstance(members, list) else [members]
+        found = {m.get("resource") for m in members if isinstance(m, dict)}
+        return {r.id if isinstance(r, Ref) and r.kind == "collections" else r for r in found if isinstance(r, (str, Ref))}
+
+    def check() -> None:
+        version = live(ctx, key)
+        mine = resources(version.data or {}) if version is not None else set()
+        if not mine:
+            return
+        counts = dict.fromkeys(mine, 0)
+        for other in ctx.state.txn.scan(key.scope, "#roles"):
+            if other.live_at(ctx.state.ts) and other.data:
+                for resource in resources(other.data) & mine:
+                    counts[resource] += 1
+        if any(count > MAX_ROLES_PER_MEMBER for count in counts.values()):
+            message = f"The maximum number of roles per resource ({MAX_ROLES_PER_MEMBER}) have been exceeded."
+            raise QueryRuntimeError("constraint_failure", failed).with_failures(
+                [{"field": [], "code": "invalid", "description": message}]
+            )
+
+    _revalidate(ctx, check)
 
 
 @static("Function", "__call__")
@@ -443,6 +480,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     _check_predicates(fields)
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
+    revalidate_role(ctx, created["ref"], "Failed to create Role.")
     return read(ctx, created["ref"])
 
 

@@ -286,3 +286,47 @@ def test_v4_write_failing_a_check_constraint(db):
     # v10 keeps its constraint failure.
     body = err(db, "User.create({ name: -2 })")
     assert body["error"]["message"] == "Failed to create document in collection `User`."
+
+
+# -- FQL2RoleSpec ---------------------------------------------------------------------------------------
+
+TOO_MANY = [{"paths": [[]], "message": "The maximum number of roles per resource (64) have been exceeded."}]
+
+
+def test_at_most_64_roles_have_a_collection_in_their_membership(db):
+    ok(db, "Collection.create({ name: 'Users' })")
+    ok(db, "Collection.create({ name: 'Books' })")
+    role = 'Role.create({{ name: "{}", membership: {{ resource: "{}" }}, privileges: {{ resource: "Books", actions: {{}} }} }})'
+    ok(db, role.format("anotherRole", "Books"))
+    ok(db, "\n".join(role.format(f"aRole{i}", "Users") for i in range(1, 65)))
+    body = err(db, role.format("aRole", "Users"))
+    assert (body["error"]["message"], failures(body)) == ("Failed to create Role.", TOO_MANY)
+    body = err(db, 'Role.byName("anotherRole")!.update({ membership: { resource: "Users" } })')
+    assert (body["error"]["message"], failures(body)) == ("Failed to update Role `anotherRole`.", TOO_MANY)
+
+
+@pytest.mark.parametrize(
+    "params, field, expected",
+    [
+        ('membership: { resource: "TestCol" }', ["membership", "resource"], "Ref"),
+        ('membership: [{ resource: "TestCol" }]', ["membership", "resource"], "Ref"),
+        ('membership: { resource: Collection("TestCol"), predicate: "x => true" }', ["membership", "predicate"], "Query"),
+        ('privileges: [{ resource: "TestCol", actions: { read: true } }]', ["privileges", "resource"], "Ref"),
+        (
+            'privileges: { resource: Collection("TestCol"), actions: { read: "x => true" } }',
+            ["privileges", "actions", "read"],
+            "Query",
+        ),
+    ],
+)
+def test_a_v4_role_names_no_resource_and_no_predicate_by_string(db, params, field, expected):
+    ok(db, "Collection.create({ name: 'TestCol' })")
+    failure = {"field": field, "code": "invalid type", "description": f"Invalid type String, expected type {expected}."}
+    error = v4_error(db, f'CreateRole({{ name: "testRole", {params} }})')
+    assert (error["code"], error["failures"]) == ("validation failed", [failure])
+    db.query('CreateRole({ name: "r" })')
+    error = v4_error(db, f'Update(Role("r"), {{ {params} }})')
+    assert (error["code"], error["failures"]) == ("validation failed", [failure])
+    # v10 roles name their resources and give their predicates as source.
+    as_v10 = params.replace('Collection("TestCol")', '"TestCol"')
+    ok(db, f'Role.byName("r")!.update({{ {as_v10} }})')

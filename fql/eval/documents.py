@@ -492,6 +492,11 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     if ref.kind is not None:
         from .schema import update_native
 
+        if v4 and ref.kind == "roles":
+            from .roles import check_v4_role
+
+            check_v4_role(params)
+
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False)
     fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
@@ -517,6 +522,11 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import update_native
+
+        if v4 and ref.kind == "roles":
+            from .roles import check_v4_role
+
+            check_v4_role(params)
 
         _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True)

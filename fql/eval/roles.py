@@ -87,7 +87,31 @@ _FIELDS["roles"] = _role_fields
 @builtin("CreateRole", keys=("create_role",), types=(OBJECT,))
 def create_role(ctx: Context, params: dict) -> dict:
     """Create a role: `{name, membership?: [{resource, predicate?}], privileges: [{resource, actions}]}`."""
+    check_v4_role(params, "create_role")
     return create_native(ctx, native("roles"), params, "create_role")
+
+
+def check_v4_role(params: t.Any, *path: str | int) -> None:
+    """A v4 write of a role names resources by ref and gives predicates as lambdas: the names and
+    predicate source a v10 role holds are v10's only (core's FQL2RoleSpec "fql4 prevents ... string").
+    Core's failure names the field without an index into an array."""
+    if not isinstance(params, dict):
+        return
+    expected = {"resource": "Ref", "predicate": "Query"}
+    for field in ("membership", "privileges"):
+        entries = params.get(field)
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if not isinstance(entry, dict):
+                continue
+            found = [(name, entry.get(name)) for name in expected]
+            actions = entry.get("actions") if field == "privileges" else None
+            found += list(actions.items()) if isinstance(actions, dict) else []
+            for name, value in found:
+                if isinstance(value, str):
+                    where = [field, name] if name in expected else [field, "actions", name]
+                    want = expected.get(name, "Query")
+                    failure = {"field": where, "code": "invalid type", "description": f"Invalid type String, expected type {want}."}
+                    raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
 
 
 def roles_of(ctx: Context) -> list[dict]:

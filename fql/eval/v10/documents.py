@@ -269,7 +269,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
-        written = (core.replace if replace else core.update)(ctx, doc.ref, params)
+        written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.
         ref = written["ref"] if isinstance(written, dict) and isinstance(written.get("ref"), Ref) else doc.ref
         return _reread(ctx, ref)

@@ -330,3 +330,33 @@ def test_a_v4_role_names_no_resource_and_no_predicate_by_string(db, params, fiel
     # v10 roles name their resources and give their predicates as source.
     as_v10 = params.replace('Collection("TestCol")', '"TestCol"')
     ok(db, f'Role.byName("r")!.update({{ {as_v10} }})')
+
+
+# -- FQL2AccessProviderSpec -----------------------------------------------------------------------------
+
+JWKS = "https://fauna.auth0.com/.well-known/jwks.json"
+
+
+def test_an_access_provider_update_names_a_role_once(db):
+    ok(db, 'Role.create({ name: "aRole" })')
+    ok(db, f'AccessProvider.create({{ name: "ap", issuer: "https://fauna.auth0.com", jwks_uri: "{JWKS}" }})')
+    body = err(db, 'AccessProvider.byName("ap")!.update({ roles: ["aRole", { role: "aRole", predicate: "_ => true" }] })')
+    assert body["error"]["message"] == "Failed to update AccessProvider `ap`."
+    assert failures(body) == [
+        {"paths": [["roles"]], "message": "The role `aRole` is present more than once, there can only be one entry per role."}
+    ]
+
+
+def test_a_v4_access_provider_update_gives_predicates_as_lambdas(db):
+    ok(db, 'Role.create({ name: "MyFQLXRole" })')
+    db.query(
+        f'CreateAccessProvider({{ name: "myAP", issuer: "https://fauna.auth0.com", jwks_uri: "{JWKS}", '
+        'roles: [{ role: "MyFQLXRole", predicate: Query(Lambda("x", true)) }] })'
+    )
+    error = v4_error(db, 'Update(AccessProvider("myAP"), { roles: [{ role: "MyFQLXRole", predicate: "_ => true" }] })')
+    assert (error["code"], error["failures"]) == (
+        "validation failed",
+        [{"field": ["roles", "predicate"], "code": "invalid type", "description": "Invalid type String, expected type Query."}],
+    )
+    # v10 takes the source.
+    ok(db, 'AccessProvider.byName("myAP")!.update({ roles: [{ role: "MyFQLXRole", predicate: "_ => true" }] })')

@@ -496,6 +496,10 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
             from .roles import check_v4_role
 
             check_v4_role(params)
+        if v4 and ref.kind == "access_providers":
+            from .providers import check_v4_predicates
+
+            check_v4_predicates(params)
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False)
@@ -527,6 +531,10 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
             from .roles import check_v4_role
 
             check_v4_role(params)
+        if v4 and ref.kind == "access_providers":
+            from .providers import check_v4_predicates
+
+            check_v4_predicates(params)
 
         _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True)

@@ -154,12 +154,8 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
             failures.append(_failure(where, "invalid reference", "Reference cannot be scoped."))
         elif live(ctx, DocKey(scope, "#roles", role.id)) is None:
             failures.append(_failure(where, "invalid reference", "Reference was not found."))
-    counted = [n for n in names] + [r.id for _, e in _entries(fields.get("roles")) for r in [e.get("role") if isinstance(e, dict) else e] if isinstance(r, Ref)]
-    # v10's schema refuses a role named twice (core's Validators); v4 takes it.
-    for name in dict.fromkeys(n for n in counted if v10 and counted.count(n) > 1):
-        failures.append(
-            _failure(["roles"], "validation failure", f"The role `{name}` is present more than once, there can only be one entry per role.")
-        )
+    if v10:
+        failures += duplicate_roles(fields.get("roles"))
     custom = [n for n in names if n not in BUILTIN_ROLES]
     for name in custom:
         if live(ctx, DocKey(scope, "#roles", name)) is None:
@@ -168,6 +164,25 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
         if name in BUILTIN_ROLES:
             failures.append(_failure(["roles"], "validation failure", f"Builtin role `{name}` not allowed."))
     return failures
+
+
+def duplicate_roles(roles: t.Any) -> list[dict]:
+    """v10's schema refuses a role named twice (core's Validators); v4 takes it."""
+    found = [e.get("role") if isinstance(e, dict) else e for _, e in _entries(roles)]
+    counted = [r.id if isinstance(r, Ref) else r for r in found if isinstance(r, (str, Ref))]
+    return [
+        _failure(["roles"], "validation failure", f"The role `{name}` is present more than once, there can only be one entry per role.")
+        for name in dict.fromkeys(n for n in counted if counted.count(n) > 1)
+    ]
+
+
+def check_v4_predicates(params: t.Any) -> None:
+    """A v4 Update or Replace gives predicates as lambdas: source text is v10's (core's
+    RolesFQL4FormatValidator, as on create)."""
+    roles = params.get("roles") if isinstance(params, dict) else None
+    for _, entry in _entries(roles):
+        if isinstance(entry, dict) and isinstance(entry.get("predicate"), str):
+            raise _invalid([_invalid_type(["roles", "predicate"], entry["predicate"], "Query")])
 
 
 def _invalid(failures: list[dict], *path: str | int) -> ValidationFailed:

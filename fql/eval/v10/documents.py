@@ -252,6 +252,13 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             failed = f"Failed to update Function `{doc.ref.id}`."
             check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
             revalidate_function(ctx, doc.ref, failed)
+        if doc.ref.kind == "access_providers" and "roles" in params:
+            from ..providers import duplicate_roles
+
+            duplicates = duplicate_roles(params["roles"])
+            if duplicates:
+                failed = f"Failed to update AccessProvider `{doc.ref.id}`."
+                raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
         if doc.ref.kind == "roles" and "membership" in params:
             from .natives import revalidate_role
 

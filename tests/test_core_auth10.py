@@ -360,3 +360,18 @@ def test_a_v4_access_provider_update_gives_predicates_as_lambdas(db):
     )
     # v10 takes the source.
     ok(db, 'AccessProvider.byName("myAP")!.update({ roles: [{ role: "MyFQLXRole", predicate: "_ => true" }] })')
+
+
+def test_v4_writes_keep_a_v10_function_fields(db):
+    # FQL2UserFunctionSpec "fql4": internal_sig is never written, alias is kept, a body must be a lambda.
+    ok(db, 'Function.create({ name: "sheepIt", alias: "goatIt", body: "x => x" })')
+    before = db.query('Get(Ref("functions/sheepIt"))')
+    db.query('Update(Ref("functions/sheepIt"), { internal_sig: "hello", alias: "goodbye" })')
+    after = db.query('Get(Ref("functions/sheepIt"))')
+    assert {k: v for k, v in after.items() if k != "ts"} == {k: v for k, v in before.items() if k != "ts"}
+    error = v4_error(db, 'Update(Ref("functions/sheepIt"), { body: "x => 1" })')
+    assert (error["code"], error["description"]) == ("schema validation failed", "Invalid type provided for field `body`.")
+    replaced = db.query('Replace(Ref("functions/sheepIt"), { name: "newName", body: Query(Lambda([], "newFunc")) })')
+    assert (replaced["name"], replaced["alias"]) == ("newName", "goatIt")
+    # v10 updates the alias.
+    assert ok(db, "Function.byName('newName')!.update({ alias: 'FnV4' }).alias") == "FnV4"

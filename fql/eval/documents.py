@@ -483,6 +483,24 @@ def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dic
     access.require(ctx, "write", key, (old, new, ref))
 
 
+def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
+    """What a v4 Update or Replace may write to a schema document that v10 also writes: roles and access
+    providers take refs and lambdas, not v10's names and source; a function keeps its v10 fields."""
+    if ref.kind == "roles":
+        from .roles import check_v4_role
+
+        check_v4_role(params)
+    elif ref.kind == "access_providers":
+        from .providers import check_v4_predicates
+
+        check_v4_predicates(params)
+    elif ref.kind == "functions":
+        from .schema import v4_function_params
+
+        params = v4_function_params(dict(version.data or {}), params)
+    return params
+
+
 @builtin("Update", keys=("update", "params"), types=(None, OBJECT))
 def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
@@ -492,14 +510,8 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     if ref.kind is not None:
         from .schema import update_native
 
-        if v4 and ref.kind == "roles":
-            from .roles import check_v4_role
-
-            check_v4_role(params)
-        if v4 and ref.kind == "access_providers":
-            from .providers import check_v4_predicates
-
-            check_v4_predicates(params)
+        if v4:
+            params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False)
@@ -527,14 +539,8 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     if ref.kind is not None:
         from .schema import update_native
 
-        if v4 and ref.kind == "roles":
-            from .roles import check_v4_role
-
-            check_v4_role(params)
-        if v4 and ref.kind == "access_providers":
-            from .providers import check_v4_predicates
-
-            check_v4_predicates(params)
+        if v4:
+            params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True)

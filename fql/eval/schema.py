@@ -230,6 +230,19 @@ def create_index(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("indexes"), params, "create_index")
 
 
+def v4_function_params(old: dict, params: t.Any) -> t.Any:
+    """The fields a v4 Update or Replace writes to a function: never its `internal_sig`, its v10 `alias`
+    kept as it is (core's FQLXFieldRetainingWriteConfig), and a new body only as a v4 lambda."""
+    if not isinstance(params, dict):
+        return params
+    if isinstance(params.get("body"), str) and params["body"] != old.get("body"):
+        raise SchemaValidationFailed("Invalid type provided for field `body`.")
+    params = {k: v for k, v in params.items() if k != "internal_sig"}
+    if "alias" in old:
+        params["alias"] = old["alias"]
+    return params
+
+
 @builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
 def create_function(ctx: Context, params: dict) -> dict:
     """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""

@@ -375,3 +375,40 @@ def test_v4_writes_keep_a_v10_function_fields(db):
     assert (replaced["name"], replaced["alias"]) == ("newName", "goatIt")
     # v10 updates the alias.
     assert ok(db, "Function.byName('newName')!.update({ alias: 'FnV4' }).alias") == "FnV4"
+
+
+def test_a_role_names_resources_that_exist_once_the_query_has_run(db):
+    # FQL2RoleSpec "validate resource names": a membership is a collection, a privilege a collection,
+    # function or native module (core's summary also shows each name in the generated main.fsl).
+    body = err(
+        db,
+        'Collection.create({ name: "Coll" })\nFunction.create({ name: "Fn", body: "_ => null" })\n'
+        'Role.create({ name: "aRole", membership: [{ resource: "Coll" }, { resource: "Fn" }, { resource: "Foo" }], '
+        'privileges: { resource: "Bar", actions: { read: true } } })',
+    )
+    assert body["error"] == {
+        "code": "invalid_schema",
+        "message": "Invalid database schema update.\n    error: Resource `Fn` does not exist\n"
+        "    error: Resource `Foo` does not exist\n    error: Resource `Bar` does not exist",
+    }
+    assert body["summary"].splitlines()[4] == "at *query*:3:12"
+    # "can create before collection", "can create with aliases", native modules.
+    ok(db, 'Role.create({ name: "r1", privileges: { resource: "Users", actions: { read: true } } })\n'
+           'Collection.create({ name: "Users", alias: "People" })')
+    ok(db, 'Role.create({ name: "r2", privileges: [{ resource: "People" }, { resource: "Credentials" }] })')
+    # FQL2DatabaseSpec "roles cannot refer to databases".
+    ok(db, 'Database.create({ name: "Child" })')
+    body = err(db, 'Role.create({ name: "r3", privileges: { resource: "Child", actions: {} } })')
+    assert body["error"]["message"] == "Invalid database schema update.\n    error: Resource `Child` does not exist"
+
+
+def test_a_function_a_role_names_cannot_be_deleted(db):
+    # FQL2UserFunctionSpec "validate foreign references": renaming carries over, deleting fails.
+    ok(db, 'Function.create({ name: "aFn", body: "_ => null" })\n'
+           'Role.create({ name: "aRole", privileges: { resource: "aFn", actions: { call: true } } })')
+    ok(db, "Function.byName('aFn')!.update({ name: 'anotherName' })")
+    assert ok(db, 'Role.byName("aRole")!.privileges.resource') == "anotherName"
+    body = err(db, "Function.byName('anotherName')!.delete()")
+    assert body["error"]["message"] == "Invalid database schema update.\n    error: Resource `anotherName` does not exist"
+    assert body["summary"].splitlines()[2] == "at *query*:1:39"
+    assert ok(db, "Function.byName('anotherName').exists()") is True

@@ -13,10 +13,12 @@ def db():
     db = fql.connect()
     for text in [
         'Collection.create({ name: "People" })',
+        # The role names Notes before the query creates it: core checks a role's resources once the query
+        # has run (FQL2RoleSpec "can create before collection").
         'Role.create({ name: "reader", membership: { resource: "People" }, privileges: ['
         '{ resource: "Notes", actions: { read: "(doc) => doc.owner == Query.identity()", '
-        'delete: "doc => doc.owner == Query.identity()" } }, { resource: "People", actions: { read: true } }] })',
-        'Collection.create({ name: "Notes" })',  # after the role: a role may name it first, as in core
+        'delete: "doc => doc.owner == Query.identity()" } }, { resource: "People", actions: { read: true } }] })\n'
+        'Collection.create({ name: "Notes" })',
         'People.create({ id: "1", name: "Ann" })',
         'Credential.create({ document: People.byId("1"), password: "pw" })',
         'Notes.create({ id: "10", owner: People.byId("1") })',

@@ -259,10 +259,13 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             if duplicates:
                 failed = f"Failed to update AccessProvider `{doc.ref.id}`."
                 raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
-        if doc.ref.kind == "roles" and "membership" in params:
-            from .natives import revalidate_role
+        if doc.ref.kind == "roles":
+            from .natives import revalidate_role, revalidate_role_resources
 
-            revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
+            if "membership" in params:
+                revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
+            # A renamed role is checked under its new name, so every role is.
+            revalidate_role_resources(ctx)
         if doc.ref.kind == "databases":
             from .natives import database_params
 
@@ -396,6 +399,10 @@ def delete(ctx: Context, doc: Document) -> NullDocument:
     past.check_write(ctx)
     if doc.ref.kind == "roles":
         _check_role_unused(ctx, doc.ref.id)
+    if doc.ref.kind in ("collections", "functions"):
+        from .natives import revalidate_role_resources
+
+        revalidate_role_resources(ctx)
     core.delete(ctx, doc.ref)
     return NullDocument(doc.ref, "deleted")
 

@@ -422,6 +422,46 @@ def _revalidate(ctx: Context, check: t.Callable[[], None]) -> None:
     ctx.state.revalidations.append((check, span))
 
 
+#: The native modules a v10 role may grant privileges on.
+_NATIVE_RESOURCES = frozenset(
+    ("Collection", "Function", "Role", "Key", "Token", "Credential", "Credentials", "AccessProvider", "Database")
+)
+
+
+def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
+    """Once the query has run, the resources a v10 role names must exist: its membership user collections,
+    its privileges collections, functions or native modules (core validates the schema after the query,
+    so a role may name a collection the same query creates after it). `key`: the one role to check, or
+    every role of the database (after a collection or function is deleted)."""
+    scope = key.scope if key is not None else ctx.state.scope
+
+    def defined(coll: str) -> set:
+        names = set()
+        for version in ctx.state.txn.scan(scope, coll):
+            if version.live_at(ctx.state.ts) and version.data:
+                names.update(v for v in (version.data.get("name"), version.data.get("alias")) if isinstance(v, str))
+        return names
+
+    def check() -> None:
+        roles = [live(ctx, key)] if key is not None else list(ctx.state.txn.scan(scope, "#roles"))
+        roles = [v for v in roles if v is not None and v.live_at(ctx.state.ts) and v.data]
+        if not roles:
+            return
+        collections, functions = defined("#collections"), defined("#functions")
+        missing = []
+        for version in roles:
+            members, privileges = (_as_list(version.data.get(field)) for field in ("membership", "privileges"))
+            named = [(m.get("resource"), collections) for m in members if isinstance(m, dict)]
+            allowed = collections | functions | _NATIVE_RESOURCES
+            named += [(p.get("resource"), allowed) for p in privileges if isinstance(p, dict)]
+            missing += [name for name, known in named if isinstance(name, str) and name not in known]
+        if missing:
+            lines = "\n".join(f"    error: Resource `{name}` does not exist" for name in missing)
+            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+
+    _revalidate(ctx, check)
+
+
 def revalidate_role(ctx: Context, ref: Ref, failed: str) -> None:
     """Once the query has run, no resource may be in the membership of more than 64 roles (core's
     MaxRoles revalidation, counting v4 roles' refs and v10 roles' names alike)."""
@@ -481,6 +521,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
+    revalidate_role_resources(ctx, doc_key(ctx, created["ref"]))
     return read(ctx, created["ref"])
 
 

@@ -412,3 +412,20 @@ def test_a_function_a_role_names_cannot_be_deleted(db):
     assert body["error"]["message"] == "Invalid database schema update.\n    error: Resource `anotherName` does not exist"
     assert body["summary"].splitlines()[2] == "at *query*:1:39"
     assert ok(db, "Function.byName('anotherName').exists()") is True
+
+
+def test_a_v4_call_predicate_gets_no_v10_function(db):
+    # FQL2UserFunctionSpec "FQLX values can be passed to FQLX functions, with an FQL4 role".
+    ok(db, 'Function.create({ name: "PassthroughWithRole", body: "x => x" })')
+    db.query(
+        'CreateRole({ name: "MyFQL4Role", privileges: [{ resource: Function("PassthroughWithRole"), '
+        'actions: { call: Query(Lambda("x", true)) } }] })'
+    )
+    key = ok(db, "Key.create({ role: 'MyFQL4Role' }).secret")
+    assert ok(db, "PassthroughWithRole(3)", key) == 3
+    body = err(db, "PassthroughWithRole(Collection.all)", key)
+    assert body["error"] == {"code": "permission_denied", "message": DENIED}
+    assert body["summary"].splitlines()[1] == "at *query*:1:20"
+    # A v10 role's predicate takes it.
+    ok(db, 'Role.create({ name: "v10Role", privileges: [{ resource: "PassthroughWithRole", actions: { call: "x => true" } }] })')
+    ok(db, "PassthroughWithRole(Collection.all)", ok(db, "Key.create({ role: 'v10Role' }).secret"))

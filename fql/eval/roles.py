@@ -172,6 +172,10 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
         return _v10_predicate(ctx, grant, [value])
     if not isinstance(grant, Lambda):
         return False
+    if grant.api_version != "10" and not _v4_value(value):
+        # A v4 predicate gets v4 values; a v10 function or set has none, and core denies the action
+        # (FQL2UserFunctionSpec "FQLX values can be passed to FQLX functions, with an FQL4 role").
+        return False
     from .access import PREDICATE, unchecked
 
     try:
@@ -179,6 +183,18 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
             return ctx.apply(grant, value) is True
     except FQLError:
         return False
+
+
+def _v4_value(value: t.Any) -> bool:
+    """False for a value (or one inside it) that only v10 has: a function or a set."""
+    from .v10.misc import is_function
+    from .v10.sets import V10Set
+
+    if isinstance(value, list):
+        return all(_v4_value(v) for v in value)
+    if isinstance(value, dict):
+        return all(_v4_value(v) for v in value.values())
+    return not (isinstance(value, V10Set) or (is_function(value) and getattr(value, "api_version", "10") == "10"))
 
 
 def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:

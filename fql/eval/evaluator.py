@@ -60,6 +60,9 @@ class QueryState:
     retries: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None
+    #: Checks to run once a v10 query has run, each with where its write was made (core's post-eval
+    #: revalidation hooks: a function may name a role the same query creates after it).
+    revalidations: list = field(factory=list)
     #: The v10 user functions running now, innermost last: each (name, source, the Apply node that called
     #: it, in its caller). A set made inside one keeps them, for the errors of its functions run later.
     udf_stack: list = field(factory=list)
@@ -69,9 +72,6 @@ class QueryState:
     #: name as core shows it, `check_constraint:name`, or None for a role predicate; its body; and how many
     #: user functions were running when it began), for the lines it logs; None otherwise.
     log_source: tuple[str | None, str, int] | None = None
-    #: Checks to run once a v10 query has run, each with where its write was made (core's post-eval
-    #: revalidation hooks: a function may name a role the same query creates after it).
-    revalidations: list = field(factory=list)
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

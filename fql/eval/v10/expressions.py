@@ -247,8 +247,9 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
         return get_field(ctx, value, node.name)
     except FQLError as err:
         if err.v10_code == "document_not_found":
-            # A field of a document that is gone: core points at the document (FQL2ErrorRenderingSpec).
-            raise _at(err, node.obj)
+            # A field of a document that is gone: core points at the document, at its last operation as `!`
+            # does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec).
+            raise _at_span(err, op_span(node.obj))
         raise _at_span(err, op_span(node))
 
 
@@ -273,6 +274,9 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     try:
         return index_value(ctx, value, key)
     except FQLError as err:
+        if isinstance(value, NullDocument):
+            # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
+            raise _at_span(err, op_span(node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
         obj = getattr(node.obj, "span", None)
         raise _at_span(err, (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span)

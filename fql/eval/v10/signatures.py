@@ -446,13 +446,16 @@ SCALARS = {
     "Bytes": "Bytes",
 }
 #: Type constructors and how many parameters they take.
-CONSTRUCTORS = {"Array": 1, "Ref": 1, "EmptyRef": 1, "Set": 1, "EventSource": 1, "Page": 1, "SetCursor": 0}
+CONSTRUCTORS = {
+    "Array": 1, "Ref": 1, "EmptyRef": 1, "NamedRef": 1, "EmptyNamedRef": 1, "Set": 1, "EventSource": 1, "Page": 1,
+    "SetCursor": 0,
+}  # fmt: skip
 #: Other types core's environment knows, none of them persistable.
 OTHER_TYPES = frozenset(
     (
         "ID", "UUID", "Object", "Struct", "Function", "UserFunction", "TransactionTime", "Query", "Math",
         "Collection", "CollectionDef", "Role", "Database", "AccessProvider", "Key", "Credential", "Token",
-        "FunctionDef", "Doc", "NamedRef", "EmptyNamedRef", "Stream",
+        "FunctionDef", "Doc", "Stream",
     )
 )  # fmt: skip
 
@@ -474,10 +477,12 @@ def check(texpr: t.Any, lookup: Lookup) -> list[str]:
                 errors.append(f"Type `{node.name}` does not accept any parameters.")
             elif arity and len(node.args) != arity:
                 errors.append(f"Type constructor `{node.name}<>` accepts {arity} parameters, received {len(node.args)}")
-            elif node.name in ("Ref", "EmptyRef") and not _names_document(node.args[0], lookup):
-                errors.append("Reference type must refer to a doc type")
             for arg in node.args:
                 go(arg)
+            # After its parameter's own errors, as core's typer reports them (FQL2DocRefSpec).
+            if known and node.name in ("Ref", "EmptyRef") and len(node.args) == 1:
+                if not _names_document(node.args[0], lookup):
+                    errors.append("Reference type must refer to a doc type")
         for child in _children(node):
             go(child)
 
@@ -541,8 +546,8 @@ def unpersistable(texpr: t.Any, lookup: Lookup) -> list[tuple[str, str | None]]:
                 return
             if kind:
                 ref_error(node, node.name[4:] if kind == "null" else node.name)
-            elif node.name in SCALARS or node.name in ("Array", "EmptyRef"):
-                for arg in node.args if node.name != "EmptyRef" else ():
+            elif node.name in SCALARS or node.name == "Array":
+                for arg in node.args:
                     go(arg)
             else:
                 causes.append((f"Type {show(node)} is not persistable", None))

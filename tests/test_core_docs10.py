@@ -86,3 +86,82 @@ def test_ref_to_unknown_type_reports_it_first(db):
     assert _schema_errors(db, "bar: { signature: 'Ref<Ref<Author>>' }") == [
         "error: Reference type must refer to a doc type"
     ]
+
+
+# FQL2CheckConstraintsSpec: check names are identifiers, bodies lambdas of one parameter, names unique.
+@pytest.mark.parametrize(
+    ("checks", "failures"),
+    [
+        (
+            "{ check: { name: 'foo bar', body: 'doc => doc.x == 0' } }",
+            ["constraints[0].check.name: Invalid identifier."],
+        ),
+        (
+            "{ check: { name: 'nullary', body: '() => true' } }",
+            [
+                "constraints[0].check.body: Invalid function arity. Expected exactly 1 argument, but the function"
+                " was defined with 0 arguments"
+            ],
+        ),
+        (
+            "{ check: { name: 'ok', body: 'doc => doc.ok' } }, { check: { name: 'ok', body: 'doc => doc.ok' } },"
+            " { check: { name: 'ko', body: 'doc => doc.ko' } }, { check: { name: 'ko', body: 'doc => doc.ko' } }",
+            ["constraints: Duplicate check constraint name 'ko'", "constraints: Duplicate check constraint name 'ok'"],
+        ),
+    ],
+)
+def test_check_constraint_definitions(db, checks, failures):
+    code, message, summary = failure(db, f"Collection.create({{ name: 'Foo', constraints: [{checks}] }})")
+    assert (code, message) == ("constraint_failure", "Failed to create Collection.")
+    assert summary.split("\n")[1:2 + len(failures)] == ["constraint failures:", *(f"  {f}" for f in failures)]
+
+
+def test_check_constraint_short_lambda_and_non_boolean(db):
+    ok(db, "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'a', body: '(.x == 0)' } }] })")
+    ok(db, "Foo.create({ x: 0 })")
+    assert "  Document failed check constraint `a`\n" in failure(db, "Foo.create({ x: 1 })")[2]
+    ok(db, "Collection.create({ name: 'Num', constraints: [{ check: { name: 'n', body: 'doc => doc.n' } }] })")
+    text = "  Error evaluating check constraint `n`: function returned a non-boolean value\n"
+    assert text in failure(db, "Num.create({ n: 1 })")[2]
+    assert "  Document failed check constraint `n`\n" in failure(db, "Num.create({ n: null })")[2]
+
+
+PLUS1_CHECKS = (
+    "{ check: { name: 'ok', body: 'doc => doc.ok' } }, { check: { name: 'plus1', body: 'doc => doc.foo + 1 > 0' } }"
+)
+
+
+def test_check_constraint_error_traced_to_the_write(db):
+    checks = PLUS1_CHECKS
+    ok(db, f"Collection.create({{ name: 'Foo', constraints: [{checks}] }})")
+    code, message, summary = failure(db, "Foo.create({ ok: 'true' })")
+    assert (code, message) == ("invalid_function_invocation", "The function `+` does not exist on `Null`")
+    assert "at *query*:1:11\n  |\n1 | Foo.create({ ok: 'true' })\n  |           ^^^^^^^^^^^^^^^^\n" in summary
+
+
+def test_check_constraint_reads_in_at(db):
+    body = "doc => { let prev = at (Time.now().subtract(1, \"microsecond\")) { (doc ?? { x: 0 }).x }; doc.x > prev }"
+    ok(db, f"Collection.create({{ name: 'Foo', constraints: [{{ check: {{ name: 'inc', body: '{body}' }} }}] }})")
+    assert failure(db, "Foo.create({ id: 0, x: 0 })")[0] == "constraint_failure"
+    ok(db, "Foo.create({ id: 0, x: 1 })")
+    assert failure(db, "Foo.byId(0)!.update({ x: 1 })")[0] == "constraint_failure"
+    ok(db, "Foo.byId(0)!.update({ x: 3 })")
+
+
+def test_check_constraints_from_v4(db):
+    checks = PLUS1_CHECKS
+    ok(db, f"Collection.create({{ name: 'Foo', constraints: [{checks}] }})")
+    db.query('Create(Collection("Foo"), {data: {ok: true, foo: 1}})')
+    with pytest.raises(fql.FQLError) as info:
+        db.query('Create(Collection("Foo"), {data: {ok: false, foo: 1}})')
+    assert (info.value.code, info.value.description) == (
+        "check constraint failure",
+        "Document failed check constraint `ok`",
+    )
+    with pytest.raises(fql.FQLError) as info:
+        db.query('Create(Collection("Foo"), {data: {ok: false}})')
+    assert (info.value.code, info.value.description) == (
+        "transaction aborted",
+        "The function `+` does not exist on `Null`",
+    )
+    assert ok(db, "Foo.all().count()") == 1

@@ -128,7 +128,7 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         result = _call_v10(ctx, fn, arguments)
     except FQLError as err:
         if isinstance(doc["body"], str) and not isinstance(err, (QueryTimeout, ServiceTimeout)):
-            raise _v10_aborted(ctx, err) from None
+            raise v10_aborted(ctx, err) from None
         if isinstance(err, CallError) and not err.position:
             raise
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
@@ -160,7 +160,7 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     return apply_lambda(ctx, body, args)
 
 
-def _v10_aborted(ctx: Context, err: FQLError) -> TransactionAborted:
+def v10_aborted(ctx: Context, err: FQLError) -> TransactionAborted:
     """A v10 function's error as its v4 caller gets it: core aborts the transaction with the error's
     message, or with the text of the value `abort()` was given, not wrapped in `call error` (core's
     FQL2EncodedResultSpec)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing as t
 
 from ..errors import (
+    CheckConstraintFailed,
+    FQLError,
     InstanceAlreadyExists,
     InstanceNotFound,
     InvalidArgument,
@@ -424,7 +426,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         access.require(ctx, "create", key, (fields, ref), "create")
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Document already exists.").at("create")
-    version = write(ctx, key, fields, "create")
+    version = (write if not v4 else _write_v4)(ctx, key, fields, "create")
     _credentials(ctx, key, params, "create")
     ctx.state.created = True
     return render(ctx, version)
@@ -525,7 +527,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
     _may_write(ctx, key, ref, version, ordered)
-    version = write(ctx, key, ordered)
+    version = (write if not v4 else _write_v4)(ctx, key, ordered)
     _credentials(ctx, key, params)
     return render(ctx, version)
 
@@ -546,9 +548,26 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
         return update_native(ctx, ref, key, version, params, replace=True)
     fields = user_fields(params, v4=v4)
     _may_write(ctx, key, ref, version, fields)
-    version = write(ctx, key, fields)
+    version = (write if not v4 else _write_v4)(ctx, key, fields)
     _credentials(ctx, key, params)
     return render(ctx, version)
+
+
+def _write_v4(ctx: Context, key: DocKey, data: dict, *path: str | int) -> Version:
+    """`write` for v4 Create, Update and Replace: a v10 check constraint that refuses the document is core's
+    `check constraint failure` (one error a check; fql reports the first), and one that fails is the
+    transaction aborted with its message (core's FQL2CheckConstraintsSpec, V4 edition)."""
+    try:
+        return write(ctx, key, data, *path)
+    except FQLError as err:
+        checks = [f for f in err.failures or () if f.get("code") == "check"]
+        if checks:
+            raise CheckConstraintFailed(checks[0]["description"]) from None
+        if any(name.startswith("check_constraint:") for name, _, _ in err.frames):
+            from .control import v10_aborted
+
+            raise v10_aborted(ctx, err) from None
+        raise
 
 
 @builtin("Delete", keys=("delete",))

@@ -403,7 +403,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         try:
             return call_method(ctx, receiver, target.name, args)
         except FQLError as err:
-            if err.span is None and (err.v10_code == "invalid_null_access" or "does not exist on" in err.description):
+            if err.span is None and not err.frames and (
+                err.v10_code == "invalid_null_access" or "does not exist on" in err.description
+            ):
                 # No such method (or nothing to call it on): core points at the method's name.
                 raise _at_span(err, op_span(target)) from None
             raise _at_span(err, op_span(node))
@@ -605,6 +607,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         if op == "||":
             return _bool(left, op) or _bool(run(node.right, ctx), op)
         if op == "??":
+            if isinstance(left, (Document, NullDocument)):
+                # A document read at another time (in `at`) may be gone there, null to `??` (FQL2CheckConstraintsSpec).
+                left = deref(ctx, left)
             return run(node.right, ctx) if left is None or isinstance(left, NullDocument) else left
         if op == "isa":
             from .types import isa

@@ -674,8 +674,28 @@ def _validators(key: str, value: t.Any) -> list[st.Failure]:
             for f in _index_path_failures(
                 ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
             )
-        ]
+        ] + _check_failures(value)
     return []
+
+
+def _check_failures(constraints: list) -> list[st.Failure]:
+    """core's checks of `check` constraints: each name an identifier, each body a lambda of one parameter (a
+    short lambda too), and no name twice (FQL2CheckConstraintsSpec)."""
+    out: list[st.Failure] = []
+    seen: dict[str, int] = {}
+    for i, constraint in enumerate(constraints):
+        check = constraint.get("check")
+        if not isinstance(check, dict):
+            continue
+        name = check["name"]
+        if not sig.IDENT.fullmatch(name) or name in KEYWORDS:
+            out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
+        out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
+        seen[name] = seen.get(name, 0) + 1
+    # Core groups the checks by name in a hash map; its order is not kept, so fql reports them sorted.
+    for name in sorted(n for n, count in seen.items() if count > 1):
+        out.append(st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'"))
+    return out
 
 
 #: Index fields core's IndexFieldValidator refuses, as terms, as values, and in unique constraints.

@@ -165,3 +165,13 @@ def test_check_constraints_from_v4(db):
         "The function `+` does not exist on `Null`",
     )
     assert ok(db, "Foo.all().count()") == 1
+
+
+# FQL2CollectionDefaultHistoryDaysChangeSpec: replacing a definition resets history_days to v10's default, 0.
+def test_replaced_definition_gets_default_history_days(db):
+    ok(db, "Collection.create({ name: 'Foo', history_days: 10 })")
+    ok(db, "Foo.definition.replace({ name: 'Foo' })")
+    assert ok(db, "Foo.definition.history_days") == 0
+    ok(db, "Foo.definition.update({ history_days: 5 })")
+    ok(db, "Foo.definition.update({})")
+    assert ok(db, "Foo.definition.history_days") == 5

@@ -278,6 +278,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             field_schema.check_known_fields(params, before)
             check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
+        if replace and doc.ref.kind == "collections":
+            # A replaced definition without history_days gets v10's default, 0 (v4's is 30; core's
+            # FQL2CollectionDefaultHistoryDaysChangeSpec).
+            params.setdefault("history_days", 0)
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.

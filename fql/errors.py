@@ -122,6 +122,9 @@ class InstanceNotUnique(FQLError):
 
     v4_code, v10_code, status = "instance not unique", "constraint_failure", 400
 
+    #: The name of the v4 unique index the write broke (a v10 write's failure names it), if one did.
+    index: str | None = None
+
 
 class ValidationFailed(FQLError):
     """A document's fields do not fit what the collection or schema object allows."""

@@ -175,3 +175,44 @@ def test_replaced_definition_gets_default_history_days(db):
     ok(db, "Foo.definition.update({ history_days: 5 })")
     ok(db, "Foo.definition.update({})")
     assert ok(db, "Foo.definition.history_days") == 5
+
+
+# UniqueConstraintSpec "cannot cover the same path in two unique constraints" (and an empty one).
+@pytest.mark.parametrize(
+    ("uniques", "text"),
+    [
+        ('["foo", "bar"], ["foo", "bar"]', "Duplicate unique constraint on path [.foo, .bar]"),
+        ("[\"name\"], [\".['name']\"]", "Duplicate unique constraint on path [.name]"),
+        ("[]", "Unique constraints must have at least one term"),
+    ],
+)
+def test_unique_constraint_definitions(db, uniques, text):
+    constraints = ", ".join(f"{{ unique: {u} }}" for u in uniques.replace("], [", "]\0[").split("\0"))
+    body = answer(db, f"Collection.create({{ name: 'Person', constraints: [{constraints}] }})")
+    assert body["error"]["code"] == "constraint_failure"
+    assert body["error"]["constraint_failures"] == [{"paths": [["constraints"]], "message": text}]
+    assert f"constraint failures:\n  constraints: {text}\n" in body["summary"]
+
+
+# UniqueConstraintSpec "accounts for fql4 unique indexes": a v10 write names the v4 index it breaks.
+def test_v10_write_breaking_a_v4_unique_index(db):
+    index = '{name: "TestIndex", source: Collection("Author"), terms: [{field: ["data", "b"]}], unique: true}'
+    db.query(f"CreateIndex({index})")
+    ok(db, "Author.create({ b: 'name' })")
+    body = answer(db, "Author.create({ b: 'name' })")
+    assert body["error"] == {
+        "code": "constraint_failure",
+        "message": "Failed unique constraint.",
+        "constraint_failures": [{"paths": [], "message": "Failed unique constraint"}],
+    }
+    assert body["summary"].startswith("error: Failed unique constraint.\nconstraint failures:\n  TestIndex: Failed")
+    with pytest.raises(fql.FQLError) as info:
+        db.query('Create(Collection("Author"), {data: {b: "name"}})')
+    assert (info.value.code, info.value.description) == ("instance not unique", "document is not unique.")
+
+
+# FQL2CheckConstraintsSpec: a check's failure is of no field (`paths: []`).
+def test_check_failure_has_no_paths(db):
+    ok(db, "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'a', body: '(.x == 0)' } }] })")
+    body = answer(db, "Foo.create({ x: 1 })")
+    assert body["error"]["constraint_failures"] == [{"paths": [], "message": "Document failed check constraint `a`"}]

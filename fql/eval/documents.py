@@ -9,6 +9,7 @@ from ..errors import (
     FQLError,
     InstanceAlreadyExists,
     InstanceNotFound,
+    InstanceNotUnique,
     InvalidArgument,
     InvalidExpression,
     InvalidRef,
@@ -426,7 +427,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         access.require(ctx, "create", key, (fields, ref), "create")
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Document already exists.").at("create")
-    version = (write if not v4 else _write_v4)(ctx, key, fields, "create")
+    version = _write_user(ctx, key, fields, "create", v4=v4)
     _credentials(ctx, key, params, "create")
     ctx.state.created = True
     return render(ctx, version)
@@ -527,7 +528,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
     _may_write(ctx, key, ref, version, ordered)
-    version = (write if not v4 else _write_v4)(ctx, key, ordered)
+    version = _write_user(ctx, key, ordered, v4=v4)
     _credentials(ctx, key, params)
     return render(ctx, version)
 
@@ -548,18 +549,28 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
         return update_native(ctx, ref, key, version, params, replace=True)
     fields = user_fields(params, v4=v4)
     _may_write(ctx, key, ref, version, fields)
-    version = (write if not v4 else _write_v4)(ctx, key, fields)
+    version = _write_user(ctx, key, fields, v4=v4)
     _credentials(ctx, key, params)
     return render(ctx, version)
 
 
-def _write_v4(ctx: Context, key: DocKey, data: dict, *path: str | int) -> Version:
-    """`write` for v4 Create, Update and Replace: a v10 check constraint that refuses the document is core's
-    `check constraint failure` (one error a check; fql reports the first), and one that fails is the
-    transaction aborted with its message (core's FQL2CheckConstraintsSpec, V4 edition)."""
+def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: bool) -> Version:
+    """`write` for Create, Update and Replace, with the failures each syntax words its own way.
+
+    From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
+    (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
+    constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
+    aborted with its message (FQL2CheckConstraintsSpec, V4 edition)."""
     try:
         return write(ctx, key, data, *path)
+    except InstanceNotUnique as err:
+        if v4 or err.index is None:
+            raise
+        failure = {"paths": [], "label": err.index, "code": "unique", "description": "Failed unique constraint"}
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
     except FQLError as err:
+        if not v4:
+            raise
         checks = [f for f in err.failures or () if f.get("code") == "check"]
         if checks:
             raise CheckConstraintFailed(checks[0]["description"]) from None

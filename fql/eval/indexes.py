@@ -360,7 +360,9 @@ def entries_at(
 def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:
     """A unique index allows one live document per terms+values tuple."""
     if _duplicate(ctx, index, terms, entry):
-        raise InstanceNotUnique("document is not unique.").at(*path)
+        err = InstanceNotUnique("document is not unique.")
+        err.index = index.ref.id
+        raise err.at(*path)
 
 
 def _duplicate(ctx: Context, index: IndexDef, terms: bytes, entry: Entry) -> bool:

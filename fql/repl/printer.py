@@ -39,7 +39,8 @@ def summary(err: FQLError, source: str) -> str:
         lines.append("constraint failures:")
     for failure in err.failures or ():
         paths = failure.get("paths") or [failure.get("field") or []]
-        where = ",".join(path_text(p) for p in paths if p)
+        # A failure of no field may have a label (a v4 unique index's name).
+        where = ",".join(path_text(p) for p in paths if p) or failure.get("label", "")
         # A failure over several lines (a parse error in a body or signature) continues indented by four more.
         message = str(failure.get("description", "")).replace("\n", "\n      ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")

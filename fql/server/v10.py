@@ -259,7 +259,8 @@ def _failure(
         error["abort"] = encode(err.value if err.value is not None else err.description)
     if err.failures:
         error["constraint_failures"] = [
-            {"paths": f.get("paths") or [f.get("field", [])], "message": f.get("description", "")} for f in err.failures
+            {"paths": f["paths"] if "paths" in f else [f.get("field", [])], "message": f.get("description", "")}
+            for f in err.failures
         ]
     text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
     # The lines the query logged before it failed follow the error (FQL2LoggingSpec).

@@ -182,10 +182,10 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
                 err.span = None
             raise
         if verdict is None or verdict is False:
-            failures.append({"field": [], "code": "check", "description": f"Document failed check constraint `{name}`"})
+            failures.append({"paths": [], "code": "check", "description": f"Document failed check constraint `{name}`"})
         elif verdict is not True:
             text = f"Error evaluating check constraint `{name}`: function returned a non-boolean value"
-            failures.append({"field": [], "code": "check", "description": text})
+            failures.append({"paths": [], "code": "check", "description": text})
     if failures:
         # Core reports every check the document fails.
         created = len(ctx.state.txn.history(version.key)) <= 1

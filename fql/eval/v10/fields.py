@@ -15,6 +15,7 @@ Effects are limited as core limits them: a computed field may read but not write
 from __future__ import annotations
 
 import contextlib
+import json
 import typing as t
 
 from attrs import frozen
@@ -674,7 +675,7 @@ def _validators(key: str, value: t.Any) -> list[st.Failure]:
             for f in _index_path_failures(
                 ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
             )
-        ] + _check_failures(value)
+        ] + _check_failures(value) + _unique_failures(value)
     return []
 
 
@@ -695,6 +696,41 @@ def _check_failures(constraints: list) -> list[st.Failure]:
     # Core groups the checks by name in a hash map; its order is not kept, so fql reports them sorted.
     for name in sorted(n for n, count in seen.items() if count > 1):
         out.append(st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'"))
+    return out
+
+
+def _unique_failures(constraints: list) -> list[st.Failure]:
+    """core's checks of `unique` constraints: at least one field each, and no two on the same paths
+    (`.name` and `.['name']` are one path; UniqueConstraintSpec)."""
+    from .collections import strict_path
+
+    out: list[st.Failure] = []
+    if any(c.get("unique") == [] for c in constraints):
+        out.append(st.Failure("validator", ("constraints",), "Unique constraints must have at least one term"))
+    seen: dict[str, int] = {}
+    for constraint in constraints:
+        fields = constraint.get("unique")
+        if fields is None:
+            continue
+        paths = [strict_path(item if isinstance(item, str) else item["field"]) for item in fields]
+        if fields and all(paths):
+            shown = "[" + ", ".join(_path_display(p) for p in paths) + "]"
+            seen[shown] = seen.get(shown, 0) + 1
+    for shown in sorted(p for p, count in seen.items() if count > 1):
+        out.append(st.Failure("validator", ("constraints",), f"Duplicate unique constraint on path {shown}"))
+    return out
+
+
+def _path_display(steps: list) -> str:
+    """A field path as core displays it: `.a.b`, `.a[0]`, `.["a b"]`."""
+    out = ""
+    for step in steps:
+        if isinstance(step, int):
+            out += f"{'' if out else '.'}[{step}]"
+        elif sig.IDENT.fullmatch(step) and step not in KEYWORDS:
+            out += f".{step}"
+        else:
+            out += f"{'' if out else '.'}[{json.dumps(step)}]"
     return out
 
 

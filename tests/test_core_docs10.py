@@ -216,3 +216,48 @@ def test_check_failure_has_no_paths(db):
     ok(db, "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'a', body: '(.x == 0)' } }] })")
     body = answer(db, "Foo.create({ x: 1 })")
     assert body["error"]["constraint_failures"] == [{"paths": [], "message": "Document failed check constraint `a`"}]
+
+
+ROLES_ON_ACOLL = """
+Collection.create({ name: "aColl" })
+Role.create({ name: "aRole0", privileges: { resource: "aColl", actions: { read: true } } })
+Role.create({
+  name: "aRole1", membership: { resource: "aColl" }, privileges: { resource: "Collection", actions: { read: true } }
+})
+"""
+
+
+# FQL2CollectionSpec "validate foreign references": a collection roles name cannot be deleted; a rename
+# renames it in the roles.
+def test_collection_named_by_roles(db):
+    ok(db, ROLES_ON_ACOLL)
+    code, message, summary = failure(db, "Collection.byName('aColl')!.delete()")
+    assert code == "invalid_schema"
+    assert message == (
+        "Invalid database schema update.\n    error: Resource `aColl` does not exist"
+        "\n    error: Resource `aColl` does not exist"
+    )
+    assert "at *query*:1:35\n" in summary
+    ok(db, "Collection.byName('aColl')!.update({ name: 'anotherName' })")
+    assert ok(db, "[Role.byName('aRole0')!.privileges.resource, Role.byName('aRole1')!.membership.resource]") == [
+        "anotherName",
+        "anotherName",
+    ]
+
+
+# FQL2CollectionSpec "fql4": v4 Update and Replace keep a collection's v10 fields.
+def test_v4_writes_keep_v10_fields(db):
+    ok(
+        db,
+        "Collection.create({ name: 'TestCol', alias: 'TestColAlias',"
+        " indexes: { byName: { terms: [{ field: 'name' }] } }, constraints: [{ unique: ['name'] }] })",
+    )
+    before = db.query('Get(Collection("TestCol"))')
+    db.query('Update(Collection("TestCol"), { indexes: "hello", backingIndexes: "foo", constraints: "bar" })')
+    after = db.query('Get(Collection("TestCol"))')
+    assert {k: v for k, v in after.items() if k != "ts"} == {k: v for k, v in before.items() if k != "ts"}
+    db.query('Replace(Collection("TestCol"), { name: "hello" })')
+    replaced = db.query('Get(Collection("hello"))')
+    assert {k: replaced.get(k) for k in ("alias", "indexes", "constraints")} == {
+        k: before[k] for k in ("alias", "indexes", "constraints")
+    }

@@ -170,14 +170,16 @@ def test_a_collection_with_v4_indexes_cannot_be_migrated(db):
     assert err.description.split("\n")[1] == "    error: Cannot create migrations on a collection with v4 indexes"
 
 
-def test_migrations_run_from_v4_updates_of_the_collection_too(db):
-    # The schema document is the same one whichever syntax writes it.
+def test_v4_updates_of_the_collection_keep_its_v10_fields(db):
+    # The schema document is the same one whichever syntax writes it, but core's v4 writes keep the v10
+    # fields it has (fields, migrations, indexes...; FQL2CollectionSpec "updates can't modify fqlx fields").
     db.query('Foo.create({ id: 3 })', syntax="v10")
-    db.query(
-        'Update(Collection("Foo"), { fields: { n: { signature: "Int" } }, migrations: '
-        '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "5" } }] })'
-    )
-    assert db.query("Foo.all().map(.n).toArray()", syntax="v10") == [5, 5]
+    db.query('Update(Collection("Foo"), { history_days: 3, fields: { n: { signature: "Int" } }, indexes: "x" })')
+    assert db.query("Foo.definition { fields, indexes, history_days }", syntax="v10") == {
+        "fields": {"_no_wildcard": {"signature": "Null"}},
+        "indexes": {},
+        "history_days": 3,
+    }
 
 
 def test_paths_read_as_core_reads_them():

@@ -517,7 +517,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
             params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
-        return update_native(ctx, ref, key, version, params, replace=False)
+        return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
     fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
     data = dict(version.data or {})
     if "data" in params:
@@ -546,7 +546,7 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
             params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, params)
-        return update_native(ctx, ref, key, version, params, replace=True)
+        return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
     fields = user_fields(params, v4=v4)
     _may_write(ctx, key, ref, version, fields)
     version = _write_user(ctx, key, fields, v4=v4)

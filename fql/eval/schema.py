@@ -252,8 +252,18 @@ def create_function(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("functions"), params, "create_function")
 
 
-def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool) -> dict:
-    """Update or replace a schema document's fields (its name cannot change yet)."""
+#: A definition's v10 fields, which a v4 Update or Replace keeps whatever it gives (core's
+#: FQLXFieldRetainingWriteConfig; FQL2CollectionSpec "updates can't modify fqlx fields").
+_V10_FIELDS = {
+    "collections": ("computed_fields", "fields", "migrations", "indexes", "constraints", "alias"),
+    "functions": ("alias",),
+}
+
+
+def update_native(
+    ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool, v4: bool = True
+) -> dict:
+    """Update or replace a schema document's fields (its name cannot change yet); `v4` keeps its v10 fields."""
     from .documents import merge, write
 
     kind = ref.kind
@@ -263,6 +273,11 @@ def update_native(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
     fields = {"name": old["name"], **params} if replace else merge(old, params)
+    if v4:
+        fields.update({k: old[k] for k in _V10_FIELDS.get(kind, ()) if k in old})
+        if kind == "collections":
+            # Core's internal list of a collection's indexes, kept as well; fql holds none to keep.
+            fields.pop("backingIndexes", None)
     if kind == "indexes" and replace and "unique" in old:
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}

@@ -261,3 +261,18 @@ def test_v4_writes_keep_v10_fields(db):
     assert {k: replaced.get(k) for k in ("alias", "indexes", "constraints")} == {
         k: before[k] for k in ("alias", "indexes", "constraints")
     }
+
+
+# FQL2CollectionSpec "refs to keys, tokens, and credentials work": Ref<Key>, Ref<Token> and Ref<Credential> are
+# field types, and a token or credential may be made for a document not (yet) there.
+def test_refs_to_keys_tokens_and_credentials(db):
+    fields = (
+        "key: { signature: 'Ref<Key>' }, token: { signature: 'Ref<Token>' }, cred: { signature: 'Ref<Credential>' }"
+    )
+    ok(db, f"Collection.create({{ name: 'User', fields: {{ {fields} }} }})")
+    made = ok(
+        db,
+        "User.create({ key: Key.create({ role: 'admin' }), token: Token.create({ document: User(0) }),"
+        " cred: Credential.create({ document: User(0), password: 'foo' }) })",
+    )
+    assert (made["key"]["coll"], made["token"]["coll"], made["cred"]["coll"]) == ("Key", "Token", "Credential")

@@ -30,9 +30,11 @@ def _with_secret(ctx: Context, shown: dict) -> Document:
     return doc
 
 
-def _user_document(ctx: Context, value: t.Any, failed: str | None = None) -> DocKey:
+def _user_document(ctx: Context, value: t.Any, failed: str | None = None, *, exists: bool = True) -> DocKey:
     """The key of a user collection's document; when writing a token or credential (`failed` names the
-    write, as `Failed to create Token.`), anything else is a constraint failure at `document`."""
+    write, as `Failed to create Token.`), anything else is a constraint failure at `document`.
+    `exists=False` lets it be one not (or not yet) there, as core's Token.create and Credential.create do
+    (FQL2CollectionSpec)."""
     ref = value.ref if isinstance(value, (Document, NullDocument)) else value
     if not isinstance(ref, Ref) or ref.collection is None or ref.kind is not None:
         expected = "Expected document from a user-defined collection."
@@ -41,7 +43,7 @@ def _user_document(ctx: Context, value: t.Any, failed: str | None = None) -> Doc
         failure = {"field": ["document"], "code": "invalid", "description": expected}
         raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
     key = doc_key(ctx, ref)
-    if live(ctx, key) is None:
+    if exists and live(ctx, key) is None:
         raise QueryRuntimeError("document_not_found", f"Collection `{ref.collection.id}` does not contain document with id {ref.id}.")
     return key
 
@@ -100,7 +102,7 @@ def token_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
-    identity = _user_document(ctx, fields["document"], "Failed to create Token.")
+    identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
 
 
@@ -144,7 +146,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
-    identity = _user_document(ctx, fields["document"], "Failed to create Credential.")
+    identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
         from ..documents import write

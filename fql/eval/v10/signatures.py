@@ -450,12 +450,12 @@ CONSTRUCTORS = {
     "Array": 1, "Ref": 1, "EmptyRef": 1, "NamedRef": 1, "EmptyNamedRef": 1, "Set": 1, "EventSource": 1, "Page": 1,
     "SetCursor": 0,
 }  # fmt: skip
-#: Other types core's environment knows, none of them persistable.
+#: Other types core's environment knows, none of them persistable. (Key, Token and Credential are document
+#: types, found as collections are: the lookup knows them.)
 OTHER_TYPES = frozenset(
     (
         "ID", "UUID", "Object", "Struct", "Function", "UserFunction", "TransactionTime", "Query", "Math",
-        "Collection", "CollectionDef", "Role", "Database", "AccessProvider", "Key", "Credential", "Token",
-        "FunctionDef", "Doc", "Stream",
+        "Collection", "CollectionDef", "Role", "Database", "AccessProvider", "FunctionDef", "Doc", "Stream",
     )
 )  # fmt: skip
 

@@ -276,3 +276,11 @@ def test_refs_to_keys_tokens_and_credentials(db):
         " cred: Credential.create({ document: User(0), password: 'foo' }) })",
     )
     assert (made["key"]["coll"], made["token"]["coll"], made["cred"]["coll"]) == ("Key", "Token", "Credential")
+
+
+# FQL2IndexSpec "unique constraints apply even when sync built after-the-fact".
+def test_unique_constraint_added_over_duplicates(db):
+    ok(db, "Author.create({ name: 'Bob' }); Author.create({ name: 'Bob' })")
+    ok(db, "Author.definition.update({ constraints: [{ unique: [{ field: 'name' }] }] })")
+    assert failure(db, "Author.create({ name: 'Bob' })")[:2] == ("constraint_failure", "Failed unique constraint.")
+    assert ok(db, "Author.all().count()") == 2

@@ -284,3 +284,17 @@ def test_unique_constraint_added_over_duplicates(db):
     ok(db, "Author.definition.update({ constraints: [{ unique: [{ field: 'name' }] }] })")
     assert failure(db, "Author.create({ name: 'Bob' })")[:2] == ("constraint_failure", "Failed unique constraint.")
     assert ok(db, "Author.all().count()") == 2
+
+
+# FQL2IndexSpec "indexes support indexing arrays": an index of one value takes an array bound as that value
+# (a `to` array includes the arrays it begins); FQL2SetsSpec "fail to parse long prefix" for more values.
+def test_array_bounds_of_one_value_index(db):
+    ok(db, "Author.definition.update({ indexes: { noMva: { terms: [{ field: 'a' }], values: [{ field: 'b' }] },"
+           " two: { values: [{ field: 'a' }, { field: 'b' }] } } })")
+    ok(db, "[[1, 2], [3, 4], [5, 6], [7, 8]].forEach(b => Author.create({ a: 'arr', b: b }))")
+    assert ok(db, "Author.noMva('arr', { from: [3, 4], to: [5, 6] }).toArray().map(.b)") == [[3, 4], [5, 6]]
+    assert ok(db, "Author.noMva('arr', { from: [3], to: [5] }).toArray().map(.b)") == [[3, 4], [5, 6]]
+    assert failure(db, "Author.two({ from: [1, 2, 3] })")[:2] == (
+        "invalid_argument",
+        "invalid argument `range`: The field `from` can have at most 2 values",
+    )

@@ -291,7 +291,12 @@ class IndexFunction:
         bounds = to_stored(check_range(args[n])) if len(args) > n else None
         for name in ("from", "to"):
             given = (bounds or {}).get(name)
-            if isinstance(given, list) and len(given) > len(self.index.values):
+            if isinstance(given, list) and len(self.index.values) == 1:
+                # An index of one value takes an array as that value, a prefix of the arrays it holds: a
+                # `to` array gets a null (last of all) so that the arrays it begins are in range (core's
+                # collectRange; FQL2IndexSpec "indexes support indexing arrays").
+                bounds[name] = [given + [None] if name == "to" else given]
+            elif isinstance(given, list) and len(given) > len(self.index.values):
                 raise QueryRuntimeError(
                     "invalid_argument",
                     f"invalid argument `range`: The field `{name}` can have at most {len(self.index.values)} values",

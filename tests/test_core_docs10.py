@@ -298,3 +298,19 @@ def test_array_bounds_of_one_value_index(db):
         "invalid_argument",
         "invalid argument `range`: The field `from` can have at most 2 values",
     )
+
+
+# FQL2DefinedFieldsSpec "ID is not persistable" / "non-persistable types don't explode default evaluation": an ID
+# is not data (core's toIR refuses it), though a create's `id` may be one.
+def test_ids_are_not_persistable(db):
+    assert failure(db, "Author.create({ x: ID(5) })")[:2] == (
+        "invalid_type",
+        "Value at `x` has type ID, which cannot be persisted.",
+    )
+    assert ok(db, "Author.create({ id: ID(7) }).id") == "7"
+    query = "Collection.create({ name: 'F1', fields: { a: { signature: 'ID', default: 'newId()' } } })"
+    body = json.loads(v10.query(db, {"query": query}, "secret", {"x-format": "simple", "x-typecheck": "false"}, 0).body)
+    assert body["summary"].startswith(
+        "error: Failed to create Collection.\nconstraint failures:\n  a: Default field evaluation failed.\n"
+        "      Value has type ID, which cannot be persisted\n"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...values import Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, module_name
+from ...values import ID, Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, module_name
 
 
 def type_label(value: t.Any) -> str:
@@ -17,6 +17,8 @@ def type_label(value: t.Any) -> str:
         return "Int" if -(1 << 31) <= value < (1 << 31) else "Long"
     if isinstance(value, float):
         return "Double"
+    if isinstance(value, ID):
+        return "ID"
     if isinstance(value, str):
         return "String"
     if isinstance(value, list):

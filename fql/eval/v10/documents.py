@@ -189,7 +189,8 @@ def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
         from .display import type_label
 
         raise QueryRuntimeError("invalid_argument", f"expected {what} to be an Object, received {type_label(fields)}")
-    check_persistable(fields)
+    # A create's `id` is taken apart first: an ID is not stored as data.
+    check_persistable({k: v for k, v in fields.items() if k != "id"})
     data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
     return data, fields.get("ttl", ...), fields.get("id")
 

@@ -23,7 +23,7 @@ from attrs import frozen
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
 from ...storage.base import DocKey, Version
-from ...values import Bytes, Date, Document, Ref, Timestamp, collection_ref, native
+from ...values import ID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
 from .. import documents
 from ..evaluator import Context
 from ..refs import live
@@ -427,6 +427,9 @@ def _indexable(value: t.Any) -> t.Any:
 
 
 def persistable(value: t.Any) -> bool:
+    if isinstance(value, ID):
+        # An ID is not data core stores (its toIR refuses it; FQL2DefinedFieldsSpec "ID is not persistable").
+        return False
     if value is None or isinstance(value, (bool, int, float, str, Bytes, Timestamp, Date)):
         return True
     if isinstance(value, Ref):
@@ -548,11 +551,20 @@ def default_value(ctx: Context, source_name: str, name: str, source: str) -> tup
     except FQLError as err:
         return failure(_render(err, source_name, source))
     stored = to_stored(value)
-    if not persistable(stored):
+    if not persistable(stored) or _holds_id(value):
         from .display import type_label
 
         return failure(f"Value has type {type_label(value)}, which cannot be persisted")
     return stored, None
+
+
+def _holds_id(value: t.Any) -> bool:
+    """Whether an ID is in `value` (stored, it would be its digits: `persistable` no longer sees it)."""
+    if isinstance(value, list):
+        return any(_holds_id(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_id(v) for v in value.values())
+    return isinstance(value, ID)
 
 
 def _render(err: FQLError, source_name: str, source: str) -> str:

@@ -314,3 +314,43 @@ def test_ids_are_not_persistable(db):
         "error: Failed to create Collection.\nconstraint failures:\n  a: Default field evaluation failed.\n"
         "      Value has type ID, which cannot be persisted\n"
     )
+
+
+# FQL2DefinedFieldsSpec "typecheck index definitions": with defined fields (and no wildcard), index paths and
+# unique constraint fields must be fields the documents have.
+@pytest.mark.parametrize(
+    ("definition", "errors"),
+    [
+        (
+            "fields: { my_field: { signature: 'Number' } }, indexes: { byXY: { terms: [{ field: '.x.y' }] } }",
+            ["error: Type `{ id: ID, ts: Time, ttl: Time | Null, my_field: Number }` does not have field `x`"],
+        ),
+        (
+            "fields: { my_field: { signature: 'Number' } }, constraints: [{ unique: ['.your_field'] }]",
+            ["error: Type `{ id: ID, ts: Time, ttl: Time | Null, my_field: Number }` does not have field `your_field`"],
+        ),
+        (
+            "fields: { my_field: { signature: 'Array<{ a: String, b: Number }>' } },"
+            " indexes: { byAB: { terms: [{ field: '.my_field[0].a' }], values: [{ field: '.my_field[1].c' }] } }",
+            [
+                "error: Type `{ a: String, b: Number }` does not have field `c`",
+                "hint: Type `{ a: String, b: Number }` inferred here",
+            ],
+        ),
+    ],
+)
+def test_index_paths_must_be_fields(db, definition, errors):
+    assert _schema_errors_of(db, definition) == errors
+
+
+def test_index_paths_of_known_fields(db):
+    ok(db, "Collection.create({ name: 'Foo', fields: { my_field: { signature: 'Number' } }, wildcard: 'Any',"
+           " indexes: { byOurFields: { terms: [{ field: '.my_field' }, { field: '.your_field' }] } } })")
+    ok(db, "Collection.create({ name: 'Foo2', fields: { my_field: { signature: 'Array<{ a: String, b: Number }>' } },"
+           " indexes: { byAB: { terms: [{ field: '.my_field[0].a' }, { field: '.my_field[1].b' }] } } })")
+
+
+def _schema_errors_of(db: fql.Database, definition: str) -> list[str]:
+    code, message, summary = failure(db, f"Collection.create({{ name: 'Foo', {definition} }})")
+    assert (code, summary.split("\n")[0]) == ("invalid_schema", "error: Invalid database schema update.")
+    return [line.strip() for line in message.split("\n")[1:]]

@@ -873,9 +873,64 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         texpr = sig.parse(wildcard)
         found = sig.check(texpr, find)
         errors.extend(found or ([] if texpr == sig.Keyword("Any") else ["Top-level wildcard must have type `Any`"]))
+    if not errors:
+        errors.extend(_index_path_errors(definition, find))
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
+    """core's typer on the paths of index terms and values and of unique constraints: a path into an object
+    type must name one of its fields (the documents' own type first: `{ id: ID, ts: Time, ttl: Time | Null,
+    ...fields }`; FQL2DefinedFieldsSpec "typecheck index definitions"). A wildcard lets any field be."""
+    from .collections import strict_path
+
+    defined = definition.get("fields") or {}
+    if not defined and definition.get("wildcard") is None:
+        return []
+    own = [("id", st.FieldSchema(st.Scalar("ID"))), ("ts", st.FieldSchema(st.Scalar("Time")))]
+    own.append(("ttl", st.FieldSchema(st.Union((st.Scalar("Time"), st.NULL)))))
+    fields = [(n, st.FieldSchema(_schema_type(spec.get("signature"), find))) for n, spec in defined.items()]
+    for n, spec in (definition.get("computed_fields") or {}).items():
+        signature = spec.get("signature")
+        computed = st.resolve(sig.parse(signature), find) if isinstance(signature, str) else st.ANY
+        fields.append((n, st.FieldSchema(computed)))
+    wildcard = definition.get("wildcard")
+    doc = st.Struct((*own, *fields), st.resolve(sig.parse(wildcard), find) if isinstance(wildcard, str) else None)
+    paths = [
+        item["field"]
+        for spec in (definition.get("indexes") or {}).values()
+        for item in (spec.get("terms") or []) + (spec.get("values") or [])
+    ]
+    for constraint in definition.get("constraints") or []:
+        paths.extend(item if isinstance(item, str) else item["field"] for item in constraint.get("unique") or [])
+    errors = []
+    for path in paths:
+        error = _missing_field(doc, strict_path(path) or [])
+        if error is not None:
+            errors.append(error)
+    return errors
+
+
+def _missing_field(schema: t.Any, steps: list) -> str | None:
+    """The typer's error for the first step of `steps` that an object type along the way does not have."""
+    root = schema
+    for step in steps:
+        if isinstance(schema, st.Struct) and isinstance(step, str):
+            found = schema.field(step)
+            if found is None:
+                shown = st.display(schema)
+                # A type from a field's signature is pointed at too (core renders where it was inferred).
+                hint = "" if schema is root else f"\nhint: Type `{shown}` inferred here"
+                return f"Type `{shown}` does not have field `{step}`{hint}"
+            schema = found.expected
+        elif isinstance(schema, st.ArrayOf) and isinstance(step, int):
+            schema = schema.inner
+        else:
+            # Unions, tuples, documents, Any: fql leaves them to the reads (core's typer goes further).
+            return None
+    return None
 
 
 def _shape(definition: dict) -> tuple:

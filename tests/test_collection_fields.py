@@ -103,7 +103,7 @@ def test_computed_fields_in_defaults_and_indexes_have_no_effects(db):
     (failure,) = err.failures
     assert failure["field"] == ["n"]
     assert failure["description"].startswith(
-        "Default field evaluation failed.\nerror: `count` performs a read, which is not allowed in default values."
+        "Default field evaluation failed.\nerror: `all` performs a read, which is not allowed in default values."
     )
     run(db, 'Collection.create({ name: "Bar", computed_fields: { n: { body: "_ => Bar.all().count()" } }, indexes: { byN: { terms: [{ field: ".n" }] } } })')
     run(db, "Bar.create({})")

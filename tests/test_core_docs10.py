@@ -354,3 +354,23 @@ def _schema_errors_of(db: fql.Database, definition: str) -> list[str]:
     code, message, summary = failure(db, f"Collection.create({{ name: 'Foo', {definition} }})")
     assert (code, summary.split("\n")[0]) == ("invalid_schema", "error: Invalid database schema update.")
     return [line.strip() for line in message.split("\n")[1:]]
+
+
+# FQL2DefinedFieldsSpec "default values must be pure": `all` is a read when called (core's Effect.Read check).
+def test_default_read_named_at_the_call(db):
+    fields = "my_field: { signature: 'Number', default: 'Collection.all().count()' }"
+    query = f"Collection.create({{ name: 'Foo', fields: {{ {fields} }} }})"
+    summary = failure(db, query)[2]
+    assert summary.split("\nat *query*")[0] == (
+        "error: Failed to create Collection.\nconstraint failures:\n  my_field: Default field evaluation failed.\n"
+        "      error: `all` performs a read, which is not allowed in default values.\n"
+        "      at *field:my_field*:1:15\n        |\n      1 | Collection.all().count()\n"
+        "        |               ^^\n        |"
+    )
+
+
+# FQL2DefinedFieldsSpec "default values are typechecked".
+def test_default_value_of_another_type(db):
+    assert _schema_errors_of(db, "fields: { foo: { signature: 'String', default: '0' } }") == [
+        "error: Type `Int` is not a subtype of `String`"
+    ]

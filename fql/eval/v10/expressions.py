@@ -360,6 +360,10 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
 _NO_RECEIVER = object()
 
 
+#: A collection's functions that core marks as reads (Effect.Read), checked when they are called.
+_READ_CALLS = frozenset(("all", "where", "firstWhere", "byId", "byName", "byDocument"))
+
+
 def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEIVER) -> t.Any:
     """Call a registered v10 method (with its receiver) or static function, checking the argument count."""
     given = len(args)
@@ -375,6 +379,8 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
             f"Function `{method.name}` expects {expected} argument{plural}, but {given} were provided."
         )
     try:
+        if method.name in _READ_CALLS and (receiver is _NO_RECEIVER or isinstance(receiver, Module)):
+            _fields.check_read(ctx)
         if receiver is _NO_RECEIVER:
             return method.fn(ctx, *args)
         return method.fn(ctx, receiver, *args)

@@ -273,6 +273,14 @@ def limited(ctx: Context, what: str, *, reads: bool, observations: bool = True) 
         state.txn = outer
 
 
+def check_read(ctx: Context) -> None:
+    """core's Effect.Read check when a function that reads is called (`all`, `byId`, `byName`...): refused
+    there, before anything is read, where the enclosing evaluation may not read."""
+    txn = ctx.state.txn
+    if isinstance(txn, _Limited) and not txn._rules[1]:
+        raise EffectViolation("read", txn._rules[0])
+
+
 def indexing(ctx: Context) -> bool:
     """True while a computed field is computed for an index (where a document's `ts` is not known)."""
     txn = ctx.state.txn
@@ -868,6 +876,8 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
             for cause, hint in causes:
                 lines.append(f"cause: {cause}" + (f"\nhint: {hint}" if hint else ""))
             errors.append("\n".join(lines))
+        elif not found and isinstance(spec.get("default"), str):
+            errors.extend(_default_type_errors(ctx, field_name, spec["default"], st.resolve(texpr, find)))
     wildcard = definition.get("wildcard")
     if wildcard is not None:
         texpr = sig.parse(wildcard)
@@ -878,6 +888,15 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:
+    """core's typer on a default: its value's type must be the field's (`Type `Int` is not a subtype of
+    `String``; FQL2DefinedFieldsSpec "default values are typechecked"). fql types the value it evaluates to."""
+    value, failure = default_value(ctx, f"*field:{field_name}*", field_name, source)
+    if failure is not None or st.is_of_type(expected, value):
+        return []
+    return [f"Type `{st.display(st.value_type(value))}` is not a subtype of `{st.display(expected)}`"]
 
 
 def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:

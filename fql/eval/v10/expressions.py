@@ -351,7 +351,8 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
         from ..evaluator import MAX_DEPTH
 
         if state.depth > MAX_DEPTH:
-            raise QueryRuntimeError("stack_overflow", f"Call stack reached the maximum limit of {MAX_DEPTH}.")
+            # core's v10 words (FQL2ComputedFieldsSpec), with fql's limit (core's is 2048 frames).
+            raise QueryRuntimeError("stack_overflow", f"number of stack frames exceeded limit of {MAX_DEPTH}")
         return evaluate(fn.body, Context(state, {**fn.env, **bindings}))
     finally:
         state.depth -= 1

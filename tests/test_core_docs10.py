@@ -350,8 +350,8 @@ def test_index_paths_of_known_fields(db):
            " indexes: { byAB: { terms: [{ field: '.my_field[0].a' }, { field: '.my_field[1].b' }] } } })")
 
 
-def _schema_errors_of(db: fql.Database, definition: str) -> list[str]:
-    code, message, summary = failure(db, f"Collection.create({{ name: 'Foo', {definition} }})")
+def _schema_errors_of(db: fql.Database, definition: str, name: str = "Foo") -> list[str]:
+    code, message, summary = failure(db, f"Collection.create({{ name: '{name}', {definition} }})")
     assert (code, summary.split("\n")[0]) == ("invalid_schema", "error: Invalid database schema update.")
     return [line.strip() for line in message.split("\n")[1:]]
 
@@ -374,3 +374,27 @@ def test_default_value_of_another_type(db):
     assert _schema_errors_of(db, "fields: { foo: { signature: 'String', default: '0' } }") == [
         "error: Type `Int` is not a subtype of `String`"
     ]
+
+
+# FQL2ComputedFieldsSpec "indexing": a computed field computed for an index may not call a UDF or read another
+# computed field (the document gets no entry), nor (checked with its definition) read its document's ts.
+def test_indexed_computed_field_limits(db):
+    ok(db, "Function.create({ name: 'one', body: '_ => 1' })")
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { b: { body: 'doc => if (doc.a) one(1) else 0' } },"
+           " indexes: { byB: { terms: [{ field: '.b' }] } } })")
+    ok(db, "Foo.create({ a: true }); Foo.create({ a: false })")
+    assert ok(db, "[Foo.byB(0).count(), Foo.byB(1).count(), Foo.all().map(.b).toArray()]") == [1, 0, [1, 0]]
+    ok(db, "Collection.create({ name: 'Bar', computed_fields: { b: { body: 'doc => 2 * doc.a' },"
+           " c: { body: 'doc => 2 * doc.b' } }, indexes: { byC: { terms: [{ field: '.c' }] } } })")
+    ok(db, "Bar.create({ a: 1 })")
+    assert ok(db, "[Bar.byC(4).count(), Bar.all().first()!.c]") == [0, 4]
+    ts_field = "computed_fields: { a: { body: 'doc => doc.ts' } }, indexes: { byA: { terms: [{ field: '.a' }] } }"
+    assert _schema_errors_of(db, ts_field, "Ts") == [
+        "error: Computed fields used in indexes or constraints cannot use a doc's ts field"
+    ]
+    # Without the typer (X-Typecheck: false) the index is made, and the document indexes nothing.
+    query = f"Collection.create({{ name: 'Ts', {ts_field} }}); Ts.create({{ id: 1 }}); Ts.byA(Ts.byId(1)!.ts).count()"
+    body = json.loads(v10.query(db, {"query": query}, "secret", {"x-format": "simple", "x-typecheck": "false"}, 0).body)
+    assert body["data"] == 0
+    ok(db, "Collection.create({ name: 'T', computed_fields: { a: { body: 'doc => doc.data.ts' } },"
+           " indexes: { byA: { terms: [{ field: '.a' }] } } })")

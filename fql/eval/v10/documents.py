@@ -169,6 +169,9 @@ def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
         # `data` is a user document's stored fields, all of them (computed fields and methods aside).
         value = field_schema.stored_data(doc)
     elif isinstance(doc.data, field_schema.Fields) and name in doc.data.schema.computed:
+        if field_schema.indexing(ctx):
+            # A computed field computed for an index cannot read another (FQL2ComputedFieldsSpec).
+            raise QueryRuntimeError("invalid_computed_field_access", "invalid access of computed field")
         return doc.data[name]
     else:
         value = doc.data.get(name)

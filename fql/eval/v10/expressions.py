@@ -312,6 +312,10 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     if isinstance(fn, Module):
         return names.call_module(ctx, fn, args)
     if isinstance(fn, names.UserFunction):
+        if _fields.indexing(ctx):
+            # A computed field computed for an index may not call a UDF: the document gets no entry
+            # (core's FQL2ComputedFieldsSpec "cannot call UDFs (run-time)").
+            raise QueryRuntimeError("invalid_effect", "A user-defined function cannot be called while indexing.")
         return names.call_udf(ctx, fn, args)
     if isinstance(fn, names.StaticFunction):
         return names.call_static_function(ctx, fn, args)

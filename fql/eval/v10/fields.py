@@ -18,6 +18,7 @@ import contextlib
 import json
 import typing as t
 
+import attrs
 from attrs import frozen
 
 from ... import ast
@@ -885,6 +886,9 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         errors.extend(found or ([] if texpr == sig.Keyword("Any") else ["Top-level wildcard must have type `Any`"]))
     if not errors:
         errors.extend(_index_path_errors(definition, find))
+    if not errors and ctx.state.typecheck:
+        # The typer's check: a query run without it (X-Typecheck: false) lets the index be made.
+        errors.extend(_indexed_ts_errors(definition))
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
@@ -930,6 +934,44 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
         if error is not None:
             errors.append(error)
     return errors
+
+
+def _indexed_ts_errors(definition: dict) -> list[str]:
+    """A computed field an index or unique constraint covers may not read its document's `ts` (not known
+    while the document is indexed; FQL2ComputedFieldsSpec "doesn't allow indexing if the ts field is
+    used"). fql looks for `doc.ts` on the body's own parameter."""
+    from ...parse import parse
+    from .collections import strict_path
+
+    covered = {
+        (strict_path(item["field"]) or [None])[0]
+        for spec in (definition.get("indexes") or {}).values()
+        for item in (spec.get("terms") or []) + (spec.get("values") or [])
+    }
+    for constraint in definition.get("constraints") or []:
+        covered.update(
+            (strict_path(item if isinstance(item, str) else item["field"]) or [None])[0]
+            for item in constraint.get("unique") or []
+        )
+    errors = []
+    for name, spec in (definition.get("computed_fields") or {}).items():
+        if name not in covered:
+            continue
+        arrow = parse(spec["body"], "v10").body[0]
+        param = arrow.params[0] if isinstance(arrow, ast.Arrow) and len(arrow.params) == 1 else None
+        if param is not None and _reads_ts(arrow.body, param):
+            errors.append("Computed fields used in indexes or constraints cannot use a doc's ts field")
+    return errors
+
+
+def _reads_ts(node: t.Any, param: str) -> bool:
+    if isinstance(node, ast.Member) and node.name == "ts" and node.obj == ast.Ident(param):
+        return True
+    if isinstance(node, ast.Node):
+        return any(_reads_ts(getattr(node, f.name), param) for f in attrs.fields(type(node)) if f.name != "span")
+    if isinstance(node, (tuple, list)):
+        return any(_reads_ts(item, param) for item in node)
+    return False
 
 
 def _missing_field(schema: t.Any, steps: list) -> str | None:

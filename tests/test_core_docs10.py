@@ -398,3 +398,25 @@ def test_indexed_computed_field_limits(db):
     assert body["data"] == 0
     ok(db, "Collection.create({ name: 'T', computed_fields: { a: { body: 'doc => doc.data.ts' } },"
            " indexes: { byA: { terms: [{ field: '.a' }] } } })")
+
+
+# FQL2NameValidationSpec: `asc` and `desc` are global names a collection or function cannot take; a database's
+# or access provider's v10 name must be an identifier.
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Collection.create({ name: 'asc' })", "The identifier `asc` is reserved."),
+        ("Function.create({ name: 'desc', body: 'x => x' })", "The identifier `desc` is reserved."),
+        ("Database.create({ name: 'foo-bar' })", "Invalid identifier."),
+        ("Database.create({ name: 'hello world' })", "Invalid identifier."),
+        (
+            "AccessProvider.create({ name: 'foo.bar', issuer: 'i',"
+            " jwks_uri: 'https://fauna.auth0.com/.well-known/jwks.json' })",
+            "Invalid identifier.",
+        ),
+    ],
+)
+def test_names_as_core_validates_them(db, query, message):
+    body = answer(db, query)
+    assert body["error"]["code"] == "constraint_failure"
+    assert body["error"]["constraint_failures"] == [{"paths": [["name"]], "message": message}]

@@ -334,6 +334,8 @@ def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) 
             names.check_global(ctx, ref.kind, params.get(key), key, previous=stored.get(key), own=ref.id)
     elif ref.kind == "roles":
         names.check_role(params.get("name"), own=ref.id)
+    elif ref.kind in ("databases", "access_providers"):
+        names.check_identifier(ref.kind, params.get("name"), own=ref.id)
 
 
 def _definition(ctx: Context, ref: Ref) -> dict | None:

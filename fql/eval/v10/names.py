@@ -30,7 +30,7 @@ STANDARD = frozenset(
         "Bytes", "Time", "Date", "UUID", "Array", "Set", "SetCursor", "EventSource", "TransactionTime",
         "UserFunction", "Math", "Query", "Doc", "Schema", "Ref", "EmptyRef", "NamedRef", "EmptyNamedRef",
         "Stream", "Collection", "Function", "Role", "AccessProvider", "Database", "Key", "Credential",
-        "Credentials", "Token", "abort", "dbg", "log", "newId",
+        "Credentials", "Token", "abort", "dbg", "log", "newId", "asc", "desc",
     )
 )  # fmt: skip
 #: The kinds whose names share the global namespace, by stored collection, with the word core uses.
@@ -72,8 +72,18 @@ def check_role(name: t.Any, own: str | None = None) -> None:
         _fail("roles", "name", f"The identifier `{name}` is reserved.", own)
 
 
+def check_identifier(kind: str, name: t.Any, own: str | None = None) -> None:
+    """A database's or access provider's name, outside the global namespace but still an identifier in
+    v10 (FQL2NameValidationSpec; v4 allows more)."""
+    if isinstance(name, str) and (not _IDENTIFIER.fullmatch(name) or name in KEYWORDS):
+        _fail(kind, "name", "Invalid identifier.", own)
+
+
 def _fail(kind: str, field: str, message: str, own: str | None = None) -> t.NoReturn:
-    what = {"collections": "Collection", "functions": "Function", "roles": "Role"}[kind]
+    what = {
+        "collections": "Collection", "functions": "Function", "roles": "Role", "databases": "Database",
+        "access_providers": "AccessProvider",
+    }[kind]  # fmt: skip
     failure = {"field": [field], "code": "invalid", "description": message}
     action = f"update {what} `{own}`" if own is not None else f"create {what}"
     raise QueryRuntimeError("constraint_failure", f"Failed to {action}.").with_failures([failure])

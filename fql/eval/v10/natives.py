@@ -590,6 +590,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict):
         raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
     check_read_only(providers.KIND, fields, "create AccessProvider")
+    names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)

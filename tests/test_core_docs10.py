@@ -175,6 +175,9 @@ def test_replaced_definition_gets_default_history_days(db):
     ok(db, "Foo.definition.update({ history_days: 5 })")
     ok(db, "Foo.definition.update({})")
     assert ok(db, "Foo.definition.history_days") == 5
+    # An update to null removes it (v4's default of 30 does not come back).
+    ok(db, "Foo.definition.update({ history_days: null })")
+    assert ok(db, "Foo.definition.history_days") is None
 
 
 # UniqueConstraintSpec "cannot cover the same path in two unique constraints" (and an empty one).

@@ -281,7 +281,12 @@ def update_native(
     if kind == "indexes" and replace and "unique" in old:
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
+    removed_days = not v4 and kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
+    if removed_days:
+        # A v10 update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec):
+        # v4's default does not come back.
+        fields.pop("history_days", None)
     if kind == "indexes":
         if "partitions" in old and "partitions" not in params:
             fields["partitions"] = old["partitions"]

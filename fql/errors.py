@@ -138,12 +138,6 @@ class SchemaValidationFailed(FQLError):
     v4_code, v10_code, status = "schema validation failed", "constraint_failure", 400
 
 
-class CheckConstraintFailed(FQLError):
-    """A v4 write a v10 check constraint refuses: `Document failed check constraint `name``."""
-
-    v4_code, v10_code, status = "check constraint failure", "constraint_failure", 400
-
-
 class ValueNotFound(FQLError):
     """Select found nothing at the path and no default was given."""
 

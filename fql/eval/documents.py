@@ -573,7 +573,8 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
             raise
         checks = [f for f in err.failures or () if f.get("code") == "check"]
         if checks:
-            raise CheckConstraintFailed(checks[0]["description"]) from None
+            # v4 words it by its first check (CheckConstraintFailed.to_dict renders that on the wire too).
+            raise CheckConstraintFailed(checks[0]["description"], checks) from None
         if any(name.startswith("check_constraint:") for name, _, _ in err.frames):
             from .control import v10_aborted
 

@@ -39,25 +39,6 @@ _STRING_NAMES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 
-def name_uses(ctx: Context, kind: str, scope: str, name: str) -> int:
-    """How many places the string name `name` (of `kind`) is held in: a role's privileges or membership
-    naming a collection (the foreign keys a rename rewrites)."""
-    count = 0
-
-    def uses(data: t.Any, path: tuple[str, ...]) -> int:
-        if isinstance(data, list):
-            return sum(uses(item, path) for item in data)
-        if not path:
-            return int(data == name and isinstance(data, str))
-        return uses(data[path[0]], path[1:]) if isinstance(data, dict) and path[0] in data else 0
-
-    for coll, paths in _STRING_NAMES.get(kind, {}).items():
-        for version in ctx.state.txn.scan(scope, coll):
-            if version.live_at(ctx.state.ts):
-                count += sum(uses(version.data or {}, path) for path in paths)
-    return count
-
-
 def check_free(ctx: Context, key: DocKey, new: str) -> None:
     """A name taken by another document of the kind cannot be taken (core: its unique name index)."""
     if live(ctx, DocKey(key.scope, key.coll, new)) is not None:

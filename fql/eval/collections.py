@@ -10,7 +10,7 @@ from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, 
 from . import effects
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
 from .evaluator import MAX_DEPTH, Context
-from .refs import unresolved
+from .refs import resolved
 from .registry import builtin, lookup, snake
 
 #: The key sets core's parser accepts as a Lambda form where a function must be written out.
@@ -508,14 +508,6 @@ def _not_found(path: list) -> ValueNotFound:
     return ValueNotFound(f"Value not found at path [{','.join(str(p) for p in path)}].").at("from")
 
 
-def _resolved(ctx: Context, container: t.Any) -> t.Any:
-    """Select's container; a ref naming nothing is an error (core's unresolved ref), not a missing path."""
-    error = unresolved(ctx, container)
-    if error is not None:
-        raise error.at("from")
-    return container
-
-
 @builtin("Select", keys=("select", "from", "default"), lazy=True, required=2, options=("all",))
 def select(
     ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None, **options: ast.Node
@@ -526,7 +518,7 @@ def select(
     form's `all: true` makes it SelectAll (`{select, from, all}`; `Select(p, x, d, {all: true})` here).
     """
     raw = ctx.eval(path_node, "select")
-    container = _resolved(ctx, ctx.eval(source, "from"))
+    container = resolved(ctx, ctx.eval(source, "from"), "from")
     path = _path(raw, "select")
     if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
         return _select_all(container, path)
@@ -552,7 +544,7 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
     Never fails for a missing path (the result is empty), so `default` is never used.
     """
     raw = ctx.eval(path_node, "select_all")
-    container = _resolved(ctx, ctx.eval(source, "from"))
+    container = resolved(ctx, ctx.eval(source, "from"), "from")
     return _select_all(container, _path(raw, "select_all"))
 
 
@@ -560,7 +552,7 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
 def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
     """SelectAll under its newer name: every value at `path`, as an index binding would see them."""
     raw = ctx.eval(path_node, "select_as_index")
-    container = _resolved(ctx, ctx.eval(source, "from"))
+    container = resolved(ctx, ctx.eval(source, "from"), "from")
     return _select_all(container, _path(raw, "select_as_index"))
 
 

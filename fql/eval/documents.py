@@ -33,7 +33,7 @@ from ..values import (
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context
-from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, scope_of, unresolved
+from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -108,13 +108,6 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     return Ref(document_id(id, "id"), coll)
 
 
-def _check_scope(ctx: Context, scope: Ref, key: str) -> None:
-    """Core resolves a constructor's database scope as it reads it: one naming nothing is an invalid ref."""
-    error = unresolved(ctx, scope)
-    if error is not None:
-        raise error.at(key)
-
-
 def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
     #: This database's refs of this kind by name, made once: refs are frozen, and queries repeat names.
     made: dict[str, Ref] = {}
@@ -129,7 +122,8 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     )
     def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
         if scope is not None:
-            _check_scope(ctx, scope, "scope")
+            # Core resolves a constructor's database scope as it reads it.
+            resolved(ctx, scope, "scope")
             return Ref(name, native(kind, scope))
         ref = made.get(name)
         if ref is None:
@@ -153,7 +147,7 @@ def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases)
     def construct(ctx: Context, scope: Ref | None = None) -> Ref:
         if scope is not None:
-            _check_scope(ctx, scope, kind)
+            resolved(ctx, scope, kind)
         return native(kind, scope)
 
     construct.__doc__ = f"The native collection {v4}() (of the child database `scope`)."

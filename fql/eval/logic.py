@@ -11,7 +11,7 @@ from ..collation import encode
 from ..errors import InvalidArgument, InvalidExpression
 from .casts import BOOLEAN
 from .evaluator import Context
-from .refs import unresolved
+from .refs import resolved
 from .registry import builtin
 
 
@@ -70,9 +70,7 @@ def order_key(value: t.Any) -> bytes:
 def _compare(ctx: Context, values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
     items = _at_least_one(values, key)
     for value in items:
-        error = unresolved(ctx, value)
-        if error is not None:
-            raise error.at(key)
+        resolved(ctx, value, key)
     keys = [order_key(v) for v in items]
     return all(test(a, b) for a, b in zip(keys, keys[1:]))
 

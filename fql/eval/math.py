@@ -15,7 +15,7 @@ from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
 from .logic import order_key
-from .refs import unresolved
+from .refs import resolved
 from .registry import builtin
 from .types import java_double, java_long
 
@@ -370,9 +370,7 @@ def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, byt
         return _extreme(ctx, coll[0], key, better)
     best, best_key = _NOTHING, b""
     for value in _elements(ctx, coll):
-        error = unresolved(ctx, value)
-        if error is not None:
-            raise error.at(key)
+        resolved(ctx, value, key)
         value_key = order_key(value)
         if best is _NOTHING or not better(best_key, value_key):
             best, best_key = value, value_key

@@ -174,24 +174,24 @@ def missing(ctx: Context, ref: Ref, *path: str | int) -> FQLError:
     return not_found(ref)
 
 
-def unresolved(ctx: Context, value: t.Any) -> InvalidRef | None:
-    """The `invalid ref` error core gives for `value` if it is an unresolved ref, else None.
+def resolved(ctx: Context, value: t.Any, *path: str | int) -> t.Any:
+    """`value`, unless it is an unresolved ref: then the `invalid ref` error core gives, at `path`.
 
     Core resolves a schema ref (`Collection("x")`, or the collection of `Ref(Collection("x"), "1")`)
     when it builds it; one that names nothing stays an unresolved ref, which Select, the comparisons
     and Paginate's cursors refuse. fql's refs are plain names, so this looks the name up now."""
     if not isinstance(value, Ref) or value.collection is None:
-        return None
+        return value
     named = value if value.is_schema else value.collection
     if not named.is_schema or named.kind not in UNDEFINED_WORDS:
-        return None
+        return value
     try:
         key = doc_key(ctx, named)
     except InvalidRef as err:  # its database names nothing either
-        return err
+        raise err.at(*path) from None
     if live(ctx, key) is None:
-        return InvalidRef(f"Ref refers to undefined {UNDEFINED_WORDS[named.kind]} '{named.id}'")
-    return None
+        raise InvalidRef(f"Ref refers to undefined {UNDEFINED_WORDS[named.kind]} '{named.id}'").at(*path)
+    return value
 
 
 def render(ctx: Context, version: Version) -> dict:

@@ -19,7 +19,7 @@ from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context
-from .refs import doc_key, read, ref_of, scope_of, unresolved, version_at
+from .refs import doc_key, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -463,9 +463,7 @@ def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
     as_set(source, "range")
     for key, bound in (("from", start), ("to", stop)):
-        error = unresolved(ctx, bound)
-        if error is not None:
-            raise error.at(key)
+        resolved(ctx, bound, key)
     return SetRef((("range", source), ("from", start), ("to", stop)))
 
 
@@ -503,9 +501,7 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     if "cursor" in options:
         options = {**options, **_cursor_object(options["cursor"])}
     for key in ("after", "before"):
-        error = unresolved(ctx, options.get(key))
-        if error is not None:
-            raise error.at(key)
+        resolved(ctx, options.get(key), key)
     if events and not history.historical(s):
         s = SetRef.of(events=s)
     try:

@@ -32,15 +32,32 @@ class FQLError(Exception):
         self.span = span
         self.failures = failures
         self.cause = cause
-        #: Where the error happened inside stored v10 source before it reached the query (innermost
-        #: first): (its name as core shows it, `udf:fn`; the source; the span in it).
-        self.frames: list[tuple[str, str, Span]] = []
+        #: The v10 trace before `span` (innermost first): (the source's name as core shows it, `udf:fn`;
+        #: its text; the span in it). A frame whose name and text are None is in the source of whoever
+        #: frames the error next (`in_source`), the query's own if none does.
+        self.frames: list[tuple[str | None, str | None, Span]] = []
+        #: v10 hints shown under the error's first place (core's `hint: Null value created here`):
+        #: (message, source name, source text or None for the query's, span).
+        self.hints: list[tuple[str, str, str | None, Span]] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
 
     @property
     def code(self) -> str:
         return self.v4_code
+
+    def in_source(self, name: str, text: str) -> FQLError:
+        """The error leaves stored source `name` (text `text`): its frames still unplaced were in it, and
+        so is its span, which becomes a frame too; the caller places the error anew. Returns self."""
+        self.frames = [(name, text, span) if n is None else (n, s, span) for n, s, span in self.frames]
+        if self.span is not None:
+            self.frames.append((name, text, self.span))
+            self.span = None
+        return self
+
+    def framed(self) -> bool:
+        """Whether the error has left some stored source already (a frame with a name)."""
+        return any(name is not None for name, _, _ in self.frames)
 
     def with_failures(self, failures: list[dict]) -> FQLError:
         """Attach validation failures (`{field, code, description}`) and return self."""

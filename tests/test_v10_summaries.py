@@ -233,3 +233,240 @@ def test_a_signature_that_does_not_parse(db):
         "  | |__^\n"
         "  |"
     )
+
+
+# Core's stack and null hints: each call an error happened inside is a frame below it (a later frame on the
+# first one's line leaves out its `at` line); an error about a null shows where the null was made, then
+# `trace:` before the frames. Expected texts are core's own (FQL2BasicSpec, FQL2ErrorRenderingSpec,
+# FQL2CheckConstraintsSpec), except where a comment says which core rule it follows.
+
+_FUNCTIONS = {
+    "errFunc": "(doc) => doc.a",
+    "eventuallyError": "(doc) => errFunc(doc)",
+    "myFunc": "_ => [1].toSet().order(i => i.name.accessError)",
+}
+
+
+def _lines(*rows: str) -> str:
+    return "\n".join(rows)
+
+
+TRACES = [
+    pytest.param(
+        '{\n  let x = (y) => {\n    if (y) {\n      "z"\n    } else {\n      "?"\n    }\n  }\n  x(3)\n}',
+        _lines(
+            "error: expected type: Boolean, received Int",
+            "at *query*:3:9",
+            "  |",
+            "3 |     if (y) {",
+            "  |         ^",
+            "  |",
+            "at *query*:9:4",
+            "  |",
+            "9 |   x(3)",
+            "  |    ^^^",
+            "  |",
+        ),
+        id="a lambda call is a frame",
+    ),
+    pytest.param(
+        "[1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)",
+        _lines(
+            "error: Null literal value",
+            "at *query*:1:49",
+            "  |",
+            "1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)",
+            "  |                                                 ^^^^^",
+            "  |",
+            "  |",
+            "1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)",
+            "  |                                      ^^^^^^^^^^^^^^^^^",
+            "  |",
+            "  |",
+            "1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)",
+            "  |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  |",
+        ),
+        id="multiple traces are shown",
+    ),
+    pytest.param(
+        "let myVal = null\n[1, 2].firstWhere(v => myVal!)",
+        _lines(
+            "error: Null literal value",
+            "at *query*:2:24",
+            "  |",
+            "2 | [1, 2].firstWhere(v => myVal!)",
+            "  |                        ^^^^^^",
+            "  |",
+            "hint: Null value created here",
+            "at *query*:1:13",
+            "  |",
+            "1 | let myVal = null",
+            "  |             ^^^^",
+            "  |",
+            "trace:",
+            "  |",
+            "2 | [1, 2].firstWhere(v => myVal!)",
+            "  |                  ^^^^^^^^^^^^^",
+            "  |",
+        ),
+        id="nulls show hints and traces",
+    ),
+    pytest.param(
+        "[1, 2].firstWhere(v => null!)",
+        _lines(
+            "error: Null literal value",
+            "at *query*:1:24",
+            "  |",
+            "1 | [1, 2].firstWhere(v => null!)",
+            "  |                        ^^^^^",
+            "  |",
+            "  |",
+            "1 | [1, 2].firstWhere(v => null!)",
+            "  |                  ^^^^^^^^^^^^",
+            "  |",
+        ),
+        id="nulls don't show hints when overlapping",
+    ),
+    pytest.param(
+        "\nlet a = null\neventuallyError(a)\n",
+        _lines(
+            "error: Cannot access `a` on null.",
+            "at *udf:errFunc*:1:14",
+            "  |",
+            "1 | (doc) => doc.a",
+            "  |              ^",
+            "  |",
+            "hint: Null value created here",
+            "at *query*:2:9",
+            "  |",
+            "2 | let a = null",
+            "  |         ^^^^",
+            "  |",
+            "trace:",
+            "at *udf:eventuallyError*:1:17",
+            "  |",
+            "1 | (doc) => errFunc(doc)",
+            "  |                 ^^^^^",
+            "  |",
+            "at *query*:3:16",
+            "  |",
+            "3 | eventuallyError(a)",
+            "  |                ^^^",
+            "  |",
+        ),
+        id="renders null hints across functions",
+    ),
+    pytest.param(
+        "\nmyFunc(2)\n",
+        _lines(
+            "error: Cannot access `accessError` on null.",
+            "at *udf:myFunc*:1:36",
+            "  |",
+            "1 | _ => [1].toSet().order(i => i.name.accessError)",
+            "  |                                    ^^^^^^^^^^^",
+            "  |",
+            "hint: Null value created here",
+            "  |",
+            "1 | _ => [1].toSet().order(i => i.name.accessError)",
+            "  |                               ^^^^",
+            "  |",
+            "trace:",
+            "  |",
+            "1 | _ => [1].toSet().order(i => i.name.accessError)",
+            "  |                       ^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  |",
+            "at *query*:2:7",
+            "  |",
+            "2 | myFunc(2)",
+            "  |       ^^^",
+            "  |",
+        ),
+        id="error in ordering a set",
+    ),
+    pytest.param(
+        # handleNullCause: a missing field's null, kept by a variable, says so, with a hint at the field.
+        "let x = {}.a\nx!",
+        _lines(
+            "error: Null value, due to missing field `a`",
+            "at *query*:2:1",
+            "  |",
+            "2 | x!",
+            "  | ^^",
+            "  |",
+            "hint: Null value created here",
+            "at *query*:1:12",
+            "  |",
+            "1 | let x = {}.a",
+            "  |            ^",
+            "  |",
+        ),
+        id="a variable keeps its null's cause",
+    ),
+    pytest.param(
+        # Strings.parseInt: Null.invalidNumber at the call's frame, its argument list.
+        'let n = "x".parseInt()\nn!',
+        _lines(
+            "error: Null value, due to invalid number",
+            "at *query*:2:1",
+            "  |",
+            "2 | n!",
+            "  | ^^",
+            "  |",
+            "hint: Null value created here",
+            "at *query*:1:21",
+            "  |",
+            '1 | let n = "x".parseInt()',
+            "  |                     ^^",
+            "  |",
+        ),
+        id="an invalid number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRACES)
+def test_traces_and_null_hints(db, text, expected):
+    for name, body in _FUNCTIONS.items():
+        db.query(f"Function.create({{ name: '{name}', body: '{body}' }})", syntax="v10")
+    assert summary(db, text) == expected
+
+
+def test_a_null_in_a_check_constraint(db):
+    # FQL2CheckConstraintsSpec: the hint in the check's source, then the write in the query.
+    db.query(
+        "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'ok', body: 'doc => doc.ok' } }, "
+        "{ check: { name: 'plus1', body: 'doc => doc.foo + 1 > 0' } }] })",
+        syntax="v10",
+    )
+    assert summary(db, "Foo.create({ ok: 'true' })") == _lines(
+        "error: The function `+` does not exist on `Null`",
+        "at *check_constraint:plus1*:1:16",
+        "  |",
+        "1 | doc => doc.foo + 1 > 0",
+        "  |                ^",
+        "  |",
+        "hint: Null value created here",
+        "  |",
+        "1 | doc => doc.foo + 1 > 0",
+        "  |            ^^^",
+        "  |",
+        "trace:",
+        "at *query*:1:11",
+        "  |",
+        "1 | Foo.create({ ok: 'true' })",
+        "  |           ^^^^^^^^^^^^^^^^",
+        "  |",
+    )
+
+
+def test_why_a_variable_is_null_is_not_stored():
+    # A lambda's scope keeps why its null variables are null under names no identifier has; a stored
+    # closure (a v4 function's body) keeps the variables only.
+    from fql.eval.v10.expressions import NULL_KEY
+    from fql.storage.codec import to_plain
+    from fql.values import Lambda
+
+    span = fql.ast.Span(1, 9, 8, 12, 1, 13)
+    plain = to_plain(Lambda(("x",), fql.ast.Literal(1), {"a": None, NULL_KEY + "a": (None, ("query", None, span))}))
+    assert plain["@fn"][2] == [["a", None]]

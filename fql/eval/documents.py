@@ -569,7 +569,7 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
         if checks:
             # v4 words it by its first check (CheckConstraintFailed.to_dict renders that on the wire too).
             raise CheckConstraintFailed(checks[0]["description"], checks) from None
-        if any(name.startswith("check_constraint:") for name, _, _ in err.frames):
+        if any((name or "").startswith("check_constraint:") for name, _, _ in err.frames):
             from .control import v10_aborted
 
             raise v10_aborted(ctx, err) from None

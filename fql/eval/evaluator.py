@@ -60,6 +60,13 @@ class QueryState:
     retries: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None
+    #: Where that null was made, for core's `hint: Null value created here`: (the source's name, its text
+    #: or None for the query's, the span or the v10 node at whose operation it was made), None where
+    #: unknown, or MADE_BY_CALL while the native function that returns it is still being called.
+    null_origin: t.Any = None
+    #: The arguments of the lambda or function being called and, by position, where each null among them
+    #: was made ({index: (cause, origin)}): its parameters keep them (expressions.apply_lambda).
+    arg_origins: t.Any = None
     #: Checks to run once a v10 query has run, each with where its write was made (core's post-eval
     #: revalidation hooks: a function may name a role the same query creates after it).
     revalidations: list = field(factory=list)
@@ -151,9 +158,38 @@ def bind_params(params: t.Any, arg: t.Any, out: dict[str, t.Any]) -> None:
         bind_params(p, a, out)
 
 
+#: A null's origin while the native function that returns it is being called: its call is the origin.
+MADE_BY_CALL = ("call",)
+
+
+def current_source(state: QueryState) -> tuple[str | None, str | None]:
+    """The v10 source running now, as core names it (`query`, `udf:name`, `check_constraint:name`,
+    `computed_field:Coll:name`), and its text (None for the query's own); (None, None) in a role predicate
+    or other code fql does not name."""
+    stack, own = state.udf_stack, state.log_source
+    if own is not None and own[2] == len(stack):
+        # A check constraint, computed field or role predicate is running, and no user function inside it.
+        return own[0], own[1]
+    if stack:
+        return f"udf:{stack[-1][0]}", stack[-1][1]
+    if state.unchecked:
+        return None, None
+    return "query", None
+
+
+def made_null(state: QueryState, cause: str | None, where: t.Any) -> None:
+    """A null was made for `cause` (None: a literal) in the source running, at `where`: a span, or a v10
+    node whose operation's span (expressions.op_span) is made only if a hint shows it."""
+    state.null_cause = cause
+    src, text = current_source(state) if where is not None else (None, None)
+    state.null_origin = (src, text, where) if src is not None else None
+
+
 def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     kind = type(node)
     if kind is ast.Literal:
+        if node.value is None:
+            made_null(ctx.state, None, node)
         return node.value
     if kind is ast.Call:
         return call(node.name, node.args, ctx)

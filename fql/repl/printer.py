@@ -44,20 +44,31 @@ def summary(err: FQLError, source: str) -> str:
         # A failure over several lines (a parse error in a body or signature) continues indented by four more.
         message = str(failure.get("description", "")).replace("\n", "\n      ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")
-    first = None
-    for name, text, frame in getattr(err, "frames", ()):
-        if frame.line:
-            # A later frame on the first one's line of the same source leaves out its `at` line, as
-            # core renders a hint on its parent's line.
-            if first != (name, frame.line):
-                lines.append(f"at *{name}*:{frame.line}:{frame.column}")
-            first = first or (name, frame.line)
-            lines.extend(span_lines(text, frame))
-    span = err.span
-    if span is not None and span.line:
-        lines.append(f"at *query*:{span.line}:{span.column}")
-        lines.extend(span_lines(source, span))
+    places = [(name or "query", text, span) for name, text, span in getattr(err, "frames", ())]
+    if err.span is not None:
+        places.append(("query", None, err.span))
+    places = [(name, source if text is None else text, span) for name, text, span in places if span.line]
+    if not places:
+        return "\n".join(lines)
+    # A later place on the first one's line of the same source leaves out its `at` line, as core renders
+    # a hint or a trace on its parent's line.
+    first = places[0]
+    lines.extend(_place(first, None))
+    for message, name, text, span in getattr(err, "hints", ()):
+        if span.line:
+            lines.append(f"hint: {message}")
+            lines.extend(_place((name, source if text is None else text, span), first))
+    for i, place in enumerate(places[1:]):
+        if i == 0 and getattr(err, "hints", ()):
+            lines.append("trace:")
+        lines.extend(_place(place, first))
     return "\n".join(lines)
+
+
+def _place(place: tuple[str, str, t.Any], parent: tuple[str, str, t.Any] | None) -> list[str]:
+    name, text, span = place
+    same_line = parent is not None and parent[0] == name and parent[2].line == span.line
+    return ([] if same_line else [f"at *{name}*:{span.line}:{span.column}"]) + span_lines(text, span)
 
 
 def log_summary(line: t.Any, source: str) -> str:

@@ -85,6 +85,8 @@ def _lambda_plain(fn: Lambda) -> dict:
     # native functions) are left out, since no stored body can name them without failing in memory too.
     env = []
     for name, value in fn.env.items():
+        if name.startswith("\0"):
+            continue  # why a null variable is null (v10 expressions.NULL_KEY): kept for one query only
         try:
             env.append([name, to_plain(value)])
         except InvalidArgument:

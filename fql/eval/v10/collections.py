@@ -177,9 +177,7 @@ def _check_constraints(ctx: Context, version: t.Any, *path: t.Any) -> None:
                 ctx.state.log_source = before
         except FQLError as err:
             # An error in the check is the write's error, traced into the check's source.
-            if err.span is not None:
-                err.frames.append((f"check_constraint:{name}", body, err.span))
-                err.span = None
+            err.in_source(f"check_constraint:{name}", body)
             raise
         if verdict is None or verdict is False:
             failures.append({"paths": [], "code": "check", "description": f"Document failed check constraint `{name}`"})

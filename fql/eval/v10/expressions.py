@@ -22,7 +22,7 @@ from ...values import (
     SetRef,
     Timestamp,
 )
-from ..evaluator import HANDLERS, Context, evaluate
+from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
 
@@ -80,6 +80,43 @@ def _at_span(err: FQLError, span: ast.Span | None) -> FQLError:
     return err
 
 
+def _called(err: FQLError, span: ast.Span | None) -> FQLError:
+    """An error out of a call, pointed at the call's arguments. One placed already, inside a function the
+    call ran, keeps its place as a frame of the trace (core's stack frames): the call is the next one."""
+    if span is None or not span.line:
+        return err
+    if err.span is None:
+        err.span = span
+    elif err.span != span:
+        err.frames.append((None, None, err.span))
+        err.span = span
+    return err
+
+
+def _null_kept(ctx: Context) -> tuple | None:
+    """Why the null just made is null and where it was made, for a variable bound to it; None if unknown."""
+    state = ctx.state
+    if state.null_cause is None and state.null_origin is None:
+        return None
+    return (state.null_cause, state.null_origin)
+
+
+def _null_hint(ctx: Context, err: FQLError, origin: t.Any, where: ast.Span | None = None) -> FQLError:
+    """Core's hint under an error about a null: where the null was made, unless that overlaps `where`,
+    the error's own place in the running source."""
+    if not isinstance(origin, tuple) or len(origin) != 3:
+        return err
+    src, text, span = origin
+    if not isinstance(span, ast.Span):
+        span = op_span(span)
+    if span is None or not span.line:
+        return err
+    if where is not None and src == current_source(ctx.state)[0] and span.start < where.end and where.start < span.end:
+        return err
+    err.hints.append(("Null value created here", src, text, span))
+    return err
+
+
 def _tail(span: ast.Span, width: int) -> ast.Span | None:
     """The last `width` characters of `span` (on its last line), where core points at a field's name."""
     if not span.line or width <= 0 or span.end_column - width < 1:
@@ -124,10 +161,19 @@ def run(node: ast.Node, ctx: Context) -> t.Any:
 # -- names ---------------------------------------------------------------------------------------------
 
 
+#: The prefix of the names under which a scope keeps why each of its null variables is null (no
+#: identifier starts with it): (cause, origin) as QueryState.null_cause and null_origin.
+NULL_KEY = "\0"
+
+
 def _ident(node: ast.Ident, ctx: Context) -> t.Any:
     env = ctx.env
     if node.name in env:
-        return env[node.name]
+        value = env[node.name]
+        if value is None:
+            # Why it is null, and where it was made, as when it was bound (core's Value.Null keeps its cause).
+            ctx.state.null_cause, ctx.state.null_origin = env.get(NULL_KEY + node.name, (None, None))
+        return value
     found = names.resolve(ctx, node.name)
     if found is names.MISSING:
         message = f"Unbound variable `{node.name}`"
@@ -200,6 +246,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
     # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
+    ctx.state.null_cause = f"missing field `{name}`"
     return None
 
 
@@ -222,7 +269,10 @@ _SKIPPED = object()
 
 
 def _receiver(node: ast.Node, ctx: Context) -> t.Any:
-    """Evaluate the receiver of a chain link; a link of the same chain may answer _SKIPPED."""
+    """Evaluate the receiver of a chain link; a link of the same chain may answer _SKIPPED. A null it
+    answers has its cause and origin in the state, or none (not a stale one)."""
+    state = ctx.state
+    state.null_cause = state.null_origin = None
     link = _LINKS.get(type(node))
     if link is None:
         return run(node, ctx)
@@ -243,14 +293,21 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
         value = deref(ctx, value)
     if value is _SKIPPED or (node.optional and _nullish(value)):
         return _SKIPPED
+    state = ctx.state
+    origin, state.null_cause = state.null_origin, None
     try:
-        return get_field(ctx, value, node.name)
+        found = get_field(ctx, value, node.name)
     except FQLError as err:
+        if value is None:
+            _null_hint(ctx, err, origin)
         if err.v10_code == "document_not_found":
             # A field of a document that is gone: core points at the document, at its last operation as `!`
             # does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
         raise _at_span(err, op_span(node))
+    if found is None and state.null_cause is not None:
+        made_null(state, state.null_cause, node)  # a missing field: null made at its name
+    return found
 
 
 def _member(node: ast.Member, ctx: Context) -> t.Any:
@@ -270,10 +327,13 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     if value is _SKIPPED or (node.optional and _nullish(value)):
         return _SKIPPED
     value = deref(ctx, value)
+    origin = ctx.state.null_origin
     key = run(node.key, ctx)
     try:
         return index_value(ctx, value, key)
     except FQLError as err:
+        if value is None:
+            _null_hint(ctx, err, origin)
         if isinstance(value, NullDocument):
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
@@ -348,6 +408,12 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     if rest is not None:
         bindings[rest] = list(args[len(fixed) :])
     state = ctx.state
+    pending = state.arg_origins
+    if pending is not None and pending[0] is args:
+        state.arg_origins = None
+        for i, kept in pending[1].items():
+            if i < len(fixed) and fixed[i] != "_":
+                bindings[NULL_KEY + fixed[i]] = kept
     if state.deadline is not None:
         state.check_deadline()
     state.depth += 1
@@ -409,27 +475,50 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             receiver = deref(ctx, receiver)
         if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _SKIPPED
+        state = ctx.state
+        origin = state.null_origin if receiver is None else None
         args = [run(a, ctx) for a in node.args]
-        ctx.state.call_node = node
+        state.call_node = node
         try:
-            return call_method(ctx, receiver, target.name, args)
+            value = call_method(ctx, receiver, target.name, args)
         except FQLError as err:
+            if receiver is None:
+                _null_hint(ctx, err, origin)
             if err.span is None and not err.frames and (
                 err.v10_code == "invalid_null_access" or "does not exist on" in err.description
             ):
                 # No such method (or nothing to call it on): core points at the method's name.
                 raise _at_span(err, op_span(target)) from None
-            raise _at_span(err, op_span(node))
+            raise _called(err, op_span(node))
+        if value is None and state.null_origin is MADE_BY_CALL:
+            made_null(state, state.null_cause, node)  # core: the call's frame (its arguments) made it
+        return value
     fn = _receiver(target, ctx)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _SKIPPED
-    args = [run(a, ctx) for a in node.args]
-    ctx.state.call_node = node
+    state = ctx.state
+    origin = state.null_origin if fn is None else None
+    args, nulls = [], None
+    for a in node.args:
+        state.null_cause = state.null_origin = None
+        value = run(a, ctx)
+        if value is None and (state.null_cause is not None or state.null_origin is not None):
+            nulls = nulls or {}
+            nulls[len(args)] = (state.null_cause, state.null_origin)
+        args.append(value)
+    # The function's parameters keep where their nulls were made (apply_lambda takes them).
+    state.arg_origins = (args, nulls) if nulls else None
+    state.call_node = node
     try:
-        return call_function(ctx, fn, args)
+        value = call_function(ctx, fn, args)
     except FQLError as err:
-        raise _at_span(err, op_span(node))
+        if fn is None:
+            _null_hint(ctx, err, origin)
+        raise _called(err, op_span(node))
+    if value is None and state.null_origin is MADE_BY_CALL:
+        made_null(state, state.null_cause, node)
+    return value
 
 
 def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
@@ -611,7 +700,9 @@ def compare(op: str, a: t.Any, b: t.Any) -> bool:
 
 def _binary(node: ast.Binary, ctx: Context) -> t.Any:
     op = node.op
+    ctx.state.null_origin = None
     left = run(node.left, ctx)
+    origin = ctx.state.null_origin if left is None else None
     try:
         if op == "&&":
             return _bool(left, op) and _bool(run(node.right, ctx), op)
@@ -658,6 +749,8 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             raise _at(err, node.right)
         if err.v10_code == "invalid_function_invocation":
             # The left operand has no such operator: core points at the operator.
+            if left is None:
+                _null_hint(ctx, err, origin)
             raise _at_span(err, _operator_span(node))
         raise _at(err, node)
 
@@ -694,7 +787,6 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
 
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     """`x!`: x, or an error saying why it is null (core's handleNullCause)."""
-    ctx.state.null_cause = None
     value = _receiver(node.expr, ctx)
     if value is _SKIPPED:
         value = None
@@ -712,10 +804,11 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
         if ctx.state.null_cause is not None and not isinstance(node.expr, ast.Literal):
             message = f"Null value, due to {ctx.state.null_cause}"
         else:
-            # A null fql cannot trace (held in a variable, a field set to null) most often comes from a
+            # A null fql cannot trace (a field set to null, a native function's) most often comes from a
             # literal, which is what core says of those.
             message = "Null literal value"
-        raise _at_span(QueryRuntimeError("null_value", message), where)
+        err = _null_hint(ctx, QueryRuntimeError("null_value", message), ctx.state.null_origin, where)
+        raise _at_span(err, where)
     return value
 
 
@@ -726,7 +819,11 @@ def _block(node: ast.Block | ast.Program, ctx: Context) -> t.Any:
     result = None
     for stmt in node.body:
         if isinstance(stmt, ast.Let):
-            ctx = ctx.bind({stmt.name: run(stmt.value, ctx)})
+            state = ctx.state
+            state.null_cause = state.null_origin = None
+            value = run(stmt.value, ctx)
+            kept = _null_kept(ctx) if value is None else None
+            ctx = ctx.bind({stmt.name: value, NULL_KEY + stmt.name: kept} if kept else {stmt.name: value})
             result = None
         else:
             result = run(stmt, ctx)

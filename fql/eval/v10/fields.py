@@ -382,9 +382,7 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
     except FQLError as err:
         # The error happened in the field's own source: a frame of its trace, and the query points at where
         # the field was read (core's `at *computed_field:Coll:name*`).
-        if err.span is not None:
-            err.frames.append((source, schema.computed[name], err.span))
-        err.span = None
+        err.in_source(source, schema.computed[name])
         raise
     finally:
         ctx.state.log_source = before

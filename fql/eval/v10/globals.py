@@ -189,11 +189,10 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
             raise _v4_error(err) from None
     except FQLError as err:
         source = _udf_source(ctx, fn)
-        if err.span is not None and source is not None:
+        if source is not None:
             # The error's place in the function's body becomes a frame of its trace; the call is placed
             # where it was made (core's `at *udf:name*` frames).
-            err.frames.append((f"udf:{fn.name}", source, err.span))
-            err.span = None
+            err.in_source(f"udf:{fn.name}", source)
         raise
     finally:
         ctx.state.auth = auth

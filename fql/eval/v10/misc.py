@@ -364,8 +364,12 @@ def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) ->
 
 
 def null_because(ctx: Context, reason: str) -> None:
-    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`."""
+    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`; the call
+    returning it is where it was made."""
+    from ..evaluator import MADE_BY_CALL
+
     ctx.state.null_cause = reason
+    ctx.state.null_origin = MADE_BY_CALL
     return None
 
 
@@ -551,17 +555,11 @@ class LogLine:
 def _log(ctx: Context, message: str, long: bool) -> None:
     from .expressions import op_span
 
-    node, stack, own = ctx.state.call_node, ctx.state.udf_stack, ctx.state.log_source
+    from ..evaluator import current_source
+
+    node = ctx.state.call_node
     span = op_span(node) if node is not None else None
-    if own is not None and own[2] == len(stack):
-        # A check constraint, computed field or role predicate is running, and no user function inside it.
-        src, source = own[0], own[1]
-    elif stack:
-        src, source = f"udf:{stack[-1][0]}", stack[-1][1]
-    elif ctx.state.unchecked:
-        src, source = None, None
-    else:
-        src, source = "query", None
+    src, source = current_source(ctx.state)
     ctx.state.logs.append(LogLine(message, long, src, source, span))
 
 

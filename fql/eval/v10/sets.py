@@ -7,6 +7,7 @@ A set in a query result becomes its first page (16 elements by default) with an 
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import secrets as _random
 import threading
@@ -154,7 +155,7 @@ def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, w
     from .fields import limited
 
     try:
-        with limited(ctx, "set functions", reads=True):
+        with limited(ctx, "set functions", reads=True), in_making_source(ctx, where):
             return past.call_at(ctx, made_at, fn, *args)
     except FQLError as err:
         if where is not None:
@@ -162,26 +163,52 @@ def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, w
         raise
 
 
-def made_in(ctx: Context) -> tuple | None:
-    """Where a set's function is being given, inside user functions: the functions running (innermost
-    last) and the call that gives it; None in the query itself."""
-    stack = ctx.state.udf_stack
-    return (tuple(stack), ctx.state.call_node) if stack else None
+@contextlib.contextmanager
+def in_making_source(ctx: Context, where: tuple | None) -> t.Iterator[None]:
+    """A set function given inside a user function and run after it returned runs in that function's
+    source: what it logs and the nulls it makes are placed there (QueryState.log_source)."""
+    stack = where[0] if where is not None else ()
+    state = ctx.state
+    if not stack or any(frame is stack[-1] for frame in state.udf_stack):
+        yield
+        return
+    name, source, _ = stack[-1]
+    before, state.log_source = state.log_source, (f"udf:{name}", source, len(state.udf_stack))
+    try:
+        yield
+    finally:
+        state.log_source = before
+
+
+def made_in(ctx: Context) -> tuple:
+    """Where a set's function is being given: the user functions running (innermost last; none in the
+    query itself) and the call that gives it."""
+    return (tuple(ctx.state.udf_stack), ctx.state.call_node)
 
 
 def _trace(ctx: Context, err: FQLError, where: tuple) -> None:
-    """The trace of an error of a set function given inside a user function and run after it returned
-    (the query answers the set): the error in the function's source, the call that gave the function,
-    then each function's call in its caller, as core keeps the stack of the set's making."""
+    """The trace of an error of a set function, as core keeps the stack of the set's making: the call
+    that gave the function becomes a frame. Run after the user function that made the set returned (the
+    query answers the set), the trace goes on through the function's source and each function's call in
+    its caller."""
     from .expressions import op_span
 
     stack, node = where
-    if err.span is None or err.frames or any(frame is stack[-1] for frame in ctx.state.udf_stack):
-        return  # framed already, or still inside the function: it frames the error itself
+    given = op_span(node) if node is not None else None
+    if err.span is None or err.framed() or given is None:
+        return  # framed already
+    running = ctx.state.udf_stack
+    if (running[-1] if running else None) is (stack[-1] if stack else None):
+        # Run where it was made (the same function, or the query): the giving call is a frame here.
+        err.frames.append((None, None, err.span))
+        err.span = given
+        return
+    if not stack or any(frame is stack[-1] for frame in running):
+        return  # run inside another function: the set's making is not traced there
     name, source, _ = stack[-1]
-    err.frames.append((f"udf:{name}", source, err.span))
-    if node is not None and op_span(node) is not None:
-        err.frames.append((f"udf:{name}", source, op_span(node)))
+    err.frames.append((None, None, err.span))
+    err.span = given
+    err.in_source(f"udf:{name}", source)
     for (caller, text, _), (_, _, call) in zip(reversed(stack[:-1]), reversed(stack[1:])):
         if call is not None and op_span(call) is not None:
             err.frames.append((f"udf:{caller}", text, op_span(call)))
@@ -235,7 +262,10 @@ def first(ctx: Context, s: V10Set) -> t.Any:
 
 def null_because(ctx: Context, reason: str) -> None:
     """null, noting why (misc.null_because; here to keep the import order)."""
+    from ..evaluator import MADE_BY_CALL
+
     ctx.state.null_cause = reason
+    ctx.state.null_origin = MADE_BY_CALL
     return None
 
 
@@ -508,7 +538,9 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
 
     def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         try:
-            return iter(sort(c, bounded(items), keys))
+            elements = list(bounded(items))
+            with in_making_source(c, where):
+                return iter(sort(c, elements, keys))
         except FQLError as err:
             if where is not None:
                 _trace(c, err, where)

@@ -537,20 +537,20 @@ def casefold(ctx: Context, s: str, format: t.Any = ABSENT) -> str:
 def parse_int(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
     """The string as an Int (in base `radix`, default 10), or null."""
     (base,) = overload("parseInt", (radix,), (), (INT,)) or (10,)
-    return parse_integer(s, _radix(base), 32)
+    return _number_or_null(ctx, parse_integer(s, _radix(base), 32))
 
 
 @method("String", "parseLong")
 def parse_long(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
     """The string as a Long (in base `radix`, default 10), or null."""
     (base,) = overload("parseLong", (radix,), (), (INT,)) or (10,)
-    return parse_integer(s, _radix(base), 64)
+    return _number_or_null(ctx, parse_integer(s, _radix(base), 64))
 
 
 @method("String", "parseDouble")
 def parse_double_(ctx: Context, s: str) -> float | None:
     """The string as a Double (Java syntax: `1e3`, `.5`, `NaN`, `Infinity`), or null."""
-    return parse_double(s)
+    return _number_or_null(ctx, parse_double(s))
 
 
 @method("String", "parseNumber")
@@ -560,4 +560,13 @@ def parse_number(ctx: Context, s: str) -> int | float | None:
         n = parse_integer(s, 10, bits)
         if n is not None:
             return n
-    return parse_double(s)
+    return _number_or_null(ctx, parse_double(s))
+
+
+def _number_or_null(ctx: Context, n: int | float | None) -> int | float | None:
+    """A parsed number, or null due to an invalid number (core's Null.Cause.InvalidNumber)."""
+    if n is not None:
+        return n
+    from .misc import null_because
+
+    return null_because(ctx, "invalid number")

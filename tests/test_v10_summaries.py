@@ -49,6 +49,14 @@ def test_non_null_points_through_the_bang(db):
     ]
 
 
+def test_columns_count_utf16_units(db):
+    # FQL2StringSpec: `'fo😍o'[4]` fails at Span(7, 10), offsets in UTF-16 units (the emoji takes two).
+    assert summary(db, "'fo😍o'[4]") == (
+        "error: index 4 out of bounds for length 4\nat *query*:1:8\n  |\n1 | 'fo😍o'[4]\n  |        ^^^\n  |"
+    )
+    assert summary(db, "'😍😍'.foo()").split("\n")[1::3] == ["at *query*:1:8", "  |        ^^^"]
+
+
 def test_a_span_over_several_lines(db):
     # FQL2CollectionsSpec (api): both unique constraints broken, the call's arguments over four lines.
     db.query(

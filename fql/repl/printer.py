@@ -68,7 +68,8 @@ def summary(err: FQLError, source: str) -> str:
 def _place(place: tuple[str, str, t.Any], parent: tuple[str, str, t.Any] | None) -> list[str]:
     name, text, span = place
     same_line = parent is not None and parent[0] == name and parent[2].line == span.line
-    return ([] if same_line else [f"at *{name}*:{span.line}:{span.column}"]) + span_lines(text, span)
+    where = [f"at *{name}*:{span.line}:{column16(text, span.line, span.column)}"]
+    return ([] if same_line else where) + span_lines(text, span)
 
 
 def log_summary(line: t.Any, source: str) -> str:
@@ -79,31 +80,45 @@ def log_summary(line: t.Any, source: str) -> str:
         return line.message
     if not line.long:
         return f"info at *{line.src}*:{span.line}: {line.message}"
-    where = f"info: {line.message}\nat *{line.src}*:{span.line}:{span.column}\n"
-    return where + "\n".join(span_lines(line.source if line.source is not None else source, span))
+    text = line.source if line.source is not None else source
+    where = f"info: {line.message}\nat *{line.src}*:{span.line}:{column16(text, span.line, span.column)}\n"
+    return where + "\n".join(span_lines(text, span))
 
 
 def span_lines(source: str, span: t.Any) -> list[str]:
     """The source under a span, marked as core marks it: carets under one line; a span over several lines
-    drawn from its first character to its last with `_` and `|` (`  ____^` ... `|__^`)."""
+    drawn from its first character to its last with `_` and `|` (`  ____^` ... `|__^`). Widths count UTF-16
+    units, as core's (Java) strings do: an emoji takes two carets."""
     last = span.end_line if span.end_line >= span.line else span.line
     gutter = " " * len(str(last))
     if last == span.line:
         text = _line(source, span.line)
-        width = max((span.end_column if span.end_line == span.line else len(text) + 1) - span.column, 1)
+        # A span running past its line's end (to the next, or past the text) marks one more for each.
+        end = span.end_column if span.end_line == span.line else len(text) + 2
+        width = max(utf16(text[span.column - 1 : end - 1]) + max(end - 1 - len(text), 0), 1)
         return [
             f"{gutter} |",
             f"{span.line:>{len(gutter)}} | {text}",
-            f"{gutter} | {' ' * (span.column - 1)}{'^' * width}",
+            f"{gutter} | {' ' * (column16(source, span.line, span.column) - 1)}{'^' * width}",
             f"{gutter} |",
         ]
     out = [f"{gutter} |", f"{span.line:>{len(gutter)}} |   {_line(source, span.line)}"]
-    out.append(f"{gutter} |  {'_' * span.column}^")
+    out.append(f"{gutter} |  {'_' * column16(source, span.line, span.column)}^")
     for number in range(span.line + 1, last + 1):
         out.append(f"{number:>{len(gutter)}} | | {_line(source, number)}")
-    out.append(f"{gutter} | |{'_' * max(span.end_column - 1, 0)}^")
+    out.append(f"{gutter} | |{'_' * max(column16(source, last, span.end_column) - 1, 0)}^")
     out.append(f"{gutter} |")
     return out
+
+
+def utf16(text: str) -> int:
+    """How many UTF-16 units `text` takes (a character past U+FFFF takes two)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def column16(source: str, line: int, column: int) -> int:
+    """A 1-based column in characters on `line` of `source`, counted in UTF-16 units as core counts it."""
+    return utf16(_line(source, line)[: column - 1]) + 1
 
 
 def path_text(path: t.Sequence) -> str:

@@ -18,7 +18,7 @@ from ..errors import (
 )
 from ..parse import parse
 from ..eval.v10.misc import visible_logs
-from ..repl.printer import log_summary, summary as error_summary
+from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..wire.v10 import from_tagged, to_decorated, to_simple, to_tagged
 from .headers import boolean, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
@@ -272,7 +272,8 @@ def _failure(
 
 def _parse_summary(err: ParseError, source: str) -> str:
     gutter = " " * len(str(err.line))
+    column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     return (
-        f"invalid_syntax: {err.description}\nat *query*:{err.line}:{err.column}\n{gutter} |\n"
-        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (err.column - 1)}^\n{gutter} |"
+        f"invalid_syntax: {err.description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
+        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}^\n{gutter} |"
     )

@@ -203,6 +203,7 @@ def test_history_across_restarts(terminal, history):
     second = terminal(colour=True)
     second.press_until("Up", "fql> Add(40, 2)")  # the oldest entry: more Ups stay on it
     second.keys("Enter")
-    screen = second.wait_for(re.compile(r"^42$", re.MULTILINE))
+    # The result and the next prompt: the result alone may be on the screen before the prompt is drawn.
+    screen = second.wait_for(re.compile(r"^42\nfql>", re.MULTILINE))
     assert screen.endswith("fql> Add(40, 2)\n42\nfql>")
     assert colours(second.screen(escapes=True))  # on a terminal, input and results are coloured

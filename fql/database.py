@@ -98,6 +98,7 @@ class Database:
         started: float | None = None,
         typecheck: bool = True,
         max_retries: int | None = None,
+        performance_hints: bool = False,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
 
@@ -107,7 +108,8 @@ class Database:
         (time.monotonic(); the timeout counts from it, and a query still running past it, or found past it
         once evaluated, fails with `time_out`). `typecheck` off makes an unbound v10 name the runtime error
         `unbound_variable` rather than `invalid_query`. `max_retries` replaces MAX_RETRIES for this query
-        (the X-Max-Contention-Retries header).
+        (the X-Max-Contention-Retries header). `performance_hints` collects v10's performance hints
+        (X-Performance-Hints) in `state.hints`.
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -118,6 +120,8 @@ class Database:
             started = time.monotonic() if started is None else started
             deadline = started + timeout_ms / 1000
         fields = {"deadline": deadline, "started": started or 0.0, "typecheck": typecheck}
+        if performance_hints:
+            fields["performance_hints"] = True
         attempt = 0
         while True:
             txn = self.storage.begin(writing=attempt > 0)

@@ -47,6 +47,9 @@ class QueryState:
     valid_ts: int | None = None
     #: Lines logged by v10 `dbg()` and `log()`, for the response's `summary`.
     logs: list = field(factory=list)
+    #: Performance hints were asked for (v10's `X-Performance-Hints: true`), and those the query gave.
+    performance_hints: bool = False
+    hints: list = field(factory=list)
     #: When the query must have finished (time.monotonic()), or None for no limit.
     deadline: float | None = None
     #: When its request came (time.monotonic()), where `deadline` counts from (0.0 without a deadline).

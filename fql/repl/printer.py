@@ -81,7 +81,7 @@ def log_summary(line: t.Any, source: str) -> str:
     if not line.long:
         return f"info at *{line.src}*:{span.line}: {line.message}"
     text = line.source if line.source is not None else source
-    where = f"info: {line.message}\nat *{line.src}*:{span.line}:{column16(text, span.line, span.column)}\n"
+    where = f"{line.name}: {line.message}\nat *{line.src}*:{span.line}:{column16(text, span.line, span.column)}\n"
     return where + "\n".join(span_lines(text, span))
 
 

@@ -60,7 +60,7 @@ def read_headers(headers: dict[str, str]) -> dict:
             raise bad_header("x-format", f"Invalid format {fmt}")
         typecheck = param(headers, "x-typecheck", boolean)
         param(headers, "x-linearized", boolean)  # every fql query is strictly serialized already
-        param(headers, "x-performance-hints", boolean)
+        hints = param(headers, "x-performance-hints", boolean)
     except ProtocolError as err:
         raise _invalid(err.description) from None
     return {
@@ -71,6 +71,7 @@ def read_headers(headers: dict[str, str]) -> dict:
         "typecheck": typecheck is True,
         # Static checks, unless turned off: core's default for a database is typechecked.
         "checks": typecheck is not False,
+        "performance_hints": hints is True,
     }
 
 
@@ -200,6 +201,7 @@ def query(
             started=started,
             typecheck=info["checks"],
             max_retries=info["max_retries"],
+            performance_hints=info["performance_hints"],
         )
     except Unauthorized:
         raise _unauthorized() from None

@@ -368,3 +368,69 @@ def test_page_size_bounds(db):
     ok(db, "Collection.create({ name: 'C' })")
     for size in ("0", "-1", "100001"):
         assert err(db, f"C.all().paginate({size})")["error"]["code"] == "invalid_bounds"
+
+
+# FQL2DiagnosticSpec and FQL2DiagnosticRenderingSpec: performance hints, with X-Performance-Hints: true.
+
+_FULL_READ = "performance_hint: full_set_read - Using {}() causes the full set to be read. See https://docs.fauna.com/performance_hint/full_set_read."
+
+
+@pytest.mark.parametrize(
+    ("query", "method", "column", "width"),
+    [
+        ("TestColl.all().order(.name)", "order", 21, 7),
+        ("TestColl.all().map(v => { name: v.name }).order(.name)", "order", 48, 7),
+        ('[{ name: "a" }, { name: "b" }].toSet().concat(TestColl.all()).map(v => { name: v.name }).order(.name)', "order", 95, 7),
+        ("TestColl.all().map(.num).aggregate(0, (a, b) => a + b)", "aggregate", 35, 20),
+        ("TestColl.all().distinct()", "distinct", 24, 2),
+        ("TestColl.all().count()", "count", 21, 2),
+        ('TestColl.all().every(.name == "hi")', "every", 21, 15),
+        ("TestColl.all().fold(100, (val, doc) => val + doc.num)", "fold", 20, 34),
+        ("TestColl.all().toArray()", "toArray", 23, 2),
+    ],
+)
+def test_full_set_read_hints(db, query, method, column, width):
+    ok(db, "Collection.create({ name: 'TestColl' })")
+    status, body = answer(db, query, headers={"x-performance-hints": "true"})
+    assert status == 200 and body["summary"] == "\n".join(
+        [_FULL_READ.format(method), f"at *query*:1:{column}", "  |", f"1 | {query}", "  | " + " " * (column - 1) + "^" * width, "  |"]
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "TestColl.all().take(10).order(.name)",  # a take of fewer than 100 bounds the read
+        '[{ name: "a" }, { name: "b" }].toSet().order(.name)',  # not from an index
+        "TestColl.all().last()",
+        "TestColl.all().reverse()",
+    ],
+)
+def test_no_hint_for_bounded_or_unindexed_sets(db, query):
+    ok(db, "Collection.create({ name: 'TestColl' })")
+    assert answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"] == ""
+
+
+def test_hints_only_when_asked(db):
+    ok(db, "Collection.create({ name: 'TestColl' })")
+    assert answer(db, "TestColl.all().count()")[1]["summary"] == ""
+
+
+def test_collection_scan_hint(db):
+    # FQL2DiagnosticRenderingSpec "renders Collection method hints".
+    ok(db, "Collection.create({ name: 'TestColl' })")
+    status, body = answer(db, "TestColl.firstWhere(.name == 'test')", headers={"x-performance-hints": "true"})
+    assert body["summary"] == (
+        "performance_hint: collection_scan - Using firstWhere() on collection TestColl can cause a read of every "
+        "document. See https://docs.fauna.com/performance_hint/collection_scan.\n"
+        "at *query*:1:20\n  |\n1 | TestColl.firstWhere(.name == 'test')\n  |                    ^^^^^^^^^^^^^^^^^\n  |"
+    )
+
+
+def test_hints_follow_log_lines_once_per_place(db):
+    # FQL2DiagnosticSpec: log lines first, then the hints, each place's hint once.
+    ok(db, "Collection.create({ name: 'TestColl' })")
+    query = "log('x')\n[1, 2].map(_ => TestColl.all().count())"
+    summary = answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"]
+    assert summary.split("\n\n")[0] == "info at *query*:1: x"
+    assert summary.count("performance_hint: full_set_read") == 1

@@ -228,6 +228,8 @@ def _as_id(value: t.Any) -> t.Any:
 class IndexSet(V10Set):
     """`Coll.byEmail(term)`: the documents whose terms match, in values order then by id."""
 
+    index_sourced = True
+
     def __init__(self, ctx: Context, index: indexes.IndexDef, terms: list, bounds: dict | None):
         self.index = index
         self.terms = terms

@@ -517,6 +517,7 @@ def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The documents for which `predicate` is true."""
     from .sets import WhereSet
 
+    _collection_scan(ctx, module, "where")
     return WhereSet(ctx, all_(ctx, module), predicate)
 
 
@@ -525,7 +526,17 @@ def first_where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The first document for which `predicate` is true, or null."""
     from .sets import first
 
+    _collection_scan(ctx, module, "firstWhere")
     return first(ctx, where(ctx, module, predicate))
+
+
+def _collection_scan(ctx: Context, module: Module, method: str) -> None:
+    """Core's `collection_scan` performance hint: `method` reads every document of the collection."""
+    if ctx.state.performance_hints:
+        from .misc import performance_hint
+
+        text = f"Using {method}() on collection {module.name} can cause a read of every document"
+        performance_hint(ctx, method, "collection_scan", text)
 
 
 @method(USER_COLLECTION, "toString")

@@ -23,6 +23,7 @@ import unicodedata
 
 from attrs import frozen
 
+from ... import ast
 from ...errors import QueryRuntimeError, TransactionAborted
 from ...values import (
     ID,
@@ -538,7 +539,8 @@ def abort(ctx: Context, value: t.Any) -> t.NoReturn:
 
 @frozen
 class LogLine:
-    """One `log()` or `dbg()` line of a v10 query's summary, and where its call was made."""
+    """One `log()` or `dbg()` line of a v10 query's summary, or a performance hint, and where its call was
+    made."""
 
     message: str
     #: dbg's long form: the message over the call's source line (log gives just the line number).
@@ -550,6 +552,8 @@ class LogLine:
     source: str | None
     #: The call's argument list, where core points.
     span: t.Any
+    #: What the summary calls it: `info` (log, dbg) or `performance_hint` (always in the long form).
+    name: str = "info"
 
 
 def _log(ctx: Context, message: str, long: bool) -> None:
@@ -564,11 +568,32 @@ def _log(ctx: Context, message: str, long: bool) -> None:
 
 
 def visible_logs(state: t.Any) -> list[LogLine]:
-    """The log lines the caller sees: an admin or server key all of them, another only the query's own
-    (core's Logging permission, FQL2LoggingSpec)."""
+    """The log lines the caller sees, then its performance hints: an admin or server key all of them,
+    another only the query's own (core's Logging permission, FQL2LoggingSpec)."""
+    lines = [*state.logs, *state.hints]
     if state.auth.role in ("admin", "server"):
-        return list(state.logs)
-    return [line for line in state.logs if line.src == "query"]
+        return lines
+    return [line for line in lines if line.src == "query"]
+
+
+#: Where each kind of performance hint is explained.
+HINT_LINK = "https://docs.fauna.com/performance_hint/"
+
+
+def performance_hint(ctx: Context, method: str, code: str, text: str) -> None:
+    """With `X-Performance-Hints: true`, a hint at the call of `method` being made (core's Hints): `code -
+    text. See <link>.`, once per place. Nothing when fql calls the method on its own behalf."""
+    from ..evaluator import current_source
+    from .expressions import op_span
+
+    state = ctx.state
+    node = state.call_node
+    if not state.performance_hints or not isinstance(node, ast.Apply) or getattr(node.fn, "name", None) != method:
+        return
+    src, source = current_source(state)
+    hint = LogLine(f"{code} - {text}. See {HINT_LINK}{code}.", True, src, source, op_span(node), "performance_hint")
+    if src is not None and hint.span is not None and hint not in state.hints:
+        state.hints.append(hint)
 
 
 @static("FQL", "dbg")

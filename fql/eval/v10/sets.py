@@ -24,12 +24,17 @@ from .expressions import call_function, deref, equal
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
+#: A `take` of fewer elements than this bounds the set it takes them from (core's IndexSetHintLimit).
+HINT_LIMIT = 100
 
 
 class V10Set:
     """A lazy set: `elements(ctx)` streams it in order."""
 
     page_size = DEFAULT_PAGE_SIZE
+    #: Reading it whole reads an index without bound (core's shouldIncludePerformanceHints): a collection's
+    #: or an index's documents, and sets made from one.
+    index_sourced = False
     #: The valid time (µs) the set was made at inside `at` (core's validTime), or None: a collection or
     #: index read keeps it (or reads at the valid time of whoever reads the set), and `where`, `map` and
     #: `flatMap` call their function at it (None: the query's own time).
@@ -44,6 +49,8 @@ class V10Set:
 
 class DocumentsSet(V10Set):
     """`Coll.all()`: the collection's documents in id order (`all({ from, to })`: ids in that range)."""
+
+    index_sourced = True
 
     def __init__(self, ctx: Context, coll: Ref, start: t.Any = None, stop: t.Any = None):
         self.coll = coll
@@ -98,6 +105,8 @@ def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t
 class CoreSet(V10Set):
     """A v4 set (an index match) whose refs are read as documents, or whose values pass through."""
 
+    index_sourced = True
+
     def __init__(self, setref: SetRef, docs: bool):
         self.setref = setref
         self.docs = docs
@@ -143,6 +152,16 @@ class Derived(V10Set):
         #: What `fn` does, comparable (`("map", f, page size)`), where known: two sets are made the same way when
         #: this and their sources are (materialize's `_same`).
         self.key: tuple | None = None
+        #: `take(n)`'s n, and `concat`'s other set, for `index_sourced`.
+        self.limit: int | None = None
+        self.tail: V10Set | None = None
+
+    @property
+    def index_sourced(self) -> bool:  # type: ignore[override]
+        # Core's: a take of fewer than 100 elements is bounded, whatever it takes them from.
+        if self.limit is not None and self.limit < HINT_LIMIT:
+            return False
+        return self.source.index_sourced or (self.tail is not None and self.tail.index_sourced)
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return self.fn(ctx, self.source.elements(ctx))
@@ -479,7 +498,9 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     n = arg(limit, "limit", INT)
     if n < 0:
         raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
-    return Derived(s, lambda c, items: itertools.islice(items, n))
+    out = Derived(s, lambda c, items: itertools.islice(items, n))
+    out.limit = n
+    return out
 
 
 @method("Set", "drop")
@@ -506,6 +527,7 @@ def _key(value: t.Any) -> bytes:
 @method("Set", "distinct")
 def distinct(ctx: Context, s: V10Set) -> V10Set:
     """The elements without repeats."""
+    full_set_read(ctx, s, "distinct")
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         seen: set[bytes] = set()
@@ -523,6 +545,7 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
     tail = as_set(other)
     out = Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)))
+    out.tail = tail
     # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
     out.page_size = DEFAULT_PAGE_SIZE
     return out
@@ -531,6 +554,7 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 @method("Set", "order")
 def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
+    full_set_read(ctx, s, "order")
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
@@ -552,7 +576,16 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
 @method("Set", "toArray")
 def to_array(ctx: Context, s: V10Set) -> list:
     """Every element, as an array: at most 16000 of them (core's ValueSet.MaximumElements)."""
+    full_set_read(ctx, s, "toArray")
     return bounded(s.elements(ctx))
+
+
+def full_set_read(ctx: Context, s: V10Set, method: str) -> None:
+    """Core's `full_set_read` performance hint: `method` reads the whole of an index-sourced set."""
+    if ctx.state.performance_hints and s.index_sourced:
+        from .misc import performance_hint
+
+        performance_hint(ctx, method, "full_set_read", f"Using {method}() causes the full set to be read")
 
 
 def bounded(items: t.Iterable[t.Any]) -> list:
@@ -620,6 +653,7 @@ def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
 @method("Set", "count")
 def count(ctx: Context, s: V10Set) -> int:
     """How many elements the set has."""
+    full_set_read(ctx, s, "count")
     return sum(1 for _ in s.elements(ctx))
 
 
@@ -643,12 +677,14 @@ def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
 @method("Set", "includes")
 def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     """True if some element equals `value`."""
+    full_set_read(ctx, s, "includes")
     return any(equal(item, value) for item in s.elements(ctx))
 
 
 @method("Set", "fold")
 def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with `seed`: `fn(acc, elem)`."""
+    full_set_read(ctx, s, "fold")
     acc = seed
     for item in s.elements(ctx):
         acc = call_function(ctx, fn, [acc, item])
@@ -658,6 +694,7 @@ def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 @method("Set", "foldRight")
 def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the right: `fn(acc, elem)`."""
+    full_set_read(ctx, s, "foldRight")
     acc = seed
     for item in reversed(list(s.elements(ctx))):
         acc = call_function(ctx, fn, [acc, item])
@@ -667,6 +704,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 @method("Set", "reduce")
 def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with the first; null for an empty set."""
+    full_set_read(ctx, s, "reduce")
     items = iter(s.elements(ctx))
     acc = next(items, None)
     for item in items:
@@ -676,6 +714,7 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 
 @method("Set", "reduceRight")
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
+    full_set_read(ctx, s, "reduceRight")
     items = list(s.elements(ctx))[::-1]
     if not items:
         return None
@@ -687,6 +726,7 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 
 @method("Set", "aggregate")
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
+    full_set_read(ctx, s, "aggregate")
     return fold(ctx, s, seed, fn)
 
 
@@ -699,12 +739,14 @@ def any_(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
 @method("Set", "every")
 def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
     """True if `predicate` is true for every element."""
+    full_set_read(ctx, s, "every")
     return all(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
 
 
 @method("Set", "forEach")
 def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
     """Call `fn` on each element for its effects (bulk writes); the result is null."""
+    full_set_read(ctx, s, "forEach")
     for item in list(s.elements(ctx)):
         call_function(ctx, fn, [item])
     return None

@@ -50,6 +50,9 @@ class QueryState:
     #: Performance hints were asked for (v10's `X-Performance-Hints: true`), and those the query gave.
     performance_hints: bool = False
     hints: list = field(factory=list)
+    #: With performance hints, the documents read from an index and the parts of them read so far, by id:
+    #: (the value, its v10.hints.IndexRead, its path in the document's data, the node that read it).
+    partials: dict = field(factory=dict)
     #: When the query must have finished (time.monotonic()), or None for no limit.
     deadline: float | None = None
     #: When its request came (time.monotonic()), where `deadline` counts from (0.0 without a deadline).

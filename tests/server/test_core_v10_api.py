@@ -434,3 +434,75 @@ def test_hints_follow_log_lines_once_per_place(db):
     summary = answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"]
     assert summary.split("\n\n")[0] == "info at *query*:1: x"
     assert summary.count("performance_hint: full_set_read") == 1
+
+
+_BOOKS = (
+    'Collection.create({ name: "Books", indexes: { byAuthor: { terms: [{ field: ".author" }], values: [{ field: ".title" }] } } })',
+    'Books.create({ title: "Dawnshard", author: "test", category: "fantasy", price: 100 })',
+)
+_NESTED = (
+    'Collection.create({ name: "TestColl", indexes: { testIndex: { terms: [{ field: ".test_term" }], '
+    'values: [{ field: ".foo.a.test_1" }] } } })',
+    'TestColl.create({ test_term: "t0", foo: { a: { test_1: "t1", test_2: "t2", test_3: "t3" } } })',
+)
+
+
+def _not_covered(path: str, index: str) -> str:
+    return (
+        f"performance_hint: non_covered_document_read - {path} is not covered by the {index} index. "
+        "See https://docs.fauna.com/performance_hint/non_covered_document_read."
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "query", "expected"),
+    [
+        # FQL2DiagnosticSpec "emits hint for uncovered index field access": (hint, line:column) each.
+        (_BOOKS, 'Books.byAuthor("test").first() { price, category }',
+         [(_not_covered(".price", "Books.byAuthor"), "1:34"), (_not_covered(".category", "Books.byAuthor"), "1:41")]),
+        (_BOOKS, 'Books.byAuthor("test").first() { price: .data.price, category: .data.category }',
+         [(_not_covered(".price", "Books.byAuthor"), "1:47"), (_not_covered(".category", "Books.byAuthor"), "1:70")]),
+        # "dedupes hints when same hint shows up for same span": each place once, the covered term not at all.
+        (_BOOKS, '(Books.byAuthor("test") { category, price, author }).paginate()',
+         [(_not_covered(".category", "Books.byAuthor"), "1:27"), (_not_covered(".price", "Books.byAuthor"), "1:37")]),
+        # "emits hints for materialized documents".
+        (_BOOKS, 'Books.byAuthor("test").first()',
+         [("performance_hint: non_covered_document_read - Full documents returned from Books.byAuthor. "
+           "See https://docs.fauna.com/performance_hint/non_covered_document_read.", "1:15")]),
+        # "emits hints for nested field access with partial coverage".
+        (_NESTED, '\nTestColl.testIndex("t0").first() {\n  test_1: .foo.a.test_1,\n  test_2: .foo.a.test_2,\n  test_3: .foo.a.test_3\n}\n',
+         [(_not_covered(".foo.a.test_2", "TestColl.testIndex"), "4:18"), (_not_covered(".foo.a.test_3", "TestColl.testIndex"), "5:18")]),
+        # "emits hint when only a partial of a struct that is returned is covered".
+        (_NESTED, '\nTestColl.testIndex("t0").first()!.foo.a\n', [(_not_covered(".foo.a", "TestColl.testIndex"), "2:39")]),
+        # "emits hint when a hydrated struct that started as a partial is returned from a query".
+        (_NESTED, '\nlet doc = TestColl.testIndex("t0").first()!\nif (doc.foo.a.test_3 != null) {\n  doc.foo.a\n}\n',
+         [(_not_covered(".foo.a.test_3", "TestColl.testIndex"), "3:15"), (_not_covered(".foo.a", "TestColl.testIndex"), "4:11")]),
+    ],
+)
+def test_non_covered_document_reads(db, setup, query, expected):
+    for text in setup:
+        ok(db, text)
+    summary = answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"]
+    assert [(part.split("\n")[0], part.split("\n")[1].removeprefix("at *query*:")) for part in summary.split("\n\n")] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Books.all().first() { category, price }",  # "does not emit hint when document fields are accessed without an index"
+        'Books.byAuthor("test").first() { id, title }',  # meta fields and covered values
+        'Books.byAuthor("test").first()!.author',  # a term is covered
+    ],
+)
+def test_covered_reads_give_no_hint(db, query):
+    for text in _BOOKS:
+        ok(db, text)
+    assert answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"] == ""
+
+
+def test_a_covered_struct_gives_no_hint(db):
+    # "doesn't emit hints when a covered struct is returned from a query"; `.data` paths cover as the plain ones.
+    ok(db, "Collection.create({ name: 'T', indexes: { i: { terms: [{ field: '.t' }], values: [{ field: '.data.foo.a' }] } } })")
+    ok(db, "T.create({ t: 't0', foo: { a: { x: 1, y: 2 } } })")
+    query = "let doc = T.i('t0').first()!\nif (doc.foo.a.y != null) {\n  doc.foo.a\n}"
+    assert answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"] == ""

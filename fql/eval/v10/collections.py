@@ -14,7 +14,7 @@ from ..evaluator import Context
 from ..refs import live, ref_of
 from ..registry import static
 from ..schema import create_native
-from . import fields as field_schema, names
+from . import fields as field_schema, hints, names
 from .signatures import unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, documents_of, first, kept_time
@@ -230,11 +230,13 @@ class IndexSet(V10Set):
 
     index_sourced = True
 
-    def __init__(self, ctx: Context, index: indexes.IndexDef, terms: list, bounds: dict | None):
+    def __init__(self, ctx: Context, index: indexes.IndexDef, terms: list, bounds: dict | None, name: str = ""):
         self.index = index
         self.terms = terms
         self.bounds = bounds or {}
         self.valid_ts = ctx.state.valid_ts
+        #: With performance hints, what reading its documents covers (`name`: `Books.byAuthor`).
+        self.read = hints.index_read(ctx, index, name)
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return kept_time(ctx, self, self._entries)
@@ -270,7 +272,9 @@ class IndexSet(V10Set):
         else:
             now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
         live = (entry for entry in found if entry.ttl is None or entry.ttl > now)
-        return documents_of(ctx, self, (ref_of(ctx, entry.doc) for entry in live))
+        docs = documents_of(ctx, self, (ref_of(ctx, entry.doc) for entry in live))
+        read = self.read
+        return docs if read is None else (hints.read_from_index(ctx, doc, read) for doc in docs)
 
 
 class IndexFunction:
@@ -302,7 +306,7 @@ class IndexFunction:
                     f"invalid argument `range`: The field `{name}` can have at most {len(self.index.values)} values",
                 )
         terms = [to_stored(a) for a in args[:n]]
-        return IndexSet(ctx, self.index, terms, bounds)
+        return IndexSet(ctx, self.index, terms, bounds, f"{self.index.sources[0]}.{self.name}")
 
     def __repr__(self) -> str:
         return f"[function {self.name}()]"

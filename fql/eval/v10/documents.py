@@ -27,7 +27,7 @@ from .. import access, documents as core
 from ..evaluator import Context
 from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
-from . import fields as field_schema, past
+from . import fields as field_schema, hints, past
 from .globals import USER_COLLECTION
 
 #: Field names that are document metadata, not user data.
@@ -517,7 +517,7 @@ def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The documents for which `predicate` is true."""
     from .sets import WhereSet
 
-    _collection_scan(ctx, module, "where")
+    hints.collection_scan(ctx, module.name, "where")
     return WhereSet(ctx, all_(ctx, module), predicate)
 
 
@@ -526,17 +526,8 @@ def first_where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The first document for which `predicate` is true, or null."""
     from .sets import first
 
-    _collection_scan(ctx, module, "firstWhere")
+    hints.collection_scan(ctx, module.name, "firstWhere")
     return first(ctx, where(ctx, module, predicate))
-
-
-def _collection_scan(ctx: Context, module: Module, method: str) -> None:
-    """Core's `collection_scan` performance hint: `method` reads every document of the collection."""
-    if ctx.state.performance_hints:
-        from .misc import performance_hint
-
-        text = f"Using {method}() on collection {module.name} can cause a read of every document"
-        performance_hint(ctx, method, "collection_scan", text)
 
 
 @method(USER_COLLECTION, "toString")

@@ -307,6 +307,8 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:
         made_null(state, state.null_cause, node)  # a missing field: null made at its name
+    if state.partials:
+        _hints.field_read(ctx, value, node.name, found, node)
     return found
 
 
@@ -937,4 +939,4 @@ def evaluate_program(node: ast.Program, ctx: Context) -> t.Any:
 
 
 # These modules import this one: importing them last lets each finish first (circular by design).
-from . import documents as _documents, fields as _fields, sets as _sets  # noqa: E402
+from . import documents as _documents, fields as _fields, hints as _hints, sets as _sets  # noqa: E402

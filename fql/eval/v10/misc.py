@@ -23,7 +23,6 @@ import unicodedata
 
 from attrs import frozen
 
-from ... import ast
 from ...errors import QueryRuntimeError, TransactionAborted
 from ...values import (
     ID,
@@ -574,26 +573,6 @@ def visible_logs(state: t.Any) -> list[LogLine]:
     if state.auth.role in ("admin", "server"):
         return lines
     return [line for line in lines if line.src == "query"]
-
-
-#: Where each kind of performance hint is explained.
-HINT_LINK = "https://docs.fauna.com/performance_hint/"
-
-
-def performance_hint(ctx: Context, method: str, code: str, text: str) -> None:
-    """With `X-Performance-Hints: true`, a hint at the call of `method` being made (core's Hints): `code -
-    text. See <link>.`, once per place. Nothing when fql calls the method on its own behalf."""
-    from ..evaluator import current_source
-    from .expressions import op_span
-
-    state = ctx.state
-    node = state.call_node
-    if not state.performance_hints or not isinstance(node, ast.Apply) or getattr(node.fn, "name", None) != method:
-        return
-    src, source = current_source(state)
-    hint = LogLine(f"{code} - {text}. See {HINT_LINK}{code}.", True, src, source, op_span(node), "performance_hint")
-    if src is not None and hint.span is not None and hint not in state.hints:
-        state.hints.append(hint)
 
 
 @static("FQL", "dbg")

@@ -19,7 +19,7 @@ from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context
 from ..registry import method, static
-from . import documents, fields, past
+from . import documents, fields, hints, past
 from .expressions import call_function, deref, equal
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
@@ -420,6 +420,8 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
         return first.evolve([materialize(ctx, v, depth + 1, inside) for v in first.data])
     if type(value) is Ref and value.collection is not None:
         return fields.rendered(documents.read(ctx, value))
+    if ctx.state.partials:
+        hints.returned(ctx, value)
     if isinstance(value, (Document, NullDocument)):
         # A document is answered with its computed fields (core's getAllFields), as of its read time.
         return fields.rendered(deref(ctx, value))
@@ -527,7 +529,7 @@ def _key(value: t.Any) -> bytes:
 @method("Set", "distinct")
 def distinct(ctx: Context, s: V10Set) -> V10Set:
     """The elements without repeats."""
-    full_set_read(ctx, s, "distinct")
+    hints.full_set_read(ctx, s, "distinct")
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         seen: set[bytes] = set()
@@ -554,7 +556,7 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 @method("Set", "order")
 def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
-    full_set_read(ctx, s, "order")
+    hints.full_set_read(ctx, s, "order")
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
@@ -576,16 +578,8 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
 @method("Set", "toArray")
 def to_array(ctx: Context, s: V10Set) -> list:
     """Every element, as an array: at most 16000 of them (core's ValueSet.MaximumElements)."""
-    full_set_read(ctx, s, "toArray")
+    hints.full_set_read(ctx, s, "toArray")
     return bounded(s.elements(ctx))
-
-
-def full_set_read(ctx: Context, s: V10Set, method: str) -> None:
-    """Core's `full_set_read` performance hint: `method` reads the whole of an index-sourced set."""
-    if ctx.state.performance_hints and s.index_sourced:
-        from .misc import performance_hint
-
-        performance_hint(ctx, method, "full_set_read", f"Using {method}() causes the full set to be read")
 
 
 def bounded(items: t.Iterable[t.Any]) -> list:
@@ -653,7 +647,7 @@ def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
 @method("Set", "count")
 def count(ctx: Context, s: V10Set) -> int:
     """How many elements the set has."""
-    full_set_read(ctx, s, "count")
+    hints.full_set_read(ctx, s, "count")
     return sum(1 for _ in s.elements(ctx))
 
 
@@ -677,14 +671,14 @@ def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
 @method("Set", "includes")
 def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     """True if some element equals `value`."""
-    full_set_read(ctx, s, "includes")
+    hints.full_set_read(ctx, s, "includes")
     return any(equal(item, value) for item in s.elements(ctx))
 
 
 @method("Set", "fold")
 def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with `seed`: `fn(acc, elem)`."""
-    full_set_read(ctx, s, "fold")
+    hints.full_set_read(ctx, s, "fold")
     acc = seed
     for item in s.elements(ctx):
         acc = call_function(ctx, fn, [acc, item])
@@ -694,7 +688,7 @@ def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 @method("Set", "foldRight")
 def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the right: `fn(acc, elem)`."""
-    full_set_read(ctx, s, "foldRight")
+    hints.full_set_read(ctx, s, "foldRight")
     acc = seed
     for item in reversed(list(s.elements(ctx))):
         acc = call_function(ctx, fn, [acc, item])
@@ -704,7 +698,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 @method("Set", "reduce")
 def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with the first; null for an empty set."""
-    full_set_read(ctx, s, "reduce")
+    hints.full_set_read(ctx, s, "reduce")
     items = iter(s.elements(ctx))
     acc = next(items, None)
     for item in items:
@@ -714,7 +708,7 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 
 @method("Set", "reduceRight")
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
-    full_set_read(ctx, s, "reduceRight")
+    hints.full_set_read(ctx, s, "reduceRight")
     items = list(s.elements(ctx))[::-1]
     if not items:
         return None
@@ -726,7 +720,7 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 
 @method("Set", "aggregate")
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
-    full_set_read(ctx, s, "aggregate")
+    hints.full_set_read(ctx, s, "aggregate")
     return fold(ctx, s, seed, fn)
 
 
@@ -739,14 +733,14 @@ def any_(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
 @method("Set", "every")
 def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
     """True if `predicate` is true for every element."""
-    full_set_read(ctx, s, "every")
+    hints.full_set_read(ctx, s, "every")
     return all(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
 
 
 @method("Set", "forEach")
 def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
     """Call `fn` on each element for its effects (bulk writes); the result is null."""
-    full_set_read(ctx, s, "forEach")
+    hints.full_set_read(ctx, s, "forEach")
     for item in list(s.elements(ctx)):
         call_function(ctx, fn, [item])
     return None

@@ -396,8 +396,9 @@ def test_indexed_computed_field_limits(db):
         "error: Computed fields used in indexes or constraints cannot use a doc's ts field"
     ]
     # Without the typer (X-Typecheck: false) the index is made, and the document indexes nothing.
-    query = f"Collection.create({{ name: 'Ts', {ts_field} }}); Ts.create({{ id: 1 }}); Ts.byA(Ts.byId(1)!.ts).count()"
-    body = json.loads(v10.query(db, {"query": query}, "secret", {"x-format": "simple", "x-typecheck": "false"}, 0).body)
+    unchecked = {"x-format": "simple", "x-typecheck": "false"}
+    for query in (f"Collection.create({{ name: 'Ts', {ts_field} }})", "Ts.create({ id: 1 })", "Ts.byA(Ts.byId(1)!.ts).count()"):
+        body = json.loads(v10.query(db, {"query": query}, "secret", unchecked, 0).body)
     assert body["data"] == 0
     ok(db, "Collection.create({ name: 'T', computed_fields: { a: { body: 'doc => doc.data.ts' } },"
            " indexes: { byA: { terms: [{ field: '.a' }] } } })")

@@ -111,7 +111,8 @@ def setup(server, signing_key):
     to JWTs whose `sub` is "alice" (a v10 predicate)."""
     server.keys = [jwk(signing_key, "k1")]
     db = fql.connect(jwks=JWKS(server.client_context))
-    db.query('Collection.create({ name: "Notes" }); Notes.create({ id: "1", text: "hi" })', syntax="v10")
+    db.query('Collection.create({ name: "Notes" })', syntax="v10")
+    db.query('Notes.create({ id: "1", text: "hi" })', syntax="v10")
     db.query('Role.create({ name: "reader", privileges: [{ resource: "Notes", actions: { read: true } }] })', syntax="v10")
     provider = db.query(
         f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", '

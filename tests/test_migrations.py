@@ -133,7 +133,8 @@ def test_removing_a_field_needs_a_drop(db):
 
 def test_defining_fields_where_there_were_none_loses_the_implicit_wildcard():
     db = fql.connect()
-    db.query('Collection.create({ name: "W" }); W.create({ a: 1 })', syntax="v10")
+    db.query('Collection.create({ name: "W" })', syntax="v10")
+    db.query("W.create({ a: 1 })", syntax="v10")
     err = error(db, 'Collection.byName("W")!.update({ fields: { a: { signature: "Int?" } }, migrations: [{ add: { field: ".a" } }] })')
     assert "    error: Missing wildcard definition" in err.description.split("\n")
     assert (
@@ -196,10 +197,10 @@ def test_nested_splits():
     # core's MigrationValidatorNestedSpec "allow splits", with documents.
     db = fql.connect()
     db.query(
-        'Collection.create({ name: "U", fields: { foo: { signature: "{ bar: Int | String }" }, baz: { signature: "{}" } } });'
-        'U.create({ id: 1, foo: { bar: 3 }, baz: {} }); U.create({ id: 2, foo: { bar: "x" }, baz: {} })',
+        'Collection.create({ name: "U", fields: { foo: { signature: "{ bar: Int | String }" }, baz: { signature: "{}" } } })',
         syntax="v10",
     )
+    db.query('U.create({ id: 1, foo: { bar: 3 }, baz: {} }); U.create({ id: 2, foo: { bar: "x" }, baz: {} })', syntax="v10")
     db.query(
         'Collection.byName("U")!.update({ fields: { foo: { signature: "{ bar: Int }" }, baz: { signature: "{ bar: String }" } }, '
         'migrations: [{ split: { field: ".foo.bar", to: [".foo.bar", ".baz.bar"] } }, '

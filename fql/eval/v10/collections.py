@@ -415,8 +415,23 @@ def call(ctx: Context, name: str) -> Module:
 
     found = resolve(ctx, arg(name, "name", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
-        raise QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
+        err = QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
+        raise made_here(ctx, err, "#collections", name, "A collection cannot be created and used in the same query.")
     return found
+
+
+def made_here(ctx: Context, err: FQLError, kind: str, name: str, message: str) -> FQLError:
+    """`err`, with core's hint when the schema item it could not find was created by this query."""
+    from ..evaluator import current_source
+    from .expressions import op_span
+    from .globals import created_here
+
+    if created_here(ctx, DocKey(ctx.state.scope, kind, name)) and ctx.state.call_node is not None:
+        src, source = current_source(ctx.state)
+        span = op_span(ctx.state.call_node)
+        if src is not None and span is not None:
+            err.hints.append((message, src, source, span))
+    return err
 
 
 @static("Collection", "all")

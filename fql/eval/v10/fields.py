@@ -282,6 +282,20 @@ def check_read(ctx: Context) -> None:
         raise EffectViolation("read", txn._rules[0])
 
 
+#: The effect limits of code the schema holds (everything but set functions, which are the query's).
+_SCHEMA_CODE = frozenset(("check constraints", "computed fields", "default values", "indexes"))
+
+
+def schema_code(ctx: Context) -> bool:
+    """True while code that a collection's schema holds runs (a default, computed field or check)."""
+    txn = ctx.state.txn
+    while isinstance(txn, _Limited):
+        if txn._rules[0] in _SCHEMA_CODE:
+            return True
+        txn = txn._txn
+    return False
+
+
 def indexing(ctx: Context) -> bool:
     """True while a computed field is computed for an index (where a document's `ts` is not known)."""
     txn = ctx.state.txn

@@ -9,9 +9,9 @@ from attrs import frozen
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
 from ...values import Lambda, Module, Ref, collection_ref, native
-from ..evaluator import Context
+from ..evaluator import Context, current_source
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
-from ..refs import live
+from ..refs import live, live_at
 
 MISSING = object()
 
@@ -77,9 +77,9 @@ def resolve(ctx: Context, name: str) -> t.Any:
     if found is not None:
         return StaticFunction(None, found)
     scope = ctx.state.scope
-    if live(ctx, DocKey(scope, "#collections", name)) is not None:
+    if schema_live(ctx, DocKey(scope, "#collections", name)):
         return Module(name, collection_ref(name))
-    if live(ctx, DocKey(scope, "#functions", name)) is not None:
+    if schema_live(ctx, DocKey(scope, "#functions", name)):
         return UserFunction(name, scope)
     # An alias names its collection or function in queries too (core: the old name kept by a rename, or
     # a name that clashes with the standard library).
@@ -90,6 +90,23 @@ def resolve(ctx: Context, name: str) -> t.Any:
     if aliased is not None:
         return UserFunction(aliased, scope)
     return MISSING
+
+
+def schema_live(ctx: Context, key: DocKey) -> bool:
+    """Whether the collection or function `key` names exists for a v10 query to use: a query's own text
+    sees the schema as it was when the query began (core's), so one it created is not there yet; the
+    schema's own code (a default, a computed field, a check) and a v4 query (core's API before v5) see it."""
+    if live(ctx, key) is None:
+        return False
+    if current_source(ctx.state)[0] != "query" or _fields.schema_code(ctx):
+        return True
+    return not created_here(ctx, key)
+
+
+def created_here(ctx: Context, key: DocKey) -> bool:
+    """Whether the schema document `key` was created by this query."""
+    version = live(ctx, key)
+    return version is not None and version.ts >= ctx.state.ts and live_at(ctx, key, ctx.state.ts - 1) is None
 
 
 def _aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
@@ -248,4 +265,4 @@ def module_ref(module: Module) -> Ref | None:
 
 
 # expressions imports this module first; importing it last lets both finish (circular by design).
-from . import expressions as _expressions  # noqa: E402
+from . import expressions as _expressions, fields as _fields  # noqa: E402

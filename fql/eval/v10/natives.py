@@ -502,15 +502,18 @@ def function_call(ctx: Context, name: str) -> t.Any:
     from .globals import UserFunction
     from .misc import STRING, arg
 
-    from .globals import resolve
+    from .globals import resolve, schema_live
 
     name = arg(name, "name", STRING)
-    if live(ctx, DocKey(ctx.state.scope, "#functions", name)) is not None:
+    if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
         return UserFunction(name, ctx.state.scope)
     found = resolve(ctx, name)  # an alias names it too
     if isinstance(found, UserFunction):
         return found
-    raise QueryRuntimeError("invalid_argument", f"invalid argument `function`: No such user function `{name}`.")
+    from .collections import made_here
+
+    err = QueryRuntimeError("invalid_argument", f"invalid argument `function`: No such user function `{name}`.")
+    raise made_here(ctx, err, "#functions", name, "A function cannot be created and used in the same query.")
 
 
 @static("Role", "create")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import socket
 import time
 import typing as t
 from importlib import metadata
@@ -52,6 +53,8 @@ V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 #: The paths whose POST is a stream or a feed (fql/server/streams.py).
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
+#: The host named in `x-faunadb-host` (core names the node that answered).
+HOST = socket.gethostname()
 #: Bodies up to this size are decoded once and the AST reused (`decode_v4`); larger ones every time.
 CACHED_BODY = 16 * 1024
 
@@ -114,6 +117,10 @@ class App:
         v10 = head.path in V10_PATHS
         try:
             request = await channel.read(head, self.max_body, request.started)
+            if request.method == "OPTIONS" and "origin" in request.headers:
+                # A CORS preflight, answered before anything else (core's CoreApplication).
+                await channel.respond(200, self._preflight(request.headers["origin"]), b"")
+                return
             if request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
@@ -184,6 +191,9 @@ class App:
             raise not_found()
         if call.refused:
             raise method_not_allowed(*call.refused)
+        if call.root_only is not None and secret != self.db.root_secret:
+            self._authenticate(secret)
+            raise ProtocolError(403, call.root_only)
         body = request.body if call.bad_body else json_bytes(call.query)
         return self._query(body, secret, info, request.started, missing_at=call.verb)
 
@@ -261,13 +271,13 @@ class App:
             raise unauthorized() from None
 
     def _common(self, response: Response, request: Request) -> Headers:
-        """The response's headers and those every answer carries: X-Txn-Time, traceparent, build, and (not on
-        401/500) metrics, and the body's length."""
+        """The response's headers and those every answer carries: X-Txn-Time, traceparent, (not on 401/500)
+        metrics, CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
+        host), and the body's length."""
         common = [
             *response.headers,
             ("content-type", JSON_TYPE),
             ("x-txn-time", str(self.clock.stamp(response.ts))),
-            ("x-faunadb-build", self.build),
             ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
         ]
         if response.status != 401 and response.status != 500:
@@ -277,8 +287,22 @@ class App:
                 bytes_out=len(response.body),
                 state=response.state,
             )
+        origin = request.headers.get("origin")
+        if origin is not None:
+            common += headers.cors(origin, common)
+        common += self._server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
         return common
+
+    def _preflight(self, origin: str) -> Headers:
+        return [*headers.cors(origin, [], preflight=True), *self._server_headers({}), ("content-length", "0")]
+
+    def _server_headers(self, sent: dict[str, str]) -> Headers:
+        """What core's HTTP server adds to every answer: the build, and the host when asked with X-Trace."""
+        found = [("x-faunadb-build", self.build)]
+        if "x-trace" in sent:
+            found.append(("x-faunadb-host", HOST))
+        return found
 
     async def _lifespan(self, receive: t.Callable, send: t.Callable) -> None:
         while True:

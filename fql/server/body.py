@@ -31,8 +31,22 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else _reject(text)
 
 
+def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
+    """An object whose repeated keys keep their first value, as core's decoder keeps the first and
+    drops the rest (DocumentSpec "deduplicates fields")."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    found = {}
+    for key, value in pairs:
+        found.setdefault(key, value)
+    return found
+
+
 #: One decoder with core's number rules, made once (json.loads with hooks builds one per call).
-_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_reject)
+_DECODER = json.JSONDecoder(
+    parse_int=_int, parse_float=_float, parse_constant=_reject, object_pairs_hook=_first_wins
+)
 
 
 def parse(body: bytes) -> t.Any:

@@ -177,11 +177,46 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
 
 
 def traceparent(text: str | None) -> str:
-    """The traceparent of our answer: the caller's trace id and flags with a new span id, or a new trace."""
+    """The traceparent of our answer: the caller's trace id with a new span id, or a new trace.
+
+    Its flags always say "not sampled": core keeps a caller's flags only with its configured
+    `x-trace-secret`, and fql traces nothing (TracingSpec)."""
     match = _TRACEPARENT.fullmatch(text.strip()) if text else None
     ids = f"{_ids.getrandbits(192):048x}"  # a trace id and a span id, drawn at once
-    trace, flags = match.groups() if match else (ids[16:], "00")
-    return f"00-{trace}-{ids[:16]}-{flags}"
+    trace = match.group(1) if match else ids[16:]
+    return f"00-{trace}-{ids[:16]}-00"
+
+
+#: What a CORS preflight allows (core's CoreApplication): every header a driver sends, every method.
+CORS_ALLOW_HEADERS = (
+    "accept-encoding, authorization, content-type, x-driver-env, x-faunadb-api-version, x-fauna-driver, "
+    "x-fauna-source, x-fauna-tags, x-format, x-last-seen-txn, x-last-txn-ts, x-linearized, "
+    "x-max-contention-retries, x-max-retries-on-contention, x-query-tags, x-query-timeout, "
+    "x-query-timeout-ms, x-runtime-environment, x-runtime-environment-os, x-nodejs-version, traceparent, "
+    "x-typecheck, x-performance-hints"
+)
+CORS_ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE"
+#: A day, in seconds: how long a browser may keep a preflight's answer.
+CORS_MAX_AGE = "86400"
+
+
+def cors(origin: str, sent: Headers, *, preflight: bool = False) -> Headers:
+    """The CORS headers of an answer to a request from `origin` whose own headers are `sent`: its `x-`
+    headers exposed (core adds the build and host headers later, so they are not), the origin allowed with
+    credentials, and for a preflight what may be asked."""
+    exposed = ", ".join(name for name, _ in sent if name.startswith("x-"))
+    found = [
+        ("access-control-expose-headers", exposed),
+        ("access-control-allow-origin", origin),
+        ("access-control-allow-credentials", "true"),
+    ]
+    if preflight:
+        found += [
+            ("access-control-max-age", CORS_MAX_AGE),
+            ("access-control-allow-headers", CORS_ALLOW_HEADERS),
+            ("access-control-allow-methods", CORS_ALLOW_METHODS),
+        ]
+    return found
 
 
 def tags_text(tags: tuple[tuple[str, str], ...]) -> str:

@@ -21,6 +21,7 @@ DRAIN_LIMIT = 64 * 1024 * 1024
 CODES: dict[int, tuple[str, str]] = {
     400: ("bad request", "invalid_request"),
     401: ("unauthorized", "unauthorized"),
+    403: ("forbidden", "forbidden"),
     404: ("not found", "not_found"),
     405: ("method not allowed", "method_not_allowed"),
     413: ("request too large", "request_size_exceeded"),

@@ -6,7 +6,8 @@ server runs like any other (one transaction, the same answers and errors):
 
 - a native collection (`/classes`, `/indexes`, `/databases`, `/keys`, `/tokens` ...): GET pages it
   (`?size=`, `?after=`, `?before=`), POST creates in it with the body as its params;
-- any other ref: GET reads it, POST creates with it, PUT replaces, PATCH updates, DELETE deletes;
+- any other ref: GET reads it, POST creates with it, PUT replaces, PATCH updates, DELETE deletes
+  (a key's PUT and PATCH only with the root key: 403 `forbidden` otherwise);
 - `<ref>/events`: GET pages the ref's events.
 
 A ref naming a collection or schema document that does not exist is 404 `not found`, as core's lookup
@@ -20,14 +21,22 @@ import typing as t
 
 from attrs import frozen
 
+from ..errors import FQLError
 from ..eval.documents import parse_legacy_ref
 from ..eval.sets import DEFAULT_PAGE_SIZE
 from ..values import Ref
+from .body import parse
 
 #: What each method does to a ref that is not a native collection (core's routeRefPath).
 _DOCUMENT_VERBS = {"GET": "get", "POST": "create", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 #: The write verbs that take the request body as their params.
 _WITH_BODY = ("create", "replace", "update")
+#: Only the root key may PUT or PATCH a key's path; anyone else is refused with these words (core's
+#: key_forbid_user_import, on by default: a key imported into another database could break its routing).
+_KEY_WRITES = {
+    "replace": "Replacing a key with PUT is not allowed: create a replacement key, then delete this key.",
+    "update": "Updating a key with PATCH is not allowed: use the Update FQL function to change key's user metadata.",
+}
 
 
 @frozen
@@ -46,6 +55,8 @@ class RestCall:
     #: Whether `exists` must be asked before the query: where the query itself would not fail with
     #: `invalid ref` on a ref naming nothing (a refused method, a body that is not JSON, events).
     events: bool = False
+    #: Why the call is refused (403 `forbidden`) unless made with the root key.
+    root_only: str | None = None
 
     @property
     def look_first(self) -> bool:
@@ -84,7 +95,12 @@ def route(path: str, method: str, params: dict[str, str], body: bytes) -> RestCa
     query: dict = {verb: wire}
     if verb in _WITH_BODY:
         query["params"] = _params(body)
-    return RestCall(query, verb, exists, bad_body=query.get("params", {}) is None)
+    forbidden = _KEY_WRITES.get(verb) if _is_key(ref) else None
+    return RestCall(query, verb, exists, bad_body=query.get("params", {}) is None, root_only=forbidden)
+
+
+def _is_key(ref: Ref) -> bool:
+    return ref.collection is not None and ref.collection.collection is None and ref.collection.id == "keys"
 
 
 def _exists(ref: Ref, wire: dict) -> dict | None:
@@ -100,12 +116,13 @@ def _exists(ref: Ref, wire: dict) -> dict | None:
 
 
 def _params(body: bytes) -> dict | None:
-    """The body as literal params (core quotes it); no body is `{}`; None when it is not JSON."""
+    """The body as literal params (core quotes it), read as a query body is; no body is `{}`; None when
+    it is not JSON."""
     if not body.strip():
         return {"quote": {}}
     try:
-        return {"quote": json.loads(body)}
-    except ValueError:
+        return {"quote": parse(body)}
+    except FQLError:
         return None
 
 

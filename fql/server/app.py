@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hmac
 import logging
 import socket
 import time
@@ -191,7 +192,7 @@ class App:
             raise not_found()
         if call.refused:
             raise method_not_allowed(*call.refused)
-        if call.root_only is not None and secret != self.db.root_secret:
+        if call.root_only is not None and not hmac.compare_digest(secret.encode(), self.db.root_secret.encode()):
             self._authenticate(secret)
             raise ProtocolError(403, call.root_only)
         body = request.body if call.bad_body else json_bytes(call.query)

@@ -4,6 +4,8 @@ waiting."""
 
 from __future__ import annotations
 
+import pytest
+
 from .core_api import ROOT, api, path, served  # noqa: F401 - fixtures
 from .test_core_api_keys import in_seconds
 
@@ -51,11 +53,13 @@ def test_token_put_can_update_tokens(api):
     assert api.put(path(token["ref"]), params, db.key)[0] == 200
 
 
-def test_token_put_without_an_existing_record(api):
+@pytest.mark.parametrize("kind", ["tokens", "credentials"])
+def test_put_without_an_existing_record(api, kind):
+    # TokenSpec and CredentialsSpec "PUT without an existing record": 404 for any id.
     db, doc = setup(api)
-    for token_id in ("1", "8070450532247928832", "123456789"):
+    for doc_id in ("1", "8070450532247928832", "123456789"):
         params = {"password": "sekrit", "instance": doc["ref"]}
-        assert api.put(f"/tokens/{token_id}", params, db.key)[0] == NOT_FOUND
+        assert api.put(f"/{kind}/{doc_id}", params, db.key)[0] == NOT_FOUND
 
 
 def test_token_patch_works(api):
@@ -208,13 +212,6 @@ def test_credential_put_can_update_credentials(api):
     db, doc = setup(api)
     creds = api.credentials(db, doc, "sekrit")
     assert api.put(path(creds["ref"]), {"password": "str0ngpa$$", "instance": doc["ref"]}, db.key)[0] == 200
-
-
-def test_credential_put_without_an_existing_record(api):
-    db, doc = setup(api)
-    for creds_id in ("1", "8070450532247928832", "123456789"):
-        params = {"password": "sekrit", "instance": doc["ref"]}
-        assert api.put(f"/credentials/{creds_id}", params, db.key)[0] == NOT_FOUND
 
 
 def test_credential_patch_works(api):

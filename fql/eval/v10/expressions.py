@@ -492,15 +492,28 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
                 # No such method (or nothing to call it on): core points at the method's name.
                 raise _at_span(err, op_span(target)) from None
             raise _called(err, op_span(node))
-        if value is None and state.null_origin is MADE_BY_CALL:
-            made_null(state, state.null_cause, node)  # core: the call's frame (its arguments) made it
-        return value
+        return _returned(state, value, node)
     fn = _receiver(target, ctx)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _SKIPPED
     state = ctx.state
     origin = state.null_origin if fn is None else None
+    args = _arguments(node, ctx)
+    state.call_node = node
+    try:
+        value = call_function(ctx, fn, args)
+    except FQLError as err:
+        if fn is None:
+            _null_hint(ctx, err, origin)
+        raise _called(err, op_span(node))
+    return _returned(state, value, node)
+
+
+def _arguments(node: ast.Apply, ctx: Context) -> list:
+    """A function call's arguments. Where each null among them was made goes with them, for the
+    parameters that take them (apply_lambda; core's nulls carry their cause)."""
+    state = ctx.state
     args, nulls = [], None
     for a in node.args:
         state.null_cause = state.null_origin = None
@@ -509,15 +522,13 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             nulls = nulls or {}
             nulls[len(args)] = (state.null_cause, state.null_origin)
         args.append(value)
-    # The function's parameters keep where their nulls were made (apply_lambda takes them).
     state.arg_origins = (args, nulls) if nulls else None
-    state.call_node = node
-    try:
-        value = call_function(ctx, fn, args)
-    except FQLError as err:
-        if fn is None:
-            _null_hint(ctx, err, origin)
-        raise _called(err, op_span(node))
+    return args
+
+
+def _returned(state: t.Any, value: t.Any, node: ast.Apply) -> t.Any:
+    """A call's result; a null the native function made (null_because) was made at the call's frame,
+    its arguments, as core's currentStackFrame."""
     if value is None and state.null_origin is MADE_BY_CALL:
         made_null(state, state.null_cause, node)
     return value

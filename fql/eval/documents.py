@@ -34,7 +34,7 @@ from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context
 from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
-from .registry import builtin
+from .registry import builtin, snake
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
 _LEGACY_KINDS = {"classes": "collections", **{name: name for name in NATIVE_NAMES}}
@@ -108,7 +108,7 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     return Ref(document_id(id, "id"), coll)
 
 
-def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
+def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = (), forms: tuple[str, ...] = ()) -> None:
     #: This database's refs of this kind by name, made once: refs are frozen, and queries repeat names.
     made: dict[str, Ref] = {}
     here = native(kind)
@@ -119,6 +119,7 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
         types=(STRING, DATABASE_SCOPE),
         aliases=aliases,
         pure=True,
+        forms=forms,
     )
     def construct(ctx: Context, name: str, scope: Ref | None = None) -> Ref:
         if scope is not None:
@@ -135,7 +136,7 @@ def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> No
     construct.__doc__ = f"The ref of the {v4.lower()} named `name` (in the child database `scope`)."
 
 
-_schema_constructor("collections", "Collection", aliases=("Class",))
+_schema_constructor("collections", "Collection", aliases=("Class",), forms=("class",))
 _schema_constructor("indexes", "Index")
 _schema_constructor("databases", "Database")
 _schema_constructor("functions", "Function")
@@ -144,7 +145,8 @@ _schema_constructor("access_providers", "AccessProvider")
 
 
 def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
-    @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases)
+    # An alias is also the old wire form it spells (`{"classes": null}`).
+    @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases, forms=tuple(map(snake, aliases)))
     def construct(ctx: Context, scope: Ref | None = None) -> Ref:
         if scope is not None:
             resolved(ctx, scope, kind)
@@ -167,7 +169,7 @@ for _kind, _name, _aliases in (
     _native_constructor(_kind, _name, _aliases)
 
 
-@builtin("NewId", keys=("new_id",), aliases=("NextId",))
+@builtin("NewId", keys=("new_id",), aliases=("NextId",), forms=("next_id",))
 def new_id(ctx: Context, _unused: t.Any = None) -> str:
     """A new unique document id (a numeric string, increasing)."""
     if ctx.state.unchecked == access.PREDICATE:
@@ -390,6 +392,9 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`).
     v10's create calls it with `v4=False` (nulls in arrays are kept)."""
     params = {} if params is None else OBJECT(params, "params")
+    if v4 and isinstance(target, str):
+        # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
+        target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
         from .schema import create_native
 

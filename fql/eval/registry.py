@@ -139,13 +139,18 @@ def builtin(
             not (lazy or varargs or options or shell),
             pure,
         )
-        for name in (v4, *aliases):
-            V4[normalise(name)] = entry
+        # A form spelled by an alias is that alias (`{"class": "x"}` is `Class("x")`, as the drivers
+        # write it), and its errors are at its own key.
+        named = {snake(name): name for name in aliases}
+        spelled = {key: evolve(entry, name=named.get(key, v4), keys=(key, *form_keys[1:])) for key in forms}
+        V4[normalise(v4)] = entry
+        for name in aliases:
+            V4[normalise(name)] = spelled.get(snake(name), entry)
         lookup.cache_clear()
         if form_keys:
             V4_FORMS.setdefault(form_keys[0], []).append(entry)
-        for key in forms:
-            V4_FORMS.setdefault(key, []).append(evolve(entry, keys=(key, *form_keys[1:])))
+        for key, form in spelled.items():
+            V4_FORMS.setdefault(key, []).append(form)
         return fn
 
     return register

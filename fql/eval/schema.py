@@ -218,10 +218,17 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     return render(ctx, version)
 
 
-@builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,), aliases=("CreateClass",))
+@builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
     return create_native(ctx, native("collections"), params, "create_collection")
+
+
+@builtin("CreateClass", keys=("create_class",), types=(OBJECT,))
+def create_class(ctx: Context, params: dict) -> dict:
+    """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
+    whose errors are at `create_class`."""
+    return create_native(ctx, native("collections"), params, "create_class")
 
 
 @builtin("CreateIndex", keys=("create_index",), types=(OBJECT,))

@@ -500,6 +500,10 @@ def _node(data: t.Any, path: Path) -> ast.Node:
         return ast.Value(_value(data["quote"], (*path, "quote")))
     if _is_escape(data):
         return _escape_node(data, path)
+    if keys == {"match", "index"}:
+        # The oldest Match spelling, terms first (`{"match": "x", "index": idx}`): core parses it as Match.
+        index, terms = _node(data["index"], (*path, "index")), _node(data["match"], (*path, "match"))
+        return ast.Form((("match", index), ("terms", terms)))
     return ast.Form(tuple((k, _node(v, (*path, k))) for k, v in data.items()))
 
 

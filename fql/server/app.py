@@ -11,7 +11,9 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, InvalidExpression, InvalidRef, QueryTimeout, ServiceTimeout, Unauthorized
+from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, Unauthorized
+from ..eval import access
+from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
 from . import headers, rest, v10
@@ -39,7 +41,6 @@ from .workers import WorkerPool
 
 if t.TYPE_CHECKING:
     from ..database import Database
-    from ..eval.evaluator import QueryState
 
 log = logging.getLogger("fql.server")
 
@@ -188,7 +189,7 @@ class App:
     def _rest(self, call: rest.RestCall, request: Request, secret: str, info: headers.V4Headers) -> Response:
         """One REST request (fql/server/rest.py): its ref looked up first (404 if it names nothing), then
         the method checked (405), then its query run as any other."""
-        if call.look_first and call.exists is not None and not self._exists(call.exists, secret):
+        if call.exists is not None and not self._exists(call.exists, secret):
             raise not_found()
         if call.refused:
             raise method_not_allowed(*call.refused)
@@ -196,15 +197,20 @@ class App:
             self._authenticate(secret)
             raise ProtocolError(403, call.root_only)
         body = request.body if call.bad_body else json_bytes(call.query)
-        return self._query(body, secret, info, request.started, missing_at=call.verb)
+        return self._query(body, secret, info, request.started)
 
     def _exists(self, query: dict, secret: str) -> bool:
+        """Whether the path's ref names something in the secret's database, whatever the secret may read:
+        core looks the name up (ModelData.lookupRef) before any permission is checked."""
+
+        def look(ctx: Context) -> bool:
+            with access.unchecked(ctx):
+                return evaluate(from_json(query), ctx) is not False
+
         try:
-            return self.db.run(from_json(query), secret=secret) is not False
+            return self.streams.snapshot(secret, _get_write, look)
         except Unauthorized:
             raise unauthorized() from None
-        except FQLError:
-            return True  # not the caller's to see: the method check answers
 
     def _query(
         self,
@@ -213,11 +219,10 @@ class App:
         info: headers.V4Headers | None = None,
         started: float | None = None,
         read_only: t.Callable | None = None,
-        missing_at: str | None = None,
     ) -> Response:
         """Decode, evaluate, encode: one v4 query, one transaction (where each write fails with
-        `read_only()`, if given), within the headers' (`info`) time limit of `started`. A time-out is a protocol error, and so
-        is an `invalid ref` of the REST path's ref (`missing_at`, the key of the call it went to): 404."""
+        `read_only()`, if given), within the headers' (`info`) time limit of `started`. A time-out is a
+        protocol error."""
         try:
             node = decode_v4(body)
         except FQLError as err:
@@ -238,10 +243,6 @@ class App:
             raise unauthorized() from None
         except (QueryTimeout, ServiceTimeout) as err:
             raise ProtocolError(err.status, err.description) from None
-        except InvalidRef as err:
-            if missing_at is not None and list(err.position) == [missing_at]:
-                raise not_found() from None
-            return _query_error(err)
         except FQLError as err:
             return _query_error(err)
         encoded = dumps({"resource": result}).encode("utf-8", "replace")

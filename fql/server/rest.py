@@ -41,26 +41,18 @@ _KEY_WRITES = {
 
 @frozen
 class RestCall:
-    """A REST request as a v4 query: its wire JSON, and the key of the call whose ref the path named
-    (an `invalid ref` there means the path names nothing: 404)."""
+    """A REST request as a v4 query: its wire JSON, what must exist for the path to name something,
+    and the methods the path takes when this one is refused."""
 
     query: dict
-    verb: str
-    #: A query that is false when the path names nothing (for a method the path does not take: 404
-    #: before 405, as core looks the ref up first), or None when there is nothing to look up.
+    #: A query that is false when the path names nothing (asked first, without permission checks, as
+    #: core looks the ref up before anything else), or None when there is nothing to look up.
     exists: dict | None = None
     refused: tuple[str, ...] = ()
     #: The body is not JSON: answered as a query body that is not JSON is.
     bad_body: bool = False
-    #: Whether `exists` must be asked before the query: where the query itself would not fail with
-    #: `invalid ref` on a ref naming nothing (a refused method, a body that is not JSON, events).
-    events: bool = False
     #: Why the call is refused (403 `forbidden`) unless made with the root key.
     root_only: str | None = None
-
-    @property
-    def look_first(self) -> bool:
-        return bool(self.refused) or self.bad_body or self.events
 
 
 def route(path: str, method: str, params: dict[str, str], body: bytes) -> RestCall | None:
@@ -80,23 +72,23 @@ def route(path: str, method: str, params: dict[str, str], body: bytes) -> RestCa
     exists = _exists(ref, wire)
     if events:
         if method != "GET":
-            return RestCall({}, "paginate", exists, ("GET",))
-        return RestCall(_paginate(wire, params, events=True), "paginate", exists, events=True)
+            return RestCall({}, exists, ("GET",))
+        return RestCall(_paginate(wire, params, events=True), exists)
     if ref.collection is None:
         if method == "GET":
-            return RestCall(_paginate(wire, params, events=False), "paginate", exists)
+            return RestCall(_paginate(wire, params, events=False), exists)
         if method == "POST":
             params_ = _params(body)
-            return RestCall({"create": wire, "params": params_}, "create", exists, bad_body=params_ is None)
-        return RestCall({}, "create", exists, ("GET", "POST"))
+            return RestCall({"create": wire, "params": params_}, exists, bad_body=params_ is None)
+        return RestCall({}, exists, ("GET", "POST"))
     verb = _DOCUMENT_VERBS.get(method)
     if verb is None:
-        return RestCall({}, "get", exists, tuple(_DOCUMENT_VERBS))
+        return RestCall({}, exists, tuple(_DOCUMENT_VERBS))
     query: dict = {verb: wire}
     if verb in _WITH_BODY:
         query["params"] = _params(body)
     forbidden = _KEY_WRITES.get(verb) if _is_key(ref) else None
-    return RestCall(query, verb, exists, bad_body=query.get("params", {}) is None, root_only=forbidden)
+    return RestCall(query, exists, bad_body=query.get("params", {}) is None, root_only=forbidden)
 
 
 def _is_key(ref: Ref) -> bool:

@@ -26,7 +26,10 @@ from .registry import builtin
 
 #: Names Fauna reserves for schema documents.
 RESERVED_NAMES = {"events", "sets", "self", "documents", "_"}
-_NAME = re.compile(r"^[^\s/]+$")
+#: The characters of a name (core's Parsing.ValidNameChars: URL path segment characters, RFC 2396, less
+#: `&=()',` and `:`), as core's message shows them.
+VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
+_NAME = re.compile(VALID_NAME_CHARS)
 #: Fauna's default history retention for a new collection.
 DEFAULT_HISTORY_DAYS = 30
 
@@ -43,8 +46,14 @@ def _name(params: dict) -> str:
         raise _failure("name", "value required", "Required value not found.")
     if not isinstance(name, str):
         raise _failure("name", "invalid type", f"Invalid type {type_name(name)}, expected type String.")
-    if name in RESERVED_NAMES or not _NAME.match(name):
-        raise _failure("name", "reserved name" if name in RESERVED_NAMES else "invalid name", "Invalid name.")
+    if name in RESERVED_NAMES:
+        raise _failure("name", "reserved name", "Invalid name.")
+    if not _NAME.fullmatch(name):
+        raise _failure(
+            "name",
+            "invalid characters",
+            f"The name {name} uses invalid characters. Valid characters must match: {VALID_NAME_CHARS}",
+        )
     return name
 
 
@@ -67,17 +76,54 @@ def _collection_fields(params: dict) -> dict:
     return _ordered(fields, _COLLECTION_ORDER)
 
 
-def _check_fields(specs: t.Any, field: str) -> None:
+#: The keys of an index term or value that core keeps (its filter mask); any other is dropped.
+_TERM_KEYS = ("binding", "field", "reverse", "mva", "transform")
+
+
+def _term_configs(specs: t.Any, field: str) -> list | None:
+    """Index terms or values (`field`) checked as core's TermFieldType reads each one, with the keys core
+    keeps. A failure inside a term is at the term's own field (`["field"]`, not `["terms", 0, "field"]`),
+    as core reads the term object on its own."""
     if specs is None:
+        return None
+    configs = []
+    for spec in specs if isinstance(specs, list) else [specs]:
+        if not isinstance(spec, dict):
+            raise _failure(field, "invalid type", f"Invalid type {type_name(spec)}, expected type Term.")
+        _check_term_path(spec)
+        for key, expected in (("reverse", bool), ("mva", bool), ("transform", str)):
+            value = spec.get(key)
+            if value is not None and type(value) is not expected:
+                name = "Boolean" if expected is bool else "String"
+                raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type {name}.")
+        transform = spec.get("transform")
+        if transform is not None and transform != "casefold":
+            raise _failure("transform", "invalid value", f"Invalid value `{transform}` at `transform`")
+        configs.append({key: value for key, value in spec.items() if key in _TERM_KEYS})
+    return configs
+
+
+def _check_term_path(spec: dict) -> None:
+    """A term names a `binding` (a string) or a `field` (a path): a good binding wins, then a good field,
+    then the binding's type error, the field's, and last that neither is there."""
+    binding, path = spec.get("binding"), spec.get("field")
+    if isinstance(binding, str) or (path is not None and _is_path(path)):
         return
-    if not isinstance(specs, list):
-        specs = [specs]
-    for spec in specs:
-        ok = isinstance(spec, dict) and (
-            isinstance(spec.get("field"), (str, list)) or isinstance(spec.get("binding"), str)
-        )
-        if not ok:
-            raise _failure(field, "invalid type", f"Invalid type {type_name(spec)}, expected type Object.")
+    if binding is not None:
+        raise _failure("binding", "invalid type", f"Invalid type {type_name(binding)}, expected type String.")
+    if path is not None:
+        wrong = next((p for p in path if not _is_step(p)), None) if isinstance(path, list) else path
+        raise _failure("field", "invalid type", f"Invalid type {type_name(wrong)}, expected type Long or String.")
+    raise _failure("field", "value required", "Must provide one of the following: field, binding")
+
+
+def _is_path(path: t.Any) -> bool:
+    """A field path: a step, or an array of them."""
+    return _is_step(path) or (isinstance(path, list) and all(map(_is_step, path)))
+
+
+def _is_step(step: t.Any) -> bool:
+    return isinstance(step, str) or (isinstance(step, int) and not isinstance(step, bool))
 
 
 def _check_source(ctx: Context, source: t.Any) -> None:
@@ -140,9 +186,9 @@ def _index_fields(ctx: Context, params: dict) -> dict:
     _check_source(ctx, fields.get("source"))
     fields["source"] = _stored_source(fields["source"])
     for key in ("terms", "values"):
-        _check_fields(fields.get(key), key)
-        if fields.get(key) is not None and not isinstance(fields[key], list):
-            fields[key] = [fields[key]]
+        configs = _term_configs(fields.get(key), key)
+        if configs is not None:
+            fields[key] = configs
     _check_bindings(fields)
     fields["active"] = True
     fields.setdefault("serialized", True)

@@ -79,7 +79,7 @@ class Api:
 
 class Database:
     """core's `aDatabase`: a database of the root with admin, server and client keys (`adminKey`, `key`,
-    `clientKey`), made through the REST paths as core's FaunaDB.makeDB makes it."""
+    `clientKey`), as core's FaunaDB.makeDB makes it with the root key (here through the REST paths)."""
 
     def __init__(self, api: Api, name: str = "app"):
         self.api, self.name, self.path = api, name, f"/databases/{name}"

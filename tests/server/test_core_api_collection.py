@@ -1,5 +1,5 @@
 """core's CollectionSpec (ext/api/src/test/scala/api/CollectionSpec.scala) over fql's HTTP server: the
-`/classes` REST paths and collection queries. Each test names its case; refs are API 4's (core_api.py)."""
+`/classes` REST paths and collection queries. Each test names its case; refs are API 4's (core_api_schema.py)."""
 
 from __future__ import annotations
 

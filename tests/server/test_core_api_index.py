@@ -1,5 +1,5 @@
 """core's IndexSpec (ext/api/src/test/scala/api/IndexSpec.scala) over fql's HTTP server: the `/indexes`
-REST paths and index queries. Each test names its case; refs are API 4's (core_api.py)."""
+REST paths and index queries. Each test names its case; refs are API 4's (core_api_schema.py)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from .auth import jwt
 from .auth.access import SCOPES, Auth, authenticate
 from .auth.jwt import JWKS
 from .auth.credentials import Argon2Params, Passwords
-from .errors import FQLError, InvalidArgument, StackOverflow, Unauthorized
+from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
 from .eval import control, documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Program
@@ -156,7 +156,7 @@ class Database:
         state = None
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
-            state = QueryState(Meter(txn) if meter else txn, auth, db=self, **fields)
+            state = QueryState(Meter(txn, marked=syntax != "v10") if meter else txn, auth, db=self, **fields)
             ctx = Context(state, dict(env) if env else None)
             if auth.provider is not None and not roles.roles_of(ctx):
                 # A JWT none of whose provider's roles applies (core: no role passes, no auth).
@@ -179,6 +179,8 @@ class Database:
                 raise txn.conflict from None
             if isinstance(err, FQLError) and state is not None and syntax == "v10":
                 err.logs = visible_logs(state)
+            if isinstance(err, TransactionAborted):
+                err.state = state
             raise
 
     def _authenticate(self, txn: t.Any, secret: str) -> Auth:

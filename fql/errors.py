@@ -200,6 +200,8 @@ class TransactionAborted(FQLError):
         super().__init__(description, **kw)
         #: The value given to v10 `abort(value)`; the v10 error envelope returns it.
         self.value = value
+        #: The aborted query's QueryState, whose reads and compute the v4 metric headers still report.
+        self.state: t.Any = None
 
 
 class QueryRuntimeError(FQLError):

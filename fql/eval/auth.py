@@ -22,7 +22,7 @@ from ..storage.base import DocKey, Version
 from ..values import Ref, SetRef, Timestamp, native, type_name
 from . import indexes
 from .casts import OBJECT, STRING
-from .evaluator import Context
+from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
 from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure, _ordered
@@ -113,8 +113,9 @@ def _verify(ctx: Context, identity: DocKey | None, password: str) -> Version | N
 
     Only identities of the caller's own database log in: a token lives beside its identity.
     """
-    here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
-    creds = credentials_of(ctx, identity) if here else None
+    with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
+        here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
+        creds = credentials_of(ctx, identity) if here else None
     hashed = creds.data.get("hashed_password") if creds is not None else None
     if not passwords(ctx).verify(hashed, password):
         return None
@@ -150,7 +151,9 @@ def forget_identity(ctx: Context, identity: DocKey) -> None:
     """A deleted document takes its credentials with it (its tokens stop working with it)."""
     from .documents import write
 
-    for key in _by_instance(ctx, "#credentials", identity):
+    with unbilled(ctx):  # a write's own lookup
+        found = _by_instance(ctx, "#credentials", identity)
+    for key in found:
         write(ctx, key, None)
 
 
@@ -413,6 +416,7 @@ NATIVE_CREATORS["credentials"] = _create_credentials
 
 
 @builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))
+@billed_read
 def key_from_secret(ctx: Context, secret: str) -> dict:
     """The key or token document of `secret`, if the caller may read it (here or in a child database)."""
     from ..auth import access as auth_access

@@ -109,6 +109,7 @@ def _apply(ctx: Context, fn: Lambda, arg: t.Any, *path: str | int, body: tuple |
     bindings: dict[str, t.Any] = {}
     _bind(fn.params, arg, bindings, (*path, "lambda"))
     state.depth += 1
+    state.compute += 1
     try:
         return Context(state, {**fn.env, **bindings}).eval(fn.body, *(path if body is None else body), "expr")
     finally:
@@ -312,7 +313,8 @@ def last(ctx: Context, coll: t.Any) -> t.Any:
     return found
 
 
-# Folds: over an array or set they return a value, over a page a one-element page.
+# Folds: over an array or set they return a value, over a page a one-element page. Count, Sum, Mean, Any
+# and All cost a compute op per element (core's ReduceFunctions); Reduce, one per lambda applied.
 
 
 @builtin("Reduce", keys=("reduce", "initial", "collection"), lazy=True)
@@ -330,7 +332,9 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
 def count(ctx: Context, coll: t.Any) -> int | Page:
     """How many elements an array, page or set has."""
     coll = _iterable(coll, "count")
-    return _folded(coll, sum(1 for _ in _elements(ctx, coll)))
+    n = sum(1 for _ in _elements(ctx, coll))
+    ctx.state.compute += n
+    return _folded(coll, n)
 
 
 def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
@@ -341,6 +345,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
+    ctx.state.compute += n
     return total, n
 
 
@@ -362,8 +367,10 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
-    # Core checks every element, even after the answer is known.
-    return [BOOLEAN(v, key) for v in _elements(ctx, _iterable(coll, key))]
+    # Core checks every element, even after the answer is known, at a compute op each.
+    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(coll, key))]
+    ctx.state.compute += len(found)
+    return found
 
 
 @builtin("Any", keys=("any",))

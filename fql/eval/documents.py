@@ -32,7 +32,7 @@ from ..values import (
 )
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
-from .evaluator import Context
+from .evaluator import Context, billed_read
 from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
@@ -203,6 +203,7 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
 
 
 @builtin("Get", keys=("get", "ts"))
+@billed_read
 def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     """The document `target` refers to (or the first document of a set), as it is now or at time `ts`."""
     if ts is not None:
@@ -220,6 +221,7 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
 
 
 @builtin("Exists", keys=("exists", "ts"))
+@billed_read
 def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     """True if the document (or the set's first document) exists now, or existed at time `ts`."""
     if ts is not None:

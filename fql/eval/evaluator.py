@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 import typing as t
 
@@ -11,6 +13,7 @@ from .. import ast
 from ..auth.access import Auth
 from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow, timed_out
 from ..storage.base import Transaction
+from ..storage.meter import Meter
 from ..values import Lambda, Timestamp, type_name
 from . import registry
 
@@ -64,6 +67,9 @@ class QueryState:
     schema_version: int = 0
     #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).
     retries: int = 0
+    #: Core's compute count (its EvalContext): one per built-in called, special forms aside (FREE), one per
+    #: lambda applied, and one per element a Count, Sum, Mean, Any or All folds. Billed per 50.
+    compute: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None
     #: Where that null was made, for core's `hint: Null value created here`: (the source's name, its text
@@ -137,10 +143,34 @@ class Context:
         except FQLError as err:
             raise err.at(*path)
         state.depth += 1
+        state.compute += 1
         try:
             return Context(state, {**fn.env, **bindings}).eval(fn.body, *path, "expr")
         finally:
             state.depth -= 1
+
+
+def billed(ctx: Context) -> t.ContextManager[None]:
+    """Bill the reads made within as one read of the query (fql/storage/meter.py), where it is metered."""
+    txn = ctx.state.txn
+    return txn.billed() if type(txn) is Meter else contextlib.nullcontext()
+
+
+def unbilled(ctx: Context) -> t.ContextManager[None]:
+    """Count the bytes of the reads made within, but no read ops: a write's own (fql/storage/meter.py)."""
+    txn = ctx.state.txn
+    return txn.unbilled() if type(txn) is Meter else contextlib.nullcontext()
+
+
+def billed_read(fn: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """A built-in whose reads core bills as one (its Get, Exists, Paginate and KeyFromSecret)."""
+
+    @functools.wraps(fn)
+    def reading(ctx: Context, *args: t.Any, **kw: t.Any) -> t.Any:
+        with billed(ctx):
+            return fn(ctx, *args, **kw)
+
+    return reading
 
 
 def bind_params(params: t.Any, arg: t.Any, out: dict[str, t.Any]) -> None:
@@ -226,6 +256,11 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
     return InvalidExpression(f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.")
 
 
+#: Built-ins core parses into special forms rather than native calls, which cost no compute: the body
+#: of a called function is counted as the lambda it is applied as.
+FREE = frozenset(("Let", "Var", "Lambda", "If", "Do", "And", "Or", "At", "Select", "SelectAll", "SelectAsIndex", "Call"))
+
+
 def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False) -> t.Any:
     """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's)."""
     if ctx.state.deadline is not None:
@@ -233,6 +268,8 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
     fn = registry.lookup(name)
     if fn is None:
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
+    if fn.name not in FREE:
+        ctx.state.compute += 1
     if not wire_order and fn.simple and fn.required <= len(args) <= len(fn.keys):
         return fn.fn(ctx, *_positional(fn, args, ctx))
     if not wire_order:
@@ -293,7 +330,8 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
 
 #: Values of calls of pure built-ins on literal strings (`Ref(Collection("items"), "1")`), by node: parsed
 #: queries are cached and reused, so each such call is evaluated once (values are frozen refs).
-_FOLDED: dict[int, tuple[ast.Node, t.Any]] = {}
+#: Each entry also says how many calls the value took, which a reuse still costs in compute.
+_FOLDED: dict[int, tuple[ast.Node, t.Any, int]] = {}
 MAX_FOLDED = 50_000
 
 
@@ -321,6 +359,11 @@ def _constant(node: ast.Call) -> bool:
     return True
 
 
+def _calls(node: ast.Call) -> int:
+    """How many calls a folded call makes (its nested calls included): each costs its compute when reused."""
+    return 1 + sum(_calls(arg) for arg in node.args if type(arg) is ast.Call)
+
+
 def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) -> list:
     """The fast path of `call`: evaluate and type-check plain positional arguments."""
     keys, types = fn.keys, fn.types
@@ -332,13 +375,14 @@ def _positional(fn: registry.Builtin, args: tuple[ast.Node, ...], ctx: Context) 
             value = node.value
         elif kind is ast.Call and (hit := _FOLDED.get(id(node))) is not None and hit[0] is node:
             value = hit[1]
+            ctx.state.compute += hit[2]
         else:
             try:
                 value = call(node.name, node.args, ctx) if kind is ast.Call else evaluate(node, ctx)
             except FQLError as err:
                 raise err.at(keys[i])
             if kind is ast.Call and _constant(node):
-                _keep(_FOLDED, node, value)
+                _keep(_FOLDED, node, value, _calls(node))
         if i < len(types):
             cast = types[i]
             if cast is not None and not cast.check(value):

@@ -12,7 +12,7 @@ from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import Lambda, Ref, native
-from .evaluator import Context
+from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
 
 
@@ -367,25 +367,28 @@ def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *pa
 
 def _duplicate(ctx: Context, index: IndexDef, terms: bytes, entry: Entry) -> bool:
     prefix = tuple_key(entry.values, index.reverse[:-1])
-    for other in ctx.state.txn.index_scan(index.key, terms, lo=prefix, hi=prefix + TOP):
-        if other.doc != entry.doc and (other.ttl is None or other.ttl > ctx.state.ts):
-            return True
+    with unbilled(ctx):
+        for other in ctx.state.txn.index_scan(index.key, terms, lo=prefix, hi=prefix + TOP):
+            if other.doc != entry.doc and (other.ttl is None or other.ttl > ctx.state.ts):
+                return True
     return False
 
 
 def backfill(ctx: Context, index: IndexDef, *path: str | int) -> None:
     """Build the entries of a new index from the documents its sources hold now."""
     txn = ctx.state.txn
-    for coll in index.sources:
-        for version in txn.scan(index.key.scope, coll):
-            if not version.live_at(ctx.state.ts):
-                continue
-            for terms, entry in entries(ctx, index, version):
-                # A v10 unique constraint is built over duplicates already there, and holds for later writes
-                # (core's FQL2IndexSpec "apply even when built after-the-fact"); a v4 unique index is not.
-                if index.unique and index.constraint is None:
-                    _check_unique(ctx, index, terms, entry, *path)
-                txn.index_put(index.key, terms, entry)
+    with unbilled(ctx):  # the build's reads are the write's own
+        for coll in index.sources:
+            for version in txn.scan(index.key.scope, coll):
+                if not version.live_at(ctx.state.ts):
+                    continue
+                for terms, entry in entries(ctx, index, version):
+                    # A v10 unique constraint is built over duplicates already there, and holds for later
+                    # writes (core's FQL2IndexSpec "apply even when built after-the-fact"); a v4 unique
+                    # index is not.
+                    if index.unique and index.constraint is None:
+                        _check_unique(ctx, index, terms, entry, *path)
+                    txn.index_put(index.key, terms, entry)
 
 
 def drop(ctx: Context, index: IndexKey) -> None:

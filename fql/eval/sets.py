@@ -18,7 +18,7 @@ from ..storage.base import DocKey
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes
 from .casts import BOOLEAN, INTEGER, SCALAR
-from .evaluator import Context
+from .evaluator import Context, billed_read
 from .refs import doc_key, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
 
@@ -479,6 +479,7 @@ def _page_size(size: t.Any) -> int:
     keys=("paginate",),
     options=("size", "after", "before", "ts", "events", "sources", "cursor"),
 )
+@billed_read
 def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     """One page of a set: `{size: 64, after, before}`; `after` is inclusive, `before` exclusive.
 

@@ -11,7 +11,7 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, Unauthorized
+from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, TransactionAborted, Unauthorized
 from ..eval import access
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
@@ -288,6 +288,7 @@ class App:
                 bytes_in=len(request.body),
                 bytes_out=len(response.body),
                 state=response.state,
+                wrote=response.status < 400,
             )
         origin = request.headers.get("origin")
         if origin is not None:
@@ -349,10 +350,12 @@ def _status(result: t.Any, state: QueryState) -> int:
 
 
 def _query_error(err: FQLError) -> Response:
-    """Fauna's query error envelope; an fql bug (status 500) is a protocol error instead."""
+    """Fauna's query error envelope; an fql bug (status 500) is a protocol error instead. An Abort keeps
+    its query's state: core commits the reads and compute of a query its caller aborted, and no others."""
     if err.status >= 500:
         raise internal(err)
-    return Response(err.status, json_bytes({"errors": [err.to_dict()]}))
+    state = err.state if isinstance(err, TransactionAborted) else None
+    return Response(err.status, json_bytes({"errors": [err.to_dict()]}), state=state)
 
 
 def _unsupported(path: str, method: str) -> Response:

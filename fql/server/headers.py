@@ -18,6 +18,8 @@ from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, bad_header
 
+#: Compute counted per billed compute op (core's QueryMetrics.BaselineCompute).
+BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
 #: Query tags (core's QueryLogTags): a header of at most this many characters, holding at most this many
@@ -223,16 +225,20 @@ def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{k}={v}" for k, v in tags)
 
 
-def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None) -> Headers:
-    """The metric headers: one compute op, and the reads, writes and reruns of the query behind the answer
-    (`state`, run with a Meter: fql/storage/meter.py), or none where no query ran to the end."""
+def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None, wrote: bool = True) -> Headers:
+    """The metric headers: the compute, reads, writes and reruns of the query behind the answer (`state`,
+    run with a Meter: fql/storage/meter.py), or one compute op and nothing else where no query ran to the
+    end. Compute is billed per 50 counted (core's QueryMetrics.BaselineCompute), at least one op. Unless
+    it `wrote` (committed), a query's writes count for nothing."""
     if state is None:
-        read_ops = bytes_read = write_ops = bytes_written = retries = 0
+        read_ops = bytes_read = write_ops = bytes_written = retries = compute = 0
     else:
         read_ops, bytes_read, write_ops, bytes_written = state.txn.figures()
-        retries = state.retries
+        retries, compute = state.retries, state.compute
+        if not wrote:
+            write_ops = bytes_written = 0
     return [
-        ("x-compute-ops", "1"),
+        ("x-compute-ops", str(max(1, -(-compute // BASELINE_COMPUTE)))),
         ("x-byte-read-ops", str(read_ops)),
         ("x-byte-write-ops", str(write_ops)),
         ("x-query-time", str(query_ms)),

@@ -3,9 +3,12 @@
 The server wraps a query's transaction in a `Meter`; the v10 `stats` and the v4 metric headers report
 its figures. Core's rules (its QueryMetrics and Write.getStats):
 
-- a document read, or a page of a set, that the query had not read before is one read, of
-  `ceil(bytes / 4096)` read ops (at least 1); reads of schema (collections, indexes, functions, roles,
-  access providers, which core serves from its schema cache) and of fql's own bookkeeping are not billed;
+- a billed read (Get, Exists, Paginate, KeyFromSecret, Identify, Login: core's statReads) of what the
+  query had not read before (core's read cache) is one charge of `ceil(bytes / 4096)` read ops (at least
+  1), plus one per set scanned past the first; a set that Count or Reduce scans is a charge of its own;
+- reads a write makes (of the document it changes) add their bytes but no read ops; schema the query
+  looks up for itself (collections, indexes, functions, roles, access providers, which core serves from
+  its schema cache) and fql's own bookkeeping are neither, though reading a schema document is billed;
 - the bytes a query writes are summed per document (its version and its index entries), and each
   document costs `ceil(bytes / 1024)` write ops.
 
@@ -15,6 +18,7 @@ out once the query has finished, so a query that nobody asks the stats of pays o
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
 from . import codec
@@ -26,6 +30,10 @@ BYTES_PER_READ_OP, BYTES_PER_WRITE_OP = 4096, 1024
 UNBILLED = frozenset(
     ("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#schema_version", "#scopes")
 )
+#: fql's own bookkeeping, whose writes are not billed (core has no such documents).
+BOOKKEEPING = frozenset(("#schema_version", "#scopes"))
+#: Schema documents, whose writes read storage first.
+SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
 #: Sizes of versions already measured, by object: (the version, its size).
 _VERSION_SIZES: dict[int, tuple[Version, int]] = {}
 _MAX_SIZES = 4096
@@ -33,16 +41,42 @@ _MAX_SIZES = 4096
 _OVERHEAD = 16
 
 
+class _Charge:
+    """One billed read: what it read that the query had not read before."""
+
+    __slots__ = ("sets", "seen", "schema", "cached", "fresh")
+
+    def __init__(self) -> None:
+        #: How many sets it scanned.
+        self.sets = 0
+        #: Versions, index entries, and the keys of documents found missing.
+        self.seen: list[t.Any] = []
+        #: The schema documents it read.
+        self.schema: list[t.Any] = []
+        #: Whether it read a document or set the query had read before, and whether it read one it had not.
+        self.cached = False
+        self.fresh = False
+
+
 class Meter:
     """A transaction that notes each read and write on its way through to the real one."""
 
-    def __init__(self, txn: Transaction):
+    def __init__(self, txn: Transaction, *, marked: bool = False):
         self.txn = txn
+        #: Billed reads are marked (`billed()`), as v4's functions are; otherwise (v10) every read of a
+        #: document outside a marked one is a billed read of its own.
+        self.marked = marked
         self.ts = txn.ts
-        #: Documents read (each counted once): what was found, or None.
-        self._docs: dict[DocKey, Version | None] = {}
-        #: Set reads: each a list of what one scan yielded.
-        self._sets: list[list[Version | Entry]] = []
+        #: Documents read so far (core's per-query read cache): reading one again costs nothing.
+        self._cached: set[DocKey] = set()
+        #: The scans billed reads made so far, likewise.
+        self._scanned: set[tuple] = set()
+        #: Billed reads.
+        self._charges: list[_Charge] = []
+        #: The billed reads under way (`billed()`), innermost last; None for an `unbilled()` one.
+        self._open: list[_Charge | None] = []
+        #: What other reads (a write's own, of the document it changes) found: bytes, but no read ops.
+        self._unbilled: list[t.Any] = []
         #: What was written, by the document it belongs to (index removals by index and terms).
         self._writes: dict[t.Any, list[t.Any]] = {}
         self._figures: tuple[int, int, int, int] | None = None
@@ -51,34 +85,97 @@ class Meter:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
         return getattr(self.txn, name)
 
+    @contextlib.contextmanager
+    def billed(self) -> t.Iterator[None]:
+        """A read the query is billed for (core's Get, Exists, Paginate, KeyFromSecret, Identify, Login):
+        if it reads anything the query had not read before, it is one charge, of `ceil(bytes / 4096)`
+        read ops over what was new plus one for each set it scanned past the first. Reads inside a nested
+        one are charged to it."""
+        charge = _Charge()
+        self._charges.append(charge)
+        self._open.append(charge)
+        try:
+            yield
+        finally:
+            self._open.pop()
+
+    @contextlib.contextmanager
+    def unbilled(self) -> t.Iterator[None]:
+        """Reads a write makes for itself (an index's build, a unique check): their bytes, no read ops."""
+        self._open.append(None)
+        try:
+            yield
+        finally:
+            self._open.pop()
+
     def get(self, key: DocKey) -> Version | None:
         version = self.txn.get(key)
-        if key.coll not in UNBILLED:
-            self._docs.setdefault(key, version)
+        if key in self._cached:
+            if self._open and self._open[-1] is not None:
+                self._open[-1].cached = True
+            return version
+        charge = self._open[-1] if self._open else None
+        if charge is None and not self._open and not self.marked and key.coll not in UNBILLED:
+            charge = _Charge()
+            self._charges.append(charge)
+        if charge is not None:
+            # Schema a billed read looks up on the way is billed only if that is all it read (Get of a
+            # collection); otherwise core's schema cache serves it.
+            if key.coll in UNBILLED:
+                charge.schema.append(key if version is None else version)
+            else:
+                self._cached.add(key)
+                charge.fresh = True
+                charge.seen.append(key if version is None else version)
+        elif key.coll not in UNBILLED and version is not None:
+            self._cached.add(key)
+            self._unbilled.append(version)
         return version
 
     def history(self, key: DocKey) -> list[Version]:
         versions = self.txn.history(key)
-        self._sets.append(list(versions))
-        return versions
+        if not self._open:
+            # A write's own (Insert, Remove): its bytes only.
+            self._unbilled.extend(versions)
+            return versions
+        return list(self._counted(iter(versions), key.coll, ("history", key)))
 
     def scan(self, scope: str, coll: str, **kw: t.Any) -> t.Iterator[Version]:
-        versions = self.txn.scan(scope, coll, **kw)
-        return versions if coll in UNBILLED else self._counted(versions)
+        return self._counted(self.txn.scan(scope, coll, **kw), coll, ("scan", scope, coll))
 
     def index_scan(self, index: IndexKey, terms: bytes, **kw: t.Any) -> t.Iterator[Entry]:
-        return self._counted(self.txn.index_scan(index, terms, **kw))
+        return self._counted(self.txn.index_scan(index, terms, **kw), "", ("index", index, terms))
 
-    def _counted(self, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        seen: list[t.Any] = []
-        self._sets.append(seen)
-        for item in items:
-            seen.append(item)
-            yield item
+    def _counted(self, items: t.Iterator[t.Any], coll: str, read: tuple) -> t.Iterator[t.Any]:
+        """A set's scan (`read` says which): part of the billed read under way, or else a charge of its own
+        (core's Paginator bills the sets Count or Reduce read); schema a query reads for itself is not
+        billed, nor a scan it made before (core's read cache)."""
+        if self._open:
+            charge = self._open[-1]
+            if charge is None:
+                return _noted(items, self._unbilled)
+            charge.sets += 1
+            if read in self._scanned:
+                charge.cached = True
+                return items
+        elif coll in UNBILLED:
+            return items
+        else:
+            charge = _Charge()
+            self._charges.append(charge)
+            charge.sets += 1
+        charge.fresh = True
+        self._scanned.add(read)
+        return _noted(items, charge.seen)
 
     def put(self, version: Version) -> None:
         self.txn.put(version)
-        if version.key.coll != "#schema_version":
+        key = version.key
+        if key.coll in SCHEMA and key not in self._cached:
+            # Core looks a schema document's name up in storage, not its cache, before writing it.
+            self._cached.add(key)
+            self._unbilled.append(key)
+        if key.coll not in BOOKKEEPING:
             self._writes.setdefault(version.key, []).append(version)
 
     def insert_version(self, version: Version) -> None:
@@ -119,18 +216,28 @@ class Meter:
         """(read ops, bytes read, write ops, bytes written), worked out once, when first asked for: the size
         of each billed read (a document, or one scan's items) and the bytes written for each document."""
         if self._figures is None:
-            read_ops = bytes_read = write_ops = bytes_written = 0
-            reads = [0 if v is None else _size(v) for v in self._docs.values()]
-            reads += [sum(map(_size, seen)) for seen in self._sets]
-            for size in reads:
-                read_ops += _ops(size, BYTES_PER_READ_OP)
-                bytes_read += size
+            read_ops = write_ops = bytes_written = 0
+            bytes_read = sum(map(_size, self._unbilled))
+            for charge in self._charges:
+                # A billed read of only what the query had read before costs nothing; one of schema
+                # alone (Get of a collection) is billed as a document's.
+                seen = charge.seen or ([] if charge.cached else charge.schema)
+                if charge.fresh or seen:
+                    size = sum(map(_size, seen))
+                    read_ops += _ops(size, BYTES_PER_READ_OP) + max(charge.sets, 1) - 1
+                    bytes_read += size
             for items in self._writes.values():
                 size = sum(map(_size, items))
                 write_ops += _ops(size, BYTES_PER_WRITE_OP)
                 bytes_written += size
             self._figures = (read_ops, bytes_read, write_ops, bytes_written)
         return self._figures
+
+
+def _noted(items: t.Iterator[t.Any], seen: list[t.Any]) -> t.Iterator[t.Any]:
+    for item in items:
+        seen.append(item)
+        yield item
 
 
 def _ops(size: int, unit: int) -> int:
@@ -155,4 +262,7 @@ def _size(item: t.Any) -> int:
         return size
     if isinstance(item, Entry):
         return _OVERHEAD + len(item.sort) + len(codec.dumps(list(item.values)))
+    if isinstance(item, DocKey):
+        # A billed read that found nothing still read the key (core counts it at least a byte).
+        return _OVERHEAD + len(item.scope) + len(item.coll) + len(item.id)
     return _OVERHEAD + len(item)

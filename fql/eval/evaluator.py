@@ -150,16 +150,20 @@ class Context:
             state.depth -= 1
 
 
+#: What `billed` and `unbilled` give where the query is not metered (reusable).
+_UNMETERED = contextlib.nullcontext()
+
+
 def billed(ctx: Context) -> t.ContextManager[None]:
     """Bill the reads made within as one read of the query (fql/storage/meter.py), where it is metered."""
     txn = ctx.state.txn
-    return txn.billed() if type(txn) is Meter else contextlib.nullcontext()
+    return txn.billed() if type(txn) is Meter else _UNMETERED
 
 
 def unbilled(ctx: Context) -> t.ContextManager[None]:
     """Count the bytes of the reads made within, but no read ops: a write's own (fql/storage/meter.py)."""
     txn = ctx.state.txn
-    return txn.unbilled() if type(txn) is Meter else contextlib.nullcontext()
+    return txn.unbilled() if type(txn) is Meter else _UNMETERED
 
 
 def billed_read(fn: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:

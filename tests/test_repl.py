@@ -92,6 +92,13 @@ def test_parse_error_shows_caret_and_the_session_goes_on():
     assert "Traceback" not in err
 
 
+def test_a_v10_error_shows_cores_hint_and_trace():
+    # REPL.md's example: the summary with where the null was made and the call it happened in.
+    entry = "{ let a = null; [1, 2].firstWhere(v => a!) }"
+    _, _, err, _ = drive(":syntax v10", entry)
+    assert err.split("\n")[7:13] == ["hint: Null value created here", "  |", f"1 | {entry}", "  |           ^^^^", "  |", "trace:"]
+
+
 def test_an_error_stops_the_rest_of_the_entry():
     _, out, err, _ = drive('1 Abort("stop") 3')
     assert out == "1\n"

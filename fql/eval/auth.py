@@ -448,6 +448,10 @@ def _jwt_database(ctx: Context, secret: str) -> dict:
     if auth is None or entry is None or entry.data is None or not provider_roles(ctx, auth.provider, auth.claims):
         raise InstanceNotFound(f"No key found for secret {secret}.")
     key = DocKey(entry.data["parent"], "#databases", entry.data["name"])
+    # A database outside the caller's (a JWT of the caller's own database, say) is one it may not read,
+    # and has no ref here: core checks the permission of the ref it builds and denies it.
+    if not auth_access.is_within(ctx.state.txn, ctx.state.scope, key.scope):
+        raise PermissionDenied(DENIED)
     ref = ref_of(ctx, key)
     if not allowed(ctx, "read", key, (ref,)):
         raise PermissionDenied(DENIED)

@@ -33,8 +33,8 @@ REFUSED = (UNAUTHORIZED, {"errors": [{"code": "unauthorized", "description": "Un
 
 def denied(*position: str) -> tuple[int, dict]:
     """Core's answer to a query the caller's roles do not allow, failing at `position`."""
-    error = {"position": list(position), "code": "permission denied", "description": "Insufficient privileges to perform the action."}
-    return FORBIDDEN, {"errors": [error]}
+    description = "Insufficient privileges to perform the action."
+    return FORBIDDEN, {"errors": [{"position": list(position), "code": "permission denied", "description": description}]}
 
 
 

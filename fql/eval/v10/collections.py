@@ -20,6 +20,7 @@ from .documents import read, to_document
 from .sets import V10Set, WhereSet, documents_of, first, kept_time
 
 COLLECTIONS = native("collections")
+FUNCTIONS = native("functions")
 
 
 def parse_path(text: t.Any) -> list[str | int]:
@@ -405,6 +406,24 @@ def by_name(ctx: Context, name: t.Any) -> Document | NullDocument:
     from .misc import STRING, arg
 
     return read(ctx, Ref(arg(name, "name", STRING), COLLECTIONS))
+
+
+@static("Schema", "defForIdentifier")
+def def_for_identifier(ctx: Context, ident: t.Any) -> Document | None:
+    """`FQL.Schema.defForIdentifier(name)`: the definition a global name stands for, a collection's (by name,
+    then alias) before a function's, as the global namespace resolves it (core's stdlib Schema); null if
+    neither has it."""
+    from .globals import aliased
+    from .misc import STRING, arg
+
+    name = arg(ident, "ident", STRING)
+    scope = ctx.state.scope
+    for kind in (COLLECTIONS, FUNCTIONS):
+        coll = f"#{kind.id}"
+        found = name if live(ctx, DocKey(scope, coll, name)) is not None else aliased(ctx, scope, coll, name)
+        if found is not None:
+            return read(ctx, Ref(found, kind))
+    return None
 
 
 @static("Collection", "__call__")

@@ -729,7 +729,12 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         if op == "isa":
             from .types import isa
 
-            return isa(ctx, left, run(node.right, ctx))
+            # Core checks the right operand's kind, so its error points there (FQL2FieldTableSpec 'isa').
+            kind = run(node.right, ctx)
+            try:
+                return isa(ctx, left, kind)
+            except FQLError as err:
+                raise _at(err, node.right)
         right = run(node.right, ctx)
         if op == "==" or op == "!=":
             if isinstance(left, (Document, NullDocument)):

@@ -37,6 +37,8 @@ for _name, _native in (
     MODULES[_name] = Module(_name, native(_native))
 #: Core's older name for Credential (GlobalResolvers): the same module.
 MODULES["Credentials"] = MODULES["Credential"]
+#: Modules reached only through the `FQL` namespace (core's GlobalResolvers.futureSingletons): `FQL.Schema`.
+FQL_ONLY_MODULES = {"Schema": Module("Schema")}
 #: Owner name of the global functions (`abort`, `dbg`, `log`, `newId`, `asc`, `desc`) in the static table.
 GLOBAL = "FQL"
 #: Owner name of every user collection's static methods (`all`, `byId`, `where`, `create`, ...).
@@ -83,13 +85,21 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return UserFunction(name, scope)
     # An alias names its collection or function in queries too (core: the old name kept by a rename, or
     # a name that clashes with the standard library).
-    aliased = _aliased(ctx, scope, "#collections", name)
-    if aliased is not None:
-        return Module(aliased, collection_ref(aliased))
-    aliased = _aliased(ctx, scope, "#functions", name)
-    if aliased is not None:
-        return UserFunction(aliased, scope)
+    target = aliased(ctx, scope, "#collections", name)
+    if target is not None:
+        return Module(target, collection_ref(target))
+    target = aliased(ctx, scope, "#functions", name)
+    if target is not None:
+        return UserFunction(target, scope)
     return MISSING
+
+
+def _namespace_member(name: str) -> Module | None:
+    """A module under `FQL`: every built-in one but `FQL` itself, and those not yet global (core's
+    StaticGlobalResolvers and GlobalResolvers.FQL). User collections and functions are not members."""
+    if name in MODULES and name != GLOBAL:
+        return MODULES[name]
+    return FQL_ONLY_MODULES.get(name)
 
 
 def schema_live(ctx: Context, key: DocKey) -> bool:
@@ -109,7 +119,7 @@ def created_here(ctx: Context, key: DocKey) -> bool:
     return version is not None and version.ts >= ctx.state.ts and live_at(ctx, key, ctx.state.ts - 1) is None
 
 
-def _aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
+def aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
     """The name of the live collection or function (`coll`) whose alias is `alias`."""
     for version in ctx.state.txn.scan(scope, coll):
         if version.live_at(ctx.state.ts) and (version.data or {}).get("alias") == alias:
@@ -119,6 +129,10 @@ def _aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
 
 def module_member(ctx: Context, module: Module, name: str) -> t.Any:
     """`Math.PI`, `People.definition`, or a module's function as a value (`People.all`)."""
+    if module.name == GLOBAL and module.collection is None:
+        found = _namespace_member(name)
+        if found is not None:
+            return found
     owner = USER_COLLECTION if is_user_collection(module) else module.name
     constant = V10_FIELDS.get((owner, name))
     if constant is not None:

@@ -656,9 +656,10 @@ def transaction_time(ctx: Context) -> Timestamp:
 
 
 def _to_string(ctx: Context, value: t.Any) -> str:
-    """The value as text: numbers, booleans, null, times, dates and bytes as they print; arrays as FQL."""
+    """The value as text: numbers, booleans, null, times, dates and bytes as they print; arrays as FQL; an
+    event source as core's placeholder `[event source]` (FQL2EventSourceSpec)."""
     return display_string(ctx, value)
 
 
-for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes"):
+for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes", "EventSource"):
     method(_type, "toString")(_to_string)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ...values import Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp
+from ...values import ID, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Ref, SetCursor, Timestamp
 from ..evaluator import Context
+from .sets import V10Set
 
 _INT32 = (-(1 << 31), (1 << 31) - 1)
 _INT64 = (-(1 << 63), (1 << 63) - 1)
@@ -34,18 +35,23 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Date": lambda v: isinstance(v, Date),
     "Bytes": lambda v: isinstance(v, Bytes),
     "Function": lambda v: isinstance(v, Lambda) or type(v).__name__ in ("BoundMethod", "StaticFunction", "UserFunction"),
-    "Set": lambda v: type(v).__name__.endswith("Set") and hasattr(v, "elements"),
+    "ID": lambda v: isinstance(v, ID),
+    "EventSource": lambda v: isinstance(v, EventSource),
+    "SetCursor": lambda v: isinstance(v, SetCursor),
+    # Any set, derived ones (`map`, `pageSize`) too, as core's `case _: Value.Set`.
+    "Set": lambda v: isinstance(v, V10Set),
 }
 
 
 def isa(ctx: Context, value: t.Any, kind: t.Any) -> bool:
-    """True if `value` has the type `kind` names; a collection means a (live) document of it."""
+    """True if `value` has the type `kind` names; a collection means a (live) document of it. Any other
+    module (`Math`) is a type of one member, itself, as core's `ModuleObject.contains` has it."""
     if not isinstance(kind, Module):
-        raise QueryRuntimeError("invalid_argument", "The right side of `isa` must be a type or a collection.")
+        raise QueryRuntimeError("invalid_argument", "invalid argument `type_object`: expected a module object")
     if kind.collection is not None:
         ref = value.ref if isinstance(value, Document) else value if isinstance(value, Ref) else None
         return isinstance(value, Document) and ref.collection == kind.collection
     test = _TESTS.get(kind.name)
     if test is None:
-        raise QueryRuntimeError("invalid_argument", f"`{kind.name}` is not a type.")
+        return value == kind
     return test(value)

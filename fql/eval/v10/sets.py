@@ -377,6 +377,8 @@ def page_object(p: Page) -> dict:
 @static("Set", "paginate")
 def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     """The page after `cursor` (from an earlier page's `after`)."""
+    if size is not None:
+        size = _size(size)  # checked before the cursor is read, as core's Set.paginate does
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
     if found is None:
         raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
@@ -385,7 +387,7 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
         # The rest of the set as the query that made the cursor saw it: later writes do not shift its
         # pages (core's cursors keep their transaction's time; FQL2PaginationSpec).
         with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
-            return page_object(page(ctx, s, _size(size) if size is not None else default, offset, snapshot))
+            return page_object(page(ctx, s, size if size is not None else default, offset, snapshot))
     except FQLError as err:
         # The set's functions came from the query that made it: this query points at the cursor.
         err.span = None
@@ -394,9 +396,16 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
 
 
 def _size(n: t.Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PAGE_SIZE:
-        raise QueryRuntimeError("invalid_bounds", f"expected value for `size` between 1 and {MAX_PAGE_SIZE}, received {n}")
-    return n
+    """A page size: an Int (an integral Double casts, as core's TypeTag.Int), then within core's
+    `checkSize` bounds."""
+    from .misc import INT, arg
+
+    size = arg(n, "size", INT)
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise QueryRuntimeError(
+            "invalid_bounds", f"expected `size` to be between 1 and {MAX_PAGE_SIZE} (inclusive), received {size}"
+        )
+    return size
 
 
 #: How many levels of sets in sets a result answers as pages; deeper ones answer as their cursors (core's

@@ -40,6 +40,23 @@ def test_isa_with_a_non_module_points_at_its_right_operand(db):
     )
 
 
+@pytest.mark.parametrize(
+    "query, where",
+    [
+        ("1 isaInt", "at *query*:1:3\n  |\n1 | 1 isaInt\n  |   ^\n  |"),
+        ("1isaInt", "at *query*:1:2\n  |\n1 | 1isaInt\n  |  ^\n  |"),
+    ],
+)
+def test_isa_needs_whitespace_after_it(db, query, where):
+    # FQL2FieldTableSpec 'isa' / 'requires trailing whitespace': a ParseError at Span(2, 3) and Span(1, 2),
+    # rendered as an `error:`. Core's message is fastparse's `Expected end-of-input`; fql's parser words its
+    # own, so only the rest of the summary is compared.
+    body = answer(db, query)
+    assert body["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
+    first, rest = body["summary"].split("\n", 1)
+    assert first.startswith("error: ") and rest == where
+
+
 # -- FQL2ComparisonSpec 'equals and hashCode works' ------------------------------------------------------
 
 VALUES = [

@@ -273,9 +273,11 @@ def _failure(
 
 
 def _parse_summary(err: ParseError, source: str) -> str:
+    """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
+    shows one inside a body's constraint failure)."""
     gutter = " " * len(str(err.line))
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     return (
-        f"invalid_syntax: {err.description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
+        f"error: {err.description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
         f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}^\n{gutter} |"
     )

@@ -1,6 +1,7 @@
 """Cases from core's v10 model specs (ext/model/src/test/scala/fql2/) that need more than a fixture file
 (tests/fixtures/v10/core_model_*.fql hold the rest): an error's rendered summary, the equality matrix of
-FQL2ComparisonSpec, and FQL2ReificationSpec's sets, whose reified form fql's cursors stand for."""
+FQL2ComparisonSpec, FQL2ReificationSpec's sets, whose reified form fql's cursors stand for, a v4-made name
+clash for FQL.Schema, and event sources compared by their events over a loopback server."""
 
 from __future__ import annotations
 
@@ -165,3 +166,41 @@ def test_def_for_identifier_prefers_a_collection_to_a_function_of_its_name(db):
     assert run(db, "FQL.Schema.defForIdentifier('CFL').coll == Collection") is True
     assert run(db, "FQL.Schema.defForIdentifier('Fun') == Fun.definition") is True
     assert run(db, "FQL.Schema.defForIdentifier('Fun').coll == Function") is True
+
+
+# -- FQL2EventSourceSpec ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server():
+    from fql.server import ServerThread
+
+    with ServerThread(fql.connect(root_secret=SECRET)) as running:
+        yield running
+
+
+def post(server, path: str, body: dict) -> dict:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {SECRET}", "X-Format": "tagged"}
+    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=5.0)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    "on_set, on_source, seen",
+    [
+        ("Foo.all()           .where(.n == 42).toStream()", "Foo.all().toStream().where(.n == 42)", 1),
+        ("Foo.all()           .map(.n).toStream()", "Foo.all().toStream().map(.n)", 3),
+    ],
+)
+def test_a_source_s_where_and_map_act_on_its_set(server, on_set, on_source, seen):
+    # FQL2EventSourceSpec 'where' / 'filters inner set' and 'map' / 'maps inner set': core compares the two
+    # sources' sets; here the events they give for the same writes.
+    post(server, "/query/1", {"query": "Collection.create({ name: 'Foo' })"})
+    tokens = [post(server, "/query/1", {"query": q})["data"]["@stream"] for q in (on_set, on_source)]
+    for n in (41, 42, 43):
+        post(server, "/query/1", {"query": f"Foo.create({{ n: {n} }})"})
+    first, second = ([(e["type"], e["data"]) for e in post(server, "/feed/1", {"token": t})["events"]] for t in tokens)
+    assert first == second and len(first) == seen

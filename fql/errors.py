@@ -87,15 +87,24 @@ class ParseError(FQLError):
 
     v4_code, v10_code, status = "invalid expression", "invalid_query", 400
 
-    def __init__(self, description: str, *, line: int, column: int, source_line: str = "", **kw):
+    def __init__(
+        self, description: str, *, line: int, column: int, source_line: str = "", annotation: str | None = None, **kw
+    ):
         super().__init__(description, **kw)
         self.line = line
         self.column = column
         self.source_line = source_line
+        #: What core's ParseError writes after the carets (`isa` is a keyword), if anything.
+        self.annotation = annotation
+
+    @property
+    def detail(self) -> str:
+        """The description with its annotation, for displays that have no carets to put it after."""
+        return f"{self.description}: {self.annotation}" if self.annotation else self.description
 
     def __str__(self) -> str:
         caret = " " * max(self.column - 1, 0) + "^"
-        return f"{self.code}: {self.description} at line {self.line}, column {self.column}\n{self.source_line}\n{caret}"
+        return f"{self.code}: {self.detail} at line {self.line}, column {self.column}\n{self.source_line}\n{caret}"
 
 
 class InvalidExpression(FQLError):

@@ -58,6 +58,16 @@ def test_isa_needs_whitespace_after_it(db, query, where):
     assert first.startswith("error: ") and rest == where
 
 
+def test_isa_on_a_line_of_its_own_is_an_invalid_identifier(db):
+    # FQL2FieldTableSpec 'isa' / 'requires trailing whitespace': ParseError("Invalid identifier", Span(2, 5),
+    # Some("`isa` is a keyword")), rendered with the annotation after the carets.
+    body = answer(db, "1\nisa Int\n")
+    assert body["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
+    assert body["summary"] == (
+        "error: Invalid identifier\nat *query*:2:1\n  |\n2 | isa Int\n  | ^^^ `isa` is a keyword\n  |"
+    )
+
+
 # -- FQL2ComparisonSpec 'equals and hashCode works' ------------------------------------------------------
 
 VALUES = [

@@ -618,10 +618,10 @@ def _fit(n: int) -> int | float:
     return n if -(1 << 63) <= n < (1 << 63) else float(n)
 
 
-def _fail(message: str, where: t.Any) -> ParseError:
+def _fail(message: str, where: t.Any, annotation: str | None = None) -> ParseError:
     """A ParseError at `where`; `parse()` fills in the source line (the Transformer never sees the text)."""
     span = _span_of(where)
-    return ParseError(message, line=span.line, column=span.column, span=span)
+    return ParseError(message, line=span.line, column=span.column, span=span, annotation=annotation)
 
 
 def _node(value: t.Any) -> ast.Node:
@@ -693,7 +693,7 @@ class ToAst(Transformer):
 
     def let(self, let, name, type_, value):
         if str(name) in _INVALID_VARIABLES:
-            raise _fail(f"Invalid identifier: `{name}` is reserved", name)
+            raise _fail("Invalid identifier", name, annotation=f"`{name}` is a keyword")
         type_text = str(type_) if type_ is not None else None
         return ast.Let(str(name), _node(value), type_text, span=_span(let, value))
 
@@ -922,7 +922,7 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
     if str(token) == "match" and token.type == "RESERVED" and "INT" in names:
         return _token_error(text, token, "match expressions are not supported")
     if (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
-        return _token_error(text, token, f"Invalid identifier: `{token}` is a keyword")
+        return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     expected = f", expected {' or '.join(sorted(words))}" if words and len(words) <= 6 else ""
     return _token_error(text, token, f"Unexpected {_describe(token, text)}{expected}")
 
@@ -945,9 +945,14 @@ def _describe(token: Token, text: str) -> str:
     return f"`{source if len(source) <= 30 else source[:27] + '...'}`"
 
 
-def _token_error(text: str, token: Token, message: str) -> ParseError:
+def _token_error(text: str, token: Token, message: str, annotation: str | None = None) -> ParseError:
     return ParseError(
-        message, line=token.line, column=token.column, source_line=source_line(text, token.line), span=_span(token)
+        message,
+        line=token.line,
+        column=token.column,
+        source_line=source_line(text, token.line),
+        span=_span(token),
+        annotation=annotation,
     )
 
 

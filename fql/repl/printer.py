@@ -139,7 +139,7 @@ def error_text_v10(err: FQLError, source: str) -> str:
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:
     """`<code>: <description>`, the v4 position, and the source line with a caret under the culprit."""
     if isinstance(err, ParseError):
-        head = f"{err.code}: {err.description}\n  at line {err.line}, column {err.column}"
+        head = f"{err.code}: {err.detail}\n  at line {err.line}, column {err.column}"
         return head + "\n" + _caret(err.line, err.source_line, err.column, err.column + 1)
     lines = [f"{err.code}: {err.description}"]
     if err.position:

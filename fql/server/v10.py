@@ -279,5 +279,15 @@ def _parse_summary(err: ParseError, source: str) -> str:
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     return (
         f"error: {err.description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
-        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}^\n{gutter} |"
+        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
     )
+
+
+def _parse_underline(err: ParseError) -> str:
+    """One caret where the parser stopped; an error about a whole token (core's `Invalid identifier`)
+    underlines the token and writes its annotation after it."""
+    if not err.annotation:
+        return "^"
+    span = err.span
+    width = utf16(err.source_line[span.column - 1 : span.column - 1 + span.end - span.start]) if span else 1
+    return f"{'^' * max(width, 1)} {err.annotation}"

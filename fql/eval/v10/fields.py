@@ -591,9 +591,10 @@ def _holds_id(value: t.Any) -> bool:
 def _render(err: FQLError, source_name: str, source: str) -> str:
     """An error inside an inline source, rendered as core renders one (`at *field:Foo:a*:1:3`)."""
     span = err.span
+    annotation = err.annotation if isinstance(err, ParseError) else None
     if span is not None and span.line:
         width = span.end - span.start if span.end_line == span.line else 1
-        return sig.render_at(err.description, source_name, source, span.start, width)
+        return sig.render_at(err.description, source_name, source, span.start, width, annotation)
     if isinstance(err, ParseError):
         lines = source.split("\n")
         offset = sum(len(line) + 1 for line in lines[: err.line - 1]) + err.column - 1

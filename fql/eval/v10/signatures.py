@@ -348,7 +348,8 @@ def render_error(err: SignatureError, source: str, text: str) -> str:
     return render_at(err.message, source, text, err.offset, err.width)
 
 
-def render_at(message: str, source: str, text: str, offset: int, width: int = 1) -> str:
+def render_at(message: str, source: str, text: str, offset: int, width: int = 1, annotation: str | None = None) -> str:
+    """An `error:` diagnostic underlining `width` characters at `offset`, with core's annotation after them."""
     before = text[:offset]
     line = before.count("\n") + 1
     column = offset - (before.rfind("\n") + 1) + 1
@@ -360,7 +361,7 @@ def render_at(message: str, source: str, text: str, offset: int, width: int = 1)
             f"at {source}:{line}:{column}",
             f"{gutter} |",
             f"{line} | {source_line}",
-            f"{gutter} | {' ' * (column - 1)}{'^' * max(width, 1)}",
+            f"{gutter} | {' ' * (column - 1)}{'^' * max(width, 1)}{' ' + annotation if annotation else ''}",
             f"{gutter} |",
         )
     )

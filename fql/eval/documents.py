@@ -32,7 +32,7 @@ from ..values import (
 )
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
-from .evaluator import Context, billed_read
+from .evaluator import Context, billed_read, unbilled
 from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
@@ -254,7 +254,8 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     if data is not None and state.valid_ts is not None:
         # Core refuses creates and updates inside At (a deletion there deletes the present document).
         raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
-    before = live(ctx, key)
+    with unbilled(ctx):  # the write's own read of what it replaces: its bytes, no read op
+        before = live(ctx, key)
     _one_of_document_or_collection(state, key, before, data)
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
@@ -426,7 +427,9 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     else:
         # The new ref goes last: v4's predicate gets the fields, a v10 one the document (id included).
         access.require(ctx, "create", key, (fields, ref), "create")
-    if live(ctx, key) is not None:
+    with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
+        exists = live(ctx, key) is not None
+    if exists:
         raise InstanceAlreadyExists("Document already exists.").at("create")
     version = _write_user(ctx, key, fields, "create", v4=v4)
     _credentials(ctx, key, params, "create")

@@ -67,8 +67,10 @@ class QueryState:
     schema_version: int = 0
     #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).
     retries: int = 0
-    #: Core's compute count (its EvalContext): one per built-in called, special forms aside (FREE), one per
-    #: lambda applied, and one per element a Count, Sum, Mean, Any or All folds. Billed per 50.
+    #: Core's compute count. v4 (its EvalContext): one per built-in called, special forms aside (FREE), one
+    #: per lambda applied, and one per element a Count, Sum, Mean, Any or All folds. v10 (its FQLInterpreter):
+    #: one per native method or operator called and per function applied, one per element toArray or count
+    #: reads, one per field an index entry computes. Billed per 50.
     compute: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None

@@ -277,6 +277,12 @@ def _term_values(ctx: Context, field: Field, doc: dict) -> list:
         return _field_values(ctx, field, doc)
 
 
+def _extracts(field: Field) -> bool:
+    """Whether computing `field` of a version is a compute op: a v10 field other than the id is (core's
+    Index readBrokerDataExtractor charges one per version per such field, as v4 charges its bindings)."""
+    return not field.legacy and not field.as_id and not isinstance(field.binding, Lambda)
+
+
 def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
     """The (terms key, entry) pairs of one live version; none for a deleted version.
 
@@ -286,6 +292,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     if version.data is None:
         return []
     doc = render(ctx, version)
+    ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
     terms = [_term_values(ctx, f, doc) for f in index.terms]
     values = [_field_values(ctx, f, doc) for f in index.values]
     ref = doc["ref"]

@@ -225,6 +225,12 @@ def tags_text(tags: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{k}={v}" for k, v in tags)
 
 
+def compute_ops(counted: int) -> int:
+    """Billed compute ops: one per 50 counted, rounded up, and at least one (core's QueryMetrics counts a
+    query that counted none as one)."""
+    return max(1, -(-counted // BASELINE_COMPUTE))
+
+
 def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None, wrote: bool = True) -> Headers:
     """The metric headers: the compute, reads, writes and reruns of the query behind the answer (`state`,
     run with a Meter: fql/storage/meter.py), or one compute op and nothing else where no query ran to the
@@ -238,7 +244,7 @@ def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None
         if not wrote:
             write_ops = bytes_written = 0
     return [
-        ("x-compute-ops", str(max(1, -(-compute // BASELINE_COMPUTE)))),
+        ("x-compute-ops", str(compute_ops(compute))),
         ("x-byte-read-ops", str(read_ops)),
         ("x-byte-write-ops", str(write_ops)),
         ("x-query-time", str(query_ms)),

@@ -20,7 +20,7 @@ from ..parse import parse
 from ..eval.v10.misc import visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..wire.v10 import from_tagged, to_decorated, to_simple, to_tagged
-from .headers import boolean, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
+from .headers import boolean, compute_ops, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
 
 if t.TYPE_CHECKING:
@@ -141,12 +141,15 @@ def _literal_type(node: ast.Node) -> str | None:
     return None
 
 
-def _stats(started: float, state: t.Any = None) -> dict:
-    """The answer's `stats`: reads and writes as the query's Meter counted them (fql/storage/meter.py), one
-    compute op, and the time since the request arrived in whole milliseconds, rounded up."""
+def _stats(started: float, state: t.Any = None, *, wrote: bool = True) -> dict:
+    """The answer's `stats`: reads and writes as the query's Meter counted them (fql/storage/meter.py), its
+    compute billed per 50 counted (QueryState.compute), and the time since the request arrived in whole
+    milliseconds, rounded up. Unless it `wrote` (committed), a query's writes count for nothing."""
     read_ops, bytes_read, write_ops, bytes_written = state.txn.figures() if state is not None else (0, 0, 0, 0)
+    if not wrote:
+        write_ops = bytes_written = 0
     return {
-        "compute_ops": 1,
+        "compute_ops": compute_ops(state.compute if state is not None else 0),
         "read_ops": read_ops,
         "write_ops": write_ops,
         "query_time_ms": elapsed_ms(started),
@@ -267,7 +270,10 @@ def _failure(
     text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
     # The lines the query logged before it failed follow the error (FQL2LoggingSpec).
     text = "\n\n".join([text, *(log_summary(line, source) for line in err.logs)])
-    out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started)}
+    # Core commits the compute and reads of a query that called abort() (State.commitReads), of no other
+    # failed one.
+    state = err.state if isinstance(err, TransactionAborted) else None
+    out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started, state, wrote=False)}
     out.update(schema_version=schema_version, **envelope)
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 

@@ -25,6 +25,9 @@ from .base import DocKey, Entry, IndexKey, Transaction, Version
 
 #: Core's billing units (QueryMetrics.BytesPerReadOp and BytesPerWriteOp).
 BYTES_PER_READ_OP, BYTES_PER_WRITE_OP = 4096, 1024
+#: The partitions of an index without terms, a collection's documents included (core's
+#: Index.MaxIndexPartitions): a v10 read of one is billed a read op for each past the first.
+PARTITIONS = 8
 #: Collections whose reads are not billed: schema, and fql's own bookkeeping (scopes, the schema version).
 UNBILLED = frozenset(
     ("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#schema_version", "#scopes")
@@ -127,23 +130,24 @@ class Meter:
             # A write's own (Insert, Remove): its bytes only.
             self._unbilled.extend(versions)
             return versions
-        return list(self._counted(iter(versions), key.coll, ("history", key)))
+        return list(self._counted(iter(versions), key.coll, ("history", key), 1))
 
     def scan(self, scope: str, coll: str, **kw: t.Any) -> t.Iterator[Version]:
-        return self._counted(self.txn.scan(scope, coll, **kw), coll, ("scan", scope, coll))
+        return self._counted(self.txn.scan(scope, coll, **kw), coll, ("scan", scope, coll), PARTITIONS)
 
     def index_scan(self, index: IndexKey, terms: bytes, **kw: t.Any) -> t.Iterator[Entry]:
-        return self._counted(self.txn.index_scan(index, terms, **kw), "", ("index", index, terms))
+        partitions = 1 if terms else PARTITIONS
+        return self._counted(self.txn.index_scan(index, terms, **kw), "", ("index", index, terms), partitions)
 
-    def _counted(self, items: t.Iterator[t.Any], coll: str, read: tuple) -> t.Iterator[t.Any]:
+    def _counted(self, items: t.Iterator[t.Any], coll: str, read: tuple, partitions: int) -> t.Iterator[t.Any]:
         """A set's scan (`read` says which): part of the billed read under way, or else a charge of its own
         (core's Paginator bills the sets Count or Reduce read); schema a query reads for itself is not
-        billed, nor a scan it made before (core's read cache)."""
+        billed, nor a scan it made before (core's read cache). v10 bills a set's `partitions` (v4 one)."""
         if self._open:
             charge = self._open[-1]
             if charge is None:
                 return _noted(items, self._unbilled)
-            charge.sets += 1
+            charge.sets += 1 if self.marked else partitions
             if read in self._scanned:
                 charge.cached = True
                 return items
@@ -152,9 +156,12 @@ class Meter:
         else:
             charge = _Charge()
             self._charges.append(charge)
-            charge.sets += 1
+            charge.sets += 1 if self.marked else partitions
         charge.fresh = True
         self._scanned.add(read)
+        if read[0] == "scan" and not self.marked:
+            # v10: the documents a collection's scan read are read (core's index entries carry them).
+            return _noted_versions(items, charge.seen, self._cached)
         return _noted(items, charge.seen)
 
     def put(self, version: Version) -> None:
@@ -166,6 +173,10 @@ class Meter:
             self._unbilled.append(key)
         if key.coll not in BOOKKEEPING:
             self._writes.setdefault(version.key, []).append(version)
+        if not self.marked:
+            # v10 reads what the query wrote itself from its transaction, not storage (core's pending
+            # writes): as a document already read, neither a read op nor bytes.
+            self._cached.add(key)
 
     def insert_version(self, version: Version) -> None:
         self.txn.insert_version(version)
@@ -244,6 +255,13 @@ def _noted(items: t.Iterator[t.Any], seen: list[t.Any]) -> t.Iterator[t.Any]:
     for item in items:
         seen.append(item)
         yield item
+
+
+def _noted_versions(items: t.Iterator[Version], seen: list[t.Any], cached: set[DocKey]) -> t.Iterator[Version]:
+    for version in items:
+        seen.append(version)
+        cached.add(version.key)
+        yield version
 
 
 def _ops(size: int, unit: int) -> int:

@@ -418,6 +418,7 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
                 bindings[NULL_KEY + fixed[i]] = kept
     if state.deadline is not None:
         state.check_deadline()
+    state.compute += 1  # core's evalApply: a compute op per application
     state.depth += 1
     try:
         from ..evaluator import MAX_DEPTH
@@ -451,6 +452,7 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
         raise QueryCheckError(
             f"Function `{method.name}` expects {expected} argument{plural}, but {given} were provided."
         )
+    ctx.state.compute += 1  # core's callNativeMethod: a compute op per native call
     try:
         if method.name in _READ_CALLS and (receiver is _NO_RECEIVER or isinstance(receiver, Module)):
             _fields.check_read(ctx)
@@ -736,6 +738,8 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             except FQLError as err:
                 raise _at(err, node.right)
         right = run(node.right, ctx)
+        # The others are native methods of the left operand, each call a compute op (core's callOp).
+        ctx.state.compute += 1
         if op == "==" or op == "!=":
             if isinstance(left, (Document, NullDocument)):
                 left = deref(ctx, left)
@@ -793,6 +797,7 @@ def _operator_span(node: ast.Binary) -> ast.Span | None:
 
 def _unary(node: ast.Unary, ctx: Context) -> t.Any:
     value = run(node.operand, ctx)
+    ctx.state.compute += 1  # a native method of the operand, as a binary operator's
     try:
         if node.op == "-":
             return number(-_num(value, "-"))

@@ -197,6 +197,9 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
 
     # Where the call was made, read before anything else runs (a role predicate makes calls too).
     node, ctx.state.call_node = ctx.state.call_node, None
+    # Calling the function is an application of its own, besides its body's (core's UserFunction is a
+    # native function that applies its lambda): two compute ops.
+    ctx.state.compute += 1
     body, role = udf_body(ctx, fn)
     from .. import access
     from ..control import _with_role

@@ -588,7 +588,9 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
 def to_array(ctx: Context, s: V10Set) -> list:
     """Every element, as an array: at most 16000 of them (core's ValueSet.MaximumElements)."""
     hints.full_set_read(ctx, s, "toArray")
-    return bounded(s.elements(ctx))
+    out = bounded(s.elements(ctx))
+    ctx.state.compute += len(out)  # core's ValueSet.toArray: a compute op per element
+    return out
 
 
 def bounded(items: t.Iterable[t.Any]) -> list:
@@ -657,7 +659,9 @@ def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
 def count(ctx: Context, s: V10Set) -> int:
     """How many elements the set has."""
     hints.full_set_read(ctx, s, "count")
-    return sum(1 for _ in s.elements(ctx))
+    n = sum(1 for _ in s.elements(ctx))
+    ctx.state.compute += n  # a compute op per element counted (core's Set count)
+    return n
 
 
 @method("Set", "isEmpty")

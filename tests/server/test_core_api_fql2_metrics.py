@@ -1,0 +1,343 @@
+"""Core's ext/api/src/test/scala/fql2/FQL2MetricsSpec.scala: the `stats` of one v10 query each, run in-process
+through `POST /query/1` (fql.server.v10.query).
+
+Storage sizes are fql's own (fql/storage/meter.py), so where core's spec pins a figure that follows from
+the size of its own storage rows, the test checks the rule the figure comes from (`assert_read_ops`,
+`assert_write_ops`), as core's spec does for most of its cases.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+
+import pytest
+
+import fql
+from fql.server import v10
+
+SECRET = "secret"
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(root_secret=SECRET)
+
+
+def answer(db: fql.Database, query: str, secret: str = SECRET, fmt: str | None = None) -> tuple[int, dict]:
+    headers = {"x-typecheck": "false"}
+    if fmt is not None:
+        headers["x-format"] = fmt
+    response = v10.query(db, {"query": query}, secret, headers, 0)
+    return response.status, json.loads(response.body)
+
+
+def ok(db: fql.Database, query: str, **kw) -> dict:
+    status, body = answer(db, query, **kw)
+    assert status == 200, body
+    return body
+
+
+def stats(body: dict) -> tuple[int, int, int, int, int]:
+    """(compute_ops, read_ops, write_ops, storage_bytes_read, storage_bytes_write)."""
+    found = body["stats"]
+    names = ("compute_ops", "read_ops", "write_ops", "storage_bytes_read", "storage_bytes_write")
+    return tuple(found[n] for n in names)
+
+
+def assert_pure(body: dict) -> None:
+    """FQL2MetricsSpec.assertPure."""
+    assert stats(body) == (1, 0, 0, 0, 0)
+
+
+def assert_write_ops(body: dict) -> None:
+    """FQL2MetricsSpec.assertWriteOps: write ops are the bytes written per 1024, rounded up."""
+    written = body["stats"]["storage_bytes_write"]
+    assert written != 0 and body["stats"]["write_ops"] == math.ceil(written / 1024)
+
+
+def assert_read_ops(partitions: int, body: dict) -> None:
+    """FQL2MetricsSpec.assertReadOps: the bytes read per 4096, rounded up, plus the extra partitions."""
+    read = body["stats"]["storage_bytes_read"]
+    assert read != 0 and body["stats"]["read_ops"] == math.ceil(read / 4096) + partitions - 1
+
+
+def collection(db: fql.Database, name: str = "Coll", indexes: str = "") -> str:
+    ok(db, f"Collection.create({{ name: '{name}'{', indexes: ' + indexes if indexes else ''} }})")
+    return name
+
+
+def document(db: fql.Database, coll: str = "Coll", data: str = "{ x: 1 }") -> str:
+    return ok(db, f"{coll}.create({data}).id")["data"]
+
+
+# -- literals, expressions, projections, operators ----------------------------------------------------
+
+PURE = [
+    ("literals/number", "42"),
+    ("literals/object", "{ a: 1, b: [true, 'x'], c: { d: null } }"),
+    ("expressions/do", "null\nnull\nnull\n"),
+    ("expressions/at", "at (Time.now()) {}"),
+    ("expressions/let", "let x = 1\nnull\n"),
+    ("expressions/if/else", "if (true) {\n  null\n} else {\n  null\n}\n"),
+    ("expressions/if/else", "if (false) {\n  null\n} else {\n  null\n}\n"),
+    ("projections/object key", "{ foo: 42 }.foo"),
+    ("projections/array index", "[0, 1, 2][0]"),
+    *[("operators/booleans", q) for q in ("true && true && false", "false || false || true", "!true", "!false")],
+    *[("operators/numerics", q) for q in ("2 + 2", "2 - 2", "2 * 2", "2 / 2")],
+    *[("operators/universal", f"1 {op} 2") for op in ("==", "!=", ">", ">=", "<", "<=")],
+]
+
+
+@pytest.mark.parametrize("case, query", PURE, ids=[f"{c}: {q}" for c, q in PURE])
+def test_pure(db, case, query):
+    """FQL2MetricsSpec "literals", "expressions", "projections", "operators": one compute op, nothing else."""
+    assert_pure(ok(db, query))
+
+
+# -- write ops -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case, query",
+    [
+        ("create collection", "Collection.create({ name: 'Fresh' })"),
+        (
+            "create collection with indexes",
+            "Collection.create({\n  name: 'Fresh',\n  indexes: {\n    byFoo: {\n      values: [{field: 'foo'}]\n    }\n  }\n})\n",
+        ),
+        ("create function", "Function.create({\n  name: 'Fn',\n  body: '_ => true'\n})\n"),
+        (
+            "create role",
+            "Role.create({\n  name: 'R',\n  privileges: [{\n    resource: 'Collection',\n    actions: { create: true }\n  }]\n})\n",
+        ),
+    ],
+)
+def test_create_schema(db, case, query):
+    """FQL2MetricsSpec "write ops": creating a schema document reads its name's storage, bills no read."""
+    body = ok(db, query)
+    compute, reads, _, read, _ = stats(body)
+    assert (compute, reads) == (1, 0) and read != 0
+    assert_write_ops(body)
+
+
+def test_create_key(db):
+    """FQL2MetricsSpec "write ops" / "create key": a key reads nothing."""
+    body = ok(db, "Key.create({ role: 'admin' })")
+    assert body["data"]["role"] == "admin"
+    assert stats(body)[:2] == (1, 0) and stats(body)[3] == 0
+    assert_write_ops(body)
+
+
+@pytest.mark.parametrize("indexes", ["", "{ " + ", ".join(f"i{n}: {{ terms: [{{ field: 'f{n}' }}] }}" for n in range(10)) + " }"])
+def test_create_document(db, indexes):
+    """FQL2MetricsSpec "write ops" / "create document", "create document with indexes": no reads."""
+    coll = collection(db, indexes=indexes)
+    body = ok(db, f"{coll}.create({{ a: 'b' }})")
+    assert body["data"]["a"] == "b"
+    assert stats(body)[:2] == (1, 0) and stats(body)[3] == 0
+    assert_write_ops(body)
+
+
+@pytest.mark.parametrize(
+    "case, call, data",
+    [
+        ("update document", "update({ a: 'c' })", "c"),
+        ("update document with indexes", "update({ a: 'b' })", "b"),
+        ("delete document", "delete()", None),
+        ("replace document", "replace({ a: 'c' })", "c"),
+    ],
+)
+def test_write_a_document(db, case, call, data):
+    """FQL2MetricsSpec "write ops": a write of a document read first bills that read."""
+    indexes = "{ " + ", ".join(f"i{n}: {{ terms: [{{ field: 'f{n}' }}] }}" for n in range(10)) + " }"
+    coll = collection(db, indexes=indexes if "indexes" in case else "")
+    doc = document(db, coll)
+    body = ok(db, f"{coll}.byId('{doc}')!.{call}")
+    assert (body["data"] if data is None else body["data"]["a"]) == data
+    compute, reads, _, read, _ = stats(body)
+    assert (compute, reads) == (1, 1) and read != 0
+    assert_write_ops(body)
+
+
+def test_update_document_multiple_times(db):
+    """FQL2MetricsSpec "write ops" / "update document multiple times": 304 compute (four calls, then per
+    element a lambda, an update and a `+`) is 7 ops; the document is read once."""
+    coll = collection(db)
+    doc = document(db, coll)
+    body = ok(
+        db,
+        f"let doc = {coll}.byId('{doc}')!\ndoc.update({{ i: 1 }})\n"
+        "Set.sequence(1, 100).forEach(_ => {\n  doc.update({ i: doc.i + 1 })\n})\ndoc.i\n",
+    )
+    assert body["data"] == 100
+    assert stats(body)[:2] == (7, 1)
+    assert_read_ops(1, body)
+    assert_write_ops(body)
+
+
+def test_invalidated_read(db):
+    """FQL2MetricsSpec "write ops" / "invalidated read": reading a document the query replaced is no new read."""
+    coll = collection(db)
+    doc = document(db, coll, "{ x: 1 }")
+    body = ok(db, f'let doc = {coll}.byId("{doc}")!\ndoc.replace({{a: "b"}})\n{coll}.byId("{doc}")!\n{coll}.create({{}})\n')
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes) == (1, 1, 2) and read != 0 and written != 0
+
+
+def test_contended_write(db):
+    """FQL2MetricsSpec "write ops" / "contended write": each run of a query that ran again bills its reads
+    and writes again."""
+    coll = collection(db)
+    doc = document(db, coll)
+    query = f"{coll}.byId('{doc}')!.update({{a: 'c'}})"
+    baseline = ok(db, query)["stats"]
+    failures: list = []
+
+    def run() -> None:
+        try:
+            status, body = answer(db, query)
+            assert status in (200, 409)
+            if status == 200:
+                tries = body["stats"]["contention_retries"] + 1
+                assert body["data"]["a"] == "c" and body["stats"]["compute_ops"] == 1
+                assert body["stats"]["read_ops"] == baseline["read_ops"] * tries
+                assert body["stats"]["write_ops"] == baseline["write_ops"] * tries
+        except AssertionError as err:
+            failures.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+# -- read ops ------------------------------------------------------------------------------------------
+
+
+def test_get_document(db):
+    """FQL2MetricsSpec "read ops" / "get document", "exists": one partition."""
+    coll = collection(db)
+    doc = document(db, coll, "{ foo: 'bar' }")
+    body = ok(db, f"{coll}.byId('{doc}')!")
+    assert body["data"]["id"] == doc
+    assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+    assert_read_ops(1, body)
+
+
+@pytest.mark.parametrize(
+    "case, query, data",
+    [
+        ("get document not found", "Coll.byId('0')?.foo ?? 'not found'", "not found"),
+        ("exists incurs one read op", 'Coll.byId("1234").exists()', False),
+    ],
+)
+def test_missing_document(db, case, query, data):
+    """FQL2MetricsSpec "read ops": reading a document that is not there is still a read."""
+    collection(db)
+    body = ok(db, query)
+    assert body["data"] == data
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, 1, 0, 0) and read != 0
+
+
+def test_get_same_document_many_times(db):
+    """FQL2MetricsSpec "read ops" / "get same document many times": 100 calls are 2 compute ops, one read."""
+    coll = collection(db)
+    doc = document(db, coll)
+    body = ok(db, f'{coll}.byId("{doc}")!\n' * 100)
+    assert body["data"]["id"] == doc
+    assert stats(body)[0] == 2 and stats(body)[2] == 0 and stats(body)[4] == 0
+    assert_read_ops(1, body)
+
+
+def test_get_docs_in_parallel(db):
+    """FQL2MetricsSpec "read ops" / "get docs in parallel": as many read ops as each read alone."""
+    coll = collection(db)
+    docs = [document(db, coll) for _ in range(100)]
+    alone = sum(ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"] for doc in docs)
+    body = ok(db, "[" + ",".join(f"{coll}.byId('{doc}')!" for doc in docs) + "]")
+    assert len(body["data"]) == 100
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (2, alone, 0, 0) and read != 0
+
+
+@pytest.mark.parametrize("char, reads", [("a", 2), ("b", 1)])
+def test_first_element_of_a_set(db, char, reads):
+    """FQL2MetricsSpec "read ops" / "get first element of a set" (the index, then the document) and "... of
+    an empty set" (the index alone)."""
+    coll = collection(db, indexes="{ byChar: { terms: [{ field: 'char' }] } }")
+    document(db, coll, "{ char: 'a' }")
+    body = ok(db, f"{coll}.byChar('{char}').first()")
+    assert (body["data"] or {}).get("char") == ("a" if reads == 2 else None)
+    assert stats(body)[:3] == (1, reads, 0) and stats(body)[4] == 0
+
+
+def test_paginate(db):
+    """FQL2MetricsSpec "read ops" / "paginate": a collection's documents index has 8 partitions."""
+    coll = collection(db)
+    doc = document(db, coll)
+    body = ok(db, f"{coll}.all().map(.id).paginate()")
+    assert body["data"]["data"][0] == doc
+    assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+    assert_read_ops(8, body)
+
+
+def test_paginate_union(db):
+    """FQL2MetricsSpec "read ops" / "paginate/union": 8 partitions for each index without terms."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'x' }] } }")
+    doc = document(db, coll)
+    body = ok(db, f"{coll}.all().map(.id).concat([].toSet()).paginate()")
+    assert body["data"]["data"][0] == doc
+    assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+    assert_read_ops(8, body)
+    body = ok(db, f"let a = {coll}.all().map(.id)\nlet b = {coll}.idx().map(.id)\na.concat(b).paginate()\n")
+    assert body["data"]["data"] == [doc, doc]
+    assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+    assert_read_ops(8 + 8, body)
+
+
+def test_paginate_map_get(db):
+    """FQL2MetricsSpec "read ops" / "paginate/map/get": the index's 8 partitions plus each document's read."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'x' }] } }")
+    docs = [document(db, coll, f"{{ x: {n}, foo: 'f{n}' }}") for n in range(10)]
+    alone = 8 + sum(ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"] for doc in docs)
+    body = ok(db, f"{coll}.idx().map(.foo).paginate()")
+    assert len(body["data"]["data"]) == 10
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, alone, 0, 0) and read != 0
+
+
+def test_exists_set(db):
+    """FQL2MetricsSpec "read ops" / "exists set": the documents index's 8 partitions."""
+    coll = collection(db)
+    document(db, coll)
+    body = ok(db, f"{coll}.all().isEmpty()")
+    assert body["data"] is False
+    compute, _, writes, read, written = stats(body)
+    assert (compute, writes, written) == (1, 0, 0) and read != 0
+    assert_read_ops(8, body)
+
+
+def test_if_exists_get(db):
+    """FQL2MetricsSpec "read ops" / "if/exists/get": as many read ops as reading the document alone."""
+    coll = collection(db)
+    doc = document(db, coll, "{ foo: 42 }")
+    alone = ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"]
+    body = ok(db, f"let val = {coll}.byId('{doc}')?.foo\nif (val != null) {{\n  val\n}} else {{\n  'not found'\n}}\n")
+    assert body["data"] == 42
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, alone, 0, 0) and read != 0
+
+
+def test_abort(db):
+    """FQL2MetricsSpec "read ops" / "abort": an aborted query still reports its compute and reads."""
+    coll = collection(db)
+    doc = document(db, coll)
+    status, body = answer(db, f"abort({coll}.byId('{doc}'))")
+    assert status == 400 and body["error"]["code"] == "abort"
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, 1, 0, 0) and read != 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import typing as t
 
+import pytest
+
 from .conftest import Raw
 
 ROOT = "secret"
@@ -104,3 +106,15 @@ class Database:
         doc = self.api.ok({"create": {"@ref": f"classes/{collection}"}, "params": params}, self.key)
         token = self.api.ok({"login": doc["ref"], "params": {"object": {"password": "sekrit"}}}, self.client_key)
         return token["secret"]
+
+
+@pytest.fixture
+def api(raw) -> Api:
+    """core's `api` over the server the `raw` fixture serves (tests/server/conftest.py)."""
+    return Api(raw)
+
+
+@pytest.fixture
+def db(api) -> Database:
+    """core's `aDatabase`."""
+    return Database(api)

@@ -6,18 +6,9 @@ from __future__ import annotations
 import pytest
 
 from .core_api_schema import CREATED, FORBIDDEN, NOT_FOUND, OK, Api, Database
+from .core_api_schema import api, db  # noqa: F401 - fixtures
 
 JWKS_URI = "https://fauna.auth0.com/.well-known/jwks.json"
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
-
-
-@pytest.fixture
-def db(api) -> Database:
-    return Database(api)
 
 
 @pytest.fixture

@@ -6,16 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .core_api_schema import BAD_REQUEST, CREATED, FORBIDDEN, NOT_FOUND, OK, ROOT, Api, Database, ref
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
-
-
-@pytest.fixture
-def db(api) -> Database:
-    return Database(api)
+from .core_api_schema import api, db  # noqa: F401 - fixtures
 
 
 def test_classes_works(api, db):

@@ -10,11 +10,7 @@ import urllib.parse
 import pytest
 
 from .core_api_schema import BAD_REQUEST, CREATED, FORBIDDEN, NOT_FOUND, OK, ROOT, UNAUTHORIZED, Api, Database, ref
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
+from .core_api_schema import api  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -3,19 +3,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from .core_api_schema import CREATED, FORBIDDEN, OK, Api, Database
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
-
-
-@pytest.fixture
-def db(api) -> Database:
-    return Database(api)
+from .core_api_schema import api, db  # noqa: F401 - fixtures
 
 
 def _adding(n: int) -> dict:

@@ -6,11 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .core_api_schema import BAD_REQUEST, CREATED, FORBIDDEN, NOT_FOUND, OK, ROOT, Api, Database, ref
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
+from .core_api_schema import api  # noqa: F401 - fixtures
 
 
 @pytest.fixture

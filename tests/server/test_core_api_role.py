@@ -6,14 +6,10 @@ from __future__ import annotations
 import pytest
 
 from .core_api_schema import CREATED, NOT_FOUND, OK, Api, Database
+from .core_api_schema import api  # noqa: F401 - fixtures
 
 #: core's Privilege.open: every action granted.
 _ACTIONS = ("read", "write", "create", "create_with_id", "delete", "history_write", "history_read")
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
 
 
 @pytest.fixture

@@ -8,16 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .core_api_schema import Api, Database
-
-
-@pytest.fixture
-def api(raw) -> Api:
-    return Api(raw)
-
-
-@pytest.fixture
-def db(api) -> Database:
-    return Database(api)
+from .core_api_schema import api, db  # noqa: F401 - fixtures
 
 
 def _child_database(api: Api, db: Database) -> dict:

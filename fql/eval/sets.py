@@ -13,7 +13,7 @@ import itertools
 import typing as t
 
 from ..collation import TOP, encode, id_key, tuple_key
-from ..errors import InvalidArgument, NotImplementedInFql, PermissionDenied
+from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes
@@ -293,9 +293,14 @@ def _reverse(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _filter(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    from .collections import _apply
+
     fn = s["filter"]
+    if not isinstance(fn, Lambda):
+        raise InvalidArgument(f"Lambda expected, {type_name(fn)} provided.").at("filter")
     for item in scan(ctx, as_set(s["collection"], "collection"), lo, hi, reverse):
-        keep = ctx.apply(fn, item[2], "filter")
+        # As an eager Filter's: a binding error at `filter/lambda`, the body's where it is written.
+        keep = _apply(ctx, fn, item[2], "filter")
         if not isinstance(keep, bool):
             raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter", "expr")
         if keep:
@@ -518,6 +523,10 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
             return _with_sources(ctx, s, page, keys) if sources else page
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
+    except FQLError as err:
+        # A lazy Filter's function fails as the set is read: core places it under the set, Paginate's
+        # argument (FilterFunctionSpec: `paginate/filter/lambda`).
+        raise err.at("paginate") if err.position and err.position[0] == "filter" else err
 
 
 def _cursor_object(cursor: t.Any) -> dict:

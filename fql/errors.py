@@ -283,6 +283,18 @@ class ServiceTimeout(FQLError):
     v4_code, v10_code, status = "time out", "time_out", 503
 
 
+class IndexEntriesTooLarge(FQLError):
+    """A document whose index entries would be larger than a transaction may be (an "index bomb", core's
+    VersionIndexEntriesTooLargeException): its write, or the build of the index over it, fails."""
+
+    v4_code, v10_code, status = "bad request", "invalid_request", 400
+
+
+#: The errors core does not answer as a query's failure but as a protocol error, the error alone (its
+#: ExceptionResponseHelpers): time-outs and the storage limits a write runs into.
+PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge)
+
+
 #: Core's AggressiveTimeout (seconds): a query that times out sooner was given too short a deadline.
 AGGRESSIVE_TIMEOUT = 1.0
 

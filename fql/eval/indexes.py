@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import math
 import typing as t
 
 from attrs import frozen
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import FQLError, InstanceNotUnique, InvalidRef
+from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import Lambda, Ref, native
+from ..values import Bytes, Date, Lambda, Ref, Timestamp, native
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
 
@@ -283,6 +284,79 @@ def _extracts(field: Field) -> bool:
     return not field.legacy and not field.as_id and not isinstance(field.binding, Lambda)
 
 
+#: Core's transaction_max_size_bytes (CoreConfig): no document's index entries may be estimated larger.
+MAX_ENTRIES_SIZE = 16 * 1024 * 1024
+
+
+def _size_lower_bound(value: t.Any) -> int:
+    """The fewest bytes `value` takes stored in an index entry, as core's IRValue.serializedSizeLowerBound
+    counts them from its CBOR encoding (a string by its UTF-16 length)."""
+    if value is None or isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return 2
+    if isinstance(value, float):
+        return 9
+    if isinstance(value, str):
+        return 1 + len(value.encode("utf-16-le")) // 2
+    if isinstance(value, Bytes):
+        return 1 + len(value.data)
+    if isinstance(value, Timestamp):
+        return 4
+    if isinstance(value, (Date, _TxnTime)):
+        return 2
+    if isinstance(value, (list, tuple)):
+        return 1 + sum(map(_size_lower_bound, value))
+    if isinstance(value, dict):
+        return 1 + sum(_size_lower_bound(k) + _size_lower_bound(v) for k, v in value.items())
+    return 12  # a document reference
+
+
+def _combos_size(positions: list[list[int]]) -> int:
+    """The summed size of every tuple that takes one value from each position: each value's size times
+    the number of tuples it is in."""
+    counts = [len(sizes) for sizes in positions]
+    total = 0
+    for i, sizes in enumerate(positions):
+        total += sum(sizes) * math.prod(c for j, c in enumerate(counts) if j != i)
+    return total
+
+
+def _entries_size(index: IndexDef, terms: list[list], values: list[list]) -> int:
+    """Core's lower bound of the bytes a version's index entries take (Indexer's
+    entriesSerializedSizeLowerBound): every combination of terms and values, less the combinations
+    dropped for all-null terms or values. A position with no value counts as one null, as in core."""
+
+    def sizes(fields: tuple[Field, ...], found: list[list]) -> list[list[int]]:
+        return [[_size_lower_bound(v) + f.reverse for v in vs or [None]] for f, vs in zip(fields, found)]
+
+    def nulls(found: list[list]) -> int:
+        return math.prod(sum(v is None for v in vs or [None]) for vs in found) if found else 0
+
+    ts, vs = sizes(index.terms, terms), sizes(index.values, values)
+    t_nulls, v_nulls = nulls(terms), nulls(values)
+    null = _size_lower_bound(None)
+    return (
+        _combos_size(ts + vs)
+        - (t_nulls and t_nulls * (_combos_size(vs) + len(ts) * null))
+        - (v_nulls and v_nulls * (_combos_size(ts) + len(vs) * null))
+        + t_nulls * v_nulls * (len(ts) + len(vs)) * null
+    )
+
+
+def _check_entries_size(index: IndexDef, version: Version, terms: list[list], values: list[list]) -> None:
+    """Refuse a version whose entries would outgrow a transaction before making them (core's defence
+    against an "index bomb", a document of a few kilobytes whose arrays fan out into millions of
+    entries). Core names its internal ids of the document, database and index; fql names its own."""
+    size = _entries_size(index, terms, values)
+    if size > MAX_ENTRIES_SIZE:
+        key = version.key
+        raise IndexEntriesTooLarge(
+            f"Index entries for doc {key.coll}/{key.id} in scope {key.scope or '/'} and index "
+            f"{index.key.name} have estimated byte size {size} that exceeds limit {MAX_ENTRIES_SIZE}"
+        )
+
+
 def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes, Entry]]:
     """The (terms key, entry) pairs of one live version; none for a deleted version.
 
@@ -295,6 +369,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
     terms = [_term_values(ctx, f, doc) for f in index.terms]
     values = [_field_values(ctx, f, doc) for f in index.values]
+    _check_entries_size(index, version, terms, values)
     ref = doc["ref"]
     out = []
     for term_tuple in itertools.product(*terms):

@@ -11,7 +11,7 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
-from ..errors import FQLError, InvalidExpression, QueryTimeout, ServiceTimeout, TransactionAborted, Unauthorized
+from ..errors import PROTOCOL_FAILURES, FQLError, InvalidExpression, TransactionAborted, Unauthorized
 from ..eval import access
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
@@ -241,7 +241,7 @@ class App:
             )
         except Unauthorized:
             raise unauthorized() from None
-        except (QueryTimeout, ServiceTimeout) as err:
+        except PROTOCOL_FAILURES as err:
             raise ProtocolError(err.status, err.description) from None
         except FQLError as err:
             return _query_error(err)

@@ -9,10 +9,9 @@ import typing as t
 from .. import ast
 from ..errors import (
     FQLError,
+    PROTOCOL_FAILURES,
     ParseError,
     QueryCheckError,
-    QueryTimeout,
-    ServiceTimeout,
     TransactionAborted,
     Unauthorized,
 )
@@ -208,8 +207,8 @@ def query(
         )
     except Unauthorized:
         raise _unauthorized() from None
-    except (QueryTimeout, ServiceTimeout) as err:
-        # Core answers a time-out as a protocol error: the error alone.
+    except PROTOCOL_FAILURES as err:
+        # Core answers a time-out or a storage limit as a protocol error: the error alone.
         raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
         return _failure(err, source, started, envelope, now_ts, encode, _schema_version(db, secret))

@@ -202,7 +202,7 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
     values (`_v10_arguments`); refs among them are read as documents. As in core, one that fails denies."""
     from ..parse import parse
     from .access import PREDICATE, unchecked
-    from .v10.expressions import call_function, deref, evaluate_program
+    from .v10.expressions import call_function, evaluate_program
 
     # Its log lines are unnamed: fql does not know the role and action core names them by.
     before, ctx.state.log_source = ctx.state.log_source, (None, source, len(ctx.state.udf_stack))
@@ -211,12 +211,23 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
             cache = ctx.state.cache.setdefault("v10_predicates", {})
             if source not in cache:
                 cache[source] = evaluate_program(parse(source, "v10"), Context(ctx.state))
-            values = [deref(ctx, value) if isinstance(value, Ref) else value for value in arguments]
+            values = [_v10_argument(ctx, value) for value in arguments]
             return call_function(ctx, cache[source], values) is True
     except FQLError:
         return False
     finally:
         ctx.state.log_source = before
+
+
+def _v10_argument(ctx: Context, value: t.Any) -> t.Any:
+    """A predicate's argument as v10 sees it: a ref is read as its document, a schema ref (a collection,
+    function or role) as its definition, which core's schema predicates read (`ref => ref.name == "Foo"`)."""
+    from .v10.documents import read
+    from .v10.expressions import deref
+
+    if isinstance(value, Ref) and value.is_schema:
+        return read(ctx, value, stamped=False)
+    return deref(ctx, value) if isinstance(value, Ref) else value
 
 
 def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:
@@ -226,16 +237,21 @@ def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:
     Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
     write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`.
     """
+    # A schema or native document's fields are its own (`Collection.create({ name })`), not under `data`.
+    native = key is not None and key.coll.startswith("#")
     if action == "write":
         old, new, ref = (list(args) + [None] * 3)[:3]
+        if native:
+            from .v10.documents import native_fields
+
+            return [native_fields(key.coll[1:], _fields(version)) for version in (old, new)]
         return [_doc_like(old, ref), _doc_like(new, ref)]
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
         return [_doc_like(data, ref)]
     if action == "create":
         data, ref = (list(args) + [None] * 2)[:2]
-        if key is not None and key.coll.startswith("#") and isinstance(data, dict):
-            # A schema or native document's fields are its own (`Collection.create({ name })`).
+        if native and isinstance(data, dict):
             return [dict(data)]
         return [_doc_like(data, ref)]
     if action == "call":

@@ -73,7 +73,7 @@ def to_stored(value: t.Any) -> t.Any:
     return value
 
 
-def _native_fields(kind: str, data: dict) -> dict:
+def native_fields(kind: str, data: dict) -> dict:
     """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
     out = {}
     for k, v in data.items():
@@ -94,7 +94,7 @@ def to_document(ctx: Context, version: Version, read_ts: int | None = None, as_o
     ttl = data.get("ttl")
     ts, ttl = Timestamp.from_micros(version.ts), ttl if isinstance(ttl, Timestamp) else None
     if ref.kind is not None:
-        doc = Document(ref, ts, _native_fields(ref.kind, data), ttl)
+        doc = Document(ref, ts, native_fields(ref.kind, data), ttl)
     else:
         doc = field_schema.document(ctx, ref, ts, dict(data.get("data") or {}), ttl, version.key.scope)
     doc.read_ts, doc.as_of = read_ts, as_of

@@ -122,7 +122,7 @@ def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 def documents_source(ctx: Context, s: SetRef) -> tuple[str, str, bool]:
     """A Documents set's storage scope and collection, and whether it shows only the documents the
-    caller may read."""
+    caller may read (by `read`, or the `read_action` a v10 set asks for)."""
     coll = s["documents"]
     if not isinstance(coll, Ref):
         raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("documents")
@@ -163,7 +163,7 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
             if not reverse and hi is not None and key >= hi:
                 return
             continue
-        if filtered and not access.allowed(ctx, "read", version.key, (ref,)):
+        if filtered and not access.allowed(ctx, s.get("read_action", "read"), version.key, (ref,)):
             continue
         yield key, [ref], ref
 

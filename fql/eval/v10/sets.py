@@ -74,7 +74,8 @@ class DocumentsSet(V10Set):
     def _documents(self, ctx: Context) -> t.Iterator[t.Any]:
         from .documents import to_stored
 
-        source = SetRef.of(documents=self.coll)
+        # Made inside `at`, its documents are filtered by history_read, not read (core's IndexSet.maybeFilter).
+        source = SetRef.of(documents=self.coll, read_action="read" if self.valid_ts is None else "history_read")
         if self.start is not None or self.stop is not None:
             bound = lambda v: [] if v is None else [to_stored(v)]  # noqa: E731
             source = SetRef((("range", source), ("from", bound(self.start)), ("to", bound(self.stop))))

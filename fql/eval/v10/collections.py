@@ -242,6 +242,9 @@ class IndexSet(V10Set):
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return kept_time(ctx, self, self._entries)
 
+    def recheck(self, ctx: Context) -> None:
+        require_collection_read(ctx, self.index.sources[0])
+
     def _key(self) -> tuple:
         return (self.index.key, repr(self.terms), repr(self.bounds), self.valid_ts, self.page_size)
 
@@ -322,15 +325,17 @@ def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | N
                 raise QueryRuntimeError(
                     "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
                 )
-            from .. import roles
-
-            if not ctx.state.unchecked and not roles.has_action(ctx, module.name, "read"):
-                # Core checks the collection's read action before an index read (a predicate filters after).
-                raise QueryRuntimeError(
-                    "permission_denied", f"Insufficient privileges to read from collection {module.name}."
-                )
+            require_collection_read(ctx, module.name)
             return IndexFunction(index, name)
     return None
+
+
+def require_collection_read(ctx: Context, coll: str) -> None:
+    """Core checks the collection's read action before an index read (a predicate filters after)."""
+    from .. import roles
+
+    if not ctx.state.unchecked and not roles.has_action(ctx, coll, "read"):
+        raise QueryRuntimeError("permission_denied", f"Insufficient privileges to read from collection {coll}.")
 
 
 def with_statuses(definition: dict) -> dict:

@@ -43,6 +43,10 @@ class V10Set:
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         raise NotImplementedError
 
+    def recheck(self, ctx: Context) -> None:
+        """The permission checks that making the set passed, again for the reader of a cursor of it (core
+        decodes a cursor into the expression that made its set, and runs it as the reader)."""
+
     def __repr__(self) -> str:
         return f"[set {type(self).__name__}]"
 
@@ -166,6 +170,11 @@ class Derived(V10Set):
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return self.fn(ctx, self.source.elements(ctx))
+
+    def recheck(self, ctx: Context) -> None:
+        self.source.recheck(ctx)
+        if self.tail is not None:
+            self.tail.recheck(ctx)
 
 
 def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, where: tuple | None = None) -> t.Any:
@@ -384,6 +393,7 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     if found is None:
         raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
     s, offset, default, snapshot = found
+    s.recheck(ctx)
     try:
         # The rest of the set as the query that made the cursor saw it: later writes do not shift its
         # pages (core's cursors keep their transaction's time; FQL2PaginationSpec).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID
+from ..auth.access import BUILTIN_ROLES, SCOPES, TOP_GLOBAL_ID
 from ..auth.jwt import AUDIENCE_PREFIX
 from ..errors import InstanceAlreadyExists, ValidationFailed
 from ..storage.base import DocKey, Version
@@ -194,13 +194,34 @@ def audience(ctx: Context, scope: str) -> str:
 
     A child database's scope is its global id; the top database gets one when it first needs it.
     """
-    if scope:
-        return AUDIENCE_PREFIX + scope
-    version = ctx.state.txn.get(_TOP_GLOBAL_ID)
+    return AUDIENCE_PREFIX + (scope or top_global_id(ctx.state.txn))
+
+
+def top_global_id(txn: t.Any) -> str:
+    """The top database's global id, made (and written in `txn`) the first time it is needed."""
+    version = txn.get(_TOP_GLOBAL_ID)
     if version is None:
-        version = Version(_TOP_GLOBAL_ID, ctx.state.ts, {"global_id": _global_id(ctx.state.txn.next_id())})
-        ctx.state.txn.put(version)
-    return AUDIENCE_PREFIX + version.data["global_id"]
+        version = Version(_TOP_GLOBAL_ID, txn.ts, {"global_id": _global_id(txn.next_id())})
+        txn.put(version)
+    return version.data["global_id"]
+
+
+def authorized(txn: t.Any, scope: str) -> dict:
+    """What core's `GET /authorized` answers for a secret of the database `scope` (its router caches it
+    with the key): the database's account, the nearest one set in its lineage (0 for none), and its
+    global id."""
+    account, inner = 0, scope
+    while inner:
+        entry = txn.get(DocKey("", SCOPES, inner))
+        if entry is None or entry.data is None:
+            break
+        database = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
+        found = ((database.data if database is not None else None) or {}).get("account")
+        if isinstance(found, dict) and isinstance(found.get("id"), int):
+            account = found["id"]
+            break
+        inner = entry.data["parent"]
+    return {"account": str(account), "global_id": scope or top_global_id(txn)}
 
 
 def _checked(

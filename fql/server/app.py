@@ -11,8 +11,9 @@ import typing as t
 from importlib import metadata
 
 from ..ast import Literal
+from ..auth.access import authenticate
 from ..errors import PROTOCOL_FAILURES, FQLError, InvalidExpression, TransactionAborted, Unauthorized
-from ..eval import access
+from ..eval import access, providers
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
@@ -49,7 +50,7 @@ PING_SCOPES = {"write": "write", "global": "write", "read": "read", "local": "re
 #: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
 QUERY_PATHS = ("/", "/linearized")
 #: The methods core allows on each v4 path that needs a secret.
-ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",)}
+ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",), "/authorized": ("GET",)}
 #: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 #: The paths whose POST is a stream or a feed (fql/server/streams.py).
@@ -178,6 +179,8 @@ class App:
             return await self.run(self._rest, call, request, secret, info)
         if method == "POST" and path in QUERY_PATHS:
             return await self.run(self._query, request.body, secret, info, request.started)
+        if method == "GET" and path == "/authorized":
+            return await self.run(self._authorized, secret)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
             query = request.params.get("q", "").encode("utf-8", "surrogatepass")
@@ -265,6 +268,22 @@ class App:
             message = "JSON exceeds nesting limit" if nested else "not valid JSON."
             raise v10.V10Error(400, "invalid_request", f"Invalid request body: {message}") from None
         return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last, request.started)
+
+    def _authorized(self, secret: str) -> Response:
+        """`GET /authorized`: the account and global id of the secret's database (core's UtilRoutes, which
+        its router caches with the key). The top database's global id is made the first time it is asked."""
+        txn = self.db.storage.begin(writing=True)
+        try:
+            auth = authenticate(txn, secret, self.db.root_secret, self.db.jwks)
+            found = providers.authorized(txn, auth.scope)
+            txn.commit()
+        except Unauthorized:
+            txn.rollback()
+            raise unauthorized() from None
+        except BaseException:
+            txn.rollback()
+            raise
+        return Response(200, json_bytes(found))
 
     def _authenticate(self, secret: str) -> None:
         try:

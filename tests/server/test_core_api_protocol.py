@@ -155,7 +155,6 @@ def test_tracing_clients_without_the_trace_secret_cannot_set_the_flag(api):
 # -- AuthorizedSpec ----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="fql has no GET /authorized (core's UtilRoutes)")
 def test_authorized_get_works(api):
     status, _, body = api.query(
         {"create_database": {"object": {"name": "acct", "container": True, "account": {"object": {"id": 42}}}}}
@@ -167,11 +166,20 @@ def test_authorized_get_works(api):
     assert found == {"account": "42", "global_id": body["resource"]["global_id"]}
 
 
-@pytest.mark.xfail(strict=True, reason="fql has no GET /authorized (core's UtilRoutes)")
 def test_authorized_get_returns_unauthorized_with_invalid_key(api):
     assert api.get("/authorized", "bogus")[0] == 401
 
 
-@pytest.mark.xfail(strict=True, reason="fql has no GET /authorized (core's UtilRoutes)")
 def test_authorized_post_returns_not_allowed_for_valid_key(api):
     assert api.raw("POST", "/authorized", None, secret=api.a_database().key)[0] == 405
+
+
+def test_authorized_names_the_top_database_and_inherited_accounts(api):
+    # The top database: no account (0), and one global id, made when first asked and kept.
+    first = api.get("/authorized", ROOT)[2]
+    assert first["account"] == "0" and first["global_id"] and api.get("/authorized", ROOT)[2] == first
+    # A database inside one with an account has that account, and its own global id.
+    api.query({"create_database": {"object": {"name": "acct", "account": {"object": {"id": 7}}}}})
+    inner = api.run({"create_database": {"object": {"name": "inner"}}}, "secret:acct:admin")
+    found = api.get("/authorized", "secret:acct/inner:admin")[2]
+    assert found == {"account": "7", "global_id": inner["global_id"]}

@@ -227,6 +227,14 @@ def made_null(state: QueryState, cause: str | None, where: t.Any) -> None:
     state.null_origin = (src, text, where) if src is not None else None
 
 
+def null_because(ctx: Context, reason: str) -> None:
+    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`. The v10
+    native function returning it calls this last; its call is where the null was made."""
+    ctx.state.null_cause = reason
+    ctx.state.null_origin = MADE_BY_CALL
+    return None
+
+
 def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     kind = type(node)
     if kind is ast.Literal:

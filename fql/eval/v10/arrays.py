@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..registry import field, method, static
 from .expressions import call_function, equal
 from .misc import (
@@ -22,7 +22,6 @@ from .misc import (
     boolean_result,
     callback,
     distinct_key,
-    null_because,
     orderings,
     overload,
     sort,

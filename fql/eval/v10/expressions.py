@@ -759,7 +759,6 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         if op == "+" and isinstance(left, str):
             # String's `+` takes any value; Number's only numbers (core: Strings and Numbers stdlib).
             from .misc import display_string
-
             from .strings import sized
 
             return sized(display_string(ctx, left) + display_string(ctx, right))

@@ -363,16 +363,6 @@ def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) ->
     return [v for _, v in sorted(keyed, key=functools.cmp_to_key(order))]
 
 
-def null_because(ctx: Context, reason: str) -> None:
-    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`; the call
-    returning it is where it was made."""
-    from ..evaluator import MADE_BY_CALL
-
-    ctx.state.null_cause = reason
-    ctx.state.null_origin = MADE_BY_CALL
-    return None
-
-
 #: Where sets fall in the total order of types; they compare by identity in core (a hash), not here.
 SET_RANK = 13
 

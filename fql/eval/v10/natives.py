@@ -10,14 +10,14 @@ from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, NullDocument, Ref, Timestamp, native
 from .. import access, auth
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..refs import doc_key, live, ref_of
 from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import names
 from .documents import read, to_document, to_stored
-from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first, null_because
+from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
 

@@ -17,7 +17,7 @@ from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
 from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..registry import method, static
 from . import documents, fields, hints, past
 from .expressions import call_function, deref, equal
@@ -287,15 +287,6 @@ def as_set(value: t.Any) -> V10Set:
 
 def first(ctx: Context, s: V10Set) -> t.Any:
     return next(iter(s.elements(ctx)), None)
-
-
-def null_because(ctx: Context, reason: str) -> None:
-    """null, noting why (misc.null_because; here to keep the import order)."""
-    from ..evaluator import MADE_BY_CALL
-
-    ctx.state.null_cause = reason
-    ctx.state.null_origin = MADE_BY_CALL
-    return None
 
 
 # -- paging --------------------------------------------------------------------------------------------

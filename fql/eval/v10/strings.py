@@ -14,7 +14,7 @@ import unicodedata
 
 from ...errors import QueryRuntimeError
 from .. import strings as core
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..registry import field, method
 from ..time import _JAVA_BLANKS
 from .misc import ABSENT, INT, STRING, arg, overload
@@ -567,6 +567,4 @@ def _number_or_null(ctx: Context, n: int | float | None) -> int | float | None:
     """A parsed number, or null due to an invalid number (core's Null.Cause.InvalidNumber)."""
     if n is not None:
         return n
-    from .misc import null_because
-
     return null_because(ctx, "invalid number")

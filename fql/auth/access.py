@@ -74,6 +74,17 @@ def scope_alive(txn: Transaction, scope: str) -> bool:
     return True
 
 
+def lineage(txn: Transaction, scope: str) -> t.Iterator[dict]:
+    """The documents of the database `scope` and its ancestors, nearest first (the top has none)."""
+    while scope:
+        entry = txn.get(DocKey("", SCOPES, scope))
+        if entry is None or entry.data is None:
+            return
+        version = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
+        yield (version.data or {}) if version is not None else {}
+        scope = entry.data["parent"]
+
+
 def child(txn: Transaction, scope: str, name: str) -> str | None:
     """The scope of the child database `name` of `scope`, if it exists."""
     data = _live(txn, DocKey(scope, "#databases", name))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..auth.access import BUILTIN_ROLES, SCOPES, TOP_GLOBAL_ID
+from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID, lineage
 from ..auth.jwt import AUDIENCE_PREFIX
 from ..errors import InstanceAlreadyExists, ValidationFailed
 from ..storage.base import DocKey, Version
@@ -210,17 +210,8 @@ def authorized(txn: t.Any, scope: str) -> dict:
     """What core's `GET /authorized` answers for a secret of the database `scope` (its router caches it
     with the key): the database's account, the nearest one set in its lineage (0 for none), and its
     global id."""
-    account, inner = 0, scope
-    while inner:
-        entry = txn.get(DocKey("", SCOPES, inner))
-        if entry is None or entry.data is None:
-            break
-        database = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
-        found = ((database.data if database is not None else None) or {}).get("account")
-        if isinstance(found, dict) and isinstance(found.get("id"), int):
-            account = found["id"]
-            break
-        inner = entry.data["parent"]
+    accounts = ((data.get("account") or {}).get("id") for data in lineage(txn, scope))
+    account = next((found for found in accounts if isinstance(found, int) and not isinstance(found, bool)), 0)
     return {"account": str(account), "global_id": scope or top_global_id(txn)}
 
 

@@ -616,16 +616,9 @@ def _database_setting(ctx: Context, name: str) -> bool:
 
 def _lineage(ctx: Context) -> t.Iterator[dict]:
     """The documents of the caller's database and its ancestors, nearest first (the top has none)."""
-    from ...auth.access import SCOPES
+    from ...auth.access import lineage
 
-    txn, scope = ctx.state.txn, ctx.state.scope
-    while scope:
-        entry = txn.get(DocKey("", SCOPES, scope))
-        if entry is None or entry.data is None:
-            break
-        version = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
-        yield (version.data or {}) if version is not None else {}
-        scope = entry.data["parent"]
+    return lineage(ctx.state.txn, ctx.state.scope)
 
 
 @static("Query", "isEnvTypechecked")

@@ -1,0 +1,41 @@
+"""One declaration of an FSL file (core's SchemaItem), as the rest of fql sees it: the definition it states,
+in the shape the schema documents store, and where it is written."""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import field, frozen
+
+#: The kinds of item, as core names them in messages (`Adding collection `Foo``).
+KINDS = ("collection", "function", "role", "access provider")
+
+#: The native collection each kind of item is stored in.
+COLLECTIONS = {"collection": "collections", "function": "functions", "role": "roles", "access provider": "access_providers"}
+
+
+@frozen
+class Item:
+    """A declaration: `kind` and `name`, and `definition`, what the FSL states, in the shape the kind's
+    `create` takes (`Collection.create({...})`) without `name` and `data`; a member the FSL leaves out is
+    absent, so a default is never mistaken for a written value."""
+
+    kind: str
+    name: str
+    definition: dict[str, t.Any]
+    #: The file it is written in, and where: offsets of its first and past its last character (annotations
+    #: such as `@alias(Foo)` included).
+    file: str = field(default="main.fsl", eq=False)
+    span: tuple[int, int] = field(default=(0, 0), eq=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What names it in a database: a collection and a function share one namespace in core, but
+        each kind is its own documents."""
+        return (self.kind, self.name)
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -18,10 +18,11 @@ from decimal import Decimal
 
 from attrs import field, frozen
 from lark import Lark, Token, v_args
+from lark.exceptions import UnexpectedInput
 
 from .. import ast
 from ..ast import NO_SPAN, THIS, Span
-from ..errors import FQLError
+from ..errors import FQLError, ParseError
 from ..eval.v10 import signatures as sig
 from ..parse import GRAMMAR_DIR
 from ..parse import v10
@@ -110,8 +111,9 @@ def _is_v10(kind: str, definition: dict) -> bool:
             _v10_predicate(a) for p in privileges for a in (p.get("actions") or {}).values()
         ) and all(_v10_predicate(m.get("predicate")) for m in membership)
     if kind == "access provider":
+        # A role may be a v4 reference; only a v4 predicate makes the provider v4 (core's isV10AP).
         roles = _listed(definition.get("roles"))
-        return all(_v10_predicate(r.get("predicate")) if isinstance(r, dict) else isinstance(r, str) for r in roles)
+        return all(_v10_predicate(r.get("predicate")) for r in roles if isinstance(r, dict))
     return True
 
 
@@ -124,6 +126,48 @@ def _listed(value: t.Any) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# -- the order of core's maps -------------------------------------------------------------------------
+
+
+def scala_map_order(keys: t.Iterable[str]) -> list[str]:
+    """`keys` in the order core iterates them after `.toMap` (defined and computed fields, indexes).
+
+    A Scala immutable Map keeps insertion order up to four entries (Map1 to Map4); past that it is a
+    HashMap, a CHAMP trie iterated depth first, each node's own entries before its sub-nodes, both by the
+    five bits of the key's hash that index that level (scala.collection.immutable.HashMap, with the hash
+    `Hashing.improve(key.hashCode)`).
+    """
+    keys = list(keys)
+    if len(keys) <= 4:
+        return keys
+    return _trie_order([(_scala_hash(k), k) for k in keys], 0)
+
+
+def _trie_order(entries: list[tuple[int, str]], shift: int) -> list[str]:
+    if shift >= 32:
+        # Every bit of the hash is equal: a collision node, which keeps insertion order.
+        return [k for _, k in entries]
+    slots: dict[int, list[tuple[int, str]]] = {}
+    for entry in entries:
+        slots.setdefault((entry[0] >> shift) & 0x1F, []).append(entry)
+    own = [group[0][1] for _, group in sorted(slots.items()) if len(group) == 1]
+    below = [_trie_order(group, shift + 5) for _, group in sorted(slots.items()) if len(group) > 1]
+    return own + [k for keys in below for k in keys]
+
+
+def _scala_hash(key: str) -> int:
+    """Java's String.hashCode (over UTF-16 code units), then Scala's Hashing.improve; unsigned 32 bits."""
+    mask = 0xFFFFFFFF
+    h = 0
+    units = key.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        h = (31 * h + (units[i] << 8 | units[i + 1])) & mask
+    h = (h + (~(h << 9) & mask)) & mask
+    h ^= h >> 14
+    h = (h + (h << 4)) & mask
+    return h ^ (h >> 10)
 
 
 # -- the writer: core's Displayer (indentation at the start of each line) -----------------------------
@@ -241,10 +285,13 @@ def parse_fql(text: str, what: str) -> tuple[ast.Node, ...]:
     """The statements of stored FQL `text`, parentheses kept; InvalidDefinition naming `what` if it does
     not parse."""
     try:
-        return _parser().parse(text).body
+        try:
+            return _parser().parse(text).body
+        except UnexpectedInput as err:
+            raise v10.convert(err, text, _parser().terminals) from None
+        except ParseError as err:
+            raise v10.locate(err, text) from None
     except FQLError as err:
-        raise InvalidDefinition(f"{what} is not valid FQL: {err}") from None
-    except Exception as err:  # lark's UnexpectedInput and its kin
         raise InvalidDefinition(f"{what} is not valid FQL: {err}") from None
 
 
@@ -549,14 +596,18 @@ def _collection(w: _Writer, name: str, d: dict) -> None:
     w.line(" {")
     w.level += 1
     where = f"collection `{name}`"
-    for field_name, f in (d.get("fields") or {}).items():
+    fields = d.get("fields") or {}
+    for field_name in scala_map_order(fields):
+        f = fields[field_name]
         w.write(f"{field_name}: ")
         w.write(_type_text(f.get("signature", "Any"), f"the signature of field `{field_name}` of {where}"))
         if f.get("default") is not None:
             w.write(" = ")
             w.write(expr_text(f["default"], f"the default of field `{field_name}` of {where}"))
         w.line()
-    for field_name, f in (d.get("computed_fields") or {}).items():
+    computed = d.get("computed_fields") or {}
+    for field_name in scala_map_order(computed):
+        f = computed[field_name]
         w.write(f"compute {field_name}")
         if f.get("signature") is not None:
             w.write(": " + _type_text(f["signature"], f"the signature of computed field `{field_name}` of {where}"))
@@ -571,8 +622,9 @@ def _collection(w: _Writer, name: str, d: dict) -> None:
         w.line()
     if d.get("wildcard") is not None:
         w.line("*: " + _type_text(d["wildcard"], f"the wildcard of {where}"))
-    for index_name, index in (d.get("indexes") or {}).items():
-        _index_member(w, index_name, index, where)
+    indexes = d.get("indexes") or {}
+    for index_name in scala_map_order(indexes):
+        _index_member(w, index_name, indexes[index_name], where)
     for constraint in d.get("constraints") or []:
         if "unique" in constraint and constraint["unique"] is not None:
             terms = [_term(term, f"a unique constraint of {where}") for term in _listed(constraint["unique"])]
@@ -742,16 +794,21 @@ def _access_provider(w: _Writer, name: str, d: dict) -> None:
     w.line("jwks_uri " + quote(str(d.get("jwks_uri", ""))))
     for role in _listed(d.get("roles")):
         w.write("role ")
-        if isinstance(role, str):
-            w.ident(role)
+        if not isinstance(role, dict):
+            w.ident(_role_name(role))
         else:
-            w.ident(role["role"])
+            w.ident(_role_name(role["role"]))
             if role.get("predicate") is not None:
                 w.write(" ")
                 _predicate(w, role["predicate"], f"the predicate of role `{role['role']}` in {what}")
         w.line()
     w.level -= 1
     w.line("}")
+
+
+def _role_name(role: t.Any) -> str:
+    """A role named by its name, or (v4) by a reference to it."""
+    return role if isinstance(role, str) else role.id
 
 
 _ITEMS: dict[str, t.Callable[[_Writer, str, dict], None]] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.schema.source import PREAMBLE, InvalidDefinition, derive, generate
+from fql.schema.source import PREAMBLE, InvalidDefinition, derive, generate, scala_map_order
 
 #: The native collection to read each kind back from.
 _NATIVE = {"collection": "Collection", "function": "Function", "role": "Role", "access provider": "AccessProvider"}
@@ -622,3 +622,79 @@ BAD = [
 def test_bad_definitions_say_what_is_wrong(kind, definition, message):
     with pytest.raises(InvalidDefinition, match=message.replace("(", r"\(").replace("+", r"\+")):
         generate(kind, "f", definition)
+
+
+# -- the order core iterates maps in ---------------------------------------------------------------------
+
+
+def test_up_to_four_entries_keep_their_order():
+    assert scala_map_order(["d", "c", "b", "a"]) == ["d", "c", "b", "a"]
+
+
+def test_more_than_four_entries_follow_scala_hash_map_order():
+    # Scala 2.13: `Map("a" -> 1, "b" -> 2, "c" -> 3, "d" -> 4, "e" -> 5)` is `HashMap(e -> 5, a -> 1, b -> 2, c -> 3, d -> 4)`.
+    assert scala_map_order(["a", "b", "c", "d", "e"]) == ["e", "a", "b", "c", "d"]
+    assert scala_map_order(["e", "d", "c", "b", "a"]) == ["e", "a", "b", "c", "d"]
+
+
+def test_fields_computed_fields_and_indexes_in_core_order():
+    names = ["a", "b", "c", "d", "e"]
+    definition = {
+        "fields": {n: {"signature": "Int"} for n in names},
+        "computed_fields": {n + "2": {"body": "_ => 1"} for n in names},
+        "indexes": {n + "3": {"terms": [{"field": n}]} for n in names},
+    }
+    text = generate("collection", "C", definition)
+    lines = [line.strip() for line in text.splitlines()]
+    assert [line.split(":")[0] for line in lines[1:6]] == scala_map_order(names)
+    assert [line.split()[1] for line in lines[6:11]] == scala_map_order([n + "2" for n in names])
+    assert [line.split()[1] for line in lines[11::3][:5]] == scala_map_order([n + "3" for n in names])
+
+
+# -- what core stores when it applies FSL (SchemaToStruct) comes back out unchanged ------------------------
+
+AS_CORE_STORES = [
+    pytest.param(
+        "function",
+        "Variadic",
+        {"body": "(x, ...y) => {\n  x + y.length\n}", "signature": "(x: Number, y: ...Array<Any>) => Number"},
+        "function Variadic(x: Number, ...y: Array<Any>): Number {\n  x + y.length\n}\n",
+        id="function with a rest parameter",
+    ),
+    pytest.param(
+        "collection",
+        "C",
+        {
+            "history_days": 0,
+            "indexes": {"byA": {"terms": [{"field": ".a", "mva": False}], "values": [{"field": ".b", "order": "desc", "mva": True}]}},
+            "constraints": [{"unique": [{"field": ".a", "mva": False}]}, {"check": {"name": "c", "body": "(.a > 0)"}}],
+            "computed_fields": {"s": {"body": "(.a)", "signature": "Int"}},
+            "fields": {"a": {"signature": "Int", "default": "1"}, "b": {"signature": "Array<Int>"}},
+        },
+        """collection C {
+  a: Int = 1
+  b: Array<Int>
+  compute s: Int = (.a)
+  index byA {
+    terms [.a]
+    values [desc(mva(.b))]
+  }
+  unique [.a]
+  check c (.a > 0)
+}
+""",
+        id="collection with short lambdas",
+    ),
+    pytest.param(
+        "role",
+        "R",
+        {"privileges": [{"resource": "C", "actions": {"read": True, "write": "(a, b) => true"}}], "membership": []},
+        "role R {\n  privileges C {\n    read\n    write {\n      predicate ((a, b) => true)\n    }\n  }\n}\n",
+        id="role",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "definition", "expected"), AS_CORE_STORES)
+def test_definitions_as_core_stores_them(kind, name, definition, expected):
+    assert generate(kind, name, definition) == expected

@@ -1,0 +1,447 @@
+"""Core's Displayer for what FSL holds of FQL: stored FQL snippets (bodies, predicates, defaults) parsed
+keeping what core's tree keeps (parentheses, numbers as written) and printed back as core prints them,
+types, field paths and string literals, with the indentation core's writer gives each line.
+
+Core does not copy stored text into FSL: it parses every stored FQL snippet and signature and prints the
+tree back. So `x => x + 2` comes out as `(x) => x + 2`, single quotes become double ones, and a block is
+laid out one statement per line. Parentheses the source wrote are kept (core's tree holds them as
+one-element tuples), and none are added: the printer knows no precedence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import typing as t
+from decimal import Decimal
+
+from attrs import field, frozen
+from lark import Lark, Token, v_args
+from lark.exceptions import UnexpectedInput
+
+from .. import ast
+from ..ast import NO_SPAN, THIS, Span
+from ..errors import FQLError, ParseError
+from ..eval.v10 import signatures as sig
+from ..parse import GRAMMAR_DIR, v10
+
+_IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
+
+#: Characters written as an escape in a string literal (core's Chars.Unescaped); `'` is written as is.
+_ESCAPED = {"\\": "\\", "\0": "0", '"': '"', "\n": "n", "\r": "r", "\v": "v", "\t": "t", "\b": "b", "\f": "f", "#": "#"}
+
+#: Characters core never writes raw (Chars.isDisplay is false): they become `\uXXXX`.
+_NON_DISPLAY = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufeff\ufff0-\uffff\u2000-\u200f\u2028-\u202f\u2060-\u206f]")
+
+
+class InvalidDefinition(ValueError):
+    """A stored definition core could not turn into FSL (a body that is not a lambda, a bad path or
+    signature); the message names the item and the member."""
+
+
+# -- the writer: core's Displayer (indentation at the start of each line) -----------------------------
+
+
+class Writer:
+    """Text with an indentation level: a line's indentation is written with its first text."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.level = 0
+        self.line_start = True
+
+    def write(self, text: str) -> None:
+        if self.line_start:
+            self.parts.append("  " * self.level)
+            self.line_start = False
+        self.parts.append(text)
+        if text.endswith("\n"):
+            self.line_start = True
+
+    def line(self, text: str = "") -> None:
+        self.write(text)
+        self.write("\n")
+
+    def ident(self, name: str) -> None:
+        self.write(name if is_ident(name) else quote(name))
+
+    def separated(self, values: t.Iterable[t.Any], each: t.Callable[[t.Any], None], sep: str = ", ") -> None:
+        for i, value in enumerate(values):
+            if i:
+                self.write(sep)
+            each(value)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def is_ident(name: str) -> bool:
+    """Whether core writes `name` bare (Tokens.isValidIdent), else as a string literal."""
+    return bool(_IDENT.fullmatch(name)) and name not in _KEYWORDS
+
+
+def quote(text: str) -> str:
+    """A string literal as core writes it: double quotes, its escapes, `\\uXXXX` for a character it does
+    not display and `\\u{XXXXXX}` for one outside the BMP."""
+    out = ['"']
+    for c in text:
+        code = ord(c)
+        if c in _ESCAPED:
+            out.append("\\" + _ESCAPED[c])
+        elif code > 0xFFFF:
+            out.append(f"\\u{{{code:06x}}}")
+        elif _NON_DISPLAY.match(c):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out)
+
+
+# -- FQL expressions: parsed keeping parentheses and exact numbers, printed as core prints them -------
+
+
+@frozen
+class Group(ast.Node):
+    """`(a)` or `(a, b)` as written: core keeps parentheses in its tree (a tuple) and prints them back."""
+
+    items: tuple[ast.Node, ...]
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@v_args(inline=True)
+class _KeepParens(v10.ToAst):
+    """fql's v10 Transformer, except that parentheses stay in the tree and numbers keep their exact value
+    (an integer of any size, a decimal as written), which is what core prints."""
+
+    def group(self, paren):
+        if paren.rest is not None:
+            raise v10._fail("Invalid variadic tuple", paren.span)
+        if len(paren.items) == 1 and isinstance(paren.items[0], v10._Short) and not paren.items[0].paren:
+            return v10._Short(Group((paren.items[0].body,), span=paren.span), paren=True)
+        return Group(tuple(v10._arg(i) for i in paren.items), span=paren.span)
+
+    def int(self, token: Token):
+        return ast.Literal(_exact_number(token), span=v10._span(token))
+
+    float = int
+
+
+def _exact_number(token: Token) -> int | Decimal:
+    text = str(token).replace("_", "").replace(" ", "").replace("\t", "")
+    negative = text.startswith("-")
+    text = text.lstrip("+-")
+    lowered = text.lower()
+    value: int | Decimal
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if lowered.startswith(prefix):
+            value = int(lowered[2:], base)
+            break
+    else:
+        value = Decimal(text) if token.type == "FLOAT" else int(text)
+    # Decimal(0) - x, not -x: BigDecimal has no negative zero.
+    return (Decimal(0) - value if isinstance(value, Decimal) else -value) if negative else value
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark.open(
+        str(GRAMMAR_DIR / "fql10.lark"), parser="lalr", lexer=v10.Lexer, transformer=_KeepParens(), maybe_placeholders=True
+    )
+
+
+def parse_fql(text: str, what: str) -> tuple[ast.Node, ...]:
+    """The statements of stored FQL `text`, parentheses kept; InvalidDefinition naming `what` if it does
+    not parse."""
+    try:
+        try:
+            return _parser().parse(text).body
+        except UnexpectedInput as err:
+            raise v10.convert(err, text, _parser().terminals) from None
+        except ParseError as err:
+            raise v10.locate(err, text) from None
+    except FQLError as err:
+        raise InvalidDefinition(f"{what} is not valid FQL: {err}") from None
+
+
+def parse_lambda(text: str, what: str) -> ast.Arrow:
+    """A stored lambda (core's Parser.lambdaExpr): one statement, an arrow (`(.x)` is a short lambda)."""
+    body = parse_fql(text, what)
+    if len(body) != 1 or not isinstance(body[0], ast.Arrow):
+        raise InvalidDefinition(f"{what} is not a lambda: {text!r}")
+    arrow = body[0]
+    if is_short(arrow) and isinstance(arrow.body, Group) and len(arrow.body.items) == 1:
+        # `(.x)` is the short lambda `.x`: the parentheses are the lambda's, not its body's.
+        return ast.Arrow((THIS,), arrow.body.items[0], span=arrow.span)
+    return arrow
+
+
+def is_short(node: t.Any) -> bool:
+    return isinstance(node, ast.Arrow) and node.params == (THIS,) and node.rest is None
+
+
+def write_expr(w: Writer, node: t.Any) -> None:
+    """Core's Displayer.writeExpr."""
+    _EXPRS[type(node)](w, node)
+
+
+def _literal(w: Writer, node: ast.Literal) -> None:
+    value = node.value
+    if value is None:
+        w.write("null")
+    elif value is True:
+        w.write("true")
+    elif value is False:
+        w.write("false")
+    elif isinstance(value, str):
+        w.write(quote(value))
+    elif isinstance(value, float):
+        w.write(str(Decimal(repr(value))))
+    else:
+        w.write(str(value))
+
+
+def _ident(w: Writer, node: ast.Ident) -> None:
+    if node.name != THIS:
+        w.write(node.name)
+
+
+def _template(w: Writer, node: ast.Template) -> None:
+    w.write('"')
+    for part in node.parts:
+        if isinstance(part, str):
+            w.write(quote(part)[1:-1])
+        else:
+            w.write("#{")
+            write_expr(w, part)
+            w.write("}")
+    w.write('"')
+
+
+def _if_else(w: Writer, node: ast.IfElse) -> None:
+    w.write("if (")
+    write_expr(w, node.cond)
+    w.write(") ")
+    write_expr(w, node.then)
+    if node.otherwise is not None:
+        w.write(" else ")
+        write_expr(w, node.otherwise)
+
+
+def _at_time(w: Writer, node: ast.AtTime) -> None:
+    w.write("at (")
+    write_expr(w, node.time)
+    w.write(") ")
+    write_expr(w, node.expr)
+
+
+def _arrow(w: Writer, node: ast.Arrow) -> None:
+    if is_short(node):
+        write_expr(w, node.body)
+        return
+    w.write("(")
+    params = list(node.params) + ([] if node.rest is None else ["..." + node.rest])
+    w.write(", ".join(params))
+    w.write(") => ")
+    write_expr(w, node.body)
+
+
+def _unary(w: Writer, node: ast.Unary) -> None:
+    w.write(node.op)
+    write_expr(w, node.operand)
+
+
+def _binary(w: Writer, node: ast.Binary) -> None:
+    write_expr(w, node.left)
+    w.write(f" {node.op} ")
+    write_expr(w, node.right)
+
+
+def _project(w: Writer, node: ast.Project) -> None:
+    write_expr(w, node.expr)
+    w.line(" {")
+    w.level += 1
+    for i, (name, value) in enumerate(node.fields):
+        w.ident(name)
+        w.write(": ")
+        write_expr(w, value)
+        if i != len(node.fields) - 1:
+            w.write(",")
+        w.line()
+    w.level -= 1
+    w.line("}")
+
+
+def _object(w: Writer, node: ast.Object) -> None:
+    w.line("{")
+    w.level += 1
+    for i, (name, value) in enumerate(node.pairs):
+        w.ident(name)
+        w.write(": ")
+        write_expr(w, value)
+        if i != len(node.pairs) - 1:
+            w.write(",")
+        w.line()
+    w.level -= 1
+    w.write("}")
+
+
+def _group(w: Writer, node: Group) -> None:
+    w.write("(")
+    w.separated(node.items, lambda item: write_expr(w, item))
+    w.write(")")
+
+
+def _array(w: Writer, node: ast.Array) -> None:
+    w.write("[")
+    w.separated(node.items, lambda item: write_expr(w, item))
+    w.write("]")
+
+
+def _block(w: Writer, node: ast.Block) -> None:
+    w.line("{")
+    w.level += 1
+    for stmt in node.body:
+        write_expr(w, stmt)
+        w.line()
+    w.level -= 1
+    w.write("}")
+
+
+def _let(w: Writer, node: ast.Let) -> None:
+    w.write(f"let {node.name}")
+    if node.type is not None:
+        w.write(": " + _let_type(node.type))
+    w.write(" = ")
+    write_expr(w, node.value)
+
+
+def _let_type(text: str) -> str:
+    # A type fql's signature parser does not read (it reads what collections and functions declare) is
+    # written as the source has it, rather than failing the whole item.
+    try:
+        return sig.show(sig.parse(text))
+    except (sig.SignatureError, sig.DefaultInSignature):
+        return text.strip()
+
+
+def _member(w: Writer, node: ast.Member) -> None:
+    write_expr(w, node.obj)
+    w.write("?." if node.optional else ".")
+    w.write(node.name)
+
+
+def _apply(w: Writer, node: ast.Apply) -> None:
+    write_expr(w, node.fn)
+    if node.optional:
+        w.write("?.")
+    w.write("(")
+    w.separated(node.args, lambda arg: write_expr(w, arg))
+    w.write(")")
+
+
+def _index(w: Writer, node: ast.Index) -> None:
+    write_expr(w, node.obj)
+    if node.optional:
+        w.write("?.")
+    w.write("[")
+    write_expr(w, node.key)
+    w.write("]")
+
+
+def _non_null(w: Writer, node: ast.NonNull) -> None:
+    write_expr(w, node.expr)
+    w.write("!")
+
+
+_EXPRS: dict[type, t.Callable[[Writer, t.Any], None]] = {
+    ast.Literal: _literal,
+    ast.Ident: _ident,
+    ast.Template: _template,
+    ast.IfElse: _if_else,
+    ast.AtTime: _at_time,
+    ast.Arrow: _arrow,
+    ast.Unary: _unary,
+    ast.Binary: _binary,
+    ast.Project: _project,
+    ast.Object: _object,
+    Group: _group,
+    ast.Array: _array,
+    ast.Block: _block,
+    ast.Let: _let,
+    ast.Member: _member,
+    ast.Apply: _apply,
+    ast.Index: _index,
+    ast.NonNull: _non_null,
+}
+
+
+def expr_text(text: str, what: str) -> str:
+    """Stored FQL (one expression, as a default or a backfill value) as core prints it."""
+    body = parse_fql(text, what)
+    w = Writer()
+    for i, stmt in enumerate(body):
+        if i:
+            w.line()
+        write_expr(w, stmt)
+    return w.text()
+
+
+# -- signatures -------------------------------------------------------------------------------------
+
+
+def type_of(text: str, what: str) -> t.Any:
+    try:
+        return sig.parse(text)
+    except sig.SignatureError as err:
+        raise InvalidDefinition(f"{what} is not a valid type: {err.message} in {text!r}") from None
+    except sig.DefaultInSignature:
+        raise InvalidDefinition(f"{what} has a default value inside its type, which fql does not keep: {text!r}")
+
+
+def type_text(text: str, what: str) -> str:
+    return sig.show(type_of(text, what))
+
+
+# -- paths (index terms and values, unique constraints, migrations) ----------------------------------
+
+_PATH_STEP = re.compile(
+    r"""\.\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | \[\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<int>[0-9]+))\s*\]""",
+    re.VERBOSE,
+)
+
+
+def parse_path(text: str, what: str) -> list[str | int]:
+    """A stored field path (`name`, `.a.b`, `.["a b"]`, `.[0]`, core's FieldPath) as its steps."""
+    rest = text if text.startswith(".") else "." + text
+    if rest.startswith(".["):
+        rest = rest[1:]
+    steps: list[str | int] = []
+    pos = 0
+    while pos < len(rest):
+        m = _PATH_STEP.match(rest, pos)
+        if m is None:
+            raise InvalidDefinition(f"{what} is not a valid field path: {text!r}")
+        if m.group("name") is not None:
+            steps.append(m.group("name"))
+        elif m.group("str") is not None:
+            steps.append(sig.unquote(m.group("str")))
+        else:
+            steps.append(int(m.group("int")))
+        pos = m.end()
+    if not steps:
+        raise InvalidDefinition(f"{what} is not a valid field path: {text!r}")
+    return steps
+
+
+def path_text(steps: list[str | int]) -> str:
+    """Core's Displayer.writePath: `.a.b`, `.["a b"]`, `.a[0]`."""
+    out = []
+    for i, step in enumerate(steps):
+        if isinstance(step, str) and is_ident(step):
+            out.append("." + step)
+        else:
+            out.append(("." if i == 0 else "") + "[" + (quote(step) if isinstance(step, str) else str(step)) + "]")
+    return "".join(out)

@@ -183,7 +183,10 @@ def is_short(node: t.Any) -> bool:
 
 def write_expr(w: Writer, node: t.Any) -> None:
     """Core's Displayer.writeExpr."""
-    _EXPRS[type(node)](w, node)
+    write = _EXPRS.get(type(node))
+    if write is None:
+        raise InvalidDefinition(f"fql cannot print {type(node).__name__} as FSL")
+    write(w, node)
 
 
 def _literal(w: Writer, node: ast.Literal) -> None:

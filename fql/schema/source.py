@@ -28,10 +28,18 @@ from .display import (
     write_expr,
 )
 
-__all__ = ["PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
+__all__ = ["INVALID_ITEMS_WARNING", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
 
 #: The text before the generated items of a derived main.fsl (core's SourceGenerator.Preamble).
 PREAMBLE = "// The following schema is auto-generated.\n// This file contains FSL for FQL10-compatible schema items.\n"
+
+#: What core puts before a generated main.fsl that does not parse as FSL (SourceGenerator.InvalidItemsWarning),
+#: followed by two newlines.
+INVALID_ITEMS_WARNING = (
+    "// WARNING: the following auto-generated items contain invalid FSL syntax.\n"
+    "// Please fix its syntax and re-submit the file. Contact support if you need\n"
+    "// assistance via https://support.fauna.com.\n"
+)
 
 #: The order core derives kinds in (SchemaTranslator.translateSchema).
 KIND_ORDER = ("collection", "function", "role", "access provider")
@@ -59,13 +67,17 @@ def generate(kind: str, name: str, definition: dict) -> str:
     return writer.text()
 
 
-def derive(items: t.Iterable[tuple[str, str, dict]]) -> str:
+def derive(items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], bool] | None = None) -> str:
     """The main.fsl core derives for a database with no FSL files (SourceGenerator.deriveSchema): the
     preamble, then collections, functions, roles and access providers (each kind in the order given),
     each after a blank line; "" when there is nothing to write (core writes no file then).
 
     v4-only items are left out, as core leaves them: a function whose body is not FQL v10 text, a role or
     an access provider whose predicates are not. A function named like a collection gets an alias.
+
+    `parses(text)` says whether text is valid FSL (the FSL parser's job); when it says not, the text
+    starts with core's INVALID_ITEMS_WARNING. Core's printer can write such text: a field name that is
+    not an identifier is written bare.
     """
     items = [(k, n, d) for k, n, d in items if _is_v10(k, d)]
     if not items:
@@ -78,7 +90,10 @@ def derive(items: t.Iterable[tuple[str, str, dict]]) -> str:
         if kind == "function" and name in collections and definition.get("alias") is None:
             definition = {**definition, "alias": _function_alias(name, collections | functions)}
         out.append("\n" + generate(kind, name, definition))
-    return "".join(out)
+    text = "".join(out)
+    if parses is not None and not parses(text):
+        return f"{INVALID_ITEMS_WARNING}\n\n{text}"
+    return text
 
 
 def _function_alias(name: str, taken: set[str]) -> str:
@@ -96,9 +111,10 @@ def _is_v10(kind: str, definition: dict) -> bool:
     if kind == "role":
         privileges = _listed(definition.get("privileges"))
         membership = _listed(definition.get("membership"))
-        return all(isinstance(p, dict) and isinstance(p.get("resource"), str) for p in privileges + membership) and all(
-            _v10_predicate(a) for p in privileges for a in (p.get("actions") or {}).values()
-        ) and all(_v10_predicate(m.get("predicate")) for m in membership)
+        if not all(isinstance(p, dict) and isinstance(p.get("resource"), str) for p in privileges + membership):
+            return False
+        actions = [a for p in privileges if isinstance(p.get("actions"), dict) for a in p["actions"].values()]
+        return all(_v10_predicate(a) for a in actions) and all(_v10_predicate(m.get("predicate")) for m in membership)
     if kind == "access provider":
         # A role may be a v4 reference; only a v4 predicate makes the provider v4 (core's isV10AP).
         roles = _listed(definition.get("roles"))

@@ -698,3 +698,16 @@ AS_CORE_STORES = [
 @pytest.mark.parametrize(("kind", "name", "definition", "expected"), AS_CORE_STORES)
 def test_definitions_as_core_stores_them(kind, name, definition, expected):
     assert generate(kind, name, definition) == expected
+
+
+def test_text_that_does_not_parse_gets_core_warning():
+    # Core writes a field name as is, so `"a b"` gives FSL that does not parse; the parser says so.
+    items = [("collection", "C", {"fields": {"a b": {"signature": "Int"}}})]
+    text = derive(items, parses=lambda text: "a b:" not in text)
+    assert text == (
+        "// WARNING: the following auto-generated items contain invalid FSL syntax.\n"
+        "// Please fix its syntax and re-submit the file. Contact support if you need\n"
+        "// assistance via https://support.fauna.com.\n"
+        "\n\n" + PREAMBLE + "\ncollection C {\n  a b: Int\n}\n"
+    )
+    assert derive(items, parses=lambda text: True) == PREAMBLE + "\ncollection C {\n  a b: Int\n}\n"

@@ -113,7 +113,10 @@ def _is_v10(kind: str, definition: dict) -> bool:
         membership = _listed(definition.get("membership"))
         if not all(isinstance(p, dict) and isinstance(p.get("resource"), str) for p in privileges + membership):
             return False
-        actions = [a for p in privileges if isinstance(p.get("actions"), dict) for a in p["actions"].values()]
+        # Core's isV10Role: a privilege without `actions` at all makes the role a v4 one (`exists` on None).
+        if not all(isinstance(p.get("actions"), dict) for p in privileges):
+            return False
+        actions = [a for p in privileges for a in p["actions"].values()]
         return all(_v10_predicate(a) for a in actions) and all(_v10_predicate(m.get("predicate")) for m in membership)
     if kind == "access provider":
         # A role may be a v4 reference; only a v4 predicate makes the provider v4 (core's isV10AP).

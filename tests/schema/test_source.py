@@ -711,3 +711,16 @@ def test_text_that_does_not_parse_gets_core_warning():
         "\n\n" + PREAMBLE + "\ncollection C {\n  a b: Int\n}\n"
     )
     assert derive(items, parses=lambda text: True) == PREAMBLE + "\ncollection C {\n  a b: Int\n}\n"
+
+
+def test_derive_leaves_out_a_role_with_a_privilege_without_actions():
+    # Core's Role.isV10Role: `actions` absent (not merely empty) makes the role a v4 one, so it is not derived.
+    db = fql.connect("memory://")
+    for text in (
+        "Collection.create({ name: 'A' })",
+        "Role.create({ name: 'noActions', privileges: [{ resource: 'A' }] })",
+        "Role.create({ name: 'emptyActions', privileges: { resource: 'A', actions: {} } })",
+    ):
+        db.query(text, secret="secret", syntax="v10")
+    items = [(kind, name, stored(db, kind, name)) for kind, name in [("collection", "A"), ("role", "noActions"), ("role", "emptyActions")]]
+    assert derive(items) == PREAMBLE + "\ncollection A {\n}\n" + "\nrole emptyActions {\n  privileges A {\n  }\n}\n"

@@ -113,7 +113,8 @@ class Group(ast.Node):
 @v_args(inline=True)
 class _KeepParens(v10.ToAst):
     """fql's v10 Transformer, except that parentheses stay in the tree and numbers keep their exact value
-    (an integer of any size, a decimal as written), which is what core prints."""
+    (an integer of any size, a decimal as written), which is what core prints. (It reuses the v10
+    module's helpers for short lambdas, so that `(.x)` means what it means to the evaluator.)"""
 
     def group(self, paren):
         if paren.rest is not None:
@@ -178,6 +179,7 @@ def parse_lambda(text: str, what: str) -> ast.Arrow:
 
 
 def is_short(node: t.Any) -> bool:
+    """Whether `node` is a short lambda (`.x`, core's ShortLambda): it prints as its body alone."""
     return isinstance(node, ast.Arrow) and node.params == (THIS,) and node.rest is None
 
 
@@ -395,6 +397,7 @@ def expr_text(text: str, what: str) -> str:
 
 
 def type_of(text: str, what: str) -> t.Any:
+    """A stored signature's type expression (fql's parser of core's type syntax)."""
     try:
         return sig.parse(text)
     except sig.SignatureError as err:
@@ -404,6 +407,7 @@ def type_of(text: str, what: str) -> t.Any:
 
 
 def type_text(text: str, what: str) -> str:
+    """A stored signature as core prints it (Displayer.displayTExpr: spaces and parentheses its own)."""
     return sig.show(type_of(text, what))
 
 

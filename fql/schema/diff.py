@@ -13,124 +13,16 @@ Items are compared the way core compares them, spans aside: an expression by its
 
 from __future__ import annotations
 
-import re
 import typing as t
 
-from attrs import field, frozen
+from attrs import frozen
 
 from ..errors import FQLError
 from .items import KINDS, Item, position
-
-# -- the parts of an item ------------------------------------------------------------------------------
-
-
-@frozen
-class Scalar:
-    """One value an item states. `kind`: `id` (a name), `bool`, `str`, `long`, `expr` (a field's default),
-    `term` and `value` (an index's), `check` (a check constraint's lambda), `predicate` (a privilege's or
-    membership's), `lambda` (a computed field's), `migrations`. `text` is how FSL writes it; `key` is what
-    it is compared by."""
-
-    kind: str
-    text: str
-    key: t.Any = field(repr=False)
-
-
-@frozen
-class Seq:
-    """A list of scalars: `unique [.a, .b]`, `terms [...]`."""
-
-    configs: tuple[Scalar, ...]
-
-
-@frozen
-class Opt:
-    """A scalar that may be left out: a privilege action's or a membership's predicate."""
-
-    config: Scalar | None
-
-
-@frozen
-class Block:
-    """Members inside braces: an index's `terms` and `values`, a privilege's actions."""
-
-    members: tuple[Member, ...]
-
-
-Config = t.Union[Scalar, Seq, Opt, Block]
-
-
-@frozen
-class Annotation:
-    """`@alias(Foo)` or `@role(server)`."""
-
-    kind: str
-    config: Scalar
-
-    @property
-    def id(self) -> t.Any:
-        return self.kind
-
-
-@frozen
-class Field:
-    """A collection's field: `kind` is `field`, `computed field` or `wildcard`; `type` is its signature's
-    text (None: a computed field without one); `value` a defined field's default or a computed field's
-    lambda. `implicit` marks the wildcard a collection without fields has though it does not write it."""
-
-    kind: str
-    name: str
-    type: str | None = None
-    value: Scalar | None = None
-    implicit: bool = False
-
-    @property
-    def id(self) -> t.Any:
-        return (self.kind, self.name)
-
-
-@frozen
-class Member:
-    """A member of an item (`history_days 3`, `index byName {...}`, `unique [.a]`, `privileges Users {...}`)
-    or of a member's block (`terms [...]`, `read`). `name` is a named member's (an index's, a check's, a
-    privilege's resource); `repeated` members (`unique`) are told apart by their config. `history_days` has
-    a default: `implicit` when the FSL leaves it out, `is_default` when its value is the default."""
-
-    kind: str
-    config: Config
-    name: str | None = None
-    repeated: bool = False
-    defaulted: bool = False
-    implicit: bool = False
-    is_default: bool = False
-
-    @property
-    def id(self) -> t.Any:
-        if self.name is not None:
-            return (self.kind, self.name)
-        if self.repeated:
-            return (self.kind, _config_id(self.config))
-        return self.kind
-
-
-Element = t.Union[Annotation, Field, Member]
-
-
-def _config_id(config: Config | None) -> t.Any:
-    if config is None:
-        return None
-    if isinstance(config, Scalar):
-        return config.key
-    if isinstance(config, Seq):
-        return tuple(c.key for c in config.configs)
-    if isinstance(config, Opt):
-        return None if config.config is None else ("some", config.config.key)
-    return tuple(m.id for m in config.members)
-
-
-def _is_default(element: t.Any) -> bool:
-    return isinstance(element, Member) and element.is_default
-
+from .members import (
+    Annotation, Block, Config, Element, Field, Member, Model, Opt, Scalar, Seq, config_id, empty, model, squash,
+)  # fmt: skip
+from .textdiff import Writer, write_file_diff
 
 # -- changes -------------------------------------------------------------------------------------------
 
@@ -286,21 +178,20 @@ def diff(before: list[Item], after: list[Item], renames: Renames | None = None) 
     """The items added (in `after`'s order), removed (in `before`'s), then modified (in `before`'s), as
     core's SchemaDiff.diffItems lists them; `render` sorts them as core shows them."""
     renames = renames or {}
-    old_names: dict[tuple[str, str], tuple[str, str]] = {}
+    old_keys: set[tuple[str, str]] = set()
     for item in before if renames else ():
         # Core refuses these only when it looks a rename up; the items of a file never repeat a name.
-        if item.key in old_names:
+        if item.key in old_keys:
             raise ValueError(f"duplicated {item.kind} `{item.name}` in the items before")
-        old_names[item.key] = item.key
+        old_keys.add(item.key)
 
-    def renamed(item: Item) -> t.Any:
-        old = renames.get(item.key)
-        return None if old is None else old_names.get((item.kind, old))
+    def renamed(item: Item) -> tuple[str, str] | None:
+        old = (item.kind, renames[item.key]) if item.key in renames else None
+        return old if old in old_keys else None
 
-    models = {id(item): _model(item) for item in [*before, *after]}
+    models = {id(item): model(item) for item in [*before, *after]}
     out: list[Diff] = []
-    for one in _aligned(before, after, lambda i: i.key, renamed):
-        kind, b, a = one
+    for kind, b, a in _aligned(before, after, lambda i: i.key, renamed):
         if kind == "add":
             out.append(Add(a))
         elif kind == "remove":
@@ -310,6 +201,10 @@ def diff(before: list[Item], after: list[Item], renames: Renames | None = None) 
             if changes:
                 out.append(Modify(b, a, tuple(changes), _migrations(b, a, after)))
     return out
+
+
+def _is_default(element: t.Any) -> bool:
+    return isinstance(element, Member) and element.is_default
 
 
 def _aligned(
@@ -343,260 +238,10 @@ def _aligned(
             yield ("modify", b, a)
 
 
-# -- items as core models them -------------------------------------------------------------------------
-
-
-@frozen
-class _Model:
-    """An item as core's SchemaItem holds it: its annotations, fields and members in core's order (a
-    collection's: indexes, uniques, checks, history_days, ttl_days, document_ttls, migrations); a
-    function's parameters, signature and body."""
-
-    kind: str
-    name: str
-    annotations: tuple[Annotation, ...] = ()
-    fields: tuple[Field, ...] = ()
-    members: tuple[Member, ...] = ()
-    params: t.Any = None
-    signature: t.Any = None
-    body: t.Any = None
-
-
-#: Core's default `history_days` (its `fauna.model.default-history_days`).
-DEFAULT_HISTORY_DAYS = 0
-
-
-def _model(item: Item) -> _Model:
-    d = item.definition
-    if not isinstance(d, dict):
-        raise ValueError(f"the definition of {item.kind} `{item.name}` is not an object")
-    try:
-        if item.kind == "collection":
-            return _collection(item.name, d)
-        if item.kind == "function":
-            return _function(item.name, d)
-        if item.kind == "role":
-            return _role(item.name, d)
-        if item.kind == "access provider":
-            return _provider(item.name, d)
-    except (KeyError, TypeError, AttributeError) as err:
-        raise ValueError(f"the definition of {item.kind} `{item.name}` is malformed ({err!r})") from None
-    raise ValueError(f"unknown kind of item {item.kind!r} (expected one of {', '.join(KINDS)})")
-
-
-def _annotations(d: dict, *kinds: str) -> tuple[Annotation, ...]:
-    return tuple(Annotation(k, _ident(d[k])) for k in kinds if d.get(k) is not None)
-
-
-def _collection(name: str, d: dict) -> _Model:
-    fields = [
-        Field("field", n, spec["signature"], None if spec.get("default") is None else _expr(spec["default"]))
-        for n, spec in (d.get("fields") or {}).items()
-    ]
-    fields += [
-        Field("computed field", n, spec.get("signature"), _lambda("lambda", spec["body"]))
-        for n, spec in (d.get("computed_fields") or {}).items()
-    ]
-    if d.get("wildcard") is not None:
-        fields.append(Field("wildcard", "*", d["wildcard"]))
-    members = [_index(n, spec or {}) for n, spec in (d.get("indexes") or {}).items()]
-    constraints = d.get("constraints") or []
-    members += [
-        Member("unique", Seq(tuple(_term(x) for x in c["unique"])), repeated=True) for c in constraints if "unique" in c
-    ]
-    members += [
-        Member("check", _lambda("check", c["check"]["body"]), name=c["check"]["name"]) for c in constraints if "check" in c
-    ]
-    days = d.get("history_days")
-    members.append(
-        Member(
-            "history_days",
-            _long(DEFAULT_HISTORY_DAYS if days is None else days),
-            defaulted=True,
-            implicit=days is None,
-            is_default=days is None or days == DEFAULT_HISTORY_DAYS,
-        )
-    )
-    if d.get("ttl_days") is not None:
-        members.append(Member("ttl_days", _long(d["ttl_days"])))
-    if d.get("document_ttls") is not None:
-        members.append(Member("document_ttls", _bool(d["document_ttls"])))
-    if d.get("migrations"):
-        members.append(Member("migrations", _migrations_block(d["migrations"])))
-    return _Model("collection", name, _annotations(d, "alias"), tuple(fields), tuple(members))
-
-
-def _index(name: str, spec: dict) -> Member:
-    members = []
-    if spec.get("terms") is not None:
-        members.append(Member("terms", Seq(tuple(_term(x) for x in spec["terms"]))))
-    if spec.get("values") is not None:
-        members.append(Member("values", Seq(tuple(_value(x) for x in spec["values"]))))
-    return Member("index", Block(tuple(members)), name=name)
-
-
-def _role(name: str, d: dict) -> _Model:
-    members = []
-    for privilege in d.get("privileges") or []:
-        actions = tuple(
-            Member(action, Opt(None if pred is True else _lambda("predicate", pred)))
-            for action, pred in (privilege.get("actions") or {}).items()
-            if pred is not False and pred is not None
-        )
-        members.append(Member("privileges", Block(actions), name=privilege["resource"]))
-    for membership in d.get("membership") or []:
-        pred = membership.get("predicate")
-        members.append(Member("membership", Opt(None if pred is None else _lambda("predicate", pred)), name=membership["resource"]))
-    return _Model("role", name, members=tuple(members))
-
-
-def _provider(name: str, d: dict) -> _Model:
-    members = [Member("issuer", _str(d["issuer"])), Member("jwks_uri", _str(d["jwks_uri"]))]
-    for role in d.get("roles") or []:
-        if isinstance(role, str):
-            members.append(Member("role", Opt(None), name=role))
-        else:
-            pred = role.get("predicate")
-            members.append(Member("role", Opt(None if pred is None else _lambda("predicate", pred)), name=role["role"]))
-    return _Model("access provider", name, members=tuple(members))
-
-
-def _function(name: str, d: dict) -> _Model:
-    body = d["body"]
-    arrow = _parse(body)
-    if arrow is not None and type(arrow).__name__ == "Arrow":
-        params, inner = (arrow.params, arrow.rest), _unblock(arrow.body)
-    else:
-        params, inner = None, ("text", _squash(body))
-    signature = None if d.get("signature") is None else _squash(d["signature"])
-    return _Model(
-        "function", name, _annotations(d, "alias", "role"), params=params, signature=signature, body=inner
-    )
-
-
-def _empty(model: _Model) -> _Model:
-    """Core's makeEmptyItem: the item with nothing optional, what an added or removed item is compared
-    with to list what it states. A function keeps its signature and body, an access provider its issuer
-    and JWKS URI."""
-    if model.kind == "collection":
-        return _Model(model.kind, model.name, members=(_collection(model.name, {}).members))
-    if model.kind == "function":
-        return _Model(model.kind, model.name, params=model.params, signature=model.signature, body=model.body)
-    if model.kind == "access provider":
-        return _Model(model.kind, model.name, members=model.members[:2])
-    return _Model(model.kind, model.name)
-
-
-# -- scalars -------------------------------------------------------------------------------------------
-
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\S")
-
-
-def _squash(text: str) -> str:
-    """`text` without the spaces between its tokens (string literals kept whole): what a type or a
-    signature is compared by."""
-    return "".join(_TOKENS.findall(str(text)))
-
-
-def _string_literal(text: str) -> str:
-    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
-    return '"' + "".join(escapes.get(c, c) for c in text) + '"'
-
-
-def _ident(value: t.Any) -> Scalar:
-    text = str(value)
-    return Scalar("id", text if _IDENT.fullmatch(text) else _string_literal(text), text)
-
-
-def _long(value: t.Any) -> Scalar:
-    return Scalar("long", str(value), ("long", value))
-
-
-def _bool(value: t.Any) -> Scalar:
-    return Scalar("bool", "true" if value else "false", ("bool", bool(value)))
-
-
-def _str(value: t.Any) -> Scalar:
-    return Scalar("str", _string_literal(str(value)), ("str", str(value)))
-
-
-def _parse(text: str) -> t.Any:
-    """The expression `text` holds, parsed as v10 FQL (spans are not compared); None if it does not parse."""
-    from ..parse import parse
-
-    try:
-        program = parse(str(text), "v10")
-    except FQLError:
-        return None
-    body = getattr(program, "body", None)
-    return body[0] if isinstance(body, tuple) and len(body) == 1 else program
-
-
-def _unblock(node: t.Any) -> t.Any:
-    """`{ x }` is `x`: FSL writes a function's body as a block, a stored body may not."""
-    while type(node).__name__ == "Block" and len(node.body) == 1 and type(node.body[0]).__name__ != "Let":
-        node = node.body[0]
-    return node
-
-
-def _expr_key(text: str) -> t.Any:
-    parsed = _parse(text)
-    return ("text", _squash(text)) if parsed is None else ("expr", _unblock(parsed))
-
-
-def _expr(text: t.Any) -> Scalar:
-    return Scalar("expr", str(text).strip(), _expr_key(str(text)))
-
-
-def _lambda(kind: str, text: t.Any) -> Scalar:
-    return Scalar(kind, str(text).strip(), _expr_key(str(text)))
-
-
-def _path(text: str) -> str:
-    text = str(text)
-    return text if text.startswith(".") else "." + text
-
-
-def _term(term: t.Any) -> Scalar:
-    """An index term or a unique constraint's field: `.a` or `mva(.a)` (a bare path string is `.a`)."""
-    path, mva = (term, False) if isinstance(term, str) else (term["field"], bool(term.get("mva")))
-    path = _path(path)
-    return Scalar("term", f"mva({path})" if mva else path, (_squash(path), mva))
-
-
-def _value(value: t.Any) -> Scalar:
-    """An index value: `.a`, `mva(.a)`, `desc(.a)`."""
-    if isinstance(value, str):
-        path, mva, asc = value, False, True
-    else:
-        path, mva, asc = value["field"], bool(value.get("mva")), value.get("order", "asc") != "desc"
-    path = _path(path)
-    text = f"mva({path})" if mva else path
-    return Scalar("value", text if asc else f"desc({text})", (_squash(path), mva, asc))
-
-
-def _migrations_block(migrations: list) -> Scalar:
-    key = []
-    for raw in migrations:
-        kind, body = next(iter(raw.items()))
-        body = body or {}
-        key.append(
-            (
-                kind,
-                tuple(
-                    (k, _expr_key(v) if k == "value" else tuple(map(_squash, v)) if isinstance(v, list) else _squash(v))
-                    for k, v in sorted(body.items())
-                ),
-            )
-        )
-    return Scalar("migrations", "", tuple(key))
-
-
 # -- comparing -----------------------------------------------------------------------------------------
 
 
-def _diff_models(before: _Model, after: _Model) -> list[Change]:
+def _diff_models(before: Model, after: Model) -> list[Change]:
     changes: list[Change] = []
     if before.name != after.name:
         changes.append(Rename(before.name, after.name))
@@ -633,16 +278,16 @@ def _with_wildcard(fields: tuple[Field, ...]) -> tuple[Field, ...]:
 
 def _diff_field(before: Field, after: Field) -> list[Change]:
     if before.kind == "wildcard":
-        return [ReplaceType(before, after.type or "")] if _squash(before.type or "") != _squash(after.type or "") else []
+        return [ReplaceType(before, after.type or "")] if squash(before.type or "") != squash(after.type or "") else []
     out: list[Change] = []
     if before.value is not None and after.value is None:
         out.append(RemoveDefault(before))
     elif after.value is not None and (before.value is None or before.value.key != after.value.key):
         out.append(ModifyElement(before, after.value))
     if before.kind == "field":
-        if _squash(before.type or "") != _squash(after.type or ""):
+        if squash(before.type or "") != squash(after.type or ""):
             out.append(ReplaceSchemaType(before, after.type or ""))
-    elif before.type is not None and after.type is not None and _squash(before.type) != _squash(after.type):
+    elif before.type is not None and after.type is not None and squash(before.type) != squash(after.type):
         out.append(ReplaceType(before, after.type))
     return out
 
@@ -676,7 +321,7 @@ def _diff_config(member: Member, before: Config, after: Config) -> Change | None
     if isinstance(before, Scalar) and isinstance(after, Scalar):
         return None if before.key == after.key else ModifyElement(member, after)
     if isinstance(before, Seq) and isinstance(after, Seq):
-        return None if _config_id(before) == _config_id(after) else ModifyElement(member, after)
+        return None if config_id(before) == config_id(after) else ModifyElement(member, after)
     if isinstance(before, Block) and isinstance(after, Block):
         changes = _diff_members(before.members, after.members)
         return ChangeBlock(member, tuple(changes)) if changes else None
@@ -695,8 +340,8 @@ def _diff_config(member: Member, before: Config, after: Config) -> Change | None
 def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ...]:
     """The steps a collection's migrations not yet run make (core's MigrationValidator, which the schema
     manager runs on a modified collection): those after the longest head of `after`'s list that ends
-    `before`'s, rewound from `after`'s fields. None when either side cannot be read: the manager's own
-    checks say why."""
+    `before`'s, rewound from `after`'s fields. None when either side cannot be read (the manager's own
+    checks say why); the steps of migrations that fail those checks are not to be relied on."""
     if after.kind != "collection" or not after.definition.get("migrations"):
         return ()
     from ..eval.v10 import migrations as m
@@ -726,8 +371,9 @@ def _scala_set(names: t.Iterable[str]) -> list[str]:
 
     def improved(text: str) -> int:
         h = 0
-        for unit in text.encode("utf-16-be").hex(" ", 2).split():
-            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+        units = text.encode("utf-16-be")
+        for i in range(0, len(units), 2):
+            h = (31 * h + (units[i] << 8 | units[i + 1])) & 0xFFFFFFFF
         h = (h + (~(h << 9) & 0xFFFFFFFF)) & 0xFFFFFFFF
         h ^= h >> 14
         h = (h + (h << 4)) & 0xFFFFFFFF
@@ -748,77 +394,14 @@ def _scala_set(names: t.Iterable[str]) -> list[str]:
 
 # -- rendering -----------------------------------------------------------------------------------------
 
-_ANSI = {"green": "32", "red": "31", "yellow": "33", "blue": "34", "cyan": "36"}
-
-
-class _Out:
-    """Core's ColorBuilder and DiffRender's writer: text with indentation, and colour changes that are
-    emitted (as few codes as will do) only when the next text is."""
-
-    def __init__(self, color: bool):
-        self.color = color
-        self.parts: list[str] = []
-        self.fg = "default"
-        self.bold_on = False
-        self.next_fg: str | None = None
-        self.next_bold: bool | None = None
-        self.pending = False
-        self.indent_level = 0
-        self.needs_indent = False
-
-    def select(self, color: str) -> None:
-        self.next_fg, self.pending = color, True
-
-    def bold(self) -> None:
-        self.next_bold, self.pending = True, True
-
-    def reset(self) -> None:
-        self.next_fg, self.next_bold, self.pending = "default", False, True
-
-    def _apply(self) -> None:
-        if not (self.color and self.pending):
-            return
-        fg = self.fg if self.next_fg is None else self.next_fg
-        bold = self.bold_on if self.next_bold is None else self.next_bold
-        if (fg, bold) != (self.fg, self.bold_on):
-            args = []
-            if fg == "default" and self.fg != "default":
-                args.append("0")
-                if bold:
-                    args.append("1")
-            else:
-                if bold != self.bold_on:
-                    args.append("1" if bold else "22")
-                if fg != self.fg:
-                    args.append(_ANSI[fg])
-            self.parts.append("\x1b[" + ";".join(args) + "m")
-            self.fg, self.bold_on = fg, bold
-        self.next_fg, self.next_bold, self.pending = None, None, False
-
-    def append(self, text: str) -> None:
-        self._apply()
-        self.parts.append(text)
-
-    def write(self, text: str) -> None:
-        if self.needs_indent and text:
-            self.append(" " * self.indent_level)
-        self.append(text)
-        self.needs_indent = False
-
-    def writeln(self, text: str = "") -> None:
-        self.write(text)
-        self.write("\n")
-        self.needs_indent = True
-
-    def result(self) -> str:
-        return "".join(self.parts)
-
 
 class _Renderer:
+    """Core's DiffRender: titles, each item's changes by heading, a collection's migrations."""
+
     def __init__(self, before_files: dict[str, str], after_files: dict[str, str], color: bool):
         self.before_files = before_files
         self.after_files = after_files
-        self.out = _Out(color)
+        self.out = Writer(color)
 
     # titles
 
@@ -861,8 +444,8 @@ class _Renderer:
     # whole diffs
 
     def add(self, d: Add) -> None:
-        model = _model(d.item)
-        changes = _diff_models(_empty(model), model)
+        item = model(d.item)
+        changes = _diff_models(empty(item), item)
         if changes:
             self.add_title(d, colon=True)
             self._indented(Modify(d.item, d.item, tuple(changes)))
@@ -871,8 +454,8 @@ class _Renderer:
             self.out.writeln()
 
     def remove(self, d: Remove) -> None:
-        model = _model(d.item)
-        changes = _diff_models(model, _empty(model))
+        item = model(d.item)
+        changes = _diff_models(item, empty(item))
         if changes:
             self.remove_title(d, colon=True)
             self._indented(Modify(d.item, d.item, tuple(changes)))
@@ -894,8 +477,9 @@ class _Renderer:
         if d.migrations:
             changed = True
             self.out.writeln("* Defined fields:")
+            fields = list(d.after.definition.get("fields") or {})
             for step in d.migrations:
-                self._step(step)
+                self._step(step, fields)
             self.out.writeln()
         if d.item.kind != "collection":
             if d.changes:
@@ -916,26 +500,22 @@ class _Renderer:
             self.out.writeln("No semantic changes.")
             self.out.writeln()
 
-    def _line(self, color: str, text: str) -> None:
-        self.out.select(color)
-        self.out.write(text)
-        self.out.reset()
-        self.out.writeln()
-
-    def _step(self, step: t.Any) -> None:
+    def _step(self, step: t.Any, fields: list[str]) -> None:
+        """One migration step, as core's renderSchemaMigration words it; `fields` are the collection's
+        defined fields in the order written (the order core keeps a few kept fields in)."""
         from ..eval.v10 import schema_types as st
         from ..eval.v10.migrations import show
 
         if step.kind == "add":
             if step.backfill is not None:
-                self._line("green", f"+ add field `{show(step.field)}` with backfill `{step.backfill}`")
+                self.out.line("green", f"+ add field `{show(step.field)}` with backfill `{step.backfill}`")
         elif step.kind == "drop":
-            self._line("red", f"- drop field `{show(step.field)}`")
+            self.out.line("red", f"- drop field `{show(step.field)}`")
         elif step.kind == "move":
-            self._line("yellow", f"~ move field `{show(step.field)}` to field `{show(step.to[0])}`")
+            self.out.line("yellow", f"~ move field `{show(step.field)}` to field `{show(step.to[0])}`")
         elif step.kind == "split":
             targets = ",".join(f"`{show(to)}`" for to, _, _ in step.to)
-            self._line("yellow", f"~ split field `{show(step.field)}` into fields {targets}")
+            self.out.line("yellow", f"~ split field `{show(step.field)}` into fields {targets}")
             self.out.indent_level += 2
             for i, (to, schema, _) in enumerate(step.to):
                 where = "stays in" if to == step.field else "moves to"
@@ -946,98 +526,44 @@ class _Renderer:
             self.out.indent_level -= 2
             for to, _, backfill in step.to:
                 if backfill is not None:
-                    self._line("yellow", f"+ backfill field `{show(to)}` with value `{backfill}`")
+                    self.out.line("yellow", f"+ backfill field `{show(to)}` with value `{backfill}`")
         elif step.kind == "move_conflicts":
-            self._line("yellow", f"~ move values with type conflicts into `{show(step.field)}`")
+            self.out.line("yellow", f"~ move values with type conflicts into `{show(step.field)}`")
         elif step.kind == "move_wildcard":
-            kept = ", ".join(_scala_set(show((name,)) for name in step.keep))
-            self._line(
+            written = sorted(step.keep, key=lambda name: fields.index(name) if name in fields else len(fields))
+            kept = ", ".join(_scala_set(show((name,)) for name in written))
+            self.out.line(
                 "yellow",
                 f"~ move all fields into the field `{show(step.field)}` except fields in the list `[{kept}]`",
             )
         elif step.kind == "add_wildcard":
-            self._line("green", "+ add a top-level wildcard")
+            self.out.line("green", "+ add a top-level wildcard")
 
     # changes
 
     def _change(self, change: Change) -> None:
         if isinstance(change, AddElement):
-            self._line("green", "+ add " + _element(change.element))
+            self.out.line("green", "+ add " + _element(change.element))
         elif isinstance(change, RemoveElement):
-            self._line("red", "- remove " + _element(change.element))
+            self.out.line("red", "- remove " + _element(change.element))
         elif isinstance(change, Rename):
-            self._line("yellow", f"~ rename to `{change.after}`")
+            self.out.line("yellow", f"~ rename to `{change.after}`")
         elif isinstance(change, ModifyElement):
-            self._line("yellow", "~ change " + _config_change(change.element, change.config))
+            self.out.line("yellow", "~ change " + _config_change(change.element, change.config))
         elif isinstance(change, ChangeBlock):
-            self._line("yellow", "~ change " + _member(change.member))
+            self.out.line("yellow", "~ change " + _member(change.member))
             self.out.indent_level += 2
             for inner in change.changes:
                 self._change(inner)
             self.out.indent_level -= 2
         elif isinstance(change, ReplaceBody):
-            self._line("yellow", "~ change body")
+            self.out.line("yellow", "~ change body")
         elif isinstance(change, ReplaceSignature):
-            self._line("yellow", "~ change signature")
+            self.out.line("yellow", "~ change signature")
         elif isinstance(change, RemoveDefault):
-            self._line("red", f"- remove default value from field `.{change.field.name}`")
+            self.out.line("red", f"- remove default value from field `.{change.field.name}`")
         # A type change is never shown: it only comes up among a collection's changes, where it has no
         # heading (the migrations say what happens to the field).
-
-    # textual
-
-    def file_diff(self, before: str, after: str) -> None:
-        rows = _diff_rows(_lines(before), _lines(after))
-        row, after_line = 0, 0
-        while row < len(rows):
-            distance = 0
-            while row + distance < len(rows) and rows[row + distance][0] == "equal":
-                distance += 1
-            hunk_rows = hunk_lines = unchanged = 0
-            for tag, _, _ in rows[row + distance :]:
-                if tag == "equal":
-                    unchanged += 1
-                else:
-                    hunk_rows += unchanged + 1
-                    hunk_lines += unchanged + (tag != "delete")
-                    unchanged = 0
-                if unchanged >= _SPLIT_AFTER:
-                    break
-            if hunk_rows == 0:
-                return
-            start_row = max(row + distance - _CONTEXT, 0)
-            end_row = min(row + distance + hunk_rows + _CONTEXT, len(rows))
-            start_line = max(after_line + distance - _CONTEXT, 0)
-            # Core bounds the last line by the number of rows, not of lines.
-            end_line = min(after_line + distance + hunk_lines + _CONTEXT, len(rows))
-            self._line("cyan", f"@ line {start_line + 1} to {end_line}")
-            for one in rows[start_row:end_row]:
-                self._row(one)
-            row, after_line = end_row, end_line
-
-    def _row(self, row: tuple[str, str, str]) -> None:
-        tag, old, new = row
-        if tag == "insert":
-            self.out.select("green")
-            self._prefixed("+", new)
-        elif tag == "delete":
-            self.out.select("red")
-            self._prefixed("-", old)
-        elif tag == "change":
-            self.out.select("red")
-            self._prefixed("-", old)
-            self.out.select("green")
-            self._prefixed("+", new)
-        else:
-            self._prefixed(" ", old)
-
-    def _prefixed(self, prefix: str, line: str) -> None:
-        if line:
-            self.out.write(f"{prefix} {line}")
-        elif prefix != " ":
-            self.out.write(prefix)
-        self.out.reset()
-        self.out.writeln()
 
 
 def _element(element: Element) -> str:
@@ -1117,115 +643,6 @@ def _config_change(element: Element, after: Config) -> str:
     return _member_name(element) + _summarize(element.config, after)
 
 
-#: Core's textual diff: unchanged lines shown around a hunk, and how many unchanged lines split two.
-_CONTEXT = 3
-_SPLIT_AFTER = 7
-
-
-def _lines(text: str) -> list[str]:
-    """Scala's linesIterator: lines split at \\n, \\r\\n or \\r; a last line break ends no empty line."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def _diff_rows(old: list[str], new: list[str]) -> list[tuple[str, str, str]]:
-    """java-diff-utils' DiffRowGenerator rows (tag, old line, new line) over its Myers diff: the deltas it
-    finds, each a run of `change` rows (pairs, the shorter side padded with ""), `insert`s or `delete`s,
-    with `equal` rows between."""
-    rows: list[tuple[str, str, str]] = []
-    at = 0
-    for kind, o0, o1, n0, n1 in _myers(old, new):
-        rows += [("equal", line, line) for line in old[at:o0]]
-        if kind == "insert":
-            rows += [("insert", "", line) for line in new[n0:n1]]
-        elif kind == "delete":
-            rows += [("delete", line, "") for line in old[o0:o1]]
-        else:
-            size = max(o1 - o0, n1 - n0)
-            olds, news = old[o0:o1], new[n0:n1]
-            rows += [
-                ("change", olds[j] if j < len(olds) else "", news[j] if j < len(news) else "") for j in range(size)
-            ]
-        at = o1
-    rows += [("equal", line, line) for line in old[at:]]
-    return rows
-
-
-@frozen
-class _PathNode:
-    i: int
-    j: int
-    snake: bool
-    bootstrap: bool
-    prev: _PathNode | None
-
-
-def _node(i: int, j: int, snake: bool, bootstrap: bool, prev: _PathNode | None) -> _PathNode:
-    """java-diff-utils' PathNode: a diagonal step links its predecessor; any other its last snake."""
-    if not snake and prev is not None:
-        prev = _previous_snake(prev)
-    return _PathNode(i, j, snake, bootstrap, prev)
-
-
-def _previous_snake(node: _PathNode | None) -> _PathNode | None:
-    while node is not None:
-        if node.bootstrap:
-            return None
-        if node.snake or node.prev is None:
-            return node
-        node = node.prev
-    return None
-
-
-def _myers(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """java-diff-utils' MyersDiff (its buildPath, then buildRevision), so that a change is split into
-    deltas where it splits them: (kind, old start, old end, new start, new end), in order."""
-    n, m = len(old), len(new)
-    limit = n + m + 1
-    middle = (1 + 2 * limit) // 2
-    diagonal: dict[int, _PathNode] = {middle + 1: _node(0, -1, True, True, None)}
-    path = None
-    for d in range(limit):
-        for k in range(-d, d + 1, 2):
-            kmiddle = middle + k
-            if k == -d or (k != d and diagonal[kmiddle - 1].i < diagonal[kmiddle + 1].i):
-                i = diagonal[kmiddle + 1].i
-                prev = diagonal[kmiddle + 1]
-            else:
-                i = diagonal[kmiddle - 1].i + 1
-                prev = diagonal[kmiddle - 1]
-            diagonal.pop(kmiddle - 1, None)
-            j = i - k
-            node = _node(i, j, False, False, prev)
-            while i < n and j < m and old[i] == new[j]:
-                i, j = i + 1, j + 1
-            if i != node.i:
-                node = _node(i, j, True, False, node)
-            diagonal[kmiddle] = node
-            if i >= n and j >= m:
-                path = node
-                break
-        if path is not None:
-            break
-    deltas = []
-    if path is not None and path.snake:
-        path = path.prev
-    while path is not None and path.prev is not None and path.prev.j >= 0:
-        i, j = path.i, path.j
-        path = path.prev
-        ianchor, janchor = path.i, path.j
-        if ianchor == i and janchor != j:
-            kind = "insert"
-        elif ianchor != i and janchor == j:
-            kind = "delete"
-        else:
-            kind = "change"
-        deltas.append((kind, ianchor, i, janchor, j))
-        if path.snake:
-            path = path.prev
-    return sorted(deltas, key=lambda one: one[1])
-
-
 # -- the entry point -----------------------------------------------------------------------------------
 
 _ORDER = {Add: 0, Remove: 1, Modify: 2}
@@ -1265,7 +682,7 @@ def render(
             r.out.write(name)
             r.out.reset()
             r.out.writeln()
-            r.file_diff(old, new)
+            write_file_diff(r.out, old, new)
         return r.out.result()
     for d in sorted(diffs, key=_sort_key):
         if kind == "semantic":

@@ -12,7 +12,7 @@ import typing as t
 
 import pytest
 
-from fql.schema import diff as d
+from fql.schema import diff as d, members
 from fql.schema.items import Item
 
 RESET, BOLD_BLUE = "\x1b[0m", "\x1b[1;34m"
@@ -564,7 +564,7 @@ def test_duplicated_items():
     after = [Item("role", "foo", {"privileges": [privilege, privilege]})]
     [modify] = d.diff(before, after)
     assert isinstance(modify, d.Modify)
-    member = d.Member("privileges", d.Block((d.Member("create", d.Opt(None)),)), name="Agents")
+    member = members.Member("privileges", members.Block((members.Member("create", members.Opt(None)),)), name="Agents")
     assert modify.changes == (d.AddElement(member), d.AddElement(member), d.RemoveElement(member))
 
 
@@ -1103,7 +1103,7 @@ def test_changes_without_a_heading_are_no_semantic_changes():
     before = [Item("collection", "C", {"fields": {"a": {"signature": "Int"}}})]
     after = [Item("collection", "C", {"fields": {"a": {"signature": "Number"}}})]
     [modify] = d.diff(before, after)
-    assert modify.changes == (d.ReplaceSchemaType(d.Field("field", "a", "Int"), "Number"),)
+    assert modify.changes == (d.ReplaceSchemaType(members.Field("field", "a", "Int"), "Number"),)
     files = {"main.fsl": ""}
     assert d.render("semantic", files, files, [modify]) == (
         "* Modifying collection `C` at main.fsl:1:1:\n  No semantic changes.\n\n"
@@ -1131,3 +1131,30 @@ def test_a_missing_file_renders_no_source():
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_move_wildcard_lists_a_few_fields_as_written():
+    # Scala keeps a set of up to four in the order it was built (the fields as written); more go by hash,
+    # as "render migrations nicely" shows.
+    after = Item(
+        "collection",
+        "Foo",
+        {
+            "fields": {"zed": field("Int?"), "dump": field("{ *: Any }?")},
+            "migrations": [
+                add(".zed"),
+                add(".dump"),
+                {"move_conflicts": {"into": ".dump"}},
+                {"move_wildcard": {"into": ".dump"}},
+            ],
+        },
+    )
+    diffs = d.diff([Item("collection", "Foo", {})], [after])
+    files = {"main.fsl": ""}
+    assert d.render("semantic", files, files, diffs) == (
+        "* Modifying collection `Foo` at main.fsl:1:1:\n"
+        "  * Defined fields:\n"
+        "  ~ move values with type conflicts into `.dump`\n"
+        "  ~ move all fields into the field `.dump` except fields in the list `[.zed, .dump]`\n"
+        "\n"
+    )

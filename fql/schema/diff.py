@@ -684,6 +684,9 @@ def render(
             r.out.writeln()
             write_file_diff(r.out, old, new)
         return r.out.result()
+    for d in diffs:
+        if type(d) not in _ORDER:
+            raise ValueError(f"not a schema diff: {d!r}")
     for d in sorted(diffs, key=_sort_key):
         if kind == "semantic":
             {Add: r.add, Remove: r.remove, Modify: r.modify}[type(d)](d)

@@ -9,6 +9,7 @@ import typing as t
 
 from attrs import field, frozen
 
+from .. import ast
 from ..errors import FQLError
 from .items import KINDS, Item
 
@@ -108,6 +109,7 @@ Element = t.Union[Annotation, Field, Member]
 
 
 def config_id(config: Config | None) -> t.Any:
+    """What a config is compared by (core's Config.id)."""
     if config is None:
         return None
     if isinstance(config, Scalar):
@@ -143,6 +145,7 @@ DEFAULT_HISTORY_DAYS = 0
 
 
 def model(item: Item) -> Model:
+    """`item` as core models it; ValueError when its definition is not one of its kind's."""
     d = item.definition
     if not isinstance(d, dict):
         raise ValueError(f"the definition of {item.kind} `{item.name}` is not an object")
@@ -244,14 +247,12 @@ def _predicate(text: t.Any) -> Opt:
 def _function(name: str, d: dict) -> Model:
     body = d["body"]
     arrow = _parse(body)
-    if arrow is not None and type(arrow).__name__ == "Arrow":
+    if isinstance(arrow, ast.Arrow):
         params, inner = (arrow.params, arrow.rest), _unblock(arrow.body)
     else:
         params, inner = None, ("text", squash(body))
     signature = None if d.get("signature") is None else squash(d["signature"])
-    return Model(
-        "function", name, _annotations(d, "alias", "role"), params=params, signature=signature, body=inner
-    )
+    return Model("function", name, _annotations(d, "alias", "role"), params=params, signature=signature, body=inner)
 
 
 def empty(model: Model) -> Model:
@@ -315,7 +316,7 @@ def _parse(text: str) -> t.Any:
 
 def _unblock(node: t.Any) -> t.Any:
     """`{ x }` is `x`: FSL writes a function's body as a block, a stored body may not."""
-    while type(node).__name__ == "Block" and len(node.body) == 1 and type(node.body[0]).__name__ != "Let":
+    while isinstance(node, ast.Block) and len(node.body) == 1 and not isinstance(node.body[0], ast.Let):
         node = node.body[0]
     return node
 

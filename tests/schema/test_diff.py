@@ -1041,6 +1041,13 @@ def test_textual_color():
     assert text == f"\x1b[1mmain.fsl\x1b[22m\n\x1b[36m@ line 1 to 2{RESET}\n  a\n{R}- b{RESET}\n{G}+ c{RESET}\n"
 
 
+def test_textual_change_of_unequal_sizes():
+    # java-diff-utils pairs the lines of a change, padding the shorter side with "", which core writes as
+    # a bare `+` (or `-`).
+    text = d.render("textual", {"main.fsl": "a\nb\nc\nd\n"}, {"main.fsl": "a\nx\nd\n"})
+    assert text == "main.fsl\n@ line 1 to 4\n  a\n- b\n+ x\n- c\n+\n  d\n"
+
+
 def test_diff_order_is_cores_and_render_sorts():
     # diff() lists adds (after's order), removes, then modifications; render shows adds, removes and
     # modifications each by kind (collection, function, role, access provider) then name.
@@ -1119,6 +1126,7 @@ def test_a_missing_file_renders_no_source():
     "call, message",
     [
         (lambda: d.render("fancy", {}, {}, []), "unknown diff rendering 'fancy'"),
+        (lambda: d.render("summary", {}, {}, ["Foo"]), "not a schema diff: 'Foo'"),
         (lambda: d.diff([], [Item("table", "T", {})]), "unknown kind of item 'table'"),
         (lambda: d.diff([], [Item("collection", "C", {"indexes": {"i": {"terms": [{}]}}})]), "collection `C` is malformed"),
         (
@@ -1126,7 +1134,7 @@ def test_a_missing_file_renders_no_source():
             "duplicated role `r`",
         ),
     ],
-    ids=["rendering", "kind", "malformed", "duplicated"],
+    ids=["rendering", "not a diff", "kind", "malformed", "duplicated"],
 )
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):

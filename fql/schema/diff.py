@@ -174,9 +174,16 @@ Diff = t.Union[Add, Remove, Modify]
 Renames = t.Mapping[t.Tuple[str, str], str]
 
 
-def diff(before: list[Item], after: list[Item], renames: Renames | None = None) -> list[Diff]:
+def diff(
+    before: list[Item],
+    after: list[Item],
+    renames: Renames | None = None,
+    history_days: t.Mapping[str, int] | None = None,
+) -> list[Diff]:
     """The items added (in `after`'s order), removed (in `before`'s), then modified (in `before`'s), as
-    core's SchemaDiff.diffItems lists them; `render` sorts them as core shows them."""
+    core's SchemaDiff.diffItems lists them; `render` sorts them as core shows them. `history_days` gives,
+    by name, the value a collection of `before` has where its FSL leaves `history_days` out (core fills
+    these in from the database: a collection made with `history_days: 30` and FSL without it is a change)."""
     renames = renames or {}
     old_keys: set[tuple[str, str]] = set()
     for item in before if renames else ():
@@ -189,7 +196,9 @@ def diff(before: list[Item], after: list[Item], renames: Renames | None = None) 
         old = (item.kind, renames[item.key]) if item.key in renames else None
         return old if old in old_keys else None
 
-    models = {id(item): model(item) for item in [*before, *after]}
+    stored = history_days or {}
+    models = {id(item): model(item) for item in after}
+    models.update({id(item): model(item, stored.get(item.name) if item.kind == "collection" else None) for item in before})
     out: list[Diff] = []
     for kind, b, a in _aligned(before, after, lambda i: i.key, renamed):
         if kind == "add":

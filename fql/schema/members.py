@@ -144,14 +144,16 @@ class Model:
 DEFAULT_HISTORY_DAYS = 0
 
 
-def model(item: Item) -> Model:
-    """`item` as core models it; ValueError when its definition is not one of its kind's."""
+def model(item: Item, stored_history_days: int | None = None) -> Model:
+    """`item` as core models it; ValueError when its definition is not one of its kind's. A collection
+    whose FSL leaves `history_days` out has the default, or `stored_history_days` (core's fillDefaults
+    gives the items of the schema in place the value their collection has)."""
     d = item.definition
     if not isinstance(d, dict):
         raise ValueError(f"the definition of {item.kind} `{item.name}` is not an object")
     try:
         if item.kind == "collection":
-            return _collection(item.name, d)
+            return _collection(item.name, d, stored_history_days)
         if item.kind == "function":
             return _function(item.name, d)
         if item.kind == "role":
@@ -167,7 +169,7 @@ def _annotations(d: dict, *kinds: str) -> tuple[Annotation, ...]:
     return tuple(Annotation(k, _ident(d[k])) for k in kinds if d.get(k) is not None)
 
 
-def _collection(name: str, d: dict) -> Model:
+def _collection(name: str, d: dict, stored_history_days: int | None = None) -> Model:
     fields = [
         Field("field", n, spec["signature"], None if spec.get("default") is None else _expr(spec["default"]))
         for n, spec in (d.get("fields") or {}).items()
@@ -188,13 +190,14 @@ def _collection(name: str, d: dict) -> Model:
         if "check" in c:
             members.append(Member("check", _lambda("check", c["check"]["body"]), name=c["check"]["name"]))
     days = d.get("history_days")
+    implicit = days if days is not None else stored_history_days
     members.append(
         Member(
             "history_days",
-            _long(DEFAULT_HISTORY_DAYS if days is None else days),
+            _long(DEFAULT_HISTORY_DAYS if implicit is None else implicit),
             defaulted=True,
             implicit=days is None,
-            is_default=days is None or days == DEFAULT_HISTORY_DAYS,
+            is_default=implicit is None or implicit == DEFAULT_HISTORY_DAYS,
         )
     )
     if d.get("ttl_days") is not None:

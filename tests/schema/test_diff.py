@@ -1048,6 +1048,18 @@ def test_textual_change_of_unequal_sizes():
     assert text == "main.fsl\n@ line 1 to 4\n  a\n- b\n+ x\n- c\n+\n  d\n"
 
 
+def test_stored_history_days_fill_an_fsl_that_leaves_them_out():
+    # core's fillDefaults: the items in place take their collection's history_days when the FSL has none.
+    files = {"main.fsl": FOO}
+    before, after = place(FOO, coll("Foo")), place(FOO, coll("Foo"))
+    assert d.render("semantic", files, files, d.diff(before, after, history_days={"Foo": 30})) == (
+        "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  ~ change history_days from 30 to 0\n\n"
+    )
+    assert d.diff(before, after, history_days={"Foo": 0}) == []
+    stated = place("collection Foo {\n  history_days 30\n}\n", coll("Foo", history_days=30))
+    assert d.diff(stated, stated, history_days={"Foo": 7}) == []
+
+
 def test_diff_order_is_cores_and_render_sorts():
     # diff() lists adds (after's order), removes, then modifications; render shows adds, removes and
     # modifications each by kind (collection, function, role, access provider) then name.

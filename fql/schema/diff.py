@@ -198,7 +198,8 @@ def diff(
 
     stored = history_days or {}
     models = {id(item): model(item) for item in after}
-    models.update({id(item): model(item, stored.get(item.name) if item.kind == "collection" else None) for item in before})
+    for item in before:
+        models[id(item)] = model(item, stored.get(item.name) if item.kind == "collection" else None)
     out: list[Diff] = []
     for kind, b, a in _aligned(before, after, lambda i: i.key, renamed):
         if kind == "add":

@@ -192,7 +192,11 @@ def shape_of(ctx: Context, definition: dict) -> Shape:
     """What documents must look like under a definition: its fields' types and its wildcard."""
     from .fields import lookup
 
-    find = lookup(ctx, ctx.state.scope)
+    return shape(definition, lookup(ctx, ctx.state.scope))
+
+
+def shape(definition: dict, find: sig.Lookup) -> Shape:
+    """`shape_of` with the lookup that resolves document types given (a schema diff has no database)."""
     fields = {}
     for name, spec in (definition.get("fields") or {}).items():
         signature = spec["signature"]

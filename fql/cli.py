@@ -40,6 +40,9 @@ def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any
     )
     parser.add_argument("--db", metavar="URL", default=default("memory://"), help="database URL (default: memory://)")
     parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
+    parser.add_argument(
+        "--schema", metavar="DIR", default=default(None), help="push the FSL files of DIR (or one .fsl file) to the database first"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR as one query and print the result")
     _options(parser, lambda value: value)
-    commands = parser.add_subparsers(dest="command", metavar="{run,repl,serve,coverage}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}")
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
     run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
@@ -56,7 +59,22 @@ def _parser() -> argparse.ArgumentParser:
     _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
     commands.add_parser("coverage", help="print which FQL v4 functions and v10 methods work (the README's tables)")
     _serve_parser(commands.add_parser("serve", help="serve Fauna's HTTP API: Fauna's drivers connect unchanged"))
+    _schema_parser(commands.add_parser("schema", help="push, pull or diff a database's FSL schema files"))
     return parser
+
+
+def _schema_parser(schema: argparse.ArgumentParser) -> None:
+    actions = schema.add_subparsers(dest="action", metavar="{push,pull,diff}", required=True)
+    push = actions.add_parser("push", help="apply the .fsl files of DIR to the database (as `fauna schema push`)")
+    diff = actions.add_parser("diff", help="show what pushing DIR would change")
+    pull = actions.add_parser("pull", help="write the database's .fsl files into DIR")
+    for action in (push, diff, pull):
+        action.add_argument("dir", metavar="DIR", help="a directory of .fsl files (or one .fsl file to push or diff)")
+        action.add_argument("--db", metavar="URL", default="memory://", help="database URL (default: memory://)")
+        action.add_argument("--secret", default=None, help="the secret to use (default: the root)")
+    for action in (push, diff):
+        action.add_argument("--keep-others", action="store_true", help="keep stored files DIR does not have (override off)")
+    diff.add_argument("--diff-format", choices=("semantic", "summary", "textual"), default="semantic", help="how to show it")
 
 
 def _serve_parser(serve: argparse.ArgumentParser) -> None:
@@ -65,6 +83,7 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
     serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
+    serve.add_argument("--schema", metavar="DIR", default=None, help="push the FSL files of DIR to the database first")
 
 
 def version() -> str:
@@ -111,13 +130,65 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         return _run_file(args, stdin, stdout, stderr)
     if args.command == "serve":
         return _serve(args, stdout, stderr)
+    if args.command == "schema":
+        return _schema(args, stdout, stderr)
     if args.command == "coverage":
         from .eval import catalog
 
         _print(stdout, "FQL v4\n\n" + catalog.table() + "\n\nFQL v10\n\n" + catalog.v10_table())
         return EXIT_OK
-    db = connect(args.db)
+    db = _connect(args, stderr)
+    if db is None:
+        return EXIT_ERROR
     return repl(db, stdin, stdout, stderr, fmt=args.format, version=version(), syntax=args.syntax, url=args.db)
+
+
+def _connect(args: argparse.Namespace, stderr: t.TextIO, **options: t.Any) -> t.Any:
+    """The database `--db` names, with the FSL files of `--schema` pushed to it; None (the error printed)
+    if they cannot be."""
+    from .schema.manager import SchemaError
+
+    db = connect(args.db, **options)
+    if getattr(args, "schema", None):
+        try:
+            db.push_schema(args.schema, override=False)
+        except SchemaError as err:
+            _print(stderr, err.message)
+            return None
+        except OSError as exc:
+            _print(stderr, f"fql: cannot read {args.schema}: {exc.strerror or exc}")
+            return None
+    return db
+
+
+def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
+    """`fql schema push|diff|pull DIR`: the `/schema/1` API's work, from the command line."""
+    import os
+
+    from .schema.manager import SchemaError
+
+    db = connect(args.db)
+    try:
+        if args.action == "push":
+            version_ = db.push_schema(args.dir, secret=args.secret, override=not args.keep_others)
+            _print(stdout, f"schema pushed (version {version_})")
+        elif args.action == "diff":
+            text = db.schema_diff(args.dir, secret=args.secret, override=not args.keep_others, format=args.diff_format)
+            stdout.write(text or "No changes.\n")
+        else:
+            for name, text in db.schema_files(secret=args.secret).items():
+                target = os.path.join(args.dir, *name.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                _print(stdout, f"wrote {target}")
+    except SchemaError as err:
+        _print(stderr, err.message)
+        return EXIT_ERROR
+    except OSError as exc:
+        _print(stderr, f"fql: cannot read or write {args.dir}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    return EXIT_OK
 
 
 def _syntax(args: argparse.Namespace, text: str) -> str:
@@ -132,8 +203,11 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
         return EXIT_ERROR
     if args.ast:
         return _dump(program, stdout)
+    db = _connect(args, stderr)
+    if db is None:
+        return EXIT_ERROR
     try:
-        value = connect(args.db).run(program, syntax=syntax)
+        value = db.run(program, syntax=syntax)
     except FQLError as err:
         node = program.body[0] if len(program.body) == 1 else None
         _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
@@ -155,7 +229,9 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         return EXIT_ERROR
     if args.ast:
         return _dump(program, stdout)
-    db = connect(args.db)
+    db = _connect(args, stderr)
+    if db is None:
+        return EXIT_ERROR
     status = 0
     env: dict = {}
     for expr in program.body:
@@ -191,7 +267,9 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
     if not args.root_secret:
         _print(stderr, "fql serve: --root-secret must not be empty")
         return EXIT_ERROR
-    db = connect(args.db, root_secret=args.root_secret)
+    db = _connect(args, stderr, root_secret=args.root_secret)
+    if db is None:
+        return EXIT_ERROR
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         running = server.ServerThread.of(server.App(db), args.host, args.port, args.log_level).start()

@@ -202,6 +202,44 @@ class Database:
             self._auth_cache[secret] = (generation, _expiry(txn, auth), auth)
         return auth
 
+    def transact(self, fn: t.Callable[[Context], t.Any], *, secret: str | None = None) -> tuple[t.Any, QueryState]:
+        """`fn(ctx)` as one v10 query run with `secret`: retried on conflict, its writes all committed or
+        none, its post-query checks run (the FSL schema manager applies files this way)."""
+        return self.run_with_state(Work(fn), secret=secret, syntax="v10")
+
+    def push_schema(
+        self, files: t.Mapping[str, str] | str, *, secret: str | None = None, override: bool = True
+    ) -> int:
+        """Push FSL files (a name -> text mapping, or a directory of `.fsl` files) as `fauna schema push`
+        does, in one transaction; returns the new schema version. With `override` off, stored files not
+        given are kept. A file or schema error raises `fql.schema.manager.SchemaError`."""
+        from .schema import manager
+
+        given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
+        manager.check_files(given)
+        _, state = self.transact(lambda ctx: _schema_write(ctx, given, override), secret=secret)
+        return state.ts
+
+    def schema_files(self, *, secret: str | None = None) -> dict[str, str]:
+        """The database's FSL files as they stand for its live schema (`GET /schema/1/files`): the files
+        last pushed, kept up to date with changes made by queries, or `main.fsl` generated."""
+        from .schema import manager
+
+        return dict(self.transact(lambda ctx: _schema_read(ctx, manager.files), secret=secret)[0])
+
+    def schema_diff(
+        self, files: t.Mapping[str, str] | str, *, secret: str | None = None, override: bool = True,
+        format: str = "semantic", color: bool = False,
+    ) -> str:
+        """What pushing `files` would change, rendered as core renders it (`semantic`, `summary` or
+        `textual`); nothing is written."""
+        from .schema import diff, manager
+
+        given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
+        manager.check_files(given)
+        found = self.transact(lambda ctx: _schema_read(ctx, lambda c: manager.validate(c, given, override=override)), secret=secret)[0]
+        return diff.render(format, found.before, found.after, found.diffs, color=color)
+
     def session(self, secret: str | None = None) -> Session:
         """A session: anonymous, or starting from `secret`; signup/signin/authenticate set its secret."""
         return Session(self, secret)
@@ -233,9 +271,37 @@ def _expiry(txn: t.Any, auth: Auth) -> int | None:
     return min(ttls) if ttls else None
 
 
+def _schema_read(ctx: Context, read: t.Callable[[Context], t.Any]) -> t.Any:
+    from .schema import manager
+
+    if not manager.can_read(ctx):
+        raise manager.SchemaError(403, "Access denied")
+    return read(ctx)
+
+
+def _schema_write(ctx: Context, files: list[tuple[str, str]], override: bool) -> None:
+    from .schema import manager
+
+    if not manager.can_write(ctx):
+        raise manager.SchemaError(403, "Access denied")
+    manager.update(ctx, files, override=override)
+
+
+class Work:
+    """Python work to run as a v10 query (`Database.transact`): `fn(ctx)` in place of a parsed query."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: t.Callable[[Context], t.Any]):
+        self.fn = fn
+
+
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
-    value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
+    if isinstance(node, Work):
+        value = node.fn(ctx)
+    else:
+        value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
     for check, span in ctx.state.revalidations:
         try:
             check()

@@ -32,11 +32,10 @@ def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
     return to_fql10(value) if syntax == "v10" else to_fql(value)
 
 
-def summary(err: FQLError, source: str) -> str:
-    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
-    lines = [f"error: {err.description}"]
-    if err.failures:
-        lines.append("constraint failures:")
+def failure_lines(err: FQLError) -> list[str]:
+    """An error's constraint failures as core lists them under its message (`constraint failures:`, then
+    `  field: description` each)."""
+    lines = ["constraint failures:"] if err.failures else []
     for failure in err.failures or ():
         paths = failure.get("paths") or [failure.get("field") or []]
         # A failure of no field may have a label (a v4 unique index's name).
@@ -44,6 +43,12 @@ def summary(err: FQLError, source: str) -> str:
         # A failure over several lines (a parse error in a body or signature) continues indented by four more.
         message = str(failure.get("description", "")).replace("\n", "\n      ")
         lines.append(f"  {where}: {message}" if where else f"  {message}")
+    return lines
+
+
+def summary(err: FQLError, source: str) -> str:
+    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
+    lines = [f"error: {err.description}", *failure_lines(err)]
     places = [(name or "query", text, span) for name, text, span in getattr(err, "frames", ())]
     if err.span is not None:
         places.append(("query", None, err.span))

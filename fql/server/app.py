@@ -17,7 +17,7 @@ from ..eval import access, providers
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
-from . import headers, rest, v10
+from . import headers, rest, schema, v10
 from .body import parse
 from .headers import TxnClock
 from .protocol import (
@@ -124,14 +124,19 @@ class App:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request.headers["origin"]), b"")
                 return
-            if request.method == "POST" and request.path in STREAM_PATHS:
+            if request.path == schema.PREFIX or request.path.startswith(schema.PREFIX + "/"):
+                response = await self.run(schema.handle, self.db, request)
+            elif request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
                     return
             else:
                 response = await self._v10(request) if v10 else await self._v4(request)
         except ProtocolError as err:
-            response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
+            if request.path.startswith(schema.PREFIX):
+                response = schema.protocol_error(err)
+            else:
+                response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
             if _client_gone(exc):
                 # The client closed the connection (a stream it stopped reading): nothing to answer.

@@ -1,0 +1,361 @@
+"""Fauna's schema API (`/schema/1/...`), which the Fauna CLI and dashboard push and pull FSL files through
+(core's SchemaEndpoint): the files, pushing and validating them, and the diff.
+
+Every answer is JSON with the database's schema `version` (µs), and an error is `{"error": {"message"}}`
+with core's status: 401 without a valid secret, 403 for a secret that may not read (or write) schema,
+404, 405, 409 for a stale `version`, 400 for anything wrong with the files.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import typing as t
+
+from ..errors import FQLError, Unauthorized
+from ..schema import diff as schema_diff
+from ..schema import manager, parser
+from ..schema.items import Item
+from ..schema.manager import SchemaError
+from .headers import secret as request_secret
+from .protocol import ProtocolError, Request, Response, json_bytes
+
+if t.TYPE_CHECKING:
+    from ..database import Database
+    from ..eval.evaluator import Context
+
+PREFIX = "/schema/1"
+#: The diff formats of `format=`; the older `diff=` also takes `true` for `semantic`.
+FORMATS = ("semantic", "summary", "textual")
+
+
+def handle(db: Database, request: Request) -> Response:
+    """Answer one `/schema/1/...` request (blocking: run it off the event loop)."""
+    try:
+        return _handle(db, request)
+    except SchemaError as err:
+        return _error(err.status, err.message)
+
+
+def protocol_error(err: ProtocolError) -> Response:
+    """A request refused before it reached the schema API (a body over the limit): core's schema
+    envelope, with its words for a body too large."""
+    return _error(err.status, "Request entity is too large" if err.status == 413 else err.description)
+
+
+def _error(status: int, message: str) -> Response:
+    extra = [("www-authenticate", "Bearer")] if status == 401 else []
+    return Response(status, json_bytes({"error": {"message": message}}), extra)
+
+
+def _ok(body: dict, status: int = 200) -> Response:
+    return Response(status, json_bytes(body))
+
+
+def _handle(db: Database, request: Request) -> Response:
+    secret = request_secret(request.headers)
+    if secret is None:
+        raise SchemaError(401, "Access token required")
+    # Core reads a multipart body before it looks at the secret or the path.
+    files = _files(request)
+    try:
+        result, _ = db.transact(lambda ctx: _answer(ctx, request, files), secret=secret)
+    except Unauthorized:
+        raise SchemaError(401, "Access token required") from None
+    except FQLError as err:
+        raise SchemaError(400, manager.failure_message(err)) from None
+    return result
+
+
+#: (method, path parts, `*` for a variable part) -> handler name.
+_ROUTES = {
+    ("GET", ("files",)): "list_files",
+    ("GET", ("files", "*")): "get_file",
+    ("POST", ("update",)): "update",
+    ("POST", ("validate",)): "validate",
+    ("POST", ("diff",)): "validate",
+    ("GET", ("status",)): "status",
+    ("GET", ("staged", "status")): "status",
+    ("POST", ("commit",)): "commit",
+    ("POST", ("staged", "commit")): "commit",
+    ("POST", ("abandon",)): "abandon",
+    ("POST", ("staged", "abandon")): "abandon",
+    ("GET", ("items", "*", "*")): "get_item",
+    ("POST", ("items", "*")): "add_item",
+    ("POST", ("items", "*", "*")): "replace_item",
+    ("DELETE", ("items", "*", "*")): "delete_item",
+}
+
+
+def _route(method: str, path: str) -> tuple[str, list[str]]:
+    """The handler for a request, with the path's variable parts: 404 if no path matches, 405 if one
+    does for another method."""
+    parts = path[len(PREFIX) :].strip("/").split("/")
+    methods = False
+    for (verb, pattern), name in _ROUTES.items():
+        if len(pattern) != len(parts) or any(p != "*" and p != part for p, part in zip(pattern, parts)):
+            continue
+        if verb == method:
+            return name, [part for p, part in zip(pattern, parts) if p == "*"]
+        methods = True
+    raise SchemaError(405, "Method not allowed") if methods else SchemaError(404, "Not found")
+
+
+def _files(request: Request) -> list[tuple[str, str]]:
+    """The files of a multipart body: each part's form name is a file name, its content the FSL."""
+    kind = request.headers.get("content-type", "")
+    if not request.body or not kind.lower().startswith("multipart/"):
+        # Not files: the body may be one item's FSL (the items endpoints).
+        return []
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + request.body
+    )
+    if not message.is_multipart() or message.get_boundary() is None or message.defects:
+        raise SchemaError(400, "Request is not a valid multipart request")
+    found = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if name is None:
+            raise SchemaError(400, "Invalid request")
+        try:
+            found.append((str(name), payload.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise SchemaError(400, "Invalid request") from None
+    manager.check_files(found)
+    return found
+
+
+def _flag(request: Request, name: str, *, default: bool = False) -> bool:
+    value = request.params.get(name)
+    if name == "override":
+        return value != "false"
+    return value == "true" if value is not None else default
+
+
+def _known_version(request: Request) -> int | None:
+    try:
+        return int(request.params["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _answer(ctx: Context, request: Request, files: list[tuple[str, str]]) -> Response:
+    if not manager.can_read(ctx):
+        raise SchemaError(403, "Access denied")
+    name, args = _route(request.method, request.path)
+    return _HANDLERS[name](ctx, request, files, *args)
+
+
+def _version(ctx: Context, request: Request) -> int:
+    return manager.check_version(ctx, _known_version(request), _flag(request, "force"))
+
+
+def _list_files(ctx: Context, request: Request, files: list) -> Response:
+    version = _version(ctx, request)
+    return _ok({"version": version, "files": [{"filename": name} for name, _ in manager.files(ctx)]})
+
+
+def _get_file(ctx: Context, request: Request, files: list, filename: str) -> Response:
+    version = _version(ctx, request)
+    for name, text in manager.files(ctx):
+        if name == filename:
+            return _ok({"version": version, "content": text})
+    raise SchemaError(404, "Not found")
+
+
+def _update(ctx: Context, request: Request, files: list) -> Response:
+    if not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    _version(ctx, request)
+    if _flag(request, "staged"):
+        raise SchemaError(400, "not implemented: staged schema (`staged=true`); push without it")
+    manager.update(ctx, files, override=_flag(request, "override"))
+    return _ok({"version": ctx.state.ts})
+
+
+def _validate(ctx: Context, request: Request, files: list) -> Response:
+    version = _version(ctx, request)
+    result = manager.validate(ctx, files, override=_flag(request, "override"))
+    fmt = _format(request) or "semantic"
+    text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=request.params.get("color") == "ansi")
+    return _ok({"version": version, "diff": text})
+
+
+def _format(request: Request) -> str | None:
+    """The diff format asked for, if any (core's diffFormat)."""
+    if request.params.get("format") in FORMATS:
+        return request.params["format"]
+    legacy = request.params.get("diff")
+    return "semantic" if legacy == "true" else legacy if legacy in FORMATS else None
+
+
+def _status(ctx: Context, request: Request, files: list) -> Response:
+    version = _version(ctx, request)
+    _not_root(ctx)
+    return _ok({"version": version, "status": "none"})
+
+
+def _commit(ctx: Context, request: Request, files: list) -> Response:
+    if not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    _not_root(ctx)
+    _version(ctx, request)
+    raise SchemaError(400, "There is no staged schema to commit")
+
+
+def _abandon(ctx: Context, request: Request, files: list) -> Response:
+    if not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    _not_root(ctx)
+    _version(ctx, request)
+    raise SchemaError(400, "There is no staged schema to abandon")
+
+
+def _not_root(ctx: Context) -> None:
+    if ctx.state.scope == "":
+        raise SchemaError(400, "Schema cannot be staged in the root database")
+
+
+# -- one item at a time (the dashboard's API) ---------------------------------------------------------------
+
+#: The items endpoints' resources: the kind of item each holds, and how core names one in a message.
+RESOURCES = {
+    "collections": ("collection", "a collection"),
+    "functions": ("function", "a function"),
+    "roles": ("role", "a role"),
+    "access_providers": ("access provider", "an access provider"),
+}
+
+
+def _resource(resource: str) -> tuple[str, str]:
+    if resource not in RESOURCES:
+        raise SchemaError(404, "Not found")
+    return RESOURCES[resource]
+
+
+def _snippet(request: Request, resource: str) -> tuple[Item, str]:
+    """The one item of the request's body, of the resource's kind (core's parseSingleSchemaItem)."""
+    kind, noun = _resource(resource)
+    text = request.body.decode("utf-8", "replace")
+    if not text.strip():
+        raise SchemaError(400, "No FSL snippet provided")
+    try:
+        items = parser.parse(text, manager.MAIN)
+    except parser.FSLError as err:
+        raise SchemaError(400, str(err)) from None
+    if len(items) != 1:
+        raise SchemaError(400, f"Expected a single schema item, got: {len(items)}")
+    if items[0].kind != kind:
+        raise SchemaError(400, f"Wrong FSL snippet. Expected {noun}")
+    return items[0], text
+
+
+def _item_answer(ctx: Context, version: int, located: manager.Located) -> Response:
+    from ..eval.v10.documents import read
+    from ..wire.v10 import to_simple
+
+    document = read(ctx, manager.ref_of(located.item))
+    start, end = located.item.span
+    return _ok(
+        {
+            "version": version,
+            "filename": located.file,
+            "span": {"start": start, "end": end},
+            "content": located.text[start:end],
+            "definition": to_simple(document),
+        }
+    )
+
+
+def _get_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
+    version = _version(ctx, request)
+    kind, _ = _resource(resource)
+    return _item_answer(ctx, version, _located(ctx, kind, name))
+
+
+def _located(ctx: Context, kind: str, name: str) -> manager.Located:
+    found = manager.locate(ctx, kind, name)
+    if found is None:
+        raise SchemaError(404, "Not found")
+    return found
+
+
+def _add_item(ctx: Context, request: Request, files: list, resource: str) -> Response:
+    """A new item, appended to `main.fsl`."""
+    return _item_write(ctx, request, resource, None)
+
+
+def _replace_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
+    """An item written anew where it stands (a new name renames it)."""
+    return _item_write(ctx, request, resource, name)
+
+
+def _item_write(ctx: Context, request: Request, resource: str, name: str | None) -> Response:
+    validating = _flag(request, "validate")
+    if not validating and not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    version = manager.version(ctx) if validating else _version(ctx, request)
+    item, snippet = _snippet(request, resource)
+    renames = {}
+    if name is None:
+        main = dict(manager.files(ctx)).get(manager.MAIN, "")
+        file, text = manager.MAIN, f"{main}\n\n{snippet}"
+        start = len(main) + 2
+    else:
+        located = _located(ctx, item.kind, name)
+        start, end = located.item.span
+        file, text = located.file, located.text[:start] + snippet + located.text[end:]
+        if item.name != name:
+            renames[(item.kind, item.name)] = name
+    return _item_change(ctx, request, version, file, text, renames, (item.kind, item.name), (start, start + len(snippet)))
+
+
+def _delete_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
+    validating = _flag(request, "validate")
+    if not validating and not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    version = manager.version(ctx) if validating else _version(ctx, request)
+    kind, _ = _resource(resource)
+    located = _located(ctx, kind, name)
+    start, end = located.item.span
+    text = located.text[:start] + located.text[end:]
+    if validating:
+        return _diff_answer(ctx, request, version, [(located.file, text)], {})
+    answer = _item_answer(ctx, version, located)
+    manager.update(ctx, [(located.file, text)], override=False)
+    body = json.loads(answer.body)
+    body["version"] = ctx.state.ts
+    return _ok(body)
+
+
+def _item_change(
+    ctx: Context, request: Request, version: int, file: str, text: str, renames: dict, key: tuple, span: tuple
+) -> Response:
+    if _flag(request, "validate"):
+        return _diff_answer(ctx, request, version, [(file, text)], renames)
+    manager.update(ctx, [(file, text)], override=False, renames=renames)
+    located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
+    return _item_answer(ctx, ctx.state.ts, located)
+
+
+def _diff_answer(ctx: Context, request: Request, version: int, files: list, renames: dict) -> Response:
+    result = manager.validate(ctx, files, override=False, renames=renames)
+    text = schema_diff.render(_format(request) or "semantic", result.before, result.after, result.diffs, color=request.params.get("color") == "ansi")
+    return _ok({"version": version, "diff": text})
+
+
+_HANDLERS: dict[str, t.Callable[..., Response]] = {
+    "get_item": _get_item,
+    "add_item": _add_item,
+    "replace_item": _replace_item,
+    "delete_item": _delete_item,
+    "list_files": _list_files,
+    "get_file": _get_file,
+    "update": _update,
+    "validate": _validate,
+    "status": _status,
+    "commit": _commit,
+    "abandon": _abandon,
+}

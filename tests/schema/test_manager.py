@@ -1,0 +1,176 @@
+"""Pushing FSL files to a database and reading them back (fql/schema/manager.py), through the embedding API
+and the command line: what a push makes, keeps and removes, and the files kept up to date with the schema."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import fql
+from fql import cli
+from fql.schema.manager import SchemaError
+
+USERS = """\
+collection Users {
+  name: String
+  email: String?
+  *: Any
+
+  unique [.email]
+  index byName {
+    terms [.name]
+  }
+}
+"""
+
+FUNCS = """\
+function double(x) { x * 2 }
+"""
+
+
+@pytest.fixture
+def db():
+    return fql.connect("memory://")
+
+
+def q(db, text):
+    return db.query(text, syntax="v10")
+
+
+def test_a_push_makes_the_schema_its_files_declare(db):
+    db.push_schema({"users.fsl": USERS, "funcs.fsl": FUNCS})
+    q(db, 'Users.create({ name: "Ann", email: "ann@x" })')
+    assert q(db, 'Users.byName("Ann").first()!.email') == "ann@x"
+    assert q(db, "double(21)") == 42
+    with pytest.raises(fql.FQLError) as err:
+        q(db, 'Users.create({ name: "Bob", email: "ann@x" })')
+    assert err.value.code == "constraint_failure"
+    assert db.schema_files() == {"users.fsl": USERS, "funcs.fsl": FUNCS}
+
+
+def test_a_push_returns_the_new_schema_version(db):
+    version = db.push_schema({"funcs.fsl": FUNCS})
+    assert version == db.run_with_state(fql.parse("1", "v10"), syntax="v10")[1].schema_version
+
+
+def test_a_second_push_changes_what_changed_and_keeps_the_documents_and_data(db):
+    db.push_schema({"users.fsl": USERS})
+    q(db, 'Users.create({ name: "Ann" })')
+    q(db, 'Collection.byName("Users")!.update({ data: { owner: "me" } })')
+    db.push_schema({"users.fsl": USERS.replace("  *: Any\n", "  *: Any\n  age: Int = 0\n")})
+    assert q(db, 'Users.byName("Ann").first()!.age') == 0
+    assert q(db, 'Collection.byName("Users")!.data') == {"owner": "me"}
+
+
+def test_override_removes_what_the_files_no_longer_declare(db):
+    db.push_schema({"users.fsl": USERS, "funcs.fsl": FUNCS})
+    db.push_schema({"users.fsl": USERS})
+    assert q(db, 'Function.byName("double")') is None or not q(db, 'Function.byName("double").exists()')
+    assert list(db.schema_files()) == ["users.fsl"]
+
+
+def test_without_override_other_files_stay(db):
+    db.push_schema({"users.fsl": USERS})
+    db.push_schema({"funcs.fsl": FUNCS}, override=False)
+    assert list(db.schema_files()) == ["users.fsl", "funcs.fsl"]
+    assert q(db, "double(2)") == 4
+
+
+def test_a_blank_file_deletes_its_file_and_items(db):
+    db.push_schema({"users.fsl": USERS, "funcs.fsl": FUNCS})
+    db.push_schema({"funcs.fsl": "  \n"}, override=False)
+    assert list(db.schema_files()) == ["users.fsl"]
+    assert not q(db, 'Function.byName("double").exists()')
+
+
+def test_a_failed_push_changes_nothing(db):
+    db.push_schema({"funcs.fsl": FUNCS})
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"funcs.fsl": FUNCS, "bad.fsl": "@role(nobody) function f() { 1 }"})
+    assert err.value.status == 400
+    assert "unknown role name `nobody`" in err.value.message
+    assert db.schema_files() == {"funcs.fsl": FUNCS}
+    assert not q(db, 'Function.byName("f").exists()')
+
+
+def test_schema_made_by_queries_is_generated_into_main_fsl(db):
+    q(db, 'Collection.create({ name: "Books" })')
+    files = db.schema_files()
+    assert list(files) == ["main.fsl"]
+    assert files["main.fsl"].startswith("// The following schema is auto-generated.\n")
+    assert "collection Books {" in files["main.fsl"]
+
+
+def test_files_follow_changes_made_by_queries(db):
+    db.push_schema({"users.fsl": USERS, "funcs.fsl": FUNCS})
+    q(db, 'Function.byName("double")!.delete()')
+    q(db, 'Collection.create({ name: "Books" })')
+    files = db.schema_files()
+    assert "double" not in files["funcs.fsl"]
+    assert files["users.fsl"] == USERS
+    assert "collection Books {" in files["main.fsl"]
+    # Pushing the files as they now stand changes nothing.
+    assert db.schema_diff(files) == ""
+
+
+def test_a_file_name_must_end_in_fsl(db):
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"users": USERS})
+    assert err.value.message == "Invalid filename `users`"
+
+
+def test_a_key_without_admin_may_not_push(db):
+    secret = q(db, 'Key.create({ role: "server" }).secret')
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"funcs.fsl": FUNCS}, secret=secret)
+    assert err.value.status == 403
+    assert db.schema_files(secret=secret) == {}
+
+
+def test_a_directory_of_files(db, tmp_path):
+    (tmp_path / "collections").mkdir()
+    (tmp_path / "collections" / "users.fsl").write_text(USERS)
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    (tmp_path / "notes.txt").write_text("not schema")
+    db.push_schema(str(tmp_path))
+    assert sorted(db.schema_files()) == ["collections/users.fsl", "funcs.fsl"]
+
+
+# -- the command line ---------------------------------------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), stdin=io.StringIO(""), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_cli_push_diff_and_pull(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    schema = tmp_path / "schema"
+    schema.mkdir()
+    (schema / "funcs.fsl").write_text(FUNCS)
+    status, out, _ = run("schema", "diff", str(schema), "--db", url)
+    assert status == 0 and out == "* Adding function `double` to funcs.fsl:1:1\n\n"
+    status, out, _ = run("schema", "push", str(schema), "--db", url)
+    assert status == 0 and out.startswith("schema pushed (version ")
+    assert run("schema", "diff", str(schema), "--db", url)[1] == "No changes.\n"
+    pulled = tmp_path / "pulled"
+    status, out, _ = run("schema", "pull", str(pulled), "--db", url)
+    assert status == 0 and (pulled / "funcs.fsl").read_text() == FUNCS
+    assert run("-e", "double(4)", "--db", url)[1] == "8\n"
+
+
+def test_cli_push_error(tmp_path):
+    (tmp_path / "bad.fsl").write_text("function foo {}")
+    status, _, err = run("schema", "push", str(tmp_path))
+    assert status == 1
+    assert err.startswith("error: Expected `(`\nat bad.fsl:1:14\n")
+
+
+def test_cli_run_with_schema(tmp_path):
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    script = tmp_path / "q.fql"
+    script.write_text("double(5)\n")
+    assert run("run", str(script), "--syntax", "v10", "--schema", str(tmp_path / "funcs.fsl")) == (0, "10\n", "")

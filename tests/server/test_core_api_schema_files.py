@@ -1,0 +1,249 @@
+"""Core's SchemaEndpointSpec and SchemaABACSpec (ext/api/src/test/scala/schema/): the `/schema/1` API the
+Fauna CLI pushes and pulls FSL files through, over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from .core_api import ROOT, Database, api, served  # noqa: F401 - fixtures
+
+EXISTING = [("foo.fsl", "function double(x) { x * 2 }"), ("baaz.fsl", "function id(x) { x }")]
+PROPOSED = [("foo.fsl", "function double(x) { x + x }"), ("bar.fsl", "function incr(x) { x + 1 }")]
+
+
+def multipart(files: list[tuple[str, str]], boundary: str | None = None) -> tuple[bytes, str]:
+    """A form-data body with one part per file, named by the file's name (as the Fauna CLI sends them)."""
+    boundary = boundary or uuid.uuid4().hex
+    chunks = []
+    for name, content in files:
+        chunks.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n{content}\r\n"
+        )
+    chunks.append(f"--{boundary}--\r\n")
+    return "".join(chunks).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def upload(api, url: str, files: list[tuple[str, str]], secret: str | None = ROOT):
+    body, kind = multipart(files)
+    return api.raw("POST", url, body, {"Content-Type": kind}, secret=secret)
+
+
+def message(response) -> str:
+    return response[2]["error"]["message"]
+
+
+@pytest.fixture
+def db(api) -> Database:
+    return api.a_database()
+
+
+def test_files_are_generated_for_schema_made_by_queries(api, db):
+    coll = api.a_collection(db)
+    status, _, body = api.get("/schema/1/files", db.admin_key)
+    assert status == 200 and body["version"] >= 0
+    assert body["files"] == [{"filename": "main.fsl"}]
+    status, _, body = api.get("/schema/1/files/main.fsl", db.admin_key)
+    assert status == 200
+    assert "// The following schema is auto-generated." in body["content"]
+    assert f"collection {coll['ref']['@ref']['id']}" in body["content"]
+
+
+def test_unknown_file_is_not_found(api, db):
+    response = api.get("/schema/1/files/foo.fsl", db.admin_key)
+    assert response[0] == 404 and message(response) == "Not found"
+
+
+def _assert_updated(api, db, response):
+    status, _, body = response
+    assert status == 200, body
+    version = body["version"]
+    status, _, listing = api.get(f"/schema/1/files?version={version}", db.admin_key)
+    assert status == 200
+    assert listing == {"version": version, "files": [{"filename": "foo.fsl"}, {"filename": "bar.fsl"}]}
+    assert api.get("/schema/1/files/foo.fsl", db.admin_key)[2] == {"version": version, "content": "function double(x) { x * 2 }"}
+    assert api.get("/schema/1/files/bar.fsl", db.admin_key)[2] == {"version": version, "content": "function id(x) { x }"}
+
+
+FILES = [("foo.fsl", "function double(x) { x * 2 }"), ("bar.fsl", "function id(x) { x }")]
+
+
+def test_update_pushes_files_and_schema(api, db):
+    _assert_updated(api, db, upload(api, "/schema/1/update", FILES, db.admin_key))
+    assert api.run({"call": {"function": "double"}, "arguments": 21}, db.admin_key) == 42
+
+
+def test_update_checks_the_schema_version(api, db):
+    version = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    wrong = upload(api, f"/schema/1/update?version={version + 7}", FILES, db.admin_key)
+    assert wrong[0] == 409 and message(wrong) == "Stale schema version provided"
+    _assert_updated(api, db, upload(api, f"/schema/1/update?version={version}", FILES, db.admin_key))
+
+
+def test_update_is_checked_after_the_writes(api, db):
+    response = upload(api, "/schema/1/update", [("main.fsl", "@role('a_role') function foo() { 42 }")], db.admin_key)
+    assert response[0] == 400
+    assert message(response) == (
+        "Failed to create Function.\nconstraint failures:\n  role: Field refers to an unknown role name `a_role`."
+    )
+    # Nothing of a failed push is kept.
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+
+
+def test_too_many_files(api, db):
+    files = [(f"foo{i}.fsl", "function foo() { 42 }") for i in range(1025)]
+    response = upload(api, "/schema/1/update", files, db.admin_key)
+    assert response[0] == 400 and message(response) == "Too many files"
+
+
+def test_exactly_the_right_number_of_files(api, db):
+    others = [(f"foo{i}.fsl", "// hi") for i in range(1023)]
+    assert upload(api, "/schema/1/update", others, db.admin_key)[0] == 200
+    too_many = [(f"foo{i}.fsl", "// hi") for i in range(1024)]
+    assert message(upload(api, "/schema/1/update", too_many, db.admin_key)) == "Too many files"
+    assert upload(api, "/schema/1/update", others + [("main.fsl", "// hi")], db.admin_key)[0] == 200
+    assert message(upload(api, "/schema/1/update", too_many + [("main.fsl", "// hi")], db.admin_key)) == "Too many files"
+
+
+def test_a_file_over_the_body_limit(api, db):
+    response = upload(api, "/schema/1/update", [("main.fsl", "// 1234\n" * (1024 * 1024))], db.admin_key)
+    assert response[0] == 413 and message(response) == "Request entity is too large"
+
+
+PARSE_ERRORS = """\
+error: Expected `(`
+at main.fsl:1:14
+  |
+1 | function foo {}
+  |              ^
+  |
+error: Invalid schema item `bar`
+at foo.fsl:1:1
+  |
+1 | bar?
+  | ^^^
+  |"""
+
+
+@pytest.mark.parametrize("endpoint", ["update", "validate"])
+def test_errors_of_every_file(api, db, endpoint):
+    response = upload(api, f"/schema/1/{endpoint}", [("main.fsl", "function foo {}"), ("foo.fsl", "bar?")], db.admin_key)
+    assert response[0] == 400 and message(response) == PARSE_ERRORS
+
+
+@pytest.mark.parametrize("endpoint", ["update", "validate"])
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ([("main.fsl", "role foo { }"), ("foo.fsl", "role foo { }")], "Duplicate role `foo` in foo.fsl (originally seen in main.fsl)"),
+        (
+            [("main.fsl", "function foo(x) { x }"), ("foo.fsl", "collection foo { }")],
+            "Duplicate collection or function `foo` in foo.fsl (originally seen in main.fsl)",
+        ),
+    ],
+)
+def test_duplicates(api, db, endpoint, files, expected):
+    response = upload(api, f"/schema/1/{endpoint}", files, db.admin_key)
+    assert response[0] == 400 and message(response) == expected
+
+
+@pytest.mark.parametrize("name", ["foo", "*foo.fsl"])
+def test_invalid_filenames(api, db, name):
+    response = upload(api, "/schema/1/update", [(name, "bar")], db.admin_key)
+    assert response[0] == 400 and message(response) == f"Invalid filename `{name}`"
+
+
+@pytest.mark.parametrize("endpoint", ["validate", "diff"])
+def test_validate_returns_diffs(api, db, endpoint):
+    assert upload(api, "/schema/1/update", EXISTING, db.admin_key)[0] == 200
+    response = upload(api, f"/schema/1/{endpoint}?override=false", PROPOSED, db.admin_key)
+    assert response[0] == 200
+    assert response[2]["diff"] == (
+        "* Adding function `incr` to bar.fsl:1:1\n\n* Modifying function `double` at foo.fsl:1:1:\n  ~ change body\n\n"
+    )
+    response = upload(api, f"/schema/1/{endpoint}", PROPOSED, db.admin_key)
+    assert response[2]["diff"] == (
+        "* Adding function `incr` to bar.fsl:1:1\n\n"
+        "* Removing function `id` from baaz.fsl:1:1\n\n"
+        "* Modifying function `double` at foo.fsl:1:1:\n  ~ change body\n\n"
+    )
+
+
+def test_validate_returns_text_diffs(api, db):
+    assert upload(api, "/schema/1/update", EXISTING, db.admin_key)[0] == 200
+    response = upload(api, "/schema/1/validate?override=false&diff=textual", PROPOSED, db.admin_key)
+    assert response[2]["diff"] == (
+        "bar.fsl\n@ line 1 to 1\n+ function incr(x) { x + 1 }\n\n"
+        "foo.fsl\n@ line 1 to 1\n- function double(x) { x * 2 }\n+ function double(x) { x + x }\n"
+    )
+    response = upload(api, "/schema/1/validate?diff=textual", PROPOSED, db.admin_key)
+    assert response[2]["diff"] == (
+        "baaz.fsl\n@ line 1 to 1\n- function id(x) { x }\n\n"
+        "bar.fsl\n@ line 1 to 1\n+ function incr(x) { x + 1 }\n\n"
+        "foo.fsl\n@ line 1 to 1\n- function double(x) { x * 2 }\n+ function double(x) { x + x }\n"
+    )
+
+
+def test_validate_changes_nothing(api, db):
+    assert upload(api, "/schema/1/validate", PROPOSED, db.admin_key)[0] == 200
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+
+
+def test_validate_with_a_stale_version(api, db):
+    assert upload(api, "/schema/1/update", EXISTING, db.admin_key)[0] == 200
+    response = upload(api, "/schema/1/diff?version=3", [("main.fsl", "function foo() { 0 }")], db.admin_key)
+    assert response[0] == 409 and message(response) == "Stale schema version provided"
+
+
+def test_validate_colors(api, db):
+    response = upload(
+        api, "/schema/1/validate?color=ansi", [("main.fsl", "collection Foo { index byName { terms [.name] } }")], db.admin_key
+    )
+    reset, bold_blue, green = "\x1b[0m", "\x1b[1;34m", "\x1b[32m"
+    assert response[2]["diff"] == (
+        f"{bold_blue}* Adding collection `Foo`{reset} to main.fsl:1:1:\n  * Indexes:\n{green}  + add index `byName`{reset}\n\n"
+    )
+
+
+def test_a_malformed_multipart_body(api, db):
+    body, _ = multipart([("main.fsl", "collection Foo { index byName { terms [.name] } }")])
+    response = api.raw("POST", "/schema/1/diff", body, {"Content-Type": "multipart/form-data;"}, secret=db.admin_key)
+    assert response[0] == 400 and message(response) == "Request is not a valid multipart request"
+
+
+# -- SchemaABACSpec ----------------------------------------------------------------------------------------------
+
+
+def test_admin_or_server_keys_read_schema(api, db):
+    assert upload(api, "/schema/1/update?override=false&force=true", [("foo.fsl", "function id(x) {x}")], db.admin_key)[0] == 200
+    response = api.get("/schema/1/files", None)
+    assert response[0] == 401 and message(response) == "Access token required"
+    assert response[1]["www-authenticate"] == "Bearer"
+    for secret in (db.admin_key, db.key):
+        assert api.get("/schema/1/files", secret)[0] == 200
+        assert api.get("/schema/1/files/foo.fsl", secret)[0] == 200
+    for secret in (db.client_key,):
+        response = api.get("/schema/1/files", secret)
+        assert response[0] == 403 and message(response) == "Access denied"
+
+
+def test_admin_keys_write_schema(api, db):
+    files = [("foo.fsl", "function id(x) {x}")]
+    assert upload(api, "/schema/1/update?override=false&force=true", files, None)[0] == 401
+    assert upload(api, "/schema/1/update?override=false&force=true", files, db.admin_key)[0] == 200
+    for secret in (db.key, db.client_key):
+        assert upload(api, "/schema/1/update?force=true", files, secret)[0] == 403
+
+
+def test_tokens_may_not_read_or_write_schema(api, db):
+    user = api.a_user(db)
+    assert api.get("/schema/1/files", user["token"])[0] == 403
+    assert api.raw("POST", "/schema/1/update?force=true", "function id(x) { x }", secret=user["token"])[0] == 403
+
+
+def test_unknown_paths_and_methods(api, db):
+    assert api.get("/schema/1/nothing", db.admin_key)[0] == 404
+    response = api.raw("DELETE", "/schema/1/files", secret=db.admin_key)
+    assert response[0] == 405 and message(response) == "Method not allowed"

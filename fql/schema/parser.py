@@ -213,7 +213,23 @@ class _Reader:
                 return None
         node.annotations = annotations
         node.start = start if doc is None else doc
+        node.end = self.semicolons(node.end)
         return node
+
+    def semicolons(self, end: int) -> int:
+        """Core's span of a member runs over the `;`s after it (spaces and block comments between)."""
+        pos = end
+        while pos < len(self.text):
+            m = _SPACE.match(self.text, pos)
+            if m:
+                pos = m.end()
+            elif self.text.startswith("/*", pos):
+                pos = _Code(self.text)._comment(pos)
+            elif self.text[pos] == ";":
+                pos = end = pos + 1
+            else:
+                break
+        return end
 
     def annotations(self) -> list[Annotation]:
         out = []
@@ -223,7 +239,8 @@ class _Reader:
             self.nl()
             keyword = self.ident()
             if keyword is None or keyword.text not in ANNOTATIONS:
-                self.fail("Expected `alias` or `role`", end=keyword.end if keyword else None)
+                where = (keyword.start, keyword.end) if keyword else (self.pos, self.pos + 1)
+                self.fail("Expected `alias` or `role`", *where)
             self.nl()
             self.expect("(")
             self.nl()
@@ -508,6 +525,7 @@ class _Reader:
         brace = self.pos
         close = _Code(self.text).closing(brace + 1)
         if close is None:
+            self.fql_statements(brace + 1, len(self.text))  # its error says what is open
             self.fail(_expected(["`}`"]), len(self.text))
         if not self.text[brace + 1 : close].strip():
             self.fail("Unexpected end of block. Expected statement or expression", close)

@@ -1058,3 +1058,539 @@ function bar(a: Int, ...b: Int): Int { 42 }
 def test_core_parses(source: str) -> None:
     items = parse(source)
     assert items and all(isinstance(item, Item) for item in items)
+
+
+# -- core's SchemaErrorSpec: the one error's message and the text it marks ----------------------------------
+
+EOF_ = "\0"  # core's ErrorSpec marks the end of the text with a NUL
+
+SCHEMA_ERRORS = [
+    ("2", "", "Expected end-of-input"),
+    ("foo", "foo", "Invalid schema item `foo`"),
+    ("collection", "collection", "Missing required name"),
+    ("collection #", "#", "Expected end-of-input or identifier"),
+    ("collection {}", "collection", "Missing required name"),
+    ("collection foo { bar }", "bar", "Invalid field or member `bar`"),
+    ("collection foo { index bar { baz } }", "baz", "Invalid member `baz`"),
+    ("collection foo { unique }", "unique", "Missing required value"),
+    ("collection foo { unique [bar] }", "bar", "Invalid field path"),
+    ("function", EOF_, "Expected name"),
+    ("function #", "#", "Expected name"),
+    ("function foo {}", (13, 14), "Expected `(`"),
+    ("function foo() {}", "}", "Unexpected end of block. Expected statement or expression"),
+    ("function foo(x: y: z) { x }", (17, 18), "Expected `)`, `,`, or `<`"),
+    ("role", "role", "Missing required name"),
+    ("role #", "#", "Expected end-of-input or identifier"),
+    ("role {}", "role", "Missing required name"),
+    ("role MyRole { foo }", "foo", "Invalid member `foo`"),
+    ("role MyRole { privileges {} }", "privileges", "Missing required name"),
+    ("access provider", EOF_, "Expected name"),
+    ("access provider #", "#", "Expected name"),
+    ("access provider MyAP { issuer ''; jwks_uri ''; foo }", "foo", "Invalid member `foo`"),
+    ("access provider MyAP { issuer; jwks_uri 'foo' }", "issuer;", "Missing required value"),
+    ("access provider MyAP { issuer 'foo' }", (21, 37), "Missing jwks uri"),
+]
+
+
+def _marked(source: str, where: str | tuple[int, int]) -> tuple[int, int]:
+    """Core's ErrorSpec: a (start, end) pair, the end of the text, or the first occurrence of a string."""
+    if isinstance(where, tuple):
+        return where
+    if where == EOF_:
+        return len(source), len(source) + 1
+    start = source.index(where)
+    return start, start + max(len(where), 1)
+
+
+@pytest.mark.parametrize(("source", "where", "message"), SCHEMA_ERRORS, ids=[c[0] for c in SCHEMA_ERRORS])
+def test_schema_error_spec(source: str, where: str | tuple[int, int], message: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    ((got),) = [(d.message, d.start, d.end) for d in err.value.diagnostics]
+    assert got == (message, *_marked(source, where))
+
+
+# -- definitions: what each item states, in the shape the schema documents store (core's toStruct) ---------
+
+DEFINITIONS = [
+    pytest.param(
+        """
+@alias(U)
+collection Users {
+  name: String
+  age: Int? = 0
+  *: Any
+  compute up: String = (doc) => doc.name.toUpperCase()
+  compute initial = (.name)
+  index byName {
+    terms [.name, mva(.tags)]
+    values [desc(.age), mva(.x), desc(mva(.y)), .["a b"][0]]
+  }
+  unique [.name]
+  check pos ((doc) => doc.age >= 0)
+  history_days 3
+  ttl_days 5
+  document_ttls true
+}
+""",
+        [
+            (
+                "collection",
+                "Users",
+                {
+                    "alias": "U",
+                    "fields": {"name": {"signature": "String"}, "age": {"signature": "Int?", "default": "0"}},
+                    "wildcard": "Any",
+                    "computed_fields": {
+                        "up": {"body": "(doc) => doc.name.toUpperCase()", "signature": "String"},
+                        "initial": {"body": "(.name)"},
+                    },
+                    "indexes": {
+                        "byName": {
+                            "terms": [{"field": ".name", "mva": False}, {"field": ".tags", "mva": True}],
+                            "values": [
+                                {"field": ".age", "order": "desc", "mva": False},
+                                {"field": ".x", "order": "asc", "mva": True},
+                                {"field": ".y", "order": "desc", "mva": True},
+                                {"field": '.["a b"][0]', "order": "asc", "mva": False},
+                            ],
+                        }
+                    },
+                    "constraints": [
+                        {"unique": [{"field": ".name", "mva": False}]},
+                        {"check": {"name": "pos", "body": "(doc) => doc.age >= 0"}},
+                    ],
+                    "history_days": 3,
+                    "ttl_days": 5,
+                    "document_ttls": True,
+                },
+            )
+        ],
+        id="collection",
+    ),
+    pytest.param(
+        "collection Empty {}\ncollection 'Old$Name' {\n  index byNothing {}\n}\n",
+        [("collection", "Empty", {}), ("collection", "Old$Name", {"indexes": {"byNothing": {}}})],
+        id="collection-minimal",
+    ),
+    pytest.param(
+        """collection Foo {
+  migrations {
+    add .a
+    backfill .a = "x".concat('y')
+    split .b -> .c, .d
+    move .e -> .f
+    drop .g
+    move_conflicts .conflicts
+    move_wildcard .rest
+    add_wildcard
+  }
+}""",
+        [
+            (
+                "collection",
+                "Foo",
+                {
+                    "migrations": [
+                        {"add": {"field": ".a"}},
+                        {"backfill": {"field": ".a", "value": '"x".concat("y")'}},
+                        {"split": {"field": ".b", "to": [".c", ".d"]}},
+                        {"move": {"field": ".e", "to": ".f"}},
+                        {"drop": {"field": ".g"}},
+                        {"move_conflicts": {"into": ".conflicts"}},
+                        {"move_wildcard": {"into": ".rest"}},
+                        {"add_wildcard": {}},
+                    ]
+                },
+            )
+        ],
+        id="migrations",
+    ),
+    pytest.param(
+        """// Doubles.
+@role(server)
+@alias(twice)
+function double(x: Int): Int {
+  let y: Int=x*2
+  y
+}
+function untyped(a, b, ...rest) { [a,b] }
+function typed(a: String, ...rest: Number): Array<Number> { rest }
+""",
+        [
+            (
+                "function",
+                "double",
+                {
+                    "body": "(x) => {\n  let y: Int = x * 2\n  y\n}",
+                    "signature": "(x: Int) => Int",
+                    "role": "server",
+                    "alias": "twice",
+                },
+            ),
+            ("function", "untyped", {"body": "(a, b, ...rest) => {\n  [a, b]\n}"}),
+            (
+                "function",
+                "typed",
+                {"body": "(a, ...rest) => {\n  rest\n}", "signature": "(a: String, rest: ...Number) => Array<Number>"},
+            ),
+        ],
+        id="functions",
+    ),
+    pytest.param(
+        """role admin2 {
+  privileges Users { read; write { predicate ((a, b) => true) } }
+  privileges double { call }
+  membership Users { predicate ((u) => u.admin == true) }
+  membership Staff
+}""",
+        [
+            (
+                "role",
+                "admin2",
+                {
+                    "privileges": [
+                        {"resource": "Users", "actions": {"read": True, "write": "(a, b) => true"}},
+                        {"resource": "double", "actions": {"call": True}},
+                    ],
+                    "membership": [
+                        {"resource": "Users", "predicate": "(u) => u.admin == true"},
+                        {"resource": "Staff"},
+                    ],
+                },
+            )
+        ],
+        id="role",
+    ),
+    pytest.param(
+        "role empty {}\nrole nothing {\n  privileges Users {}\n}",
+        [("role", "empty", {}), ("role", "nothing", {"privileges": [{"resource": "Users"}]})],
+        id="role-minimal",
+    ),
+    pytest.param(
+        """access provider p {
+  issuer "https://example.com/"
+  jwks_uri 'https://example.com/.well-known/jwks.json'
+  role r
+  role r2 { predicate ((jwt) => jwt!.scope.includes("x")) }
+}""",
+        [
+            (
+                "access provider",
+                "p",
+                {
+                    "issuer": "https://example.com/",
+                    "jwks_uri": "https://example.com/.well-known/jwks.json",
+                    "roles": ["r", {"role": "r2", "predicate": '(jwt) => jwt!.scope.includes("x")'}],
+                },
+            )
+        ],
+        id="access-provider",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), DEFINITIONS)
+def test_definitions(source: str, expected: list[tuple[str, str, dict]]) -> None:
+    assert [(i.kind, i.name, i.definition) for i in parse(source)] == expected
+
+
+#: Embedded FQL as core stores it: re-written from its tree (core's Displayer), not kept as written.
+DISPLAYED = [
+    ("(x)=>x+1", "(x) => x + 1"),
+    ("x => x", "(x) => x"),
+    ("(_, b) => b", "(_, b) => b"),
+    ("(a, ...b) => b", "(a, ...b) => b"),
+    ("(x) => (x + 1) * 2", "(x) => (x + 1) * 2"),
+    ("(x) => x.items.map(.name)", "(x) => x.items.map(.name)"),
+    ("(x) => x?.a?.b!", "(x) => x?.a?.b!"),
+    ("(x) => x?.f?.(1)", "(x) => x?.f?.(1)"),
+    ("(x) => x['a']", '(x) => x["a"]'),
+    ("(x) => -x", "(x) => -x"),
+    ("(x) => !x", "(x) => !x"),
+    ("(x) => if (x) 'a' else 'b'", '(x) => if (x) "a" else "b"'),
+    ("(x) => if (x) 1", "(x) => if (x) 1"),
+    ("(x) => at (x) Users.all()", "(x) => at (x) Users.all()"),
+    ("(x) => \"tab\\there #{x} \\#\"", '(x) => "tab\\there #{x} \\#"'),
+    ("(x) => { a: 1, 'b c': [1, 2] }", '(x) => {\n  a: 1,\n  "b c": [1, 2]\n}'),
+    ("(x) => {}", "(x) => {\n}"),
+    ("(x) => { let a = 1; a }", "(x) => {\n  let a = 1\n  a\n}"),
+    ("(x) => x { a, b: .c }", "(x) => x {\n  a: .a,\n  b: .c\n}\n"),
+    ("(x) => 0x10 + 1_000", "(x) => 16 + 1000"),
+    ("(x) => null ?? true", "(x) => null ?? true"),
+    ("(x) => (1, 2)", "(x) => (1, 2)"),
+]
+
+
+@pytest.mark.parametrize(("written", "stored"), DISPLAYED, ids=[w for w, _ in DISPLAYED])
+def test_embedded_fql_is_stored_as_core_displays_it(written: str, stored: str) -> None:
+    (item,) = parse(f"collection C {{\n  check c ({written})\n}}")
+    assert item.definition["constraints"] == [{"check": {"name": "c", "body": stored}}]
+
+
+#: Types as core displays them.
+TYPES = [
+    ("Int", "Int"),
+    ("Int?", "Int?"),
+    ("Int? | String", "Int? | String"),
+    ("(Int, String)", "[Int, String]"),
+    ("{a:Int,'b c':String,*:Any}", '{ a: Int, "b c": String, *: Any }'),
+    ("Array< Ref<Users> >", "Array<Ref<Users>>"),
+    ('"a" | 1 | true', '"a" | 1 | true'),
+    ("(\n    Int,\n    String\n  )", "[Int, String]"),
+    ("Int |\n    String", "Int | String"),
+]
+
+
+@pytest.mark.parametrize(("written", "stored"), TYPES, ids=[w for w, _ in TYPES])
+def test_types_are_stored_as_core_displays_them(written: str, stored: str) -> None:
+    (item,) = parse(f"collection C {{\n  f: {written}\n  g: Int\n}}")
+    assert item.definition["fields"] == {"f": {"signature": stored}, "g": {"signature": "Int"}}
+
+
+# -- where items are, comments, separators ------------------------------------------------------------------
+
+
+def test_spans_cover_annotations_and_the_comment_right_before() -> None:
+    source = (
+        "// Users of the app.\n// Two lines.\n@alias(U)\ncollection Users {\n  name: String\n}\n\n"
+        "// Not this one.\n\n@role(server) function f() { 1 };\nrole r {}"
+    )
+    items = parse(source, "app.fsl")
+    texts = [source[slice(*item.span)] for item in items]
+    assert texts == [
+        "// Users of the app.\n// Two lines.\n@alias(U)\ncollection Users {\n  name: String\n}",
+        "@role(server) function f() { 1 };",
+        "role r {}",
+    ]
+    assert {item.file for item in items} == {"app.fsl"}
+    assert position(source, items[1].span[0]) == (10, 1)
+
+
+SEPARATED = [
+    "collection A {} ; collection B {}",
+    "collection A {}\n\n\ncollection B {}",
+    "/* a */ collection A {} // a\n/* b\n*/ collection B { /* nothing */ }",
+    "collection A {\n}\r\ncollection B {}\n",
+    ";;\ncollection A {};\n\ncollection B {}; ;",
+]
+
+
+@pytest.mark.parametrize("source", SEPARATED)
+def test_separators_and_comments(source: str) -> None:
+    assert [i.name for i in parse(source)] == ["A", "B"]
+
+
+def test_members_on_one_line_and_over_lines() -> None:
+    source = """collection A { a: Int; b: String
+  compute c: Int = (doc) =>
+    doc.a +
+      1
+  d: Boolean = true
+    || false
+  e: Int = if (true)
+    1
+  else
+    2
+  index i { terms [
+    .a,
+    .b
+  ] }
+}"""
+    (item,) = parse(source)
+    fields = item.definition["fields"]
+    assert item.definition["computed_fields"] == {"c": {"body": "(doc) => doc.a + 1", "signature": "Int"}}
+    assert fields["d"] == {"signature": "Boolean", "default": "true || false"}
+    assert fields["e"] == {"signature": "Int", "default": "if (true) 1 else 2"}
+    assert item.definition["indexes"]["i"]["terms"] == [{"field": ".a", "mva": False}, {"field": ".b", "mva": False}]
+
+
+def test_a_member_keyword_reads_its_name_over_newlines_as_in_core() -> None:
+    (item,) = parse("role r {\n  membership\n  Staff\n}")
+    assert item.definition == {"membership": [{"resource": "Staff"}]}
+
+
+# -- embedded FQL and types: errors placed in the .fsl file -------------------------------------------------
+
+PLACED = [
+    (
+        "collection Foo {\n  compute x = (doc) => doc.a +\n}\n",
+        """error: Unexpected end of input, expected expression
+at main.fsl:2:31
+  |
+2 |   compute x = (doc) => doc.a +
+  |                               ^
+  |""",
+    ),
+    (
+        "collection Foo {\n  a: Int = 1 +* 2\n}\n",
+        """error: Unexpected `*`, expected expression
+at main.fsl:2:15
+  |
+2 |   a: Int = 1 +* 2
+  |               ^
+  |""",
+    ),
+    (
+        "function f(x) {\n  let y = 1\n}\n",
+        """error: Missing return expression
+at main.fsl:2:3
+  |
+2 |   let y = 1
+  |   ^^^^^^^^^
+  |""",
+    ),
+    (
+        "function f(x) {\n  x.(\n}\n",
+        """error: Unexpected `(`, expected identifier
+at main.fsl:2:5
+  |
+2 |   x.(
+  |     ^
+  |""",
+    ),
+    (
+        "collection Foo {\n  a: Int < = 3\n}\n",
+        """error: Expected end-of-input
+at main.fsl:2:10
+  |
+2 |   a: Int < = 3
+  |          ^
+  |""",
+    ),
+    (
+        "collection Foo {\n  check c (x) => true\n}",
+        """error: Expected lambda check predicate
+at main.fsl:2:11
+  |
+2 |   check c (x) => true
+  |           ^^^^^^^^^^^ Check constraints require parenthesis around the lambda
+  |""",
+    ),
+    (
+        "@alias(if) collection A {}",
+        """error: Invalid identifier
+at main.fsl:1:8
+  |
+1 | @alias(if) collection A {}
+  |        ^^ `if` is a keyword
+  |""",
+    ),
+    (
+        'access provider A { issuer "a#{1}"; jwks_uri 3 }',
+        """error: Cannot interpolate values in a string literal
+at main.fsl:1:32
+  |
+1 | access provider A { issuer "a#{1}"; jwks_uri 3 }
+  |                                ^
+  |
+error: Expected string literal
+at main.fsl:1:46
+  |
+1 | access provider A { issuer "a#{1}"; jwks_uri 3 }
+  |                                              ^
+  |""",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PLACED)
+def test_errors_in_embedded_fql_and_types_point_into_the_file(source: str, expected: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert str(err.value) == expected
+
+
+CONVERTER_ERRORS = [
+    ("collection Foo { compute x = 3 }", "Expected lambda"),
+    ("collection Foo { id: Int }", "Invalid reserved name `id`"),
+    ('collection Foo { "a b": Int }', "Invalid identifier `a b`"),
+    ("collection Foo { *: Any = 3 }", "No default allowed for wildcard field"),
+    ("collection Foo { a = 3 }", "Expected a type signature"),
+    ("collection Foo { a: Int; a: String }", "Duplicate field `a`"),
+    ("collection Foo { migrations { split .a -> .b } }", "Expected at least two fields to split into"),
+    ("collection Foo { migrations { split .a -> .b, .b } }", "Expected list of fields with no duplicates"),
+    ("collection Foo { migrations { move .a[0] -> .b } }", "Cannot index into an item in a migration path"),
+    ("collection Foo { migrations { history_days 3 } }", "Only migrations are allowed in migration blocks"),
+    ("collection Foo { migrations 3 }", "Expected a migration block"),
+    ("collection Foo { index x { terms [foo(.a)] } }", "Expected 'mva'"),
+    ("collection Foo { index x { values [up(.b)] } }", "Expected 'asc', 'desc', or 'mva'"),
+    ("collection Foo { index x { values [desc(asc(.b))] } }", "Expected 'asc', 'desc', or 'mva'"),
+    ("collection Foo { index x { terms 3 } }", "Expected an array of terms"),
+    ("collection Foo { index x { terms [.a]; terms [.b] } }", "Duplicate terms definition"),
+    ("collection Foo { unique [] }", "Expected non-empty terms for a unique constraint"),
+    ("collection Foo { history_days x }", "Name is not allowed here"),
+    ("collection Foo { ttl_days 1.5 }", "Expected integer literal"),
+    ("collection Foo { document_ttls 1 }", "Expected boolean literal"),
+    ("collection Foo 3", "Expected a block"),
+    ("@role(r) @alias(a) role Foo {}", "Annotations are not allowed here"),
+    ("role r { privileges A { read { predicate ((x) => true); predicate ((x) => true) } } }",
+     "Expected a single predicate member"),
+    ("role r { privileges A { read { write } } }", "Expecting a predicate"),
+    ("role r { membership A { predicate (x) => true } }", "Expected lambda predicate"),
+    ("access provider A { jwks_uri 'x' }", "Missing issuer"),
+    ("access provider A { issuer 'x'; issuer 'y'; jwks_uri 'x' }", "Duplicate issuer"),
+    ("function f(...a, b) { 1 }", "Variadic argument must be the last argument."),
+    ("function f(a: Int, b): Int { 1 }", "All or no arguments must have a type"),
+    ("function f { 1 }", "Expected `(`"),
+    ("function f() 1", "Expected a function definition"),
+    ("@alias(x) @alias(y) collection A {}", "Duplicate annotation `alias`"),
+    ("@foo(x) collection A {}", "Expected `alias` or `role`"),
+    ("collection A { a: { b: Int = 0 } }", "Default values of nested fields are not supported by fql"),
+]
+
+
+@pytest.mark.parametrize(("source", "message"), CONVERTER_ERRORS, ids=[s for s, _ in CONVERTER_ERRORS])
+def test_checks(source: str, message: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert message in [d.message for d in err.value.diagnostics]
+
+
+def test_fsl_error_is_an_fql_error_with_every_error() -> None:
+    with pytest.raises(FQLError) as err:
+        parse("role r { foo }\nrole r {}", "roles.fsl")
+    assert isinstance(err.value, FSLError) and err.value is not None and ErrorsFSLError is FSLError
+    assert err.value.v10_code == "invalid_schema" and err.value.status == 400
+    assert [d.message for d in err.value.diagnostics] == ["Invalid member `foo`", "Duplicate role `r`"]
+    assert err.value.errors[0].startswith("error: Invalid member `foo`\nat roles.fsl:1:10\n")
+
+
+#: Input that is no FSL at all still gives an FSLError, never a traceback.
+JUNK = [
+    "}",
+    "{",
+    "collection A {",
+    "collection A { a: }",
+    "collection A { a: Int = }",
+    "collection A { index i { terms [.a, }",
+    "collection A { compute }",
+    "function f(",
+    "function f(a:",
+    "function f(a) {",
+    "function f(a) { '",
+    "access provider",
+    "access provider a",
+    "access provider a { issuer",
+    "@",
+    "@alias(",
+    "@alias(x",
+    "collection A { migrations { move .a } }",
+    "collection A { migrations { split .a -> } }",
+    "collection A { migrations { backfill .a } }",
+    "collection A { migrations { drop } }",
+    "/* unterminated",
+    "collection 'unterminated",
+    "collection A { a: Int = <<-END\n  text\n }",
+    "\x00",
+    "role r { privileges A { read { predicate } } }",
+    "collection A { b: Int = 1 2 }",
+    "collection A { b: Int = let x = 1 }",
+]
+
+
+@pytest.mark.parametrize("source", JUNK)
+def test_junk_gives_an_fsl_error(source: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert err.value.errors and all(e.startswith("error: ") for e in err.value.errors)

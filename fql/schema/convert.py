@@ -212,7 +212,8 @@ class _Converter:
         if typed:
             hint = Diagnostic("Expecting types due to this type annotation", first.type.start, first.type.end)
         else:
-            hint = Diagnostic("Expecting no types due to this argument not having a type", first.name.start, first.name.end)
+            message = "Expecting no types due to this argument not having a type"
+            hint = Diagnostic(message, first.name.start, first.name.end)
         for arg in args:
             if typed != (arg.type is not None):
                 self.emit("All or no arguments must have a type", arg.name.start, arg.name.end, hints=(hint,))

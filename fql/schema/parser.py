@@ -495,13 +495,20 @@ class _Reader:
         return program.body[0]
 
     def fql_statements(self, start: int, end: int) -> ast.Program:
-        masked = _blank(self.text[:start]) + self.text[start:end]
+        """Parse text[start:end] as v10 statements. The text is put on the line and column it has in the
+        file (newlines, then spaces), so that a parse error's offset maps back by one shift."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        prefix = "\n" * self.text.count("\n", 0, start) + " " * (start - line_start)
+        masked = prefix + self.text[start:end]
         try:
             return display.parse_kept(masked)
         except ParseError as err:
-            offset = err.span.start if err.span is not None and err.span.end else _offset(masked, err.line, err.column)
-            width = (err.span.end - err.span.start) if err.span is not None and err.span.end > offset else 1
-            raise _Abort(Diagnostic(err.description, offset, offset + width, err.annotation)) from None
+            if err.span is not None and err.span.end:
+                offset, width = err.span.start, err.span.end - err.span.start
+            else:
+                offset, width = _offset(masked, err.line, err.column), 1
+            offset = max(offset, len(prefix)) - len(prefix) + start
+            raise _Abort(Diagnostic(err.description, offset, offset + max(width, 1), err.annotation)) from None
 
     def signature_and_body(self) -> Function | Invalid:
         """`(params): Ret { body }` (core's `func`)."""
@@ -592,11 +599,6 @@ class _Reader:
 
 
 # -- FQL and type extents ------------------------------------------------------------------------------
-
-
-def _blank(text: str) -> str:
-    """`text` with every character but line breaks turned to a space, so offsets and lines stay."""
-    return re.sub(r"[^\n\r]", " ", text)
 
 
 def _offset(text: str, line: int, column: int) -> int:

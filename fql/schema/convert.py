@@ -364,7 +364,9 @@ class _Converter:
         if isinstance(node, ast.Template):
             for part in node.parts:
                 if not isinstance(part, str):
-                    self.emit("Cannot interpolate values in a string literal", part.span.start, part.span.end)
+                    # A Lit's tree has offsets into its own text, which starts at value.start.
+                    where = (value.start + part.span.start, value.start + part.span.end)
+                    self.emit("Cannot interpolate values in a string literal", *where)
             return None
         self.emit("Expected string literal", *span_of(value))
         return None

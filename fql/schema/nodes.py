@@ -74,7 +74,7 @@ class Paths:
 
 @frozen
 class Lit:
-    """An FQL expression: its tree (parentheses kept, see display.py), and where."""
+    """An FQL expression: its tree (parentheses kept, see display.py; its spans count from `start`), and where."""
 
     node: ast.Node
     start: int

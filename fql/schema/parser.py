@@ -294,8 +294,12 @@ class _Reader:
         m = re.compile(rf"{quote}((?:[^{quote}\\\n#]|\\.)*){quote}").match(self.text, start)
         if m is None:
             return None
+        value = _string_value(m.group())
+        if value is None:
+            self.fql(start, m.end())  # v10's error about the string
+            self.fail("Invalid string", start, m.end())
         self.pos = m.end()
-        return Name(signatures.unquote(m.group()), start, m.end())
+        return Name(value, start, m.end())
 
     # -- members --------------------------------------------------------------------------------------
 
@@ -495,19 +499,17 @@ class _Reader:
         return program.body[0]
 
     def fql_statements(self, start: int, end: int) -> ast.Program:
-        """Parse text[start:end] as v10 statements. The text is put on the line and column it has in the
-        file (newlines, then spaces), so that a parse error's offset maps back by one shift."""
-        line_start = self.text.rfind("\n", 0, start) + 1
-        prefix = "\n" * self.text.count("\n", 0, start) + " " * (start - line_start)
-        masked = prefix + self.text[start:end]
+        """Parse text[start:end] as v10 statements; a parse error's offset in it, shifted by `start`, is
+        where it is in the file."""
+        source = self.text[start:end]
         try:
-            return display.parse_kept(masked)
+            return display.parse_kept(source)
         except ParseError as err:
             if err.span is not None and err.span.end:
                 offset, width = err.span.start, err.span.end - err.span.start
             else:
-                offset, width = _offset(masked, err.line, err.column), 1
-            offset = max(offset, len(prefix)) - len(prefix) + start
+                offset, width = _offset(source, err.line, err.column), 1
+            offset = min(offset, len(source)) + start
             raise _Abort(Diagnostic(err.description, offset, offset + max(width, 1), err.annotation)) from None
 
     def signature_and_body(self) -> Function | Invalid:
@@ -585,6 +587,9 @@ class _Reader:
             self.fail(err.message, start + err.offset, start + err.offset + err.width)
         except signatures.DefaultInSignature:
             self.fail("Default values of nested fields are not supported by fql", start, end)
+        except (ValueError, IndexError):
+            # signatures.unquote on a bad escape in a string singleton (`"\u{110000}"`).
+            self.fail("Invalid escape in type", start, end)
         self.pos = end
         return Type(texpr, start, end, colon)
 
@@ -807,7 +812,10 @@ def _path(text: str, start: int, end: int) -> tuple[str | int, ...] | None:
         if m.group(1) is not None:
             steps.append(m.group(1))
         elif m.group(2)[0] in "\"'":
-            steps.append(signatures.unquote(m.group(2)))
+            key = _string_value(m.group(2))
+            if key is None:
+                return None
+            steps.append(key)
         else:
             steps.append(int(m.group(2)))
         pos = m.end()
@@ -828,6 +836,15 @@ def _term(text: str, start: int, end: int, plain: bool = False) -> Term:
     if path is None:
         return Term((), tuple(wrappers), start, end, ("Invalid field path", inner_start, inner_end))
     return Term(path, tuple(wrappers), start, end)
+
+
+def _string_value(token: str) -> str | None:
+    """The text of a quoted string token, escapes resolved as v10 resolves them; None if it is no string."""
+    try:
+        (node,) = display.parse_kept(token).body
+    except (ParseError, ValueError):
+        return None
+    return node.value if isinstance(node, ast.Literal) and isinstance(node.value, str) else None
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

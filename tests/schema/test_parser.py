@@ -1586,6 +1586,9 @@ JUNK = [
     "role r { privileges A { read { predicate } } }",
     "collection A { b: Int = 1 2 }",
     "collection A { b: Int = let x = 1 }",
+    "collection 'a\\u{110000}' {}",
+    'collection A { a: "\\u{110000}" }',
+    "collection A { index i { terms [.['\\u{zz}']] } }",
 ]
 
 

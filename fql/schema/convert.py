@@ -202,9 +202,6 @@ class _Converter:
     def check_signature(self, fn: Function) -> None:
         """All parameters typed and a return type, or none of either."""
         args = [a for a in fn.args if not a.variadic] + [a for a in fn.args if a.variadic]
-        for arg in fn.args[:-1]:
-            if arg.variadic:
-                self.emit("Variadic argument must be the last argument.", arg.start, arg.name.end)
         if not args:
             return
         first = args[0]

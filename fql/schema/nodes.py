@@ -99,6 +99,7 @@ class Arg:
     type: Type | None
     variadic: bool
     start: int
+    end: int
 
 
 @frozen

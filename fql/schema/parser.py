@@ -63,14 +63,19 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}", "<": ">"}
 #: Type tokens after which a newline does not end the type (core reads on).
 _TYPE_AFTER = frozenset(("|", "&", "=>", ":", ",", "<", "(", "[", "{", "..."))
 _TYPE_BEFORE = frozenset(("|", "&", "=>", ")", "]", "}", ">", ","))
+#: Type tokens that start a type of their own (a name, a literal, a tuple).
+_ATOM = re.compile(r"[A-Za-z_0-9\"'(\[-]")
 #: Characters an FQL expression can start with.
 _EXPR_START = re.compile(r"[A-Za-z_0-9\"'(\[{.!~-]|<<[+-]")
 
 
 def parse(text: str, filename: str = "main.fsl") -> list[Item]:
     """Every item of one FSL file, in order; FSLError (each error as core renders it) if it has errors."""
+    reader = _Reader(text)
     try:
-        nodes = _Reader(text).file()
+        nodes = reader.file()
+        if reader.errors:
+            raise FSLError(reader.errors, text, filename)
     except _Abort as abort:
         raise FSLError([abort.diagnostic], text, filename) from None
     except RecursionError:
@@ -104,6 +109,8 @@ class _Reader:
         self.pos = 0
         #: What an optional part that was not there could have been, and where (for `Expected ...`).
         self.missed: tuple[int, set[str]] = (-1, set())
+        #: Errors that do not stop the parse, as core's parser emits them (then reports them alone).
+        self.errors: list[Diagnostic] = []
 
     # -- characters -------------------------------------------------------------------------------
 
@@ -371,14 +378,12 @@ class _Reader:
         return Node(kw, name, value, kw.start, value.end, [])
 
     def access_provider(self) -> Node | None:
-        save = self.pos
         access = self.keyword(("access",))
         if access is None:
             return None
         self.nl()
         if self.keyword(("provider",)) is None:
-            self.pos = save
-            return None
+            self.fail("Expected provider")
         self.nl()
         name = self.schema_name()
         if name is None:
@@ -386,7 +391,7 @@ class _Reader:
         self.ws()
         value = self.value()
         if value is None:
-            self.fail(_expected(["`{`"]))
+            self.fail("Expected expression")
         kw = Name("access provider", access.start, self.text.index("provider", access.end) + 8)
         return Node(kw, name, value, access.start, value.end, [])
 
@@ -467,8 +472,8 @@ class _Reader:
                 self.fail(_expected(["`]`"]))
             term_start = self.pos
             end = _Code(self.text).end(term_start, stop_at_comma=True)
-            if end == term_start:
-                self.fail(_expected(["`]`", "expression"]))
+            if end == term_start or _expression(f"({self.text[term_start:end]})") is None:
+                self.fail(_expected(["`]`", "expression"]), term_start)
             terms.append(_term(self.text, term_start, end))
             self.pos = end
             self.nl()
@@ -562,17 +567,29 @@ class _Reader:
                 self.pos += 1
                 self.nl()
                 ptype = self.type_expr(colon, schema=False, in_params=True)
-            args.append(Arg(name, ptype, variadic, start))
+            args.append(Arg(name, ptype, variadic, start, ptype.end if ptype else name.end))
+            after = self.pos
             self.nl()
             if not self.peek(","):
                 if not self.peek(")"):
-                    last = _type_tokens(self.text, ptype.start, ptype.end)[-1] if ptype else None
-                    names = ["`)`", "`,`"] + (["`<`"] if last and _PLAIN.fullmatch(last) else [])
-                    self.fail(_expected(names))
+                    self.fail(_expected(self.after_param(ptype, after)))
                 break
             self.pos += 1
             self.nl()
+        for arg in args[:-1]:
+            if arg.variadic:
+                self.errors.append(Diagnostic("Variadic argument must be the last argument.", arg.start, arg.end))
         return args
+
+    def after_param(self, ptype: Type | None, after: int) -> list[str]:
+        """What core expects after a parameter: its type, or what may follow the type right after it (a
+        `<` after a name); past spaces (read inside the parameter list), only the `)`."""
+        if ptype is None:
+            return ["`)`", "`,`", "a type annotation"]
+        if self.pos != after:
+            return ["`)`"]
+        last = _type_tokens(self.text, ptype.start, ptype.end)[-1]
+        return ["`)`", "`,`"] + (["`<`"] if _PLAIN.fullmatch(last) else [])
 
     def type_expr(self, colon: int, schema: bool, in_params: bool = False) -> Type:
         """A type from here to where it ends (a `=`, `,`, the end of its line...), parsed by signatures.py."""
@@ -598,7 +615,7 @@ class _Reader:
         start = self.pos
         end = _path_end(self.text, start)
         if end == start:
-            self.fail("Expected field path")
+            self.fail("Expected expression")
         self.pos = end
         return _term(self.text, start, end, plain=True)
 
@@ -749,6 +766,8 @@ def _type_end(text: str, pos: int, in_params: bool) -> int:
                 return last
             if tok == "{" and prev is not None and prev not in _TYPE_AFTER:
                 return last
+            if prev is not None and prev not in _TYPE_AFTER and prev not in ("?", "|", "&") and _ATOM.match(tok):
+                return last  # two types side by side: the type ended before this one
         if tok in _CLOSERS:
             depth.append(_CLOSERS[tok])
         elif depth and tok == depth[-1]:
@@ -838,12 +857,18 @@ def _term(text: str, start: int, end: int, plain: bool = False) -> Term:
     return Term(path, tuple(wrappers), start, end)
 
 
-def _string_value(token: str) -> str | None:
-    """The text of a quoted string token, escapes resolved as v10 resolves them; None if it is no string."""
+def _expression(text: str) -> ast.Node | None:
+    """The one expression `text` is, or None if it is none."""
     try:
-        (node,) = display.parse_kept(token).body
+        (parsed,) = display.parse_kept(text).body
     except (ParseError, ValueError):
         return None
+    return parsed
+
+
+def _string_value(token: str) -> str | None:
+    """The text of a quoted string token, escapes resolved as v10 resolves them; None if it is no string."""
+    node = _expression(token)
     return node.value if isinstance(node, ast.Literal) and isinstance(node.value, str) else None
 
 

@@ -6,8 +6,8 @@ Why recursive descent, and not a Lark grammar over the v10 tokens: FSL is line-o
 name is followed by `:` or `=`, a keyword member otherwise, an unknown word skipped to the end of its line
 so the converter can name it). That is backtracking on words, which an LALR grammar would have to fold
 into the lexer. The FQL inside (bodies, predicates, defaults) is handed, as a range of the file, to fql's
-own v10 parser, with everything before it blanked out, so its errors point into the .fsl file. Types go
-to signatures.py's parser, core's type-expression parser.
+own v10 parser (scan.py finds where it ends), its errors shifted to their place in the .fsl file. Types
+go to signatures.py's parser, core's type-expression parser.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import typing as t
 from .. import ast
 from ..errors import ParseError
 from ..eval.v10 import signatures
-from ..parse.v10 import _DROP_AFTER, _DROP_BEFORE, KEYWORDS
-from . import convert, display
+from ..parse.v10 import KEYWORDS
+from . import convert, display, scan
 from .errors import Diagnostic, FSLError
 from .items import Item
 from .nodes import (
@@ -53,18 +53,7 @@ NO_NAME = frozenset(
 MIGRATIONS = frozenset(("backfill", "drop", "split", "move", "add", "move_conflicts", "move_wildcard", "add_wildcard"))
 ANNOTATIONS = frozenset(("alias", "role"))
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_']*")
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = re.compile(r"[ \t]+")
-_NUMBER = re.compile(r"[0-9][0-9A-Za-z_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9_]+)?")
-_PUNCT = re.compile(r"=>|\?\.|\?\?|\|\||&&|==|!=|=~|!~|>=|<=|\*\*|\.\.\.|->|[-+*/%<>=!~|^&.,:;()\[\]{}?@#$]")
-_HEREDOC = re.compile(r"<<[+-][ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n")
-_CLOSERS = {"(": ")", "[": "]", "{": "}", "<": ">"}
-#: Type tokens after which a newline does not end the type (core reads on).
-_TYPE_AFTER = frozenset(("|", "&", "=>", ":", ",", "<", "(", "[", "{", "..."))
-_TYPE_BEFORE = frozenset(("|", "&", "=>", ")", "]", "}", ">", ","))
-#: Type tokens that start a type of their own (a name, a literal, a tuple).
-_ATOM = re.compile(r"[A-Za-z_0-9\"'(\[-]")
 #: Characters an FQL expression can start with.
 _EXPR_START = re.compile(r"[A-Za-z_0-9\"'(\[{.!~-]|<<[+-]")
 
@@ -151,12 +140,10 @@ class _Reader:
         return len(self.text) if end < 0 else end
 
     def block_comment(self, pos: int) -> int:
-        depth = 0
-        for mark in re.finditer(r"/\*|\*/", self.text[pos:]):
-            depth += 1 if mark.group() == "/*" else -1
-            if depth == 0:
-                return pos + mark.end()
-        self.fail("Unterminated comment", pos)
+        end = scan.comment_end(self.text, pos)
+        if not self.text.endswith("*/", 0, end) or end < pos + 4:
+            self.fail("Unterminated comment", pos)
+        return end
 
     def separators(self, top: bool) -> tuple[bool, int | None]:
         """Skip what may stand between members: newlines, `;` and comments. Returns whether there was
@@ -231,7 +218,7 @@ class _Reader:
             if m:
                 pos = m.end()
             elif self.text.startswith("/*", pos):
-                pos = _Code(self.text)._comment(pos)
+                pos = scan.comment_end(self.text, pos)
             elif self.text[pos] == ";":
                 pos = end = pos + 1
             else:
@@ -268,7 +255,7 @@ class _Reader:
     # -- words and names ----------------------------------------------------------------------------
 
     def ident(self) -> Name | None:
-        m = _IDENT.match(self.text, self.pos)
+        m = scan.IDENT.match(self.text, self.pos)
         if m is None:
             return None
         self.pos = m.end()
@@ -276,7 +263,7 @@ class _Reader:
 
     def keyword(self, words: t.Container[str]) -> Name | None:
         """A word from `words` (a whole word), or None with nothing read."""
-        m = _IDENT.match(self.text, self.pos)
+        m = scan.IDENT.match(self.text, self.pos)
         if m is None or m.group() not in words:
             return None
         self.pos = m.end()
@@ -301,7 +288,7 @@ class _Reader:
         m = re.compile(rf"{quote}((?:[^{quote}\\\n#]|\\.)*){quote}").match(self.text, start)
         if m is None:
             return None
-        value = _string_value(m.group())
+        value = scan.string_value(m.group())
         if value is None:
             self.fql(start, m.end())  # v10's error about the string
             self.fail("Invalid string", start, m.end())
@@ -322,7 +309,7 @@ class _Reader:
             name = Name("*", self.pos, self.pos + 1)
             self.pos += 1
         else:
-            m = _IDENT.match(self.text, self.pos)
+            m = scan.IDENT.match(self.text, self.pos)
             name = None if m and m.group() in KEYWORDS else self.schema_name()
         if name is None:
             self.pos = save
@@ -435,7 +422,7 @@ class _Reader:
             return None
         self.ws()
         start = self.pos
-        self.pos = _invalid_end(self.text, start)
+        self.pos = scan.invalid_end(self.text, start)
         return Node(kw, None, Invalid(start, self.pos), kw.start, self.pos, [])
 
     # -- values -----------------------------------------------------------------------------------------
@@ -471,10 +458,10 @@ class _Reader:
             if self.at_end():
                 self.fail(_expected(["`]`"]))
             term_start = self.pos
-            end = _Code(self.text).end(term_start, stop_at_comma=True)
-            if end == term_start or _expression(f"({self.text[term_start:end]})") is None:
+            end = scan.Code(self.text).end(term_start, stop_at_comma=True)
+            if end == term_start or scan.expression(f"({self.text[term_start:end]})") is None:
                 self.fail(_expected(["`]`", "expression"]), term_start)
-            terms.append(_term(self.text, term_start, end))
+            terms.append(scan.term(self.text, term_start, end))
             self.pos = end
             self.nl()
             if not self.peek(","):
@@ -491,7 +478,7 @@ class _Reader:
             if required:
                 self.fail("Expected expression")
             return None
-        end = _Code(self.text).end(start, stop_at_comma=True)
+        end = scan.Code(self.text).end(start, stop_at_comma=True)
         node = self.fql(start, end)
         self.pos = end
         return Lit(node, start, end)
@@ -513,7 +500,7 @@ class _Reader:
             if err.span is not None and err.span.end:
                 offset, width = err.span.start, err.span.end - err.span.start
             else:
-                offset, width = _offset(source, err.line, err.column), 1
+                offset, width = scan.offset(source, err.line, err.column), 1
             offset = min(offset, len(source)) + start
             raise _Abort(Diagnostic(err.description, offset, offset + max(width, 1), err.annotation)) from None
 
@@ -534,10 +521,10 @@ class _Reader:
         self.nl()
         if not self.peek("{"):
             start = self.pos
-            self.pos = _invalid_end(self.text, start)
+            self.pos = scan.invalid_end(self.text, start)
             return Invalid(start, self.pos)
         brace = self.pos
-        close = _Code(self.text).closing(brace + 1)
+        close = scan.Code(self.text).closing(brace + 1)
         if close is None:
             self.fql_statements(brace + 1, len(self.text))  # its error says what is open
             self.fail(_expected(["`}`"]), len(self.text))
@@ -588,13 +575,13 @@ class _Reader:
             return ["`)`", "`,`", "a type annotation"]
         if self.pos != after:
             return ["`)`"]
-        last = _type_tokens(self.text, ptype.start, ptype.end)[-1]
-        return ["`)`", "`,`"] + (["`<`"] if _PLAIN.fullmatch(last) else [])
+        last = scan.type_tokens(self.text, ptype.start, ptype.end)[-1]
+        return ["`)`", "`,`"] + (["`<`"] if scan.PLAIN.fullmatch(last) else [])
 
     def type_expr(self, colon: int, schema: bool, in_params: bool = False) -> Type:
         """A type from here to where it ends (a `=`, `,`, the end of its line...), parsed by signatures.py."""
         start = self.pos
-        end = _type_end(self.text, start, in_params)
+        end = scan.type_end(self.text, start, in_params)
         source = self.text[start:end]
         if not source:
             self.fail("Expected type")
@@ -613,268 +600,8 @@ class _Reader:
     def field_path(self) -> Term:
         """A migration's field path, `.a.b`, `.["a b"]`, `.a[0]` (core's fieldPathExpr)."""
         start = self.pos
-        end = _path_end(self.text, start)
+        end = scan.path_end(self.text, start)
         if end == start:
             self.fail("Expected expression")
         self.pos = end
-        return _term(self.text, start, end, plain=True)
-
-
-# -- FQL and type extents ------------------------------------------------------------------------------
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return starts[min(max(line, 1), len(starts)) - 1] + max(column, 1) - 1
-
-
-class _Code:
-    """Finds where FQL code ends without parsing it: brackets, strings (with `#{}`), comments, heredocs,
-    and v10's newline rules (a newline ends an expression unless an operator or opener comes before it,
-    or a continuing token such as `.` or `else` after it)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def end(self, pos: int, stop_at_comma: bool) -> int:
-        """Where an expression that starts at `pos` ends (after its last token)."""
-        return self._scan(pos, None, stop_at_comma)[0]
-
-    def closing(self, pos: int) -> int | None:
-        """The position of the `}` that closes a brace opened just before `pos`, or None."""
-        end, at = self._scan(pos, "}", False)
-        return at
-
-    def _scan(self, pos: int, closer: str | None, stop_at_comma: bool) -> tuple[int, int | None]:
-        text, stack, prev, last = self.text, [], None, pos
-        while pos < len(text):
-            char = text[pos]
-            if char in " \t":
-                pos += 1
-            elif text.startswith("/*", pos):
-                pos = self._comment(pos)
-            elif text.startswith("//", pos):
-                end = text.find("\n", pos)
-                pos = len(text) if end < 0 else end
-            elif char in "\r\n":
-                nxt = self._next_token(pos)
-                if closer is None and not stack and not self._continues(prev, nxt):
-                    return last, None
-                pos += 1
-            elif char in "\"'":
-                pos = self._string(pos)
-                prev, last = "STRING", pos
-            elif text.startswith("<<", pos) and _HEREDOC.match(text, pos):
-                pos = self._heredoc(pos)
-                prev, last = "STRING", pos
-            else:
-                token, end = self._token(pos)
-                if not stack and (token == closer or (closer is None and token in (")", "]", "}"))):
-                    return last, pos
-                if not stack and closer is None and (token == ";" or (token == "," and stop_at_comma)):
-                    return last, None
-                if token in ("(", "[", "{"):
-                    stack.append(prev in ("if", "at") and token == "(")
-                    prev = token
-                elif token in (")", "]", "}"):
-                    prev = "COND" if stack and stack.pop() else token
-                else:
-                    prev = token if not _IDENT.fullmatch(token) or token in KEYWORDS else "NAME"
-                pos = last = end
-        return last, None
-
-    def _token(self, pos: int) -> tuple[str, int]:
-        for pattern in (_IDENT, _NUMBER, _PUNCT):
-            m = pattern.match(self.text, pos)
-            if m:
-                return m.group(), m.end()
-        return self.text[pos], pos + 1
-
-    def _next_token(self, pos: int) -> str | None:
-        m = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)*", re.S).match(self.text, pos)
-        if m.end() >= len(self.text):
-            return None
-        return self._token(m.end())[0]
-
-    @staticmethod
-    def _continues(prev: str | None, nxt: str | None) -> bool:
-        if prev is None or nxt is None:
-            return prev is None and nxt is not None
-        return prev in _DROP_AFTER or prev == "COND" or nxt in _DROP_BEFORE
-
-    def _comment(self, pos: int) -> int:
-        depth = 0
-        for mark in re.finditer(r"/\*|\*/", self.text[pos:]):
-            depth += 1 if mark.group() == "/*" else -1
-            if depth == 0:
-                return pos + mark.end()
-        return len(self.text)
-
-    def _string(self, pos: int) -> int:
-        text, quote = self.text, self.text[pos]
-        pos += 1
-        while pos < len(text):
-            char = text[pos]
-            if char == "\\":
-                pos += 2
-            elif char == quote:
-                return pos + 1
-            elif quote == '"' and text.startswith("#{", pos):
-                _, close = self._scan(pos + 2, "}", False)
-                pos = len(text) if close is None else close + 1
-            else:
-                pos += 1
-        return len(text)
-
-    def _heredoc(self, pos: int) -> int:
-        m = _HEREDOC.match(self.text, pos)
-        closing = re.compile(rf"^[ \t]*{m.group(1)}(?![A-Za-z0-9_'])", re.M).search(self.text, m.end())
-        return len(self.text) if closing is None else closing.end()
-
-
-def _type_tokens(text: str, start: int, end: int) -> list[str]:
-    return [m.group() for m in re.finditer(r"=>|\.\.\.|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\w+|\S", text[start:end])]
-
-
-def _type_end(text: str, pos: int, in_params: bool) -> int:
-    """Where a type that starts at `pos` ends: at depth 0, before `=`, `,`, `;`, an unmatched closer, a
-    `{` after a complete type (a function's body), or a newline that does not continue it."""
-    token = re.compile(r"=>|\.\.\.|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_0-9][A-Za-z0-9_]*|-?[0-9]+|.")
-    depth, prev, last = [], None, pos
-    while pos < len(text):
-        char = text[pos]
-        if char in " \t":
-            pos += 1
-            continue
-        if text.startswith("/*", pos) or text.startswith("//", pos):
-            end = _Code(text)._comment(pos) if text[pos + 1] == "*" else text.find("\n", pos)
-            pos = len(text) if end < 0 else end
-            continue
-        if char in "\r\n":
-            if depth:
-                pos += 1
-                continue
-            nxt = re.compile(r"\s*(=>|\S)").match(text, pos)
-            if prev in _TYPE_AFTER or (nxt and nxt.group(1) in _TYPE_BEFORE - {")", "]", "}", ">", ","}):
-                pos += 1
-                continue
-            return last
-        m = token.match(text, pos)
-        tok = m.group()
-        if not depth:
-            if tok in ("=", ",", ";", ")", "]", "}", ">") or (in_params and tok == ":"):
-                return last
-            if tok == "{" and prev is not None and prev not in _TYPE_AFTER:
-                return last
-            if prev is not None and prev not in _TYPE_AFTER and prev not in ("?", "|", "&") and _ATOM.match(tok):
-                return last  # two types side by side: the type ended before this one
-        if tok in _CLOSERS:
-            depth.append(_CLOSERS[tok])
-        elif depth and tok == depth[-1]:
-            depth.pop()
-        prev, pos, last = tok, m.end(), m.end()
-    return last
-
-
-def _invalid_end(text: str, pos: int) -> int:
-    """Core's InvalidItem.invalidChars: to the end of the line (or `;`, or the `}` closing the block),
-    skipping strings, comments and bracketed text."""
-    stack: list[str] = []
-    while pos < len(text):
-        char = text[pos]
-        if char in "\"'":
-            pos += 1
-            while pos < len(text) and text[pos] != char:
-                pos += 2 if text[pos] == "\\" else 1
-        elif text.startswith("//", pos):
-            while pos < len(text) and text[pos] not in "\r\n":
-                pos += 1
-            continue
-        elif text.startswith("/*", pos):
-            pos = _Code(text)._comment(pos) - 1
-        elif char in "\r\n;}" and not stack:
-            return pos
-        elif char in "([{":
-            stack.append(char)
-        elif char in ")]" and stack:
-            stack.pop()
-        elif char == "}":
-            if stack.pop() != "{":
-                return pos
-        pos += 1
-    return pos
-
-
-# -- field paths ---------------------------------------------------------------------------------------
-
-_PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\.?\[[ \t]*(\d+|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')[ \t]*\]")
-_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
-
-
-def _path_end(text: str, pos: int) -> int:
-    start = pos
-    while True:
-        m = _PATH_STEP.match(text, pos)
-        if m is None or (pos == start and not m.group().startswith(".")):
-            return pos
-        pos = m.end()
-
-
-def _path(text: str, start: int, end: int) -> tuple[str | int, ...] | None:
-    """The steps of the field path text[start:end], or None if it is not one."""
-    steps: list[str | int] = []
-    pos = start
-    while pos < end:
-        m = _PATH_STEP.match(text, pos, end)
-        if m is None or (pos == start and not m.group().startswith(".")):
-            return None
-        if m.group(1) is not None:
-            steps.append(m.group(1))
-        elif m.group(2)[0] in "\"'":
-            key = _string_value(m.group(2))
-            if key is None:
-                return None
-            steps.append(key)
-        else:
-            steps.append(int(m.group(2)))
-        pos = m.end()
-    return tuple(steps) if steps else None
-
-
-def _term(text: str, start: int, end: int, plain: bool = False) -> Term:
-    """A `[...]` element: a field path, possibly in `mva(...)`, `asc(...)`, `desc(...)` (up to two)."""
-    wrappers: list[Name] = []
-    inner_start, inner_end = start, end
-    while not plain:
-        m = _CALL.match(text, inner_start, inner_end)
-        if m is None or text[inner_end - 1] != ")":
-            break
-        wrappers.append(Name(m.group(1), m.start(1), m.end(1)))
-        inner_start, inner_end = _trim(text, m.end(), inner_end - 1)
-    path = _path(text, inner_start, inner_end)
-    if path is None:
-        return Term((), tuple(wrappers), start, end, ("Invalid field path", inner_start, inner_end))
-    return Term(path, tuple(wrappers), start, end)
-
-
-def _expression(text: str) -> ast.Node | None:
-    """The one expression `text` is, or None if it is none."""
-    try:
-        (parsed,) = display.parse_kept(text).body
-    except (ParseError, ValueError):
-        return None
-    return parsed
-
-
-def _string_value(token: str) -> str | None:
-    """The text of a quoted string token, escapes resolved as v10 resolves them; None if it is no string."""
-    node = _expression(token)
-    return node.value if isinstance(node, ast.Literal) and isinstance(node.value, str) else None
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+        return scan.term(self.text, start, end, plain=True)

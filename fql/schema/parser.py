@@ -520,9 +520,9 @@ class _Reader:
             ret = self.type_expr(colon, schema=False)
         self.nl()
         if not self.peek("{"):
-            start = self.pos
-            self.pos = scan.invalid_end(self.text, start)
-            return Invalid(start, self.pos)
+            # Core keeps what it skipped as an invalid value, from the `(` on.
+            self.pos = scan.invalid_end(self.text, self.pos)
+            return Invalid(open_paren, self.pos)
         brace = self.pos
         close = scan.Code(self.text).closing(brace + 1)
         if close is None:

@@ -4,6 +4,7 @@ the stored shape (SchemaToStruct), embedded FQL errors placed in the file, and d
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -2061,3 +2062,33 @@ def test_fql_applies_a_migration_as_stated() -> None:
     q(f"Collection.byName('Foo')!.replace({json.dumps({'name': 'Foo', **after.definition})})")
     assert q("Collection.byName('Foo')!.migrations") == [{"move": {"field": ".a", "to": ".c"}}]
     assert dict(q("Foo.all().first()! { b, c }")) == {"b": "x", "c": 1}
+
+
+#: Core reads a function whose signature or body does not parse as a function with an invalid value
+#: (FSLNodeParserSpec "parse invalid function bodies", "error functions nicely"), from its `(`.
+INVALID_FUNCTIONS = [("function foo(): bar baz", (12, 23)), ("function foo() bar", (12, 18))]
+
+
+@pytest.mark.parametrize(("source", "span"), INVALID_FUNCTIONS)
+def test_invalid_function_definitions(source: str, span: tuple[int, int]) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert [(d.message, d.start, d.end) for d in err.value.diagnostics] == [("Expected a function definition", *span)]
+
+
+def test_mangled_schemas_give_fsl_errors() -> None:
+    """Random cuts and insertions in a good schema: each parses or gives an FSLError, nothing else."""
+    rng = random.Random(10)
+    marks = list("{}()[]:;=,.\n \"'#@*?|<>-!") + ["=>", "->", "/*", "//", "#{", "<<-X\n", "\\"]
+    for _ in range(300):
+        text = SCHEMA
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                text = text[:i] + text[i + rng.randint(1, 5) :]
+            else:
+                text = text[:i] + rng.choice(marks) + text[i:]
+        try:
+            parse(text)
+        except FSLError as err:
+            assert err.errors

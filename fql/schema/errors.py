@@ -1,0 +1,85 @@
+"""FSL errors as core renders them: `error: <message>`, `at <file>:<line>:<col>`, the source marked under
+the span (a bracket of `_` and `|` for a span over lines), then each hint the same way."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from ..errors import FQLError
+
+
+@frozen
+class Diagnostic:
+    """One error: core's message, the character offsets [start, end) it marks, what follows the carets,
+    and hints (`Originally defined here`), each a Diagnostic of its own."""
+
+    message: str
+    start: int
+    end: int
+    annotation: str | None = None
+    hints: tuple[Diagnostic, ...] = field(default=())
+
+    def render(self, text: str, file: str, name: str = "error", parent_line: int | None = None) -> str:
+        """Core's Diagnostic.renderWithSource; a hint on its parent's line leaves out its `at` line."""
+        marked, line, column = annotate(text, self.start, self.end, self.annotation or "")
+        out = [f"{name}: {self.message}"]
+        if parent_line != line:
+            out.append(f"at {file}:{line}:{column}")
+        out.append(marked)
+        for hint in self.hints:
+            out.append(hint.render(text, file, "hint", line))
+        return "\n".join(out)
+
+
+class FSLError(FQLError):
+    """FSL that does not parse, or states something core refuses (a duplicate, an unknown member...):
+    `errors` holds each error rendered as core renders it, `diagnostics` the same errors as data."""
+
+    v4_code, v10_code, status = "invalid expression", "invalid_schema", 400
+
+    def __init__(self, diagnostics: list[Diagnostic], text: str, file: str):
+        self.diagnostics = diagnostics
+        self.file = file
+        #: Each error as core renders it against the file's text.
+        self.errors = [d.render(text, file) for d in diagnostics]
+        super().__init__("\n".join(self.errors))
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def annotate(text: str, start: int, end: int, message: str = "") -> tuple[str, int, int]:
+    """The source under [start, end) marked as core's Span.annotateWithLineColNumber marks it (no context
+    lines), with the 1-based line and column of `start`. A span past the text's end marks its last line."""
+    trimmed = text.rstrip()
+    if start > len(trimmed):
+        shift = start - len(trimmed)
+        return annotate(trimmed, start - shift, end - shift, message)
+    lines = (trimmed or " ").splitlines(keepends=True)
+    index = min(text.count("\n", 0, start), len(lines) - 1)
+    scanned = sum(len(line) for line in lines[:index])
+    length = end - start
+    rows: list[tuple[str, str, str]] = []
+    line = lines[index]
+    indent = start - scanned
+    number, column = index + 1, indent + 1
+    rows.append((f"{number} | ", "", line))
+    if not (indent + length > len(line) and index + 1 < len(lines)):
+        rows.append(("| ", "", " " * indent + "^" * length + (" " + message if message else "")))
+    else:
+        rows.append(("| ", " _", "_" * indent + "^"))
+        remaining = length - (len(line) - indent)
+        following = index + 1
+        while remaining > 0:
+            line = lines[following]
+            rows.append((f"{following + 1} | ", "| ", line))
+            following += 1
+            if remaining - len(line) <= 0 or following >= len(lines):
+                rows.append(("| ", "|_", "_" * (remaining - 1) + "^"))
+                break
+            remaining -= len(line)
+    rows = [("| ", "", ""), *rows, ("| ", "", "")]
+    prefix = max(len(p) for p, _, _ in rows)
+    gutter = max(len(g) for _, g, _ in rows)
+    marked = "\n".join(f"{p:>{prefix}}{g:>{gutter}}{s}".rstrip() for p, g, s in rows)
+    return marked, number, column

@@ -217,7 +217,11 @@ class Database:
 
         given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
         manager.check_files(given)
-        _, state = self.transact(lambda ctx: _schema_write(ctx, given, override), secret=secret)
+        try:
+            _, state = self.transact(lambda ctx: _schema_write(ctx, given, override), secret=secret)
+        except FQLError as err:
+            # A check run once the writes are done (an unknown role a function names).
+            raise manager.SchemaError(400, manager.failure_message(err)) from None
         return state.ts
 
     def schema_files(self, *, secret: str | None = None) -> dict[str, str]:

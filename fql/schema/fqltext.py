@@ -1,4 +1,4 @@
-"""FQL expressions as core displays them (its `Displayer`), as the FSL parser stores them: a function's body,
+"""FQL expressions as core displays them (its `Displayer`), as the FSL parser stores them:
 a function's body, a computed field, a default, a predicate, as text re-written from the parsed tree.
 
 Core re-writes rather than keeps the source: `(x)=>x+1` is stored as `(x) => x + 1`, a block over lines

@@ -77,6 +77,14 @@ EXPECTED: dict[str, list[str]] = {
         rf"hashed_secret: {HASH} }}",
         r"1",
     ],
+    "fsl_schema.py": [
+        r"pushed: \['collections.fsl', 'functions.fsl'\] version True",
+        r"notes: \['hello'\]",
+        r"check constraint: Failed to create document in collection `Users`.",
+        r"push refused: error: Expected `\)` or identifier",
+        r"files now: \['collections.fsl', 'functions.fsl', 'main.fsl'\]",
+        r"diff of a re-push of them: ''",
+    ],
     "sessions.py": [
         r"signup -> fn… \(a token secret\)",
         rf'info -> {{ ref: Ref\(Collection\("users"\), {ID}\), ts: {TS}, data: {{ email: "alice@site.example" }} }}',

@@ -64,16 +64,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _schema_parser(schema: argparse.ArgumentParser) -> None:
-    actions = schema.add_subparsers(dest="action", metavar="{push,pull,diff}", required=True)
-    push = actions.add_parser("push", help="apply the .fsl files of DIR to the database (as `fauna schema push`)")
+    actions = schema.add_subparsers(dest="action", metavar="{push,pull,diff,commit,abandon}", required=True)
+    push = actions.add_parser("push", help="apply the .fsl files of DIR to the database (as `fauna schema push --active`)")
     diff = actions.add_parser("diff", help="show what pushing DIR would change")
     pull = actions.add_parser("pull", help="write the database's .fsl files into DIR")
+    commit = actions.add_parser("commit", help="make the staged schema active")
+    abandon = actions.add_parser("abandon", help="forget the staged schema")
     for action in (push, diff, pull):
         action.add_argument("dir", metavar="DIR", help="a directory of .fsl files (or one .fsl file to push or diff)")
+    for action in (push, diff, pull, commit, abandon):
         action.add_argument("--db", metavar="URL", default="memory://", help="database URL (default: memory://)")
         action.add_argument("--secret", default=None, help="the secret to use (default: the root)")
     for action in (push, diff):
         action.add_argument("--keep-others", action="store_true", help="keep stored files DIR does not have (override off)")
+    push.add_argument("--staged", action="store_true", help="stage the push; `fql schema commit` applies it")
     diff.add_argument("--diff-format", choices=("semantic", "summary", "textual"), default="semantic", help="how to show it")
 
 
@@ -170,8 +174,11 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
     db = connect(args.db)
     try:
         if args.action == "push":
-            version_ = db.push_schema(args.dir, secret=args.secret, override=not args.keep_others)
-            _print(stdout, f"schema pushed (version {version_})")
+            version_ = db.push_schema(args.dir, secret=args.secret, override=not args.keep_others, staged=args.staged)
+            _print(stdout, f"schema {'staged' if args.staged else 'pushed'} (version {version_})")
+        elif args.action in ("commit", "abandon"):
+            step = db.commit_schema if args.action == "commit" else db.abandon_schema
+            _print(stdout, f"schema {args.action}{'t' if args.action == 'commit' else ''}ed (version {step(secret=args.secret)})")
         elif args.action == "diff":
             text = db.schema_diff(args.dir, secret=args.secret, override=not args.keep_others, format=args.diff_format)
             stdout.write(text or "No changes.\n")

@@ -208,21 +208,53 @@ class Database:
         return self.run_with_state(Work(fn), secret=secret, syntax="v10")
 
     def push_schema(
-        self, files: t.Mapping[str, str] | str, *, secret: str | None = None, override: bool = True
+        self,
+        files: t.Mapping[str, str] | str,
+        *,
+        secret: str | None = None,
+        override: bool = True,
+        staged: bool = False,
     ) -> int:
         """Push FSL files (a name -> text mapping, or a directory of `.fsl` files) as `fauna schema push`
         does, in one transaction; returns the new schema version. With `override` off, stored files not
-        given are kept. A file or schema error raises `fql.schema.manager.SchemaError`."""
+        given are kept. With `staged` (or while a schema is staged) the push is checked, then kept staged
+        until `commit_schema()`. A file or schema error raises `fql.schema.manager.SchemaError`."""
         from .schema import manager
 
         given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
         manager.check_files(given)
+        if staged or self.transact(lambda ctx: manager.staged_files(ctx), secret=secret)[0] is not None:
+            return manager.push_staged(self, given, secret=secret, override=override, check=_may_write_schema)
         try:
             _, state = self.transact(lambda ctx: _schema_write(ctx, given, override), secret=secret)
         except FQLError as err:
             # A check run once the writes are done (an unknown role a function names).
             raise manager.SchemaError(400, manager.failure_message(err)) from None
         return state.ts
+
+    def commit_schema(self, *, secret: str | None = None) -> int:
+        """Make the staged schema active (`fauna schema commit`); returns the new schema version."""
+        from .schema import manager
+
+        return self._schema_step(manager.commit, secret)
+
+    def abandon_schema(self, *, secret: str | None = None) -> int:
+        """Forget the staged schema (`fauna schema abandon`)."""
+        from .schema import manager
+
+        return self._schema_step(manager.abandon, secret)
+
+    def _schema_step(self, step: t.Callable[[Context], None], secret: str | None) -> int:
+        from .schema import manager
+
+        def run(ctx: Context) -> None:
+            _may_write_schema(ctx)
+            step(ctx)
+
+        try:
+            return self.transact(run, secret=secret)[1].ts
+        except FQLError as err:
+            raise manager.SchemaError(400, manager.failure_message(err)) from None
 
     def schema_files(self, *, secret: str | None = None) -> dict[str, str]:
         """The database's FSL files as they stand for its live schema (`GET /schema/1/files`): the files
@@ -283,11 +315,17 @@ def _schema_read(ctx: Context, read: t.Callable[[Context], t.Any]) -> t.Any:
     return read(ctx)
 
 
-def _schema_write(ctx: Context, files: list[tuple[str, str]], override: bool) -> None:
+def _may_write_schema(ctx: Context) -> None:
     from .schema import manager
 
     if not manager.can_write(ctx):
         raise manager.SchemaError(403, "Access denied")
+
+
+def _schema_write(ctx: Context, files: list[tuple[str, str]], override: bool) -> None:
+    from .schema import manager
+
+    _may_write_schema(ctx)
     manager.update(ctx, files, override=override)
 
 

@@ -280,11 +280,18 @@ def _parse_all(files_: list[tuple[str, str]]) -> list[Item]:
 
 
 def validate(
-    ctx: Context, submitted: list[tuple[str, str]], *, override: bool = True, renames: dict | None = None
+    ctx: Context,
+    submitted: list[tuple[str, str]],
+    *,
+    override: bool = True,
+    renames: dict | None = None,
+    staged: bool = False,
 ) -> Validated:
     """What pushing `submitted` would change. With `override` off, files not submitted stay, and so do
-    their items. `renames` maps an item's new (kind, name) to its old name (the items API's renames)."""
-    before = files(ctx)
+    their items. `renames` maps an item's new (kind, name) to its old name (the items API's renames).
+    With `staged`, the files are compared with the staged ones, if any (core's `fauna schema diff`)."""
+    pending = staged_files(ctx) if staged else None
+    before = files(ctx) if pending is None else pending
     after = list(submitted)
     if not override:
         names = {name for name, _ in submitted}
@@ -297,7 +304,15 @@ def validate(
         except parser.FSLError:
             # A broken stored file is what a push may be fixing: it counts as declaring nothing.
             continue
-    diffs = schema_diff.diff(before_items, after_items, renames or None)
+    # An item that leaves `history_days` out has the one its collection has (core's fillDefaults).
+    kept = {
+        item.name: data.get("history_days")
+        for item in before_items
+        if item.kind == "collection" and "history_days" not in item.definition
+        for data in [_stored(ctx, item) or {}]
+        if isinstance(data.get("history_days"), int)
+    }
+    diffs = schema_diff.diff(before_items, after_items, renames or None, history_days=kept)
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
@@ -318,6 +333,112 @@ def update(
             _upsert(ctx, change.item)
     _store(ctx, submitted, override)
     return result
+
+
+# -- staged schema ----------------------------------------------------------------------------------------------
+#
+# Core stages a push by writing it and pinning the active schema until it is committed; queries go on
+# seeing the active schema meanwhile, and indexes build in the background. fql keeps a staged push as the
+# files it would make (checked by applying it in a transaction that is rolled back) and applies them when
+# committed; its indexes build at once, so a staged schema is `ready` as soon as it is staged.
+
+#: The staged files (one document per file), and the mark that a schema is staged (a staged push may
+#: delete every file).
+STAGED = "#schema_staged"
+_STAGED_MARK = "#schema_staged_mark"
+
+
+def staged_files(ctx: Context) -> list[tuple[str, str]] | None:
+    """The staged files, or None when no schema is staged."""
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, _STAGED_MARK, ""))
+    if mark is None or mark.data is None:
+        return None
+    rows = [(v.data["seq"], v.key.id, v.data["content"]) for v in ctx.state.txn.scan(ctx.state.scope, STAGED) if v.data]
+    return [(name, content) for _, name, content in sorted(rows)]
+
+
+def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> list[tuple[str, str]]:
+    """The whole set of files a staged push of `submitted` stages: with `override` off, the staged (or
+    active) files it does not name stay; blank files are dropped."""
+    current = staged_files(ctx)
+    current = files(ctx) if current is None else current
+    result = list(submitted)
+    if not override:
+        names = {name for name, _ in submitted}
+        result += [(name, text) for name, text in current if name not in names]
+    return [(name, text) for name, text in result if text.strip()]
+
+
+def stage(ctx: Context, staged: list[tuple[str, str]]) -> None:
+    """Keep `staged` as the staged schema, replacing any staged before."""
+    unstage(ctx)
+    scope = ctx.state.scope
+    for seq, (name, text) in enumerate(staged, 1):
+        documents.write(ctx, DocKey(scope, STAGED, name), {"name": name, "content": text, "seq": seq})
+    documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True})
+    _bump(ctx)
+
+
+def unstage(ctx: Context) -> None:
+    """Forget the staged schema (core's abandon, and what a commit ends with)."""
+    scope = ctx.state.scope
+    for version_ in list(ctx.state.txn.scan(scope, STAGED)):
+        if version_.data:
+            documents.write(ctx, version_.key, None)
+    if staged_files(ctx) is not None:
+        documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), None)
+        _bump(ctx)
+
+
+def commit(ctx: Context) -> None:
+    """Make the staged schema active: push its files (replacing the active ones), then forget it."""
+    staged = staged_files(ctx)
+    if staged is None:
+        raise SchemaError(400, "There is no staged schema to commit")
+    update(ctx, staged, override=True)
+    unstage(ctx)
+
+
+def abandon(ctx: Context) -> None:
+    if staged_files(ctx) is None:
+        raise SchemaError(400, "There is no staged schema to abandon")
+    unstage(ctx)
+
+
+class _Checked(Exception):
+    """A staged push that applied cleanly, rolled back: the files to stage."""
+
+    def __init__(self, staged: list[tuple[str, str]]):
+        super().__init__("staged")
+        self.staged = staged
+
+
+def push_staged(db: t.Any, submitted: list[tuple[str, str]], *, secret: str | None, override: bool, check: t.Callable) -> int:
+    """Stage a push (core's `update?staged=true`): apply it in a transaction that is then rolled back, so
+    that it fails now as an active push would, then keep its files staged. `check(ctx)` runs first (the
+    caller's permission and version checks). Returns the new schema version."""
+
+    def trial(ctx: Context) -> None:
+        check(ctx)
+        if ctx.state.scope == "":
+            raise SchemaError(400, "Schema cannot be staged in the root database")
+        staged = staged_result(ctx, submitted, override)
+        update(ctx, staged, override=True)
+        for later, _ in ctx.state.revalidations:
+            later()
+        raise _Checked(staged)
+
+    try:
+        db.transact(trial, secret=secret)
+    except _Checked as checked:
+        staged = checked.staged
+    except FQLError as err:
+        raise SchemaError(400, failure_message(err)) from None
+    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged)), secret=secret)[1].ts
+
+
+def _bump(ctx: Context) -> None:
+    ctx.state.txn.put(Version(documents.schema_version_key(ctx.state.scope), ctx.state.ts, {}, None))
 
 
 @frozen
@@ -418,5 +539,5 @@ def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> No
             if name not in names:
                 documents.write(ctx, DocKey(scope, SOURCES, name), None)
     # A push is a schema change even when only comments changed: its answer names the new version.
-    ctx.state.txn.put(Version(documents.schema_version_key(scope), ctx.state.ts, {}, None))
+    _bump(ctx)
 

@@ -60,7 +60,12 @@ def _handle(db: Database, request: Request) -> Response:
     # Core reads a multipart body before it looks at the secret or the path.
     files = _files(request)
     try:
-        result, _ = db.transact(lambda ctx: _answer(ctx, request, files), secret=secret)
+        try:
+            result, _ = db.transact(lambda ctx: _answer(ctx, request, files), secret=secret)
+        except _Staging as staging:
+            check = lambda ctx: _check_write(ctx, request)  # noqa: E731
+            version = manager.push_staged(db, staging.files, secret=secret, override=staging.override, check=check)
+            result = _ok({"version": version})
     except Unauthorized:
         raise SchemaError(401, "Access token required") from None
     except FQLError as err:
@@ -152,34 +157,54 @@ def _version(ctx: Context, request: Request) -> int:
     return manager.check_version(ctx, _known_version(request), _flag(request, "force"))
 
 
+def _shown_files(ctx: Context, request: Request) -> list[tuple[str, str]]:
+    """The active files, or with `staged=true` the staged ones (the active ones when none are staged)."""
+    staged = manager.staged_files(ctx) if _flag(request, "staged") else None
+    return manager.files(ctx) if staged is None else staged
+
+
 def _list_files(ctx: Context, request: Request, files: list) -> Response:
     version = _version(ctx, request)
-    return _ok({"version": version, "files": [{"filename": name} for name, _ in manager.files(ctx)]})
+    return _ok({"version": version, "files": [{"filename": name} for name, _ in _shown_files(ctx, request)]})
 
 
 def _get_file(ctx: Context, request: Request, files: list, filename: str) -> Response:
     version = _version(ctx, request)
-    for name, text in manager.files(ctx):
+    for name, text in _shown_files(ctx, request):
         if name == filename:
             return _ok({"version": version, "content": text})
     raise SchemaError(404, "Not found")
 
 
 def _update(ctx: Context, request: Request, files: list) -> Response:
-    if not manager.can_write(ctx):
-        raise SchemaError(403, "Access denied")
-    _version(ctx, request)
-    if _flag(request, "staged"):
-        raise SchemaError(400, "not implemented: staged schema (`staged=true`); push without it")
+    _check_write(ctx, request)
+    if _flag(request, "staged") or manager.staged_files(ctx) is not None:
+        # Staged (or a push while a schema is staged, which core adds to the staged schema).
+        raise _Staging(files, _flag(request, "override"))
     manager.update(ctx, files, override=_flag(request, "override"))
     return _ok({"version": ctx.state.ts})
 
 
+def _check_write(ctx: Context, request: Request) -> None:
+    if not manager.can_write(ctx):
+        raise SchemaError(403, "Access denied")
+    _version(ctx, request)
+
+
+class _Staging(Exception):
+    """A staged push: run apart (manager.push_staged), in transactions of its own."""
+
+    def __init__(self, files: list[tuple[str, str]], override: bool):
+        super().__init__("staging")
+        self.files = files
+        self.override = override
+
+
 def _validate(ctx: Context, request: Request, files: list) -> Response:
     version = _version(ctx, request)
-    result = manager.validate(ctx, files, override=_flag(request, "override"))
+    result = manager.validate(ctx, files, override=_flag(request, "override"), staged=_flag(request, "staged"))
     fmt = _format(request) or "semantic"
-    text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=request.params.get("color") == "ansi")
+    text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
     return _ok({"version": version, "diff": text})
 
 
@@ -192,9 +217,24 @@ def _format(request: Request) -> str | None:
 
 
 def _status(ctx: Context, request: Request, files: list) -> Response:
+    """Whether a schema is staged (`ready`: fql builds its indexes at once) or not (`none`); with a diff
+    format, also what it changes against the active schema."""
     version = _version(ctx, request)
     _not_root(ctx)
-    return _ok({"version": version, "status": "none"})
+    staged = manager.staged_files(ctx)
+    body = {"version": version, "status": "none" if staged is None else "ready"}
+    fmt = _format(request)
+    if fmt is not None:
+        result = manager.validate(ctx, staged or [], override=True) if staged is not None else None
+        body["pending_summary"] = ""
+        body["diff"] = (
+            "" if result is None else schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
+        )
+    return _ok(body)
+
+
+def _color(request: Request) -> bool:
+    return request.params.get("color") == "ansi"
 
 
 def _commit(ctx: Context, request: Request, files: list) -> Response:
@@ -202,7 +242,8 @@ def _commit(ctx: Context, request: Request, files: list) -> Response:
         raise SchemaError(403, "Access denied")
     _not_root(ctx)
     _version(ctx, request)
-    raise SchemaError(400, "There is no staged schema to commit")
+    manager.commit(ctx)
+    return _ok({"version": ctx.state.ts})
 
 
 def _abandon(ctx: Context, request: Request, files: list) -> Response:
@@ -210,7 +251,8 @@ def _abandon(ctx: Context, request: Request, files: list) -> Response:
         raise SchemaError(403, "Access denied")
     _not_root(ctx)
     _version(ctx, request)
-    raise SchemaError(400, "There is no staged schema to abandon")
+    manager.abandon(ctx)
+    return _ok({"version": ctx.state.ts})
 
 
 def _not_root(ctx: Context) -> None:
@@ -323,6 +365,8 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
     text = located.text[:start] + located.text[end:]
     if validating:
         return _diff_answer(ctx, request, version, [(located.file, text)], {})
+    if manager.staged_files(ctx) is not None:
+        raise _Staging([(located.file, text)], False)
     answer = _item_answer(ctx, version, located)
     manager.update(ctx, [(located.file, text)], override=False)
     body = json.loads(answer.body)
@@ -335,6 +379,8 @@ def _item_change(
 ) -> Response:
     if _flag(request, "validate"):
         return _diff_answer(ctx, request, version, [(file, text)], renames)
+    if manager.staged_files(ctx) is not None:
+        raise _Staging([(file, text)], False)
     manager.update(ctx, [(file, text)], override=False, renames=renames)
     located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
     return _item_answer(ctx, ctx.state.ts, located)

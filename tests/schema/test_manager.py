@@ -182,3 +182,22 @@ def test_cli_run_with_schema(tmp_path):
     script = tmp_path / "q.fql"
     script.write_text("double(5)\n")
     assert run("run", str(script), "--syntax", "v10", "--schema", str(tmp_path / "funcs.fsl")) == (0, "10\n", "")
+
+
+def test_staged_push_commit_and_abandon(db):
+    q(db, 'Database.create({ name: "app" })')
+    admin = q(db, 'Key.create({ role: "admin", database: "app" }).secret')
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"funcs.fsl": FUNCS}, staged=True)
+    assert err.value.message == "Schema cannot be staged in the root database"
+    db.push_schema({"funcs.fsl": FUNCS}, secret=admin)
+    db.push_schema({"funcs.fsl": FUNCS.replace("x * 2", "x * 3")}, secret=admin, staged=True)
+    assert db.query("double(1)", secret=admin, syntax="v10") == 2
+    db.commit_schema(secret=admin)
+    assert db.query("double(1)", secret=admin, syntax="v10") == 3
+    db.push_schema({"funcs.fsl": FUNCS}, secret=admin, staged=True)
+    db.abandon_schema(secret=admin)
+    assert db.query("double(1)", secret=admin, syntax="v10") == 3
+    with pytest.raises(SchemaError) as err:
+        db.commit_schema(secret=admin)
+    assert err.value.message == "There is no staged schema to commit"

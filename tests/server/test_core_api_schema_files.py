@@ -3,6 +3,7 @@ Fauna CLI pushes and pulls FSL files through, over HTTP."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -211,6 +212,126 @@ def test_a_malformed_multipart_body(api, db):
     body, _ = multipart([("main.fsl", "collection Foo { index byName { terms [.name] } }")])
     response = api.raw("POST", "/schema/1/diff", body, {"Content-Type": "multipart/form-data;"}, secret=db.admin_key)
     assert response[0] == 400 and message(response) == "Request is not a valid multipart request"
+
+
+# -- SchemaEndpointStagedSpec --------------------------------------------------------------------------------
+
+
+def status(api, db) -> str:
+    first = api.get("/schema/1/status", db.admin_key)
+    second = api.get("/schema/1/staged/status", db.admin_key)
+    assert first[0] == second[0] == 200
+    assert first[2]["status"] == second[2]["status"]
+    return first[2]["status"]
+
+
+def staged_diff(api, db, mode: str = "semantic") -> str:
+    first = api.get(f"/schema/1/status?diff={mode}", db.admin_key)
+    second = api.get(f"/schema/1/staged/status?format={mode}", db.admin_key)
+    assert first[2]["diff"] == second[2]["diff"]
+    return first[2]["diff"]
+
+
+def query10(api, text: str, secret: str):
+    body = json.dumps({"query": text})
+    return api.raw("POST", "/query/1", body, {"Content-Type": "application/json"}, secret=secret)
+
+
+def test_staged_schema_is_refused_in_the_root_database(api):
+    response = upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", "function foo() { 2 }")], ROOT)
+    assert response[0] == 400 and message(response) == "Schema cannot be staged in the root database"
+
+
+def test_collections_can_be_deleted_in_a_staged_update(api, db):
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", "collection Foo {}")], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", "")], db.admin_key)[0] == 200
+
+
+def test_an_item_can_be_renamed_in_a_staged_update(api, db):
+    files = [("foo.fsl", "collection Foo {}")]
+    assert upload(api, "/schema/1/update?force=true", files, db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", files, db.admin_key)[0] == 200
+    assert api.raw("POST", "/schema/1/items/collections/Foo?force=true", "collection Bar {}", secret=db.admin_key)[0] == 200
+
+
+FOO = "collection Foo {\n  name: String\n}"
+FOO_INDEXED = "collection Foo {\n  name: String\n\n  index byName {\n    terms [.name]\n  }\n}"
+FOO_VALUES = "collection Foo {\n  name: String\n\n  index byName {\n    terms [.name]\n    values [.name]\n  }\n}"
+
+
+def test_validate_against_the_staged_schema(api, db):
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", FOO)], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", FOO_INDEXED)], db.admin_key)[0] == 200
+    response = upload(api, "/schema/1/validate?force=true", [("foo.fsl", FOO_INDEXED)], db.admin_key)
+    assert response[2]["diff"] == "* Modifying collection `Foo` at foo.fsl:1:1:\n  * Indexes:\n  + add index `byName`\n\n"
+    response = upload(api, "/schema/1/validate?force=true&staged=true", [("foo.fsl", FOO_INDEXED)], db.admin_key)
+    assert response[2]["diff"] == ""
+    response = upload(api, "/schema/1/validate?force=true&staged=true", [("foo.fsl", FOO_VALUES)], db.admin_key)
+    assert response[2]["diff"] == (
+        "* Modifying collection `Foo` at foo.fsl:1:1:\n  * Indexes:\n  ~ change index `byName`\n"
+        "    + add values set to [.name]\n\n"
+    )
+
+
+def test_summary_diffs_against_active_and_staged(api, db):
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", FOO)], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", FOO_INDEXED)], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/validate?diff=summary", [("foo.fsl", FOO)], db.admin_key)[2]["diff"] == ""
+    modified = "* Modifying collection `Foo` at foo.fsl:1:1\n"
+    assert upload(api, "/schema/1/validate?diff=summary", [("foo.fsl", FOO_INDEXED)], db.admin_key)[2]["diff"] == modified
+    assert upload(api, "/schema/1/validate?staged=true&diff=summary", [("foo.fsl", FOO)], db.admin_key)[2]["diff"] == modified
+    assert upload(api, "/schema/1/validate?staged=true&diff=summary", [("foo.fsl", FOO_INDEXED)], db.admin_key)[2]["diff"] == ""
+
+
+@pytest.mark.parametrize("path", ["commit", "staged/commit"])
+def test_commit_a_staged_schema(api, db, path):
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", "function foo() { 1 }")], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", "function foo() { 2 }")], db.admin_key)[0] == 200
+    # The active schema stays active until the commit.
+    assert query10(api, "foo()", db.admin_key)[2]["data"] == 1
+    assert status(api, db) == "ready"
+    assert api.get("/schema/1/files/foo.fsl", db.admin_key)[2]["content"] == "function foo() { 1 }"
+    assert api.get("/schema/1/files/foo.fsl?staged=true", db.admin_key)[2]["content"] == "function foo() { 2 }"
+    assert api.raw("POST", f"/schema/1/{path}?force=true", "", secret=db.admin_key)[0] == 200
+    assert query10(api, "foo()", db.admin_key)[2]["data"] == 2
+    assert status(api, db) == "none"
+
+
+@pytest.mark.parametrize("path", ["abandon", "staged/abandon"])
+def test_abandon_a_staged_schema(api, db, path):
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", "function foo() { 1 }")], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", "function foo() { 2 }")], db.admin_key)[0] == 200
+    assert status(api, db) == "ready"
+    assert api.raw("POST", f"/schema/1/{path}?force=true", "", secret=db.admin_key)[0] == 200
+    assert status(api, db) == "none"
+    assert query10(api, "foo()", db.admin_key)[2]["data"] == 1
+
+
+@pytest.mark.parametrize(("path", "what"), [("staged/commit", "commit"), ("abandon", "abandon")])
+def test_nothing_staged(api, db, path, what):
+    response = api.raw("POST", f"/schema/1/{path}?force=true", "", secret=db.admin_key)
+    assert response[0] == 400 and message(response) == f"There is no staged schema to {what}"
+
+
+def test_a_staged_index_is_ready_at_once(api, db):
+    files = [("foo.fsl", "collection User {\n  name: String\n}")]
+    assert upload(api, "/schema/1/update?force=true", files, db.admin_key)[0] == 200
+    assert status(api, db) == "none"
+    assert query10(api, 'Set.sequence(0, 20).forEach(i => User.create({ name: "user-#{i}" }))', db.admin_key)[0] == 200
+    staged = [("foo.fsl", "collection User {\n  name: String\n\n  index byName {\n    terms [.name]\n  }\n}")]
+    assert upload(api, "/schema/1/update?force=true&staged=true", staged, db.admin_key)[0] == 200
+    assert status(api, db) == "ready"
+    assert api.get("/schema/1/staged/status?format=semantic", db.admin_key)[2]["pending_summary"] == ""
+    assert staged_diff(api, db, "summary") == "* Modifying collection `User` at foo.fsl:1:1\n"
+    assert upload(api, "/schema/1/commit?force=true", files, db.admin_key)[0] == 200
+    assert status(api, db) == "none"
+    assert query10(api, "User.byName('user-0').count()", db.admin_key)[2]["data"] == 1
+
+
+def test_a_failing_staged_push_stages_nothing(api, db):
+    response = upload(api, "/schema/1/update?staged=true", [("main.fsl", "@role(nobody) function foo() { 42 }")], db.admin_key)
+    assert response[0] == 400 and "unknown role name `nobody`" in message(response)
+    assert status(api, db) == "none"
 
 
 # -- SchemaABACSpec ----------------------------------------------------------------------------------------------

@@ -238,20 +238,21 @@ def _color(request: Request) -> bool:
 
 
 def _commit(ctx: Context, request: Request, files: list) -> Response:
-    if not manager.can_write(ctx):
-        raise SchemaError(403, "Access denied")
-    _not_root(ctx)
-    _version(ctx, request)
-    manager.commit(ctx)
-    return _ok({"version": ctx.state.ts})
+    return _staged_step(ctx, request, manager.commit)
 
 
 def _abandon(ctx: Context, request: Request, files: list) -> Response:
+    return _staged_step(ctx, request, manager.abandon)
+
+
+def _staged_step(ctx: Context, request: Request, step: t.Callable[[Context], None]) -> Response:
+    """Commit or abandon the staged schema (core's checks first: an admin secret, not the top database,
+    the version)."""
     if not manager.can_write(ctx):
         raise SchemaError(403, "Access denied")
     _not_root(ctx)
     _version(ctx, request)
-    manager.abandon(ctx)
+    step(ctx)
     return _ok({"version": ctx.state.ts})
 
 

@@ -201,3 +201,13 @@ def test_staged_push_commit_and_abandon(db):
     with pytest.raises(SchemaError) as err:
         db.commit_schema(secret=admin)
     assert err.value.message == "There is no staged schema to commit"
+
+
+def test_repl_with_schema(tmp_path):
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(["repl", "--schema", str(tmp_path), "--syntax", "v10"], stdin=io.StringIO("double(7)\n"), stdout=out, stderr=err)
+    assert status == 0 and "14" in out.getvalue()
+    (tmp_path / "funcs.fsl").write_text("function broken( { 1 }")
+    status = cli.run(["repl", "--schema", str(tmp_path)], stdin=io.StringIO(""), stdout=out, stderr=err)
+    assert status == 1 and "error: Expected `)` or identifier" in err.getvalue()

@@ -20,7 +20,7 @@ from ..errors import ParseError
 from ..eval.v10 import signatures
 from ..parse.v10 import KEYWORDS
 from . import convert, scan
-from . import fqltext as display
+from . import display
 from .errors import Diagnostic, FSLError
 from .items import Item
 from .nodes import (

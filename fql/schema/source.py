@@ -26,6 +26,7 @@ from .display import (
     type_of,
     type_text,
     write_expr,
+    write_lambda,
 )
 
 __all__ = ["INVALID_ITEMS_WARNING", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
@@ -222,12 +223,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
             w.write(": " + type_text(f["signature"], f"the signature of computed field `{field_name}` of {where}"))
         w.write(" = ")
         arrow = _lambda_text(f.get("body"), f"the body of computed field `{field_name}` of {where}")
-        if is_short(arrow):
-            w.write("(")
-            write_expr(w, arrow)
-            w.write(")")
-        else:
-            write_expr(w, arrow)
+        write_lambda(w, arrow)
         w.line()
     if d.get("wildcard") is not None:
         w.line("*: " + type_text(d["wildcard"], f"the wildcard of {where}"))

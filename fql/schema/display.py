@@ -250,11 +250,10 @@ def block(stmts: t.Iterable[ast.Node]) -> str:
     return _text(_block, ast.Block(tuple(stmts)))
 
 
-def expr_text(text: str, what: str) -> str:
-    """Stored FQL (one expression, as a default or a backfill value) as core prints it."""
-    w = Writer()
+def write_fql(w: Writer, text: str, what: str) -> None:
+    """Stored FQL (one expression, as a default or a backfill value) written as core writes it, its lines
+    indented from where `w` is."""
     w.separated(parse_fql(text, what), lambda stmt: write_expr(w, stmt), "\n")
-    return w.text()
 
 
 def _literal(w: Writer, node: ast.Literal) -> None:

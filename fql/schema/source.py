@@ -65,6 +65,8 @@ def generate(kind: str, name: str, definition: dict) -> str:
     except (KeyError, TypeError, AttributeError) as err:
         # A member of the wrong shape (a string where core keeps an object, a missing `name`...).
         raise InvalidDefinition(f"The definition of {kind} `{name}` is malformed ({type(err).__name__}: {err}).") from None
+    except RecursionError:
+        raise InvalidDefinition(f"The definition of {kind} `{name}` nests deeper than fql can print.") from None
     return writer.text()
 
 

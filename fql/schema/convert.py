@@ -365,7 +365,8 @@ class _Converter:
     def integer(self, value: t.Any) -> int | None:
         node = value.node if isinstance(value, Lit) else None
         if isinstance(node, ast.Literal) and type(node.value) is int:
-            return node.value
+            # Core's tree holds a BigInt and takes `v.toLong`: its low 64 bits, signed.
+            return (node.value + (1 << 63)) % (1 << 64) - (1 << 63)
         self.emit("Expected integer literal", *span_of(value))
         return None
 

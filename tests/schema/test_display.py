@@ -157,6 +157,12 @@ def test_the_generator_writes_back_what_the_parser_stores(source: str) -> None:
     assert generate(item.kind, item.name, item.definition) == source
 
 
+def test_an_integer_setting_wider_than_64_bits_keeps_its_low_64_bits_as_in_core() -> None:
+    # The parse keeps the integer whole (core's BigInt); core's converter takes `toLong` of it.
+    (item,) = parse("collection C {\n  history_days 99999999999999999999\n}")
+    assert item.definition["history_days"] == 99999999999999999999 % 2**64
+
+
 def test_a_parenthesized_short_lambda_is_stored_once_in_parentheses() -> None:
     (item,) = parse("collection C {\n  compute a = (.x)\n  check c (.y > 0)\n}")
     assert item.definition["computed_fields"] == {"a": {"body": "(.x)"}}

@@ -18,13 +18,12 @@ from decimal import Decimal
 
 from attrs import field, frozen
 from lark import Lark, Token, v_args
-from lark.exceptions import UnexpectedInput
 
 from .. import ast
 from ..ast import NO_SPAN, THIS, Span
-from ..errors import FQLError, ParseError
+from ..errors import FQLError
 from ..eval.v10 import signatures as sig
-from ..parse import GRAMMAR_DIR, v10
+from ..parse import GRAMMAR_DIR, parse_v10, v10
 
 
 class InvalidDefinition(ValueError):
@@ -170,12 +169,7 @@ def _parser() -> Lark:
 def parse_kept(text: str) -> ast.Program:
     """Parse v10 `text` as fql does, keeping parentheses as `Group`s and numbers exact; raises ParseError
     as `fql.parse` does."""
-    try:
-        return _parser().parse(text)
-    except UnexpectedInput as err:
-        raise v10.convert(err, text, _parser().terminals) from None
-    except ParseError as err:
-        raise v10.locate(err, text) from None
+    return parse_v10(text, _parser())
 
 
 def parse_fql(text: str, what: str) -> tuple[ast.Node, ...]:

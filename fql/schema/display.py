@@ -129,8 +129,8 @@ class _KeepParens(v10.ToAst):
         if paren.rest is not None:
             raise v10._fail("Invalid variadic tuple", paren.span)
         if len(paren.items) == 1 and isinstance(paren.items[0], v10._Short) and not paren.items[0].paren:
-            # Core's Tuple(ShortLambda): the lambda's body is in the parentheses, so that an operator
-            # taking it in (`(.x) + 1`) keeps them.
+            # Core's Tuple(ShortLambda): the parentheses go round the lambda's body, so that they stay
+            # where an operator or a chain takes the lambda in (`(.x) + 1`, `(.x).y`).
             return v10._Short(Group((paren.items[0].body,), span=paren.span), paren=True)
         return Group(tuple(v10._arg(i) for i in paren.items), span=paren.span)
 
@@ -155,8 +155,10 @@ def _exact_number(token: Token) -> int | Decimal:
         value = Decimal(text) if token.type == "FLOAT" else int(text)
     if not negative:
         return value
-    # copy_negate keeps every digit (unary minus would round to the context); BigDecimal has no -0.
-    return value.copy_negate() if isinstance(value, Decimal) and value else -value
+    if isinstance(value, Decimal):
+        # copy_negate keeps every digit (unary minus rounds to the context); BigDecimal has no -0.0.
+        return value.copy_negate() if value else value
+    return -value
 
 
 @functools.cache

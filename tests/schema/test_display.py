@@ -104,6 +104,8 @@ def test_a_short_lambda_in_parentheses_keeps_them_as_an_argument() -> None:
     # Core's tree holds `(.x)` as a tuple of the short lambda and prints both.
     assert shown("[1].map((.x))") == "[1].map((.x))"
     assert shown("[1].map(.x)") == "[1].map(.x)"
+    assert shown("[1].map((.x) + 1)") == "[1].map((.x) + 1)"
+    assert shown("[1].map((.x).y)") == "[1].map((.x).y)"
 
 
 def test_a_character_outside_the_bmp_is_an_escape() -> None:

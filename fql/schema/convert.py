@@ -591,8 +591,8 @@ class _Collection:
             if field.value is None:
                 conv.emit("Computed fields require a value", node.kw.start, node.kw.end)
                 return
-            node = field.value.node
-            lam = display.paren_lambda(node) or (node if isinstance(node, ast.Arrow) else None)
+            fql = field.value.node
+            lam = display.paren_lambda(fql) or (fql if isinstance(fql, ast.Arrow) else None)
             if lam is None:
                 conv.emit("Expected lambda", field.value.start, field.value.end)
                 return

@@ -59,7 +59,7 @@ def parse(text: str, syntax: str = "v4") -> ast.Program:
 
 def _parse(text: str, syntax: str) -> ast.Program:
     if syntax == "v10":
-        return _parse_v10(text)
+        return parse_v10(text)
     if syntax != "v4":
         from ..errors import NotImplementedInFql
 
@@ -79,11 +79,14 @@ def _parse(text: str, syntax: str) -> ast.Program:
         raise
 
 
-def _parse_v10(text: str) -> ast.Program:
+def parse_v10(text: str, parser: Lark | None = None) -> ast.Program:
+    """v10 `text` parsed by fql's v10 parser, or by `parser`, one of the same grammar with its own
+    Transformer (the FSL printer's keeps parentheses); errors as `parse` raises them."""
+    parser = parser or _v10_parser()
     try:
-        return _v10_parser().parse(text)
+        return parser.parse(text)
     except UnexpectedInput as err:
-        raise v10.convert(err, text, _v10_parser().terminals) from None
+        raise v10.convert(err, text, parser.terminals) from None
     except ParseError as err:
         raise v10.locate(err, text) from None
 

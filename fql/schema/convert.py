@@ -7,10 +7,8 @@ from __future__ import annotations
 import typing as t
 
 from .. import ast
-from ..ast import THIS
 from ..eval.v10 import signatures
-from ..parse.v10 import KEYWORDS
-from . import fqltext as display
+from . import display
 from .errors import Diagnostic
 from .nodes import Annotation, Block, Field, Function, Lit, Migration, Name, Node, Paths, Term
 
@@ -32,10 +30,6 @@ def convert(nodes: list[Node]) -> tuple[list[Converted], list[Diagnostic]]:
     converter = _Converter()
     items = converter.items(nodes)
     return items, converter.errors
-
-
-def valid_ident(name: str) -> bool:
-    return signatures.IDENT.fullmatch(name) is not None and name not in KEYWORDS
 
 
 def span_of(value: t.Any) -> tuple[int, int]:
@@ -99,7 +93,7 @@ class _Converter:
     def identifier(self, name: Name | None, span: tuple[int, int]) -> Name | None:
         if name is None:
             self.emit("Missing required name", *span)
-        elif name.text != "*" and not valid_ident(name.text):
+        elif name.text != "*" and not display.is_ident(name.text):
             self.emit(f"Invalid identifier `{name.text}`", name.start, name.end)
             return None
         return name
@@ -302,11 +296,11 @@ class _Converter:
         if not isinstance(value, Lit):
             self.emit("Expected an expression literal", *span_of(value))
             return None
-        lam = _paren_lambda(value.node)
+        lam = display.paren_lambda(value.node)
         if lam is None:
             self.emit("Expected lambda predicate", value.start, value.end)
             return None
-        return _lambda_text(lam)
+        return display.lambda_text(lam)
 
     def access_provider(self, node: Node) -> tuple[str, dict] | None:
         self.no_annotations(node.annotations)
@@ -371,7 +365,8 @@ class _Converter:
     def integer(self, value: t.Any) -> int | None:
         node = value.node if isinstance(value, Lit) else None
         if isinstance(node, ast.Literal) and type(node.value) is int:
-            return node.value
+            # Core's tree holds a BigInt and takes `v.toLong`: its low 64 bits, signed.
+            return (node.value + (1 << 63)) % (1 << 64) - (1 << 63)
         self.emit("Expected integer literal", *span_of(value))
         return None
 
@@ -571,7 +566,7 @@ class _Collection:
         if not isinstance(value, Lit):
             conv.emit("Expected an expression literal", *span_of(value))
             return
-        lam = _paren_lambda(value.node)
+        lam = display.paren_lambda(value.node)
         if lam is None:
             if isinstance(value.node, ast.Arrow):
                 note = "Check constraints require parenthesis around the lambda"
@@ -579,7 +574,7 @@ class _Collection:
             else:
                 conv.emit("Expected lambda check predicate", value.start, value.end)
             return
-        self.checks.append({"check": {"name": name.text, "body": _lambda_text(lam)}})
+        self.checks.append({"check": {"name": name.text, "body": display.lambda_text(lam)}})
 
     def field(self, node: Node, seen: _Seen) -> None:
         conv = self.conv
@@ -596,11 +591,12 @@ class _Collection:
             if field.value is None:
                 conv.emit("Computed fields require a value", node.kw.start, node.kw.end)
                 return
-            lam = field.value.node if isinstance(field.value.node, ast.Arrow) else _paren_lambda(field.value.node)
+            fql = field.value.node
+            lam = display.paren_lambda(fql) or (fql if isinstance(fql, ast.Arrow) else None)
             if lam is None:
                 conv.emit("Expected lambda", field.value.start, field.value.end)
                 return
-            entry = {"body": _lambda_text(lam)}
+            entry = {"body": display.lambda_text(lam)}
             if signature is not None:
                 entry["signature"] = signature
             self.computed[name.text] = entry
@@ -643,7 +639,7 @@ class _Collection:
         for term in m.paths:
             if any(isinstance(step, int) for step in term.path):
                 self.conv.emit("Cannot index into an item in a migration path", term.start, term.end)
-        paths = [_path_text(term.path) for term in m.paths]
+        paths = [display.path_text(term.path) for term in m.paths]
         if m.kind == "backfill":
             return {"backfill": {"field": paths[0], "value": display.expr(m.value.node)}}
         if m.kind == "split":
@@ -667,35 +663,8 @@ class _Collection:
 # -- stored text ----------------------------------------------------------------------------------------
 
 
-def _paren_lambda(node: ast.Node) -> ast.Arrow | None:
-    """The lambda of `((x) => ...)` or `(.x)`, core's one-element tuple holding a lambda."""
-    if isinstance(node, display.Paren) and len(node.items) == 1 and isinstance(node.items[0], ast.Arrow):
-        return node.items[0]
-    if isinstance(node, ast.Arrow) and node.params == (THIS,):
-        return node  # `(.x)`: fql's parser turns the parenthesized short lambda into the lambda
-    return None
-
-
-def _lambda_text(lam: ast.Arrow) -> str:
-    """Core's displayLambda: a long lambda as written out, a short one in parentheses."""
-    text = display.expr(lam)
-    return f"({text})" if lam.params == (THIS,) and lam.rest is None else text
-
-
-def _path_text(path: tuple[str | int, ...]) -> str:
-    """Core's writePath: `.a.b`, `.["a b"]`, `.a[0]`."""
-    out = ""
-    for i, step in enumerate(path):
-        if isinstance(step, str) and valid_ident(step):
-            out += "." + step
-        else:
-            key = display.string(step) if isinstance(step, str) else str(step)
-            out += ("." if i == 0 else "") + f"[{key}]"
-    return out
-
-
 def _term_entry(term: Term, mva: bool, asc: bool, ordered: bool) -> dict:
-    entry: dict = {"field": _path_text(term.path)}
+    entry: dict = {"field": display.path_text(term.path)}
     if ordered:
         entry["order"] = "asc" if asc else "desc"
     entry["mva"] = mva

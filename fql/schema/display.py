@@ -1,11 +1,12 @@
-"""Core's Displayer for what FSL holds of FQL: stored FQL snippets (bodies, predicates, defaults) parsed
-keeping what core's tree keeps (parentheses, numbers as written) and printed back as core prints them,
-types, field paths and string literals, with the indentation core's writer gives each line.
+"""Core's Displayer for the FQL that FSL holds: FQL parsed keeping what core's tree keeps (the parentheses
+the source wrote, numbers as written) and printed back as core prints it, with its quoting of strings and
+names, its types and field paths, and the indentation its writer gives each line. The FSL parser stores
+what it prints, the source generator writes items with it, and the diff compares what it parses.
 
-Core does not copy stored text into FSL: it parses every stored FQL snippet and signature and prints the
-tree back. So `x => x + 2` comes out as `(x) => x + 2`, single quotes become double ones, and a block is
-laid out one statement per line. Parentheses the source wrote are kept (core's tree holds them as
-one-element tuples), and none are added: the printer knows no precedence.
+Core does not copy FQL text: it parses every snippet and prints the tree back. So `(x)=>x+1` is stored
+as `(x) => x + 1`, single quotes become double ones, and a block is laid out one statement per line,
+indented by two spaces. Parentheses the source wrote are kept (core's tree holds them as one-element
+tuples), and none are added: the printer knows no precedence.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ from decimal import Decimal
 
 from attrs import field, frozen
 from lark import Lark, Token, v_args
-from lark.exceptions import UnexpectedInput
 
 from .. import ast
 from ..ast import NO_SPAN, THIS, Span
-from ..errors import FQLError, ParseError
+from ..errors import FQLError
 from ..eval.v10 import signatures as sig
-from ..parse import GRAMMAR_DIR, v10
+from ..parse import GRAMMAR_DIR, parse_v10, v10
 
-_IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-_KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
+
+class InvalidDefinition(ValueError):
+    """A stored definition core could not turn into FSL (a body that is not a lambda, a bad path or
+    signature); the message names the item and the member."""
+
+
+# -- quoting: strings and names (core's Chars and Tokens) -------------------------------------------
 
 #: Characters written as an escape in a string literal (core's Chars.Unescaped); `'` is written as is.
 _ESCAPED = {"\\": "\\", "\0": "0", '"': '"', "\n": "n", "\r": "r", "\v": "v", "\t": "t", "\b": "b", "\f": "f", "#": "#"}
@@ -35,16 +40,43 @@ _ESCAPED = {"\\": "\\", "\0": "0", '"': '"', "\n": "n", "\r": "r", "\v": "v", "\
 _NON_DISPLAY = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufeff\ufff0-\uffff\u2000-\u200f\u2028-\u202f\u2060-\u206f]")
 
 
-class InvalidDefinition(ValueError):
-    """A stored definition core could not turn into FSL (a body that is not a lambda, a bad path or
-    signature); the message names the item and the member."""
+def is_ident(name: str) -> bool:
+    """Whether core writes `name` bare (Tokens.isValidIdent), else as a string literal."""
+    return sig.IDENT.fullmatch(name) is not None and name not in v10.KEYWORDS
+
+
+def ident(name: str) -> str:
+    """A name as core writes it (writeIdent): bare if it can be, else a string literal."""
+    return name if is_ident(name) else quote(name)
+
+
+def quote(text: str) -> str:
+    """A string literal as core writes it: double quotes, its escapes, `\\uXXXX` for a character it does
+    not display and `\\u{XXXXXX}` for any outside the BMP."""
+    return '"' + _string_body(text) + '"'
+
+
+def _string_body(text: str) -> str:
+    out = []
+    for c in text:
+        code = ord(c)
+        if c in _ESCAPED:
+            out.append("\\" + _ESCAPED[c])
+        elif code > 0xFFFF:
+            out.append(f"\\u{{{code:06x}}}")
+        elif _NON_DISPLAY.match(c):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 # -- the writer: core's Displayer (indentation at the start of each line) -----------------------------
 
 
 class Writer:
-    """Text with an indentation level: a line's indentation is written with its first text."""
+    """Text with an indentation level: a line's indentation is written with its first text, even an
+    empty one (core's `write`), so a line ended with nothing on it holds its indentation alone."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -64,7 +96,7 @@ class Writer:
         self.write("\n")
 
     def ident(self, name: str) -> None:
-        self.write(name if is_ident(name) else quote(name))
+        self.write(ident(name))
 
     def separated(self, values: t.Iterable[t.Any], each: t.Callable[[t.Any], None], sep: str = ", ") -> None:
         for i, value in enumerate(values):
@@ -76,30 +108,7 @@ class Writer:
         return "".join(self.parts)
 
 
-def is_ident(name: str) -> bool:
-    """Whether core writes `name` bare (Tokens.isValidIdent), else as a string literal."""
-    return bool(_IDENT.fullmatch(name)) and name not in _KEYWORDS
-
-
-def quote(text: str) -> str:
-    """A string literal as core writes it: double quotes, its escapes, `\\uXXXX` for a character it does
-    not display and `\\u{XXXXXX}` for one outside the BMP."""
-    out = ['"']
-    for c in text:
-        code = ord(c)
-        if c in _ESCAPED:
-            out.append("\\" + _ESCAPED[c])
-        elif code > 0xFFFF:
-            out.append(f"\\u{{{code:06x}}}")
-        elif _NON_DISPLAY.match(c):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
-# -- FQL expressions: parsed keeping parentheses and exact numbers, printed as core prints them -------
+# -- parsing: fql's v10 grammar, keeping parentheses and exact numbers --------------------------------
 
 
 @frozen
@@ -120,6 +129,8 @@ class _KeepParens(v10.ToAst):
         if paren.rest is not None:
             raise v10._fail("Invalid variadic tuple", paren.span)
         if len(paren.items) == 1 and isinstance(paren.items[0], v10._Short) and not paren.items[0].paren:
+            # Core's Tuple(ShortLambda): the parentheses go round the lambda's body, so that they stay
+            # where an operator or a chain takes the lambda in (`(.x) + 1`, `(.x).y`).
             return v10._Short(Group((paren.items[0].body,), span=paren.span), paren=True)
         return Group(tuple(v10._arg(i) for i in paren.items), span=paren.span)
 
@@ -130,6 +141,7 @@ class _KeepParens(v10.ToAst):
 
 
 def _exact_number(token: Token) -> int | Decimal:
+    """Core's Literal.Int (a BigInt) or Literal.Float (a BigDecimal, its digits and scale as written)."""
     text = str(token).replace("_", "").replace(" ", "").replace("\t", "")
     negative = text.startswith("-")
     text = text.lstrip("+-")
@@ -141,8 +153,12 @@ def _exact_number(token: Token) -> int | Decimal:
             break
     else:
         value = Decimal(text) if token.type == "FLOAT" else int(text)
-    # Decimal(0) - x, not -x: BigDecimal has no negative zero.
-    return (Decimal(0) - value if isinstance(value, Decimal) else -value) if negative else value
+    if not negative:
+        return value
+    if isinstance(value, Decimal):
+        # copy_negate keeps every digit (unary minus rounds to the context); BigDecimal has no -0.0.
+        return value.copy_negate() if value else value
+    return -value
 
 
 @functools.cache
@@ -152,35 +168,45 @@ def _parser() -> Lark:
     )
 
 
+def parse_kept(text: str) -> ast.Program:
+    """Parse v10 `text` as fql does, keeping parentheses as `Group`s and numbers exact; raises ParseError
+    as `fql.parse` does."""
+    return parse_v10(text, _parser())
+
+
 def parse_fql(text: str, what: str) -> tuple[ast.Node, ...]:
-    """The statements of stored FQL `text`, parentheses kept; InvalidDefinition naming `what` if it does
-    not parse."""
+    """The statements of stored FQL `text`; InvalidDefinition naming `what` if it does not parse."""
     try:
-        try:
-            return _parser().parse(text).body
-        except UnexpectedInput as err:
-            raise v10.convert(err, text, _parser().terminals) from None
-        except ParseError as err:
-            raise v10.locate(err, text) from None
+        return parse_kept(text).body
     except FQLError as err:
         raise InvalidDefinition(f"{what} is not valid FQL: {err}") from None
-
-
-def parse_lambda(text: str, what: str) -> ast.Arrow:
-    """A stored lambda (core's Parser.lambdaExpr): one statement, an arrow (`(.x)` is a short lambda)."""
-    body = parse_fql(text, what)
-    if len(body) != 1 or not isinstance(body[0], ast.Arrow):
-        raise InvalidDefinition(f"{what} is not a lambda: {text!r}")
-    arrow = body[0]
-    if is_short(arrow) and isinstance(arrow.body, Group) and len(arrow.body.items) == 1:
-        # `(.x)` is the short lambda `.x`: the parentheses are the lambda's, not its body's.
-        return ast.Arrow((THIS,), arrow.body.items[0], span=arrow.span)
-    return arrow
 
 
 def is_short(node: t.Any) -> bool:
     """Whether `node` is a short lambda (`.x`, core's ShortLambda): it prints as its body alone."""
     return isinstance(node, ast.Arrow) and node.params == (THIS,) and node.rest is None
+
+
+def paren_lambda(node: t.Any) -> ast.Arrow | None:
+    """The lambda in core's one-element tuple holding one: `((x) => x)`, or `(.x)`, which comes back as
+    the short lambda `.x` (the parentheses are the lambda's, not its body's); None for anything else."""
+    if is_short(node) and isinstance(node.body, Group) and len(node.body.items) == 1:
+        return ast.Arrow((THIS,), node.body.items[0], span=node.span)
+    if isinstance(node, Group) and len(node.items) == 1 and isinstance(node.items[0], ast.Arrow):
+        # `((.x))` is a tuple holding a tuple in core: no lambda.
+        return None if is_short(node.items[0]) else node.items[0]
+    return None
+
+
+def parse_lambda(text: str, what: str) -> ast.Arrow:
+    """A stored lambda (core's Parser.lambdaExpr): one statement, a lambda or `(.x)`."""
+    body = parse_fql(text, what)
+    if len(body) != 1 or not isinstance(body[0], ast.Arrow):
+        raise InvalidDefinition(f"{what} is not a lambda: {text!r}")
+    return paren_lambda(body[0]) or body[0]
+
+
+# -- printing: core's Displayer.writeExpr --------------------------------------------------------------
 
 
 def write_expr(w: Writer, node: t.Any) -> None:
@@ -191,20 +217,51 @@ def write_expr(w: Writer, node: t.Any) -> None:
     write(w, node)
 
 
+def write_lambda(w: Writer, node: ast.Arrow) -> None:
+    """Core's displayLambda: a long lambda as it is, a short one in parentheses (`(.x)`)."""
+    if is_short(node):
+        _group(w, Group((node,)))
+    else:
+        write_expr(w, node)
+
+
+def _text(write: t.Callable[[Writer, t.Any], None], node: t.Any) -> str:
+    w = Writer()
+    write(w, node)
+    return w.text()
+
+
+def expr(node: ast.Node) -> str:
+    """`node` as core's `expr.display` writes it."""
+    return _text(write_expr, node)
+
+
+def lambda_text(node: ast.Arrow) -> str:
+    """A lambda as core stores it (displayLambda): a short one in parentheses."""
+    return _text(write_lambda, node)
+
+
+def block(stmts: t.Iterable[ast.Node]) -> str:
+    """Statements as a block: `{`, each on its own line indented, `}`."""
+    return _text(_block, ast.Block(tuple(stmts)))
+
+
+def write_fql(w: Writer, text: str, what: str) -> None:
+    """Stored FQL (one expression, as a default or a backfill value) written as core writes it, its lines
+    indented from where `w` is."""
+    w.separated(parse_fql(text, what), lambda stmt: write_expr(w, stmt), "\n")
+
+
 def _literal(w: Writer, node: ast.Literal) -> None:
     value = node.value
     if value is None:
         w.write("null")
-    elif value is True:
-        w.write("true")
-    elif value is False:
-        w.write("false")
+    elif isinstance(value, bool):
+        w.write("true" if value else "false")
     elif isinstance(value, str):
         w.write(quote(value))
-    elif isinstance(value, float):
-        w.write(str(Decimal(repr(value))))
     else:
-        w.write(str(value))
+        w.write(str(value))  # an int or a Decimal: BigInt's and BigDecimal's toString
 
 
 def _ident(w: Writer, node: ast.Ident) -> None:
@@ -216,7 +273,7 @@ def _template(w: Writer, node: ast.Template) -> None:
     w.write('"')
     for part in node.parts:
         if isinstance(part, str):
-            w.write(quote(part)[1:-1])
+            w.write(_string_body(part))
         else:
             w.write("#{")
             write_expr(w, part)
@@ -245,10 +302,8 @@ def _arrow(w: Writer, node: ast.Arrow) -> None:
     if is_short(node):
         write_expr(w, node.body)
         return
-    w.write("(")
     params = list(node.params) + ([] if node.rest is None else ["..." + node.rest])
-    w.write(", ".join(params))
-    w.write(") => ")
+    w.write("(" + ", ".join(params) + ") => ")
     write_expr(w, node.body)
 
 
@@ -263,32 +318,29 @@ def _binary(w: Writer, node: ast.Binary) -> None:
     write_expr(w, node.right)
 
 
-def _project(w: Writer, node: ast.Project) -> None:
-    write_expr(w, node.expr)
-    w.line(" {")
+def _pairs(w: Writer, pairs: t.Sequence[tuple[str, ast.Node]]) -> None:
+    """`name: value`, one a line and indented, commas between (core's writeCommaSeparatedNewlines)."""
     w.level += 1
-    for i, (name, value) in enumerate(node.fields):
+    for i, (name, value) in enumerate(pairs):
         w.ident(name)
         w.write(": ")
         write_expr(w, value)
-        if i != len(node.fields) - 1:
+        if i != len(pairs) - 1:
             w.write(",")
         w.line()
     w.level -= 1
-    w.line("}")
+
+
+def _project(w: Writer, node: ast.Project) -> None:
+    write_expr(w, node.expr)
+    w.line(" {")
+    _pairs(w, node.fields)
+    w.line("}")  # core ends a projection's line too
 
 
 def _object(w: Writer, node: ast.Object) -> None:
     w.line("{")
-    w.level += 1
-    for i, (name, value) in enumerate(node.pairs):
-        w.ident(name)
-        w.write(": ")
-        write_expr(w, value)
-        if i != len(node.pairs) - 1:
-            w.write(",")
-        w.line()
-    w.level -= 1
+    _pairs(w, node.pairs)
     w.write("}")
 
 
@@ -333,24 +385,19 @@ def _let_type(text: str) -> str:
 
 def _member(w: Writer, node: ast.Member) -> None:
     write_expr(w, node.obj)
-    w.write("?." if node.optional else ".")
-    w.write(node.name)
+    w.write(("?." if node.optional else ".") + node.name)
 
 
 def _apply(w: Writer, node: ast.Apply) -> None:
     write_expr(w, node.fn)
-    if node.optional:
-        w.write("?.")
-    w.write("(")
+    w.write("?.(" if node.optional else "(")
     w.separated(node.args, lambda arg: write_expr(w, arg))
     w.write(")")
 
 
 def _index(w: Writer, node: ast.Index) -> None:
     write_expr(w, node.obj)
-    if node.optional:
-        w.write("?.")
-    w.write("[")
+    w.write("?.[" if node.optional else "[")
     write_expr(w, node.key)
     w.write("]")
 
@@ -380,17 +427,6 @@ _EXPRS: dict[type, t.Callable[[Writer, t.Any], None]] = {
     ast.Index: _index,
     ast.NonNull: _non_null,
 }
-
-
-def expr_text(text: str, what: str) -> str:
-    """Stored FQL (one expression, as a default or a backfill value) as core prints it."""
-    body = parse_fql(text, what)
-    w = Writer()
-    for i, stmt in enumerate(body):
-        if i:
-            w.line()
-        write_expr(w, stmt)
-    return w.text()
 
 
 # -- signatures -------------------------------------------------------------------------------------
@@ -443,7 +479,7 @@ def parse_path(text: str, what: str) -> list[str | int]:
     return steps
 
 
-def path_text(steps: list[str | int]) -> str:
+def path_text(steps: t.Sequence[str | int]) -> str:
     """Core's Displayer.writePath: `.a.b`, `.["a b"]`, `.a[0]`."""
     out = []
     for i, step in enumerate(steps):

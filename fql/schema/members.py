@@ -11,6 +11,7 @@ from attrs import field, frozen
 
 from .. import ast
 from ..errors import FQLError
+from . import display
 from .items import KINDS, Item
 
 # -- the parts of an item ------------------------------------------------------------------------------
@@ -273,7 +274,6 @@ def empty(model: Model) -> Model:
 
 # -- scalars -------------------------------------------------------------------------------------------
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\S")
 
 
@@ -283,14 +283,9 @@ def squash(text: str) -> str:
     return "".join(_TOKENS.findall(str(text)))
 
 
-def _string_literal(text: str) -> str:
-    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
-    return '"' + "".join(escapes.get(c, c) for c in text) + '"'
-
-
 def _ident(value: t.Any) -> Scalar:
     text = str(value)
-    return Scalar("id", text if _IDENT.fullmatch(text) else _string_literal(text), text)
+    return Scalar("id", display.ident(text), text)
 
 
 def _long(value: t.Any) -> Scalar:
@@ -302,15 +297,13 @@ def _bool(value: t.Any) -> Scalar:
 
 
 def _str(value: t.Any) -> Scalar:
-    return Scalar("str", _string_literal(str(value)), ("str", str(value)))
+    return Scalar("str", display.quote(str(value)), ("str", str(value)))
 
 
 def _parse(text: str) -> t.Any:
     """The expression `text` holds, parsed as v10 FQL (spans are not compared); None if it does not parse."""
-    from ..parse import parse
-
     try:
-        program = parse(str(text), "v10")
+        program = display.parse_kept(str(text))
     except FQLError:
         return None
     body = getattr(program, "body", None)

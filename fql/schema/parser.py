@@ -20,7 +20,7 @@ from ..errors import ParseError
 from ..eval.v10 import signatures
 from ..parse.v10 import KEYWORDS
 from . import convert, scan
-from . import fqltext as display
+from . import display
 from .errors import Diagnostic, FSLError
 from .items import Item
 from .nodes import (
@@ -66,11 +66,11 @@ def parse(text: str, filename: str = "main.fsl") -> list[Item]:
         nodes = reader.file()
         if reader.errors:
             raise FSLError(reader.errors, text, filename)
+        items, errors = convert.convert(nodes)  # it prints what FSL holds of FQL, as deep as it nests
     except _Abort as abort:
         raise FSLError([abort.diagnostic], text, filename) from None
     except RecursionError:
         raise FSLError([Diagnostic("The schema nests deeper than fql can parse", 0, 1)], text, filename) from None
-    items, errors = convert.convert(nodes)
     if errors:
         raise FSLError(errors, text, filename)
     return [Item(kind, name, definition, filename, span) for kind, name, definition, span in items]

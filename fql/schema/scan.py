@@ -9,7 +9,7 @@ import re
 from .. import ast
 from ..errors import ParseError
 from ..parse.v10 import _DROP_AFTER, _DROP_BEFORE, KEYWORDS
-from . import fqltext as display
+from . import display
 from .nodes import Name, Term
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_']*")

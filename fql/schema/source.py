@@ -17,7 +17,6 @@ from ..eval.v10 import signatures as sig
 from .display import (
     InvalidDefinition,
     Writer,
-    expr_text,
     is_short,
     parse_lambda,
     parse_path,
@@ -26,6 +25,8 @@ from .display import (
     type_of,
     type_text,
     write_expr,
+    write_fql,
+    write_lambda,
 )
 
 __all__ = ["INVALID_ITEMS_WARNING", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
@@ -64,6 +65,8 @@ def generate(kind: str, name: str, definition: dict) -> str:
     except (KeyError, TypeError, AttributeError) as err:
         # A member of the wrong shape (a string where core keeps an object, a missing `name`...).
         raise InvalidDefinition(f"The definition of {kind} `{name}` is malformed ({type(err).__name__}: {err}).") from None
+    except RecursionError:
+        raise InvalidDefinition(f"The definition of {kind} `{name}` nests deeper than fql can print.") from None
     return writer.text()
 
 
@@ -212,7 +215,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
         w.write(type_text(f.get("signature", "Any"), f"the signature of field `{field_name}` of {where}"))
         if f.get("default") is not None:
             w.write(" = ")
-            w.write(expr_text(f["default"], f"the default of field `{field_name}` of {where}"))
+            write_fql(w, f["default"], f"the default of field `{field_name}` of {where}")
         w.line()
     computed = d.get("computed_fields") or {}
     for field_name in scala_map_order(computed):
@@ -222,12 +225,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
             w.write(": " + type_text(f["signature"], f"the signature of computed field `{field_name}` of {where}"))
         w.write(" = ")
         arrow = _lambda_text(f.get("body"), f"the body of computed field `{field_name}` of {where}")
-        if is_short(arrow):
-            w.write("(")
-            write_expr(w, arrow)
-            w.write(")")
-        else:
-            write_expr(w, arrow)
+        write_lambda(w, arrow)
         w.line()
     if d.get("wildcard") is not None:
         w.line("*: " + type_text(d["wildcard"], f"the wildcard of {where}"))
@@ -258,7 +256,8 @@ def _collection(w: Writer, name: str, d: dict) -> None:
         w.line("migrations {")
         w.level += 1
         for item in migrations:
-            w.line(_migration(item, where))
+            _migration(w, item, where)
+            w.line()
         w.level -= 1
         w.line("}")
     w.level -= 1
@@ -294,7 +293,7 @@ def _value(value: dict, what: str) -> str:
     return f"desc({text})" if value.get("order", "asc") != "asc" else text
 
 
-def _migration(item: dict, where: str) -> str:
+def _migration(w: Writer, item: dict, where: str) -> None:
     """One line of a `migrations` block (core's writeMigrationItem)."""
     if not isinstance(item, dict) or len(item) != 1:
         raise InvalidDefinition(f"A migration of {where} is not one of backfill, drop, split, move, add, ...: {item!r}")
@@ -305,19 +304,21 @@ def _migration(item: dict, where: str) -> str:
         return path_text(parse_path(body.get(key, ""), what))
 
     if kind == "backfill":
-        return f"backfill {path('field')} = {expr_text(body.get('value', ''), what)}"
-    if kind in ("drop", "add"):
-        return f"{kind} {path('field')}"
-    if kind == "split":
+        w.write(f"backfill {path('field')} = ")
+        write_fql(w, body.get("value", ""), what)
+    elif kind in ("drop", "add"):
+        w.write(f"{kind} {path('field')}")
+    elif kind == "split":
         targets = ", ".join(path_text(parse_path(to, what)) for to in body.get("to") or [])
-        return f"split {path('field')} -> {targets}"
-    if kind == "move":
-        return f"move {path('field')} -> {path('to')}"
-    if kind in ("move_conflicts", "move_wildcard"):
-        return f"{kind} {path('into')}"
-    if kind == "add_wildcard":
-        return "add_wildcard"
-    raise InvalidDefinition(f"Unknown migration `{kind}` in {where}.")
+        w.write(f"split {path('field')} -> {targets}")
+    elif kind == "move":
+        w.write(f"move {path('field')} -> {path('to')}")
+    elif kind in ("move_conflicts", "move_wildcard"):
+        w.write(f"{kind} {path('into')}")
+    elif kind == "add_wildcard":
+        w.write("add_wildcard")
+    else:
+        raise InvalidDefinition(f"Unknown migration `{kind}` in {where}.")
 
 
 def _function(w: Writer, name: str, d: dict) -> None:

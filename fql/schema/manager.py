@@ -199,7 +199,11 @@ def _patched(stored: list[tuple[str, str]], live_items: list[tuple[str, str, dic
             if current is None:
                 edits.append((item.span, ""))
             elif comparable(item.kind, item.definition) != comparable(item.kind, current):
-                edits.append((item.span, source.generate(item.kind, item.name, current)))
+                # The declaration is rewritten from its first annotation; the comment before it stays, as
+                # core's SchemaPatch keeps an item's doc comment. The span ends at its `}`: the newline
+                # that ends the generated text is the file's own.
+                span = (_after_comment(text, *item.span), item.span[1])
+                edits.append((span, source.generate(item.kind, item.name, current).removesuffix("\n")))
         for (start, end), replacement in sorted(edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         result.append((name, text))
@@ -216,6 +220,24 @@ def _patched(stored: list[tuple[str, str]], live_items: list[tuple[str, str, dic
     return result
 
 
+def _after_comment(text: str, start: int, end: int) -> int:
+    """Where a declaration starts past the comment the parser counts in its span (core's docComment)."""
+    at = start
+    while at < end:
+        rest = text[at:end]
+        if rest.startswith("//"):
+            newline = text.find("\n", at, end)
+            at = end if newline < 0 else newline + 1
+        elif rest.startswith("/*"):
+            close = text.find("*/", at + 2, end)
+            at = end if close < 0 else close + 2
+        elif rest[:1].isspace():
+            at += 1
+        else:
+            break
+    return at
+
+
 def _appended(text: str, item: str) -> str:
     """`item` added at the end of a file, as core's SchemaPatch adds one: after a blank line."""
     if not text.strip():
@@ -224,8 +246,8 @@ def _appended(text: str, item: str) -> str:
     return text + "\n" + ("\n" if last_line.strip() else "") + item
 
 
-#: What a stored definition holds that FSL never says.
-_STORED_ONLY = ("name", "data", "ref", "ts", "coll", "id")
+#: What a stored definition holds that FSL never says (a provider's `audience` is its database's).
+_STORED_ONLY = ("name", "data", "ref", "ts", "coll", "id", "audience")
 
 
 def with_defaults(kind: str, definition: dict) -> dict:

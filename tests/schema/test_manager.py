@@ -122,6 +122,27 @@ def test_files_follow_changes_made_by_queries(db):
     assert db.schema_diff(files) == ""
 
 
+def test_an_item_changed_by_a_query_is_rewritten_where_it_stands(db):
+    # Its doc comment stays (core's SchemaPatch patches from past it), and so does the blank line after
+    # it: the generated text's last newline is not added to the file's own.
+    text = "// Doubles.\n@alias(twice)\nfunction double(x) { x * 2 }\n\n// Halves.\nfunction half(x) { x / 2 }\n"
+    db.push_schema({"funcs.fsl": text})
+    q(db, 'Function.byName("double")!.update({ alias: "dbl" })')
+    assert db.schema_files() == {
+        "funcs.fsl": "// Doubles.\n@alias(dbl)\nfunction double(x) {\n  x * 2\n}\n\n// Halves.\nfunction half(x) { x / 2 }\n"
+    }
+
+
+def test_an_access_provider_reads_back_as_pushed(db):
+    # Its stored `audience` (the database's) is no member of the FSL: the item is not rewritten for it.
+    text = (
+        'access provider auth0 {\n  issuer "https://a.example/"\n  jwks_uri "https://a.example/jwks"\n  role reader\n}\n\n'
+        "role reader {}\n"
+    )
+    db.push_schema({"main.fsl": text})
+    assert db.schema_files() == {"main.fsl": text}
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

@@ -122,8 +122,8 @@ def check_version(ctx: Context, known: int | None, force: bool) -> int:
 
 def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
     """The database's v10 schema items, as core translates them (collections, then functions, roles and
-    access providers, each in the order they were made): v4 functions and roles, which FSL cannot
-    say, are left out."""
+    access providers, each in the order they were made): v4 functions, roles and access providers, which
+    FSL cannot say, are left out, as derive() leaves them out."""
     found = []
     for kind, coll in COLLECTIONS.items():
         rows = []
@@ -131,9 +131,7 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             if not version_.live_at(ctx.state.ts) or not version_.data:
                 continue
             data = version_.data
-            if kind == "function" and not isinstance(data.get("body"), str):
-                continue
-            if kind == "role" and not _v10_role(data):
+            if not source.is_v10(kind, data):
                 continue
             rows.append((_made(ctx, version_.key), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
@@ -143,20 +141,6 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
 def _made(ctx: Context, key: DocKey) -> int:
     history = ctx.state.txn.history(key)
     return history[0].ts if history else 0
-
-
-def _v10_role(data: dict) -> bool:
-    """Core's isV10Role: every resource named by a string, every predicate a string."""
-    for privilege in data.get("privileges") or ():
-        if not isinstance(privilege.get("resource"), str):
-            return False
-        for action in (privilege.get("actions") or {}).values():
-            if not isinstance(action, (bool, str)):
-                return False
-    for member in data.get("membership") or ():
-        if not isinstance(member.get("resource"), str) or not isinstance(member.get("predicate", ""), str):
-            return False
-    return True
 
 
 # -- files -----------------------------------------------------------------------------------------------------

@@ -143,6 +143,22 @@ def test_an_access_provider_reads_back_as_pushed(db):
     assert db.schema_files() == {"main.fsl": text}
 
 
+def test_files_leave_out_what_fsl_cannot_say_as_derive_does(db):
+    # A role's privileges may be stored as one object (read as a list, as core does); a v4 access
+    # provider, whose predicate is a v4 lambda, is no item of the files (core's isV10AP).
+    q(db, 'Role.create({ name: "r", privileges: { resource: "Collection", actions: { read: true } } })')
+    db.query(
+        'CreateAccessProvider({ name: "p4", issuer: "https://v4/", jwks_uri: "https://v4/j", '
+        'roles: [{ role: Role("r"), predicate: Query(Lambda("x", true)) }] })',
+        syntax="v4",
+    )
+    db.push_schema({"x.fsl": "collection X {}\n"}, override=False)
+    files = db.schema_files()
+    assert files["main.fsl"].endswith("role r {\n  privileges Collection {\n    read\n  }\n}\n")
+    assert "p4" not in files["main.fsl"]
+    assert db.schema_diff(files) == ""
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

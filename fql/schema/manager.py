@@ -28,6 +28,7 @@ from ..storage.base import DocKey, Version
 from ..values import Ref, native
 from . import diff as schema_diff
 from . import parser, source
+from .errors import Diagnostic
 from .items import COLLECTIONS, Item
 
 #: Where a database's FSL files are kept: one document per file, its id the file name.
@@ -303,11 +304,60 @@ def validate(
         except parser.FSLError:
             # A broken stored file is what a push may be fixing: it counts as declaring nothing.
             continue
+    _check_references(ctx, after_items, dict(after))
     diffs = schema_diff.diff(before_items, after_items, renames or None)
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
     return Validated(dict(before), dict(after), diffs)
+
+
+#: What a role may name besides the schema's collections and functions (core's checkResourceName).
+NATIVE_RESOURCES = frozenset(
+    ("Key", "Token", "Credential", "Credentials", "Database", "Collection", "Function", "Role", "AccessProvider")
+)
+#: The roles of keys, which an access provider may not grant.
+BUILTIN_ROLES = frozenset(("client", "server", "admin", "server-readonly"))
+
+
+def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) -> None:
+    """Core's SchemaTypeValidator on the names items refer to, before anything is written, each error
+    placed in its file: a role's resources must be collections (or, for privileges, functions or native
+    modules) of the new schema, an access provider's roles its roles or the database's v4 roles."""
+    names: dict[str, set[str]] = {"collection": set(), "function": set(), "role": set()}
+    for item in items:
+        if item.kind in names:
+            names[item.kind].update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    v4 = _v4_names(ctx)
+    errors = []
+    for item in sorted(items, key=lambda i: i.kind == "access provider"):
+        for member, name, start, end in item.refs:
+            if member == "role":
+                if name in BUILTIN_ROLES:
+                    message = f"Builtin role `{name}` is not allowed"
+                elif name in names["role"] or name in v4["role"]:
+                    continue
+                else:
+                    message = f"Role `{name}` does not exist"
+            elif name in NATIVE_RESOURCES or name in names["collection"]:
+                continue
+            elif member == "privileges" and (name in names["function"] or name in v4["function"]):
+                continue
+            else:
+                message = f"Resource `{name}` does not exist"
+            errors.append(Diagnostic(message, start, end).render(texts.get(item.file, ""), item.file))
+    if errors:
+        raise SchemaError(400, "\n".join(errors))
+
+
+def _v4_names(ctx: Context) -> dict[str, set[str]]:
+    """The database's functions and roles FSL cannot say (v4 ones), which FSL items may still name."""
+    found: dict[str, set[str]] = {"function": set(), "role": set()}
+    for kind in found:
+        for version_ in ctx.state.txn.scan(ctx.state.scope, "#" + COLLECTIONS[kind]):
+            if version_.live_at(ctx.state.ts) and version_.data and not source.is_v10(kind, version_.data):
+                found[kind].add(version_.key.id)
+    return found
 
 
 def update(

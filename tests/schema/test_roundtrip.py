@@ -83,8 +83,8 @@ REFUSED = {
     "FSLParserSpec-handle-conflicting-names-correctly-1": "Duplicate collection or function `foo`",
     "SourceGeneratorSpec-quote legacy schema names": "Failed to create Collection.",  # `0` is no identifier
 }
-#: Roles and access providers of core's parser and diff cases name collections and roles they do not
-#: declare, and migrations cases add fields a new collection cannot migrate: core refuses them as invalid.
+#: Roles of core's parser and diff cases name collections they do not declare: core's schema validation
+#: refuses them before anything is written, placing the error in the file.
 _UNDECLARED = (
     "FSLParserSpec-parse-privileges-1",
     "FSLParserSpec-parse-privileges-in-one-line-1",
@@ -97,6 +97,15 @@ _UNDECLARED = (
     "SchemaDiffSpec-detect optional config modification-after",
     "SchemaDiffSpec-detect modifications to blocks with optional configs-before",
     "SchemaDiffSpec-detect modifications to blocks with optional configs-after",
+)
+REFUSED.update(dict.fromkeys(_UNDECLARED, "error: Resource `Bar` does not exist\nat main.fsl:"))
+#: Access providers of core's parser cases name roles they do not declare (and JWKS URIs that are not https).
+_NO_ROLE = ("FSLParserSpec-parse-roles-1", "FSLParserSpec-parse-role-predicates-1", "FSLParserSpec-parse-complex-definition-3")
+REFUSED.update(dict.fromkeys(_NO_ROLE, "error: Role `Fizz` does not exist\nat main.fsl:"))
+_NOT_HTTPS = ("FSLParserSpec-parse-minimal-3", "FSLParserSpec-parse-APs-config-in-one-line-1")
+REFUSED.update(dict.fromkeys(_NOT_HTTPS, "Failed to create AccessProvider."))
+#: Migrations of core's diff cases that a new collection cannot take (a field added beside a wildcard).
+_MIGRATIONS = (
     "SchemaDiffSpec-consider new migrations a semantic change (add)-before",
     "SchemaDiffSpec-consider new migrations a semantic change (add)-after",
     "SchemaDiffSpec-consider new migrations a semantic change (none new)-before",
@@ -104,16 +113,7 @@ _UNDECLARED = (
     "SchemaDiffSpec-consider new migrations a semantic change (changed backfill)-before",
     "SchemaDiffSpec-render migrations nicely (split)-before",
 )
-REFUSED.update(dict.fromkeys(_UNDECLARED, "Invalid database schema update."))
-#: Access providers of core's parser cases whose JWKS URIs are not https (`jwks_uri "baz"`).
-_NOT_HTTPS = (
-    "FSLParserSpec-parse-minimal-3",
-    "FSLParserSpec-parse-APs-config-in-one-line-1",
-    "FSLParserSpec-parse-roles-1",
-    "FSLParserSpec-parse-role-predicates-1",
-    "FSLParserSpec-parse-complex-definition-3",
-)
-REFUSED.update(dict.fromkeys(_NOT_HTTPS, "Failed to create AccessProvider."))
+REFUSED.update(dict.fromkeys(_MIGRATIONS, "Invalid database schema update."))
 
 CORE = [pytest.param(text, id=name) for name, text in _core_sources()]
 

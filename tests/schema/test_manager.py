@@ -159,6 +159,24 @@ def test_files_leave_out_what_fsl_cannot_say_as_derive_does(db):
     assert db.schema_diff(files) == ""
 
 
+def test_names_an_item_refers_to_are_checked_before_the_writes(db):
+    # Core's SchemaTypeValidator: every unknown name at once, placed in its file; nothing is written.
+    roles = "role r {\n  privileges Nope { read }\n  membership double\n  privileges double { call }\n}\n"
+    providers = 'access provider p {\n  issuer "https://a/"\n  jwks_uri "https://a/j"\n  role admin\n  role ghost\n}\n'
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"funcs.fsl": FUNCS, "roles.fsl": roles, "providers.fsl": providers})
+    assert err.value.message == (
+        "error: Resource `Nope` does not exist\nat roles.fsl:2:14\n  |\n2 |   privileges Nope { read }\n  |              ^^^^\n  |\n"
+        "error: Resource `double` does not exist\nat roles.fsl:3:14\n  |\n3 |   membership double\n  |              ^^^^^^\n  |\n"
+        "error: Builtin role `admin` is not allowed\nat providers.fsl:4:8\n  |\n4 |   role admin\n  |        ^^^^^\n  |\n"
+        "error: Role `ghost` does not exist\nat providers.fsl:5:8\n  |\n5 |   role ghost\n  |        ^^^^^\n  |"
+    )
+    assert db.schema_files() == {}
+    # Names declared anywhere in the push, in any order, and v4 functions and roles, are known.
+    db.query('CreateRole({ name: "v4role", privileges: [{ resource: Collections(), actions: { read: true } }] })', syntax="v4")
+    db.push_schema({"a.fsl": "role r {\n  privileges Later { read }\n}\n", "b.fsl": "collection Later {}\n", "c.fsl": providers.replace("role admin\n  role ghost", "role v4role\n  role r")})
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

@@ -309,7 +309,28 @@ def validate(
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
+    _check_migrations(ctx, diffs)
     return Validated(dict(before), dict(after), diffs)
+
+
+def _check_migrations(ctx: Context, diffs: list) -> None:
+    """Core's validateMigrations: each new or changed collection's migrations fit its fields and, when it
+    has documents, its live definition; checked before anything is written, so a diff (validate) fails as
+    the push would."""
+    from ..eval.v10.fields import migration_steps
+
+    for change in diffs:
+        if isinstance(change, schema_diff.Add) and change.item.kind == "collection":
+            after, previous = change.item, None
+        elif isinstance(change, schema_diff.Modify) and change.after.kind == "collection":
+            after, previous = change.after, _stored(ctx, change.before)
+        else:
+            continue
+        definition = {"name": after.name, **with_defaults(after.kind, after.definition)}
+        try:
+            migration_steps(ctx, definition, previous)
+        except FQLError as err:
+            raise SchemaError(400, failure_message(err)) from None
 
 
 #: What a role may name besides the schema's collections and functions (core's checkResourceName).

@@ -177,6 +177,19 @@ def test_names_an_item_refers_to_are_checked_before_the_writes(db):
     db.push_schema({"a.fsl": "role r {\n  privileges Later { read }\n}\n", "b.fsl": "collection Later {}\n", "c.fsl": providers.replace("role admin\n  role ghost", "role v4role\n  role r")})
 
 
+def test_a_diff_checks_migrations_as_the_push_would(db):
+    # Core's SchemaValidate checks migrations before writing, so a diff (validate) fails as the push does.
+    db.push_schema({"foo.fsl": "collection Foo {\n  foo: String\n}\n"})
+    invalid = "collection Foo {\n  migrations {\n    drop .foo\n    drop .foo\n  }\n}\n"
+    errors = []
+    for attempt in (lambda: db.schema_diff({"foo.fsl": invalid}), lambda: db.push_schema({"foo.fsl": invalid})):
+        with pytest.raises(SchemaError) as err:
+            attempt()
+        errors.append(err.value.message)
+    assert errors[0] == errors[1]
+    assert "error: Cannot drop field `.foo`. Dropped fields must be removed from schema" in errors[0]
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

@@ -170,6 +170,7 @@ def _update(ctx: Context, request: Request, files: list) -> Response:
         raise SchemaError(403, "Access denied")
     _version(ctx, request)
     if _flag(request, "staged"):
+        _not_root(ctx)
         raise SchemaError(400, "not implemented: staged schema (`staged=true`); push without it")
     manager.update(ctx, files, override=_flag(request, "override"))
     return _ok({"version": ctx.state.ts})

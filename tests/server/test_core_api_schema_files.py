@@ -213,6 +213,33 @@ def test_a_malformed_multipart_body(api, db):
     assert response[0] == 400 and message(response) == "Request is not a valid multipart request"
 
 
+# -- SchemaEndpointStagedSpec, what does not need staged schema (fql has none) ---------------------------------
+
+
+def test_staged_schema_is_disallowed_in_the_root_scope(api):
+    response = upload(api, "/schema/1/update?force=true&staged=true", [("foo.fsl", "function foo() { 2 }")], ROOT)
+    assert response[0] == 400 and message(response) == "Schema cannot be staged in the root database"
+
+
+@pytest.mark.parametrize("path", ["commit", "staged/commit"])
+def test_commit_without_staged_schema_is_a_pretty_error(api, db, path):
+    response = api.raw("POST", f"/schema/1/{path}?force=true", "", secret=db.admin_key)
+    assert response[0] == 400 and message(response) == "There is no staged schema to commit"
+
+
+@pytest.mark.parametrize("path", ["abandon", "staged/abandon"])
+def test_abandon_without_staged_schema_is_a_pretty_error(api, db, path):
+    response = api.raw("POST", f"/schema/1/{path}?force=true", "", secret=db.admin_key)
+    assert response[0] == 400 and message(response) == "There is no staged schema to abandon"
+
+
+def test_status_without_staged_schema(api, db):
+    # Core's status helper: both paths answer the same status; with nothing staged it is `none`.
+    answers = [api.get(f"/schema/1/{path}", db.admin_key) for path in ("status", "staged/status")]
+    assert [status for status, _, _ in answers] == [200, 200]
+    assert answers[0][2]["status"] == answers[1][2]["status"] == "none"
+
+
 # -- SchemaABACSpec ----------------------------------------------------------------------------------------------
 
 

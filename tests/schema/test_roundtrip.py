@@ -236,3 +236,49 @@ def test_core_source_round_trip(request: pytest.FixtureRequest, text: str) -> No
     assert check_files_agree(db) == {"main.fsl": text}
     for query, shows in _generic_updates(items):
         check_update(db, query, shows)
+
+
+#: Schema made by queries, in the shapes queries may store it (a role's privileges as one object, bodies
+#: written as arrows, blocks or short lambdas, types of every kind); v4 items FSL cannot say among them.
+QUERIES = [
+    'Collection.create({ name: "A", fields: { _x: { signature: "Int?" }, n: { signature: "Number", default: "0" } },'
+    ' computed_fields: { c: { body: "(.n + 1)" }, d: { body: "doc => doc.n", signature: "Number" } } })',
+    'Collection.create({ name: "B", indexes: { byN: { terms: [{ field: "n" }], values: [{ field: ".m", order: "desc" },'
+    ' { field: ".a.b" }] } }, constraints: [{ unique: ["n", { field: ".m", mva: true }] }] })',
+    'Collection.create({ name: "C", wildcard: "Any", history_days: 0, ttl_days: 1, document_ttls: false, alias: "Cee" })',
+    'Collection.create({ name: "D", fields: { o: { signature: "{ a: Int, b: { c: String? }? }" },'
+    ' u: { signature: "\\"x\\" | 1 | true | Null" }, t: { signature: "[Int, String]" } } })',
+    'Function.create({ name: "f1", body: "x => x" })',
+    'Function.create({ name: "f3", body: "(x) => x // a comment" })',
+    'Function.create({ name: "f4", body: "(x) => { let y = { a: x, \\"b c\\": [1, 2.5, null] }\\n y { a } }" })',
+    'Function.create({ name: "f5", body: "(...xs) => xs.length", signature: "(xs: ...Int) => Int" })',
+    'Function.create({ name: "f6", body: "(x) => if (x > 1) \\"big\\" else \\"small\\"", role: "server" })',
+    'Function.create({ name: "f7", body: "() => A.all().where(.n > 0).map(d => d.n).toArray()", alias: "seven" })',
+    'Role.create({ name: "r1", privileges: [{ resource: "A", actions: { read: "doc => doc.n > 0", write: true,'
+    ' create: false } }, { resource: "f1", actions: { call: true } }], membership: [{ resource: "B", predicate: "(.ok)" }] })',
+    'Role.create({ name: "r2", privileges: { resource: "A", actions: { read: true } }, membership: { resource: "A" } })',
+    'AccessProvider.create({ name: "p1", issuer: "https://x/", jwks_uri: "https://x/j",'
+    ' roles: [{ role: "r1", predicate: "jwt => true" }, "r2"] })',
+]
+V4_QUERIES = [
+    'CreateFunction({ name: "v4f", body: Query(Lambda("x", Var("x"))) })',
+    'CreateRole({ name: "v4r", privileges: [{ resource: Collections(), actions: { read: true } }] })',
+    'CreateAccessProvider({ name: "v4p", issuer: "https://v4/", jwks_uri: "https://v4/j",'
+    ' roles: [{ role: Role("r1"), predicate: Query(Lambda("x", true)) }] })',
+]
+
+
+def test_schema_made_by_queries_reads_back_and_pushes_as_a_no_op() -> None:
+    db = fql.connect("memory://")
+    for text in QUERIES:
+        q(db, text)
+    for text in V4_QUERIES:
+        db.query(text, syntax="v4")
+    files = check_files_agree(db)
+    items = [item for name, text in files.items() for item in parser.parse(text, name)]
+    assert {item.name for item in items} == {"A", "B", "C", "D", "f1", "f3", "f4", "f5", "f6", "f7", "r1", "r2", "p1"}
+    check_regenerated(db, items)
+    before = schema(db, items)
+    db.push_schema(files)
+    assert schema(db, items) == before
+    assert db.schema_files() == files

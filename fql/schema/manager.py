@@ -163,32 +163,54 @@ def files(ctx: Context) -> list[tuple[str, str]]:
     if not stored:
         text = source.derive(live_items)
         return [(MAIN, text)] if text else []
-    return _patched(stored, live_items)
+    return _patched(stored, live_items, _former_names(ctx, live_items))
 
 
-def _patched(stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]]) -> list[tuple[str, str]]:
+def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict[tuple[str, str], str]:
+    """The names live items had before a rename, each to the name now: fql moves a renamed document's
+    versions to its new name, so its history holds the names it had."""
+    found = {}
+    for kind, name, _ in live_items:
+        for version_ in ctx.state.txn.history(DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)):
+            former = (version_.data or {}).get("name")
+            if isinstance(former, str) and former != name:
+                found[(kind, former)] = name
+    return found
+
+
+def _patched(
+    stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]], renamed: dict | None = None
+) -> list[tuple[str, str]]:
+    """The stored files patched to the live items; `renamed` maps an item's former (kind, name) to its
+    name now, so that a renamed item is rewritten where it was declared (core patches by document id)."""
     by_key = {(kind, name): definition for kind, name, definition in live_items}
-    declared = set()
-    result = []
+    parsed = []
     for name, text in stored:
         try:
-            items = parser.parse(text, name)
+            parsed.append((name, text, parser.parse(text, name)))
         except parser.FSLError:
             # A file that no longer parses is kept as it is (core regenerates it; fql leaves the user's text).
-            result.append((name, text))
-            continue
+            parsed.append((name, text, None))
+    declared = {item.key for _, _, items in parsed for item in items or ()}
+    result = []
+    for name, text, items in parsed:
         edits = []
-        for item in items:
-            declared.add(item.key)
-            current = by_key.get(item.key)
+        for item in items or ():
+            key = item.key
+            if key not in by_key and (renamed or {}).get(key) is not None:
+                new = (item.kind, renamed[key])
+                if new in by_key and new not in declared:
+                    declared.add(new)
+                    key = new
+            current = by_key.get(key)
             if current is None:
                 edits.append((item.span, ""))
-            elif comparable(item.kind, item.definition) != comparable(item.kind, current):
+            elif key != item.key or comparable(item.kind, item.definition) != comparable(item.kind, current):
                 # The declaration is rewritten from its first annotation; the comment before it stays, as
                 # core's SchemaPatch keeps an item's doc comment. The span ends at its `}`: the newline
                 # that ends the generated text is the file's own.
                 span = (_after_comment(text, *item.span), item.span[1])
-                edits.append((span, source.generate(item.kind, item.name, current).removesuffix("\n")))
+                edits.append((span, source.generate(item.kind, key[1], current).removesuffix("\n")))
         for (start, end), replacement in sorted(edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         result.append((name, text))

@@ -190,6 +190,19 @@ def test_a_diff_checks_migrations_as_the_push_would(db):
     assert "error: Cannot drop field `.foo`. Dropped fields must be removed from schema" in errors[0]
 
 
+def test_an_item_renamed_by_a_query_stays_where_it_is_declared(db):
+    # Core patches the files by document: a renamed item is rewritten in place, not moved to main.fsl.
+    db.push_schema({"a.fsl": "// Writers.\ncollection Authors {}\n", "f.fsl": "function f() { 1 }\nrole r {\n  privileges f { call }\n}\n"})
+    q(db, 'Collection.byName("Authors")!.update({ name: "Writers" })')
+    q(db, 'Function.byName("f")!.update({ name: "g" })')
+    files = db.schema_files()
+    assert files == {
+        "a.fsl": "// Writers.\ncollection Writers {\n}\n",
+        "f.fsl": "function g() {\n  1\n}\nrole r {\n  privileges g {\n    call\n  }\n}\n",
+    }
+    assert db.schema_diff(files) == ""
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

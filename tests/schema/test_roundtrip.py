@@ -26,7 +26,7 @@ import pytest
 import fql
 from fql.schema import diff as d, parser, source
 from fql.schema.items import Item
-from fql.schema.manager import SchemaError
+from fql.schema.manager import SchemaError, comparable
 
 from . import test_diff, test_parser, test_source
 
@@ -165,6 +165,9 @@ def check_regenerated(db: fql.Database, items: list[Item]) -> None:
         regenerated += parser.parse(text, "main.fsl")
     diffs = d.diff(items, regenerated)
     assert diffs == [], d.render("semantic", {}, {}, diffs)
+    # Not only no semantic change: the same definitions, as the files' patching compares them.
+    for item, again in zip(items, regenerated):
+        assert comparable(item.kind, item.definition) == comparable(again.kind, again.definition), item.name
 
 
 def check_files_agree(db: fql.Database) -> dict[str, str]:

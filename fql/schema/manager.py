@@ -170,11 +170,20 @@ def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict
     """The names live items had before a rename, each to the name now: fql moves a renamed document's
     versions to its new name, so its history holds the names it had."""
     found = {}
+    made: dict[int, list[str]] = {}
     for kind, name, _ in live_items:
-        for version_ in ctx.state.txn.history(DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)):
+        history = ctx.state.txn.history(DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name))
+        for version_ in history:
             former = (version_.data or {}).get("name")
             if isinstance(former, str) and former != name:
                 found[(kind, former)] = name
+        if kind == "access provider" and history:
+            made.setdefault(history[0].ts, []).append(name)
+    # An access provider renamed is deleted under its old name and made anew under the new one, at once.
+    for version_ in ctx.state.txn.scan(ctx.state.scope, "#" + COLLECTIONS["access provider"]):
+        renamed = made.get(version_.ts, []) if version_.data is None else []
+        if len(renamed) == 1:
+            found.setdefault(("access provider", version_.key.id), renamed[0])
     return found
 
 

@@ -201,6 +201,16 @@ def test_an_item_renamed_by_a_query_stays_where_it_is_declared(db):
         "f.fsl": "function g() {\n  1\n}\nrole r {\n  privileges g {\n    call\n  }\n}\n",
     }
     assert db.schema_diff(files) == ""
+    # An access provider too (fql deletes and makes it anew, in the one write).
+    provider = 'access provider p {\n  issuer "https://a/"\n  jwks_uri "https://a/j"\n}\n'
+    db.push_schema({"p.fsl": provider}, override=False)
+    q(db, 'AccessProvider.byName("p")!.update({ name: "p2" })')
+    assert db.schema_files()["p.fsl"] == provider.replace("provider p ", "provider p2 ")
+    # A provider deleted, and another made later, is no rename.
+    q(db, 'AccessProvider.byName("p2")!.delete()')
+    q(db, 'AccessProvider.create({ name: "p3", issuer: "https://a/", jwks_uri: "https://a/j" })')
+    assert db.schema_files()["p.fsl"] == "\n"
+    assert "access provider p3 {" in db.schema_files()["main.fsl"]
 
 
 def test_a_file_name_must_end_in_fsl(db):

@@ -136,7 +136,8 @@ def _shape(params: dict, v10: bool) -> list[dict]:
 
 
 def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10: bool = False) -> list[dict]:
-    """Core's LiveValidator: a unique issuer, role refs that exist, role names that exist and are not built in."""
+    """Core's LiveValidator: a unique issuer, role refs that exist, role names that exist (v4; v10 checks
+    them after the query) and are not built in."""
     failures = []
     for version in ctx.state.txn.scan(scope, "#" + KIND):
         if version.live_at(ctx.state.ts) and version.key.id != own and version.data.get("issuer") == fields["issuer"]:
@@ -156,7 +157,9 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
             failures.append(_failure(where, "invalid reference", "Reference was not found."))
     if v10:
         failures += duplicate_roles(fields.get("roles"))
-    custom = [n for n in names if n not in BUILTIN_ROLES]
+    # v10 checks that a named role exists once the query has run (core's SchemaTypeValidator), so a
+    # query or an FSL push may create the provider before its role: see natives.access_provider_create.
+    custom = [] if v10 else [n for n in names if n not in BUILTIN_ROLES]
     for name in custom:
         if live(ctx, DocKey(scope, "#roles", name)) is None:
             failures.append(_failure(["roles"], "validation failure", f"Role `{name}` does not exist."))

@@ -21,8 +21,9 @@ ACTIONS = frozenset(
     + ("call",)
 )
 
-#: (kind, name, definition, span) for each item.
-Converted = tuple[str, str, dict, tuple[int, int]]
+#: (kind, name, definition, span, references) for each item; a reference is (member, name, start, end):
+#: a role's `membership` or `privileges` resource, an access provider's `role`, where its name is written.
+Converted = tuple[str, str, dict, tuple[int, int], tuple[tuple[str, str, int, int], ...]]
 
 
 def convert(nodes: list[Node]) -> tuple[list[Converted], list[Diagnostic]]:
@@ -146,10 +147,11 @@ class _Converter:
             if reader is None:
                 self.emit(f"Invalid schema item `{node.kw.text}`", node.kw.start, node.kw.end)
                 continue
+            self.refs: list[tuple[str, str, int, int]] = []
             converted = reader(node)
             if converted is not None:
                 name, definition = converted
-                out.append((node.kw.text, name, definition, (node.start, node.end)))
+                out.append((node.kw.text, name, definition, (node.start, node.end), tuple(self.refs)))
         return out
 
     def collection(self, node: Node) -> tuple[str, dict] | None:
@@ -238,6 +240,7 @@ class _Converter:
             name = self.name(node.name, span_of(node.kw))
             if name is None:
                 continue
+            self.refs.append((kw, name.text, name.start, name.end))
             if kw == "privileges":
                 seen_privileges.check(name)
                 value = self.value(node)
@@ -335,6 +338,7 @@ class _Converter:
                 if name is None:
                     continue
                 seen_roles.check(name)
+                self.refs.append(("role", name.text, name.start, name.end))
                 block_value = self.optional_block(node.value)
                 predicate = block_value and self.predicate(block_value)
                 roles.append(name.text if predicate is None else {"role": name.text, "predicate": predicate})

@@ -27,6 +27,9 @@ class Item:
     #: such as `@alias(Foo)` included).
     file: str = field(default="main.fsl", eq=False)
     span: tuple[int, int] = field(default=(0, 0), eq=False)
+    #: The names it refers to, each (member, name, start, end): a role's `membership` and `privileges`
+    #: resources, an access provider's `role`s; where they are written, for core's schema validation.
+    refs: tuple[tuple[str, str, int, int], ...] = field(default=(), eq=False)
 
     @property
     def key(self) -> tuple[str, str]:

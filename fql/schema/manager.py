@@ -28,6 +28,7 @@ from ..storage.base import DocKey, Version
 from ..values import Ref, native
 from . import diff as schema_diff
 from . import parser, source
+from .errors import Diagnostic
 from .items import COLLECTIONS, Item
 
 #: Where a database's FSL files are kept: one document per file, its id the file name.
@@ -122,8 +123,8 @@ def check_version(ctx: Context, known: int | None, force: bool) -> int:
 
 def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
     """The database's v10 schema items, as core translates them (collections, then functions, roles and
-    access providers, each in the order they were made): v4 functions and roles, which FSL cannot
-    say, are left out."""
+    access providers, each in the order they were made): v4 functions, roles and access providers, which
+    FSL cannot say, are left out, as derive() leaves them out."""
     found = []
     for kind, coll in COLLECTIONS.items():
         rows = []
@@ -131,9 +132,7 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             if not version_.live_at(ctx.state.ts) or not version_.data:
                 continue
             data = version_.data
-            if kind == "function" and not isinstance(data.get("body"), str):
-                continue
-            if kind == "role" and not _v10_role(data):
+            if not source.is_v10(kind, data):
                 continue
             rows.append((_made(ctx, version_.key), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
@@ -143,20 +142,6 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
 def _made(ctx: Context, key: DocKey) -> int:
     history = ctx.state.txn.history(key)
     return history[0].ts if history else 0
-
-
-def _v10_role(data: dict) -> bool:
-    """Core's isV10Role: every resource named by a string, every predicate a string."""
-    for privilege in data.get("privileges") or ():
-        if not isinstance(privilege.get("resource"), str):
-            return False
-        for action in (privilege.get("actions") or {}).values():
-            if not isinstance(action, (bool, str)):
-                return False
-    for member in data.get("membership") or ():
-        if not isinstance(member.get("resource"), str) or not isinstance(member.get("predicate", ""), str):
-            return False
-    return True
 
 
 # -- files -----------------------------------------------------------------------------------------------------
@@ -178,28 +163,63 @@ def files(ctx: Context) -> list[tuple[str, str]]:
     if not stored:
         text = source.derive(live_items)
         return [(MAIN, text)] if text else []
-    return _patched(stored, live_items)
+    return _patched(stored, live_items, _former_names(ctx, live_items))
 
 
-def _patched(stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]]) -> list[tuple[str, str]]:
+def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict[tuple[str, str], str]:
+    """The names live items had before a rename, each to the name now: fql moves a renamed document's
+    versions to its new name, so its history holds the names it had."""
+    found = {}
+    made: dict[int, list[str]] = {}
+    for kind, name, _ in live_items:
+        history = ctx.state.txn.history(DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name))
+        for version_ in history:
+            former = (version_.data or {}).get("name")
+            if isinstance(former, str) and former != name:
+                found[(kind, former)] = name
+        if kind == "access provider" and history:
+            made.setdefault(history[0].ts, []).append(name)
+    # An access provider renamed is deleted under its old name and made anew under the new one, at once.
+    for version_ in ctx.state.txn.scan(ctx.state.scope, "#" + COLLECTIONS["access provider"]):
+        renamed = made.get(version_.ts, []) if version_.data is None else []
+        if len(renamed) == 1:
+            found.setdefault(("access provider", version_.key.id), renamed[0])
+    return found
+
+
+def _patched(
+    stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]], renamed: dict | None = None
+) -> list[tuple[str, str]]:
+    """The stored files patched to the live items; `renamed` maps an item's former (kind, name) to its
+    name now, so that a renamed item is rewritten where it was declared (core patches by document id)."""
     by_key = {(kind, name): definition for kind, name, definition in live_items}
-    declared = set()
-    result = []
+    parsed = []
     for name, text in stored:
         try:
-            items = parser.parse(text, name)
+            parsed.append((name, text, parser.parse(text, name)))
         except parser.FSLError:
             # A file that no longer parses is kept as it is (core regenerates it; fql leaves the user's text).
-            result.append((name, text))
-            continue
+            parsed.append((name, text, None))
+    declared = {item.key for _, _, items in parsed for item in items or ()}
+    result = []
+    for name, text, items in parsed:
         edits = []
-        for item in items:
-            declared.add(item.key)
-            current = by_key.get(item.key)
+        for item in items or ():
+            key = item.key
+            if key not in by_key and (renamed or {}).get(key) is not None:
+                new = (item.kind, renamed[key])
+                if new in by_key and new not in declared:
+                    declared.add(new)
+                    key = new
+            current = by_key.get(key)
             if current is None:
                 edits.append((item.span, ""))
-            elif comparable(item.kind, item.definition) != comparable(item.kind, current):
-                edits.append((item.span, source.generate(item.kind, item.name, current)))
+            elif key != item.key or comparable(item.kind, item.definition) != comparable(item.kind, current):
+                # The declaration is rewritten from its first annotation; the comment before it stays, as
+                # core's SchemaPatch keeps an item's doc comment. The span ends at its `}`: the newline
+                # that ends the generated text is the file's own.
+                span = (_after_comment(text, *item.span), item.span[1])
+                edits.append((span, source.generate(item.kind, key[1], current).removesuffix("\n")))
         for (start, end), replacement in sorted(edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         result.append((name, text))
@@ -216,6 +236,24 @@ def _patched(stored: list[tuple[str, str]], live_items: list[tuple[str, str, dic
     return result
 
 
+def _after_comment(text: str, start: int, end: int) -> int:
+    """Where a declaration starts past the comment the parser counts in its span (core's docComment)."""
+    at = start
+    while at < end:
+        rest = text[at:end]
+        if rest.startswith("//"):
+            newline = text.find("\n", at, end)
+            at = end if newline < 0 else newline + 1
+        elif rest.startswith("/*"):
+            close = text.find("*/", at + 2, end)
+            at = end if close < 0 else close + 2
+        elif rest[:1].isspace():
+            at += 1
+        else:
+            break
+    return at
+
+
 def _appended(text: str, item: str) -> str:
     """`item` added at the end of a file, as core's SchemaPatch adds one: after a blank line."""
     if not text.strip():
@@ -224,8 +262,8 @@ def _appended(text: str, item: str) -> str:
     return text + "\n" + ("\n" if last_line.strip() else "") + item
 
 
-#: What a stored definition holds that FSL never says.
-_STORED_ONLY = ("name", "data", "ref", "ts", "coll", "id")
+#: What a stored definition holds that FSL never says (a provider's `audience` is its database's).
+_STORED_ONLY = ("name", "data", "ref", "ts", "coll", "id", "audience")
 
 
 def with_defaults(kind: str, definition: dict) -> dict:
@@ -304,6 +342,7 @@ def validate(
         except parser.FSLError:
             # A broken stored file is what a push may be fixing: it counts as declaring nothing.
             continue
+    _check_references(ctx, after_items, dict(after))
     # An item that leaves `history_days` out has the one its collection has (core's fillDefaults).
     kept = {
         item.name: data.get("history_days")
@@ -316,7 +355,76 @@ def validate(
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
+    _check_migrations(ctx, diffs)
     return Validated(dict(before), dict(after), diffs)
+
+
+def _check_migrations(ctx: Context, diffs: list) -> None:
+    """Core's validateMigrations: each new or changed collection's migrations fit its fields and, when it
+    has documents, its live definition; checked before anything is written, so a diff (validate) fails as
+    the push would."""
+    from ..eval.v10.fields import migration_steps
+
+    for change in diffs:
+        if isinstance(change, schema_diff.Add) and change.item.kind == "collection":
+            after, previous = change.item, None
+        elif isinstance(change, schema_diff.Modify) and change.after.kind == "collection":
+            after, previous = change.after, _stored(ctx, change.before)
+        else:
+            continue
+        definition = {"name": after.name, **with_defaults(after.kind, after.definition)}
+        try:
+            migration_steps(ctx, definition, previous)
+        except FQLError as err:
+            raise SchemaError(400, failure_message(err)) from None
+
+
+#: What a role may name besides the schema's collections and functions (core's checkResourceName).
+NATIVE_RESOURCES = frozenset(
+    ("Key", "Token", "Credential", "Credentials", "Database", "Collection", "Function", "Role", "AccessProvider")
+)
+#: The roles of keys, which an access provider may not grant.
+BUILTIN_ROLES = frozenset(("client", "server", "admin", "server-readonly"))
+
+
+def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) -> None:
+    """Core's SchemaTypeValidator on the names items refer to, before anything is written, each error
+    placed in its file: a role's resources must be collections (or, for privileges, functions or native
+    modules) of the new schema, an access provider's roles its roles or the database's v4 roles."""
+    names: dict[str, set[str]] = {"collection": set(), "function": set(), "role": set()}
+    for item in items:
+        if item.kind in names:
+            names[item.kind].update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    v4 = _v4_names(ctx)
+    errors = []
+    for item in sorted(items, key=lambda i: i.kind == "access provider"):
+        for member, name, start, end in item.refs:
+            if member == "role":
+                if name in BUILTIN_ROLES:
+                    message = f"Builtin role `{name}` is not allowed"
+                elif name in names["role"] or name in v4["role"]:
+                    continue
+                else:
+                    message = f"Role `{name}` does not exist"
+            elif name in NATIVE_RESOURCES or name in names["collection"]:
+                continue
+            elif member == "privileges" and (name in names["function"] or name in v4["function"]):
+                continue
+            else:
+                message = f"Resource `{name}` does not exist"
+            errors.append(Diagnostic(message, start, end).render(texts.get(item.file, ""), item.file))
+    if errors:
+        raise SchemaError(400, "\n".join(errors))
+
+
+def _v4_names(ctx: Context) -> dict[str, set[str]]:
+    """The database's functions and roles FSL cannot say (v4 ones), which FSL items may still name."""
+    found: dict[str, set[str]] = {"function": set(), "role": set()}
+    for kind in found:
+        for version_ in ctx.state.txn.scan(ctx.state.scope, "#" + COLLECTIONS[kind]):
+            if version_.live_at(ctx.state.ts) and version_.data and not source.is_v10(kind, version_.data):
+                found[kind].add(version_.key.id)
+    return found
 
 
 def update(

@@ -73,7 +73,7 @@ def parse(text: str, filename: str = "main.fsl") -> list[Item]:
         raise FSLError([Diagnostic("The schema nests deeper than fql can parse", 0, 1)], text, filename) from None
     if errors:
         raise FSLError(errors, text, filename)
-    return [Item(kind, name, definition, filename, span) for kind, name, definition, span in items]
+    return [Item(kind, name, definition, filename, span, refs) for kind, name, definition, span, refs in items]
 
 
 class _Abort(Exception):

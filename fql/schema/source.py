@@ -82,7 +82,7 @@ def derive(items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], b
     starts with core's INVALID_ITEMS_WARNING. Core's printer can write such text: a field name that is
     not an identifier is written bare.
     """
-    items = [(k, n, d) for k, n, d in items if _is_v10(k, d)]
+    items = [(k, n, d) for k, n, d in items if is_v10(k, d)]
     if not items:
         return ""
     items.sort(key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else len(KIND_ORDER))
@@ -108,7 +108,9 @@ def _function_alias(name: str, taken: set[str]) -> str:
     return alias
 
 
-def _is_v10(kind: str, definition: dict) -> bool:
+def is_v10(kind: str, definition: dict) -> bool:
+    """Whether FSL can say the stored item (core's isV10Role, isV10AP): a function with an FQL v10 body,
+    a role or an access provider whose resources are names and whose predicates are v10 text."""
     if kind == "function":
         return isinstance(definition.get("body"), str)
     if kind == "role":

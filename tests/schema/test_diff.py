@@ -1,79 +1,33 @@
 """fql.schema.diff against core's own cases (SchemaDiffSpec, SchemaDiffTextSpec, SchemaDiffVeryShortSpec,
 SchemaDiffColorSpec), expected texts exactly as core's specs give them.
 
-Each case keeps the spec's FSL beside the items built from it by hand (the FSL parser is written elsewhere):
-`place(fsl, ...)` gives each item the span of its declaration in the FSL, so that positions come out as
-core's. To move a case onto the parser, parse its FSL instead of calling `place`."""
+As in core's specs, each case's items come from its FSL through the FSL parser (`parse(fsl, "main.fsl")`),
+so the parser, the diff and the rendering are held to core together."""
 
 from __future__ import annotations
-
-import re
-import typing as t
 
 import pytest
 
 from fql.schema import diff as d, members
 from fql.schema.items import Item
+from fql.schema.parser import parse
 
 RESET, BOLD_BLUE = "\x1b[0m", "\x1b[1;34m"
 R, G, Y = "\x1b[31m", "\x1b[32m", "\x1b[33m"
 
-# -- building items by hand ----------------------------------------------------------------------------
-
-
-def coll(name: str, **definition: t.Any) -> tuple[str, str, dict]:
-    return ("collection", name, definition)
-
-
-def fn(name: str, body: str, **definition: t.Any) -> tuple[str, str, dict]:
-    return ("function", name, {"body": body, **definition})
-
-
-def role(name: str, **definition: t.Any) -> tuple[str, str, dict]:
-    return ("role", name, definition)
-
-
-def provider(name: str, **definition: t.Any) -> tuple[str, str, dict]:
-    return ("access provider", name, definition)
-
-
-def term(path: str, mva: bool = False) -> dict:
-    return {"field": path, "mva": mva}
-
-
-def check(name: str, body: str) -> dict:
-    return {"check": {"name": name, "body": body}}
-
-
-def place(fsl: str, *specs: tuple[str, str, dict], file: str = "main.fsl") -> list[Item]:
-    """Items for `specs`, each spanning its declaration in `fsl`: from its first annotation to its closing
-    brace (no parsing: the declaration is found by its keyword and name)."""
-    out = []
-    for kind, name, definition in specs:
-        found = re.search(rf"(?:@\w+\([^)]*\)\s*)*\b{kind}\s+{re.escape(name)}\b", fsl)
-        assert found, f"no {kind} {name} in the FSL"
-        depth, end = 0, found.end()
-        for end in range(fsl.index("{", found.end()), len(fsl)):
-            depth += {"{": 1, "}": -1}.get(fsl[end], 0)
-            if depth == 0:
-                break
-        out.append(Item(kind, name, definition, file, (found.start(), end + 1)))
-    return out
-
 
 def semantic(
     before: str,
-    before_items: list[Item],
     after: str,
-    after_items: list[Item],
     renames: dict | None = None,
     *,
     color: bool = False,
     kind: str = "semantic",
+    before_file: str = "main.fsl",
+    after_file: str = "main.fsl",
 ) -> str:
-    before_file = before_items[0].file if before_items else "main.fsl"
-    after_file = after_items[0].file if after_items else "main.fsl"
-    diffs = d.diff(before_items, after_items, renames)
+    """Core's SchemaDiffHelperSpec.diff: both files parsed, diffed and rendered."""
+    diffs = d.diff(parse(before, before_file), parse(after, after_file), renames)
     return d.render(kind, {before_file: before}, {after_file: after}, diffs, color=color)
 
 
@@ -96,15 +50,6 @@ function double(n) {
   2 * n
 }
 """
-MULTIPLE_BEFORE_ITEMS = [
-    coll(
-        "Foo",
-        history_days=10,
-        indexes={"byBar": {"terms": [term(".bar")], "values": [term(".bar"), term(".baz")]}},
-        constraints=[check("ok", "(doc) => doc.ok"), check("cool", "(doc) => doc.colo")],
-    ),
-    fn("double", "(n) => 2 * n"),
-]
 MULTIPLE_AFTER = """\
 @alias(Bar)
 collection Foo {
@@ -124,23 +69,7 @@ function double(a) {
   a * 2
 }
 """
-ALL_FOO = coll(
-    "Foo",
-    alias="Bar",
-    computed_fields={"floof": {"body": "(doc) => !doc.notfloof", "signature": "Int"}},
-    indexes={"byBuz": {"terms": [term(".bar")], "values": [term(".bar"), term(".baz")]}},
-    constraints=[
-        {"unique": [term(".bar", mva=True)]},
-        check("notok", "(doc) => !doc.ok"),
-        check("cool", "(doc) => doc.cool"),
-    ],
-    history_days=0,
-    ttl_days=10,
-)
-MULTIPLE_AFTER_ITEMS = [ALL_FOO, fn("double", "(a) => a * 2")]
 ADDS = MULTIPLE_AFTER.replace("function double(a) {\n  a * 2\n}\n", "function double(a) { a * 2 }\nfunction tripple(a) { a * 3 }\n")
-ADDS_ITEMS = [ALL_FOO, fn("double", "(a) => a * 2"), fn("tripple", "(a) => a * 3")]
-
 MULTIPLE_EXPECTED = """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Computed fields:
@@ -168,80 +97,61 @@ MULTIPLE_EXPECTED = """\
 """
 
 BY_BAR = "collection Foo {\n  index byBar {\n    terms [.bar]\n    values [.bar, .baz]\n  }\n}\n"
-BY_BAR_ITEM = coll("Foo", indexes={"byBar": {"terms": [term(".bar")], "values": [term(".bar"), term(".baz")]}})
 MEMBERSHIP = "role Foo {\n  membership Bar\n}\n"
-MEMBERSHIP_ITEM = role("Foo", membership=[{"resource": "Bar"}])
 
 
-def membership(pred: str) -> tuple[str, list]:
-    fsl = f"role Foo {{\n  membership Bar {{\n    predicate ({pred})\n  }}\n}}\n"
-    return fsl, [role("Foo", membership=[{"resource": "Bar", "predicate": pred}])]
+def membership(pred: str) -> str:
+    return f"role Foo {{\n  membership Bar {{\n    predicate ({pred})\n  }}\n}}\n"
 
 
 SEMANTIC = [
-    pytest.param("", [], FOO, [coll("Foo")], "* Adding collection `Foo` to main.fsl:1:1\n\n", id="detect additions"),
-    pytest.param(FOO, [coll("Foo")], "", [], "* Removing collection `Foo` from main.fsl:1:1\n\n", id="detect removals"),
+    pytest.param("", FOO, "* Adding collection `Foo` to main.fsl:1:1\n\n", id="detect additions"),
+    pytest.param(FOO, "", "* Removing collection `Foo` from main.fsl:1:1\n\n", id="detect removals"),
     pytest.param(
         FOO,
-        [coll("Foo")],
         "@alias(Bar)\n" + FOO,
-        [coll("Foo", alias="Bar")],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  + add alias set to Bar\n\n",
         id="detect new annotations",
     ),
     pytest.param(
         "@alias(Bar)\n" + FOO,
-        [coll("Foo", alias="Bar")],
         FOO,
-        [coll("Foo")],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  - remove alias set to Bar\n\n",
         id="detect dropped annotations",
     ),
     pytest.param(
         FOO,
-        [coll("Foo")],
         "collection Foo {\n  history_days 42\n}\n",
-        [coll("Foo", history_days=42)],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  + add history_days set to 42\n\n",
         id="detect a scalar addition",
     ),
     pytest.param(
         "collection Foo {\n  history_days 42\n}\n",
-        [coll("Foo", history_days=42)],
         FOO,
-        [coll("Foo")],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  - remove history_days set to 42\n\n",
         id="detect a scalar removal",
     ),
     pytest.param(
         "collection Foo {\n  history_days 0\n}\n",
-        [coll("Foo", history_days=0)],
         "collection Foo {\n  history_days 42\n}\n",
-        [coll("Foo", history_days=42)],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  ~ change history_days from 0 to 42\n\n",
         id="detect a scalar modification",
     ),
     pytest.param(
         FOO,
-        [coll("Foo")],
         "collection Foo {\n  unique [.bar]\n}\n",
-        [coll("Foo", constraints=[{"unique": [term(".bar")]}])],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Constraints:\n  + add unique constraint on [.bar]\n\n",
         id="detect seq additions",
     ),
     pytest.param(
         "collection Foo {\n  unique [.bar]\n}\n",
-        [coll("Foo", constraints=[{"unique": [term(".bar")]}])],
         FOO,
-        [coll("Foo")],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Constraints:\n  - remove unique constraint on [.bar]\n\n",
         id="detect seq removals",
     ),
     pytest.param(
         "collection Foo {\n  unique [.bar]\n}\n",
-        [coll("Foo", constraints=[{"unique": [term(".bar")]}])],
         "collection Foo {\n  unique [.bar, .baz]\n}\n",
-        [coll("Foo", constraints=[{"unique": [term(".bar"), term(".baz")]}])],
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Constraints:
@@ -253,25 +163,19 @@ SEMANTIC = [
     ),
     pytest.param(
         FOO,
-        [coll("Foo")],
         BY_BAR,
-        [BY_BAR_ITEM],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Indexes:\n  + add index `byBar`\n\n",
         id="detect block additions",
     ),
     pytest.param(
         BY_BAR,
-        [BY_BAR_ITEM],
         FOO,
-        [coll("Foo")],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Indexes:\n  - remove index `byBar`\n\n",
         id="detect block removals",
     ),
     pytest.param(
         BY_BAR,
-        [BY_BAR_ITEM],
         BY_BAR.replace("terms [.bar]", "terms [.bar, .baz]"),
-        [coll("Foo", indexes={"byBar": {"terms": [term(".bar"), term(".baz")], "values": [term(".bar"), term(".baz")]}})],
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Indexes:
@@ -283,21 +187,19 @@ SEMANTIC = [
     ),
     pytest.param(
         MEMBERSHIP,
-        [MEMBERSHIP_ITEM],
-        *membership("(x) => x.baz"),
+        membership("(x) => x.baz"),
         "* Modifying role `Foo` at main.fsl:1:1:\n  ~ change membership on `Bar` by adding a predicate\n\n",
         id="detect optional config addition",
     ),
     pytest.param(
-        *membership("(x) => x.baz"),
+        membership("(x) => x.baz"),
         MEMBERSHIP,
-        [MEMBERSHIP_ITEM],
         "* Modifying role `Foo` at main.fsl:1:1:\n  ~ change membership on `Bar` by removing a predicate\n\n",
         id="detect optional config removal",
     ),
     pytest.param(
-        *membership("(x) => x.baz"),
-        *membership("(x) => x.fizz"),
+        membership("(x) => x.baz"),
+        membership("(x) => x.fizz"),
         "* Modifying role `Foo` at main.fsl:1:1:\n  ~ change membership on `Bar` by modifying its predicate\n\n",
         id="detect optional config modification",
     ),
@@ -316,17 +218,6 @@ role Foo {
   }
 }
 """,
-        [
-            role(
-                "Foo",
-                privileges=[
-                    {
-                        "resource": "Bar",
-                        "actions": {"read": True, "write": True, "create": "(x) => x.fizz", "history_read": "(x) => x.buzz"},
-                    }
-                ],
-            )
-        ],
         """\
 role Foo {
   privileges Bar {
@@ -341,22 +232,6 @@ role Foo {
   }
 }
 """,
-        [
-            role(
-                "Foo",
-                privileges=[
-                    {
-                        "resource": "Bar",
-                        "actions": {
-                            "write": "(x) => x.fizz",
-                            "create": True,
-                            "history_read": "(x) => x.somethingelse",
-                            "read": True,
-                        },
-                    }
-                ],
-            )
-        ],
         """\
 * Modifying role `Foo` at main.fsl:1:1:
   ~ change privileges on `Bar`
@@ -369,41 +244,31 @@ role Foo {
     ),
     pytest.param(
         "function foo(a) {\n  42\n}\n",
-        [fn("foo", "(a) => 42")],
         "function foo(a, b) {\n  42\n}\n",
-        [fn("foo", "(a, b) => 42")],
         "* Modifying function `foo` at main.fsl:1:1:\n  ~ change signature\n\n",
         id="detect function signature changes",
     ),
     pytest.param(
         "function foo(a: A): A {\n  42\n}\n",
-        [fn("foo", "(a) => 42", signature="(a: A) => A")],
         "function foo(a) {\n  42\n}\n",
-        [fn("foo", "(a) => 42")],
         "* Modifying function `foo` at main.fsl:1:1:\n  ~ change signature\n\n",
         id="detect function type changes",
     ),
     pytest.param(
         "function foo(a) {\n  42\n}\n",
-        [fn("foo", "(a) => 42")],
         "function foo(a) {\n  43\n}\n",
-        [fn("foo", "(a) => 43")],
         "* Modifying function `foo` at main.fsl:1:1:\n  ~ change body\n\n",
         id="detect function body changes",
     ),
     pytest.param(
         MULTIPLE_BEFORE,
-        MULTIPLE_BEFORE_ITEMS,
         MULTIPLE_AFTER,
-        MULTIPLE_AFTER_ITEMS,
         MULTIPLE_EXPECTED,
         id="detect multiple changes",
     ),
     pytest.param(
         "",
-        [],
         ADDS,
-        ADDS_ITEMS,
         """\
 * Adding collection `Foo` to main.fsl:1:1:
   * Computed fields:
@@ -430,9 +295,7 @@ role Foo {
     ),
     pytest.param(
         ADDS,
-        ADDS_ITEMS,
         "",
-        [],
         """\
 * Removing collection `Foo` from main.fsl:1:1:
   * Computed fields:
@@ -472,11 +335,6 @@ role myRole {
 }
 function foo(x: Int): Int { x }
 """,
-        [
-            coll("Foo", computed_fields={"x": {"body": "(doc => doc.x)"}}, fields={"foo": {"signature": "Int", "default": "3"}}),
-            role("myRole", privileges=[{"resource": "Foo", "actions": {"read": "(doc => doc.foo)"}}]),
-            fn("foo", "(x) => x", signature="(x: Int) => Int"),
-        ],
         """\
 collection Foo {
   compute x = (doc =>  doc.x )
@@ -491,28 +349,19 @@ role myRole {
 }
 function foo( x:  Int ): Int {   x  }
 """,
-        [
-            coll(
-                "Foo",
-                computed_fields={"x": {"body": "(doc =>  doc.x )"}},
-                fields={"foo": {"signature": " Int ", "default": " 3"}},
-            ),
-            role("myRole", privileges=[{"resource": "Foo", "actions": {"read": "(  doc =>  doc.foo )"}}]),
-            fn("foo", "(x) => {   x  }", signature="( x:  Int ) => Int"),
-        ],
         "",
         id="not detect diffs from spans changing",
     ),
     pytest.param(
-        "collection Foo {}", [coll("Foo")], "collection Foo { *: Any }", [coll("Foo", wildcard="Any")], "",
+        "collection Foo {}", "collection Foo { *: Any }", "",
         id="not detect implicit => explicit wildcard changes",
     ),
     pytest.param(
-        "collection Foo {\n  history_days 0\n}\n", [coll("Foo", history_days=0)], FOO, [coll("Foo")], "",
+        "collection Foo {\n  history_days 0\n}\n", FOO, "",
         id="not consider history_days 0 a semantic change (removed)",
     ),
     pytest.param(
-        FOO, [coll("Foo")], "collection Foo {\n  history_days 0\n}\n", [coll("Foo", history_days=0)], "",
+        FOO, "collection Foo {\n  history_days 0\n}\n", "",
         id="not consider history_days 0 a semantic change (added)",
     ),
 ]  # fmt: skip
@@ -524,17 +373,14 @@ function foo( x:  Int ): Int {   x  }
 # test_changes_without_a_heading_are_no_semantic_changes).
 
 
-@pytest.mark.parametrize("before, before_specs, after, after_specs, expected", SEMANTIC)
-def test_semantic(before, before_specs, after, after_specs, expected):
-    assert semantic(before, place(before, *before_specs), after, place(after, *after_specs)) == expected
+@pytest.mark.parametrize("before, after, expected", SEMANTIC)
+def test_semantic(before, after, expected):
+    assert semantic(before, after) == expected
 
 
 def test_detect_items_being_moved():
-    before = place("collection Foo {}", coll("Foo"), file="main.fsl")
-    after_fsl = "collection Foo {\n  history_days 10\n}\n"
-    after = place(after_fsl, coll("Foo", history_days=10), file="collections.fsl")
-    text = d.render("semantic", {"main.fsl": "collection Foo {}"}, {"collections.fsl": after_fsl}, d.diff(before, after))
-    assert text == (
+    after = "collection Foo {\n  history_days 10\n}\n"
+    assert semantic("collection Foo {}", after, after_file="collections.fsl") == (
         "* Modifying collection `Foo` at collections.fsl:1:1 (previously defined at main.fsl:1:1):\n"
         "  * Configuration:\n"
         "  + add history_days set to 10\n"
@@ -545,10 +391,8 @@ def test_detect_items_being_moved():
 def test_detect_renames():
     before_fsl = "collection Foo {}\nfunction bar() {42}\n"
     after_fsl = "collection NewFoo {}\nfunction newBar() {42}\n"
-    before = place(before_fsl, coll("Foo"), fn("bar", "() => 42"))
-    after = place(after_fsl, coll("NewFoo"), fn("newBar", "() => 42"))
     renames = {("collection", "NewFoo"): "Foo", ("function", "newBar"): "bar"}
-    assert semantic(before_fsl, before, after_fsl, after, renames) == (
+    assert semantic(before_fsl, after_fsl, renames) == (
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Configuration:
@@ -566,7 +410,8 @@ def test_duplicated_items():
     # is two adds and a remove (the counts differ, so nothing pairs).
     fsl = "\nrole foo {\n  privileges Agents { create }\n}\n"
     privilege = {"resource": "Agents", "actions": {"create": True}}
-    before = place(fsl, role("foo", privileges=[privilege]))
+    before = parse(fsl, "main")
+    assert before[0].definition == {"privileges": [privilege]}
     after = [Item("role", "foo", {"privileges": [privilege, privilege]})]
     [modify] = d.diff(before, after)
     assert isinstance(modify, d.Modify)
@@ -575,18 +420,6 @@ def test_duplicated_items():
 
 
 # -- migrations (SchemaDiffSpec's diffMigrations cases) ------------------------------------------------
-
-
-def add(path: str) -> dict:
-    return {"add": {"field": path}}
-
-
-def backfill(path: str, value: str) -> dict:
-    return {"backfill": {"field": path, "value": value}}
-
-
-def field(signature: str, default: str | None = None) -> dict:
-    return {"signature": signature} if default is None else {"signature": signature, "default": default}
 
 
 NICE_BEFORE = """\
@@ -620,73 +453,27 @@ collection Foo {
     move_wildcard .dump
   }
 }"""
-NICE_BEFORE_ITEM = coll("Foo", migrations=[add(".foo"), {"drop": {"field": ".foo"}}])
-NICE_AFTER_ITEM = coll(
-    "Foo",
-    fields={
-        "a": field("Int"),
-        "b": field("String", '"hello"'),
-        "c": field("String?"),
-        "d": field("String"),
-        "dump": field("{ *: Any }?"),
-    },
-    migrations=[
-        add(".foo"),
-        {"drop": {"field": ".foo"}},
-        add(".bye"),
-        {"drop": {"field": ".bye"}},
-        add(".a"),
-        backfill(".a", "11"),
-        add(".b"),
-        add(".c"),
-        {"split": {"field": ".c", "to": [".c", ".d"]}},
-        backfill(".d", '"split!"'),
-        add(".dump"),
-        {"move_conflicts": {"into": ".dump"}},
-        {"move_wildcard": {"into": ".dump"}},
-    ],
-)
-
 MIGRATIONS = [
     pytest.param(
         "collection Foo {\n  _no_wildcard: Null\n  migrations {\n    add .foo\n  }\n}\n",
-        [coll("Foo", fields={"_no_wildcard": field("Null")}, migrations=[add(".foo")])],
         "collection Foo {\n  _no_wildcard: Null\n  bar: Int = 3\n  migrations {\n    add .foo\n    add .bar\n  }\n}\n",
-        [
-            coll(
-                "Foo",
-                fields={"_no_wildcard": field("Null"), "bar": field("Int", "3")},
-                migrations=[add(".foo"), add(".bar")],
-            )
-        ],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Defined fields:\n  + add field `.bar` with backfill `3`\n\n",
         id="consider new migrations a semantic change (add)",
     ),
     pytest.param(
         "collection Foo {\n  migrations {\n    backfill .foo = 3\n    backfill .bar = 3\n  }\n}\n",
-        [coll("Foo", migrations=[backfill(".foo", "3"), backfill(".bar", "3")])],
         "collection Foo {\n  migrations {\n    backfill .bar = 3\n  }\n}\n",
-        [coll("Foo", migrations=[backfill(".bar", "3")])],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  No semantic changes.\n\n",
         id="consider new migrations a semantic change (none new)",
     ),
     pytest.param(
         "collection Foo {\n  _no_wildcard: Null\n  migrations {\n    add .foo\n    backfill .foo = 3\n  }\n}\n",
-        [coll("Foo", fields={"_no_wildcard": field("Null")}, migrations=[add(".foo"), backfill(".foo", "3")])],
         "collection Foo {\n  _no_wildcard: Null\n  foo: Int\n  migrations {\n    add .foo\n    backfill .foo = 5\n  }\n}\n",
-        [
-            coll(
-                "Foo",
-                fields={"_no_wildcard": field("Null"), "foo": field("Int")},
-                migrations=[add(".foo"), backfill(".foo", "5")],
-            )
-        ],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Defined fields:\n  + add field `.foo` with backfill `5`\n\n",
         id="consider new migrations a semantic change (changed backfill)",
     ),
     pytest.param(
         "collection Foo {\n  a: Int\n}",
-        [coll("Foo", fields={"a": field("Int")})],
         """\
 collection Foo {
   b: Int
@@ -697,13 +484,6 @@ collection Foo {
     add .c
   }
 }""",
-        [
-            coll(
-                "Foo",
-                fields={"b": field("Int"), "c": field("String", '"hello"')},
-                migrations=[{"move": {"field": ".a", "to": ".b"}}, add(".c")],
-            )
-        ],
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Defined fields:
@@ -715,9 +495,7 @@ collection Foo {
     ),
     pytest.param(
         NICE_BEFORE,
-        [NICE_BEFORE_ITEM],
         NICE_AFTER,
-        [NICE_AFTER_ITEM],
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Defined fields:
@@ -742,7 +520,6 @@ collection Foo {
     add .letters
   }
 }""",
-        [coll("Foo", fields={"letters": field('"A" | "B" | "C" | "D"')}, migrations=[add(".letters")])],
         """\
 collection Foo {
   a: "A"?
@@ -756,17 +533,6 @@ collection Foo {
     backfill .d = "D"
   }
 }""",
-        [
-            coll(
-                "Foo",
-                fields={"a": field('"A"?'), "b": field('"B"', '"B"'), "c": field('"C"'), "d": field('"D"')},
-                migrations=[
-                    {"split": {"field": ".letters", "to": [".a", ".b", ".c", ".d"]}},
-                    backfill(".c", '"C"'),
-                    backfill(".d", '"D"'),
-                ],
-            )
-        ],
         """\
 * Modifying collection `Foo` at main.fsl:1:1:
   * Defined fields:
@@ -784,18 +550,16 @@ collection Foo {
     ),
     pytest.param(
         'collection Foo {\n  foo: String = ""\n}',
-        [coll("Foo", fields={"foo": field("String", '""')})],
         "collection Foo {\n  foo: String\n}",
-        [coll("Foo", fields={"foo": field("String")})],
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  - remove default value from field `.foo`\n\n",
         id="detect removing defaults",
     ),
 ]
 
 
-@pytest.mark.parametrize("before, before_specs, after, after_specs, expected", MIGRATIONS)
-def test_migrations(before, before_specs, after, after_specs, expected):
-    assert semantic(before, place(before, *before_specs), after, place(after, *after_specs)) == expected
+@pytest.mark.parametrize("before, after, expected", MIGRATIONS)
+def test_migrations(before, after, expected):
+    assert semantic(before, after) == expected
 
 
 # -- SchemaDiffVeryShortSpec ---------------------------------------------------------------------------
@@ -803,19 +567,14 @@ def test_migrations(before, before_specs, after, after_specs, expected):
 
 def test_summary_additions():
     after = "collection Foo {\n}\n\nfunction foo() { 0 }\n"
-    items = place(after, coll("Foo"), fn("foo", "() => 0"))
-    text = semantic("", [], after, items, kind="summary")
+    text = semantic("", after, kind="summary")
     assert text == "* Adding collection `Foo` to main.fsl:1:1\n* Adding function `foo` to main.fsl:4:1\n"
 
 
 def test_summary_does_not_show_item_diffs():
     before = "collection Foo {\n  name: String\n}\n"
     after = "collection Foo {\n  name: String\n\n  index byName {\n    terms [.name]\n  }\n}\n"
-    before_items = place(before, coll("Foo", fields={"name": field("String")}))
-    after_items = place(
-        after, coll("Foo", fields={"name": field("String")}, indexes={"byName": {"terms": [term(".name")]}})
-    )
-    assert semantic(before, before_items, after, after_items, kind="summary") == (
+    assert semantic(before, after, kind="summary") == (
         "* Modifying collection `Foo` at main.fsl:1:1\n"
     )
 
@@ -824,19 +583,14 @@ def test_summary_does_not_show_item_diffs():
 
 
 def test_color_titles():
-    assert semantic("", [], FOO, place(FOO, coll("Foo")), color=True) == (
+    assert semantic("", FOO, color=True) == (
         f"{BOLD_BLUE}* Adding collection `Foo`{RESET} to main.fsl:1:1\n\n"
     )
-    assert semantic(FOO, place(FOO, coll("Foo")), "", [], color=True) == (
+    assert semantic(FOO, "", color=True) == (
         f"{BOLD_BLUE}* Removing collection `Foo`{RESET} from main.fsl:1:1\n\n"
     )
-    after_fsl = "collection Foo {\n  history_days 10\n}\n"
-    before = place("collection Foo {}", coll("Foo"))
-    after = place(after_fsl, coll("Foo", history_days=10), file="collections.fsl")
-    text = d.render(
-        "semantic", {"main.fsl": "collection Foo {}"}, {"collections.fsl": after_fsl}, d.diff(before, after), color=True
-    )
-    assert text == (
+    after = "collection Foo {\n  history_days 10\n}\n"
+    assert semantic("collection Foo {}", after, color=True, after_file="collections.fsl") == (
         f"{BOLD_BLUE}* Modifying collection `Foo`{RESET} at collections.fsl:1:1 (previously defined at main.fsl:1:1):\n"
         "  * Configuration:\n"
         f"{G}  + add history_days set to 10{RESET}\n"
@@ -845,8 +599,7 @@ def test_color_titles():
 
 
 def test_color_migrations():
-    text = semantic(NICE_BEFORE, place(NICE_BEFORE, NICE_BEFORE_ITEM), NICE_AFTER, place(NICE_AFTER, NICE_AFTER_ITEM), color=True)
-    assert text == (
+    assert semantic(NICE_BEFORE, NICE_AFTER, color=True) == (
         f"""\
 {BOLD_BLUE}* Modifying collection `Foo`{RESET} at main.fsl:1:1:
   * Defined fields:
@@ -865,9 +618,7 @@ def test_color_migrations():
 
 
 def test_color_multiple_changes():
-    before = place(MULTIPLE_BEFORE, *MULTIPLE_BEFORE_ITEMS)
-    after = place(MULTIPLE_AFTER, *MULTIPLE_AFTER_ITEMS)
-    assert semantic(MULTIPLE_BEFORE, before, MULTIPLE_AFTER, after, color=True) == (
+    assert semantic(MULTIPLE_BEFORE, MULTIPLE_AFTER, color=True) == (
         f"""\
 {BOLD_BLUE}* Modifying collection `Foo`{RESET} at main.fsl:1:1:
   * Computed fields:
@@ -1057,12 +808,12 @@ def test_textual_change_of_unequal_sizes():
 def test_stored_history_days_fill_an_fsl_that_leaves_them_out():
     # core's fillDefaults: the items in place take their collection's history_days when the FSL has none.
     files = {"main.fsl": FOO}
-    before, after = place(FOO, coll("Foo")), place(FOO, coll("Foo"))
+    before, after = parse(FOO, "main.fsl"), parse(FOO, "main.fsl")
     assert d.render("semantic", files, files, d.diff(before, after, history_days={"Foo": 30})) == (
         "* Modifying collection `Foo` at main.fsl:1:1:\n  * Configuration:\n  ~ change history_days from 30 to 0\n\n"
     )
     assert d.diff(before, after, history_days={"Foo": 0}) == []
-    stated = place("collection Foo {\n  history_days 30\n}\n", coll("Foo", history_days=30))
+    stated = parse("collection Foo {\n  history_days 30\n}\n", "main.fsl")
     assert d.diff(stated, stated, history_days={"Foo": 7}) == []
 
 
@@ -1162,22 +913,11 @@ def test_bad_input_is_a_clear_error(call, message):
 def test_move_wildcard_lists_a_few_fields_as_written():
     # Scala keeps a set of up to four in the order it was built (the fields as written); more go by hash,
     # as "render migrations nicely" shows.
-    after = Item(
-        "collection",
-        "Foo",
-        {
-            "fields": {"zed": field("Int?"), "dump": field("{ *: Any }?")},
-            "migrations": [
-                add(".zed"),
-                add(".dump"),
-                {"move_conflicts": {"into": ".dump"}},
-                {"move_wildcard": {"into": ".dump"}},
-            ],
-        },
+    after = (
+        "collection Foo {\n  zed: Int?\n  dump: { *: Any }?\n"
+        "  migrations {\n    add .zed\n    add .dump\n    move_conflicts .dump\n    move_wildcard .dump\n  }\n}\n"
     )
-    diffs = d.diff([Item("collection", "Foo", {})], [after])
-    files = {"main.fsl": ""}
-    assert d.render("semantic", files, files, diffs) == (
+    assert semantic("collection Foo {}", after) == (
         "* Modifying collection `Foo` at main.fsl:1:1:\n"
         "  * Defined fields:\n"
         "  ~ move values with type conflicts into `.dump`\n"

@@ -122,6 +122,97 @@ def test_files_follow_changes_made_by_queries(db):
     assert db.schema_diff(files) == ""
 
 
+def test_an_item_changed_by_a_query_is_rewritten_where_it_stands(db):
+    # Its doc comment stays (core's SchemaPatch patches from past it), and so does the blank line after
+    # it: the generated text's last newline is not added to the file's own.
+    text = "// Doubles.\n@alias(twice)\nfunction double(x) { x * 2 }\n\n// Halves.\nfunction half(x) { x / 2 }\n"
+    db.push_schema({"funcs.fsl": text})
+    q(db, 'Function.byName("double")!.update({ alias: "dbl" })')
+    assert db.schema_files() == {
+        "funcs.fsl": "// Doubles.\n@alias(dbl)\nfunction double(x) {\n  x * 2\n}\n\n// Halves.\nfunction half(x) { x / 2 }\n"
+    }
+
+
+def test_an_access_provider_reads_back_as_pushed(db):
+    # Its stored `audience` (the database's) is no member of the FSL: the item is not rewritten for it.
+    text = (
+        'access provider auth0 {\n  issuer "https://a.example/"\n  jwks_uri "https://a.example/jwks"\n  role reader\n}\n\n'
+        "role reader {}\n"
+    )
+    db.push_schema({"main.fsl": text})
+    assert db.schema_files() == {"main.fsl": text}
+
+
+def test_files_leave_out_what_fsl_cannot_say_as_derive_does(db):
+    # A role's privileges may be stored as one object (read as a list, as core does); a v4 access
+    # provider, whose predicate is a v4 lambda, is no item of the files (core's isV10AP).
+    q(db, 'Role.create({ name: "r", privileges: { resource: "Collection", actions: { read: true } } })')
+    db.query(
+        'CreateAccessProvider({ name: "p4", issuer: "https://v4/", jwks_uri: "https://v4/j", '
+        'roles: [{ role: Role("r"), predicate: Query(Lambda("x", true)) }] })',
+        syntax="v4",
+    )
+    db.push_schema({"x.fsl": "collection X {}\n"}, override=False)
+    files = db.schema_files()
+    assert files["main.fsl"].endswith("role r {\n  privileges Collection {\n    read\n  }\n}\n")
+    assert "p4" not in files["main.fsl"]
+    assert db.schema_diff(files) == ""
+
+
+def test_names_an_item_refers_to_are_checked_before_the_writes(db):
+    # Core's SchemaTypeValidator: every unknown name at once, placed in its file; nothing is written.
+    roles = "role r {\n  privileges Nope { read }\n  membership double\n  privileges double { call }\n}\n"
+    providers = 'access provider p {\n  issuer "https://a/"\n  jwks_uri "https://a/j"\n  role admin\n  role ghost\n}\n'
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"funcs.fsl": FUNCS, "roles.fsl": roles, "providers.fsl": providers})
+    assert err.value.message == (
+        "error: Resource `Nope` does not exist\nat roles.fsl:2:14\n  |\n2 |   privileges Nope { read }\n  |              ^^^^\n  |\n"
+        "error: Resource `double` does not exist\nat roles.fsl:3:14\n  |\n3 |   membership double\n  |              ^^^^^^\n  |\n"
+        "error: Builtin role `admin` is not allowed\nat providers.fsl:4:8\n  |\n4 |   role admin\n  |        ^^^^^\n  |\n"
+        "error: Role `ghost` does not exist\nat providers.fsl:5:8\n  |\n5 |   role ghost\n  |        ^^^^^\n  |"
+    )
+    assert db.schema_files() == {}
+    # Names declared anywhere in the push, in any order, and v4 functions and roles, are known.
+    db.query('CreateRole({ name: "v4role", privileges: [{ resource: Collections(), actions: { read: true } }] })', syntax="v4")
+    db.push_schema({"a.fsl": "role r {\n  privileges Later { read }\n}\n", "b.fsl": "collection Later {}\n", "c.fsl": providers.replace("role admin\n  role ghost", "role v4role\n  role r")})
+
+
+def test_a_diff_checks_migrations_as_the_push_would(db):
+    # Core's SchemaValidate checks migrations before writing, so a diff (validate) fails as the push does.
+    db.push_schema({"foo.fsl": "collection Foo {\n  foo: String\n}\n"})
+    invalid = "collection Foo {\n  migrations {\n    drop .foo\n    drop .foo\n  }\n}\n"
+    errors = []
+    for attempt in (lambda: db.schema_diff({"foo.fsl": invalid}), lambda: db.push_schema({"foo.fsl": invalid})):
+        with pytest.raises(SchemaError) as err:
+            attempt()
+        errors.append(err.value.message)
+    assert errors[0] == errors[1]
+    assert "error: Cannot drop field `.foo`. Dropped fields must be removed from schema" in errors[0]
+
+
+def test_an_item_renamed_by_a_query_stays_where_it_is_declared(db):
+    # Core patches the files by document: a renamed item is rewritten in place, not moved to main.fsl.
+    db.push_schema({"a.fsl": "// Writers.\ncollection Authors {}\n", "f.fsl": "function f() { 1 }\nrole r {\n  privileges f { call }\n}\n"})
+    q(db, 'Collection.byName("Authors")!.update({ name: "Writers" })')
+    q(db, 'Function.byName("f")!.update({ name: "g" })')
+    files = db.schema_files()
+    assert files == {
+        "a.fsl": "// Writers.\ncollection Writers {\n}\n",
+        "f.fsl": "function g() {\n  1\n}\nrole r {\n  privileges g {\n    call\n  }\n}\n",
+    }
+    assert db.schema_diff(files) == ""
+    # An access provider too (fql deletes and makes it anew, in the one write).
+    provider = 'access provider p {\n  issuer "https://a/"\n  jwks_uri "https://a/j"\n}\n'
+    db.push_schema({"p.fsl": provider}, override=False)
+    q(db, 'AccessProvider.byName("p")!.update({ name: "p2" })')
+    assert db.schema_files()["p.fsl"] == provider.replace("provider p ", "provider p2 ")
+    # A provider deleted, and another made later, is no rename.
+    q(db, 'AccessProvider.byName("p2")!.delete()')
+    q(db, 'AccessProvider.create({ name: "p3", issuer: "https://a/", jwks_uri: "https://a/j" })')
+    assert db.schema_files()["p.fsl"] == "\n"
+    assert "access provider p3 {" in db.schema_files()["main.fsl"]
+
+
 def test_a_file_name_must_end_in_fsl(db):
     with pytest.raises(SchemaError) as err:
         db.push_schema({"users": USERS})

@@ -639,14 +639,23 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
     if failures:
         raise _definition_failed(what, failures)
     check_types(ctx, name, definition)
-    changed = previous is not None and _shape(previous) != _shape(definition)
-    if not changed and definition.get("migrations") in (None, (previous or {}).get("migrations")):
-        return False
-    has_documents = previous is not None and _has_documents(ctx, previous.get("name"))
-    steps = migrations.derive(ctx, definition, previous, has_documents)
+    steps = migration_steps(ctx, definition, previous)
     if steps:
         migrations.apply(ctx, str(name), steps)
     return bool(steps)
+
+
+def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> list:
+    """The changes a definition's new migrations make to the collection's documents, once checked against
+    its fields and its live definition (`invalid_schema` if they do not fit); nothing is written. The FSL
+    schema manager checks a push with it before writing, as core's SchemaValidate does."""
+    from . import migrations
+
+    changed = previous is not None and _shape(previous) != _shape(definition)
+    if not changed and definition.get("migrations") in (None, (previous or {}).get("migrations")):
+        return []
+    has_documents = previous is not None and _has_documents(ctx, previous.get("name"))
+    return migrations.derive(ctx, definition, previous, has_documents)
 
 
 #: The fields a v10 collection definition may have (core's Collection schema; the rest are internal).

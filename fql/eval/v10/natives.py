@@ -602,7 +602,31 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     except InstanceAlreadyExists:
         failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
         raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
+    _revalidate_provider_roles(ctx, DocKey(ctx.state.scope, "#" + providers.KIND, created["ref"].id))
     return read(ctx, created["ref"])
+
+
+def _revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
+    """Once the query has run, the roles a v10 provider names by name must exist (core's schema
+    validation after the query: the same query, or FSL push, may create the role after the provider)."""
+    from .. import providers
+
+    def check() -> None:
+        version = live(ctx, key)
+        if version is None or not version.data:
+            return
+        roles = _as_list(version.data.get("roles"))
+        named = [r.get("role") if isinstance(r, dict) else r for r in roles]
+        missing = [
+            name for name in named
+            if isinstance(name, str) and name not in providers.BUILTIN_ROLES
+            and live(ctx, DocKey(key.scope, "#roles", name)) is None
+        ]
+        if missing:
+            lines = "\n".join(f"    error: Role `{name}` does not exist" for name in missing)
+            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+
+    _revalidate(ctx, check)
 
 
 def _database_setting(ctx: Context, name: str) -> bool:

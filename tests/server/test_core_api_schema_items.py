@@ -1,0 +1,314 @@
+"""Core's SchemaEndpointSpec "schema/1/items/{resource}", "schema/1/items/{resource}/{name}" and
+"schema/1/validate/items/..." (ext/api/src/test/scala/schema/SchemaEndpointSpec.scala): one schema item
+at a time, over HTTP. Core draws a resource and names at random for each property; here every case runs
+for each of the four resources."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from .core_api import Database, api, served  # noqa: F401 - fixtures
+from .test_core_api_schema_files import message, upload
+
+RESOURCES = ["collections", "functions", "roles", "access_providers"]
+#: The native collection a definition names as its `coll`.
+COLLS = {"collections": "Collection", "functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}
+_names = itertools.count()
+
+
+@pytest.fixture
+def db(api) -> Database:
+    return api.a_database()
+
+
+def a_name() -> str:
+    return f"Item{next(_names)}"
+
+
+def an_fsl(api, db: Database, resource: str, name: str | None = None) -> str:
+    """Core's anFSLFor: an item of the resource (a role's privileges on a new collection)."""
+    name = name or a_name()
+    if resource == "collections":
+        return (
+            f"collection {name} {{\n  index byFoo {{\n    terms [.foo]\n  }}\n  unique [.bar]\n"
+            "  compute a = ((doc) => doc.x + 1)\n  compute b = (_ => 0)\n}"
+        )
+    if resource == "functions":
+        return f"function {name}() {{ 42 }}"
+    if resource == "roles":
+        coll = api.a_collection(db)["ref"]["@ref"]["id"]
+        return f"role {name} {{\n  privileges {coll} {{\n    read {{\n      predicate ((x) => true)\n    }}\n  }}\n}}"
+    return (
+        f'access provider {name} {{\n  issuer "https://fauna0.auth0.com/{name}"\n'
+        '  jwks_uri "https://fauna.auth0.com/.well-known/jwks.json"\n}'
+    )
+
+
+def an_invalid_fsl(resource: str) -> str:
+    name = a_name()
+    return {
+        "collections": f"collection \\{name} {{}}",
+        "functions": f"function {name} {{}}",
+        "roles": f"role \\{name} {{}}",
+        "access_providers": f"access provider {name} {{}}",
+    }[resource]
+
+
+def _changed(fsl: str) -> str:
+    return fsl.replace("42", "43").replace("(_ => 0)", "(_ => 1)").replace("jwks.json", "jwks2.json")
+
+
+def post(api, url: str, fsl: str, db: Database):
+    return api.raw("POST", url, fsl, None, secret=db.admin_key)
+
+
+def setup(api, db: Database, files: list[tuple[str, str]]) -> int:
+    status, _, body = upload(api, "/schema/1/update?override=false", files, db.admin_key)
+    assert status == 200, body
+    return body["version"]
+
+
+def assert_item(resource: str, body: dict, filename: str, fsl: str) -> None:
+    assert body["version"] >= 0
+    assert body["filename"] == filename
+    assert body["content"] == fsl
+    assert set(body["span"]) == {"start", "end"} and 0 <= body["span"]["start"] < body["span"]["end"]
+    assert body["definition"]["name"]
+    assert body["definition"]["coll"] == COLLS[resource]
+
+
+# -- schema/1/items/{resource} -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_creates_a_single_schema_item(api, db, resource):
+    fsl = an_fsl(api, db, resource)
+    status, _, body = post(api, f"/schema/1/items/{resource}?validate=true", fsl, db)
+    assert status == 200 and body["version"] >= 0 and body["diff"]
+    status, _, body = post(api, f"/schema/1/items/{resource}", fsl, db)
+    assert status == 200, body
+    assert_item(resource, body, "main.fsl", fsl)
+
+
+def test_rejects_builtin_roles(api, db):
+    fsl = (
+        "access provider Foo {\n"
+        '  issuer "https://fauna0.auth0.com"\n'
+        '  jwks_uri "https://fauna.auth0.com/.well-known/jwks.json"\n'
+        "  role admin\n"
+        "  role server\n"
+        '  role "server-readonly"\n'
+        "  role client\n"
+        "}"
+    )
+    response = post(api, "/schema/1/items/access_providers", fsl, db)
+    assert response[0] == 400
+    # Core places them in main.fsl after the two blank lines before an item added to it.
+    assert message(response) == """\
+error: Builtin role `admin` is not allowed
+at main.fsl:6:8
+  |
+6 |   role admin
+  |        ^^^^^
+  |
+error: Builtin role `server` is not allowed
+at main.fsl:7:8
+  |
+7 |   role server
+  |        ^^^^^^
+  |
+error: Builtin role `server-readonly` is not allowed
+at main.fsl:8:8
+  |
+8 |   role "server-readonly"
+  |        ^^^^^^^^^^^^^^^^^
+  |
+error: Builtin role `client` is not allowed
+at main.fsl:9:8
+  |
+9 |   role client
+  |        ^^^^^^
+  |"""
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_validates_the_schema_version(api, db, resource):
+    fsl = an_fsl(api, db, resource)
+    version = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    assert post(api, f"/schema/1/items/{resource}?version={version + 7}", fsl, db)[0] == 409
+    assert post(api, f"/schema/1/items/{resource}?validate=true", fsl, db)[0] == 200
+    assert post(api, f"/schema/1/items/{resource}?version={version}", fsl, db)[0] == 200
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_requires_a_single_fsl_snippet(api, db, resource):
+    two = f"{an_fsl(api, db, resource)}\n{an_fsl(api, db, resource)}\n"
+    for body, expected in (("", "No FSL snippet provided"), ("  ", "No FSL snippet provided"), (two, "Expected a single schema item, got: 2")):
+        for url in (f"/schema/1/items/{resource}?validate=true", f"/schema/1/items/{resource}"):
+            response = post(api, url, body, db)
+            assert response[0] == 400 and message(response) == expected
+
+
+@pytest.mark.parametrize("resource, other", [(a, b) for a in RESOURCES for b in RESOURCES if a != b])
+def test_post_rejects_a_wrong_schema_type(api, db, resource, other):
+    fsl = an_fsl(api, db, other)
+    for url in (f"/schema/1/items/{resource}?validate=true", f"/schema/1/items/{resource}"):
+        response = post(api, url, fsl, db)
+        assert response[0] == 400 and "Wrong FSL snippet." in message(response)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_rejects_duplicates(api, db, resource):
+    fsl = an_fsl(api, db, resource)
+    assert post(api, f"/schema/1/items/{resource}?validate=true", fsl, db)[0] == 200
+    assert post(api, f"/schema/1/items/{resource}", fsl, db)[0] == 200
+    for url in (f"/schema/1/items/{resource}?validate=true", f"/schema/1/items/{resource}"):
+        response = post(api, url, fsl, db)
+        assert response[0] == 400 and "error: Duplicate" in message(response)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_returns_errors(api, db, resource):
+    fsl = an_invalid_fsl(resource)
+    for url in (f"/schema/1/items/{resource}?validate=true", f"/schema/1/items/{resource}"):
+        response = post(api, url, fsl, db)
+        assert response[0] == 400 and "error:" in message(response)
+
+
+# -- schema/1/items/{resource}/{name} ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_get_returns_a_single_item(api, db, resource):
+    name = a_name()
+    fsl = an_fsl(api, db, resource, name)
+    version = setup(api, db, [("test.fsl", fsl)])
+    status, _, body = api.get(f"/schema/1/items/{resource}/{name}?version={version}", db.admin_key)
+    assert status == 200, body
+    assert body["version"] == version
+    assert_item(resource, body, "test.fsl", fsl)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_get_returns_404_on_an_unknown_item(api, db, resource):
+    assert api.get(f"/schema/1/items/{resource}/{a_name()}", db.admin_key)[0] == 404
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_get_validates_the_schema_version_if_provided(api, db, resource):
+    name = a_name()
+    version = setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    assert api.get(f"/schema/1/items/{resource}/{name}?version={version + 7}", db.admin_key)[0] == 409
+    assert api.get(f"/schema/1/items/{resource}/{name}?version={version}", db.admin_key)[0] == 200
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_updates_a_single_schema_item(api, db, resource):
+    name = a_name()
+    version = setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    # Core's generators give the same text for a name but for a role (and then skip the case); change it.
+    changed = _changed(an_fsl(api, db, resource, name))
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}?validate=true", changed, db)
+    assert status == 200 and body["version"] >= version and body["diff"]
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
+    assert status == 200, body
+    assert body["version"] >= version
+    assert_item(resource, body, "test.fsl", changed)
+
+
+@pytest.mark.parametrize("existing", RESOURCES)
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_updates_a_single_schema_item_among_several_files(api, db, existing, resource):
+    name = a_name()
+    version = setup(api, db, [("existing.fsl", an_fsl(api, db, existing)), ("test.fsl", an_fsl(api, db, resource, name))])
+    changed = _changed(an_fsl(api, db, resource, name))
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}?validate=true", changed, db)
+    assert status == 200 and body["version"] >= version and body["diff"]
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
+    assert status == 200, body
+    assert_item(resource, body, "test.fsl", changed)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_renames_a_single_schema_item(api, db, resource):
+    old, new = a_name(), a_name()
+    version = setup(api, db, [("test.fsl", an_fsl(api, db, resource, old))])
+    renamed = an_fsl(api, db, resource, new)
+    status, _, body = post(api, f"/schema/1/items/{resource}/{old}?validate=true", renamed, db)
+    assert status == 200 and body["version"] >= version and body["diff"]
+    status, _, body = post(api, f"/schema/1/items/{resource}/{old}", renamed, db)
+    assert status == 200, body
+    assert body["definition"]["name"] == new
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_requires_an_existing_schema_item(api, db, resource):
+    fsl, name = an_fsl(api, db, resource), a_name()
+    assert post(api, f"/schema/1/items/{resource}/{name}?validate=true", fsl, db)[0] == 404
+    assert post(api, f"/schema/1/items/{resource}/{name}", fsl, db)[0] == 404
+
+
+@pytest.mark.parametrize("resource, other", [(a, b) for a in RESOURCES for b in RESOURCES if a != b])
+def test_post_to_an_item_rejects_a_wrong_schema_type(api, db, resource, other):
+    name = a_name()
+    setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    fsl = an_fsl(api, db, other, name)
+    for url in (f"/schema/1/items/{resource}/{name}?validate=true", f"/schema/1/items/{resource}/{name}"):
+        response = post(api, url, fsl, db)
+        assert response[0] == 400 and "Wrong FSL snippet." in message(response)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_to_an_item_requires_a_single_fsl_snippet(api, db, resource):
+    name = a_name()
+    two = f"{an_fsl(api, db, resource, name)}\n{an_fsl(api, db, resource)}\n"
+    for body, expected in (("", "No FSL snippet provided"), ("  ", "No FSL snippet provided"), (two, "Expected a single schema item, got: 2")):
+        for url in (f"/schema/1/items/{resource}/{name}?validate=true", f"/schema/1/items/{resource}/{name}"):
+            response = post(api, url, body, db)
+            assert response[0] == 400 and message(response) == expected
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_to_an_item_returns_fsl_errors(api, db, resource):
+    name = a_name()
+    setup(api, db, [("foo.fsl", an_fsl(api, db, resource, name))])
+    for url in (f"/schema/1/items/{resource}/{name}?validate=true", f"/schema/1/items/{resource}/{name}"):
+        response = post(api, url, an_invalid_fsl(resource), db)
+        assert response[0] == 400 and "error:" in message(response)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_to_an_item_validates_the_schema_version(api, db, resource):
+    name = a_name()
+    fsl = an_fsl(api, db, resource, name)
+    version = setup(api, db, [("test.fsl", fsl)])
+    assert post(api, f"/schema/1/items/{resource}/{name}?version={version + 7}", fsl, db)[0] == 409
+    assert post(api, f"/schema/1/items/{resource}/{name}?validate=true", fsl, db)[0] == 200
+    assert post(api, f"/schema/1/items/{resource}/{name}?version={version}", fsl, db)[0] == 200
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_delete_removes_a_single_schema_item(api, db, resource):
+    name = a_name()
+    setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    url = f"/schema/1/items/{resource}/{name}"
+    assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 200
+    status, _, body = api.delete(url, db.admin_key)
+    assert status == 200, body
+    assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 404
+    assert api.delete(url, db.admin_key)[0] == 404
+    assert api.get(f"{url}?version={body['version']}", db.admin_key)[0] == 404
+
+
+# -- schema/1/validate/items/{resource}/{name} -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_updating_an_item_to_itself_is_an_empty_diff(api, db, resource):
+    name = a_name()
+    fsl = an_fsl(api, db, resource, name)
+    version = setup(api, db, [("test.fsl", fsl)])
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}?validate=true", fsl, db)
+    assert status == 200 and body == {"version": version, "diff": ""}

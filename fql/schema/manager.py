@@ -351,7 +351,10 @@ def validate(
         for data in [_stored(ctx, item) or {}]
         if isinstance(data.get("history_days"), int)
     }
-    diffs = schema_diff.diff(before_items, after_items, renames or None, history_days=kept)
+    try:
+        diffs = schema_diff.diff(before_items, after_items, renames or None, history_days=kept)
+    except RecursionError:
+        raise SchemaError(400, "The schema nests deeper than fql can compare") from None
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import typing as t
 
+import attrs
 from attrs import define, evolve, frozen
 
 from ...errors import FQLError, QueryRuntimeError
@@ -57,6 +58,8 @@ SHAPE = st.optional(
 CONFLICTS = "__conflicts"
 
 Path = tuple[str, ...]
+#: Offsets [start, end) in an FSL file, where a migration or a field is written (None: not from FSL).
+Span = t.Optional[t.Tuple[int, int]]
 
 
 def show(path: Path) -> str:
@@ -72,6 +75,22 @@ class Item:
     field: Path = ()
     to: tuple[Path, ...] = ()
     value: str = ""
+    #: From FSL: where the statement is, and each of its paths (`field`, then `to`); not compared, as
+    #: core compares migrations without their spans.
+    span: Span = attrs.field(default=None, eq=False)
+    paths: tuple[Span, ...] = attrs.field(default=(), eq=False)
+
+    def at(self, index: int = 0) -> Span:
+        """Where its `index`th path is written."""
+        return self.paths[index] if index < len(self.paths) else None
+
+    def last_name(self, index: int = 0) -> Span:
+        """Where the last name of its `index`th path is written (`b` of `.a.b`)."""
+        where = self.at(index)
+        path = (self.field, *self.to)[index] if index <= len(self.to) else ()
+        if where is None or not path:
+            return where
+        return (max(where[0], where[1] - len(path[-1])), where[1])
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -149,6 +168,12 @@ class Field:
     backfill: str | None = None
     children: dict[str, Field] | None = None
     wildcard: t.Any = None
+    #: From FSL: where its name and its type are written; the migration that made its `source` (a
+    #: split_into's target path is `by_at`).
+    name_span: Span = None
+    type_span: Span = None
+    by: Item | None = None
+    by_at: Span = None
 
     @property
     def present(self) -> bool:
@@ -167,12 +192,27 @@ class Field:
         return not self.present or self.default is not None or subtype(st.NULL, self.schema())
 
 
-def _field(schema: t.Any, signature: str, default: str | None = None) -> Field:
+def _field(schema: t.Any, signature: str, default: str | None = None, path: Path = (), where: Source | None = None) -> Field:
     """A field of type `schema`; an object type's fields become fields of their own (paths reach them)."""
+    name_span, type_span = where.fields.get(path, (None, None)) if where is not None else (None, None)
+    spans = {"name_span": name_span, "type_span": type_span}
     if isinstance(schema, st.Struct):
-        children = {n: _field(f.expected, st.display(f.expected)) for n, f in schema.fields}
-        return Field(schema, signature, default=default, children=children, wildcard=schema.wildcard)
-    return Field(schema, signature, default=default)
+        children = {n: _field(f.expected, st.display(f.expected), None, (*path, n), where) for n, f in schema.fields}
+        return Field(schema, signature, default=default, children=children, wildcard=schema.wildcard, **spans)
+    return Field(schema, signature, default=default, **spans)
+
+
+@frozen
+class Source:
+    """Where a collection's FSL writes what errors point at (fql/schema/migrating.py reads it): the
+    collection, its migrations block's braces, each field's name and type by path, the wildcard field."""
+
+    span: tuple[int, int]
+    block: Span = None
+    fields: dict = attrs.field(factory=dict)
+    wildcard: Span = None
+    #: The last defined field (core suggests a wildcard after it).
+    last_field: Span = None
 
 
 @define
@@ -180,6 +220,8 @@ class Wildcard:
     type: t.Any
     #: `schema`, `implicit` (a collection with no fields), `move_wildcard` or `add_wildcard`.
     source: str
+    #: From FSL: the wildcard field's span; an add_wildcard's statement.
+    span: Span = None
 
 
 @define
@@ -195,15 +237,18 @@ def shape_of(ctx: Context, definition: dict) -> Shape:
     return shape(definition, lookup(ctx, ctx.state.scope))
 
 
-def shape(definition: dict, find: sig.Lookup) -> Shape:
-    """`shape_of` with the lookup that resolves document types given (a schema diff has no database)."""
+def shape(definition: dict, find: sig.Lookup, where: Source | None = None) -> Shape:
+    """`shape_of` with the lookup that resolves document types given (a schema diff has no database);
+    `where` places its fields in their FSL."""
     fields = {}
     for name, spec in (definition.get("fields") or {}).items():
         signature = spec["signature"]
-        fields[name] = _field(st.resolve(sig.parse(signature, schema=True), find), signature, spec.get("default"))
+        schema = st.resolve(sig.parse(signature, schema=True), find)
+        fields[name] = _field(schema, signature, spec.get("default"), (name,), where)
     wildcard = definition.get("wildcard")
     if wildcard is not None:
-        return Shape(fields, Wildcard(st.resolve(sig.parse(wildcard), find), "schema"))
+        span = where.wildcard if where is not None else None
+        return Shape(fields, Wildcard(st.resolve(sig.parse(wildcard), find), "schema", span))
     return Shape(fields, None if fields else Wildcard(st.ANY, "implicit"))
 
 
@@ -263,12 +308,17 @@ class Hint:
     field: str | None = None
     signature: str = ""
     insert: str = ""
+    #: From FSL: where it points, and the text core suggests putting there ("" to remove it).
+    span: Span = attrs.field(default=None, kw_only=True)
+    suggestion: str | None = attrs.field(default=None, kw_only=True)
 
 
 @frozen
 class Problem:
     message: str
     hints: tuple[Hint, ...] = ()
+    #: From FSL: where it is.
+    span: Span = attrs.field(default=None, kw_only=True)
 
 
 def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
@@ -290,11 +340,33 @@ def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
 
 
 def _signature_hints(path: Path, field: Field, *, nullable_first: bool) -> tuple[Hint, ...]:
-    """Hints on a field's own signature (a top-level field's; core points a nested one at its part of it)."""
+    """Hints on a field's own signature (a top-level field's; core points a nested one at its part of it):
+    from FSL, `?` and ` = <expr>` drawn in after its type."""
     where = path[0] if len(path) == 1 else None
-    nullable = Hint("Make the field nullable", where, field.signature, "?")
-    default = Hint("Add a default value to this field", where, field.signature, " = <expr>")
+    after = (field.type_span[1], field.type_span[1]) if field.type_span else None
+    nullable = Hint("Make the field nullable", where, field.signature, "?", span=after, suggestion="?")
+    default = Hint(
+        "Add a default value to this field", where, field.signature, " = <expr>", span=after, suggestion=" = <expr>"
+    )
     return (nullable, default) if nullable_first else (default, nullable)
+
+
+def suggest(where: Source | None, no_block: Span, text: str, migrations: list[str]) -> Hint:
+    """Core's suggestMigration: a hint that draws `migrations` into the migrations block, or a new block at
+    `no_block` when there is none."""
+    if where is None:
+        return Hint(text)
+    if where.block is not None:
+        end = where.block[1] - 1
+        lines = "  " + "\n    ".join(migrations) + "\n" if migrations else None
+        return Hint(text, span=(end, end), suggestion=lines)
+    lines = "migrations {\n    " + "\n    ".join(migrations) + "\n  }\n" if migrations else None
+    return Hint(text, span=no_block, suggestion=lines)
+
+
+def _closing(where: Source | None) -> Span:
+    """The collection's closing brace, where core suggests a migrations block (an empty span)."""
+    return (where.span[1] - 1, where.span[1] - 1) if where is not None else None
 
 
 # -- rewinding -----------------------------------------------------------------------------------------
@@ -316,12 +388,14 @@ class Step:
 
 class Rewind:
     """Core's MigrationValidator: from the submitted shape, undo each migration, last first, checking it
-    and noting the change it makes to documents."""
+    and noting the change it makes to documents. `where` places the collection's FSL, for errors that
+    point into it."""
 
-    def __init__(self, shape: Shape):
+    def __init__(self, shape: Shape, where: Source | None = None):
         shape = copy.deepcopy(shape)
         self.fields = shape.fields
         self.wildcard = shape.wildcard
+        self.where = where
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
         self.move_conflicts: Path | None = None
@@ -333,7 +407,8 @@ class Rewind:
             found = self._get(item.field) if item.kind == "backfill" else None
             if isinstance(found, Field) and found.source == "backfill":
                 self._fail(
-                    f"Field `{show(item.field)}` is backfilled without being declared by an `add` or `split` migration"
+                    f"Field `{show(item.field)}` is backfilled without being declared by an `add` or `split` migration",
+                    at=item.span,
                 )
         self.steps.reverse()
         return self
@@ -341,8 +416,8 @@ class Rewind:
     def shape(self) -> Shape:
         return Shape(self.fields, self.wildcard)
 
-    def _fail(self, message: str, *hints: Hint) -> None:
-        self.problems.append(Problem(message, hints))
+    def _fail(self, message: str, *hints: Hint, at: Span = None) -> None:
+        self.problems.append(Problem(message, hints, span=at))
 
     def _parent(self, path: Path) -> tuple[dict[str, Field], bool] | str:
         """The fields beside `path`'s last step and whether a wildcard holds others there; or why there are
@@ -373,164 +448,212 @@ class Rewind:
             parent[0][path[-1]] = field
 
     def _backfill(self, item: Item) -> None:
-        path = item.field
+        path, at = item.field, item.at()
         found = self._get(path)
         if found == "missing":
-            return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema")
+            return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema", at=at)
         if found == "wildcard":
-            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`")
+            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`", at=at)
+        later = found.by
         if found.source == "backfill":
             self._fail(
                 f"Cannot backfill field `{show(path)}` multiple times",
-                Hint("Earlier backfill defined here"),
-                Hint("Delete the later backfill"),
+                Hint("Earlier backfill defined here", span=at),
+                Hint("Delete the later backfill", span=later and later.span, suggestion=""),
+                at=later and later.at(),
             )
         elif found.source == "split_into":
+            split_at = later and later.span
             self._fail(
                 f"Cannot split field `{show(path)}`: cannot split into a field after it's backfilled",
-                Hint("Field is an output of a split"),
-                Hint("Move the backfill after the split"),
-                Hint("Remove the backfill"),
-                Hint("Remove the split"),
+                Hint("Field is an output of a split", span=found.by_at),
+                Hint("Move the backfill after the split", span=split_at, suggestion=f"backfill {show(path)} = {item.value}"),
+                Hint("Remove the backfill", span=item.span, suggestion=""),
+                Hint("Remove the split", span=split_at, suggestion=""),
+                at=at,
             )
         elif found.source == "add":
-            self._fail(f"Cannot add field `{show(path)}` after it's backfilled", Hint("Field backfilled here"))
+            self._fail(
+                f"Cannot add field `{show(path)}` after it's backfilled",
+                Hint("Field backfilled here", span=item.span),
+                at=later and later.span,
+            )
         elif not found.present:
-            self._fail(f"Cannot backfill field `{show(path)}, as it is not in the submitted schema")
+            self._fail(f"Cannot backfill field `{show(path)}, as it is not in the submitted schema", at=at)
         else:
-            self._put(path, evolve(found, source="backfill", backfill=item.value))
+            self._put(path, evolve(found, source="backfill", backfill=item.value, by=item))
 
     def _drop(self, item: Item) -> None:
-        path = item.field
+        path, at = item.field, item.at()
         self.steps.append(Step("drop", path))
         found = self._get(path)
         if isinstance(found, Field) and found.present:
-            self._fail(f"Cannot drop field `{show(path)}`. Dropped fields must be removed from schema", Hint("Field defined here"))
+            self._fail(
+                f"Cannot drop field `{show(path)}`. Dropped fields must be removed from schema",
+                Hint("Field defined here", span=found.name_span),
+                at=at,
+            )
             return
         parent = self._parent(path)
         if parent == "not_object":
-            self._fail(f"Cannot drop field `{show(path)}`, as the parent is not an object")
+            self._fail(f"Cannot drop field `{show(path)}`, as the parent is not an object", at=at)
         elif parent == "removed":
-            self._fail(f"Cannot drop field `{show(path)}`, as the parent object was removed")
+            self._fail(f"Cannot drop field `{show(path)}`, as the parent object was removed", at=at)
         else:
-            self._put(path, Field(st.ANY, source="drop"))
+            self._put(path, Field(st.ANY, source="drop", name_span=item.last_name(), by=item))
 
     def _move(self, item: Item) -> None:
-        path, to = item.field, item.to[0]
+        path, to, at = item.field, item.to[0], item.at()
         target = self._get(to)
         if target == "missing":
-            return self._fail(f"Cannot move field `{show(path)}`, as it is not in the live schema")
+            return self._fail(f"Cannot move field `{show(path)}`, as it is not in the live schema", at=at)
         if target == "wildcard":
-            return self._fail(f"Cannot move field `{show(to)}` into a struct with a wildcard definition")
+            return self._fail(f"Cannot move field `{show(to)}` into a struct with a wildcard definition", at=item.at(1))
         if path == to:
-            return self._fail("Cannot move a field to itself", Hint("Remove the futile `move`"))
+            return self._fail(
+                "Cannot move a field to itself", Hint("Remove the futile `move`", span=item.span, suggestion=""), at=at
+            )
         found = self._get(path)
         if isinstance(found, Field) and found.present and not found.optional():
+            to_at = item.at(1)
             self._fail(
                 f"Cannot move field `{show(path)}`, as it is in the submitted schema",
-                Hint("Field defined here"),
-                Hint(f"To move `{show(path)}` to `{show(to)}` and add a new field named `{path[-1]}`, add an `add` migration"),
+                Hint("Field defined here", span=found.name_span),
+                Hint(
+                    f"To move `{show(path)}` to `{show(to)}` and add a new field named `{path[-1]}`, add an `add` migration",
+                    span=to_at and (to_at[1], to_at[1]),
+                    suggestion=f"\n    add {show(path)}",
+                ),
+                at=at,
             )
         elif isinstance(found, Field) and found.present and found.source == "schema" and found.default is not None:
             self.steps.append(Step("add", path, type=found.schema(), backfill=found.default))
         elif found == "wildcard":
-            self._fail(f"Cannot move field `{show(path)}` out of a struct with a wildcard definition")
+            self._fail(f"Cannot move field `{show(path)}` out of a struct with a wildcard definition", at=at)
         parent = self._parent(path)
         if parent == "removed":
-            self._fail(f"Cannot move field `{show(path)}`, as the parent object was removed.")
+            self._fail(f"Cannot move field `{show(path)}`, as the parent object was removed.", at=at)
         elif parent == "not_object":
-            self._fail(f"Cannot move field `{show(path)}`, as the parent value is not an object.")
+            self._fail(f"Cannot move field `{show(path)}`, as the parent value is not an object.", at=at)
         else:
             self.steps.append(Step("move", path, (to,)))
-            self._put(path, copy.deepcopy(target))
-        self._put(to, evolve(target, source="moved_into"))
+            self._put(path, evolve(copy.deepcopy(target), name_span=item.last_name()))
+        self._put(to, evolve(target, source="moved_into", by=item))
 
     def _split(self, item: Item) -> None:
-        path, targets = item.field, item.to
+        path, targets, at = item.field, item.to, item.at()
         if len(targets) < 2:
-            return self._fail("Cannot split field: expected at least two fields to split into")
+            return self._fail("Cannot split field: expected at least two fields to split into", at=item.span)
         found = self._get(path)
+        later = found.by if isinstance(found, Field) else None
         if isinstance(found, Field) and found.present and path not in targets:
             if found.source in ("schema", "backfill"):
-                self._fail("Cannot split field: field is still present in submitted schema", Hint("Field defined here"))
+                self._fail(
+                    "Cannot split field: field is still present in submitted schema",
+                    Hint("Field defined here", span=found.name_span),
+                    at=at,
+                )
             elif found.source == "split":
                 self._fail(
                     "Cannot split field twice",
-                    Hint("Field is also split here"),
-                    Hint("Remove this split"),
-                    Hint("Remove the later split"),
+                    Hint("Field is also split here", span=at),
+                    Hint("Remove this split", span=item.span, suggestion=""),
+                    Hint("Remove the later split", span=later and later.span, suggestion=""),
+                    at=later and later.at(),
                 )
             elif found.source == "drop":
-                self._fail("Cannot drop field that was split", Hint("Remove the `drop`"))
+                self._fail(
+                    "Cannot drop field that was split",
+                    Hint("Remove the `drop`", span=later and later.span, suggestion=""),
+                    at=at,
+                )
         elif found == "wildcard":
-            self._fail(f"Cannot split field `{show(path)}`, which is in a struct with a wildcard definition")
+            self._fail(f"Cannot split field `{show(path)}`, which is in a struct with a wildcard definition", at=at)
         outputs, types = [], []
-        for to in targets:
+        for index, to in enumerate(targets, 1):
+            to_at = item.at(index)
             target = self._get(to)
             if target == "missing":
-                self._fail(f"Cannot split field, as `{show(to)}` is not in the submitted schema")
+                self._fail(f"Cannot split field, as `{show(to)}` is not in the submitted schema", at=to_at)
                 types.append(st.ANY)
                 continue
             if target == "wildcard":
-                self._fail(f"Cannot split into field `{show(to)}`, which is in a struct with a wildcard definition")
+                self._fail(
+                    f"Cannot split into field `{show(to)}`, which is in a struct with a wildcard definition", at=to_at
+                )
                 continue
+            later = target.by
             if target.source == "add":
                 self._fail(
                     "Cannot add a field that is also created by a split",
-                    Hint("Field is added here"),
-                    Hint("Remove the add"),
+                    Hint("Field is added here", span=later and later.at()),
+                    Hint("Remove the add", span=later and later.span, suggestion=""),
+                    at=to_at,
                 )
             elif target.source == "split_into":
                 self._fail(
                     "Cannot split into a field that is already split into",
-                    Hint("Field is also split into here"),
-                    Hint("Remove the later split"),
+                    Hint("Field is also split into here", span=to_at),
+                    Hint("Remove the later split", span=later and later.span, suggestion=""),
+                    at=target.by_at,
                 )
             elif target.source == "moved_into":
-                self._fail("Cannot move into a field that is also a split target")
-            backfill = self._take_backfill(to, target)
+                self._fail("Cannot move into a field that is also a split target", at=later and later.span)
+            backfill = self._take_backfill(to, target, to_at)
             types.append(target.schema())
-            self._put(to, evolve(target, source="split_into"))
+            self._put(to, evolve(target, source="split_into", by=item, by_at=to_at))
             outputs.append((to, target.schema(), backfill))
         self.steps.append(Step("split", path, tuple(outputs)))
         if not isinstance(self._parent(path), str):
-            self._put(path, Field(_union([*types, st.NULL]), source="split"))
+            self._put(path, Field(_union([*types, st.NULL]), source="split", name_span=item.last_name(), by=item))
 
     def _add(self, item: Item) -> None:
-        path = item.field
+        path, at = item.field, item.at()
         found = self._get(path)
         if found == "missing":
-            return self._fail(f"Cannot add field, as `{show(path)}` is not in the submitted schema")
+            return self._fail(f"Cannot add field, as `{show(path)}` is not in the submitted schema", at=at)
         if found == "wildcard":
-            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `{show(path)}`")
+            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `{show(path)}`", at=at)
+        later = found.by
         if found.source == "split_into":
             return self._fail(
                 f"Cannot split field: field `{show(path)}` cannot both be added and be a split output",
-                Hint("Field is an output of a split"),
-                Hint("Remove the add"),
-                Hint("Remove the split"),
+                Hint("Field is an output of a split", span=found.by_at),
+                Hint("Remove the add", span=item.span, suggestion=""),
+                Hint("Remove the split", span=later and later.span, suggestion=""),
+                at=at,
             )
         if found.source == "add":
             return self._fail(
-                f"Cannot add field `{show(path)}` twice", Hint("Field added here"), Hint("Remove the extra add")
+                f"Cannot add field `{show(path)}` twice",
+                Hint("Field added here", span=at),
+                Hint("Remove the extra add", span=later and later.span, suggestion=""),
+                at=later and later.at(),
             )
         if found.source == "moved_into":
             return self._fail(
                 f"Cannot move into field `{show(path)}` as it was also added",
-                Hint("Field moved into here"),
-                Hint("Remove the add"),
-                Hint("Remove the move"),
+                Hint("Field moved into here", span=later and later.at(1)),
+                Hint("Remove the add", span=item.span, suggestion=""),
+                Hint("Remove the move", span=later and later.span, suggestion=""),
+                at=later and later.span,
             )
-        backfill = self._take_backfill(path, found)
-        if self.wildcard is None or len(path) > 1 or self.move_conflicts is not None:
-            self.steps.append(Step("add", path, type=found.schema(), backfill=backfill))
-        elif not subtype(st.optional(self.wildcard.type), found.schema()):
-            self._fail(
-                f"Cannot add field, as `{show(path)}` conflicts with the wildcard", Hint("Add a `move_conflicts` migration")
-            )
-        self._put(path, evolve(found, source="add"))
+        if self.wildcard is None or len(path) > 1:
+            self.steps.append(Step("add", path, type=found.schema(), backfill=self._take_backfill(path, found, at)))
+        else:
+            backfill = self._take_backfill(path, found, at)
+            if self.move_conflicts is not None:
+                self.steps.append(Step("add", path, type=found.schema(), backfill=backfill))
+            elif not subtype(st.optional(self.wildcard.type), found.schema()):
+                end = item.span and (item.span[1], item.span[1])
+                self._fail(
+                    f"Cannot add field, as `{show(path)}` conflicts with the wildcard",
+                    Hint("Add a `move_conflicts` migration", span=end, suggestion="\n    move_conflicts .conflicts"),
+                    at=at,
+                )
+        self._put(path, evolve(found, source="add", by=item))
 
-    def _take_backfill(self, path: Path, found: Field) -> str | None:
+    def _take_backfill(self, path: Path, found: Field, at: Span = None) -> str | None:
         """What fills an added or split-into field: its backfill, else its default. A required field with
         neither is an error."""
         if found.source == "backfill":
@@ -541,36 +664,48 @@ class Rewind:
             self._fail(
                 f"Cannot declare non-nullable field `{show(path)}`: it has no default and no backfill value",
                 *_signature_hints(path, found, nullable_first=True),
-                Hint("Add a `backfill` migration"),
+                suggest(self.where, _closing(self.where), "Add a `backfill` migration", [f"backfill {show(path)} = <expr>"]),
+                at=at,
             )
         return found.default
 
     def _move_conflicts(self, item: Item) -> None:
-        into = item.field
+        into, at = item.field, item.at()
         if self.wildcard is None or self.wildcard.source == "add_wildcard":
+            where = self.where
+            last = where and where.last_field and where.last_field[1]
             return self._fail(
                 "Cannot move wildcard conflicts, as there is no wildcard in the submitted schema",
-                Hint("Add a wildcard constraint"),
-                Hint("Move the extra fields into a conflicts field with `move_wildcard`"),
+                Hint("Add a wildcard constraint", span=last and (last, last), suggestion="\n  *: Any"),
+                suggest(
+                    where,
+                    _closing(where),
+                    "Move the extra fields into a conflicts field with `move_wildcard`",
+                    [f"move_wildcard {show(into)}"],
+                ),
+                at=at,
             )
         found = self._get(into)
         expected = st.optional(st.Struct((), self.wildcard.type))
         if isinstance(found, Field) and found.present:
             if found.schema() != expected and found.source != "drop":
-                self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`")
+                self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`", at=at)
         elif found == "wildcard":
             self._fail(
-                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
+                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`",
+                at=at,
             )
         else:
-            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
+            self._fail(
+                f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema", at=at
+            )
         self.move_conflicts = into
         self.steps.append(Step("move_conflicts", into))
 
     def _move_wildcard(self, item: Item) -> None:
-        into = item.field
+        into, at = item.field, item.at()
         if self.wildcard is not None and self.wildcard.source != "add_wildcard":
-            return self._fail("Cannot move wildcard, as there is still a wildcard in the submitted schema")
+            return self._fail("Cannot move wildcard, as there is still a wildcard in the submitted schema", at=at)
         found = self._get(into)
         wildcard: t.Any = st.ANY
         if isinstance(found, Field) and found.present:
@@ -578,23 +713,35 @@ class Rewind:
             if inner is not None:
                 wildcard = inner
             elif found.source != "drop":
-                self._fail(f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`")
+                self._fail(
+                    f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`",
+                    at=at,
+                )
         elif found == "wildcard":
             self._fail(
-                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
+                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`",
+                at=at,
             )
         else:
-            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
+            self._fail(
+                f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema", at=at
+            )
         keep = frozenset(name for name, field in self.fields.items() if field.present)
         self.steps.append(Step("move_wildcard", into, keep=keep))
         self.wildcard = Wildcard(wildcard, "move_wildcard")
 
     def _add_wildcard(self, item: Item) -> None:
         if self.wildcard is None:
-            return self._fail("Cannot add wildcard, as the submitted schema lacks a wildcard")
+            return self._fail("Cannot add wildcard, as the submitted schema lacks a wildcard", at=item.span)
         if self.wildcard.source == "add_wildcard":
-            return self._fail("Cannot add a wildcard twice", Hint("Remove the duplicate `add_wildcard` migration"))
-        self.wildcard = evolve(self.wildcard, source="add_wildcard")
+            earlier = self.wildcard.span
+            return self._fail(
+                "Cannot add a wildcard twice",
+                Hint("Remove the duplicate `add_wildcard` migration", span=earlier, suggestion=""),
+                at=earlier,
+            )
+        self.steps.append(Step("add_wildcard"))
+        self.wildcard = evolve(self.wildcard, source="add_wildcard", span=item.span)
 
 
 def _union(types: list) -> t.Any:
@@ -657,13 +804,19 @@ def _introduced_leaf(field: Field) -> bool:
     )
 
 
-def explain(target: Shape, live: Shape) -> list[Problem]:
-    """core's IncompatibilityExplainer: why the rewound shape does not fit the live one."""
+def explain(target: Shape, live: Shape, where: Source | None = None) -> list[Problem]:
+    """core's IncompatibilityExplainer: why the rewound fields (with the submitted wildcard) do not fit the
+    live shape."""
     out: list[Problem] = []
+    closing = _closing(where)
+    coll = where.span if where is not None else None
     for name, before in live.fields.items():
         mine = target.fields.get(name)
-        if mine is not None and (not mine.present or mine.source == "backfill"):
-            out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled"))
+        if mine is not None and not mine.present:
+            out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled", span=mine.name_span))
+        elif mine is not None and mine.source == "backfill":
+            at = mine.by.span if mine.by is not None else None
+            out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled", span=at))
         elif mine is not None and subtype(before.schema(), mine.schema()):
             continue
         elif mine is not None:
@@ -671,52 +824,111 @@ def explain(target: Shape, live: Shape) -> list[Problem]:
                 f"Field `.{name}` of type `{st.display(mine.schema())}` does not match the live type "
                 f"`{st.display(before.schema())}`"
             )
-            out.append(Problem(message, (Hint("Add a migration to split the invalid types into another field"),)))
+            extra = st.display(_difference(before.schema(), mine.schema()))
+            split = f"tmp: {extra}\n  migrations {{\n    split .{name} -> .{name}, .tmp\n  }}\n"
+            hint = Hint("Add a migration to split the invalid types into another field", span=_start(before.name_span), suggestion=split)
+            out.append(Problem(message, (hint,), span=mine.type_span))
         else:
-            hint = Hint("Drop the field and its data with a `drop` migration")
-            out.append(Problem(f"Field `.{name}` is missing from the submitted schema", (hint,)))
+            hint = suggest(where, closing, "Drop the field and its data with a `drop` migration", [f"drop .{name}"])
+            out.append(Problem(f"Field `.{name}` is missing from the submitted schema", (hint,), span=coll))
     for name, mine in target.fields.items():
         if name in live.fields:
             continue
         if mine.source == "drop":
-            out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema"))
-        elif mine.source == "schema" and not _introduced(mine):
-            add = Hint("Provide an `add` migration for this field")
-            if mine.default is not None or subtype(st.NULL, mine.schema()):
-                out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,)))
-            else:
-                hints = (add, *_signature_hints((name,), mine, nullable_first=False))
-                out.append(Problem(f"Field `.{name}` is not present in the live schema", hints))
+            out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema", span=mine.name_span))
+        elif mine.source == "schema" and (mine.default is not None or subtype(st.NULL, mine.schema())):
+            add = suggest(where, closing, "Provide an `add` migration for this field", [f"add .{name}"])
+            out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,), span=mine.name_span))
+        elif mine.source == "schema":
+            out.append(_not_added(name, mine))
     if target.wildcard is None and live.wildcard is not None:
+        first = next(iter(target.fields.values()), None)
+        at = _start(first.name_span) if first is not None else None
+        back = "*: Any\n" if at is not None else None
         if live.wildcard.source == "implicit":
-            hints: tuple[Hint, ...] = (
-                Hint(
-                    "Collections with no fields defined allow arbitrary fields by default. To keep this "
-                    "behavior, add a wildcard declaration to the schema definition"
-                ),
+            text = (
+                "Collections with no fields defined allow arbitrary fields by default. To keep this "
+                "behavior, add a wildcard declaration to the schema definition"
             )
+            hints: tuple[Hint, ...] = (Hint(text, span=at, suggestion=back),)
         else:
             hints = (
-                Hint("Add the wildcard back"),
-                Hint("Move the extra fields with a `move_wildcard` migration"),
-                Hint("Drop the extra fields with a `move_wildcard` and `drop` migration"),
+                Hint("Add the wildcard back", span=at, suggestion=back),
+                suggest(where, at, "Move the extra fields with a `move_wildcard` migration", ["move_wildcard .conflicts"]),
+                suggest(
+                    where,
+                    at,
+                    "Drop the extra fields with a `move_wildcard` and `drop` migration",
+                    ["move_wildcard .conflicts", "drop .conflicts"],
+                ),
             )
-        out.append(Problem("Missing wildcard definition", hints))
+        out.append(Problem("Missing wildcard definition", hints, span=coll))
     if target.wildcard is not None and live.wildcard is None:
         if target.wildcard.source in ("schema", "move_wildcard"):
-            hint = Hint("Add the wildcard with an `add_wildcard` migration")
-            out.append(Problem("Wildcard was not present in the live schema", (hint,)))
+            hint = suggest(where, closing, "Add the wildcard with an `add_wildcard` migration", ["add_wildcard"])
+            out.append(Problem("Wildcard was not present in the live schema", (hint,), span=target.wildcard.span))
         elif target.wildcard.source == "implicit":
             out.append(
                 Problem(
                     "All fields from the live schema are dropped, reintroducing the implicit wildcard that requires "
-                    "an `add_wildcard` migration. Are you sure you meant to do this?"
+                    "an `add_wildcard` migration. Are you sure you meant to do this?",
+                    span=coll,
                 )
             )
-    return out or [Problem("Submitted schema is not compatible with the live schema")]
+    return out or [Problem("Submitted schema is not compatible with the live schema", span=coll)]
+
+
+def _not_added(name: str, field: Field) -> Problem:
+    """A required field new to the schema: the one field under it that no `add` declares, if there is just
+    one (core's explainer walks an object field's fields), else the field itself."""
+    missing = list(_not_added_leaves((name,), field))
+    path, found = missing[0] if len(missing) == 1 else ((name,), field)
+    leaf = path[-1]
+    after = (found.type_span[1], found.type_span[1]) if found.type_span else None
+    block = f"migrations {{\n    add .{leaf}\n    backfill .{leaf} = <expr>\n  }}\n"
+    hints = (
+        Hint("Provide an `add` migration for this field", span=_start(found.name_span), suggestion=block),
+        Hint("Add a default value to this field", path[0], field.signature, " = <expr>", span=after, suggestion=" = <expr>"),
+        Hint("Make the field nullable", path[0], field.signature, "?", span=after, suggestion="?"),
+    )
+    return Problem(f"Field `{show(path)}` is not present in the live schema", hints, span=found.name_span)
+
+
+def _not_added_leaves(path: Path, field: Field) -> t.Iterator[tuple[Path, Field]]:
+    if field.source == "add":
+        return
+    if field.source == "schema" and field.children is not None:
+        if field.wildcard is None:
+            for name, child in field.children.items():
+                yield from _not_added_leaves((*path, name), child)
+        return
+    yield path, field
+
+
+def _start(span: Span) -> Span:
+    """The empty span where `span` starts (what it says about its file kept)."""
+    return None if span is None else (span[0], span[0], *span[2:])
+
+
+def _difference(a: t.Any, b: t.Any) -> t.Any:
+    """The part of schema type `a` that is not in `b` (core's Constraint.Diff, as a hint displays it)."""
+    members = a.members if isinstance(a, st.Union) else (a,)
+    left = [m for m in members if not subtype(m, b)]
+    return _union(left) if left else a
 
 
 # -- the whole check, and applying -------------------------------------------------------------------
+
+
+def check(target: Shape, live: Shape | None, pending: list[Item], where: Source | None = None) -> tuple[list[Step], list[Problem]]:
+    """Core's MigrationValidator.validate: rewind `pending` from the submitted shape and, for a collection
+    with documents (`live`), compare what that leaves with its live shape. The steps, or the problems."""
+    rewound = Rewind(target, where).run(pending)
+    if rewound.problems:
+        return [], rewound.problems
+    if live is not None and not compatible(rewound.shape(), live):
+        return [], explain(Shape(rewound.fields, target.wildcard), live, where)
+    return rewound.steps, []
 
 
 def derive(ctx: Context, definition: dict, previous: dict | None, has_documents: bool) -> list[Step]:
@@ -726,20 +938,17 @@ def derive(ctx: Context, definition: dict, previous: dict | None, has_documents:
     submitted = items(definition.get("migrations"))
     target = shape_of(ctx, definition)
     if previous is None or not has_documents:
-        rewound = Rewind(target).run(submitted)
-        if rewound.problems:
-            raise failed(coll, rewound.problems)
+        _, problems = check(target, None, submitted)
+        if problems:
+            raise failed(coll, problems)
         return []
-    live = shape_of(ctx, previous)
     pending = to_apply(items(previous.get("migrations")), submitted)
-    rewound = Rewind(target).run(pending)
-    if rewound.problems:
-        raise failed(coll, rewound.problems)
-    if not compatible(rewound.shape(), live):
-        raise failed(coll, explain(rewound.shape(), live))
-    if rewound.steps and _has_v4_indexes(ctx, previous.get("name")):
+    steps, problems = check(target, shape_of(ctx, previous), pending)
+    if problems:
+        raise failed(coll, problems)
+    if steps and _has_v4_indexes(ctx, previous.get("name")):
         raise failed(coll, [Problem("Cannot create migrations on a collection with v4 indexes")])
-    return rewound.steps
+    return steps
 
 
 def _has_v4_indexes(ctx: Context, coll: t.Any) -> bool:

@@ -27,7 +27,7 @@ from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
 from ..values import Ref, native
 from . import diff as schema_diff
-from . import parser, source
+from . import migrating, parser, source
 from .items import COLLECTIONS, Item
 
 #: Where a database's FSL files are kept: one document per file, its id the file name.
@@ -313,6 +313,9 @@ def validate(
         if isinstance(data.get("history_days"), int)
     }
     diffs = schema_diff.diff(before_items, after_items, renames or None, history_days=kept)
+    failed = migrating.failures(ctx, diffs, dict(before), dict(after))
+    if failed:
+        raise SchemaError(400, "\n".join(failed))
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]

@@ -1,0 +1,195 @@
+"""A push's collection migrations, checked on the FSL as core's SchemaValidate.validateMigrations checks them:
+a collection the push adds, or one it changes that has no documents (core counts an empty collection as
+new), must have migrations that rewind cleanly from its fields; one with documents must also rewind to a
+shape its live fields fit. The rules are fql/eval/v10/migrations.py's (core's MigrationValidator); what
+this module adds is where things are written, so that each error is drawn in the `.fsl` file, its hints as
+insertions into it (`migrations { add .name }`, ` = <expr>`), as core renders them."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from attrs import evolve
+
+from ..eval.evaluator import Context
+from ..eval.v10 import migrations as m
+from ..eval.v10.signatures import DefaultInSignature, SignatureError
+from ..values import collection_ref, native
+from . import diff as schema_diff
+from . import parser
+from .errors import Diagnostic
+from .items import Item
+from .nodes import Block, Field, Migration, Node
+
+#: The tag of a span in the file as it stands (the live side), not the submitted one.
+LIVE = "live"
+
+
+def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Each migration error of the collections `diffs` add or change, rendered against its file (core's
+    order: the diffs' order, each collection's errors in the order found)."""
+    out: list[str] = []
+    for change in diffs:
+        out += check(ctx, change, diffs, before, after)[1]
+    return out
+
+
+def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], after: dict[str, str]) -> tuple[list, list[str]]:
+    """One difference of a push: the steps its collection's new migrations make, or its errors rendered.
+    A collection added, or changed while it has no documents, is checked as new (core: an empty collection
+    counts as new); one with documents against its live definition too."""
+    if isinstance(change, schema_diff.Add) and change.item.kind == "collection":
+        live, submitted = None, change.item
+    elif isinstance(change, schema_diff.Modify) and change.after.kind == "collection":
+        live = change.before if _has_documents(ctx, change.before.name) else None
+        submitted = change.after
+    else:
+        return [], []
+    items = [d.item for d in diffs if isinstance(d, schema_diff.Add)] + [
+        d.after for d in diffs if isinstance(d, schema_diff.Modify)
+    ]
+    try:
+        steps, problems = migrations_of(live, submitted, before, after, _lookup(items, ctx))
+    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+        # A type fql cannot resolve: the write that follows says what is wrong with it.
+        return [], []
+    files = {None: (submitted.file, after[submitted.file])}
+    if live is not None:
+        files[LIVE] = (live.file, before[live.file])
+    return steps, [render(problem, files) for problem in problems]
+
+
+def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], after: dict[str, str], find: t.Any):
+    """The steps a collection's new migrations make, and its problems (each with its spans), as core's
+    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
+    where, pending = _located(submitted, after[submitted.file], tag=None)
+    target = m.shape(submitted.definition, find, where)
+    if live is None:
+        return m.check(target, None, pending, where)
+    live_where, live_items = _located(live, before[live.file], tag=LIVE)
+    pending = m.to_apply(live_items, pending)
+    return m.check(target, m.shape(live.definition, find, live_where), pending, where)
+
+
+def _has_documents(ctx: Context, name: str) -> bool:
+    return any(v.live_at(ctx.state.ts) for v in ctx.state.txn.scan(ctx.state.scope, name))
+
+
+def _lookup(items: list[Item], ctx: Context) -> t.Callable[[str], t.Any]:
+    """Resolve document type names as the pushed schema will: its collections (and aliases), then the
+    database's, then the native ones."""
+    from ..eval.v10.fields import lookup
+
+    names = {}
+    for one in items:
+        if one.kind == "collection":
+            for name in (one.name, one.definition.get("alias")):
+                if isinstance(name, str):
+                    names[name] = collection_ref(one.name)
+    names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
+    database = lookup(ctx, ctx.state.scope)
+    return lambda name: names.get(name) or database(name)
+
+
+# -- where things are ------------------------------------------------------------------------------------
+
+
+def _located(item: Item, text: str, tag: str | None) -> tuple[m.Source, list[m.Item]]:
+    """Where the collection `item` writes its fields, wildcard and migrations block, and its migrations with
+    their spans; `tag` marks spans of the live side's file."""
+    node = next(n for n in parser.read(text) if _same(n, item))
+    members = node.value.items if isinstance(node.value, Block) else []
+
+    def span(start: int, end: int) -> tuple:
+        return (start, end) if tag is None else (start, end, tag)
+
+    fields: dict = {}
+    wildcard = last = block = None
+    written: list[Node] = []
+    for member in members:
+        if isinstance(member.value, Field):
+            last = span(member.start, member.value.end)
+            if member.value.kind == "wildcard":
+                wildcard = last
+            elif member.value.kind == "defined" and member.value.type is not None:
+                ftype = member.value.type
+                fields[(member.name.text,)] = (span(member.name.start, member.name.end), span(ftype.start, ftype.end))
+                for path, name_at, type_at in _nested(text, ftype.start, ftype.end):
+                    fields[(member.name.text, *path)] = (span(*name_at), span(*type_at))
+        elif member.kw.text == "migrations" and isinstance(member.value, Block):
+            block = span(member.value.start, member.value.end)
+            written = [n for n in member.value.items if isinstance(n.value, Migration)]
+    stated = m.items(item.definition.get("migrations"))
+    located = [
+        evolve(one, span=span(n.value.start, n.value.end), paths=tuple(span(p.start, p.end) for p in n.value.paths))
+        for one, n in zip(stated, written)
+    ]
+    return m.Source(span(*item.span), block, fields, wildcard, last), located
+
+
+def _same(node: Node, item: Item) -> bool:
+    return node.kw.text == "collection" and node.name is not None and node.name.text == item.name
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[A-Za-z_][A-Za-z0-9_]*|\S')
+
+
+def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[tuple[tuple, tuple, tuple]]:
+    """The fields of an object type written at text[start:end] (`{ a: Int, b: { c: String } }`, maybe with
+    `?` or `| Null` after it): each one's path under the type, and where its name and its type are."""
+    tokens = [(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(text, start, end)]
+    if not tokens or tokens[0][0] != "{":
+        return
+    depth, i = 0, 0
+    while i < len(tokens):
+        token = tokens[i][0]
+        if token in "{([<" and len(token) == 1:
+            depth += 1
+        elif token in "})]>" and len(token) == 1:
+            depth -= 1
+            if depth == 0:
+                return
+        at_field = depth == 1 and tokens[i - 1][0] in ("{", ",") and i + 1 < len(tokens) and tokens[i + 1][0] == ":"
+        if at_field and token != "*":
+            name = token[1:-1] if token[0] in "\"'" else token
+            type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
+            j, inner = i + 2, 0
+            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", "}")):
+                inner += tokens[j][0] in ("{", "(", "[", "<")
+                inner -= tokens[j][0] in ("}", ")", "]", ">")
+                j += 1
+            type_end = tokens[j - 1][2] if j > i + 2 else type_start
+            path = (*prefix, name)
+            yield path, (tokens[i][1], tokens[i][2]), (type_start, type_end)
+            yield from _nested(text, type_start, type_end, path)
+        i += 1
+
+
+# -- rendering -----------------------------------------------------------------------------------------
+
+
+def render(problem: m.Problem, files: dict) -> str:
+    """A problem as core renders a MigrationError against its file."""
+    file, text = _file(problem.span, files)
+    if problem.span is None:
+        return "\n".join([f"error: {problem.message}", "at <no source>", *(_hint(h, files) for h in problem.hints)])
+    hints = tuple(_diagnostic(hint, files) for hint in problem.hints)
+    return Diagnostic(problem.message, problem.span[0], problem.span[1], hints=hints).render(text, file)
+
+
+def _diagnostic(hint: m.Hint, files: dict) -> Diagnostic:
+    file, text = _file(hint.span, files)
+    start, end = (hint.span[0], hint.span[1]) if hint.span is not None else (0, 0)
+    return Diagnostic(hint.text, start, end, suggestion=hint.suggestion, source=(file, text))
+
+
+def _hint(hint: m.Hint, files: dict) -> str:
+    if hint.span is None:
+        return f"hint: {hint.text}\nat <no source>"
+    file, text = _file(hint.span, files)
+    return _diagnostic(hint, files).render(text, file, "hint")
+
+
+def _file(span: t.Any, files: dict) -> tuple[str, str]:
+    return files[span[2] if span is not None and len(span) > 2 else None]

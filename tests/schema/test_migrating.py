@@ -1,0 +1,83 @@
+"""Core's migration validator cases, run through fql's FSL push (fql/schema/migrating.py).
+
+Each case of tests/schema/migrations/*.txt is one `validate(before, after, expected)` of core's
+MigrationValidatorSpec, MigrationValidatorNestedSpec and MigrationValidatorWildcardSpec, kept as core
+wrote it: `before` is pushed, a document is put in its collection (so that it is not new), then `after` is
+pushed. `expected` is the push's error, in core's words and drawing, or, when the push succeeds, the
+migrations it makes as core's SchemaMigration.debug lists them (nothing when there are none)."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+import fql
+from fql.eval.v10 import schema_types as st
+from fql.schema import manager, migrating
+from fql.schema.diff import _scala_set
+from fql.schema.manager import SchemaError
+from fql.storage.base import DocKey, Version
+
+HERE = pathlib.Path(__file__).parent / "migrations"
+
+#: Cases fql does not pass yet, by id, and why.
+SKIPS: dict[str, str] = {}
+
+
+def _cases() -> list:
+    out = []
+    for path in sorted(HERE.glob("*.txt")):
+        for block in path.read_text().split("\n=== ")[1:]:
+            header, rest = block.split("\n", 1)
+            case_id, title = header.split(" ", 1)
+            before, rest = rest.removeprefix("--- before\n").split("\n--- after\n", 1)
+            after, expected = rest.split("\n--- expected\n", 1)
+            marks = [pytest.mark.skip(reason=SKIPS[case_id])] if case_id in SKIPS else []
+            out.append(pytest.param(before, after, expected[:-1], id=f"{case_id} {title}", marks=marks))
+    return out
+
+
+def debug(step) -> str:
+    """A step as core's SchemaMigration.debug writes it."""
+    path = migrating.m.show
+    if step.kind == "add":
+        default = f" = {step.backfill}" if step.backfill is not None else ""
+        return f"add {path(step.field)}: {st.display(step.type)}{default}"
+    if step.kind in ("drop", "move_conflicts"):
+        return f"{step.kind} {path(step.field)}"
+    if step.kind == "move":
+        return f"move {path(step.field)} -> {path(step.to[0])}"
+    if step.kind == "split":
+        targets = ", ".join(
+            f"({path(to)}: {st.display(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
+        )
+        return f"split {path(step.field)} -> {targets}"
+    if step.kind == "move_wildcard":
+        return f"move_wildcard -> {path(step.field)} [{', '.join(_scala_set(sorted(step.keep)))}]"
+    return step.kind
+
+
+def outcome(db, before: str, after: str) -> str:
+    """What pushing `after` over `before`, with a document, says: its error, or its migrations."""
+    db.push_schema({"main.fsl": before})
+    name = before.split("collection ", 1)[1].split()[0]
+    # Stored as it is, unchecked: the document only makes the collection one with documents.
+    db.transact(lambda ctx: ctx.state.txn.put(Version(DocKey(ctx.state.scope, name, "1"), ctx.state.ts, {"data": {}}, None)))
+
+    def steps(ctx):
+        result = manager.validate(ctx, [("main.fsl", after)])
+        found = [migrating.check(ctx, d, result.diffs, result.before, result.after)[0] for d in result.diffs]
+        return "\n".join(debug(step) for each in found for step in each)
+
+    try:
+        planned = db.transact(steps)[0]
+    except SchemaError as err:
+        return err.message
+    db.push_schema({"main.fsl": after})
+    return planned
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), _cases())
+def test_core_case(before, after, expected):
+    assert outcome(fql.connect("memory://"), before, after) == expected

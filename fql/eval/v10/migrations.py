@@ -189,7 +189,8 @@ class Field:
     def optional(self) -> bool:
         if self.source == "drop":
             return False
-        return not self.present or self.default is not None or subtype(st.NULL, self.schema())
+        default = self.source == "schema" and self.default is not None
+        return not self.present or default or subtype(st.NULL, self.schema())
 
 
 def _field(schema: t.Any, signature: str, default: str | None = None, path: Path = (), where: Source | None = None) -> Field:
@@ -433,14 +434,17 @@ class Rewind:
         return fields, wildcard
 
     def _get(self, path: Path) -> Field | str:
-        """The field at `path`, or why there is none: `missing`, or `wildcard` (a wildcard would hold it)."""
-        parent = self._parent(path)
-        if isinstance(parent, str):
-            return "missing"
-        fields, wildcard = parent
-        if path[-1] in fields:
-            return fields[path[-1]]
-        return "wildcard" if wildcard else "missing"
+        """The field at `path`, or why there is none: `missing`, or `wildcard` (a parent object declares a
+        wildcard; core's CollectionShape.get, for which only the schema's own objects have fields)."""
+        fields = self.fields
+        for step in path[:-1]:
+            node = fields.get(step)
+            if node is None or node.children is None or node.source != "schema":
+                return "missing"
+            if node.wildcard is not None:
+                return "wildcard"
+            fields = node.children
+        return fields.get(path[-1], "missing")
 
     def _put(self, path: Path, field: Field) -> None:
         parent = self._parent(path)

@@ -150,12 +150,16 @@ def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[t
             depth -= 1
             if depth == 0:
                 return
-        at_field = depth == 1 and tokens[i - 1][0] in ("{", ",") and i + 1 < len(tokens) and tokens[i + 1][0] == ":"
+        after_line = "\n" in text[tokens[i - 1][2] : tokens[i][1]] if i else False
+        first = tokens[i - 1][0] in ("{", ",", ";") or after_line
+        at_field = depth == 1 and i and first and i + 1 < len(tokens) and tokens[i + 1][0] == ":"
         if at_field and token != "*":
             name = token[1:-1] if token[0] in "\"'" else token
             type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
             j, inner = i + 2, 0
-            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", "}")):
+            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}")):
+                if inner == 0 and j > i + 2 and "\n" in text[tokens[j - 1][2] : tokens[j][1]] and _next_field(tokens, j):
+                    break
                 inner += tokens[j][0] in ("{", "(", "[", "<")
                 inner -= tokens[j][0] in ("}", ")", "]", ">")
                 j += 1
@@ -164,6 +168,11 @@ def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[t
             yield path, (tokens[i][1], tokens[i][2]), (type_start, type_end)
             yield from _nested(text, type_start, type_end, path)
         i += 1
+
+
+def _next_field(tokens: list, j: int) -> bool:
+    """Whether a field (`name:`) starts at tokens[j], as one does after a newline in an object type."""
+    return j + 1 < len(tokens) and tokens[j + 1][0] == ":"
 
 
 # -- rendering -----------------------------------------------------------------------------------------

@@ -537,6 +537,9 @@ class Rewind:
         parent = self._parent(path)
         if parent == "removed":
             self._fail(f"Cannot move field `{show(path)}`, as the parent object was removed.", at=at)
+        elif parent == "not_object" and self._get(path[:-1]).source == "drop":
+            # Core lets a field move out of an object a later migration drops.
+            self.steps.append(Step("move", path, (to,)))
         elif parent == "not_object":
             self._fail(f"Cannot move field `{show(path)}`, as the parent value is not an object.", at=at)
         else:
@@ -779,7 +782,8 @@ def compatible(target: Shape, live: Shape) -> bool:
             if mine.source == "backfill" or not (mine.present and subtype(before.schema(), mine.schema())):
                 return False
         elif mine is not None:
-            if not _introduced(mine):
+            # An object field whose fields all come from adds is new only where no wildcard could hold it.
+            if not _introduced(mine) or (mine.source == "schema" and target.wildcard is not None):
                 return False
         elif before is not None and before.present:
             return False

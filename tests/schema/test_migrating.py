@@ -54,7 +54,7 @@ def debug(step) -> str:
         )
         return f"split {path(step.field)} -> {targets}"
     if step.kind == "move_wildcard":
-        return f"move_wildcard -> {path(step.field)} [{', '.join(_scala_set(sorted(step.keep)))}]"
+        return f"move_wildcard -> {path(step.field)} [{', '.join(_scala_set(step.keep))}]"
     return step.kind
 
 

@@ -383,8 +383,8 @@ class Step:
     to: tuple = ()
     type: t.Any = None
     backfill: str | None = None
-    #: What move_wildcard leaves in place: the top-level fields of the shape after it.
-    keep: frozenset = frozenset()
+    #: What move_wildcard leaves in place: the top-level fields of the shape after it, in its order.
+    keep: tuple[str, ...] = ()
 
 
 class Rewind:
@@ -733,7 +733,7 @@ class Rewind:
             self._fail(
                 f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema", at=at
             )
-        keep = frozenset(name for name, field in self.fields.items() if field.present)
+        keep = tuple(name for name, field in self.fields.items() if field.present)
         self.steps.append(Step("move_wildcard", into, keep=keep))
         self.wildcard = Wildcard(wildcard, "move_wildcard")
 

@@ -157,12 +157,27 @@ def test_a_failed_migration_changes_nothing(db):
 
 
 def test_a_backfill_that_does_not_fit_its_field(db):
+    # As core's SchemaCollectionSpec: typed `Any`, the value passes the typer and fails when converted.
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
+        '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "{ let x: Any = \'0\'; x }" } }] })',
+    )
+    assert err.description.split("\n")[1:3] == ["    error: Failed to convert backfill value.", "    n: Expected Int, provided String"]
+
+
+def test_a_literal_backfill_of_another_type_fails_the_typer(db):
     err = error(
         db,
         'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
         '[{ add: { field: ".n" } }, { backfill: { field: ".n", value: "\'text\'" } }] })',
     )
-    assert err.description.split("\n")[1:3] == ["    error: Failed to convert backfill value.", "    n: Expected Int, provided String"]
+    assert err.description.split("\n")[1:5] == [
+        "    error: Type `String` is not a subtype of `Int`",
+        "    at <no source>",
+        "    hint: Field type defined here",
+        "    at <no source>",
+    ]
 
 
 def test_a_collection_with_v4_indexes_cannot_be_migrated(db):

@@ -122,7 +122,12 @@ def _located(item: Item, text: str, tag: str | None) -> tuple[m.Source, list[m.I
             written = [n for n in member.value.items if isinstance(n.value, Migration)]
     stated = m.items(item.definition.get("migrations"))
     located = [
-        evolve(one, span=span(n.value.start, n.value.end), paths=tuple(span(p.start, p.end) for p in n.value.paths))
+        evolve(
+            one,
+            span=span(n.value.start, n.value.end),
+            paths=tuple(span(p.start, p.end) for p in n.value.paths),
+            value_at=span(n.value.value.start, n.value.value.end) if n.value.value is not None else None,
+        )
         for one, n in zip(stated, written)
     ]
     return m.Source(span(*item.span), block, fields, wildcard, last), located

@@ -22,7 +22,21 @@ from fql.storage.base import DocKey, Version
 HERE = pathlib.Path(__file__).parent / "migrations"
 
 #: Cases fql does not pass yet, by id, and why.
-SKIPS: dict[str, str] = {}
+SKIPS: dict[str, str] = {
+    "MigrationValidatorNestedSpec:122": "core's typer checks an object literal backfill (with `cause:` lines); "
+    "fql checks only scalar literals",
+    "MigrationValidatorNestedSpec:324": "fql does not evaluate defaults of nested fields",
+    "MigrationValidatorNestedSpec:347": "fql does not evaluate defaults of nested fields",
+    "MigrationValidatorSpec:1179": "core's typer displays the union a split leaves with `Any` first",
+    **{
+        f"MigrationValidatorSpec:{line}": "fql's push makes its collections one by one, so one may not refer to "
+        "a collection declared after it (core checks the schema as a whole)"
+        for line in (2283, 2303, 2334)
+    },
+}
+#: Cases core's validator lets through whose push then fails, as core's does: its backfill value is not of
+#: the field's type (core's MigrationConverter evaluates it when the schema is written).
+PUSH_FAILS = {"MigrationValidatorSpec:753"}
 
 
 def _cases() -> list:
@@ -34,7 +48,8 @@ def _cases() -> list:
             before, rest = rest.removeprefix("--- before\n").split("\n--- after\n", 1)
             after, expected = rest.split("\n--- expected\n", 1)
             marks = [pytest.mark.skip(reason=SKIPS[case_id])] if case_id in SKIPS else []
-            out.append(pytest.param(before, after, expected[:-1], id=f"{case_id} {title}", marks=marks))
+            param = (before, after, expected[:-1], case_id in PUSH_FAILS)
+            out.append(pytest.param(*param, id=f"{case_id} {title}", marks=marks))
     return out
 
 
@@ -58,12 +73,13 @@ def debug(step) -> str:
     return step.kind
 
 
-def outcome(db, before: str, after: str) -> str:
+def outcome(db, before: str, after: str, push_fails: bool = False) -> str:
     """What pushing `after` over `before`, with a document, says: its error, or its migrations."""
     db.push_schema({"main.fsl": before})
     name = before.split("collection ", 1)[1].split()[0]
     # Stored as it is, unchecked: the document only makes the collection one with documents.
-    db.transact(lambda ctx: ctx.state.txn.put(Version(DocKey(ctx.state.scope, name, "1"), ctx.state.ts, {"data": {}}, None)))
+    key = lambda ctx: DocKey(ctx.state.scope, name, "1")  # noqa: E731
+    db.transact(lambda ctx: ctx.state.txn.put(Version(key(ctx), ctx.state.ts, {"data": {}}, None)))
 
     def steps(ctx):
         result = manager.validate(ctx, [("main.fsl", after)])
@@ -74,10 +90,14 @@ def outcome(db, before: str, after: str) -> str:
         planned = db.transact(steps)[0]
     except SchemaError as err:
         return err.message
-    db.push_schema({"main.fsl": after})
+    if push_fails:
+        with pytest.raises(SchemaError, match="Failed to convert backfill value"):
+            db.push_schema({"main.fsl": after})
+    else:
+        db.push_schema({"main.fsl": after})
     return planned
 
 
-@pytest.mark.parametrize(("before", "after", "expected"), _cases())
-def test_core_case(before, after, expected):
-    assert outcome(fql.connect("memory://"), before, after) == expected
+@pytest.mark.parametrize(("before", "after", "expected", "push_fails"), _cases())
+def test_core_case(before, after, expected, push_fails):
+    assert outcome(fql.connect("memory://"), before, after, push_fails) == expected

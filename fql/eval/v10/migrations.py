@@ -24,6 +24,7 @@ import typing as t
 import attrs
 from attrs import define, evolve, frozen
 
+from ... import ast
 from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import Version
 from ..evaluator import Context
@@ -79,6 +80,7 @@ class Item:
     #: core compares migrations without their spans.
     span: Span = attrs.field(default=None, eq=False)
     paths: tuple[Span, ...] = attrs.field(default=(), eq=False)
+    value_at: Span = attrs.field(default=None, eq=False)
 
     def at(self, index: int = 0) -> Span:
         """Where its `index`th path is written."""
@@ -458,6 +460,9 @@ class Rewind:
             return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema", at=at)
         if found == "wildcard":
             return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`", at=at)
+        mismatch = _literal_mismatch(item.value, found.schema())
+        if mismatch is not None:
+            self._fail(mismatch, Hint("Field type defined here", span=found.type_span), at=item.value_at)
         later = found.by
         if found.source == "backfill":
             self._fail(
@@ -749,6 +754,20 @@ class Rewind:
             )
         self.steps.append(Step("add_wildcard"))
         self.wildcard = evolve(self.wildcard, source="add_wildcard", span=item.span)
+
+
+def _literal_mismatch(source: str, expected: t.Any) -> str | None:
+    """Core's typer on a backfill value, where fql can say what it says: a literal (a string, a number, a
+    boolean, null) whose type is not the field's."""
+    from ...parse import parse
+
+    try:
+        body = parse(source, "v10").body
+    except FQLError:
+        return None
+    if len(body) != 1 or not isinstance(body[0], ast.Literal) or st.is_of_type(expected, body[0].value):
+        return None
+    return f"Type `{st.display(st.value_type(body[0].value))}` is not a subtype of `{st.display(expected)}`"
 
 
 def _union(types: list) -> t.Any:

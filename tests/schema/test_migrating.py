@@ -101,3 +101,62 @@ def outcome(db, before: str, after: str, push_fails: bool = False) -> str:
 @pytest.mark.parametrize(("before", "after", "expected", "push_fails"), _cases())
 def test_core_case(before, after, expected, push_fails):
     assert outcome(fql.connect("memory://"), before, after, push_fails) == expected
+
+
+# -- the push around the cases ------------------------------------------------------------------------------
+
+
+def test_a_collection_with_no_documents_is_checked_as_new():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection Users {\n  name: String\n}\n"})
+    # Core: an empty collection counts as new, so its fields need no migrations.
+    db.push_schema({"main.fsl": "collection Users {\n  name: String\n  age: Int\n}\n"})
+    db.query('Users.create({ name: "Ann", age: 3 })', syntax="v10")
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": "collection Users {\n  name: String\n  age: Int\n  email: String\n}\n"})
+    assert err.value.status == 400
+    assert err.value.message.startswith("error: Field `.email` is not present in the live schema\nat main.fsl:4:3\n")
+
+
+def test_a_new_collection_has_its_migrations_checked():
+    files = {"main.fsl": "collection Users {\n  name: String\n\n  migrations {\n    add .email\n  }\n}\n"}
+    with pytest.raises(SchemaError) as err:
+        fql.connect("memory://").push_schema(files)
+    assert err.value.message == (
+        "error: Cannot add field, as `.email` is not in the submitted schema\n"
+        "at main.fsl:5:9\n  |\n5 |     add .email\n  |         ^^^^^^\n  |"
+    )
+
+
+def test_a_hint_in_the_live_file_names_it():
+    db = fql.connect("memory://")
+    db.push_schema({"users.fsl": "collection Users {\n  foo: Int | String\n}\n"})
+    db.query("Users.create({ foo: 1 })", syntax="v10")
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": "collection Users {\n  foo: Int\n}\n"})
+    assert err.value.message == """\
+error: Field `.foo` of type `Int` does not match the live type `Int | String`
+at main.fsl:2:8
+  |
+2 |   foo: Int
+  |        ^^^
+  |
+hint: Add a migration to split the invalid types into another field
+at users.fsl:2:3
+  |
+2 |     tmp: String
+  |  ___+
+3 | |   migrations {
+4 | |     split .foo -> .foo, .tmp
+5 | |   }
+  | |____^
+  |"""
+
+
+def test_errors_of_several_collections_are_joined():
+    db = fql.connect("memory://")
+    files = {"main.fsl": "collection A {\n  migrations {\n    add .x\n  }\n}\ncollection B {\n  migrations {\n    add .y\n  }\n}\n"}
+    with pytest.raises(SchemaError) as err:
+        db.push_schema(files)
+    assert err.value.message.count("error: ") == 2
+    assert "\n  |\nerror: " in err.value.message

@@ -368,3 +368,31 @@ def test_unknown_paths_and_methods(api, db):
     assert api.get("/schema/1/nothing", db.admin_key)[0] == 404
     response = api.raw("DELETE", "/schema/1/files", secret=db.admin_key)
     assert response[0] == 405 and message(response) == "Method not allowed"
+
+
+MIGRATION_ERROR = """\
+error: Field `.age` is not present in the live schema
+at main.fsl:3:3
+  |
+3 |   age: Int = 0
+  |   ^^^
+  |
+hint: Provide an `add` migration for this field
+at main.fsl:4:1
+  |
+4 |   migrations {
+  |  _+
+5 | |     add .age
+6 | |   }
+  | |____^
+  |"""
+
+
+@pytest.mark.parametrize("endpoint", ["update", "validate"])
+def test_migration_errors_are_drawn_in_the_files(api, db, endpoint):
+    before = "collection Users {\n  name: String\n}\n"
+    assert upload(api, "/schema/1/update", [("main.fsl", before)], db.admin_key)[0] == 200
+    api.run({"create": {"collection": "Users"}, "params": {"object": {"data": {"object": {"name": "Ann"}}}}}, db.admin_key)
+    after = "collection Users {\n  name: String\n  age: Int = 0\n}\n"
+    response = upload(api, f"/schema/1/{endpoint}", [("main.fsl", after)], db.admin_key)
+    assert response[0] == 400 and message(response) == MIGRATION_ERROR

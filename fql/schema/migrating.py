@@ -14,6 +14,7 @@ from attrs import evolve
 
 from ..eval.evaluator import Context
 from ..eval.v10 import migrations as m
+from ..eval.v10 import signatures as sig
 from ..eval.v10.signatures import DefaultInSignature, SignatureError
 from ..values import collection_ref, native
 from . import diff as schema_diff
@@ -30,9 +31,33 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     """Each migration error of the collections `diffs` add or change, rendered against its file (core's
     order: the diffs' order, each collection's errors in the order found)."""
     out: list[str] = []
+    find = _lookup(_items(diffs), ctx)
+    if not all(_types_known(change, find) for change in diffs):
+        # Core checks the schema's types first and its migrations only when they are sound: the writes
+        # that follow say what is wrong with the types.
+        return out
     for change in diffs:
         out += check(ctx, change, diffs, before, after)[1]
     return out
+
+
+def _items(diffs: list) -> list[Item]:
+    return [d.item for d in diffs if isinstance(d, schema_diff.Add)] + [
+        d.after for d in diffs if isinstance(d, schema_diff.Modify)
+    ]
+
+
+def _types_known(change: t.Any, find: t.Callable) -> bool:
+    item = change.item if isinstance(change, schema_diff.Add) else getattr(change, "after", None)
+    if item is None or item.kind != "collection":
+        return True
+    try:
+        for spec in (item.definition.get("fields") or {}).values():
+            if sig.check(sig.parse(spec["signature"], schema=True), find):
+                return False
+    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+        return False
+    return True
 
 
 def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], after: dict[str, str]) -> tuple[list, list[str]]:
@@ -46,11 +71,8 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         submitted = change.after
     else:
         return [], []
-    items = [d.item for d in diffs if isinstance(d, schema_diff.Add)] + [
-        d.after for d in diffs if isinstance(d, schema_diff.Modify)
-    ]
     try:
-        steps, problems = migrations_of(live, submitted, before, after, _lookup(items, ctx))
+        steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
     except (SignatureError, DefaultInSignature, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []

@@ -64,7 +64,15 @@ Span = t.Optional[t.Tuple[int, int]]
 
 
 def show(path: Path) -> str:
-    return "." + ".".join(path)
+    """A path as core writes it: `.a.b`, a name that is no identifier quoted (`.["a b"]`, `.a["b c"]`)."""
+    out = ""
+    for i, part in enumerate(path):
+        if sig.IDENT.fullmatch(part):
+            out += "." + part
+        else:
+            quoted = part.replace("\\", "\\\\").replace('"', '\\"')
+            out += ("." if i == 0 else "") + f'["{quoted}"]'
+    return out
 
 
 @frozen

@@ -25,6 +25,7 @@ from .nodes import Block, Field, Migration, Node
 
 #: The tag of a span in the file as it stands (the live side), not the submitted one.
 LIVE = "live"
+V4_INDEXES = "Cannot create migrations on a collection with v4 indexes"
 
 
 def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -76,6 +77,10 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     except (SignatureError, DefaultInSignature, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []
+    if steps and live is not None and m.has_v4_indexes(ctx, live.name):
+        # Core's check after the write, a constraint failure drawn on the collection.
+        message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
+        problems = [m.Problem(message, span=submitted.span)]
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:
         files[LIVE] = (live.file, before[live.file])

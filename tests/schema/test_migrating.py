@@ -160,3 +160,54 @@ def test_errors_of_several_collections_are_joined():
         db.push_schema(files)
     assert err.value.message.count("error: ") == 2
     assert "\n  |\nerror: " in err.value.message
+
+
+# -- core's FQL2MigrationValidatorSpec (ext/model/src/test/scala/fql2/), pushes of a database's files -------
+
+
+def test_fields_cannot_be_moved_out_of_refs():
+    db = fql.connect("memory://")
+    before = "collection Foo {}\n\ncollection User {\n  foo: Ref<Foo>\n\n  index byFoo {\n    terms [.foo.id]\n  }\n}"
+    db.push_schema({"main.fsl": before})
+    db.query("User.create({ id: 0, foo: Foo.create({ id: 1 }) })", syntax="v10")
+    after = (
+        "collection Foo {}\n\ncollection User {\n  foo: Ref<Foo>\n  bar: String\n\n  index byFoo {\n"
+        "    terms [.bar]\n  }\n\n\n  migrations {\n    move .foo.id -> .bar\n  }\n}"
+    )
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": after})
+    assert err.value.message == """\
+error: Cannot move field `.foo.id`, as the parent value is not an object.
+at main.fsl:13:10
+   |
+13 |     move .foo.id -> .bar
+   |          ^^^^^^^
+   |"""
+
+
+def test_migrations_are_refused_with_v4_indexes_present():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection User {\n  foo: Int\n}"})
+    db.query('CreateIndex({ name: "my_index", source: Collection("User") })', syntax="v4")
+    # No documents: no migrations run, so a v4 index is no obstacle.
+    db.push_schema({"main.fsl": "collection User {\n  bar: Int\n\n  migrations {\n    move .foo -> .bar\n  }\n}"})
+    db.query("User.create({ bar: 3 })", syntax="v10")
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": "collection User {\n  baz: Int\n\n  migrations {\n    move .bar -> .baz\n  }\n}"})
+    assert err.value.message == """\
+error: Invalid database schema update.
+
+constraint failures:
+  Cannot create migrations on a collection with v4 indexes
+at main.fsl:1:1
+  |
+1 |   collection User {
+  |  _^
+2 | |   baz: Int
+3 | |
+4 | |   migrations {
+5 | |     move .bar -> .baz
+6 | |   }
+7 | | }
+  | |_^
+  |"""

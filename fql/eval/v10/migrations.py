@@ -981,12 +981,13 @@ def derive(ctx: Context, definition: dict, previous: dict | None, has_documents:
     steps, problems = check(target, shape_of(ctx, previous), pending)
     if problems:
         raise failed(coll, problems)
-    if steps and _has_v4_indexes(ctx, previous.get("name")):
+    if steps and has_v4_indexes(ctx, previous.get("name")):
         raise failed(coll, [Problem("Cannot create migrations on a collection with v4 indexes")])
     return steps
 
 
-def _has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
+def has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
+    """Whether a v4 index reads the collection `coll` (core refuses migrations on such a collection)."""
     from .. import indexes
 
     for version in ctx.state.txn.scan(ctx.state.scope, "#indexes"):

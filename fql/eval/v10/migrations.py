@@ -1005,8 +1005,9 @@ def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
             if source is not None and values[source] is not None:
                 failures = st.validate(schema, path, values[source])
                 if failures:
-                    lines = "\n".join(f"{'.'.join(map(str, f.path))}: {f.message}" for f in failures)
-                    raise failed(coll, [Problem(f"Failed to convert backfill value.\n{lines}")])
+                    lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+                    message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
+                    raise failed(coll, [Problem(message)])
     txn = ctx.state.txn
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):

@@ -19,7 +19,7 @@ from ..eval.v10.signatures import DefaultInSignature, SignatureError
 from ..values import collection_ref, native
 from . import diff as schema_diff
 from . import parser
-from .errors import Diagnostic
+from .errors import Diagnostic, annotate
 from .items import Item
 from .nodes import Block, Field, Migration, Node
 
@@ -186,7 +186,7 @@ def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[t
         first = tokens[i - 1][0] in ("{", ",", ";") or after_line
         at_field = depth == 1 and i and first and i + 1 < len(tokens) and tokens[i + 1][0] == ":"
         if at_field and token != "*":
-            name = token[1:-1] if token[0] in "\"'" else token
+            name = sig.unquote(token) if token[0] in "\"'" else token
             type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
             j, inner = i + 2, 0
             while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}")):
@@ -211,25 +211,22 @@ def _next_field(tokens: list, j: int) -> bool:
 
 
 def render(problem: m.Problem, files: dict) -> str:
-    """A problem as core renders a MigrationError against its file."""
+    """A problem as core renders a MigrationError against its file: each hint under it, in the file it
+    points into (`at` left out on the error's own line), or `at <no source>` when it points nowhere."""
     file, text = _file(problem.span, files)
     if problem.span is None:
-        return "\n".join([f"error: {problem.message}", "at <no source>", *(_hint(h, files) for h in problem.hints)])
-    hints = tuple(_diagnostic(hint, files) for hint in problem.hints)
-    return Diagnostic(problem.message, problem.span[0], problem.span[1], hints=hints).render(text, file)
-
-
-def _diagnostic(hint: m.Hint, files: dict) -> Diagnostic:
-    file, text = _file(hint.span, files)
-    start, end = (hint.span[0], hint.span[1]) if hint.span is not None else (0, 0)
-    return Diagnostic(hint.text, start, end, suggestion=hint.suggestion, source=(file, text))
-
-
-def _hint(hint: m.Hint, files: dict) -> str:
-    if hint.span is None:
-        return f"hint: {hint.text}\nat <no source>"
-    file, text = _file(hint.span, files)
-    return _diagnostic(hint, files).render(text, file, "hint")
+        out, line = [f"error: {problem.message}", "at <no source>"], None
+    else:
+        start, end = problem.span[0], problem.span[1]
+        out, line = [Diagnostic(problem.message, start, end).render(text, file)], annotate(text, start, end)[1]
+    for hint in problem.hints:
+        if hint.span is None:
+            out.append(f"hint: {hint.text}\nat <no source>")
+            continue
+        source = _file(hint.span, files)
+        diagnostic = Diagnostic(hint.text, hint.span[0], hint.span[1], suggestion=hint.suggestion, source=source)
+        out.append(diagnostic.render(text, file, "hint", line, file))
+    return "\n".join(out)
 
 
 def _file(span: t.Any, files: dict) -> tuple[str, str]:

@@ -211,3 +211,149 @@ at main.fsl:1:1
 7 | | }
   | |_^
   |"""
+
+
+# -- core's SchemaCollectionSpec (ext/model/src/test/scala/schema/) ------------------------------------------
+
+
+def _refused(db, text: str) -> str:
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": text})
+    return err.value.message
+
+
+def test_migrations_of_a_collection_with_documents():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection User {\n  _no_wildcard: Null\n}"})
+    # Make a doc, so that migrations are validated correctly.
+    db.query("User.create({})", syntax="v10")
+    assert _refused(db, "collection User {\n  foo: Int\n  _no_wildcard: Null\n}\n") == """\
+error: Field `.foo` is not present in the live schema
+at main.fsl:2:3
+  |
+2 |   foo: Int
+  |   ^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+2 |     migrations {
+  |  ___+
+3 | |     add .foo
+4 | |     backfill .foo = <expr>
+5 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+2 |   foo: Int = <expr>
+  |           +++++++++
+  |
+hint: Make the field nullable
+  |
+2 |   foo: Int?
+  |           +
+  |"""
+    db.push_schema(
+        {"main.fsl": "collection User {\n  foo: Int | String | Null\n\n  migrations {\n    add .foo\n  }\n\n  _no_wildcard: Null\n}\n"}
+    )
+    assert _refused(db, "collection User {\n  _no_wildcard: Null\n}") == """\
+error: Field `.foo` is missing from the submitted schema
+at main.fsl:1:1
+  |
+1 |   collection User {
+  |  _^
+2 | |   _no_wildcard: Null
+3 | | }
+  | |_^
+  |
+hint: Drop the field and its data with a `drop` migration
+at main.fsl:3:1
+  |
+3 |   migrations {
+  |  _+
+4 | |     drop .foo
+5 | |   }
+  | |____^
+  |"""
+    db.push_schema({"main.fsl": "collection User {\n  migrations {\n    drop .foo\n  }\n\n  _no_wildcard: Null\n}\n"})
+
+
+def test_fields_can_be_changed_with_an_empty_collection():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection Foo {}"})
+    db.push_schema({"main.fsl": "collection Foo {\n  a: Number\n}"})
+    # Empty collections should still validate migration block integrity.
+    assert _refused(db, "collection Foo {\n  b: Number\n\n  migrations {\n    add .b\n    add .b\n  }\n}") == """\
+error: Cannot declare non-nullable field `.b`: it has no default and no backfill value
+at main.fsl:6:9
+  |
+6 |     add .b
+  |         ^^
+  |
+hint: Make the field nullable
+at main.fsl:2:12
+  |
+2 |   b: Number?
+  |            +
+  |
+hint: Add a default value to this field
+at main.fsl:2:12
+  |
+2 |   b: Number = <expr>
+  |            +++++++++
+  |
+hint: Add a `backfill` migration
+at main.fsl:7:3
+  |
+7 |     backfill .b = <expr>
+  |   +++++++++++++++++++++++
+  |
+error: Cannot add field `.b` twice
+at main.fsl:6:9
+  |
+6 |     add .b
+  |         ^^
+  |
+hint: Field added here
+at main.fsl:5:9
+  |
+5 |     add .b
+  |         ^^
+  |
+hint: Remove the extra add
+  |
+6 |     add .b
+  |     ------
+  |"""
+    # And a v10 write says the same, with no file to point into.
+    db.query('Collection.byName("Foo")!.update({ fields: { c: { signature: "String" } } })', syntax="v10")
+    with pytest.raises(fql.FQLError) as err:
+        db.query(
+            'Collection.byName("Foo")!.update({ fields: { d: { signature: "String" } }, '
+            'migrations: [{ add: { field: ".d" } }, { add: { field: ".d" } }] })',
+            syntax="v10",
+        )
+    assert err.value.description == """\
+Invalid database schema update.
+    error: Cannot declare non-nullable field `.d`: it has no default and no backfill value
+    at <no source>
+    hint: Make the field nullable
+    at *field:Foo:d*:1:7
+      |
+    1 | String?
+      |       +
+      |
+    hint: Add a default value to this field
+    at *field:Foo:d*:1:7
+      |
+    1 | String = <expr>
+      |       +++++++++
+      |
+    hint: Add a `backfill` migration
+    at <no source>
+    error: Cannot add field `.d` twice
+    at <no source>
+    hint: Field added here
+    at <no source>
+    hint: Remove the extra add
+    at <no source>"""

@@ -396,3 +396,53 @@ def test_migration_errors_are_drawn_in_the_files(api, db, endpoint):
     after = "collection Users {\n  name: String\n  age: Int = 0\n}\n"
     response = upload(api, f"/schema/1/{endpoint}", [("main.fsl", after)], db.admin_key)
     assert response[0] == 400 and message(response) == MIGRATION_ERROR
+
+
+STAGED_INVALID = """\
+error: Field `.name` is not present in the live schema
+at main.fsl:1:18
+  |
+1 | collection Foo { name: String }
+  |                  ^^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+1 |   collection Foo { migrations {
+  |  __________________+
+2 | |     add .name
+3 | |     backfill .name = <expr>
+4 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+1 | collection Foo { name: String = <expr> }
+  |                              +++++++++
+  |
+hint: Make the field nullable
+  |
+1 | collection Foo { name: String? }
+  |                              +
+  |
+error: Missing wildcard definition
+at main.fsl:1:1
+  |
+1 | collection Foo { name: String }
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+hint: Collections with no fields defined allow arbitrary fields by default. To keep this behavior, add a wildcard declaration to the schema definition
+  |
+1 | collection Foo { *: Any
+  |                  +++++++
+  |"""
+
+
+def test_status_of_a_staged_schema_made_invalid_by_a_document(api, db):
+    """SchemaEndpointStagedSpec "returns an error for an invalid staged schema": the collection had no
+    documents when the schema was staged, so its new field needed no migration; now it has one."""
+    assert upload(api, "/schema/1/update", [("main.fsl", "collection Foo {}")], db.admin_key)[0] == 200
+    staged = [("main.fsl", "collection Foo { name: String }")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    api.run({"create": {"collection": "Foo"}, "params": {"object": {"data": {"object": {"foo": 3}}}}}, db.admin_key)
+    response = api.get("/schema/1/status?diff=semantic", db.admin_key)
+    assert response[0] == 400 and message(response) == STAGED_INVALID

@@ -446,3 +446,39 @@ def test_status_of_a_staged_schema_made_invalid_by_a_document(api, db):
     api.run({"create": {"collection": "Foo"}, "params": {"object": {"data": {"object": {"foo": 3}}}}}, db.admin_key)
     response = api.get("/schema/1/status?diff=semantic", db.admin_key)
     assert response[0] == 400 and message(response) == STAGED_INVALID
+
+
+def test_a_staged_schema_made_invalid_by_a_document_is_not_committed(api, db):
+    """FQL2StagedSchemaSpec "making a collection non-empty is not allowed with a staged schema"."""
+    assert upload(api, "/schema/1/update", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    staged = [("main.fsl", "collection User {\n  name: String\n}")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    api.run({"create": {"collection": "User"}, "params": {"object": {"data": {"object": {"foo": 3}}}}}, db.admin_key)
+    response = api.post("/schema/1/commit?force=true", None, db.admin_key)
+    assert response[0] == 400
+    assert message(response).split("\nerror: ")[0] == """\
+error: Field `.name` is not present in the live schema
+at main.fsl:2:3
+  |
+2 |   name: String
+  |   ^^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+2 |     migrations {
+  |  ___+
+3 | |     add .name
+4 | |     backfill .name = <expr>
+5 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+2 |   name: String = <expr>
+  |               +++++++++
+  |
+hint: Make the field nullable
+  |
+2 |   name: String?
+  |               +
+  |"""

@@ -327,6 +327,11 @@ def update(
 ) -> Validated:
     """Push `submitted`: apply every difference, then store the files (a blank one deletes its file)."""
     result = validate(ctx, submitted, override=override, renames=renames)
+    # Core checks the pushed schema as a whole: a collection's field may name one declared after it. Each
+    # new collection is made bare first, then given its definition with the others.
+    for change in result.diffs:
+        if isinstance(change, schema_diff.Add) and change.item.kind == "collection":
+            _upsert(ctx, Item("collection", change.item.name, {}))
     for change in result.diffs:
         if isinstance(change, schema_diff.Remove):
             _delete(ctx, change.item)

@@ -856,10 +856,10 @@ def explain(target: Shape, live: Shape, where: Source | None = None) -> list[Pro
             continue
         elif mine is not None:
             message = (
-                f"Field `.{name}` of type `{st.display(mine.schema())}` does not match the live type "
-                f"`{st.display(before.schema())}`"
+                f"Field `.{name}` of type `{typed(mine.schema())}` does not match the live type "
+                f"`{typed(before.schema())}`"
             )
-            extra = st.display(_difference(before.schema(), mine.schema()))
+            extra = typed(_difference(before.schema(), mine.schema()))
             split = f"tmp: {extra}\n  migrations {{\n    split .{name} -> .{name}, .tmp\n  }}\n"
             hint = Hint("Add a migration to split the invalid types into another field", span=_start(before.name_span), suggestion=split)
             out.append(Problem(message, (hint,), span=mine.type_span))
@@ -911,6 +911,33 @@ def explain(target: Shape, live: Shape, where: Source | None = None) -> list[Pro
                 )
             )
     return out or [Problem("Submitted schema is not compatible with the live schema", span=coll)]
+
+
+def typed(schema: t.Any) -> str:
+    """A type as core's typer shows one it holds (its simplifier): `Any` first in a union, and a document
+    or its null document (`Users | NullUsers`) as `Ref<Users>`."""
+    return st.display(_simplified(schema))
+
+
+def _simplified(schema: t.Any) -> t.Any:
+    if isinstance(schema, st.Struct):
+        fields = tuple((n, evolve(f, expected=_simplified(f.expected))) for n, f in schema.fields)
+        wildcard = _simplified(schema.wildcard) if schema.wildcard is not None else None
+        return st.Struct(fields, wildcard)
+    if isinstance(schema, st.ArrayOf):
+        return st.ArrayOf(_simplified(schema.inner))
+    if not isinstance(schema, st.Union):
+        return schema
+    members = schema.members
+    out = [st.ANY] if st.ANY in members else []
+    for member in members:
+        if isinstance(member, st.NullDocType) and st.DocType(member.coll, member.name) in members:
+            continue
+        if isinstance(member, st.DocType) and st.NullDocType(member.coll, member.name) in members:
+            out.append(st.Scalar(f"Ref<{member.name}>"))
+        elif member != st.ANY:
+            out.append(_simplified(member))
+    return out[0] if len(out) == 1 else st.Union(tuple(out))
 
 
 def _not_added(name: str, field: Field) -> Problem:

@@ -31,15 +31,42 @@ V4_INDEXES = "Cannot create migrations on a collection with v4 indexes"
 def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Each migration error of the collections `diffs` add or change, rendered against its file (core's
     order: the diffs' order, each collection's errors in the order found)."""
-    out: list[str] = []
+    out = unknown_types(after)
     find = _lookup(_items(diffs), ctx)
-    if not all(_types_known(change, find) for change in diffs):
+    if out or not all(_types_known(change, find) for change in diffs):
         # Core checks the schema's types first and its migrations only when they are sound: the writes
-        # that follow say what is wrong with the types.
+        # that follow say what else is wrong with the types.
         return out
     for change in diffs:
         out += check(ctx, change, diffs, before, after)[1]
     return out
+
+
+def unknown_types(files: dict[str, str]) -> list[str]:
+    """Core's typer on the pushed schema as a whole: each type a collection's field names that is no
+    collection of it (by name or alias) nor a type core knows, drawn where it is named."""
+    parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
+    names = {"Key", "Token", "Credential"}
+    for items in parsed.values():
+        for item in items:
+            if item.kind == "collection":
+                names.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    out = []
+    for file, items in parsed.items():
+        text = files[file]
+        for node in parser.read(text):
+            members = node.value.items if node.kw.text == "collection" and isinstance(node.value, Block) else []
+            for member in members:
+                ftype = member.value.type if isinstance(member.value, Field) else None
+                for name in sig.names(ftype.texpr) if ftype is not None else ():
+                    if not sig.doc_type(name.name, lambda n: n in names or None) and not _builtin(name.name):
+                        at = ftype.start + name.start
+                        out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+    return out
+
+
+def _builtin(name: str) -> bool:
+    return name in sig.SCALARS or name in sig.OTHER_TYPES or name in sig.CONSTRUCTORS
 
 
 def _items(diffs: list) -> list[Item]:

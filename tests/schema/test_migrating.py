@@ -27,8 +27,6 @@ SKIPS: dict[str, str] = {
     "fql checks only scalar literals",
     "MigrationValidatorNestedSpec:324": "fql does not evaluate defaults of nested fields",
     "MigrationValidatorNestedSpec:347": "fql does not evaluate defaults of nested fields",
-    "MigrationValidatorSpec:2283": "fql lets a push remove a collection that a field it keeps refers to (core's "
-    "typer checks the whole schema: Unknown type)",
 }
 #: Cases core's validator lets through whose push then fails, as core's does: its backfill value is not of
 #: the field's type (core's MigrationConverter evaluates it when the schema is written).

@@ -500,6 +500,16 @@ def check(texpr: t.Any, lookup: Lookup) -> list[str]:
     return errors
 
 
+def names(texpr: t.Any) -> t.Iterator[Name]:
+    """Every named type of a type expression, type parameters included, in the order written."""
+    if isinstance(texpr, Name):
+        yield texpr
+        for arg in texpr.args:
+            yield from names(arg)
+    for child in _children(texpr):
+        yield from names(child)
+
+
 def _names_document(node: t.Any, lookup: Lookup) -> bool:
     return isinstance(node, Name) and not node.args and doc_type(node.name, lookup) == "doc"
 

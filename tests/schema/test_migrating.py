@@ -13,7 +13,7 @@ import pathlib
 import pytest
 
 import fql
-from fql.eval.v10 import schema_types as st
+from fql.eval.v10 import rewind
 from fql.schema import manager, migrating
 from fql.schema.diff import _scala_set
 from fql.schema.manager import SchemaError
@@ -49,17 +49,17 @@ def _cases() -> list:
 
 def debug(step) -> str:
     """A step as core's SchemaMigration.debug writes it."""
-    path = migrating.m.show
+    path = rewind.show
     if step.kind == "add":
         default = f" = {step.backfill}" if step.backfill is not None else ""
-        return f"add {path(step.field)}: {migrating.m.typed(step.type)}{default}"
+        return f"add {path(step.field)}: {rewind.typed(step.type)}{default}"
     if step.kind in ("drop", "move_conflicts"):
         return f"{step.kind} {path(step.field)}"
     if step.kind == "move":
         return f"move {path(step.field)} -> {path(step.to[0])}"
     if step.kind == "split":
         targets = ", ".join(
-            f"({path(to)}: {migrating.m.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
+            f"({path(to)}: {rewind.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
         )
         return f"split {path(step.field)} -> {targets}"
     if step.kind == "move_wildcard":

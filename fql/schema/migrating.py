@@ -192,7 +192,8 @@ def _same(node: Node, item: Item) -> bool:
     return node.kw.text == "collection" and node.name is not None and node.name.text == item.name
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[A-Za-z_][A-Za-z0-9_]*|\S')
+#: The tokens of a type, as far as finding its object fields needs (`=>` is one, not a closing `>`).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[A-Za-z_][A-Za-z0-9_]*|=>|\S')
 
 
 def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[tuple[tuple, tuple, tuple]]:

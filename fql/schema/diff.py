@@ -151,7 +151,7 @@ class Remove:
 
 @frozen
 class Modify:
-    """An item in both that changes; `migrations` are the steps (fql.eval.v10.migrations.Step) that a
+    """An item in both that changes; `migrations` are the steps (fql.eval.v10.rewind.Step) that a
     collection's new `migrations` items make to its documents."""
 
     before: Item
@@ -355,6 +355,7 @@ def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ..
     if after.kind != "collection" or not after.definition.get("migrations"):
         return ()
     from ..eval.v10 import migrations as m
+    from ..eval.v10.rewind import Rewind, shape
     from ..eval.v10.signatures import SignatureError
     from ..values import collection_ref, native
 
@@ -367,7 +368,7 @@ def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ..
     names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
     try:
         pending = m.to_apply(m.items(before.definition.get("migrations")), m.items(after.definition["migrations"]))
-        return tuple(m.Rewind(m.shape(after.definition, names.get)).run(pending).steps)
+        return tuple(Rewind(shape(after.definition, names.get)).run(pending).steps)
     except (FQLError, SignatureError, KeyError, TypeError, AttributeError, StopIteration):
         return ()
 

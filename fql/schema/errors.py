@@ -18,16 +18,30 @@ class Diagnostic:
     end: int
     annotation: str | None = None
     hints: tuple[Diagnostic, ...] = field(default=())
+    #: A hint's suggested text for [start, end), drawn in (`+` under an insertion, `~` under a change, `-`
+    #: under what "" removes), as core's Hint draws its suggestion.
+    suggestion: str | None = None
+    #: The file and text a hint points into, when not its parent's (the live side of a migration).
+    source: tuple[str, str] | None = None
 
-    def render(self, text: str, file: str, name: str = "error", parent_line: int | None = None) -> str:
-        """Core's Diagnostic.renderWithSource; a hint on its parent's line leaves out its `at` line."""
-        marked, line, column = annotate(text, self.start, self.end, self.annotation or "")
+    def render(
+        self, text: str, file: str, name: str = "error", parent_line: int | None = None, parent_file: str | None = None
+    ) -> str:
+        """Core's Diagnostic.renderWithSource; a hint on its parent's line (of the same file) leaves out its
+        `at` line."""
+        own_file, own_text = self.source or (file, text)
+        start, end, underline = self.start, self.end, "^" if self.suggestion != "" else "-"
+        if self.suggestion:
+            own_text = own_text[:start] + self.suggestion + own_text[end:]
+            underline = "+" if start == end else "~"
+            end = start + len(self.suggestion)
+        marked, line, column = annotate(own_text, start, end, self.annotation or "", underline)
         out = [f"{name}: {self.message}"]
-        if parent_line != line:
-            out.append(f"at {file}:{line}:{column}")
+        if parent_line != line or parent_file not in (None, own_file):
+            out.append(f"at {own_file}:{line}:{column}")
         out.append(marked)
         for hint in self.hints:
-            out.append(hint.render(text, file, "hint", line))
+            out.append(hint.render(text, file, "hint", line, file))
         return "\n".join(out)
 
 
@@ -48,13 +62,14 @@ class FSLError(FQLError):
         return self.description
 
 
-def annotate(text: str, start: int, end: int, message: str = "") -> tuple[str, int, int]:
+def annotate(text: str, start: int, end: int, message: str = "", underline: str = "^") -> tuple[str, int, int]:
     """The source under [start, end) marked as core's Span.annotateWithLineColNumber marks it (no context
-    lines), with the 1-based line and column of `start`. A span past the text's end marks its last line."""
+    lines), with the 1-based line and column of `start`. A span past the text's end marks its last line.
+    `underline` marks a line (and starts a bracket over lines, which `^` ends)."""
     trimmed = text.rstrip()
     if start > len(trimmed):
         shift = start - len(trimmed)
-        return annotate(trimmed, start - shift, end - shift, message)
+        return annotate(trimmed, start - shift, end - shift, message, underline)
     lines = (trimmed or " ").splitlines(keepends=True)
     index = min(text.count("\n", 0, start), len(lines) - 1)
     scanned = sum(len(line) for line in lines[:index])
@@ -65,9 +80,9 @@ def annotate(text: str, start: int, end: int, message: str = "") -> tuple[str, i
     number, column = index + 1, indent + 1
     rows.append((f"{number} | ", "", line))
     if not (indent + length > len(line) and index + 1 < len(lines)):
-        rows.append(("| ", "", " " * indent + "^" * length + (" " + message if message else "")))
+        rows.append(("| ", "", " " * indent + underline * length + (" " + message if message else "")))
     else:
-        rows.append(("| ", " _", "_" * indent + "^"))
+        rows.append(("| ", " _", "_" * indent + underline))
         remaining = length - (len(line) - indent)
         following = index + 1
         while remaining > 0:

@@ -27,7 +27,7 @@ from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
 from ..values import Ref, native
 from . import diff as schema_diff
-from . import parser, source
+from . import migrating, parser, source
 from .errors import Diagnostic
 from .items import COLLECTIONS, Item
 
@@ -355,6 +355,9 @@ def validate(
         diffs = schema_diff.diff(before_items, after_items, renames or None, history_days=kept)
     except RecursionError:
         raise SchemaError(400, "The schema nests deeper than fql can compare") from None
+    failed = migrating.failures(ctx, diffs, dict(before), dict(after))
+    if failed:
+        raise SchemaError(400, "\n".join(failed))
     if not override:
         names = {name for name, _ in submitted}
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
@@ -435,11 +438,25 @@ def update(
 ) -> Validated:
     """Push `submitted`: apply every difference, then store the files (a blank one deletes its file)."""
     result = validate(ctx, submitted, override=override, renames=renames)
+    # Core checks the pushed schema as a whole: a collection's field may name one declared after it. Each
+    # new collection is made bare first, then given its definition with the others.
+    bare = set()
+    for change in result.diffs:
+        if isinstance(change, schema_diff.Add) and change.item.kind == "collection" and _stored(ctx, change.item) is None:
+            _upsert(ctx, Item("collection", change.item.name, {}))
+            bare.add(change.item.name)
     for change in result.diffs:
         if isinstance(change, schema_diff.Remove):
             _delete(ctx, change.item)
         elif isinstance(change, schema_diff.Modify):
             _upsert(ctx, change.after, change.before.name)
+        elif change.item.kind == "collection" and change.item.name in bare:
+            try:
+                _upsert(ctx, change.item)
+            except SchemaError as err:
+                # The push creates it (fql in two steps): core's words for a failed create.
+                err.message = err.message.replace(f"Failed to update Collection `{change.item.name}`.", "Failed to create Collection.", 1)
+                raise
         else:
             _upsert(ctx, change.item)
     _store(ctx, submitted, override)

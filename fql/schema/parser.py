@@ -606,3 +606,9 @@ class _Reader:
             self.fail("Expected expression")
         self.pos = end
         return scan.term(self.text, start, end, plain=True)
+
+
+def read(text: str) -> list[Node]:
+    """The members of a file that parses, as read (core's FSL nodes, each part with its span), for checks
+    that point into it (migrating.py); `parse` says what is wrong with a file that does not."""
+    return _Reader(text).file()

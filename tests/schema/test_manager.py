@@ -302,3 +302,10 @@ def test_repl_with_schema(tmp_path):
     (tmp_path / "funcs.fsl").write_text("function broken( { 1 }")
     status = cli.run(["repl", "--schema", str(tmp_path)], stdin=io.StringIO(""), stdout=out, stderr=err)
     assert status == 1 and "error: Expected `)` or identifier" in err.getvalue()
+
+
+def test_a_field_may_name_a_collection_declared_after_it(db):
+    # Core checks the pushed schema as a whole, so the order of the declarations does not matter.
+    db.push_schema({"main.fsl": "collection User {\n  address: Ref<Address>\n}\n\ncollection Address {}\n"})
+    q(db, 'User.create({ address: Address.create({ id: "1" }) })')
+    assert q(db, "User.all().first()!.address.id") == "1"

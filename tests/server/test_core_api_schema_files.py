@@ -368,3 +368,117 @@ def test_unknown_paths_and_methods(api, db):
     assert api.get("/schema/1/nothing", db.admin_key)[0] == 404
     response = api.raw("DELETE", "/schema/1/files", secret=db.admin_key)
     assert response[0] == 405 and message(response) == "Method not allowed"
+
+
+MIGRATION_ERROR = """\
+error: Field `.age` is not present in the live schema
+at main.fsl:3:3
+  |
+3 |   age: Int = 0
+  |   ^^^
+  |
+hint: Provide an `add` migration for this field
+at main.fsl:4:1
+  |
+4 |   migrations {
+  |  _+
+5 | |     add .age
+6 | |   }
+  | |____^
+  |"""
+
+
+@pytest.mark.parametrize("endpoint", ["update", "validate"])
+def test_migration_errors_are_drawn_in_the_files(api, db, endpoint):
+    before = "collection Users {\n  name: String\n}\n"
+    assert upload(api, "/schema/1/update", [("main.fsl", before)], db.admin_key)[0] == 200
+    api.run({"create": {"collection": "Users"}, "params": {"object": {"data": {"object": {"name": "Ann"}}}}}, db.admin_key)
+    after = "collection Users {\n  name: String\n  age: Int = 0\n}\n"
+    response = upload(api, f"/schema/1/{endpoint}", [("main.fsl", after)], db.admin_key)
+    assert response[0] == 400 and message(response) == MIGRATION_ERROR
+
+
+STAGED_INVALID = """\
+error: Field `.name` is not present in the live schema
+at main.fsl:1:18
+  |
+1 | collection Foo { name: String }
+  |                  ^^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+1 |   collection Foo { migrations {
+  |  __________________+
+2 | |     add .name
+3 | |     backfill .name = <expr>
+4 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+1 | collection Foo { name: String = <expr> }
+  |                              +++++++++
+  |
+hint: Make the field nullable
+  |
+1 | collection Foo { name: String? }
+  |                              +
+  |
+error: Missing wildcard definition
+at main.fsl:1:1
+  |
+1 | collection Foo { name: String }
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+hint: Collections with no fields defined allow arbitrary fields by default. To keep this behavior, add a wildcard declaration to the schema definition
+  |
+1 | collection Foo { *: Any
+  |                  +++++++
+  |"""
+
+
+def test_status_of_a_staged_schema_made_invalid_by_a_document(api, db):
+    """SchemaEndpointStagedSpec "returns an error for an invalid staged schema": the collection had no
+    documents when the schema was staged, so its new field needed no migration; now it has one."""
+    assert upload(api, "/schema/1/update", [("main.fsl", "collection Foo {}")], db.admin_key)[0] == 200
+    staged = [("main.fsl", "collection Foo { name: String }")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    api.run({"create": {"collection": "Foo"}, "params": {"object": {"data": {"object": {"foo": 3}}}}}, db.admin_key)
+    response = api.get("/schema/1/status?diff=semantic", db.admin_key)
+    assert response[0] == 400 and message(response) == STAGED_INVALID
+
+
+def test_a_staged_schema_made_invalid_by_a_document_is_not_committed(api, db):
+    """FQL2StagedSchemaSpec "making a collection non-empty is not allowed with a staged schema"."""
+    assert upload(api, "/schema/1/update", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    staged = [("main.fsl", "collection User {\n  name: String\n}")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    api.run({"create": {"collection": "User"}, "params": {"object": {"data": {"object": {"foo": 3}}}}}, db.admin_key)
+    response = api.post("/schema/1/commit?force=true", None, db.admin_key)
+    assert response[0] == 400
+    assert message(response).split("\nerror: ")[0] == """\
+error: Field `.name` is not present in the live schema
+at main.fsl:2:3
+  |
+2 |   name: String
+  |   ^^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+2 |     migrations {
+  |  ___+
+3 | |     add .name
+4 | |     backfill .name = <expr>
+5 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+2 |   name: String = <expr>
+  |               +++++++++
+  |
+hint: Make the field nullable
+  |
+2 |   name: String?
+  |               +
+  |"""

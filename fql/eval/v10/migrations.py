@@ -5,10 +5,8 @@ The kinds are `add`, `backfill` (`{ field, value }`, the value an FQL expression
 to }`), `split` (`{ field, to: [...] }`), `move_conflicts` and `move_wildcard` (`{ into }`) and
 `add_wildcard` (`{}`). Paths name fields (`.a`) or fields of object-typed fields (`.address.city`). Only the
 migrations not yet applied run: the longest head of the submitted list that ends the stored list has run
-before (core's migrationsToApply). Core checks them as its MigrationValidator does, by rewinding them one
-by one from the submitted shape, last first, and then compares what that leaves with the live shape (its
-IncompatibilityExplainer says why they differ); the errors here are its words, `invalid_schema` `Invalid
-database schema update.`. A collection with no documents takes any field change, and only the list's own
+before (core's migrationsToApply). Core checks them as its MigrationValidator does (rewind.py); the errors
+here are its words, `invalid_schema` `Invalid database schema update.`. A collection with no documents takes any field change, and only the list's own
 consistency is checked.
 
 Core migrates a stored version lazily, when it is read (every version, history included, without changing
@@ -16,18 +14,18 @@ its `ts`). fql applies them at once: every version of every document of the coll
 its own `ts`, and the collection's indexes are rebuilt.
 """
 
+
 from __future__ import annotations
 
 import copy
 import typing as t
-
-from attrs import define, evolve, frozen
 
 from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
+from .rewind import Item, Path, Problem, Shape, Step, check, failed, shape, show
 
 _STRING = st.Scalar("String")
 
@@ -55,23 +53,6 @@ SHAPE = st.optional(
 )
 #: Where a document's values that an `add` displaces wait for a `move_conflicts` (core's `__conflicts`).
 CONFLICTS = "__conflicts"
-
-Path = tuple[str, ...]
-
-
-def show(path: Path) -> str:
-    return "." + ".".join(path)
-
-
-@frozen
-class Item:
-    """One submitted migration: its kind, the path it works on (or the `into` of the wildcard kinds), where
-    it moves or splits to, and a backfill's source."""
-
-    kind: str
-    field: Path = ()
-    to: tuple[Path, ...] = ()
-    value: str = ""
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -133,61 +114,6 @@ def to_apply(live: list[Item], submitted: list[Item]) -> list[Item]:
     return submitted
 
 
-# -- shapes --------------------------------------------------------------------------------------------
-
-
-@define
-class Field:
-    """A field of a shape: its type (an object-typed field's are its `children` and `wildcard`), its
-    signature's text (where hints point), where it comes from (`schema`, `add`, `backfill`, `split`,
-    `split_into`, `moved_into`, `drop`), its default's source and a pending backfill's."""
-
-    type: t.Any
-    signature: str = ""
-    source: str = "schema"
-    default: str | None = None
-    backfill: str | None = None
-    children: dict[str, Field] | None = None
-    wildcard: t.Any = None
-
-    @property
-    def present(self) -> bool:
-        return self.source not in ("add", "split_into", "moved_into")
-
-    def schema(self) -> t.Any:
-        """The schema type of the field's values, an object's from its present fields."""
-        if self.children is None:
-            return self.type
-        fields = tuple((n, st.FieldSchema(c.schema())) for n, c in self.children.items() if c.present)
-        return st.Struct(fields, self.wildcard)
-
-    def optional(self) -> bool:
-        if self.source == "drop":
-            return False
-        return not self.present or self.default is not None or subtype(st.NULL, self.schema())
-
-
-def _field(schema: t.Any, signature: str, default: str | None = None) -> Field:
-    """A field of type `schema`; an object type's fields become fields of their own (paths reach them)."""
-    if isinstance(schema, st.Struct):
-        children = {n: _field(f.expected, st.display(f.expected)) for n, f in schema.fields}
-        return Field(schema, signature, default=default, children=children, wildcard=schema.wildcard)
-    return Field(schema, signature, default=default)
-
-
-@define
-class Wildcard:
-    type: t.Any
-    #: `schema`, `implicit` (a collection with no fields), `move_wildcard` or `add_wildcard`.
-    source: str
-
-
-@define
-class Shape:
-    fields: dict[str, Field]
-    wildcard: Wildcard | None
-
-
 def shape_of(ctx: Context, definition: dict) -> Shape:
     """What documents must look like under a definition: its fields' types and its wildcard."""
     from .fields import lookup
@@ -195,528 +121,7 @@ def shape_of(ctx: Context, definition: dict) -> Shape:
     return shape(definition, lookup(ctx, ctx.state.scope))
 
 
-def shape(definition: dict, find: sig.Lookup) -> Shape:
-    """`shape_of` with the lookup that resolves document types given (a schema diff has no database)."""
-    fields = {}
-    for name, spec in (definition.get("fields") or {}).items():
-        signature = spec["signature"]
-        fields[name] = _field(st.resolve(sig.parse(signature, schema=True), find), signature, spec.get("default"))
-    wildcard = definition.get("wildcard")
-    if wildcard is not None:
-        return Shape(fields, Wildcard(st.resolve(sig.parse(wildcard), find), "schema"))
-    return Shape(fields, None if fields else Wildcard(st.ANY, "implicit"))
-
-
-def subtype(a: t.Any, b: t.Any) -> bool:
-    """Whether every value of schema type `a` is one of `b` (core's isSchemaSubtype: only `Any` is under `Any`)."""
-    if a == b:
-        return True
-    if isinstance(a, st.Union):
-        return all(subtype(m, b) for m in a.members)
-    if isinstance(b, st.Union):
-        return any(subtype(a, m) for m in b.members)
-    if b == st.ANY:
-        return True
-    if a == st.ANY:
-        return False
-    if isinstance(a, st.Scalar) and isinstance(b, st.Scalar):
-        numbers = {"Int": ("Long", "Number"), "Long": ("Number",), "Double": ("Number",)}
-        return b.name in numbers.get(a.name, ())
-    if isinstance(a, st.Literal):
-        return isinstance(b, st.Scalar) and st.is_of_type(b, a.value)
-    if isinstance(a, st.Struct) and isinstance(b, st.Struct):
-        return _struct_subtype(a, b)
-    if isinstance(a, st.ArrayOf) and isinstance(b, st.ArrayOf):
-        return subtype(a.inner, b.inner)
-    if isinstance(a, st.Tuple) and isinstance(b, st.ArrayOf):
-        return all(subtype(i, b.inner) for i in a.items)
-    if isinstance(a, st.Tuple) and isinstance(b, st.Tuple):
-        return len(a.items) == len(b.items) and all(subtype(x, y) for x, y in zip(a.items, b.items))
-    return False
-
-
-def _struct_subtype(a: st.Struct, b: st.Struct) -> bool:
-    mine = dict(a.fields)
-    theirs = dict(b.fields)
-    for name, field in theirs.items():
-        if name in mine:
-            if not subtype(mine[name].expected, field.expected):
-                return False
-        elif a.wildcard is not None:
-            if not subtype(st.optional(a.wildcard), field.expected):
-                return False
-        elif not st.nullable(field.expected):
-            return False
-    for name, field in mine.items():
-        if name not in theirs and (b.wildcard is None or not subtype(field.expected, b.wildcard)):
-            return False
-    return a.wildcard is None or (b.wildcard is not None and subtype(a.wildcard, b.wildcard))
-
-
-# -- errors --------------------------------------------------------------------------------------------
-
-
-@frozen
-class Hint:
-    text: str
-    #: A suggestion to a field's signature: the field, its signature's text, and what to append to it.
-    field: str | None = None
-    signature: str = ""
-    insert: str = ""
-
-
-@frozen
-class Problem:
-    message: str
-    hints: tuple[Hint, ...] = ()
-
-
-def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
-    """Core's `invalid_schema` error: each problem with its hints, as core renders schema errors that have
-    no source (`at <no source>`), a hint that suggests a change to a field's signature shown on it."""
-    lines = []
-    for problem in problems:
-        lines += [*f"error: {problem.message}".split("\n"), "at <no source>"]
-        for hint in problem.hints:
-            lines.append(f"hint: {hint.text}")
-            if hint.field is None:
-                lines.append("at <no source>")
-                continue
-            text = hint.signature.rstrip()
-            lines += [f"at *field:{coll}:{hint.field}*:1:{len(text) + 1}", "  |", f"1 | {text}{hint.insert}"]
-            lines += ["  | " + " " * len(text) + "+" * len(hint.insert), "  |"]
-    body = "\n".join("    " + line for line in lines)
-    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
-
-
-def _signature_hints(path: Path, field: Field, *, nullable_first: bool) -> tuple[Hint, ...]:
-    """Hints on a field's own signature (a top-level field's; core points a nested one at its part of it)."""
-    where = path[0] if len(path) == 1 else None
-    nullable = Hint("Make the field nullable", where, field.signature, "?")
-    default = Hint("Add a default value to this field", where, field.signature, " = <expr>")
-    return (nullable, default) if nullable_first else (default, nullable)
-
-
-# -- rewinding -----------------------------------------------------------------------------------------
-
-
-@frozen
-class Step:
-    """One change to stored documents, in the order they are made (core's internal SchemaMigration)."""
-
-    kind: str
-    field: Path = ()
-    #: A move's target; a split's targets with each one's type and backfill source (None: none).
-    to: tuple = ()
-    type: t.Any = None
-    backfill: str | None = None
-    #: What move_wildcard leaves in place: the top-level fields of the shape after it.
-    keep: frozenset = frozenset()
-
-
-class Rewind:
-    """Core's MigrationValidator: from the submitted shape, undo each migration, last first, checking it
-    and noting the change it makes to documents."""
-
-    def __init__(self, shape: Shape):
-        shape = copy.deepcopy(shape)
-        self.fields = shape.fields
-        self.wildcard = shape.wildcard
-        self.problems: list[Problem] = []
-        self.steps: list[Step] = []
-        self.move_conflicts: Path | None = None
-
-    def run(self, migrations: list[Item]) -> Rewind:
-        for item in reversed(migrations):
-            getattr(self, "_" + item.kind)(item)
-        for item in migrations:
-            found = self._get(item.field) if item.kind == "backfill" else None
-            if isinstance(found, Field) and found.source == "backfill":
-                self._fail(
-                    f"Field `{show(item.field)}` is backfilled without being declared by an `add` or `split` migration"
-                )
-        self.steps.reverse()
-        return self
-
-    def shape(self) -> Shape:
-        return Shape(self.fields, self.wildcard)
-
-    def _fail(self, message: str, *hints: Hint) -> None:
-        self.problems.append(Problem(message, hints))
-
-    def _parent(self, path: Path) -> tuple[dict[str, Field], bool] | str:
-        """The fields beside `path`'s last step and whether a wildcard holds others there; or why there are
-        none: `removed` (a parent is missing), `not_object` (a parent is not an object)."""
-        fields, wildcard = self.fields, self.wildcard is not None
-        for step in path[:-1]:
-            node = fields.get(step)
-            if node is None:
-                return "removed"
-            if node.children is None:
-                return "not_object"
-            fields, wildcard = node.children, node.wildcard is not None
-        return fields, wildcard
-
-    def _get(self, path: Path) -> Field | str:
-        """The field at `path`, or why there is none: `missing`, or `wildcard` (a wildcard would hold it)."""
-        parent = self._parent(path)
-        if isinstance(parent, str):
-            return "missing"
-        fields, wildcard = parent
-        if path[-1] in fields:
-            return fields[path[-1]]
-        return "wildcard" if wildcard else "missing"
-
-    def _put(self, path: Path, field: Field) -> None:
-        parent = self._parent(path)
-        if not isinstance(parent, str):
-            parent[0][path[-1]] = field
-
-    def _backfill(self, item: Item) -> None:
-        path = item.field
-        found = self._get(path)
-        if found == "missing":
-            return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema")
-        if found == "wildcard":
-            return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`")
-        if found.source == "backfill":
-            self._fail(
-                f"Cannot backfill field `{show(path)}` multiple times",
-                Hint("Earlier backfill defined here"),
-                Hint("Delete the later backfill"),
-            )
-        elif found.source == "split_into":
-            self._fail(
-                f"Cannot split field `{show(path)}`: cannot split into a field after it's backfilled",
-                Hint("Field is an output of a split"),
-                Hint("Move the backfill after the split"),
-                Hint("Remove the backfill"),
-                Hint("Remove the split"),
-            )
-        elif found.source == "add":
-            self._fail(f"Cannot add field `{show(path)}` after it's backfilled", Hint("Field backfilled here"))
-        elif not found.present:
-            self._fail(f"Cannot backfill field `{show(path)}, as it is not in the submitted schema")
-        else:
-            self._put(path, evolve(found, source="backfill", backfill=item.value))
-
-    def _drop(self, item: Item) -> None:
-        path = item.field
-        self.steps.append(Step("drop", path))
-        found = self._get(path)
-        if isinstance(found, Field) and found.present:
-            self._fail(f"Cannot drop field `{show(path)}`. Dropped fields must be removed from schema", Hint("Field defined here"))
-            return
-        parent = self._parent(path)
-        if parent == "not_object":
-            self._fail(f"Cannot drop field `{show(path)}`, as the parent is not an object")
-        elif parent == "removed":
-            self._fail(f"Cannot drop field `{show(path)}`, as the parent object was removed")
-        else:
-            self._put(path, Field(st.ANY, source="drop"))
-
-    def _move(self, item: Item) -> None:
-        path, to = item.field, item.to[0]
-        target = self._get(to)
-        if target == "missing":
-            return self._fail(f"Cannot move field `{show(path)}`, as it is not in the live schema")
-        if target == "wildcard":
-            return self._fail(f"Cannot move field `{show(to)}` into a struct with a wildcard definition")
-        if path == to:
-            return self._fail("Cannot move a field to itself", Hint("Remove the futile `move`"))
-        found = self._get(path)
-        if isinstance(found, Field) and found.present and not found.optional():
-            self._fail(
-                f"Cannot move field `{show(path)}`, as it is in the submitted schema",
-                Hint("Field defined here"),
-                Hint(f"To move `{show(path)}` to `{show(to)}` and add a new field named `{path[-1]}`, add an `add` migration"),
-            )
-        elif isinstance(found, Field) and found.present and found.source == "schema" and found.default is not None:
-            self.steps.append(Step("add", path, type=found.schema(), backfill=found.default))
-        elif found == "wildcard":
-            self._fail(f"Cannot move field `{show(path)}` out of a struct with a wildcard definition")
-        parent = self._parent(path)
-        if parent == "removed":
-            self._fail(f"Cannot move field `{show(path)}`, as the parent object was removed.")
-        elif parent == "not_object":
-            self._fail(f"Cannot move field `{show(path)}`, as the parent value is not an object.")
-        else:
-            self.steps.append(Step("move", path, (to,)))
-            self._put(path, copy.deepcopy(target))
-        self._put(to, evolve(target, source="moved_into"))
-
-    def _split(self, item: Item) -> None:
-        path, targets = item.field, item.to
-        if len(targets) < 2:
-            return self._fail("Cannot split field: expected at least two fields to split into")
-        found = self._get(path)
-        if isinstance(found, Field) and found.present and path not in targets:
-            if found.source in ("schema", "backfill"):
-                self._fail("Cannot split field: field is still present in submitted schema", Hint("Field defined here"))
-            elif found.source == "split":
-                self._fail(
-                    "Cannot split field twice",
-                    Hint("Field is also split here"),
-                    Hint("Remove this split"),
-                    Hint("Remove the later split"),
-                )
-            elif found.source == "drop":
-                self._fail("Cannot drop field that was split", Hint("Remove the `drop`"))
-        elif found == "wildcard":
-            self._fail(f"Cannot split field `{show(path)}`, which is in a struct with a wildcard definition")
-        outputs, types = [], []
-        for to in targets:
-            target = self._get(to)
-            if target == "missing":
-                self._fail(f"Cannot split field, as `{show(to)}` is not in the submitted schema")
-                types.append(st.ANY)
-                continue
-            if target == "wildcard":
-                self._fail(f"Cannot split into field `{show(to)}`, which is in a struct with a wildcard definition")
-                continue
-            if target.source == "add":
-                self._fail(
-                    "Cannot add a field that is also created by a split",
-                    Hint("Field is added here"),
-                    Hint("Remove the add"),
-                )
-            elif target.source == "split_into":
-                self._fail(
-                    "Cannot split into a field that is already split into",
-                    Hint("Field is also split into here"),
-                    Hint("Remove the later split"),
-                )
-            elif target.source == "moved_into":
-                self._fail("Cannot move into a field that is also a split target")
-            backfill = self._take_backfill(to, target)
-            types.append(target.schema())
-            self._put(to, evolve(target, source="split_into"))
-            outputs.append((to, target.schema(), backfill))
-        self.steps.append(Step("split", path, tuple(outputs)))
-        if not isinstance(self._parent(path), str):
-            self._put(path, Field(_union([*types, st.NULL]), source="split"))
-
-    def _add(self, item: Item) -> None:
-        path = item.field
-        found = self._get(path)
-        if found == "missing":
-            return self._fail(f"Cannot add field, as `{show(path)}` is not in the submitted schema")
-        if found == "wildcard":
-            return self._fail(f"Cannot add field, as there is a wildcard in the same struct as `{show(path)}`")
-        if found.source == "split_into":
-            return self._fail(
-                f"Cannot split field: field `{show(path)}` cannot both be added and be a split output",
-                Hint("Field is an output of a split"),
-                Hint("Remove the add"),
-                Hint("Remove the split"),
-            )
-        if found.source == "add":
-            return self._fail(
-                f"Cannot add field `{show(path)}` twice", Hint("Field added here"), Hint("Remove the extra add")
-            )
-        if found.source == "moved_into":
-            return self._fail(
-                f"Cannot move into field `{show(path)}` as it was also added",
-                Hint("Field moved into here"),
-                Hint("Remove the add"),
-                Hint("Remove the move"),
-            )
-        backfill = self._take_backfill(path, found)
-        if self.wildcard is None or len(path) > 1 or self.move_conflicts is not None:
-            self.steps.append(Step("add", path, type=found.schema(), backfill=backfill))
-        elif not subtype(st.optional(self.wildcard.type), found.schema()):
-            self._fail(
-                f"Cannot add field, as `{show(path)}` conflicts with the wildcard", Hint("Add a `move_conflicts` migration")
-            )
-        self._put(path, evolve(found, source="add"))
-
-    def _take_backfill(self, path: Path, found: Field) -> str | None:
-        """What fills an added or split-into field: its backfill, else its default. A required field with
-        neither is an error."""
-        if found.source == "backfill":
-            return found.backfill
-        if found.source != "schema":
-            return None
-        if found.default is None and not subtype(st.NULL, found.schema()):
-            self._fail(
-                f"Cannot declare non-nullable field `{show(path)}`: it has no default and no backfill value",
-                *_signature_hints(path, found, nullable_first=True),
-                Hint("Add a `backfill` migration"),
-            )
-        return found.default
-
-    def _move_conflicts(self, item: Item) -> None:
-        into = item.field
-        if self.wildcard is None or self.wildcard.source == "add_wildcard":
-            return self._fail(
-                "Cannot move wildcard conflicts, as there is no wildcard in the submitted schema",
-                Hint("Add a wildcard constraint"),
-                Hint("Move the extra fields into a conflicts field with `move_wildcard`"),
-            )
-        found = self._get(into)
-        expected = st.optional(st.Struct((), self.wildcard.type))
-        if isinstance(found, Field) and found.present:
-            if found.schema() != expected and found.source != "drop":
-                self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`")
-        elif found == "wildcard":
-            self._fail(
-                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
-            )
-        else:
-            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
-        self.move_conflicts = into
-        self.steps.append(Step("move_conflicts", into))
-
-    def _move_wildcard(self, item: Item) -> None:
-        into = item.field
-        if self.wildcard is not None and self.wildcard.source != "add_wildcard":
-            return self._fail("Cannot move wildcard, as there is still a wildcard in the submitted schema")
-        found = self._get(into)
-        wildcard: t.Any = st.ANY
-        if isinstance(found, Field) and found.present:
-            inner = _conflicts_struct(found.schema())
-            if inner is not None:
-                wildcard = inner
-            elif found.source != "drop":
-                self._fail(f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`")
-        elif found == "wildcard":
-            self._fail(
-                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`"
-            )
-        else:
-            self._fail(f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema")
-        keep = frozenset(name for name, field in self.fields.items() if field.present)
-        self.steps.append(Step("move_wildcard", into, keep=keep))
-        self.wildcard = Wildcard(wildcard, "move_wildcard")
-
-    def _add_wildcard(self, item: Item) -> None:
-        if self.wildcard is None:
-            return self._fail("Cannot add wildcard, as the submitted schema lacks a wildcard")
-        if self.wildcard.source == "add_wildcard":
-            return self._fail("Cannot add a wildcard twice", Hint("Remove the duplicate `add_wildcard` migration"))
-        self.wildcard = evolve(self.wildcard, source="add_wildcard")
-
-
-def _union(types: list) -> t.Any:
-    members: list = []
-    for one in types:
-        for member in one.members if isinstance(one, st.Union) else (one,):
-            if member not in members:
-                members.append(member)
-    return members[0] if len(members) == 1 else st.Union(tuple(members))
-
-
-def _conflicts_struct(schema: t.Any) -> t.Any:
-    """The wildcard type of `{ *: A } | Null` (a struct with nothing but a wildcard, or null), else None."""
-    if not isinstance(schema, st.Union) or len(schema.members) != 2 or st.NULL not in schema.members:
-        return None
-    struct = next(m for m in schema.members if m != st.NULL)
-    if isinstance(struct, st.Struct) and not struct.fields and struct.wildcard is not None:
-        return struct.wildcard
-    return None
-
-
-# -- comparing with the live shape ---------------------------------------------------------------------
-
-
-def compatible(target: Shape, live: Shape) -> bool:
-    """core's CollectionShape.compatibleWith: every document valid under `live`, migrated, is valid under
-    the submitted schema."""
-    for name in {**live.fields, **target.fields}:
-        mine, before = target.fields.get(name), live.fields.get(name)
-        if mine is not None and before is not None:
-            if mine.source == "backfill" or not (mine.present and subtype(before.schema(), mine.schema())):
-                return False
-        elif mine is not None:
-            if not _introduced(mine):
-                return False
-        elif before is not None and before.present:
-            return False
-    if target.wildcard is not None and live.wildcard is not None:
-        return subtype(live.wildcard.type, target.wildcard.type)
-    if target.wildcard is not None:
-        return target.wildcard.source == "add_wildcard"
-    return live.wildcard is None
-
-
-def _introduced(field: Field) -> bool:
-    """A field new to the schema must come from an add, a split or a move; an object field may also be
-    one whose fields all come from adds, with no wildcard of its own."""
-    if field.source in ("add", "split_into", "moved_into"):
-        return True
-    if field.source != "schema" or field.children is None or field.wildcard is not None:
-        return False
-    return all(_introduced_leaf(child) for child in field.children.values())
-
-
-def _introduced_leaf(field: Field) -> bool:
-    if field.source == "add":
-        return True
-    return field.source == "schema" and field.children is not None and field.wildcard is None and all(
-        _introduced_leaf(child) for child in field.children.values()
-    )
-
-
-def explain(target: Shape, live: Shape) -> list[Problem]:
-    """core's IncompatibilityExplainer: why the rewound shape does not fit the live one."""
-    out: list[Problem] = []
-    for name, before in live.fields.items():
-        mine = target.fields.get(name)
-        if mine is not None and (not mine.present or mine.source == "backfill"):
-            out.append(Problem(f"Field `.{name}` is in the live schema, so it cannot be added or backfilled"))
-        elif mine is not None and subtype(before.schema(), mine.schema()):
-            continue
-        elif mine is not None:
-            message = (
-                f"Field `.{name}` of type `{st.display(mine.schema())}` does not match the live type "
-                f"`{st.display(before.schema())}`"
-            )
-            out.append(Problem(message, (Hint("Add a migration to split the invalid types into another field"),)))
-        else:
-            hint = Hint("Drop the field and its data with a `drop` migration")
-            out.append(Problem(f"Field `.{name}` is missing from the submitted schema", (hint,)))
-    for name, mine in target.fields.items():
-        if name in live.fields:
-            continue
-        if mine.source == "drop":
-            out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema"))
-        elif mine.source == "schema" and not _introduced(mine):
-            add = Hint("Provide an `add` migration for this field")
-            if mine.default is not None or subtype(st.NULL, mine.schema()):
-                out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,)))
-            else:
-                hints = (add, *_signature_hints((name,), mine, nullable_first=False))
-                out.append(Problem(f"Field `.{name}` is not present in the live schema", hints))
-    if target.wildcard is None and live.wildcard is not None:
-        if live.wildcard.source == "implicit":
-            hints: tuple[Hint, ...] = (
-                Hint(
-                    "Collections with no fields defined allow arbitrary fields by default. To keep this "
-                    "behavior, add a wildcard declaration to the schema definition"
-                ),
-            )
-        else:
-            hints = (
-                Hint("Add the wildcard back"),
-                Hint("Move the extra fields with a `move_wildcard` migration"),
-                Hint("Drop the extra fields with a `move_wildcard` and `drop` migration"),
-            )
-        out.append(Problem("Missing wildcard definition", hints))
-    if target.wildcard is not None and live.wildcard is None:
-        if target.wildcard.source in ("schema", "move_wildcard"):
-            hint = Hint("Add the wildcard with an `add_wildcard` migration")
-            out.append(Problem("Wildcard was not present in the live schema", (hint,)))
-        elif target.wildcard.source == "implicit":
-            out.append(
-                Problem(
-                    "All fields from the live schema are dropped, reintroducing the implicit wildcard that requires "
-                    "an `add_wildcard` migration. Are you sure you meant to do this?"
-                )
-            )
-    return out or [Problem("Submitted schema is not compatible with the live schema")]
-
-
-# -- the whole check, and applying -------------------------------------------------------------------
+# -- checking, and applying ----------------------------------------------------------------------------
 
 
 def derive(ctx: Context, definition: dict, previous: dict | None, has_documents: bool) -> list[Step]:
@@ -726,23 +131,21 @@ def derive(ctx: Context, definition: dict, previous: dict | None, has_documents:
     submitted = items(definition.get("migrations"))
     target = shape_of(ctx, definition)
     if previous is None or not has_documents:
-        rewound = Rewind(target).run(submitted)
-        if rewound.problems:
-            raise failed(coll, rewound.problems)
+        _, problems = check(target, None, submitted)
+        if problems:
+            raise failed(coll, problems)
         return []
-    live = shape_of(ctx, previous)
     pending = to_apply(items(previous.get("migrations")), submitted)
-    rewound = Rewind(target).run(pending)
-    if rewound.problems:
-        raise failed(coll, rewound.problems)
-    if not compatible(rewound.shape(), live):
-        raise failed(coll, explain(rewound.shape(), live))
-    if rewound.steps and _has_v4_indexes(ctx, previous.get("name")):
+    steps, problems = check(target, shape_of(ctx, previous), pending)
+    if problems:
+        raise failed(coll, problems)
+    if steps and has_v4_indexes(ctx, previous.get("name")):
         raise failed(coll, [Problem("Cannot create migrations on a collection with v4 indexes")])
-    return rewound.steps
+    return steps
 
 
-def _has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
+def has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
+    """Whether a v4 index reads the collection `coll` (core refuses migrations on such a collection)."""
     from .. import indexes
 
     for version in ctx.state.txn.scan(ctx.state.scope, "#indexes"):
@@ -760,8 +163,9 @@ def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
             if source is not None and values[source] is not None:
                 failures = st.validate(schema, path, values[source])
                 if failures:
-                    lines = "\n".join(f"{'.'.join(map(str, f.path))}: {f.message}" for f in failures)
-                    raise failed(coll, [Problem(f"Failed to convert backfill value.\n{lines}")])
+                    lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+                    message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
+                    raise failed(coll, [Problem(message)])
     txn = ctx.state.txn
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):

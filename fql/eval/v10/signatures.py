@@ -176,6 +176,12 @@ class _Parser:
         self.tokens = _tokens(text)
         self.i = 0
         self.schema = schema
+        #: The tokens a newline comes before: core separates an object's fields with these too (and `;`).
+        self.line_starts = {
+            i
+            for i, (_, _, offset) in enumerate(self.tokens)
+            if i and any(c in "\n\r" for c in text[self.tokens[i - 1][2] + len(self.tokens[i - 1][1]) : offset])
+        }
 
     def peek(self, ahead: int = 0) -> tuple[str, str, int]:
         return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
@@ -291,9 +297,12 @@ class _Parser:
                     raise DefaultInSignature(fields[-1][0])
             else:
                 raise SignatureError("Expected `}`", offset)
+            separated = self.i in self.line_starts
+            while self.peek()[1] == ";" and self.peek()[0] == "?":
+                self.i, separated = self.i + 1, True
             if self.peek()[1] == "," and self.peek()[0] == "punct":
                 self.i += 1
-            elif not (self.peek()[0] == "punct" and self.peek()[1] == "}"):
+            elif not (self.peek()[0] == "punct" and self.peek()[1] == "}") and not separated:
                 raise SignatureError("Expected `}`", self.peek()[2])
         self.i += 1
         return ObjectType(tuple(fields), wildcard, interface)
@@ -489,6 +498,16 @@ def check(texpr: t.Any, lookup: Lookup) -> list[str]:
 
     go(texpr)
     return errors
+
+
+def names(texpr: t.Any) -> t.Iterator[Name]:
+    """Every named type of a type expression, type parameters included, in the order written."""
+    if isinstance(texpr, Name):
+        yield texpr
+        for arg in texpr.args:
+            yield from names(arg)
+    for child in _children(texpr):
+        yield from names(child)
 
 
 def _names_document(node: t.Any, lookup: Lookup) -> bool:

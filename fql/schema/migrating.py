@@ -1,0 +1,262 @@
+"""A push's collection migrations, checked on the FSL as core's SchemaValidate.validateMigrations checks them:
+a collection the push adds, or one it changes that has no documents (core counts an empty collection as
+new), must have migrations that rewind cleanly from its fields; one with documents must also rewind to a
+shape its live fields fit. The rules are fql/eval/v10/rewind.py's (core's MigrationValidator); what
+this module adds is where things are written, so that each error is drawn in the `.fsl` file, its hints as
+insertions into it (`migrations { add .name }`, ` = <expr>`), as core renders them."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from attrs import evolve
+
+from ..eval.evaluator import Context
+from ..eval.v10 import migrations as m
+from ..eval.v10 import rewind as r
+from ..eval.v10 import signatures as sig
+from ..eval.v10.signatures import DefaultInSignature, SignatureError
+from ..values import collection_ref, native
+from . import diff as schema_diff
+from . import parser
+from .errors import Diagnostic, annotate
+from .items import Item
+from .nodes import Block, Field, Migration, Node
+
+#: The tag of a span in the file as it stands (the live side), not the submitted one.
+LIVE = "live"
+V4_INDEXES = "Cannot create migrations on a collection with v4 indexes"
+
+
+def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Each migration error of the collections `diffs` add or change, rendered against its file (core's
+    order: the diffs' order, each collection's errors in the order found)."""
+    out = unknown_types(after)
+    find = _lookup(_items(diffs), ctx)
+    if out or not all(_types_known(change, find) for change in diffs):
+        # Core checks the schema's types first and its migrations only when they are sound: the writes
+        # that follow say what else is wrong with the types.
+        return out
+    for change in diffs:
+        out += check(ctx, change, diffs, before, after)[1]
+    return out
+
+
+def unknown_types(files: dict[str, str]) -> list[str]:
+    """Core's typer on the pushed schema as a whole: each type a collection's field names that is no
+    collection of it (by name or alias) nor a type core knows, drawn where it is named."""
+    parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
+    names = {"Key", "Token", "Credential"}
+    for items in parsed.values():
+        for item in items:
+            if item.kind == "collection":
+                names.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    out = []
+    for file, items in parsed.items():
+        text = files[file]
+        for node in parser.read(text):
+            members = node.value.items if node.kw.text == "collection" and isinstance(node.value, Block) else []
+            for member in members:
+                ftype = member.value.type if isinstance(member.value, Field) else None
+                for name in sig.names(ftype.texpr) if ftype is not None else ():
+                    if not sig.doc_type(name.name, lambda n: n in names or None) and not _builtin(name.name):
+                        at = ftype.start + name.start
+                        out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+    return out
+
+
+def _builtin(name: str) -> bool:
+    return name in sig.SCALARS or name in sig.OTHER_TYPES or name in sig.CONSTRUCTORS
+
+
+def _items(diffs: list) -> list[Item]:
+    return [d.item for d in diffs if isinstance(d, schema_diff.Add)] + [
+        d.after for d in diffs if isinstance(d, schema_diff.Modify)
+    ]
+
+
+def _types_known(change: t.Any, find: t.Callable) -> bool:
+    item = change.item if isinstance(change, schema_diff.Add) else getattr(change, "after", None)
+    if item is None or item.kind != "collection":
+        return True
+    try:
+        for spec in (item.definition.get("fields") or {}).values():
+            if sig.check(sig.parse(spec["signature"], schema=True), find):
+                return False
+    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+        return False
+    return True
+
+
+def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], after: dict[str, str]) -> tuple[list, list[str]]:
+    """One difference of a push: the steps its collection's new migrations make, or its errors rendered.
+    A collection added, or changed while it has no documents, is checked as new (core: an empty collection
+    counts as new); one with documents against its live definition too."""
+    if isinstance(change, schema_diff.Add) and change.item.kind == "collection":
+        live, submitted = None, change.item
+    elif isinstance(change, schema_diff.Modify) and change.after.kind == "collection":
+        live = change.before if _has_documents(ctx, change.before.name) else None
+        submitted = change.after
+    else:
+        return [], []
+    try:
+        steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
+    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+        # A type fql cannot resolve: the write that follows says what is wrong with it.
+        return [], []
+    if steps and live is not None and m.has_v4_indexes(ctx, live.name):
+        # Core's check after the write, a constraint failure drawn on the collection.
+        message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
+        problems = [r.Problem(message, span=submitted.span)]
+    files = {None: (submitted.file, after[submitted.file])}
+    if live is not None:
+        files[LIVE] = (live.file, before[live.file])
+    return steps, [render(problem, files) for problem in problems]
+
+
+def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], after: dict[str, str], find: t.Any):
+    """The steps a collection's new migrations make, and its problems (each with its spans), as core's
+    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
+    where, pending = _located(submitted, after[submitted.file], tag=None)
+    target = r.shape(submitted.definition, find, where)
+    if live is None:
+        return r.check(target, None, pending, where)
+    live_where, live_items = _located(live, before[live.file], tag=LIVE)
+    pending = m.to_apply(live_items, pending)
+    return r.check(target, r.shape(live.definition, find, live_where), pending, where)
+
+
+def _has_documents(ctx: Context, name: str) -> bool:
+    return any(v.live_at(ctx.state.ts) for v in ctx.state.txn.scan(ctx.state.scope, name))
+
+
+def _lookup(items: list[Item], ctx: Context) -> t.Callable[[str], t.Any]:
+    """Resolve document type names as the pushed schema will: its collections (and aliases), then the
+    database's, then the native ones."""
+    from ..eval.v10.fields import lookup
+
+    names = {}
+    for one in items:
+        if one.kind == "collection":
+            for name in (one.name, one.definition.get("alias")):
+                if isinstance(name, str):
+                    names[name] = collection_ref(one.name)
+    names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
+    database = lookup(ctx, ctx.state.scope)
+    return lambda name: names.get(name) or database(name)
+
+
+# -- where things are ------------------------------------------------------------------------------------
+
+
+def _located(item: Item, text: str, tag: str | None) -> tuple[r.Source, list[r.Item]]:
+    """Where the collection `item` writes its fields, wildcard and migrations block, and its migrations with
+    their spans; `tag` marks spans of the live side's file."""
+    node = next(n for n in parser.read(text) if _same(n, item))
+    members = node.value.items if isinstance(node.value, Block) else []
+
+    def span(start: int, end: int) -> tuple:
+        return (start, end) if tag is None else (start, end, tag)
+
+    fields: dict = {}
+    wildcard = last = block = None
+    written: list[Node] = []
+    for member in members:
+        if isinstance(member.value, Field):
+            last = span(member.start, member.value.end)
+            if member.value.kind == "wildcard":
+                wildcard = last
+            elif member.value.kind == "defined" and member.value.type is not None:
+                ftype = member.value.type
+                fields[(member.name.text,)] = (span(member.name.start, member.name.end), span(ftype.start, ftype.end))
+                for path, name_at, type_at in _nested(text, ftype.start, ftype.end):
+                    fields[(member.name.text, *path)] = (span(*name_at), span(*type_at))
+        elif member.kw.text == "migrations" and isinstance(member.value, Block):
+            block = span(member.value.start, member.value.end)
+            written = [n for n in member.value.items if isinstance(n.value, Migration)]
+    stated = m.items(item.definition.get("migrations"))
+    located = [
+        evolve(
+            one,
+            span=span(n.value.start, n.value.end),
+            paths=tuple(span(p.start, p.end) for p in n.value.paths),
+            value_at=span(n.value.value.start, n.value.value.end) if n.value.value is not None else None,
+        )
+        for one, n in zip(stated, written)
+    ]
+    return r.Source(span(*item.span), block, fields, wildcard, last), located
+
+
+def _same(node: Node, item: Item) -> bool:
+    return node.kw.text == "collection" and node.name is not None and node.name.text == item.name
+
+
+#: The tokens of a type, as far as finding its object fields needs (`=>` is one, not a closing `>`).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[A-Za-z_][A-Za-z0-9_]*|=>|\S')
+
+
+def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[tuple[tuple, tuple, tuple]]:
+    """The fields of an object type written at text[start:end] (`{ a: Int, b: { c: String } }`, maybe with
+    `?` or `| Null` after it): each one's path under the type, and where its name and its type are."""
+    tokens = [(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(text, start, end)]
+    if not tokens or tokens[0][0] != "{":
+        return
+    depth, i = 0, 0
+    while i < len(tokens):
+        token = tokens[i][0]
+        if token in "{([<" and len(token) == 1:
+            depth += 1
+        elif token in "})]>" and len(token) == 1:
+            depth -= 1
+            if depth == 0:
+                return
+        after_line = "\n" in text[tokens[i - 1][2] : tokens[i][1]] if i else False
+        first = tokens[i - 1][0] in ("{", ",", ";") or after_line
+        at_field = depth == 1 and i and first and i + 1 < len(tokens) and tokens[i + 1][0] == ":"
+        if at_field and token != "*":
+            name = sig.unquote(token) if token[0] in "\"'" else token
+            type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
+            j, inner = i + 2, 0
+            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}")):
+                if inner == 0 and j > i + 2 and "\n" in text[tokens[j - 1][2] : tokens[j][1]] and _next_field(tokens, j):
+                    break
+                inner += tokens[j][0] in ("{", "(", "[", "<")
+                inner -= tokens[j][0] in ("}", ")", "]", ">")
+                j += 1
+            type_end = tokens[j - 1][2] if j > i + 2 else type_start
+            path = (*prefix, name)
+            yield path, (tokens[i][1], tokens[i][2]), (type_start, type_end)
+            yield from _nested(text, type_start, type_end, path)
+        i += 1
+
+
+def _next_field(tokens: list, j: int) -> bool:
+    """Whether a field (`name:`) starts at tokens[j], as one does after a newline in an object type."""
+    return j + 1 < len(tokens) and tokens[j + 1][0] == ":"
+
+
+# -- rendering -----------------------------------------------------------------------------------------
+
+
+def render(problem: r.Problem, files: dict) -> str:
+    """A problem as core renders a MigrationError against its file: each hint under it, in the file it
+    points into (`at` left out on the error's own line), or `at <no source>` when it points nowhere."""
+    file, text = _file(problem.span, files)
+    if problem.span is None:
+        out, line = [f"error: {problem.message}", "at <no source>"], None
+    else:
+        start, end = problem.span[0], problem.span[1]
+        out, line = [Diagnostic(problem.message, start, end).render(text, file)], annotate(text, start, end)[1]
+    for hint in problem.hints:
+        if hint.span is None:
+            out.append(f"hint: {hint.text}\nat <no source>")
+            continue
+        source = _file(hint.span, files)
+        diagnostic = Diagnostic(hint.text, hint.span[0], hint.span[1], suggestion=hint.suggestion, source=source)
+        out.append(diagnostic.render(text, file, "hint", line, file))
+    return "\n".join(out)
+
+
+def _file(span: t.Any, files: dict) -> tuple[str, str]:
+    return files[span[2] if span is not None and len(span) > 2 else None]

@@ -217,16 +217,22 @@ class _Converter:
             self.emit(message, fn.ret.start, fn.ret.end, hints=(hint,))
 
     def role(self, node: Node) -> tuple[str, dict] | None:
+        found = self.named_block(node, self.roles)
+        return None if found is None else (found[0], self.role_members(found[1].items))
+
+    def named_block(self, node: Node, names: t.Any) -> tuple[str, Block] | None:
+        """A role's or an access provider's name (checked against the others of its kind) and block:
+        neither takes annotations."""
         self.no_annotations(node.annotations)
         name = self.name(node.name, span_of(node.kw))
         if name is None:
             return None
-        self.roles.check(name)
+        names.check(name)
         value = self.value(node)
         block = value and self.block(value)
         if block is None:
             return None
-        return name.text, self.role_members(block.items)
+        return name.text, block
 
     def role_members(self, nodes: list[Node]) -> dict:
         privileges, membership = [], []
@@ -306,16 +312,8 @@ class _Converter:
         return display.lambda_text(lam)
 
     def access_provider(self, node: Node) -> tuple[str, dict] | None:
-        self.no_annotations(node.annotations)
-        name = self.name(node.name, span_of(node.kw))
-        if name is None:
-            return None
-        self.providers.check(name)
-        value = self.value(node)
-        block = value and self.block(value)
-        if block is None:
-            return None
-        return name.text, self.provider_members(block)
+        found = self.named_block(node, self.providers)
+        return None if found is None else (found[0], self.provider_members(found[1]))
 
     def provider_members(self, block: Block) -> dict:
         issuer, jwks = _Once(self, "issuer"), _Once(self, "jwks uri")

@@ -18,7 +18,7 @@ import typing as t
 from attrs import frozen
 
 from ..errors import FQLError
-from .items import KINDS, Item, position
+from .items import KINDS, Item, document_types, position
 from .members import (
     Annotation, Block, Config, Element, Field, Member, Model, Opt, Scalar, Seq, config_id, empty, model, squash,
 )  # fmt: skip
@@ -357,15 +357,8 @@ def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ..
     from ..eval.v10 import migrations as m
     from ..eval.v10.rewind import Rewind, shape
     from ..eval.v10.signatures import SignatureError
-    from ..values import collection_ref, native
 
-    names = {}
-    for one in items:
-        if one.kind == "collection":
-            for name in (one.name, one.definition.get("alias")):
-                if isinstance(name, str):
-                    names[name] = collection_ref(one.name)
-    names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
+    names = document_types(items)
     try:
         pending = m.to_apply(m.items(before.definition.get("migrations")), m.items(after.definition["migrations"]))
         return tuple(Rewind(shape(after.definition, names.get)).run(pending).steps)

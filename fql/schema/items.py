@@ -38,6 +38,21 @@ class Item:
         return (self.kind, self.name)
 
 
+def document_types(items: t.Iterable[Item]) -> dict[str, t.Any]:
+    """The document type names a set of items declares, as a pushed schema resolves them: each collection
+    by its name and its alias, then the native collections whose documents have types of their own."""
+    from ..values import collection_ref, native
+
+    names: dict[str, t.Any] = {}
+    for one in items:
+        if one.kind == "collection":
+            for name in (one.name, one.definition.get("alias")):
+                if isinstance(name, str):
+                    names[name] = collection_ref(one.name)
+    names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
+    return names
+
+
 def position(text: str, offset: int) -> tuple[int, int]:
     """The 1-based line and column of `offset` in `text`."""
     line = text.count("\n", 0, offset) + 1

@@ -17,11 +17,10 @@ from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
 from ..eval.v10 import signatures as sig
 from ..eval.v10.signatures import DefaultInSignature, SignatureError
-from ..values import collection_ref, native
 from . import diff as schema_diff
 from . import parser
 from .errors import Diagnostic, annotate
-from .items import Item
+from .items import Item, document_types
 from .nodes import Block, Field, Migration, Node
 
 #: The tag of a span in the file as it stands (the live side), not the submitted one.
@@ -136,13 +135,7 @@ def _lookup(items: list[Item], ctx: Context) -> t.Callable[[str], t.Any]:
     database's, then the native ones."""
     from ..eval.v10.fields import lookup
 
-    names = {}
-    for one in items:
-        if one.kind == "collection":
-            for name in (one.name, one.definition.get("alias")):
-                if isinstance(name, str):
-                    names[name] = collection_ref(one.name)
-    names.update(Key=native("keys"), Token=native("tokens"), Credential=native("credentials"))
+    names = document_types(items)
     database = lookup(ctx, ctx.state.scope)
     return lambda name: names.get(name) or database(name)
 

@@ -604,7 +604,14 @@ class Rewind:
         if isinstance(found, Field) and found.present:
             if found.schema() != expected and found.source != "drop":
                 self._fail(f"Wildcard conflicts field must have the type `{st.display(expected)}`", at=at)
-        elif found == "wildcard":
+        else:
+            self._no_conflicts_field(into, found, at)
+        self.move_conflicts = into
+        self.steps.append(Step("move_conflicts", into))
+
+    def _no_conflicts_field(self, into: t.Any, found: t.Any, at: t.Any) -> None:
+        """Where `move_conflicts` or `move_wildcard` names no field of the submitted schema to move into."""
+        if found == "wildcard":
             self._fail(
                 f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`",
                 at=at,
@@ -613,8 +620,6 @@ class Rewind:
             self._fail(
                 f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema", at=at
             )
-        self.move_conflicts = into
-        self.steps.append(Step("move_conflicts", into))
 
     def _move_wildcard(self, item: Item) -> None:
         into, at = item.field, item.at()
@@ -631,15 +636,8 @@ class Rewind:
                     f"Wildcard conflicts field must have the type `{st.display(st.optional(st.Struct((), st.ANY)))}`",
                     at=at,
                 )
-        elif found == "wildcard":
-            self._fail(
-                f"Cannot move wildcard conflicts to field, as there is a wildcard in the same struct as `{show(into)}`",
-                at=at,
-            )
         else:
-            self._fail(
-                f"Cannot move wildcard conflicts to field `{show(into)}`, as it is not in the submitted schema", at=at
-            )
+            self._no_conflicts_field(into, found, at)
         keep = tuple(name for name, field in self.fields.items() if field.present)
         self.steps.append(Step("move_wildcard", into, keep=keep))
         self.wildcard = Wildcard(wildcard, "move_wildcard")

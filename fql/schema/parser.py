@@ -146,27 +146,61 @@ class _Reader:
             self.fail("Unterminated comment", pos)
         return end
 
-    def separators(self, top: bool) -> tuple[bool, int | None]:
-        """Skip what may stand between members: newlines, `;` and comments. Returns whether there was
-        a separator, and at top level where the run of comments right before the next item starts
-        (core's doc comment, which joins the item's span)."""
-        found, run, run_end = False, None, None
+    def separators(self) -> bool:
+        """Skip what may stand between the members of a block: newlines, `;` and comments (core's
+        blocksep); whether there was any."""
+        found = False
         while True:
             self.ws()
-            start = self.pos
             if self.peek("//"):
-                end = self.line_end(start)
+                end = self.line_end(self.pos)
                 self.pos = end + 1 if end < len(self.text) else end
-                run = start if run_end != start else run
-                run_end = self.pos
-            elif self.text[start : start + 1] in ("\n", "\r", ";"):
+            elif self.text[self.pos : self.pos + 1] in ("\n", "\r", ";"):
                 self.pos += 1
+            else:
+                return found
+            found = True
+
+    def item_separators(self, first: bool) -> tuple[bool, int | None]:
+        """Skip what may stand between items (core's itemsep; `first`: before the first, its itemnl):
+        newlines, `;` and comments. Returns whether there was a separator, and where the doc comment of
+        the next item starts: a run of comments (each block comment with the spaces and the newline after
+        it) that ends where the item starts joins the item's span."""
+        found, doc = False, None
+        if not first:
+            self.ws()  # spaces and block comments after the item, on its line
+        while True:
+            start = self.pos
+            char = self.text[start : start + 1]
+            if char in ("\n", "\r", ";") or (first and char in (" ", "\t")):
+                self.pos += 1
+            elif self.peek("//") or self.peek("/*"):
+                self.pos = self.doc_comment(start)
+                doc = (start, self.pos)
             else:
                 break
             found = True
-        if top and run is not None and run_end == self.pos:
-            return found, run
-        return found, None
+            if not first:
+                self.pos = self.spaces(self.pos)
+        return found, doc[0] if doc is not None and doc[1] == self.pos else None
+
+    def spaces(self, pos: int) -> int:
+        m = _SPACE.match(self.text, pos)
+        return m.end() if m else pos
+
+    def doc_comment(self, pos: int) -> int:
+        """Past a run of comments (core's docComment): line comments with their newline, block comments
+        with the spaces and the one newline after them."""
+        while True:
+            if self.text.startswith("//", pos):
+                end = self.line_end(pos)
+                pos = end + 1 if end < len(self.text) else end
+            elif self.text.startswith("/*", pos):
+                pos = self.spaces(self.block_comment(pos))
+                if self.text.startswith("\n", pos):
+                    pos += 1
+            else:
+                return pos
 
     # -- the file and blocks ------------------------------------------------------------------------
 
@@ -182,13 +216,17 @@ class _Reader:
 
     def items(self, top: bool) -> list[Node]:
         nodes: list[Node] = []
-        _, doc = self.separators(top)
+        doc = None
+        if top:
+            doc = self.item_separators(first=True)[1]
+        else:
+            self.separators()
         while not self.at_end() and not (not top and self.peek("}")):
             node = self.item(doc)
             if node is None:
                 break
             nodes.append(node)
-            found, doc = self.separators(top)
+            found, doc = self.item_separators(first=False) if top else (self.separators(), None)
             if not found:
                 break
         return nodes
@@ -610,5 +648,8 @@ class _Reader:
 
 def read(text: str) -> list[Node]:
     """The members of a file that parses, as read (core's FSL nodes, each part with its span), for checks
-    that point into it (migrating.py); `parse` says what is wrong with a file that does not."""
-    return _Reader(text).file()
+    that point into it (migrating.py, patch.py); FSLError if it does not (`parse` says all that is wrong)."""
+    try:
+        return _Reader(text).file()
+    except _Abort as abort:
+        raise FSLError([abort.diagnostic], text, "main.fsl") from None

@@ -1739,6 +1739,23 @@ def test_spans_cover_annotations_and_the_comment_right_before() -> None:
     assert position(source, items[1].span[0]) == (10, 1)
 
 
+def test_block_comments_right_before_an_item_are_its_doc_comment() -> None:
+    # Core's docComment: line comments and block comments (with the spaces and the newline after them)
+    # that end where the item starts; not those on the line of the item before, nor before a blank line
+    # or an indented item.
+    source = (
+        "/** A */\ncollection A {} /* after A */\n/** B */\n// b\n/* b */ collection B {}\n"
+        "/* not C's */\n\ncollection C {}\n  /* indented */\n  collection D {}"
+    )
+    texts = [source[slice(*item.span)] for item in parse(source)]
+    assert texts == [
+        "/** A */\ncollection A {}",
+        "/** B */\n// b\n/* b */ collection B {}",
+        "collection C {}",
+        "collection D {}",  # the spaces after the comment's newline part it from the item
+    ]
+
+
 SEPARATED = [
     "collection A {} ; collection B {}",
     "collection A {}\n\n\ncollection B {}",

@@ -27,7 +27,7 @@ from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
 from ..values import Ref, native
 from . import diff as schema_diff
-from . import migrating, parser, source
+from . import migrating, parser, patch, source
 from .errors import Diagnostic
 from .items import COLLECTIONS, Item
 
@@ -190,8 +190,11 @@ def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict
 def _patched(
     stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]], renamed: dict | None = None
 ) -> list[tuple[str, str]]:
-    """The stored files patched to the live items; `renamed` maps an item's former (kind, name) to its
-    name now, so that a renamed item is rewritten where it was declared (core patches by document id)."""
+    """The stored files patched to the live items (core's SourceGenerator.patchSchema): the items the
+    files declare diffed with the live ones, and the files patched member by member by that diff
+    (patch.py), so that what the user wrote inside an item stays. `renamed` maps an item's former (kind,
+    name) to its name now, so that a renamed item is patched where it was declared (core patches by
+    document id). Only the items that differ are diffed: the others would make no change."""
     by_key = {(kind, name): definition for kind, name, definition in live_items}
     parsed = []
     for name, text in stored:
@@ -201,9 +204,10 @@ def _patched(
             # A file that no longer parses is kept as it is (core regenerates it; fql leaves the user's text).
             parsed.append((name, text, None))
     declared = {item.key for _, _, items in parsed for item in items or ()}
-    result = []
-    for name, text, items in parsed:
-        edits = []
+    before: list[Item] = []
+    after: list[Item] = []
+    renames: dict[tuple[str, str], str] = {}
+    for name, _, items in parsed:
         for item in items or ():
             key = item.key
             if key not in by_key and (renamed or {}).get(key) is not None:
@@ -211,55 +215,30 @@ def _patched(
                 if new in by_key and new not in declared:
                     declared.add(new)
                     key = new
+                    renames[new] = item.name
             current = by_key.get(key)
             if current is None:
-                edits.append((item.span, ""))
+                before.append(item)
             elif key != item.key or comparable(item.kind, item.definition) != comparable(item.kind, current):
-                # The declaration is rewritten from its first annotation; the comment before it stays, as
-                # core's SchemaPatch keeps an item's doc comment. The span ends at its `}`: the newline
-                # that ends the generated text is the file's own.
-                span = (_after_comment(text, *item.span), item.span[1])
-                edits.append((span, source.generate(item.kind, key[1], current).removesuffix("\n")))
-        for (start, end), replacement in sorted(edits, reverse=True):
-            text = text[:start] + replacement + text[end:]
-        result.append((name, text))
-    missing = [source.generate(kind, name, d) for kind, name, d in live_items if (kind, name) not in declared]
-    if missing:
-        names = [name for name, _ in result]
-        main = result[names.index(MAIN)][1] if MAIN in names else ""
-        for text in missing:
-            main = _appended(main, text)
-        if MAIN in names:
-            result[names.index(MAIN)] = (MAIN, main)
-        else:
-            result.append((MAIN, f"{source.PREAMBLE}\n{main}"))
+                before.append(item)
+                after.append(_live_item(item.kind, key[1], current, name))
+    after += [_live_item(kind, name, d, MAIN) for kind, name, d in live_items if (kind, name) not in declared]
+    diffs = schema_diff.diff(before, after, renames or None)
+    texts = patch.apply(diffs, {name: text for name, text, _ in parsed}, main=MAIN)
+    result = [(name, texts[name]) for name, _, _ in parsed]
+    if MAIN in texts and all(name != MAIN for name, _ in result):
+        result.append((MAIN, f"{source.PREAMBLE}\n{texts[MAIN]}"))
     return result
 
 
-def _after_comment(text: str, start: int, end: int) -> int:
-    """Where a declaration starts past the comment the parser counts in its span (core's docComment)."""
-    at = start
-    while at < end:
-        rest = text[at:end]
-        if rest.startswith("//"):
-            newline = text.find("\n", at, end)
-            at = end if newline < 0 else newline + 1
-        elif rest.startswith("/*"):
-            close = text.find("*/", at + 2, end)
-            at = end if close < 0 else close + 2
-        elif rest[:1].isspace():
-            at += 1
-        else:
-            break
-    return at
-
-
-def _appended(text: str, item: str) -> str:
-    """`item` added at the end of a file, as core's SchemaPatch adds one: after a blank line."""
-    if not text.strip():
-        return item
-    last_line = text[max(text.rfind("\n"), 0) :]
-    return text + "\n" + ("\n" if last_line.strip() else "") + item
+def _live_item(kind: str, name: str, definition: dict, file: str) -> Item:
+    """A live item as its FSL states it (core's SchemaTranslator): its definition generated and read back,
+    so that it compares with the items of the files; the definition as stored if that text does not read."""
+    try:
+        (item,) = parser.parse(source.generate(kind, name, definition), file)
+    except (parser.FSLError, ValueError):
+        return Item(kind, name, definition, file)
+    return Item(kind, name, item.definition, file)
 
 
 #: What a stored definition holds that FSL never says (a provider's `audience` is its database's).

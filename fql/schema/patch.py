@@ -10,7 +10,8 @@ placed by where it is in the file as it was.
 
 New text is written as core displays it: fql's generator (source.py) writes the item after the change,
 and the part a change needs is read out of that text (the parser knows where each member is). A change
-fql cannot place (a member the model has but the file does not write) raises Unpatchable.
+fql cannot place (a member the model has but the file does not write, such as a new type for the wildcard
+a collection without fields has) is not core's: fql writes that item anew in its place.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from . import parser, source
 from .items import Item
 from .nodes import Annotation, Block, Field, Function, Node
 
-__all__ = ["Unpatchable", "apply", "replace_with"]
+__all__ = ["after_comment", "appended", "apply", "replace_with"]
 
 _LEADING_NL = re.compile(r"(?:[\t ]*\n)+")
 _TRAILING_NL = re.compile(r"(?:\n[\t ]*)+\Z")
@@ -55,8 +56,7 @@ def replace_with(text: str, start: int, end: int, sub: str) -> str:
 
 
 def apply(diffs: t.Iterable[d.Diff], files: t.Mapping[str, str], main: str = "main.fsl") -> dict[str, str]:
-    """`files` (name to text) patched by `diffs`; an item without a file goes to `main`. Unpatchable when a
-    modification names a member its file does not write."""
+    """`files` (name to text) patched by `diffs`; an item without a file goes to `main`."""
     groups: dict[str, list[d.Diff]] = {}
     for one in diffs:
         groups.setdefault(one.item.file or main, []).append(one)
@@ -78,11 +78,22 @@ def _apply_diffs(text: str, diffs: list[d.Diff]) -> str:
         else:
             if nodes is None:
                 nodes = {node.start: node for node in parser.read(original)}
-            node = nodes.get(one.before.span[0])
-            if node is None:
-                raise Unpatchable(f"{one.before.kind} `{one.before.name}` is not where its span says")
-            text = _Patcher(original, node, one).run(text)
+            try:
+                node = nodes.get(one.before.span[0])
+                if node is None:
+                    raise Unpatchable(f"{one.before.kind} `{one.before.name}` is not where its span says")
+                text = _Patcher(original, node, one).run(text)
+            except Unpatchable:
+                text = _regenerated(text, one)
     return text
+
+
+def _regenerated(text: str, diff: d.Modify) -> str:
+    """The item written anew in place of the old (past its doc comment): what fql does with a change it
+    cannot place. The generated text's last newline is not added to the file's own."""
+    start, end = after_comment(text, *diff.before.span), diff.before.span[1]
+    after = diff.after
+    return text[:start] + source.generate(after.kind, after.name, after.definition).removesuffix("\n") + text[end:]
 
 
 def appended(text: str, item: str) -> str:
@@ -253,7 +264,11 @@ class _Patcher:
         self.diff = diff
         self.before = _Side(original, node, diff.before)
         generated = source.generate(diff.after.kind, diff.after.name, diff.after.definition)
-        self.after = _Side(generated, parser.read(generated)[0], diff.after)
+        try:
+            written = parser.read(generated)[0]
+        except parser.FSLError:
+            raise Unpatchable("the generated item does not read") from None
+        self.after = _Side(generated, written, diff.after)
         #: Each change's node in the file, found once.
         self.nodes: dict[int, t.Any] = {}
 
@@ -331,11 +346,8 @@ class _Patcher:
         """An added element as core displays it: its text in the generated item."""
         if _implicit(element):
             return f"*: {element.type}"
-        node = self.after.find(element, self._after_path(path))
+        node = self.after.find(element, path)
         return self.after.cut(node.start, node.end)
-
-    def _after_path(self, path: Path) -> Path:
-        return path
 
     def modify(self, text: str, change: d.ModifyElement, level: int, path: Path) -> str:
         element = change.element

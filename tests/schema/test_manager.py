@@ -122,15 +122,16 @@ def test_files_follow_changes_made_by_queries(db):
     assert db.schema_diff(files) == ""
 
 
-def test_an_item_changed_by_a_query_is_rewritten_where_it_stands(db):
-    # Its doc comment stays (core's SchemaPatch patches from past it), and so does the blank line after
-    # it: the generated text's last newline is not added to the file's own.
+def test_an_item_changed_by_a_query_is_patched_where_it_stands(db):
+    # Core's SchemaPatch: only what changed is rewritten (the alias), the rest as written; its doc comment
+    # stays, and so does the blank line after it.
     text = "// Doubles.\n@alias(twice)\nfunction double(x) { x * 2 }\n\n// Halves.\nfunction half(x) { x / 2 }\n"
     db.push_schema({"funcs.fsl": text})
     q(db, 'Function.byName("double")!.update({ alias: "dbl" })')
-    assert db.schema_files() == {
-        "funcs.fsl": "// Doubles.\n@alias(dbl)\nfunction double(x) {\n  x * 2\n}\n\n// Halves.\nfunction half(x) { x / 2 }\n"
-    }
+    assert db.schema_files() == {"funcs.fsl": text.replace("twice", "dbl")}
+    # A new body is written as core displays it, in place of the old.
+    q(db, 'Function.byName("double")!.update({ body: "x => x + x" })')
+    assert db.schema_files() == {"funcs.fsl": text.replace("twice", "dbl").replace("{ x * 2 }", "{\n  x + x\n}")}
 
 
 def test_an_access_provider_reads_back_as_pushed(db):
@@ -191,14 +192,15 @@ def test_a_diff_checks_migrations_as_the_push_would(db):
 
 
 def test_an_item_renamed_by_a_query_stays_where_it_is_declared(db):
-    # Core patches the files by document: a renamed item is rewritten in place, not moved to main.fsl.
+    # Core patches the files by document: a renamed item is patched in place (its name replaced), not moved
+    # to main.fsl; the role's privilege on the function is another resource: the old one cut, the new added.
     db.push_schema({"a.fsl": "// Writers.\ncollection Authors {}\n", "f.fsl": "function f() { 1 }\nrole r {\n  privileges f { call }\n}\n"})
     q(db, 'Collection.byName("Authors")!.update({ name: "Writers" })')
     q(db, 'Function.byName("f")!.update({ name: "g" })')
     files = db.schema_files()
     assert files == {
-        "a.fsl": "// Writers.\ncollection Writers {\n}\n",
-        "f.fsl": "function g() {\n  1\n}\nrole r {\n  privileges g {\n    call\n  }\n}\n",
+        "a.fsl": "// Writers.\ncollection Writers {}\n",
+        "f.fsl": "function g() { 1 }\nrole r {\n  privileges g {\n    call\n  }\n}\n",
     }
     assert db.schema_diff(files) == ""
     # An access provider too (fql deletes and makes it anew, in the one write).

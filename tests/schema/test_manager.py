@@ -134,6 +134,60 @@ def test_an_item_changed_by_a_query_is_patched_where_it_stands(db):
     assert db.schema_files() == {"funcs.fsl": text.replace("twice", "dbl").replace("{ x * 2 }", "{\n  x + x\n}")}
 
 
+COMMENTED = """\
+// The users.
+collection Users {
+  // Who they are.
+  name: String
+  email: String? // optional
+
+  /* Look-ups */
+  index byName { terms [.name] }   // by name
+
+  compute upper: String = (doc => doc.name.toUpperCase())
+}
+
+function double(x) {
+  // twice
+  x * 2
+}
+"""
+
+
+def test_a_query_s_change_keeps_the_comments_and_layout_inside_the_item(db):
+    # Core's SchemaPatch: a new index goes before the block's `}`, indented; a changed member is replaced
+    # where it is written; a removed one is cut (with the blank line before it, as core cuts).
+    db.push_schema({"main.fsl": COMMENTED})
+    q(db, 'Collection.byName("Users")!.update({ indexes: { byName: { terms: [{ field: ".name" }] },'
+          ' byEmail: { terms: [{ field: ".email" }], values: [{ field: ".name" }] } } })')
+    q(db, 'Collection.byName("Users")!.update({ history_days: 5 })')
+    q(db, 'Collection.byName("Users")!.update({ fields: { name: { signature: "String" },'
+          ' email: { signature: "String?", default: "\\"none\\"" } }, computed_fields: null })')
+    users = """\
+// The users.
+collection Users {
+  // Who they are.
+  name: String
+  email: String? = "none" // optional
+
+  /* Look-ups */
+  index byName { terms [.name] }   // by name
+  history_days 5
+  index byEmail {
+    terms [.email]
+    values [.name]
+  }
+}
+"""
+    assert db.schema_files() == {"main.fsl": users + COMMENTED.split("}\n", 1)[1]}
+    # A function's signature and annotation: the body and its comment stay. An annotation goes right before
+    # the item, past the spaces before it (core strips them).
+    q(db, 'Function.byName("double")!.update({ signature: "(x: Number) => Number", role: "server" })')
+    function = "@role(server)\nfunction double(x: Number): Number {\n  // twice\n  x * 2\n}\n"
+    assert db.schema_files() == {"main.fsl": users + function}
+    assert db.schema_diff(db.schema_files()) == ""
+
+
 def test_an_access_provider_reads_back_as_pushed(db):
     # Its stored `audience` (the database's) is no member of the FSL: the item is not rewritten for it.
     text = (

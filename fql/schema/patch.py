@@ -11,7 +11,8 @@ placed by where it is in the file as it was.
 New text is written as core displays it: fql's generator (source.py) writes the item after the change,
 and the part a change needs is read out of that text (the parser knows where each member is). A change
 fql cannot place (a member the model has but the file does not write, such as a new type for the wildcard
-a collection without fields has) is not core's: fql writes that item anew in its place.
+a collection without fields has, which core would write at the start of the file) is not core's: fql
+writes that item anew in its place.
 """
 
 from __future__ import annotations

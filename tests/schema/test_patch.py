@@ -81,3 +81,15 @@ def test_replace_with_keeps_lines_and_indentation():
     assert patch.replace_with("a\n  b\nc", 4, 5, "") == "a\nc"
     # A text of several lines starting a line takes that line's indentation.
     assert patch.replace_with("x {\n    y\n}", 8, 9, "p {\n  q\n}") == "x {\n    p {\n      q\n    }\n}"
+
+
+def test_a_change_fql_cannot_place_writes_the_item_anew():
+    # A new type for the wildcard a collection without fields has (core would write the type at the start
+    # of the file): the item is generated in its place, past its doc comment.
+    before = "// Foo.\ncollection Foo { history_days 1 }\n"
+    after = Item("collection", "Foo", {"wildcard": "Int", "history_days": 1})
+    diffs = d.diff(parse(before), [after])
+    assert [type(c) for c in diffs[0].changes] == [d.ReplaceType]
+    assert patch.apply(diffs, {"main.fsl": before}) == {
+        "main.fsl": "// Foo.\ncollection Foo {\n  *: Int\n  history_days 1\n}\n"
+    }

@@ -25,6 +25,7 @@ from . import members as m
 from . import parser, source
 from .items import Item
 from .nodes import Annotation, Block, Field, Function, Node
+from .scan import comment_end
 
 __all__ = ["after_comment", "appended", "apply", "replace_with"]
 
@@ -108,18 +109,19 @@ def appended(text: str, item: str) -> str:
 def after_comment(text: str, start: int, end: int) -> int:
     """Where an item starts past the doc comment its span begins with (core's docComment)."""
     at = start
-    while at < end:
-        if text.startswith("//", at):
-            newline = text.find("\n", at, end)
-            at = end if newline < 0 else newline + 1
-        elif text.startswith("/*", at):
-            close = text.find("*/", at + 2, end)
-            at = end if close < 0 else close + 2
-        elif text[at].isspace():
-            at += 1
-        else:
-            break
-    return at
+    while at < end and (text[at].isspace() or text.startswith(("//", "/*"), at)):
+        at = _past(text, at)
+    return min(at, end)
+
+
+def _past(text: str, at: int) -> int:
+    """Past the comment at `at` (its newline with it), or past the one character there."""
+    if text.startswith("//", at):
+        newline = text.find("\n", at)
+        return len(text) if newline < 0 else newline + 1
+    if text.startswith("/*", at):
+        return comment_end(text, at)
+    return at + 1
 
 
 # -- one item ------------------------------------------------------------------------------------------
@@ -233,19 +235,8 @@ def _body_start(text: str, fn: Function) -> int:
     """Where a function's `{` is: past its signature, spaces and comments."""
     at = _signature_end(fn)
     while at < fn.end and text[at] != "{":
-        at = source_comment_end(text, at)
+        at = _past(text, at)
     return at
-
-
-def source_comment_end(text: str, at: int) -> int:
-    if text.startswith("//", at):
-        newline = text.find("\n", at)
-        return len(text) if newline < 0 else newline + 1
-    if text.startswith("/*", at):
-        from .scan import comment_end
-
-        return comment_end(text, at)
-    return at + 1
 
 
 def _indent(level: int) -> str:
@@ -293,7 +284,7 @@ class _Patcher:
                 return 0
             return self.node(change, change.element, path).end
         if isinstance(change, (d.ReplaceBody, d.ReplaceSignature)):
-            fn = self.before.node.value
+            fn = self.functions()[0]
             return fn.end if isinstance(change, d.ReplaceBody) else _signature_end(fn)
         if isinstance(change, (d.ReplaceType, d.ReplaceSchemaType, d.RemoveDefault)):
             return self.node(change, change.field, path).end
@@ -369,10 +360,15 @@ class _Patcher:
             span = (node.end, node.end)
         return replace_with(text, *span, lead + _indented(shown, prefix, False) if shown else "")
 
-    def function(self, text: str, change: t.Any) -> str:
+    def functions(self) -> tuple[Function, Function]:
+        """The function's signature and body, before and after."""
         fn, new = self.before.node.value, self.after.node.value
         if not isinstance(fn, Function) or not isinstance(new, Function):
             raise Unpatchable("a function without a body")
+        return fn, new
+
+    def function(self, text: str, change: t.Any) -> str:
+        fn, new = self.functions()
         if isinstance(change, d.ReplaceSignature):
             return replace_with(text, fn.open_paren, _signature_end(fn), self.after.cut(new.open_paren, _signature_end(new)))
         body = self.after.cut(_body_start(self.after.text, new), new.end)

@@ -4,7 +4,8 @@ A database keeps the FSL files last pushed to it (`#schema_sources`, a document 
 for them is always its live schema: an item changed since by a query (`Collection.create`, a v4
 `CreateRole`) is patched in the file that declares it, member by member (patch.py), one deleted is cut
 out, and one no file declares is generated into `main.fsl` (core patches the stored files on each schema
-write; fql patches them when they are read, all changes since the push at once). A database that never had files gets `main.fsl` derived from its schema.
+write; fql patches them when they are read, all changes since the push at once). A database that never
+had files gets `main.fsl` derived from its schema.
 
 A push (`update`) parses every file, compares their items with those of the files as they are now, and
 applies each difference through the same `create`/`replace`/`delete` a v10 query would call, in one

@@ -370,7 +370,8 @@ class _Patcher:
     def function(self, text: str, change: t.Any) -> str:
         fn, new = self.functions()
         if isinstance(change, d.ReplaceSignature):
-            return replace_with(text, fn.open_paren, _signature_end(fn), self.after.cut(new.open_paren, _signature_end(new)))
+            signature = self.after.cut(new.open_paren, _signature_end(new))
+            return replace_with(text, fn.open_paren, _signature_end(fn), signature)
         body = self.after.cut(_body_start(self.after.text, new), new.end)
         return replace_with(text, _body_start(self.before.text, fn), fn.end, body)
 

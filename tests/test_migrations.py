@@ -171,6 +171,27 @@ def test_a_backfill_that_does_not_fit_its_field(db):
     ]
 
 
+def test_a_ref_added_without_a_backfill_fails_in_its_type(db):
+    # Core's MigrationConverter: with no backfill the field gets null, checked against its type and placed
+    # in the type's own source.
+    db.query('Collection.create({ name: "A" })', syntax="v10")
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, '
+        'a: { signature: "Ref<A>" } }, migrations: [{ add: { field: ".a" } }] })',
+    )
+    assert err.description.split("\n")[1:] == [
+        "    error: Failed to convert backfill value.",
+        "    constraint failures:",
+        "      a: Expected A | NullA, provided Null",
+        "    at *field:Foo:a*:1:1",
+        "      |",
+        "    1 | Ref<A>",
+        "      | ^^^^^^",
+        "      |",
+    ]
+
+
 def test_a_literal_backfill_of_another_type_fails_the_typer(db):
     err = error(
         db,

@@ -445,20 +445,21 @@ def update(
         if isinstance(change, schema_diff.Add) and change.item.kind == "collection" and _stored(ctx, change.item) is None:
             _upsert(ctx, Item("collection", change.item.name, {}))
             bare.add(change.item.name)
+    texts = result.after
     for change in result.diffs:
         if isinstance(change, schema_diff.Remove):
             _delete(ctx, change.item)
         elif isinstance(change, schema_diff.Modify):
-            _upsert(ctx, change.after, change.before.name)
+            _upsert(ctx, change.after, texts, change.before.name)
         elif change.item.kind == "collection" and change.item.name in bare:
             try:
-                _upsert(ctx, change.item)
+                _upsert(ctx, change.item, texts)
             except SchemaError as err:
                 # The push creates it (fql in two steps): core's words for a failed create.
                 err.message = err.message.replace(f"Failed to update Collection `{change.item.name}`.", "Failed to create Collection.", 1)
                 raise
         else:
-            _upsert(ctx, change.item)
+            _upsert(ctx, change.item, texts)
     _store(ctx, submitted, override)
     return result
 
@@ -611,16 +612,30 @@ def _stored(ctx: Context, item: Item) -> dict | None:
     return version_.data if version_ is not None else None
 
 
-def _upsert(ctx: Context, item: Item, old_name: str | None = None) -> None:
+def _upsert(ctx: Context, item: Item, texts: dict[str, str] | None = None, old_name: str | None = None) -> None:
     """Create the item's document, or replace it (keeping its `data`), as the v10 query would; the
-    document of `old_name` takes the item's name (a rename)."""
+    document of `old_name` takes the item's name (a rename). `texts` are the pushed files, where a
+    failure of the schema as a whole is drawn on the item."""
     old = Item(item.kind, old_name or item.name, {})
     previous = _stored(ctx, old)
     fields = {"name": item.name, **with_defaults(item.kind, item.definition)}
     if previous is not None and previous.get("data") is not None:
         fields["data"] = previous["data"]
     program = _CREATE[item.kind] if previous is None else _REPLACE[item.kind]
-    _run(ctx, program, n=old.name, d=fields)
+    try:
+        _run(ctx, program, n=old.name, d=fields)
+    except SchemaError as err:
+        text = (texts or {}).get(item.file)
+        if err.message.startswith(SCHEMA_UPDATE) and text is not None:
+            # Core's write carries the item's span, and a failure of the schema as a whole (its
+            # DatabaseSchemaEnvViolation: migrations that fail when run, a backfill that cannot be
+            # converted) is drawn there; a write's own constraint failures stay bare, as core's API says them.
+            err.message = Diagnostic(err.message, *item.span).render(text, item.file)
+        raise
+
+
+#: How core's failures of the schema as a whole begin.
+SCHEMA_UPDATE = "Invalid database schema update."
 
 
 def _delete(ctx: Context, item: Item) -> None:

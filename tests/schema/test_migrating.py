@@ -207,6 +207,93 @@ at main.fsl:1:1
   |"""
 
 
+def test_null_is_not_a_valid_backfill_for_a_ref():
+    # Core's FQL2MigrationValidatorSpec: the validator takes null for `Ref<A>` (to its typer a null document
+    # is null), so the field needs no backfill; the null it gets then fails when converted, a failure of
+    # the schema as a whole, drawn on the collection.
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({})", syntax="v10")
+    after = "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n  a: Ref<A>\n\n  migrations {\n    add .a\n  }\n}"
+    assert _refused(db, after) == """\
+error: Invalid database schema update.
+    error: Failed to convert backfill value.
+    constraint failures:
+      a: Expected A | NullA, provided Null
+    at *field:Foo:a*:1:1
+      |
+    1 | Ref<A>
+      | ^^^^^^
+      |
+at main.fsl:3:1
+   |
+ 3 |   collection Foo {
+   |  _^
+ 4 | |   _no_wildcard: Null
+ 5 | |   a: Ref<A>
+ 6 | |
+ 7 | |   migrations {
+ 8 | |     add .a
+ 9 | |   }
+10 | | }
+   | |_^
+   |"""
+    assert db.query("Foo.definition.fields", syntax="v10") == {"_no_wildcard": {"signature": "Null"}}
+
+
+def test_backfill_values_are_checked_against_field_types():
+    # Core's FQL2MigrationValidatorSpec: a backfill typed `Any` passes the validator and fails when converted.
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection Foo {\n  _no_wildcard: Null\n}\n"})
+    db.query("Foo.create({})", syntax="v10")
+    after = (
+        "collection Foo {\n  foo: Int\n  _no_wildcard: Null\n\n  migrations {\n    add .foo\n"
+        '    backfill .foo = {\n      let a: Any = "hi"\n      a\n    }\n  }\n}\n'
+    )
+    assert _refused(db, after) == """\
+error: Invalid database schema update.
+    error: Failed to convert backfill value.
+    constraint failures:
+      foo: Expected Int, provided String
+    at <no source>
+at main.fsl:1:1
+   |
+ 1 |   collection Foo {
+   |  _^
+ 2 | |   foo: Int
+ 3 | |   _no_wildcard: Null
+ 4 | |
+ 5 | |   migrations {
+ 6 | |     add .foo
+ 7 | |     backfill .foo = {
+ 8 | |       let a: Any = "hi"
+ 9 | |       a
+10 | |     }
+11 | |   }
+12 | | }
+   | |_^
+   |"""
+
+
+def test_a_nullable_ref_takes_null_without_a_backfill():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({ id: 0 })", syntax="v10")
+    db.push_schema(
+        {"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n  a: Ref<A>?\n\n  migrations {\n    add .a\n  }\n}"}
+    )
+    assert db.query("Foo.byId(0)!.a", syntax="v10") is None
+
+
+def test_a_write_that_fails_on_its_own_is_not_drawn():
+    # A write's own constraint failures are core's bare message (SchemaEndpointSpec "validate schema
+    # consistency"), not a failure of the schema as a whole.
+    db = fql.connect("memory://")
+    assert _refused(db, "@role('a_role') function foo() { 42 }") == (
+        "Failed to create Function.\nconstraint failures:\n  role: Field refers to an unknown role name `a_role`."
+    )
+
+
 # -- core's SchemaCollectionSpec (ext/model/src/test/scala/schema/) ------------------------------------------
 
 

@@ -185,6 +185,14 @@ def subtype(a: t.Any, b: t.Any) -> bool:
     return False
 
 
+def null_fits(schema: t.Any) -> bool:
+    """Whether core's typer takes null for a field of type `schema` (`typer.isSubtype(Null, ty)`): as
+    `subtype`, but a null document (`NullUsers`, of `Ref<Users>`) is an alias of Null to the typer, so a
+    `Ref<Users>` field needs no backfill; the null it gets then fails when converted (`apply`)."""
+    members = schema.members if isinstance(schema, st.Union) else (schema,)
+    return subtype(st.NULL, schema) or any(isinstance(m, st.NullDocType) for m in members)
+
+
 def _struct_subtype(a: st.Struct, b: st.Struct) -> bool:
     mine = dict(a.fields)
     theirs = dict(b.fields)
@@ -224,6 +232,10 @@ class Problem:
     hints: tuple[Hint, ...] = ()
     #: From FSL: where it is.
     span: Span = attrs.field(default=None, kw_only=True)
+    #: A problem with a field's type, as core places it in the type's own source: the field, and its
+    #: signature's text (drawn whole, under `*field:<coll>:<field>*`).
+    field: str | None = attrs.field(default=None, kw_only=True)
+    signature: str = attrs.field(default="", kw_only=True)
 
 
 def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
@@ -231,7 +243,12 @@ def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
     no source (`at <no source>`), a hint that suggests a change to a field's signature shown on it."""
     lines = []
     for problem in problems:
-        lines += [*f"error: {problem.message}".split("\n"), "at <no source>"]
+        lines += f"error: {problem.message}".split("\n")
+        if problem.field is None:
+            lines.append("at <no source>")
+        else:
+            text = problem.signature.rstrip()
+            lines += [f"at *field:{coll}:{problem.field}*:1:1", "  |", f"1 | {text}", "  | " + "^" * len(text), "  |"]
         for hint in problem.hints:
             lines.append(f"hint: {hint.text}")
             if hint.field is None:
@@ -574,7 +591,7 @@ class Rewind:
             return found.backfill
         if found.source != "schema":
             return None
-        if found.default is None and not subtype(st.NULL, found.schema()):
+        if found.default is None and not null_fits(found.schema()):
             self._fail(
                 f"Cannot declare non-nullable field `{show(path)}`: it has no default and no backfill value",
                 *_signature_hints(path, found, nullable_first=True),
@@ -763,7 +780,7 @@ def explain(target: Shape, live: Shape, where: Source | None = None) -> list[Pro
             continue
         if mine.source == "drop":
             out.append(Problem(f"Field `.{name}` was dropped but it doesn't exist in the live schema", span=mine.name_span))
-        elif mine.source == "schema" and (mine.default is not None or subtype(st.NULL, mine.schema())):
+        elif mine.source == "schema" and (mine.default is not None or null_fits(mine.schema())):
             add = suggest(where, closing, "Provide an `add` migration for this field", [f"add .{name}"])
             out.append(Problem(f"Field `.{name}` is not present in the live schema", (add,), span=mine.name_span))
         elif mine.source == "schema":

@@ -21,7 +21,7 @@ from . import diff as schema_diff
 from . import parser
 from .errors import Diagnostic, annotate
 from .items import Item, document_types
-from .nodes import Block, Field, Migration, Node
+from .nodes import Block, Field, Function, Migration, Node
 
 #: The tag of a span in the file as it stands (the live side), not the submitted one.
 LIVE = "live"
@@ -43,26 +43,99 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
 
 
 def unknown_types(files: dict[str, str]) -> list[str]:
-    """Core's typer on the pushed schema as a whole: each type a collection's field names that is no
-    collection of it (by name or alias) nor a type core knows, drawn where it is named."""
+    """Core's SchemaTypeValidator on the types the pushed schema writes, as a whole, each error drawn where
+    it is: a name that is no collection of it (by name or alias) nor a type core knows is `Unknown type`,
+    in a collection's defined fields, then its computed fields' signatures, then its wildcard (which must
+    be `Any`), and, after every collection, in functions' signatures (where a name unknown is a type
+    parameter if it is both taken and returned, as core's typer reads generics). Core checks computed
+    fields and functions when the database is typechecked, its default; fql always does."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
         for item in items:
             if item.kind == "collection":
                 names.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
-    out = []
-    for file, items in parsed.items():
-        text = files[file]
+
+    def known(name: str) -> bool:
+        if sig.doc_type(name, lambda n: n in names or None) or _builtin(name):
+            return True
+        return name.endswith("Collection") and name[: -len("Collection")] in names
+
+    collections: list[str] = []
+    functions: list[str] = []
+    for file, text in files.items():
+        if file not in parsed:
+            continue
         for node in parser.read(text):
-            members = node.value.items if node.kw.text == "collection" and isinstance(node.value, Block) else []
-            for member in members:
-                ftype = member.value.type if isinstance(member.value, Field) else None
-                for name in sig.names(ftype.texpr) if ftype is not None else ():
-                    if not sig.doc_type(name.name, lambda n: n in names or None) and not _builtin(name.name):
-                        at = ftype.start + name.start
-                        out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+            if node.kw.text == "collection" and isinstance(node.value, Block):
+                collections += _collection_types(node.value.items, known, text, file)
+            elif node.kw.text == "function" and isinstance(node.value, Function):
+                functions += [d.render(text, file) for d in _function_types(node.value, known)]
+    return collections + functions
+
+
+def _collection_types(members: list[Node], known: t.Callable[[str], bool], text: str, file: str) -> list[str]:
+    """A collection's type errors in core's order: defined fields, computed fields, the wildcard."""
+    fields = [m.value for m in members if isinstance(m.value, Field) and m.value.type is not None]
+    out = []
+    for kind in ("defined", "compute"):
+        for field in (f for f in fields if f.kind == kind):
+            for name in sig.names(field.type.texpr):
+                if not known(name.name):
+                    at = field.type.start + name.start
+                    out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+    for field in (f for f in fields if f.kind == "wildcard"):
+        if field.type.texpr != sig.Keyword("Any"):
+            message = "Top-level wildcard must have type `Any`"
+            out.append(Diagnostic(message, field.type.start, field.type.end).render(text, file))
     return out
+
+
+def _function_types(function: Function, known: t.Callable[[str], bool]) -> list[Diagnostic]:
+    """The unknown types of a function's signature, as core's typer reads one that may be generic: a name
+    it does not know is a type parameter, which must be both taken (in a parameter) and returned, else it
+    is `Unknown type` where first written; one given arguments, or named in `Ref<>`, is unknown at once.
+    Lowercase `string`, `number`... core only warns about (`Did you mean `String`?`)."""
+    if function.ret is None:
+        return []
+    at_once: list[Diagnostic] = []
+    seen: dict[str, list] = {}  # name -> [first Diagnostic, taken, returned]
+
+    def unknown(name: sig.Name, base: int) -> Diagnostic:
+        return Diagnostic(f"Unknown type `{name.name}`", base + name.start, base + name.start + len(name.name))
+
+    def walk(node: t.Any, base: int, returned: bool) -> None:
+        if isinstance(node, sig.LambdaType):
+            for param in (*node.params, *((node.variadic,) if node.variadic is not None else ())):
+                walk(param, base, not returned)
+            walk(node.result, base, returned)
+        elif isinstance(node, sig.Name):
+            for arg in node.args:
+                if node.name in ("Ref", "EmptyRef") and isinstance(arg, sig.Name) and not known(arg.name):
+                    at_once.append(unknown(arg, base))
+                else:
+                    walk(arg, base, returned)
+            if known(node.name):
+                return
+            if node.args:
+                at_once.append(unknown(node, base))
+                return
+            entry = seen.setdefault(node.name, [unknown(node, base), False, False])
+            entry[2 if returned else 1] = True
+        else:
+            for child in sig._children(node):
+                walk(child, base, returned)
+
+    for arg in function.args:
+        if arg.type is not None:
+            walk(arg.type.texpr, arg.type.start, False)
+    walk(function.ret.texpr, function.ret.start, True)
+    generic = [d for name, (d, taken, returned) in seen.items() if not (taken and returned) and name not in _TS_NAMES]
+    return at_once + generic
+
+
+#: Names core's typer takes for a misspelt type (`string` for `String`) and only warns about.
+_TS_NAMES = frozenset(("any", "null", "number", "string", "boolean"))
 
 
 def _builtin(name: str) -> bool:

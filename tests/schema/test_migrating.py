@@ -9,6 +9,7 @@ migrations it makes as core's SchemaMigration.debug lists them (nothing when the
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 
@@ -438,3 +439,86 @@ Invalid database schema update.
     at <no source>
     hint: Remove the extra add
     at <no source>"""
+
+
+# -- core's SchemaTypeValidator on the types a push writes (ext/fql/shared/src/main/scala/env/) --------------
+
+
+def test_unknown_types_in_computed_field_signatures():
+    # As FQL2ComputedFieldsSpec "rejects signature with generics", through a push (core's typer also checks
+    # the body, which fql does not: here it types).
+    db = fql.connect("memory://")
+    assert _refused(db, "collection Foo {\n  compute bar: A => A = (doc) => doc\n}") == """\
+error: Unknown type `A`
+at main.fsl:2:16
+  |
+2 |   compute bar: A => A = (doc) => doc
+  |                ^
+  |
+error: Unknown type `A`
+at main.fsl:2:21
+  |
+2 |   compute bar: A => A = (doc) => doc
+  |                     ^
+  |"""
+
+
+def test_the_wildcard_must_be_any():
+    # Core's checkWildcard (FQL2DefinedFieldsSpec "allows only Any"): before any write, drawn on its type,
+    # whatever the type names.
+    db = fql.connect("memory://")
+    for wildcard in ("String", "Bar"):
+        assert _refused(db, f"collection Foo {{\n  *: {wildcard}\n}}") == f"""\
+error: Top-level wildcard must have type `Any`
+at main.fsl:2:6
+  |
+2 |   *: {wildcard}
+  |      {"^" * len(wildcard)}
+  |"""
+    db.push_schema({"main.fsl": "collection Foo {\n  *: Any\n}"})
+
+
+@pytest.mark.parametrize(
+    ("signature", "unknown"),
+    [
+        # TyperCoreSpec "let y: { foo: A } => B": neither is both taken and returned.
+        ("(z: { foo: A }): B", ["A", "B"]),
+        # TyperCoreSpec "disallow pointless generic params".
+        ("(x: Array<xxx>): String", ["xxx"]),
+        ("(x: Array<String>): xxx", ["xxx"]),
+        ("(x: Int, ...y: Baz): Qux", ["Baz", "Qux"]),
+        # In `Ref<>` a type parameter is no document type; then, only returned, it is no parameter.
+        ("(x: Ref<A>): A", ["A", "A"]),
+        ("(x: Foo<Int>): Int", ["Foo"]),
+    ],
+)
+def test_unknown_types_in_function_signatures(signature, unknown):
+    text = f"function f{signature} {{ 1 }}"
+    expected = []
+    for i, name in enumerate(unknown):
+        at = [m.start() for m in re.finditer(rf"\b{name}\b", text)][unknown[:i].count(name)]
+        expected.append(f"error: Unknown type `{name}`\nat main.fsl:1:{at + 1}\n  |\n1 | {text}\n  | {' ' * at}{'^' * len(name)}\n  |")
+    assert _refused(fql.connect("memory://"), text) == "\n".join(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "function id(x: A): A { x }",  # a type parameter, taken and returned
+        "function first(x: Array<a>): a { x[0] }",
+        "function f(z: { foo: b }): b { z.foo }",  # TyperCoreSpec's `{ foo: b } => b`
+        "function f(x: string): Int { 1 }",  # core only warns: Did you mean `String`?
+        "collection Users {}\nfunction f(u: Users, c: UsersCollection): NullUsers { null }",
+    ],
+)
+def test_known_types_in_function_signatures(text):
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": text})
+
+
+def test_function_types_come_after_collection_types():
+    text = "function f(x: Bar): Int { 1 }\n\ncollection Foo {\n  a: Baz\n}"
+    assert _refused(fql.connect("memory://"), text).split("\n")[0::6] == [
+        "error: Unknown type `Baz`",
+        "error: Unknown type `Bar`",
+    ]

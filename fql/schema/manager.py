@@ -542,10 +542,20 @@ class _Checked(Exception):
         self.staged = staged
 
 
-def push_staged(db: t.Any, submitted: list[tuple[str, str]], *, secret: str | None, override: bool, check: t.Callable) -> int:
+def push_staged(
+    db: t.Any,
+    submitted: list[tuple[str, str]],
+    *,
+    secret: str | None,
+    override: bool,
+    check: t.Callable,
+    inspect: t.Callable[[Context], None] | None = None,
+) -> int:
     """Stage a push (core's `update?staged=true`): apply it in a transaction that is then rolled back, so
     that it fails now as an active push would, then keep its files staged. `check(ctx)` runs first (the
-    caller's permission and version checks). Returns the new schema version."""
+    caller's permission and version checks); `inspect(ctx)`, if given, runs once the push is applied, to
+    read the schema as it would be (the items API answers an item's definition so). Returns the new
+    schema version."""
 
     def trial(ctx: Context) -> None:
         check(ctx)
@@ -555,6 +565,8 @@ def push_staged(db: t.Any, submitted: list[tuple[str, str]], *, secret: str | No
         update(ctx, staged, override=True)
         for later, _ in ctx.state.revalidations:
             later()
+        if inspect is not None:
+            inspect(ctx)
         raise _Checked(staged)
 
     try:
@@ -583,7 +595,12 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
     """The declaration of the live item `name` of `kind` in the database's files (core's locateFSLItem)."""
     if live(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) is None:
         return None
-    for file, text in files(ctx):
+    return locate_in(files(ctx), kind, name)
+
+
+def locate_in(files_: list[tuple[str, str]], kind: str, name: str) -> Located | None:
+    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any."""
+    for file, text in files_:
         try:
             items = parser.parse(text, file)
         except parser.FSLError:
@@ -592,6 +609,15 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
             if item.key == (kind, name):
                 return Located(file, text, item)
     return None
+
+
+def apply_staged(ctx: Context) -> list[tuple[str, str]] | None:
+    """Apply the staged files, if any, in `ctx`'s transaction, which the caller must roll back: the
+    schema then reads as it will once committed. The staged files, or None when none are staged."""
+    staged = staged_files(ctx)
+    if staged is not None:
+        update(ctx, staged, override=True)
+    return staged
 
 
 def ref_of(item: Item) -> Ref:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.eval.v10 import migrations, rewind
+from fql.eval.v10 import migrations, shapes
 from fql.eval.v10 import schema_types as st
 
 
@@ -274,4 +274,4 @@ def test_only_the_migrations_not_yet_run_are_new():
     ],
 )
 def test_schema_subtypes(a, b, expected):
-    assert rewind.subtype(a, b) is expected
+    assert shapes.subtype(a, b) is expected

@@ -1,9 +1,10 @@
 """A push's collection migrations, checked on the FSL as core's SchemaValidate.validateMigrations checks them:
 a collection the push adds, or one it changes that has no documents (core counts an empty collection as
 new), must have migrations that rewind cleanly from its fields; one with documents must also rewind to a
-shape its live fields fit. The rules are fql/eval/v10/rewind.py's (core's MigrationValidator); what
-this module adds is where things are written, so that each error is drawn in the `.fsl` file, its hints as
-insertions into it (`migrations { add .name }`, ` = <expr>`), as core renders them."""
+shape its live fields fit. The rules are fql/eval/v10/rewind.py's and shapes.py's (core's
+MigrationValidator and CollectionShape); what this module adds is where things are written, so that each
+error is drawn in the `.fsl` file, its hints as insertions into it (`migrations { add .name }`,
+` = <expr>`), as core renders them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from attrs import evolve
 from ..eval.evaluator import Context
 from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
+from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
 from ..eval.v10.signatures import DefaultInSignature, SignatureError
 from . import diff as schema_diff
@@ -180,7 +182,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     if steps and live is not None and m.has_v4_indexes(ctx, live.name):
         # Core's check after the write, a constraint failure drawn on the collection.
         message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
-        problems = [r.Problem(message, span=submitted.span)]
+        problems = [shapes.Problem(message, span=submitted.span)]
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:
         files[LIVE] = (live.file, before[live.file])
@@ -191,12 +193,12 @@ def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], af
     """The steps a collection's new migrations make, and its problems (each with its spans), as core's
     MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
     where, pending = _located(submitted, after[submitted.file], tag=None)
-    target = r.shape(submitted.definition, find, where)
+    target = shapes.shape(submitted.definition, find, where)
     if live is None:
         return r.check(target, None, pending, where)
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
-    return r.check(target, r.shape(live.definition, find, live_where), pending, where)
+    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where)
 
 
 def _has_documents(ctx: Context, name: str) -> bool:
@@ -216,7 +218,7 @@ def _lookup(items: list[Item], ctx: Context) -> t.Callable[[str], t.Any]:
 # -- where things are ------------------------------------------------------------------------------------
 
 
-def _located(item: Item, text: str, tag: str | None) -> tuple[r.Source, list[r.Item]]:
+def _located(item: Item, text: str, tag: str | None) -> tuple[shapes.Source, list[shapes.Item]]:
     """Where the collection `item` writes its fields, wildcard and migrations block, and its migrations with
     their spans; `tag` marks spans of the live side's file."""
     node = next(n for n in parser.read(text) if _same(n, item))
@@ -251,7 +253,7 @@ def _located(item: Item, text: str, tag: str | None) -> tuple[r.Source, list[r.I
         )
         for one, n in zip(stated, written)
     ]
-    return r.Source(span(*item.span), block, fields, wildcard, last), located
+    return shapes.Source(span(*item.span), block, fields, wildcard, last), located
 
 
 def _same(node: Node, item: Item) -> bool:
@@ -305,7 +307,7 @@ def _next_field(tokens: list, j: int) -> bool:
 # -- rendering -----------------------------------------------------------------------------------------
 
 
-def render(problem: r.Problem, files: dict) -> str:
+def render(problem: shapes.Problem, files: dict) -> str:
     """A problem as core renders a MigrationError against its file: each hint under it, in the file it
     points into (`at` left out on the error's own line), or `at <no source>` when it points nowhere."""
     file, text = _file(problem.span, files)

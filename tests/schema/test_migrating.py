@@ -14,7 +14,7 @@ import re
 import pytest
 
 import fql
-from fql.eval.v10 import rewind
+from fql.eval.v10 import shapes
 from fql.schema import manager, migrating
 from fql.schema.diff import _scala_set
 from fql.schema.manager import SchemaError
@@ -50,17 +50,17 @@ def _cases() -> list:
 
 def debug(step) -> str:
     """A step as core's SchemaMigration.debug writes it."""
-    path = rewind.show
+    path = shapes.show
     if step.kind == "add":
         default = f" = {step.backfill}" if step.backfill is not None else ""
-        return f"add {path(step.field)}: {rewind.typed(step.type)}{default}"
+        return f"add {path(step.field)}: {shapes.typed(step.type)}{default}"
     if step.kind in ("drop", "move_conflicts"):
         return f"{step.kind} {path(step.field)}"
     if step.kind == "move":
         return f"move {path(step.field)} -> {path(step.to[0])}"
     if step.kind == "split":
         targets = ", ".join(
-            f"({path(to)}: {rewind.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
+            f"({path(to)}: {shapes.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
         )
         return f"split {path(step.field)} -> {targets}"
     if step.kind == "move_wildcard":

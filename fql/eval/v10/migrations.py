@@ -25,7 +25,8 @@ from ...storage.base import Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
-from .rewind import Item, Path, Problem, Shape, Step, check, failed, shape, show
+from .rewind import Step, check
+from .shapes import Item, Path, Problem, Shape, failed, shape, show
 
 _STRING = st.Scalar("String")
 

@@ -498,14 +498,32 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
     return [(name, text) for name, text in result if text.strip()]
 
 
-def stage(ctx: Context, staged: list[tuple[str, str]]) -> None:
-    """Keep `staged` as the staged schema, replacing any staged before."""
+def stage(ctx: Context, staged: list[tuple[str, str]], renames: dict | None = None) -> None:
+    """Keep `staged` as the staged schema, replacing any staged before, with the renames the items API
+    made in it (an item's (kind, new name) to its active name), which its commit applies."""
     unstage(ctx)
     scope = ctx.state.scope
     for seq, (name, text) in enumerate(staged, 1):
         documents.write(ctx, DocKey(scope, STAGED, name), {"name": name, "content": text, "seq": seq})
-    documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True})
+    kept = [[kind, new, old] for (kind, new), old in (renames or {}).items()]
+    documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True, "renames": kept})
     _bump(ctx)
+
+
+def staged_renames(ctx: Context) -> dict[tuple[str, str], str]:
+    """The renames of the staged schema: an item's (kind, staged name) to its active name."""
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, _STAGED_MARK, ""))
+    kept = (mark.data or {}).get("renames") if mark is not None else None
+    return {(kind, new): old for kind, new, old in kept or ()}
+
+
+def _joined_renames(staged: dict, more: dict | None) -> dict[tuple[str, str], str]:
+    """`more` (renames of staged names) after `staged` (renames of active names): each item renamed from
+    its active name, however many times the staged schema renamed it."""
+    joined = dict(staged)
+    for (kind, new), old in (more or {}).items():
+        joined[(kind, new)] = joined.pop((kind, old), old)
+    return {key: old for key, old in joined.items() if key != (key[0], old)}
 
 
 def unstage(ctx: Context) -> None:
@@ -524,7 +542,7 @@ def commit(ctx: Context) -> None:
     staged = staged_files(ctx)
     if staged is None:
         raise SchemaError(400, "There is no staged schema to commit")
-    update(ctx, staged, override=True)
+    update(ctx, staged, override=True, renames=staged_renames(ctx))
     unstage(ctx)
 
 
@@ -535,11 +553,12 @@ def abandon(ctx: Context) -> None:
 
 
 class _Checked(Exception):
-    """A staged push that applied cleanly, rolled back: the files to stage."""
+    """A staged push that applied cleanly, rolled back: the files to stage, and its renames."""
 
-    def __init__(self, staged: list[tuple[str, str]]):
+    def __init__(self, staged: list[tuple[str, str]], renames: dict):
         super().__init__("staged")
         self.staged = staged
+        self.renames = renames
 
 
 def push_staged(
@@ -550,32 +569,34 @@ def push_staged(
     override: bool,
     check: t.Callable,
     inspect: t.Callable[[Context], None] | None = None,
+    renames: dict | None = None,
 ) -> int:
     """Stage a push (core's `update?staged=true`): apply it in a transaction that is then rolled back, so
     that it fails now as an active push would, then keep its files staged. `check(ctx)` runs first (the
     caller's permission and version checks); `inspect(ctx)`, if given, runs once the push is applied, to
-    read the schema as it would be (the items API answers an item's definition so). Returns the new
-    schema version."""
+    read the schema as it would be (the items API answers an item's definition so). `renames` (the items
+    API's, of staged names) join those the staged schema holds. Returns the new schema version."""
 
     def trial(ctx: Context) -> None:
         check(ctx)
         if ctx.state.scope == "":
             raise SchemaError(400, "Schema cannot be staged in the root database")
         staged = staged_result(ctx, submitted, override)
-        update(ctx, staged, override=True)
+        joined = _joined_renames(staged_renames(ctx), renames)
+        update(ctx, staged, override=True, renames=joined)
         for later, _ in ctx.state.revalidations:
             later()
         if inspect is not None:
             inspect(ctx)
-        raise _Checked(staged)
+        raise _Checked(staged, joined)
 
     try:
         db.transact(trial, secret=secret)
     except _Checked as checked:
-        staged = checked.staged
+        staged, joined = checked.staged, checked.renames
     except FQLError as err:
         raise SchemaError(400, failure_message(err)) from None
-    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged)), secret=secret)[1].ts
+    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged, joined)), secret=secret)[1].ts
 
 
 def _bump(ctx: Context) -> None:
@@ -616,7 +637,7 @@ def apply_staged(ctx: Context) -> list[tuple[str, str]] | None:
     schema then reads as it will once committed. The staged files, or None when none are staged."""
     staged = staged_files(ctx)
     if staged is not None:
-        update(ctx, staged, override=True)
+        update(ctx, staged, override=True, renames=staged_renames(ctx))
     return staged
 
 

@@ -65,18 +65,28 @@ def _handle(db: Database, request: Request) -> Response:
         except _Answered as answered:
             result = answered.response
         except _Staging as staging:
-            check = lambda ctx: _check_write(ctx, request)  # noqa: E731
-            body = dict(staging.body or {})
-            inspect = None if staging.answer is None else lambda ctx: body.update(staging.answer(ctx))  # noqa: E731
-            version = manager.push_staged(
-                db, staging.files, secret=secret, override=staging.override, check=check, inspect=inspect
-            )
-            result = _ok({**body, "version": version})
+            result = _push_staged(db, request, staging, secret)
     except Unauthorized:
         raise SchemaError(401, "Access token required") from None
     except FQLError as err:
         raise SchemaError(400, manager.failure_message(err)) from None
     return result
+
+
+def _push_staged(db: Database, request: Request, staging: _Staging, secret: str) -> Response:
+    """Stage a push (manager.push_staged), answered with the new version and, for an item, the item."""
+    body = dict(staging.body or {})
+    answer = staging.answer
+    version = manager.push_staged(
+        db,
+        staging.files,
+        secret=secret,
+        override=staging.override,
+        check=lambda ctx: _check_write(ctx, request),
+        inspect=None if answer is None else lambda ctx: body.update(answer(ctx)),
+        renames=staging.renames,
+    )
+    return _ok({**body, "version": version})
 
 
 #: (method, path parts, `*` for a variable part) -> handler name.
@@ -209,12 +219,15 @@ class _Staging(Exception):
         *,
         body: dict | None = None,
         answer: t.Callable[[Context], dict] | None = None,
+        renames: dict | None = None,
     ):
         super().__init__("staging")
         self.files = files
         self.override = override
         self.body = body
         self.answer = answer
+        #: The items API's renames (an item's (kind, new name) to its staged name), kept to the commit.
+        self.renames = renames
 
 
 class _Answered(Exception):
@@ -250,7 +263,8 @@ def _status(ctx: Context, request: Request, files: list) -> Response:
     body = {"version": version, "status": "none" if staged is None else "ready"}
     fmt = _format(request)
     if fmt is not None:
-        result = manager.validate(ctx, staged or [], override=True) if staged is not None else None
+        renames = manager.staged_renames(ctx)
+        result = manager.validate(ctx, staged, override=True, renames=renames) if staged is not None else None
         body["pending_summary"] = ""
         body["diff"] = (
             "" if result is None else schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
@@ -429,7 +443,7 @@ def _item_change(
         return _diff_answer(ctx, request, version, [(file, text)], renames)
     located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
     if manager.staged_files(ctx) is not None:
-        raise _Staging([(file, text)], False, answer=lambda applied: _item_body(applied, located))
+        raise _Staging([(file, text)], False, answer=lambda applied: _item_body(applied, located), renames=renames)
     manager.update(ctx, [(file, text)], override=False, renames=renames)
     return _item_answer(ctx, ctx.state.ts, located)
 

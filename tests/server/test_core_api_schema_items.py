@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from .core_api import Database, api, served  # noqa: F401 - fixtures
-from .test_core_api_schema_files import message, upload
+from .test_core_api_schema_files import message, query10, upload
 
 RESOURCES = ["collections", "functions", "roles", "access_providers"]
 #: The native collection a definition names as its `coll`.
@@ -399,3 +399,22 @@ def test_delete_while_staged_answers_the_item(api, db, resource):
     assert api.get("/schema/1/files/test.fsl", db.admin_key)[2]["content"] == fsl
     assert api.raw("POST", "/schema/1/abandon?force=true", "", secret=db.admin_key)[0] == 200
     assert api.get(url, db.admin_key)[0] == 200
+
+
+def test_a_rename_while_staged_keeps_the_documents_at_the_commit(api, db):
+    setup(api, db, [("main.fsl", "collection Foo {}")])
+    assert query10(api, "Foo.create({ id: 1 }); Foo.create({ id: 2 }); Foo.all().count()", db.admin_key)[2]["data"] == 2
+    stage(api, db, [("main.fsl", "collection Foo {}")])
+    status, _, body = post(api, "/schema/1/items/collections/Foo", "collection Bar {}", db)
+    assert status == 200 and body["definition"]["name"] == "Bar", body
+    # Renamed again before the commit: still the same collection, renamed from its active name.
+    status, _, body = post(api, "/schema/1/items/collections/Bar", "collection Baz {}", db)
+    assert status == 200 and body["definition"]["name"] == "Baz", body
+    # A change of the collection, not one deleted and another made.
+    assert api.get("/schema/1/staged/status?format=summary", db.admin_key)[2]["diff"] == (
+        "* Modifying collection `Foo` at main.fsl:1:1\n"
+    )
+    assert query10(api, "Foo.all().count()", db.admin_key)[2]["data"] == 2
+    assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
+    assert query10(api, "Baz.all().map(.id).toArray()", db.admin_key)[2]["data"] == ["1", "2"]
+    assert query10(api, "Collection.byName('Foo').exists()", db.admin_key)[2]["data"] is False

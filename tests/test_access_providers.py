@@ -111,6 +111,31 @@ def test_roles_must_exist_and_not_be_built_in(db):
     ]
 
 
+def _v10_error(db: fql.Database, text: str) -> fql.FQLError:
+    with pytest.raises(fql.FQLError) as info:
+        db.query(text, syntax="v10")
+    return info.value
+
+
+def test_v10_updates_check_roles_after_the_query_and_v4_ones_at_once(db):
+    db.query(provider("p"))
+    # Core checks a v10 write's roles with the schema, once the query has run, for an update as for a create.
+    assert db.query('AccessProvider.byName("p")!.update({ roles: ["soon"] }); Role.create({ name: "soon" }).name', syntax="v10") == "soon"
+    err = _v10_error(db, 'AccessProvider.byName("p")!.update({ roles: ["soon", "nobody", "ghost"] })')
+    assert (err.v10_code, err.description) == (
+        "invalid_schema",
+        "Invalid database schema update.\n    error: Role `nobody` does not exist\n    error: Role `ghost` does not exist",
+    )
+    # Renamed in the same update: checked under its new name; nothing changed.
+    err = _v10_error(db, 'AccessProvider.byName("p")!.update({ name: "q", roles: ["nobody"] })')
+    assert err.v10_code == "invalid_schema"
+    assert db.query('AccessProvider.byName("p")!.roles', syntax="v10") == ["soon"]
+    # v4's Update checks them as it writes (core's LiveValidator).
+    assert failures(db, 'Update(AccessProvider("p"), {roles: ["nobody"]})') == [
+        {"field": ["roles"], "code": "validation failure", "description": "Role `nobody` does not exist."}
+    ]
+
+
 def test_issuer_is_unique_per_database(db):
     db.query(provider("a", "iss"))
     assert failures(db, provider("b", "iss")) == [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.eval.v10 import migrations, rewind
+from fql.eval.v10 import migrations, shapes
 from fql.eval.v10 import schema_types as st
 
 
@@ -171,6 +171,27 @@ def test_a_backfill_that_does_not_fit_its_field(db):
     ]
 
 
+def test_a_ref_added_without_a_backfill_fails_in_its_type(db):
+    # Core's MigrationConverter: with no backfill the field gets null, checked against its type and placed
+    # in the type's own source.
+    db.query('Collection.create({ name: "A" })', syntax="v10")
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, '
+        'a: { signature: "Ref<A>" } }, migrations: [{ add: { field: ".a" } }] })',
+    )
+    assert err.description.split("\n")[1:] == [
+        "    error: Failed to convert backfill value.",
+        "    constraint failures:",
+        "      a: Expected A | NullA, provided Null",
+        "    at *field:Foo:a*:1:1",
+        "      |",
+        "    1 | Ref<A>",
+        "      | ^^^^^^",
+        "      |",
+    ]
+
+
 def test_a_literal_backfill_of_another_type_fails_the_typer(db):
     err = error(
         db,
@@ -253,4 +274,4 @@ def test_only_the_migrations_not_yet_run_are_new():
     ],
 )
 def test_schema_subtypes(a, b, expected):
-    assert rewind.subtype(a, b) is expected
+    assert shapes.subtype(a, b) is expected

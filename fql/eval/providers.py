@@ -6,6 +6,7 @@ tokens get; a JWT it vouches for is a secret (fql/auth/jwt.py), its audience the
 
 from __future__ import annotations
 
+import functools
 import re
 import typing as t
 
@@ -18,7 +19,16 @@ from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, render, schema_key
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _global_id, _name, _ordered, create_native
+from .schema import (
+    NATIVE_CREATORS,
+    NATIVE_DELETERS,
+    NATIVE_UPDATERS,
+    NATIVE_V10_UPDATERS,
+    _global_id,
+    _name,
+    _ordered,
+    create_native,
+)
 
 KIND = "access_providers"
 _ORDER = ("name", "issuer", "jwks_uri", "roles", "data", "audience")
@@ -245,10 +255,12 @@ def create(ctx: Context, coll: Ref, params: dict, *path: str | int, v10: bool = 
     return render(ctx, version)
 
 
-def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, *, v10: bool = False) -> dict:
     """Update merges; Replace keeps name, issuer, jwks_uri and roles unless given (core's prevForReplace).
 
-    `audience` cannot be written: it is always the database's. A new name renames the provider.
+    `audience` cannot be written: it is always the database's. A new name renames the provider. A v10
+    write (`v10`) leaves the roles it names to be checked once the query has run, as a create does
+    (natives.revalidate_provider_roles); v4 checks them at once.
     """
     from .documents import merge, write
 
@@ -256,7 +268,7 @@ def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, 
     base = {k: old[k] for k in ("name", "issuer", "jwks_uri", "roles") if k in old} if replace else old
     params = {k: v for k, v in params.items() if k != "audience"}
     # v10 predicates (source text) are accepted here too: the update may come from either syntax.
-    fields = _checked(ctx, key.scope, merge(base, params), key.id, False, sources=True)
+    fields = _checked(ctx, key.scope, merge(base, params), key.id, v10, sources=True)
     if fields["name"] != key.id:
         write(ctx, key, None)
         key = key._replace(id=fields["name"])
@@ -265,6 +277,7 @@ def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, 
 
 NATIVE_CREATORS[KIND] = create
 NATIVE_UPDATERS[KIND] = update
+NATIVE_V10_UPDATERS[KIND] = functools.partial(update, v10=True)
 NATIVE_DELETERS[KIND] = lambda ctx, ref, key: None
 
 

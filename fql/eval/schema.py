@@ -235,6 +235,8 @@ NATIVE_CREATORS: dict[str, t.Callable[..., dict]] = {}
 #: Updaters and deleters for those kinds: fn(ctx, ref, key, version, params, replace) / fn(ctx, ref, key).
 NATIVE_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
+#: The updaters whose v10 writes are checked otherwise than v4's (the same signature), by kind.
+NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 
 
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
@@ -320,6 +322,8 @@ def update_native(
     from .documents import merge, write
 
     kind = ref.kind
+    if not v4 and kind in NATIVE_V10_UPDATERS:
+        return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind in NATIVE_UPDATERS:
         return NATIVE_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind not in _FIELDS:

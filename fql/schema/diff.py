@@ -355,7 +355,8 @@ def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ..
     if after.kind != "collection" or not after.definition.get("migrations"):
         return ()
     from ..eval.v10 import migrations as m
-    from ..eval.v10.rewind import Rewind, shape
+    from ..eval.v10.rewind import Rewind
+    from ..eval.v10.shapes import shape
     from ..eval.v10.signatures import SignatureError
 
     names = document_types(items)

@@ -425,20 +425,21 @@ def update(
         if isinstance(change, schema_diff.Add) and change.item.kind == "collection" and _stored(ctx, change.item) is None:
             _upsert(ctx, Item("collection", change.item.name, {}))
             bare.add(change.item.name)
+    texts = result.after
     for change in result.diffs:
         if isinstance(change, schema_diff.Remove):
             _delete(ctx, change.item)
         elif isinstance(change, schema_diff.Modify):
-            _upsert(ctx, change.after, change.before.name)
+            _upsert(ctx, change.after, texts, change.before.name)
         elif change.item.kind == "collection" and change.item.name in bare:
             try:
-                _upsert(ctx, change.item)
+                _upsert(ctx, change.item, texts)
             except SchemaError as err:
                 # The push creates it (fql in two steps): core's words for a failed create.
                 err.message = err.message.replace(f"Failed to update Collection `{change.item.name}`.", "Failed to create Collection.", 1)
                 raise
         else:
-            _upsert(ctx, change.item)
+            _upsert(ctx, change.item, texts)
     _store(ctx, submitted, override)
     return result
 
@@ -477,14 +478,32 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
     return [(name, text) for name, text in result if text.strip()]
 
 
-def stage(ctx: Context, staged: list[tuple[str, str]]) -> None:
-    """Keep `staged` as the staged schema, replacing any staged before."""
+def stage(ctx: Context, staged: list[tuple[str, str]], renames: dict | None = None) -> None:
+    """Keep `staged` as the staged schema, replacing any staged before, with the renames the items API
+    made in it (an item's (kind, new name) to its active name), which its commit applies."""
     unstage(ctx)
     scope = ctx.state.scope
     for seq, (name, text) in enumerate(staged, 1):
         documents.write(ctx, DocKey(scope, STAGED, name), {"name": name, "content": text, "seq": seq})
-    documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True})
+    kept = [[kind, new, old] for (kind, new), old in (renames or {}).items()]
+    documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True, "renames": kept})
     _bump(ctx)
+
+
+def staged_renames(ctx: Context) -> dict[tuple[str, str], str]:
+    """The renames of the staged schema: an item's (kind, staged name) to its active name."""
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, _STAGED_MARK, ""))
+    kept = (mark.data or {}).get("renames") if mark is not None else None
+    return {(kind, new): old for kind, new, old in kept or ()}
+
+
+def _joined_renames(staged: dict, more: dict | None) -> dict[tuple[str, str], str]:
+    """`more` (renames of staged names) after `staged` (renames of active names): each item renamed from
+    its active name, however many times the staged schema renamed it."""
+    joined = dict(staged)
+    for (kind, new), old in (more or {}).items():
+        joined[(kind, new)] = joined.pop((kind, old), old)
+    return {key: old for key, old in joined.items() if key != (key[0], old)}
 
 
 def unstage(ctx: Context) -> None:
@@ -503,7 +522,7 @@ def commit(ctx: Context) -> None:
     staged = staged_files(ctx)
     if staged is None:
         raise SchemaError(400, "There is no staged schema to commit")
-    update(ctx, staged, override=True)
+    update(ctx, staged, override=True, renames=staged_renames(ctx))
     unstage(ctx)
 
 
@@ -514,35 +533,50 @@ def abandon(ctx: Context) -> None:
 
 
 class _Checked(Exception):
-    """A staged push that applied cleanly, rolled back: the files to stage."""
+    """A staged push that applied cleanly, rolled back: the files to stage, and its renames."""
 
-    def __init__(self, staged: list[tuple[str, str]]):
+    def __init__(self, staged: list[tuple[str, str]], renames: dict):
         super().__init__("staged")
         self.staged = staged
+        self.renames = renames
 
 
-def push_staged(db: t.Any, submitted: list[tuple[str, str]], *, secret: str | None, override: bool, check: t.Callable) -> int:
+def push_staged(
+    db: t.Any,
+    submitted: list[tuple[str, str]],
+    *,
+    secret: str | None,
+    override: bool,
+    check: t.Callable,
+    inspect: t.Callable[[Context], None] | None = None,
+    renames: dict | None = None,
+) -> int:
     """Stage a push (core's `update?staged=true`): apply it in a transaction that is then rolled back, so
     that it fails now as an active push would, then keep its files staged. `check(ctx)` runs first (the
-    caller's permission and version checks). Returns the new schema version."""
+    caller's permission and version checks); `inspect(ctx)`, if given, runs once the push is applied, to
+    read the schema as it would be (the items API answers an item's definition so). `renames` (the items
+    API's, of staged names) join those the staged schema holds. Returns the new schema version."""
 
     def trial(ctx: Context) -> None:
         check(ctx)
         if ctx.state.scope == "":
             raise SchemaError(400, "Schema cannot be staged in the root database")
         staged = staged_result(ctx, submitted, override)
-        update(ctx, staged, override=True)
+        joined = _joined_renames(staged_renames(ctx), renames)
+        update(ctx, staged, override=True, renames=joined)
         for later, _ in ctx.state.revalidations:
             later()
-        raise _Checked(staged)
+        if inspect is not None:
+            inspect(ctx)
+        raise _Checked(staged, joined)
 
     try:
         db.transact(trial, secret=secret)
     except _Checked as checked:
-        staged = checked.staged
+        staged, joined = checked.staged, checked.renames
     except FQLError as err:
         raise SchemaError(400, failure_message(err)) from None
-    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged)), secret=secret)[1].ts
+    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged, joined)), secret=secret)[1].ts
 
 
 def _bump(ctx: Context) -> None:
@@ -562,7 +596,12 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
     """The declaration of the live item `name` of `kind` in the database's files (core's locateFSLItem)."""
     if live(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) is None:
         return None
-    for file, text in files(ctx):
+    return locate_in(files(ctx), kind, name)
+
+
+def locate_in(files_: list[tuple[str, str]], kind: str, name: str) -> Located | None:
+    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any."""
+    for file, text in files_:
         try:
             items = parser.parse(text, file)
         except parser.FSLError:
@@ -571,6 +610,15 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
             if item.key == (kind, name):
                 return Located(file, text, item)
     return None
+
+
+def apply_staged(ctx: Context) -> list[tuple[str, str]] | None:
+    """Apply the staged files, if any, in `ctx`'s transaction, which the caller must roll back: the
+    schema then reads as it will once committed. The staged files, or None when none are staged."""
+    staged = staged_files(ctx)
+    if staged is not None:
+        update(ctx, staged, override=True, renames=staged_renames(ctx))
+    return staged
 
 
 def ref_of(item: Item) -> Ref:
@@ -591,16 +639,30 @@ def _stored(ctx: Context, item: Item) -> dict | None:
     return version_.data if version_ is not None else None
 
 
-def _upsert(ctx: Context, item: Item, old_name: str | None = None) -> None:
+def _upsert(ctx: Context, item: Item, texts: dict[str, str] | None = None, old_name: str | None = None) -> None:
     """Create the item's document, or replace it (keeping its `data`), as the v10 query would; the
-    document of `old_name` takes the item's name (a rename)."""
+    document of `old_name` takes the item's name (a rename). `texts` are the pushed files, where a
+    failure of the schema as a whole is drawn on the item."""
     old = Item(item.kind, old_name or item.name, {})
     previous = _stored(ctx, old)
     fields = {"name": item.name, **with_defaults(item.kind, item.definition)}
     if previous is not None and previous.get("data") is not None:
         fields["data"] = previous["data"]
     program = _CREATE[item.kind] if previous is None else _REPLACE[item.kind]
-    _run(ctx, program, n=old.name, d=fields)
+    try:
+        _run(ctx, program, n=old.name, d=fields)
+    except SchemaError as err:
+        text = (texts or {}).get(item.file)
+        if err.message.startswith(SCHEMA_UPDATE) and text is not None:
+            # Core's write carries the item's span, and a failure of the schema as a whole (its
+            # DatabaseSchemaEnvViolation: migrations that fail when run, a backfill that cannot be
+            # converted) is drawn there; a write's own constraint failures stay bare, as core's API says them.
+            err.message = Diagnostic(err.message, *item.span).render(text, item.file)
+        raise
+
+
+#: How core's failures of the schema as a whole begin.
+SCHEMA_UPDATE = "Invalid database schema update."
 
 
 def _delete(ctx: Context, item: Item) -> None:

@@ -1,9 +1,10 @@
 """A push's collection migrations, checked on the FSL as core's SchemaValidate.validateMigrations checks them:
 a collection the push adds, or one it changes that has no documents (core counts an empty collection as
 new), must have migrations that rewind cleanly from its fields; one with documents must also rewind to a
-shape its live fields fit. The rules are fql/eval/v10/rewind.py's (core's MigrationValidator); what
-this module adds is where things are written, so that each error is drawn in the `.fsl` file, its hints as
-insertions into it (`migrations { add .name }`, ` = <expr>`), as core renders them."""
+shape its live fields fit. The rules are fql/eval/v10/rewind.py's and shapes.py's (core's
+MigrationValidator and CollectionShape); what this module adds is where things are written, so that each
+error is drawn in the `.fsl` file, its hints as insertions into it (`migrations { add .name }`,
+` = <expr>`), as core renders them."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from attrs import evolve
 from ..eval.evaluator import Context
 from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
+from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
 from ..eval.v10.signatures import DefaultInSignature, SignatureError
 from . import diff as schema_diff
 from . import parser
 from .errors import Diagnostic, annotate
 from .items import Item, document_types
-from .nodes import Block, Field, Migration, Node
+from .nodes import Block, Field, Function, Migration, Node
 
 #: The tag of a span in the file as it stands (the live side), not the submitted one.
 LIVE = "live"
@@ -43,26 +45,99 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
 
 
 def unknown_types(files: dict[str, str]) -> list[str]:
-    """Core's typer on the pushed schema as a whole: each type a collection's field names that is no
-    collection of it (by name or alias) nor a type core knows, drawn where it is named."""
+    """Core's SchemaTypeValidator on the types the pushed schema writes, as a whole, each error drawn where
+    it is: a name that is no collection of it (by name or alias) nor a type core knows is `Unknown type`,
+    in a collection's defined fields, then its computed fields' signatures, then its wildcard (which must
+    be `Any`), and, after every collection, in functions' signatures (where a name unknown is a type
+    parameter if it is both taken and returned, as core's typer reads generics). Core checks computed
+    fields and functions when the database is typechecked, its default; fql always does."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
         for item in items:
             if item.kind == "collection":
                 names.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
-    out = []
-    for file, items in parsed.items():
-        text = files[file]
+
+    def known(name: str) -> bool:
+        if sig.doc_type(name, lambda n: n in names or None) or _builtin(name):
+            return True
+        return name.endswith("Collection") and name[: -len("Collection")] in names
+
+    collections: list[str] = []
+    functions: list[str] = []
+    for file, text in files.items():
+        if file not in parsed:
+            continue
         for node in parser.read(text):
-            members = node.value.items if node.kw.text == "collection" and isinstance(node.value, Block) else []
-            for member in members:
-                ftype = member.value.type if isinstance(member.value, Field) else None
-                for name in sig.names(ftype.texpr) if ftype is not None else ():
-                    if not sig.doc_type(name.name, lambda n: n in names or None) and not _builtin(name.name):
-                        at = ftype.start + name.start
-                        out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+            if node.kw.text == "collection" and isinstance(node.value, Block):
+                collections += _collection_types(node.value.items, known, text, file)
+            elif node.kw.text == "function" and isinstance(node.value, Function):
+                functions += [d.render(text, file) for d in _function_types(node.value, known)]
+    return collections + functions
+
+
+def _collection_types(members: list[Node], known: t.Callable[[str], bool], text: str, file: str) -> list[str]:
+    """A collection's type errors in core's order: defined fields, computed fields, the wildcard."""
+    fields = [m.value for m in members if isinstance(m.value, Field) and m.value.type is not None]
+    out = []
+    for kind in ("defined", "compute"):
+        for field in (f for f in fields if f.kind == kind):
+            for name in sig.names(field.type.texpr):
+                if not known(name.name):
+                    at = field.type.start + name.start
+                    out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+    for field in (f for f in fields if f.kind == "wildcard"):
+        if field.type.texpr != sig.Keyword("Any"):
+            message = "Top-level wildcard must have type `Any`"
+            out.append(Diagnostic(message, field.type.start, field.type.end).render(text, file))
     return out
+
+
+def _function_types(function: Function, known: t.Callable[[str], bool]) -> list[Diagnostic]:
+    """The unknown types of a function's signature, as core's typer reads one that may be generic: a name
+    it does not know is a type parameter, which must be both taken (in a parameter) and returned, else it
+    is `Unknown type` where first written; one given arguments, or named in `Ref<>`, is unknown at once.
+    Lowercase `string`, `number`... core only warns about (`Did you mean `String`?`)."""
+    if function.ret is None:
+        return []
+    at_once: list[Diagnostic] = []
+    seen: dict[str, list] = {}  # name -> [first Diagnostic, taken, returned]
+
+    def unknown(name: sig.Name, base: int) -> Diagnostic:
+        return Diagnostic(f"Unknown type `{name.name}`", base + name.start, base + name.start + len(name.name))
+
+    def walk(node: t.Any, base: int, returned: bool) -> None:
+        if isinstance(node, sig.LambdaType):
+            for param in (*node.params, *((node.variadic,) if node.variadic is not None else ())):
+                walk(param, base, not returned)
+            walk(node.result, base, returned)
+        elif isinstance(node, sig.Name):
+            for arg in node.args:
+                if node.name in ("Ref", "EmptyRef") and isinstance(arg, sig.Name) and not known(arg.name):
+                    at_once.append(unknown(arg, base))
+                else:
+                    walk(arg, base, returned)
+            if known(node.name):
+                return
+            if node.args:
+                at_once.append(unknown(node, base))
+                return
+            entry = seen.setdefault(node.name, [unknown(node, base), False, False])
+            entry[2 if returned else 1] = True
+        else:
+            for child in sig._children(node):
+                walk(child, base, returned)
+
+    for arg in function.args:
+        if arg.type is not None:
+            walk(arg.type.texpr, arg.type.start, False)
+    walk(function.ret.texpr, function.ret.start, True)
+    generic = [d for name, (d, taken, returned) in seen.items() if not (taken and returned) and name not in _TS_NAMES]
+    return at_once + generic
+
+
+#: Names core's typer takes for a misspelt type (`string` for `String`) and only warns about.
+_TS_NAMES = frozenset(("any", "null", "number", "string", "boolean"))
 
 
 def _builtin(name: str) -> bool:
@@ -107,7 +182,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     if steps and live is not None and m.has_v4_indexes(ctx, live.name):
         # Core's check after the write, a constraint failure drawn on the collection.
         message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
-        problems = [r.Problem(message, span=submitted.span)]
+        problems = [shapes.Problem(message, span=submitted.span)]
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:
         files[LIVE] = (live.file, before[live.file])
@@ -118,12 +193,12 @@ def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], af
     """The steps a collection's new migrations make, and its problems (each with its spans), as core's
     MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
     where, pending = _located(submitted, after[submitted.file], tag=None)
-    target = r.shape(submitted.definition, find, where)
+    target = shapes.shape(submitted.definition, find, where)
     if live is None:
         return r.check(target, None, pending, where)
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
-    return r.check(target, r.shape(live.definition, find, live_where), pending, where)
+    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where)
 
 
 def _has_documents(ctx: Context, name: str) -> bool:
@@ -143,7 +218,7 @@ def _lookup(items: list[Item], ctx: Context) -> t.Callable[[str], t.Any]:
 # -- where things are ------------------------------------------------------------------------------------
 
 
-def _located(item: Item, text: str, tag: str | None) -> tuple[r.Source, list[r.Item]]:
+def _located(item: Item, text: str, tag: str | None) -> tuple[shapes.Source, list[shapes.Item]]:
     """Where the collection `item` writes its fields, wildcard and migrations block, and its migrations with
     their spans; `tag` marks spans of the live side's file."""
     node = next(n for n in parser.read(text) if _same(n, item))
@@ -178,7 +253,7 @@ def _located(item: Item, text: str, tag: str | None) -> tuple[r.Source, list[r.I
         )
         for one, n in zip(stated, written)
     ]
-    return r.Source(span(*item.span), block, fields, wildcard, last), located
+    return shapes.Source(span(*item.span), block, fields, wildcard, last), located
 
 
 def _same(node: Node, item: Item) -> bool:
@@ -232,7 +307,7 @@ def _next_field(tokens: list, j: int) -> bool:
 # -- rendering -----------------------------------------------------------------------------------------
 
 
-def render(problem: r.Problem, files: dict) -> str:
+def render(problem: shapes.Problem, files: dict) -> str:
     """A problem as core renders a MigrationError against its file: each hint under it, in the file it
     points into (`at` left out on the error's own line), or `at <no source>` when it points nowhere."""
     file, text = _file(problem.span, files)

@@ -62,15 +62,31 @@ def _handle(db: Database, request: Request) -> Response:
     try:
         try:
             result, _ = db.transact(lambda ctx: _answer(ctx, request, files), secret=secret)
+        except _Answered as answered:
+            result = answered.response
         except _Staging as staging:
-            check = lambda ctx: _check_write(ctx, request)  # noqa: E731
-            version = manager.push_staged(db, staging.files, secret=secret, override=staging.override, check=check)
-            result = _ok({"version": version})
+            result = _push_staged(db, request, staging, secret)
     except Unauthorized:
         raise SchemaError(401, "Access token required") from None
     except FQLError as err:
         raise SchemaError(400, manager.failure_message(err)) from None
     return result
+
+
+def _push_staged(db: Database, request: Request, staging: _Staging, secret: str) -> Response:
+    """Stage a push (manager.push_staged), answered with the new version and, for an item, the item."""
+    body = dict(staging.body or {})
+    answer = staging.answer
+    version = manager.push_staged(
+        db,
+        staging.files,
+        secret=secret,
+        override=staging.override,
+        check=lambda ctx: _check_write(ctx, request),
+        inspect=None if answer is None else lambda ctx: body.update(answer(ctx)),
+        renames=staging.renames,
+    )
+    return _ok({**body, "version": version})
 
 
 #: (method, path parts, `*` for a variable part) -> handler name.
@@ -192,12 +208,34 @@ def _check_write(ctx: Context, request: Request) -> None:
 
 
 class _Staging(Exception):
-    """A staged push: run apart (manager.push_staged), in transactions of its own."""
+    """A staged push: run apart (manager.push_staged), in transactions of its own. An item written while
+    a schema is staged is answered as outside staging: `body` is the answer known before the push, and
+    `answer(ctx)` the part read once the push is applied (the item's definition as it would be)."""
 
-    def __init__(self, files: list[tuple[str, str]], override: bool):
+    def __init__(
+        self,
+        files: list[tuple[str, str]],
+        override: bool,
+        *,
+        body: dict | None = None,
+        answer: t.Callable[[Context], dict] | None = None,
+        renames: dict | None = None,
+    ):
         super().__init__("staging")
         self.files = files
         self.override = override
+        self.body = body
+        self.answer = answer
+        #: The items API's renames (an item's (kind, new name) to its staged name), kept to the commit.
+        self.renames = renames
+
+
+class _Answered(Exception):
+    """An answer read from the schema as the staged files make it, in a transaction then rolled back."""
+
+    def __init__(self, response: Response):
+        super().__init__("answered")
+        self.response = response
 
 
 def _validate(ctx: Context, request: Request, files: list) -> Response:
@@ -225,7 +263,8 @@ def _status(ctx: Context, request: Request, files: list) -> Response:
     body = {"version": version, "status": "none" if staged is None else "ready"}
     fmt = _format(request)
     if fmt is not None:
-        result = manager.validate(ctx, staged or [], override=True) if staged is not None else None
+        renames = manager.staged_renames(ctx)
+        result = manager.validate(ctx, staged, override=True, renames=renames) if staged is not None else None
         body["pending_summary"] = ""
         body["diff"] = (
             "" if result is None else schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
@@ -296,30 +335,45 @@ def _snippet(request: Request, resource: str) -> tuple[Item, str]:
 
 
 def _item_answer(ctx: Context, version: int, located: manager.Located) -> Response:
+    return _ok({"version": version, **_item_body(ctx, located)})
+
+
+def _item_body(ctx: Context, located: manager.Located) -> dict:
+    """An item as the items API answers it: its file, where it is and its text there, and the definition
+    its document has."""
     from ..eval.v10.documents import read
     from ..wire.v10 import to_simple
 
     document = read(ctx, manager.ref_of(located.item))
     start, end = located.item.span
-    return _ok(
-        {
-            "version": version,
-            "filename": located.file,
-            "span": {"start": start, "end": end},
-            "content": located.text[start:end],
-            "definition": to_simple(document),
-        }
-    )
+    return {
+        "filename": located.file,
+        "span": {"start": start, "end": end},
+        "content": located.text[start:end],
+        "definition": to_simple(document),
+    }
 
 
 def _get_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
     version = _version(ctx, request)
     kind, _ = _resource(resource)
-    return _item_answer(ctx, version, _located(ctx, kind, name))
+    staged = manager.apply_staged(ctx)
+    if staged is None:
+        return _item_answer(ctx, version, _located(ctx, kind, name))
+    # While a schema is staged, core finds items in the staged files; the definition is read with the
+    # staged files applied, in this transaction, which _Answered rolls back.
+    raise _Answered(_item_answer(ctx, version, _located_in(staged, kind, name)))
 
 
 def _located(ctx: Context, kind: str, name: str) -> manager.Located:
     found = manager.locate(ctx, kind, name)
+    if found is None:
+        raise SchemaError(404, "Not found")
+    return found
+
+
+def _located_in(files: list[tuple[str, str]], kind: str, name: str) -> manager.Located:
+    found = manager.locate_in(files, kind, name)
     if found is None:
         raise SchemaError(404, "Not found")
     return found
@@ -341,13 +395,15 @@ def _item_write(ctx: Context, request: Request, resource: str, name: str | None)
         raise SchemaError(403, "Access denied")
     version = manager.version(ctx) if validating else _version(ctx, request)
     item, snippet = _snippet(request, resource)
+    # While a schema is staged, a write changes the staged files (core's items API works on them).
+    staged = None if validating else manager.staged_files(ctx)
     renames = {}
     if name is None:
-        main = dict(manager.files(ctx)).get(manager.MAIN, "")
+        main = dict(manager.files(ctx) if staged is None else staged).get(manager.MAIN, "")
         file, text = manager.MAIN, f"{main}\n\n{snippet}"
         start = len(main) + 2
     else:
-        located = _located(ctx, item.kind, name)
+        located = _located(ctx, item.kind, name) if staged is None else _located_in(staged, item.kind, name)
         start, end = located.item.span
         file, text = located.file, located.text[:start] + snippet + located.text[end:]
         if item.name != name:
@@ -361,13 +417,18 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
         raise SchemaError(403, "Access denied")
     version = manager.version(ctx) if validating else _version(ctx, request)
     kind, _ = _resource(resource)
+    staged = None if validating else manager.staged_files(ctx)
+    if staged is not None:
+        # Answered as the staged files have it before the delete (read with them applied, then rolled back).
+        manager.apply_staged(ctx)
+        located = _located_in(staged, kind, name)
+        start, end = located.item.span
+        raise _Staging([(located.file, located.text[:start] + located.text[end:])], False, body=_item_body(ctx, located))
     located = _located(ctx, kind, name)
     start, end = located.item.span
     text = located.text[:start] + located.text[end:]
     if validating:
         return _diff_answer(ctx, request, version, [(located.file, text)], {})
-    if manager.staged_files(ctx) is not None:
-        raise _Staging([(located.file, text)], False)
     answer = _item_answer(ctx, version, located)
     manager.update(ctx, [(located.file, text)], override=False)
     body = json.loads(answer.body)
@@ -380,10 +441,10 @@ def _item_change(
 ) -> Response:
     if _flag(request, "validate"):
         return _diff_answer(ctx, request, version, [(file, text)], renames)
-    if manager.staged_files(ctx) is not None:
-        raise _Staging([(file, text)], False)
-    manager.update(ctx, [(file, text)], override=False, renames=renames)
     located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
+    if manager.staged_files(ctx) is not None:
+        raise _Staging([(file, text)], False, answer=lambda applied: _item_body(applied, located), renames=renames)
+    manager.update(ctx, [(file, text)], override=False, renames=renames)
     return _item_answer(ctx, ctx.state.ts, located)
 
 

@@ -9,11 +9,12 @@ migrations it makes as core's SchemaMigration.debug lists them (nothing when the
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 
 import fql
-from fql.eval.v10 import rewind
+from fql.eval.v10 import shapes
 from fql.schema import manager, migrating
 from fql.schema.diff import _scala_set
 from fql.schema.manager import SchemaError
@@ -49,17 +50,17 @@ def _cases() -> list:
 
 def debug(step) -> str:
     """A step as core's SchemaMigration.debug writes it."""
-    path = rewind.show
+    path = shapes.show
     if step.kind == "add":
         default = f" = {step.backfill}" if step.backfill is not None else ""
-        return f"add {path(step.field)}: {rewind.typed(step.type)}{default}"
+        return f"add {path(step.field)}: {shapes.typed(step.type)}{default}"
     if step.kind in ("drop", "move_conflicts"):
         return f"{step.kind} {path(step.field)}"
     if step.kind == "move":
         return f"move {path(step.field)} -> {path(step.to[0])}"
     if step.kind == "split":
         targets = ", ".join(
-            f"({path(to)}: {rewind.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
+            f"({path(to)}: {shapes.typed(schema)}{f' = {bf}' if bf is not None else ''})" for to, schema, bf in step.to
         )
         return f"split {path(step.field)} -> {targets}"
     if step.kind == "move_wildcard":
@@ -207,6 +208,93 @@ at main.fsl:1:1
   |"""
 
 
+def test_null_is_not_a_valid_backfill_for_a_ref():
+    # Core's FQL2MigrationValidatorSpec: the validator takes null for `Ref<A>` (to its typer a null document
+    # is null), so the field needs no backfill; the null it gets then fails when converted, a failure of
+    # the schema as a whole, drawn on the collection.
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({})", syntax="v10")
+    after = "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n  a: Ref<A>\n\n  migrations {\n    add .a\n  }\n}"
+    assert _refused(db, after) == """\
+error: Invalid database schema update.
+    error: Failed to convert backfill value.
+    constraint failures:
+      a: Expected A | NullA, provided Null
+    at *field:Foo:a*:1:1
+      |
+    1 | Ref<A>
+      | ^^^^^^
+      |
+at main.fsl:3:1
+   |
+ 3 |   collection Foo {
+   |  _^
+ 4 | |   _no_wildcard: Null
+ 5 | |   a: Ref<A>
+ 6 | |
+ 7 | |   migrations {
+ 8 | |     add .a
+ 9 | |   }
+10 | | }
+   | |_^
+   |"""
+    assert db.query("Foo.definition.fields", syntax="v10") == {"_no_wildcard": {"signature": "Null"}}
+
+
+def test_backfill_values_are_checked_against_field_types():
+    # Core's FQL2MigrationValidatorSpec: a backfill typed `Any` passes the validator and fails when converted.
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection Foo {\n  _no_wildcard: Null\n}\n"})
+    db.query("Foo.create({})", syntax="v10")
+    after = (
+        "collection Foo {\n  foo: Int\n  _no_wildcard: Null\n\n  migrations {\n    add .foo\n"
+        '    backfill .foo = {\n      let a: Any = "hi"\n      a\n    }\n  }\n}\n'
+    )
+    assert _refused(db, after) == """\
+error: Invalid database schema update.
+    error: Failed to convert backfill value.
+    constraint failures:
+      foo: Expected Int, provided String
+    at <no source>
+at main.fsl:1:1
+   |
+ 1 |   collection Foo {
+   |  _^
+ 2 | |   foo: Int
+ 3 | |   _no_wildcard: Null
+ 4 | |
+ 5 | |   migrations {
+ 6 | |     add .foo
+ 7 | |     backfill .foo = {
+ 8 | |       let a: Any = "hi"
+ 9 | |       a
+10 | |     }
+11 | |   }
+12 | | }
+   | |_^
+   |"""
+
+
+def test_a_nullable_ref_takes_null_without_a_backfill():
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({ id: 0 })", syntax="v10")
+    db.push_schema(
+        {"main.fsl": "collection A {}\n\ncollection Foo {\n  _no_wildcard: Null\n  a: Ref<A>?\n\n  migrations {\n    add .a\n  }\n}"}
+    )
+    assert db.query("Foo.byId(0)!.a", syntax="v10") is None
+
+
+def test_a_write_that_fails_on_its_own_is_not_drawn():
+    # A write's own constraint failures are core's bare message (SchemaEndpointSpec "validate schema
+    # consistency"), not a failure of the schema as a whole.
+    db = fql.connect("memory://")
+    assert _refused(db, "@role('a_role') function foo() { 42 }") == (
+        "Failed to create Function.\nconstraint failures:\n  role: Field refers to an unknown role name `a_role`."
+    )
+
+
 # -- core's SchemaCollectionSpec (ext/model/src/test/scala/schema/) ------------------------------------------
 
 
@@ -351,3 +439,86 @@ Invalid database schema update.
     at <no source>
     hint: Remove the extra add
     at <no source>"""
+
+
+# -- core's SchemaTypeValidator on the types a push writes (ext/fql/shared/src/main/scala/env/) --------------
+
+
+def test_unknown_types_in_computed_field_signatures():
+    # As FQL2ComputedFieldsSpec "rejects signature with generics", through a push (core's typer also checks
+    # the body, which fql does not: here it types).
+    db = fql.connect("memory://")
+    assert _refused(db, "collection Foo {\n  compute bar: A => A = (doc) => doc\n}") == """\
+error: Unknown type `A`
+at main.fsl:2:16
+  |
+2 |   compute bar: A => A = (doc) => doc
+  |                ^
+  |
+error: Unknown type `A`
+at main.fsl:2:21
+  |
+2 |   compute bar: A => A = (doc) => doc
+  |                     ^
+  |"""
+
+
+def test_the_wildcard_must_be_any():
+    # Core's checkWildcard (FQL2DefinedFieldsSpec "allows only Any"): before any write, drawn on its type,
+    # whatever the type names.
+    db = fql.connect("memory://")
+    for wildcard in ("String", "Bar"):
+        assert _refused(db, f"collection Foo {{\n  *: {wildcard}\n}}") == f"""\
+error: Top-level wildcard must have type `Any`
+at main.fsl:2:6
+  |
+2 |   *: {wildcard}
+  |      {"^" * len(wildcard)}
+  |"""
+    db.push_schema({"main.fsl": "collection Foo {\n  *: Any\n}"})
+
+
+@pytest.mark.parametrize(
+    ("signature", "unknown"),
+    [
+        # TyperCoreSpec "let y: { foo: A } => B": neither is both taken and returned.
+        ("(z: { foo: A }): B", ["A", "B"]),
+        # TyperCoreSpec "disallow pointless generic params".
+        ("(x: Array<xxx>): String", ["xxx"]),
+        ("(x: Array<String>): xxx", ["xxx"]),
+        ("(x: Int, ...y: Baz): Qux", ["Baz", "Qux"]),
+        # In `Ref<>` a type parameter is no document type; then, only returned, it is no parameter.
+        ("(x: Ref<A>): A", ["A", "A"]),
+        ("(x: Foo<Int>): Int", ["Foo"]),
+    ],
+)
+def test_unknown_types_in_function_signatures(signature, unknown):
+    text = f"function f{signature} {{ 1 }}"
+    expected = []
+    for i, name in enumerate(unknown):
+        at = [m.start() for m in re.finditer(rf"\b{name}\b", text)][unknown[:i].count(name)]
+        expected.append(f"error: Unknown type `{name}`\nat main.fsl:1:{at + 1}\n  |\n1 | {text}\n  | {' ' * at}{'^' * len(name)}\n  |")
+    assert _refused(fql.connect("memory://"), text) == "\n".join(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "function id(x: A): A { x }",  # a type parameter, taken and returned
+        "function first(x: Array<a>): a { x[0] }",
+        "function f(z: { foo: b }): b { z.foo }",  # TyperCoreSpec's `{ foo: b } => b`
+        "function f(x: string): Int { 1 }",  # core only warns: Did you mean `String`?
+        "collection Users {}\nfunction f(u: Users, c: UsersCollection): NullUsers { null }",
+    ],
+)
+def test_known_types_in_function_signatures(text):
+    db = fql.connect("memory://")
+    db.push_schema({"main.fsl": text})
+
+
+def test_function_types_come_after_collection_types():
+    text = "function f(x: Bar): Int { 1 }\n\ncollection Foo {\n  a: Baz\n}"
+    assert _refused(fql.connect("memory://"), text).split("\n")[0::6] == [
+        "error: Unknown type `Baz`",
+        "error: Unknown type `Bar`",
+    ]

@@ -81,6 +81,7 @@ REFUSED = {
     "FSLParserSpec-parse-migrations-1": "error: Cannot add field, as `.a` is not in the submitted schema",
     "FSLParserSpec-render-a-paths-in-FQL-form-1": "Failed to create Collection.",  # `.ts` as a term
     "FSLParserSpec-handle-conflicting-names-correctly-1": "Duplicate collection or function `foo`",
+    "FSLParserSpec-parse-with-types-3": "error: Unknown type `Char`\nat main.fsl:1:39",  # no such type
     "SourceGeneratorSpec-quote legacy schema names": "Failed to create Collection.",  # `0` is no identifier
 }
 #: Roles of core's parser and diff cases name collections they do not declare: core's schema validation

@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from .core_api import Database, api, served  # noqa: F401 - fixtures
-from .test_core_api_schema_files import message, upload
+from .test_core_api_schema_files import message, query10, upload
 
 RESOURCES = ["collections", "functions", "roles", "access_providers"]
 #: The native collection a definition names as its `coll`.
@@ -312,3 +312,109 @@ def test_updating_an_item_to_itself_is_an_empty_diff(api, db, resource):
     version = setup(api, db, [("test.fsl", fsl)])
     status, _, body = post(api, f"/schema/1/items/{resource}/{name}?validate=true", fsl, db)
     assert status == 200 and body == {"version": version, "diff": ""}
+
+
+# -- while a schema is staged (core's items API works on the staged files) -------------------------------------
+
+
+def stage(api, db: Database, files: list[tuple[str, str]]) -> None:
+    status, _, body = upload(api, "/schema/1/update?staged=true&override=false", files, db.admin_key)
+    assert status == 200, body
+
+
+def staged_file(api, db: Database, name: str) -> str:
+    return api.get(f"/schema/1/files/{name}?staged=true", db.admin_key)[2]["content"]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_while_staged_answers_the_item(api, db, resource):
+    setup(api, db, [("test.fsl", an_fsl(api, db, "functions"))])
+    # Made first: a role's collection made by a query once staged would not be in the staged schema.
+    fsl = an_fsl(api, db, resource)
+    stage(api, db, [("other.fsl", "function staged() { 1 }")])
+    status, _, body = post(api, f"/schema/1/items/{resource}", fsl, db)
+    assert status == 200, body
+    assert_item(resource, body, "main.fsl", fsl)
+    assert body["version"] == api.get("/schema/1/staged/status", db.admin_key)[2]["version"]
+    # The item joined the staged schema, which still holds what was staged before.
+    assert staged_file(api, db, "main.fsl").endswith(fsl)
+    assert staged_file(api, db, "other.fsl") == "function staged() { 1 }"
+    assert body["span"]["end"] == len(staged_file(api, db, "main.fsl"))
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, resource):
+    name = a_name()
+    setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    # Staged: another item before it in the same file, so its place there is not its place in the active file.
+    staged_text = f"function before() {{ 0 }}\n\n{an_fsl(api, db, resource, name)}"
+    changed = _changed(an_fsl(api, db, resource, name))
+    stage(api, db, [("test.fsl", staged_text)])
+    status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
+    assert status == 200, body
+    assert_item(resource, body, "test.fsl", changed)
+    text = staged_file(api, db, "test.fsl")
+    assert text == f"function before() {{ 0 }}\n\n{changed}"
+    assert text[body["span"]["start"] : body["span"]["end"]] == changed
+
+
+def test_the_definition_is_the_staged_one(api, db):
+    setup(api, db, [("main.fsl", "function foo() { 1 }")])
+    stage(api, db, [("main.fsl", "function foo() { 1 }")])
+    status, _, body = post(api, "/schema/1/items/functions/foo", "@role(server)\nfunction foo() { 2 }", db)
+    assert status == 200, body
+    assert body["definition"]["body"] == "() => {\n  2\n}" and body["definition"]["role"] == "server"
+    # The active schema stays as it was until the commit; the item reads as staged meanwhile.
+    assert api.get("/schema/1/files/main.fsl", db.admin_key)[2]["content"] == "function foo() { 1 }"
+    status, _, body = api.get("/schema/1/items/functions/foo", db.admin_key)
+    assert status == 200 and body["content"] == "@role(server)\nfunction foo() { 2 }"
+    assert body["definition"]["body"] == "() => {\n  2\n}"
+    assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
+    assert api.get("/schema/1/items/functions/foo", db.admin_key)[2]["definition"]["role"] == "server"
+
+
+def test_an_item_staged_alone_is_found(api, db):
+    setup(api, db, [("main.fsl", "function foo() { 1 }")])
+    stage(api, db, [("new.fsl", "collection Staged {}")])
+    status, _, body = api.get("/schema/1/items/collections/Staged", db.admin_key)
+    assert status == 200, body
+    assert body["filename"] == "new.fsl" and body["content"] == "collection Staged {}"
+    assert body["definition"]["name"] == "Staged" and body["definition"]["coll"] == "Collection"
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_delete_while_staged_answers_the_item(api, db, resource):
+    name = a_name()
+    fsl = an_fsl(api, db, resource, name)
+    setup(api, db, [("test.fsl", fsl)])
+    stage(api, db, [("other.fsl", "function staged() { 1 }")])
+    url = f"/schema/1/items/{resource}/{name}"
+    status, _, body = api.delete(url, db.admin_key)
+    assert status == 200, body
+    assert_item(resource, body, "test.fsl", fsl)
+    assert body["definition"]["name"] == name
+    # Gone from the staged schema (its file with it, left blank), still active until the commit.
+    assert api.get(url, db.admin_key)[0] == 404
+    assert api.get("/schema/1/files/test.fsl?staged=true", db.admin_key)[0] == 404
+    assert api.get("/schema/1/files/test.fsl", db.admin_key)[2]["content"] == fsl
+    assert api.raw("POST", "/schema/1/abandon?force=true", "", secret=db.admin_key)[0] == 200
+    assert api.get(url, db.admin_key)[0] == 200
+
+
+def test_a_rename_while_staged_keeps_the_documents_at_the_commit(api, db):
+    setup(api, db, [("main.fsl", "collection Foo {}")])
+    assert query10(api, "Foo.create({ id: 1 }); Foo.create({ id: 2 }); Foo.all().count()", db.admin_key)[2]["data"] == 2
+    stage(api, db, [("main.fsl", "collection Foo {}")])
+    status, _, body = post(api, "/schema/1/items/collections/Foo", "collection Bar {}", db)
+    assert status == 200 and body["definition"]["name"] == "Bar", body
+    # Renamed again before the commit: still the same collection, renamed from its active name.
+    status, _, body = post(api, "/schema/1/items/collections/Bar", "collection Baz {}", db)
+    assert status == 200 and body["definition"]["name"] == "Baz", body
+    # A change of the collection, not one deleted and another made.
+    assert api.get("/schema/1/staged/status?format=summary", db.admin_key)[2]["diff"] == (
+        "* Modifying collection `Foo` at main.fsl:1:1\n"
+    )
+    assert query10(api, "Foo.all().count()", db.admin_key)[2]["data"] == 2
+    assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
+    assert query10(api, "Baz.all().map(.id).toArray()", db.admin_key)[2]["data"] == ["1", "2"]
+    assert query10(api, "Collection.byName('Foo').exists()", db.admin_key)[2]["data"] is False

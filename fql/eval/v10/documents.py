@@ -299,6 +299,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             raise _provider_failure(err, f"update {_V10_UPDATED[doc.ref.kind]} `{doc.ref.id}`") from None
         # A new name renames the document (fql/eval/rename.py): read it back by its new ref.
         ref = written["ref"] if isinstance(written, dict) and isinstance(written.get("ref"), Ref) else doc.ref
+        if doc.ref.kind == "access_providers":
+            from .natives import revalidate_provider_roles
+
+            revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
     _check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl, _ = _split(given, "the update")

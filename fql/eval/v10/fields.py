@@ -641,7 +641,7 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
     check_types(ctx, name, definition)
     steps = migration_steps(ctx, definition, previous)
     if steps:
-        migrations.apply(ctx, str(name), steps)
+        migrations.apply(ctx, str(name), steps, definition.get("fields"))
     return bool(steps)
 
 

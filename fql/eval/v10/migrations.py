@@ -25,7 +25,8 @@ from ...storage.base import Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
-from .rewind import Item, Path, Problem, Shape, Step, check, failed, shape, show
+from .rewind import Step, check
+from .shapes import Item, Path, Problem, Shape, failed, shape, show
 
 _STRING = st.Scalar("String")
 
@@ -154,18 +155,20 @@ def has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
     return False
 
 
-def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
+def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None) -> None:
     """Run `steps` over every stored version of the collection's documents, each kept at its own `ts`.
-    Backfill values are evaluated once, first (core evaluates them when the schema changes)."""
+    Backfill values are evaluated once, first (core evaluates them when the schema changes), and each
+    must fit its field's type; a field filled with no backfill gets null, which must fit too (a
+    `Ref<Users>` field needs no backfill, but null is no reference). `fields` are the collection's new
+    field definitions, for where such a failure is written."""
     values = {source: _evaluate(ctx, coll, source) for source in _sources(steps)}
     for step in steps:
         for path, schema, source in _filled(step):
-            if source is not None and values[source] is not None:
-                failures = st.validate(schema, path, values[source])
-                if failures:
-                    lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
-                    message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
-                    raise failed(coll, [Problem(message)])
+            failures = st.validate(schema, path, values[source] if source is not None else None)
+            if failures:
+                lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+                message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
+                raise failed(coll, [Problem(message, **_type_source(path, source, fields))])
     txn = ctx.state.txn
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):
@@ -177,6 +180,15 @@ def apply(ctx: Context, coll: str, steps: list[Step]) -> None:
             if not data.get(CONFLICTS):
                 data.pop(CONFLICTS, None)
             txn.insert_version(Version(version.key, version.ts, {**version.data, "data": data}, version.ttl))
+
+
+def _type_source(path: Path, source: str | None, fields: dict | None) -> dict:
+    """Where core places a failed conversion: a backfill's expression (stored, so `<no source>`), else the
+    field's type, in its signature's own source (a top-level field's; a nested one's has no place here)."""
+    spec = (fields or {}).get(path[0]) if source is None and len(path) == 1 else None
+    if not isinstance(spec, dict) or not isinstance(spec.get("signature"), str):
+        return {}
+    return {"field": path[0], "signature": spec["signature"]}
 
 
 def _sources(steps: list[Step]) -> set[str]:

@@ -602,13 +602,14 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     except InstanceAlreadyExists:
         failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
         raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
-    _revalidate_provider_roles(ctx, DocKey(ctx.state.scope, "#" + providers.KIND, created["ref"].id))
+    revalidate_provider_roles(ctx, DocKey(ctx.state.scope, "#" + providers.KIND, created["ref"].id))
     return read(ctx, created["ref"])
 
 
-def _revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
+def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
     """Once the query has run, the roles a v10 provider names by name must exist (core's schema
-    validation after the query: the same query, or FSL push, may create the role after the provider)."""
+    validation after the query: the same query, or FSL push, may create the role after the provider,
+    or update the provider to name it first)."""
     from .. import providers
 
     def check() -> None:

@@ -458,13 +458,19 @@ class _Collection:
                 out[key] = self.settings[key]
         return out
 
+    def named(self, node: Node, seen: _Seen) -> tuple[Name | None, t.Any]:
+        """A named member's name (each name once among its kind) and value; no name, nothing."""
+        name = self.conv.identifier(node.name, span_of(node.kw))
+        if name is None:
+            return None, None
+        seen.check(name)
+        return name, self.conv.value(node)
+
     def index(self, node: Node, seen: _Seen) -> None:
         conv = self.conv
-        name = conv.identifier(node.name, span_of(node.kw))
+        name, value = self.named(node, seen)
         if name is None:
             return
-        seen.check(name)
-        value = conv.value(node)
         block = value and conv.block(value)
         if block is None:
             return
@@ -558,11 +564,7 @@ class _Collection:
 
     def check(self, node: Node, seen: _Seen) -> None:
         conv = self.conv
-        name = conv.identifier(node.name, span_of(node.kw))
-        if name is None:
-            return
-        seen.check(name)
-        value = conv.value(node)
+        name, value = self.named(node, seen)
         if value is None:
             return
         if not isinstance(value, Lit):

@@ -399,12 +399,13 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
         target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
-        from .schema import create_native
+        from .schema import create_native, refuse_if_staged
 
         if target.database is not None:
             check_references(ctx, params)
             raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
+        refuse_if_staged(ctx, target.id, "create")
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")
@@ -515,9 +516,10 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     params = {} if params is None else params
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
-        from .schema import update_native
+        from .schema import refuse_if_staged, update_native
 
         if v4:
+            refuse_if_staged(ctx, ref.kind, "update")
             params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
@@ -544,9 +546,10 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     params = {} if params is None else params
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
-        from .schema import update_native
+        from .schema import refuse_if_staged, update_native
 
         if v4:
+            refuse_if_staged(ctx, ref.kind, "replace")
             params = _v4_native_params(ref, version, params)
 
         _may_write(ctx, key, ref, version, params)
@@ -587,12 +590,14 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
 
 
 @builtin("Delete", keys=("delete",))
-def delete(ctx: Context, ref: t.Any) -> dict:
-    """Delete the document; the result is the document as it was."""
+def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
+    """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`)."""
     key, version = _existing(ctx, ref, "delete", "delete")
     if ref.kind is not None:
-        from .schema import delete_native
+        from .schema import delete_native, refuse_if_staged
 
+        if v4:
+            refuse_if_staged(ctx, ref.kind, "delete")
         delete_native(ctx, ref, key)
     else:
         from .auth import forget_identity

@@ -266,9 +266,27 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     return render(ctx, version)
 
 
+#: Where fql/schema/manager.py marks that a database has a staged FSL schema.
+STAGED_MARK = "#schema_staged_mark"
+#: The schema documents v4 may not write while a schema is staged (core's VersionedSchemaWriteConfig;
+#: indexes are not among them).
+_VERSIONED = frozenset(("collections", "functions", "roles", "access_providers"))
+
+
+def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int) -> None:
+    """Core refuses a v4 write of a collection, function, role or access provider while the database
+    has a staged schema (its FSL push waits to be committed)."""
+    if kind not in _VERSIONED:
+        return
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, STAGED_MARK, ""))
+    if mark is not None and mark.data is not None:
+        raise SchemaValidationFailed("Cannot update schema from FQL v4 if schema has been staged.").at(*path)
+
+
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
+    refuse_if_staged(ctx, "collections", "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -276,6 +294,7 @@ def create_collection(ctx: Context, params: dict) -> dict:
 def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
+    refuse_if_staged(ctx, "collections", "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
@@ -304,6 +323,7 @@ def create_function(ctx: Context, params: dict) -> dict:
     if isinstance(params.get("body"), str):
         # v4 cannot write a v10 body (its source text); core's FQL2UserFunctionSpec.
         raise SchemaValidationFailed("Invalid type provided for field `body`.").at("create_function")
+    refuse_if_staged(ctx, "functions", "create_function")
     return create_native(ctx, native("functions"), params, "create_function")
 
 

@@ -21,6 +21,7 @@ from attrs import frozen
 
 from ..errors import FQLError
 from ..eval import documents
+from ..eval.schema import STAGED_MARK
 from ..eval.evaluator import Context
 from ..eval.refs import live
 from ..eval.v10 import expressions
@@ -454,7 +455,7 @@ def update(
 #: The staged files (one document per file), and the mark that a schema is staged (a staged push may
 #: delete every file).
 STAGED = "#schema_staged"
-_STAGED_MARK = "#schema_staged_mark"
+_STAGED_MARK = STAGED_MARK
 
 
 def staged_files(ctx: Context) -> list[tuple[str, str]] | None:

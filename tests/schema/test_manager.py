@@ -365,3 +365,25 @@ def test_a_field_may_name_a_collection_declared_after_it(db):
     db.push_schema({"main.fsl": "collection User {\n  address: Ref<Address>\n}\n\ncollection Address {}\n"})
     q(db, 'User.create({ address: Address.create({ id: "1" }) })')
     assert q(db, "User.all().first()!.address.id") == "1"
+
+
+def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
+    q(db, 'Database.create({ name: "app" })')
+    admin = q(db, 'Key.create({ role: "admin", database: "app" }).secret')
+    db.push_schema({"funcs.fsl": FUNCS}, secret=admin)
+    db.push_schema({"funcs.fsl": FUNCS.replace("x * 2", "x * 3")}, secret=admin, staged=True)
+    refused = "Cannot update schema from FQL v4 if schema has been staged."
+    for query in (
+        'CreateCollection({ name: "Books" })',
+        'Create(Collections(), { name: "Books" })',
+        'Update(Function("double"), { data: { a: 1 } })',
+        'Delete(Function("double"))',
+        'CreateRole({ name: "r", privileges: [] })',
+    ):
+        with pytest.raises(fql.FQLError) as err:
+            db.query(query, secret=admin)
+        assert (err.value.code, err.value.description) == ("schema validation failed", refused), query
+    # v10 writes go on (fql applies them to the active schema; see the README's departures).
+    assert db.query('Collection.create({ name: "Tags" }).name', secret=admin, syntax="v10") == "Tags"
+    db.commit_schema(secret=admin)
+    assert db.query('CreateCollection({ name: "Books" })', secret=admin)["name"] == "Books"

@@ -430,7 +430,7 @@ def delete(ctx: Context, doc: Document) -> NullDocument:
         from .natives import revalidate_role_resources
 
         revalidate_role_resources(ctx)
-    core.delete(ctx, doc.ref)
+    core.delete(ctx, doc.ref, v4=False)
     return NullDocument(doc.ref, "deleted")
 
 

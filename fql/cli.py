@@ -183,8 +183,13 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
             text = db.schema_diff(args.dir, secret=args.secret, override=not args.keep_others, format=args.diff_format)
             stdout.write(text or "No changes.\n")
         else:
+            root = os.path.realpath(args.dir)
             for name, text in db.schema_files(secret=args.secret).items():
-                target = os.path.join(args.dir, *name.split("/"))
+                target = os.path.realpath(os.path.join(root, *name.split("/")))
+                if os.path.commonpath([root, target]) != root:
+                    # A file name is the pusher's to choose: never write outside DIR.
+                    _print(stderr, f"fql: skipped {name!r}: it names a place outside {args.dir}")
+                    continue
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "w", encoding="utf-8") as handle:
                     handle.write(text)

@@ -387,3 +387,13 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     assert db.query('Collection.create({ name: "Tags" }).name', secret=admin, syntax="v10") == "Tags"
     db.commit_schema(secret=admin)
     assert db.query('CreateCollection({ name: "Books" })', secret=admin)["name"] == "Books"
+
+
+def test_cli_pull_never_writes_outside_its_directory(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    fql.connect(url).push_schema({"../escape.fsl": FUNCS, "ok/inner.fsl": "function one() { 1 }"})
+    status, out, err = run("schema", "pull", str(tmp_path / "out"), "--db", url)
+    assert status == 0
+    assert (tmp_path / "out" / "ok" / "inner.fsl").read_text() == "function one() { 1 }"
+    assert not (tmp_path / "escape.fsl").exists()
+    assert "skipped '../escape.fsl'" in err

@@ -395,8 +395,9 @@ def _item_write(ctx: Context, request: Request, resource: str, name: str | None)
         raise SchemaError(403, "Access denied")
     version = manager.version(ctx) if validating else _version(ctx, request)
     item, snippet = _snippet(request, resource)
-    # While a schema is staged, a write changes the staged files (core's items API works on them).
-    staged = None if validating else manager.staged_files(ctx)
+    # While a schema is staged, the item is found in (and a write changes) the staged files: core's items
+    # API looks items up there, and validates the changed file against the active ones.
+    staged = manager.staged_files(ctx)
     renames = {}
     if name is None:
         main = dict(manager.files(ctx) if staged is None else staged).get(manager.MAIN, "")
@@ -417,7 +418,11 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
         raise SchemaError(403, "Access denied")
     version = manager.version(ctx) if validating else _version(ctx, request)
     kind, _ = _resource(resource)
-    staged = None if validating else manager.staged_files(ctx)
+    staged = manager.staged_files(ctx)
+    if staged is not None and validating:
+        located = _located_in(staged, kind, name)
+        start, end = located.item.span
+        return _diff_answer(ctx, request, version, [(located.file, located.text[:start] + located.text[end:])], {})
     if staged is not None:
         # Answered as the staged files have it before the delete (read with them applied, then rolled back).
         manager.apply_staged(ctx)

@@ -418,3 +418,15 @@ def test_a_rename_while_staged_keeps_the_documents_at_the_commit(api, db):
     assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
     assert query10(api, "Baz.all().map(.id).toArray()", db.admin_key)[2]["data"] == ["1", "2"]
     assert query10(api, "Collection.byName('Foo').exists()", db.admin_key)[2]["data"] is False
+
+
+def test_validate_while_staged_finds_the_item_in_the_staged_files(api, db):
+    # Core's items API looks items up in the staged files and compares the changed file with the active
+    # ones: an item only staged can be validated, and its diff is against the active schema.
+    setup(api, db, [("main.fsl", "function foo() { 1 }")])
+    stage(api, db, [("main.fsl", "function foo() { 1 }"), ("new.fsl", "function staged() { 1 }")])
+    status, _, body = api.raw("POST", "/schema/1/items/functions/staged?validate=true", "function staged() { 2 }", secret=db.admin_key)
+    assert status == 200, body
+    assert body["diff"] == "* Adding function `staged` to new.fsl:1:1\n\n"
+    status, _, body = api.raw("DELETE", "/schema/1/items/functions/staged?validate=true", secret=db.admin_key)
+    assert status == 200 and body["diff"] == ""

@@ -197,9 +197,9 @@ def diff(
         return old if old in old_keys else None
 
     stored = history_days or {}
-    models = {id(item): model(item) for item in after}
-    for item in before:
-        models[id(item)] = model(item, stored.get(item.name) if item.kind == "collection" else None)
+    # Each side its own models: the same Item may stand on both (a file read once, then compared).
+    after_models = {id(item): model(item) for item in after}
+    before_models = {id(item): model(item, stored.get(item.name) if item.kind == "collection" else None) for item in before}
     out: list[Diff] = []
     for kind, b, a in _aligned(before, after, lambda i: i.key, renamed):
         if kind == "add":
@@ -207,7 +207,7 @@ def diff(
         elif kind == "remove":
             out.append(Remove(b))
         else:
-            changes = _diff_models(models[id(b)], models[id(a)])
+            changes = _diff_models(before_models[id(b)], after_models[id(a)])
             if changes:
                 out.append(Modify(b, a, tuple(changes), _migrations(b, a, after)))
     return out

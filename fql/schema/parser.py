@@ -12,6 +12,7 @@ go to signatures.py's parser, core's type-expression parser.
 
 from __future__ import annotations
 
+import functools
 import re
 import typing as t
 
@@ -60,7 +61,25 @@ _EXPR_START = re.compile(r"[A-Za-z_0-9\"'(\[{.!~-]|<<[+-]")
 
 
 def parse(text: str, filename: str = "main.fsl") -> list[Item]:
-    """Every item of one FSL file, in order; FSLError (each error as core renders it) if it has errors."""
+    """Every item of one FSL file, in order; FSLError (each error as core renders it) if it has errors.
+
+    A push reads the same files several times (as stored, as patched, for the diff and for the migration
+    check): the last files read are kept parsed, and an error is raised anew from its diagnostics."""
+    items, diagnostics = _parsed(text, filename)
+    if diagnostics is not None:
+        raise FSLError(list(diagnostics), text, filename)
+    return list(items)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, filename: str) -> tuple[tuple[Item, ...], tuple[Diagnostic, ...] | None]:
+    try:
+        return tuple(_parse(text, filename)), None
+    except FSLError as err:
+        return (), tuple(err.diagnostics)
+
+
+def _parse(text: str, filename: str) -> list[Item]:
     reader = _Reader(text)
     try:
         nodes = reader.file()

@@ -223,10 +223,10 @@ class Database:
 
         given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
         manager.check_files(given)
-        if staged or self.transact(lambda ctx: manager.staged_files(ctx), secret=secret)[0] is not None:
-            return manager.push_staged(self, given, secret=secret, override=override, check=_may_write_schema)
         try:
-            _, state = self.transact(lambda ctx: _schema_write(ctx, given, override), secret=secret)
+            _, state = self.transact(lambda ctx: _schema_write(ctx, given, override, staged), secret=secret)
+        except _Staging:
+            return manager.push_staged(self, given, secret=secret, override=override, check=_may_write_schema)
         except FQLError as err:
             # A check run once the writes are done (an unknown role a function names).
             raise manager.SchemaError(400, manager.failure_message(err)) from None
@@ -322,10 +322,16 @@ def _may_write_schema(ctx: Context) -> None:
         raise manager.SchemaError(403, "Access denied")
 
 
-def _schema_write(ctx: Context, files: list[tuple[str, str]], override: bool) -> None:
+class _Staging(Exception):
+    """A push to be staged (asked for, or a schema is staged already): run by manager.push_staged."""
+
+
+def _schema_write(ctx: Context, files: list[tuple[str, str]], override: bool, staged: bool) -> None:
     from .schema import manager
 
     _may_write_schema(ctx)
+    if staged or manager.staged_files(ctx) is not None:
+        raise _Staging()
     manager.update(ctx, files, override=override)
 
 

@@ -15,6 +15,7 @@ writes, for the diff.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from attrs import frozen
@@ -627,12 +628,16 @@ def ref_of(item: Item) -> Ref:
     return Ref(item.name, native(COLLECTIONS[item.kind]))
 
 
-_CREATE = {kind: parse_query(f"{module}.create(d)", "v10") for kind, module in (
-    ("collection", "Collection"), ("function", "Function"), ("role", "Role"), ("access provider", "AccessProvider"))}
-_REPLACE = {kind: parse_query(f"{module}.byName(n)!.replace(d)", "v10") for kind, module in (
-    ("collection", "Collection"), ("function", "Function"), ("role", "Role"), ("access provider", "AccessProvider"))}
-_DELETE = {kind: parse_query(f"{module}.byName(n)!.delete()", "v10") for kind, module in (
-    ("collection", "Collection"), ("function", "Function"), ("role", "Role"), ("access provider", "AccessProvider"))}
+#: The v10 module that writes each kind of item.
+_MODULES = {"collection": "Collection", "function": "Function", "role": "Role", "access provider": "AccessProvider"}
+#: The v10 calls a push makes (`n` the item's name, `d` its definition), by kind.
+_CALLS = {"create": "{}.create(d)", "replace": "{}.byName(n)!.replace(d)", "delete": "{}.byName(n)!.delete()"}
+
+
+@functools.cache
+def _program(call: str, kind: str) -> t.Any:
+    """The parsed v10 call (parsed once, when a push first needs it, not when fql is imported)."""
+    return parse_query(_CALLS[call].format(_MODULES[kind]), "v10")
 
 
 def _stored(ctx: Context, item: Item) -> dict | None:
@@ -649,7 +654,7 @@ def _upsert(ctx: Context, item: Item, texts: dict[str, str] | None = None, old_n
     fields = {"name": item.name, **with_defaults(item.kind, item.definition)}
     if previous is not None and previous.get("data") is not None:
         fields["data"] = previous["data"]
-    program = _CREATE[item.kind] if previous is None else _REPLACE[item.kind]
+    program = _program("create" if previous is None else "replace", item.kind)
     try:
         _run(ctx, program, n=old.name, d=fields)
     except SchemaError as err:
@@ -668,7 +673,7 @@ SCHEMA_UPDATE = "Invalid database schema update."
 
 def _delete(ctx: Context, item: Item) -> None:
     if _stored(ctx, item) is not None:
-        _run(ctx, _DELETE[item.kind], n=item.name)
+        _run(ctx, _program("delete", item.kind), n=item.name)
 
 
 def _run(ctx: Context, program: t.Any, **env: t.Any) -> None:

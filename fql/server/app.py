@@ -17,11 +17,12 @@ from ..eval import access, providers
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
 from ..wire.v4 import dumps, from_json
-from . import headers, rest, schema, v10
+from . import headers, rest, v10
 from .body import parse
 from .headers import TxnClock
 from .protocol import (
     MAX_BODY,
+    SCHEMA_PREFIX,
     ASGIChannel,
     Head,
     Headers,
@@ -124,7 +125,9 @@ class App:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request.headers["origin"]), b"")
                 return
-            if request.path == schema.PREFIX or request.path.startswith(schema.PREFIX + "/"):
+            if request.path == SCHEMA_PREFIX or request.path.startswith(SCHEMA_PREFIX + "/"):
+                from . import schema  # FSL is loaded when first asked for, not with every server
+
                 response = await self.run(schema.handle, self.db, request)
             elif request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
@@ -133,7 +136,9 @@ class App:
             else:
                 response = await self._v10(request) if v10 else await self._v4(request)
         except ProtocolError as err:
-            if request.path.startswith(schema.PREFIX):
+            if request.path.startswith(SCHEMA_PREFIX):
+                from . import schema
+
                 response = schema.protocol_error(err)
             else:
                 response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)

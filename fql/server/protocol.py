@@ -13,6 +13,8 @@ from attrs import field, frozen
 #: The largest request body `fql serve` reads: a larger one is answered 413 `request too large`
 #: (Fauna refuses a 9 MiB body the same way).
 MAX_BODY = 8 * 1024 * 1024
+#: Where the schema API's paths (fql/server/schema.py) start.
+SCHEMA_PREFIX = "/schema/1"
 #: How much of an oversized body is read and dropped before answering, so that the client, still
 #: sending, gets the 413 instead of a reset connection. Past this the rest is left unread.
 DRAIN_LIMIT = 64 * 1024 * 1024

@@ -19,13 +19,13 @@ from ..schema import manager, parser
 from ..schema.items import Item
 from ..schema.manager import SchemaError
 from .headers import secret as request_secret
-from .protocol import ProtocolError, Request, Response, json_bytes
+from .protocol import SCHEMA_PREFIX, ProtocolError, Request, Response, json_bytes
 
 if t.TYPE_CHECKING:
     from ..database import Database
     from ..eval.evaluator import Context
 
-PREFIX = "/schema/1"
+PREFIX = SCHEMA_PREFIX
 #: The diff formats of `format=`; the older `diff=` also takes `true` for `semantic`.
 FORMATS = ("semantic", "summary", "textual")
 

@@ -61,6 +61,22 @@ def test_computed_fields_reach_the_wire(db):
     assert body["up"] == "ANN"
 
 
+def test_a_set_in_a_computed_field_answers_as_its_cursor(db):
+    # Core materializes the sets of a result, not those inside a document: a document's Set-valued
+    # computed field (`compute orders: Set<Order>` in Fauna's sample apps) answers as `{"@set": cursor}`,
+    # and Set.paginate reads that cursor.
+    run(db, 'Collection.create({ name: "Foo", computed_fields: { all: { body: "_ => Foo.all()" }, '
+             'nested: { body: "_ => { in: [Foo.all()] }" } } })')  # fmt: skip
+    run(db, "Foo.create({ n: 1 }); Foo.create({ n: 2 })")
+    body = to_tagged(run(db, "Foo.all().first()"))["@doc"]
+    cursor = body["all"]["@set"]
+    assert isinstance(cursor, str) and isinstance(body["nested"]["in"][0]["@set"], str)
+    page = run(db, f'Set.paginate("{cursor}", 1)')
+    assert [d["n"] for d in page["data"]] == [1] and isinstance(page["after"], str)
+    # Outside a document the set is answered as its first page, as before.
+    assert to_tagged(run(db, "{ s: Foo.all().first()!.all }"))["s"]["@set"]["data"][1]["@doc"]["n"] == {"@int": "2"}
+
+
 def test_abort_carries_the_computed_fields(db):
     run(db, 'Collection.create({ name: "Foo", computed_fields: { two: { body: "_ => 2" } } })')
     err = fails(db, "abort(Foo.create({}))", "abort")

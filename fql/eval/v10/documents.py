@@ -21,7 +21,6 @@ from ...values import (
     collection_ref,
     module_name,
     native,
-    parse_long,
 )
 from .. import access, documents as core
 from ..evaluator import Context
@@ -481,13 +480,10 @@ def _coll(module: Module) -> Ref:
 @method(USER_COLLECTION, "byId")
 def by_id(ctx: Context, module: Module, doc_id: t.Any) -> Document | NullDocument:
     """The document with id `doc_id` (a null document if there is none)."""
-    # An id is a Long, as in core: "007" is document 7.
-    number = None if isinstance(doc_id, bool) or not isinstance(doc_id, (int, str)) else parse_long(str(doc_id))
-    if number is None or number < 0 or not str(doc_id).isdigit():
-        from .misc import debug_string
+    from .misc import DOC_ID, arg
 
-        shown = doc_id if isinstance(doc_id, str) else debug_string(ctx, doc_id)
-        raise QueryRuntimeError("invalid_id", f"The id `{shown}` is not a valid document ID.")
+    # An id is a Long, as in core: "007" is document 7; anything else fails the argument's type.
+    number = arg(doc_id, "id", DOC_ID)
     return read(ctx, Ref(str(number), _coll(module)))
 
 

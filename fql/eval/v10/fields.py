@@ -363,11 +363,15 @@ def stored_data(doc: Document) -> dict:
     return doc.data.stored if isinstance(doc.data, Fields) else dict(doc.data)
 
 
-def rendered(doc: t.Any) -> t.Any:
-    """The document as a query answers it: its computed fields evaluated now (anything else as it is)."""
+def rendered(doc: t.Any, each: t.Callable[[t.Any], t.Any] | None = None) -> t.Any:
+    """The document as a query answers it: its computed fields evaluated now (anything else as it is),
+    each field's value passed through `each` when given."""
     if not isinstance(doc, Document) or not isinstance(doc.data, Fields):
         return doc
-    out = Document(doc.ref, doc.ts, {k: doc.data[k] for k in doc.data}, doc.ttl)
+    data = {k: doc.data[k] for k in doc.data}
+    if each is not None:
+        data = {k: each(v) for k, v in data.items()}
+    out = Document(doc.ref, doc.ts, data, doc.ttl)
     out.gen = doc.gen
     return out
 

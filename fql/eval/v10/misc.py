@@ -37,6 +37,7 @@ from ...values import (
     Ref,
     Timestamp,
     module_name,
+    parse_long,
 )
 from ..evaluator import Context
 from ..registry import method, static
@@ -102,6 +103,17 @@ def _only(test: t.Callable[[t.Any], bool]) -> t.Callable[[t.Any], t.Any]:
     return cast
 
 
+def _to_doc_id(value: t.Any) -> str:
+    number = None
+    if isinstance(value, str):
+        number = parse_long(value)
+    elif isinstance(value, int) and not isinstance(value, bool) and LONG_MIN <= value <= LONG_MAX:
+        number = value
+    if number is None:
+        raise TypeError
+    return str(number)
+
+
 def _to_int(value: t.Any) -> int:
     # Core's Int takes a Long that fits and a whole Double in range (`isValidInt`).
     if isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value <= _INT_MAX:
@@ -132,6 +144,8 @@ OBJECT_OR_DOC = Kind("{ *: Any }", _only(lambda v: isinstance(v, (dict, Document
 TIME = Kind("Time", _only(lambda v: isinstance(v, Timestamp)))
 DATE = Kind("Date", _only(lambda v: isinstance(v, Date)))
 FUNCTION = Kind("Function", _only(is_function))
+#: A document id (core's TypeTag.ID): an ID, a Long, or a String a Long parses from; the id's digits.
+DOC_ID = Kind("ID", lambda v: _to_doc_id(v))
 SET = Kind("Set<Any>", _only(lambda v: is_set(v)))
 
 

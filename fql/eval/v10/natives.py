@@ -110,7 +110,9 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
     """`X.byId(id)`, `X.all()`, `X.where(p)`, `X.firstWhere(p)` for a native collection of documents."""
 
     def by_id(ctx: Context, doc_id: t.Any) -> Document | NullDocument:
-        return read(ctx, Ref(str(doc_id), coll))
+        from .misc import DOC_ID, arg
+
+        return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
     def all_(ctx: Context) -> V10Set:
         return DocumentsSet(ctx, coll)
@@ -352,7 +354,9 @@ for _module, _kind in (
 @static("Key", "byId")
 def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
     """The key with id `key_id`."""
-    return read(ctx, Ref(str(key_id), KEYS))
+    from .misc import DOC_ID, arg
+
+    return read(ctx, Ref(arg(key_id, "id", DOC_ID), KEYS))
 
 
 @static("Key", "all")

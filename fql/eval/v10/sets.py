@@ -430,18 +430,30 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
         inside = (*outer, value)
         return first.evolve([materialize(ctx, v, depth + 1, inside) for v in first.data])
     if type(value) is Ref and value.collection is not None:
-        return fields.rendered(documents.read(ctx, value))
+        return fields.rendered(documents.read(ctx, value), lambda v: _set_cursors(ctx, v))
     if ctx.state.partials:
         hints.returned(ctx, value)
     if isinstance(value, (Document, NullDocument)):
-        # A document is answered with its computed fields (core's getAllFields), as of its read time.
-        return fields.rendered(deref(ctx, value))
+        # A document is answered with its computed fields (core's getAllFields), as of its read time; a set
+        # a computed field gives answers as its cursor (core materializes only the sets outside documents).
+        return fields.rendered(deref(ctx, value), lambda v: _set_cursors(ctx, v))
     if depth >= 10:
         return value
     if isinstance(value, list):
         return [materialize(ctx, v, depth + 1, outer) for v in value]
     if isinstance(value, dict):
         return {k: materialize(ctx, v, depth + 1, outer) for k, v in value.items()}
+    return value
+
+
+def _set_cursors(ctx: Context, value: t.Any) -> t.Any:
+    """`value` (a field of a document answered) with each set in it replaced by its cursor."""
+    if isinstance(value, V10Set):
+        return SetCursor(cursor(ctx, value))
+    if isinstance(value, list):
+        return [_set_cursors(ctx, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _set_cursors(ctx, v) for k, v in value.items()}
     return value
 
 

@@ -109,13 +109,15 @@ V10_FAMILIES: dict[str, tuple[str, ...]] = {
         "Collection.create", "Collection.byName", "Collection.all", "Collection.where", "Collection.firstWhere",
         "Function.create", "Function.byName", "Function.all", "Role.create", "Role.byName", "Role.all",
         "Database.create", "Database.byName", "Database.all", "AccessProvider.create",
-        "AccessProvider.byName", "AccessProvider.all", "UserFunction.definition",
+        "AccessProvider.byName", "AccessProvider.all", "UserFunction.definition", "Collection.toString",
+        "Function.toString", "Role.toString", "Database.toString", "AccessProvider.toString",
     ),
     "Auth": (
         "Key.create", "Key.byId", "Key.all", "Key.where", "Token.create", "Token.byId", "Token.byDocument",
         "Token.all", "Token.where", "Credential.create", "Credential.byDocument", "Credential.byId", "Credential.all",
         "Credential.where", "Document.login",
         "Document.verify", "Query.identity", "Query.token", "Query.isEnvTypechecked", "Query.isEnvProtected",
+        "Key.toString", "Token.toString", "Credential.toString",
     ),
     "Set": tuple(
         "Set." + n

@@ -33,8 +33,8 @@ def _role_fields(ctx: Context, params: dict) -> dict:
             if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
                 raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
         _check_roles_per_member(ctx, fields["name"], members)
-    # Kept as given, one privilege or an array of them, as membership is (core stores what it was given).
-    fields["privileges"] = fields.get("privileges", [])
+    # Kept as given, one privilege or an array of them, as membership is (core stores what it was given;
+    # none given, none stored: core's privileges field is ZeroOrMore).
     return _ordered(fields, _ROLE_ORDER)
 
 

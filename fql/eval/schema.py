@@ -253,7 +253,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     try:
-        fields = _FIELDS[kind](ctx, params)
+        # A field given as null is not given (core writes an object's fields without its nulls).
+        fields = _FIELDS[kind](ctx, {k: v for k, v in params.items() if v is not None})
     except ValidationFailed as err:
         raise err.at(*path)
     key = schema_key(ctx, kind, fields["name"], coll.database)
@@ -358,6 +359,7 @@ def update_native(
     if kind == "indexes" and replace and "unique" in old:
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
+    fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = not v4 and kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
     if removed_days:

@@ -396,7 +396,8 @@ def create(ctx: Context, fields: dict) -> Document:
     check_persistable(fields)
     field_schema.check_known_fields(fields, None)
     check_status_not_given(fields, None)
-    params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **fields})
+    given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
+    params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "collections", fields.get(field), field)

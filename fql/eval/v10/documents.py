@@ -284,7 +284,8 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         if replace and doc.ref.kind == "collections":
             # A replaced definition without history_days gets v10's default, 0 (v4's is 30; core's
             # FQL2CollectionDefaultHistoryDaysChangeSpec).
-            params.setdefault("history_days", 0)
+            if params.get("history_days") is None:
+                params["history_days"] = 0
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
             written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)

@@ -688,3 +688,13 @@ from ..schema import NATIVE_DELETERS, NATIVE_UPDATERS  # noqa: E402
 NATIVE_UPDATERS["credentials"] = _update_credentials
 #: Deleting a credential needs nothing more than the deletion itself (its by-instance entry goes with it).
 NATIVE_DELETERS["credentials"] = lambda ctx, ref, key: None
+
+
+def _module_to_string(name: str) -> None:
+    """`Collection.toString()`: the module's name, as core's CollectionCompanion.toString (every collection
+    module has it, the native ones too)."""
+    static(name, "toString")(lambda ctx: name)
+
+
+for _module in ("Collection", "Function", "Role", "Database", "AccessProvider", "Key", "Token", "Credential"):
+    _module_to_string(_module)

@@ -467,6 +467,8 @@ def _existing(
 
     As in core, a ref into another database is refused, and so are bad refs in the new `params`, before
     the document is looked for."""
+    if type(ref) is Ref and ref.collection is None and ref.id in NATIVE_NAMES:
+        _native_collection_write(ctx, ref, key, params)
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
         raise InvalidArgument("Cannot write a scoped ref.").at(key)
@@ -482,6 +484,22 @@ def _existing(
     if version is None:
         raise not_found(ref)
     return doc, version
+
+
+def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | None) -> t.NoReturn:
+    """Update, Replace or Delete of a native collection (`Ref("classes")`, `Collections()`): to core a
+    document of the collection of collections that is not stored. Its write functions check the ref's
+    database first ("Cannot write a scoped ref.") and an update's refs; then Update and Replace refuse a
+    schema meta collection (CollectionWriteAdaptor.isUpdatable), and Delete, which looks the document up
+    before it checks that it may be deleted, does not find it."""
+    if ref.database is not None:
+        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+    if key == "delete":
+        raise InstanceNotFound("Collection not found.")
+    if params is not None:
+        check_references(ctx, params)
+    # Core's InvalidUpdateRefArgument says "update" for a Replace too.
+    raise InvalidArgument("Cannot update a schema meta collection.").at(key)
 
 
 def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dict) -> None:

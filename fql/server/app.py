@@ -16,7 +16,8 @@ from ..errors import PROTOCOL_FAILURES, FQLError, InvalidExpression, Transaction
 from ..eval import access, providers
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
-from ..wire.v4 import dumps, from_json
+from ..wire import legacy
+from ..wire.v4 import dumps, from_json, to_json
 from . import headers, rest, v10
 from .body import parse
 from .headers import TxnClock
@@ -241,7 +242,7 @@ class App:
         except FQLError as err:
             # Core authenticates before it parses: a bad secret is 401 whatever the body.
             self._authenticate(secret)
-            return _query_error(err)
+            return _query_error(err, info)
         try:
             result, state = self.db.run_with_state(
                 node,
@@ -257,8 +258,11 @@ class App:
         except PROTOCOL_FAILURES as err:
             raise ProtocolError(err.status, err.description) from None
         except FQLError as err:
-            return _query_error(err)
-        encoded = dumps({"resource": result}).encode("utf-8", "replace")
+            return _query_error(err, info)
+        if info is not None and legacy.is_legacy(info.api_version):
+            encoded = json_bytes(legacy.render(to_json({"resource": result}), info.api_version))
+        else:
+            encoded = dumps({"resource": result}).encode("utf-8", "replace")
         return Response(_status(result, state), encoded, ts=state.ts, state=state)
 
     async def _v10(self, request: Request) -> Response:
@@ -378,13 +382,17 @@ def _status(result: t.Any, state: QueryState) -> int:
     return 201 if isinstance(result.get("ref"), Ref) and result.get("ts") == state.ts else 200
 
 
-def _query_error(err: FQLError) -> Response:
-    """Fauna's query error envelope; an fql bug (status 500) is a protocol error instead. An Abort keeps
-    its query's state: core commits the reads and compute of a query its caller aborted, and no others."""
+def _query_error(err: FQLError, info: headers.V4Headers | None = None) -> Response:
+    """Fauna's query error envelope (worded for the request's API version); an fql bug (status 500) is a
+    protocol error instead. An Abort keeps its query's state: core commits the reads and compute of a
+    query its caller aborted, and no others."""
     if err.status >= 500:
         raise internal(err)
     state = err.state if isinstance(err, TransactionAborted) else None
-    return Response(err.status, json_bytes({"errors": [err.to_dict()]}), state=state)
+    item = err.to_dict()
+    if info is not None and legacy.is_legacy(info.api_version):
+        item = legacy.error(item)
+    return Response(err.status, json_bytes({"errors": [item]}), state=state)
 
 
 def _unsupported(path: str, method: str) -> Response:

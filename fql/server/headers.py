@@ -64,6 +64,9 @@ class V4Headers:
     last_seen_txn: int | None = None
     #: X-Max-Retries-On-Contention: how many times a query whose snapshot went stale may run again.
     max_retries: int | None = None
+    #: X-FaunaDB-API-Version, stripped; None when absent. Answers to 2.0 and 2.1 are worded as core
+    #: renders those versions (fql/wire/legacy.py).
+    api_version: str | None = None
 
 
 #: The request headers `read_v4` reads: a request with none of them (most) asks for the defaults.
@@ -76,14 +79,16 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
     """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
     if headers.keys().isdisjoint(_V4_NAMES):
         return _V4_DEFAULTS
-    version = headers.get("x-faunadb-api-version")
-    if version is not None and version.strip() not in API_VERSIONS:
-        raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{version}'.")
+    asked = headers.get("x-faunadb-api-version")
+    version = None if asked is None else asked.strip()
+    if version is not None and version not in API_VERSIONS:
+        raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{asked}'.")
     return V4Headers(
         timeout_ms=param(headers, "x-query-timeout", timeout),
         tags=_v4_tags(headers.get("x-fauna-tags")),
         last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
         max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
+        api_version=version,
     )
 
 

@@ -531,7 +531,13 @@ def _v4_fields(param: str | None) -> tuple[tuple, list]:
     """The `?fields=` of a v4 stream, and an error per unknown name (core: `invalid url parameter`)."""
     if param is None:
         return V4_DEFAULT_FIELDS, []
-    names = [name.strip() for name in param.split(",")]
+    parts = param.split(",")
+    if len(parts) > 1:
+        # Core splits with Java's String.split, which drops trailing empty strings: `diff,prev,` is
+        # diff and prev (faunadb-go sends that trailing comma); `fields=` alone is still one empty name.
+        while parts and not parts[-1]:
+            parts.pop()
+    names = [name.strip() for name in parts]
     errors = [_url_error(name) for name in names if name not in V4_FIELDS]
     return tuple(f for f in V4_FIELDS if f in names), errors
 

@@ -10,7 +10,7 @@ import pytest
 
 import fql
 from fql.server import ServerThread
-from fql.server.streams import StreamSettings
+from fql.server.streams import StreamSettings, _v4_fields
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -151,6 +151,26 @@ def test_bad_fields_and_secrets(spells, server):
         ]
     }
     assert unauthorized.status_code == 401
+
+
+def test_fields_split_as_javas_string_split(spells, server):
+    # Core splits `fields` with Java's String.split: trailing empty names are dropped (faunadb-go sends
+    # `fields=diff,prev,document,`), while a leading or lone empty name, or a blank one, is refused.
+    assert _v4_fields("diff,prev,document,") == (("document", "diff", "prev"), [])
+    assert _v4_fields("action,,") == (("action",), []) and _v4_fields(",,") == ((), [])
+    for bad in ("", ",action", "action, ", "action,,diff"):
+        (err,) = _v4_fields(bad)[1]
+        assert err.description == "Invalid url parameter fields. Invalid field name ''."
+    doc = _create(spells, {"name": "fire"})
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        body = json.dumps({"@ref": {"id": doc["ref"].id(), "collection": {"@ref": {"id": "spells", "collection": {"@ref": {"id": "collections"}}}}}})
+        with h2.stream("POST", "/stream?fields=diff,prev,document,", content=body, headers={"Authorization": "Bearer secret"}) as response:
+            assert response.status_code == 200
+            lines = response.iter_lines()
+            assert json.loads(next(lines))["type"] == "start"
+            spells.query(q.update(doc["ref"], {"data": {"name": "ice"}}))
+            event = json.loads(next(lines))
+    assert event["type"] == "version" and set(event["event"]) == {"diff", "prev", "document"}
 
 
 def test_a_deleted_key_ends_the_stream_with_permission_denied(spells, connect):

@@ -303,6 +303,14 @@ def schema_version_key(scope: str) -> DocKey:
     return DocKey(scope, "#schema_version", "")
 
 
+def drops_key(scope: str, coll: str) -> DocKey:
+    """Where the times a collection of this name was deleted are kept, one version each (a document of no
+    collection's). Core gives a new collection a new id, so the documents of one deleted before are not
+    its documents, nor their history its history; fql keys documents by collection name, and tells one
+    collection from an earlier one of the same name by these times (event sources read them)."""
+    return DocKey(scope, "#collection_drops", coll)
+
+
 def schema_version(ctx: Context) -> int:
     """The caller's database's schema version: the time of its last schema change, 0 if none."""
     version = ctx.state.txn.get(schema_version_key(ctx.state.scope))

@@ -58,6 +58,10 @@ def rename(ctx: Context, kind: str, key: DocKey, new: str) -> DocKey:
     if kind == "collections":
         for version in list(txn.scan(scope, old)):
             _move(txn, version.key, DocKey(scope, new, version.key.id), fix)
+        from .documents import drops_key
+
+        # The times earlier collections of the old name were deleted go with its documents' history.
+        _move(txn, drops_key(scope, old), drops_key(scope, new), fix)
         _drop_v10_indexes(ctx, scope, old, (definition.data or {}) if definition is not None else {})
     elif kind == "indexes":
         indexes.drop(ctx, IndexKey(scope, old))

@@ -408,8 +408,9 @@ def _shape_change(description: str) -> ValidationFailed:
 
 
 def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
-    """Deleting a collection deletes its documents and the indexes that read only it."""
-    from .documents import write
+    """Deleting a collection deletes its documents and the indexes that read only it, and marks the time:
+    a collection made later under the name is another one (see `drops_key`)."""
+    from .documents import drops_key, write
 
     kind = ref.kind
     if kind in NATIVE_DELETERS:
@@ -422,6 +423,7 @@ def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
         for version in list(ctx.state.txn.scan(key.scope, ref.id)):
             if version.data is not None:
                 write(ctx, version.key, None)
+        ctx.state.txn.put(Version(drops_key(key.scope, ref.id), ctx.state.ts, {}, None))
     elif kind == "indexes":
         indexes.drop(ctx, indexes.definition(ctx, ref).key)
     elif kind not in _FIELDS:

@@ -14,7 +14,7 @@ import threading
 import time
 import typing as t
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from ..auth.access import authenticate
 from ..collation import encode, tuple_key
@@ -349,7 +349,8 @@ class Streams:
                 return _v4_errors(errors)
             try:
                 value = evaluate(from_json(parse(body)), ctx)
-                return _v4_target(ctx, value), ctx.state.txn.horizon
+                horizon = ctx.state.txn.horizon
+                return evolve(_v4_target(ctx, value), made=horizon), horizon
             except FQLError as err:
                 return _v4_errors([err])
 
@@ -362,7 +363,7 @@ class Streams:
         def run(ctx: Context) -> Batch:
             lines: list[bytes] = []
             last = after
-            for cursor, prev, curr in sources.changes(ctx.state.txn, target.base, after):
+            for cursor, prev, curr in sources.changes(ctx.state.txn, target.base, after, target.made):
                 if len(lines) >= self.settings.batch:
                     return Batch(lines, last, ctx.state.ts, more=True)
                 # As core, an event is checked (ABAC read predicates) in the database as it was then.
@@ -565,6 +566,8 @@ class V4Target:
     #: For a Match: the index's ref and the terms, which `index` events show and ABAC predicates get.
     index: Ref | None = None
     terms: t.Any = None
+    #: When the stream opened: the collections it watches are those that stood then.
+    made: int = 0
 
     def events(self, ctx: Context, fields: tuple, prev: Version | None, curr: Version) -> list[dict]:
         if isinstance(self.base, Single):

@@ -28,12 +28,22 @@ BYTES_PER_READ_OP, BYTES_PER_WRITE_OP = 4096, 1024
 #: The partitions of an index without terms, a collection's documents included (core's
 #: Index.MaxIndexPartitions): a v10 read of one is billed a read op for each past the first.
 PARTITIONS = 8
-#: Collections whose reads are not billed: schema, and fql's own bookkeeping (scopes, the schema version).
+#: Collections whose reads are not billed: schema, and fql's own bookkeeping (scopes, the schema version,
+#: the times collections were deleted).
 UNBILLED = frozenset(
-    ("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#schema_version", "#scopes")
+    (
+        "#collections",
+        "#indexes",
+        "#functions",
+        "#roles",
+        "#access_providers",
+        "#schema_version",
+        "#scopes",
+        "#collection_drops",
+    )
 )
 #: fql's own bookkeeping, whose writes are not billed (core has no such documents).
-BOOKKEEPING = frozenset(("#schema_version", "#scopes"))
+BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops"))
 #: Schema documents, whose writes read storage first.
 SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
 #: Sizes of versions already measured, by object: (the version, its size).

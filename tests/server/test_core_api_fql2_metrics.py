@@ -341,3 +341,18 @@ def test_abort(db):
     assert status == 400 and body["error"]["code"] == "abort"
     compute, reads, writes, read, written = stats(body)
     assert (compute, reads, writes, written) == (1, 1, 0, 0) and read != 0
+
+
+def test_deleting_a_collection_bills_no_bookkeeping(db):
+    """fql records when a collection is deleted (event sources tell it from a later one of its name by
+    that); core has no such record, and its deletion bills the definition's deletion and its documents'
+    alone (here one document)."""
+    from fql.storage.base import DocKey, Version
+    from fql.storage.meter import _size
+
+    ok(db, "Collection.create({ name: 'C' })")
+    doc = ok(db, "C.create({}).id")["data"]
+    body = ok(db, "Collection.byName('C')!.delete()")
+    gone = [Version(DocKey("", "#collections", "C"), 0, None), Version(DocKey("", "C", doc), 0, None)]
+    assert body["stats"]["write_ops"] == 2
+    assert body["stats"]["storage_bytes_write"] == sum(map(_size, gone))

@@ -402,3 +402,41 @@ def test_a_stream_of_a_source_older_than_the_retention_ends_at_once(server):
     sources._table(server.app.db)[token] = older  # noqa: SLF001 - a token made 20 minutes ago
     found = events(server, token, 2)
     assert kinds(found) == ["status", "error"] and found[1]["error"]["code"] == "invalid_stream_start_time"
+
+
+def test_a_collection_deleted_and_made_again_is_another_collection(server):
+    """Core gives a new collection a new id, and deleting one writes no version of its documents
+    (CollectionSchemaHooks.processDelete drops its indexes only). So a source of a collection made again
+    under the same name replays none of the old one's documents, even from a start time before both, and
+    a source of the old one sees neither a `remove` at its deletion nor the new one's documents (fixed:
+    fql keys documents by collection name and replayed the old ones; fauna-go's event_feed_test "can get
+    events from history" expects the one new event)."""
+    made = ok(server, "Collection.create({ name: 'C' })")["txn_ts"]
+    old = source(server, "C.all().map(.n).eventSource()")
+    ok(server, "C.create({ n: 1 }); C.create({ n: 2 })")
+    ok(server, "Collection.byName('C')?.delete()\nCollection.create({ name: 'C' })")  # one transaction
+    new = source(server, "C.all().map(.n).eventSource()")
+    ok(server, "C.create({ n: 3 })")
+    page = post(server, "/feed/1", {"token": new, "start_ts": made})[1]
+    assert [(e["type"], e["data"]) for e in page["events"]] == [("add", {"@int": "3"})]
+    page = post(server, "/feed/1", {"token": old})[1]
+    assert [(e["type"], e["data"]) for e in page["events"]] == [("add", {"@int": "1"}), ("add", {"@int": "2"})]
+    # In two transactions, the same.
+    ok(server, "Collection.byName('C')!.delete()")
+    ok(server, "Collection.create({ name: 'C' })")
+    third = source(server, "C.all().map(.n).eventSource()")
+    ok(server, "C.create({ n: 4 })")
+    assert [e["data"] for e in post(server, "/feed/1", {"token": third, "start_ts": made})[1]["events"]] == [{"@int": "4"}]
+    assert [e["data"] for e in post(server, "/feed/1", {"token": new})[1]["events"]] == [{"@int": "3"}]
+
+
+def test_a_collection_renamed_keeps_the_times_its_name_was_deleted(server):
+    """A rename moves a collection's documents with their history; the deletions of earlier collections
+    of its old name go with them, so the renamed one still replays only its own documents."""
+    made = ok(server, "Collection.create({ name: 'C' })")["txn_ts"]
+    ok(server, "C.create({ n: 1 })")
+    ok(server, "Collection.byName('C')!.delete()\nCollection.create({ name: 'C' })")
+    ok(server, "C.create({ n: 2 })")
+    ok(server, "Collection.byName('C')!.update({ name: 'D' })")
+    token = source(server, "D.all().map(.n).eventSource()")
+    assert [e["data"] for e in post(server, "/feed/1", {"token": token, "start_ts": made})[1]["events"]] == [{"@int": "2"}]

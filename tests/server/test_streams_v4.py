@@ -184,3 +184,28 @@ def test_a_deleted_key_ends_the_stream_with_permission_denied(spells, connect):
     _, error = collect(connect(key["secret"]), doc["ref"], 2, on_start=write)
     assert error.type == "error"
     assert (error.code, error.description) == ("permission denied", "Authorization lost during stream evaluation.")
+
+
+def test_deleting_the_collection_sends_no_removes_and_its_successor_is_not_streamed():
+    """Core writes no version of a deleted collection's documents (CollectionSchemaHooks.processDelete drops
+    its indexes only), and a collection made again under the name has a new id: a `Documents` stream of the
+    old one sees neither (fixed: fql sent a `remove` for each document at the deletion, then the new
+    collection's documents)."""
+    settings = StreamSettings(poll_interval=0.02, max_duration=2.0)
+    with ServerThread(fql.connect(), streams=settings) as running:
+        db = running.app.db
+        db.query('CreateCollection({name: "spells"})')
+        gone = db.query('Create(Collection("spells"), {data: {name: "fire"}})')["ref"]
+        db.query('Create(Collection("spells"), {data: {name: "ice"}})')
+        with httpx.Client(http1=False, http2=True, base_url=running.url, timeout=10) as h2:
+            body = json.dumps({"documents": {"collection": "spells"}})
+            with h2.stream("POST", "/stream", content=body, headers={"Authorization": "Bearer secret"}) as response:
+                lines = response.iter_lines()
+                assert json.loads(next(lines))["type"] == "start"
+                db.query(f'Delete(Ref(Collection("spells"), "{gone.id}"))')
+                db.query('Delete(Collection("spells"))')
+                db.query('CreateCollection({name: "spells"})')
+                db.query('Create(Collection("spells"), {data: {name: "air"}})')
+                events = [json.loads(line) for line in lines if line.strip()]
+    assert [(e["type"], e["event"]["action"]) for e in events] == [("set", "remove")]
+    assert events[0]["event"]["document"]["ref"] == {"@ref": {"id": gone.id, "collection": {"@ref": {"id": "spells", "collection": {"@ref": {"id": "collections"}}}}}}

@@ -28,6 +28,7 @@ from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
 from ...values import Document, EventSource, Lambda, NullDocument, Ref, Timestamp
 from .. import access, indexes, roles
 from ..evaluator import Context
+from ..documents import drops_key
 from ..refs import doc_key, live, ref_of
 from ..registry import method
 from .collections import IndexSet
@@ -397,16 +398,31 @@ def mapped_source(ctx: Context, source: EventSource, fn: t.Callable[[Context, t.
 _NONE = object()
 
 
-def changes(txn: Transaction, base: Base, after: Cursor) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
+def changes(
+    txn: Transaction, base: Base, after: Cursor, made: int
+) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
     """Each version written after `after` to a document of `base`, with the version before it.
+
+    Only the versions of the collection that stood at `made` (when the source was made) count: one
+    deleted before, or after, under the same name is another collection (core gives each its own id), so
+    its documents' versions, and the deletions that removed them with it, are none of the source's.
 
     Ordinals number the versions of one transaction in collection and id order, so a cursor inside a
     transaction (a feed page that split it) means the same thing every time it is read.
     """
     found = []
+    lifetimes: dict[tuple[str, str], tuple[int, int]] = {}
     for key in base.keys(txn, after.ts):
+        span = lifetimes.get((key.scope, key.coll))
+        if span is None:
+            span = lifetimes[key.scope, key.coll] = _lifetime(txn, key.scope, key.coll, made)
+        born, dropped = span
         prev = None
         for version in txn.history(key):
+            if version.ts <= born:
+                continue
+            if version.ts >= dropped:
+                break
             if version.ts >= after.ts:
                 found.append((version.ts, key.coll, id_key(key.id), prev, version))
             prev = version
@@ -418,6 +434,21 @@ def changes(txn: Transaction, base: Base, after: Cursor) -> t.Iterator[tuple[Cur
         cursor = Cursor(ts, ordinal)
         if cursor > after:
             yield cursor, prev, version
+
+
+def _lifetime(txn: Transaction, scope: str, coll: str, made: int) -> tuple[int, int]:
+    """The times (exclusive) between which the collection `coll` that stood at `made` lived: the last
+    deletion of one of its name at or before `made` (0 if none), the first one after (or never)."""
+    born, dropped = 0, _FOREVER
+    for mark in txn.history(drops_key(scope, coll)):
+        if mark.ts <= made:
+            born = mark.ts
+        else:
+            dropped = min(dropped, mark.ts)
+    return born, dropped
+
+
+_FOREVER = 1 << 63
 
 
 def events(
@@ -433,7 +464,7 @@ def events(
         message = f"Stream start time {shown} is too far in the past. Recreate the stream and try again."
         return [Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False
     out: list[Event] = []
-    pending = changes(ctx.state.txn, source.base, after)
+    pending = changes(ctx.state.txn, source.base, after, source.start.ts)
     for cursor, prev, curr in pending:
         try:
             event = _event(ctx, source, cursor, prev, curr)

@@ -199,7 +199,7 @@ def error_body(err: FQLError) -> dict:
     body: dict = {"code": err.v10_code, "message": err.description}
     if isinstance(err, TransactionAborted) and err.v10_code == "abort":
         body["message"] = "Query aborted."
-        body["abort"] = to_tagged(err.value if err.value is not None else err.description)
+        body["abort"] = to_tagged(err.value if err.has_value else err.description)
     return body
 
 

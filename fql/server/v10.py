@@ -260,7 +260,7 @@ def _failure(
         error["message"] = "The query failed 1 validation check"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."
-        error["abort"] = encode(err.value if err.value is not None else err.description)
+        error["abort"] = encode(err.value if err.has_value else err.description)
     if err.failures:
         error["constraint_failures"] = [
             {"paths": f["paths"] if "paths" in f else [f.get("field", [])], "message": f.get("description", "")}

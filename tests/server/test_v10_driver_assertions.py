@@ -1,0 +1,68 @@
+"""What the integration tests of Fauna's v10 Java and C# drivers (fauna-jvm's e2e tests, fauna-dotnet's
+Integration, E2E, Linq and ServiceException tests) assert of a Fauna server, where fql answered otherwise:
+replayed here over HTTP, each with the core source that settles it (ext/, fauna/faunadb)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+from fql.server.streams import StreamSettings
+
+WAIT = 5.0
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ServerThread(fql.connect(), streams=StreamSettings(poll_interval=0.02, max_duration=20.0)) as running:
+        yield running
+
+
+def post(server, path: str, body: dict) -> tuple[int, dict]:
+    headers = {"X-Format": "tagged", "Authorization": "Bearer secret"}
+    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=WAIT)
+    return response.status_code, response.json()
+
+
+def query(server, fql_text: str | list) -> tuple[int, dict]:
+    return post(server, "/query/1", {"query": fql_text if isinstance(fql_text, str) else {"fql": fql_text}})
+
+
+def ok(server, fql_text: str | list) -> dict:
+    status, body = query(server, fql_text)
+    assert status == 200, body
+    return body
+
+
+def collection(server, name: str, docs: int = 0) -> int:
+    """A fresh collection `name` (any before it deleted) with `docs` documents; the time it was made."""
+    query(server, f"Collection.byName('{name}')?.delete()")
+    made = ok(server, f"Collection.create({{ name: '{name}' }})")["txn_ts"]
+    if docs:
+        ok(server, f"Set.sequence(0, {docs}).forEach(i => {name}.create({{ name: 'product-' + i.toString(), quantity: i }}))")
+    return made
+
+
+def first_event(server, token: str) -> dict:
+    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
+        body = json.dumps({"token": token})
+        with client.stream("POST", "/stream/1", content=body, headers={"Authorization": "Bearer secret"}) as r:
+            assert r.status_code == 200
+            for line in r.iter_lines():
+                if line.strip():
+                    return json.loads(line)
+    raise AssertionError("no event")
+
+
+def test_abort_null_returns_null(server):
+    """fauna-jvm query_abortNull, fauna-dotnet AbortException_Null: `abort(null)` answers `"abort": null`
+    (core's QueryFailure.Aborted keeps Some(Null), FQL2Response writes it)."""
+    status, body = query(server, "abort(null)")
+    assert status == 400 and body["error"] == {"code": "abort", "message": "Query aborted.", "abort": None}
+    status, body = query(server, "abort('')")
+    assert body["error"]["abort"] == ""

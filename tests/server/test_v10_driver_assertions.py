@@ -66,3 +66,26 @@ def test_abort_null_returns_null(server):
     assert status == 400 and body["error"] == {"code": "abort", "message": "Query aborted.", "abort": None}
     status, body = query(server, "abort('')")
     assert body["error"]["abort"] == ""
+
+
+def test_a_collection_scan_bills_each_document_when_it_is_looked_at(server):
+    """fauna-jvm query_trackStatsOnSuccess / OnFailure: `Author.all().toArray()` of 2 documents bills 10
+    read ops (the documents index's 8 partitions, then each document as the answer shows it), 8 when the
+    query then aborts; E2EPaginationTest: 50 documents in pages of 16 bill 82 (8 + 16, 8 + 16, 8 + 16,
+    8 + 2). A projection of `.id` reads no document (FQL2MetricsSpec "paginate")."""
+    collection(server, "Author")
+    ok(server, "Author.create({ firstName: 'Alice' })")
+    ok(server, "Author.create({ firstName: 'Mad' })")
+    assert ok(server, "Author.all().toArray()")["stats"]["read_ops"] == 10
+    status, body = query(server, "Author.all().toArray()\nabort(null)")
+    assert status == 400 and body["stats"]["read_ops"] == 8
+    assert ok(server, "Author.all().map(.id).toArray()")["stats"]["read_ops"] == 8
+    assert ok(server, "Author.all().where(.firstName == 'Mad').map(.id).toArray()")["stats"]["read_ops"] == 10
+    collection(server, "Product", docs=50)
+    body = ok(server, "Product.all()")
+    reads, page = [body["stats"]["read_ops"]], body["data"]["@set"]
+    while page.get("after"):
+        body = ok(server, ["Set.paginate(", {"value": page["after"]}, ")"])
+        reads.append(body["stats"]["read_ops"])
+        page = body["data"]
+    assert reads == [24, 24, 24, 10]

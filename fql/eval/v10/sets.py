@@ -100,10 +100,26 @@ def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t
     filters a set's elements by read permission."""
     from .documents import read
 
+    defer = getattr(ctx.state.txn, "defer", None)
+    if defer is None:
+        for ref in refs:
+            doc = read(ctx, ref, stamped=s.valid_ts is not None)
+            if isinstance(doc, NullDocument) and doc.cause == "permission denied":
+                continue
+            yield doc
+        return
     for ref in refs:
-        doc = read(ctx, ref, stamped=s.valid_ts is not None)
+        # Core's set holds the documents' references: a document's read is billed when the query or its
+        # answer first looks inside it (a projection of `.id` reads none).
+        with defer() as held:
+            doc = read(ctx, ref, stamped=s.valid_ts is not None)
         if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
+        if held.held:
+            if isinstance(doc, Document):
+                doc.pending = held.bill
+            else:
+                held.bill()
         yield doc
 
 

@@ -89,3 +89,20 @@ def test_a_collection_scan_bills_each_document_when_it_is_looked_at(server):
         reads.append(body["stats"]["read_ops"])
         page = body["data"]
     assert reads == [24, 24, 24, 10]
+
+
+def test_a_stream_status_event_bills_the_replay_read(server):
+    """fauna-dotnet CanReadEventsFomStream: every event, the opening status event too, has read ops; core's
+    FQL2StreamSpec "includes read metrics on start event": 8 for a collection's changes (8 partitions), 1
+    for a document or an index with terms."""
+    collection(server, "Sandbox")
+    ok(server, "Collection.byName('Sandbox')!.update({ indexes: { byName: { terms: [{ field: '.name' }] } } })")
+    ok(server, "Sandbox.create({ name: 'a' })")
+    for source, reads in [
+        ("Sandbox.all()", 8),
+        ("Sandbox.where(.name == 'a')", 8),
+        ("Set.single(Sandbox.all().first()!)", 1),
+        ("Sandbox.byName('a')", 1),
+    ]:
+        event = first_event(server, ok(server, f"{source}.eventSource()")["data"]["@stream"])
+        assert event["type"] == "status" and event["stats"]["read_ops"] == reads, source

@@ -106,3 +106,25 @@ def test_a_stream_status_event_bills_the_replay_read(server):
     ]:
         event = first_event(server, ok(server, f"{source}.eventSource()")["data"]["@stream"])
         assert event["type"] == "status" and event["stats"]["read_ops"] == reads, source
+
+
+def test_a_collection_made_again_under_its_name_has_none_of_the_old_ones_events(server):
+    """fauna-dotnet CanUseFeedOptionsStartTs: its set-up deletes and remakes `StreamingSandbox` before each
+    test; a feed from 5 minutes ago sees only the new collection's 15 events, in 5 pages of 3 (core's
+    collections are told apart by id, not name)."""
+    collection(server, "Sandbox", docs=3)
+    ok(server, "Sandbox.all().forEach(.delete())")
+    ok(server, "Sandbox.create({ n: 99 })")
+    collection(server, "Sandbox")
+    ok(server, "Set.sequence(5, 20).forEach(n => Sandbox.create({ n: n }))")
+    token = ok(server, "Sandbox.all().eventSource()")["data"]["@stream"]
+    five_minutes_ago = int((time.time() - 300) * 1_000_000)
+    pages, body = [], {"token": token, "start_ts": five_minutes_ago, "page_size": 3}
+    while True:
+        status, page = post(server, "/feed/1", body)
+        assert status == 200, page
+        pages.append([e["data"]["@doc"]["n"] for e in page["events"]])
+        if not page["has_next"]:
+            break
+        body = {"token": token, "cursor": page["cursor"], "page_size": 3}
+    assert pages == [[{"@int": str(n)} for n in range(first, first + 3)] for first in range(5, 20, 3)]

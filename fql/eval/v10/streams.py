@@ -404,11 +404,18 @@ def changes(txn: Transaction, base: Base, after: Cursor) -> t.Iterator[tuple[Cur
     transaction (a feed page that split it) means the same thing every time it is read.
     """
     found = []
+    born: dict[tuple[str, str], int] = {}
     for key in base.keys(txn, after.ts):
+        coll = (key.scope, key.coll)
+        if coll not in born:
+            born[coll] = _created(txn, *coll)
+        # A collection deleted and made again under its name is another collection: the documents of
+        # the one before (and their removal with it) are no events of this one's.
+        since = max(after.ts, born[coll])
         prev = None
         for version in txn.history(key):
-            if version.ts >= after.ts:
-                found.append((version.ts, key.coll, id_key(key.id), prev, version))
+            if version.ts >= since:
+                found.append((version.ts, key.coll, id_key(key.id), prev if prev is None or prev.ts >= born[coll] else None, version))
             prev = version
     found.sort(key=lambda change: change[:3])
     last, ordinal = None, 0
@@ -418,6 +425,17 @@ def changes(txn: Transaction, base: Base, after: Cursor) -> t.Iterator[tuple[Cur
         cursor = Cursor(ts, ordinal)
         if cursor > after:
             yield cursor, prev, version
+
+
+def _created(txn: Transaction, scope: str, coll: str) -> int:
+    """When the collection now named `coll` was made (µs): after its name's last deletion, if any."""
+    if coll.startswith("#"):
+        return 0
+    born = 0
+    for version in txn.history(DocKey(scope, "#collections", coll)):
+        if version.data is None:
+            born = version.ts + 1
+    return born
 
 
 def events(

@@ -128,3 +128,16 @@ def test_a_collection_made_again_under_its_name_has_none_of_the_old_ones_events(
             break
         body = {"token": token, "cursor": page["cursor"], "page_size": 3}
     assert pages == [[{"@int": str(n)} for n in range(first, first + 3)] for first in range(5, 20, 3)]
+
+
+def test_a_query_that_starts_with_no_statement(server):
+    """fauna-dotnet QueryCheckException_Basic: `"bad query` (an unterminated string) is core's `Unexpected
+    end of query. Expected statement or expression` at 1:1, as QueryErrorSpec has it for `` and `##`."""
+    for text in ['"bad query', "##", ""]:
+        status, body = query(server, text)
+        assert status == 400 and body["error"]["code"] == "invalid_query"
+        assert body["summary"] == (
+            f"error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n1 | {text}\n  | ^\n  |"
+        )
+    status, body = query(server, 'let x = "abc')
+    assert body["summary"].startswith("error: Unterminated string\nat *query*:1:9")

@@ -141,3 +141,11 @@ def test_a_query_that_starts_with_no_statement(server):
         )
     status, body = query(server, 'let x = "abc')
     assert body["summary"].startswith("error: Unterminated string\nat *query*:1:9")
+
+
+def test_set_distinct_sorts(server):
+    """fauna-dotnet Query_Distinct: `Author.all().map(.age).distinct()` of ages 32, 26 is [26, 32]: core's
+    DistinctSet reads the set, sorts the values and drops repeats (Array's distinct keeps the order)."""
+    body = ok(server, "[32, 26, 32].toSet().distinct()")
+    assert body["data"] == {"@set": {"data": [{"@int": "26"}, {"@int": "32"}]}}
+    assert ok(server, "[32, 26, 32].distinct()")["data"] == [{"@int": "32"}, {"@int": "26"}]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import itertools
 import secrets as _random
 import threading
@@ -555,12 +556,14 @@ def _key(value: t.Any) -> bytes:
 
 @method("Set", "distinct")
 def distinct(ctx: Context, s: V10Set) -> V10Set:
-    """The elements without repeats."""
+    """The elements without repeats, in order: core's DistinctSet reads the whole set, sorts its values and
+    drops repeats (`[32, 26].toSet().distinct()` is `[26, 32]`; the Array method keeps the order)."""
     hints.full_set_read(ctx, s, "distinct")
+    from .misc import compare
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         seen: set[bytes] = set()
-        for item in items:
+        for item in sorted(bounded(items), key=functools.cmp_to_key(compare)):
             k = _key(item)
             if k not in seen:
                 seen.add(k)

@@ -149,3 +149,17 @@ def test_set_distinct_sorts(server):
     body = ok(server, "[32, 26, 32].toSet().distinct()")
     assert body["data"] == {"@set": {"data": [{"@int": "26"}, {"@int": "32"}]}}
     assert ok(server, "[32, 26, 32].distinct()")["data"] == [{"@int": "32"}, {"@int": "26"}]
+
+
+def test_documents_a_read_predicate_checks_are_read(server):
+    """A role's read predicate looks inside each document of a scan, so each is read then, those it hides
+    too (before answering; a set's documents are otherwise read when first looked at)."""
+    collection(server, "Hidden")
+    ok(server, "Set.sequence(0, 4).forEach(x => Hidden.create({ x: x }))")
+    query(server, "Role.byName('hider')?.delete()")
+    ok(server, "Role.create({ name: 'hider', privileges: [{ resource: 'Hidden', actions: { read: 'doc => doc.x < 2' } }] })")
+    secret = ok(server, "Key.create({ role: 'hider' })")["data"]["@doc"]["secret"]
+    headers = {"X-Format": "tagged", "Authorization": f"Bearer {secret}"}
+    for text in ["Hidden.all().toArray()", "Hidden.all().map(.id).toArray()"]:
+        body = httpx.post(server.url + "/query/1", content=json.dumps({"query": text}), headers=headers).json()
+        assert len(body["data"]) == 2 and body["stats"]["read_ops"] == 8 + 4, text

@@ -114,13 +114,14 @@ def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t
         # answer first looks inside it (a projection of `.id` reads none).
         with defer() as held:
             doc = read(ctx, ref, stamped=s.valid_ts is not None)
-        if isinstance(doc, NullDocument) and doc.cause == "permission denied":
-            continue
         if held.held:
             if isinstance(doc, Document):
                 doc.pending = held.bill
             else:
+                # Missing, or read for a role's predicate that said no: read all the same.
                 held.bill()
+        if isinstance(doc, NullDocument) and doc.cause == "permission denied":
+            continue
         yield doc
 
 

@@ -111,7 +111,7 @@ class Meter:
 
     def get(self, key: DocKey) -> Version | None:
         version = self.txn.get(key)
-        if self._deferring and not self._open and key not in self._cached and key.coll not in UNBILLED:
+        if self._deferring and not self._open and not self.marked and key not in self._cached and key.coll not in UNBILLED:
             self._deferring[-1].held.append((key, version))
             return version
         if key in self._cached:

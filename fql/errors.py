@@ -200,15 +200,21 @@ class CallError(FQLError):
     v4_code, v10_code, status = "call error", "invalid_argument", 400
 
 
+#: TransactionAborted's `value` when none was given (v4's Abort), told apart from an aborted null.
+_NO_VALUE: t.Any = object()
+
+
 class TransactionAborted(FQLError):
     """Abort() / abort() was called; the message is the caller's (v10 keeps the aborted value too)."""
 
     v4_code, v10_code, status = "transaction aborted", "abort", 400
 
-    def __init__(self, description: str, *, value: t.Any = None, **kw: t.Any):
+    def __init__(self, description: str, *, value: t.Any = _NO_VALUE, **kw: t.Any):
         super().__init__(description, **kw)
+        #: Whether v10 `abort(value)` gave a value (null included: core returns `"abort": null`).
+        self.has_value = value is not _NO_VALUE
         #: The value given to v10 `abort(value)`; the v10 error envelope returns it.
-        self.value = value
+        self.value = None if value is _NO_VALUE else value
         #: The aborted query's QueryState, whose reads and compute the v4 metric headers still report.
         self.state: t.Any = None
 

@@ -444,7 +444,7 @@ def type_name(value: t.Any) -> str:
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 
-    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "gen")
+    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "gen", "pending")
 
     def __init__(
         self,
@@ -468,6 +468,14 @@ class Document(t.Mapping[str, t.Any]):
         #: How many writes its query had made when it was read (QueryState.write_gen); a later write of
         #: it makes a use read it again. None: unknown (any write of it does).
         self.gen: int | None = None
+        #: Called when its fields are first looked at: a set's element, read from the set's index entries,
+        #: whose read is billed then (fql/storage/meter.py, Meter.defer). None: nothing to do.
+        self.pending: t.Callable[[], None] | None = None
+
+    def _touch(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
 
     @property
     def id(self) -> str:
@@ -480,15 +488,23 @@ class Document(t.Mapping[str, t.Any]):
 
     @property
     def data(self) -> dict:
+        if self.pending is not None:
+            self._touch()
         return self._data
 
     def __getitem__(self, key: str) -> t.Any:
+        if self.pending is not None:
+            self._touch()
         return self._data[key]
 
     def __iter__(self) -> t.Iterator[str]:
+        if self.pending is not None:
+            self._touch()
         return iter(self._data)
 
     def __len__(self) -> int:
+        if self.pending is not None:
+            self._touch()
         return len(self._data)
 
     def __eq__(self, other: object) -> bool:

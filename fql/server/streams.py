@@ -34,6 +34,7 @@ from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
 from ..storage.base import DocKey, Version
+from ..storage.meter import PARTITIONS
 from ..storage.readonly import ReadOnly
 from ..values import Ref, SetRef, type_name
 from ..wire.v4 import from_json, to_json
@@ -199,7 +200,7 @@ def error_body(err: FQLError) -> dict:
     body: dict = {"code": err.v10_code, "message": err.description}
     if isinstance(err, TransactionAborted) and err.v10_code == "abort":
         body["message"] = "Query aborted."
-        body["abort"] = to_tagged(err.value if err.value is not None else err.description)
+        body["abort"] = to_tagged(err.value if err.has_value else err.description)
     return body
 
 
@@ -215,9 +216,21 @@ def v10_event(event: sources.Event, stats: dict) -> dict:
     }
 
 
-def status_event(cursor: Cursor) -> bytes:
-    stats = _stats(time.perf_counter(), reads=0)
+def status_event(cursor: Cursor, reads: int = 0) -> bytes:
+    stats = _stats(time.perf_counter(), reads=reads)
     return _line({"type": "status", "txn_ts": cursor.ts, "cursor": cursor.encode(), "stats": stats})
+
+
+def replay_reads(source: sources.Source) -> int:
+    """The read ops of the status event that opens a v10 stream: core reads what changed since the start
+    from the source's index, one read op per partition (FQL2StreamSpec "includes read metrics on start
+    event": 8 for a collection's changes, 1 for a document or an index with terms)."""
+    base = source.base
+    if isinstance(base, sources.Single):
+        return 1
+    if isinstance(base, sources.IndexRows) and base.index.terms:
+        return 1
+    return PARTITIONS
 
 
 def _error_event(code: str, message: str) -> bytes:
@@ -263,7 +276,7 @@ class Streams:
         if start.ts < ask.source.start.ts:
             raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
         poll = _V10Poll(self, secret, ask.source)
-        await self.pump(send, receive, poll, start, [status_event(start)])
+        await self.pump(send, receive, poll, start, [status_event(start, replay_reads(ask.source))])
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""

@@ -260,7 +260,7 @@ def _failure(
         error["message"] = "The query failed 1 validation check"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."
-        error["abort"] = encode(err.value if err.value is not None else err.description)
+        error["abort"] = encode(err.value if err.has_value else err.description)
     if err.failures:
         error["constraint_failures"] = [
             {"paths": f["paths"] if "paths" in f else [f.get("field", [])], "message": f.get("description", "")}
@@ -277,15 +277,33 @@ def _failure(
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 
+#: fql's words for a query whose first token cannot begin one, where core's parser, finding no statement
+#: where the query starts, says QueryErrorSpec's `Unexpected end of query. Expected statement or
+#: expression` (an empty query, `##`; the .NET driver's tests: `"bad query`, an unterminated string).
+_NO_FIRST_STATEMENT = ("Unterminated string", "Unexpected character ", "Unexpected end of input, expected expression or statement")
+
+
 def _parse_summary(err: ParseError, source: str) -> str:
     """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
     shows one inside a body's constraint failure)."""
     gutter = " " * len(str(err.line))
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
+    description = err.description
+    if description.startswith(_NO_FIRST_STATEMENT) and _at_start(source, err.line, err.column):
+        description = "Unexpected end of query. Expected statement or expression"
     return (
-        f"error: {err.description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
+        f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
         f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
     )
+
+
+def _at_start(source: str, line: int, column: int) -> bool:
+    """Whether (line, column) is where the query's first token is (or its end, when it has none)."""
+    lines = source.split("\n")
+    for number, text in enumerate(lines, 1):
+        if text.strip():
+            return (line, column) == (number, len(text) - len(text.lstrip()) + 1)
+    return True
 
 
 def _parse_underline(err: ParseError) -> str:

@@ -87,6 +87,8 @@ class Meter:
         self._charges: list[_Charge] = []
         #: The billed reads under way (`billed()`), innermost last; None for an `unbilled()` one.
         self._open: list[_Charge | None] = []
+        #: The reads of documents held back under way (`defer()`), innermost last.
+        self._deferring: list[_Deferred] = []
         #: What other reads (a write's own, of the document it changes) found: bytes, but no read ops.
         self._unbilled: list[t.Any] = []
         #: What was written, by the document it belongs to (index removals by index and terms).
@@ -110,8 +112,18 @@ class Meter:
         """Reads a write makes for itself (an index's build, a unique check): their bytes, no read ops."""
         return _Reading(self._open, None)
 
+    def defer(self) -> _Deferred:
+        """Reads of documents within (a `with` block) are held back, neither billed nor cached, until
+        `bill()`: a set's elements read from its index entries, which core reads only when the query or its
+        answer looks inside them (FQL2MetricsSpec maps `.id` "so that data projection doesn't cost more
+        read ops")."""
+        return _Deferred(self)
+
     def get(self, key: DocKey) -> Version | None:
         version = self.txn.get(key)
+        if self._deferring and not self._open and not self.marked and key not in self._cached and key.coll not in UNBILLED:
+            self._deferring[-1].held.append((key, version))
+            return version
         if key in self._cached:
             if self._open and self._open[-1] is not None:
                 self._open[-1].cached = True
@@ -170,8 +182,11 @@ class Meter:
         charge.fresh = True
         self._scanned.add(read)
         if read[0] == "scan" and not self.marked:
-            # v10: the documents a collection's scan read are read (core's index entries carry them).
-            return _noted_versions(items, charge.seen, self._cached)
+            # v10: a collection's scan reads its documents index, whose entries name the documents; a
+            # document is read (and billed) when the query or its answer looks inside it, not by the scan
+            # (core's FQL2MetricsSpec projects `.id` "so that data projection doesn't cost more read ops";
+            # the drivers' tests see `Coll.all().toArray()` of 2 documents bill 10, 8 when it then aborts).
+            return _noted_keys(items, charge.seen)
         return _noted(items, charge.seen)
 
     def put(self, version: Version) -> None:
@@ -244,6 +259,37 @@ class Meter:
         return self._figures
 
 
+class _Deferred:
+    """Document reads held back (`Meter.defer()`); `bill()` bills each one the query has not read since as
+    a read of its own."""
+
+    __slots__ = ("_meter", "held")
+
+    def __init__(self, meter: Meter):
+        self._meter = meter
+        self.held: list[tuple[DocKey, Version | None]] = []
+
+    def __enter__(self) -> _Deferred:
+        self._meter._deferring.append(self)
+        return self
+
+    def __exit__(self, *exc: t.Any) -> None:
+        self._meter._deferring.pop()
+
+    def bill(self) -> None:
+        meter, held, self.held = self._meter, self.held, []
+        if meter._figures is not None:
+            return
+        for key, version in held:
+            if key in meter._cached:
+                continue
+            meter._cached.add(key)
+            charge = _Charge()
+            charge.fresh = True
+            charge.seen.append(key if version is None else version)
+            meter._charges.append(charge)
+
+
 class _Reading:
     """The reads made within (a `with` block) go to `charge` (None: unbilled). A plain class rather than
     a generator-based context manager: a point read enters one, and this costs a fraction as much."""
@@ -267,10 +313,11 @@ def _noted(items: t.Iterator[t.Any], seen: list[t.Any]) -> t.Iterator[t.Any]:
         yield item
 
 
-def _noted_versions(items: t.Iterator[Version], seen: list[t.Any], cached: set[DocKey]) -> t.Iterator[Version]:
+def _noted_keys(items: t.Iterator[Version], seen: list[t.Any]) -> t.Iterator[Version]:
+    # The entries of documents there now (a deleted one, whose newest version is its deletion, has none).
     for version in items:
-        seen.append(version)
-        cached.add(version.key)
+        if version.data is not None:
+            seen.append(version.key)
         yield version
 
 

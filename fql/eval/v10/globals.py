@@ -251,7 +251,7 @@ def _v4_error(err: FQLError) -> FQLError:
     aborted value (core's FQL2EncodedResultSpec)."""
     while isinstance(err, CallError) and err.cause is not None and len(err.cause) == 1:
         err = err.cause[0]
-    if isinstance(err, TransactionAborted) and err.value is None:
+    if isinstance(err, TransactionAborted) and not err.has_value:
         return TransactionAborted("Query aborted.", value=err.description)
     return err
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import itertools
 import secrets as _random
 import threading
@@ -100,8 +101,25 @@ def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t
     filters a set's elements by read permission."""
     from .documents import read
 
+    defer = getattr(ctx.state.txn, "defer", None)
+    if defer is None:
+        for ref in refs:
+            doc = read(ctx, ref, stamped=s.valid_ts is not None)
+            if isinstance(doc, NullDocument) and doc.cause == "permission denied":
+                continue
+            yield doc
+        return
     for ref in refs:
-        doc = read(ctx, ref, stamped=s.valid_ts is not None)
+        # Core's set holds the documents' references: a document's read is billed when the query or its
+        # answer first looks inside it (a projection of `.id` reads none).
+        with defer() as held:
+            doc = read(ctx, ref, stamped=s.valid_ts is not None)
+        if held.held:
+            if isinstance(doc, Document):
+                doc.pending = held.bill
+            else:
+                # Missing, or read for a role's predicate that said no: read all the same.
+                held.bill()
         if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
         yield doc
@@ -551,12 +569,14 @@ def _key(value: t.Any) -> bytes:
 
 @method("Set", "distinct")
 def distinct(ctx: Context, s: V10Set) -> V10Set:
-    """The elements without repeats."""
+    """The elements without repeats, in order: core's DistinctSet reads the whole set, sorts its values and
+    drops repeats (`[32, 26].toSet().distinct()` is `[26, 32]`; the Array method keeps the order)."""
     hints.full_set_read(ctx, s, "distinct")
+    from .misc import compare
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         seen: set[bytes] = set()
-        for item in items:
+        for item in sorted(bounded(items), key=functools.cmp_to_key(compare)):
             k = _key(item)
             if k not in seen:
                 seen.add(k)

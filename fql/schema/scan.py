@@ -216,20 +216,30 @@ _PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\.?\[[ \t]*(\d+|\"(?:[^\"\\
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 
 
+_SPACE = re.compile(r"[ \t]*")
+_BLANK = re.compile(r"\s*")
+
+
 def path_end(text: str, pos: int) -> int:
-    start = pos
+    """Where the field path at `pos` ends: its steps may stand apart on the line (`.a .b` is `.a.b`, a
+    method chain to core's expression parser)."""
+    start = end = pos
     while True:
         m = _PATH_STEP.match(text, pos)
         if m is None or (pos == start and not m.group().startswith(".")):
-            return pos
-        pos = m.end()
+            return end
+        pos = end = m.end()
+        pos = _SPACE.match(text, pos).end()
 
 
 def _path(text: str, start: int, end: int) -> tuple[str | int, ...] | None:
-    """The steps of the field path text[start:end], or None if it is not one."""
+    """The steps of the field path text[start:end], or None if it is not one. Blanks may stand between
+    steps (core parses a path as an FQL method chain: `unique [.phone .email]` is `.phone.email`)."""
     steps: list[str | int] = []
     pos = start
     while pos < end:
+        if steps:
+            pos = _BLANK.match(text, pos, end).end()
         m = _PATH_STEP.match(text, pos, end)
         if m is None or (pos == start and not m.group().startswith(".")):
             return None

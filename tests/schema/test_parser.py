@@ -1662,6 +1662,16 @@ function typed(a: String, ...rest: Number): Array<Number> { rest }
 ]
 
 
+def test_a_path_may_have_blanks_between_its_steps() -> None:
+    # Core parses a field path as an FQL method chain, so `.phone .email` is `.phone.email`:
+    # fauna-labs/fsl-example pushes `unique [.phone .email]` to Fauna in its CI.
+    (item,) = parse("collection User {\n  unique [.phone .email]\n  index byA { terms [.a\n .b, .c [0]] }\n"
+                    "  migrations { add .x .y }\n}")  # fmt: skip
+    assert item.definition["constraints"] == [{"unique": [{"field": ".phone.email", "mva": False}]}]
+    assert item.definition["indexes"]["byA"]["terms"] == [{"field": ".a.b", "mva": False}, {"field": ".c[0]", "mva": False}]
+    assert item.definition["migrations"] == [{"add": {"field": ".x.y"}}]
+
+
 @pytest.mark.parametrize(("source", "expected"), DEFINITIONS)
 def test_definitions(source: str, expected: list[tuple[str, str, dict]]) -> None:
     assert [(i.kind, i.name, i.definition) for i in parse(source)] == expected

@@ -252,6 +252,28 @@ def test_a_role_less_token_reads_only_its_own_identity_and_tokens(db):
     assert db.query("CurrentIdentity()", secret=theirs["secret"]) == bob
 
 
+def test_a_token_whose_identity_has_a_role_reads_itself_only_if_a_role_lets_it(db):
+    """Core's baseline gives an identity no read of its own document; fql's role-less exception ends as soon
+    as a role takes the identity in (fauna-blueprints' email-verification: an unverified account, member of
+    a role with no privileges, may not read itself; once verified, its `loggedin` role lets it)."""
+    db.query('CreateRole({name: "unverified", membership: [{resource: Collection("users")}], privileges: []})')
+    db.query(
+        'CreateRole({name: "loggedin", membership: [{resource: Collection("users"), predicate: Query(Lambda("ref", '
+        'And(HasCurrentIdentity(), Select(["data", "verified"], Get(CurrentIdentity()), false))))}], '
+        'privileges: [{resource: Collection("users"), actions: {read: Query(Lambda("ref", '
+        "Equals(CurrentIdentity(), Var(\"ref\"))))}}]})"
+    )
+    alice = user(db, "alice@x")
+    mine = login(db, alice)
+    secret = mine["secret"]
+    denied(db, f"Get({ref(alice)})", secret, [])
+    # the baseline is untouched: its token and credentials stay readable
+    assert db.query(f'Select("instance", Get({ref(mine["ref"])}))', secret=secret) == alice
+    assert db.query('Select("instance", Get(Ref(Credentials(), "self")))', secret=secret) == alice
+    db.query(f"Update({ref(alice)}, {{data: {{verified: true}}}})")
+    assert db.query(f'Select(["data", "email"], Get({ref(alice)}))', secret=secret) == "alice@x"
+
+
 # -- ABAC roles ------------------------------------------------------------------------------------------
 
 

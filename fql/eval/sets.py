@@ -12,9 +12,10 @@ import heapq
 import itertools
 import typing as t
 
-from ..collation import TOP, encode, id_key, tuple_key
+from ..collation import TOP, born_key, encode, id_key, tuple_key
 from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
-from ..storage.base import DocKey
+from ..storage.base import DocKey, Transaction
+from ..storage.meter import Meter
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes
 from .casts import BOOLEAN, INTEGER, SCALAR
@@ -50,7 +51,31 @@ def cursor_key(ctx: Context, s: SetRef, cursor: t.Any) -> bytes:
     field an index keeps `reverse`, or any field of a Reverse set, compares descending."""
     flags, rest = _cursor_order(ctx, s)
     fields = cursor_of(cursor)
-    return tuple_key(fields, [*flags, *[rest] * (len(fields) - len(flags))])
+    found = tuple_key(fields, [*flags, *[rest] * (len(fields) - len(flags))])
+    if fields and isinstance(fields[0], Ref) and _ref_ordered(s):
+        # A named schema document sorts in a set of documents by creation (named_key), not by name.
+        named = named_key(ctx, fields[0])
+        if named is not None:
+            head = bytes(255 - b for b in named) if flags and flags[0] else named
+            found = head + tuple_key(fields[1:], [*flags[1:], *[rest] * (len(fields) - max(len(flags), 1))])
+    return found
+
+
+def _ref_ordered(s: SetRef) -> bool:
+    """Whether a set's elements are keyed as documents are (Documents and Singleton, and the sets made
+    of them), not by an index's values."""
+    kind = s.kind
+    if kind in ("documents", "singleton"):
+        return True
+    if kind in ("union", "intersection", "difference"):
+        return _ref_ordered(operands(s)[0])
+    inner = {"distinct": "distinct", "range": "range", "filter": "collection", "reverse": "reverse"}.get(kind)
+    if inner is not None:
+        try:
+            return _ref_ordered(as_set(s[inner], inner))
+        except FQLError:
+            return False
+    return False
 
 
 def _cursor_order(ctx: Context, s: SetRef) -> tuple[list[bool], bool]:
@@ -140,12 +165,82 @@ def documents_source(ctx: Context, s: SetRef) -> tuple[str, str, bool]:
     return scope, name, not access.allowed(ctx, "read_index", whole)
 
 
-def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    scope, name, filtered = documents_source(ctx, s)
-    coll = s["documents"]
-    # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
+#: The native collections whose documents are named: core gives them numeric ids in creation order, and
+#: their sets (`Collections()`, `Collection.all()`) list them in that order.
+NAMED_NATIVES = frozenset(("databases", "collections", "indexes", "functions", "roles", "access_providers"))
+
+
+def _prefix(coll: Ref) -> bytes:
+    """What the keys of the refs of one collection start with; the rest is the id's key."""
     probe = encode(Ref("0", coll))
-    prefix = probe[: len(probe) - len(id_key("0"))]
+    return probe[: len(probe) - len(id_key("0"))]
+
+
+def _unmetered(txn: Transaction) -> Transaction:
+    """The transaction under the meter: a schema document's creation time stands for core's id, which
+    its ref carries, so finding it is no billed read."""
+    return txn.txn if isinstance(txn, Meter) else txn
+
+
+def _born(txn: Transaction, key: DocKey, now: int) -> int:
+    """When the document live at `now` was created: its first version since its last deletion."""
+    born = 0
+    for version in txn.history(key):
+        if version.ts > now:
+            break
+        if version.data is None:
+            born = 0
+        elif not born:
+            born = version.ts
+    return born
+
+
+def named_key(ctx: Context, ref: Ref) -> bytes | None:
+    """A named schema document's key in a set of documents (ordered by creation, as core's ids are),
+    or None for any other ref."""
+    coll = ref.collection
+    if coll is None or coll.collection is not None or coll.id not in NAMED_NATIVES:
+        return None
+    try:
+        key = doc_key(ctx, ref, "documents")
+    except FQLError:
+        return None
+    at = ctx.state.valid_ts
+    born = _born(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
+    return _prefix(coll) + born_key(born, ref.id)
+
+
+def _named(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    """The documents of a named native collection, in creation order (core's ids), then by name."""
+    scope, name, filtered = documents_source(ctx, s)
+    prefix = _prefix(s["documents"])
+    at = ctx.state.valid_ts
+    now = ctx.state.ts if at is None else at
+    found = []
+    for version in ctx.state.txn.scan(scope, name):
+        if version.ts > now:
+            version = version_at(ctx, version.key, now)
+        if version is None or not version.live_at(now):
+            continue
+        key = prefix + born_key(_born(_unmetered(ctx.state.txn), version.key, now), version.key.id)
+        if _in_bounds(key, lo, hi):
+            found.append((key, version))
+    found.sort(key=lambda pair: pair[0], reverse=reverse)
+    for key, version in found:
+        ref = ref_of(ctx, version.key)
+        if filtered and not access.allowed(ctx, s.get("read_action", "read"), version.key, (ref,)):
+            continue
+        yield key, [ref], ref
+
+
+def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    coll = s["documents"]
+    if isinstance(coll, Ref) and coll.collection is None and coll.id in NAMED_NATIVES:
+        yield from _named(ctx, s, lo, hi, reverse)
+        return
+    scope, name, filtered = documents_source(ctx, s)
+    # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
+    prefix = _prefix(coll)
     id_lo = _strip(lo, prefix)
     at = ctx.state.valid_ts
     now = ctx.state.ts if at is None else at
@@ -179,7 +274,7 @@ def _strip(bound: bytes | None, prefix: bytes) -> bytes | None:
 def _singleton(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     ref = s["singleton"]
     if isinstance(ref, Ref) and ref.collection is not None and read(ctx, doc_key(ctx, ref, "singleton")):
-        key = encode(ref)
+        key = named_key(ctx, ref) or encode(ref)
         if _in_bounds(key, lo, hi):
             yield key, [ref], ref
 

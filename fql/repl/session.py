@@ -198,7 +198,8 @@ class Session:
     def catalog(self) -> Catalog:
         """The database's collections, indexes and functions as the current secret sees them (once per entry)."""
         if self._catalog is None:
-            names = {kind: tuple(self._query(text) or ()) for kind, text in _CATALOG_QUERIES.items()}
+            # By name (the sets list schema in creation order, as core's ids do).
+            names = {kind: tuple(sorted(self._query(text) or ())) for kind, text in _CATALOG_QUERIES.items()}
             indexes = {name: tuple(defs) for name, defs in self._query(_COLLECTION_INDEXES) or () if defs}
             self._catalog = Catalog(**names, collection_indexes=indexes, variables=dict(self.env))
         return self._catalog

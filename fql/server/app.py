@@ -307,7 +307,7 @@ class App:
 
     def _common(self, response: Response, request: Request) -> Headers:
         """The response's headers and those every answer carries: X-Txn-Time, traceparent, (not on 401/500)
-        metrics, CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
+        metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
         host), and the body's length."""
         common = [
             *response.headers,
@@ -326,6 +326,9 @@ class App:
         origin = request.headers.get("origin")
         if origin is not None:
             common += headers.cors(origin, common)
+        if (response.status != 401 and response.status != 500 and request.path not in V10_PATHS
+                and not request.path.startswith(SCHEMA_PREFIX)):
+            common += headers.legacy_ops(common)
         common += self._server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
         return common

@@ -93,6 +93,11 @@ class QueryState:
     #: name as core shows it, `check_constraint:name`, or None for a role predicate; its body; and how many
     #: user functions were running when it began), for the lines it logs; None otherwise.
     log_source: tuple[str | None, str, int] | None = None
+    #: The times that stand for this transaction's own time, by id (kept alive here): `TransactionTime()`'s
+    #: and the `ts` of the documents this query wrote. Core holds a placeholder for them until commit, which
+    #: `dbg()` and `log()` print `TransactionTime()` and `toString()` `[transaction time]`; answers show
+    #: the time itself.
+    txn_times: dict = field(factory=dict)
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""
@@ -107,6 +112,15 @@ class QueryState:
     @property
     def now(self) -> Timestamp:
         return Timestamp.from_micros(self.txn.ts)
+
+    def transaction_time(self, value: Timestamp | None = None) -> Timestamp:
+        """`value` (or a new time of this transaction), marked as standing for the transaction's time."""
+        value = Timestamp.from_micros(self.txn.ts) if value is None else value
+        self.txn_times[id(value)] = value
+        return value
+
+    def is_transaction_time(self, value: t.Any) -> bool:
+        return self.txn_times.get(id(value)) is value
 
     @property
     def scope(self) -> str:

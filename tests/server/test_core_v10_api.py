@@ -506,3 +506,15 @@ def test_a_covered_struct_gives_no_hint(db):
     ok(db, "T.create({ t: 't0', foo: { a: { x: 1, y: 2 } } })")
     query = "let doc = T.i('t0').first()!\nif (doc.foo.a.y != null) {\n  doc.foo.a\n}"
     assert answer(db, query, headers={"x-performance-hints": "true"})[1]["summary"] == ""
+
+
+def test_a_document_written_in_the_query_logs_its_ts_as_the_placeholder(db):
+    """FQL2DiagnosticSpec: a document the query wrote logs `ts: TransactionTime()` (core holds a placeholder
+    until commit); the answer shows the time itself."""
+    ok(db, 'Collection.create({ name: "User" })')
+    status, body = answer(db, 'log("reading a: #{User.create({ id: 0, a: 5 })}"); dbg(User(0)!.ts); User(0)!', fmt="tagged")
+    assert status == 200
+    logged, debugged = body["summary"].split("\n\n")
+    assert logged == 'info at *query*:1: reading a: { id: ID("0"), coll: User, ts: TransactionTime(), a: 5 }'
+    assert debugged.startswith("info: TransactionTime()\n")
+    assert body["data"]["@doc"]["ts"] == {"@time": ok(db, "User(0)!.ts.toString()")}

@@ -92,6 +92,9 @@ def to_document(ctx: Context, version: Version, read_ts: int | None = None, as_o
     data = version.data or {}
     ttl = data.get("ttl")
     ts, ttl = Timestamp.from_micros(version.ts), ttl if isinstance(ttl, Timestamp) else None
+    if version.ts == ctx.state.ts:
+        # Written by this query: its `ts` is the transaction's time, which core holds as a placeholder.
+        ts = ctx.state.transaction_time(ts)
     if ref.kind is not None:
         doc = Document(ref, ts, native_fields(ref.kind, data), ttl)
     else:

@@ -260,6 +260,8 @@ def display_string(ctx: Context, value: t.Any) -> str:
         return f"{value:.0f}"
     if isinstance(value, float):
         return java_double(value)
+    if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
+        return "[transaction time]"
     if isinstance(value, (Timestamp, Date)):
         return value.isoformat()
     if isinstance(value, Bytes):
@@ -288,6 +290,8 @@ def debug_string(ctx: Context, value: t.Any, nested: bool = False) -> str:
         return _debug_object(ctx, value, nested)
     if isinstance(value, (Document, Ref)):
         return _debug_document(ctx, value, nested)
+    if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
+        return "TransactionTime()"
     return _debug_scalar(value)
 
 
@@ -655,8 +659,9 @@ def to_base64(ctx: Context, value: Bytes) -> str:
 
 @static("TransactionTime", "__call__")
 def transaction_time(ctx: Context) -> Timestamp:
-    """The time this transaction commits at (fql knows it up front: it is `Time.now()`)."""
-    return ctx.state.now
+    """The time this transaction commits at (fql knows it up front: it is `Time.now()`), marked so that
+    `dbg()` shows it as core's placeholder."""
+    return ctx.state.transaction_time()
 
 
 def _to_string(ctx: Context, value: t.Any) -> str:

@@ -490,3 +490,22 @@ def test_fql2_auth_spec_membership_resource_can_be_a_collection_name(db):
     denied(db, "Books.create({})", admin_token)
     denied(db, "Users.create({})", normal_token)
     ok(db, "Books.create({})", normal_token)
+
+
+def test_a_request_without_x_typecheck_follows_the_database_setting(db):
+    # FQL2DatabaseSpec "typechecked flag" with core's evalQuery: a request that does not say whether to
+    # typecheck is typechecked as its database is (true where no database says).
+    ok(db, "Database.create({ name: 'Off', typechecked: false })")
+    ok(db, "Database.create({ name: 'On' })")
+
+    def unbound(secret: str) -> dict:
+        response = v10.query(db, {"query": "nope"}, secret, {"x-format": "simple"}, 0)
+        assert response.status == 400
+        return json.loads(response.body)["error"]
+
+    assert unbound("secret:Off:admin")["code"] == "unbound_variable"
+    assert unbound("secret:On:admin")["code"] == "invalid_query"
+    assert unbound(SECRET)["code"] == "invalid_query"
+    # The header decides where it is given.
+    assert err(db, "nope", "secret:Off:admin", typecheck=True)["error"]["code"] == "invalid_query"
+    assert err(db, "nope", "secret:On:admin", typecheck=False)["error"]["code"] == "unbound_variable"

@@ -96,7 +96,7 @@ class Database:
         meter: bool = False,
         read_only: t.Callable[[], FQLError] | None = None,
         started: float | None = None,
-        typecheck: bool = True,
+        typecheck: bool | None = True,
         max_retries: int | None = None,
         performance_hints: bool = False,
     ) -> tuple[t.Any, QueryState]:
@@ -107,7 +107,8 @@ class Database:
         with the error it makes, and nothing is committed. `started` is when the request came
         (time.monotonic(); the timeout counts from it, and a query still running past it, or found past it
         once evaluated, fails with `time_out`). `typecheck` off makes an unbound v10 name the runtime error
-        `unbound_variable` rather than `invalid_query`. `max_retries` replaces MAX_RETRIES for this query
+        `unbound_variable` rather than `invalid_query`; None follows the database's `typechecked` setting
+        (core's default when a request has no X-Typecheck header). `max_retries` replaces MAX_RETRIES for this query
         (the X-Max-Contention-Retries header). `performance_hints` collects v10's performance hints
         (X-Performance-Hints) in `state.hints`.
 
@@ -158,6 +159,10 @@ class Database:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
             state = QueryState(Meter(txn, marked=syntax != "v10") if meter else txn, auth, db=self, **fields)
             ctx = Context(state, dict(env) if env else None)
+            if state.typecheck is None:
+                from .eval.v10.fields import env_typechecked
+
+                state.typecheck = env_typechecked(ctx)
             if auth.provider is not None and not roles.roles_of(ctx):
                 # A JWT none of whose provider's roles applies (core: no role passes, no auth).
                 raise Unauthorized("Unauthorized")

@@ -429,3 +429,83 @@ def test_a_v4_call_predicate_gets_no_v10_function(db):
     # A v10 role's predicate takes it.
     ok(db, 'Role.create({ name: "v10Role", privileges: [{ resource: "PassthroughWithRole", actions: { call: "x => true" } }] })')
     ok(db, "PassthroughWithRole(Collection.all)", ok(db, "Key.create({ role: 'v10Role' }).secret"))
+
+
+# -- FQL2AuthSpec ---------------------------------------------------------------------------------------
+
+
+def denied(db: fql.Database, query: str, secret: str) -> None:
+    body = err(db, query, secret)
+    assert body["error"] == {"code": "permission_denied", "message": DENIED}
+
+
+def login(db: fql.Database, coll: str, doc_id: str, password: str) -> str:
+    """FQL2AuthSpec's `login` helper: the document's credentials log in, giving a token's secret."""
+    return ok(db, f"let doc = {coll}.byId('{doc_id}')!\nlet cred = Credentials.byDocument(doc)!\ncred.login('{password}')")[
+        "secret"
+    ]
+
+
+def test_fql2_auth_spec_roles_works(db):
+    # FQL2AuthSpec "roles" / "works": a key with a role may create in its collection and call its function,
+    # and is denied the other role's collection and function.
+    ok(db, "Collection.create({ name: 'Books' })")
+    ok(db, "Collection.create({ name: 'Users' })")
+    ok(db, 'Function.create({ name: "CreateBooksFunc", body: "() => Books.create({})" })\n'
+           'Function.create({ name: "CreateUsersFunc", body: "() => Users.create({})" })')
+    role = ('Role.create({{ name: "Create{0}", privileges: [{{ resource: "{0}", actions: {{ create: true }} }}, '
+            '{{ resource: "Create{0}Func", actions: {{ call: true }} }}] }})')
+    ok(db, role.format("Books") + "\n" + role.format("Users"))
+    books = ok(db, "Key.create({ role: 'CreateBooks' }).secret")
+    users = ok(db, "Key.create({ role: 'CreateUsers' }).secret")
+    ok(db, "Books.create({})", books)
+    ok(db, "CreateBooksFunc()", books)
+    denied(db, "Users.create({})", books)
+    denied(db, "CreateUsersFunc()", books)
+    denied(db, "Books.create({})", users)
+    denied(db, "CreateBooksFunc()", users)
+    ok(db, "Users.create({})", users)
+    ok(db, "CreateUsersFunc()", users)
+
+
+def test_fql2_auth_spec_membership_resource_can_be_a_collection_name(db):
+    # FQL2AuthSpec "roles" / "membership resource can be a collection name": the membership's predicate
+    # decides which of two roles a logged-in user gets.
+    ok(db, "Collection.create({ name: 'Books' })")
+    ok(db, "Collection.create({ name: 'Users' })")
+    ok(
+        db,
+        'Role.create({ name: "AdminUsers", membership: { resource: "Users", predicate: "user => user.isAdmin" }, '
+        'privileges: { resource: "Users", actions: { create: true } } })\n'
+        'Role.create({ name: "NormalUsers", membership: { resource: "Users", predicate: "user => !user.isAdmin" }, '
+        'privileges: { resource: "Books", actions: { create: true } } })',
+    )
+    admin_user = ok(db, "Users.create({ isAdmin: true }).id")
+    normal_user = ok(db, "Users.create({ isAdmin: false }).id")
+    for user in (admin_user, normal_user):
+        ok(db, f"Credentials.create({{ document: Users.byId('{user}'), password: 'sekret' }})")
+    admin_token = login(db, "Users", admin_user, "sekret")
+    normal_token = login(db, "Users", normal_user, "sekret")
+    ok(db, "Users.create({})", admin_token)
+    denied(db, "Books.create({})", admin_token)
+    denied(db, "Users.create({})", normal_token)
+    ok(db, "Books.create({})", normal_token)
+
+
+def test_a_request_without_x_typecheck_follows_the_database_setting(db):
+    # FQL2DatabaseSpec "typechecked flag" with core's evalQuery: a request that does not say whether to
+    # typecheck is typechecked as its database is (true where no database says).
+    ok(db, "Database.create({ name: 'Off', typechecked: false })")
+    ok(db, "Database.create({ name: 'On' })")
+
+    def unbound(secret: str) -> dict:
+        response = v10.query(db, {"query": "nope"}, secret, {"x-format": "simple"}, 0)
+        assert response.status == 400
+        return json.loads(response.body)["error"]
+
+    assert unbound("secret:Off:admin")["code"] == "unbound_variable"
+    assert unbound("secret:On:admin")["code"] == "invalid_query"
+    assert unbound(SECRET)["code"] == "invalid_query"
+    # The header decides where it is given.
+    assert err(db, "nope", "secret:Off:admin", typecheck=True)["error"]["code"] == "invalid_query"
+    assert err(db, "nope", "secret:On:admin", typecheck=False)["error"]["code"] == "unbound_variable"

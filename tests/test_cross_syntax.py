@@ -91,6 +91,11 @@ def test_database_settings_are_inherited():
     db.query("Database.create({ name: 'T', typechecked: true, protected: true })", syntax="v10")
     db.query("Database.create({ name: 'Inh' })", secret="secret:T:admin", syntax="v10")
     assert db.query("Query.isEnvTypechecked()", secret="secret:T/Inh:admin", syntax="v10") is True
+    # FQL2DatabaseSpec "typechecked flag": true where no database says, a child may turn it off.
+    db.query("Database.create({ name: 'Off', typechecked: false })", secret="secret:T:admin", syntax="v10")
+    db.query("Database.create({ name: 'Plain' })", syntax="v10")
+    assert db.query("Query.isEnvTypechecked()", secret="secret:T/Off:admin", syntax="v10") is False
+    assert db.query("Query.isEnvTypechecked()", secret="secret:Plain:admin", syntax="v10") is True
     assert db.query("Query.isEnvProtected()", secret="secret:T/Inh:admin", syntax="v10") is True
     with pytest.raises(fql.FQLError) as caught:
         db.query("Query.isEnvProtected()", secret="secret:T:server", syntax="v10")

@@ -311,3 +311,47 @@ def test_the_repl_says_who_a_jwt_is(setup, signing_key):
 
     db, audience = setup
     assert describe(db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"
+
+
+def test_a_provider_is_found_by_its_active_issuer_while_a_schema_is_staged(server, signing_key):
+    # FQL2StagedAccessProviderSpec "looks up access provider by active issuer": a staged schema that changes
+    # a provider's issuer leaves the active issuer vouching for JWTs until the commit.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Database.create({ name: "child" })', syntax="v10")
+    scoped = "secret:child:admin"
+    fsl = 'role foo {{}}\naccess provider bar {{\n  issuer "{}"\n  jwks_uri "{}"\n  role foo\n}}'
+    staged_issuer = "https://zzzzzzzzzzz.auth0.com"
+    db.push_schema({"main.fsl": fsl.format(ISSUER, server.uri)}, secret=scoped)
+    audience = db.query('AccessProvider.byName("bar")!.audience', secret=scoped, syntax="v10")
+    db.push_schema({"main.fsl": fsl.format(staged_issuer, server.uri)}, secret=scoped, staged=True)
+    assert db.query("1", secret=sign(signing_key, claims(audience)), syntax="v10") == 1
+    refused(db, sign(signing_key, claims(audience, iss=staged_issuer)), text="1")
+    db.commit_schema(secret=scoped)
+    assert db.query("1", secret=sign(signing_key, claims(audience, iss=staged_issuer)), syntax="v10") == 1
+    refused(db, sign(signing_key, claims(audience)), text="1")
+
+
+def test_fql2_auth_spec_access_providers_works(server, signing_key):
+    # FQL2AuthSpec "access providers" / "works": each of a provider's roles goes to the JWTs its predicate
+    # accepts; a JWT no predicate accepts does not authenticate.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    for name in ("Books", "Users"):
+        db.query(f"Collection.create({{ name: '{name}' }})", syntax="v10")
+        db.query(f'Role.create({{ name: "Create{name}", privileges: {{ resource: "{name}", actions: {{ create: true }} }} }})', syntax="v10")
+    audience = db.query(
+        f'AccessProvider.create({{ name: "anAccessProvider", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ['
+        "{ role: \"CreateBooks\", predicate: 'payload => \"CreateBooks\" == payload.sub' }, "
+        "{ role: \"CreateUsers\", predicate: 'payload => \"CreateUsers\" == payload.sub' }] }).audience",
+        syntax="v10",
+    )
+    for sub, allowed, other in (("CreateBooks", "Books", "Users"), ("CreateUsers", "Users", "Books")):
+        token = sign(signing_key, claims(audience, sub=sub, exp=int(time.time()) + 60))
+        db.query(f"{allowed}.create({{}})", secret=token, syntax="v10")
+        with pytest.raises(fql.FQLError) as caught:
+            db.query(f"{other}.create({{}})", secret=token, syntax="v10")
+        assert (caught.value.code, caught.value.description) == (
+            "permission denied", "Insufficient privileges to perform the action."
+        )
+    refused(db, sign(signing_key, claims(audience, sub="invalid subject")), text="1")

@@ -68,8 +68,9 @@ def read_headers(headers: dict[str, str]) -> dict:
         "max_retries": max_retries,
         "tags": _tags(headers.get("x-query-tags")),
         "typecheck": typecheck is True,
-        # Static checks, unless turned off: core's default for a database is typechecked.
-        "checks": typecheck is not False,
+        # Static checks as the header says; without it, as the database's `typechecked` setting says
+        # (core's default for a database is typechecked).
+        "checks": typecheck,
         "performance_hints": hints is True,
     }
 

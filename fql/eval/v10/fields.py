@@ -910,7 +910,9 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         texpr = sig.parse(wildcard)
         found = sig.check(texpr, find)
         errors.extend(found or ([] if texpr == sig.Keyword("Any") else ["Top-level wildcard must have type `Any`"]))
-    if not errors:
+    if not errors and env_typechecked(ctx):
+        # Core's SchemaTypeValidator types index paths only in a typechecked database (FQL2IndexMigrationSpec
+        # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
     if not errors and ctx.state.typecheck:
         # The typer's check: a query run without it (X-Typecheck: false) lets the index be made.
@@ -918,6 +920,17 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def env_typechecked(ctx: Context) -> bool:
+    """core's Database.isTypechecked: the `typechecked` setting of the database or its nearest ancestor
+    that has one; true where none does (core's default for new databases)."""
+    from ...auth.access import lineage
+
+    for data in lineage(ctx.state.txn, ctx.state.scope):
+        if isinstance(data.get("typechecked"), bool):
+            return data["typechecked"]
+    return True
 
 
 def _default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:

@@ -652,8 +652,9 @@ def _lineage(ctx: Context) -> t.Iterator[dict]:
 
 @static("Query", "isEnvTypechecked")
 def is_env_typechecked(ctx: Context) -> bool:
-    """Whether the database is marked `typechecked` (fql checks only unbound names statically)."""
-    return _database_setting(ctx, "typechecked")
+    """Whether the database is typechecked: its own setting, else its nearest ancestor's, true where none
+    says, as core's Database.isTypechecked (fql checks only unbound names statically)."""
+    return field_schema.env_typechecked(ctx)
 
 
 @static("Query", "isEnvProtected")

@@ -31,14 +31,23 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else _reject(text)
 
 
+class Deduplicated(dict):
+    """An object that repeated a key in the body: `repeated` is the first key seen twice (a query
+    template's `object` refuses that, FQL2QueryTemplateSpec "disallows duplicate keys")."""
+
+    repeated: str
+
+
 def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
     """An object whose repeated keys keep their first value, as core's decoder keeps the first and
     drops the rest (DocumentSpec "deduplicates fields")."""
     found = dict(pairs)
     if len(found) == len(pairs):
         return found
-    found = {}
+    found = Deduplicated()
     for key, value in pairs:
+        if key in found and not hasattr(found, "repeated"):
+            found.repeated = key
         found.setdefault(key, value)
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import typing as t
 
@@ -19,7 +20,8 @@ from ..parse import parse
 from ..eval.v10.misc import visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import SIGIL
-from ..wire.v10 import _ESCAPES, InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
+from ..values import Date, Module, Ref, Timestamp
+from ..wire.v10 import _ESCAPES, InvalidValue, _ident, from_tagged, java_double, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
 from .headers import boolean, compute_ops, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
@@ -164,12 +166,49 @@ class _Template:
         self.hit_query = self.hit_query or outer_hit
 
 
-def static_type(node: ast.Node) -> str | None:
-    """The displayed static type of the simplest queries: a literal, or an if/else of literals."""
+def static_type(node: ast.Node, env: dict | None = None) -> str | None:
+    """The displayed static type of the simplest queries: a literal, an if/else of literals, or a template's
+    lone value (its type as core infers it from the value: FQL2QueryTemplateSpec "typechecks query
+    arguments correctly")."""
     body = node.body if isinstance(node, ast.Program) else (node,)
     if len(body) != 1:
         return None
+    if isinstance(body[0], ast.Ident) and body[0].name.startswith(SIGIL) and env and body[0].name in env:
+        return _value_type(env[body[0].name])
     return _literal_type(body[0])
+
+
+def _value_type(value: t.Any) -> str | None:
+    """The type core's typechecker gives a template value: a singleton type for a string or number, the
+    type's name for the rest; None where fql does not know it."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, (str, int)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return java_double(value) if math.isfinite(value) else "Double"
+    if isinstance(value, Timestamp):
+        return "Time"
+    if isinstance(value, Date):
+        return "Date"
+    if isinstance(value, list):
+        items = [_value_type(v) for v in value]
+        return None if None in items else "[" + ", ".join(t.cast(list, items)) + "]"
+    if isinstance(value, dict):
+        fields = [(k, _value_type(v)) for k, v in value.items()]
+        if any(shown is None for _, shown in fields):
+            return None
+        return "{ " + ", ".join(f"{k if _ident(k) else json.dumps(k)}: {shown}" for k, shown in fields) + " }"
+    if isinstance(value, Module) and value.collection is not None and value.collection.collection is not None:
+        return f"{value.name}Collection"
+    if isinstance(value, Ref) and value.collection is not None:
+        if value.collection.collection is not None:
+            return value.collection.id
+        if value.collection.id == "collections":
+            return "CollectionDef"
+    return None
 
 
 def _literal_type(node: ast.Node) -> str | None:
@@ -326,7 +365,7 @@ def query(
         return _failure(err, _shown(source), started, envelope, now_ts, encode, _schema_version(db, secret))
     out = {"data": encode(result)}
     if info["typecheck"]:
-        shown = static_type(program)
+        shown = static_type(program, env)
         if shown is not None:
             out["static_type"] = shown
     out.update(

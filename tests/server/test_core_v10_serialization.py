@@ -483,3 +483,30 @@ def test_template_values_render_as_value_in_summaries(db):
     `.bar` on a String)."""
     status, out = answer(db, {"query": {"fql": [{"value": "foo"}, ".bar!"]}})
     assert status == 400 and out["summary"].endswith("at *query*:1:9\n  |\n1 | <value>.bar!\n  |         ^^^^\n  |")
+
+
+def test_template_values_static_types(db):
+    """FQL2QueryTemplateSpec `typechecks query arguments correctly`: with `X-Typecheck: true`, a query that is
+    one template value has the value's static type."""
+    data(db, "Collection.create({ name: 'Author' })")
+    data(db, "Author.create({ id: '1234' })")
+    types = [
+        ("foo", '"foo"'),
+        ({"@int": "5"}, "5"),
+        ({"@double": "5.5"}, "5.5"),
+        (True, "Boolean"),
+        (None, "Null"),
+        ({"@time": "2022-02-02T02:02:02Z"}, "Time"),
+        ({"@date": "2022-02-02"}, "Date"),
+        ({"foo": "hi"}, '{ foo: "hi" }'),
+        (["foo", "bar"], '["foo", "bar"]'),
+        ({"@mod": "Author"}, "AuthorCollection"),
+        ({"@doc": {"coll": {"@mod": "Author"}, "id": "1234"}}, "Author"),
+        ({"@doc": {"coll": {"@mod": "Collection"}, "name": "Author"}}, "CollectionDef"),
+        ({"@double": "NaN"}, "Double"),
+        ({"@double": "Infinity"}, "Double"),
+        ({"@double": "-Infinity"}, "Double"),
+    ]
+    for value, shown in types:
+        status, out = answer(db, {"query": {"value": value}}, **{"x-typecheck": "true"})
+        assert status == 200 and out["static_type"] == shown, value

@@ -510,3 +510,41 @@ def test_template_values_static_types(db):
     for value, shown in types:
         status, out = answer(db, {"query": {"value": value}}, **{"x-typecheck": "true"})
         assert status == 200 and out["static_type"] == shown, value
+
+
+SPLICED = [
+    # (spec case, template, its text with each value shown as <value>, the values and their offsets)
+    ("decodes a plain string", "hello world", "hello world", []),
+    ("decodes a list of fql strings", {"fql": ["hello", "world"]}, "helloworld", []),
+    ("decodes a value between fql strings", {"fql": ["'hello ' +", {"value": "world"}]}, "'hello ' +<value>",
+     [("world", 10)]),
+    ("decodes nested fql strings", {"fql": ["hello ", {"fql": ["foo ", "bar"]}, " world"]}, "hello foo bar world", []),
+    ("decodes example query", {"fql": ["Author.all().where(.name ==", {"value": "Alice"}, ")"]},
+     "Author.all().where(.name ==<value>)", [("Alice", 27)]),
+    ("value-converts array if possible", {"array": ["1", "2", "3"]}, "[(1), (2), (3)]", []),
+    ("value-converts array if possible", {"array": [{"value": "1"}, {"value": "2"}, {"value": "3"}]}, "<value>",
+     [(["1", "2", "3"], 0)]),
+    ("value-converts array if possible", {"array": [{"value": "1"}, "2", {"value": "3"}]}, "[<value>, (2), <value>]",
+     [("1", 1), ("3", 15)]),
+    ("value-converts array if possible",
+     {"array": ["1", {"array": [{"value": "1"}, {"value": "2"}, {"value": "3"}]}, "3"]}, "[(1), <value>, (3)]",
+     [(["1", "2", "3"], 6)]),
+    ("value-converts object if possible", {"object": {"a": "1", "b": "2", "c": "3"}}, '{ "a": (1), "b": (2), "c": (3) }',
+     []),
+    ("value-converts object if possible", {"object": {"a": {"value": "1"}, "b": {"value": "2"}, "c": {"value": "3"}}},
+     "<value>", [({"@object": {"a": "1", "b": "2", "c": "3"}}, 0)]),
+    ("value-converts object if possible", {"object": {"a": {"value": "1"}, "b": "2", "c": {"value": "3"}}},
+     '{ "a": <value>, "b": (2), "c": <value> }', [("1", 7), ("3", 31)]),
+    ("value-converts object if possible",
+     {"object": {"a": "1", "b": {"object": {"a": {"value": "1"}, "b": {"value": "2"}, "c": {"value": "3"}}}, "c": "3"}},
+     '{ "a": (1), "b": <value>, "c": (3) }', [({"@object": {"a": "1", "b": "2", "c": "3"}}, 17)]),
+]
+
+
+@pytest.mark.parametrize("case, template, text, values", SPLICED, ids=[f"{c[0]}-{i}" for i, c in enumerate(SPLICED)])
+def test_templates_splice(case, template, text, values):
+    """FQL2QueryTemplateSpec `FQL2Query decodes JSON`: the text a template splices to and the values taken out
+    of it, each at its offset (core's sigil and fql's are both seven characters, shown `<value>`)."""
+    found: list = []
+    assert v10.splice(template, found).replace("\0", "<") == text
+    assert found == values

@@ -304,6 +304,7 @@ def _environment(
     else:
         env, bad_argument, failure = decode()
     if bad_argument is not None:
+        _schema_version(db, secret)  # core authenticates first: a bad secret is 401, not a bad argument
         raise _invalid(bad_argument)
     return env, failure
 

@@ -548,3 +548,10 @@ def test_templates_splice(case, template, text, values):
     found: list = []
     assert v10.splice(template, found).replace("\0", "<") == text
     assert found == values
+
+
+def test_a_bad_secret_before_a_bad_argument(db):
+    """Core's FQL2Endpoint authenticates before it decodes `arguments`: a bad secret is 401 even when an
+    argument is bad too."""
+    status, out = answer(db, {"query": "x", "arguments": {"x": 1}}, secret="nope")
+    assert status == 401 and out["error"]["code"] == "unauthorized"

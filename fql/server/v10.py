@@ -277,7 +277,7 @@ def _environment(
         env: dict = {}
         for name, raw in arguments.items():
             try:
-                env[name] = from_tagged(raw, resolve, schema_exists) if tagged else raw
+                env[name] = from_tagged(raw, resolve, schema_exists) if tagged else _simple(raw)
             except InvalidValue as err:
                 return env, f"Invalid argument '{name}': {err.message}", None
         for i, (raw, offset) in enumerate(values):
@@ -307,6 +307,15 @@ def _environment(
         _schema_version(db, secret)  # core authenticates first: a bad secret is 401, not a bad argument
         raise _invalid(bad_argument)
     return env, failure
+
+
+def _simple(raw: t.Any) -> t.Any:
+    """An argument in the simple format: the JSON as it is (its objects plain dicts)."""
+    if isinstance(raw, list):
+        return [_simple(v) for v in raw]
+    if isinstance(raw, dict):
+        return {k: _simple(v) for k, v in raw.items()}
+    return raw
 
 
 def _value_failure(message: str, source: str, offset: int) -> QueryCheckError:

@@ -28,7 +28,7 @@ def answer(db: fql.Database, request: dict | bytes, fmt: str = "tagged", secret:
     """The status and JSON answer of one v10 request (a dict, or raw JSON bytes read as the server reads them)."""
     if isinstance(request, bytes):
         try:
-            request = request_body.parse(request)
+            request = request_body.parse(request, mark_repeats=True)
         except fql.FQLError as err:
             return 400, {"error": {"code": "invalid_request", "message": err.description}}
     try:
@@ -555,3 +555,27 @@ def test_a_bad_secret_before_a_bad_argument(db):
     argument is bad too."""
     status, out = answer(db, {"query": "x", "arguments": {"x": 1}}, secret="nope")
     assert status == 401 and out["error"]["code"] == "unauthorized"
+
+
+def test_simple_arguments_with_a_repeated_key_can_be_stored(db):
+    """A repeated key in an argument keeps its first value (the body's rule) and the object is an ordinary
+    one: it can be written to a document."""
+    data(db, "Collection.create({ name: 'P' })")
+    text = b'{"query": "P.create({ o: x }).o", "arguments": {"x": {"a": 1, "a": 2}}}'
+    status, out = answer(db, text, "simple")
+    assert status == 200 and out["data"] == {"a": 1}
+
+
+def test_duplicate_template_keys_over_http(server):
+    """FQL2QueryTemplateSpec `disallows duplicate keys`, through `fql serve`: the endpoint reads the body
+    marking repeated keys; a repeated key elsewhere keeps its first value (the v4 endpoint's rule too)."""
+    import httpx
+
+    def post(text: bytes) -> tuple[int, dict]:
+        response = httpx.post(server.url + "/query/1", content=text, headers={"Authorization": "Bearer secret"})
+        return response.status_code, response.json()
+
+    status, out = post(b'{"query": {"object": {"a": "1", "a": "2"}}}')
+    assert (status, out["error"]) == (400, {"code": "invalid_request", "message": "Invalid request body: Duplicate object field `a`"})
+    status, out = post(b'{"query": "x", "arguments": {"x": {"a": 1, "a": 2}}}')
+    assert (status, out["data"]) == (200, {"a": 1})

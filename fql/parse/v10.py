@@ -97,6 +97,10 @@ _ESCAPES = {
     "#": "#",
 }
 _ESCAPE = re.compile(r"\\(?:([\\0'\"nrvtbf#])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})")
+#: What stands for a value in a query template's text (core's TemplateSigil.Value): a NUL, which no query
+#: text holds, then `value>`; summaries show the NUL as `<`.
+SIGIL = "\0value>"
+
 #: A plain run of string text: everything but the quote, backslash and (in double quotes) `#`.
 _TEXT = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\#]+')}
 
@@ -143,6 +147,8 @@ class _Scanner:
         self._parens: list[bool] = []
         self._braces: list[int] = []
         self._unary_bangs: set[int] = set()
+        #: How many template value sigils were read: the n-th is the variable `SIGIL + str(n)`.
+        self.sigils = 0
 
     # -- tokens ---------------------------------------------------------------------------------------
 
@@ -255,6 +261,13 @@ class _Scanner:
         else:
             self.emit("NAME", word, pos, end)
         return end
+
+    def _sigil(self, m: re.Match) -> int:
+        """A template's value (`{"value": ...}` spliced into a query, core's TemplateSigil): a variable
+        holding the n-th value, its span the sigil's seven characters (shown `<value>` in summaries)."""
+        self.emit("NAME", f"{SIGIL}{self.sigils}", m.start(), m.end())
+        self.sigils += 1
+        return m.end()
 
     def _field_name(self, end: int) -> bool:
         """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`)."""
@@ -480,6 +493,7 @@ _HANDLERS = {
     "heredoc": _Scanner._heredoc,
     "number": _Scanner._number,
     "name": _Scanner._name,
+    "sigil": _Scanner._sigil,
     "quote": _Scanner._string,
     "semi": _Scanner._semicolon,
     "punct": _Scanner._punct,
@@ -530,7 +544,7 @@ class Lexer(LarkLexer):
         punct = sorted((p for p in self.literals if not p[0].isalpha() and p != "#{"), key=len, reverse=True)
         self.token_re = re.compile(
             rf"(?P<ws>[ \t]+)|(?P<nl>[\n\r]+)|(?P<comment>//[^\n]*)|(?P<block>/\*)|(?P<heredoc><<[+-])"
-            rf"|(?P<number>{_NUMBER})|(?P<name>{_IDENT})|(?P<quote>['\"])|(?P<semi>;)"
+            rf"|(?P<number>{_NUMBER})|(?P<name>{_IDENT})|(?P<sigil>{re.escape(SIGIL)})|(?P<quote>['\"])|(?P<semi>;)"
             rf"|(?P<punct>{'|'.join(re.escape(p) for p in punct)})"
         )
 

@@ -275,7 +275,7 @@ class App:
         if not request.body.strip():
             raise v10.V10Error(400, "invalid_request", "No request body provided")
         try:
-            body = parse(request.body)
+            body = parse(request.body, mark_repeats=True)
         except FQLError as err:
             # Core's words: its JSON parser's message (fql names no detail), or the nesting limit.
             nested = "nesting limit" in err.description

@@ -31,6 +31,13 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else _reject(text)
 
 
+class Deduplicated(dict):
+    """An object that repeated a key in the body: `repeated` is the first key seen twice (a v10 query
+    template's `object` refuses that, FQL2QueryTemplateSpec "disallows duplicate keys")."""
+
+    repeated: str
+
+
 def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
     """An object whose repeated keys keep their first value, as core's decoder keeps the first and
     drops the rest (DocumentSpec "deduplicates fields")."""
@@ -43,19 +50,36 @@ def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
     return found
 
 
+def _first_wins_marked(pairs: list[tuple[str, t.Any]]) -> dict:
+    """As _first_wins, a repeating object marked as Deduplicated."""
+    found = _first_wins(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+    marked = Deduplicated(found)
+    marked.repeated = repeated
+    return marked
+
+
 #: One decoder with core's number rules, made once (json.loads with hooks builds one per call).
 _DECODER = json.JSONDecoder(
     parse_int=_int, parse_float=_float, parse_constant=_reject, object_pairs_hook=_first_wins
 )
+_MARKING_DECODER = json.JSONDecoder(
+    parse_int=_int, parse_float=_float, parse_constant=_reject, object_pairs_hook=_first_wins_marked
+)
 
 
-def parse(body: bytes) -> t.Any:
-    """The JSON value of a query body; `invalid expression` errors at position [] as core gives them."""
+def parse(body: bytes, mark_repeats: bool = False) -> t.Any:
+    """The JSON value of a query body; `invalid expression` errors at position [] as core gives them.
+    With `mark_repeats`, an object that repeated a key is a Deduplicated (the v10 endpoint's templates)."""
     if not body:
         raise InvalidExpression("No query provided.")
     try:
         # Core lets a lone UTF-16 surrogate through (and answers it as `?`); so does surrogatepass.
-        value = _DECODER.decode(body.decode("utf-8", "surrogatepass"))
+        decoder = _MARKING_DECODER if mark_repeats else _DECODER
+        value = decoder.decode(body.decode("utf-8", "surrogatepass"))
     except RecursionError:
         raise _too_deep() from None
     except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import typing as t
 
@@ -18,7 +19,10 @@ from ..errors import (
 from ..parse import parse
 from ..eval.v10.misc import visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
-from ..wire.v10 import from_tagged, to_decorated, to_simple, to_tagged
+from ..parse.v10 import SIGIL
+from ..values import Date, Module, Ref, Timestamp
+from ..wire.v10 import _ESCAPES, InvalidValue, _ident, from_tagged, java_double, to_decorated, to_simple, to_tagged
+from .body import Deduplicated
 from .headers import boolean, compute_ops, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
 from .protocol import ProtocolError, Response, bad_header, json_bytes
 
@@ -84,40 +88,128 @@ def _tags(text: str | None) -> str | None:
 
 
 def splice(query: t.Any, values: list) -> str:
-    """The source text of a query template: text parts joined, each `value` part a fresh variable.
+    """The source text of a query: a string as it is, or a template (`fql`, `value`, `array`, `object`
+    parts) spliced as core's FQL2Query builds it; `values` gets each value part's raw JSON and offset.
 
-    Nested `fql` parts are inlined as text (so a `let` in one is seen by the text after it), as core does;
-    inside fauna-js's `object`/`array` fragments they are wrapped in parentheses.
+    Each `value` is the sigil `\\0value>` in the text (a variable the parser numbers in order). Nested `fql`
+    parts are inlined as text (a `let` in one is seen by the text after it); inside an `array` or `object`
+    a text or `fql` part is wrapped in parentheses. An `array` or `object` made of values alone is one value.
     """
     if isinstance(query, str):
         return query
-    if isinstance(query, dict) and isinstance(query.get("fql"), list):
-        return "".join(_part(p, values) for p in query["fql"])
-    raise _invalid("Invalid request body: `query` must be a string or an `fql` template.")
+    if not isinstance(query, dict):
+        raise _invalid("Invalid request body: `query` must be a string or an `fql` template.")
+    template = _Template(values)
+    template.part(query)
+    return template.text
 
 
-def _part(part: t.Any, values: list) -> str:
-    if isinstance(part, str):
-        return part
-    if isinstance(part, dict) and "value" in part and len(part) == 1:
-        values.append(part["value"])
-        return f"__fql_value_{len(values) - 1}"
-    if isinstance(part, dict) and "fql" in part:
-        return splice(part, values)
-    if isinstance(part, dict) and isinstance(part.get("object"), dict):
-        fields = ", ".join(f"{json.dumps(k)}: ({_part(v, values)})" for k, v in part["object"].items())
-        return "{ " + fields + " }" if fields else "{}"
-    if isinstance(part, dict) and isinstance(part.get("array"), list):
-        return "[" + ", ".join(f"({_part(v, values)})" for v in part["array"]) + "]"
-    raise _invalid("Invalid request body: unknown template fragment.")
+class _Template:
+    def __init__(self, values: list):
+        self.text = ""
+        self.values = values
+        #: Inside an `array` or `object` (its text parts are parenthesised).
+        self.in_container = False
+        #: Whether the container being read holds query text (else it becomes one value).
+        self.hit_query = False
+
+    def part(self, part: t.Any) -> None:
+        if isinstance(part, str):
+            if "\0" in part:
+                raise _invalid("Invalid request body: FQL strings cannot contain NUL characters")
+            self.hit_query = True
+            self.text += f"({part})" if self.in_container else part
+            return
+        if not isinstance(part, dict) or len(part) != 1:
+            raise _invalid("Invalid request body: unknown template fragment.")
+        ((kind, body),) = part.items()
+        outer = self.in_container
+        if kind == "fql" and isinstance(body, list):
+            self.in_container = False
+            self.text += "(" if outer else ""
+            for item in body:
+                self.part(item)
+            self.text += ")" if outer else ""
+        elif kind == "value":
+            self.values.append((body, len(self.text)))
+            self.text += SIGIL
+        elif kind == "array" and isinstance(body, list):
+            self.in_container = True
+            self.container("[", "]", [(None, item) for item in body])
+        elif kind == "object" and isinstance(body, dict):
+            if isinstance(body, Deduplicated):
+                raise _invalid(f"Invalid request body: Duplicate object field `{body.repeated}`")
+            self.in_container = True
+            self.container("{ ", " }", list(body.items()))
+        else:
+            raise _invalid("Invalid request body: unknown template fragment.")
+        self.in_container = outer
+
+    def container(self, opening: str, closing: str, items: list[tuple[str | None, t.Any]]) -> None:
+        """An `array` (keys None) or `object`; one holding no query text is replaced by its value."""
+        outer_hit, self.hit_query = self.hit_query, False
+        start, first_value = len(self.text), len(self.values)
+        self.text += opening
+        for i, (key, item) in enumerate(items):
+            self.text += ", " if i else ""
+            if key is not None:
+                self.text += f'"{key.translate(_ESCAPES)}": '
+            self.part(item)
+        self.text += closing
+        if not self.hit_query:
+            raw: t.Any = [value for value, _ in self.values[first_value:]]
+            if opening == "{ ":
+                # Tagged as an object, so that keys starting with `@` stay keys.
+                raw = {"@object": {key: value for (key, _), value in zip(items, raw)}}
+            self.text = self.text[:start] + SIGIL
+            del self.values[first_value:]
+            self.values.append((raw, start))
+        self.hit_query = self.hit_query or outer_hit
 
 
-def static_type(node: ast.Node) -> str | None:
-    """The displayed static type of the simplest queries: a literal, or an if/else of literals."""
+def static_type(node: ast.Node, env: dict | None = None) -> str | None:
+    """The displayed static type of the simplest queries: a literal, an if/else of literals, or a template's
+    lone value (its type as core infers it from the value: FQL2QueryTemplateSpec "typechecks query
+    arguments correctly")."""
     body = node.body if isinstance(node, ast.Program) else (node,)
     if len(body) != 1:
         return None
+    if isinstance(body[0], ast.Ident) and body[0].name.startswith(SIGIL) and env and body[0].name in env:
+        return _value_type(env[body[0].name])
     return _literal_type(body[0])
+
+
+def _value_type(value: t.Any) -> str | None:
+    """The type core's typechecker gives a template value: a singleton type for a string or number, the
+    type's name for the rest; None where fql does not know it."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, (str, int)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return java_double(value) if math.isfinite(value) else "Double"
+    if isinstance(value, Timestamp):
+        return "Time"
+    if isinstance(value, Date):
+        return "Date"
+    if isinstance(value, list):
+        items = [_value_type(v) for v in value]
+        return None if None in items else "[" + ", ".join(t.cast(list, items)) + "]"
+    if isinstance(value, dict):
+        fields = [(k, _value_type(v)) for k, v in value.items()]
+        if any(shown is None for _, shown in fields):
+            return None
+        return "{ " + ", ".join(f"{k if _ident(k) else json.dumps(k)}: {shown}" for k, shown in fields) + " }"
+    if isinstance(value, Module) and value.collection is not None and value.collection.collection is not None:
+        return f"{value.name}Collection"
+    if isinstance(value, Ref) and value.collection is not None:
+        if value.collection.collection is not None:
+            return value.collection.id
+        if value.collection.id == "collections":
+            return "CollectionDef"
+    return None
 
 
 def _literal_type(node: ast.Node) -> str | None:
@@ -160,16 +252,79 @@ def _stats(started: float, state: t.Any = None, *, wrote: bool = True) -> dict:
     }
 
 
-def _environment(arguments: dict, values: list, *, tagged: bool) -> dict:
+#: The tags whose decoding looks names up in the caller's database.
+_NAMED_TAGS = frozenset(("@mod", "@doc", "@ref"))
+
+
+def _names_tags(data: t.Any) -> bool:
+    """Whether a raw tagged value holds a tag that names a module or schema document."""
+    if isinstance(data, list):
+        return any(_names_tags(v) for v in data)
+    if isinstance(data, dict):
+        return any(k in _NAMED_TAGS or _names_tags(v) for k, v in data.items())
+    return False
+
+
+def _environment(
+    db: Database, secret: str, arguments: dict, values: list, source: str, *, tagged: bool
+) -> tuple[dict, QueryCheckError | None]:
     """The query's variables: its `arguments` (decoded from the tagged format unless simple) and the values
-    spliced out of its template."""
-    try:
-        env = {name: from_tagged(v) for name, v in arguments.items()} if tagged else dict(arguments)
-        for i, value in enumerate(values):
-            env[f"__fql_value_{i}"] = from_tagged(value)
-    except FQLError as err:
-        raise _invalid(err.description) from None
-    return env
+    spliced out of its template (always tagged), as core's FQL2Endpoint and FQL2Query decode them. A bad
+    argument is 400 `Invalid argument 'name': ...`; a bad template value is returned as the query's check
+    failure, pointed at its `<value>`. Module and document tags are looked up in the caller's database."""
+    raws = [*(arguments.values() if tagged else ()), *(raw for raw, _ in values)]
+
+    def decode(resolve: t.Any = None, schema_exists: t.Any = None) -> tuple[dict, str | None, QueryCheckError | None]:
+        env: dict = {}
+        for name, raw in arguments.items():
+            try:
+                env[name] = from_tagged(raw, resolve, schema_exists) if tagged else _simple(raw)
+            except InvalidValue as err:
+                return env, f"Invalid argument '{name}': {err.message}", None
+        for i, (raw, offset) in enumerate(values):
+            try:
+                env[f"{SIGIL}{i}"] = from_tagged(raw, resolve, schema_exists)
+            except InvalidValue as err:
+                return env, None, _value_failure(err.message, source, offset)
+        return env, None, None
+
+    if any(_names_tags(raw) for raw in raws):
+        from ..eval.refs import live, schema_key
+        from ..eval.v10.globals import resolve as resolve_name
+
+        def in_database(ctx: t.Any) -> tuple:
+            return decode(
+                lambda name: resolve_name(ctx, name),
+                lambda kind, name: live(ctx, schema_key(ctx, kind, name)) is not None,
+            )
+
+        try:
+            env, bad_argument, failure = db.transact(in_database, secret=secret)[0]
+        except Unauthorized:
+            raise _unauthorized() from None
+    else:
+        env, bad_argument, failure = decode()
+    if bad_argument is not None:
+        _schema_version(db, secret)  # core authenticates first: a bad secret is 401, not a bad argument
+        raise _invalid(bad_argument)
+    return env, failure
+
+
+def _simple(raw: t.Any) -> t.Any:
+    """An argument in the simple format: the JSON as it is (its objects plain dicts)."""
+    if isinstance(raw, list):
+        return [_simple(v) for v in raw]
+    if isinstance(raw, dict):
+        return {k: _simple(v) for k, v in raw.items()}
+    return raw
+
+
+def _value_failure(message: str, source: str, offset: int) -> QueryCheckError:
+    """A template value core's decoder refuses: a check failure under the value's `<value>` in the text."""
+    line = source.count("\n", 0, offset) + 1
+    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    end = offset + len(SIGIL)
+    return QueryCheckError(message, span=ast.Span(line, column, offset, end, line, column + len(SIGIL)))
 
 
 def query(
@@ -187,13 +342,19 @@ def query(
     arguments = body.get("arguments") or {}
     if not isinstance(arguments, dict):
         raise _invalid("Invalid request body: `arguments` must be an object.")
-    env = _environment(arguments, values, tagged=info["format"] != "simple") if arguments or values else None
+    env, value_failure = (
+        _environment(db, secret, arguments, values, source, tagged=info["format"] != "simple")
+        if arguments or values
+        else (None, None)
+    )
     envelope: dict = {}
     if info["tags"]:
         envelope["query_tags"] = info["tags"]
     encode = ENCODERS[info["format"]]
     try:
         program = parse(source, "v10")
+        if value_failure is not None:
+            raise value_failure
         result, state = db.run_with_state(
             program,
             secret=secret,
@@ -212,20 +373,25 @@ def query(
         # Core answers a time-out or a storage limit as a protocol error: the error alone.
         raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
-        return _failure(err, source, started, envelope, now_ts, encode, _schema_version(db, secret))
+        return _failure(err, _shown(source), started, envelope, now_ts, encode, _schema_version(db, secret))
     out = {"data": encode(result)}
     if info["typecheck"]:
-        shown = static_type(program)
+        shown = static_type(program, env)
         if shown is not None:
             out["static_type"] = shown
     out.update(
-        summary="\n\n".join(log_summary(line, source) for line in visible_logs(state)),
+        summary="\n\n".join(log_summary(line, _shown(source)) for line in visible_logs(state)),
         txn_ts=state.ts,
         stats=_stats(started, state),
         schema_version=state.schema_version,
         **envelope,
     )
     return Response(200, json_bytes(out), ts=state.ts)
+
+
+def _shown(source: str) -> str:
+    """A query's text as its summaries show it: a template value's sigil as `<value>` (core's Span)."""
+    return source.replace("\0", "<")
 
 
 def _unauthorized() -> V10Error:
@@ -288,13 +454,14 @@ def _parse_summary(err: ParseError, source: str) -> str:
     """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
     shows one inside a body's constraint failure)."""
     gutter = " " * len(str(err.line))
+    source_line = _shown(err.source_line)
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
-    description = err.description
+    description = _shown(err.description)
     if description.startswith(_NO_FIRST_STATEMENT) and _at_start(source, err.line, err.column):
         description = "Unexpected end of query. Expected statement or expression"
     return (
         f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
-        f"{err.line} | {err.source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
+        f"{err.line} | {source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
     )
 
 

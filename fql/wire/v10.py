@@ -6,7 +6,6 @@ import math
 import re
 import typing as t
 
-from ..errors import QueryRuntimeError
 from ..values import (
     Bytes,
     Date,
@@ -17,6 +16,7 @@ from ..values import (
     NullDocument,
     Page,
     Ref,
+    SCHEMA_CONSTRUCTORS,
     SetCursor,
     Timestamp,
     V10_NATIVE_NAMES,
@@ -367,71 +367,188 @@ def _simple_head(ref: Ref) -> dict:
     return {key: ref.id, "coll": module_name(ref.collection)}
 
 
-def _module(name: str) -> Module:
+class InvalidValue(ValueError):
+    """A tagged value core's decoder refuses: `message` in core's words (lowercase, for the middle of a
+    sentence: `Invalid argument 'x': invalid tag '@foo'`)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+#: What resolves a module name while decoding: a Module, or anything else (None) when there is no such
+#: module; and whether a schema document (kind, name) exists. Without them names are taken on trust.
+Resolver = t.Callable[[str], t.Any]
+SchemaLookup = t.Callable[[str, str], bool]
+
+#: Java's Integer/Long.parseInt grammar (a sign, then ASCII digits); Python's int() also takes blanks and `_`.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+#: Java's Double.parseDouble grammar after trimming (less hexadecimal floats): NaN, Infinity, a decimal with
+#: an optional exponent and an optional f/d suffix.
+_DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)")
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _native_module(name: str) -> Module | None:
     native_name = _NATIVE_BY_MODULE.get(name)
     if native_name is not None:
         return Module(name, native(native_name))
-    return Module(name, collection_ref(name))
+    return None
 
 
-def _ref(body: dict) -> Ref:
-    coll = body.get("coll")
-    name = coll.get("@mod") if isinstance(coll, dict) else coll
-    if not isinstance(name, str):
-        raise QueryRuntimeError("invalid_request", "Invalid @ref: `coll` must be a module.")
-    module = _module(name)
-    if "name" in body:
-        return Ref(str(body["name"]), native(_NATIVE_BY_MODULE.get(name, "collections")))
-    return Ref(str(body.get("id")), module.collection)
+def _module(name: str) -> Module:
+    return _native_module(name) or Module(name, collection_ref(name))
 
 
-def from_tagged(data: t.Any) -> t.Any:
-    """Decode a tagged value (query arguments, template `value` parts)."""
-    if isinstance(data, list):
-        return [from_tagged(v) for v in data]
-    if not isinstance(data, dict):
+class _TaggedDecoder:
+    """Reads a value in the tagged format as core's UndecidedValue does (FQL2ValueDecoderSpec): numbers only
+    tagged, one key to a tagged object, each tag's body checked; a fault raises InvalidValue."""
+
+    def __init__(self, resolve: Resolver | None, schema_exists: SchemaLookup | None):
+        self.resolve = resolve
+        self.schema_exists = schema_exists
+
+    def value(self, data: t.Any) -> t.Any:
+        if isinstance(data, list):
+            return [self.value(v) for v in data]
+        if isinstance(data, dict):
+            if any(k[:1] == "@" for k in data):
+                if len(data) > 1:
+                    raise InvalidValue("too many keys in tagged value")
+                ((tag, body),) = data.items()
+                return self.tagged(tag, body)
+            return {k: self.value(v) for k, v in data.items()}
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            raise InvalidValue("numbers must be tagged")
         return data
-    if len(data) == 1:
-        (tag, body), = data.items()
-        try:
-            return _TAGS[tag](body) if tag in _TAGS else {k: from_tagged(v) for k, v in data.items()}
-        except (ValueError, TypeError, AttributeError):
-            raise QueryRuntimeError("invalid_request", f"Invalid tagged value {tag}.") from None
-    return {k: from_tagged(v) for k, v in data.items()}
+
+    @staticmethod
+    def text(tag: str, body: t.Any) -> str:
+        if not isinstance(body, str):
+            raise InvalidValue(f"{tag} requires a string value")
+        return body
+
+    def tagged(self, tag: str, body: t.Any) -> t.Any:
+        if tag in ("@int", "@long"):
+            text = self.text(tag, body)
+            low, high = _INT32 if tag == "@int" else _INT64
+            if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
+                raise InvalidValue("invalid integer" if tag == "@int" else "invalid long")
+            return int(text)
+        if tag == "@double":
+            text = self.text(tag, body).strip(_JAVA_BLANKS)
+            if not _DOUBLE.fullmatch(text):
+                raise InvalidValue("invalid double")
+            return float(text.rstrip("fFdD"))
+        if tag == "@object":
+            if not isinstance(body, dict):
+                raise InvalidValue("@object requires an object value")
+            return {k: self.value(v) for k, v in body.items()}
+        if tag == "@time":
+            found = Timestamp.parse(self.text(tag, body))
+            if found is None:
+                raise InvalidValue("invalid time")
+            return found
+        if tag == "@date":
+            found = Date.parse(self.text(tag, body))
+            if found is None:
+                raise InvalidValue("invalid date")
+            return found
+        if tag == "@bytes":
+            found = Bytes.from_base64(self.text(tag, body))
+            if found is None:
+                raise InvalidValue("invalid bytes")
+            return found
+        if tag == "@mod":
+            name = self.text(tag, body)
+            found = self.module(name)
+            if found is None:
+                raise InvalidValue(f"no such module '{name}'")
+            return found
+        if tag in ("@doc", "@ref"):
+            return self.document(tag, self.value(body))
+        # fql's own: a cursor or an event source it handed out, sent back (the Python driver sends an
+        # EventSource as `@stream`). Core's decoder knows neither tag and refuses them as invalid tags.
+        if tag == "@set":
+            return body if isinstance(body, str) else self.value(body)
+        if tag == "@stream":
+            return EventSource(self.text(tag, body))
+        raise InvalidValue(f"invalid tag '{tag}'")
+
+    def module(self, name: str) -> Module | None:
+        if self.resolve is None:
+            return _module(name)
+        found = self.resolve(name)
+        return found if isinstance(found, Module) else None
+
+    def named(self, kind: str, name: str) -> bool:
+        return self.schema_exists is None or self.schema_exists(kind, name)
+
+    def document(self, tag: str, body: t.Any) -> Ref:
+        if isinstance(body, str):
+            return self.string_ref(body)
+        if not isinstance(body, dict):
+            raise InvalidValue(f"{tag} requires an object value")
+        if "coll" not in body:
+            raise InvalidValue(f"{tag} field 'coll' is required")
+        coll = body["coll"]
+        if not isinstance(coll, Module) or coll.collection is None:
+            raise InvalidValue(f"{tag} field 'coll' requires a module value")
+        if _schema_kind(coll) is not None:
+            kind = _schema_kind(coll)
+            if "name" not in body:
+                raise InvalidValue(f"{tag} field 'name' is required")
+            name = body["name"]
+            if not isinstance(name, str):
+                raise InvalidValue(f"{tag} field 'name' requires a string value")
+            if not self.named(kind, name):
+                raise InvalidValue(f"no such schema object '{name}'")
+            return Ref(name, coll.collection)
+        if "id" not in body:
+            raise InvalidValue(f"{tag} field 'id' is required")
+        doc_id = body["id"]
+        if not isinstance(doc_id, str):
+            raise InvalidValue(f"{tag} field 'id' requires a string value")
+        if not _is_long(doc_id):
+            raise InvalidValue(f"{tag} field 'id' must be an integer")
+        return Ref(doc_id, coll.collection)
+
+    def string_ref(self, text: str) -> Ref:
+        """The older `"Coll:id"` form of a `@doc` or `@ref`."""
+        parts = text.split(":", 2)
+        if len(parts) != 2:
+            raise InvalidValue("doc id must be in the format <coll>:<id>")
+        name, doc_id = parts
+        coll = self.module(name)
+        if coll is None or coll.collection is None:
+            raise InvalidValue(f"no such collection '{name}'")
+        kind = _schema_kind(coll)
+        if kind is not None:
+            if not self.named(kind, doc_id):
+                raise InvalidValue(f"no such schema definition document '{doc_id}'")
+            return Ref(doc_id, coll.collection)
+        if not _is_long(doc_id):
+            raise InvalidValue(f"invalid document id '{doc_id}'")
+        return Ref(doc_id, coll.collection)
 
 
-def _time(text: str) -> Timestamp:
-    found = Timestamp.parse(text)
-    if found is None:
-        raise ValueError(text)
-    return found
+#: What Java's String.trim() takes off: every character up to the space.
+_JAVA_BLANKS = "".join(chr(c) for c in range(33))
 
 
-def _date(text: str) -> Date:
-    found = Date.parse(text)
-    if found is None:
-        raise ValueError(text)
-    return found
+def _is_long(text: str) -> bool:
+    return bool(_INTEGER.fullmatch(text)) and _INT64[0] <= int(text) <= _INT64[1]
 
 
-def _bytes(text: str) -> Bytes:
-    found = Bytes.from_base64(text)
-    if found is None:
-        raise ValueError(text)
-    return found
+def _schema_kind(module: Module) -> str | None:
+    """The native collection of a module whose documents are named (Collection, Function, Role, ...)."""
+    coll = module.collection
+    if coll is not None and coll.is_native and coll.id in SCHEMA_CONSTRUCTORS:
+        return coll.id
+    return None
 
 
-_TAGS: dict[str, t.Callable[[t.Any], t.Any]] = {
-    "@int": int,
-    "@long": int,
-    "@double": lambda s: float(s),
-    "@time": _time,
-    "@date": _date,
-    "@bytes": _bytes,
-    "@mod": _module,
-    "@ref": _ref,
-    "@doc": _ref,
-    "@object": lambda body: {k: from_tagged(v) for k, v in body.items()},
-    "@set": lambda body: body if isinstance(body, str) else from_tagged(body),
-    "@stream": lambda token: EventSource(str(token)),
-}
+def from_tagged(data: t.Any, resolve: Resolver | None = None, schema_exists: SchemaLookup | None = None) -> t.Any:
+    """Decode a tagged value (query arguments, template `value` parts) as core does; InvalidValue if it is
+    not one. `resolve` and `schema_exists` look names up in the caller's database (else not checked)."""
+    return _TaggedDecoder(resolve, schema_exists).value(data)

@@ -467,12 +467,8 @@ class _TaggedDecoder:
             return found
         if tag in ("@doc", "@ref"):
             return self.document(tag, self.value(body))
-        # fql's own: a cursor or an event source it handed out, sent back (the Python driver sends an
-        # EventSource as `@stream`). Core's decoder knows neither tag and refuses them as invalid tags.
-        if tag == "@set":
-            return body if isinstance(body, str) else self.value(body)
-        if tag == "@stream":
-            return EventSource(self.text(tag, body))
+        # `@set` and `@stream` are answers only: core's decoder refuses them as arguments (a cursor is sent
+        # back as the string it is, to `Set.paginate`; an event source's token to `/stream/1`).
         raise InvalidValue(f"invalid tag '{tag}'")
 
     def module(self, name: str) -> Module | None:

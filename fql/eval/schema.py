@@ -17,6 +17,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
+from ..storage.meter import cascade
 from ..values import Lambda, Ref, native, type_name
 from . import effects, indexes, rename
 from .casts import OBJECT, Cast
@@ -420,9 +421,10 @@ def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
             if index.sources == (ref.id,):
                 indexes.drop(ctx, index.key)
                 write(ctx, schema_key(ctx, "indexes", index.key.name), None)
-        for version in list(ctx.state.txn.scan(key.scope, ref.id)):
-            if version.data is not None:
-                write(ctx, version.key, None)
+        with cascade(ctx.state.txn):
+            for version in list(ctx.state.txn.scan(key.scope, ref.id)):
+                if version.data is not None:
+                    write(ctx, version.key, None)
         ctx.state.txn.put(Version(drops_key(key.scope, ref.id), ctx.state.ts, {}, None))
     elif kind == "indexes":
         indexes.drop(ctx, indexes.definition(ctx, ref).key)

@@ -18,6 +18,7 @@ out once the query has finished, so a query that nobody asks the stats of pays o
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
 from . import codec
@@ -46,6 +47,14 @@ UNBILLED = frozenset(
 BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops"))
 #: Schema documents, whose writes read storage first.
 SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
+#: The kinds of schema and key documents core's business metrics count apart from documents.
+_KINDS = {
+    "#databases": "database",
+    "#collections": "collection",
+    "#roles": "role",
+    "#functions": "function",
+    "#keys": "key",
+}
 #: Sizes of versions already measured, by object: (the version, its size).
 _VERSION_SIZES: dict[int, tuple[Version, int]] = {}
 _MAX_SIZES = 4096
@@ -94,6 +103,12 @@ class Meter:
         #: What was written, by the document it belongs to (index removals by index and terms).
         self._writes: dict[t.Any, list[t.Any]] = {}
         self._figures: tuple[int, int, int, int] | None = None
+        #: Core's "business metrics": (kind, create/update/delete) -> count, one per version written
+        #: (`put`), and whether each document written is live after this query's last write to it.
+        self._business: dict[tuple[str, str], int] = {}
+        self._live: dict[DocKey, bool] = {}
+        #: Within `cascade()`: writes that follow from another, which core's business metrics do not count.
+        self._quiet = 0
 
     def __getattr__(self, name: str) -> t.Any:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
@@ -118,6 +133,16 @@ class Meter:
         answer looks inside them (FQL2MetricsSpec maps `.id` "so that data projection doesn't cost more
         read ops")."""
         return _Deferred(self)
+
+    @contextlib.contextmanager
+    def cascade(self) -> t.Iterator[None]:
+        """Writes within (a `with` block) follow from another (a collection's documents deleted with it):
+        core does not count them as creates, updates or deletes of their own (`business_metrics`)."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def get(self, key: DocKey) -> Version | None:
         version = self.txn.get(key)
@@ -190,8 +215,18 @@ class Meter:
         return _noted(items, charge.seen)
 
     def put(self, version: Version) -> None:
-        self.txn.put(version)
         key = version.key
+        kind = _KINDS.get(key.coll, "document" if not key.coll.startswith("#") else None)
+        if kind is not None and not self._quiet:
+            live = self._live.get(key)
+            if live is None:
+                # Read before the write goes through: the document as the query found it.
+                before = self.txn.get(key)
+                live = before is not None and before.live_at(self.ts)
+            verb = "delete" if version.data is None else "update" if live else "create"
+            self._business[(kind, verb)] = self._business.get((kind, verb), 0) + 1
+            self._live[key] = version.data is not None
+        self.txn.put(version)
         if key.coll in SCHEMA and key not in self._cached:
             # Core looks a schema document's name up in storage, not its cache, before writing it.
             self._cached.add(key)
@@ -220,6 +255,17 @@ class Meter:
         self._writes.setdefault((index, terms), []).append(terms + sort)
 
     # The figures.
+
+    def business_metrics(self) -> dict[str, int]:
+        """Core's "business metrics" of the query (QueryMetrics: the `business_metrics` of its query log):
+        the creates, updates and deletes of databases, collections, roles, functions, keys and documents of
+        user collections, one for each write (a document updated twice in one query counts two), an FSL
+        schema change's included."""
+        return {
+            f"{kind}_{verb}s": self._business.get((kind, verb), 0)
+            for kind in ("database", "collection", "role", "function", "key", "document")
+            for verb in ("create", "update", "delete")
+        }
 
     @property
     def bytes_read(self) -> int:
@@ -305,6 +351,11 @@ class _Reading:
 
     def __exit__(self, *exc: t.Any) -> None:
         self._open.pop()
+
+
+def cascade(txn: t.Any) -> t.ContextManager[None]:
+    """`Meter.cascade()` of a metered transaction; nothing for another."""
+    return txn.cascade() if isinstance(txn, Meter) else contextlib.nullcontext()
 
 
 def _noted(items: t.Iterator[t.Any], seen: list[t.Any]) -> t.Iterator[t.Any]:

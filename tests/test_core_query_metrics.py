@@ -263,3 +263,110 @@ def test_v10_deletes(db, kind):
     found = metrics(db, query, syntax="v10")
     assert found[f"{kind}_deletes"] == 3
     assert found["document_deletes"] == 0
+
+
+# roles and collection: "schema" (an FSL push, fql.schema.manager.update, in one transaction)
+
+
+def push(db: fql.Database, text: str) -> dict[str, int]:
+    """Push `text` as main.fsl (as core's updateSchemaOk): the push's business metrics."""
+    from fql.database import Work
+    from fql.schema import manager
+
+    work = Work(lambda ctx: manager.update(ctx, [("main.fsl", text)]))
+    _, state = db.run_with_state(work, syntax="v10", meter=True)
+    return state.txn.business_metrics()
+
+
+ROLES = "role A0 {}\nrole A1 {}\ncollection TestColl {}\n"
+READING_ROLES = """
+role A0 {
+  privileges TestColl { read }
+}
+role A1 {
+  privileges TestColl { read }
+}
+collection TestColl {}
+"""
+COLLECTIONS = "collection A0 { name: String }\ncollection A1 { name: String }\n"
+LONGER_COLLECTIONS = """
+collection A0 {
+  name: String
+  history_days 1
+}
+collection A1 {
+  name: String
+  history_days 1
+}
+"""
+
+
+def test_roles_schema_create(db):
+    """QueryMetricsSpec roles/schema "increments create"."""
+    assert push(db, "role A0 {}\nrole A1 {}\n")["role_creates"] == 2
+
+
+def test_roles_schema_update(db):
+    """QueryMetricsSpec roles/schema "increments update"."""
+    push(db, ROLES)
+    assert push(db, READING_ROLES)["role_updates"] == 2
+
+
+def test_roles_schema_delete(db):
+    """QueryMetricsSpec roles/schema "increments delete"."""
+    push(db, "role A0 {}\nrole A1 {}\n")
+    assert push(db, "")["role_deletes"] == 2
+
+
+def test_collection_schema_create(db):
+    """QueryMetricsSpec collection/schema "increments create": fql makes a pushed collection bare, then
+    gives it its definition; the second write is part of the create, not an update."""
+    found = push(db, COLLECTIONS)
+    assert (found["collection_creates"], found["collection_updates"]) == (2, 0)
+
+
+def test_collection_schema_update(db):
+    """QueryMetricsSpec collection/schema "increments update"."""
+    push(db, COLLECTIONS)
+    assert push(db, LONGER_COLLECTIONS)["collection_updates"] == 2
+
+
+def test_collection_schema_delete(db):
+    """QueryMetricsSpec collection/schema "increments delete"."""
+    push(db, COLLECTIONS)
+    assert push(db, "")["collection_deletes"] == 2
+
+
+def test_an_index_built_with_its_collection_is_no_update(db):
+    """Not in core's spec: fql stores a new index's status on its collection with a write of its own, core
+    with an internal update that counts nothing: one collection create."""
+    found = push(db, "collection A0 {\n  name: String\n  index byName { terms [.name] }\n}\n")
+    assert (found["collection_creates"], found["collection_updates"]) == (1, 0)
+
+
+def test_the_server_logs_them_at_debug_level(db, caplog):
+    """Core writes these figures to its query log (`business_metrics`); fql's server logs them at debug."""
+    import json
+
+    from fql.server import v10
+
+    run(db, 'Collection.create({ name: "coll1" })', syntax="v10")
+    caplog.set_level("DEBUG", logger="fql.server")
+    response = v10.query(db, {"query": 'coll1.create({})\nKey.create({ role: "admin" })'}, "secret", {}, 0)
+    assert response.status == 200
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("business metrics: ")]
+    found = json.loads(line.removeprefix("business metrics: "))
+    assert (found["key_creates"], found["document_creates"], found["document_updates"]) == (1, 1, 0)
+
+
+def test_the_server_logs_those_of_a_v4_query(db, caplog):
+    """The same line for a v4 query (fql.server.app.App._query)."""
+    import json
+
+    from fql.server.app import App
+
+    caplog.set_level("DEBUG", logger="fql.server")
+    response = App(db)._query(b'{"create_key": {"object": {"role": "admin"}}}', "secret")
+    assert response.status == 201
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("business metrics: ")]
+    assert json.loads(line.removeprefix("business metrics: "))["key_creates"] == 1

@@ -28,6 +28,7 @@ from ..eval.refs import live
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
+from ..storage.meter import cascade
 from ..values import Ref, native
 from . import diff as schema_diff
 from . import migrating, parser, patch, source
@@ -435,7 +436,9 @@ def update(
             _upsert(ctx, change.after, texts, change.before.name)
         elif change.item.kind == "collection" and change.item.name in bare:
             try:
-                _upsert(ctx, change.item, texts)
+                # The second step of one create (core counts one collection create: its business metrics).
+                with cascade(ctx.state.txn):
+                    _upsert(ctx, change.item, texts)
             except SchemaError as err:
                 # The push creates it (fql in two steps): core's words for a failed create.
                 err.message = err.message.replace(f"Failed to update Collection `{change.item.name}`.", "Failed to create Collection.", 1)

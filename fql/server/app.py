@@ -259,6 +259,7 @@ class App:
             raise ProtocolError(err.status, err.description) from None
         except FQLError as err:
             return _query_error(err, info)
+        headers.log_business_metrics(state)
         if info is not None and legacy.is_legacy(info.api_version):
             encoded = json_bytes(legacy.render(to_json({"resource": result}), info.api_version))
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import logging
 import random
 import math
 import re
@@ -259,6 +261,14 @@ def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None
         ("x-storage-bytes-write", str(bytes_written)),
         ("x-txn-retries", str(retries)),
     ]
+
+
+def log_business_metrics(state: t.Any) -> None:
+    """At debug level, a committed query's creates, updates and deletes by kind (Meter.business_metrics:
+    the `business_metrics` core writes to its query log; no answer carries them)."""
+    log = logging.getLogger("fql.server")
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("business metrics: %s", json.dumps(state.txn.business_metrics(), separators=(",", ":")))
 
 
 def legacy_ops(found: Headers) -> Headers:

@@ -23,7 +23,17 @@ from ..parse.v10 import SIGIL
 from ..values import Date, Module, Ref, Timestamp
 from ..wire.v10 import _ESCAPES, InvalidValue, _ident, from_tagged, java_double, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
-from .headers import boolean, compute_ops, contention_retries, elapsed_ms, param, parse_tags, timeout, timestamp
+from .headers import (
+    boolean,
+    compute_ops,
+    contention_retries,
+    elapsed_ms,
+    log_business_metrics,
+    param,
+    parse_tags,
+    timeout,
+    timestamp,
+)
 from .protocol import ProtocolError, Response, bad_header, json_bytes
 
 if t.TYPE_CHECKING:
@@ -374,6 +384,7 @@ def query(
         raise ProtocolError(err.status, err.description) from None
     except FQLError as err:
         return _failure(err, _shown(source), started, envelope, now_ts, encode, _schema_version(db, secret))
+    log_business_metrics(state)
     out = {"data": encode(result)}
     if info["typecheck"]:
         shown = static_type(program, env)

@@ -107,6 +107,8 @@ class Meter:
         #: (`put`), and whether each document written is live after this query's last write to it.
         self._business: dict[tuple[str, str], int] = {}
         self._live: dict[DocKey, bool] = {}
+        #: The last document `get` read, and what it found.
+        self._last_get: tuple[t.Any, Version | None] = (None, None)
         #: Within `cascade()`: writes that follow from another, which core's business metrics do not count.
         self._quiet = 0
 
@@ -146,6 +148,7 @@ class Meter:
 
     def get(self, key: DocKey) -> Version | None:
         version = self.txn.get(key)
+        self._last_get = (key, version)
         if self._deferring and not self._open and not self.marked and key not in self._cached and key.coll not in UNBILLED:
             self._deferring[-1].held.append((key, version))
             return version
@@ -220,8 +223,11 @@ class Meter:
         if kind is not None and not self._quiet:
             live = self._live.get(key)
             if live is None:
-                # Read before the write goes through: the document as the query found it.
-                before = self.txn.get(key)
+                # The document as the query found it: a write reads it just before (documents.write);
+                # otherwise it is read now, before the write goes through.
+                last_key, before = self._last_get
+                if last_key != key:
+                    before = self.txn.get(key)
                 live = before is not None and before.live_at(self.ts)
             verb = "delete" if version.data is None else "update" if live else "create"
             self._business[(kind, verb)] = self._business.get((kind, verb), 0) + 1

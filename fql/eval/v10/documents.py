@@ -369,14 +369,17 @@ def _definition(ctx: Context, ref: Ref) -> dict | None:
 def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     """After a collection's definition changed: check it as core does, and rebuild its indexes if their
     entries may differ (new indexes, changed terms, changed computed fields)."""
+    from ...storage.meter import cascade
     from ..documents import write
     from .collections import with_statuses
 
     after = _definition(ctx, ref)
     stored = with_statuses(after) if after is not None else None
     if stored != after:
-        # New indexes and unique constraints get the status core gives them once built.
-        write(ctx, doc_key(ctx, ref), stored)
+        # New indexes and unique constraints get the status core gives them once built (core's internal
+        # update, not a collection update of its own: fql/storage/meter.py `cascade`).
+        with cascade(ctx.state.txn):
+            write(ctx, doc_key(ctx, ref), stored)
         after = stored
     migrated = field_schema.check_definition(ctx, after, before)
     if migrated or field_schema.changed_indexing(before, after):

@@ -259,7 +259,9 @@ def test_v10_deletes(db, kind):
     """QueryMetricsSpec keys, functions, roles, collection: v10 "increments delete"; and the top-level v10
     "increments database deletes"."""
     run(db, "\n".join(V10_MAKE[kind](i) for i in range(3)), syntax="v10")
-    query = "Key.all().forEach(.delete())" if kind == "key" else "\n".join(f"{V10_FIND[kind](i)}.delete()" for i in range(3))
+    query = "\n".join(f"{V10_FIND[kind](i)}.delete()" for i in range(3))
+    if kind == "key":
+        query = "Key.all().forEach(.delete())"
     found = metrics(db, query, syntax="v10")
     assert found[f"{kind}_deletes"] == 3
     assert found["document_deletes"] == 0

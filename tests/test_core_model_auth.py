@@ -249,3 +249,15 @@ def test_fsl_membership_short_lambdas_are_written_back_as_fsl(db):
         "collection User {}\nfunction MyFunction() { 3 }\n\nrole myRole {\n  privileges MyFunction {\n    call\n  }\n"
         "  membership User {\n    predicate (.canCall)\n  }\n}\n"
     )
+
+
+def test_role_create_refuses_duplicate_memberships(db):
+    # SchemaRoleSpec's duplicate check, for memberships (core's same FSL converter error); a v4 role, which
+    # FSL does not state, may still name a collection twice.
+    ok(db, 'Collection.create({ name: "User" })')
+    body = err(db, 'Role.create({ name: "r", membership: [{ resource: "User" }, { resource: "User" }] })')
+    assert body["error"]["code"] == "invalid_schema"
+    assert body["error"]["message"].splitlines()[:2] == ["Invalid database schema update.", "    error: Duplicate membership `User`"]
+    db.query('CreateRole({name: "v4", privileges: [{resource: Collection("User"), actions: {read: true}}, '
+             '{resource: Collection("User"), actions: {write: true}}]})')
+    assert ok(db, "Role.all().map(.name).toArray()") == ["v4"]

@@ -261,3 +261,18 @@ def test_role_create_refuses_duplicate_memberships(db):
     db.query('CreateRole({name: "v4", privileges: [{resource: Collection("User"), actions: {read: true}}, '
              '{resource: Collection("User"), actions: {write: true}}]})')
     assert ok(db, "Role.all().map(.name).toArray()") == ["v4"]
+
+
+@pytest.mark.parametrize("extra", [" EXTRA", "AAAA", " "])
+def test_a_real_secret_with_more_after_it_is_unauthorized(db, extra):
+    # AuthLikeSpec "enforces correct size", for fql's own secrets: a key's and a token's secret with text
+    # after it authenticate as nothing.
+    db.query('CreateCollection({name: "users"})')
+    db.query('Create(Ref(Collection("users"), "7"), {credentials: {password: "pw"}})')
+    key = ok(db, 'Key.create({ role: "server" }).secret')
+    token = db.query('Login(Ref(Collection("users"), "7"), {password: "pw"})')["secret"]
+    for secret in (key, token):
+        assert db.query("1", secret=secret) == 1
+        with pytest.raises(FQLError) as caught:
+            db.query("1", secret=secret + extra)
+        assert caught.value.v4_code == "unauthorized"

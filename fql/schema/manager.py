@@ -166,7 +166,11 @@ def files(ctx: Context) -> list[tuple[str, str]]:
     if not stored:
         text = source.derive(live_items)
         return [(MAIN, _annotated(MAIN, text))] if text else []
-    return [(name, _annotated(name, text)) for name, text in _patched(stored, live_items, _former_names(ctx, live_items))]
+    kept = dict(stored)
+    return [
+        (name, text if kept.get(name) == text else _annotated(name, text))
+        for name, text in _patched(stored, live_items, _former_names(ctx, live_items))
+    ]
 
 
 def _annotated(name: str, text: str) -> str:

@@ -166,8 +166,40 @@ def files(ctx: Context) -> list[tuple[str, str]]:
     live_items = live_definitions(ctx)
     if not stored:
         text = source.derive(live_items)
-        return [(MAIN, text)] if text else []
-    return _patched(stored, live_items, _former_names(ctx, live_items))
+        return [(MAIN, _annotated(MAIN, text))] if text else []
+    kept = dict(stored)
+    return [
+        (name, text if kept.get(name) == text else _annotated(name, text))
+        for name, text in _patched(stored, live_items, _former_names(ctx, live_items))
+    ]
+
+
+def _annotated(name: str, text: str) -> str:
+    """A file as core answers it (SourceGenerator.annotateIfInvalid): one that does not parse as FSL
+    (a v10 role written with the same resource twice) starts with core's warning."""
+    if text.startswith(source.INVALID_ITEMS_WARNING) or parses(name, text):
+        return text
+    return f"{source.INVALID_ITEMS_WARNING}\n\n{text}"
+
+
+def parses(name: str, text: str) -> bool:
+    try:
+        parser.parse(text, name)
+    except parser.FSLError:
+        return False
+    return True
+
+
+def file_errors(ctx: Context) -> list[str]:
+    """The errors of the database's files as they stand, each rendered in its file as core renders it
+    (core validates these files after every schema write, TypeEnvValidator)."""
+    errors = []
+    for name, text in files(ctx):
+        try:
+            parser.parse(text, name)
+        except parser.FSLError as err:
+            errors += err.errors
+    return errors
 
 
 def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict[tuple[str, str], str]:

@@ -266,10 +266,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
                 failed = f"Failed to update AccessProvider `{doc.ref.id}`."
                 raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
         if doc.ref.kind == "roles":
-            from .natives import revalidate_role, revalidate_role_resources
+            from .natives import revalidate_role, revalidate_role_fsl, revalidate_role_resources
 
             if "membership" in params:
                 revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
+            revalidate_role_fsl(ctx)
             # A renamed role is checked under its new name, so every role is.
             revalidate_role_resources(ctx)
         if doc.ref.kind == "databases":

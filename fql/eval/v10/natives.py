@@ -468,6 +468,36 @@ def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
     _revalidate(ctx, check)
 
 
+def revalidate_role_fsl(ctx: Context) -> None:
+    """Once the query has run, every v10 role must be one FSL can state (core validates the patched
+    schema files after a schema write, TypeEnvValidator): a role naming the same resource in two
+    privileges (or memberships) is `Duplicate privileges `X``, drawn in the main.fsl core would answer
+    (which starts with its invalid-items warning). Each role's own FSL is checked first; the files are
+    rendered only when one fails."""
+    from ...schema import manager, parser, source
+
+    scope = ctx.state.scope
+
+    def fails(version: t.Any) -> bool:
+        if not version.live_at(ctx.state.ts) or not version.data or not source.is_v10("role", version.data):
+            return False
+        try:
+            parser.parse(source.generate("role", version.key.id, version.data))
+        except (parser.FSLError, source.InvalidDefinition):
+            return True
+        return False
+
+    def check() -> None:
+        if not any(fails(version) for version in ctx.state.txn.scan(scope, "#roles")):
+            return
+        errors = manager.file_errors(ctx)
+        if errors:
+            lines = "\n".join("    " + line for error in errors for line in error.strip().split("\n"))
+            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+
+    _revalidate(ctx, check)
+
+
 def revalidate_role(ctx: Context, ref: Ref, failed: str) -> None:
     """Once the query has run, no resource may be in the membership of more than 64 roles (core's
     MaxRoles revalidation, counting v4 roles' refs and v10 roles' names alike)."""
@@ -530,6 +560,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
+    revalidate_role_fsl(ctx)
     revalidate_role_resources(ctx, doc_key(ctx, created["ref"]))
     return read(ctx, created["ref"])
 

@@ -185,6 +185,10 @@ def files(ctx: Context) -> list[tuple[str, str]]:
             return [(MAIN, _annotated(text))] if text else []
         stored = [(MAIN, text)]
         kept = [None]
+    elif not all(_parses(text) for _, text in stored):
+        # A stored file that does not read declares nothing fql can patch against: the files stay as
+        # stored, as core's do until its next schema write (which replaces the broken one).
+        return stored
     else:
         kept = [text for _, text in stored] + [None]
     # A stored file the patch leaves as it was stays as it is (even one that no longer reads).

@@ -117,6 +117,24 @@ def test_manager_spec_empty_files_are_removed(db):
     assert "foo.fsl" not in db.files()
 
 
+def test_manager_spec_allow_to_override_broken_fsl(db):
+    from fql.eval import documents
+    from fql.schema import manager
+    from fql.storage.base import DocKey
+
+    db.push({"main.fsl": ID_FN})
+
+    # Break the stored main.fsl, as the spec writes its source document directly.
+    def corrupt(ctx):
+        key = DocKey(ctx.state.scope, manager.SOURCES, "main.fsl")
+        documents.write(ctx, key, {**ctx.state.txn.get(key).data, "content": f"{ID_FN}!broken!"})
+
+    db.root.transact(corrupt, secret=db.secret)
+    assert db.files()["main.fsl"] == f"{ID_FN}!broken!"
+    db.push({"main.fsl": ID_FN})  # fix it
+    assert db.files()["main.fsl"] == ID_FN
+
+
 # -- SchemaManagerSpec "functions" --
 
 

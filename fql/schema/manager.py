@@ -377,6 +377,8 @@ def validate(
     """What pushing `submitted` would change. With `override` off, files not submitted stay, and so do
     their items. `renames` maps an item's new (kind, name) to its old name (the items API's renames).
     With `staged`, the files are compared with the staged ones, if any (core's `fauna schema diff`)."""
+    if is_customer_tenant_root(ctx):
+        raise SchemaError(400, "Schema can not be created in your account root.")
     pending = staged_files(ctx) if staged else None
     before = files(ctx) if pending is None else pending
     after = list(submitted)
@@ -413,6 +415,21 @@ def validate(
         diffs = [d for d in diffs if not (isinstance(d, schema_diff.Remove) and d.item.file not in names)]
     _check_migrations(ctx, diffs)
     return Validated(dict(before), dict(after), diffs)
+
+
+#: The highest account id core keeps for its own accounts (Database.MaxInternalAccountID): their
+#: databases may hold schema.
+MAX_INTERNAL_ACCOUNT_ID = 1023
+
+
+def is_customer_tenant_root(ctx: Context) -> bool:
+    """Whether the database is a customer's account root (core's isCustomerTenantRoot): its own document
+    names an account whose id is above the internal ones."""
+    from ..auth.access import lineage
+
+    own = next(lineage(ctx.state.txn, ctx.state.scope), {})
+    account = (own.get("account") or {}).get("id") if isinstance(own.get("account"), dict) else None
+    return isinstance(account, int) and not isinstance(account, bool) and account > MAX_INTERNAL_ACCOUNT_ID
 
 
 def _check_migrations(ctx: Context, diffs: list) -> None:

@@ -108,6 +108,27 @@ class Scoped:
         return self.root.schema_diff(files, secret=self.secret, **kw)
 
 
+# -- SchemaManagerSpec "validate" --
+
+
+@pytest.mark.parametrize("account, refused", [(10000, True), (5, False)])
+def test_manager_spec_fails_validation_for_tenant_root(account, refused):
+    # A database made with a customer's account id (above core's internal ones, 1023) is the account's
+    # root: no schema may be pushed to it. An internal account's root may hold schema.
+    root = fql.connect("memory://")
+    root.query(f'Database.create({{ name: "tenant", account: {{ id: {account} }} }})', syntax="v10")
+    secret = root.query('Key.create({ role: "admin", database: "tenant" }).secret', syntax="v10")
+    db = Scoped(root, secret)
+    if refused:
+        assert db.push_err({"foo.fsl": ""}) == "Schema can not be created in your account root."
+        with pytest.raises(SchemaError) as err:
+            db.diff({"foo.fsl": ""})
+        assert err.value.message == "Schema can not be created in your account root."
+    else:
+        db.push({"foo.fsl": "function f() { 1 }"})
+        assert db.q("f()") == 1
+
+
 # -- SchemaManagerSpec "files" --
 
 

@@ -598,7 +598,13 @@ def update(
     texts = result.after
     for change in _removals_first_by_dependents(result.diffs):
         if isinstance(change, schema_diff.Remove):
-            _delete(ctx, change.item)
+            try:
+                _delete(ctx, change.item)
+            except SchemaError as err:
+                if _PROTECTED in err.message:
+                    # Core draws the refusal at the removed item's place in its file as now pushed.
+                    err.message = Diagnostic(err.message, *change.item.span).render(texts.get(change.item.file, ""), change.item.file)
+                raise
         elif isinstance(change, schema_diff.Modify):
             _upsert(ctx, change.after, texts, change.before.name)
         elif change.item.kind == "collection" and change.item.name in bare:
@@ -846,12 +852,17 @@ def _upsert(ctx: Context, item: Item, texts: dict[str, str] | None = None, old_n
         _run(ctx, program, n=old.name, d=fields)
     except SchemaError as err:
         text = (texts or {}).get(item.file)
-        if err.message.startswith(SCHEMA_UPDATE) and text is not None:
+        if (err.message.startswith(SCHEMA_UPDATE) or _PROTECTED in err.message) and text is not None:
             # Core's write carries the item's span, and a failure of the schema as a whole (its
             # DatabaseSchemaEnvViolation: migrations that fail when run, a backfill that cannot be
-            # converted) is drawn there; a write's own constraint failures stay bare, as core's API says them.
+            # converted) is drawn there, and so is protected mode's refusal; a write's own constraint
+            # failures stay bare, as core's API says them.
             err.message = Diagnostic(err.message, *item.span).render(text, item.file)
         raise
+
+
+#: What protected mode's refusals say (documents.PROTECTED).
+_PROTECTED = "destructive change forbidden because database is in protected mode."
 
 
 #: How core's failures of the schema as a whole begin.

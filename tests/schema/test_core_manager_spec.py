@@ -726,3 +726,135 @@ def test_unbound_names_in_a_pushed_function_are_allowed_without_typechecking():
 def test_names_bound_in_a_pushed_function_are_not_unbound(db):
     db.push({"f.fsl": "function f(a, ...rest) {\n  let g = (x) => x + a\n  [{ b: 1 }].map(.b).map(y => g(y))\n  { z: Math.abs(-1) } { z }\n  rest.length\n}"})
     assert db.q("f(1, 2)") == 1
+
+
+# -- SchemaManagerSpec "protected mode" --
+
+PROTECTED_FOO = """\
+collection Foo {
+  history_days 30
+  index byX {
+    terms [.x]
+  }
+  index byY {
+    terms [.y]
+  }
+}"""
+FORBIDDEN = "destructive change forbidden because database is in protected mode."
+
+
+def test_manager_spec_protected_mode_forbids_destructive_changes():
+    from fql.repl.printer import summary
+
+    root = fql.connect("memory://")
+    root.query("Database.create({ name: 'protected', protected: true })", syntax="v10")
+    secret = root.query('Key.create({ role: "admin", database: "protected" }).secret', syntax="v10")
+    db = Scoped(root, secret)
+    db.push({"main.fsl": PROTECTED_FOO})
+
+    def render_err(text):
+        return summary(db.err(text), text)
+
+    # FQL v10: the collection may not be deleted...
+    assert render_err("Foo.definition.delete()") == (
+        "error: Failed to delete Collection `Foo`.\n"
+        "constraint failures:\n"
+        f"  Cannot delete collection: {FORBIDDEN}\n"
+        "at *query*:1:22\n"
+        "  |\n"
+        "1 | Foo.definition.delete()\n"
+        "  |                      ^^\n"
+        "  |"
+    )
+    # ... nor its history_days decreased, though they may grow ...
+    assert render_err("Foo.definition.update({ history_days: 15 })") == (
+        "error: Failed to update Collection `Foo`.\n"
+        "constraint failures:\n"
+        f"  Cannot decrease `history_days` field: {FORBIDDEN}\n"
+        "at *query*:1:22\n"
+        "  |\n"
+        "1 | Foo.definition.update({ history_days: 15 })\n"
+        "  |                      ^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |"
+    )
+    db.q("Foo.definition.update({ history_days: 60 })")
+    # ... nor an index removed, as that deletes its backing index.
+    assert render_err("Foo.definition.update({ indexes: { byX: null } })") == (
+        "error: Invalid database schema update.\n"
+        "\n"
+        "constraint failures:\n"
+        f"  Cannot cause deletion of backing index: {FORBIDDEN}\n"
+        "at *query*:1:22\n"
+        "  |\n"
+        "1 | Foo.definition.update({ indexes: { byX: null } })\n"
+        "  |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |"
+    )
+
+    # FSL: the same refusals, drawn at the item.
+    assert db.push_err({"main.fsl": ""}) == (
+        "error: Failed to delete Collection `Foo`.\n"
+        "constraint failures:\n"
+        f"  Cannot delete collection: {FORBIDDEN}\n"
+        "at main.fsl:1:1\n"
+        "  |\n"
+        "1 |\n"
+        "  | " + "^" * len(PROTECTED_FOO) + "\n"
+        "  |"
+    )
+    assert db.push_err({"main.fsl": PROTECTED_FOO.replace("history_days 30", "history_days 15")}) == (
+        "error: Failed to update Collection `Foo`.\n"
+        "constraint failures:\n"
+        f"  Cannot decrease `history_days` field: {FORBIDDEN}\n"
+        "at main.fsl:1:1\n"
+        "  |\n"
+        "1 |   collection Foo {\n"
+        "  |  _^\n"
+        "2 | |   history_days 15\n"
+        "3 | |   index byX {\n"
+        "4 | |     terms [.x]\n"
+        "5 | |   }\n"
+        "6 | |   index byY {\n"
+        "7 | |     terms [.y]\n"
+        "8 | |   }\n"
+        "9 | | }\n"
+        "  | |_^\n"
+        "  |"
+    )
+    assert db.push_err({"main.fsl": "collection Foo {\n  history_days 60\n  index byX {\n    terms [.x]\n  }\n}"}) == (
+        "error: Invalid database schema update.\n"
+        "\n"
+        "constraint failures:\n"
+        f"  Cannot cause deletion of backing index: {FORBIDDEN}\n"
+        "at main.fsl:1:1\n"
+        "  |\n"
+        "1 |   collection Foo {\n"
+        "  |  _^\n"
+        "2 | |   history_days 60\n"
+        "3 | |   index byX {\n"
+        "4 | |     terms [.x]\n"
+        "5 | |   }\n"
+        "6 | | }\n"
+        "  | |_^\n"
+        "  |"
+    )
+
+
+def test_protected_mode_refuses_removing_history_days_and_adding_ttl_days():
+    # The other rules of core's protected mode (ConstraintFailure.ProtectedModeFailure).
+    root = fql.connect("memory://")
+    root.query("Database.create({ name: 'protected', protected: true })", syntax="v10")
+    secret = root.query('Key.create({ role: "admin", database: "protected" }).secret', syntax="v10")
+    db = Scoped(root, secret)
+    db.q("Collection.create({ name: 'Foo', history_days: 5 })")
+    err = db.err("Foo.definition.update({ ttl_days: 3 })")
+    assert err.failures == [{"description": f"Cannot remove `ttl_days` field: {FORBIDDEN}"}]
+    db.q("Collection.create({ name: 'Bar', history_days: 5, ttl_days: 5 })")
+    err = db.err("Bar.definition.update({ ttl_days: 3 })")
+    assert err.failures == [{"description": f"Cannot decrease `ttl_days` field: {FORBIDDEN}"}]
+    db.q("Bar.definition.update({ ttl_days: 9 })")
+    # An unprotected database takes all of these.
+    plain = fql.connect("memory://")
+    plain.query("Collection.create({ name: 'Foo', history_days: 5, indexes: { byX: { terms: [{ field: '.x' }] } } })", syntax="v10")
+    plain.query("Foo.definition.update({ history_days: 1, ttl_days: 1, indexes: { byX: null } })", syntax="v10")
+    plain.query("Foo.definition.delete()", syntax="v10")

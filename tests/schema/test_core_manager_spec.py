@@ -363,11 +363,11 @@ def _index(db, name="byFoo"):
          [{"field": ".foo", "mva": True}], [{"field": ".title", "order": "desc", "mva": True}]),
         ("correctly creates indexes with asc mva", "[mva(.foo)]", "[asc(mva(.title))]",
          [{"field": ".foo", "mva": True}], [{"field": ".title", "order": "asc", "mva": True}]),
-        ("correctly creates indexes with mva asc", "[mva(.foo)]", "[mva(asc(.title))]",
+        ("correctly creates indexes with asc mva (mva first)", "[mva(.foo)]", "[mva(asc(.title))]",
          [{"field": ".foo", "mva": True}], [{"field": ".title", "order": "asc", "mva": True}]),
-        ("correctly creates indexes with mva desc", "[mva(.foo)]", "[mva(desc(.title))]",
+        ("correctly creates indexes with desc mva (mva first)", "[mva(.foo)]", "[mva(desc(.title))]",
          [{"field": ".foo", "mva": True}], [{"field": ".title", "order": "desc", "mva": True}]),
-        ("correctly creates indexes that only specify mva", "[mva(.foo), mva(.author)]",
+        ("correctly creates indexes that only set mva", "[mva(.foo), mva(.author)]",
          "[mva(.title), mva(.category)]",
          [{"field": ".foo", "mva": True}, {"field": ".author", "mva": True}],
          [{"field": ".title", "order": "asc", "mva": True}, {"field": ".category", "order": "asc", "mva": True}]),
@@ -384,6 +384,21 @@ def test_manager_spec_index_terms_and_values(db, case, terms, values, expected_t
     index = _index(db)
     assert index["terms"] == expected_terms, case
     assert index["values"] == expected_values, case
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_manager_spec_mva_and_order_either_way_round_are_the_same_index(db, order):
+    # "correctly creates indexes with desc mva" / "with asc mva": pushing `mva(desc(...))` after
+    # `desc(mva(...))` leaves the one index as it was.
+    def fsl(values):
+        return f"collection MyCol {{\n  index byFoo {{\n    terms [mva(.foo)]\n    values [{values}]\n  }}\n}}"
+
+    db.push({"main.fsl": fsl(f"{order}(mva(.title))")})
+    first = _index(db)
+    db.push({"main.fsl": fsl(f"mva({order}(.title))")})
+    assert list(db.q("MyCol.definition.indexes")) == ["byFoo"]
+    assert _index(db)["values"] == first["values"] == [{"field": ".title", "order": order, "mva": True}]
+    assert _index(db)["terms"] == [{"field": ".foo", "mva": True}]
 
 
 def test_manager_spec_correctly_creates_unique_constraints_that_specify_mva(db):

@@ -270,15 +270,16 @@ class Database:
 
     def schema_diff(
         self, files: t.Mapping[str, str] | str, *, secret: str | None = None, override: bool = True,
-        format: str = "semantic", color: bool = False,
+        format: str = "semantic", color: bool = False, staged: bool = False,
     ) -> str:
         """What pushing `files` would change, rendered as core renders it (`semantic`, `summary` or
-        `textual`); nothing is written."""
+        `textual`); nothing is written. With `staged`, against the staged schema if there is one (`fauna
+        schema diff --staged`)."""
         from .schema import diff, manager
 
         given = manager.read_directory(files) if isinstance(files, str) else list(files.items())
         manager.check_files(given)
-        found = self.transact(lambda ctx: _schema_read(ctx, lambda c: manager.validate(c, given, override=override)), secret=secret)[0]
+        found = self.transact(lambda ctx: _schema_read(ctx, lambda c: manager.validate(c, given, override=override, staged=staged)), secret=secret)[0]
         return diff.render(format, found.before, found.after, found.diffs, color=color)
 
     def session(self, secret: str | None = None) -> Session:

@@ -5,7 +5,8 @@ for them is always its live schema: an item changed since by a query (`Collectio
 `CreateRole`) is patched in the file that declares it, member by member (patch.py), one deleted is cut
 out, and one no file declares is generated into `main.fsl` (core patches the stored files on each schema
 write; fql patches them when they are read, all changes since the push at once). A database that never
-had files gets `main.fsl` derived from its schema.
+had files gets `main.fsl` as core comes to hold it: derived from the items its first schema write made,
+then patched with the rest.
 
 A push (`update`) parses every file, compares their items with those of the files as they are now, and
 applies each difference through the same `create`/`replace`/`delete` a v10 query would call, in one
@@ -18,8 +19,10 @@ from __future__ import annotations
 import functools
 import typing as t
 
+import attrs
 from attrs import frozen
 
+from .. import ast
 from ..errors import FQLError
 from ..eval import documents
 from ..eval.schema import STAGED_MARK
@@ -34,6 +37,7 @@ from . import diff as schema_diff
 from . import migrating, parser, patch, source
 from .errors import Diagnostic
 from .items import COLLECTIONS, Item
+from .nodes import Function
 
 #: Where a database's FSL files are kept: one document per file, its id the file name.
 SOURCES = "#schema_sources"
@@ -144,8 +148,13 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
 
 
 def _made(ctx: Context, key: DocKey) -> int:
+    """When the document `key` was made: its first version since it was last deleted."""
     history = ctx.state.txn.history(key)
-    return history[0].ts if history else 0
+    made = history[0].ts if history else 0
+    for before, after in zip(history, history[1:]):
+        if not before.data and after.data:
+            made = after.ts
+    return made
 
 
 # -- files -----------------------------------------------------------------------------------------------------
@@ -163,31 +172,36 @@ def stored_files(ctx: Context) -> list[tuple[str, str]]:
 def files(ctx: Context) -> list[tuple[str, str]]:
     """The database's FSL files as they stand for its live schema (see the module docstring)."""
     stored = stored_files(ctx)
-    live_items = live_definitions(ctx)
+    live_items = _in_generated_order(ctx, live_definitions(ctx))
     if not stored:
-        text = source.derive(live_items)
-        return [(MAIN, _annotated(MAIN, text))] if text else []
-    kept = dict(stored)
-    return [
-        (name, text if kept.get(name) == text else _annotated(name, text))
-        for name, text in _patched(stored, live_items, _former_names(ctx, live_items))
-    ]
+        # Core derives main.fsl at the first schema write and patches it at each write after: the items
+        # the first write made are derived, the rest patched in.
+        if not live_items:
+            return []
+        made = {key: _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[key[0]], key[1])) for key in ((k, n) for k, n, _ in live_items)}
+        first = min(made.values())
+        text = source.derive([item for item in live_items if made[(item[0], item[1])] == first])
+        if not text:
+            text = source.derive(live_items, keep_order=True)
+            return [(MAIN, _annotated(text))] if text else []
+        stored = [(MAIN, text)]
+        kept = [None]
+    elif not all(_parses(text) for _, text in stored):
+        # A stored file that does not read declares nothing fql can patch against: the files stay as
+        # stored, as core's do until its next schema write (which replaces the broken one).
+        return stored
+    else:
+        kept = [text for _, text in stored] + [None]
+    # A stored file the patch leaves as it was stays as it is (even one that no longer reads).
+    patched = _patched(stored, live_items, _former_names(ctx, live_items))
+    return [(name, text if text == before else _annotated(text)) for (name, text), before in zip(patched, kept)]
 
 
-def _annotated(name: str, text: str) -> str:
-    """A file as core answers it (SourceGenerator.annotateIfInvalid): one that does not parse as FSL
-    (a v10 role written with the same resource twice) starts with core's warning."""
-    if text.startswith(source.INVALID_ITEMS_WARNING) or parses(name, text):
+def _annotated(text: str) -> str:
+    """Generated FSL as core stores it: with core's warning first when it does not read as FSL."""
+    if _parses(text) or text.startswith(source.INVALID_ITEMS_WARNING):
         return text
     return f"{source.INVALID_ITEMS_WARNING}\n\n{text}"
-
-
-def parses(name: str, text: str) -> bool:
-    try:
-        parser.parse(text, name)
-    except parser.FSLError:
-        return False
-    return True
 
 
 def file_errors(ctx: Context) -> list[str]:
@@ -200,6 +214,32 @@ def file_errors(ctx: Context) -> list[str]:
         except parser.FSLError as err:
             errors += err.errors
     return errors
+
+
+def _in_generated_order(ctx: Context, items: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict]]:
+    """Live items in the order core's main.fsl comes to hold them: core derives main.fsl at the first
+    schema write (collections, then functions, roles and access providers) and, at each write after,
+    appends what that write made; so the items made by one transaction follow those of the ones before,
+    each transaction's in kind order (and each kind in the order made)."""
+    kinds = list(source.KIND_ORDER)
+    rank = {key: i for i, key in enumerate((kind, name) for kind, name, _ in items)}
+    return sorted(
+        items,
+        key=lambda item: (
+            _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[item[0]], item[1])),
+            kinds.index(item[0]) if item[0] in kinds else len(kinds),
+            rank[(item[0], item[1])],
+        ),
+    )
+
+
+def _parses(text: str) -> bool:
+    """Whether `text` reads as FSL (core's check before it stores generated FSL)."""
+    try:
+        parser.parse(text, MAIN)
+    except parser.FSLError:
+        return False
+    return True
 
 
 def _former_names(ctx: Context, live_items: list[tuple[str, str, dict]]) -> dict[tuple[str, str], str]:
@@ -232,6 +272,13 @@ def _patched(
     name) to its name now, so that a renamed item is patched where it was declared (core patches by
     document id). Only the items that differ are diffed: the others would make no change."""
     by_key = {(kind, name): definition for kind, name, definition in live_items}
+    # Core's translator aliases a function named like a collection (`<name>Function`).
+    collections = {name for kind, name, _ in live_items if kind == "collection"}
+    functions = {name for kind, name, _ in live_items if kind == "function"}
+    for kind, name, definition in live_items:
+        if kind == "function" and name in collections and definition.get("alias") is None:
+            by_key[(kind, name)] = {**definition, "alias": source.function_alias(name, collections | functions)}
+    live_items = [(kind, name, by_key[(kind, name)]) for kind, name, _ in live_items]
     parsed = []
     for name, text in stored:
         try:
@@ -343,6 +390,8 @@ def validate(
     """What pushing `submitted` would change. With `override` off, files not submitted stay, and so do
     their items. `renames` maps an item's new (kind, name) to its old name (the items API's renames).
     With `staged`, the files are compared with the staged ones, if any (core's `fauna schema diff`)."""
+    if is_customer_tenant_root(ctx):
+        raise SchemaError(400, "Schema can not be created in your account root.")
     pending = staged_files(ctx) if staged else None
     before = files(ctx) if pending is None else pending
     after = list(submitted)
@@ -358,6 +407,7 @@ def validate(
             # A broken stored file is what a push may be fixing: it counts as declaring nothing.
             continue
     _check_references(ctx, after_items, dict(after))
+    _check_unbound(ctx, after_items, dict(after))
     # An item that leaves `history_days` out has the one its collection has (core's fillDefaults).
     kept = {
         item.name: data.get("history_days")
@@ -380,6 +430,21 @@ def validate(
     return Validated(dict(before), dict(after), diffs)
 
 
+#: The highest account id core keeps for its own accounts (Database.MaxInternalAccountID): their
+#: databases may hold schema.
+MAX_INTERNAL_ACCOUNT_ID = 1023
+
+
+def is_customer_tenant_root(ctx: Context) -> bool:
+    """Whether the database is a customer's account root (core's isCustomerTenantRoot): its own document
+    names an account whose id is above the internal ones."""
+    from ..auth.access import lineage
+
+    own = next(lineage(ctx.state.txn, ctx.state.scope), {})
+    account = (own.get("account") or {}).get("id") if isinstance(own.get("account"), dict) else None
+    return isinstance(account, int) and not isinstance(account, bool) and account > MAX_INTERNAL_ACCOUNT_ID
+
+
 def _check_migrations(ctx: Context, diffs: list) -> None:
     """Core's validateMigrations: each new or changed collection's migrations fit its fields and, when it
     has documents, its live definition; checked before anything is written, so a diff (validate) fails as
@@ -398,6 +463,89 @@ def _check_migrations(ctx: Context, diffs: list) -> None:
             migration_steps(ctx, definition, previous)
         except FQLError as err:
             raise SchemaError(400, failure_message(err)) from None
+
+
+def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> None:
+    """Core's typecheck of the pushed functions' bodies in a typechecked database: a name no `let`,
+    parameter or lambda binds must be a built-in module or function, or a collection or function (or an
+    alias) of the new schema or a v4 function kept; else `Unbound variable`, where it is written. Only
+    the pushed files' items count: one a push deletes is gone for the bodies it checks."""
+    from ..eval.v10 import globals as names
+    from ..eval.v10.fields import env_typechecked
+
+    if not env_typechecked(ctx):
+        return
+    known = set(_v4_names(ctx)["function"])
+    for item in items:
+        if item.kind in ("collection", "function"):
+            known.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+
+    def bound(name: str) -> bool:
+        return name in known or name in names.MODULES or names.V10_STATICS.get((names.GLOBAL, name)) is not None
+
+    errors = []
+    for file, text in texts.items():
+        if not text.strip():
+            continue
+        try:
+            nodes = parser.read(text)
+        except parser.FSLError:
+            continue
+        for node in nodes:
+            function = node.value
+            if node.kw.text != "function" or not isinstance(function, Function):
+                continue
+            params = {arg.name.text for arg in function.args}
+            for name, span in _free_names(function.body, frozenset(params)):
+                if not bound(name):
+                    start = function.body_start + span.start
+                    errors.append(Diagnostic(f"Unbound variable `{name}`", start, start + len(name)).render(text, file))
+    if errors:
+        raise SchemaError(400, "\n".join(errors))
+
+
+def _free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
+    """The free identifiers of statements `body`, in the order written, with their spans; a `let` binds
+    its name for the statements after it."""
+    for stmt in body:
+        if isinstance(stmt, ast.Let):
+            yield from _free_in(stmt.value, bound)
+            bound = bound | {stmt.name}
+        else:
+            yield from _free_in(stmt, bound)
+
+
+def _free_in(node: t.Any, bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
+    if isinstance(node, ast.Ident):
+        if node.name not in bound and node.name != ast.THIS:
+            yield node.name, node.span
+    elif isinstance(node, (ast.Block, ast.Program)):
+        yield from _free_names(node.body, bound)
+    elif isinstance(node, ast.Arrow):
+        params = set(node.params) | ({node.rest} if node.rest is not None else set())
+        yield from _free_in(node.body, bound | params)
+    elif isinstance(node, ast.Project):
+        yield from _free_in(node.expr, bound)
+        for _, value in node.fields:
+            yield from _free_in(value, bound)
+    elif isinstance(node, ast.Object):
+        for _, value in node.pairs:
+            yield from _free_in(value, bound)
+    elif isinstance(node, ast.Template):
+        for part in node.parts:
+            if isinstance(part, ast.Node):
+                yield from _free_in(part, bound)
+    elif isinstance(node, ast.Node) and not isinstance(node, (ast.Literal, ast.Value)):
+        for attribute in attrs.fields(type(node)):
+            if attribute.name == "span":
+                continue
+            value = getattr(node, attribute.name)
+            if isinstance(value, ast.Node):
+                yield from _free_in(value, bound)
+            elif isinstance(value, tuple):
+                for part in value:
+                    if isinstance(part, ast.Node):
+                        yield from _free_in(part, bound)
 
 
 #: What a role may name besides the schema's collections and functions (core's checkResourceName).
@@ -461,9 +609,15 @@ def update(
             _upsert(ctx, Item("collection", change.item.name, {}))
             bare.add(change.item.name)
     texts = result.after
-    for change in result.diffs:
+    for change in _removals_first_by_dependents(result.diffs):
         if isinstance(change, schema_diff.Remove):
-            _delete(ctx, change.item)
+            try:
+                _delete(ctx, change.item)
+            except SchemaError as err:
+                if _PROTECTED in err.message:
+                    # Core draws the refusal at the removed item's place in its file as now pushed.
+                    err.message = Diagnostic(err.message, *change.item.span).render(texts.get(change.item.file, ""), change.item.file)
+                raise
         elif isinstance(change, schema_diff.Modify):
             _upsert(ctx, change.after, texts, change.before.name)
         elif change.item.kind == "collection" and change.item.name in bare:
@@ -479,6 +633,25 @@ def update(
             _upsert(ctx, change.item, texts)
     _store(ctx, submitted, override)
     return result
+
+
+#: The order removals run in: an item before the items it may name (an access provider names roles, a
+#: role collections and functions), so that no removal fails on a reference the same push removes.
+_REMOVAL_ORDER = ("access provider", "role", "function", "collection")
+
+
+def _removals_first_by_dependents(diffs: list) -> list:
+    """`diffs` with its removals reordered among their own places by _REMOVAL_ORDER (core checks the
+    pushed schema as a whole, so the order of its writes never matters there)."""
+    places = [i for i, change in enumerate(diffs) if isinstance(change, schema_diff.Remove)]
+    removals = sorted(
+        (diffs[i] for i in places),
+        key=lambda change: _REMOVAL_ORDER.index(change.item.kind) if change.item.kind in _REMOVAL_ORDER else len(_REMOVAL_ORDER),
+    )
+    ordered = list(diffs)
+    for i, change in zip(places, removals):
+        ordered[i] = change
+    return ordered
 
 
 # -- staged schema ----------------------------------------------------------------------------------------------
@@ -694,12 +867,17 @@ def _upsert(ctx: Context, item: Item, texts: dict[str, str] | None = None, old_n
         _run(ctx, program, n=old.name, d=fields)
     except SchemaError as err:
         text = (texts or {}).get(item.file)
-        if err.message.startswith(SCHEMA_UPDATE) and text is not None:
+        if (err.message.startswith(SCHEMA_UPDATE) or _PROTECTED in err.message) and text is not None:
             # Core's write carries the item's span, and a failure of the schema as a whole (its
             # DatabaseSchemaEnvViolation: migrations that fail when run, a backfill that cannot be
-            # converted) is drawn there; a write's own constraint failures stay bare, as core's API says them.
+            # converted) is drawn there, and so is protected mode's refusal; a write's own constraint
+            # failures stay bare, as core's API says them.
             err.message = Diagnostic(err.message, *item.span).render(text, item.file)
         raise
+
+
+#: What protected mode's refusals say (documents.PROTECTED).
+_PROTECTED = "destructive change forbidden because database is in protected mode."
 
 
 #: How core's failures of the schema as a whole begin.

@@ -113,6 +113,8 @@ class Function:
     body: tuple[ast.Node, ...]
     start: int
     end: int
+    #: Where the body's text begins in the file (after its `{`): the body's spans count from there.
+    body_start: int = 0
 
 
 @frozen

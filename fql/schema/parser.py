@@ -590,7 +590,7 @@ class _Reader:
             self.fail("Unexpected end of block. Expected statement or expression", close)
         body = self.fql_statements(brace + 1, close).body
         self.pos = close + 1
-        return Function(args, open_paren, close_paren, ret, body, open_paren, self.pos)
+        return Function(args, open_paren, close_paren, ret, body, open_paren, self.pos, brace + 1)
 
     def params(self) -> list[Arg]:
         args: list[Arg] = []

@@ -70,7 +70,9 @@ def generate(kind: str, name: str, definition: dict) -> str:
     return writer.text()
 
 
-def derive(items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], bool] | None = None) -> str:
+def derive(
+    items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], bool] | None = None, keep_order: bool = False
+) -> str:
     """The main.fsl core derives for a database with no FSL files (SourceGenerator.deriveSchema): the
     preamble, then collections, functions, roles and access providers (each kind in the order given),
     each after a blank line; "" when there is nothing to write (core writes no file then).
@@ -80,18 +82,20 @@ def derive(items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], b
 
     `parses(text)` says whether text is valid FSL (the FSL parser's job); when it says not, the text
     starts with core's INVALID_ITEMS_WARNING. Core's printer can write such text: a field name that is
-    not an identifier is written bare.
+    not an identifier is written bare. With `keep_order`, the items stay in the order given (the order
+    a database's writes put them in: see manager.files).
     """
     items = [(k, n, d) for k, n, d in items if is_v10(k, d)]
     if not items:
         return ""
-    items.sort(key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else len(KIND_ORDER))
+    if not keep_order:
+        items.sort(key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else len(KIND_ORDER))
     collections = {n for k, n, _ in items if k == "collection"}
     functions = {n for k, n, _ in items if k == "function"}
     out = [PREAMBLE]
     for kind, name, definition in items:
         if kind == "function" and name in collections and definition.get("alias") is None:
-            definition = {**definition, "alias": _function_alias(name, collections | functions)}
+            definition = {**definition, "alias": function_alias(name, collections | functions)}
         out.append("\n" + generate(kind, name, definition))
     text = "".join(out)
     if parses is not None and not parses(text):
@@ -99,7 +103,7 @@ def derive(items: t.Iterable[tuple[str, str, dict]], parses: t.Callable[[str], b
     return text
 
 
-def _function_alias(name: str, taken: set[str]) -> str:
+def function_alias(name: str, taken: set[str]) -> str:
     """A function named like a collection is hidden by it: core names it `<name>Function` (and more
     `Function`s until the name is free)."""
     alias = name + "Function"

@@ -375,6 +375,8 @@ def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     from .collections import with_statuses
 
     after = _definition(ctx, ref)
+    if after is not None and before:
+        check_protected_update(ctx, ref.id, before, after)
     stored = with_statuses(after) if after is not None else None
     if stored != after:
         # New indexes and unique constraints get the status core gives them once built (core's internal
@@ -387,6 +389,74 @@ def redefined(ctx: Context, ref: Ref, before: dict) -> None:
         from .collections import rebuild_indexes
 
         rebuild_indexes(ctx, ctx.state.scope, before, after)
+
+
+#: Core's ProtectedModeFailure: what a database marked `protected` refuses.
+PROTECTED = "destructive change forbidden because database is in protected mode."
+
+
+def _protected(ctx: Context) -> bool:
+    from .natives import _database_setting
+
+    return _database_setting(ctx, "protected")
+
+
+def check_protected_delete(ctx: Context, name: str) -> None:
+    """Core's protected mode: a collection may not be deleted."""
+    if _protected(ctx):
+        raise QueryRuntimeError("constraint_failure", f"Failed to delete Collection `{name}`.").with_failures(
+            [{"description": f"Cannot delete collection: {PROTECTED}"}]
+        )
+
+
+def check_protected_update(ctx: Context, name: str, before: dict, after: dict) -> None:
+    """Core's protected mode on a collection's new definition: `history_days` may not be removed or
+    decreased, `ttl_days` not added or decreased, and no index or unique constraint (a backing index)
+    removed or changed."""
+    if not _protected(ctx):
+        return
+    failures = []
+    old, new = before.get("history_days"), after.get("history_days")
+    if old is not None and new is None:
+        failures.append(f"Cannot remove `history_days` field: {PROTECTED}")
+    elif old is not None and new is not None and new < old:
+        failures.append(f"Cannot decrease `history_days` field: {PROTECTED}")
+    old, new = before.get("ttl_days"), after.get("ttl_days")
+    if old is None and new is not None:
+        failures.append(f"Cannot remove `ttl_days` field: {PROTECTED}")
+    elif old is not None and new is not None and new < old:
+        failures.append(f"Cannot decrease `ttl_days` field: {PROTECTED}")
+    if failures:
+        raise QueryRuntimeError("constraint_failure", f"Failed to update Collection `{name}`.").with_failures(
+            [{"description": failure} for failure in failures]
+        )
+
+    def backing(definition: dict) -> list:
+        indexes = definition.get("indexes") or {}
+        found = [
+            (key, _index_shape(index.get("terms")), _index_shape(index.get("values")))
+            for key, index in indexes.items()
+            if isinstance(index, dict)
+        ]
+        found += [
+            ("#unique", _index_shape(c.get("unique")), None)
+            for c in definition.get("constraints") or ()
+            if isinstance(c, dict) and "unique" in c
+        ]
+        return found
+
+    kept = backing(after)
+    if any(index not in kept for index in backing(before)):
+        raise QueryRuntimeError("invalid_schema", "Invalid database schema update.\n").with_failures(
+            [{"description": f"Cannot cause deletion of backing index: {PROTECTED}"}]
+        )
+
+
+def _index_shape(entries: t.Any) -> t.Any:
+    """Index terms or values as comparable data (a field as a string or `{field, mva, order}`)."""
+    if not isinstance(entries, list):
+        return entries
+    return tuple(repr(sorted(e.items())) if isinstance(e, dict) else repr(e) for e in entries)
 
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
@@ -433,6 +503,8 @@ def delete(ctx: Context, doc: Document) -> NullDocument:
     past.check_write(ctx)
     if doc.ref.kind == "roles":
         _check_role_unused(ctx, doc.ref.id)
+    if doc.ref.kind == "collections":
+        check_protected_delete(ctx, doc.ref.id)
     if doc.ref.kind in ("collections", "functions"):
         from .natives import revalidate_role_resources
 

@@ -179,3 +179,91 @@ def test_join_target_is_filtered_by_source_timestamp(db):
     assert events(db, posts) == alices[1:]
     followed = db.query('Select(["data", 0, "ts"], Paginate(Documents(Collection("follows")), {events: true}))')
     assert alices[0]["ts"] < followed < alices[1]["ts"]
+
+
+# -- ReverseSpec ------------------------------------------------------------------------------------------
+
+
+def values_index(db: fql.Database, terms: bool = True) -> None:
+    db.query('CreateCollection({name: "c"})')
+    term = '[{field: ["data", "set"]}]' if terms else "[]"
+    db.query(f'CreateIndex({{name: "i", source: Collection("c"), terms: {term}, values: [{{field: ["data", "value"]}}]}})')
+
+
+def fill(db: fql.Database, which: int | None, values: range) -> None:
+    data = "{value: Var(\"i\")}" if which is None else f'{{set: {which}, value: Var("i")}}'
+    db.query(f'Foreach({list(values)}, Lambda("i", Create(Collection("c"), {{data: {data}}})))')
+
+
+def everything(db: fql.Database, s: str) -> list:
+    return db.query(f'Select("data", Paginate({s}, {{size: 100000}}))')
+
+
+def test_reverse_index(db):
+    values_index(db, terms=False)
+    fill(db, None, range(1, 101))
+    expected = list(range(1, 101))
+    assert everything(db, 'Match(Index("i"))') == expected
+    assert everything(db, 'Reverse(Match(Index("i")))') == expected[::-1]
+    assert everything(db, 'Reverse(Reverse(Match(Index("i"))))') == expected
+
+
+def test_reverse_intersection(db):
+    values_index(db)
+    fill(db, 1, range(0, 901))
+    fill(db, 2, range(400, 801))
+    fill(db, 3, range(0, 701))
+    s = 'Intersection(Reverse(Match(Index("i"), 1)), Reverse(Match(Index("i"), 2)), Reverse(Match(Index("i"), 3)))'
+    assert everything(db, s) == list(range(400, 701))[::-1]
+
+
+def test_reverse_difference(db):
+    values_index(db)
+    fill(db, 1, range(0, 101))
+    fill(db, 2, range(70, 91))
+    fill(db, 3, range(50, 61))
+    s = 'Difference(Reverse(Match(Index("i"), 1)), Reverse(Match(Index("i"), 2)), Reverse(Match(Index("i"), 3)))'
+    assert everything(db, s) == [*range(0, 50), *range(61, 70), *range(91, 101)][::-1]
+
+
+def test_reverse_union_same_source_collection(db):
+    values_index(db)
+    fill(db, 1, range(0, 301))
+    fill(db, 2, range(300, 801))
+    fill(db, 3, range(800, 1001))
+    s = 'Union(Reverse(Match(Index("i"), 1)), Reverse(Match(Index("i"), 2)), Reverse(Match(Index("i"), 3)))'
+    assert everything(db, s) == list(range(0, 1001))[::-1]
+
+
+def test_reverse_union_different_source_collection(db):
+    db.query('CreateCollection({name: "c0"})')
+    db.query('CreateCollection({name: "c1"})')
+    db.query('CreateIndex({name: "i0", source: Collection("c0")})')
+    db.query('CreateIndex({name: "i1", source: Collection("c1"), values: [{field: ["data", "id"]}]})')
+    db.query('Foreach([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], Lambda("_", Create(Collection("c0"), {})))')
+    db.query(
+        'Foreach(Select("data", Paginate(Documents(Collection("c0")))), '
+        'Lambda("ref", Create(Collection("c1"), {data: {id: Var("ref")}})))'
+    )
+    refs = everything(db, 'Documents(Collection("c0"))')
+    # a dangling reference: the union still holds every ref c0 ever had
+    db.query('Delete(Select("ref", Get(Documents(Collection("c0")))))')
+    s = 'Reverse(Union(Match(Index("i0")), Match(Index("i1"))))'
+    assert everything(db, s) == refs[::-1]
+
+
+def test_reverse_join(db):
+    db.query('CreateCollection({name: "src"})')
+    db.query('CreateCollection({name: "tgt"})')
+    db.query('CreateIndex({name: "si", source: Collection("src"), values: [{field: ["data", "value"]}]})')
+    db.query(
+        'CreateIndex({name: "ti", source: Collection("tgt"), terms: [{field: ["data", "term"]}], '
+        'values: [{field: ["data", "value"]}]})'
+    )
+    for v in range(4):
+        db.query(f'Create(Collection("src"), {{data: {{value: {v}}}}})')
+    for v in range(1, 13):
+        db.query(f'Create(Collection("tgt"), {{data: {{term: {(v - 1) // 3}, value: {v}}}}})')
+    join = 'Join(Match(Index("si")), Lambda("x", Reverse(Match(Index("ti"), Var("x")))))'
+    assert everything(db, join) == list(range(12, 0, -1))
+    assert everything(db, f"Reverse({join})") == list(range(1, 13))

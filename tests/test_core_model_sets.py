@@ -267,3 +267,157 @@ def test_reverse_join(db):
     join = 'Join(Match(Index("si")), Lambda("x", Reverse(Match(Index("ti"), Var("x")))))'
     assert everything(db, join) == list(range(12, 0, -1))
     assert everything(db, f"Reverse({join})") == list(range(1, 13))
+
+
+# -- UnionSpec --------------------------------------------------------------------------------------------
+
+
+def test_union_basics_work(db):
+    social(db)
+    alice, bob, charlie = person(db, 1), person(db, 2), person(db, 3)
+    follow(db, alice, bob)
+    follow(db, charlie, bob)
+    post(db, bob)
+    union = f"Union({timeline(alice)}, {timeline(charlie)})"
+    assert len(events(db, union)) == 1
+    assert len(db.query(f'Select("data", Paginate({union}))')) == 1
+
+
+def test_union_of_one_set_is_that_set(db):
+    # (core counts the cells read: a Union of one set does no more work than the set)
+    social(db)
+    alice, bob, charlie = person(db, 1), person(db, 2), person(db, 3)
+    for _ in range(16):
+        post(db, bob)
+        post(db, charlie)
+    follow(db, alice, bob)
+    follow(db, alice, charlie)
+    union = f"Union({timeline(alice)})"
+    assert events(db, union) == events(db, timeline(alice)) == []
+    assert everything(db, union) == everything(db, timeline(alice))
+    assert len(everything(db, union)) == 32
+
+
+# -- DocumentSetSpec --------------------------------------------------------------------------------------
+
+
+def acts(page: list) -> list:
+    return [(e["ts"], e["action"]) for e in page]
+
+
+def test_document_set_works(db):
+    social(db)
+    alice = person(db, 1)
+    made = post(db, alice)
+    gone = delete(db, made)
+    page = db.query(f"Paginate({singleton(made)}, {{events: true}})")
+    assert acts(page.data) == [(made["ts"], "add"), (gone, "remove")]
+    assert not page.has_before and not page.has_after
+
+
+def delete(db: fql.Database, made: dict) -> int:
+    """Delete a post; the time of its delete event."""
+    db.query(f'Delete({fql.to_fql(made["ref"])})')
+    return db.query(f'Select(["data", 1, "ts"], Paginate(Events({fql.to_fql(made["ref"])})))')
+
+
+@pytest.fixture
+def three(db):
+    social(db)
+    alice, bob, charlie = person(db, 1), person(db, 2), person(db, 3)
+    posts = [post(db, who) for who in (alice, bob, charlie)]
+    return db, (alice, bob), posts
+
+
+def sets_and_events(db: fql.Database, s: str) -> tuple[list, list]:
+    return db.query(f'Select("data", Paginate({s}))'), [
+        (e["ts"], e["action"], e["document"]) for e in db.query(f'Select("data", Paginate({s}, {{events: true}}))')
+    ]
+
+
+def singleton(p: dict) -> str:
+    return f'Singleton({fql.to_fql(p["ref"])})'
+
+
+def test_document_set_intersections(three):
+    db, (alice, bob), (a, b, c) = three
+    alices, bobs = f'Match("posts_by_author", {alice})', f'Match("posts_by_author", {bob})'
+    # identical sets
+    assert sets_and_events(db, f"Intersection({alices}, {alices})") == ([a["ref"]], [(a["ts"], "add", a["ref"])])
+    # disjoint sets
+    assert sets_and_events(db, f"Intersection({alices}, {bobs})")[0] == []
+    # partially overlapping sets
+    s = f"Intersection(Union({singleton(a)}, {singleton(b)}), Union({singleton(b)}, {singleton(c)}))"
+    assert sets_and_events(db, s) == ([b["ref"]], [(b["ts"], "add", b["ref"])])
+
+
+def test_document_set_differences(three):
+    db, (alice, bob), (a, b, c) = three
+    alices, bobs = f'Match("posts_by_author", {alice})', f'Match("posts_by_author", {bob})'
+    # identical sets
+    assert sets_and_events(db, f"Difference({singleton(a)}, {alices})")[0] == []
+    # disjoint sets
+    assert sets_and_events(db, f"Difference({alices}, {bobs})") == ([a["ref"]], [(a["ts"], "add", a["ref"])])
+    # partially overlapping sets: bob's post comes into both at once, so it is added and removed then
+    s = f"Difference(Union({singleton(a)}, {singleton(b)}), Union({singleton(b)}, {singleton(c)}))"
+    assert sets_and_events(db, s) == (
+        [a["ref"]],
+        [(a["ts"], "add", a["ref"]), (b["ts"], "add", b["ref"]), (b["ts"], "remove", b["ref"])],
+    )
+
+
+def test_document_set_counts_past_a_page(db):
+    # (core narrows the page a fold reads to the query's width; the counts are whole)
+    social(db)
+    alice, bob = person(db, 1), person(db, 2)
+    for _ in range(30):
+        post(db, alice)
+    alices = f'Match("posts_by_author", {alice})'
+    assert db.query(f"Count(Intersection({alices}, {alices}))") == 30
+    bobs = post(db, bob)
+    assert db.query(f"Count(Union({singleton(bobs)}, {alices}))") == 31
+
+
+def test_document_set_cursors(db):
+    social(db)
+    made = post(db, person(db, 1))
+    doc, ts = fql.to_fql(made["ref"]), made["ts"]
+    gone = delete(db, made)
+    back = db.query(f'Do(Insert({doc}, Now(), "create", {{}}), ToMicros(Now()))')
+    s = singleton(made)
+
+    def page(cursor: str = "") -> tuple[list, int | None, int | None]:
+        p = db.query(f"Paginate({s}, {{events: true, size: 2{cursor}}})")
+        return (
+            [e["ts"] for e in p.data],
+            p.before["ts"] if p.has_before else None,
+            p.after["ts"] if p.has_after else None,
+        )
+
+    # from the beginning of time
+    assert page() == ([ts, gone], None, back)
+    # following that page's after
+    assert page(f', after: {{ts: {back}, action: "create", resource: {doc}}}') == ([back], back, None)
+    # from past the end, walking back
+    moon = back + 1000
+    assert page(f', before: {{ts: {moon}, action: "delete", resource: {doc}}}') == ([gone, back], gone, moon)
+    # following that page's before
+    assert page(f', before: {{ts: {gone}, action: "delete", resource: {doc}}}') == ([ts], None, gone)
+    # a more inclusive action in a before cursor stays exclusive
+    assert page(f', before: {{ts: {gone}, action: "create", resource: {doc}}}') == ([ts], None, gone)
+
+
+def test_document_set_synthetic_cursors(db):
+    social(db)
+    made = post(db, person(db, 1))
+    doc, ts = fql.to_fql(made["ref"]), made["ts"]
+    gone = delete(db, made)
+    back = db.query(f'Do(Insert({doc}, Now(), "create", {{}}), ToMicros(Now()))')
+    s = singleton(made)
+    before = db.query(f"Paginate({s}, {{events: true, before: {{ts: {gone}}}}})")
+    assert [e["ts"] for e in before.data] == [ts]
+    assert not before.has_before and before.after["ts"] == gone
+    # a bare time starts at that time's adds: the delete then is behind it
+    after = db.query(f"Paginate({s}, {{events: true, after: {{ts: {gone}}}}})")
+    assert [e["ts"] for e in after.data] == [back]
+    assert after.before["ts"] == gone and not after.has_after

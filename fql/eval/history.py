@@ -233,28 +233,34 @@ def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
     """The events of an Intersection or Difference, as core's AbstractAlgebraicSet reads them: the events
     of every operand merged in time, an element entering the set when it comes to be in every operand (an
     Intersection) or in the first and none of the others (a Difference), and leaving when that ends. An
-    element is a document with its index values; at one time, all its operands' events count at once."""
+    element is a document with its index values."""
+    return [out for out, _, _ in _algebraic_steps(ctx, s)]
+
+
+def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
+    """An Intersection's or Difference's events, each with the operand and the operand's event that
+    brought it (core keeps that event's sources)."""
     present = all if s.kind == "intersection" else (lambda flags: flags[0] and not any(flags[1:]))
     operands = sets.operands(s)
     timelines: dict[bytes, list[tuple[bytes, int, Item]]] = {}
     for i, operand in enumerate(operands):
         for item in _history(ctx, operand):
-            at, element = _moment(item)
-            timelines.setdefault(element, []).append((at, i, item))
-    out: list[Item] = []
+            _, element = _moment(item)
+            timelines.setdefault(element, []).append((item[0], i, item))
+    out: list[tuple[Item, int, Item]] = []
     for element, steps in timelines.items():
-        steps.sort(key=lambda step: (step[0], step[2][0]))
+        # One event at a time, in history order (the first operand's first where they tie), as core's
+        # filterValues: a Difference's element that enters its first set and then its second at one time
+        # is added and removed then.
+        steps.sort(key=lambda step: step[:2])
         flags, inside = [False] * len(operands), False
-        for at in sorted({step[0] for step in steps}):
-            last = None
-            for when, i, item in steps:
-                if when == at:
-                    flags[i] = item[1]["action"] in ("add", "create")
-                    last = item
+        for _, i, item in steps:
+            flags[i] = item[1]["action"] in ("add", "create")
             if present(flags) != inside:
                 inside = not inside
-                event = last[1]
-                out.append(_set_event(event["ts"], "add" if inside else "remove", event["document"], tuple(event.get("data") or ())))
+                event = item[1]
+                made = _set_event(event["ts"], "add" if inside else "remove", event["document"], tuple(event.get("data") or ()))
+                out.append((made, i, item))
     return out
 
 
@@ -332,7 +338,7 @@ def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRe
     each inner set's events for the other events of the page."""
     if s.kind == "events":
         inner = s["events"]
-        return _event_origins(ctx, inner, _moment(item), memo) if isinstance(inner, SetRef) else []
+        return _event_origins(ctx, inner, _moment(item), memo, item[0]) if isinstance(inner, SetRef) else []
     if s.kind == "distinct":
         return event_sources(ctx, s["distinct"], item, memo)
     found: list[SetRef] = []
@@ -342,9 +348,17 @@ def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRe
     return found
 
 
-def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: dict) -> list[SetRef]:
+def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: dict, key: bytes | None = None) -> list[SetRef]:
     if s.kind in ("match", "documents", "singleton"):
         return [s]
+    if s.kind in ("intersection", "difference") and key is not None:
+        # The sources of the operand's event that brought it in or took it out.
+        if ("steps", id(s)) not in memo:
+            memo[("steps", id(s))] = (s, {out[0]: (i, item) for out, i, item in reversed(_algebraic_steps(ctx, s))})
+        origin = memo[("steps", id(s))][1].get(key)
+        if origin is not None:
+            i, item = origin
+            return _event_origins(ctx, sets.operands(s)[i], _moment(item), memo, item[0])
     if s.kind == "distinct":
         return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), moment, memo)
     if s.kind == "join":
@@ -443,7 +457,11 @@ sets.READERS["events"] = _events
 
 
 def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> bytes:
-    """Where an event cursor points (core's CursorParser.parseEvent): an object naming an event, or a time
+    return _event_key(*_cursor_parts(ctx, cursor, documents, *path))
+
+
+def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> tuple[int, int, bytes, bytes]:
+    """Where an event cursor points (its time, action rank, document and values) (core's CursorParser.parseEvent): an object naming an event, or a time
     (an Integer of µs, a Time, a Date) meaning its first event; null is the end of time.
 
     A document's own events read `create` and `delete` as those actions. (Core reads them as the set
@@ -473,13 +491,13 @@ def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) 
             doc = encode(ref)
         # A document event has no values: the `data` of its cursor is its data, not a place.
         values = cursor.get(values_field) if values_field and not documents else None
-        return _event_key(ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b"")
+        return ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b""
     if cursor is None:
-        return _event_key(MAX_MICROS, 0, b"")
+        return MAX_MICROS, 0, b"", b""
     if isinstance(cursor, Timestamp) or (isinstance(cursor, int) and not isinstance(cursor, bool)):
-        return _event_key(micros(cursor), 0, b"")
+        return micros(cursor), 0, b"", b""
     if isinstance(cursor, Date):
-        return _event_key(cursor.days * 86_400_000_000, 0, b"")
+        return cursor.days * 86_400_000_000, 0, b"", b""
     raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
 
 
@@ -492,6 +510,55 @@ def _cursor_ts(cursor: t.Any) -> int:
     return micros(cursor)
 
 
+def _stored(s: SetRef) -> bool:
+    """Whether a set of events is one index's own history (`Events` of a Match or of Documents)."""
+    return s.kind == "events" and isinstance(s["events"], SetRef) and s["events"].kind in ("match", "documents")
+
+
+def _of_singleton(s: SetRef) -> bool:
+    return s.kind == "events" and isinstance(s["events"], SetRef) and s["events"].kind == "singleton"
+
+
+def _stored_rank(rank: int) -> int:
+    """An action's place among an index's stored events of one time: removes first (any other action a
+    cursor names reads as an add)."""
+    return 0 if rank == RANK["remove"] else 1
+
+
+def _stored_page(items: list[Item], parts: tuple[int, int, bytes, bytes] | None, ascending: bool) -> list[Item]:
+    """An index's events from a cursor on, as core pages them: its stored events (by time, then removes
+    before adds, then document and values) read from the cursor's place in that order, less those at
+    the head of the read that core's event order (time, document, action with removes first, values)
+    puts on the cursor's other side. So at one time a cursor naming a document keeps the events of
+    later documents whatever their action, and a bare time starts at that time's adds."""
+
+    def stored(item: Item) -> tuple:
+        event = item[1]
+        return event["ts"], _stored_rank(RANK[event["action"]]), item[0][len(encode(event["ts"])) + 1 :]
+
+    def order(item: Item) -> tuple:
+        event = item[1]
+        doc = encode(event["document"])
+        rest = item[0][len(encode(event["ts"])) + 1 :]
+        return event["ts"], doc, _stored_rank(RANK[event["action"]]), rest[len(doc) :]
+
+    items = sorted(items, key=stored)
+    if parts is None:
+        return items if ascending else items[::-1]
+    ts, rank, doc, values = parts
+    at = (ts, _stored_rank(rank), doc + values)
+    cursor = (ts, doc, _stored_rank(rank), values)
+    if ascending:
+        read = [i for i in items if stored(i) >= at]
+        while read and order(read[0]) < cursor:
+            read.pop(0)
+    else:
+        read = [i for i in reversed(items) if stored(i) <= at]
+        while read and order(read[0]) >= cursor:
+            read.pop(0)
+    return read
+
+
 def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = False) -> Page:
     """A page of events (core's PaginateEvents): `after` is inclusive, `before` exclusive, and a page's
     cursors are events (a document event's without its data). With `sources`, each event is shown as
@@ -500,13 +567,21 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     ascending = "before" not in options
     given = options.get("after") if ascending else options["before"]
     has_cursor = ("after" in options) if ascending else True
-    bound = _cursor_key(ctx, given, documents, "after" if ascending else "before") if has_cursor else None
+    parts = _cursor_parts(ctx, given, documents, "after" if ascending else "before") if has_cursor else None
+    bound = _event_key(*parts) if parts is not None else None
     if has_cursor and not isinstance(given, dict):
         # A time comes back as the event core parsed it from: the first event then, with no document.
         given = {"ts": _cursor_ts(given), "action": "add"}
     items = history(ctx, s)
-    if ascending:
-        chosen = [i for i in items if bound is None or i[0] >= bound][: size + 1]
+    if _stored(s):
+        chosen = _stored_page(items, parts, ascending)[: size + 1]
+    elif ascending:
+        chosen = [i for i in items if bound is None or i[0] >= bound]
+        if parts is not None and _of_singleton(s) and parts[1] < RANK["remove"]:
+            # A document stores its delete before a create of the same time: read on from an add (a
+            # bare time is one), a Singleton's remove then is behind the cursor.
+            chosen = [i for i in chosen if not (i[1]["ts"] == parts[0] and i[1]["action"] == "remove")]
+        chosen = chosen[: size + 1]
     else:
         chosen = [i for i in reversed(items) if i[0] < bound][: size + 1]
     more = len(chosen) > size

@@ -68,7 +68,8 @@ def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
         else:
             path = spec.get("field")
             steps = tuple(path if isinstance(path, list) else [path])
-            out.append(Field(steps, None, reverse, legacy=True, transform=spec.get("transform")))
+            mva = spec.get("mva", True) is not False
+            out.append(Field(steps, None, reverse, mva=mva, legacy=True, transform=spec.get("transform")))
     return tuple(out)
 
 
@@ -229,7 +230,28 @@ def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
     return [None if isinstance(v, dict) else v for v in _flattened(found)]
 
 
+def _normalized(value: t.Any) -> t.Any:
+    """An indexed object as core stores it: its fields in order of name, all the way down."""
+    if isinstance(value, dict):
+        return {k: _normalized(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_normalized(v) for v in value]
+    return value
+
+
 def _field_values(ctx: Context, field: Field, doc: dict) -> list:
+    if field.legacy and not field.mva:
+        # `mva: false`: the whole value at the path (null where missing), an object or array as it is;
+        # a transform maps over an array and leaves any other value out of the index.
+        value = _at_path(doc, field.path)
+        if field.transform is not None:
+            if not isinstance(value, list):
+                return []
+            try:
+                value = [ctx.eval(ast.Form(((field.transform, ast.Value(v)),))) for v in value]
+            except FQLError:
+                return []
+        return [_normalized(value)]
     if field.legacy:
         values = _legacy_values(ctx, field, doc)
         if values is not None:

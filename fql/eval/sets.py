@@ -434,7 +434,10 @@ def match(ctx: Context, index: t.Any, terms: t.Any = _NO_TERMS) -> SetRef:
     if terms is _NO_TERMS:
         return SetRef.of(match=index)
     for i, term in enumerate(cursor_of(terms)):
-        SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")
+        # Core's MatchTerm takes any value: an object or array is the term of a field indexed whole
+        # (`mva: false`).
+        if not isinstance(term, (dict, list)):
+            SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")
     return SetRef.of(match=index, terms=terms)
 
 

@@ -550,6 +550,8 @@ def _object_pairs(body: t.Any, path: Path) -> tuple[tuple[str, ast.Node], ...]:
     if _is_escape(body):
         ((tag, inner),) = body.items()
         if tag != "@obj":
+            # Core decodes the escape first: an invalid one fails as itself, in the object's place.
+            _escape_value(tag, inner, (*path, "object"))
             raise InvalidExpression(f"Object expected, {_TAG_TYPES[tag]} provided.", position=path)
         if not isinstance(inner, dict):
             raise InvalidExpression("Invalid object.", position=(*path, "object"))

@@ -444,20 +444,11 @@ class _TaggedDecoder:
             if not isinstance(body, dict):
                 raise InvalidValue("@object requires an object value")
             return {k: self.value(v) for k, v in body.items()}
-        if tag == "@time":
-            found = Timestamp.parse(self.text(tag, body))
+        if tag in _SCALAR_TAGS:
+            read, problem = _SCALAR_TAGS[tag]
+            found = read(self.text(tag, body))
             if found is None:
-                raise InvalidValue("invalid time")
-            return found
-        if tag == "@date":
-            found = Date.parse(self.text(tag, body))
-            if found is None:
-                raise InvalidValue("invalid date")
-            return found
-        if tag == "@bytes":
-            found = Bytes.from_base64(self.text(tag, body))
-            if found is None:
-                raise InvalidValue("invalid bytes")
+                raise InvalidValue(problem)
             return found
         if tag == "@mod":
             name = self.text(tag, body)
@@ -542,6 +533,14 @@ def _schema_kind(module: Module) -> str | None:
     if coll is not None and coll.is_native and coll.id in SCHEMA_CONSTRUCTORS:
         return coll.id
     return None
+
+
+#: The tags whose body is one string read by a parser (None: not one), with core's complaint otherwise.
+_SCALAR_TAGS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
+    "@time": (Timestamp.parse, "invalid time"),
+    "@date": (Date.parse, "invalid date"),
+    "@bytes": (Bytes.from_base64, "invalid bytes"),
+}
 
 
 def from_tagged(data: t.Any, resolve: Resolver | None = None, schema_exists: SchemaLookup | None = None) -> t.Any:

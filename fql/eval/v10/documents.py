@@ -353,6 +353,8 @@ def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) 
         stored = definition if definition is not None else dict(getattr(live(ctx, doc_key(ctx, ref)), "data", None) or {})
         for key in ("name", "alias"):
             names.check_global(ctx, ref.kind, params.get(key), key, previous=stored.get(key), own=ref.id)
+            if ref.kind == "collections":
+                names.revalidate_derived_types(ctx, key, params.get(key), previous=stored.get(key))
     elif ref.kind == "roles":
         names.check_role(params.get("name"), own=ref.id)
     elif ref.kind in ("databases", "access_providers"):

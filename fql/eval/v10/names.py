@@ -87,3 +87,47 @@ def _fail(kind: str, field: str, message: str, own: str | None = None) -> t.NoRe
     failure = {"field": [field], "code": "invalid", "description": message}
     action = f"update {what} `{own}`" if own is not None else f"create {what}"
     raise QueryRuntimeError("constraint_failure", f"Failed to {action}.").with_failures([failure])
+
+
+#: The native collections whose documents the typer knows as types (`Key`, `KeyCollection`, `NullKey`).
+_NATIVE_COLLECTIONS = ("Collection", "Function", "Role", "AccessProvider", "Database", "Key", "Credential", "Token")
+#: The type names the standard library defines, which a collection's derived types may clash with.
+_BUILTIN_TYPES = STANDARD | {"NullDoc"} | {t for n in _NATIVE_COLLECTIONS for t in (n + "Collection", "Null" + n)}
+
+
+def derived_types(name: str) -> tuple[str, str, str]:
+    """The types a collection named (or aliased) `name` gives the environment: its documents, its
+    collection module, and its null documents."""
+    return (name, name + "Collection", "Null" + name)
+
+
+def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.Any = None) -> None:
+    """Once the query has run, a collection's new `name` or `alias` must not give a type another
+    collection (or the standard library) already gives: `Foo` gives `NullFoo`, so a collection `NullFoo`
+    is refused, whether or not the database is typechecked (core's CollectionDerivedTypeValidator,
+    FQL2TypeEnvValidationSpec)."""
+    from collections import Counter
+
+    from .natives import _revalidate
+
+    if not isinstance(name, str) or name == previous:
+        return
+
+    def check() -> None:
+        given = []
+        for version in ctx.state.txn.scan(ctx.state.scope, "#collections"):
+            if version.live_at(ctx.state.ts) and version.data:
+                given += [v for v in (version.data.get("name"), version.data.get("alias")) if isinstance(v, str)]
+        if name not in given:
+            return  # renamed again, or deleted, later in the query
+        counts = Counter(t for n in given for t in derived_types(n))
+        counts.update(_BUILTIN_TYPES)
+        conflicts = [t for t in derived_types(name) if counts[t] > 1]
+        if conflicts:
+            raise QueryRuntimeError(
+                "invalid_schema",
+                f"Invalid database schema update.\n    error: The collection {field} `{name}` generates types that "
+                f"conflict with the following existing types: {', '.join(conflicts)}",
+            )
+
+    _revalidate(ctx, check)

@@ -557,7 +557,13 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if receiver is None:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if isinstance(receiver, (dict, Document)):
-        return call_function(ctx, get_field(ctx, receiver, name), args)
+        fn = get_field(ctx, receiver, name)
+        if fn is None and name not in receiver:
+            # Calling a field the value does not have: core's null from a missing field names the receiver's
+            # dynamic type, `Doc` or `{ *: Any }` (FQLInterpreter.evalAp; ReadBrokerSpec's missing-field null).
+            label = "Doc" if isinstance(receiver, Document) else "{ *: Any }"
+            raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{label}`")
+        return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
     if field is not None:
         found_type = display.type_label(field.fn(ctx, receiver))

@@ -140,3 +140,24 @@ def test_calling_a_missing_field(indexed, query, message, caret):
     assert (code, got) == ("invalid_function_invocation", message)
     assert caret in summary
     assert ok(indexed, query.replace("()", "?.()"), typecheck=False) is None
+
+
+# The same call of a field that holds something other than a function (a computed field's null, a number, an
+# object): core names the field and what it holds, at the field's name (FQLInterpreter's
+# InvalidFieldFunctionInvalidType); fql said "Cannot call null." / "Int is not a function." at the arguments.
+@pytest.mark.parametrize(
+    ("query", "message", "caret"),
+    [
+        ("Q.byId('1')!.c()", "`c`: Expected a function, found `Null`", "1 | Q.byId('1')!.c()\n  |              ^\n"),
+        ("{ a: 1 }.a()", "`a`: Expected a function, found `Int`", "1 | { a: 1 }.a()\n  |          ^\n"),
+        ("{ a: { b: 1 } }.a()", "`a`: Expected a function, found `{ *: Any }`", "1 | { a: { b: 1 } }.a()\n  |                 ^\n"),
+        ("P.byId('1')!.obj()", "`obj`: Expected a function, found `{ *: Any }`", "1 | P.byId('1')!.obj()\n  |              ^^^\n"),
+        ('"hi".length()', "`length`: Expected a function, found `Int`", '1 | "hi".length()\n  |      ^^^^^^\n'),
+    ],
+)
+def test_calling_a_field_that_is_no_function(indexed, query, message, caret):
+    ok(indexed, "Collection.create({ name: 'Q', computed_fields: { c: { body: '(d) => null' } } })")
+    ok(indexed, "Q.create({ id: '1' })")
+    code, got, summary = failure(indexed, query, typecheck=False)
+    assert (code, got) == ("invalid_function_invocation", message)
+    assert caret in summary

@@ -388,6 +388,24 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     raise QueryRuntimeError("invalid_argument", f"{display.type_label(fn)} is not a function.")
 
 
+def _dynamic_label(value: t.Any) -> str:
+    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
+    if isinstance(value, Document):
+        return "Doc"
+    if isinstance(value, dict):
+        return "{ *: Any }"
+    if isinstance(value, list):
+        return "Array<Any>"
+    return display.type_label(value)
+
+
+def _callable(fn: t.Any) -> bool:
+    """Whether call_function can call it."""
+    if isinstance(fn, (Lambda, BoundMethod, Module, names.UserFunction, names.StaticFunction)):
+        return True
+    return fn is not None and callable(fn) and hasattr(fn, "index")
+
+
 def arity_text(count: int, variadic: bool = False, word: str = "argument") -> str:
     """How core's Func.Arity shows what a function takes: `exactly 2 arguments`, `at least 1 argument`."""
     if variadic:
@@ -489,7 +507,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             if receiver is None:
                 _null_hint(ctx, err, origin)
             if err.span is None and not err.frames and (
-                err.v10_code == "invalid_null_access" or "does not exist on" in err.description
+                err.v10_code == "invalid_null_access"
+                or "does not exist on" in err.description
+                or ": Expected a function, found `" in err.description
             ):
                 # No such method (or nothing to call it on): core points at the method's name.
                 raise _at_span(err, op_span(target)) from None
@@ -561,8 +581,12 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         if fn is None and name not in receiver:
             # Calling a field the value does not have: core's null from a missing field names the receiver's
             # dynamic type, `Doc` or `{ *: Any }` (FQLInterpreter.evalAp; ReadBrokerSpec's missing-field null).
-            label = "Doc" if isinstance(receiver, Document) else "{ *: Any }"
+            label = _dynamic_label(receiver)
             raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{label}`")
+        if not _callable(fn):
+            # A field holding something else (a null a computed field gave, a number): core names the field.
+            found_type = _dynamic_label(fn)
+            raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
         return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
     if field is not None:

@@ -161,3 +161,21 @@ def test_calling_a_field_that_is_no_function(indexed, query, message, caret):
     code, got, summary = failure(indexed, query, typecheck=False)
     assert (code, got) == ("invalid_function_invocation", message)
     assert caret in summary
+
+
+# The missing-field null of any other value, called: core names the value's dynamic type as its runtime shows it
+# (`Array<Any>`, `Set<Any>`, `Lambda`); fql said `Array`, `Set`, `Function`.
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("[1].b()", "Array<Any>"),
+        ("[1].toSet().b()", "Set<Any>"),
+        ("P.all().b()", "Set<Any>"),
+        ("(x => x).b()", "Lambda"),
+        ("'x'.b()", "String"),
+        ("1.b()", "Int"),
+    ],
+)
+def test_calling_a_missing_field_of_other_values(indexed, query, label):
+    code, message, _ = failure(indexed, query, typecheck=False)
+    assert (code, message) == ("invalid_function_invocation", f"The function `b` does not exist on `{label}`")

@@ -396,7 +396,10 @@ def _dynamic_label(value: t.Any) -> str:
         return "{ *: Any }"
     if isinstance(value, list):
         return "Array<Any>"
-    return display.type_label(value)
+    if isinstance(value, Lambda):
+        return "Lambda"
+    label = display.type_label(value)
+    return "Set<Any>" if label == "Set" else label
 
 
 def _callable(fn: t.Any) -> bool:
@@ -593,7 +596,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         found_type = display.type_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
-        "invalid_function_invocation", f"The function `{name}` does not exist on `{display.type_label(receiver)}`"
+        "invalid_function_invocation", f"The function `{name}` does not exist on `{_dynamic_label(receiver)}`"
     )
 
 

@@ -179,3 +179,19 @@ def test_calling_a_field_that_is_no_function(indexed, query, message, caret):
 def test_calling_a_missing_field_of_other_values(indexed, query, label):
     code, message, _ = failure(indexed, query, typecheck=False)
     assert (code, message) == ("invalid_function_invocation", f"The function `b` does not exist on `{label}`")
+
+
+# A value that is no function, called directly: core's interpreter reports the callee's type (InvalidType, no
+# null hint) at the call's arguments; fql said "Cannot call null." / "Int is not a function.".
+@pytest.mark.parametrize(
+    ("query", "received", "caret"),
+    [
+        ("let f = null; f()", "Null", "1 | let f = null; f()\n  |                ^^\n"),
+        ("let f = 1; f(2)", "Int", "1 | let f = 1; f(2)\n  |             ^^^\n"),
+        ("let f = [1]; f()", "Array<Any>", "1 | let f = [1]; f()\n  |               ^^\n"),
+    ],
+)
+def test_calling_a_value_that_is_no_function(indexed, query, received, caret):
+    code, message, summary = failure(indexed, query, typecheck=False)
+    assert (code, message) == ("type_mismatch", f"expected type: Function, received {received}")
+    assert caret in summary and "hint:" not in summary

@@ -381,11 +381,10 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
         return names.call_udf(ctx, fn, args)
     if isinstance(fn, names.StaticFunction):
         return names.call_static_function(ctx, fn, args)
-    if fn is None:
-        raise QueryRuntimeError("invalid_null_access", "Cannot call null.")
     if callable(fn) and hasattr(fn, "index"):
         return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
-    raise QueryRuntimeError("invalid_argument", f"{display.type_label(fn)} is not a function.")
+    # Calling a value that is no function (a null too): core's InvalidType for the callee.
+    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {_dynamic_label(fn)}")
 
 
 def _dynamic_label(value: t.Any) -> str:
@@ -529,7 +528,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     try:
         value = call_function(ctx, fn, args)
     except FQLError as err:
-        if fn is None:
+        if fn is None and err.v10_code != "type_mismatch":
             _null_hint(ctx, err, origin)
         raise _called(err, op_span(node))
     return _returned(state, value, node)

@@ -381,11 +381,31 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
         return names.call_udf(ctx, fn, args)
     if isinstance(fn, names.StaticFunction):
         return names.call_static_function(ctx, fn, args)
-    if fn is None:
-        raise QueryRuntimeError("invalid_null_access", "Cannot call null.")
     if callable(fn) and hasattr(fn, "index"):
         return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
-    raise QueryRuntimeError("invalid_argument", f"{display.type_label(fn)} is not a function.")
+    # Calling a value that is no function (a null too): core's InvalidType for the callee.
+    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {_dynamic_label(fn)}")
+
+
+def _dynamic_label(value: t.Any) -> str:
+    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
+    if isinstance(value, Document):
+        return "Doc"
+    if isinstance(value, dict):
+        return "{ *: Any }"
+    if isinstance(value, list):
+        return "Array<Any>"
+    if isinstance(value, Lambda):
+        return "Lambda"
+    label = display.type_label(value)
+    return "Set<Any>" if label == "Set" else label
+
+
+def _callable(fn: t.Any) -> bool:
+    """Whether call_function can call it."""
+    if isinstance(fn, (Lambda, BoundMethod, Module, names.UserFunction, names.StaticFunction)):
+        return True
+    return fn is not None and callable(fn) and hasattr(fn, "index")
 
 
 def arity_text(count: int, variadic: bool = False, word: str = "argument") -> str:
@@ -489,7 +509,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             if receiver is None:
                 _null_hint(ctx, err, origin)
             if err.span is None and not err.frames and (
-                err.v10_code == "invalid_null_access" or "does not exist on" in err.description
+                err.v10_code == "invalid_null_access"
+                or "does not exist on" in err.description
+                or ": Expected a function, found `" in err.description
             ):
                 # No such method (or nothing to call it on): core points at the method's name.
                 raise _at_span(err, op_span(target)) from None
@@ -506,7 +528,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     try:
         value = call_function(ctx, fn, args)
     except FQLError as err:
-        if fn is None:
+        if fn is None and err.v10_code != "type_mismatch":
             _null_hint(ctx, err, origin)
         raise _called(err, op_span(node))
     return _returned(state, value, node)
@@ -557,13 +579,23 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if receiver is None:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if isinstance(receiver, (dict, Document)):
-        return call_function(ctx, get_field(ctx, receiver, name), args)
+        fn = get_field(ctx, receiver, name)
+        if fn is None and name not in receiver:
+            # Calling a field the value does not have: core's null from a missing field names the receiver's
+            # dynamic type, `Doc` or `{ *: Any }` (FQLInterpreter.evalAp; ReadBrokerSpec's missing-field null).
+            label = _dynamic_label(receiver)
+            raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{label}`")
+        if not _callable(fn):
+            # A field holding something else (a null a computed field gave, a number): core names the field.
+            found_type = _dynamic_label(fn)
+            raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
+        return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
     if field is not None:
         found_type = display.type_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
-        "invalid_function_invocation", f"The function `{name}` does not exist on `{display.type_label(receiver)}`"
+        "invalid_function_invocation", f"The function `{name}` does not exist on `{_dynamic_label(receiver)}`"
     )
 
 

@@ -91,7 +91,7 @@ class Database:
         *,
         secret: str | None = None,
         syntax: str = "v4",
-        env: dict | None = None,
+        env: dict | t.Callable[[Context], dict | None] | None = None,
         timeout_ms: int | None = None,
         meter: bool = False,
         read_only: t.Callable[[], FQLError] | None = None,
@@ -110,7 +110,8 @@ class Database:
         `unbound_variable` rather than `invalid_query`; None follows the database's `typechecked` setting
         (core's default when a request has no X-Typecheck header). `max_retries` replaces MAX_RETRIES for this query
         (the X-Max-Contention-Retries header). `performance_hints` collects v10's performance hints
-        (X-Performance-Hints) in `state.hints`.
+        (X-Performance-Hints) in `state.hints`. `env` may be a function of a context in the query's own
+        transaction that makes the variables (the v10 server decodes arguments naming documents so).
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -144,7 +145,7 @@ class Database:
         node: t.Any,
         secret: str | None,
         syntax: str,
-        env: dict | None,
+        env: dict | t.Callable[[Context], dict | None] | None,
         fields: dict,
         meter: bool = False,
     ) -> tuple[t.Any, QueryState]:
@@ -158,6 +159,8 @@ class Database:
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
             state = QueryState(Meter(txn, marked=syntax != "v10") if meter else txn, auth, db=self, **fields)
+            if callable(env):
+                env = env(Context(state))
             ctx = Context(state, dict(env) if env else None)
             if state.typecheck is None:
                 from .eval.v10.fields import env_typechecked

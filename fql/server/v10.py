@@ -276,48 +276,45 @@ def _names_tags(data: t.Any) -> bool:
 
 
 def _environment(
-    db: Database, secret: str, arguments: dict, values: list, source: str, *, tagged: bool
-) -> tuple[dict, QueryCheckError | None]:
+    arguments: dict, values: list, source: str, *, tagged: bool
+) -> tuple[t.Callable[[t.Any], dict], list]:
     """The query's variables: its `arguments` (decoded from the tagged format unless simple) and the values
     spliced out of its template (always tagged), as core's FQL2Endpoint and FQL2Query decode them. A bad
-    argument is 400 `Invalid argument 'name': ...`; a bad template value is returned as the query's check
-    failure, pointed at its `<value>`. Module and document tags are looked up in the caller's database."""
-    raws = [*(arguments.values() if tagged else ()), *(raw for raw, _ in values)]
+    argument is 400 `Invalid argument 'name': ...`; a bad template value is the query's check failure,
+    pointed at its `<value>`. Module and document tags are looked up in the caller's database: then the
+    variables are made by a function the query calls in its own transaction, once it has authenticated
+    (core authenticates first: a bad secret is 401, not a bad argument), so a failure of its template
+    values comes after the query's parse errors. The list holds the variables once made."""
+    made: list = []
 
-    def decode(resolve: t.Any = None, schema_exists: t.Any = None) -> tuple[dict, str | None, QueryCheckError | None]:
+    def decode(resolve: t.Any = None, schema_exists: t.Any = None) -> dict:
         env: dict = {}
         for name, raw in arguments.items():
             try:
                 env[name] = from_tagged(raw, resolve, schema_exists) if tagged else _simple(raw)
             except InvalidValue as err:
-                return env, f"Invalid argument '{name}': {err.message}", None
+                raise _invalid(f"Invalid argument '{name}': {err.message}") from None
         for i, (raw, offset) in enumerate(values):
             try:
                 env[f"{SIGIL}{i}"] = from_tagged(raw, resolve, schema_exists)
             except InvalidValue as err:
-                return env, None, _value_failure(err.message, source, offset)
-        return env, None, None
+                raise _value_failure(err.message, source, offset) from None
+        made[:] = [env]
+        return env
 
-    if any(_names_tags(raw) for raw in raws):
-        from ..eval.refs import live, schema_key
-        from ..eval.v10.globals import resolve as resolve_name
+    raws = [*(arguments.values() if tagged else ()), *(raw for raw, _ in values)]
+    if not any(_names_tags(raw) for raw in raws):
+        return lambda ctx: decode(), made
+    from ..eval.refs import live, schema_key
+    from ..eval.v10.globals import resolve as resolve_name
 
-        def in_database(ctx: t.Any) -> tuple:
-            return decode(
-                lambda name: resolve_name(ctx, name),
-                lambda kind, name: live(ctx, schema_key(ctx, kind, name)) is not None,
-            )
+    def in_query(ctx: t.Any) -> dict:
+        return decode(
+            lambda name: resolve_name(ctx, name),
+            lambda kind, name: live(ctx, schema_key(ctx, kind, name)) is not None,
+        )
 
-        try:
-            env, bad_argument, failure = db.transact(in_database, secret=secret)[0]
-        except Unauthorized:
-            raise _unauthorized() from None
-    else:
-        env, bad_argument, failure = decode()
-    if bad_argument is not None:
-        _schema_version(db, secret)  # core authenticates first: a bad secret is 401, not a bad argument
-        raise _invalid(bad_argument)
-    return env, failure
+    return in_query, made
 
 
 def _simple(raw: t.Any) -> t.Any:
@@ -352,10 +349,10 @@ def query(
     arguments = body.get("arguments") or {}
     if not isinstance(arguments, dict):
         raise _invalid("Invalid request body: `arguments` must be an object.")
-    env, value_failure = (
-        _environment(db, secret, arguments, values, source, tagged=info["format"] != "simple")
+    env, made = (
+        _environment(arguments, values, source, tagged=info["format"] != "simple")
         if arguments or values
-        else (None, None)
+        else (None, [])
     )
     envelope: dict = {}
     if info["tags"]:
@@ -363,8 +360,6 @@ def query(
     encode = ENCODERS[info["format"]]
     try:
         program = parse(source, "v10")
-        if value_failure is not None:
-            raise value_failure
         result, state = db.run_with_state(
             program,
             secret=secret,
@@ -387,7 +382,7 @@ def query(
     log_business_metrics(state)
     out = {"data": encode(result)}
     if info["typecheck"]:
-        shown = static_type(program, env)
+        shown = static_type(program, made[0] if made else None)
         if shown is not None:
             out["static_type"] = shown
     out.update(

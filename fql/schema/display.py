@@ -24,6 +24,7 @@ from ..ast import NO_SPAN, THIS, Span
 from ..errors import FQLError
 from ..eval.v10 import signatures as sig
 from ..parse import GRAMMAR_DIR, parse_v10, v10
+from ..wire.v10 import Indented
 
 
 class InvalidDefinition(ValueError):
@@ -74,26 +75,8 @@ def _string_body(text: str) -> str:
 # -- the writer: core's Displayer (indentation at the start of each line) -----------------------------
 
 
-class Writer:
-    """Text with an indentation level: a line's indentation is written with its first text, even an
-    empty one (core's `write`), so a line ended with nothing on it holds its indentation alone."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.level = 0
-        self.line_start = True
-
-    def write(self, text: str) -> None:
-        if self.line_start:
-            self.parts.append("  " * self.level)
-            self.line_start = False
-        self.parts.append(text)
-        if text.endswith("\n"):
-            self.line_start = True
-
-    def line(self, text: str = "") -> None:
-        self.write(text)
-        self.write("\n")
+class Writer(Indented):
+    """FSL and embedded FQL text as core's Displayer writes them (indentation: `Indented`)."""
 
     def ident(self, name: str) -> None:
         self.write(ident(name))
@@ -104,8 +87,6 @@ class Writer:
                 self.write(sep)
             each(value)
 
-    def text(self) -> str:
-        return "".join(self.parts)
 
 
 # -- parsing: fql's v10 grammar, keeping parentheses and exact numbers --------------------------------
@@ -320,7 +301,7 @@ def _binary(w: Writer, node: ast.Binary) -> None:
 
 def _pairs(w: Writer, pairs: t.Sequence[tuple[str, ast.Node]]) -> None:
     """`name: value`, one a line and indented, commas between (core's writeCommaSeparatedNewlines)."""
-    w.level += 1
+    w.depth += 1
     for i, (name, value) in enumerate(pairs):
         w.ident(name)
         w.write(": ")
@@ -328,7 +309,7 @@ def _pairs(w: Writer, pairs: t.Sequence[tuple[str, ast.Node]]) -> None:
         if i != len(pairs) - 1:
             w.write(",")
         w.line()
-    w.level -= 1
+    w.depth -= 1
 
 
 def _project(w: Writer, node: ast.Project) -> None:
@@ -358,11 +339,11 @@ def _array(w: Writer, node: ast.Array) -> None:
 
 def _block(w: Writer, node: ast.Block) -> None:
     w.line("{")
-    w.level += 1
+    w.depth += 1
     for stmt in node.body:
         write_expr(w, stmt)
         w.line()
-    w.level -= 1
+    w.depth -= 1
     w.write("}")
 
 

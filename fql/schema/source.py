@@ -212,7 +212,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
         _annotation(w, "alias", alias)
     _header(w, "collection", name)
     w.line(" {")
-    w.level += 1
+    w.depth += 1
     where = f"collection `{name}`"
     fields = d.get("fields") or {}
     for field_name in scala_map_order(fields):
@@ -260,13 +260,13 @@ def _collection(w: Writer, name: str, d: dict) -> None:
     migrations = d.get("migrations") or []
     if migrations:
         w.line("migrations {")
-        w.level += 1
+        w.depth += 1
         for item in migrations:
             _migration(w, item, where)
             w.line()
-        w.level -= 1
+        w.depth -= 1
         w.line("}")
-    w.level -= 1
+    w.depth -= 1
     w.line("}")
 
 
@@ -275,14 +275,14 @@ def _index_member(w: Writer, name: str, index: dict, where: str) -> None:
     w.write("index ")
     w.ident(name)
     w.line(" {")
-    w.level += 1
+    w.depth += 1
     terms = [_term(term, what) for term in index.get("terms") or []]
     if terms:
         w.line("terms [" + ", ".join(terms) + "]")
     values = [_value(value, what) for value in index.get("values") or []]
     if values:
         w.line("values [" + ", ".join(values) + "]")
-    w.level -= 1
+    w.depth -= 1
     w.line("}")
 
 
@@ -361,12 +361,12 @@ def _role(w: Writer, name: str, d: dict) -> None:
     what = f"role `{name}`"
     _header(w, "role", name)
     w.line(" {")
-    w.level += 1
+    w.depth += 1
     for privilege in _listed(d.get("privileges")):
         w.write("privileges ")
         w.ident(privilege["resource"])
         w.line(" {")
-        w.level += 1
+        w.depth += 1
         for action, allowed in (privilege.get("actions") or {}).items():
             if allowed is False:
                 continue
@@ -377,7 +377,7 @@ def _role(w: Writer, name: str, d: dict) -> None:
                 w.write(" ")
                 _predicate(w, allowed, f"the `{action}` predicate of {what}")
             w.line()
-        w.level -= 1
+        w.depth -= 1
         w.line("}")
     for member in _listed(d.get("membership")):
         w.write("membership ")
@@ -386,18 +386,18 @@ def _role(w: Writer, name: str, d: dict) -> None:
             w.write(" ")
             _predicate(w, member["predicate"], f"the membership predicate of {what}")
         w.line()
-    w.level -= 1
+    w.depth -= 1
     w.line("}")
 
 
 def _predicate(w: Writer, source: str, what: str) -> None:
     """`{ predicate (<lambda>) }` over three lines (core's Config.Predicate)."""
     w.line("{")
-    w.level += 1
+    w.depth += 1
     w.write("predicate (")
     write_expr(w, _lambda_text(source, what))
     w.line(")")
-    w.level -= 1
+    w.depth -= 1
     w.write("}")
 
 
@@ -405,7 +405,7 @@ def _access_provider(w: Writer, name: str, d: dict) -> None:
     what = f"access provider `{name}`"
     _header(w, "access provider", name)
     w.line(" {")
-    w.level += 1
+    w.depth += 1
     w.line("issuer " + quote(str(d.get("issuer", ""))))
     w.line("jwks_uri " + quote(str(d.get("jwks_uri", ""))))
     for role in _listed(d.get("roles")):
@@ -418,7 +418,7 @@ def _access_provider(w: Writer, name: str, d: dict) -> None:
                 w.write(" ")
                 _predicate(w, role["predicate"], f"the predicate of role `{role['role']}` in {what}")
         w.line()
-    w.level -= 1
+    w.depth -= 1
     w.line("}")
 
 

@@ -217,8 +217,10 @@ def _ident(key: str) -> bool:
     )
 
 
-class _Decorated:
-    """Writes one decorated value: `parts` of the text, indentation added at the start of each line."""
+class Indented:
+    """Text in `parts` with an indentation level: a line's indentation is written with its first text, even
+    an empty one (core's `write`), so a line ended with nothing on it holds its indentation alone. The
+    decorated format and FSL (fql/schema/display.py) both write with it."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -233,9 +235,16 @@ class _Decorated:
         if text.endswith("\n"):
             self.at_line_start = True
 
-    def line(self, text: str) -> None:
+    def line(self, text: str = "") -> None:
         self.write(text)
         self.write("\n")
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class _Decorated(Indented):
+    """Writes one decorated value."""
 
     def string(self, text: str) -> None:
         """A string literal; one holding a newline as a heredoc (`<<-END`), its end marker not in the text."""

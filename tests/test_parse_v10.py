@@ -233,7 +233,7 @@ def test_strings(text, value):
     ],
 )
 def test_bad_strings(text, message):
-    assert error(text).description.startswith(message)
+    assert error(text).detail.startswith(message)
 
 
 def test_templates():

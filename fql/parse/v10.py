@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 import typing as t
 
 import attrs
@@ -76,6 +77,7 @@ _NUMBER = (
     r"0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*"
     r"|(?:0|[1-9][0-9_]*)(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9][0-9_]*)?"
 )
+_RADIX = re.compile(r"0[xXoObB]")
 _SIGNED = re.compile(rf"[+-][ \t]*(?:{_NUMBER})")
 _IDENT = r"[A-Za-z_][A-Za-z0-9_']*"
 _KEY_COLON = re.compile(r"[ \t]*:")
@@ -123,13 +125,35 @@ class _Lines:
         return line, pos - self.starts[line - 1] + 1
 
 
-def _error(text: str, pos: int, message: str, end: int | None = None, incomplete: bool = False) -> ParseError:
+def _error(
+    text: str, pos: int, message: str, end: int | None = None, incomplete: bool = False, annotation: str | None = None
+) -> ParseError:
     lines = _Lines(text)
     line, column = lines.at(pos)
     end = pos if end is None else end
     span = Span(line, column, pos, end, *lines.at(end))
     cls = IncompleteInput if incomplete else ParseError
-    return cls(message, line=line, column=column, source_line=source_line(text, line), span=span)
+    return cls(message, line=line, column=column, source_line=source_line(text, line), span=span, annotation=annotation)
+
+
+def _escape_stop(text: str, pos: int) -> int:
+    """Where a bad escape at `pos` stops parsing, as core's escape parser stops (it commits after `\\`, `x`,
+    `u` and `u{`): the first character that no escape may have there."""
+    kind, at = text[pos + 1], pos + 2
+    if kind == "x":
+        digits = 2
+    elif kind == "u" and text.startswith("{", at):
+        at += 1
+        while at < len(text) and at - pos - 3 < 6 and text[at] in string.hexdigits:
+            at += 1
+        return at
+    elif kind == "u":
+        digits = 4
+    else:
+        return pos + 1
+    while digits and at < len(text) and text[at] in string.hexdigits:
+        at, digits = at + 1, digits - 1
+    return at
 
 
 class _Scanner:
@@ -221,8 +245,23 @@ class _Scanner:
         return m.end()
 
     def _number(self, m: re.Match) -> int:
+        self._check_number_end(m)
         self.emit("FLOAT" if _is_float(m.group()) else "INT", m.group(), m.start(), m.end())
         return m.end()
+
+    def _check_number_end(self, m: re.Match) -> None:
+        """Core's number parser commits after an exponent's `e` and a radix prefix (`0x`): `1e`, `1ex` and
+        `0x` followed by no digit fail there, where they are no number and a name."""
+        end, text = m.end(), self.text
+        digits = m.group().lstrip("+- \t")
+        if digits == "0" and text[end : end + 1] in ("x", "X", "o", "O", "b", "B") and end < len(text):
+            stop = end + 1
+        elif not _RADIX.match(digits) and text[end : end + 1] in ("e", "E") and end < len(text):
+            stop = end + 2 if text[end + 1 : end + 2] in ("+", "-") else end + 1
+        else:
+            return
+        found = f"`{text[stop]}`" if stop < len(text) else "end of input"
+        raise _error(text, stop, f"Unexpected {found}, expected digit", end=stop + 1)
 
     def _punct(self, m: re.Match) -> int:
         punct, pos, end = m.group(), m.start(), m.end()
@@ -381,15 +420,17 @@ class _Scanner:
         if m is None:
             if pos + 1 >= len(self.text):
                 raise _error(self.text, pos, "Unterminated string", incomplete=True)
-            raise _error(self.text, pos, "Invalid escape", end=pos + 2)
+            stop = _escape_stop(self.text, pos)
+            raise _error(self.text, stop, "Invalid escape", end=stop + 1, incomplete=stop >= len(self.text))
         simple, hex2, hex4, braced = m.groups()
         if simple is not None:
             return _ESCAPES[simple], m.end()
         code = int(hex2 or hex4 or braced, 16)
+        # Core's Failure.InvalidEscape: the whole escape underlined, the reason after the carets.
         if code > 0x10FFFF:
-            raise _error(self.text, pos, "Invalid escape: outside of valid unicode range", end=m.end())
+            raise _error(self.text, pos, "Invalid escape", end=m.end(), annotation="outside of valid unicode range")
         if 0xD800 <= code <= 0xDFFF:
-            raise _error(self.text, pos, "Invalid escape: surrogates are disallowed", end=m.end())
+            raise _error(self.text, pos, "Invalid escape", end=m.end(), annotation="surrogates are disallowed")
         return chr(code), m.end()
 
     # -- heredocs -------------------------------------------------------------------------------------

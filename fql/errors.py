@@ -88,7 +88,16 @@ class ParseError(FQLError):
     v4_code, v10_code, status = "invalid expression", "invalid_query", 400
 
     def __init__(
-        self, description: str, *, line: int, column: int, source_line: str = "", annotation: str | None = None, **kw
+        self,
+        description: str,
+        *,
+        line: int,
+        column: int,
+        source_line: str = "",
+        annotation: str | None = None,
+        marks_span: bool = False,
+        parse_hints: tuple[tuple[str, str, int, int, str | None], ...] = (),
+        **kw,
     ):
         super().__init__(description, **kw)
         self.line = line
@@ -96,6 +105,12 @@ class ParseError(FQLError):
         self.source_line = source_line
         #: What core's ParseError writes after the carets (`isa` is a keyword), if anything.
         self.annotation = annotation
+        #: Whether core's error names the whole span (its own Failure), not one character where its parser
+        #: stopped: the summary underlines all of it. An annotation implies it.
+        self.marks_span = marks_span or annotation is not None
+        #: Core's hints under the error: (kind, message, start, end, suggested text or None), offsets in the
+        #: query; the kind is what the line starts with (`hint`, or `cause` for core's HintType.Cause).
+        self.parse_hints = parse_hints
 
     @property
     def detail(self) -> str:

@@ -376,7 +376,7 @@ def test_if_let_at_isa():
     assert expr("if\n(c)\na\nelse\nb") == ast.IfElse(I("c"), I("a"), I("b"))
     assert stmts("let x = 1\nx") == (ast.Let("x", L(1)), I("x"))
     assert stmts("let x: Int = 1\nx") == (ast.Let("x", L(1), "Int"), I("x"))
-    assert stmts("let x: { a: Int, b?: String } | Null = null\nx")[0].type == "{ a: Int, b?: String } | Null"
+    assert stmts("let x: { a: Int, b: String? } | Null = null\nx")[0].type == "{ a: Int, b: String? } | Null"
     assert stmts("let f: (Int) => Int = x => x\nf")[0] == ast.Let("f", ast.Arrow(("x",), I("x")), "(Int) => Int")
     assert stmts("let x\n= 1\nx") == (ast.Let("x", L(1)), I("x"))
     assert stmts("let x =~1\nx") == (ast.Let("x", ast.Unary("~", L(1))), I("x"))
@@ -552,7 +552,7 @@ def test_error_position_and_caret():
     "text, message, line, column",
     [
         ("{ a: 2, a: 3 }", "Duplicate key", 1, 9),
-        ('{ "#{3}": 2 }', "Object keys do not support interpolation", 1, 3),
+        ('{ "#{3}": 2 }', "Object keys do not support interpolation", 1, 6),  # at the interpolated expression
         ('{ x; let y = "foo" }', "Missing return expression", 1, 20),
         ("{\n  x\n  let x = 'foo' \n}", "Missing return expression", 4, 1),
         ("}", "Unexpected `}`, expected expression or statement", 1, 1),

@@ -126,14 +126,15 @@ class _Lines:
 
 
 def _error(
-    text: str, pos: int, message: str, end: int | None = None, incomplete: bool = False, annotation: str | None = None
+    text: str, pos: int, message: str, end: int | None = None, incomplete: bool = False, **details: t.Any
 ) -> ParseError:
+    """A ParseError at text[pos:end]; `details` are ParseError's (annotation, marks_span, parse_hints)."""
     lines = _Lines(text)
     line, column = lines.at(pos)
     end = pos if end is None else end
     span = Span(line, column, pos, end, *lines.at(end))
     cls = IncompleteInput if incomplete else ParseError
-    return cls(message, line=line, column=column, source_line=source_line(text, line), span=span, annotation=annotation)
+    return cls(message, line=line, column=column, source_line=source_line(text, line), span=span, **details)
 
 
 def _escape_stop(text: str, pos: int) -> int:
@@ -373,21 +374,44 @@ class _Scanner:
         """A quoted string: one STRING token, or TEMPLATE_START ... TEMPLATE_END around `#{}` parts."""
         text, quote, start = self.text, m.group(), m.start()
         chunks, mark, pos = [], len(self.tokens), start + 1
+        key_place = self._kind(self._significant()) in ("{", ",")
+        #: Where the first `#{` is, and the span of the expression in it.
+        first: tuple[int, tuple[int, int] | None] | None = None
         while pos < len(text) and text[pos] != quote:
             if quote == '"' and text.startswith("#{", pos):
                 if len(self.tokens) == mark:
                     self.emit("TEMPLATE_START", quote, start, start + 1)
+                hash_at, before = pos, len(self.tokens)
                 pos = self._interpolation(chunks, pos)
+                first = first or (hash_at, self._inner_span(before))
             else:
                 pos = self._string_text(quote, pos, chunks)
         if pos >= len(text):
             raise _error(text, start, "Unterminated string", end=pos, incomplete=True)
+        if first is not None and first[1] is not None and key_place and _KEY_COLON.match(text, pos + 1):
+            raise self._interpolated_key(first[0], first[1], (start, pos + 1))
         if len(self.tokens) == mark:
             self.emit("STRING", "".join(chunks), start, pos + 1)
         else:
             self._flush(chunks, pos)
             self.emit("TEMPLATE_END", quote, pos, pos + 1)
         return pos + 1
+
+    def _inner_span(self, first: int) -> tuple[int, int] | None:
+        """The span of the expression in the `#{...}` whose tokens start at `first` (None if it is empty)."""
+        inner = [token for token in self.tokens[first:] if token.type != "NL"]
+        opener = next(i for i, token in enumerate(inner) if token.value == "#{" and token.type != "TEMPLATE_TEXT")
+        inner = inner[opener + 1 : -1]
+        return (inner[0].start_pos, inner[-1].end_pos) if inner else None
+
+    def _interpolated_key(self, hash_at: int, inner: tuple[int, int], key: tuple[int, int]) -> ParseError:
+        """An object key with `#{}` in it, as core's objectFieldDoubleString refuses it, with its two hints."""
+        hints = (
+            ("hint", "Add a backslash to ignore the interpolation", hash_at, hash_at, "\\"),
+            ("hint", "Use Object.fromEntries if you need a dynamic key", *key, None),
+        )
+        message = "Object keys do not support interpolation"
+        return _error(self.text, inner[0], message, end=inner[1], marks_span=True, parse_hints=hints)
 
     def _string_text(self, quote: str, pos: int, chunks: list[str]) -> int:
         """One escape, a `#` that starts no interpolation, or a run of plain characters."""
@@ -621,6 +645,8 @@ class _Paren:
     items: tuple
     rest: str | None
     span: Span
+    #: Where the rest parameter's name is.
+    rest_span: Span | None = None
 
 
 @frozen
@@ -673,10 +699,64 @@ def _fit(n: int) -> int | float:
     return n if -(1 << 63) <= n < (1 << 63) else float(n)
 
 
-def _fail(message: str, where: t.Any, annotation: str | None = None) -> ParseError:
-    """A ParseError at `where`; `parse()` fills in the source line (the Transformer never sees the text)."""
+def _fail(
+    message: str, where: t.Any, annotation: str | None = None, hint: tuple[str, t.Any] | None = None
+) -> ParseError:
+    """A ParseError at `where`; `parse()` fills in the source line (the Transformer never sees the text).
+    With a `hint` (core's message and where it points) the error underlines all of `where`, as core's does."""
     span = _span_of(where)
-    return ParseError(message, line=span.line, column=span.column, span=span, annotation=annotation)
+    hints = ()
+    if hint is not None:
+        at = _span_of(hint[1])
+        hints = (("hint", hint[0], at.start, at.end, None),)
+    return ParseError(
+        message,
+        line=span.line,
+        column=span.column,
+        span=span,
+        annotation=annotation,
+        marks_span=hint is not None,
+        parse_hints=hints,
+    )
+
+
+def _check_type(token: Token) -> None:
+    """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser); the AST keeps
+    its text. The type parser is the one signatures use (an upward import, as dialects.py has one)."""
+    from ..eval.v10 import signatures
+
+    try:
+        signatures.parse(str(token))
+    except signatures.SignatureError as err:
+        hints = tuple(
+            ("hint", message, token.start_pos + offset, token.start_pos + offset + width, None)
+            for message, offset, width in err.hints
+        )
+        span = _within(token, err.offset, err.width)
+        raise ParseError(
+            err.message, line=span.line, column=span.column, span=span, marks_span=True, parse_hints=hints
+        ) from None
+
+
+def _within(token: Token, offset: int, width: int) -> Span:
+    """The span of `width` characters `offset` into a token's text."""
+    text = str(token)
+
+    def place(at: int) -> tuple[int, int]:
+        before = text[:at]
+        if "\n" not in before:
+            return token.line, token.column + at
+        return token.line + before.count("\n"), at - before.rfind("\n")
+
+    end = min(offset + width, len(text))
+    return Span(*place(offset), token.start_pos + offset, token.start_pos + end, *place(end))
+
+
+def _missing_return(let: ast.Let, **place: t.Any) -> ParseError:
+    """Core's Failure.MissingReturn: where the block ends, caused by its last statement, a `let`."""
+    cause = ("cause", "Statement does not return a value", let.span.start, let.span.end, None)
+    cls = IncompleteInput if place.get("line") == 0 else ParseError
+    return cls("Missing return expression", parse_hints=(cause,), **place)
 
 
 def _node(value: t.Any) -> ast.Node:
@@ -735,8 +815,9 @@ class ToAst(Transformer):
         body = tuple(_node(s) for s in stmts)
         if isinstance(body[-1], ast.Let):
             if closer is None:
-                raise IncompleteInput("Missing return expression", line=0, column=0, span=body[-1].span)
-            raise _fail("Missing return expression", closer)
+                raise _missing_return(body[-1], line=0, column=0, span=body[-1].span)
+            span = _span_of(closer)
+            raise _missing_return(body[-1], line=span.line, column=span.column, span=span)
         return body
 
     def start(self, *stmts):
@@ -750,6 +831,8 @@ class ToAst(Transformer):
         if str(name) in _INVALID_VARIABLES:
             raise _fail("Invalid identifier", name, annotation=f"`{name}` is a keyword")
         type_text = str(type_) if type_ is not None else None
+        if type_ is not None:
+            _check_type(type_)
         return ast.Let(str(name), _node(value), type_text, span=_span(let, value))
 
     # -- if, at, lambdas -----------------------------------------------------------------------------
@@ -768,16 +851,16 @@ class ToAst(Transformer):
     def params(self, head):
         if isinstance(head, Token):
             return (str(head),), None, _span(head)
-        names, seen = [], set()
+        names, seen = [], {}
         for item in head.items:
             if not isinstance(item, ast.Ident):
                 raise _fail("Invalid lambda parameter: expected a name", item)
             if item.name in seen and item.name != "_":
-                raise _fail("Duplicate lambda argument", item)
-            seen.add(item.name)
+                raise _fail("Duplicate lambda argument", item, hint=("Argument originally defined here", seen[item.name]))
+            seen.setdefault(item.name, item)
             names.append(item.name)
         if head.rest is not None and head.rest in seen and head.rest != "_":
-            raise _fail("Duplicate lambda argument", head.span)
+            raise _fail("Duplicate lambda argument", head.rest_span, hint=("Argument originally defined here", seen[head.rest]))
         return tuple(names), head.rest, head.span
 
     def paren(self, lpar, *rest):
@@ -785,7 +868,7 @@ class ToAst(Transformer):
 
     def rest_paren(self, lpar, *rest):
         *items, name, rpar = rest
-        return _Paren(_nodes(tuple(items)), str(name), _span(lpar, rpar))
+        return _Paren(_nodes(tuple(items)), str(name), _span(lpar, rpar), _span(name))
 
     def group(self, paren: _Paren):
         """`(e)` is `e`; `(a, b)` is a tuple, which core evaluates as an array; `()` is `[]`."""
@@ -923,11 +1006,11 @@ class ToAst(Transformer):
         return ast.Array(tuple(_node(i) for i in _nodes(rest)), span=_span(lsqb, rest[-1]))
 
     def object(self, lbrace, *rest):
-        pairs, seen = _nodes(rest), set()
+        pairs, seen = _nodes(rest), {}
         for key, _value, token in pairs:
             if key in seen:
-                raise _fail("Duplicate key", token)
-            seen.add(key)
+                raise _fail("Duplicate key", token, hint=("Key originally used here", seen[key]))
+            seen[key] = token
         return ast.Object(tuple((k, v) for k, v, _ in pairs), span=_span(lbrace, rest[-1]))
 
     def pair(self, key, value):

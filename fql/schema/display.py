@@ -356,12 +356,8 @@ def _let(w: Writer, node: ast.Let) -> None:
 
 
 def _let_type(text: str) -> str:
-    # A type fql's signature parser does not read (it reads what collections and functions declare) is
-    # written as the source has it, rather than failing the whole item.
-    try:
-        return sig.show(sig.parse(text))
-    except (sig.SignatureError, sig.DefaultInSignature):
-        return text.strip()
+    # The v10 parser has already checked the annotation with the same type parser.
+    return sig.show(sig.parse(text))
 
 
 def _member(w: Writer, node: ast.Member) -> None:

@@ -21,6 +21,7 @@ from ..eval.v10.misc import visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import SIGIL
 from ..values import Date, Module, Ref, Timestamp
+from ..schema.errors import Diagnostic
 from ..wire.v10 import _ESCAPES, InvalidValue, _ident, from_tagged, java_double, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
 from .headers import (
@@ -465,9 +466,16 @@ def _parse_summary(err: ParseError, source: str) -> str:
     description = _shown(err.description)
     if description.startswith(_NO_FIRST_STATEMENT) and _at_start(source, err.line, err.column):
         description = "Unexpected end of query. Expected statement or expression"
-    return (
-        f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
-        f"{err.line} | {source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
+    hints = [
+        Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
+        for kind, message, start, end, suggestion in err.parse_hints
+    ]
+    return "\n".join(
+        [
+            f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
+            f"{err.line} | {source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |",
+            *(_shown(hint) for hint in hints),
+        ]
     )
 
 
@@ -481,10 +489,10 @@ def _at_start(source: str, line: int, column: int) -> bool:
 
 
 def _parse_underline(err: ParseError) -> str:
-    """One caret where the parser stopped; an error about a whole token (core's `Invalid identifier`)
-    underlines the token and writes its annotation after it."""
-    if not err.annotation:
-        return "^"
+    """One caret where the parser stopped; an error about a whole span (core's `Invalid identifier`,
+    `Duplicate key`) underlines the span and writes its annotation after it."""
     span = err.span
-    width = utf16(err.source_line[span.column - 1 : span.column - 1 + span.end - span.start]) if span else 1
-    return f"{'^' * max(width, 1)} {err.annotation}"
+    if not err.marks_span or span is None:
+        return "^"
+    width = utf16(err.source_line[span.column - 1 : span.column - 1 + span.end - span.start])
+    return "^" * max(width, 1) + (f" {err.annotation}" if err.annotation else "")

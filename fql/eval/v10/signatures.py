@@ -14,6 +14,7 @@ import typing as t
 
 from attrs import frozen
 
+from ...schema.errors import Diagnostic
 from ...values import Ref
 
 # -- type expressions ----------------------------------------------------------------------------------
@@ -89,13 +90,24 @@ class Nullable:
 
 
 class SignatureError(Exception):
-    """A signature that does not parse: core's message and where (0-based offset into the text)."""
+    """A signature that does not parse: core's message and where (0-based offset into the text), with the
+    hints core adds ((message, offset, width) each) and the further errors its parser reported with it."""
 
-    def __init__(self, message: str, offset: int, width: int = 1):
+    def __init__(self, message: str, offset: int, width: int = 1, hints: tuple = (), more: tuple = ()):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.width = width
+        self.hints = hints
+        self.more = more
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """This error and the ones reported with it, each as core renders a ParseError."""
+        return [err._diagnostic() for err in (self, *self.more)]
+
+    def _diagnostic(self) -> Diagnostic:
+        hints = tuple(Diagnostic(m, offset, offset + width) for m, offset, width in self.hints)
+        return Diagnostic(self.message, self.offset, self.offset + self.width, hints=hints)
 
 
 class DefaultInSignature(Exception):
@@ -162,11 +174,14 @@ _POSTFIX_PREC = 3
 
 @frozen
 class _Args:
-    """`(a: A, ...rest: B)`: parameters, only valid before `=>`."""
+    """`(a: A, ...rest: B)`: parameters, only valid before `=>`; where its names and its variadic type are,
+    (offset, width) each, for core's errors when it stands anywhere else."""
 
     params: tuple
     variadic: t.Any
     offset: int
+    names: tuple = ()
+    variadic_at: tuple | None = None
 
 
 class _Parser:
@@ -176,6 +191,8 @@ class _Parser:
         self.tokens = _tokens(text)
         self.i = 0
         self.schema = schema
+        #: Errors that do not stop the parse (core's parser emits them and goes on), in order.
+        self.emitted: list[SignatureError] = []
         #: The tokens a newline comes before: core separates an object's fields with these too (and `;`).
         self.line_starts = {
             i
@@ -191,6 +208,14 @@ class _Parser:
         self.i += 1
         return token
 
+    def end(self) -> int:
+        """Where the last token taken ends."""
+        _, value, offset = self.tokens[max(self.i - 1, 0)]
+        return offset + len(value)
+
+    def emit(self, message: str, at: tuple[int, int], hints: tuple = ()) -> None:
+        self.emitted.append(SignatureError(message, at[0], at[1], hints))
+
     def expect(self, text: str) -> None:
         kind, value, offset = self.peek()
         if value != text or kind != "punct":
@@ -198,11 +223,25 @@ class _Parser:
         self.i += 1
 
     def parse(self) -> t.Any:
-        result = self.expr()
-        kind, _, offset = self.peek()
-        if kind != "end":
-            raise SignatureError("Expected end-of-input", offset)
+        try:
+            result = self.expr()
+            kind, _, offset = self.peek()
+            if kind != "end":
+                raise SignatureError(self.expected_end(offset), offset)
+        except SignatureError as err:
+            # As core reports them: the errors emitted along the way, else the one that stopped the parse.
+            self.emitted = self.emitted or [err]
+        if self.emitted:
+            first, *more = self.emitted
+            raise SignatureError(first.message, first.offset, first.width, first.hints, tuple(more))
         return result
+
+    def expected_end(self, offset: int) -> str:
+        """Core's words for text after a whole type: a name may still take type arguments right after it."""
+        kind, value, before = self.tokens[self.i - 1] if self.i else ("", "", -1)
+        if kind == "name" and before + len(value) == offset:
+            return "Expected `<` or end-of-input"
+        return "Expected end-of-input"
 
     def expr(self, min_prec: int = 0) -> t.Any:
         left = self.base()
@@ -219,12 +258,18 @@ class _Parser:
                 break
             self.i += 1
             right = self.expr(prec if op == "=>" else prec + 1)
-            left = self.combine(op, left, right)
+            left = self.combine(op, left if op == "=>" else self.typed(left), right)
         return self.typed(left)
 
     def typed(self, value: t.Any) -> t.Any:
+        """A type where parameters stand anywhere but before `=>`: core's errors for their names and
+        variadic (`(a: Int) | String`, `(a, ...b)`), and a placeholder type."""
         if isinstance(value, _Args):
-            raise SignatureError("Expected `=>`", value.offset)
+            for at in value.names:
+                self.emit("Only lambda argument types may be named", at)
+            if value.variadic_at is not None:
+                self.emit("Invalid variadic argument", value.variadic_at)
+            return Name("null")
         return value
 
     def combine(self, op: str, left: t.Any, right: t.Any) -> t.Any:
@@ -277,16 +322,16 @@ class _Parser:
     def object(self) -> ObjectType:
         fields: list = []
         wildcard = None
+        #: Where the wildcard's type, or the `...`, is: a field after either is an error (core's TypeExprParser).
+        last: tuple[str, int, int] | None = None
         interface = False
         while not (self.peek()[0] == "punct" and self.peek()[1] == "}"):
             kind, value, offset = self.take()
-            if wildcard is not None or interface:
-                what = "Wildcard" if wildcard is not None else "Interface"
-                raise SignatureError(f"{what} must be the last element in an object", offset)
             if kind == "punct" and value == "...":
                 interface = True
             elif kind == "punct" and value == "*":
                 self.expect(":")
+                type_start = self.peek()[2]
                 wildcard = self.expr()
             elif kind in ("name", "str"):
                 self.expect(":")
@@ -297,6 +342,14 @@ class _Parser:
                     raise DefaultInSignature(fields[-1][0])
             else:
                 raise SignatureError("Expected `}`", offset)
+            if last is not None:
+                what, at, width = last
+                hint = (f"{what} defined here", at, width)
+                self.emit(f"{what} must be the last element in an object", (offset, self.end() - offset), (hint,))
+            if value == "...":
+                last = ("Interface", offset, 3)
+            elif kind == "punct" and value == "*":
+                last = ("Wildcard", type_start, self.end() - type_start)
             separated = self.i in self.line_starts
             while self.peek()[1] == ";" and self.peek()[0] == "?":
                 self.i, separated = self.i + 1, True
@@ -319,19 +372,24 @@ class _Parser:
         return TupleType(tuple(items))
 
     def paren(self) -> t.Any:
+        """`(A, B)`, `(A)`, or parameters: `(a: A, ...B)`. A variadic that is not the last is an error
+        (core's InvalidVariadic at its type), and is left out."""
         _, _, start = self.take()
         items: list = []
-        named = False
-        variadic = None
+        names: list[tuple[int, int]] = []
+        variadic, variadic_at = None, None
         while not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
-            if variadic is not None:
-                raise SignatureError("Expected `)`", self.peek()[2])
+            if variadic_at is not None:
+                self.emit("Invalid variadic argument", variadic_at)
+                variadic, variadic_at = None, None
             if self.peek()[0] == "name" and self.peek(1)[1] == ":":
+                names.append((self.peek()[2], len(self.peek()[1])))
                 self.i += 2
-                named = True
             if self.peek()[1] == "..." and self.peek()[0] == "punct":
                 self.i += 1
+                type_start = self.peek()[2]
                 variadic = self.expr()
+                variadic_at = (type_start, self.end() - type_start)
             else:
                 items.append(self.expr())
             if self.peek()[1] == "," and self.peek()[0] == "punct":
@@ -339,8 +397,8 @@ class _Parser:
             elif not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
                 raise SignatureError("Expected `)`", self.peek()[2])
         self.i += 1
-        if named or variadic is not None:
-            return _Args(tuple(items), variadic, start)
+        if names or variadic is not None:
+            return _Args(tuple(items), variadic, start, tuple(names), variadic_at)
         if len(items) == 1:
             return items[0]
         return TupleType(tuple(items))
@@ -353,8 +411,9 @@ def parse(text: str, *, schema: bool = False) -> t.Any:
 
 
 def render_error(err: SignatureError, source: str, text: str) -> str:
-    """Core's rendering of a parse error against an inline source (`at *signature*:1:3` and a caret)."""
-    return render_at(err.message, source, text, err.offset, err.width)
+    """Core's rendering of a signature's parse errors against an inline source (`at *signature*:1:3`, carets
+    and hints), one after another."""
+    return "\n".join(d.render(text, source) for d in err.diagnostics())
 
 
 def render_at(message: str, source: str, text: str, offset: int, width: int = 1, annotation: str | None = None) -> str:

@@ -240,7 +240,7 @@ def test_ttl_days_renews_on_every_write(db):
         ("{ a: Number, 'b c': Array<Int>, *: Any }", '{ a: Number, "b c": Array<Int>, *: Any }'),
         ("[Int, String]", "[Int, String]"),
         ("String | (String => String)", "String | (String => String)"),
-        ("(a: Int, b: String) => Int", "(Int, String) => Int"),
+        ("(a: Int, b: String) => Int", "(a: Int, b: String) => Int"),  # core's displayTExpr keeps names
         ("A & B | C", "A & B | C"),
     ],
 )

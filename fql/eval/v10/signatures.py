@@ -66,6 +66,9 @@ class LambdaType:
     params: tuple
     result: t.Any
     variadic: t.Any = None
+    #: The parameters' names, where written (`(a: Int) => Int`): one per parameter, None for unnamed.
+    names: tuple = ()
+    variadic_name: str | None = None
 
 
 @frozen
@@ -182,6 +185,9 @@ class _Args:
     offset: int
     names: tuple = ()
     variadic_at: tuple | None = None
+    #: Each parameter's name or None, and the variadic's.
+    param_names: tuple = ()
+    variadic_name: str | None = None
 
 
 class _Parser:
@@ -275,7 +281,7 @@ class _Parser:
     def combine(self, op: str, left: t.Any, right: t.Any) -> t.Any:
         if op == "=>":
             if isinstance(left, _Args):
-                return LambdaType(left.params, right, left.variadic)
+                return LambdaType(left.params, right, left.variadic, left.param_names, left.variadic_name)
             if isinstance(left, TupleType):
                 return LambdaType(left.items, right)
             return LambdaType((left,), right)
@@ -376,29 +382,33 @@ class _Parser:
         (core's InvalidVariadic at its type), and is left out."""
         _, _, start = self.take()
         items: list = []
+        item_names: list[str | None] = []
         names: list[tuple[int, int]] = []
-        variadic, variadic_at = None, None
+        variadic, variadic_at, variadic_name = None, None, None
         while not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
             if variadic_at is not None:
                 self.emit("Invalid variadic argument", variadic_at)
                 variadic, variadic_at = None, None
+            name = None
             if self.peek()[0] == "name" and self.peek(1)[1] == ":":
-                names.append((self.peek()[2], len(self.peek()[1])))
+                name = self.peek()[1]
+                names.append((self.peek()[2], len(name)))
                 self.i += 2
             if self.peek()[1] == "..." and self.peek()[0] == "punct":
                 self.i += 1
                 type_start = self.peek()[2]
-                variadic = self.expr()
+                variadic, variadic_name = self.expr(), name
                 variadic_at = (type_start, self.end() - type_start)
             else:
                 items.append(self.expr())
+                item_names.append(name)
             if self.peek()[1] == "," and self.peek()[0] == "punct":
                 self.i += 1
             elif not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
                 raise SignatureError("Expected `)`", self.peek()[2])
         self.i += 1
         if names or variadic is not None:
-            return _Args(tuple(items), variadic, start, tuple(names), variadic_at)
+            return _Args(tuple(items), variadic, start, tuple(names), variadic_at, tuple(item_names), variadic_name)
         if len(items) == 1:
             return items[0]
         return TupleType(tuple(items))
@@ -479,12 +489,16 @@ def show(texpr: t.Any, prec: int = 0) -> str:
     if isinstance(texpr, TupleType):
         return "[" + ", ".join(show(i) for i in texpr.items) + "]"
     if isinstance(texpr, LambdaType):
+        names = texpr.names or (None,) * len(texpr.params)
         if len(texpr.params) == 1 and texpr.variadic is None:
-            text = f"{show(texpr.params[0], 11)} => {show(texpr.result, 10)}"
+            param = show(texpr.params[0], 11)
+            text = f"({names[0]}: {param})" if names[0] else param
+            text += f" => {show(texpr.result, 10)}"
         else:
-            params = [show(p, 10) for p in texpr.params]
+            params = [f"{n}: {show(p, 10)}" if n else show(p, 10) for n, p in zip(names, texpr.params)]
             if texpr.variadic is not None:
-                params.append("..." + show(texpr.variadic, 10))
+                rest = "..." + show(texpr.variadic, 10)
+                params.append(f"{texpr.variadic_name}: {rest}" if texpr.variadic_name else rest)
             text = "(" + ", ".join(params) + f") => {show(texpr.result, 10)}"
         return f"({text})" if prec > 10 else text
     if isinstance(texpr, UnionType):

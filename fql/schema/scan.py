@@ -8,6 +8,7 @@ import re
 
 from .. import ast
 from ..errors import ParseError
+from ..parse import parse_v10
 from ..parse.v10 import _DROP_AFTER, _DROP_BEFORE, KEYWORDS
 from . import display
 from .nodes import Name, Term
@@ -268,8 +269,58 @@ def term(text: str, start: int, end: int, plain: bool = False) -> Term:
         inner_start, inner_end = _trim(text, m.end(), inner_end - 1)
     path = _path(text, inner_start, inner_end)
     if path is None:
-        return Term((), tuple(wrappers), start, end, ("Invalid field path", inner_start, inner_end))
+        return Term((), tuple(wrappers), start, end, ("Invalid field path", *invalid_step(text, inner_start, inner_end)))
     return Term(path, tuple(wrappers), start, end)
+
+
+def invalid_step(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where core's processFieldPathExpr says text[start:end] is no field path: at the first link of its
+    chain that is no `.field` or `[key]` (`?.b`, `["#{x}"]`, `[-1]`, a call `.f()` with its field), or all
+    of it when it is no chain of `.`, `[]`, `()` and `!` (`1 + 2`, `.a { b }`, `a`)."""
+    try:
+        # In parentheses, a leading `.` is a short lambda, as core reads the path.
+        (node,) = parse_v10("(" + text[start:end] + ")").body
+    except (ParseError, ValueError):
+        return start, end
+    links = []
+    while isinstance(node, (ast.Member, ast.Index, ast.Apply, ast.NonNull)) or _this_lambda(node):
+        if isinstance(node, ast.Arrow):
+            node = node.body
+            continue
+        links.append(node)
+        node = node.fn if isinstance(node, ast.Apply) else node.obj if hasattr(node, "obj") else node.expr
+    if not (isinstance(node, ast.Ident) and node.name == ast.THIS) or not links:
+        return start, end
+    links.reverse()
+
+    def link_end(link: ast.Node) -> int:
+        # Less the `(` put before; the outermost link took the parentheses' span.
+        return min(start + link.span.end - 1, end)
+
+    link_start = start
+    for i, link in enumerate(links):
+        begin = _BLANK.match(text, link_start, end).end()
+        called = i + 1 < len(links) and isinstance(links[i + 1], ast.Apply) and links[i + 1].fn is link
+        if called and isinstance(link, ast.Member):
+            return begin, link_end(links[i + 1])  # a method call: the field and its arguments
+        if not _path_link(link):
+            return begin, link_end(link)
+        link_start = link_end(link)
+    return start, end
+
+
+def _this_lambda(node: ast.Node) -> bool:
+    return isinstance(node, ast.Arrow) and node.params == (ast.THIS,)
+
+
+def _path_link(node: ast.Node) -> bool:
+    """A `.field`, or an index by a string or a non-negative integer literal."""
+    if isinstance(node, ast.Member):
+        return not node.optional
+    if isinstance(node, ast.Index) and not node.optional and isinstance(node.key, ast.Literal):
+        key = node.key.value
+        return isinstance(key, str) or (type(key) is int and key >= 0)
+    return False
 
 
 def expression(text: str) -> ast.Node | None:

@@ -93,18 +93,23 @@ def test_string_disallow_surrogate_escapes(db):
 
 
 @pytest.mark.parametrize(
-    "query, column",
+    "query, column, message",
     [
-        # The escape parser commits after `\`, `x`, `u` and `u{`: it fails at the first character it cannot take.
-        (r'"\q"', 3),
-        (r'"\x4"', 5),
-        (r'"\u12g4"', 6),
-        (r'"\u{12"', 7),
-        (r'"\u{1234567}"', 11),
+        # The escape parser commits after `\`, `x`, `u` and `u{`: it fails at the first character it cannot
+        # take, with core's words (QueryErrorSpec has `'\3'`, `'\u12'`, `'\uz'`, `'\u{1234'`).
+        (r'"\q"', 3, "Expected escape code"),
+        (r'"\x4"', 5, "Expected hex digit"),
+        (r'"\uz"', 4, "Expected `{` or hex digit"),
+        (r'"\u12g4"', 6, "Expected hex digit"),
+        (r'"\u{}"', 5, "Expected hex digit"),
+        (r'"\u{12"', 7, "Expected `}` or hex digit"),
+        (r'"\u{1234567}"', 11, "Expected `}`"),
     ],
 )
-def test_string_reject_unknown_escapes_where_they_stop(db, query, column):
-    assert where(db, query) == f"at *query*:1:{column}\n  |\n1 | {query}\n  | {' ' * (column - 1)}^\n  |"
+def test_string_reject_unknown_escapes_where_they_stop(db, query, column, message):
+    assert summary(db, query) == (
+        f"error: {message}\nat *query*:1:{column}\n  |\n1 | {query}\n  | {' ' * (column - 1)}^\n  |"
+    )
 
 
 def test_string_accept_weird_unicode_characters(db):

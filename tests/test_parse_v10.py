@@ -223,8 +223,8 @@ def test_strings(text, value):
 @pytest.mark.parametrize(
     "text, message",
     [
-        (r'"\q"', "Invalid escape"),
-        ('"\\`"', "Invalid escape"),
+        (r'"\q"', "Expected escape code"),
+        ('"\\`"', "Expected escape code"),
         (r'"\udc00"', "Invalid escape: surrogates are disallowed"),
         (r'"\u{11ffff}"', "Invalid escape: outside of valid unicode range"),
         ('"\x00"', "Invalid character"),

@@ -137,24 +137,24 @@ def _error(
     return cls(message, line=line, column=column, source_line=source_line(text, line), span=span, **details)
 
 
-def _escape_stop(text: str, pos: int) -> int:
-    """Where a bad escape at `pos` stops parsing, as core's escape parser stops (it commits after `\\`, `x`,
-    `u` and `u{`): the first character that no escape may have there."""
+def _escape_stop(text: str, pos: int) -> tuple[int, str]:
+    """Where a bad escape at `pos` stops parsing and what core's parser expected there (QueryErrorSpec):
+    it commits after `\\`, `x`, `u` and `u{`, so it fails at the first character no escape may have."""
     kind, at = text[pos + 1], pos + 2
-    if kind == "x":
-        digits = 2
-    elif kind == "u" and text.startswith("{", at):
-        at += 1
-        while at < len(text) and at - pos - 3 < 6 and text[at] in string.hexdigits:
-            at += 1
-        return at
-    elif kind == "u":
-        digits = 4
-    else:
-        return pos + 1
-    while digits and at < len(text) and text[at] in string.hexdigits:
-        at, digits = at + 1, digits - 1
-    return at
+    if kind not in "xu":
+        return pos + 1, "Expected escape code"
+    braced = kind == "u" and text.startswith("{", at)
+    at += braced
+    most = 6 if braced else 2 if kind == "x" else 4
+    digits = 0
+    while digits < most and at < len(text) and text[at] in string.hexdigits:
+        at, digits = at + 1, digits + 1
+    if not braced:
+        first = kind == "u" and digits == 0
+        return at, "Expected `{` or hex digit" if first else "Expected hex digit"
+    if digits == 0:
+        return at, "Expected hex digit"
+    return at, "Expected `}`" if digits == most else "Expected `}` or hex digit"
 
 
 class _Scanner:
@@ -444,8 +444,8 @@ class _Scanner:
         if m is None:
             if pos + 1 >= len(self.text):
                 raise _error(self.text, pos, "Unterminated string", incomplete=True)
-            stop = _escape_stop(self.text, pos)
-            raise _error(self.text, stop, "Invalid escape", end=stop + 1, incomplete=stop >= len(self.text))
+            stop, expected = _escape_stop(self.text, pos)
+            raise _error(self.text, stop, expected, end=stop + 1, incomplete=stop >= len(self.text))
         simple, hex2, hex4, braced = m.groups()
         if simple is not None:
             return _ESCAPES[simple], m.end()

@@ -65,7 +65,8 @@ class FSLError(FQLError):
 def annotate(text: str, start: int, end: int, message: str = "", underline: str = "^") -> tuple[str, int, int]:
     """The source under [start, end) marked as core's Span.annotateWithLineColNumber marks it (no context
     lines), with the 1-based line and column of `start`. A span past the text's end marks its last line.
-    `underline` marks a line (and starts a bracket over lines, which `^` ends)."""
+    `underline` marks a line (and starts a bracket over lines, which `^` ends). A query template's value
+    (a NUL, then `value>`) shows as `<value>`."""
     trimmed = text.rstrip()
     if start > len(trimmed):
         shift = start - len(trimmed)
@@ -78,7 +79,7 @@ def annotate(text: str, start: int, end: int, message: str = "", underline: str 
     line = lines[index]
     indent = start - scanned
     number, column = index + 1, indent + 1
-    rows.append((f"{number} | ", "", line))
+    rows.append((f"{number} | ", "", _shown(line)))
     if not (indent + length > len(line) and index + 1 < len(lines)):
         rows.append(("| ", "", " " * indent + underline * length + (" " + message if message else "")))
     else:
@@ -87,7 +88,7 @@ def annotate(text: str, start: int, end: int, message: str = "", underline: str 
         following = index + 1
         while remaining > 0:
             line = lines[following]
-            rows.append((f"{following + 1} | ", "| ", line))
+            rows.append((f"{following + 1} | ", "| ", _shown(line)))
             following += 1
             if remaining - len(line) <= 0 or following >= len(lines):
                 rows.append(("| ", "|_", "_" * (remaining - 1) + "^"))
@@ -98,3 +99,8 @@ def annotate(text: str, start: int, end: int, message: str = "", underline: str 
     gutter = max(len(g) for _, g, _ in rows)
     marked = "\n".join(f"{p:>{prefix}}{g:>{gutter}}{s}".rstrip() for p, g, s in rows)
     return marked, number, column
+
+
+def _shown(line: str) -> str:
+    """A source line as core shows it: the NUL of a template sigil as `<` (core's TemplateSigil)."""
+    return line.replace("\0", "<")

@@ -473,7 +473,8 @@ def _parse_summary(err: ParseError, source: str) -> str:
     return "\n".join(
         [
             f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
-            f"{err.line} | {source_line}\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |",
+            f"{err.line} | {source_line}".rstrip()  # core strips what a line ends with
+            + f"\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |",
             *(_shown(hint) for hint in hints),
         ]
     )

@@ -137,7 +137,8 @@ def test_a_query_that_starts_with_no_statement(server):
         status, body = query(server, text)
         assert status == 400 and body["error"]["code"] == "invalid_query"
         assert body["summary"] == (
-            f"error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n1 | {text}\n  | ^\n  |"
+            f"error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n"
+            f"{f'1 | {text}'.rstrip()}\n  | ^\n  |"
         )
     status, body = query(server, 'let x = "abc')
     assert body["summary"].startswith("error: Unterminated string\nat *query*:1:9")

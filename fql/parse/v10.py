@@ -39,7 +39,7 @@ _INVALID_VARIABLES = frozenset(("FQL", "_"))
 #: Tokens after which a newline never ends a statement: openers, separators, binary operators, `if`, `let`...
 #: (`!` and `~` are left out: core reads a unary operand on the same line only.)
 _DROP_AFTER = frozenset(
-    ["(", "[", "{", ",", ":", "=", "=>", ".", "?.", "...", "#{", "if", "at", "else", "let"]
+    ["(", "[", "{", ",", ":", "=", "=>", ".", "?.", "...", "#{", "if", "at", "else", "let", "case", "@"]
     + [
         "??",
         "||",
@@ -172,6 +172,10 @@ class _Scanner:
         self._parens: list[bool] = []
         self._braces: list[int] = []
         self._unary_bangs: set[int] = set()
+        #: The open brackets, innermost last; and for each `case` pattern being read, how many were open
+        #: at its `case` (its `=>` at that depth ends it).
+        self._brackets: list[str] = []
+        self._patterns: list[int] = []
         #: How many template value sigils were read: the n-th is the variable `SIGIL + str(n)`.
         self.sigils = 0
 
@@ -278,11 +282,28 @@ class _Scanner:
         self._nest(punct, pos)
         self.emit(punct, punct, pos, end)
         if punct == ":" and self._after_let_name(back=2):
-            return self._type(end)
+            return self._type(end, "=")
+        if punct == ":" and self._pattern_type():
+            return self._type(end, ",)]}\n\r;")
+        if punct == "=>" and self._patterns and self._patterns[-1] == len(self._brackets):
+            self._patterns.pop()
         return end
 
+    def _pattern_type(self) -> bool:
+        """Whether the `:` just emitted, in a `case` pattern, gives a type (`x: Int`, `_: Int`) rather
+        than ending an object pattern's field name (`{ a: x }`)."""
+        name = self._significant(2)
+        if not self._patterns or name is None or name.type != "NAME":
+            return False
+        field = self._brackets[-1:] == ["{"] and self._kind(self._significant(3)) in ("{", ",")
+        return not field
+
     def _nest(self, punct: str, pos: int) -> None:
-        """Track braces (for the end of `#{...}`) and parentheses (for `if (c)` and `at (t)`)."""
+        """Track braces (for the end of `#{...}`), parentheses (for `if (c)` and `at (t)`) and brackets."""
+        if punct in ("(", "[", "{"):
+            self._brackets.append(punct)
+        elif punct in (")", "]", "}") and self._brackets:
+            self._brackets.pop()
         if punct in ("{", "}"):
             self._braces[-1] += 1 if punct == "{" else -1
         elif punct == "(":
@@ -298,6 +319,8 @@ class _Scanner:
         word, pos, end = m.group(), m.start(), m.end()
         if word in KEYWORDS and not self._field_name(end):
             self.emit(word if word in self.literals else "RESERVED", word, pos, end)
+            if word == "case":
+                self._patterns.append(len(self._brackets))
         else:
             self.emit("NAME", word, pos, end)
         return end
@@ -517,9 +540,10 @@ class _Scanner:
 
     # -- type annotations ---------------------------------------------------------------------------
 
-    def _type(self, pos: int) -> int:
-        """`let x: <type> = ...`: the type is kept as source text up to the `=` at bracket depth 0."""
-        text, cursor = self.text, _type_end(self.text, pos)
+    def _type(self, pos: int, stops: str) -> int:
+        """`let x: <type> = ...` and a pattern's `x: <type>`: the type is kept as source text up to one of
+        `stops` at bracket depth 0 (`=` is not the one of `=>`)."""
+        text, cursor = self.text, _type_end(self.text, pos, stops)
         if cursor >= len(text):
             raise _error(text, pos, "Unexpected end of input, expected a type and `=`", incomplete=True)
         source = text[pos:cursor].strip()
@@ -530,15 +554,15 @@ class _Scanner:
         return first + len(source)
 
 
-def _type_end(text: str, pos: int) -> int:
-    """Where a type annotation ends: the first `=` (not `=>`) outside brackets and strings."""
+def _type_end(text: str, pos: int, stops: str) -> int:
+    """Where a type ends: the first of `stops` (a `=` not of `=>`) outside brackets and strings."""
     depth = 0
     while pos < len(text):
         char = text[pos]
         if text.startswith("=>", pos):
             pos += 2
             continue
-        if char == "=" and depth == 0:
+        if char in stops and depth == 0:
             return pos
         if char in "\"'":
             closing = text.find(char, pos + 1)
@@ -653,7 +677,7 @@ class _Paren:
 class _Fields:
     """A projection's `{ ... }`: its fields and where it ends."""
 
-    fields: tuple[tuple[str, ast.Node], ...]
+    fields: tuple[tuple[str, ast.Node], ...] | None  # None for `{ * }`
     span: Span
 
 
@@ -700,7 +724,11 @@ def _fit(n: int) -> int | float:
 
 
 def _fail(
-    message: str, where: t.Any, annotation: str | None = None, hint: tuple[str, t.Any] | None = None
+    message: str,
+    where: t.Any,
+    annotation: str | None = None,
+    hint: tuple[str, t.Any] | None = None,
+    marks_span: bool = False,
 ) -> ParseError:
     """A ParseError at `where`; `parse()` fills in the source line (the Transformer never sees the text).
     With a `hint` (core's message and where it points) the error underlines all of `where`, as core's does."""
@@ -715,9 +743,15 @@ def _fail(
         column=span.column,
         span=span,
         annotation=annotation,
-        marks_span=hint is not None,
+        marks_span=marks_span or hint is not None,
         parse_hints=hints,
     )
+
+
+def _project_all(fields: _Fields, projected: t.Any) -> None:
+    """Core parses `x { * }` but refuses to run it (FQLInterpreter's check failure, over the projection)."""
+    if fields.fields is None:
+        raise _fail("project expr not supported", _span(projected, fields.span), marks_span=True)
 
 
 def _check_type(token: Token) -> None:
@@ -863,6 +897,20 @@ class ToAst(Transformer):
             raise _fail("Duplicate lambda argument", head.rest_span, hint=("Argument originally defined here", seen[head.rest]))
         return tuple(names), head.rest, head.span
 
+    # -- match -----------------------------------------------------------------------------------------
+
+    def match(self, match, scrutinee, lbrace, *rest):
+        """Core parses `match` (its patterns are PatExprParser's) but refuses to run it (FQLInterpreter's
+        check failure, over the whole expression)."""
+        raise _fail("match expr not supported", _span(match, rest[-1]), marks_span=True)
+
+    def match_case(self, case, pattern, body):
+        return _node(body)
+
+    def pat_typed(self, name, type_):
+        _check_type(type_)
+        return name
+
     def paren(self, lpar, *rest):
         return _Paren(_nodes(rest), None, _span(lpar, rest[-1]))
 
@@ -888,6 +936,7 @@ class ToAst(Transformer):
     # -- projection ----------------------------------------------------------------------------------
 
     def project(self, expr, fields: _Fields):
+        _project_all(fields, expr)
         if isinstance(expr, _Short) and not expr.paren:
             return _Short(ast.Project(expr.body, fields.fields, span=_span(expr, fields.span)))
         return ast.Project(_arg(expr), fields.fields, span=_span(expr, fields.span))
@@ -896,7 +945,7 @@ class ToAst(Transformer):
         return _Fields(_nodes(rest), _span(lbrace, rest[-1]))
 
     def project_all(self, lbrace, rbrace):
-        raise _fail("project expr not supported", _span(lbrace, rbrace))
+        return _Fields(None, _span(lbrace, rbrace))
 
     def proj_name(self, name):
         return str(name), _this_field(name)
@@ -907,6 +956,7 @@ class ToAst(Transformer):
         return str(name), _node(value)
 
     def proj_nested(self, name, fields: _Fields):
+        _project_all(fields, name)
         return str(name), ast.Project(_this_field(name), fields.fields, span=_span(name, fields.span))
 
     # -- operators -----------------------------------------------------------------------------------
@@ -1038,7 +1088,7 @@ _WORDS = {
 
 #: Spellings that can start an expression: an "expected" list naming several says "expression" instead.
 _EXPRESSION_STARTS = frozenset(
-    ["NAME", "INT", "FLOAT", "STRING", "HEREDOC", "TEMPLATE_START", "null", "true", "false", "if", "at"]
+    ["NAME", "INT", "FLOAT", "STRING", "HEREDOC", "TEMPLATE_START", "null", "true", "false", "if", "at", "match"]
     + ["(", "[", "{", "-", "!", "~", "."]
 )
 
@@ -1057,8 +1107,6 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
     if token.type == "$END":
         err.expected = words
         return errors.convert(err, text)
-    if str(token) == "match" and token.type == "RESERVED" and "INT" in names:
-        return _token_error(text, token, "match expressions are not supported")
     if (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     expected = f", expected {' or '.join(sorted(words))}" if words and len(words) <= 6 else ""

@@ -470,14 +470,17 @@ def _parse_summary(err: ParseError, source: str) -> str:
         Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
         for kind, message, start, end, suggestion in err.parse_hints
     ]
-    return "\n".join(
-        [
+    span = err.span
+    if err.marks_span and span is not None and span.end_line > span.line:
+        # Over several lines (a `match`): marked with core's bracket.
+        head = Diagnostic(description, span.start, span.end).render(source, "*query*")
+    else:
+        head = (
             f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
             f"{err.line} | {source_line}".rstrip()  # core strips what a line ends with
-            + f"\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |",
-            *(_shown(hint) for hint in hints),
-        ]
-    )
+            + f"\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
+        )
+    return "\n".join([head, *(_shown(hint) for hint in hints)])
 
 
 def _at_start(source: str, line: int, column: int) -> bool:

@@ -203,6 +203,13 @@ def test_heredoc_disallow_control_characters(db):
     assert where(db, "<<-END\n \u0000\n END") == "at *query*:2:2\n  |\n2 |  <\n  |  ^\n  |"
 
 
+@pytest.mark.parametrize("query, column", [("<<-END x\nfoo\nEND", 8), ("<<- 1\nfoo\nEND", 5)])
+def test_heredoc_opener_fails_where_core_stops(db, query, column):
+    # The opener commits after `<<-` and after the name: a newline must follow the name and blanks.
+    line = query.split("\n")[0]
+    assert where(db, query) == f"at *query*:1:{column}\n  |\n1 | {line}\n  | {' ' * (column - 1)}^\n  |"
+
+
 # -- NumbersSpec -----------------------------------------------------------------------------------------
 
 

@@ -107,6 +107,7 @@ SIGIL = "\0value>"
 _TEXT = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\#]+')}
 
 _HEREDOC_OPEN = re.compile(rf"<<([+-])[ \t]*({_IDENT})((?:[ \t]*[\n\r]+)+)")
+_HEREDOC_STOP = re.compile(rf"<<[+-][ \t]*(?:{_IDENT}[ \t]*)?")
 _HEREDOC_AT_END = re.compile(rf"<<[+-][ \t]*(?:{_IDENT})?[ \t]*$")
 _HEREDOC_LINE = re.compile(r"[^\n\r]+")
 _HEREDOC_TEXT = re.compile(r"[^#\n\r]+")
@@ -488,7 +489,9 @@ class _Scanner:
         opener = _HEREDOC_OPEN.match(self.text, pos)
         if opener is None:
             at_end = _HEREDOC_AT_END.match(self.text, pos) is not None
-            raise _error(self.text, pos, "Invalid heredoc: expected a name and a newline", incomplete=at_end)
+            # Where core's heredoc opener stops (it commits after `<<+` and after the name).
+            stop = _HEREDOC_STOP.match(self.text, pos).end()
+            raise _error(self.text, stop, "Invalid heredoc: expected a name and a newline", incomplete=at_end)
         interpolated, name = opener.group(1) == "+", opener.group(2)
         closing = re.compile(rf"[ \t]*{re.escape(name)}(?![A-Za-z0-9_'])")
         lines, cursor = [], opener.end()

@@ -120,7 +120,7 @@ class DefaultInSignature(Exception):
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_']*(?:\.[A-Za-z0-9_']+)*)
   | (?P<int>-?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*))
   | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<punct>=>|\.\.\.|[<>,{}\[\]():*|&?=])

@@ -86,7 +86,7 @@ def test_accept_singletons(db, text):
     assert accepts(db, text) == text
 
 
-@pytest.mark.parametrize("text", ["boolean", "int"])
+@pytest.mark.parametrize("text", ["boolean", "int", "Foo'"])
 def test_accept_identifiers(db, text):
     assert accepts(db, text) == text
 

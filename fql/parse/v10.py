@@ -567,7 +567,8 @@ def _type_end(text: str, pos: int, stops: str) -> int:
             continue
         if char in stops and depth == 0:
             return pos
-        if char in "\"'":
+        name_mark = char == "'" and (text[pos - 1 : pos].isalnum() or text[pos - 1 : pos] in ("_", "'"))
+        if char in "\"'" and not name_mark:  # `Foo'` is a name
             closing = text.find(char, pos + 1)
             pos = len(text) if closing < 0 else closing + 1
             continue

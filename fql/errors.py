@@ -108,6 +108,9 @@ class ParseError(FQLError):
         #: Whether core's error names the whole span (its own Failure), not one character where its parser
         #: stopped: the summary underlines all of it. An annotation implies it.
         self.marks_span = marks_span or annotation is not None
+        #: The further errors core's parser reported with this one (it parses on after some: a duplicate
+        #: key, a misplaced wildcard in a type), in order.
+        self.more: list[ParseError] = []
         #: Core's hints under the error: (kind, message, start, end, suggested text or None), offsets in the
         #: query; the kind is what the line starts with (`hint`, or `cause` for core's HintType.Cause).
         self.parse_hints = parse_hints

@@ -150,6 +150,13 @@ def test_accept_objects_every_field_after_the_wildcard_is_an_error(db):
     assert [e.split("\n")[0].removeprefix("error: ") for e in errors] == [
         "Wildcard must be the last element in an object"
     ] * 2
+    # In a query, each is a validation check of its own, the summary showing them one after another.
+    body = answer(db, "let x: {*:A,b:1,c:2} = null\nx")
+    assert body["error"] == {"code": "invalid_query", "message": "The query failed 2 validation checks"}
+    assert [line for line in body["summary"].split("\n") if line.startswith("at ")] == [
+        "at *query*:1:13",
+        "at *query*:1:17",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -83,12 +83,22 @@ def parse_v10(text: str, parser: Lark | None = None) -> ast.Program:
     """v10 `text` parsed by fql's v10 parser, or by `parser`, one of the same grammar with its own
     Transformer (the FSL printer's keeps parentheses); errors as `parse` raises them."""
     parser = parser or _v10_parser()
+    emitted: list[ParseError] = []
+    collecting = v10.EMITTED.set(emitted)
     try:
-        return parser.parse(text)
+        program, failure = parser.parse(text), None
     except UnexpectedInput as err:
-        raise v10.convert(err, text, parser.terminals) from None
+        program, failure = None, v10.convert(err, text, parser.terminals)
     except ParseError as err:
-        raise v10.locate(err, text) from None
+        program, failure = None, v10.locate(err, text)
+    finally:
+        v10.EMITTED.reset(collecting)
+    # As core reports its parser's errors: those it parsed on after, else the one that stopped it.
+    if emitted:
+        raise v10.reported(emitted, text)
+    if failure is not None:
+        raise failure
+    return program
 
 
 def parse_expr(text: str, syntax: str = "v4") -> ast.Node:

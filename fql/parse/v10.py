@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextvars
 import re
 import string
 import typing as t
@@ -32,6 +33,9 @@ _PRECEDENCE = {
     )
     for op in ops
 }
+
+#: Core's hint under a duplicate lambda parameter (Failure.DuplicateLambdaArgument).
+_ORIGINAL_ARGUMENT = "Argument originally defined here"
 
 #: Names a `let` may not bind, besides the keywords.
 _INVALID_VARIABLES = frozenset(("FQL", "_"))
@@ -760,20 +764,48 @@ def _project_all(fields: _Fields, projected: t.Any) -> None:
 
 def _check_type(token: Token) -> None:
     """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser); the AST keeps
-    its text. The type parser is the one signatures use (an upward import, as dialects.py has one)."""
+    its text. The type parser is the one signatures use (an upward import, as dialects.py has one).
+    Errors core's type parser only emits are emitted here too; one that stopped it stops the query."""
     from ..eval.v10 import signatures
 
     try:
         signatures.parse(str(token))
     except signatures.SignatureError as err:
-        hints = tuple(
-            ("hint", message, token.start_pos + offset, token.start_pos + offset + width, None)
-            for message, offset, width in err.hints
-        )
-        span = _within(token, err.offset, err.width)
-        raise ParseError(
-            err.message, line=span.line, column=span.column, span=span, marks_span=True, parse_hints=hints
-        ) from None
+        errors = [_type_error(token, e) for e in (err, *err.more)]
+        for error in errors:
+            emit(error)
+        if err.fatal:
+            raise errors[0] from None
+
+
+def _type_error(token: Token, err: t.Any) -> ParseError:
+    hints = tuple(
+        ("hint", message, token.start_pos + offset, token.start_pos + offset + width, None)
+        for message, offset, width in err.hints
+    )
+    span = _within(token, err.offset, err.width)
+    return ParseError(err.message, line=span.line, column=span.column, span=span, marks_span=True, parse_hints=hints)
+
+
+#: The errors core's parser reports and parses on after (`Duplicate key`, a type's misplaced wildcard),
+#: for the v10 parse under way (fql.parse.parse_v10 sets a list); they are reported instead of any error
+#: that stops the parse, as core reports its parser's emitted errors.
+EMITTED: contextvars.ContextVar[list[ParseError] | None] = contextvars.ContextVar("v10_emitted", default=None)
+
+
+def emit(err: ParseError) -> None:
+    """Report `err` and parse on; with no parse collecting errors, raise it."""
+    emitted = EMITTED.get()
+    if emitted is None:
+        raise err
+    emitted.append(err)
+
+
+def reported(errors: list[ParseError], text: str) -> ParseError:
+    """The first of `errors`, placed in `text`, holding the rest (each placed too)."""
+    first, *more = (locate(err, text) for err in errors)
+    first.more = more
+    return first
 
 
 def _within(token: Token, offset: int, width: int) -> Span:
@@ -883,23 +915,27 @@ class ToAst(Transformer):
         return ast.AtTime(_node(time), _node(expr), span=_span(at, expr))
 
     def arrow(self, params, body):
-        names, rest, span = params
-        return ast.Arrow(names, _node(body), rest, span=_span(span, body))
+        names, rest, span, duplicates = params
+        body = _node(body)
+        for duplicate in duplicates:  # after the body's own errors, as core checks the lambda once it has it
+            emit(duplicate)
+        return ast.Arrow(names, body, rest, span=_span(span, body))
 
     def params(self, head):
         if isinstance(head, Token):
-            return (str(head),), None, _span(head)
-        names, seen = [], {}
+            return (str(head),), None, _span(head), ()
+        names, seen, duplicates = [], {}, []
         for item in head.items:
             if not isinstance(item, ast.Ident):
                 raise _fail("Invalid lambda parameter: expected a name", item)
             if item.name in seen and item.name != "_":
-                raise _fail("Duplicate lambda argument", item, hint=("Argument originally defined here", seen[item.name]))
+                duplicates.append(_fail("Duplicate lambda argument", item, hint=(_ORIGINAL_ARGUMENT, seen[item.name])))
             seen.setdefault(item.name, item)
             names.append(item.name)
         if head.rest is not None and head.rest in seen and head.rest != "_":
-            raise _fail("Duplicate lambda argument", head.rest_span, hint=("Argument originally defined here", seen[head.rest]))
-        return tuple(names), head.rest, head.span
+            duplicate = _fail("Duplicate lambda argument", head.rest_span, hint=(_ORIGINAL_ARGUMENT, seen[head.rest]))
+            duplicates.append(duplicate)
+        return tuple(names), head.rest, head.span, tuple(duplicates)
 
     # -- match -----------------------------------------------------------------------------------------
 
@@ -1063,8 +1099,8 @@ class ToAst(Transformer):
         pairs, seen = _nodes(rest), {}
         for key, _value, token in pairs:
             if key in seen:
-                raise _fail("Duplicate key", token, hint=("Key originally used here", seen[key]))
-            seen[key] = token
+                emit(_fail("Duplicate key", token, hint=("Key originally used here", seen[key])))
+            seen.setdefault(key, token)
         return ast.Object(tuple((k, v) for k, v, _ in pairs), span=_span(lbrace, rest[-1]))
 
     def pair(self, key, value):

@@ -269,7 +269,8 @@ def term(text: str, start: int, end: int, plain: bool = False) -> Term:
         inner_start, inner_end = _trim(text, m.end(), inner_end - 1)
     path = _path(text, inner_start, inner_end)
     if path is None:
-        return Term((), tuple(wrappers), start, end, ("Invalid field path", *invalid_step(text, inner_start, inner_end)))
+        problem = ("Invalid field path", *invalid_step(text, inner_start, inner_end))
+        return Term((), tuple(wrappers), start, end, problem)
     return Term(path, tuple(wrappers), start, end)
 
 

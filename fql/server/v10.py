@@ -431,7 +431,8 @@ def _failure(
     error: dict = {"code": code, "message": err.description}
     if isinstance(err, (ParseError, QueryCheckError)):
         # What core's parser or typechecker rejects before running: the summary says what.
-        error["message"] = "The query failed 1 validation check"
+        checks = 1 + len(getattr(err, "more", ()))
+        error["message"] = f"The query failed {checks} validation check{'s' if checks > 1 else ''}"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."
         error["abort"] = encode(err.value if err.has_value else err.description)
@@ -440,7 +441,10 @@ def _failure(
             {"paths": f["paths"] if "paths" in f else [f.get("field", [])], "message": f.get("description", "")}
             for f in err.failures
         ]
-    text = _parse_summary(err, source) if isinstance(err, ParseError) else error_summary(err, source)
+    if isinstance(err, ParseError):
+        text = "\n\n".join(_parse_summary(e, source) for e in (err, *err.more))
+    else:
+        text = error_summary(err, source)
     # The lines the query logged before it failed follow the error (FQL2LoggingSpec).
     text = "\n\n".join([text, *(log_summary(line, source) for line in err.logs)])
     # Core commits the compute and reads of a query that called abort() (State.commitReads), of no other

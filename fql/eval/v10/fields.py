@@ -23,6 +23,7 @@ from attrs import frozen
 
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
+from ...schema.errors import Diagnostic
 from ...storage.base import DocKey, Version
 from ...values import ID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
 from .. import documents
@@ -593,9 +594,12 @@ def _holds_id(value: t.Any) -> bool:
 
 
 def _render(err: FQLError, source_name: str, source: str) -> str:
-    """An error inside an inline source, rendered as core renders one (`at *field:Foo:a*:1:3`)."""
+    """An error inside an inline source, rendered as core renders one (`at *field:Foo:a*:1:3`); a parse
+    error with the others core's parser reported with it, and their hints."""
     span = err.span
     annotation = err.annotation if isinstance(err, ParseError) else None
+    if isinstance(err, ParseError) and span is not None and span.line and (err.more or err.parse_hints):
+        return "\n".join(_diagnostic(e).render(source, source_name) for e in (err, *err.more))
     if span is not None and span.line:
         width = span.end - span.start if span.end_line == span.line else 1
         return sig.render_at(err.description, source_name, source, span.start, width, annotation)
@@ -604,6 +608,13 @@ def _render(err: FQLError, source_name: str, source: str) -> str:
         offset = sum(len(line) + 1 for line in lines[: err.line - 1]) + err.column - 1
         return sig.render_at(err.description, source_name, source, offset)
     return f"error: {err.description}"
+
+
+def _diagnostic(err: ParseError) -> Diagnostic:
+    span = err.span
+    end = span.end if err.marks_span else span.start + 1
+    hints = tuple(Diagnostic(m, a, b, suggestion=sug, kind=kind) for kind, m, a, b, sug in err.parse_hints)
+    return Diagnostic(err.description, span.start, end, err.annotation, hints)
 
 
 # -- checking a definition -----------------------------------------------------------------------------

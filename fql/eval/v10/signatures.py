@@ -96,13 +96,17 @@ class SignatureError(Exception):
     """A signature that does not parse: core's message and where (0-based offset into the text), with the
     hints core adds ((message, offset, width) each) and the further errors its parser reported with it."""
 
-    def __init__(self, message: str, offset: int, width: int = 1, hints: tuple = (), more: tuple = ()):
+    def __init__(
+        self, message: str, offset: int, width: int = 1, hints: tuple = (), more: tuple = (), fatal: bool = True
+    ):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.width = width
         self.hints = hints
         self.more = more
+        #: Whether the parse stopped here; core's parser goes on after the errors it only emits.
+        self.fatal = fatal
 
     def diagnostics(self) -> list[Diagnostic]:
         """This error and the ones reported with it, each as core renders a ParseError."""
@@ -229,17 +233,20 @@ class _Parser:
         self.i += 1
 
     def parse(self) -> t.Any:
+        fatal = False
         try:
             result = self.expr()
             kind, _, offset = self.peek()
             if kind != "end":
                 raise SignatureError(self.expected_end(offset), offset)
-        except SignatureError as err:
+        except SignatureError:
             # As core reports them: the errors emitted along the way, else the one that stopped the parse.
-            self.emitted = self.emitted or [err]
+            if not self.emitted:
+                raise
+            fatal = True
         if self.emitted:
             first, *more = self.emitted
-            raise SignatureError(first.message, first.offset, first.width, first.hints, tuple(more))
+            raise SignatureError(first.message, first.offset, first.width, first.hints, tuple(more), fatal=fatal)
         return result
 
     def expected_end(self, offset: int) -> str:

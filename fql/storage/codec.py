@@ -10,7 +10,7 @@ from attrs import fields, has
 
 from .. import ast
 from ..errors import InvalidArgument
-from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 
 #: AST node classes by name, for `@n`.
 _NODES = {c.__name__: c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.Node) and has(c)}
@@ -101,6 +101,7 @@ _ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
     Timestamp: lambda ts: {"@ts": ts.nanos},
     Date: lambda d: {"@date": d.days},
     Bytes: lambda b: {"@bytes": base64.b64encode(b.data).decode("ascii")},
+    UUID: lambda u: {"@uuid": u.bits.to_bytes(16, "big").hex()},
     Page: lambda p: {"@page": [to_plain(p.data), to_plain(p.before), to_plain(p.after), p.has_before, p.has_after]},
     Lambda: _lambda_plain,
 }
@@ -121,6 +122,7 @@ _DECODERS: dict[str, t.Callable[[t.Any], t.Any]] = {
     "@ts": Timestamp,
     "@date": Date,
     "@bytes": lambda text: Bytes(base64.b64decode(text)),
+    "@uuid": lambda text: UUID(int(text, 16)),
     "@page": lambda body: Page(*body),
     "@fn": lambda body: Lambda(body[0], body[1], {k: v for k, v in body[2]}, api_version=body[3]),
     "@n": _node,

@@ -8,6 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
 from ...values import (
+    UUID,
     ID,
     ID_TEXT,
     Bytes,
@@ -54,6 +55,8 @@ def v10_type(value: t.Any) -> str:
         return "Date"
     if isinstance(value, Bytes):
         return "Bytes"
+    if isinstance(value, UUID):
+        return "UUID"
     if isinstance(value, Lambda):
         return "Function"
     if isinstance(value, Module):
@@ -923,7 +926,7 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     value = deref(ctx, value)
     if value is None or isinstance(value, NullDocument):
         return None
-    if isinstance(value, (str, int, float, Timestamp, Date, Bytes, Lambda)):
+    if isinstance(value, (str, int, float, Timestamp, Date, Bytes, UUID, Lambda)):
         return value
     if isinstance(value, list):
         return [project(ctx, v, fields) for v in value]

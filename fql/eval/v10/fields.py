@@ -24,7 +24,7 @@ from attrs import frozen
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
 from ...storage.base import DocKey, Version
-from ...values import ID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
+from ...values import ID, UUID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
 from .. import documents
 from ..evaluator import Context
 from ..refs import live
@@ -455,7 +455,7 @@ def persistable(value: t.Any) -> bool:
     if isinstance(value, ID):
         # An ID is not data core stores (its toIR refuses it; FQL2DefinedFieldsSpec "ID is not persistable").
         return False
-    if value is None or isinstance(value, (bool, int, float, str, Bytes, Timestamp, Date)):
+    if value is None or isinstance(value, (bool, int, float, str, Bytes, UUID, Timestamp, Date)):
         return True
     if isinstance(value, Ref):
         return value.collection is not None

@@ -37,7 +37,7 @@ def complete(ctx: Context) -> dict:
     """The `environment` of core's answer: `globals`, `types` and, when cut short, `truncated_resources`."""
     typechecked = env_typechecked(ctx)
     colls = [g for data in _live(ctx, "#collections", "collections") for g in _collection_globals(data, typechecked)]
-    funcs = [g for data in _live(ctx, "#functions", "functions") for g in _function_globals(ctx, data, typechecked)]
+    funcs = [g for data in _live(ctx, "#functions", "functions") for g in _function_globals(data, typechecked)]
     globals_: dict[str, str] = {}
     types: dict[str, std.Shape] = {}
     for name, kind, shapes in [*(colls + funcs)[:LIMIT], *funcs[:LIMIT]]:
@@ -165,7 +165,7 @@ class _CollectionTypes:
 
     def term_type(self, term: dict) -> t.Any:
         """The type of a term's field in the documents (its elements', for an `mva` term); Any if unknown."""
-        found: t.Any = _meta_or(self, _path(term.get("field")))
+        found: t.Any = _field_type(self, _path(term.get("field")))
         if term.get("mva"):
             members = _mva(found)
             found = members[0] if len(members) == 1 else sig.UnionType(tuple(members))
@@ -198,7 +198,7 @@ def _path(field: t.Any) -> list[str]:
     return [str(step) for step in steps or []]
 
 
-def _meta_or(types: _CollectionTypes, path: list[str]) -> t.Any:
+def _field_type(types: _CollectionTypes, path: list[str]) -> t.Any:
     """The type at `path` in the documents: a meta field's, else the defined fields' (or the wildcard's)."""
     meta = dict(std.META_FIELDS)
     if path and path[0] in meta and path[0] not in types.defined:
@@ -379,7 +379,7 @@ def _literal_of(value: t.Any) -> set[str]:
 # -- user functions ------------------------------------------------------------------------------------
 
 
-def _function_globals(ctx: Context, data: dict, typechecked: bool) -> list[tuple[str, str, dict]]:
+def _function_globals(data: dict, typechecked: bool) -> list[tuple[str, str, dict]]:
     shown = f"UserFunction<{function_signature(data, typechecked)}>"
     return [(name, shown, {}) for name in _names(data)]
 

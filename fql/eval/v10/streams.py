@@ -451,9 +451,19 @@ def _lifetime(txn: Transaction, scope: str, coll: str, made: int) -> tuple[int, 
 _FOREVER = 1 << 63
 
 
-def events(
-    ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None
-) -> tuple[list[Event], bool]:
+@frozen
+class Polled:
+    """What one read of a source's events found."""
+
+    events: list[Event]
+    #: More events follow the last one.
+    more: bool
+    #: How many changes of the base were read and dropped by a step, a watched field or a read predicate
+    #: (core's filtered events, whose reads and compute its next status event bills).
+    filtered: int = 0
+
+
+def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None) -> Polled:
     """Up to `limit` events of `source` after `after` in this transaction's snapshot, and whether more follow.
 
     An error (in a `where` or `map` step) is the last event: a stream ends there, a feed stops there.
@@ -462,23 +472,26 @@ def events(
         # Core refuses to replay history its collections no longer keep; the error has no cursor.
         shown = Timestamp.from_micros(after.ts).isoformat()
         message = f"Stream start time {shown} is too far in the past. Recreate the stream and try again."
-        return [Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False
+        return Polled([Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False)
     out: list[Event] = []
+    filtered = 0
     pending = changes(ctx.state.txn, source.base, after, source.start.ts)
     for cursor, prev, curr in pending:
         try:
             event = _event(ctx, source, cursor, prev, curr)
         except FQLError as err:
             out.append(Event("error", cursor, error=err))
-            return out, next(pending, None) is not None
+            return Polled(out, next(pending, None) is not None, filtered)
         except RecursionError:
             out.append(Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate.")))
-            return out, next(pending, None) is not None
-        if event is not None:
+            return Polled(out, next(pending, None) is not None, filtered)
+        if event is None:
+            filtered += 1
+        elif event is not _UNSEEN:
             out.append(event)
         if len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
-            return out, next(pending, None) is not None
-    return out, False
+            return Polled(out, next(pending, None) is not None, filtered)
+    return Polled(out, False, filtered)
 
 
 #: Core keeps a collection's history this much longer than its `history_days` (Collection.MVTOffset).
@@ -512,13 +525,18 @@ def _live(version: Version | None) -> Version | None:
     return version if version is not None and version.data is not None else None
 
 
+#: What `_event` gives for a version that changed nothing the base holds (core's source never sees it).
+_UNSEEN: t.Any = object()
+
+
 def _event(ctx: Context, source: Source, cursor: Cursor, prev: Version | None, curr: Version) -> Event | None:
-    """The event of one new version: from the document's place in the base before and after, then the steps."""
+    """The event of one new version: from the document's place in the base before and after, then the
+    steps; None when a step, a watched field or a read predicate drops it (a filtered event)."""
     prev, now = _live(prev), _live(curr)
     before = source.base.rows(ctx, prev) if prev is not None else None
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
-        return None
+        return _UNSEEN
     if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
         return None
     # Core checks each side of an event at its own time: the new version at the event's, the old one just

@@ -49,9 +49,11 @@ def test_allow_recursion(db):
     }
 
 
-def test_allows_adding_multiple_in_the_same_scope_without_suffering_from_contention(db):
+@pytest.mark.parametrize("url", ["memory://", "sqlite"])
+def test_allows_adding_multiple_in_the_same_scope_without_suffering_from_contention(url, tmp_path):
     """`allows adding multiple in the same scope without suffering from contention`: two functions
-    created at once, from two threads, both exist."""
+    created at once, from two threads, both exist (on SQLite, two transactions that may collide)."""
+    db = fql.connect(url if url != "sqlite" else f"sqlite:///{tmp_path / 'udf.db'}")
     errors: list[BaseException] = []
 
     def create(name: str) -> None:

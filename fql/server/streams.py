@@ -40,6 +40,7 @@ from ..values import Ref, SetRef, type_name
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
+from .headers import compute_ops
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
 from .v10 import read_headers
@@ -208,16 +209,23 @@ class Stats:
         return Stats(self.reads + other.reads, self.compute + other.compute)
 
 
-def event_reads(source: sources.Source) -> int:
-    """The read ops of one event: core reads the document of a set's event (FQL2StreamSpec "gathers read
-    and compute metrics": 1), and a document's own stream has read its version already (0)."""
-    return 0 if isinstance(source.base, sources.Single) else 1
+def event_stats(source: sources.Source, cost: sources.Cost) -> Stats:
+    """The ops of one event, as core's FQL2StreamSpec "metrics" bill them: a set's event reads its document
+    (1), a document's own stream has read its version already (0), and each other document its steps read
+    is one more; compute is billed per 50 counted, at least one op."""
+    base = 0 if isinstance(source.base, sources.Single) else 1
+    return Stats(base + cost.docs, compute_ops(cost.compute))
 
 
 def filtered_stats(source: sources.Source, polled: sources.Polled) -> Stats:
-    """What the events a poll read and dropped cost: each its read and one compute op (SubscriptionSpec
-    "idle events include ops from filtered events")."""
-    return Stats(polled.filtered * event_reads(source), polled.filtered)
+    """What the events a poll read and dropped cost, each as an event would (SubscriptionSpec "idle events
+    include ops from filtered events")."""
+    return sum((event_stats(source, cost) for cost in polled.filtered), Stats())
+
+
+def _event_line(source: sources.Source, event: sources.Event, started: float) -> dict:
+    cost = event_stats(source, event.cost)
+    return v10_event(event, _stats(started, reads=cost.reads, compute=cost.compute))
 
 
 def error_body(err: FQLError) -> dict:
@@ -329,9 +337,9 @@ class Streams:
             found, more = polled.events, polled.more
             # Each event shows its own ops; the page bills the whole read, as core's query log does
             # (FeedLogSpec: a collection's changes index, 8 read ops, and one per document read).
-            reads = event_reads(ask.source)
-            events = [v10_event(e, _stats(started, reads=reads)) for e in found]
-            stats = _stats(started, reads=replay_reads(ask.source) + reads * (len(found) + polled.filtered))
+            events = [_event_line(ask.source, e, started) for e in found]
+            reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(ask.source, polled).reads
+            stats = _stats(started, reads=replay_reads(ask.source) + reads)
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
@@ -353,7 +361,7 @@ class Streams:
             started = time.perf_counter()
             polled = sources.events(ctx, source, after, limit)
             found, more = polled.events, polled.more
-            lines = [_line(v10_event(e, _stats(started, reads=event_reads(source)))) for e in found]
+            lines = [_line(_event_line(source, e, started)) for e in found]
             if replay and len(found) > self.settings.replay_limit and found[-1].type != "error":
                 lines = lines[: self.settings.replay_limit]
                 lines.append(_error_event("stream_replay_volume_exceeded", _REPLAY_EXCEEDED))

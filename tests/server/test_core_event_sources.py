@@ -1,7 +1,8 @@
 """Core's v10 event source specs, as a subscriber sees them over HTTP (`POST /feed/1`, `POST /stream/1`):
 model EventTransformerSpec, EventTranslatorSpec and SubscriptionSpec (ext/model/src/test/scala/fql2/stream/),
 and the event and page stats that api FQL2StreamLogSpec and FeedLogSpec (ext/api/src/test/scala/fql2/stream/)
-check against core's logs. Each test names its spec and case.
+check against core's logs, with the per-event figures of api FQL2StreamSpec's "metrics" cases that those
+sums rest on. Each test names its spec and case.
 
 Core's model specs drive its EventTransformer, EventTranslator and Subscription objects with hand-made
 transactions; here the same queries write, and a feed or stream of the equivalent source reads the events.
@@ -353,3 +354,68 @@ def test_feed_adds_read_ops_to_the_query_log(server):
     assert (len(page["events"]), page["has_next"]) == (16, False)
     assert page["stats"]["read_ops"] == 24
     assert [e["stats"]["read_ops"] for e in page["events"]] == [1] * 16
+
+
+# -- FQL2StreamSpec "metrics": what each event bills --------------------------------------------------------
+
+
+def event_stats(server, stream_query: str, writes: str, replay: bool, n: int = 2) -> list[tuple[str, int, int]]:
+    """Each event's type, read ops and compute ops, the opening status event first."""
+    token = ok(server, stream_query)
+    if replay:
+        ok(server, writes)
+    found = stream(server, token, n, during=None if replay else lambda: ok(server, writes))
+    return [(e["type"], e["stats"]["read_ops"], e["stats"]["compute_ops"]) for e in found]
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_gathers_read_and_compute_metrics_for_events_collection_stream(server, replay):
+    found = event_stats(server, "Foo.all().eventSource()", "Foo.create({})\nFoo.create({})", replay, 3)
+    assert found == [("status", 8, 1), ("add", 1, 1), ("add", 1, 1)]
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_gathers_read_and_compute_metrics_for_live_events_document_stream(server, replay):
+    # a document's own stream has read the version already
+    ok(server, "Foo.create({})")
+    found = event_stats(server, "Set.single(Foo.all().first()!).eventSource()", "Foo.all().first()!.update({})", replay)
+    assert found == [("status", 1, 1), ("update", 0, 1)]
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_gathers_read_op_metrics_for_foreign_key_collection_stream_reads(server, replay):
+    ok(server, "Collection.create({ name: 'Bar' })")
+    writes = "let d2 = Bar.create({})\nlet d3 = Bar.create({})\nFoo.create({ adoc: d2 })\nFoo.create({ adoc: d3 })"
+    found = event_stats(server, "Foo.all().map(.adoc).eventSource()", writes, replay, 3)
+    assert [reads for _, reads, _ in found[1:]] == [2, 2]
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_gathers_read_op_metrics_for_foreign_key_document_stream_reads(server, replay):
+    ok(server, "Collection.create({ name: 'Bar' })")
+    ok(server, "Foo.create({})")
+    writes = "let d2 = Bar.create({})\nFoo.all().first()!.update({ adoc: d2 })"
+    found = event_stats(server, "Set.single(Foo.all().first()!).map(.adoc).eventSource()", writes, replay)
+    assert found[1][1] == 1
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_correctly_tracks_compute_ops_collection_streams(server, replay):
+    source = "Foo.all().map(d => { Set.sequence(1, 50).map(i => i).paginate(50) }).eventSource()"
+    assert event_stats(server, source, "Foo.create({})", replay)[1][2] == 2
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_correctly_tracks_compute_ops_document_streams(server, replay):
+    # an update applies the steps to the new and the previous version
+    ok(server, "Foo.create({})")
+    source = "Set.single(Foo.all().first()!).map(d => { Set.sequence(1, 25).map(i => i).paginate(50) }).eventSource()"
+    assert event_stats(server, source, "Foo.all().first()!.update({})", replay)[1][2] == 2
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["live", "replay"])
+def test_records_ops_when_error_occurs_during_event_processing(server, replay):
+    ok(server, "Collection.create({ name: 'Bar' })")
+    source = "Foo.all().map(d => { d.doc }).map(.first.second).eventSource()"
+    writes = "let aDoc = Bar.create({})\nFoo.create({ doc: aDoc })"
+    assert event_stats(server, source, writes, replay)[1] == ("error", 2, 1)

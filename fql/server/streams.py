@@ -339,7 +339,8 @@ class Streams:
             # (FeedLogSpec: a collection's changes index, 8 read ops, and one per document read).
             events = [_event_line(ask.source, e, started) for e in found]
             reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(ask.source, polled).reads
-            stats = _stats(started, reads=replay_reads(ask.source) + reads)
+            counted = sum(cost.compute for cost in (*(e.cost for e in found), *polled.filtered))
+            stats = _stats(started, reads=replay_reads(ask.source) + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)

@@ -73,6 +73,9 @@ class StreamSettings:
     replay_limit: int = 128
     #: The most events one poll sends (the next poll follows at once).
     batch: int = 1000
+    #: Seconds of being open that a v10 stream bills one compute op for, on its status events (core's
+    #: StreamMetrics: a minute).
+    billing_period: float = 60.0
 
 
 class StreamError(ProtocolError):
@@ -454,7 +457,7 @@ class Streams:
         settings, loop = self.settings, asyncio.get_running_loop()
         stop_at = None if settings.max_duration is None else loop.time() + settings.max_duration
         quiet_since, first = loop.time(), True
-        unbilled, open_for = Stats(), _OpenFor(loop.time())
+        unbilled, open_for = Stats(), _OpenFor(loop.time(), settings.billing_period)
         while not (gone.is_set() or self._closing.is_set()) and (stop_at is None or loop.time() < stop_at):
             polled = loop.time()
             batch = await self._poll(send, poll, after, first)
@@ -468,7 +471,7 @@ class Streams:
             elif poll.status and loop.time() - quiet_since >= settings.status_interval:
                 # Core's status event bills the filtered events since the last one and a compute op per
                 # whole minute the stream has been open (Subscription.onIdle, StreamMetrics).
-                compute = unbilled.compute + open_for.minutes(loop.time())
+                compute = unbilled.compute + open_for.periods(loop.time())
                 await _body(send, status_event(after, reads=unbilled.reads, compute=compute))
                 unbilled, quiet_since = Stats(), loop.time()
             if not batch.more:
@@ -504,14 +507,14 @@ _REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again
 
 
 class _OpenFor:
-    """How long a stream has been open, in the whole minutes not billed yet (the rest carries over)."""
+    """How long a stream has been open, in the whole billing periods not billed yet (the rest carries over)."""
 
-    def __init__(self, opened: float):
-        self.since = opened
+    def __init__(self, opened: float, period: float):
+        self.since, self.period = opened, period
 
-    def minutes(self, now: float) -> int:
-        whole = int((now - self.since) // 60)
-        self.since += whole * 60
+    def periods(self, now: float) -> int:
+        whole = int((now - self.since) // self.period)
+        self.since += whole * self.period
         return whole
 
 

@@ -8,11 +8,9 @@ Core's model specs drive its EventTransformer, EventTranslator and Subscription 
 transactions; here the same queries write, and a feed or stream of the equivalent source reads the events.
 Skipped, as core internals: EventTranslatorSpec's sets and documents run the same cases through two
 translators (here a collection source and a `Set.single` source); SubscriptionSpec "setting a
-statusEventInterval > MVTOffset fails" (a server setting core checks at construction), "stream overflow"
-(core's internal event queue filling up; fql polls history and has no queue to fill) and "idle events
-include accrued compute ops for keeping the stream open" (a compute op per minute open, which core tests
-with a clock it moves; fql bills it on the status events of a stream open a minute or more, which a test
-would wait a minute to see); SharedTranslationSpec (core shares one translation between subscribers of a
+statusEventInterval > MVTOffset fails" (a server setting core checks at construction) and "stream
+overflow" (core's internal event queue filling up; fql polls history and has no queue to fill);
+SharedTranslationSpec (core shares one translation between subscribers of a
 source, which no subscriber can tell apart from its own); the log files' own fields (stream ids and global
 ids in log lines; fql writes no query or stream log), and FQL2StreamLogSpec's filtered and kept-open
 compute in the log (the events' side of it is tested below).
@@ -21,6 +19,7 @@ compute in the log (the events' side of it is tested below).
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -283,9 +282,29 @@ def test_idle_events_include_ops_from_filtered_events():
     with _server(status_interval=0.3) as server:
         ok(server, "Collection.create({ name: 'Foo' })")
         token = ok(server, 'Foo.all().where(.name == "nofilter").eventSource()')
-        found = stream(server, token, 2, during=lambda: ok(server, "Foo.create({})\nFoo.create({})\nFoo.create({})"))
-    assert [e["type"] for e in found] == ["status", "status"]
-    assert (found[1]["stats"]["read_ops"], found[1]["stats"]["compute_ops"]) == (3, 3)
+        found = stream(server, token, 4, during=lambda: ok(server, "Foo.create({})\nFoo.create({})\nFoo.create({})"))
+    assert [e["type"] for e in found] == ["status"] * 4
+    # on the first status event after the creates were read (a loaded machine may read them later), and
+    # never again
+    billed = [(e["stats"]["read_ops"], e["stats"]["compute_ops"]) for e in found[1:]]
+    assert sorted(billed) == [(0, 0), (0, 0), (3, 3)]
+
+
+def test_idle_events_include_accrued_compute_ops_for_keeping_the_stream_open():
+    """"idle events include accrued compute ops for keeping the stream open": a compute op per billing
+    period the stream has been open (core's minute; a tenth of a second here, as core's spec moves its
+    clock), on the status events, each period billed once."""
+    with _server(status_interval=0.35, billing_period=0.1) as server:
+        ok(server, "Collection.create({ name: 'Foo' })")
+        token = ok(server, "Foo.all().eventSource()")
+        began = time.monotonic()
+        found = stream(server, token, 3)
+        lasted = time.monotonic() - began
+    assert [e["type"] for e in found] == ["status"] * 3
+    # the opening status event bills the replay's compute; later ones about 3.5 periods each
+    billed = [e["stats"]["compute_ops"] for e in found[1:]]
+    assert min(billed) >= 3 and sum(billed) <= lasted / 0.1 + 1
+    assert found[1]["stats"]["read_ops"] == found[2]["stats"]["read_ops"] == 0
 
 
 def test_error_handler_internal_error(server, monkeypatch):

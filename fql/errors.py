@@ -256,6 +256,14 @@ class StackOverflow(FQLError):
 
     v4_code, v10_code, status = "stack overflow", "stack_overflow", 400
 
+    #: Set once the error has left a user function's body: as core's FunctionStackOverflowError, it is
+    #: not wrapped in `call error` by the calls around it, and its position stays where the lambda that
+    #: overflowed was applied, in the innermost function's body.
+    sealed: bool = False
+
+    def at(self, *path: str | int) -> FQLError:
+        return self if self.sealed else super().at(*path)
+
 
 class MoveDatabaseError(FQLError):
     """MoveDatabase cannot move this database there (into itself or a descendant, ...)."""

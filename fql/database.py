@@ -23,6 +23,7 @@ registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
 from .eval.v10.misc import visible_logs  # noqa: E402
+from .eval.v10.static import typecheck as static_check  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
 MAX_RETRIES = 5
@@ -173,6 +174,8 @@ class Database:
                 unbound = control.unbound_variable(node, env or ())
                 if unbound is not None:
                     raise unbound
+            if syntax == "v10" and state.typecheck and isinstance(node, Program):
+                state.static_type = static_check(node, ctx)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()

@@ -246,9 +246,19 @@ class CheckConstraintFailed(QueryRuntimeError):
 
 
 class QueryCheckError(FQLError):
-    """A v10 query that cannot run as written (unbound variable, wrong arity): `invalid_query`."""
+    """A v10 query that cannot run as written (unbound variable, wrong arity, a type error): `invalid_query`.
+    `more` holds the other errors found with it (core's QueryCheckFailure reports them all)."""
 
     v4_code, v10_code, status = "invalid expression", "invalid_query", 400
+
+    def __init__(self, description: str, **kw: t.Any):
+        super().__init__(description, **kw)
+        self.more: list[QueryCheckError] = []
+
+    @property
+    def checks(self) -> list[QueryCheckError]:
+        """This error and the others found with it, in source order."""
+        return [self, *self.more]
 
 
 class StackOverflow(FQLError):

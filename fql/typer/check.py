@@ -1,0 +1,372 @@
+"""The static check of a v10 query: its type as core's typer shows it, and the type errors core's typer
+reports (TyperExprs, TypeConstraintFailure) for what the checker models.
+
+It walks the tree once, forward. Each expression gets a type and its origin, the span of the expression
+that made the type (a literal, a struct): core's `Type `T` inferred here` hint points there. Anything the
+checker does not model is UNKNOWN, and an error is reported only where it is certain and where it can be
+placed and worded as core does; elsewhere the query runs and fails (or not) as it would without a check.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import define, field, frozen
+
+from .. import ast
+from .env import Env
+from .types import (
+    BOOLEAN,
+    NEVER,
+    NULL,
+    NUMBER,
+    NUMBERS,
+    STRING,
+    UNKNOWN,
+    Func,
+    Lit,
+    Named,
+    Record,
+    Tuple,
+    Type,
+    Union,
+    Var,
+    contains,
+    display,
+    is_number,
+    is_subtype,
+    primary,
+    union,
+)
+
+#: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
+_ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+_COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
+#: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
+#: checker reports: Null aside, which core reports with a suggestion fql does not render.
+_PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
+
+Typed = tuple[Type, "ast.Span | None"]
+
+
+@frozen
+class TypeError_:
+    """One of core's type errors: its message, where, and its hints (message, span)."""
+
+    message: str
+    span: ast.Span
+    hints: tuple[tuple[str, ast.Span], ...] = ()
+
+
+@frozen
+class Outcome:
+    """The query's type (UNKNOWN where the checker cannot say) and the errors found, in source order."""
+
+    type: Type
+    errors: tuple[TypeError_, ...]
+
+    @property
+    def shown(self) -> str | None:
+        """The `static_type` core would report, or None where the checker cannot say it."""
+        return display(self.type)
+
+
+def check(
+    program: ast.Node,
+    variables: t.Mapping[str, Type] | t.Callable[[str], Type | None] | None = None,
+    env: Env | None = None,
+) -> Outcome:
+    """Type `program` (an ast.Program, or any v10 expression) with `variables` bound (a query's arguments):
+    a mapping, or a function giving a bound name's type (None: not bound), asked only for the names used."""
+    bound = variables.get if isinstance(variables, t.Mapping) else variables
+    checker = Checker(env or Env(), bound or (lambda name: None))
+    ty, _ = checker.infer(program, {})
+    return Outcome(ty, tuple(checker.errors))
+
+
+@define
+class Checker:
+    """One query's check: `infer` gives an expression's type and origin, collecting errors on the way."""
+
+    env: Env
+    #: The type of a name bound before the query (an argument), None for one that is not.
+    bound: t.Callable[[str], Type | None]
+    errors: list[TypeError_] = field(factory=list)
+    #: Lambda parameters made so far, and those the query did more with than pass along: a lambda whose
+    #: parameter is used so has a type core infers from the use, which the checker does not.
+    vars: int = 0
+    used: set[int] = field(factory=set)
+
+    def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
+        visit = getattr(self, f"visit_{type(node).__name__}", None)
+        if visit is None:
+            return UNKNOWN, None
+        return visit(node, scope)
+
+    def value(self, node: ast.Node, scope: dict[str, Typed]) -> Type:
+        """The type of an expression whose value the query uses (not only passes along)."""
+        ty, _ = self.infer(node, scope)
+        self._use(ty)
+        return ty
+
+    def _use(self, ty: Type) -> None:
+        if contains(ty, Var):
+            self._mark(ty)
+
+    def _mark(self, ty: Type) -> None:
+        if isinstance(ty, Var):
+            self.used.add(ty.id)
+        for child in _children(ty):
+            self._mark(child)
+
+    def fail(self, message: str, span: ast.Span, hints: tuple[tuple[str, ast.Span], ...] = ()) -> None:
+        self.errors.append(TypeError_(message, span, hints))
+
+    # -- literals and containers
+
+    def visit_Literal(self, node: ast.Literal, scope: dict) -> Typed:
+        return (NULL if node.value is None else Lit(node.value)), node.span
+
+    def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
+        for part in node.parts:
+            if isinstance(part, ast.Node):
+                self.value(part, scope)
+        return STRING, node.span
+
+    def visit_Array(self, node: ast.Array, scope: dict) -> Typed:
+        return Tuple(tuple(self.infer(item, scope)[0] for item in node.items)), node.span
+
+    def visit_Object(self, node: ast.Object, scope: dict) -> Typed:
+        return Record(tuple((key, self.infer(value, scope)[0]) for key, value in node.pairs)), node.span
+
+    # -- names, blocks, control
+
+    def visit_Ident(self, node: ast.Ident, scope: dict) -> Typed:
+        if node.name in scope:
+            return scope[node.name]
+        found = self.bound(node.name)
+        if found is not None:
+            return found, None
+        found = self.env.global_type(node.name)
+        return (UNKNOWN if found is None else found), None
+
+    def visit_Program(self, node: ast.Program, scope: dict) -> Typed:
+        return self._body(node.body, dict(scope))
+
+    def visit_Block(self, node: ast.Block, scope: dict) -> Typed:
+        return self._body(node.body, dict(scope))
+
+    def _body(self, body: tuple[ast.Node, ...], scope: dict) -> Typed:
+        last: Typed = (NEVER, None)
+        for statement in body:
+            if isinstance(statement, ast.Let):
+                scope[statement.name] = self._let(statement, scope)
+                last = (NEVER, None)
+            else:
+                last = self.infer(statement, scope)
+        return last
+
+    def _let(self, node: ast.Let, scope: dict) -> Typed:
+        """A `let`'s variable: its value's type, or its annotation's once the value is known to fit it
+        (core then types the variable as the annotation says; a misfit is left to core's check)."""
+        found, origin = self.infer(node.value, scope)
+        if node.type is None:
+            return found, origin
+        self._use(found)
+        annotated = self.env.annotation(node.type)
+        if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
+            return UNKNOWN, None
+        # Core's hint would point at the annotation, whose place the tree does not keep.
+        return annotated, None
+
+    def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
+        condition = self.value(node.cond, scope)
+        self._expect(condition, "Boolean", node.cond.span)
+        then, _ = self.infer(node.then, scope)
+        if node.otherwise is None:
+            # Core types an `if` without `else` as Null, whatever its branch gives.
+            return NULL, node.span
+        otherwise, _ = self.infer(node.otherwise, scope)
+        return union((then, otherwise)), None
+
+    def visit_AtTime(self, node: ast.AtTime, scope: dict) -> Typed:
+        self.value(node.time, scope)
+        return self.infer(node.expr, scope)
+
+    def visit_Arrow(self, node: ast.Arrow, scope: dict) -> Typed:
+        inner = dict(scope)
+        params: list[Type] = []
+        for name in node.params:
+            param = Var(self.vars)
+            self.vars += 1
+            params.append(param)
+            inner[name] = (param, None)
+        if node.rest is not None:
+            inner[node.rest] = (UNKNOWN, None)
+        result, _ = self.infer(node.body, inner)
+        ids = {p.id for p in params if isinstance(p, Var)}
+        if node.rest is not None or ids & self.used:
+            return UNKNOWN, None
+        return Func(tuple(params), result), node.span
+
+    def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
+        self.value(node.fn, scope)
+        for arg in node.args:
+            self.value(arg, scope)
+        return UNKNOWN, None
+
+    # -- operators
+
+    def visit_Binary(self, node: ast.Binary, scope: dict) -> Typed:
+        op = node.op
+        if op == "??":
+            left, _ = self.infer(node.left, scope)
+            right, _ = self.infer(node.right, scope)
+            self._use(left)
+            return union((_without_null(left), right)), None
+        left = self.value(node.left, scope)
+        right = self.value(node.right, scope)
+        if op in ("&&", "||"):
+            if _touches(node.span, node.left.span, start=True):
+                self._expect(left, "Boolean", node.left.span)
+            if _touches(node.span, node.right.span, start=False):
+                self._expect(right, "Boolean", node.right.span)
+            return BOOLEAN, node.span
+        if op in _COMPARISONS or op == "isa":
+            return BOOLEAN, node.span
+        if op in _ARITHMETIC and is_number(left):
+            if _touches(node.span, node.right.span, start=False):
+                self._expect(right, "Number", node.right.span)
+            return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
+        if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
+            return STRING, node.span
+        return UNKNOWN, None
+
+    def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
+        operand = self.value(node.operand, scope)
+        if node.op == "!":
+            if _touches(node.span, node.operand.span, start=False):
+                self._expect(operand, "Boolean", node.operand.span)
+            return BOOLEAN, node.span
+        if node.op in ("-", "~") and is_number(operand):
+            return NUMBER, node.span
+        return UNKNOWN, None
+
+    def _expect(self, found: Type, name: str, span: ast.Span) -> bool:
+        """Report ``Type `T` is not a subtype of `name` `` where `found` is a primitive (a literal shown as
+        its primary type, as core widens it) that is no `name`; False when it did."""
+        widened = primary(found)
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+            return True
+        if is_subtype(widened, Named(name)) or (isinstance(found, Lit) and is_subtype(found, Named(name))):
+            return True
+        self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
+        return False
+
+    def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
+        found, origin = self.infer(node.expr, scope)
+        self._use(found)
+        if found == NULL:
+            return UNKNOWN, None
+        return _without_null(found), origin
+
+    # -- fields
+
+    def visit_Member(self, node: ast.Member, scope: dict) -> Typed:
+        receiver, origin = self.infer(node.obj, scope)
+        self._use(receiver)
+        if node.optional:
+            receiver = _without_null(receiver)
+        if _parenthesised(node.obj.span, node.span):
+            # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
+            origin = node.obj.span
+        found = self._field(receiver, node.name, origin, node.obj.span, _name_span(node))
+        return (union((found, NULL)) if node.optional else found), None
+
+    def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
+        """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where
+        there is none and the checker can say so as core does."""
+        if isinstance(receiver, Record):
+            found = receiver.field(name)
+            if found is not None:
+                return found
+            shown = display(receiver)
+        elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
+            widened = primary(receiver)
+            known = self.env.member_type(widened, name)
+            if known is not None:
+                return known
+            if self.env.has_member(widened, name) is not False:
+                return UNKNOWN
+            shown = display(widened)
+        else:
+            return UNKNOWN
+        if shown is None or origin is None:
+            return UNKNOWN
+        hints = ()
+        if origin.end != before.end:
+            hints = ((f"Type `{shown}` inferred here", origin),)
+        self.fail(f"Type `{shown}` does not have field `{name}`", at, hints)
+        return UNKNOWN
+
+    def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
+        receiver, origin = self.infer(node.obj, scope)
+        key = self.value(node.key, scope)
+        self._use(receiver)
+        if node.optional:
+            receiver = _without_null(receiver)
+        if (
+            isinstance(receiver, Record)
+            and isinstance(key, Lit)
+            and isinstance(key.value, str)
+            and origin == node.obj.span
+            and not _parenthesised(node.obj.span, node.span)
+            and node.key.span.end + 1 == node.span.end
+        ):
+            # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
+            found = self._field(receiver, key.value, origin, node.obj.span, node.key.span)
+            return (union((found, NULL)) if node.optional else found), None
+        return UNKNOWN, None
+
+    def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
+        receiver = self.value(node.expr, scope)
+        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+            return UNKNOWN, None
+        fields = []
+        for name, expr in node.fields:
+            plain = isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.name == name
+            found = receiver.field(name) if plain and expr.obj.name == "$this" else None
+            if found is None:
+                return UNKNOWN, None
+            fields.append((name, found))
+        return Record(tuple(fields)), node.span
+
+
+def _children(ty: Type) -> t.Iterator[Type]:
+    from .types import _children as children
+
+    return children(ty)
+
+
+def _without_null(ty: Type) -> Type:
+    """The type less Null (core's Diff with Null, for `!` and `?.`)."""
+    if isinstance(ty, Union):
+        return union(m for m in ty.members if m != NULL)
+    return NEVER if ty == NULL else ty
+
+
+def _touches(outer: ast.Span, inner: ast.Span, *, start: bool) -> bool:
+    """Whether an operand starts (or ends) its operation: not so when it is parenthesised, where core
+    places an error at the parentheses, which the tree does not keep."""
+    return outer.start == inner.start if start else outer.end == inner.end
+
+
+def _parenthesised(receiver: ast.Span, whole: ast.Span) -> bool:
+    return whole.start != receiver.start
+
+
+def _name_span(node: ast.Member) -> ast.Span:
+    """Where a member's name is: the end of the member expression."""
+    span = node.span
+    width = len(node.name)
+    return ast.Span(span.end_line, span.end_column - width, span.end - width, span.end, span.end_line, span.end_column)

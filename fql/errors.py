@@ -37,8 +37,9 @@ class FQLError(Exception):
         #: frames the error next (`in_source`), the query's own if none does.
         self.frames: list[tuple[str | None, str | None, Span]] = []
         #: v10 hints shown under the error's first place (core's `hint: Null value created here`):
-        #: (message, source name, source text or None for the query's, span).
-        self.hints: list[tuple[str, str, str | None, Span]] = []
+        #: (message, source name, source text or None for the query's, span), and optionally the text the
+        #: hint suggests inserting at the span's start (core's `Use the ! or ?. operator`, shown with `+`).
+        self.hints: list[tuple] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
 

@@ -55,7 +55,8 @@ class TypeError_:
 
     message: str
     span: ast.Span
-    hints: tuple[tuple[str, ast.Span], ...] = ()
+    #: (message, span, text the hint suggests inserting at the span or None).
+    hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
 
 
 @frozen
@@ -79,7 +80,7 @@ def check(
     """Type `program` (an ast.Program, or any v10 expression) with `variables` bound (a query's arguments):
     a mapping, or a function giving a bound name's type (None: not bound), asked only for the names used."""
     bound = variables.get if isinstance(variables, t.Mapping) else variables
-    checker = Checker(env or Env(), bound or (lambda name: None))
+    checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
     return Outcome(ty, tuple(checker.errors))
 
@@ -91,6 +92,8 @@ class Checker:
     env: Env
     #: The type of a name bound before the query (an argument), None for one that is not.
     bound: t.Callable[[str], Type | None]
+    #: The query's source: where its parentheses are, which the tree does not keep ("" if not known).
+    text: str = ""
     errors: list[TypeError_] = field(factory=list)
     #: Lambda parameters made so far, and those the query did more with than pass along: a lambda whose
     #: parameter is used so has a type core infers from the use, which the checker does not.
@@ -119,7 +122,23 @@ class Checker:
         for child in _children(ty):
             self._mark(child)
 
-    def fail(self, message: str, span: ast.Span, hints: tuple[tuple[str, ast.Span], ...] = ()) -> None:
+    def _group(self, span: ast.Span) -> ast.Span:
+        """The span of an operand or receiver with the parentheses around it: core types `(e)` at the
+        parentheses (TyperExprs' single-element Tuple), and places its errors and hints there."""
+        text, start, end = self.text, span.start, span.end
+        while text:
+            before = _skip(text, start - 1, -1)
+            after = _skip(text, end, 1)
+            if before < 0 or after >= len(text) or text[before] != "(" or text[after] != ")":
+                break
+            if not _balanced(text[before + 1 : after]):
+                break
+            start, end = before, after + 1
+        if (start, end) == (span.start, span.end):
+            return span
+        return _span(text, start, end)
+
+    def fail(self, message: str, span: ast.Span, hints: tuple[tuple[str, ast.Span, str | None], ...] = ()) -> None:
         self.errors.append(TypeError_(message, span, hints))
 
     # -- literals and containers
@@ -190,7 +209,10 @@ class Checker:
         return union((then, otherwise)), None
 
     def visit_AtTime(self, node: ast.AtTime, scope: dict) -> Typed:
-        self.value(node.time, scope)
+        when = primary(self.value(node.time, scope))
+        if isinstance(when, Named) and when.name in (*_PRIMITIVES, "Null"):
+            # Core's evalAtExpr typing: the time is a `Time | TransactionTime`, shown the other way round.
+            self.fail(f"Type `{when.name}` is not a subtype of `TransactionTime | Time`", node.time.span)
         return self.infer(node.expr, scope)
 
     def visit_Arrow(self, node: ast.Arrow, scope: dict) -> Typed:
@@ -227,16 +249,13 @@ class Checker:
         left = self.value(node.left, scope)
         right = self.value(node.right, scope)
         if op in ("&&", "||"):
-            if _touches(node.span, node.left.span, start=True):
-                self._expect(left, "Boolean", node.left.span)
-            if _touches(node.span, node.right.span, start=False):
-                self._expect(right, "Boolean", node.right.span)
+            self._expect(left, "Boolean", self._group(node.left.span))
+            self._expect(right, "Boolean", self._group(node.right.span))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
         if op in _ARITHMETIC and is_number(left):
-            if _touches(node.span, node.right.span, start=False):
-                self._expect(right, "Number", node.right.span)
+            self._expect(right, "Number", self._group(node.right.span))
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
@@ -245,8 +264,7 @@ class Checker:
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
         operand = self.value(node.operand, scope)
         if node.op == "!":
-            if _touches(node.span, node.operand.span, start=False):
-                self._expect(operand, "Boolean", node.operand.span)
+            self._expect(operand, "Boolean", self._group(node.operand.span))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
@@ -277,10 +295,11 @@ class Checker:
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
-        if _parenthesised(node.obj.span, node.span):
+        before = self._group(node.obj.span)
+        if before != node.obj.span:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
-            origin = node.obj.span
-        found = self._field(receiver, node.name, origin, node.obj.span, _name_span(node))
+            origin = before
+        found = self._field(receiver, node.name, origin, before, _name_span(node))
         return (union((found, NULL)) if node.optional else found), None
 
     def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
@@ -291,6 +310,10 @@ class Checker:
             if found is not None:
                 return found
             shown = display(receiver)
+        elif receiver == NULL:
+            if self.env.has_member(NULL, name) is not False:
+                return UNKNOWN
+            shown = "Null"
         elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
             widened = primary(receiver)
             known = self.env.member_type(widened, name)
@@ -303,10 +326,13 @@ class Checker:
             return UNKNOWN
         if shown is None or origin is None:
             return UNKNOWN
-        hints = ()
+        hints: list[tuple[str, ast.Span, str | None]] = []
         if origin.end != before.end:
-            hints = ((f"Type `{shown}` inferred here", origin),)
-        self.fail(f"Type `{shown}` does not have field `{name}`", at, hints)
+            hints.append((f"Type `{shown}` inferred here", origin, None))
+        if receiver == NULL:
+            dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+            hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
         return UNKNOWN
 
     def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
@@ -320,7 +346,7 @@ class Checker:
             and isinstance(key, Lit)
             and isinstance(key.value, str)
             and origin == node.obj.span
-            and not _parenthesised(node.obj.span, node.span)
+            and self._group(node.obj.span) == node.obj.span
             and node.key.span.end + 1 == node.span.end
         ):
             # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
@@ -355,18 +381,35 @@ def _without_null(ty: Type) -> Type:
     return NEVER if ty == NULL else ty
 
 
-def _touches(outer: ast.Span, inner: ast.Span, *, start: bool) -> bool:
-    """Whether an operand starts (or ends) its operation: not so when it is parenthesised, where core
-    places an error at the parentheses, which the tree does not keep."""
-    return outer.start == inner.start if start else outer.end == inner.end
-
-
-def _parenthesised(receiver: ast.Span, whole: ast.Span) -> bool:
-    return whole.start != receiver.start
-
-
 def _name_span(node: ast.Member) -> ast.Span:
     """Where a member's name is: the end of the member expression."""
     span = node.span
     width = len(node.name)
     return ast.Span(span.end_line, span.end_column - width, span.end - width, span.end, span.end_line, span.end_column)
+
+
+def _skip(text: str, i: int, step: int) -> int:
+    """The first position from `i` (going by `step`) that is not whitespace."""
+    while 0 <= i < len(text) and text[i].isspace():
+        i += step
+    return i
+
+
+def _balanced(inner: str) -> bool:
+    """Whether `(` + inner + `)` is one group: no `)` in it closes the outer `(` early. (Parentheses in
+    strings and comments are counted too, which at worst declines to see a group.)"""
+    depth = 0
+    for c in inner:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _span(text: str, start: int, end: int) -> ast.Span:
+    def place(offset: int) -> tuple[int, int]:
+        return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    line, column = place(start)
+    end_line, end_column = place(end)
+    return ast.Span(line, column, start, end, end_line, end_column)

@@ -94,7 +94,9 @@ NUMBER = Named("Number")
 STRING = Named("String")
 
 #: The number types and what each is a subtype of (core's hard-coded number subtyping, TyperConstrain).
-NUMBERS = {"Int": {"Int", "Long", "Number"}, "Long": {"Long", "Number"}, "Double": {"Double", "Number"}, "Number": {"Number"}}
+NUMBERS = {
+    "Int": {"Int", "Long", "Number"}, "Long": {"Long", "Number"}, "Double": {"Double", "Number"}, "Number": {"Number"},
+}  # fmt: skip
 
 _INT32 = range(-(2**31), 2**31)
 _INT64 = range(-(2**63), 2**63)
@@ -179,7 +181,9 @@ def is_subtype(value: Type, use: Type) -> bool:
         return all(is_subtype(item, use.args[0]) for item in value.items)
     if isinstance(value, Record) and isinstance(use, Record) and value.wildcard is None and use.wildcard is None:
         names = {k for k, _ in value.fields}
-        return names == {k for k, _ in use.fields} and all(is_subtype(v, use.field(k)) for k, v in value.fields)  # type: ignore[arg-type]
+        if names != {k for k, _ in use.fields}:
+            return False
+        return all(is_subtype(v, use.field(k)) for k, v in value.fields)  # type: ignore[arg-type]
     return False
 
 

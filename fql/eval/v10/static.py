@@ -20,7 +20,10 @@ if t.TYPE_CHECKING:
     from ..evaluator import Context
 
 #: The registry's kind for each primitive type the checker asks about.
-_KINDS = {"Int": "Number", "Long": "Number", "Double": "Number", "Number": "Number", "String": "String", "Boolean": "Boolean"}
+_KINDS = {
+    "Int": "Number", "Long": "Number", "Double": "Number", "Number": "Number",
+    "String": "String", "Boolean": "Boolean", "Null": "Null",
+}  # fmt: skip
 
 
 class RuntimeEnv(Env):
@@ -125,5 +128,8 @@ def _failure(errors: t.Sequence[t.Any]) -> QueryCheckError:
 
 def _error(error: t.Any) -> QueryCheckError:
     out = QueryCheckError(error.message, span=error.span)
-    out.hints = [(message, "query", None, span) for message, span in error.hints]
+    out.hints = [
+        (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
+        for message, span, suggestion in error.hints
+    ]
     return out

@@ -190,6 +190,7 @@ class Database:
                 raise txn.conflict from None
             if isinstance(err, FQLError) and state is not None and syntax == "v10":
                 err.logs = visible_logs(state)
+                err.warnings = state.check_warnings
             if isinstance(err, TransactionAborted):
                 err.state = state
             raise

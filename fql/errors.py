@@ -42,6 +42,8 @@ class FQLError(Exception):
         self.hints: list[tuple] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
+        #: The v10 check warnings of the query that failed as it ran (its summary shows them first).
+        self.warnings: list = []
 
     @property
     def code(self) -> str:

@@ -46,9 +46,10 @@ def failure_lines(err: FQLError) -> list[str]:
     return lines
 
 
-def summary(err: FQLError, source: str) -> str:
-    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
-    lines = [f"error: {err.description}", *failure_lines(err)]
+def summary(err: FQLError, source: str, kind: str = "error") -> str:
+    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets (a check
+    warning's, with `kind` "warning")."""
+    lines = [f"{kind}: {err.description}", *failure_lines(err)]
     places = [(name or "query", text, span) for name, text, span in getattr(err, "frames", ())]
     if err.span is not None:
         places.append(("query", None, err.span))

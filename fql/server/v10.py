@@ -307,7 +307,12 @@ def query(
     if info["typecheck"] and state.static_type is not None:
         out["static_type"] = state.static_type
     out.update(
-        summary="\n\n".join(log_summary(line, _shown(source)) for line in visible_logs(state)),
+        summary="\n\n".join(
+            [
+                *(error_summary(w, _shown(source), "warning") for w in state.check_warnings),
+                *(log_summary(line, _shown(source)) for line in visible_logs(state)),
+            ]
+        ),
         txn_ts=state.ts,
         stats=_stats(started, state),
         schema_version=state.schema_version,
@@ -369,7 +374,9 @@ def _failure(
     else:
         text = error_summary(err, source)
     # The lines the query logged before it failed follow the error (FQL2LoggingSpec).
-    text = "\n\n".join([text, *(log_summary(line, source) for line in err.logs)])
+    # Core's check warnings come first (FQL2Response: check diagnostics, the errors, then the runtime's).
+    warnings = [error_summary(w, source, "warning") for w in err.warnings]
+    text = "\n\n".join([*warnings, text, *(log_summary(line, source) for line in err.logs)])
     # Core commits the compute and reads of a query that called abort() (State.commitReads), of no other
     # failed one.
     state = err.state if isinstance(err, TransactionAborted) else None

@@ -65,6 +65,8 @@ class Outcome:
 
     type: Type
     errors: tuple[TypeError_, ...]
+    #: Core's check warnings for a query that passed (`Function is not called.`).
+    warnings: tuple[TypeError_, ...] = ()
 
     @property
     def shown(self) -> str | None:
@@ -82,7 +84,8 @@ def check(
     bound = variables.get if isinstance(variables, t.Mapping) else variables
     checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
-    return Outcome(ty, tuple(checker.errors))
+    warnings = () if checker.errors else checker.uncalled(program, ty)
+    return Outcome(ty, tuple(checker.errors), warnings)
 
 
 @define
@@ -121,6 +124,16 @@ class Checker:
             self.used.add(ty.id)
         for child in _children(ty):
             self._mark(child)
+
+    def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
+        """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last
+        statement, with the hint to call it."""
+        last = program.body[-1] if isinstance(program, ast.Program) else program
+        if not (isinstance(ty, Func) or _arrow(last)):
+            return ()
+        span = self._group(last.span)
+        end = ast.Span(span.end_line, span.end_column, span.end, span.end, span.end_line, span.end_column)
+        return (TypeError_("Function is not called.", span, (("Call the function.", end, "()"),)),)
 
     def _group(self, span: ast.Span) -> ast.Span:
         """The span of an operand or receiver with the parentheses around it: core types `(e)` at the
@@ -228,7 +241,8 @@ class Checker:
         result, _ = self.infer(node.body, inner)
         ids = {p.id for p in params if isinstance(p, Var)}
         if node.rest is not None or ids & self.used:
-            return UNKNOWN, None
+            # A function still, of a type core infers from how its parameters are used.
+            return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
         return Func(tuple(params), result), node.span
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
@@ -386,6 +400,14 @@ def _name_span(node: ast.Member) -> ast.Span:
     span = node.span
     width = len(node.name)
     return ast.Span(span.end_line, span.end_column - width, span.end - width, span.end, span.end_line, span.end_column)
+
+
+def _arrow(node: ast.Node) -> bool:
+    """Whether the expression is a lambda (a block ending in one): its type is a function's, whatever
+    core infers for its parameters."""
+    while isinstance(node, ast.Block):
+        node = node.body[-1]
+    return isinstance(node, ast.Arrow)
 
 
 def _skip(text: str, i: int, step: int) -> int:

@@ -109,6 +109,38 @@ def test_a_field_of_null_suggests_the_bang(db):
     )
 
 
+def test_warns_about_uncalled_overloaded_functions(db):
+    # FQL2TypecheckSpec "warns about uncalled overloaded functions": the warning under the query's last
+    # statement, with the hint to call it (core's type here, an overload fql does not infer, is not shown).
+    assert answer(db, "(x, y) => x + y")["summary"] == (
+        "warning: Function is not called.\n"
+        "at *query*:1:1\n"
+        "  |\n"
+        "1 | (x, y) => x + y\n"
+        "  | ^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "hint: Call the function.\n"
+        "  |\n"
+        "1 | (x, y) => x + y()\n"
+        "  |                ++\n"
+        "  |"
+    )
+
+
+def test_check_warnings_come_before_the_logs(db):
+    out = answer(db, "log('hi')\nlet f = x => x\nf", x_typecheck="true")
+    assert out["static_type"] == "A => A"
+    assert out["summary"].startswith("warning: Function is not called.\nat *query*:3:1\n")
+    assert out["summary"].endswith("\n\ninfo at *query*:1: hi")
+
+
+def test_typechecking_should_not_500(db):
+    query = " + ".join(str(i) for i in range(20000))
+    out = answer(db, query)
+    assert out["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
+    assert out["summary"].startswith("error: Typechecking failed due to query complexity.\nat *query*:1:1\n")
+
+
 def test_typecheck_off_runs_the_query(db):
     out = answer(db, "{ a: 1 }.b", x_typecheck="false")
     assert (out["data"], "static_type" in out) == (None, False)

@@ -107,15 +107,21 @@ def value_type(value: t.Any) -> ty.Type:
 
 def typecheck(program: ast.Node, ctx: Context) -> str | None:
     """Check a query before it runs: QueryCheckError (`invalid_query`) with core's type errors, else the
-    query's static type as core shows it (None where the checker cannot say)."""
+    query's static type as core shows it (None where the checker cannot say); core's check warnings go to
+    the query's `check_warnings`."""
     env = ctx.env
 
     def bound(name: str) -> ty.Type | None:
         return value_type(env[name]) if name in env else None
 
-    outcome = check(program, bound, RuntimeEnv())
+    try:
+        outcome = check(program, bound, RuntimeEnv())
+    except RecursionError:
+        # FQL2TypecheckSpec "typechecking should not 500": core's TypecheckStackOverflow, over the query.
+        raise QueryCheckError("Typechecking failed due to query complexity.", span=program.span) from None
     if outcome.errors:
         raise _failure(outcome.errors)
+    ctx.state.check_warnings = [_error(w) for w in outcome.warnings]
     return outcome.shown
 
 

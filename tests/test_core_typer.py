@@ -10,10 +10,9 @@ Not done (they need the stdlib's signatures, which phase 1 leaves to the environ
 inference): FQL2TypecheckSpec's built-ins (`Math`, `Math.abs`, `asc`, `let m: MathModule = Math`), user
 collections (`Author`, `Author.all()`, `Author.byName`), `'foo'.length`, `'foo'.slice(1, 2)`, the `map`/`fold`/
 `reduce` arrays, sets, projections of arrays and sets, `Time.now()`, `Time(3)`, `Math(3)`, `[][Author]`, the
-uncalled-function warnings and `dbg`/`log`; TyperCoreSpec's `{}[3]` (a key's type), `{}['3', '4']` (access
-arity), `{ let obj: { a: 3 | Null } = {}; obj.a }` (an annotation adding a field), `{ let a: Array<5> = [5];
-a.foo }` (its hint points at the annotation, whose place fql's tree does not keep), `(if (true) 3 else null).foo`
-(a union's causes and the `!` suggestion), lambda overloads (`(x) => { if (true) x + '2' else x }`).
+uncalled `Time.now` (fql's checker knows a lambda is a function, not a stdlib member) and `dbg`/`log`;
+TyperCoreSpec's `{}[3]` (a key's type), `{}['3', '4']` (access arity), `(if (true) 3 else null).foo` (a union's
+causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
 schema environment), FQL2TypecheckEverythingSpec (the background check of stored schema).
 """
@@ -110,6 +109,22 @@ def test_typecheck_record_fields_and_record_access(db):
     assert type_of(db, '{ foo: 1, bar: 2 }["foo"]') == "1"
     assert errors_of(db, "{}['foo']") == [("Type `{}` does not have field `foo`", 3, 8)]
     assert errors_of(db, "{ a: 3, b: 4 }['hi']") == [("Type `{ a: 3, b: 4 }` does not have field `hi`", 15, 19)]
+
+
+def test_implicitly_add_fields(db):
+    assert type_of(db, "{ let obj: { a: 3 | Null } = {}; obj.a }") == "3 | Null"
+
+
+def test_suggest_bang_operator_in_the_right_place(db):
+    # The second case (the first needs a union's causes): the hint points at the annotation.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "{ let a: Array<5> = [5]; a.foo }")
+    assert (failed.value.description, failed.value.span.start, failed.value.span.end) == (
+        "Type `Array<5>` does not have field `foo`",
+        27,
+        30,
+    )
+    assert [(m, s.start, s.end) for m, _, _, s in failed.value.hints] == [("Type `Array<5>` inferred here", 9, 17)]
 
 
 def test_report_multiple_errors(db):

@@ -9,6 +9,7 @@ placed and worded as core does; elsewhere the query runs and fails (or not) as i
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from attrs import define, field, frozen
@@ -208,8 +209,15 @@ class Checker:
         annotated = self.env.annotation(node.type)
         if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
             return UNKNOWN, None
-        # Core's hint would point at the annotation, whose place the tree does not keep.
-        return annotated, None
+        # Core types the variable as its annotation, `inferred` there.
+        return annotated, self._annotation_span(node)
+
+    def _annotation_span(self, node: ast.Let) -> ast.Span | None:
+        """Where a `let`'s annotation is in the source (None where it cannot be found there)."""
+        found = re.compile(rf"let\s+{re.escape(node.name)}\s*:\s*").match(self.text, node.span.start)
+        if found is None or not self.text.startswith(node.type, found.end()):
+            return None
+        return _span(self.text, found.end(), found.end() + len(node.type))
 
     def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
         condition = self.value(node.cond, scope)
@@ -324,10 +332,10 @@ class Checker:
             if found is not None:
                 return found
             shown = display(receiver)
-        elif receiver == NULL:
-            if self.env.has_member(NULL, name) is not False:
+        elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
+            if self.env.has_member(receiver, name) is not False:
                 return UNKNOWN
-            shown = "Null"
+            shown = display(receiver)
         elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
             widened = primary(receiver)
             known = self.env.member_type(widened, name)

@@ -21,7 +21,7 @@ class Env:
         return None
 
     def has_member(self, owner: Type, name: str) -> bool | None:
-        """Whether a value of the primitive type `owner` (`Int`, `String`, `Null`...) has a field or method `name`;
+        """Whether a value of the type `owner` (`Int`, `String`, `Null`, `Array<T>`) has a field or method `name`;
         None: not known (then `owner.name` is never an error)."""
         return None
 

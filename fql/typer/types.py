@@ -180,10 +180,13 @@ def is_subtype(value: Type, use: Type) -> bool:
     if isinstance(value, Tuple) and isinstance(use, Named) and use.name == "Array" and len(use.args) == 1:
         return all(is_subtype(item, use.args[0]) for item in value.items)
     if isinstance(value, Record) and isinstance(use, Record) and value.wildcard is None and use.wildcard is None:
-        names = {k for k, _ in value.fields}
-        if names != {k for k, _ in use.fields}:
+        # Every field the use has, or may be null without; none it does not have (TyperConstrain's records).
+        if any(use.field(k) is None for k, _ in value.fields):
             return False
-        return all(is_subtype(v, use.field(k)) for k, v in value.fields)  # type: ignore[arg-type]
+        return all(
+            is_subtype(NULL, u) if value.field(k) is None else is_subtype(value.field(k), u)  # type: ignore[arg-type]
+            for k, u in use.fields
+        )
     return False
 
 

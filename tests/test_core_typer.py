@@ -235,6 +235,26 @@ def test_no_error_where_the_checker_is_unsure(db, query):
         assert not isinstance(err, QueryCheckError), err.description
 
 
+def test_the_environment_seam():
+    """What a table of stdlib signatures plugs into: global and member types (None: Any, never an error)."""
+    from fql.typer import check
+    from fql.typer.env import Env
+    from fql.typer.types import Func, Named
+
+    class TimeEnv(Env):
+        def global_type(self, name):
+            return Named("TimeModule") if name == "Time" else None
+
+        def member_type(self, owner, name):
+            return Func((), Named("Time")) if (owner, name) == (Named("TimeModule"), "now") else None
+
+    assert check(fql.parse("Time.now()", "v10"), env=TimeEnv()).shown == "Time"
+    assert check(fql.parse("Time.now", "v10"), env=TimeEnv()).shown == "() => Time"
+    assert check(fql.parse("Time.later()", "v10"), env=TimeEnv()).shown is None
+    assert check(fql.parse("Time.now()", "v10")).shown is None
+    assert check(fql.parse("x", "v10"), {"x": Named("Int")}).shown == "Int"
+
+
 def test_without_typechecking_the_query_runs(db):
     result, state = db.run_with_state(fql.parse("{ a: 1 }.b", "v10"), syntax="v10", typecheck=False)
     assert (result, state.static_type) == (None, None)

@@ -31,6 +31,7 @@ from .types import (
     Tuple,
     Type,
     Union,
+    Unknown,
     Var,
     contains,
     display,
@@ -44,7 +45,7 @@ from .types import (
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
 #: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
-#: checker reports: Null aside, which core reports with a suggestion fql does not render.
+#: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 
 Typed = tuple[Type, "ast.Span | None"]
@@ -254,10 +255,13 @@ class Checker:
         return Func(tuple(params), result), node.span
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
-        self.value(node.fn, scope)
+        fn = self.value(node.fn, scope)
         for arg in node.args:
             self.value(arg, scope)
-        return UNKNOWN, None
+        if node.optional or not isinstance(fn, Func) or len(fn.params) != len(node.args) or contains(fn.result, Var):
+            # Arguments are not checked against parameters yet, nor generics instantiated.
+            return UNKNOWN, None
+        return fn.result, None
 
     # -- operators
 
@@ -332,6 +336,10 @@ class Checker:
             if found is not None:
                 return found
             shown = display(receiver)
+        elif isinstance(receiver, (Unknown, Var)):
+            return UNKNOWN
+        elif (known := self.env.member_type(receiver, name)) is not None:
+            return known
         elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
             if self.env.has_member(receiver, name) is not False:
                 return UNKNOWN

@@ -33,6 +33,7 @@ from .types import (
     Union,
     Unknown,
     Var,
+    children,
     contains,
     display,
     is_number,
@@ -124,7 +125,7 @@ class Checker:
     def _mark(self, ty: Type) -> None:
         if isinstance(ty, Var):
             self.used.add(ty.id)
-        for child in _children(ty):
+        for child in children(ty):
             self._mark(child)
 
     def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
@@ -396,12 +397,6 @@ class Checker:
                 return UNKNOWN, None
             fields.append((name, found))
         return Record(tuple(fields)), node.span
-
-
-def _children(ty: Type) -> t.Iterator[Type]:
-    from .types import _children as children
-
-    return children(ty)
 
 
 def _without_null(ty: Type) -> Type:

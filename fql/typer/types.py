@@ -135,10 +135,11 @@ def contains(t_: Type, kind: type) -> bool:
     """Whether `kind` (Unknown, Var, ...) occurs anywhere in the type."""
     if isinstance(t_, kind):
         return True
-    return any(contains(child, kind) for child in _children(t_))
+    return any(contains(child, kind) for child in children(t_))
 
 
-def _children(t_: Type) -> t.Iterator[Type]:
+def children(t_: Type) -> t.Iterator[Type]:
+    """The types directly inside a type."""
     if isinstance(t_, Named):
         yield from t_.args
     elif isinstance(t_, Record):
@@ -281,7 +282,7 @@ def display(t_: Type) -> str | None:
 def _has_float(t_: Type) -> bool:
     if isinstance(t_, Lit) and isinstance(t_.value, float):
         return t_.text is None
-    return any(_has_float(child) for child in _children(t_))
+    return any(_has_float(child) for child in children(t_))
 
 
 def _name_generics(t_: Type, names: dict[int, str]) -> None:
@@ -295,7 +296,7 @@ def _name_generics(t_: Type, names: dict[int, str]) -> None:
                 names[param.id] = _letter(len(names))
         _name_generics(t_.result, names)
         return
-    for child in _children(t_):
+    for child in children(t_):
         _name_generics(child, names)
 
 
@@ -305,7 +306,7 @@ def _positive_vars(t_: Type, out: set[int]) -> None:
     elif isinstance(t_, Func):
         _positive_vars(t_.result, out)
     else:
-        for child in _children(t_):
+        for child in children(t_):
             _positive_vars(child, out)
 
 

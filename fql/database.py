@@ -12,7 +12,7 @@ from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
 from .eval import control, documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
-from .ast import Program
+from .ast import Node, Program
 from .parse import parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
@@ -174,7 +174,7 @@ class Database:
                 unbound = control.unbound_variable(node, env or ())
                 if unbound is not None:
                     raise unbound
-            if syntax == "v10" and state.typecheck and isinstance(node, Program):
+            if syntax == "v10" and state.typecheck and isinstance(node, Node):
                 state.static_type = static_check(node, ctx)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:

@@ -150,10 +150,11 @@ def path_text(path: t.Sequence) -> str:
 
 
 def error_text_v10(err: FQLError, source: str) -> str:
-    """A v10 error: `<code>: <message>` and the summary."""
+    """A v10 error: `<code>: <message>` and the summary (of every type error the check found)."""
     if isinstance(err, ParseError):
         return error_text(err)
-    return f"{err.v10_code}: {err.description}\n{summary(err, source)}"
+    found = getattr(err, "checks", [err])
+    return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
 
 
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:

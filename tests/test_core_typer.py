@@ -225,6 +225,8 @@ def test_type_errors(db, query, expected):
         "let x = Math.abs(1); x.foo",
         "null.toString()",
         "x => x.foo + 1",
+        "(if (true) { a: 1 } else { a: 2 }).b",  # core reports each branch's failure as a cause
+        "{ f: x => x }.g",
         "1 + (if (true) 'a' else 2)",
     ],
 )

@@ -323,7 +323,7 @@ class Checker:
         if node.optional:
             receiver = _without_null(receiver)
         before = self._group(node.obj.span)
-        if before != node.obj.span:
+        if before != node.obj.span and origin is not None:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
         found = self._field(receiver, node.name, origin, before, _name_span(node))
@@ -355,7 +355,8 @@ class Checker:
             shown = display(widened)
         else:
             return UNKNOWN
-        if shown is None or origin is None:
+        if shown is None or origin is None or contains(receiver, Func):
+            # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []
         if origin.end != before.end:

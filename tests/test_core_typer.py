@@ -11,7 +11,7 @@ inference): FQL2TypecheckSpec's built-ins (`Math`, `Math.abs`, `asc`, `let m: Ma
 collections (`Author`, `Author.all()`, `Author.byName`), `'foo'.length`, `'foo'.slice(1, 2)`, the `map`/`fold`/
 `reduce` arrays, sets, projections of arrays and sets, `Time.now()`, `Time(3)`, `Math(3)`, `[][Author]`, the
 uncalled `Time.now` (fql's checker knows a lambda is a function, not a stdlib member) and `dbg`/`log`;
-TyperCoreSpec's `{}[3]` (a key's type), `{}['3', '4']` (access arity), `(if (true) 3 else null).foo` (a union's
+TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
 schema environment), FQL2TypecheckEverythingSpec (the background check of stored schema).
@@ -109,6 +109,9 @@ def test_typecheck_record_fields_and_record_access(db):
     assert type_of(db, '{ foo: 1, bar: 2 }["foo"]') == "1"
     assert errors_of(db, "{}['foo']") == [("Type `{}` does not have field `foo`", 3, 8)]
     assert errors_of(db, "{ a: 3, b: 4 }['hi']") == [("Type `{ a: 3, b: 4 }` does not have field `hi`", 15, 19)]
+    assert type_of(db, """{ foo: 1, bar: 2 }["#{'foo'}"]""") == "1 | 2 | Null"
+    assert type_of(db, "{ let x = 'foo'; { foo: 1, bar: 2 }[x] }") == "1 | 2 | Null"
+    assert errors_of(db, "{}[3]") == [("Type `Int` is not a subtype of `String`", 3, 4)]
 
 
 def test_implicitly_add_fields(db):

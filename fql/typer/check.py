@@ -373,18 +373,30 @@ class Checker:
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
-        if (
-            isinstance(receiver, Record)
-            and isinstance(key, Lit)
-            and isinstance(key.value, str)
-            and origin == node.obj.span
-            and self._group(node.obj.span) == node.obj.span
-            and node.key.span.end + 1 == node.span.end
-        ):
-            # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
-            found = self._field(receiver, key.value, origin, node.obj.span, node.key.span)
-            return (union((found, NULL)) if node.optional else found), None
-        return UNKNOWN, None
+        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+            return UNKNOWN, None
+        found = self._access(node, receiver, origin, key)
+        return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+
+    def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
+        """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any
+        other String key any field's type or null; a key of another primitive type core's error."""
+        key_span = self._group(node.key.span)
+        if isinstance(node.key, ast.Literal) and key_span == node.key.span and isinstance(key, Lit):
+            if not isinstance(key.value, str):
+                self._expect(key, "String", key_span)
+                return UNKNOWN
+            found = receiver.field(key.value)
+            if found is not None:
+                return found
+            if origin == node.obj.span and self._group(node.obj.span) == node.obj.span:
+                # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
+                return self._field(receiver, key.value, origin, node.obj.span, key_span)
+            return UNKNOWN
+        if is_subtype(key, STRING):
+            return union((*(v for _, v in receiver.fields), NULL))
+        self._expect(key, "String", key_span)
+        return UNKNOWN
 
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
         receiver = self.value(node.expr, scope)

@@ -14,7 +14,7 @@ from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
 from .eval import control, documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
-from .ast import Program
+from .ast import Node, Program
 from .parse import parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
@@ -25,6 +25,7 @@ registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
 from .eval.v10.misc import visible_logs  # noqa: E402
+from .eval.v10.static import typecheck as static_check  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
 MAX_RETRIES = 5
@@ -188,6 +189,8 @@ class Database:
                 unbound = control.unbound_variable(node, env or ())
                 if unbound is not None:
                     raise unbound
+            if syntax == "v10" and state.typecheck and isinstance(node, Node):
+                state.static_type = static_check(node, ctx)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()
@@ -204,6 +207,7 @@ class Database:
                 raise txn.conflict from None
             if isinstance(err, FQLError) and state is not None and syntax == "v10":
                 err.logs = visible_logs(state)
+                err.warnings = state.check_warnings
             if isinstance(err, TransactionAborted):
                 err.state = state
             raise

@@ -84,11 +84,14 @@ def parse_v10(text: str, parser: Lark | None = None) -> ast.Program:
     Transformer (the FSL printer's keeps parentheses); errors as `parse` raises them."""
     parser = parser or _v10_parser()
     try:
-        return parser.parse(text)
+        program = parser.parse(text)
     except UnexpectedInput as err:
         raise v10.convert(err, text, parser.terminals) from None
     except ParseError as err:
         raise v10.locate(err, text) from None
+    if isinstance(program, ast.Program):
+        program = ast.Program(program.body, span=program.span, text=text)
+    return program
 
 
 def parse_expr(text: str, syntax: str = "v4") -> ast.Node:

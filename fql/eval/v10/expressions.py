@@ -946,10 +946,7 @@ def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
     """`at (time) expr`: `expr` reads the database as it was at `time` (core's evalAtExpr); at the query's
     own time, as it is."""
     state = ctx.state
-    if state.typecheck and isinstance(node.time, ast.Literal):
-        # What core's typechecker rejects before running (fql checks only a literal's type statically).
-        found = display.type_label(node.time.value)
-        raise _at(QueryCheckError(f"Type `{found}` is not a subtype of `TransactionTime | Time`"), node.time)
+    # A time of a primitive type is refused before the query runs (fql/typer), as core's typer does.
     when = run(node.time, ctx)
     if not isinstance(when, Timestamp):
         message = f"expected type: Time, received {display.type_label(when)}"

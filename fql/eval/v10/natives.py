@@ -684,7 +684,7 @@ def _lineage(ctx: Context) -> t.Iterator[dict]:
 @static("Query", "isEnvTypechecked")
 def is_env_typechecked(ctx: Context) -> bool:
     """Whether the database is typechecked: its own setting, else its nearest ancestor's, true where none
-    says, as core's Database.isTypechecked (fql checks only unbound names statically)."""
+    says, as core's Database.isTypechecked (fql/typer checks what it models before the query runs)."""
     return field_schema.env_typechecked(ctx)
 
 

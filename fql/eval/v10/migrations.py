@@ -231,6 +231,7 @@ def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
         if parent is not None:
             parent.pop(path[-1], None)
     elif kind == "move":
+        _refuse_overwrite(data, step.to[0], doc_id)
         parent = _parent(data, path)
         if parent is not None and path[-1] in parent:
             _put(data, step.to[0], parent.pop(path[-1]), doc_id)
@@ -244,12 +245,29 @@ def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
                 for key, value in conflicts.items():
                     into[_free(into, key)] = value
     elif kind == "move_wildcard":
-        moving = sorted((k for k in data if k not in step.keep and k != CONFLICTS), key=lambda k: len(k) - len(k.lstrip("_")))
-        if moving:
-            into = _parent(data, (*path, ""), create=True)
-            if into is not None:
-                for key in moving:
-                    into[_free(into, key)] = data.pop(key)
+        _move_wildcard(data, path, step.keep)
+
+
+def _move_wildcard(data: dict, into_path: Path, keep: t.Container[str]) -> None:
+    """`move_wildcard .into`: the top-level fields not in `keep` go into `.into`, in their order, a name
+    `.into` has taken given a `_` first. Names are given fewest leading `_` first, so that `baz` becomes
+    `_baz` before `_baz` becomes `__baz` whatever their order (core's MoveWildcard)."""
+    moving = [k for k in data if k not in keep and k != CONFLICTS]
+    if not moving:
+        return
+    into = _parent(data, (*into_path, ""), create=True)
+    if into is None:
+        return
+    taken = set(into)
+    names = {}
+    for key in sorted(moving, key=lambda k: len(k) - len(k.lstrip("_"))):
+        name = key
+        while name in taken:
+            name = "_" + name
+        taken.add(name)
+        names[key] = name
+    for key in moving:
+        into[names[key]] = data.pop(key)
 
 
 def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
@@ -268,6 +286,7 @@ def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
                 parent[path[-1]] = copy.deepcopy(values[backfill])
 
     for (path, schema, backfill), (following, _, next_backfill) in zip(targets, targets[1:]):
+        _refuse_overwrite(data, following, doc_id)
         parent = _parent(data, path)
         if parent is None or path[-1] not in parent:
             fill(path, backfill)
@@ -294,16 +313,21 @@ def _parent(data: dict, path: Path, *, create: bool = False) -> dict | None:
 
 
 def _put(data: dict, path: Path, value: t.Any, doc_id: str) -> None:
+    _refuse_overwrite(data, path, doc_id)
     parent = _parent(data, path, create=True)
-    if parent is None:
-        return
-    if path[-1] in parent:
-        # Core refuses to overwrite a field a migration moves into.
+    if parent is not None:
+        parent[path[-1]] = value
+
+
+def _refuse_overwrite(data: dict, path: Path, doc_id: str) -> None:
+    """Core's MoveField and SplitField refuse a target a document already has (whether or not there is a
+    value to move there): core fails reading that document (an internal error), fql refuses the push."""
+    parent = _parent(data, path)
+    if parent is not None and path[-1] in parent:
         raise QueryRuntimeError(
             "invalid_schema",
             f"Invalid database schema update.\n    error: Cannot migrate document {doc_id}: it already has field `{show(path)}`",
         )
-    parent[path[-1]] = value
 
 
 def _free(into: dict, key: str) -> str:

@@ -577,9 +577,10 @@ def default_value(ctx: Context, source_name: str, name: str, source: str) -> tup
         return failure(_render(err, source_name, source))
     stored = to_stored(value)
     if not persistable(stored) or _holds_id(value):
-        from .display import type_label
+        from .expressions import dynamic_label
 
-        return failure(f"Value has type {type_label(value)}, which cannot be persisted")
+        # Core names the value's dynamic type (`Lambda`, `{ *: Any }`), as DefinedField.evalDefault does.
+        return failure(f"Value has type {dynamic_label(value)}, which cannot be persisted")
     return stored, None
 
 

@@ -18,7 +18,7 @@ from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
 from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
-from ..eval.v10.signatures import DefaultInSignature, SignatureError
+from ..eval.v10.signatures import SignatureError
 from . import diff as schema_diff
 from . import parser
 from .errors import Diagnostic, annotate
@@ -158,7 +158,7 @@ def _types_known(change: t.Any, find: t.Callable) -> bool:
         for spec in (item.definition.get("fields") or {}).values():
             if sig.check(sig.parse(spec["signature"], schema=True), find):
                 return False
-    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+    except (SignatureError, KeyError, TypeError):
         return False
     return True
 
@@ -176,7 +176,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         return [], []
     try:
         steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
-    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+    except (SignatureError, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []
     if steps and live is not None and m.has_v4_indexes(ctx, live.name):
@@ -286,7 +286,7 @@ def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[t
             name = sig.unquote(token) if token[0] in "\"'" else token
             type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
             j, inner = i + 2, 0
-            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}")):
+            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}", "=")):
                 if inner == 0 and j > i + 2 and "\n" in text[tokens[j - 1][2] : tokens[j][1]] and _next_field(tokens, j):
                     break
                 inner += tokens[j][0] in ("{", "(", "[", "<")

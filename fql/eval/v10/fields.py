@@ -22,7 +22,7 @@ import attrs
 from attrs import frozen
 
 from ... import ast
-from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
+from ...errors import FQLError, ParseError, QueryRuntimeError, SchemaValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import ID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
 from .. import documents
@@ -199,7 +199,7 @@ def _schema_type(signature: t.Any, find: sig.Lookup) -> t.Any:
     """A stored signature's schema type; one that is not valid (a definition written by v4) fits only null."""
     try:
         texpr = sig.parse(signature, schema=True) if isinstance(signature, str) else None
-    except (sig.SignatureError, sig.DefaultInSignature):
+    except sig.SignatureError:
         texpr = None
     if texpr is None or sig.check(texpr, find) or sig.unpersistable(texpr, find):
         return st.NULL
@@ -543,31 +543,53 @@ def _failed(coll: str, what: str, failures: list[st.Failure]) -> QueryRuntimeErr
 
 
 def _with_defaults(ctx: Context, schema: CollectionFields, data: dict) -> tuple[dict, list[st.Failure]]:
-    """core's insertDefaultFieldsMap: absent fields take their defaults; an absent object-typed field
-    without one becomes `{}` (so its own fields are then reported missing)."""
-    out, failures = dict(data), []
-    for name, field in schema.struct.fields:
-        if name in out:
+    """core's insertDefaultFieldsMap on a create or replace: the fields given keep their place (objects
+    among them, and objects in arrays, take their own fields' defaults), then each absent field takes its
+    default; an absent object-typed field without one becomes an object of its own fields' defaults
+    (`{}` if none, so its own fields are then reported missing)."""
+    failures: list[st.Failure] = []
+    out = _defaults_in_object(ctx, schema.coll, schema.struct, data, (), failures)
+    return out, failures
+
+
+def _defaults_in_object(ctx: Context, coll: str, struct: st.Struct, data: dict, path: tuple, failures: list) -> dict:
+    out = {}
+    for name, value in data.items():
+        field = struct.field(name)
+        out[name] = value if field is None else _defaults_in_value(ctx, coll, field.expected, value, (*path, name), failures)
+    for name, field in struct.fields:
+        if name in data:
             continue
         if field.default is not None:
-            value, failure = default_value(ctx, f"*field:{schema.coll}:{name}*", name, field.default)
+            top = path[0] if path else name
+            value, failure = default_value(ctx, f"*field:{coll}:{top}*", (*path, name), field.default)
             if failure is not None:
                 failures.append(failure)
             else:
                 out[name] = value
         elif isinstance(field.expected, st.Struct):
-            out[name] = {}
-    return out, failures
+            out[name] = _defaults_in_object(ctx, coll, field.expected, {}, (*path, name), failures)
+    return out
 
 
-def default_value(ctx: Context, source_name: str, name: str, source: str) -> tuple[t.Any, st.Failure | None]:
-    """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure."""
+def _defaults_in_value(ctx: Context, coll: str, expected: t.Any, value: t.Any, path: tuple, failures: list) -> t.Any:
+    if isinstance(value, dict) and isinstance(expected, st.Struct):
+        return _defaults_in_object(ctx, coll, expected, value, path, failures)
+    if isinstance(value, list) and isinstance(expected, st.ArrayOf):
+        return [_defaults_in_value(ctx, coll, expected.inner, item, path, failures) for item in value]
+    return value
+
+
+def default_value(ctx: Context, source_name: str, name: str | tuple, source: str) -> tuple[t.Any, st.Failure | None]:
+    """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure
+    (at `name`, a field's name or a nested field's path)."""
     from ...parse import parse
     from .documents import to_stored
     from .expressions import evaluate_program
 
     def failure(detail: str) -> tuple[None, st.Failure]:
-        return None, st.Failure("default", (name,), f"Default field evaluation failed.\n{detail}")
+        path = name if isinstance(name, tuple) else (name,)
+        return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
 
     try:
         program = parse(source, "v10")
@@ -879,11 +901,6 @@ def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[
     except sig.SignatureError as err:
         rendered = sig.render_error(err, f"*{path[-1]}*", signature)
         return [st.Failure("validator", path, f"Failed parsing user-provided signature.\n{rendered}")]
-    except sig.DefaultInSignature as err:
-        raise NotImplementedInFql(
-            f"Default values inside a field's signature (`{err}` in `{signature}`) are not implemented in fql yet; "
-            "give the field its own `default` instead."
-        ) from None
     return []
 
 
@@ -1047,7 +1064,7 @@ def _normal(signature: t.Any) -> t.Any:
     """A signature as core displays it, so that spelling differences (`Int?`, `Int ?`) compare equal."""
     try:
         return sig.show(sig.parse(signature, schema=True))
-    except (sig.SignatureError, sig.DefaultInSignature, TypeError):
+    except (sig.SignatureError, TypeError):
         return signature
 
 

@@ -922,7 +922,7 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
                 lines.append(f"cause: {cause}" + (f"\nhint: {hint}" if hint else ""))
             errors.append("\n".join(lines))
         elif not found and isinstance(spec.get("default"), str):
-            errors.extend(_default_type_errors(ctx, field_name, spec["default"], st.resolve(texpr, find)))
+            errors.extend(default_type_errors(ctx, field_name, spec["default"], st.resolve(texpr, find)))
     wildcard = definition.get("wildcard")
     if wildcard is not None:
         texpr = sig.parse(wildcard)
@@ -951,7 +951,7 @@ def env_typechecked(ctx: Context) -> bool:
     return True
 
 
-def _default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:
+def default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:
     """core's typer on a default: its value's type must be the field's (`Type `Int` is not a subtype of
     `String``; FQL2DefinedFieldsSpec "default values are typechecked"). fql types the value it evaluates to."""
     value, failure = default_value(ctx, f"*field:{field_name}*", field_name, source)

@@ -194,6 +194,8 @@ at main.fsl:2:{column}
 
 
 def test_only_allow_memberships_for_collections(db):
+    push(db, "role foo {\n  membership Collection\n}")
+    assert q(db, 'Role.byName("foo")!.membership') == [{"resource": "Collection"}]
     push(db, "collection Foo {}\n\nrole foo {\n  membership Foo\n}")
     assert push_error(db, "function foo() { 0 }\n\nrole foo {\n  membership foo\n}") == """\
 error: Resource `foo` does not exist

@@ -14,11 +14,13 @@ import typing as t
 from attrs import evolve, frozen
 
 from ..eval.evaluator import Context
+from ..eval.v10 import indexed_fields
 from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
 from ..eval.v10 import schema_types as st
 from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
+from ..eval.v10.fields import env_typechecked
 from ..eval.v10.signatures import SignatureError
 from . import diff as schema_diff
 from . import parser
@@ -38,6 +40,8 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     out = unknown_types(after)
     if not out:
         out = default_types(ctx, after, find)
+    if not out and env_typechecked(ctx):
+        out = indexed_types(after)
     if out or not all(_types_known(change, find) for change in diffs):
         # Core checks the schema's types first and its migrations only when they are sound: the writes
         # that follow say what else is wrong with the types.
@@ -104,6 +108,33 @@ def default_types(ctx: Context, files: dict[str, str], find: t.Callable[[str], t
                 source = text[field.value.start : field.value.end]
                 for message in default_type_errors(ctx, member.name.text, source, expected):
                     out.append(Diagnostic(message, field.value.start, field.value.end).render(text, file))
+    return out
+
+
+def indexed_types(files: dict[str, str]) -> list[str]:
+    """core's postcheckIndexedComputedFields: a computed field an index or unique constraint covers may not
+    call a function, access a collection, use a computed field or its document's `ts`, each error drawn in
+    the field's body (fql/eval/v10/indexed_fields.py)."""
+    parsed = {file: parser.parse(text, file) for file, text in files.items() if text.strip()}
+    functions = [i.name for items in parsed.values() for i in items if i.kind == "function"]
+    collections = [i.name for items in parsed.values() for i in items if i.kind == "collection"]
+    out = []
+    for file, items in parsed.items():
+        text = files[file]
+        nodes = {n.name.text: n for n in parser.read(text) if n.kw.text == "collection" and n.name is not None}
+        for item in (i for i in items if i.kind == "collection" and i.name in nodes):
+            bodies = {
+                m.name.text: m.value.value
+                for m in nodes[item.name].value.items
+                if isinstance(m.value, Field) and m.value.kind == "compute" and m.value.value is not None
+            }
+            computed = item.definition.get("computed_fields") or {}
+            for name in indexed_fields.covered(item.definition):
+                if name not in bodies:
+                    continue
+                lit = bodies[name]
+                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections):
+                    out.append(Diagnostic(message, lit.start + start, lit.start + end).render(text, file))
     return out
 
 

@@ -32,6 +32,66 @@ def test_validate_schema(db):
     assert q(db, 'User.create({ first: "a", last: "b" }).name') == "a b"
 
 
+def test_validate_schema_computed_fields_in_indexes(db):
+    assert push_error(
+        db, "collection User {\n  compute other = _ => 2\n  compute name = doc => doc.other\n  index byName { terms [.name] }\n}"
+    ) == """\
+error: Computed fields used in indexes or constraints cannot use computed fields
+at main.fsl:3:29
+  |
+3 |   compute name = doc => doc.other
+  |                             ^^^^^
+  |"""
+
+
+@pytest.mark.parametrize("path", [".a", ".['a']"], ids=["disallow udfs in indexed computed fields", "track paths correctly with square brackets"])
+def test_disallow_udfs_in_indexed_computed_fields(db, path):
+    source = f"function one(_) {{ 1 }}\n\ncollection Foo {{\n  compute a = _ => 1 + one(0)\n\n  index byA {{ terms [{path}] }}\n}}"
+    assert push_error(db, source) == """\
+error: Computed fields used in indexes or constraints cannot call UDFs
+at main.fsl:4:24
+  |
+4 |   compute a = _ => 1 + one(0)
+  |                        ^^^
+  |"""
+
+
+def test_disallow_accessing_ts_field_on_indexed_computed_fields(db):
+    assert push_error(db, "collection Foo {\n  compute a = doc => doc.ts\n\n  index byA { terms [.a] }\n}") == """\
+error: Computed fields used in indexes or constraints cannot use a doc's ts field
+at main.fsl:2:26
+  |
+2 |   compute a = doc => doc.ts
+  |                          ^^
+  |"""
+
+
+def test_allow_accessing_ts_field_on_other_objects(db):
+    # The `doc` variable is shadowed: its `ts` is an object's.
+    push(db, "collection Foo {\n  compute a = doc => {\n    let doc = { ts: 3 }\n    doc.ts\n  }\n\n  index byA { terms [.a] }\n}")
+    q(db, "Foo.create({})")
+    assert q(db, "Foo.byA(3).count()") == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "User.all()",
+        "User.all().count()",
+        "User.create({})",
+        "User.definition",
+        "User.where(.foo > 3)",
+        "User.firstWhere(.foo > 3)",
+        "User.byName('foo')",
+        # This should be allowed eventually, but for now core disallows it.
+        "User.byId(3)",
+    ],
+)
+def test_disallow_access_to_collections(db, body):
+    message = push_error(db, f"collection User {{\n  compute a = _ => {body}\n  index byA {{ terms [.a] }}\n}}")
+    assert message.startswith("error: Computed fields used in indexes or constraints cannot access collections\nat main.fsl:2:20\n")
+
+
 def test_validate_computed_fields_signature(db):
     assert push_error(db, "collection User {\n  compute foo: Array<1, 2> = _ => abort(0)\n}") == """\
 error: Type constructor `Array<>` accepts 1 parameters, received 2

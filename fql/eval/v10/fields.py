@@ -18,7 +18,6 @@ import contextlib
 import json
 import typing as t
 
-import attrs
 from attrs import frozen
 
 from ... import ast
@@ -932,9 +931,10 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         # Core's SchemaTypeValidator types index paths only in a typechecked database (FQL2IndexMigrationSpec
         # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
-    if not errors and ctx.state.typecheck:
-        # The typer's check: a query run without it (X-Typecheck: false) lets the index be made.
-        errors.extend(_indexed_ts_errors(definition))
+    if not errors and ctx.state.typecheck and env_typechecked(ctx):
+        # The typer's check, in a typechecked database (FQL2ComputedFieldsSpec "cannot call UDFs (run-time)"
+        # is not); a query run without it (X-Typecheck: false) lets the index be made.
+        errors.extend(_indexed_errors(ctx, definition))
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
@@ -993,42 +993,18 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
     return errors
 
 
-def _indexed_ts_errors(definition: dict) -> list[str]:
-    """A computed field an index or unique constraint covers may not read its document's `ts` (not known
-    while the document is indexed; FQL2ComputedFieldsSpec "doesn't allow indexing if the ts field is
-    used"). fql looks for `doc.ts` on the body's own parameter."""
-    from ...parse import parse
-    from .collections import strict_path
+def _indexed_errors(ctx: Context, definition: dict) -> list[str]:
+    """core's checks of the computed fields an index or unique constraint covers (indexed_fields.py),
+    against the database's functions and collections (the one being defined among them)."""
+    from . import indexed_fields
 
-    covered = {
-        (strict_path(item["field"]) or [None])[0]
-        for spec in (definition.get("indexes") or {}).values()
-        for item in (spec.get("terms") or []) + (spec.get("values") or [])
-    }
-    for constraint in definition.get("constraints") or []:
-        covered.update(
-            (strict_path(item if isinstance(item, str) else item["field"]) or [None])[0]
-            for item in constraint.get("unique") or []
-        )
-    errors = []
-    for name, spec in (definition.get("computed_fields") or {}).items():
-        if name not in covered:
-            continue
-        arrow = parse(spec["body"], "v10").body[0]
-        param = arrow.params[0] if isinstance(arrow, ast.Arrow) and len(arrow.params) == 1 else None
-        if param is not None and _reads_ts(arrow.body, param):
-            errors.append("Computed fields used in indexes or constraints cannot use a doc's ts field")
-    return errors
+    def names(coll: str) -> list[str]:
+        found = [v.data.get("name") for v in ctx.state.txn.scan(ctx.state.scope, coll) if v.live_at(ctx.state.ts) and v.data]
+        return [n for n in found if isinstance(n, str)]
 
-
-def _reads_ts(node: t.Any, param: str) -> bool:
-    if isinstance(node, ast.Member) and node.name == "ts" and node.obj == ast.Ident(param):
-        return True
-    if isinstance(node, ast.Node):
-        return any(_reads_ts(getattr(node, f.name), param) for f in attrs.fields(type(node)) if f.name != "span")
-    if isinstance(node, (tuple, list)):
-        return any(_reads_ts(item, param) for item in node)
-    return False
+    functions = [n for n in names("#functions") if n != definition.get("name")]
+    collections = list(dict.fromkeys([*names("#collections"), *([definition["name"]] if isinstance(definition.get("name"), str) else [])]))
+    return [message for _, (message, _, _) in indexed_fields.errors(definition, functions, collections)]
 
 
 def _missing_field(schema: t.Any, steps: list) -> str | None:

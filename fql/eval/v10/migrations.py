@@ -21,7 +21,7 @@ import copy
 import typing as t
 
 from ...errors import FQLError, QueryRuntimeError
-from ...storage.base import Version
+from ...storage.base import DocKey, Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
@@ -170,9 +170,12 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
                 message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
                 raise failed(coll, [Problem(message, **_type_source(path, source, fields))])
     txn = ctx.state.txn
+    since = _created(ctx, coll)
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):
-            if version.data is None:
+            if version.data is None or version.ts < since:
+                # Not the collection's: a document of one of the same name, since deleted (core's would
+                # have had another id), keeps the versions it had.
                 continue
             data = copy.deepcopy(dict(version.data.get("data") or {}))
             for step in steps:
@@ -180,6 +183,16 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
             if not data.get(CONFLICTS):
                 data.pop(CONFLICTS, None)
             txn.insert_version(Version(version.key, version.ts, {**version.data, "data": data}, version.ttl))
+
+
+def _created(ctx: Context, coll: str) -> int:
+    """When the collection `coll` was made: the first version of its definition since it was last deleted."""
+    history = ctx.state.txn.history(DocKey(ctx.state.scope, "#collections", coll))
+    made = history[0].ts if history else 0
+    for before, after in zip(history, history[1:]):
+        if not before.data and after.data:
+            made = after.ts
+    return made
 
 
 def _type_source(path: Path, source: str | None, fields: dict | None) -> dict:

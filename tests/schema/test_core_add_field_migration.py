@@ -14,7 +14,7 @@ import pytest
 
 import fql
 
-from .pushing import create, data, push
+from .pushing import create, data, push, q
 
 WILDCARD = "collection Foo {\n  *: Any\n}\n"
 
@@ -29,6 +29,19 @@ def test_adds_a_value(db):
     create(db, "Foo", 1)
     push(db, "collection Foo {\n  old: Int?\n  my_field: Int\n\n  migrations {\n    add .my_field\n    backfill .my_field = 5\n  }\n}\n")
     assert data(db, "Foo", 1) == {"my_field": 5}
+
+
+def test_adds_a_value_the_index_sees(db):
+    # What an index holds follows: the added value is indexed, now and as of the document's past.
+    push(db, "collection Foo {\n  old: Int?\n}\n")
+    ts = create(db, "Foo", 1)
+    push(
+        db,
+        "collection Foo {\n  old: Int?\n  my_field: Int\n\n  index byMyField {\n    terms [.my_field]\n  }\n\n"
+        "  migrations {\n    add .my_field\n    backfill .my_field = 5\n  }\n}\n",
+    )
+    assert q(db, "Foo.byMyField(5).map(.id).toArray()") == ["1"]
+    assert q(db, f"at ({ts}) {{ Foo.byMyField(5).map(.id).toArray() }}") == ["1"]
 
 
 def test_adds_a_value_of_an_object_type(db):

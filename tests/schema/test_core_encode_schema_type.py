@@ -36,6 +36,8 @@ CASES = [
     ("{ foo: String }", '{ foo: "a" }', "{ foo: 1 }"),
     ("{ foo: String, bar: String | Int }", '{ foo: "a", bar: 1 }', '{ foo: "a", bar: true }'),
     ("{ foo: String, bar: String | Int, *: String | Int }", '{ foo: "a", bar: 1, x: 2 }', '{ foo: "a", bar: 1, x: true }'),
+    # EncodeMigrationSpec "it encodes complex types"
+    ("{ foo: Int | String, bar: [String, Int | String, Int] }", '{ foo: 1, bar: ["a", "b", 2] }', '{ foo: 1, bar: ["a", "b", "c"] }'),
     # arrays
     ("Array<String>", '["a"]', "[1]"),
     ("Array<Int | String>", '[1, "a"]', "[true]"),

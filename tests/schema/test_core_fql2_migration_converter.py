@@ -72,3 +72,17 @@ def test_it_errors_for_non_persistable_values(db):
         "      Value has type Lambda, which cannot be persisted"
     )
     assert data(db, "User", 1) == {}
+
+
+def test_it_errors_for_non_persistable_backfill_values(db):
+    # The converter's own error, for a backfill (which no write hook evaluates first), wrapped as core's push
+    # wraps a schema failure and drawn on the collection (FQL2MigrationValidatorSpec's form).
+    push(db, "collection User {\n  _no_wildcard: Null\n}")
+    create(db, "User", 1)
+    message = push_error(
+        db, "collection User {\n  foo: Any\n  _no_wildcard: Null\n\n  migrations {\n    add .foo\n    backfill .foo = () => true\n  }\n}"
+    )
+    assert message.split("\nat main.fsl")[0] == (
+        "error: Invalid database schema update.\n    error: Failed to convert migration.\n    constraint failures:\n"
+        "      Value has type Lambda, which cannot be persisted.\n    at <no source>"
+    )

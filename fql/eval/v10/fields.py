@@ -582,27 +582,32 @@ def _defaults_in_value(ctx: Context, coll: str, expected: t.Any, value: t.Any, p
 def default_value(ctx: Context, source_name: str, name: str | tuple, source: str) -> tuple[t.Any, st.Failure | None]:
     """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure
     (at `name`, a field's name or a nested field's path)."""
+    value, error, unpersistable = pure_value(ctx, source_name, source)
+    if error is None and unpersistable is None:
+        return value, None
+    path = name if isinstance(name, tuple) else (name,)
+    # Core names the value's dynamic type (`Lambda`, `{ *: Any }`), as DefinedField.evalDefault does.
+    detail = error if error is not None else f"Value has type {unpersistable}, which cannot be persisted"
+    return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
+
+
+def pure_value(ctx: Context, source_name: str, source: str) -> tuple[t.Any, str | None, str | None]:
+    """Evaluate `source` with no variables, no reads and no writes: its stored value, or its error rendered
+    against `source_name`, or (when it cannot be stored) the dynamic type of the value it gave."""
     from ...parse import parse
     from .documents import to_stored
-    from .expressions import evaluate_program
-
-    def failure(detail: str) -> tuple[None, st.Failure]:
-        path = name if isinstance(name, tuple) else (name,)
-        return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
+    from .expressions import dynamic_label, evaluate_program
 
     try:
         program = parse(source, "v10")
         with limited(ctx, "default values", reads=False):
             value = evaluate_program(program, Context(ctx.state))
     except FQLError as err:
-        return failure(_render(err, source_name, source))
+        return None, _render(err, source_name, source), None
     stored = to_stored(value)
     if not persistable(stored) or _holds_id(value):
-        from .expressions import dynamic_label
-
-        # Core names the value's dynamic type (`Lambda`, `{ *: Any }`), as DefinedField.evalDefault does.
-        return failure(f"Value has type {dynamic_label(value)}, which cannot be persisted")
-    return stored, None
+        return None, None, dynamic_label(value)
+    return stored, None, None
 
 
 def _holds_id(value: t.Any) -> bool:

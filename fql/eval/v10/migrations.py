@@ -217,12 +217,18 @@ def _filled(step: Step) -> list[tuple[Path, t.Any, str | None]]:
 
 
 def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
-    """A backfill (or default) value: an expression with no reads and no writes, as a stored value."""
-    from .fields import default_value
+    """A backfill (or default) value: an expression with no reads and no writes, as a stored value. Core's
+    MigrationConverter: an error of its own is the error; a value that cannot be stored is `Failed to
+    convert migration.`."""
+    from .fields import pure_value
 
-    value, failure = default_value(ctx, "*backfill*", "backfill", source)
-    if failure is not None:
-        raise failed(coll, [Problem(f"Failed to convert migration.\n{failure.message}")])
+    value, error, unpersistable = pure_value(ctx, "*backfill*", source)
+    if error is not None:
+        # Its own error, placed where core's stored backfill is: nowhere (`at <no source>`).
+        raise failed(coll, [Problem(error.removeprefix("error: ").split("\nat ", 1)[0])])
+    if unpersistable is not None:
+        message = f"Value has type {unpersistable}, which cannot be persisted."
+        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {message}")])
     return copy.deepcopy(value)
 
 

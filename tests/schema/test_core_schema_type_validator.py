@@ -6,8 +6,8 @@ where core's case only checks that validation passes, what the schema then does 
 Skipped, as they test core's static typechecker (its inferred signatures, the `CollectionUpdate`/
 `FunctionUpdate` results, type errors inside bodies), which fql does not have (README, "Where fql departs
 from Fauna"): "check for simple validation errors", and the failing halves of "validate explicit
-signatures", "check for recursive functions" (`Recursively defined `fac` needs explicit type.`), "handle
-unnamed arguments correctly" (`_` unbound), "validate check constraints", "validate computed fields",
+signatures", "check for recursive functions" (`Recursively defined `fac` needs explicit type.`), "validate
+check constraints", "validate computed fields",
 "check role privileges", "check role membership" and "check access provider roles". Their passing halves
 are here as what the schema does once taken (test_cases_the_typer_passes). "disallow args with duplicate names (pending)" is core's
 pending case: its validator lets `function dup_name(a, a)` through, and fql refuses it when the body is
@@ -90,6 +90,17 @@ def test_allow_accessing_ts_field_on_other_objects(db):
 def test_disallow_access_to_collections(db, body):
     message = push_error(db, f"collection User {{\n  compute a = _ => {body}\n  index byA {{ terms [.a] }}\n}}")
     assert message.startswith("error: Computed fields used in indexes or constraints cannot access collections\nat main.fsl:2:20\n")
+
+
+def test_handle_unnamed_arguments_correctly(db):
+    # A parameter named `_` binds no name.
+    assert push_error(db, "function cant_access_underscore(_) {\n  _\n}") == """\
+error: Unbound variable `_`
+at main.fsl:2:3
+  |
+2 |   _
+  |   ^
+  |"""
 
 
 def test_validate_computed_fields_signature(db):

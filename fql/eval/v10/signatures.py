@@ -383,7 +383,7 @@ class _Parser:
             kind, value, offset = self.peek()
             if kind == "end":
                 break
-            if depth == 0 and self.i > 0 and (value in (",", "}") or (value == ";" and kind == "?")):
+            if depth == 0 and (value in (",", "}") or (value == ";" and kind == "?")):
                 break
             if depth == 0 and self.i in self.line_starts and offset > start and self._starts_field():
                 break

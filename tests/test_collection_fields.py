@@ -318,3 +318,32 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
 def test_definitions_core_refuses(db, definition, path, message):
     # core's FQL2CollectionsSpec (api) cases, each a constraint failure at its path.
     assert failures(db, f'Collection.create({{ name: "Bad", {definition} }})') == [(path, message)]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("{ b: Int = 3, c: String }", "{ b: Int = 3, c: String }"),
+        ("{\n  b: Int = 3\n  c: String\n}", "{ b: Int = 3, c: String }"),
+        ('{ a: Int = { x: [1, 2], y: "}" }.x[0], b: Time = Time.now() }', '{ a: Int = { x: [1, 2], y: "}" }.x[0], b: Time = Time.now() }'),
+        ("{ a: { b: Int = 1 } }", "{ a: { b: Int = 1 } }"),
+    ],
+)
+def test_defaults_inside_a_signature(text, shown):
+    assert signatures.show(signatures.parse(text, schema=True)) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("{ b: Int = 3 }?", ("Parent is nullable", 14, 1)),
+        ("{ b: Int = 3 } | Null", ("Parent is a union", 0, 21)),
+        ("Array<{ b: Int = 3 }>", ("Parent is not an object", 0, 21)),
+        ("{ b: Int = 3, ... }", ("Parent is not an object", 0, 19)),
+        ("{ a: { b: Int = 3 } = { b: 4 } }", ("Parent has a conflicting default value", 22, 8)),
+    ],
+)
+def test_defaults_where_core_refuses_them(text, hint):
+    with pytest.raises(signatures.SignatureError) as caught:
+        signatures.parse(text, schema=True)
+    assert (caught.value.message, caught.value.hints) == ("Default values are not allowed here", (hint,))

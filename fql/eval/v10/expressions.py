@@ -387,10 +387,10 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     if callable(fn) and hasattr(fn, "index"):
         return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
     # Calling a value that is no function (a null too): core's InvalidType for the callee.
-    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {_dynamic_label(fn)}")
+    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {dynamic_label(fn)}")
 
 
-def _dynamic_label(value: t.Any) -> str:
+def dynamic_label(value: t.Any) -> str:
     """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
     if isinstance(value, Document):
         return "Doc"
@@ -586,11 +586,11 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         if fn is None and name not in receiver:
             # Calling a field the value does not have: core's null from a missing field names the receiver's
             # dynamic type, `Doc` or `{ *: Any }` (FQLInterpreter.evalAp; ReadBrokerSpec's missing-field null).
-            label = _dynamic_label(receiver)
+            label = dynamic_label(receiver)
             raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{label}`")
         if not _callable(fn):
             # A field holding something else (a null a computed field gave, a number): core names the field.
-            found_type = _dynamic_label(fn)
+            found_type = dynamic_label(fn)
             raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
         return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
@@ -598,7 +598,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         found_type = display.type_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
-        "invalid_function_invocation", f"The function `{name}` does not exist on `{_dynamic_label(receiver)}`"
+        "invalid_function_invocation", f"The function `{name}` does not exist on `{dynamic_label(receiver)}`"
     )
 
 

@@ -457,7 +457,8 @@ def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
         missing = []
         for version in roles:
             members, privileges = (_as_list(version.data.get(field)) for field in ("membership", "privileges"))
-            named = [(m.get("resource"), collections) for m in members if isinstance(m, dict)]
+            # Core's checkResourceName: native modules count for memberships too (`membership Collection`).
+            named = [(m.get("resource"), collections | _NATIVE_RESOURCES) for m in members if isinstance(m, dict)]
             allowed = collections | functions | _NATIVE_RESOURCES
             named += [(p.get("resource"), allowed) for p in privileges if isinstance(p, dict)]
             missing += [name for name, known in named if isinstance(name, str) and name not in known]

@@ -38,13 +38,17 @@ class Node:
         return _dump(self, indent)
 
 
+#: Node fields `dump()` leaves out: where a node is, not what it is.
+_UNSHOWN = frozenset(("span", "text"))
+
+
 def _dump(value: t.Any, indent: str) -> str:
     flat = _flat(value)
     if len(indent) + len(flat) <= 100:
         return flat
     inner = indent + "  "
     if isinstance(value, Node):
-        parts = [f"{inner}{f.name}={_dump(getattr(value, f.name), inner)}" for f in fields(type(value)) if f.name != "span"]
+        parts = [f"{inner}{f.name}={_dump(getattr(value, f.name), inner)}" for f in fields(type(value)) if f.name not in _UNSHOWN]
         if not parts:
             return f"{type(value).__name__}()"
         return f"{type(value).__name__}(\n" + ",\n".join(parts) + f"\n{indent})"
@@ -57,7 +61,7 @@ def _dump(value: t.Any, indent: str) -> str:
 
 def _flat(value: t.Any) -> str:
     if isinstance(value, Node):
-        parts = [f"{f.name}={_flat(getattr(value, f.name))}" for f in fields(type(value)) if f.name != "span"]
+        parts = [f"{f.name}={_flat(getattr(value, f.name))}" for f in fields(type(value)) if f.name not in _UNSHOWN]
         return f"{type(value).__name__}({', '.join(parts)})"
     if isinstance(value, tuple):
         return "(" + ", ".join(_flat(v) for v in value) + ("," if len(value) == 1 else "") + ")"
@@ -119,6 +123,9 @@ class Program(Node):
 
     body: tuple[Node, ...]
     span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+    #: The v10 source it was parsed from (its spans' text): the typechecker finds parentheses there, which
+    #: the tree does not keep.
+    text: str = field(default="", eq=False, repr=False, kw_only=True)
 
 
 # -- FQL v10 nodes: the v10 grammar lowers to these plus Literal, Array, Object and Program. -------------

@@ -6,7 +6,8 @@ key's bytes can be inverted for a `reverse: true` index field and still sort cor
 of a tuple prefix is a byte prefix of the encoding of the whole tuple (cursors and Range bounds rely on it).
 
 The type order is core's CBOR order: numbers < bytes < strings < arrays < objects < refs, sets, times,
-dates < false < true < null. Strings compare by code point (UTF-8 bytes), not by a locale collator.
+dates < lambdas < UUIDs (CBOR tag 37, after the query tag 18) < false < true < null. Strings compare by
+code point (UTF-8 bytes), not by a locale collator.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import struct
 import typing as t
 
-from .values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
+from .values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
 
 _NUMBER, _BYTES, _STRING, _ARRAY, _OBJECT = b"\x10", b"\x20", b"\x30", b"\x40", b"\x50"
-_REF, _SET, _TIME, _DATE, _OTHER = b"\x60", b"\x61", b"\x62", b"\x63", b"\x64"
+_REF, _SET, _TIME, _DATE, _OTHER, _UUID = b"\x60", b"\x61", b"\x62", b"\x63", b"\x64", b"\x65"
 _FALSE, _TRUE, _NULL = b"\x70", b"\x71", b"\x80"
 _END = b"\x00"
 #: Greater than any key's first byte: `prefix + TOP` bounds every key that starts with `prefix`.
@@ -67,6 +68,8 @@ def encode(value: t.Any) -> bytes:
         return _TIME + _int_key(value.nanos, 12)
     if isinstance(value, Date):
         return _DATE + _int_key(value.days)
+    if isinstance(value, UUID):
+        return _UUID + value.bits.to_bytes(16, "big")
     if isinstance(value, Page):
         return encode(value.to_dict())
     if isinstance(value, SetRef):

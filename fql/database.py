@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import typing as t
 
+from . import stack
 from .auth import jwt
 from .auth.access import SCOPES, Auth, authenticate
 from .auth.jwt import JWKS
@@ -12,7 +14,7 @@ from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
 from .eval import control, documents, registry, roles
 from .eval.evaluator import Context, QueryState, evaluate
-from .ast import Program
+from .ast import Node, Program
 from .parse import parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
@@ -23,11 +25,16 @@ registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
 from .eval.v10.misc import visible_logs  # noqa: E402
+from .eval.v10.static import typecheck as static_check  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
 MAX_RETRIES = 5
 #: The root (admin) identity of queries without a secret; Auths are never changed in place, so one serves all.
 ROOT = Auth()
+
+
+class _ShallowStack(Exception):
+    """A query ran out of stack on a thread that is not deep (fql/stack.py): it runs again on one that is."""
 
 
 def open_storage(url: str) -> Storage:
@@ -126,10 +133,12 @@ class Database:
             fields["performance_hints"] = True
         attempt = 0
         while True:
-            txn = self.storage.begin(writing=attempt > 0)
+            run = functools.partial(self._begin, attempt > 0, read_only, node, secret, syntax, env, fields, meter)
             try:
-                view = txn if read_only is None else ReadOnly(txn, read_only)
-                result, state = self._attempt(view, node, secret, syntax, env, fields, meter)
+                try:
+                    result, state = run()
+                except _ShallowStack:
+                    result, state = stack.run_deep(run)
                 if attempt:
                     state.retries = attempt
                 return result, state
@@ -138,6 +147,13 @@ class Database:
                 bound = MAX_RETRIES if max_retries is None else max_retries
                 if attempt > bound or (deadline is not None and time.monotonic() > deadline):
                     raise
+
+    def _begin(
+        self, writing: bool, read_only: t.Callable[[], FQLError] | None, *args: t.Any
+    ) -> tuple[t.Any, QueryState]:
+        """One run of a query (`_attempt`'s arguments after its transaction) in a transaction begun here."""
+        txn = self.storage.begin(writing=writing)
+        return self._attempt(txn if read_only is None else ReadOnly(txn, read_only), *args)
 
     def _attempt(
         self,
@@ -173,6 +189,8 @@ class Database:
                 unbound = control.unbound_variable(node, env or ())
                 if unbound is not None:
                     raise unbound
+            if syntax == "v10" and state.typecheck and isinstance(node, Node):
+                state.static_type = static_check(node, ctx)
             result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()
@@ -180,6 +198,8 @@ class Database:
             return result, state
         except RecursionError:
             txn.rollback()
+            if not stack.is_deep():
+                raise _ShallowStack from None
             raise StackOverflow("The query nests deeper than fql can evaluate.") from None
         except BaseException as err:
             txn.rollback()
@@ -187,6 +207,7 @@ class Database:
                 raise txn.conflict from None
             if isinstance(err, FQLError) and state is not None and syntax == "v10":
                 err.logs = visible_logs(state)
+                err.warnings = state.check_warnings
             if isinstance(err, TransactionAborted):
                 err.state = state
             raise

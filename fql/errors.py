@@ -37,10 +37,13 @@ class FQLError(Exception):
         #: frames the error next (`in_source`), the query's own if none does.
         self.frames: list[tuple[str | None, str | None, Span]] = []
         #: v10 hints shown under the error's first place (core's `hint: Null value created here`):
-        #: (message, source name, source text or None for the query's, span).
-        self.hints: list[tuple[str, str, str | None, Span]] = []
+        #: (message, source name, source text or None for the query's, span), and optionally the text the
+        #: hint suggests inserting at the span's start (core's `Use the ! or ?. operator`, shown with `+`).
+        self.hints: list[tuple] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
+        #: The v10 check warnings of the query that failed as it ran (its summary shows them first).
+        self.warnings: list = []
 
     @property
     def code(self) -> str:
@@ -264,15 +267,33 @@ class CheckConstraintFailed(QueryRuntimeError):
 
 
 class QueryCheckError(FQLError):
-    """A v10 query that cannot run as written (unbound variable, wrong arity): `invalid_query`."""
+    """A v10 query that cannot run as written (unbound variable, wrong arity, a type error): `invalid_query`.
+    `more` holds the other errors found with it (core's QueryCheckFailure reports them all)."""
 
     v4_code, v10_code, status = "invalid expression", "invalid_query", 400
+
+    def __init__(self, description: str, **kw: t.Any):
+        super().__init__(description, **kw)
+        self.more: list[QueryCheckError] = []
+
+    @property
+    def checks(self) -> list[QueryCheckError]:
+        """This error and the others found with it, in source order."""
+        return [self, *self.more]
 
 
 class StackOverflow(FQLError):
     """Calls nested deeper than Fauna allows."""
 
     v4_code, v10_code, status = "stack overflow", "stack_overflow", 400
+
+    #: Set once the error has left a user function's body: as core's FunctionStackOverflowError, it is
+    #: not wrapped in `call error` by the calls around it, and its position stays where the lambda that
+    #: overflowed was applied, in the innermost function's body.
+    sealed: bool = False
+
+    def at(self, *path: str | int) -> FQLError:
+        return self if self.sealed else super().at(*path)
 
 
 class MoveDatabaseError(FQLError):

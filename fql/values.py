@@ -1,4 +1,4 @@
-"""FQL values beyond JSON's: Ref, SetRef, Timestamp, Date, Bytes, Page, Lambda (attrs, frozen).
+"""FQL values beyond JSON's: Ref, SetRef, Timestamp, Date, Bytes, UUID, Page, Lambda (attrs, frozen).
 
 Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (64-bit in Fauna),
 doubles -> float, strings -> str, arrays -> list, objects -> dict.
@@ -345,6 +345,37 @@ class Bytes:
 
     def __repr__(self) -> str:
         return f'Bytes("{self.base64()}")'
+
+
+#: The five dash-separated hex groups of a UUID's text, and the bits each keeps.
+_UUID_GROUPS = re.compile(r"([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)")
+_UUID_BITS = (32, 16, 16, 16, 48)
+
+
+@frozen(order=True)
+class UUID:
+    """A UUID (v4's `{"@uuid": ...}`), held as its 128 bits; it orders as its 16 big-endian bytes."""
+
+    bits: int
+
+    @classmethod
+    def parse(cls, text: str) -> UUID | None:
+        """Read `text` as Java's UUID.fromString does (core's parser): five hex groups, at most 36
+        characters in all, each group cut to its width (`1-2-3-4-5` is `00000001-0002-...`); None if not."""
+        match = _UUID_GROUPS.fullmatch(text) if len(text) <= 36 else None
+        if match is None:
+            return None
+        bits = 0
+        for group, width in zip(match.groups(), _UUID_BITS):
+            bits = (bits << width) | (int(group, 16) & ((1 << width) - 1))
+        return cls(bits)
+
+    def __str__(self) -> str:
+        h = f"{self.bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def __repr__(self) -> str:
+        return f'UUID("{self}")'
 
 
 @frozen

@@ -10,7 +10,8 @@
 
 `// => expr` compares by Fauna equality with the value of `expr` (evaluated after the query, in the same
 database); `// =~ regex` matches the result's FQL text; `// error:` gives the code, optionally with
-`// description:` and `// position:` (JSON). Other `//` lines are comments. A file's cases run in order
+`// description:` and `// position:` (JSON); `// typecheck: off` runs a v10 query without the static
+check (as `X-Typecheck: false` does), for what it does at runtime. Other `//` lines are comments. A file's cases run in order
 against one fresh database, so later cases see what earlier ones wrote.
 """
 
@@ -26,7 +27,7 @@ from fql import ast
 from fql.eval import registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_DIRECTIVE = re.compile(r"^//\s*(=>|=~|error:|description:|position:)\s?(.*)$")
+_DIRECTIVE = re.compile(r"^//\s*(=>|=~|error:|description:|position:|typecheck:)\s?(.*)$")
 
 
 @define
@@ -38,6 +39,7 @@ class Case:
     error: str | None = None
     description: str | None = None
     position: list | None = None
+    typecheck: bool = True
     extra: dict = field(factory=dict)
 
 
@@ -65,6 +67,8 @@ def load(path: Path) -> list[Case]:
                 current.description = rest.strip()
             elif kind == "position:":
                 current.position = json.loads(rest)
+            elif kind == "typecheck:":
+                current.typecheck = rest.strip() != "off"
             continue
         if line.strip().startswith("//") or not line.strip():
             if line.strip() and query:

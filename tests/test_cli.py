@@ -115,6 +115,13 @@ def test_eval_error():
     assert err.startswith("invalid expression: Variable 'nope' is not defined.\n")
 
 
+def test_a_v10_type_error_shows_every_check(script):
+    status, out, err = fql("run", "--syntax", "v10", script("{ a: 1.foo, b: 2.bar }\n"))
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid_query: Type `Int` does not have field `foo`\nerror: Type `Int` does not have field")
+    assert "\n\nerror: Type `Int` does not have field `bar`\nat *query*:1:18\n" in err
+
+
 def test_ast():
     status, out, _ = fql("-e", "Add(1, 2)", "--ast")
     assert status == 0 and "Call(" in out and "Literal(" in out

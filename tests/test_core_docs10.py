@@ -380,17 +380,39 @@ def test_default_value_of_another_type(db):
 
 
 # FQL2ComputedFieldsSpec "indexing": a computed field computed for an index may not call a UDF or read another
-# computed field (the document gets no entry), nor (checked with its definition) read its document's ts.
+# computed field: in a typechecked database its definition is refused ("(typecheck)" cases), in one that is
+# not the document gets no entry ("(run-time)" cases); nor (checked with its definition) read its document's ts.
 def test_indexed_computed_field_limits(db):
+    ok(db, "Database.create({ name: 'untyped', typechecked: false })")
+
+    def untyped(query: str) -> object:
+        body = json.loads(v10.query(db, {"query": query}, "secret:untyped:admin", {"x-format": "simple"}, 0).body)
+        assert "error" not in body, body
+        return body["data"]
+
+    udf = (
+        "Collection.create({ name: 'Foo', computed_fields: { b: { body: 'doc => if (doc.a) one(1) else 0' } },"
+        " indexes: { byB: { terms: [{ field: '.b' }] } } })"
+    )
+    computed = (
+        "Collection.create({ name: 'Bar', computed_fields: { b: { body: 'doc => 2 * doc.a' },"
+        " c: { body: 'doc => 2 * doc.b' } }, indexes: { byC: { terms: [{ field: '.c' }] } } })"
+    )
     ok(db, "Function.create({ name: 'one', body: '_ => 1' })")
-    ok(db, "Collection.create({ name: 'Foo', computed_fields: { b: { body: 'doc => if (doc.a) one(1) else 0' } },"
-           " indexes: { byB: { terms: [{ field: '.b' }] } } })")
-    ok(db, "Foo.create({ a: true }); Foo.create({ a: false })")
-    assert ok(db, "[Foo.byB(0).count(), Foo.byB(1).count(), Foo.all().map(.b).toArray()]") == [1, 0, [1, 0]]
-    ok(db, "Collection.create({ name: 'Bar', computed_fields: { b: { body: 'doc => 2 * doc.a' },"
-           " c: { body: 'doc => 2 * doc.b' } }, indexes: { byC: { terms: [{ field: '.c' }] } } })")
-    ok(db, "Bar.create({ a: 1 })")
-    assert ok(db, "[Bar.byC(4).count(), Bar.all().first()!.c]") == [0, 4]
+    untyped("Function.create({ name: 'one', body: '_ => 1' })")
+    assert failure(db, udf)[1] == (
+        "Invalid database schema update.\n    error: Computed fields used in indexes or constraints cannot call UDFs"
+    )
+    assert failure(db, computed)[1] == (
+        "Invalid database schema update.\n"
+        "    error: Computed fields used in indexes or constraints cannot use computed fields"
+    )
+    untyped(udf)
+    untyped("Foo.create({ a: true }); Foo.create({ a: false })")
+    assert untyped("[Foo.byB(0).count(), Foo.byB(1).count(), Foo.all().map(.b).toArray()]") == [1, 0, [1, 0]]
+    untyped(computed)
+    untyped("Bar.create({ a: 1 })")
+    assert untyped("[Bar.byC(4).count(), Bar.all().first()!.c]") == [0, 4]
     ts_field = "computed_fields: { a: { body: 'doc => doc.ts' } }, indexes: { byA: { terms: [{ field: '.a' }] } }"
     assert _schema_errors_of(db, ts_field, "Ts") == [
         "error: Computed fields used in indexes or constraints cannot use a doc's ts field"
@@ -424,3 +446,35 @@ def test_names_as_core_validates_them(db, query, message):
     body = answer(db, query)
     assert body["error"]["code"] == "constraint_failure"
     assert body["error"]["constraint_failures"] == [{"paths": [["name"]], "message": message}]
+
+
+# FQL2ComputedFieldsSpec "cannot call UDFs (typecheck)" / "cannot use computed fields (typecheck)": the checks
+# see through a `let` (a function named again, the document named again) and cover values and unique
+# constraints too.
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            "computed_fields: { a: { body: '_ => { let two = one; 1 + two(0) }' } },"
+            " indexes: { byA: { terms: [{ field: '.x' }], values: [{ field: '.a' }] } }",
+            "cannot call UDFs",
+        ),
+        ("computed_fields: { a: { body: '_ => 1 + one(0)' } }, constraints: [{ unique: ['.a'] }]", "cannot call UDFs"),
+        (
+            "computed_fields: { a: { body: '_ => { x: 0, y: 1 }' }, b: { body: 'doc => { let f = doc; 1 + f.a.x }' } },"
+            " indexes: { byB: { values: [{ field: '.b' }] } }",
+            "cannot use computed fields",
+        ),
+        (
+            "computed_fields: { a: { body: '_ => Author.all().count()' } }, indexes: { byA: { terms: [{ field: '.a' }] } }",
+            "cannot access collections",
+        ),
+    ],
+)
+def test_indexed_computed_fields_checked_with_their_definition(db, fields, message):
+    ok(db, "Function.create({ name: 'one', body: '_ => 1' })")
+    code, text, _ = failure(db, f"Collection.create({{ name: 'Foo', {fields} }})")
+    assert (code, text) == (
+        "invalid_schema",
+        f"Invalid database schema update.\n    error: Computed fields used in indexes or constraints {message}",
+    )

@@ -16,8 +16,8 @@ from fql.server import v10
 
 
 def answer(db: fql.Database, query: str, typecheck: bool = True) -> dict:
-    body = {"query": query} if typecheck else {"query": query, "typecheck": False}
-    return json.loads(v10.query(db, body, "secret", {"x-format": "simple"}, 0).body)
+    headers = {"x-format": "simple"} if typecheck else {"x-format": "simple", "x-typecheck": "false"}
+    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
 
 
 def ok(db: fql.Database, query: str, typecheck: bool = True) -> object:

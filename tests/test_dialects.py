@@ -339,7 +339,7 @@ def test_the_dialects_example_prints_one_result_per_spelling():
     token = rf'{{ ref: Ref\(Tokens\(\), "\d+"\), ts: \d+, instance: {ariel}, secret: "fn[\w-]+" }}'
     page = rf"{{ data: \[{ariel}\] }}"
     expected = [
-        r'{ ref: Collection\("characters"\), ts: \d+, history_days: 30, name: "characters" }',
+        r'{ ref: Collection\("characters"\), ts: \d+, history_days: 0, name: "characters" }',
         rf'{{ ref: {ariel}, ts: \d+, data: {{ name: "Ariel" }} }}',
         *[token] * 7,
         "7",

@@ -44,7 +44,7 @@ EXPECTED: dict[str, list[str]] = {
         "after invalidate: None",
     ],
     "tokens.fql": [
-        rf'{{ ref: Collection\("users"\), ts: {TS}, history_days: 30, name: "users" }}',
+        rf'{{ ref: Collection\("users"\), ts: {TS}, history_days: 0, name: "users" }}',
         rf'{{ ref: Index\("users_by_email"\), ts: {TS}, active: true, .*permissions: {{ read: "public" }}.*}}',
         rf'{{ ref: {ALICE}, ts: {TS}, data: {{ email: "alice@site.example" }} }}',
         rf'{{ ref: Index\("tokens_by_instance"\), ts: {TS}, .*source: Tokens\(\), terms: \[{{ field: "instance" }}\], '
@@ -58,7 +58,7 @@ EXPECTED: dict[str, list[str]] = {
         rf"hashed_secret: {HASH} }}",
     ],
     "login.fql": [
-        rf'{{ ref: Collection\("characters"\), ts: {TS}, history_days: 30, name: "characters" }}',
+        rf'{{ ref: Collection\("characters"\), ts: {TS}, history_days: 0, name: "characters" }}',
         rf'{{ ref: Index\("characters_by_name"\), ts: {TS}, .*}}',
         rf'{{ ref: {ARIEL}, ts: {TS}, data: {{ name: "Ariel" }} }}',
         rf"{{ ref: {TOKEN}, ts: {TS}, instance: {ARIEL}, secret: {SECRET} }}",
@@ -68,7 +68,7 @@ EXPECTED: dict[str, list[str]] = {
         r"2",
     ],
     "create_token.fql": [
-        rf'{{ ref: Collection\("services"\), ts: {TS}, history_days: 30, name: "services" }}',
+        rf'{{ ref: Collection\("services"\), ts: {TS}, history_days: 0, name: "services" }}',
         rf'{{ ref: {SERVICE}, ts: {TS}, data: {{ name: "billing" }} }}',
         rf'{{ ref: {TOKEN}, ts: {TS}, instance: {SERVICE}, data: {{ purpose: "nightly export" }}, secret: {SECRET} }}',
         rf'{{ ref: {TOKEN}, ts: {TS}, instance: {SERVICE}, ttl: Time\("[-0-9T:.]+Z"\), secret: {SECRET} }}',

@@ -47,7 +47,7 @@ def check(db: fql.Database, case) -> str | None:
     """Run one case; return a description of the mismatch, or None."""
     where = f"line {case.line}: {case.query[:80]!r}"
     try:
-        result = db.query(case.query, syntax="v10")
+        result = db.run_with_state(fql.parse(case.query, "v10"), syntax="v10", typecheck=case.typecheck)[0]
     except fql.FQLError as err:
         if case.error is None:
             return f"{where}: unexpected error {err.v10_code}: {err.description}"

@@ -7,7 +7,7 @@ import typing as t
 from attrs import frozen
 
 from ..errors import InvalidArgument
-from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 
 
 @frozen
@@ -54,7 +54,7 @@ ARRAY_OR_PAGE = Cast("Array or Page", lambda v: isinstance(v, (list, Page)))
 ITERABLE = Cast("Array, Set, or Page", lambda v: isinstance(v, (list, Page, SetRef)))
 SCALAR = Cast(
     "Scalar",
-    lambda v: v is None or isinstance(v, (bool, int, float, str, Ref, Timestamp, Date, Bytes)),
+    lambda v: v is None or isinstance(v, (bool, int, float, str, Ref, Timestamp, Date, Bytes, UUID)),
 )
 #: A time-like value for time functions.
 TEMPORAL = Cast("Time or Date", lambda v: isinstance(v, (Timestamp, Date)))

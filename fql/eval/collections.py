@@ -6,7 +6,7 @@ import typing as t
 
 from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 from . import effects
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
 from .evaluator import MAX_DEPTH, Context
@@ -16,9 +16,9 @@ from .registry import builtin, lookup, snake
 #: The key sets core's parser accepts as a Lambda form where a function must be written out.
 _LAMBDA_FORMS = ({"lambda", "expr"}, {"lambda", "expr", "api_version"})
 #: The JSON tag of each value a wire query can carry, for `No form/function found` errors.
-_TAGS = {Ref: "@ref", SetRef: "@set", Timestamp: "@ts", Date: "@date", Bytes: "@bytes", Lambda: "@query"}
+_TAGS = {Ref: "@ref", SetRef: "@set", Timestamp: "@ts", Date: "@date", Bytes: "@bytes", UUID: "@uuid", Lambda: "@query"}
 #: Values ContainsValue refuses to look into (a Ref is a scalar it does look into).
-_SCALARS = (type(None), bool, int, float, str, Timestamp, Date, Bytes)
+_SCALARS = (type(None), bool, int, float, str, Timestamp, Date, Bytes, UUID)
 #: "Not there" for path lookups, where null is a value.
 _MISSING = object()
 

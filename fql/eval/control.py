@@ -13,12 +13,13 @@ from ..errors import (
     NotImplementedInFql,
     QueryTimeout,
     ServiceTimeout,
+    StackOverflow,
     TransactionAborted,
 )
 from ..values import Lambda, Ref, native, type_name
 from . import registry
 from .casts import BOOLEAN, STRING
-from .evaluator import Context
+from .evaluator import MAX_DEPTH, Context
 from .registry import builtin
 
 
@@ -119,6 +120,9 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         raise InvalidArgument(f"Ref expected, {type_name(fn)} provided.").at("call")
     doc = function_doc(ctx, fn)
     require(ctx, "call", schema_key(ctx, "functions", fn.id, fn.collection.database), (arguments,))
+    if not isinstance(doc["body"], str) and ctx.state.depth >= MAX_DEPTH:
+        # Core's FunctionStackOverflowError: the error is this call's, at the call, not a `call error`.
+        raise StackOverflow(f"Call stack reached the maximum limit of {MAX_DEPTH}.")
     auth = ctx.state.auth
     if doc.get("role") is not None:
         ctx.state.auth = _with_role(auth, doc["role"])
@@ -126,6 +130,12 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         if not isinstance(doc["body"], str):
             return ctx.apply(doc["body"], [] if arguments is None else arguments)
         result = _call_v10(ctx, fn, arguments)
+    except StackOverflow as err:
+        if isinstance(doc["body"], str):
+            raise v10_aborted(ctx, err) from None
+        # An overflow inside the body passes through the calls around it as it is (core's LambdaWrapper).
+        err.sealed = True
+        raise
     except FQLError as err:
         if isinstance(doc["body"], str) and not isinstance(err, (QueryTimeout, ServiceTimeout)):
             raise v10_aborted(ctx, err) from None

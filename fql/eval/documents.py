@@ -344,6 +344,16 @@ def without_nulls(value: t.Any) -> t.Any:
     return value
 
 
+def elide_nulls(value: t.Any) -> t.Any:
+    """A copy of `value` as a v10 write stores it: null fields of objects are dropped, at any depth, and
+    nulls inside arrays are kept (core's Data.elideNulls)."""
+    if isinstance(value, dict):
+        return {k: elide_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [elide_nulls(v) for v in value]
+    return value
+
+
 def check_references(ctx: Context, params: dict) -> None:
     """Refuse params that hold a ref naming nothing or a ref into another database (core's RefValidator,
     run by every Create, Update, Replace and Insert): `validation failed` at the call, one failure each."""
@@ -383,13 +393,14 @@ def _reference_problem(ctx: Context, ref: Ref) -> str | None:
 
 def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     """The stored fields of a user document from Create/Replace params: `data` and `ttl`. A v4 write drops
-    every null in `data`; a v10 one (`v4=False`) keeps nulls inside arrays, as core's FQL2ArraySpec does."""
+    every null in `data`; a v10 one (`v4=False`) drops null fields and keeps nulls inside arrays, as core's
+    Data.elideNulls (FQL2ArraySpec)."""
     out: dict = {}
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
             raise validation_failed("data", "Object", data).at(*path)
-        out["data"] = without_nulls(data) if v4 else copy(data)
+        out["data"] = without_nulls(data) if v4 else elide_nulls(data)
     ttl = params.get("ttl")
     if ttl is not None:
         if not isinstance(ttl, Timestamp):
@@ -458,7 +469,7 @@ def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     """Update's deep merge: objects merge key by key, null removes a key, anything else replaces (without
     its nulls in v4, as `user_fields`)."""
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return without_nulls(new) if v4 else copy(new)
+        return without_nulls(new) if v4 else elide_nulls(new)
     out = dict(old)
     for k, v in new.items():
         if v is None:

@@ -63,6 +63,11 @@ class QueryState:
     #: Static checks were asked for (v10's default, `X-Typecheck`): an unbound name is `invalid_query`, as
     #: core's typechecker finds it before running; off, it is the runtime error `unbound_variable`.
     typecheck: bool = True
+    #: A typechecked v10 query's type as core's typer shows it (its answer's `static_type`), None where fql's
+    #: checker (fql/typer) cannot say it.
+    static_type: str | None = None
+    #: Core's check warnings for it (`Function is not called.`), as QueryCheckErrors to render as warnings.
+    check_warnings: list = field(factory=list)
     #: A v10 query's database schema version as it ends (its answer's `schema_version`).
     schema_version: int = 0
     #: How many times the query ran again because its snapshot went stale (v10 `contention_retries`).

@@ -232,9 +232,16 @@ def _union_events(ctx: Context, s: SetRef) -> list[Item]:
 def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
     """The events of an Intersection or Difference, as core's AbstractAlgebraicSet reads them: the events
     of every operand merged in time, an element entering the set when it comes to be in every operand (an
-    Intersection) or in the first and none of the others (a Difference), and leaving when that ends. An
-    element is a document with its index values."""
+    Intersection) or in the first and none of the others (a Difference), and leaving when that ends."""
     return [out for out, _, _ in _algebraic_steps(ctx, s)]
+
+
+def _element(item: Item) -> bytes:
+    """What an Intersection or Difference matches its operands' events by: an event's index values, or its
+    document when it has none, as core's SnapshotOrd compares events by their terms (two follows of one
+    person are one element of `follows_by_follower` sets)."""
+    event = item[1]
+    return tuple_key(tuple(event.get("data") or (event["document"],)))
 
 
 def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
@@ -245,8 +252,7 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
     timelines: dict[bytes, list[tuple[bytes, int, Item]]] = {}
     for i, operand in enumerate(operands):
         for item in _history(ctx, operand):
-            _, element = _moment(item)
-            timelines.setdefault(element, []).append((item[0], i, item))
+            timelines.setdefault(_element(item), []).append((item[0], i, item))
     out: list[tuple[Item, int, Item]] = []
     for element, steps in timelines.items():
         # One event at a time, in history order (the first operand's first where they tie), as core's

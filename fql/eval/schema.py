@@ -31,8 +31,10 @@ RESERVED_NAMES = {"events", "sets", "self", "documents", "_"}
 #: `&=()',` and `:`), as core's message shows them.
 VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
 _NAME = re.compile(VALID_NAME_CHARS)
-#: Fauna's default history retention for a new collection.
-DEFAULT_HISTORY_DAYS = 30
+#: Fauna's default history retention for a new collection: core's `fauna.model.default-history_days`, 0
+#: (its API CollectionSpec, "classes get the default retention policy if not specified"). Fauna v4's docs
+#: said 30, which its cloud once used.
+DEFAULT_HISTORY_DAYS = 0
 
 
 def _failure(field: str, code: str, description: str) -> ValidationFailed:

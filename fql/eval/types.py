@@ -8,7 +8,7 @@ import typing as t
 from decimal import Decimal
 
 from ..errors import InvalidArgument
-from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from .evaluator import Context
 from .registry import builtin
 
@@ -59,8 +59,7 @@ _check("IsInteger", lambda v: _is_number(v) and not isinstance(v, float), "True 
 _check("IsBoolean", lambda v: isinstance(v, bool), "True for true or false.")
 _check("IsNull", lambda v: v is None, "True for null.")
 _check("IsBytes", lambda v: isinstance(v, Bytes), "True for a Bytes value.")
-# fql holds no UUID values (a `{"@uuid": ...}` literal is `not implemented`), so no value is one.
-_check("IsUUID", lambda v: False, "True for a UUID value; fql has none, so always false.")
+_check("IsUUID", lambda v: isinstance(v, UUID), 'True for a UUID value (`{"@uuid": ...}` on the wire).')
 _check("IsTimestamp", lambda v: isinstance(v, Timestamp), "True for a Time (not a Date).")
 _check("IsDate", lambda v: isinstance(v, Date), "True for a Date.")
 _check("IsString", lambda v: isinstance(v, str), "True for a string.")
@@ -125,6 +124,8 @@ def to_string_value(value: t.Any) -> str | None:
         return value
     if isinstance(value, (Timestamp, Date)):
         return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
     return None
 
 

@@ -98,6 +98,8 @@ def parse_v10(text: str, parser: Lark | None = None) -> ast.Program:
         raise v10.reported(emitted, text)
     if failure is not None:
         raise failure
+    if isinstance(program, ast.Program):
+        program = ast.Program(program.body, span=program.span, text=text)
     return program
 
 

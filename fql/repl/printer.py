@@ -46,9 +46,10 @@ def failure_lines(err: FQLError) -> list[str]:
     return lines
 
 
-def summary(err: FQLError, source: str) -> str:
-    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets."""
-    lines = [f"error: {err.description}", *failure_lines(err)]
+def summary(err: FQLError, source: str, kind: str = "error") -> str:
+    """Fauna's v10 error summary: the message, `at *query*:line:col`, the source line and carets (a check
+    warning's, with `kind` "warning")."""
+    lines = [f"{kind}: {err.description}", *failure_lines(err)]
     places = [(name or "query", text, span) for name, text, span in getattr(err, "frames", ())]
     if err.span is not None:
         places.append(("query", None, err.span))
@@ -59,9 +60,12 @@ def summary(err: FQLError, source: str) -> str:
     # a hint or a trace on its parent's line.
     first = places[0]
     lines.extend(_place(first, None))
-    for message, name, text, span in getattr(err, "hints", ()):
+    for message, name, text, span, *suggestion in getattr(err, "hints", ()):
         if span.line:
             lines.append(f"hint: {message}")
+            if suggestion:
+                lines.extend(_suggest(source if text is None else text, span, suggestion[0], first[2]))
+                continue
             lines.extend(_place((name, source if text is None else text, span), first))
     for i, place in enumerate(places[1:]):
         if i == 0 and getattr(err, "hints", ()):
@@ -77,6 +81,17 @@ def _place(place: tuple[str, str, t.Any], parent: tuple[str, str, t.Any] | None)
     return ([] if same_line else where) + span_lines(text, span)
 
 
+def _suggest(text: str, span: t.Any, insert: str, parent: t.Any) -> list[str]:
+    """A hint suggesting text to insert at `span`'s start, as core renders an Add hint: the line with the
+    text in it, marked with `+` under what was added (no `at` line on its parent's line)."""
+    lines = text.split("\n")
+    row = lines[span.line - 1]
+    lines[span.line - 1] = row[: span.column - 1] + insert + row[span.column - 1 :]
+    added = type(span)(span.line, span.column, span.start, span.start + len(insert), span.line, span.column + len(insert))
+    where = [] if parent.line == span.line else [f"at *query*:{span.line}:{column16(text, span.line, span.column)}"]
+    return where + span_lines("\n".join(lines), added, mark="+")
+
+
 def log_summary(line: t.Any, source: str) -> str:
     """A `log()` line as core's summary shows it, `info at *query*:1: text`; a `dbg()` line with its
     source line under `info: text`. A line from a source fql does not name shows its text alone."""
@@ -90,7 +105,7 @@ def log_summary(line: t.Any, source: str) -> str:
     return where + "\n".join(span_lines(text, span))
 
 
-def span_lines(source: str, span: t.Any) -> list[str]:
+def span_lines(source: str, span: t.Any, mark: str = "^") -> list[str]:
     """The source under a span, marked as core marks it: carets under one line; a span over several lines
     drawn from its first character to its last with `_` and `|` (`  ____^` ... `|__^`). Widths count UTF-16
     units, as core's (Java) strings do: an emoji takes two carets."""
@@ -104,7 +119,7 @@ def span_lines(source: str, span: t.Any) -> list[str]:
         return [
             f"{gutter} |",
             f"{span.line:>{len(gutter)}} | {text}",
-            f"{gutter} | {' ' * (column16(source, span.line, span.column) - 1)}{'^' * width}",
+            f"{gutter} | {' ' * (column16(source, span.line, span.column) - 1)}{mark * width}",
             f"{gutter} |",
         ]
     out = [f"{gutter} |", f"{span.line:>{len(gutter)}} |   {_line(source, span.line)}"]
@@ -135,10 +150,11 @@ def path_text(path: t.Sequence) -> str:
 
 
 def error_text_v10(err: FQLError, source: str) -> str:
-    """A v10 error: `<code>: <message>` and the summary."""
+    """A v10 error: `<code>: <message>` and the summary (of every type error the check found)."""
     if isinstance(err, ParseError):
         return error_text(err)
-    return f"{err.v10_code}: {err.description}\n{summary(err, source)}"
+    found = getattr(err, "checks", [err])
+    return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
 
 
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:

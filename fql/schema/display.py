@@ -16,6 +16,7 @@ import re
 import typing as t
 from decimal import Decimal
 
+import attrs
 from attrs import field, frozen
 from lark import Lark, Token, v_args
 
@@ -356,8 +357,12 @@ def _let(w: Writer, node: ast.Let) -> None:
 
 
 def _let_type(text: str) -> str:
-    # The v10 parser has already checked the annotation with the same type parser.
-    return sig.show(sig.parse(text))
+    # A type fql's signature parser does not read (it reads what collections and functions declare) is
+    # written as the source has it, rather than failing the whole item.
+    try:
+        return sig.show(sig.parse(text))
+    except sig.SignatureError:
+        return text.strip()
 
 
 def _member(w: Writer, node: ast.Member) -> None:
@@ -409,19 +414,27 @@ _EXPRS: dict[type, t.Callable[[Writer, t.Any], None]] = {
 # -- signatures -------------------------------------------------------------------------------------
 
 
-def type_of(text: str, what: str) -> t.Any:
-    """A stored signature's type expression (fql's parser of core's type syntax)."""
+def type_of(text: str, what: str, schema: bool = False) -> t.Any:
+    """A stored signature's type expression (fql's parser of core's type syntax); `schema` for a defined
+    field's, whose object fields may have defaults."""
     try:
-        return sig.parse(text)
+        return sig.parse(text, schema=schema)
     except sig.SignatureError as err:
         raise InvalidDefinition(f"{what} is not a valid type: {err.message} in {text!r}") from None
-    except sig.DefaultInSignature:
-        raise InvalidDefinition(f"{what} has a default value inside its type, which fql does not keep: {text!r}")
 
 
-def type_text(text: str, what: str) -> str:
-    """A stored signature as core prints it (Displayer.displayTExpr: spaces and parentheses its own)."""
-    return sig.show(type_of(text, what))
+def type_text(text: str, what: str, schema: bool = False) -> str:
+    """A stored signature as core prints it (Displayer.displayTExpr: spaces and parentheses its own; a
+    default inside it as core re-writes FQL)."""
+    texpr = type_of(text, what, schema)
+    return sig.show(sig.map_defaults(texpr, lambda d: attrs.evolve(d, source=_default_text(d.source))))
+
+
+def _default_text(source: str) -> str:
+    try:
+        return expr(parse_kept(source).body[0])
+    except (FQLError, IndexError):
+        return source.strip()
 
 
 # -- paths (index terms and values, unique constraints, migrations) ----------------------------------

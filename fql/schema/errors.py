@@ -23,8 +23,8 @@ class Diagnostic:
     suggestion: str | None = None
     #: The file and text a hint points into, when not its parent's (the live side of a migration).
     source: tuple[str, str] | None = None
-    #: What a hint's line starts with: `hint`, or `cause` (core's HintType.Cause).
-    kind: str = "hint"
+    #: What a hint is called when drawn under its parent (core's TypeError draws its causes as `cause:`).
+    label: str = "hint"
 
     def render(
         self, text: str, file: str, name: str = "error", parent_line: int | None = None, parent_file: str | None = None
@@ -43,7 +43,7 @@ class Diagnostic:
             out.append(f"at {own_file}:{line}:{column}")
         out.append(marked)
         for hint in self.hints:
-            out.append(hint.render(text, file, hint.kind, line, file))
+            out.append(hint.render(text, file, hint.label, line, file))
         return "\n".join(out)
 
 

@@ -495,7 +495,8 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
             function = node.value
             if node.kw.text != "function" or not isinstance(function, Function):
                 continue
-            params = {arg.name.text for arg in function.args}
+            # A parameter named `_` is unnamed (core's checkFunctions binds no name for it).
+            params = {arg.name.text for arg in function.args if arg.name.text != "_"}
             for name, span in _free_names(function.body, frozenset(params)):
                 if not bound(name):
                     start = function.body_start + span.start

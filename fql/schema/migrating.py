@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 import typing as t
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from ..eval.evaluator import Context
+from ..eval.v10 import indexed_fields
 from ..eval.v10 import migrations as m
 from ..eval.v10 import rewind as r
+from ..eval.v10 import schema_types as st
 from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
-from ..eval.v10.signatures import DefaultInSignature, SignatureError
+from ..eval.v10.fields import env_typechecked
+from ..eval.v10.signatures import SignatureError
 from . import diff as schema_diff
 from . import parser
 from .errors import Diagnostic, annotate
@@ -33,8 +36,12 @@ V4_INDEXES = "Cannot create migrations on a collection with v4 indexes"
 def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Each migration error of the collections `diffs` add or change, rendered against its file (core's
     order: the diffs' order, each collection's errors in the order found)."""
-    out = unknown_types(after)
     find = _lookup(_items(diffs), ctx)
+    out = unknown_types(after)
+    if not out:
+        out = default_types(ctx, after, find)
+    if not out and env_typechecked(ctx):
+        out = indexed_types(after)
     if out or not all(_types_known(change, find) for change in diffs):
         # Core checks the schema's types first and its migrations only when they are sound: the writes
         # that follow say what else is wrong with the types.
@@ -69,28 +76,138 @@ def unknown_types(files: dict[str, str]) -> list[str]:
         if file not in parsed:
             continue
         for node in parser.read(text):
-            if node.kw.text == "collection" and isinstance(node.value, Block):
-                collections += _collection_types(node.value.items, known, text, file)
+            if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None:
+                where = _Where(node.name.text, known, lambda n: n in names or None, text, file)
+                collections += _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):
                 functions += [d.render(text, file) for d in _function_types(node.value, known)]
     return collections + functions
 
 
-def _collection_types(members: list[Node], known: t.Callable[[str], bool], text: str, file: str) -> list[str]:
-    """A collection's type errors in core's order: defined fields, computed fields, the wildcard."""
-    fields = [m.value for m in members if isinstance(m.value, Field) and m.value.type is not None]
+def default_types(ctx: Context, files: dict[str, str], find: t.Callable[[str], t.Any]) -> list[str]:
+    """core's typer on each defined field's default, after the types (SchemaTypeValidator defers it): the
+    value must be of the field's type (``Type `String` is not a subtype of `Int` ``, at the default). fql
+    types the value the default evaluates to."""
+    from ..eval.v10.fields import default_type_errors
+
+    out = []
+    for file, text in files.items():
+        if not text.strip():
+            continue
+        for node in parser.read(text):
+            if node.kw.text != "collection" or not isinstance(node.value, Block):
+                continue
+            for member in node.value.items:
+                field = member.value
+                if not (isinstance(field, Field) and field.kind == "defined" and field.type and field.value):
+                    continue
+                try:
+                    expected = st.resolve(field.type.texpr, find)
+                except (SignatureError, KeyError, TypeError, AttributeError):
+                    continue
+                source = text[field.value.start : field.value.end]
+                for message in default_type_errors(ctx, member.name.text, source, expected):
+                    out.append(Diagnostic(message, field.value.start, field.value.end).render(text, file))
+    return out
+
+
+def indexed_types(files: dict[str, str]) -> list[str]:
+    """core's postcheckIndexedComputedFields: a computed field an index or unique constraint covers may not
+    call a function, access a collection, use a computed field or its document's `ts`, each error drawn in
+    the field's body (fql/eval/v10/indexed_fields.py)."""
+    parsed = {file: parser.parse(text, file) for file, text in files.items() if text.strip()}
+    functions = [i.name for items in parsed.values() for i in items if i.kind == "function"]
+    collections = [i.name for items in parsed.values() for i in items if i.kind == "collection"]
+    out = []
+    for file, items in parsed.items():
+        text = files[file]
+        nodes = {n.name.text: n for n in parser.read(text) if n.kw.text == "collection" and n.name is not None}
+        for item in (i for i in items if i.kind == "collection" and i.name in nodes):
+            bodies = {
+                m.name.text: m.value.value
+                for m in nodes[item.name].value.items
+                if isinstance(m.value, Field) and m.value.kind == "compute" and m.value.value is not None
+            }
+            computed = item.definition.get("computed_fields") or {}
+            for name in indexed_fields.covered(item.definition):
+                if name not in bodies:
+                    continue
+                lit = bodies[name]
+                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections):
+                    out.append(Diagnostic(message, lit.start + start, lit.start + end).render(text, file))
+    return out
+
+
+@frozen
+class _Where:
+    """A collection being checked: its name, which types are known, which name collections, its file."""
+
+    coll: str
+    known: t.Callable[[str], bool]
+    lookup: t.Callable[[str], t.Any]
+    text: str
+    file: str
+
+
+def _collection_types(members: list[Node], where: _Where) -> list[str]:
+    """A collection's type errors in core's order: defined fields (unknown types, wrong constructor arity,
+    then what cannot be stored), computed fields, the wildcard."""
+    text, file = where.text, where.file
+    fields = [m for m in members if isinstance(m.value, Field) and m.value.type is not None]
     out = []
     for kind in ("defined", "compute"):
-        for field in (f for f in fields if f.kind == kind):
-            for name in sig.names(field.type.texpr):
-                if not known(name.name):
-                    at = field.type.start + name.start
-                    out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)).render(text, file))
+        for member in (m for m in fields if m.value.kind == kind):
+            field = member.value
+            found = [d.render(text, file) for d in _names_in(field.type, where.known)]
+            out += found
+            if kind == "defined" and not found:
+                out += [d.render(text, file) for d in _unpersistable(member, where)]
+    fields = [m.value for m in fields]
     for field in (f for f in fields if f.kind == "wildcard"):
         if field.type.texpr != sig.Keyword("Any"):
             message = "Top-level wildcard must have type `Any`"
             out.append(Diagnostic(message, field.type.start, field.type.end).render(text, file))
     return out
+
+
+def _names_in(ftype: t.Any, known: t.Callable[[str], bool]) -> list[Diagnostic]:
+    """A field's type's unknown names, and constructors given the wrong number of types, each where it is
+    written (core's checkTypeExpr)."""
+    out = []
+    for name in sig.names(ftype.texpr):
+        at = ftype.start + name.start
+        if not known(name.name):
+            out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)))
+            continue
+        expected = sig.CONSTRUCTORS.get(name.name)
+        if name.args and not expected:
+            out.append(Diagnostic(f"Type `{name.name}` does not accept any parameters.", at, at + len(name.name)))
+        elif expected and len(name.args) != expected:
+            message = f"Type constructor `{name.name}<>` accepts {expected} parameters, received {len(name.args)}"
+            out.append(Diagnostic(message, at, at + len(name.name)))
+    return out
+
+
+def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:
+    """core's SchemaTypeValidator on a defined field whose type cannot be stored: the error on the type, each
+    cause (`Type () => Int is not persistable`) on the part of it that is, with core's hint to use `Ref<>`."""
+    ftype = member.value.type
+    causes = sig.unpersistable(ftype.texpr, where.lookup)
+    if not causes:
+        return []
+    source = where.text[ftype.start : ftype.end]
+    drawn = []
+    for cause, hint in causes:
+        shown = cause.removeprefix("Type ").removesuffix(" is not persistable")
+        offset = source.find(shown)
+        start, end = (ftype.start + offset, ftype.start + offset + len(shown)) if offset >= 0 else (ftype.start, ftype.end)
+        hints = ()
+        if hint is not None:
+            coll = hint.split("<", 1)[1].split(">", 1)[0]
+            hints = (Diagnostic(hint, start, end, suggestion=f"Ref<{coll}>"),)
+        drawn.append(Diagnostic(cause, start, end, hints=hints, label="cause"))
+    message = f"Field `{member.name.text}` in collection {where.coll} is not persistable"
+    return [Diagnostic(message, ftype.start, ftype.end, hints=tuple(drawn))]
 
 
 def _function_types(function: Function, known: t.Callable[[str], bool]) -> list[Diagnostic]:
@@ -158,7 +275,7 @@ def _types_known(change: t.Any, find: t.Callable) -> bool:
         for spec in (item.definition.get("fields") or {}).values():
             if sig.check(sig.parse(spec["signature"], schema=True), find):
                 return False
-    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+    except (SignatureError, KeyError, TypeError):
         return False
     return True
 
@@ -176,7 +293,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         return [], []
     try:
         steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
-    except (SignatureError, DefaultInSignature, KeyError, TypeError):
+    except (SignatureError, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []
     if steps and live is not None and m.has_v4_indexes(ctx, live.name):
@@ -286,7 +403,7 @@ def _nested(text: str, start: int, end: int, prefix: tuple = ()) -> t.Iterator[t
             name = sig.unquote(token) if token[0] in "\"'" else token
             type_start = tokens[i + 2][1] if i + 2 < len(tokens) else tokens[i + 1][2]
             j, inner = i + 2, 0
-            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}")):
+            while j < len(tokens) and not (inner == 0 and tokens[j][0] in (",", ";", "}", "=")):
                 if inner == 0 and j > i + 2 and "\n" in text[tokens[j - 1][2] : tokens[j][1]] and _next_field(tokens, j):
                     break
                 inner += tokens[j][0] in ("{", "(", "[", "<")

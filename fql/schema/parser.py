@@ -16,6 +16,8 @@ import functools
 import re
 import typing as t
 
+from attrs import evolve
+
 from .. import ast
 from ..errors import ParseError
 from ..eval.v10 import signatures
@@ -123,9 +125,16 @@ class _Reader:
 
     # -- characters -------------------------------------------------------------------------------
 
-    def fail(self, message: str, start: int | None = None, end: int | None = None, annotation: str | None = None):
+    def fail(
+        self, message: str, start: int | None = None, end: int | None = None, annotation: str | None = None, hints: tuple = ()
+    ):
         start = self.pos if start is None else start
-        raise _Abort(Diagnostic(message, start, start + 1 if end is None else end, annotation))
+        raise _Abort(Diagnostic(message, start, start + 1 if end is None else end, annotation, hints))
+
+    def fail_signature(self, err: signatures.SignatureError, start: int) -> None:
+        """A signature's parse error (and its hints), placed in the file where the signature begins."""
+        hints = tuple(Diagnostic(text, start + at, start + at + width) for text, at, width in err.hints)
+        self.fail(err.message, start + err.offset, start + err.offset + err.width, hints=hints)
 
     def peek(self, s: str) -> bool:
         return self.text.startswith(s, self.pos)
@@ -385,6 +394,10 @@ class _Reader:
             self.pos += 1
             self.nl()
             value = self.lit(required=True)
+            if ctype is not None and kind == "defined":
+                self.no_nested_defaults(ctype, value)
+        if ctype is not None and kind == "defined":
+            ctype = evolve(ctype, texpr=signatures.map_defaults(ctype.texpr, lambda d: self.displayed(d, ctype.start)))
         if name.text == "*":
             kind = "wildcard"
         if (kind == "defined" and ctype is None and value is None) or (kind == "wildcard" and ctype is None):
@@ -394,6 +407,20 @@ class _Reader:
         start = ctype.colon if ctype else value.start if value else name.end
         kw = Name("field", name.start if kw_start is None else kw_start, name.end if kw_start is None else kw_start + 7)
         return Node(kw, name, Field(kind, ctype, value, start, end), save, end, [])
+
+    def no_nested_defaults(self, ctype: Type, value: Lit) -> None:
+        """A field with a default of its own has none inside its type (core: `Parent has a conflicting
+        default value`)."""
+        try:
+            parent = (value.start - ctype.start, value.end - ctype.start)
+            signatures.parse(self.text[ctype.start : ctype.end], schema=True, parent_default=parent)
+        except signatures.SignatureError as err:
+            self.fail_signature(err, ctype.start)
+
+    def displayed(self, default: signatures.Default, base: int) -> signatures.Default:
+        """A default inside a signature, stored as core re-writes FQL (its errors placed in the file)."""
+        node = self.fql(base + default.start, base + default.end)
+        return evolve(default, source=display.expr(node))
 
     def generic(self) -> Node | None:
         """`keyword [name] [value]` (core's genericItem): collections, roles, indexes, `history_days 3`..."""
@@ -646,9 +673,7 @@ class _Reader:
         try:
             texpr = signatures.parse(source, schema=schema)
         except signatures.SignatureError as err:
-            self.fail(err.message, start + err.offset, start + err.offset + err.width)
-        except signatures.DefaultInSignature:
-            self.fail("Default values of nested fields are not supported by fql", start, end)
+            self.fail_signature(err, start)
         except (ValueError, IndexError):
             # signatures.unquote on a bad escape in a string singleton (`"\u{110000}"`).
             self.fail("Invalid escape in type", start, end)

@@ -218,7 +218,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
     for field_name in scala_map_order(fields):
         f = fields[field_name]
         w.write(f"{field_name}: ")
-        w.write(type_text(f.get("signature", "Any"), f"the signature of field `{field_name}` of {where}"))
+        w.write(type_text(f.get("signature", "Any"), f"the signature of field `{field_name}` of {where}", schema=True))
         if f.get("default") is not None:
             w.write(" = ")
             write_fql(w, f["default"], f"the default of field `{field_name}` of {where}")

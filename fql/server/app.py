@@ -18,7 +18,7 @@ from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
 from ..wire import legacy
 from ..wire.v4 import dumps, from_json, to_json
-from . import headers, rest, v10
+from . import environment, headers, rest, v10
 from .body import parse
 from .headers import TxnClock
 from .protocol import (
@@ -130,6 +130,8 @@ class App:
                 from . import schema  # FSL is loaded when first asked for, not with every server
 
                 response = await self.run(schema.handle, self.db, request)
+            elif request.path == environment.PATH:
+                response = await self.run(environment.handle, self.db, request)
             elif request.method == "POST" and request.path in STREAM_PATHS:
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:

@@ -21,7 +21,7 @@ from granian.log import LogLevels
 from granian.server.embed import Server
 
 from .app import App
-from .workers import STACK_SIZE
+from .. import stack
 
 if t.TYPE_CHECKING:
     from ..database import Database
@@ -101,11 +101,7 @@ class ServerThread:
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failure: BaseException | None = None
-        previous = threading.stack_size(STACK_SIZE)
-        try:
-            self._thread = threading.Thread(target=self._run, name="fql-serve", daemon=True)
-        finally:
-            threading.stack_size(previous)
+        self._thread = stack.thread(self._run, "fql-serve")
 
     def start(self) -> ServerThread:
         """Start serving; returns once the server accepts connections (OSError if it cannot listen)."""

@@ -40,6 +40,7 @@ from ..values import Ref, SetRef, type_name
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
+from .headers import compute_ops
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
 from .v10 import read_headers
@@ -72,6 +73,9 @@ class StreamSettings:
     replay_limit: int = 128
     #: The most events one poll sends (the next poll follows at once).
     batch: int = 1000
+    #: Seconds of being open that a v10 stream bills one compute op for, on its status events (core's
+    #: StreamMetrics: a minute).
+    billing_period: float = 60.0
 
 
 class StreamError(ProtocolError):
@@ -109,6 +113,8 @@ class Batch:
     more: bool = False
     #: The last line is an error event: the stream ends after it.
     final: bool = False
+    #: The stats of the events read and dropped (core's filtered events), billed by the next status event.
+    filtered: Stats | None = None
 
 
 def _line(event: dict) -> bytes:
@@ -185,14 +191,44 @@ def _page_size(size: int | None) -> int:
 # -- v10 events ---------------------------------------------------------------------------------------------
 
 
-def _stats(started: float, reads: int = 1) -> dict:
+def _stats(started: float, reads: int = 1, compute: int = 1) -> dict:
     return {
         "read_ops": reads,
         "storage_bytes_read": 0,
-        "compute_ops": 1,
+        "compute_ops": compute,
         "processing_time_ms": int((time.perf_counter() - started) * 1000),
         "rate_limits_hit": [],
     }
+
+
+@frozen
+class Stats:
+    """Read and compute ops to bill later (a stream's filtered events, at its next status event)."""
+
+    reads: int = 0
+    compute: int = 0
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(self.reads + other.reads, self.compute + other.compute)
+
+
+def event_stats(source: sources.Source, cost: sources.Cost) -> Stats:
+    """The ops of one event, as core's FQL2StreamSpec "metrics" bill them: a set's event reads its document
+    (1), a document's own stream has read its version already (0), and each other document its steps read
+    is one more; compute is billed per 50 counted, at least one op."""
+    base = 0 if isinstance(source.base, sources.Single) else 1
+    return Stats(base + cost.docs, compute_ops(cost.compute))
+
+
+def filtered_stats(source: sources.Source, polled: sources.Polled) -> Stats:
+    """What the events a poll read and dropped cost, each as an event would (SubscriptionSpec "idle events
+    include ops from filtered events")."""
+    return sum((event_stats(source, cost) for cost in polled.filtered), Stats())
+
+
+def _event_line(source: sources.Source, event: sources.Event, started: float) -> dict:
+    cost = event_stats(source, event.cost)
+    return v10_event(event, _stats(started, reads=cost.reads, compute=cost.compute))
 
 
 def error_body(err: FQLError) -> dict:
@@ -216,8 +252,8 @@ def v10_event(event: sources.Event, stats: dict) -> dict:
     }
 
 
-def status_event(cursor: Cursor, reads: int = 0) -> bytes:
-    stats = _stats(time.perf_counter(), reads=reads)
+def status_event(cursor: Cursor, reads: int = 0, compute: int = 1) -> bytes:
+    stats = _stats(time.perf_counter(), reads=reads, compute=compute)
     return _line({"type": "status", "txn_ts": cursor.ts, "cursor": cursor.encode(), "stats": stats})
 
 
@@ -300,14 +336,20 @@ class Streams:
         def run(ctx: Context) -> tuple[dict, int]:
             _same_database(ctx, ask.source, "event source")
             started = time.perf_counter()
-            found, more = sources.events(ctx, ask.source, ask.start or ask.source.start, ask.page_size, deadline)
-            stats = _stats(started, reads=len(found))
+            polled = sources.events(ctx, ask.source, ask.start or ask.source.start, ask.page_size, deadline)
+            found, more = polled.events, polled.more
+            # Each event shows its own ops; the page bills the whole read, as core's query log does
+            # (FeedLogSpec: a collection's changes index, 8 read ops, and one per document read).
+            events = [_event_line(ask.source, e, started) for e in found]
+            reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(ask.source, polled).reads
+            counted = sum(cost.compute for cost in (*(e.cost for e in found), *polled.filtered))
+            stats = _stats(started, reads=replay_reads(ask.source) + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
             if found and found[-1].cursor is None:
                 cursor = ask.start or ask.source.start  # core keeps the page's cursor after such an error
-            page = {"events": [v10_event(e, stats) for e in found], "cursor": cursor.encode(), "has_next": more}
+            page = {"events": events, "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts
 
         try:
@@ -321,8 +363,9 @@ class Streams:
 
         def run(ctx: Context) -> Batch:
             started = time.perf_counter()
-            found, more = sources.events(ctx, source, after, limit)
-            lines = [_line(v10_event(e, _stats(started))) for e in found]
+            polled = sources.events(ctx, source, after, limit)
+            found, more = polled.events, polled.more
+            lines = [_line(_event_line(source, e, started)) for e in found]
             if replay and len(found) > self.settings.replay_limit and found[-1].type != "error":
                 lines = lines[: self.settings.replay_limit]
                 lines.append(_error_event("stream_replay_volume_exceeded", _REPLAY_EXCEEDED))
@@ -331,7 +374,7 @@ class Streams:
             last = found[-1].cursor if found else after
             # After a complete poll every event before its snapshot has been sent.
             nxt = last if more or final else max(last, Cursor(ctx.state.txn.horizon, 0))
-            return Batch(lines, nxt, ctx.state.ts, more, final)
+            return Batch(lines, nxt, ctx.state.ts, more, final, filtered_stats(source, polled))
 
         try:
             return self.snapshot(secret, _v10_write, run)
@@ -414,17 +457,23 @@ class Streams:
         settings, loop = self.settings, asyncio.get_running_loop()
         stop_at = None if settings.max_duration is None else loop.time() + settings.max_duration
         quiet_since, first = loop.time(), True
+        unbilled, open_for = Stats(), _OpenFor(loop.time(), settings.billing_period)
         while not (gone.is_set() or self._closing.is_set()) and (stop_at is None or loop.time() < stop_at):
             polled = loop.time()
             batch = await self._poll(send, poll, after, first)
             if batch is None or batch.final:
                 return
             after, first = batch.after, False
+            if batch.filtered is not None:
+                unbilled += batch.filtered
             if batch.lines:
                 quiet_since = loop.time()
             elif poll.status and loop.time() - quiet_since >= settings.status_interval:
-                await _body(send, status_event(after))
-                quiet_since = loop.time()
+                # Core's status event bills the filtered events since the last one and a compute op per
+                # whole minute the stream has been open (Subscription.onIdle, StreamMetrics).
+                compute = unbilled.compute + open_for.periods(loop.time())
+                await _body(send, status_event(after, reads=unbilled.reads, compute=compute))
+                unbilled, quiet_since = Stats(), loop.time()
             if not batch.more:
                 # A poll reads a whole collection under the storage's lock: on a big one, poll less often,
                 # so that a stream holds the lock at most a fifth of the time.
@@ -457,6 +506,18 @@ class Streams:
 _REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again."
 
 
+class _OpenFor:
+    """How long a stream has been open, in the whole billing periods not billed yet (the rest carries over)."""
+
+    def __init__(self, opened: float, period: float):
+        self.since, self.period = opened, period
+
+    def periods(self, now: float) -> int:
+        whole = int((now - self.since) // self.period)
+        self.since += whole * self.period
+        return whole
+
+
 class _V10Poll:
     """The polls of one v10 stream (called in a worker thread with the cursor to start after)."""
 
@@ -470,7 +531,8 @@ class _V10Poll:
         return self.streams.poll_v10(self.secret, self.source, after, first)
 
     def crash(self, exc: Exception) -> bytes:
-        return _error_event("internal_error", f"{type(exc).__name__}: {exc}")
+        # Core's Subscription.onError words a failure so (SubscriptionSpec "internal error").
+        return _error_event("internal_error", f"{exc or type(exc).__name__}. Please create a ticket at https://support.fauna.com")
 
 
 class _V4Poll:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 import time
 import typing as t
 
@@ -20,9 +18,8 @@ from ..parse import parse
 from ..eval.v10.misc import visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import SIGIL
-from ..values import Date, Module, Ref, Timestamp
 from ..schema.errors import Diagnostic
-from ..wire.v10 import _ESCAPES, InvalidValue, _ident, from_tagged, java_double, to_decorated, to_simple, to_tagged
+from ..wire.v10 import _ESCAPES, InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
 from .headers import (
     boolean,
@@ -178,72 +175,6 @@ class _Template:
         self.hit_query = self.hit_query or outer_hit
 
 
-def static_type(node: ast.Node, env: dict | None = None) -> str | None:
-    """The displayed static type of the simplest queries: a literal, an if/else of literals, or a template's
-    lone value (its type as core infers it from the value: FQL2QueryTemplateSpec "typechecks query
-    arguments correctly")."""
-    body = node.body if isinstance(node, ast.Program) else (node,)
-    if len(body) != 1:
-        return None
-    if isinstance(body[0], ast.Ident) and body[0].name.startswith(SIGIL) and env and body[0].name in env:
-        return _value_type(env[body[0].name])
-    return _literal_type(body[0])
-
-
-def _value_type(value: t.Any) -> str | None:
-    """The type core's typechecker gives a template value: a singleton type for a string or number, the
-    type's name for the rest; None where fql does not know it."""
-    if value is None:
-        return "Null"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, (str, int)):
-        return json.dumps(value)
-    if isinstance(value, float):
-        return java_double(value) if math.isfinite(value) else "Double"
-    if isinstance(value, Timestamp):
-        return "Time"
-    if isinstance(value, Date):
-        return "Date"
-    if isinstance(value, list):
-        items = [_value_type(v) for v in value]
-        return None if None in items else "[" + ", ".join(t.cast(list, items)) + "]"
-    if isinstance(value, dict):
-        fields = [(k, _value_type(v)) for k, v in value.items()]
-        if any(shown is None for _, shown in fields):
-            return None
-        return "{ " + ", ".join(f"{k if _ident(k) else json.dumps(k)}: {shown}" for k, shown in fields) + " }"
-    if isinstance(value, Module) and value.collection is not None and value.collection.collection is not None:
-        return f"{value.name}Collection"
-    if isinstance(value, Ref) and value.collection is not None:
-        if value.collection.collection is not None:
-            return value.collection.id
-        if value.collection.id == "collections":
-            return "CollectionDef"
-    return None
-
-
-def _literal_type(node: ast.Node) -> str | None:
-    if isinstance(node, ast.Block) and len(node.body) == 1:
-        # `if (c) { 42 } else { 41 }`: a block of one expression has that expression's type.
-        return _literal_type(node.body[0])
-    if isinstance(node, ast.Literal):
-        value = node.value
-        if value is None:
-            return "Null"
-        if isinstance(value, (bool, int)) and not isinstance(value, float):
-            return json.dumps(value)
-        if isinstance(value, float):
-            return "Double"
-        return json.dumps(value)
-    if isinstance(node, ast.IfElse):
-        then = _literal_type(node.then)
-        other = _literal_type(node.otherwise) if node.otherwise is not None else "Null"
-        if then and other:
-            return then if then == other else f"{then} | {other}"
-    return None
-
-
 def _stats(started: float, state: t.Any = None, *, wrote: bool = True) -> dict:
     """The answer's `stats`: reads and writes as the query's Meter counted them (fql/storage/meter.py), its
     compute billed per 50 counted (QueryState.compute), and the time since the request arrived in whole
@@ -276,17 +207,14 @@ def _names_tags(data: t.Any) -> bool:
     return False
 
 
-def _environment(
-    arguments: dict, values: list, source: str, *, tagged: bool
-) -> tuple[t.Callable[[t.Any], dict], list]:
+def _environment(arguments: dict, values: list, source: str, *, tagged: bool) -> t.Callable[[t.Any], dict]:
     """The query's variables: its `arguments` (decoded from the tagged format unless simple) and the values
     spliced out of its template (always tagged), as core's FQL2Endpoint and FQL2Query decode them. A bad
     argument is 400 `Invalid argument 'name': ...`; a bad template value is the query's check failure,
     pointed at its `<value>`. Module and document tags are looked up in the caller's database: then the
     variables are made by a function the query calls in its own transaction, once it has authenticated
     (core authenticates first: a bad secret is 401, not a bad argument), so a failure of its template
-    values comes after the query's parse errors. The list holds the variables once made."""
-    made: list = []
+    values comes after the query's parse errors."""
 
     def decode(resolve: t.Any = None, schema_exists: t.Any = None) -> dict:
         env: dict = {}
@@ -300,12 +228,11 @@ def _environment(
                 env[f"{SIGIL}{i}"] = from_tagged(raw, resolve, schema_exists)
             except InvalidValue as err:
                 raise _value_failure(err.message, source, offset) from None
-        made[:] = [env]
         return env
 
     raws = [*(arguments.values() if tagged else ()), *(raw for raw, _ in values)]
     if not any(_names_tags(raw) for raw in raws):
-        return lambda ctx: decode(), made
+        return lambda ctx: decode()
     from ..eval.refs import live, schema_key
     from ..eval.v10.globals import resolve as resolve_name
 
@@ -315,7 +242,7 @@ def _environment(
             lambda kind, name: live(ctx, schema_key(ctx, kind, name)) is not None,
         )
 
-    return in_query, made
+    return in_query
 
 
 def _simple(raw: t.Any) -> t.Any:
@@ -350,11 +277,7 @@ def query(
     arguments = body.get("arguments") or {}
     if not isinstance(arguments, dict):
         raise _invalid("Invalid request body: `arguments` must be an object.")
-    env, made = (
-        _environment(arguments, values, source, tagged=info["format"] != "simple")
-        if arguments or values
-        else (None, [])
-    )
+    env = _environment(arguments, values, source, tagged=info["format"] != "simple") if arguments or values else None
     envelope: dict = {}
     if info["tags"]:
         envelope["query_tags"] = info["tags"]
@@ -382,12 +305,15 @@ def query(
         return _failure(err, _shown(source), started, envelope, now_ts, encode, _schema_version(db, secret))
     log_business_metrics(state)
     out = {"data": encode(result)}
-    if info["typecheck"]:
-        shown = static_type(program, made[0] if made else None)
-        if shown is not None:
-            out["static_type"] = shown
+    if info["typecheck"] and state.static_type is not None:
+        out["static_type"] = state.static_type
     out.update(
-        summary="\n\n".join(log_summary(line, _shown(source)) for line in visible_logs(state)),
+        summary="\n\n".join(
+            [
+                *(error_summary(w, _shown(source), "warning") for w in state.check_warnings),
+                *(log_summary(line, _shown(source)) for line in visible_logs(state)),
+            ]
+        ),
         txn_ts=state.ts,
         stats=_stats(started, state),
         schema_version=state.schema_version,
@@ -431,8 +357,8 @@ def _failure(
     error: dict = {"code": code, "message": err.description}
     if isinstance(err, (ParseError, QueryCheckError)):
         # What core's parser or typechecker rejects before running: the summary says what.
-        checks = 1 + len(getattr(err, "more", ()))
-        error["message"] = f"The query failed {checks} validation check{'s' if checks > 1 else ''}"
+        count = len(err.checks) if isinstance(err, QueryCheckError) else 1 + len(err.more)
+        error["message"] = f"The query failed {count} validation check{'s' if count > 1 else ''}"
     if isinstance(err, TransactionAborted) and code == "abort":
         error["message"] = "Query aborted."
         error["abort"] = encode(err.value if err.has_value else err.description)
@@ -443,10 +369,15 @@ def _failure(
         ]
     if isinstance(err, ParseError):
         text = "\n\n".join(_parse_summary(e, source) for e in (err, *err.more))
+    elif isinstance(err, QueryCheckError):
+        # Each check that failed, as core's QueryCheckFailure renders its errors.
+        text = "\n\n".join(error_summary(each, source) for each in err.checks)
     else:
         text = error_summary(err, source)
     # The lines the query logged before it failed follow the error (FQL2LoggingSpec).
-    text = "\n\n".join([text, *(log_summary(line, source) for line in err.logs)])
+    # Core's check warnings come first (FQL2Response: check diagnostics, the errors, then the runtime's).
+    warnings = [error_summary(w, source, "warning") for w in err.warnings]
+    text = "\n\n".join([*warnings, text, *(log_summary(line, source) for line in err.logs)])
     # Core commits the compute and reads of a query that called abort() (State.commitReads), of no other
     # failed one.
     state = err.state if isinstance(err, TransactionAborted) else None

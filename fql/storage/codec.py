@@ -10,14 +10,15 @@ from attrs import fields, has
 
 from .. import ast
 from ..errors import InvalidArgument
-from ..values import Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 
 #: AST node classes by name, for `@n`.
 _NODES = {c.__name__: c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.Node) and has(c)}
 #: A span's fields, in the order `@n` stores them.
 _SPAN_FIELDS = tuple(f.name for f in fields(ast.Span))
 #: Each node class's fields after `span`, in declaration order.
-_NODE_FIELDS = {name: tuple(f.name for f in fields(cls) if f.name != "span") for name, cls in _NODES.items()}
+#: The fields a stored node keeps: where it is (`span`) is kept apart, a program's source text not at all.
+_NODE_FIELDS = {name: tuple(f.name for f in fields(cls) if f.name not in ("span", "text")) for name, cls in _NODES.items()}
 
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circular=False).encode
 
@@ -101,6 +102,7 @@ _ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
     Timestamp: lambda ts: {"@ts": ts.nanos},
     Date: lambda d: {"@date": d.days},
     Bytes: lambda b: {"@bytes": base64.b64encode(b.data).decode("ascii")},
+    UUID: lambda u: {"@uuid": u.bits.to_bytes(16, "big").hex()},
     Page: lambda p: {"@page": [to_plain(p.data), to_plain(p.before), to_plain(p.after), p.has_before, p.has_after]},
     Lambda: _lambda_plain,
 }
@@ -121,6 +123,7 @@ _DECODERS: dict[str, t.Callable[[t.Any], t.Any]] = {
     "@ts": Timestamp,
     "@date": Date,
     "@bytes": lambda text: Bytes(base64.b64decode(text)),
+    "@uuid": lambda text: UUID(int(text, 16)),
     "@page": lambda body: Page(*body),
     "@fn": lambda body: Lambda(body[0], body[1], {k: v for k, v in body[2]}, api_version=body[3]),
     "@n": _node,

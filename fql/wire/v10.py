@@ -7,6 +7,7 @@ import re
 import typing as t
 
 from ..values import (
+    UUID,
     Bytes,
     Date,
     Document,
@@ -135,6 +136,7 @@ _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     Timestamp: lambda value: {"@time": value.isoformat()},
     Date: lambda value: {"@date": value.isoformat()},
     Bytes: lambda value: {"@bytes": value.base64()},
+    UUID: lambda value: {"@uuid": str(value)},
     Document: _tagged_document,
     NullDocument: lambda value: {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}},
     Ref: _tagged_ref,
@@ -160,6 +162,8 @@ def to_simple(value: t.Any) -> t.Any:
         return value.isoformat()
     if isinstance(value, Bytes):
         return value.base64()
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, Document):
         if value.ref.kind == "indexes":
             return legacy_ref(value.ref)
@@ -339,6 +343,8 @@ class _Decorated(Indented):
             self.call("Date", value.isoformat())
         elif isinstance(value, Bytes):
             self.call("Bytes", value.base64())
+        elif isinstance(value, UUID):
+            self.call("UUID", str(value))
         elif isinstance(value, Document):
             self.document(value)
         elif isinstance(value, NullDocument):

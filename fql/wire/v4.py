@@ -9,10 +9,10 @@ import typing as t
 from json.encoder import c_make_encoder, encode_basestring
 
 from .. import ast
-from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef, NotImplementedInFql
+from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef
 from ..eval import registry
 from ..render import string, to_fql
-from ..values import SCHEMA_CONSTRUCTORS, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
+from ..values import SCHEMA_CONSTRUCTORS, UUID, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
 
 Path = tuple[str | int, ...]
 
@@ -120,6 +120,7 @@ _ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
     Timestamp: lambda ts: {"@ts": ts.isoformat()},
     Date: lambda d: {"@date": d.isoformat()},
     Bytes: lambda b: {"@bytes": b.base64()},
+    UUID: lambda u: {"@uuid": str(u)},
     Page: lambda page: to_json(page.to_dict()),
     Lambda: lambda fn: {"@query": lambda_json(fn)},
 }
@@ -201,6 +202,7 @@ _SHALLOW: dict[type, t.Callable[[t.Any], t.Any]] = {
     Timestamp: _ENCODERS[Timestamp],
     Date: _ENCODERS[Date],
     Bytes: _ENCODERS[Bytes],
+    UUID: _ENCODERS[UUID],
     Page: Page.to_dict,
 }
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -613,8 +615,6 @@ def _escape_value(tag: str, body: t.Any, path: Path) -> t.Any:
         return _set_value(body, path)
     if tag == "@query":
         return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION)
-    if tag == "@uuid":
-        raise NotImplementedInFql("UUID values are not implemented in fql.", position=path)
     return _scalar_value(tag, body, path)
 
 
@@ -624,6 +624,7 @@ _SCALARS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
     "@ts": (lambda text: Timestamp.parse(text, strict=True), "Invalid time."),
     "@date": (lambda text: Date.parse(text, strict=True), "Invalid date."),
     "@bytes": (Bytes.from_base64, "Invalid bytes."),
+    "@uuid": (UUID.parse, "Invalid UUID."),
 }
 
 

@@ -453,17 +453,16 @@ WARNING = (
 )
 
 
-# fql's v4 CreateCollection keeps v4's documented `history_days: 30` (README), where core's now makes 0:
-# the generated `collection foo` says so. The rest is core's text exactly: main.fsl derived at the
-# first schema write, then patched, the function given an alias, and the warning, as the file does not
-# read (a function and a collection both named `foo`).
+# Core's text exactly: main.fsl derived at the first schema write, then patched, the function given an
+# alias, and the warning, as the file does not read (a function and a collection both named `foo`). The
+# v4 CreateCollection takes core's default history_days, 0, which FSL leaves unsaid.
 
 
 def test_manager_spec_conflicting_collections_and_functions(db):
     db.q("Function.create({ name: 'foo', body: 'x => x' })")
     db.q4('CreateCollection({ name: "foo" })')
     assert db.files()["main.fsl"] == WARNING + PREAMBLE + (
-        "@alias(fooFunction)\nfunction foo(x) {\n  x\n}\n\ncollection foo {\n  history_days 30\n}\n"
+        "@alias(fooFunction)\nfunction foo(x) {\n  x\n}\n\ncollection foo {\n}\n"
     )
 
 
@@ -473,7 +472,7 @@ def test_manager_spec_conflicting_collections_and_functions_with_a_second_confli
     db.q4('CreateCollection({ name: "foo" })')
     assert db.files()["main.fsl"] == WARNING + PREAMBLE + (
         "@alias(fooFunctionFunction)\nfunction foo(x) {\n  x\n}\n\n"
-        "function fooFunction(x) {\n  x\n}\n\ncollection foo {\n  history_days 30\n}\n"
+        "function fooFunction(x) {\n  x\n}\n\ncollection foo {\n}\n"
     )
 
 
@@ -483,7 +482,7 @@ def test_manager_spec_conflicting_collections_and_functions_with_a_second_confli
     db.q4('CreateCollection({ name: "foo" })')
     assert db.files()["main.fsl"] == WARNING + PREAMBLE + (
         "@alias(fooFunctionFunction)\nfunction foo(x) {\n  x\n}\n\n"
-        "collection fooFunction {\n}\n\ncollection foo {\n  history_days 30\n}\n"
+        "collection fooFunction {\n}\n\ncollection foo {\n}\n"
     )
 
 

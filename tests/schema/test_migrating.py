@@ -26,8 +26,6 @@ HERE = pathlib.Path(__file__).parent / "migrations"
 SKIPS: dict[str, str] = {
     "MigrationValidatorNestedSpec:122": "core's typer checks an object literal backfill (with `cause:` lines); "
     "fql checks only scalar literals",
-    "MigrationValidatorNestedSpec:324": "fql does not evaluate defaults of nested fields",
-    "MigrationValidatorNestedSpec:347": "fql does not evaluate defaults of nested fields",
 }
 #: Cases core's validator lets through whose push then fails, as core's does: its backfill value is not of
 #: the field's type (core's MigrationConverter evaluates it when the schema is written).

@@ -1935,7 +1935,7 @@ CONVERTER_ERRORS = [
     ("function f() 1", "Expected a function definition"),
     ("@alias(x) @alias(y) collection A {}", "Duplicate annotation `alias`"),
     ("@foo(x) collection A {}", "Expected `alias` or `role`"),
-    ("collection A { a: { b: Int = 0 } }", "Default values of nested fields are not supported by fql"),
+    ("collection A { a: { b: Int = 0 }? }", "Default values are not allowed here"),
 ]
 
 

@@ -260,8 +260,6 @@ access provider MyAP {{
     pytest.param(
         [],
         [
-            # fql's v4 CreateCollection stores history_days 30 when none is given, core's (this version) 0;
-            # given explicitly so that the case shows the printing, not that storage difference.
             'CreateCollection({ name: "0", history_days: 0 })',
             'CreateRole({ name: "0" })',
             'CreateAccessProvider({ name: "0", issuer: "https://fauna.auth0.com", '

@@ -89,11 +89,10 @@ def test_root_key_can_create_a_class(api):
 
 
 def test_classes_get_the_default_retention_policy(api, db):
-    """CollectionSpec `classes/{name}: classes get the default retention policy if not specified`. Core's
-    spec expects 0, its test configuration's default (`fauna.model.default-history_days`); fql reports
-    Fauna's service default, 30 (README, departures)."""
+    """CollectionSpec `classes/{name}: classes get the default retention policy if not specified`: 0,
+    core's `fauna.model.default-history_days` (Fauna v4's docs said 30)."""
     status, body = api.post("/classes", {"name": "foo"}, db.key)
-    assert (status, body["resource"]["history_days"]) == (CREATED, 30)
+    assert (status, body["resource"]["history_days"]) == (CREATED, 0)
 
 
 def test_patch_works(api, db):

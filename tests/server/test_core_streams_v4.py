@@ -1,5 +1,14 @@
 """Core's v4 stream spec over HTTP/2 (`POST /stream`): ext/api/src/test/scala/api/StreamSpec.scala.
 
+Model StreamRenderContextSpec (ext/model/src/test/scala/stream/) renders hand-made events through a
+stream's auth; its cases are seen here through real streams: "should render events as JSON" (the start
+event `{type: "start", txn, event}`) in test_encoder_start_and_document_events, "should filter events"
+(events the stream's key may not read are not sent) in test_abac_filters_document_events and
+test_abac_filters_set_events, and "should close the stream on invalid auth" in
+test_authorization_lost_and_several_streams. Core's spec deletes the key before the start event is
+rendered, so its only event is the error; fql sends the start event with the response head, before any
+poll can find the key gone, so that ordering cannot arise.
+
 Every stream ends on its own (`StreamSettings.max_duration`); a read that waits longer than `WAIT`
 ends the test's stream, which is how a test sees that no (more) event came.
 """

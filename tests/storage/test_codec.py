@@ -12,6 +12,7 @@ from fql import ast
 from fql.errors import InvalidArgument
 from fql.storage import codec
 from fql.values import (
+    UUID,
     Bytes,
     Date,
     Lambda,
@@ -47,6 +48,7 @@ VALUES = [
     Timestamp(0), Timestamp(1_700_000_000_123_456_789), Timestamp(-31557014167219200 * 10**9),
     Date(0), Date(-719528), Date(2932896),
     Bytes(b""), Bytes(bytes(range(256))),
+    UUID(0), UUID(2**128 - 1), UUID.parse("123e4567-e89b-12d3-a456-426614174000"),
     Page([1, 2], before=None, after=[3, Ref("3", collection_ref("x"))], has_after=True),
     Page([], before=[0], has_before=True),
     V4_LAMBDA, V10_LAMBDA,

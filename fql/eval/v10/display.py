@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...values import ID, Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, module_name
+from ...values import ID, UUID, Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, module_name
 
 
 def type_label(value: t.Any) -> str:
@@ -31,6 +31,8 @@ def type_label(value: t.Any) -> str:
         return "Date"
     if isinstance(value, Bytes):
         return "Bytes"
+    if isinstance(value, UUID):
+        return "UUID"
     if isinstance(value, Document):
         return value.coll
     if isinstance(value, NullDocument):
@@ -70,6 +72,8 @@ def show(value: t.Any) -> str:
         return value.isoformat()
     if isinstance(value, Bytes):
         return value.base64()
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, (Document, NullDocument)):
         return f'{value.coll}("{value.id}")'
     if isinstance(value, Ref):

@@ -286,7 +286,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         if replace and doc.ref.kind == "collections":
-            # A replaced definition without history_days gets v10's default, 0 (v4's is 30; core's
+            # A replaced definition without history_days gets the default, 0 (core's
             # FQL2CollectionDefaultHistoryDaysChangeSpec).
             if params.get("history_days") is None:
                 params["history_days"] = 0

@@ -8,6 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
 from ...values import (
+    UUID,
     ID,
     ID_TEXT,
     Bytes,
@@ -54,6 +55,8 @@ def v10_type(value: t.Any) -> str:
         return "Date"
     if isinstance(value, Bytes):
         return "Bytes"
+    if isinstance(value, UUID):
+        return "UUID"
     if isinstance(value, Lambda):
         return "Function"
     if isinstance(value, Module):
@@ -384,10 +387,10 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     if callable(fn) and hasattr(fn, "index"):
         return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
     # Calling a value that is no function (a null too): core's InvalidType for the callee.
-    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {_dynamic_label(fn)}")
+    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {dynamic_label(fn)}")
 
 
-def _dynamic_label(value: t.Any) -> str:
+def dynamic_label(value: t.Any) -> str:
     """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
     if isinstance(value, Document):
         return "Doc"
@@ -583,11 +586,11 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         if fn is None and name not in receiver:
             # Calling a field the value does not have: core's null from a missing field names the receiver's
             # dynamic type, `Doc` or `{ *: Any }` (FQLInterpreter.evalAp; ReadBrokerSpec's missing-field null).
-            label = _dynamic_label(receiver)
+            label = dynamic_label(receiver)
             raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{label}`")
         if not _callable(fn):
             # A field holding something else (a null a computed field gave, a number): core names the field.
-            found_type = _dynamic_label(fn)
+            found_type = dynamic_label(fn)
             raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
         return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
@@ -595,7 +598,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         found_type = display.type_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
-        "invalid_function_invocation", f"The function `{name}` does not exist on `{_dynamic_label(receiver)}`"
+        "invalid_function_invocation", f"The function `{name}` does not exist on `{dynamic_label(receiver)}`"
     )
 
 
@@ -923,7 +926,7 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     value = deref(ctx, value)
     if value is None or isinstance(value, NullDocument):
         return None
-    if isinstance(value, (str, int, float, Timestamp, Date, Bytes, Lambda)):
+    if isinstance(value, (str, int, float, Timestamp, Date, Bytes, UUID, Lambda)):
         return value
     if isinstance(value, list):
         return [project(ctx, v, fields) for v in value]
@@ -943,10 +946,7 @@ def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
     """`at (time) expr`: `expr` reads the database as it was at `time` (core's evalAtExpr); at the query's
     own time, as it is."""
     state = ctx.state
-    if state.typecheck and isinstance(node.time, ast.Literal):
-        # What core's typechecker rejects before running (fql checks only a literal's type statically).
-        found = display.type_label(node.time.value)
-        raise _at(QueryCheckError(f"Type `{found}` is not a subtype of `TransactionTime | Time`"), node.time)
+    # A time of a primitive type is refused before the query runs (fql/typer), as core's typer does.
     when = run(node.time, ctx)
     if not isinstance(when, Timestamp):
         message = f"expected type: Time, received {display.type_label(when)}"

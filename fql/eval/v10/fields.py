@@ -18,14 +18,13 @@ import contextlib
 import json
 import typing as t
 
-import attrs
 from attrs import frozen
 
 from ... import ast
-from ...errors import FQLError, NotImplementedInFql, ParseError, QueryRuntimeError, SchemaValidationFailed
+from ...errors import FQLError, ParseError, QueryRuntimeError, SchemaValidationFailed
 from ...schema.errors import Diagnostic
 from ...storage.base import DocKey, Version
-from ...values import ID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
+from ...values import ID, UUID, Bytes, Date, Document, Ref, Timestamp, collection_ref, native
 from .. import documents
 from ..evaluator import Context
 from ..refs import live
@@ -200,7 +199,7 @@ def _schema_type(signature: t.Any, find: sig.Lookup) -> t.Any:
     """A stored signature's schema type; one that is not valid (a definition written by v4) fits only null."""
     try:
         texpr = sig.parse(signature, schema=True) if isinstance(signature, str) else None
-    except (sig.SignatureError, sig.DefaultInSignature):
+    except sig.SignatureError:
         texpr = None
     if texpr is None or sig.check(texpr, find) or sig.unpersistable(texpr, find):
         return st.NULL
@@ -456,7 +455,7 @@ def persistable(value: t.Any) -> bool:
     if isinstance(value, ID):
         # An ID is not data core stores (its toIR refuses it; FQL2DefinedFieldsSpec "ID is not persistable").
         return False
-    if value is None or isinstance(value, (bool, int, float, str, Bytes, Timestamp, Date)):
+    if value is None or isinstance(value, (bool, int, float, str, Bytes, UUID, Timestamp, Date)):
         return True
     if isinstance(value, Ref):
         return value.collection is not None
@@ -544,44 +543,72 @@ def _failed(coll: str, what: str, failures: list[st.Failure]) -> QueryRuntimeErr
 
 
 def _with_defaults(ctx: Context, schema: CollectionFields, data: dict) -> tuple[dict, list[st.Failure]]:
-    """core's insertDefaultFieldsMap: absent fields take their defaults; an absent object-typed field
-    without one becomes `{}` (so its own fields are then reported missing)."""
-    out, failures = dict(data), []
-    for name, field in schema.struct.fields:
-        if name in out:
+    """core's insertDefaultFieldsMap on a create or replace: the fields given keep their place (objects
+    among them, and objects in arrays, take their own fields' defaults), then each absent field takes its
+    default; an absent object-typed field without one becomes an object of its own fields' defaults
+    (`{}` if none, so its own fields are then reported missing)."""
+    failures: list[st.Failure] = []
+    out = _defaults_in_object(ctx, schema.coll, schema.struct, data, (), failures)
+    return out, failures
+
+
+def _defaults_in_object(ctx: Context, coll: str, struct: st.Struct, data: dict, path: tuple, failures: list) -> dict:
+    out = {}
+    for name, value in data.items():
+        field = struct.field(name)
+        out[name] = value if field is None else _defaults_in_value(ctx, coll, field.expected, value, (*path, name), failures)
+    for name, field in struct.fields:
+        if name in data:
             continue
         if field.default is not None:
-            value, failure = default_value(ctx, f"*field:{schema.coll}:{name}*", name, field.default)
+            top = path[0] if path else name
+            value, failure = default_value(ctx, f"*field:{coll}:{top}*", (*path, name), field.default)
             if failure is not None:
                 failures.append(failure)
             else:
                 out[name] = value
         elif isinstance(field.expected, st.Struct):
-            out[name] = {}
-    return out, failures
+            out[name] = _defaults_in_object(ctx, coll, field.expected, {}, (*path, name), failures)
+    return out
 
 
-def default_value(ctx: Context, source_name: str, name: str, source: str) -> tuple[t.Any, st.Failure | None]:
-    """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure."""
+def _defaults_in_value(ctx: Context, coll: str, expected: t.Any, value: t.Any, path: tuple, failures: list) -> t.Any:
+    if isinstance(value, dict) and isinstance(expected, st.Struct):
+        return _defaults_in_object(ctx, coll, expected, value, path, failures)
+    if isinstance(value, list) and isinstance(expected, st.ArrayOf):
+        return [_defaults_in_value(ctx, coll, expected.inner, item, path, failures) for item in value]
+    return value
+
+
+def default_value(ctx: Context, source_name: str, name: str | tuple, source: str) -> tuple[t.Any, st.Failure | None]:
+    """Evaluate a default (with no variables, no reads and no writes): its stored value, or the failure
+    (at `name`, a field's name or a nested field's path)."""
+    value, error, unpersistable = pure_value(ctx, source_name, source)
+    if error is None and unpersistable is None:
+        return value, None
+    path = name if isinstance(name, tuple) else (name,)
+    # Core names the value's dynamic type (`Lambda`, `{ *: Any }`), as DefinedField.evalDefault does.
+    detail = error if error is not None else f"Value has type {unpersistable}, which cannot be persisted"
+    return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
+
+
+def pure_value(ctx: Context, source_name: str, source: str) -> tuple[t.Any, str | None, str | None]:
+    """Evaluate `source` with no variables, no reads and no writes: its stored value, or its error rendered
+    against `source_name`, or (when it cannot be stored) the dynamic type of the value it gave."""
     from ...parse import parse
     from .documents import to_stored
-    from .expressions import evaluate_program
-
-    def failure(detail: str) -> tuple[None, st.Failure]:
-        return None, st.Failure("default", (name,), f"Default field evaluation failed.\n{detail}")
+    from .expressions import dynamic_label, evaluate_program
 
     try:
         program = parse(source, "v10")
         with limited(ctx, "default values", reads=False):
             value = evaluate_program(program, Context(ctx.state))
     except FQLError as err:
-        return failure(_render(err, source_name, source))
+        return None, _render(err, source_name, source), None
     stored = to_stored(value)
     if not persistable(stored) or _holds_id(value):
-        from .display import type_label
-
-        return failure(f"Value has type {type_label(value)}, which cannot be persisted")
-    return stored, None
+        return None, None, dynamic_label(value)
+    return stored, None, None
 
 
 def _holds_id(value: t.Any) -> bool:
@@ -613,7 +640,7 @@ def _render(err: FQLError, source_name: str, source: str) -> str:
 def _diagnostic(err: ParseError) -> Diagnostic:
     span = err.span
     end = span.end if err.marks_span else span.start + 1
-    hints = tuple(Diagnostic(m, a, b, suggestion=sug, kind=kind) for kind, m, a, b, sug in err.parse_hints)
+    hints = tuple(Diagnostic(m, a, b, suggestion=sug, label=kind) for kind, m, a, b, sug in err.parse_hints)
     return Diagnostic(err.description, span.start, end, err.annotation, hints)
 
 
@@ -889,11 +916,6 @@ def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[
     except sig.SignatureError as err:
         rendered = sig.render_error(err, f"*{path[-1]}*", signature)
         return [st.Failure("validator", path, f"Failed parsing user-provided signature.\n{rendered}")]
-    except sig.DefaultInSignature as err:
-        raise NotImplementedInFql(
-            f"Default values inside a field's signature (`{err}` in `{signature}`) are not implemented in fql yet; "
-            "give the field its own `default` instead."
-        ) from None
     return []
 
 
@@ -915,7 +937,7 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
                 lines.append(f"cause: {cause}" + (f"\nhint: {hint}" if hint else ""))
             errors.append("\n".join(lines))
         elif not found and isinstance(spec.get("default"), str):
-            errors.extend(_default_type_errors(ctx, field_name, spec["default"], st.resolve(texpr, find)))
+            errors.extend(default_type_errors(ctx, field_name, spec["default"], st.resolve(texpr, find)))
     wildcard = definition.get("wildcard")
     if wildcard is not None:
         texpr = sig.parse(wildcard)
@@ -925,9 +947,10 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         # Core's SchemaTypeValidator types index paths only in a typechecked database (FQL2IndexMigrationSpec
         # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
-    if not errors and ctx.state.typecheck:
-        # The typer's check: a query run without it (X-Typecheck: false) lets the index be made.
-        errors.extend(_indexed_ts_errors(definition))
+    if not errors and ctx.state.typecheck and env_typechecked(ctx):
+        # The typer's check, in a typechecked database (FQL2ComputedFieldsSpec "cannot call UDFs (run-time)"
+        # is not); a query run without it (X-Typecheck: false) lets the index be made.
+        errors.extend(_indexed_errors(ctx, definition))
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
@@ -944,7 +967,7 @@ def env_typechecked(ctx: Context) -> bool:
     return True
 
 
-def _default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:
+def default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:
     """core's typer on a default: its value's type must be the field's (`Type `Int` is not a subtype of
     `String``; FQL2DefinedFieldsSpec "default values are typechecked"). fql types the value it evaluates to."""
     value, failure = default_value(ctx, f"*field:{field_name}*", field_name, source)
@@ -986,42 +1009,18 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
     return errors
 
 
-def _indexed_ts_errors(definition: dict) -> list[str]:
-    """A computed field an index or unique constraint covers may not read its document's `ts` (not known
-    while the document is indexed; FQL2ComputedFieldsSpec "doesn't allow indexing if the ts field is
-    used"). fql looks for `doc.ts` on the body's own parameter."""
-    from ...parse import parse
-    from .collections import strict_path
+def _indexed_errors(ctx: Context, definition: dict) -> list[str]:
+    """core's checks of the computed fields an index or unique constraint covers (indexed_fields.py),
+    against the database's functions and collections (the one being defined among them)."""
+    from . import indexed_fields
 
-    covered = {
-        (strict_path(item["field"]) or [None])[0]
-        for spec in (definition.get("indexes") or {}).values()
-        for item in (spec.get("terms") or []) + (spec.get("values") or [])
-    }
-    for constraint in definition.get("constraints") or []:
-        covered.update(
-            (strict_path(item if isinstance(item, str) else item["field"]) or [None])[0]
-            for item in constraint.get("unique") or []
-        )
-    errors = []
-    for name, spec in (definition.get("computed_fields") or {}).items():
-        if name not in covered:
-            continue
-        arrow = parse(spec["body"], "v10").body[0]
-        param = arrow.params[0] if isinstance(arrow, ast.Arrow) and len(arrow.params) == 1 else None
-        if param is not None and _reads_ts(arrow.body, param):
-            errors.append("Computed fields used in indexes or constraints cannot use a doc's ts field")
-    return errors
+    def names(coll: str) -> list[str]:
+        found = [v.data.get("name") for v in ctx.state.txn.scan(ctx.state.scope, coll) if v.live_at(ctx.state.ts) and v.data]
+        return [n for n in found if isinstance(n, str)]
 
-
-def _reads_ts(node: t.Any, param: str) -> bool:
-    if isinstance(node, ast.Member) and node.name == "ts" and node.obj == ast.Ident(param):
-        return True
-    if isinstance(node, ast.Node):
-        return any(_reads_ts(getattr(node, f.name), param) for f in attrs.fields(type(node)) if f.name != "span")
-    if isinstance(node, (tuple, list)):
-        return any(_reads_ts(item, param) for item in node)
-    return False
+    functions = [n for n in names("#functions") if n != definition.get("name")]
+    collections = list(dict.fromkeys([*names("#collections"), *([definition["name"]] if isinstance(definition.get("name"), str) else [])]))
+    return [message for _, (message, _, _) in indexed_fields.errors(definition, functions, collections)]
 
 
 def _missing_field(schema: t.Any, steps: list) -> str | None:
@@ -1057,7 +1056,7 @@ def _normal(signature: t.Any) -> t.Any:
     """A signature as core displays it, so that spelling differences (`Int?`, `Int ?`) compare equal."""
     try:
         return sig.show(sig.parse(signature, schema=True))
-    except (sig.SignatureError, sig.DefaultInSignature, TypeError):
+    except (sig.SignatureError, TypeError):
         return signature
 
 

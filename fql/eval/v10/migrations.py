@@ -21,7 +21,7 @@ import copy
 import typing as t
 
 from ...errors import FQLError, QueryRuntimeError
-from ...storage.base import Version
+from ...storage.base import DocKey, Version
 from ..evaluator import Context
 from . import schema_types as st
 from . import signatures as sig
@@ -170,9 +170,12 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
                 message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
                 raise failed(coll, [Problem(message, **_type_source(path, source, fields))])
     txn = ctx.state.txn
+    since = _created(ctx, coll)
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):
-            if version.data is None:
+            if version.data is None or version.ts < since:
+                # Not the collection's: a document of one of the same name, since deleted (core's would
+                # have had another id), keeps the versions it had.
                 continue
             data = copy.deepcopy(dict(version.data.get("data") or {}))
             for step in steps:
@@ -180,6 +183,16 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
             if not data.get(CONFLICTS):
                 data.pop(CONFLICTS, None)
             txn.insert_version(Version(version.key, version.ts, {**version.data, "data": data}, version.ttl))
+
+
+def _created(ctx: Context, coll: str) -> int:
+    """When the collection `coll` was made: the first version of its definition since it was last deleted."""
+    history = ctx.state.txn.history(DocKey(ctx.state.scope, "#collections", coll))
+    made = history[0].ts if history else 0
+    for before, after in zip(history, history[1:]):
+        if not before.data and after.data:
+            made = after.ts
+    return made
 
 
 def _type_source(path: Path, source: str | None, fields: dict | None) -> dict:
@@ -204,12 +217,18 @@ def _filled(step: Step) -> list[tuple[Path, t.Any, str | None]]:
 
 
 def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
-    """A backfill (or default) value: an expression with no reads and no writes, as a stored value."""
-    from .fields import default_value
+    """A backfill (or default) value: an expression with no reads and no writes, as a stored value. Core's
+    MigrationConverter: an error of its own is the error; a value that cannot be stored is `Failed to
+    convert migration.`."""
+    from .fields import pure_value
 
-    value, failure = default_value(ctx, "*backfill*", "backfill", source)
-    if failure is not None:
-        raise failed(coll, [Problem(f"Failed to convert migration.\n{failure.message}")])
+    value, error, unpersistable = pure_value(ctx, "*backfill*", source)
+    if error is not None:
+        # Its own error, placed where core's stored backfill is: nowhere (`at <no source>`).
+        raise failed(coll, [Problem(error.removeprefix("error: ").split("\nat ", 1)[0])])
+    if unpersistable is not None:
+        message = f"Value has type {unpersistable}, which cannot be persisted."
+        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {message}")])
     return copy.deepcopy(value)
 
 
@@ -231,6 +250,7 @@ def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
         if parent is not None:
             parent.pop(path[-1], None)
     elif kind == "move":
+        _refuse_overwrite(data, step.to[0], doc_id)
         parent = _parent(data, path)
         if parent is not None and path[-1] in parent:
             _put(data, step.to[0], parent.pop(path[-1]), doc_id)
@@ -244,12 +264,29 @@ def _run(step: Step, data: dict, values: dict, doc_id: str) -> None:
                 for key, value in conflicts.items():
                     into[_free(into, key)] = value
     elif kind == "move_wildcard":
-        moving = sorted((k for k in data if k not in step.keep and k != CONFLICTS), key=lambda k: len(k) - len(k.lstrip("_")))
-        if moving:
-            into = _parent(data, (*path, ""), create=True)
-            if into is not None:
-                for key in moving:
-                    into[_free(into, key)] = data.pop(key)
+        _move_wildcard(data, path, step.keep)
+
+
+def _move_wildcard(data: dict, into_path: Path, keep: t.Container[str]) -> None:
+    """`move_wildcard .into`: the top-level fields not in `keep` go into `.into`, in their order, a name
+    `.into` has taken given a `_` first. Names are given fewest leading `_` first, so that `baz` becomes
+    `_baz` before `_baz` becomes `__baz` whatever their order (core's MoveWildcard)."""
+    moving = [k for k in data if k not in keep and k != CONFLICTS]
+    if not moving:
+        return
+    into = _parent(data, (*into_path, ""), create=True)
+    if into is None:
+        return
+    taken = set(into)
+    names = {}
+    for key in sorted(moving, key=lambda k: len(k) - len(k.lstrip("_"))):
+        name = key
+        while name in taken:
+            name = "_" + name
+        taken.add(name)
+        names[key] = name
+    for key in moving:
+        into[names[key]] = data.pop(key)
 
 
 def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
@@ -268,6 +305,7 @@ def _split(step: Step, data: dict, values: dict, doc_id: str) -> None:
                 parent[path[-1]] = copy.deepcopy(values[backfill])
 
     for (path, schema, backfill), (following, _, next_backfill) in zip(targets, targets[1:]):
+        _refuse_overwrite(data, following, doc_id)
         parent = _parent(data, path)
         if parent is None or path[-1] not in parent:
             fill(path, backfill)
@@ -294,16 +332,21 @@ def _parent(data: dict, path: Path, *, create: bool = False) -> dict | None:
 
 
 def _put(data: dict, path: Path, value: t.Any, doc_id: str) -> None:
+    _refuse_overwrite(data, path, doc_id)
     parent = _parent(data, path, create=True)
-    if parent is None:
-        return
-    if path[-1] in parent:
-        # Core refuses to overwrite a field a migration moves into.
+    if parent is not None:
+        parent[path[-1]] = value
+
+
+def _refuse_overwrite(data: dict, path: Path, doc_id: str) -> None:
+    """Core's MoveField and SplitField refuse a target a document already has (whether or not there is a
+    value to move there): core fails reading that document (an internal error), fql refuses the push."""
+    parent = _parent(data, path)
+    if parent is not None and path[-1] in parent:
         raise QueryRuntimeError(
             "invalid_schema",
             f"Invalid database schema update.\n    error: Cannot migrate document {doc_id}: it already has field `{show(path)}`",
         )
-    parent[path[-1]] = value
 
 
 def _free(into: dict, key: str) -> str:

@@ -25,6 +25,7 @@ from attrs import frozen
 
 from ...errors import QueryRuntimeError, TransactionAborted
 from ...values import (
+    UUID,
     ID,
     ID_TEXT,
     Bytes,
@@ -266,6 +267,8 @@ def display_string(ctx: Context, value: t.Any) -> str:
         return value.isoformat()
     if isinstance(value, Bytes):
         return value.base64()
+    if isinstance(value, UUID):
+        return str(value)
     return debug_string(ctx, value)
 
 
@@ -327,6 +330,8 @@ def _debug_scalar(value: t.Any) -> str:
         return f'Date("{value.isoformat()}")'
     if isinstance(value, Bytes):
         return f'Bytes("{value.base64()}")'
+    if isinstance(value, UUID):
+        return repr(value)
     if isinstance(value, Module):
         return value.name
     if isinstance(value, Lambda):
@@ -398,7 +403,7 @@ def rank(value: t.Any) -> int:
             return rank
     if isinstance(value, (Document, NullDocument, Ref)):
         return 6
-    ranks = ((Timestamp, 7), (Date, 9), (Module, 12), (Lambda, 15))
+    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (Lambda, 15))
     for kind, rank in ranks:
         if isinstance(value, kind):
             return rank
@@ -454,6 +459,10 @@ def compare(a: t.Any, b: t.Any) -> int:
         return _sign((a.data > b.data) - (a.data < b.data))
     if ra in (7, 9, 11):
         return _sign((a > b) - (a < b))
+    if ra == 10:
+        # java.util.UUID.compareTo: its two halves as signed longs.
+        x, y = _signed_halves(a), _signed_halves(b)
+        return _sign((x > y) - (x < y))
     if ra == 12:
         return _sign((a.name > b.name) - (a.name < b.name))
     if ra == 15:
@@ -465,6 +474,13 @@ def compare(a: t.Any, b: t.Any) -> int:
         x, y = _function_name(a), _function_name(b)
         return _sign((x > y) - (x < y))
     return 0
+
+
+def _signed_halves(value: UUID) -> tuple[int, int]:
+    def signed(half: int) -> int:
+        return half - (1 << 64) if half >> 63 else half
+
+    return signed(value.bits >> 64), signed(value.bits & ((1 << 64) - 1))
 
 
 def _function_name(value: t.Any) -> str:
@@ -670,5 +686,5 @@ def _to_string(ctx: Context, value: t.Any) -> str:
     return display_string(ctx, value)
 
 
-for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes", "EventSource"):
+for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
     method(_type, "toString")(_to_string)

@@ -457,7 +457,8 @@ def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
         missing = []
         for version in roles:
             members, privileges = (_as_list(version.data.get(field)) for field in ("membership", "privileges"))
-            named = [(m.get("resource"), collections) for m in members if isinstance(m, dict)]
+            # Core's checkResourceName: native modules count for memberships too (`membership Collection`).
+            named = [(m.get("resource"), collections | _NATIVE_RESOURCES) for m in members if isinstance(m, dict)]
             allowed = collections | functions | _NATIVE_RESOURCES
             named += [(p.get("resource"), allowed) for p in privileges if isinstance(p, dict)]
             missing += [name for name, known in named if isinstance(name, str) and name not in known]
@@ -684,7 +685,7 @@ def _lineage(ctx: Context) -> t.Iterator[dict]:
 @static("Query", "isEnvTypechecked")
 def is_env_typechecked(ctx: Context) -> bool:
     """Whether the database is typechecked: its own setting, else its nearest ancestor's, true where none
-    says, as core's Database.isTypechecked (fql checks only unbound names statically)."""
+    says, as core's Database.isTypechecked (fql/typer checks what it models before the query runs)."""
     return field_schema.env_typechecked(ctx)
 
 

@@ -129,7 +129,8 @@ def resolve(texpr: t.Any, lookup: Lookup) -> t.Any:
     if isinstance(texpr, TupleType):
         return Tuple(tuple(resolve(i, lookup) for i in texpr.items))
     if isinstance(texpr, ObjectType):
-        fields = tuple((n, FieldSchema(resolve(v, lookup))) for n, v in texpr.fields)
+        defaults = {n: d.source for n, d in texpr.defaults}
+        fields = tuple((n, FieldSchema(resolve(v, lookup), defaults.get(n))) for n, v in texpr.fields)
         return Struct(fields, resolve(texpr.wildcard, lookup) if texpr.wildcard is not None else None)
     if isinstance(texpr, Name):
         if texpr.name in SCALARS:

@@ -107,7 +107,7 @@ def _field(schema: t.Any, signature: str, default: str | None = None, path: Path
     name_span, type_span = where.fields.get(path, (None, None)) if where is not None else (None, None)
     spans = {"name_span": name_span, "type_span": type_span}
     if isinstance(schema, st.Struct):
-        children = {n: _field(f.expected, st.display(f.expected), None, (*path, n), where) for n, f in schema.fields}
+        children = {n: _field(f.expected, st.display(f.expected), f.default, (*path, n), where) for n, f in schema.fields}
         return Field(schema, signature, default=default, children=children, wildcard=schema.wildcard, **spans)
     return Field(schema, signature, default=default, **spans)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ...schema.errors import Diagnostic
 from ...values import Ref
@@ -44,12 +44,27 @@ class Keyword:
 
 
 @frozen
+class Default:
+    """A field's default value inside a defined field's signature (`{ a: Int = 0 }`): its FQL source, and
+    where it is in the signature (not compared)."""
+
+    source: str
+    start: int = field(default=0, eq=False)
+    end: int = field(default=0, eq=False)
+
+
+@frozen
 class ObjectType:
-    """`{ a: String, "b c": Int, *: Any }`; `interface` marks `{ a: String, ... }`."""
+    """`{ a: String, "b c": Int, *: Any }`; `interface` marks `{ a: String, ... }`; `defaults` are the
+    default values of its fields that have one, by name (only a defined field's signature has them)."""
 
     fields: tuple[tuple[str, t.Any], ...]
     wildcard: t.Any = None
     interface: bool = False
+    defaults: tuple[tuple[str, Default], ...] = ()
+
+    def default(self, name: str) -> Default | None:
+        return dict(self.defaults).get(name)
 
 
 @frozen
@@ -93,8 +108,8 @@ class Nullable:
 
 
 class SignatureError(Exception):
-    """A signature that does not parse: core's message and where (0-based offset into the text), with the
-    hints core adds ((message, offset, width) each) and the further errors its parser reported with it."""
+    """A signature that does not parse: core's message and where (0-based offset into the text), with
+    core's hints, each (text, offset, width), and the further errors its parser reported with it."""
 
     def __init__(
         self, message: str, offset: int, width: int = 1, hints: tuple = (), more: tuple = (), fatal: bool = True
@@ -113,12 +128,8 @@ class SignatureError(Exception):
         return [err._diagnostic() for err in (self, *self.more)]
 
     def _diagnostic(self) -> Diagnostic:
-        hints = tuple(Diagnostic(m, offset, offset + width) for m, offset, width in self.hints)
-        return Diagnostic(self.message, self.offset, self.offset + self.width, hints=hints)
-
-
-class DefaultInSignature(Exception):
-    """`{ a: Int = 0 }` in a field's signature: a nested default value (fql does not evaluate those)."""
+        hints = tuple(Diagnostic(m, offset, offset + max(width, 1)) for m, offset, width in self.hints)
+        return Diagnostic(self.message, self.offset, self.offset + max(self.width, 1), hints=hints)
 
 
 _TOKEN = re.compile(
@@ -198,9 +209,13 @@ class _Parser:
     """Recursive descent over the tokens; `schema` allows (and rejects as not implemented) field defaults."""
 
     def __init__(self, text: str, *, schema: bool):
+        self.text = text
         self.tokens = _tokens(text)
         self.i = 0
         self.schema = schema
+        #: Where each type node parsed is, by id: (start, end), and a nullable's `?`.
+        self.spans: dict[int, tuple[int, int]] = {}
+        self.qmarks: dict[int, int] = {}
         #: Errors that do not stop the parse (core's parser emits them and goes on), in order.
         self.emitted: list[SignatureError] = []
         #: The tokens a newline comes before: core separates an object's fields with these too (and `;`).
@@ -218,11 +233,6 @@ class _Parser:
         self.i += 1
         return token
 
-    def end(self) -> int:
-        """Where the last token taken ends."""
-        _, value, offset = self.tokens[max(self.i - 1, 0)]
-        return offset + len(value)
-
     def emit(self, message: str, at: tuple[int, int], hints: tuple = ()) -> None:
         self.emitted.append(SignatureError(message, at[0], at[1], hints))
 
@@ -232,7 +242,7 @@ class _Parser:
             raise SignatureError(f"Expected `{text}`", offset)
         self.i += 1
 
-    def parse(self) -> t.Any:
+    def parse(self, parent_default: tuple[int, int] | None = None) -> t.Any:
         fatal = False
         try:
             result = self.expr()
@@ -247,6 +257,9 @@ class _Parser:
         if self.emitted:
             first, *more = self.emitted
             raise SignatureError(first.message, first.offset, first.width, first.hints, tuple(more), fatal=fatal)
+        if self.schema:
+            reason = None if parent_default is None else ("Parent has a conflicting default value", *parent_default)
+            self.check_defaults(result, reason)
         return result
 
     def expected_end(self, offset: int) -> str:
@@ -256,23 +269,67 @@ class _Parser:
             return "Expected `<` or end-of-input"
         return "Expected end-of-input"
 
+    def end_of_last(self) -> int:
+        _, value, offset = self.tokens[self.i - 1]
+        return offset + len(value)
+
+    def mark(self, node: t.Any, start: int) -> t.Any:
+        self.spans[id(node)] = (start, self.end_of_last())
+        return node
+
     def expr(self, min_prec: int = 0) -> t.Any:
-        left = self.base()
+        start = self.peek()[2]
+        left = self.mark(self.base(), start)
         while True:
             kind, op, offset = self.peek()
             if kind != "punct":
                 break
             if op == "?" and _POSTFIX_PREC >= min_prec:
                 self.i += 1
-                left = Nullable(self.typed(left))
+                left = self.mark(Nullable(self.typed(left)), start)
+                self.qmarks[id(left)] = offset
                 continue
             prec = _BINARY.get(op)
             if prec is None or prec < min_prec:
                 break
             self.i += 1
             right = self.expr(prec if op == "=>" else prec + 1)
-            left = self.combine(op, left if op == "=>" else self.typed(left), right)
+            left = self.mark(self.combine(op, left if op == "=>" else self.typed(left), right), start)
         return self.typed(left)
+
+    def check_defaults(self, node: t.Any, reason: tuple | None) -> None:
+        """Core's schemaTypeExpr: defaults belong to the fields of an object that is the signature, or a
+        field of one, and has no default itself; anywhere else one is `Default values are not allowed
+        here`, with the reason as a hint (a nullable's `?`, a union, a parent's default, another type)."""
+        if isinstance(node, ObjectType) and not node.interface:
+            for name, ftype in node.fields:
+                default = node.default(name)
+                if default is not None and reason is not None:
+                    self.refuse(default, reason)
+                inner = reason
+                if inner is None and default is not None:
+                    inner = ("Parent has a conflicting default value", default.start, default.end)
+                self.check_defaults(ftype, inner)
+            for default in _defaults_in(node.wildcard):
+                # Core types a wildcard as a plain type, with no reason to give.
+                self.refuse(default, None)
+            return
+        reason = reason or self.reason(node)
+        for default in _defaults_in(node):
+            self.refuse(default, reason)
+
+    def reason(self, node: t.Any) -> tuple:
+        start, end = self.spans.get(id(node), (0, len(self.text)))
+        if isinstance(node, Nullable):
+            at = self.qmarks.get(id(node), end - 1)
+            return ("Parent is nullable", at, at + 1)
+        if isinstance(node, UnionType):
+            return ("Parent is a union", start, end)
+        return ("Parent is not an object", start, end)
+
+    def refuse(self, default: Default, reason: tuple | None) -> None:
+        hints = () if reason is None else ((reason[0], reason[1], max(reason[2] - reason[1], 1)),)
+        raise SignatureError("Default values are not allowed here", default.start, max(default.end - default.start, 1), hints)
 
     def typed(self, value: t.Any) -> t.Any:
         """A type where parameters stand anywhere but before `=>`: core's errors for their names and
@@ -334,6 +391,7 @@ class _Parser:
 
     def object(self) -> ObjectType:
         fields: list = []
+        defaults: list = []
         wildcard = None
         #: Where the wildcard's type, or the `...`, is: a field after either is an error (core's TypeExprParser).
         last: tuple[str, int, int] | None = None
@@ -350,19 +408,21 @@ class _Parser:
                 self.expect(":")
                 fields.append((value if kind == "name" else unquote(value), self.expr()))
                 if self.peek()[1] == "=" and self.peek()[0] == "punct":
+                    self.i += 1
+                    default = self.default_value()
                     if not self.schema:
-                        raise SignatureError("Default values are not allowed here", self.peek()[2])
-                    raise DefaultInSignature(fields[-1][0])
+                        raise SignatureError("Default values are not allowed here", default.start, default.end - default.start)
+                    defaults.append((fields[-1][0], default))
             else:
                 raise SignatureError("Expected `}`", offset)
             if last is not None:
                 what, at, width = last
                 hint = (f"{what} defined here", at, width)
-                self.emit(f"{what} must be the last element in an object", (offset, self.end() - offset), (hint,))
+                self.emit(f"{what} must be the last element in an object", (offset, self.end_of_last() - offset), (hint,))
             if value == "...":
                 last = ("Interface", offset, 3)
             elif kind == "punct" and value == "*":
-                last = ("Wildcard", type_start, self.end() - type_start)
+                last = ("Wildcard", type_start, self.end_of_last() - type_start)
             separated = self.i in self.line_starts
             while self.peek()[1] == ";" and self.peek()[0] == "?":
                 self.i, separated = self.i + 1, True
@@ -371,7 +431,36 @@ class _Parser:
             elif not (self.peek()[0] == "punct" and self.peek()[1] == "}") and not separated:
                 raise SignatureError("Expected `}`", self.peek()[2])
         self.i += 1
-        return ObjectType(tuple(fields), wildcard, interface)
+        return ObjectType(tuple(fields), wildcard, interface, tuple(defaults))
+
+    def default_value(self) -> Default:
+        """The FQL expression after a field's `=`, up to the `,`, `;` or `}` that ends the field (or a line
+        that starts the next field); it must parse as FQL."""
+        start = self.peek()[2]
+        depth = 0
+        while True:
+            kind, value, offset = self.peek()
+            if kind == "end":
+                break
+            if depth == 0 and (value in (",", "}") or (value == ";" and kind == "?")):
+                break
+            if depth == 0 and self.i in self.line_starts and offset > start and self._starts_field():
+                break
+            if value in ("(", "[", "{"):
+                depth += 1
+            elif value in (")", "]", "}"):
+                depth -= 1
+            self.i += 1
+        end = self.end_of_last() if self.peek()[2] > start else start
+        if end <= start:
+            raise SignatureError("Expected expression", start)
+        source = self.text[start:end]
+        _check_fql(source, start)
+        return Default(source, start, end)
+
+    def _starts_field(self) -> bool:
+        kind, value, _ = self.peek()
+        return (kind in ("name", "str") or value in ("*", "...")) and (self.peek(1)[1] == ":" or value == "...")
 
     def tuple(self) -> TupleType:
         items = []
@@ -405,7 +494,7 @@ class _Parser:
                 self.i += 1
                 type_start = self.peek()[2]
                 variadic, variadic_name = self.expr(), name
-                variadic_at = (type_start, self.end() - type_start)
+                variadic_at = (type_start, self.end_of_last() - type_start)
             else:
                 items.append(self.expr())
                 item_names.append(name)
@@ -421,15 +510,69 @@ class _Parser:
         return TupleType(tuple(items))
 
 
-def parse(text: str, *, schema: bool = False) -> t.Any:
+def parse(text: str, *, schema: bool = False, parent_default: tuple[int, int] | None = None) -> t.Any:
     """A signature's type expression; SignatureError when it does not parse. `schema` is for a defined
-    field's signature, whose object fields may carry defaults (DefaultInSignature: fql does not evaluate them)."""
-    return _Parser(text, schema=schema).parse()
+    field's signature, whose object fields may carry defaults where core's schemaTypeExpr allows them;
+    `parent_default` is where the field's own default is (relative to `text`), which rules them out."""
+    return _Parser(text, schema=schema).parse(parent_default)
+
+
+def _check_fql(source: str, offset: int) -> None:
+    """A default's source must be one FQL expression: its parse error, placed in the signature."""
+    from ...errors import FQLError
+    from ...parse import parse as parse_fql
+
+    try:
+        parse_fql(source, "v10")
+    except FQLError as err:
+        span = getattr(err, "span", None)
+        at = span.start if span is not None and span.end else 0
+        raise SignatureError(err.description, offset + min(at, len(source))) from None
+
+
+def _defaults_in(node: t.Any) -> t.Iterator[Default]:
+    """Every default inside a type expression, in the order written."""
+    if node is None:
+        return
+    if isinstance(node, ObjectType):
+        found = dict(node.defaults)
+        for name, ftype in node.fields:
+            if name in found:
+                yield found[name]
+            yield from _defaults_in(ftype)
+        if node.wildcard is not None:
+            yield from _defaults_in(node.wildcard)
+        return
+    for child in node.args if isinstance(node, Name) else _children(node):
+        yield from _defaults_in(child)
+
+
+def map_defaults(texpr: t.Any, fn: t.Callable[[Default], Default]) -> t.Any:
+    """The type expression with each default replaced by `fn(default)`."""
+    if isinstance(texpr, ObjectType):
+        fields = tuple((n, map_defaults(v, fn)) for n, v in texpr.fields)
+        wildcard = map_defaults(texpr.wildcard, fn) if texpr.wildcard is not None else None
+        defaults = tuple((n, fn(d)) for n, d in texpr.defaults)
+        return ObjectType(fields, wildcard, texpr.interface, defaults)
+    if isinstance(texpr, Name):
+        return Name(texpr.name, tuple(map_defaults(a, fn) for a in texpr.args), texpr.start)
+    if isinstance(texpr, TupleType):
+        return TupleType(tuple(map_defaults(i, fn) for i in texpr.items))
+    if isinstance(texpr, LambdaType):
+        variadic = map_defaults(texpr.variadic, fn) if texpr.variadic is not None else None
+        return LambdaType(tuple(map_defaults(p, fn) for p in texpr.params), map_defaults(texpr.result, fn), variadic, texpr.names, texpr.variadic_name)
+    if isinstance(texpr, UnionType):
+        return UnionType(tuple(map_defaults(m, fn) for m in texpr.members))
+    if isinstance(texpr, IntersectType):
+        return IntersectType(tuple(map_defaults(m, fn) for m in texpr.members))
+    if isinstance(texpr, Nullable):
+        return Nullable(map_defaults(texpr.base, fn))
+    return texpr
 
 
 def render_error(err: SignatureError, source: str, text: str) -> str:
     """Core's rendering of a signature's parse errors against an inline source (`at *signature*:1:3`, carets
-    and hints), one after another."""
+    and hints, a hint on its error's line without its `at` line), one after another."""
     return "\n".join(d.render(text, source) for d in err.diagnostics())
 
 
@@ -487,7 +630,10 @@ def show(texpr: t.Any, prec: int = 0) -> str:
     if isinstance(texpr, Name):
         return texpr.name + ("<" + ", ".join(show(a) for a in texpr.args) + ">" if texpr.args else "")
     if isinstance(texpr, ObjectType):
-        items = [f"{field_name(n)}: {show(v)}" for n, v in texpr.fields]
+        defaults = dict(texpr.defaults)
+        items = [
+            f"{field_name(n)}: {show(v)}" + (f" = {defaults[n].source}" if n in defaults else "") for n, v in texpr.fields
+        ]
         if texpr.wildcard is not None:
             items.append(f"*: {show(texpr.wildcard)}")
         if texpr.interface:

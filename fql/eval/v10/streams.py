@@ -135,6 +135,14 @@ class Source:
     start: Cursor = Cursor(0, MAX_ORD)
 
 
+@frozen
+class Cost:
+    """What making one event took: compute counted as a query counts it, and the other documents read."""
+
+    compute: int = 0
+    docs: int = 0
+
+
 @frozen(eq=False)
 class Event:
     """One v10 event: `add`, `update` or `remove` with its document (or mapped value), or an `error`."""
@@ -144,6 +152,7 @@ class Event:
     cursor: Cursor | None
     data: t.Any = None
     error: FQLError | None = None
+    cost: Cost = Cost()
 
 
 # -- the registry ----------------------------------------------------------------------------------------
@@ -451,9 +460,19 @@ def _lifetime(txn: Transaction, scope: str, coll: str, made: int) -> tuple[int, 
 _FOREVER = 1 << 63
 
 
-def events(
-    ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None
-) -> tuple[list[Event], bool]:
+@frozen
+class Polled:
+    """What one read of a source's events found."""
+
+    events: list[Event]
+    #: More events follow the last one.
+    more: bool
+    #: What each change of the base cost that a step, a watched field or a read predicate dropped (core's
+    #: filtered events, whose reads and compute its next status event bills).
+    filtered: tuple[Cost, ...] = ()
+
+
+def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None) -> Polled:
     """Up to `limit` events of `source` after `after` in this transaction's snapshot, and whether more follow.
 
     An error (in a `where` or `map` step) is the last event: a stream ends there, a feed stops there.
@@ -462,23 +481,28 @@ def events(
         # Core refuses to replay history its collections no longer keep; the error has no cursor.
         shown = Timestamp.from_micros(after.ts).isoformat()
         message = f"Stream start time {shown} is too far in the past. Recreate the stream and try again."
-        return [Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False
+        return Polled([Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False)
     out: list[Event] = []
+    filtered: list[Cost] = []
     pending = changes(ctx.state.txn, source.base, after, source.start.ts)
     for cursor, prev, curr in pending:
+        counted, read = ctx.state.compute, set()
         try:
-            event = _event(ctx, source, cursor, prev, curr)
-        except FQLError as err:
-            out.append(Event("error", cursor, error=err))
-            return out, next(pending, None) is not None
-        except RecursionError:
-            out.append(Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate.")))
-            return out, next(pending, None) is not None
-        if event is not None:
-            out.append(event)
+            event = _event(ctx, source, cursor, prev, curr, read)
+        except (FQLError, RecursionError) as err:
+            if isinstance(err, RecursionError):
+                err = StackOverflow("The event nests deeper than fql can evaluate.")
+            cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
+            out.append(Event("error", cursor, error=err, cost=cost))
+            return Polled(out, next(pending, None) is not None, tuple(filtered))
+        cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
+        if event is None:
+            filtered.append(cost)
+        elif event is not _UNSEEN:
+            out.append(evolve(event, cost=cost))
         if len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
-            return out, next(pending, None) is not None
-    return out, False
+            return Polled(out, next(pending, None) is not None, tuple(filtered))
+    return Polled(out, False, tuple(filtered))
 
 
 #: Core keeps a collection's history this much longer than its `history_days` (Collection.MVTOffset).
@@ -512,31 +536,39 @@ def _live(version: Version | None) -> Version | None:
     return version if version is not None and version.data is not None else None
 
 
-def _event(ctx: Context, source: Source, cursor: Cursor, prev: Version | None, curr: Version) -> Event | None:
-    """The event of one new version: from the document's place in the base before and after, then the steps."""
+#: What `_event` gives for a version that changed nothing the base holds (core's source never sees it).
+_UNSEEN: t.Any = object()
+
+
+def _event(
+    ctx: Context, source: Source, cursor: Cursor, prev: Version | None, curr: Version, read: set[DocKey]
+) -> Event | None:
+    """The event of one new version: from the document's place in the base before and after, then the
+    steps; None when a step, a watched field or a read predicate drops it (a filtered event). The
+    documents the steps read go in `read`."""
     prev, now = _live(prev), _live(curr)
     before = source.base.rows(ctx, prev) if prev is not None else None
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
-        return None
+        return _UNSEEN
     if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
         return None
     # Core checks each side of an event at its own time: the new version at the event's, the old one just
     # before it (a read predicate sees the document as it was then).
     if after is None:
-        old = _value(ctx, source.steps, prev, cursor.ts - 1)
+        old = _value(ctx, source.steps, prev, cursor.ts - 1, read)
         return None if old is _NONE else Event("remove", cursor, old)
-    new = _value(ctx, source.steps, now, cursor.ts)
-    old = _value(ctx, source.steps, prev, cursor.ts - 1) if before is not None else _NONE
+    new = _value(ctx, source.steps, now, cursor.ts, read)
+    old = _value(ctx, source.steps, prev, cursor.ts - 1, read) if before is not None else _NONE
     if new is _NONE:
         return None if old is _NONE else Event("remove", cursor, old)
     return Event("add" if old is _NONE else "update", cursor, new)
 
 
-def _value(ctx: Context, steps: tuple, version: Version, at: int) -> t.Any:
+def _value(ctx: Context, steps: tuple, version: Version, at: int, read: set[DocKey]) -> t.Any:
     """The document at `version` through the steps, evaluated in the database as it was at `at`; _NONE
     when a step drops it or the caller could not read it then."""
-    with as_of(ctx, at):
+    with as_of(ctx, at, read):
         if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
             return _NONE
         items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
@@ -547,9 +579,10 @@ def _value(ctx: Context, steps: tuple, version: Version, at: int) -> t.Any:
 
 
 @contextlib.contextmanager
-def as_of(ctx: Context, ts: int) -> t.Iterator[None]:
+def as_of(ctx: Context, ts: int, read: set[DocKey] | None = None) -> t.Iterator[None]:
     """Evaluate in the database as it was at `ts`: core's system valid time, which is the present of the
-    evaluation (unlike `at (ts) { ... }`, nothing read then is a read of the past)."""
+    evaluation (unlike `at (ts) { ... }`, nothing read then is a read of the past). The user documents
+    read meanwhile go in `read`."""
 
     def entries(index: IndexKey, terms: bytes, lo: bytes | None, hi: bytes | None, reverse: bool) -> list[Entry]:
         definition = _index_definition(ctx, index)
@@ -557,7 +590,7 @@ def as_of(ctx: Context, ts: int) -> t.Iterator[None]:
 
     state = ctx.state
     before = state.txn
-    state.txn = AsOf(before, ts, entries)
+    state.txn = AsOf(before, ts, entries, read)
     try:
         yield
     finally:
@@ -584,9 +617,13 @@ class AsOf(Transaction):
     """A read-only view of a transaction's snapshot as it was at `ts` (writes go to `txn`, which refuses
     them in a stream). Index entries of the past are recomputed from the documents as they were then."""
 
-    def __init__(self, txn: Transaction, ts: int, entries: t.Callable[..., list[Entry]]):
+    def __init__(
+        self, txn: Transaction, ts: int, entries: t.Callable[..., list[Entry]], read: set[DocKey] | None = None
+    ):
         #: entries(index, terms, lo, hi, reverse): an index's entries at `ts`.
         self._txn, self._entries, self.ts = txn, entries, ts
+        #: The user documents read (schema and fql's bookkeeping aside), where the caller counts them.
+        self.read = read
 
     @property
     def horizon(self) -> int:
@@ -597,6 +634,8 @@ class AsOf(Transaction):
         return self._txn.conflict
 
     def get(self, key: DocKey) -> Version | None:
+        if self.read is not None and not key.coll.startswith("#"):
+            self.read.add(key)
         newest = self._txn.get(key)
         return newest if newest is None or newest.ts <= self.ts else _last(self.history(key))
 

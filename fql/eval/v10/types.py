@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ...values import ID, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Ref, SetCursor, Timestamp
+from ...values import ID, UUID, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Ref, SetCursor, Timestamp
 from ..evaluator import Context
 from .sets import V10Set
 
@@ -34,6 +34,7 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Time": lambda v: isinstance(v, Timestamp),
     "Date": lambda v: isinstance(v, Date),
     "Bytes": lambda v: isinstance(v, Bytes),
+    "UUID": lambda v: isinstance(v, UUID),
     "Function": lambda v: isinstance(v, Lambda) or type(v).__name__ in ("BoundMethod", "StaticFunction", "UserFunction"),
     "ID": lambda v: isinstance(v, ID),
     "EventSource": lambda v: isinstance(v, EventSource),

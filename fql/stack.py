@@ -1,0 +1,82 @@
+"""Deep stacks: threads that can evaluate a query as deeply nested as Fauna allows.
+
+Fauna lets user functions call each other 200 deep and a query's JSON nest 1000 levels; evaluating that takes
+thousands of Python frames, more than the main thread's stack and Python's default recursion limit allow.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import typing as t
+
+#: Each deep thread's stack: a 1000-level expression (Fauna's JSON limit) takes thousands of Python frames.
+STACK_SIZE = 128 * 1024 * 1024
+#: Python's recursion limit while a deep thread may run, for the same reason.
+RECURSION_LIMIT = 20_000
+
+T = t.TypeVar("T")
+
+
+class _DeepRecursion:
+    """The recursion limit is process-wide: raised while any deep thread may run, restored after the last."""
+
+    def __init__(self) -> None:
+        self.holders = 0
+        self.saved = 0
+        self.lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.holders == 0:
+                self.saved = sys.getrecursionlimit()
+                sys.setrecursionlimit(max(self.saved, RECURSION_LIMIT))
+            self.holders += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.holders -= 1
+            if self.holders == 0:
+                sys.setrecursionlimit(self.saved)
+
+
+RECURSION = _DeepRecursion()
+
+
+def thread(target: t.Callable[[], t.Any], name: str) -> threading.Thread:
+    """A daemon thread (not started) with a deep stack; the caller holds RECURSION while it runs."""
+    previous = threading.stack_size(STACK_SIZE)
+    try:
+        made = threading.Thread(target=target, name=name, daemon=True)
+    finally:
+        threading.stack_size(previous)
+    made.fql_deep = True  # type: ignore[attr-defined]
+    return made
+
+
+def is_deep() -> bool:
+    """Whether the current thread is one of `thread()`'s."""
+    return getattr(threading.current_thread(), "fql_deep", False)
+
+
+def run_deep(fn: t.Callable[[], T]) -> T:
+    """`fn()` on a new deep thread, waiting for it: its result, or what it raised."""
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, fn()))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome.append((False, exc))
+
+    RECURSION.enter()
+    try:
+        worker = thread(work, "fql-deep")
+        worker.start()
+        worker.join()
+    finally:
+        RECURSION.leave()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value

@@ -1,0 +1,461 @@
+"""The static check of a v10 query: its type as core's typer shows it, and the type errors core's typer
+reports (TyperExprs, TypeConstraintFailure) for what the checker models.
+
+It walks the tree once, forward. Each expression gets a type and its origin, the span of the expression
+that made the type (a literal, a struct): core's `Type `T` inferred here` hint points there. Anything the
+checker does not model is UNKNOWN, and an error is reported only where it is certain and where it can be
+placed and worded as core does; elsewhere the query runs and fails (or not) as it would without a check.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from attrs import define, field, frozen
+
+from .. import ast
+from .env import Env
+from .types import (
+    BOOLEAN,
+    NEVER,
+    NULL,
+    NUMBER,
+    NUMBERS,
+    STRING,
+    UNKNOWN,
+    Func,
+    Lit,
+    Named,
+    Record,
+    Tuple,
+    Type,
+    Union,
+    Unknown,
+    Var,
+    children,
+    contains,
+    display,
+    is_number,
+    is_subtype,
+    primary,
+    union,
+)
+
+#: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
+_ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+_COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
+#: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
+#: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
+_PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
+
+Typed = tuple[Type, "ast.Span | None"]
+
+
+@frozen
+class TypeError_:
+    """One of core's type errors: its message, where, and its hints (message, span)."""
+
+    message: str
+    span: ast.Span
+    #: (message, span, text the hint suggests inserting at the span or None).
+    hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
+
+
+@frozen
+class Outcome:
+    """The query's type (UNKNOWN where the checker cannot say) and the errors found, in source order."""
+
+    type: Type
+    errors: tuple[TypeError_, ...]
+    #: Core's check warnings for a query that passed (`Function is not called.`).
+    warnings: tuple[TypeError_, ...] = ()
+
+    @property
+    def shown(self) -> str | None:
+        """The `static_type` core would report, or None where the checker cannot say it."""
+        return display(self.type)
+
+
+def check(
+    program: ast.Node,
+    variables: t.Mapping[str, Type] | t.Callable[[str], Type | None] | None = None,
+    env: Env | None = None,
+) -> Outcome:
+    """Type `program` (an ast.Program, or any v10 expression) with `variables` bound (a query's arguments):
+    a mapping, or a function giving a bound name's type (None: not bound), asked only for the names used."""
+    bound = variables.get if isinstance(variables, t.Mapping) else variables
+    checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
+    ty, _ = checker.infer(program, {})
+    warnings = () if checker.errors else checker.uncalled(program, ty)
+    return Outcome(ty, tuple(checker.errors), warnings)
+
+
+@define
+class Checker:
+    """One query's check: `infer` gives an expression's type and origin, collecting errors on the way."""
+
+    env: Env
+    #: The type of a name bound before the query (an argument), None for one that is not.
+    bound: t.Callable[[str], Type | None]
+    #: The query's source: where its parentheses are, which the tree does not keep ("" if not known).
+    text: str = ""
+    errors: list[TypeError_] = field(factory=list)
+    #: Lambda parameters made so far, and those the query did more with than pass along: a lambda whose
+    #: parameter is used so has a type core infers from the use, which the checker does not.
+    vars: int = 0
+    used: set[int] = field(factory=set)
+
+    def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
+        visit = getattr(self, f"visit_{type(node).__name__}", None)
+        if visit is None:
+            return UNKNOWN, None
+        return visit(node, scope)
+
+    def value(self, node: ast.Node, scope: dict[str, Typed]) -> Type:
+        """The type of an expression whose value the query uses (not only passes along)."""
+        ty, _ = self.infer(node, scope)
+        self._use(ty)
+        return ty
+
+    def _use(self, ty: Type) -> None:
+        if contains(ty, Var):
+            self._mark(ty)
+
+    def _mark(self, ty: Type) -> None:
+        if isinstance(ty, Var):
+            self.used.add(ty.id)
+        for child in children(ty):
+            self._mark(child)
+
+    def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
+        """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last
+        statement, with the hint to call it."""
+        last = program.body[-1] if isinstance(program, ast.Program) else program
+        if not (isinstance(ty, Func) or _arrow(last)):
+            return ()
+        span = self._group(last.span)
+        end = ast.Span(span.end_line, span.end_column, span.end, span.end, span.end_line, span.end_column)
+        return (TypeError_("Function is not called.", span, (("Call the function.", end, "()"),)),)
+
+    def _group(self, span: ast.Span) -> ast.Span:
+        """The span of an operand or receiver with the parentheses around it: core types `(e)` at the
+        parentheses (TyperExprs' single-element Tuple), and places its errors and hints there."""
+        text, start, end = self.text, span.start, span.end
+        while text:
+            before = _skip(text, start - 1, -1)
+            after = _skip(text, end, 1)
+            if before < 0 or after >= len(text) or text[before] != "(" or text[after] != ")":
+                break
+            if not _balanced(text[before + 1 : after]):
+                break
+            start, end = before, after + 1
+        if (start, end) == (span.start, span.end):
+            return span
+        return _span(text, start, end)
+
+    def fail(self, message: str, span: ast.Span, hints: tuple[tuple[str, ast.Span, str | None], ...] = ()) -> None:
+        self.errors.append(TypeError_(message, span, hints))
+
+    # -- literals and containers
+
+    def visit_Literal(self, node: ast.Literal, scope: dict) -> Typed:
+        return (NULL if node.value is None else Lit(node.value)), node.span
+
+    def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
+        for part in node.parts:
+            if isinstance(part, ast.Node):
+                self.value(part, scope)
+        return STRING, node.span
+
+    def visit_Array(self, node: ast.Array, scope: dict) -> Typed:
+        return Tuple(tuple(self.infer(item, scope)[0] for item in node.items)), node.span
+
+    def visit_Object(self, node: ast.Object, scope: dict) -> Typed:
+        return Record(tuple((key, self.infer(value, scope)[0]) for key, value in node.pairs)), node.span
+
+    # -- names, blocks, control
+
+    def visit_Ident(self, node: ast.Ident, scope: dict) -> Typed:
+        if node.name in scope:
+            return scope[node.name]
+        found = self.bound(node.name)
+        if found is not None:
+            return found, None
+        found = self.env.global_type(node.name)
+        return (UNKNOWN if found is None else found), None
+
+    def visit_Program(self, node: ast.Program, scope: dict) -> Typed:
+        return self._body(node.body, dict(scope))
+
+    def visit_Block(self, node: ast.Block, scope: dict) -> Typed:
+        return self._body(node.body, dict(scope))
+
+    def _body(self, body: tuple[ast.Node, ...], scope: dict) -> Typed:
+        last: Typed = (NEVER, None)
+        for statement in body:
+            if isinstance(statement, ast.Let):
+                scope[statement.name] = self._let(statement, scope)
+                last = (NEVER, None)
+            else:
+                last = self.infer(statement, scope)
+        return last
+
+    def _let(self, node: ast.Let, scope: dict) -> Typed:
+        """A `let`'s variable: its value's type, or its annotation's once the value is known to fit it
+        (core then types the variable as the annotation says; a misfit is left to core's check)."""
+        found, origin = self.infer(node.value, scope)
+        if node.type is None:
+            return found, origin
+        self._use(found)
+        annotated = self.env.annotation(node.type)
+        if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
+            return UNKNOWN, None
+        # Core types the variable as its annotation, `inferred` there.
+        return annotated, self._annotation_span(node)
+
+    def _annotation_span(self, node: ast.Let) -> ast.Span | None:
+        """Where a `let`'s annotation is in the source (None where it cannot be found there)."""
+        found = re.compile(rf"let\s+{re.escape(node.name)}\s*:\s*").match(self.text, node.span.start)
+        if found is None or not self.text.startswith(node.type, found.end()):
+            return None
+        return _span(self.text, found.end(), found.end() + len(node.type))
+
+    def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
+        condition = self.value(node.cond, scope)
+        self._expect(condition, "Boolean", node.cond.span)
+        then, _ = self.infer(node.then, scope)
+        if node.otherwise is None:
+            # Core types an `if` without `else` as Null, whatever its branch gives.
+            return NULL, node.span
+        otherwise, _ = self.infer(node.otherwise, scope)
+        return union((then, otherwise)), None
+
+    def visit_AtTime(self, node: ast.AtTime, scope: dict) -> Typed:
+        when = primary(self.value(node.time, scope))
+        if isinstance(when, Named) and when.name in (*_PRIMITIVES, "Null"):
+            # Core's evalAtExpr typing: the time is a `Time | TransactionTime`, shown the other way round.
+            self.fail(f"Type `{when.name}` is not a subtype of `TransactionTime | Time`", node.time.span)
+        return self.infer(node.expr, scope)
+
+    def visit_Arrow(self, node: ast.Arrow, scope: dict) -> Typed:
+        inner = dict(scope)
+        params: list[Type] = []
+        for name in node.params:
+            param = Var(self.vars)
+            self.vars += 1
+            params.append(param)
+            inner[name] = (param, None)
+        if node.rest is not None:
+            inner[node.rest] = (UNKNOWN, None)
+        result, _ = self.infer(node.body, inner)
+        ids = {p.id for p in params if isinstance(p, Var)}
+        if node.rest is not None or ids & self.used:
+            # A function still, of a type core infers from how its parameters are used.
+            return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
+        return Func(tuple(params), result), node.span
+
+    def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
+        fn = self.value(node.fn, scope)
+        for arg in node.args:
+            self.value(arg, scope)
+        if node.optional or not isinstance(fn, Func) or len(fn.params) != len(node.args) or contains(fn.result, Var):
+            # Arguments are not checked against parameters yet, nor generics instantiated.
+            return UNKNOWN, None
+        return fn.result, None
+
+    # -- operators
+
+    def visit_Binary(self, node: ast.Binary, scope: dict) -> Typed:
+        op = node.op
+        if op == "??":
+            left, _ = self.infer(node.left, scope)
+            right, _ = self.infer(node.right, scope)
+            self._use(left)
+            return union((_without_null(left), right)), None
+        left = self.value(node.left, scope)
+        right = self.value(node.right, scope)
+        if op in ("&&", "||"):
+            self._expect(left, "Boolean", self._group(node.left.span))
+            self._expect(right, "Boolean", self._group(node.right.span))
+            return BOOLEAN, node.span
+        if op in _COMPARISONS or op == "isa":
+            return BOOLEAN, node.span
+        if op in _ARITHMETIC and is_number(left):
+            self._expect(right, "Number", self._group(node.right.span))
+            return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
+        if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
+            return STRING, node.span
+        return UNKNOWN, None
+
+    def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
+        operand = self.value(node.operand, scope)
+        if node.op == "!":
+            self._expect(operand, "Boolean", self._group(node.operand.span))
+            return BOOLEAN, node.span
+        if node.op in ("-", "~") and is_number(operand):
+            return NUMBER, node.span
+        return UNKNOWN, None
+
+    def _expect(self, found: Type, name: str, span: ast.Span) -> bool:
+        """Report ``Type `T` is not a subtype of `name` `` where `found` is a primitive (a literal shown as
+        its primary type, as core widens it) that is no `name`; False when it did."""
+        widened = primary(found)
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+            return True
+        if is_subtype(widened, Named(name)) or (isinstance(found, Lit) and is_subtype(found, Named(name))):
+            return True
+        self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
+        return False
+
+    def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
+        found, origin = self.infer(node.expr, scope)
+        self._use(found)
+        if found == NULL:
+            return UNKNOWN, None
+        return _without_null(found), origin
+
+    # -- fields
+
+    def visit_Member(self, node: ast.Member, scope: dict) -> Typed:
+        receiver, origin = self.infer(node.obj, scope)
+        self._use(receiver)
+        if node.optional:
+            receiver = _without_null(receiver)
+        before = self._group(node.obj.span)
+        if before != node.obj.span and origin is not None:
+            # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
+            origin = before
+        found = self._field(receiver, node.name, origin, before, _name_span(node))
+        return (union((found, NULL)) if node.optional else found), None
+
+    def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
+        """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where
+        there is none and the checker can say so as core does."""
+        if isinstance(receiver, Record):
+            found = receiver.field(name)
+            if found is not None:
+                return found
+            shown = display(receiver)
+        elif isinstance(receiver, (Unknown, Var)):
+            return UNKNOWN
+        elif (known := self.env.member_type(receiver, name)) is not None:
+            return known
+        elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
+            if self.env.has_member(receiver, name) is not False:
+                return UNKNOWN
+            shown = display(receiver)
+        elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
+            widened = primary(receiver)
+            known = self.env.member_type(widened, name)
+            if known is not None:
+                return known
+            if self.env.has_member(widened, name) is not False:
+                return UNKNOWN
+            shown = display(widened)
+        else:
+            return UNKNOWN
+        if shown is None or origin is None or contains(receiver, Func):
+            # A union's failure is core's, with its causes; a function's generics are named by context.
+            return UNKNOWN
+        hints: list[tuple[str, ast.Span, str | None]] = []
+        if origin.end != before.end:
+            hints.append((f"Type `{shown}` inferred here", origin, None))
+        if receiver == NULL:
+            dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+            hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
+        return UNKNOWN
+
+    def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
+        receiver, origin = self.infer(node.obj, scope)
+        key = self.value(node.key, scope)
+        self._use(receiver)
+        if node.optional:
+            receiver = _without_null(receiver)
+        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+            return UNKNOWN, None
+        found = self._access(node, receiver, origin, key)
+        return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+
+    def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
+        """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any
+        other String key any field's type or null; a key of another primitive type core's error."""
+        key_span = self._group(node.key.span)
+        if isinstance(node.key, ast.Literal) and key_span == node.key.span and isinstance(key, Lit):
+            if not isinstance(key.value, str):
+                self._expect(key, "String", key_span)
+                return UNKNOWN
+            found = receiver.field(key.value)
+            if found is not None:
+                return found
+            if origin == node.obj.span and self._group(node.obj.span) == node.obj.span:
+                # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
+                return self._field(receiver, key.value, origin, node.obj.span, key_span)
+            return UNKNOWN
+        if is_subtype(key, STRING):
+            return union((*(v for _, v in receiver.fields), NULL))
+        self._expect(key, "String", key_span)
+        return UNKNOWN
+
+    def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
+        receiver = self.value(node.expr, scope)
+        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+            return UNKNOWN, None
+        fields = []
+        for name, expr in node.fields:
+            plain = isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.name == name
+            found = receiver.field(name) if plain and expr.obj.name == "$this" else None
+            if found is None:
+                return UNKNOWN, None
+            fields.append((name, found))
+        return Record(tuple(fields)), node.span
+
+
+def _without_null(ty: Type) -> Type:
+    """The type less Null (core's Diff with Null, for `!` and `?.`)."""
+    if isinstance(ty, Union):
+        return union(m for m in ty.members if m != NULL)
+    return NEVER if ty == NULL else ty
+
+
+def _name_span(node: ast.Member) -> ast.Span:
+    """Where a member's name is: the end of the member expression."""
+    span = node.span
+    width = len(node.name)
+    return ast.Span(span.end_line, span.end_column - width, span.end - width, span.end, span.end_line, span.end_column)
+
+
+def _arrow(node: ast.Node) -> bool:
+    """Whether the expression is a lambda (a block ending in one): its type is a function's, whatever
+    core infers for its parameters."""
+    while isinstance(node, ast.Block):
+        node = node.body[-1]
+    return isinstance(node, ast.Arrow)
+
+
+def _skip(text: str, i: int, step: int) -> int:
+    """The first position from `i` (going by `step`) that is not whitespace."""
+    while 0 <= i < len(text) and text[i].isspace():
+        i += step
+    return i
+
+
+def _balanced(inner: str) -> bool:
+    """Whether `(` + inner + `)` is one group: no `)` in it closes the outer `(` early. (Parentheses in
+    strings and comments are counted too, which at worst declines to see a group.)"""
+    depth = 0
+    for c in inner:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _span(text: str, start: int, end: int) -> ast.Span:
+    def place(offset: int) -> tuple[int, int]:
+        return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    line, column = place(start)
+    end_line, end_column = place(end)
+    return ast.Span(line, column, start, end, end_line, end_column)

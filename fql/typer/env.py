@@ -1,0 +1,30 @@
+"""What the checker knows of the world outside the query: the seam a table of stdlib signatures plugs into.
+
+Every hook answers None for "not known", which the checker takes as `Any` (its UNKNOWN): it never reports
+an error about what its environment does not describe.
+"""
+
+from __future__ import annotations
+
+from .types import Type
+
+
+class Env:
+    """The checker's environment; this base knows nothing, so only the query's own expressions are typed."""
+
+    def global_type(self, name: str) -> Type | None:
+        """The type of a global name (`Math`, a collection, a user function); None: not known."""
+        return None
+
+    def member_type(self, owner: Type, name: str) -> Type | None:
+        """The type of `owner.name` (a field or a method as a function); None: not known."""
+        return None
+
+    def has_member(self, owner: Type, name: str) -> bool | None:
+        """Whether a value of the type `owner` (`Int`, `String`, `Null`, `Array<T>`) has a field or method `name`;
+        None: not known (then `owner.name` is never an error)."""
+        return None
+
+    def annotation(self, text: str) -> Type | None:
+        """The type a `let` annotation (`let x: Int = ...`) spells; None: not known."""
+        return None

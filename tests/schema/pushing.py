@@ -1,0 +1,40 @@
+"""Helpers for the ports of core's migration specs: a collection pushed as FSL, documents written into it,
+the next push, and the documents' user fields read back (at a time, or as they stand)."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+import fql
+from fql.schema.manager import SchemaError
+
+
+def push(db: fql.Database, text: str) -> None:
+    db.push_schema({"main.fsl": text})
+
+
+def push_error(db: fql.Database, text: str) -> str:
+    """The error a push gives, as core renders it."""
+    with pytest.raises(SchemaError) as caught:
+        push(db, text)
+    return caught.value.message
+
+
+def q(db: fql.Database, text: str) -> t.Any:
+    return db.query(text, syntax="v10")
+
+
+def create(db: fql.Database, coll: str, doc_id: int, fields: str = "") -> t.Any:
+    """Create document `doc_id` with the FQL object fields `fields` (`a: 1, b: "x"`); its ts."""
+    extra = f", {fields}" if fields else ""
+    return q(db, f"{coll}.create({{ id: {doc_id}{extra} }}).ts")
+
+
+def data(db: fql.Database, coll: str, doc_id: int, at: t.Any = None) -> dict:
+    """A document's user fields (in their stored order), as they read now or at `at` (a Time)."""
+    read = f"{coll}.byId({doc_id})!.data"
+    if at is not None:
+        return q(db, f"at ({at}) {{ {read} }}")
+    return q(db, read)

@@ -393,14 +393,16 @@ def _reference_problem(ctx: Context, ref: Ref) -> str | None:
 
 def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     """The stored fields of a user document from Create/Replace params: `data` and `ttl`. A v4 write drops
-    every null in `data`; a v10 one (`v4=False`) drops null fields and keeps nulls inside arrays, as core's
-    Data.elideNulls (FQL2ArraySpec)."""
+    every null in `data`, and `data` itself when it is left empty (`_without_empty_data`); a v10 one
+    (`v4=False`) drops null fields and keeps nulls inside arrays, as core's Data.elideNulls (FQL2ArraySpec)."""
     out: dict = {}
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
             raise validation_failed("data", "Object", data).at(*path)
         out["data"] = without_nulls(data) if v4 else elide_nulls(data)
+    if v4:
+        out = _without_empty_data(out)
     ttl = params.get("ttl")
     if ttl is not None:
         if not isinstance(ttl, Timestamp):
@@ -463,6 +465,13 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
         from .auth import set_password
 
         set_password(ctx, key, params["credentials"], *path)
+
+
+def _without_empty_data(fields: dict) -> dict:
+    """A v4 document's fields as core keeps them: an empty `data` is not stored, so the document has no
+    `data` field (core's Document validator selects its fields with a MaskTree, and MaskFields.select drops
+    a top-level object it leaves empty; the objects inside `data` are kept, empty or not)."""
+    return {k: v for k, v in fields.items() if not (k == "data" and v == {})}
 
 
 def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
@@ -570,6 +579,8 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
         if params["ttl"] is not None:
             data["ttl"] = fields["ttl"]
     ordered = {k: data[k] for k in ("ttl", "data") if k in data}
+    if v4:
+        ordered = _without_empty_data(ordered)
     _may_write(ctx, key, ref, version, ordered)
     version = _write_user(ctx, key, ordered, v4=v4)
     _credentials(ctx, key, params)

@@ -80,6 +80,8 @@ class LambdaType:
     params: tuple
     result: t.Any
     variadic: t.Any = None
+    #: The parameters' names (`(x: Number) => Number`), None for one without; not compared.
+    names: tuple = field(default=(), eq=False)
 
 
 @frozen
@@ -180,6 +182,7 @@ class _Args:
     params: tuple
     variadic: t.Any
     offset: int
+    names: tuple = ()
 
 
 class _Parser:
@@ -294,7 +297,7 @@ class _Parser:
     def combine(self, op: str, left: t.Any, right: t.Any) -> t.Any:
         if op == "=>":
             if isinstance(left, _Args):
-                return LambdaType(left.params, right, left.variadic)
+                return LambdaType(left.params, right, left.variadic, left.names)
             if isinstance(left, TupleType):
                 return LambdaType(left.items, right)
             return LambdaType((left,), right)
@@ -417,12 +420,15 @@ class _Parser:
     def paren(self) -> t.Any:
         _, _, start = self.take()
         items: list = []
+        labels: list = []
         named = False
         variadic = None
         while not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
             if variadic is not None:
                 raise SignatureError("Expected `)`", self.peek()[2])
+            label = None
             if self.peek()[0] == "name" and self.peek(1)[1] == ":":
+                label = self.peek()[1]
                 self.i += 2
                 named = True
             if self.peek()[1] == "..." and self.peek()[0] == "punct":
@@ -430,13 +436,14 @@ class _Parser:
                 variadic = self.expr()
             else:
                 items.append(self.expr())
+                labels.append(label)
             if self.peek()[1] == "," and self.peek()[0] == "punct":
                 self.i += 1
             elif not (self.peek()[0] == "punct" and self.peek()[1] == ")"):
                 raise SignatureError("Expected `)`", self.peek()[2])
         self.i += 1
         if named or variadic is not None:
-            return _Args(tuple(items), variadic, start)
+            return _Args(tuple(items), variadic, start, tuple(labels))
         if len(items) == 1:
             return items[0]
         return TupleType(tuple(items))

@@ -8,8 +8,8 @@ none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number`
 
 Not done (they need generic signatures, user collections' types, or more of core's inference):
 FQL2TypecheckSpec's `asc` and `FQL.asc` (generic), user collections (`Author`, `Author.all()`,
-`Author.byName`), the `map`/`fold`/`reduce` arrays, sets, projections of arrays and sets, `Math(3)` (where core
-places a NotAFunction is not known), `[][Author]` and `dbg`/`log` (generic, variadic);
+`Author.byName`), the `map`/`fold`/`reduce` arrays, sets, projections of arrays and sets, `[][Author]` and
+`dbg`/`log` (generic, variadic);
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
@@ -72,6 +72,18 @@ def test_typechecks_returns_from_static_functions(db):
 def test_typechecks_args_to_static_and_apply_functions(db):
     assert errors_of(db, "Time.fromString(3)") == [("Type `Int` is not a subtype of `String`", 16, 17)]
     assert errors_of(db, "Time(3)") == [("Type `Int` is not a subtype of `String`", 5, 6)]
+
+
+def test_typechecks_calls_of_what_is_no_function(db):
+    # FQL2TypecheckSpec "typechecks args to apply functions" (`Math(3)`), TyperCoreSpec "type lambdas" (`1(2)`):
+    # at the value, with a hint at the call's parentheses.
+    for query, shown, at, hint in [("Math(3)", "MathModule", (0, 4), (4, 7)), ("1(2)", "Int", (0, 1), (1, 4))]:
+        with pytest.raises(QueryCheckError) as failed:
+            db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
+        (error,) = failed.value.checks
+        message = f"Type `{shown}` cannot be used as a function"
+        assert (error.description, error.span.start, error.span.end) == (message, *at)
+        assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [(f"`{shown}` is used as a function here", *hint)]
 
 
 def test_warns_about_uncalled_functions(db):
@@ -284,6 +296,8 @@ def test_type_errors(db, query, expected):
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "'a'.slice('b')",  # an overload's failure: core words it with causes
         "Key.foo",  # a collection's members: not modelled
+        "null()",  # calling null: core's wording is not known
+        "{ f: 1 }.f()",  # a struct's field keeps no origin for core's error to point at
         "Time.now().foo",  # only modules' and primitives' missing members are errors
         "[1, 2].foo",
         "let x = Math.abs(1); x.foo",

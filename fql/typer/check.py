@@ -274,9 +274,13 @@ class Checker:
         return Func(tuple(params), result), node.span
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
-        fn = self.value(node.fn, scope)
+        fn, origin = self.infer(node.fn, scope)
+        self._use(fn)
         args = [self.value(arg, scope) for arg in node.args]
         if node.optional:
+            return UNKNOWN, None
+        if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
+            self._not_a_function(node, primary(fn), origin)
             return UNKNOWN, None
         if isinstance(fn, Named):
             fn = self.env.apply_type(fn) or UNKNOWN
@@ -298,6 +302,22 @@ class Checker:
                 if isinstance(param, Named) and not param.args and self._placed(arg):
                     self._expect(found, param.name, self._group(arg.span, parens))
         return fn.result, None
+
+    def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
+        """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's
+        parentheses (TypeConstraintFailure; TyperCoreSpec `1(2)`, FQL2TypecheckSpec `Math(3)`)."""
+        shown = display(fn)
+        group = self._group(node.fn.span)
+        if origin is None or shown is None or not self._placed(node.fn):
+            return
+        if group != node.fn.span:
+            origin = group
+        start = _skip(self.text, group.end, 1)
+        if self.text[start : start + 1] != "(":
+            return
+        args = _span(self.text, start, node.span.end)
+        hint = (f"`{shown}` is used as a function here", args, None)
+        self.fail(f"Type `{shown}` cannot be used as a function", origin, (hint,))
 
     # -- operators
 

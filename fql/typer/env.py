@@ -30,6 +30,11 @@ class Env:
         module `TimeModule`); None: not known."""
         return None
 
+    def callable(self, owner: Type) -> bool | None:
+        """Whether a value of the type `owner` can be called (`Time` can, `Math` and `Int` cannot); None:
+        not known (then calling it is never an error)."""
+        return None
+
     def annotation(self, text: str) -> Type | None:
         """The type a `let` annotation (`let x: Int = ...`) spells; None: not known."""
         return None

@@ -68,6 +68,15 @@ class RuntimeEnv(Env):
             return None
         return _stdlib(shape.apply)
 
+    def callable(self, owner: ty.Type) -> bool | None:
+        if not isinstance(owner, ty.Named) or owner.args:
+            return None
+        if owner.name in _KINDS and owner.name not in ("Array", "Null"):
+            # (Calling null is left alone: core may word it as a null's failure.)
+            return False
+        shape = stdlib_types.shape(owner.name)
+        return None if shape is None or shape.type_hint != "module" else shape.apply is not None
+
     def annotation(self, text: str) -> ty.Type | None:
         try:
             parsed = signatures.parse(text)

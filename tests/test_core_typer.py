@@ -6,11 +6,10 @@ ext/fql/shared/src/test/scala/typer/TyperCoreSpec.scala. TyperCoreSpec types aga
 own (`succ`, `gimmeAandB`, `User`, a `+` giving Int): only its cases that need no such global are here, and
 none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number` with core's real stdlib).
 
-Not done (they need the stdlib's signatures, which phase 1 leaves to the environment seam, or more of core's
-inference): FQL2TypecheckSpec's built-ins (`Math`, `Math.abs`, `asc`, `let m: MathModule = Math`), user
-collections (`Author`, `Author.all()`, `Author.byName`), `'foo'.length`, `'foo'.slice(1, 2)`, the `map`/`fold`/
-`reduce` arrays, sets, projections of arrays and sets, `Time.now()`, `Time(3)`, `Math(3)`, `[][Author]`, the
-uncalled `Time.now` (fql's checker knows a lambda is a function, not a stdlib member) and `dbg`/`log`;
+Not done (they need generic signatures, user collections' types, or more of core's inference):
+FQL2TypecheckSpec's `asc` and `FQL.asc` (generic), user collections (`Author`, `Author.all()`,
+`Author.byName`), the `map`/`fold`/`reduce` arrays, sets, projections of arrays and sets, `[][Author]` and
+`dbg`/`log` (generic, variadic);
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
@@ -54,10 +53,53 @@ def test_can_return_trivial_errors(db):
     assert errors_of(db, "{ a: 1 }.b") == [("Type `{ a: 1 }` does not have field `b`", 9, 10)]
 
 
+def test_types_top_level_built_ins(db):
+    # FQL2TypecheckSpec "types top-level built-ins", but `asc` (a generic signature: not modelled).
+    assert type_of(db, "Math") == "MathModule"
+    assert type_of(db, "Math.abs") == "(x: Number) => Number"
+    assert type_of(db, "let m: MathModule = Math; m") == "MathModule"
+    assert type_of(db, "asc") is None
+
+
+def test_typechecks_fields(db):
+    assert type_of(db, "'foo'.length") == "Number"
+
+
+def test_typechecks_returns_from_static_functions(db):
+    assert type_of(db, "Time.now()") == "Time"
+
+
+def test_typechecks_args_to_static_and_apply_functions(db):
+    assert errors_of(db, "Time.fromString(3)") == [("Type `Int` is not a subtype of `String`", 16, 17)]
+    assert errors_of(db, "Time(3)") == [("Type `Int` is not a subtype of `String`", 5, 6)]
+
+
+def test_typechecks_calls_of_what_is_no_function(db):
+    # FQL2TypecheckSpec "typechecks args to apply functions" (`Math(3)`), TyperCoreSpec "type lambdas" (`1(2)`):
+    # at the value, with a hint at the call's parentheses.
+    for query, shown, at, hint in [("Math(3)", "MathModule", (0, 4), (4, 7)), ("1(2)", "Int", (0, 1), (1, 4))]:
+        with pytest.raises(QueryCheckError) as failed:
+            db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
+        (error,) = failed.value.checks
+        message = f"Type `{shown}` cannot be used as a function"
+        assert (error.description, error.span.start, error.span.end) == (message, *at)
+        assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [(f"`{shown}` is used as a function here", *hint)]
+
+
+def test_warns_about_uncalled_functions(db):
+    result, state = db.run_with_state(fql.parse("Time.now", "v10"), syntax="v10", typecheck=True)
+    assert state.static_type == "() => Time"
+    assert [(w.description, w.span.start, w.span.end) for w in state.check_warnings] == [
+        ("Function is not called.", 0, 8)
+    ]
+
+
 def test_typechecks_strings(db):
     assert type_of(db, '"abc"') == '"abc"'
     assert type_of(db, '"abc #{2}"') == "String"
     assert type_of(db, 'let s: String = "abc"; s') == "String"
+    assert type_of(db, "'foo'.slice(1, 2)") == "String"
+    assert type_of(db, "'foo'.startsWith('bar')") == "Boolean"
 
 
 def test_typechecks_booleans(db):
@@ -176,6 +218,24 @@ def test_report_operator_apply_errors(db):
         ("!true", "Boolean"),
         ("let x: Int | Null = 1; x", "Int | Null"),
         ("let x: Any = 1; x", "Any"),
+        # The stdlib's signatures (fql/eval/v10/stdlib_types.py), those without generics.
+        ("Math.abs(-1)", "Number"),
+        ("Math.max(1, 2) + 1", "Number"),
+        ("Math.PI", "Number"),
+        ("Math.hypot", "(x: Number, y: Number) => Number"),
+        ("FQL.Math", "MathModule"),
+        ("Key", "KeyCollection"),
+        ("Credentials", "CredentialCollection"),
+        ("newId()", "ID"),
+        ("abort", "(return: Any) => Never"),
+        ("Time.now().year", "Number"),
+        ("Time.now().add(1, 'day')", "Time"),
+        ("Time('2020-01-01T00:00:00Z')", "Time"),
+        ("let t: Time = Time.now(); t", "Time"),
+        ("'a'.split(',')", "Array<String>"),
+        ("'a'.parseInt()", "Number | Null"),
+        ("'a'.slice", "((start: Number) => String) & ((start: Number, end: Number) => String)"),
+        ("'a'.splitAt(1)", "[String, String]"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -185,10 +245,12 @@ def test_static_types(db, query, shown):
 @pytest.mark.parametrize(
     "query",
     [
-        "Math.abs(-1)",  # stdlib: not modelled
+        "Math.sum([1])",  # overloads of one arity: not modelled
+        "[1].length",  # an Array's members: not modelled
+        "x => Math.abs(x)",  # a parameter's use
+        "dbg(1)",  # generic
         "x => x + 1",  # a use of a parameter: core infers from it
         "[1].map(x => x.foo)",
-        "'a'.length",
         "1.5",  # core shows a float literal's source text
         "if (true) 1 else x => x",
     ],
@@ -213,6 +275,13 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Math.abs((1) && true)", [("Type `Int` is not a subtype of `Boolean`", 9, 12)]),
         ("2 - (('a'))", [("Type `String` is not a subtype of `Number`", 4, 11)]),
         ("x => 'a'.foo", [("Type `String` does not have field `foo`", 9, 12)]),
+        ("Math.foo", [("Type `MathModule` does not have field `foo`", 5, 8)]),
+        ("(Math).foo", [("Type `MathModule` does not have field `foo`", 7, 10)]),
+        ("Math.abs('a')", [("Type `String` is not a subtype of `Number`", 9, 12)]),
+        ("Math.max(1, ('a'))", [("Type `String` is not a subtype of `Number`", 12, 17)]),
+        ("Math.abs(null)", [("Type `Null` is not a subtype of `Number`", 9, 13)]),
+        ("'a'.concat(2)", [("Type `Int` is not a subtype of `String`", 11, 12)]),
+        ("Time.now().add('1', 'day')", [("Type `String` is not a subtype of `Number`", 15, 18)]),
     ],
 )
 def test_type_errors(db, query, expected):
@@ -223,7 +292,13 @@ def test_type_errors(db, query, expected):
     "query",
     [
         "'a' + 1",  # core's overloaded `+`: how it words the failure is not modelled
-        "Math.foo",  # globals: the environment does not describe them
+        "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
+        "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
+        "'a'.slice('b')",  # an overload's failure: core words it with causes
+        "Key.foo",  # a collection's members: not modelled
+        "null()",  # calling null: core's wording is not known
+        "{ f: 1 }.f()",  # a struct's field keeps no origin for core's error to point at
+        "Time.now().foo",  # only modules' and primitives' missing members are errors
         "[1, 2].foo",
         "let x = Math.abs(1); x.foo",
         "null.toString()",

@@ -25,6 +25,7 @@ from .types import (
     STRING,
     UNKNOWN,
     Func,
+    Intersect,
     Lit,
     Named,
     Record,
@@ -50,6 +51,10 @@ _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 
 Typed = tuple[Type, "ast.Span | None"]
+#: The child an expression's source begins with.
+_LEFTMOST = {
+    ast.Binary: "left", ast.Member: "obj", ast.Apply: "fn", ast.Index: "obj", ast.Project: "expr", ast.NonNull: "expr",
+}  # fmt: skip
 
 
 @frozen
@@ -132,20 +137,23 @@ class Checker:
         """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last
         statement, with the hint to call it."""
         last = program.body[-1] if isinstance(program, ast.Program) else program
-        if not (isinstance(ty, Func) or _arrow(last)):
+        if not (isinstance(ty, (Func, Intersect)) or _arrow(last)):
             return ()
         span = self._group(last.span)
         end = ast.Span(span.end_line, span.end_column, span.end, span.end, span.end_line, span.end_column)
         return (TypeError_("Function is not called.", span, (("Call the function.", end, "()"),)),)
 
-    def _group(self, span: ast.Span) -> ast.Span:
+    def _group(self, span: ast.Span, within: tuple[int, int] = (-1, -1)) -> ast.Span:
         """The span of an operand or receiver with the parentheses around it: core types `(e)` at the
-        parentheses (TyperExprs' single-element Tuple), and places its errors and hints there."""
+        parentheses (TyperExprs' single-element Tuple), and places its errors and hints there. `within`:
+        the offsets of a call's own parentheses, which are no group."""
         text, start, end = self.text, span.start, span.end
         while text:
             before = _skip(text, start - 1, -1)
             after = _skip(text, end, 1)
             if before < 0 or after >= len(text) or text[before] != "(" or text[after] != ")":
+                break
+            if (before, after) == within:
                 break
             if not _balanced(text[before + 1 : after]):
                 break
@@ -153,6 +161,15 @@ class Checker:
         if (start, end) == (span.start, span.end):
             return span
         return _span(text, start, end)
+
+    def _placed(self, node: ast.Node) -> bool:
+        """Whether the node's span starts where core's does: an expression that begins with a parenthesized
+        operand or receiver (`(1) && true`) starts, in fql's tree, inside those parentheses."""
+        while isinstance(node, (ast.Binary, ast.Member, ast.Apply, ast.Index, ast.Project, ast.NonNull)):
+            node = getattr(node, _LEFTMOST[type(node)])
+            if self._group(node.span) != node.span:
+                return False
+        return True
 
     def fail(self, message: str, span: ast.Span, hints: tuple[tuple[str, ast.Span, str | None], ...] = ()) -> None:
         self.errors.append(TypeError_(message, span, hints))
@@ -183,7 +200,8 @@ class Checker:
         if found is not None:
             return found, None
         found = self.env.global_type(node.name)
-        return (UNKNOWN if found is None else found), None
+        # A global's type is inferred at its name (a missing member of `Math` is placed without a hint).
+        return (UNKNOWN, None) if found is None else (found, node.span)
 
     def visit_Program(self, node: ast.Program, scope: dict) -> Typed:
         return self._body(node.body, dict(scope))
@@ -256,13 +274,50 @@ class Checker:
         return Func(tuple(params), result), node.span
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
-        fn = self.value(node.fn, scope)
-        for arg in node.args:
-            self.value(arg, scope)
-        if node.optional or not isinstance(fn, Func) or len(fn.params) != len(node.args) or contains(fn.result, Var):
-            # Arguments are not checked against parameters yet, nor generics instantiated.
+        fn, origin = self.infer(node.fn, scope)
+        self._use(fn)
+        args = [self.value(arg, scope) for arg in node.args]
+        if node.optional:
             return UNKNOWN, None
+        if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
+            self._not_a_function(node, primary(fn), origin)
+            return UNKNOWN, None
+        if isinstance(fn, Named):
+            fn = self.env.apply_type(fn) or UNKNOWN
+        if isinstance(fn, Intersect):
+            # An overload is chosen by its arity (core's overloads of one name differ in it); a mismatched
+            # argument is core's error, with causes the checker does not word, so the call is not typed.
+            fits = [f for f in fn.members if len(f.params) == len(args)]
+            if len(fits) != 1 or not all(map(_fits, args, fits[0].params)):
+                return UNKNOWN, None
+            return fits[0].result, None
+        if not isinstance(fn, Func) or len(fn.params) != len(args) or contains(fn.result, Var):
+            # Arguments are not checked against a lambda's parameters yet, nor generics instantiated.
+            return UNKNOWN, None
+        if fn.names:
+            # A stdlib function: an argument of a primitive type its parameter does not take is core's
+            # NotSubtype, at the argument (TyperExprs' typeApply).
+            parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+            for arg, found, param in zip(node.args, args, fn.params):
+                if isinstance(param, Named) and not param.args and self._placed(arg):
+                    self._expect(found, param.name, self._group(arg.span, parens))
         return fn.result, None
+
+    def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
+        """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's
+        parentheses (TypeConstraintFailure; TyperCoreSpec `1(2)`, FQL2TypecheckSpec `Math(3)`)."""
+        shown = display(fn)
+        group = self._group(node.fn.span)
+        if origin is None or shown is None or not self._placed(node.fn):
+            return
+        if group != node.fn.span:
+            origin = group
+        start = _skip(self.text, group.end, 1)
+        if self.text[start : start + 1] != "(":
+            return
+        args = _span(self.text, start, node.span.end)
+        hint = (f"`{shown}` is used as a function here", args, None)
+        self.fail(f"Type `{shown}` cannot be used as a function", origin, (hint,))
 
     # -- operators
 
@@ -353,6 +408,12 @@ class Checker:
             if self.env.has_member(widened, name) is not False:
                 return UNKNOWN
             shown = display(widened)
+        elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
+            # A module's missing member, where core gives no hint: the module is right before the dot
+            # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
+            if origin is None or origin.end != before.end:
+                return UNKNOWN
+            shown = display(receiver)
         else:
             return UNKNOWN
         if shown is None or origin is None or contains(receiver, Func):
@@ -410,6 +471,11 @@ class Checker:
                 return UNKNOWN, None
             fields.append((name, found))
         return Record(tuple(fields)), node.span
+
+
+def _fits(found: Type, param: Type) -> bool:
+    """Whether an argument surely fits a parameter, or is not known (then core's check decides)."""
+    return contains(found, Unknown) or contains(found, Var) or is_subtype(found, param)
 
 
 def _without_null(ty: Type) -> Type:

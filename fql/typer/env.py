@@ -25,6 +25,16 @@ class Env:
         None: not known (then `owner.name` is never an error)."""
         return None
 
+    def apply_type(self, owner: Type) -> Type | None:
+        """The type of calling a value of the type `owner` that is no function (`Time("...")` calls the
+        module `TimeModule`); None: not known."""
+        return None
+
+    def callable(self, owner: Type) -> bool | None:
+        """Whether a value of the type `owner` can be called (`Time` can, `Math` and `Int` cannot); None:
+        not known (then calling it is never an error)."""
+        return None
+
     def annotation(self, text: str) -> Type | None:
         """The type a `let` annotation (`let x: Int = ...`) spells; None: not known."""
         return None

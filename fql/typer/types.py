@@ -79,10 +79,20 @@ class Var(Type):
 
 @frozen
 class Func(Type):
-    """A lambda's type: `A => A`, `(A, B) => [A, B]`, `() => 1`."""
+    """A function's type: `A => A`, `(A, B) => [A, B]`, `() => 1`; a stdlib method's names its parameters,
+    `(x: Number) => Number`."""
 
     params: tuple[Type, ...]
     result: Type
+    #: The parameters' names, as a stdlib signature gives them (empty for a lambda's).
+    names: tuple[str | None, ...] = ()
+
+
+@frozen
+class Intersect(Type):
+    """An overloaded function, `((start: Number) => String) & ((start: Number, end: Number) => String)`."""
+
+    members: tuple[Func, ...]
 
 
 UNKNOWN = Unknown()
@@ -146,7 +156,7 @@ def children(t_: Type) -> t.Iterator[Type]:
         yield from (v for _, v in t_.fields)
         if t_.wildcard is not None:
             yield t_.wildcard
-    elif isinstance(t_, (Tuple, Union)):
+    elif isinstance(t_, (Tuple, Union, Intersect)):
         yield from (t_.items if isinstance(t_, Tuple) else t_.members)
     elif isinstance(t_, Func):
         yield from t_.params
@@ -206,7 +216,7 @@ def union(types: t.Iterable[Type]) -> Type:
     flat = [m for m in dict.fromkeys(flat) if m != NEVER]
     if len(flat) == 1:
         return flat[0]
-    if any(isinstance(m, (Unknown, Var, Func)) for m in flat):
+    if any(isinstance(m, (Unknown, Var, Func, Intersect)) for m in flat):
         return UNKNOWN
     if not flat:
         return NEVER
@@ -331,12 +341,19 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
     if isinstance(t_, Union):
         text = " | ".join(_show(m, 20, names) for m in t_.members)
         return f"({text})" if prec > 20 else text
+    if isinstance(t_, Intersect):
+        text = " & ".join(_show(m, 30, names) for m in t_.members)
+        return f"({text})" if prec > 30 else text
     assert isinstance(t_, Func)
     result = _show(t_.result, 10, names)
-    if len(t_.params) == 1:
+    labels = t_.names or (None,) * len(t_.params)
+    if len(t_.params) == 1 and labels[0] is None:
         text = f"{_show(t_.params[0], 11, names)} => {result}"
+    elif len(t_.params) == 1:
+        text = f"({labels[0]}: {_show(t_.params[0], 11, names)}) => {result}"
     else:
-        text = "(" + ", ".join(_show(p, 10, names) for p in t_.params) + f") => {result}"
+        shown = (_show(p, 10, names) if n is None else f"{n}: {_show(p, 10, names)}" for n, p in zip(labels, t_.params))
+        text = "(" + ", ".join(shown) + f") => {result}"
     return f"({text})" if prec > 10 else text
 
 

@@ -2,7 +2,8 @@
 through `POST /query/1` (fql.server.v10.query) in a child database that is not typechecked, then is.
 
 Ported in part: both cases turn on on core's typer finding that `'foo' / x` divides a String (String has
-no `/`: fql/eval/v10/stdlib_types.py lists its operators), which fql has no typechecker to find. Not done:
+no `/`: fql/eval/v10/stdlib_types.py lists its operators), which fql's checker does not report: core
+applies the overloads of `/` of every number type, and how it words their failure is not modelled. Not done:
 the update core then refuses with `invalid_schema` (its schema validation typechecks every function body
 once the database is typechecked), and the `invalid_query` the lambda gets once the flag is on; fql answers
 both. What fql does as core does is kept: the lambda is a value where the database is not typechecked, and

@@ -1,6 +1,7 @@
 """The static check a typechecked v10 query gets before it runs (core's FQLInterpreter.evalWithTypecheck):
 fql/typer's checker, given what the runtime knows (the methods registered for each primitive type, the
-signature parser for `let` annotations, the types of the query's arguments)."""
+stdlib's signatures in stdlib_types, the signature parser for them and for `let` annotations, the types of
+the query's arguments)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ...typer import types as ty
 from ...values import Date, Module, Ref, Timestamp
 from ...wire.v10 import java_double
 from ..registry import V10_FIELDS, V10_METHODS
-from . import signatures
+from . import signatures, stdlib_types
 
 if t.TYPE_CHECKING:
     from ..evaluator import Context
@@ -26,14 +27,55 @@ _KINDS = {
 }  # fmt: skip
 
 
+#: The stdlib types whose members the checker is given (modules apart): the primitives and plain values.
+#: A collection's, a document's, a set's and an array's stay unknown.
+_MEMBERS_OF = frozenset(("String", "Boolean", "Int", "Long", "Double", "Number", "Time", "Date", "Bytes", "ID"))
+
+
 class RuntimeEnv(Env):
-    """The checker's environment from fql's runtime: a primitive's members are the registered ones."""
+    """The checker's environment from fql's runtime: a primitive's members are the registered ones, the
+    stdlib's globals and their members' types are the signature table's (stdlib_types), where the checker
+    can model them (no generics yet: those are unknown)."""
+
+    def global_type(self, name: str) -> ty.Type | None:
+        # fql resolves a stdlib name before a user collection or function (globals.resolve), as core
+        # reserves them.
+        found = stdlib_types.global_type(name)
+        if found is None:
+            return None
+        # A module or a native collection is its type (`Math` is `MathModule`, `Key` is `KeyCollection`).
+        return ty.Named(found) if stdlib_types.shape(found) is not None else _stdlib(found)
+
+    def member_type(self, owner: ty.Type, name: str) -> ty.Type | None:
+        kind = _shape_of(owner)
+        found = None if kind is None else stdlib_types.signature(kind, name)
+        return None if found is None else _stdlib(found)
 
     def has_member(self, owner: ty.Type, name: str) -> bool | None:
-        kind = _KINDS.get(owner.name) if isinstance(owner, ty.Named) else None
-        if kind is None:
+        if not isinstance(owner, ty.Named):
             return None
-        return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
+        if owner.name in _KINDS:
+            kind = _KINDS[owner.name]
+            return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
+        shape = stdlib_types.shape(owner.name) if not owner.args else None
+        if shape is None or shape.type_hint != "module":
+            return None
+        return name in shape.fields
+
+    def apply_type(self, owner: ty.Type) -> ty.Type | None:
+        shape = stdlib_types.shape(owner.name) if isinstance(owner, ty.Named) and not owner.args else None
+        if shape is None or shape.type_hint != "module" or shape.apply is None:
+            return None
+        return _stdlib(shape.apply)
+
+    def callable(self, owner: ty.Type) -> bool | None:
+        if not isinstance(owner, ty.Named) or owner.args:
+            return None
+        if owner.name in _KINDS and owner.name not in ("Array", "Null"):
+            # (Calling null is left alone: core may word it as a null's failure.)
+            return False
+        shape = stdlib_types.shape(owner.name)
+        return None if shape is None or shape.type_hint != "module" else shape.apply is not None
 
     def annotation(self, text: str) -> ty.Type | None:
         try:
@@ -43,8 +85,52 @@ class RuntimeEnv(Env):
         return _annotated(parsed)
 
 
-def _annotated(node: t.Any) -> ty.Type | None:
-    """A parsed signature as the checker's type, where it spells only what the checker models."""
+def _shape_of(owner: ty.Type) -> str | None:
+    """The stdlib type whose members a value of the type `owner` has, where the checker is given them."""
+    if not isinstance(owner, ty.Named) or owner.args:
+        return None
+    if owner.name in _MEMBERS_OF:
+        return owner.name
+    shape = stdlib_types.shape(owner.name)
+    return owner.name if shape is not None and shape.type_hint == "module" else None
+
+
+def _stdlib(text: str) -> ty.Type | None:
+    """A signature of the table (`(x: Number) => Number`, `MathModule`) as the checker's type; None for
+    one it does not model (a generic, a variadic, a document or collection type)."""
+    if text.startswith("<"):
+        return None
+    try:
+        parsed = signatures.parse(text)
+    except signatures.SignatureError:
+        return None
+    return _annotated(parsed, stdlib=True)
+
+
+#: The stdlib's plain types a signature of the table may name for the checker: the modules, and values
+#: with no type arguments that are no documents or collections (whose types the checker does not model).
+_PLAIN_TYPES = frozenset(
+    {name for name, shape in stdlib_types.SHAPES.items() if shape.type_hint == "module"}
+    | {"ID", "UUID", "Time", "Date", "Bytes", "TransactionTime", "SetCursor"}
+)
+
+
+def _annotated(node: t.Any, stdlib: bool = False) -> ty.Type | None:
+    """A parsed signature as the checker's type, where it spells only what the checker models; `stdlib`
+    allows what only the stdlib's signatures spell to it: functions and overloads."""
+    if stdlib and isinstance(node, signatures.LambdaType):
+        if node.variadic is not None or len(node.names) != len(node.params):
+            return None
+        params = [_annotated(p, stdlib) for p in node.params]
+        result = _annotated(node.result, stdlib)
+        if None in params or result is None:
+            return None
+        return ty.Func(tuple(params), result, node.names)  # type: ignore[arg-type]
+    if stdlib and isinstance(node, signatures.IntersectType):
+        members = [_annotated(m, stdlib) for m in node.members]
+        if not all(isinstance(m, ty.Func) for m in members):
+            return None
+        return ty.Intersect(tuple(members))  # type: ignore[arg-type]
     if isinstance(node, signatures.Keyword):
         return ty.Named(node.name)
     if isinstance(node, signatures.Singleton):
@@ -52,23 +138,25 @@ def _annotated(node: t.Any) -> ty.Type | None:
     if isinstance(node, signatures.Name):
         if not node.args and node.name in signatures.SCALARS and node.name != "Float":
             return ty.Named(node.name)
+        if not node.args and node.name in _PLAIN_TYPES:
+            return ty.Named(node.name)
         if node.name == "Array" and len(node.args) == 1:
-            item = _annotated(node.args[0])
+            item = _annotated(node.args[0], stdlib)
             return None if item is None else ty.Named("Array", (item,))
         return None
     if isinstance(node, signatures.Nullable):
-        base = _annotated(node.base)
+        base = _annotated(node.base, stdlib)
         return None if base is None else ty.union((base, ty.NULL))
     parts: list[t.Any]
     if isinstance(node, signatures.UnionType):
-        parts = [_annotated(m) for m in node.members]
+        parts = [_annotated(m, stdlib) for m in node.members]
         return None if None in parts else ty.union(parts)
     if isinstance(node, signatures.TupleType):
-        parts = [_annotated(i) for i in node.items]
+        parts = [_annotated(i, stdlib) for i in node.items]
         return None if None in parts else ty.Tuple(tuple(parts))
     if isinstance(node, signatures.ObjectType) and not node.interface:
-        parts = [_annotated(v) for _, v in node.fields]
-        wildcard = None if node.wildcard is None else _annotated(node.wildcard)
+        parts = [_annotated(v, stdlib) for _, v in node.fields]
+        wildcard = None if node.wildcard is None else _annotated(node.wildcard, stdlib)
         if None in parts or (node.wildcard is not None and wildcard is None):
             return None
         return ty.Record(tuple(zip((k for k, _ in node.fields), parts)), wildcard)

@@ -10,7 +10,7 @@ from attrs import frozen
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef
+from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import Bytes, Date, Lambda, Ref, Timestamp, native
 from .evaluator import Context, unbilled
@@ -82,10 +82,11 @@ def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
             for name, fn in (item.get("fields") or {}).items():
                 bindings[name] = fn
             item = item.get("collection", item.get("class"))
-        if isinstance(item, Ref):
-            names.append(("#" + item.id) if item.collection is None else item.id)
-        elif item == WILDCARD:
-            names.append(WILDCARD)
+        for each in item if isinstance(item, list) else [item]:
+            if isinstance(each, Ref):
+                names.append(("#" + each.id) if each.collection is None else each.id)
+            elif each == WILDCARD:
+                names.append(WILDCARD)
     return names, bindings
 
 
@@ -297,7 +298,20 @@ def _term_values(ctx: Context, field: Field, doc: dict) -> list:
     try:
         return _field_values(ctx, field, {**doc, "ts": TXN_TIME})
     except FQLError:
+        return _binding_values(ctx, field, doc)
+
+
+def _binding_values(ctx: Context, field: Field, doc: dict) -> list:
+    """A field's values, where a v4 binding that fails (a Select of a missing field, say) is null: core's
+    Index.mkBinders maps a binding's error to no values, which its Indexer.extractTerms reads as null."""
+    try:
         return _field_values(ctx, field, doc)
+    except (QueryTimeout, StackOverflow):
+        raise
+    except FQLError:
+        if isinstance(field.binding, Lambda):
+            return [None]
+        raise
 
 
 def _extracts(field: Field) -> bool:
@@ -397,7 +411,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     doc = render(ctx, version)
     ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
     terms = [_term_values(ctx, f, doc) for f in index.terms]
-    values = [_field_values(ctx, f, doc) for f in index.values]
+    values = [_binding_values(ctx, f, doc) for f in index.values]
     _check_entries_size(index, version, terms, values)
     ref = doc["ref"]
     out = []

@@ -304,7 +304,12 @@ def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
         return data if arity == 1 else [data, ref]
-    if action == "call" or (action in ("read_index", "unrestricted_read") and key.coll == "#indexes"):
+    if action == "call":
+        # Core's CallFunction passes Call's `arguments` as they came: the drivers send one argument
+        # bare (`Call(f, ref)`), so a one-parameter predicate gets the ref; no arguments are `[]`.
+        value = args[0] if args else None
+        return [] if value is None else value
+    if action in ("read_index", "unrestricted_read") and key.coll == "#indexes":
         value = args[0] if args else None
         return [] if value is None else value if isinstance(value, list) else [value]
     return args[0] if args else None

@@ -137,12 +137,18 @@ def _check_source(ctx: Context, source: t.Any) -> None:
         coll = item.get("collection", item.get("class")) if isinstance(item, dict) else item
         if coll == indexes.WILDCARD:
             continue
-        if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
-            raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
-        if coll.kind == "collections":
-            from .refs import check_collection
+        # A source object may name several collections in an array (core's IndexSources decode).
+        for each in coll if isinstance(item, dict) and isinstance(coll, list) else [coll]:
+            _check_source_collection(ctx, each)
 
-            check_collection(ctx, coll)
+
+def _check_source_collection(ctx: Context, coll: t.Any) -> None:
+    if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
+        raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
+    if coll.kind == "collections":
+        from .refs import check_collection
+
+        check_collection(ctx, coll)
 
 
 def _stored_source(source: t.Any) -> t.Any:
@@ -152,7 +158,12 @@ def _stored_source(source: t.Any) -> t.Any:
         return [_stored_source(item) for item in source]
     if not isinstance(source, dict):
         return source
-    out = {"collection": source.get("collection", source.get("class"))}
+    coll = source.get("collection", source.get("class"))
+    if isinstance(coll, list):
+        # core keeps a set of collections, written back as one Ref when it holds one
+        coll = list(dict.fromkeys(coll))
+        coll = coll[0] if len(coll) == 1 else coll
+    out = {"collection": coll}
     if "fields" in source:
         out["fields"] = source["fields"]
     return out

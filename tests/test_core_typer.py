@@ -344,3 +344,23 @@ def test_a_failed_check_runs_nothing(db):
     with pytest.raises(QueryCheckError):
         db.query("Collection.create({ name: 'Never' })\n1.foo", syntax="v10")
     assert db.query("Collection.byName('Never').exists()", syntax="v10") is False
+
+
+# -- A query run again is not checked again (fql's own cache), with the same outcome
+
+
+def test_a_repeated_query_keeps_its_outcome(db):
+    for _ in range(2):
+        assert type_of(db, "if (true) 3 else 'hi'") == '3 | "hi"'
+        assert errors_of(db, "{ a: 1 }.b") == [("Type `{ a: 1 }` does not have field `b`", 9, 10)]
+
+
+def test_a_query_typing_its_arguments_is_checked_for_each_run(db):
+    program = fql.parse("x", "v10")
+
+    def static_type(value):
+        return db.run_with_state(program, syntax="v10", typecheck=True, env={"x": value})[1].static_type
+
+    assert static_type({"a": 1}) == "{ a: 1 }"
+    assert static_type("s") == '"s"'
+    assert static_type(2) == "2"

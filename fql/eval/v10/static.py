@@ -193,17 +193,39 @@ def value_type(value: t.Any) -> ty.Type:
     return ty.UNKNOWN
 
 
+#: Outcomes of checks that typed no bound variable, by program: the parse cache hands one Program to
+#: one text, and such a check depends on nothing but the program (RuntimeEnv reads no database), so a
+#: query run again is not checked again. Keyed by identity: equal programs may differ in their spans.
+_CHECKED: dict[int, tuple[ast.Node, t.Any]] = {}
+_CHECKED_MAX = 512
+
+
+def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
+    hit = _CHECKED.get(id(program))
+    if hit is not None and hit[0] is program:
+        return hit[1]
+    used: list[str] = []
+
+    def bound(name: str) -> ty.Type | None:
+        if name not in env:
+            return None
+        used.append(name)
+        return value_type(env[name])
+
+    outcome = check(program, bound, RuntimeEnv())
+    if not used:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[id(program)] = (program, outcome)
+    return outcome
+
+
 def typecheck(program: ast.Node, ctx: Context) -> str | None:
     """Check a query before it runs: QueryCheckError (`invalid_query`) with core's type errors, else the
     query's static type as core shows it (None where the checker cannot say); core's check warnings go to
     the query's `check_warnings`."""
-    env = ctx.env
-
-    def bound(name: str) -> ty.Type | None:
-        return value_type(env[name]) if name in env else None
-
     try:
-        outcome = check(program, bound, RuntimeEnv())
+        outcome = _outcome(program, ctx.env)
     except RecursionError:
         # FQL2TypecheckSpec "typechecking should not 500": core's TypecheckStackOverflow, over the query.
         raise QueryCheckError("Typechecking failed due to query complexity.", span=program.span) from None

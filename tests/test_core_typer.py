@@ -364,3 +364,17 @@ def test_a_query_typing_its_arguments_is_checked_for_each_run(db):
     assert static_type({"a": 1}) == "{ a: 1 }"
     assert static_type("s") == '"s"'
     assert static_type(2) == "2"
+    assert static_type({"a": 1}) == "{ a: 1 }"
+    assert static_type({"a": 2}) == "{ a: 2 }"
+
+
+def test_a_query_with_arguments_is_checked_again_for_other_types(db):
+    program = fql.parse("let y = x; if (true) y else z", "v10")
+
+    def static_type(x, z):
+        return db.run_with_state(program, syntax="v10", typecheck=True, env={"x": x, "z": z})[1].static_type
+
+    assert static_type(1, "a") == '1 | "a"'
+    assert static_type(1, "b") == '1 | "b"'
+    assert static_type(1, "a") == '1 | "a"'
+    assert static_type({"a": 1}, None) == "{ a: 1 } | Null"

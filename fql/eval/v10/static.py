@@ -193,30 +193,39 @@ def value_type(value: t.Any) -> ty.Type:
     return ty.UNKNOWN
 
 
-#: Outcomes of checks that typed no bound variable, by program: the parse cache hands one Program to
-#: one text, and such a check depends on nothing but the program (RuntimeEnv reads no database), so a
-#: query run again is not checked again. Keyed by identity: equal programs may differ in their spans.
-_CHECKED: dict[int, tuple[ast.Node, t.Any]] = {}
+#: Outcomes of checks, by program and the types of the bound names the check asked for: the parse cache
+#: hands one Program to one text, and a check depends on nothing but the program and those types
+#: (RuntimeEnv reads no database), so a query run again, with arguments of the same types, is not checked
+#: again. Keyed by identity: equal programs may differ in their spans.
+_CHECKED: dict[int, tuple[ast.Node, tuple[str, ...], dict[tuple, t.Any]]] = {}
 _CHECKED_MAX = 512
 
 
 def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
     hit = _CHECKED.get(id(program))
+    key: tuple | None = None
     if hit is not None and hit[0] is program:
-        return hit[1]
-    used: list[str] = []
+        key = tuple(value_type(env[name]) if name in env else None for name in hit[1])
+        found = hit[2].get(key)
+        if found is not None:
+            return found
+    asked: dict[str, None] = {}
 
     def bound(name: str) -> ty.Type | None:
-        if name not in env:
-            return None
-        used.append(name)
-        return value_type(env[name])
+        asked[name] = None
+        return value_type(env[name]) if name in env else None
 
     outcome = check(program, bound, RuntimeEnv())
-    if not used:
+    names = tuple(asked)
+    if hit is None or hit[0] is not program or hit[1] != names:
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
-        _CHECKED[id(program)] = (program, outcome)
+        hit = _CHECKED[id(program)] = (program, names, {})
+        key = None
+    if key is None:
+        key = tuple(value_type(env[name]) if name in env else None for name in names)
+    if len(hit[2]) < 16:
+        hit[2][key] = outcome
     return outcome
 
 

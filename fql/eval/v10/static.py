@@ -5,6 +5,7 @@ the query's arguments)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import typing as t
 
@@ -95,9 +96,11 @@ def _shape_of(owner: ty.Type) -> str | None:
     return owner.name if shape is not None and shape.type_hint == "module" else None
 
 
+@functools.cache
 def _stdlib(text: str) -> ty.Type | None:
     """A signature of the table (`(x: Number) => Number`, `MathModule`) as the checker's type; None for
-    one it does not model (a generic, a variadic, a document or collection type)."""
+    one it does not model (a generic, a variadic, a document or collection type). Cached: the table's
+    signatures are a fixed set, parsed once each rather than on every query's check."""
     if text.startswith("<"):
         return None
     try:

@@ -206,17 +206,17 @@ _CHECKED_MAX = 512
 
 def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
     hit = _CHECKED.get(id(program))
-    key: tuple | None = None
     if hit is not None and hit[0] is program:
-        key = tuple(value_type(env[name]) if name in env else None for name in hit[1])
-        found = hit[2].get(key)
+        found = hit[2].get(tuple(_bound_type(env, name) for name in hit[1]))
         if found is not None:
             return found
-    asked: dict[str, None] = {}
+    # The bound names the check asked for, in order, with the types it was given.
+    asked: dict[str, ty.Type | None] = {}
 
     def bound(name: str) -> ty.Type | None:
-        asked[name] = None
-        return value_type(env[name]) if name in env else None
+        if name not in asked:
+            asked[name] = _bound_type(env, name)
+        return asked[name]
 
     outcome = check(program, bound, RuntimeEnv())
     names = tuple(asked)
@@ -224,12 +224,14 @@ def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
         hit = _CHECKED[id(program)] = (program, names, {})
-        key = None
-    if key is None:
-        key = tuple(value_type(env[name]) if name in env else None for name in names)
     if len(hit[2]) < 16:
-        hit[2][key] = outcome
+        hit[2][tuple(asked.values())] = outcome
     return outcome
+
+
+def _bound_type(env: t.Mapping[str, t.Any], name: str) -> ty.Type | None:
+    """The type of a name the query is run with, None for one it is not."""
+    return value_type(env[name]) if name in env else None
 
 
 def typecheck(program: ast.Node, ctx: Context) -> str | None:

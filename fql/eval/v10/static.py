@@ -174,7 +174,7 @@ def value_type(value: t.Any) -> ty.Type:
         return ty.NULL
     if isinstance(value, bool):
         return ty.BOOLEAN
-    if isinstance(value, (str, int)) and type(value) in (str, int):
+    if type(value) in (str, int):
         return ty.Lit(value)
     if isinstance(value, float):
         return ty.Lit(value, java_double(value)) if math.isfinite(value) else ty.Named("Double")
@@ -184,7 +184,7 @@ def value_type(value: t.Any) -> ty.Type:
         return ty.Named("Date")
     if isinstance(value, list):
         return ty.Tuple(tuple(value_type(v) for v in value))
-    if isinstance(value, dict) and type(value) is dict:
+    if type(value) is dict:
         return ty.Record(tuple((k, value_type(v)) for k, v in value.items()))
     if isinstance(value, Module) and value.collection is not None and value.collection.collection is not None:
         return ty.Named(f"{value.name}Collection")

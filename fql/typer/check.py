@@ -165,8 +165,8 @@ class Checker:
     def _placed(self, node: ast.Node) -> bool:
         """Whether the node's span starts where core's does: an expression that begins with a parenthesized
         operand or receiver (`(1) && true`) starts, in fql's tree, inside those parentheses."""
-        while isinstance(node, (ast.Binary, ast.Member, ast.Apply, ast.Index, ast.Project, ast.NonNull)):
-            node = getattr(node, _LEFTMOST[type(node)])
+        while (leftmost := _LEFTMOST.get(type(node))) is not None:
+            node = getattr(node, leftmost)
             if self._group(node.span) != node.span:
                 return False
         return True

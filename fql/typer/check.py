@@ -124,14 +124,11 @@ class Checker:
         return ty
 
     def _use(self, ty: Type) -> None:
-        if contains(ty, Var):
-            self._mark(ty)
-
-    def _mark(self, ty: Type) -> None:
+        """Mark the lambda parameters in a type the query uses as used."""
         if isinstance(ty, Var):
             self.used.add(ty.id)
         for child in children(ty):
-            self._mark(child)
+            self._use(child)
 
     def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
         """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last

@@ -14,6 +14,8 @@ import typing as t
 
 from attrs import frozen
 
+from ..parse.v10 import KEYWORDS
+
 
 class Type:
     """Base of the checker's types."""
@@ -276,7 +278,6 @@ def _merge_records(records: list[Record]) -> Record | None:
 # -- display, as core's Display.displayTExpr -----------------------------------------------------------
 
 _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-_KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
 
 
 def display(t_: Type) -> str | None:
@@ -359,7 +360,7 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
 
 def field_name(name: str) -> str:
     """A record field's name as core shows it: quoted unless it is an identifier."""
-    return name if _IDENT.fullmatch(name) and name not in _KEYWORDS else json.dumps(name)
+    return name if _IDENT.fullmatch(name) and name not in KEYWORDS else json.dumps(name)
 
 
 def _literal(lit: Lit) -> str:

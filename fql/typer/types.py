@@ -231,7 +231,7 @@ def union(types: t.Iterable[Type]) -> Type:
     constructs = _merge_constructs([m for m in flat if isinstance(m, Named) and m.args])
     records = [m for m in flat if isinstance(m, Record)]
     tuples = _merge_tuples([m for m in flat if isinstance(m, Tuple)])
-    if constructs is None or tuples is None:
+    if constructs is None:
         return UNKNOWN
     members: list[Type] = [ANY] if "Any" in ids else []
     members += singles
@@ -260,7 +260,7 @@ def _merge_constructs(types: list[Named]) -> list[Type] | None:
     return out
 
 
-def _merge_tuples(types: list[Tuple]) -> list[Type] | None:
+def _merge_tuples(types: list[Tuple]) -> list[Type]:
     by_length: dict[int, list[Tuple]] = {}
     for each in types:
         by_length.setdefault(len(each.items), []).append(each)

@@ -40,7 +40,7 @@ def complete(ctx: Context) -> dict:
     funcs = [g for data in _live(ctx, "#functions", "functions") for g in _function_globals(data, typechecked)]
     globals_: dict[str, str] = {}
     types: dict[str, std.Shape] = {}
-    for name, kind, shapes in [*(colls + funcs)[:LIMIT], *funcs[:LIMIT]]:
+    for name, kind, shapes in [*colls[:LIMIT], *funcs[:LIMIT]]:
         if name not in std.GLOBALS:
             globals_[name] = kind
             types.update(shapes)

@@ -12,6 +12,7 @@ database; `Any` elsewhere. At most 1000 collections and 1000 functions are liste
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ... import ast
@@ -45,15 +46,21 @@ def complete(ctx: Context) -> dict:
             globals_[name] = kind
             types.update(shapes)
     globals_.update(std.GLOBALS)
-    types.update(std.SHAPES)
+    own = {name: shape.as_json() for name, shape in types.items() if name not in std.SHAPES}
     env: dict[str, t.Any] = {
         "globals": dict(sorted(globals_.items())),
-        "types": {name: shape.as_json() for name, shape in sorted(types.items())},
+        "types": dict(sorted({**own, **_stdlib_types()}.items())),
     }
     truncated = [kind for kind, found in (("collection", colls), ("function", funcs)) if len(found) > LIMIT]
     if truncated:
         env["truncated_resources"] = truncated
     return env
+
+
+@functools.cache
+def _stdlib_types() -> dict[str, dict]:
+    """The standard library's types as the answer writes them: the same in every database, so made once."""
+    return {name: shape.as_json() for name, shape in std.SHAPES.items()}
 
 
 def _live(ctx: Context, stored: str, native: str) -> list[dict]:

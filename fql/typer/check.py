@@ -200,21 +200,19 @@ class Checker:
         # A global's type is inferred at its name (a missing member of `Math` is placed without a hint).
         return (UNKNOWN, None) if found is None else (found, node.span)
 
-    def visit_Program(self, node: ast.Program, scope: dict) -> Typed:
-        return self._body(node.body, dict(scope))
-
-    def visit_Block(self, node: ast.Block, scope: dict) -> Typed:
-        return self._body(node.body, dict(scope))
-
-    def _body(self, body: tuple[ast.Node, ...], scope: dict) -> Typed:
+    def visit_Block(self, node: ast.Block | ast.Program, scope: dict) -> Typed:
+        """Statements in a scope of their own: the last one's type (a `let` last is Never)."""
+        scope = dict(scope)
         last: Typed = (NEVER, None)
-        for statement in body:
+        for statement in node.body:
             if isinstance(statement, ast.Let):
                 scope[statement.name] = self._let(statement, scope)
                 last = (NEVER, None)
             else:
                 last = self.infer(statement, scope)
         return last
+
+    visit_Program = visit_Block
 
     def _let(self, node: ast.Let, scope: dict) -> Typed:
         """A `let`'s variable: its value's type, or its annotation's once the value is known to fit it

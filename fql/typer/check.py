@@ -253,7 +253,7 @@ class Checker:
 
     def visit_Arrow(self, node: ast.Arrow, scope: dict) -> Typed:
         inner = dict(scope)
-        params: list[Type] = []
+        params: list[Var] = []
         for name in node.params:
             param = Var(self.vars)
             self.vars += 1
@@ -262,7 +262,7 @@ class Checker:
         if node.rest is not None:
             inner[node.rest] = (UNKNOWN, None)
         result, _ = self.infer(node.body, inner)
-        ids = {p.id for p in params if isinstance(p, Var)}
+        ids = {p.id for p in params}
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span

@@ -280,11 +280,8 @@ def _move_wildcard(data: dict, into_path: Path, keep: t.Container[str]) -> None:
     taken = set(into)
     names = {}
     for key in sorted(moving, key=lambda k: len(k) - len(k.lstrip("_"))):
-        name = key
-        while name in taken:
-            name = "_" + name
-        taken.add(name)
-        names[key] = name
+        names[key] = _free(taken, key)
+        taken.add(names[key])
     for key in moving:
         into[names[key]] = data.pop(key)
 
@@ -349,7 +346,8 @@ def _refuse_overwrite(data: dict, path: Path, doc_id: str) -> None:
         )
 
 
-def _free(into: dict, key: str) -> str:
+def _free(into: t.Container[str], key: str) -> str:
+    """`key`, given a `_` first while `into` has it."""
     while key in into:
         key = "_" + key
     return key

@@ -27,7 +27,7 @@ from ..errors import FQLError
 from ..eval import documents
 from ..eval.schema import STAGED_MARK
 from ..eval.evaluator import Context
-from ..eval.refs import live
+from ..eval.refs import live, made
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
@@ -142,19 +142,9 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             data = version_.data
             if not source.is_v10(kind, data):
                 continue
-            rows.append((_made(ctx, version_.key), kind, version_.key.id, data))
+            rows.append((made(ctx, version_.key), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
     return found
-
-
-def _made(ctx: Context, key: DocKey) -> int:
-    """When the document `key` was made: its first version since it was last deleted."""
-    history = ctx.state.txn.history(key)
-    made = history[0].ts if history else 0
-    for before, after in zip(history, history[1:]):
-        if not before.data and after.data:
-            made = after.ts
-    return made
 
 
 # -- files -----------------------------------------------------------------------------------------------------
@@ -178,9 +168,9 @@ def files(ctx: Context) -> list[tuple[str, str]]:
         # the first write made are derived, the rest patched in.
         if not live_items:
             return []
-        made = {key: _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[key[0]], key[1])) for key in ((k, n) for k, n, _ in live_items)}
-        first = min(made.values())
-        text = source.derive([item for item in live_items if made[(item[0], item[1])] == first])
+        made_at = {key: made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[key[0]], key[1])) for key in ((k, n) for k, n, _ in live_items)}
+        first = min(made_at.values())
+        text = source.derive([item for item in live_items if made_at[(item[0], item[1])] == first])
         if not text:
             text = source.derive(live_items, keep_order=True)
             return [(MAIN, _annotated(text))] if text else []
@@ -226,7 +216,7 @@ def _in_generated_order(ctx: Context, items: list[tuple[str, str, dict]]) -> lis
     return sorted(
         items,
         key=lambda item: (
-            _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[item[0]], item[1])),
+            made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[item[0]], item[1])),
             kinds.index(item[0]) if item[0] in kinds else len(kinds),
             rank[(item[0], item[1])],
         ),

@@ -162,13 +162,14 @@ def stored_files(ctx: Context) -> list[tuple[str, str]]:
 def files(ctx: Context) -> list[tuple[str, str]]:
     """The database's FSL files as they stand for its live schema (see the module docstring)."""
     stored = stored_files(ctx)
-    live_items = _in_generated_order(ctx, live_definitions(ctx))
+    live_items = live_definitions(ctx)
+    made_at = {(kind, name): made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) for kind, name, _ in live_items}
+    live_items = _in_generated_order(live_items, made_at)
     if not stored:
         # Core derives main.fsl at the first schema write and patches it at each write after: the items
         # the first write made are derived, the rest patched in.
         if not live_items:
             return []
-        made_at = {key: made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[key[0]], key[1])) for key in ((k, n) for k, n, _ in live_items)}
         first = min(made_at.values())
         text = source.derive([item for item in live_items if made_at[(item[0], item[1])] == first])
         if not text:
@@ -206,17 +207,19 @@ def file_errors(ctx: Context) -> list[str]:
     return errors
 
 
-def _in_generated_order(ctx: Context, items: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict]]:
+def _in_generated_order(
+    items: list[tuple[str, str, dict]], made_at: dict[tuple[str, str], int]
+) -> list[tuple[str, str, dict]]:
     """Live items in the order core's main.fsl comes to hold them: core derives main.fsl at the first
     schema write (collections, then functions, roles and access providers) and, at each write after,
     appends what that write made; so the items made by one transaction follow those of the ones before,
-    each transaction's in kind order (and each kind in the order made)."""
+    each transaction's in kind order (and each kind in the order made). `made_at` is when each was made."""
     kinds = list(source.KIND_ORDER)
     rank = {key: i for i, key in enumerate((kind, name) for kind, name, _ in items)}
     return sorted(
         items,
         key=lambda item: (
-            made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[item[0]], item[1])),
+            made_at[(item[0], item[1])],
             kinds.index(item[0]) if item[0] in kinds else len(kinds),
             rank[(item[0], item[1])],
         ),

@@ -297,8 +297,10 @@ class _Scanner:
     def _pattern_type(self) -> bool:
         """Whether the `:` just emitted, in a `case` pattern, gives a type (`x: Int`, `_: Int`) rather
         than ending an object pattern's field name (`{ a: x }`)."""
+        if not self._patterns:
+            return False
         name = self._significant(2)
-        if not self._patterns or name is None or name.type != "NAME":
+        if name is None or name.type != "NAME":
             return False
         field = self._brackets[-1:] == ["{"] and self._kind(self._significant(3)) in ("{", ",")
         return not field

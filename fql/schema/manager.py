@@ -264,14 +264,8 @@ def _patched(
     (patch.py), so that what the user wrote inside an item stays. `renamed` maps an item's former (kind,
     name) to its name now, so that a renamed item is patched where it was declared (core patches by
     document id). Only the items that differ are diffed: the others would make no change."""
+    live_items = source.aliased(live_items)
     by_key = {(kind, name): definition for kind, name, definition in live_items}
-    # Core's translator aliases a function named like a collection (`<name>Function`).
-    collections = {name for kind, name, _ in live_items if kind == "collection"}
-    functions = {name for kind, name, _ in live_items if kind == "function"}
-    for kind, name, definition in live_items:
-        if kind == "function" and name in collections and definition.get("alias") is None:
-            by_key[(kind, name)] = {**definition, "alias": source.function_alias(name, collections | functions)}
-    live_items = [(kind, name, by_key[(kind, name)]) for kind, name, _ in live_items]
     parsed = []
     for name, text in stored:
         try:

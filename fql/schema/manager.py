@@ -19,10 +19,8 @@ from __future__ import annotations
 import functools
 import typing as t
 
-import attrs
 from attrs import frozen
 
-from .. import ast
 from ..errors import FQLError
 from ..eval import documents
 from ..eval.schema import STAGED_MARK
@@ -459,6 +457,7 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
     the pushed files' items count: one a push deletes is gone for the bodies it checks."""
     from ..eval.v10 import globals as names
     from ..eval.v10.fields import env_typechecked
+    from ..eval.v10.indexed_fields import free_names
 
     if not env_typechecked(ctx):
         return
@@ -484,56 +483,12 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
                 continue
             # A parameter named `_` is unnamed (core's checkFunctions binds no name for it).
             params = {arg.name.text for arg in function.args if arg.name.text != "_"}
-            for name, span in _free_names(function.body, frozenset(params)):
+            for name, at in free_names(function.body, frozenset(params)):
                 if not bound(name):
-                    start = function.body_start + span.start
+                    start = function.body_start + at
                     errors.append(Diagnostic(f"Unbound variable `{name}`", start, start + len(name)).render(text, file))
     if errors:
         raise SchemaError(400, "\n".join(errors))
-
-
-def _free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
-    """The free identifiers of statements `body`, in the order written, with their spans; a `let` binds
-    its name for the statements after it."""
-    for stmt in body:
-        if isinstance(stmt, ast.Let):
-            yield from _free_in(stmt.value, bound)
-            bound = bound | {stmt.name}
-        else:
-            yield from _free_in(stmt, bound)
-
-
-def _free_in(node: t.Any, bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
-    if isinstance(node, ast.Ident):
-        if node.name not in bound and node.name != ast.THIS:
-            yield node.name, node.span
-    elif isinstance(node, (ast.Block, ast.Program)):
-        yield from _free_names(node.body, bound)
-    elif isinstance(node, ast.Arrow):
-        params = set(node.params) | ({node.rest} if node.rest is not None else set())
-        yield from _free_in(node.body, bound | params)
-    elif isinstance(node, ast.Project):
-        yield from _free_in(node.expr, bound)
-        for _, value in node.fields:
-            yield from _free_in(value, bound)
-    elif isinstance(node, ast.Object):
-        for _, value in node.pairs:
-            yield from _free_in(value, bound)
-    elif isinstance(node, ast.Template):
-        for part in node.parts:
-            if isinstance(part, ast.Node):
-                yield from _free_in(part, bound)
-    elif isinstance(node, ast.Node) and not isinstance(node, (ast.Literal, ast.Value)):
-        for attribute in attrs.fields(type(node)):
-            if attribute.name == "span":
-                continue
-            value = getattr(node, attribute.name)
-            if isinstance(value, ast.Node):
-                yield from _free_in(value, bound)
-            elif isinstance(value, tuple):
-                for part in value:
-                    if isinstance(part, ast.Node):
-                        yield from _free_in(part, bound)
 
 
 #: What a role may name besides the schema's collections and functions (core's checkResourceName).

@@ -95,6 +95,16 @@ def live_at(ctx: Context, key: DocKey, ts: int) -> Version | None:
     return version if version is not None and version.live_at(ts) else None
 
 
+def made(ctx: Context, key: DocKey) -> int:
+    """When the document `key` was made: its first version since it was last deleted."""
+    history = ctx.state.txn.history(key)
+    first = history[0].ts if history else 0
+    for before, after in zip(history, history[1:]):
+        if not before.data and after.data:
+            first = after.ts
+    return first
+
+
 def read(ctx: Context, key: DocKey) -> Version | None:
     """The document as a read sees it: now, or as it was at the valid time of an enclosing `At`."""
     at = ctx.state.valid_ts

@@ -297,8 +297,10 @@ class _Scanner:
     def _pattern_type(self) -> bool:
         """Whether the `:` just emitted, in a `case` pattern, gives a type (`x: Int`, `_: Int`) rather
         than ending an object pattern's field name (`{ a: x }`)."""
+        if not self._patterns:
+            return False
         name = self._significant(2)
-        if not self._patterns or name is None or name.type != "NAME":
+        if name is None or name.type != "NAME":
             return False
         field = self._brackets[-1:] == ["{"] and self._kind(self._significant(3)) in ("{", ",")
         return not field
@@ -403,21 +405,23 @@ class _Scanner:
         text, quote, start = self.text, m.group(), m.start()
         chunks, mark, pos = [], len(self.tokens), start + 1
         key_place = self._kind(self._significant()) in ("{", ",")
-        #: Where the first `#{` is, and the span of the expression in it.
-        first: tuple[int, tuple[int, int] | None] | None = None
+        #: Where the first `#{` is, and where its tokens start and end (read only for an object key).
+        first: tuple[int, int, int] | None = None
         while pos < len(text) and text[pos] != quote:
             if quote == '"' and text.startswith("#{", pos):
                 if len(self.tokens) == mark:
                     self.emit("TEMPLATE_START", quote, start, start + 1)
                 hash_at, before = pos, len(self.tokens)
                 pos = self._interpolation(chunks, pos)
-                first = first or (hash_at, self._inner_span(before))
+                first = first or (hash_at, before, len(self.tokens))
             else:
                 pos = self._string_text(quote, pos, chunks)
         if pos >= len(text):
             raise _error(text, start, "Unterminated string", end=pos, incomplete=True)
-        if first is not None and first[1] is not None and key_place and _KEY_COLON.match(text, pos + 1):
-            raise self._interpolated_key(first[0], first[1], (start, pos + 1))
+        if first is not None and key_place and _KEY_COLON.match(text, pos + 1):
+            inner = self._inner_span(first[1], first[2])
+            if inner is not None:
+                raise self._interpolated_key(first[0], inner, (start, pos + 1))
         if len(self.tokens) == mark:
             self.emit("STRING", "".join(chunks), start, pos + 1)
         else:
@@ -425,9 +429,9 @@ class _Scanner:
             self.emit("TEMPLATE_END", quote, pos, pos + 1)
         return pos + 1
 
-    def _inner_span(self, first: int) -> tuple[int, int] | None:
-        """The span of the expression in the `#{...}` whose tokens start at `first` (None if it is empty)."""
-        inner = [token for token in self.tokens[first:] if token.type != "NL"]
+    def _inner_span(self, first: int, end: int) -> tuple[int, int] | None:
+        """The span of the expression in the `#{...}` whose tokens are tokens[first:end] (None if it is empty)."""
+        inner = [token for token in self.tokens[first:end] if token.type != "NL"]
         opener = next(i for i, token in enumerate(inner) if token.value == "#{" and token.type != "TEMPLATE_TEXT")
         inner = inner[opener + 1 : -1]
         return (inner[0].start_pos, inner[-1].end_pos) if inner else None

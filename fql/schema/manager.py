@@ -19,15 +19,13 @@ from __future__ import annotations
 import functools
 import typing as t
 
-import attrs
 from attrs import frozen
 
-from .. import ast
 from ..errors import FQLError
 from ..eval import documents
 from ..eval.schema import STAGED_MARK
 from ..eval.evaluator import Context
-from ..eval.refs import live
+from ..eval.refs import live, made
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
@@ -142,19 +140,9 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             data = version_.data
             if not source.is_v10(kind, data):
                 continue
-            rows.append((_made(ctx, version_.key), kind, version_.key.id, data))
+            rows.append((made(ctx, version_.key), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
     return found
-
-
-def _made(ctx: Context, key: DocKey) -> int:
-    """When the document `key` was made: its first version since it was last deleted."""
-    history = ctx.state.txn.history(key)
-    made = history[0].ts if history else 0
-    for before, after in zip(history, history[1:]):
-        if not before.data and after.data:
-            made = after.ts
-    return made
 
 
 # -- files -----------------------------------------------------------------------------------------------------
@@ -172,15 +160,16 @@ def stored_files(ctx: Context) -> list[tuple[str, str]]:
 def files(ctx: Context) -> list[tuple[str, str]]:
     """The database's FSL files as they stand for its live schema (see the module docstring)."""
     stored = stored_files(ctx)
-    live_items = _in_generated_order(ctx, live_definitions(ctx))
+    live_items = live_definitions(ctx)
+    made_at = {(kind, name): made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) for kind, name, _ in live_items}
+    live_items = _in_generated_order(live_items, made_at)
     if not stored:
         # Core derives main.fsl at the first schema write and patches it at each write after: the items
         # the first write made are derived, the rest patched in.
         if not live_items:
             return []
-        made = {key: _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[key[0]], key[1])) for key in ((k, n) for k, n, _ in live_items)}
-        first = min(made.values())
-        text = source.derive([item for item in live_items if made[(item[0], item[1])] == first])
+        first = min(made_at.values())
+        text = source.derive([item for item in live_items if made_at[(item[0], item[1])] == first])
         if not text:
             text = source.derive(live_items, keep_order=True)
             return [(MAIN, _annotated(text))] if text else []
@@ -216,17 +205,19 @@ def file_errors(ctx: Context) -> list[str]:
     return errors
 
 
-def _in_generated_order(ctx: Context, items: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict]]:
+def _in_generated_order(
+    items: list[tuple[str, str, dict]], made_at: dict[tuple[str, str], int]
+) -> list[tuple[str, str, dict]]:
     """Live items in the order core's main.fsl comes to hold them: core derives main.fsl at the first
     schema write (collections, then functions, roles and access providers) and, at each write after,
     appends what that write made; so the items made by one transaction follow those of the ones before,
-    each transaction's in kind order (and each kind in the order made)."""
+    each transaction's in kind order (and each kind in the order made). `made_at` is when each was made."""
     kinds = list(source.KIND_ORDER)
     rank = {key: i for i, key in enumerate((kind, name) for kind, name, _ in items)}
     return sorted(
         items,
         key=lambda item: (
-            _made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[item[0]], item[1])),
+            made_at[(item[0], item[1])],
             kinds.index(item[0]) if item[0] in kinds else len(kinds),
             rank[(item[0], item[1])],
         ),
@@ -271,14 +262,8 @@ def _patched(
     (patch.py), so that what the user wrote inside an item stays. `renamed` maps an item's former (kind,
     name) to its name now, so that a renamed item is patched where it was declared (core patches by
     document id). Only the items that differ are diffed: the others would make no change."""
+    live_items = source.aliased(live_items)
     by_key = {(kind, name): definition for kind, name, definition in live_items}
-    # Core's translator aliases a function named like a collection (`<name>Function`).
-    collections = {name for kind, name, _ in live_items if kind == "collection"}
-    functions = {name for kind, name, _ in live_items if kind == "function"}
-    for kind, name, definition in live_items:
-        if kind == "function" and name in collections and definition.get("alias") is None:
-            by_key[(kind, name)] = {**definition, "alias": source.function_alias(name, collections | functions)}
-    live_items = [(kind, name, by_key[(kind, name)]) for kind, name, _ in live_items]
     parsed = []
     for name, text in stored:
         try:
@@ -472,6 +457,7 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
     the pushed files' items count: one a push deletes is gone for the bodies it checks."""
     from ..eval.v10 import globals as names
     from ..eval.v10.fields import env_typechecked
+    from ..eval.v10.indexed_fields import free_names
 
     if not env_typechecked(ctx):
         return
@@ -497,56 +483,12 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
                 continue
             # A parameter named `_` is unnamed (core's checkFunctions binds no name for it).
             params = {arg.name.text for arg in function.args if arg.name.text != "_"}
-            for name, span in _free_names(function.body, frozenset(params)):
+            for name, at in free_names(function.body, frozenset(params)):
                 if not bound(name):
-                    start = function.body_start + span.start
+                    start = function.body_start + at
                     errors.append(Diagnostic(f"Unbound variable `{name}`", start, start + len(name)).render(text, file))
     if errors:
         raise SchemaError(400, "\n".join(errors))
-
-
-def _free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
-    """The free identifiers of statements `body`, in the order written, with their spans; a `let` binds
-    its name for the statements after it."""
-    for stmt in body:
-        if isinstance(stmt, ast.Let):
-            yield from _free_in(stmt.value, bound)
-            bound = bound | {stmt.name}
-        else:
-            yield from _free_in(stmt, bound)
-
-
-def _free_in(node: t.Any, bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
-    if isinstance(node, ast.Ident):
-        if node.name not in bound and node.name != ast.THIS:
-            yield node.name, node.span
-    elif isinstance(node, (ast.Block, ast.Program)):
-        yield from _free_names(node.body, bound)
-    elif isinstance(node, ast.Arrow):
-        params = set(node.params) | ({node.rest} if node.rest is not None else set())
-        yield from _free_in(node.body, bound | params)
-    elif isinstance(node, ast.Project):
-        yield from _free_in(node.expr, bound)
-        for _, value in node.fields:
-            yield from _free_in(value, bound)
-    elif isinstance(node, ast.Object):
-        for _, value in node.pairs:
-            yield from _free_in(value, bound)
-    elif isinstance(node, ast.Template):
-        for part in node.parts:
-            if isinstance(part, ast.Node):
-                yield from _free_in(part, bound)
-    elif isinstance(node, ast.Node) and not isinstance(node, (ast.Literal, ast.Value)):
-        for attribute in attrs.fields(type(node)):
-            if attribute.name == "span":
-                continue
-            value = getattr(node, attribute.name)
-            if isinstance(value, ast.Node):
-                yield from _free_in(value, bound)
-            elif isinstance(value, tuple):
-                for part in value:
-                    if isinstance(part, ast.Node):
-                        yield from _free_in(part, bound)
 
 
 #: What a role may name besides the schema's collections and functions (core's checkResourceName).

@@ -90,12 +90,8 @@ def derive(
         return ""
     if not keep_order:
         items.sort(key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else len(KIND_ORDER))
-    collections = {n for k, n, _ in items if k == "collection"}
-    functions = {n for k, n, _ in items if k == "function"}
     out = [PREAMBLE]
-    for kind, name, definition in items:
-        if kind == "function" and name in collections and definition.get("alias") is None:
-            definition = {**definition, "alias": function_alias(name, collections | functions)}
+    for kind, name, definition in aliased(items):
         out.append("\n" + generate(kind, name, definition))
     text = "".join(out)
     if parses is not None and not parses(text):
@@ -103,7 +99,20 @@ def derive(
     return text
 
 
-def function_alias(name: str, taken: set[str]) -> str:
+def aliased(items: list[tuple[str, str, dict]]) -> list[tuple[str, str, dict]]:
+    """The items with core's translator alias given to each function named like a collection (which
+    hides it) that has none."""
+    collections = {n for k, n, _ in items if k == "collection"}
+    taken = collections | {n for k, n, _ in items if k == "function"}
+    out = []
+    for kind, name, definition in items:
+        if kind == "function" and name in collections and definition.get("alias") is None:
+            definition = {**definition, "alias": _function_alias(name, taken)}
+        out.append((kind, name, definition))
+    return out
+
+
+def _function_alias(name: str, taken: set[str]) -> str:
     """A function named like a collection is hidden by it: core names it `<name>Function` (and more
     `Function`s until the name is free)."""
     alias = name + "Function"

@@ -398,9 +398,7 @@ PROTECTED = "destructive change forbidden because database is in protected mode.
 
 
 def _protected(ctx: Context) -> bool:
-    from .natives import _database_setting
-
-    return _database_setting(ctx, "protected")
+    return field_schema.database_setting(ctx, "protected", default=False)
 
 
 def check_protected_delete(ctx: Context, name: str) -> None:

@@ -959,12 +959,18 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
 def env_typechecked(ctx: Context) -> bool:
     """core's Database.isTypechecked: the `typechecked` setting of the database or its nearest ancestor
     that has one; true where none does (core's default for new databases)."""
+    return database_setting(ctx, "typechecked", default=True)
+
+
+def database_setting(ctx: Context, name: str, *, default: bool) -> bool:
+    """A database's `typechecked` or `protected`: its own, else its nearest ancestor's (core's inherited
+    settings); `default` where none says (the top database has no document to say it)."""
     from ...auth.access import lineage
 
     for data in lineage(ctx.state.txn, ctx.state.scope):
-        if isinstance(data.get("typechecked"), bool):
-            return data["typechecked"]
-    return True
+        if isinstance(data.get(name), bool):
+            return data[name]
+    return default
 
 
 def default_type_errors(ctx: Context, field_name: str, source: str, expected: t.Any) -> list[str]:

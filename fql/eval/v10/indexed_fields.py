@@ -85,6 +85,14 @@ def body_errors(
     return out
 
 
+def free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, int]]:
+    """The free identifiers of statements `body` (a `let` binds its name for the statements after it),
+    in the order written, each with where it starts (the schema manager's unbound-name check)."""
+    for kind, name, (start, _) in _walk(ast.Block(tuple(body)), bound, frozenset()):
+        if kind == "free":
+            yield name, start
+
+
 def _walk(node: t.Any, bound: frozenset, docs: frozenset) -> t.Iterator[tuple[str, str, tuple[int, int]]]:
     """("free", name, span) for each free identifier, ("select", field, span of its name) for each field
     selected on a name of the document (`docs`: the parameter, and names a `let` gives it)."""

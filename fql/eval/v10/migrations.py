@@ -23,6 +23,7 @@ import typing as t
 from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey, Version
 from ..evaluator import Context
+from ..refs import made
 from . import schema_types as st
 from . import signatures as sig
 from .rewind import Step, check
@@ -170,7 +171,7 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
                 message = f"Failed to convert backfill value.\nconstraint failures:\n{lines}"
                 raise failed(coll, [Problem(message, **_type_source(path, source, fields))])
     txn = ctx.state.txn
-    since = _created(ctx, coll)
+    since = made(ctx, DocKey(ctx.state.scope, "#collections", coll))  # when the collection was made
     for current in list(txn.scan(ctx.state.scope, coll)):
         for version in txn.history(current.key):
             if version.data is None or version.ts < since:
@@ -183,16 +184,6 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
             if not data.get(CONFLICTS):
                 data.pop(CONFLICTS, None)
             txn.insert_version(Version(version.key, version.ts, {**version.data, "data": data}, version.ttl))
-
-
-def _created(ctx: Context, coll: str) -> int:
-    """When the collection `coll` was made: the first version of its definition since it was last deleted."""
-    history = ctx.state.txn.history(DocKey(ctx.state.scope, "#collections", coll))
-    made = history[0].ts if history else 0
-    for before, after in zip(history, history[1:]):
-        if not before.data and after.data:
-            made = after.ts
-    return made
 
 
 def _type_source(path: Path, source: str | None, fields: dict | None) -> dict:
@@ -280,11 +271,8 @@ def _move_wildcard(data: dict, into_path: Path, keep: t.Container[str]) -> None:
     taken = set(into)
     names = {}
     for key in sorted(moving, key=lambda k: len(k) - len(k.lstrip("_"))):
-        name = key
-        while name in taken:
-            name = "_" + name
-        taken.add(name)
-        names[key] = name
+        names[key] = _free(taken, key)
+        taken.add(names[key])
     for key in moving:
         into[names[key]] = data.pop(key)
 
@@ -349,7 +337,8 @@ def _refuse_overwrite(data: dict, path: Path, doc_id: str) -> None:
         )
 
 
-def _free(into: dict, key: str) -> str:
+def _free(into: t.Container[str], key: str) -> str:
+    """`key`, given a `_` first while `into` has it."""
     while key in into:
         key = "_" + key
     return key

@@ -666,15 +666,6 @@ def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
     _revalidate(ctx, check)
 
 
-def _database_setting(ctx: Context, name: str) -> bool:
-    """A database's `typechecked` or `protected`: its own, else its nearest ancestor's (core's inherited
-    settings); false where none says (the top database has no document to say it)."""
-    for data in _lineage(ctx):
-        if isinstance(data.get(name), bool):
-            return data[name]
-    return False
-
-
 def _lineage(ctx: Context) -> t.Iterator[dict]:
     """The documents of the caller's database and its ancestors, nearest first (the top has none)."""
     from ...auth.access import lineage
@@ -694,7 +685,7 @@ def is_env_protected(ctx: Context) -> bool:
     """Whether the database is marked `protected`; admin only, as in core."""
     if ctx.state.auth.role != "admin":
         raise QueryRuntimeError("permission_denied", "Insufficient privileges to perform the action.")
-    return _database_setting(ctx, "protected")
+    return field_schema.database_setting(ctx, "protected", default=False)
 
 
 def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: dict, replace: bool) -> dict:

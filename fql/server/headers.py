@@ -271,13 +271,13 @@ def log_business_metrics(state: t.Any) -> None:
         log.debug("business metrics: %s", json.dumps(state.txn.business_metrics(), separators=(",", ":")))
 
 
-def legacy_ops(found: Headers) -> Headers:
+def legacy_ops(metric_headers: Headers) -> Headers:
     """`x-read-ops` and `x-write-ops`, which Fauna's service sent on v4 answers besides core's metric
     headers (a 2023 answer carries both; faunadb-jvm's, -js's and -go's suites assert them). Core's own
     server does not send them, so they come after the CORS headers, unexposed, like the build. Since
     the 2020 billing change their ops are the byte ops; here they repeat `x-byte-read-ops` and
-    `x-byte-write-ops`."""
-    named = dict(found)
+    `x-byte-write-ops` (of `metric_headers`, what `metrics()` made)."""
+    named = dict(metric_headers)
     return [("x-read-ops", named["x-byte-read-ops"]), ("x-write-ops", named["x-byte-write-ops"])]
 
 

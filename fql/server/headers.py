@@ -20,6 +20,8 @@ from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, bad_header
 
+log = logging.getLogger("fql.server")
+
 #: Compute counted per billed compute op (core's QueryMetrics.BaselineCompute).
 BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
@@ -266,7 +268,6 @@ def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None
 def log_business_metrics(state: t.Any) -> None:
     """At debug level, a committed query's creates, updates and deletes by kind (Meter.business_metrics:
     the `business_metrics` core writes to its query log; no answer carries them)."""
-    log = logging.getLogger("fql.server")
     if log.isEnabledFor(logging.DEBUG):
         log.debug("business metrics: %s", json.dumps(state.txn.business_metrics(), separators=(",", ":")))
 

@@ -15,11 +15,11 @@ from ..errors import (
     Unauthorized,
 )
 from ..parse import parse
-from ..eval.v10.misc import visible_logs
+from ..eval.v10.misc import quote, visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import SIGIL
 from ..schema.errors import Diagnostic
-from ..wire.v10 import _ESCAPES, InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
+from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
 from .headers import (
     boolean,
@@ -161,7 +161,7 @@ class _Template:
         for i, (key, item) in enumerate(items):
             self.text += ", " if i else ""
             if key is not None:
-                self.text += f'"{key.translate(_ESCAPES)}": '
+                self.text += f"{quote(key)}: "
             self.part(item)
         self.text += closing
         if not self.hit_query:

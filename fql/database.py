@@ -133,12 +133,12 @@ class Database:
             fields["performance_hints"] = True
         attempt = 0
         while True:
-            run = functools.partial(self._begin, attempt > 0, read_only, node, secret, syntax, env, fields, meter)
+            args = (attempt > 0, read_only, node, secret, syntax, env, fields, meter)
             try:
                 try:
-                    result, state = run()
+                    result, state = self._attempt(*args)
                 except _ShallowStack:
-                    result, state = stack.run_deep(run)
+                    result, state = stack.run_deep(functools.partial(self._attempt, *args))
                 if attempt:
                     state.retries = attempt
                 return result, state
@@ -148,16 +148,10 @@ class Database:
                 if attempt > bound or (deadline is not None and time.monotonic() > deadline):
                     raise
 
-    def _begin(
-        self, writing: bool, read_only: t.Callable[[], FQLError] | None, *args: t.Any
-    ) -> tuple[t.Any, QueryState]:
-        """One run of a query (`_attempt`'s arguments after its transaction) in a transaction begun here."""
-        txn = self.storage.begin(writing=writing)
-        return self._attempt(txn if read_only is None else ReadOnly(txn, read_only), *args)
-
     def _attempt(
         self,
-        txn: Transaction,
+        writing: bool,
+        read_only: t.Callable[[], FQLError] | None,
         node: t.Any,
         secret: str | None,
         syntax: str,
@@ -165,12 +159,16 @@ class Database:
         fields: dict,
         meter: bool = False,
     ) -> tuple[t.Any, QueryState]:
-        """One run of a query in `txn` (its QueryState given `fields`): committed when it succeeds and is
-        still within its deadline, rolled back when it fails.
+        """One run of a query in a transaction begun here (`writing` holds the write lock from its start;
+        `read_only` as `run_with_state`'s), its QueryState given `fields`: committed when it succeeds and
+        is still within its deadline, rolled back when it fails.
 
         Whatever the query made of a stale snapshot (a user function wraps every error), the
         transaction's `conflict` decides: the query is rerun.
         """
+        txn: Transaction = self.storage.begin(writing=writing)
+        if read_only is not None:
+            txn = ReadOnly(txn, read_only)
         state = None
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)

@@ -462,10 +462,6 @@ sets.READERS["events"] = _events
 # -- pages of events ------------------------------------------------------------------------------------
 
 
-def _cursor_key(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> bytes:
-    return _event_key(*_cursor_parts(ctx, cursor, documents, *path))
-
-
 def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> tuple[int, int, bytes, bytes]:
     """Where an event cursor points (its time, action rank, document and values) (core's CursorParser.parseEvent): an object naming an event, or a time
     (an Integer of µs, a Time, a Date) meaning its first event; null is the end of time.

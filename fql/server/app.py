@@ -318,20 +318,21 @@ class App:
             ("x-txn-time", str(self.clock.stamp(response.ts))),
             ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
         ]
+        measured = None
         if response.status != 401 and response.status != 500:
-            common += headers.metrics(
+            measured = headers.metrics(
                 query_ms=headers.elapsed_ms(request.started),
                 bytes_in=len(request.body),
                 bytes_out=len(response.body),
                 state=response.state,
                 wrote=response.status < 400,
             )
+            common += measured
         origin = request.headers.get("origin")
         if origin is not None:
             common += headers.cors(origin, common)
-        if (response.status != 401 and response.status != 500 and request.path not in V10_PATHS
-                and not request.path.startswith(SCHEMA_PREFIX)):
-            common += headers.legacy_ops(common)
+        if measured is not None and request.path not in V10_PATHS and not request.path.startswith(SCHEMA_PREFIX):
+            common += headers.legacy_ops(measured)
         common += self._server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
         return common

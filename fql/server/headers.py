@@ -20,6 +20,8 @@ from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, bad_header
 
+log = logging.getLogger("fql.server")
+
 #: Compute counted per billed compute op (core's QueryMetrics.BaselineCompute).
 BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
@@ -266,18 +268,17 @@ def metrics(*, query_ms: int, bytes_in: int, bytes_out: int, state: t.Any = None
 def log_business_metrics(state: t.Any) -> None:
     """At debug level, a committed query's creates, updates and deletes by kind (Meter.business_metrics:
     the `business_metrics` core writes to its query log; no answer carries them)."""
-    log = logging.getLogger("fql.server")
     if log.isEnabledFor(logging.DEBUG):
         log.debug("business metrics: %s", json.dumps(state.txn.business_metrics(), separators=(",", ":")))
 
 
-def legacy_ops(found: Headers) -> Headers:
+def legacy_ops(metric_headers: Headers) -> Headers:
     """`x-read-ops` and `x-write-ops`, which Fauna's service sent on v4 answers besides core's metric
     headers (a 2023 answer carries both; faunadb-jvm's, -js's and -go's suites assert them). Core's own
     server does not send them, so they come after the CORS headers, unexposed, like the build. Since
     the 2020 billing change their ops are the byte ops; here they repeat `x-byte-read-ops` and
-    `x-byte-write-ops`."""
-    named = dict(found)
+    `x-byte-write-ops` (of `metric_headers`, what `metrics()` made)."""
+    named = dict(metric_headers)
     return [("x-read-ops", named["x-byte-read-ops"]), ("x-write-ops", named["x-byte-write-ops"])]
 
 

@@ -15,11 +15,11 @@ from ..errors import (
     Unauthorized,
 )
 from ..parse import parse
-from ..eval.v10.misc import visible_logs
+from ..eval.v10.misc import quote, visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import SIGIL
 from ..schema.errors import Diagnostic
-from ..wire.v10 import _ESCAPES, InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
+from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
 from .headers import (
     boolean,
@@ -161,7 +161,7 @@ class _Template:
         for i, (key, item) in enumerate(items):
             self.text += ", " if i else ""
             if key is not None:
-                self.text += f'"{key.translate(_ESCAPES)}": '
+                self.text += f"{quote(key)}: "
             self.part(item)
         self.text += closing
         if not self.hit_query:
@@ -194,19 +194,6 @@ def _stats(started: float, state: t.Any = None, *, wrote: bool = True) -> dict:
     }
 
 
-#: The tags whose decoding looks names up in the caller's database.
-_NAMED_TAGS = frozenset(("@mod", "@doc", "@ref"))
-
-
-def _names_tags(data: t.Any) -> bool:
-    """Whether a raw tagged value holds a tag that names a module or schema document."""
-    if isinstance(data, list):
-        return any(_names_tags(v) for v in data)
-    if isinstance(data, dict):
-        return any(k in _NAMED_TAGS or _names_tags(v) for k, v in data.items())
-    return False
-
-
 def _environment(arguments: dict, values: list, source: str, *, tagged: bool) -> t.Callable[[t.Any], dict]:
     """The query's variables: its `arguments` (decoded from the tagged format unless simple) and the values
     spliced out of its template (always tagged), as core's FQL2Endpoint and FQL2Query decode them. A bad
@@ -216,7 +203,7 @@ def _environment(arguments: dict, values: list, source: str, *, tagged: bool) ->
     (core authenticates first: a bad secret is 401, not a bad argument), so a failure of its template
     values comes after the query's parse errors."""
 
-    def decode(resolve: t.Any = None, schema_exists: t.Any = None) -> dict:
+    def decode(resolve: t.Any, schema_exists: t.Any) -> dict:
         env: dict = {}
         for name, raw in arguments.items():
             try:
@@ -230,9 +217,7 @@ def _environment(arguments: dict, values: list, source: str, *, tagged: bool) ->
                 raise _value_failure(err.message, source, offset) from None
         return env
 
-    raws = [*(arguments.values() if tagged else ()), *(raw for raw, _ in values)]
-    if not any(_names_tags(raw) for raw in raws):
-        return lambda ctx: decode()
+    # The decoder asks these only for a `@mod`, `@doc` or `@ref` tag.
     from ..eval.refs import live, schema_key
     from ..eval.v10.globals import resolve as resolve_name
 

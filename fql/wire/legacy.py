@@ -24,7 +24,7 @@ LEGACY_VERSIONS = frozenset(("2.0", "2.1"))
 
 
 def is_legacy(version: str | None) -> bool:
-    return version is not None and version in LEGACY_VERSIONS
+    return version in LEGACY_VERSIONS
 
 
 def render(value: t.Any, version: str) -> t.Any:
@@ -54,13 +54,11 @@ def _walk(value: t.Any, strings: bool) -> t.Any:
 
 
 def _ref(body: dict, strings: bool) -> dict:
-    coll, db = body.get("collection"), body.get("database")
-    if coll is None and body.get("id") == "collections":
-        body = {**body, "id": "classes"}
     if strings:
         # Core's legacyString: the collection's path, then the id; the database is not written.
         return {"@ref": _legacy_string(body)}
-    out: dict = {"id": body["id"]}
+    coll, db = body.get("collection"), body.get("database")
+    out: dict = {"id": _id(body)}
     if coll is not None:
         out["class"] = _walk(coll, False)
     if db is not None:
@@ -68,10 +66,14 @@ def _ref(body: dict, strings: bool) -> dict:
     return {"@ref": out}
 
 
-def _legacy_string(body: dict) -> str:
+def _id(body: dict) -> t.Any:
+    """A ref's id as the legacy versions write it: the native collection of collections is `classes`."""
     ident = body["id"]
-    if body.get("collection") is None and ident == "collections":
-        ident = "classes"
+    return "classes" if ident == "collections" and body.get("collection") is None else ident
+
+
+def _legacy_string(body: dict) -> str:
+    ident = _id(body)
     coll = body.get("collection")
     if isinstance(coll, dict) and isinstance(coll.get("@ref"), dict):
         return f"{_legacy_string(coll['@ref'])}/{ident}"

@@ -404,15 +404,11 @@ _DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
-def _native_module(name: str) -> Module | None:
+def _module(name: str) -> Module:
     native_name = _NATIVE_BY_MODULE.get(name)
     if native_name is not None:
         return Module(name, native(native_name))
-    return None
-
-
-def _module(name: str) -> Module:
-    return _native_module(name) or Module(name, collection_ref(name))
+    return Module(name, collection_ref(name))
 
 
 class _TaggedDecoder:
@@ -496,8 +492,8 @@ class _TaggedDecoder:
         coll = body["coll"]
         if not isinstance(coll, Module) or coll.collection is None:
             raise InvalidValue(f"{tag} field 'coll' requires a module value")
-        if _schema_kind(coll) is not None:
-            kind = _schema_kind(coll)
+        kind = _schema_kind(coll)
+        if kind is not None:
             if "name" not in body:
                 raise InvalidValue(f"{tag} field 'name' is required")
             name = body["name"]

@@ -28,6 +28,8 @@ import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
+from .test_core_streams_v10 import events as stream
+
 #: Streams in these tests end on their own after this many seconds, whatever happens.
 BOUND = 20.0
 #: The longest a test waits for one event.
@@ -62,23 +64,6 @@ def feed(server, query: str, **options) -> dict:
     status, page = post(server, "/feed/1", {"token": ok(server, query), **options})
     assert status == 200, page
     return page
-
-
-def stream(server, token: str, n: int, during=None) -> list[dict]:
-    """The first `n` events of a stream, its opening status event included; `during()` runs after that one."""
-    out: list[dict] = []
-    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
-        body = json.dumps({"token": token})
-        with client.stream("POST", "/stream/1", content=body, headers={"Authorization": "Bearer secret"}) as r:
-            assert r.status_code == 200, r.read()
-            for line in r.iter_lines():
-                if line.strip():
-                    out.append(json.loads(line))
-                    if len(out) == 1 and during is not None:
-                        during()
-                    if len(out) == n:
-                        break
-    return out
 
 
 def plain(value: object) -> object:

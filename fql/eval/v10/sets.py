@@ -101,28 +101,29 @@ def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t
     filters a set's elements by read permission."""
     from .documents import read
 
+    stamped = s.valid_ts is not None
     defer = getattr(ctx.state.txn, "defer", None)
-    if defer is None:
-        for ref in refs:
-            doc = read(ctx, ref, stamped=s.valid_ts is not None)
-            if isinstance(doc, NullDocument) and doc.cause == "permission denied":
-                continue
-            yield doc
-        return
     for ref in refs:
-        # Core's set holds the documents' references: a document's read is billed when the query or its
-        # answer first looks inside it (a projection of `.id` reads none).
-        with defer() as held:
-            doc = read(ctx, ref, stamped=s.valid_ts is not None)
-        if held.held:
-            if isinstance(doc, Document):
-                doc.pending = held.bill
-            else:
-                # Missing, or read for a role's predicate that said no: read all the same.
-                held.bill()
+        doc = read(ctx, ref, stamped=stamped) if defer is None else _deferred_read(ctx, ref, stamped, defer)
         if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
         yield doc
+
+
+def _deferred_read(ctx: Context, ref: Ref, stamped: bool, defer: t.Callable[[], t.Any]) -> t.Any:
+    """A set's document read under a Meter: core's set holds the documents' references, so a document's
+    read is billed when the query or its answer first looks inside it (a projection of `.id` reads none)."""
+    from .documents import read
+
+    with defer() as held:
+        doc = read(ctx, ref, stamped=stamped)
+    if held.held:
+        if isinstance(doc, Document):
+            doc.pending = held.bill
+        else:
+            # Missing, or read for a role's predicate that said no: read all the same.
+            held.bill()
+    return doc
 
 
 class CoreSet(V10Set):

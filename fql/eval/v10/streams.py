@@ -489,18 +489,17 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         counted, read = ctx.state.compute, set()
         try:
             event = _event(ctx, source, cursor, prev, curr, read)
-        except (FQLError, RecursionError) as err:
-            if isinstance(err, RecursionError):
-                err = StackOverflow("The event nests deeper than fql can evaluate.")
-            cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
-            out.append(Event("error", cursor, error=err, cost=cost))
-            return Polled(out, next(pending, None) is not None, tuple(filtered))
+        except FQLError as err:
+            event = Event("error", cursor, error=err)
+        except RecursionError:
+            event = Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate."))
         cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
         if event is None:
             filtered.append(cost)
         elif event is not _UNSEEN:
             out.append(evolve(event, cost=cost))
-        if len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
+        failed = bool(out) and out[-1].type == "error"
+        if failed or len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
             return Polled(out, next(pending, None) is not None, tuple(filtered))
     return Polled(out, False, tuple(filtered))
 

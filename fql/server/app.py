@@ -118,7 +118,9 @@ class App:
 
     async def _http(self, head: Head, channel: ASGIChannel | RSGIChannel) -> None:
         # The body stays empty where reading it failed.
-        request = Request(head.method, head.path, head.params, head.headers, b"", time.monotonic())
+        request = Request(
+            head.method, head.path, head.params, head.headers, b"", time.monotonic(), version=head.version
+        )
         v10 = head.path in V10_PATHS
         try:
             request = await channel.read(head, self.max_body, request.started)

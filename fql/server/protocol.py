@@ -89,6 +89,8 @@ class Request:
     body: bytes = field(repr=False)
     #: When it came (time.monotonic()): query time limits and times count from here.
     started: float = field(factory=time.monotonic, repr=False, eq=False)
+    #: The HTTP version it came in ("1.1", "2"): streams pace their events over HTTP/1.
+    version: str = field(default="1.1", repr=False, eq=False, kw_only=True)
 
 
 @frozen
@@ -135,6 +137,8 @@ class Head:
     path: str
     params: dict[str, str]
     headers: dict[str, str]
+    #: The HTTP version ("1.1", "2").
+    version: str = "1.1"
 
 
 def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -153,7 +157,7 @@ def asgi_head(scope: dict) -> Head:
     """The head of an ASGI `http` scope."""
     pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
     query = scope.get("query_string", b"").decode("latin-1")
-    return Head(scope["method"], scope["path"], _params(query), _joined(pairs))
+    return Head(scope["method"], scope["path"], _params(query), _joined(pairs), scope.get("http_version", "1.1"))
 
 
 def rsgi_head(scope: t.Any) -> Head:
@@ -161,7 +165,7 @@ def rsgi_head(scope: t.Any) -> Head:
     out: dict[str, str] = {}
     for name, value in scope.headers.items():
         out[name] = f"{out[name]},{value}" if name in out else value
-    return Head(scope.method, scope.path, _params(scope.query_string), out)
+    return Head(scope.method, scope.path, _params(scope.query_string), out, scope.http_version)
 
 
 class ASGIChannel:
@@ -218,7 +222,9 @@ class RSGIChannel:
         if not self.whole or self.chunks is not None or self.finished:
             return await read_request(head, self.receive, limit, started)
         self.finished = True
-        return Request(head.method, head.path, head.params, head.headers, await self.protocol(), started)
+        return Request(
+            head.method, head.path, head.params, head.headers, await self.protocol(), started, version=head.version
+        )
 
     async def send(self, message: dict) -> None:
         if message["type"] == "http.response.start":
@@ -261,7 +267,7 @@ async def read_request(
         chunks.append(chunk)
         more = message.get("more_body", False)
     started = time.monotonic() if started is None else started
-    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started)
+    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started, version=head.version)
 
 
 async def _drain(receive: t.Callable, size: int) -> None:

@@ -54,6 +54,11 @@ log = logging.getLogger("fql.server")
 SEPARATOR = b"\r\n"
 #: The v4 event fields a client may ask for with `?fields=`, and the ones sent when it does not.
 V4_FIELDS, V4_DEFAULT_FIELDS = ("action", "document", "diff", "prev", "index"), ("action", "document")
+#: Seconds between two v10 events sent over HTTP/1 (a stream's pace over HTTP/2 is none). Java's HttpClient
+#: asks for HTTP/2 with `Upgrade: h2c`, which core's server accepts and Granian does not, so fauna-jvm's
+#: streams come over HTTP/1.1, where events sent back to back arrive in one read of the socket; its
+#: FaunaStream parses one event per read and drops the rest, where HTTP/2 gives it a read per DATA frame.
+HTTP1_PACE = 0.002
 #: The largest and default feed page.
 MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 16000, 16
 JSON_TYPE = b"application/json;charset=utf-8"
@@ -311,7 +316,7 @@ class Streams:
         start = ask.start or ask.source.start
         if start.ts < ask.source.start.ts:
             raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
-        poll = _V10Poll(self, secret, ask.source)
+        poll = _V10Poll(self, secret, ask.source, 0.0 if request.version == "2" else HTTP1_PACE)
         await self.pump(send, receive, poll, start, [status_event(start, replay_reads(ask.source))])
 
     async def feed_v10(self, request: Request) -> Response:
@@ -443,8 +448,7 @@ class Streams:
         self.open += 1
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self._head(start.ts)})
-            for line in opening:
-                await _body(send, line)
+            await _lines(send, opening, poll.pace)
             await self._follow(send, gone, poll, start)
         finally:
             watcher.cancel()
@@ -487,10 +491,7 @@ class Streams:
             log.error("stream poll failed: %r", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             await _body(send, poll.crash(exc))
             return None
-        for line in batch.lines:
-            await _body(send, line)
-            if poll.pace:
-                await asyncio.sleep(poll.pace)
+        await _lines(send, batch.lines, poll.pace)
         return batch
 
     def _head(self, ts: int) -> list[tuple[bytes, bytes]]:
@@ -522,10 +523,11 @@ class _V10Poll:
     """The polls of one v10 stream (called in a worker thread with the cursor to start after)."""
 
     status = True
-    pace = 0.0
 
-    def __init__(self, streams: Streams, secret: str, source: Source):
+    def __init__(self, streams: Streams, secret: str, source: Source, pace: float = 0.0):
         self.streams, self.secret, self.source = streams, secret, source
+        #: Seconds between two events (HTTP1_PACE over HTTP/1).
+        self.pace = pace
 
     def __call__(self, after: Cursor, first: bool) -> Batch:
         return self.streams.poll_v10(self.secret, self.source, after, first)
@@ -572,6 +574,15 @@ async def _wait(gone: asyncio.Event, seconds: float) -> None:
 
 async def _body(send: t.Callable, line: bytes) -> None:
     await send({"type": "http.response.body", "body": line, "more_body": True})
+
+
+async def _lines(send: t.Callable, lines: t.Iterable[bytes], pace: float) -> None:
+    """Send each line, `pace` seconds apart when a pace is set (and after the last, which the next poll's
+    first line may follow at once)."""
+    for line in lines:
+        await _body(send, line)
+        if pace:
+            await asyncio.sleep(pace)
 
 
 def _same_database(ctx: Context, source: Source, what: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.client
 import importlib.util
@@ -433,3 +434,55 @@ def test_a_feed_on_sqlite_misses_no_write_committed_after_its_page(tmp_path):
         seen = [e["data"] for p in pages for e in p]
         later = [e["data"] for p in client.feed(source, FeedOptions(cursor=pages[-1].cursor)) for e in p]
         assert created.is_set() and seen + later == [1]
+
+
+def _stream_sends(http_version: str, events: int) -> list[tuple[float, bytes]]:
+    """The body parts of an ASGI `POST /stream/1` answered over `http_version`, with the loop time each
+    was sent at: the stream replays `events` adds after its status event, then its client leaves."""
+    from fql.server import App
+
+    app = App(fql.connect(), streams=StreamSettings(poll_interval=0.02, max_duration=BOUND))
+
+    async def call(path: str, body: dict, until: int | None = None) -> list[tuple[float, bytes]]:
+        loop, sent, done = asyncio.get_running_loop(), [], asyncio.Event()
+        requests = [{"type": "http.request", "body": json.dumps(body).encode(), "more_body": False}]
+
+        async def receive():
+            if requests:
+                return requests.pop()
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.body" and message.get("body"):
+                sent.append((loop.time(), message["body"]))
+                if until is not None and len(sent) == until:
+                    done.set()
+
+        headers = [(b"authorization", b"Bearer secret"), (b"x-format", b"tagged")]
+        scope = {"type": "http", "method": "POST", "path": path, "headers": headers, "query_string": b""}
+        await app({**scope, "http_version": http_version}, receive, send)
+        return sent
+
+    async def run() -> list[tuple[float, bytes]]:
+        await call("/query/1", {"query": 'Collection.create({ name: "P" })'})
+        [(_, answer)] = await call("/query/1", {"query": "P.all().toStream()"})
+        token = json.loads(answer)["data"]["@stream"]
+        for n in range(events):
+            await call("/query/1", {"query": f"P.create({{ n: {n} }})"})
+        return await call("/stream/1", {"token": token}, until=events + 1)
+
+    return asyncio.run(run())
+
+
+def test_events_over_http1_are_sent_apart():
+    # fauna-jvm's FaunaStream parses one event per read of the response and drops the rest: over HTTP/2
+    # (core accepts Java's `Upgrade: h2c`; Granian does not) each event is a DATA frame read on its own.
+    from fql.server.streams import HTTP1_PACE
+
+    sent = _stream_sends("1.1", 3)
+    assert [json.loads(part)["type"] for _, part in sent] == ["status", "add", "add", "add"]
+    gaps = [later - earlier for (earlier, _), (later, _) in zip(sent, sent[1:])]
+    assert min(gaps) >= HTTP1_PACE > 0
+    # Over HTTP/2 they go out as soon as they are read.
+    assert [json.loads(part)["type"] for _, part in _stream_sends("2", 3)] == ["status", "add", "add", "add"]

@@ -896,7 +896,9 @@ def test_all_any(admin):
 
 
 def test_errors_test(root, client, spells):
-    """ErrorsTest: HTTP statuses, and each error's code, description and position."""
+    """ErrorsTest: TestHttpBadRequest / TestInvalidExpression, TestHttpUnauthorized, TestPermissionDenied,
+    TestUnboundVariable, TestInvalidArgument, TestInstanceNotFound, TestValueNotFound,
+    TestInstanceAlreadyExists, TestDuplicateValue: each status, code, description and position."""
     fails(client, '{"foo": "bar"}', 400, "invalid expression", "No form/function found, or invalid argument keys: { foo }.")
     fails(root.session("bad_key"), q.get(q.database(DB)), 401, "unauthorized", "Unauthorized")
     key = root.query(q.create_key({"database": q.database(DB), "role": "client"}))

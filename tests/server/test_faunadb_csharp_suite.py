@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from faunadb import _json
     from faunadb import query as q
-    from faunadb.objects import FaunaTime, Native, Query, Ref, SetRef
+    from faunadb.objects import FaunaTime, Native, Ref, SetRef
 
 #: What the C# driver's DefaultClientIO adds to every query (FaunaDB.Client/Client/DefaultClientIO.cs).
 HEADERS = {
@@ -955,18 +955,26 @@ def stream(client: CSharpClient, expr, fields: str | None = None):
     return conn, conn.getresponse()
 
 
-def events(response, n: int) -> list[dict]:
-    found, buffer = [], b""
-    while len(found) < n:
-        chunk = response.read1(65536) if hasattr(response, "read1") else response.read(1)
-        if not chunk:
-            break
-        buffer += chunk
-        while b"\r\n" in buffer or b"\n" in buffer:
-            line, _, buffer = buffer.partition(b"\n")
+class Events:
+    """An open stream's events, one JSON object a line; what one read brings beyond a call's `n` is kept."""
+
+    def __init__(self, response):
+        self.response, self.buffer = response, b""
+
+    def take(self, n: int) -> list[dict]:
+        """The next `n` events (fewer if the stream ends)."""
+        found: list[dict] = []
+        while len(found) < n:
+            if b"\n" not in self.buffer:
+                chunk = self.response.read1(65536)
+                if not chunk:
+                    break
+                self.buffer += chunk
+                continue
+            line, _, self.buffer = self.buffer.partition(b"\n")
             if line.strip():
                 found.append(json.loads(line))
-    return found
+        return found
 
 
 @pytest.fixture(scope="module")
@@ -1003,14 +1011,10 @@ def test_stream_errors(admin, streams_test):
     assert body["errors"][0]["description"] == "Call performs a write, which is not allowed in stream requests."
 
 
-def update_later(client: CSharpClient, ref: Ref, values: list[str]) -> threading.Thread:
-    def push():
-        for value in values:
-            client.query(q.update(ref, {"data": {"testField": value}}))
-
-    thread = threading.Thread(target=push)
-    thread.start()
-    return thread
+def push_updates(client: CSharpClient, ref: Ref, values: list[str]) -> None:
+    """The C# test's three `Update(docRef, {data: {testField: ...}})` while the stream is open."""
+    for value in values:
+        client.query(q.update(ref, {"data": {"testField": value}}))
 
 
 def test_stream_a_document(admin):
@@ -1019,10 +1023,11 @@ def test_stream_a_document(admin):
     doc = admin.query(q.create(random_collection(admin), {"credentials": {"password": "abcdefg"}}))["ref"]
     conn, response = stream(admin, doc)
     try:
-        [start] = events(response, 1)
+        read = Events(response)
+        [start] = read.take(1)
         assert start["type"] == "start"
-        update_later(admin, doc, ["testValue1", "testValue2", "testValue3"]).join()
-        got = events(response, 3)
+        push_updates(admin, doc, ["testValue1", "testValue2", "testValue3"])
+        got = read.take(3)
     finally:
         conn.close()
     assert [e["type"] for e in got] == ["version"] * 3
@@ -1031,10 +1036,11 @@ def test_stream_a_document(admin):
     doc = admin.query(q.create(random_collection(admin), {"data": {"testField": "testValue0"}}))["ref"]
     conn, response = stream(admin, doc, "action,diff,document,prev")
     try:
-        [start] = events(response, 1)
+        read = Events(response)
+        [start] = read.take(1)
         assert start["type"] == "start"
-        update_later(admin, doc, ["testValue1", "testValue2", "testValue3"]).join()
-        got = events(response, 3)
+        push_updates(admin, doc, ["testValue1", "testValue2", "testValue3"])
+        got = read.take(3)
     finally:
         conn.close()
     for event, (before, after) in zip(got, [("testValue0", "testValue1"), ("testValue1", "testValue2"), ("testValue2", "testValue3")]):
@@ -1051,14 +1057,15 @@ def test_stream_loses_its_authorization(admin):
     key = admin.query(q.create_key({"role": "server-readonly"}))
     conn, response = stream(admin.session(key["secret"]), doc)
     try:
-        [start] = events(response, 1)
+        read = Events(response)
+        [start] = read.take(1)
         assert start["type"] == "start"
         admin.query(q.update(doc, {"data": {"testField": "afterStart"}}))
         admin.query(q.delete(key["ref"]))
         admin.query(q.update(doc, {"data": {"testField": "afterKeyDelete"}}))
         got = []
         while not got or got[-1]["type"] != "error":
-            more = events(response, 1)
+            more = read.take(1)
             assert more, got
             got += more
     finally:

@@ -281,11 +281,14 @@ def test_feed_with_query(client, sandbox):
 
 
 def test_feed_page_size(client, sandbox):
-    """CanUseFeedOptionsPageSize: 15 creates after the source is made are 5 pages of 3."""
+    """CanUseFeedOptionsPageSize: 15 creates after the source is made are 5 pages of 3 (CanUseFeedOptionsStartTs,
+    from 5 minutes ago, is test_v10_driver_assertions.py's test of a collection made again)."""
     token = source(client)
     client.body("Set.sequence(", value(int_(5)), ", ", value(int_(20)), ").forEach(n => StreamingSandbox.create({ n: n }))")
     pages = feed_pages(client, {"token": token, "page_size": 3})
     assert [len(page["events"]) for page in pages] == [3] * 5
+    # CanUseFeedOptionsStartTs reads each page's first event's Stats.ProcessingTimeMs (core's Event.Metrics).
+    assert all(isinstance(page["events"][0]["stats"]["processing_time_ms"], int) for page in pages)
 
 
 def test_feed_cursor_and_start_errors(client, sandbox):

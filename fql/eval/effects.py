@@ -24,15 +24,17 @@ _READS = frozenset(
     )
 )  # fmt: skip
 
-#: The functions that write, or may (a user function may do anything: core counts Call as a write).
-_WRITES = frozenset(
-    normalise(name)
-    for name in (
+#: The built-ins whose own effect is a write (core's QFunctions with `effect = Effect.Write`), by name.
+WRITERS = frozenset(
+    (
         "Create", "CreateClass", "CreateCollection", "CreateDatabase", "CreateIndex", "CreateFunction",
         "CreateRole", "CreateKey", "CreateAccessProvider", "Update", "Replace", "Delete", "Insert", "Remove",
-        "MoveDatabase", "Login", "Logout", "IssueAccessJWT", "NewId", "NextId", "Call",
+        "MoveDatabase", "Login", "Logout", "IssueAccessJWT", "NewId", "NextId",
     )
 )  # fmt: skip
+
+#: The functions that write, or may (a user function may do anything: core counts Call as a write).
+_WRITES = frozenset(normalise(name) for name in (*WRITERS, "Call"))
 
 
 def effect(node: t.Any) -> int:

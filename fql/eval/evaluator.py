@@ -15,7 +15,7 @@ from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow
 from ..storage.base import Transaction
 from ..storage.meter import Meter
 from ..values import Lambda, Timestamp, type_name
-from . import registry
+from . import effects, registry
 
 #: Fauna's limit on nested calls (user functions, lambdas).
 MAX_DEPTH = 200
@@ -303,6 +303,10 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
     if fn.name not in FREE:
         ctx.state.compute += 1
+    if fn.name in effects.WRITERS and (refused := ctx.state.txn.refusal()) is not None:
+        # Core checks a native call's own effect against a read-only context (a stream, `GET /?q=`) before
+        # it evaluates the arguments (EvalContext's NativeCall): a bad argument is not what it reports.
+        raise refused
     if not wire_order and fn.simple and fn.required <= len(args) <= len(fn.keys):
         return fn.fn(ctx, *_positional(fn, args, ctx))
     if not wire_order:

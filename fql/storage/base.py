@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 
 from attrs import frozen
 
-from ..errors import ContendedTransaction
+from ..errors import ContendedTransaction, FQLError
 
 
 class DocKey(t.NamedTuple):
@@ -67,6 +67,10 @@ class Transaction(ABC):
     #: Set when a write found the snapshot stale: the query must run again, whatever it made of the error
     #: (a user function wraps errors in `call error`), and commit refuses.
     conflict: Conflict | None = None
+
+    def refusal(self) -> FQLError | None:
+        """The error every write meets, in a transaction that refuses them (`ReadOnly`); None here."""
+        return None
 
     @property
     def horizon(self) -> int:

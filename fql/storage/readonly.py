@@ -17,6 +17,9 @@ class ReadOnly(Transaction):
         self._refuse = refuse
         self.ts = txn.ts
 
+    def refusal(self) -> FQLError:
+        return self._refuse()
+
     @property
     def horizon(self) -> int:
         return self._txn.horizon

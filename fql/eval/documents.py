@@ -437,6 +437,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     else:
         from .schema import create_native
 
+        if target.kind == "keys":  # core's keys take the id given; other schema documents are named
+            return create_native(ctx, target.collection, params, "create", doc_id=target.id)
         return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
     check_references(ctx, params)
     key = doc_key(ctx, ref, "create")
@@ -646,7 +648,7 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
 
         if v4:
             refuse_if_staged(ctx, ref.kind, "delete")
-        delete_native(ctx, ref, key)
+        delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity
 

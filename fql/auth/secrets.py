@@ -10,12 +10,10 @@ checks are remembered per process as core's BCrypt cache remembers them (see `ma
 from __future__ import annotations
 
 import base64
-import collections
 import functools
 import hashlib
 import hmac
 import secrets as _random
-import threading
 
 import bcrypt
 from attrs import frozen
@@ -27,7 +25,8 @@ RANDOM_BYTES = 24
 PREFIX = "fn"
 #: bcrypt's cost, core's BCrypt.DefaultRounds: each check costs 2^5 key expansions.
 ROUNDS = 5
-#: How many checks `matches` remembers (core's cache holds up to 400,000 for 5 minutes of disuse).
+#: How many checks `matches` remembers, least recently used first out (core's cache holds up to 400,000
+#: for 5 minutes of disuse).
 CACHED_CHECKS = 65536
 
 
@@ -85,48 +84,26 @@ def digest(secret: str) -> str:
     return bcrypt.hashpw(_random_part(secret), bcrypt.gensalt(ROUNDS, prefix=b"2a")).decode()
 
 
-class _Checks:
-    """The bcrypt hashes already computed, by (SHA-256 of the secret, stored hash), least recently used
-    first. Keyed by the stored hash, an entry serves only while the document keeps that hash: a key or
-    token given a new secret has a new salted hash, and a deleted one is refused before any check. The
-    secret itself is not kept, only its SHA-256."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.lock = threading.Lock()
-        self.done: collections.OrderedDict[tuple[bytes, str], bytes] = collections.OrderedDict()
-
-    def hashed(self, secret: str, stored: str) -> bytes:
-        """`secret` hashed with the salt of `stored`."""
-        entry = (hashlib.sha256(secret.encode()).digest(), stored)
-        with self.lock:
-            found = self.done.get(entry)
-            if found is not None:
-                self.done.move_to_end(entry)
-                return found
-        try:
-            found = bcrypt.hashpw(_random_part(secret), stored.encode())
-        except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
-            found = b""
-        with self.lock:
-            self.done[entry] = found
-            if len(self.done) > self.size:
-                self.done.popitem(last=False)
-        return found
-
-
-_CHECKS = _Checks(CACHED_CHECKS)
+@functools.lru_cache(maxsize=CACHED_CHECKS)
+def _hashed(secret: str, stored: str) -> bytes:
+    """`secret` hashed with the salt of `stored`, remembered by both (as `parse` remembers secrets): an
+    entry serves only while a document keeps that hash, since a key or token given a new secret has a new
+    salted hash, and a deleted one is refused before any check."""
+    try:
+        return bcrypt.hashpw(_random_part(secret), stored.encode())
+    except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
+        return b""
 
 
 def matches(secret: str, hashed: str | None) -> bool:
     """Constant-time comparison of a presented secret with a stored hash (a bcrypt hash, or the unsalted
     SHA-256 that fql stored before it salted: a database file written then keeps its keys)."""
     if not hashed:
-        hmac.compare_digest(_CHECKS.hashed(secret, _NO_HASH), _NO_HASH.encode())
+        hmac.compare_digest(_hashed(secret, _NO_HASH), _NO_HASH.encode())
         return False
     if _is_sha256(hashed):
         return hmac.compare_digest(hashlib.sha256(secret.encode()).hexdigest(), hashed)
-    return hmac.compare_digest(_CHECKS.hashed(secret, hashed), hashed.encode())
+    return hmac.compare_digest(_hashed(secret, hashed), hashed.encode())
 
 
 def _is_sha256(hashed: str) -> bool:

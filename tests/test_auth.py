@@ -177,6 +177,12 @@ def test_a_key_created_at_an_id_takes_a_given_hash_or_its_own_secret(db):
     assert error(db, f'Create({ref(made["ref"])}, {{role: "server"}})').code == "instance already exists"
 
 
+def test_v10_key_create_always_makes_its_secret(db):
+    # core's Keys.create writes a new hash whatever is given; v4's Create keeps a given one
+    secret = db.query('Key.create({role: "server", hashed_secret: "x"}).secret', syntax="v10")
+    assert db.query("Add(1, 2)", secret=secret) == 3
+
+
 def test_a_key_id_taken_in_another_database_is_a_duplicate_value(db):
     db.query('CreateDatabase({name: "other"})')
     admin = db.query('CreateKey({role: "admin", database: Database("other")})')["secret"]

@@ -4,16 +4,18 @@ A secret reads `fn` + urlsafe base64 of: a kind byte, the document id (8 bytes),
 and 24 random bytes. The id and scope find the stored document; its `hashed_secret` is a bcrypt hash of the
 random part (as core's AuthLike hashes its secret's random part: `$2a$05$`, jBCrypt's 5 rounds). Hashing is
 salted, so the same secret hashed again hashes differently; checking it costs a bcrypt run (about 2 ms), so
-checks are remembered per process as core's BCrypt cache remembers them (see `matches`).
+checks are remembered per process, as core's BCrypt cache remembers them (see `_Checks`).
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 import functools
 import hashlib
 import hmac
 import secrets as _random
+import threading
 
 import bcrypt
 from attrs import frozen
@@ -80,30 +82,57 @@ def _random_part(secret: str) -> bytes:
 
 
 def digest(secret: str) -> str:
-    """The stored form of a secret: a bcrypt hash with a fresh salt."""
-    return bcrypt.hashpw(_random_part(secret), bcrypt.gensalt(ROUNDS, prefix=b"2a")).decode()
+    """The stored form of a secret: a bcrypt hash with a fresh salt (remembered as checked, so the
+    secret's first use in this process costs no second bcrypt run)."""
+    hashed = bcrypt.hashpw(_random_part(secret), bcrypt.gensalt(ROUNDS, prefix=b"2a"))
+    _CHECKS.put((secret, hashed.decode()), hashed)
+    return hashed.decode()
 
 
-@functools.lru_cache(maxsize=CACHED_CHECKS)
-def _hashed(secret: str, stored: str) -> bytes:
-    """`secret` hashed with the salt of `stored`, remembered by both (as `parse` remembers secrets): an
-    entry serves only while a document keeps that hash, since a key or token given a new secret has a new
+class _Checks:
+    """The bcrypt hashes already computed, by (secret, stored hash), least recently used out first. An
+    entry serves only while a document keeps that hash: a key or token given a new secret has a new
     salted hash, and a deleted one is refused before any check."""
-    try:
-        return bcrypt.hashpw(_random_part(secret), stored.encode())
-    except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
-        return b""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.done: collections.OrderedDict[tuple[str, str], bytes] = collections.OrderedDict()
+
+    def put(self, entry: tuple[str, str], hashed: bytes) -> None:
+        with self.lock:
+            self.done[entry] = hashed
+            if len(self.done) > self.size:
+                self.done.popitem(last=False)
+
+    def hashed(self, secret: str, stored: str) -> bytes:
+        """`secret` hashed with the salt of `stored`."""
+        entry = (secret, stored)
+        with self.lock:
+            found = self.done.get(entry)
+            if found is not None:
+                self.done.move_to_end(entry)
+                return found
+        try:
+            found = bcrypt.hashpw(_random_part(secret), stored.encode())
+        except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
+            found = b""
+        self.put(entry, found)
+        return found
+
+
+_CHECKS = _Checks(CACHED_CHECKS)
 
 
 def matches(secret: str, hashed: str | None) -> bool:
     """Constant-time comparison of a presented secret with a stored hash (a bcrypt hash, or the unsalted
     SHA-256 that fql stored before it salted: a database file written then keeps its keys)."""
     if not hashed:
-        hmac.compare_digest(_hashed(secret, _NO_HASH), _NO_HASH.encode())
+        hmac.compare_digest(_CHECKS.hashed(secret, _NO_HASH), _NO_HASH.encode())
         return False
     if _is_sha256(hashed):
         return hmac.compare_digest(hashlib.sha256(secret.encode()).hexdigest(), hashed)
-    return hmac.compare_digest(_hashed(secret, hashed), hashed.encode())
+    return hmac.compare_digest(_CHECKS.hashed(secret, hashed), hashed.encode())
 
 
 def _is_sha256(hashed: str) -> bool:

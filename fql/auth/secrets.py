@@ -10,7 +10,6 @@ checks are remembered per process, as core's BCrypt cache remembers them (see `_
 from __future__ import annotations
 
 import base64
-import collections
 import functools
 import hashlib
 import hmac
@@ -27,8 +26,7 @@ RANDOM_BYTES = 24
 PREFIX = "fn"
 #: bcrypt's cost, core's BCrypt.DefaultRounds: each check costs 2^5 key expansions.
 ROUNDS = 5
-#: How many checks `matches` remembers, least recently used first out (core's cache holds up to 400,000
-#: for 5 minutes of disuse).
+#: How many checks `matches` remembers (core's cache holds up to 400,000 for 5 minutes of disuse).
 CACHED_CHECKS = 65536
 
 
@@ -90,34 +88,31 @@ def digest(secret: str) -> str:
 
 
 class _Checks:
-    """The bcrypt hashes already computed, by (secret, stored hash), least recently used out first. An
-    entry serves only while a document keeps that hash: a key or token given a new secret has a new
-    salted hash, and a deleted one is refused before any check."""
+    """The bcrypt hashes already computed, by (secret, stored hash), the oldest out first. An entry serves
+    only while a document keeps that hash: a key or token given a new secret has a new salted hash, and
+    a deleted one is refused before any check. Reads take no lock (a dict read is atomic)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.done: collections.OrderedDict[tuple[str, str], bytes] = collections.OrderedDict()
+        self.done: dict[tuple[str, str], bytes] = {}
 
     def put(self, entry: tuple[str, str], hashed: bytes) -> None:
         with self.lock:
             self.done[entry] = hashed
             if len(self.done) > self.size:
-                self.done.popitem(last=False)
+                del self.done[next(iter(self.done))]
 
     def hashed(self, secret: str, stored: str) -> bytes:
         """`secret` hashed with the salt of `stored`."""
-        entry = (secret, stored)
-        with self.lock:
-            found = self.done.get(entry)
-            if found is not None:
-                self.done.move_to_end(entry)
-                return found
+        found = self.done.get((secret, stored))
+        if found is not None:
+            return found
         try:
             found = bcrypt.hashpw(_random_part(secret), stored.encode())
         except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
             found = b""
-        self.put(entry, found)
+        self.put((secret, stored), found)
         return found
 
 

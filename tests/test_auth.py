@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import re
 
@@ -121,8 +122,94 @@ def test_secrets_are_compared_in_constant_time(db, alice, monkeypatch):
     for secret in (key, token):
         calls.clear()
         db.query("null", secret=secret)
-        # the root-secret check, then the stored hash against the presented secret's hash
-        assert (secrets.digest(secret), db.query(f'Select("hashed_secret", KeyFromSecret("{secret}"))')) in calls
+        # the root-secret check, then the stored hash against the presented secret hashed with its salt
+        stored = db.query(f'Select("hashed_secret", KeyFromSecret("{secret}"))').encode()
+        assert (stored, stored) in calls
+
+
+def test_secret_hashes_are_salted_bcrypt_as_cores():
+    secret = secrets.make(secrets.KEY, "1", "")
+    first, second = secrets.digest(secret), secrets.digest(secret)
+    assert first.startswith("$2a$05$") and len(first) == 60 and first != second
+    assert secrets.matches(secret, first) and secrets.matches(secret, second)
+    assert not secrets.matches(secrets.make(secrets.KEY, "1", ""), first)
+    assert not secrets.matches(secret, None) and not secrets.matches(secret, "taco")
+
+
+def test_a_checked_secret_is_remembered_per_stored_hash(monkeypatch):
+    secret = secrets.make(secrets.TOKEN, "2", "")
+    hashed = secrets.digest(secret)
+    runs: list[bytes] = []
+    real = secrets.bcrypt.hashpw
+
+    def spy(password, salt):
+        runs.append(salt)
+        return real(password, salt)
+
+    monkeypatch.setattr(secrets.bcrypt, "hashpw", spy)
+    # the hash just made is remembered as checked: the secret's first use costs no bcrypt run
+    assert all(secrets.matches(secret, hashed) for _ in range(3)) and runs == []
+    # another hash of the same secret (the key was given it again elsewhere) is checked once, then remembered
+    rehashed = real(secrets._random_part(secret), secrets.bcrypt.gensalt(secrets.ROUNDS)).decode()
+    assert all(secrets.matches(secret, rehashed) for _ in range(3)) and runs == [rehashed.encode()]
+    assert not secrets.matches(secrets.make(secrets.TOKEN, "2", ""), rehashed) and len(runs) == 2
+
+
+def test_an_unsalted_hash_stored_before_still_matches():
+    secret = secrets.make(secrets.KEY, "3", "")
+    assert secrets.matches(secret, hashlib.sha256(secret.encode()).hexdigest())
+    assert not secrets.matches(secret, hashlib.sha256(b"other").hexdigest())
+
+
+def test_a_key_created_at_an_id_takes_a_given_hash_or_its_own_secret(db):
+    # core's KeyWriteConfig: a hashed_secret (final: set at create only) or the key's own secret, no new one
+    made = db.query('CreateKey({role: "server"})')
+    db.query(f"Delete({ref(made['ref'])})")
+    again = db.query(f'Create({ref(made["ref"])}, {{role: "server", hashed_secret: "{made["hashed_secret"]}"}})')
+    assert again["ref"] == made["ref"] and "secret" not in again
+    assert again["hashed_secret"] == made["hashed_secret"]
+    assert db.query("Add(1, 2)", secret=made["secret"]) == 3
+    db.query(f"Delete({ref(made['ref'])})")
+    own = db.query(f'Create({ref(made["ref"])}, {{role: "client", secret: "{made["secret"]}"}})')
+    assert own["hashed_secret"] != made["hashed_secret"] and "secret" not in own
+    assert db.query("Add(1, 2)", secret=made["secret"]) == 3
+    other = db.query('CreateKey({role: "server"})')["secret"]
+    failure = error(db, f'Create(Ref(Keys(), "7"), {{role: "server", secret: "{other}"}})')
+    assert failure.failures[0]["code"] == "invalid secret"
+    assert error(db, f'Create({ref(made["ref"])}, {{role: "server"}})').code == "instance already exists"
+
+
+def test_v10_key_create_always_makes_its_secret(db):
+    # core's Keys.create writes a new hash whatever is given; v4's Create keeps a given one
+    secret = db.query('Key.create({role: "server", hashed_secret: "x"}).secret', syntax="v10")
+    assert db.query("Add(1, 2)", secret=secret) == 3
+
+
+def test_a_key_id_taken_in_another_database_is_a_duplicate_value(db):
+    db.query('CreateDatabase({name: "other"})')
+    admin = db.query('CreateKey({role: "admin", database: Database("other")})')["secret"]
+    made = db.query('CreateKey({role: "server"})')
+    for field in ("hashed_secret", "secret"):
+        failure = error(db, f'Create({ref(made["ref"])}, {{role: "server", {field}: "{made[field]}"}})', admin)
+        assert (failure.code, failure.failures) == (
+            "validation failed",
+            [{"field": [field], "code": "duplicate value", "description": "Value is not unique."}],
+        )
+
+
+def test_v4_delete_of_a_database_leaves_its_keys_and_v10s_deletes_them(db):
+    for syntax, delete in (("v4", 'Delete(Database("d"))'), ("v10", 'Database.byName("d")!.delete()')):
+        db.query('CreateDatabase({name: "d"})')
+        made = db.query('CreateKey({role: "server", database: Database("d")})')
+        db.query(delete, syntax=syntax)
+        assert error(db, "1", made["secret"]).code == "unauthorized"
+        assert db.query(f"Exists({ref(made['ref'])})") is (syntax == "v4")
+        db.query('CreateDatabase({name: "d"})')
+        assert error(db, "1", made["secret"]).code == "unauthorized"  # another database of the name
+        if syntax == "v4":
+            db.query(f'Update({ref(made["ref"])}, {{data: {{n: 1}}}})')
+            assert db.query("1", secret=made["secret"]) == 1
+            db.query('Delete(Database("d"))')
 
 
 def test_a_secret_with_a_wrong_random_part_is_unauthorized(db):

@@ -133,6 +133,20 @@ def test_a_scope_core_cannot_parse_is_ignored(db, tree):
     assert db.query('Count(Collections())', secret=f"{parent}:whatever") == 1
 
 
+def test_exists_of_a_set_is_its_first_document_existing_and_readable(db):
+    # core's ReadAdaptor.exists of a set: the first element's source document, read with the caller's
+    # read permission, not the index entry alone
+    db.query('CreateIndex({name: "posts_by_t", source: Collection("posts"), terms: [{field: ["data", "t"]}]})')
+    db.query(
+        'CreateRole({name: "indexer", privileges: [{resource: Index("posts_by_t"), actions: {read: true}}]})'
+    )
+    db.query('Create(Collection("posts"), {data: {t: 1}})')
+    found = 'Exists(Match(Index("posts_by_t"), 1))'
+    assert db.query(found) is True
+    assert db.query(found, secret="secret:@role/indexer") is False
+    assert db.query('Exists(Match(Index("posts_by_t"), 2))') is False
+
+
 def test_a_custom_role_and_a_document_scope(db):
     db.query(
         'CreateRole({name: "reader", privileges: [{resource: Collection("posts"), actions: {read: true}}]})'

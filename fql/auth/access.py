@@ -250,13 +250,21 @@ def _whole(body: str, matched: str, scope: Scope) -> Scope:
 
 
 def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
-    data = _live(txn, key)
+    version = txn.get(key)
+    data = version.data if version is not None and version.live_at(txn.ts) else None
     if data is None or not secrets.matches(secret, data.get("hashed_secret")):
         raise _unauthorized()
     scope = key.scope
     database = data.get("database")
     if database is not None:
         scope = _database_scope(txn, key.scope, database)
+        entry = DocKey("", SCOPES, scope)
+        if txn.get(entry).ts > version.ts and txn.history(entry)[0].ts > version.ts:
+            # Core's key holds its database's id: a database made since under the name (its scope's
+            # first version is newer; a rename or move writes the scope again) is another one, which the
+            # key reaches only once a write names it again (KeySpec "keys can be restored using the root
+            # key").
+            raise _unauthorized()
     return Auth(_key_roles(data.get("role")), scope, None, key)
 
 

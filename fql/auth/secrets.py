@@ -1,8 +1,10 @@
-"""Key and token secrets: random, shown once, stored only as a hash, compared in constant time.
+"""Key and token secrets: random, shown once, stored only as a salted hash, compared in constant time.
 
 A secret reads `fn` + urlsafe base64 of: a kind byte, the document id (8 bytes), the scope (length-prefixed),
-and 24 random bytes. The id and scope find the stored document; the whole secret's SHA-256 must equal its
-`hashed_secret`. SHA-256 suffices here (unlike passwords): a secret has 192 random bits to guess.
+and 24 random bytes. The id and scope find the stored document; its `hashed_secret` is a bcrypt hash of the
+random part (as core's AuthLike hashes its secret's random part: `$2a$05$`, jBCrypt's 5 rounds). Hashing is
+salted, so the same secret hashed again hashes differently; checking it costs a bcrypt run (about 2 ms), so
+checks are remembered per process, as core's BCrypt cache remembers them (see `_Checks`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import functools
 import hashlib
 import hmac
 import secrets as _random
+import threading
 
+import bcrypt
 from attrs import frozen
 
 #: The kinds of document a secret can belong to.
@@ -20,6 +24,10 @@ KEY, TOKEN = 1, 2
 #: Random bytes per secret (192 bits; at least 128 are required).
 RANDOM_BYTES = 24
 PREFIX = "fn"
+#: bcrypt's cost, core's BCrypt.DefaultRounds: each check costs 2^5 key expansions.
+ROUNDS = 5
+#: How many checks `matches` remembers (core's cache holds up to 400,000 for 5 minutes of disuse).
+CACHED_CHECKS = 65536
 
 
 @frozen
@@ -39,9 +47,7 @@ def make(kind: int, doc_id: str, scope: str) -> str:
     return PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-@functools.lru_cache(maxsize=4096)
-def parse(secret: str) -> Parsed | None:
-    """The kind, id and scope a secret names, or None if it is not an fql secret."""
+def _raw(secret: str) -> bytes | None:
     if not secret.startswith(PREFIX):
         return None
     body = secret[len(PREFIX) :]
@@ -49,27 +55,84 @@ def parse(secret: str) -> Parsed | None:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError:
         return None
-    if len(raw) < 10 + RANDOM_BYTES:
+    if len(raw) < 10 + RANDOM_BYTES or raw[0] not in (KEY, TOKEN) or len(raw) != 10 + raw[9] + RANDOM_BYTES:
         return None
-    kind, doc_id, length = raw[0], int.from_bytes(raw[1:9], "big"), raw[9]
-    if kind not in (KEY, TOKEN) or len(raw) != 10 + length + RANDOM_BYTES:
-        return None
-    try:
-        scope = raw[10 : 10 + length].decode()
-    except UnicodeDecodeError:
-        return None
-    return Parsed(kind, str(doc_id), scope)
+    return raw
 
 
 @functools.lru_cache(maxsize=4096)
+def parse(secret: str) -> Parsed | None:
+    """The kind, id and scope a secret names, or None if it is not an fql secret."""
+    raw = _raw(secret)
+    if raw is None:
+        return None
+    try:
+        scope = raw[10 : 10 + raw[9]].decode()
+    except UnicodeDecodeError:
+        return None
+    return Parsed(raw[0], str(int.from_bytes(raw[1:9], "big")), scope)
+
+
+def _random_part(secret: str) -> bytes:
+    """What is hashed: the base64 of a secret's random bytes (core hashes its KeyLike's `secret` so)."""
+    raw = _raw(secret)
+    return base64.urlsafe_b64encode(raw[-RANDOM_BYTES:]) if raw is not None else secret.encode()
+
+
 def digest(secret: str) -> str:
-    """The stored form of a secret."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    """The stored form of a secret: a bcrypt hash with a fresh salt (remembered as checked, so the
+    secret's first use in this process costs no second bcrypt run)."""
+    hashed = bcrypt.hashpw(_random_part(secret), bcrypt.gensalt(ROUNDS, prefix=b"2a"))
+    _CHECKS.put((secret, hashed.decode()), hashed)
+    return hashed.decode()
+
+
+class _Checks:
+    """The bcrypt hashes already computed, by (secret, stored hash), the oldest out first. An entry serves
+    only while a document keeps that hash: a key or token given a new secret has a new salted hash, and
+    a deleted one is refused before any check. Reads take no lock (a dict read is atomic)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.done: dict[tuple[str, str], bytes] = {}
+
+    def put(self, entry: tuple[str, str], hashed: bytes) -> None:
+        with self.lock:
+            self.done[entry] = hashed
+            if len(self.done) > self.size:
+                del self.done[next(iter(self.done))]
+
+    def hashed(self, secret: str, stored: str) -> bytes:
+        """`secret` hashed with the salt of `stored`."""
+        found = self.done.get((secret, stored))
+        if found is not None:
+            return found
+        try:
+            found = bcrypt.hashpw(_random_part(secret), stored.encode())
+        except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
+            found = b""
+        self.put((secret, stored), found)
+        return found
+
+
+_CHECKS = _Checks(CACHED_CHECKS)
 
 
 def matches(secret: str, hashed: str | None) -> bool:
-    """Constant-time comparison of a presented secret with a stored hash."""
+    """Constant-time comparison of a presented secret with a stored hash (a bcrypt hash, or the unsalted
+    SHA-256 that fql stored before it salted: a database file written then keeps its keys)."""
     if not hashed:
-        hmac.compare_digest(digest(secret), digest(""))
+        hmac.compare_digest(_CHECKS.hashed(secret, _NO_HASH), _NO_HASH.encode())
         return False
-    return hmac.compare_digest(digest(secret), hashed)
+    if _is_sha256(hashed):
+        return hmac.compare_digest(hashlib.sha256(secret.encode()).hexdigest(), hashed)
+    return hmac.compare_digest(_CHECKS.hashed(secret, hashed), hashed.encode())
+
+
+def _is_sha256(hashed: str) -> bool:
+    return len(hashed) == 64 and all(c in "0123456789abcdef" for c in hashed)
+
+
+#: Compared with when there is no stored hash, so a missing key costs what a wrong secret costs.
+_NO_HASH = digest("")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typing as t
 
 from ..auth import jwt, secrets
+from ..auth.access import SCOPES
 from ..auth.credentials import Passwords
 from ..collation import tuple_key
 from ..errors import (
     AuthenticationFailed,
+    InstanceAlreadyExists,
     InstanceNotFound,
     InstanceNotUnique,
     InvalidArgument,
@@ -298,8 +300,10 @@ def _is_user_role(role: t.Any) -> bool:
     return (isinstance(role, str) and role not in _BUILTIN_ROLES) or (isinstance(role, Ref) and role.kind == "roles")
 
 
-def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """A key in the current database; it grants `role` in `database` (default: this database)."""
+def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """A key in the current database; it grants `role` in `database` (default: this database). Created at
+    `doc_id` (`Create(Ref(Keys(), "1"), ...)`), it may take a `hashed_secret` or its own `secret` (core's
+    KeyWriteConfig and SecretValidator): then no new secret is made, and none is shown."""
     from .documents import write
     from .schema import child_scope
 
@@ -312,16 +316,67 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict
             )
         child_scope(ctx, database)
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    key_id = str(ctx.state.txn.next_id())
-    scope = ctx.state.scope
-    secret = secrets.make(secrets.KEY, key_id, scope)
+    key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
+    if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
+        raise InstanceAlreadyExists("Document already exists.").at(*path)
+    secret = None
+    hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
+    if hashed is None:
+        secret = secrets.make(secrets.KEY, key_id, scope)
+        hashed = secrets.digest(secret)
     stored = {"database": database, "role": params["role"], **fields, "priority": params.get("priority")}
-    stored = _ordered({**stored, "hashed_secret": secrets.digest(secret)}, _KEY_ORDER)
-    version = write(ctx, DocKey(scope, "#keys", key_id), stored)
+    version = write(ctx, DocKey(scope, "#keys", key_id), _ordered({**stored, "hashed_secret": hashed}, _KEY_ORDER))
     ctx.state.created = True
     shown = render(ctx, version)
+    if secret is None:
+        return shown
     hashed = shown.pop("hashed_secret")
     return {**shown, "secret": secret, "hashed_secret": hashed}
+
+
+def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str | None:
+    """The hash a key's create gives, if any: that of its `secret`, else its `hashed_secret`. Core's key ids
+    are global, so neither may belong to a key of the same id in another database (`duplicate value`)."""
+    if secret is not None:
+        parsed = _key_secret(key_id, secret)
+        if parsed.scope != ctx.state.scope:
+            elsewhere = live(ctx, DocKey(parsed.scope, "#keys", key_id))
+            if elsewhere is not None and secrets.matches(secret, (elsewhere.data or {}).get("hashed_secret")):
+                raise _duplicate("secret")
+            _invalid_secret()
+        return secrets.digest(secret)
+    if not isinstance(hashed, str):
+        return None
+    if any(live(ctx, DocKey(scope, "#keys", key_id)) is not None for scope in _other_scopes(ctx)):
+        raise _duplicate("hashed_secret")
+    return hashed
+
+
+def _other_scopes(ctx: Context) -> t.Iterator[str]:
+    """The scopes of the databases other than the caller's, the top one included."""
+    txn = ctx.state.txn
+    tops = ("",) if ctx.state.scope else ()
+    live_ones = (each.key.id for each in txn.scan("", SCOPES) if each.live_at(txn.ts))
+    yield from (scope for scope in (*tops, *live_ones) if scope != ctx.state.scope)
+
+
+def _duplicate(field: str) -> ValidationFailed:
+    failure = {"field": [field], "code": "duplicate value", "description": "Value is not unique."}
+    return ValidationFailed("document data is not valid.", failures=[failure])
+
+
+def _invalid_secret() -> t.NoReturn:
+    # core's SecretValidator, its path rendered as a Scala List
+    failure = {"field": ["secret"], "code": "invalid secret", "description": "Invalid secret at `List(secret)`"}
+    raise ValidationFailed("document data is not valid.", failures=[failure])
+
+
+def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
+    """What `secret` says, if it is a secret of the key `key_id`; else core's `invalid secret`."""
+    parsed = secrets.parse(secret) if isinstance(secret, str) else None
+    if parsed is None or parsed.kind != secrets.KEY or parsed.id != key_id:
+        _invalid_secret()
+    return parsed
 
 
 def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
@@ -358,15 +413,12 @@ def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
 
 
 def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:
-    """The key's stored hash after a write that may give its `secret`: a secret of this very key becomes
-    its secret; anything else fails as core's SecretValidator does (its path rendered as a Scala List). None
-    for a key whose version has no hash (one Insert wrote), given no secret."""
+    """The key's stored hash after a write that may give its `secret`: a secret of this very key is hashed
+    anew (with a new salt); anything else fails as core's SecretValidator does. None for a key whose
+    version has no hash (one Insert wrote), given no secret."""
     if secret is None:
         return hashed
-    parsed = secrets.parse(secret) if isinstance(secret, str) else None
-    if parsed is None or parsed.kind != secrets.KEY or parsed.id != ref.id:
-        failure = {"field": ["secret"], "code": "invalid secret", "description": "Invalid secret at `List(secret)`"}
-        raise ValidationFailed("document data is not valid.", failures=[failure])
+    _key_secret(ref.id, secret)
     return secrets.digest(secret)
 
 

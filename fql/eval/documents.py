@@ -182,24 +182,32 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     """Get accepts a set: the document is its first element's source (core's `snapshotHead`), whatever
     values the index covers; an empty set is not found at the call itself."""
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
-        # A native collection (`Collections()`) is read as the set of its documents, as core casts it.
-        from .sets import as_set, scan
-
         try:
-            first = next(scan(ctx, as_set(target)), None)
+            first = _first_source(ctx, target)
         except InvalidRef as err:  # Collections(Database("nope"))
             raise err.at(*path) if not err.position else err
         if first is None:
             raise InstanceNotFound("Set not found.")
-        _, cursor, element = first
-        # An index or documents set's cursor ends with the ref of the document the element came from.
-        source = cursor[-1] if isinstance(cursor, list) and cursor else element
+        source, element = first
         if not isinstance(source, Ref):
             raise InvalidArgument(f"Ref expected, {type_name(element)} provided.").at(*path)
         return source
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
     return target
+
+
+def _first_source(ctx: Context, target: t.Any) -> tuple[t.Any, t.Any] | None:
+    """The first element of a set and what it came from (None if the set is empty): an index or
+    documents set's cursor ends with the ref of the document the element came from. A native collection
+    (`Collections()`) is read as the set of its documents, as core casts it."""
+    from .sets import as_set, scan
+
+    first = next(scan(ctx, as_set(target)), None)
+    if first is None:
+        return None
+    _, cursor, element = first
+    return (cursor[-1] if isinstance(cursor, list) and cursor else element), element
 
 
 @builtin("Get", keys=("get", "ts"))
@@ -230,12 +238,15 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
         with read_time(ctx, ts, "ts"):
             return exists(ctx, target)
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
-        from .sets import elements
-
+        # Core's ReadAdaptor.exists of a set: its first element's source document, which must exist
+        # and be readable (a later Get of the set reads it again from the query's cache).
         try:
-            return next(iter(elements(ctx, target)), None) is not None
+            first = _first_source(ctx, target)
         except InvalidRef:  # a native collection of a database that is not there: nothing exists in it
             return False
+        if first is None or not isinstance(first[0], Ref):
+            return first is not None
+        target = first[0]
     if not isinstance(target, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
     try:
@@ -437,6 +448,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     else:
         from .schema import create_native
 
+        if target.kind == "keys":  # core's keys take the id given; other schema documents are named
+            return create_native(ctx, target.collection, params, "create", doc_id=target.id)
         return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
     check_references(ctx, params)
     key = doc_key(ctx, ref, "create")
@@ -646,7 +659,7 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
 
         if v4:
             refuse_if_staged(ctx, ref.kind, "delete")
-        delete_native(ctx, ref, key)
+        delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity
 

@@ -639,6 +639,36 @@ def _rewrote(ctx: Context, key: DocKey, before: Version | None) -> None:
     indexes.on_write(ctx, before, after, unique=False)
 
 
+#: Where the history edits of a document are logged, one version per transaction that made any: a
+#: version's time is a valid time, so v4 streams learn from here which past versions a transaction
+#: wrote or removed (core's `history_rewrite` events, fql/server/streams.py).
+REWRITES = "#history_rewrites"
+
+
+def rewrites_key(key: DocKey) -> DocKey:
+    return DocKey(key.scope, REWRITES, f"{key.coll}/{key.id}")
+
+
+def _log_rewrite(ctx: Context, key: DocKey, edit: list) -> None:
+    """Log `edit` ([`insert`, ts] or [`remove`, ts, the removed version's action]) of the document `key`
+    in this transaction. A version written at the transaction's own time is no rewrite (core streams it
+    as a `version` event)."""
+    if edit[1] == ctx.state.ts:
+        return
+    log = rewrites_key(key)
+    found = ctx.state.txn.get(log)
+    edits = list(found.data["edits"]) if found is not None and found.ts == ctx.state.ts else []
+    ctx.state.txn.put(Version(log, ctx.state.ts, {"edits": [*edits, edit]}))
+
+
+def action_of(versions: list[Version], version: Version) -> str:
+    """The action of one of a document's versions: a deletion, or a create after none (or a deletion)."""
+    if version.data is None:
+        return "delete"
+    before = [v for v in versions if v.ts < version.ts]
+    return "update" if before and before[-1].data is not None else "create"
+
+
 @builtin("Insert", keys=("insert", "ts", "action", "params"), required=3)
 def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> dict:
     """Add an event to a document's history at `ts` (replacing the one at that time): a `create` or
@@ -665,6 +695,7 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     before = live(ctx, key)
     ctx.state.txn.insert_version(Version(key, when, fields, ttl.micros if isinstance(ttl, Timestamp) else None))
     _rewrote(ctx, key, before)
+    _log_rewrite(ctx, key, ["insert", when])
     # Core answers with the inserted version's own event: a create or update is shown as `create`.
     return {
         "ts": when,
@@ -688,8 +719,10 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     fields = (then.data or {}) if then is not None else {}
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields],))
     # Versions are named by time and kind: a removal of a `delete` leaves a live version alone.
-    if any(v.ts == when and (v.data is None) == (action == "delete") for v in versions):
+    removed = next((v for v in versions if v.ts == when and (v.data is None) == (action == "delete")), None)
+    if removed is not None:
         before = live(ctx, key)
         ctx.state.txn.remove_version(key, when)
         _rewrote(ctx, key, before)
+        _log_rewrite(ctx, key, ["remove", when, action_of(versions, removed)])
     return None

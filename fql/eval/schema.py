@@ -253,8 +253,9 @@ NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
 NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 
 
-def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """Create a document in a native collection: `Create(Collections(), {name: "x"})`."""
+def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
+    at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
     from .documents import check_references, write
 
     check_references(ctx, params)
@@ -262,6 +263,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
+    if doc_id is not None:
+        return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
     if kind in NATIVE_CREATORS:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path)
     if kind not in _FIELDS:
@@ -421,12 +424,14 @@ def _shape_change(description: str) -> ValidationFailed:
     )
 
 
-def delete_native(ctx: Context, ref: Ref, key: DocKey) -> None:
+def delete_native(ctx: Context, ref: Ref, key: DocKey, v4: bool = True) -> None:
     """Deleting a collection deletes its documents and the indexes that read only it, and marks the time:
     a collection made later under the name is another one (see `drops_key`)."""
     from .documents import drops_key, write
 
     kind = ref.kind
+    if kind == "databases" and not v4:
+        delete_sibling_keys(ctx, key)
     if kind in NATIVE_DELETERS:
         NATIVE_DELETERS[kind](ctx, ref, key)
     elif kind == "collections":
@@ -512,8 +517,15 @@ def delete_database(ctx: Context, ref: Ref, key: DocKey) -> None:
 
     version = live(ctx, key)
     write(ctx, DocKey("", access.SCOPES, version.data["global_id"]), None)
-    # Its sibling keys (those of the parent that grant access to it) go with it (core's foreign key from
-    # a key's `database` to the database's name; FQL2DatabaseSpec "deletes cascade to sibling keys").
+
+
+def delete_sibling_keys(ctx: Context, key: DocKey) -> None:
+    """A v10 delete of a database deletes its sibling keys, those of the parent that grant access to it
+    (core's DatabaseSchemaHooks, FQL2DatabaseSpec "deletes cascade to sibling keys"). v4's Delete leaves
+    them (core deletes a database with an internal write, which that hook skips): they no longer work,
+    since their database is gone, until a Replace points them at a database again."""
+    from .documents import write
+
     for each in list(ctx.state.txn.scan(key.scope, "#keys")):
         database = (each.data or {}).get("database")
         if isinstance(database, Ref) and database.id == key.id and database.collection.database is None:

@@ -9,6 +9,7 @@ it reaches `StreamSettings.max_duration`, or when the server stops.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ from ..errors import (
     Unauthorized,
     timed_out,
 )
-from ..eval import access, indexes
+from ..eval import access, history, indexes
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..eval.refs import doc_key, ref_of
 from ..eval.sets import cursor_of
@@ -424,12 +425,12 @@ class Streams:
         def run(ctx: Context) -> Batch:
             lines: list[bytes] = []
             last = after
-            for cursor, prev, curr in sources.changes(ctx.state.txn, target.base, after, target.made):
+            for cursor, at, make in _v4_changes(ctx, target, fields, after):
                 if len(lines) >= self.settings.batch:
                     return Batch(lines, last, ctx.state.ts, more=True)
                 # As core, an event is checked (ABAC read predicates) in the database as it was then.
-                with sources.as_of(ctx, curr.ts):
-                    lines.extend(_line(event) for event in target.events(ctx, fields, prev, curr))
+                with sources.as_of(ctx, at):
+                    lines.extend(_line(event) for event in make())
                 last = cursor
             return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
 
@@ -661,6 +662,57 @@ class V4Target:
         return _set_events(ctx, self, fields, prev, curr)
 
 
+def _v4_changes(ctx: Context, target: V4Target, fields: tuple, after: Cursor) -> list[tuple[Cursor, int, t.Callable]]:
+    """What a v4 stream sends after `after`, in order: each change's cursor, the time its events are
+    checked at, and what makes them. A document stream also sends the history its transactions
+    rewrote, after the version (if any) each wrote at its own time."""
+    txn = ctx.state.txn
+    found = [
+        (cursor, curr.ts, functools.partial(target.events, ctx, fields, prev, curr))
+        for cursor, prev, curr in sources.changes(txn, target.base, after, target.made)
+    ]
+    if isinstance(target.base, Single):
+        key = target.base.key
+        for logged in txn.history(history.rewrites_key(key)):
+            if logged.data is not None and Cursor(logged.ts, 1) > after:
+                make = functools.partial(_rewrites, ctx, key, fields, logged.ts, logged.data["edits"])
+                found.append((Cursor(logged.ts, 1), logged.ts, make))
+        found.sort(key=lambda change: change[0])
+    return found
+
+
+def _rewrites(ctx: Context, key: DocKey, fields: tuple, txn_ts: int, edits: list) -> list[dict]:
+    """Core's `history_rewrite` events of a transaction at `txn_ts` that edited the history of the document
+    `key` (its StreamEvent of a version added or removed at another valid time than the transaction's),
+    as the document's history now shows them. An Insert rewrites the version after it (its prev
+    changed), then adds its own; a Remove removes one, then rewrites the version after it. The stream's
+    secret needs the history read permission (core's EventFilter)."""
+    if not access.allowed(ctx, "history_read", key, (ref_of(ctx, key),)):
+        return []
+    versions = [v for v in ctx.state.txn.history(key) if v.ts <= txn_ts]
+    out: list[dict] = []
+    for kind, ts, *removed in edits:
+        if kind == "remove":
+            event = {"action": removed[0], "document": {"ref": ref_of(ctx, key), "ts": ts}}
+            out.append(_event("history_rewrite", txn_ts, {name: event[name] for name in fields if name in event}))
+        later = next((v for v in versions if v.ts > ts), None)
+        if later is not None:
+            out.append(_version_event(ctx, fields, _before(versions, later), later, txn_ts))
+        inserted = next((v for v in versions if v.ts == ts), None)
+        if kind == "insert" and inserted is not None:
+            out.append(_version_event(ctx, fields, _before(versions, inserted), inserted, txn_ts))
+    return out
+
+
+def _before(versions: list[Version], version: Version) -> Version | None:
+    earlier = [v for v in versions if v.ts < version.ts]
+    return earlier[-1] if earlier else None
+
+
+def _event(kind: str, txn_ts: int, event: dict) -> dict:
+    return {"type": kind, "txn": txn_ts, "event": to_json(event)}
+
+
 def _v4_target(ctx: Context, value: t.Any) -> V4Target:
     """The streamable value of a v4 expression: a document ref or version, a Match or Documents set."""
     if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and "ts" in value:
@@ -687,6 +739,12 @@ def _version_events(ctx: Context, fields: tuple, prev: Version | None, curr: Ver
     """Core's EventEncoder for a new version: action, document, diff and prev, as asked."""
     if not _readable(ctx, curr.key):
         return []
+    return [_version_event(ctx, fields, prev, curr)]
+
+
+def _version_event(ctx: Context, fields: tuple, prev: Version | None, curr: Version, rewrite: int = 0) -> dict:
+    """A `version` event, or a `history_rewrite` one of the transaction at `rewrite` (a version it added
+    at an earlier valid time, or one whose prev it changed)."""
     ref = ref_of(ctx, curr.key)
     before = prev.data if prev is not None and prev.data is not None else None
     head = {"ref": ref, "ts": curr.ts}
@@ -700,7 +758,7 @@ def _version_events(ctx: Context, fields: tuple, prev: Version | None, curr: Ver
     prior = {**head, "ts": prev.ts, **before} if before is not None else head
     shown = {"action": action, "document": document, "diff": diff, "prev": prior}
     event = {name: shown[name] for name in fields if name in shown}
-    return [{"type": "version", "txn": curr.ts, "event": to_json(event)}]
+    return _event("history_rewrite", rewrite, event) if rewrite else _event("version", curr.ts, event)
 
 
 def _diff(old: dict, new: dict) -> dict:

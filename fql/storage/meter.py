@@ -30,7 +30,7 @@ BYTES_PER_READ_OP, BYTES_PER_WRITE_OP = 4096, 1024
 #: Index.MaxIndexPartitions): a v10 read of one is billed a read op for each past the first.
 PARTITIONS = 8
 #: Collections whose reads are not billed: schema, and fql's own bookkeeping (scopes, the schema version,
-#: the times collections were deleted).
+#: the times collections were deleted, the log of history edits).
 UNBILLED = frozenset(
     (
         "#collections",
@@ -41,10 +41,11 @@ UNBILLED = frozenset(
         "#schema_version",
         "#scopes",
         "#collection_drops",
+        "#history_rewrites",
     )
 )
 #: fql's own bookkeeping, whose writes are not billed (core has no such documents).
-BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops"))
+BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops", "#history_rewrites"))
 #: Schema documents, whose writes read storage first.
 SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
 #: The kinds of schema and key documents core's business metrics count apart from documents.

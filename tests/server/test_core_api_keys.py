@@ -45,7 +45,6 @@ def test_keys_post_works(api):
     assert api.post("/keys", {"database": "database/foo", "role": "foo"})[0] == 400
 
 
-@pytest.mark.xfail(strict=True, reason="fql's Create of a key takes a fresh id and ignores a given hashed_secret, so no DuplicateValue")
 def test_keys_cannot_duplicate_hash_fields(api):
     db1, db2 = api.a_database(), api.a_database()
     admin1 = new_key(api, db1, "admin")["secret"]
@@ -89,7 +88,6 @@ def test_keys_do_not_store_a_plain_text_secret(api):
     assert "secret" not in api.get(path(key["ref"]))[2]["resource"]
 
 
-@pytest.mark.xfail(strict=True, reason="fql's Replace of a deleted key is instance not found (404); unsettled how core's PUT revives it")
 def test_keys_can_be_restored_using_the_root_key(api):
     db1 = api.a_database()
     created = new_key(api, db1)
@@ -156,7 +154,6 @@ def test_key_get_works(api):
     assert api.get(path(key["ref"]))[0] == 200
 
 
-@pytest.mark.xfail(strict=True, reason="fql stores key secrets as unsalted SHA-256 (README): giving the same secret again gives the same hash, where core's bcrypt salts anew")
 def test_key_put_works_with_the_root_key(api):
     db1 = api.a_database()
     res = new_key(api, db1)
@@ -169,7 +166,6 @@ def test_key_put_works_with_the_root_key(api):
     assert api.put(url, {"database": db1.ref, "role": "server", "secret": "badsecret"})[0] == 400
 
 
-@pytest.mark.xfail(strict=True, reason="fql stores key secrets as unsalted SHA-256 (README): giving the same secret again gives the same hash, where core's bcrypt salts anew")
 def test_key_patch_works_with_the_root_key(api):
     res = new_key(api, api.a_database())
     status, _, body = api.patch(path(res["ref"]), {"secret": res["secret"]})

@@ -393,15 +393,7 @@ def test_exists(raw, case):
 
 @pytest.mark.parametrize(
     "case",
-    [
-        "if/exists/get",
-        pytest.param(
-            "if/exists/get set",
-            marks=pytest.mark.xfail(
-                strict=True, reason="fql's Exists of a set reads its first entry, not that entry's document too"
-            ),
-        ),
-    ],
+["if/exists/get", "if/exists/get set"],
 )
 def test_if_exists_get(raw, case):
     """MetricsSpec "if/exists/get" and "if/exists/get set": the Get after the Exists reads nothing new."""

@@ -15,6 +15,7 @@ ends the test's stream, which is how a test sees that no (more) event came.
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 
@@ -132,6 +133,66 @@ def test_prev_and_diff_fields(server):
     assert shown["document"]["data"] == {"y": 2, "z": 3} and shown["document"]["ts"] == event["txn"]
     assert shown["diff"]["data"] == {"x": None, "y": 2, "z": 3} and shown["diff"]["ts"] == event["txn"]
     assert shown["prev"]["data"] == {"x": 1, "y": 1} and shown["prev"]["ts"] == doc["ts"]
+
+
+def test_history_rewrite_events(server):
+    """"stream history rewrite events": an Insert and a Remove at an earlier time each send two
+    `history_rewrite` events, in core's order: the Insert rewrites the version after it (now an update),
+    then adds its own; the Remove removes it, then rewrites the version after it (a create again)."""
+    doc = create(server, {"x": 1})
+    ts = doc["ts"] - 10_000
+    at = {"@ts": _iso(ts)}
+
+    def edit():
+        server.query({"insert": ref(doc), "ts": at, "action": "create", "params": {"object": {}}})
+        server.query({"remove": ref(doc), "ts": at, "action": "create"})
+
+    events = subscribe(server, ref(doc), 4, during=edit)
+    shown = [(e["type"], e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
+    assert shown == [
+        ("history_rewrite", "update", doc["ts"]),
+        ("history_rewrite", "create", ts),
+        ("history_rewrite", "create", ts),
+        ("history_rewrite", "create", doc["ts"]),
+    ]
+    assert events[0]["event"]["document"] == doc and events[3]["event"]["document"] == doc
+    assert all(e["event"]["document"]["ref"] == doc["ref"] for e in events)
+    inserted, removed = events[0]["txn"], events[2]["txn"]
+    assert inserted == events[1]["txn"] < removed == events[3]["txn"]
+
+
+def test_history_rewrites_with_fields_and_abac(server):
+    """A rewrite shows the fields asked for (a removed version has only its action and document), and is
+    sent only to a secret that may read the document's history (core's EventFilter)."""
+    doc = create(server, {"x": 1})
+    ts = doc["ts"] - 10_000
+    server.query({"insert": ref(doc), "ts": {"@ts": _iso(ts)}, "action": "update", "params": {"object": {"data": {"object": {"x": 0}}}}})
+    fields = ["action", "document", "diff", "prev"]
+    remove = {"remove": ref(doc), "ts": {"@ts": _iso(ts)}, "action": "update"}
+    events = subscribe(server, ref(doc), 2, fields=fields, during=lambda: server.query(remove))
+    assert [sorted(e["event"]) for e in events] == [["action", "document"], sorted(fields)]
+    assert events[1]["event"]["prev"] == {"ref": doc["ref"], "ts": doc["ts"]}
+    for name, actions, expected in (
+        ("reader", {"read": True}, ["version"]),
+        ("historian", {"read": True, "history_read": True}, ["history_rewrite", "history_rewrite", "version"]),
+    ):
+        privilege = {"object": {"resource": SPELLS, "actions": {"object": actions}}}
+        server.query({"create_role": {"object": {"name": name, "privileges": [privilege]}}})
+        secret = server.query({"create_key": {"object": {"role": {"role": name}}}})["secret"]
+        update = {"update": ref(doc), "params": {"object": {"data": {"object": {"x": len(expected)}}}}}
+
+        def edit(update=update):
+            server.query({"insert": ref(doc), "ts": {"@ts": _iso(ts)}, "action": "create", "params": {"object": {}}})
+            server.query(update)
+
+        events = subscribe(server, ref(doc), len(expected), secret=secret, during=edit, wait=QUIET * 2)
+        assert [e["type"] for e in events] == expected, name
+
+
+def _iso(micros: int) -> str:
+    seconds, rest = divmod(micros, 1_000_000)
+    at = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc) + datetime.timedelta(microseconds=rest)
+    return at.isoformat().replace("+00:00", "Z")
 
 
 def test_set_streams(server):

@@ -209,6 +209,8 @@ def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
     check_read_only("keys", params, "create Key")
+    # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
+    params.pop("hashed_secret", None)
     return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))
 
 

@@ -930,10 +930,10 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
         return value
     if isinstance(value, list):
         return [project(ctx, v, fields) for v in value]
-    from .sets import V10Set, mapped
+    from .sets import V10Set, made, mapped
 
     if isinstance(value, V10Set):
-        return mapped(ctx, value, lambda c, v: project(c, v, fields))
+        return made(ctx, mapped(ctx, value, lambda c, v: project(c, v, fields)), "project", value, fields)
     if isinstance(value, EventSource):
         from .streams import mapped_source
 

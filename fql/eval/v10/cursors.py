@@ -11,9 +11,10 @@ v4 set (`core`), an array or range (`array`), or one made from other sets by a s
 `map`, `take`, ...: the method's arguments, sets among them). A lambda (`@L`) keeps its parameters, its
 body as our AST without positions (a tree rebuilt as it was, with nothing parsed again) and the values of
 the free names its body uses; a document (`@D`) keeps its reference and the time it was read at, and
-is read again; a user function (`@U`) and a module (`@M`) keep their names. Other values are stored as
-the storage codec stores them. A set holding anything else (a bound method, a native function value, an
-event source) has no description: its cursor names an entry in the process's table instead (sets.py).
+is read again; a user function (`@U`), a module (`@M`), a module's function (`@F`), a method taken from
+a value (`@B`, with the value) and an index (`@I`) keep their names. Other values are stored as
+the storage codec stores them. A set holding anything else (an event source) has no description: its
+cursor names an entry in the process's table instead (sets.py).
 
 Decoding rebuilds the set by calling the same set functions as the reader (its permissions; nothing it
 may not do in a set function, so nothing written), each at the valid time it was made at.
@@ -147,10 +148,27 @@ def _value(v: t.Any) -> t.Any:
         return {"@N": [name, *(_value(getattr(v, f)) for f in _NODES[name][1])]}
     if isinstance(v, str):
         return str(v)  # a lark Token in a node
-    from .globals import UserFunction
+    return _function(v)
 
+
+def _function(v: t.Any) -> t.Any:
+    """A function value other than a lambda, by the names that find it again."""
+    from ...values import SetCursor
+    from .collections import IndexFunction
+    from .expressions import BoundMethod
+    from .globals import StaticFunction, UserFunction
+
+    kind = type(v)
     if kind is UserFunction:
         return {"@U": v.name}
+    if kind is StaticFunction:
+        return {"@F": [_value(v.owner), v.method.owner, v.method.name]}
+    if kind is BoundMethod:
+        return {"@B": [_value(v.receiver), v.method.owner, v.method.name]}
+    if kind is IndexFunction:
+        return {"@I": [v.index.sources[0], v.name]}
+    if kind is SetCursor:
+        return {"@C": v.token}
     try:
         return codec.to_plain(v)
     except InvalidArgument:
@@ -226,15 +244,57 @@ def _decoded(ctx: Context, data: t.Any) -> t.Any:
     if tag == "@N":
         cls, names = _NODES[body[0]]
         return cls(**dict(zip(names, body[1:], strict=True)))
-    if tag == "@U":
-        from .globals import UserFunction
-
-        return UserFunction(body, ctx.state.scope)
+    if tag in _FUNCTIONS:
+        return _FUNCTIONS[tag](ctx, body)
     if tag not in _CODEC_TAGS:
         raise ValueError(tag)
     return codec.from_tagged(inner)
 
 
+def _static(ctx: Context, body: list) -> t.Any:
+    from ..registry import V10_METHODS, V10_STATICS
+    from .globals import USER_COLLECTION, StaticFunction
+
+    owner, table, name = body
+    return StaticFunction(owner, (V10_METHODS if table == USER_COLLECTION else V10_STATICS)[(table, name)])
+
+
+def _bound(ctx: Context, body: list) -> t.Any:
+    from ..registry import V10_METHODS
+    from .expressions import BoundMethod
+
+    receiver, table, name = body
+    return BoundMethod(receiver, V10_METHODS[(table, name)])
+
+
+def _index_function(ctx: Context, body: list) -> t.Any:
+    from .collections import index_function
+
+    coll, name = body
+    found = index_function(ctx, Module(coll), name) if isinstance(coll, str) and isinstance(name, str) else None
+    if found is None:
+        raise invalid()
+    return found
+
+
+def _user_function(ctx: Context, name: t.Any) -> t.Any:
+    from .globals import UserFunction
+
+    if not isinstance(name, str):
+        raise ValueError(name)
+    return UserFunction(name, ctx.state.scope)
+
+
+def _set_cursor(ctx: Context, token: t.Any) -> t.Any:
+    from ...values import SetCursor
+
+    if not isinstance(token, str):
+        raise ValueError(token)
+    return SetCursor(token)
+
+
+#: Function values (and set cursors) by tag: each found again by its names, as the reader.
+_FUNCTIONS = {"@U": _user_function, "@F": _static, "@B": _bound, "@I": _index_function, "@C": _set_cursor}
 #: The storage codec's tags a cursor may hold.
 _CODEC_TAGS = frozenset(("@t", "@o", "@ref", "@set", "@ts", "@date", "@bytes", "@uuid"))
 

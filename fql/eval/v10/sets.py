@@ -1,7 +1,8 @@
 """v10 sets: lazy, ordered streams (collection and index reads, where, map, order, take...) and paging.
 
 A set in a query result becomes its first page (16 elements by default) with an `after` cursor;
-`Set.paginate(cursor)` continues it. Cursors live in the Database that made them, for as long as it runs.
+`Set.paginate(cursor)` continues it. A cursor holds its set (cursors.py); one of a set no cursor can
+carry names an entry in the table of the Database that made it, for as long as it runs.
 """
 
 from __future__ import annotations
@@ -327,7 +328,8 @@ MAX_CURSORS = 10_000
 
 
 class Cursors:
-    """A Database's cursors: each `after` string with the set it continues, most recently used last."""
+    """A Database's cursors of sets no cursor can carry (cursors.py): each `after` string with the set it
+    continues, most recently used last."""
 
     def __init__(self, limit: int = MAX_CURSORS):
         self.limit = limit

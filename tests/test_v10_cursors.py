@@ -10,8 +10,11 @@ import zlib
 import pytest
 
 import fql
-from fql.eval.v10 import cursors
+from fql.auth.access import Auth
+from fql.eval.evaluator import Context, QueryState
+from fql.eval.v10 import cursors, streams
 from fql.eval.v10.sets import MAX_CURSORS, Cursors
+from fql.values import EventSource
 
 from .test_core_model_fql2 import SETS
 
@@ -266,9 +269,56 @@ def test_a_flipped_character_cannot_be_decoded(db):
 
 def test_a_decoded_cursor_performs_no_writes(db):
     # A cursor put together by hand whose function would write: set functions may not write, as core's.
-    writes = cursors._value(fql.parse("Items.create({})", syntax="v10").body[0])
+    writes = cursors.describe(fql.parse("Items.create({})", syntax="v10").body[0])
     made = ["map", None, {"@S": ["range", None, 0, 10]}, {"@L": [["x"], writes, {}]}]
     with pytest.raises(fql.FQLError) as caught:
         q(db, f'Set.paginate("{_pack(json.dumps([1, {"@S": made}, 0, 16, 1]))}")')
     assert caught.value.v10_code == "invalid_effect"
     assert q(db, "Items.all().count()") == 5
+
+
+# -- event sources: self-contained tokens the same way -----------------------------------------------------
+
+
+def run(db: fql.Database, text: str, **env):
+    return db.run(fql.parse(text, "v10"), syntax="v10", env=env)
+
+
+def test_an_event_source_token_holds_its_set_and_start(db):
+    source = q(db, "let lim = 2; Items.all().where(x => x.n > lim).eventSource()")
+    assert streams.lookup(db, source.token) is None
+    scope, _, method_name, steps, watched, (ts, ordinal) = streams.unpacked(source.token)
+    assert (method_name, steps, watched, ordinal) == (".eventSource()", [], [], streams.MAX_ORD) and ts > 0
+    # Two sources of the same set made by one query are equal, as core compares the sets they stand for.
+    assert q(db, "let a = Items.all().eventSource(); let b = Items.all().eventSource(); a == b") is True
+
+
+def test_an_event_source_is_extended_by_another_database_on_the_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as first:
+        q(first, "Collection.create({ name: 'Items', indexes: { byK: { terms: [{ field: '.k' }] } } })")
+        source = q(first, "let d = 10; Items.byK(1).map(x => x.n * d).eventSource()")
+    with fql.connect(url) as second:
+        extended = run(second, "src.where(n => n > 20) { n }", src=source)
+        *_, steps, _, start = streams.unpacked(extended.token)
+        assert [kind for kind, _ in steps] == ["where", "project"] and start == streams.unpacked(source.token)[-1]
+        txn = second.storage.begin()
+        try:
+            remade = streams.resolve(Context(QueryState(txn, Auth(), db=second)), extended.token)
+        finally:
+            txn.rollback()
+        assert isinstance(remade.base, streams.IndexRows) and len(remade.steps) == 3
+
+
+def test_an_event_source_holding_what_no_token_can_carry_lives_in_the_process(db):
+    source = q(db, "let e = Items.all().eventSource(); Items.all().where(x => e != null).eventSource()")
+    assert streams.lookup(db, source.token) is not None and streams.unpacked(source.token) is None
+    extended = run(db, "src.map(.n)", src=source)
+    assert streams.lookup(db, extended.token) is not None
+
+
+@pytest.mark.parametrize("token", ["", "nope", _pack("[1]"), _pack('[1, "source", "", 5, ".x", [], [], [1, 2]]')])
+def test_a_malformed_event_source_token_is_no_source(db, token):
+    with pytest.raises(fql.FQLError) as caught:
+        run(db, "src.map(.n)", src=EventSource(token))
+    assert (caught.value.v10_code, caught.value.description) == ("invalid_argument", "invalid event source provided")

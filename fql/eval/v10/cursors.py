@@ -23,6 +23,7 @@ may not do in a set function, so nothing written), each at the valid time it was
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import json
 import typing as t
@@ -59,20 +60,55 @@ class Unserializable(Exception):
 def encode(s: V10Set, offset: int, size: int, snapshot: int) -> str:
     """The cursor of `s` from `offset`, paged `size` at a time as of `snapshot`; Unserializable if `s`
     holds what no cursor can carry."""
-    text = json.dumps([FORMAT, _value(s), offset, size, snapshot], separators=(",", ":"), ensure_ascii=False)
-    packed = zlib.compress(text.encode("utf-8"), 9)
-    return base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii")
+    return pack([FORMAT, describe(s), offset, size, snapshot])
 
 
 def decode(ctx: Context, token: str) -> tuple[V10Set, int, int, int]:
     """The set, offset, page size and snapshot a cursor holds, the set rebuilt as the reader; a token that
     is not a cursor fql made is `invalid_cursor`."""
     try:
-        fmt, data, offset, size, snapshot = _payload(token)
+        fmt, data, offset, size, snapshot = unpack(token)
         if fmt != FORMAT or not all(type(n) is int for n in (offset, size, snapshot)) or offset < 0 or size < 1:
             raise ValueError(fmt)
-        # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
-        with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot), _rebuilding(ctx):
+    except (TypeError, ValueError):
+        raise invalid() from None
+    # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
+    with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
+        return rebuilt(ctx, data), offset, size, snapshot
+
+
+def invalid() -> QueryRuntimeError:
+    return QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
+
+
+def pack(payload: list) -> str:
+    """`payload` (JSON data) as a token: compressed, in URL-safe base64 without padding."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).rstrip(b"=").decode("ascii")
+
+
+def unpack(token: t.Any) -> list:
+    """The JSON data `pack` made `token` of; ValueError (or TypeError) for a token it did not make."""
+    if not isinstance(token, str) or not token.isascii():
+        raise ValueError(token)
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflate = zlib.decompressobj()
+        text = inflate.decompress(packed, MAX_PAYLOAD)
+    except (binascii.Error, zlib.error) as err:
+        raise ValueError(token) from err
+    if inflate.unconsumed_tail or not inflate.eof:
+        raise ValueError("truncated or too large")
+    payload = json.loads(text)
+    if not isinstance(payload, list) or not payload:
+        raise ValueError(payload)
+    return payload
+
+
+def rebuilt(ctx: Context, data: t.Any) -> V10Set:
+    """The set `describe` gave `data` for, rebuilt as the reader; `invalid_cursor` for data it did not give."""
+    try:
+        with _rebuilding(ctx):
             s = _decoded(ctx, data)
     except FQLError:
         raise
@@ -80,26 +116,18 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, int, int, int]:
         raise invalid() from None
     if not isinstance(s, V10Set):
         raise invalid()
-    return s, offset, size, snapshot
+    return s
 
 
-def invalid() -> QueryRuntimeError:
-    return QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
-
-
-def _payload(token: t.Any) -> list:
-    """The cursor's payload as plain JSON data."""
-    if not isinstance(token, str) or not token.isascii():
-        raise ValueError(token)
-    packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    inflate = zlib.decompressobj()
-    text = inflate.decompress(packed, MAX_PAYLOAD)
-    if inflate.unconsumed_tail or not inflate.eof:
-        raise ValueError("truncated or too large")
-    payload = json.loads(text)
-    if not isinstance(payload, list) or len(payload) != 5:
-        raise ValueError(payload)
-    return payload
+def rebuilt_value(ctx: Context, data: t.Any) -> t.Any:
+    """Any value `describe` gave `data` for (a function given to an event source's `where`), as the reader."""
+    try:
+        with _rebuilding(ctx):
+            return _decoded(ctx, data)
+    except FQLError:
+        raise
+    except Exception:
+        raise invalid() from None
 
 
 @contextlib.contextmanager
@@ -120,21 +148,22 @@ def _rebuilding(ctx: Context) -> t.Iterator[None]:
 # -- encoding ------------------------------------------------------------------------------------------
 
 
-def _value(v: t.Any) -> t.Any:
-    """`v` as JSON data: plain where it is plain, else an object with one `@` key."""
+def describe(v: t.Any) -> t.Any:
+    """`v` as JSON data: plain where it is plain, else an object with one `@` key; Unserializable for a
+    value no cursor can carry."""
     kind = type(v)
     if v is None or kind in (bool, int, float, str):
         return v
     if kind is ID:
         return str(v)  # as core's reification does: an ID casts from its string
     if kind is list:
-        return [_value(x) for x in v]
+        return [describe(x) for x in v]
     if kind is dict:
         if all(isinstance(k, str) and k[:1] != "@" for k in v):
-            return {k: _value(x) for k, x in v.items()}
-        return {"@o": [[_value(k), _value(x)] for k, x in v.items()]}
+            return {k: describe(x) for k, x in v.items()}
+        return {"@o": [[describe(k), describe(x)] for k, x in v.items()]}
     if kind is tuple:
-        return {"@t": [_value(x) for x in v]}
+        return {"@t": [describe(x) for x in v]}
     if isinstance(v, V10Set):
         return {"@S": _set(v)}
     if kind is Lambda:
@@ -145,7 +174,7 @@ def _value(v: t.Any) -> t.Any:
         return {"@M": [v.name, codec.to_plain(v.collection)]}
     if isinstance(v, ast.Node):
         name = type(v).__name__
-        return {"@N": [name, *(_value(getattr(v, f)) for f in _NODES[name][1])]}
+        return {"@N": [name, *(describe(getattr(v, f)) for f in _NODES[name][1])]}
     if isinstance(v, str):
         return str(v)  # a lark Token in a node
     return _function(v)
@@ -162,9 +191,9 @@ def _function(v: t.Any) -> t.Any:
     if kind is UserFunction:
         return {"@U": v.name}
     if kind is StaticFunction:
-        return {"@F": [_value(v.owner), v.method.owner, v.method.name]}
+        return {"@F": [describe(v.owner), v.method.owner, v.method.name]}
     if kind is BoundMethod:
-        return {"@B": [_value(v.receiver), v.method.owner, v.method.name]}
+        return {"@B": [describe(v.receiver), v.method.owner, v.method.name]}
     if kind is IndexFunction:
         return {"@I": [v.index.sources[0], v.name]}
     if kind is SetCursor:
@@ -179,22 +208,22 @@ def _set(s: V10Set) -> list:
     from .collections import IndexSet
 
     if type(s) is DocumentsSet:
-        return ["docs", s.valid_ts, _value(s.coll), _value(s.start), _value(s.stop)]
+        return ["docs", s.valid_ts, describe(s.coll), describe(s.start), describe(s.stop)]
     if type(s) is IndexSet:
         index = s.index
-        return ["index", s.valid_ts, index.sources[0], index.ref.id, _value(s.terms), _value(s.bounds)]
+        return ["index", s.valid_ts, index.sources[0], index.ref.id, describe(s.terms), describe(s.bounds)]
     if type(s) is CoreSet:
-        return ["core", None, _value(s.setref), s.docs]
+        return ["core", None, describe(s.setref), s.docs]
     if type(s) is ArraySet:
         items = s.items
         if type(items) is range:
             return ["range", None, items.start, items.stop]
         if type(items) is not list:
             raise Unserializable("array set")
-        return ["single" if s.single else "array", None, _value(items)]
+        return ["single" if s.single else "array", None, describe(items)]
     if type(s) is Derived and s.spec is not None:
         kind, made_at, args = s.spec
-        return [kind, made_at, *(_value(a) for a in args)]
+        return [kind, made_at, *(describe(a) for a in args)]
     raise Unserializable(type(s).__name__)
 
 
@@ -208,10 +237,10 @@ def _lambda(fn: Lambda) -> list:
     # Only the values its body names: a lambda's scope holds every variable of the query.
     for name, _ in free_names((fn.body,), bound):
         if name in fn.env and not name.startswith(NULL_KEY) and name not in closure:
-            closure[name] = _value(fn.env[name])
+            closure[name] = describe(fn.env[name])
     if ast.THIS in fn.env:
-        closure[ast.THIS] = _value(fn.env[ast.THIS])
-    return [params, _value(fn.body), closure]
+        closure[ast.THIS] = describe(fn.env[ast.THIS])
+    return [params, describe(fn.body), closure]
 
 
 # -- decoding ------------------------------------------------------------------------------------------

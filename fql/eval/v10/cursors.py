@@ -13,8 +13,10 @@ body as our AST without positions (a tree rebuilt as it was, with nothing parsed
 the free names its body uses; a document (`@D`) keeps its reference and the time it was read at, and
 is read again; a user function (`@U`), a module (`@M`), a module's function (`@F`), a method taken from
 a value (`@B`, with the value) and an index (`@I`) keep their names. Other values are stored as
-the storage codec stores them. A set holding anything else (an event source) has no description: its
-cursor names an entry in the process's table instead (sets.py).
+the storage codec stores them; set cursors (`@C`) and event sources (`@E`) keep their tokens. A set
+holding anything else (an event source whose token names an entry of the process's table, a Python
+value an embedding program gave `Database.run`) has no description: its cursor names an entry in the
+process's table instead (sets.py).
 
 Decoding rebuilds the set by calling the same set functions as the reader (its permissions; nothing it
 may not do in a set function, so nothing written), each at the valid time it was made at.
@@ -182,7 +184,7 @@ def describe(v: t.Any) -> t.Any:
 
 def _function(v: t.Any) -> t.Any:
     """A function value other than a lambda, by the names that find it again."""
-    from ...values import SetCursor
+    from ...values import EventSource, SetCursor
     from .collections import IndexFunction
     from .expressions import BoundMethod
     from .globals import StaticFunction, UserFunction
@@ -198,6 +200,12 @@ def _function(v: t.Any) -> t.Any:
         return {"@I": [v.index.sources[0], v.name]}
     if kind is SetCursor:
         return {"@C": v.token}
+    if kind is EventSource:
+        from .streams import unpacked
+
+        # A self-contained token holds its source; one naming a table entry lives in this process only.
+        if unpacked(v.token) is not None:
+            return {"@E": v.token}
     try:
         return codec.to_plain(v)
     except InvalidArgument:
@@ -322,8 +330,19 @@ def _set_cursor(ctx: Context, token: t.Any) -> t.Any:
     return SetCursor(token)
 
 
-#: Function values (and set cursors) by tag: each found again by its names, as the reader.
-_FUNCTIONS = {"@U": _user_function, "@F": _static, "@B": _bound, "@I": _index_function, "@C": _set_cursor}
+def _event_source(ctx: Context, token: t.Any) -> t.Any:
+    from ...values import EventSource
+
+    if not isinstance(token, str):
+        raise ValueError(token)
+    return EventSource(token)
+
+
+#: Function values, set cursors and event sources by tag: each found again by its names, as the reader.
+_FUNCTIONS = {
+    "@U": _user_function, "@F": _static, "@B": _bound, "@I": _index_function, "@C": _set_cursor,
+    "@E": _event_source,
+}  # fmt: skip
 #: The storage codec's tags a cursor may hold.
 _CODEC_TAGS = frozenset(("@t", "@o", "@ref", "@set", "@ts", "@date", "@bytes", "@uuid"))
 

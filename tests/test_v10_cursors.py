@@ -143,6 +143,8 @@ CLOSURES = [
     "Items.all().flatMap(x => Items.byK(x.k).take(1).map(y => [x.n, y.n]))",
     "Items.all().map(x => Items.all().where(y => y.n == x.n + 1).first()?.n)",
     "Items.all().map(.n).map(double)",
+    "above(3)",
+    "above(3).map(p => p[0] * 2)",
     "Items.all().map(.n).map(Math.abs)",
     "let f = Items.byK; Items.all().map(x => f(x.k).count())",
     "Items.all().map(x => 'n'.concat).map(f => f('!'))",
@@ -164,6 +166,7 @@ def items(tmp_path_factory):
     with fql.connect(url) as db:
         q(db, "Collection.create({ name: 'Items', indexes: { byK: { terms: [{ field: '.k' }], values: [{ field: '.n' }] } } })")
         q(db, "Function.create({ name: 'double', body: 'x => x * 2' })")
+        q(db, "Function.create({ name: 'above', body: '(lim) => Items.all().where(x => x.n > lim).map(x => [x.n, lim])' })")
         q(db, "Set.sequence(0, 40).forEach(n => Items.create({ n: n, k: n % 2 }))")
     return url
 

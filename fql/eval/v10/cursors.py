@@ -385,6 +385,14 @@ def _array(ctx: Context, items: list) -> V10Set:
     return ArraySet(items)
 
 
+def _collection(value: t.Any) -> t.Any:
+    from ...values import Ref
+
+    if not isinstance(value, Ref):
+        raise ValueError(value)
+    return value
+
+
 def _set_of(value: t.Any) -> V10Set:
     if not isinstance(value, V10Set):
         raise ValueError(value)
@@ -407,7 +415,7 @@ def _kinds() -> dict[str, t.Callable[..., V10Set]]:
     from .sets import WhereSet, single
 
     return {
-        "docs": lambda ctx, coll, start, stop: DocumentsSet(ctx, coll, start, stop),
+        "docs": lambda ctx, coll, start, stop: DocumentsSet(ctx, _collection(coll), start, stop),
         "index": _index,
         "core": lambda ctx, setref, docs: CoreSet(setref, bool(docs)),
         "range": lambda ctx, start, stop: ArraySet(range(int(start), int(stop))),

@@ -223,7 +223,7 @@ def unpacked(token: t.Any) -> list | None:
     data, method_name, steps, watched, start = rest
     well_formed = (
         isinstance(method_name, str) and method_name in _METHODS and isinstance(steps, list)
-        and all(isinstance(step, list) and len(step) == 2 and step[0] in _EXTENSIONS for step in steps)
+        and all(isinstance(step, list) and len(step) == 2 and step[0] in _EXTENSION_KINDS for step in steps)
         and isinstance(watched, list) and all(isinstance(p, list) and all(map(_step, p)) for p in watched)
         and isinstance(start, list) and len(start) == 2 and all(type(n) is int for n in start)
     )  # fmt: skip
@@ -246,10 +246,14 @@ def rebuilt(ctx: Context, payload: list) -> Source:
     from .cursors import rebuilt as rebuilt_set, rebuilt_value
 
     scope, data, method_name, steps, watched, (ts, ordinal) = payload
-    root, made_steps = _pipeline(rebuilt_set(ctx, data), method_name)
-    base = _base(ctx, root, method_name)
-    for kind, described in steps:
-        made_steps += (_EXTENSIONS[kind](ctx, rebuilt_value(ctx, described)),)
+    try:
+        root, made_steps = _pipeline(rebuilt_set(ctx, data), method_name)
+        base = _base(ctx, root, method_name)
+        for kind, described in steps:
+            made_steps += (_EXTENSIONS[kind](ctx, rebuilt_value(ctx, described)),)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        # A token put together by hand, whose set is no set fql makes.
+        raise QueryRuntimeError("invalid_argument", "invalid event source provided") from None
     watched_paths = tuple(tuple(path) for path in watched)
     return Source(scope, base, made_steps, watched_paths, Cursor(ts, ordinal), (data, method_name, steps))
 
@@ -484,6 +488,7 @@ def _project_step(ctx: Context, fields: t.Any) -> t.Callable:
 
 #: The steps an event source's own methods add, by kind: each makes the step from its argument.
 _EXTENSIONS = {"where": _where_step, "map": _map_step, "project": _project_step}
+_EXTENSION_KINDS = tuple(_EXTENSIONS)
 
 
 @method("EventSource", "where")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import zlib
 
 import pytest
@@ -333,3 +334,35 @@ def test_a_malformed_event_source_token_is_no_source(db, token):
     with pytest.raises(fql.FQLError) as caught:
         run(db, "src.map(.n)", src=EventSource(token))
     assert (caught.value.v10_code, caught.value.description) == ("invalid_argument", "invalid event source provided")
+
+
+def _mutated(rnd: random.Random, value):
+    """`value` (a token's payload) with one part, at some depth, replaced by a value of another shape."""
+    junk = [None, 0, -1, 1.5, "x", "@S", [], {}, [1], {"@S": 1}, {"@N": ["Ident"]}, {"@L": 1}, {"@D": [1, 2]}]
+    if isinstance(value, list) and value and rnd.random() < 0.7:
+        i = rnd.randrange(len(value))
+        return [*value[:i], _mutated(rnd, value[i]), *value[i + 1 :]]
+    if isinstance(value, dict) and value and rnd.random() < 0.7:
+        key = rnd.choice(list(value))
+        return {**value, key: _mutated(rnd, value[key])}
+    return rnd.choice(junk)
+
+
+def test_tampered_payloads_are_fql_errors_never_python_ones(db):
+    rnd = random.Random(7)
+    made = "let d = Items.all().first()!; Items.all().where(x => x != d).map(x => [x.n, d.n]).pageSize(2)"
+    payload = cursors.unpack(after(db, made))
+    source = cursors.unpack(q(db, "let lim = 2; Items.all().where(x => x.n > lim).eventSource().map(.n)").token)
+    outcomes = {"answered": 0, "refused": 0}
+    for _ in range(300):
+        # Anything but an FQL error (a Python one) escapes and fails the test.
+        for text, env in (
+            (f'Set.paginate("{cursors.pack(_mutated(rnd, payload))}")', {}),
+            ("src.map(n => n)", {"src": EventSource(cursors.pack(_mutated(rnd, source)))}),
+        ):
+            try:
+                db.run(fql.parse(text, "v10"), syntax="v10", env=env)
+                outcomes["answered"] += 1
+            except fql.FQLError:
+                outcomes["refused"] += 1
+    assert outcomes["answered"] > 10 and outcomes["refused"] > 300

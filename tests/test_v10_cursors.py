@@ -1,11 +1,23 @@
-"""v10 set cursors: kept per Database in a bounded table, the least recently used forgotten first."""
+"""v10 set cursors: self-contained (the set, its position and snapshot in the string), read by any
+Database on the store; a set no cursor can carry falls back to a bounded per-Database table."""
 
 from __future__ import annotations
+
+import base64
+import json
+import random
+import zlib
 
 import pytest
 
 import fql
+from fql.auth.access import Auth
+from fql.eval.evaluator import Context, QueryState
+from fql.eval.v10 import cursors, streams
 from fql.eval.v10.sets import MAX_CURSORS, Cursors
+from fql.values import EventSource
+
+from .test_core_model_fql2 import SETS
 
 
 @pytest.fixture
@@ -16,30 +28,341 @@ def db():
     return database
 
 
-def after(db: fql.Database) -> str:
-    return db.query("Items.all().pageSize(2)", syntax="v10").after
+def q(db: fql.Database, text: str):
+    return db.query(text, syntax="v10")
+
+
+def after(db: fql.Database, query: str = "Items.all().pageSize(2)") -> str:
+    return q(db, query).after
 
 
 def paginate(db: fql.Database, cursor: str) -> list:
-    return [doc["n"] for doc in db.query(f'Set.paginate("{cursor}")', syntax="v10")["data"]]
+    return [doc["n"] for doc in q(db, f'Set.paginate("{cursor}")')["data"]]
+
+
+def every_page(db: fql.Database, query: str, size: int = 1) -> list:
+    """Every element of the set `query` makes, `size` at a time through its cursors."""
+    page = q(db, f"({query}).paginate({size})")
+    out = list(page["data"])
+    while "after" in page:
+        page = q(db, f'Set.paginate("{page["after"]}")')
+        out += page["data"]
+    return out
+
+
+def invalid(db: fql.Database, cursor: str) -> None:
+    with pytest.raises(fql.FQLError) as caught:
+        q(db, f"Set.paginate({cursor!r})".replace("'", '"'))
+    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cannot be decoded.")
 
 
 def test_a_cursor_continues_its_set(db):
     assert paginate(db, after(db)) == [3, 4]
 
 
+def test_a_cursor_holds_its_set_not_an_entry_of_the_process(db):
+    cursor = after(db)
+    assert len(Cursors()) == 0 and len(getattr(db, "cursors", None) or ()) == 0
+    assert cursor.isascii() and all(c.isalnum() or c in "-_" for c in cursor)
+    assert paginate(db, cursor) == [3, 4] and paginate(db, cursor) == [3, 4]
+
+
+@pytest.mark.parametrize("query", SETS)
+def test_a_cursor_of_every_set_kind_reads_on_in_another_database(tmp_path, query):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as maker:
+        q(maker, "Collection.create({ name: 'Foo', indexes: { idx: { values: [{ field: 'bar' }] } } })")
+        for bar in ("xxx", "yyy", "aaa"):
+            q(maker, f"Foo.create({{ bar: '{bar}' }})")
+        whole = q(maker, f"({query}).paginate(100)")["data"]
+        first = q(maker, f"({query}).paginate(1)")
+    with fql.connect(url) as reader:
+        got, page = list(first["data"]), first
+        while "after" in page:
+            page = q(reader, f'Set.paginate("{page["after"]}")')
+            got += page["data"]
+    assert [_plain(v) for v in got] == [_plain(v) for v in whole]
+
+
+def _plain(value):
+    return getattr(value, "ref", value)
+
+
+def test_a_cursor_survives_the_database_closed_and_opened_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as first:
+        q(first, "Collection.create({ name: 'Items' })")
+        q(first, "Set.sequence(0, 40).forEach(n => Items.create({ n: n }))")
+        cursor = q(first, "Items.all().map(.n)").after
+    with fql.connect(url) as second:
+        page = q(second, f'Set.paginate("{cursor}")')
+        assert page["data"] == list(range(16, 32))
+        assert q(second, f'Set.paginate("{page["after"]}")')["data"] == list(range(32, 40))
+
+
+def test_two_databases_on_one_store_read_each_others_cursors(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as a, fql.connect(url) as b:
+        q(a, "Collection.create({ name: 'Items' })")
+        q(a, "Set.sequence(0, 20).forEach(n => Items.create({ n: n }))")
+        cursor = q(a, "Items.all().map(.n).pageSize(5)").after
+        page = q(b, f'Set.paginate("{cursor}")')
+        assert page["data"] == [5, 6, 7, 8, 9]
+        assert q(a, f'Set.paginate("{page["after"]}")')["data"] == [10, 11, 12, 13, 14]
+
+
+def test_later_writes_do_not_shift_the_pages_of_a_decoded_cursor(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as db:
+        q(db, "Collection.create({ name: 'Items' })")
+        q(db, "Set.sequence(0, 4).forEach(n => Items.create({ n: n }))")
+        cursor = q(db, "Items.all().map(.n).pageSize(2)").after
+        q(db, "Items.create({ n: 9 })")
+    with fql.connect(url) as db:
+        page = q(db, f'Set.paginate("{cursor}")')
+        assert page["data"] == [2, 3] and "after" not in page
+
+
+CLOSURES = [
+    # where and map functions capturing variables, documents, arrays, objects, times and sets.
+    "let lim = 30; Items.all().where(x => x.n < lim).map(x => x.n * 2)",
+    "let d = Items.all().first()!; Items.all().where(x => x != d).map(x => [x.n, d.n])",
+    "let o = { a: [1, 2], b: { c: 'x' } }; Items.all().map(x => [x.n, o.a, o.b.c])",
+    "let t = Time('2020-01-01T00:00:00Z'); Items.all().map(x => [x.n, t.year])",
+    "let s = Set.sequence(0, 3); Items.all().map(x => s.map(y => y + x.n).toArray())",
+    "let f = x => x.n + 1; let g = y => f(y) * 10; Items.all().map(g)",
+    "Items.all().map(x => Set.sequence(0, x.n % 3).map(y => y * x.n))",
+    "Items.all().where(.n > 3) { n, twice: .n * 2 }",
+    "Items.all().map(x => x.n).order(desc(x => x)).take(25)",
+    "Items.all().concat(Set.sequence(100, 110)).drop(5)",
+    "Items.byK(1)",
+    "Items.byK(0, { from: 10, to: 30 }).map(.n)",
+    "Items.byK(0, { from: 10 }).reverse()",
+    "[Items.all().first()!, Items.all().last()!].toSet().concat(Items.all()).map(.n)",
+    "Set.single(Items.all().first()!).concat(Items.where(.n < 20)).map(.n)",
+    "Items.all().map(x => { doc: x, n: x.n }).where(x => x.doc.k == 0).map(.n)",
+    "Items.all().flatMap(x => Items.byK(x.k).take(1).map(y => [x.n, y.n]))",
+    "Items.all().map(x => Items.all().where(y => y.n == x.n + 1).first()?.n)",
+    "Items.all().map(.n).map(double)",
+    "above(3)",
+    "above(3).map(p => p[0] * 2)",
+    "Items.all().map(.n).map(Math.abs)",
+    "let f = Items.byK; Items.all().map(x => f(x.k).count())",
+    "Items.all().map(x => 'n'.concat).map(f => f('!'))",
+    "let s = Set.sequence(0, 10); Items.all().map(x => x.n).concat(s.map(y => y * 2))",
+    "let e = Items.byK(0).eventSource(); Items.all().map(x => if (e != null) x.n else 0)",
+    "let e = Items.byK(0).eventSource(); Items.all().map(x => e).take(8)",
+]
+
+
+def _paged(query: str, size: int) -> str:
+    """`query`'s set, its first page of `size` (after its `let`s)."""
+    head, _, last = query.rpartition("; ")
+    return f"{head}{'; ' if head else ''}({last}).paginate({size})"
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('cursors') / 'app.db'}"
+    with fql.connect(url) as db:
+        q(db, "Collection.create({ name: 'Items', indexes: { byK: { terms: [{ field: '.k' }], values: [{ field: '.n' }] } } })")
+        q(db, "Function.create({ name: 'double', body: 'x => x * 2' })")
+        q(db, "Function.create({ name: 'above', body: '(lim) => Items.all().where(x => x.n > lim).map(x => [x.n, lim])' })")
+        q(db, "Set.sequence(0, 40).forEach(n => Items.create({ n: n, k: n % 2 }))")
+    return url
+
+
+@pytest.mark.parametrize("query", CLOSURES)
+def test_sets_with_closures_and_nested_sets_read_on_from_their_cursors(items, query):
+    with fql.connect(items) as db:
+        whole = q(db, _paged(query, 100))["data"]
+        first = q(db, _paged(query, 7))
+    with fql.connect(items) as db:
+        got, page = list(first["data"]), first
+        while "after" in page:
+            page = q(db, f'Set.paginate("{page["after"]}")')
+            got += page["data"]
+    assert len(whole) > 7 and [_plain(v) for v in got] == [_plain(v) for v in whole]
+
+
+def test_a_set_made_inside_at_reads_its_time_from_the_cursor(items):
+    with fql.connect(items) as db:
+        then = q(db, "Time.now()")
+        q(db, "Items.create({ n: 100, k: 0 })")
+        cursor = q(db, f'at ({then}) {{ Items.all().map(.n).pageSize(5) }}').after
+        rest = every_page(db, f'at ({then}) {{ Items.all().map(.n) }}', 100)
+        q(db, "Items.where(.n == 100).forEach(.delete())")
+    with fql.connect(items) as db:
+        page, got = {"after": cursor}, []
+        while "after" in page:
+            page = q(db, f'Set.paginate("{page["after"]}")')
+            got += page["data"]
+    assert got == rest[5:] and 100 not in got
+
+
+def test_a_cursor_reads_with_the_readers_permissions(db):
+    q(db, "Role.create({ name: 'none', privileges: [] })")
+    q(db, "Role.create({ name: 'reader', privileges: [{ resource: 'Items', actions: { read: true } }] })")
+    secret = lambda role: db.query(f"Key.create({{ role: '{role}' }}).secret", syntax="v10")  # noqa: E731
+    cursor = after(db, "Items.all().map(.n).pageSize(2)")
+    assert db.query(f'Set.paginate("{cursor}")', syntax="v10", secret=secret("reader"))["data"] == [3, 4]
+    assert db.query(f'Set.paginate("{cursor}")', syntax="v10", secret=secret("none"))["data"] == []
+
+
+class Opaque:
+    """A Python value an embedding program gives a query: no cursor can carry it."""
+
+
+def kept(db: fql.Database) -> str:
+    """The cursor of a set no cursor can carry: its function captures an Opaque."""
+    text = "Items.all().pageSize(2).map(x => if (v != null) x.n else 0)"
+    return db.run(fql.parse(text, "v10"), syntax="v10", env={"v": Opaque()}).after
+
+
+def test_a_cursor_of_a_set_no_cursor_can_carry_lives_in_the_process(db):
+    cursor = kept(db)
+    assert len(db.cursors) == 1 and len(cursor) == 24
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [3, 4]
+    invalid(fql.connect(), cursor)
+
+
 def test_the_least_recently_used_cursor_is_forgotten(db):
     db.cursors = Cursors(limit=3)
-    first, second = after(db), after(db)
+    first, second = kept(db), kept(db)
     # Now the most recently used but for the cursor of the page after it.
-    assert paginate(db, first) == [3, 4]
-    third = after(db)
+    assert q(db, f'Set.paginate("{first}")')["data"] == [3, 4]
+    third = kept(db)
     assert len(db.cursors) == 3
-    with pytest.raises(fql.FQLError) as caught:
-        paginate(db, second)
-    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cannot be decoded.")
-    assert paginate(db, first) == [3, 4] and paginate(db, third) == [3, 4]
+    invalid(db, second)
+    assert q(db, f'Set.paginate("{first}")')["data"] == [3, 4] == q(db, f'Set.paginate("{third}")')["data"]
 
 
 def test_the_default_bound():
     assert Cursors().limit == MAX_CURSORS == 10_000
+
+
+def _pack(text: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(text.encode())).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "nope",
+        "!!!",
+        "ü",
+        _pack("[1]"),
+        _pack("not json"),
+        _pack('[2, {"@S": ["range", null, 0, 10]}, 1, 16, 1]'),
+        _pack('[1, {"@S": ["range", null, 0, 10]}, -1, 16, 1]'),
+        _pack('[1, {"@S": ["nothing", null]}, 1, 16, 1]'),
+        _pack('[1, {"@S": ["map", null, 5, 3]}, 1, 16, 1]'),
+        _pack('[1, {"@S": ["map", null, {"@S": ["range", null, 0, 10]}, {"@L": [["x"], {"@N": ["Num"]}, {}]}]}, 1, 16, 1]'),
+        _pack('[1, {"@S": ["map", null, {"@S": ["range", null, 0, 10]}, {"@L": [["x"], {"@N": ["Nope", 1]}, {}]}]}, 1, 16, 1]'),
+        _pack('[1, {"@S": ["index", null, "Items", "missing", [], null]}, 1, 16, 1]'),
+        _pack('[1, {"@X": 1}, 1, 16, 1]'),
+        _pack('[1, 5, 1, 16, 1]'),
+        "A" * 10_000,
+    ],
+)
+def test_a_malformed_or_tampered_cursor_cannot_be_decoded(db, cursor):
+    invalid(db, cursor)
+
+
+def test_a_flipped_character_cannot_be_decoded(db):
+    cursor = after(db, "Items.all().map(x => x.n + 1).pageSize(2)")
+    for i in range(0, len(cursor), 7):
+        swapped = cursor[:i] + ("A" if cursor[i] != "A" else "B") + cursor[i + 1 :]
+        with pytest.raises(fql.FQLError) as caught:
+            q(db, f'Set.paginate("{swapped}")')
+        assert caught.value.v10_code == "invalid_cursor"
+
+
+def test_a_decoded_cursor_performs_no_writes(db):
+    # A cursor put together by hand whose function would write: set functions may not write, as core's.
+    writes = cursors.describe(fql.parse("Items.create({})", syntax="v10").body[0])
+    made = ["map", None, {"@S": ["range", None, 0, 10]}, {"@L": [["x"], writes, {}]}]
+    with pytest.raises(fql.FQLError) as caught:
+        q(db, f'Set.paginate("{_pack(json.dumps([1, {"@S": made}, 0, 16, 1]))}")')
+    assert caught.value.v10_code == "invalid_effect"
+    assert q(db, "Items.all().count()") == 5
+
+
+# -- event sources: self-contained tokens the same way -----------------------------------------------------
+
+
+def run(db: fql.Database, text: str, **env):
+    return db.run(fql.parse(text, "v10"), syntax="v10", env=env)
+
+
+def test_an_event_source_token_holds_its_set_and_start(db):
+    source = q(db, "let lim = 2; Items.all().where(x => x.n > lim).eventSource()")
+    assert streams.lookup(db, source.token) is None
+    scope, _, method_name, steps, watched, (ts, ordinal) = streams.unpacked(source.token)
+    assert (method_name, steps, watched, ordinal) == (".eventSource()", [], [], streams.MAX_ORD) and ts > 0
+    # Two sources of the same set made by one query are equal, as core compares the sets they stand for.
+    assert q(db, "let a = Items.all().eventSource(); let b = Items.all().eventSource(); a == b") is True
+
+
+def test_an_event_source_is_extended_by_another_database_on_the_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with fql.connect(url) as first:
+        q(first, "Collection.create({ name: 'Items', indexes: { byK: { terms: [{ field: '.k' }] } } })")
+        source = q(first, "let d = 10; Items.byK(1).map(x => x.n * d).eventSource()")
+    with fql.connect(url) as second:
+        extended = run(second, "src.where(n => n > 20) { n }", src=source)
+        *_, steps, _, start = streams.unpacked(extended.token)
+        assert [kind for kind, _ in steps] == ["where", "project"] and start == streams.unpacked(source.token)[-1]
+        txn = second.storage.begin()
+        try:
+            remade = streams.resolve(Context(QueryState(txn, Auth(), db=second)), extended.token)
+        finally:
+            txn.rollback()
+        assert isinstance(remade.base, streams.IndexRows) and len(remade.steps) == 3
+
+
+def test_an_event_source_holding_what_no_token_can_carry_lives_in_the_process(db):
+    source = run(db, "Items.all().where(x => v != null).eventSource()", v=Opaque())
+    assert streams.lookup(db, source.token) is not None and streams.unpacked(source.token) is None
+    extended = run(db, "src.map(.n)", src=source)
+    assert streams.lookup(db, extended.token) is not None
+
+
+@pytest.mark.parametrize("token", ["", "nope", _pack("[1]"), _pack('[1, "source", "", 5, ".x", [], [], [1, 2]]')])
+def test_a_malformed_event_source_token_is_no_source(db, token):
+    with pytest.raises(fql.FQLError) as caught:
+        run(db, "src.map(.n)", src=EventSource(token))
+    assert (caught.value.v10_code, caught.value.description) == ("invalid_argument", "invalid event source provided")
+
+
+def _mutated(rnd: random.Random, value):
+    """`value` (a token's payload) with one part, at some depth, replaced by a value of another shape."""
+    junk = [None, 0, -1, 1.5, "x", "@S", [], {}, [1], {"@S": 1}, {"@N": ["Ident"]}, {"@L": 1}, {"@D": [1, 2]}]
+    if isinstance(value, list) and value and rnd.random() < 0.7:
+        i = rnd.randrange(len(value))
+        return [*value[:i], _mutated(rnd, value[i]), *value[i + 1 :]]
+    if isinstance(value, dict) and value and rnd.random() < 0.7:
+        key = rnd.choice(list(value))
+        return {**value, key: _mutated(rnd, value[key])}
+    return rnd.choice(junk)
+
+
+def test_tampered_payloads_are_fql_errors_never_python_ones(db):
+    rnd = random.Random(7)
+    made = "let d = Items.all().first()!; Items.all().where(x => x != d).map(x => [x.n, d.n]).pageSize(2)"
+    payload = cursors.unpack(after(db, made))
+    source = cursors.unpack(q(db, "let lim = 2; Items.all().where(x => x.n > lim).eventSource().map(.n)").token)
+    outcomes = {"answered": 0, "refused": 0}
+    for _ in range(300):
+        # Anything but an FQL error (a Python one) escapes and fails the test.
+        for text, env in (
+            (f'Set.paginate("{cursors.pack(_mutated(rnd, payload))}")', {}),
+            ("src.map(n => n)", {"src": EventSource(cursors.pack(_mutated(rnd, source)))}),
+        ):
+            try:
+                db.run(fql.parse(text, "v10"), syntax="v10", env=env)
+                outcomes["answered"] += 1
+            except fql.FQLError:
+                outcomes["refused"] += 1
+    assert outcomes["answered"] > 10 and outcomes["refused"] > 300

@@ -138,7 +138,10 @@ def _now() -> int:
 class Ask:
     """A v10 stream or feed request: the source token, where to start (if given) and the page size."""
 
-    source: Source
+    #: The source a token names in the server's table, or None for a self-contained token...
+    source: Source | None
+    #: ... whose payload (sources.unpacked) is made into its source as the caller.
+    payload: list | None
     start: Cursor | None
     page_size: int
 
@@ -172,7 +175,8 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
     if start_ts is not None and cursor is not None:
         raise _invalid(f"Invalid request body: can not provide both `start_ts` and `cursor`{end}")
     source = sources.lookup(app.db, token)
-    if source is None:
+    payload = sources.unpacked(token) if source is None else None
+    if source is None and payload is None:
         raise _invalid(f"Invalid request body: invalid event source provided{end}")
     # A stream starts after every event of `start_ts`, a feed after its first one only (core's FeedRequest
     # makes the cursor (start_ts, 0), its StreamRequest (start_ts, max ordinal)).
@@ -181,7 +185,7 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
         start = Cursor.decode(cursor)
         if start is None:
             raise _invalid(f"Invalid request body: invalid event cursor provided{end}")
-    return Ask(source, start, _page_size(_field(body, "page_size", int)) if feed else DEFAULT_PAGE_SIZE)
+    return Ask(source, payload, start, _page_size(_field(body, "page_size", int)) if feed else DEFAULT_PAGE_SIZE)
 
 
 def _page_size(size: int | None) -> int:
@@ -313,12 +317,12 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        await self.app.run(self._check_v10, secret, ask.source)
-        start = ask.start or ask.source.start
-        if start.ts < ask.source.start.ts:
+        source = await self.app.run(self._check_v10, secret, ask)
+        start = ask.start or source.start
+        if start.ts < source.start.ts:
             raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
-        poll = _V10Poll(self, secret, ask.source, 0.0 if request.version == "2" else HTTP1_PACE)
-        await self.pump(send, receive, poll, start, [status_event(start, replay_reads(ask.source))])
+        poll = _V10Poll(self, secret, source, 0.0 if request.version == "2" else HTTP1_PACE)
+        await self.pump(send, receive, poll, start, [status_event(start, replay_reads(source))])
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
@@ -332,29 +336,29 @@ class Streams:
             raise ProtocolError(failure.status, failure.description)
         return Response(200, json_bytes(page), ts=ts)
 
-    def _check_v10(self, secret: str, source: Source) -> None:
+    def _check_v10(self, secret: str, ask: Ask) -> Source:
         try:
-            self.snapshot(secret, _v10_write, lambda ctx: _same_database(ctx, source, "stream"))
+            return self.snapshot(secret, _v10_write, lambda ctx: _source(ctx, ask, "stream"))
         except Unauthorized:
             raise _v10_unauthorized() from None
 
     def _page(self, secret: str, ask: Ask, deadline: float) -> tuple[dict, int]:
         def run(ctx: Context) -> tuple[dict, int]:
-            _same_database(ctx, ask.source, "event source")
+            source = _source(ctx, ask, "event source")
             started = time.perf_counter()
-            polled = sources.events(ctx, ask.source, ask.start or ask.source.start, ask.page_size, deadline)
+            polled = sources.events(ctx, source, ask.start or source.start, ask.page_size, deadline)
             found, more = polled.events, polled.more
             # Each event shows its own ops; the page bills the whole read, as core's query log does
             # (FeedLogSpec: a collection's changes index, 8 read ops, and one per document read).
-            events = [_event_line(ask.source, e, started) for e in found]
-            reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(ask.source, polled).reads
+            events = [_event_line(source, e, started) for e in found]
+            reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(source, polled).reads
             counted = sum(cost.compute for cost in (*(e.cost for e in found), *polled.filtered))
-            stats = _stats(started, reads=replay_reads(ask.source) + reads, compute=compute_ops(counted))
+            stats = _stats(started, reads=replay_reads(source) + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
             if found and found[-1].cursor is None:
-                cursor = ask.start or ask.source.start  # core keeps the page's cursor after such an error
+                cursor = ask.start or source.start  # core keeps the page's cursor after such an error
             page = {"events": events, "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts
 
@@ -584,6 +588,21 @@ async def _lines(send: t.Callable, lines: t.Iterable[bytes], pace: float) -> Non
         await _body(send, line)
         if pace:
             await asyncio.sleep(pace)
+
+
+def _source(ctx: Context, ask: Ask, what: str) -> Source:
+    """The request's source, as the caller: the server's table entry, or the self-contained token's made
+    again (core evaluates the token's set as the caller, with its permissions)."""
+    source = ask.source
+    if source is None:
+        if ask.payload[0] != ctx.state.scope:
+            raise _invalid(f"Error evaluating provided {what}, the event source belongs to another database.")
+        try:
+            source = sources.rebuilt(ctx, ask.payload)
+        except QueryRuntimeError as err:
+            raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
+    _same_database(ctx, source, what)
+    return source
 
 
 def _same_database(ctx: Context, source: Source, what: str) -> None:

@@ -130,7 +130,9 @@ _DECODERS: dict[str, t.Callable[[t.Any], t.Any]] = {
 }
 
 
-def _from_tagged(obj: dict) -> t.Any:
+def from_tagged(obj: dict) -> t.Any:
+    """One JSON object as `dumps` wrote it, its contents already values: the value its tag stands for, or
+    the object itself (a `json` object_hook)."""
     # json calls this innermost object first, so a tag's contents are already values when it is seen.
     if len(obj) == 1:
         for key, body in obj.items():
@@ -139,4 +141,4 @@ def _from_tagged(obj: dict) -> t.Any:
     return obj
 
 
-_decode = json.JSONDecoder(object_hook=_from_tagged).decode
+_decode = json.JSONDecoder(object_hook=from_tagged).decode

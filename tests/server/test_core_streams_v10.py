@@ -11,12 +11,11 @@ import base64
 import json
 import struct
 
-import attrs
 import httpx
 import pytest
 
 import fql
-from fql.eval.v10 import streams as sources
+from fql.eval.v10 import cursors
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
@@ -394,12 +393,11 @@ def test_feeds_cannot_start_before_the_retention(server):
 def test_a_stream_of_a_source_older_than_the_retention_ends_at_once(server):
     """api FQL2StreamSpec "providing a start time prior to collection mvt fails with an error" and model
     EventReplayerSpec "respects collection mvt when replaying events": a status event, then the error. The
-    spec rewrites the token's start; here the server's registered source is made 20 minutes older."""
+    spec rewrites the token's start; here the self-contained token's start is made 20 minutes older."""
     ok(server, "Collection.create({ name: 'TestColl', history_days: 0 })")
-    token = source(server, "TestColl.all().eventSource()")
-    registered = sources.lookup(server.app.db, token)
-    older = attrs.evolve(registered, start=sources.Cursor(registered.start.ts - 20 * MINUTE, 0))
-    sources._table(server.app.db)[token] = older  # noqa: SLF001 - a token made 20 minutes ago
+    payload = cursors.unpack(source(server, "TestColl.all().eventSource()"))
+    ts, _ = payload[-1]
+    token = cursors.pack([*payload[:-1], [ts - 20 * MINUTE, 0]])  # a token made 20 minutes ago
     found = events(server, token, 2)
     assert kinds(found) == ["status", "error"] and found[1]["error"]["code"] == "invalid_stream_start_time"
 

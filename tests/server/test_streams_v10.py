@@ -486,3 +486,20 @@ def test_events_over_http1_are_sent_apart():
     assert min(gaps) >= HTTP1_PACE > 0
     # Over HTTP/2 they go out as soon as they are read.
     assert [json.loads(part)["type"] for _, part in _stream_sends("2", 3)] == ["status", "add", "add", "add"]
+
+
+def test_an_event_source_outlives_the_server_that_made_it(tmp_path):
+    """A token holds its set and start (as core's): a second server on the same store, started after the
+    first stopped, feeds and streams it, its closures and steps made again as the caller."""
+    path = tmp_path / "sources.db"
+    with ServerThread(fql.connect(f"sqlite:///{path}")) as first:
+        client = Client(endpoint=first.url, secret="secret", max_attempts=1)
+        client.query(q('Collection.create({ name: "P", indexes: { byK: { terms: [{ field: ".k" }] } } })'))
+        made = "let lim = 2; P.byK(1).where(x => x.n > lim).map(.n).eventSource().map(n => n * 10)"
+        source = client.query(q(made)).data
+        client.query(q("P.create({ n: 1, k: 1 }); P.create({ n: 3, k: 1 }); P.create({ n: 5, k: 0 })"))
+    with ServerThread(fql.connect(f"sqlite:///{path}")) as second:
+        client = Client(endpoint=second.url, secret="secret", max_attempts=1)
+        assert [e["data"] for page in client.feed(source) for e in page] == [30]
+        with client.stream(source) as stream:
+            assert next(stream)["data"] == 30

@@ -316,6 +316,20 @@ class IndexFunction:
         return f"[function {self.name}()]"
 
 
+def index_set(ctx: Context, coll: str, name: str, terms: list, bounds: dict | None) -> IndexSet | None:
+    """The read of `coll`'s index `name` a cursor holds (its terms and range as stored), as the reader: it
+    must still be there, be queryable and the reader may read the collection (core's cursor runs the
+    index call again). None when the index is gone."""
+    from ...values import Module
+
+    if not isinstance(coll, str) or not isinstance(name, str) or not isinstance(terms, list):
+        return None
+    if not isinstance(bounds, (dict, type(None))) or index_function(ctx, Module(coll), name) is None:
+        return None
+    index = next(i for i in _v10_defs(ctx, ctx.state.scope, coll) if i.ref.id == name)
+    return IndexSet(ctx, index, terms, bounds, f"{coll}.{name}")
+
+
 def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | None:
     for index in _v10_defs(ctx, ctx.state.scope, module.name):
         if index.ref.id == name:

@@ -930,14 +930,14 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
         return value
     if isinstance(value, list):
         return [project(ctx, v, fields) for v in value]
-    from .sets import V10Set, mapped
+    from .sets import V10Set, made, mapped
 
     if isinstance(value, V10Set):
-        return mapped(ctx, value, lambda c, v: project(c, v, fields))
+        return made(ctx, mapped(ctx, value, lambda c, v: project(c, v, fields)), "project", value, fields)
     if isinstance(value, EventSource):
-        from .streams import mapped_source
+        from .streams import projected_source
 
-        return mapped_source(ctx, value, lambda c, v: project(c, v, fields))
+        return projected_source(ctx, value, fields)
     inner = ctx.bind({THIS: value})
     return {name: run(expr, inner) for name, expr in fields}
 

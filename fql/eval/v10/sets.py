@@ -1,7 +1,8 @@
 """v10 sets: lazy, ordered streams (collection and index reads, where, map, order, take...) and paging.
 
 A set in a query result becomes its first page (16 elements by default) with an `after` cursor;
-`Set.paginate(cursor)` continues it. Cursors live in the Database that made them, for as long as it runs.
+`Set.paginate(cursor)` continues it. A cursor holds its set (cursors.py); one of a set no cursor can
+carry names an entry in the table of the Database that made it, for as long as it runs.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class V10Set:
     #: index read keeps it (or reads at the valid time of whoever reads the set), and `where`, `map` and
     #: `flatMap` call their function at it (None: the query's own time).
     valid_ts: int | None = None
+    #: How a set made by a set function was made, for its cursors: the function's name (`"map"`), the
+    #: valid time it was made at, and its arguments (the set it was called on first).
+    spec: tuple | None = None
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         raise NotImplementedError
@@ -267,7 +271,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
     from .misc import callback
 
     # Checked before any element is read, as core checks its arguments (an empty set too).
-    predicate = callback(predicate, "predicate", 1, "pred")
+    given, predicate = predicate, callback(predicate, "predicate", 1, "pred")
     made_at, where = ctx.state.valid_ts, made_in(ctx)
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
@@ -282,7 +286,7 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
                     "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
                 )
 
-    out = Derived(source, keep)
+    out = made(ctx, Derived(source, keep), "where", source, given)
     out.valid_ts = made_at
     return out
 
@@ -291,6 +295,12 @@ def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]
     made_at, where = ctx.state.valid_ts, made_in(ctx)
     out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items))
     out.valid_ts = made_at
+    return out
+
+
+def made(ctx: Context, out: V10Set, kind: str, *args: t.Any) -> V10Set:
+    """`out`, knowing it was made by the set function `kind` with `args` at the query's valid time."""
+    out.spec = (kind, ctx.state.valid_ts, args)
     return out
 
 
@@ -318,7 +328,8 @@ MAX_CURSORS = 10_000
 
 
 class Cursors:
-    """A Database's cursors: each `after` string with the set it continues, most recently used last."""
+    """A Database's cursors of sets no cursor can carry (cursors.py): each `after` string with the set it
+    continues, most recently used last."""
 
     def __init__(self, limit: int = MAX_CURSORS):
         self.limit = limit
@@ -380,10 +391,17 @@ def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0, snap
 
 
 def cursor(ctx: Context, s: V10Set, offset: int = 0, size: int | None = None, snapshot: int | None = None) -> str:
-    """A new cursor of `s` from `offset`: Set.paginate reads it, `size` at a time, as of `snapshot`."""
-    token = _random.token_urlsafe(18)
-    _cursors(ctx).add(token, (s, offset, size or s.page_size, ctx.state.ts if snapshot is None else snapshot))
-    return token
+    """A cursor of `s` from `offset`: Set.paginate reads it, `size` at a time, as of `snapshot`. It holds
+    the set itself (cursors.py); one of a set no cursor can carry names an entry in the process's table."""
+    from . import cursors
+
+    entry = (s, offset, size or s.page_size, ctx.state.ts if snapshot is None else snapshot)
+    try:
+        return cursors.encode(*entry)
+    except cursors.Unserializable:
+        token = _random.token_urlsafe(18)
+        _cursors(ctx).add(token, entry)
+        return token
 
 
 def page_object(p: Page) -> dict:
@@ -399,10 +417,10 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     """The page after `cursor` (from an earlier page's `after`)."""
     if size is not None:
         size = _size(size)  # checked before the cursor is read, as core's Set.paginate does
+    from . import cursors
+
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
-    if found is None:
-        raise QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
-    s, offset, default, snapshot = found
+    s, offset, default, snapshot = found if found is not None else cursors.decode(ctx, cursor)
     s.recheck(ctx)
     try:
         # The rest of the set as the query that made the cursor saw it: later writes do not shift its
@@ -414,6 +432,11 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
         err.span = None
         err.frames.clear()
         raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        if found is not None:
+            raise
+        # A decoded set that cannot run (a cursor put together by hand, not made by fql).
+        raise cursors.invalid() from None
 
 
 def _size(n: t.Any) -> int:
@@ -494,7 +517,7 @@ def _same(a: V10Set, b: V10Set) -> bool:
 @method("Set", "pageSize")
 def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
     """The same set, paged `size` elements at a time."""
-    out = Derived(s, lambda c, items: items)
+    out = made(ctx, Derived(s, lambda c, items: items), "pageSize", s, size)
     out.page_size = _size(size)
     return out
 
@@ -514,7 +537,7 @@ def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
 @method("Set", "map")
 def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
-    out = mapped(ctx, s, lambda c, item: call_function(c, fn, [item]))
+    out = made(ctx, mapped(ctx, s, lambda c, item: call_function(c, fn, [item])), "map", s, fn)
     out.key = ("map", fn, out.page_size)
     return out
 
@@ -529,7 +552,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
             inner = as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
             yield from past.stepped(c, made_at, lambda: inner.elements(c))
 
-    out = Derived(s, expand)
+    out = made(ctx, Derived(s, expand), "flatMap", s, fn)
     out.valid_ts = made_at
     return out
 
@@ -542,7 +565,7 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     n = arg(limit, "limit", INT)
     if n < 0:
         raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
-    out = Derived(s, lambda c, items: itertools.islice(items, n))
+    out = made(ctx, Derived(s, lambda c, items: itertools.islice(items, n)), "take", s, limit)
     out.limit = n
     return out
 
@@ -553,13 +576,13 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
     from .misc import INT, arg
 
     n = max(arg(amount, "amount", INT), 0)
-    return Derived(s, lambda c, items: itertools.islice(items, n, None))
+    return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None)), "drop", s, amount)
 
 
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
     """The elements in reverse order."""
-    return Derived(s, lambda c, items: reversed(bounded(items)))
+    return made(ctx, Derived(s, lambda c, items: reversed(bounded(items))), "reverse", s)
 
 
 def _key(value: t.Any) -> bytes:
@@ -583,14 +606,14 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
                 seen.add(k)
                 yield item
 
-    return Derived(s, unique)
+    return made(ctx, Derived(s, unique), "distinct", s)
 
 
 @method("Set", "concat")
 def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
     tail = as_set(other)
-    out = Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)))
+    out = made(ctx, Derived(s, lambda c, items: itertools.chain(items, tail.elements(c))), "concat", s, other)
     out.tail = tail
     # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
     out.page_size = DEFAULT_PAGE_SIZE
@@ -616,7 +639,7 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
                 _trace(c, err, where)
             raise
 
-    return Derived(s, ordered)
+    return made(ctx, Derived(s, ordered), "order", s, *orderings)
 
 
 @method("Set", "toArray")

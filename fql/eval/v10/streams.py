@@ -1,8 +1,10 @@
 """v10 event sources (`set.toStream()`, `changesOn`) and the add/update/remove events read from history.
 
-An event source is a token naming an entry of its Database's registry: the set's base (a collection, an
-index match or one document), the `where`/`map` steps applied to each document, the fields `changesOn`
-watches, and the cursor its events start after (the creating transaction's). Events come from document
+An event source stands for the set's base (a collection, an index match or one document), the
+`where`/`map` steps applied to each document, the fields `changesOn` watches, and the cursor its events
+start after (the creating transaction's). Its token holds what made it (the set as a cursor holds it,
+cursors.py, and the steps added since), made again as whoever uses it, as core's token holds its set;
+one of a set no cursor can carry names an entry of its Database's registry instead. Events come from document
 history: each version of a document is compared with the one before it, as core's EventTransformer
 compares a document's current and previous states.
 """
@@ -38,7 +40,7 @@ from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, mat
 
 #: The largest ordinal of an event in a transaction: the cursor (ts, MAX_ORD) is after all of ts.
 MAX_ORD = (1 << 31) - 1
-#: How many event sources one Database remembers; the oldest are forgotten first.
+#: How many event sources of sets no token can carry one Database remembers; the oldest are forgotten first.
 MAX_SOURCES = 100_000
 
 
@@ -133,6 +135,10 @@ class Source:
     watched: tuple = ()
     #: Its events come after this cursor: the creating transaction's, unless a client asks otherwise.
     start: Cursor = Cursor(0, MAX_ORD)
+    #: What made it, for a self-contained token: the set's description (cursors.describe), the method
+    #: called on it, and the `where`/`map`/projection steps called on the source since, each as [kind,
+    #: description]; None when something in it cannot be described (its token names a table entry).
+    made: tuple | None = None
 
 
 @frozen
@@ -174,7 +180,13 @@ def _table(db: t.Any) -> OrderedDict:
 
 
 def register(ctx: Context, source: Source) -> EventSource:
-    """Remember `source` in the query's Database and return its token as an event source value."""
+    """`source` as an event source value: a token holding what made it, or else one naming an entry of
+    the query's Database's table."""
+    if source.made is not None:
+        from .cursors import FORMAT, pack
+
+        start, watched = source.start, [list(path) for path in source.watched]
+        return EventSource(pack([FORMAT, _TOKEN, source.scope, *source.made, watched, [start.ts, start.ord]]))
     table = _table(ctx.state.db)
     token = base64.b64encode(_random.token_bytes(24)).decode()
     with _LOCK:
@@ -184,13 +196,66 @@ def register(ctx: Context, source: Source) -> EventSource:
     return EventSource(token)
 
 
+#: What a self-contained event source token says it is (a set cursor's payload has no such word).
+_TOKEN = "source"
+
+
 def lookup(db: t.Any, token: t.Any) -> Source | None:
-    """The source a token names in `db`, or None for an unknown (or forgotten) token."""
+    """The source a token names in `db`'s table, or None for an unknown (or forgotten) token."""
     if not isinstance(token, str):
         return None
     table = _table(db)
     with _LOCK:
         return table.get(token)
+
+
+def unpacked(token: t.Any) -> list | None:
+    """A self-contained token's payload: [scope, set, method, steps, watched, start]; None for a token
+    that is not one."""
+    from .cursors import FORMAT, unpack
+
+    try:
+        fmt, kind, scope, *rest = unpack(token)
+    except (TypeError, ValueError):
+        return None
+    if fmt != FORMAT or kind != _TOKEN or not isinstance(scope, str) or len(rest) != 5:
+        return None
+    data, method_name, steps, watched, start = rest
+    well_formed = (
+        isinstance(method_name, str) and method_name in _METHODS and isinstance(steps, list)
+        and all(isinstance(step, list) and len(step) == 2 and step[0] in _EXTENSION_KINDS for step in steps)
+        and isinstance(watched, list) and all(isinstance(p, list) and all(map(_step, p)) for p in watched)
+        and isinstance(start, list) and len(start) == 2 and all(type(n) is int for n in start)
+    )  # fmt: skip
+    return [scope, data, method_name, steps, watched, start] if well_formed else None
+
+
+def resolve(ctx: Context, token: t.Any) -> Source | None:
+    """The source `token` stands for: a table entry of the query's Database, or the source a
+    self-contained token holds, made again as the caller (core evaluates a token's set as its reader);
+    None for a token that is neither."""
+    found = lookup(ctx.state.db, token)
+    if found is not None:
+        return found
+    payload = unpacked(token)
+    return None if payload is None else rebuilt(ctx, payload)
+
+
+def rebuilt(ctx: Context, payload: list) -> Source:
+    """The source of a self-contained token's payload (`unpacked`), made as the caller."""
+    from .cursors import rebuilt as rebuilt_set, rebuilt_value
+
+    scope, data, method_name, steps, watched, (ts, ordinal) = payload
+    try:
+        root, made_steps = _pipeline(rebuilt_set(ctx, data), method_name)
+        base = _base(ctx, root, method_name)
+        for kind, described in steps:
+            made_steps += (_EXTENSIONS[kind](ctx, rebuilt_value(ctx, described)),)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        # A token put together by hand, whose set is no set fql makes.
+        raise QueryRuntimeError("invalid_argument", "invalid event source provided") from None
+    watched_paths = tuple(tuple(path) for path in watched)
+    return Source(scope, base, made_steps, watched_paths, Cursor(ts, ordinal), (data, method_name, steps))
 
 
 # -- making a source from a set --------------------------------------------------------------------------
@@ -289,7 +354,20 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()
     # After this query: its own writes (at its time) and everything committed before it. A read-only query
     # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)
-    return register(ctx, Source(ctx.state.scope, base, steps, watched, start))
+    return register(ctx, Source(ctx.state.scope, base, steps, watched, start, _made(s, method_name)))
+
+
+def _made(s: V10Set, method_name: str) -> tuple | None:
+    from .cursors import Unserializable, describe
+
+    try:
+        return (describe(s), method_name, [])
+    except Unserializable:
+        return None
+
+
+#: The methods that make an event source of a set.
+_METHODS = (".toStream()", ".eventSource()", ".changesOn()", ".eventsOn()")
 
 
 @method("Set", "toStream")
@@ -378,28 +456,56 @@ def _stored_path(path: tuple) -> tuple:
 _NOTHING = ArraySet([])
 
 
-def _extend(ctx: Context, source: EventSource, step: t.Callable) -> EventSource:
-    found = lookup(ctx.state.db, source.token)
+def _extend(ctx: Context, source: EventSource, kind: str, arg: t.Any) -> EventSource:
+    """`source` with one more step: `kind` (`where`, `map`, `project`) called with `arg`."""
+    from .cursors import Unserializable, describe
+
+    step = _EXTENSIONS[kind](ctx, arg)  # its argument checked first
+    found = resolve(ctx, source.token)
     if found is None:
         raise QueryRuntimeError("invalid_argument", "invalid event source provided")
-    return register(ctx, evolve(found, steps=found.steps + (step,)))
+    made = None
+    if found.made is not None:
+        with contextlib.suppress(Unserializable):
+            data, method_name, steps = found.made
+            made = (data, method_name, [*steps, [kind, describe(arg)]])
+    return register(ctx, evolve(found, steps=found.steps + (step,), made=made))
+
+
+def _where_step(ctx: Context, predicate: t.Any) -> t.Callable:
+    return WhereSet(ctx, _NOTHING, predicate).fn
+
+
+def _map_step(ctx: Context, fn: t.Any) -> t.Callable:
+    return mapped(ctx, _NOTHING, lambda c, item: call_function(c, fn, [item])).fn
+
+
+def _project_step(ctx: Context, fields: t.Any) -> t.Callable:
+    from .expressions import project
+
+    return mapped(ctx, _NOTHING, lambda c, item: project(c, item, fields)).fn
+
+
+#: The steps an event source's own methods add, by kind: each makes the step from its argument.
+_EXTENSIONS = {"where": _where_step, "map": _map_step, "project": _project_step}
+_EXTENSION_KINDS = tuple(_EXTENSIONS)
 
 
 @method("EventSource", "where")
 def source_where(ctx: Context, source: EventSource, predicate: t.Any) -> EventSource:
     """The same events, for the values for which `predicate` is true."""
-    return _extend(ctx, source, WhereSet(ctx, _NOTHING, predicate).fn)
+    return _extend(ctx, source, "where", predicate)
 
 
 @method("EventSource", "map")
 def source_map(ctx: Context, source: EventSource, fn: t.Any) -> EventSource:
     """The same events, each value passed through `fn`."""
-    return mapped_source(ctx, source, lambda c, item: call_function(c, fn, [item]))
+    return _extend(ctx, source, "map", fn)
 
 
-def mapped_source(ctx: Context, source: EventSource, fn: t.Callable[[Context, t.Any], t.Any]) -> EventSource:
-    """The same events, each value passed through `fn(ctx, value)` (also a projection `source { a, b }`)."""
-    return _extend(ctx, source, mapped(ctx, _NOTHING, fn).fn)
+def projected_source(ctx: Context, source: EventSource, fields: tuple) -> EventSource:
+    """The same events, each value projected to `fields` (`source { a, b }`)."""
+    return _extend(ctx, source, "project", fields)
 
 
 # -- events ------------------------------------------------------------------------------------------------

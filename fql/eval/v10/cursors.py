@@ -1,0 +1,433 @@
+"""Self-contained v10 set cursors: a page's `after` holds its set, its position and its snapshot time.
+
+Core's cursor reifies its set (ValueSet.setCursor, ValueReification.reify): the set as the expression that
+makes it plus a closure of the values it captured, the position in it and the transaction time. fql's
+holds the same in its own shape, as JSON compressed with zlib and written in URL-safe base64:
+
+    [1, set, offset, page size, snapshot µs]
+
+A set is `{"@S": [kind, valid time, ...]}`: a collection's documents (`docs`), an index read (`index`), a
+v4 set (`core`), an array or range (`array`), or one made from other sets by a set method (`where`,
+`map`, `take`, ...: the method's arguments, sets among them). A lambda (`@L`) keeps its parameters, its
+body as our AST without positions (a tree rebuilt as it was, with nothing parsed again) and the values of
+the free names its body uses; a document (`@D`) keeps its reference and the time it was read at, and
+is read again; a user function (`@U`), a module (`@M`), a module's function (`@F`), a method taken from
+a value (`@B`, with the value) and an index (`@I`) keep their names. Other values are stored as
+the storage codec stores them; set cursors (`@C`) and event sources (`@E`) keep their tokens. A set
+holding anything else (an event source whose token names an entry of the process's table, a Python
+value an embedding program gave `Database.run`) has no description: its cursor names an entry in the
+process's table instead (sets.py).
+
+Decoding rebuilds the set by calling the same set functions as the reader (its permissions; nothing it
+may not do in a set function, so nothing written), each at the valid time it was made at.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+import typing as t
+import zlib
+
+from attrs import fields as attrs_fields
+
+from ... import ast
+from ...errors import FQLError, InvalidArgument, QueryRuntimeError
+from ...storage import codec
+from ...values import ID, Document, Lambda, Module, NullDocument
+from . import past
+from .sets import ArraySet, CoreSet, Derived, DocumentsSet, V10Set
+
+if t.TYPE_CHECKING:
+    from ..evaluator import Context
+
+#: The layout of a cursor's payload; another is `invalid_cursor`.
+FORMAT = 1
+#: The most bytes a cursor's payload may inflate to: a larger one is not a cursor fql made.
+MAX_PAYLOAD = 4 << 20
+#: AST node classes by name, with the fields a cursor keeps (not `span`, nor a program's `text`).
+_NODES = {
+    c.__name__: (c, tuple(f.name for f in attrs_fields(c) if f.name not in ("span", "text")))
+    for c in vars(ast).values()
+    if isinstance(c, type) and issubclass(c, ast.Node) and hasattr(c, "__attrs_attrs__")
+}
+
+
+class Unserializable(Exception):
+    """The set holds a value a cursor cannot carry."""
+
+
+def encode(s: V10Set, offset: int, size: int, snapshot: int) -> str:
+    """The cursor of `s` from `offset`, paged `size` at a time as of `snapshot`; Unserializable if `s`
+    holds what no cursor can carry."""
+    return pack([FORMAT, describe(s), offset, size, snapshot])
+
+
+def decode(ctx: Context, token: str) -> tuple[V10Set, int, int, int]:
+    """The set, offset, page size and snapshot a cursor holds, the set rebuilt as the reader; a token that
+    is not a cursor fql made is `invalid_cursor`."""
+    try:
+        fmt, data, offset, size, snapshot = unpack(token)
+        if fmt != FORMAT or not all(type(n) is int for n in (offset, size, snapshot)) or offset < 0 or size < 1:
+            raise ValueError(fmt)
+    except (TypeError, ValueError):
+        raise invalid() from None
+    # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
+    with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
+        return rebuilt(ctx, data), offset, size, snapshot
+
+
+def invalid() -> QueryRuntimeError:
+    return QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
+
+
+def pack(payload: list) -> str:
+    """`payload` (JSON data) as a token: compressed, in URL-safe base64 without padding."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).rstrip(b"=").decode("ascii")
+
+
+def unpack(token: t.Any) -> list:
+    """The JSON data `pack` made `token` of; ValueError (or TypeError) for a token it did not make."""
+    if not isinstance(token, str) or not token.isascii():
+        raise ValueError(token)
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflate = zlib.decompressobj()
+        text = inflate.decompress(packed, MAX_PAYLOAD)
+    except (binascii.Error, zlib.error) as err:
+        raise ValueError(token) from err
+    if inflate.unconsumed_tail or not inflate.eof:
+        raise ValueError("truncated or too large")
+    payload = json.loads(text)
+    if not isinstance(payload, list) or not payload:
+        raise ValueError(payload)
+    return payload
+
+
+def rebuilt(ctx: Context, data: t.Any) -> V10Set:
+    """The set `describe` gave `data` for, rebuilt as the reader; `invalid_cursor` for data it did not give."""
+    try:
+        with _rebuilding(ctx):
+            s = _decoded(ctx, data)
+    except FQLError:
+        raise
+    except Exception:
+        raise invalid() from None
+    if not isinstance(s, V10Set):
+        raise invalid()
+    return s
+
+
+def rebuilt_value(ctx: Context, data: t.Any) -> t.Any:
+    """Any value `describe` gave `data` for (a function given to an event source's `where`), as the reader."""
+    try:
+        with _rebuilding(ctx):
+            return _decoded(ctx, data)
+    except FQLError:
+        raise
+    except Exception:
+        raise invalid() from None
+
+
+@contextlib.contextmanager
+def _rebuilding(ctx: Context) -> t.Iterator[None]:
+    """While a cursor's set is rebuilt: no performance hints for calls the reader did not write, and no
+    writes (the set functions' effect limit)."""
+    from .fields import limited
+
+    state = ctx.state
+    hints, state.performance_hints = state.performance_hints, False
+    try:
+        with limited(ctx, "set functions", reads=True):
+            yield
+    finally:
+        state.performance_hints = hints
+
+
+# -- encoding ------------------------------------------------------------------------------------------
+
+
+def describe(v: t.Any) -> t.Any:
+    """`v` as JSON data: plain where it is plain, else an object with one `@` key; Unserializable for a
+    value no cursor can carry."""
+    kind = type(v)
+    if v is None or kind in (bool, int, float, str):
+        return v
+    if kind is ID:
+        return str(v)  # as core's reification does: an ID casts from its string
+    if kind is list:
+        return [describe(x) for x in v]
+    if kind is dict:
+        if all(isinstance(k, str) and k[:1] != "@" for k in v):
+            return {k: describe(x) for k, x in v.items()}
+        return {"@o": [[describe(k), describe(x)] for k, x in v.items()]}
+    if kind is tuple:
+        return {"@t": [describe(x) for x in v]}
+    if isinstance(v, V10Set):
+        return {"@S": _set(v)}
+    if kind is Lambda:
+        return {"@L": _lambda(v)}
+    if kind in (Document, NullDocument):
+        return {"@D": [codec.to_plain(v.ref), v.read_ts]}
+    if kind is Module:
+        return {"@M": [v.name, codec.to_plain(v.collection)]}
+    if isinstance(v, ast.Node):
+        name = type(v).__name__
+        return {"@N": [name, *(describe(getattr(v, f)) for f in _NODES[name][1])]}
+    if isinstance(v, str):
+        return str(v)  # a lark Token in a node
+    return _function(v)
+
+
+def _function(v: t.Any) -> t.Any:
+    """A function value other than a lambda, by the names that find it again."""
+    from ...values import EventSource, SetCursor
+    from .collections import IndexFunction
+    from .expressions import BoundMethod
+    from .globals import StaticFunction, UserFunction
+
+    kind = type(v)
+    if kind is UserFunction:
+        return {"@U": v.name}
+    if kind is StaticFunction:
+        return {"@F": [describe(v.owner), v.method.owner, v.method.name]}
+    if kind is BoundMethod:
+        return {"@B": [describe(v.receiver), v.method.owner, v.method.name]}
+    if kind is IndexFunction:
+        return {"@I": [v.index.sources[0], v.name]}
+    if kind is SetCursor:
+        return {"@C": v.token}
+    if kind is EventSource:
+        from .streams import unpacked
+
+        # A self-contained token holds its source; one naming a table entry lives in this process only.
+        if unpacked(v.token) is not None:
+            return {"@E": v.token}
+    try:
+        return codec.to_plain(v)
+    except InvalidArgument:
+        raise Unserializable(type(v).__name__) from None
+
+
+def _set(s: V10Set) -> list:
+    from .collections import IndexSet
+
+    if type(s) is DocumentsSet:
+        return ["docs", s.valid_ts, describe(s.coll), describe(s.start), describe(s.stop)]
+    if type(s) is IndexSet:
+        index = s.index
+        return ["index", s.valid_ts, index.sources[0], index.ref.id, describe(s.terms), describe(s.bounds)]
+    if type(s) is CoreSet:
+        return ["core", None, describe(s.setref), s.docs]
+    if type(s) is ArraySet:
+        items = s.items
+        if type(items) is range:
+            return ["range", None, items.start, items.stop]
+        if type(items) is not list:
+            raise Unserializable("array set")
+        return ["single" if s.single else "array", None, describe(items)]
+    if type(s) is Derived and s.spec is not None:
+        kind, made_at, args = s.spec
+        return [kind, made_at, *(describe(a) for a in args)]
+    raise Unserializable(type(s).__name__)
+
+
+def _lambda(fn: Lambda) -> list:
+    from .expressions import NULL_KEY
+    from .indexed_fields import free_names
+
+    params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
+    bound = frozenset(p[3:] if p.startswith("...") else p for p in params)
+    closure = {}
+    # Only the values its body names: a lambda's scope holds every variable of the query.
+    for name, _ in free_names((fn.body,), bound):
+        if name in fn.env and not name.startswith(NULL_KEY) and name not in closure:
+            closure[name] = describe(fn.env[name])
+    if ast.THIS in fn.env:
+        closure[ast.THIS] = describe(fn.env[ast.THIS])
+    return [params, describe(fn.body), closure]
+
+
+# -- decoding ------------------------------------------------------------------------------------------
+
+
+def _decoded(ctx: Context, data: t.Any) -> t.Any:
+    """The value JSON data of a cursor stands for: innermost first, so that a set's sources and arguments
+    are values (sets rebuilt) when the set is rebuilt."""
+    if isinstance(data, list):
+        return [_decoded(ctx, x) for x in data]
+    if not isinstance(data, dict):
+        return data
+    inner = {k: _decoded(ctx, x) for k, x in data.items()}
+    if len(inner) != 1:
+        return inner
+    (tag, body), = inner.items()
+    if tag[:1] != "@":
+        return inner
+    if tag == "@S":
+        return _rebuilt(ctx, body)
+    if tag == "@L":
+        params, body_node, closure = body
+        if not isinstance(body_node, ast.Node) or not isinstance(closure, dict):
+            raise ValueError(body)
+        return Lambda(tuple(params), body_node, closure, api_version="10")
+    if tag == "@D":
+        return _document(ctx, *body)
+    if tag == "@M":
+        return Module(*body)
+    if tag == "@N":
+        cls, names = _NODES[body[0]]
+        return cls(**dict(zip(names, body[1:], strict=True)))
+    if tag in _FUNCTIONS:
+        return _FUNCTIONS[tag](ctx, body)
+    if tag not in _CODEC_TAGS:
+        raise ValueError(tag)
+    return codec.from_tagged(inner)
+
+
+def _static(ctx: Context, body: list) -> t.Any:
+    from ..registry import V10_METHODS, V10_STATICS
+    from .globals import USER_COLLECTION, StaticFunction
+
+    owner, table, name = body
+    return StaticFunction(owner, (V10_METHODS if table == USER_COLLECTION else V10_STATICS)[(table, name)])
+
+
+def _bound(ctx: Context, body: list) -> t.Any:
+    from ..registry import V10_METHODS
+    from .expressions import BoundMethod
+
+    receiver, table, name = body
+    return BoundMethod(receiver, V10_METHODS[(table, name)])
+
+
+def _index_function(ctx: Context, body: list) -> t.Any:
+    from .collections import index_function
+
+    coll, name = body
+    found = index_function(ctx, Module(coll), name) if isinstance(coll, str) and isinstance(name, str) else None
+    if found is None:
+        raise invalid()
+    return found
+
+
+def _user_function(ctx: Context, name: t.Any) -> t.Any:
+    from .globals import UserFunction
+
+    if not isinstance(name, str):
+        raise ValueError(name)
+    return UserFunction(name, ctx.state.scope)
+
+
+def _set_cursor(ctx: Context, token: t.Any) -> t.Any:
+    from ...values import SetCursor
+
+    if not isinstance(token, str):
+        raise ValueError(token)
+    return SetCursor(token)
+
+
+def _event_source(ctx: Context, token: t.Any) -> t.Any:
+    from ...values import EventSource
+
+    if not isinstance(token, str):
+        raise ValueError(token)
+    return EventSource(token)
+
+
+#: Function values, set cursors and event sources by tag: each found again by its names, as the reader.
+_FUNCTIONS = {
+    "@U": _user_function, "@F": _static, "@B": _bound, "@I": _index_function, "@C": _set_cursor,
+    "@E": _event_source,
+}  # fmt: skip
+#: The storage codec's tags a cursor may hold.
+_CODEC_TAGS = frozenset(("@t", "@o", "@ref", "@set", "@ts", "@date", "@bytes", "@uuid"))
+
+
+def _document(ctx: Context, ref: t.Any, read_ts: t.Any) -> t.Any:
+    """A document a set holds, read again: at the time it was read at inside `at`, else as of the
+    cursor's snapshot."""
+    from ...values import Ref
+    from .documents import read
+
+    if not isinstance(ref, Ref) or not (read_ts is None or type(read_ts) is int):
+        raise ValueError(ref)
+    if read_ts is None:
+        return read(ctx, ref, stamped=False)
+    with past.reading_at(ctx, read_ts):
+        return read(ctx, ref)
+
+
+def _rebuilt(ctx: Context, body: list) -> V10Set:
+    kind, made_at, *args = body
+    if not (made_at is None or type(made_at) is int):
+        raise ValueError(made_at)
+    # Made at the valid time it was made at (inside `at`), or the reader's own.
+    with past.reading_at(ctx, made_at):
+        return _KINDS[kind](ctx, *args)
+
+
+def _index(ctx: Context, coll: str, name: str, terms: list, bounds: dict) -> V10Set:
+    from .collections import index_set
+
+    found = index_set(ctx, coll, name, terms, bounds)
+    if found is None:
+        raise invalid()
+    return found
+
+
+def _array(ctx: Context, items: list) -> V10Set:
+    if not isinstance(items, list):
+        raise ValueError(items)
+    return ArraySet(items)
+
+
+def _collection(value: t.Any) -> t.Any:
+    from ...values import Ref
+
+    if not isinstance(value, Ref):
+        raise ValueError(value)
+    return value
+
+
+def _set_of(value: t.Any) -> V10Set:
+    if not isinstance(value, V10Set):
+        raise ValueError(value)
+    return value
+
+
+def _method(name: str) -> t.Callable[..., V10Set]:
+    """A set method, called on its rebuilt receiver with its arguments."""
+
+    def call(ctx: Context, receiver: t.Any, *args: t.Any) -> V10Set:
+        from ..registry import V10_METHODS
+
+        return V10_METHODS[("Set", name)].fn(ctx, _set_of(receiver), *args)
+
+    return call
+
+
+def _kinds() -> dict[str, t.Callable[..., V10Set]]:
+    from .expressions import project
+    from .sets import WhereSet, single
+
+    return {
+        "docs": lambda ctx, coll, start, stop: DocumentsSet(ctx, _collection(coll), start, stop),
+        "index": _index,
+        "core": lambda ctx, setref, docs: CoreSet(setref, bool(docs)),
+        "range": lambda ctx, start, stop: ArraySet(range(int(start), int(stop))),
+        "array": _array,
+        "single": lambda ctx, items: single(ctx, *items),
+        "where": lambda ctx, s, predicate: WhereSet(ctx, _set_of(s), predicate),
+        "project": lambda ctx, s, fields: project(ctx, _set_of(s), fields),
+        **{
+            name: _method(name)
+            for name in ("map", "flatMap", "pageSize", "take", "drop", "reverse", "distinct", "concat", "order")
+        },
+    }
+
+
+_KINDS = _kinds()

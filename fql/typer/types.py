@@ -80,6 +80,14 @@ class Var(Type):
 
 
 @frozen
+class Param(Type):
+    """A type parameter of a stdlib signature (`A` in `<A> () => A | Null`), bound when the function is
+    called (from its receiver, its arguments and its lambdas' results); never shown."""
+
+    name: str
+
+
+@frozen
 class Func(Type):
     """A function's type: `A => A`, `(A, B) => [A, B]`, `() => 1`; a stdlib method's names its parameters,
     `(x: Number) => Number`."""
@@ -95,6 +103,15 @@ class Intersect(Type):
     """An overloaded function, `((start: Number) => String) & ((start: Number, end: Number) => String)`."""
 
     members: tuple[Func, ...]
+
+
+@frozen
+class Generic(Type):
+    """A generic stdlib member reached from a receiver (`[1, 2].map`, `Author.all().first`): the function's
+    type, with what its receiver binds of its parameters (`A` of `Array<A>`), each a type it has."""
+
+    fn: Func | Intersect
+    seeds: tuple[tuple[str, Type], ...] = ()
 
 
 UNKNOWN = Unknown()
@@ -143,10 +160,12 @@ def is_value_of(lit: Lit, name: str) -> bool:
     return (name == "Int" and value in _INT32) or (name in ("Long", "ID") and value in _INT64)
 
 
-def contains(t_: Type, kind: type) -> bool:
-    """Whether `kind` (Unknown, Var, ...) occurs anywhere in the type."""
+def contains(t_: Type, kind: type | tuple[type, ...]) -> bool:
+    """Whether `kind` (Unknown, Var, ..., or a tuple of them) occurs anywhere in the type."""
     if isinstance(t_, kind):
         return True
+    if isinstance(t_, (Lit, Unknown, Var, Param)) or (isinstance(t_, Named) and not t_.args):
+        return False  # (the common leaves, without a walk: the check runs before every query)
     return any(contains(child, kind) for child in children(t_))
 
 
@@ -163,6 +182,9 @@ def children(t_: Type) -> t.Iterator[Type]:
     elif isinstance(t_, Func):
         yield from t_.params
         yield t_.result
+    elif isinstance(t_, Generic):
+        yield t_.fn
+        yield from (v for _, v in t_.seeds)
 
 
 def is_number(t_: Type) -> bool:
@@ -218,7 +240,10 @@ def union(types: t.Iterable[Type]) -> Type:
     flat = [m for m in dict.fromkeys(flat) if m != NEVER]
     if len(flat) == 1:
         return flat[0]
-    if any(isinstance(m, (Unknown, Var, Func, Intersect)) for m in flat):
+    if any(isinstance(m, Param) for m in flat):
+        # A signature's union of parameters (`A | Null`): coalesced once they are bound (`substitute`).
+        return Union(tuple(flat))
+    if any(isinstance(m, (Unknown, Var, Func, Intersect, Generic)) for m in flat):
         return UNKNOWN
     if not flat:
         return NEVER
@@ -275,6 +300,28 @@ def _merge_records(records: list[Record]) -> Record | None:
     return Record(tuple((k, union(r.field(k) for r in records)) for k in names))  # type: ignore[misc]
 
 
+def substitute(t_: Type, bound: t.Mapping[str, Type]) -> Type:
+    """The type with the parameters `bound` gives replaced (unions coalesced again); others are kept."""
+    if isinstance(t_, Param):
+        return bound.get(t_.name, t_)
+    if not contains(t_, Param):
+        return t_
+    if isinstance(t_, Named):
+        return Named(t_.name, tuple(substitute(a, bound) for a in t_.args))
+    if isinstance(t_, Union):
+        return union(substitute(m, bound) for m in t_.members)
+    if isinstance(t_, Tuple):
+        return Tuple(tuple(substitute(i, bound) for i in t_.items))
+    if isinstance(t_, Record):
+        wildcard = None if t_.wildcard is None else substitute(t_.wildcard, bound)
+        return Record(tuple((k, substitute(v, bound)) for k, v in t_.fields), wildcard)
+    if isinstance(t_, Func):
+        return Func(tuple(substitute(p, bound) for p in t_.params), substitute(t_.result, bound), t_.names)
+    if isinstance(t_, Intersect):
+        return Intersect(tuple(substitute(m, bound) for m in t_.members))  # type: ignore[misc]
+    return t_
+
+
 # -- display, as core's Display.displayTExpr -----------------------------------------------------------
 
 _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -283,7 +330,7 @@ _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 def display(t_: Type) -> str | None:
     """The type as core shows it (a response's `static_type`, and inside error messages); None for a type
     the checker cannot show (one holding UNKNOWN, a floating-point literal)."""
-    if contains(t_, Unknown) or _has_float(t_):
+    if contains(t_, (Unknown, Param, Generic)) or _has_float(t_):
         return None
     names: dict[int, str] = {}
     _name_generics(t_, names)

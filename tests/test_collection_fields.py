@@ -21,8 +21,10 @@ def run(db: fql.Database, text: str):
 
 
 def fails(db: fql.Database, text: str, code: str = "constraint_failure") -> fql.FQLError:
+    """The query's failure as it runs: untypechecked (core's `typecheck = false`), as core's typechecker
+    refuses beforehand a create whose struct misses a defined field or gives one a wrong primitive."""
     with pytest.raises(fql.FQLError) as caught:
-        run(db, text)
+        db.run_with_state(fql.parse(text, "v10"), syntax="v10", typecheck=False)
     assert caught.value.v10_code == code, caught.value
     return caught.value
 

@@ -308,9 +308,14 @@ class Checker:
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
-        if not isinstance(fn, Func) or len(fn.params) != len(args) or contains(fn.result, Var):
+        if not isinstance(fn, Func) or contains(fn.result, Var):
             # Arguments are not checked against a lambda's parameters.
             return UNKNOWN, None
+        if len(fn.params) != len(args):
+            if fn.rest is None or len(args) < len(fn.params):
+                return UNKNOWN, None
+            # A rest parameter takes the arguments past the others, each of its type.
+            fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
             self._check_args(node, fn, args)
         if contains(fn, Param):
@@ -324,6 +329,30 @@ class Checker:
         for arg, found, param in zip(node.args, args, fn.params):
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 self._expect(found, param.name, self._group(arg.span, parens))
+            elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
+                if self._group(arg.span, parens) == arg.span:
+                    self._check_record(arg, found, param)
+
+    def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
+        """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
+        value of a primitive type its field does not take (``Type `String` is not a subtype of `Number` ``,
+        at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
+        `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field the parameter does
+        not have is core's error with wording the checker does not model: then nothing is reported."""
+        if any(param.field(key) is None for key, _ in node.pairs):
+            return
+        before = len(self.errors)
+        for key, value in node.pairs:
+            use = param.field(key)
+            if isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
+                self._expect(found.field(key) or UNKNOWN, use.name, self._group(value.span))
+        if len(self.errors) > before:
+            return
+        given = {key for key, _ in node.pairs}
+        missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
+        shown = display(found)
+        if len(missing) == 1 and shown is not None:
+            self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
 
     def _made(self, ty: Type, node: ast.Node) -> Typed:
         """A call's result, made where the call is."""
@@ -480,6 +509,13 @@ class Checker:
             return UNKNOWN
         elif (known := self.env.member_type(receiver, name)) is not None:
             return known
+        elif isinstance(receiver, Tuple) and receiver.items and origin is not None and origin.end == before.end:
+            # An array literal is an Array of its items' union (TyperCoreSpec: ``Type `Array<1 | 2>` does not
+            # have field `foo` `` for `[1, 2].foo()`).
+            array = Named("Array", (union(receiver.items),))
+            if self.env.has_member(array, name) is not False or origin in self.made:
+                return UNKNOWN
+            shown = display(array)
         elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
             if self.env.has_member(receiver, name) is not False or origin in self.made:
                 # (An array a generic function made shows its element as core's simplifier does: not modelled.)

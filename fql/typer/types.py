@@ -96,6 +96,8 @@ class Func(Type):
     result: Type
     #: The parameters' names, as a stdlib signature gives them (empty for a lambda's).
     names: tuple[str | None, ...] = ()
+    #: A rest parameter's name and type (`(args: ...Any) => Null`): it takes any number of arguments more.
+    rest: tuple[str | None, Type] | None = None
 
 
 @frozen
@@ -181,6 +183,8 @@ def children(t_: Type) -> t.Iterator[Type]:
         yield from (t_.items if isinstance(t_, Tuple) else t_.members)
     elif isinstance(t_, Func):
         yield from t_.params
+        if t_.rest is not None:
+            yield t_.rest[1]
         yield t_.result
     elif isinstance(t_, Generic):
         yield t_.fn
@@ -316,7 +320,9 @@ def substitute(t_: Type, bound: t.Mapping[str, Type]) -> Type:
         wildcard = None if t_.wildcard is None else substitute(t_.wildcard, bound)
         return Record(tuple((k, substitute(v, bound)) for k, v in t_.fields), wildcard)
     if isinstance(t_, Func):
-        return Func(tuple(substitute(p, bound) for p in t_.params), substitute(t_.result, bound), t_.names)
+        params = tuple(substitute(p, bound) for p in t_.params)
+        rest = None if t_.rest is None else (t_.rest[0], substitute(t_.rest[1], bound))
+        return Func(params, substitute(t_.result, bound), t_.names, rest)
     if isinstance(t_, Intersect):
         return Intersect(tuple(substitute(m, bound) for m in t_.members))  # type: ignore[misc]
     return t_
@@ -395,6 +401,12 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
     assert isinstance(t_, Func)
     result = _show(t_.result, 10, names)
     labels = t_.names or (None,) * len(t_.params)
+    if t_.rest is not None:
+        shown = [_show(p, 10, names) if n is None else f"{n}: {_show(p, 10, names)}" for n, p in zip(labels, t_.params)]
+        label, rest = t_.rest
+        shown.append(("" if label is None else f"{label}: ") + "..." + _show(rest, 10, names))
+        text = "(" + ", ".join(shown) + f") => {result}"
+        return f"({text})" if prec > 10 else text
     if len(t_.params) == 1 and labels[0] is None:
         text = f"{_show(t_.params[0], 11, names)} => {result}"
     elif len(t_.params) == 1:

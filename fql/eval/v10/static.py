@@ -280,17 +280,21 @@ def _annotated(
         return _annotated(child, stdlib, params, known)
 
     if stdlib and isinstance(node, signatures.LambdaType):
-        if node.variadic is not None or (node.names and len(node.names) != len(node.params)):
+        if node.names and len(node.names) != len(node.params):
             return None
         parts = [again(p) for p in node.params]
         result = again(node.result)
-        if None in parts or result is None:
+        rest = None if node.variadic is None else again(node.variadic)
+        if None in parts or result is None or (node.variadic is not None and rest is None):
             return None
-        return ty.Func(tuple(parts), result, node.names)  # type: ignore[arg-type]
+        return ty.Func(
+            tuple(parts), result, node.names, None if rest is None else (node.variadic_name, rest)  # type: ignore[arg-type]
+        )
     if stdlib and isinstance(node, signatures.IntersectType):
         members = [again(m) for m in node.members]
         if not all(isinstance(m, ty.Func) for m in members):
-            return None
+            # `(A => Any) & {}` (an ordering: a function or `asc(...)`): what it takes is not checked.
+            return None if any(m is None for m in members) else ty.ANY
         return ty.Intersect(tuple(members))  # type: ignore[arg-type]
     if isinstance(node, signatures.Keyword):
         return ty.Named(node.name)

@@ -647,3 +647,40 @@ def test_no_create_error_where_the_checker_is_unsure(foos, query):
     with pytest.raises(fql.FQLError) as caught:
         foos.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
     assert not isinstance(caught.value, QueryCheckError), caught.value.description
+
+
+def test_user_functions_with_a_signature():
+    """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
+    parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call
+    of it is its result (FQL2TypecheckSpec "udf": no hint at a call's result); without one core infers
+    its type from its body, which fql does not."""
+    db = fql.connect()
+    db.query("Function.create({ name: 'Twice', signature: '(x: Number) => Number', body: '(n) => n * 2' })", syntax="v10")
+    db.query("Function.create({ name: 'AddOne', body: 'x => x + 1' })", syntax="v10")
+    assert type_of(db, "Twice") == "UserFunction<(n: Number) => Number>"
+    assert type_of(db, "Twice(2)") == "Number"
+    assert type_of(db, "Twice.definition") == "FunctionDef"
+    assert errors_of(db, "Twice(2).foo") == [("Type `Number` does not have field `foo`", 9, 12)]
+    assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
+    assert type_of(db, "AddOne") is None
+    assert type_of(db, "AddOne(2)") is None
+
+
+def test_user_functions_in_a_database_not_typechecked():
+    """There core's function is `UserFunction<Any>` (FQL2UserFunctionSpec): nothing is checked against its
+    signature, also when the query is typechecked (X-Typecheck), and the setting's change is seen."""
+    db = fql.connect()
+    db.query("Database.create({ name: 'loose', typechecked: false })", syntax="v10")
+    secret = db.query("Key.create({ role: 'admin', database: 'loose' }).secret", syntax="v10")
+    child = fql.parse("Twice('a')", "v10")
+
+    def check():
+        return db.run_with_state(child, secret=secret, syntax="v10", typecheck=True)
+
+    db.query("Function.create({ name: 'Twice', signature: '(x: Number) => Number', body: '(n) => n' })", secret=secret, syntax="v10")
+    assert check()[0] == "a"
+    db.query("Database.byName('loose')!.update({ typechecked: true })", syntax="v10")
+    with pytest.raises(QueryCheckError):
+        check()
+    db.query("Database.byName('loose')!.update({ typechecked: false })", syntax="v10")
+    assert check()[0] == "a"

@@ -23,7 +23,8 @@ class Type:
 
 @frozen
 class Unknown(Type):
-    """What the checker does not model (globals, documents, stdlib calls): accepted everywhere, shown nowhere."""
+    """What the checker does not model (an unknown global, a lambda's parameter used): accepted everywhere,
+    shown nowhere."""
 
 
 @frozen

@@ -23,7 +23,8 @@ from ..registry import V10_FIELDS, V10_METHODS
 from ..documents import schema_version
 from ..refs import live
 from . import signatures, stdlib_types
-from .environment import document_shapes
+from .environment import document_shapes, function_signature
+from .fields import env_typechecked
 from .globals import aliased
 from .names import is_identifier
 
@@ -52,8 +53,10 @@ class RuntimeEnv(Env):
 
     def __init__(self, ctx: Context | None = None) -> None:
         self.ctx = ctx
-        #: Whether the check read the database's schema: then its outcome holds for that schema only.
+        #: Whether the check read the database's schema: then its outcome holds for that schema only; and
+        #: whether it read the database's `typechecked` setting (a user function's type depends on it).
         self.read_schema = False
+        self.read_setting = False
         #: The types of the user collections looked up, by name (None: no such collection).
         self._collections: dict[str, dict[str, stdlib_types.Shape] | None] = {}
         #: User documents' fields, by type name.
@@ -66,7 +69,7 @@ class RuntimeEnv(Env):
         # reserves them.
         found = stdlib_types.global_type(name)
         if found is None:
-            return None if self._collection(name) is None else ty.Named(name + "Collection")
+            return ty.Named(name + "Collection") if self._collection(name) is not None else self._function(name)
         # A module or a native collection is its type (`Math` is `MathModule`, `Key` is `KeyCollection`).
         return ty.Named(found) if stdlib_types.shape(found) is not None else _stdlib(found)
 
@@ -114,6 +117,8 @@ class RuntimeEnv(Env):
         return None
 
     def apply_type(self, owner: ty.Type) -> ty.Type | None:
+        if isinstance(owner, ty.Named) and owner.name == "UserFunction" and len(owner.args) == 1:
+            return owner.args[0]
         shape = self._shape(owner.name) if isinstance(owner, ty.Named) and not owner.args else None
         if shape is None or shape.type_hint is None or shape.apply is None:
             return None
@@ -142,6 +147,8 @@ class RuntimeEnv(Env):
     def _kind(self, owner: ty.Type) -> str | None:
         """The type whose shape gives the members of a value of the type `owner`, where the checker is
         given them: primitives, plain values, modules, collections and documents (no Null, no Any)."""
+        if isinstance(owner, ty.Named) and owner.name == "UserFunction":
+            return owner.name
         if not isinstance(owner, ty.Named) or owner.args or owner.name in ("Null", "Any", "Never"):
             return None
         return owner.name
@@ -173,6 +180,22 @@ class RuntimeEnv(Env):
                 self._records[name] = found[1]
         return self._collections[name]
 
+    def _function(self, name: str) -> ty.Type | None:
+        """A user function (by name or alias) with a declared signature, in a typechecked database:
+        `UserFunction<(x: Number) => Number>`, its parameters named as its body names them (core's
+        internal signature). Without one core infers its type from its body, which fql does not; in a
+        database that is not typechecked it is `UserFunction<Any>` to core: both are not known here."""
+        if self.ctx is None or not is_identifier(name):
+            return None
+        found = _live_or_aliased(self.ctx, "#functions", name)
+        if found is None:
+            return None
+        self.read_setting = True
+        if not env_typechecked(self.ctx):
+            return None
+        fn = _stdlib(function_signature(found, True))
+        return ty.Named("UserFunction", (fn,)) if isinstance(fn, ty.Func) else None
+
     def _record(self, name: str) -> ty.Record | None:
         """A document type's fields: a user document's, or a native one's (its alias, from the table)."""
         if name in self._records:
@@ -192,6 +215,19 @@ def _collection_names(type_name: str) -> list[str]:
     return names
 
 
+def _live_or_aliased(ctx: Context, kind: str, name: str, data: bool = True) -> t.Any:
+    """The live schema document (`#collections`, `#functions`) called `name`, or aliased so: its data, or
+    (`data` false) its version; None where there is none."""
+    scope = ctx.state.scope
+    version = live(ctx, DocKey(scope, kind, name))
+    if version is None:
+        target = aliased(ctx, scope, kind, name)
+        version = None if target is None else live(ctx, DocKey(scope, kind, target))
+    if version is None or not isinstance(version.data, dict):
+        return None
+    return version.data if data else version
+
+
 #: A user collection's types (its shapes, its documents' fields) by database, name, and the definition's
 #: version: made once for each definition, not on every check.
 _COLLECTION_TYPES: dict[tuple[int, str, str, int], tuple[dict[str, stdlib_types.Shape], ty.Record | None]] = {}
@@ -204,14 +240,10 @@ def _collection_types(
     """The types of the live user collection called `name`, or aliased so: its shapes, its documents' fields."""
     if not is_identifier(name):
         return None
-    scope = ctx.state.scope
-    version = live(ctx, DocKey(scope, "#collections", name))
+    version = _live_or_aliased(ctx, "#collections", name, data=False)
     if version is None:
-        target = aliased(ctx, scope, "#collections", name)
-        version = None if target is None else live(ctx, DocKey(scope, "#collections", target))
-    if version is None or not isinstance(version.data, dict):
         return None
-    key = (id(ctx.state.db), scope, name, version.ts)
+    key = (id(ctx.state.db), ctx.state.scope, name, version.ts)
     found = _COLLECTION_TYPES.get(key)
     if found is None:
         if len(_COLLECTION_TYPES) >= _COLLECTION_TYPES_MAX:
@@ -237,12 +269,12 @@ def _document_record(shape: stdlib_types.Shape, definition: dict) -> ty.Record |
 _TYPE_PARAMS = re.compile(r"<([A-Z](?:, [A-Z])*)> ")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _stdlib(text: str) -> ty.Type | None:
     """A signature of the table (`(x: Number) => Number`, `MathModule`, `<A> () => A | Null`, a user
     collection's `(id: ID) => Ref<Author>`) as the checker's type, its type parameters Params; None for
-    one it does not model (a variadic). Cached: the table's signatures (and a database's) are a small set,
-    parsed once each rather than on every query's check."""
+    one it does not model. Cached: the table's signatures (and a database's) are a small set, parsed once
+    each rather than on every query's check."""
     params: tuple[str, ...] = ()
     generic = _TYPE_PARAMS.match(text)
     if generic is not None:
@@ -254,7 +286,7 @@ def _stdlib(text: str) -> ty.Type | None:
     return _annotated(parsed, stdlib=True, params=params)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _generic(text: str) -> bool:
     """Whether a signature of the table has type parameters."""
     found = _stdlib(text)
@@ -386,13 +418,15 @@ class _Checked:
     program: ast.Node
     #: The bound names the check asks for, in order.
     names: tuple[str, ...]
-    #: Whether the check reads the schema.
-    schema: bool
+    #: What of the database the check reads: nothing (0), its schema (1), and its `typechecked` setting (2).
+    schema: int
     outcomes: dict[tuple, t.Any] = field(factory=dict)
 
     def key(self, ctx: Context) -> tuple:
         types = tuple(_bound_type(ctx.env, name) for name in self.names)
-        return (*types, _schema_key(ctx)) if self.schema else types
+        if not self.schema:
+            return types
+        return (*types, _schema_key(ctx), self.schema > 1 and env_typechecked(ctx))
 
 
 def _schema_key(ctx: Context) -> tuple[int, str, int]:
@@ -417,10 +451,11 @@ def _outcome(program: ast.Node, ctx: Context) -> t.Any:
     env = RuntimeEnv(ctx)
     outcome = check(program, bound, env)
     names = tuple(asked)
-    if hit is None or hit.program is not program or (hit.names, hit.schema) != (names, env.read_schema):
+    schema = 2 if env.read_setting else int(env.read_schema)
+    if hit is None or hit.program is not program or (hit.names, hit.schema) != (names, schema):
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
-        hit = _CHECKED[id(program)] = _Checked(program, names, env.read_schema)
+        hit = _CHECKED[id(program)] = _Checked(program, names, schema)
     if len(hit.outcomes) >= _VARIANTS_MAX:
         del hit.outcomes[next(iter(hit.outcomes))]
     hit.outcomes[hit.key(ctx)] = outcome

@@ -7,7 +7,7 @@ own (`succ`, `gimmeAandB`, `User`, a `+` giving Int): only its cases that need n
 none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number` with core's real stdlib).
 
 Not done (they need more of core's inference): FQL2TypecheckSpec's `asc` and `FQL.asc` shown as values
-(generic functions not called), `[][Author]` (an array's access),
+(generic functions not called),
 `AddOne(2).foo` and the "lookup env" cases through user functions (a UDF's type is inferred from its body);
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
@@ -145,6 +145,21 @@ def test_typechecks_projection(db, authors):
     assert type_of(authors, "(Author.all() { name }).toArray()") == "Array<{ name: Any }>"
     assert type_of(authors, "Author.byId('1')! { name }") == "{ name: Any }"
     assert type_of(authors, "Author.byId('1') { name }") == "{ name: Any } | Null"
+
+
+def test_typechecks_args_to_select(authors):
+    # FQL2TypecheckSpec "typechecks args to select".
+    assert errors_of(authors, "[][Author]") == [("Type `AuthorCollection` is not a subtype of `Number`", 3, 9)]
+
+
+def test_type_tuple_array_access(db):
+    # TyperCoreSpec "type tuple/array access", with core's stdlib (`Number` for its test env's `Int`); its
+    # out-of-bounds cases are Never there and runtime errors here (checked, they fail as they run).
+    assert type_of(db, "[1, 2][0]") == "1"
+    assert type_of(db, "[1, 2].map(x => x + 1)[0]") == "Number"
+    assert type_of(db, "{ let x = 0; [1, 2][x] }") == "1 | 2"
+    assert errors_of(db, "[1, 2]['a']") == [("Type `String` is not a subtype of `Number`", 7, 10)]
+    assert errors_of(db, "[1, 2][Math]") == [("Type `MathModule` is not a subtype of `Number`", 7, 11)]
 
 
 def test_dbg_does_types_correctly(db):

@@ -558,10 +558,39 @@ class Checker:
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
-        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+        if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
+            found = self._item(node, receiver, key)
+        elif not isinstance(receiver, Record) or receiver.wildcard is not None:
             return UNKNOWN, None
-        found = self._access(node, receiver, origin, key)
+        else:
+            found = self._access(node, receiver, origin, key)
         return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+
+    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
+        """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
+        its item (Never past its end), any other Number index its items' union (an Array's element); an
+        index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
+        index (FQL2TypecheckSpec ``[][Author]``)."""
+        if not is_number(key):
+            widened = primary(key)
+            plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
+            if plain and (widened.name in (*_PRIMITIVES, "Null") or self.env.callable(widened) is not None):
+                self._expect_named(widened, "Number", self._group(node.key.span))
+            return UNKNOWN
+        if isinstance(receiver, Named):
+            return receiver.args[0] if len(receiver.args) == 1 else UNKNOWN
+        literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span
+        if literal and isinstance(key, Lit) and isinstance(key.value, int) and not isinstance(key.value, bool):
+            if key.value < 0:
+                return UNKNOWN
+            return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
+        return union(receiver.items) if receiver.items else UNKNOWN
+
+    def _expect_named(self, found: Named, name: str, span: ast.Span) -> None:
+        """``Type `T` is not a subtype of `name` `` for a named type that surely is none (a primitive, a
+        module, a collection)."""
+        if not is_subtype(found, Named(name)):
+            self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", span)
 
     def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
         """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any

@@ -139,10 +139,13 @@ class Checker:
 
     def _use(self, ty: Type) -> None:
         """Mark the lambda parameters in a type the query uses as used."""
+        if not self.vars:
+            return  # no lambda yet, so no parameter in any type (the common case, without a walk)
         if isinstance(ty, Var):
             self.used.add(ty.id)
-        for child in children(ty):
-            self._use(child)
+        elif contains(ty, Var):
+            for child in children(ty):
+                self._use(child)
 
     def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
         """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last

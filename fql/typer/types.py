@@ -167,9 +167,21 @@ def contains(t_: Type, kind: type | tuple[type, ...]) -> bool:
     """Whether `kind` (Unknown, Var, ..., or a tuple of them) occurs anywhere in the type."""
     if isinstance(t_, kind):
         return True
-    if isinstance(t_, (Lit, Unknown, Var, Param)) or (isinstance(t_, Named) and not t_.args):
-        return False  # (the common leaves, without a walk: the check runs before every query)
+    # Walked by hand, the common shapes first: the check runs before every query.
+    cls = type(t_)
+    if cls is Named:
+        return any(contains(a, kind) for a in t_.args) if t_.args else False  # type: ignore[attr-defined]
+    if cls is Func:
+        if any(contains(p, kind) for p in t_.params) or contains(t_.result, kind):  # type: ignore[attr-defined]
+            return True
+        return t_.rest is not None and contains(t_.rest[1], kind)  # type: ignore[attr-defined]
+    if cls in _LEAVES:
+        return False
     return any(contains(child, kind) for child in children(t_))
+
+
+#: The types with no types inside.
+_LEAVES = frozenset((Lit, Unknown, Var, Param))
 
 
 def children(t_: Type) -> t.Iterator[Type]:

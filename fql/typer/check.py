@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from attrs import define, field, frozen
+from attrs import Factory, define, field, frozen
 
 from .. import ast
 from .env import Env
@@ -25,9 +25,11 @@ from .types import (
     STRING,
     UNKNOWN,
     Func,
+    Generic,
     Intersect,
     Lit,
     Named,
+    Param,
     Record,
     Tuple,
     Type,
@@ -40,12 +42,21 @@ from .types import (
     is_number,
     is_subtype,
     primary,
+    substitute,
     union,
 )
 
 #: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
+#: How deep lambdas given to generic functions nest and are still typed from their arguments (each level
+#: types its lambda's body once more).
+_LAMBDA_DEPTH = 4
+#: The references `!` and `?.` take to their documents (core's Ref<D> is D | EmptyRef<D>, the latter Null).
+_REFS = frozenset(("Ref", "NamedRef"))
+#: The collections of values whose elements a projection projects.
+_SEQUENCES = frozenset(("Set", "Array"))
+
 #: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
@@ -75,11 +86,9 @@ class Outcome:
     errors: tuple[TypeError_, ...]
     #: Core's check warnings for a query that passed (`Function is not called.`).
     warnings: tuple[TypeError_, ...] = ()
-
-    @property
-    def shown(self) -> str | None:
-        """The `static_type` core would report, or None where the checker cannot say it."""
-        return display(self.type)
+    #: The `static_type` core would report, or None where the checker cannot say it (shown once: an
+    #: outcome is kept for the query's next runs).
+    shown: str | None = field(default=Factory(lambda self: display(self.type), takes_self=True))
 
 
 def check(
@@ -110,6 +119,11 @@ class Checker:
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
     used: set[int] = field(factory=set)
+    #: Where the types of calls' results were made: core places no hint there, and the checker reports a
+    #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
+    made: set[ast.Span] = field(factory=set)
+    #: How many lambdas are being typed from a generic function's arguments, one inside another.
+    depth: int = 0
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -125,16 +139,19 @@ class Checker:
 
     def _use(self, ty: Type) -> None:
         """Mark the lambda parameters in a type the query uses as used."""
+        if not self.vars:
+            return  # no lambda yet, so no parameter in any type (the common case, without a walk)
         if isinstance(ty, Var):
             self.used.add(ty.id)
-        for child in children(ty):
-            self._use(child)
+        elif contains(ty, Var):
+            for child in children(ty):
+                self._use(child)
 
     def uncalled(self, program: ast.Node, ty: Type) -> tuple[TypeError_, ...]:
         """Core's warning for a query whose value is a function (FQLInterpreter.typeExpr): its last
         statement, with the hint to call it."""
         last = program.body[-1] if isinstance(program, ast.Program) else program
-        if not (isinstance(ty, (Func, Intersect)) or _arrow(last)):
+        if not (isinstance(ty, (Func, Intersect, Generic)) or _arrow(last)):
             return ()
         span = self._group(last.span)
         end = ast.Span(span.end_line, span.end_column, span.end, span.end, span.end_line, span.end_column)
@@ -275,28 +292,125 @@ class Checker:
         if node.optional:
             return UNKNOWN, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
-            self._not_a_function(node, primary(fn), origin)
+            if origin not in self.made:
+                self._not_a_function(node, primary(fn), origin)
             return UNKNOWN, None
         if isinstance(fn, Named):
             fn = self.env.apply_type(fn) or UNKNOWN
+        seeds: tuple[tuple[str, Type], ...] = ()
+        if isinstance(fn, Generic):
+            fn, seeds = fn.fn, fn.seeds
         if isinstance(fn, Intersect):
             # An overload is chosen by its arity (core's overloads of one name differ in it); a mismatched
             # argument is core's error, with causes the checker does not word, so the call is not typed.
             fits = [f for f in fn.members if len(f.params) == len(args)]
-            if len(fits) != 1 or not all(map(_fits, args, fits[0].params)):
+            if len(fits) != 1:
                 return UNKNOWN, None
-            return fits[0].result, None
-        if not isinstance(fn, Func) or len(fn.params) != len(args) or contains(fn.result, Var):
-            # Arguments are not checked against a lambda's parameters yet, nor generics instantiated.
+            if contains(fits[0], Param):
+                return self._made(self._instantiate(fits[0], seeds, node.args, args, scope), node)
+            if not all(map(_fits, args, fits[0].params)):
+                return UNKNOWN, None
+            return self._made(fits[0].result, node)
+        if not isinstance(fn, Func) or contains(fn.result, Var):
+            # Arguments are not checked against a lambda's parameters.
             return UNKNOWN, None
+        if len(fn.params) != len(args):
+            if fn.rest is None or len(args) < len(fn.params):
+                return UNKNOWN, None
+            # A rest parameter takes the arguments past the others, each of its type.
+            fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
-            # A stdlib function: an argument of a primitive type its parameter does not take is core's
-            # NotSubtype, at the argument (TyperExprs' typeApply).
-            parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
-            for arg, found, param in zip(node.args, args, fn.params):
-                if isinstance(param, Named) and not param.args and self._placed(arg):
-                    self._expect(found, param.name, self._group(arg.span, parens))
-        return fn.result, None
+            self._check_args(node, fn, args)
+        if contains(fn, Param):
+            return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
+        return self._made(fn.result, node)
+
+    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type]) -> None:
+        """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
+        take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
+        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        for arg, found, param in zip(node.args, args, fn.params):
+            if isinstance(param, Named) and not param.args and self._placed(arg):
+                self._expect(found, param.name, self._group(arg.span, parens))
+            elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
+                if self._group(arg.span, parens) == arg.span:
+                    self._check_record(arg, found, param)
+
+    def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
+        """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
+        value of a primitive type its field does not take (``Type `String` is not a subtype of `Number` ``,
+        at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
+        `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field the parameter does
+        not have is core's error with wording the checker does not model: then nothing is reported."""
+        if any(param.field(key) is None for key, _ in node.pairs):
+            return
+        before = len(self.errors)
+        for key, value in node.pairs:
+            use = param.field(key)
+            if isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
+                self._expect(found.field(key) or UNKNOWN, use.name, self._group(value.span))
+        if len(self.errors) > before:
+            return
+        given = {key for key, _ in node.pairs}
+        missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
+        shown = display(found)
+        if len(missing) == 1 and shown is not None:
+            self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
+
+    def _made(self, ty: Type, node: ast.Node) -> Typed:
+        """A call's result, made where the call is."""
+        if ty == UNKNOWN:
+            return UNKNOWN, None
+        self.made.add(node.span)
+        return ty, node.span
+
+    def _instantiate(
+        self, fn: Func, seeds: tuple[tuple[str, Type], ...], nodes: t.Sequence[ast.Node], args: list[Type], scope: dict
+    ) -> Type:
+        """A generic function's result (core instantiates its parameters with fresh variables): each
+        parameter is the union of what is given for it, by the receiver (`seeds`), the arguments, and the
+        results of the lambdas given, each lambda typed with its parameters' types as known so far (in
+        argument order). UNKNOWN where a parameter is not learnt so, or a lambda's body fails."""
+        bound: dict[str, list[Type]] = {}
+        for name, seed in seeds:
+            bound.setdefault(name, []).append(seed)
+        for node, found, param in zip(nodes, args, fn.params):
+            if isinstance(param, Func):
+                if not contains(param.result, Param):
+                    continue  # its result teaches nothing (a predicate's Boolean)
+                if isinstance(node, ast.Arrow):
+                    inputs = [substitute(p, _joined(bound)) for p in param.params]
+                    found = self._lambda(node, inputs, scope)
+                elif isinstance(found, Func):
+                    found = found.result
+                param = param.result
+            if not _match(param, found, bound):
+                # What it was given for them is not known: so are they (and so what they make).
+                for name in _params(param):
+                    bound.setdefault(name, []).append(UNKNOWN)
+        result = substitute(fn.result, _joined(bound))
+        return UNKNOWN if contains(result, (Param, Unknown)) else result
+
+    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
+        """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
+        not all known or the body fails so (its errors are not reported: the lambda's own check made those
+        core would)."""
+        if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
+            return UNKNOWN
+        if any(contains(i, (Param, Unknown)) for i in inputs):
+            return UNKNOWN
+        inner = dict(scope)
+        for name, ty in zip(node.params, inputs):
+            inner[name] = (ty, None)
+        mark, self.depth = len(self.errors), self.depth + 1
+        try:
+            found, _ = self.infer(node.body, inner)
+        finally:
+            self.depth -= 1
+        if len(self.errors) > mark:
+            del self.errors[mark:]
+            return UNKNOWN
+        return found
 
     def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
         """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's
@@ -363,6 +477,9 @@ class Checker:
         self._use(found)
         if found == NULL:
             return UNKNOWN, None
+        if origin in self.made:
+            # What a call made, less Null: made here (`Author.byId(1)!`).
+            return self._made(_without_null(found), node)
         return _without_null(found), origin
 
     # -- fields
@@ -382,6 +499,10 @@ class Checker:
     def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
         """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where
         there is none and the checker can say so as core does."""
+        if isinstance(receiver, Union) and len({primary(m) for m in receiver.members}) == 1:
+            # Literals of one type (`"a" | "ab"`): that type's members (a missing one is core's, with causes).
+            widened = primary(receiver.members[0])
+            return (self.env.member_type(widened, name) or UNKNOWN) if isinstance(widened, Named) else UNKNOWN
         if isinstance(receiver, Record):
             found = receiver.field(name)
             if found is not None:
@@ -391,8 +512,16 @@ class Checker:
             return UNKNOWN
         elif (known := self.env.member_type(receiver, name)) is not None:
             return known
+        elif isinstance(receiver, Tuple) and receiver.items and origin is not None and origin.end == before.end:
+            # An array literal is an Array of its items' union (TyperCoreSpec: ``Type `Array<1 | 2>` does not
+            # have field `foo` `` for `[1, 2].foo()`).
+            array = Named("Array", (union(receiver.items),))
+            if self.env.has_member(array, name) is not False or origin in self.made:
+                return UNKNOWN
+            shown = display(array)
         elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
-            if self.env.has_member(receiver, name) is not False:
+            if self.env.has_member(receiver, name) is not False or origin in self.made:
+                # (An array a generic function made shows its element as core's simplifier does: not modelled.)
                 return UNKNOWN
             shown = display(receiver)
         elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
@@ -414,6 +543,9 @@ class Checker:
         if shown is None or origin is None or contains(receiver, Func):
             # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
+        if origin in self.made and origin.end != before.end:
+            # Where core places a called function's result (its hint) is not modelled.
+            return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []
         if origin.end != before.end:
             hints.append((f"Type `{shown}` inferred here", origin, None))
@@ -429,10 +561,39 @@ class Checker:
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
-        if not isinstance(receiver, Record) or receiver.wildcard is not None:
+        if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
+            found = self._item(node, receiver, key)
+        elif not isinstance(receiver, Record) or receiver.wildcard is not None:
             return UNKNOWN, None
-        found = self._access(node, receiver, origin, key)
+        else:
+            found = self._access(node, receiver, origin, key)
         return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+
+    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
+        """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
+        its item (Never past its end), any other Number index its items' union (an Array's element); an
+        index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
+        index (FQL2TypecheckSpec ``[][Author]``)."""
+        if not is_number(key):
+            widened = primary(key)
+            plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
+            if plain and (widened.name in (*_PRIMITIVES, "Null") or self.env.callable(widened) is not None):
+                self._expect_named(widened, "Number", self._group(node.key.span))
+            return UNKNOWN
+        if isinstance(receiver, Named):
+            return receiver.args[0] if len(receiver.args) == 1 else UNKNOWN
+        literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span
+        if literal and isinstance(key, Lit) and isinstance(key.value, int) and not isinstance(key.value, bool):
+            if key.value < 0:
+                return UNKNOWN
+            return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
+        return union(receiver.items) if receiver.items else UNKNOWN
+
+    def _expect_named(self, found: Named, name: str, span: ast.Span) -> None:
+        """``Type `T` is not a subtype of `name` `` for a named type that surely is none (a primitive, a
+        module, a collection)."""
+        if not is_subtype(found, Named(name)):
+            self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", span)
 
     def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
         """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any
@@ -455,17 +616,58 @@ class Checker:
         return UNKNOWN
 
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
+        """`e { a, b }`: a struct's fields, a document's, or those of a set's or array's elements (a set
+        of the projected structs), or of a reference's document (or null)."""
         receiver = self.value(node.expr, scope)
-        if not isinstance(receiver, Record) or receiver.wildcard is not None:
-            return UNKNOWN, None
+        element, wrap = receiver, (lambda projected: projected)
+        if isinstance(receiver, Named) and len(receiver.args) == 1 and receiver.name in _SEQUENCES | _REFS:
+            element, kind = receiver.args[0], receiver.name
+            wrap = (lambda p: Named(kind, (p,))) if kind in _SEQUENCES else (lambda p: union((p, NULL)))
         fields = []
         for name, expr in node.fields:
             plain = isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.name == name
-            found = receiver.field(name) if plain and expr.obj.name == "$this" else None
+            found = self._projected(element, name) if plain and expr.obj.name == "$this" else None
             if found is None:
                 return UNKNOWN, None
             fields.append((name, found))
-        return Record(tuple(fields)), node.span
+        return wrap(Record(tuple(fields))), node.span
+
+    def _projected(self, element: Type, name: str) -> Type | None:
+        """A field a projection takes from a struct or a document (None: not known)."""
+        if isinstance(element, Record):
+            return None if element.wildcard is not None else element.field(name)
+        if isinstance(element, Named) and not element.args and element.name not in (*_PRIMITIVES, "Null"):
+            return self.env.member_type(element, name)
+        return None
+
+
+def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:
+    return {name: union(types) for name, types in bound.items()}
+
+
+def _match(pattern: Type, found: Type, bound: dict[str, list[Type]]) -> bool:
+    """Learn the parameters in `pattern` from a type `found` for it (adding to `bound`); False where the
+    checker cannot (what is found is not known, or not of the pattern's shape)."""
+    if not contains(pattern, Param):
+        return True
+    if contains(found, (Unknown, Var)):
+        return False
+    if isinstance(pattern, Param):
+        bound.setdefault(pattern.name, []).append(found)
+        return True
+    if isinstance(pattern, Named) and len(pattern.args) == 1:
+        if isinstance(found, Named) and found.name == pattern.name and len(found.args) == 1:
+            return _match(pattern.args[0], found.args[0], bound)
+        if isinstance(found, Tuple) and pattern.name == "Array" and found.items:
+            return _match(pattern.args[0], union(found.items), bound)
+    return False
+
+
+def _params(t_: Type) -> t.Iterator[str]:
+    if isinstance(t_, Param):
+        yield t_.name
+    for child in children(t_):
+        yield from _params(child)
 
 
 def _fits(found: Type, param: Type) -> bool:
@@ -474,9 +676,12 @@ def _fits(found: Type, param: Type) -> bool:
 
 
 def _without_null(ty: Type) -> Type:
-    """The type less Null (core's Diff with Null, for `!` and `?.`)."""
+    """The type less Null (core's Diff with Null, for `!` and `?.`): a reference `Ref<D>` (`D | EmptyRef<D>`,
+    the latter an alias of Null) is its document `D`."""
     if isinstance(ty, Union):
-        return union(m for m in ty.members if m != NULL)
+        return union(_without_null(m) for m in ty.members if m != NULL)
+    if isinstance(ty, Named) and ty.name in _REFS and len(ty.args) == 1:
+        return ty.args[0]
     return NEVER if ty == NULL else ty
 
 

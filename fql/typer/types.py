@@ -23,7 +23,8 @@ class Type:
 
 @frozen
 class Unknown(Type):
-    """What the checker does not model (globals, documents, stdlib calls): accepted everywhere, shown nowhere."""
+    """What the checker does not model (an unknown global, a lambda's parameter used): accepted everywhere,
+    shown nowhere."""
 
 
 @frozen
@@ -80,6 +81,14 @@ class Var(Type):
 
 
 @frozen
+class Param(Type):
+    """A type parameter of a stdlib signature (`A` in `<A> () => A | Null`), bound when the function is
+    called (from its receiver, its arguments and its lambdas' results); never shown."""
+
+    name: str
+
+
+@frozen
 class Func(Type):
     """A function's type: `A => A`, `(A, B) => [A, B]`, `() => 1`; a stdlib method's names its parameters,
     `(x: Number) => Number`."""
@@ -88,6 +97,8 @@ class Func(Type):
     result: Type
     #: The parameters' names, as a stdlib signature gives them (empty for a lambda's).
     names: tuple[str | None, ...] = ()
+    #: A rest parameter's name and type (`(args: ...Any) => Null`): it takes any number of arguments more.
+    rest: tuple[str | None, Type] | None = None
 
 
 @frozen
@@ -95,6 +106,15 @@ class Intersect(Type):
     """An overloaded function, `((start: Number) => String) & ((start: Number, end: Number) => String)`."""
 
     members: tuple[Func, ...]
+
+
+@frozen
+class Generic(Type):
+    """A generic stdlib member reached from a receiver (`[1, 2].map`, `Author.all().first`): the function's
+    type, with what its receiver binds of its parameters (`A` of `Array<A>`), each a type it has."""
+
+    fn: Func | Intersect
+    seeds: tuple[tuple[str, Type], ...] = ()
 
 
 UNKNOWN = Unknown()
@@ -143,11 +163,25 @@ def is_value_of(lit: Lit, name: str) -> bool:
     return (name == "Int" and value in _INT32) or (name in ("Long", "ID") and value in _INT64)
 
 
-def contains(t_: Type, kind: type) -> bool:
-    """Whether `kind` (Unknown, Var, ...) occurs anywhere in the type."""
+def contains(t_: Type, kind: type | tuple[type, ...]) -> bool:
+    """Whether `kind` (Unknown, Var, ..., or a tuple of them) occurs anywhere in the type."""
     if isinstance(t_, kind):
         return True
+    # Walked by hand, the common shapes first: the check runs before every query.
+    cls = type(t_)
+    if cls is Named:
+        return any(contains(a, kind) for a in t_.args) if t_.args else False  # type: ignore[attr-defined]
+    if cls is Func:
+        if any(contains(p, kind) for p in t_.params) or contains(t_.result, kind):  # type: ignore[attr-defined]
+            return True
+        return t_.rest is not None and contains(t_.rest[1], kind)  # type: ignore[attr-defined]
+    if cls in _LEAVES:
+        return False
     return any(contains(child, kind) for child in children(t_))
+
+
+#: The types with no types inside.
+_LEAVES = frozenset((Lit, Unknown, Var, Param))
 
 
 def children(t_: Type) -> t.Iterator[Type]:
@@ -162,7 +196,12 @@ def children(t_: Type) -> t.Iterator[Type]:
         yield from (t_.items if isinstance(t_, Tuple) else t_.members)
     elif isinstance(t_, Func):
         yield from t_.params
+        if t_.rest is not None:
+            yield t_.rest[1]
         yield t_.result
+    elif isinstance(t_, Generic):
+        yield t_.fn
+        yield from (v for _, v in t_.seeds)
 
 
 def is_number(t_: Type) -> bool:
@@ -218,7 +257,10 @@ def union(types: t.Iterable[Type]) -> Type:
     flat = [m for m in dict.fromkeys(flat) if m != NEVER]
     if len(flat) == 1:
         return flat[0]
-    if any(isinstance(m, (Unknown, Var, Func, Intersect)) for m in flat):
+    if any(isinstance(m, Param) for m in flat):
+        # A signature's union of parameters (`A | Null`): coalesced once they are bound (`substitute`).
+        return Union(tuple(flat))
+    if any(isinstance(m, (Unknown, Var, Func, Intersect, Generic)) for m in flat):
         return UNKNOWN
     if not flat:
         return NEVER
@@ -275,6 +317,30 @@ def _merge_records(records: list[Record]) -> Record | None:
     return Record(tuple((k, union(r.field(k) for r in records)) for k in names))  # type: ignore[misc]
 
 
+def substitute(t_: Type, bound: t.Mapping[str, Type]) -> Type:
+    """The type with the parameters `bound` gives replaced (unions coalesced again); others are kept."""
+    if isinstance(t_, Param):
+        return bound.get(t_.name, t_)
+    if not contains(t_, Param):
+        return t_
+    if isinstance(t_, Named):
+        return Named(t_.name, tuple(substitute(a, bound) for a in t_.args))
+    if isinstance(t_, Union):
+        return union(substitute(m, bound) for m in t_.members)
+    if isinstance(t_, Tuple):
+        return Tuple(tuple(substitute(i, bound) for i in t_.items))
+    if isinstance(t_, Record):
+        wildcard = None if t_.wildcard is None else substitute(t_.wildcard, bound)
+        return Record(tuple((k, substitute(v, bound)) for k, v in t_.fields), wildcard)
+    if isinstance(t_, Func):
+        params = tuple(substitute(p, bound) for p in t_.params)
+        rest = None if t_.rest is None else (t_.rest[0], substitute(t_.rest[1], bound))
+        return Func(params, substitute(t_.result, bound), t_.names, rest)
+    if isinstance(t_, Intersect):
+        return Intersect(tuple(substitute(m, bound) for m in t_.members))  # type: ignore[misc]
+    return t_
+
+
 # -- display, as core's Display.displayTExpr -----------------------------------------------------------
 
 _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -283,7 +349,7 @@ _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 def display(t_: Type) -> str | None:
     """The type as core shows it (a response's `static_type`, and inside error messages); None for a type
     the checker cannot show (one holding UNKNOWN, a floating-point literal)."""
-    if contains(t_, Unknown) or _has_float(t_):
+    if contains(t_, (Unknown, Param, Generic)) or _has_float(t_):
         return None
     names: dict[int, str] = {}
     _name_generics(t_, names)
@@ -348,6 +414,12 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
     assert isinstance(t_, Func)
     result = _show(t_.result, 10, names)
     labels = t_.names or (None,) * len(t_.params)
+    if t_.rest is not None:
+        shown = [_show(p, 10, names) if n is None else f"{n}: {_show(p, 10, names)}" for n, p in zip(labels, t_.params)]
+        label, rest = t_.rest
+        shown.append(("" if label is None else f"{label}: ") + "..." + _show(rest, 10, names))
+        text = "(" + ", ".join(shown) + f") => {result}"
+        return f"({text})" if prec > 10 else text
     if len(t_.params) == 1 and labels[0] is None:
         text = f"{_show(t_.params[0], 11, names)} => {result}"
     elif len(t_.params) == 1:

@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import typing as t
+
+from attrs import define, field
 
 from ... import ast
 from ...errors import QueryCheckError
+from ...storage.base import DocKey
 from ...typer import Env, check
 from ...typer import types as ty
 from ...values import Date, Module, Ref, Timestamp
 from ...wire.v10 import java_double
 from ..registry import V10_FIELDS, V10_METHODS
+from ..documents import schema_version
+from ..refs import live
 from . import signatures, stdlib_types
+from .environment import document_shapes, function_signature
+from .fields import env_typechecked
+from .globals import aliased
+from .names import is_identifier
 
 if t.TYPE_CHECKING:
     from ..evaluator import Context
@@ -28,29 +38,66 @@ _KINDS = {
 }  # fmt: skip
 
 
-#: The stdlib types whose members the checker is given (modules apart): the primitives and plain values.
-#: A collection's, a document's, a set's and an array's stay unknown.
-_MEMBERS_OF = frozenset(("String", "Boolean", "Int", "Long", "Double", "Number", "Time", "Date", "Bytes", "ID"))
+#: The containers whose members are generic over their element, `A` in their signatures (`<A> Set<A>`).
+_GENERIC = frozenset(("Array", "Set", "EventSource"))
+#: The type constructors a `let` annotation may name (with one argument), as core's type environment has them.
+_CONSTRUCTORS = frozenset(("Array", "Set", "EventSource", "Ref", "NamedRef", "EmptyRef", "EmptyNamedRef"))
 
 
 class RuntimeEnv(Env):
     """The checker's environment from fql's runtime: a primitive's members are the registered ones, the
-    stdlib's globals and their members' types are the signature table's (stdlib_types), where the checker
-    can model them (no generics yet: those are unknown)."""
+    stdlib's globals and their members' types are the signature table's (stdlib_types), generic ones
+    instantiated from their receiver; a user collection (by name or alias) is its companion
+    `<Name>Collection`, with its documents `<Name>` and `Null<Name>`, typed from its definition as core's
+    CollectionTypeInfo types them (environment.document_shapes), read from the database of `ctx`."""
+
+    def __init__(self, ctx: Context | None = None) -> None:
+        self.ctx = ctx
+        #: Whether the check read the database's schema: then its outcome holds for that schema only; and
+        #: whether it read the database's `typechecked` setting (a user function's type depends on it).
+        self.read_schema = False
+        self.read_setting = False
+        #: The types of the user collections looked up, by name (None: no such collection).
+        self._collections: dict[str, dict[str, stdlib_types.Shape] | None] = {}
+        #: User documents' fields, by type name.
+        self._records: dict[str, ty.Record | None] = {}
+        #: The types of the user collections looked up, by type name.
+        self._types: dict[str, stdlib_types.Shape] = {}
 
     def global_type(self, name: str) -> ty.Type | None:
         # fql resolves a stdlib name before a user collection or function (globals.resolve), as core
         # reserves them.
         found = stdlib_types.global_type(name)
         if found is None:
-            return None
+            return ty.Named(name + "Collection") if self._collection(name) is not None else self._function(name)
         # A module or a native collection is its type (`Math` is `MathModule`, `Key` is `KeyCollection`).
         return ty.Named(found) if stdlib_types.shape(found) is not None else _stdlib(found)
 
     def member_type(self, owner: ty.Type, name: str) -> ty.Type | None:
-        kind = _shape_of(owner)
-        found = None if kind is None else stdlib_types.signature(kind, name)
-        return None if found is None else _stdlib(found)
+        if isinstance(owner, ty.Tuple):
+            # An array literal is an Array of its items' union.
+            if not owner.items:
+                return None
+            owner = ty.Named("Array", (ty.union(owner.items),))
+        if isinstance(owner, ty.Named) and len(owner.args) == 1 and owner.name in _GENERIC:
+            text = stdlib_types.signature(owner.name, name)
+            found = None if text is None else _stdlib(text)
+            if found is None or not _generic(text):
+                return found
+            if isinstance(found, (ty.Func, ty.Intersect)):
+                return ty.Generic(found, (("A", owner.args[0]),))
+            return None
+        kind = self._kind(owner)
+        shape = None if kind is None else self._shape(kind)
+        if shape is None:
+            return None
+        text = shape.fields.get(name)
+        if text is not None:
+            found = _stdlib(text)
+            # (A generic function of a module, `Set.single`, learns its parameters where it is called.)
+            return None if _generic(text) and not isinstance(found, (ty.Func, ty.Intersect)) else found
+        record = self._record(kind) if shape.alias is not None else None  # type: ignore[arg-type]
+        return None if record is None else record.field(name)
 
     def has_member(self, owner: ty.Type, name: str) -> bool | None:
         if not isinstance(owner, ty.Named):
@@ -58,14 +105,22 @@ class RuntimeEnv(Env):
         if owner.name in _KINDS:
             kind = _KINDS[owner.name]
             return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
-        shape = stdlib_types.shape(owner.name) if not owner.args else None
-        if shape is None or shape.type_hint != "module":
+        shape = self._shape(owner.name) if not owner.args else None
+        if shape is None:
             return None
-        return name in shape.fields
+        if shape.type_hint in ("module", "user_collection"):
+            return name in shape.fields
+        if owner.name in self._records and name != "toString":
+            # A user document: its methods, its fields (all of them, under a wildcard).
+            record = self._records[owner.name]
+            return None if record is None else name in shape.fields or record.field(name) is not None
+        return None
 
     def apply_type(self, owner: ty.Type) -> ty.Type | None:
-        shape = stdlib_types.shape(owner.name) if isinstance(owner, ty.Named) and not owner.args else None
-        if shape is None or shape.type_hint != "module" or shape.apply is None:
+        if isinstance(owner, ty.Named) and owner.name == "UserFunction" and len(owner.args) == 1:
+            return owner.args[0]
+        shape = self._shape(owner.name) if isinstance(owner, ty.Named) and not owner.args else None
+        if shape is None or shape.type_hint is None or shape.apply is None:
             return None
         return _stdlib(shape.apply)
 
@@ -75,95 +130,246 @@ class RuntimeEnv(Env):
         if owner.name in _KINDS and owner.name not in ("Array", "Null"):
             # (Calling null is left alone: core may word it as a null's failure.)
             return False
-        shape = stdlib_types.shape(owner.name)
-        return None if shape is None or shape.type_hint != "module" else shape.apply is not None
+        shape = self._shape(owner.name)
+        if shape is None or shape.type_hint not in ("module", "user_collection"):
+            return None
+        return shape.apply is not None
 
     def annotation(self, text: str) -> ty.Type | None:
         try:
             parsed = signatures.parse(text)
         except Exception:
             return None
-        return _annotated(parsed)
+        return _annotated(parsed, known=self._known)
 
+    # -- the database's collections
 
-def _shape_of(owner: ty.Type) -> str | None:
-    """The stdlib type whose members a value of the type `owner` has, where the checker is given them."""
-    if not isinstance(owner, ty.Named) or owner.args:
-        return None
-    if owner.name in _MEMBERS_OF:
+    def _kind(self, owner: ty.Type) -> str | None:
+        """The type whose shape gives the members of a value of the type `owner`, where the checker is
+        given them: primitives, plain values, modules, collections and documents (no Null, no Any)."""
+        if isinstance(owner, ty.Named) and owner.name == "UserFunction":
+            return owner.name
+        if not isinstance(owner, ty.Named) or owner.args or owner.name in ("Null", "Any", "Never"):
+            return None
         return owner.name
-    shape = stdlib_types.shape(owner.name)
-    return owner.name if shape is not None and shape.type_hint == "module" else None
+
+    def _known(self, name: str) -> bool:
+        """Whether a type an annotation names is one the checker models."""
+        return name in _PLAIN_TYPES or (name not in stdlib_types.SHAPES and self._shape(name) is not None)
+
+    def _shape(self, name: str) -> stdlib_types.Shape | None:
+        """A type's shape: the stdlib's, else a user collection's (`Author`, `AuthorCollection`, `NullAuthor`)."""
+        found = stdlib_types.shape(name) or self._types.get(name)
+        if found is not None or self.ctx is None:
+            return found
+        for base in _collection_names(name):
+            if base not in self._collections:
+                self._collection(base)
+        return self._types.get(name)
+
+    def _collection(self, name: str) -> dict[str, stdlib_types.Shape] | None:
+        """The types of the user collection called (or aliased) `name`, None where there is none."""
+        if self.ctx is None:
+            return None
+        if name not in self._collections:
+            self.read_schema = True
+            found = _collection_types(self.ctx, name)
+            self._collections[name] = None if found is None else found[0]
+            if found is not None:
+                self._types.update(found[0])
+                self._records[name] = found[1]
+        return self._collections[name]
+
+    def _function(self, name: str) -> ty.Type | None:
+        """A user function (by name or alias) with a declared signature, in a typechecked database:
+        `UserFunction<(x: Number) => Number>`, its parameters named as its body names them (core's
+        internal signature). Without one core infers its type from its body, which fql does not; in a
+        database that is not typechecked it is `UserFunction<Any>` to core: both are not known here."""
+        if self.ctx is None or not is_identifier(name):
+            return None
+        found = _live_or_aliased(self.ctx, "#functions", name)
+        if found is None:
+            return None
+        self.read_setting = True
+        if not env_typechecked(self.ctx):
+            return None
+        fn = _stdlib(function_signature(found, True))
+        return ty.Named("UserFunction", (fn,)) if isinstance(fn, ty.Func) else None
+
+    def _record(self, name: str) -> ty.Record | None:
+        """A document type's fields: a user document's, or a native one's (its alias, from the table)."""
+        if name in self._records:
+            return self._records[name]
+        shape = self._shape(name)
+        found = None if shape is None or shape.alias is None else _stdlib(shape.alias)
+        return found if isinstance(found, ty.Record) else None
 
 
-@functools.cache
-def _stdlib(text: str) -> ty.Type | None:
-    """A signature of the table (`(x: Number) => Number`, `MathModule`) as the checker's type; None for
-    one it does not model (a generic, a variadic, a document or collection type). Cached: the table's
-    signatures are a fixed set, parsed once each rather than on every query's check."""
-    if text.startswith("<"):
+def _collection_names(type_name: str) -> list[str]:
+    """The collections a type may belong to: `Author` for `Author`, `AuthorCollection` and `NullAuthor`."""
+    names = [type_name]
+    if type_name.endswith("Collection") and len(type_name) > len("Collection"):
+        names.append(type_name[: -len("Collection")])
+    if type_name.startswith("Null") and len(type_name) > len("Null"):
+        names.append(type_name[len("Null") :])
+    return names
+
+
+def _live_or_aliased(ctx: Context, kind: str, name: str, data: bool = True) -> t.Any:
+    """The live schema document (`#collections`, `#functions`) called `name`, or aliased so: its data, or
+    (`data` false) its version; None where there is none."""
+    scope = ctx.state.scope
+    version = live(ctx, DocKey(scope, kind, name))
+    if version is None:
+        target = aliased(ctx, scope, kind, name)
+        version = None if target is None else live(ctx, DocKey(scope, kind, target))
+    if version is None or not isinstance(version.data, dict):
         return None
+    return version.data if data else version
+
+
+#: A user collection's types (its shapes, its documents' fields) by database, name, and the definition's
+#: version: made once for each definition, not on every check.
+_COLLECTION_TYPES: dict[tuple[int, str, str, int], tuple[dict[str, stdlib_types.Shape], ty.Record | None]] = {}
+_COLLECTION_TYPES_MAX = 1024
+
+
+def _collection_types(
+    ctx: Context, name: str
+) -> tuple[dict[str, stdlib_types.Shape], ty.Record | None] | None:
+    """The types of the live user collection called `name`, or aliased so: its shapes, its documents' fields."""
+    if not is_identifier(name):
+        return None
+    version = _live_or_aliased(ctx, "#collections", name, data=False)
+    if version is None:
+        return None
+    key = (id(ctx.state.db), ctx.state.scope, name, version.ts)
+    found = _COLLECTION_TYPES.get(key)
+    if found is None:
+        if len(_COLLECTION_TYPES) >= _COLLECTION_TYPES_MAX:
+            _COLLECTION_TYPES.clear()
+        shapes = document_shapes(name, version.data, True)
+        found = _COLLECTION_TYPES[key] = (shapes, _document_record(shapes[name], version.data))
+    return found
+
+
+def _document_record(shape: stdlib_types.Shape, definition: dict) -> ty.Record | None:
+    """A user document's fields (its shape's alias): a computed field without a signature is UNKNOWN (core
+    infers its type from its body, which fql does not)."""
+    found = None if shape.alias is None else _stdlib(shape.alias)
+    if not isinstance(found, ty.Record):
+        return None
+    computed = definition.get("computed_fields") or {}
+    inferred = {n for n, spec in computed.items() if not (isinstance(spec, dict) and spec.get("signature"))}
+    fields = tuple((n, ty.UNKNOWN if n in inferred else v) for n, v in found.fields)
+    return ty.Record(fields, found.wildcard)
+
+
+#: A generic signature's type parameters: `<A, B> (mapper: (A => B)) => Set<B>`.
+_TYPE_PARAMS = re.compile(r"<([A-Z](?:, [A-Z])*)> ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stdlib(text: str) -> ty.Type | None:
+    """A signature of the table (`(x: Number) => Number`, `MathModule`, `<A> () => A | Null`, a user
+    collection's `(id: ID) => Ref<Author>`) as the checker's type, its type parameters Params; None for
+    one it does not model. Cached: the table's signatures (and a database's) are a small set, parsed once
+    each rather than on every query's check."""
+    params: tuple[str, ...] = ()
+    generic = _TYPE_PARAMS.match(text)
+    if generic is not None:
+        params, text = tuple(generic.group(1).split(", ")), text[generic.end() :]
     try:
         parsed = signatures.parse(text)
     except signatures.SignatureError:
         return None
-    return _annotated(parsed, stdlib=True)
+    return _annotated(parsed, stdlib=True, params=params)
 
 
-#: The stdlib's plain types a signature of the table may name for the checker: the modules, and values
-#: with no type arguments that are no documents or collections (whose types the checker does not model).
+@functools.lru_cache(maxsize=4096)
+def _generic(text: str) -> bool:
+    """Whether a signature of the table has type parameters."""
+    found = _stdlib(text)
+    return found is not None and ty.contains(found, ty.Param)
+
+
+#: The stdlib's plain types a `let` annotation may name for the checker: the modules, and values with
+#: no type arguments that are no documents or collections.
 _PLAIN_TYPES = frozenset(
     {name for name, shape in stdlib_types.SHAPES.items() if shape.type_hint == "module"}
     | {"ID", "UUID", "Time", "Date", "Bytes", "TransactionTime", "SetCursor"}
 )
 
 
-def _annotated(node: t.Any, stdlib: bool = False) -> ty.Type | None:
+def _annotated(
+    node: t.Any, stdlib: bool = False, params: tuple[str, ...] = (), known: t.Callable[[str], bool] | None = None
+) -> ty.Type | None:
     """A parsed signature as the checker's type, where it spells only what the checker models; `stdlib`
-    allows what only the stdlib's signatures spell to it: functions and overloads."""
+    allows what only the stdlib's signatures spell to it: functions and overloads, type `params`, and any
+    named type (the table's text names only types that are); an annotation's names must be `known`."""
+
+    def again(child: t.Any) -> ty.Type | None:
+        return _annotated(child, stdlib, params, known)
+
     if stdlib and isinstance(node, signatures.LambdaType):
-        if node.variadic is not None or len(node.names) != len(node.params):
+        if node.names and len(node.names) != len(node.params):
             return None
-        params = [_annotated(p, stdlib) for p in node.params]
-        result = _annotated(node.result, stdlib)
-        if None in params or result is None:
+        parts = [again(p) for p in node.params]
+        result = again(node.result)
+        rest = None if node.variadic is None else again(node.variadic)
+        if None in parts or result is None or (node.variadic is not None and rest is None):
             return None
-        return ty.Func(tuple(params), result, node.names)  # type: ignore[arg-type]
+        return ty.Func(
+            tuple(parts), result, node.names, None if rest is None else (node.variadic_name, rest)  # type: ignore[arg-type]
+        )
     if stdlib and isinstance(node, signatures.IntersectType):
-        members = [_annotated(m, stdlib) for m in node.members]
+        members = [again(m) for m in node.members]
         if not all(isinstance(m, ty.Func) for m in members):
-            return None
+            # `(A => Any) & {}` (an ordering: a function or `asc(...)`): what it takes is not checked.
+            return None if any(m is None for m in members) else ty.ANY
         return ty.Intersect(tuple(members))  # type: ignore[arg-type]
     if isinstance(node, signatures.Keyword):
         return ty.Named(node.name)
     if isinstance(node, signatures.Singleton):
         return ty.NULL if node.value is None else ty.Lit(node.value)
     if isinstance(node, signatures.Name):
+        if node.name in params and not node.args:
+            return ty.Param(node.name)
         if not node.args and node.name in signatures.SCALARS and node.name != "Float":
             return ty.Named(node.name)
-        if not node.args and node.name in _PLAIN_TYPES:
+        if node.args:
+            if len(node.args) != 1 or not (stdlib or node.name in _CONSTRUCTORS):
+                return None
+            item = again(node.args[0])
+            return None if item is None else ty.Named(node.name, (item,))
+        if stdlib or node.name in _PLAIN_TYPES or (known is not None and known(node.name)):
             return ty.Named(node.name)
-        if node.name == "Array" and len(node.args) == 1:
-            item = _annotated(node.args[0], stdlib)
-            return None if item is None else ty.Named("Array", (item,))
         return None
-    if isinstance(node, signatures.Nullable):
-        base = _annotated(node.base, stdlib)
-        return None if base is None else ty.union((base, ty.NULL))
-    parts: list[t.Any]
-    if isinstance(node, signatures.UnionType):
-        parts = [_annotated(m, stdlib) for m in node.members]
-        return None if None in parts else ty.union(parts)
-    if isinstance(node, signatures.TupleType):
-        parts = [_annotated(i, stdlib) for i in node.items]
-        return None if None in parts else ty.Tuple(tuple(parts))
-    if isinstance(node, signatures.ObjectType) and not node.interface:
-        parts = [_annotated(v, stdlib) for _, v in node.fields]
-        wildcard = None if node.wildcard is None else _annotated(node.wildcard, stdlib)
-        if None in parts or (node.wildcard is not None and wildcard is None):
+    parts_: list[t.Any]
+    if isinstance(node, (signatures.Nullable, signatures.UnionType)):
+        parts_ = [again(m) for m in node.members] if isinstance(node, signatures.UnionType) else [again(node.base), ty.NULL]
+        if None in parts_:
             return None
-        return ty.Record(tuple(zip((k for k, _ in node.fields), parts)), wildcard)
+        # The table's unions are written as core shows them (`{ from: Any } | { to: Any }`, unmerged).
+        return _union_as_written(parts_) if stdlib else ty.union(parts_)
+    if isinstance(node, signatures.TupleType):
+        parts_ = [again(i) for i in node.items]
+        return None if None in parts_ else ty.Tuple(tuple(parts_))
+    if isinstance(node, signatures.ObjectType) and not node.interface:
+        parts_ = [again(v) for _, v in node.fields]
+        wildcard = None if node.wildcard is None else again(node.wildcard)
+        if None in parts_ or (node.wildcard is not None and wildcard is None):
+            return None
+        return ty.Record(tuple(zip((k for k, _ in node.fields), parts_)), wildcard)
     return None
+
+
+def _union_as_written(members: list[ty.Type]) -> ty.Type:
+    flat: list[ty.Type] = []
+    for each in members:
+        flat.extend(each.members if isinstance(each, ty.Union) else (each,))
+    flat = list(dict.fromkeys(flat))
+    return flat[0] if len(flat) == 1 else ty.Union(tuple(flat))
 
 
 def value_type(value: t.Any) -> ty.Type:
@@ -196,18 +402,42 @@ def value_type(value: t.Any) -> ty.Type:
     return ty.UNKNOWN
 
 
-#: Outcomes of checks, by program and the types of the bound names the check asked for: the parse cache
-#: hands one Program to one text, and a check depends on nothing but the program and those types
-#: (RuntimeEnv reads no database), so a query run again, with arguments of the same types, is not checked
-#: again. Keyed by identity: equal programs may differ in their spans.
-_CHECKED: dict[int, tuple[ast.Node, tuple[str, ...], dict[tuple, t.Any]]] = {}
+#: Outcomes of checks, by program, the types of the bound names the check asked for, and (for a check
+#: that read the database's schema: it named a user collection) the database and its schema version: the
+#: parse cache hands one Program to one text, and a check depends on nothing else, so a query run again,
+#: with arguments of the same types, on the same schema, is not checked again. Keyed by identity: equal
+#: programs may differ in their spans.
+_CHECKED: dict[int, _Checked] = {}
 _CHECKED_MAX = 512
+#: Outcomes kept for one program (its argument types and schemas), the oldest dropped first.
+_VARIANTS_MAX = 16
 
 
-def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
+@define
+class _Checked:
+    program: ast.Node
+    #: The bound names the check asks for, in order.
+    names: tuple[str, ...]
+    #: What of the database the check reads: nothing (0), its schema (1), and its `typechecked` setting (2).
+    schema: int
+    outcomes: dict[tuple, t.Any] = field(factory=dict)
+
+    def key(self, ctx: Context) -> tuple:
+        types = tuple(_bound_type(ctx.env, name) for name in self.names)
+        if not self.schema:
+            return types
+        return (*types, _schema_key(ctx), self.schema > 1 and env_typechecked(ctx))
+
+
+def _schema_key(ctx: Context) -> tuple[int, str, int]:
+    """Which schema a check read: its database's (one fql.Database, one database in it) and its version."""
+    return id(ctx.state.db), ctx.state.scope, schema_version(ctx)
+
+
+def _outcome(program: ast.Node, ctx: Context) -> t.Any:
     hit = _CHECKED.get(id(program))
-    if hit is not None and hit[0] is program:
-        found = hit[2].get(tuple(_bound_type(env, name) for name in hit[1]))
+    if hit is not None and hit.program is program:
+        found = hit.outcomes.get(hit.key(ctx))
         if found is not None:
             return found
     # The bound names the check asked for, in order, with the types it was given.
@@ -215,23 +445,26 @@ def _outcome(program: ast.Node, env: t.Mapping[str, t.Any]) -> t.Any:
 
     def bound(name: str) -> ty.Type | None:
         if name not in asked:
-            asked[name] = _bound_type(env, name)
+            asked[name] = _bound_type(ctx.env, name)
         return asked[name]
 
-    outcome = check(program, bound, RuntimeEnv())
+    env = RuntimeEnv(ctx)
+    outcome = check(program, bound, env)
     names = tuple(asked)
-    if hit is None or hit[0] is not program or hit[1] != names:
+    schema = 2 if env.read_setting else int(env.read_schema)
+    if hit is None or hit.program is not program or (hit.names, hit.schema) != (names, schema):
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
-        hit = _CHECKED[id(program)] = (program, names, {})
-    if len(hit[2]) < 16:
-        hit[2][tuple(asked.values())] = outcome
+        hit = _CHECKED[id(program)] = _Checked(program, names, schema)
+    if len(hit.outcomes) >= _VARIANTS_MAX:
+        del hit.outcomes[next(iter(hit.outcomes))]
+    hit.outcomes[hit.key(ctx)] = outcome
     return outcome
 
 
-def _bound_type(env: t.Mapping[str, t.Any], name: str) -> ty.Type | None:
+def _bound_type(env: t.Mapping[str, t.Any] | None, name: str) -> ty.Type | None:
     """The type of a name the query is run with, None for one it is not."""
-    return value_type(env[name]) if name in env else None
+    return value_type(env[name]) if env and name in env else None
 
 
 def typecheck(program: ast.Node, ctx: Context) -> str | None:
@@ -239,7 +472,7 @@ def typecheck(program: ast.Node, ctx: Context) -> str | None:
     query's static type as core shows it (None where the checker cannot say); core's check warnings go to
     the query's `check_warnings`."""
     try:
-        outcome = _outcome(program, ctx.env)
+        outcome = _outcome(program, ctx)
     except RecursionError:
         # FQL2TypecheckSpec "typechecking should not 500": core's TypecheckStackOverflow, over the query.
         raise QueryCheckError("Typechecking failed due to query complexity.", span=program.span) from None

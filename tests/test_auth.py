@@ -153,6 +153,9 @@ def test_a_checked_secret_is_remembered_per_stored_hash(monkeypatch):
     rehashed = real(secrets._random_part(secret), secrets.bcrypt.gensalt(secrets.ROUNDS)).decode()
     assert all(secrets.matches(secret, rehashed) for _ in range(3)) and runs == [rehashed.encode()]
     assert not secrets.matches(secrets.make(secrets.TOKEN, "2", ""), rehashed) and len(runs) == 2
+    # what is remembered names the secret by its SHA-256, never in the clear
+    assert not any(secret in (k if isinstance(k, str) else "") for entry in secrets._CHECKS.done for k in entry)
+    assert (hashlib.sha256(secret.encode()).digest(), hashed) in secrets._CHECKS.done
 
 
 def test_an_unsalted_hash_stored_before_still_matches():

@@ -83,21 +83,22 @@ def digest(secret: str) -> str:
     """The stored form of a secret: a bcrypt hash with a fresh salt (remembered as checked, so the
     secret's first use in this process costs no second bcrypt run)."""
     hashed = bcrypt.hashpw(_random_part(secret), bcrypt.gensalt(ROUNDS, prefix=b"2a"))
-    _CHECKS.put((secret, hashed.decode()), hashed)
+    _CHECKS.put((_fingerprint(secret), hashed.decode()), hashed)
     return hashed.decode()
 
 
 class _Checks:
-    """The bcrypt hashes already computed, by (secret, stored hash), the oldest out first. An entry serves
-    only while a document keeps that hash: a key or token given a new secret has a new salted hash, and
-    a deleted one is refused before any check. Reads take no lock (a dict read is atomic)."""
+    """The bcrypt hashes already computed, by (the secret's SHA-256, stored hash), the oldest out first: the
+    process keeps no secret in the clear for longer than a request. An entry serves only while a document
+    keeps that hash: a key or token given a new secret has a new salted hash, and a deleted one is refused
+    before any check. Reads take no lock (a dict read is atomic)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.done: dict[tuple[str, str], bytes] = {}
+        self.done: dict[tuple[bytes, str], bytes] = {}
 
-    def put(self, entry: tuple[str, str], hashed: bytes) -> None:
+    def put(self, entry: tuple[bytes, str], hashed: bytes) -> None:
         with self.lock:
             self.done[entry] = hashed
             if len(self.done) > self.size:
@@ -105,18 +106,23 @@ class _Checks:
 
     def hashed(self, secret: str, stored: str) -> bytes:
         """`secret` hashed with the salt of `stored`."""
-        found = self.done.get((secret, stored))
+        entry = (_fingerprint(secret), stored)
+        found = self.done.get(entry)
         if found is not None:
             return found
         try:
             found = bcrypt.hashpw(_random_part(secret), stored.encode())
         except ValueError:  # not a bcrypt hash (Update and Replace of a token store one as given)
             found = b""
-        self.put((secret, stored), found)
+        self.put(entry, found)
         return found
 
 
 _CHECKS = _Checks(CACHED_CHECKS)
+
+
+def _fingerprint(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
 
 
 def matches(secret: str, hashed: str | None) -> bool:

@@ -33,7 +33,7 @@ from ..values import (
 from . import access, indexes
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
-from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
+from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -271,6 +271,9 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)
+    if before is None and data is not None and key.coll in NAMED:
+        state.made += 1
+        put(Version(made_key(key), state.ts, {"rank": state.made}))
     state.write_gen += 1
     state.written[key] = state.write_gen
     indexes.on_write(ctx, before, version, *path)

@@ -39,6 +39,8 @@ class QueryState:
     #: references (`let d = X.create({}); d.update({ a: 1 }); d.a` is 1).
     written: dict = field(factory=dict)
     write_gen: int = 0
+    #: How many named schema documents this query made (documents.made_key): core's ids, in order.
+    made: int = 0
     #: (scope, collection) pairs this query wrote documents of, and whose existing definition it changed:
     #: both in one query is core's `invalid_write`.
     wrote_documents: set = field(factory=set)

@@ -105,6 +105,9 @@ class QueryState:
     #: `dbg()` and `log()` print `TransactionTime()` and `toString()` `[transaction time]`; answers show
     #: the time itself.
     txn_times: dict = field(factory=dict)
+    #: How it sees a staged schema (fql/eval/staged.py): `raw` (as stored: v4, fql's own work), `query` (a
+    #: v10 query: schema documents read as staged, schema writes joining the staged schema) or `joining`.
+    schema_view: str = "raw"
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

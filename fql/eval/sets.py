@@ -17,7 +17,7 @@ from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionD
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import Meter
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
-from . import access, effects, indexes
+from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context, billed_read
 from .refs import doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
@@ -217,10 +217,15 @@ def named_key(ctx: Context, ref: Ref) -> bytes | None:
 
 
 def _named(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    """The documents of a named native collection, in creation order (core's ids), then by name."""
+    """The documents of a named native collection, in creation order (core's ids), then by name; a
+    staged schema's documents while one is staged (staged.py)."""
     scope, name, filtered = documents_source(ctx, s)
     prefix = _prefix(s["documents"])
-    found = [(prefix + born_key(when, version.key.id), version) for when, version in born_versions(ctx, scope, name)]
+    if staged.shows_staged(ctx, DocKey(scope, name, "")):
+        born = staged.staged_versions(ctx, scope, name)
+    else:
+        born = born_versions(ctx, scope, name)
+    found = [(prefix + born_key(when, version.key.id), version) for when, version in born]
     found = [(key, version) for key, version in found if _in_bounds(key, lo, hi)]
     found.sort(key=lambda pair: pair[0], reverse=reverse)
     for key, version in found:

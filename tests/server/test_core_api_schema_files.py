@@ -334,6 +334,23 @@ def test_a_failing_staged_push_stages_nothing(api, db):
     assert status(api, db) == "none"
 
 
+def test_queries_read_staged_schema_documents_and_write_to_the_staged_schema(api, db):
+    # FQL2StagedSchemaSpec "can create a new collection in FQL during a staged push", through the API: the
+    # collection joins the staged schema (its files), queries' schema documents show it, and the active
+    # schema (the files, the names a query may use) has it only once committed.
+    assert upload(api, "/schema/1/update?force=true", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    created = query10(api, "Collection.create({ name: 'Post' }).name", db.admin_key)
+    assert (created[0], created[2]["data"]) == (200, "Post")
+    assert query10(api, "Collection.all().map(.name).toArray()", db.admin_key)[2]["data"] == ["User", "Post"]
+    assert query10(api, "Post.all()", db.admin_key)[0] == 400
+    assert api.get("/schema/1/files/main.fsl", db.admin_key)[2]["content"] == "collection User {}"
+    staged = api.get("/schema/1/files/main.fsl?staged=true", db.admin_key)[2]["content"]
+    assert staged == "collection User {}\n\ncollection Post {\n}\n"
+    assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
+    assert query10(api, "Post.all().count()", db.admin_key)[2]["data"] == 0
+
+
 
 # -- FQL2StagedDiffSpec (ext/model/src/test/scala/fql2/) --------------------------------------------------------
 

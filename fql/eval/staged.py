@@ -19,6 +19,7 @@ from __future__ import annotations
 import typing as t
 
 from ..storage.base import DocKey, Version
+from ..storage.meter import Meter
 from .evaluator import Context
 
 #: Where fql/schema/manager.py marks that a database has a staged FSL schema.
@@ -40,9 +41,16 @@ class JoinStaged(Exception):
     schema, whose change it becomes (core writes it to the staged schema)."""
 
 
+def _unmetered(ctx: Context) -> t.Any:
+    """The transaction under the meter: looking for a staged schema, and reading its documents in place
+    of the schema documents (whose reads are not billed), bills nothing."""
+    txn = ctx.state.txn
+    return txn.txn if isinstance(txn, Meter) else txn
+
+
 def is_staged(ctx: Context, scope: str) -> bool:
     """Whether the database of `scope` has a staged schema."""
-    mark = ctx.state.txn.get(DocKey(scope, STAGED_MARK, ""))
+    mark = _unmetered(ctx).get(DocKey(scope, STAGED_MARK, ""))
     return mark is not None and mark.data is not None
 
 
@@ -64,7 +72,7 @@ def shadow_key(key: DocKey) -> DocKey:
 def staged_version(ctx: Context, key: DocKey) -> Version | None:
     """The staged schema document `key` (shows_staged), as a version of `key`; None if the staged schema
     has no such item."""
-    shadow = ctx.state.txn.get(shadow_key(key))
+    shadow = _unmetered(ctx).get(shadow_key(key))
     if shadow is None or shadow.data is None:
         return None
     return _unshadowed(key, shadow)
@@ -74,7 +82,7 @@ def staged_versions(ctx: Context, scope: str, coll: str) -> list[tuple[tuple[int
     """Every staged document of the schema collection `coll`, each with when its item was created (the
     order core's ids give them)."""
     found = []
-    for shadow in ctx.state.txn.scan(scope, SHADOW + coll):
+    for shadow in _unmetered(ctx).scan(scope, SHADOW + coll):
         if shadow.data is not None:
             found.append((tuple(shadow.data["born"]), _unshadowed(DocKey(scope, coll, shadow.key.id), shadow)))
     return found

@@ -147,7 +147,13 @@ class Database:
                 fields = {**fields, "schema_view": staged.JOINING}
                 continue
             except _Joined as done:
-                return done.value, self._stage_joined(done, secret)
+                kept = self._stage_joined(done, secret)
+                if kept is not None:
+                    return done.value, kept
+                # The staged schema changed meanwhile (another push or query): run again on top of it.
+                attempt += 1
+                if attempt > MAX_RETRIES:
+                    raise Conflict() from None
             except Conflict:
                 attempt += 1
                 bound = MAX_RETRIES if max_retries is None else max_retries
@@ -225,12 +231,17 @@ class Database:
                 err.state = state
             raise
 
-    def _stage_joined(self, done: _Joined, secret: str | None) -> QueryState:
+    def _stage_joined(self, done: _Joined, secret: str | None) -> QueryState | None:
         """Keep the staged schema a query joining it left (its own transaction was rolled back): the
-        query's state, answering the new schema version."""
+        query's state, answering the new schema version; None if the staged schema it joined is no longer
+        the staged one."""
         from .schema import manager
 
-        done.state.schema_version = self.transact(lambda ctx: manager.stage(ctx, done.kept), secret=secret)[1].ts
+        try:
+            _, state = self.transact(lambda ctx: manager.stage(ctx, done.kept), secret=secret)
+        except manager.StagedChanged:
+            return None
+        done.state.schema_version = state.ts
         return done.state
 
     def _authenticate(self, txn: t.Any, secret: str) -> Auth:

@@ -633,7 +633,10 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
 
 
 def stage(ctx: Context, staged: Staged) -> None:
-    """Keep `staged` as the staged schema, replacing any staged before."""
+    """Keep `staged` as the staged schema, replacing any staged before (StagedChanged if that is no longer
+    the one it replaces)."""
+    if staged.replaces is not None and staged_version(ctx) != staged.replaces:
+        raise StagedChanged()
     unstage(ctx)
     scope = ctx.state.scope
     for seq, (name, text) in enumerate(staged.files, 1):
@@ -642,6 +645,11 @@ def stage(ctx: Context, staged: Staged) -> None:
     documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True, "renames": kept})
     staged_view.keep(ctx, scope, staged.documents, documents.write)
     _bump(ctx)
+
+
+class StagedChanged(Exception):
+    """The staged schema a query joined was replaced (or committed, or abandoned) before its change could
+    be kept: the query runs again."""
 
 
 @frozen
@@ -653,6 +661,9 @@ class Staged:
     files: list[tuple[str, str]]
     renames: dict
     documents: dict
+    #: The version of the staged schema this one replaces (`staged_version`), when it must still be the
+    #: staged one: a query joining the staged schema is made on top of it.
+    replaces: int | None = None
 
 
 def staged_documents(ctx: Context) -> dict[str, list[tuple]]:
@@ -667,6 +678,12 @@ def staged_documents(ctx: Context) -> dict[str, list[tuple]]:
         ]
         for coll in sorted(staged_view.VERSIONED)
     }
+
+
+def staged_version(ctx: Context) -> int | None:
+    """When the staged schema was staged (None when none is)."""
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, _STAGED_MARK, ""))
+    return mark.ts if mark is not None and mark.data is not None else None
 
 
 def staged_renames(ctx: Context) -> dict[tuple[str, str], str]:
@@ -818,6 +835,7 @@ def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> tuple[t.Any, Stag
         raise QueryRuntimeError("invalid_schema", err.message) from None
     finally:
         ctx.state.unchecked = unchecked
+    replaces = staged_version(ctx)
     names = {(kind, name) for kind, name, _ in live_definitions(ctx)}
     wrote = set(ctx.state.written)
     value = run(ctx)
@@ -829,7 +847,7 @@ def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> tuple[t.Any, Stag
             )
     renamed = _former_names(ctx, live_definitions(ctx))
     more = {(kind, new): former for (kind, former), new in renamed.items() if (kind, former) in names and former != new}
-    return value, Staged(files(ctx), _joined_renames(staged_renames(ctx), more), staged_documents(ctx))
+    return value, Staged(files(ctx), _joined_renames(staged_renames(ctx), more), staged_documents(ctx), replaces)
 
 
 def ref_of(item: Item) -> Ref:

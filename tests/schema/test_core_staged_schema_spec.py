@@ -509,6 +509,26 @@ def test_a_query_joining_the_staged_schema_may_not_write_documents(db):
     assert db.q("Collection.all().map(.name).toArray()") == ["User", "Post"]
 
 
+def test_a_query_joining_a_staged_schema_replaced_meanwhile_runs_again(db, monkeypatch):
+    # Between the query's run (against the staged schema) and the keeping of what it left, another push
+    # replaces the staged schema: the query runs again on top of the new one, whose changes stay.
+    db.push({"main.fsl": "collection User {}"})
+    stage(db, {"main.fsl": "collection User {}"})
+    keep = db.root._stage_joined
+    runs = []
+
+    def racing(done, secret):
+        if not runs:
+            stage(db, {"main.fsl": "collection User {}\ncollection Other {}"})
+        runs.append(done)
+        return keep(done, secret)
+
+    monkeypatch.setattr(db.root, "_stage_joined", racing)
+    assert db.q("Collection.create({ name: 'Post' }).name") == "Post"
+    assert len(runs) == 2
+    assert db.q("Collection.all().map(.name).toArray()") == ["User", "Other", "Post"]
+
+
 def test_schema_documents_read_in_the_past_are_the_active_ones(db):
     db.push({"main.fsl": "function foo() { 1 }"})
     ts = db.q("Function.byName('foo')!.ts")

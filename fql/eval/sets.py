@@ -212,7 +212,9 @@ def named_key(ctx: Context, ref: Ref) -> bytes | None:
     except FQLError:
         return None
     at = ctx.state.valid_ts
-    born = _created(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
+    born = staged.staged_born(ctx, key) if staged.shows_staged(ctx, key) else None
+    if born is None:
+        born = _created(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
     return _prefix(coll) + born_key(born, ref.id)
 
 

@@ -48,21 +48,26 @@ def _unmetered(ctx: Context) -> t.Any:
     return txn.txn if isinstance(txn, Meter) else txn
 
 
+def _staged_at(ctx: Context, scope: str) -> int | None:
+    """When the database of `scope` had its schema staged (None if it has no staged schema)."""
+    mark = _unmetered(ctx).get(DocKey(scope, STAGED_MARK, ""))
+    return mark.ts if mark is not None and mark.data is not None else None
+
+
 def is_staged(ctx: Context, scope: str) -> bool:
     """Whether the database of `scope` has a staged schema."""
-    mark = _unmetered(ctx).get(DocKey(scope, STAGED_MARK, ""))
-    return mark is not None and mark.data is not None
+    return _staged_at(ctx, scope) is not None
 
 
 def shows_staged(ctx: Context, key: DocKey) -> bool:
-    """Whether a query's read of the schema document `key` shows the staged one: a present read by a v10
-    query of a versioned schema collection of a database with a staged schema."""
-    return (
-        key.coll in VERSIONED
-        and ctx.state.schema_view == QUERY
-        and ctx.state.valid_ts is None
-        and is_staged(ctx, key.scope)
-    )
+    """Whether a query's read of the schema document `key` shows the staged one: a read by a v10 query of
+    a versioned schema collection of a database with a staged schema, now or at a time since it was staged
+    (a page after the first reads at the first one's time; core's staged documents are the latest)."""
+    if key.coll not in VERSIONED or ctx.state.schema_view != QUERY:
+        return False
+    since = _staged_at(ctx, key.scope)
+    at = ctx.state.valid_ts
+    return since is not None and (at is None or at >= since)
 
 
 def shadow_key(key: DocKey) -> DocKey:
@@ -76,6 +81,13 @@ def staged_version(ctx: Context, key: DocKey) -> Version | None:
     if shadow is None or shadow.data is None:
         return None
     return _unshadowed(key, shadow)
+
+
+def staged_born(ctx: Context, key: DocKey) -> tuple[int, int] | None:
+    """When the staged document `key` (shows_staged) was created, as staged_versions says; None if the
+    staged schema has no such item."""
+    shadow = _unmetered(ctx).get(shadow_key(key))
+    return tuple(shadow.data["born"]) if shadow is not None and shadow.data is not None else None
 
 
 def staged_versions(ctx: Context, scope: str, coll: str) -> list[tuple[tuple[int, int], Version]]:

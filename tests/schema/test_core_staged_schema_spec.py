@@ -529,12 +529,27 @@ def test_a_query_joining_a_staged_schema_replaced_meanwhile_runs_again(db, monke
     assert db.q("Collection.all().map(.name).toArray()") == ["User", "Other", "Post"]
 
 
-def test_schema_documents_read_in_the_past_are_the_active_ones(db):
+def test_schema_documents_read_before_the_staging_are_the_active_ones(db):
     db.push({"main.fsl": "function foo() { 1 }"})
     ts = db.q("Function.byName('foo')!.ts")
     stage(db, {"main.fsl": "function foo() { 2 }"})
     assert db.q(f"at ({ts}) {{ Function.byName('foo')!.body }}") == "() => {\n  1\n}"
+    assert db.q("at (Time.now()) { Function.byName('foo')!.body }") == "() => {\n  2\n}"
     assert db.q("Function.byName('foo')!.body") == "() => {\n  2\n}"
+
+
+def test_staged_schema_documents_page_by_creation(db):
+    # A page after the first reads at the first one's time, and finds the staged documents there too.
+    db.push({"main.fsl": "collection User {}"})
+    stage(db, {"main.fsl": "collection User {}\n" + "\n".join(f"collection C{i} {{}}" for i in range(5))})
+    page = db.q("Collection.all().pageSize(2)")
+    names = [doc["name"] for doc in page.data]
+    after = page.after
+    while after:
+        page = db.q(f"Set.paginate({after!r})")
+        names += [doc["name"] for doc in page["data"]]
+        after = page.get("after")
+    assert names == ["User", "C0", "C1", "C2", "C3", "C4"]
 
 
 def test_a_schema_write_joining_a_staged_schema_no_longer_valid_fails(db):

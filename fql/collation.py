@@ -86,11 +86,12 @@ def id_key(doc_id: str) -> bytes:
     return b"\x02" + _escaped(doc_id.encode("utf-8", "surrogatepass"))
 
 
-def born_key(born: int, doc_id: str) -> bytes:
-    """The id key of a named schema document in its native set: by creation time, then name. Core's
-    schema documents have numeric ids, given in creation order, which their sets sort by; fql names
-    them by name, so a set of them sorts by the time each was created (`id_key` stays by name)."""
-    return b"\x03" + _int_key(born) + _escaped(doc_id.encode("utf-8", "surrogatepass"))
+def born_key(born: tuple[int, int], doc_id: str) -> bytes:
+    """The id key of a named schema document in its native set: by creation (its transaction's time, then
+    its place among those that transaction made), then name. Core's schema documents have numeric ids,
+    given in creation order, which their sets sort by; fql names them by name, so a set of them sorts by
+    when each was created (`id_key` stays by name)."""
+    return b"\x03" + _int_key(born[0]) + _int_key(born[1]) + _escaped(doc_id.encode("utf-8", "surrogatepass"))
 
 
 def ref_key(ref: Ref) -> bytes:

@@ -30,10 +30,10 @@ from ..values import (
     parse_long,
     type_name,
 )
-from . import access, indexes
+from . import access, indexes, staged
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
-from .refs import copy, doc_key, live, missing, not_found, read, ref_of, render, resolved, scope_of
+from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -262,6 +262,7 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     state = ctx.state
     # Looked up first: inside v10's `at` the transaction refuses every write itself (v10/past.py).
     put = state.txn.put
+    staged.check_write(ctx, key)
     if data is not None and state.valid_ts is not None:
         # Core refuses creates and updates inside At (a deletion there deletes the present document).
         raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
@@ -271,6 +272,9 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)
+    if before is None and data is not None and key.coll in NAMED:
+        state.made += 1
+        put(Version(made_key(key), state.ts, {"rank": state.made}))
     state.write_gen += 1
     state.written[key] = state.write_gen
     indexes.on_write(ctx, before, version, *path)
@@ -513,6 +517,8 @@ def _existing(
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
         raise InvalidArgument("Cannot write a scoped ref.").at(key)
+    # Before the document is looked for: a staged schema may have it where the active one does not.
+    staged.check_write(ctx, doc)
     if params is not None:
         check_references(ctx, params)
     version = live(ctx, doc)

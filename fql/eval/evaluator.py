@@ -39,6 +39,8 @@ class QueryState:
     #: references (`let d = X.create({}); d.update({ a: 1 }); d.a` is 1).
     written: dict = field(factory=dict)
     write_gen: int = 0
+    #: How many named schema documents this query made (documents.made_key): core's ids, in order.
+    made: int = 0
     #: (scope, collection) pairs this query wrote documents of, and whose existing definition it changed:
     #: both in one query is core's `invalid_write`.
     wrote_documents: set = field(factory=set)
@@ -103,6 +105,9 @@ class QueryState:
     #: `dbg()` and `log()` print `TransactionTime()` and `toString()` `[transaction time]`; answers show
     #: the time itself.
     txn_times: dict = field(factory=dict)
+    #: How it sees a staged schema (fql/eval/staged.py): `raw` (as stored: v4, fql's own work), `query` (a
+    #: v10 query: schema documents read as staged, schema writes joining the staged schema) or `joining`.
+    schema_view: str = "raw"
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

@@ -105,6 +105,25 @@ def made(ctx: Context, key: DocKey) -> int:
     return first
 
 
+#: The schema documents core gives numeric ids in creation order, which their sets follow: fql names
+#: them by name, and orders them by when each was made and, among those one transaction made, by its
+#: place among them, kept beside it (`made_key`).
+NAMED = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
+
+
+def made_key(key: DocKey) -> DocKey:
+    """Where the place of the named schema document `key` among those its transaction made is kept (a
+    document of no collection's, written with it, moved with it by a rename)."""
+    return DocKey(key.scope, "#schema_made", f"{key.coll}/{key.id}")
+
+
+def made_rank(txn: t.Any, key: DocKey, born: int) -> int:
+    """The place of the named schema document `key`, made at `born`, among those its transaction made
+    (0 if not known: made before fql kept it)."""
+    found = txn.get(made_key(key))
+    return found.data["rank"] if found is not None and found.data and found.ts == born else 0
+
+
 def read(ctx: Context, key: DocKey) -> Version | None:
     """The document as a read sees it: now, or as it was at the valid time of an enclosing `At`."""
     at = ctx.state.valid_ts

@@ -24,7 +24,7 @@ from ..storage.base import DocKey, IndexKey, Version
 from ..values import NATIVE_NAMES, Ref
 from . import indexes
 from .evaluator import Context
-from .refs import live
+from .refs import live, made_key
 
 #: The schema kinds a new `name` renames (databases, and access providers in fql/eval/providers.py,
 #: handle their own).
@@ -55,6 +55,7 @@ def rename(ctx: Context, kind: str, key: DocKey, new: str) -> DocKey:
     fix = _Fixer(kind, old, new)
     definition = live(ctx, key)
     _move(txn, key, new_key, fix)
+    _move(txn, made_key(key), made_key(new_key), fix)
     if kind == "collections":
         for version in list(txn.scan(scope, old)):
             _move(txn, version.key, DocKey(scope, new, version.key.id), fix)
@@ -80,6 +81,7 @@ def rename_database(ctx: Context, key: DocKey, new: str) -> DocKey:
     new_key = DocKey(key.scope, key.coll, new)
     scope_id = live(ctx, key).data["global_id"]
     _move(ctx.state.txn, key, new_key, fix)
+    _move(ctx.state.txn, made_key(key), made_key(new_key), fix)
     write(ctx, DocKey("", access.SCOPES, scope_id), {"parent": key.scope, "name": new})
     _rewrite_scope(ctx, key.scope, fix)
     indexes.forget_schema(ctx)

@@ -19,7 +19,7 @@ from ..errors import (
 from ..storage.base import DocKey, Version
 from ..storage.meter import cascade
 from ..values import Lambda, Ref, native, type_name
-from . import effects, indexes, rename
+from . import effects, indexes, rename, staged
 from .casts import OBJECT, Cast
 from .evaluator import Context
 from .refs import NOUNS, live, render, schema_key, scope_of
@@ -275,6 +275,7 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     except ValidationFailed as err:
         raise err.at(*path)
     key = schema_key(ctx, kind, fields["name"], coll.database)
+    staged.check_write(ctx, key)
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists(f"{NOUNS[kind]} already exists.").at(*path)
     version = write(ctx, key, fields, *path)
@@ -284,8 +285,6 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     return render(ctx, version)
 
 
-#: Where fql/schema/manager.py marks that a database has a staged FSL schema.
-STAGED_MARK = "#schema_staged_mark"
 #: The schema documents v4 may not write while a schema is staged (core's VersionedSchemaWriteConfig;
 #: indexes are not among them).
 _VERSIONED = frozenset(("collections", "functions", "roles", "access_providers"))
@@ -294,10 +293,7 @@ _VERSIONED = frozenset(("collections", "functions", "roles", "access_providers")
 def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int) -> None:
     """Core refuses a v4 write of a collection, function, role or access provider while the database
     has a staged schema (its FSL push waits to be committed)."""
-    if kind not in _VERSIONED:
-        return
-    mark = ctx.state.txn.get(DocKey(ctx.state.scope, STAGED_MARK, ""))
-    if mark is not None and mark.data is not None:
+    if kind in _VERSIONED and staged.is_staged(ctx, ctx.state.scope):
         raise SchemaValidationFailed("Cannot update schema from FQL v4 if schema has been staged.").at(*path)
 
 

@@ -17,10 +17,10 @@ from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionD
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import Meter
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
-from . import access, effects, indexes
+from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context, billed_read
-from .refs import doc_key, read, ref_of, resolved, scope_of, version_at
+from .refs import doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -182,6 +182,12 @@ def _unmetered(txn: Transaction) -> Transaction:
     return txn.txn if isinstance(txn, Meter) else txn
 
 
+def _created(txn: Transaction, key: DocKey, now: int) -> tuple[int, int]:
+    """When the document live at `now` was created, and its place among those its transaction made."""
+    born = _born(txn, key, now)
+    return born, made_rank(txn, key, born)
+
+
 def _born(txn: Transaction, key: DocKey, now: int) -> int:
     """When the document live at `now` was created: its first version since its last deletion."""
     born = 0
@@ -206,31 +212,41 @@ def named_key(ctx: Context, ref: Ref) -> bytes | None:
     except FQLError:
         return None
     at = ctx.state.valid_ts
-    born = _born(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
+    born = staged.staged_born(ctx, key) if staged.shows_staged(ctx, key) else None
+    if born is None:
+        born = _created(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
     return _prefix(coll) + born_key(born, ref.id)
 
 
 def _named(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    """The documents of a named native collection, in creation order (core's ids), then by name."""
+    """The documents of a named native collection, in creation order (core's ids), then by name; a
+    staged schema's documents while one is staged (staged.py)."""
     scope, name, filtered = documents_source(ctx, s)
     prefix = _prefix(s["documents"])
-    at = ctx.state.valid_ts
-    now = ctx.state.ts if at is None else at
-    found = []
-    for version in ctx.state.txn.scan(scope, name):
-        if version.ts > now:
-            version = version_at(ctx, version.key, now)
-        if version is None or not version.live_at(now):
-            continue
-        key = prefix + born_key(_born(_unmetered(ctx.state.txn), version.key, now), version.key.id)
-        if _in_bounds(key, lo, hi):
-            found.append((key, version))
+    if staged.shows_staged(ctx, DocKey(scope, name, "")):
+        born = staged.staged_versions(ctx, scope, name)
+    else:
+        born = born_versions(ctx, scope, name)
+    found = [(prefix + born_key(when, version.key.id), version) for when, version in born]
+    found = [(key, version) for key, version in found if _in_bounds(key, lo, hi)]
     found.sort(key=lambda pair: pair[0], reverse=reverse)
     for key, version in found:
         ref = ref_of(ctx, version.key)
         if filtered and not access.allowed(ctx, s.get("read_action", "read"), version.key, (ref,)):
             continue
         yield key, [ref], ref
+
+
+def born_versions(ctx: Context, scope: str, name: str) -> t.Iterator[tuple[tuple[int, int], t.Any]]:
+    """The live documents of a named native collection at the valid time, each with when it was created
+    (`_created`)."""
+    at = ctx.state.valid_ts
+    now = ctx.state.ts if at is None else at
+    for version in ctx.state.txn.scan(scope, name):
+        if version.ts > now:
+            version = version_at(ctx, version.key, now)
+        if version is not None and version.live_at(now):
+            yield _created(_unmetered(ctx.state.txn), version.key, now), version
 
 
 def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:

@@ -21,11 +21,12 @@ import typing as t
 
 from attrs import frozen
 
-from ..errors import FQLError
+from ..errors import FQLError, QueryRuntimeError
 from ..eval import documents
-from ..eval.schema import STAGED_MARK
+from ..eval import staged as staged_view
 from ..eval.evaluator import Context
 from ..eval.refs import live, made
+from ..eval.sets import born_versions
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
@@ -607,7 +608,7 @@ def _removals_first_by_dependents(diffs: list) -> list:
 #: The staged files (one document per file), and the mark that a schema is staged (a staged push may
 #: delete every file).
 STAGED = "#schema_staged"
-_STAGED_MARK = STAGED_MARK
+_STAGED_MARK = staged_view.STAGED_MARK
 
 
 def staged_files(ctx: Context) -> list[tuple[str, str]] | None:
@@ -631,16 +632,58 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
     return [(name, text) for name, text in result if text.strip()]
 
 
-def stage(ctx: Context, staged: list[tuple[str, str]], renames: dict | None = None) -> None:
-    """Keep `staged` as the staged schema, replacing any staged before, with the renames the items API
-    made in it (an item's (kind, new name) to its active name), which its commit applies."""
+def stage(ctx: Context, staged: Staged) -> None:
+    """Keep `staged` as the staged schema, replacing any staged before (StagedChanged if that is no longer
+    the one it replaces)."""
+    if staged.replaces is not None and staged_version(ctx) != staged.replaces:
+        raise StagedChanged()
     unstage(ctx)
     scope = ctx.state.scope
-    for seq, (name, text) in enumerate(staged, 1):
+    for seq, (name, text) in enumerate(staged.files, 1):
         documents.write(ctx, DocKey(scope, STAGED, name), {"name": name, "content": text, "seq": seq})
-    kept = [[kind, new, old] for (kind, new), old in (renames or {}).items()]
+    kept = [[kind, new, old] for (kind, new), old in staged.renames.items()]
     documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), {"staged": True, "renames": kept})
+    staged_view.keep(ctx, scope, staged.documents, documents.write)
     _bump(ctx)
+
+
+class StagedChanged(Exception):
+    """The staged schema a query joined was replaced (or committed, or abandoned) before its change could
+    be kept: the query runs again."""
+
+
+@frozen
+class Staged:
+    """A schema to stage: its files, the renames made in it (an item's (kind, staged name) to its active
+    name, which its commit applies), and the schema documents it makes (staged.keep's), which queries
+    read while it is staged."""
+
+    files: list[tuple[str, str]]
+    renames: dict
+    documents: dict
+    #: The version of the staged schema this one replaces (`staged_version`), when it must still be the
+    #: staged one: a query joining the staged schema is made on top of it.
+    replaces: int | None = None
+
+
+def staged_documents(ctx: Context) -> dict[str, list[tuple]]:
+    """The versioned schema documents as they are now in `ctx`'s transaction (in which the staged schema
+    is applied), each with when it was created and last written (None if by this transaction): what
+    staged.keep keeps."""
+    scope, now = ctx.state.scope, ctx.state.ts
+    return {
+        coll: [
+            (version.key.id, born, None if version.ts == now else version.ts, version.data)
+            for born, version in born_versions(ctx, scope, coll)
+        ]
+        for coll in sorted(staged_view.VERSIONED)
+    }
+
+
+def staged_version(ctx: Context) -> int | None:
+    """When the staged schema was staged (None when none is)."""
+    mark = ctx.state.txn.get(DocKey(ctx.state.scope, _STAGED_MARK, ""))
+    return mark.ts if mark is not None and mark.data is not None else None
 
 
 def staged_renames(ctx: Context) -> dict[tuple[str, str], str]:
@@ -665,6 +708,7 @@ def unstage(ctx: Context) -> None:
     for version_ in list(ctx.state.txn.scan(scope, STAGED)):
         if version_.data:
             documents.write(ctx, version_.key, None)
+    staged_view.forget(ctx, scope, documents.write)
     if staged_files(ctx) is not None:
         documents.write(ctx, DocKey(scope, _STAGED_MARK, ""), None)
         _bump(ctx)
@@ -686,12 +730,11 @@ def abandon(ctx: Context) -> None:
 
 
 class _Checked(Exception):
-    """A staged push that applied cleanly, rolled back: the files to stage, and its renames."""
+    """A staged push that applied cleanly, rolled back: what to stage."""
 
-    def __init__(self, staged: list[tuple[str, str]], renames: dict):
+    def __init__(self, staged: Staged):
         super().__init__("staged")
         self.staged = staged
-        self.renames = renames
 
 
 def push_staged(
@@ -721,15 +764,15 @@ def push_staged(
             later()
         if inspect is not None:
             inspect(ctx)
-        raise _Checked(staged, joined)
+        raise _Checked(Staged(staged, joined, staged_documents(ctx)))
 
     try:
         db.transact(trial, secret=secret)
     except _Checked as checked:
-        staged, joined = checked.staged, checked.renames
+        kept = checked.staged
     except FQLError as err:
         raise SchemaError(400, failure_message(err)) from None
-    return db.transact(lambda ctx: (check(ctx), stage(ctx, staged, joined)), secret=secret)[1].ts
+    return db.transact(lambda ctx: (check(ctx), stage(ctx, kept)), secret=secret)[1].ts
 
 
 def _bump(ctx: Context) -> None:
@@ -772,6 +815,39 @@ def apply_staged(ctx: Context) -> list[tuple[str, str]] | None:
     if staged is not None:
         update(ctx, staged, override=True, renames=staged_renames(ctx))
     return staged
+
+
+#: The documents a query joining the staged schema may not write: it runs in a transaction that is rolled
+#: back (its schema change is kept as staged files), so a document it wrote would be lost.
+_DATA = frozenset(("#keys", "#tokens", "#credentials", "#databases"))
+
+
+def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> tuple[t.Any, Staged]:
+    """Run `run(ctx)`, a v10 query that changes schema while a schema is staged, against the staged
+    schema (applied first in `ctx`'s transaction, which the caller must roll back), as core writes such a
+    change to the staged schema: its value, and the staged schema it leaves (the files as they stand then,
+    with the renames it made joined to those staged before)."""
+    unchecked, ctx.state.unchecked = ctx.state.unchecked, True
+    try:
+        apply_staged(ctx)
+    except SchemaError as err:
+        # The staged schema no longer applies (a document written since breaks it), as its commit would say.
+        raise QueryRuntimeError("invalid_schema", err.message) from None
+    finally:
+        ctx.state.unchecked = unchecked
+    replaces = staged_version(ctx)
+    names = {(kind, name) for kind, name, _ in live_definitions(ctx)}
+    wrote = set(ctx.state.written)
+    value = run(ctx)
+    for key in ctx.state.written:
+        if key not in wrote and (not key.coll.startswith("#") or key.coll in _DATA):
+            raise QueryRuntimeError(
+                "invalid_write",
+                "fql cannot write documents in a query that changes schema while a schema is staged.",
+            )
+    renamed = _former_names(ctx, live_definitions(ctx))
+    more = {(kind, new): former for (kind, former), new in renamed.items() if (kind, former) in names and former != new}
+    return value, Staged(files(ctx), _joined_renames(staged_renames(ctx), more), staged_documents(ctx), replaces)
 
 
 def ref_of(item: Item) -> Ref:

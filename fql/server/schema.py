@@ -285,8 +285,8 @@ def _abandon(ctx: Context, request: Request, files: list) -> Response:
 
 
 def _staged_step(ctx: Context, request: Request, step: t.Callable[[Context], None]) -> Response:
-    """Commit or abandon the staged schema (core's checks first: an admin secret, not the top database,
-    the version)."""
+    """Commit or abandon the staged schema (core's checks first: an admin secret, not an account root nor
+    the top database, the version)."""
     if not manager.can_write(ctx):
         raise SchemaError(403, "Access denied")
     _not_root(ctx)
@@ -296,6 +296,10 @@ def _staged_step(ctx: Context, request: Request, step: t.Callable[[Context], Non
 
 
 def _not_root(ctx: Context) -> None:
+    """Core's disallowTenantRoot, then its disallowRoot: no staged schema in a customer's account root or
+    in the top database."""
+    if manager.is_customer_tenant_root(ctx):
+        raise SchemaError(400, "Schema can not be created in your account root.")
     if ctx.state.scope == "":
         raise SchemaError(400, "Schema cannot be staged in the root database")
 

@@ -42,10 +42,11 @@ UNBILLED = frozenset(
         "#scopes",
         "#collection_drops",
         "#history_rewrites",
+        "#schema_made",
     )
 )
 #: fql's own bookkeeping, whose writes are not billed (core has no such documents).
-BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops", "#history_rewrites"))
+BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops", "#history_rewrites", "#schema_made"))
 #: Schema documents, whose writes read storage first.
 SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
 #: The kinds of schema and key documents core's business metrics count apart from documents.

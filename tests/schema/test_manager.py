@@ -383,9 +383,12 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
         with pytest.raises(fql.FQLError) as err:
             db.query(query, secret=admin)
         assert (err.value.code, err.value.description) == ("schema validation failed", refused), query
-    # v10 writes go on (fql applies them to the active schema; see the README's departures).
+    # v10 writes go on, joining the staged schema (FQL2StagedSchemaSpec).
     assert db.query('Collection.create({ name: "Tags" }).name', secret=admin, syntax="v10") == "Tags"
+    with pytest.raises(fql.FQLError):
+        db.query("Tags.all()", secret=admin, syntax="v10")
     db.commit_schema(secret=admin)
+    assert db.query("Tags.all().count()", secret=admin, syntax="v10") == 0
     assert db.query('CreateCollection({ name: "Books" })', secret=admin)["name"] == "Books"
 
 

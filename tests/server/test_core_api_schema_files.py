@@ -334,6 +334,62 @@ def test_a_failing_staged_push_stages_nothing(api, db):
     assert status(api, db) == "none"
 
 
+def test_active_and_staged_filenames_and_content(api, db):
+    # SchemaEndpointStagedSpec "shows active and staged filenames", "shows active and staged file content":
+    # the staged push moves the function to another file.
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", "function foo() { 1 }")], db.admin_key)[0] == 200
+    staged = [("bar.fsl", "function foo() { 2 }")]
+    assert upload(api, "/schema/1/update?force=true&staged=true", staged, db.admin_key)[0] == 200
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"][0]["filename"] == "foo.fsl"
+    assert api.get("/schema/1/files?staged=true", db.admin_key)[2]["files"][0]["filename"] == "bar.fsl"
+    assert api.get("/schema/1/files/foo.fsl", db.admin_key)[2]["content"] == "function foo() { 1 }"
+    assert api.get("/schema/1/files/bar.fsl?staged=true", db.admin_key)[2]["content"] == "function foo() { 2 }"
+
+
+def test_status_is_refused_in_the_tenant_root(api):
+    # SchemaEndpointStagedSpec "disallowed in the tenant root": a database made with a customer's account
+    # id is the account's root, which holds no schema.
+    name = f"tenant_{uuid.uuid4().hex[:8]}"
+    assert query10(api, f"Database.create({{ name: '{name}', account: {{ id: 10000 }} }})", ROOT)[0] == 200
+    secret = query10(api, f"Key.create({{ role: 'admin', database: '{name}' }}).secret", ROOT)[2]["data"]
+    for path in ("/schema/1/status", "/schema/1/status?diff=semantic"):
+        response = api.get(path, secret)
+        assert response[0] == 400 and message(response) == "Schema can not be created in your account root."
+
+
+def test_staged_status_colors(api, db):
+    # SchemaEndpointStagedSpec "colors work"
+    assert upload(api, "/schema/1/update?force=true", [("foo.fsl", FOO.replace("Foo", "User"))], db.admin_key)[0] == 200
+    assert status(api, db) == "none"
+    assert query10(api, "User.create({ name: 'foo' })", db.admin_key)[0] == 200
+    staged = [("foo.fsl", FOO_INDEXED.replace("Foo", "User"))]
+    assert upload(api, "/schema/1/update?force=true&staged=true", staged, db.admin_key)[0] == 200
+    reset, bold_blue, green = "\x1b[0m", "\x1b[1;34m", "\x1b[32m"
+    response = api.get("/schema/1/status?diff=semantic&color=ansi", db.admin_key)
+    assert response[0] == 200
+    assert response[2]["diff"] == (
+        f"{bold_blue}* Modifying collection `User`{reset} at foo.fsl:1:1:\n  * Indexes:\n"
+        f"{green}  + add index `byName`{reset}\n\n"
+    )
+
+
+def test_queries_read_staged_schema_documents_and_write_to_the_staged_schema(api, db):
+    # FQL2StagedSchemaSpec "can create a new collection in FQL during a staged push", through the API: the
+    # collection joins the staged schema (its files), queries' schema documents show it, and the active
+    # schema (the files, the names a query may use) has it only once committed.
+    assert upload(api, "/schema/1/update?force=true", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    assert upload(api, "/schema/1/update?force=true&staged=true", [("main.fsl", "collection User {}")], db.admin_key)[0] == 200
+    created = query10(api, "Collection.create({ name: 'Post' }).name", db.admin_key)
+    assert (created[0], created[2]["data"]) == (200, "Post")
+    assert query10(api, "Collection.all().map(.name).toArray()", db.admin_key)[2]["data"] == ["User", "Post"]
+    assert query10(api, "Post.all()", db.admin_key)[0] == 400
+    assert api.get("/schema/1/files/main.fsl", db.admin_key)[2]["content"] == "collection User {}"
+    staged = api.get("/schema/1/files/main.fsl?staged=true", db.admin_key)[2]["content"]
+    assert staged == "collection User {}\n\ncollection Post {\n}\n"
+    assert api.raw("POST", "/schema/1/commit?force=true", "", secret=db.admin_key)[0] == 200
+    assert query10(api, "Post.all().count()", db.admin_key)[2]["data"] == 0
+
+
 
 # -- FQL2StagedDiffSpec (ext/model/src/test/scala/fql2/) --------------------------------------------------------
 

@@ -22,7 +22,7 @@ from ...values import (
     module_name,
     native,
 )
-from .. import access, documents as core
+from .. import access, documents as core, staged
 from ..evaluator import Context
 from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
@@ -121,7 +121,7 @@ def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocu
         return NullDocument(ref, "collection deleted", read_ts=stamp, as_of=at)
     if not access.allowed(ctx, "read" if stamp is None else "history_read", key, (ref,)):
         return NullDocument(ref, "permission denied", read_ts=stamp, as_of=at)
-    version = read_version(ctx, key)
+    version = staged.staged_version(ctx, key) if staged.shows_staged(ctx, key) else read_version(ctx, key)
     if version is None:
         # Core reads a document that is not there (never created, not yet, deleted, expired) as not found;
         # only `delete()` answers one that is `deleted`.

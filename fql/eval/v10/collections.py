@@ -287,7 +287,7 @@ class IndexSet(V10Set):
         live = ((ref_of(ctx, entry.doc), entry.sort.hex()) for entry in found if entry.ttl is None or entry.ttl > now)
         docs = placed_documents(ctx, self, live)
         read = self.read
-        return docs if read is None else ((hints.read_from_index(ctx, doc, read), at) for doc, at in docs)
+        return docs if read is None else ((hints.read_from_index(ctx, doc, read), pos) for doc, pos in docs)
 
 
 class IndexFunction:

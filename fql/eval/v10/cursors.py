@@ -7,9 +7,10 @@ holds the same in its own shape, as JSON compressed with zlib and written in URL
     [2, set, position, skip, page size, snapshot µs]
 
 The position is where the next page starts, in the set's own terms (sets.py V10Set.walk: a document's
-key, an index entry's, an array index, or a pair of the source's position and what a `take`, `concat`
-or `flatMap` adds to it), and `skip` how many elements after it the page skips (0, or 1 when the element
-there failed). A cursor of the layout before (`[1, set, offset, page size, snapshot µs]`) still reads,
+key, an index entry's, an array index, a list of the source's position and what a `drop`, `take`,
+`concat` or `flatMap` adds to it, or for a set that cannot seek, an `order`, `distinct` or `reverse`, how
+many elements it is past), and `skip` how many elements after it the page skips (0, or 1 when the
+element there failed). A cursor of the layout before (`[1, set, offset, page size, snapshot µs]`) still reads,
 from its offset.
 
 A set is `{"@S": [kind, valid time, ...]}`: a collection's documents (`docs`), an index read (`index`), a

@@ -366,3 +366,107 @@ def test_tampered_payloads_are_fql_errors_never_python_ones(db):
             except fql.FQLError:
                 outcomes["refused"] += 1
     assert outcomes["answered"] > 10 and outcomes["refused"] > 300
+
+
+# -- resuming: a cursor holds where its set goes on, not how many elements to skip ----------------------
+
+
+def test_paging_a_large_collection_reads_each_document_once_per_page(monkeypatch):
+    from fql.eval.v10 import documents
+
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 2000).forEach(n => Items.create({ n: n }))")
+    read, seen = documents.read, []
+    monkeypatch.setattr(documents, "read", lambda ctx, ref, **kw: seen.append(ref.id) or read(ctx, ref, **kw))
+    page, got, pages = q(db, "Items.all().map(.n).paginate(16)"), [], 0
+    got += page["data"]
+    while "after" in page:
+        seen.clear()
+        page = q(db, f'Set.paginate("{page["after"]}")')
+        got += page["data"]
+        pages += 1
+        # The page's documents and the one after it (whether more follow), each read once.
+        assert len(seen) == len(set(seen)) == len(page["data"]) + ("after" in page)
+    assert got == list(range(2000)) and pages == 124
+
+
+def test_a_cursor_holds_a_position_in_its_set():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items', indexes: { byN: { values: [{ field: '.n' }] } } })")
+    q(db, "Set.sequence(0, 5).forEach(n => Items.create({ n: n }))")
+    first = q(db, "Items.all().order(.n).map(.n).pageSize(2)").after
+    for query, kind in (
+        ("Items.all()", str),  # a document's key
+        ("Items.byN()", str),  # an index entry's
+        ("Set.sequence(0, 5)", int),  # an index
+        ("Items.all().where(.n > 0).map(.n)", str),  # the source's
+        ("Set.sequence(0, 5).take(4)", list),  # the source's, and how many are left to take
+        ("Set.sequence(0, 2).concat(Items.all())", list),  # which side, and the position in it
+    ):
+        _, _, position, skip, size, _ = cursors.unpack(q(db, f"({query}).pageSize(2)").after)
+        assert type(position) is kind and (skip, size) == (0, 2)
+    # An order of a set that is no index read is read again, and the position is how many it is past.
+    assert cursors.unpack(first)[2:4] == [2, 0]
+
+
+@pytest.mark.parametrize("query", [s for s in SETS if not any(m in s for m in ("reverse", "distinct", "order"))])
+def test_a_cursor_of_a_seekable_set_reads_on_from_where_it_was(foo_items, monkeypatch, query):
+    from fql.eval.v10 import collections, sets
+
+    reread = []
+    for cls in (sets.ArraySet, sets.DocumentsSet, sets.Derived, collections.IndexSet):
+        original = cls.elements
+        counted = lambda self, ctx, original=original: reread.append(self) or original(self, ctx)  # noqa: E731
+        monkeypatch.setattr(cls, "elements", counted)
+    page = q(foo_items, f"({query}).paginate(1)")
+    seen = list(page["data"])
+    while "after" in page:
+        page = q(foo_items, f'Set.paginate("{page["after"]}")')
+        seen += page["data"]
+    assert reread == [] and len(seen) == len(q(foo_items, f"({query}).paginate(100)")["data"])
+
+
+@pytest.fixture(scope="module")
+def foo_items():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo', indexes: { idx: { values: [{ field: 'bar' }] } } })")
+    for bar in ("xxx", "yyy", "aaa"):
+        q(db, f"Foo.create({{ bar: '{bar}' }})")
+    return db
+
+
+def test_a_map_over_a_document_deleted_after_the_cursor_was_made(db):
+    cursor = after(db, "Items.all().map(.n).pageSize(2)")
+    q(db, "Items.where(.n == 4).forEach(.delete())")
+    page = q(db, f'Set.paginate("{cursor}")')
+    # The set as the query that made the cursor saw it: the document is still there then.
+    assert page["data"] == [3, 4] and q(db, f'Set.paginate("{page["after"]}")')["data"] == [5]
+
+
+def test_a_cursors_functions_read_at_its_snapshot(db):
+    # Core reads a cursor's set with the cursor's time as the system valid time, its functions too.
+    q(db, "Collection.create({ name: 'Conf' })")
+    q(db, "Conf.create({ id: '1', k: 10 })")
+    cursor = after(db, "Items.all().map(x => x.n * Conf.byId('1')!.k).pageSize(2)")
+    q(db, "Conf.byId('1')!.update({ k: 100 })")
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [30, 40]
+    # A set made inside the function reads at that time too, and is no set made inside `at`.
+    cursor = after(db, "Items.all().map(x => Conf.all().map(.k).toArray()).pageSize(2)")
+    q(db, "Conf.create({ k: 1 })")
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [[100], [100]]
+
+
+def test_a_cursor_of_the_layout_before_positions_reads_on_from_its_offset(db):
+    made = cursors.unpack(after(db, "Items.all().map(.n).pageSize(2)"))
+    old = [cursors.FORMAT, made[1], 3, 2, made[5]]
+    assert q(db, f'Set.paginate("{cursors.pack(old)}")')["data"] == [4, 5]
+
+
+def test_a_page_whose_next_element_fails_reports_it_on_the_next_page(db):
+    page = q(db, "Items.all().map(x => if (x.n == 3) abort('three') else x.n).paginate(2)")
+    assert page["data"] == [1, 2] and "after" in page
+    with pytest.raises(fql.FQLError) as caught:
+        q(db, f'Set.paginate("{page["after"]}")')
+    assert caught.value.v10_code == "abort"
+    assert cursors.unpack(page["after"])[3] == 1  # past the page's last element

@@ -50,6 +50,9 @@ class QueryState:
     #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or
     #: None for now.
     valid_ts: int | None = None
+    #: While a set cursor is read, the time (µs) it was made at (core's systemValidTime), or None: reads
+    #: that would see the query's own time see this one, and a set made then keeps no time of its own.
+    system_ts: int | None = None
     #: Lines logged by v10 `dbg()` and `log()`, for the response's `summary`.
     logs: list = field(factory=list)
     #: Performance hints were asked for (v10's `X-Performance-Hints: true`), and those the query gave.

@@ -465,21 +465,33 @@ def entries_at(
 ) -> list[Entry]:
     """The entries under `terms` with `lo <= sort < hi` that the index had at `ts`, in order.
 
-    Stored entries are the present's only, so they are recomputed from the version each document of the
-    index's sources had at `ts`, with the index's present definition: exact, but a read of every document
-    of those collections.
+    Stored entries are the present's, computed with the index's present definition from each document's
+    newest version: a document not written since `ts` had them then too. Those of the documents written
+    since are recomputed from the version each had at `ts` (exact, and no more of them than were written).
     """
-    found = []
-    for coll in index.sources:
-        for newest in ctx.state.txn.scan(index.key.scope, coll):
-            version = newest if newest.ts <= ts else version_at(ctx, newest.key, ts)
-            if version is None or not version.live_at(ts):
-                continue
-            for key, entry in entries(ctx, index, version):
-                if key == terms and (lo is None or entry.sort >= lo) and (hi is None or entry.sort < hi):
-                    found.append(entry)
+    written = [newest for coll in index.sources for newest in _written_since(ctx, index.key.scope, coll, ts)]
+    since = {newest.key for newest in written}
+    found = [entry for entry in ctx.state.txn.index_scan(index.key, terms, lo=lo, hi=hi) if entry.doc not in since]
+    for newest in written:
+        version = version_at(ctx, newest.key, ts)
+        if version is None or not version.live_at(ts):
+            continue
+        for key, entry in entries(ctx, index, version):
+            if key == terms and (lo is None or entry.sort >= lo) and (hi is None or entry.sort < hi):
+                found.append(entry)
     found.sort(key=lambda entry: entry.sort, reverse=reverse)
     return found
+
+
+def _written_since(ctx: Context, scope: str, coll: str, ts: int) -> list[Version]:
+    """The newest versions of the documents of `coll` written after `ts`: found once per query until it
+    writes (a set cursor's functions read its indexes as of one time, over and over)."""
+    state = ctx.state
+    key = (scope, coll, ts, state.write_gen)
+    cache = state.cache.setdefault("written since", {})
+    if key not in cache:
+        cache[key] = [newest for newest in state.txn.scan(scope, coll) if newest.ts > ts]
+    return cache[key]
 
 
 def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:

@@ -14,10 +14,10 @@ from ..evaluator import Context
 from ..refs import live, ref_of
 from ..registry import static
 from ..schema import create_native
-from . import fields as field_schema, hints, names
+from . import fields as field_schema, hints, names, past
 from .signatures import unquote
 from .documents import read, to_document
-from .sets import V10Set, WhereSet, documents_of, first, kept_time
+from .sets import V10Set, WhereSet, first, kept_time, placed_documents
 
 COLLECTIONS = native("collections")
 FUNCTIONS = native("functions")
@@ -235,12 +235,18 @@ class IndexSet(V10Set):
         self.index = index
         self.terms = terms
         self.bounds = bounds or {}
-        self.valid_ts = ctx.state.valid_ts
+        self.valid_ts = past.user_ts(ctx)
         #: With performance hints, what reading its documents covers (`name`: `Books.byAuthor`).
         self.read = hints.index_read(ctx, index, name)
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
-        return kept_time(ctx, self, self._entries)
+        return (doc for doc, _ in self.walk(ctx, None))
+
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # A position is an entry's sort key (its values, then its document's id), read on from there as
+        # core's IndexSet.nextPage seeks its index to the values and id of the cursor's entry.
+        start = None if at is None else bytes.fromhex(at)
+        return kept_time(ctx, self, lambda c: self._entries(c, start))
 
     def recheck(self, ctx: Context) -> None:
         require_collection_read(ctx, self.index.sources[0])
@@ -266,19 +272,22 @@ class IndexSet(V10Set):
                 values[i] = _as_id(values[i])
         return tuple_key(values, self.index.reverse[:-1])
 
-    def _entries(self, ctx: Context) -> t.Iterator[t.Any]:
+    def _entries(self, ctx: Context, start: bytes | None) -> t.Iterator[tuple[t.Any, str]]:
+        """The documents from the entry whose sort key is `start` (None: the first), each with its key."""
         lo, hi = self._bound("from"), self._bound("to")
         if hi is not None:
             hi += TOP
+        if start is not None:
+            lo = start if lo is None else max(lo, start)
         terms, at = tuple_key(self.terms), ctx.state.valid_ts
         if at is None:
             now, found = ctx.state.ts, ctx.state.txn.index_scan(self.index.key, terms, lo=lo, hi=hi)
         else:
             now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
-        live = (entry for entry in found if entry.ttl is None or entry.ttl > now)
-        docs = documents_of(ctx, self, (ref_of(ctx, entry.doc) for entry in live))
+        live = ((ref_of(ctx, entry.doc), entry.sort.hex()) for entry in found if entry.ttl is None or entry.ttl > now)
+        docs = placed_documents(ctx, self, live)
         read = self.read
-        return docs if read is None else (hints.read_from_index(ctx, doc, read) for doc in docs)
+        return docs if read is None else ((hints.read_from_index(ctx, doc, read), pos) for doc, pos in docs)
 
 
 class IndexFunction:

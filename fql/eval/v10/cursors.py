@@ -4,7 +4,14 @@ Core's cursor reifies its set (ValueSet.setCursor, ValueReification.reify): the 
 makes it plus a closure of the values it captured, the position in it and the transaction time. fql's
 holds the same in its own shape, as JSON compressed with zlib and written in URL-safe base64:
 
-    [1, set, offset, page size, snapshot µs]
+    [2, set, position, skip, page size, snapshot µs]
+
+The position is where the next page starts, in the set's own terms (sets.py V10Set.walk: a document's
+key, an index entry's, an array index, a list of the source's position and what a `drop`, `take`,
+`concat` or `flatMap` adds to it, or for a set that cannot seek, an `order`, `distinct` or `reverse`, how
+many elements it is past), and `skip` how many elements after it the page skips (0, or 1 when the
+element there failed). A cursor of the layout before (`[1, set, offset, page size, snapshot µs]`) still reads,
+from its offset.
 
 A set is `{"@S": [kind, valid time, ...]}`: a collection's documents (`docs`), an index read (`index`), a
 v4 set (`core`), an array or range (`array`), or one made from other sets by a set method (`where`,
@@ -43,8 +50,11 @@ from .sets import ArraySet, CoreSet, Derived, DocumentsSet, V10Set
 if t.TYPE_CHECKING:
     from ..evaluator import Context
 
-#: The layout of a cursor's payload; another is `invalid_cursor`.
+#: The layout of an event source token's payload (streams.py), and of a set cursor's before positions;
+#: another is `invalid_cursor`.
 FORMAT = 1
+#: The layout of a set cursor's payload.
+RESUMING = 2
 #: The most bytes a cursor's payload may inflate to: a larger one is not a cursor fql made.
 MAX_PAYLOAD = 4 << 20
 #: AST node classes by name, with the fields a cursor keeps (not `span`, nor a program's `text`).
@@ -59,24 +69,31 @@ class Unserializable(Exception):
     """The set holds a value a cursor cannot carry."""
 
 
-def encode(s: V10Set, offset: int, size: int, snapshot: int) -> str:
-    """The cursor of `s` from `offset`, paged `size` at a time as of `snapshot`; Unserializable if `s`
-    holds what no cursor can carry."""
-    return pack([FORMAT, describe(s), offset, size, snapshot])
+def encode(s: V10Set, at: tuple, size: int, snapshot: int) -> str:
+    """The cursor of `s` resuming at `at` (a position and how many to skip past it), paged `size` at a
+    time as of `snapshot`; Unserializable if `s` holds what no cursor can carry."""
+    position, skip = at
+    return pack([RESUMING, describe(s), position, skip, size, snapshot])
 
 
-def decode(ctx: Context, token: str) -> tuple[V10Set, int, int, int]:
-    """The set, offset, page size and snapshot a cursor holds, the set rebuilt as the reader; a token that
-    is not a cursor fql made is `invalid_cursor`."""
+def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
+    """The set, where it resumes, page size and snapshot a cursor holds, the set rebuilt as the reader; a
+    token that is not a cursor fql made is `invalid_cursor`."""
     try:
-        fmt, data, offset, size, snapshot = unpack(token)
-        if fmt != FORMAT or not all(type(n) is int for n in (offset, size, snapshot)) or offset < 0 or size < 1:
+        fmt, data, *rest = unpack(token)
+        if fmt == FORMAT:
+            (skip, size, snapshot), position = rest, None
+        elif fmt == RESUMING:
+            position, skip, size, snapshot = rest
+        else:
+            raise ValueError(fmt)
+        if not all(type(n) is int for n in (skip, size, snapshot)) or skip < 0 or size < 1:
             raise ValueError(fmt)
     except (TypeError, ValueError):
         raise invalid() from None
     # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
-    with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
-        return rebuilt(ctx, data), offset, size, snapshot
+    with past.snapshot(ctx, snapshot):
+        return rebuilt(ctx, data), (position, skip), size, snapshot
 
 
 def invalid() -> QueryRuntimeError:

@@ -112,7 +112,7 @@ def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocu
     outside `at`) is read again at the valid time of each use, with plain `read` access.
     """
     at = ctx.state.valid_ts
-    stamp = at if stamped else None
+    stamp = past.user_ts(ctx) if stamped else None
     try:
         key = doc_key(ctx, ref)
     except QueryRuntimeError:

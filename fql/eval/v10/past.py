@@ -44,9 +44,11 @@ class _Past:
 
 @contextlib.contextmanager
 def reading_at(ctx: Context, ts: int | None) -> t.Iterator[None]:
-    """Evaluate with reads at valid time `ts` (µs; None: the query's own time), refusing writes while
-    it is in the past (core's withUserValidTime)."""
+    """Evaluate with reads at valid time `ts` (µs; None: the query's own time, or a set cursor's time
+    while one is read), refusing writes while it is in the past (core's withUserValidTime)."""
     state = ctx.state
+    if ts is None:
+        ts = state.system_ts
     before, txn = state.valid_ts, state.txn
     if ts == before and (ts is None or isinstance(txn, _Past)):
         yield
@@ -67,9 +69,31 @@ def check_write(ctx: Context) -> None:
     getattr(ctx.state.txn, "put")
 
 
+@contextlib.contextmanager
+def snapshot(ctx: Context, ts: int) -> t.Iterator[None]:
+    """Evaluate a set cursor's set as of `ts` (µs), the time of the query that made it: every read the
+    set and its functions make sees that time (core's withSystemValidTime), not only the set's own."""
+    state = ctx.state
+    before, state.system_ts = state.system_ts, None if ts == state.ts else ts
+    try:
+        with reading_at(ctx, state.system_ts):
+            yield
+    finally:
+        state.system_ts = before
+
+
+def user_ts(ctx: Context) -> int | None:
+    """The valid time a set or document made now keeps: the one `at` set, or None outside `at` (a set's
+    cursor being read is outside `at`, though it reads at the cursor's time: core's userValidTime)."""
+    state = ctx.state
+    return None if state.valid_ts == state.system_ts else state.valid_ts
+
+
 def call_at(ctx: Context, ts: int | None, fn: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
     """`fn(*args)` evaluated at valid time `ts` (a set function's time: the one it was made at)."""
     state = ctx.state
+    if ts is None:
+        ts = state.system_ts
     if ts == state.valid_ts and (ts is None or isinstance(state.txn, _Past)):
         return fn(*args)  # the common case, without a context manager per element
     with reading_at(ctx, ts):

@@ -48,6 +48,17 @@ class V10Set:
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         raise NotImplementedError
 
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        """The elements from position `at` on (None: from the first), each with its own position (JSON
+        data): a cursor holding it resumes at that element, as core's page tokens do. This one counts
+        elements from the first, so resuming reads the set again up to there: the sets that can seek say
+        how (a collection's by document id, an index's by entry, an array's by index, and those made from
+        them pass their source's position through)."""
+        start = 0 if at is None else at
+        if type(start) is not int or start < 0:
+            raise ValueError(at)
+        return zip(itertools.islice(self.elements(ctx), start, None), itertools.count(start))
+
     def recheck(self, ctx: Context) -> None:
         """The permission checks that making the set passed, again for the reader of a cursor of it (core
         decodes a cursor into the expression that made its set, and runs it as the reader)."""
@@ -65,10 +76,16 @@ class DocumentsSet(V10Set):
         self.coll = coll
         self.start = start
         self.stop = stop
-        self.valid_ts = ctx.state.valid_ts
+        self.valid_ts = past.user_ts(ctx)
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
-        return kept_time(ctx, self, self._documents)
+        return (doc for doc, _ in self.walk(ctx, None))
+
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # A position is a document's key in the collection (by id): read on from there, as core's
+        # collection index seeks to the cursor's document.
+        start = None if at is None else bytes.fromhex(at)
+        return kept_time(ctx, self, lambda c: self._documents(c, start))
 
     def _key(self) -> tuple:
         return (self.coll, repr(self.start), repr(self.stop), self.valid_ts, self.page_size)
@@ -80,7 +97,7 @@ class DocumentsSet(V10Set):
     def __hash__(self) -> int:
         return hash(self._key())
 
-    def _documents(self, ctx: Context) -> t.Iterator[t.Any]:
+    def _documents(self, ctx: Context, start: bytes | None) -> t.Iterator[tuple[t.Any, str]]:
         from .documents import to_stored
 
         # Made inside `at`, its documents are filtered by history_read, not read (core's IndexSet.maybeFilter).
@@ -88,7 +105,8 @@ class DocumentsSet(V10Set):
         if self.start is not None or self.stop is not None:
             bound = lambda v: [] if v is None else [to_stored(v)]  # noqa: E731
             source = SetRef((("range", source), ("from", bound(self.start)), ("to", bound(self.stop))))
-        return documents_of(ctx, self, core_sets.elements(ctx, source))
+        refs = ((ref, key.hex()) for key, _, ref in core_sets.scan(ctx, source, lo=start))
+        return placed_documents(ctx, self, refs)
 
 
 def kept_time(ctx: Context, s: V10Set, read: t.Callable[[Context], t.Iterable[t.Any]]) -> t.Iterator[t.Any]:
@@ -99,19 +117,19 @@ def kept_time(ctx: Context, s: V10Set, read: t.Callable[[Context], t.Iterable[t.
     return past.stepped(ctx, s.valid_ts, lambda: read(ctx))
 
 
-def documents_of(ctx: Context, s: V10Set, refs: t.Iterable[Ref]) -> t.Iterator[t.Any]:
-    """The documents of a collection or index set's refs, read at the valid time. One the caller may not
-    read (a `read` predicate that says no, or no `history_read` in the past) is left out, as core
-    filters a set's elements by read permission."""
+def placed_documents(ctx: Context, s: V10Set, refs: t.Iterable[tuple[Ref, t.Any]]) -> t.Iterator[tuple]:
+    """The documents of a collection or index set's refs (each with its position), read at the valid
+    time. One the caller may not read (a `read` predicate that says no, or no `history_read` in the past)
+    is left out, as core filters a set's elements by read permission."""
     from .documents import read
 
     stamped = s.valid_ts is not None
     defer = getattr(ctx.state.txn, "defer", None)
-    for ref in refs:
+    for ref, at in refs:
         doc = read(ctx, ref, stamped=stamped) if defer is None else _deferred_read(ctx, ref, stamped, defer)
         if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
-        yield doc
+        yield doc, at
 
 
 def _deferred_read(ctx: Context, ref: Ref, stamped: bool, defer: t.Callable[[], t.Any]) -> t.Any:
@@ -140,10 +158,15 @@ class CoreSet(V10Set):
         self.docs = docs
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
+        return (element for element, _ in self.walk(ctx, None))
+
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         from .documents import read
 
-        for element in core_sets.elements(ctx, self.setref):
-            yield read(ctx, element) if self.docs and isinstance(element, Ref) else element
+        # A position is an element's key, as a v4 page's `after` is.
+        start = None if at is None else bytes.fromhex(at)
+        for key, _, element in core_sets.scan(ctx, core_sets.as_set(self.setref), lo=start):
+            yield read(ctx, element) if self.docs and isinstance(element, Ref) else element, key.hex()
 
 
 class ArraySet(V10Set):
@@ -160,6 +183,18 @@ class ArraySet(V10Set):
             return iter(self.items)
         return _within_deadline(ctx, self.items)
 
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        items = self.items
+        if type(items) not in (list, range):
+            return super().walk(ctx, at)
+        # A position is an index: an array or a sequence reads on from there (core's ArraySet, SequenceSet).
+        start = 0 if at is None else at
+        if type(start) is not int or start < 0:
+            raise ValueError(at)
+        rest = range(start, len(items))
+        found = map(items.__getitem__, rest)
+        return zip(found if ctx.state.deadline is None else _within_deadline(ctx, found), rest)
+
 
 def _within_deadline(ctx: Context, items: t.Iterable[t.Any]) -> t.Iterator[t.Any]:
     """`items`, checking the query's time limit every 1024 of them: `Set.sequence(0, 1000000000).count()`
@@ -170,12 +205,23 @@ def _within_deadline(ctx: Context, items: t.Iterable[t.Any]) -> t.Iterator[t.Any
         yield item
 
 
-class Derived(V10Set):
-    """A set computed from another by a Python function of (ctx, source elements)."""
+#: How a derived set reads on from a position: (ctx, position or None) -> its (element, position) pairs.
+Walk = t.Callable[[Context, t.Any], t.Iterator[tuple[t.Any, t.Any]]]
 
-    def __init__(self, source: V10Set, fn: t.Callable[[Context, t.Iterator[t.Any]], t.Iterator[t.Any]]):
+
+class Derived(V10Set):
+    """A set computed from another by a Python function of (ctx, source elements); `walk`, where given,
+    reads it from a position (V10Set.walk), else it is read again from the first element."""
+
+    def __init__(
+        self,
+        source: V10Set,
+        fn: t.Callable[[Context, t.Iterator[t.Any]], t.Iterator[t.Any]],
+        walk: Walk | None = None,
+    ):
         self.source = source
         self.fn = fn
+        self._walk = walk
         self.page_size = source.page_size
         #: What `fn` does, comparable (`("map", f, page size)`), where known: two sets are made the same way when
         #: this and their sources are (materialize's `_same`).
@@ -193,6 +239,11 @@ class Derived(V10Set):
 
     def elements(self, ctx: Context) -> t.Iterator[t.Any]:
         return self.fn(ctx, self.source.elements(ctx))
+
+    def walk(self, ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        if self._walk is None:
+            return super().walk(ctx, at)
+        return self._walk(ctx, at)
 
     def recheck(self, ctx: Context) -> None:
         self.source.recheck(ctx)
@@ -272,35 +323,46 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
 
     # Checked before any element is read, as core checks its arguments (an empty set too).
     given, predicate = predicate, callback(predicate, "predicate", 1, "pred")
-    made_at, where = ctx.state.valid_ts, made_in(ctx)
+    made_at, where = past.user_ts(ctx), made_in(ctx)
+
+    def kept(ctx: Context, item: t.Any) -> bool:
+        verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], where=where)
+        if verdict is not True and verdict is not False and verdict is not None:
+            from .display import type_label
+
+            raise QueryRuntimeError(
+                "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
+            )
+        return verdict is True
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        for item in items:
-            verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], where=where)
-            if verdict is True:
-                yield item
-            elif verdict is not False and verdict is not None:
-                from .display import type_label
+        return (item for item in items if kept(ctx, item))
 
-                raise QueryRuntimeError(
-                    "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
-                )
+    def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # An element's position is its source element's (core's WhereFilterSet pages its source).
+        return (pair for pair in source.walk(ctx, at) if kept(ctx, pair[0]))
 
-    out = made(ctx, Derived(source, keep), "where", source, given)
+    out = made(ctx, Derived(source, keep, walk), "where", source, given)
     out.valid_ts = made_at
     return out
 
 
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
-    made_at, where = ctx.state.valid_ts, made_in(ctx)
-    out = Derived(source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items))
+    made_at, where = past.user_ts(ctx), made_in(ctx)
+
+    def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        return ((pure_call(ctx, made_at, fn, ctx, item, where=where), pos) for item, pos in source.walk(ctx, at))
+
+    out = Derived(
+        source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items), walk
+    )
     out.valid_ts = made_at
     return out
 
 
 def made(ctx: Context, out: V10Set, kind: str, *args: t.Any) -> V10Set:
     """`out`, knowing it was made by the set function `kind` with `args` at the query's valid time."""
-    out.spec = (kind, ctx.state.valid_ts, args)
+    out.spec = (kind, past.user_ts(ctx), args)
     return out
 
 
@@ -369,33 +431,46 @@ def _cursors(ctx: Context) -> Cursors:
 _MADE = threading.Lock()
 
 
-def page(ctx: Context, s: V10Set, size: int | None = None, offset: int = 0, snapshot: int | None = None) -> Page:
-    """One page of `s` from `offset`, with an `after` cursor when more follow; the cursor reads the set as
+#: Where a cursor resumes its set: at a position (V10Set.walk; None for the first element), then past
+#: `skip` more elements.
+Resume = tuple[t.Any, int]
+
+
+def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0), snapshot: int | None = None) -> Page:
+    """One page of `s` from `at`, with an `after` cursor when more follow; the cursor reads the set as
     of `snapshot` (µs; this query's time unless given)."""
     size = size or s.page_size
-    elements = s.elements(ctx)
-    items = list(itertools.islice(elements, offset, offset + size))
-    more = False
+    position, skip = at
+    pairs = s.walk(ctx, position)
+    if skip:
+        pairs = itertools.islice(pairs, skip, None)
+    items, last = [], position
+    for item, last in itertools.islice(pairs, size):
+        items.append(item)
+    after = None
     if len(items) == size:
-        # Whether another element follows. One whose function fails is there (core pages its source and
-        # applies the set's functions to the page it answers): the next page reports the failure.
+        # Whether another element follows: the next page starts at it. One whose function fails is there
+        # (core pages its source and applies the set's functions to the page it answers): the next page
+        # starts after this page's last element, and reports the failure.
         try:
-            next(elements)
-            more = True
+            after = (next(pairs)[1], 0)
         except StopIteration:
-            more = False
+            pass
         except FQLError:
-            more = True
-    after = cursor(ctx, s, offset + size, size, snapshot) if more else None
-    return Page(items, after=after, has_after=more)
+            after = (last, 1)
+    made = cursor(ctx, s, after, size, snapshot) if after is not None else None
+    return Page(items, after=made, has_after=after is not None)
 
 
-def cursor(ctx: Context, s: V10Set, offset: int = 0, size: int | None = None, snapshot: int | None = None) -> str:
-    """A cursor of `s` from `offset`: Set.paginate reads it, `size` at a time, as of `snapshot`. It holds
-    the set itself (cursors.py); one of a set no cursor can carry names an entry in the process's table."""
+def cursor(
+    ctx: Context, s: V10Set, at: Resume = (None, 0), size: int | None = None, snapshot: int | None = None
+) -> str:
+    """A cursor of `s` resuming at `at`: Set.paginate reads it, `size` at a time, as of `snapshot`. It
+    holds the set itself (cursors.py); one of a set no cursor can carry names an entry in the process's
+    table."""
     from . import cursors
 
-    entry = (s, offset, size or s.page_size, ctx.state.ts if snapshot is None else snapshot)
+    entry = (s, at, size or s.page_size, ctx.state.ts if snapshot is None else snapshot)
     try:
         return cursors.encode(*entry)
     except cursors.Unserializable:
@@ -420,13 +495,13 @@ def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
     from . import cursors
 
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
-    s, offset, default, snapshot = found if found is not None else cursors.decode(ctx, cursor)
+    s, at, default, snapshot = found if found is not None else cursors.decode(ctx, cursor)
     s.recheck(ctx)
     try:
-        # The rest of the set as the query that made the cursor saw it: later writes do not shift its
-        # pages (core's cursors keep their transaction's time; FQL2PaginationSpec).
-        with past.reading_at(ctx, None if snapshot == ctx.state.ts else snapshot):
-            return page_object(page(ctx, s, size if size is not None else default, offset, snapshot))
+        # The rest of the set as the query that made the cursor saw it, its functions too: later writes
+        # do not shift its pages (core's cursors keep their transaction's time; FQL2PaginationSpec).
+        with past.snapshot(ctx, snapshot):
+            return page_object(page(ctx, s, size if size is not None else default, at, snapshot))
     except FQLError as err:
         # The set's functions came from the query that made it: this query points at the cursor.
         err.span = None
@@ -517,7 +592,7 @@ def _same(a: V10Set, b: V10Set) -> bool:
 @method("Set", "pageSize")
 def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
     """The same set, paged `size` elements at a time."""
-    out = made(ctx, Derived(s, lambda c, items: items), "pageSize", s, size)
+    out = made(ctx, Derived(s, lambda c, items: items, s.walk), "pageSize", s, size)
     out.page_size = _size(size)
     return out
 
@@ -545,14 +620,27 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set (or array) from `fn`, one after another."""
-    made_at, where = ctx.state.valid_ts, made_in(ctx)
+    made_at, where = past.user_ts(ctx), made_in(ctx)
+
+    def inner(c: Context, item: t.Any) -> V10Set:
+        return as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
-            inner = as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
-            yield from past.stepped(c, made_at, lambda: inner.elements(c))
+            each = inner(c, item)
+            yield from past.stepped(c, made_at, lambda: each.elements(c))
 
-    out = made(ctx, Derived(s, expand), "flatMap", s, fn)
+    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # A position is the outer element's and the inner set's (core's FlatMapSet keeps its spline's
+        # cursor, and concatenates the rest to the current leaf): the outer element's set is made again.
+        outer_at, inner_at = (None, None) if at is None else at
+        for item, outer in s.walk(c, outer_at):
+            each = inner(c, item)
+            for element, pos in past.stepped(c, made_at, lambda: each.walk(c, inner_at)):
+                yield element, [outer, pos]
+            inner_at = None
+
+    out = made(ctx, Derived(s, expand, walk), "flatMap", s, fn)
     out.valid_ts = made_at
     return out
 
@@ -565,7 +653,17 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     n = arg(limit, "limit", INT)
     if n < 0:
         raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
-    out = made(ctx, Derived(s, lambda c, items: itertools.islice(items, n)), "take", s, limit)
+
+    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # A position is the source's and how many elements are left to take (core's TakeSet with the
+        # limit left).
+        inner_at, left = (None, n) if at is None else at
+        if type(left) is not int or not 0 <= left <= n:
+            raise ValueError(at)
+        for i, (item, pos) in enumerate(itertools.islice(s.walk(c, inner_at), left)):
+            yield item, [pos, left - i]
+
+    out = made(ctx, Derived(s, lambda c, items: itertools.islice(items, n), walk), "take", s, limit)
     out.limit = n
     return out
 
@@ -576,7 +674,16 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
     from .misc import INT, arg
 
     n = max(arg(amount, "amount", INT), 0)
-    return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None)), "drop", s, amount)
+
+    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # Past the first page the elements are dropped: a position is the source's (core's DropSet
+        # continues as its source).
+        if at is None:
+            return ((item, [pos]) for item, pos in itertools.islice(s.walk(c, None), n, None))
+        (inner_at,) = at
+        return ((item, [pos]) for item, pos in s.walk(c, inner_at))
+
+    return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None), walk), "drop", s, amount)
 
 
 @method("Set", "reverse")
@@ -613,7 +720,18 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
 def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
     tail = as_set(other)
-    out = made(ctx, Derived(s, lambda c, items: itertools.chain(items, tail.elements(c))), "concat", s, other)
+
+    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # A position is which side, and the position in it (core's ConcatSet, then its last set).
+        side, inner_at = (0, None) if at is None else at
+        if side == 0:
+            yield from ((item, [0, pos]) for item, pos in s.walk(c, inner_at))
+            inner_at = None
+        elif side != 1:
+            raise ValueError(at)
+        yield from ((item, [1, pos]) for item, pos in tail.walk(c, inner_at))
+
+    out = made(ctx, Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)), walk), "concat", s, other)
     out.tail = tail
     # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
     out.page_size = DEFAULT_PAGE_SIZE

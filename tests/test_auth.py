@@ -321,6 +321,24 @@ def test_identify_never_errors_for_missing_identities(db, alice):
     )
 
 
+def test_login_and_identify_take_the_first_of_a_set_the_role_may_only_read_as_an_index(db, alice):
+    # Core checks the set as a read of it (setForRead) but takes its head without a Paginate's
+    # per-document filter (snapshotHead): a role that reads the index and not the users logs them in,
+    # while a Paginate of the same set shows it nothing.
+    db.query('CreateRole({name: "by_email", privileges: [{resource: Index("users_by_email"), actions: {read: true}}]})')
+    db.query('CreateRole({name: "nothing", privileges: [{resource: Collection("users"), actions: {create: true}}]})')
+    secret = db.query('CreateKey({role: Role("by_email")})')["secret"]
+    match = 'Match(Index("users_by_email"), "alice@x")'
+    assert db.query(f"Paginate({match})", secret=secret).data == []
+    token = db.query(f'Login({match}, {{password: "pw"}})', secret=secret)
+    assert token["instance"] == alice
+    assert db.query(f'Identify({match}, "pw")', secret=secret) is True
+    assert error(db, f'Login({match}, {{password: "no"}})', secret).code == "authentication failed"
+    # Without a read of the index the set itself is refused.
+    other = db.query('CreateKey({role: Role("nothing")})')["secret"]
+    assert error(db, f'Login({match}, {{password: "pw"}})', other).code == "permission denied"
+
+
 def test_identify_runs_argon2_even_for_a_missing_identity(db, argon2_calls):
     argon2_calls.clear()
     assert db.query('Identify(Ref(Collection("users"), "123"), "pw")') is False

@@ -151,6 +151,28 @@ def test_a_jwt_gets_the_roles_its_provider_gives(setup, signing_key):
     assert db.query("Logout(false)", secret=token) is False
 
 
+def test_a_function_with_a_role_still_sees_the_jwt_that_called_it(setup, signing_key):
+    # Core's LoginAuth.withPermissions swaps the permissions for the function's role and keeps the
+    # JWTLogin source: CurrentIdentity() is still `sub`, CurrentToken() the claims, and the provider's
+    # roles no longer apply (the function's role alone decides).
+    db, audience = setup
+    db.query("CreateRole({ name: 'writer', privileges: [{ resource: Collection('Notes'), actions: { create: true } }] })")
+    db.query(
+        "CreateFunction({ name: 'note', role: Role('writer'), body: Query(Lambda('text', "
+        "Select(['data'], Create(Collection('Notes'), { data: { text: Var('text'), by: CurrentIdentity(), "
+        "iss: Select('iss', CurrentToken()) } })))) })"
+    )
+    db.query("CreateFunction({ name: 'peek', role: Role('writer'), body: Query(Lambda([], Get(Ref(Collection('Notes'), '1')))) })")
+    db.query("CreateRole({ name: 'caller', privileges: [{ resource: Function('note'), actions: { call: true } }, "
+             "{ resource: Function('peek'), actions: { call: true } }] })")
+    db.query("Update(AccessProvider('idp'), { roles: [Role('caller')] })")
+    token = sign(signing_key, claims(audience))
+    assert db.query("Call('note', 'from a jwt')", secret=token) == {"text": "from a jwt", "by": "alice", "iss": ISSUER}
+    with pytest.raises(fql.FQLError) as caught:
+        db.query("Call('peek', [])", secret=token)
+    assert caught.value.cause[0].code == "permission denied"
+
+
 def test_a_jwt_whose_claims_no_predicate_accepts_is_unauthorized(setup, signing_key):
     db, audience = setup
     refused(db, sign(signing_key, claims(audience, sub="bob")))

@@ -170,3 +170,19 @@ def test_write_and_create_predicates_see_documents(db):
             db.query(denied, secret=key, syntax="v10")
         assert caught.value.v10_code == "permission_denied"
     assert db.query('Collection.create({ name: "Foo" }).name', secret=key, syntax="v10") == "Foo"
+
+
+@pytest.mark.parametrize("resource", ["Credential", "Credentials"])
+def test_a_role_may_name_credentials_by_either_global(db, resource):
+    # Core resolves a role's resource as a global name, and `Credentials` is the global alias of
+    # `Credential` (GlobalResolvers), so either opens the credentials to a key of the role.
+    db.query(f'Role.create({{ name: "login", privileges: [{{ resource: "People", actions: {{ read: true }} }}, '
+             f'{{ resource: "{resource}", actions: {{ read: true }} }}] }})', syntax="v10")
+    secret = db.query('Key.create({ role: "login" }).secret', syntax="v10")
+    login = 'Credential.byDocument(People.byId("1"))!.login("pw").document.id'
+    assert db.query(login, secret=secret, syntax="v10") == "1"
+    db.query('Role.byName("login")!.update({ privileges: { resource: "People", actions: { read: true } } })',
+             syntax="v10")
+    with pytest.raises(FQLError) as caught:
+        db.query(login, secret=secret, syntax="v10")
+    assert (caught.value.v10_code, caught.value.description) == ("null_value", "Null value, due to permission denied")

@@ -102,7 +102,12 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
     if isinstance(identity, SetRef):
         from .sets import elements
 
-        identity = next(iter(elements(ctx, identity)), None)
+        state, before = ctx.state, ctx.state.unfiltered
+        state.unfiltered = True
+        try:
+            identity = next(iter(elements(ctx, identity)), None)
+        finally:
+            state.unfiltered = before
         if identity is None:
             return None
     if not isinstance(identity, Ref):

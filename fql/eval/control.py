@@ -188,10 +188,13 @@ def _with_role(auth: t.Any, role: t.Any) -> t.Any:
 
     if isinstance(role, str) and role in BUILTIN_ROLES:
         return attrs.evolve(auth, role=role)
-    # A user role, by ref or (v10) by name; the function acts with it alone, whatever the caller is.
+    # A user role, by ref or (v10) by name; the function acts with it alone, whatever the caller is. A
+    # JWT caller keeps its claims, which are its identity and its token inside the function (core's
+    # LoginAuth.withPermissions changes the permissions, not the JWTLogin source), but not its provider,
+    # whose roles would otherwise stand in for the function's.
     roles = role if isinstance(role, list) else [role]
     names = tuple(r.id if isinstance(r, Ref) else r for r in roles if isinstance(r, (Ref, str)))
-    return attrs.evolve(auth, role=names, claims=None, provider=None)
+    return attrs.evolve(auth, role=names, provider=None)
 
 
 # -- unbound variables ---------------------------------------------------------------------------------

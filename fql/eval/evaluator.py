@@ -47,6 +47,10 @@ class QueryState:
     changed_definitions: set = field(factory=set)
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
+    #: True while Login or Identify take the first element of their set: core checks the set as any read
+    #: of it (setForRead) but takes its head (snapshotHead) without the per-document read filter of a
+    #: Paginate, so a role that may only read an index logs its documents in.
+    unfiltered: bool = False
     #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or
     #: None for now.
     valid_ts: int | None = None

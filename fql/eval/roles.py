@@ -391,12 +391,18 @@ def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:
     return False
 
 
+#: Other names a v10 role's resource may give a native collection: core resolves the name as a global
+#: (RoleEvalContext, GlobalContext.lookupSingletonOrUDFActive), and `Credentials` is the global alias of
+#: `Credential` kept for early v10 users (GlobalResolvers).
+_RESOURCE_ALIASES = {"Credentials": "Credential"}
+
+
 def _same(a: t.Any, b: Ref) -> bool:
     """Resources compare by id and collection; the database part is relative and both are local. A v10
     role names its resource: a collection or function by its name, a native collection by its module."""
     if isinstance(a, str):
         if b.collection is None:
-            return a == V10_NATIVE_NAMES.get(b.id)
+            return _RESOURCE_ALIASES.get(a, a) == V10_NATIVE_NAMES.get(b.id)
         return a == b.id and b.collection.id in ("collections", "functions")
     if not isinstance(a, Ref) or a.id != b.id:
         return False

@@ -225,10 +225,12 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
             ctx.state.null_cause = f"missing field `{name}`"
         return found
     if isinstance(value, NullDocument):
-        # A missing document still has its id and collection (core's NullDoc).
-        if name == "id" and value.ref.kind is None:
+        # A missing document still has its reference's fields, which core's ReadBroker answers without a
+        # read (RefFields): `id` and `coll`, or `name` and `coll` for a schema document; a missing key,
+        # token or credential is no exception.
+        if name == "id" and not value.ref.is_schema:
             return ID(value.id) if value.id.isdigit() else value.id
-        if name == "coll" and value.ref.kind is None:
+        if name == "coll":
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         if name == "name" and value.ref.is_schema:
             return value.ref.id

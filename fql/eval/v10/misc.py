@@ -148,6 +148,8 @@ FUNCTION = Kind("Function", _only(is_function))
 #: A document id (core's TypeTag.ID): an ID, a Long, or a String a Long parses from; the id's digits.
 DOC_ID = Kind("ID", lambda v: _to_doc_id(v))
 SET = Kind("Set<Any>", _only(lambda v: is_set(v)))
+#: Any document, null documents too (core's TypeTag.AnyDoc, whose values are all Value.Doc).
+DOC = Kind("Doc", _only(lambda v: isinstance(v, (Document, NullDocument, Ref))))
 
 
 def arg(value: t.Any, name: str, kind: Kind) -> t.Any:

@@ -132,10 +132,20 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 _id_lookups("Token", TOKENS, "token")
 
 
+def _by_document_key(ctx: Context, document: t.Any) -> DocKey:
+    """The key of `document`, any document or a null one, as core's Token.byDocument and
+    Credential.byDocument take it: they look its id up in their by-document index whatever its
+    collection, and anything not a document is an invalid argument."""
+    from .misc import DOC, arg
+
+    document = arg(document, "document", DOC)
+    return doc_key(ctx, document.ref if isinstance(document, (Document, NullDocument)) else document)
+
+
 @static("Token", "byDocument")
 def token_by_document(ctx: Context, document: t.Any) -> V10Set:
     """The set of the tokens of `document`."""
-    identity = _user_document(ctx, document)
+    identity = _by_document_key(ctx, document)
     return ArraySet([read(ctx, ref_of(ctx, key)) for key in auth._by_instance(ctx, "#tokens", identity)])
 
 
@@ -167,10 +177,11 @@ _id_lookups("Credential", CREDENTIALS, "credential")
 @static("Credential", "byDocument")
 def credential_by_document(ctx: Context, document: t.Any) -> Document | NullDocument:
     """The credential of `document` (a null document if it has none)."""
-    identity = _user_document(ctx, document)
+    identity = _by_document_key(ctx, document)
     creds = auth.credentials_of(ctx, identity)
     if creds is None:
-        return NullDocument(Ref("0", CREDENTIALS), "not found")
+        # Core answers a reference to credential -1, which no document has.
+        return NullDocument(Ref("-1", CREDENTIALS), "not found")
     return read(ctx, ref_of(ctx, creds.key))
 
 

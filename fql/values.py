@@ -1,6 +1,6 @@
 """FQL values beyond JSON's: Ref, SetRef, Timestamp, Date, Bytes, UUID, Page, Lambda (attrs, frozen).
 
-Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (64-bit in Fauna),
+Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (v10 Ints and Longs; see Long),
 doubles -> float, strings -> str, arrays -> list, objects -> dict.
 """
 

@@ -127,3 +127,6 @@ def test_storage_reads_integers_back_by_size(backend, tmp_path):
         assert tagged(db, "N.byN(5).first()!.n isa Int") is True
         doc = db.query("Select(['data'], Get(Select([0], Paginate(Documents(Collection('N'))))))")
         assert doc == {"n": 5, "big": 2**40, "all": [5, {"z": 5}]}
+        # A v4 write's integers are read in v10 by size too (v4's numbers are all LongV).
+        db.query("Create(Collection('N'), { data: { n: 6, big: 3000000000 } })")
+        assert tagged(db, "N.byN(6).first()! { n, big }") == {"n": int_(6), "big": long_(3000000000)}

@@ -1,6 +1,6 @@
 """FQL values beyond JSON's: Ref, SetRef, Timestamp, Date, Bytes, UUID, Page, Lambda (attrs, frozen).
 
-Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (64-bit in Fauna),
+Plain FQL values map to Python: null -> None, booleans -> bool, integers -> int (v10 Ints and Longs; see Long),
 doubles -> float, strings -> str, arrays -> list, objects -> dict.
 """
 
@@ -232,6 +232,32 @@ class ID(str):
 
     def __repr__(self) -> str:
         return f"ID({str.__repr__(self)})"
+
+
+#: The range of a v10 Int (Java's 32-bit int); a plain int past it is a Long.
+INT_MIN, INT_MAX = -(1 << 31), (1 << 31) - 1
+
+
+class Long(int):
+    """A v10 Long whose value would fit an Int (core's Value.Long beside Value.Int).
+
+    Core keeps two integer types, and builds most results with Value.Number, which picks an Int when the
+    value fits 32 bits and a Long past that. So a plain `int` follows that rule, and this subclass marks
+    only the Longs core builds on purpose: a `{"@long": "5"}` argument, `"5".parseLong()`, `Math.round(5, 0)`,
+    `-x` of a Long. Arithmetic on it gives a plain int, as core's Value.Number does; storage keeps Longs
+    and Ints alike (core's IR has only LongV), so a stored one reads back an Int."""
+
+    __slots__ = ()
+
+
+def as_long(n: int) -> int:
+    """`n` as a v10 Long: marked when it would fit an Int, plain otherwise (an int past 32 bits is a Long)."""
+    return Long(n) if INT_MIN <= n <= INT_MAX else int(n)
+
+
+def is_long(n: int) -> bool:
+    """Whether the integer `n` is a v10 Long (else an Int)."""
+    return type(n) is Long or not INT_MIN <= n <= INT_MAX
 
 
 @frozen(order=True)

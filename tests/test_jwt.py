@@ -139,6 +139,9 @@ def test_a_jwt_gets_the_roles_its_provider_gives(setup, signing_key):
     assert db.query("Notes.byId('1')!.text", secret=token, syntax="v10") == "hi"
     # What the query sees: the claims, and `sub` as v4's identity (core has no identity document).
     assert db.query("Query.token().sub", secret=token, syntax="v10") == "alice"
+    # Core reads the payload's JSON numbers as Longs (Query.scala toValue: JSLong), even a small one.
+    small = sign(signing_key, claims(audience, n=5))
+    assert db.query("let t = Query.token(); [t.exp isa Long, t.n isa Long, t.n == 5]", secret=small, syntax="v10") == [True] * 3
     assert db.query("Query.identity()", secret=token, syntax="v10") is None
     assert db.query("CurrentIdentity()", secret=token) == "alice"
     assert db.query("HasCurrentIdentity()", secret=token) is True

@@ -10,7 +10,7 @@ from attrs import fields, has
 
 from .. import ast
 from ..errors import InvalidArgument
-from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Long, Page, Ref, SetRef, Timestamp, type_name
 
 #: AST node classes by name, for `@n`.
 _NODES = {c.__name__: c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.Node) and has(c)}
@@ -97,6 +97,7 @@ def _lambda_plain(fn: Lambda) -> dict:
 
 _ENCODERS: dict[type, t.Callable[[t.Any], t.Any]] = {
     tuple: lambda v: {"@t": [to_plain(x) for x in v]},
+    Long: int,  # a v10 Long is stored as any integer is (core's IR has one integer type)
     Ref: lambda r: {"@ref": [r.id, to_plain(r.collection), to_plain(r.database)]},
     SetRef: lambda s: {"@set": [[k, to_plain(v)] for k, v in s.form]},
     Timestamp: lambda ts: {"@ts": ts.nanos},

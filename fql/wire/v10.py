@@ -13,6 +13,7 @@ from ..values import (
     Document,
     EventSource,
     Lambda,
+    Long,
     Module,
     NullDocument,
     Page,
@@ -21,6 +22,7 @@ from ..values import (
     SetCursor,
     Timestamp,
     V10_NATIVE_NAMES,
+    as_long,
     collection_ref,
     module_name,
     native,
@@ -130,6 +132,7 @@ _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     bool: _plain,
     type(None): _plain,
     int: _tagged_int,
+    Long: lambda value: {"@long": int.__repr__(value)},
     float: lambda value: {"@double": java_double(value)},
     list: lambda value: [to_tagged(v) for v in value],
     dict: _tagged_dict,
@@ -445,7 +448,7 @@ class _TaggedDecoder:
             low, high = _INT32 if tag == "@int" else _INT64
             if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
                 raise InvalidValue("invalid integer" if tag == "@int" else "invalid long")
-            return int(text)
+            return int(text) if tag == "@int" else as_long(int(text))
         if tag == "@double":
             text = self.text(tag, body).strip(_JAVA_BLANKS)
             if not _DOUBLE.fullmatch(text):

@@ -71,6 +71,8 @@ ENCODED = [
     ("render an int", "3", 3, {"@int": "3"}),
     ("render a string", "'hilo'", "hilo", "hilo"),
     ("render a double", "22.2", 22.2, {"@double": "22.2"}),
+    # Core's Value.Long(20): a query makes one with parseLong (a Long even where an Int would do).
+    ("render a long", "'20'.parseLong()", 20, {"@long": "20"}),
     ("NaN renders as \"NaN\"", "Math.NaN", "NaN", {"@double": "NaN"}),
     ("+Infinity renders as \"Infinity\"", "Math.Infinity", "Infinity", {"@double": "Infinity"}),
     ("-Infinity renders as \"-Infinity\"", "-Math.Infinity", "-Infinity", {"@double": "-Infinity"}),
@@ -272,10 +274,15 @@ def test_decoder_tagged_format(db, case, argument, tagged):
 
 
 def test_decoder_parses_long(db):
-    """FQL2ValueDecoderTaggedSpec `parses long`: `@long` is the number. (Core keeps it a Long, and writes it
-    back as `@long`; fql has one integer type, tagged by its size: README, departures.)"""
+    """FQL2ValueDecoderTaggedSpec `parses long`: `@long` is the number, a Long (core's Value.Long(1234)) even
+    where an Int would hold it, so it is written back as `@long`, and an `@int` as `@int`."""
     assert data(db, "x == 1234", arguments={"x": {"@long": "1234"}}) is True
+    assert echo(db, {"@long": "1234"}) == {"@long": "1234"}
+    assert echo(db, {"@int": "1234"}) == {"@int": "1234"}
     assert echo(db, {"@long": "9223372036854775807"}) == {"@long": "9223372036854775807"}
+    # The simple format reads arguments untagged, and writes a Long as any number.
+    assert data(db, "'1234'.parseLong()", "simple") == 1234
+    assert data(db, "x", "decorated", arguments={"x": {"@long": "1234"}}) == "1234"
 
 
 DECODE_ERRORS = [

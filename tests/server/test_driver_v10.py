@@ -47,6 +47,16 @@ def test_values_round_trip_through_tagged_json(v10):
     assert "error: too many keys in tagged value" in weird.value.message + str(weird.value)
 
 
+def test_int_and_long(v10):
+    """The driver sends an int as `@int` where it fits 32 bits, else as `@long`, and reads both back as an
+    int: each is the v10 type the driver meant, and a Long that fits an Int reaches it as a number."""
+    c = v10()
+    assert c.query(q("[${i} isa Int, ${i} isa Long, ${l} isa Long, ${l} isa Int]", i=5, l=2**40)).data == [True, False, True, False]
+    assert c.query(q("[${i} + 1, ${l} + 1]", i=2**31 - 1, l=2**40)).data == [2**31, 2**40 + 1]
+    answer = c.query(q("['5'.parseLong(), '5'.parseLong() isa Long, Math.round(${i}, 0) isa Long]", i=5)).data
+    assert answer == [5, True, True] and type(answer[0]) is int
+
+
 def test_documents_and_index_methods(people):
     doc = people.query(q("People.create(${d})", d={"email": "a@x", "n": 5})).data
     assert isinstance(doc, Document) and doc.coll == Module("People") and doc["n"] == 5

@@ -16,6 +16,7 @@ from fql.values import (
     Bytes,
     Date,
     Lambda,
+    Long,
     Page,
     Ref,
     SetRef,
@@ -113,6 +114,14 @@ def test_plain_documents_stay_plain_json():
     assert codec.dumps({"data": {"name": "Ann", "age": 40, "tags": ["a"]}}) == (
         '{"data":{"name":"Ann","age":40,"tags":["a"]}}'
     )
+
+
+def test_a_v10_long_is_stored_as_any_integer():
+    """Core's IR has one integer type (LongV): a Long that fits an Int is stored as the plain number and
+    reads back an int, whose v10 type its size decides."""
+    text = codec.dumps({"n": Long(5), "a": [Long(-1)]})
+    assert text == '{"n":5,"a":[-1]}'
+    assert [type(v) for v in (codec.loads(text)["n"], *codec.loads(text)["a"])] == [int, int]
 
 
 def test_lambda_closure_survives_storage(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...values import ID, UUID, Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, module_name
+from ...values import ID, UUID, Bytes, Date, Document, Lambda, Module, NullDocument, Ref, Timestamp, is_long, module_name
 
 
 def type_label(value: t.Any) -> str:
@@ -14,7 +14,7 @@ def type_label(value: t.Any) -> str:
     if isinstance(value, bool):
         return "Boolean"
     if isinstance(value, int):
-        return "Int" if -(1 << 31) <= value < (1 << 31) else "Long"
+        return "Long" if is_long(value) else "Int"
     if isinstance(value, float):
         return "Double"
     if isinstance(value, ID):

@@ -14,6 +14,7 @@ from ...values import (
     ID,
     Document,
     Lambda,
+    Long,
     Module,
     NullDocument,
     Ref,
@@ -60,7 +61,8 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
 
 
 def to_stored(value: t.Any) -> t.Any:
-    """A v10 value as it is stored: documents become refs (a document field holds a reference)."""
+    """A v10 value as it is stored: documents become refs (a document field holds a reference), and a Long
+    a plain integer, since core's IR keeps every integer as a LongV and reads back an Int where it fits."""
     if isinstance(value, (Document, NullDocument)):
         return value.ref
     if isinstance(value, ID):
@@ -69,6 +71,8 @@ def to_stored(value: t.Any) -> t.Any:
         return {k: to_stored(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_stored(v) for v in value]
+    if type(value) is Long:
+        return int(value)
     return value
 
 

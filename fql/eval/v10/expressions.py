@@ -22,6 +22,8 @@ from ...values import (
     Ref,
     SetRef,
     Timestamp,
+    as_long,
+    is_long,
 )
 from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
@@ -614,6 +616,16 @@ def number(value: int | float) -> int | float:
     return value
 
 
+def negate(value: int | float) -> int | float:
+    """Core's unary `-`: of the operand's own type, wrapping as Java does (the smallest Int, or Long, is
+    its own negation), so a Long stays a Long even when its negation would fit an Int."""
+    if isinstance(value, float):
+        return -value
+    if is_long(value):
+        return as_long(value if value == _INT_MIN else -value)
+    return value if value == -(1 << 31) else -value
+
+
 def _num(value: t.Any, op: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise QueryRuntimeError(
@@ -836,7 +848,7 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
     ctx.state.compute += 1  # a native method of the operand, as a binary operator's
     try:
         if node.op == "-":
-            return number(-_num(value, "-"))
+            return negate(_num(value, "-"))
         if node.op == "!":
             return not _bool(value, "!")
         return ~_bits(value, "~")

@@ -37,6 +37,7 @@ from ...values import (
     NullDocument,
     Ref,
     Timestamp,
+    is_long,
     module_name,
     parse_long,
 )
@@ -60,7 +61,7 @@ def value_type(value: t.Any) -> str:
     if isinstance(value, bool):
         return "Boolean"
     if isinstance(value, int):
-        return "Int" if _INT_MIN <= value <= _INT_MAX else "Long"
+        return "Long" if is_long(value) else "Int"
     if isinstance(value, float):
         return "Double"
     if value is None:
@@ -118,7 +119,7 @@ def _to_doc_id(value: t.Any) -> str:
 def _to_int(value: t.Any) -> int:
     # Core's Int takes a Long that fits and a whole Double in range (`isValidInt`).
     if isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value <= _INT_MAX:
-        return value
+        return int(value)
     if isinstance(value, float) and value.is_integer() and _INT_MIN <= value <= _INT_MAX:
         return int(value)
     raise TypeError

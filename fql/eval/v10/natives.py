@@ -8,7 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, QueryRuntimeError
 from ...storage.base import DocKey
-from ...values import Document, NullDocument, Ref, Timestamp, native
+from ...values import Document, NullDocument, Ref, Timestamp, as_long, native
 from .. import access, auth
 from ..evaluator import Context, null_because
 from ..refs import doc_key, live, ref_of
@@ -322,11 +322,22 @@ def query_identity(ctx: Context) -> t.Any:
 def query_token(ctx: Context) -> t.Any:
     """The calling token's document, a JWT's claims, or null for a key."""
     if ctx.state.auth.claims is not None:
-        return dict(ctx.state.auth.claims)
+        return _claim(dict(ctx.state.auth.claims))
     source = ctx.state.auth.source
     if source is None or not ctx.state.auth.is_token:
         return null_because(ctx, "no token")
     return read(ctx, ref_of(ctx, source), stamped=False)
+
+
+def _claim(value: t.Any) -> t.Any:
+    """A JWT claim as core reads the payload's JSON: every integer a Long (its JSLong), even a small one."""
+    if isinstance(value, dict):
+        return {k: _claim(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_claim(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return as_long(value)
+    return value
 
 
 # -- functions, roles, databases, keys: lookups --------------------------------------------------------

@@ -1,7 +1,8 @@
 """v10 Math: constants and functions over Ints, Longs and Doubles, with Java's number semantics.
 
-The integer kind of a result follows core: abs, ceil, floor, round and trunc keep an integer an integer,
-sums of integers overflow to Doubles, and everything trigonometric or logarithmic answers a Double.
+The integer kind of a result follows core: abs, ceil and floor keep an Int an Int and a Long a Long,
+round and trunc make any integer a Long, sums of integers overflow to Doubles, and everything trigonometric
+or logarithmic answers a Double.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ...values import Module
+from ...values import INT_MIN, Module, as_long, is_long
 from .. import math as core
 from ..evaluator import Context
 from ..registry import field, static
@@ -19,7 +20,7 @@ from .misc import ARRAY, INT, NUMBER, SET, arg, compare_numbers, overload
 
 Number = int | float
 
-_INT_MIN, _LONG_MIN, _LONG_MAX = -(1 << 31), -(1 << 63), (1 << 63) - 1
+_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def _x(value: t.Any) -> Number:
@@ -81,9 +82,11 @@ def nan(ctx: Context, module: Module) -> float:
 def abs_(ctx: Context, x: t.Any) -> Number:
     """The absolute value, of the same kind: the smallest Int (or Long) stays negative, as in Java."""
     x = _x(x)
-    if x in (_INT_MIN, _LONG_MIN) and isinstance(x, int):
-        return x
-    return abs(x)
+    if isinstance(x, float):
+        return abs(x)
+    if is_long(x):
+        return as_long(x if x == _LONG_MIN else abs(x))
+    return x if x == INT_MIN else abs(x)
 
 
 @static("Math", "sign")
@@ -106,16 +109,20 @@ def floor(ctx: Context, x: t.Any) -> Number:
 
 @static("Math", "round")
 def round_(ctx: Context, x: t.Any, precision: t.Any) -> Number:
-    """`x` rounded half up at `precision` decimal places (negative: tens, hundreds...)."""
+    """`x` rounded half up at `precision` decimal places (negative: tens, hundreds...); an integer
+    comes back a Long, as core's RoundFunction answers."""
     x = _x(x)
-    return core.round_(ctx, x, arg(precision, "precision", INT))
+    rounded = core.round_(ctx, x, arg(precision, "precision", INT))
+    return rounded if isinstance(rounded, float) else as_long(rounded)
 
 
 @static("Math", "trunc")
 def trunc(ctx: Context, x: t.Any, precision: t.Any) -> Number:
-    """`x` truncated at `precision` decimal places (negative: tens, hundreds...)."""
+    """`x` truncated at `precision` decimal places (negative: tens, hundreds...); an integer comes
+    back a Long."""
     x = _x(x)
-    return core.trunc(ctx, x, arg(precision, "precision", INT))
+    truncated = core.trunc(ctx, x, arg(precision, "precision", INT))
+    return truncated if isinstance(truncated, float) else as_long(truncated)
 
 
 @static("Math", "max")

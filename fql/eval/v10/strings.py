@@ -13,6 +13,7 @@ import typing as t
 import unicodedata
 
 from ...errors import QueryRuntimeError
+from ...values import as_long
 from .. import strings as core
 from ..evaluator import Context, null_because
 from ..registry import field, method
@@ -544,7 +545,9 @@ def parse_int(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
 def parse_long(ctx: Context, s: str, radix: t.Any = ABSENT) -> int | None:
     """The string as a Long (in base `radix`, default 10), or null."""
     (base,) = overload("parseLong", (radix,), (), (INT,)) or (10,)
-    return _number_or_null(ctx, parse_integer(s, _radix(base), 64))
+    n = parse_integer(s, _radix(base), 64)
+    # A Long even when it would fit an Int (core's Value.Long(parseLong(...))), unlike parseNumber.
+    return _number_or_null(ctx, None if n is None else as_long(n))
 
 
 @method("String", "parseDouble")

@@ -13,7 +13,7 @@ from decimal import Context as DecimalContext
 from decimal import Decimal, localcontext
 
 from ...errors import QueryRuntimeError
-from ...values import Date, Timestamp
+from ...values import Date, Timestamp, as_long
 from .. import time as core
 from ..evaluator import Context
 from ..registry import field, method, static
@@ -277,8 +277,8 @@ def date_subtract(ctx: Context, date: Date, amount: t.Any, unit: t.Any) -> Date:
 
 @method("Date", "difference")
 def date_difference(ctx: Context, date: Date, start: t.Any) -> int:
-    """Days from `start` to this date (negative if `start` is later)."""
-    return date.days - arg(start, "start", DATE).days
+    """Days from `start` to this date (negative if `start` is later), a Long as core gives it."""
+    return as_long(date.days - arg(start, "start", DATE).days)
 
 
 def _date_field(name: str, attr: str, doc: str) -> None:

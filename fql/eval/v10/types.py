@@ -5,13 +5,11 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ...values import ID, UUID, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Ref, SetCursor, Timestamp
+from ...values import (
+    ID, UUID, Bytes, Date, Document, EventSource, Lambda, Module, NullDocument, Ref, SetCursor, Timestamp, is_long,
+)
 from ..evaluator import Context
 from .sets import V10Set
-
-_INT32 = (-(1 << 31), (1 << 31) - 1)
-_INT64 = (-(1 << 63), (1 << 63) - 1)
-
 
 def _is_int(v: t.Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
@@ -23,8 +21,9 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Null": lambda v: v is None or isinstance(v, NullDocument),
     "Boolean": lambda v: isinstance(v, bool),
     "Number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "Int": lambda v: _is_int(v) and _INT32[0] <= v <= _INT32[1],
-    "Long": lambda v: _is_int(v) and _INT64[0] <= v <= _INT64[1],
+    # Core's two integer types are apart: `5 isa Long` is false, `{"@long": "5"} isa Int` too.
+    "Int": lambda v: _is_int(v) and not is_long(v),
+    "Long": lambda v: _is_int(v) and is_long(v),
     "Double": lambda v: isinstance(v, float),
     "Float": lambda v: isinstance(v, float),
     "String": lambda v: isinstance(v, str),

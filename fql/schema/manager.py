@@ -574,8 +574,22 @@ def update(
                 raise
         else:
             _upsert(ctx, change.item, texts)
+    _check_types(ctx, texts)
     _store(ctx, submitted, override)
     return result
+
+
+def _check_types(ctx: Context, texts: dict[str, str]) -> None:
+    """Core's SchemaTypeValidator on the pushed schema's FQL (fql's typer, eval/v10/envcheck.py), once its
+    items are written: the errors drawn in the pushed files."""
+    from ..eval.evaluator import unbilled
+    from ..eval.v10 import envcheck
+
+    with unbilled(ctx):
+        found = envcheck.errors(ctx, list(texts.items()))
+    ctx.state.schema_unchecked = False
+    if found:
+        raise SchemaError(400, "\n".join(found))
 
 
 #: The order removals run in: an item before the items it may name (an access provider names roles, a

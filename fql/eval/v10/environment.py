@@ -264,14 +264,14 @@ def _upcast(texpr: t.Any) -> t.Any:
 
 
 def _creatable(texpr: t.Any, default: bool) -> t.Any:
-    """A defined field as a create takes it: an object field by field (optional when all its fields are,
-    that is when it has none: fql keeps no nested defaults), a field with a default optional."""
+    """A defined field as a create takes it: an object field by field (optional when all its fields are:
+    each has a default, or is itself such an object), a field with a default optional (SchemaTypeValidatorSpec
+    "typecheck default fields correctly": `a: { foo: Int = 3, bar: String = "hi" }` may be left out)."""
     if isinstance(texpr, sig.ObjectType) and not texpr.interface:
-        record = sig.ObjectType(
-            tuple((f, _creatable(v, False)) for f, v in texpr.fields),
-            None if texpr.wildcard is None else _upcast(texpr.wildcard),
-        )
-        return sig.Nullable(record) if default or not texpr.fields else record
+        fields = tuple((f, _creatable(v, texpr.default(f) is not None)) for f, v in texpr.fields)
+        record = sig.ObjectType(fields, None if texpr.wildcard is None else _upcast(texpr.wildcard))
+        optional = all(isinstance(v, sig.Nullable) for _, v in fields)
+        return sig.Nullable(record) if default or optional else record
     return sig.Nullable(_upcast(texpr)) if default else _upcast(texpr)
 
 

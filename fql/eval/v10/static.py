@@ -142,6 +142,11 @@ class RuntimeEnv(Env):
             return None
         return _annotated(parsed, known=self._known)
 
+    def signature_type(self, parsed: t.Any) -> ty.Type | None:
+        """The type a parsed FSL signature (a function parameter's, a computed field's) spells, where it
+        spells only what the checker models; None otherwise."""
+        return _annotated(parsed, known=self._known)
+
     # -- the database's collections
 
     def _kind(self, owner: ty.Type) -> str | None:

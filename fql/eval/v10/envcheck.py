@@ -1,0 +1,173 @@
+"""Core's SchemaTypeValidator on a schema's FQL, for what fql's typer models: in a typechecked database,
+each function's body (its parameters of its signature's types), each computed field's, check constraint's
+and predicate's lambda are typechecked against the schema as it stands after a write, and what the typer
+finds wrong is drawn in the schema's files, as core draws it (``error: Type `Int` does not have field
+`foo` ``, `at main.fsl:2:5`). A v10 schema write that leaves such an error is `invalid_schema` (`Invalid
+database schema update.` with the errors under it), and an FSL push is refused with them."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ... import ast
+from ...errors import FQLError
+from ...parse import parse
+from ...typer import UNKNOWN, check_body
+from ...typer import types as ty
+from .fields import env_typechecked
+
+if t.TYPE_CHECKING:
+    from ...schema import nodes
+    from ..evaluator import Context
+
+#: What an error of an FSL item's FQL is drawn as: (message, start, end, hints), offsets in its file.
+Found = tuple[str, int, int, tuple[tuple[str, int, int, "str | None"], ...]]
+
+
+def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
+    """The typer's errors in the FQL of the schema `files` (the database's schema as it now stands),
+    each rendered in its file as core renders it; none where the database is not typechecked."""
+    from ...schema import parser
+    from ...schema.errors import Diagnostic
+    from .static import RuntimeEnv
+
+    if not env_typechecked(ctx):
+        return []
+    env = RuntimeEnv(ctx)
+    read = []
+    for file, text in files:
+        try:
+            read.append((file, text, parser.read(text)))
+        except parser.FSLError:
+            continue  # (the file's own errors are reported where it is read)
+    out = []
+    # Core types roles' and access providers' predicates only once the rest passed.
+    for later in (False, True):
+        for file, text, items in read:
+            for node in items:
+                if (node.kw.text in _LATER) != later:
+                    continue
+                for message, start, end, hints in _node_errors(node, text, env):
+                    notes = tuple(Diagnostic(m, s, e, suggestion=g) for m, s, e, g in hints)
+                    out.append(Diagnostic(message, start, end, hints=notes).render(text, file))
+        if out:
+            break
+    return out
+
+
+#: The items whose FQL core's SchemaTypeValidator types after the others.
+_LATER = frozenset(("role", "access provider"))
+
+
+def revalidate(ctx: Context) -> None:
+    """Check the schema's FQL once the query has run (core's TypeEnvValidator, a post-eval hook of every
+    schema write), its error placed at the write that asked for it."""
+    from ...schema import manager
+    from ..evaluator import unbilled
+    from .expressions import op_span
+
+    ctx.state.schema_unchecked = True
+
+    def check() -> None:
+        if not ctx.state.schema_unchecked:
+            return  # (an FSL push checked it)
+        ctx.state.schema_unchecked = False
+        with unbilled(ctx):  # (core's validation reads the schema from its cache)
+            found = errors(ctx, manager.files(ctx))
+        if found:
+            raise invalid_update(found)
+
+    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
+    ctx.state.revalidations.append((check, span))
+
+
+def invalid_update(found: list[str]) -> FQLError:
+    """Core's DatabaseSchemaEnvViolation for a v10 write: the errors indented under its description."""
+    from ...errors import QueryRuntimeError
+
+    lines = "\n".join("    " + line for error in found for line in error.strip().split("\n"))
+    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+
+
+def _node_errors(node: nodes.Node, text: str, env: t.Any) -> list[Found]:
+    from ...schema import nodes
+
+    value = node.value
+    if node.kw.text == "function" and isinstance(value, nodes.Function) and node.name is not None:
+        return _function_errors(node, value, text, env)
+    if isinstance(value, nodes.Field) and value.kind == "compute" and value.value is not None:
+        result = None if value.type is None else env.signature_type(value.type.texpr)
+        return _lambda_errors(value.value, text, env, result)
+    if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
+        return _lambda_errors(value, text, env, None)
+    if isinstance(value, nodes.Block):
+        return [found for child in value.items for found in _node_errors(child, text, env)]
+    return []
+
+
+def _function_errors(node: nodes.Node, function: nodes.Function, text: str, env: t.Any) -> list[Found]:
+    """A function's body, its parameters of its signature's types (core types a function with a return
+    type by its signature), each placed at its type for core's `inferred here` hint; a function without
+    a signature that names itself is core's RecursiveVariable, over the whole function."""
+    from .indexed_fields import free_names
+
+    name = node.name.text  # type: ignore[union-attr]
+    params = {arg.name.text for arg in function.args if arg.name.text != "_"}
+    if function.ret is None and any(found == name for found, _ in free_names(function.body, frozenset(params))):
+        return [(f"Recursively defined `{name}` needs explicit type.", node.start, node.end, ())]
+    offset = function.body_start
+    body = _parsed(text[offset : function.end - 1])
+    if body is None:
+        return []
+    scope: dict[str, tuple[ty.Type, ast.Span | None]] = {}
+    for arg in function.args:
+        if arg.name.text == "_":
+            continue
+        found = None
+        if function.ret is not None and arg.type is not None and not arg.variadic:
+            found = env.signature_type(arg.type.texpr)
+        if found is None:
+            scope[arg.name.text] = (UNKNOWN, None)
+        else:
+            scope[arg.name.text] = (found, _at(arg.type.start - offset, arg.type.end - offset))  # type: ignore[union-attr]
+    return _placed(check_body(body, scope, env, text[offset : function.end - 1]), offset)
+
+
+def _lambda_errors(lit: nodes.Lit, text: str, env: t.Any, result: ty.Type | None) -> list[Found]:
+    """A lambda's body (a computed field's, a check constraint's, a predicate's), its parameter not known
+    (core types it as the collection's document, shown as core expands it: not modelled); a computed
+    field's body of a primitive type its signature does not take is core's NotSubtype at the body."""
+    source = text[lit.start : lit.end]
+    program = _parsed(source)
+    if program is None or len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return []
+    arrow = program.body[0]
+    scope = {name: (UNKNOWN, None) for name in arrow.params if name != "_"}
+    if arrow.rest is not None:
+        scope[arrow.rest] = (UNKNOWN, None)
+    return _placed(check_body(arrow.body, scope, env, source, result), lit.start)
+
+
+def _parsed(source: str) -> ast.Program | None:
+    try:
+        return parse(source, "v10")
+    except FQLError:
+        return None
+
+
+def _at(start: int, end: int) -> ast.Span:
+    """A span at offsets of the checked text (negative before it: a signature's type, for a hint)."""
+    return ast.Span(0, 0, start, end)
+
+
+def _placed(found: t.Sequence[t.Any], offset: int) -> list[Found]:
+    """The typer's errors (spans in the checked text) at offsets of the file."""
+    return [
+        (
+            error.message,
+            error.span.start + offset,
+            error.span.end + offset,
+            tuple((m, s.start + offset, s.end + offset, g) for m, s, g in error.hints),
+        )
+        for error in found
+    ]

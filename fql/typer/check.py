@@ -260,7 +260,7 @@ class Checker:
         if node.type is None:
             return found, origin
         self._use(found)
-        annotated = self.env.annotation(node.type)
+        annotated = None if node.annotation is None else self.env.annotation(node.annotation)
         if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.

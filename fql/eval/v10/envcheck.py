@@ -96,7 +96,7 @@ def _node_errors(node: nodes.Node, text: str, env: t.Any) -> list[Found]:
     if node.kw.text == "function" and isinstance(value, nodes.Function) and node.name is not None:
         return _function_errors(node, value, text, env)
     if isinstance(value, nodes.Field) and value.kind == "compute" and value.value is not None:
-        result = None if value.type is None else env.signature_type(value.type.texpr)
+        result = None if value.type is None else env.annotation(value.type.texpr)
         return _lambda_errors(value.value, text, env, result)
     if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
         return _lambda_errors(value, text, env, None)
@@ -125,7 +125,7 @@ def _function_errors(node: nodes.Node, function: nodes.Function, text: str, env:
             continue
         found = None
         if function.ret is not None and arg.type is not None and not arg.variadic:
-            found = env.signature_type(arg.type.texpr)
+            found = env.annotation(arg.type.texpr)
         if found is None:
             scope[arg.name.text] = (UNKNOWN, None)
         else:

@@ -135,16 +135,7 @@ class RuntimeEnv(Env):
             return None
         return shape.apply is not None
 
-    def annotation(self, text: str) -> ty.Type | None:
-        try:
-            parsed = signatures.parse(text)
-        except Exception:
-            return None
-        return _annotated(parsed, known=self._known)
-
-    def signature_type(self, parsed: t.Any) -> ty.Type | None:
-        """The type a parsed FSL signature (a function parameter's, a computed field's) spells, where it
-        spells only what the checker models; None otherwise."""
+    def annotation(self, parsed: t.Any) -> ty.Type | None:
         return _annotated(parsed, known=self._known)
 
     # -- the database's collections

@@ -17,6 +17,7 @@ import typing as t
 
 from ... import ast
 from ...errors import FQLError
+from ...typer.types import field_name
 from ...values import Ref
 from ..sets import named_key
 from . import signatures as sig
@@ -138,7 +139,7 @@ class _CollectionTypes:
         return {**{f: show(te) for f, (te, _) in self.defined.items()}, **self.computed}
 
     def record(self, native: dict[str, str], user: dict[str, str]) -> str:
-        items = [f"{sig.field_name(f)}: {shown}" for f, shown in {**native, **user}.items()]
+        items = [f"{field_name(f)}: {shown}" for f, shown in {**native, **user}.items()]
         if self.wildcard is not None:
             items.append(f"*: {show(self.wildcard)}")
         return "{ " + ", ".join(items) + " }" if items else "{}"
@@ -299,7 +300,7 @@ def show(texpr: t.Any, prec: int = 0) -> str:
     if isinstance(texpr, sig.Name) and texpr.args:
         return texpr.name + "<" + ", ".join(show(a) for a in texpr.args) + ">"
     if isinstance(texpr, sig.ObjectType):
-        items = [f"{sig.field_name(n)}: {show(v)}" for n, v in texpr.fields]
+        items = [f"{field_name(n)}: {show(v)}" for n, v in texpr.fields]
         if texpr.wildcard is not None:
             items.append(f"*: {show(texpr.wildcard)}")
         end = ", ... }" if texpr.interface else " }"

@@ -111,11 +111,11 @@ def check_body(
     env: Env,
     text: str,
     result: Type | None = None,
-) -> tuple[TypeError_, ...]:
+) -> tuple[tuple[TypeError_, ...], Type]:
     """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
     a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
     their types and where those were written (a signature's type; None where core has no place), and a
-    literal body checked against a declared `result` type."""
+    literal body checked against a declared `result` type. Returns the errors and the body's type."""
     checker = Checker(env, lambda name: None, text)
     found, _ = checker.infer(body, dict(params))
     plain = result is not None and isinstance(result, Named) and not result.args
@@ -124,7 +124,7 @@ def check_body(
         # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
         # or a call (or a block's) is not modelled.
         checker._expect(found, result.name, body.span)  # type: ignore[union-attr]
-    return tuple(checker.errors)
+    return tuple(checker.errors), found
 
 
 @define

@@ -124,6 +124,17 @@ Invalid database schema update.
     assert q(db, "Function.byName('f').exists()") is False
 
 
+def test_what_a_signature_makes_fail_is_reported_only_as_a_lone_missing_field(db):
+    # Core types the lambda, then constrains it by its signature, and words that constraint's failures as
+    # one (FQL2UserFunctionSpec "badSig": ``Type `String => String` is not a subtype of `(x: Int) => Int` ``
+    # with causes), unless one more specific failure is all there is (a missing field). fql reports that
+    # one only, and takes the rest (README).
+    q(db, """Function.create({ name: "badSig", signature: "Int => Int", body: "x => 'hello, '.concat(x)" })""")
+    q(db, "Function.create({ name: 'g', signature: '(x: Int) => Int', body: '(x) => { x.foo; \\'a\\' }' })")
+    err = refused(db, "Function.create({ name: 'h', signature: '(x: Int) => Int', body: '(x) => x.foo' })")
+    assert err.description.splitlines()[1] == "    error: Type `Int` does not have field `foo`"
+
+
 def test_a_recursive_function_needs_a_signature(db):
     # SchemaTypeValidatorSpec "check for recursive functions", through Function.create.
     err = refused(db, "Function.create({ name: 'fac', body: '(x) => if (x > 0) fac(x - 1) * x else 1' })")

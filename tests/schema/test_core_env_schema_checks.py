@@ -166,3 +166,12 @@ def test_role_predicates_are_checked_once_the_rest_passes(db):
     source = "collection User {\n  foo: Int\n}\n\nfunction f() {\n  1.foo\n}\n\nrole Admin {\n  membership User {\n    predicate ((doc) => 1 + 'hi')\n  }\n}"
     message = push_refused(db, source)
     assert message.startswith("error: Type `Int` does not have field `foo`") and "subtype" not in message
+
+
+def test_functions_without_signatures_calling_each_other_need_one(db):
+    # TyperEnv.typeRecEnv: each of the globals it infers that reaches itself is RecursiveVariable, over it.
+    message = push_refused(db, "function ping(n) {\n  pong(n)\n}\n\nfunction pong(n) {\n  ping(n)\n}\n\nfunction ok(n) {\n  ping(n)\n}")
+    assert [line for line in message.splitlines() if line.startswith("error:")] == [
+        "error: Recursively defined `ping` needs explicit type.",
+        "error: Recursively defined `pong` needs explicit type.",
+    ]

@@ -40,6 +40,7 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
             read.append((file, text, parser.read(text)))
         except parser.FSLError:
             continue  # (the file's own errors are reported where it is read)
+    recursive = _recursive([node for _, _, items in read for node in items])
     out = []
     # Core types roles' and access providers' predicates only once the rest passed.
     for later in (False, True):
@@ -47,7 +48,7 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
             for node in items:
                 if (node.kw.text in _LATER) != later:
                     continue
-                for message, start, end, hints in _node_errors(node, text, env):
+                for message, start, end, hints in _node_errors(node, text, env, recursive):
                     notes = tuple(Diagnostic(m, s, e, suggestion=g) for m, s, e, g in hints)
                     out.append(Diagnostic(message, start, end, hints=notes).render(text, file))
         if out:
@@ -89,32 +90,57 @@ def invalid_update(found: list[str]) -> FQLError:
     return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
 
 
-def _node_errors(node: nodes.Node, text: str, env: t.Any) -> list[Found]:
+def _recursive(items: list[nodes.Node]) -> set[str]:
+    """The functions without a signature that reach themselves through the names their bodies use of
+    such functions (core's DepInfo over the globals it infers): core refuses each (RecursiveVariable)."""
+    from ...schema import nodes
+    from .indexed_fields import free_names
+
+    uses: dict[str, set[str]] = {}
+    for node in items:
+        function = node.value
+        if node.kw.text == "function" and isinstance(function, nodes.Function) and node.name is not None:
+            if function.ret is None:
+                params = frozenset(arg.name.text for arg in function.args if arg.name.text != "_")
+                uses[node.name.text] = {name for name, _ in free_names(function.body, params)}
+    for name in uses:
+        uses[name] &= set(uses)
+
+    def reaches(start: str) -> bool:
+        seen, todo = set(), list(uses[start])
+        while todo:
+            name = todo.pop()
+            if name == start:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo.extend(uses[name])
+        return False
+
+    return {name for name in uses if reaches(name)}
+
+
+def _node_errors(node: nodes.Node, text: str, env: t.Any, recursive: set[str]) -> list[Found]:
     from ...schema import nodes
 
     value = node.value
     if node.kw.text == "function" and isinstance(value, nodes.Function) and node.name is not None:
-        return _function_errors(node, value, text, env)
+        if value.ret is None and node.name.text in recursive:
+            return [(f"Recursively defined `{node.name.text}` needs explicit type.", node.start, node.end, ())]
+        return _function_errors(value, text, env)
     if isinstance(value, nodes.Field) and value.kind == "compute" and value.value is not None:
         result = None if value.type is None else env.annotation(value.type.texpr)
         return _lambda_errors(value.value, text, env, result)
     if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
         return _lambda_errors(value, text, env, None)
     if isinstance(value, nodes.Block):
-        return [found for child in value.items for found in _node_errors(child, text, env)]
+        return [found for child in value.items for found in _node_errors(child, text, env, recursive)]
     return []
 
 
-def _function_errors(node: nodes.Node, function: nodes.Function, text: str, env: t.Any) -> list[Found]:
+def _function_errors(function: nodes.Function, text: str, env: t.Any) -> list[Found]:
     """A function's body, its parameters of its signature's types (core types a function with a return
-    type by its signature), each placed at its type for core's `inferred here` hint; a function without
-    a signature that names itself is core's RecursiveVariable, over the whole function."""
-    from .indexed_fields import free_names
-
-    name = node.name.text  # type: ignore[union-attr]
-    params = {arg.name.text for arg in function.args if arg.name.text != "_"}
-    if function.ret is None and any(found == name for found, _ in free_names(function.body, frozenset(params))):
-        return [(f"Recursively defined `{name}` needs explicit type.", node.start, node.end, ())]
+    type by its signature), each placed at its type for core's `inferred here` hint."""
     offset = function.body_start
     body = _parsed(text[offset : function.end - 1])
     if body is None:

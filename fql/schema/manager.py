@@ -461,7 +461,7 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
 
     if not env_typechecked(ctx):
         return
-    known = set(_v4_names(ctx)["function"])
+    known = set(v4_names(ctx)["function"])
     for item in items:
         if item.kind in ("collection", "function"):
             known.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
@@ -507,7 +507,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     for item in items:
         if item.kind in names:
             names[item.kind].update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
-    v4 = _v4_names(ctx)
+    v4 = v4_names(ctx)
     errors = []
     for item in sorted(items, key=lambda i: i.kind == "access provider"):
         for member, name, start, end in item.refs:
@@ -529,7 +529,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
         raise SchemaError(400, "\n".join(errors))
 
 
-def _v4_names(ctx: Context) -> dict[str, set[str]]:
+def v4_names(ctx: Context) -> dict[str, set[str]]:
     """The database's functions and roles FSL cannot say (v4 ones), which FSL items may still name."""
     found: dict[str, set[str]] = {"function": set(), "role": set()}
     for kind in found:

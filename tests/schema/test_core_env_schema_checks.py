@@ -175,3 +175,39 @@ def test_functions_without_signatures_calling_each_other_need_one(db):
         "error: Recursively defined `ping` needs explicit type.",
         "error: Recursively defined `pong` needs explicit type.",
     ]
+
+
+ROLE_PREDICATES = """\
+Collection.create({name: "User"})
+Collection.create({name: "Book"})
+
+Role.create({
+  name: "aRole",
+  membership: { resource: "User", predicate: "u => Users == u" },
+  privileges: {
+    resource: "Book",
+    actions: {
+      read: "x => Books == x"
+    }
+  }
+})
+"""
+
+
+def test_typechecks_role_predicates(db):
+    # FQL2RoleSpec "typechecks role predicates": names nothing binds, the membership's first.
+    assert refused(db, ROLE_PREDICATES).description == """\
+Invalid database schema update.
+    error: Unbound variable `Users`
+    at main.fsl:17:23
+       |
+    17 |     predicate ((u) => Users == u)
+       |                       ^^^^^
+       |
+    error: Unbound variable `Books`
+    at main.fsl:13:25
+       |
+    13 |       predicate ((x) => Books == x)
+       |                         ^^^^^
+       |"""
+    assert q(db, "Collection.all().count()") == 0

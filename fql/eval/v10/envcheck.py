@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import typing as t
 
+from attrs import frozen
+
 from ... import ast
 from ...errors import FQLError
 from ...parse import parse
@@ -24,6 +26,22 @@ if t.TYPE_CHECKING:
 Found = tuple[str, int, int, tuple[tuple[str, int, int, "str | None"], ...]]
 
 
+@frozen
+class _Schema:
+    """What the FQL of a schema is checked against: the typer's environment (the database as written),
+    the names a body may use besides its own (the stdlib's, the schema's collections and functions and
+    their aliases, the v4 functions), and the functions without a signature that reach themselves."""
+
+    env: t.Any
+    names: frozenset[str]
+    recursive: frozenset[str]
+
+    def bound(self, name: str) -> bool:
+        from . import globals as stdlib
+
+        return name in self.names or name in stdlib.MODULES or stdlib.V10_STATICS.get((stdlib.GLOBAL, name)) is not None
+
+
 def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
     """The typer's errors in the FQL of the schema `files` (the database's schema as it now stands),
     each rendered in its file as core renders it; none where the database is not typechecked."""
@@ -33,14 +51,14 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
 
     if not env_typechecked(ctx):
         return []
-    env = RuntimeEnv(ctx)
     read = []
     for file, text in files:
         try:
             read.append((file, text, parser.read(text)))
         except parser.FSLError:
             continue  # (the file's own errors are reported where it is read)
-    recursive = _recursive([node for _, _, items in read for node in items])
+    nodes_ = [node for _, _, items in read for node in items]
+    schema = _Schema(RuntimeEnv(ctx), _names(ctx, nodes_), frozenset(_recursive(nodes_)))
     out = []
     # Core types roles' and access providers' predicates only once the rest passed.
     for later in (False, True):
@@ -48,7 +66,7 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
             for node in items:
                 if (node.kw.text in _LATER) != later:
                     continue
-                for message, start, end, hints in _node_errors(node, text, env, recursive):
+                for message, start, end, hints in _node_errors(node, text, schema):
                     notes = tuple(Diagnostic(m, s, e, suggestion=g) for m, s, e, g in hints)
                     out.append(Diagnostic(message, start, end, hints=notes).render(text, file))
         if out:
@@ -90,6 +108,18 @@ def invalid_update(found: list[str]) -> FQLError:
     return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
 
 
+def _names(ctx: Context, items: list[nodes.Node]) -> frozenset[str]:
+    """The schema's collections and functions (by name and alias) and the database's v4 functions."""
+    from ...schema import manager
+
+    found = set(manager.v4_names(ctx)["function"])
+    for node in items:
+        if node.kw.text in ("collection", "function") and node.name is not None:
+            found.add(node.name.text)
+            found.update(a.value.text for a in node.annotations if a.keyword.text.lstrip("@") == "alias")
+    return frozenset(found)
+
+
 def _recursive(items: list[nodes.Node]) -> set[str]:
     """The functions without a signature that reach themselves through the names their bodies use of
     such functions (core's DepInfo over the globals it infers): core refuses each (RecursiveVariable)."""
@@ -120,27 +150,33 @@ def _recursive(items: list[nodes.Node]) -> set[str]:
     return {name for name in uses if reaches(name)}
 
 
-def _node_errors(node: nodes.Node, text: str, env: t.Any, recursive: set[str]) -> list[Found]:
+def _node_errors(node: nodes.Node, text: str, schema: _Schema) -> list[Found]:
     from ...schema import nodes
 
     value = node.value
     if node.kw.text == "function" and isinstance(value, nodes.Function) and node.name is not None:
-        if value.ret is None and node.name.text in recursive:
+        if value.ret is None and node.name.text in schema.recursive:
             return [(f"Recursively defined `{node.name.text}` needs explicit type.", node.start, node.end, ())]
-        return _function_errors(value, text, env)
+        return _function_errors(value, text, schema)
     if isinstance(value, nodes.Field) and value.kind == "compute" and value.value is not None:
-        result = None if value.type is None else env.annotation(value.type.texpr)
-        return _lambda_errors(value.value, text, env, result)
+        result = None if value.type is None else schema.env.annotation(value.type.texpr)
+        return _lambda_errors(value.value, text, schema, result)
     if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
-        return _lambda_errors(value, text, env, None)
+        return _lambda_errors(value, text, schema, None)
     if isinstance(value, nodes.Block):
-        return [found for child in value.items for found in _node_errors(child, text, env, recursive)]
+        children = value.items
+        if node.kw.text == "role":
+            # Core checks a role's memberships' predicates before its privileges' (FQL2RoleSpec "typechecks
+            # role predicates").
+            children = sorted(children, key=lambda child: child.kw.text != "membership")
+        return [found for child in children for found in _node_errors(child, text, schema)]
     return []
 
 
-def _function_errors(function: nodes.Function, text: str, env: t.Any) -> list[Found]:
+def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> list[Found]:
     """A function's body, its parameters of its signature's types (core types a function with a return
     type by its signature), each placed at its type for core's `inferred here` hint."""
+    env = schema.env
     offset = function.body_start
     body = _parsed(text[offset : function.end - 1])
     if body is None:
@@ -148,6 +184,7 @@ def _function_errors(function: nodes.Function, text: str, env: t.Any) -> list[Fo
     source = text[offset : function.end - 1]
     untyped = {arg.name.text: (UNKNOWN, None) for arg in function.args if arg.name.text != "_"}
     found, _ = check_body(body, untyped, env, source)
+    found = _with_unbound(found, body.body, frozenset(untyped), schema)
     typed = dict(untyped)
     for arg in function.args:
         declared = None
@@ -179,7 +216,7 @@ def _from_signature(
     return ()
 
 
-def _lambda_errors(lit: nodes.Lit, text: str, env: t.Any, result: ty.Type | None) -> list[Found]:
+def _lambda_errors(lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type | None) -> list[Found]:
     """A lambda's body (a computed field's, a check constraint's, a predicate's), its parameter not known
     (core types it as the collection's document, shown as core expands it: not modelled); a computed
     field's body of a primitive type its signature does not take is core's NotSubtype at the body."""
@@ -191,7 +228,22 @@ def _lambda_errors(lit: nodes.Lit, text: str, env: t.Any, result: ty.Type | None
     scope = {name: (UNKNOWN, None) for name in arrow.params if name != "_"}
     if arrow.rest is not None:
         scope[arrow.rest] = (UNKNOWN, None)
-    return _placed(check_body(arrow.body, scope, env, source, result)[0], lit.start)
+    found, _ = check_body(arrow.body, scope, schema.env, source, result)
+    return _placed(_with_unbound(found, (arrow,), frozenset(), schema), lit.start)
+
+
+def _with_unbound(found: t.Sequence[t.Any], body: t.Sequence[ast.Node], params: frozenset[str], schema: _Schema) -> tuple:
+    """The typer's errors and core's `Unbound variable` for each name the body uses that nothing binds
+    (FQL2RoleSpec "typechecks role predicates"), in the order written."""
+    from ...typer import TypeError_
+    from .indexed_fields import free_names
+
+    unbound = [
+        TypeError_(f"Unbound variable `{name}`", _at(start, start + len(name)))
+        for name, start in free_names(body, params)
+        if not schema.bound(name)
+    ]
+    return tuple(sorted((*found, *unbound), key=lambda error: error.span.start))
 
 
 def _parsed(source: str) -> ast.Program | None:

@@ -211,3 +211,33 @@ Invalid database schema update.
        |                         ^^^^^
        |"""
     assert q(db, "Collection.all().count()") == 0
+
+
+PROVIDER = """\
+Collection.create({ name: "User" })
+
+Role.create({ name: "aRole", privileges: { resource: "User", actions: {} } })
+
+AccessProvider.create({
+  name: "anAccessProvider",
+  issuer: "https://fauna.auth0.com",
+  jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json",
+  roles: [
+    {
+      role: "aRole",
+      predicate: "_ => Users.all == null"
+    }
+  ]
+})"""
+
+
+def test_typechecks_access_provider_membership_predicates(db):
+    # FQL2AccessProviderSpec "typechecks membership predicates".
+    assert refused(db, PROVIDER).description == """\
+Invalid database schema update.
+    error: Unbound variable `Users`
+    at main.fsl:16:23
+       |
+    16 |     predicate ((_) => Users.all == null)
+       |                       ^^^^^
+       |"""

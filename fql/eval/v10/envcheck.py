@@ -2,8 +2,10 @@
 each function's body (its parameters of its signature's types), each computed field's, check constraint's
 and predicate's lambda are typechecked against the schema as it stands after a write, and what the typer
 finds wrong is drawn in the schema's files, as core draws it (``error: Type `Int` does not have field
-`foo` ``, `at main.fsl:2:5`). A v10 schema write that leaves such an error is `invalid_schema` (`Invalid
-database schema update.` with the errors under it), and an FSL push is refused with them."""
+`foo` ``, `at main.fsl:2:5`), with the names nothing binds (``Unbound variable `Users` ``) and the
+functions without a signature that reach themselves (``Recursively defined `fac` needs explicit type.``).
+A v10 schema write that leaves such an error is `invalid_schema` (`Invalid database schema update.` with
+the errors under it), and an FSL push is refused with them."""
 
 from __future__ import annotations
 

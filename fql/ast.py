@@ -38,8 +38,9 @@ class Node:
         return _dump(self, indent)
 
 
-#: Node fields `dump()` leaves out: where a node is, not what it is.
-_UNSHOWN = frozenset(("span", "text"))
+#: Node fields `dump()` leaves out: where a node is, not what it is (and a `let`'s parsed annotation, which
+#: its text shows).
+_UNSHOWN = frozenset(("span", "text", "annotation"))
 
 
 def _dump(value: t.Any, indent: str) -> str:
@@ -217,6 +218,9 @@ class Let(Node):
     value: Node
     type: str | None = None
     span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+    #: The annotation as the parser read it (the type tree of fql/eval/v10/signatures), kept for the
+    #: typechecker, which so reads it once; None where there is none or it did not parse.
+    annotation: t.Any = field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @frozen

@@ -90,3 +90,23 @@ def test_v4_functions_and_collections_with_other_names():
     env, _ = db.transact(complete)
     assert env["globals"]["v4fn"] == "UserFunction<Any>"
     assert not any("a-b" in name for name in env["globals"])
+
+
+def test_field_names_show_as_core_displays_them_in_both_displays():
+    """Core's Display.displayFieldName: an identifier that is no keyword as it is, any other name between
+    double quotes with nothing escaped. The environment's types and the typer's (a `static_type`, an
+    error's type) show a field so alike."""
+    from fql.typer import check, display
+
+    definition = {"fields": {"é t": {"signature": "Int"}, "if": {"signature": "String"}, "a_1": {"signature": "Int"}}}
+    alias = document_shapes("T", definition)["T"].alias
+    assert alias == '{ id: ID, ts: Time, ttl: Time | Null, "é t": Int, "if": String, a_1: Int }'
+    assert show(sig.parse('{ "é t": Int, "if": String }')) == '{ "é t": Int, "if": String }'
+    query = fql.parse('{ "é t": 1, "if": "x", a_1: 2 }', "v10")
+    assert display(check(query).type) == '{ "é t": 1, "if": "x", a_1: 2 }'
+
+
+def test_a_let_annotation_is_read_once_by_the_parser():
+    """The parser keeps the annotation it checked on the `let` (the checker reads that, not the text)."""
+    let = fql.parse("let x: Int | String = 1\nx", "v10").body[0]
+    assert let.type == "Int | String" and let.annotation == sig.parse("Int | String")

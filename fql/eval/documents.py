@@ -283,6 +283,10 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     if key.coll in SCHEMA_KINDS:
         # The database's schema version (v10 answers carry it): the time of its last schema change.
         state.txn.put(Version(schema_version_key(key.scope), state.ts, {}, None))
+        if not state.schema_unchecked and key.scope == state.scope:
+            from .v10 import envcheck
+
+            envcheck.revalidate(ctx)
     if data is not None and not key.coll.startswith("#"):
         for check in WRITE_CHECKS:
             check(ctx, version, *path)

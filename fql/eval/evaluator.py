@@ -98,6 +98,9 @@ class QueryState:
     #: Checks to run once a v10 query has run, each with where its write was made (core's post-eval
     #: revalidation hooks: a function may name a role the same query creates after it).
     revalidations: list = field(factory=list)
+    #: A schema write of this query left the schema's FQL not typechecked yet (v10/envcheck.py checks it
+    #: once the query has run; an FSL push checks it itself).
+    schema_unchecked: bool = False
     #: The v10 user functions running now, innermost last: each (name, source, the Apply node that called
     #: it, in its caller). A set made inside one keeps them, for the errors of its functions run later.
     udf_stack: list = field(factory=list)

@@ -766,20 +766,22 @@ def _project_all(fields: _Fields, projected: t.Any) -> None:
         raise _fail("project expr not supported", _span(projected, fields.span), marks_span=True)
 
 
-def _check_type(token: Token) -> None:
-    """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser); the AST keeps
-    its text. The type parser is the one signatures use (an upward import, as dialects.py has one).
-    Errors core's type parser only emits are emitted here too; one that stopped it stops the query."""
+def _check_type(token: Token) -> t.Any:
+    """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser): its tree (the
+    AST keeps it, with its text), None where it did not. The type parser is the one signatures use (an
+    upward import, as dialects.py has one). Errors core's type parser only emits are emitted here too;
+    one that stopped it stops the query."""
     from ..eval.v10 import signatures
 
     try:
-        signatures.parse(str(token))
+        return signatures.parse(str(token))
     except signatures.SignatureError as err:
         errors = [_type_error(token, e) for e in (err, *err.more)]
         for error in errors:
             emit(error)
         if err.fatal:
             raise errors[0] from None
+        return None
 
 
 def _type_error(token: Token, err: t.Any) -> ParseError:
@@ -905,9 +907,8 @@ class ToAst(Transformer):
         if str(name) in _INVALID_VARIABLES:
             raise _fail("Invalid identifier", name, annotation=f"`{name}` is a keyword")
         type_text = str(type_) if type_ is not None else None
-        if type_ is not None:
-            _check_type(type_)
-        return ast.Let(str(name), _node(value), type_text, span=_span(let, value))
+        parsed = _check_type(type_) if type_ is not None else None
+        return ast.Let(str(name), _node(value), type_text, span=_span(let, value), annotation=parsed)
 
     # -- if, at, lambdas -----------------------------------------------------------------------------
 

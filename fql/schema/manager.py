@@ -462,7 +462,7 @@ def _check_unbound(ctx: Context, items: list[Item], texts: dict[str, str]) -> No
 
     if not env_typechecked(ctx):
         return
-    known = set(_v4_names(ctx)["function"])
+    known = set(v4_names(ctx)["function"])
     for item in items:
         if item.kind in ("collection", "function"):
             known.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
@@ -508,7 +508,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     for item in items:
         if item.kind in names:
             names[item.kind].update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
-    v4 = _v4_names(ctx)
+    v4 = v4_names(ctx)
     errors = []
     for item in sorted(items, key=lambda i: i.kind == "access provider"):
         for member, name, start, end in item.refs:
@@ -530,7 +530,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
         raise SchemaError(400, "\n".join(errors))
 
 
-def _v4_names(ctx: Context) -> dict[str, set[str]]:
+def v4_names(ctx: Context) -> dict[str, set[str]]:
     """The database's functions and roles FSL cannot say (v4 ones), which FSL items may still name."""
     found: dict[str, set[str]] = {"function": set(), "role": set()}
     for kind in found:
@@ -575,8 +575,22 @@ def update(
                 raise
         else:
             _upsert(ctx, change.item, texts)
+    _check_types(ctx, texts)
     _store(ctx, submitted, override)
     return result
+
+
+def _check_types(ctx: Context, texts: dict[str, str]) -> None:
+    """Core's SchemaTypeValidator on the pushed schema's FQL (fql's typer, eval/v10/envcheck.py), once its
+    items are written: the errors drawn in the pushed files."""
+    from ..eval.evaluator import unbilled
+    from ..eval.v10 import envcheck
+
+    with unbilled(ctx):
+        found = envcheck.errors(ctx, list(texts.items()))
+    ctx.state.schema_unchecked = False
+    if found:
+        raise SchemaError(400, "\n".join(found))
 
 
 #: The order removals run in: an item before the items it may name (an access provider names roles, a

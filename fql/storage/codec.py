@@ -17,8 +17,11 @@ _NODES = {c.__name__: c for c in vars(ast).values() if isinstance(c, type) and i
 #: A span's fields, in the order `@n` stores them.
 _SPAN_FIELDS = tuple(f.name for f in fields(ast.Span))
 #: Each node class's fields after `span`, in declaration order.
-#: The fields a stored node keeps: where it is (`span`) is kept apart, a program's source text not at all.
-_NODE_FIELDS = {name: tuple(f.name for f in fields(cls) if f.name not in ("span", "text")) for name, cls in _NODES.items()}
+#: The fields a stored node keeps: where it is (`span`) is kept apart, a program's source text and a `let`'s
+#: parsed annotation (the typechecker's, which its text gives again) not at all.
+_NODE_FIELDS = {
+    name: tuple(f.name for f in fields(cls) if f.name not in ("span", "text", "annotation")) for name, cls in _NODES.items()
+}
 
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circular=False).encode
 

@@ -6,8 +6,8 @@ parameters learnt where they are called), and what its `Env` says of globals and
 collections, their documents, user functions' signatures); the rest is UNKNOWN (`Any`) to it, and never
 an error."""
 
-from .check import Outcome, TypeError_, check
+from .check import Outcome, TypeError_, check, check_body
 from .env import Env
 from .types import UNKNOWN, Type, display
 
-__all__ = ["Env", "Outcome", "Type", "TypeError_", "UNKNOWN", "check", "display"]
+__all__ = ["Env", "Outcome", "Type", "TypeError_", "UNKNOWN", "check", "check_body", "display"]

@@ -105,6 +105,28 @@ def check(
     return Outcome(ty, tuple(checker.errors), warnings)
 
 
+def check_body(
+    body: ast.Node,
+    params: t.Mapping[str, Typed],
+    env: Env,
+    text: str,
+    result: Type | None = None,
+) -> tuple[tuple[TypeError_, ...], Type]:
+    """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
+    a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
+    their types and where those were written (a signature's type; None where core has no place), and a
+    literal body checked against a declared `result` type. Returns the errors and the body's type."""
+    checker = Checker(env, lambda name: None, text)
+    found, _ = checker.infer(body, dict(params))
+    plain = result is not None and isinstance(result, Named) and not result.args
+    if plain and not checker.errors and isinstance(body, ast.Literal) and checker._group(body.span) == body.span:
+        # A literal's type is made where it is written, so core's misfit is placed there (FQL2ComputedFieldsSpec
+        # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
+        # or a call (or a block's) is not modelled.
+        checker._expect(found, result.name, body.span)  # type: ignore[union-attr]
+    return tuple(checker.errors), found
+
+
 @define
 class Checker:
     """One query's check: `infer` gives an expression's type and origin, collecting errors on the way."""
@@ -238,7 +260,7 @@ class Checker:
         if node.type is None:
             return found, origin
         self._use(found)
-        annotated = self.env.annotation(node.type)
+        annotated = None if node.annotation is None else self.env.annotation(node.annotation)
         if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.

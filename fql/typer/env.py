@@ -6,6 +6,8 @@ an error about what its environment does not describe.
 
 from __future__ import annotations
 
+import typing as t
+
 from .types import Type
 
 
@@ -35,6 +37,7 @@ class Env:
         not known (then calling it is never an error)."""
         return None
 
-    def annotation(self, text: str) -> Type | None:
-        """The type a `let` annotation (`let x: Int = ...`) spells; None: not known."""
+    def annotation(self, parsed: t.Any) -> Type | None:
+        """The type an annotation spells: a `let`'s (`let x: Int = ...`), a schema signature's (a function
+        parameter's, a computed field's), as the type parser read it; None: not known."""
         return None

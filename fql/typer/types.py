@@ -431,8 +431,10 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
 
 
 def field_name(name: str) -> str:
-    """A record field's name as core shows it: quoted unless it is an identifier."""
-    return name if _IDENT.fullmatch(name) and name not in KEYWORDS else json.dumps(name)
+    """A record field's name as core's Display shows it in a type (displayFieldName): itself if it is an
+    identifier that is no keyword, else between double quotes as it is, nothing escaped (`"é t"`,
+    `"if"`). The environment's types show it so too (fql/eval/v10/environment.py)."""
+    return name if _IDENT.fullmatch(name) and name not in KEYWORDS else f'"{name}"'
 
 
 def _literal(lit: Lit) -> str:

@@ -1,13 +1,15 @@
 """core's FQL2EnvTypecheckSpec (ext/api/src/test/scala/fql2/FQL2EnvTypecheckSpec.scala), `db typecheck flag`,
 through `POST /query/1` (fql.server.v10.query) in a child database that is not typechecked, then is.
 
-Ported in part: both cases turn on on core's typer finding that `'foo' / x` divides a String (String has
-no `/`: fql/eval/v10/stdlib_types.py lists its operators), which fql's checker does not report: core
-applies the overloads of `/` of every number type, and how it words their failure is not modelled. Not done:
-the update core then refuses with `invalid_schema` (its schema validation typechecks every function body
-once the database is typechecked), and the `invalid_query` the lambda gets once the flag is on; fql answers
-both. What fql does as core does is kept: the lambda is a value where the database is not typechecked, and
-a function with that body is made, and deleted once the flag is on."""
+Ported in part: both cases turn on core's typer finding that `'foo' / x` divides a String, which fql's
+checker does not report: core applies the overloads of `/` of every number type, and words their failure
+as one union built in the order of its shape map, which fql cannot reproduce (README, Typechecking). So
+the update core refuses with `invalid_schema` (its schema validation typechecks every function body once
+the database is typechecked) and the `invalid_query` the lambda gets once the flag is on are answered
+here. What fql does as core does is kept: the lambda is a value where the database is not typechecked, and
+a function with that body is made, and deleted once the flag is on. The same flow with a body fql's typer
+refuses (`x => 1.foo`), where the update is `invalid_schema`, is in
+tests/schema/test_core_env_schema_checks.py."""
 
 from __future__ import annotations
 

@@ -57,9 +57,10 @@ FORMAT = 1
 RESUMING = 2
 #: The most bytes a cursor's payload may inflate to: a larger one is not a cursor fql made.
 MAX_PAYLOAD = 4 << 20
-#: AST node classes by name, with the fields a cursor keeps (not `span`, nor a program's `text`).
+#: AST node classes by name, with the fields a cursor keeps (not `span`, nor a program's `text`, nor a
+#: `let`'s parsed annotation, which only the typechecker reads).
 _NODES = {
-    c.__name__: (c, tuple(f.name for f in attrs_fields(c) if f.name not in ("span", "text")))
+    c.__name__: (c, tuple(f.name for f in attrs_fields(c) if f.name not in ("span", "text", "annotation")))
     for c in vars(ast).values()
     if isinstance(c, type) and issubclass(c, ast.Node) and hasattr(c, "__attrs_attrs__")
 }

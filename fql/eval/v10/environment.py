@@ -17,6 +17,7 @@ import typing as t
 
 from ... import ast
 from ...errors import FQLError
+from ...typer.types import field_name
 from ...values import Ref
 from ..sets import named_key
 from . import signatures as sig
@@ -138,7 +139,7 @@ class _CollectionTypes:
         return {**{f: show(te) for f, (te, _) in self.defined.items()}, **self.computed}
 
     def record(self, native: dict[str, str], user: dict[str, str]) -> str:
-        items = [f"{sig.field_name(f)}: {shown}" for f, shown in {**native, **user}.items()]
+        items = [f"{field_name(f)}: {shown}" for f, shown in {**native, **user}.items()]
         if self.wildcard is not None:
             items.append(f"*: {show(self.wildcard)}")
         return "{ " + ", ".join(items) + " }" if items else "{}"
@@ -264,14 +265,14 @@ def _upcast(texpr: t.Any) -> t.Any:
 
 
 def _creatable(texpr: t.Any, default: bool) -> t.Any:
-    """A defined field as a create takes it: an object field by field (optional when all its fields are,
-    that is when it has none: fql keeps no nested defaults), a field with a default optional."""
+    """A defined field as a create takes it: an object field by field (optional when all its fields are:
+    each has a default, or is itself such an object), a field with a default optional (SchemaTypeValidatorSpec
+    "typecheck default fields correctly": `a: { foo: Int = 3, bar: String = "hi" }` may be left out)."""
     if isinstance(texpr, sig.ObjectType) and not texpr.interface:
-        record = sig.ObjectType(
-            tuple((f, _creatable(v, False)) for f, v in texpr.fields),
-            None if texpr.wildcard is None else _upcast(texpr.wildcard),
-        )
-        return sig.Nullable(record) if default or not texpr.fields else record
+        fields = tuple((f, _creatable(v, texpr.default(f) is not None)) for f, v in texpr.fields)
+        record = sig.ObjectType(fields, None if texpr.wildcard is None else _upcast(texpr.wildcard))
+        optional = all(isinstance(v, sig.Nullable) for _, v in fields)
+        return sig.Nullable(record) if default or optional else record
     return sig.Nullable(_upcast(texpr)) if default else _upcast(texpr)
 
 
@@ -299,7 +300,7 @@ def show(texpr: t.Any, prec: int = 0) -> str:
     if isinstance(texpr, sig.Name) and texpr.args:
         return texpr.name + "<" + ", ".join(show(a) for a in texpr.args) + ">"
     if isinstance(texpr, sig.ObjectType):
-        items = [f"{sig.field_name(n)}: {show(v)}" for n, v in texpr.fields]
+        items = [f"{field_name(n)}: {show(v)}" for n, v in texpr.fields]
         if texpr.wildcard is not None:
             items.append(f"*: {show(texpr.wildcard)}")
         end = ", ... }" if texpr.interface else " }"

@@ -9,6 +9,7 @@ import typing as t
 
 from attrs import frozen
 
+from ...typer.types import field_name
 from ...values import Bytes, Date, Lambda, Ref, Timestamp
 from .signatures import (
     SCALARS,
@@ -21,7 +22,6 @@ from .signatures import (
     TupleType,
     UnionType,
     doc_type,
-    field_name,
     literal,
 )
 

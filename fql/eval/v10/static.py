@@ -135,11 +135,7 @@ class RuntimeEnv(Env):
             return None
         return shape.apply is not None
 
-    def annotation(self, text: str) -> ty.Type | None:
-        try:
-            parsed = signatures.parse(text)
-        except Exception:
-            return None
+    def annotation(self, parsed: t.Any) -> ty.Type | None:
         return _annotated(parsed, known=self._known)
 
     # -- the database's collections

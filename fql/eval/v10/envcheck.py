@@ -1,0 +1,273 @@
+"""Core's SchemaTypeValidator on a schema's FQL, for what fql's typer models: in a typechecked database,
+each function's body (its parameters of its signature's types), each computed field's, check constraint's
+and predicate's lambda are typechecked against the schema as it stands after a write, and what the typer
+finds wrong is drawn in the schema's files, as core draws it (``error: Type `Int` does not have field
+`foo` ``, `at main.fsl:2:5`), with the names nothing binds (``Unbound variable `Users` ``) and the
+functions without a signature that reach themselves (``Recursively defined `fac` needs explicit type.``).
+A v10 schema write that leaves such an error is `invalid_schema` (`Invalid database schema update.` with
+the errors under it), and an FSL push is refused with them."""
+
+from __future__ import annotations
+
+import typing as t
+
+from attrs import frozen
+
+from ... import ast
+from ...errors import FQLError
+from ...parse import parse
+from ...typer import UNKNOWN, check_body
+from ...typer import types as ty
+from .fields import env_typechecked
+
+if t.TYPE_CHECKING:
+    from ...schema import nodes
+    from ..evaluator import Context
+
+#: What an error of an FSL item's FQL is drawn as: (message, start, end, hints), offsets in its file.
+Found = tuple[str, int, int, tuple[tuple[str, int, int, "str | None"], ...]]
+
+
+@frozen
+class _Schema:
+    """What the FQL of a schema is checked against: the typer's environment (the database as written),
+    the names a body may use besides its own (the stdlib's, the schema's collections and functions and
+    their aliases, the v4 functions), and the functions without a signature that reach themselves."""
+
+    env: t.Any
+    names: frozenset[str]
+    recursive: frozenset[str]
+
+    def bound(self, name: str) -> bool:
+        from . import globals as stdlib
+
+        return name in self.names or name in stdlib.MODULES or stdlib.V10_STATICS.get((stdlib.GLOBAL, name)) is not None
+
+
+def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
+    """The typer's errors in the FQL of the schema `files` (the database's schema as it now stands),
+    each rendered in its file as core renders it; none where the database is not typechecked."""
+    from ...schema import parser
+    from ...schema.errors import Diagnostic
+    from .static import RuntimeEnv
+
+    if not env_typechecked(ctx):
+        return []
+    read = []
+    for file, text in files:
+        try:
+            read.append((file, text, parser.read(text)))
+        except parser.FSLError:
+            continue  # (the file's own errors are reported where it is read)
+    nodes_ = [node for _, _, items in read for node in items]
+    schema = _Schema(RuntimeEnv(ctx), _names(ctx, nodes_), frozenset(_recursive(nodes_)))
+    out = []
+    # Core types roles' and access providers' predicates only once the rest passed.
+    for later in (False, True):
+        for file, text, items in read:
+            for node in items:
+                if (node.kw.text in _LATER) != later:
+                    continue
+                for message, start, end, hints in _node_errors(node, text, schema):
+                    notes = tuple(Diagnostic(m, s, e, suggestion=g) for m, s, e, g in hints)
+                    out.append(Diagnostic(message, start, end, hints=notes).render(text, file))
+        if out:
+            break
+    return out
+
+
+#: The items whose FQL core's SchemaTypeValidator types after the others.
+_LATER = frozenset(("role", "access provider"))
+
+
+def revalidate(ctx: Context) -> None:
+    """Check the schema's FQL once the query has run (core's TypeEnvValidator, a post-eval hook of every
+    schema write), its error placed at the write that asked for it."""
+    from ...schema import manager
+    from ..evaluator import unbilled
+    from .expressions import op_span
+
+    ctx.state.schema_unchecked = True
+
+    def check() -> None:
+        if not ctx.state.schema_unchecked:
+            return  # (an FSL push checked it)
+        ctx.state.schema_unchecked = False
+        with unbilled(ctx):  # (core's validation reads the schema from its cache)
+            found = errors(ctx, manager.files(ctx))
+        if found:
+            raise invalid_update(found)
+
+    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
+    ctx.state.revalidations.append((check, span))
+
+
+def invalid_update(found: list[str]) -> FQLError:
+    """Core's DatabaseSchemaEnvViolation for a v10 write: the errors indented under its description."""
+    from ...errors import QueryRuntimeError
+
+    lines = "\n".join("    " + line for error in found for line in error.strip().split("\n"))
+    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+
+
+def _names(ctx: Context, items: list[nodes.Node]) -> frozenset[str]:
+    """The schema's collections and functions (by name and alias) and the database's v4 functions."""
+    from ...schema import manager
+
+    found = set(manager.v4_names(ctx)["function"])
+    for node in items:
+        if node.kw.text in ("collection", "function") and node.name is not None:
+            found.add(node.name.text)
+            found.update(a.value.text for a in node.annotations if a.keyword.text.lstrip("@") == "alias")
+    return frozenset(found)
+
+
+def _recursive(items: list[nodes.Node]) -> set[str]:
+    """The functions without a signature that reach themselves through the names their bodies use of
+    such functions (core's DepInfo over the globals it infers): core refuses each (RecursiveVariable)."""
+    from ...schema import nodes
+    from .indexed_fields import free_names
+
+    uses: dict[str, set[str]] = {}
+    for node in items:
+        function = node.value
+        if node.kw.text == "function" and isinstance(function, nodes.Function) and node.name is not None:
+            if function.ret is None:
+                params = frozenset(arg.name.text for arg in function.args if arg.name.text != "_")
+                uses[node.name.text] = {name for name, _ in free_names(function.body, params)}
+    for name in uses:
+        uses[name] &= set(uses)
+
+    def reaches(start: str) -> bool:
+        seen, todo = set(), list(uses[start])
+        while todo:
+            name = todo.pop()
+            if name == start:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo.extend(uses[name])
+        return False
+
+    return {name for name in uses if reaches(name)}
+
+
+def _node_errors(node: nodes.Node, text: str, schema: _Schema) -> list[Found]:
+    from ...schema import nodes
+
+    value = node.value
+    if node.kw.text == "function" and isinstance(value, nodes.Function) and node.name is not None:
+        if value.ret is None and node.name.text in schema.recursive:
+            return [(f"Recursively defined `{node.name.text}` needs explicit type.", node.start, node.end, ())]
+        return _function_errors(value, text, schema)
+    if isinstance(value, nodes.Field) and value.kind == "compute" and value.value is not None:
+        result = None if value.type is None else schema.env.annotation(value.type.texpr)
+        return _lambda_errors(value.value, text, schema, result)
+    if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
+        return _lambda_errors(value, text, schema, None)
+    if isinstance(value, nodes.Block):
+        children = value.items
+        if node.kw.text == "role":
+            # Core checks a role's memberships' predicates before its privileges' (FQL2RoleSpec "typechecks
+            # role predicates").
+            children = sorted(children, key=lambda child: child.kw.text != "membership")
+        return [found for child in children for found in _node_errors(child, text, schema)]
+    return []
+
+
+def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> list[Found]:
+    """A function's body, its parameters of its signature's types (core types a function with a return
+    type by its signature), each placed at its type for core's `inferred here` hint."""
+    env = schema.env
+    offset = function.body_start
+    body = _parsed(text[offset : function.end - 1])
+    if body is None:
+        return []
+    source = text[offset : function.end - 1]
+    untyped = {arg.name.text: (UNKNOWN, None) for arg in function.args if arg.name.text != "_"}
+    found, _ = check_body(body, untyped, env, source)
+    found = _with_unbound(found, body.body, frozenset(untyped), schema)
+    typed = dict(untyped)
+    for arg in function.args:
+        declared = None
+        if arg.name.text != "_" and function.ret is not None and arg.type is not None and not arg.variadic:
+            declared = env.annotation(arg.type.texpr)
+        if declared is not None:
+            typed[arg.name.text] = (declared, _at(arg.type.start - offset, arg.type.end - offset))  # type: ignore[union-attr]
+    if typed != untyped:
+        more, result = check_body(body, typed, env, source)
+        returns = None if function.ret is None else env.annotation(function.ret.texpr)
+        found += _from_signature(body, [e for e in more if e not in found], result, returns)
+    return _placed(found, offset)
+
+
+def _from_signature(
+    body: ast.Program, errors: list[t.Any], result: ty.Type, returns: ty.Type | None
+) -> tuple[t.Any, ...]:
+    """The errors the parameters' declared types make, as core reports them: it types the lambda, then
+    constrains it by the signature, and words the failures of that one constraint together (``Type
+    `String => String` is not a subtype of `(x: Int) => Int` ``, with causes: not modelled), unless there
+    is one, more specific than a NotSubtype: a missing field (SchemaTypeValidatorSpec "validate explicit
+    signatures"). So only that is reported, and only where the body's value is that field or fits the
+    signature's return type (else its misfit is a second failure)."""
+    if len(errors) != 1 or " does not have field " not in errors[0].message:
+        return ()
+    last = body.body[-1]
+    if errors[0].span.end == last.span.end or (returns is not None and ty.is_subtype(result, returns)):
+        return (errors[0],)
+    return ()
+
+
+def _lambda_errors(lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type | None) -> list[Found]:
+    """A lambda's body (a computed field's, a check constraint's, a predicate's), its parameter not known
+    (core types it as the collection's document, shown as core expands it: not modelled); a computed
+    field's body of a primitive type its signature does not take is core's NotSubtype at the body."""
+    source = text[lit.start : lit.end]
+    program = _parsed(source)
+    if program is None or len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return []
+    arrow = program.body[0]
+    scope = {name: (UNKNOWN, None) for name in arrow.params if name != "_"}
+    if arrow.rest is not None:
+        scope[arrow.rest] = (UNKNOWN, None)
+    found, _ = check_body(arrow.body, scope, schema.env, source, result)
+    return _placed(_with_unbound(found, (arrow,), frozenset(), schema), lit.start)
+
+
+def _with_unbound(found: t.Sequence[t.Any], body: t.Sequence[ast.Node], params: frozenset[str], schema: _Schema) -> tuple:
+    """The typer's errors and core's `Unbound variable` for each name the body uses that nothing binds
+    (FQL2RoleSpec "typechecks role predicates"), in the order written."""
+    from ...typer import TypeError_
+    from .indexed_fields import free_names
+
+    unbound = [
+        TypeError_(f"Unbound variable `{name}`", _at(start, start + len(name)))
+        for name, start in free_names(body, params)
+        if not schema.bound(name)
+    ]
+    return tuple(sorted((*found, *unbound), key=lambda error: error.span.start))
+
+
+def _parsed(source: str) -> ast.Program | None:
+    try:
+        return parse(source, "v10")
+    except FQLError:
+        return None
+
+
+def _at(start: int, end: int) -> ast.Span:
+    """A span at offsets of the checked text (negative before it: a signature's type, for a hint)."""
+    return ast.Span(0, 0, start, end)
+
+
+def _placed(found: t.Sequence[t.Any], offset: int) -> list[Found]:
+    """The typer's errors (spans in the checked text) at offsets of the file."""
+    return [
+        (
+            error.message,
+            error.span.start + offset,
+            error.span.end + offset,
+            tuple((m, s.start + offset, s.end + offset, g) for m, s, g in error.hints),
+        )
+        for error in found
+    ]

@@ -406,8 +406,10 @@ def test_a_cursor_holds_a_position_in_its_set():
     ):
         _, _, position, skip, size, _ = cursors.unpack(q(db, f"({query}).pageSize(2)").after)
         assert type(position) is kind and (skip, size) == (0, 2)
-    # An order of a set that is no index read is read again, and the position is how many it is past.
-    assert cursors.unpack(first)[2:4] == [2, 0]
+    # An order holds its sorted elements (each document by reference) and the index of the next one.
+    (held,) = [cursors.unpack(first)[2]]
+    elements, index = held["@H"]
+    assert index == 2 and len(elements) == 5 and all(list(e) == ["@D"] for e in elements)
 
 
 @pytest.mark.parametrize("query", [s for s in SETS if not any(m in s for m in ("reverse", "distinct", "order"))])
@@ -425,6 +427,56 @@ def test_a_cursor_of_a_seekable_set_reads_on_from_where_it_was(foo_items, monkey
         page = q(foo_items, f'Set.paginate("{page["after"]}")')
         seen += page["data"]
     assert reread == [] and len(seen) == len(q(foo_items, f"({query}).paginate(100)")["data"])
+
+
+@pytest.mark.parametrize("query", [s for s in SETS if any(m in s for m in ("reverse", "distinct", "order"))])
+def test_a_cursor_of_a_set_read_whole_reads_on_in_what_it_holds(foo_items, monkeypatch, query):
+    from fql.eval.v10 import collections, sets
+
+    reread = []
+    for cls in (sets.ArraySet, sets.DocumentsSet, sets.Derived, collections.IndexSet):
+        original = cls.elements
+        counted = lambda self, ctx, original=original: reread.append(self) or original(self, ctx)  # noqa: E731
+        monkeypatch.setattr(cls, "elements", counted)
+    page = q(foo_items, f"({query}).paginate(1)")
+    seen = list(page["data"])
+    reread.clear()  # the first page reads the set whole (and sorts it), as core's does
+    while "after" in page:
+        page = q(foo_items, f'Set.paginate("{page["after"]}")')
+        seen += page["data"]
+    assert reread == [] and seen == q(foo_items, f"({query}).paginate(100)")["data"]
+
+
+@pytest.mark.parametrize("query", ["Items.all().order(desc(.n))", "Items.all().reverse()", "Items.all().distinct()"])
+def test_paging_an_order_reads_only_the_page_s_documents(monkeypatch, query):
+    from fql.eval.v10 import documents
+
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 100).forEach(n => Items.create({ n: n }))")
+    read, seen = documents.read, []
+    monkeypatch.setattr(documents, "read", lambda ctx, ref, **kw: seen.append(ref.id) or read(ctx, ref, **kw))
+    page = q(db, f"({query}).map(.n).paginate(16)")
+    got = list(page["data"])
+    assert len(seen) == 100  # the first page reads the set whole
+    while "after" in page:
+        seen.clear()
+        page = q(db, f'Set.paginate("{page["after"]}")')
+        got += page["data"]
+        # The page's documents and the one after it (whether more follow), from the cursor: not the set.
+        assert len(seen) == len(set(seen)) == len(page["data"]) + ("after" in page)
+    assert sorted(got) == list(range(100)) and got == sorted(got, reverse="distinct" not in query)
+
+
+def test_a_held_order_reads_its_documents_as_of_the_cursor_s_snapshot():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 4).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().order(desc(.n)).map(.n).pageSize(2)").after
+    q(db, "Items.all().forEach(d => d.update({ n: d.n + 10 }))")
+    q(db, "Items.all().first()!.delete()")
+    # The sorted elements of the first page, each read as it was when the cursor was made.
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [1, 0]
 
 
 @pytest.fixture(scope="module")

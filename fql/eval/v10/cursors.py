@@ -8,8 +8,9 @@ holds the same in its own shape, as JSON compressed with zlib and written in URL
 
 The position is where the next page starts, in the set's own terms (sets.py V10Set.walk: a document's
 key, an index entry's, an array index, a list of the source's position and what a `drop`, `take`,
-`concat` or `flatMap` adds to it, or for a set that cannot seek, an `order`, `distinct` or `reverse`, how
-many elements it is past), and `skip` how many elements after it the page skips (0, or 1 when the
+`concat` or `flatMap` adds to it, or for a set read whole, an `order`, `distinct` or `reverse`, its
+elements and an index in them (`{"@H": [elements, index]}`, sets.py Held: core's OrderedSet goes on as an
+ArraySet of its sorted values), and `skip` how many elements after it the page skips (0, or 1 when the
 element there failed). A cursor of the layout before (`[1, set, offset, page size, snapshot µs]`) still reads,
 from its offset.
 
@@ -45,7 +46,7 @@ from ...errors import FQLError, InvalidArgument, QueryRuntimeError
 from ...storage import codec
 from ...values import ID, Document, Lambda, Module, NullDocument
 from . import past
-from .sets import ArraySet, CoreSet, Derived, DocumentsSet, V10Set
+from .sets import ArraySet, CoreSet, Derived, DocumentsSet, Held, V10Set
 
 if t.TYPE_CHECKING:
     from ..evaluator import Context
@@ -73,7 +74,10 @@ def encode(s: V10Set, at: tuple, size: int, snapshot: int) -> str:
     """The cursor of `s` resuming at `at` (a position and how many to skip past it), paged `size` at a
     time as of `snapshot`; Unserializable if `s` holds what no cursor can carry."""
     position, skip = at
-    return pack([RESUMING, describe(s), position, skip, size, snapshot])
+    token = pack([RESUMING, describe(s), _position(position), skip, size, snapshot])
+    if len(token) > MAX_PAYLOAD:
+        raise Unserializable("too large")  # it would not inflate again: the process's table keeps it
+    return token
 
 
 def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
@@ -89,6 +93,7 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
             raise ValueError(fmt)
         if not all(type(n) is int for n in (skip, size, snapshot)) or skip < 0 or size < 1:
             raise ValueError(fmt)
+        position = _resumed(position)
     except (TypeError, ValueError):
         raise invalid() from None
     # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
@@ -162,6 +167,33 @@ def _rebuilding(ctx: Context) -> t.Iterator[None]:
             yield
     finally:
         state.performance_hints = hints
+
+
+# -- positions -----------------------------------------------------------------------------------------
+
+
+def _position(p: t.Any) -> t.Any:
+    """A set's position as JSON data: as it is, but for the elements a Held position keeps (`@H`)."""
+    if isinstance(p, Held):
+        items = p.items if p.read is not None else [describe(x) for x in p.items]
+        return {"@H": [items, p.index]}
+    if isinstance(p, list):
+        return [_position(x) for x in p]
+    return p
+
+
+def _resumed(data: t.Any) -> t.Any:
+    """The position `_position` gave `data` for; a Held one decodes each element as a page reaches it."""
+    if isinstance(data, list):
+        return [_resumed(x) for x in data]
+    if not isinstance(data, dict):
+        return data
+    if list(data) != ["@H"]:
+        raise ValueError(data)
+    items, index = data["@H"]
+    if not isinstance(items, list) or type(index) is not int or not 0 <= index < len(items):
+        raise ValueError(data)
+    return Held(items, index, rebuilt_value)
 
 
 # -- encoding ------------------------------------------------------------------------------------------

@@ -522,3 +522,31 @@ def test_a_page_whose_next_element_fails_reports_it_on_the_next_page(db):
         q(db, f'Set.paginate("{page["after"]}")')
     assert caught.value.v10_code == "abort"
     assert cursors.unpack(page["after"])[3] == 1  # past the page's last element
+
+
+def test_a_cursor_s_page_reads_each_unchanged_document_once(monkeypatch):
+    from fql.eval.v10 import documents
+
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 6).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().pageSize(2)").after
+    read, seen = documents.read, []
+    monkeypatch.setattr(documents, "read", lambda ctx, ref, **kw: seen.append(ref.id) or read(ctx, ref, **kw))
+    page = q(db, f'Set.paginate("{cursor}")')
+    # Read at the cursor's snapshot, each is the newest version too: the answer shows it as read (the
+    # page's two and the one after it, each read once).
+    assert [d["n"] for d in page["data"]] == [2, 3] and len(seen) == len(set(seen)) == 3
+
+
+def test_a_cursor_s_page_answers_its_documents_as_they_are_now():
+    # Core's page holds the documents' references, which the answer reads at the query's own time: the
+    # set is as of the cursor's snapshot, the documents shown as of now.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 6).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().pageSize(2)").after
+    q(db, "Items.where(.n == 2).forEach(d => d.update({ n: 20 }))")
+    q(db, "Items.where(.n == 3).forEach(.delete())")
+    page = q(db, f'Set.paginate("{cursor}")')
+    assert page["data"][0]["n"] == 20 and isinstance(page["data"][1], fql.NullDocument)

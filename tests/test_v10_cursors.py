@@ -550,3 +550,16 @@ def test_a_cursor_s_page_answers_its_documents_as_they_are_now():
     q(db, "Items.where(.n == 3).forEach(.delete())")
     page = q(db, f'Set.paginate("{cursor}")')
     assert page["data"][0]["n"] == 20 and isinstance(page["data"][1], fql.NullDocument)
+
+
+def test_at_now_inside_a_cursor_s_function_reads_the_cursor_s_snapshot():
+    # Core's `at` given the query's own time clears the user valid time (FQLInterpreter.setValidTime),
+    # so reads fall back to the system valid time: while a cursor is read, its snapshot.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Collection.create({ name: 'Conf' })")
+    q(db, "Conf.create({ id: '1', k: 10 })")
+    q(db, "Set.sequence(0, 4).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().map(x => at (Time.now()) Conf.byId('1')!.k).pageSize(2)").after
+    q(db, "Conf.byId('1')!.update({ k: 100 })")
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [10, 10]

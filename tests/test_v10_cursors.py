@@ -406,10 +406,15 @@ def test_a_cursor_holds_a_position_in_its_set():
     ):
         _, _, position, skip, size, _ = cursors.unpack(q(db, f"({query}).pageSize(2)").after)
         assert type(position) is kind and (skip, size) == (0, 2)
-    # An order holds its sorted elements (each document by reference) and the index of the next one.
-    (held,) = [cursors.unpack(first)[2]]
-    elements, index = held["@H"]
-    assert index == 2 and len(elements) == 5 and all(list(e) == ["@D"] for e in elements)
+    # An order holds its sorted elements (documents of one collection by id) and the index of the next one.
+    elements, index = cursors.unpack(first)[2]["@H"]
+    (coll, ids), = elements.values()
+    assert index == 2 and list(elements) == ["@R"] and len(ids) == 5 and coll["@ref"][0] == "Items"
+    # Elements of any other kind each as a cursor describes a value.
+    mixed = q(db, "[Items.all().first()!, 'a', 1, { b: 2 }].toSet().reverse().pageSize(2)").after
+    elements, index = cursors.unpack(mixed)[2]["@H"]
+    assert index == 2 and elements[:3] == [{"b": 2}, 1, "a"] and list(elements[3]) == ["@D"]
+    assert q(db, f'Set.paginate("{mixed}")')["data"][0] == "a"
 
 
 @pytest.mark.parametrize("query", [s for s in SETS if not any(m in s for m in ("reverse", "distinct", "order"))])

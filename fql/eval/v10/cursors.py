@@ -44,7 +44,7 @@ from attrs import fields as attrs_fields
 from ... import ast
 from ...errors import FQLError, InvalidArgument, QueryRuntimeError
 from ...storage import codec
-from ...values import ID, Document, Lambda, Module, NullDocument
+from ...values import ID, Document, Lambda, Module, NullDocument, Ref
 from . import past
 from .sets import ArraySet, CoreSet, Derived, DocumentsSet, Held, V10Set
 
@@ -93,7 +93,7 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
             raise ValueError(fmt)
         if not all(type(n) is int for n in (skip, size, snapshot)) or skip < 0 or size < 1:
             raise ValueError(fmt)
-        position = _resumed(position)
+        position = _resumed(ctx, position)
     except (TypeError, ValueError):
         raise invalid() from None
     # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
@@ -175,25 +175,45 @@ def _rebuilding(ctx: Context) -> t.Iterator[None]:
 def _position(p: t.Any) -> t.Any:
     """A set's position as JSON data: as it is, but for the elements a Held position keeps (`@H`)."""
     if isinstance(p, Held):
-        items = p.items if p.read is not None else [describe(x) for x in p.items]
-        return {"@H": [items, p.index]}
+        return {"@H": [_held(p) if p.data is None else p.data, p.index]}
     if isinstance(p, list):
         return [_position(x) for x in p]
     return p
 
 
-def _resumed(data: t.Any) -> t.Any:
+def _held(p: Held) -> t.Any:
+    """The elements of a Held position: documents of one collection (the usual order or reverse of a
+    collection's set) by their ids alone (`{"@R": [collection, ids]}`), else each as `describe` gives it."""
+    items = p.items
+    coll = items[0].ref.collection if items and type(items[0]) is Document else None
+    if coll is not None and all(type(x) is Document and x.read_ts is None and x.ref.collection == coll for x in items):
+        return {"@R": [codec.to_plain(coll), [x.ref.id for x in items]]}
+    return [describe(x) for x in items]
+
+
+def _resumed(ctx: Context, data: t.Any) -> t.Any:
     """The position `_position` gave `data` for; a Held one decodes each element as a page reaches it."""
     if isinstance(data, list):
-        return [_resumed(x) for x in data]
+        return [_resumed(ctx, x) for x in data]
     if not isinstance(data, dict):
         return data
     if list(data) != ["@H"]:
         raise ValueError(data)
     items, index = data["@H"]
-    if not isinstance(items, list) or type(index) is not int or not 0 <= index < len(items):
+    read = rebuilt_value
+    if isinstance(items, dict) and list(items) == ["@R"]:
+        coll, ids = items["@R"]
+        coll = _collection(_decoded(ctx, coll))
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError(data)
+        read, data, items = (lambda ctx, doc_id: _document(ctx, Ref(doc_id, coll), None)), items, ids
+    elif isinstance(items, list):
+        data = items
+    else:
         raise ValueError(data)
-    return Held(items, index, rebuilt_value)
+    if type(index) is not int or not 0 <= index < len(items):
+        raise ValueError(data)
+    return Held(items, index, read, data)
 
 
 # -- encoding ------------------------------------------------------------------------------------------
@@ -399,7 +419,6 @@ _CODEC_TAGS = frozenset(("@t", "@o", "@ref", "@set", "@ts", "@date", "@bytes", "
 def _document(ctx: Context, ref: t.Any, read_ts: t.Any) -> t.Any:
     """A document a set holds, read again: at the time it was read at inside `at`, else as of the
     cursor's snapshot."""
-    from ...values import Ref
     from .documents import read
 
     if not isinstance(ref, Ref) or not (read_ts is None or type(read_ts) is int):
@@ -435,8 +454,6 @@ def _array(ctx: Context, items: list) -> V10Set:
 
 
 def _collection(value: t.Any) -> t.Any:
-    from ...values import Ref
-
     if not isinstance(value, Ref):
         raise ValueError(value)
     return value

@@ -700,25 +700,34 @@ class Held:
     From a cursor, `items` is the cursor's JSON data, each element decoded by `read(ctx, data)` when the
     page reaches it: a document is read again as of the cursor's snapshot, only when on a page."""
 
-    __slots__ = ("items", "index", "read")
+    __slots__ = ("items", "index", "read", "data")
 
-    def __init__(self, items: t.Sequence[t.Any], index: int, read: t.Callable[[Context, t.Any], t.Any] | None = None):
+    def __init__(
+        self,
+        items: t.Sequence[t.Any],
+        index: int,
+        read: t.Callable[[Context, t.Any], t.Any] | None = None,
+        data: t.Any = None,
+    ):
         self.items = items
         self.index = index
         self.read = read
+        #: From a cursor: the elements as its JSON data, for the next cursor.
+        self.data = data
 
     def rest(self, ctx: Context) -> t.Iterator[tuple[t.Any, Held]]:
         """The elements from this one on, each with its own position."""
         items, read = self.items, self.read
         defer = getattr(ctx.state.txn, "defer", None)
         for i in range(self.index, len(items)):
+            at = Held(items, i, read, self.data)
             if read is None:
-                yield items[i], Held(items, i)
+                yield items[i], at
             elif defer is None:
-                yield read(ctx, items[i]), Held(items, i, read)
+                yield read(ctx, items[i]), at
             else:
                 # A document is billed when looked inside, as one of a collection's set is.
-                yield held_back(defer, lambda i=i: read(ctx, items[i])), Held(items, i, read)
+                yield held_back(defer, lambda i=i: read(ctx, items[i])), at
 
 
 def held_walk(s: V10Set, whole: t.Callable[[Context, t.Iterator[t.Any]], t.Iterable[t.Any]]) -> Walk:

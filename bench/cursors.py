@@ -3,11 +3,12 @@
     python bench/cursors.py [--docs 1000] [--rounds 5] [--store memory|sqlite]
 
 Reads every page of `Items.all()` (and of `Items.all().where(.n >= lim).map(.n)`, a set with a closure,
-and of an index set `Items.byK(0)`) through `Set.paginate(after)`: with cursors that resume at a
-position (the last document's key, the last index entry's), with cursors that hold an offset instead
-(as before: each page reads the set from its start and skips that many), and with every cursor kept in
-the Database's table instead of encoded in `after` (a random token naming the set). Prints the time of
-each and the ratios. Then the size of the cursor of some typical sets.
+of an index set `Items.byK(0)`, of `Items.all().order(desc(.n))` and `Items.all().reverse()`) through
+`Set.paginate(after)`: with cursors that resume at a position (the last document's key, the last index
+entry's, an index in the sorted or reversed elements the cursor holds), with cursors that hold an
+offset instead (as before: each page reads the set from its start, sorts it, and skips that many), and
+with every cursor kept in the Database's table instead of encoded in `after` (a random token naming the
+set). Prints the time of each and the ratios. Then the size of the cursor of some typical sets.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ TYPICAL = [
     "Set.sequence(0, 1000)",
     "Set.sequence(0, 1000).map(x => Set.sequence(0, x))",
     "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].toSet()",
+]
+
+#: The sets paged through, timed.
+QUERIES = [
+    "Items.all()",
+    "let lim = 10; Items.all().where(.n >= lim).map(.n)",
+    "Items.byK(0)",
+    "Items.all().order(desc(.n))",
+    "Items.all().reverse()",
 ]
 
 
@@ -102,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             q(db, "Collection.create({ name: 'Items', indexes: { byK: { terms: [{ field: '.k' }], values: [{ field: '.n' }] } } })")
             q(db, f"Set.sequence(0, {args.docs}).forEach(n => Items.create({{ n: n, k: n % 2 }}))")
             print(f"{args.docs} documents on {args.store}, pages of 16, best of {args.rounds}:")
-            for query in ("Items.all()", "let lim = 10; Items.all().where(.n >= lim).map(.n)", "Items.byK(0)"):
+            for query in QUERIES:
                 head, _, last = query.rpartition("; ")
                 query = f"{head}{'; ' if head else ''}({last})"
                 after = timed(db, query, args.rounds)

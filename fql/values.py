@@ -501,7 +501,7 @@ def type_name(value: t.Any) -> str:
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 
-    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "gen", "pending")
+    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "current", "gen", "pending")
 
     def __init__(
         self,
@@ -522,6 +522,10 @@ class Document(t.Mapping[str, t.Any]):
         self.read_ts = read_ts
         #: The valid time (µs) its fields were read at; None: the query's own time.
         self.as_of = as_of
+        #: Read at a past time (`as_of`), whether the version read is also the newest: read at the query's
+        #: own time it is the same, so a use then need not read it again (a cursor's page, read at the
+        #: cursor's snapshot, answered as of now).
+        self.current = False
         #: How many writes its query had made when it was read (QueryState.write_gen); a later write of
         #: it makes a use read it again. None: unknown (any write of it does).
         self.gen: int | None = None

@@ -406,8 +406,15 @@ def test_a_cursor_holds_a_position_in_its_set():
     ):
         _, _, position, skip, size, _ = cursors.unpack(q(db, f"({query}).pageSize(2)").after)
         assert type(position) is kind and (skip, size) == (0, 2)
-    # An order of a set that is no index read is read again, and the position is how many it is past.
-    assert cursors.unpack(first)[2:4] == [2, 0]
+    # An order holds its sorted elements (documents of one collection by id) and the index of the next one.
+    elements, index = cursors.unpack(first)[2]["@H"]
+    (coll, ids), = elements.values()
+    assert index == 2 and list(elements) == ["@R"] and len(ids) == 5 and coll["@ref"][0] == "Items"
+    # Elements of any other kind each as a cursor describes a value.
+    mixed = q(db, "[Items.all().first()!, 'a', 1, { b: 2 }].toSet().reverse().pageSize(2)").after
+    elements, index = cursors.unpack(mixed)[2]["@H"]
+    assert index == 2 and elements[:3] == [{"b": 2}, 1, "a"] and list(elements[3]) == ["@D"]
+    assert q(db, f'Set.paginate("{mixed}")')["data"][0] == "a"
 
 
 @pytest.mark.parametrize("query", [s for s in SETS if not any(m in s for m in ("reverse", "distinct", "order"))])
@@ -425,6 +432,56 @@ def test_a_cursor_of_a_seekable_set_reads_on_from_where_it_was(foo_items, monkey
         page = q(foo_items, f'Set.paginate("{page["after"]}")')
         seen += page["data"]
     assert reread == [] and len(seen) == len(q(foo_items, f"({query}).paginate(100)")["data"])
+
+
+@pytest.mark.parametrize("query", [s for s in SETS if any(m in s for m in ("reverse", "distinct", "order"))])
+def test_a_cursor_of_a_set_read_whole_reads_on_in_what_it_holds(foo_items, monkeypatch, query):
+    from fql.eval.v10 import collections, sets
+
+    reread = []
+    for cls in (sets.ArraySet, sets.DocumentsSet, sets.Derived, collections.IndexSet):
+        original = cls.elements
+        counted = lambda self, ctx, original=original: reread.append(self) or original(self, ctx)  # noqa: E731
+        monkeypatch.setattr(cls, "elements", counted)
+    page = q(foo_items, f"({query}).paginate(1)")
+    seen = list(page["data"])
+    reread.clear()  # the first page reads the set whole (and sorts it), as core's does
+    while "after" in page:
+        page = q(foo_items, f'Set.paginate("{page["after"]}")')
+        seen += page["data"]
+    assert reread == [] and seen == q(foo_items, f"({query}).paginate(100)")["data"]
+
+
+@pytest.mark.parametrize("query", ["Items.all().order(desc(.n))", "Items.all().reverse()", "Items.all().distinct()"])
+def test_paging_an_order_reads_only_the_page_s_documents(monkeypatch, query):
+    from fql.eval.v10 import documents
+
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 100).forEach(n => Items.create({ n: n }))")
+    read, seen = documents.read, []
+    monkeypatch.setattr(documents, "read", lambda ctx, ref, **kw: seen.append(ref.id) or read(ctx, ref, **kw))
+    page = q(db, f"({query}).map(.n).paginate(16)")
+    got = list(page["data"])
+    assert len(seen) == 100  # the first page reads the set whole
+    while "after" in page:
+        seen.clear()
+        page = q(db, f'Set.paginate("{page["after"]}")')
+        got += page["data"]
+        # The page's documents and the one after it (whether more follow), from the cursor: not the set.
+        assert len(seen) == len(set(seen)) == len(page["data"]) + ("after" in page)
+    assert sorted(got) == list(range(100)) and got == sorted(got, reverse="distinct" not in query)
+
+
+def test_a_held_order_reads_its_documents_as_of_the_cursor_s_snapshot():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 4).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().order(desc(.n)).map(.n).pageSize(2)").after
+    q(db, "Items.all().forEach(d => d.update({ n: d.n + 10 }))")
+    q(db, "Items.all().first()!.delete()")
+    # The sorted elements of the first page, each read as it was when the cursor was made.
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [1, 0]
 
 
 @pytest.fixture(scope="module")
@@ -470,3 +527,44 @@ def test_a_page_whose_next_element_fails_reports_it_on_the_next_page(db):
         q(db, f'Set.paginate("{page["after"]}")')
     assert caught.value.v10_code == "abort"
     assert cursors.unpack(page["after"])[3] == 1  # past the page's last element
+
+
+def test_a_cursor_s_page_reads_each_unchanged_document_once(monkeypatch):
+    from fql.eval.v10 import documents
+
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 6).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().pageSize(2)").after
+    read, seen = documents.read, []
+    monkeypatch.setattr(documents, "read", lambda ctx, ref, **kw: seen.append(ref.id) or read(ctx, ref, **kw))
+    page = q(db, f'Set.paginate("{cursor}")')
+    # Read at the cursor's snapshot, each is the newest version too: the answer shows it as read (the
+    # page's two and the one after it, each read once).
+    assert [d["n"] for d in page["data"]] == [2, 3] and len(seen) == len(set(seen)) == 3
+
+
+def test_a_cursor_s_page_answers_its_documents_as_they_are_now():
+    # Core's page holds the documents' references, which the answer reads at the query's own time: the
+    # set is as of the cursor's snapshot, the documents shown as of now.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Set.sequence(0, 6).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().pageSize(2)").after
+    q(db, "Items.where(.n == 2).forEach(d => d.update({ n: 20 }))")
+    q(db, "Items.where(.n == 3).forEach(.delete())")
+    page = q(db, f'Set.paginate("{cursor}")')
+    assert page["data"][0]["n"] == 20 and isinstance(page["data"][1], fql.NullDocument)
+
+
+def test_at_now_inside_a_cursor_s_function_reads_the_cursor_s_snapshot():
+    # Core's `at` given the query's own time clears the user valid time (FQLInterpreter.setValidTime),
+    # so reads fall back to the system valid time: while a cursor is read, its snapshot.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Items' })")
+    q(db, "Collection.create({ name: 'Conf' })")
+    q(db, "Conf.create({ id: '1', k: 10 })")
+    q(db, "Set.sequence(0, 4).forEach(n => Items.create({ n: n }))")
+    cursor = q(db, "Items.all().map(x => at (Time.now()) Conf.byId('1')!.k).pageSize(2)").after
+    q(db, "Conf.byId('1')!.update({ k: 100 })")
+    assert q(db, f'Set.paginate("{cursor}")')["data"] == [10, 10]

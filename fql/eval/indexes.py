@@ -490,7 +490,7 @@ def _written_since(ctx: Context, scope: str, coll: str, ts: int) -> list[Version
     key = (scope, coll, ts, state.write_gen)
     cache = state.cache.setdefault("written since", {})
     if key not in cache:
-        cache[key] = [newest for newest in state.txn.scan(scope, coll) if newest.ts > ts]
+        cache[key] = list(state.txn.written_since(scope, coll, ts))
     return cache[key]
 
 

@@ -107,6 +107,12 @@ class Transaction(ABC):
     def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
         """Newest versions of the documents of a collection in id order, from id key `lo` (inclusive)."""
 
+    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
+        """Newest versions of the documents of a collection later than `ts`, in no order (an index read in
+        the past recomputes their entries). This one scans the collection; a backend that keeps its
+        writes by time answers from them."""
+        return (version for version in self.scan(scope, coll) if version.ts > ts)
+
     @abstractmethod
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
         """Add an entry under `terms`."""

@@ -70,6 +70,14 @@ def _place(history: list[Version], version: Version) -> None:
         history.insert(i, version)
 
 
+def _logged(store: MemoryStorage, key: DocKey, ts: int) -> None:
+    """Note that `key` was written at `ts` in its collection's writes by time."""
+    times, keys = store.written.setdefault((key.scope, key.coll), ([], []))
+    i = bisect.bisect_right(times, ts)
+    times.insert(i, ts)
+    keys.insert(i, key)
+
+
 class MemoryStorage(Storage):
     """Everything in process memory; lost on exit. Queries run one at a time (serializable)."""
 
@@ -80,6 +88,9 @@ class MemoryStorage(Storage):
         self.versions: dict[DocKey, list[Version]] = {}
         self.collections: dict[tuple[str, str], _Sorted] = {}
         self.indexes: dict[IndexKey, dict[bytes, _Sorted]] = {}
+        #: Each collection's writes by time: the times (ascending) and, beside each, the document written
+        #: (Transaction.written_since).
+        self.written: dict[tuple[str, str], tuple[list[int], list[DocKey]]] = {}
         self.last_ts = 0
         self.last_id = 0
         #: Bumped by every commit that wrote something (see Storage.generation).
@@ -159,6 +170,15 @@ class MemoryTransaction(Transaction):
             if version is not None:
                 yield version
 
+    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
+        times, keys = self.store.written.get((scope, coll), ((), ()))
+        since = set(keys[bisect.bisect_right(times, ts) :])
+        since.update(key for key in (*self.docs, *self.histories) if key.scope == scope and key.coll == coll)
+        for key in since:
+            version = self.get(key)
+            if version is not None and version.ts > ts:
+                yield version
+
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
         self.entries.setdefault((index, terms), _Sorted()).set(entry.sort, entry)
 
@@ -203,11 +223,15 @@ class MemoryTransaction(Transaction):
                 store.writes += 1
             for key, version in self.docs.items():
                 store.versions.setdefault(key, []).append(version)
+                _logged(store, key, version.ts)
             for (scope, coll), keys in self.colls.items():
                 target = store.collections.setdefault((scope, coll), _Sorted())
                 for k, v in keys.items.items():
                     target.set(k, v)
             for key, history in self.histories.items():
+                # A history write may make a later version the newest, or an earlier one: logged at the
+                # latest of the two, written_since looks at the document's newest version.
+                _logged(store, key, max(self.ts, history[-1].ts if history else 0))
                 if history:
                     store.versions[key] = history
                 else:

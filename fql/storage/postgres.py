@@ -49,6 +49,7 @@ _TABLES = (
         " sort BYTEA NOT NULL, vals TEXT NOT NULL, doc_scope TEXT NOT NULL, doc_coll TEXT NOT NULL,"
         " doc_id TEXT NOT NULL, ttl BIGINT, PRIMARY KEY (ix_scope, ix_name, terms, sort))"
     ),
+    "CREATE INDEX IF NOT EXISTS fql_docs_ts ON fql_docs (scope, coll, ts)",
 )
 #: SQLSTATEs after which the whole transaction may simply run again (55P03: lock_timeout passed).
 _RETRY = ("40001", "40P01", "55P03")

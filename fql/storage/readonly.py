@@ -37,6 +37,9 @@ class ReadOnly(Transaction):
     def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
         return self._txn.scan(scope, coll, lo=lo, reverse=reverse)
 
+    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
+        return self._txn.written_since(scope, coll, ts)
+
     def index_scan(self, index: IndexKey, terms: bytes, **bounds: t.Any) -> t.Iterator[Entry]:
         return self._txn.index_scan(index, terms, **bounds)
 

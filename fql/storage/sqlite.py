@@ -53,6 +53,8 @@ class SQL:
     scan_up = _scan + " ORDER BY idk LIMIT ?"
     scan_down = _scan + " AND idk < ? ORDER BY idk DESC LIMIT ?"
     scan_down_top = _scan + " ORDER BY idk DESC LIMIT ?"
+    #: The newest versions of a collection's documents later than a time (fql_docs_ts on a new store).
+    written_since = "SELECT id, ts, ttl, data FROM fql_docs WHERE scope = ? AND coll = ? AND ts > ?"
     entry_put = (
         "INSERT INTO fql_entries (ix_scope, ix_name, terms, sort, vals, doc_scope, doc_coll, doc_id, ttl)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ix_scope, ix_name, terms, sort) DO UPDATE SET"
@@ -99,6 +101,7 @@ _TABLES = (
         " sort BLOB NOT NULL, vals TEXT NOT NULL, doc_scope TEXT NOT NULL, doc_coll TEXT NOT NULL,"
         " doc_id TEXT NOT NULL, ttl INTEGER, PRIMARY KEY (ix_scope, ix_name, terms, sort)) WITHOUT ROWID"
     ),
+    "CREATE INDEX IF NOT EXISTS fql_docs_ts ON fql_docs (scope, coll, ts)",
 )
 
 
@@ -335,6 +338,10 @@ class SQLTransaction(Transaction):
             last = bytes(rows[-1][0])
             lo, hi = (lo, last) if reverse else (last + b"\x00", None)
             batch, first = min(batch * 2, _BATCH_MAX), False
+
+    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
+        rows = self.store.rows(self.sql.written_since, (scope, coll, ts))
+        return (self._scanned(DocKey(scope, coll, doc_id), vts, ttl, data) for doc_id, vts, ttl, data in rows)
 
     def _scanned(self, key: DocKey, ts: int, ttl: int | None, data: t.Any) -> Version:
         version = self.seen.get(key) or self.store.cache.get(key)

@@ -201,3 +201,32 @@ def test_entries_keep_values_ttl_and_document(store):
     txn.rollback()
     assert found == Entry(tuple_key(["a", 1.5]), ("a", 1.5), other, 99)
     assert isinstance(found.values, tuple) and isinstance(found.values[1], float)
+
+
+def test_written_since_answers_the_newest_versions_later_than_a_time(store):
+    first = put(store, "1", {"v": 1})
+    put(store, "2", {"v": 2})
+    later = put(store, "1", {"v": 3})
+    put(store, "3", None)  # a deletion is a version too
+    txn = store.begin()
+    txn.put(Version(key("4"), txn.ts, {"v": 4}))  # its own write
+    since = {v.key.id: v.data for v in txn.written_since("", "users", first)}
+    assert since == {"1": {"v": 3}, "2": {"v": 2}, "3": None, "4": {"v": 4}}
+    assert {v.key.id for v in txn.written_since("", "users", later)} == {"3", "4"}
+    assert list(txn.written_since("", "others", 0)) == []
+    # The same as a scan's newest versions later than the time.
+    assert sorted(v.key.id for v in txn.written_since("", "users", 0)) == sorted(v.key.id for v in txn.scan(*USERS))
+    txn.rollback()
+
+
+def test_written_since_follows_history_writes(store):
+    ts = put(store, "1", {"v": 1})
+    txn = store.begin()
+    txn.insert_version(Version(key("1"), ts - 10, {"v": 0}))  # before the newest: it stays newest
+    txn.commit()
+    txn = store.begin()
+    assert [v.data for v in txn.written_since("", "users", ts - 20)] == [{"v": 1}]
+    txn.remove_version(key("1"), ts)  # the earlier one is the newest again
+    assert [v.data for v in txn.written_since("", "users", ts - 20)] == [{"v": 0}]
+    assert list(txn.written_since("", "users", ts - 5)) == []
+    txn.rollback()

@@ -8,8 +8,9 @@ holds the same in its own shape, as JSON compressed with zlib and written in URL
 
 The position is where the next page starts, in the set's own terms (sets.py V10Set.walk: a document's
 key, an index entry's, an array index, a list of the source's position and what a `drop`, `take`,
-`concat` or `flatMap` adds to it, or for a set that cannot seek, an `order`, `distinct` or `reverse`, how
-many elements it is past), and `skip` how many elements after it the page skips (0, or 1 when the
+`concat` or `flatMap` adds to it, or for a set read whole, an `order`, `distinct` or `reverse`, its
+elements and an index in them (`{"@H": [elements, index]}`, sets.py Held: core's OrderedSet goes on as an
+ArraySet of its sorted values), and `skip` how many elements after it the page skips (0, or 1 when the
 element there failed). A cursor of the layout before (`[1, set, offset, page size, snapshot µs]`) still reads,
 from its offset.
 
@@ -43,9 +44,9 @@ from attrs import fields as attrs_fields
 from ... import ast
 from ...errors import FQLError, InvalidArgument, QueryRuntimeError
 from ...storage import codec
-from ...values import ID, Document, Lambda, Module, NullDocument
+from ...values import ID, Document, Lambda, Module, NullDocument, Ref
 from . import past
-from .sets import ArraySet, CoreSet, Derived, DocumentsSet, V10Set
+from .sets import ArraySet, CoreSet, Derived, DocumentsSet, Held, V10Set
 
 if t.TYPE_CHECKING:
     from ..evaluator import Context
@@ -74,7 +75,10 @@ def encode(s: V10Set, at: tuple, size: int, snapshot: int) -> str:
     """The cursor of `s` resuming at `at` (a position and how many to skip past it), paged `size` at a
     time as of `snapshot`; Unserializable if `s` holds what no cursor can carry."""
     position, skip = at
-    return pack([RESUMING, describe(s), position, skip, size, snapshot])
+    token = pack([RESUMING, describe(s), _position(position), skip, size, snapshot])
+    if len(token) > MAX_PAYLOAD:
+        raise Unserializable("too large")  # it would not inflate again: the process's table keeps it
+    return token
 
 
 def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
@@ -90,6 +94,7 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
             raise ValueError(fmt)
         if not all(type(n) is int for n in (skip, size, snapshot)) or skip < 0 or size < 1:
             raise ValueError(fmt)
+        position = _resumed(ctx, position)
     except (TypeError, ValueError):
         raise invalid() from None
     # The set's documents and sets are read as of the cursor's snapshot, as the query that made it saw them.
@@ -163,6 +168,53 @@ def _rebuilding(ctx: Context) -> t.Iterator[None]:
             yield
     finally:
         state.performance_hints = hints
+
+
+# -- positions -----------------------------------------------------------------------------------------
+
+
+def _position(p: t.Any) -> t.Any:
+    """A set's position as JSON data: as it is, but for the elements a Held position keeps (`@H`)."""
+    if isinstance(p, Held):
+        return {"@H": [_held(p) if p.data is None else p.data, p.index]}
+    if isinstance(p, list):
+        return [_position(x) for x in p]
+    return p
+
+
+def _held(p: Held) -> t.Any:
+    """The elements of a Held position: documents of one collection (the usual order or reverse of a
+    collection's set) by their ids alone (`{"@R": [collection, ids]}`), else each as `describe` gives it."""
+    items = p.items
+    coll = items[0].ref.collection if items and type(items[0]) is Document else None
+    if coll is not None and all(type(x) is Document and x.read_ts is None and x.ref.collection == coll for x in items):
+        return {"@R": [codec.to_plain(coll), [x.ref.id for x in items]]}
+    return [describe(x) for x in items]
+
+
+def _resumed(ctx: Context, data: t.Any) -> t.Any:
+    """The position `_position` gave `data` for; a Held one decodes each element as a page reaches it."""
+    if isinstance(data, list):
+        return [_resumed(ctx, x) for x in data]
+    if not isinstance(data, dict):
+        return data
+    if list(data) != ["@H"]:
+        raise ValueError(data)
+    items, index = data["@H"]
+    read = rebuilt_value
+    if isinstance(items, dict) and list(items) == ["@R"]:
+        coll, ids = items["@R"]
+        coll = _collection(_decoded(ctx, coll))
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError(data)
+        read, data, items = (lambda ctx, doc_id: _document(ctx, Ref(doc_id, coll), None)), items, ids
+    elif isinstance(items, list):
+        data = items
+    else:
+        raise ValueError(data)
+    if type(index) is not int or not 0 <= index < len(items):
+        raise ValueError(data)
+    return Held(items, index, read, data)
 
 
 # -- encoding ------------------------------------------------------------------------------------------
@@ -368,7 +420,6 @@ _CODEC_TAGS = frozenset(("@t", "@o", "@ref", "@set", "@ts", "@date", "@bytes", "
 def _document(ctx: Context, ref: t.Any, read_ts: t.Any) -> t.Any:
     """A document a set holds, read again: at the time it was read at inside `at`, else as of the
     cursor's snapshot."""
-    from ...values import Ref
     from .documents import read
 
     if not isinstance(ref, Ref) or not (read_ts is None or type(read_ts) is int):
@@ -404,8 +455,6 @@ def _array(ctx: Context, items: list) -> V10Set:
 
 
 def _collection(value: t.Any) -> t.Any:
-    from ...values import Ref
-
     if not isinstance(value, Ref):
         raise ValueError(value)
     return value

@@ -130,7 +130,17 @@ def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocu
         # Core reads a document that is not there (never created, not yet, deleted, expired) as not found;
         # only `delete()` answers one that is `deleted`.
         return NullDocument(ref, read_ts=stamp, as_of=at)
-    return to_document(ctx, version, stamp, at)
+    doc = to_document(ctx, version, stamp, at)
+    if at is not None and stamp is None:
+        doc.current = _newest(ctx, key, version)
+    return doc
+
+
+def _newest(ctx: Context, key: DocKey, version: Version) -> bool:
+    """Whether `version`, read at a past time, is the document as it is now too (refs.version_at reads
+    the newest version first, so this is no second read of the store)."""
+    newest = ctx.state.txn.get(key)
+    return newest is not None and newest.ts == version.ts and (newest.ttl is None or newest.ttl > ctx.state.txn.ts)
 
 
 def read_at(ctx: Context, value: t.Any, ts: int) -> t.Any:

@@ -199,10 +199,17 @@ def deref(ctx: Context, value: t.Any) -> t.Any:
     if (
         isinstance(value, (Document, NullDocument))
         and value.read_ts is None
-        and (value.as_of != ctx.state.valid_ts or (ctx.state.written and _rewritten(ctx, value)))
+        and (_elsewhen(ctx, value) or (ctx.state.written and _rewritten(ctx, value)))
     ):
         return _documents.read(ctx, value.ref, stamped=False)
     return value
+
+
+def _elsewhen(ctx: Context, value: Document | NullDocument) -> bool:
+    """Whether a document was read at another valid time than this one, as some other version: one read
+    in the past whose version is still the newest is the same now (Document.current)."""
+    at = ctx.state.valid_ts
+    return value.as_of != at and not (at is None and isinstance(value, Document) and value.current)
 
 
 def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:

@@ -137,8 +137,13 @@ def _deferred_read(ctx: Context, ref: Ref, stamped: bool, defer: t.Callable[[], 
     read is billed when the query or its answer first looks inside it (a projection of `.id` reads none)."""
     from .documents import read
 
+    return held_back(defer, lambda: read(ctx, ref, stamped=stamped))
+
+
+def held_back(defer: t.Callable[[], t.Any], get: t.Callable[[], t.Any]) -> t.Any:
+    """`get()`, its document reads billed when the query first looks inside the document it gives."""
     with defer() as held:
-        doc = read(ctx, ref, stamped=stamped)
+        doc = get()
     if held.held:
         if isinstance(doc, Document):
             doc.pending = held.bill
@@ -686,10 +691,70 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
     return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None), walk), "drop", s, amount)
 
 
+class Held:
+    """A position in the elements of a set read whole (an `order`, a `distinct`, a `reverse`): the
+    elements themselves and an index in them. Core's OrderedSet and DistinctSet page on as an ArraySet of
+    their sorted values, so later pages read neither the source nor sort it again; fql's reverse does
+    the same (core's reads a reversed index backwards, and a ReverseSet of another set whole each page).
+
+    From a cursor, `items` is the cursor's JSON data, each element decoded by `read(ctx, data)` when the
+    page reaches it: a document is read again as of the cursor's snapshot, only when on a page."""
+
+    __slots__ = ("items", "index", "read", "data")
+
+    def __init__(
+        self,
+        items: t.Sequence[t.Any],
+        index: int,
+        read: t.Callable[[Context, t.Any], t.Any] | None = None,
+        data: t.Any = None,
+    ):
+        self.items = items
+        self.index = index
+        self.read = read
+        #: From a cursor: the elements as its JSON data, for the next cursor.
+        self.data = data
+
+    def rest(self, ctx: Context) -> t.Iterator[tuple[t.Any, Held]]:
+        """The elements from this one on, each with its own position."""
+        items, read = self.items, self.read
+        defer = getattr(ctx.state.txn, "defer", None)
+        for i in range(self.index, len(items)):
+            at = Held(items, i, read, self.data)
+            if read is None:
+                yield items[i], at
+            elif defer is None:
+                yield read(ctx, items[i]), at
+            else:
+                # A document is billed when looked inside, as one of a collection's set is.
+                yield held_back(defer, lambda i=i: read(ctx, items[i])), at
+
+
+def held_walk(s: V10Set, whole: t.Callable[[Context, t.Iterator[t.Any]], t.Iterable[t.Any]]) -> Walk:
+    """How a set made by reading `s` whole (`whole` of its elements) reads on: from the first, `s` is
+    read and the result kept in each position; from a position, on in what it keeps."""
+
+    def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+        if at is None:
+            return Held(list(whole(ctx, s.elements(ctx))), 0).rest(ctx)
+        if isinstance(at, Held):
+            return at.rest(ctx)
+        # A cursor from before held positions: how many elements it is past.
+        if type(at) is not int or at < 0:
+            raise ValueError(at)
+        return zip(itertools.islice(whole(ctx, s.elements(ctx)), at, None), itertools.count(at))
+
+    return walk
+
+
+def _reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    return reversed(bounded(items))
+
+
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
     """The elements in reverse order."""
-    return made(ctx, Derived(s, lambda c, items: reversed(bounded(items))), "reverse", s)
+    return made(ctx, Derived(s, _reversed, held_walk(s, _reversed)), "reverse", s)
 
 
 def _key(value: t.Any) -> bytes:
@@ -713,7 +778,7 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
                 seen.add(k)
                 yield item
 
-    return made(ctx, Derived(s, unique), "distinct", s)
+    return made(ctx, Derived(s, unique, held_walk(s, unique)), "distinct", s)
 
 
 @method("Set", "concat")
@@ -757,7 +822,7 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
                 _trace(c, err, where)
             raise
 
-    return made(ctx, Derived(s, ordered), "order", s, *orderings)
+    return made(ctx, Derived(s, ordered, held_walk(s, ordered)), "order", s, *orderings)
 
 
 @method("Set", "toArray")

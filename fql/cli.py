@@ -283,9 +283,11 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
     if db is None:
         return EXIT_ERROR
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = server.App(db)
     try:
-        running = server.ServerThread.of(server.App(db), args.host, args.port, args.log_level).start()
+        running = server.ServerThread.of(app, args.host, args.port, args.log_level).start()
     except OSError as exc:
+        app.pool.close()  # its worker threads, and the recursion limit they hold raised (fql.stack)
         _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_ERROR
     _print(stdout, f"fql serve: listening on {running.url} (HTTP/1.1 and h2c); Ctrl-C stops it")

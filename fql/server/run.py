@@ -80,7 +80,14 @@ class ServerThread:
     def __init__(
         self, db: Database, host: str = "127.0.0.1", port: int = 0, *, interface: str = "rsgi", **app_options: t.Any
     ):
-        self._setup(App(db, **app_options), host, port, "warning", interface)
+        app = App(db, **app_options)
+        try:
+            self._setup(app, host, port, "warning", interface)
+        except BaseException:
+            # The port could not be reserved: the app's worker threads (and the raised recursion limit
+            # they hold, fql.stack) end here, as stop() ends them.
+            app.pool.close()
+            raise
 
     @classmethod
     def of(cls, app: App, host: str, port: int, log_level: str = "info", interface: str = "rsgi") -> ServerThread:

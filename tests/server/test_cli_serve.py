@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from fql import cli
+from fql import cli, stack
 
 
 def test_serve_listens_warns_and_stops_on_ctrl_c():
@@ -38,12 +38,15 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_port_in_use():
+    limit = sys.getrecursionlimit()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         status, _, err = run("serve", "--port", str(port))
     assert status == 1 and err.startswith(f"fql serve: cannot listen on 127.0.0.1:{port}: ")
+    # Nothing is left running: the app's worker threads ended, and the process's recursion limit with them.
+    assert stack.RECURSION.holders == 0 and sys.getrecursionlimit() == limit
 
 
 def test_empty_root_secret_is_refused():
@@ -54,3 +57,16 @@ def test_empty_root_secret_is_refused():
 def test_usage_errors(option, value):
     status, _, err = run("serve", option, value)
     assert status == 2 and f"argument {option}:" in err
+
+
+def test_a_server_thread_that_cannot_listen_leaves_nothing_running():
+    import fql
+    from fql.server import ServerThread
+
+    limit = sys.getrecursionlimit()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError):
+            ServerThread(fql.connect(), port=taken.getsockname()[1])
+    assert stack.RECURSION.holders == 0 and sys.getrecursionlimit() == limit

@@ -472,7 +472,11 @@ def _stream_sends(http_version: str, events: int) -> list[tuple[float, bytes]]:
             await call("/query/1", {"query": f"P.create({{ n: {n} }})"})
         return await call("/stream/1", {"token": token}, until=events + 1)
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    finally:
+        app.streams.close()
+        app.pool.close()
 
 
 def test_events_over_http1_are_sent_apart():

@@ -15,7 +15,7 @@ import typing as t
 from ..collation import TOP, born_key, encode, id_key, tuple_key
 from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
-from ..storage.meter import Meter
+from ..storage.meter import unmetered
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER, SCALAR
@@ -176,12 +176,6 @@ def _prefix(coll: Ref) -> bytes:
     return probe[: len(probe) - len(id_key("0"))]
 
 
-def _unmetered(txn: Transaction) -> Transaction:
-    """The transaction under the meter: a schema document's creation time stands for core's id, which
-    its ref carries, so finding it is no billed read."""
-    return txn.txn if isinstance(txn, Meter) else txn
-
-
 def _created(txn: Transaction, key: DocKey, now: int) -> tuple[int, int]:
     """When the document live at `now` was created, and its place among those its transaction made."""
     born = _born(txn, key, now)
@@ -214,7 +208,8 @@ def named_key(ctx: Context, ref: Ref) -> bytes | None:
     at = ctx.state.valid_ts
     born = staged.staged_born(ctx, key) if staged.shows_staged(ctx, key) else None
     if born is None:
-        born = _created(_unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
+        # A schema document's creation time stands for core's id, which its ref carries: no billed read.
+        born = _created(unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
     return _prefix(coll) + born_key(born, ref.id)
 
 
@@ -246,7 +241,7 @@ def born_versions(ctx: Context, scope: str, name: str) -> t.Iterator[tuple[tuple
         if version.ts > now:
             version = version_at(ctx, version.key, now)
         if version is not None and version.live_at(now):
-            yield _created(_unmetered(ctx.state.txn), version.key, now), version
+            yield _created(unmetered(ctx.state.txn), version.key, now), version
 
 
 def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import typing as t
 
 from ..storage.base import DocKey, Version
-from ..storage.meter import Meter
+from ..storage.meter import unmetered
 from .evaluator import Context
 
 #: Where fql/schema/manager.py marks that a database has a staged FSL schema.
@@ -44,8 +44,7 @@ class JoinStaged(Exception):
 def _unmetered(ctx: Context) -> t.Any:
     """The transaction under the meter: looking for a staged schema, and reading its documents in place
     of the schema documents (whose reads are not billed), bills nothing."""
-    txn = ctx.state.txn
-    return txn.txn if isinstance(txn, Meter) else txn
+    return unmetered(ctx.state.txn)
 
 
 def _staged_at(ctx: Context, scope: str) -> int | None:

@@ -361,6 +361,11 @@ class _Reading:
         self._open.pop()
 
 
+def unmetered(txn: t.Any) -> t.Any:
+    """The transaction under a Meter (itself for another): reads through it bill nothing."""
+    return txn.txn if isinstance(txn, Meter) else txn
+
+
 def cascade(txn: t.Any) -> t.ContextManager[None]:
     """`Meter.cascade()` of a metered transaction; nothing for another."""
     return txn.cascade() if isinstance(txn, Meter) else contextlib.nullcontext()

@@ -218,12 +218,19 @@ def check_range(bounds: t.Any) -> dict:
 
 
 def _as_id(value: t.Any) -> t.Any:
-    """A bound on a document id: an ID, a number or a string of digits compares as the id's number."""
-    if isinstance(value, bool):
+    """A bound on a document id, as core's collectRange takes it: a document, an ID, an integer or a
+    string of one compares as that id; null is before every id (a null bound includes them all) and any
+    other value after every id (FQL2IndexSpec "indexes can cover id")."""
+    if value is None:
+        return float("-inf")
+    if isinstance(value, Ref):
+        value = value.id
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and -(2**63) <= int(value) < 2**63:
         return int(value)
-    return value
+    # Null sorts after every value, so it stands for core's DocID.MaxValue.
+    return None
 
 
 class IndexSet(V10Set):

@@ -32,6 +32,9 @@ class Field:
     deep: bool = False
     #: A v10 `id` field: the document's id as a number (core's IDs sort numerically), not its ref.
     as_id: bool = False
+    #: A v10 `ts` field: the version's time as a Time, as core covers it (the rendered document has v4's
+    #: microseconds; FQL2IndexSpec "indexes can cover values of ts and ttl").
+    as_time: bool = False
     #: A v4 field: read as core's `select_as_index` reads it (see `_legacy_values`).
     legacy: bool = False
     #: A v4 field's `transform`: the name of a one-argument function applied to each value (`casefold`).
@@ -265,6 +268,8 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         value = _at_path(doc, field.path)
         if field.as_id and isinstance(value, Ref) and value.id.isdigit():
             value = int(value.id)
+        elif field.as_time and isinstance(value, int):
+            value = Timestamp.from_micros(value)
     elif field.binding is None:
         return [None]
     elif not isinstance(field.binding, Lambda):

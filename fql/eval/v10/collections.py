@@ -85,7 +85,7 @@ def _index_field(
         return indexes.Field(None, field_schema.index_binding(scope, coll, tuple(steps)), reverse, mva, mva)
     path = field_path(text)
     # A document's `id` is indexed as its number, as core's IDs sort.
-    return indexes.Field(path, None, reverse, mva, mva, as_id=path == ("ref",))
+    return indexes.Field(path, None, reverse, mva, mva, as_id=path == ("ref",), as_time=path == ("ts",))
 
 
 def _v10_defs(ctx: Context, scope: str, coll: str) -> list[indexes.IndexDef]:

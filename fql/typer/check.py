@@ -369,8 +369,13 @@ class Checker:
         before = len(self.errors)
         for key, value in node.pairs:
             use = param.field(key)
-            if isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
-                self._expect(found.field(key) or UNKNOWN, use.name, self._group(value.span))
+            given = found.field(key)
+            if use == NULL and isinstance(given, Record) and self._placed(value) and display(given) is not None:
+                # `data` under a wildcard must be null (core's nullDataIfWC): a struct given for it is
+                # shown as written (FQL2CollectionSpec "disallows `data` in create, update, and replace").
+                self.fail(f"Type `{display(given)}` is not a subtype of `Null`", self._group(value.span))
+            elif isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
+                self._expect(given or UNKNOWN, use.name, self._group(value.span))
         if len(self.errors) > before:
             return
         given = {key for key, _ in node.pairs}

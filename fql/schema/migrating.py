@@ -158,7 +158,7 @@ def _collection_types(members: list[Node], where: _Where) -> list[str]:
     for kind in ("defined", "compute"):
         for member in (m for m in fields if m.value.kind == kind):
             field = member.value
-            found = [d.render(text, file) for d in _names_in(field.type, where.known)]
+            found = [d.render(text, file) for d in _names_in(field.type, where)]
             out += found
             if kind == "defined" and not found:
                 out += [d.render(text, file) for d in _unpersistable(member, where)]
@@ -170,12 +170,17 @@ def _collection_types(members: list[Node], where: _Where) -> list[str]:
     return out
 
 
-def _names_in(ftype: t.Any, known: t.Callable[[str], bool]) -> list[Diagnostic]:
+def _names_in(ftype: t.Any, where: _Where) -> list[Diagnostic]:
     """A field's type's unknown names, and constructors given the wrong number of types, each where it is
-    written (core's checkTypeExpr)."""
-    out = []
+    written (core's checkTypeExpr); then each `Ref<>` of no document type, drawn whole (core's
+    RefToNonDoc: FQL2CollectionSpec "refs to named collections do not work")."""
+    out, refs = [], []
+    known = where.known
     for name in sig.names(ftype.texpr):
         at = ftype.start + name.start
+        if name.name in ("Ref", "EmptyRef") and len(name.args) == 1 and _typer_knows(name.args[0], known):
+            if not sig.names_document(name.args[0], where.lookup):
+                refs.append(Diagnostic("Reference type must refer to a doc type", at, _type_end(where.text, at)))
         if not known(name.name):
             out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)))
             continue
@@ -185,7 +190,27 @@ def _names_in(ftype: t.Any, known: t.Callable[[str], bool]) -> list[Diagnostic]:
         elif expected and len(name.args) != expected:
             message = f"Type constructor `{name.name}<>` accepts {expected} parameters, received {len(name.args)}"
             out.append(Diagnostic(message, at, at + len(name.name)))
-    return out
+    return out + refs
+
+
+def _typer_knows(texpr: t.Any, known: t.Callable[[str], bool]) -> bool:
+    """Whether core's typer knows a `Ref<>`'s parameter as a type: a name it does not know is only
+    `Unknown type` (MigrationValidatorSpec "handle dropping a collection gracefully"), while a module's
+    name, which no field may hold, is both unknown and no document type (FQL2CollectionSpec)."""
+    return not isinstance(texpr, sig.Name) or known(texpr.name) or texpr.name in sig.MODULE_TYPES
+
+
+def _type_end(text: str, at: int) -> int:
+    """Where the type constructor written at `at` (`Ref<Users>`) ends: after its closing `>`."""
+    depth = 0
+    for i in range(at, len(text)):
+        if text[i] == "<":
+            depth += 1
+        elif text[i] == ">":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
 
 
 def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:

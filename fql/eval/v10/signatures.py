@@ -691,9 +691,13 @@ CONSTRUCTORS = {
 OTHER_TYPES = frozenset(
     (
         "ID", "UUID", "Object", "Struct", "Function", "UserFunction", "TransactionTime", "Query", "Math",
-        "Collection", "CollectionDef", "Role", "Database", "AccessProvider", "FunctionDef", "Doc", "Stream",
+        "CollectionDef", "Role", "Database", "AccessProvider", "FunctionDef", "Doc", "Stream",
     )
 )  # fmt: skip
+
+#: Modules core's typer knows as types though no schema type is one: `Collection` in a field's signature is
+#: `Unknown type` (FQL2CollectionSpec "refs to named collections do not work").
+MODULE_TYPES = frozenset(("Collection",))
 
 #: What names a document type: a user collection's name (or alias), or a native collection with documents.
 Lookup = t.Callable[[str], "Ref | None"]
@@ -717,7 +721,7 @@ def check(texpr: t.Any, lookup: Lookup) -> list[str]:
                 go(arg)
             # After its parameter's own errors, as core's typer reports them (FQL2DocRefSpec).
             if known and node.name in ("Ref", "EmptyRef") and len(node.args) == 1:
-                if not _names_document(node.args[0], lookup):
+                if not names_document(node.args[0], lookup):
                     errors.append("Reference type must refer to a doc type")
         for child in _children(node):
             go(child)
@@ -736,7 +740,7 @@ def names(texpr: t.Any) -> t.Iterator[Name]:
         yield from names(child)
 
 
-def _names_document(node: t.Any, lookup: Lookup) -> bool:
+def names_document(node: t.Any, lookup: Lookup) -> bool:
     return isinstance(node, Name) and not node.args and doc_type(node.name, lookup) == "doc"
 
 

@@ -295,16 +295,19 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
 
 def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | None, data: dict | None) -> None:
     """A query may write a collection's documents or change its (existing) definition, not both (core's
-    `invalid_write`). A collection the query itself created may be written to (see the README)."""
+    `invalid_write`); deleting the collection is changing it. A collection the query itself created may
+    be written to (see the README)."""
     if key.coll == "#collections":
-        if before is None or before.ts >= state.ts or data is None:
-            # Created by this query (fql lets it be used), or deleted with its documents.
+        if before is None or before.ts >= state.ts:
+            # Created by this query (fql lets it be used).
             return
         mark = (key.scope, key.id)
         state.changed_definitions.add(mark)
         clash = mark in state.wrote_documents
     elif not key.coll.startswith("#"):
         mark = (key.scope, key.coll)
+        if data is None and mark in state.deleted_definitions and before is not None:
+            return  # deleted with its collection
         state.wrote_documents.add(mark)
         clash = mark in state.changed_definitions
     else:

@@ -45,6 +45,9 @@ class QueryState:
     #: both in one query is core's `invalid_write`.
     wrote_documents: set = field(factory=set)
     changed_definitions: set = field(factory=set)
+    #: Those of `changed_definitions` this query deleted: their documents go with them, which is no write
+    #: of the query's own.
+    deleted_definitions: set = field(factory=set)
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
     #: True while Login or Identify take the first element of their set: core checks the set as any read

@@ -435,6 +435,8 @@ def delete_native(ctx: Context, ref: Ref, key: DocKey, v4: bool = True) -> None:
             if index.sources == (ref.id,):
                 indexes.drop(ctx, index.key)
                 write(ctx, schema_key(ctx, "indexes", index.key.name), None)
+        # Its documents go with it: no write of the query's own (documents._one_of_document_or_collection).
+        ctx.state.deleted_definitions.add((key.scope, ref.id))
         with cascade(ctx.state.txn):
             for version in list(ctx.state.txn.scan(key.scope, ref.id)):
                 if version.data is not None:

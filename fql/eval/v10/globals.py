@@ -81,6 +81,11 @@ def resolve(ctx: Context, name: str) -> t.Any:
     scope = ctx.state.scope
     if schema_live(ctx, DocKey(scope, "#collections", name)):
         return Module(name, collection_ref(name))
+    if (scope, name) in ctx.state.deleted_definitions and current_source(ctx.state)[0] == "query":
+        # The query's text names the collection it began with, which this query deleted: its documents
+        # are not the query's to use (core's invalid_write: FQL2CollectionSpec "disallows combinations of
+        # writes in the same query").
+        raise QueryRuntimeError("invalid_write", "Cannot modify a document and its collection in the same query.")
     if schema_live(ctx, DocKey(scope, "#functions", name)):
         return UserFunction(name, scope)
     # An alias names its collection or function in queries too (core: the old name kept by a rename, or

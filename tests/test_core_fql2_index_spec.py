@@ -14,7 +14,7 @@ user-visible halves, that each index finds the same documents afterwards, are po
 collections" (a task moving an index to a new backing index). "status is complete after async build",
 "correctly reuses an index after an async build", "is failed if task is canceled", "queryable is true after
 async build", "is false if task is canceled": fql builds every index in the transaction that defines it
-(README "Indexes"), so there is no `building` status, build task, or cancelling one.
+(see the README), so there is no `building` status, build task, or cancelling one.
 """
 
 from __future__ import annotations
@@ -400,7 +400,7 @@ def test_backing_indexes_cannot_be_given(db):
 # "status" / "is complete after sync build"; "queryable" / "is true after sync build".
 def test_index_over_existing_documents_is_complete_and_queryable(db):
     ok(db, "Collection.create({ name: 'Person' })")
-    ok(db, "Set.sequence(0, 20).forEach(i => Person.create({ foo: i }))")
+    ok(db, "Set.sequence(0, 128).forEach(i => Person.create({ foo: i }))")
     ok(db, 'Person.definition.update({ indexes: { byName: { terms: [{ field: "name" }] } } })')
     assert ok(db, "[Person.definition.indexes.byName?.status, Person.definition.indexes.byName?.queryable]") == [
         "complete",

@@ -59,6 +59,12 @@ class V10Set:
             raise ValueError(at)
         return zip(itertools.islice(self.elements(ctx), start, None), itertools.count(start))
 
+    def continues_after(self, position: t.Any) -> t.Any:
+        """Where the set goes on past the element at `position` when no element follows it, or None: core's
+        concatenation answers its last set's cursor when its first runs out exactly at a page's end, even if
+        the last is empty."""
+        return None
+
     def recheck(self, ctx: Context) -> None:
         """The permission checks that making the set passed, again for the reader of a cursor of it (core
         decodes a cursor into the expression that made its set, and runs it as the reader)."""
@@ -234,6 +240,8 @@ class Derived(V10Set):
         #: `take(n)`'s n, and `concat`'s other set, for `index_sourced`.
         self.limit: int | None = None
         self.tail: V10Set | None = None
+        #: V10Set.continues_after, for sets that pass their source's positions through or concatenate.
+        self.continues: t.Callable[[t.Any], t.Any] | None = None
 
     @property
     def index_sourced(self) -> bool:  # type: ignore[override]
@@ -249,6 +257,9 @@ class Derived(V10Set):
         if self._walk is None:
             return super().walk(ctx, at)
         return self._walk(ctx, at)
+
+    def continues_after(self, position: t.Any) -> t.Any:
+        return None if self.continues is None else self.continues(position)
 
     def recheck(self, ctx: Context) -> None:
         self.source.recheck(ctx)
@@ -361,6 +372,7 @@ def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]
     out = Derived(
         source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items), walk
     )
+    out.continues = source.continues_after
     out.valid_ts = made_at
     return out
 
@@ -460,7 +472,8 @@ def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0
         try:
             after = (next(pairs)[1], 0)
         except StopIteration:
-            pass
+            going_on = s.continues_after(last)
+            after = None if going_on is None else (going_on, 0)
         except FQLError:
             after = (last, 1)
     made = cursor(ctx, s, after, size, snapshot) if after is not None else None
@@ -598,6 +611,7 @@ def _same(a: V10Set, b: V10Set) -> bool:
 def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
     """The same set, paged `size` elements at a time."""
     out = made(ctx, Derived(s, lambda c, items: items, s.walk), "pageSize", s, size)
+    out.continues = s.continues_after
     out.page_size = _size(size)
     return out
 
@@ -798,6 +812,16 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 
     out = made(ctx, Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)), walk), "concat", s, other)
     out.tail = tail
+
+    def continues(at: t.Any) -> t.Any:
+        # The first set ran out at the page's end: the next page is the last set's, empty or not.
+        side, inner_at = at
+        if side == 0:
+            return [1, None]
+        going_on = tail.continues_after(inner_at)
+        return None if going_on is None else [1, going_on]
+
+    out.continues = continues
     # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
     out.page_size = DEFAULT_PAGE_SIZE
     return out

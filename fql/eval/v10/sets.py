@@ -638,11 +638,20 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
-    """Each element's set (or array) from `fn`, one after another."""
+    """Each element's set from `fn`, one after another."""
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def inner(c: Context, item: t.Any) -> V10Set:
-        return as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
+        each = pure_call(c, made_at, call_function, c, fn, [item], where=where)
+        if not isinstance(each, V10Set):
+            # Core's FlatMapSet takes only sets (an array is Array.flatMap's), failing at the flatMap call.
+            from .expressions import op_span
+            from .misc import value_type
+
+            raise QueryRuntimeError(
+                "type_mismatch", f"expected type: Set<Any>, received {value_type(each)}", span=op_span(where[1])
+            )
+        return each
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
@@ -798,7 +807,9 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
 @method("Set", "concat")
 def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
-    tail = as_set(other)
+    from .misc import SET, arg
+
+    tail = arg(other, "other", SET)
 
     def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # A position is which side, and the position in it (core's ConcatSet, then its last set).

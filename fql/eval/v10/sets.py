@@ -631,6 +631,7 @@ def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
 @method("Set", "map")
 def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
+    fn = _arity_checked(fn, "mapper", 1)
     out = made(ctx, mapped(ctx, s, lambda c, item: call_function(c, fn, [item])), "map", s, fn)
     out.key = ("map", fn, out.page_size)
     return out
@@ -639,6 +640,7 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set from `fn`, one after another."""
+    fn = _arity_checked(fn, "mapper", 1)
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def inner(c: Context, item: t.Any) -> V10Set:
@@ -964,10 +966,19 @@ def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     return any(equal(item, value) for item in s.elements(ctx))
 
 
+def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:
+    """A set function's function argument, checked as core's SetPrototype checks it before using it: its
+    type (parameter `name`), then its arity (`arity_name`: core's `forEach` says `func`)."""
+    from .misc import callback
+
+    return callback(fn, name, count, arity_name)
+
+
 @method("Set", "fold")
 def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with `seed`: `fn(acc, elem)`."""
     hints.full_set_read(ctx, s, "fold")
+    fn = _arity_checked(fn, "reducer", 2)
     acc = seed
     for item in s.elements(ctx):
         acc = call_function(ctx, fn, [acc, item])
@@ -978,6 +989,7 @@ def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the right: `fn(acc, elem)`."""
     hints.full_set_read(ctx, s, "foldRight")
+    fn = _arity_checked(fn, "reducer", 2)
     acc = seed
     for item in reversed(list(s.elements(ctx))):
         acc = call_function(ctx, fn, [acc, item])
@@ -988,6 +1000,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with the first; null for an empty set."""
     hints.full_set_read(ctx, s, "reduce")
+    fn = _arity_checked(fn, "reducer", 2)
     items = iter(s.elements(ctx))
     acc = next(items, None)
     for item in items:
@@ -998,6 +1011,7 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 @method("Set", "reduceRight")
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduceRight")
+    fn = _arity_checked(fn, "reducer", 2)
     items = list(s.elements(ctx))[::-1]
     if not items:
         return None
@@ -1010,7 +1024,11 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 @method("Set", "aggregate")
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "aggregate")
-    return fold(ctx, s, seed, fn)
+    fn = _arity_checked(fn, "combiner", 2)
+    acc = seed
+    for item in s.elements(ctx):
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
 
 
 @method("Set", "any")
@@ -1030,6 +1048,7 @@ def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
 def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
     """Call `fn` on each element for its effects (bulk writes); the result is null."""
     hints.full_set_read(ctx, s, "forEach")
+    fn = _arity_checked(fn, "callback", 1, "func")
     for item in list(s.elements(ctx)):
         call_function(ctx, fn, [item])
     return None

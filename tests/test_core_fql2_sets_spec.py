@@ -239,7 +239,7 @@ def _joe_then_bob() -> tuple[fql.Database, str, str]:
     q(db, "User.create({ name: 'A' })")
     joe = q(db, "let u = User.create({ name: 'Joe' })\n{ id: u.id, ts: u.ts }")
     q(db, f"User.byId('{joe['id']}')!.update({{ name: 'Bob' }})")
-    return db, joe["id"], joe["ts"].isoformat() if hasattr(joe["ts"], "isoformat") else str(joe["ts"])
+    return db, joe["id"], joe["ts"].isoformat()
 
 
 def _two_pages(db: fql.Database, query: str) -> list:
@@ -282,7 +282,7 @@ def test_misc_at():
     for name in ("Bob", "Carol"):
         times.append(q(db, f"User.byId('{id}')!.update({{ name: '{name}' }}).ts"))
     q(db, f"User.byId('{id}')!.update({{ name: 'Bob' }})")
-    ts1, ts2, ts3 = (f"Time.fromString('{ts.isoformat() if hasattr(ts, 'isoformat') else ts}')" for ts in times)
+    ts1, ts2, ts3 = (f"Time.fromString('{ts.isoformat()}')" for ts in times)
     query = f"""
 let ts1 = {ts1}
 let ts2 = {ts2}

@@ -60,6 +60,8 @@ _SEQUENCES = frozenset(("Set", "Array"))
 #: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
+#: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
+_CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 
 Typed = tuple[Type, "ast.Span | None"]
 #: The child an expression's source begins with.
@@ -408,15 +410,34 @@ class Checker:
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
                     found = self._lambda(node, inputs, scope)
+                    self._expect_container(found, param.result, node, lambda_result=True)
                 elif isinstance(found, Func):
                     found = found.result
                 param = param.result
+            elif self._placed(node):
+                self._expect_container(found, param, node)
             if not _match(param, found, bound):
                 # What it was given for them is not known: so are they (and so what they make).
                 for name in _params(param):
                     bound.setdefault(name, []).append(UNKNOWN)
         result = substitute(fn.result, _joined(bound))
         return UNKNOWN if contains(result, (Param, Unknown)) else result
+
+    def _expect_container(self, found: Type, param: Type, node: ast.Node, lambda_result: bool = False) -> None:
+        """Core's NotSubtype for a generic function's argument of another container than its parameter's (a
+        Set for `Array<B>`, an array for `Set<B>`), at the argument: FQL2IterableSpec's `concat` and
+        `flatMap` cases. A lambda's body that is an array literal is left to the runtime: core words that
+        one with types the checker does not infer."""
+        if not (isinstance(param, Named) and len(param.args) == 1 and param.name in _CONTAINERS):
+            return
+        if isinstance(found, Named) and found.name in _CONTAINERS and found.name != param.name:
+            shown = display(found)
+        elif isinstance(found, Tuple) and param.name != "Array" and not lambda_result:
+            shown = display(found)
+        else:
+            return
+        if shown is not None and not contains(found, (Unknown, Var)):
+            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", node.span)
 
     def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are

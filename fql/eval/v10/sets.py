@@ -59,6 +59,12 @@ class V10Set:
             raise ValueError(at)
         return zip(itertools.islice(self.elements(ctx), start, None), itertools.count(start))
 
+    def continues_after(self, position: t.Any) -> t.Any:
+        """Where the set goes on past the element at `position` when no element follows it, or None: core's
+        concatenation answers its last set's cursor when its first runs out exactly at a page's end, even if
+        the last is empty."""
+        return None
+
     def recheck(self, ctx: Context) -> None:
         """The permission checks that making the set passed, again for the reader of a cursor of it (core
         decodes a cursor into the expression that made its set, and runs it as the reader)."""
@@ -234,6 +240,8 @@ class Derived(V10Set):
         #: `take(n)`'s n, and `concat`'s other set, for `index_sourced`.
         self.limit: int | None = None
         self.tail: V10Set | None = None
+        #: V10Set.continues_after, for sets that pass their source's positions through or concatenate.
+        self.continues: t.Callable[[t.Any], t.Any] | None = None
 
     @property
     def index_sourced(self) -> bool:  # type: ignore[override]
@@ -249,6 +257,9 @@ class Derived(V10Set):
         if self._walk is None:
             return super().walk(ctx, at)
         return self._walk(ctx, at)
+
+    def continues_after(self, position: t.Any) -> t.Any:
+        return None if self.continues is None else self.continues(position)
 
     def recheck(self, ctx: Context) -> None:
         self.source.recheck(ctx)
@@ -361,6 +372,7 @@ def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]
     out = Derived(
         source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items), walk
     )
+    out.continues = source.continues_after
     out.valid_ts = made_at
     return out
 
@@ -460,7 +472,8 @@ def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0
         try:
             after = (next(pairs)[1], 0)
         except StopIteration:
-            pass
+            going_on = s.continues_after(last)
+            after = None if going_on is None else (going_on, 0)
         except FQLError:
             after = (last, 1)
     made = cursor(ctx, s, after, size, snapshot) if after is not None else None
@@ -598,6 +611,7 @@ def _same(a: V10Set, b: V10Set) -> bool:
 def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
     """The same set, paged `size` elements at a time."""
     out = made(ctx, Derived(s, lambda c, items: items, s.walk), "pageSize", s, size)
+    out.continues = s.continues_after
     out.page_size = _size(size)
     return out
 
@@ -617,6 +631,7 @@ def set_where(ctx: Context, s: V10Set, predicate: t.Any) -> V10Set:
 @method("Set", "map")
 def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
+    fn = _arity_checked(fn, "mapper", 1)
     out = made(ctx, mapped(ctx, s, lambda c, item: call_function(c, fn, [item])), "map", s, fn)
     out.key = ("map", fn, out.page_size)
     return out
@@ -624,11 +639,21 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
-    """Each element's set (or array) from `fn`, one after another."""
+    """Each element's set from `fn`, one after another."""
+    fn = _arity_checked(fn, "mapper", 1)
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def inner(c: Context, item: t.Any) -> V10Set:
-        return as_set(pure_call(c, made_at, call_function, c, fn, [item], where=where))
+        each = pure_call(c, made_at, call_function, c, fn, [item], where=where)
+        if not isinstance(each, V10Set):
+            # Core's FlatMapSet takes only sets (an array is Array.flatMap's), failing at the flatMap call.
+            from .expressions import op_span
+            from .misc import value_type
+
+            raise QueryRuntimeError(
+                "type_mismatch", f"expected type: Set<Any>, received {value_type(each)}", span=op_span(where[1])
+            )
+        return each
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
@@ -784,7 +809,9 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
 @method("Set", "concat")
 def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
     """This set's elements, then `other`'s."""
-    tail = as_set(other)
+    from .misc import SET, arg
+
+    tail = arg(other, "other", SET)
 
     def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # A position is which side, and the position in it (core's ConcatSet, then its last set).
@@ -798,6 +825,16 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 
     out = made(ctx, Derived(s, lambda c, items: itertools.chain(items, tail.elements(c)), walk), "concat", s, other)
     out.tail = tail
+
+    def continues(at: t.Any) -> t.Any:
+        # The first set ran out at the page's end: the next page is the last set's, empty or not.
+        side, inner_at = at
+        if side == 0:
+            return [1, None]
+        going_on = tail.continues_after(inner_at)
+        return None if going_on is None else [1, going_on]
+
+    out.continues = continues
     # Core's concatenation pages by the default size, whatever either side's `pageSize` said.
     out.page_size = DEFAULT_PAGE_SIZE
     return out
@@ -929,10 +966,19 @@ def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     return any(equal(item, value) for item in s.elements(ctx))
 
 
+def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:
+    """A set function's function argument, checked as core's SetPrototype checks it before using it: its
+    type (parameter `name`), then its arity (`arity_name`: core's `forEach` says `func`)."""
+    from .misc import callback
+
+    return callback(fn, name, count, arity_name)
+
+
 @method("Set", "fold")
 def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with `seed`: `fn(acc, elem)`."""
     hints.full_set_read(ctx, s, "fold")
+    fn = _arity_checked(fn, "reducer", 2)
     acc = seed
     for item in s.elements(ctx):
         acc = call_function(ctx, fn, [acc, item])
@@ -943,6 +989,7 @@ def fold(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     """Combine the elements from the right: `fn(acc, elem)`."""
     hints.full_set_read(ctx, s, "foldRight")
+    fn = _arity_checked(fn, "reducer", 2)
     acc = seed
     for item in reversed(list(s.elements(ctx))):
         acc = call_function(ctx, fn, [acc, item])
@@ -953,6 +1000,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     """Combine the elements from the left, starting with the first; null for an empty set."""
     hints.full_set_read(ctx, s, "reduce")
+    fn = _arity_checked(fn, "reducer", 2)
     items = iter(s.elements(ctx))
     acc = next(items, None)
     for item in items:
@@ -963,6 +1011,7 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 @method("Set", "reduceRight")
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduceRight")
+    fn = _arity_checked(fn, "reducer", 2)
     items = list(s.elements(ctx))[::-1]
     if not items:
         return None
@@ -975,7 +1024,11 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 @method("Set", "aggregate")
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "aggregate")
-    return fold(ctx, s, seed, fn)
+    fn = _arity_checked(fn, "combiner", 2)
+    acc = seed
+    for item in s.elements(ctx):
+        acc = call_function(ctx, fn, [acc, item])
+    return acc
 
 
 @method("Set", "any")
@@ -995,6 +1048,7 @@ def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
 def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
     """Call `fn` on each element for its effects (bulk writes); the result is null."""
     hints.full_set_read(ctx, s, "forEach")
+    fn = _arity_checked(fn, "callback", 1, "func")
     for item in list(s.elements(ctx)):
         call_function(ctx, fn, [item])
     return None

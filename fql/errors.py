@@ -335,9 +335,16 @@ class IndexEntriesTooLarge(FQLError):
     v4_code, v10_code, status = "bad request", "invalid_request", 400
 
 
+class ReadBelowMVT(FQLError):
+    """A read at a valid time older than its collection keeps history for (core's ReadValidTimeBelowMVT,
+    answered by its ExceptionResponseHelpers as a bad request)."""
+
+    v4_code, v10_code, status = "bad request", "invalid_request", 400
+
+
 #: The errors core does not answer as a query's failure but as a protocol error, the error alone (its
 #: ExceptionResponseHelpers): time-outs and the storage limits a write runs into.
-PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge)
+PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge, ReadBelowMVT)
 
 
 #: Core's AggressiveTimeout (seconds): a query that times out sooner was given too short a deadline.

@@ -180,6 +180,37 @@ def test_a_database_rename(db):
     assert error(db, 'Update(Database("service"), {name: "other"})').code == "instance not unique"
 
 
+def test_a_key_stays_bound_to_its_database_not_its_name(db):
+    # Core's key holds its database's id. Here a key for `b` outlives `b` (v4 Delete keeps keys), and `a`
+    # renamed to `b` is another database: the old key must not reach it, nor a new key for `a` lose it.
+    db.query('CreateDatabase({name: "a"})')
+    db.query('CreateDatabase({name: "b"})')
+    stale = db.query('CreateKey({role: "admin", database: Database("b")})')["secret"]
+    admin = db.query('CreateKey({role: "admin", database: Database("a")})')["secret"]
+    db.query('CreateCollection({name: "in_a"})', secret=admin)
+    db.query('Delete(Database("b"))')
+    db.query('Update(Database("a"), {name: "b"})')
+    assert error(db, 'Paginate(Collections())', secret=stale).code == "unauthorized"
+    assert db.query('Paginate(Collections())', secret=admin).data == [db.query('Collection("in_a")')]
+    # A database made under the old name is not it either.
+    db.query('CreateDatabase({name: "a"})')
+    assert db.query('Paginate(Collections())', secret=admin).data == [db.query('Collection("in_a")')]
+
+
+def test_v10_database_rename_keeps_its_keys(db):
+    v10(db, 'Database.create({ name: "p" })')
+    parent = v10(db, 'Key.create({ role: "admin", database: "p" })')["secret"]
+    v10(db, 'Database.create({ name: "g" })', secret=parent)
+    child = v10(db, 'Key.create({ role: "admin", database: "g" })', secret=parent)["secret"]
+    v10(db, 'Collection.create({ name: "G" })', secret=child)
+    v10(db, 'Database.byName("g")!.update({ name: "h" })', secret=parent)
+    v10(db, 'Database.byName("p")!.update({ name: "q" })')
+    v10(db, 'Database.create({ name: "g" })', secret=parent)
+    assert v10(db, 'Collection.all().toArray().map(.name)', secret=child) == ["G"]
+    assert v10(db, 'Key.all().toArray().map(.database)', secret=parent) == ["h"]
+    assert v10(db, 'Key.all().toArray().map(.database)') == ["q"]
+
+
 def test_v10_collection_rename(db):
     v10(db, 'Collection.create({ name: "Books", indexes: { byTitle: { terms: [{ field: ".title" }] } },'
         ' constraints: [{ unique: ["title"] }] })')

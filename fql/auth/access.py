@@ -13,7 +13,7 @@ import typing as t
 from attrs import define, frozen
 
 from ..errors import Unauthorized
-from ..storage.base import DocKey, Transaction
+from ..storage.base import DocKey, Transaction, Version
 from . import jwt, secrets
 
 #: The built-in roles a key or a scoped secret may carry.
@@ -23,6 +23,10 @@ SCOPES = "#scopes"
 #: Where a key moved by MoveDatabase is now kept, by key id (in the top scope): its secret still names
 #: the scope it was made in.
 MOVED_KEYS = "#moved_keys"
+#: The database each key was written for, by key id (in the top scope): its scope id, as core's key holds
+#: its database's id, so a rename (here or of a database between) keeps the key bound to the same database
+#: and a database later given the name is not it.
+KEY_DATABASES = "#key_databases"
 
 
 @define
@@ -256,7 +260,13 @@ def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
         raise _unauthorized()
     scope = key.scope
     database = data.get("database")
-    if database is not None:
+    bound = _live(txn, DocKey("", KEY_DATABASES, key.id))
+    if database is not None and bound is not None:
+        # Written since fql bound keys by id: the database it was written for, wherever it is now named.
+        scope = bound["scope"]
+        if not scope_alive(txn, scope) or scope == key.scope or not is_within(txn, key.scope, scope):
+            raise _unauthorized()
+    elif database is not None:
         scope = _database_scope(txn, key.scope, database)
         entry = DocKey("", SCOPES, scope)
         if txn.get(entry).ts > version.ts and txn.history(entry)[0].ts > version.ts:
@@ -266,6 +276,23 @@ def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
             # key").
             raise _unauthorized()
     return Auth(_key_roles(data.get("role")), scope, None, key)
+
+
+def bind_key(txn: Transaction, key: DocKey, data: dict | None, ts: int) -> None:
+    """Record the database the key version `data` (written at `key`, at `ts`) is for, by scope id; a key
+    for its own database, or deleted, or naming no database there is, records none."""
+    database = (data or {}).get("database")
+    scope = _database_scope_or_none(txn, key.scope, database) if database is not None else None
+    entry = DocKey("", KEY_DATABASES, key.id)
+    if scope is not None or _live(txn, entry) is not None:
+        txn.put(Version(entry, ts, None if scope is None else {"scope": scope}, None))
+
+
+def _database_scope_or_none(txn: Transaction, scope: str, database: t.Any) -> str | None:
+    try:
+        return _database_scope(txn, scope, database)
+    except Unauthorized:
+        return None
 
 
 def _key_roles(role: t.Any) -> t.Any:

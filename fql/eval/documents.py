@@ -272,6 +272,10 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)
+    if key.coll == "#keys":
+        from ..auth.access import bind_key
+
+        bind_key(state.txn, key, data, state.ts)
     if before is None and data is not None and key.coll in NAMED:
         state.made += 1
         put(Version(made_key(key), state.ts, {"rank": state.made}))

@@ -650,9 +650,10 @@ def rewrites_key(key: DocKey) -> DocKey:
 
 
 def _log_rewrite(ctx: Context, key: DocKey, edit: list) -> None:
-    """Log `edit` ([`insert`, ts] or [`remove`, ts, the removed version's action]) of the document `key`
-    in this transaction. A version written at the transaction's own time is no rewrite (core streams it
-    as a `version` event)."""
+    """Log `edit` of the document `key` in this transaction: [`insert`, ts] (then the data of the version
+    it replaced, if any) or [`remove`, ts, the removed version's action, its data], so a set stream can
+    tell the history before the edit from the history after it. A version written at the transaction's
+    own time is no rewrite (core streams it as a `version` event)."""
     if edit[1] == ctx.state.ts:
         return
     log = rewrites_key(key)
@@ -693,9 +694,10 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)
+    replaced = next((v for v in ctx.state.txn.history(key) if v.ts == when), None)
     ctx.state.txn.insert_version(Version(key, when, fields, ttl.micros if isinstance(ttl, Timestamp) else None))
     _rewrote(ctx, key, before)
-    _log_rewrite(ctx, key, ["insert", when])
+    _log_rewrite(ctx, key, ["insert", when, *([] if replaced is None else [replaced.data])])
     # Core answers with the inserted version's own event: a create or update is shown as `create`.
     return {
         "ts": when,
@@ -724,5 +726,5 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
         before = live(ctx, key)
         ctx.state.txn.remove_version(key, when)
         _rewrote(ctx, key, before)
-        _log_rewrite(ctx, key, ["remove", when, action_of(versions, removed)])
+        _log_rewrite(ctx, key, ["remove", when, action_of(versions, removed), removed.data])
     return None

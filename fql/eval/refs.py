@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import FQLError, InstanceNotFound, InvalidArgument, InvalidRef
+from ..errors import FQLError, InstanceNotFound, InvalidArgument, InvalidRef, ReadBelowMVT
 from ..storage.base import DocKey, Version
-from ..values import SCHEMA_CONSTRUCTORS, Ref, collection_ref, native
+from ..values import SCHEMA_CONSTRUCTORS, Ref, Timestamp, collection_ref, native
 from .evaluator import Context
 
 #: The singular noun Fauna uses for each native collection in `X not found.` / `X already exists.`
@@ -127,7 +127,58 @@ def made_rank(txn: t.Any, key: DocKey, born: int) -> int:
 def read(ctx: Context, key: DocKey) -> Version | None:
     """The document as a read sees it: now, or as it was at the valid time of an enclosing `At`."""
     at = ctx.state.valid_ts
-    return live(ctx, key) if at is None else live_at(ctx, key, at)
+    if at is None:
+        return live(ctx, key)
+    check_valid_time(ctx, key.scope, key.coll, at)
+    return live_at(ctx, key, at)
+
+
+#: Core keeps a collection's history this much longer than its `history_days` (Collection.MVTOffset).
+MVT_OFFSET = 15 * 60 * 1_000_000
+_DAY = 86_400 * 1_000_000
+
+
+def min_valid_time(ctx: Context, scope: str, coll: str) -> int:
+    """The oldest valid time (µs) a read of the user collection `coll` may ask for: core's
+    deriveMinValidTime, `history_days` before now but never before the floor its definition's writes
+    left, then 15 minutes earlier. Core's floor (CollectionWriteConfig.updateMVT) is a high-water mark:
+    each write of the definition raises it to the minimum valid time then, or to the write's time less
+    its new `history_days` (none counts as the default, 0), so a longer retention never brings back what
+    a shorter one let go, nor a read before the collection was made. 0 for a native collection or one
+    that does not exist."""
+    if coll.startswith("#"):
+        return 0
+    txn = ctx.state.txn
+    floor, days, alive = 0, None, False
+    for version in txn.history(DocKey(scope, "#collections", coll)):
+        if version.data is None:
+            floor, days, alive = 0, None, False
+            continue
+        now = _derived(version.ts, days, floor) if alive else 0
+        days, alive = _retention(version.data), True
+        floor = max(now, version.ts - (days or 0))
+    return max(_derived(txn.ts, days, floor) - MVT_OFFSET, 0) if alive else 0
+
+
+def _derived(ts: int, days: int | None, floor: int) -> int:
+    """Core's deriveMinValidTimeNoOffset at `ts`: the retention's bound (none for ever), or the floor."""
+    return floor if days is None else max(ts - days, floor)
+
+
+def _retention(data: dict | None) -> int | None:
+    """A definition's `history_days` in µs; None for none (history kept for ever)."""
+    days = (data or {}).get("history_days")
+    if isinstance(days, int) and not isinstance(days, bool):
+        return days * _DAY
+    return None
+
+
+def check_valid_time(ctx: Context, scope: str, coll: str, at: int) -> None:
+    """Refuse a read of `coll` at the valid time `at` (µs) older than its minimum valid time."""
+    mvt = min_valid_time(ctx, scope, coll)
+    if at < mvt:
+        shown, least = Timestamp.from_micros(at).isoformat(), Timestamp.from_micros(mvt).isoformat()
+        raise ReadBelowMVT(f"Requested timestamp {shown} less than minimum allowed timestamp {least}.")
 
 
 def schema_key(ctx: Context, kind: str, name: str, database: Ref | None = None) -> DocKey:

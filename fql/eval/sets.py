@@ -20,7 +20,7 @@ from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context, billed_read
-from .refs import doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
+from .refs import check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -133,6 +133,8 @@ def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     if at is None:
         now, found = ctx.state.ts, ctx.state.txn.index_scan(index.key, terms_key, lo=lo, hi=hi, reverse=reverse)
     else:
+        for coll in index.sources:
+            check_valid_time(ctx, index.key.scope, coll, at)
         now, found = at, iter(indexes.entries_at(ctx, index, terms_key, at, lo=lo, hi=hi, reverse=reverse))
     for entry in found:
         if entry.ttl is not None and entry.ttl <= now:
@@ -254,6 +256,8 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     prefix = _prefix(coll)
     id_lo = _strip(lo, prefix)
     at = ctx.state.valid_ts
+    if at is not None:
+        check_valid_time(ctx, scope, name, at)
     now = ctx.state.ts if at is None else at
     for version in ctx.state.txn.scan(scope, name, lo=id_lo if not reverse else None, reverse=reverse):
         if version.ts > now:

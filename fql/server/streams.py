@@ -696,7 +696,11 @@ def _v4_changes(ctx: Context, target: V4Target, fields: tuple, after: Cursor) ->
             if logged.data is not None and Cursor(logged.ts, 1) > after:
                 make = functools.partial(_rewrites, ctx, key, fields, logged.ts, logged.data["edits"])
                 found.append((Cursor(logged.ts, 1), logged.ts, make))
-        found.sort(key=lambda change: change[0])
+    else:
+        for key, logged in _set_rewrites(txn, target.base, after):
+            make = functools.partial(_set_rewrite_events, ctx, target, key, fields, logged.ts, logged.data["edits"])
+            found.append((Cursor(logged.ts, 1), logged.ts, make))
+    found.sort(key=lambda change: change[0])
     return found
 
 
@@ -721,6 +725,77 @@ def _rewrites(ctx: Context, key: DocKey, fields: tuple, txn_ts: int, edits: list
         if kind == "insert" and inserted is not None:
             out.append(_version_event(ctx, fields, _before(versions, inserted), inserted, txn_ts))
     return out
+
+
+def _set_rewrites(txn: t.Any, base: sources.Base, after: Cursor) -> t.Iterator[tuple[DocKey, Version]]:
+    """The logged history edits after `after` of the documents of a set stream's collections: each
+    document's key and the log version of one transaction's edits."""
+    scope, colls = (base.scope, (base.coll,)) if isinstance(base, Documents) else (base.index.key.scope, base.index.sources)
+    for coll in colls:
+        prefix = f"{coll}/"
+        for log in txn.scan(scope, history.REWRITES):
+            if not log.key.id.startswith(prefix):
+                continue
+            key = DocKey(scope, coll, log.key.id[len(prefix) :])
+            for logged in txn.history(log.key):
+                if logged.data is not None and Cursor(logged.ts, 1) > after:
+                    yield key, logged
+
+
+def _set_rewrite_events(
+    ctx: Context, target: V4Target, key: DocKey, fields: tuple, txn_ts: int, edits: list
+) -> list[dict]:
+    """Core's set events of a transaction at `txn_ts` that edited the history of the document `key`: its
+    index rows are those of each version against the one before it (an entry the version puts in is an
+    `add` at its time, one it takes out a `remove`), and core writes the rows the edit changed, removing
+    those gone (SetRemove) and adding the new ones (SetAdd). Either is a `set` event showing the row: its
+    action, the document with the row's valid time, the index; `txn` is the transaction's time. The
+    history before the edit is the history as it is now, up to the transaction, with its edits undone (a
+    log written before fql kept the data they replaced gives none)."""
+    versions = [v for v in ctx.state.txn.history(key) if v.ts <= txn_ts]
+    undone = _undone(key, versions, edits)
+    if undone is None or not _set_readable(ctx, target, key):
+        return []
+    before, now = _rows(ctx, target.base, undone), _rows(ctx, target.base, versions)
+    ref = ref_of(ctx, key)
+    changed = [(row, before[row]) for row in sorted(before.keys() - now.keys())]
+    changed += [(row, now[row]) for row in sorted(now.keys() - before.keys())]
+    out = []
+    for (ts, action, _), values in changed:
+        shown = {"action": action, "document": {"ref": ref, "ts": ts}}
+        if target.index is not None:
+            shown["index"] = {"ref": target.index, "terms": _terms(target.terms), "values": values}
+        event = {name: shown[name] for name in fields if name in shown}
+        out.append({"type": "set", "txn": txn_ts, "event": to_json(event)})
+    return out
+
+
+def _undone(key: DocKey, versions: list[Version], edits: list) -> list[Version] | None:
+    """The document's history `versions` with `edits` undone, last first; None if one lacks its data."""
+    by_ts = {v.ts: v for v in versions}
+    for kind, ts, *rest in reversed(edits):
+        if kind == "insert" and not rest:
+            by_ts.pop(ts, None)
+        elif kind == "insert":
+            by_ts[ts] = Version(key, ts, rest[0])
+        elif len(rest) == 2:
+            by_ts[ts] = Version(key, ts, rest[1])
+        else:
+            return None
+    return [by_ts[ts] for ts in sorted(by_ts)]
+
+
+def _rows(ctx: Context, base: sources.Base, versions: list[Version]) -> dict[tuple, list]:
+    """The index rows of a document's history, (valid time, action, sort key) -> values: each entry a
+    version puts in (`add`) or takes out (`remove`) against the version before it."""
+    rows: dict[tuple, list] = {}
+    prev: dict[bytes, list] = {}
+    for version in versions:
+        curr = _set_entries(ctx, base, version)
+        rows.update({(version.ts, "remove", sort): values for sort, values in prev.items() if sort not in curr})
+        rows.update({(version.ts, "add", sort): values for sort, values in curr.items() if sort not in prev})
+        prev = curr
+    return rows
 
 
 def _before(versions: list[Version], version: Version) -> Version | None:

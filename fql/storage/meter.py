@@ -43,10 +43,13 @@ UNBILLED = frozenset(
         "#collection_drops",
         "#history_rewrites",
         "#schema_made",
+        "#key_databases",
     )
 )
 #: fql's own bookkeeping, whose writes are not billed (core has no such documents).
-BOOKKEEPING = frozenset(("#schema_version", "#scopes", "#collection_drops", "#history_rewrites", "#schema_made"))
+BOOKKEEPING = frozenset(
+    ("#schema_version", "#scopes", "#collection_drops", "#history_rewrites", "#schema_made", "#key_databases")
+)
 #: Schema documents, whose writes read storage first.
 SCHEMA = frozenset(("#collections", "#indexes", "#functions", "#roles", "#access_providers", "#databases"))
 #: The kinds of schema and key documents core's business metrics count apart from documents.

@@ -189,6 +189,44 @@ def test_history_rewrites_with_fields_and_abac(server):
         assert [e["type"] for e in events] == expected, name
 
 
+def test_set_streams_send_the_index_rows_a_history_rewrite_changes(server):
+    """Not in core's spec; core's code: a history edit rewrites the document's index rows (IndexStore.update:
+    the rows of each version against the one before it, those gone removed, the new ones added), and a set
+    stream sends each row written as a `set` event (EventEncoder: the row's own action, the document with
+    the row's valid time, the index) at the transaction's time. An Insert of a create before the document
+    moves its `add` row back to the inserted time; the Remove of it moves it forward again."""
+    server.query({"create_index": {"object": {"name": "by_x", "source": SPELLS, "terms": [{"object": {"field": ["data", "x"]}}]}}})
+    doc = create(server, {"x": 1})
+    ts = doc["ts"] - 10_000
+    at = {"@ts": _iso(ts)}
+
+    def edit():
+        server.query({"insert": ref(doc), "ts": at, "action": "create", "params": {"object": {"data": {"object": {"x": 1}}}}})
+        server.query({"remove": ref(doc), "ts": at, "action": "create"})
+
+    for stream in ({"documents": SPELLS}, {"match": {"index": "by_x"}, "terms": 1}):
+        events = subscribe(server, stream, 4, during=edit)
+        shown = [(e["type"], e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
+        assert shown == [("set", "add", doc["ts"]), ("set", "add", ts), ("set", "add", ts), ("set", "add", doc["ts"])]
+        assert all(e["event"]["document"]["ref"] == doc["ref"] for e in events)
+        inserted, removed = events[0]["txn"], events[2]["txn"]
+        assert inserted == events[1]["txn"] < removed == events[3]["txn"]
+
+
+def test_set_streams_see_a_rewrite_that_changes_the_entries(server):
+    """An Insert of an update between the create and now that changes the indexed field: the index's rows
+    now take the document out at the inserted time and put it back at the next version."""
+    server.query({"create_index": {"object": {"name": "by_x", "source": SPELLS, "terms": [{"object": {"field": ["data", "x"]}}]}}})
+    first = create(server, {"x": 1})
+    later = server.query({"update": ref(first), "params": {"object": {"data": {"object": {"y": 1}}}}})
+    ts = later["ts"] - 1
+    update = {"insert": ref(first), "ts": {"@ts": _iso(ts)}, "action": "update", "params": {"object": {"data": {"object": {"x": 2}}}}}
+    events = subscribe(server, {"match": {"index": "by_x"}, "terms": 1}, 2, fields=["action", "document", "index"], during=lambda: server.query(update))
+    shown = [(e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
+    assert shown == [("remove", ts), ("add", later["ts"])]
+    assert events[0]["event"]["index"]["terms"] == [1]
+
+
 def _iso(micros: int) -> str:
     seconds, rest = divmod(micros, 1_000_000)
     at = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc) + datetime.timedelta(microseconds=rest)

@@ -11,7 +11,7 @@ from ...storage.base import DocKey, IndexKey
 from ...values import Document, Module, NullDocument, Ref, native
 from .. import documents, indexes
 from ..evaluator import Context
-from ..refs import live, ref_of
+from ..refs import check_valid_time, live, ref_of
 from ..registry import static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
@@ -290,6 +290,8 @@ class IndexSet(V10Set):
         if at is None:
             now, found = ctx.state.ts, ctx.state.txn.index_scan(self.index.key, terms, lo=lo, hi=hi)
         else:
+            for coll in self.index.sources:
+                check_valid_time(ctx, self.index.key.scope, coll, at)
             now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
         live = ((ref_of(ctx, entry.doc), entry.sort.hex()) for entry in found if entry.ttl is None or entry.ttl > now)
         docs = placed_documents(ctx, self, live)

@@ -32,6 +32,7 @@ from .. import access, indexes, roles
 from ..evaluator import Context
 from ..documents import drops_key
 from ..refs import doc_key, live, ref_of
+from ..refs import min_valid_time as collection_mvt  # this module's min_valid_time is a base's
 from ..registry import method
 from .collections import IndexSet
 from .documents import document_field, to_document, to_stored
@@ -610,27 +611,16 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
     return Polled(out, False, tuple(filtered))
 
 
-#: Core keeps a collection's history this much longer than its `history_days` (Collection.MVTOffset).
-MVT_OFFSET = 15 * 60 * 1_000_000
-_DAY = 86_400 * 1_000_000
-
-
 def min_valid_time(ctx: Context, base: Base) -> int:
     """The oldest time (µs) whose events `base` can still replay: core's minimum valid time of its
-    collections, `history_days` and 15 minutes before now (0 for a collection that keeps all history)."""
+    collections (fql/eval/refs.py)."""
     if isinstance(base, Documents):
         scope, colls = base.scope, (base.coll,)
     elif isinstance(base, IndexRows):
         scope, colls = base.index.key.scope, base.index.sources
     else:
         scope, colls = base.key.scope, (base.key.coll,)
-    oldest = 0
-    for coll in colls:
-        version = live(ctx, DocKey(scope, "#collections", coll)) if not coll.startswith("#") else None
-        days = (version.data or {}).get("history_days") if version is not None else None
-        if isinstance(days, int) and not isinstance(days, bool):
-            oldest = max(oldest, ctx.state.ts - days * _DAY - MVT_OFFSET)
-    return oldest
+    return max((collection_mvt(ctx, scope, coll) for coll in colls), default=0)
 
 
 def _last(versions: list[Version]) -> Version | None:

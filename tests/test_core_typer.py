@@ -699,3 +699,27 @@ def test_user_functions_in_a_database_not_typechecked():
         check()
     db.query("Database.byName('loose')!.update({ typechecked: false })", syntax="v10")
     assert check()[0] == "a"
+
+
+def test_a_cache_miss_reads_the_schema_version_once(monkeypatch):
+    """A check that read the schema is kept by its schema's version: on a miss (the schema changed) that
+    version is read once, for the lookup and the new entry alike."""
+    from fql.eval.v10 import static
+
+    db = fql.connect()
+    db.query("Collection.create({ name: 'Once' })", syntax="v10")
+    program = fql.parse("Once.all().first()", "v10")
+    db.run_with_state(program, syntax="v10", typecheck=True)
+    db.query("Collection.create({ name: 'Other' })", syntax="v10")
+    reads = []
+
+    def counted(ctx):
+        reads.append(1)
+        return real(ctx)
+
+    real = static.schema_version
+    monkeypatch.setattr(static, "schema_version", counted)
+    assert db.run_with_state(program, syntax="v10", typecheck=True)[1].static_type == "Once | Null"
+    assert len(reads) == 1
+    assert db.run_with_state(program, syntax="v10", typecheck=True)[1].static_type == "Once | Null"
+    assert len(reads) == 2

@@ -432,8 +432,10 @@ def _schema_key(ctx: Context) -> tuple[int, str, int]:
 
 def _outcome(program: ast.Node, ctx: Context) -> t.Any:
     hit = _CHECKED.get(id(program))
+    key = None
     if hit is not None and hit.program is program:
-        found = hit.outcomes.get(hit.key(ctx))
+        key = hit.key(ctx)  # (reads the schema version: computed once, kept for the miss below)
+        found = hit.outcomes.get(key)
         if found is not None:
             return found
     # The bound names the check asked for, in order, with the types it was given.
@@ -452,9 +454,10 @@ def _outcome(program: ast.Node, ctx: Context) -> t.Any:
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
         hit = _CHECKED[id(program)] = _Checked(program, names, schema)
+        key = None  # the key a new entry asks for differs: it is computed for it
     if len(hit.outcomes) >= _VARIANTS_MAX:
         del hit.outcomes[next(iter(hit.outcomes))]
-    hit.outcomes[hit.key(ctx)] = outcome
+    hit.outcomes[hit.key(ctx) if key is None else key] = outcome
     return outcome
 
 

@@ -472,7 +472,32 @@ class Checker:
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
+        if op == "+":
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+        # (The other number operators are overloaded over each number type's shape, `(Int, Number) => Number`
+        # and so on, in the order core's Scala map of type shapes iterates: a receiver that is no number fails
+        # all of them, worded as a union in that order, which fql cannot reproduce; it is left to run.)
         return UNKNOWN, None
+
+    def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
+        """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
+        the arguments are checked in order, each against every overload still standing; the first argument
+        after which every overload has failed is the error, at that argument, saying what it failed there
+        (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
+        reported where an argument's type is not certain before that."""
+        failed: set[int] = set()
+        for index, (found, node) in enumerate(args):
+            if not _certain(found):
+                return
+            uses = []
+            for alt, params in enumerate(alternatives):
+                if not is_subtype(found, params[index]):
+                    failed.add(alt)
+                    uses.append(params[index])
+            if len(failed) == len(alternatives):
+                shown = " | ".join(dict.fromkeys(display(u) or "" for u in reversed(uses)))
+                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span))
+                return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
         operand = self.value(node.operand, scope)
@@ -661,6 +686,19 @@ class Checker:
         if isinstance(element, Named) and not element.args and element.name not in (*_PRIMITIVES, "Null"):
             return self.env.member_type(element, name)
         return None
+
+
+#: Core's hard-coded `+` (Typer.HardcodedOps): `((Number, Number) => Number) & ((String, String) => String)`.
+_PLUS = ((NUMBER, NUMBER), (STRING, STRING))
+#: The named types whose values surely fit or surely fail a primitive parameter.
+_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _certain(ty: Type) -> bool:
+    """Whether a type is a primitive (a literal's too), Null, a Time or a Date: whether it fits a primitive
+    parameter is certain."""
+    widened = primary(ty)
+    return isinstance(widened, Named) and not widened.args and widened.name in _CERTAIN
 
 
 def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:

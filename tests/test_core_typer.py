@@ -239,6 +239,11 @@ def test_typechecks_sets(authors):
         ("Author.byId('1')!.delete()", "NullAuthor"),
         ("Collection.byName('Author')", "NamedRef<CollectionDef>"),
         ("Collection.byName('Author')!.name", "String"),
+        # TyperCoreSpec "typecheck documents": `Ref<D>` is `D | EmptyRef<D>`, a field both have their union.
+        ("Author.byId('1').id", "ID"),
+        ("Author.byId('1').coll", "Any | AuthorCollection"),
+        ("Author.byId('1').exists()", "Boolean"),
+        ("Collection.byName('Author').name", "String"),
     ],
 )
 def test_user_collection_types(authors, query, shown):
@@ -574,6 +579,10 @@ def test_defined_fields_types(people, query, shown):
         ("Person.all().first()!.email", [("Type `Person` does not have field `email`", 22, 27)]),
         ("Person.all().take('a')", [("Type `String` is not a subtype of `Number`", 18, 21)]),
         ("Person('1')!.data", [("Type `Person` does not have field `data`", 13, 17)]),
+        # TyperCoreSpec "typecheck documents": a reference's field without `!` is its document's or its
+        # empty reference's (an alias of Null), which has no data fields nor document methods.
+        ("Person.byId('1').name", [("Type `Null` does not have field `name`", 17, 21)]),
+        ("Person.byId('1').update({})", [("Type `Null` does not have field `update`", 17, 23)]),
     ],
 )
 def test_collection_type_errors(people, query, expected):
@@ -583,7 +592,8 @@ def test_collection_type_errors(people, query, expected):
 @pytest.mark.parametrize(
     "query",
     [
-        "Person.byId('1').name",  # a reference's field: core's failure on `EmptyRef<Person>` has causes
+        "Person.byId('1').email",  # a field neither member of `Person | EmptyRef<Person>` has: core's causes
+        "let r = Person.byId('1'); r.name",  # core's hint for a reference from elsewhere: not modelled
         "let p = Person.byId('1')!; p.email",  # core's hint for a value from elsewhere: not modelled
         "Person.all().map(p => p.email)",  # a lambda's parameter: where core places its failure is not modelled
         "Person.byId('1')!.toString()",
@@ -735,3 +745,12 @@ def test_a_cache_miss_reads_the_schema_version_once(monkeypatch):
     assert len(reads) == 1
     assert db.run_with_state(program, syntax="v10", typecheck=True)[1].static_type == "Once | Null"
     assert len(reads) == 2
+
+
+def test_a_reference_field_without_bang_suggests_it(people):
+    # TyperCoreSpec "typecheck documents": the `!` suggestion where the dot starts.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(people, "Person.byId('1').update({})")
+    assert [(m, s.start, s.end, rest) for m, _, _, s, *rest in failed.value.hints] == [
+        ("Use the ! or ?. operator to handle the null case", 16, 16, ["!"])
+    ]

@@ -557,6 +557,8 @@ class Checker:
             shown = display(receiver)
         elif isinstance(receiver, (Unknown, Var)):
             return UNKNOWN
+        elif isinstance(receiver, Named) and receiver.name in _REFS and len(receiver.args) == 1:
+            return self._ref_field(receiver, name, origin, before, at)
         elif (known := self.env.member_type(receiver, name)) is not None:
             return known
         elif isinstance(receiver, Tuple) and receiver.items and origin is not None and origin.end == before.end:
@@ -601,6 +603,33 @@ class Checker:
             hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
         self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
         return UNKNOWN
+
+    def _ref_field(self, ref: Named, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
+        """`ref.name` on a reference without `!`: core's `Ref<D>` is `D | EmptyRef<D>`, each member typed, so
+        a field both have is the union of theirs (`.id` is `ID`, `.coll` is `Any | AuthorCollection`,
+        `.exists()` is `Boolean`), and one the empty reference (whose alias is Null) lacks is core's
+        missing field of `Null`, with the `!` suggestion (TyperCoreSpec "typecheck documents"), where the
+        document has it (else both fail, which core words with causes) and the reference is right before
+        the dot (elsewhere core's hint is not modelled)."""
+        doc, empty = ref.args[0], Named("Empty" + ref.name)
+        from_doc = self.env.member_type(doc, name)
+        from_empty = self.env.member_type(empty, name)
+        if from_doc is None:
+            return UNKNOWN
+        if from_empty is None:
+            if self.env.has_member(empty, name) is not False or origin is None or origin.end != before.end:
+                return UNKNOWN
+            dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+            hint = ("Use the ! or ?. operator to handle the null case", dot, "!")
+            self.fail(f"Type `Null` does not have field `{name}`", at, (hint,))
+            return UNKNOWN
+        if isinstance(from_doc, Func) and isinstance(from_empty, Func):
+            if from_doc.params != from_empty.params or from_doc.rest or from_empty.rest:
+                return UNKNOWN
+            return Func(from_doc.params, union((from_doc.result, from_empty.result)), from_doc.names)
+        if contains(from_doc, (Func, Intersect, Generic)) or contains(from_empty, (Func, Intersect, Generic)):
+            return UNKNOWN
+        return union((from_doc, from_empty))
 
     def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
         receiver, origin = self.infer(node.obj, scope)

@@ -40,6 +40,9 @@ _KINDS = {
 
 #: The containers whose members are generic over their element, `A` in their signatures (`<A> Set<A>`).
 _GENERIC = frozenset(("Array", "Set", "EventSource"))
+#: The empty references (`Ref<D>` is `D | EmptyRef<D>`), whose members the checker is asked for without
+#: their document (they do not depend on it).
+_EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
 #: The type constructors a `let` annotation may name (with one argument), as core's type environment has them.
 _CONSTRUCTORS = frozenset(("Array", "Set", "EventSource", "Ref", "NamedRef", "EmptyRef", "EmptyNamedRef"))
 
@@ -102,6 +105,9 @@ class RuntimeEnv(Env):
     def has_member(self, owner: ty.Type, name: str) -> bool | None:
         if not isinstance(owner, ty.Named):
             return None
+        if owner.name in _EMPTY_REFS and not owner.args and name != "toString":
+            # An empty reference: its own members (its alias Null's `toString` is left alone).
+            return name in stdlib_types.SHAPES[owner.name].fields
         if owner.name in _KINDS:
             kind = _KINDS[owner.name]
             return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS

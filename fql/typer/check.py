@@ -118,12 +118,18 @@ def check_body(
     literal body checked against a declared `result` type. Returns the errors and the body's type."""
     checker = Checker(env, lambda name: None, text)
     found, _ = checker.infer(body, dict(params))
-    plain = result is not None and isinstance(result, Named) and not result.args
-    if plain and not checker.errors and isinstance(body, ast.Literal) and checker._group(body.span) == body.span:
+    # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
+    plain = result is not None and _certain(result)
+    last = body
+    if isinstance(body, ast.Program) and body.body:
+        # An FSL function's body (its braces' statements): its value is its last statement's, typed where
+        # that is written (core's Block).
+        last = body.body[-1]
+    if plain and not checker.errors and isinstance(last, ast.Literal) and checker._group(last.span) == last.span:
         # A literal's type is made where it is written, so core's misfit is placed there (FQL2ComputedFieldsSpec
         # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
-        # or a call (or a block's) is not modelled.
-        checker._expect(found, result.name, body.span)  # type: ignore[union-attr]
+        # or a call (or a nested block's) is not modelled.
+        checker._expect(found, result.name, last.span)  # type: ignore[union-attr]
     return tuple(checker.errors), found
 
 

@@ -194,10 +194,17 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
             declared = env.annotation(arg.type.texpr)
         if declared is not None:
             typed[arg.name.text] = (declared, _at(arg.type.start - offset, arg.type.end - offset))  # type: ignore[union-attr]
-    if typed != untyped:
-        more, result = check_body(body, typed, env, source)
-        returns = None if function.ret is None else env.annotation(function.ret.texpr)
-        found += _from_signature(body, [e for e in more if e not in found], result, returns)
+    returns = None if function.ret is None else env.annotation(function.ret.texpr)
+    if typed != untyped or returns is not None:
+        # Typed again with the signature: its parameters' types, and a last statement that is a literal
+        # checked against its return type (core constrains the function by its signature; a lone failure
+        # inside the body is reported as itself, at the literal, as for a computed field).
+        more, result = check_body(body, typed, env, source, returns)
+        new = [e for e in more if e not in found]
+        if len(new) == 1 and new[0].span == body.body[-1].span and " is not a subtype of " in new[0].message:
+            found += (new[0],)
+        else:
+            found += _from_signature(body, new, result, returns)
     return _placed(found, offset)
 
 

@@ -22,11 +22,6 @@ Not yet (fql's checker does not infer these; listed in README's **Typechecking**
   the signature `Array` with core's message, but not drawn in the generated main.fsl (`at main.fsl:5:13`)
   and without the index's error that core reports beside it.
 - "warns about uncalled overloaded functions": core's type of `(x, y) => x + y` (its warning is ported).
-- FQL2TypecheckWithV4Spec "v4 functions with conflicting names work", "v4 collections with aliases should
-  still take priority": fql refuses `foo.zzz` with core's error at `zzz` (the collection, not the v4
-  function), but without core's hint ``Type `fooCollection` inferred here`` at the collection's name in
-  main.fsl (in a schema check core's type of a collection is made at its declaration; fql's at the name in
-  the body).
 """
 
 from __future__ import annotations
@@ -344,6 +339,55 @@ def test_v4_functions_typecheck_correctly():
     db.query('CreateFunction({ name: "Foo", body: Query(Lambda(["x"], Var("x"))) })')
     q(db, "Function.create({ name: 'Bar', body: 'x => Foo(x)' })")
     assert q(db, "Bar(3)") == 3
+
+
+def _v4_function_and_collection_foo() -> fql.Database:
+    db = fql.connect(root_secret="secret")
+    db.query('CreateFunction({ name: "foo", body: Query(Lambda(["x"], Var("x"))) })')
+    db.query('CreateCollection({ name: "foo" })')
+    return db
+
+
+def _refusal(db: fql.Database) -> str:
+    out = answer(db, "Function.create({ name: 'Bar', body: 'x => foo.zzz(x)' })")
+    assert out["error"]["code"] == "invalid_schema"
+    return out["summary"]
+
+
+def _drawn(line: int, header: int) -> str:
+    """Core's rendering of the refusal: the error at `zzz` (line `line` of main.fsl), its hint at the
+    collection's name where main.fsl declares it (line `header`)."""
+    return (
+        "error: Invalid database schema update.\n"
+        "    error: Type `fooCollection` does not have field `zzz`\n"
+        f"    at main.fsl:{line}:7\n"
+        "      |\n"
+        f"    {line} |   foo.zzz(x)\n"
+        "      |       ^^^\n"
+        "      |\n"
+        "    hint: Type `fooCollection` inferred here\n"
+        f"    at main.fsl:{header}:12\n"
+        "      |\n"
+        f"    {header} | collection foo {{\n"
+        "      |            ^^^\n"
+        "      |\n"
+        "at *query*:1:16\n"
+        "  |\n"
+        "1 | Function.create({ name: 'Bar', body: 'x => foo.zzz(x)' })\n"
+        "  |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |"
+    )
+
+
+def test_v4_functions_with_conflicting_names_work():
+    # Collections take priority over functions.
+    assert _refusal(_v4_function_and_collection_foo()) == _drawn(8, 4)
+
+
+def test_v4_collections_with_aliases_should_still_take_priority():
+    db = _v4_function_and_collection_foo()
+    q(db, "Collection.byName('foo')!.update({ alias: 'MyColl' })")
+    assert _refusal(db) == _drawn(9, 5)
 
 
 # -- the typer gaps closed with this port: a user function's result against its declared return type

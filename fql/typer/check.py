@@ -111,12 +111,15 @@ def check_body(
     env: Env,
     text: str,
     result: Type | None = None,
+    declared: t.Mapping[str, ast.Span] | None = None,
 ) -> tuple[tuple[TypeError_, ...], Type]:
     """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
     a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
     their types and where those were written (a signature's type; None where core has no place), and a
-    literal body checked against a declared `result` type. Returns the errors and the body's type."""
-    checker = Checker(env, lambda name: None, text)
+    literal body checked against a declared `result` type. `declared`: where the schema declares the user
+    collections the body may name (spans in `text`'s offsets): core types a collection there, so its
+    `inferred here` hint points at the declaration. Returns the errors and the body's type."""
+    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}))
     found, _ = checker.infer(body, dict(params))
     # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
     plain = result is not None and _certain(result)
@@ -152,6 +155,8 @@ class Checker:
     made: set[ast.Span] = field(factory=set)
     #: How many lambdas are being typed from a generic function's arguments, one inside another.
     depth: int = 0
+    #: Where a schema declares its user collections, by name and alias (see check_body).
+    declared: dict[str, ast.Span] = field(factory=dict)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -242,8 +247,13 @@ class Checker:
         if found is not None:
             return found, None
         found = self.env.global_type(node.name)
+        if found is None:
+            return UNKNOWN, None
+        at = self.declared.get(node.name)
+        if at is not None and isinstance(found, Named) and found.name.endswith("Collection"):
+            return found, at
         # A global's type is inferred at its name (a missing member of `Math` is placed without a hint).
-        return (UNKNOWN, None) if found is None else (found, node.span)
+        return found, node.span
 
     def visit_Block(self, node: ast.Block | ast.Program, scope: dict) -> Typed:
         """Statements in a scope of their own: the last one's type (a `let` last is Never)."""
@@ -590,7 +600,7 @@ class Checker:
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
             # A module's missing member, where core gives no hint: the module is right before the dot
             # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
-            if origin is None or origin.end != before.end:
+            if origin is None or (origin.end != before.end and origin not in self.declared.values()):
                 return UNKNOWN
             shown = display(receiver)
         else:

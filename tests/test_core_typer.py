@@ -239,6 +239,11 @@ def test_typechecks_sets(authors):
         ("Author.byId('1')!.delete()", "NullAuthor"),
         ("Collection.byName('Author')", "NamedRef<CollectionDef>"),
         ("Collection.byName('Author')!.name", "String"),
+        # TyperCoreSpec "typecheck documents": `Ref<D>` is `D | EmptyRef<D>`, a field both have their union.
+        ("Author.byId('1').id", "ID"),
+        ("Author.byId('1').coll", "Any | AuthorCollection"),
+        ("Author.byId('1').exists()", "Boolean"),
+        ("Collection.byName('Author').name", "String"),
     ],
 )
 def test_user_collection_types(authors, query, shown):
@@ -411,6 +416,16 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Math.abs(null)", [("Type `Null` is not a subtype of `Number`", 9, 13)]),
         ("'a'.concat(2)", [("Type `Int` is not a subtype of `String`", 11, 12)]),
         ("Time.now().add('1', 'day')", [("Type `String` is not a subtype of `Number`", 15, 18)]),
+        # Core's overloaded `+` (`((Number, Number) => Number) & ((String, String) => String)`): the first
+        # operand after which both overloads failed, with what it failed there (FQL2StringSpec "concatenates
+        # any other value").
+        ("'foo' + 3", [("Type `Int` is not a subtype of `String`", 8, 9)]),
+        ("'foo' + true", [("Type `Boolean` is not a subtype of `String | Number`", 8, 12)]),
+        ("'foo' + 2.5", [("Type `Double` is not a subtype of `String`", 8, 11)]),
+        ("'foo' + Date('1970-01-01')", [("Type `Date` is not a subtype of `String | Number`", 8, 26)]),
+        ("true + 1", [("Type `Boolean` is not a subtype of `String | Number`", 0, 4)]),
+        ("1 + true", [("Type `Boolean` is not a subtype of `Number`", 4, 8)]),
+        ("let x = 'a'; x + 1", [("Type `Int` is not a subtype of `String`", 17, 18)]),
         # TyperCoreSpec "type array lits tuples": an array literal is an Array of its items' union.
         ("[1, 2].foo()", [("Type `Array<1 | 2>` does not have field `foo`", 7, 10)]),
         ("[1, 'a'].foo", [('Type `Array<1 | "a">` does not have field `foo`', 9, 12)]),
@@ -423,7 +438,6 @@ def test_type_errors(db, query, expected):
 @pytest.mark.parametrize(
     "query",
     [
-        "'a' + 1",  # core's overloaded `+`: how it words the failure is not modelled
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "'a'.slice('b')",  # an overload's failure: core words it with causes
@@ -438,6 +452,9 @@ def test_type_errors(db, query, expected):
         "(if (true) { a: 1 } else { a: 2 }).b",  # core reports each branch's failure as a cause
         "{ f: x => x }.g",
         "1 + (if (true) 'a' else 2)",
+        "'a' + (if (true) 'a' else 2)",  # a union's overloads (core's conjoined alternatives): not modelled
+        "'a' - 1",  # each number type's `-` and `/`: their union's order is core's map's, not modelled
+        "'foo' / 2",
     ],
 )
 def test_no_error_where_the_checker_is_unsure(db, query):
@@ -562,6 +579,10 @@ def test_defined_fields_types(people, query, shown):
         ("Person.all().first()!.email", [("Type `Person` does not have field `email`", 22, 27)]),
         ("Person.all().take('a')", [("Type `String` is not a subtype of `Number`", 18, 21)]),
         ("Person('1')!.data", [("Type `Person` does not have field `data`", 13, 17)]),
+        # TyperCoreSpec "typecheck documents": a reference's field without `!` is its document's or its
+        # empty reference's (an alias of Null), which has no data fields nor document methods.
+        ("Person.byId('1').name", [("Type `Null` does not have field `name`", 17, 21)]),
+        ("Person.byId('1').update({})", [("Type `Null` does not have field `update`", 17, 23)]),
     ],
 )
 def test_collection_type_errors(people, query, expected):
@@ -571,7 +592,8 @@ def test_collection_type_errors(people, query, expected):
 @pytest.mark.parametrize(
     "query",
     [
-        "Person.byId('1').name",  # a reference's field: core's failure on `EmptyRef<Person>` has causes
+        "Person.byId('1').email",  # a field neither member of `Person | EmptyRef<Person>` has: core's causes
+        "let r = Person.byId('1'); r.name",  # core's hint for a reference from elsewhere: not modelled
         "let p = Person.byId('1')!; p.email",  # core's hint for a value from elsewhere: not modelled
         "Person.all().map(p => p.email)",  # a lambda's parameter: where core places its failure is not modelled
         "Person.byId('1')!.toString()",
@@ -699,3 +721,36 @@ def test_user_functions_in_a_database_not_typechecked():
         check()
     db.query("Database.byName('loose')!.update({ typechecked: false })", syntax="v10")
     assert check()[0] == "a"
+
+
+def test_a_cache_miss_reads_the_schema_version_once(monkeypatch):
+    """A check that read the schema is kept by its schema's version: on a miss (the schema changed) that
+    version is read once, for the lookup and the new entry alike."""
+    from fql.eval.v10 import static
+
+    db = fql.connect()
+    db.query("Collection.create({ name: 'Once' })", syntax="v10")
+    program = fql.parse("Once.all().first()", "v10")
+    db.run_with_state(program, syntax="v10", typecheck=True)
+    db.query("Collection.create({ name: 'Other' })", syntax="v10")
+    reads = []
+
+    def counted(ctx):
+        reads.append(1)
+        return real(ctx)
+
+    real = static.schema_version
+    monkeypatch.setattr(static, "schema_version", counted)
+    assert db.run_with_state(program, syntax="v10", typecheck=True)[1].static_type == "Once | Null"
+    assert len(reads) == 1
+    assert db.run_with_state(program, syntax="v10", typecheck=True)[1].static_type == "Once | Null"
+    assert len(reads) == 2
+
+
+def test_a_reference_field_without_bang_suggests_it(people):
+    # TyperCoreSpec "typecheck documents": the `!` suggestion where the dot starts.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(people, "Person.byId('1').update({})")
+    assert [(m, s.start, s.end, rest) for m, _, _, s, *rest in failed.value.hints] == [
+        ("Use the ! or ?. operator to handle the null case", 16, 16, ["!"])
+    ]

@@ -240,10 +240,20 @@ class _Answered(Exception):
 
 def _validate(ctx: Context, request: Request, files: list) -> Response:
     version = _version(ctx, request)
-    result = manager.validate(ctx, files, override=_flag(request, "override"), staged=_flag(request, "staged"))
+    override, staged = _flag(request, "override"), _flag(request, "staged")
+    result = manager.validate(ctx, files, override=override, staged=staged)
     fmt = _format(request) or "semantic"
     text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
-    return _ok({"version": version, "diff": text})
+    answer = _ok({"version": version, "diff": text})
+    if not manager.can_write(ctx):
+        return answer
+    # Core's validate types the schema it would make as an update does (SchemaTypeValidator, its errors
+    # the update's); fql's typer reads the schema as written: the push is applied in this transaction,
+    # checked (manager.update), and rolled back.
+    if staged:
+        manager.apply_staged(ctx)
+    manager.update(ctx, files, override=override)
+    raise _Answered(answer)
 
 
 def _format(request: Request) -> str | None:

@@ -113,19 +113,28 @@ def check_body(
     env: Env,
     text: str,
     result: Type | None = None,
+    declared: t.Mapping[str, ast.Span] | None = None,
 ) -> tuple[tuple[TypeError_, ...], Type]:
     """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
     a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
     their types and where those were written (a signature's type; None where core has no place), and a
-    literal body checked against a declared `result` type. Returns the errors and the body's type."""
-    checker = Checker(env, lambda name: None, text)
+    literal body checked against a declared `result` type. `declared`: where the schema declares the user
+    collections the body may name (spans in `text`'s offsets): core types a collection there, so its
+    `inferred here` hint points at the declaration. Returns the errors and the body's type."""
+    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}))
     found, _ = checker.infer(body, dict(params))
-    plain = result is not None and isinstance(result, Named) and not result.args
-    if plain and not checker.errors and isinstance(body, ast.Literal) and checker._group(body.span) == body.span:
+    # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
+    plain = result is not None and _certain(result)
+    last = body
+    if isinstance(body, ast.Program) and body.body:
+        # An FSL function's body (its braces' statements): its value is its last statement's, typed where
+        # that is written (core's Block).
+        last = body.body[-1]
+    if plain and not checker.errors and isinstance(last, ast.Literal) and checker._group(last.span) == last.span:
         # A literal's type is made where it is written, so core's misfit is placed there (FQL2ComputedFieldsSpec
         # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
-        # or a call (or a block's) is not modelled.
-        checker._expect(found, result.name, body.span)  # type: ignore[union-attr]
+        # or a call (or a nested block's) is not modelled.
+        checker._expect(found, result.name, last.span)  # type: ignore[union-attr]
     return tuple(checker.errors), found
 
 
@@ -148,6 +157,8 @@ class Checker:
     made: set[ast.Span] = field(factory=set)
     #: How many lambdas are being typed from a generic function's arguments, one inside another.
     depth: int = 0
+    #: Where a schema declares its user collections, by name and alias (see check_body).
+    declared: dict[str, ast.Span] = field(factory=dict)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -238,8 +249,13 @@ class Checker:
         if found is not None:
             return found, None
         found = self.env.global_type(node.name)
+        if found is None:
+            return UNKNOWN, None
+        at = self.declared.get(node.name)
+        if at is not None and isinstance(found, Named) and found.name.endswith("Collection"):
+            return found, at
         # A global's type is inferred at its name (a missing member of `Math` is placed without a hint).
-        return (UNKNOWN, None) if found is None else (found, node.span)
+        return found, node.span
 
     def visit_Block(self, node: ast.Block | ast.Program, scope: dict) -> Typed:
         """Statements in a scope of their own: the last one's type (a `let` last is Never)."""
@@ -498,7 +514,32 @@ class Checker:
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
+        if op == "+":
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+        # (The other number operators are overloaded over each number type's shape, `(Int, Number) => Number`
+        # and so on, in the order core's Scala map of type shapes iterates: a receiver that is no number fails
+        # all of them, worded as a union in that order, which fql cannot reproduce; it is left to run.)
         return UNKNOWN, None
+
+    def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
+        """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
+        the arguments are checked in order, each against every overload still standing; the first argument
+        after which every overload has failed is the error, at that argument, saying what it failed there
+        (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
+        reported where an argument's type is not certain before that."""
+        failed: set[int] = set()
+        for index, (found, node) in enumerate(args):
+            if not _certain(found):
+                return
+            uses = []
+            for alt, params in enumerate(alternatives):
+                if not is_subtype(found, params[index]):
+                    failed.add(alt)
+                    uses.append(params[index])
+            if len(failed) == len(alternatives):
+                shown = " | ".join(dict.fromkeys(display(u) or "" for u in reversed(uses)))
+                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span))
+                return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
         operand = self.value(node.operand, scope)
@@ -558,6 +599,8 @@ class Checker:
             shown = display(receiver)
         elif isinstance(receiver, (Unknown, Var)):
             return UNKNOWN
+        elif isinstance(receiver, Named) and receiver.name in _REFS and len(receiver.args) == 1:
+            return self._ref_field(receiver, name, origin, before, at)
         elif (known := self.env.member_type(receiver, name)) is not None:
             return known
         elif isinstance(receiver, Tuple) and receiver.items and origin is not None and origin.end == before.end:
@@ -583,7 +626,7 @@ class Checker:
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
             # A module's missing member, where core gives no hint: the module is right before the dot
             # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
-            if origin is None or origin.end != before.end:
+            if origin is None or (origin.end != before.end and origin not in self.declared.values()):
                 return UNKNOWN
             shown = display(receiver)
         else:
@@ -602,6 +645,33 @@ class Checker:
             hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
         self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
         return UNKNOWN
+
+    def _ref_field(self, ref: Named, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
+        """`ref.name` on a reference without `!`: core's `Ref<D>` is `D | EmptyRef<D>`, each member typed, so
+        a field both have is the union of theirs (`.id` is `ID`, `.coll` is `Any | AuthorCollection`,
+        `.exists()` is `Boolean`), and one the empty reference (whose alias is Null) lacks is core's
+        missing field of `Null`, with the `!` suggestion (TyperCoreSpec "typecheck documents"), where the
+        document has it (else both fail, which core words with causes) and the reference is right before
+        the dot (elsewhere core's hint is not modelled)."""
+        doc, empty = ref.args[0], Named("Empty" + ref.name)
+        from_doc = self.env.member_type(doc, name)
+        from_empty = self.env.member_type(empty, name)
+        if from_doc is None:
+            return UNKNOWN
+        if from_empty is None:
+            if self.env.has_member(empty, name) is not False or origin is None or origin.end != before.end:
+                return UNKNOWN
+            dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+            hint = ("Use the ! or ?. operator to handle the null case", dot, "!")
+            self.fail(f"Type `Null` does not have field `{name}`", at, (hint,))
+            return UNKNOWN
+        if isinstance(from_doc, Func) and isinstance(from_empty, Func):
+            if from_doc.params != from_empty.params or from_doc.rest or from_empty.rest:
+                return UNKNOWN
+            return Func(from_doc.params, union((from_doc.result, from_empty.result)), from_doc.names)
+        if contains(from_doc, (Func, Intersect, Generic)) or contains(from_empty, (Func, Intersect, Generic)):
+            return UNKNOWN
+        return union((from_doc, from_empty))
 
     def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
         receiver, origin = self.infer(node.obj, scope)
@@ -687,6 +757,19 @@ class Checker:
         if isinstance(element, Named) and not element.args and element.name not in (*_PRIMITIVES, "Null"):
             return self.env.member_type(element, name)
         return None
+
+
+#: Core's hard-coded `+` (Typer.HardcodedOps): `((Number, Number) => Number) & ((String, String) => String)`.
+_PLUS = ((NUMBER, NUMBER), (STRING, STRING))
+#: The named types whose values surely fit or surely fail a primitive parameter.
+_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _certain(ty: Type) -> bool:
+    """Whether a type is a primitive (a literal's too), Null, a Time or a Date: whether it fits a primitive
+    parameter is certain."""
+    widened = primary(ty)
+    return isinstance(widened, Named) and not widened.args and widened.name in _CERTAIN
 
 
 def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:

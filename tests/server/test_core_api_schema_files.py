@@ -589,3 +589,17 @@ hint: Make the field nullable
 2 |   name: String?
   |               +
   |"""
+
+
+@pytest.mark.parametrize("endpoint", ["update", "validate"])
+def test_validate_typechecks_the_schema_as_update_does(api, db, endpoint):
+    # Core's validate runs SchemaTypeValidator on the schema it would make (SchemaValidate.validateDiffs),
+    # as update does: the same errors, and validate changes nothing.
+    bad = [("main.fsl", "function len(x: Int): Number {\n  x.length\n}")]
+    response = upload(api, f"/schema/1/{endpoint}", bad, db.admin_key)
+    assert response[0] == 400
+    assert message(response).startswith("error: Type `Int` does not have field `length`\nat main.fsl:2:5\n")
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+    response = upload(api, "/schema/1/validate", [("main.fsl", "function len(x: String): Number {\n  x.length\n}")], db.admin_key)
+    assert response[0] == 200 and response[2]["diff"] == "* Adding function `len` to main.fsl:1:1\n\n"
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []

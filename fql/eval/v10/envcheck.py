@@ -37,6 +37,14 @@ class _Schema:
     env: t.Any
     names: frozenset[str]
     recursive: frozenset[str]
+    #: Where each collection is declared, by name and alias: its file's text and its name's offsets there.
+    collections: t.Mapping[str, tuple[str, int, int]] = {}
+
+    def declared(self, text: str, offset: int) -> dict[str, ast.Span]:
+        """The collections declared in the file `text`, their names' spans counted from `offset` (core's
+        `inferred here` hint for a collection in a schema points at its declaration; one declared in another
+        file is left at its use)."""
+        return {name: _at(start - offset, end - offset) for name, (file, start, end) in self.collections.items() if file is text}
 
     def bound(self, name: str) -> bool:
         from . import globals as stdlib
@@ -60,7 +68,14 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
         except parser.FSLError:
             continue  # (the file's own errors are reported where it is read)
     nodes_ = [node for _, _, items in read for node in items]
-    schema = _Schema(RuntimeEnv(ctx), _names(ctx, nodes_), frozenset(_recursive(nodes_)))
+    collections = {
+        name: (text, node.name.start, node.name.end)
+        for _, text, items in read
+        for node in items
+        if node.kw.text == "collection" and node.name is not None
+        for name in (node.name.text, *(a.value.text for a in node.annotations if a.keyword.text.lstrip("@") == "alias"))
+    }
+    schema = _Schema(RuntimeEnv(ctx), _names(ctx, nodes_), frozenset(_recursive(nodes_)), collections)
     out = []
     # Core types roles' and access providers' predicates only once the rest passed.
     for later in (False, True):
@@ -185,7 +200,8 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
         return []
     source = text[offset : function.end - 1]
     untyped = {arg.name.text: (UNKNOWN, None) for arg in function.args if arg.name.text != "_"}
-    found, _ = check_body(body, untyped, env, source)
+    collections = schema.declared(text, offset)
+    found, _ = check_body(body, untyped, env, source, declared=collections)
     found = _with_unbound(found, body.body, frozenset(untyped), schema)
     typed = dict(untyped)
     for arg in function.args:
@@ -194,10 +210,17 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
             declared = env.annotation(arg.type.texpr)
         if declared is not None:
             typed[arg.name.text] = (declared, _at(arg.type.start - offset, arg.type.end - offset))  # type: ignore[union-attr]
-    if typed != untyped:
-        more, result = check_body(body, typed, env, source)
-        returns = None if function.ret is None else env.annotation(function.ret.texpr)
-        found += _from_signature(body, [e for e in more if e not in found], result, returns)
+    returns = None if function.ret is None else env.annotation(function.ret.texpr)
+    if typed != untyped or returns is not None:
+        # Typed again with the signature: its parameters' types, and a last statement that is a literal
+        # checked against its return type (core constrains the function by its signature; a lone failure
+        # inside the body is reported as itself, at the literal, as for a computed field).
+        more, result = check_body(body, typed, env, source, returns, collections)
+        new = [e for e in more if e not in found]
+        if len(new) == 1 and new[0].span == body.body[-1].span and " is not a subtype of " in new[0].message:
+            found += (new[0],)
+        else:
+            found += _from_signature(body, new, result, returns)
     return _placed(found, offset)
 
 
@@ -230,7 +253,7 @@ def _lambda_errors(lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type |
     scope = {name: (UNKNOWN, None) for name in arrow.params if name != "_"}
     if arrow.rest is not None:
         scope[arrow.rest] = (UNKNOWN, None)
-    found, _ = check_body(arrow.body, scope, schema.env, source, result)
+    found, _ = check_body(arrow.body, scope, schema.env, source, result, schema.declared(text, lit.start))
     return _placed(_with_unbound(found, (arrow,), frozenset(), schema), lit.start)
 
 

@@ -40,6 +40,9 @@ _KINDS = {
 
 #: The containers whose members are generic over their element, `A` in their signatures (`<A> Set<A>`).
 _GENERIC = frozenset(("Array", "Set", "EventSource"))
+#: The empty references (`Ref<D>` is `D | EmptyRef<D>`), whose members the checker is asked for without
+#: their document (they do not depend on it).
+_EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
 #: The type constructors a `let` annotation may name (with one argument), as core's type environment has them.
 _CONSTRUCTORS = frozenset(("Array", "Set", "EventSource", "Ref", "NamedRef", "EmptyRef", "EmptyNamedRef"))
 
@@ -102,6 +105,9 @@ class RuntimeEnv(Env):
     def has_member(self, owner: ty.Type, name: str) -> bool | None:
         if not isinstance(owner, ty.Named):
             return None
+        if owner.name in _EMPTY_REFS and not owner.args and name != "toString":
+            # An empty reference: its own members (its alias Null's `toString` is left alone).
+            return name in stdlib_types.SHAPES[owner.name].fields
         if owner.name in _KINDS:
             kind = _KINDS[owner.name]
             return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
@@ -432,8 +438,10 @@ def _schema_key(ctx: Context) -> tuple[int, str, int]:
 
 def _outcome(program: ast.Node, ctx: Context) -> t.Any:
     hit = _CHECKED.get(id(program))
+    key = None
     if hit is not None and hit.program is program:
-        found = hit.outcomes.get(hit.key(ctx))
+        key = hit.key(ctx)  # (reads the schema version: computed once, kept for the miss below)
+        found = hit.outcomes.get(key)
         if found is not None:
             return found
     # The bound names the check asked for, in order, with the types it was given.
@@ -452,9 +460,10 @@ def _outcome(program: ast.Node, ctx: Context) -> t.Any:
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
         hit = _CHECKED[id(program)] = _Checked(program, names, schema)
+        key = None  # the key a new entry asks for differs: it is computed for it
     if len(hit.outcomes) >= _VARIANTS_MAX:
         del hit.outcomes[next(iter(hit.outcomes))]
-    hit.outcomes[hit.key(ctx)] = outcome
+    hit.outcomes[hit.key(ctx) if key is None else key] = outcome
     return outcome
 
 

@@ -947,10 +947,6 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         # Core's SchemaTypeValidator types index paths only in a typechecked database (FQL2IndexMigrationSpec
         # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
-    if not errors and ctx.state.typecheck and env_typechecked(ctx):
-        # The typer's check, in a typechecked database (FQL2ComputedFieldsSpec "cannot call UDFs (run-time)"
-        # is not); a query run without it (X-Typecheck: false) lets the index be made.
-        errors.extend(_indexed_errors(ctx, definition))
     if errors:
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
@@ -1013,20 +1009,6 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
         if error is not None:
             errors.append(error)
     return errors
-
-
-def _indexed_errors(ctx: Context, definition: dict) -> list[str]:
-    """core's checks of the computed fields an index or unique constraint covers (indexed_fields.py),
-    against the database's functions and collections (the one being defined among them)."""
-    from . import indexed_fields
-
-    def names(coll: str) -> list[str]:
-        found = [v.data.get("name") for v in ctx.state.txn.scan(ctx.state.scope, coll) if v.live_at(ctx.state.ts) and v.data]
-        return [n for n in found if isinstance(n, str)]
-
-    functions = [n for n in names("#functions") if n != definition.get("name")]
-    collections = list(dict.fromkeys([*names("#collections"), *([definition["name"]] if isinstance(definition.get("name"), str) else [])]))
-    return [message for _, (message, _, _) in indexed_fields.errors(definition, functions, collections)]
 
 
 def _missing_field(schema: t.Any, steps: list) -> str | None:

@@ -207,7 +207,20 @@ def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:
             hints = (Diagnostic(hint, start, end, suggestion=f"Ref<{coll}>"),)
         drawn.append(Diagnostic(cause, start, end, hints=hints, label="cause"))
     message = f"Field `{member.name.text}` in collection {where.coll} is not persistable"
-    return [Diagnostic(message, ftype.start, ftype.end, hints=tuple(drawn))]
+    return [Diagnostic(message, ftype.start, ftype.end - _closing_parens(ftype.texpr, source), hints=tuple(drawn))]
+
+
+def _closing_parens(texpr: t.Any, source: str) -> int:
+    """How many parentheses end a union's source after its last member: core's span of a union ends where
+    its last member's does, inside them (`String | (String => String` for FQL2DefinedFieldsSpec "union of
+    non-persistable")."""
+    if not isinstance(texpr, sig.UnionType) or "|" not in source:
+        return 0
+    last = source.rsplit("|", 1)[1].strip()
+    count = 0
+    while last.startswith("(") and last.endswith(")"):
+        last, count = last[1:-1].strip(), count + 1
+    return count
 
 
 def _function_types(function: Function, known: t.Callable[[str], bool]) -> list[Diagnostic]:

@@ -948,8 +948,29 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
     if errors:
+        drawn = _drawn_type_errors(ctx, name, definition)
+        if drawn:
+            from .envcheck import invalid_update
+
+            raise invalid_update(drawn)
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]:
+    """The type errors of the schema as it would be once the collection `name` is `definition`, each drawn
+    in its FSL file as core's SchemaTypeValidator draws it (`at main.fsl:5:8`, a cause, a hint to use
+    `Ref<>`); none where fql cannot draw them (a definition FSL cannot say)."""
+    from ...schema import manager
+    from ...schema.migrating import default_types, unknown_types
+
+    if not isinstance(name, str):
+        return []
+    try:
+        files = dict(manager.files(ctx, ("collection", name, definition)))
+    except Exception:  # noqa: BLE001 - a definition FSL cannot say is reported as written
+        return []
+    return unknown_types(files) or default_types(ctx, files, lookup(ctx, ctx.state.scope))
 
 
 def env_typechecked(ctx: Context) -> bool:

@@ -4,8 +4,8 @@ endpoint, so that summaries and static types are checked too. Each test names it
 Ported elsewhere already: "expected type is in the create signature", "replace signature shows up",
 "replaceData signature shows up", "wildcard shows up when typechecking doc" (tests/test_core_typer.py);
 "non-persistable types don't explode default evaluation" (tests/test_core_docs10.py); "typecheck index
-definitions" (tests/test_core_docs10.py test_index_paths_must_be_fields, test_index_paths_of_known_fields);
-"default values must be pure", "default values are typechecked" (tests/test_core_docs10.py);
+definitions" / "works with wildcards" (tests/test_core_docs10.py test_index_paths_of_known_fields);
+"default values must be pure" (tests/test_core_docs10.py);
 "default values are required for non-nullable fields" (tests/test_migrations.py).
 """
 
@@ -387,8 +387,71 @@ def test_default_can_be_declared(db):
     assert ok(db, "Foo.definition.fields.my_field.default", typecheck=False) == "1 + 2"
 
 
+def test_typecheck_index_definitions_accept_defined_fields_and_reject_undefined(db):
+    ok(db, "Collection.create({ name: 'Foo', fields: { my_field: { signature: 'Number' } } })")
+    ok(db, "Foo.definition.update({ indexes: { byMyField: { terms: [{ field: '.my_field' }] } } })")
+    query = 'Foo.definition.update({\n  indexes: {\n    byXY: {\n      terms: [{ field: ".x.y" }]\n    }\n  }\n})'
+    rows = query.split("\n")
+    assert failure(db, query)["summary"] == lines(
+        "error: Invalid database schema update.",
+        "    error: Type `{ id: ID, ts: Time, ttl: Time | Null, my_field: Number }` does not have field `x`",
+        "    at main.fsl:10:13",
+        "       |",
+        "    10 |     terms [.x.y]",
+        "       |             ^",
+        "       |",
+        "at *query*:1:22",
+        "  |",
+        f"1 |   {rows[0]}",
+        "  |  " + "_" * 22 + "^",
+        *(f"{n} | | {row}" for n, row in enumerate(rows[1:], 2)),
+        "  | |__^",
+        "  |",
+    )
+
+
 def test_typecheck_index_definitions_works_for_unique_constraints(db):
     ok(db, "Collection.create({ name: 'Foo', fields: { my_field: { signature: 'Number' } }, constraints: [{ unique: ['.my_field'] }] })")
+    query = (
+        'Collection.create({\n  name: "FooBad",\n  fields: {\n    my_field: { signature: "Number" },\n  },\n'
+        '  constraints: [\n    { unique: [".your_field"] }\n  ]\n})'
+    )
+    assert failure(db, query)["summary"] == lines(
+        "error: Invalid database schema update.",
+        "    error: Type `{ id: ID, ts: Time, ttl: Time | Null, my_field: Number }` does not have field `your_field`",
+        "    at main.fsl:11:12",
+        "       |",
+        "    11 |   unique [.your_field]",
+        "       |            ^^^^^^^^^^",
+        "       |",
+        *create_frame(query),
+    )
+
+
+def test_typecheck_index_definitions_works_for_nested_fields_and_arrays(db):
+    ok(db, "Collection.create({ name: 'Foo', fields: { my_field: { signature: 'Array<{ a: String, b: Number }>' } },"
+           " indexes: { byAB: { terms: [{ field: '.my_field[0].a' }, { field: '.my_field[1].b' }] } } })")
+    query = (
+        'Collection.create({\n  name: "FooBad",\n  fields: {\n    my_field: { signature: "Array<{ a: String, b: Number }>" },\n'
+        '  },\n  indexes: {\n    byAB: {\n      terms: [{ field:".my_field[0].a" }],\n'
+        '      values: [{ field: ".my_field[1].c" }]\n    }\n  }\n})'
+    )
+    assert failure(db, query)["summary"] == lines(
+        "error: Invalid database schema update.",
+        "    error: Type `{ a: String, b: Number }` does not have field `c`",
+        "    at main.fsl:15:26",
+        "       |",
+        "    15 |     values [.my_field[1].c]",
+        "       |                          ^",
+        "       |",
+        "    hint: Type `{ a: String, b: Number }` inferred here",
+        "    at main.fsl:12:19",
+        "       |",
+        "    12 |   my_field: Array<{ a: String, b: Number }>",
+        "       |                   ^^^^^^^^^^^^^^^^^^^^^^^^",
+        "       |",
+        *create_frame(query),
+    )
 
 
 def test_typecheck_index_definitions_works_for_all_term_formats(db):

@@ -51,13 +51,14 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     return out
 
 
-def unknown_types(files: dict[str, str]) -> list[str]:
+def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
     """Core's SchemaTypeValidator on the types the pushed schema writes, as a whole, each error drawn where
     it is: a name that is no collection of it (by name or alias) nor a type core knows is `Unknown type`,
     in a collection's defined fields, then its computed fields' signatures, then its wildcard (which must
     be `Any`), and, after every collection, in functions' signatures (where a name unknown is a type
     parameter if it is both taken and returned, as core's typer reads generics). Core checks computed
-    fields and functions when the database is typechecked, its default; fql always does."""
+    fields and functions when the database is typechecked, its default; fql always does. With `refs`, a
+    `Ref<>` of no document type is an error too, after its parameter's (a v10 write's check)."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
@@ -77,7 +78,7 @@ def unknown_types(files: dict[str, str]) -> list[str]:
             continue
         for node in parser.read(text):
             if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None:
-                where = _Where(node.name.text, known, lambda n: n in names or None, text, file)
+                where = _Where(node.name.text, known, lambda n: n in names or None, text, file, refs)
                 collections += _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):
                 functions += [d.render(text, file) for d in _function_types(node.value, known)]
@@ -147,6 +148,9 @@ class _Where:
     lookup: t.Callable[[str], t.Any]
     text: str
     file: str
+    #: Whether a `Ref<>` of no document type is an error here (a v10 write's check, FQL2DocRefSpec; a
+    #: push's migration check reports the unknown type alone, MigrationValidatorSpec).
+    refs: bool = False
 
 
 def _collection_types(members: list[Node], where: _Where) -> list[str]:
@@ -158,7 +162,8 @@ def _collection_types(members: list[Node], where: _Where) -> list[str]:
     for kind in ("defined", "compute"):
         for member in (m for m in fields if m.value.kind == kind):
             field = member.value
-            found = [d.render(text, file) for d in _names_in(field.type, where.known)]
+            lookup = where.lookup if where.refs else None
+            found = [d.render(text, file) for d in _names_in(field.type, where.known, lookup, text)]
             out += found
             if kind == "defined" and not found:
                 out += [d.render(text, file) for d in _unpersistable(member, where)]
@@ -170,22 +175,62 @@ def _collection_types(members: list[Node], where: _Where) -> list[str]:
     return out
 
 
-def _names_in(ftype: t.Any, known: t.Callable[[str], bool]) -> list[Diagnostic]:
-    """A field's type's unknown names, and constructors given the wrong number of types, each where it is
-    written (core's checkTypeExpr)."""
-    out = []
-    for name in sig.names(ftype.texpr):
+def _names_in(
+    ftype: t.Any, known: t.Callable[[str], bool], lookup: t.Callable[[str], t.Any] | None = None, text: str = ""
+) -> list[Diagnostic]:
+    """A field's type's unknown names, constructors given the wrong number of types, and (with `lookup`)
+    a `Ref<>` of no document type after its parameter's own errors, each where it is written (core's
+    checkTypeExpr; FQL2DocRefSpec: the reference error over the whole `Ref<...>`)."""
+    out: list[Diagnostic] = []
+
+    def go(name: t.Any) -> None:
         at = ftype.start + name.start
         if not known(name.name):
             out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)))
-            continue
+            return
         expected = sig.CONSTRUCTORS.get(name.name)
         if name.args and not expected:
             out.append(Diagnostic(f"Type `{name.name}` does not accept any parameters.", at, at + len(name.name)))
         elif expected and len(name.args) != expected:
             message = f"Type constructor `{name.name}<>` accepts {expected} parameters, received {len(name.args)}"
             out.append(Diagnostic(message, at, at + len(name.name)))
+        for arg in name.args:
+            for inner in _top_names(arg):
+                go(inner)
+        end = _closing(text, at)
+        refers = name.name in ("Ref", "EmptyRef") and len(name.args) == 1 and lookup is not None
+        if refers and end is not None and not _names_document(name.args[0], lookup):
+            out.append(Diagnostic("Reference type must refer to a doc type", at, end))
+
+    for name in _top_names(ftype.texpr):
+        go(name)
     return out
+
+
+def _top_names(texpr: t.Any) -> list:
+    """The named types of a type expression not inside another's parameters, in the order written."""
+    if isinstance(texpr, sig.Name):
+        return [texpr]
+    seen = list(sig.names(texpr))
+    inner = {id(n) for top in seen for arg in top.args for n in sig.names(arg)}
+    return [n for n in seen if id(n) not in inner]
+
+
+def _names_document(node: t.Any, lookup: t.Callable[[str], t.Any]) -> bool:
+    return isinstance(node, sig.Name) and not node.args and sig.doc_type(node.name, lookup) == "doc"
+
+
+def _closing(text: str, at: int) -> int | None:
+    """The end of the `Name<...>` written at `at` in `text` (past its `>`), None where it is not there."""
+    depth, pos = 0, text.find("<", at)
+    if pos < 0:
+        return None
+    while pos < len(text):
+        depth += {"<": 1, ">": -1}.get(text[pos], 0)
+        pos += 1
+        if depth == 0:
+            return pos
+    return None
 
 
 def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:

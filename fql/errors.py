@@ -40,6 +40,9 @@ class FQLError(Exception):
         #: (message, source name, source text or None for the query's, span), and optionally the text the
         #: hint suggests inserting at the span's start (core's `Use the ! or ?. operator`, shown with `+`).
         self.hints: list[tuple] = []
+        #: Core's causes under a v10 type error, after its hints (`cause: `3` is not the value `1``):
+        #: (message, span in the query).
+        self.causes: list[tuple] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
         #: The v10 check warnings of the query that failed as it ran (its summary shows them first).

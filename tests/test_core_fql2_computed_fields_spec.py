@@ -12,8 +12,7 @@ Not yet: "rejects signature with generics" as a v10 write (fql's unknown-type er
 are not drawn in main.fsl, and core's typer also reports the body's `doc.baz` there); "cannot use computed
 fields (typecheck)" / "in unique constraints" (a computed field read through another collection's document,
 `Bar.byId(0)!.x`, is not found: fql finds those selected on the body's parameter); "collection can be
-renamed" (core still resolves `Foo` in the query that renamed it, fql does not); "mva'ed terms enforce the
-inferred type correctly" (core's error for a union parameter has `cause:` lines fql's summaries do not draw).
+renamed" (core still resolves `Foo` in the query that renamed it, fql does not).
 """
 
 from __future__ import annotations
@@ -789,3 +788,20 @@ def test_overlaps_with_data_are_handled_nicely(db):
     ok(db, "Collection.create({ name: 'User', computed_fields: { foo: { body: 'doc => 3' } } })")
     obj = ok(db, "Object.assign({}, User.createData({ foo: 5 }))")
     assert (obj["foo"], obj["data"]["foo"]) == (3, 5)
+
+
+def test_mvaed_terms_enforce_the_inferred_type_correctly(db):
+    ok(db, "Collection.create({ name: 'User', computed_fields: { name: { body: 'doc => [1, 2]' } },"
+           " indexes: { byName: { terms: [{ field: '.name', mva: true }] } } })")
+    ok(db, "User.create({})")
+    assert ok(db, "[User.byName(1).count(), User.byName(2).count()]") == [1, 1]
+    caret = ["  |", "1 | User.byName(3)", "  |             ^", "  |"]
+    assert failure(db, "User.byName(3)")["summary"] == lines(
+        "error: Type `3` is not a subtype of `1 | 2`",
+        "at *query*:1:13",
+        *caret,
+        "cause: `3` is not the value `1`",
+        *caret,
+        "cause: `3` is not the value `2`",
+        *caret,
+    )

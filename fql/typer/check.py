@@ -78,6 +78,8 @@ class TypeError_:
     span: ast.Span
     #: (message, span, text the hint suggests inserting at the span or None).
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
+    #: Core's causes of the failure (message, span), drawn after the hints.
+    causes: tuple[tuple[str, ast.Span], ...] = ()
 
 
 @frozen
@@ -381,6 +383,12 @@ class Checker:
                 self._expect(found, param.name, self._group(arg.span, parens))
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
+            elif _literals_of_one_type(param, found) and found not in param.members and self._placed(arg):  # type: ignore[union-attr]
+                # A literal none of a union of literals is (FQL2ComputedFieldsSpec "mva'ed terms enforce the
+                # inferred type correctly"): core's failure, with a cause for each member.
+                at = self._group(arg.span, parens)
+                causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
+                self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
@@ -717,6 +725,13 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _literals_of_one_type(param: Type, found: Type) -> bool:
+    """Whether `param` is a union of literals of `found`'s (a literal's) primitive type."""
+    if not isinstance(param, Union) or not isinstance(found, Lit):
+        return False
+    return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
 
 
 def _fits(found: Type, param: Type) -> bool:

@@ -521,4 +521,5 @@ def _error(error: t.Any) -> QueryCheckError:
         (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
         for message, span, suggestion in error.hints
     ]
+    out.causes = list(error.causes)
     return out

@@ -805,3 +805,17 @@ def test_mvaed_terms_enforce_the_inferred_type_correctly(db):
         "cause: `3` is not the value `2`",
         *caret,
     )
+
+
+def test_indexing_typechecks_computed_fields_for_index_signatures(db):
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { c: { body: 'doc => [doc.a, doc.b]' } },"
+           " indexes: { mva_on: { terms: [{ field: '.c', mva: true }] }, mva_off: { terms: [{ field: '.c', mva: false }] } } })")
+    assert static_type(db, "(x) => Foo.mva_on(x)") == "Any => Set<Foo>"
+    assert static_type(db, "(x) => Foo.mva_off(x)") == "[Any, Any] => Set<Foo>"
+    for query, shown in [("Foo.mva_off(0).count()", "Int"), ("Foo.mva_off('hi').count()", "String")]:
+        body = failure(db, query)
+        assert body["error"]["code"] == "invalid_query"
+        assert body["summary"].split("\n")[0] == f"error: Type `{shown}` is not a subtype of `[Any, Any]`"
+        assert "\nerror: " not in body["summary"]
+    ok(db, "Foo.mva_off([0, 0]).count()")
+    ok(db, "Foo.mva_off(['hi', 1]).count()")

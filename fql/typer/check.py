@@ -347,7 +347,7 @@ class Checker:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
                 # signature when given").
-                self._check_args(node, fits[0], args)
+                self._check_args(node, fits[0], args, index=True)
                 for found, param in zip(args, fits[0].params):
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
@@ -374,7 +374,7 @@ class Checker:
         count, found = self.passed.get(var, (0, UNKNOWN))
         return found if count == self.uses.get(var) and found != UNKNOWN else None
 
-    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type]) -> None:
+    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False) -> None:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
         take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
@@ -383,6 +383,13 @@ class Checker:
                 self._expect(found, param.name, self._group(arg.span, parens))
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
+            elif not index:
+                continue
+            elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
+                # A user index's term over a tuple (FQL2ComputedFieldsSpec "typechecks computed fields for
+                # index signatures": `[Any, Any]`).
+                shown = display(primary(found))
+                self.fail(f"Type `{shown}` is not a subtype of `{display(param)}`", self._group(arg.span, parens))
             elif _literals_of_one_type(param, found) and found not in param.members and self._placed(arg):  # type: ignore[union-attr]
                 # A literal none of a union of literals is (FQL2ComputedFieldsSpec "mva'ed terms enforce the
                 # inferred type correctly"): core's failure, with a cause for each member.
@@ -725,6 +732,11 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _primitive(found: Type) -> bool:
+    widened = primary(found)
+    return isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES
 
 
 def _literals_of_one_type(param: Type, found: Type) -> bool:

@@ -383,6 +383,9 @@ class Checker:
                 self._expect(found, param.name, self._group(arg.span, parens))
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
+            elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
+                if self._group(arg.span, parens) == arg.span:
+                    self._check_record(arg, found, param)
             elif not index:
                 continue
             elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
@@ -396,9 +399,6 @@ class Checker:
                 at = self._group(arg.span, parens)
                 causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
                 self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
-            elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
-                if self._group(arg.span, parens) == arg.span:
-                    self._check_record(arg, found, param)
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's

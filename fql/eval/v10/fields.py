@@ -963,6 +963,7 @@ def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]
     `Ref<>`); none where fql cannot draw them (a definition FSL cannot say)."""
     from ...schema import manager
     from ...schema.migrating import default_types, unknown_types
+    from ...schema.parser import FSLError
 
     if not isinstance(name, str):
         return []
@@ -971,9 +972,12 @@ def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]
     except Exception:  # noqa: BLE001 - a definition FSL cannot say is reported as written
         return []
     find = lookup(ctx, ctx.state.scope)
-    drawn = unknown_types(files, refs=True) or default_types(ctx, files, find)
-    if not drawn and env_typechecked(ctx):
-        drawn = [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find)]
+    try:
+        drawn = unknown_types(files, refs=True) or default_types(ctx, files, find)
+        if not drawn and env_typechecked(ctx):
+            drawn = [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find)]
+    except FSLError:
+        return []  # (files that do not read: the errors are reported as written)
     return drawn
 
 

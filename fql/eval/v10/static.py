@@ -181,8 +181,9 @@ class RuntimeEnv(Env):
     def _function(self, name: str) -> ty.Type | None:
         """A user function (by name or alias) with a declared signature, in a typechecked database:
         `UserFunction<(x: Number) => Number>`, its parameters named as its body names them (core's
-        internal signature). Without one core infers its type from its body, which fql does not; in a
-        database that is not typechecked it is `UserFunction<Any>` to core: both are not known here."""
+        internal signature). Without one core infers its type from its body, which fql does for a body
+        that uses no parameter (`_inferred_function`); in a database that is not typechecked it is
+        `UserFunction<Any>` to core: not known here."""
         if self.ctx is None or not is_identifier(name):
             return None
         found = _live_or_aliased(self.ctx, "#functions", name)

@@ -40,6 +40,9 @@ class FQLError(Exception):
         #: (message, source name, source text or None for the query's, span), and optionally the text the
         #: hint suggests inserting at the span's start (core's `Use the ! or ?. operator`, shown with `+`).
         self.hints: list[tuple] = []
+        #: Core's causes under a v10 type error, after its hints (`cause: `3` is not the value `1``):
+        #: (message, span in the query).
+        self.causes: list[tuple] = []
         #: The v10 `log()` and `dbg()` lines the caller sees that the failed query made before it failed.
         self.logs: list = []
         #: The v10 check warnings of the query that failed as it ran (its summary shows them first).
@@ -80,6 +83,10 @@ class FQLError(Exception):
         if self.cause is not None:
             out["cause"] = [c.to_dict() for c in self.cause]
         return out
+
+    def v4_errors(self) -> list[dict]:
+        """The items of the v4 envelope's `errors` this error answers: itself, for most errors."""
+        return [self.to_dict()]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"
@@ -255,7 +262,8 @@ class QueryRuntimeError(FQLError):
 
 class CheckConstraintFailed(QueryRuntimeError):
     """A write of a document that fails its collection's check constraints: v10's `constraint_failure`
-    with a failure per check; v4 answers `check constraint failure` with the first check's message."""
+    with a failure per check; v4 answers `check constraint failure` with the first check's message, and
+    its envelope has an error per failed check (core's CheckConstraintEvalError each)."""
 
     v4_code = "check constraint failure"
 
@@ -264,6 +272,10 @@ class CheckConstraintFailed(QueryRuntimeError):
 
     def to_dict(self) -> dict:
         return {"position": list(self.position), "code": self.v4_code, "description": self.failures[0]["description"]}
+
+    def v4_errors(self) -> list[dict]:
+        position = list(self.position)
+        return [{"position": position, "code": self.v4_code, "description": f["description"]} for f in self.failures]
 
 
 class QueryCheckError(FQLError):

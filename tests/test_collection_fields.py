@@ -113,7 +113,11 @@ def test_bad_computed_field_definitions(db):
     collide = 'Collection.create({ name: "Foo", fields: { a: { signature: "Number" } }, computed_fields: { a: { body: "_ => 0" } } })'
     assert only(collide) == (["computed_fields"], "Computed field 'a' collides with a defined field")
     err = fails(db, create.format('bar: { body: "doc => doc.baz", signature: "A => A" }'), "invalid_schema")
-    assert err.description == "Invalid database schema update.\n    error: Unknown type `A`\n    error: Unknown type `A`"
+    # (Each drawn in main.fsl under it, as core draws them.)
+    assert [line for line in err.description.split("\n") if "error:" in line] == [
+        "    error: Unknown type `A`",
+        "    error: Unknown type `A`",
+    ]
 
 
 def test_computed_fields_in_defaults_and_indexes_have_no_effects(db):
@@ -208,11 +212,12 @@ def test_default_failures(db):
 
 def test_not_persistable_field_types(db):
     err = fails(db, 'Collection.create({ name: "Foo", fields: { bar: { signature: "String => Number" } } })', "invalid_schema")
-    assert err.description == (
-        "Invalid database schema update.\n"
-        "    error: Field `bar` in collection Foo is not persistable\n"
-        "    cause: Type String => Number is not persistable"
-    )
+    # (Drawn in main.fsl, as core draws it: tests/test_core_fql2_defined_fields_spec.py.)
+    assert [line for line in err.description.split("\n") if line.startswith(("Invalid", "    error:", "    cause:"))] == [
+        "Invalid database schema update.",
+        "    error: Field `bar` in collection Foo is not persistable",
+        "    cause: Type String => Number is not persistable",
+    ]
     run(db, 'Collection.create({ name: "Bar" })')
     err = fails(db, 'Collection.create({ name: "Baz", fields: { a: { signature: "Array<Bar> | String" } } })', "invalid_schema")
     assert "hint: Use Ref<Bar> as the type of a reference to a Bar document" in err.description

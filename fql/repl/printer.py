@@ -67,6 +67,9 @@ def summary(err: FQLError, source: str, kind: str = "error") -> str:
                 lines.extend(_suggest(source if text is None else text, span, suggestion[0], first[2]))
                 continue
             lines.extend(_place((name, source if text is None else text, span), first))
+    for message, span in getattr(err, "causes", ()):
+        lines.append(f"cause: {message}")
+        lines.extend(_place(("query", source, span), first))
     for i, place in enumerate(places[1:]):
         if i == 0 and getattr(err, "hints", ()):
             lines.append("trace:")

@@ -158,11 +158,16 @@ def stored_files(ctx: Context) -> list[tuple[str, str]]:
     return [(name, content) for _, name, content in sorted(rows)]
 
 
-def files(ctx: Context) -> list[tuple[str, str]]:
-    """The database's FSL files as they stand for its live schema (see the module docstring)."""
+def files(ctx: Context, pending: tuple[str, str, dict] | None = None) -> list[tuple[str, str]]:
+    """The database's FSL files as they stand for its live schema (see the module docstring); with
+    `pending` (kind, name, definition), as they would once that item is written (a new one made now)."""
     stored = stored_files(ctx)
     live_items = live_definitions(ctx)
+    if pending is not None:
+        live_items = [item for item in live_items if item[:2] != pending[:2]] + [pending]
     made_at = {(kind, name): made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) for kind, name, _ in live_items}
+    if pending is not None and not made_at[pending[:2]]:
+        made_at[pending[:2]] = ctx.state.ts
     live_items = _in_generated_order(live_items, made_at)
     if not stored:
         # Core derives main.fsl at the first schema write and patches it at each write after: the items

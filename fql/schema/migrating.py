@@ -51,13 +51,15 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     return out
 
 
-def unknown_types(files: dict[str, str]) -> list[str]:
+def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
     """Core's SchemaTypeValidator on the types the pushed schema writes, as a whole, each error drawn where
     it is: a name that is no collection of it (by name or alias) nor a type core knows is `Unknown type`,
     in a collection's defined fields, then its computed fields' signatures, then its wildcard (which must
     be `Any`), and, after every collection, in functions' signatures (where a name unknown is a type
     parameter if it is both taken and returned, as core's typer reads generics). Core checks computed
-    fields and functions when the database is typechecked, its default; fql always does."""
+    fields and functions when the database is typechecked, its default; fql always does. A `Ref<>` of no
+    document type is an error too, after its parameter's; with `refs` (a v10 write's check) even where
+    its parameter is unknown."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
@@ -77,7 +79,7 @@ def unknown_types(files: dict[str, str]) -> list[str]:
             continue
         for node in parser.read(text):
             if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None:
-                where = _Where(node.name.text, known, lambda n: n in names or None, text, file)
+                where = _Where(node.name.text, known, lambda n: n in names or None, text, file, refs)
                 collections += _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):
                 functions += [d.render(text, file) for d in _function_types(node.value, known)]
@@ -147,6 +149,9 @@ class _Where:
     lookup: t.Callable[[str], t.Any]
     text: str
     file: str
+    #: Whether a `Ref<>` of no document type is an error here (a v10 write's check, FQL2DocRefSpec; a
+    #: push's migration check reports the unknown type alone, MigrationValidatorSpec).
+    refs: bool = False
 
 
 def _collection_types(members: list[Node], where: _Where) -> list[str]:
@@ -171,46 +176,67 @@ def _collection_types(members: list[Node], where: _Where) -> list[str]:
 
 
 def _names_in(ftype: t.Any, where: _Where) -> list[Diagnostic]:
-    """A field's type's unknown names, and constructors given the wrong number of types, each where it is
-    written (core's checkTypeExpr); then each `Ref<>` of no document type, drawn whole (core's
-    RefToNonDoc: FQL2CollectionSpec "refs to named collections do not work")."""
-    out, refs = [], []
+    """A field's type's unknown names, constructors given the wrong number of types, and a `Ref<>` of no
+    document type after its parameter's own errors, drawn over the whole `Ref<...>`, each where it is
+    written (core's checkTypeExpr and RefToNonDoc: FQL2DocRefSpec, FQL2CollectionSpec "refs to named
+    collections do not work")."""
+    out: list[Diagnostic] = []
     known = where.known
-    for name in sig.names(ftype.texpr):
+
+    def go(name: t.Any) -> None:
         at = ftype.start + name.start
-        if name.name in ("Ref", "EmptyRef") and len(name.args) == 1 and _typer_knows(name.args[0], known):
-            if not sig.names_document(name.args[0], where.lookup):
-                refs.append(Diagnostic("Reference type must refer to a doc type", at, _type_end(where.text, at)))
         if not known(name.name):
             out.append(Diagnostic(f"Unknown type `{name.name}`", at, at + len(name.name)))
-            continue
+            return
         expected = sig.CONSTRUCTORS.get(name.name)
         if name.args and not expected:
             out.append(Diagnostic(f"Type `{name.name}` does not accept any parameters.", at, at + len(name.name)))
         elif expected and len(name.args) != expected:
             message = f"Type constructor `{name.name}<>` accepts {expected} parameters, received {len(name.args)}"
             out.append(Diagnostic(message, at, at + len(name.name)))
-    return out + refs
+        for arg in name.args:
+            for inner in _top_names(arg):
+                go(inner)
+        end = _closing(where.text, at)
+        # A v10 write's check reports an unknown parameter twice; a push's, only as unknown.
+        refers = name.name in ("Ref", "EmptyRef") and len(name.args) == 1
+        refers = refers and (where.refs or _typer_knows(name.args[0], known))
+        if refers and end is not None and not sig.names_document(name.args[0], where.lookup):
+            out.append(Diagnostic("Reference type must refer to a doc type", at, end))
+
+    for name in _top_names(ftype.texpr):
+        go(name)
+    return out
 
 
 def _typer_knows(texpr: t.Any, known: t.Callable[[str], bool]) -> bool:
-    """Whether core's typer knows a `Ref<>`'s parameter as a type: a name it does not know is only
-    `Unknown type` (MigrationValidatorSpec "handle dropping a collection gracefully"), while a module's
-    name, which no field may hold, is both unknown and no document type (FQL2CollectionSpec)."""
+    """Whether core's typer knows a `Ref<>`'s parameter as a type, in a push: a name it does not know is
+    only `Unknown type` (MigrationValidatorSpec "handle dropping a collection gracefully"), while a
+    module's name, which no field may hold, is both unknown and no document type (FQL2CollectionSpec). A
+    v10 write reports both for any name (FQL2DocRefSpec, `where.refs`)."""
     return not isinstance(texpr, sig.Name) or known(texpr.name) or texpr.name in sig.MODULE_TYPES
 
 
-def _type_end(text: str, at: int) -> int:
-    """Where the type constructor written at `at` (`Ref<Users>`) ends: after its closing `>`."""
-    depth = 0
-    for i in range(at, len(text)):
-        if text[i] == "<":
-            depth += 1
-        elif text[i] == ">":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
+def _top_names(texpr: t.Any) -> list:
+    """The named types of a type expression not inside another's parameters, in the order written."""
+    if isinstance(texpr, sig.Name):
+        return [texpr]
+    seen = list(sig.names(texpr))
+    inner = {id(n) for top in seen for arg in top.args for n in sig.names(arg)}
+    return [n for n in seen if id(n) not in inner]
+
+
+def _closing(text: str, at: int) -> int | None:
+    """The end of the `Name<...>` written at `at` in `text` (past its `>`), None where it is not there."""
+    depth, pos = 0, text.find("<", at)
+    if pos < 0:
+        return None
+    while pos < len(text):
+        depth += {"<": 1, ">": -1}.get(text[pos], 0)
+        pos += 1
+        if depth == 0:
+            return pos
+    return None
 
 
 def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:
@@ -232,7 +258,20 @@ def _unpersistable(member: Node, where: _Where) -> list[Diagnostic]:
             hints = (Diagnostic(hint, start, end, suggestion=f"Ref<{coll}>"),)
         drawn.append(Diagnostic(cause, start, end, hints=hints, label="cause"))
     message = f"Field `{member.name.text}` in collection {where.coll} is not persistable"
-    return [Diagnostic(message, ftype.start, ftype.end, hints=tuple(drawn))]
+    return [Diagnostic(message, ftype.start, ftype.end - _closing_parens(ftype.texpr, source), hints=tuple(drawn))]
+
+
+def _closing_parens(texpr: t.Any, source: str) -> int:
+    """How many parentheses end a union's source after its last member: core's span of a union ends where
+    its last member's does, inside them (`String | (String => String` for FQL2DefinedFieldsSpec "union of
+    non-persistable")."""
+    if not isinstance(texpr, sig.UnionType) or "|" not in source:
+        return 0
+    last = source.rsplit("|", 1)[1].strip()
+    count = 0
+    while last.startswith("(") and last.endswith(")"):
+        last, count = last[1:-1].strip(), count + 1
+    return count
 
 
 def _function_types(function: Function, known: t.Callable[[str], bool]) -> list[Diagnostic]:

@@ -398,10 +398,10 @@ def _query_error(err: FQLError, info: headers.V4Headers | None = None) -> Respon
     if err.status >= 500:
         raise internal(err)
     state = err.state if isinstance(err, TransactionAborted) else None
-    item = err.to_dict()
+    items = err.v4_errors()
     if info is not None and legacy.is_legacy(info.api_version):
-        item = legacy.error(item)
-    return Response(err.status, json_bytes({"errors": [item]}), state=state)
+        items = [legacy.error(item) for item in items]
+    return Response(err.status, json_bytes({"errors": items}), state=state)
 
 
 def _unsupported(path: str, method: str) -> Response:

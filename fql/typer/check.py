@@ -54,6 +54,8 @@ _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
 _LAMBDA_DEPTH = 4
 #: The references `!` and `?.` take to their documents (core's Ref<D> is D | EmptyRef<D>, the latter Null).
 _REFS = frozenset(("Ref", "NamedRef"))
+#: The parameters of a user index's overloads.
+_INDEX_PARAM = re.compile(r"term\d+|range")
 #: The collections of values whose elements a projection projects.
 _SEQUENCES = frozenset(("Set", "Array"))
 
@@ -78,6 +80,8 @@ class TypeError_:
     span: ast.Span
     #: (message, span, text the hint suggests inserting at the span or None).
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
+    #: Core's causes of the failure (message, span), drawn after the hints.
+    causes: tuple[tuple[str, ast.Span], ...] = ()
 
 
 @frozen
@@ -152,6 +156,10 @@ class Checker:
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
     used: set[int] = field(factory=set)
+    #: How many times each lambda parameter was used, and those uses that were as an argument a user
+    #: index takes of a known type (`(x) => Foo.byFoo(x)`): a parameter used so alone is of that type.
+    uses: dict[int, int] = field(factory=dict)
+    passed: dict[int, tuple[int, Type]] = field(factory=dict)
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
@@ -178,6 +186,7 @@ class Checker:
             return  # no lambda yet, so no parameter in any type (the common case, without a walk)
         if isinstance(ty, Var):
             self.used.add(ty.id)
+            self.uses[ty.id] = self.uses.get(ty.id, 0) + 1
         elif contains(ty, Var):
             for child in children(ty):
                 self._use(child)
@@ -320,6 +329,10 @@ class Checker:
             inner[node.rest] = (UNKNOWN, None)
         result, _ = self.infer(node.body, inner)
         ids = {p.id for p in params}
+        typed = {p.id: self._passed_as(p.id) for p in params if p.id in self.used}
+        if node.rest is None and typed and all(typed.values()) and not contains(result, Var):
+            # Each parameter used is only passed to a user index: core infers it of the term's type.
+            return Func(tuple(typed.get(p.id) or p for p in params), result), node.span
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
@@ -348,6 +361,15 @@ class Checker:
                 return UNKNOWN, None
             if contains(fits[0], Param):
                 return self._made(self._instantiate(fits[0], seeds, node.args, args, scope), node)
+            if fits[0].names and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names):
+                # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
+                # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
+                # signature when given").
+                self._check_args(node, fits[0], args, index=True)
+                for found, param in zip(args, fits[0].params):
+                    if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
+                        count, before = self.passed.get(found.id, (0, param))
+                        self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
@@ -365,16 +387,36 @@ class Checker:
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
 
-    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type]) -> None:
+    def _passed_as(self, var: int) -> Type | None:
+        """The type a lambda parameter was passed as, where that is all the query did with it."""
+        count, found = self.passed.get(var, (0, UNKNOWN))
+        return found if count == self.uses.get(var) and found != UNKNOWN else None
+
+    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False) -> None:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
         take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         for arg, found, param in zip(node.args, args, fn.params):
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 self._expect(found, param.name, self._group(arg.span, parens))
+            elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
+                self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif not index:
+                continue
+            elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
+                # A user index's term over a tuple (FQL2ComputedFieldsSpec "typechecks computed fields for
+                # index signatures": `[Any, Any]`).
+                shown = display(primary(found))
+                self.fail(f"Type `{shown}` is not a subtype of `{display(param)}`", self._group(arg.span, parens))
+            elif _literals_of_one_type(param, found) and found not in param.members and self._placed(arg):  # type: ignore[union-attr]
+                # A literal none of a union of literals is (FQL2ComputedFieldsSpec "mva'ed terms enforce the
+                # inferred type correctly"): core's failure, with a cause for each member.
+                at = self._group(arg.span, parens)
+                causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
+                self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
@@ -799,6 +841,18 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _primitive(found: Type) -> bool:
+    widened = primary(found)
+    return isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES
+
+
+def _literals_of_one_type(param: Type, found: Type) -> bool:
+    """Whether `param` is a union of literals of `found`'s (a literal's) primitive type."""
+    if not isinstance(param, Union) or not isinstance(found, Lit):
+        return False
+    return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
 
 
 def _fits(found: Type, param: Type) -> bool:

@@ -109,7 +109,18 @@ def revalidate(ctx: Context) -> None:
             return  # (an FSL push checked it)
         ctx.state.schema_unchecked = False
         with unbilled(ctx):  # (core's validation reads the schema from its cache)
-            found = errors(ctx, manager.files(ctx))
+            files = manager.files(ctx)
+            found = errors(ctx, files)
+            if not found and ctx.state.typecheck and env_typechecked(ctx):
+                # Core's postcheckIndexedComputedFields, drawn in the schema as FSL; a query run without
+                # the typer (X-Typecheck: false) lets the index be made (FQL2ComputedFieldsSpec).
+                from ...schema.migrating import indexed_types
+                from ...schema.parser import FSLError
+
+                try:
+                    found = indexed_types(dict(files))
+                except FSLError:
+                    found = []  # (a file that does not read is reported as such, after the query)
         if found:
             raise invalid_update(found)
 

@@ -182,14 +182,69 @@ class _CollectionTypes:
 
 def _computed(definition: dict, typechecked: bool) -> dict[str, str]:
     """Computed fields as core's typer records them in a typechecked database: a declared signature as
-    written; fql cannot infer an undeclared one's, and shows `Any`."""
+    written, else the type of the body (FQL2ComputedFieldsSpec "should infer computed field types"), `Any`
+    where fql's typer cannot say it."""
     if not typechecked:
         return {}
-    shown = {}
-    for name, spec in (definition.get("computed_fields") or {}).items():
-        declared = _parse(spec.get("signature")) if isinstance(spec, dict) and spec.get("signature") else None
-        shown[name] = show(declared) if declared is not None else "Any"
+    return {name: shown for name, (shown, _) in computed_types(definition).items()}
+
+
+def computed_types(definition: dict) -> dict[str, tuple[str, bool]]:
+    """Each computed field's type as shown, and whether it is declared or inferred (else it is `Any` for
+    want of one). A body is typed with its document of the fields known so far: the meta fields, the
+    defined ones, the computed ones declared or inferred before it (a later one is not known)."""
+    computed = {n: spec for n, spec in (definition.get("computed_fields") or {}).items() if isinstance(spec, dict)}
+    out: dict[str, tuple[str, bool]] = {}
+    for name, spec in computed.items():
+        if spec.get("signature"):
+            declared = _parse(spec["signature"])
+            out[name] = (show(declared), not (isinstance(declared, sig.Keyword) and declared.name == "Any"))
+    for name, spec in computed.items():
+        if name not in out:
+            found = _inferred(spec.get("body"), definition, out)
+            out[name] = (found, True) if found is not None else ("Any", False)
+    return {name: out[name] for name in computed}
+
+
+def _inferred(body: t.Any, definition: dict, known: dict[str, tuple[str, bool]]) -> str | None:
+    """The type fql's typer gives a computed field's body (a lambda of one parameter), shown; None where
+    it cannot say, or the type does not read back as a signature (the field is then `Any`)."""
+    from ...parse import parse
+    from ...typer import check_body
+    from ...typer import types as ty
+    from .static import RuntimeEnv, _stdlib
+
+    try:
+        program = parse(body, "v10") if isinstance(body, str) else None
+    except FQLError:
+        return None
+    if program is None or len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return None
+    arrow = program.body[0]
+    fields = {**dict(std.META_FIELDS), **{f: show(_parse(spec.get("signature"))) for f, spec in _defined(definition)}}
+    fields.update({f: shown for f, (shown, sure) in known.items() if sure})
+    wildcard = definition.get("wildcard")
+    items = [f"{field_name(f)}: {shown}" for f, shown in fields.items()]
+    if isinstance(wildcard, str) or not definition.get("fields"):
+        items.append("*: Any")
+    doc = _stdlib("{ " + ", ".join(items) + " }")
+    scope = {p: (doc if doc is not None else ty.UNKNOWN, None) for p in arrow.params if p != "_"}
+    try:
+        _, found = check_body(arrow.body, scope, RuntimeEnv(None), body)
+    except RecursionError:
+        return None
+    shown = ty.display(found)
+    if shown is None:
+        return None
+    try:
+        sig.parse(shown, schema=True)
+    except sig.SignatureError:
+        return None
     return shown
+
+
+def _defined(definition: dict) -> list[tuple[str, dict]]:
+    return [(f, spec) for f, spec in (definition.get("fields") or {}).items() if isinstance(spec, dict)]
 
 
 def _parse(text: t.Any) -> t.Any:
@@ -211,8 +266,11 @@ def _field_type(types: _CollectionTypes, path: list[str]) -> t.Any:
     meta = dict(std.META_FIELDS)
     if path and path[0] in meta and path[0] not in types.defined:
         return _select(sig.Name(meta[path[0]]) if path[0] != "ttl" else sig.Nullable(sig.Name("Time")), path[1:])
-    fields = tuple((f, te) for f, (te, _) in types.defined.items())
-    return _select(sig.ObjectType(fields, types.wildcard), path)
+    fields = {f: te for f, (te, _) in types.defined.items()}
+    # A computed field's type (declared, else inferred) is the term's (FQL2ComputedFieldsSpec "index types
+    # use computed field types"), where the collection's types have them (a typechecked database).
+    fields.update({f: _parse(shown) for f, shown in types.computed.items()})
+    return _select(sig.ObjectType(tuple(fields.items()), types.wildcard), path)
 
 
 def _select(texpr: t.Any, path: list[str]) -> t.Any:
@@ -240,6 +298,10 @@ def _mva(texpr: t.Any) -> list:
     if isinstance(texpr, sig.TupleType):
         return list(texpr.items)
     if isinstance(texpr, sig.UnionType):
+        tuples = [m for m in texpr.members if isinstance(m, sig.TupleType)]
+        if len(tuples) == len(texpr.members) and len({len(m.items) for m in tuples}) == 1:
+            # Tuples of one length are one tuple of unions to core (`[1, 2] | [3, 4]` is `[1 | 3, 2 | 4]`).
+            return [item for items in zip(*(m.items for m in tuples)) for item in items]
         return [m for member in texpr.members for m in _mva(member)]
     return [texpr]
 

@@ -947,13 +947,38 @@ def check_types(ctx: Context, name: t.Any, definition: dict) -> None:
         # Core's SchemaTypeValidator types index paths only in a typechecked database (FQL2IndexMigrationSpec
         # "it rebuilds indexes from move_wildcard" indexes a field no type has, with typechecking off).
         errors.extend(_index_path_errors(definition, find))
-    if not errors and ctx.state.typecheck and env_typechecked(ctx):
-        # The typer's check, in a typechecked database (FQL2ComputedFieldsSpec "cannot call UDFs (run-time)"
-        # is not); a query run without it (X-Typecheck: false) lets the index be made.
-        errors.extend(_indexed_errors(ctx, definition))
     if errors:
+        drawn = _drawn_type_errors(ctx, name, definition)
+        if drawn:
+            from .envcheck import invalid_update
+
+            raise invalid_update(drawn)
         body = "\n".join("    " + line for error in errors for line in f"error: {error}".split("\n"))
         raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{body}")
+
+
+def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]:
+    """The type errors of the schema as it would be once the collection `name` is `definition`, each drawn
+    in its FSL file as core's SchemaTypeValidator draws it (`at main.fsl:5:8`, a cause, a hint to use
+    `Ref<>`); none where fql cannot draw them (a definition FSL cannot say)."""
+    from ...schema import manager
+    from ...schema.migrating import default_types, unknown_types
+    from ...schema.parser import FSLError
+
+    if not isinstance(name, str):
+        return []
+    try:
+        files = dict(manager.files(ctx, ("collection", name, definition)))
+    except Exception:  # noqa: BLE001 - a definition FSL cannot say is reported as written
+        return []
+    find = lookup(ctx, ctx.state.scope)
+    try:
+        drawn = unknown_types(files, refs=True) or default_types(ctx, files, find)
+        if not drawn and env_typechecked(ctx):
+            drawn = [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find)]
+    except FSLError:
+        return []  # (files that do not read: the errors are reported as written)
+    return drawn
 
 
 def env_typechecked(ctx: Context) -> bool:
@@ -988,18 +1013,9 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
     ...fields }`; FQL2DefinedFieldsSpec "typecheck index definitions"). A wildcard lets any field be."""
     from .collections import strict_path
 
-    defined = definition.get("fields") or {}
-    if not defined and definition.get("wildcard") is None:
+    doc = _documents_type(definition, find)
+    if doc is None:
         return []
-    own = [("id", st.FieldSchema(st.Scalar("ID"))), ("ts", st.FieldSchema(st.Scalar("Time")))]
-    own.append(("ttl", st.FieldSchema(st.Union((st.Scalar("Time"), st.NULL)))))
-    fields = [(n, st.FieldSchema(_schema_type(spec.get("signature"), find))) for n, spec in defined.items()]
-    for n, spec in (definition.get("computed_fields") or {}).items():
-        signature = spec.get("signature")
-        computed = st.resolve(sig.parse(signature), find) if isinstance(signature, str) else st.ANY
-        fields.append((n, st.FieldSchema(computed)))
-    wildcard = definition.get("wildcard")
-    doc = st.Struct((*own, *fields), st.resolve(sig.parse(wildcard), find) if isinstance(wildcard, str) else None)
     paths = [
         item["field"]
         for spec in (definition.get("indexes") or {}).values()
@@ -1009,37 +1025,99 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
         paths.extend(item if isinstance(item, str) else item["field"] for item in constraint.get("unique") or [])
     errors = []
     for path in paths:
-        error = _missing_field(doc, strict_path(path) or [])
-        if error is not None:
-            errors.append(error)
+        found = _missing_field(doc, strict_path(path) or [])
+        if found is not None:
+            message, _, hint = found
+            errors.append(message + ("" if hint is None else f"\nhint: Type `{hint}` inferred here"))
     return errors
 
 
-def _indexed_errors(ctx: Context, definition: dict) -> list[str]:
-    """core's checks of the computed fields an index or unique constraint covers (indexed_fields.py),
-    against the database's functions and collections (the one being defined among them)."""
-    from . import indexed_fields
+def _drawn_path_errors(text: str, file: str, name: str, definition: dict, find: sig.Lookup) -> list[str]:
+    """The index and unique constraint paths' errors (`_index_path_errors`), each drawn at the step the type
+    does not have in the collection's FSL, with core's hint at the field type it was inferred from; none
+    where a step or the type cannot be placed."""
+    from ...schema import parser
+    from ...schema.errors import Diagnostic
+    from ...schema.nodes import Block, Field, Paths
 
-    def names(coll: str) -> list[str]:
-        found = [v.data.get("name") for v in ctx.state.txn.scan(ctx.state.scope, coll) if v.live_at(ctx.state.ts) and v.data]
-        return [n for n in found if isinstance(n, str)]
+    doc = _documents_type(definition, find)
+    node = next((n for n in parser.read(text) if n.kw.text == "collection" and n.name and n.name.text == name), None)
+    if doc is None or node is None or not isinstance(node.value, Block):
+        return []
+    members = node.value.items
+    types = {m.name.text: m.value.type for m in members if isinstance(m.value, Field) and m.value.type is not None and m.name}
+    lists = [p.value for m in members if m.kw.text == "index" and isinstance(m.value, Block) for p in m.value.items if isinstance(p.value, Paths)]
+    lists += [m.value for m in members if m.kw.text == "unique" and isinstance(m.value, Paths)]
+    out = []
+    for term in (term for paths in lists for term in paths.terms):
+        found = _missing_field(doc, list(term.path))
+        if found is None:
+            continue
+        message, step, hint = found
+        at = _step_span(text[term.start : term.end], term.path, step)
+        if at is None:
+            return []
+        hints: tuple = ()
+        if hint is not None:
+            ftype = types.get(str(term.path[0]))
+            where = -1 if ftype is None else text.find(hint, ftype.start, ftype.end)
+            if where < 0:
+                return []
+            hints = (Diagnostic(f"Type `{hint}` inferred here", where, where + len(hint)),)
+        out.append(Diagnostic(message, term.start + at[0], term.start + at[1], hints=hints).render(text, file))
+    return out
 
-    functions = [n for n in names("#functions") if n != definition.get("name")]
-    collections = list(dict.fromkeys([*names("#collections"), *([definition["name"]] if isinstance(definition.get("name"), str) else [])]))
-    return [message for _, (message, _, _) in indexed_fields.errors(definition, functions, collections)]
+
+def _step_span(source: str, path: tuple, step: int) -> tuple[int, int] | None:
+    """Where `path[step]` is written in a path's source (`.a.b`, `.a[0]`, `.["b c"]`): its name."""
+    pos = 0
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            found = source.find(f"[{part}]", pos)
+            span = (found, found + len(f"[{part}]"))
+        else:
+            dotted, quoted = source.find("." + part, pos), -1
+            for mark in ('"', "'"):
+                at = source.find(f"[{mark}{part}{mark}]", pos)
+                quoted = at if quoted < 0 or 0 <= at < quoted else quoted
+            if dotted >= 0 and (quoted < 0 or dotted < quoted):
+                found, span = dotted, (dotted + 1, dotted + 1 + len(part))
+            else:
+                found, span = quoted, (quoted + 1, quoted + 3 + len(part))
+        if found < 0:
+            return None
+        if i == step:
+            return span
+        pos = span[1]
+    return None
 
 
-def _missing_field(schema: t.Any, steps: list) -> str | None:
-    """The typer's error for the first step of `steps` that an object type along the way does not have."""
+def _documents_type(definition: dict, find: sig.Lookup) -> t.Any:
+    """The documents' type the typer checks index paths against, None where any path may be (no fields)."""
+    defined = definition.get("fields") or {}
+    if not defined and definition.get("wildcard") is None:
+        return None
+    own = [("id", st.FieldSchema(st.Scalar("ID"))), ("ts", st.FieldSchema(st.Scalar("Time")))]
+    own.append(("ttl", st.FieldSchema(st.Union((st.Scalar("Time"), st.NULL)))))
+    fields = [(n, st.FieldSchema(_schema_type(spec.get("signature"), find))) for n, spec in defined.items()]
+    for n, spec in (definition.get("computed_fields") or {}).items():
+        signature = spec.get("signature")
+        computed = st.resolve(sig.parse(signature), find) if isinstance(signature, str) else st.ANY
+        fields.append((n, st.FieldSchema(computed)))
+    wildcard = definition.get("wildcard")
+    return st.Struct((*own, *fields), st.resolve(sig.parse(wildcard), find) if isinstance(wildcard, str) else None)
+
+
+def _missing_field(schema: t.Any, steps: list) -> tuple[str, int, str | None] | None:
+    """The typer's error for the first step of `steps` that an object type along the way does not have:
+    its message, the step, and the type shown where it came from a field's signature (core points there)."""
     root = schema
-    for step in steps:
+    for i, step in enumerate(steps):
         if isinstance(schema, st.Struct) and isinstance(step, str):
             found = schema.field(step)
             if found is None:
                 shown = st.display(schema)
-                # A type from a field's signature is pointed at too (core renders where it was inferred).
-                hint = "" if schema is root else f"\nhint: Type `{shown}` inferred here"
-                return f"Type `{shown}` does not have field `{step}`{hint}"
+                return f"Type `{shown}` does not have field `{step}`", i, None if schema is root else shown
             schema = found.expected
         elif isinstance(schema, st.ArrayOf) and isinstance(step, int):
             schema = schema.inner

@@ -23,7 +23,7 @@ from ..registry import V10_FIELDS, V10_METHODS
 from ..documents import schema_version
 from ..refs import live
 from . import signatures, stdlib_types
-from .environment import document_shapes, function_signature
+from .environment import computed_types, document_shapes, function_signature
 from .fields import env_typechecked
 from .globals import aliased
 from .names import is_identifier
@@ -66,6 +66,8 @@ class RuntimeEnv(Env):
         self._records: dict[str, ty.Record | None] = {}
         #: The types of the user collections looked up, by type name.
         self._types: dict[str, stdlib_types.Shape] = {}
+        #: The user functions whose types are being inferred from their bodies (one reaching itself is not).
+        self._inferring: set[str] = set()
 
     def global_type(self, name: str) -> ty.Type | None:
         # fql resolves a stdlib name before a user collection or function (globals.resolve), as core
@@ -185,8 +187,9 @@ class RuntimeEnv(Env):
     def _function(self, name: str) -> ty.Type | None:
         """A user function (by name or alias) with a declared signature, in a typechecked database:
         `UserFunction<(x: Number) => Number>`, its parameters named as its body names them (core's
-        internal signature). Without one core infers its type from its body, which fql does not; in a
-        database that is not typechecked it is `UserFunction<Any>` to core: both are not known here."""
+        internal signature). Without one core infers its type from its body, which fql does for a body
+        that uses no parameter (`_inferred_function`); in a database that is not typechecked it is
+        `UserFunction<Any>` to core: not known here."""
         if self.ctx is None or not is_identifier(name):
             return None
         found = _live_or_aliased(self.ctx, "#functions", name)
@@ -196,7 +199,36 @@ class RuntimeEnv(Env):
         if not env_typechecked(self.ctx):
             return None
         fn = _stdlib(function_signature(found, True))
+        if not isinstance(fn, ty.Func) and not found.get("signature"):
+            fn = self._inferred_function(name, found.get("body"))
         return ty.Named("UserFunction", (fn,)) if isinstance(fn, ty.Func) else None
+
+    def _inferred_function(self, name: str, body: t.Any) -> ty.Func | None:
+        """A function without a signature that takes no parameter it uses (`() => Foo.byId('0')!.bar`):
+        the type of its body, as core infers it (FQL2ComputedFieldsSpec "should infer computed field
+        types"); None for the others, whose parameters' types core infers from their use (not modelled),
+        and for a function that reaches itself."""
+        from ...errors import FQLError
+        from ...parse import parse
+        from ...typer import check_body
+
+        if not isinstance(body, str) or name in self._inferring:
+            return None
+        try:
+            program = parse(body, "v10")
+        except FQLError:
+            return None
+        arrow = program.body[0] if len(program.body) == 1 else None
+        if not isinstance(arrow, ast.Arrow) or arrow.rest is not None or any(p != "_" for p in arrow.params):
+            return None
+        self._inferring.add(name)
+        try:
+            errors, result = check_body(arrow.body, {}, self, body)
+        finally:
+            self._inferring.discard(name)
+        if errors or ty.display(result) is None:
+            return None
+        return ty.Func(tuple(ty.UNKNOWN for _ in arrow.params), result)
 
     def _record(self, name: str) -> ty.Record | None:
         """A document type's fields: a user document's, or a native one's (its alias, from the table)."""
@@ -256,14 +288,13 @@ def _collection_types(
 
 
 def _document_record(shape: stdlib_types.Shape, definition: dict) -> ty.Record | None:
-    """A user document's fields (its shape's alias): a computed field without a signature is UNKNOWN (core
-    infers its type from its body, which fql does not)."""
+    """A user document's fields (its shape's alias): a computed field whose type fql's typer could not
+    infer from its body is UNKNOWN (core's typer would say it)."""
     found = None if shape.alias is None else _stdlib(shape.alias)
     if not isinstance(found, ty.Record):
         return None
-    computed = definition.get("computed_fields") or {}
-    inferred = {n for n, spec in computed.items() if not (isinstance(spec, dict) and spec.get("signature"))}
-    fields = tuple((n, ty.UNKNOWN if n in inferred else v) for n, v in found.fields)
+    unknown = {n for n, (_, known) in computed_types(definition).items() if not known}
+    fields = tuple((n, ty.UNKNOWN if n in unknown else v) for n, v in found.fields)
     return ty.Record(fields, found.wildcard)
 
 
@@ -500,4 +531,5 @@ def _error(error: t.Any) -> QueryCheckError:
         (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
         for message, span, suggestion in error.hints
     ]
+    out.causes = list(error.causes)
     return out

@@ -25,7 +25,7 @@ from ..errors import FQLError, QueryRuntimeError
 from ..eval import documents
 from ..eval import staged as staged_view
 from ..eval.evaluator import Context
-from ..eval.refs import live, made
+from ..eval.refs import live, made, made_rank
 from ..eval.sets import born_versions
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
@@ -130,7 +130,8 @@ def check_version(ctx: Context, known: int | None, force: bool) -> int:
 
 def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
     """The database's v10 schema items, as core translates them (collections, then functions, roles and
-    access providers, each in the order they were made): v4 functions, roles and access providers, which
+    access providers, each in the order they were made, by their place among those one transaction
+    made, as core's ids order them): v4 functions, roles and access providers, which
     FSL cannot say, are left out, as derive() leaves them out."""
     found = []
     for kind, coll in COLLECTIONS.items():
@@ -141,7 +142,8 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             data = version_.data
             if not source.is_v10(kind, data):
                 continue
-            rows.append((made(ctx, version_.key), kind, version_.key.id, data))
+            born = made(ctx, version_.key)
+            rows.append(((born, made_rank(ctx.state.txn, version_.key, born)), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
     return found
 

@@ -412,9 +412,20 @@ def function_create(ctx: Context, fields: dict) -> Document:
                 [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
             )
         check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
+    refuse_in_tenant_root(ctx, "Function")
     created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
     return created
+
+
+def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
+    """No collection, function, role or access provider may be created in a customer's account root
+    (core's TenantRootWriteHook, a constraint failure naming no field)."""
+    from ...schema import manager
+
+    if manager.is_customer_tenant_root(ctx):
+        failure = {"paths": [], "code": "tenant_root", "description": f"A {noun} cannot be created in your account root"}
+        raise QueryRuntimeError("constraint_failure", f"Failed to create {noun}.").with_failures([failure])
 
 
 def check_function_role(ctx: Context, role: t.Any, previous: t.Any, failed: str) -> None:
@@ -582,6 +593,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     fields = _object(fields)
     names.check_role(fields.get("name"))
     _check_predicates(fields)
+    refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
@@ -655,6 +667,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     check_read_only(providers.KIND, fields, "create AccessProvider")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
+    refuse_in_tenant_root(ctx, "AccessProvider")
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)
     except ValidationFailed as err:

@@ -3,8 +3,7 @@ Each test names the spec case it comes from.
 
 Ported elsewhere (not repeated here): "create" / "validate number of roles per collection" and "update" /
 "validate number of roles per collection" (tests/test_core_auth10.py), "can create before collection"
-(tests/test_v10_roles.py, tests/test_core_auth10.py), "validate resource names" and "can create with aliases"
-(tests/test_core_auth10.py), "name must be unique" (tests/fixtures/v10/misc.fql), "typechecks role
+(tests/test_v10_roles.py, tests/test_core_auth10.py), "can create with aliases" (tests/test_core_auth10.py), "name must be unique" (tests/fixtures/v10/misc.fql), "typechecks role
 predicates" (tests/schema/test_core_env_schema_checks.py), "abac" / "querying an index without any read
 permissions ..." (tests/test_v10_roles.py), and "fql4" / "create" and "update" / "prevents ..." (eight cases,
 tests/test_core_auth10.py).
@@ -118,6 +117,46 @@ def test_create_validate_predicates(db):
     ]
     assert ok(db, 'Role.byName("aRole") == null') is True
     assert ok(db, 'Role.byName("aRole").exists()') is False
+
+
+RESOURCES_QUERY = """\
+Collection.create({ name: "Coll" })
+Function.create({ name: "Fn", body: "_ => null" })
+
+Role.create({
+  name: "aRole",
+  membership: [
+    { resource: "Coll" },
+    { resource: "Fn" },
+    { resource: "Foo" },
+  ],
+  privileges: {
+    resource: "Bar",
+    actions: {
+      read: true
+    }
+  }
+})
+"""
+
+
+def test_create_validate_resource_names(db):
+    # Each unknown name drawn in the main.fsl core would generate, memberships before privileges.
+    body = err(db, RESOURCES_QUERY)
+    assert body["error"]["code"] == "invalid_schema"
+    drawn = [("Fn", 16, "membership Fn"), ("Foo", 17, "membership Foo"), ("Bar", 12, "privileges Bar {")]
+    expected = ["error: Invalid database schema update."]
+    for name, line, text in drawn:
+        expected += [
+            f"    error: Resource `{name}` does not exist",
+            f"    at main.fsl:{line}:14",
+            "       |",
+            f"    {line} |   {text}",
+            "       |              " + "^" * len(name),
+            "       |",
+        ]
+    assert body["summary"].splitlines()[: len(expected)] == expected
+    assert body["summary"].splitlines()[len(expected)] == "at *query*:4:12"
 
 
 @pytest.mark.parametrize("role_text", ['{ name: "aRole", privileges: { resource: "User" } }', '{ name: "aRole" }'])
@@ -260,22 +299,27 @@ def test_delete_refused_while_a_function_names_the_role(db):
 
 
 def test_delete_refused_while_an_access_provider_names_the_role(db):
-    # "delete" / "validates foreign keys" / "access providers": core's summary also shows the generated
-    # main.fsl line naming the role; fql's message is the same.
+    # "delete" / "validates foreign keys" / "access providers": drawn in main.fsl as it would stand.
     ok(db, role("aRole0", READ_COLLECTIONS) + "\n" + role("aRole1", READ_COLLECTIONS))
     ok(db, PROVIDER % ("aRole0", "aRole1"))
-    for name in ("aRole0", "aRole1"):
+    for name, line, text in [("aRole0", 13, "role aRole0"), ("aRole1", 14, "role aRole1 {")]:
         body = err(db, f"Role.byName('{name}')!.delete()")
-        assert body["error"] == {
-            "code": "invalid_schema",
-            "message": f"Invalid database schema update.\n    error: Role `{name}` does not exist",
-        }
-        assert body["summary"].splitlines()[-5:-1] == [
-            "at *query*:1:30",
-            "  |",
-            f"1 | Role.byName('{name}')!.delete()",
-            "  |                              ^^",
-        ]
+        assert body["summary"] == (
+            "error: Invalid database schema update.\n"
+            f"    error: Role `{name}` does not exist\n"
+            f"    at main.fsl:{line}:8\n"
+            "       |\n"
+            f"    {line} |   {text}\n"
+            "       |        ^^^^^^\n"
+            "       |\n"
+            "at *query*:1:30\n"
+            "  |\n"
+            f"1 | Role.byName('{name}')!.delete()\n"
+            "  |                              ^^\n"
+            "  |"
+        )
+        assert body["error"]["code"] == "invalid_schema"
+        assert ok(db, f"Role.byName('{name}').exists()") is True
 
 
 # -- "abac" ---------------------------------------------------------------------------------------------

@@ -506,6 +506,25 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     """Core's SchemaTypeValidator on the names items refer to, before anything is written, each error
     placed in its file: a role's resources must be collections (or, for privileges, functions or native
     modules) of the new schema, an access provider's roles its roles or the database's v4 roles."""
+    errors = _reference_errors(ctx, items, texts)
+    if errors:
+        raise SchemaError(400, "\n".join(errors))
+
+
+def reference_errors(ctx: Context) -> list[str]:
+    """The errors of the names the database's files refer to as they stand (core validates them after a
+    query's schema writes), each rendered in its file."""
+    texts = dict(files(ctx))
+    items = []
+    for name, text in texts.items():
+        try:
+            items += parser.parse(text, name)
+        except parser.FSLError:
+            continue
+    return _reference_errors(ctx, items, texts)
+
+
+def _reference_errors(ctx: Context, items: list[Item], texts: dict[str, str]) -> list[str]:
     names: dict[str, set[str]] = {"collection": set(), "function": set(), "role": set()}
     for item in items:
         if item.kind in names:
@@ -513,7 +532,8 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     v4 = v4_names(ctx)
     errors = []
     for item in sorted(items, key=lambda i: i.kind == "access provider"):
-        for member, name, start, end in item.refs:
+        # Core checks a role's memberships, then its privileges (SchemaTypeValidator), whatever their order.
+        for member, name, start, end in sorted(item.refs, key=lambda ref: ref[0] == "privileges"):
             if member == "role":
                 if name in BUILTIN_ROLES:
                     message = f"Builtin role `{name}` is not allowed"
@@ -528,8 +548,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
             else:
                 message = f"Resource `{name}` does not exist"
             errors.append(Diagnostic(message, start, end).render(texts.get(item.file, ""), item.file))
-    if errors:
-        raise SchemaError(400, "\n".join(errors))
+    return errors
 
 
 def v4_names(ctx: Context) -> dict[str, set[str]]:

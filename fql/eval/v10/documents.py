@@ -529,7 +529,8 @@ def delete(ctx: Context, doc: Document) -> NullDocument:
 
 def _check_role_unused(ctx: Context, name: str) -> None:
     """A role that functions, keys or access providers name cannot be deleted (core's foreign keys):
-    functions and keys are a constraint failure naming them, an access provider an invalid schema."""
+    functions and keys are a constraint failure naming them, an access provider an invalid schema once
+    the query has run (a later write of the same query may name another role)."""
     scope, txn, failures = ctx.state.scope, ctx.state.txn, []
 
     def names(role: t.Any) -> list:
@@ -543,13 +544,14 @@ def _check_role_unused(ctx: Context, name: str) -> None:
                 failures.append({"field": ["name"], "code": "foreign key", "description": message})
     if failures:
         raise QueryRuntimeError("constraint_failure", f"Failed to delete Role `{name}`.").with_failures(failures)
+    from .natives import revalidate_provider_roles
+
     for version in txn.scan(scope, "#access_providers"):
         roles = (version.data or {}).get("roles") if version.live_at(ctx.state.ts) else None
         listed = [r.get("role") if isinstance(r, dict) else r for r in (roles if isinstance(roles, list) else [roles])]
         if name in names(listed):
-            raise QueryRuntimeError(
-                "invalid_schema", f"Invalid database schema update.\n    error: Role `{name}` does not exist"
-            )
+            # Core's schema validation after the query: the provider names a role that no longer exists.
+            revalidate_provider_roles(ctx, version.key)
 
 
 @method("Document", "exists")

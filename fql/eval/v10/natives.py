@@ -498,10 +498,20 @@ def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
             named += [(p.get("resource"), allowed) for p in privileges if isinstance(p, dict)]
             missing += [name for name, known in named if isinstance(name, str) and name not in known]
         if missing:
-            lines = "\n".join(f"    error: Resource `{name}` does not exist" for name in missing)
-            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+            raise invalid_references(ctx, [f"error: Resource `{name}` does not exist" for name in missing])
 
     _revalidate(ctx, check)
+
+
+def invalid_references(ctx: Context, fallback: list[str]) -> QueryRuntimeError:
+    """Core's schema validation after a query's writes, on the names roles and access providers refer
+    to: each error drawn where the database's files (as they now stand) name it; `fallback`, the bare
+    errors, where the files do not show them."""
+    from ...schema import manager
+
+    errors = manager.reference_errors(ctx) or fallback
+    lines = "\n".join("    " + line for error in errors for line in error.strip().split("\n"))
+    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
 
 
 def revalidate_role_fsl(ctx: Context) -> None:
@@ -697,8 +707,7 @@ def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
             and live(ctx, DocKey(key.scope, "#roles", name)) is None
         ]
         if missing:
-            lines = "\n".join(f"    error: Role `{name}` does not exist" for name in missing)
-            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+            raise invalid_references(ctx, [f"error: Role `{name}` does not exist" for name in missing])
 
     _revalidate(ctx, check)
 

@@ -35,8 +35,9 @@ METADATA = ("id", "coll", "ts", "ttl")
 
 
 def check_persistable(value: t.Any, path: tuple = ()) -> None:
-    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Function, which
-    cannot be persisted.` for a function, a set, a module... anywhere in it."""
+    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Set, which
+    cannot be persisted.` for a set, a module... anywhere in it; a lambda is `Anonymous functions cannot
+    be stored. Use a string of FQL instead.`"""
     from .fields import persistable
 
     if isinstance(value, dict):
@@ -49,6 +50,9 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
         return
     if isinstance(value, (Document, NullDocument)) or persistable(value):
         return
+    if isinstance(value, Lambda):
+        # Core's WriteBroker words a lambda so (FQL2UserFunctionSpec "closures produce a readable error").
+        raise QueryRuntimeError("invalid_type", "Anonymous functions cannot be stored. Use a string of FQL instead.")
     from ...repl.printer import path_text
     from .display import type_label
 
@@ -259,6 +263,14 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         from .natives import check_read_only_update
 
         check_read_only_update(ctx, doc.ref, given)
+        if doc.ref.kind in ("functions", "roles"):
+            from .natives import check_native_types
+
+            struct = field_schema.FUNCTION if doc.ref.kind == "functions" else field_schema.ROLE
+            noun = "Function" if doc.ref.kind == "functions" else "Role"
+            stored_fields = None if replace else {}
+            given_fields = {k: v for k, v in dict(given).items() if k not in ("id",)}
+            check_native_types(struct, given_fields, stored_fields, f"Failed to update {noun} `{doc.ref.id}`.")
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         if doc.ref.kind == "keys":

@@ -880,6 +880,66 @@ def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
     return []
 
 
+_STRING = st.Scalar("String")
+#: A schema document's `data`: an object or null (core's Optional(AnyRecord)).
+DATA_FIELD = st.FieldSchema(st.optional(st.Struct((), st.ANY)))
+#: The fields of a v10 function (core's UserFunction schema collection; a v4 body is a v4 write's).
+FUNCTION = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("alias", st.FieldSchema(st.optional(_STRING))),
+        ("role", st.FieldSchema(st.optional(_STRING))),
+        ("body", st.FieldSchema(_STRING)),
+        ("signature", st.FieldSchema(st.optional(_STRING))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
+def _zero_or_more(schema: t.Any) -> st.Union:
+    """core's SchemaType.ZeroOrMore: one, an array of them, or null."""
+    return st.optional(st.Union((schema, st.ArrayOf(schema))))
+
+
+#: A role's predicate: the source of a v10 lambda or a v4 Query (core's Union(V4Query, Str)).
+_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))))
+#: An action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
+_ACTION = st.FieldSchema(st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))))
+_ACTIONS = st.Struct(
+    tuple(
+        (name, _ACTION)
+        for name in (
+            "read", "write", "create", "create_with_id", "delete", "history_write", "history_read",
+            "unrestricted_read", "call",
+        )
+    )
+)
+#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records).
+ROLE = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        (
+            "privileges",
+            st.FieldSchema(
+                _zero_or_more(st.Struct((("resource", st.FieldSchema(_STRING)), ("actions", st.FieldSchema(st.optional(_ACTIONS))))))
+            ),
+        ),
+        ("membership", st.FieldSchema(_zero_or_more(st.Struct((("resource", st.FieldSchema(_STRING)), ("predicate", _PREDICATE)))))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
+def native_type_failures(struct: st.Struct, fields: dict, *, partial: bool) -> list[st.Failure]:
+    """core's SchemaType validation of a schema document's fields (`data: Expected { *: Any } | Null,
+    provided String`, `foo: Unexpected field provided`); `partial`: an update, whose missing fields are
+    the stored ones."""
+    given = {k: v for k, v in fields.items() if k not in ("coll", "ts")}
+    if partial:
+        struct = st.Struct(tuple((n, f) for n, f in struct.fields if n in given), struct.wildcard)
+    return st.validate_struct(struct, (), given)
+
+
 def function_failures(fields: dict) -> list[st.Failure]:
     """core's checks of a function's `body` (the source of one lambda, any arity; not a short lambda) and
     its `signature`."""

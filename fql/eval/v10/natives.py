@@ -406,6 +406,7 @@ def function_create(ctx: Context, fields: dict) -> Document:
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
+        check_native_types(field_schema.FUNCTION, fields, None, "Failed to create Function.")
         failures = field_schema.function_failures(fields)
         if failures:
             raise QueryRuntimeError("constraint_failure", "Failed to create Function.").with_failures(
@@ -416,6 +417,19 @@ def function_create(ctx: Context, fields: dict) -> Document:
     created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
     return created
+
+
+def check_native_types(struct: t.Any, fields: t.Any, stored: dict | None, failed: str) -> None:
+    """A v10 write of a function or role gives its fields core's types (its schema collection's), else a
+    constraint failure `failed` with core's messages; `stored`: an update's document, whose fields the
+    write leaves stand."""
+    if not isinstance(fields, dict):
+        return
+    failures = field_schema.native_type_failures(struct, fields, partial=stored is not None)
+    if failures:
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(
+            [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+        )
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -601,6 +615,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     fields = _object(fields)
+    check_native_types(field_schema.ROLE, fields, None, "Failed to create Role.")
     names.check_role(fields.get("name"))
     _check_predicates(fields)
     refuse_in_tenant_root(ctx, "Role")

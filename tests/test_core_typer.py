@@ -631,6 +631,13 @@ def test_wildcard_shows_up_when_typechecking_doc(foos):
         ("Foo.create({ my_field: 3 }).replaceData({})", [("Type `{}` does not have field `my_field`", 40, 42)]),
         # FQL2CollectionSpec: an object field with a required field is required.
         ("User.create({})", [("Type `{}` does not have field `a`", 12, 14)]),
+        # FQL2DefinedFieldsSpec "update signature shows up", "updateData signature shows up": an optional
+        # field shows `Null` first, as core shows it.
+        ("Foo.create({ my_field: 3 }).update({ my_field: 'hi' })", [("Type `String` is not a subtype of `Null | Number`", 47, 51)]),
+        ("Foo.create({ my_field: 3 }).updateData({ my_field: 'hi' })", [("Type `String` is not a subtype of `Null | Number`", 51, 55)]),
+        # FQL2CollectionsSpec, FQL2UserFunctionSpec "only accepts objects for `data` field (typechecked)".
+        ("Collection.create({ name: 'Thing', data: 'foobar' })", [("Type `String` is not a subtype of `Null | { *: Any }`", 41, 49)]),
+        ("Function.create({ name: 'F', body: 'x => x', data: 'foobar' })", [("Type `String` is not a subtype of `Null | { *: Any }`", 51, 59)]),
     ],
 )
 def test_create_arguments_are_typechecked(foos, query, expected):
@@ -653,7 +660,6 @@ def test_create_arguments_that_fit(foos, query):
 @pytest.mark.parametrize(
     "query",
     [
-        "Foo.create({ my_field: 3 }).update({ my_field: 'hi' })",  # core's `Null | Number`: not modelled
         "Foo.create({ other: 1 })",  # an extra field: core's wording is not modelled
         "Foo.create({ my_field: 1, other: 'x' })",
     ],

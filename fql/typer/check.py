@@ -371,6 +371,8 @@ class Checker:
             use = param.field(key)
             if isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
                 self._expect(found.field(key) or UNKNOWN, use.name, self._group(value.span))
+            elif isinstance(use, Union) and NULL in use.members and self._placed(value):
+                self._expect_optional(found.field(key) or UNKNOWN, use, self._group(value.span))
         if len(self.errors) > before:
             return
         given = {key for key, _ in node.pairs}
@@ -493,6 +495,20 @@ class Checker:
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
+
+    def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
+        """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
+        an optional field (`data: { *: Any } | Null`) surely does not take: its other members primitives or
+        structs. Core shows such a type with `Null` first."""
+        widened = primary(found)
+        if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
+            return
+        rest = [m for m in use.members if m != NULL]
+        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in _PRIMITIVES) for m in rest)
+        shown = [display(m) for m in rest]
+        if not plain or None in shown or is_subtype(found, use) or is_subtype(widened, use):
+            return
+        self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join(['Null', *shown])}`", span)
 
     def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
         found, origin = self.infer(node.expr, scope)

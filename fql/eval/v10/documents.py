@@ -271,6 +271,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             stored_fields = None if replace else {}
             given_fields = {k: v for k, v in dict(given).items() if k not in ("id",)}
             check_native_types(struct, given_fields, stored_fields, f"Failed to update {noun} `{doc.ref.id}`.")
+            failures = field_schema.function_failures(given_fields) if doc.ref.kind == "functions" else []
+            if failures:
+                raise QueryRuntimeError("constraint_failure", f"Failed to update Function `{doc.ref.id}`.").with_failures(
+                    [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+                )
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         if doc.ref.kind == "keys":

@@ -955,8 +955,10 @@ def function_failures(fields: dict) -> list[st.Failure]:
             program = None
             out.append(st.Failure("validator", ("body",), f"{message}\n{_render(err, '*body*', body)}"))
         if program is not None and (len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow)):
-            width = max(len(body.rstrip()), 1)
-            rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
+            out.append(st.Failure("validator", ("body",), f"{message}\n{_not_a_lambda(body, len(program.body))}"))
+        elif program is not None and _trailing_separator(body, program.body[-1].span.end) is not None:
+            at = _trailing_separator(body, program.body[-1].span.end)
+            rendered = Diagnostic("Expected end-of-input", at, at + 1).render(body, "*body*")
             out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
         elif program is not None and program.body[0].params == ("$this",):
             text = body.strip()
@@ -966,6 +968,32 @@ def function_failures(fields: dict) -> list[st.Failure]:
             out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
     out.extend(_signature_failures(("signature",), fields.get("signature"), schema=False))
     return out
+
+
+def _trailing_separator(body: str, end: int) -> int | None:
+    """Where a `;` follows a function's lambda (past blanks and comments), which core's parser of a body,
+    unlike a query's, does not take (`Expected end-of-input`); None when none does."""
+    i = end
+    while i < len(body):
+        if body[i] in " \t\r\n":
+            i += 1
+        elif body.startswith("//", i):
+            newline = body.find("\n", i)
+            i = len(body) if newline < 0 else newline + 1
+        elif body.startswith("/*", i):
+            close = body.find("*/", i + 2)
+            i = len(body) if close < 0 else close + 2
+        else:
+            return i if body[i] == ";" else None
+    return None
+
+
+def _not_a_lambda(body: str, statements: int) -> str:
+    """Core's parser on a body that is no lambda: the whole body marked (`Expression is not a lambda.`),
+    and for a single expression the hint to declare one (`() => 34`, drawn with `+`)."""
+    hints = () if statements != 1 else (Diagnostic("Declare a lambda.", 0, 0, suggestion="() => "),)
+    end = max(len(body), 1)
+    return Diagnostic("Body must be a lambda expression.", 0, end, "Expression is not a lambda.", hints).render(body, "*body*")
 
 
 def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[st.Failure]:

@@ -119,6 +119,39 @@ def test_create_validate_predicates(db):
     assert ok(db, 'Role.byName("aRole").exists()') is False
 
 
+@pytest.mark.parametrize(
+    "params, path, message",
+    [
+        (
+            'membership: { resource: "Users", predicate: "(a, b) => true" }',
+            ["membership", "predicate"],
+            "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments",
+        ),
+        (
+            'privileges: { resource: "Users", actions: { write: "x => true" } }',
+            ["privileges", "actions", "write"],
+            "Invalid function arity. Expected 2 or 3 arguments, but the function was defined with 1 arguments",
+        ),
+        (
+            'privileges: [{ resource: "Users", actions: { read: "1 + 1" } }]',
+            ["privileges", 0, "actions", "read"],
+            "Unable to parse FQL source code.\nerror: Body must be a lambda expression.\nat *privileges*:1:1\n"
+            "  |\n1 | 1 + 1\n  | ^^^^^ Expression is not a lambda.\n  |\nhint: Declare a lambda.\n  |\n"
+            "1 | () => 1 + 1\n  | ++++++\n  |",
+        ),
+    ],
+)
+def test_predicates_are_validated_on_create_and_update(db, params, path, message):
+    # "validate predicates" with core's LambdaParseValidator's words: each action's arity, the source drawn
+    # in its field (`*privileges*`); an update is checked as a create.
+    ok(db, "Collection.create({ name: 'Users' })\nRole.create({ name: 'kept' })")
+    failure = [{"paths": [path], "message": message}]
+    body = err(db, f'Role.create({{ name: "aRole", {params} }})')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == ("Failed to create Role.", failure)
+    body = err(db, f'Role.byName("kept")!.update({{ {params} }})')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == ("Failed to update Role `kept`.", failure)
+
+
 RESOURCES_QUERY = """\
 Collection.create({ name: "Coll" })
 Function.create({ name: "Fn", body: "_ => null" })

@@ -271,6 +271,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             stored_fields = None if replace else {}
             given_fields = {k: v for k, v in dict(given).items() if k not in ("id",)}
             check_native_types(struct, given_fields, stored_fields, f"Failed to update {noun} `{doc.ref.id}`.")
+            if doc.ref.kind == "roles":
+                from .natives import check_predicates
+
+                check_predicates(given_fields, f"Failed to update Role `{doc.ref.id}`.")
             failures = field_schema.function_failures(given_fields) if doc.ref.kind == "functions" else []
             if failures:
                 raise QueryRuntimeError("constraint_failure", f"Failed to update Function `{doc.ref.id}`.").with_failures(

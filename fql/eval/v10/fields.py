@@ -943,31 +943,48 @@ def native_type_failures(struct: st.Struct, fields: dict, *, partial: bool) -> l
 def function_failures(fields: dict) -> list[st.Failure]:
     """core's checks of a function's `body` (the source of one lambda, any arity; not a short lambda) and
     its `signature`."""
-    from ...parse import parse
-
     out: list[st.Failure] = []
     body = fields.get("body")
-    message = "Unable to parse FQL source code."
     if isinstance(body, str):
-        try:
-            program = parse(body, "v10")
-        except ParseError as err:
-            program = None
-            out.append(st.Failure("validator", ("body",), f"{message}\n{_render(err, '*body*', body)}"))
-        if program is not None and (len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow)):
-            out.append(st.Failure("validator", ("body",), f"{message}\n{_not_a_lambda(body, len(program.body))}"))
-        elif program is not None and _trailing_separator(body, program.body[-1].span.end) is not None:
-            at = _trailing_separator(body, program.body[-1].span.end)
-            rendered = Diagnostic("Expected end-of-input", at, at + 1).render(body, "*body*")
-            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
-        elif program is not None and program.body[0].params == ("$this",):
-            text = body.strip()
-            offset = body.index(text) + (1 if text.startswith("(") and text.endswith(")") else 0)
-            width = max(len(text) - (2 if text.startswith("(") and text.endswith(")") else 0), 1)
-            rendered = sig.render_at("Short form lambdas are not allowed here", "*body*", body, offset, width)
-            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
+        problem = lambda_problem(body, "*body*", allow_short=False)
+        if problem is not None:
+            out.append(st.Failure("validator", ("body",), problem))
     out.extend(_signature_failures(("signature",), fields.get("signature"), schema=False))
     return out
+
+
+def lambda_problem(source: str, name: str, *, arity: tuple[int, ...] | None = None, allow_short: bool = True) -> str | None:
+    """What core's LambdaParseValidator says of `source`, the text of one lambda stored in a field (a
+    function's body, a role's predicate), drawn in `name` (`*body*`, `*privileges*`); None when it is
+    one. `arity`: the numbers of parameters it may take (None: any)."""
+    from ...parse import parse
+
+    message = "Unable to parse FQL source code."
+    try:
+        program = parse(source, "v10")
+    except ParseError as err:
+        return f"{message}\n{_render(err, name, source)}"
+    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return f"{message}\n{_not_a_lambda(source, name, len(program.body))}"
+    at = _trailing_separator(source, program.body[-1].span.end)
+    if at is not None:
+        return f"{message}\n{Diagnostic('Expected end-of-input', at, at + 1).render(source, name)}"
+    params = program.body[0].params
+    if params == ("$this",) and not allow_short:
+        text = source.strip()
+        offset = source.index(text) + (1 if text.startswith("(") and text.endswith(")") else 0)
+        width = max(len(text) - (2 if text.startswith("(") and text.endswith(")") else 0), 1)
+        return f"{message}\n{sig.render_at('Short form lambdas are not allowed here', name, source, offset, width)}"
+    if arity is not None and len(params) not in arity:
+        return f"Invalid function arity. Expected {_arity_text(arity)}, but the function was defined with {len(params)} arguments"
+    return None
+
+
+def _arity_text(arity: tuple[int, ...]) -> str:
+    """core's Arity.displayString: `exactly 1 argument`, `2 or 3 arguments`."""
+    if len(arity) == 1:
+        return f"exactly {arity[0]} argument{'' if arity[0] == 1 else 's'}"
+    return ", ".join(str(n) for n in arity[:-1]) + f" or {arity[-1]} arguments"
 
 
 def _trailing_separator(body: str, end: int) -> int | None:
@@ -988,12 +1005,12 @@ def _trailing_separator(body: str, end: int) -> int | None:
     return None
 
 
-def _not_a_lambda(body: str, statements: int) -> str:
+def _not_a_lambda(body: str, name: str, statements: int) -> str:
     """Core's parser on a body that is no lambda: the whole body marked (`Expression is not a lambda.`),
     and for a single expression the hint to declare one (`() => 34`, drawn with `+`)."""
     hints = () if statements != 1 else (Diagnostic("Declare a lambda.", 0, 0, suggestion="() => "),)
     end = max(len(body), 1)
-    return Diagnostic("Body must be a lambda expression.", 0, end, "Expression is not a lambda.", hints).render(body, "*body*")
+    return Diagnostic("Body must be a lambda expression.", 0, end, "Expression is not a lambda.", hints).render(body, name)
 
 
 def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[st.Failure]:

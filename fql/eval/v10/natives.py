@@ -617,7 +617,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     fields = _object(fields)
     check_native_types(field_schema.ROLE, fields, None, "Failed to create Role.")
     names.check_role(fields.get("name"))
-    _check_predicates(fields)
+    check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
@@ -637,37 +637,38 @@ def _object(fields: t.Any) -> dict:
     return fields
 
 
-def _check_predicates(fields: dict) -> None:
-    """Core's predicate validation (each must parse as a lambda), failures reported together."""
+#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
+_ACTION_ARITY = {
+    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
+    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
+}
+
+
+def check_predicates(fields: dict, failed: str) -> None:
+    """Core's LambdaParseValidator on a role's predicates: each the text of one lambda taking its action's
+    arguments (a membership's one), drawn as `*membership*` or `*privileges*`; failures reported together."""
     failures = []
     for i, member in enumerate(_as_list(fields.get("membership"))):
         if isinstance(member, dict) and isinstance(member.get("predicate"), str):
             path = ["membership", "predicate"] if isinstance(fields["membership"], dict) else ["membership", i, "predicate"]
-            failures += _predicate_failures(member["predicate"], path)
+            failures += _predicate_failures(member["predicate"], path, (1,))
     for i, privilege in enumerate(_as_list(fields.get("privileges"))):
         actions = privilege.get("actions") if isinstance(privilege, dict) else None
         for action, grant in (actions or {}).items() if isinstance(actions, dict) else ():
             if isinstance(grant, str):
                 at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
-                failures += _predicate_failures(grant, [*at, "actions", action])
+                failures += _predicate_failures(grant, [*at, "actions", action], _ACTION_ARITY.get(action))
     if failures:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Role.").with_failures(failures)
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
 
 
 def _as_list(value: t.Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _predicate_failures(source: str, path: list) -> list[dict]:
-    from ...parse import parse
-
-    try:
-        program = parse(source, "v10")
-    except FQLError:
-        return [{"field": path, "code": "invalid", "description": "Unable to parse FQL source code."}]
-    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
-        return [{"field": path, "code": "invalid", "description": "Predicate must be a lambda expression."}]
-    return []
+def _predicate_failures(source: str, path: list, arity: tuple[int, ...] | None) -> list[dict]:
+    problem = field_schema.lambda_problem(source, f"*{path[0]}*", arity=arity)
+    return [] if problem is None else [{"field": path, "code": "invalid", "description": problem}]
 
 
 def _provider_failure(err: t.Any, what: str) -> QueryRuntimeError:

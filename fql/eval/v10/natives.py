@@ -5,8 +5,7 @@ from __future__ import annotations
 import contextlib
 import typing as t
 
-from ... import ast
-from ...errors import FQLError, QueryRuntimeError
+from ...errors import QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, NullDocument, Ref, Timestamp, as_long, native
 from .. import access, auth

@@ -264,22 +264,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
         check_read_only_update(ctx, doc.ref, given)
         if doc.ref.kind in ("functions", "roles"):
-            from .natives import check_native_types
+            from .natives import check_schema_update
 
-            struct = field_schema.FUNCTION if doc.ref.kind == "functions" else field_schema.ROLE
-            noun = "Function" if doc.ref.kind == "functions" else "Role"
-            stored_fields = None if replace else {}
-            given_fields = {k: v for k, v in dict(given).items() if k not in ("id",)}
-            check_native_types(struct, given_fields, stored_fields, f"Failed to update {noun} `{doc.ref.id}`.")
-            if doc.ref.kind == "roles":
-                from .natives import check_predicates
-
-                check_predicates(given_fields, f"Failed to update Role `{doc.ref.id}`.")
-            failures = field_schema.function_failures(given_fields) if doc.ref.kind == "functions" else []
-            if failures:
-                raise QueryRuntimeError("constraint_failure", f"Failed to update Function `{doc.ref.id}`.").with_failures(
-                    [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
-                )
+            check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         if doc.ref.kind == "keys":

@@ -405,12 +405,8 @@ def function_create(ctx: Context, fields: dict) -> Document:
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
-        check_native_types(field_schema.FUNCTION, fields, None, "Failed to create Function.")
-        failures = field_schema.function_failures(fields)
-        if failures:
-            raise QueryRuntimeError("constraint_failure", "Failed to create Function.").with_failures(
-                [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
-            )
+        check_native_types(field_schema.FUNCTION, fields, "Failed to create Function.")
+        _fail("Failed to create Function.", field_schema.function_failures(fields))
         check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
     refuse_in_tenant_root(ctx, "Function")
     created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
@@ -418,17 +414,31 @@ def function_create(ctx: Context, fields: dict) -> Document:
     return created
 
 
-def check_native_types(struct: t.Any, fields: t.Any, stored: dict | None, failed: str) -> None:
+def check_native_types(struct: t.Any, fields: t.Any, failed: str, *, partial: bool = False) -> None:
     """A v10 write of a function or role gives its fields core's types (its schema collection's), else a
-    constraint failure `failed` with core's messages; `stored`: an update's document, whose fields the
-    write leaves stand."""
+    constraint failure `failed` with core's messages; `partial`: an update, whose missing fields stand."""
     if not isinstance(fields, dict):
         return
-    failures = field_schema.native_type_failures(struct, fields, partial=stored is not None)
+    _fail(failed, field_schema.native_type_failures(struct, fields, partial=partial))
+
+
+def _fail(failed: str, failures: list) -> None:
     if failures:
         raise QueryRuntimeError("constraint_failure", failed).with_failures(
             [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
         )
+
+
+def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
+    """An update (or replace) of a function or role is checked as its create is: the fields' types, then a
+    function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    noun = "Function" if ref.kind == "functions" else "Role"
+    failed = f"Failed to update {noun} `{ref.id}`."
+    check_native_types(field_schema.FUNCTION if noun == "Function" else field_schema.ROLE, given, failed, partial=not replace)
+    if noun == "Role":
+        check_predicates(given, failed)
+    else:
+        _fail(failed, field_schema.function_failures(given))
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -614,7 +624,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     fields = _object(fields)
-    check_native_types(field_schema.ROLE, fields, None, "Failed to create Role.")
+    check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
     check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")

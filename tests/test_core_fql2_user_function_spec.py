@@ -5,9 +5,7 @@ case it comes from.
 Ported elsewhere: "FQL4 UDF" / "correctly adapts documents" (tests/test_cross_syntax.py).
 Skipped: "function defined by a short lambda" is pendingUntilFixed in core (a short lambda body is
 refused, as tests/fixtures/v10/misc.fql checks).
-Not yet: "closures produce a readable error (typechecked)" (core infers `Number => Number` for
-`(x) => x + 2`; fql's typer leaves a lambda's parameters it cannot bind unknown, so the runtime's
-invalid_type answers), "validation errors" (core's parser says ``Expected `:` or `=` `` at the end of
+Not yet: "validation errors" (core's parser says ``Expected `:` or `=` `` at the end of
 `let a`, fql's ``Unexpected end of input, expected `:` or `=` ``), "null spans shouldn't get filtered"
 (core infers the type of a function without a signature from its body, `Bar(0)` failing ``Type `Int` does
 not have field `foo` ``; fql does not type such a function's calls).
@@ -147,6 +145,19 @@ def test_data_field_only_accepts_objects_typechecked(add_two):
 def test_closures_produce_a_readable_error(add_two):
     body = err(add_two, 'Function.create({\n  name: "foo",\n  body: (x) => x + 2,\n})\n', x_typecheck="false")
     assert failed(body) == ("invalid_type", "Anonymous functions cannot be stored. Use a string of FQL instead.")
+
+
+def test_closures_produce_a_readable_error_typechecked(add_two):
+    body = err(add_two, 'Function.create({\n  name: "foo",\n  body: (x) => x + 2,\n})\n')
+    assert failed(body) == ("invalid_query", "The query failed 1 validation check")
+    assert body["summary"] == (
+        "error: Type `Number => Number` is not a subtype of `String`\n"
+        "at *query*:3:9\n"
+        "  |\n"
+        "3 |   body: (x) => x + 2,\n"
+        "  |         ^^^^^^^^^^^^\n"
+        "  |"
+    )
 
 
 # -- "Calling a UDF" ------------------------------------------------------------------------------------

@@ -365,6 +365,9 @@ def test_report_operator_apply_errors(db):
         ("[1, 2].includes('a')", "Boolean"),
         ("[{ a: 1 }].map(x => x.a)", "Array<1>"),
         ("[1].map(x => [1].map(y => x))", "Array<Array<1>>"),
+        # A parameter used only as a number is one (model FQL2UserFunctionSpec: `x => x + 2`, `x => x * 2`).
+        ("x => x + 1", "Number => Number"),
+        ("x => 2 * x", "Number => Number"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -378,7 +381,7 @@ def test_static_types(db, query, shown):
         "x => Math.abs(x)",  # a parameter's use
         "dbg",  # a generic function not called: core names its parameters as it simplifies
         "[1].map",
-        "x => x + 1",  # a use of a parameter: core infers from it
+        "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",
         "1.5",  # core shows a float literal's source text
         "if (true) 1 else x => x",

@@ -48,6 +48,8 @@ from .types import (
 
 #: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+#: The operators whose only overload taking a number gives a number (`x + 2` makes `x` a Number).
+_NUMERIC_ONLY_WITH_NUMBERS = frozenset(("+", "-", "*"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
 #: How deep lambdas given to generic functions nest and are still typed from their arguments (each level
 #: types its lambda's body once more).
@@ -141,6 +143,10 @@ class Checker:
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
     used: set[int] = field(factory=set)
+    #: How often each lambda parameter is used, and how often as a number (`x + 2`): a parameter used only
+    #: so is a Number, as core infers it (`x => x + 2` is `Number => Number`).
+    uses: dict[int, int] = field(factory=dict)
+    numeric: dict[int, int] = field(factory=dict)
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
@@ -165,6 +171,7 @@ class Checker:
             return  # no lambda yet, so no parameter in any type (the common case, without a walk)
         if isinstance(ty, Var):
             self.used.add(ty.id)
+            self.uses[ty.id] = self.uses.get(ty.id, 0) + 1
         elif contains(ty, Var):
             for child in children(ty):
                 self._use(child)
@@ -302,10 +309,16 @@ class Checker:
             inner[node.rest] = (UNKNOWN, None)
         result, _ = self.infer(node.body, inner)
         ids = {p.id for p in params}
+        if node.rest is None and params and self._numeric_only(params) and not contains(result, Var):
+            return Func(tuple(NUMBER for _ in params), result), node.span
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
         return Func(tuple(params), result), node.span
+
+    def _numeric_only(self, params: list[Var]) -> bool:
+        """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
+        return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
         fn, origin = self.infer(node.fn, scope)
@@ -369,10 +382,15 @@ class Checker:
         before = len(self.errors)
         for key, value in node.pairs:
             use = param.field(key)
-            if isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
-                self._expect(found.field(key) or UNKNOWN, use.name, self._group(value.span))
+            given = found.field(key) or UNKNOWN
+            if isinstance(use, Named) and not use.args and use.name in _PRIMITIVES and isinstance(given, Func):
+                # A lambda where a primitive goes (`body: (x) => x + 2`), when its type is known.
+                if display(given) is not None and self._placed(value):
+                    self.fail(f"Type `{display(given)}` is not a subtype of `{use.name}`", self._group(value.span))
+            elif isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
+                self._expect(given, use.name, self._group(value.span))
             elif isinstance(use, Union) and NULL in use.members and self._placed(value):
-                self._expect_optional(found.field(key) or UNKNOWN, use, self._group(value.span))
+                self._expect_optional(given, use, self._group(value.span))
         if len(self.errors) > before:
             return
         given = {key for key, _ in node.pairs}
@@ -469,6 +487,12 @@ class Checker:
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
+        if op in _NUMERIC_ONLY_WITH_NUMBERS:
+            for param, other in ((left, right), (right, left)):
+                if isinstance(param, Var) and is_number(other):
+                    # Only core's Number overload takes a number: the parameter is one.
+                    self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
+                    return NUMBER, node.span
         if op in _ARITHMETIC and is_number(left):
             self._expect(right, "Number", self._group(node.right.span))
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)

@@ -24,7 +24,7 @@ from .storage.readonly import ReadOnly
 registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
-from .eval.v10.misc import visible_logs  # noqa: E402
+from .eval.v10.misc import hide_stored_frames, visible_logs  # noqa: E402
 from .eval.v10.static import typecheck as static_check  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
@@ -226,6 +226,7 @@ class Database:
                 raise txn.conflict from None
             if isinstance(err, FQLError) and state is not None and syntax == "v10":
                 err.logs = visible_logs(state)
+                hide_stored_frames(state, err)
                 err.warnings = state.check_warnings
             if isinstance(err, TransactionAborted):
                 err.state = state

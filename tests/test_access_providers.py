@@ -122,10 +122,14 @@ def test_v10_updates_check_roles_after_the_query_and_v4_ones_at_once(db):
     # Core checks a v10 write's roles with the schema, once the query has run, for an update as for a create.
     assert db.query('AccessProvider.byName("p")!.update({ roles: ["soon"] }); Role.create({ name: "soon" }).name', syntax="v10") == "soon"
     err = _v10_error(db, 'AccessProvider.byName("p")!.update({ roles: ["soon", "nobody", "ghost"] })')
-    assert (err.v10_code, err.description) == (
-        "invalid_schema",
-        "Invalid database schema update.\n    error: Role `nobody` does not exist\n    error: Role `ghost` does not exist",
-    )
+    assert err.v10_code == "invalid_schema"
+    # Each drawn where main.fsl, as it would stand, names it.
+    assert [line for line in err.description.splitlines() if "error:" in line or "at main" in line] == [
+        "    error: Role `nobody` does not exist",
+        "    at main.fsl:11:8",
+        "    error: Role `ghost` does not exist",
+        "    at main.fsl:12:8",
+    ]
     # Renamed in the same update: checked under its new name; nothing changed.
     err = _v10_error(db, 'AccessProvider.byName("p")!.update({ name: "q", roles: ["nobody"] })')
     assert err.v10_code == "invalid_schema"

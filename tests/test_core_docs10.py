@@ -240,11 +240,19 @@ def test_collection_named_by_roles(db):
     ok(db, ROLES_ON_ACOLL)
     code, message, summary = failure(db, "Collection.byName('aColl')!.delete()")
     assert code == "invalid_schema"
-    assert message == (
-        "Invalid database schema update.\n    error: Resource `aColl` does not exist"
-        "\n    error: Resource `aColl` does not exist"
-    )
-    assert "at *query*:1:35\n" in summary
+    # Each drawn where the main.fsl core generates names the collection (this database has `Author`
+    # too, so the lines differ from core's 5 and 14).
+    lines = summary.splitlines()
+    assert [line for line in lines if "error:" in line or "aColl" in line] == [
+        "error: Invalid database schema update.",
+        "    error: Resource `aColl` does not exist",
+        "    8 |   privileges aColl {",
+        "    error: Resource `aColl` does not exist",
+        "    17 |   membership aColl",
+        "1 | Collection.byName('aColl')!.delete()",
+    ]
+    assert "at *query*:1:35" in lines
+    assert message == summary[len("error: ") : summary.index("\nat *query*")]
     ok(db, "Collection.byName('aColl')!.update({ name: 'anotherName' })")
     assert ok(db, "[Role.byName('aRole0')!.privileges.resource, Role.byName('aRole1')!.membership.resource]") == [
         "anotherName",

@@ -370,6 +370,9 @@ def test_report_operator_apply_errors(db):
         ("[1, 2].includes('a')", "Boolean"),
         ("[{ a: 1 }].map(x => x.a)", "Array<1>"),
         ("[1].map(x => [1].map(y => x))", "Array<Array<1>>"),
+        # A parameter used only as a number is one (model FQL2UserFunctionSpec: `x => x + 2`, `x => x * 2`).
+        ("x => x + 1", "Number => Number"),
+        ("x => 2 * x", "Number => Number"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -383,7 +386,7 @@ def test_static_types(db, query, shown):
         "x => Math.abs(x)",  # a parameter's use
         "dbg",  # a generic function not called: core names its parameters as it simplifies
         "[1].map",
-        "x => x + 1",  # a use of a parameter: core infers from it
+        "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",
         "1.5",  # core shows a float literal's source text
         "if (true) 1 else x => x",
@@ -654,6 +657,13 @@ def test_wildcard_shows_up_when_typechecking_doc(foos):
         ("Foo.create({ my_field: 3 }).replaceData({})", [("Type `{}` does not have field `my_field`", 40, 42)]),
         # FQL2CollectionSpec: an object field with a required field is required.
         ("User.create({})", [("Type `{}` does not have field `a`", 12, 14)]),
+        # FQL2DefinedFieldsSpec "update signature shows up", "updateData signature shows up": an optional
+        # field shows `Null` first, as core shows it.
+        ("Foo.create({ my_field: 3 }).update({ my_field: 'hi' })", [("Type `String` is not a subtype of `Null | Number`", 47, 51)]),
+        ("Foo.create({ my_field: 3 }).updateData({ my_field: 'hi' })", [("Type `String` is not a subtype of `Null | Number`", 51, 55)]),
+        # FQL2CollectionsSpec, FQL2UserFunctionSpec "only accepts objects for `data` field (typechecked)".
+        ("Collection.create({ name: 'Thing', data: 'foobar' })", [("Type `String` is not a subtype of `Null | { *: Any }`", 41, 49)]),
+        ("Function.create({ name: 'F', body: 'x => x', data: 'foobar' })", [("Type `String` is not a subtype of `Null | { *: Any }`", 51, 59)]),
     ],
 )
 def test_create_arguments_are_typechecked(foos, query, expected):
@@ -676,7 +686,6 @@ def test_create_arguments_that_fit(foos, query):
 @pytest.mark.parametrize(
     "query",
     [
-        "Foo.create({ my_field: 3 }).update({ my_field: 'hi' })",  # core's `Null | Number`: not modelled
         "Foo.create({ other: 1 })",  # an extra field: core's wording is not modelled
         "Foo.create({ my_field: 1, other: 'x' })",
     ],

@@ -108,3 +108,5 @@ def test_a_v4_function_called_from_v10_returns_documents():
     db.query('CreateCollection({ name: "Books" })')
     db.query('CreateFunction({ name: "mk", body: Query(Lambda("x", Create(Collection("Books"), { data: { title: Var("x") } }))) })')
     assert db.query('mk("Hamlet").title', syntax="v10") == "Hamlet"
+    # FQL4 UDF "correctly adapts documents": with its id and ts.
+    assert db.query('let book = mk("Othello"); [book.id != null, book.ts != null]', syntax="v10") == [True, True]

@@ -25,7 +25,7 @@ from ..errors import FQLError, QueryRuntimeError
 from ..eval import documents
 from ..eval import staged as staged_view
 from ..eval.evaluator import Context
-from ..eval.refs import live, made
+from ..eval.refs import live, made, made_rank
 from ..eval.sets import born_versions
 from ..eval.v10 import expressions
 from ..parse import parse as parse_query
@@ -130,7 +130,8 @@ def check_version(ctx: Context, known: int | None, force: bool) -> int:
 
 def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
     """The database's v10 schema items, as core translates them (collections, then functions, roles and
-    access providers, each in the order they were made): v4 functions, roles and access providers, which
+    access providers, each in the order they were made, by their place among those one transaction
+    made, as core's ids order them): v4 functions, roles and access providers, which
     FSL cannot say, are left out, as derive() leaves them out."""
     found = []
     for kind, coll in COLLECTIONS.items():
@@ -141,7 +142,8 @@ def live_definitions(ctx: Context) -> list[tuple[str, str, dict]]:
             data = version_.data
             if not source.is_v10(kind, data):
                 continue
-            rows.append((made(ctx, version_.key), kind, version_.key.id, data))
+            born = made(ctx, version_.key)
+            rows.append(((born, made_rank(ctx.state.txn, version_.key, born)), kind, version_.key.id, data))
         found.extend((kind, name, data) for _, kind, name, data in sorted(rows, key=lambda row: row[0]))
     return found
 
@@ -509,6 +511,25 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     """Core's SchemaTypeValidator on the names items refer to, before anything is written, each error
     placed in its file: a role's resources must be collections (or, for privileges, functions or native
     modules) of the new schema, an access provider's roles its roles or the database's v4 roles."""
+    errors = _reference_errors(ctx, items, texts)
+    if errors:
+        raise SchemaError(400, "\n".join(errors))
+
+
+def reference_errors(ctx: Context) -> list[str]:
+    """The errors of the names the database's files refer to as they stand (core validates them after a
+    query's schema writes), each rendered in its file."""
+    texts = dict(files(ctx))
+    items = []
+    for name, text in texts.items():
+        try:
+            items += parser.parse(text, name)
+        except parser.FSLError:
+            continue
+    return _reference_errors(ctx, items, texts)
+
+
+def _reference_errors(ctx: Context, items: list[Item], texts: dict[str, str]) -> list[str]:
     names: dict[str, set[str]] = {"collection": set(), "function": set(), "role": set()}
     for item in items:
         if item.kind in names:
@@ -516,7 +537,8 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
     v4 = v4_names(ctx)
     errors = []
     for item in sorted(items, key=lambda i: i.kind == "access provider"):
-        for member, name, start, end in item.refs:
+        # Core checks a role's memberships, then its privileges (SchemaTypeValidator), whatever their order.
+        for member, name, start, end in sorted(item.refs, key=lambda ref: ref[0] == "privileges"):
             if member == "role":
                 if name in BUILTIN_ROLES:
                     message = f"Builtin role `{name}` is not allowed"
@@ -531,8 +553,7 @@ def _check_references(ctx: Context, items: list[Item], texts: dict[str, str]) ->
             else:
                 message = f"Resource `{name}` does not exist"
             errors.append(Diagnostic(message, start, end).render(texts.get(item.file, ""), item.file))
-    if errors:
-        raise SchemaError(400, "\n".join(errors))
+    return errors
 
 
 def v4_names(ctx: Context) -> dict[str, set[str]]:

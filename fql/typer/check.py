@@ -48,6 +48,8 @@ from .types import (
 
 #: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+#: The operators whose only overload taking a number gives a number (`x + 2` makes `x` a Number).
+_NUMERIC_ONLY_WITH_NUMBERS = frozenset(("+", "-", "*"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
 #: How deep lambdas given to generic functions nest and are still typed from their arguments (each level
 #: types its lambda's body once more).
@@ -156,10 +158,13 @@ class Checker:
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
     used: set[int] = field(factory=set)
-    #: How many times each lambda parameter was used, and those uses that were as an argument a user
-    #: index takes of a known type (`(x) => Foo.byFoo(x)`): a parameter used so alone is of that type.
+    #: How many times each lambda parameter was used; those uses that were as an argument a user index
+    #: takes of a known type (`(x) => Foo.byFoo(x)`): a parameter used so alone is of that type; and those
+    #: as a number (`x + 2`): a parameter used only so is a Number, as core infers it (`x => x + 2` is
+    #: `Number => Number`).
     uses: dict[int, int] = field(factory=dict)
     passed: dict[int, tuple[int, Type]] = field(factory=dict)
+    numeric: dict[int, int] = field(factory=dict)
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
@@ -333,10 +338,16 @@ class Checker:
         if node.rest is None and typed and all(typed.values()) and not contains(result, Var):
             # Each parameter used is only passed to a user index: core infers it of the term's type.
             return Func(tuple(typed.get(p.id) or p for p in params), result), node.span
+        if node.rest is None and params and self._numeric_only(params) and not contains(result, Var):
+            return Func(tuple(NUMBER for _ in params), result), node.span
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
         return Func(tuple(params), result), node.span
+
+    def _numeric_only(self, params: list[Var]) -> bool:
+        """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
+        return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
         fn, origin = self.infer(node.fn, scope)
@@ -434,8 +445,16 @@ class Checker:
                 # `data` under a wildcard must be null (core's nullDataIfWC): a struct given for it is
                 # shown as written (FQL2CollectionSpec "disallows `data` in create, update, and replace").
                 self.fail(f"Type `{display(given)}` is not a subtype of `Null`", self._group(value.span))
+                continue
+            given = given or UNKNOWN
+            if isinstance(use, Named) and not use.args and use.name in _PRIMITIVES and isinstance(given, Func):
+                # A lambda where a primitive goes (`body: (x) => x + 2`), when its type is known.
+                if display(given) is not None and self._placed(value):
+                    self.fail(f"Type `{display(given)}` is not a subtype of `{use.name}`", self._group(value.span))
             elif isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
-                self._expect(given or UNKNOWN, use.name, self._group(value.span))
+                self._expect(given, use.name, self._group(value.span))
+            elif isinstance(use, Union) and NULL in use.members and self._placed(value):
+                self._expect_optional(given, use, self._group(value.span))
         if len(self.errors) > before:
             return
         given = {key for key, _ in node.pairs}
@@ -551,6 +570,12 @@ class Checker:
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
+        if op in _NUMERIC_ONLY_WITH_NUMBERS:
+            for param, other in ((left, right), (right, left)):
+                if isinstance(param, Var) and is_number(other):
+                    # Only core's Number overload takes a number: the parameter is one.
+                    self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
+                    return NUMBER, node.span
         if op in _ARITHMETIC and is_number(left):
             self._expect(right, "Number", self._group(node.right.span))
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
@@ -602,6 +627,20 @@ class Checker:
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
+
+    def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
+        """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
+        an optional field (`data: { *: Any } | Null`) surely does not take: its other members primitives or
+        structs. Core shows such a type with `Null` first."""
+        widened = primary(found)
+        if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
+            return
+        rest = [m for m in use.members if m != NULL]
+        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in _PRIMITIVES) for m in rest)
+        shown = [display(m) for m in rest]
+        if not plain or None in shown or is_subtype(found, use) or is_subtype(widened, use):
+            return
+        self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join(['Null', *shown])}`", span)
 
     def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
         found, origin = self.infer(node.expr, scope)

@@ -215,14 +215,15 @@ def test_files_leave_out_what_fsl_cannot_say_as_derive_does(db):
 
 
 def test_names_an_item_refers_to_are_checked_before_the_writes(db):
-    # Core's SchemaTypeValidator: every unknown name at once, placed in its file; nothing is written.
+    # Core's SchemaTypeValidator: every unknown name at once, placed in its file (a role's memberships
+    # before its privileges); nothing is written.
     roles = "role r {\n  privileges Nope { read }\n  membership double\n  privileges double { call }\n}\n"
     providers = 'access provider p {\n  issuer "https://a/"\n  jwks_uri "https://a/j"\n  role admin\n  role ghost\n}\n'
     with pytest.raises(SchemaError) as err:
         db.push_schema({"funcs.fsl": FUNCS, "roles.fsl": roles, "providers.fsl": providers})
     assert err.value.message == (
-        "error: Resource `Nope` does not exist\nat roles.fsl:2:14\n  |\n2 |   privileges Nope { read }\n  |              ^^^^\n  |\n"
         "error: Resource `double` does not exist\nat roles.fsl:3:14\n  |\n3 |   membership double\n  |              ^^^^^^\n  |\n"
+        "error: Resource `Nope` does not exist\nat roles.fsl:2:14\n  |\n2 |   privileges Nope { read }\n  |              ^^^^\n  |\n"
         "error: Builtin role `admin` is not allowed\nat providers.fsl:4:8\n  |\n4 |   role admin\n  |        ^^^^^\n  |\n"
         "error: Role `ghost` does not exist\nat providers.fsl:5:8\n  |\n5 |   role ghost\n  |        ^^^^^\n  |"
     )

@@ -434,6 +434,9 @@ def create(ctx: Context, fields: dict) -> Document:
         for field in ("name", "alias"):
             names.check_global(ctx, "collections", fields.get(field), field)
             names.revalidate_derived_types(ctx, field, fields.get(field))
+    from .natives import refuse_in_tenant_root
+
+    refuse_in_tenant_root(ctx, "Collection")
     created = create_native(ctx, COLLECTIONS, params)
     field_schema.check_definition(ctx, {k: v for k, v in created.items() if k not in ("ref", "ts")}, None)
     return _named(ctx, created)

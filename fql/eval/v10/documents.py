@@ -35,8 +35,9 @@ METADATA = ("id", "coll", "ts", "ttl")
 
 
 def check_persistable(value: t.Any, path: tuple = ()) -> None:
-    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Function, which
-    cannot be persisted.` for a function, a set, a module... anywhere in it."""
+    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Set, which
+    cannot be persisted.` for a set, a module... anywhere in it; a lambda is `Anonymous functions cannot
+    be stored. Use a string of FQL instead.`"""
     from .fields import persistable
 
     if isinstance(value, dict):
@@ -49,6 +50,9 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
         return
     if isinstance(value, (Document, NullDocument)) or persistable(value):
         return
+    if isinstance(value, Lambda):
+        # Core's WriteBroker words a lambda so (FQL2UserFunctionSpec "closures produce a readable error").
+        raise QueryRuntimeError("invalid_type", "Anonymous functions cannot be stored. Use a string of FQL instead.")
     from ...repl.printer import path_text
     from .display import type_label
 
@@ -259,6 +263,10 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         from .natives import check_read_only_update
 
         check_read_only_update(ctx, doc.ref, given)
+        if doc.ref.kind in ("functions", "roles"):
+            from .natives import check_schema_update
+
+            check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
         if doc.ref.kind == "keys":
@@ -529,7 +537,8 @@ def delete(ctx: Context, doc: Document) -> NullDocument:
 
 def _check_role_unused(ctx: Context, name: str) -> None:
     """A role that functions, keys or access providers name cannot be deleted (core's foreign keys):
-    functions and keys are a constraint failure naming them, an access provider an invalid schema."""
+    functions and keys are a constraint failure naming them, an access provider an invalid schema once
+    the query has run (a later write of the same query may name another role)."""
     scope, txn, failures = ctx.state.scope, ctx.state.txn, []
 
     def names(role: t.Any) -> list:
@@ -543,13 +552,14 @@ def _check_role_unused(ctx: Context, name: str) -> None:
                 failures.append({"field": ["name"], "code": "foreign key", "description": message})
     if failures:
         raise QueryRuntimeError("constraint_failure", f"Failed to delete Role `{name}`.").with_failures(failures)
+    from .natives import revalidate_provider_roles
+
     for version in txn.scan(scope, "#access_providers"):
         roles = (version.data or {}).get("roles") if version.live_at(ctx.state.ts) else None
         listed = [r.get("role") if isinstance(r, dict) else r for r in (roles if isinstance(roles, list) else [roles])]
         if name in names(listed):
-            raise QueryRuntimeError(
-                "invalid_schema", f"Invalid database schema update.\n    error: Role `{name}` does not exist"
-            )
+            # Core's schema validation after the query: the provider names a role that no longer exists.
+            revalidate_provider_roles(ctx, version.key)
 
 
 @method("Document", "exists")

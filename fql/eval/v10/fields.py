@@ -880,32 +880,137 @@ def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
     return []
 
 
+_STRING = st.Scalar("String")
+#: A schema document's `data`: an object or null (core's Optional(AnyRecord)).
+DATA_FIELD = st.FieldSchema(st.optional(st.Struct((), st.ANY)))
+#: The fields of a v10 function (core's UserFunction schema collection; a v4 body is a v4 write's).
+FUNCTION = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("alias", st.FieldSchema(st.optional(_STRING))),
+        ("role", st.FieldSchema(st.optional(_STRING))),
+        ("body", st.FieldSchema(_STRING)),
+        ("signature", st.FieldSchema(st.optional(_STRING))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
+def _zero_or_more(schema: t.Any) -> st.Union:
+    """core's SchemaType.ZeroOrMore: one, an array of them, or null."""
+    return st.optional(st.Union((schema, st.ArrayOf(schema))))
+
+
+#: A role's predicate: the source of a v10 lambda or a v4 Query (core's Union(V4Query, Str)).
+_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))))
+#: An action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
+_ACTION = st.FieldSchema(st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))))
+_ACTIONS = st.Struct(
+    tuple(
+        (name, _ACTION)
+        for name in (
+            "read", "write", "create", "create_with_id", "delete", "history_write", "history_read",
+            "unrestricted_read", "call",
+        )
+    )
+)
+#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records).
+ROLE = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        (
+            "privileges",
+            st.FieldSchema(
+                _zero_or_more(st.Struct((("resource", st.FieldSchema(_STRING)), ("actions", st.FieldSchema(st.optional(_ACTIONS))))))
+            ),
+        ),
+        ("membership", st.FieldSchema(_zero_or_more(st.Struct((("resource", st.FieldSchema(_STRING)), ("predicate", _PREDICATE)))))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
+def native_type_failures(struct: st.Struct, fields: dict, *, partial: bool) -> list[st.Failure]:
+    """core's SchemaType validation of a schema document's fields (`data: Expected { *: Any } | Null,
+    provided String`, `foo: Unexpected field provided`); `partial`: an update, whose missing fields are
+    the stored ones."""
+    given = {k: v for k, v in fields.items() if k not in ("coll", "ts")}
+    if partial:
+        struct = st.Struct(tuple((n, f) for n, f in struct.fields if n in given), struct.wildcard)
+    return st.validate_struct(struct, (), given)
+
+
 def function_failures(fields: dict) -> list[st.Failure]:
     """core's checks of a function's `body` (the source of one lambda, any arity; not a short lambda) and
     its `signature`."""
-    from ...parse import parse
-
     out: list[st.Failure] = []
     body = fields.get("body")
-    message = "Unable to parse FQL source code."
     if isinstance(body, str):
-        try:
-            program = parse(body, "v10")
-        except ParseError as err:
-            program = None
-            out.append(st.Failure("validator", ("body",), f"{message}\n{_render(err, '*body*', body)}"))
-        if program is not None and (len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow)):
-            width = max(len(body.rstrip()), 1)
-            rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
-            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
-        elif program is not None and program.body[0].params == ("$this",):
-            text = body.strip()
-            offset = body.index(text) + (1 if text.startswith("(") and text.endswith(")") else 0)
-            width = max(len(text) - (2 if text.startswith("(") and text.endswith(")") else 0), 1)
-            rendered = sig.render_at("Short form lambdas are not allowed here", "*body*", body, offset, width)
-            out.append(st.Failure("validator", ("body",), f"{message}\n{rendered}"))
+        problem = lambda_problem(body, "*body*", allow_short=False)
+        if problem is not None:
+            out.append(st.Failure("validator", ("body",), problem))
     out.extend(_signature_failures(("signature",), fields.get("signature"), schema=False))
     return out
+
+
+def lambda_problem(source: str, name: str, *, arity: tuple[int, ...] | None = None, allow_short: bool = True) -> str | None:
+    """What core's LambdaParseValidator says of `source`, the text of one lambda stored in a field (a
+    function's body, a role's predicate), drawn in `name` (`*body*`, `*privileges*`); None when it is
+    one. `arity`: the numbers of parameters it may take (None: any)."""
+    from ...parse import parse
+
+    message = "Unable to parse FQL source code."
+    try:
+        program = parse(source, "v10")
+    except ParseError as err:
+        return f"{message}\n{_render(err, name, source)}"
+    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
+        return f"{message}\n{_not_a_lambda(source, name, len(program.body))}"
+    at = _trailing_separator(source, program.body[-1].span.end)
+    if at is not None:
+        return f"{message}\n{Diagnostic('Expected end-of-input', at, at + 1).render(source, name)}"
+    params = program.body[0].params
+    if params == ("$this",) and not allow_short:
+        text = source.strip()
+        offset = source.index(text) + (1 if text.startswith("(") and text.endswith(")") else 0)
+        width = max(len(text) - (2 if text.startswith("(") and text.endswith(")") else 0), 1)
+        return f"{message}\n{sig.render_at('Short form lambdas are not allowed here', name, source, offset, width)}"
+    if arity is not None and len(params) not in arity:
+        return f"Invalid function arity. Expected {_arity_text(arity)}, but the function was defined with {len(params)} arguments"
+    return None
+
+
+def _arity_text(arity: tuple[int, ...]) -> str:
+    """core's Arity.displayString: `exactly 1 argument`, `2 or 3 arguments`."""
+    if len(arity) == 1:
+        return f"exactly {arity[0]} argument{'' if arity[0] == 1 else 's'}"
+    return ", ".join(str(n) for n in arity[:-1]) + f" or {arity[-1]} arguments"
+
+
+def _trailing_separator(body: str, end: int) -> int | None:
+    """Where a `;` follows a function's lambda (past blanks and comments), which core's parser of a body,
+    unlike a query's, does not take (`Expected end-of-input`); None when none does."""
+    i = end
+    while i < len(body):
+        if body[i] in " \t\r\n":
+            i += 1
+        elif body.startswith("//", i):
+            newline = body.find("\n", i)
+            i = len(body) if newline < 0 else newline + 1
+        elif body.startswith("/*", i):
+            close = body.find("*/", i + 2)
+            i = len(body) if close < 0 else close + 2
+        else:
+            return i if body[i] == ";" else None
+    return None
+
+
+def _not_a_lambda(body: str, name: str, statements: int) -> str:
+    """Core's parser on a body that is no lambda: the whole body marked (`Expression is not a lambda.`),
+    and for a single expression the hint to declare one (`() => 34`, drawn with `+`)."""
+    hints = () if statements != 1 else (Diagnostic("Declare a lambda.", 0, 0, suggestion="() => "),)
+    end = max(len(body), 1)
+    return Diagnostic("Body must be a lambda expression.", 0, end, "Expression is not a lambda.", hints).render(body, name)
 
 
 def _signature_failures(path: tuple, signature: t.Any, *, schema: bool) -> list[st.Failure]:

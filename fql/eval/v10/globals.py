@@ -222,6 +222,7 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         source = _udf_source(ctx, fn)
         if source is not None:
             return _run_source(ctx, (fn.name, source, node), body, args)
+        _check_v4_args(body, args)
         try:
             return _from_v4(ctx, apply_lambda(ctx, body, args))
         except FQLError as err:
@@ -250,6 +251,18 @@ def _run_source(ctx: Context, frame: tuple, body: Lambda, args: list) -> t.Any:
         stack.pop()
 
 
+def _check_v4_args(body: Lambda, args: list) -> None:
+    """The arguments a v10 call gives a function written in v4 must be values v4 has: a v10 lambda is
+    core's invalid_argument naming the v4 parameter it is given for (LambdaWrapper's v10ToV4Args)."""
+    names = [body.params] if isinstance(body.params, str) else list(body.params or ())
+    for name, arg in zip(names, args):
+        if isinstance(arg, Lambda) and arg.api_version == "10":
+            shown = name if isinstance(name, str) else "_"
+            raise QueryRuntimeError(
+                "invalid_argument", f"Invalid argument for `{shown}`. FQL v4 does not support `Lambda` values."
+            )
+
+
 def _v4_error(err: FQLError) -> FQLError:
     """A v4 body's error as the v10 caller gets it: core looks through the `call error`s of the v4
     functions it called (one cause each), and an Abort there aborts the v10 query, its message the
@@ -261,9 +274,13 @@ def _v4_error(err: FQLError) -> FQLError:
     return err
 
 
+#: The schema documents v10 shows as definitions (`Collection.byName(...)`).
+_V10_DEFINITIONS = frozenset(("collections", "functions", "roles", "access_providers", "databases"))
+
+
 def _from_v4(ctx: Context, value: t.Any) -> t.Any:
     """What a function written in v4 returns, as v10 sees it: a v4 document (`{ref, ts, data}`) is the
-    document (core converts a v4 result to v10 values)."""
+    document, a schema document its definition (core converts a v4 result to v10 values)."""
     from ...values import Ref
     from .documents import read
 
@@ -271,6 +288,9 @@ def _from_v4(ctx: Context, value: t.Any) -> t.Any:
         ref = value["ref"]
         if ref.collection is not None and not ref.is_schema:
             return read(ctx, ref, stamped=False)
+        if ref.is_schema and ref.kind in _V10_DEFINITIONS and ref.database is None:
+            # A schema document v4 made or read (`CreateCollection`): its v10 definition.
+            return read(ctx, ref)
     if isinstance(value, list):
         return [_from_v4(ctx, v) for v in value]
     return value

@@ -602,6 +602,15 @@ def visible_logs(state: t.Any) -> list[LogLine]:
     return [line for line in lines if line.src == "query"]
 
 
+def hide_stored_frames(state: t.Any, err: t.Any) -> None:
+    """A failed query's trace as the caller sees it: an admin or server key all of it, another only its
+    places in the query's own text (core's QueryRuntimeFailure.filterErrors, under the same Logging
+    permission as the logs): a user role's key is not shown the bodies of the functions it called."""
+    if state.auth.role in ("admin", "server"):
+        return
+    err.frames = [frame for frame in err.frames if frame[0] in (None, "query")]
+
+
 @static("FQL", "dbg")
 def dbg(ctx: Context, value: t.Any) -> t.Any:
     """Return `value` unchanged, logging its debug form to the summary."""

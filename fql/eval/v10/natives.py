@@ -5,8 +5,7 @@ from __future__ import annotations
 import contextlib
 import typing as t
 
-from ... import ast
-from ...errors import FQLError, QueryRuntimeError
+from ...errors import QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, NullDocument, Ref, Timestamp, as_long, native
 from .. import access, auth
@@ -406,15 +405,50 @@ def function_create(ctx: Context, fields: dict) -> Document:
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
-        failures = field_schema.function_failures(fields)
-        if failures:
-            raise QueryRuntimeError("constraint_failure", "Failed to create Function.").with_failures(
-                [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
-            )
+        check_native_types(field_schema.FUNCTION, fields, "Failed to create Function.")
+        _fail("Failed to create Function.", field_schema.function_failures(fields))
         check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
+    refuse_in_tenant_root(ctx, "Function")
     created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
     return created
+
+
+def check_native_types(struct: t.Any, fields: t.Any, failed: str, *, partial: bool = False) -> None:
+    """A v10 write of a function or role gives its fields core's types (its schema collection's), else a
+    constraint failure `failed` with core's messages; `partial`: an update, whose missing fields stand."""
+    if not isinstance(fields, dict):
+        return
+    _fail(failed, field_schema.native_type_failures(struct, fields, partial=partial))
+
+
+def _fail(failed: str, failures: list) -> None:
+    if failures:
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(
+            [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
+        )
+
+
+def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
+    """An update (or replace) of a function or role is checked as its create is: the fields' types, then a
+    function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    noun = "Function" if ref.kind == "functions" else "Role"
+    failed = f"Failed to update {noun} `{ref.id}`."
+    check_native_types(field_schema.FUNCTION if noun == "Function" else field_schema.ROLE, given, failed, partial=not replace)
+    if noun == "Role":
+        check_predicates(given, failed)
+    else:
+        _fail(failed, field_schema.function_failures(given))
+
+
+def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
+    """No collection, function, role or access provider may be created in a customer's account root
+    (core's TenantRootWriteHook, a constraint failure naming no field)."""
+    from ...schema import manager
+
+    if manager.is_customer_tenant_root(ctx):
+        failure = {"paths": [], "code": "tenant_root", "description": f"A {noun} cannot be created in your account root"}
+        raise QueryRuntimeError("constraint_failure", f"Failed to create {noun}.").with_failures([failure])
 
 
 def check_function_role(ctx: Context, role: t.Any, previous: t.Any, failed: str) -> None:
@@ -487,10 +521,20 @@ def revalidate_role_resources(ctx: Context, key: DocKey | None = None) -> None:
             named += [(p.get("resource"), allowed) for p in privileges if isinstance(p, dict)]
             missing += [name for name, known in named if isinstance(name, str) and name not in known]
         if missing:
-            lines = "\n".join(f"    error: Resource `{name}` does not exist" for name in missing)
-            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+            raise invalid_references(ctx, [f"error: Resource `{name}` does not exist" for name in missing])
 
     _revalidate(ctx, check)
+
+
+def invalid_references(ctx: Context, fallback: list[str]) -> QueryRuntimeError:
+    """Core's schema validation after a query's writes, on the names roles and access providers refer
+    to: each error drawn where the database's files (as they now stand) name it; `fallback`, the bare
+    errors, where the files do not show them."""
+    from ...schema import manager
+
+    errors = manager.reference_errors(ctx) or fallback
+    lines = "\n".join("    " + line for error in errors for line in error.strip().split("\n"))
+    return QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
 
 
 def revalidate_role_fsl(ctx: Context) -> None:
@@ -580,8 +624,10 @@ def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     fields = _object(fields)
+    check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
-    _check_predicates(fields)
+    check_predicates(fields, "Failed to create Role.")
+    refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
@@ -600,37 +646,38 @@ def _object(fields: t.Any) -> dict:
     return fields
 
 
-def _check_predicates(fields: dict) -> None:
-    """Core's predicate validation (each must parse as a lambda), failures reported together."""
+#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
+_ACTION_ARITY = {
+    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
+    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
+}
+
+
+def check_predicates(fields: dict, failed: str) -> None:
+    """Core's LambdaParseValidator on a role's predicates: each the text of one lambda taking its action's
+    arguments (a membership's one), drawn as `*membership*` or `*privileges*`; failures reported together."""
     failures = []
     for i, member in enumerate(_as_list(fields.get("membership"))):
         if isinstance(member, dict) and isinstance(member.get("predicate"), str):
             path = ["membership", "predicate"] if isinstance(fields["membership"], dict) else ["membership", i, "predicate"]
-            failures += _predicate_failures(member["predicate"], path)
+            failures += _predicate_failures(member["predicate"], path, (1,))
     for i, privilege in enumerate(_as_list(fields.get("privileges"))):
         actions = privilege.get("actions") if isinstance(privilege, dict) else None
         for action, grant in (actions or {}).items() if isinstance(actions, dict) else ():
             if isinstance(grant, str):
                 at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
-                failures += _predicate_failures(grant, [*at, "actions", action])
+                failures += _predicate_failures(grant, [*at, "actions", action], _ACTION_ARITY.get(action))
     if failures:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Role.").with_failures(failures)
+        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
 
 
 def _as_list(value: t.Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _predicate_failures(source: str, path: list) -> list[dict]:
-    from ...parse import parse
-
-    try:
-        program = parse(source, "v10")
-    except FQLError:
-        return [{"field": path, "code": "invalid", "description": "Unable to parse FQL source code."}]
-    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
-        return [{"field": path, "code": "invalid", "description": "Predicate must be a lambda expression."}]
-    return []
+def _predicate_failures(source: str, path: list, arity: tuple[int, ...] | None) -> list[dict]:
+    problem = field_schema.lambda_problem(source, f"*{path[0]}*", arity=arity)
+    return [] if problem is None else [{"field": path, "code": "invalid", "description": problem}]
 
 
 def _provider_failure(err: t.Any, what: str) -> QueryRuntimeError:
@@ -655,6 +702,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     check_read_only(providers.KIND, fields, "create AccessProvider")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
+    refuse_in_tenant_root(ctx, "AccessProvider")
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)
     except ValidationFailed as err:
@@ -684,8 +732,7 @@ def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
             and live(ctx, DocKey(key.scope, "#roles", name)) is None
         ]
         if missing:
-            lines = "\n".join(f"    error: Role `{name}` does not exist" for name in missing)
-            raise QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n{lines}")
+            raise invalid_references(ctx, [f"error: Role `{name}` does not exist" for name in missing])
 
     _revalidate(ctx, check)
 

@@ -330,6 +330,7 @@ class Checker:
                 return UNKNOWN, None
             if contains(fits[0], Param):
                 return self._made(self._instantiate(fits[0], seeds, node.args, args, scope), node)
+            self._check_lambdas(node, fits[0])
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
@@ -343,6 +344,7 @@ class Checker:
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
             self._check_args(node, fn, args)
+            self._check_lambdas(node, fn)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
@@ -357,6 +359,21 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+
+    def _check_lambdas(self, node: ast.Apply, fn: Func) -> None:
+        """A lambda the query writes as a stdlib function's function argument takes as many arguments as
+        that function is called with (core's InvalidArity, at the lambda: FQL2ArraySpec "throws an error
+        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more."""
+        for arg, param in zip(node.args, fn.params):
+            if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
+                continue
+            expected, provided = len(arg.params), len(param.params)
+            if provided == expected or (arg.rest is not None and provided > expected) or not self._placed(arg):
+                continue
+            if provided > expected:
+                self.fail(f"Function was called with too many arguments. Expected {expected}, received {provided}", arg.span)
+            else:
+                self.fail(f"Function was not called with enough arguments. Expected {expected}, received {provided}", arg.span)
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
@@ -593,7 +610,8 @@ class Checker:
 
     def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
-        its item (Never past its end), any other Number index its items' union (an Array's element); an
+        its item (Never past its end; a negative one core's InvalidTupleIndex, at the index: FQL2ArraySpec
+        "negative indexes do not work (typechecked)"), any other Number index its items' union (an Array's element); an
         index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
         index (FQL2TypecheckSpec ``[][Author]``)."""
         if not is_number(key):
@@ -607,6 +625,7 @@ class Checker:
         literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span
         if literal and isinstance(key, Lit) and isinstance(key.value, int) and not isinstance(key.value, bool):
             if key.value < 0:
+                self.fail(f"Index {key.value} out of bounds for length {len(receiver.items)}", node.key.span)
                 return UNKNOWN
             return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
         return union(receiver.items) if receiver.items else UNKNOWN

@@ -359,6 +359,38 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
+                if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
+                    self._check_items(arg, found, param.args[0])
+
+    def _check_items(self, node: ast.Array, found: Tuple, element: Type) -> None:
+        """An array the query writes as a stdlib function's `Array<T>` argument: each item checked against
+        `T`, a primitive type or a tuple of them (FQL2ObjectSpec 'fromEntries' / 'rejects invalid inputs',
+        'select' / 'rejects invalid paths'): an item of another primitive type is core's NotSubtype, a
+        tuple of another length its InvalidTupleArity, at the item."""
+        for item, item_type in zip(node.items, found.items):
+            span = self._group(item.span)
+            if not self._placed(item):
+                continue
+            if isinstance(element, Named) and not element.args:
+                self._expect(item_type, element.name, span)
+            elif isinstance(element, Tuple) and isinstance(item, ast.Array) and isinstance(item_type, Tuple):
+                self._check_tuple(item, item_type, element, span)
+            elif isinstance(element, Tuple) and (shown := _tuple_shown(element)) is not None:
+                widened = primary(item_type)
+                if isinstance(widened, Named) and not widened.args and widened.name in (*_PRIMITIVES, "Null"):
+                    self.fail(f"Type `{widened.name}` is not a subtype of `{shown}`", span)
+
+    def _check_tuple(self, node: ast.Array, found: Tuple, expected: Tuple, span: ast.Span) -> None:
+        want, got = len(expected.items), len(found.items)
+        if got > want:
+            self.fail(f"Tuple contains too many elements. Expected {want}, received {got}", span)
+        elif got < want:
+            self.fail(f"Tuple does not contain enough elements. Expected {want}, received {got}", span)
+        else:
+            for item, item_type, use in zip(node.items, found.items, expected.items):
+                if isinstance(use, Named) and not use.args and self._placed(item):
+                    self._expect(item_type, use.name, self._group(item.span))
 
     def _check_lambdas(self, node: ast.Apply, fn: Func) -> None:
         """A lambda the query writes as a stdlib function's function argument takes as many arguments as
@@ -709,6 +741,20 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _tuple_shown(t_: Tuple) -> str | None:
+    """A stdlib signature's tuple of plain types as core shows it, a type parameter as `Any`
+    (`[String, Any]`); None for one that holds anything else."""
+    parts = []
+    for item in t_.items:
+        if isinstance(item, Param):
+            parts.append("Any")
+        elif isinstance(item, Named) and not item.args:
+            parts.append(item.name)
+        else:
+            return None
+    return "[" + ", ".join(parts) + "]"
 
 
 def _fits(found: Type, param: Type) -> bool:

@@ -4,10 +4,6 @@ otherwise; an error is compared by code, message and span (offsets into the quer
 cases of the same functions, at run time.
 
 Skipped: 'entries' / 'uncapitalize works' tests a Scala helper of core's stdlib, not reachable from FQL.
-
-Not yet: the typechecked halves of 'values', 'entries' and 'assign' / 'disallows null docs' (core's typer
-refuses `Object.values(User.byId('0'))` with ``Type `Null` is not a subtype of `{ *: Any }` ``): fql's typer
-does not type a user collection's `byId`, so these fail at run time, as their untypechecked halves (ported).
 """
 
 from __future__ import annotations
@@ -145,6 +141,20 @@ def test_disallows_null_docs_at_run_time(db, query, name, span):
     # 'values', 'entries', 'assign' / 'disallows null docs' (typecheck = false)
     message = f"invalid argument `{name}`: collection `User` does not contain document with id 0."
     assert err(db, query, typecheck=False) == ("invalid_argument", message, span)
+
+
+@pytest.mark.parametrize(
+    "query, span",
+    [
+        ("Object.values(User.byId('0'))", (14, 28)),
+        ("Object.entries(User.byId('0'))", (15, 29)),
+        ("Object.assign(User.byId('0'), { ts: 3, coll: 4 })", (14, 28)),
+        ("Object.assign({ foo: 3 }, User.byId('0'))", (26, 40)),
+    ],
+)
+def test_disallows_null_docs_typechecked(db, query, span):
+    # 'values', 'entries', 'assign' / 'disallows null docs': the reference may be a null document.
+    assert err(db, query) == check_failure("Type `Null` is not a subtype of `{ *: Any }`", *span)
 
 
 # -- fromEntries -----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from attrs import Factory, define, field, frozen
 from .. import ast
 from .env import Env
 from .types import (
+    ANY,
     BOOLEAN,
     NEVER,
     NULL,
@@ -359,6 +360,11 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):
+                # A document reference may be a null document: core's NotSubtype, at the call that made it
+                # (FQL2ObjectSpec 'values' / 'disallows null docs').
+                if self._group(arg.span, parens) == arg.span and self._placed(arg):
+                    self.fail("Type `Null` is not a subtype of `{ *: Any }`", arg.span)
             elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
                 if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
                     self._check_items(arg, found, param.args[0])
@@ -741,6 +747,16 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _wildcard_only(t_: Record) -> bool:
+    """`{ *: A }` or `{ *: Any }`: a struct of any fields."""
+    return not t_.fields and (isinstance(t_.wildcard, Param) or t_.wildcard == ANY)
+
+
+def _is_ref(t_: Type) -> bool:
+    """A reference to a document that may not exist (`Ref<Author>`, what `byId` gives)."""
+    return isinstance(t_, Named) and t_.name == "Ref" and len(t_.args) == 1
 
 
 def _tuple_shown(t_: Tuple) -> str | None:

@@ -16,8 +16,8 @@ only model tests set (`... which is not allowed in model tests.`), the user-visi
 computed fields, check constraints) are tested with those; 'hooks' / 'post eval' ('can add', 'can fail',
 'de-duplicates hooks', 'merges hooks') test the interpreter's internal post-evaluation hooks API.
 
-Not yet: 'v4 compat' / 'can eval v4 from v10 with flag set to true' and 'disallowed when flag is false':
-fql has no `FQL.evalV4` (nor core's account feature flags that enable it).
+Not yet: 'v4 compat' / 'can eval v4 from v10 with flag set to true': fql has no account feature flags, and
+`FQL.evalV4` is what core's is with its flag off, as it is by default ('disallowed when flag is false').
 """
 
 from __future__ import annotations
@@ -584,3 +584,9 @@ def test_effects_read_limit_still_allows_reads():
 def test_new_id(db):
     assert isinstance(ok(db, "newId()"), ID)
     assert isinstance(ok(db, "FQL.newId()"), ID)
+
+
+def test_eval_v4_disallowed_when_flag_is_false(db):
+    # 'v4 compat' / 'disallowed when flag is false': core types FQL.evalV4 and fails in it, at its arguments.
+    query = "FQL.evalV4({ equals: [{ add: [1, 1] }, 2] })"
+    assert err(db, query) == ("invalid_function_invocation", "The function `evalV4` does not exist on `FQL`", (10, 44))

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import pytest
 
-from .test_core_v10_api import answer, db, summary  # noqa: F401  (db is a fixture)
+import fql
+
+from .test_core_v10_api import SECRET, answer, summary
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    return fql.connect(root_secret=SECRET)
 
 ABCD = "let arr = ['a','b','c','d']\n"
 NAMES = "let arr = ['Luke', 'Han', 'Leia', 'Lando', 'R2-D2', 'C3-P0', 'Ackbar']\n"

@@ -415,9 +415,10 @@ class Lambda:
     api_version: str = field(default="4", eq=False)
 
     def __repr__(self) -> str:
-        from .render import to_fql
+        from .render import to_fql, to_fql10
 
-        return to_fql(self)
+        # A v10 lambda's body is v10 syntax, which the v4 notation cannot write.
+        return to_fql10(self) if self.api_version == "10" else to_fql(self)
 
 
 @frozen

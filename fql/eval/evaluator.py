@@ -95,6 +95,9 @@ class QueryState:
     #: or None for the query's, the span or the v10 node at whose operation it was made), None where
     #: unknown, or MADE_BY_CALL while the native function that returns it is still being called.
     null_origin: t.Any = None
+    #: The v10 chain link whose `?.` last met null, skipping the rest of its chain, and where core points
+    #: a `!` right after it: (node, span).
+    skipped_at: t.Any = None
     #: The arguments of the lambda or function being called and, by position, where each null among them
     #: was made ({index: (cause, origin)}): its parameters keep them (expressions.apply_lambda).
     arg_origins: t.Any = None

@@ -17,6 +17,7 @@ from attrs import Factory, define, field, frozen
 from .. import ast
 from .env import Env
 from .types import (
+    ANY,
     BOOLEAN,
     NEVER,
     NULL,
@@ -381,6 +382,7 @@ class Checker:
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
                         self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
+            self._check_lambdas(node, fits[0])
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
@@ -394,6 +396,7 @@ class Checker:
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
             self._check_args(node, fn, args)
+            self._check_lambdas(node, fn)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
@@ -415,6 +418,14 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):
+                # A document reference may be a null document: core's NotSubtype, at the call that made it
+                # (FQL2ObjectSpec 'values' / 'disallows null docs').
+                if self._group(arg.span, parens) == arg.span and self._placed(arg):
+                    self.fail("Type `Null` is not a subtype of `{ *: Any }`", arg.span)
+            elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
+                if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
+                    self._check_items(arg, found, param.args[0])
             elif not index:
                 continue
             elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
@@ -428,6 +439,50 @@ class Checker:
                 at = self._group(arg.span, parens)
                 causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
                 self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
+
+    def _check_items(self, node: ast.Array, found: Tuple, element: Type) -> None:
+        """An array the query writes as a stdlib function's `Array<T>` argument: each item checked against
+        `T`, a primitive type or a tuple of them (FQL2ObjectSpec 'fromEntries' / 'rejects invalid inputs',
+        'select' / 'rejects invalid paths'): an item of another primitive type is core's NotSubtype, a
+        tuple of another length its InvalidTupleArity, at the item."""
+        for item, item_type in zip(node.items, found.items):
+            span = self._group(item.span)
+            if not self._placed(item):
+                continue
+            if isinstance(element, Named) and not element.args:
+                self._expect(item_type, element.name, span)
+            elif isinstance(element, Tuple) and isinstance(item, ast.Array) and isinstance(item_type, Tuple):
+                self._check_tuple(item, item_type, element, span)
+            elif isinstance(element, Tuple) and (shown := _tuple_shown(element)) is not None:
+                widened = primary(item_type)
+                if isinstance(widened, Named) and not widened.args and widened.name in (*_PRIMITIVES, "Null"):
+                    self.fail(f"Type `{widened.name}` is not a subtype of `{shown}`", span)
+
+    def _check_tuple(self, node: ast.Array, found: Tuple, expected: Tuple, span: ast.Span) -> None:
+        want, got = len(expected.items), len(found.items)
+        if got > want:
+            self.fail(f"Tuple contains too many elements. Expected {want}, received {got}", span)
+        elif got < want:
+            self.fail(f"Tuple does not contain enough elements. Expected {want}, received {got}", span)
+        else:
+            for item, item_type, use in zip(node.items, found.items, expected.items):
+                if isinstance(use, Named) and not use.args and self._placed(item):
+                    self._expect(item_type, use.name, self._group(item.span))
+
+    def _check_lambdas(self, node: ast.Apply, fn: Func) -> None:
+        """A lambda the query writes as a stdlib function's function argument takes as many arguments as
+        that function is called with (core's InvalidArity, at the lambda: FQL2ArraySpec "throws an error
+        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more."""
+        for arg, param in zip(node.args, fn.params):
+            if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
+                continue
+            expected, provided = len(arg.params), len(param.params)
+            if provided == expected or (arg.rest is not None and provided > expected) or not self._placed(arg):
+                continue
+            if provided > expected:
+                self.fail(f"Function was called with too many arguments. Expected {expected}, received {provided}", arg.span)
+            else:
+                self.fail(f"Function was not called with enough arguments. Expected {expected}, received {provided}", arg.span)
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
@@ -770,7 +825,8 @@ class Checker:
 
     def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
-        its item (Never past its end), any other Number index its items' union (an Array's element); an
+        its item (Never past its end; a negative one core's InvalidTupleIndex, at the index: FQL2ArraySpec
+        "negative indexes do not work (typechecked)"), any other Number index its items' union (an Array's element); an
         index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
         index (FQL2TypecheckSpec ``[][Author]``)."""
         if not is_number(key):
@@ -784,6 +840,7 @@ class Checker:
         literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span
         if literal and isinstance(key, Lit) and isinstance(key.value, int) and not isinstance(key.value, bool):
             if key.value < 0:
+                self.fail(f"Index {key.value} out of bounds for length {len(receiver.items)}", node.key.span)
                 return UNKNOWN
             return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
         return union(receiver.items) if receiver.items else UNKNOWN
@@ -892,6 +949,30 @@ def _literals_of_one_type(param: Type, found: Type) -> bool:
     if not isinstance(param, Union) or not isinstance(found, Lit):
         return False
     return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
+
+
+def _wildcard_only(t_: Record) -> bool:
+    """`{ *: A }` or `{ *: Any }`: a struct of any fields."""
+    return not t_.fields and (isinstance(t_.wildcard, Param) or t_.wildcard == ANY)
+
+
+def _is_ref(t_: Type) -> bool:
+    """A reference to a document that may not exist (`Ref<Author>`, what `byId` gives)."""
+    return isinstance(t_, Named) and t_.name == "Ref" and len(t_.args) == 1
+
+
+def _tuple_shown(t_: Tuple) -> str | None:
+    """A stdlib signature's tuple of plain types as core shows it, a type parameter as `Any`
+    (`[String, Any]`); None for one that holds anything else."""
+    parts = []
+    for item in t_.items:
+        if isinstance(item, Param):
+            parts.append("Any")
+        elif isinstance(item, Named) and not item.args:
+            parts.append(item.name)
+        else:
+            return None
+    return "[" + ", ".join(parts) + "]"
 
 
 def _fits(found: Type, param: Type) -> bool:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import typing as t
 
+import attrs
+
 from ... import ast
 from ...errors import FQLError
 from ...typer.types import field_name
@@ -61,7 +63,15 @@ def complete(ctx: Context) -> dict:
 @functools.cache
 def _stdlib_types() -> dict[str, dict]:
     """The standard library's types as the answer writes them: the same in every database, so made once."""
-    return {name: shape.as_json() for name, shape in std.SHAPES.items()}
+    return {name: _unflagged(name, shape).as_json() for name, shape in std.SHAPES.items()}
+
+
+def _unflagged(name: str, shape: std.Shape) -> std.Shape:
+    """The shape without the members a feature flag that is off hides (core's filterDisabledTypeMembers)."""
+    flagged = std.FLAGGED.get(name)
+    if not flagged:
+        return shape
+    return attrs.evolve(shape, fields={name: kind for name, kind in shape.fields.items() if name not in flagged})
 
 
 def _live(ctx: Context, stored: str, native: str) -> list[dict]:

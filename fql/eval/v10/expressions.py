@@ -156,6 +156,16 @@ def op_span(node: ast.Node) -> ast.Span | None:
     return span
 
 
+def _link_span(node: ast.Node) -> ast.Span | None:
+    """A chain link's own text, from the end of what it applies to (`.bar()` of `foo.bar()`, `[0]`)."""
+    if isinstance(node, ast.Apply):
+        before = node.fn.obj if isinstance(node.fn, ast.Member) else node.fn
+    else:
+        before = getattr(node, "obj", None)
+    span = getattr(before, "span", None)
+    return None if span is None else _from(span, node.span)
+
+
 def run(node: ast.Node, ctx: Context) -> t.Any:
     try:
         return evaluate(node, ctx)
@@ -296,6 +306,14 @@ def _receiver(node: ast.Node, ctx: Context) -> t.Any:
         raise _at(err, node)
 
 
+def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = None) -> object:
+    """_SKIPPED, from `node` on: where its own `?.` met null (not an earlier link's), the state keeps it
+    with where core points a `!` just after it (the link's name, `named`'s for a method call)."""
+    if value is not _SKIPPED:
+        ctx.state.skipped_at = (node, op_span(named or node))
+    return _SKIPPED
+
+
 def _nullish(value: t.Any) -> bool:
     return value is None or isinstance(value, NullDocument)
 
@@ -306,7 +324,7 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
     if value is _SKIPPED or (node.optional and _nullish(value)):
-        return _SKIPPED
+        return _skip(ctx, value, node)
     state = ctx.state
     origin, state.null_cause = state.null_origin, None
     try:
@@ -341,7 +359,7 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     if value is not _SKIPPED and node.optional:
         value = deref(ctx, value)
     if value is _SKIPPED or (node.optional and _nullish(value)):
-        return _SKIPPED
+        return _skip(ctx, value, node)
     value = deref(ctx, value)
     origin = ctx.state.null_origin
     key = run(node.key, ctx)
@@ -512,7 +530,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         if receiver is not _SKIPPED and target.optional:
             receiver = deref(ctx, receiver)
         if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
-            return _SKIPPED
+            return _skip(ctx, receiver, node, target)
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         args = [run(a, ctx) for a in node.args]
@@ -534,7 +552,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     fn = _receiver(target, ctx)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
-        return _SKIPPED
+        return _skip(ctx, fn, node)
     state = ctx.state
     origin = state.null_origin if fn is None else None
     args = _arguments(node, ctx)
@@ -866,11 +884,14 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     """`x!`: x, or an error saying why it is null (core's handleNullCause)."""
     value = _receiver(node.expr, ctx)
+    # Core points at the operand's last operation (a field's name, a call's arguments) through the `!`;
+    # at the whole link (`.baz`, its dot too) when an earlier link's `?.` skipped it.
+    inner = op_span(node.expr)
     if value is _SKIPPED:
+        start, where = ctx.state.skipped_at or (None, None)
+        inner = where if start is node.expr else _link_span(node.expr)
         value = None
     value = deref(ctx, value)
-    # Core points at the operand's last operation (a field's name, a call's arguments) through the `!`.
-    inner = op_span(node.expr)
     where = _from_start(inner, node.span) if inner is not None else node.span
     if isinstance(value, NullDocument):
         if value.cause == "permission denied":

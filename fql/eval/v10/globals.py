@@ -12,6 +12,7 @@ from ...values import Lambda, Module, Ref, collection_ref, native
 from ..evaluator import Context, current_source
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from ..refs import live, live_at
+from .stdlib_types import FLAGGED
 
 MISSING = object()
 
@@ -172,7 +173,11 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
         raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
     found = V10_STATICS.get((module.name, name))
     if found is None:
-        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
+        error = QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
+        if name in FLAGGED.get(module.name + "Module", ()):
+            # Core has the function, which fails while its flag is off: where it is called (its arguments).
+            error.span = _expressions.op_span(ctx.state.call_node)
+        raise error
     return invoke(ctx, found, args)
 
 

@@ -561,6 +561,11 @@ _NUMBERS = {name: Shape("Number", {"toString": "() => String"}, _NUMBER_OPS) for
 
 _FQL_MEMBERS = {name: kind for name, kind in GLOBALS.items() if name != "FQL"}
 
+#: Members core types that an account feature flag enables, off by default (core's FlaggedTypeMembers):
+#: the typer knows them, the environment leaves them out, and calling one fails as a function that does
+#: not exist (fql has no such flags). By type name.
+FLAGGED = {"FQLModule": {"evalV4": "(expr: { *: Any }) => Any"}}
+
 SHAPES: dict[str, Shape] = dict(
     sorted(
         {
@@ -568,7 +573,9 @@ SHAPES: dict[str, Shape] = dict(
             **_NUMBERS,
             **_NATIVES,
             # `FQL.Math` is `Math`: every global but FQL itself, and the Schema module.
-            "FQLModule": Shape("FQLModule", {**_FQL_MEMBERS, "Schema": "FQL.SchemaModule"}, type_hint="module"),
+            "FQLModule": Shape(
+                "FQLModule", {**_FQL_MEMBERS, "Schema": "FQL.SchemaModule", **FLAGGED["FQLModule"]}, type_hint="module"
+            ),
         }.items()
     )
 )

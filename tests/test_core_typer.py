@@ -414,6 +414,10 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("x => 'a'.foo", [("Type `String` does not have field `foo`", 9, 12)]),
         ("Math.foo", [("Type `MathModule` does not have field `foo`", 5, 8)]),
         ("(Math).foo", [("Type `MathModule` does not have field `foo`", 7, 10)]),
+        # A native collection's members, and its documents' (core's FQL2DocSpec "native collections don't have
+        # them": no `createData`, no `updateData`).
+        ("Key.foo", [("Type `KeyCollection` does not have field `foo`", 4, 7)]),
+        ("Key.byId('1')!.updateData", [("Type `Key` does not have field `updateData`", 15, 25)]),
         ("Math.abs('a')", [("Type `String` is not a subtype of `Number`", 9, 12)]),
         ("Math.max(1, ('a'))", [("Type `String` is not a subtype of `Number`", 12, 17)]),
         ("Math.abs(null)", [("Type `Null` is not a subtype of `Number`", 9, 13)]),
@@ -444,7 +448,6 @@ def test_type_errors(db, query, expected):
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "'a'.slice('b')",  # an overload's failure: core words it with causes
-        "Key.foo",  # a collection's members: not modelled
         "null()",  # calling null: core's wording is not known
         "{ f: 1 }.f()",  # a struct's field keeps no origin for core's error to point at
         "Time.now().foo",  # only modules' and primitives' missing members are errors

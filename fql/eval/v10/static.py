@@ -116,8 +116,13 @@ class RuntimeEnv(Env):
         shape = self._shape(owner.name) if not owner.args else None
         if shape is None:
             return None
-        if shape.type_hint in ("module", "user_collection"):
+        if shape.type_hint in ("module", "user_collection", "server_collection"):
             return name in shape.fields
+        if owner.name in stdlib_types.NATIVE_DOCUMENTS and name != "toString":
+            # A native document (`Key`, `CollectionDef`): its methods and its alias's fields, no more (core's
+            # FQL2DocSpec: a `Key` has no `updateData`).
+            record = self._record(owner.name)
+            return None if record is None else name in shape.fields or record.field(name) is not None
         if owner.name in self._records and name != "toString":
             # A user document: its methods, its fields (all of them, under a wildcard).
             record = self._records[owner.name]

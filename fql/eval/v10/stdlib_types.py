@@ -268,6 +268,9 @@ _NATIVES: dict[str, Shape] = {
     ),
 }  # fmt: skip
 
+#: The native collections' document types (`Key`, `CollectionDef`).
+NATIVE_DOCUMENTS = frozenset(name for name, shape in _NATIVES.items() if shape.alias not in (None, "Null"))
+
 # -- the other types and modules -----------------------------------------------------------------------
 
 _PLAIN = {

@@ -144,7 +144,9 @@ def roles_of(ctx: Context) -> list[dict]:
 def provider_roles(ctx: Context, provider: DocKey, claims: t.Any) -> list[dict]:
     version = live(ctx, provider)
     found = []
-    for entry in (version.data.get("roles") or []) if version is not None else []:
+    given = (version.data.get("roles") or []) if version is not None else []
+    # One role may be given alone, by name or as `{ role, predicate }` (core's FQL2AccessProviderSpec).
+    for entry in given if isinstance(given, list) else [given]:
         role, predicate = (entry.get("role"), entry.get("predicate", True)) if isinstance(entry, dict) else (entry, True)
         name = role.id if isinstance(role, Ref) else role
         stored = live(ctx, DocKey(provider.scope, "#roles", name)) if isinstance(name, str) else None

@@ -12,7 +12,7 @@ hint when document fields are accessed without an index', the `.order()`, `.aggr
 `.count()`, `.every()`, `.fold()`, `.toArray()`, `.last()`, `.reverse()` cases, "doesn't emit hints when take
 set limits index set size", "doesn't emit hints when .order() is called for non index sourced sets";
 FQL2DiagnosticRenderingSpec 'renders Collection method hints' (firstWhere), 'invalid performance hints
-parameter fails request' (in test_formats_and_headers). 'emits log output for role predicates' is in
+parameter fails request' (in test_formats_and_headers; over HTTP below). 'emits log output for role predicates' is in
 tests/test_core_sets10.py.
 
 Skipped (core internals): 'shows diagnostics for conflicted paths that are invalidated', 'includes
@@ -24,12 +24,16 @@ are kept; fql evaluates the branches in order, so no branch is ever invalidated.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import fql
 from fql.database import Work
 from fql.schema import manager
+from fql.server import ServerThread
 
+from .conftest import Raw
 from .test_core_v10_api import SECRET, answer, ok
 
 
@@ -216,3 +220,16 @@ def test_no_hints_without_the_header(db):
     push(db, BOOKS)
     ok(db, 'Books.create({ author: "test_author", category: "fantasy" })')
     assert hinted(db, 'Books.byAuthor("test_author") { category }', hints=False) == ""
+
+
+def test_a_bad_hints_header_fails_the_request():
+    # "invalid performance hints parameter fails request", over HTTP: the status and envelope.
+    with ServerThread(fql.connect()) as served:
+        status, _, body = Raw(served.port)(
+            "POST", "/query/1", json.dumps({"query": "1 + 1"}), {"x-performance-hints": "invalid_entry"}
+        )
+    assert status == 400
+    assert body["error"] == {
+        "code": "invalid_request",
+        "message": "Invalid header 'x-performance-hints': Must be a boolean value.",
+    }

@@ -43,12 +43,20 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
 }
 
 
+#: The native collection `Function` stands for.
+_FUNCTIONS = Ref("functions")
+
+
 def isa(ctx: Context, value: t.Any, kind: t.Any) -> bool:
     """True if `value` has the type `kind` names; a collection means a (live) document of it. Any other
     module (`Math`) is a type of one member, itself, as core's `ModuleObject.contains` has it."""
     if not isinstance(kind, Module):
         raise QueryRuntimeError("invalid_argument", "invalid argument `type_object`: expected a module object")
     if kind.collection is not None:
+        if kind.collection == _FUNCTIONS and _TESTS["Function"](value):
+            # `Function` is the functions' collection and the type of every function: a lambda, a native
+            # function, a user function (core's FunctionCompanion.contains; FQL2FunctionsSpec 'isa').
+            return True
         ref = value.ref if isinstance(value, Document) else value if isinstance(value, Ref) else None
         return isinstance(value, Document) and ref.collection == kind.collection
     test = _TESTS.get(kind.name)

@@ -3,12 +3,13 @@ Query.token() for keys, tokens and JWTs, in the query itself and inside a functi
 call ("UDF + " cases). Each case names the spec case it comes from.
 
 Already tested, not repeated: 'isEnvTypechecked', 'isEnvProtected' and 'isEnvProtected only works with admin
-key' (tests/test_cross_syntax.py test_database_settings_are_inherited); 'keys - don't have identity' and
+key' (tests/test_cross_syntax.py test_database_settings_are_inherited; the last one's span below); 'keys - don't have identity' and
 'keys - returns null' (tests/test_core_auth10.py test_a_key_has_no_identity_or_token, in the query itself).
 """
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 import fql
 from fql.auth.jwt import JWKS
+from fql.server import v10 as server_v10
 
 from .test_jwt import KeyServer, jwk, sign
 
@@ -163,3 +165,13 @@ def test_a_jwt_is_its_payload(jwks, via_function):
     audience = q(db, "AccessProvider.byName('anAccessProvider')!.audience")
     payload = {"iss": issuer, "aud": audience, "exp": int(time.time()) + 60, "sub": "identity string"}
     assert q(db, query, sign(signing, payload)) == payload
+
+
+def test_is_env_protected_is_for_admins_only():
+    # "isEnvProtected only works with admin key": permission denied at the call's parentheses (core's span
+    # 20..22); test_cross_syntax.py checks the code and the admin's answer.
+    db = fql.connect()
+    q(db, "Database.create({ name: 'T' })")
+    body = json.loads(server_v10.query(db, {"query": "Query.isEnvProtected()"}, "secret:T:server", {}, 0).body)
+    assert body["error"]["code"] == "permission_denied"
+    assert body["summary"].split("\n")[1:5] == ["at *query*:1:21", "  |", "1 | Query.isEnvProtected()", "  |" + " " * 21 + "^^"]

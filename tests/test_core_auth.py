@@ -237,29 +237,6 @@ def test_default_write_permissions(app):
 # -- ABACSpec ---------------------------------------------------------------------------------------------
 
 
-def test_instance_privileges_with_predicates(app):
-    make = 'Create(Collection("things"), {{data: {{mutable: {}}}}})'
-    mutable, fixed = (app.query(make.format(m))["ref"] for m in ("true", "false"))
-
-    def check(value: str) -> str:
-        return f'Select(["data", "mutable"], {value}, false)'
-
-    old, new, data, doc = check('Var("old")'), check('Var("new")'), check('Var("data")'), check('Get(Var("ref"))')
-    secret = app.key(
-        f'[{{resource: Collection("things"), actions: {{write: Query(Lambda(["old", "new"], And({old}, {new}))), '
-        f'read: Query(Lambda("ref", {doc})), create: Query(Lambda("data", {data})), '
-        f'delete: Query(Lambda("ref", {doc})), history_read: Query(Lambda("ref", {doc}))}}}}]'
-    )
-    yes, no = "{data: {mutable: true}}", "{data: {mutable: false}}"
-    mut, fix = ref(mutable), ref(fixed)
-    for text in [f"Get({fix})", f"Update({mut}, {no})", f"Replace({fix}, {yes})", f'Create(Collection("things"), {no})',
-                 f"Paginate(Events({fix}))", f"Delete({fix})"]:
-        app.denied(text, secret)
-    for text in [f"Get({mut})", f'Update({mut}, {{data: {{foo: "bar"}}}})', f"Replace({mut}, {yes})",
-                 f'Create(Collection("things"), {yes})', f"Paginate(Events({mut}))", f"Delete({mut})"]:
-        app.query(text, secret)
-
-
 def test_create_with_an_id_falls_back_to_create_and_a_history_write(app):
     only_create = app.key('[{resource: Collection("things"), actions: {create: true}}]')
     app.denied('Create(Ref(Collection("things"), "123"), {})', only_create, ["create"])

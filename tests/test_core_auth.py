@@ -207,7 +207,9 @@ def test_only_an_admin_key_overrides_the_scope(app):
         assert app.query(f"Get({ref(doc)})", f"{app.admin}:{scope}")["ref"] == doc
     app.denied(f"Get({ref(doc)})", f"{app.admin}:client", [])
     app.denied(f"Update({ref(doc)}, {{}})", f"{app.admin}:@role/{reader}", [])
-    invalid = ["classes/things/123", "@doc/things/123", "@role/invalidRole", "sub/db:admin", "sub/db:@doc/things/123"]
+    invalid = ["classes/things/123", "collections/things/123", "@doc/things/123", "@role/invalidRole", "sub/db:admin",
+               "sub/db:classes/things/123", "sub/db:collections/things/123", "sub/db:@doc/things/123",
+               "sub/db:@role/invalidRole"]
     for scope in invalid:
         assert error(app.db, f"Exists({ref(doc)})", f"{app.server}:{scope}").code == "unauthorized"
 

@@ -4,9 +4,7 @@ asked what it may do and who it is: `admin` (lists keys), `server` (writes), `re
 `none` (a client: neither), in which database (the one whose marker document it reads), and its
 identity, or `unauthorized`.
 
-Not yet: the "revalidates" cases (core's Auth.revalidate, which ends a stream when the key, the token or
-the roles behind its auth change at all; fql's streams authenticate their secret again at each poll, so a
-deleted or expired key or token ends them, but a key whose role changes goes on with its new role)."""
+The "revalidates" cases are in tests/server/test_core_auth_revalidate.py (through streams)."""
 
 from __future__ import annotations
 

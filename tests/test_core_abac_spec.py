@@ -73,7 +73,8 @@ def var(name: str) -> str:
 
 def open_(resource: str) -> str:
     """Core's Privilege.open: every action granted."""
-    actions = ("read", "write", "create", "delete", "history_read", "history_write", "unrestricted_read", "call")
+    actions = ("read", "write", "create", "create_with_id", "delete", "history_read", "history_write", "unrestricted_read",
+               "call")
     return f'{{resource: {resource}, actions: {{{", ".join(f"{a}: true" for a in actions)}}}}}'
 
 

@@ -325,7 +325,11 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
         raise InstanceAlreadyExists("Document already exists.").at(*path)
     secret = None
-    hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
+    try:
+        hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
+    except ValidationFailed as failed:
+        # At the call, as every failure of a create (core's KeySpec "duplicate hash field": at "create").
+        raise failed.at(*path) from None
     if hashed is None:
         secret = secrets.make(secrets.KEY, key_id, scope)
         hashed = secrets.digest(secret)

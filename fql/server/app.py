@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import hmac
+import json
 import logging
 import socket
 import time
 import typing as t
 from importlib import metadata
+
+import attrs
 
 from ..ast import Literal
 from ..auth.access import authenticate
@@ -155,6 +158,8 @@ class App:
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
+        if "x-trace" in request.headers:
+            response = _traced(response, request)
         body = b"" if request.method == "HEAD" else response.body
         await channel.respond(response.status, self._common(response, request), body)
 
@@ -359,6 +364,21 @@ class App:
                 self.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _traced(response: Response, request: Request) -> Response:
+    """An answer asked for with `X-Trace`: core adds the request's trace, the lines its tracer logged, as
+    `trace` to a JSON object body, except on 401 and 500 (an unauthenticated caller sees no stats). fql
+    traces nothing inside a query, so the lines are the two core always logs: the request received and
+    the response sent."""
+    if response.status in (401, 500) or not response.body.startswith(b"{"):
+        return response
+    try:
+        found = json.loads(response.body)
+    except ValueError:
+        return response
+    found["trace"] = [f"REQUEST RECEIVED: {request.method} {request.path}", f"RESPONSE SENT: {response.status}"]
+    return attrs.evolve(response, body=json_bytes(found))
 
 
 def _client_gone(exc: BaseException) -> bool:

@@ -30,7 +30,7 @@ from ..errors import (
 )
 from ..eval import access, history, indexes
 from ..eval.evaluator import Context, QueryState, evaluate
-from ..eval.refs import doc_key, ref_of
+from ..eval.refs import doc_key, live, ref_of
 from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
@@ -300,14 +300,20 @@ class Streams:
 
     # -- running read-only snapshots ------------------------------------------------------------------------
 
-    def snapshot(self, secret: str, refuse: t.Callable[[], FQLError], fn: t.Callable[[Context], t.Any]) -> t.Any:
-        """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works)."""
+    def snapshot(
+        self, secret: str, refuse: t.Callable[[], FQLError], fn: t.Callable[[Context], t.Any], held: Held | None = None
+    ) -> t.Any:
+        """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works, or, given
+        what a stream's auth `held` when it opened, if that changed)."""
         db = self.app.db
         txn = db.storage.begin()
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            return fn(Context(QueryState(ReadOnly(txn, refuse), auth, db=db, typecheck=False)))
+            ctx = Context(QueryState(ReadOnly(txn, refuse), auth, db=db, typecheck=False))
+            if held is not None and not held.still(ctx):
+                raise Unauthorized("Unauthorized")
+            return fn(ctx)
         finally:
             txn.rollback()
 
@@ -317,11 +323,11 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        source = await self.app.run(self._check_v10, secret, ask)
+        source, held = await self.app.run(self._check_v10, secret, ask)
         start = ask.start or source.start
         if start.ts < source.start.ts:
             raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
-        poll = _V10Poll(self, secret, source, 0.0 if request.version == "2" else HTTP1_PACE)
+        poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
         await self.pump(send, receive, poll, start, [status_event(start, replay_reads(source))])
 
     async def feed_v10(self, request: Request) -> Response:
@@ -336,9 +342,9 @@ class Streams:
             raise ProtocolError(failure.status, failure.description)
         return Response(200, json_bytes(page), ts=ts)
 
-    def _check_v10(self, secret: str, ask: Ask) -> Source:
+    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held]:
         try:
-            return self.snapshot(secret, _v10_write, lambda ctx: _source(ctx, ask, "stream"))
+            return self.snapshot(secret, _v10_write, lambda ctx: (_source(ctx, ask, "stream"), Held.of(ctx)))
         except Unauthorized:
             raise _v10_unauthorized() from None
 
@@ -367,7 +373,7 @@ class Streams:
         except Unauthorized:
             raise _v10_unauthorized() from None
 
-    def poll_v10(self, secret: str, source: Source, after: Cursor, replay: bool) -> Batch:
+    def poll_v10(self, secret: str, source: Source, after: Cursor, replay: bool, held: Held | None = None) -> Batch:
         """One poll of a v10 stream (in a worker thread); the first one replays, up to `replay_limit`."""
         limit = self.settings.replay_limit + 1 if replay else self.settings.batch
 
@@ -387,7 +393,7 @@ class Streams:
             return Batch(lines, nxt, ctx.state.ts, more, final, filtered_stats(source, polled))
 
         try:
-            return self.snapshot(secret, _v10_write, run)
+            return self.snapshot(secret, _v10_write, run, held)
         except Unauthorized:
             lost = _error_event("permission_loss", "Stream authentication is no longer valid.")
             return Batch([lost], after, _now(), final=True)
@@ -403,8 +409,8 @@ class Streams:
         opened = await self.app.run(self._open_v4, secret, request.body, fields, errors)
         if isinstance(opened, Response):
             return opened
-        target, start = opened
-        poll = _V4Poll(self, secret, target, fields)
+        target, start, held = opened
+        poll = _V4Poll(self, secret, target, fields, held)
         begun = _line({"type": "start", "txn": start, "event": start})
         await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun])
         return None
@@ -416,7 +422,7 @@ class Streams:
             try:
                 value = evaluate(from_json(parse(body)), ctx)
                 horizon = ctx.state.txn.horizon
-                return evolve(_v4_target(ctx, value), made=horizon), horizon
+                return evolve(_v4_target(ctx, value), made=horizon), horizon, Held.of(ctx)
             except FQLError as err:
                 return _v4_errors([err])
 
@@ -425,7 +431,7 @@ class Streams:
         except Unauthorized:
             raise unauthorized() from None
 
-    def poll_v4(self, secret: str, target: V4Target, fields: tuple, after: Cursor) -> Batch:
+    def poll_v4(self, secret: str, target: V4Target, fields: tuple, after: Cursor, held: Held | None = None) -> Batch:
         def run(ctx: Context) -> Batch:
             lines: list[bytes] = []
             last = after
@@ -439,7 +445,7 @@ class Streams:
             return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
 
         try:
-            return self.snapshot(secret, _v4_write, run)
+            return self.snapshot(secret, _v4_write, run, held)
         except Unauthorized:
             lost = {"code": "permission denied", "description": "Authorization lost during stream evaluation."}
             return Batch([_line({"type": "error", "txn": _now(), "event": lost})], after, _now(), final=True)
@@ -524,18 +530,48 @@ class _OpenFor:
         return whole
 
 
+@frozen
+class Held:
+    """What a stream's auth rests on when it opens, as core's Auth.revalidate checks it before each batch
+    of events: the key or token document behind the secret (any change to it, or its expiry, ends the
+    stream) and the roles it then held (a change to one of them ends it too; a role it gains later does
+    not count, as core looks up the same roles again)."""
+
+    source: int | None
+    roles: tuple[tuple[str, t.Any], ...]
+
+    @classmethod
+    def of(cls, ctx: Context) -> Held:
+        from ..eval.roles import roles_of
+
+        roles = tuple((role.get("name"), role) for role in roles_of(ctx))
+        return cls(_source_ts(ctx), roles)
+
+    def still(self, ctx: Context) -> bool:
+        if _source_ts(ctx) != self.source:
+            return False
+        scope = ctx.state.auth.scope
+        return all(getattr(live(ctx, DocKey(scope, "#roles", name)), "data", None) == role for name, role in self.roles)
+
+
+def _source_ts(ctx: Context) -> int | None:
+    source = ctx.state.auth.source
+    version = live(ctx, source) if source is not None else None
+    return version.ts if version is not None else None
+
+
 class _V10Poll:
     """The polls of one v10 stream (called in a worker thread with the cursor to start after)."""
 
     status = True
 
-    def __init__(self, streams: Streams, secret: str, source: Source, pace: float = 0.0):
-        self.streams, self.secret, self.source = streams, secret, source
+    def __init__(self, streams: Streams, secret: str, source: Source, held: Held, pace: float = 0.0):
+        self.streams, self.secret, self.source, self.held = streams, secret, source, held
         #: Seconds between two events (HTTP1_PACE over HTTP/1).
         self.pace = pace
 
     def __call__(self, after: Cursor, first: bool) -> Batch:
-        return self.streams.poll_v10(self.secret, self.source, after, first)
+        return self.streams.poll_v10(self.secret, self.source, after, first, self.held)
 
     def crash(self, exc: Exception) -> bytes:
         # Core's Subscription.onError words a failure so (SubscriptionSpec "internal error").
@@ -550,11 +586,11 @@ class _V4Poll:
     #: (its fallback for several is broken), and Hypercorn merges bodies sent back to back into one frame.
     pace = 0.002
 
-    def __init__(self, streams: Streams, secret: str, target: V4Target, fields: tuple):
-        self.streams, self.secret, self.target, self.fields = streams, secret, target, fields
+    def __init__(self, streams: Streams, secret: str, target: V4Target, fields: tuple, held: Held):
+        self.streams, self.secret, self.target, self.fields, self.held = streams, secret, target, fields, held
 
     def __call__(self, after: Cursor, first: bool) -> Batch:
-        return self.streams.poll_v4(self.secret, self.target, self.fields, after)
+        return self.streams.poll_v4(self.secret, self.target, self.fields, after, self.held)
 
     def crash(self, exc: Exception) -> bytes:
         failure = {"code": "internal server error", "description": f"{type(exc).__name__}: {exc}"}

@@ -599,6 +599,11 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             raise _invalid(f"Error evaluating provided {what}, the event source belongs to another database.")
         try:
             source = sources.rebuilt(ctx, ask.payload)
+        except sources.NotASource as err:
+            # Core's StreamEndpoint and FeedEndpoint word this alike, with no period.
+            raise _invalid(
+                f"Invalid request body: invalid event source provided, Expected EventSource<Any>, received {err.received}"
+            ) from None
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
     _same_database(ctx, source, what)

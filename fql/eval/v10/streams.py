@@ -242,13 +242,27 @@ def resolve(ctx: Context, token: t.Any) -> Source | None:
     return None if payload is None else rebuilt(ctx, payload)
 
 
+class NotASource(Exception):
+    """A self-contained token whose set is some other value (of type `received`): a token made by hand."""
+
+    def __init__(self, received: str):
+        super().__init__(received)
+        self.received = received
+
+
 def rebuilt(ctx: Context, payload: list) -> Source:
     """The source of a self-contained token's payload (`unpacked`), made as the caller."""
-    from .cursors import rebuilt as rebuilt_set, rebuilt_value
+    from .cursors import rebuilt_value
 
     scope, data, method_name, steps, watched, (ts, ordinal) = payload
+    made = rebuilt_value(ctx, data)
+    if not isinstance(made, V10Set):
+        # Core evaluates the token's expression, and refuses a value that is no event source.
+        from .misc import value_type
+
+        raise NotASource(value_type(made))
     try:
-        root, made_steps = _pipeline(rebuilt_set(ctx, data), method_name)
+        root, made_steps = _pipeline(made, method_name)
         base = _base(ctx, root, method_name)
         for kind, described in steps:
             made_steps += (_EXTENSIONS[kind](ctx, rebuilt_value(ctx, described)),)

@@ -1,6 +1,6 @@
 """The cases of core's v10 stream and feed specs that the earlier ports (test_core_streams_v10.py,
 test_core_event_sources.py, test_streams_v10.py, test_v10_driver_assertions.py) had not covered, one test
-per spec case, named after it: api FQL2StreamSpec (ext/api/src/test/scala/fql2/stream/), and model
+per spec case, named after it: api FQL2StreamSpec and FQL2StreamLogSpec (ext/api/src/test/scala/fql2/stream/), and model
 EventReplayerSpec and FeedSpec (ext/model/src/test/scala/fql2/stream/), through what a subscriber sees.
 
 Core's specs often run one case twice, on events replayed from history and on live ones; the earlier ports
@@ -17,13 +17,15 @@ the same filter or transformer.
 from __future__ import annotations
 
 import base64
+import json
 import struct
 
+import httpx
 import pytest
 
 from fql.eval.v10 import cursors
 
-from .test_core_streams_v10 import BYN, MINUTE, doc_id, events, kinds, ok, post, server, source
+from .test_core_streams_v10 import BYN, MINUTE, WAIT, doc_id, events, kinds, ok, post, server, source
 
 __all__ = ["server"]  # the fixture, imported for these tests
 
@@ -353,6 +355,23 @@ def test_can_read_sets_in_stream_projection(server):
     assert [e["data"]["@set"]["data"] for e in found[1:]] == [["foo"], ["boo"], ["boo", "zoo"], ["boo", "zoo", "too"]]
 
 
+def test_can_read_through_to_foreign_keys_in_stream_projection(server):
+    """"projected set streams" "can read through to foreign keys in stream projection", live: the third
+    event is the update of the referring document after its foreign document changed."""
+    ok(server, "Collection.create({ name: 'C' })")
+    ok(server, "Collection.create({ name: 'K' })")
+    token = source(server, "C.all().map(c => c.fk.n).eventSource()")
+
+    def writes():
+        ok(server, '\nlet fk = K.create({ n: 0 })\nC.create({ name: "foo", fk: fk})')
+        ok(server, 'let doc = C.all().first()!\ndoc.update({ name: "boo" })')
+        ok(server, 'let doc = K.all().first()!\ndoc.update({ n: "hiya" })')  # no event: K is not streamed
+        ok(server, 'let doc = C.all().first()!\ndoc.update({ name: "who" })')
+
+    found = events(server, token, 4, during=writes)
+    assert [(e["type"], e["data"]) for e in found[1:]] == [("add", {"@int": "0"}), ("update", {"@int": "0"}), ("update", "hiya")]
+
+
 # -- FQL2StreamSpec: errors of tokens put together by hand ------------------------------------------------------
 
 
@@ -564,3 +583,25 @@ def test_poll_multiple_pages(server, writes):
     assert (kinds(page["events"]), page["has_next"]) == (["add"] * 5, True)
     page = feed(server, token, page_size=5, cursor=page["cursor"])
     assert (kinds(page["events"]), page["has_next"]) == (["add"] * 4, False)
+
+
+# -- FQL2StreamLogSpec ---------------------------------------------------------------------------------------
+
+
+def test_returns_a_stream_id_in_the_response(server):
+    """FQL2StreamLogSpec "returns a stream id in the response that matches the log entries, and includes
+    global id in log entries", as far as a client sees it (fql writes no stream log): a stream of a child
+    database's source answers with its own numeric `x-fauna-stream-id`."""
+    ok(server, 'Database.create({ name: "test_db" })')
+    secret = ok(server, 'Key.create({ role: "server", database: "test_db" }).secret')["data"]
+    ok(server, 'let name = "TestColl"\nCollection.create({ name: name })\nname', secret)
+    token = source(server, "TestColl.all().toStream()", secret)
+    ids = []
+    headers = {"Authorization": f"Bearer {secret}"}
+    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
+        for _ in range(2):
+            with client.stream("POST", "/stream/1", content=json.dumps({"token": token}), headers=headers) as r:
+                assert r.status_code == 200
+                ids.append(r.headers["x-fauna-stream-id"])
+                assert json.loads(next(r.iter_lines()))["type"] == "status"
+    assert all(i.isdigit() for i in ids) and ids[0] != ids[1]

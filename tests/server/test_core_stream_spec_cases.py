@@ -1,7 +1,8 @@
 """The cases of core's v10 stream and feed specs that the earlier ports (test_core_streams_v10.py,
 test_core_event_sources.py, test_streams_v10.py, test_v10_driver_assertions.py) had not covered, one test
-per spec case, named after it: api FQL2StreamSpec and FQL2StreamLogSpec (ext/api/src/test/scala/fql2/stream/), and model
-EventReplayerSpec and FeedSpec (ext/model/src/test/scala/fql2/stream/), through what a subscriber sees.
+per spec case, named after it: api FQL2StreamSpec and FQL2StreamLogSpec (ext/api/src/test/scala/fql2/stream/),
+and model EventReplayerSpec and FeedSpec (ext/model/src/test/scala/fql2/stream/), through what a
+subscriber sees.
 
 Core's specs often run one case twice, on events replayed from history and on live ones; the earlier ports
 mostly read replayed events, so the live side is here.

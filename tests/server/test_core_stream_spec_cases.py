@@ -222,6 +222,22 @@ def test_an_update_granting_permission_via_a_read_role_predicate_is_visible(serv
     assert kinds(found) == ["status", "add"] and found[1]["data"]["@doc"]["name"] == "hi"
 
 
+def test_close_stream_on_permission_loss(server):
+    """"ABAC" "close stream on permission loss": the subscriber's key deleted, the next poll ends the
+    stream with core's error event."""
+    ok(server, "Collection.create({ name: 'C' })")
+    secret = _role_key(server, "admin")
+    token = source(server, "C.all().eventSource()")
+
+    def writes():
+        ok(server, "Key.all().forEach(.delete())")
+        ok(server, "C.create({})")  # forces auth revalidation
+
+    found = events(server, token, 2, secret, during=writes)
+    assert kinds(found) == ["status", "error"]
+    assert found[1]["error"] == {"code": "permission_loss", "message": "Stream authentication is no longer valid."}
+
+
 # -- FQL2StreamSpec: same transaction events, live --------------------------------------------------------------
 
 DOUBLE_REMOVE = "let doc = C.byId('{doc}')!\ndoc.update({{ m: 43 }})\ndoc.delete()"

@@ -25,7 +25,7 @@ from attrs import evolve, frozen
 
 from ... import ast
 from ...collation import encode, id_key, tuple_key
-from ...errors import FQLError, QueryRuntimeError, StackOverflow
+from ...errors import FQLError, InvalidRef, QueryRuntimeError, StackOverflow
 from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
 from ...values import Document, EventSource, Lambda, NullDocument, Ref, Timestamp
 from .. import access, indexes, roles
@@ -242,11 +242,11 @@ def resolve(ctx: Context, token: t.Any) -> Source | None:
     return None if payload is None else rebuilt(ctx, payload)
 
 
-class NotASource(Exception):
+class NotASource(QueryRuntimeError):
     """A self-contained token whose set is some other value (of type `received`): a token made by hand."""
 
     def __init__(self, received: str):
-        super().__init__(received)
+        super().__init__("invalid_argument", "invalid event source provided")
         self.received = received
 
 
@@ -342,7 +342,11 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     ref = item.ref if isinstance(item, (Document, NullDocument)) else item
     if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
         raise _receiver(method_name, "streaming on `Set.single()` is only supported if its element is a document.")
-    return Single(doc_key(ctx, ref))
+    try:
+        return Single(doc_key(ctx, ref))
+    except InvalidRef as err:
+        # A token of a document whose collection has since been deleted.
+        raise QueryRuntimeError("invalid_argument", err.description) from None
 
 
 def check_readable(ctx: Context, base: Base) -> None:

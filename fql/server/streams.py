@@ -172,6 +172,8 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
     if body.get("token") is None:
         raise _invalid("Invalid request body: Value for key token not found.")
     token, start_ts, cursor = _field(body, "token", str), _field(body, "start_ts", int), _field(body, "cursor", str)
+    # Core decodes every field before it looks at any (FeedRequest's JSON record has `page_size` too).
+    page_size = _field(body, "page_size", int) if feed else None
     if start_ts is not None and cursor is not None:
         raise _invalid(f"Invalid request body: can not provide both `start_ts` and `cursor`{end}")
     source = sources.lookup(app.db, token)
@@ -185,7 +187,7 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
         start = Cursor.decode(cursor)
         if start is None:
             raise _invalid(f"Invalid request body: invalid event cursor provided{end}")
-    return Ask(source, payload, start, _page_size(_field(body, "page_size", int)) if feed else DEFAULT_PAGE_SIZE)
+    return Ask(source, payload, start, _page_size(page_size) if feed else DEFAULT_PAGE_SIZE)
 
 
 def _page_size(size: int | None) -> int:

@@ -622,3 +622,18 @@ def test_returns_a_stream_id_in_the_response(server):
                 ids.append(r.headers["x-fauna-stream-id"])
                 assert json.loads(next(r.iter_lines()))["type"] == "status"
     assert all(i.isdigit() for i in ids) and ids[0] != ids[1]
+
+
+def test_feed_request_fields_are_decoded_before_they_are_checked(server):
+    """api FeedSpec "errors", as core's FeedRequest orders them: a field of the wrong type is refused before
+    the token is looked at, then both `start_ts` and `cursor`, the token, the cursor, the page size."""
+    ok(server, "Collection.create({ name: 'C' })")
+    token = source(server, "C.all().eventSource()")
+    cases = [
+        ({"token": "INVALID!", "page_size": "x"}, "Invalid request body: Unexpected string value 'x'."),
+        ({"token": "INVALID!", "start_ts": 1, "cursor": "INVALID!"}, "Invalid request body: can not provide both `start_ts` and `cursor`."),
+        ({"token": "INVALID!", "cursor": "INVALID!", "page_size": 0}, "Invalid request body: invalid event source provided."),
+        ({"token": token, "cursor": "INVALID!", "page_size": 0}, "Invalid request body: invalid event cursor provided."),
+    ]
+    for body, message in cases:
+        assert post(server, "/feed/1", body) == (400, {"error": {"code": "invalid_request", "message": message}}), body

@@ -226,9 +226,10 @@ class Stats:
 
 def event_stats(source: sources.Source, cost: sources.Cost) -> Stats:
     """The ops of one event, as core's FQL2StreamSpec "metrics" bill them: a set's event reads its document
-    (1), a document's own stream has read its version already (0), and each other document its steps read
-    is one more; compute is billed per 50 counted, at least one op."""
-    base = 0 if isinstance(source.base, sources.Single) else 1
+    (1) when it looks inside it (FQL2StreamReadCacheSpec: showing only its `id` reads none), a document's
+    own stream has read its version already (0), and each other document its steps read is one more;
+    compute is billed per 50 counted, at least one op."""
+    base = 0 if isinstance(source.base, sources.Single) or not cost.own else 1
     return Stats(base + cost.docs, compute_ops(cost.compute))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import secrets as _random
 import struct
 import threading
@@ -148,6 +149,10 @@ class Cost:
 
     compute: int = 0
     docs: int = 0
+    #: Whether the event looked inside its own document (a field other than its id, or the document
+    #: itself shown): core's set event holds the document's reference, and reads it only then
+    #: (FQL2StreamReadCacheSpec: `Coll.all().toStream() { id }` bills no read).
+    own: bool = True
 
 
 @frozen(eq=False)
@@ -618,7 +623,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
             event = Event("error", cursor, error=err)
         except RecursionError:
             event = Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate."))
-        cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
+        own = _LOOKED in read or curr.key in read
+        cost = Cost(ctx.state.compute - counted, len(read - {curr.key, _LOOKED}), own)
         if event is None:
             filtered.append(cost)
         elif event is not _UNSEEN:
@@ -684,11 +690,35 @@ def _value(ctx: Context, steps: tuple, version: Version, at: int, read: set[DocK
     with as_of(ctx, at, read):
         if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
             return _NONE
-        items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
+        doc = to_document(ctx, version)
+        doc.pending = functools.partial(read.add, _LOOKED)
+        items: t.Iterator[t.Any] = iter([doc])
         for step in steps:
             items = step(ctx, items)
         value = next(iter(items), _NONE)
-        return value if value is _NONE else materialize(ctx, value)
+        if value is not _NONE:
+            value = materialize(ctx, value)
+        if doc.pending is not None and _holds(value, doc):
+            read.add(_LOOKED)  # shown whole
+        doc.pending = None
+        return value
+
+
+#: Marks, among the documents an event read, that it looked inside its own.
+_LOOKED: t.Any = object()
+
+
+def _holds(value: t.Any, doc: Document, depth: int = 0) -> bool:
+    """Whether `value` is `doc` or an array or object holding it."""
+    if value is doc:
+        return True
+    if depth > 32:
+        return False
+    if isinstance(value, dict):
+        return any(_holds(v, doc, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(v, doc, depth + 1) for v in value)
+    return False
 
 
 @contextlib.contextmanager

@@ -1,13 +1,9 @@
 """Core's FQL2StreamReadCacheSpec (ext/api/src/test/scala/fql2/stream/): what each event of a stream bills
 for reading its document. The opening status event bills the replay's read of the source's index (8
 read ops for a collection's changes, or an index without terms; 1 for a document or an index with
-terms); an event that shows no more of its document than its `id`, or whose document's own source has
-read it already, reads nothing more; one reading another field, or a foreign document, bills one read
-op.
-
-Not yet: "<user-index>().toStream()" "do not charge read ops when projecting covered values" (`{ id, foo,
-bar }` of an index on `.foo` with value `.bar`): fql bills the document's read for any field but its id,
-as it has no partial documents of an index's covered values.
+terms); an event that shows no more of its document than its `id` and the fields its index holds, or
+whose document's own source has read it already, reads nothing more; one reading another field (an mva
+value's field too: the index holds its elements), or a foreign document, bills one read op.
 """
 
 from __future__ import annotations
@@ -68,12 +64,20 @@ def test_all(server, query, reads):
 
 @pytest.mark.parametrize(
     "query, reads",
-    [("C.idx(42).toStream() { id }", 0), ("C.idx(42).toStream()", 1)],
-    ids=["projecting the id only", "charge read ops when projecting other fields"],
+    [
+        ("C.idx(42).toStream() { id, foo, bar }", 0),
+        ("C.idx(42).toStream() { id, foo, baz }", 1),
+        ("C.idx(42).toStream()", 1),
+    ],
+    ids=[
+        "do not charge read ops when projecting covered values",
+        "a field the index does not cover",
+        "charge read ops when projecting other fields",
+    ],
 )
 def test_user_index(server, query, reads):
-    """"<user-index>().toStream()" "charge read ops when projecting other fields" (and, as ".all()" has it,
-    no read for the id alone)."""
+    """"<user-index>().toStream()" "do not charge read ops when projecting covered values", "charge read ops
+    when projecting other fields"."""
     ok(server, "Collection.create({ name: 'C', indexes: { idx: { terms: [{ field: '.foo' }], values: [{ field: '.bar' }] } } })")
     found = billed(server, query, WRITES)
     assert found == [("status", 1), ("add", reads), ("update", reads), ("remove", reads)]

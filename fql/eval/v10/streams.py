@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import secrets as _random
 import struct
 import threading
@@ -666,6 +665,7 @@ def _event(
     steps; None when a step, a watched field or a read predicate drops it (a filtered event). The
     documents the steps read go in `read`."""
     prev, now = _live(prev), _live(curr)
+    covered = _covered(source.base)
     before = source.base.rows(ctx, prev) if prev is not None else None
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
@@ -675,23 +675,25 @@ def _event(
     # Core checks each side of an event at its own time: the new version at the event's, the old one just
     # before it (a read predicate sees the document as it was then).
     if after is None:
-        old = _value(ctx, source.steps, prev, cursor.ts - 1, read)
+        old = _value(ctx, source.steps, prev, cursor.ts - 1, read, covered)
         return None if old is _NONE else Event("remove", cursor, old)
-    new = _value(ctx, source.steps, now, cursor.ts, read)
-    old = _value(ctx, source.steps, prev, cursor.ts - 1, read) if before is not None else _NONE
+    new = _value(ctx, source.steps, now, cursor.ts, read, covered)
+    old = _value(ctx, source.steps, prev, cursor.ts - 1, read, covered) if before is not None else _NONE
     if new is _NONE:
         return None if old is _NONE else Event("remove", cursor, old)
     return Event("add" if old is _NONE else "update", cursor, new)
 
 
-def _value(ctx: Context, steps: tuple, version: Version, at: int, read: set[DocKey]) -> t.Any:
+def _value(
+    ctx: Context, steps: tuple, version: Version, at: int, read: set[DocKey], covered: frozenset[str] = frozenset()
+) -> t.Any:
     """The document at `version` through the steps, evaluated in the database as it was at `at`; _NONE
     when a step drops it or the caller could not read it then."""
     with as_of(ctx, at, read):
         if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
             return _NONE
         doc = to_document(ctx, version)
-        doc.pending = functools.partial(read.add, _LOOKED)
+        doc.pending = _Look(read, covered)
         items: t.Iterator[t.Any] = iter([doc])
         for step in steps:
             items = step(ctx, items)
@@ -706,6 +708,30 @@ def _value(ctx: Context, steps: tuple, version: Version, at: int, read: set[DocK
 
 #: Marks, among the documents an event read, that it looked inside its own.
 _LOOKED: t.Any = object()
+
+
+class _Look:
+    """An event's document's `pending`: looking inside it marks it read, but for the fields `covered`,
+    which the source's index holds (core's partial document)."""
+
+    __slots__ = ("read", "covered")
+
+    def __init__(self, read: set, covered: frozenset[str]):
+        self.read, self.covered = read, covered
+
+    def __call__(self) -> None:
+        self.read.add(_LOOKED)
+
+
+def _covered(base: Base) -> frozenset[str]:
+    """The top-level data fields an index source's entries hold as they are (not an mva's elements)."""
+    if not isinstance(base, IndexRows):
+        return frozenset()
+    fields = (*base.index.terms, *base.index.values)
+    return frozenset(
+        f.path[1] for f in fields
+        if f.binding is None and not f.mva and f.path is not None and len(f.path) == 2 and f.path[0] == "data"
+    )  # fmt: skip
 
 
 def _holds(value: t.Any, doc: Document, depth: int = 0) -> bool:

@@ -539,6 +539,10 @@ class Document(t.Mapping[str, t.Any]):
         if pending is not None:
             pending()
 
+    def peek(self, key: str) -> t.Any:
+        """The field `key` of its data without looking inside it: a value the index it was read from holds."""
+        return self._data.get(key)
+
     @property
     def id(self) -> str:
         return self.ref.id

@@ -172,6 +172,8 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
     if body.get("token") is None:
         raise _invalid("Invalid request body: Value for key token not found.")
     token, start_ts, cursor = _field(body, "token", str), _field(body, "start_ts", int), _field(body, "cursor", str)
+    # Core decodes every field before it looks at any (FeedRequest's JSON record has `page_size` too).
+    page_size = _field(body, "page_size", int) if feed else None
     if start_ts is not None and cursor is not None:
         raise _invalid(f"Invalid request body: can not provide both `start_ts` and `cursor`{end}")
     source = sources.lookup(app.db, token)
@@ -185,7 +187,7 @@ def read_ask(app: App, raw: bytes, feed: bool) -> Ask:
         start = Cursor.decode(cursor)
         if start is None:
             raise _invalid(f"Invalid request body: invalid event cursor provided{end}")
-    return Ask(source, payload, start, _page_size(_field(body, "page_size", int)) if feed else DEFAULT_PAGE_SIZE)
+    return Ask(source, payload, start, _page_size(page_size) if feed else DEFAULT_PAGE_SIZE)
 
 
 def _page_size(size: int | None) -> int:
@@ -224,9 +226,10 @@ class Stats:
 
 def event_stats(source: sources.Source, cost: sources.Cost) -> Stats:
     """The ops of one event, as core's FQL2StreamSpec "metrics" bill them: a set's event reads its document
-    (1), a document's own stream has read its version already (0), and each other document its steps read
-    is one more; compute is billed per 50 counted, at least one op."""
-    base = 0 if isinstance(source.base, sources.Single) else 1
+    (1) when it looks inside it (FQL2StreamReadCacheSpec: showing only its `id` reads none), a document's
+    own stream has read its version already (0), and each other document its steps read is one more;
+    compute is billed per 50 counted, at least one op."""
+    base = 0 if isinstance(source.base, sources.Single) or not cost.own else 1
     return Stats(base + cost.docs, compute_ops(cost.compute))
 
 
@@ -635,6 +638,11 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             raise _invalid(f"Error evaluating provided {what}, the event source belongs to another database.")
         try:
             source = sources.rebuilt(ctx, ask.payload)
+        except sources.NotASource as err:
+            # Core's StreamEndpoint and FeedEndpoint word this alike, with no period.
+            raise _invalid(
+                f"Invalid request body: invalid event source provided, Expected EventSource<Any>, received {err.received}"
+            ) from None
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
     _same_database(ctx, source, what)

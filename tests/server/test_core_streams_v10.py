@@ -438,3 +438,20 @@ def test_a_collection_renamed_keeps_the_times_its_name_was_deleted(server):
     ok(server, "Collection.byName('C')!.update({ name: 'D' })")
     token = source(server, "D.all().map(.n).eventSource()")
     assert [e["data"] for e in post(server, "/feed/1", {"token": token, "start_ts": made})[1]["events"]] == [{"@int": "2"}]
+
+
+def test_a_source_of_a_deleted_collection_is_refused(server):
+    """Core's StreamEndpoint and FeedEndpoint evaluate the token's set again, naming its collection: once
+    the collection is deleted that name is unbound (fixed: fql answered 500 `internal_error`). A document's
+    own source holds the document, whose collection is gone: fql refuses it too."""
+    ok(server, "Collection.create({ name: 'C', indexes: { byN: { terms: [{ field: '.n' }] } } })")
+    ok(server, "C.create({ n: 1 })")
+    made = [source(server, f"{s}.eventSource()") for s in ("C.all().map(.n)", "C.where(.n == 1)", "C.byN(1)")]
+    single = source(server, "Set.single(C.all().first()!).eventSource()")
+    ok(server, "Collection.byName('C')!.delete()")
+    for path, what in (("/stream/1", "stream"), ("/feed/1", "event source")):
+        for token in made:
+            message = f"Error evaluating provided {what}, Unbound variable `C`"
+            assert post(server, path, {"token": token}) == (400, {"error": {"code": "invalid_request", "message": message}})
+        message = f"Error evaluating provided {what}, Ref refers to undefined collection 'C'"
+        assert post(server, path, {"token": single}) == (400, {"error": {"code": "invalid_request", "message": message}})

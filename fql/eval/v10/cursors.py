@@ -44,7 +44,7 @@ from attrs import fields as attrs_fields
 from ... import ast
 from ...errors import FQLError, InvalidArgument, QueryRuntimeError
 from ...storage import codec
-from ...values import ID, Document, Lambda, Module, NullDocument, Ref
+from ...values import ID, Document, Lambda, Module, NullDocument, Ref, collection_ref
 from . import past
 from .sets import ArraySet, CoreSet, Derived, DocumentsSet, Held, V10Set
 
@@ -442,6 +442,8 @@ def _rebuilt(ctx: Context, body: list) -> V10Set:
 def _index(ctx: Context, coll: str, name: str, terms: list, bounds: dict) -> V10Set:
     from .collections import index_set
 
+    if isinstance(coll, str):
+        _check_named(ctx, collection_ref(coll))
     found = index_set(ctx, coll, name, terms, bounds)
     if found is None:
         raise invalid()
@@ -458,6 +460,23 @@ def _collection(value: t.Any) -> t.Any:
     if not isinstance(value, Ref):
         raise ValueError(value)
     return value
+
+
+def _documents(ctx: Context, coll: t.Any, start: t.Any, stop: t.Any) -> DocumentsSet:
+    coll = _collection(coll)
+    if coll.collection is not None:
+        _check_named(ctx, coll)
+    return DocumentsSet(ctx, coll, start, stop)
+
+
+def _check_named(ctx: Context, coll: Ref) -> None:
+    """Core's cursor names a user collection, which must still resolve: a deleted one is unbound."""
+    from ..refs import check_collection
+
+    try:
+        check_collection(ctx, coll)
+    except FQLError:
+        raise QueryRuntimeError("unbound_variable", f"Unbound variable `{coll.id}`") from None
 
 
 def _set_of(value: t.Any) -> V10Set:
@@ -482,7 +501,7 @@ def _kinds() -> dict[str, t.Callable[..., V10Set]]:
     from .sets import WhereSet, single
 
     return {
-        "docs": lambda ctx, coll, start, stop: DocumentsSet(ctx, _collection(coll), start, stop),
+        "docs": _documents,
         "index": _index,
         "core": lambda ctx, setref, docs: CoreSet(setref, bool(docs)),
         "range": lambda ctx, start, stop: ArraySet(range(int(start), int(stop))),

@@ -185,7 +185,9 @@ def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
         return doc.ts
     if name == "ttl":
         return doc.ttl
-    if name == "data" and doc.ref.kind is None:
+    if doc.pending is not None and name in getattr(doc.pending, "covered", ()):
+        value = doc.peek(name)  # an event's document, whose index holds the field (streams.py)
+    elif name == "data" and doc.ref.kind is None:
         # `data` is a user document's stored fields, all of them (computed fields and methods aside).
         value = field_schema.stored_data(doc)
     elif isinstance(doc.data, field_schema.Fields) and name in doc.data.schema.computed:

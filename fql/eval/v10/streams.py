@@ -25,7 +25,7 @@ from attrs import evolve, frozen
 
 from ... import ast
 from ...collation import encode, id_key, tuple_key
-from ...errors import FQLError, QueryRuntimeError, StackOverflow
+from ...errors import FQLError, InvalidRef, QueryRuntimeError, StackOverflow
 from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
 from ...values import Document, EventSource, Lambda, NullDocument, Ref, Timestamp
 from .. import access, indexes, roles
@@ -148,6 +148,10 @@ class Cost:
 
     compute: int = 0
     docs: int = 0
+    #: Whether the event looked inside its own document (a field other than its id, or the document
+    #: itself shown): core's set event holds the document's reference, and reads it only then
+    #: (FQL2StreamReadCacheSpec: `Coll.all().toStream() { id }` bills no read).
+    own: bool = True
 
 
 @frozen(eq=False)
@@ -242,13 +246,27 @@ def resolve(ctx: Context, token: t.Any) -> Source | None:
     return None if payload is None else rebuilt(ctx, payload)
 
 
+class NotASource(QueryRuntimeError):
+    """A self-contained token whose set is some other value (of type `received`): a token made by hand."""
+
+    def __init__(self, received: str):
+        super().__init__("invalid_argument", "invalid event source provided")
+        self.received = received
+
+
 def rebuilt(ctx: Context, payload: list) -> Source:
     """The source of a self-contained token's payload (`unpacked`), made as the caller."""
-    from .cursors import rebuilt as rebuilt_set, rebuilt_value
+    from .cursors import rebuilt_value
 
     scope, data, method_name, steps, watched, (ts, ordinal) = payload
+    made = rebuilt_value(ctx, data)
+    if not isinstance(made, V10Set):
+        # Core evaluates the token's expression, and refuses a value that is no event source.
+        from .misc import value_type
+
+        raise NotASource(value_type(made))
     try:
-        root, made_steps = _pipeline(rebuilt_set(ctx, data), method_name)
+        root, made_steps = _pipeline(made, method_name)
         base = _base(ctx, root, method_name)
         for kind, described in steps:
             made_steps += (_EXTENSIONS[kind](ctx, rebuilt_value(ctx, described)),)
@@ -328,7 +346,11 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     ref = item.ref if isinstance(item, (Document, NullDocument)) else item
     if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
         raise _receiver(method_name, "streaming on `Set.single()` is only supported if its element is a document.")
-    return Single(doc_key(ctx, ref))
+    try:
+        return Single(doc_key(ctx, ref))
+    except InvalidRef as err:
+        # A token of a document whose collection has since been deleted.
+        raise QueryRuntimeError("invalid_argument", err.description) from None
 
 
 def check_readable(ctx: Context, base: Base) -> None:
@@ -600,7 +622,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
             event = Event("error", cursor, error=err)
         except RecursionError:
             event = Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate."))
-        cost = Cost(ctx.state.compute - counted, len(read - {curr.key}))
+        own = _LOOKED in read or curr.key in read
+        cost = Cost(ctx.state.compute - counted, len(read - {curr.key, _LOOKED}), own)
         if event is None:
             filtered.append(cost)
         elif event is not _UNSEEN:
@@ -642,6 +665,7 @@ def _event(
     steps; None when a step, a watched field or a read predicate drops it (a filtered event). The
     documents the steps read go in `read`."""
     prev, now = _live(prev), _live(curr)
+    covered = _covered(source.base)
     before = source.base.rows(ctx, prev) if prev is not None else None
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
@@ -651,26 +675,76 @@ def _event(
     # Core checks each side of an event at its own time: the new version at the event's, the old one just
     # before it (a read predicate sees the document as it was then).
     if after is None:
-        old = _value(ctx, source.steps, prev, cursor.ts - 1, read)
+        old = _value(ctx, source.steps, prev, cursor.ts - 1, read, covered)
         return None if old is _NONE else Event("remove", cursor, old)
-    new = _value(ctx, source.steps, now, cursor.ts, read)
-    old = _value(ctx, source.steps, prev, cursor.ts - 1, read) if before is not None else _NONE
+    new = _value(ctx, source.steps, now, cursor.ts, read, covered)
+    old = _value(ctx, source.steps, prev, cursor.ts - 1, read, covered) if before is not None else _NONE
     if new is _NONE:
         return None if old is _NONE else Event("remove", cursor, old)
     return Event("add" if old is _NONE else "update", cursor, new)
 
 
-def _value(ctx: Context, steps: tuple, version: Version, at: int, read: set[DocKey]) -> t.Any:
+def _value(
+    ctx: Context, steps: tuple, version: Version, at: int, read: set[DocKey], covered: frozenset[str] = frozenset()
+) -> t.Any:
     """The document at `version` through the steps, evaluated in the database as it was at `at`; _NONE
     when a step drops it or the caller could not read it then."""
     with as_of(ctx, at, read):
         if not access.allowed(ctx, "read", version.key, (ref_of(ctx, version.key),)):
             return _NONE
-        items: t.Iterator[t.Any] = iter([to_document(ctx, version)])
+        doc = to_document(ctx, version)
+        doc.pending = _Look(read, covered)
+        items: t.Iterator[t.Any] = iter([doc])
         for step in steps:
             items = step(ctx, items)
         value = next(iter(items), _NONE)
-        return value if value is _NONE else materialize(ctx, value)
+        if value is not _NONE:
+            value = materialize(ctx, value)
+        if doc.pending is not None and _holds(value, doc):
+            read.add(_LOOKED)  # shown whole
+        doc.pending = None
+        return value
+
+
+#: Marks, among the documents an event read, that it looked inside its own.
+_LOOKED: t.Any = object()
+
+
+class _Look:
+    """An event's document's `pending`: looking inside it marks it read, but for the fields `covered`,
+    which the source's index holds (core's partial document)."""
+
+    __slots__ = ("read", "covered")
+
+    def __init__(self, read: set, covered: frozenset[str]):
+        self.read, self.covered = read, covered
+
+    def __call__(self) -> None:
+        self.read.add(_LOOKED)
+
+
+def _covered(base: Base) -> frozenset[str]:
+    """The top-level data fields an index source's entries hold as they are (not an mva's elements)."""
+    if not isinstance(base, IndexRows):
+        return frozenset()
+    fields = (*base.index.terms, *base.index.values)
+    return frozenset(
+        f.path[1] for f in fields
+        if f.binding is None and not f.mva and f.path is not None and len(f.path) == 2 and f.path[0] == "data"
+    )  # fmt: skip
+
+
+def _holds(value: t.Any, doc: Document, depth: int = 0) -> bool:
+    """Whether `value` is `doc` or an array or object holding it."""
+    if value is doc:
+        return True
+    if depth > 32:
+        return False
+    if isinstance(value, dict):
+        return any(_holds(v, doc, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(v, doc, depth + 1) for v in value)
+    return False
 
 
 @contextlib.contextmanager

@@ -444,25 +444,38 @@ def test_fql2_staged_diff_spec_index_and_constraint_statuses(api, db, member, di
 # -- SchemaABACSpec ----------------------------------------------------------------------------------------------
 
 
+def role_key(api, db) -> str:
+    """core's aRole and aKey(role): the secret of a key with a user role of no privileges."""
+    query = 'Role.create({ name: "aRole" })\nKey.create({ role: "aRole" }).secret'
+    status, _, body = api.raw("POST", "/query/1", json.dumps({"query": query}), secret=db.admin_key)
+    assert status == 200, body
+    return body["data"]
+
+
 def test_admin_or_server_keys_read_schema(api, db):
     assert upload(api, "/schema/1/update?override=false&force=true", [("foo.fsl", "function id(x) {x}")], db.admin_key)[0] == 200
     response = api.get("/schema/1/files", None)
     assert response[0] == 401 and message(response) == "Access token required"
     assert response[1]["www-authenticate"] == "Bearer"
+    reads = ("/schema/1/files", "/schema/1/files/foo.fsl", "/schema/1/items/functions/id")
     for secret in (db.admin_key, db.key):
-        assert api.get("/schema/1/files", secret)[0] == 200
-        assert api.get("/schema/1/files/foo.fsl", secret)[0] == 200
-    for secret in (db.client_key,):
-        response = api.get("/schema/1/files", secret)
-        assert response[0] == 403 and message(response) == "Access denied"
+        for url in reads:
+            assert api.get(url, secret)[0] == 200, url
+    for secret in (db.client_key, role_key(api, db)):
+        for url in reads:
+            response = api.get(url, secret)
+            assert response[0] == 403 and message(response) == "Access denied", url
 
 
 def test_admin_keys_write_schema(api, db):
-    files = [("foo.fsl", "function id(x) {x}")]
+    fn = "function id(x) {x}"
+    files = [("foo.fsl", fn)]
     assert upload(api, "/schema/1/update?override=false&force=true", files, None)[0] == 401
     assert upload(api, "/schema/1/update?override=false&force=true", files, db.admin_key)[0] == 200
-    for secret in (db.key, db.client_key):
+    assert api.raw("POST", "/schema/1/items/functions/id?force=true", fn, secret=db.admin_key)[0] == 200
+    for secret in (db.key, db.client_key, role_key(api, db)):
         assert upload(api, "/schema/1/update?force=true", files, secret)[0] == 403
+        assert api.raw("POST", "/schema/1/items/functions/id?force=true", fn, secret=secret)[0] == 403
 
 
 def test_tokens_may_not_read_or_write_schema(api, db):

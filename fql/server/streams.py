@@ -307,7 +307,7 @@ class Streams:
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            return fn(Context(QueryState(ReadOnly(txn, refuse), auth, db=db, typecheck=False)))
+            return fn(Context(QueryState(ReadOnly(txn, refuse), auth, db=db, v10=True, typecheck=False)))
         finally:
             txn.rollback()
 

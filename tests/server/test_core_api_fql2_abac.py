@@ -385,8 +385,17 @@ def test_can_use_auth_functions_in_membership_predicates(root, db):
 
 
 # -- "tokens - permissions" ------------------------------------------------------------------------------------
-# "defaults no access to logged in user" is left out: fql lets a token (or a `@doc` scope) that no role takes in
-# read its own identity document, a departure README lists.
+
+
+def test_defaults_no_access_to_logged_in_user(root, db):
+    # No role: a v10 query gets core's baseline alone (fql lets v4 read the identity, a departure README lists).
+    coll = collection(root, db)
+    doc, token = user(root, db, coll)
+    ok(root, f"{coll}.byId('{doc}')!.update({{}})", db)
+    for secret in (token, f"{db}:@doc/{coll}/{doc}"):
+        denied(root, f"{coll}.byId('{doc}')!", secret)
+        denied(root, "Query.identity()!", secret)
+        denied(root, f"{coll}.byId('{doc}')!.update({{}})", secret)
 
 
 def test_default_no_access_to_logged_in_user(root, db):

@@ -127,7 +127,7 @@ def test_update_and_replace_can_change_role(db, write):
 
 def test_update_cannot_update_secret(db):
     key = client_key(db)
-    body = err(db, f"let key = Key.byId('{key['id']}')!\nkey.update({{\n  secret: \"foo\"\n}})", typecheck=False)
+    body = err(db, f"let key = Key.byId('{key['id']}')!\nkey.update({{\n  secret: \"foo\"\n}})")
     assert body["summary"] == (
         f"error: Failed to update Key with id {key['id']}.\nconstraint failures:\n"
         "  secret: Failed to update field because it is readonly\nat *query*:2:11\n  |\n2 |   key.update({\n"
@@ -138,7 +138,7 @@ def test_update_cannot_update_secret(db):
 def test_replace_cannot_replace_secret(db):
     key = client_key(db)
     query = f"let key = Key.byId('{key['id']}')!\nkey.replace({{\n  role: \"server\",\n  secret: \"foo\"\n}})"
-    assert err(db, query, typecheck=False)["summary"] == (
+    assert err(db, query)["summary"] == (
         f"error: Failed to update Key with id {key['id']}.\nconstraint failures:\n"
         "  secret: Failed to update field because it is readonly\nat *query*:2:12\n  |\n2 |   key.replace({\n"
         '  |  ____________^\n3 | |   role: "server",\n4 | |   secret: "foo"\n5 | | })\n  | |__^\n  |'

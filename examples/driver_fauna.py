@@ -58,7 +58,7 @@ def main(url: str = "http://127.0.0.1:8443", root_secret: str = "secret") -> Non
     # A token is a secret of its own, whose identity is Ann.
     token = admin.query(fql("Token.create({ document: ${ann} })", ann=ann)).data
     ann_client = client(url, token["secret"])
-    print("identity is Ann:", ann_client.query(fql("Query.identity()")).data.id == ann.id)
+    print("identity is Ann:", ann_client.query(fql("Query.identity().id")).data == ann.id)
 
     # Errors come back as the driver's exception classes.
     for label, query in [

@@ -184,7 +184,9 @@ class Database:
         state = None
         try:
             auth = ROOT if secret is None else self._authenticate(txn, secret)
-            state = QueryState(Meter(txn, marked=syntax != "v10") if meter else txn, auth, db=self, **fields)
+            state = QueryState(
+                Meter(txn, marked=syntax != "v10") if meter else txn, auth, db=self, v10=syntax == "v10", **fields
+            )
             if callable(env):
                 env = env(Context(state))
             ctx = Context(state, dict(env) if env else None)

@@ -184,7 +184,9 @@ def test_a_key_created_at_an_id_takes_a_given_hash_or_its_own_secret(db):
 
 def test_v10_key_create_always_makes_its_secret(db):
     # core's Keys.create writes a new hash whatever is given; v4's Create keeps a given one
-    secret = db.query('Key.create({role: "server", hashed_secret: "x"}).secret', syntax="v10")
+    # (untypechecked: `hashed_secret` is no field of the create signature core's checker knows)
+    query = fql.parse('Key.create({role: "server", hashed_secret: "x"}).secret', "v10")
+    secret = db.run_with_state(query, syntax="v10", typecheck=False)[0]
     assert db.query("Add(1, 2)", secret=secret) == 3
 
 

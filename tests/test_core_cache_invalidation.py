@@ -77,7 +77,7 @@ def test_invalidates_tokens(db):
     v10(db, "People.create({ id: '1' })")
     token = v10(db, "Token.create({ document: People.byId('1') })")
     secret = token["secret"]
-    assert v10(db, "Query.identity()!.id", secret) == "1"
+    assert v10(db, "Query.identity().id", secret) == "1"
     v10(db, f"Token.byId('{token.id}')!.delete()")
     with pytest.raises(FQLError):
         v10(db, "1", secret)

@@ -687,16 +687,17 @@ def test_create_arguments_that_fit(foos, query):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "expected"),
     [
-        "Foo.create({ other: 1 })",  # an extra field: core's wording is not modelled
-        "Foo.create({ my_field: 1, other: 'x' })",
+        # An extra field of a closed struct is core's ExtraField, at the struct (FQL2TokenSpec, FQL2KeySpec).
+        ("Foo.create({ other: 1 })", [("Type `{ other: 1 }` contains extra field `other`", 11, 23)]),
+        ("Foo.create({ my_field: 1, other: 'x' })", [('Type `{ my_field: 1, other: "x" }` contains extra field `other`', 11, 38)]),
+        # A token is made for a document (core's Token docCreateType: `document` is required).
+        ("Token.create({})", [("Type `{}` does not have field `document`", 13, 15)]),
     ],
 )
-def test_no_create_error_where_the_checker_is_unsure(foos, query):
-    with pytest.raises(fql.FQLError) as caught:
-        foos.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
-    assert not isinstance(caught.value, QueryCheckError), caught.value.description
+def test_an_extra_create_field_is_refused(foos, query, expected):
+    assert errors_of(foos, query) == expected
 
 
 def test_user_functions_with_a_signature():

@@ -60,14 +60,15 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
 
 
 def _own(ctx: Context, action: str, key: DocKey) -> bool:
-    """An identity may read its credentials and read or delete its tokens (core baseline), and read its own
-    document while it is a member of no role."""
+    """An identity may read its credentials and read or delete its tokens (core baseline), and, in a v4
+    query, read its own document while it is a member of no role."""
     auth = ctx.state.auth
     if key == auth.identity:
-        # Core grants only credentials and tokens; the drivers' tests read the identity with a role-less
-        # token, so fql adds it, but only while no role applies: a member of a role is judged by its roles
-        # alone, as in core (fauna-blueprints' email-verification expects a denial there).
-        if action != "read":
+        # Core grants only credentials and tokens (FQL2ABACSpec "defaults no access to logged in user");
+        # v4 drivers' tests read the identity with a role-less token, so fql adds it to v4 queries, but
+        # only while no role applies: a member of a role is judged by its roles alone, as in core
+        # (fauna-blueprints' email-verification expects a denial there).
+        if action != "read" or ctx.state.v10:
             return False
         from . import roles
 

@@ -72,6 +72,8 @@ class QueryState:
     deadline: float | None = None
     #: When its request came (time.monotonic()), where `deadline` counts from (0.0 without a deadline).
     started: float = 0.0
+    #: The query is v10 (FQL 10), not v4.
+    v10: bool = False
     #: Static checks were asked for (v10's default, `X-Typecheck`): an unbound name is `invalid_query`, as
     #: core's typechecker finds it before running; off, it is the runtime error `unbound_variable`.
     typecheck: bool = True

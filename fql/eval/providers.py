@@ -90,6 +90,10 @@ def _entries(roles: t.Any) -> list[tuple[list, t.Any]]:
     return [(["roles"], roles)]
 
 
+#: Core's AccessProviderRole schema type, as its v10 type mismatch shows it.
+_V10_ROLE = "String | { role: String, predicate: Query | String }"
+
+
 def _shape_failures(roles: t.Any, v10: bool) -> list[dict]:
     """Core's RoleFieldType: a role name, a Role ref, or `{role, predicate}` with a Query predicate.
 
@@ -99,7 +103,15 @@ def _shape_failures(roles: t.Any, v10: bool) -> list[dict]:
     failures = []
     for path, entry in _entries(roles):
         if not isinstance(entry, dict):
-            if not isinstance(entry, (str, Ref)):
+            if isinstance(entry, (str, Ref)):
+                continue
+            if v10 and len(path) == 2:
+                # v10 checks an array's entry against core's AccessProviderRole schema type, at its index.
+                from .v10.schema_types import display, value_type
+
+                message = f"Expected {_V10_ROLE}, provided {display(value_type(entry))}"
+                failures.append(_failure(path, "invalid type", message))
+            else:
                 failures.append(_invalid_type(["roles"], entry, "Role"))
             continue
         role, predicate = entry.get("role"), entry.get("predicate")

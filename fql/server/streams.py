@@ -304,16 +304,22 @@ class Streams:
     # -- running read-only snapshots ------------------------------------------------------------------------
 
     def snapshot(
-        self, secret: str, refuse: t.Callable[[], FQLError], fn: t.Callable[[Context], t.Any], held: Held | None = None
+        self,
+        secret: str,
+        refuse: t.Callable[[], FQLError],
+        fn: t.Callable[[Context], t.Any],
+        held: Held | None = None,
+        v10: bool = False,
     ) -> t.Any:
         """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works, or, given
-        what a stream's auth `held` when it opened, if that changed)."""
+        what a stream's auth `held` when it opened, if that changed); `v10` for a v10 stream or feed, whose
+        reads get v10's identity baseline (QueryState.v10)."""
         db = self.app.db
         txn = db.storage.begin()
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            ctx = Context(QueryState(ReadOnly(txn, refuse), auth, db=db, typecheck=False))
+            ctx = Context(QueryState(ReadOnly(txn, refuse), auth, db=db, v10=v10, typecheck=False))
             if held is not None and not held.still(ctx):
                 raise Unauthorized("Unauthorized")
             return fn(ctx)
@@ -347,7 +353,7 @@ class Streams:
 
     def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held]:
         try:
-            return self.snapshot(secret, _v10_write, lambda ctx: (_source(ctx, ask, "stream"), Held.of(ctx)))
+            return self.snapshot(secret, _v10_write, lambda ctx: (_source(ctx, ask, "stream"), Held.of(ctx)), v10=True)
         except Unauthorized:
             raise _v10_unauthorized() from None
 
@@ -372,7 +378,7 @@ class Streams:
             return {**page, "stats": stats}, ctx.state.ts
 
         try:
-            return self.snapshot(secret, _v10_write, run)
+            return self.snapshot(secret, _v10_write, run, v10=True)
         except Unauthorized:
             raise _v10_unauthorized() from None
 
@@ -396,7 +402,7 @@ class Streams:
             return Batch(lines, nxt, ctx.state.ts, more, final, filtered_stats(source, polled))
 
         try:
-            return self.snapshot(secret, _v10_write, run, held)
+            return self.snapshot(secret, _v10_write, run, held, v10=True)
         except Unauthorized:
             lost = _error_event("permission_loss", "Stream authentication is no longer valid.")
             return Batch([lost], after, _now(), final=True)

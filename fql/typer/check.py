@@ -488,9 +488,15 @@ class Checker:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
         value of a primitive type its field does not take (``Type `String` is not a subtype of `Number` ``,
         at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
-        `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field the parameter does
-        not have is core's error with wording the checker does not model: then nothing is reported."""
-        if any(param.field(key) is None for key, _ in node.pairs):
+        `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field a closed parameter
+        does not have is core's ExtraField, at the struct (FQL2TokenSpec, FQL2KeySpec, FQL2DatabaseSpec "cannot
+        pass secret"); under a wildcard, nothing is reported."""
+        extra = [key for key, _ in node.pairs if param.field(key) is None]
+        if extra:
+            shown = display(found)
+            if param.wildcard is None and shown is not None and self._placed(node):
+                for key in extra:
+                    self.fail(f"Type `{shown}` contains extra field `{key}`", node.span)
             return
         before = len(self.errors)
         for key, value in node.pairs:

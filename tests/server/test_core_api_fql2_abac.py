@@ -385,8 +385,30 @@ def test_can_use_auth_functions_in_membership_predicates(root, db):
 
 
 # -- "tokens - permissions" ------------------------------------------------------------------------------------
-# "defaults no access to logged in user" and "default no access to logged in user" are left out: fql lets a
-# token (or a `@doc` scope) read its own identity document, a departure README lists.
+
+
+def test_defaults_no_access_to_logged_in_user(root, db):
+    # No role: a v10 query gets core's baseline alone (fql lets v4 read the identity, a departure README lists).
+    coll = collection(root, db)
+    doc, token = user(root, db, coll)
+    ok(root, f"{coll}.byId('{doc}')!.update({{}})", db)
+    for secret in (token, f"{db}:@doc/{coll}/{doc}"):
+        denied(root, f"{coll}.byId('{doc}')!", secret)
+        denied(root, "Query.identity()!", secret)
+        denied(root, f"{coll}.byId('{doc}')!.update({{}})", secret)
+
+
+def test_default_no_access_to_logged_in_user(root, db):
+    # A member of a role that grants nothing on its own collection may not read or update its identity.
+    coll = collection(root, db)
+    doc, token = user(root, db, coll)
+    role(root, db, [(coll, None)], [privilege(coll)])
+    ok(root, f"{coll}.byId('{doc}')!.update({{}})", db)
+    for secret in (token, f"{db}:@doc/{coll}/{doc}"):
+        denied(root, f"{coll}.byId('{doc}')!", secret)
+        denied(root, "Query.identity()!", secret)
+        denied(root, "Query.identity()!.update({})", secret)
+    denied(root, f"{coll}.byId('{doc}')!.update({{}})", token)
 
 
 def test_does_not_allow_change_logged_in_user(root, db):

@@ -83,7 +83,8 @@ def test_token_create_and_identity(people, v10):
     doc = people.query(q('People.create({ email: "t@x" })')).data
     token = people.query(q("Token.create({ document: ${d} })", d=doc)).data
     assert token.coll == Module("Token") and token["secret"].startswith("fn")
-    assert v10(token["secret"]).query(q("Query.identity()")).data.id == doc.id
+    # (its id: a token no role takes in may not read its identity in v10, as in core)
+    assert v10(token["secret"]).query(q("Query.identity().id")).data == doc.id
     assert people.query(q("Token.byId(${id})!.secret", id=token.id)).data is None
 
 

@@ -75,12 +75,35 @@ def check_read_only(kind: str, given: t.Any, what: str) -> None:
         raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
 
 
+#: The fields of core's Key, Token and Credential schemas (NativeCollection's PublicCollections, none with a
+#: wildcard), with `id` a create may give and the internal fields core keeps to itself.
+_KNOWN_FIELDS = {
+    "keys": frozenset(("id", "role", "database", "ttl", "secret", "hashed_secret", "data")),
+    "tokens": frozenset(("id", "document", "secret", "hashed_secret", "global_id", "ttl", "data")),
+    "credentials": frozenset(("id", "document", "password", "hashed_password")),
+}
+
+
+def check_known_fields(kind: str, given: t.Any, what: str, previous: dict | None = None) -> None:
+    """A v10 write of a key, token or credential names only its schema's fields (core: `foo: Unexpected
+    field provided`, each at its field); one a v4 write stored before is let be."""
+    known = _KNOWN_FIELDS.get(kind)
+    if known is None or not isinstance(given, dict):
+        return
+    stored = set(previous or ()) | ({"document"} if "instance" in (previous or ()) else set())
+    unknown = [k for k in given if k not in known and k not in stored and k not in ("coll", "ts")]
+    if unknown:
+        failures = [{"field": [k], "code": "invalid", "description": "Unexpected field provided"} for k in unknown]
+        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
+
+
 #: How an update of a native document names it in `Failed to update ...`: by id, or by name in backticks.
 _UPDATE_NAMES = {
     "keys": "Key with id {}",
     "tokens": "Token with id {}",
     "access_providers": "AccessProvider `{}`",
     "databases": "Database `{}`",
+    "credentials": "Credential with id {}",
 }
 
 
@@ -88,7 +111,10 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
     """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails, and so
     does a token's or credential's new `document` outside the user collections."""
     if ref.kind in _UPDATE_NAMES:
-        check_read_only(ref.kind, given, "update " + _UPDATE_NAMES[ref.kind].format(ref.id))
+        what = "update " + _UPDATE_NAMES[ref.kind].format(ref.id)
+        check_read_only(ref.kind, given, what)
+        version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
+        check_known_fields(ref.kind, given, what, version.data if version is not None else None)
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
         noun = "Token" if ref.kind == "tokens" else "Credential"
         _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")
@@ -98,6 +124,7 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
     check_read_only("tokens", fields, "create Token")
+    check_known_fields("tokens", fields, "create Token")
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
@@ -156,6 +183,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
+    check_known_fields("credentials", fields, "create Credential")
     access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if fields.get("password") is None:
@@ -219,6 +247,7 @@ def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
     check_read_only("keys", params, "create Key")
+    check_known_fields("keys", params, "create Key")
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
     return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))

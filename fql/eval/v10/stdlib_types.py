@@ -262,7 +262,7 @@ _NATIVES: dict[str, Shape] = {
         "TokenCollection", "Token", "id",
         "{ id: ID, ts: Time, coll: TokenCollection, document: { *: Any }, secret: String | Null, "
         f"ttl: Time | Null, {_DATA} }}",
-        f"{{ id: ID | Null, document: {{ *: Any }} | Null, ttl: Time | Null, {_DATA} }}",
+        f"{{ id: ID | Null, document: {{ *: Any }}, ttl: Time | Null, {_DATA} }}",
         apply="(id: ID) => Ref<Token>",
         more={"byDocument": "(document: { *: Any }) => Set<Token>"},
     ),

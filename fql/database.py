@@ -195,6 +195,8 @@ class Database:
                 state.static_type = static_check(node, ctx)
             if syntax == "v10" and not isinstance(node, Work) and state.schema_view == staged.RAW:
                 state.schema_view = staged.QUERY
+            elif syntax != "v10" and state.schema_view == staged.RAW:
+                state.schema_view = staged.V4
             if state.schema_view == staged.JOINING:
                 from .schema import manager
 

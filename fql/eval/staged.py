@@ -42,6 +42,12 @@ SHADOW = "#schema_staged_docs"
 #: does (the staged documents shown, its schema writes joining the staged schema), or as the run of a
 #: query joining the staged schema does (the staged schema applied in its transaction).
 RAW, QUERY, JOINING = "raw", "query", "joining"
+#: How a v4 query sees it: schema documents read as staged (core's reads are of the latest versions), named
+#: by their active names (core resolves `Collection("x")` against the active schema); it writes no schema
+#: while a schema is staged (fql/eval/schema.py refuse_if_staged).
+V4 = "v4"
+#: The schema collection of each kind of item a staged rename names.
+_RENAMED = {"collection": "#collections", "function": "#functions", "role": "#roles", "access provider": "#access_providers"}
 #: The v10 modules whose calls a query joining the staged schema runs against it (on_staged), and the
 #: native collections of the documents whose methods it runs so.
 SCHEMA_MODULES = frozenset(("Collection", "Function", "Role", "AccessProvider"))
@@ -81,7 +87,7 @@ def shows_staged(ctx: Context, key: DocKey) -> bool:
     state = ctx.state
     if state.schema_view == JOINING:
         return state.staged_txn is not None and state.txn is state.staged_base and state.valid_ts is None
-    if state.schema_view != QUERY:
+    if state.schema_view not in (QUERY, V4):
         return False
     since = _staged_at(ctx, key.scope)
     at = state.valid_ts
@@ -145,6 +151,20 @@ def staged_version(ctx: Context, key: DocKey) -> Version | None:
     if shadow is None or shadow.data is None:
         return None
     return _unshadowed(key, shadow)
+
+
+def staged_of_active(ctx: Context, key: DocKey) -> Version | None:
+    """The staged document of the item whose active document is `key` (shows_staged): under its staged
+    name if the staged schema renames it; None if the staged schema deletes it (or gives its name to
+    another item)."""
+    mark = _unmetered(ctx).get(DocKey(key.scope, STAGED_MARK, ""))
+    renames = (mark.data or {}).get("renames") or () if mark is not None else ()
+    renamed = {old: new for kind, new, old in renames if _RENAMED.get(kind) == key.coll}
+    if key.id in renamed:
+        return staged_version(ctx, DocKey(key.scope, key.coll, renamed[key.id]))
+    if key.id in renamed.values():
+        return None
+    return staged_version(ctx, key)
 
 
 def staged_born(ctx: Context, key: DocKey) -> tuple[int, int] | None:

@@ -318,6 +318,11 @@ def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | 
     `invalid_write`); deleting the collection is changing it. A collection the query itself created may
     be written to (see the README)."""
     if key.coll == "#collections":
+        if state.staged_txn is not None and state.txn is state.staged_txn:
+            # Joining a staged schema: created by this query if the active schema has no such collection
+            # (the staged schema, applied in this transaction, is no write of the query's).
+            before = state.staged_base.get(key)
+            before = before if before is not None and before.data is not None else None
         if before is None or before.ts >= state.ts:
             # Created by this query (fql lets it be used).
             return

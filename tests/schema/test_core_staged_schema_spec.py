@@ -557,6 +557,19 @@ def test_a_query_joining_the_staged_schema_reads_its_own_schema_writes(db):
     assert db.q("Post.all().count() + Tag.all().count() + User.all().count()") == 1
 
 
+@pytest.mark.parametrize("staged_user", ["collection User {}", "collection User {\n  name: String?\n}"])
+def test_a_query_joining_the_staged_schema_may_not_modify_a_collection_and_its_documents(db, staged_user):
+    # Core's WriteBroker.checkCollectionDocWrite holds as ever: changing `User` (in the staged schema) and
+    # writing its documents (against the active one) in one query is `invalid_write`, whether or not the
+    # staged schema changes `User` itself.
+    db.push({"main.fsl": "collection User {}"})
+    stage(db, {"main.fsl": staged_user + "\ncollection Post {}"})
+    err = db.err("Collection.byName('User')!.update({ data: { a: 1 } })\nUser.create({})")
+    assert (err.v10_code, err.description) == ("invalid_write", "Cannot modify a document and its collection in the same query.")
+    assert db.q("User.all().count()") == 0
+    assert db.q("Collection.create({ name: 'Tag' }).update({ data: { a: 1 } })\nUser.create({}) != null") is True
+
+
 def test_a_query_joining_the_staged_schema_runs_active_functions(db):
     # As "shows active items for live queries": the active version of a function runs, while the query
     # rewrites it in the staged schema.

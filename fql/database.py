@@ -146,14 +146,6 @@ class Database:
                 # A schema write while a schema is staged: run again against the staged schema.
                 fields = {**fields, "schema_view": staged.JOINING}
                 continue
-            except _Joined as done:
-                kept = self._stage_joined(done, secret)
-                if kept is not None:
-                    return done.value, kept
-                # The staged schema changed meanwhile (another push or query): run again on top of it.
-                attempt += 1
-                if attempt > MAX_RETRIES:
-                    raise Conflict() from None
             except Conflict:
                 attempt += 1
                 bound = MAX_RETRIES if max_retries is None else max_retries
@@ -205,16 +197,17 @@ class Database:
                 state.static_type = static_check(node, ctx)
             if syntax == "v10" and not isinstance(node, Work) and state.schema_view == staged.RAW:
                 state.schema_view = staged.QUERY
+            elif syntax != "v10" and state.schema_view == staged.RAW:
+                state.schema_view = staged.V4
             if state.schema_view == staged.JOINING:
                 from .schema import manager
 
-                result, kept = manager.joined(ctx, lambda c: _run_v10(node, c))
+                result = manager.joined(ctx, lambda c: _run_v10(node, c))
+                state.schema_version = documents.schema_version(ctx)
             else:
                 result = _run_v10(node, ctx) if syntax == "v10" else evaluate(node, ctx)
             if state.deadline is not None:
                 state.check_deadline()
-            if state.schema_view == staged.JOINING:
-                raise _Joined(result, state, kept)
             txn.commit()
             return result, state
         except RecursionError:
@@ -233,19 +226,6 @@ class Database:
             if isinstance(err, TransactionAborted):
                 err.state = state
             raise
-
-    def _stage_joined(self, done: _Joined, secret: str | None) -> QueryState | None:
-        """Keep the staged schema a query joining it left (its own transaction was rolled back): the
-        query's state, answering the new schema version; None if the staged schema it joined is no longer
-        the staged one."""
-        from .schema import manager
-
-        try:
-            _, state = self.transact(lambda ctx: manager.stage(ctx, done.kept), secret=secret)
-        except manager.StagedChanged:
-            return None
-        done.state.schema_version = state.ts
-        return done.state
 
     def _authenticate(self, txn: t.Any, secret: str) -> Auth:
         """The Auth of `secret`, reusing the last answer while the store has not changed since.
@@ -385,15 +365,6 @@ def _may_write_schema(ctx: Context) -> None:
 
     if not manager.can_write(ctx):
         raise manager.SchemaError(403, "Access denied")
-
-
-class _Joined(Exception):
-    """A query that joined the staged schema ran (in a transaction rolled back): its value and state, and
-    the staged schema to keep."""
-
-    def __init__(self, value: t.Any, state: QueryState, kept: t.Any):
-        super().__init__("joined")
-        self.value, self.state, self.kept = value, state, kept
 
 
 class _Staging(Exception):

@@ -223,9 +223,20 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     key = doc_key(ctx, ref, "get")
     access.require(ctx, "read", key, (ref,))
     version = read(ctx, key)
+    if staged.shows_staged(ctx, key):
+        version = _staged_read(ctx, key, version)
+        if version is None and read(ctx, key) is not None:
+            raise not_found(ref)
     if version is None:
         raise missing(ctx, ref, "get")
     return render(ctx, version)
+
+
+def _staged_read(ctx: Context, key: DocKey, active: Version | None) -> Version | None:
+    """A v4 read of a schema document while a schema is staged: the staged document of the item the
+    active schema names so, or, if the active schema has none, the one the staged schema names so (a ref
+    from `Paginate(Collections())`, which lists the staged documents)."""
+    return staged.staged_of_active(ctx, key) if active is not None else staged.staged_version(ctx, key)
 
 
 @builtin("Exists", keys=("exists", "ts"))
@@ -254,7 +265,12 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     except InvalidRef:  # an undefined collection means the document does not exist
         return False
     # As core's: a document the caller may not read does not exist for it (no `permission denied`).
-    return access.allowed(ctx, "read", key, (target,)) and read(ctx, key) is not None
+    if not access.allowed(ctx, "read", key, (target,)):
+        return False
+    version = read(ctx, key)
+    if staged.shows_staged(ctx, key):
+        version = _staged_read(ctx, key, version)
+    return version is not None
 
 
 def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:
@@ -302,6 +318,11 @@ def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | 
     `invalid_write`); deleting the collection is changing it. A collection the query itself created may
     be written to (see the README)."""
     if key.coll == "#collections":
+        if state.staged_txn is not None and state.txn is state.staged_txn:
+            # Joining a staged schema: created by this query if the active schema has no such collection
+            # (the staged schema, applied in this transaction, is no write of the query's).
+            before = state.staged_base.get(key)
+            before = before if before is not None and before.data is not None else None
         if before is None or before.ts >= state.ts:
             # Created by this query (fql lets it be used).
             return

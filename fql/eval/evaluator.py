@@ -126,6 +126,12 @@ class QueryState:
     #: How it sees a staged schema (fql/eval/staged.py): `raw` (as stored: v4, fql's own work), `query` (a
     #: v10 query: schema documents read as staged, schema writes joining the staged schema) or `joining`.
     schema_view: str = "raw"
+    #: While a query joining a staged schema runs (`joining`): the staged schema, applied in an overlay of
+    #: the query's transaction (storage/overlay.py), and that transaction and its own cache; calls on the
+    #: schema modules and documents run there (staged.on_staged).
+    staged_txn: t.Any = None
+    staged_base: t.Any = None
+    staged_cache: dict = field(factory=dict)
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

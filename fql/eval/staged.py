@@ -11,13 +11,21 @@ fql keeps the active schema in the schema documents, and the staged one as its f
 (fql/schema/manager.py) and as a copy of the schema documents those files make, taken when they were
 staged: the *shadow* documents kept here, which a query's reads of schema documents show instead while
 a schema is staged. A query that writes a schema document while a schema is staged stops with
-`JoinStaged`, and the database runs it again against the staged schema (fql/database.py).
+`JoinStaged`, and the database runs it again joining the staged schema (fql/database.py,
+schema/manager.py's `joined`): against the active schema still, as core's writes are, in the same
+transaction, but with the staged schema applied in an overlay of that transaction (storage/overlay.py),
+where the calls on the schema modules and documents (`Collection.create(...)`, `Function.byName('f')`,
+`doc.update(...)` of a schema document) run, and which its reads of schema documents read (its own schema
+writes included). Once the query has run, what the overlay holds is kept as the staged schema, in the
+query's transaction: its document writes and its schema change commit at one time, or neither does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
+from ..errors import QueryRuntimeError
 from ..storage.base import DocKey, Version
 from ..storage.meter import unmetered
 from .evaluator import Context
@@ -34,6 +42,16 @@ SHADOW = "#schema_staged_docs"
 #: does (the staged documents shown, its schema writes joining the staged schema), or as the run of a
 #: query joining the staged schema does (the staged schema applied in its transaction).
 RAW, QUERY, JOINING = "raw", "query", "joining"
+#: How a v4 query sees it: schema documents read as staged (core's reads are of the latest versions), named
+#: by their active names (core resolves `Collection("x")` against the active schema); it writes no schema
+#: while a schema is staged (fql/eval/schema.py refuse_if_staged).
+V4 = "v4"
+#: The schema collection of each kind of item a staged rename names.
+_RENAMED = {"collection": "#collections", "function": "#functions", "role": "#roles", "access provider": "#access_providers"}
+#: The v10 modules whose calls a query joining the staged schema runs against it (on_staged), and the
+#: native collections of the documents whose methods it runs so.
+SCHEMA_MODULES = frozenset(("Collection", "Function", "Role", "AccessProvider"))
+SCHEMA_DOCUMENTS = frozenset(coll[1:] for coll in VERSIONED)
 
 
 class JoinStaged(Exception):
@@ -61,12 +79,60 @@ def is_staged(ctx: Context, scope: str) -> bool:
 def shows_staged(ctx: Context, key: DocKey) -> bool:
     """Whether a query's read of the schema document `key` shows the staged one: a read by a v10 query of
     a versioned schema collection of a database with a staged schema, now or at a time since it was staged
-    (a page after the first reads at the first one's time; core's staged documents are the latest)."""
-    if key.coll not in VERSIONED or ctx.state.schema_view != QUERY:
+    (a page after the first reads at the first one's time; core's staged documents are the latest); in a
+    query joining the staged schema, a read now outside its calls on schema (on_staged), which read it
+    anyway."""
+    if key.coll not in VERSIONED:
+        return False
+    state = ctx.state
+    if state.schema_view == JOINING:
+        return state.staged_txn is not None and state.txn is state.staged_base and state.valid_ts is None
+    if state.schema_view not in (QUERY, V4):
         return False
     since = _staged_at(ctx, key.scope)
-    at = ctx.state.valid_ts
+    at = state.valid_ts
     return since is not None and (at is None or at >= since)
+
+
+@contextlib.contextmanager
+def on_staged(ctx: Context) -> t.Iterator[None]:
+    """In a query joining the staged schema, run against it: the overlay holding it in place of the
+    query's transaction, with its own cache (the schema the caches hold is the staged one); the checks
+    asked for meanwhile, to run once the query has run, run against it too. Elsewhere (or already there),
+    nothing changes."""
+    state = ctx.state
+    if state.staged_txn is None or state.txn is not state.staged_base:
+        yield
+        return
+    own, staged_cache = state.cache, state.staged_cache
+    if "cursors" in own:  # (the query's set cursors are one registry)
+        staged_cache["cursors"] = own["cursors"]
+    later = len(state.revalidations)
+    state.txn, state.cache = state.staged_txn, staged_cache
+    try:
+        yield
+    finally:
+        state.txn, state.cache = state.staged_base, own
+        if "cursors" in staged_cache:
+            own["cursors"] = staged_cache["cursors"]
+        state.revalidations[later:] = [(_on_staged(ctx, check), span) for check, span in state.revalidations[later:]]
+
+
+def _on_staged(ctx: Context, check: t.Callable[[], None]) -> t.Callable[[], None]:
+    def run() -> None:
+        with on_staged(ctx):
+            check()
+
+    return run
+
+
+def schema_call(method: t.Any, receiver: t.Any) -> bool:
+    """Whether a v10 call (a static function, or a method of `receiver`) is on the schema: a static of
+    the schema modules, or a method of a schema document (on_staged runs it so while joining)."""
+    if method.owner in SCHEMA_MODULES:
+        return True
+    ref = getattr(receiver, "ref", None)
+    return getattr(ref, "kind", None) in SCHEMA_DOCUMENTS
 
 
 def shadow_key(key: DocKey) -> DocKey:
@@ -76,15 +142,41 @@ def shadow_key(key: DocKey) -> DocKey:
 def staged_version(ctx: Context, key: DocKey) -> Version | None:
     """The staged schema document `key` (shows_staged), as a version of `key`; None if the staged schema
     has no such item."""
+    if ctx.state.staged_txn is not None:
+        from .refs import read
+
+        with on_staged(ctx):
+            return read(ctx, key)
     shadow = _unmetered(ctx).get(shadow_key(key))
     if shadow is None or shadow.data is None:
         return None
     return _unshadowed(key, shadow)
 
 
+def staged_of_active(ctx: Context, key: DocKey) -> Version | None:
+    """The staged document of the item whose active document is `key` (shows_staged): under its staged
+    name if the staged schema renames it; None if the staged schema deletes it (or gives its name to
+    another item)."""
+    mark = _unmetered(ctx).get(DocKey(key.scope, STAGED_MARK, ""))
+    renames = (mark.data or {}).get("renames") or () if mark is not None else ()
+    renamed = {old: new for kind, new, old in renames if _RENAMED.get(kind) == key.coll}
+    if key.id in renamed:
+        return staged_version(ctx, DocKey(key.scope, key.coll, renamed[key.id]))
+    if key.id in renamed.values():
+        return None
+    return staged_version(ctx, key)
+
+
 def staged_born(ctx: Context, key: DocKey) -> tuple[int, int] | None:
     """When the staged document `key` (shows_staged) was created, as staged_versions says; None if the
     staged schema has no such item."""
+    if ctx.state.staged_txn is not None:
+        from .sets import _created
+
+        with on_staged(ctx):
+            version = ctx.state.txn.get(key)
+            live = version is not None and version.data is not None
+            return _created(_unmetered(ctx), key, ctx.state.ts) if live else None
     shadow = _unmetered(ctx).get(shadow_key(key))
     return tuple(shadow.data["born"]) if shadow is not None and shadow.data is not None else None
 
@@ -92,6 +184,11 @@ def staged_born(ctx: Context, key: DocKey) -> tuple[int, int] | None:
 def staged_versions(ctx: Context, scope: str, coll: str) -> list[tuple[tuple[int, int], Version]]:
     """Every staged document of the schema collection `coll`, each with when its item was created (the
     order core's ids give them)."""
+    if ctx.state.staged_txn is not None:
+        from .sets import born_versions
+
+        with on_staged(ctx):
+            return list(born_versions(ctx, scope, coll))
     found = []
     for shadow in _unmetered(ctx).scan(scope, SHADOW + coll):
         if shadow.data is not None:
@@ -108,9 +205,15 @@ def _unshadowed(key: DocKey, shadow: Version) -> Version:
 
 def check_write(ctx: Context, key: DocKey) -> None:
     """A v10 query's write of a versioned schema document while a schema is staged joins the staged
-    schema (JoinStaged)."""
-    if key.coll in VERSIONED and ctx.state.schema_view == QUERY and is_staged(ctx, key.scope):
+    schema (JoinStaged); joining it, the write is made to the staged schema (on_staged), never to the
+    active one."""
+    if key.coll not in VERSIONED:
+        return
+    state = ctx.state
+    if state.schema_view == QUERY and is_staged(ctx, key.scope):
         raise JoinStaged()
+    if state.schema_view == JOINING and state.staged_txn is not None and state.txn is not state.staged_txn:
+        raise QueryRuntimeError("invalid_write", "fql cannot write schema here while a schema is staged.")
 
 
 def keep(ctx: Context, scope: str, documents: dict[str, list[tuple]], write: t.Callable) -> None:

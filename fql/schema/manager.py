@@ -31,6 +31,7 @@ from ..eval.v10 import expressions
 from ..parse import parse as parse_query
 from ..storage.base import DocKey, Version
 from ..storage.meter import cascade
+from ..storage.overlay import Overlay
 from ..values import Ref, native
 from . import diff as schema_diff
 from . import migrating, parser, patch, source
@@ -857,37 +858,56 @@ def apply_staged(ctx: Context) -> list[tuple[str, str]] | None:
     return staged
 
 
-#: The documents a query joining the staged schema may not write: it runs in a transaction that is rolled
-#: back (its schema change is kept as staged files), so a document it wrote would be lost.
+#: The documents that are data, though kept in native collections.
 _DATA = frozenset(("#keys", "#tokens", "#credentials", "#databases"))
 
 
-def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> tuple[t.Any, Staged]:
-    """Run `run(ctx)`, a v10 query that changes schema while a schema is staged, against the staged
-    schema (applied first in `ctx`'s transaction, which the caller must roll back), as core writes such a
-    change to the staged schema: its value, and the staged schema it leaves (the files as they stand then,
-    with the renames it made joined to those staged before)."""
-    unchecked, ctx.state.unchecked = ctx.state.unchecked, True
+def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> t.Any:
+    """Run `run(ctx)`, a v10 query that changes schema while a schema is staged, as core runs it: its
+    document writes against the active schema, in `ctx`'s transaction, and its schema writes to the staged
+    schema, applied first in an overlay of that transaction (storage/overlay.py), where its calls on the
+    schema run (staged.on_staged); then keep what the overlay holds as the staged schema (the files as
+    they stand then, with the renames the query made joined to those staged before), in `ctx`'s
+    transaction: one time, all or nothing. Its value."""
+    state = ctx.state
+    state.staged_base, state.staged_txn = state.txn, Overlay(state.txn)
     try:
-        apply_staged(ctx)
-    except SchemaError as err:
-        # The staged schema no longer applies (a document written since breaks it), as its commit would say.
-        raise QueryRuntimeError("invalid_schema", err.message) from None
+        with staged_view.on_staged(ctx):
+            # Applying the staged schema is no write of the query's (a document of a collection it
+            # changes may be written).
+            marks = (set(state.wrote_documents), set(state.changed_definitions), set(state.deleted_definitions), dict(state.written))
+            unchecked, state.unchecked = state.unchecked, True
+            try:
+                apply_staged(ctx)
+            except SchemaError as err:
+                # The staged schema no longer applies (a document written since breaks it), as its commit
+                # would say.
+                raise QueryRuntimeError("invalid_schema", err.message) from None
+            finally:
+                state.unchecked = unchecked
+                state.wrote_documents, state.changed_definitions, state.deleted_definitions, state.written = marks
+            replaces = staged_version(ctx)
+            names = {(kind, name) for kind, name, _ in live_definitions(ctx)}
+            applied = state.staged_txn.written()
+        value = run(ctx)
+        with staged_view.on_staged(ctx):
+            for key in state.staged_txn.written() - applied:
+                if not key.coll.startswith("#") or key.coll in _DATA:
+                    # A document written inside a call on the schema would be lost with the overlay (set
+                    # functions may not write, so no query is known to get here).
+                    raise QueryRuntimeError(
+                        "invalid_write",
+                        "fql cannot write documents inside a call on schema while a schema is staged.",
+                    )
+            renamed = _former_names(ctx, live_definitions(ctx))
+            more = {(kind, new): former for (kind, former), new in renamed.items() if (kind, former) in names and former != new}
+            kept = Staged(files(ctx), _joined_renames(staged_renames(ctx), more), staged_documents(ctx), replaces)
     finally:
-        ctx.state.unchecked = unchecked
-    replaces = staged_version(ctx)
-    names = {(kind, name) for kind, name, _ in live_definitions(ctx)}
-    wrote = set(ctx.state.written)
-    value = run(ctx)
-    for key in ctx.state.written:
-        if key not in wrote and (not key.coll.startswith("#") or key.coll in _DATA):
-            raise QueryRuntimeError(
-                "invalid_write",
-                "fql cannot write documents in a query that changes schema while a schema is staged.",
-            )
-    renamed = _former_names(ctx, live_definitions(ctx))
-    more = {(kind, new): former for (kind, former), new in renamed.items() if (kind, former) in names and former != new}
-    return value, Staged(files(ctx), _joined_renames(staged_renames(ctx), more), staged_documents(ctx), replaces)
+        state.staged_txn.rollback()
+        state.staged_base = state.staged_txn = None
+        state.staged_cache = {}
+    stage(ctx, kept)
+    return value
 
 
 def ref_of(item: Item) -> Ref:

@@ -15,6 +15,7 @@ import pytest
 import fql
 from fql.parse import parse
 from fql.repl.printer import summary
+from fql.schema.manager import SchemaError
 
 from .test_core_manager_spec import Scoped
 
@@ -457,10 +458,12 @@ def test_staged_access_providers_dont_blow_up(db):
             '  jwks_uri "https://fauna.auth0.com/.well-known/jwks.json"\n  role my_role\n}\n\nrole my_role {}'
         },
     )
-    # The provider is staged: its schema document shows, but no active provider has the issuer.
+    # The provider is staged: its schema document shows (to v4 too: core's reads are of the latest
+    # versions), while no active provider has the issuer (a JWT it signs is refused:
+    # tests/test_jwt.py test_a_provider_is_found_by_its_active_issuer_while_a_schema_is_staged).
     assert db.q("AccessProvider.byName('foo')!.issuer") == "https://fauna.auth0.com"
     assert db.q("Role.all().map(.name).toArray()") == ["my_role"]
-    assert db.q4("Paginate(AccessProviders())").data == []
+    assert db.q4('Select(["data", 0, "id"], Paginate(AccessProviders()))') == "foo"
 
 
 def test_migration_task_should_not_be_kicked_off_from_staged_push(db):
@@ -497,36 +500,85 @@ def test_a_staged_item_can_be_deleted_by_a_query(db):
     assert render_err(db, "Post.all()") == unbound("Post", "Post.all()")
 
 
-def test_a_query_joining_the_staged_schema_may_not_write_documents(db):
+def test_a_query_joining_the_staged_schema_writes_documents_against_the_active_schema(db):
+    # As "shows active items for live queries" and "making a collection non-empty is not allowed with a
+    # staged schema": a document is written against the active schema (which allows any field), in the
+    # same query as a schema write that joins the staged schema (which would require `name`).
+    db.push({"main.fsl": "collection User {}"})
+    stage(db, {"main.fsl": "collection User {\n  name: String\n}"})
+    made = db.q("let user = User.create({ id: 0, foo: 3 })\nlet tag = Collection.create({ name: 'Tag' })\n[user.ts == tag.ts, user.foo]")
+    assert made == [True, 3]
+    assert db.q("User(0)!.foo") == 3
+    assert db.q("Collection.all().map(.name).toArray()") == ["User", "Tag"]
+    assert db.q("Collection.byName('Tag')!.ts == User(0)!.ts") is True
+    # The active schema is unchanged: `Tag` is staged.
+    assert render_err(db, "Tag.all()", typecheck=False) == unbound("Tag", "Tag.all()")
+    # The document written makes the staged schema invalid, as in the spec's case.
+    with pytest.raises(SchemaError) as caught:
+        commit(db)
+    assert caught.value.message.startswith("error: Field `.name` is not present in the live schema\nat main.fsl:2:3")
+
+
+def test_a_query_joining_the_staged_schema_checks_documents_against_the_active_schema(db):
+    # The active schema's constraints hold for the query's documents, not the staged one's: the staged
+    # schema drops `name`, the active one still requires it.
+    db.push({"main.fsl": "collection User {\n  name: String\n}"})
+    stage(db, {"main.fsl": "collection User {\n  name: String?\n}"})
+    with pytest.raises(fql.FQLError) as caught:
+        untyped(db, "Collection.create({ name: 'Tag' })\nUser.create({})")
+    assert caught.value.v10_code == "constraint_failure"
+    assert db.q("Collection.all().map(.name).toArray()") == ["User"]
+    assert db.q("User.all().count()") == 0
+
+
+def test_a_query_joining_the_staged_schema_is_all_or_nothing(db):
     db.push({"main.fsl": "collection User {}"})
     stage(db, {"main.fsl": "collection User {}\ncollection Post {}"})
-    err = db.err("User.create({}); Collection.create({ name: 'Tag' })")
-    assert (err.v10_code, err.description) == (
-        "invalid_write",
-        "fql cannot write documents in a query that changes schema while a schema is staged.",
-    )
+    err = db.err("User.create({}); Collection.create({ name: 'Tag' }); abort(0)")
+    assert err.v10_code == "abort"
+    err = db.err("User.create({}); Collection.create({ name: 'Post' })")
+    assert err.v10_code == "constraint_failure"
     assert db.q("User.all().count()") == 0
     assert db.q("Collection.all().map(.name).toArray()") == ["User", "Post"]
 
 
-def test_a_query_joining_a_staged_schema_replaced_meanwhile_runs_again(db, monkeypatch):
-    # Between the query's run (against the staged schema) and the keeping of what it left, another push
-    # replaces the staged schema: the query runs again on top of the new one, whose changes stay.
+def test_a_query_joining_the_staged_schema_reads_its_own_schema_writes(db):
+    # Its reads of schema documents are the staged ones, its own writes included; its companion objects
+    # are the active ones (as "can create a new collection in FQL during a staged push": `Post` unbound).
     db.push({"main.fsl": "collection User {}"})
-    stage(db, {"main.fsl": "collection User {}"})
-    keep = db.root._stage_joined
-    runs = []
+    stage(db, {"main.fsl": "collection User {}\ncollection Post {}"})
+    text = "Collection.create({ name: 'Tag' })\nUser.create({ id: 1 })\n[Collection.all().map(.name).toArray(), Collection.byName('Tag')!.name, Collection.byName('Post').exists()]"
+    assert db.q(text) == [["User", "Post", "Tag"], "Tag", True]
+    assert db.q("User.all().count()") == 1
+    text = "Collection.create({ name: 'Other' })\nlet post: Any = Post\npost"
+    assert render_err(db, text, typecheck=False).startswith("error: Unbound variable `Post`")
+    assert db.q("Collection.all().map(.name).toArray()") == ["User", "Post", "Tag"]
+    commit(db)
+    assert db.q("Post.all().count() + Tag.all().count() + User.all().count()") == 1
 
-    def racing(done, secret):
-        if not runs:
-            stage(db, {"main.fsl": "collection User {}\ncollection Other {}"})
-        runs.append(done)
-        return keep(done, secret)
 
-    monkeypatch.setattr(db.root, "_stage_joined", racing)
-    assert db.q("Collection.create({ name: 'Post' }).name") == "Post"
-    assert len(runs) == 2
-    assert db.q("Collection.all().map(.name).toArray()") == ["User", "Other", "Post"]
+@pytest.mark.parametrize("staged_user", ["collection User {}", "collection User {\n  name: String?\n}"])
+def test_a_query_joining_the_staged_schema_may_not_modify_a_collection_and_its_documents(db, staged_user):
+    # Core's WriteBroker.checkCollectionDocWrite holds as ever: changing `User` (in the staged schema) and
+    # writing its documents (against the active one) in one query is `invalid_write`, whether or not the
+    # staged schema changes `User` itself.
+    db.push({"main.fsl": "collection User {}"})
+    stage(db, {"main.fsl": staged_user + "\ncollection Post {}"})
+    err = db.err("Collection.byName('User')!.update({ data: { a: 1 } })\nUser.create({})")
+    assert (err.v10_code, err.description) == ("invalid_write", "Cannot modify a document and its collection in the same query.")
+    assert db.q("User.all().count()") == 0
+    assert db.q("Collection.create({ name: 'Tag' }).update({ data: { a: 1 } })\nUser.create({}) != null") is True
+
+
+def test_a_query_joining_the_staged_schema_runs_active_functions(db):
+    # As "shows active items for live queries": the active version of a function runs, while the query
+    # rewrites it in the staged schema.
+    db.push({"main.fsl": "collection User {}\nfunction foo() { User.create({ v: 1 }) }"})
+    stage(db, {"main.fsl": "collection User {}\nfunction foo() { User.create({ v: 2 }) }"})
+    made = db.q("Function.byName('foo')!.update({ body: '() => User.create({ v: 3 })' })\n[foo().v, Function.byName('foo')!.body]")
+    assert made == [1, "() => User.create({ v: 3 })"]
+    commit(db)
+    assert db.q("foo().v") == 3
 
 
 def test_schema_documents_read_before_the_staging_are_the_active_ones(db):
@@ -562,6 +614,37 @@ def test_a_schema_write_joining_a_staged_schema_no_longer_valid_fails(db):
     assert err.v10_code == "invalid_schema"
     assert err.description.startswith("error: Field `.name` is not present in the live schema\nat main.fsl:2:3")
     assert db.q("Collection.all().map(.name).toArray()") == ["User"]
+
+
+def test_v4_reads_schema_documents_as_staged(db):
+    # Core's v4 Get reads a schema document's latest version, the staged one (ReadAdaptor, as the schema
+    # documents v10 reads: "can rename collections"), its name resolved by the active schema; and
+    # Paginate(Collections()) lists the staged collections. fql's refs name items, so a ref from the list
+    # reads too.
+    db.push({"main.fsl": "collection User {}\ncollection Bar {}\nfunction foo() { 1 }"})
+    stage(db, {"main.fsl": STAGED_INDEX + "\ncollection Post {}\nfunction foo() { 2 }"})
+    listed = db.q4('Select(["data"], Map(Paginate(Collections()), Lambda("c", Select("name", Get(Var("c"))))))')
+    assert listed == ["User", "Post"]
+    assert db.q4('Select(["indexes", "byName", "terms"], Get(Collection("User")))') == [{"field": ".name", "mva": False}]
+    assert db.q4('Select("body", Get(Function("foo")))') == "() => {\n  2\n}"
+    assert db.q4('Call(Function("foo"))') == 1  # the active function runs
+    assert db.q4('Exists(Collection("Bar"))') is False
+    with pytest.raises(fql.FQLError) as caught:
+        db.q4('Get(Collection("Bar"))')
+    assert (caught.value.code, caught.value.description) == ("instance not found", "Collection not found.")
+    abandon(db)
+    assert db.q4('Select("body", Get(Function("foo")))') == "() => {\n  1\n}"
+    assert db.q4('Exists(Collection("Bar"))') is True
+
+
+def test_v4_reads_a_collection_the_staged_schema_renames_by_either_name(db):
+    # As "can rename collections".
+    db.push({"main.fsl": "collection Foo {}\ncollection Bar {}"})
+    stage(db, {"main.fsl": "collection Foo {}\ncollection Bar {}"})
+    db.q("Collection.byName('Bar')!.update({ name: 'Baz' })")
+    assert db.q4('Select("name", Get(Collection("Bar")))') == "Baz"
+    assert db.q4('Select("name", Get(Collection("Baz")))') == "Baz"
+    assert db.q4('Select(["data"], Map(Paginate(Collections()), Lambda("c", Select("name", Get(Var("c"))))))') == ["Foo", "Baz"]
 
 
 # -- fauna-shell's test/integ/schema.test.ts (at 9e4afd6; skipped upstream, run against fql un-skipped) ---------

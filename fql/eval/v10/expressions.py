@@ -25,6 +25,7 @@ from ...values import (
     as_long,
     is_long,
 )
+from .. import staged
 from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
@@ -508,6 +509,10 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
     try:
         if method.name in _READ_CALLS and (receiver is _NO_RECEIVER or isinstance(receiver, Module)):
             _fields.check_read(ctx)
+        if ctx.state.staged_txn is not None and staged.schema_call(method, receiver):
+            # Joining a staged schema: a call on the schema runs against it (staged.on_staged).
+            with staged.on_staged(ctx):
+                return method.fn(ctx, *args) if receiver is _NO_RECEIVER else method.fn(ctx, receiver, *args)
         if receiver is _NO_RECEIVER:
             return method.fn(ctx, *args)
         return method.fn(ctx, receiver, *args)

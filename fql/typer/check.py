@@ -377,6 +377,15 @@ class Checker:
             # An overload is chosen by its arity (core's overloads of one name differ in it); a mismatched
             # argument is core's error, with causes the checker does not word, so the call is not typed.
             fits = [f for f in fn.members if len(f.params) == len(args)]
+            if len(fits) > 1:
+                # Overloads of one arity that give one result (`ID(id: String)`, `ID(id: Number)`): a call
+                # whose arguments fit one of them is of that result (FQL2IDSpec's `ID(123)` is an ID).
+                results = {f.result for f in fits}
+                if len(results) != 1 or any(contains(f, (Param, Var)) for f in fits):
+                    return UNKNOWN, None
+                if not any(all(map(_fits, args, f.params)) for f in fits):
+                    return UNKNOWN, None
+                return self._made(fits[0].result, node)
             if len(fits) != 1:
                 return UNKNOWN, None
             if contains(fits[0], Param):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from fql.server import v10
 from tests.server.test_core_v10_api import err, ok, summary
 
 TAGS = {"Int": "@int", "Long": "@long", "Double": "@double"}
@@ -98,3 +99,20 @@ def test_dividing_int_by_zero_results_in_a_divide_by_zero_error(db):
     body = err(db, "234 / 0")
     assert body["error"] == {"code": "divide_by_zero", "message": "Attempted integer division by zero."}
     assert body["summary"] == summary("Attempted integer division by zero.", 1, "234 / 0", 7, 1)
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("8000000000 * 1.2", "9.6E9"),
+        ("54.321 / 8000000000", "6.790125E-9"),
+        ("9000000000000000000 * 9000000000000000000", "8.1E37"),
+        ("5 + 9.8", "14.8"),
+        ("1.0 / 2.0", "0.5"),
+    ],
+)
+def test_doubles_are_written_as_java_writes_them(db, query, text):
+    # Core's JSON writer writes a Double in the simple format by Java's Double.toString ('multiplies Long *
+    # Double to get a Double', 'divides Double / Long to get a Double', ...): `9.6E9`, not `9600000000.0`.
+    response = v10.query(db, {"query": query, "arguments": {}}, "secret", {"x-typecheck": "true"}, 0)
+    assert f'"data":{text},' in response.body.decode()

@@ -373,6 +373,9 @@ def test_report_operator_apply_errors(db):
         # A parameter used only as a number is one (model FQL2UserFunctionSpec: `x => x + 2`, `x => x * 2`).
         ("x => x + 1", "Number => Number"),
         ("x => 2 * x", "Number => Number"),
+        # Overloads of one arity with one result: the call is of it (FQL2IDSpec, `ID(123)` an ID).
+        ("Math.sum([1])", "Number"),
+        ("ID(123)", "ID"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -382,7 +385,6 @@ def test_static_types(db, query, shown):
 @pytest.mark.parametrize(
     "query",
     [
-        "Math.sum([1])",  # overloads of one arity: not modelled
         "x => Math.abs(x)",  # a parameter's use
         "dbg",  # a generic function not called: core names its parameters as it simplifies
         "[1].map",

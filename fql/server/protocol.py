@@ -108,8 +108,37 @@ class Response:
 
 
 def json_bytes(value: t.Any) -> bytes:
-    """Compact JSON; a lone surrogate (from a `\\udc00` escape in a request) becomes `?`, as in core."""
-    return _compact(value).encode("utf-8", "replace")
+    """Compact JSON; a lone surrogate (from a `\\udc00` escape in a request) becomes `?`, as in core. A
+    float is written as core's JSON writers write a Double, in Java's `Double.toString` (`9.6E9`, `1.0E-5`,
+    where Python writes `9600000000.0`, `1e-05`): FQL2ArithmeticOperatorsSpec's answers in the simple
+    format, v4's numbers."""
+    text = _java_compact(value) if _has_java_float(value) else _compact(value)
+    return text.encode("utf-8", "replace")
+
+
+def _has_java_float(value: t.Any) -> bool:
+    """Whether a finite float that Python and Java write differently (outside [1e-3, 1e7)) is in `value`."""
+    if isinstance(value, float):
+        return value != 0 and not 1e-3 <= abs(value) < 1e7 and value - value == 0
+    if isinstance(value, dict):
+        return any(_has_java_float(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_java_float(v) for v in value)
+    return False
+
+
+def _java_float(value: float) -> str:
+    from ..wire.v10 import java_double
+
+    return java_double(value) if value - value == 0 else float.__repr__(value).replace("inf", "Infinity").replace("nan", "NaN")
+
+
+def _java_compact(value: t.Any) -> str:
+    """`_compact`, with floats in Java's notation (json's Python encoder, which takes how to write them)."""
+    make = json.encoder._make_iterencode(  # type: ignore[attr-defined]
+        None, _unencodable, encode_basestring, None, _java_float, ":", ",", False, False, True
+    )
+    return "".join(make(value, 0))
 
 
 def _made_once() -> t.Callable[[t.Any], str]:

@@ -162,10 +162,12 @@ class Checker:
     #: How many times each lambda parameter was used; those uses that were as an argument a user index
     #: takes of a known type (`(x) => Foo.byFoo(x)`): a parameter used so alone is of that type; and those
     #: as a number (`x + 2`): a parameter used only so is a Number, as core infers it (`x => x + 2` is
-    #: `Number => Number`).
+    #: `Number => Number`); and those as an operand of `&&` or `||`: a parameter used only so is a Boolean
+    #: (`(a, b) => a && b` is `(Boolean, Boolean) => Boolean`).
     uses: dict[int, int] = field(factory=dict)
     passed: dict[int, tuple[int, Type]] = field(factory=dict)
     numeric: dict[int, int] = field(factory=dict)
+    boolean: dict[int, int] = field(factory=dict)
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
@@ -341,6 +343,8 @@ class Checker:
             return Func(tuple(typed.get(p.id) or p for p in params), result), node.span
         if node.rest is None and params and self._numeric_only(params) and not contains(result, Var):
             return Func(tuple(NUMBER for _ in params), result), node.span
+        if node.rest is None and params and self._boolean_only(params) and not contains(result, Var):
+            return Func(tuple(BOOLEAN for _ in params), result), node.span
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
@@ -349,6 +353,10 @@ class Checker:
     def _numeric_only(self, params: list[Var]) -> bool:
         """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
+
+    def _boolean_only(self, params: list[Var]) -> bool:
+        """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`)."""
+        return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.boolean.get(p.id) for p in params)
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
         fn, origin = self.infer(node.fn, scope)
@@ -369,6 +377,15 @@ class Checker:
             # An overload is chosen by its arity (core's overloads of one name differ in it); a mismatched
             # argument is core's error, with causes the checker does not word, so the call is not typed.
             fits = [f for f in fn.members if len(f.params) == len(args)]
+            if len(fits) > 1:
+                # Overloads of one arity that give one result (`ID(id: String)`, `ID(id: Number)`): a call
+                # whose arguments fit one of them is of that result (FQL2IDSpec's `ID(123)` is an ID).
+                results = {f.result for f in fits}
+                if len(results) != 1 or any(contains(f, (Param, Var)) for f in fits):
+                    return UNKNOWN, None
+                if not any(all(map(_fits, args, f.params)) for f in fits):
+                    return UNKNOWN, None
+                return self._made(fits[0].result, node)
             if len(fits) != 1:
                 return UNKNOWN, None
             if contains(fits[0], Param):
@@ -626,6 +643,9 @@ class Checker:
         left = self.value(node.left, scope)
         right = self.value(node.right, scope)
         if op in ("&&", "||"):
+            for operand in (left, right):
+                if isinstance(operand, Var):
+                    self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
             self._expect(left, "Boolean", self._group(node.left.span))
             self._expect(right, "Boolean", self._group(node.right.span))
             return BOOLEAN, node.span

@@ -727,9 +727,12 @@ def _bits(value: t.Any, op: str) -> int:
     return value
 
 
-def _bool(value: t.Any, op: str) -> bool:
+def _bool(value: t.Any, operand: ast.Node | None) -> bool:
+    """An operand of `&&` or `||`, which must be a Boolean: core's type mismatch points at the operand
+    (FQL2BooleanSpec 'checks runtime args')."""
     if not isinstance(value, bool):
-        raise QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(value)}")
+        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(value)}")
+        raise err if operand is None else _at(err, operand)
     return value
 
 
@@ -799,9 +802,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
     origin = ctx.state.null_origin if left is None else None
     try:
         if op == "&&":
-            return _bool(left, op) and _bool(run(node.right, ctx), op)
+            return _bool(left, node.left) and _bool(run(node.right, ctx), node.right)
         if op == "||":
-            return _bool(left, op) or _bool(run(node.right, ctx), op)
+            return _bool(left, node.left) or _bool(run(node.right, ctx), node.right)
         if op == "??":
             if isinstance(left, (Document, NullDocument)):
                 # A document read at another time (in `at`) may be gone there, null to `??` (FQL2CheckConstraintsSpec).
@@ -880,7 +883,7 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
         if node.op == "-":
             return negate(_num(value, "-"))
         if node.op == "!":
-            return not _bool(value, "!")
+            return not _bool(value, None)
         return ~_bits(value, "~")
     except FQLError as err:
         raise _at(err, node)

@@ -1,0 +1,57 @@
+"""Helpers of the ports of core's v10 scalar model specs (FQL2MathSpec, FQL2NumberSpec, FQL2BytesSpec,
+FQL2IDSpec, FQL2TimeSpec, FQL2DateSpec, ...): run a query embedded, as core's model specs do, and see its
+value, its static type (core's `typeStr`, and a method's signature), or its error's code, message and span
+(offsets into the query, core's `Span(start, end)`)."""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+from fql.errors import FQLError
+
+
+def ok(db: fql.Database, query: str, typecheck: bool = True):
+    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck)[0]
+
+
+def type_of(db: fql.Database, query: str) -> str | None:
+    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
+
+
+def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
+    """(code, message, (start, end)) of the query's error."""
+    with pytest.raises(FQLError) as info:
+        ok(db, query, typecheck)
+    e = info.value
+    return e.v10_code, e.description, (e.span.start, e.span.end) if e.span is not None else None
+
+
+def signatures(db: fql.Database, member: str) -> list[str]:
+    """A stdlib member's signatures as core's `lookupSig` lists them: `name(params) => result` for each
+    overload of a method, the type alone for a field."""
+    shown = type_of(db, member)
+    assert shown is not None, member
+    name = member.rsplit(".", 1)[1]
+    if "=>" not in shown:
+        return [shown]
+    overloads = shown[1:-1].split(") & (") if shown.startswith("((") else [shown]
+    out = []
+    for overload in overloads:
+        params, result = _arrow(overload)
+        params = params if params.startswith("(") else f"({params})"
+        out.append(f"{name}{params} => {result}")
+    return out
+
+
+def _arrow(shown: str) -> tuple[str, str]:
+    """A function type's parameters and result: split at its `=>` outside any brackets."""
+    depth = 0
+    for at, char in enumerate(shown):
+        if char in "(<{[":
+            depth += 1
+        elif char in ")}]" or (char == ">" and shown[at - 1] != "="):
+            depth -= 1
+        if depth == 0 and shown.startswith(" => ", at):
+            return shown[:at], shown[at + 4 :]
+    raise AssertionError(shown)

@@ -12,10 +12,6 @@ in tests/server/test_core_typecheck.py.
 
 Not yet (fql's checker does not infer these; listed in README's **Typechecking**):
 - "types top-level built-ins": `asc` and `FQL.asc` shown as values (a generic signature not called).
-- "udf" "inferred type location is not shown" (`AddOne(2).foo`), "lookup env for nested calls" (`Bar()` is
-  `Set<Foo>`), "lookup env for collection types" (`Bar()` is `FooCollection`): a user function without a
-  signature is typed by core from its body.
-- "lookup env for computed fields": a computed field without a signature is typed by core from its body.
 - "invalid projection": core refuses a function without a signature that projects its parameter
   (`Invalid projection on a unknown type.`, drawn in the generated FSL); fql takes it.
 - "array with no generics doesn't blow up", "... and an inline index build should not blow up": fql refuses
@@ -127,6 +123,44 @@ def test_lookup_env_for_null_doc_types():
     q(db, 'Function.create({\n  name: "Bar",\n  signature: "() => NullFoo",\n  body: "() => { let v: Any = Foo.byId(\'0\'); v }"\n})')
     assert type_of(db, "Bar()") == "NullFoo"
     assert type_of(db, "Bar().id") == "ID"
+
+
+def test_udf_inferred_type_location_is_not_shown():
+    # A function without a signature is typed from its body (`Number => Number`); its call's result has
+    # no `inferred here` hint.
+    db = fql.connect(root_secret="secret")
+    q(db, "Function.create({ name: 'AddOne', body: 'x => x + 1' })")
+    out = answer(db, "AddOne(2).foo")
+    assert out["error"]["code"] == "invalid_query"
+    assert out["summary"] == (
+        "error: Type `Number` does not have field `foo`\nat *query*:1:11\n  |\n1 | AddOne(2).foo\n  |           ^^^\n  |"
+    )
+
+
+def test_lookup_env_for_nested_calls():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, "Function.create({ name: 'Bar', body: '() => Foo.all()' })")
+    assert type_of(db, "Bar()") == "Set<Foo>"
+    assert type_of(db, "Bar() { id }") == "Set<{ id: ID }>"
+
+
+def test_lookup_env_for_collection_types():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, 'Function.create({\n  name: "Bar",\n  body: "() => Foo"\n})')
+    assert type_of(db, "Bar()") == "FooCollection"
+    assert type_of(db, "Bar().definition") == "CollectionDef"
+
+
+def test_lookup_env_for_computed_fields():
+    # A computed field without a signature is typed from its body, in the database's environment.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, 'Collection.create({\n  name: "Bar",\n  computed_fields: {\n    foo: {\n      body: "_ => Foo.all()"\n    }\n  }\n})')
+    q(db, "Bar.create({ id: '1' })")
+    assert type_of(db, "Bar.byId('1')!.foo") == "Set<Foo>"
+    assert type_of(db, "Bar.byId('1')!.foo { id }") == "Set<{ id: ID }>"
 
 
 DEMO_COLLECTIONS = """collection Customer {

@@ -8,7 +8,7 @@ none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number`
 
 Not done (they need more of core's inference): FQL2TypecheckSpec's `asc` and `FQL.asc` shown as values
 (generic functions not called),
-`AddOne(2).foo` and the "lookup env" cases through user functions (a UDF's type is inferred from its body);
+(`AddOne(2).foo` and the "lookup env" cases are in tests/test_core_fql2_typecheck_spec.py);
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
@@ -700,7 +700,7 @@ def test_user_functions_with_a_signature():
     """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
     parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call
     of it is its result (FQL2TypecheckSpec "udf": no hint at a call's result); without one core infers
-    its type from its body, which fql does not."""
+    its type from its body (FQL2SchemaEnvSpec's `TimesTwo`: `UserFunction<Number => Number>`)."""
     db = fql.connect()
     db.query("Function.create({ name: 'Twice', signature: '(x: Number) => Number', body: '(n) => n * 2' })", syntax="v10")
     db.query("Function.create({ name: 'AddOne', body: 'x => x + 1' })", syntax="v10")
@@ -709,8 +709,8 @@ def test_user_functions_with_a_signature():
     assert type_of(db, "Twice.definition") == "FunctionDef"
     assert errors_of(db, "Twice(2).foo") == [("Type `Number` does not have field `foo`", 9, 12)]
     assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
-    assert type_of(db, "AddOne") is None
-    assert type_of(db, "AddOne(2)") is None
+    assert type_of(db, "AddOne") == "UserFunction<Number => Number>"
+    assert type_of(db, "AddOne(2)") == "Number"
 
 
 def test_user_functions_in_a_database_not_typechecked():

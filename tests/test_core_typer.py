@@ -456,8 +456,8 @@ def test_type_errors(db, query, expected):
         "{ f: x => x }.g",
         "1 + (if (true) 'a' else 2)",
         "'a' + (if (true) 'a' else 2)",  # a union's overloads (core's conjoined alternatives): not modelled
-        "'a' - 1",  # each number type's `-` and `/`: their union's order is core's map's, not modelled
-        "'foo' / 2",
+        "'a' - 1",  # each number type's `-`, binary and unary: core's failure of arity among them, not modelled
+        "let s = 'foo'; s / 2",  # core's hint for an operand from elsewhere: not modelled
     ],
 )
 def test_no_error_where_the_checker_is_unsure(db, query):
@@ -764,3 +764,20 @@ def test_a_reference_field_without_bang_suggests_it(people):
     assert [(m, s.start, s.end, rest) for m, _, _, s, *rest in failed.value.hints] == [
         ("Use the ! or ?. operator to handle the null case", 16, 16, ["!"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "start", "end"),
+    [
+        ("'foo' / 2", "String", 0, 5),
+        ("x => 'foo' * x", "String", 5, 10),
+        ("('foo') % 2", "String", 0, 7),
+        ("true ** 2", "Boolean", 0, 4),
+        ("Time.now() & 1", "Time", 0, 10),
+    ],
+)
+def test_a_number_operator_whose_left_operand_is_no_number(db, query, shown, start, end):
+    """FQL2EnvTypecheckSpec's `'foo' / x`: every number type's overload of the operator fails at its left
+    operand, worded as one union of their receivers in the order core's typer lists them."""
+    expected = f"Type `{shown}` is not a subtype of `Int | Float | Long | Double | Number`"
+    assert errors_of(db, query) == [(expected, start, end)]

@@ -617,7 +617,8 @@ class Checker:
             right, _ = self.infer(node.right, scope)
             self._use(left)
             return union((_without_null(left), right)), None
-        left = self.value(node.left, scope)
+        left, made = self.infer(node.left, scope)
+        self._use(left)
         right = self.value(node.right, scope)
         if op in ("&&", "||"):
             self._expect(left, "Boolean", self._group(node.left.span))
@@ -638,9 +639,11 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)))
-        # (The other number operators are overloaded over each number type's shape, `(Int, Number) => Number`
-        # and so on, in the order core's Scala map of type shapes iterates: a receiver that is no number fails
-        # all of them, worded as a union in that order, which fql cannot reproduce; it is left to run.)
+        elif op in _ARITHMETIC and op != "-" and _certain(left) and left != NULL and made == node.left.span:
+            # The other number operators are each number type's (`(Int, Number) => Number` and so on, `-`
+            # also unary): a left operand that is no number fails every overload at once (FQL2EnvTypecheckSpec
+            # `x => 'foo' / x`). Only where its type is made at it (else core adds a hint where).
+            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
     def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
@@ -899,6 +902,12 @@ class Checker:
 
 #: Core's hard-coded `+` (Typer.HardcodedOps): `((Number, Number) => Number) & ((String, String) => String)`.
 _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
+#: A number operator's overloads, one per number type's shape (its receiver, then `other: Number`), in the
+#: order core's typer lists them: it gathers each operator's overloads by iterating its map of type shapes
+#: (Typer.ops), a Scala immutable HashMap, whose order is its hash trie's: the five number types' names
+#: land so that Number and Double come first (in root slots 7 and 13), then Long, Float and Int (all three
+#: in slot 16, by their second fragments 3, 8, 9), whatever the other shapes are but for a rare collision.
+_NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
 

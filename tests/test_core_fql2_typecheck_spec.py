@@ -14,9 +14,6 @@ Not yet (fql's checker does not infer these; listed in README's **Typechecking**
 - "types top-level built-ins": `asc` and `FQL.asc` shown as values (a generic signature not called).
 - "invalid projection": core refuses a function without a signature that projects its parameter
   (`Invalid projection on a unknown type.`, drawn in the generated FSL); fql takes it.
-- "array with no generics doesn't blow up", "... and an inline index build should not blow up": fql refuses
-  the signature `Array` with core's message, but not drawn in the generated main.fsl (`at main.fsl:5:13`)
-  and without the index's error that core reports beside it.
 - "warns about uncalled overloaded functions": core's type of `(x, y) => x + y` (its warning is ported).
 """
 
@@ -161,6 +158,61 @@ def test_lookup_env_for_computed_fields():
     q(db, "Bar.create({ id: '1' })")
     assert type_of(db, "Bar.byId('1')!.foo") == "Set<Foo>"
     assert type_of(db, "Bar.byId('1')!.foo { id }") == "Set<{ id: ID }>"
+
+
+ARRAY_FIELD = 'Collection.create({\n  name: "User",\n  fields: {\n    my_field: { signature: "Array" }\n  }%s\n})'
+ARRAY_ERROR = """error: Invalid database schema update.
+    error: Type constructor `Array<>` accepts 1 parameters, received 0
+    at main.fsl:5:13
+      |
+    5 |   my_field: Array
+      |             ^^^^^
+      |
+"""
+
+
+def test_array_with_no_generics_doesnt_blow_up():
+    db = fql.connect(root_secret="secret")
+    out = answer(db, ARRAY_FIELD % "")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == ARRAY_ERROR + """at *query*:1:18
+  |
+1 |   Collection.create({
+  |  __________________^
+2 | |   name: "User",
+3 | |   fields: {
+4 | |     my_field: { signature: "Array" }
+5 | |   }
+6 | | })
+  | |__^
+  |"""
+
+
+def test_array_with_no_generics_and_an_inline_index_build_should_not_blow_up():
+    # The documents' type is opaque once a field's type fails: the index's path is typed against `User`.
+    db = fql.connect(root_secret="secret")
+    out = answer(db, ARRAY_FIELD % ",\n  indexes: {\n    byFoo: { terms: [{ field: \".foo\" }] }\n  }")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == ARRAY_ERROR + """    error: Type `User` does not have field `foo`
+    at main.fsl:7:13
+      |
+    7 |     terms [.foo]
+      |             ^^^
+      |
+at *query*:1:18
+  |
+1 |   Collection.create({
+  |  __________________^
+2 | |   name: "User",
+3 | |   fields: {
+4 | |     my_field: { signature: "Array" }
+5 | |   },
+6 | |   indexes: {
+7 | |     byFoo: { terms: [{ field: ".foo" }] }
+8 | |   }
+9 | | })
+  | |__^
+  |"""
 
 
 DEMO_COLLECTIONS = """collection Customer {

@@ -12,8 +12,6 @@ in tests/server/test_core_typecheck.py.
 
 Not yet (fql's checker does not infer these; listed in README's **Typechecking**):
 - "types top-level built-ins": `asc` and `FQL.asc` shown as values (a generic signature not called).
-- "invalid projection": core refuses a function without a signature that projects its parameter
-  (`Invalid projection on a unknown type.`, drawn in the generated FSL); fql takes it.
 - "warns about uncalled overloaded functions": core's type of `(x, y) => x + y` (its warning is ported).
 """
 
@@ -158,6 +156,29 @@ def test_lookup_env_for_computed_fields():
     q(db, "Bar.create({ id: '1' })")
     assert type_of(db, "Bar.byId('1')!.foo") == "Set<Foo>"
     assert type_of(db, "Bar.byId('1')!.foo { id }") == "Set<{ id: ID }>"
+
+
+def test_invalid_projection():
+    # A function without a signature whose body projects its parameter: the projection's receiver keeps a
+    # type core's inference leaves open (InvalidProjection), drawn in the generated main.fsl.
+    db = fql.connect(root_secret="secret")
+    out = answer(db, "Function.create({ name: 'Bar', body: 'x => x { x }' })")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == """error: Invalid database schema update.
+    error: Invalid projection on a unknown type. Use function signatures to fix the issue.
+    at main.fsl:5:3
+      |
+    5 |     x {
+      |  ___^
+    6 | |     x: .x
+    7 | |   }
+      | |___^
+      |
+at *query*:1:16
+  |
+1 | Function.create({ name: 'Bar', body: 'x => x { x }' })
+  |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |"""
 
 
 ARRAY_FIELD = 'Collection.create({\n  name: "User",\n  fields: {\n    my_field: { signature: "Array" }\n  }%s\n})'

@@ -233,7 +233,14 @@ class RuntimeEnv(Env):
                 errors, found = check_body(arrow, {}, self, body)
         finally:
             self._inferring.discard(name)
-        if errors or not isinstance(found, ty.Func) or ty.display(found.result) is None:
+        if errors or not isinstance(found, ty.Func):
+            return None
+        # (A function whose parameters only have fields read, `x => x.foo`: its calls are checked for those
+        # fields, its type is not shown.)
+        opened = bool(found.params) and all(isinstance(p, ty.Record) and p.wildcard == ty.UNKNOWN for p in found.params)
+        if opened:
+            return found
+        if ty.display(found.result) is None:
             return None
         if any(ty.contains(p, (ty.Unknown, ty.Var)) for p in found.params) and any(p != "_" for p in arrow.params):
             return None

@@ -314,6 +314,9 @@ def _with_unbound(found: t.Sequence[t.Any], body: t.Sequence[ast.Node], params: 
     from ...typer import TypeError_
     from .indexed_fields import free_names
 
+    # (An error the typer places in another function's body, `at <no source>` to a query, is left out: core
+    # draws it in that body, which fql does not place.)
+    found = [error for error in found if error.span != ast.NO_SPAN]
     unbound = [
         TypeError_(f"Unbound variable `{name}`", _at(start, start + len(name)))
         for name, start in free_names(body, params)

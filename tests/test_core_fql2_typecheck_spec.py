@@ -7,12 +7,9 @@ built-ins" (but `asc`), "types user-defined collections", "typechecks fields", "
 "typechecks comparison operators", "typechecks math", "typechecks returns from static functions",
 "typechecks args to apply functions", "typechecks args to static functions", "typechecks args to select",
 "dbg does types correctly" (its type), "log does types correctly" (its types) in tests/test_core_typer.py;
-"warns about uncalled functions", "warns about uncalled overloaded functions", "typechecking should not 500"
-in tests/server/test_core_typecheck.py.
-
-Not yet (fql's checker does not infer these; listed in README's **Typechecking**):
-- "types top-level built-ins": `asc` and `FQL.asc` shown as values (a generic signature not called).
-- "warns about uncalled overloaded functions": core's type of `(x, y) => x + y` (its warning is ported).
+"warns about uncalled functions", "warns about uncalled overloaded functions" (its warning; its type is
+here), "typechecking should not 500" in tests/server/test_core_typecheck.py. `asc` of "types top-level
+built-ins" is here.
 """
 
 from __future__ import annotations
@@ -95,6 +92,20 @@ def test_log_does_types_correctly(query, logged):
     assert out["data"] is None
     assert type_of(db, query) == "Null"
     assert out["summary"] == f"info at *query*:1: {logged}"
+
+
+def test_types_top_level_built_ins_generic():
+    # "types top-level built-ins": a generic signature not called shows its type parameter by name.
+    db = fql.connect()
+    assert type_of(db, "asc") == "(accessor: (A => Any)) => { asc: A => Any }"
+    assert type_of(db, "FQL.asc") == "(accessor: (A => Any)) => { asc: A => Any }"
+
+
+def test_warns_about_uncalled_overloaded_functions_type():
+    # "warns about uncalled overloaded functions": the lambda's type is core's overloads of `+` (the
+    # warning itself is checked in tests/server/test_core_typecheck.py).
+    db = fql.connect()
+    assert type_of(db, "(x, y) => x + y") == "((Number, Number) => Number) & ((String, String) => String)"
 
 
 # -- the cases with a database of their own

@@ -6,9 +6,8 @@ ext/fql/shared/src/test/scala/typer/TyperCoreSpec.scala. TyperCoreSpec types aga
 own (`succ`, `gimmeAandB`, `User`, a `+` giving Int): only its cases that need no such global are here, and
 none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number` with core's real stdlib).
 
-Not done (they need more of core's inference): FQL2TypecheckSpec's `asc` and `FQL.asc` shown as values
-(generic functions not called),
-(`AddOne(2).foo` and the "lookup env" cases are in tests/test_core_fql2_typecheck_spec.py);
+Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
+cases are in tests/test_core_fql2_typecheck_spec.py):
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
@@ -53,11 +52,10 @@ def test_can_return_trivial_errors(db):
 
 
 def test_types_top_level_built_ins(db):
-    # FQL2TypecheckSpec "types top-level built-ins", but `asc` (a generic signature: not modelled).
+    # FQL2TypecheckSpec "types top-level built-ins" (`asc`: tests/test_core_fql2_typecheck_spec.py).
     assert type_of(db, "Math") == "MathModule"
     assert type_of(db, "Math.abs") == "(x: Number) => Number"
     assert type_of(db, "let m: MathModule = Math; m") == "MathModule"
-    assert type_of(db, "asc") is None
 
 
 def test_typechecks_fields(db):
@@ -384,7 +382,6 @@ def test_static_types(db, query, shown):
     [
         "Math.sum([1])",  # overloads of one arity: not modelled
         "x => Math.abs(x)",  # a parameter's use
-        "dbg",  # a generic function not called: core names its parameters as it simplifies
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",

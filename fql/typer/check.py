@@ -111,7 +111,10 @@ def check(
     checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
     warnings = () if checker.errors else checker.uncalled(program, ty)
-    return Outcome(ty, tuple(checker.errors), warnings)
+    # A stdlib function of one type parameter, not called, as its signature shows it (FQL2TypecheckSpec
+    # "types top-level built-ins": `asc`); how core's simplifier names several is not modelled.
+    generic = isinstance(ty, (Func, Intersect)) and set(_params(ty)) == {"A"}
+    return Outcome(ty, tuple(checker.errors), warnings, display(ty, generic=generic))
 
 
 def check_body(
@@ -344,6 +347,10 @@ class Checker:
             return Func(tuple(typed.get(p.id) or p for p in params), result), node.span
         if node.rest is None and params and self._numeric_only(params) and not contains(result, Var):
             return Func(tuple(NUMBER for _ in params), result), node.span
+        if node.rest is None and _adds_its_parameters(node):
+            # `(x, y) => x + y`: core's overloads of `+`, each as the lambda's (FQL2TypecheckSpec "warns about
+            # uncalled overloaded functions").
+            return Intersect(tuple(Func(pair, pair[0]) for pair in _PLUS)), node.span
         if node.rest is None and params and all(self._read_only(p) for p in params):
             # Each parameter only has its fields read (`x => x.foo`): a struct of them, of any other fields
             # (its wildcard UNKNOWN: of types core infers, not shown).
@@ -1002,6 +1009,17 @@ def _match(pattern: Type, found: Type, bound: dict[str, list[Type]]) -> bool:
         if isinstance(found, Tuple) and pattern.name == "Array" and found.items:
             return _match(pattern.args[0], union(found.items), bound)
     return False
+
+
+def _adds_its_parameters(node: ast.Arrow) -> bool:
+    """Whether a lambda of two parameters is their sum and nothing else (`(x, y) => x + y`)."""
+    body = node.body
+    if len(node.params) != 2 or len(set(node.params)) != 2 or "_" in node.params:
+        return False
+    if not (isinstance(body, ast.Binary) and body.op == "+"):
+        return False
+    operands = (body.left, body.right)
+    return all(isinstance(o, ast.Ident) for o in operands) and {o.name for o in operands} == set(node.params)  # type: ignore[attr-defined]
 
 
 def _params(t_: Type) -> t.Iterator[str]:

@@ -7,21 +7,9 @@ built-ins" (but `asc`), "types user-defined collections", "typechecks fields", "
 "typechecks comparison operators", "typechecks math", "typechecks returns from static functions",
 "typechecks args to apply functions", "typechecks args to static functions", "typechecks args to select",
 "dbg does types correctly" (its type), "log does types correctly" (its types) in tests/test_core_typer.py;
-"warns about uncalled functions", "warns about uncalled overloaded functions", "typechecking should not 500"
-in tests/server/test_core_typecheck.py.
-
-Not yet (fql's checker does not infer these; listed in README's **Typechecking**):
-- "types top-level built-ins": `asc` and `FQL.asc` shown as values (a generic signature not called).
-- "udf" "inferred type location is not shown" (`AddOne(2).foo`), "lookup env for nested calls" (`Bar()` is
-  `Set<Foo>`), "lookup env for collection types" (`Bar()` is `FooCollection`): a user function without a
-  signature is typed by core from its body.
-- "lookup env for computed fields": a computed field without a signature is typed by core from its body.
-- "invalid projection": core refuses a function without a signature that projects its parameter
-  (`Invalid projection on a unknown type.`, drawn in the generated FSL); fql takes it.
-- "array with no generics doesn't blow up", "... and an inline index build should not blow up": fql refuses
-  the signature `Array` with core's message, but not drawn in the generated main.fsl (`at main.fsl:5:13`)
-  and without the index's error that core reports beside it.
-- "warns about uncalled overloaded functions": core's type of `(x, y) => x + y` (its warning is ported).
+"warns about uncalled functions", "warns about uncalled overloaded functions" (its warning; its type is
+here), "typechecking should not 500" in tests/server/test_core_typecheck.py. `asc` of "types top-level
+built-ins" is here.
 """
 
 from __future__ import annotations
@@ -106,6 +94,20 @@ def test_log_does_types_correctly(query, logged):
     assert out["summary"] == f"info at *query*:1: {logged}"
 
 
+def test_types_top_level_built_ins_generic():
+    # "types top-level built-ins": a generic signature not called shows its type parameter by name.
+    db = fql.connect()
+    assert type_of(db, "asc") == "(accessor: (A => Any)) => { asc: A => Any }"
+    assert type_of(db, "FQL.asc") == "(accessor: (A => Any)) => { asc: A => Any }"
+
+
+def test_warns_about_uncalled_overloaded_functions_type():
+    # "warns about uncalled overloaded functions": the lambda's type is core's overloads of `+` (the
+    # warning itself is checked in tests/server/test_core_typecheck.py).
+    db = fql.connect()
+    assert type_of(db, "(x, y) => x + y") == "((Number, Number) => Number) & ((String, String) => String)"
+
+
 # -- the cases with a database of their own
 
 
@@ -128,6 +130,122 @@ def test_lookup_env_for_null_doc_types():
     q(db, 'Function.create({\n  name: "Bar",\n  signature: "() => NullFoo",\n  body: "() => { let v: Any = Foo.byId(\'0\'); v }"\n})')
     assert type_of(db, "Bar()") == "NullFoo"
     assert type_of(db, "Bar().id") == "ID"
+
+
+def test_udf_inferred_type_location_is_not_shown():
+    # A function without a signature is typed from its body (`Number => Number`); its call's result has
+    # no `inferred here` hint.
+    db = fql.connect(root_secret="secret")
+    q(db, "Function.create({ name: 'AddOne', body: 'x => x + 1' })")
+    out = answer(db, "AddOne(2).foo")
+    assert out["error"]["code"] == "invalid_query"
+    assert out["summary"] == (
+        "error: Type `Number` does not have field `foo`\nat *query*:1:11\n  |\n1 | AddOne(2).foo\n  |           ^^^\n  |"
+    )
+
+
+def test_lookup_env_for_nested_calls():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, "Function.create({ name: 'Bar', body: '() => Foo.all()' })")
+    assert type_of(db, "Bar()") == "Set<Foo>"
+    assert type_of(db, "Bar() { id }") == "Set<{ id: ID }>"
+
+
+def test_lookup_env_for_collection_types():
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, 'Function.create({\n  name: "Bar",\n  body: "() => Foo"\n})')
+    assert type_of(db, "Bar()") == "FooCollection"
+    assert type_of(db, "Bar().definition") == "CollectionDef"
+
+
+def test_lookup_env_for_computed_fields():
+    # A computed field without a signature is typed from its body, in the database's environment.
+    db = fql.connect()
+    q(db, "Collection.create({ name: 'Foo' })")
+    q(db, 'Collection.create({\n  name: "Bar",\n  computed_fields: {\n    foo: {\n      body: "_ => Foo.all()"\n    }\n  }\n})')
+    q(db, "Bar.create({ id: '1' })")
+    assert type_of(db, "Bar.byId('1')!.foo") == "Set<Foo>"
+    assert type_of(db, "Bar.byId('1')!.foo { id }") == "Set<{ id: ID }>"
+
+
+def test_invalid_projection():
+    # A function without a signature whose body projects its parameter: the projection's receiver keeps a
+    # type core's inference leaves open (InvalidProjection), drawn in the generated main.fsl.
+    db = fql.connect(root_secret="secret")
+    out = answer(db, "Function.create({ name: 'Bar', body: 'x => x { x }' })")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == """error: Invalid database schema update.
+    error: Invalid projection on a unknown type. Use function signatures to fix the issue.
+    at main.fsl:5:3
+      |
+    5 |     x {
+      |  ___^
+    6 | |     x: .x
+    7 | |   }
+      | |___^
+      |
+at *query*:1:16
+  |
+1 | Function.create({ name: 'Bar', body: 'x => x { x }' })
+  |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |"""
+
+
+ARRAY_FIELD = 'Collection.create({\n  name: "User",\n  fields: {\n    my_field: { signature: "Array" }\n  }%s\n})'
+ARRAY_ERROR = """error: Invalid database schema update.
+    error: Type constructor `Array<>` accepts 1 parameters, received 0
+    at main.fsl:5:13
+      |
+    5 |   my_field: Array
+      |             ^^^^^
+      |
+"""
+
+
+def test_array_with_no_generics_doesnt_blow_up():
+    db = fql.connect(root_secret="secret")
+    out = answer(db, ARRAY_FIELD % "")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == ARRAY_ERROR + """at *query*:1:18
+  |
+1 |   Collection.create({
+  |  __________________^
+2 | |   name: "User",
+3 | |   fields: {
+4 | |     my_field: { signature: "Array" }
+5 | |   }
+6 | | })
+  | |__^
+  |"""
+
+
+def test_array_with_no_generics_and_an_inline_index_build_should_not_blow_up():
+    # The documents' type is opaque once a field's type fails: the index's path is typed against `User`.
+    db = fql.connect(root_secret="secret")
+    out = answer(db, ARRAY_FIELD % ",\n  indexes: {\n    byFoo: { terms: [{ field: \".foo\" }] }\n  }")
+    assert out["error"]["code"] == "invalid_schema"
+    assert out["summary"] == ARRAY_ERROR + """    error: Type `User` does not have field `foo`
+    at main.fsl:7:13
+      |
+    7 |     terms [.foo]
+      |             ^^^
+      |
+at *query*:1:18
+  |
+1 |   Collection.create({
+  |  __________________^
+2 | |   name: "User",
+3 | |   fields: {
+4 | |     my_field: { signature: "Array" }
+5 | |   },
+6 | |   indexes: {
+7 | |     byFoo: { terms: [{ field: ".foo" }] }
+8 | |   }
+9 | | })
+  | |__^
+  |"""
 
 
 DEMO_COLLECTIONS = """collection Customer {

@@ -6,9 +6,7 @@ Ported elsewhere: "FQL4 UDF" / "correctly adapts documents" (tests/test_cross_sy
 Skipped: "function defined by a short lambda" is pendingUntilFixed in core (a short lambda body is
 refused, as tests/fixtures/v10/misc.fql checks).
 Not yet: "validation errors" (core's parser says ``Expected `:` or `=` `` at the end of
-`let a`, fql's ``Unexpected end of input, expected `:` or `=` ``), "null spans shouldn't get filtered"
-(core infers the type of a function without a signature from its body, `Bar(0)` failing ``Type `Int` does
-not have field `foo` ``; fql does not type such a function's calls).
+`let a`, fql's ``Unexpected end of input, expected `:` or `=` ``).
 """
 
 from __future__ import annotations
@@ -451,3 +449,18 @@ def test_internal_sig_is_not_shown_to_v4(db):
     found = db.query('Get(Ref("functions/TestFunc"))')
     assert found["name"] == "TestFunc"
     assert "internal_sig" not in found
+
+
+def test_null_spans_shouldnt_get_filtered(db):
+    # A function without a signature reading a field of its parameter is typed from its body: a call with
+    # an Int fails where the field is read, in the body the query does not show (`at <no source>`), with
+    # its hint at the argument.
+    ok(db, "Function.create({ name: 'Bar', body: 'x => x.foo' })")
+    ok(db, 'Role.create({\n  name: "call_bar",\n  privileges: [{\n    resource: "Bar",\n    actions: {\n      call: true\n    }\n  }]\n})')
+    key = ok(db, "Key.create({ role: 'call_bar' }).secret")
+    body = err(db, "Bar(0)", key)
+    assert failed(body) == ("invalid_query", "The query failed 1 validation check")
+    assert body["summary"] == (
+        "error: Type `Int` does not have field `foo`\nat <no source>\nhint: Type `Int` inferred here\n"
+        "at *query*:1:5\n  |\n1 | Bar(0)\n  |     ^\n  |"
+    )

@@ -6,9 +6,8 @@ ext/fql/shared/src/test/scala/typer/TyperCoreSpec.scala. TyperCoreSpec types aga
 own (`succ`, `gimmeAandB`, `User`, a `+` giving Int): only its cases that need no such global are here, and
 none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number` with core's real stdlib).
 
-Not done (they need more of core's inference): FQL2TypecheckSpec's `asc` and `FQL.asc` shown as values
-(generic functions not called),
-`AddOne(2).foo` and the "lookup env" cases through user functions (a UDF's type is inferred from its body);
+Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
+cases are in tests/test_core_fql2_typecheck_spec.py):
 TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
@@ -53,11 +52,10 @@ def test_can_return_trivial_errors(db):
 
 
 def test_types_top_level_built_ins(db):
-    # FQL2TypecheckSpec "types top-level built-ins", but `asc` (a generic signature: not modelled).
+    # FQL2TypecheckSpec "types top-level built-ins" (`asc`: tests/test_core_fql2_typecheck_spec.py).
     assert type_of(db, "Math") == "MathModule"
     assert type_of(db, "Math.abs") == "(x: Number) => Number"
     assert type_of(db, "let m: MathModule = Math; m") == "MathModule"
-    assert type_of(db, "asc") is None
 
 
 def test_typechecks_fields(db):
@@ -386,7 +384,6 @@ def test_static_types(db, query, shown):
     "query",
     [
         "x => Math.abs(x)",  # a parameter's use
-        "dbg",  # a generic function not called: core names its parameters as it simplifies
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",
@@ -461,8 +458,8 @@ def test_type_errors(db, query, expected):
         "{ f: x => x }.g",
         "1 + (if (true) 'a' else 2)",
         "'a' + (if (true) 'a' else 2)",  # a union's overloads (core's conjoined alternatives): not modelled
-        "'a' - 1",  # each number type's `-` and `/`: their union's order is core's map's, not modelled
-        "'foo' / 2",
+        "'a' - 1",  # each number type's `-`, binary and unary: core's failure of arity among them, not modelled
+        "let s = 'foo'; s / 2",  # core's hint for an operand from elsewhere: not modelled
     ],
 )
 def test_no_error_where_the_checker_is_unsure(db, query):
@@ -706,7 +703,7 @@ def test_user_functions_with_a_signature():
     """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
     parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call
     of it is its result (FQL2TypecheckSpec "udf": no hint at a call's result); without one core infers
-    its type from its body, which fql does not."""
+    its type from its body (FQL2SchemaEnvSpec's `TimesTwo`: `UserFunction<Number => Number>`)."""
     db = fql.connect()
     db.query("Function.create({ name: 'Twice', signature: '(x: Number) => Number', body: '(n) => n * 2' })", syntax="v10")
     db.query("Function.create({ name: 'AddOne', body: 'x => x + 1' })", syntax="v10")
@@ -715,8 +712,8 @@ def test_user_functions_with_a_signature():
     assert type_of(db, "Twice.definition") == "FunctionDef"
     assert errors_of(db, "Twice(2).foo") == [("Type `Number` does not have field `foo`", 9, 12)]
     assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
-    assert type_of(db, "AddOne") is None
-    assert type_of(db, "AddOne(2)") is None
+    assert type_of(db, "AddOne") == "UserFunction<Number => Number>"
+    assert type_of(db, "AddOne(2)") == "Number"
 
 
 def test_user_functions_in_a_database_not_typechecked():
@@ -770,3 +767,20 @@ def test_a_reference_field_without_bang_suggests_it(people):
     assert [(m, s.start, s.end, rest) for m, _, _, s, *rest in failed.value.hints] == [
         ("Use the ! or ?. operator to handle the null case", 16, 16, ["!"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "start", "end"),
+    [
+        ("'foo' / 2", "String", 0, 5),
+        ("x => 'foo' * x", "String", 5, 10),
+        ("('foo') % 2", "String", 0, 7),
+        ("true ** 2", "Boolean", 0, 4),
+        ("Time.now() & 1", "Time", 0, 10),
+    ],
+)
+def test_a_number_operator_whose_left_operand_is_no_number(db, query, shown, start, end):
+    """FQL2EnvTypecheckSpec's `'foo' / x`: every number type's overload of the operator fails at its left
+    operand, worded as one union of their receivers in the order core's typer lists them."""
+    expected = f"Type `{shown}` is not a subtype of `Int | Float | Long | Double | Number`"
+    assert errors_of(db, query) == [(expected, start, end)]

@@ -54,6 +54,14 @@ def summary(err: FQLError, source: str, kind: str = "error") -> str:
     if err.span is not None:
         places.append(("query", None, err.span))
     places = [(name, source if text is None else text, span) for name, text, span in places if span.line]
+    hints = [h for h in getattr(err, "hints", ()) if h[3].line and len(h) == 4]
+    if not places and hints and err.span is not None:
+        # An error placed where the query does not show (a user function's body) and hinted in it: core's
+        # `at <no source>` (FQL2UserFunctionSpec "null spans shouldn't get filtered").
+        lines.append("at <no source>")
+        for message, name, text, span in hints:
+            lines.append(f"hint: {message}")
+            lines.extend(_place((name, source if text is None else text, span), None))
     if not places:
         return "\n".join(lines)
     # A later place on the first one's line of the same source leaves out its `at` line, as core renders

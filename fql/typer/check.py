@@ -111,7 +111,10 @@ def check(
     checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
     warnings = () if checker.errors else checker.uncalled(program, ty)
-    return Outcome(ty, tuple(checker.errors), warnings)
+    # A stdlib function of one type parameter, not called, as its signature shows it (FQL2TypecheckSpec
+    # "types top-level built-ins": `asc`); how core's simplifier names several is not modelled.
+    generic = isinstance(ty, (Func, Intersect)) and set(_params(ty)) == {"A"}
+    return Outcome(ty, tuple(checker.errors), warnings, display(ty, generic=generic))
 
 
 def check_body(
@@ -168,6 +171,9 @@ class Checker:
     passed: dict[int, tuple[int, Type]] = field(factory=dict)
     numeric: dict[int, int] = field(factory=dict)
     boolean: dict[int, int] = field(factory=dict)
+    #: The fields read of each lambda parameter (`x.foo`), one entry a read: a parameter used only so is of
+    #: a type core leaves open but for those fields.
+    fields: dict[int, list[str]] = field(factory=dict)
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
@@ -345,10 +351,23 @@ class Checker:
             return Func(tuple(NUMBER for _ in params), result), node.span
         if node.rest is None and params and self._boolean_only(params) and not contains(result, Var):
             return Func(tuple(BOOLEAN for _ in params), result), node.span
+        if node.rest is None and _adds_its_parameters(node):
+            # `(x, y) => x + y`: core's overloads of `+`, each as the lambda's (FQL2TypecheckSpec "warns about
+            # uncalled overloaded functions").
+            return Intersect(tuple(Func(pair, pair[0]) for pair in _PLUS)), node.span
+        if node.rest is None and params and all(self._read_only(p) for p in params):
+            # Each parameter only has its fields read (`x => x.foo`): a struct of them, of any other fields
+            # (its wildcard UNKNOWN: of types core infers, not shown).
+            opened = tuple(Record(tuple((n, UNKNOWN) for n in dict.fromkeys(self.fields[p.id])), UNKNOWN) for p in params)
+            return Func(opened, UNKNOWN), node.span
         if node.rest is not None or ids & self.used:
             # A function still, of a type core infers from how its parameters are used.
             return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
         return Func(tuple(params), result), node.span
+
+    def _read_only(self, param: Var) -> bool:
+        """Whether a parameter is used, and only to read a field of it (`x.foo`)."""
+        return self.uses.get(param.id, 0) > 0 and self.uses.get(param.id) == len(self.fields.get(param.id, ()))
 
     def _numeric_only(self, params: list[Var]) -> bool:
         """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
@@ -369,6 +388,8 @@ class Checker:
                 self._not_a_function(node, primary(fn), origin)
             return UNKNOWN, None
         if isinstance(fn, Named):
+            if fn.name == "UserFunction":
+                self._check_opened(node, fn, args)
             fn = self.env.apply_type(fn) or UNKNOWN
         seeds: tuple[tuple[str, Type], ...] = ()
         if isinstance(fn, Generic):
@@ -417,6 +438,25 @@ class Checker:
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
+
+    def _check_opened(self, node: ast.Apply, fn: Named, args: list[Type]) -> None:
+        """A user function typed from its body whose parameter only has a field read (`x => x.foo`), given a
+        primitive without that field: core's missing field, placed in the function's body, which the query
+        does not show (`at <no source>`), with its hint at the argument (FQL2UserFunctionSpec "null spans
+        shouldn't get filtered": `Bar(0)`)."""
+        inner = self.env.apply_type(fn)
+        if not isinstance(inner, Func) or len(inner.params) != len(args):
+            return
+        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        for arg, found, param in zip(node.args, args, inner.params):
+            opened = isinstance(param, Record) and param.wildcard == UNKNOWN and len(param.fields) == 1
+            if not opened or not _primitive(found) or not self._placed(arg):
+                continue
+            widened, name = primary(found), param.fields[0][0]  # type: ignore[union-attr]
+            if self.env.has_member(widened, name) is False:
+                shown = display(widened)
+                hint = (f"Type `{shown}` inferred here", self._group(arg.span, parens), None)
+                self.errors.append(TypeError_(f"Type `{shown}` does not have field `{name}`", ast.NO_SPAN, (hint,)))
 
     def _passed_as(self, var: int) -> Type | None:
         """The type a lambda parameter was passed as, where that is all the query did with it."""
@@ -566,6 +606,7 @@ class Checker:
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
                     found = self._lambda(node, inputs, scope)
                     self._expect_container(found, param.result, node, lambda_result=True)
+                    self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
                     found = found.result
                 param = param.result
@@ -593,6 +634,33 @@ class Checker:
             return
         if shown is not None and not contains(found, (Unknown, Var)):
             self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", node.span)
+
+    def _expect_set_of_array(self, node: ast.Arrow, result: Type, scope: dict) -> None:
+        """A lambda whose body is an array literal, where a set is to be given (`Set.flatMap`): core's
+        NotSubtype at the body, its items typed before the lambda's parameters are bound, so a parameter
+        itself shows as `Never` (FQL2IterableSpec "Set<>.flatMap([]) does not work": ``Type `[Never, Number]`
+        is not a subtype of `Set<Any>` `` for `v => [v, v + 10]`, under core's own FIXME)."""
+        body = node.body
+        if not (isinstance(result, Named) and result.name in ("Set", "EventSource") and len(result.args) == 1):
+            return
+        if not isinstance(body, ast.Array) or node.rest is not None or self._group(body.span) != body.span:
+            return
+        inner = dict(scope)
+        for name in node.params:
+            inner[name] = (Var(self.vars), None)
+            self.vars += 1
+        mark, self.depth = len(self.errors), self.depth + 1
+        try:
+            items = [self.infer(item, inner)[0] for item in body.items]
+        finally:
+            self.depth -= 1
+        if len(self.errors) > mark:
+            del self.errors[mark:]
+            return
+        items = [NEVER if isinstance(item, Var) else item for item in items]
+        shown = display(Tuple(tuple(items)))
+        if shown is not None and not any(contains(item, (Var, Unknown)) for item in items):
+            self.fail(f"Type `{shown}` is not a subtype of `{result.name}<Any>`", body.span)
 
     def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
@@ -640,7 +708,8 @@ class Checker:
             right, _ = self.infer(node.right, scope)
             self._use(left)
             return union((_without_null(left), right)), None
-        left = self.value(node.left, scope)
+        left, made = self.infer(node.left, scope)
+        self._use(left)
         right = self.value(node.right, scope)
         if op in ("&&", "||"):
             for operand in (left, right):
@@ -664,9 +733,11 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)))
-        # (The other number operators are overloaded over each number type's shape, `(Int, Number) => Number`
-        # and so on, in the order core's Scala map of type shapes iterates: a receiver that is no number fails
-        # all of them, worded as a union in that order, which fql cannot reproduce; it is left to run.)
+        elif op in _ARITHMETIC and op != "-" and _certain(left) and left != NULL and made == node.left.span:
+            # The other number operators are each number type's (`(Int, Number) => Number` and so on, `-`
+            # also unary): a left operand that is no number fails every overload at once (FQL2EnvTypecheckSpec
+            # `x => 'foo' / x`). Only where its type is made at it (else core adds a hint where).
+            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
     def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
@@ -738,6 +809,8 @@ class Checker:
     def visit_Member(self, node: ast.Member, scope: dict) -> Typed:
         receiver, origin = self.infer(node.obj, scope)
         self._use(receiver)
+        if isinstance(receiver, Var) and not node.optional:
+            self.fields.setdefault(receiver.id, []).append(node.name)
         if node.optional:
             receiver = _without_null(receiver)
         before = self._group(node.obj.span)
@@ -925,6 +998,12 @@ class Checker:
 
 #: Core's hard-coded `+` (Typer.HardcodedOps): `((Number, Number) => Number) & ((String, String) => String)`.
 _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
+#: A number operator's overloads, one per number type's shape (its receiver, then `other: Number`), in the
+#: order core's typer lists them: it gathers each operator's overloads by iterating its map of type shapes
+#: (Typer.ops), a Scala immutable HashMap, whose order is its hash trie's: the five number types' names
+#: land so that Number and Double come first (in root slots 7 and 13), then Long, Float and Int (all three
+#: in slot 16, by their second fragments 3, 8, 9), whatever the other shapes are but for a rare collision.
+_NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
 
@@ -956,6 +1035,17 @@ def _match(pattern: Type, found: Type, bound: dict[str, list[Type]]) -> bool:
         if isinstance(found, Tuple) and pattern.name == "Array" and found.items:
             return _match(pattern.args[0], union(found.items), bound)
     return False
+
+
+def _adds_its_parameters(node: ast.Arrow) -> bool:
+    """Whether a lambda of two parameters is their sum and nothing else (`(x, y) => x + y`)."""
+    body = node.body
+    if len(node.params) != 2 or len(set(node.params)) != 2 or "_" in node.params:
+        return False
+    if not (isinstance(body, ast.Binary) and body.op == "+"):
+        return False
+    operands = (body.left, body.right)
+    return all(isinstance(o, ast.Ident) for o in operands) and {o.name for o in operands} == set(node.params)  # type: ignore[attr-defined]
 
 
 def _params(t_: Type) -> t.Iterator[str]:

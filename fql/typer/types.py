@@ -346,10 +346,12 @@ def substitute(t_: Type, bound: t.Mapping[str, Type]) -> Type:
 _IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 
-def display(t_: Type) -> str | None:
+def display(t_: Type, generic: bool = False) -> str | None:
     """The type as core shows it (a response's `static_type`, and inside error messages); None for a type
-    the checker cannot show (one holding UNKNOWN, a floating-point literal)."""
-    if contains(t_, (Unknown, Param, Generic)) or _has_float(t_):
+    the checker cannot show (one holding UNKNOWN, a floating-point literal). `generic`: a stdlib function
+    of a generic signature, not called, shows its type parameters by their names (`asc` is `(accessor: (A
+    => Any)) => { asc: A => Any }`, core's skolemized signature without its `<A>`)."""
+    if contains(t_, (Unknown, Generic)) or (not generic and contains(t_, Param)) or _has_float(t_):
         return None
     names: dict[int, str] = {}
     _name_generics(t_, names)
@@ -398,6 +400,8 @@ def _show(t_: Type, prec: int, names: dict[int, str]) -> str:
         return t_.name + ("<" + ", ".join(_show(a, 0, names) for a in t_.args) + ">" if t_.args else "")
     if isinstance(t_, Var):
         return names.get(t_.id, "Any")
+    if isinstance(t_, Param):
+        return t_.name
     if isinstance(t_, Record):
         items = [f"{field_name(k)}: {_show(v, 0, names)}" for k, v in t_.fields]
         if t_.wildcard is not None:

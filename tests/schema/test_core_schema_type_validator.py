@@ -7,8 +7,9 @@ The type errors core's typer finds in bodies, which fql's typer finds too (eval/
 here with core's texts (test_type_errors_in_bodies): "check for simple validation errors", and the failing
 halves of "validate explicit signatures", "check for recursive functions", "validate check constraints",
 "validate computed fields", "check role privileges", "check role membership" and "check access provider
-roles". Skipped: core's inferred signatures (the `CollectionUpdate`/`FunctionUpdate` results), which fql
-does not infer (README, "Where fql departs from Fauna"). The passing halves are here as what the schema
+roles". Core's inferred signatures (the `CollectionUpdate`/`FunctionUpdate` results) of "infer function
+signatures", "validate explicit signatures", "validate computed fields" and "infer across computed fields
+and functions" are checked as the items' static types (test_inferred_signatures). The passing halves are here as what the schema
 does once taken (test_cases_the_typer_passes). "disallow args with duplicate names (pending)" is core's
 pending case: its validator lets `function dup_name(a, a)` through, and fql refuses it when the body is
 parsed (`Duplicate lambda argument`), as core's comment says happens "higher up in the stack"."""
@@ -451,3 +452,36 @@ at main.fsl:1:1
 def test_type_errors_in_bodies(db, source, expected):
     assert push_error(db, source) == expected
     assert q(db, "Collection.all().count() + Function.all().count() + Role.all().count()") == 0
+
+
+def _static_type(db: fql.Database, query: str) -> str | None:
+    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
+
+
+@pytest.mark.parametrize(
+    ("source", "query", "inferred"),
+    [
+        # Core's FunctionUpdate / CollectionUpdate results: the types its typer gives the items, seen as
+        # their static types.
+        pytest.param("function one(x) {\n  x + 2\n}", "one", "UserFunction<Number => Number>", id="infer function signatures"),
+        pytest.param(
+            "function one(x: Int): Int {\n  x * 2\n}", "one", "UserFunction<(x: Int) => Int>", id="validate explicit signatures"
+        ),
+        pytest.param(
+            "collection User {\n  name: String\n\n  compute foo = doc => doc.name.length > 3\n}",
+            "User.all().map(doc => doc.foo)",
+            "Set<Boolean>",
+            id="validate computed fields",
+        ),
+        pytest.param(
+            'collection User {\n  first: String\n  last: String\n  compute name = doc => doc.first + " " + doc.last\n}\n\n'
+            "function myUser() {\n  User.byId(1)!.name\n}",
+            "myUser",
+            "UserFunction<() => String>",
+            id="infer across computed fields and functions",
+        ),
+    ],
+)
+def test_inferred_signatures(db, source, query, inferred):
+    push(db, source)
+    assert _static_type(db, query) == inferred

@@ -618,3 +618,49 @@ def test_validate_typechecks_the_schema_as_update_does(api, db, endpoint):
     response = upload(api, "/schema/1/validate", [("main.fsl", "function len(x: String): Number {\n  x.length\n}")], db.admin_key)
     assert response[0] == 200 and response[2]["diff"] == "* Adding function `len` to main.fsl:1:1\n\n"
     assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+
+
+PROJECTED = "function getRoomFieldsForRoom(room) {\n%s\n}\n"
+INVALID_PROJECTION = "error: Invalid projection on a unknown type. Use function signatures to fix the issue."
+
+
+def test_invalid_projection(api, db):
+    # SchemaEndpointSpec "invalid projection": a function without a signature projecting its parameter.
+    files = [("foo.fsl", PROJECTED % "  room {\n    _id: .id,\n    roomTitle,\n    status\n  }")]
+    response = upload(api, "/schema/1/update", files, db.admin_key)
+    assert response[0] == 400
+    assert message(response) == INVALID_PROJECTION + """
+at foo.fsl:2:3
+  |
+2 |     room {
+  |  ___^
+3 | |     _id: .id,
+4 | |     roomTitle,
+5 | |     status
+6 | |   }
+  | |___^
+  |"""
+
+
+def test_invalid_projection_multiple_errors(api, db):
+    # SchemaEndpointSpec "invalid projection (multiple errors)": a `let` of such a projection is as open.
+    body = "  let room2 = room { id, roomTitle, status }\n  room2 {\n    _id: .id,\n    roomTitle,\n    status\n  }"
+    response = upload(api, "/schema/1/update", [("foo.fsl", PROJECTED % body)], db.admin_key)
+    assert response[0] == 400
+    assert message(response) == INVALID_PROJECTION + """
+at foo.fsl:2:15
+  |
+2 |   let room2 = room { id, roomTitle, status }
+  |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+""" + INVALID_PROJECTION + """
+at foo.fsl:3:3
+  |
+3 |     room2 {
+  |  ___^
+4 | |     _id: .id,
+5 | |     roomTitle,
+6 | |     status
+7 | |   }
+  | |___^
+  |"""

@@ -1,15 +1,10 @@
 """core's FQL2EnvTypecheckSpec (ext/api/src/test/scala/fql2/FQL2EnvTypecheckSpec.scala), `db typecheck flag`,
 through `POST /query/1` (fql.server.v10.query) in a child database that is not typechecked, then is.
 
-Ported in part: both cases turn on core's typer finding that `'foo' / x` divides a String, which fql's
-checker does not report: core applies the overloads of `/` of every number type, and words their failure
-as one union built in the order of its shape map, which fql cannot reproduce (README, Typechecking). So
-the update core refuses with `invalid_schema` (its schema validation typechecks every function body once
-the database is typechecked) and the `invalid_query` the lambda gets once the flag is on are answered
-here. What fql does as core does is kept: the lambda is a value where the database is not typechecked, and
-a function with that body is made, and deleted once the flag is on. The same flow with a body fql's typer
-refuses (`x => 1.foo`), where the update is `invalid_schema`, is in
-tests/schema/test_core_env_schema_checks.py."""
+Both cases turn on core's typer finding that `'foo' / x` divides a String: `/` is the overloads of every
+number type, all of which its left operand fails (``Type `String` is not a subtype of `Int | Float | Long |
+Double | Number` ``, the overloads in the order core's map of type shapes iterates: fql/typer/check.py). The
+same flow with a body of another error (`x => 1.foo`) is in tests/schema/test_core_env_schema_checks.py."""
 
 from __future__ import annotations
 
@@ -49,14 +44,23 @@ def typecheck_app(db: fql.Database) -> None:
 
 
 def test_checks_env_types_if_db_typechecking_is_enabled(db):
-    """`checks env types if db typechecking is enabled`, but for core's invalid_schema on the update."""
+    """`checks env types if db typechecking is enabled`: the update triggers the schema's validation."""
     ok(db, 'Function.create({\n  name: "aFn",\n  body: "x => \'foo\' / x"\n})')
     typecheck_app(db)
+    status, body = run(db, 'Function.byName("aFn")!.update({})')
+    assert (status, body["error"]["code"]) == (400, "invalid_schema")
+    assert "error: Type `String` is not a subtype of `Int | Float | Long | Double | Number`" in body["error"]["message"]
     ok(db, 'Function.byName("aFn")!.delete()')
     assert ok(db, 'Function.byName("aFn").exists()')["data"] is False
 
 
 def test_db_typecheck_flag_controls_default_query_behavior(db):
-    """`db typecheck flag controls default query behavior`, but for core's invalid_query once it is on."""
+    """`db typecheck flag controls default query behavior`."""
     assert ok(db, "Query.isEnvTypechecked()")["data"] is False
     assert ok(db, "x => 'foo' / x")["data"] == "[function <lambda>]"
+    typecheck_app(db)
+    status, body = run(db, "x => 'foo' / x")
+    assert (status, body["error"]["code"]) == (400, "invalid_query")
+    assert body["summary"].startswith(
+        "error: Type `String` is not a subtype of `Int | Float | Long | Double | Number`\nat *query*:1:6\n"
+    )

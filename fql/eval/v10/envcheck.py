@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
+import attrs
 from attrs import frozen
 
 from ... import ast
@@ -213,6 +214,8 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
     untyped = {arg.name.text: (UNKNOWN, None) for arg in function.args if arg.name.text != "_"}
     collections = schema.declared(text, offset)
     found, _ = check_body(body, untyped, env, source, declared=collections)
+    if function.ret is None:
+        found += tuple(_unknown_projections(body, frozenset(untyped)))
     found = _with_unbound(found, body.body, frozenset(untyped), schema)
     typed = dict(untyped)
     for arg in function.args:
@@ -233,6 +236,43 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
         else:
             found += _from_signature(body, new, result, returns)
     return _placed(found, offset)
+
+
+def _unknown_projections(node: t.Any, unknown: frozenset[str]) -> t.Iterator[t.Any]:
+    """Core's InvalidProjection for a function without a signature: a projection whose receiver's type its
+    inference leaves open, a parameter or a `let` of such a projection (FQL2TypecheckSpec "invalid
+    projection", SchemaEndpointSpec "invalid projection (multiple errors)"), at the projection."""
+    from ...typer import TypeError_
+
+    if isinstance(node, ast.Project) and isinstance(node.expr, ast.Ident) and node.expr.name in unknown:
+        yield TypeError_("Invalid projection on a unknown type. Use function signatures to fix the issue.", node.span)
+    if isinstance(node, (ast.Block, ast.Program)):
+        for statement in node.body:
+            if isinstance(statement, ast.Let):
+                yield from _unknown_projections(statement.value, unknown)
+                value = statement.value
+                receiver = value.expr if isinstance(value, ast.Project) else value
+                opened = isinstance(receiver, ast.Ident) and receiver.name in unknown
+                unknown = unknown | {statement.name} if opened else unknown - {statement.name}
+            else:
+                yield from _unknown_projections(statement, unknown)
+        return
+    if isinstance(node, ast.Arrow):
+        node, unknown = node.body, unknown - {*node.params, node.rest}
+        yield from _unknown_projections(node, unknown)
+        return
+    if isinstance(node, ast.Node) and not isinstance(node, ast.Literal):
+        for attribute in attrs.fields(type(node)):
+            if attribute.name != "span":
+                yield from _unknown_values(getattr(node, attribute.name), unknown)
+
+
+def _unknown_values(value: t.Any, unknown: frozenset[str]) -> t.Iterator[t.Any]:
+    if isinstance(value, ast.Node):
+        yield from _unknown_projections(value, unknown)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _unknown_values(item, unknown)
 
 
 def _from_signature(
@@ -274,6 +314,9 @@ def _with_unbound(found: t.Sequence[t.Any], body: t.Sequence[ast.Node], params: 
     from ...typer import TypeError_
     from .indexed_fields import free_names
 
+    # (An error the typer places in another function's body, `at <no source>` to a query, is left out: core
+    # draws it in that body, which fql does not place.)
+    found = [error for error in found if error.span != ast.NO_SPAN]
     unbound = [
         TypeError_(f"Unbound variable `{name}`", _at(start, start + len(name)))
         for name, start in free_names(body, params)

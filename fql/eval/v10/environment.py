@@ -97,23 +97,24 @@ def _collection_globals(data: dict, typechecked: bool) -> list[tuple[str, str, d
     return [(name, name + "Collection", document_shapes(name, data, typechecked)) for name in _names(data)]
 
 
-def document_shapes(name: str, definition: dict, typechecked: bool = False) -> dict[str, std.Shape]:
+def document_shapes(name: str, definition: dict, typechecked: bool = False, env: t.Any = None) -> dict[str, std.Shape]:
     """The three types a user collection called (or aliased) `name` gives: `<name>Collection`, `<name>`
-    and `Null<name>` (core's CollectionTypeInfo). Computed fields are in them only when typechecked."""
-    return _CollectionTypes(name, definition, typechecked).shapes()
+    and `Null<name>` (core's CollectionTypeInfo). Computed fields are in them only when typechecked; `env`:
+    the typer's environment their bodies are typed in (None: the stdlib's only)."""
+    return _CollectionTypes(name, definition, typechecked, env).shapes()
 
 
 class _CollectionTypes:
     """Core's CollectionTypeInfo over a stored definition: its fields' types, each shown as core shows it."""
 
-    def __init__(self, name: str, definition: dict, typechecked: bool):
+    def __init__(self, name: str, definition: dict, typechecked: bool, env: t.Any = None):
         self.name = name
         self.defined = {
             field: (_parse(spec.get("signature")), "default" in spec)
             for field, spec in (definition.get("fields") or {}).items()
             if isinstance(spec, dict)
         }
-        self.computed = _computed(definition, typechecked)
+        self.computed = _computed(definition, typechecked, env)
         wildcard = definition.get("wildcard")
         self.wildcard: t.Any = _parse(wildcard) if isinstance(wildcard, str) else None
         if self.wildcard is None and not self.defined:
@@ -190,19 +191,21 @@ class _CollectionTypes:
         return found
 
 
-def _computed(definition: dict, typechecked: bool) -> dict[str, str]:
+def _computed(definition: dict, typechecked: bool, env: t.Any = None) -> dict[str, str]:
     """Computed fields as core's typer records them in a typechecked database: a declared signature as
     written, else the type of the body (FQL2ComputedFieldsSpec "should infer computed field types"), `Any`
     where fql's typer cannot say it."""
     if not typechecked:
         return {}
-    return {name: shown for name, (shown, _) in computed_types(definition).items()}
+    return {name: shown for name, (shown, _) in computed_types(definition, env).items()}
 
 
-def computed_types(definition: dict) -> dict[str, tuple[str, bool]]:
+def computed_types(definition: dict, env: t.Any = None) -> dict[str, tuple[str, bool]]:
     """Each computed field's type as shown, and whether it is declared or inferred (else it is `Any` for
     want of one). A body is typed with its document of the fields known so far: the meta fields, the
-    defined ones, the computed ones declared or inferred before it (a later one is not known)."""
+    defined ones, the computed ones declared or inferred before it (a later one is not known); and with
+    the typer's environment `env` (the database's collections and functions: FQL2TypecheckSpec "lookup
+    env for computed fields"; None: the stdlib's only)."""
     computed = {n: spec for n, spec in (definition.get("computed_fields") or {}).items() if isinstance(spec, dict)}
     out: dict[str, tuple[str, bool]] = {}
     for name, spec in computed.items():
@@ -211,12 +214,12 @@ def computed_types(definition: dict) -> dict[str, tuple[str, bool]]:
             out[name] = (show(declared), not (isinstance(declared, sig.Keyword) and declared.name == "Any"))
     for name, spec in computed.items():
         if name not in out:
-            found = _inferred(spec.get("body"), definition, out)
+            found = _inferred(spec.get("body"), definition, out, env)
             out[name] = (found, True) if found is not None else ("Any", False)
     return {name: out[name] for name in computed}
 
 
-def _inferred(body: t.Any, definition: dict, known: dict[str, tuple[str, bool]]) -> str | None:
+def _inferred(body: t.Any, definition: dict, known: dict[str, tuple[str, bool]], env: t.Any = None) -> str | None:
     """The type fql's typer gives a computed field's body (a lambda of one parameter), shown; None where
     it cannot say, or the type does not read back as a signature (the field is then `Any`)."""
     from ...parse import parse
@@ -240,7 +243,7 @@ def _inferred(body: t.Any, definition: dict, known: dict[str, tuple[str, bool]])
     doc = _stdlib("{ " + ", ".join(items) + " }")
     scope = {p: (doc if doc is not None else ty.UNKNOWN, None) for p in arrow.params if p != "_"}
     try:
-        _, found = check_body(arrow.body, scope, RuntimeEnv(None), body)
+        _, found = check_body(arrow.body, scope, env or RuntimeEnv(None), body)
     except RecursionError:
         return None
     shown = ty.display(found)

@@ -1078,7 +1078,13 @@ def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]
         return []
     find = lookup(ctx, ctx.state.scope)
     try:
-        drawn = unknown_types(files, refs=True) or default_types(ctx, files, find)
+        drawn = unknown_types(files, refs=True)
+        if drawn and env_typechecked(ctx):
+            # A field's type core's typer refuses leaves the documents' type opaque, shown by its name, and
+            # the index paths are typed all the same (FQL2TypecheckSpec "array with no generics and an inline
+            # index build should not blow up").
+            drawn += [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find, True)]
+        drawn = drawn or default_types(ctx, files, find)
         if not drawn and env_typechecked(ctx):
             drawn = [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find)]
     except FSLError:
@@ -1137,10 +1143,13 @@ def _index_path_errors(definition: dict, find: sig.Lookup) -> list[str]:
     return errors
 
 
-def _drawn_path_errors(text: str, file: str, name: str, definition: dict, find: sig.Lookup) -> list[str]:
+def _drawn_path_errors(
+    text: str, file: str, name: str, definition: dict, find: sig.Lookup, opaque: bool = False
+) -> list[str]:
     """The index and unique constraint paths' errors (`_index_path_errors`), each drawn at the step the type
     does not have in the collection's FSL, with core's hint at the field type it was inferred from; none
-    where a step or the type cannot be placed."""
+    where a step or the type cannot be placed. `opaque`: the documents' type is shown by the collection's
+    name (a field's type failed), and only a path's first step, not one of its fields, is checked."""
     from ...schema import parser
     from ...schema.errors import Diagnostic
     from ...schema.nodes import Block, Field, Paths
@@ -1159,6 +1168,10 @@ def _drawn_path_errors(text: str, file: str, name: str, definition: dict, find: 
         if found is None:
             continue
         message, step, hint = found
+        if opaque:
+            if step != 0:
+                continue
+            message = f"Type `{name}` does not have field `{term.path[0]}`"
         at = _step_span(text[term.start : term.end], term.path, step)
         if at is None:
             return []

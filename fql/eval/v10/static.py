@@ -209,9 +209,10 @@ class RuntimeEnv(Env):
         return ty.Named("UserFunction", (fn,)) if isinstance(fn, ty.Func) else None
 
     def _inferred_function(self, name: str, body: t.Any) -> ty.Func | None:
-        """A function without a signature that takes no parameter it uses (`() => Foo.byId('0')!.bar`):
-        the type of its body, as core infers it (FQL2ComputedFieldsSpec "should infer computed field
-        types"); None for the others, whose parameters' types core infers from their use (not modelled),
+        """A function without a signature typed from its body, as core infers it: one that takes no
+        parameter it uses (`() => Foo.byId('0')!.bar`: FQL2ComputedFieldsSpec "should infer computed field
+        types"), or whose parameters the checker types from their use (`x => x + 1` is `Number => Number`:
+        FQL2TypecheckSpec "udf"); None for the others (core's inference from other uses is not modelled),
         and for a function that reaches itself."""
         from ...errors import FQLError
         from ...parse import parse
@@ -224,16 +225,31 @@ class RuntimeEnv(Env):
         except FQLError:
             return None
         arrow = program.body[0] if len(program.body) == 1 else None
-        if not isinstance(arrow, ast.Arrow) or arrow.rest is not None or any(p != "_" for p in arrow.params):
+        if not isinstance(arrow, ast.Arrow) or arrow.rest is not None:
             return None
         self._inferring.add(name)
         try:
-            errors, result = check_body(arrow.body, {}, self, body)
+            if all(p == "_" for p in arrow.params):
+                errors, result = check_body(arrow.body, {}, self, body)
+                found: ty.Type = ty.Func(tuple(ty.UNKNOWN for _ in arrow.params), result)
+            else:
+                # The lambda as the checker types it: a parameter used only as a number is a Number, one
+                # only passed to a user index of that index's term type (`x => x + 1` is `Number => Number`).
+                errors, found = check_body(arrow, {}, self, body)
         finally:
             self._inferring.discard(name)
-        if errors or ty.display(result) is None:
+        if errors or not isinstance(found, ty.Func):
             return None
-        return ty.Func(tuple(ty.UNKNOWN for _ in arrow.params), result)
+        # (A function whose parameters only have fields read, `x => x.foo`: its calls are checked for those
+        # fields, its type is not shown.)
+        opened = bool(found.params) and all(isinstance(p, ty.Record) and p.wildcard == ty.UNKNOWN for p in found.params)
+        if opened:
+            return found
+        if ty.display(found.result) is None:
+            return None
+        if any(ty.contains(p, (ty.Unknown, ty.Var)) for p in found.params) and any(p != "_" for p in arrow.params):
+            return None
+        return found
 
     def _record(self, name: str) -> ty.Record | None:
         """A document type's fields: a user document's, or a native one's (its alias, from the table)."""
@@ -271,6 +287,8 @@ def _live_or_aliased(ctx: Context, kind: str, name: str, data: bool = True) -> t
 #: version: made once for each definition, not on every check.
 _COLLECTION_TYPES: dict[tuple[int, str, str, int], tuple[dict[str, stdlib_types.Shape], ty.Record | None]] = {}
 _COLLECTION_TYPES_MAX = 1024
+#: The collections whose types are being made (a computed field's body may name its own).
+_TYPING: set[tuple] = set()
 
 
 def _collection_types(
@@ -282,23 +300,36 @@ def _collection_types(
     version = _live_or_aliased(ctx, "#collections", name, data=False)
     if version is None:
         return None
-    key = (id(ctx.state.db), ctx.state.scope, name, version.ts)
+    key: tuple = (id(ctx.state.db), ctx.state.scope, name, version.ts)
+    computed = (version.data.get("computed_fields") or {}).values()
+    if any(isinstance(spec, dict) and not spec.get("signature") for spec in computed):
+        # A computed field typed from its body may name the rest of the schema: its version is in the key.
+        key = (*key, schema_version(ctx))
     found = _COLLECTION_TYPES.get(key)
     if found is None:
+        if key in _TYPING:
+            return None  # (a computed field's body that names its own collection: not known while typed)
         if len(_COLLECTION_TYPES) >= _COLLECTION_TYPES_MAX:
             _COLLECTION_TYPES.clear()
-        shapes = document_shapes(name, version.data, True)
-        found = _COLLECTION_TYPES[key] = (shapes, _document_record(shapes[name], version.data))
+        # Computed fields are typed in the database's environment (their bodies name other collections).
+        env = RuntimeEnv(ctx)
+        _TYPING.add(key)
+        try:
+            shapes = document_shapes(name, version.data, True, env)
+            record = _document_record(shapes[name], version.data, env)
+        finally:
+            _TYPING.discard(key)
+        found = _COLLECTION_TYPES[key] = (shapes, record)
     return found
 
 
-def _document_record(shape: stdlib_types.Shape, definition: dict) -> ty.Record | None:
+def _document_record(shape: stdlib_types.Shape, definition: dict, env: Env | None = None) -> ty.Record | None:
     """A user document's fields (its shape's alias): a computed field whose type fql's typer could not
     infer from its body is UNKNOWN (core's typer would say it)."""
     found = None if shape.alias is None else _stdlib(shape.alias)
     if not isinstance(found, ty.Record):
         return None
-    unknown = {n for n, (_, known) in computed_types(definition).items() if not known}
+    unknown = {n for n, (_, known) in computed_types(definition, env).items() if not known}
     fields = tuple((n, ty.UNKNOWN if n in unknown else v) for n, v in found.fields)
     return ty.Record(fields, found.wildcard)
 

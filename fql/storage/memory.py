@@ -106,31 +106,45 @@ class MemoryStorage(Storage):
         return MemoryTransaction(self, self.last_ts)
 
 
-class MemoryTransaction(Transaction):
-    """Writes go to overlays until commit; reads merge the overlays over the shared state."""
+class OwnWrites(Transaction):
+    """A transaction's own writes, kept apart until commit, and reads that merge them over what is under
+    them (the shared state of a MemoryStorage, or another transaction: storage/overlay.py). Under is read
+    through four hooks: `_base_get`, `_base_history`, `_base_scan` and `_base_entries`."""
 
-    def __init__(self, store: MemoryStorage, ts: int) -> None:
-        self.store = store
-        self.ts = ts
+    def __init__(self) -> None:
         self.docs: dict[DocKey, Version] = {}
-        #: Whole histories this transaction rewrote (Insert, Remove), oldest first; they replace the store's.
+        #: Whole histories this transaction rewrote (Insert, Remove), oldest first; they replace the base's.
         self.histories: dict[DocKey, list[Version]] = {}
         self.colls: dict[tuple[str, str], _Sorted] = {}
         self.entries: dict[tuple[IndexKey, bytes], _Sorted] = {}
         self.dropped: set[IndexKey] = set()
-        self.last_id = store.last_id
-        self.open = True
+
+    def _base_get(self, key: DocKey) -> Version | None:
+        raise NotImplementedError
+
+    def _base_history(self, key: DocKey) -> t.Sequence[Version]:
+        raise NotImplementedError
+
+    def _base_scan(self, scope: str, coll: str, lo: bytes | None, reverse: bool) -> t.Iterator[Version]:
+        raise NotImplementedError
+
+    def _base_entries(
+        self, index: IndexKey, terms: bytes, lo: bytes | None, hi: bytes | None, reverse: bool
+    ) -> t.Iterator[tuple[bytes, t.Any]]:
+        raise NotImplementedError
 
     def get(self, key: DocKey) -> Version | None:
         if key in self.docs:
             return self.docs[key]
-        versions = self.histories.get(key) if key in self.histories else self.store.versions.get(key)
-        return versions[-1] if versions else None
+        if key in self.histories:
+            history = self.histories[key]
+            return history[-1] if history else None
+        return self._base_get(key)
 
     def history(self, key: DocKey) -> list[Version]:
         if key in self.histories:
             return list(self.histories[key])
-        out = list(self.store.versions.get(key, ()))
+        out = list(self._base_history(key))
         if key in self.docs:
             out.append(self.docs[key])
         return out
@@ -151,7 +165,7 @@ class MemoryTransaction(Transaction):
         history[:] = [v for v in history if v.ts != ts]
 
     def _rewritten(self, key: DocKey) -> list[Version]:
-        """The history of `key` as this transaction's own copy, which commit puts in place of the store's."""
+        """The history of `key` as this transaction's own copy, which commit puts in place of the base's."""
         history = self.histories.get(key)
         if history is None:
             history = self.histories[key] = self.history(key)
@@ -160,23 +174,15 @@ class MemoryTransaction(Transaction):
         return history
 
     def scan(self, scope: str, coll: str, *, lo: bytes | None = None, reverse: bool = False) -> t.Iterator[Version]:
-        base = self.store.collections.get((scope, coll))
         own = self.colls.get((scope, coll))
-        stream = base.range(lo, None, reverse) if base else iter(())
-        if own:
-            stream = _merge(stream, own.range(lo, None, reverse), reverse)
-        for _, key in stream:
+        if not own:
+            # Nothing of this collection written here (a write always marks its collection).
+            yield from self._base_scan(scope, coll, lo, reverse)
+            return
+        base = ((id_key(v.key.id), v.key) for v in self._base_scan(scope, coll, lo, reverse))
+        for _, key in _merge(base, own.range(lo, None, reverse), reverse):
             version = self.get(key)
             if version is not None:
-                yield version
-
-    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
-        times, keys = self.store.written.get((scope, coll), ((), ()))
-        since = set(keys[bisect.bisect_right(times, ts) :])
-        since.update(key for key in (*self.docs, *self.histories) if key.scope == scope and key.coll == coll)
-        for key in since:
-            version = self.get(key)
-            if version is not None and version.ts > ts:
                 yield version
 
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
@@ -201,14 +207,55 @@ class MemoryTransaction(Transaction):
     ) -> t.Iterator[Entry]:
         stream: t.Iterator[tuple[bytes, t.Any]] = iter(())
         if index not in self.dropped:
-            base = self.store.indexes.get(index, {}).get(terms)
-            if base is not None:
-                stream = base.range(lo, hi, reverse)
+            stream = self._base_entries(index, terms, lo, hi, reverse)
         own = self.entries.get((index, terms))
         if own is not None:
             stream = _merge(stream, own.range(lo, hi, reverse), reverse)
         for _, entry in stream:
             yield entry
+
+
+class MemoryTransaction(OwnWrites):
+    """Writes go to overlays until commit; reads merge the overlays over the shared state."""
+
+    def __init__(self, store: MemoryStorage, ts: int) -> None:
+        super().__init__()
+        self.store = store
+        self.ts = ts
+        self.last_id = store.last_id
+        self.open = True
+
+    def _base_get(self, key: DocKey) -> Version | None:
+        versions = self.store.versions.get(key)
+        return versions[-1] if versions else None
+
+    def _base_history(self, key: DocKey) -> t.Sequence[Version]:
+        return self.store.versions.get(key, ())
+
+    def _base_scan(self, scope: str, coll: str, lo: bytes | None, reverse: bool) -> t.Iterator[Version]:
+        keys = self.store.collections.get((scope, coll))
+        if keys is None:
+            return
+        versions = self.store.versions
+        for _, key in keys.range(lo, None, reverse):
+            found = versions.get(key)
+            if found:
+                yield found[-1]
+
+    def _base_entries(
+        self, index: IndexKey, terms: bytes, lo: bytes | None, hi: bytes | None, reverse: bool
+    ) -> t.Iterator[tuple[bytes, t.Any]]:
+        base = self.store.indexes.get(index, {}).get(terms)
+        return base.range(lo, hi, reverse) if base is not None else iter(())
+
+    def written_since(self, scope: str, coll: str, ts: int) -> t.Iterator[Version]:
+        times, keys = self.store.written.get((scope, coll), ((), ()))
+        since = set(keys[bisect.bisect_right(times, ts) :])
+        since.update(key for key in (*self.docs, *self.histories) if key.scope == scope and key.coll == coll)
+        for key in since:
+            version = self.get(key)
+            if version is not None and version.ts > ts:
+                yield version
 
     def next_id(self) -> int:
         self.last_id = next_snowflake(self.last_id)

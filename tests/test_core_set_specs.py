@@ -1,9 +1,13 @@
-"""Core's ReduceFunctionsSpec (ext/api/src/test/scala/queries/ReduceFunctionsSpec.scala) cases that need a
-caller other than the database's key; the rest of the spec is ported in fixtures/v4/core_sets.fql."""
+"""Cases of core's v4 set specs (ext/api/src/test/scala/queries/) that a fixture file cannot state: a caller
+other than the database's key (ReduceFunctionsSpec), several errors in one answer (RangeFunctionSpec).
+The rest of those specs is ported in fixtures/v4/core_sets.fql."""
 
 from __future__ import annotations
 
+import pytest
+
 import fql
+from fql.errors import FQLError
 from fql.auth.credentials import TEST_PARAMS
 from tests.test_auth import ref
 from tests.test_core_auth import Child
@@ -32,3 +36,20 @@ def test_reduce_check_read_permissions():
     assert page.data == [expected]
     # The database's own key sees every value.
     assert app.query(reduce.format('Match(Index("things_values"))')) == 10 + sum(range(1, size + 1))
+
+
+def test_range_invalid_refs():
+    """RangeFunctionSpec "invalid refs": both bounds name no collection, and core reports both, each at its
+    own position."""
+    db = fql.connect()
+    with pytest.raises(FQLError) as caught:
+        db.query('Paginate(Range(Collections(), Collection("foo"), Collection("bar")))')
+    assert caught.value.v4_errors() == [
+        {"position": ["paginate", "from"], "code": "invalid ref", "description": "Ref refers to undefined collection 'foo'"},
+        {"position": ["paginate", "to"], "code": "invalid ref", "description": "Ref refers to undefined collection 'bar'"},
+    ]
+    with pytest.raises(FQLError) as caught:
+        db.query('Paginate(Range(Collections(), [], Collection("bar")))')
+    assert caught.value.v4_errors() == [
+        {"position": ["paginate", "to"], "code": "invalid ref", "description": "Ref refers to undefined collection 'bar'"},
+    ]

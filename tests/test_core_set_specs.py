@@ -1,13 +1,15 @@
 """Cases of core's v4 set specs (ext/api/src/test/scala/queries/) that a fixture file cannot state: a caller
-other than the database's key (ReduceFunctionsSpec), several errors in one answer (RangeFunctionSpec).
+other than the database's key (ReduceFunctionsSpec), several errors in one answer (RangeFunctionSpec), index bombs (IndexSpec).
 The rest of those specs is ported in fixtures/v4/core_sets.fql."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import fql
-from fql.errors import FQLError
+from fql.errors import FQLError, IndexEntriesTooLarge
 from fql.auth.credentials import TEST_PARAMS
 from tests.test_auth import ref
 from tests.test_core_auth import Child
@@ -53,3 +55,38 @@ def test_range_invalid_refs():
     assert caught.value.v4_errors() == [
         {"position": ["paginate", "to"], "code": "invalid ref", "description": "Ref refers to undefined collection 'bar'"},
     ]
+
+
+def _bomb_data() -> str:
+    """Core's createDocWithLargeArrays: 100 x 75 x 25 index entries of long strings."""
+    f1 = [f"{i} fdsj ivxcozz887890vuxc90 2314p],jklfsaoz" for i in range(1, 101)]
+    f2 = [f"jfksdl;a fjskdlfjds fids fsdof sdo fsd {i}" for i in range(1, 76)]
+    f3 = [f"jfksdl;a fjskdlfjds fids fsdof sdo fsd {i}" for i in range(1, 26)]
+    return f"{{data: {{f1: {json.dumps(f1)}, f2: {json.dumps(f2)}, f3: {json.dumps(f3)}}}}}"
+
+
+_BOMB_INDEX = ('CreateIndex({name: "col_by_f1", source: Collection("col"), terms: [{field: ["data", "f1"]}], '
+               'values: [{field: ["data", "f2"]}, {field: ["data", "f3"]}]})')
+
+
+def test_index_bomb_return_400_when_inserted():
+    """IndexSpec "index bombs" / "return 400 when inserted": the index is there, the document is refused."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "col"})')
+    assert db.query(f'Select("active", {_BOMB_INDEX})') is True
+    with pytest.raises(IndexEntriesTooLarge) as caught:
+        db.query(f'Create(Collection("col"), {_bomb_data()})')
+    assert caught.value.status == 400
+    assert db.query('Count(Documents(Collection("col")))') == 0
+
+
+def test_index_bomb_return_400_when_caught_during_synchronous_indexing():
+    """IndexSpec "index bombs" / "return 400 when caught during synchronous indexing": the document is
+    written, and the index built over it is refused."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "col"})')
+    db.query(f'Create(Collection("col"), {_bomb_data()})')
+    with pytest.raises(IndexEntriesTooLarge) as caught:
+        db.query(_BOMB_INDEX)
+    assert caught.value.status == 400
+    assert db.query('Exists(Index("col_by_f1"))') is False

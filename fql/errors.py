@@ -32,6 +32,9 @@ class FQLError(Exception):
         self.span = span
         self.failures = failures
         self.cause = cause
+        #: Further errors core reports beside this one, in order (it checks some arguments together, as
+        #: Range's two bounds); they travel outward with it and follow it in the v4 `errors`.
+        self.also: list[FQLError] = []
         #: The v10 trace before `span` (innermost first): (the source's name as core shows it, `udf:fn`;
         #: its text; the span in it). A frame whose name and text are None is in the source of whoever
         #: frames the error next (`in_source`), the query's own if none does.
@@ -73,6 +76,8 @@ class FQLError(Exception):
     def at(self, *path: str | int) -> FQLError:
         """Prepend `path` to the position and return self (for `raise err.at("add", 1)`)."""
         self.position.extendleft(reversed(path))
+        for other in self.also:
+            other.at(*path)
         return self
 
     def to_dict(self) -> dict:
@@ -85,8 +90,8 @@ class FQLError(Exception):
         return out
 
     def v4_errors(self) -> list[dict]:
-        """The items of the v4 envelope's `errors` this error answers: itself, for most errors."""
-        return [self.to_dict()]
+        """The items of the v4 envelope's `errors` this error answers: itself (and those found with it)."""
+        return [self.to_dict(), *(item for other in self.also for item in other.v4_errors())]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"

@@ -421,6 +421,21 @@ class Lambda:
         return to_fql10(self) if self.api_version == "10" else to_fql(self)
 
 
+class SetEvent(dict):
+    """An add or remove event of a set: `{ts, action, document, data}`, `data` the index entry's values
+    (left out when it has none). It renders as that object, but `Select` reads `data` as core does: the
+    value itself when the entry has one value, an empty array when it has none."""
+
+    def selected(self, key: t.Any) -> t.Any:
+        if key != "data":
+            return self.get(key, ABSENT) if isinstance(key, str) else ABSENT
+        values = self.get("data", [])
+        return values[0] if len(values) == 1 else list(values)
+
+
+ABSENT = object()
+
+
 @frozen
 class Page:
     """One page of a set: `data`, with `before`/`after` cursors when there is more in that direction."""

@@ -6,7 +6,7 @@ import typing as t
 
 from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from ..values import ABSENT, UUID, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
 from . import effects
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
 from .evaluator import MAX_DEPTH, Context
@@ -473,6 +473,9 @@ def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
             i = _wrap(key, _INT32)
             return _value_at(value[i], rest, all_) if 0 <= i < len(value) else _MISSING
         return _flatten(value, path) if all_ else _MISSING
+    if isinstance(value, SetEvent):
+        found = value.selected(key)
+        return _MISSING if found is ABSENT else _value_at(found, rest, all_)
     if isinstance(value, dict):
         return _value_at(value[key], rest, all_) if isinstance(key, str) and key in value else _MISSING
     if isinstance(value, Page):

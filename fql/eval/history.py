@@ -17,7 +17,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import InvalidArgument, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
@@ -163,7 +163,7 @@ def _document_events(ctx: Context, key: DocKey) -> list[Item]:
 
 def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
     """A set event; as a cursor it shows itself whole."""
-    event: dict = {"ts": ts, "action": action, "document": ref}
+    event = SetEvent(ts=ts, action=action, document=ref)
     if values:
         event["data"] = list(values)
     return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event

@@ -13,7 +13,7 @@ import itertools
 import typing as t
 
 from ..collation import TOP, born_key, encode, id_key, tuple_key
-from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
+from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
@@ -580,8 +580,16 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
 def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
     as_set(source, "range")
+    # Core checks both bounds before it fails, and reports each bound that names nothing.
+    found: list[InvalidRef] = []
     for key, bound in (("from", start), ("to", stop)):
-        resolved(ctx, bound, key)
+        try:
+            resolved(ctx, bound, key)
+        except InvalidRef as err:
+            found.append(err)
+    if found:
+        found[0].also.extend(found[1:])
+        raise found[0]
     return SetRef((("range", source), ("from", start), ("to", stop)))
 
 

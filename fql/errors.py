@@ -47,6 +47,9 @@ class FQLError(Exception):
         self.logs: list = []
         #: The v10 check warnings of the query that failed as it ran (its summary shows them first).
         self.warnings: list = []
+        #: Further errors core reports with this one in the v4 envelope, in order (core checks some
+        #: functions' arguments all at once: `Merge("x", "y")` fails at both `merge` and `with`).
+        self.siblings: list[FQLError] = []
 
     @property
     def code(self) -> str:
@@ -85,8 +88,8 @@ class FQLError(Exception):
         return out
 
     def v4_errors(self) -> list[dict]:
-        """The items of the v4 envelope's `errors` this error answers: itself, for most errors."""
-        return [self.to_dict()]
+        """The items of the v4 envelope's `errors` this error answers: itself, and its siblings if any."""
+        return [self.to_dict()] + [item for sibling in self.siblings for item in sibling.v4_errors()]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"

@@ -76,6 +76,8 @@ class FQLError(Exception):
     def at(self, *path: str | int) -> FQLError:
         """Prepend `path` to the position and return self (for `raise err.at("add", 1)`)."""
         self.position.extendleft(reversed(path))
+        for sibling in self.siblings:
+            sibling.at(*path)
         return self
 
     def to_dict(self) -> dict:
@@ -84,7 +86,7 @@ class FQLError(Exception):
         if self.failures is not None:
             out["failures"] = self.failures
         if self.cause is not None:
-            out["cause"] = [c.to_dict() for c in self.cause]
+            out["cause"] = [item for c in self.cause for item in c.v4_errors()]
         return out
 
     def v4_errors(self) -> list[dict]:

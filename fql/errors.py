@@ -32,9 +32,6 @@ class FQLError(Exception):
         self.span = span
         self.failures = failures
         self.cause = cause
-        #: Further errors core reports beside this one, in order (it checks some arguments together, as
-        #: Range's two bounds); they travel outward with it and follow it in the v4 `errors`.
-        self.also: list[FQLError] = []
         #: The v10 trace before `span` (innermost first): (the source's name as core shows it, `udf:fn`;
         #: its text; the span in it). A frame whose name and text are None is in the source of whoever
         #: frames the error next (`in_source`), the query's own if none does.
@@ -50,6 +47,10 @@ class FQLError(Exception):
         self.logs: list = []
         #: The v10 check warnings of the query that failed as it ran (its summary shows them first).
         self.warnings: list = []
+        #: Further errors core reports with this one in the v4 envelope, in order (core checks some
+        #: functions' arguments all at once: `Merge("x", "y")` fails at both `merge` and `with`, Range at
+        #: both its bounds); they travel outward with it, taking the same position prefix.
+        self.siblings: list[FQLError] = []
 
     @property
     def code(self) -> str:
@@ -76,8 +77,8 @@ class FQLError(Exception):
     def at(self, *path: str | int) -> FQLError:
         """Prepend `path` to the position and return self (for `raise err.at("add", 1)`)."""
         self.position.extendleft(reversed(path))
-        for other in self.also:
-            other.at(*path)
+        for sibling in self.siblings:
+            sibling.at(*path)
         return self
 
     def to_dict(self) -> dict:
@@ -86,12 +87,12 @@ class FQLError(Exception):
         if self.failures is not None:
             out["failures"] = self.failures
         if self.cause is not None:
-            out["cause"] = [c.to_dict() for c in self.cause]
+            out["cause"] = [item for c in self.cause for item in c.v4_errors()]
         return out
 
     def v4_errors(self) -> list[dict]:
-        """The items of the v4 envelope's `errors` this error answers: itself (and those found with it)."""
-        return [self.to_dict(), *(item for other in self.also for item in other.v4_errors())]
+        """The items of the v4 envelope's `errors` this error answers: itself, and its siblings if any."""
+        return [self.to_dict()] + [item for sibling in self.siblings for item in sibling.v4_errors()]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"

@@ -91,3 +91,24 @@ def error_of(db: fql.Database, query: dict) -> fql.FQLError:
     with pytest.raises(fql.FQLError) as caught:
         db.run(from_json(query))
     return caught.value
+
+
+# ObjectFunctionsSpec "merge" / "errors": core checks every argument before failing and its envelope has an
+# error for each bad one; the lambda in wire JSON that is no form at all is an invalid expression.
+def test_merge_reports_every_bad_argument(db):
+    both = error(db, 'Merge("x", "y")')
+    assert both.v4_errors() == [
+        {"position": ["merge"], "code": "invalid argument", "description": "Object expected, String provided."},
+        {"position": ["with"], "code": "invalid argument", "description": "Object expected, String provided."},
+    ]
+    elements = error(db, 'Merge({}, [{}, "str", 10])')
+    assert elements.v4_errors() == [
+        {"position": ["with", 1], "code": "invalid argument", "description": "Object expected, String provided."},
+        {"position": ["with", 2], "code": "invalid argument", "description": "Object expected, Integer provided."},
+    ]
+    err = error_of(db, {"merge": {"object": {}}, "with": {"object": {}}, "lambda": {"lambda": "invalid lambda"}})
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid expression",
+        "No form/function found, or invalid argument keys: { lambda }.",
+        ["lambda"],
+    )

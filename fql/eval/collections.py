@@ -8,7 +8,7 @@ from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
 from ..values import ABSENT, UUID, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
 from . import effects
-from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, as_list, each
+from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
 from .refs import resolved
 from .registry import builtin, lookup, snake
@@ -395,8 +395,20 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     The optional lambda of `[key, left, right]` picks each value: `Merge(a, b, Lambda(["k", "l", "r"], Var("l")))`.
     """
     fn = None if fn_node is None else _lambda(ctx, fn_node, "lambda")
-    out = dict(OBJECT(ctx.eval(left, "merge"), "merge"))
-    for obj in each(OBJECT, ctx.eval(right, "with"), "with"):
+    first, rest = ctx.eval(left, "merge"), ctx.eval(right, "with")
+    # Core checks both arguments, every element of `with`, before failing, and reports each bad one.
+    checked = [(first, ("merge",))]
+    checked += [(obj, ("with", i)) for i, obj in enumerate(rest)] if isinstance(rest, list) else [(rest, ("with",))]
+    errors = [
+        InvalidArgument(f"Object expected, {type_name(value)} provided.").at(*where)
+        for value, where in checked
+        if not isinstance(value, dict)
+    ]
+    if errors:
+        errors[0].siblings = errors[1:]
+        raise errors[0]
+    out = dict(first)
+    for obj in as_list(rest):
         for key, value in obj.items():
             if fn is not None:
                 value = _apply(ctx, fn, [key, out.get(key), value], body=("lambda",))

@@ -588,7 +588,7 @@ def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
         except InvalidRef as err:
             found.append(err)
     if found:
-        found[0].also.extend(found[1:])
+        found[0].siblings.extend(found[1:])
         raise found[0]
     return SetRef((("range", source), ("from", start), ("to", stop)))
 

@@ -525,3 +525,15 @@ def test_time_out_answers_are_protocol_errors(raw):
     v4_slow = {"count": {"map": {"lambda": "x", "expr": {"var": "x"}}, "collection": list(range(100_000))}}
     status, _, body = raw.query(v4_slow, headers={"X-Query-Timeout": "30"})
     assert (status, body) == (440, {"errors": [{"code": "processing time limit exceeded", "description": words}]})
+
+
+def test_an_error_with_siblings_fills_the_envelope(raw):
+    """ObjectFunctionsSpec "merge" / "errors": both bad arguments of Merge are in `errors`, in order."""
+    status, _, body = raw.query({"merge": "x", "with": "y"})
+    assert status == 400
+    assert body == {
+        "errors": [
+            {"position": ["merge"], "code": "invalid argument", "description": "Object expected, String provided."},
+            {"position": ["with"], "code": "invalid argument", "description": "Object expected, String provided."},
+        ]
+    }

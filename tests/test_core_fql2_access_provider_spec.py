@@ -11,26 +11,20 @@ Skipped: "allows staged deletes" (core pins the active schema version with an in
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.auth.credentials import TEST_PARAMS
 from fql.errors import FQLError
-from fql.server import v10
 
-ROOT = "secret"
-ADMIN = f"{ROOT}:app:admin"
+from .core_fql2_app import ADMIN, ROOT, app_database, err, ok
+
 JWKS = "https://fauna.auth0.com/.well-known/jwks.json"
 ROLE = 'Role.create({\n  name: "%s",\n  privileges: {\n    resource: "Users",\n    actions: {}\n  }\n})\n'
 
 
 @pytest.fixture
 def db() -> fql.Database:
-    database = fql.connect(root_secret=ROOT, argon2=TEST_PARAMS)
-    ok(database, 'Database.create({ name: "app" })', ROOT)
-    return database
+    return app_database()
 
 
 @pytest.fixture
@@ -39,24 +33,6 @@ def users(db) -> fql.Database:
     ok(db, "Collection.create({ name: 'Users' })")
     ok(db, ROLE % "aRole")
     return db
-
-
-def answer(db: fql.Database, query: str, secret: str, typecheck: bool) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> object:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> dict:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 400, body
-    return body
 
 
 def failures(body: dict) -> list:

@@ -9,42 +9,17 @@ database" (test_a_key_names_its_database_and_can_move_to_another), "validate FK"
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.auth.credentials import TEST_PARAMS
 from fql.server import v10
 
-ROOT = "secret"
-ADMIN = f"{ROOT}:app:admin"
-DENIED = {"code": "permission_denied", "message": "Insufficient privileges to perform the action."}
+from .core_fql2_app import ADMIN, DENIED, ROOT, answer, app_database, err, ok
 
 
 @pytest.fixture
 def db() -> fql.Database:
-    database = fql.connect(root_secret=ROOT, argon2=TEST_PARAMS)
-    ok(database, 'Database.create({ name: "app" })', ROOT)
-    return database
-
-
-def answer(db: fql.Database, query: str, secret: str, typecheck: bool) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> object:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> dict:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 400, body
-    return body
+    return app_database()
 
 
 def mk_key(db: fql.Database, role: str) -> str:

@@ -8,49 +8,19 @@ document" (tests/test_core_auth10.py).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.auth.credentials import TEST_PARAMS
 from fql.server import v10
 
-ROOT = "secret"
-DENIED = {"code": "permission_denied", "message": "Insufficient privileges to perform the action."}
+from .core_fql2_app import ADMIN, DENIED, answer, app_database, err, ok, scoped
 
 
 @pytest.fixture
 def db() -> fql.Database:
-    database = fql.connect(root_secret=ROOT, argon2=TEST_PARAMS)
-    ok(database, 'Database.create({ name: "app" })', ROOT)
+    database = app_database()
     ok(database, 'Collection.create({ name: "Foo" })')
     return database
-
-
-def scoped(role: str) -> str:
-    return f"{ROOT}:app:{role}"
-
-
-ADMIN = scoped("admin")
-
-
-def answer(db: fql.Database, query: str, secret: str, typecheck: bool) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> object:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> dict:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 400, body
-    return body
 
 
 def new_doc(db: fql.Database) -> str:

@@ -17,26 +17,8 @@ import json
 import pytest
 
 import fql
-from fql.server import v10
 
-
-def answer(db: fql.Database, query: str, *, typecheck: bool | None = None) -> dict:
-    headers = {"x-format": "simple"}
-    if typecheck is not None:
-        headers["x-typecheck"] = "true" if typecheck else "false"
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> object:
-    body = answer(db, query, **kw)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, **kw) -> dict:
-    body = answer(db, query, **kw)
-    assert "error" in body, body
-    return body
+from .core_fql2_root import answer, failure, ok
 
 
 def core_message(body: dict) -> str:

@@ -24,35 +24,7 @@ import pytest
 import fql
 from fql.server import v10
 
-
-def answer(db: fql.Database, query: str, *, typecheck: bool | None = None) -> dict:
-    headers = {"x-format": "simple"}
-    if typecheck is not None:
-        headers["x-typecheck"] = "true" if typecheck else "false"
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> object:
-    body = answer(db, query, **kw)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, **kw) -> dict:
-    body = answer(db, query, **kw)
-    assert "error" in body, body
-    return body
-
-
-def static_type(db: fql.Database, query: str) -> str:
-    """The query's type as core's typer shows it (core's `evalRes(...).typeStr`)."""
-    body = answer(db, query, typecheck=True)
-    assert "error" not in body, body
-    return body["static_type"]
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
+from .core_fql2_root import failure, lines, ok, static_type
 
 
 @pytest.fixture
@@ -730,8 +702,6 @@ def test_index_types_use_computed_field_types_to_check_calls(db):
     assert body["summary"].count("\nerror: ") == 0
 
 
-
-
 def test_uses_computed_field_signature_when_given(db):
     ok(db, "Collection.create({ name: 'Foo', computed_fields: { foo: { body: '_ => 2', signature: 'Number' } },"
            " indexes: { byFoo: { terms: [{ field: '.foo' }] } } })")
@@ -781,7 +751,6 @@ def test_mvaed_terms_should_have_the_correct_inferred_type(db, signature, term):
     ok(db, f"Collection.create({{ name: 'User', computed_fields: {{ name: {{ body: 'doc => abort(0)', signature: '{signature}' }} }},"
            " indexes: { byName: { terms: [{ field: '.name', mva: true }] } } })")
     assert static_type(db, "(x) => User.byName(x)") == f"{term} => Set<User>"
-
 
 
 def test_overlaps_with_data_are_handled_nicely(db):

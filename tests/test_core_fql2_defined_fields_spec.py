@@ -21,42 +21,12 @@ fails the write as "not typechecked" does).
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 import fql
-from fql.server import v10
 
-
-def answer(db: fql.Database, query: str, *, typecheck: bool | None = None) -> dict:
-    headers = {"x-format": "simple"}
-    if typecheck is not None:
-        headers["x-typecheck"] = "true" if typecheck else "false"
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> object:
-    body = answer(db, query, **kw)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, **kw) -> dict:
-    body = answer(db, query, **kw)
-    assert "error" in body, body
-    return body
-
-
-def static_type(db: fql.Database, query: str) -> str:
-    """The query's type as core's typer shows it (core's `evalRes(...).typeStr`)."""
-    body = answer(db, query, typecheck=True)
-    assert "error" not in body, body
-    return body["static_type"]
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
+from .core_fql2_root import failure, lines, ok, static_type
 
 
 def at_query(query: str, column: int, width: int) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import typing as t
 from json.encoder import c_make_encoder, encode_basestring
@@ -112,8 +113,17 @@ def json_bytes(value: t.Any) -> bytes:
     float is written as core's JSON writers write a Double, in Java's `Double.toString` (`9.6E9`, `1.0E-5`,
     where Python writes `9600000000.0`, `1e-05`): FQL2ArithmeticOperatorsSpec's answers in the simple
     format, v4's numbers."""
-    text = _java_compact(value) if _has_java_float(value) else _compact(value)
+    text = _compact(value)
+    if (_POSITIONAL.search(text) or _EXPONENT.search(text)) and _has_java_float(value):
+        text = _java_compact(value)
     return text.encode("utf-8", "replace")
+
+
+#: What Python's repr of a float Java writes otherwise looks like (`96000000.0`, `0.0005`; `1e-05`,
+#: `1.5e+20`): where neither is in the text, no value needs looking at (false alarms, in strings or
+#: elsewhere, only cost the look). Each starts with a literal character, which `re` scans for quickly.
+_POSITIONAL = re.compile(r"\.(?:(?<=[0-9]{8}\.)|(?<=0\.)000)")
+_EXPONENT = re.compile(r"e(?<=[0-9]e)[-+]")
 
 
 def _has_java_float(value: t.Any) -> bool:

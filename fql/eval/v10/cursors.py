@@ -122,6 +122,10 @@ def unpack(token: t.Any) -> list:
         text = inflate.decompress(packed, MAX_PAYLOAD)
     except (binascii.Error, zlib.error) as err:
         raise ValueError(token) from err
+    if base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii") != token.rstrip("="):
+        # The last character's unused low bits, or a character outside the alphabet that the decoder skips:
+        # not a token `pack` wrote, though it may decode to the same bytes.
+        raise ValueError("not canonical")
     if inflate.unconsumed_tail or not inflate.eof:
         raise ValueError("truncated or too large")
     payload = json.loads(text)

@@ -314,6 +314,13 @@ class StackOverflow(FQLError):
         return self if self.sealed else super().at(*path)
 
 
+class InvalidObjectInContainer(FQLError):
+    """A collection, index or user function created in a container database, which holds only databases,
+    keys, roles and access providers."""
+
+    v4_code, v10_code, status = "invalid object in container", "invalid_request", 400
+
+
 class MoveDatabaseError(FQLError):
     """MoveDatabase cannot move this database there (into itself or a descendant, ...)."""
 

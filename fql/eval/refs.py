@@ -278,9 +278,16 @@ def render(ctx: Context, version: Version) -> dict:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
     out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}
     if version.data:
+        hidden = () if ctx.state.v10 else HIDDEN.get(version.key.coll, ())
         for k, v in version.data.items():
-            out[k] = copy(v) if isinstance(v, _CONTAINERS) else v
+            if k not in hidden:
+                out[k] = copy(v) if isinstance(v, _CONTAINERS) else v
     return out
+
+
+#: Fields a native collection's documents keep but never show in v4, by collection (fql/eval/schema.py
+#: fills it).
+HIDDEN: dict[str, t.Collection[str]] = {}
 
 
 def is_schema_kind(kind: str) -> bool:

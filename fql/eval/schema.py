@@ -10,6 +10,7 @@ from ..auth import access
 from ..errors import (
     InstanceAlreadyExists,
     InvalidArgument,
+    InvalidObjectInContainer,
     InvalidRef,
     MoveDatabaseError,
     NotImplementedInFql,
@@ -22,7 +23,7 @@ from ..values import Lambda, Ref, native, type_name
 from . import effects, indexes, rename, staged
 from .casts import OBJECT, Cast
 from .evaluator import Context
-from .refs import NOUNS, live, render, schema_key, scope_of
+from .refs import HIDDEN, NOUNS, live, render, schema_key, scope_of
 from .registry import builtin
 
 #: Names Fauna reserves for schema documents.
@@ -263,6 +264,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
+    if kind in CONTAINER_REFUSES and not ctx.state.v10 and is_container(ctx, scope_of(ctx, coll.database)):
+        raise InvalidObjectInContainer("Object is not allowed in a container").at(*path)
     if doc_id is not None:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
     if kind in NATIVE_CREATORS:
@@ -283,6 +286,38 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         indexes.backfill(ctx, indexes.definition(ctx, Ref(fields["name"], coll)), *path)
     ctx.state.created = True
     return render(ctx, version)
+
+
+#: What a container database may not hold (core's IOConfig `allowedInContainer`, false for these; its
+#: databases, keys, roles and access providers are allowed).
+CONTAINER_REFUSES = frozenset(("collections", "indexes", "functions"))
+
+
+def is_container(ctx: Context, scope: str) -> bool:
+    """Whether the database `scope` is a container (its `container` field is true; the top is not)."""
+    own = next(access.lineage(ctx.state.txn, scope), {}) if scope else {}
+    return own.get("container") is True
+
+
+def _check_container(ctx: Context, old: dict, fields: dict) -> None:
+    """Core's ContainerStateValidator: a database becomes a container only while it holds no collection,
+    index or user function (a container stays one, and anything may stop being one)."""
+    if fields.get("container") is not True or old.get("container") is True:
+        return
+    txn = ctx.state.txn
+    for kind in CONTAINER_REFUSES:
+        if any(v.data is not None for v in txn.scan(old["global_id"], "#" + kind)):
+            raise ValidationFailed(
+                "document data is not valid.",
+                failures=[
+                    {
+                        "field": [],
+                        "code": "container candidate contains data",
+                        "description": "cannot make database a container while it contains collections, "
+                        "indexes, or user functions",
+                    }
+                ],
+            )
 
 
 #: The schema documents v4 may not write while a schema is staged (core's VersionedSchemaWriteConfig;
@@ -464,6 +499,48 @@ def function_doc(ctx: Context, fn: Ref) -> dict:
 
 
 _DATABASE_ORDER = ("name", "data", "priority", "ttl", "api_version", "global_id")
+#: A database's fields that only fql writes (core's DatabaseWriteIOConfig internal fields): a query's
+#: values for them are dropped, on create and on update alike, and Replace keeps the stored ones.
+DATABASE_INTERNAL = ("scope", "global_id", "active_schema_version", "native_schema_version", "mvt_pins", "mvt_pin_ts")
+#: The fields a database document keeps but never shows (core's DatabaseReadIOConfig): not rendered, so
+#: Contains does not find them and Select does not reach them.
+DATABASE_HIDDEN = frozenset(
+    ("scope", "account", "disabled", "active_schema_version", "native_schema_version", "mvt_pins", "mvt_pin_ts")
+)
+
+
+def _writable(params: dict, create: bool) -> dict:
+    """A database's fields as a query may write them: without the internal ones, and without `account.id`
+    once the database exists (core's final field: set on create only)."""
+    fields = {k: v for k, v in params.items() if k not in DATABASE_INTERNAL}
+    account = fields.get("account")
+    if not create and isinstance(account, dict) and "id" in account:
+        fields["account"] = {k: v for k, v in account.items() if k != "id"}
+    return fields
+
+
+def _account_id(data: dict) -> t.Any:
+    account = data.get("account")
+    return account.get("id") if isinstance(account, dict) else None
+
+
+def _check_account(ctx: Context, params: dict, *path: str | int) -> dict:
+    """A new database's `account`: dropped when the caller's database already has one, its own or one
+    above it (an account's databases all belong to it); else, in v4, its id must be no other live
+    database's (core's unique account index: `Database already exists.`)."""
+    txn = ctx.state.txn
+    if any(isinstance(_account_id(data), int) and _account_id(data) for data in access.lineage(txn, ctx.state.scope)):
+        return {k: v for k, v in params.items() if k != "account"}
+    wanted = _account_id(params)
+    if wanted is None or ctx.state.v10:
+        return params
+    for entry in txn.scan("", access.SCOPES):
+        if entry.data is None:
+            continue
+        found = txn.get(DocKey(entry.data["parent"], "#databases", entry.data["name"]))
+        if found is not None and found.data is not None and _account_id(found.data) == wanted:
+            raise InstanceAlreadyExists("Database already exists.").at(*path)
+    return params
 
 
 def _global_id(n: int) -> str:
@@ -487,6 +564,7 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     key = schema_key(ctx, "databases", name, coll.database)
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Database already exists.").at(*path)
+    params = _check_account(ctx, params if ctx.state.v10 else _writable(params, create=True), *path)
     scope = _global_id(ctx.state.txn.next_id())
     fields = _ordered({**params, "name": name, "global_id": scope}, _DATABASE_ORDER)
     version = write(ctx, key, fields, *path)
@@ -499,9 +577,21 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
     from .documents import merge, write
 
     old = dict(version.data or {})
-    fields = {"name": old["name"], **params} if replace else merge(old, params)
+    if not ctx.state.v10:
+        params = _writable(params, create=False)
+    if replace and not ctx.state.v10:
+        # Replace keeps the name (unless given) and what no query writes: the internal fields, `account.id`.
+        kept = {k: old[k] for k in DATABASE_INTERNAL if k in old}
+        fields = {"name": old["name"], **params, **kept}
+        if _account_id(old) is not None:
+            account = fields.get("account")
+            fields["account"] = {**(account if isinstance(account, dict) else {}), "id": _account_id(old)}
+    else:
+        fields = merge(old, params)
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
+    if not ctx.state.v10:
+        _check_container(ctx, old, fields)
     if name != old["name"]:
         # The scope keeps its id; the database's document and the refs to it take the new name.
         rename.check_free(ctx, key, name)
@@ -533,6 +623,7 @@ def delete_sibling_keys(ctx: Context, key: DocKey) -> None:
 NATIVE_CREATORS["databases"] = create_database
 NATIVE_UPDATERS["databases"] = update_database
 NATIVE_DELETERS["databases"] = delete_database
+HIDDEN["#databases"] = DATABASE_HIDDEN
 
 
 @builtin("CreateDatabase", keys=("create_database",), types=(OBJECT,))

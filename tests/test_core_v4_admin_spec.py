@@ -29,6 +29,8 @@ Not ported, with the reason:
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import fql
@@ -117,6 +119,22 @@ def test_disallows_account_update_and_replacement(db, write):
     assert account_of(db, ROOT + ":acct:admin") == "4242"
 
 
+def test_account_defaults_to_none_and_keeps_other_settings(db):
+    """DatabaseSpec "account defaults to root", "handles account settings without id", as far as they
+    show: no account is account 0, and an account object without an id is kept (hidden), not an error."""
+    assert account_of(db, ROOT + ":spec:admin") == "0"
+    q(db, 'CreateDatabase({name: "noid", container: true, account: {"not-id": 123}})')
+    assert stored(db, "noid")["account"] == {"not-id": 123}
+    assert account_of(db, ROOT + ":noid:admin") == "0"
+
+
+def test_inherits_account(db):
+    """DatabaseSpec "inherits account"."""
+    q(db, 'CreateDatabase({name: "parent_db", container: true, account: {id: 777}})')
+    q(db, 'CreateDatabase({name: "child_db"})', ROOT + ":parent_db:admin")
+    assert account_of(db, ROOT + ":parent_db/child_db:admin") == "777"
+
+
 def test_cannot_override_inherited_account(db):
     """DatabaseSpec "cannot override inherited account": the child's own account is dropped."""
     q(db, 'CreateDatabase({name: "account_db", container: true, account: {id: 777}})')
@@ -145,6 +163,25 @@ def test_cannot_create_a_database_with_a_duplicate_account(db):
 # -- DatabaseSpec: global_id and the schema versions ---------------------------------------------------
 
 
+def test_renders_global_id_and_allows_it_in_select_and_contains(db):
+    """DatabaseSpec "renders globalID", "allow globalID in select/contains"."""
+    global_id = q(db, 'Get(Database("spec"))')["global_id"]
+    assert global_id == stored(db, "spec")["global_id"]
+    assert q(db, 'Contains("global_id", Get(Database("spec")))') is True
+    assert q(db, 'Select("global_id", Get(Database("spec")))') == global_id
+
+
+@pytest.mark.parametrize(
+    "write",
+    ['Update(Database("spec"), {global_id: "ignore"})', 'Replace(Database("spec"), {global_id: "ignore"})'],
+)
+def test_disallows_the_global_id_to_be_set(db, write):
+    """DatabaseSpec "disallows the globalID to be set via query", "... altered via replace"."""
+    global_id = q(db, 'Select("global_id", Get(Database("spec")))')
+    assert q(db, write)["global_id"] == global_id
+    assert q(db, 'Select("global_id", Get(Database("spec")))') == global_id
+
+
 @pytest.mark.parametrize("name", ["native_schema_version", "active_schema_version"])
 def test_schema_versions_are_hidden_and_not_writable(db, name):
     """DatabaseSpec "hides $name on render", "hides $name on contains", "hides $name on select",
@@ -160,6 +197,37 @@ def test_schema_versions_are_hidden_and_not_writable(db, name):
 
 
 # -- DatabaseSpec: creation and deletion ----------------------------------------------------------------
+
+
+def test_database_already_exists(db):
+    """DatabaseSpec "database already exists"."""
+    q(db, 'CreateDatabase({name: "somedb"})')
+    err = fails(db, 'CreateDatabase({name: "somedb"})')
+    assert err.v4_errors()[0] == {
+        "position": ["create_database"],
+        "code": "instance already exists",
+        "description": "Database already exists.",
+    }
+
+
+def test_concurrent_creation(db):
+    """DatabaseSpec "concurrent creation": ten databases made at once are ten, each its own."""
+    failures: list = []
+
+    def create(i: int) -> None:
+        try:
+            q(db, f'CreateDatabase({{name: "concurrent{i}"}})')
+        except Exception as caught:  # pragma: no cover - reported below
+            failures.append(caught)
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(1, 11)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    ids = {q(db, f'Select("global_id", Get(Database("concurrent{i}")))') for i in range(1, 11)}
+    assert len(ids) == 10
 
 
 def _new_db(db: fql.Database, name: str, parent: str = "") -> str:
@@ -178,11 +246,62 @@ def _alive(db: fql.Database, secret: str) -> bool:
     return True
 
 
+@pytest.mark.parametrize("depth", [2, 3])
+def test_database_delete_leaves_no_descendant_alive(db, depth):
+    """DatabaseSpec "database delete" / "does not leave dangling live lookups of descendants": "parent,
+    child" and "parent, child, grandchild". Core checks its lookup entries; here each database's key."""
+    secrets, path = [], ""
+    for level in range(1, depth + 1):
+        secrets.append(_new_db(db, f"db{level}", path))
+        path = f"{path}/db{level}" if path else f"db{level}"
+    assert all(_alive(db, secret) for secret in secrets)
+    q(db, 'Delete(Database("db1"))')
+    assert not any(_alive(db, secret) for secret in secrets)
+
+
+@pytest.mark.parametrize(
+    ("tree", "delete", "gone"),
+    [
+        # "1->2, 1->3, delete 2"
+        ({"db2": "db1", "db3": "db1"}, "db1/db2", {"db2"}),
+        # "1->2, 1->3, 2->4, 3->5, delete 2"
+        ({"db2": "db1", "db3": "db1", "db4": "db1/db2", "db5": "db1/db3"}, "db1/db2", {"db2", "db4"}),
+        # "1->2, 1->3, 2->4, 2->5, delete 4"
+        ({"db2": "db1", "db3": "db1", "db4": "db1/db2", "db5": "db1/db2"}, "db1/db2/db4", {"db4"}),
+    ],
+)
+def test_database_delete_only_deletes_its_subtree(db, tree, delete, gone):
+    """DatabaseSpec "database delete" / "only deletes its subtree", its three cases."""
+    secrets = {"db1": _new_db(db, "db1")}
+    for name, parent in tree.items():
+        secrets[name] = _new_db(db, name, parent)
+    parent, _, name = delete.rpartition("/")
+    q(db, f'Delete(Database("{name}"))', ROOT + ":" + parent + ":admin")
+    assert {name for name, secret in secrets.items() if not _alive(db, secret)} == gone
+
+
 # -- DatabaseSpec: containers ---------------------------------------------------------------------------
 
 
 def _container(db: fql.Database, name: str) -> object:
     return stored(db, name).get("container")
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        [],
+        ['CreateRole({name: "myRoleName", privileges: []})'],
+        ['CreateDatabase({name: "inner"})', 'CreateKey({database: Database("inner"), role: "server"})'],
+    ],
+    ids=["empty", "with a role", "with a key"],
+)
+def test_can_be_switched_to_container(db, setup):
+    """DatabaseSpec "can be switched to container when empty", "... with a role", "... with a key"."""
+    for query in setup:
+        q(db, query, ROOT + ":spec:admin")
+    assert q(db, 'Update(Database("spec"), {container: true})')["container"] is True
+    assert _container(db, "spec") is True
 
 
 @pytest.mark.parametrize(
@@ -248,3 +367,79 @@ def test_a_container_refuses_collections_indexes_and_functions(db, create):
 
 
 # -- KeySpec -------------------------------------------------------------------------------------------
+
+
+def test_key_bad_secret(db):
+    """KeySpec "bad secret"."""
+    err = fails(db, 'CreateKey({secret: "badsecret", role: "server", database: Database("spec")})')
+    assert err.v4_errors()[0]["failures"] == [
+        {"field": ["secret"], "code": "invalid secret", "description": "Invalid secret at `List(secret)`"}
+    ]
+
+
+def test_key_respects_filter_mask(db):
+    """KeySpec "respect filterMask": a field keys do not have is dropped."""
+    key = q(db, 'CreateKey({role: "admin", database: Database("spec"), should_ignore: "Should Ignore"})')
+    assert "should_ignore" not in key
+    assert "should_ignore" not in q(db, f'Get(Ref(Keys(), "{key["ref"].id}"))')
+
+
+def test_key_accepts_user_defined_roles(db):
+    """KeySpec "accept user defined roles": one role, or an array of them."""
+    admin = ROOT + ":spec:admin"
+    q(db, 'CreateCollection({name: "class_a"})', admin)
+    for name in ("role_a", "role_b"):
+        q(db, f'CreateRole({{name: "{name}", privileges: [{{resource: Collection("class_a"), actions: {{read: true}}}}]}})', admin)
+    one = q(db, 'CreateKey({role: Role("role_a")})', admin)
+    both = q(db, 'CreateKey({role: [Role("role_a"), Role("role_b")]})', admin)
+    for key in (one, both):
+        assert q(db, 'Paginate(Documents(Collection("class_a")))', key["secret"]).data == []
+
+
+def test_key_duplicate_hash_field(db):
+    """KeySpec "duplicate hash field": a key made elsewhere with another key's hashed secret."""
+    q(db, 'CreateDatabase({name: "scope2"})')
+    q(db, 'CreateDatabase({name: "foo"})', ROOT + ":spec:admin")
+    q(db, 'CreateDatabase({name: "foo"})', ROOT + ":scope2:admin")
+    key = q(db, 'CreateKey({database: Database("foo"), role: "server"})', ROOT + ":spec:admin")
+    query = (
+        f'Create(Ref(Keys(), "{key["ref"].id}"), '
+        f'{{database: Database("foo"), role: "server", hashed_secret: "{key["hashed_secret"]}"}})'
+    )
+    err = fails(db, query, ROOT + ":scope2:admin")
+    assert err.v4_errors()[0] == {
+        "position": ["create"],
+        "code": "validation failed",
+        "description": "document data is not valid.",
+        "failures": [{"field": ["hashed_secret"], "code": "duplicate value", "description": "Value is not unique."}],
+    }
+
+
+@pytest.mark.parametrize("child", [False, True], ids=["sibling", "child"])
+def test_keys_follow_their_database_until_deleted(db, child):
+    """KeySpec "sibling keys are indexed into LookupStore", "child keys are indexed into LookupStore": the
+    key stays the same key when its database changes, and is gone once deleted."""
+    admin = ROOT + ":spec:admin"
+    q(db, 'CreateDatabase({name: "db1"})', admin)
+    q(db, 'CreateDatabase({name: "db2"})', admin)
+    # A sibling key names a child database of where it is kept; a child key its own database.
+    key = q(db, 'CreateKey({role: "server"})' if child else 'CreateKey({database: Database("db1"), role: "server"})', admin)
+    ref = f'Ref(Keys(), "{key["ref"].id}")'
+    q(db, f'Update({ref}, {{database: Database("db2")}})', admin)
+    q(db, 'CreateCollection({name: "in_db2"})', key["secret"])
+    assert q(db, 'Exists(Collection("in_db2"))', ROOT + ":spec/db2:admin") is True
+    q(db, f"Delete({ref})", admin)
+    assert not _alive(db, key["secret"])
+    assert q(db, f"Exists({ref})", admin) is False
+
+
+def test_admin_key_can_create_databases_keys_indexes_and_classes(db):
+    """KeySpec "Admin Key": "can create databases", "can create keys", "can create indexes", "can create
+    classes" (the last two with `source: Ref("tokens")`, created as new documents)."""
+    admin = q(db, 'CreateKey({database: Database("spec"), role: "admin"})')["secret"]
+    assert q(db, 'CreateDatabase({name: "made"})', admin)["name"] == "made"
+    assert q(db, 'CreateKey({database: Database("made"), role: "server"})', admin)["role"] == "server"
+    index = q(db, 'Create(Ref("indexes"), {name: "idx", source: Ref("tokens")})', admin)
+    assert index["ref"] == q(db, 'Index("idx")', admin)
+    klass = q(db, 'Create(Ref("classes"), {name: "cls", source: Ref("tokens")})', admin)
+    assert klass["ref"] == q(db, 'Collection("cls")', admin)

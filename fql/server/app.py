@@ -6,6 +6,7 @@ import functools
 import hmac
 import json
 import logging
+import re
 import socket
 import time
 import typing as t
@@ -15,7 +16,15 @@ import attrs
 
 from ..ast import Literal
 from ..auth.access import authenticate
-from ..errors import PROTOCOL_FAILURES, FQLError, InvalidExpression, TransactionAborted, Unauthorized
+from ..errors import (
+    PROTOCOL_FAILURES,
+    FQLError,
+    InvalidExpression,
+    QueryTimeout,
+    ServiceTimeout,
+    TransactionAborted,
+    Unauthorized,
+)
 from ..eval import access, providers
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..values import Ref
@@ -50,8 +59,15 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger("fql.server")
 
-#: The `scope` values of GET /ping and the scope each one reports (core's UtilRoutes; anything else is `node`).
-PING_SCOPES = {"write": "write", "global": "write", "read": "read", "local": "read", "all": "all"}
+#: The `scope` values of GET /ping, each with the scope it reports and how long (ms) its check may take
+#: unless `timeout` says otherwise (core's UtilRoutes; anything else is `node`, which checks nothing).
+PING_SCOPES = {
+    "write": ("write", 1000),
+    "global": ("write", 1000),
+    "read": ("read", 500),
+    "local": ("read", 500),
+    "all": ("all", 5000),
+}
 #: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
 QUERY_PATHS = ("/", "/linearized")
 #: The methods core allows on each v4 path that needs a secret.
@@ -185,7 +201,13 @@ class App:
     async def _route(self, request: Request, info: headers.V4Headers) -> Response:
         path, method = request.path, request.method
         if path == "/ping":
-            return _ping(request)
+            return await self._ping(request)
+        if path == "/error":
+            # Core's sample error (UtilRoutes `GET /error`): an unexpected failure, answered (500) and logged
+            # as any other.
+            if method not in ("GET", "HEAD"):
+                raise method_not_allowed("GET")
+            raise RuntimeError("Sample error")
         call = None
         if path not in ALLOWED:
             # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret.
@@ -208,6 +230,29 @@ class App:
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
+
+    async def _ping(self, request: Request) -> Response:
+        """Health check (core's `GET /ping`): `node` answers that the process is up; `read`, `write` and `all`
+        run a read-only transaction on the database within `timeout` ms (each scope's default otherwise),
+        and past it answer 503 `Scope write timed out after 0 milliseconds`."""
+        if request.method not in ("GET", "HEAD"):
+            raise method_not_allowed("GET")
+        scope, timeout = PING_SCOPES.get(request.params.get("scope", "write"), ("node", None))
+        if timeout is not None:
+            given = request.params.get("timeout", "")
+            # Core takes a whole number of milliseconds (Scala's toLongOption), else the default.
+            if re.fullmatch(r"[+-]?[0-9]+", given) and -(2**63) <= int(given) < 2**63:
+                timeout = int(given)
+            try:
+                await self.run(self._health, timeout)
+            except (QueryTimeout, ServiceTimeout):
+                failure = {"code": "time out", "description": f"Scope {scope} timed out after {timeout} milliseconds"}
+                return Response(503, json_bytes({"errors": [failure]}))
+        return Response(200, json_bytes({"resource": f"Scope {scope} is OK"}))
+
+    def _health(self, timeout_ms: int) -> None:
+        """A read-only transaction as the root, within `timeout_ms` from now: the store answers in time."""
+        self.db.run_with_state(from_json(None), timeout_ms=timeout_ms, read_only=_get_write)
 
     def _rest(self, call: rest.RestCall, request: Request, secret: str, info: headers.V4Headers) -> Response:
         """One REST request (fql/server/rest.py): its ref looked up first (404 if it names nothing), then
@@ -434,10 +479,4 @@ def _get_write() -> FQLError:
     return InvalidExpression("Call performs a write, which is not allowed in get requests.")
 
 
-def _ping(request: Request) -> Response:
-    """Health check: one process is healthy when it answers (core: `Scope write is OK` and so on)."""
-    if request.method not in ("GET", "HEAD"):
-        raise method_not_allowed("GET")
-    scope = PING_SCOPES.get(request.params.get("scope", "write"), "node")
-    return Response(200, json_bytes({"resource": f"Scope {scope} is OK"}))
 

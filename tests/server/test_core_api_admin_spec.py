@@ -22,7 +22,11 @@ from __future__ import annotations
 
 import pytest
 
-from .core_api_schema import ROOT
+from . import core_api_schema
+from .core_api_schema import BAD_REQUEST, CREATED, ROOT, Api
+
+#: core's `api` fixture (tests/server/core_api_schema.py).
+api = core_api_schema.api
 
 SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR = 503, 500
 
@@ -79,3 +83,42 @@ def test_error_allows_only_get(raw):
     assert (status, headers["allow"]) == (405, "GET")
     assert body == {"errors": [{"code": "method not allowed", "description": "Allowed methods are GET."}]}
 
+
+# -- DatabaseSpec27 --------------------------------------------------------------------------------
+
+
+def _container(api: Api, name: str, secret: str = ROOT) -> str:
+    """core's `aContainerDB`: a container database and an admin key to it; the key's secret."""
+    status, body = api.post("/databases", {"name": name, "container": True}, secret)
+    assert status == CREATED, body
+    status, body = api.post("/keys", {"database": {"@ref": f"databases/{name}"}, "role": "admin"}, secret)
+    assert status == CREATED, body
+    return body["resource"]["secret"]
+
+
+def test_databases_can_be_created_in_containers(api):
+    """DatabaseSpec27 "databases" / "can be created in containers"."""
+    parent = _container(api, "parent")
+    status, body = api.post("/databases", {"name": "child"}, parent)
+    assert status == CREATED
+    assert body["resource"]["name"] == "child"
+
+
+def test_container_databases_can_be_created_in_other_containers(api):
+    """DatabaseSpec27 "container databases" / "can be created in other containers"."""
+    parent = _container(api, "parent")
+    status, body = api.post("/databases", {"name": "child", "container": True}, parent)
+    assert status == CREATED
+    assert body["resource"]["container"] is True
+
+
+def test_a_container_holds_no_collection(api):
+    """What a container is for (core's WriteAdaptor.create): a collection made in one over REST is 400
+    `invalid object in container`; in a database inside it, it is made."""
+    parent = _container(api, "parent")
+    status, body = api.post("/classes", {"name": "things"}, parent)
+    assert (status, body["errors"][0]["code"]) == (BAD_REQUEST, "invalid object in container")
+    assert body["errors"][0]["description"] == "Object is not allowed in a container"
+    api.post("/databases", {"name": "child"}, parent)
+    status, body = api.post("/keys", {"database": {"@ref": "databases/child"}, "role": "server"}, parent)
+    assert api.post("/classes", {"name": "things"}, body["resource"]["secret"])[0] == CREATED

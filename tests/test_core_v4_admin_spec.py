@@ -196,6 +196,41 @@ def test_schema_versions_are_hidden_and_not_writable(db, name):
     assert fails(db, f'Select("{name}", Get(Database("spec")))').v4_code == "value not found"
 
 
+@pytest.mark.parametrize(
+    ("fields", "failures"),
+    [
+        ("{container: 5}", [(["container"], "Integer", "Boolean")]),
+        ('{typechecked: "yes"}', [(["typechecked"], "String", "Boolean")]),
+        ("{protected: 1}", [(["protected"], "Integer", "Boolean")]),
+        ("{priority: 0}", [(["priority"], "Integer", "Priority")]),
+        ("{priority: 501}", [(["priority"], "Integer", "Priority")]),
+        ('{priority: "x"}', [(["priority"], "String", "Priority")]),
+        ("{account: 5}", [(["account"], "Integer", "Object")]),
+        ('{account: {id: "x"}}', [(["account", "id"], "String", "Account")]),
+        ('{priority: 0, account: {id: "x"}, protected: 1}', [
+            (["account", "id"], "String", "Account"),
+            (["priority"], "Integer", "Priority"),
+            (["protected"], "Integer", "Boolean"),
+        ]),
+    ],
+)
+def test_database_fields_have_their_types(db, fields, failures):
+    """What core's Database.VersionValidator checks of the fields the cases above write (account, its id,
+    priority, container, typechecked, protected, in that order); fql used to keep whatever was given."""
+    expected = [
+        {"field": path, "code": "invalid type", "description": f"Invalid type {actual}, expected type {wanted}."}
+        for path, actual, wanted in failures
+    ]
+    create = fails(db, f'CreateDatabase(Merge({{name: "typed"}}, {fields}))')
+    assert create.v4_errors()[0]["position"] == ["create_database"]
+    assert create.v4_errors()[0]["failures"] == expected
+    if "account" not in fields:
+        assert fails(db, f'Update(Database("spec"), {fields})').v4_errors()[0]["failures"] == expected
+    # Good values, and nulls (not given), are taken.
+    made = q(db, 'CreateDatabase({name: "fine", priority: 500, container: false, typechecked: true, protected: null})')
+    assert (made["priority"], made["container"], made["typechecked"]) == (500, False, True)
+
+
 # -- DatabaseSpec: creation and deletion ----------------------------------------------------------------
 
 

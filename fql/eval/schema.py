@@ -519,6 +519,35 @@ def _writable(params: dict, create: bool) -> dict:
     return fields
 
 
+def _database_types(fields: dict) -> None:
+    """Core's Database.VersionValidator field types: `container`, `typechecked` and `protected` are
+    booleans, `priority` a whole number from 1 to 500, `account` an object whose `id` is a whole number."""
+    # In core's order (account, its id, priority, then the flags); a null is a field not given.
+    fields = {k: v for k, v in fields.items() if v is not None}
+    wrong: list[tuple[list[str], t.Any, str]] = []
+    account = fields.get("account")
+    if "account" in fields and not isinstance(account, dict):
+        wrong.append((["account"], account, "Object"))
+    elif isinstance(account, dict) and account.get("id") is not None and not _is_int(account["id"]):
+        wrong.append((["account", "id"], account["id"], "Account"))
+    priority = fields.get("priority")
+    if "priority" in fields and not (_is_int(priority) and 1 <= priority <= 500):
+        wrong.append((["priority"], priority, "Priority"))
+    for name in ("container", "typechecked", "protected"):
+        if name in fields and not isinstance(fields[name], bool):
+            wrong.append(([name], fields[name], "Boolean"))
+    if wrong:
+        failures = [
+            {"field": path, "code": "invalid type", "description": f"Invalid type {type_name(value)}, expected type {expected}."}
+            for path, value, expected in wrong
+        ]
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
+def _is_int(value: t.Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _account_id(data: dict) -> t.Any:
     account = data.get("account")
     return account.get("id") if isinstance(account, dict) else None
@@ -564,7 +593,13 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     key = schema_key(ctx, "databases", name, coll.database)
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Database already exists.").at(*path)
-    params = _check_account(ctx, params if ctx.state.v10 else _writable(params, create=True), *path)
+    if not ctx.state.v10:
+        params = _writable(params, create=True)
+        try:
+            _database_types(params)
+        except ValidationFailed as err:
+            raise err.at(*path)
+    params = _check_account(ctx, params, *path)
     scope = _global_id(ctx.state.txn.next_id())
     fields = _ordered({**params, "name": name, "global_id": scope}, _DATABASE_ORDER)
     version = write(ctx, key, fields, *path)
@@ -591,6 +626,7 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
     if not ctx.state.v10:
+        _database_types(fields)
         _check_container(ctx, old, fields)
     if name != old["name"]:
         # The scope keeps its id; the database's document and the refs to it take the new name.

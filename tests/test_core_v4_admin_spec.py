@@ -19,12 +19,14 @@ Not ported, with the reason:
 - DatabaseSpec "setActiveSchemaVersion sets the active_schema_version field", "enable/disable databases",
   "enabled/disable child databases", "databases at root of an account can be retrieved by account ID":
   internal calls (SchemaStatus, DatabaseWriteConfig.disable, Database.forAccount) that no query or endpoint
-  of fql makes; the user-visible half (those fields hidden and not writable) is ported below.
-- DatabaseSpec "account defaults to root", "handles account settings without id": the stored account
-  field of core's Version; what a query can see of it is ported (hidden, `GET /authorized` says "0").
-- KeySpec "sibling keys" / "child keys are indexed into LookupStore": the lookup entries themselves are
-  core's storage; ported is what they are for: the key keeps working after its database changes, and
-  stops when deleted.
+  of fql makes; the user-visible half (those fields hidden and not writable) is ported below. A query
+  may write `disabled` (core does not protect it) and fql hides it as core does, but a disabled database
+  keeps working in fql: disabling is core's admin-port operation (AdminSpec "admin/database/enable").
+
+KeySpec "sibling keys" / "child keys are indexed into LookupStore" and DatabaseSpec "database delete" are
+ported by what core's lookup entries are for (a key keeps working after its database changes and stops
+once deleted; a deleted database's descendants' keys stop, its siblings' do not); the entries themselves
+are core's storage.
 """
 
 from __future__ import annotations

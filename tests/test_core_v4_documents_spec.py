@@ -274,3 +274,14 @@ def test_protected_mode_guards_collections(db):
     )
     # Nothing was deleted or changed.
     assert db.query('[Exists(Collection("a")), Exists(Index("aIdx")), Select("history_days", Get(Collection("b")))]', secret=child) == [True, True, 3]
+
+
+def test_indexes_now(db):
+    """`indexes now`: Now() in a binding is core's unresolved snapshot time, Timestamp.MaxMicros, so
+    ToMillis of it is Long.MaxValue / 1000; outside a binding it is the transaction's time."""
+    db.query('CreateCollection({name: "nows"})')
+    binding = 'Query(Lambda("inst", ToMillis(Now())))'
+    index(db, "nows", f'source: {{class: Collection("nows"), fields: {{field1: {binding}}}}}, active: true, values: [{{binding: "field1"}}]')
+    db.query('Create(Collection("nows"), {})')
+    assert db.query('Select("data", Paginate(Match(Index("nows"))))') == [(2**63 - 1) // 1000]
+    assert db.query("ToMillis(Now())") < 2**63 // 1000

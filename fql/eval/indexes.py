@@ -286,7 +286,11 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         # A function of the rendered document (a v10 collection's computed field).
         value = field.binding(ctx, doc)
     else:
-        value = ctx.apply(field.binding, doc)
+        outer, ctx.state.in_binding = ctx.state.in_binding, True
+        try:
+            value = ctx.apply(field.binding, doc)
+        finally:
+            ctx.state.in_binding = outer
     return _fan_out(value, field.deep) if field.mva else [value]
 
 

@@ -8,6 +8,24 @@ tests/fixtures/v4/core_v4_indexes.fql) and tests/test_core_set_specs.py.
 The IndexConfigurationValidatorSpec cases patch core's validators directly; here each is the CreateIndex
 that writes the same index data (`collectionID` and `indexID` of the spec are Collections() and
 Indexes(), the refs to those native collections).
+
+Ported elsewhere: CollectionSpec "disallows writes when schema is staged" (tests/schema/test_manager.py,
+test_v4_may_not_write_schema_while_a_schema_is_staged); "default history_days = 0" also at the server
+(api CollectionSpec "classes get the default retention policy").
+
+Skipped, as core internals no query sees: IndexSpec "does not assign a new id on rename" (an index's
+storage id; its ref is its name), "active indexes create a build task", "wildcard indexes with no
+collections do not create a build task", "limits build tasks" and "initial tasks are ordered correctly"
+(fql builds an index in the query that makes it: no tasks), "hidden indexes are hidden from indexes()" (a
+`hidden` field only core's operators write into storage), "limit max index id" and CollectionSpec "limit max
+collection id" (ids inserted by hand at the top of the id space), IndexConsistencyCheckSpec (an internal
+stat); CollectionSpec "read indexes configs" (v10 backing-index configs written into storage by hand),
+"computes the minimum valid timestamp", "... on a non-existing collections", "... floor upon pending
+writes", "minimum valid time is Epoch on infinite histoy" and "computes the minimum valid time floor" (the
+MVT floor field and its derivation at chosen snapshot times). IndexConfigurationValidatorSpec "terms may
+be empty" / "values may be empty" with `[null]`: core's validator harness builds its Data from the spec's
+IR map, and whether a query's `terms: [null]` reaches the validator so is not clear from the spec (fql
+refuses it: `Invalid type Null, expected type Term.`); their null and missing forms are ported.
 """
 
 from __future__ import annotations
@@ -274,6 +292,495 @@ def test_protected_mode_guards_collections(db):
     )
     # Nothing was deleted or changed.
     assert db.query('[Exists(Collection("a")), Exists(Index("aIdx")), Select("history_days", Get(Collection("b")))]', secret=child) == [True, True, 3]
+
+
+# -- IndexConfigurationValidatorSpec: the cases fql already took as core does ------------------------------
+
+
+def test_source_may_not_be_empty(db):
+    """`source may not be empty`."""
+    assert failure(db, 'CreateIndex({name: "i"})') == (["source"], "value required", "Required value not found.")
+
+
+@pytest.mark.parametrize(
+    ("case", "source"),
+    [
+        ("source may be a ref", "Collections()"),
+        ("source may be a wildcard", '"_"'),
+        ("source may be a list of refs", "[Collections(), Indexes()]"),
+        ("source may be a config", "{class: Collections()}"),
+        ("source may be a config with a wildcard", '{class: "_"}'),
+        ("source may be a list of configs", "[{class: Collections()}, {class: Indexes()}]"),
+    ],
+)
+def test_source_may_be(db, case, source):
+    """`source may be a ref`, `... a wildcard`, `... a list of refs`, `... a config`, `... a config with
+    a wildcard`, `... a list of configs`."""
+    assert index(db, "i", f"source: {source}")["name"] == "i"
+
+
+def test_source_ref_must_be_a_class(db):
+    """`source ref must be a class`: an index ref is no source."""
+    index(db, "other", "source: Collections()")
+    field, code, _ = failure(db, 'CreateIndex({name: "i", source: Index("other")})')
+    assert (field, code) == (["source"], "invalid type")
+
+
+def test_source_can_bind_queries_to_field_names(db):
+    """`source can bind queries to field names`, `source can bind multiple field names` and `source may be
+    multiple classes with bindings`."""
+    db.query('CreateCollection({name: "other"})')
+    one = f'{{class: Collection("animals"), fields: {{field1: {NICKNAME}}}}}'
+    index(db, "one", f'source: {one}, terms: [{{binding: "field1"}}]')
+    two = f'{{class: Collection("animals"), fields: {{field1: {NICKNAME}, field2: {NICKNAME}}}}}'
+    index(db, "two", f'source: {two}, terms: [{{binding: "field1"}}, {{binding: "field2"}}]')
+    other = f'{{class: Collection("other"), fields: {{field2: {NICKNAME}}}}}'
+    made = index(db, "three", f'source: [{one}, {other}], terms: [{{binding: "field1"}}, {{binding: "field2"}}]')
+    assert [source["collection"] for source in made["source"]] == db.query('[Collection("animals"), Collection("other")]')
+
+
+@pytest.mark.parametrize(
+    ("case", "binding"),
+    [
+        ("source field bindings cannot read", 'Query(Lambda("ref", Get(Var("ref"))))'),
+        ("source field bindings cannot write", 'Query(Lambda("ref", Update(Var("ref"))))'),
+    ],
+)
+def test_source_field_bindings_must_be_pure(db, case, binding):
+    """`source field bindings cannot read` and `... cannot write`."""
+    query = (
+        f'CreateIndex({{name: "i", source: {{class: Collection("animals"), fields: {{field1: {binding}}}}},'
+        ' terms: [{binding: "field1"}]})'
+    )
+    assert failure(db, query) == (
+        ["source", "0", "fields", "0", "field1"],
+        "invalid binding",
+        "Field binding must be a pure unary function.",
+    )
+
+
+def test_source_field_bindings_must_be_used_in_either_terms_or_values(db):
+    """`source field bindings must be used in either terms or values`."""
+    source = f'{{class: Collection("animals"), fields: {{field1: {NICKNAME}}}}}'
+    unused = (["source", "0", "fields", "0", "field1"], "unused binding", "Source binding is not used as a term or value.")
+    for rest in ("", ', terms: [{field: "foo"}]', ', values: [{field: "foo"}]'):
+        assert failure(db, f'CreateIndex({{name: "i", source: {source}{rest}}})') == unused
+    index(db, "by_terms", f'source: {source}, terms: [{{binding: "field1"}}]')
+    index(db, "by_values", f'source: {source}, values: [{{binding: "field1"}}]')
+
+
+# -- IndexConfigurationValidatorSpec: terms and values ----------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["terms", "values"])
+def test_term_and_value_shapes(db, key):
+    """`term validator ignores unused fields` / `value ...`, `terms may be a term object` / `values ...`,
+    `terms may be an array of term objects` / `values ...`, `terms may be empty` / `values ...` (null or
+    missing), `term paths are not checked for validity` / `value ...`, and `terms may include virtual
+    fields` / `values ...`."""
+    source = 'source: Collections(), unique: false'
+    made = index(db, "unused", f'{key}: [{{field: ["data", "name"]}}], bogus: 1, {source}')
+    assert made[key] == [{"field": ["data", "name"]}]
+    assert index(db, "object", f'{key}: {{field: ["data", "name"]}}, {source}')[key] == [{"field": ["data", "name"]}]
+    assert key not in index(db, "null", f"{key}: null, {source}")
+    assert key not in index(db, "missing", source)
+    paths = '[{field: ["bogus", "data"]}, {field: ["data", "person", "name"]}, {field: "email"}]'
+    assert len(index(db, "paths", f"{key}: {paths}, {source}")[key]) == 3
+    virtual = '[{field: "database"}, {field: "class"}, {field: "ref"}, {field: "ts"}]'
+    assert len(index(db, "virtual", f"{key}: {virtual}, {source}")[key]) == 4
+
+
+@pytest.mark.parametrize("key", ["terms", "values"])
+def test_term_fields_reverse_and_transforms(db, key):
+    """`term should contain a `field` of one or more strings` / `values should ...`, `term reverse must be
+    valid` / `value reverse must be valid (though it is meaningless)`, `term transforms must be valid
+    transforms` / `value transforms ...`."""
+    source = "source: Collections()"
+    index(db, "path", f'{key}: [{{field: ["data", "name"]}}], {source}')
+    index(db, "ref", f'{key}: [{{field: "ref"}}], {source}')
+    field, code, _ = failure(db, f'CreateIndex({{name: "i", {key}: [{{field: {{object: "data.name"}}}}], {source}}})')
+    assert (field, code) == (["field"], "invalid type")
+    for bad in ('"true"', "1"):
+        field, code, _ = failure(db, f'CreateIndex({{name: "i", {key}: [{{field: "ref", reverse: {bad}}}], {source}}})')
+        assert (field, code) == (["reverse"], "invalid type")
+    index(db, "reversed", f'{key}: [{{field: "ref", reverse: true}}], {source}')
+    assert failure(db, f'CreateIndex({{name: "i", {key}: [{{field: "ref", transform: "wrong"}}], {source}}})') == (
+        ["transform"],
+        "invalid value",
+        "Invalid value `wrong` at `transform`",
+    )
+    field, code, _ = failure(db, f'CreateIndex({{name: "i", {key}: [{{field: "ref", transform: 1}}], {source}}})')
+    assert (field, code) == (["transform"], "invalid type")
+    index(db, "folded", f'{key}: [{{field: "ref", transform: "casefold"}}], {source}')
+
+
+# -- IndexSpec for native classes -------------------------------------------------------------------------
+
+
+def test_can_index_native_class(db):
+    """`can index native class`."""
+    assert index(db, "keys_by_name", 'source: Keys(), terms: [{field: ["data", "name"]}]')["source"] == db.query("Keys()")
+
+
+def test_wildcard_indexes_do_not_index_native_collections(db):
+    """`wildcard indexes do not index native collections`: a key and an index later, the wildcard index
+    holds the one document."""
+    index(db, "all_the_things", 'source: "_", active: true')
+    db.query('CreateCollection({name: "invisible"})')
+    index(db, "invisible", 'source: Collection("invisible")')
+    db.query('CreateKey({role: "server"})')
+    doc = db.query('Create(Collection("invisible"), {})')
+    assert db.query('Select("data", Paginate(Match("all_the_things")))') == [doc["ref"]]
+
+
+def test_can_index_credentials(db):
+    """`can index credentials`."""
+    index(db, "creds_by_instance", 'source: Credentials(), active: true, terms: [{field: ["instance"]}]')
+    db.query('Create(Ref(Collection("animals"), "1"), {credentials: {password: "sekrit"}})')
+    assert db.query('Count(Match(Index("creds_by_instance"), Ref(Collection("animals"), "1")))') == 1
+
+
+def test_ensures_getting_the_first_key_works(db):
+    """`Ensures getting the first key works`: Get of the keys collection is its first key."""
+    for _ in range(6):
+        db.query('CreateKey({role: "server"})')
+    assert db.query('Equals(Get(Keys()), Get(Select(0, Paginate(Keys()))))') is True
+
+
+# -- IndexSpec --------------------------------------------------------------------------------------------
+
+
+def test_can_index_tokens(db):
+    """`can index tokens`: two logins, two tokens of the document."""
+    index(db, "tokens_by_instance", 'source: Tokens(), active: true, terms: [{field: ["instance"]}]')
+    db.query('Create(Ref(Collection("animals"), "1"), {credentials: {password: "sekrit"}})')
+    for _ in range(2):
+        db.query('Login(Ref(Collection("animals"), "1"), {password: "sekrit"})')
+    assert db.query('Count(Match(Index("tokens_by_instance"), Ref(Collection("animals"), "1")))') == 2
+
+
+def test_can_control_multi_value_attribute_behavior(db):
+    """`can control multi-value attribute behavior`."""
+    index(db, "animals_mva1", 'source: Collection("animals"), values: [{field: ["data", "foo"]}]')
+    index(db, "animals_no_mva1", 'source: Collection("animals"), values: [{field: ["data", "foo"], mva: false, reverse: true}]')
+    db.query('Create(Collection("animals"), {data: {foo: [1, 2, 3]}})')
+    assert db.query('Select("data", Paginate(Match("animals_mva1")))') == [1, 2, 3]
+    assert db.query('Select("data", Paginate(Match("animals_no_mva1")))') == [[1, 2, 3]]
+
+
+def test_index_creation_is_transactional(db):
+    """`index creation is transactional` and `... with multiple indexes`: an index serves writes at once,
+    in the query that makes it too."""
+    terms = 'source: Collection("animals"), active: true, terms: [{field: ["data", "name"]}]'
+    index(db, "transactional_index", terms)
+    db.query('Create(Collection("animals"), {data: {name: "sheep"}})')
+    assert db.query('Count(Match(Index("transactional_index"), "sheep"))') == 1
+    assert db.query(
+        f'Do(CreateIndex({{name: "one", {terms}}}), Create(Collection("animals"), {{data: {{name: "turtle"}}}}),'
+        ' Count(Match(Index("one"), "turtle")))'
+    ) == 1
+    index(db, "two", terms)
+    db.query('Create(Collection("animals"), {data: {name: "dove"}})')
+    assert db.query('Count(Match(Index("two"), "dove"))') == 1
+
+
+def test_new_empty_indexes_are_active_and_active_is_latched(db):
+    """`new empty indexes are active` and `active field may be written` (an Update to false keeps it
+    true)."""
+    terms = 'source: Collection("animals"), terms: [{field: ["data", "name"]}]'
+    assert index(db, "animals_by_other_name", terms)["active"] is True
+    assert index(db, "active_index", f"active: true, {terms}")["active"] is True
+    assert db.query('Update(Index("active_index"), {active: false})')["active"] is True
+
+
+def test_active_indexes_may_build_synchronously(db):
+    """`active indexes may build synchronously`: an index over existing documents has their entries as
+    soon as it is made (fql builds every index at once; core's build tasks are not modelled)."""
+    db.query('CreateCollection({name: "smallthings"})')
+    db.query('Foreach([1, 2, 3, 4, 5], Lambda("i", Create(Collection("smallthings"), {})))')
+    assert index(db, "buildmenow", 'active: true, source: Collection("smallthings")')["active"] is True
+    assert db.query('Count(Match(Index("buildmenow")))') == 5
+
+
+def test_definition_cannot_be_updated(db):
+    """`definition cannot be updated`."""
+    index(db, "bySpecies", 'source: Collection("animals"), terms: [{field: ["data", "species"]}], values: [{field: ["data", "name"]}]')
+    assert failure(db, 'Update(Index("bySpecies"), {terms: [{field: ["data", "speecees"]}]})') == (
+        [],
+        "invalid index",
+        "Index sources, terms, and values may not be updated (terms)",
+    )
+
+
+def test_creates_indexes_with_no_terms(db):
+    """`creates indexes with no terms`: null, empty and missing terms, each matched with null."""
+    for name, terms in (("nullterms", "terms: null, "), ("emptyterms", "terms: [], "), ("noterms", "")):
+        index(db, name, f'{terms}source: Collection("animals"), active: true')
+        db.query(f'Match(Index("{name}"), null)')
+
+
+def test_dead_reckoning(db):
+    """`dead reckoning`: cursors 0 and null around a class-term index's one entry."""
+    index(db, "reckoning", 'source: Collection("animals"), active: true, terms: [{field: "class"}]')
+    db.query('Create(Collection("animals"), {data: {name: "sheep"}})')
+    page = 'Paginate(Match(Index("reckoning"), Collection("animals")), {})'
+
+    def shape(cursor: str) -> tuple:
+        found = db.query(page.format(cursor))
+        before = found.before if found.has_before else "none"
+        after = found.after if found.has_after else "none"
+        return before, len(found.data), after
+
+    assert shape("{before: 0}") == ("none", 0, [0])
+    assert shape("{after: 0}") == ([0], 1, "none")
+    assert shape("{before: null}") == ("none", 1, [None])
+    assert shape("{after: null}") == ([None], 0, "none")
+
+
+def test_can_index_nested_term_paths(db):
+    """`can index nested term paths`, by field and by binding."""
+    db.query('CreateCollection({name: "deep_sheep"})')
+    index(db, "deep_sheep_finder", 'source: Collection("deep_sheep"), active: true, terms: [{field: ["data", "nest", "this", "path", "deep"]}]')
+    deep = 'Query(Lambda("inst", Select(["data", "nest", "this", "path", "deep"], Var("inst"))))'
+    index(db, "bound_deep_sheep_finder", f'source: {{class: Collection("deep_sheep"), fields: {{go_deep: {deep}}}}}, active: true, terms: [{{binding: "go_deep"}}]')
+    sheep = db.query('Create(Collection("deep_sheep"), {data: {nest: {this: {path: {deep: "hi!"}}}}})')
+    for name in ("deep_sheep_finder", "bound_deep_sheep_finder"):
+        assert db.query(f'Select("data", Paginate(Match(Index("{name}"), "hi!")))') == [sheep["ref"]]
+
+
+def test_casefolds_terms(db):
+    """`casefolds terms`."""
+    db.query('CreateCollection({name: "paper_animals"})')
+    index(db, "origami", 'source: Collection("paper_animals"), active: true, terms: [{field: ["data", "name"], transform: "casefold"}]')
+    sheep = db.query('Create(Collection("paper_animals"), {data: {name: "sHeEp"}})')
+    assert db.query('Select("data", Paginate(Match(Index("origami"), "sheep")))') == [sheep["ref"]]
+
+
+def test_ngrams_terms(db):
+    """`ngrams terms`."""
+    db.query('CreateCollection({name: "named_animals"})')
+    ngram = 'Query(Lambda("inst", NGram(Select(["data", "name"], Var("inst")))))'
+    index(db, "origami_search", f'source: {{class: Collection("named_animals"), fields: {{ngram: {ngram}}}}}, active: true, terms: [{{binding: "ngram"}}]')
+    sheep = db.query('Create(Collection("named_animals"), {data: {name: "sheep"}})')
+    for gram in ("sh", "ee", "ep"):
+        assert db.query(f'Select("data", Paginate(Match(Index("origami_search"), "{gram}")))') == [sheep["ref"]]
+
+
+def test_binds_values_to_fields(db):
+    """`binds values to fields`."""
+    db.query('CreateCollection({name: "querified_class"})')
+    field1 = 'Query(Lambda("inst", Select(["data", "my-field"], Var("inst"))))'
+    index(db, "querified_index", f'source: {{class: Collection("querified_class"), fields: {{field1: {field1}}}}}, active: true, terms: [{{binding: "field1"}}]')
+    inst = db.query('Create(Collection("querified_class"), {data: {"my-field": "my-value"}})')
+    assert db.query('Select("data", Paginate(Match(Index("querified_index"), "my-value")))') == [inst["ref"]]
+
+
+def test_deleting_and_renaming_an_index_takes_it_out_of_the_cache(db):
+    """`deleting an index removes it from the cache` and `updating an index reflects in the cache`: the
+    old name is an invalid ref at once."""
+    index(db, "fooindex", 'source: Collection("animals")')
+    db.query('Delete(Index("fooindex"))')
+    assert fails(db, 'Get(Index("fooindex"))').code == "invalid ref"
+    index(db, "oldindex", 'source: Collection("animals")')
+    db.query('Update(Index("oldindex"), {name: "newindex"})')
+    assert fails(db, 'Get(Index("oldindex"))').description == "Ref refers to undefined index 'oldindex'"
+
+
+def test_new_index_creation_reloads_source_cache(db):
+    """`new index creation reloads source cache`: a second index over the collection sees a document
+    written before it and one after."""
+    db.query('CreateCollection({name: "class1"})')
+    index(db, "index1", 'source: Collection("class1")')
+    one = db.query('Create(Collection("class1"), {})')["ref"]
+    index(db, "index2", 'source: Collection("class1"), active: false')
+    two = db.query('Create(Collection("class1"), {})')["ref"]
+    for name in ("index1", "index2"):
+        assert db.query(f'Select("data", Paginate(Match(Index("{name}"))))') == [one, two]
+
+
+def test_source_style_round_trips(db):
+    """`source style round-trips`: a ref, a list of refs, a config, a list of configs and a config with
+    bindings read back as written (a config's collection under `collection` in API 4)."""
+    collections, indexes = db.query("[Collections(), Indexes()]")
+    assert index(db, "source_ref", "source: Collections()")["source"] == collections
+    assert index(db, "source_ref_list", "source: [Collections(), Indexes()]")["source"] == [collections, indexes]
+    assert index(db, "source_config", "source: {class: Collections()}")["source"] == {"collection": collections}
+    made = index(db, "source_config_list", "source: [{class: Collections()}, {class: Indexes()}]")
+    assert made["source"] == [{"collection": collections}, {"collection": indexes}]
+    made = index(db, "querified", f'source: {{class: Collections(), fields: {{field1: {NICKNAME}}}}}, terms: [{{binding: "field1"}}]')
+    assert list(made["source"]) == ["collection", "fields"] and list(made["source"]["fields"]) == ["field1"]
+
+
+def test_enforces_uniqueness(db):
+    """`enforces uniqueness`: over terms, and over terms and values."""
+    db.query('Do(CreateCollection({name: "a"}), CreateCollection({name: "b"}))')
+    index(db, "as", 'source: Collection("a"), terms: [{field: ["data", "a"]}], unique: true')
+    index(db, "bs", 'source: Collection("b"), terms: [{field: ["data", "b"]}], values: [{field: ["data", "c"]}], unique: true')
+    db.query('Create(Collection("a"), {data: {a: 1}})')
+    db.query('Create(Collection("a"), {data: {a: 2}})')
+    assert fails(db, 'Create(Collection("a"), {data: {a: 1}})').code == "instance not unique"
+    db.query('Create(Collection("b"), {data: {b: 1, c: 1}})')
+    db.query('Create(Collection("b"), {data: {b: 1, c: 2}})')
+    assert fails(db, 'Create(Collection("b"), {data: {b: 1, c: 1}})').code == "instance not unique"
+
+
+@pytest.mark.parametrize("unique", [False, True])
+def test_detects_contention(db, unique):
+    """`detects contention` and `unique indexes are also serialized`: core runs the 20 writes at once and
+    retries on contention; fql's transactions are serial, so each reads the one before it, and the
+    newest value is 20 either way."""
+    db.query('CreateCollection({name: "contended"})')
+    values = '[{field: ["data", "b"], reverse: true}, {field: ["data", "c"]}]' if unique else '[{field: ["data", "b"], reverse: true}]'
+    flags = "unique: true" if unique else "serialized: true"
+    index(db, "cont1", f'source: Collection("contended"), active: true, terms: [{{field: ["data", "a"]}}], values: {values}, {flags}')
+    db.query('Create(Collection("contended"), {data: {a: 0, b: 0, c: 0}})')
+    path = "[0, 0]" if unique else "0"
+    for i in range(1, 21):
+        db.query(
+            f'Let({{i: Select({path}, Paginate(Match(Index("cont1"), 0)))}},'
+            f' Create(Collection("contended"), {{data: {{a: 0, b: Add(1, Var("i")), c: {i}}}}}))'
+        )
+    assert db.query(f'Select({path}, Paginate(Match(Index("cont1"), 0)))') == 20
+
+
+def test_concurrent_creation_of_indexes_and_collections(db):
+    """`concurrent creation` (IndexSpec and CollectionSpec): ten indexes and ten collections, each its
+    own; core makes them at once, fql one after another."""
+    for i in range(1, 11):
+        index(db, f"concurrent{i}", 'source: Collection("animals")')
+        db.query(f'CreateClass({{name: "concurrent{i}"}})')
+    assert db.query('Count(Indexes())') == 10
+    names = db.query('Select("data", Map(Paginate(Collections(), {size: 100}), Lambda("c", Select("name", Get(Var("c"))))))')
+    assert len(set(names)) == len(names) == 11
+
+
+def test_complex_index_fanout(db):
+    """`complex index fanout`: two indexes over two terms, one with a reversed `ts` value; the delete
+    leaves them empty."""
+    db.query('Do(CreateCollection({name: "people"}), CreateCollection({name: "relationships"}))')
+    terms = 'terms: [{field: ["data", "follower"]}, {field: ["data", "active"]}]'
+    index(db, "active_followees_by_follower", f'source: Collection("relationships"), active: true, {terms}, values: [{{field: ["data", "followee"]}}]')
+    index(db, "latest_active_followees_by_follower", f'source: Collection("relationships"), active: true, {terms}, values: [{{field: "ts", reverse: true}}, {{field: ["data", "followee"]}}]')
+    alice = db.query('Create(Collection("people"), {})')["ref"]
+    bob = db.query('Create(Collection("people"), {})')["ref"]
+    follow = db.query(
+        f'Create(Collection("relationships"), {{data: {{follower: {fql.to_fql(bob)}, followee: {fql.to_fql(alice)}, active: true}}}})'
+    )["ref"]
+    count = 'Count(Match(Index("{}"), [{}, true]))'
+    assert db.query(count.format("active_followees_by_follower", fql.to_fql(bob))) == 1
+    assert db.query(count.format("latest_active_followees_by_follower", fql.to_fql(bob))) == 1
+    db.query(f"Delete({fql.to_fql(follow)})")
+    assert db.query(count.format("latest_active_followees_by_follower", fql.to_fql(bob))) == 0
+
+
+def test_index_and_collection_already_exist(db):
+    """`index already exists` (IndexSpec) and `collection already exists` (CollectionSpec), at the
+    function's own position."""
+    index(db, "someindex", 'source: Collection("animals")')
+    err = fails(db, 'CreateIndex({name: "someindex", source: Collection("animals")})')
+    assert (err.code, err.description, list(err.position)) == ("instance already exists", "Index already exists.", ["create_index"])
+    err = fails(db, 'CreateClass({name: "animals"})')
+    assert (err.code, err.description, list(err.position)) == ("instance already exists", "Collection already exists.", ["create_class"])
+
+
+def test_ttl_index_entries(db):
+    """`ttl index entries` and `update ttl`: a document whose ttl has passed (core sets it 5 s ahead
+    and waits) leaves the index; one without stays."""
+    index(db, "all_animals", 'active: true, source: Collection("animals")')
+    index(db, "all_animals_one", 'partitions: 1, active: true, source: Collection("animals")')
+    kept = db.query('Create(Collection("animals"), {})')["ref"]
+    db.query('Create(Collection("animals"), {ttl: TimeSubtract(Now(), 1, "second")})')
+    updated = db.query('Create(Collection("animals"), {})')["ref"]
+    db.query(f'Update({fql.to_fql(updated)}, {{ttl: TimeSubtract(Now(), 1, "second")}})')
+    for name in ("all_animals", "all_animals_one"):
+        assert db.query(f'Select("data", Paginate(Match(Index("{name}"))))') == [kept]
+
+
+def test_allow_insert_duplicate_entry_when_document_is_ttled(db):
+    """`allow insert duplicate entry when document is TTL'ed`."""
+    index(db, "unique_names", 'unique: true, active: true, source: Collection("animals"), values: [{field: ["data", "name"]}]')
+    old = db.query('Create(Collection("animals"), {ttl: TimeSubtract(Now(), 1, "second"), data: {name: "dolly"}})')
+    new = db.query('Create(Collection("animals"), {data: {name: "dolly"}})')
+    assert new["ref"] != old["ref"]
+
+
+def test_resolves_conflicting_history(db):
+    """`resolves conflicting history`: an Insert over the delete leaves the index's history as it was;
+    a Remove of the create empties it."""
+    db.query('CreateCollection({name: "widgets"})')
+    index(db, "widgets_by_price", 'source: Collection("widgets"), active: true, terms: [{field: ["data", "price"]}]')
+    doc = fql.to_fql(db.query('Create(Collection("widgets"), {data: {price: 10}})')["ref"])
+    assert db.query('Count(Match("widgets_by_price", 10))') == 1
+    db.query(f"Delete({doc})")
+    assert db.query('Count(Match("widgets_by_price", 10))') == 0
+    create, delete = db.query(f"Select('data', Paginate(Events({doc})))".replace("'", '"'))
+    db.query(f'Insert({doc}, {delete["ts"]}, "{delete["action"]}", {{}})')
+    assert len(db.query('Select("data", Paginate(Events(Match("widgets_by_price", 10))))')) == 2
+    db.query(f'Remove({doc}, {create["ts"]}, "{create["action"]}")')
+    assert db.query('Select("data", Paginate(Events(Match("widgets_by_price", 10))))') == []
+
+
+def test_preserves_multi_value_attributes_across_updates(db):
+    """`preserves multi-value attributes across updates`."""
+    db.query('CreateCollection({name: "organizations"})')
+    index(db, "organizations_by_user", 'source: Collection("organizations"), terms: [{field: ["data", "teams", "users"]}]')
+    org = 'Ref(Collection("organizations"), "1")'
+    team = '{{name: "{}", users: {}}}'
+    teams = lambda admins, moderators: f'[{team.format("admins", admins)}, {team.format("moderators", moderators)}]'  # noqa: E731
+    db.query(f'Insert({org}, 1, "create", {{data: {{teams: {teams(["alice", "bob"], ["alice"])}}}}})'.replace("'", '"'))
+    alice = 'Select("data", Paginate(Match("organizations_by_user", "alice")))'
+    assert db.query(alice) == [db.query(org)]
+    db.query(f'Update({org}, {{data: {{teams: {teams(["alice", "bob"], ["charlie"])}}}}})'.replace("'", '"'))
+    assert db.query(alice) == [db.query(org)]
+    db.query(f'Update({org}, {{data: {{teams: {teams(["bob"], ["charlie"])}}}}})'.replace("'", '"'))
+    assert db.query(alice) == []
+
+
+# -- CollectionSpec ---------------------------------------------------------------------------------------
+
+
+def test_default_history_days(db):
+    """`default history_days = 0`."""
+    assert db.query('CreateCollection({name: "default"})')["history_days"] == 0
+
+
+def test_hides_the_class_index_field(db):
+    """`hides the class index field on render`, `... on contains` (nested too) and `... on select`
+    (nested too): fql never stores core's legacy `has_class_index`, so no read finds it."""
+    assert "has_class_index" not in db.query('Get(Collection("animals"))')
+    assert db.query('Contains("has_class_index", Get(Collection("animals")))') is False
+    assert db.query('Contains(["foo", "has_class_index"], {foo: Get(Collection("animals"))})') is False
+    assert fails(db, 'Select("has_class_index", Get(Collection("animals")))').code == "value not found"
+    assert fails(db, 'Select(["foo", "has_class_index"], {foo: Get(Collection("animals"))})').code == "value not found"
+
+
+def test_deleting_a_class_removes_it_from_the_cache(db):
+    """`deleting a class removes it from the cache` and `updating a class reflects in the cache`."""
+    db.query('CreateCollection({name: "fooclass"})')
+    db.query('Delete(Collection("fooclass"))')
+    assert fails(db, 'Get(Collection("fooclass"))').code == "invalid ref"
+    db.query('CreateCollection({name: "oldclass"})')
+    db.query('Update(Collection("oldclass"), {name: "newclass"})')
+    assert fails(db, 'Get(Collection("oldclass"))').description == "Ref refers to undefined collection 'oldclass'"
+
+
+def test_deleting_a_collection_also_deletes_its_sole_source_indexes(db):
+    """`deleting a collection also deletes all indexes for which it was the only source`."""
+    db.query('CreateCollection({name: "cascade"})')
+    for i in range(2):
+        index(db, f"cascadeIndex{i}", 'source: Collection("cascade"), terms: [{field: ["data", "name"]}]')
+    db.query('Delete(Collection("cascade"))')
+    assert fails(db, 'Get(Collection("cascade"))').code == "invalid ref"
+    for i in range(2):
+        assert fails(db, f'Get(Index("cascadeIndex{i}"))').code == "invalid ref"
+
+
+def test_can_create_multiple_classes_simultaneously(db):
+    """`can create multiple classes simultaneously`."""
+    db.query('[CreateClass({name: "simulone"}), CreateClass({name: "simultwo"})]')
+    one, two = db.query('[Get(Collection("simulone")), Get(Collection("simultwo"))]')
+    assert one["ref"] != two["ref"]
+
 
 
 def test_indexes_now(db):

@@ -7,8 +7,6 @@ whatever X-FaunaDB-API-Version says, so the API 4 case above holds at 5 too; REA
 
 from __future__ import annotations
 
-import pytest
-
 from .core_api_schema import BAD_REQUEST, CREATED, FORBIDDEN, NOT_FOUND, OK, ROOT, Api, Database, ref
 from .core_api_schema import api, db  # noqa: F401 - fixtures
 

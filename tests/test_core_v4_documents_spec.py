@@ -44,9 +44,9 @@ def db() -> fql.Database:
     return db
 
 
-def fails(db: fql.Database, query: str, secret: str | None = None) -> fql.FQLError:
+def fails(db: fql.Database, query: str, secret: str | None = None, syntax: str = "v4") -> fql.FQLError:
     with pytest.raises(fql.FQLError) as info:
-        db.query(query, secret=secret)
+        db.query(query, secret=secret, syntax=syntax)
     return info.value
 
 
@@ -266,12 +266,19 @@ def test_rejects_invalid_history_days_type(db):
 
 
 def test_rejects_negative_history_days(db):
-    """`rejects negative history days`."""
-    assert failure(db, 'CreateCollection({name: "bad", history_days: -1})') == (
-        ["history_days"],
-        "non-negative value required",
-        "Value must be non-negative.",
+    """`rejects negative history days`; by Create of Collections() and by Update too, and `ttl_days`
+    must be a Long. v10 words its own failures (tests/test_core_fql2_collection_spec.py)."""
+    negative = (["history_days"], "non-negative value required", "Value must be non-negative.")
+    assert failure(db, 'CreateCollection({name: "bad", history_days: -1})') == negative
+    assert failure(db, 'Create(Collections(), {name: "bad", history_days: -1})') == negative
+    assert failure(db, 'Update(Collection("animals"), {history_days: -2})') == negative
+    assert failure(db, 'CreateClass({name: "bad", ttl_days: 1.5})') == (
+        ["ttl_days"],
+        "invalid type",
+        "Invalid type Double, expected type Long.",
     )
+    err = fails(db, 'Collection.create({ name: "Bad", history_days: -1 })', syntax="v10")
+    assert (err.v10_code, err.failures[0]["description"]) == ("constraint_failure", "Non-negative value required.")
 
 
 def test_protected_mode_guards_collections(db):

@@ -76,13 +76,6 @@ def _collection_fields(params: dict) -> dict:
     fields = dict(params)
     fields["name"] = _name(params)
     fields.setdefault("history_days", DEFAULT_HISTORY_DAYS)
-    # Core's Collection.RetainValidator: both are Longs, and history_days is not negative.
-    for key in ("history_days", "ttl_days"):
-        value = fields.get(key)
-        if value is not None and type(value) is not int:
-            raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type Long.")
-    if fields["history_days"] is not None and fields["history_days"] < 0:
-        raise _failure("history_days", "non-negative value required", "Value must be non-negative.")
     return _ordered(fields, _COLLECTION_ORDER)
 
 
@@ -373,10 +366,23 @@ def refuse_if_protected(ctx: Context, kind: str, key: DocKey) -> None:
             raise SchemaValidationFailed(f"{_PROTECTED_DELETES[kind]}: {PROTECTED}").at("delete")
 
 
+def check_retention(fields: dict, *path: str | int) -> None:
+    """A v4 write of a collection's `history_days` and `ttl_days` as core's Collection.RetainValidator
+    takes it: both are Longs, and history_days is not negative (v10 words its own failures)."""
+    for key in ("history_days", "ttl_days"):
+        value = fields.get(key)
+        if value is not None and type(value) is not int:
+            raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type Long.").at(*path)
+    days = fields.get("history_days")
+    if days is not None and days < 0:
+        raise _failure("history_days", "non-negative value required", "Value must be non-negative.").at(*path)
+
+
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
     refuse_if_staged(ctx, "collections", "create_collection")
+    check_retention(params, "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -385,6 +391,7 @@ def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
     refuse_if_staged(ctx, "collections", "create_class")
+    check_retention(params, "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
@@ -459,6 +466,8 @@ def update_native(
         if "partitions" in old and "partitions" not in params:
             fields["partitions"] = old["partitions"]
         _same_shape(old, fields)
+    if v4 and kind == "collections":
+        check_retention(fields)
     if v4 and kind == "collections" and key.scope == ctx.state.scope:
         from .v10.documents import is_protected, protected_field_failures
 

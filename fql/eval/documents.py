@@ -467,13 +467,15 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
         target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
-        from .schema import create_native, refuse_if_staged
+        from .schema import check_retention, create_native, refuse_if_staged
 
         if target.database is not None:
             check_references(ctx, params)
             raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
         refuse_if_staged(ctx, target.id, "create")
+        if v4 and target.id == "collections":
+            check_retention(params, "create")
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")
@@ -666,7 +668,14 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
     (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
     constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
-    aborted with its message (FQL2CheckConstraintsSpec, V4 edition)."""
+    aborted with its message (FQL2CheckConstraintsSpec, V4 edition). A v4 write without a `ttl` gets its
+    collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
+    if v4 and data.get("ttl") is None:
+        from .v10.fields import collection_ttl
+
+        ttl = collection_ttl(ctx, key.scope, key.coll)
+        if ttl is not None:
+            data = {"ttl": ttl, **{k: v for k, v in data.items() if k != "ttl"}}
     try:
         return write(ctx, key, data, *path)
     except InstanceNotUnique as err:
@@ -693,10 +702,11 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
     """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`)."""
     key, version = _existing(ctx, ref, "delete", "delete")
     if ref.kind is not None:
-        from .schema import delete_native, refuse_if_staged
+        from .schema import delete_native, refuse_if_protected, refuse_if_staged
 
         if v4:
             refuse_if_staged(ctx, ref.kind, "delete")
+            refuse_if_protected(ctx, ref.kind, key)
         delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity

@@ -123,6 +123,10 @@ class QueryState:
     #: `dbg()` and `log()` print `TransactionTime()` and `toString()` `[transaction time]`; answers show
     #: the time itself.
     txn_times: dict = field(factory=dict)
+    #: While a v4 index binding computes an entry: core emits entries before the transaction has its
+    #: time, so `Now()` there is core's unresolved snapshot time, Timestamp.MaxMicros (IndexSpec "indexes
+    #: now").
+    in_binding: bool = False
     #: How it sees a staged schema (fql/eval/staged.py): `raw` (as stored: v4, fql's own work), `query` (a
     #: v10 query: schema documents read as staged, schema writes joining the staged schema) or `joining`.
     schema_view: str = "raw"

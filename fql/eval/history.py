@@ -691,6 +691,13 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
         fields = inserted_key_fields(ctx, params, "insert")
     else:
         fields = user_fields(params)
+        if fields.get("ttl") is None:
+            # A version inserted without a ttl gets its collection's `ttl_days` from now (core's adjustTTL).
+            from .v10.fields import collection_ttl
+
+            ttl = collection_ttl(ctx, key.scope, key.coll)
+            if ttl is not None:
+                fields = {"ttl": ttl, **fields}
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)

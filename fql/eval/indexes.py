@@ -180,6 +180,8 @@ def _at_path(doc: t.Any, path: tuple) -> list:
             value = value[step]
         elif isinstance(value, Ref) and step in ("id", "collection", "database"):
             value = getattr(value, step)
+        elif isinstance(value, Ref) and step == "class":
+            value = value.collection
         else:
             return None
     return value
@@ -223,7 +225,7 @@ def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
     """A v4 field's values: every value at its path (arrays of objects are looked into), each through
     the field's transform, with arrays flattened all the way and objects indexed as null. None when the
     path is missing; a transform that fails leaves the document out of the index, as core's does."""
-    found = _all_at(doc, field.path)
+    found = _all_at(_with_class(doc, field.path), field.path)
     if not found:
         return None
     if field.transform is not None:
@@ -232,6 +234,14 @@ def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
         except FQLError:
             return []
     return [None if isinstance(v, dict) else v for v in _flattened(found)]
+
+
+def _with_class(doc: dict, path: tuple) -> dict:
+    """A document whose `class` a v4 path reads: core reads a version's `class` as its collection's ref
+    (ReadAdaptor's valueAtPath), so an index over the field `class` holds each document's collection."""
+    if path and path[0] == "class" and isinstance(doc.get("ref"), Ref):
+        return {**doc, "class": doc["ref"].collection}
+    return doc
 
 
 def _normalized(value: t.Any) -> t.Any:
@@ -247,7 +257,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
     if field.legacy and not field.mva:
         # `mva: false`: the whole value at the path (null where missing), an object or array as it is;
         # a transform maps over an array and leaves any other value out of the index.
-        value = _at_path(doc, field.path)
+        value = _at_path(_with_class(doc, field.path), field.path)
         if field.transform is not None:
             if not isinstance(value, list):
                 return []
@@ -276,7 +286,11 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         # A function of the rendered document (a v10 collection's computed field).
         value = field.binding(ctx, doc)
     else:
-        value = ctx.apply(field.binding, doc)
+        outer, ctx.state.in_binding = ctx.state.in_binding, True
+        try:
+            value = ctx.apply(field.binding, doc)
+        finally:
+            ctx.state.in_binding = outer
     return _fan_out(value, field.deep) if field.mva else [value]
 
 

@@ -131,21 +131,47 @@ def _is_step(step: t.Any) -> bool:
 
 
 def _check_source(ctx: Context, source: t.Any) -> None:
+    """Core's index SourceField (each source a collection ref, `_`, or an object naming them under `class`
+    or `collection`) and SourceConfigValidator (no two sources over the same collections; `_` beside
+    other sources only when every one binds fields)."""
     items = source if isinstance(source, list) else [source]
     if source is None or not items:
         raise _failure("source", "value required", "Required value not found.")
+    seen: list[frozenset] = []
     for item in items:
-        coll = item.get("collection", item.get("class")) if isinstance(item, dict) else item
-        if coll == indexes.WILDCARD:
-            continue
-        # A source object may name several collections in an array (core's IndexSources decode).
-        for each in coll if isinstance(item, dict) and isinstance(coll, list) else [coll]:
-            _check_source_collection(ctx, each)
+        if isinstance(item, dict):
+            coll = item.get("collection", item.get("class"))
+            if coll is None:
+                raise _failure("class", "value required", "Required value not found.")
+            colls = coll if isinstance(coll, list) and coll else [coll]
+            if isinstance(coll, list) and any(each == indexes.WILDCARD for each in coll):
+                # an array names collections only (core's IndexSources decode)
+                raise _failure("class", "invalid type", "Invalid type String, expected type Class Ref.")
+        else:
+            coll, colls = item, [item]
+        if coll != indexes.WILDCARD:
+            for each in colls:
+                _check_source_collection(ctx, each)
+            named = frozenset(colls)
+            if named in seen:
+                raise _failure("source", "multiple bindings", "A collection ref may only match one binding.")
+            seen.append(named)
+    wildcard = any(
+        (item.get("collection", item.get("class")) if isinstance(item, dict) else item) == indexes.WILDCARD
+        for item in items
+    )
+    if len(items) > 1 and wildcard and not any(isinstance(item, dict) and item.get("fields") for item in items):
+        raise _failure(
+            "source", "mixed wildcards", "Cannot mix collection refs and wildcards without providing bindings."
+        )
 
 
 def _check_source_collection(ctx: Context, coll: t.Any) -> None:
     if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
         raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
+    if coll.is_native and coll.id == "databases":
+        # Core refuses sources over the databases collection (its SourceFieldType decode).
+        raise _failure("source", "invalid reference", "Cannot read reference.")
     if coll.kind == "collections":
         from .refs import check_collection
 
@@ -207,8 +233,36 @@ def _index_fields(ctx: Context, params: dict) -> dict:
     _check_bindings(fields)
     fields["active"] = True
     fields.setdefault("serialized", True)
-    fields["partitions"] = 1 if fields.get("terms") or fields.get("unique") else 8
+    fields["partitions"] = _partitions(fields)
     return _ordered(fields, _INDEX_ORDER)
+
+
+#: The most partitions an index may have (core's Index.MaxIndexPartitions).
+MAX_PARTITIONS = 8
+
+
+def _partitions(fields: dict) -> int:
+    """An index's `partitions` as core's DefaultPartitionPolicy stores it: as given, from 1 to 8; else 8
+    for a collection index (no terms, or the one term `class`), else 1. A unique index is read as one
+    partition whatever it stores (`effective_partitions`)."""
+    given = fields.get("partitions")
+    if given is not None:
+        if type(given) is not int:
+            raise _failure("partitions", "invalid type", f"Invalid type {type_name(given)}, expected type Long.")
+        if not 1 <= given <= MAX_PARTITIONS:
+            raise _failure(
+                "partitions", "bounds error", f"Value {given} is not in expected range 1 to {MAX_PARTITIONS}."
+            )
+        return given
+    terms = fields.get("terms") or []
+    if not terms or (len(terms) == 1 and terms[0].get("binding") is None and terms[0].get("field") in ("class", ["class"])):
+        return MAX_PARTITIONS
+    return 1
+
+
+def effective_partitions(fields: dict) -> int:
+    """The partitions an index is read with: one for a unique index (core's Index.partitionsFromData)."""
+    return 1 if fields.get("unique") else fields.get("partitions") or 1
 
 
 def _function_fields(params: dict) -> dict:
@@ -332,10 +386,38 @@ def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int) -> None:
         raise SchemaValidationFailed("Cannot update schema from FQL v4 if schema has been staged.").at(*path)
 
 
+#: What a v4 Delete in a protected database refuses (core's ProtectedModeFailure, as its collection and
+#: index write configs word it in v4).
+_PROTECTED_DELETES = {"collections": "Cannot delete collection", "indexes": "Cannot cause deletion of backing index"}
+
+
+def refuse_if_protected(ctx: Context, kind: str, key: DocKey) -> None:
+    """A v4 Delete of a collection or an index in a database marked `protected` is a schema validation
+    error at `delete`."""
+    if kind in _PROTECTED_DELETES and key.scope == ctx.state.scope:
+        from .v10.documents import PROTECTED, is_protected
+
+        if is_protected(ctx):
+            raise SchemaValidationFailed(f"{_PROTECTED_DELETES[kind]}: {PROTECTED}").at("delete")
+
+
+def check_retention(fields: dict, *path: str | int) -> None:
+    """A v4 write of a collection's `history_days` and `ttl_days` as core's Collection.RetainValidator
+    takes it: both are Longs, and history_days is not negative (v10 words its own failures)."""
+    for key in ("history_days", "ttl_days"):
+        value = fields.get(key)
+        if value is not None and type(value) is not int:
+            raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type Long.").at(*path)
+    days = fields.get("history_days")
+    if days is not None and days < 0:
+        raise _failure("history_days", "non-negative value required", "Value must be non-negative.").at(*path)
+
+
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
     refuse_if_staged(ctx, "collections", "create_collection")
+    check_retention(params, "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -344,6 +426,7 @@ def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
     refuse_if_staged(ctx, "collections", "create_class")
+    check_retention(params, "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
@@ -418,6 +501,15 @@ def update_native(
         if "partitions" in old and "partitions" not in params:
             fields["partitions"] = old["partitions"]
         _same_shape(old, fields)
+    if v4 and kind == "collections":
+        check_retention(fields)
+    if v4 and kind == "collections" and key.scope == ctx.state.scope:
+        from .v10.documents import is_protected, protected_field_failures
+
+        failures = protected_field_failures(old, fields) if is_protected(ctx) else []
+        if failures:
+            # v4 words protected mode as core's CollectionWriteConfig does: a schema validation error.
+            raise SchemaValidationFailed(failures[0])
     if fields["name"] == old["name"]:
         version = write(ctx, key, fields)
     else:
@@ -438,11 +530,12 @@ def update_native(
 
 
 def _same_shape(old: dict, new: dict) -> None:
-    """An index's source, terms and values cannot change once it exists (core's IndexShapeChange): a
+    """An index's source, terms, values and partition count cannot change once it exists (core's
+    IndexShapeChange; so neither can a partitioned index's `unique`, which reads it as one partition): a
     `validation failed` naming what would change. Core shows the change as its internal Diff; fql names
     the fields instead."""
-    before, after = old.get("partitions"), new.get("partitions")
-    if before is not None and before != after:
+    before, after = effective_partitions(old), effective_partitions(new)
+    if before != after:
         raise _shape_change(f"Index partition count may not be updated ({before} -> {after}).")
     changed = [k for k in ("source", "terms", "values") if old.get(k) != new.get(k)]
     if changed:

@@ -140,7 +140,7 @@ def parse_date(text: str) -> Date | None:
 def _time(ctx: Context, text: str) -> Timestamp:
     # "now" is matched before trimming: " now" is an invalid time.
     if text == "now":
-        return ctx.state.now
+        return _now(ctx)
     ts = parse_time(text)
     if ts is None:
         raise InvalidArgument(f"Cannot cast '{text}' to a time.")
@@ -267,7 +267,17 @@ def time_(ctx: Context, text: str) -> Timestamp:
 @builtin("Now", keys=("now",), types=(NULL,))
 def now(ctx: Context, ignored: None = None) -> Timestamp:
     """The transaction time: every call in one query returns the same value."""
-    return ctx.state.now
+    return _now(ctx)
+
+
+#: Core's Timestamp.MaxMicros: the latest time it can hold, Long.MaxValue µs.
+_MAX_MICROS = 2**63 - 1
+
+
+def _now(ctx: Context) -> Timestamp:
+    """The transaction time, or, in an index binding, core's snapshot time not yet resolved (the most
+    micros a Long holds): core's IndexSpec "indexes now" indexes ToMillis(Now()) so."""
+    return Timestamp.from_micros(_MAX_MICROS) if ctx.state.in_binding else ctx.state.now
 
 
 @builtin("Date", keys=("date",), types=(STRING,))

@@ -129,3 +129,16 @@ def test_docset_history(api):
         expected.append({"ts": res["ts"], "action": "update", "document": inst["ref"]})
     events = api.run({"paginate": inst["ref"], "events": True}, db.key)["data"]
     assert [{k: e[k] for k in ("ts", "action", "document")} for e in events] == expected
+
+
+def test_classes_elides_class_for_newer_versions(api):
+    """DocumentSpec `classes/{name}: elides `class` for newer versions of DB`: a document written at API
+    2.0 names its `class` (after its ref); at 2.1 it does not."""
+    db = api.a_database()
+    coll = api.a_collection(db)
+    status, _, body = api.post(path(coll["ref"]), {}, db.key, headers={"X-FaunaDB-API-Version": "2.0"})
+    assert status == 201
+    assert list(body["resource"])[:2] == ["ref", "class"]
+    assert body["resource"]["class"] == {"@ref": f"classes/{coll['ref']['@ref']['id']}"}
+    status, _, body = api.post(path(coll["ref"]), {}, db.key, headers={"X-FaunaDB-API-Version": "2.1"})
+    assert status == 201 and "class" not in body["resource"]

@@ -425,6 +425,9 @@ def _protected(ctx: Context) -> bool:
     return field_schema.database_setting(ctx, "protected", default=False)
 
 
+is_protected = _protected
+
+
 def check_protected_delete(ctx: Context, name: str) -> None:
     """Core's protected mode: a collection may not be deleted."""
     if _protected(ctx):
@@ -433,12 +436,10 @@ def check_protected_delete(ctx: Context, name: str) -> None:
         )
 
 
-def check_protected_update(ctx: Context, name: str, before: dict, after: dict) -> None:
-    """Core's protected mode on a collection's new definition: `history_days` may not be removed or
-    decreased, `ttl_days` not added or decreased, and no index or unique constraint (a backing index)
-    removed or changed."""
-    if not _protected(ctx):
-        return
+def protected_field_failures(before: dict, after: dict) -> list[str]:
+    """What protected mode refuses in a collection's new definition's retention fields (core's
+    CollectionWriteConfig.checkProtectedFields): `history_days` removed or decreased, `ttl_days` added
+    or decreased."""
     failures = []
     old, new = before.get("history_days"), after.get("history_days")
     if old is not None and new is None:
@@ -450,6 +451,16 @@ def check_protected_update(ctx: Context, name: str, before: dict, after: dict) -
         failures.append(f"Cannot remove `ttl_days` field: {PROTECTED}")
     elif old is not None and new is not None and new < old:
         failures.append(f"Cannot decrease `ttl_days` field: {PROTECTED}")
+    return failures
+
+
+def check_protected_update(ctx: Context, name: str, before: dict, after: dict) -> None:
+    """Core's protected mode on a collection's new definition: `history_days` may not be removed or
+    decreased, `ttl_days` not added or decreased, and no index or unique constraint (a backing index)
+    removed or changed."""
+    if not _protected(ctx):
+        return
+    failures = protected_field_failures(before, after)
     if failures:
         raise QueryRuntimeError("constraint_failure", f"Failed to update Collection `{name}`.").with_failures(
             [{"description": failure} for failure in failures]

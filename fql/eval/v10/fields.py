@@ -473,6 +473,15 @@ _DAY = 86_400_000_000
 _LATEST = 253_402_300_799_999_999
 
 
+def collection_ttl(ctx: Context, scope: str, coll: str) -> Timestamp | None:
+    """The ttl a write without one gets from its collection's `ttl_days` (None without): that many days
+    after the transaction (core's DocumentWriteConfig.adjustTTL; v10's `check_write` alike)."""
+    schema = schema_of(ctx, scope, coll)
+    if schema is None or schema.ttl_days is None:
+        return None
+    return Timestamp.from_micros(min(ctx.state.ts + schema.ttl_days * _DAY, _LATEST))
+
+
 def check_write(
     ctx: Context,
     coll: str,
@@ -500,7 +509,7 @@ def check_write(
             failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
             raise _failed(coll, what, failures)
     if schema.ttl_days is not None and (plain or ttl is ...):
-        ttl = Timestamp.from_micros(min(ctx.state.ts + schema.ttl_days * _DAY, _LATEST))
+        ttl = collection_ttl(ctx, ctx.state.scope, coll)
     failures: list[st.Failure] = []
     if op != "update":
         data, failures = _with_defaults(ctx, schema, data)

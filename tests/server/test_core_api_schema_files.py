@@ -2,7 +2,7 @@
 Fauna CLI pushes and pulls FSL files through, over HTTP. SchemaEndpointStagedSpec's cases follow theirs.
 
 Skipped: SchemaEndpointStagedSpec "disallows committing during an async build" (`Cannot commit schema
-before it is in the \`ready\` state`): fql builds a staged index in the push that stages it, so a staged
+before it is in the ready state`): fql builds a staged index in the push that stages it, so a staged
 schema is never `pending` (README, departures); its "builds an index async" is
 test_a_staged_index_is_ready_at_once."""
 

@@ -9,6 +9,7 @@ test_a_staged_index_is_ready_at_once."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 import uuid
 
 import pytest
@@ -87,6 +88,21 @@ def test_update_checks_the_schema_version(api, db):
     wrong = upload(api, f"/schema/1/update?version={version + 7}", FILES, db.admin_key)
     assert wrong[0] == 409 and message(wrong) == "Stale schema version provided"
     _assert_updated(api, db, upload(api, f"/schema/1/update?version={version}", FILES, db.admin_key))
+
+
+@pytest.mark.parametrize("version", ["1_0", " 5", "abc", "99999999999999999999", ""])
+def test_a_version_that_is_no_long_is_ignored(api, db, version):
+    # Core reads `version` with Scala's toLongOption: what is not a 64-bit integer is no version at all.
+    response = upload(api, f"/schema/1/update?version={urllib.parse.quote(version)}", FILES, db.admin_key)
+    _assert_updated(api, db, response)
+
+
+@pytest.mark.parametrize("version", ["-5", "%2B5", "9223372036854775807"])
+def test_a_signed_long_version_is_checked(api, db, version):
+    response = upload(api, f"/schema/1/update?version={version}", FILES, db.admin_key)
+    assert response[0] == 409 and message(response) == "Stale schema version provided"
+    # With `force`, core takes the update whatever version it names.
+    _assert_updated(api, db, upload(api, f"/schema/1/update?force=true&version={version}", FILES, db.admin_key))
 
 
 def test_update_is_checked_after_the_writes(api, db):

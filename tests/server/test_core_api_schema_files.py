@@ -14,7 +14,11 @@ import uuid
 
 import pytest
 
-from .core_api import ROOT, Database, api, served  # noqa: F401 - fixtures
+from . import core_api
+from .core_api import ROOT, Database
+
+#: The server fixtures, core_api's.
+served, api = core_api.served, core_api.api
 
 EXISTING = [("foo.fsl", "function double(x) { x * 2 }"), ("baaz.fsl", "function id(x) { x }")]
 PROPOSED = [("foo.fsl", "function double(x) { x + x }"), ("bar.fsl", "function incr(x) { x + 1 }")]

@@ -9,8 +9,12 @@ import itertools
 
 import pytest
 
-from .core_api import Database, api, served  # noqa: F401 - fixtures
+from . import core_api
+from .core_api import Database
 from .test_core_api_schema_files import message, query10, upload
+
+#: The server fixtures, core_api's.
+served, api = core_api.served, core_api.api
 
 RESOURCES = ["collections", "functions", "roles", "access_providers"]
 #: The native collection a definition names as its `coll`.

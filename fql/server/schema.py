@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import re
 import typing as t
 
 from ..errors import FQLError, Unauthorized
@@ -155,11 +156,17 @@ def _flag(request: Request, name: str, *, default: bool = False) -> bool:
     return value == "true" if value is not None else default
 
 
+#: A `version` core reads (Scala's toLongOption): an optional sign and digits, no blanks nor underscores.
+_LONG = re.compile(r"[+-]?\d+")
+
+
 def _known_version(request: Request) -> int | None:
-    try:
-        return int(request.params["version"])
-    except (KeyError, ValueError):
+    """The `version` parameter; None when there is none, or it is no 64-bit integer (core ignores it)."""
+    text = request.params.get("version")
+    if text is None or not _LONG.fullmatch(text):
         return None
+    value = int(text)
+    return value if -(2**63) <= value < 2**63 else None
 
 
 def _answer(ctx: Context, request: Request, files: list[tuple[str, str]]) -> Response:

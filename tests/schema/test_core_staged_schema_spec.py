@@ -10,12 +10,16 @@ and after the commit. Each test names its case."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import fql
 from fql.parse import parse
 from fql.repl.printer import summary
 from fql.schema.manager import SchemaError
+from fql.server import schema as schema_api
+from fql.server.protocol import Request
 
 from .test_core_manager_spec import Scoped
 
@@ -674,3 +678,116 @@ def test_fauna_shell_staged_index_is_on_the_companion_once_committed(db):
     assert db.q("let user: Any = User\nuser.byName") is None
     commit(db)
     assert db.q("User.byName('Alice').toArray().map(.id)") == ["0"]
+
+
+def test_disallow_staging_an_invalid_update(db):
+    # A staged push is checked whole, against itself: `foo` against the staged `User`, not the active one.
+    db.push({"main.fsl": "collection User {\n  name: String\n}\n\nfunction foo() {\n  User.create({ name: 'Bob' })\n}"})
+    db.q("User.create({ name: 'Alice' })")
+    stage(db, {"main.fsl": "collection User {\n  name: String\n}\n\nfunction foo() {\n  User.create({ name: 'Bob' })\n}"})
+    with pytest.raises(SchemaError) as caught:
+        stage(
+            db,
+            {
+                "main.fsl": 'collection User {\n  name: String\n  email: String\n\n  migrations {\n    add .email\n'
+                '    backfill .email = "foo@example.com"\n  }\n}\n\nfunction foo() {\n  User.create({ name: \'Bob\' })\n}'
+            },
+        )
+    assert caught.value.message == """\
+error: Type `{ name: "Bob" }` does not have field `email`
+at main.fsl:12:15
+   |
+12 |   User.create({ name: 'Bob' })
+   |               ^^^^^^^^^^^^^^^
+   |"""
+
+
+def schema_status(db: Scoped) -> str:
+    """The staged schema's status, as `GET /schema/1/status` answers it (core's SchemaStatus)."""
+    request = Request("GET", "/schema/1/status", {}, {"authorization": f"Bearer {db.secret}"}, b"")
+    response = schema_api.handle(db.root, request)
+    assert response.status == 200, response.body
+    return json.loads(response.body)["status"]
+
+
+USER_NAME = "collection User {\n  name: String\n}"
+USER_NAME_INDEXED = "collection User {\n  name: String\n\n  index byName {\n    terms [.name]\n  }\n}"
+
+
+@pytest.mark.parametrize("then", ["commit", "abandon"])
+def test_can_derive_a_staged_schema_status(db, then):
+    # "can derive a staged schema status after indexes finish building" and "... after abandoning a
+    # change". Core's index over 130 documents is `pending` until its build task has run; fql builds it
+    # in the push (README, "Where fql departs from Fauna"), so the staged schema is `ready` at once.
+    db.push({"main.fsl": USER_NAME})
+    db.q('Set.sequence(0, 129).forEach(i => { User.create({ name: "user-#{i}" }) })')
+    assert schema_status(db) == "none"
+    # Core's pin(): a staged schema with no changes.
+    stage(db, {"main.fsl": USER_NAME})
+    assert schema_status(db) == "ready"
+    stage(db, {"main.fsl": USER_NAME_INDEXED})
+    assert schema_status(db) == "ready"
+    if then == "commit":
+        commit(db)
+        assert names_by(db, "byName", "user-7") == ["user-7"]
+    else:
+        abandon(db)
+        assert index_names(db) == []
+    assert schema_status(db) == "none"
+
+
+def test_reuse_active_backing_indexes_for_a_staged_unique_constraint(db):
+    # Core checks that one backing index (its id) serves both schemas; what shows is the active constraint
+    # enforced while staged, and the staged one, over the moved field, once committed.
+    db.push({"main.fsl": "collection User {\n  name: String\n\n  unique [.name]\n}"})
+    db.q("User.create({ name: 'Alice' })")
+    staged = "collection User {\n  name2: String\n\n  migrations {\n    move .name -> .name2\n  }\n\n  unique [.name2]\n}"
+    stage(db, {"main.fsl": staged})
+    stage(db, {"main.fsl": staged})
+    assert render_err(db, "User.create({ name: 'Alice' })").startswith("error: Failed unique constraint.")
+    commit(db)
+    assert db.q("Collection.byName('User')!.constraints") == [{"unique": [{"field": ".name2", "mva": False}], "status": "active"}]
+    assert render_err(db, "User.create({ name2: 'Alice' })").startswith("error: Failed unique constraint.")
+    assert db.q("User.create({ name2: 'Bob' }).name2") == "Bob"
+
+
+def test_making_a_collection_non_empty_is_not_allowed_with_a_staged_schema(db):
+    db.push({"main.fsl": "collection User {}"})
+    # Allowed, because the collection is empty.
+    stage(db, {"main.fsl": "collection User {\n  name: String\n}"})
+    # Makes the collection non-empty: the active schema checks the write, and takes it.
+    db.q("User.create({ id: 0, foo: 3 })")
+    # The staged schema is no longer valid. Core's case renders the first of its errors; the second is
+    # the missing wildcard (SchemaEndpointStagedSpec "returns an error for an invalid staged schema").
+    with pytest.raises(SchemaError) as caught:
+        commit(db)
+    first = caught.value.message.split("\nerror: ")[0]
+    assert first == """\
+error: Field `.name` is not present in the live schema
+at main.fsl:2:3
+  |
+2 |   name: String
+  |   ^^^^
+  |
+hint: Provide an `add` migration for this field
+  |
+2 |     migrations {
+  |  ___+
+3 | |     add .name
+4 | |     backfill .name = <expr>
+5 | |   }
+  | |____^
+  |
+hint: Add a default value to this field
+  |
+2 |   name: String = <expr>
+  |               +++++++++
+  |
+hint: Make the field nullable
+  |
+2 |   name: String?
+  |               +
+  |"""
+    assert caught.value.message.count("\nerror: ") == 1
+    # Nothing was committed: the active schema still takes any field.
+    assert db.q("User.create({ id: 1, bar: 4 }).bar") == 4

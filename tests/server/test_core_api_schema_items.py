@@ -9,8 +9,12 @@ import itertools
 
 import pytest
 
-from .core_api import Database, api, served  # noqa: F401 - fixtures
+from . import core_api
+from .core_api import Database
 from .test_core_api_schema_files import message, query10, upload
+
+#: The server fixtures, core_api's.
+served, api = core_api.served, core_api.api
 
 RESOURCES = ["collections", "functions", "roles", "access_providers"]
 #: The native collection a definition names as its `coll`.
@@ -430,3 +434,26 @@ def test_validate_while_staged_finds_the_item_in_the_staged_files(api, db):
     assert body["diff"] == "* Adding function `staged` to new.fsl:1:1\n\n"
     status, _, body = api.raw("DELETE", "/schema/1/items/functions/staged?validate=true", secret=db.admin_key)
     assert status == 200 and body["diff"] == ""
+
+
+def test_post_to_an_item_returns_validation_errors(api, db):
+    # Core's "POST: return validation errors": an item's migrations checked against the live schema, drawn
+    # in the file the item lives in (foo.fsl), by validate and by the write alike.
+    setup(api, db, [("foo.fsl", "collection Foo {\n  foo: String\n}")])
+    invalid = "collection Foo {\n  migrations {\n    drop .foo\n    drop .foo\n  }\n}"
+    expected = """\
+error: Cannot drop field `.foo`. Dropped fields must be removed from schema
+at foo.fsl:3:10
+  |
+3 |     drop .foo
+  |          ^^^^
+  |
+hint: Field defined here
+at foo.fsl:4:11
+  |
+4 |     drop .foo
+  |           ^^^
+  |"""
+    for url in ("/schema/1/items/collections/Foo?validate=true", "/schema/1/items/collections/Foo"):
+        response = post(api, url, invalid, db)
+        assert response[0] == 400 and message(response) == expected

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import typing as t
 
-from ...errors import FQLError, QueryRuntimeError
+from ...errors import FQLError, ParseError, QueryRuntimeError
 from ...storage.base import DocKey, Version
 from ..evaluator import Context
 from ..refs import made
@@ -72,9 +72,27 @@ def value_failures(migrations: t.Any) -> list[st.Failure]:
             try:
                 parse(source, "v10")
             except FQLError as err:
+                _expected_expression(err, source)
                 message = f"Unable to parse FQL source code.\n{_render(err, '*value*', source)}"
                 out.append(st.Failure("validator", ("migrations", i, "backfill", "value"), message))
     return out
+
+
+#: fql's lexer's words for a value whose first character can begin no expression, where core's parser of
+#: one expression says `Expected expression` (FQL2MigrationValidatorSpec "it handles invalid exprs").
+_NO_EXPRESSION = ("Unexpected character ", "Unexpected end of input")
+
+
+def _expected_expression(err: FQLError, source: str) -> None:
+    """Reword a parse error at the value's first token as core's expression parser words it."""
+    if not isinstance(err, ParseError) or not err.description.startswith(_NO_EXPRESSION):
+        return
+    stripped = source.lstrip()
+    before = source[: len(source) - len(stripped)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    if not stripped or (err.line, err.column) == (line, column):
+        err.description = "Expected expression"
 
 
 def items(migrations: t.Any) -> list[Item]:

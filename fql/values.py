@@ -635,9 +635,28 @@ class Module:
     name: str
     #: The collection the module stands for (user or native), if any.
     collection: Ref | None = None
+    #: The module it is a field of, if any (`Collection` for `Collection.Deleted`): shown before its name.
+    parent: str | None = field(default=None, kw_only=True)
 
     def __repr__(self) -> str:
-        return self.name
+        return self.name if self.parent is None else f"{self.parent}.{self.name}"
+
+
+#: `Collection.Deleted`, the collection of a document whose collection no longer exists (core's
+#: CollectionDefCompanion.Deleted): `@mod` "Deleted" on the wire, `Collection.Deleted` decorated, and the
+#: type of no value.
+DELETED_COLLECTION = Module("Deleted", parent="Collection")
+
+
+@frozen
+class DeletedRef:
+    """A reference, in the fields of a document a query answers, to a document whose collection no longer
+    exists: core shows it with its collection as `Collection.Deleted` (`Collection.Deleted("1")`)."""
+
+    id: str
+
+    def __repr__(self) -> str:
+        return f'Collection.Deleted("{self.id}")'
 
 
 #: v10 names of the native collections.

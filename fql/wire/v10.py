@@ -10,6 +10,7 @@ from ..values import (
     UUID,
     Bytes,
     Date,
+    DeletedRef,
     Document,
     EventSource,
     Lambda,
@@ -65,6 +66,17 @@ def _doc_head(ref: Ref) -> dict:
     if ref.is_schema:
         return {"name": ref.id, "coll": _coll(ref.collection)}
     return {"id": ref.id, "coll": _coll(ref.collection)}
+
+
+#: The cause of a missing document whose collection no longer exists: its collection is then shown as
+#: `Collection.Deleted` (`@mod` "Deleted"), as core's materializer names it.
+COLLECTION_DELETED = "collection deleted"
+
+
+def _null_head(value: NullDocument) -> dict:
+    if value.cause == COLLECTION_DELETED:
+        return {"id": value.ref.id, "coll": {"@mod": "Deleted"}}
+    return _doc_head(value.ref)
 
 
 def to_tagged(value: t.Any) -> t.Any:
@@ -141,8 +153,9 @@ _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     Bytes: lambda value: {"@bytes": value.base64()},
     UUID: lambda value: {"@uuid": str(value)},
     Document: _tagged_document,
-    NullDocument: lambda value: {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}},
+    NullDocument: lambda value: {"@ref": {**_null_head(value), "exists": False, "cause": value.cause}},
     Ref: _tagged_ref,
+    DeletedRef: lambda value: {"@ref": {"id": value.id, "coll": {"@mod": "Deleted"}}},
     Module: lambda value: {"@mod": value.name},
     Page: _tagged_page,
     Lambda: lambda value: "[function <lambda>]",
@@ -177,6 +190,8 @@ def to_simple(value: t.Any) -> t.Any:
         return body
     if isinstance(value, NullDocument):
         return None
+    if isinstance(value, DeletedRef):
+        return {"id": value.id, "coll": "Deleted"}
     if isinstance(value, Ref):
         if value.collection is None:
             return module_name(value)
@@ -351,12 +366,18 @@ class _Decorated(Indented):
         elif isinstance(value, Document):
             self.document(value)
         elif isinstance(value, NullDocument):
-            self.ref(value.ref)
+            if value.cause == COLLECTION_DELETED:
+                self.write(repr(DeletedRef(value.ref.id)))
+            else:
+                self.ref(value.ref)
             self.write(f" /* {value.cause} */")
         elif isinstance(value, Ref):
             self.ref(value)
+        elif isinstance(value, DeletedRef):
+            self.write(repr(value))
         elif isinstance(value, Module):
-            self.write(value.name)
+            # A module that is a field of another is written as core's decorator writes it: `Collection.Deleted`.
+            self.write(repr(value))
         elif isinstance(value, Page):
             pairs: list[tuple[str, t.Any]] = [("data", value.data)]
             if value.has_after:

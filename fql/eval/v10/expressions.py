@@ -8,6 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
 from ...values import (
+    DELETED_COLLECTION,
     UUID,
     ID,
     ID_TEXT,
@@ -251,6 +252,9 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
         if name == "id" and not value.ref.is_schema:
             return ID(value.id) if value.id.isdigit() else value.id
         if name == "coll":
+            if value.cause == "collection deleted":
+                # Core's ReadBroker has no collection to ask: its `coll` is `Collection.Deleted`.
+                return DELETED_COLLECTION
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         if name == "name" and value.ref.is_schema:
             return value.ref.id

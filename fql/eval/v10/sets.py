@@ -93,6 +93,11 @@ class DocumentsSet(V10Set):
         start = None if at is None else bytes.fromhex(at)
         return kept_time(ctx, self, lambda c: self._documents(c, start))
 
+    def recheck(self, ctx: Context) -> None:
+        # Read again by `Set.paginate`: core evaluates `Coll.all()` again, whose read the reader's limit
+        # may refuse (FQL2PureSpec `Set.paginate()`).
+        fields.check_rebuilt_read(ctx, "all")
+
     def _key(self) -> tuple:
         return (self.coll, repr(self.start), repr(self.stop), self.valid_ts, self.page_size)
 

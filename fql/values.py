@@ -366,12 +366,26 @@ class Bytes:
         except ValueError:
             return None
 
+    @classmethod
+    def from_standard_base64(cls, text: str) -> Bytes | None:
+        """Decode as Java's standard Base64 decoder does (core's v10 `Bytes` and `@bytes`): the standard
+        alphabet only (`-` and `_` refused), padding optional but exact when present; None if invalid."""
+        cut = text.find("=")
+        body, pad = (text, "") if cut < 0 else (text[:cut], text[cut:])
+        valid = all(c in _STANDARD_BASE64 for c in body) and len(body) % 4 != 1
+        if pad:
+            valid = valid and set(pad) == {"="} and len(pad) == {2: 2, 3: 1}.get(len(body) % 4)
+        return cls(base64.b64decode(body + "=" * (-len(body) % 4))) if valid else None
+
     def base64(self) -> str:
         return base64.b64encode(self.data).decode()
 
     def __repr__(self) -> str:
         return f'Bytes("{self.base64()}")'
 
+
+#: Java's standard Base64 alphabet.
+_STANDARD_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
 #: The five dash-separated hex groups of a UUID's text, and the bits each keeps.
 _UUID_GROUPS = re.compile(r"([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)")

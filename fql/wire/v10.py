@@ -572,9 +572,11 @@ def _schema_kind(module: Module) -> str | None:
 
 #: The tags whose body is one string read by a parser (None: not one), with core's complaint otherwise.
 _SCALAR_TAGS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    "@time": (Timestamp.parse, "invalid time"),
-    "@date": (Date.parse, "invalid date"),
-    "@bytes": (Bytes.from_base64, "invalid bytes"),
+    # Core's Timestamp.parse and LocalDate.parse: java.time's strict years (`+` only past four digits);
+    # Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
+    "@time": (lambda text: Timestamp.parse(text, strict=True), "invalid time"),
+    "@date": (lambda text: Date.parse(text, strict=True), "invalid date"),
+    "@bytes": (Bytes.from_standard_base64, "invalid bytes"),
 }
 
 

@@ -5,7 +5,12 @@ endpoint: FQL2ValueEncoderSpec (how `data` is written, simple and tagged), FQL2V
 
 Core's specs call its encoder and decoder directly; here each case goes through `POST /query/1` as a driver
 sends it: a value to decode is an argument (or a template value) the query returns, a value to encode is
-what a query answers."""
+what a query answers.
+
+Elsewhere or left out: the encoder specs' `render a uuid` (a UUID comes only from v4 data: tests/test_uuid.py
+has `@uuid` and the simple format's text); `render a timestamp` and `render a date` encode `now`, here a
+fixed time and date; the simple decoder's `parses a long` expects core's `Value.Long(39)`, which equals the
+`Value.Number(39)` core's simple decoder makes (an Int when it fits), as fql's plain integer is."""
 
 from __future__ import annotations
 

@@ -164,3 +164,9 @@ def test_refs_to_documents_of_a_deleted_collection(db):
         "code": "document_not_found",
         "message": "Document with id 7 does not exist because the collection was deleted.",
     }
+
+
+def test_collection_deleted_as_text(db):
+    """Core's ToString writes a module that is a field of another with its parent: `Collection.Deleted`."""
+    query = '[Object.toString(Collection.Deleted), "#{Collection.Deleted}", [Collection.Deleted].toString(), Collection.toString()]'
+    assert answer(db, query, "simple")["data"] == ["Collection.Deleted", "Collection.Deleted", "[Collection.Deleted]", "Collection"]

@@ -335,7 +335,8 @@ def _debug_scalar(value: t.Any) -> str:
     if isinstance(value, UUID):
         return repr(value)
     if isinstance(value, Module):
-        return value.name
+        # A module that is a field of another shows its parent too (core's ToString): `Collection.Deleted`.
+        return repr(value)
     if isinstance(value, Lambda):
         return "[function <lambda>]"
     if isinstance(value, (BoundMethod, names.StaticFunction)):

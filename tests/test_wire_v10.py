@@ -170,3 +170,15 @@ def test_collection_deleted_as_text(db):
     """Core's ToString writes a module that is a field of another with its parent: `Collection.Deleted`."""
     query = '[Object.toString(Collection.Deleted), "#{Collection.Deleted}", [Collection.Deleted].toString(), Collection.toString()]'
     assert answer(db, query, "simple")["data"] == ["Collection.Deleted", "Collection.Deleted", "[Collection.Deleted]", "Collection"]
+
+
+def test_a_document_field_starting_with_at_escapes_the_document_body(db):
+    """Core's tagged encoder writes a document's fields as it writes any struct: a key starting with `@`
+    puts the whole body under `@object`, inside `@doc`; the simple format has no escape."""
+    answer(db, "Collection.create({ name: 'P' })")
+    body = answer(db, "P.create({ id: '1', '@foo': 1, bar: 2 })", "tagged")["data"]["@doc"]
+    assert list(body) == ["@object"]
+    assert list(body["@object"]) == ["id", "coll", "ts", "@foo", "bar"]
+    assert body["@object"]["@foo"] == {"@int": "1"}
+    assert answer(db, "P.byId('1')!.bar", "tagged")["data"] == {"@int": "2"}
+    assert answer(db, "P.byId('1')!", "simple")["data"]["@foo"] == 1

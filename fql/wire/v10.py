@@ -111,10 +111,14 @@ def _tagged_document(value: Document) -> t.Any:
     if value.ttl is not None:
         body["ttl"] = to_tagged(value.ttl)
     schema = value.ref.is_schema
+    escaped = False
     for k, v in value.data.items():
         if not (schema and k == "name"):
             body[k] = to_tagged(v)
-    return {"@doc": body}
+            escaped = escaped or k[:1] == "@"
+    # The fields are an object like any other: one with a key that starts with `@` is escaped (core's
+    # encoder writes the document's struct as it writes every struct).
+    return {"@doc": {"@object": body} if escaped else body}
 
 
 def _tagged_ref(value: Ref) -> t.Any:

@@ -118,7 +118,7 @@ def to_fql(value: t.Any) -> str:
 
 def to_fql10(value: t.Any) -> str:
     """Render `value` in FQL v10 notation: `{ id: "1", coll: People, ts: Time("..."), name: "Ann" }`."""
-    from .values import Document, EventSource, Module, NullDocument, SetCursor
+    from .values import DeletedRef, Document, EventSource, Module, NullDocument, SetCursor
 
     if isinstance(value, Document):
         if value.ref.is_schema:
@@ -130,11 +130,13 @@ def to_fql10(value: t.Any) -> str:
         fields = [f"{_key(k)}: {to_fql10(v)}" for k, v in value.data.items() if not (value.ref.is_schema and k == "name")]
         return "{ " + ", ".join([head, *fields]) + " }"
     if isinstance(value, NullDocument):
+        if value.cause == "collection deleted":
+            return f"{DeletedRef(value.ref.id)!r} /* {value.cause} */"
         return f"{_ref10(value.ref)} /* {value.cause} */"
     if isinstance(value, Ref):
         return _ref10(value)
-    if isinstance(value, Module):
-        return value.name
+    if isinstance(value, (Module, DeletedRef)):
+        return repr(value)
     if isinstance(value, Page):
         out = {"data": value.data}
         if value.has_after:

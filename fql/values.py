@@ -366,12 +366,26 @@ class Bytes:
         except ValueError:
             return None
 
+    @classmethod
+    def from_standard_base64(cls, text: str) -> Bytes | None:
+        """Decode as Java's standard Base64 decoder does (core's v10 `Bytes` and `@bytes`): the standard
+        alphabet only (`-` and `_` refused), padding optional but exact when present; None if invalid."""
+        cut = text.find("=")
+        body, pad = (text, "") if cut < 0 else (text[:cut], text[cut:])
+        valid = all(c in _STANDARD_BASE64 for c in body) and len(body) % 4 != 1
+        if pad:
+            valid = valid and set(pad) == {"="} and len(pad) == {2: 2, 3: 1}.get(len(body) % 4)
+        return cls(base64.b64decode(body + "=" * (-len(body) % 4))) if valid else None
+
     def base64(self) -> str:
         return base64.b64encode(self.data).decode()
 
     def __repr__(self) -> str:
         return f'Bytes("{self.base64()}")'
 
+
+#: Java's standard Base64 alphabet.
+_STANDARD_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
 #: The five dash-separated hex groups of a UUID's text, and the bits each keeps.
 _UUID_GROUPS = re.compile(r"([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)-([0-9a-fA-F]+)")
@@ -635,9 +649,28 @@ class Module:
     name: str
     #: The collection the module stands for (user or native), if any.
     collection: Ref | None = None
+    #: The module it is a field of, if any (`Collection` for `Collection.Deleted`): shown before its name.
+    parent: str | None = field(default=None, kw_only=True)
 
     def __repr__(self) -> str:
-        return self.name
+        return self.name if self.parent is None else f"{self.parent}.{self.name}"
+
+
+#: `Collection.Deleted`, the collection of a document whose collection no longer exists (core's
+#: CollectionDefCompanion.Deleted): `@mod` "Deleted" on the wire, `Collection.Deleted` decorated, and the
+#: type of no value.
+DELETED_COLLECTION = Module("Deleted", parent="Collection")
+
+
+@frozen
+class DeletedRef:
+    """A reference, in the fields of a document a query answers, to a document whose collection no longer
+    exists: core shows it with its collection as `Collection.Deleted` (`Collection.Deleted("1")`)."""
+
+    id: str
+
+    def __repr__(self) -> str:
+        return f'Collection.Deleted("{self.id}")'
 
 
 #: v10 names of the native collections.

@@ -357,3 +357,21 @@ def test_defaults_where_core_refuses_them(text, hint):
     with pytest.raises(signatures.SignatureError) as caught:
         signatures.parse(text, schema=True)
     assert (caught.value.message, caught.value.hints) == ("Default values are not allowed here", (hint,))
+
+
+def test_a_default_names_the_write_or_the_set_read_it_makes(db):
+    """Core checks a write when `create` is called, before anything is read (`` `create` performs a write``,
+    where fql's create reads first), and `Set.paginate` evaluates a collection's set again, whose `all` is
+    the read (FQL2PureSpec `writes`, `Set.paginate()`)."""
+    run(db, 'Collection.create({ name: "Foo" })')
+    run(db, 'Foo.create({})')
+    run(db, 'Foo.create({})')
+    cursor = run(db, "Foo.all().paginate(1).after!.toString()")
+    for default, message in [
+        ("Foo.create({})", "`create` performs a write, which is not allowed in default values."),
+        ("Collection.create({ name: 'Bar' })", "`create` performs a write, which is not allowed in default values."),
+        (f"Set.paginate('{cursor}')", "`all` performs a read, which is not allowed in default values."),
+    ]:
+        err = fails(db, f'Collection.create({{ name: "D", fields: {{ n: {{ signature: "Any", default: "{default}" }} }} }})')
+        (failure,) = err.failures
+        assert failure["description"].split("\n")[1] == f"error: {message}"

@@ -1,5 +1,12 @@
 """Core's model specs of the v4 wire forms and folds: ExtendedTypesSpec (ast/), NumberFoldsSpec (ast/) and
-RefParserSpec, as they can be observed through a query in wire JSON."""
+RefParserSpec, as they can be observed through a query in wire JSON.
+
+ExtendedTypesSpec left out or elsewhere: `@uuid parses strings as UUIDs` is in tests/test_uuid.py; `@query
+correctly renders, parses versioned lambdas` needs the request's API version in evaluation, which fql
+does not carry: `{"query": lambda}` makes an API 4 lambda whatever X-FaunaDB-API-Version says (core makes
+one of the request's version, 2.12 for older ones), and a 2.x lambda is written with its `api_version`
+in answers to 2.x requests too (core leaves it out below 3). Its other half, that a lambda without a
+version is 2.12's and one with a version keeps it, is `test_query_parses_to_a_lambda`."""
 
 from __future__ import annotations
 

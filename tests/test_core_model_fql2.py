@@ -1,7 +1,11 @@
 """Cases from core's v10 model specs (ext/model/src/test/scala/fql2/) that need more than a fixture file
 (tests/fixtures/v10/core_model_*.fql hold the rest): an error's rendered summary, the equality matrix of
-FQL2ComparisonSpec, FQL2ReificationSpec's sets, whose reified form fql's cursors stand for, a v4-made name
-clash for FQL.Schema, and event sources compared by their events over a loopback server."""
+FQL2ComparisonSpec, FQL2ReificationSpec's sets, whose reified form fql's cursors stand for, and its streams,
+whose reified form is the event source token, a v4-made name clash for FQL.Schema, and event sources
+compared by their events over a loopback server.
+
+FQL2ReificationSpec `tests all of the set types` (a Scala match that fails to compile when a set type is
+added) has nothing to run; each of its set types is a case of `reifies <Set>` below."""
 
 from __future__ import annotations
 
@@ -157,6 +161,40 @@ def test_partials_read_back_as_documents(db):
             f"Partials.all().where({where}).paginate(1).data.map(.foo)",
         )
         assert found == ["bar"]
+
+
+STREAMS = [
+    "Bar.all().toStream()",
+    "Bar.all().changesOn(.fizz, .buzz[0], .fizz.buzz, .fizz.buzz[0])",
+    "Bar.all().where(.foo == 42).toStream()",
+    "Bar.all().where(.foo == 42).where(.bar == 44).toStream()",
+    "Bar.where(.foo == 42).toStream()",
+    "Bar.where(.foo == 42).where(.bar == 44).toStream()",
+    "Set.single(Bar.create({})).toStream()",
+    "Bar.byBaz(42).toStream()",
+    "Bar.byBaz(42).changesOn(.baz)",
+]
+
+
+@pytest.fixture(scope="module")
+def bar() -> fql.Database:
+    db = fql.connect()
+    run(db, "Collection.create({ name: 'Bar', indexes: { byBaz: { terms: [{ field: '.baz' }] } } })")
+    return db
+
+
+@pytest.mark.parametrize("query", STREAMS)
+def test_an_event_source_made_again_from_its_token_is_the_same(bar, query):
+    # FQL2ReificationSpec 'reifies Stream': the token holds the source (self-contained, not an entry of
+    # this process's table), and the source made again from it in a later transaction, as a reader of
+    # the token makes it, answers the same token.
+    from fql.eval.v10 import streams
+
+    token = run(bar, query).token
+    payload = streams.unpacked(token)
+    assert payload is not None
+    again, _ = bar.transact(lambda ctx: streams.register(ctx, streams.rebuilt(ctx, payload)))
+    assert again.token == token
 
 
 # -- FQL2SchemaModuleSpec --------------------------------------------------------------------------------

@@ -42,7 +42,6 @@ SERVED_ELSEWHERE = {
     # A missing native document keeps its reference's fields, as core's ReadBroker answers them unread.
     **{(kind, "coll"): "document field" for kind in NATIVE_MISSING},
     **{(kind, "id"): "document field" for kind in NATIVE_MISSING if "id" in SHAPES[kind].fields},
-    ("CollectionCollection", "Deleted"): "module field",
 }
 #: Members core has that fql lacks: `The function toString does not exist on UserFunction`, and a missing
 #: document's `toString` fails as reading it does.
@@ -64,7 +63,7 @@ def _registered() -> dict[tuple[str, str], list[str]]:
     for owner, name in registry.V10_STATICS:
         found[("static " + owner, name)] = ["FQLModule" if owner == "FQL" else STATICS.get(owner, owner + "Module")]
     for owner, name in registry.V10_FIELDS:
-        found[("field " + owner, name)] = [{"Math": "MathModule", "UserCollection": "DocCollection"}.get(owner, owner)]
+        found[("field " + owner, name)] = [{"Math": "MathModule", "UserCollection": "DocCollection", "Collection": "CollectionCollection"}.get(owner, owner)]
     return found
 
 

@@ -10,6 +10,7 @@ from ..values import (
     UUID,
     Bytes,
     Date,
+    DeletedRef,
     Document,
     EventSource,
     Lambda,
@@ -67,6 +68,17 @@ def _doc_head(ref: Ref) -> dict:
     return {"id": ref.id, "coll": _coll(ref.collection)}
 
 
+#: The cause of a missing document whose collection no longer exists: its collection is then shown as
+#: `Collection.Deleted` (`@mod` "Deleted"), as core's materializer names it.
+COLLECTION_DELETED = "collection deleted"
+
+
+def _null_head(value: NullDocument) -> dict:
+    if value.cause == COLLECTION_DELETED:
+        return {"id": value.ref.id, "coll": {"@mod": "Deleted"}}
+    return _doc_head(value.ref)
+
+
 def to_tagged(value: t.Any) -> t.Any:
     """A value in the tagged format (`X-Format: tagged`, what the drivers ask for)."""
     tag = _TAGGED.get(type(value))
@@ -99,10 +111,14 @@ def _tagged_document(value: Document) -> t.Any:
     if value.ttl is not None:
         body["ttl"] = to_tagged(value.ttl)
     schema = value.ref.is_schema
+    escaped = False
     for k, v in value.data.items():
         if not (schema and k == "name"):
             body[k] = to_tagged(v)
-    return {"@doc": body}
+            escaped = escaped or k[:1] == "@"
+    # The fields are an object like any other: one with a key that starts with `@` is escaped (core's
+    # encoder writes the document's struct as it writes every struct).
+    return {"@doc": {"@object": body} if escaped else body}
 
 
 def _tagged_ref(value: Ref) -> t.Any:
@@ -141,8 +157,9 @@ _TAGGED: dict[type, t.Callable[[t.Any], t.Any]] = {
     Bytes: lambda value: {"@bytes": value.base64()},
     UUID: lambda value: {"@uuid": str(value)},
     Document: _tagged_document,
-    NullDocument: lambda value: {"@ref": {**_doc_head(value.ref), "exists": False, "cause": value.cause}},
+    NullDocument: lambda value: {"@ref": {**_null_head(value), "exists": False, "cause": value.cause}},
     Ref: _tagged_ref,
+    DeletedRef: lambda value: {"@ref": {"id": value.id, "coll": {"@mod": "Deleted"}}},
     Module: lambda value: {"@mod": value.name},
     Page: _tagged_page,
     Lambda: lambda value: "[function <lambda>]",
@@ -177,6 +194,8 @@ def to_simple(value: t.Any) -> t.Any:
         return body
     if isinstance(value, NullDocument):
         return None
+    if isinstance(value, DeletedRef):
+        return {"id": value.id, "coll": "Deleted"}
     if isinstance(value, Ref):
         if value.collection is None:
             return module_name(value)
@@ -351,12 +370,18 @@ class _Decorated(Indented):
         elif isinstance(value, Document):
             self.document(value)
         elif isinstance(value, NullDocument):
-            self.ref(value.ref)
+            if value.cause == COLLECTION_DELETED:
+                self.write(repr(DeletedRef(value.ref.id)))
+            else:
+                self.ref(value.ref)
             self.write(f" /* {value.cause} */")
         elif isinstance(value, Ref):
             self.ref(value)
+        elif isinstance(value, DeletedRef):
+            self.write(repr(value))
         elif isinstance(value, Module):
-            self.write(value.name)
+            # A module that is a field of another is written as core's decorator writes it: `Collection.Deleted`.
+            self.write(repr(value))
         elif isinstance(value, Page):
             pairs: list[tuple[str, t.Any]] = [("data", value.data)]
             if value.has_after:
@@ -551,9 +576,11 @@ def _schema_kind(module: Module) -> str | None:
 
 #: The tags whose body is one string read by a parser (None: not one), with core's complaint otherwise.
 _SCALAR_TAGS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    "@time": (Timestamp.parse, "invalid time"),
-    "@date": (Date.parse, "invalid date"),
-    "@bytes": (Bytes.from_base64, "invalid bytes"),
+    # Core's Timestamp.parse and LocalDate.parse: java.time's strict years (`+` only past four digits);
+    # Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
+    "@time": (lambda text: Timestamp.parse(text, strict=True), "invalid time"),
+    "@date": (lambda text: Date.parse(text, strict=True), "invalid date"),
+    "@bytes": (Bytes.from_standard_base64, "invalid bytes"),
 }
 
 

@@ -423,3 +423,21 @@ def test_records_ops_when_error_occurs_during_event_processing(server, replay):
     source = "Foo.all().map(d => { d.doc }).map(.first.second).eventSource()"
     writes = "let aDoc = Bar.create({})\nFoo.create({ doc: aDoc })"
     assert event_stats(server, source, writes, replay)[1] == ("error", 2, 1)
+
+
+def test_an_index_source_watches_the_fields_its_terms_cover(server):
+    """Core's validateWatchedFields takes an index's terms and values as covered (FQL2ReificationSpec
+    `reifies Stream`: `Bar.byBaz(42).changesOn(.baz)`, whose index has the term alone): a change of the
+    term moves the document out of the set, a change of another field is not watched."""
+    ok(server, "Collection.create({ name: 'Bar', indexes: { byBaz: { terms: [{ field: '.baz' }] } } })")
+    write(server, "Bar.create({ id: '1', baz: 42, n: 1 })")
+    token = ok(server, "Bar.byBaz(42).changesOn(.baz)")
+    write(server, "Bar.byId('1')!.update({ n: 2 })")
+    write(server, "Bar.byId('1')!.update({ baz: 43 })")
+    write(server, "Bar.create({ id: '2', baz: 42, n: 3 })")
+    status, page = post(server, "/feed/1", {"token": token})
+    assert status == 200, page
+    assert [e["type"] for e in page["events"]] == ["remove", "add"]
+    assert [data(e)["id"] for e in page["events"]] == ["1", "2"]
+    status, body = post(server, "/query/1", {"query": "Bar.byBaz(42).changesOn(.n)"})
+    assert body["error"]["message"] == "invalid argument `fields`: `n` not covered by the `byBaz` index."

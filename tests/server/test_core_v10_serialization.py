@@ -5,7 +5,12 @@ endpoint: FQL2ValueEncoderSpec (how `data` is written, simple and tagged), FQL2V
 
 Core's specs call its encoder and decoder directly; here each case goes through `POST /query/1` as a driver
 sends it: a value to decode is an argument (or a template value) the query returns, a value to encode is
-what a query answers."""
+what a query answers.
+
+Elsewhere or left out: the encoder specs' `render a uuid` (a UUID comes only from v4 data: tests/test_uuid.py
+has `@uuid` and the simple format's text); `render a timestamp` and `render a date` encode `now`, here a
+fixed time and date; the simple decoder's `parses a long` expects core's `Value.Long(39)`, which equals the
+`Value.Number(39)` core's simple decoder makes (an Int when it fits), as fql's plain integer is."""
 
 from __future__ import annotations
 
@@ -308,6 +313,41 @@ def test_decoder_errors(db, case, argument, message):
     `Invalid argument 'x': ...` (core's FQL2Endpoint), nested or not."""
     assert bad_argument(db, argument) == invalid(f"Invalid argument 'x': {message}")
     assert bad_argument(db, {"a": [argument]}) == invalid(f"Invalid argument 'x': {message}")
+
+
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        # java.time's strict parsers (core's Timestamp.parse, LocalDate.parse): a `+` year only past four
+        # digits, offsets `+HH:MM[:ss]` or `+HHMM`.
+        ({"@date": "+2022-01-01"}, "invalid date"),
+        ({"@time": "+2022-01-01T00:00:00Z"}, "invalid time"),
+        ({"@time": "2022-01-01T00:00:00+01"}, "invalid time"),
+        # Java's standard Base64 decoder (core's Base64.decodeStandard): no URL-safe alphabet, and padding
+        # exact when there is any.
+        ({"@bytes": "-_8="}, "invalid bytes"),
+        ({"@bytes": "AQ="}, "invalid bytes"),
+        ({"@bytes": "AQID="}, "invalid bytes"),
+    ],
+)
+def test_decoder_reads_scalars_as_java_does(db, argument, message):
+    """What core's parsers behind `@date`, `@time` and `@bytes` refuse (fql's own cases)."""
+    assert bad_argument(db, argument) == invalid(f"Invalid argument 'x': {message}")
+
+
+@pytest.mark.parametrize(
+    "argument, tagged",
+    [
+        ({"@date": "+12022-01-01"}, {"@date": "+12022-01-01"}),
+        ({"@time": "2022-01-01T00:00:00+01:00"}, {"@time": "2021-12-31T23:00:00Z"}),
+        ({"@time": "2022-01-01T00:00:00+0100"}, {"@time": "2021-12-31T23:00:00Z"}),
+        ({"@bytes": "AQI"}, {"@bytes": "AQI="}),
+        ({"@bytes": "+/8="}, {"@bytes": "+/8="}),
+        ({"@bytes": ""}, {"@bytes": ""}),
+    ],
+)
+def test_decoder_reads_scalars_java_takes(db, argument, tagged):
+    assert echo(db, argument) == tagged
 
 
 @pytest.mark.parametrize("tag", ["@doc", "@ref"])

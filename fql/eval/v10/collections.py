@@ -8,11 +8,11 @@ import typing as t
 from ...collation import TOP, tuple_key
 from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
-from ...values import Document, Module, NullDocument, Ref, native
+from ...values import DELETED_COLLECTION, Document, Module, NullDocument, Ref, native
 from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import check_valid_time, live, ref_of
-from ..registry import static
+from ..registry import field as module_field, static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
 from .signatures import unquote
@@ -440,6 +440,13 @@ def create(ctx: Context, fields: dict) -> Document:
     created = create_native(ctx, COLLECTIONS, params)
     field_schema.check_definition(ctx, {k: v for k, v in created.items() if k not in ("ref", "ts")}, None)
     return _named(ctx, created)
+
+
+@module_field("Collection", "Deleted")
+def deleted_collection(ctx: Context, module: Module) -> Module:
+    """`Collection.Deleted`: the collection of a document whose collection no longer exists (what its `coll`
+    is), the type of no value."""
+    return DELETED_COLLECTION
 
 
 @static("Collection", "byName")

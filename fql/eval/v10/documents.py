@@ -11,6 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
+    DeletedRef,
     ID,
     Document,
     Lambda,
@@ -162,10 +163,74 @@ def read_at(ctx: Context, value: t.Any, ts: int) -> t.Any:
     return value
 
 
+def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
+    """`doc` as a query answers it: each reference in its fields to a document whose collection no longer
+    exists is a DeletedRef, which shows its collection as `Collection.Deleted` (core's materializer finds
+    no collection for it). Anything else, and a document with no such reference, is given back as it is."""
+    if type(doc) is not Document:
+        return doc
+    data = doc.data
+    # Which collections are live, asked once for each while nothing is written.
+    known = ctx.state.cache.setdefault(("live collections", ctx.state.write_gen), {})
+    found = _deleted_refs(ctx, data, known)
+    if found is data:
+        return doc
+    out = Document(doc.ref, doc.ts, found, doc.ttl)
+    out.gen = doc.gen
+    return out
+
+
+_WALKED = (Ref, dict, list)
+
+
+def _deleted_refs(ctx: Context, value: t.Any, known: dict) -> t.Any:
+    """`value` with its references to documents of deleted collections swapped (the same object if none
+    is); `known` remembers each collection's answer."""
+    kind = type(value)
+    if kind is Ref:
+        coll = value.collection
+        if coll is None or coll.collection is None:
+            return value  # a collection, or a native document (a key, a schema document)
+        alive = known.get(coll)
+        if alive is None:
+            try:
+                doc_key(ctx, value)
+                alive = True
+            except QueryRuntimeError:
+                raise
+            except Exception:
+                alive = False
+            known[coll] = alive
+        return value if alive else DeletedRef(value.id)
+    if kind is dict:
+        out = None
+        for k, v in value.items():
+            if type(v) in _WALKED:
+                new = _deleted_refs(ctx, v, known)
+                if new is not v:
+                    out = dict(value) if out is None else out
+                    out[k] = new
+        return value if out is None else out
+    if kind is list:
+        items = None
+        for i, v in enumerate(value):
+            if type(v) in _WALKED:
+                new = _deleted_refs(ctx, v, known)
+                if new is not v:
+                    items = list(value) if items is None else items
+                    items[i] = new
+        return value if items is None else items
+    return value
+
+
 def missing(doc: NullDocument) -> QueryRuntimeError:
     """The error for using a document that is not there."""
     if doc.cause == "permission denied":
         return QueryRuntimeError("permission_denied", "Insufficient privileges to perform the action.")
+    if doc.cause == "collection deleted":
+        return QueryRuntimeError(
+            "document_not_found", f"Document with id {doc.id} does not exist because the collection was deleted."
+        )
     if doc.ref.is_schema:
         return QueryRuntimeError("document_not_found", f"{doc.coll} `{doc.id}` not found.")
     return QueryRuntimeError(

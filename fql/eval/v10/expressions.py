@@ -8,6 +8,7 @@ import typing as t
 from ... import ast
 from ...errors import FQLError, NotImplementedInFql, QueryCheckError, QueryRuntimeError
 from ...values import (
+    DELETED_COLLECTION,
     UUID,
     ID,
     ID_TEXT,
@@ -251,6 +252,9 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
         if name == "id" and not value.ref.is_schema:
             return ID(value.id) if value.id.isdigit() else value.id
         if name == "coll":
+            if value.cause == "collection deleted":
+                # Core's ReadBroker has no collection to ask: its `coll` is `Collection.Deleted`.
+                return DELETED_COLLECTION
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         if name == "name" and value.ref.is_schema:
             return value.ref.id
@@ -507,8 +511,12 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
         )
     ctx.state.compute += 1  # core's callNativeMethod: a compute op per native call
     try:
-        if method.name in _READ_CALLS and (receiver is _NO_RECEIVER or isinstance(receiver, Module)):
-            _fields.check_read(ctx)
+        if receiver is _NO_RECEIVER or isinstance(receiver, Module):
+            if method.name in _READ_CALLS:
+                _fields.check_read(ctx)
+            elif method.name == "create":
+                # Core's WriteBroker checks for a write before anything (fql's create reads first).
+                _fields.check_may_write(ctx)
         if ctx.state.staged_txn is not None and staged.schema_call(method, receiver):
             # Joining a staged schema: a call on the schema runs against it (staged.on_staged).
             with staged.on_staged(ctx):

@@ -282,6 +282,25 @@ def check_read(ctx: Context) -> None:
         raise EffectViolation("read", txn._rules[0])
 
 
+def check_rebuilt_read(ctx: Context, function: str) -> None:
+    """check_read for the set a cursor names, rebuilt by `Set.paginate`: core evaluates the set's expression
+    again (`Foo.all()`) under the reader's limit, so a limit outside the set functions' own that allows no
+    read refuses it, naming that expression's function."""
+    txn = ctx.state.txn
+    while isinstance(txn, _Limited):
+        if not txn._rules[1]:
+            raise EffectViolation("read", txn._rules[0]).named(function)
+        txn = txn._txn
+
+
+def check_may_write(ctx: Context) -> None:
+    """core's Effect.Write check when a function that writes is called (`Foo.create`): refused there, before
+    it reads anything, where the enclosing evaluation is limited (none allows writes)."""
+    txn = ctx.state.txn
+    if isinstance(txn, _Limited):
+        raise EffectViolation("write", txn._rules[0])
+
+
 #: The effect limits of code the schema holds (everything but set functions, which are the query's).
 _SCHEMA_CODE = frozenset(("check constraints", "computed fields", "default values", "indexes"))
 

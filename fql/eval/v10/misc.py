@@ -14,7 +14,6 @@ them with core's total order of values (`compare`): Array.order and Set.order bo
 
 from __future__ import annotations
 
-import base64
 import functools
 import math
 import struct
@@ -336,7 +335,8 @@ def _debug_scalar(value: t.Any) -> str:
     if isinstance(value, UUID):
         return repr(value)
     if isinstance(value, Module):
-        return value.name
+        # A module that is a field of another shows its parent too (core's ToString): `Collection.Deleted`.
+        return repr(value)
     if isinstance(value, Lambda):
         return "[function <lambda>]"
     if isinstance(value, (BoundMethod, names.StaticFunction)):
@@ -656,20 +656,13 @@ def id_(ctx: Context, value: t.Any) -> str:
     return ID(str(number))
 
 
-_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-
-
 def _java_base64(text: str) -> Bytes:
     """Java's standard Base64 decoder: padding optional but exact when present; `-` and `_` rejected."""
-    cut = text.find("=")
-    body, pad = (text, "") if cut < 0 else (text[:cut], text[cut:])
-    valid = all(c in _BASE64 for c in body) and len(body) % 4 != 1
-    if pad:
-        valid = valid and set(pad) == {"="} and len(pad) == {2: 2, 3: 1}.get(len(body) % 4)
-    if not valid:
+    found = Bytes.from_standard_base64(text)
+    if found is None:
         # Core lets Java's IllegalArgumentException escape (an internal error); fql names the argument.
         raise QueryRuntimeError("invalid_argument", "invalid argument `encoded`: not a valid Base64 string")
-    return Bytes(base64.b64decode(body + "=" * (-len(body) % 4)))
+    return found
 
 
 @static("Bytes", "__call__")

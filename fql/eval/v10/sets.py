@@ -93,6 +93,11 @@ class DocumentsSet(V10Set):
         start = None if at is None else bytes.fromhex(at)
         return kept_time(ctx, self, lambda c: self._documents(c, start))
 
+    def recheck(self, ctx: Context) -> None:
+        # Read again by `Set.paginate`: core evaluates `Coll.all()` again, whose read the reader's limit
+        # may refuse (FQL2PureSpec `Set.paginate()`).
+        fields.check_rebuilt_read(ctx, "all")
+
     def _key(self) -> tuple:
         return (self.coll, repr(self.start), repr(self.stop), self.valid_ts, self.page_size)
 
@@ -565,13 +570,15 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
         inside = (*outer, value)
         return first.evolve([materialize(ctx, v, depth + 1, inside) for v in first.data])
     if type(value) is Ref and value.collection is not None:
-        return fields.rendered(documents.read(ctx, value), lambda v: _set_cursors(ctx, v))
+        found = fields.rendered(documents.read(ctx, value), lambda v: _set_cursors(ctx, v))
+        return documents.with_deleted_refs(ctx, found)
     if ctx.state.partials:
         hints.returned(ctx, value)
     if isinstance(value, (Document, NullDocument)):
         # A document is answered with its computed fields (core's getAllFields), as of its read time; a set
         # a computed field gives answers as its cursor (core materializes only the sets outside documents).
-        return fields.rendered(deref(ctx, value), lambda v: _set_cursors(ctx, v))
+        found = fields.rendered(deref(ctx, value), lambda v: _set_cursors(ctx, v))
+        return documents.with_deleted_refs(ctx, found)
     if depth >= 10:
         return value
     if isinstance(value, list):

@@ -457,8 +457,9 @@ def _shown(path: tuple) -> str:
 
 
 def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
-    """An index source can watch only the fields its values cover (any field when it covers `ts`)."""
-    covered = {f.path for f in index.values}
+    """An index source can watch only the fields its terms and values cover (any field when they cover
+    `ts`), as core's validateWatchedFields takes both."""
+    covered = {f.path for f in (*index.terms, *index.values)}
     if ("ts",) in covered:
         return
     missing = [p for p in watched if p != ("id",) and _stored_path(p) not in covered]

@@ -52,6 +52,9 @@ def isa(ctx: Context, value: t.Any, kind: t.Any) -> bool:
     module (`Math`) is a type of one member, itself, as core's `ModuleObject.contains` has it."""
     if not isinstance(kind, Module):
         raise QueryRuntimeError("invalid_argument", "invalid argument `type_object`: expected a module object")
+    if kind.parent is not None:
+        # `Collection.Deleted` holds no value (core's `contains` is false).
+        return False
     if kind.collection is not None:
         if kind.collection == _FUNCTIONS and _TESTS["Function"](value):
             # `Function` is the functions' collection and the type of every function: a lambda, a native

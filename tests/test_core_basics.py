@@ -1,6 +1,7 @@
 """Cases of core's BasicFunctionsSpec that need other secrets than the root's: native collections scoped by
 a database the caller cannot see, ContainsValue under a role's read predicate, and wire forms the shell
-cannot write (Select's `all`, IsBytes of bytes). The rest are in tests/fixtures/v4/core_basics.fql."""
+cannot write (Select's `all`, IsBytes of bytes), and the native collections with a null and with a database
+scope as keys of three nested databases see them. The rest are in tests/fixtures/v4/core_basics.fql."""
 
 from __future__ import annotations
 
@@ -112,3 +113,93 @@ def test_merge_reports_every_bad_argument(db):
         "No form/function found, or invalid argument keys: { lambda }.",
         ["lambda"],
     )
+
+
+@pytest.fixture
+def nested(db) -> dict:
+    """BasicFunctions21Spec's `rootDB` holding `db` holding `childDB`, with admin keys (each parent's keys for
+    its child: server, client, admin); `db` has a collection with a document, an index, a user (its own
+    collection, credentials and a token), a role and a function."""
+    db.query('CreateDatabase({name: "rootdb"})')
+    root = db.query('CreateKey({database: Database("rootdb"), role: "admin"})')["secret"]
+    db.query('CreateDatabase({name: "db"})', secret=root)
+    for role in ("server", "client"):
+        db.query(f'CreateKey({{database: Database("db"), role: "{role}"}})', secret=root)
+    inner = db.query('CreateKey({database: Database("db"), role: "admin"})', secret=root)
+    db.query('CreateDatabase({name: "child"})', secret=inner["secret"])
+    child_keys = {
+        role: db.query(f'CreateKey({{database: Database("child"), role: "{role}"}})', secret=inner["secret"])
+        for role in ("server", "client", "admin")
+    }
+    secret = inner["secret"]
+    db.query('CreateCollection({name: "cls"})', secret=secret)
+    db.query('CreateIndex({name: "idx", source: Collection("cls")})', secret=secret)
+    db.query('Create(Ref(Collection("cls"), "1"), {})', secret=secret)
+    db.query('CreateCollection({name: "users"})', secret=secret)
+    db.query('Create(Ref(Collection("users"), "1"), {credentials: {password: "sekrit"}})', secret=secret)
+    token = db.query('Login(Ref(Collection("users"), "1"), {password: "sekrit"})', secret=secret)
+    credential = db.query('Get(Ref("credentials/self"))', secret=token["secret"])
+    db.query('CreateRole({name: "role", privileges: [{resource: Collection("cls"), actions: {read: true}}]})', secret=secret)
+    db.query('CreateFunction({name: "fn", body: Query(Lambda("x", Var("x")))})', secret=secret)
+    return {
+        "root": root,
+        "db": secret,
+        "child": child_keys["admin"]["secret"],
+        "child_keys": [key["ref"] for key in child_keys.values()],
+        "token": token["ref"],
+        "credential": credential["ref"],
+    }
+
+
+def test_native_collections_with_null_scope_list_what_the_key_sees(db, nested):
+    # BasicFunctions21Spec "ref constructors" - "constructs native classrefs accessors with null scope"
+    def data(native: str, who: str) -> str:
+        return fql.to_fql(db.query(f'Select(["data"], Paginate({native}()))', secret=nested[who]))
+
+    assert [data("Databases", who) for who in ("root", "db", "child")] == ['[Database("db")]', '[Database("child")]', "[]"]
+    assert [data("Collections", who) for who in ("root", "db", "child")] == [
+        "[]",
+        '[Collection("cls"), Collection("users")]',
+        "[]",
+    ]
+    assert [data("Indexes", who) for who in ("root", "db", "child")] == ["[]", '[Index("idx")]', "[]"]
+    assert data("Functions", "db") == '[Function("fn")]'
+    for who, database in (("root", "db"), ("db", "child")):
+        keys = db.query('Select("data", Map(Paginate(Keys()), Lambda("r", Get(Var("r")))))', secret=nested[who])
+        assert len(keys) == 3
+        assert {fql.to_fql(key["database"]) for key in keys} == {f'Database("{database}")'}
+        assert sorted(key["role"] for key in keys) == ["admin", "client", "server"]
+    assert db.query('Select("data", Paginate(Keys()))', secret=nested["child"]) == []
+    assert db.query('Select("data", Paginate(Tokens()))', secret=nested["db"]) == [nested["token"]]
+    assert db.query('Select("data", Paginate(Credentials()))', secret=nested["db"]) == [nested["credential"]]
+
+
+def test_native_collections_with_a_database_scope(db, nested):
+    # BasicFunctions21Spec "ref constructors" - "constructs native classrefs accessors with DB ref scope"
+    def data(native: str, who: str = "root") -> str:
+        return fql.to_fql(db.query(f'Select(["data"], Paginate({native}(Database("db"))))', secret=nested[who]))
+
+    assert data("Databases") == '[Database("child", Database("db"))]'
+    assert data("Collections") == '[Collection("cls", Database("db")), Collection("users", Database("db"))]'
+    assert data("Indexes") == '[Index("idx", Database("db"))]'
+    assert data("Functions") == '[Function("fn", Database("db"))]'
+    assert data("Roles") == '[Role("role", Database("db"))]'
+    keys = db.query('Select(["data"], Paginate(Keys(Database("db"))))', secret=nested["root"])
+    assert sorted(fql.to_fql(k) for k in keys) == sorted(
+        f'Ref(Keys(Database("db")), "{k.id}")' for k in nested["child_keys"]
+    )
+    assert data("Tokens") == f'[Ref(Tokens(Database("db")), "{nested["token"].id}")]'
+    assert data("Credentials") == f'[Ref(Credentials(Database("db")), "{nested["credential"].id}")]'
+    matched = db.query('Select("data", Paginate(Match(Index("idx", Database("db")))))', secret=nested["root"])
+    assert fql.to_fql(matched) == '[Ref(Collection("cls", Database("db")), "1")]'
+    for native, who in (
+        ("Databases", "db"),
+        ("Collections", "child"),
+        ("Indexes", "child"),
+        ("Functions", "child"),
+        ("Roles", "child"),
+        ("Keys", "child"),
+    ):
+        err = error(db, f'Select(["data"], Paginate({native}(Database("db"))))', secret=nested[who])
+        assert err.code == "invalid ref"
+        assert list(err.position) == ["from", "paginate", native.lower()]

@@ -94,6 +94,21 @@ def test_range_invalid_refs():
     ]
 
 
+
+@pytest.mark.parametrize("fn", ["Max", "Min"])
+def test_max_and_min_invalid_refs(fn):
+    """ReduceFunctionsSpec Max / Min "invalid refs": every unresolved ref among the values is an error of its
+    own, in order, each at the function's position."""
+    db = fql.connect()
+    expected = [
+        {"position": [fn.lower()], "code": "invalid ref", "description": "Ref refers to undefined collection 'coll'"},
+        {"position": [fn.lower()], "code": "invalid ref", "description": "Ref refers to undefined index 'idx'"},
+    ]
+    for query in (f'{fn}(Collection("coll"), Index("idx"))', f'{fn}([Collection("coll"), 1, Index("idx")])'):
+        with pytest.raises(FQLError) as caught:
+            db.query(query)
+        assert caught.value.v4_errors() == expected, query
+
 def _bomb_data() -> str:
     """Core's createDocWithLargeArrays: 100 x 75 x 25 index entries of long strings."""
     f1 = [f"{i} fdsj ivxcozz887890vuxc90 2314p],jklfsaoz" for i in range(1, 101)]

@@ -68,6 +68,38 @@ def test_a_key_for_a_database_of_another_database_is_refused(db):
     assert failures(db, text, "secret:sub:admin") == [(["database"], "invalid reference", UNREADABLE)]
 
 
+
+@pytest.mark.parametrize("verb", ["Insert", "Remove"])
+def test_history_writes_to_a_ref_naming_nothing_are_invalid_refs(db, verb):
+    # WriteFunctionsSpec "insert" / "invalid refs", "remove" / "invalid refs": the spec's database ref, read
+    # with that database's own key, names nothing there; the ref fails as an argument, before the natives
+    # check ("rejects natives" refuses the same ref from the parent, where it names a database).
+    inside = "secret:sub:admin"
+    err = error(db, f'{verb}(Database("sub"), 1, "create")', inside)
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid ref",
+        "Ref refers to undefined database 'sub'",
+        [verb.lower()],
+    )
+    err = error(db, f'{verb}(Database("sub"), 1, "create")')
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        f"Cannot {verb.lower()} event for specified ref.",
+        [],
+    )
+    err = error(db, f'{verb}(Ref(Collection("nope"), "1"), 1, "create")')
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid ref",
+        "Ref refers to undefined collection 'nope'",
+        [verb.lower()],
+    )
+
+
+def test_inserting_a_key_for_a_database_naming_nothing(db):
+    # WriteFunctionsSpec "insert" / "invalid refs": a key's version naming a database its database lacks
+    text = 'Insert(Ref("keys/1"), 1, "create", {role: "server", database: Database("sub")})'
+    assert failures(db, text, "secret:sub:admin") == [(["database"], "invalid reference", UNREADABLE)]
+
 @pytest.mark.parametrize(
     "text, at",
     [

@@ -22,7 +22,7 @@ from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
 from .evaluator import Context
-from .refs import copy, doc_key, live, ref_of
+from .refs import copy, doc_key, live, ref_of, resolved
 from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
@@ -676,6 +676,9 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     `update` makes the document `params` then, a `delete` deletes it then. The result is the event."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("insert")
+    # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
+    # "invalid refs": `invalid ref` at ["insert"], where a native is "Cannot insert event ...").
+    resolved(ctx, ref, "insert")
     when = micros(ts, "ts")
     action = _action(action)
     params = {} if params is None else OBJECT(params, "params")
@@ -713,6 +716,9 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     written then, a `delete` the deletion); the document then is what the events left make it."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("remove")
+    # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
+    # "invalid refs": `invalid ref` at ["remove"], where a native is "Cannot remove event ...").
+    resolved(ctx, ref, "remove")
     when = micros(ts, "ts")
     action = _action(action)
     key = _history_target(ctx, ref, "remove", "remove")

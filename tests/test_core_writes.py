@@ -3,6 +3,7 @@ into child databases, and queries in wire JSON."""
 
 from __future__ import annotations
 
+import threading
 import typing as t
 
 import pytest
@@ -405,3 +406,29 @@ def test_a_missing_schema_field_is_core_s_value_required(query, field):
     assert caught.value.failures == [
         {"field": [field], "code": "value required", "description": "Required value not found."}
     ]
+
+
+def test_updates_are_serial():
+    # WriteFunctionsSpec "update" / "are serial": 50 concurrent read-then-increment queries each count once
+    db = fql.connect()
+    db.query('CreateCollection({name: "counters"})')
+    db.query('Create(Ref(Collection("counters"), "1"), {data: {count: 0}})')
+    incr = (
+        'Let({count: Select(["data", "count"], Get(Ref(Collection("counters"), "1")))}, '
+        'Update(Ref(Collection("counters"), "1"), {data: {count: Add(Var("count"), 1)}}))'
+    )
+    failed: list[Exception] = []
+
+    def run() -> None:
+        try:
+            db.query(incr)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    assert db.query('Select(["data", "count"], Get(Ref(Collection("counters"), "1")))') == 50

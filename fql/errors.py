@@ -49,7 +49,7 @@ class FQLError(Exception):
         self.warnings: list = []
         #: Further errors core reports with this one in the v4 envelope, in order (core checks some
         #: functions' arguments all at once: `Merge("x", "y")` fails at both `merge` and `with`, Range at
-        #: both its bounds); they travel outward with it, taking the same position prefix.
+        #: both its bounds, Max and Min at each unresolved ref among their values); they travel outward with it, taking the same position prefix.
         self.siblings: list[FQLError] = []
 
     @property

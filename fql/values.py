@@ -435,6 +435,28 @@ class Lambda:
         return to_fql10(self) if self.api_version == "10" else to_fql(self)
 
 
+class Action(str):
+    """A v4 event's action (`create`, `update`, `delete`; a set's `add`, `remove`), core's ActionL: it reads
+    as its string, but its type is Action (no String argument takes it: `ToString` makes it one), and a
+    v4 `Equals` finds an `update` or `add` equal to the string "create", a `remove` to "delete"."""
+
+    __slots__ = ()
+
+    @property
+    def is_create(self) -> bool:
+        return self in ("create", "update", "add")
+
+    def loosely_equals(self, other: t.Any) -> bool:
+        """Core's ActionL.equals: "create" and "delete" name every action of that kind."""
+        if isinstance(other, Action):
+            return str(self) == str(other)
+        if other == "create":
+            return self.is_create
+        if other == "delete":
+            return not self.is_create
+        return isinstance(other, str) and str(self) == other
+
+
 class SetEvent(dict):
     """An add or remove event of a set: `{ts, action, document, data}`, `data` the index entry's values
     (left out when it has none). It renders as that object, but `Select` reads `data` as core does: the
@@ -504,6 +526,8 @@ def type_name(value: t.Any) -> str:
         return "Integer"
     if isinstance(value, float):
         return "Double"
+    if isinstance(value, Action):
+        return "Action"
     if isinstance(value, str):
         return "String"
     if isinstance(value, list):

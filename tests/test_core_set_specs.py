@@ -40,6 +40,43 @@ def test_reduce_check_read_permissions():
     assert app.query(reduce.format('Match(Index("things_values"))')) == 10 + sum(range(1, size + 1))
 
 
+
+def test_reduce_and_the_aggregates_over_a_thousand_values():
+    """ReduceFunctionsSpec at the spec's own sizes (the fixture file runs the same cases over ten values):
+    Reduce "pages" (1 to 1000 in pages of 500), "sets" and "arrays" (10,000 elements), Sum "check sum with
+    longs" / "with doubles" (the type kept), Mean, Count, and Max / Min "check the max / min function"."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "longs"})')
+    db.query('CreateCollection({name: "doubles"})')
+    for name in ("longs", "doubles"):
+        db.query(f'CreateIndex({{name: "{name}_v", source: Collection("{name}"), values: [{{field: ["data", "value"]}}]}})')
+    db.query(f'Foreach({list(range(1, 1001))}, Lambda("i", Create(Collection("longs"), {{data: {{value: Var("i")}}}})))')
+    db.query(f'Foreach({[float(i) for i in range(1, 1001)]}, Lambda("i", Create(Collection("doubles"), {{data: {{value: Var("i")}}}})))')
+    add = 'Lambda(["acc", "v"], Add(Var("acc"), Var("v")))'
+    first = db.query(f'Reduce({add}, 10, Paginate(Match(Index("longs_v")), {{size: 500}}))')
+    assert first.data == [125260]
+    assert first.after[0] == 501
+    second = db.query(f'Reduce({add}, 125260, Paginate(Match(Index("longs_v")), {{size: 500, after: 501}}))')
+    assert second.data == [500510]
+    assert db.query(f'Reduce({add}, 10, Match(Index("longs_v")))') == 500510
+    assert db.query(f'Reduce({add}, 10, {list(range(1, 10001))})') == 50005010
+    for name, total in (("longs", 500500), ("doubles", 500500.0)):
+        for query in (f'Sum(Match(Index("{name}_v")))', f'Select(["data", 0], Sum(Paginate(Match(Index("{name}_v")), {{size: 1000}})))'):
+            value = db.query(query)
+            assert (value, type(value)) == (total, type(total)), query
+        for query in (f'Mean(Match(Index("{name}_v")))', f'Select(["data", 0], Mean(Paginate(Match(Index("{name}_v")), {{size: 1000}})))'):
+            value = db.query(query)
+            assert (value, type(value)) == (500.5, float), query
+    assert db.query(f'Sum({list(range(1, 1001))})') == 500500
+    assert db.query(f'Mean({list(range(1, 1001))})') == 500.5
+    assert db.query(f'Count({list(range(1, 1001))})') == 1000
+    assert db.query('Count(Match(Index("longs_v")))') == 1000
+    assert db.query('Count(Paginate(Match(Index("longs_v")), {size: 1000}))').data == [1000]
+    assert db.query('Max(Match(Index("longs_v")))') == 1000
+    assert db.query('Select(["data", 0], Max(Paginate(Match(Index("longs_v")), {size: 1000})))') == 1000
+    assert db.query('Min(Match(Index("longs_v")))') == 1
+    assert db.query('Select(["data", 0], Min(Paginate(Match(Index("longs_v")), {size: 1000})))') == 1
+
 def test_range_invalid_refs():
     """RangeFunctionSpec "invalid refs": both bounds name no collection, and core reports both, each at its
     own position."""
@@ -56,6 +93,21 @@ def test_range_invalid_refs():
         {"position": ["paginate", "to"], "code": "invalid ref", "description": "Ref refers to undefined collection 'bar'"},
     ]
 
+
+
+@pytest.mark.parametrize("fn", ["Max", "Min"])
+def test_max_and_min_invalid_refs(fn):
+    """ReduceFunctionsSpec Max / Min "invalid refs": every unresolved ref among the values is an error of its
+    own, in order, each at the function's position."""
+    db = fql.connect()
+    expected = [
+        {"position": [fn.lower()], "code": "invalid ref", "description": "Ref refers to undefined collection 'coll'"},
+        {"position": [fn.lower()], "code": "invalid ref", "description": "Ref refers to undefined index 'idx'"},
+    ]
+    for query in (f'{fn}(Collection("coll"), Index("idx"))', f'{fn}([Collection("coll"), 1, Index("idx")])'):
+        with pytest.raises(FQLError) as caught:
+            db.query(query)
+        assert caught.value.v4_errors() == expected, query
 
 def _bomb_data() -> str:
     """Core's createDocWithLargeArrays: 100 x 75 x 25 index entries of long strings."""

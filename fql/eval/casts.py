@@ -7,7 +7,7 @@ import typing as t
 from attrs import frozen
 
 from ..errors import InvalidArgument
-from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Action, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 
 
 @frozen
@@ -39,7 +39,8 @@ ANY = Cast("Any", lambda v: True)
 NUMBER = Cast("Number", _is_number)
 INTEGER = Cast("Integer", _is_int)
 DOUBLE = Cast("Double", lambda v: isinstance(v, float))
-STRING = Cast("String", lambda v: isinstance(v, str))
+#: An event's action is no String (core's Casts.String takes StringL alone).
+STRING = Cast("String", lambda v: isinstance(v, str) and not isinstance(v, Action))
 BOOLEAN = Cast("Boolean", lambda v: isinstance(v, bool))
 ARRAY = Cast("Array", lambda v: isinstance(v, list))
 OBJECT = Cast("Object", lambda v: isinstance(v, dict))

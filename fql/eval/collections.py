@@ -6,7 +6,7 @@ import typing as t
 
 from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import ABSENT, UUID, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
+from ..values import ABSENT, UUID, Action, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
 from . import effects
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
@@ -599,7 +599,12 @@ def contains_field(ctx: Context, field: str, container: t.Any) -> bool:
 
 
 def _same(a: t.Any, b: t.Any) -> bool:
-    """Core's literal equality: structural, objects unordered, 1 and 1.0 different."""
+    """Core's literal equality: structural, objects unordered, 1 and 1.0 different; an event's action is
+    "create" when it is an update or add too, "delete" when a remove (core's ActionL.equals)."""
+    if isinstance(a, Action):
+        return a.loosely_equals(b)
+    if isinstance(b, Action):
+        return b.loosely_equals(a)
     return collation.encode(a) == collation.encode(b)
 
 

@@ -17,12 +17,12 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import InvalidArgument, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
+from ..values import Action, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
 from .evaluator import Context
-from .refs import copy, doc_key, live, ref_of
+from .refs import copy, doc_key, live, ref_of, resolved
 from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
@@ -154,7 +154,7 @@ def _document_events(ctx: Context, key: DocKey) -> list[Item]:
             action, changed = "update", diff(before.data, version.data)
         else:
             action, changed = "create", copy(version.data)
-        cursor = {"ts": version.ts, "action": action, "document": ref}
+        cursor = {"ts": version.ts, "action": Action(action), "document": ref}
         data = changed.get("data") if changed else None
         out.append((_event_key(version.ts, RANK[action], doc), cursor, {**cursor, "data": data}))
         before = version
@@ -163,7 +163,7 @@ def _document_events(ctx: Context, key: DocKey) -> list[Item]:
 
 def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
     """A set event; as a cursor it shows itself whole."""
-    event = SetEvent(ts=ts, action=action, document=ref)
+    event = SetEvent(ts=ts, action=Action(action), document=ref)
     if values:
         event["data"] = list(values)
     return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event
@@ -676,6 +676,9 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     `update` makes the document `params` then, a `delete` deletes it then. The result is the event."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("insert")
+    # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
+    # "invalid refs": `invalid ref` at ["insert"], where a native is "Cannot insert event ...").
+    resolved(ctx, ref, "insert")
     when = micros(ts, "ts")
     action = _action(action)
     params = {} if params is None else OBJECT(params, "params")
@@ -708,7 +711,7 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     # Core answers with the inserted version's own event: a create or update is shown as `create`.
     return {
         "ts": when,
-        "action": "delete" if fields is None else "create",
+        "action": Action("delete" if fields is None else "create"),
         "document": ref_of(ctx, key),
         "data": copy(fields.get("data")) if fields else None,
     }
@@ -720,6 +723,9 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     written then, a `delete` the deletion); the document then is what the events left make it."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("remove")
+    # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
+    # "invalid refs": `invalid ref` at ["remove"], where a native is "Cannot remove event ...").
+    resolved(ctx, ref, "remove")
     when = micros(ts, "ts")
     action = _action(action)
     key = _history_target(ctx, ref, "remove", "remove")

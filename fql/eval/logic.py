@@ -9,6 +9,7 @@ import typing as t
 from .. import ast
 from ..collation import encode
 from ..errors import InvalidArgument, InvalidExpression
+from ..values import Action
 from .casts import BOOLEAN
 from .evaluator import Context
 from .refs import resolved
@@ -41,6 +42,11 @@ def _equal(a: t.Any, b: t.Any) -> bool:
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
         x, y = float(a), float(b)
         return (x != x and y != y) or (x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
+    # An event's action equals "create" when it is an update too (core before API 5; fql speaks API 4).
+    if isinstance(a, Action):
+        return a.loosely_equals(b)
+    if isinstance(b, Action):
+        return b.loosely_equals(a)
     return same(a, b)
 
 

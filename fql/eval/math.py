@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import typing as t
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidRef
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
@@ -368,9 +368,20 @@ def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, byt
     # `Max([Paginate(...)])`, one iterable inside an array, is the iterable itself.
     if isinstance(coll, list) and len(coll) == 1 and _is_iterable(coll[0]):
         return _extreme(ctx, coll[0], key, better)
+    values = list(_elements(ctx, coll))
+    # Core refuses every unresolved ref among the values, each an error of its own in one answer, before
+    # comparing any (AbstractCBORFunction.accumulate).
+    errors = []
+    for value in values:
+        try:
+            resolved(ctx, value, key)
+        except InvalidRef as err:
+            errors.append(err)
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
     best, best_key = _NOTHING, b""
-    for value in _elements(ctx, coll):
-        resolved(ctx, value, key)
+    for value in values:
         value_key = order_key(value)
         if best is _NOTHING or not better(best_key, value_key):
             best, best_key = value, value_key

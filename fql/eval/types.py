@@ -121,7 +121,7 @@ def to_string_value(value: t.Any) -> str | None:
     if isinstance(value, float):
         return java_double(value)
     if isinstance(value, str):
-        return value
+        return str(value)  # an event's action becomes a plain string
     if isinstance(value, (Timestamp, Date)):
         return value.isoformat()
     if isinstance(value, UUID):

@@ -290,11 +290,14 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
         app.pool.close()  # its worker threads, and the recursion limit they hold raised (fql.stack)
         _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_ERROR
-    _print(stdout, f"fql serve: listening on {running.url} (HTTP/1.1 and h2c); Ctrl-C stops it")
-    if args.root_secret == DEV_SECRET:
-        _print(stderr, f'fql serve: warning: the root secret is "{DEV_SECRET}", a development default; anyone who '
-               "can connect is admin. Set --root-secret for anything else.")
-    server.serve(running)
+
+    def announce() -> None:
+        _print(stdout, f"fql serve: listening on {running.url} (HTTP/1.1 and h2c); Ctrl-C stops it")
+        if args.root_secret == DEV_SECRET:
+            _print(stderr, f'fql serve: warning: the root secret is "{DEV_SECRET}", a development default; anyone '
+                   "who can connect is admin. Set --root-secret for anything else.")
+
+    server.serve(running, announce)
     _print(stdout, "fql serve: stopped")
     return EXIT_OK
 

@@ -58,11 +58,15 @@ def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(running: ServerThread) -> None:
-    """Serve until SIGINT or SIGTERM (Ctrl-C), then stop: open streams end at once, requests under way finish."""
+def serve(running: ServerThread, ready: t.Callable[[], None] = lambda: None) -> None:
+    """Serve until SIGINT or SIGTERM (Ctrl-C), then stop: open streams end at once, requests under way finish.
+
+    `ready` runs once Ctrl-C is ours to handle (it announces the server: a Ctrl-C sent on that news stops it).
+    """
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        ready()
         stop.wait()
     finally:
         running.stop()

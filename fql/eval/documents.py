@@ -697,6 +697,10 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
 
         if v4:
             refuse_if_staged(ctx, ref.kind, "delete")
+            if ref.kind == "collections":
+                from .v10.documents import refuse_protected_v4_delete
+
+                refuse_protected_v4_delete(ctx)
         delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity

@@ -395,16 +395,45 @@ def _run_v10(node: t.Any, ctx: Context) -> t.Any:
         value = node.fn(ctx)
     else:
         value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
+    located: FQLError | None = None
     for check, span in ctx.state.revalidations:
         try:
             check()
         except FQLError as err:
             if err.span is None:
                 err.span = span
-            raise
+            if getattr(err, "schema_errors", None) is None:
+                if located is None:
+                    raise
+                continue
+            # An invalid_schema error core places in the query (a collection's derived types): every
+            # write's is gathered, each drawn where the write was made, as core lists them.
+            if located is None:
+                located = err
+            else:
+                located.schema_errors += err.schema_errors
+    if located is not None:
+        raise _located_schema_error(located, node.text if isinstance(node, Program) else "")
     result = v10_sets.materialize(ctx, value)
     ctx.state.schema_version = documents.schema_version(ctx)
     return result
+
+
+def _located_schema_error(err: FQLError, text: str) -> FQLError:
+    """Core's DatabaseSchemaEnvViolation for errors of the query's own writes: each error, then where in the
+    query its write was made (`at *query*:1:18` and the write's argument list underlined)."""
+    from .eval.v10.signatures import render_at
+
+    lines = []
+    for message, span in err.schema_errors:
+        if text and span is not None and span.line and span.end > span.start:
+            end = text.find("\n", span.start)
+            width = (span.end if end < 0 else min(span.end, end)) - span.start
+            lines += render_at(message, "*query*", text, span.start, width).split("\n")
+        else:
+            lines.append(f"error: {message}")
+    err.description = "Invalid database schema update.\n" + "\n".join("    " + line for line in lines)
+    return err
 
 
 class Session:

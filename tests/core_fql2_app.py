@@ -22,10 +22,12 @@ def scoped(role: str) -> str:
 ADMIN = scoped("admin")
 
 
-def app_database() -> fql.Database:
-    """A fresh database with the child database `app` (argon2 at test cost)."""
+def app_database(typechecked: bool = True) -> fql.Database:
+    """A fresh database with the child database `app` (argon2 at test cost), typechecked unless told
+    otherwise (core's `newDB(typeChecked)`)."""
     database = fql.connect(root_secret=ROOT, argon2=TEST_PARAMS)
-    ok(database, 'Database.create({ name: "app" })', ROOT)
+    flag = "" if typechecked else ", typechecked: false"
+    ok(database, f'Database.create({{ name: "app"{flag} }})', ROOT)
     return database
 
 

@@ -10,11 +10,20 @@ import fql
 from fql.server import v10
 
 
-def answer(db: fql.Database, query: str, *, typecheck: bool | None = None) -> dict:
+def answer(
+    db: fql.Database,
+    query: str,
+    *,
+    typecheck: bool | None = None,
+    secret: str = "secret",
+    arguments: dict | None = None,
+) -> dict:
+    """The query's answer body; `secret` the root's unless given, `arguments` the request's (simple format)."""
     headers = {"x-format": "simple"}
     if typecheck is not None:
         headers["x-typecheck"] = "true" if typecheck else "false"
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
+    body = {"query": query} if arguments is None else {"query": query, "arguments": arguments}
+    return json.loads(v10.query(db, body, secret, headers, 0).body)
 
 
 def ok(db: fql.Database, query: str, **kw) -> object:

@@ -331,6 +331,10 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         fields = _FIELDS[kind](ctx, {k: v for k, v in params.items() if v is not None})
     except ValidationFailed as err:
         raise err.at(*path)
+    if kind == "collections" and "history_days" in params and params["history_days"] is None:
+        # Core writes its defaults patched by what was given, so a null `history_days` removes the
+        # default: history kept for ever (WriteAdaptor's create with Collection.DefaultData).
+        fields.pop("history_days", None)
     key = schema_key(ctx, kind, fields["name"], coll.database)
     staged.check_write(ctx, key)
     if live(ctx, key) is not None:
@@ -482,6 +486,10 @@ def update_native(
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
     fields = {"name": old["name"], **params} if replace else merge(old, params)
+    if v4 and kind == "collections" and replace and "history_days" in old:
+        # Core's v4 Replace of a collection keeps its `history_days` unless it is given (its
+        # prevForReplace): a null one removes it.
+        fields = {"history_days": old["history_days"], **fields}
     if v4:
         fields.update({k: old[k] for k in _V10_FIELDS.get(kind, ()) if k in old})
         if kind == "collections":
@@ -491,11 +499,11 @@ def update_native(
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
     fields = {k: v for k, v in fields.items() if v is not None}
-    removed_days = not v4 and kind == "collections" and "history_days" not in fields
+    removed_days = kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
     if removed_days:
-        # A v10 update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec):
-        # v4's default does not come back.
+        # An update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec), v4's
+        # as v10's: the default is core's only when a collection is created.
         fields.pop("history_days", None)
     if kind == "indexes":
         if "partitions" in old and "partitions" not in params:

@@ -407,6 +407,21 @@ class Checker:
                 if not any(all(map(_fits, args, f.params)) for f in fits):
                     return UNKNOWN, None
                 return self._made(fits[0].result, node)
+            if not fits and _index_overloads(fn) and self._placed(node):
+                # A user index called with neither of its arities: core's arity failure, worded for the
+                # nearer overload, at the argument list (FQL2CollectionsSpec "index invoked with incorrect
+                # number of terms returns error").
+                sizes = sorted(len(f.params) for f in fn.members)
+                start = node.fn.span
+                parens = ast.Span(start.end_line, start.end_column, start.end, node.span.end, node.span.end_line, node.span.end_column)
+                if len(args) < sizes[0]:
+                    message = "Function was not called with enough arguments"
+                    expected = sizes[0]
+                else:
+                    message = "Function was called with too many arguments"
+                    expected = sizes[-1]
+                self.fail(f"{message}. Expected {expected}, received {len(args)}", parens)
+                return UNKNOWN, None
             if len(fits) != 1:
                 return UNKNOWN, None
             if contains(fits[0], Param):
@@ -783,7 +798,16 @@ class Checker:
     def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
         """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
         an optional field (`data: { *: Any } | Null`) surely does not take: its other members primitives or
-        structs. Core shows such a type with `Null` first."""
+        structs. Core shows such a type with `Null` first. A struct written where only scalars go
+        (`id: { x: 1 }` for `ID | Null`) is shown as written (FQL2CollectionsSpec "allows setting ids")."""
+        if isinstance(found, Record):
+            rest = [m for m in use.members if m != NULL]
+            scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID") for m in rest)
+            shown_found = display(found)
+            if rest and scalars and shown_found is not None and not is_subtype(found, use):
+                shown = " | ".join(["Null", *(display(m) or "" for m in rest)])
+                self.fail(f"Type `{shown_found}` is not a subtype of `{shown}`", span)
+            return
         widened = primary(found)
         if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
             return
@@ -1065,6 +1089,13 @@ def _literals_of_one_type(param: Type, found: Type) -> bool:
     if not isinstance(param, Union) or not isinstance(found, Lit):
         return False
     return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
+
+
+def _index_overloads(fn: Intersect) -> bool:
+    """Whether the overloads are a user index's (`(term1: T) => Set<D>` and the same with a `range`)."""
+    return all(
+        isinstance(f, Func) and f.names and all(_INDEX_PARAM.fullmatch(name or "") for name in f.names) for f in fn.members
+    )
 
 
 def _wildcard_only(t_: Record) -> bool:

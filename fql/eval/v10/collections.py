@@ -308,7 +308,15 @@ class IndexFunction:
 
     def __call__(self, ctx: Context, args: list) -> IndexSet:
         n = len(self.index.terms)
-        if len(args) not in (n, n + 1) or (len(args) == n + 1 and not self.index.values):
+        if len(args) not in (n, n + 1):
+            # core's index method is two overloads (terms, and terms with a range): a call of neither arity
+            # is its InvalidFuncArity.
+            was = "was" if len(args) == 1 else "were"
+            raise QueryRuntimeError(
+                "invalid_function_invocation",
+                f"callee function expects {n} or {n + 1} arguments, but {len(args)} {was} provided.",
+            )
+        if len(args) == n + 1 and not self.index.values:
             raise QueryRuntimeError(
                 "invalid_argument", f"`{self.name}` expects {n} term{'s' if n != 1 else ''}, received {len(args)}."
             )
@@ -383,9 +391,23 @@ def with_statuses(definition: dict) -> dict:
     constraints = out.get("constraints")
     if isinstance(constraints, list):
         out["constraints"] = [
-            {**c, "status": "active"} if isinstance(c, dict) and "unique" in c else c for c in constraints
+            {**c, "unique": _unique_format(c["unique"]), "status": "active"} if isinstance(c, dict) and "unique" in c else c
+            for c in constraints
         ]
     return out
+
+
+def _unique_format(fields: t.Any) -> t.Any:
+    """A unique constraint's fields as core keeps them (its UniqueConstraint.toValue): the simple format
+    (`["a", "b"]`) unless a field says `mva`, then each field as `{ field, mva? }`."""
+    if not isinstance(fields, list) or not all(
+        isinstance(f, str) or (isinstance(f, dict) and isinstance(f.get("field"), str) and set(f) <= {"field", "mva"})
+        for f in fields
+    ):
+        return fields  # not of the schema's shape: left for its check to refuse
+    if any(isinstance(f, dict) and "mva" in f for f in fields):
+        return [{"field": f} if isinstance(f, str) else f for f in fields]
+    return [f if isinstance(f, str) else f["field"] for f in fields]
 
 
 def check_status_not_given(given: t.Any, previous: dict | None) -> None:

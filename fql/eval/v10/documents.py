@@ -23,6 +23,7 @@ from ...values import (
     collection_ref,
     module_name,
     native,
+    parse_long,
 )
 from .. import access, documents as core, staged
 from ..evaluator import Context
@@ -310,14 +311,37 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
     _check_reserved(given, f"create document in collection `{coll.id}`", create=True)
-    data, ttl, doc_id = _split(given, "the document")
+    data, ttl, _ = _split(given, "the document")
+    doc_id = _given_id(coll.id, given["id"]) if "id" in given else None
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
         params["ttl"] = ttl
-    target = coll if doc_id is None else Ref(core.document_id(doc_id if not isinstance(doc_id, int) else str(doc_id)), coll)
+    target = coll if doc_id is None else Ref(doc_id, coll)
     rendered = core.create(ctx, target, params, v4=False)
     return _reread(ctx, rendered["ref"])
+
+
+def _given_id(coll: str, value: t.Any) -> str:
+    """The id a v10 create gives its document, as core's WriteBroker takes it (getOrMakeID): an ID, an Int
+    or Long, or a String that reads as a Long, not negative; anything else is a constraint failure at `id`."""
+    from . import schema_types as st
+
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        number = parse_long(value)
+    if number is not None and number >= 0:
+        return str(number)
+    expected = st.Union((st.Scalar("ID"), st.Scalar("String"), st.Scalar("Long")))
+    if value is None:
+        failure = st.Failure("missing", ("id",), f"Missing required field of type {st.display(expected)}")
+    elif number is not None:
+        failure = st.Failure("validator", ("id",), "id must be nonnegative")
+    else:
+        failure = st.Failure("type", ("id",), f"Expected {st.display(expected)}, provided {st.display(st.value_type(value))}")
+    raise field_schema.failed(coll, "create document", [failure])
 
 
 def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:

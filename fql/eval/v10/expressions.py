@@ -744,6 +744,15 @@ def _bool(value: t.Any, operand: ast.Node | None) -> bool:
     return value
 
 
+def _read_ref(ctx: Context, value: t.Any) -> t.Any:
+    """A document reference as the document it names (or a null document); anything else as it is."""
+    if type(value) is Ref and value.collection is not None:
+        from .documents import read
+
+        return read(ctx, value)
+    return value
+
+
 def equal(a: t.Any, b: t.Any) -> bool:
     """v10 `==`: deep equality; numbers compare across types; documents by ref; a null doc equals null."""
     if isinstance(a, NullDocument):
@@ -835,6 +844,10 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 left = deref(ctx, left)
             if isinstance(right, (Document, NullDocument)):
                 right = deref(ctx, right)
+            if left is None or right is None:
+                # A reference read from a field is a document too: one that is not there (deleted, or its
+                # collection deleted) equals null (core's NullDoc; FQL2CollectionsSpec "turn into null docs").
+                left, right = _read_ref(ctx, left), _read_ref(ctx, right)
             return equal(left, right) == (op == "==")
         if op in ("<", ">", "<=", ">="):
             return compare(op, left, right)

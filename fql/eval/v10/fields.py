@@ -67,17 +67,31 @@ DEFINITION = {
     "ttl_days": st.optional(st.Scalar("Long")),
     "history_days": st.optional(st.Scalar("Long")),
     "document_ttls": st.optional(st.Scalar("Boolean")),
+    # A schema document's `data`: an object or null (core's Optional(AnyRecord)).
+    "data": st.optional(st.Struct((), st.ANY)),
     # Core's collection schema for indexes and constraints (the fields a definition may hold, with
     # the `queryable` and `status` core reports back).
+    # An index has terms, values, or both (core's UserDefinedIndexType, a union of the three shapes).
     "indexes": st.optional(
         st.Struct(
             (),
-            st.Struct(
-                (
-                    ("terms", st.FieldSchema(st.optional(st.ArrayOf(_INDEX_TERM)))),
-                    ("values", st.FieldSchema(st.optional(st.ArrayOf(_INDEX_VALUE)))),
-                    ("queryable", st.FieldSchema(st.optional(_BOOLEAN))),
-                    ("status", st.FieldSchema(st.optional(_STRING))),
+            st.Union(
+                tuple(
+                    st.Struct(
+                        (
+                            *shape,
+                            ("status", st.FieldSchema(st.optional(_STRING))),
+                            ("queryable", st.FieldSchema(st.optional(_BOOLEAN))),
+                        )
+                    )
+                    for shape in (
+                        (("terms", st.FieldSchema(st.ArrayOf(_INDEX_TERM))),),
+                        (("values", st.FieldSchema(st.ArrayOf(_INDEX_VALUE))),),
+                        (
+                            ("terms", st.FieldSchema(st.ArrayOf(_INDEX_TERM))),
+                            ("values", st.FieldSchema(st.ArrayOf(_INDEX_VALUE))),
+                        ),
+                    )
                 )
             ),
         )
@@ -526,7 +540,7 @@ def check_write(
         clashes = [name for name in schema.computed if name in data]
         if clashes:
             failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
-            raise _failed(coll, what, failures)
+            raise failed(coll, what, failures)
     if schema.ttl_days is not None and (plain or ttl is ...):
         ttl = collection_ttl(ctx, ctx.state.scope, coll)
     failures: list[st.Failure] = []
@@ -542,7 +556,7 @@ def check_write(
         provided = st.display(st.value_type(current_ttl))
         failures.append(st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}"))
     if failures:
-        raise _failed(coll, what, failures)
+        raise failed(coll, what, failures)
     return data, ttl
 
 
@@ -564,7 +578,7 @@ def _check_stored(ctx: Context, version: Version, *path: str | int) -> None:
 documents.WRITE_CHECKS.append(_check_stored)
 
 
-def _failed(coll: str, what: str, failures: list[st.Failure]) -> QueryRuntimeError:
+def failed(coll: str, what: str, failures: list[st.Failure]) -> QueryRuntimeError:
     return QueryRuntimeError("constraint_failure", f"Failed to {what} in collection `{coll}`.").with_failures(
         [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
     )

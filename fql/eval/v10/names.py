@@ -50,10 +50,16 @@ def check_global(
         _fail(kind, field, f"The identifier `{name}` is reserved.", own)
     if not _IDENTIFIER.fullmatch(name):
         _fail(kind, field, "Invalid identifier.", own)
-    # Core's GlobalNamespaceValidator: a clash with the same kind is a constraint failure too.
+    # Core's GlobalNamespaceValidator: a clash with the same kind is a constraint failure too; names
+    # and aliases are looked up in turn, collections' before functions'.
+    from .globals import aliased
+
     for coll, word in GLOBAL_KINDS.items():
         if (coll, name) != ("#" + kind, own) and live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
             _fail(kind, field, f"A {word} already exists with the name `{name}`", own)
+        holder = aliased(ctx, ctx.state.scope, coll, name)
+        if holder is not None and (coll, holder) != ("#" + kind, own):
+            _fail(kind, field, f"A {word} already exists with the alias `{name}`", own)
 
 
 def is_identifier(name: str) -> bool:
@@ -108,6 +114,7 @@ def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.
     FQL2TypeEnvValidationSpec)."""
     from collections import Counter
 
+    from .expressions import op_span
     from .natives import _revalidate
 
     if not isinstance(name, str) or name == previous:
@@ -124,10 +131,13 @@ def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.
         counts.update(_BUILTIN_TYPES)
         conflicts = [t for t in derived_types(name) if counts[t] > 1]
         if conflicts:
-            raise QueryRuntimeError(
-                "invalid_schema",
-                f"Invalid database schema update.\n    error: The collection {field} `{name}` generates types that "
-                f"conflict with the following existing types: {', '.join(conflicts)}",
+            message = (
+                f"The collection {field} `{name}` generates types that conflict with the following existing "
+                f"types: {', '.join(conflicts)}"
             )
+            err = QueryRuntimeError("invalid_schema", f"Invalid database schema update.\n    error: {message}")
+            err.schema_errors = [(message, span)]  # drawn where the write was made, once the query has run
+            raise err
 
+    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
     _revalidate(ctx, check)

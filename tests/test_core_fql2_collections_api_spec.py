@@ -8,9 +8,6 @@ Left out:
 - "fails for invalid unique constraint definition": core's typechecker words the whole Collection.create
   signature and four causes; fql's checker does not report a struct that misses every member of a union of
   structs (the untypechecked constraint failure is covered in tests/test_collection_fields.py).
-- "refs" / "to docs in a deleted collection": ported but for one assertion each. Core names the module of
-  a reference into a deleted collection `Deleted` (`coll: Deleted`, `@mod: "Deleted"`, which its spec
-  marks FIXME); fql keeps the deleted collection's name there.
 """
 
 from __future__ import annotations
@@ -711,19 +708,19 @@ def tagged(db, query: str) -> dict:
 
 
 def test_refs_to_deleted_collection_materialize(deleted_ref):
-    """refs / to docs in a deleted collection / materialize correctly (but for the module's name: see the
-    module docstring)"""
+    """refs / to docs in a deleted collection / materialize correctly"""
     db, foo, bar = deleted_ref
     ref = tagged(db, f"Foo.byId({foo})")["@doc"]["bar"]["@ref"]
     assert ref["id"] == bar
+    assert ref["coll"] == {"@mod": "Deleted"}  # core's FIXME would make it Collection.Deleted's own name
 
 
 def test_refs_to_deleted_collection_turn_into_null_docs(deleted_ref):
-    """refs / to docs in a deleted collection / turn into null docs (but for the module's name: see the
-    module docstring)"""
+    """refs / to docs in a deleted collection / turn into null docs"""
     db, foo, bar = deleted_ref
     ref = tagged(db, f"Foo.byId({foo})!.bar")["@ref"]
-    assert (ref["id"], ref["exists"], ref["cause"]) == (bar, False, "collection deleted")
+    assert (ref["id"], ref["coll"], ref["exists"], ref["cause"]) == (bar, {"@mod": "Deleted"}, False, "collection deleted")
+    assert ok(db, f"Foo.byId({foo})!.bar.coll") == "Deleted"
     assert ok(db, f"Foo.byId({foo})!.bar.exists()") is False
     assert ok(db, f"Foo.byId({foo})!.bar == null") is True
     assert ok(db, f"Foo.byId({foo})!.bar.id") == bar

@@ -23,6 +23,7 @@ from ..values import Date, Timestamp, civil_from_days, days_from_civil, type_nam
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
 from .registry import builtin
+from ..javafloat import java_digits
 from .types import java_double, to_string_value
 
 #: Java's Character.isWhitespace, which String.strip uses: Unicode spaces except the no-break ones,
@@ -797,14 +798,14 @@ def _rounded(value: Decimal, places: int) -> Decimal:
 
 
 def _fixed(d: float, places: int) -> str:
-    return format(_rounded(Decimal(repr(d)), places), "f")
+    return format(_rounded(java_digits(d), places), "f")
 
 
 def _scientific(d: float, places: int) -> str:
     """`d` (not negative) as Java's %e: a mantissa with `places` decimals and a two-digit exponent."""
     exponent, mantissa = 0, _rounded(Decimal(0), places)
     if d:
-        exact = Decimal(repr(d))
+        exact = java_digits(d)
         exponent = exact.adjusted()
         mantissa = _rounded(exact.scaleb(-exponent), places)
         if mantissa >= 10:

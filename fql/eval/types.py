@@ -8,6 +8,7 @@ import typing as t
 from decimal import Decimal
 
 from ..errors import InvalidArgument
+from ..javafloat import java_double
 from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from .evaluator import Context
 from .registry import builtin
@@ -92,24 +93,6 @@ def _cannot_cast(value: t.Any, target: str) -> InvalidArgument:
     return InvalidArgument(f"Cannot cast {type_name(value)} to {target}.")
 
 
-def java_double(d: float) -> str:
-    """Java's Double.toString: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `-Infinity`."""
-    if d != d:
-        return "NaN"
-    if d in (math.inf, -math.inf):
-        return "Infinity" if d > 0 else "-Infinity"
-    sign = "-" if math.copysign(1.0, d) < 0 else ""
-    exact = Decimal(repr(abs(d)))
-    digits = "".join(map(str, exact.as_tuple().digits)).rstrip("0") or "0"
-    exponent = exact.adjusted() if digits != "0" else 0
-    if not 1e-3 <= abs(d) < 1e7 and d != 0:
-        return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent}"
-    if exponent < 0:
-        return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
-    whole = digits[: exponent + 1].ljust(exponent + 1, "0")
-    return f"{sign}{whole}.{digits[exponent + 1:] or '0'}"
-
-
 def to_string_value(value: t.Any) -> str | None:
     """ToString's text for a scalar (None when core cannot cast it): doubles as Java prints them."""
     if value is None:
@@ -139,8 +122,30 @@ def to_string(ctx: Context, value: t.Any) -> str:
     return text
 
 
+def _wrap32(n: int) -> int:
+    """`n` as a Java int: its low 32 bits, two's complement."""
+    return (n + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
+def _parse_exponent(text: str | None) -> int:
+    """The exponent NumberFormat adds to the decimal point's place, in its own arithmetic: it reads the
+    digits as a long (ignoring an exponent that does not fit one) and casts it to an int, so
+    `E4294967297` is `E1` and `E2147483648` a large negative."""
+    if not text:
+        return 0
+    negative = text.startswith("-")
+    digits = text.lstrip("-").lstrip("0") or "0"
+    if len(digits) > 19 or int(digits) > _LONG - (0 if negative else 1):
+        return 0
+    exponent = _wrap32(int(digits))
+    return _wrap32(-exponent) if negative else exponent
+
+
 def _parse_number(text: str) -> int | float | None:
-    """Java NumberFormat.parse: the longest numeric prefix, a Long when integral and in range, else a Double."""
+    """Java NumberFormat.parse: the longest numeric prefix, a Long when integral and in range, else a Double.
+
+    NumberFormat keeps every digit it reads (DigitList), so `"1234567890123456789.0"` is that Long exactly,
+    and a nonzero value that is not a whole number (`"1E-400"`) is a Double even when it rounds to 0."""
     text = text.strip(_JAVA_BLANKS)
     special = next((v for k, v in _SPECIAL_NUMBERS.items() if text.startswith(k)), None)
     if special is not None:
@@ -148,16 +153,22 @@ def _parse_number(text: str) -> int | float | None:
     m = _NUMBER_PREFIX.match(text)
     if not ((m["int"] or "").strip(",") or m["frac"]):
         return None
-    number = float(m[0].replace(",", ""))
     whole = m["int"].replace(",", "").lstrip("0")
-    if m["frac"] is None and not m["exp"] and 0 < len(whole) <= 19:
-        number = int(m[0].replace(",", ""))
-    if isinstance(number, float) and number.is_integer() and -_LONG <= number < _LONG:
-        # NumberFormat returns a Long for an integral value (`1.0` is 1), but keeps negative zero a Double.
-        return number if math.copysign(1.0, number) < 0 and number == 0 else int(number)
-    if isinstance(number, int) and not -_LONG <= number < _LONG:
-        return float(number)
-    return number
+    frac = m["frac"] or ""
+    digits = (whole + frac).lstrip("0")
+    if not digits.rstrip("0"):
+        # NumberFormat returns a Long zero, but negative zero can only be a Double.
+        return -0.0 if m[0].startswith("-") else 0
+    # The decimal point's place among the significant digits (0.d1d2... x 10^point), an int in Java.
+    leading = len(whole) if whole else len(frac.lstrip("0")) - len(frac)
+    point = _wrap32(leading + _parse_exponent(m["exp"]))
+    digits = digits.rstrip("0")
+    sign = -1 if m[0].startswith("-") else 1
+    if len(digits) <= point <= 19:
+        value = sign * int(digits) * 10 ** (point - len(digits))
+        if -_LONG <= value < _LONG:
+            return value
+    return float(Decimal(f"{'-' if sign < 0 else ''}0.{digits}E{point}"))
 
 
 def _string_number(value: t.Any, target: str) -> int | float:

@@ -6,6 +6,7 @@ import math
 import re
 import typing as t
 
+from ..javafloat import java_double
 from ..values import (
     UUID,
     Bytes,
@@ -33,29 +34,6 @@ _INT32 = (-(1 << 31), (1 << 31) - 1)
 #: Tags a plain object's keys may not use unescaped.
 TAGS = ("@date", "@doc", "@double", "@int", "@long", "@mod", "@object", "@ref", "@set", "@time", "@bytes", "@stream")
 _NATIVE_BY_MODULE = {v: k for k, v in V10_NATIVE_NAMES.items()}
-
-
-def java_double(x: float) -> str:
-    """Java's Double.toString, which core uses for `@double`: `1.0`, `0.001`, `1.0E7`, `NaN`, `Infinity`."""
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
-    if 1e-3 <= abs(x) < 1e7:
-        text = repr(x)
-        return text if "." in text or "e" in text else text + ".0"
-    mantissa, exp = f"{x:e}".split("e")
-    shortest = repr(x)
-    if "e" in shortest:
-        mantissa, exp = shortest.split("e")
-    else:
-        digits = shortest.replace("-", "").replace(".", "").lstrip("0").rstrip("0") or "0"
-        mantissa = ("-" if x < 0 else "") + digits[0] + "." + (digits[1:] or "0")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return f"{mantissa}E{int(exp)}"
 
 
 def _coll(ref: Ref | None) -> dict:

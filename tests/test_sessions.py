@@ -91,7 +91,7 @@ def test_authenticate_with_a_key_or_token(db):
 def test_authenticate_with_a_wrong_secret_is_unauthorized(db):
     s = db.session()
     token = s.signup(collection="users", data={"email": "a@x"}, password="pw")
-    for wrong in ("nope", token[:-2] + "xx", "", token + "/x"):
+    for wrong in ("nope", token[:-2] + ("yy" if token.endswith("xx") else "xx"), "", token + "/x"):
         err = raised(s.authenticate, wrong)
         assert isinstance(err, FQLError) and (err.code, err.description) == ("unauthorized", "Unauthorized")
         assert s.secret == token  # the session keeps its secret
@@ -149,3 +149,23 @@ def test_a_custom_root_secret():
     assert db.query("Count(Collections())", secret="s3cret-root") == 0
     assert error(db, "null", "secret").code == "unauthorized"
     assert error(db, "null", "secret:admin").code == "unauthorized"
+
+
+def test_a_secret_is_taken_only_as_written(db):
+    # A lenient base64 decoder skips characters outside its alphabet and ignores the last character's unused
+    # bits: such texts decode to the same secret, and must not authenticate (the test above once replaced a
+    # token's last two characters by the same bits and saw it accepted).
+    s = db.session()
+    token = s.signup(collection="users", data={"email": "a@x"}, password="pw")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    body = token[2:]
+    unused = {2: 0b1111, 3: 0b11}.get(len(body) % 4)
+    variants = [token[:10] + "!" + token[10:], token[:10] + "\n" + token[10:]]
+    if unused:
+        variants.append(token[:-1] + alphabet[alphabet.index(token[-1]) ^ unused])
+    for variant in variants:
+        err = raised(s.authenticate, variant)
+        assert isinstance(err, FQLError) and err.code == "unauthorized"
+    fresh = db.session()
+    fresh.authenticate(token)
+    assert fresh.secret == token

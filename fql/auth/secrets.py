@@ -55,6 +55,10 @@ def _raw(secret: str) -> bytes | None:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError:
         return None
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != body:
+        # Only the text `make` wrote: the decoder skips characters outside its alphabet and the last
+        # character's unused bits, so other texts would decode to the same secret.
+        return None
     if len(raw) < 10 + RANDOM_BYTES or raw[0] not in (KEY, TOKEN) or len(raw) != 10 + raw[9] + RANDOM_BYTES:
         return None
     return raw

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...errors import QueryRuntimeError, ValidationFailed
+from ...errors import InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -197,9 +197,7 @@ def _deleted_refs(ctx: Context, value: t.Any, known: dict) -> t.Any:
             try:
                 doc_key(ctx, value)
                 alive = True
-            except QueryRuntimeError:
-                raise
-            except Exception:
+            except InvalidRef:  # its collection does not exist (any other failure is the query's)
                 alive = False
             known[coll] = alive
         return value if alive else DeletedRef(value.id)

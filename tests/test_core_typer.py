@@ -458,7 +458,6 @@ def test_type_errors(db, query, expected):
         "{ f: x => x }.g",
         "1 + (if (true) 'a' else 2)",
         "'a' + (if (true) 'a' else 2)",  # a union's overloads (core's conjoined alternatives): not modelled
-        "'a' - 1",  # each number type's `-`, binary and unary: core's failure of arity among them, not modelled
         "let s = 'foo'; s / 2",  # core's hint for an operand from elsewhere: not modelled
     ],
 )
@@ -777,6 +776,10 @@ def test_a_reference_field_without_bang_suggests_it(people):
         ("('foo') % 2", "String", 0, 7),
         ("true ** 2", "Boolean", 0, 4),
         ("Time.now() & 1", "Time", 0, 10),
+        # `-` is also each number type's unary operator: those overloads fail on their arity, apart (where
+        # the right operand is), so the error is the binary ones', as for the other operators.
+        ("'a' - 1", "String", 0, 3),
+        ("x => 'a' - x", "String", 5, 8),
     ],
 )
 def test_a_number_operator_whose_left_operand_is_no_number(db, query, shown, start, end):
@@ -784,3 +787,26 @@ def test_a_number_operator_whose_left_operand_is_no_number(db, query, shown, sta
     operand, worded as one union of their receivers in the order core's typer lists them."""
     expected = f"Type `{shown}` is not a subtype of `Int | Float | Long | Double | Number`"
     assert errors_of(db, query) == [(expected, start, end)]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "start", "end"),
+    [
+        ("-'a'", "String", 1, 4),
+        ("- true", "Boolean", 2, 6),
+        ("-('a')", "String", 1, 6),
+        ("~'a'", "String", 1, 4),
+        ("-Time.now()", "Time", 1, 11),
+    ],
+)
+def test_a_unary_number_operator_on_no_number(db, query, shown, start, end):
+    """`-x` and `~x` are core's OperatorCall with no argument: the number types' unary overloads (each
+    `(Int) => Number` and so on) all fail at the operand, one union of their receivers as for a binary
+    operator; `-`'s binary overloads fail on their arity at the whole expression, and are not reported."""
+    expected = f"Type `{shown}` is not a subtype of `Int | Float | Long | Double | Number`"
+    assert errors_of(db, query) == [(expected, start, end)]
+
+
+def test_a_unary_number_operator_on_a_number(db):
+    assert type_of(db, "-(1)") == "Number"
+    assert type_of(db, "let x = 2; ~x") == "Number"

@@ -733,10 +733,12 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)))
-        elif op in _ARITHMETIC and op != "-" and _certain(left) and left != NULL and made == node.left.span:
-            # The other number operators are each number type's (`(Int, Number) => Number` and so on, `-`
-            # also unary): a left operand that is no number fails every overload at once (FQL2EnvTypecheckSpec
-            # `x => 'foo' / x`). Only where its type is made at it (else core adds a hint where).
+        elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
+            # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
+            # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
+            # Only where its type is made at it (else core adds a hint where). `-` is also each number type's
+            # unary operator: those overloads fail first, on their arity, where the right operand is (the
+            # call's arguments), so the error core reports, at the left operand, is the binary ones' alone.
             self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
@@ -761,12 +763,18 @@ class Checker:
                 return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
-        operand = self.value(node.operand, scope)
+        operand, made = self.infer(node.operand, scope)
+        self._use(operand)
         if node.op == "!":
             self._expect(operand, "Boolean", self._group(node.operand.span))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
+        if node.op in ("-", "~") and _certain(operand) and operand != NULL and made == node.operand.span:
+            # `-x` and `~x` call the number types' unary operator (`(Int) => Number` and so on; `-`'s binary
+            # overloads fail on their arity at the whole `-x`, apart): an operand that is no number fails them
+            # all at once, at the operand, as a binary operator's left operand does.
+            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),))
         return UNKNOWN, None
 
     def _expect(self, found: Type, name: str, span: ast.Span) -> bool:

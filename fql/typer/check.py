@@ -83,8 +83,9 @@ class TypeError_:
     span: ast.Span
     #: (message, span, text the hint suggests inserting at the span or None).
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
-    #: Core's causes of the failure (message, span), drawn after the hints.
-    causes: tuple[tuple[str, ast.Span], ...] = ()
+    #: Core's causes of the failure (message, span), drawn after the hints: as core's TypeError keeps them,
+    #: ordered by where they are, then by message, each once (whatever order its typer found them in).
+    causes: tuple[tuple[str, ast.Span], ...] = field(default=(), converter=lambda c: _ordered_causes(c))
 
 
 @frozen
@@ -316,6 +317,10 @@ class Checker:
 
     def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
         condition = self.value(node.cond, scope)
+        if isinstance(condition, Var):
+            # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
+            # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
+            self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
         self._expect(condition, "Boolean", node.cond.span)
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
@@ -374,15 +379,53 @@ class Checker:
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
 
     def _boolean_only(self, params: list[Var]) -> bool:
-        """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`)."""
+        """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`) or as an `if`'s
+        condition."""
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.boolean.get(p.id) for p in params)
 
+    # -- `?.` chains: core's MethodChain types each link after an optional one on its receiver less Null,
+    # and adds Null to the chain's type once, at its end, unless a `!` came after (TyperCoreSpec "?. operator
+    # adds null to type in the end": `{ x: { y: 10 } }?.x.y` is `10 | Null`, `...?.x.y!` is `10`). A chain
+    # is the calls, fields, accesses and `!`s on one receiver; parentheses end it.
+
+    def _link(self, node: ast.Node, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        """A chain link's type without the Null an earlier `?.` adds, and whether one came since the last `!`."""
+        if isinstance(node, ast.Member):
+            return self._member(node, scope)
+        if isinstance(node, ast.Apply):
+            return self._apply(node, scope)
+        if isinstance(node, ast.Index):
+            return self._index(node, scope)
+        return self._non_null(node, scope)  # type: ignore[arg-type]
+
+    def _receiver(self, child: ast.Node, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        if isinstance(child, (ast.Member, ast.Apply, ast.Index, ast.NonNull)) and self._group(child.span) == child.span:
+            return self._link(child, scope)
+        found, origin = self.infer(child, scope)
+        return found, origin, False
+
+    def _chain_end(self, node: ast.Node, scope: dict) -> Typed:
+        found, origin, maybe_null = self._link(node, scope)
+        if not maybe_null:
+            return found, origin
+        return (UNKNOWN if found == UNKNOWN else union((found, NULL))), None
+
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
-        fn, origin = self.infer(node.fn, scope)
+        return self._chain_end(node, scope)
+
+    def _apply(self, node: ast.Apply, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        fn, origin, maybe_null = self._receiver(node.fn, scope)
+        if node.optional:
+            fn, origin, maybe_null = _without_null(fn), None, True
+        found, origin = self._call(node, scope, fn, origin)
+        return found, origin, maybe_null
+
+    def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
         self._use(fn)
         args = [self.value(arg, scope) for arg in node.args]
-        if node.optional:
-            return UNKNOWN, None
+        if fn == NEVER:
+            # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
+            return NEVER, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
             if origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
@@ -707,7 +750,10 @@ class Checker:
             left, _ = self.infer(node.left, scope)
             right, _ = self.infer(node.right, scope)
             self._use(left)
-            return union((_without_null(left), right)), None
+            # Core constrains the right operand into the result directly and the left one, less Null, through
+            # a difference resolved after: the right operand's type is shown first (TyperCoreSpec "type ??
+            # operator": `1 ?? 2` is `2 | 1`).
+            return union((right, _without_null(left))), None
         left, made = self.infer(node.left, scope)
         self._use(left)
         right = self.value(node.right, scope)
@@ -803,19 +849,25 @@ class Checker:
         self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join(['Null', *shown])}`", span)
 
     def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
-        found, origin = self.infer(node.expr, scope)
+        return self._chain_end(node, scope)
+
+    def _non_null(self, node: ast.NonNull, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        found, origin, _ = self._receiver(node.expr, scope)
         self._use(found)
         if found == NULL:
-            return UNKNOWN, None
+            return UNKNOWN, None, False
         if origin in self.made:
             # What a call made, less Null: made here (`Author.byId(1)!`).
-            return self._made(_without_null(found), node)
-        return _without_null(found), origin
+            return (*self._made(_without_null(found), node), False)
+        return _without_null(found), origin, False
 
     # -- fields
 
     def visit_Member(self, node: ast.Member, scope: dict) -> Typed:
-        receiver, origin = self.infer(node.obj, scope)
+        return self._chain_end(node, scope)
+
+    def _member(self, node: ast.Member, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        receiver, origin, maybe_null = self._receiver(node.obj, scope)
         self._use(receiver)
         if isinstance(receiver, Var) and not node.optional:
             self.fields.setdefault(receiver.id, []).append(node.name)
@@ -826,7 +878,7 @@ class Checker:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
         found = self._field(receiver, node.name, origin, before, _name_span(node))
-        return (union((found, NULL)) if node.optional else found), None
+        return found, None, maybe_null or node.optional
 
     def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
         """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where
@@ -917,18 +969,22 @@ class Checker:
         return union((from_doc, from_empty))
 
     def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
-        receiver, origin = self.infer(node.obj, scope)
+        return self._chain_end(node, scope)
+
+    def _index(self, node: ast.Index, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        receiver, origin, maybe_null = self._receiver(node.obj, scope)
         key = self.value(node.key, scope)
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
+        maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
             found = self._item(node, receiver, key)
         elif not isinstance(receiver, Record) or receiver.wildcard is not None:
-            return UNKNOWN, None
+            return UNKNOWN, None, maybe_null
         else:
             found = self._access(node, receiver, origin, key)
-        return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+        return found, None, maybe_null
 
     def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
@@ -982,7 +1038,16 @@ class Checker:
         """`e { a, b }`: a struct's fields, a document's, or those of a set's or array's elements (a set
         of the projected structs), or of a reference's document (or null)."""
         receiver = self.value(node.expr, scope)
+        if receiver == NULL:
+            # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
+            # of its own making, placed nowhere.
+            return NULL, None
         element, wrap = receiver, (lambda projected: projected)
+        if isinstance(receiver, Tuple) and receiver.items:
+            # An array literal's items, each projected: an Array (`[{ foo: 1, bar: 2 }] { foo }` is
+            # `Array<{ foo: 1 }>`); items of different types are not modelled.
+            element = union(receiver.items)
+            wrap = lambda p: Named("Array", (p,))  # noqa: E731
         if isinstance(receiver, Named) and len(receiver.args) == 1 and receiver.name in _SEQUENCES | _REFS:
             element, kind = receiver.args[0], receiver.name
             wrap = (lambda p: Named(kind, (p,))) if kind in _SEQUENCES else (lambda p: union((p, NULL)))
@@ -1014,6 +1079,12 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _ordered_causes(causes: t.Iterable[tuple[str, ast.Span]]) -> tuple[tuple[str, ast.Span], ...]:
+    """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
+    ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
+    return tuple(dict.fromkeys((message, span) for message, span in ordered))
 
 
 def _certain(ty: Type) -> bool:

@@ -366,6 +366,40 @@ def test_type_projection(db, query, shown):
     assert type_of(db, query) == shown
 
 
+def test_deduplicate_errors(db):
+    # TyperCoreSpec "deduplicate errors" (its rendering: tests/server/test_core_typecheck.py).
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "''.concat(if (true) true else 3)")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `true | 3` is not a subtype of `String`", 10, 31)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [
+        ("Type `Boolean` is not a subtype of `String`", 20, 24),
+        ("Type `Int` is not a subtype of `String`", 30, 31),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # One branch fails: core's lone failure is the error, where that literal is (TypeConstraintFailure
+        # toTypeError: a failure within the argument's span).
+        ("''.concat(if (true) 'a' else 3)", [("Type `Int` is not a subtype of `String`", 29, 30)]),
+        ("''.concat(if (true) 'a' else (3))", [("Type `Int` is not a subtype of `String`", 29, 32)]),
+        # The same literal twice is two values, two causes: the error shows their union.
+        ("''.concat(if (true) 3 else 3)", [("Type `3` is not a subtype of `String`", 10, 28)]),
+        ("Math.abs(if (true) 1 else if (false) 'x' else true)", [('Type `1 | "x" | true` is not a subtype of `Number`', 9, 50)]),
+    ],
+)
+def test_an_argument_of_several_literals(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+def test_literals_python_holds_equal_are_apart(db):
+    # `true` and `1` (and `1` and `1.0`) are each their own singleton type in a union.
+    assert type_of(db, "if (true) 1 else true") == "1 | true"
+    assert type_of(db, "if (true) 1 else if (false) 'x' else true") == '1 | "x" | true'
+
+
 # -- fql's checker: what it models beyond the specs' cases, and what it leaves alone
 
 

@@ -512,7 +512,11 @@ class Checker:
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         for arg, found, param in zip(node.args, args, fn.params):
             if isinstance(param, Named) and not param.args and self._placed(arg):
-                self._expect(found, param.name, self._group(arg.span, parens))
+                leaves = _literal_leaves(arg)
+                if leaves is not None and len(leaves) > 1:
+                    self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
+                else:
+                    self._expect(found, param.name, self._group(arg.span, parens))
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
@@ -834,6 +838,24 @@ class Checker:
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
 
+    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span) -> None:
+        """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`
+        is expected: core constrains each literal, typed where it is written, against it. One that fails is
+        the error, at it; several are one error at the argument, its type the union, each a cause (TyperCoreSpec
+        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``)."""
+        failed = []
+        for leaf in leaves:
+            value, _ = self.visit_Literal(leaf, {})
+            widened = primary(value)
+            if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+                return
+            if not (is_subtype(widened, Named(name)) or is_subtype(value, Named(name))):
+                failed.append((f"Type `{widened.name}` is not a subtype of `{name}`", self._group(leaf.span)))
+        if len(failed) == 1:
+            self.fail(*failed[0])
+        elif failed and display(found) is not None:
+            self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{name}`", span, (), tuple(failed)))
+
     def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
         """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
         an optional field (`data: { *: Any } | Null`) surely does not take: its other members primitives or
@@ -1079,6 +1101,17 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _literal_leaves(node: ast.Node) -> list[ast.Literal] | None:
+    """The literals an `if`/`else` (nested in its branches too) gives, each a branch's value; None where a
+    branch is anything else."""
+    if isinstance(node, ast.IfElse) and node.otherwise is not None:
+        then, otherwise = _literal_leaves(node.then), _literal_leaves(node.otherwise)
+        return None if then is None or otherwise is None else then + otherwise
+    if isinstance(node, ast.Literal):
+        return [node]
+    return None
 
 
 def _ordered_causes(causes: t.Iterable[tuple[str, ast.Span]]) -> tuple[tuple[str, ast.Span], ...]:

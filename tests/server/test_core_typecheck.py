@@ -182,3 +182,26 @@ def test_a_database_that_is_not_typechecked_runs_the_query(db):
     secret = answer(db, "Key.create({ role: 'admin', database: 'loose' }).secret")["data"]
     out = json.loads(v10.query(db, {"query": "{ a: 1 }.b"}, secret, {}, 0).body)
     assert out["data"] is None
+
+
+def test_deduplicate_errors(db):
+    # TyperCoreSpec "deduplicate errors": each branch's literal fails the parameter, one error at the
+    # argument with a cause at each, ordered by where they are.
+    assert answer(db, "''.concat(if (true) true else 3)")["summary"] == (
+        "error: Type `true | 3` is not a subtype of `String`\n"
+        "at *query*:1:11\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |           ^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "cause: Type `Boolean` is not a subtype of `String`\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |                     ^^^^\n"
+        "  |\n"
+        "cause: Type `Int` is not a subtype of `String`\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |                               ^\n"
+        "  |"
+    )

@@ -366,6 +366,26 @@ def test_type_projection(db, query, shown):
     assert type_of(db, query) == shown
 
 
+@pytest.mark.parametrize(
+    ("query", "shown", "start", "end"),
+    [
+        # TyperCoreSpec "show type not used as function error": its `[].map(true)` and `[].map(2 == 3)`, on a
+        # non-empty array (an empty array literal's methods are not typed: its element is core's Never).
+        ("[1].map(true)", "Boolean", 8, 12),
+        ("[1].map(2 == 3)", "Boolean", 8, 14),
+        ("[1].map('a')", "String", 8, 11),
+        ("[1].map((3))", "Int", 8, 11),
+        ("Set.sequence(1, 3).map(1)", "Int", 23, 24),
+    ],
+)
+def test_show_type_not_used_as_function_error(db, query, shown, start, end):
+    # At the argument, without the hint a call's parentheses get (the function is not called here).
+    assert errors_of(db, query) == [(f"Type `{shown}` cannot be used as a function", start, end)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    assert failed.value.checks[0].hints == []
+
+
 def test_deduplicate_errors(db):
     # TyperCoreSpec "deduplicate errors" (its rendering: tests/server/test_core_typecheck.py).
     with pytest.raises(QueryCheckError) as failed:

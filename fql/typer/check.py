@@ -422,7 +422,11 @@ class Checker:
 
     def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
         self._use(fn)
-        args = [self.value(arg, scope) for arg in node.args]
+        typed = [self.infer(arg, scope) for arg in node.args]
+        args = [found for found, _ in typed]
+        for found in args:
+            self._use(found)
+        origins = [origin for _, origin in typed]
         if fn == NEVER:
             # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
             return NEVER, None
@@ -463,7 +467,7 @@ class Checker:
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
                         self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
-            self._check_lambdas(node, fits[0])
+            self._check_lambdas(node, fits[0], args, origins)
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
@@ -477,7 +481,7 @@ class Checker:
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
             self._check_args(node, fn, args)
-            self._check_lambdas(node, fn)
+            self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
@@ -573,11 +577,24 @@ class Checker:
                 if isinstance(use, Named) and not use.args and self._placed(item):
                     self._expect(item_type, use.name, self._group(item.span))
 
-    def _check_lambdas(self, node: ast.Apply, fn: Func) -> None:
+    def _check_lambdas(self, node: ast.Apply, fn: Func, args: list[Type], origins: list[ast.Span | None]) -> None:
         """A lambda the query writes as a stdlib function's function argument takes as many arguments as
         that function is called with (core's InvalidArity, at the lambda: FQL2ArraySpec "throws an error
-        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more."""
-        for arg, param in zip(node.args, fn.params):
+        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more. A string, number
+        or Boolean made where the argument is written, given for a function, is core's NotAFunction there,
+        without the call's hint (TyperCoreSpec "show type not used as function error": `[].map(true)`)."""
+        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        for arg, param, found, origin in zip(node.args, fn.params, args, origins):
+            widened = primary(found)
+            if isinstance(param, Func) and isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES:
+                # (Only a literal's type or a comparison's, whose span core's failure takes: what an arithmetic
+                # operator or a call makes is placed by how core instantiates its signature, not modelled.)
+                made_here = isinstance(arg, ast.Literal) or (
+                    isinstance(arg, ast.Binary) and arg.op in (*_COMPARISONS, "&&", "||")
+                )
+                if made_here and origin == arg.span and self._placed(arg):
+                    self.fail(f"Type `{widened.name}` cannot be used as a function", self._group(arg.span, parens))
+                continue
             if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
                 continue
             expected, provided = len(arg.params), len(param.params)

@@ -386,6 +386,21 @@ def test_show_type_not_used_as_function_error(db, query, shown, start, end):
     assert failed.value.checks[0].hints == []
 
 
+def test_a_struct_literals_field_is_typed_where_its_value_is(db):
+    # TyperCoreSpec "type objects & selection": `{ foo: 1 }.foo()` fails at the `1`, the hint at the call.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "{ foo: 1 }.foo()")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `Int` cannot be used as a function", 7, 8)
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("`Int` is used as a function here", 14, 16)]
+    # And a missing field of it: core's `inferred here` hint at the value (TypeConstraintFailure.MissingField).
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "{ a: { b: 1 } }.a.c")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{ b: 1 }` does not have field `c`", 18, 19)
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{ b: 1 }` inferred here", 5, 13)]
+
+
 def test_deduplicate_errors(db):
     # TyperCoreSpec "deduplicate errors" (its rendering: tests/server/test_core_typecheck.py).
     with pytest.raises(QueryCheckError) as failed:
@@ -558,7 +573,7 @@ def test_type_errors(db, query, expected):
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "'a'.slice('b')",  # an overload's failure: core words it with causes
         "null()",  # calling null: core's wording is not known
-        "{ f: 1 }.f()",  # a struct's field keeps no origin for core's error to point at
+        "let s = { f: 1 }; s.f()",  # a struct's field read through a variable keeps no origin
         "Time.now().foo",  # only modules' and primitives' missing members are errors
         "let a = [1, 2]; a.foo",  # core's hint for an array from elsewhere: not modelled
         "let x = Math.abs(1); x.foo",

@@ -917,7 +917,18 @@ class Checker:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
         found = self._field(receiver, node.name, origin, before, _name_span(node))
-        return found, None, maybe_null or node.optional
+        return found, self._field_origin(node), maybe_null or node.optional
+
+    def _field_origin(self, node: ast.Member) -> ast.Span | None:
+        """Where a field read off a struct the query writes right there got its type: its value, where that
+        is a literal, a struct or an array (core's Rec keeps each field's type with its span: TyperCoreSpec
+        "type objects & selection", `{ foo: 1 }.foo()` fails at the `1`)."""
+        if node.optional or not isinstance(node.obj, ast.Object):
+            return None
+        values = [value for key, value in node.obj.pairs if key == node.name]
+        if not values or not isinstance(values[-1], (ast.Literal, ast.Object, ast.Array)):
+            return None
+        return self._group(values[-1].span)
 
     def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
         """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where

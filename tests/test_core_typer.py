@@ -8,7 +8,7 @@ none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number`
 
 Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
 cases are in tests/test_core_fql2_typecheck_spec.py):
-TyperCoreSpec's `{}['3', '4']` (access arity), `x => { foo: 1, bar: 2 }[x]` (a parameter's use), `(if (true) 3 else null).foo` (a union's
+TyperCoreSpec's `{}['3', '4']` (access arity: fql's parser refuses it first), `(if (true) 3 else null).foo` (a union's
 causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
 schema environment), FQL2TypecheckEverythingSpec (the background check of stored schema).
@@ -273,6 +273,7 @@ def test_typecheck_record_fields_and_record_access(db):
     assert type_of(db, """{ foo: 1, bar: 2 }["#{'foo'}"]""") == "1 | 2 | Null"
     assert type_of(db, "{ let x = 'foo'; { foo: 1, bar: 2 }[x] }") == "1 | 2 | Null"
     assert errors_of(db, "{}[3]") == [("Type `Int` is not a subtype of `String`", 3, 4)]
+    assert type_of(db, "x => { foo: 1, bar: 2 }[x]") == "String => 1 | 2 | Null"
 
 
 def test_implicitly_add_fields(db):

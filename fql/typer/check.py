@@ -172,6 +172,8 @@ class Checker:
     passed: dict[int, tuple[int, Type]] = field(factory=dict)
     numeric: dict[int, int] = field(factory=dict)
     boolean: dict[int, int] = field(factory=dict)
+    #: Those as a key of a struct's field (`{ foo: 1 }[x]`): a parameter used only so is a String.
+    keys: dict[int, int] = field(factory=dict)
     #: The fields read of each lambda parameter (`x.foo`), one entry a read: a parameter used only so is of
     #: a type core leaves open but for those fields.
     fields: dict[int, list[str]] = field(factory=dict)
@@ -356,6 +358,8 @@ class Checker:
             return Func(tuple(NUMBER for _ in params), result), node.span
         if node.rest is None and params and self._boolean_only(params) and not contains(result, Var):
             return Func(tuple(BOOLEAN for _ in params), result), node.span
+        if node.rest is None and params and self._only(params, self.keys) and not contains(result, Var):
+            return Func(tuple(STRING for _ in params), result), node.span
         if node.rest is None and _adds_its_parameters(node):
             # `(x, y) => x + y`: core's overloads of `+`, each as the lambda's (FQL2TypecheckSpec "warns about
             # uncalled overloaded functions").
@@ -377,6 +381,10 @@ class Checker:
     def _numeric_only(self, params: list[Var]) -> bool:
         """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
+
+    def _only(self, params: list[Var], uses: dict[int, int]) -> bool:
+        """Whether every parameter is used, and only in the way `uses` counts."""
+        return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == uses.get(p.id) for p in params)
 
     def _boolean_only(self, params: list[Var]) -> bool:
         """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`) or as an `if`'s
@@ -1079,7 +1087,11 @@ class Checker:
                 # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
                 return self._field(receiver, key.value, origin, node.obj.span, key_span)
             return UNKNOWN
-        if is_subtype(key, STRING):
+        if isinstance(key, Var):
+            # A lambda's parameter as the key: core constrains it to String (TyperCoreSpec "typecheck record
+            # fields & record access": `x => { foo: 1, bar: 2 }[x]` is `String => 1 | 2 | Null`).
+            self.keys[key.id] = self.keys.get(key.id, 0) + 1
+        if is_subtype(key, STRING) or isinstance(key, Var):
             return union((*(v for _, v in receiver.fields), NULL))
         self._expect(key, "String", key_span)
         return UNKNOWN

@@ -8,8 +8,8 @@ none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number`
 
 Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
 cases are in tests/test_core_fql2_typecheck_spec.py):
-TyperCoreSpec's `{}['3', '4']` (access arity: fql's parser refuses it first), `(if (true) 3 else null).foo` (a union's
-causes), lambda overloads (`(x) => { if (true) x + '2' else x }`), `{ foo: null }.foo?.()`.
+TyperCoreSpec's `{}['3', '4']` (access arity: fql's parser refuses it first), lambda overloads (`(x) => { if
+(true) x + '2' else x }`).
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
 schema environment), FQL2TypecheckEverythingSpec (the background check of stored schema).
 """
@@ -281,7 +281,26 @@ def test_implicitly_add_fields(db):
 
 
 def test_suggest_bang_operator_in_the_right_place(db):
-    # The second case (the first needs a union's causes): the hint points at the annotation.
+    # The first case: each branch's missing field a cause at the name, with its hints (its rendering:
+    # tests/server/test_core_typecheck.py).
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "(if (true) 3 else null).foo")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == (
+        "Type `3 | Null` is not a subtype of `{ foo: Any, ... }`",
+        0,
+        23,
+    )
+    assert [(m, s.start, s.end, [(h[0], h[1].start, h[1].end, *h[2:]) for h in hints]) for m, s, hints in error.causes] == [
+        ("Type `Int` does not have field `foo`", 24, 27, [("Type `Int` inferred here", 11, 12)]),
+        (
+            "Type `Null` does not have field `foo`",
+            24,
+            27,
+            [("Type `Null` inferred here", 18, 22), ("Use the ! or ?. operator to handle the null case", 23, 23, "!")],
+        ),
+    ]
+    # The second case: the hint points at the annotation.
     with pytest.raises(QueryCheckError) as failed:
         type_of(db, "{ let a: Array<5> = [5]; a.foo }")
     assert (failed.value.description, failed.value.span.start, failed.value.span.end) == (

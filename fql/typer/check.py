@@ -83,9 +83,10 @@ class TypeError_:
     span: ast.Span
     #: (message, span, text the hint suggests inserting at the span or None).
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
-    #: Core's causes of the failure (message, span), drawn after the hints: as core's TypeError keeps them,
-    #: ordered by where they are, then by message, each once (whatever order its typer found them in).
-    causes: tuple[tuple[str, ast.Span], ...] = field(default=(), converter=lambda c: _ordered_causes(c))
+    #: Core's causes of the failure (message, span, and optionally the cause's own hints, as `hints` has
+    #: them), drawn after the hints: as core's TypeError keeps them, ordered by where they are, then by
+    #: message, each once (whatever order its typer found them in).
+    causes: tuple[tuple[t.Any, ...], ...] = field(default=(), converter=lambda c: _ordered_causes(c))
 
 
 @frozen
@@ -924,8 +925,47 @@ class Checker:
         if before != node.obj.span and origin is not None:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
+        if isinstance(receiver, Union) and not node.optional:
+            leaves = _literal_leaves(node.obj)
+            failed = None if leaves is None or len(leaves) < 2 else self._field_of_each(node, receiver, leaves, before)
+            if failed:
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _field_of_each(self, node: ast.Member, receiver: Union, leaves: list[ast.Literal], before: ast.Span) -> bool:
+        """`.name` on one of several literals (an `if`'s branches): core selects it of each, typed where it is
+        written. One that lacks it is core's missing field, as of that literal alone; several are one error
+        at the receiver, ``Type `3 | Null` is not a subtype of `{ foo: Any, ... }` ``, a cause for each with
+        its hints (TyperCoreSpec "suggest bang operator in the right place"). Whether it reported one."""
+        at = _name_span(node)
+        failed = []
+        for leaf in leaves:
+            value, _ = self.visit_Literal(leaf, {})
+            widened = primary(value)
+            if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+                return False
+            has = False if widened == NULL else self.env.has_member(widened, node.name)
+            if has is None:
+                return False
+            if has:
+                continue
+            where = self._group(leaf.span)
+            hints: list[tuple[str, ast.Span, str | None]] = []
+            if where.end != before.end and where != at:
+                hints.append((f"Type `{widened.name}` inferred here", where, None))
+            if widened == NULL:
+                dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+                hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
+            failed.append((f"Type `{widened.name}` does not have field `{node.name}`", at, tuple(hints)))
+        if len(failed) == 1:
+            self.fail(*failed[0])
+            return True
+        if failed and display(receiver) is not None:
+            use = f"{{ {node.name}: Any, ... }}"
+            self.errors.append(TypeError_(f"Type `{display(receiver)}` is not a subtype of `{use}`", before, (), tuple(failed)))
+            return True
+        return False
 
     def _field_origin(self, node: ast.Member) -> ast.Span | None:
         """Where a field read off a struct the query writes right there got its type: its value, where that
@@ -1154,10 +1194,10 @@ def _literal_leaves(node: ast.Node) -> list[ast.Literal] | None:
     return None
 
 
-def _ordered_causes(causes: t.Iterable[tuple[str, ast.Span]]) -> tuple[tuple[str, ast.Span], ...]:
+def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any, ...], ...]:
     """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
     ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
-    return tuple(dict.fromkeys((message, span) for message, span in ordered))
+    return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
 
 
 def _certain(ty: Type) -> bool:

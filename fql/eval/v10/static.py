@@ -567,5 +567,8 @@ def _error(error: t.Any) -> QueryCheckError:
         (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
         for message, span, suggestion in error.hints
     ]
-    out.causes = list(error.causes)
+    out.causes = [
+        (message, span, *([tuple((m, s, *(() if g is None else (g,))) for m, s, g in rest[0])] if rest and rest[0] else []))
+        for message, span, *rest in error.causes
+    ]
     return out

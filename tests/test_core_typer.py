@@ -678,6 +678,24 @@ def test_a_query_with_arguments_is_checked_again_for_other_types(db):
     assert static_type({"a": 1}, None) == "{ a: 1 } | Null"
 
 
+def test_a_computed_field_naming_its_own_collection():
+    """A computed field's body may name its own collection: core types it in the database's environment,
+    where the collection is (`doc => Q.all().count()` is a Number); fql types the collection there as the
+    stdlib alone types its computed fields, so one of them that names another collection is unknown."""
+    db = fql.connect()
+    db.query("Collection.create({ name: 'P', fields: { age: { signature: 'Int' } } })", syntax="v10")
+    db.query(
+        "Collection.create({ name: 'Q', computed_fields: { n: { body: 'doc => P.all().count()' },"
+        " m: { body: 'doc => Q.all().count()' }, k: { body: 'doc => Math.abs(1)' },"
+        " j: { body: 'doc => Q.all().map(d => d.k).first()' }, i: { body: 'doc => Q.all().map(d => d.n).first()' } } })",
+        syntax="v10",
+    )
+    assert type_of(db, "Q.all().map(d => d.n)") == "Set<Number>"
+    assert type_of(db, "Q.all().map(d => d.m)") == "Set<Number>"
+    assert type_of(db, "Q.all().map(d => d.j)") == "Set<Number | Null>"
+    assert type_of(db, "Q.all().map(d => d.i)") is None
+
+
 @pytest.fixture(scope="module")
 def people() -> fql.Database:
     """A collection with defined fields and no wildcard (FQL2DefinedFieldsSpec's kind), and a computed field

@@ -308,7 +308,12 @@ def _collection_types(
     found = _COLLECTION_TYPES.get(key)
     if found is None:
         if key in _TYPING:
-            return None  # (a computed field's body that names its own collection: not known while typed)
+            # A computed field's body that names its own collection, typed while the collection is: the
+            # collection as the stdlib alone types its computed fields (one that names the database's
+            # collections or functions is unknown, never an error), not kept (`doc => Q.all().count()` in
+            # `Q` is a Number, as core's environment types it).
+            shapes = document_shapes(name, version.data, True)
+            return shapes, _document_record(shapes[name], version.data)
         if len(_COLLECTION_TYPES) >= _COLLECTION_TYPES_MAX:
             _COLLECTION_TYPES.clear()
         # Computed fields are typed in the database's environment (their bodies name other collections).

@@ -7,9 +7,27 @@ own (`succ`, `gimmeAandB`, `User`, a `+` giving Int): only its cases that need n
 none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number` with core's real stdlib).
 
 Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
-cases are in tests/test_core_fql2_typecheck_spec.py):
-TyperCoreSpec's `{}['3', '4']` (access arity: fql's parser refuses it first), lambda overloads (`(x) => { if
-(true) x + '2' else x }`).
+cases are in tests/test_core_fql2_typecheck_spec.py), from TyperCoreSpec:
+- inference from a parameter's uses beyond a number, a Boolean, a struct's key or a field read: "type lambdas"
+  `x => x(42)`, `(x => x)(42)`, `(x, y) => if (true) x else y`; "type objects & selection" `x => x.foo` shown
+  `{ foo: A, ... } => A`; "type short lambdas"; "type ?? operator" `x => x ?? 1`; "remove null from union
+  when bang operator is used" `x => x!`; "type projection" `x => x { foo, bar }`; lambda overloads
+  (`(x) => { if (true) x + '2' else x }`); "type let polymorphism", "type self-application", "type
+  simple-sub random exprs" (and their pending and recursion cases, in ML syntax);
+- generic annotations: "disallow outer values constrained by inner generic types", "disallow constraints on
+  generic params", "disallow pointless generic params", "allow skolems in type parameters";
+- "use _ for untypeable things": core's `_` for what failed (`Type `Array<_>` does not have field `bar``),
+  a second error the checker does not report;
+- "type projection" `1 { foo, bar }` (a projection's use, shown as core's `.{ ... }` type) and `{ qux:
+  .bar + .baz, ... }` (its `Int` is the test environment's `+`); "type operator overloads in lambdas"
+  `['a', 'b', 'c'].map(x => 1 + x)` (a lambda's failure with causes);
+- "show type not used as function error" on `[]`: an empty array literal's methods are not typed (here on
+  `[1]`); "typecheck record fields & record access" `{}['3', '4']` (access arity: fql's parser refuses it
+  first); "type tuple/array access" `[1, 2][2]` and `[][0]` (Never, and their pending errors: the query
+  fails at run time instead).
+Every other case needs the spec's own environment (`succ`, `intBool`, `gimmeAandB`, `User`, its `+` and
+`'foo'.length` giving Int): those whose point stands with core's stdlib are ported on it (`Math.abs` for
+`succ`'s arity errors).
 Skipped as core internals: TyperExprSpec (type expressions as the typer's own objects), TyperEnvSpec (typing a
 schema environment), FQL2TypecheckEverythingSpec (the background check of stored schema).
 """
@@ -876,6 +894,36 @@ def test_user_functions_with_a_signature():
     assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
     assert type_of(db, "AddOne") == "UserFunction<Number => Number>"
     assert type_of(db, "AddOne(2)") == "Number"
+
+
+def test_internal_signatures_are_added():
+    """FQL2UserFunctionSpec "internal signatures are added (via post-eval hook)", once the database is
+    typechecked: a function inferred generic from its body is shown so (`UserFunction<A => A>`), and a call
+    of it with the wrong number of arguments fails the check (core's InvalidArity, at the parentheses)."""
+    db = fql.connect()
+    db.query("Function.create({ name: 'aFn', body: 'x => x' })", syntax="v10")
+    assert type_of(db, "aFn") == "UserFunction<A => A>"
+    assert errors_of(db, "aFn()") == [("Function was not called with enough arguments. Expected 1, received 0", 3, 5)]
+    assert errors_of(db, "aFn(3, 4)") == [("Function was called with too many arguments. Expected 1, received 2", 3, 9)]
+    assert type_of(db, "aFn.definition") == "FunctionDef"
+    db.query("Function.create({ name: 'swap', body: '(x, y) => [y, x]' })", syntax="v10")
+    assert type_of(db, "swap") == "UserFunction<(A, B) => [B, A]>"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "start", "end"),
+    [
+        # TyperCoreSpec "report user-friendly arity mismatch errors" (its `succ(1, 2)`, `succ()`), with
+        # core's stdlib; FQL2LoggingSpec "dbg() works" (`dbg(3, 4)`).
+        ("Math.abs(1, 2)", "called with too many arguments. Expected 1, received 2", 8, 14),
+        ("Math.abs()", "not called with enough arguments. Expected 1, received 0", 8, 10),
+        ("dbg(3, 4)", "called with too many arguments. Expected 1, received 2", 3, 9),
+        ("(x => x)()", "not called with enough arguments. Expected 1, received 0", 8, 10),
+        ("Time.now().add(1)", "not called with enough arguments. Expected 2, received 1", 14, 17),
+    ],
+)
+def test_report_user_friendly_arity_mismatch_errors(db, query, expected, start, end):
+    assert errors_of(db, query) == [(f"Function was {expected}", start, end)]
 
 
 def test_user_functions_in_a_database_not_typechecked():

@@ -371,8 +371,10 @@ class Checker:
             opened = tuple(Record(tuple((n, UNKNOWN) for n in dict.fromkeys(self.fields[p.id])), UNKNOWN) for p in params)
             return Func(opened, UNKNOWN), node.span
         if node.rest is not None or ids & self.used:
-            # A function still, of a type core infers from how its parameters are used.
-            return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
+            # A function still, of a type core infers from how its parameters are used (a rest parameter
+            # takes any number of arguments more).
+            rest = None if node.rest is None else (node.rest, UNKNOWN)
+            return Func(tuple(UNKNOWN for _ in params), UNKNOWN, rest=rest), node.span
         return Func(tuple(params), result), node.span
 
     def _read_only(self, param: Var) -> bool:
@@ -480,6 +482,11 @@ class Checker:
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
+        if isinstance(fn, Func) and (len(args) < len(fn.params) or (fn.rest is None and len(args) > len(fn.params))):
+            # Core's InvalidArity, at the call's parentheses (its Apply's span: TyperCoreSpec, FQL2UserFunctionSpec
+            # "internal signatures are added": `aFn()` of `A => A`).
+            self._arity(node, len(fn.params), len(args))
+            return UNKNOWN, None
         if not isinstance(fn, Func) or contains(fn.result, Var):
             # Arguments are not checked against a lambda's parameters.
             return UNKNOWN, None
@@ -494,6 +501,17 @@ class Checker:
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
+
+    def _arity(self, node: ast.Apply, expected: int, provided: int) -> None:
+        group = self._group(node.fn.span)
+        start = _skip(self.text, group.end, 1)
+        if not self._placed(node.fn) or self.text[start : start + 1] != "(":
+            return
+        if provided > expected:
+            message = f"Function was called with too many arguments. Expected {expected}, received {provided}"
+        else:
+            message = f"Function was not called with enough arguments. Expected {expected}, received {provided}"
+        self.fail(message, _span(self.text, start, node.span.end))
 
     def _check_opened(self, node: ast.Apply, fn: Named, args: list[Type]) -> None:
         """A user function typed from its body whose parameter only has a field read (`x => x.foo`), given a

@@ -245,6 +245,10 @@ class RuntimeEnv(Env):
         opened = bool(found.params) and all(isinstance(p, ty.Record) and p.wildcard == ty.UNKNOWN for p in found.params)
         if opened:
             return found
+        if any(ty.contains(p, ty.Var) for p in found.params) and not ty.contains(found, ty.Unknown):
+            # A generic one (`x => x` is `A => A`: FQL2UserFunctionSpec "internal signatures are added"), as
+            # the checker shows a lambda; its generics numbered apart from those of the query that names it.
+            return _apart(found) if ty.display(found) is not None else None  # type: ignore[return-value]
         if ty.display(found.result) is None:
             return None
         if any(ty.contains(p, (ty.Unknown, ty.Var)) for p in found.params) and any(p != "_" for p in arrow.params):
@@ -326,6 +330,27 @@ def _collection_types(
             _TYPING.discard(key)
         found = _COLLECTION_TYPES[key] = (shapes, record)
     return found
+
+
+def _apart(t_: ty.Type) -> ty.Type:
+    """A type with its generics (Vars) renumbered below zero: a query's checker numbers its own lambdas'
+    parameters from zero, so a user function's generics, typed by another checker, stay apart from them."""
+    if isinstance(t_, ty.Var):
+        return ty.Var(-1 - t_.id)
+    if isinstance(t_, ty.Named):
+        return ty.Named(t_.name, tuple(_apart(a) for a in t_.args))
+    if isinstance(t_, ty.Union):
+        return ty.Union(tuple(_apart(m) for m in t_.members))
+    if isinstance(t_, ty.Tuple):
+        return ty.Tuple(tuple(_apart(i) for i in t_.items))
+    if isinstance(t_, ty.Record):
+        return ty.Record(tuple((k, _apart(v)) for k, v in t_.fields), None if t_.wildcard is None else _apart(t_.wildcard))
+    if isinstance(t_, ty.Func):
+        rest = None if t_.rest is None else (t_.rest[0], _apart(t_.rest[1]))
+        return ty.Func(tuple(_apart(p) for p in t_.params), _apart(t_.result), t_.names, rest)
+    if isinstance(t_, ty.Intersect):
+        return ty.Intersect(tuple(_apart(m) for m in t_.members))  # type: ignore[misc]
+    return t_
 
 
 def _document_record(shape: stdlib_types.Shape, definition: dict, env: Env | None = None) -> ty.Record | None:

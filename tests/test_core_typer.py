@@ -24,7 +24,9 @@ cases are in tests/test_core_fql2_typecheck_spec.py), from TyperCoreSpec:
 - "show type not used as function error" on `[]`: an empty array literal's methods are not typed (here on
   `[1]`); "typecheck record fields & record access" `{}['3', '4']` (access arity: fql's parser refuses it
   first); "type tuple/array access" `[1, 2][2]` and `[][0]` (Never, and their pending errors: the query
-  fails at run time instead).
+  fails at run time instead); "type projection" of a `NullUser` or an `EmptyRef<User>` (Null: the checker
+  does not know those aliases of Null); "typecheck ?. with call" `User.byId('1234')?.update` (a union with
+  a function is not shown).
 Every other case needs the spec's own environment (`succ`, `intBool`, `gimmeAandB`, `User`, its `+` and
 `'foo'.length` giving Int): those whose point stands with core's stdlib are ported on it (`Math.abs` for
 `succ`'s arity errors).
@@ -712,6 +714,45 @@ def test_a_computed_field_naming_its_own_collection():
     assert type_of(db, "Q.all().map(d => d.m)") == "Set<Number>"
     assert type_of(db, "Q.all().map(d => d.j)") == "Set<Number | Null>"
     assert type_of(db, "Q.all().map(d => d.i)") is None
+
+
+@pytest.fixture(scope="module")
+def users() -> fql.Database:
+    """TyperCoreSpec's own `User` collection (its test environment's): a defined `name: String`."""
+    db = fql.connect()
+    db.query("Collection.create({ name: 'User', fields: { name: { signature: 'String' } } })", syntax="v10")
+    return db
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        # TyperCoreSpec "typecheck documents" (those that run: no document `1234` here, so not its `!` ones).
+        ("User.all()", "Set<User>"),
+        ("User.create({ name: 'Bob' })", "User"),
+        ("User.create({ name: 'Bob' }).exists()", "true"),
+        ("User.byId('1234')", "Ref<User>"),
+        ("User.byId('1234').coll", "Any | UserCollection"),
+        ("User.byId('1234').exists()", "Boolean"),
+        ("User.byId('1234') { id }", "{ id: ID } | Null"),
+        # "typecheck ?. with call" (its `?.update` is a union with a function: not shown here).
+        ("User.byId('1234')?.name", "String | Null"),
+        ("User.byId('1234')?.update({})", "User | Null"),
+        # "typecheck doc refs", "check Ref aliases".
+        ("{ let a: Any = null; let b: Ref<User> = a; let c: User | NullUser = b; c }", "User | NullUser"),
+        ("{ let a: Any = null; let b: Ref<User> = a; let c: Ref<User> | Int = b; c }", "Int | Ref<User>"),
+        ("{ let a: Ref<User> = null; let b: User | NullUser = a; b }", "User | NullUser"),
+    ],
+)
+def test_typecheck_documents(users, query, shown):
+    assert type_of(users, query) == shown
+
+
+def test_typecheck_documents_errors(users):
+    # TyperCoreSpec "typecheck documents": a literal where create takes a struct.
+    assert errors_of(users, "User.create(3)") == [("Type `Int` is not a subtype of `{ id: ID | Null, name: String }`", 12, 13)]
+    assert errors_of(users, "User.byId('1234').name") == [("Type `Null` does not have field `name`", 18, 22)]
+    assert errors_of(users, "User.byId('1234').update({})") == [("Type `Null` does not have field `update`", 18, 24)]
 
 
 @pytest.fixture(scope="module")

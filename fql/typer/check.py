@@ -553,6 +553,13 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif isinstance(param, Record) and isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL):
+                # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
+                # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
+                # name: String }` `` for `User.create(3)`).
+                shown = display(param)
+                if shown is not None and self._placed(arg):
+                    self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):
                 # A document reference may be a null document: core's NotSubtype, at the call that made it
                 # (FQL2ObjectSpec 'values' / 'disallows null docs').

@@ -356,6 +356,12 @@ def test_type_lambdas(db):
     assert type_of(db, "x => if (x) 1 else 2") == "Boolean => 1 | 2"
 
 
+def test_type_order_correctly(db):
+    # TyperCoreSpec "type order() correctly".
+    assert type_of(db, "[{ foo: 3 }, { foo: 4 }].order(.foo)") == "Array<{ foo: 3 | 4 }>"
+    assert type_of(db, "[-2, 1].order(v => v * -1)") == "Array<-2 | 1>"
+
+
 def test_type_nullish_coalescing_operator(db):
     # TyperCoreSpec "type ?? operator": the right operand's type first, then the left one's less Null.
     assert type_of(db, "null ?? 1") == "1"
@@ -375,6 +381,7 @@ def test_type_nullish_coalescing_operator(db):
         ("{let foo = [10]; foo?.[0]}", "10 | Null"),
         ("'x'?.length", "Number | Null"),
         ("(if (false) null else { x: 10 })?.x", "10 | Null"),
+        ("(if (true) null else { x: 10 })?.x", "10 | Null"),
         ("{x: {y: 10}}?.x.y", "10 | Null"),
         ("{x: {y: 10}}?.x?.y!", "10"),
         ("{ x: { y: 10 } }.x!?.y", "10 | Null"),

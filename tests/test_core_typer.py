@@ -9,10 +9,10 @@ none whose answer that environment changes (`1 + 2 + 3` is `Int` there, `Number`
 Not done (they need more of core's inference; FQL2TypecheckSpec's `asc`, `AddOne(2).foo` and the "lookup env"
 cases are in tests/test_core_fql2_typecheck_spec.py), from TyperCoreSpec:
 - inference from a parameter's uses beyond a number, a Boolean, a struct's key or a field read: "type lambdas"
-  `x => x(42)`, `(x => x)(42)`, `(x, y) => if (true) x else y`; "type objects & selection" `x => x.foo` shown
+  `x => x(42)`, `(x, y) => if (true) x else y`; "type objects & selection" `x => x.foo` shown
   `{ foo: A, ... } => A`; "type short lambdas"; "type ?? operator" `x => x ?? 1`; "remove null from union
   when bang operator is used" `x => x!`; "type projection" `x => x { foo, bar }`; lambda overloads
-  (`(x) => { if (true) x + '2' else x }`); "type let polymorphism", "type self-application", "type
+  (`(x) => { if (true) x + '2' else x }`); "type let polymorphism" (but its first case), "type self-application", "type
   simple-sub random exprs" (and their pending and recursion cases, in ML syntax);
 - generic annotations: "disallow outer values constrained by inner generic types", "disallow constraints on
   generic params", "disallow pointless generic params", "allow skolems in type parameters";
@@ -354,6 +354,14 @@ def test_type_lambdas(db):
     assert type_of(db, "x => 42") == "Any => 42"
     assert type_of(db, "x => x") == "A => A"
     assert type_of(db, "x => if (x) 1 else 2") == "Boolean => 1 | 2"
+    assert type_of(db, "(x => x)(42)") == "42"
+
+
+def test_type_let_polymorphism(db):
+    # TyperCoreSpec "type let polymorphism", its first case: a lambda that only passes its parameter
+    # along, called twice, each call of its argument's type.
+    assert type_of(db, "{ let f = x => x; { a: f(0), b: f(true)} }") == "{ a: 0, b: true }"
+    assert type_of(db, "((x, y) => [y, x])(1, 'a')") == '["a", 1]'
 
 
 def test_type_order_correctly(db):

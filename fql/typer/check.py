@@ -487,6 +487,15 @@ class Checker:
             # "internal signatures are added": `aFn()` of `A => A`).
             self._arity(node, len(fn.params), len(args))
             return UNKNOWN, None
+        if isinstance(fn, Func) and fn.params and all(isinstance(p, Var) for p in fn.params) and fn.rest is None:
+            # A lambda whose parameters are only passed along (`x => x`, `x => [x]`), called: its result with
+            # each parameter the argument's type, as core instantiates it (TyperCoreSpec "type lambdas":
+            # `(x => x)(42)` is `42`; "type let polymorphism": `{ let f = x => x; { a: f(0), b: f(true) } }`).
+            bound = {p.id: found for p, found in zip(fn.params, args)}  # type: ignore[union-attr]
+            if len(bound) == len(fn.params):
+                # (Placed nowhere: core's value keeps the span of the argument it came from, which a hint
+                # of a later failure would point at; not modelled.)
+                return _bind(fn.result, bound), None
         if not isinstance(fn, Func) or contains(fn.result, Var):
             # Arguments are not checked against a lambda's parameters.
             return UNKNOWN, None
@@ -1206,6 +1215,27 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _bind(t_: Type, bound: dict[int, Type]) -> Type:
+    """The type with the lambda parameters (Vars) `bound` gives replaced."""
+    if isinstance(t_, Var):
+        return bound.get(t_.id, t_)
+    if not contains(t_, Var):
+        return t_
+    if isinstance(t_, Named):
+        return Named(t_.name, tuple(_bind(a, bound) for a in t_.args))
+    if isinstance(t_, Union):
+        return union(_bind(m, bound) for m in t_.members)
+    if isinstance(t_, Tuple):
+        return Tuple(tuple(_bind(i, bound) for i in t_.items))
+    if isinstance(t_, Record):
+        wildcard = None if t_.wildcard is None else _bind(t_.wildcard, bound)
+        return Record(tuple((k, _bind(v, bound)) for k, v in t_.fields), wildcard)
+    if isinstance(t_, Func):
+        rest = None if t_.rest is None else (t_.rest[0], _bind(t_.rest[1], bound))
+        return Func(tuple(_bind(p, bound) for p in t_.params), _bind(t_.result, bound), t_.names, rest)
+    return UNKNOWN
 
 
 def _literal_leaves(node: ast.Node) -> list[ast.Literal] | None:

@@ -167,8 +167,13 @@ def test_call_a_function(add_two):
 
 
 def test_call_with_an_invalid_arity(add_two):
-    body = err(add_two, "AddTwo(10, 20)")
+    # Core's aDatabase is not typechecked: the call runs, and the interpreter refuses it.
+    body = err(add_two, "AddTwo(10, 20)", x_typecheck="false")
     assert failed(body) == ("invalid_function_invocation", "callee function expects exactly 1 argument, but 2 were provided.")
+    # Typechecked, core's typer refuses it first (its InvalidArity).
+    body = err(add_two, "AddTwo(10, 20)")
+    assert failed(body) == ("invalid_query", "The query failed 1 validation check")
+    assert body["summary"].startswith("error: Function was called with too many arguments. Expected 1, received 2\nat *query*:1:7")
 
 
 def _test_functions(db):

@@ -75,9 +75,16 @@ def summary(err: FQLError, source: str, kind: str = "error") -> str:
                 lines.extend(_suggest(source if text is None else text, span, suggestion[0], first[2]))
                 continue
             lines.extend(_place((name, source if text is None else text, span), first))
-    for message, span in getattr(err, "causes", ()):
+    for message, span, *under in getattr(err, "causes", ()):
         lines.append(f"cause: {message}")
         lines.extend(_place(("query", source, span), first))
+        # A cause's own hints, right after it (core's TypeError.hints: each cause, then its hints).
+        for hint, hint_span, *suggestion in under[0] if under else ():
+            lines.append(f"hint: {hint}")
+            if suggestion:
+                lines.extend(_suggest(source, hint_span, suggestion[0], first[2]))
+            else:
+                lines.extend(_place(("query", source, hint_span), first))
     for i, place in enumerate(places[1:]):
         if i == 0 and getattr(err, "hints", ()):
             lines.append("trace:")

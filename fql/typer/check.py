@@ -83,8 +83,10 @@ class TypeError_:
     span: ast.Span
     #: (message, span, text the hint suggests inserting at the span or None).
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
-    #: Core's causes of the failure (message, span), drawn after the hints.
-    causes: tuple[tuple[str, ast.Span], ...] = ()
+    #: Core's causes of the failure (message, span, and optionally the cause's own hints, as `hints` has
+    #: them), drawn after the hints: as core's TypeError keeps them, ordered by where they are, then by
+    #: message, each once (whatever order its typer found them in).
+    causes: tuple[tuple[t.Any, ...], ...] = field(default=(), converter=lambda c: _ordered_causes(c))
 
 
 @frozen
@@ -171,6 +173,8 @@ class Checker:
     passed: dict[int, tuple[int, Type]] = field(factory=dict)
     numeric: dict[int, int] = field(factory=dict)
     boolean: dict[int, int] = field(factory=dict)
+    #: Those as a key of a struct's field (`{ foo: 1 }[x]`): a parameter used only so is a String.
+    keys: dict[int, int] = field(factory=dict)
     #: The fields read of each lambda parameter (`x.foo`), one entry a read: a parameter used only so is of
     #: a type core leaves open but for those fields.
     fields: dict[int, list[str]] = field(factory=dict)
@@ -316,6 +320,10 @@ class Checker:
 
     def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
         condition = self.value(node.cond, scope)
+        if isinstance(condition, Var):
+            # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
+            # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
+            self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
         self._expect(condition, "Boolean", node.cond.span)
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
@@ -351,6 +359,8 @@ class Checker:
             return Func(tuple(NUMBER for _ in params), result), node.span
         if node.rest is None and params and self._boolean_only(params) and not contains(result, Var):
             return Func(tuple(BOOLEAN for _ in params), result), node.span
+        if node.rest is None and params and self._only(params, self.keys) and not contains(result, Var):
+            return Func(tuple(STRING for _ in params), result), node.span
         if node.rest is None and _adds_its_parameters(node):
             # `(x, y) => x + y`: core's overloads of `+`, each as the lambda's (FQL2TypecheckSpec "warns about
             # uncalled overloaded functions").
@@ -361,8 +371,10 @@ class Checker:
             opened = tuple(Record(tuple((n, UNKNOWN) for n in dict.fromkeys(self.fields[p.id])), UNKNOWN) for p in params)
             return Func(opened, UNKNOWN), node.span
         if node.rest is not None or ids & self.used:
-            # A function still, of a type core infers from how its parameters are used.
-            return Func(tuple(UNKNOWN for _ in params), UNKNOWN), node.span
+            # A function still, of a type core infers from how its parameters are used (a rest parameter
+            # takes any number of arguments more).
+            rest = None if node.rest is None else (node.rest, UNKNOWN)
+            return Func(tuple(UNKNOWN for _ in params), UNKNOWN, rest=rest), node.span
         return Func(tuple(params), result), node.span
 
     def _read_only(self, param: Var) -> bool:
@@ -373,16 +385,62 @@ class Checker:
         """Whether every parameter is used, and only as a number (`x + 2`, `2 * x`)."""
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.numeric.get(p.id) for p in params)
 
+    def _only(self, params: list[Var], uses: dict[int, int]) -> bool:
+        """Whether every parameter is used, and only in the way `uses` counts."""
+        return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == uses.get(p.id) for p in params)
+
     def _boolean_only(self, params: list[Var]) -> bool:
-        """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`)."""
+        """Whether every parameter is used, and only as an operand of `&&` or `||` (`a && b`) or as an `if`'s
+        condition."""
         return all(self.uses.get(p.id, 0) > 0 and self.uses.get(p.id) == self.boolean.get(p.id) for p in params)
 
+    # -- `?.` chains: core's MethodChain types each link after an optional one on its receiver less Null,
+    # and adds Null to the chain's type once, at its end, unless a `!` came after (TyperCoreSpec "?. operator
+    # adds null to type in the end": `{ x: { y: 10 } }?.x.y` is `10 | Null`, `...?.x.y!` is `10`). A chain
+    # is the calls, fields, accesses and `!`s on one receiver; parentheses end it.
+
+    def _link(self, node: ast.Node, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        """A chain link's type without the Null an earlier `?.` adds, and whether one came since the last `!`."""
+        if isinstance(node, ast.Member):
+            return self._member(node, scope)
+        if isinstance(node, ast.Apply):
+            return self._apply(node, scope)
+        if isinstance(node, ast.Index):
+            return self._index(node, scope)
+        return self._non_null(node, scope)  # type: ignore[arg-type]
+
+    def _receiver(self, child: ast.Node, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        if isinstance(child, (ast.Member, ast.Apply, ast.Index, ast.NonNull)) and self._group(child.span) == child.span:
+            return self._link(child, scope)
+        found, origin = self.infer(child, scope)
+        return found, origin, False
+
+    def _chain_end(self, node: ast.Node, scope: dict) -> Typed:
+        found, origin, maybe_null = self._link(node, scope)
+        if not maybe_null:
+            return found, origin
+        return (UNKNOWN if found == UNKNOWN else union((found, NULL))), None
+
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
-        fn, origin = self.infer(node.fn, scope)
-        self._use(fn)
-        args = [self.value(arg, scope) for arg in node.args]
+        return self._chain_end(node, scope)
+
+    def _apply(self, node: ast.Apply, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        fn, origin, maybe_null = self._receiver(node.fn, scope)
         if node.optional:
-            return UNKNOWN, None
+            fn, origin, maybe_null = _without_null(fn), None, True
+        found, origin = self._call(node, scope, fn, origin)
+        return found, origin, maybe_null
+
+    def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
+        self._use(fn)
+        typed = [self.infer(arg, scope) for arg in node.args]
+        args = [found for found, _ in typed]
+        for found in args:
+            self._use(found)
+        origins = [origin for _, origin in typed]
+        if fn == NEVER:
+            # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
+            return NEVER, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
             if origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
@@ -435,10 +493,24 @@ class Checker:
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
                         self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
-            self._check_lambdas(node, fits[0])
+            self._check_lambdas(node, fits[0], args, origins)
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
             return self._made(fits[0].result, node)
+        if isinstance(fn, Func) and (len(args) < len(fn.params) or (fn.rest is None and len(args) > len(fn.params))):
+            # Core's InvalidArity, at the call's parentheses (its Apply's span: TyperCoreSpec, FQL2UserFunctionSpec
+            # "internal signatures are added": `aFn()` of `A => A`).
+            self._arity(node, len(fn.params), len(args))
+            return UNKNOWN, None
+        if isinstance(fn, Func) and fn.params and all(isinstance(p, Var) for p in fn.params) and fn.rest is None:
+            # A lambda whose parameters are only passed along (`x => x`, `x => [x]`), called: its result with
+            # each parameter the argument's type, as core instantiates it (TyperCoreSpec "type lambdas":
+            # `(x => x)(42)` is `42`; "type let polymorphism": `{ let f = x => x; { a: f(0), b: f(true) } }`).
+            bound = {p.id: found for p, found in zip(fn.params, args)}  # type: ignore[union-attr]
+            if len(bound) == len(fn.params):
+                # (Placed nowhere: core's value keeps the span of the argument it came from, which a hint
+                # of a later failure would point at; not modelled.)
+                return _bind(fn.result, bound), None
         if not isinstance(fn, Func) or contains(fn.result, Var):
             # Arguments are not checked against a lambda's parameters.
             return UNKNOWN, None
@@ -449,10 +521,21 @@ class Checker:
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
             self._check_args(node, fn, args)
-            self._check_lambdas(node, fn)
+            self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
         return self._made(fn.result, node)
+
+    def _arity(self, node: ast.Apply, expected: int, provided: int) -> None:
+        group = self._group(node.fn.span)
+        start = _skip(self.text, group.end, 1)
+        if not self._placed(node.fn) or self.text[start : start + 1] != "(":
+            return
+        if provided > expected:
+            message = f"Function was called with too many arguments. Expected {expected}, received {provided}"
+        else:
+            message = f"Function was not called with enough arguments. Expected {expected}, received {provided}"
+        self.fail(message, _span(self.text, start, node.span.end))
 
     def _check_opened(self, node: ast.Apply, fn: Named, args: list[Type]) -> None:
         """A user function typed from its body whose parameter only has a field read (`x => x.foo`), given a
@@ -484,12 +567,23 @@ class Checker:
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         for arg, found, param in zip(node.args, args, fn.params):
             if isinstance(param, Named) and not param.args and self._placed(arg):
-                self._expect(found, param.name, self._group(arg.span, parens))
+                leaves = _literal_leaves(arg)
+                if leaves is not None and len(leaves) > 1:
+                    self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
+                else:
+                    self._expect(found, param.name, self._group(arg.span, parens))
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
+            elif isinstance(param, Record) and isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL):
+                # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
+                # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
+                # name: String }` `` for `User.create(3)`).
+                shown = display(param)
+                if shown is not None and self._placed(arg):
+                    self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):
                 # A document reference may be a null document: core's NotSubtype, at the call that made it
                 # (FQL2ObjectSpec 'values' / 'disallows null docs').
@@ -541,11 +635,24 @@ class Checker:
                 if isinstance(use, Named) and not use.args and self._placed(item):
                     self._expect(item_type, use.name, self._group(item.span))
 
-    def _check_lambdas(self, node: ast.Apply, fn: Func) -> None:
+    def _check_lambdas(self, node: ast.Apply, fn: Func, args: list[Type], origins: list[ast.Span | None]) -> None:
         """A lambda the query writes as a stdlib function's function argument takes as many arguments as
         that function is called with (core's InvalidArity, at the lambda: FQL2ArraySpec "throws an error
-        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more."""
-        for arg, param in zip(node.args, fn.params):
+        if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more. A string, number
+        or Boolean made where the argument is written, given for a function, is core's NotAFunction there,
+        without the call's hint (TyperCoreSpec "show type not used as function error": `[].map(true)`)."""
+        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        for arg, param, found, origin in zip(node.args, fn.params, args, origins):
+            widened = primary(found)
+            if isinstance(param, Func) and isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES:
+                # (Only a literal's type or a comparison's, whose span core's failure takes: what an arithmetic
+                # operator or a call makes is placed by how core instantiates its signature, not modelled.)
+                made_here = isinstance(arg, ast.Literal) or (
+                    isinstance(arg, ast.Binary) and arg.op in (*_COMPARISONS, "&&", "||")
+                )
+                if made_here and origin == arg.span and self._placed(arg):
+                    self.fail(f"Type `{widened.name}` cannot be used as a function", self._group(arg.span, parens))
+                continue
             if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
                 continue
             expected, provided = len(arg.params), len(param.params)
@@ -722,7 +829,10 @@ class Checker:
             left, _ = self.infer(node.left, scope)
             right, _ = self.infer(node.right, scope)
             self._use(left)
-            return union((_without_null(left), right)), None
+            # Core constrains the right operand into the result directly and the left one, less Null, through
+            # a difference resolved after: the right operand's type is shown first (TyperCoreSpec "type ??
+            # operator": `1 ?? 2` is `2 | 1`).
+            return union((right, _without_null(left))), None
         left, made = self.infer(node.left, scope)
         self._use(left)
         right = self.value(node.right, scope)
@@ -748,10 +858,12 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)))
-        elif op in _ARITHMETIC and op != "-" and _certain(left) and left != NULL and made == node.left.span:
-            # The other number operators are each number type's (`(Int, Number) => Number` and so on, `-`
-            # also unary): a left operand that is no number fails every overload at once (FQL2EnvTypecheckSpec
-            # `x => 'foo' / x`). Only where its type is made at it (else core adds a hint where).
+        elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
+            # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
+            # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
+            # Only where its type is made at it (else core adds a hint where). `-` is also each number type's
+            # unary operator: those overloads fail first, on their arity, where the right operand is (the
+            # call's arguments), so the error core reports, at the left operand, is the binary ones' alone.
             self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
@@ -776,12 +888,18 @@ class Checker:
                 return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:
-        operand = self.value(node.operand, scope)
+        operand, made = self.infer(node.operand, scope)
+        self._use(operand)
         if node.op == "!":
             self._expect(operand, "Boolean", self._group(node.operand.span))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
+        if node.op in ("-", "~") and _certain(operand) and operand != NULL and made == node.operand.span:
+            # `-x` and `~x` call the number types' unary operator (`(Int) => Number` and so on; `-`'s binary
+            # overloads fail on their arity at the whole `-x`, apart): an operand that is no number fails them
+            # all at once, at the operand, as a binary operator's left operand does.
+            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),))
         return UNKNOWN, None
 
     def _expect(self, found: Type, name: str, span: ast.Span) -> bool:
@@ -794,6 +912,24 @@ class Checker:
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
+
+    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span) -> None:
+        """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`
+        is expected: core constrains each literal, typed where it is written, against it. One that fails is
+        the error, at it; several are one error at the argument, its type the union, each a cause (TyperCoreSpec
+        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``)."""
+        failed = []
+        for leaf in leaves:
+            value, _ = self.visit_Literal(leaf, {})
+            widened = primary(value)
+            if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+                return
+            if not (is_subtype(widened, Named(name)) or is_subtype(value, Named(name))):
+                failed.append((f"Type `{widened.name}` is not a subtype of `{name}`", self._group(leaf.span)))
+        if len(failed) == 1:
+            self.fail(*failed[0])
+        elif failed and display(found) is not None:
+            self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{name}`", span, (), tuple(failed)))
 
     def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
         """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
@@ -819,19 +955,25 @@ class Checker:
         self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join(['Null', *shown])}`", span)
 
     def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
-        found, origin = self.infer(node.expr, scope)
+        return self._chain_end(node, scope)
+
+    def _non_null(self, node: ast.NonNull, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        found, origin, _ = self._receiver(node.expr, scope)
         self._use(found)
         if found == NULL:
-            return UNKNOWN, None
+            return UNKNOWN, None, False
         if origin in self.made:
             # What a call made, less Null: made here (`Author.byId(1)!`).
-            return self._made(_without_null(found), node)
-        return _without_null(found), origin
+            return (*self._made(_without_null(found), node), False)
+        return _without_null(found), origin, False
 
     # -- fields
 
     def visit_Member(self, node: ast.Member, scope: dict) -> Typed:
-        receiver, origin = self.infer(node.obj, scope)
+        return self._chain_end(node, scope)
+
+    def _member(self, node: ast.Member, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        receiver, origin, maybe_null = self._receiver(node.obj, scope)
         self._use(receiver)
         if isinstance(receiver, Var) and not node.optional:
             self.fields.setdefault(receiver.id, []).append(node.name)
@@ -841,8 +983,58 @@ class Checker:
         if before != node.obj.span and origin is not None:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
+        if isinstance(receiver, Union) and not node.optional:
+            leaves = _literal_leaves(node.obj)
+            failed = None if leaves is None or len(leaves) < 2 else self._field_of_each(node, receiver, leaves, before)
+            if failed:
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
-        return (union((found, NULL)) if node.optional else found), None
+        return found, self._field_origin(node), maybe_null or node.optional
+
+    def _field_of_each(self, node: ast.Member, receiver: Union, leaves: list[ast.Literal], before: ast.Span) -> bool:
+        """`.name` on one of several literals (an `if`'s branches): core selects it of each, typed where it is
+        written. One that lacks it is core's missing field, as of that literal alone; several are one error
+        at the receiver, ``Type `3 | Null` is not a subtype of `{ foo: Any, ... }` ``, a cause for each with
+        its hints (TyperCoreSpec "suggest bang operator in the right place"). Whether it reported one."""
+        at = _name_span(node)
+        failed = []
+        for leaf in leaves:
+            value, _ = self.visit_Literal(leaf, {})
+            widened = primary(value)
+            if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+                return False
+            has = False if widened == NULL else self.env.has_member(widened, node.name)
+            if has is None:
+                return False
+            if has:
+                continue
+            where = self._group(leaf.span)
+            hints: list[tuple[str, ast.Span, str | None]] = []
+            if where.end != before.end and where != at:
+                hints.append((f"Type `{widened.name}` inferred here", where, None))
+            if widened == NULL:
+                dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+                hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
+            failed.append((f"Type `{widened.name}` does not have field `{node.name}`", at, tuple(hints)))
+        if len(failed) == 1:
+            self.fail(*failed[0])
+            return True
+        if failed and display(receiver) is not None:
+            use = f"{{ {node.name}: Any, ... }}"
+            self.errors.append(TypeError_(f"Type `{display(receiver)}` is not a subtype of `{use}`", before, (), tuple(failed)))
+            return True
+        return False
+
+    def _field_origin(self, node: ast.Member) -> ast.Span | None:
+        """Where a field read off a struct the query writes right there got its type: its value, where that
+        is a literal, a struct or an array (core's Rec keeps each field's type with its span: TyperCoreSpec
+        "type objects & selection", `{ foo: 1 }.foo()` fails at the `1`)."""
+        if node.optional or not isinstance(node.obj, ast.Object):
+            return None
+        values = [value for key, value in node.obj.pairs if key == node.name]
+        if not values or not isinstance(values[-1], (ast.Literal, ast.Object, ast.Array)):
+            return None
+        return self._group(values[-1].span)
 
     def _field(self, receiver: Type, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
         """`receiver.name`: a struct's field, a primitive's member; core's missing-field error where
@@ -933,18 +1125,22 @@ class Checker:
         return union((from_doc, from_empty))
 
     def visit_Index(self, node: ast.Index, scope: dict) -> Typed:
-        receiver, origin = self.infer(node.obj, scope)
+        return self._chain_end(node, scope)
+
+    def _index(self, node: ast.Index, scope: dict) -> tuple[Type, ast.Span | None, bool]:
+        receiver, origin, maybe_null = self._receiver(node.obj, scope)
         key = self.value(node.key, scope)
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
+        maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
             found = self._item(node, receiver, key)
         elif not isinstance(receiver, Record) or receiver.wildcard is not None:
-            return UNKNOWN, None
+            return UNKNOWN, None, maybe_null
         else:
             found = self._access(node, receiver, origin, key)
-        return (union((found, NULL)) if node.optional and found != UNKNOWN else found), None
+        return found, None, maybe_null
 
     def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
@@ -989,7 +1185,11 @@ class Checker:
                 # Only on the struct literal itself: where its type came from elsewhere core may add a hint.
                 return self._field(receiver, key.value, origin, node.obj.span, key_span)
             return UNKNOWN
-        if is_subtype(key, STRING):
+        if isinstance(key, Var):
+            # A lambda's parameter as the key: core constrains it to String (TyperCoreSpec "typecheck record
+            # fields & record access": `x => { foo: 1, bar: 2 }[x]` is `String => 1 | 2 | Null`).
+            self.keys[key.id] = self.keys.get(key.id, 0) + 1
+        if is_subtype(key, STRING) or isinstance(key, Var):
             return union((*(v for _, v in receiver.fields), NULL))
         self._expect(key, "String", key_span)
         return UNKNOWN
@@ -998,7 +1198,16 @@ class Checker:
         """`e { a, b }`: a struct's fields, a document's, or those of a set's or array's elements (a set
         of the projected structs), or of a reference's document (or null)."""
         receiver = self.value(node.expr, scope)
+        if receiver == NULL:
+            # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
+            # of its own making, placed nowhere.
+            return NULL, None
         element, wrap = receiver, (lambda projected: projected)
+        if isinstance(receiver, Tuple) and receiver.items:
+            # An array literal's items, each projected: an Array (`[{ foo: 1, bar: 2 }] { foo }` is
+            # `Array<{ foo: 1 }>`); items of different types are not modelled.
+            element = union(receiver.items)
+            wrap = lambda p: Named("Array", (p,))  # noqa: E731
         if isinstance(receiver, Named) and len(receiver.args) == 1 and receiver.name in _SEQUENCES | _REFS:
             element, kind = receiver.args[0], receiver.name
             wrap = (lambda p: Named(kind, (p,))) if kind in _SEQUENCES else (lambda p: union((p, NULL)))
@@ -1030,6 +1239,44 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+
+
+def _bind(t_: Type, bound: dict[int, Type]) -> Type:
+    """The type with the lambda parameters (Vars) `bound` gives replaced."""
+    if isinstance(t_, Var):
+        return bound.get(t_.id, t_)
+    if not contains(t_, Var):
+        return t_
+    if isinstance(t_, Named):
+        return Named(t_.name, tuple(_bind(a, bound) for a in t_.args))
+    if isinstance(t_, Union):
+        return union(_bind(m, bound) for m in t_.members)
+    if isinstance(t_, Tuple):
+        return Tuple(tuple(_bind(i, bound) for i in t_.items))
+    if isinstance(t_, Record):
+        wildcard = None if t_.wildcard is None else _bind(t_.wildcard, bound)
+        return Record(tuple((k, _bind(v, bound)) for k, v in t_.fields), wildcard)
+    if isinstance(t_, Func):
+        rest = None if t_.rest is None else (t_.rest[0], _bind(t_.rest[1], bound))
+        return Func(tuple(_bind(p, bound) for p in t_.params), _bind(t_.result, bound), t_.names, rest)
+    return UNKNOWN
+
+
+def _literal_leaves(node: ast.Node) -> list[ast.Literal] | None:
+    """The literals an `if`/`else` (nested in its branches too) gives, each a branch's value; None where a
+    branch is anything else."""
+    if isinstance(node, ast.IfElse) and node.otherwise is not None:
+        then, otherwise = _literal_leaves(node.then), _literal_leaves(node.otherwise)
+        return None if then is None or otherwise is None else then + otherwise
+    if isinstance(node, ast.Literal):
+        return [node]
+    return None
+
+
+def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any, ...], ...]:
+    """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
+    ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
+    return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
 
 
 def _certain(ty: Type) -> bool:

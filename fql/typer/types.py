@@ -12,7 +12,7 @@ import json
 import re
 import typing as t
 
-from attrs import frozen
+from attrs import Factory, field, frozen
 
 from ..parse.v10 import KEYWORDS
 
@@ -43,6 +43,8 @@ class Lit(Type):
     #: How a floating-point literal shows (core shows a literal's source text, which fql's tree does not keep;
     #: a template value shows as Java prints a double). None: not shown.
     text: str | None = None
+    #: The value's Python type, so that literals Python holds equal are apart: `true` and `1`, `1` and `1.0`.
+    kind: str = field(default=Factory(lambda self: type(self.value).__name__, takes_self=True), repr=False)
 
 
 @frozen

@@ -182,3 +182,83 @@ def test_a_database_that_is_not_typechecked_runs_the_query(db):
     secret = answer(db, "Key.create({ role: 'admin', database: 'loose' }).secret")["data"]
     out = json.loads(v10.query(db, {"query": "{ a: 1 }.b"}, secret, {}, 0).body)
     assert out["data"] is None
+
+
+def test_deduplicate_errors(db):
+    # TyperCoreSpec "deduplicate errors": each branch's literal fails the parameter, one error at the
+    # argument with a cause at each, ordered by where they are.
+    assert answer(db, "''.concat(if (true) true else 3)")["summary"] == (
+        "error: Type `true | 3` is not a subtype of `String`\n"
+        "at *query*:1:11\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |           ^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "cause: Type `Boolean` is not a subtype of `String`\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |                     ^^^^\n"
+        "  |\n"
+        "cause: Type `Int` is not a subtype of `String`\n"
+        "  |\n"
+        "1 | ''.concat(if (true) true else 3)\n"
+        "  |                               ^\n"
+        "  |"
+    )
+
+
+def test_suggest_bang_operator_in_the_right_place(db):
+    # TyperCoreSpec "suggest bang operator in the right place": each branch's missing field a cause, each
+    # with its own hints (core's TypeError draws a cause's hints right after it).
+    assert answer(db, "(if (true) 3 else null).foo")["summary"] == (
+        "error: Type `3 | Null` is not a subtype of `{ foo: Any, ... }`\n"
+        "at *query*:1:1\n"
+        "  |\n"
+        "1 | (if (true) 3 else null).foo\n"
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "cause: Type `Int` does not have field `foo`\n"
+        "  |\n"
+        "1 | (if (true) 3 else null).foo\n"
+        "  |                         ^^^\n"
+        "  |\n"
+        "hint: Type `Int` inferred here\n"
+        "  |\n"
+        "1 | (if (true) 3 else null).foo\n"
+        "  |            ^\n"
+        "  |\n"
+        "cause: Type `Null` does not have field `foo`\n"
+        "  |\n"
+        "1 | (if (true) 3 else null).foo\n"
+        "  |                         ^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "  |\n"
+        "1 | (if (true) 3 else null).foo\n"
+        "  |                   ^^^^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "1 | (if (true) 3 else null)!.foo\n"
+        "  |                        +\n"
+        "  |"
+    )
+    # One branch without the field: that branch's missing field alone.
+    assert answer(db, "(if (true) 'a' else null).length")["summary"] == (
+        "error: Type `Null` does not have field `length`\n"
+        "at *query*:1:27\n"
+        "  |\n"
+        "1 | (if (true) 'a' else null).length\n"
+        "  |                           ^^^^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "  |\n"
+        "1 | (if (true) 'a' else null).length\n"
+        "  |                     ^^^^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "1 | (if (true) 'a' else null)!.length\n"
+        "  |                          +\n"
+        "  |"
+    )

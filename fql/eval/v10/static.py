@@ -245,6 +245,10 @@ class RuntimeEnv(Env):
         opened = bool(found.params) and all(isinstance(p, ty.Record) and p.wildcard == ty.UNKNOWN for p in found.params)
         if opened:
             return found
+        if any(ty.contains(p, ty.Var) for p in found.params) and not ty.contains(found, ty.Unknown):
+            # A generic one (`x => x` is `A => A`: FQL2UserFunctionSpec "internal signatures are added"), as
+            # the checker shows a lambda; its generics numbered apart from those of the query that names it.
+            return _apart(found) if ty.display(found) is not None else None  # type: ignore[return-value]
         if ty.display(found.result) is None:
             return None
         if any(ty.contains(p, (ty.Unknown, ty.Var)) for p in found.params) and any(p != "_" for p in arrow.params):
@@ -308,7 +312,12 @@ def _collection_types(
     found = _COLLECTION_TYPES.get(key)
     if found is None:
         if key in _TYPING:
-            return None  # (a computed field's body that names its own collection: not known while typed)
+            # A computed field's body that names its own collection, typed while the collection is: the
+            # collection as the stdlib alone types its computed fields (one that names the database's
+            # collections or functions is unknown, never an error), not kept (`doc => Q.all().count()` in
+            # `Q` is a Number, as core's environment types it).
+            shapes = document_shapes(name, version.data, True)
+            return shapes, _document_record(shapes[name], version.data)
         if len(_COLLECTION_TYPES) >= _COLLECTION_TYPES_MAX:
             _COLLECTION_TYPES.clear()
         # Computed fields are typed in the database's environment (their bodies name other collections).
@@ -321,6 +330,27 @@ def _collection_types(
             _TYPING.discard(key)
         found = _COLLECTION_TYPES[key] = (shapes, record)
     return found
+
+
+def _apart(t_: ty.Type) -> ty.Type:
+    """A type with its generics (Vars) renumbered below zero: a query's checker numbers its own lambdas'
+    parameters from zero, so a user function's generics, typed by another checker, stay apart from them."""
+    if isinstance(t_, ty.Var):
+        return ty.Var(-1 - t_.id)
+    if isinstance(t_, ty.Named):
+        return ty.Named(t_.name, tuple(_apart(a) for a in t_.args))
+    if isinstance(t_, ty.Union):
+        return ty.Union(tuple(_apart(m) for m in t_.members))
+    if isinstance(t_, ty.Tuple):
+        return ty.Tuple(tuple(_apart(i) for i in t_.items))
+    if isinstance(t_, ty.Record):
+        return ty.Record(tuple((k, _apart(v)) for k, v in t_.fields), None if t_.wildcard is None else _apart(t_.wildcard))
+    if isinstance(t_, ty.Func):
+        rest = None if t_.rest is None else (t_.rest[0], _apart(t_.rest[1]))
+        return ty.Func(tuple(_apart(p) for p in t_.params), _apart(t_.result), t_.names, rest)
+    if isinstance(t_, ty.Intersect):
+        return ty.Intersect(tuple(_apart(m) for m in t_.members))  # type: ignore[misc]
+    return t_
 
 
 def _document_record(shape: stdlib_types.Shape, definition: dict, env: Env | None = None) -> ty.Record | None:
@@ -567,5 +597,8 @@ def _error(error: t.Any) -> QueryCheckError:
         (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
         for message, span, suggestion in error.hints
     ]
-    out.causes = list(error.causes)
+    out.causes = [
+        (message, span, *([tuple((m, s, *(() if g is None else (g,))) for m, s, g in rest[0])] if rest and rest[0] else []))
+        for message, span, *rest in error.causes
+    ]
     return out

@@ -410,7 +410,7 @@ def index_of(ctx: Context, s: str, pattern: t.Any, start: t.Any = ABSENT) -> int
     """Where `pattern` first occurs (from `start`), or null."""
     pattern, *rest = overload("indexOf", (pattern, start), (STRING,), (STRING, INT))
     i = s.find(pattern, _position(s, rest[0]) if rest else 0)
-    return i if i >= 0 else None
+    return i if i >= 0 else null_because(ctx, "no element found")
 
 
 @method("String", "indexOfRegex")
@@ -419,7 +419,7 @@ def index_of_regex(ctx: Context, s: str, regex: t.Any, start: t.Any = ABSENT) ->
     regex, *rest = overload("indexOfRegex", (regex, start), (STRING,), (STRING, INT))
     begin = _position(s, rest[0]) if rest else 0
     m = _regex(regex).search(s[begin:] if begin else s)
-    return None if m is None else m.start() + begin
+    return null_because(ctx, "no element found") if m is None else m.start() + begin
 
 
 @method("String", "lastIndexOf")
@@ -428,7 +428,7 @@ def last_index_of(ctx: Context, s: str, pattern: t.Any, end: t.Any = ABSENT) -> 
     pattern, *rest = overload("lastIndexOf", (pattern, end), (STRING,), (STRING, INT))
     limit = _position(s, rest[0]) + len(pattern) if rest else len(s)
     i = s.rfind(pattern, 0, limit)
-    return i if i >= 0 else None
+    return i if i >= 0 else null_because(ctx, "no element found")
 
 
 @method("String", "slice")

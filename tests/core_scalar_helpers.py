@@ -9,6 +9,7 @@ import pytest
 
 import fql
 from fql.errors import FQLError
+from fql.repl.printer import utf16
 
 
 def ok(db: fql.Database, query: str, typecheck: bool = True):
@@ -20,11 +21,18 @@ def type_of(db: fql.Database, query: str) -> str | None:
 
 
 def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
-    """(code, message, (start, end)) of the query's error."""
+    """(code, message, (start, end)) of the query's error, the span in UTF-16 units as core counts."""
     with pytest.raises(FQLError) as info:
         ok(db, query, typecheck)
     e = info.value
-    return e.v10_code, e.description, (e.span.start, e.span.end) if e.span is not None else None
+    return e.v10_code, e.description, utf16_span(query, e.span)
+
+
+def utf16_span(query: str, span) -> tuple[int, int] | None:
+    """A span's (start, end) in UTF-16 units of `query`, core's offsets (fql's count code points)."""
+    if span is None:
+        return None
+    return utf16(query[: span.start]), utf16(query[: span.end])
 
 
 def signatures(db: fql.Database, member: str) -> list[str]:

@@ -3,8 +3,8 @@ each member's signature (`testSig`), the values (`checkOk`, `checkOkApprox` with
 and the errors with their spans (`checkErr`). Each test names the spec case (`member / case`).
 
 Already in tests/fixtures/v10/numbers.fql (with the number kinds checked), not repeated here: the `works`
-cases of abs (`-1`, `-2147483648`), sign, ceil, floor (by value), round, trunc (but `12.345, 5`), min, max,
-the exact ones of sqrt, cos, sin, tan, acos, asin, hypot, exp, pow, log, sum, mean; the errors' codes and
+cases of abs (`-1`, `-2147483648`), sign, ceil, floor (by value), round, trunc (but `12.345, 5` and `12.345, -3`), min, max,
+the exact ones of sqrt, cos, sin, tan, acos, asin, hypot, exp, pow, log (but log10's), sum, mean; the errors' codes and
 messages are there too, their spans here.
 """
 
@@ -57,6 +57,7 @@ EXACT = [
     ("Math.floor(12.345)", 12.0),
     # 'trunc' / 'works'
     ("Math.trunc(12.345, 5)", 12.345),
+    ("Math.trunc(12.345, -3)", 0.0),
     # 'sum' / 'works' (and 'mean' / 'works', which sums the same set)
     ("Math.sum([1, 2, 3, 4, 5].toSet())", 15),
 ]
@@ -90,6 +91,7 @@ APPROX = [
     ("Math.pow(1, 10)", 1.0),
     ("Math.log(Math.exp(2))", 2.0),
     ("Math.pow(100, Math.log10(8))", 64.0),
+    ("Math.log10(1)", 0.0),
     ("Math.log10(10)", 1.0),
     ("Math.cosh(1)", (math.e + 1 / math.e) / 2),
     ("Math.sinh(1)", (math.e - 1 / math.e) / 2),

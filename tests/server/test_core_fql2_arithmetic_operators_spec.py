@@ -3,10 +3,11 @@ run through `POST /query/1` as core's API specs run: the value in the simple for
 the number kind each case's name promises (Int, Long, Double) as the tagged format shows it (`@int`,
 `@long`, `@double`). Each case names the spec test it comes from.
 
-Already in tests/server/test_core_v10_api.py (simple format only), not repeated: `1000000000 + 2000000000`,
-`9000000000000000000 + 9000000000000000000`, `54.321 + 8000000000`, `1.7e308 + 1.7e308`, `5 - 9.8`,
-`-1.7e308 - 1.7e308`, `2147483648 * 2147483648`, `9000000000000000000 * 2`, `987/-382`, `-5 / 3000000000`,
-`-234 / 0.0`, `2.34 / 0`, and 'dividing Long / 0 results in Infinity' (`70000000000 / 0`, its error).
+The dividing 'Long / 0 results in Infinity' case (`70000000000 / 0`, its error and summary) is in
+tests/server/test_core_v10_api.py. Twelve cases there in the simple format only are here again, with the
+number kind their names promise: `1000000000 + 2000000000`, `9000000000000000000 + 9000000000000000000`,
+`54.321 + 8000000000`, `1.7e308 + 1.7e308`, `5 - 9.8`, `-1.7e308 - 1.7e308`, `2147483648 * 2147483648`,
+`9000000000000000000 * 2`, `987/-382`, `-5 / 3000000000`, `-234 / 0.0`, `2.34 / 0`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ CASES = [
     ('adds Double + Int to get a Double', '5.8 + 9', "Double", 14.8),
     ('adds Long + Double to get a Double', '8000000000 + 12.345', "Double", 8000000012.345),
     ('adds Double + Double to get a Double', '3.14159265358979323846 + 1.618033988749894', "Double", 4.759626642339687),
+    ('adding Int + Int can overflow to a Long', '1000000000 + 2000000000', "Long", 3000000000),
+    ('adding Long + Long can overflow to Double', '9000000000000000000 + 9000000000000000000', "Double", 1.8e19),
+    ('adds Double + Long to get a Double', '54.321 + 8000000000', "Double", 8000000054.321),
+    ('if Double + Double overflows the result is Infinity', '1.7e308 + 1.7e308', "Double", "Infinity"),
     ('is associative', '2 + 9 + 83', "Int", 94),
     ('subtracts Int - Int to get an Int', '7 - 18', "Int", -11),
     ('subtracts Int - Int to get an Int', '389-203', "Int", 186),
@@ -37,16 +42,20 @@ CASES = [
     ('subtracts Long + Int to get a Long', '3000000000 - 5', "Long", 2999999995),
     ('subtracts Long - Long to get a Long', '8000000000 - 1000000000', "Long", 7000000000),
     ('subtracting Long - Long can underflow to Double', '-9000000000000000000 - 9000000000000000000', "Double", -1.8e+19),
+    ('subtracts Int - Double to get a Double', '5 - 9.8', "Double", -4.800000000000001),
     ('subtracts Double - Int to get a Double', '5.8 - 9', "Double", -3.2),
     ('subtracts Long - Double to get a Double', '8000000000 - 12.345', "Double", 7999999987.655),
     ('subtracts Double + Long to get a Double', '54.321 - 8000000000', "Double", -7999999945.679),
     ('subtracts Double - Double to get a Double', '3.14159265358979323846 - 2.71828182845904523536', "Double", 0.423310825130748),
+    ('if Double - Double underflows the result is -Infinity', '-1.7e308 - 1.7e308', "Double", "-Infinity"),
     ('associates left-to-right', '2 - 9 - 83', "Int", -90),
     ('multiplies Int * Int to get an Int', '2 * 7', "Int", 14),
     ('multiplies Int * Int to get an Int', '987 * -382', "Int", -377034),
     ('multiplying Int * Int can overflow to a Long', '2000000000 * 2', "Long", 4000000000),
     ('multiplies Int * Long to get a Long', '-5 * 3000000000', "Long", -15000000000),
     ('multiplies Long * Int to get a Long', '3000000000 * 5', "Long", 15000000000),
+    ('multiplying Long * Int can overflow to Double', '9000000000000000000 * 2', "Double", 1.8e19),
+    ('multiplies Long * Long to get a Long', '2147483648 * 2147483648', "Long", 4611686018427387904),
     ('multiplying Int * Long can overflow to Double', '2 * 9000000000000000000', "Double", 1.8e+19),
     ('multiplying Long * Long can overflow to Double', '9000000000000000000 * 9000000000000000000', "Double", 8.1e+37),
     ('multiplies Int * Double to get a Double', '3 * 9.8', "Double", 29.400000000000002),
@@ -58,6 +67,10 @@ CASES = [
     ('if Double * Double underflows the result is -Infinity', '1.7e308 * -1.7e308', "Double", "-Infinity"),
     ('is associative', '2 * 9 * 83', "Int", 1494),
     ('divides Int / Int to get a Int', '18 / 2', "Int", 9),
+    ('divides Int / Int to get a Int', '987/-382', "Int", -2),
+    ('dividing (negative Int) / 0.0 results in -Infinity', '-234 / 0.0', "Double", "-Infinity"),
+    ('divides Int / Long to get a Int', '-5 / 3000000000', "Int", 0),
+    ('dividing Double / 0 results in Infinity', '2.34 / 0', "Double", "Infinity"),
     ('dividing Int / 0.0 results in Infinity', '234 / 0.0', "Double", "Infinity"),
     ('divides Long / Int to get a Long', '300000000000 / 5', "Long", 60000000000),
     ('dividing Long / 0.0 results in Infinity', '70000000000 / 0.0', "Double", "Infinity"),

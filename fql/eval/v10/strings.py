@@ -136,6 +136,12 @@ def _quantifier(p: str, i: int, state: int) -> tuple[int, int] | tuple[str, int]
     return f"Dangling meta character '{c}'", i
 
 
+def _before(p: str, i: int) -> int:
+    """Core's index of the UTF-16 unit before character `i` (Java's `cursor - 1`), counted in code points as
+    core counts it (`codePointCount`): the high half of an astral character before `i` counts as one."""
+    return i - 1 + (i > 0 and ord(p[i - 1]) > 0xFFFF)
+
+
 def _structure_error(p: str) -> tuple[str, int] | None:
     """Java's PatternSyntaxException (description, index) for a malformed pattern's structure."""
     groups, state, i = 0, _NONE, 0
@@ -148,7 +154,7 @@ def _structure_error(p: str) -> tuple[str, int] | None:
         elif c == "[":
             end = _class_end(p, i)
             if end is None:
-                return "Unclosed character class", len(p) - 1
+                return "Unclosed character class", _before(p, len(p))
             i, state = end, _ATOM
         elif c == "(":
             if m := _FLAGS_ONLY.match(p, i):
@@ -162,7 +168,7 @@ def _structure_error(p: str) -> tuple[str, int] | None:
             groups, i, state = groups + 1, m.end(), _NONE
         elif c == ")":
             if not groups:
-                return "Unmatched closing ')'", i - 1
+                return "Unmatched closing ')'", _before(p, i)
             groups, i, state = groups - 1, i + 1, _ATOM
         elif c == "|":
             i, state = i + 1, _NONE
@@ -410,7 +416,7 @@ def index_of(ctx: Context, s: str, pattern: t.Any, start: t.Any = ABSENT) -> int
     """Where `pattern` first occurs (from `start`), or null."""
     pattern, *rest = overload("indexOf", (pattern, start), (STRING,), (STRING, INT))
     i = s.find(pattern, _position(s, rest[0]) if rest else 0)
-    return i if i >= 0 else None
+    return i if i >= 0 else null_because(ctx, "no element found")
 
 
 @method("String", "indexOfRegex")
@@ -419,7 +425,7 @@ def index_of_regex(ctx: Context, s: str, regex: t.Any, start: t.Any = ABSENT) ->
     regex, *rest = overload("indexOfRegex", (regex, start), (STRING,), (STRING, INT))
     begin = _position(s, rest[0]) if rest else 0
     m = _regex(regex).search(s[begin:] if begin else s)
-    return None if m is None else m.start() + begin
+    return null_because(ctx, "no element found") if m is None else m.start() + begin
 
 
 @method("String", "lastIndexOf")
@@ -428,7 +434,7 @@ def last_index_of(ctx: Context, s: str, pattern: t.Any, end: t.Any = ABSENT) -> 
     pattern, *rest = overload("lastIndexOf", (pattern, end), (STRING,), (STRING, INT))
     limit = _position(s, rest[0]) + len(pattern) if rest else len(s)
     i = s.rfind(pattern, 0, limit)
-    return i if i >= 0 else None
+    return i if i >= 0 else null_because(ctx, "no element found")
 
 
 @method("String", "slice")

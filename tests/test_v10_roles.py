@@ -172,6 +172,26 @@ def test_write_and_create_predicates_see_documents(db):
     assert db.query('Collection.create({ name: "Foo" }).name', secret=key, syntax="v10") == "Foo"
 
 
+def test_write_and_create_predicates_get_the_documents_themselves(db):
+    # core's RoleEvalAction.fqlxLambdaArgs: a v10 create predicate gets the new document (Value.Doc with
+    # the version being written), a write predicate the document and the document as written, so their
+    # `coll` and `ts` read as a document's do, not only their fields and `id`.
+    db.query("Collection.create({ name: 'Books' })", syntax="v10")
+    db.query(
+        "Role.create({ name: 'B', privileges: [{ resource: 'Books', actions: { read: true, "
+        "create: 'doc => doc.coll == Books && doc.ts != null && doc.n == 1', "
+        "write: '(old, new) => new.coll == Books && new.id == old.id && old.ts != null && old.n < new.n' } }] })",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "B" })', syntax="v10")["secret"]
+    book = db.query("Books.create({ n: 1 })", secret=key, syntax="v10")
+    assert db.query(f'Books.byId("{book.id}")!.update({{ n: 2 }}).n', secret=key, syntax="v10") == 2
+    for denied in ("Books.create({ n: 2 })", f'Books.byId("{book.id}")!.update({{ n: 0 }})'):
+        with pytest.raises(FQLError) as caught:
+            db.query(denied, secret=key, syntax="v10")
+        assert caught.value.v10_code == "permission_denied", denied
+
+
 @pytest.mark.parametrize("resource", ["Credential", "Credentials"])
 def test_a_role_may_name_credentials_by_either_global(db, resource):
     # Core resolves a role's resource as a global name, and `Credentials` is the global alias of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ..errors import FQLError, ValidationFailed
-from ..storage.base import DocKey
+from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, native, type_name
 from .casts import OBJECT
 from .evaluator import Context
@@ -233,7 +233,7 @@ def _v10_argument(ctx: Context, value: t.Any) -> t.Any:
     return deref(ctx, value) if isinstance(value, Ref) else value
 
 
-def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:
+def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = None) -> list:
     """What a v10 predicate of `action` is called with: the document (read, delete, history), the new
     document's fields (create), the fields before and after (write), or the function's arguments (call).
 
@@ -248,19 +248,37 @@ def _v10_arguments(action: str, args: tuple, key: DocKey | None = None) -> list:
             from .v10.documents import native_fields
 
             return [native_fields(key.coll[1:], _fields(version)) for version in (old, new)]
-        return [_doc_like(old, ref), _doc_like(new, ref)]
+        return [_as_document(ctx, key, old, ref), _as_document(ctx, key, new, ref)]
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
-        return [_doc_like(data, ref)]
+        return [_as_document(ctx, key, data, ref)]
     if action == "create":
         data, ref = (list(args) + [None] * 2)[:2]
         if native and isinstance(data, dict):
             return [dict(data)]
-        return [_doc_like(data, ref)]
+        return [_as_document(ctx, key, data, ref)]
     if action == "call":
         value = args[0] if args else None
         return [] if value is None else list(value) if isinstance(value, list) else [value]
     return [args[0] if args else None]
+
+
+def _as_document(ctx: Context, key: DocKey | None, rendered: t.Any, ref: t.Any) -> t.Any:
+    """A user document's version as a v10 predicate sees it: the document itself, as core passes it
+    (Value.Doc, the one being written with the new version in place), so its `id`, `coll` and `ts` read as
+    its fields do. A version with no ref to name it is only its fields (`_doc_like`)."""
+    from .v10.documents import to_document
+
+    if not isinstance(rendered, dict):
+        return rendered
+    if not isinstance(ref, Ref):
+        ref = rendered.get("ref")
+    if key is None or not isinstance(ref, Ref) or not ref.id:
+        return _doc_like(rendered, ref)
+    ts = rendered.get("ts")
+    fields = {name: rendered[name] for name in ("data", "ttl") if name in rendered}
+    version = Version(DocKey(key.scope, key.coll, ref.id), ts if isinstance(ts, int) else ctx.state.ts, fields)
+    return to_document(ctx, version)
 
 
 def _doc_like(rendered: t.Any, ref: t.Any) -> t.Any:
@@ -362,7 +380,7 @@ def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
     if action == "read_index":
         return _reads_set(ctx, key, resource, args)
     granted = any(
-        _v10_predicate(ctx, g, _v10_arguments(action, args, key))
+        _v10_predicate(ctx, g, _v10_arguments(ctx, action, args, key))
         if isinstance(g, str)
         else _predicate(ctx, g, _argument(action, key, args, _arity(g)))
         for g in _grants(ctx, resource, action)

@@ -3,8 +3,9 @@
 simple format unless a case asks for `tagged` or `decorated`. Each test names its case.
 
 Already ported in tests/server/test_core_v10_api.py: "page size must be between 0 and 100k"
-(test_page_size_bounds), "set pagination is stable in presence of subsequent writes"
-(test_pages_keep_their_snapshot) and "pageSize + concat" (test_concatenation_pages_by_the_default_size).
+(test_page_size_bounds) and "set pagination is stable in presence of subsequent writes"
+(test_pages_keep_their_snapshot); "pageSize + concat" is there too (test_concatenation_pages_by_the_default_size,
+without the spec's `map` and reading two pages of the first set) and here as the spec has it.
 """
 
 from __future__ import annotations
@@ -372,3 +373,13 @@ def test_page_size_index(db, coll, reverse):
     made = [ok(db, f"{coll}.create({{}}).id") for _ in range(15)]
     query = f"\n{coll}.all().pageSize(2){'.reverse()' if reverse else ''}.map(.id.toString())\n"
     assert_paged(db, tagged_set(db, query), made[::-1] if reverse else made)
+
+
+def test_page_size_concat(db):
+    """"pageSize + concat": a page size given after the concatenation holds; one given to its parts does
+    not, the concatenation paging by the default size (16) (test_concatenation_pages_by_the_default_size
+    in test_core_v10_api.py checks the same without the final `map`)."""
+    before = tagged_set(db, "\nSet.sequence(0, 5)\n  .concat(Set.sequence(5, 10))\n  .pageSize(2)\n  .map(.toString())\n")
+    assert_paged(db, before, TEN)
+    after = tagged_set(db, "\nSet.sequence(0, 5)\n  .pageSize(2)\n  .concat(Set.sequence(5, 10).pageSize(2))\n  .map(.toString())\n")
+    assert_paged(db, after, TEN, size=16)

@@ -7,7 +7,8 @@ event `{type: "start", txn, event}`) in test_encoder_start_and_document_events, 
 test_abac_filters_set_events, and "should close the stream on invalid auth" in
 test_authorization_lost_and_several_streams. Core's spec deletes the key before the start event is
 rendered, so its only event is the error; fql sends the start event with the response head, before any
-poll can find the key gone, so that ordering cannot arise.
+poll can find the key gone, so that ordering cannot arise. Model EventTypeSpec and StreamSubscriptionSpec
+(same folder) are ported at the end of this module, through real streams too.
 
 Every stream ends on its own (`StreamSettings.max_duration`); a read that waits longer than `WAIT`
 ends the test's stream, which is how a test sees that no (more) event came.
@@ -376,10 +377,14 @@ def test_request_errors(server):
 # -- EventEncoderSpec and StreamEventSpec (ext/model/src/test/scala/stream/) ----------------------------
 # Core's encoder is given synthetic writes; here real writes make the same events (StreamEventSpec's
 # "new version added", "set add" and "set remove" derivations are the `version` and `set` types seen
-# below; its history rewrite, version removed and document removed ones are not, as below). Not ported: "should
-# encode history rewrite", "should encode a removed version" and "should a removed document" (fql's streams
-# do not see history edited with Insert or Remove: see the README's departures), and "should ommit
-# partition terms from set events" (fql's index entries carry no partition term: `terms` are the Match's).
+# below, its history rewrite and version removed ones the `history_rewrite` events of Insert and Remove;
+# "should encode history rewrite" and "should encode a removed version" are at the end of this module).
+# Not ported: "should a removed document" and StreamEventSpec's document removed derivation (core's
+# DocRemove, which drops a document's whole history at once, is written by its background tasks that
+# clear the documents of deleted collections and databases, and when a schema document is purged; fql has
+# no such write, its deleted collections' documents going with them: see the README's **Streams and
+# feeds**), and "should ommit partition terms from set events" (fql's index entries carry no partition term: `terms`
+# are the Match's).
 
 
 def test_encoder_start_and_document_events(server):
@@ -456,3 +461,73 @@ def test_encoder_set_events(server):
             "document": {"ref": docs[0]["ref"], "ts": event["txn"]},
             "index": {"ref": index_ref, "terms": ["term"], "values": ["value"]},
         }}
+
+
+# -- EventTypeSpec and StreamSubscriptionSpec (ext/model/src/test/scala/stream/) -------------------------
+
+
+def test_subscription_converts_writes_to_events(server):
+    """StreamSubscriptionSpec "convert writes to events": the stream's first transaction, which wrote
+    nothing, is its start event at that transaction's time; a later transaction that creates the document
+    is a `version` event of the create at the later time."""
+    doc = {"ref": {"@ref": {"id": "1234"}}}  # not made yet
+    made: list = []
+    create_it = {"create": ref(doc), "params": {"object": {"data": {"object": {"x": 1}}}}}
+    (event,) = subscribe(server, ref(doc), 1, fields=["action", "document"], during=lambda: made.append(server.query(create_it)))
+    assert event == {
+        "type": "version",
+        "txn": made[0]["ts"],
+        "event": {"action": "create", "document": {"ref": made[0]["ref"], "ts": made[0]["ts"], "data": {"x": 1}}},
+    }
+
+
+def test_event_type_follows_bi_temporality(server):
+    """EventTypeSpec "identifies event type based on bi-temporality": a version whose valid time is its
+    transaction's time is a `version` event, one at an earlier valid time a `history_rewrite`. A version
+    inserted at `Now()` is at the transaction's time in fql (its snapshot time is its transaction time:
+    see the README's departures), so it streams as a version; the Insert before it rewrites history."""
+    doc = create(server, {"x": 1})
+    earlier = doc["ts"] - 10_000
+    made: list = []
+
+    def edit():
+        at_now = {"insert": ref(doc), "ts": {"now": None}, "action": "update", "params": {"object": {"data": {"object": {"x": 2}}}}}
+        made.append(server.query(at_now))
+        server.query({"insert": ref(doc), "ts": {"@ts": _iso(earlier)}, "action": "create", "params": {"object": {}}})
+
+    events = subscribe(server, ref(doc), 3, during=edit)
+    shown = [(e["type"], e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
+    now = made[0]["ts"]
+    assert shown == [("version", "update", now), ("history_rewrite", "update", doc["ts"]), ("history_rewrite", "create", earlier)]
+    assert events[0]["txn"] == now < events[1]["txn"] == events[2]["txn"]
+
+
+def test_encoder_history_rewrite(server):
+    """EventEncoderSpec "should encode history rewrite": a create written a day before the transaction is a
+    `history_rewrite` event at the transaction's time, showing the document at its own valid time."""
+    doc = {"ref": {"@ref": {"id": "5678"}}}  # no version yet, so the insert rewrites no later one
+    made: list = []
+    when = int(datetime.datetime.now(datetime.timezone.utc).timestamp() * 1_000_000) - 86_400_000_000
+    insert = {"insert": ref(doc), "ts": {"@ts": _iso(when)}, "action": "create", "params": {"object": {"data": {"object": {"foo": "bar"}}}}}
+    (event,) = subscribe(server, ref(doc), 2, during=lambda: made.append(server.query(insert)), wait=QUIET * 2)
+    assert made[0]["ts"] == when
+    assert event["type"] == "history_rewrite" and event["txn"] > when
+    shown = event["event"]
+    assert shown == {"action": "create", "document": {"ref": shown["document"]["ref"], "ts": when, "data": {"foo": "bar"}}}
+    assert shown["document"]["ref"]["@ref"]["id"] == "5678"
+
+
+def test_encoder_removed_version(server):
+    """EventEncoderSpec "should encode a removed version": removing a document's delete version is a
+    `history_rewrite` event at the transaction's time whose document is the ref and the removed version's
+    time alone (core's synthetic event removes one at the transaction's own time; here it is earlier), and
+    no other event follows, no version coming after it."""
+    doc = create(server, {"x": 1})
+    server.query({"delete": ref(doc)})
+    history = server.query({"paginate": {"events": ref(doc)}})["data"]
+    assert [e["action"] for e in history] == ["create", "delete"]
+    delete_ts = history[-1]["ts"]
+    remove = {"remove": ref(doc), "ts": {"@ts": _iso(delete_ts)}, "action": "delete"}
+    (event,) = subscribe(server, ref(doc), 2, during=lambda: server.query(remove), wait=QUIET * 2)
+    assert event["type"] == "history_rewrite" and event["txn"] > delete_ts
+    assert event["event"] == {"action": "delete", "document": {"ref": doc["ref"], "ts": delete_ts}}

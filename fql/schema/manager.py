@@ -992,9 +992,10 @@ def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> No
     for name, text in submitted:
         names.add(name)
         key = DocKey(scope, SOURCES, name)
-        if not text.strip():
-            if name in existing:
-                documents.write(ctx, key, None)
+        if not text.strip() and name in existing:
+            # A blank file deletes the one stored; a new blank file is kept (core's updateStoredFiles
+            # creates it), so that items made by queries after it are patched into it, not derived anew.
+            documents.write(ctx, key, None)
             continue
         if name in existing:
             order = existing[name]["seq"]

@@ -331,8 +331,8 @@ def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | 
         clash = mark in state.wrote_documents
     elif not key.coll.startswith("#"):
         mark = (key.scope, key.coll)
-        if data is None and mark in state.deleted_definitions and before is not None:
-            return  # deleted with its collection
+        if data is None and mark in state.deleted_definitions:
+            return  # deleted with its collection (one whose ttl has passed too: no live version before)
         state.wrote_documents.add(mark)
         clash = mark in state.changed_definitions
     else:

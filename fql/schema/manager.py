@@ -165,7 +165,7 @@ def files(ctx: Context, pending: tuple[str, str, dict] | None = None) -> list[tu
     """The database's FSL files as they stand for its live schema (see the module docstring); with
     `pending` (kind, name, definition), as they would once that item is written (a new one made now)."""
     stored = stored_files(ctx)
-    live_items = live_definitions(ctx)
+    live_items = [_translated(kind, name, definition) for kind, name, definition in live_definitions(ctx)]
     if pending is not None:
         live_items = [item for item in live_items if item[:2] != pending[:2]] + [pending]
     made_at = {(kind, name): made(ctx, DocKey(ctx.state.scope, "#" + COLLECTIONS[kind], name)) for kind, name, _ in live_items}
@@ -193,6 +193,16 @@ def files(ctx: Context, pending: tuple[str, str, dict] | None = None) -> list[tu
     # A stored file the patch leaves as it was stays as it is (even one that no longer reads).
     patched = _patched(stored, live_items, _former_names(ctx, live_items))
     return [(name, text if text == before else _annotated(text)) for (name, text), before in zip(patched, kept)]
+
+
+def _translated(kind: str, name: str, definition: dict) -> tuple[str, str, dict]:
+    """A stored definition as core's SchemaTranslator reads it for FSL: a collection with no
+    `history_days` (an update set it null) keeps its history for ever, which core writes as
+    `history_days 9223372036854775807` (Duration.Inf saturated; SchemaCollectionSpec "translates
+    infinite history_days correctly"). In FSL, no `history_days` is the default, 0."""
+    if kind == "collection" and "history_days" not in definition:
+        definition = {**definition, "history_days": source.NO_HISTORY_LIMIT}
+    return kind, name, definition
 
 
 def _annotated(text: str) -> str:
@@ -992,9 +1002,10 @@ def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> No
     for name, text in submitted:
         names.add(name)
         key = DocKey(scope, SOURCES, name)
-        if not text.strip():
-            if name in existing:
-                documents.write(ctx, key, None)
+        if not text.strip() and name in existing:
+            # A blank file deletes the one stored; a new blank file is kept (core's updateStoredFiles
+            # creates it), so that items made by queries after it are patched into it, not derived anew.
+            documents.write(ctx, key, None)
             continue
         if name in existing:
             order = existing[name]["seq"]

@@ -29,7 +29,7 @@ from .display import (
     write_lambda,
 )
 
-__all__ = ["INVALID_ITEMS_WARNING", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
+__all__ = ["INVALID_ITEMS_WARNING", "NO_HISTORY_LIMIT", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
 
 #: The text before the generated items of a derived main.fsl (core's SourceGenerator.Preamble).
 PREAMBLE = "// The following schema is auto-generated.\n// This file contains FSL for FQL10-compatible schema items.\n"
@@ -51,7 +51,7 @@ ACTIONS = frozenset(
 )
 
 #: What core writes for a collection without `history_days` (`Duration.Inf` saturates to Long.MaxValue).
-_NO_HISTORY_LIMIT = 2**63 - 1
+NO_HISTORY_LIMIT = 2**63 - 1
 
 
 def generate(kind: str, name: str, definition: dict) -> str:
@@ -261,7 +261,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
             w.line(")")
     history = d.get("history_days")
     if history is not None and history != 0:
-        w.line(f"history_days {min(int(history), _NO_HISTORY_LIMIT)}")
+        w.line(f"history_days {min(int(history), NO_HISTORY_LIMIT)}")
     if d.get("ttl_days") is not None:
         w.line(f"ttl_days {int(d['ttl_days'])}")
     if d.get("document_ttls") is not None:

@@ -674,8 +674,21 @@ class Checker:
         if extra:
             shown = display(found)
             if param.wildcard is None and shown is not None and self._placed(node):
-                for key in extra:
-                    self.fail(f"Type `{shown}` contains extra field `{key}`", node.span)
+                given = {key for key, _ in node.pairs}
+                missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
+                failures = [f"Type `{shown}` contains extra field `{key}`" for key in extra]
+                failures += [f"Type `{shown}` does not have field `{key}`" for key in missing]
+                wanted = display(param)
+                if len(failures) > 1 and missing and wanted is not None:
+                    # Several failures of one constraint: core words them as one NotSubtype, each a cause
+                    # (SchemaCollectionSpec "infers the correct setting based on defined fields").
+                    causes = tuple((failure, node.span) for failure in failures)
+                    self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), causes))
+                else:
+                    for failure in failures[: len(extra)]:
+                        self.fail(failure, node.span)
+            return
+        if self._other_collection_ref(node, found, param):
             return
         before = len(self.errors)
         for key, value in node.pairs:
@@ -687,6 +700,19 @@ class Checker:
                 self.fail(f"Type `{display(given)}` is not a subtype of `Null`", self._group(value.span))
                 continue
             given = given or UNKNOWN
+            if (
+                use == NULL
+                and isinstance(given, Named)
+                and not given.args
+                and given.name not in (*_PRIMITIVES, "Null", "Any", "Never")
+                and not is_subtype(given, NULL)
+                and self._placed(value)
+            ):
+                # A value of a non-primitive type where only null goes (`ttl` where documents may have no
+                # ttl): core's NotSubtype, placed at the struct (SchemaCollectionSpec "infers the correct
+                # setting based on defined fields": `{ ttl: Time.now() }`).
+                self.fail(f"Type `{given.name}` is not a subtype of `Null`", node.span)
+                continue
             if isinstance(use, Named) and not use.args and use.name in _PRIMITIVES and isinstance(given, Func):
                 # A lambda where a primitive goes (`body: (x) => x + 2`), when its type is known.
                 if display(given) is not None and self._placed(value):
@@ -702,6 +728,29 @@ class Checker:
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
+
+    def _other_collection_ref(self, node: ast.Object, found: Record, param: Record) -> bool:
+        """A reference into another collection where a field takes `Ref<Foo> | Null` (`{ foo: Bar(0) }`):
+        core's NotSubtype of the whole struct, its causes the other collection's documents (expanded) not
+        being Foo's, nor null (SchemaCollectionSpec "handles ref types correctly"). Where the two document
+        types differ other than by a wildcard, core's causes are not modelled (and nothing is reported)."""
+        for key, _ in node.pairs:
+            use, given = param.field(key), found.field(key)
+            if not (isinstance(use, Union) and len(use.members) == 2 and NULL in use.members):
+                continue
+            ref = next(m for m in use.members if m != NULL)
+            if not (_ref_to(ref) and _ref_to(given) and _ref_to(given) != _ref_to(ref)):
+                continue
+            mine, theirs = self.env.document_record(_ref_to(given)), self.env.document_record(_ref_to(ref))
+            shown, whole, wanted = display(mine) if mine is not None else None, display(found), display(param)
+            if not (isinstance(mine, Record) and isinstance(theirs, Record) and None not in (shown, whole, wanted)):
+                continue
+            if mine.wildcard is None or theirs.wildcard is not None or not self._placed(node):
+                continue
+            causes = ((f"Type `{shown}` cannot have a wildcard", node.span), (f"Type `{shown}` is not a subtype of `Null`", node.span))
+            self.errors.append(TypeError_(f"Type `{whole}` is not a subtype of `{wanted}`", node.span, (), causes))
+            return True
+        return False
 
     def _made(self, ty: Type, node: ast.Node) -> Typed:
         """A call's result, made where the call is."""
@@ -1277,6 +1326,13 @@ def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any,
     """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
     ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
     return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
+
+
+def _ref_to(ty: Type | None) -> str | None:
+    """The collection a `Ref<Foo>` type refers into, else None."""
+    if isinstance(ty, Named) and ty.name == "Ref" and len(ty.args) == 1 and isinstance(ty.args[0], Named):
+        return ty.args[0].name
+    return None
 
 
 def _certain(ty: Type) -> bool:

@@ -41,3 +41,8 @@ class Env:
         """The type an annotation spells: a `let`'s (`let x: Int = ...`), a schema signature's (a function
         parameter's, a computed field's), as the type parser read it; None: not known."""
         return None
+
+    def document_record(self, name: str) -> Type | None:
+        """The fields of the documents of the collection `name` as a record (core expands a document type
+        so in its errors: `{ id: ID, ts: Time, ttl: Time | Null, *: Any }`); None: not known."""
+        return None

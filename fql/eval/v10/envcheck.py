@@ -191,7 +191,7 @@ def _node_errors(node: nodes.Node, text: str, schema: _Schema) -> list[Found]:
         result = None if value.type is None else schema.env.annotation(value.type.texpr)
         return _lambda_errors(value.value, text, schema, result)
     if node.kw.text in ("check", "predicate") and isinstance(value, nodes.Lit):
-        return _lambda_errors(value, text, schema, None)
+        return _lambda_errors(value, text, schema, None, predicate=node.kw.text == "check")
     if isinstance(value, nodes.Block):
         children = value.items
         if node.kw.text == "role":
@@ -292,10 +292,15 @@ def _from_signature(
     return ()
 
 
-def _lambda_errors(lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type | None) -> list[Found]:
+def _lambda_errors(
+    lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type | None, predicate: bool = False
+) -> list[Found]:
     """A lambda's body (a computed field's, a check constraint's, a predicate's), its parameter not known
     (core types it as the collection's document, shown as core expands it: not modelled); a computed
-    field's body of a primitive type its signature does not take is core's NotSubtype at the body."""
+    field's body of a primitive type its signature does not take is core's NotSubtype at the body. With
+    `predicate` (a check constraint's), a literal the body may give that is no boolean or null is core's
+    NotSubtype of `Null | Boolean`, at the literal (SchemaCollectionSpec "typechecking runs on check
+    constraints")."""
     source = text[lit.start : lit.end]
     program = _parsed(source)
     if program is None or len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
@@ -305,7 +310,29 @@ def _lambda_errors(lit: nodes.Lit, text: str, schema: _Schema, result: ty.Type |
     if arrow.rest is not None:
         scope[arrow.rest] = (UNKNOWN, None)
     found, _ = check_body(arrow.body, scope, schema.env, source, result, schema.declared(text, lit.start))
+    if predicate and not found:
+        found = _not_boolean(arrow.body)
     return _placed(_with_unbound(found, (arrow,), frozenset(), schema), lit.start)
+
+
+#: The primitive types of the literals a check constraint's predicate may not give, as core names them.
+_LITERAL_TYPES = ((bool, None), (int, "Int"), (float, "Double"), (str, "String"))
+
+
+def _not_boolean(body: ast.Node) -> tuple[t.Any, ...]:
+    """Core's NotSubtype of `Null | Boolean` at each literal a predicate's body gives that is neither: its
+    value, a block's last statement, each branch of an `if`."""
+    from ...typer import TypeError_
+
+    if isinstance(body, (ast.Program, ast.Block)):
+        return _not_boolean(body.body[-1]) if body.body else ()
+    if isinstance(body, ast.IfElse):
+        return _not_boolean(body.then) + (() if body.otherwise is None else _not_boolean(body.otherwise))
+    if isinstance(body, ast.Literal) and body.value is not None:
+        name = next(name for kind, name in _LITERAL_TYPES if isinstance(body.value, kind))
+        if name is not None:
+            return (TypeError_(f"Type `{name}` is not a subtype of `Null | Boolean`", body.span),)
+    return ()
 
 
 def _with_unbound(found: t.Sequence[t.Any], body: t.Sequence[ast.Node], params: frozenset[str], schema: _Schema) -> tuple:

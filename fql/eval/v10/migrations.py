@@ -27,7 +27,7 @@ from ..refs import made
 from . import schema_types as st
 from . import signatures as sig
 from .rewind import Step, check
-from .shapes import Item, Path, Problem, Shape, failed, shape, show
+from .shapes import DefaultSource, Item, Path, Problem, Shape, failed, shape, show
 
 _STRING = st.Scalar("String")
 
@@ -205,8 +205,11 @@ def apply(ctx: Context, coll: str, steps: list[Step], fields: dict | None = None
 
 
 def _type_source(path: Path, source: str | None, fields: dict | None) -> dict:
-    """Where core places a failed conversion: a backfill's expression (stored, so `<no source>`), else the
-    field's type, in its signature's own source (a top-level field's; a nested one's has no place here)."""
+    """Where core places a failed conversion: a backfill's expression (stored, so `<no source>`), a
+    default's (drawn in its stored text, core's inline source `foo`), else the field's type, in its
+    signature's own source (a top-level field's; a nested one's has no place here)."""
+    if isinstance(source, DefaultSource):
+        return {"inline": str(source)}
     spec = (fields or {}).get(path[0]) if source is None and len(path) == 1 else None
     if not isinstance(spec, dict) or not isinstance(spec.get("signature"), str):
         return {}

@@ -15,6 +15,7 @@ from ... import ast
 from ...errors import FQLError
 from . import schema_types as st
 from .shapes import (
+    DefaultSource,
     Field,
     Hint,
     Item,
@@ -121,7 +122,13 @@ class Rewind:
             return self._fail(f"Cannot backfill field `{show(path)}`, as it is not in the submitted schema", at=at)
         if found == "wildcard":
             return self._fail(f"Cannot backfill field, as there is a wildcard in the same struct as `{show(path)}`", at=at)
-        mismatch = _literal_mismatch(item.value, found.schema())
+        expected = found.schema()
+        if found.source == "split" and isinstance(expected, st.Union):
+            # A split's source has the union of its targets' types and null, which core's typer shows
+            # last member first (SchemaCollectionSpec "doesn't fail the runtime typecheck for defaults of
+            # phantom fields": `Null | String | Int` for a split into an Int and a String).
+            expected = st.Union(tuple(reversed(expected.members)))
+        mismatch = _literal_mismatch(item.value, expected)
         if mismatch is not None:
             self._fail(mismatch, Hint("Field type defined here", span=found.type_span), at=item.value_at)
         later = found.by
@@ -197,7 +204,7 @@ class Rewind:
                 at=at,
             )
         elif isinstance(found, Field) and found.present and found.source == "schema" and found.default is not None:
-            self.steps.append(Step("add", path, type=found.schema(), backfill=found.default))
+            self.steps.append(Step("add", path, type=found.schema(), backfill=DefaultSource(found.default)))
         elif found == "wildcard":
             self._fail(f"Cannot move field `{show(path)}` out of a struct with a wildcard definition", at=at)
         parent = self._parent(path)
@@ -340,7 +347,7 @@ class Rewind:
                 suggest(self.where, closing_brace(self.where), "Add a `backfill` migration", [f"backfill {show(path)} = <expr>"]),
                 at=at,
             )
-        return found.default
+        return None if found.default is None else DefaultSource(found.default)
 
     def _move_conflicts(self, item: Item) -> None:
         into, at = item.field, item.at()

@@ -224,6 +224,11 @@ class Hint:
     suggestion: str | None = attrs.field(default=None, kw_only=True)
 
 
+class DefaultSource(str):
+    """A field's stored default, filling a field as its backfill: core converts it from the collection's
+    stored definition, parsed as the inline source `foo` (SchemaTranslator), so a failure is drawn there."""
+
+
 @frozen
 class Problem:
     message: str
@@ -234,6 +239,8 @@ class Problem:
     #: signature's text (drawn whole, under `*field:<coll>:<field>*`).
     field: str | None = attrs.field(default=None, kw_only=True)
     signature: str = attrs.field(default="", kw_only=True)
+    #: A problem with a default filling a field: its stored text, drawn whole under core's source `foo`.
+    inline: str | None = attrs.field(default=None, kw_only=True)
 
 
 def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
@@ -242,7 +249,12 @@ def failed(coll: str, problems: list[Problem]) -> QueryRuntimeError:
     lines = []
     for problem in problems:
         lines += f"error: {problem.message}".split("\n")
-        if problem.field is None:
+        if problem.inline is not None:
+            from ...schema.errors import Diagnostic
+
+            drawn = Diagnostic("", 0, len(problem.inline)).render(problem.inline, "foo")
+            lines += drawn.split("\n")[1:]
+        elif problem.field is None:
             lines.append("at <no source>")
         else:
             text = problem.signature.rstrip()

@@ -255,6 +255,9 @@ class RuntimeEnv(Env):
             return None
         return found
 
+    def document_record(self, name: str) -> ty.Type | None:
+        return self._record(name) if self._shape(name) is not None else None
+
     def _record(self, name: str) -> ty.Record | None:
         """A document type's fields: a user document's, or a native one's (its alias, from the table)."""
         if name in self._records:

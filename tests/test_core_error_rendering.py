@@ -149,6 +149,16 @@ def test_an_empty_query(db):
     )
 
 
+def test_a_query_that_starts_with_a_closing_bracket(db):
+    # ExprParserSpec "handle unexpected close": core finds no statement where the query starts.
+    assert summary(db, "}") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n1 | }\n  | ^\n  |"
+    )
+    assert summary(db, "\n  )").startswith("error: Unexpected end of query. Expected statement or expression\nat *query*:2:3\n")
+    # Not a `;`: core's parser reads past it.
+    assert summary(db, ";").startswith("error: Unexpected `;`")
+
+
 # -- SpanSpec -------------------------------------------------------------------------------------------
 
 REPLACEMENTS = [

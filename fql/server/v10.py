@@ -384,7 +384,7 @@ def _parse_summary(err: ParseError, source: str) -> str:
     source_line = _shown(err.source_line)
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     description = _shown(err.description)
-    if description.startswith(_NO_FIRST_STATEMENT) and _at_start(source, err.line, err.column):
+    if _no_first_statement(description) and _at_start(source, err.line, err.column):
         description = "Unexpected end of query. Expected statement or expression"
     hints = [
         Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
@@ -401,6 +401,19 @@ def _parse_summary(err: ParseError, source: str) -> str:
             + f"\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
         )
     return "\n".join([head, *(_shown(hint) for hint in hints)])
+
+
+def _no_first_statement(description: str) -> bool:
+    """Whether a parse error says the query's first token begins no statement: a lexer error, or a token
+    that begins no expression (`}`, ExprParserSpec "handle unexpected close"; not a `;`, past which core
+    looks further)."""
+    if description.startswith(_NO_FIRST_STATEMENT):
+        return True
+    return (
+        description.startswith("Unexpected `")
+        and not description.startswith("Unexpected `;`")
+        and description.endswith(", expected expression or statement")
+    )
 
 
 def _at_start(source: str, line: int, column: int) -> bool:

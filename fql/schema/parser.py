@@ -575,13 +575,16 @@ class _Reader:
             self.fail("Expected expression", start, end)
         return program.body[0]
 
-    def fql_statements(self, start: int, end: int) -> ast.Program:
+    def fql_statements(self, start: int, end: int, stop_unexpected: bool = False) -> ast.Program | None:
         """Parse text[start:end] as v10 statements; a parse error's offset in it, shifted by `start`, is
-        where it is in the file."""
+        where it is in the file. With `stop_unexpected`, None where the parser stops at a token it does
+        not expect (ParseError.unexpected) and reports no error of its own."""
         source = self.text[start:end]
         try:
             return display.parse_kept(source)
         except ParseError as err:
+            if stop_unexpected and err.unexpected:
+                return None
             if err.span is not None and err.span.end:
                 offset, width = err.span.start, err.span.end - err.span.start
             else:
@@ -615,9 +618,15 @@ class _Reader:
             self.fail(_expected(["`}`"]), len(self.text))
         if not self.text[brace + 1 : close].strip():
             self.fail("Unexpected end of block. Expected statement or expression", close)
-        body = self.fql_statements(brace + 1, close).body
+        body = self.fql_statements(brace + 1, close, stop_unexpected=True)
+        if body is None:
+            # A body core's expression parser stops in without an error of its own (`{ 2... }`): core
+            # skips it as invalid text, from the `(` on, and its converter says `Expected a function
+            # definition` there (FSLNodeParserSpec "parse invalid function bodies").
+            self.pos = scan.invalid_end(self.text, brace)
+            return Invalid(open_paren, self.pos)
         self.pos = close + 1
-        return Function(args, open_paren, close_paren, ret, body, open_paren, self.pos, brace + 1)
+        return Function(args, open_paren, close_paren, ret, body.body, open_paren, self.pos, brace + 1)
 
     def params(self) -> list[Arg]:
         args: list[Arg] = []

@@ -2092,8 +2092,30 @@ def test_fql_applies_a_migration_as_stated() -> None:
 
 
 #: Core reads a function whose signature or body does not parse as a function with an invalid value
-#: (FSLNodeParserSpec "parse invalid function bodies", "error functions nicely"), from its `(`.
-INVALID_FUNCTIONS = [("function foo(): bar baz", (12, 23)), ("function foo() bar", (12, 18))]
+#: (FSLNodeParserSpec "parse invalid function bodies", "error functions nicely"), from its `(`: a body
+#: its expression parser stops in without an error of its own too (one it reports, a keyword as a name
+#: or a missing return, is reported instead).
+INVALID_FUNCTIONS = [
+    ("function foo(): bar baz", (12, 23)),
+    ("function foo() bar", (12, 18)),
+    ("function bar() { 2... }", (12, 23)),
+    ("function bar() { if (3..) 4 }", (12, 29)),
+    ("function bar() {\n  1 +\n}\ncollection Foo {}", (12, 24)),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("function bar() { let if = 1; 2 }", "Invalid identifier"),
+        ("function bar() { let x = 1 }", "Missing return expression"),
+        ("function bar() { { a: 1, a: 2 } }", "Duplicate key"),
+    ],
+)
+def test_a_function_body_error_core_reports_is_the_error(source: str, message: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert [d.message for d in err.value.diagnostics] == [message]
 
 
 @pytest.mark.parametrize(("source", "span"), INVALID_FUNCTIONS)

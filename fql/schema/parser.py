@@ -367,11 +367,12 @@ class _Reader:
     def field(self) -> Node | None:
         """`name: Type = default`, `compute name: Type = lambda`, `*: Type` (core's fieldItem)."""
         save = self.pos
-        kind, kw_start = "defined", None
+        kind, kw_span = "defined", None
         compute = self.keyword(("compute",))
         if compute is not None:
-            kind, kw_start = "compute", compute.start
             self.nl()
+            # Core's `compute` token takes the space after it: its keyword runs to the name.
+            kind, kw_span = "compute", (compute.start, self.pos)
         if self.peek("*"):
             name = Name("*", self.pos, self.pos + 1)
             self.pos += 1
@@ -405,7 +406,7 @@ class _Reader:
             return None
         end = value.end if value else ctype.end if ctype else name.end
         start = ctype.colon if ctype else value.start if value else name.end
-        kw = Name("field", name.start if kw_start is None else kw_start, name.end if kw_start is None else kw_start + 7)
+        kw = Name("field", *(kw_span or (name.start, name.end)))
         return Node(kw, name, Field(kind, ctype, value, start, end), save, end, [])
 
     def no_nested_defaults(self, ctype: Type, value: Lit) -> None:

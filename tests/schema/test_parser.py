@@ -2141,3 +2141,13 @@ def test_mangled_schemas_give_fsl_errors() -> None:
             parse(text)
         except FSLError as err:
             assert err.errors
+
+
+def test_a_computed_fields_keyword_runs_to_its_name() -> None:
+    # Core's `compute` token takes the space after it (FSLNodeParserSpec "parse computed fields": the
+    # keyword at (0, 8) in `compute foo = ...`), so an error about the member underlines that too.
+    with pytest.raises(FSLError) as err:
+        parse("role R { compute x = (x) => 1 }", "*fsl*")
+    assert err.value.errors == [
+        "error: Invalid member `field`\nat *fsl*:1:10\n  |\n1 | role R { compute x = (x) => 1 }\n  |          ^^^^^^^^\n  |"
+    ]

@@ -155,8 +155,19 @@ def test_a_query_that_starts_with_a_closing_bracket(db):
         "error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n1 | }\n  | ^\n  |"
     )
     assert summary(db, "\n  )").startswith("error: Unexpected end of query. Expected statement or expression\nat *query*:2:3\n")
-    # Not a `;`: core's parser reads past it.
-    assert summary(db, ";").startswith("error: Unexpected `;`")
+    # A comment before it is no statement either.
+    assert summary(db, "/* a */ }").startswith("error: Unexpected end of query. Expected statement or expression\nat *query*:1:9\n")
+
+
+def test_a_query_that_starts_with_a_separator(db):
+    # Core's parser takes the `;`s, newlines and comments a query starts with as the separator after no
+    # statement, and says so where they end, whatever follows.
+    assert summary(db, ";") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:1:2\n  |\n1 | ;\n  |  ^\n  |"
+    )
+    assert summary(db, ";; // c\n  1") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:2:3\n  |\n2 |   1\n  |   ^\n  |"
+    )
 
 
 # -- SpanSpec -------------------------------------------------------------------------------------------

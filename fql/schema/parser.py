@@ -89,7 +89,7 @@ def _parse(text: str, filename: str) -> list[Item]:
             raise FSLError(reader.errors, text, filename)
         items, errors = convert.convert(nodes)  # it prints what FSL holds of FQL, as deep as it nests
     except _Abort as abort:
-        raise FSLError([abort.diagnostic], text, filename) from None
+        raise FSLError(abort.diagnostics, text, filename) from None
     except RecursionError:
         raise FSLError([Diagnostic("The schema nests deeper than fql can parse", 0, 1)], text, filename) from None
     if errors:
@@ -98,10 +98,12 @@ def _parse(text: str, filename: str) -> list[Item]:
 
 
 class _Abort(Exception):
-    """A syntax error: core's parser stops at the first."""
+    """A syntax error: core's parser stops at the first. `more` are the errors embedded FQL's parser
+    reported with it (core's parser goes on after a duplicate key), each rendered after it."""
 
-    def __init__(self, diagnostic: Diagnostic):
+    def __init__(self, diagnostic: Diagnostic, more: tuple[Diagnostic, ...] = ()):
         self.diagnostic = diagnostic
+        self.diagnostics = [diagnostic, *more]
 
 
 def _expected(names: t.Iterable[str]) -> str:
@@ -586,12 +588,29 @@ class _Reader:
         except ParseError as err:
             if stop_unexpected and err.unexpected:
                 return None
-            if err.span is not None and err.span.end:
-                offset, width = err.span.start, err.span.end - err.span.start
-            else:
-                offset, width = scan.offset(source, err.line, err.column), 1
-            offset = min(offset, len(source)) + start
-            raise _Abort(Diagnostic(err.description, offset, offset + max(width, 1), err.annotation)) from None
+            more = tuple(self.placed(e, source, start) for e in err.more)
+            raise _Abort(self.placed(err, source, start), more) from None
+
+    @staticmethod
+    def placed(err: ParseError, source: str, start: int) -> Diagnostic:
+        """A v10 parse error of text[start:] as core renders it in the file: its span where core's error
+        names one (`Invalid identifier`), else one character where it is; its hints and causes under it
+        (`Key originally used here`, a missing return's `Statement does not return a value`)."""
+        if err.marks_span and err.span is not None and err.span.end:
+            offset, width = err.span.start, err.span.end - err.span.start
+        elif err.span is not None and err.span.end and not err.unexpected and not err.parse_hints:
+            offset, width = err.span.start, err.span.end - err.span.start
+        else:
+            offset, width = scan.offset(source, err.line, err.column), 1
+            if err.description == "Missing return expression" and offset >= len(source.rstrip()):
+                # Core's is past the spaces after the last statement: where the block's `}` is.
+                offset = len(source)
+        offset = min(offset, len(source)) + start
+        hints = tuple(
+            Diagnostic(message, at + start, end + start, suggestion=suggestion, label=kind)
+            for kind, message, at, end, suggestion in err.parse_hints
+        )
+        return Diagnostic(err.description, offset, offset + max(width, 1), err.annotation, hints=hints)
 
     def signature_and_body(self) -> Function | Invalid:
         """`(params): Ret { body }` (core's `func`)."""
@@ -706,4 +725,4 @@ def read(text: str) -> list[Node]:
     try:
         return _Reader(text).file()
     except _Abort as abort:
-        raise FSLError([abort.diagnostic], text, "main.fsl") from None
+        raise FSLError(abort.diagnostics, text, "main.fsl") from None

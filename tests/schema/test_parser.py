@@ -1832,7 +1832,14 @@ at main.fsl:2:15
     ),
     (
         "function f(x) {\n  let y = 1\n}\n",
+        # Core's Failure.MissingReturn: where the block's `}` is, its cause the `let`.
         """error: Missing return expression
+at main.fsl:3:1
+  |
+3 | }
+  | ^
+  |
+cause: Statement does not return a value
 at main.fsl:2:3
   |
 2 |   let y = 1
@@ -2150,4 +2157,21 @@ def test_a_computed_fields_keyword_runs_to_its_name() -> None:
         parse("role R { compute x = (x) => 1 }", "*fsl*")
     assert err.value.errors == [
         "error: Invalid member `field`\nat *fsl*:1:10\n  |\n1 | role R { compute x = (x) => 1 }\n  |          ^^^^^^^^\n  |"
+    ]
+
+
+def test_a_function_body_error_is_rendered_with_its_hints_and_the_errors_after_it() -> None:
+    # Core's parser reports the errors it emits in a body as it does in a query: with their hints, each
+    # one after the other (it goes on after a duplicate key).
+    source = "function bar() { {a: 1, a: 2, a: 3} }"
+    with pytest.raises(FSLError) as err:
+        parse(source, "*fsl*")
+    one = "error: Duplicate key\nat *fsl*:1:{}\n  |\n1 | {}\n  | {}^\n  |\n"
+    hint = f"hint: Key originally used here\n  |\n1 | {source}\n  |                   ^\n  |"
+    assert err.value.errors == [one.format(25, source, " " * 24) + hint, one.format(31, source, " " * 30) + hint]
+    with pytest.raises(FSLError) as err:
+        parse("function bar() { let x = 1 }", "*fsl*")
+    assert err.value.errors == [
+        "error: Missing return expression\nat *fsl*:1:28\n  |\n1 | function bar() { let x = 1 }\n  |                            ^\n  |\n"
+        "cause: Statement does not return a value\n  |\n1 | function bar() { let x = 1 }\n  |                  ^^^^^^^^^\n  |"
     ]

@@ -130,6 +130,11 @@ class ParseError(FQLError):
         #: Core's hints under the error: (kind, message, start, end, suggested text or None), offsets in the
         #: query; the kind is what the line starts with (`hint`, or `cause` for core's HintType.Cause).
         self.parse_hints = parse_hints
+        #: Whether the parser stopped at a token or character its grammar does not allow there (core's
+        #: fastparse failing, `Expected ...`), not at an error core's parser reports itself (a keyword as
+        #: a name, a duplicate key, a missing return): an FSL function whose body fails so is an invalid
+        #: value to core, which reports the function, not the body.
+        self.unexpected = False
 
     @property
     def detail(self) -> str:

@@ -149,6 +149,27 @@ def test_an_empty_query(db):
     )
 
 
+def test_a_query_that_starts_with_a_closing_bracket(db):
+    # ExprParserSpec "handle unexpected close": core finds no statement where the query starts.
+    assert summary(db, "}") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n  |\n1 | }\n  | ^\n  |"
+    )
+    assert summary(db, "\n  )").startswith("error: Unexpected end of query. Expected statement or expression\nat *query*:2:3\n")
+    # A comment before it is no statement either.
+    assert summary(db, "/* a */ }").startswith("error: Unexpected end of query. Expected statement or expression\nat *query*:1:9\n")
+
+
+def test_a_query_that_starts_with_a_separator(db):
+    # Core's parser takes the `;`s, newlines and comments a query starts with as the separator after no
+    # statement, and says so where they end, whatever follows.
+    assert summary(db, ";") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:1:2\n  |\n1 | ;\n  |  ^\n  |"
+    )
+    assert summary(db, ";; // c\n  1") == (
+        "error: Unexpected end of query. Expected statement or expression\nat *query*:2:3\n  |\n2 |   1\n  |   ^\n  |"
+    )
+
+
 # -- SpanSpec -------------------------------------------------------------------------------------------
 
 REPLACEMENTS = [

@@ -322,19 +322,26 @@ def test_short_lambdas():
 
 
 @pytest.mark.parametrize(
-    "text, column",
+    "text, column, end",
     [
-        (".foo", 1),
-        ("{ let a = .foo; 3 }", 11),
-        ("2 + .foo", 1),
-        ("(.foo + .bar) / 3", 1),
-        ("[.a]", 2),
-        ("if (.a) 1", 5),
+        (".foo", 1, 4),
+        ("{ let a = .foo; 3 }", 11, 14),
+        ("2 + .foo", 1, 8),
+        ("(.foo + .bar) / 3", 1, 17),
+        ("[.a]", 2, 3),
+        ("if (.a) 1", 5, 6),
     ],
 )
-def test_short_lambda_outside_arguments(text, column):
+def test_short_lambda_outside_arguments(text, column, end):
+    # Core's InvalidShortLambda spans the whole expression the bare `.x` is in, and is underlined.
     err = error(text)
-    assert (err.description, err.column) == ("Invalid anonymous field access", column)
+    assert (err.description, err.column, err.span.end, err.marks_span) == ("Invalid anonymous field access", column, end, True)
+
+
+def test_each_short_lambda_outside_arguments_is_reported():
+    # Core's parser goes on after one (ExprParserSpec: `continue`), so each is an error of its own.
+    err = error(".a; .b + 1")
+    assert [(e.column, e.span.end) for e in (err, *err.more)] == [(1, 2), (5, 10)]
 
 
 def test_arrows():

@@ -89,6 +89,7 @@ def parse_v10(text: str, parser: Lark | None = None) -> ast.Program:
         program, failure = parser.parse(text), None
     except UnexpectedInput as err:
         program, failure = None, v10.convert(err, text, parser.terminals)
+        failure.unexpected = failure.description != "Invalid identifier"
     except ParseError as err:
         program, failure = None, v10.locate(err, text)
     finally:

@@ -836,10 +836,13 @@ def _missing_return(let: ast.Let, **place: t.Any) -> ParseError:
 
 
 def _node(value: t.Any) -> ast.Node:
-    """An expression where a short lambda is not allowed (`(.x)` is a lambda value there)."""
+    """An expression where a short lambda is not allowed (`(.x)` is a lambda value there).
+
+    Core's Failure.InvalidShortLambda underlines the whole expression the bare `.x` is in (`2 + .foo`), and
+    its parser goes on after it (ExprParserSpec "reject short lambdas outside of calls")."""
     if isinstance(value, _Short):
         if not value.paren:
-            raise _fail("Invalid anonymous field access", value.body)
+            emit(_fail("Invalid anonymous field access", value.body, marks_span=True))
         return _lambda(value)
     return value
 

@@ -89,7 +89,7 @@ def _parse(text: str, filename: str) -> list[Item]:
             raise FSLError(reader.errors, text, filename)
         items, errors = convert.convert(nodes)  # it prints what FSL holds of FQL, as deep as it nests
     except _Abort as abort:
-        raise FSLError([abort.diagnostic], text, filename) from None
+        raise FSLError(abort.diagnostics, text, filename) from None
     except RecursionError:
         raise FSLError([Diagnostic("The schema nests deeper than fql can parse", 0, 1)], text, filename) from None
     if errors:
@@ -98,10 +98,12 @@ def _parse(text: str, filename: str) -> list[Item]:
 
 
 class _Abort(Exception):
-    """A syntax error: core's parser stops at the first."""
+    """A syntax error: core's parser stops at the first. `more` are the errors embedded FQL's parser
+    reported with it (core's parser goes on after a duplicate key), each rendered after it."""
 
-    def __init__(self, diagnostic: Diagnostic):
+    def __init__(self, diagnostic: Diagnostic, more: tuple[Diagnostic, ...] = ()):
         self.diagnostic = diagnostic
+        self.diagnostics = [diagnostic, *more]
 
 
 def _expected(names: t.Iterable[str]) -> str:
@@ -367,11 +369,12 @@ class _Reader:
     def field(self) -> Node | None:
         """`name: Type = default`, `compute name: Type = lambda`, `*: Type` (core's fieldItem)."""
         save = self.pos
-        kind, kw_start = "defined", None
+        kind, kw_span = "defined", None
         compute = self.keyword(("compute",))
         if compute is not None:
-            kind, kw_start = "compute", compute.start
             self.nl()
+            # Core's `compute` token takes the space after it: its keyword runs to the name.
+            kind, kw_span = "compute", (compute.start, self.pos)
         if self.peek("*"):
             name = Name("*", self.pos, self.pos + 1)
             self.pos += 1
@@ -405,7 +408,7 @@ class _Reader:
             return None
         end = value.end if value else ctype.end if ctype else name.end
         start = ctype.colon if ctype else value.start if value else name.end
-        kw = Name("field", name.start if kw_start is None else kw_start, name.end if kw_start is None else kw_start + 7)
+        kw = Name("field", *(kw_span or (name.start, name.end)))
         return Node(kw, name, Field(kind, ctype, value, start, end), save, end, [])
 
     def no_nested_defaults(self, ctype: Type, value: Lit) -> None:
@@ -575,19 +578,39 @@ class _Reader:
             self.fail("Expected expression", start, end)
         return program.body[0]
 
-    def fql_statements(self, start: int, end: int) -> ast.Program:
+    def fql_statements(self, start: int, end: int, stop_unexpected: bool = False) -> ast.Program | None:
         """Parse text[start:end] as v10 statements; a parse error's offset in it, shifted by `start`, is
-        where it is in the file."""
+        where it is in the file. With `stop_unexpected`, None where the parser stops at a token it does
+        not expect (ParseError.unexpected) and reports no error of its own."""
         source = self.text[start:end]
         try:
             return display.parse_kept(source)
         except ParseError as err:
-            if err.span is not None and err.span.end:
-                offset, width = err.span.start, err.span.end - err.span.start
-            else:
-                offset, width = scan.offset(source, err.line, err.column), 1
-            offset = min(offset, len(source)) + start
-            raise _Abort(Diagnostic(err.description, offset, offset + max(width, 1), err.annotation)) from None
+            if stop_unexpected and err.unexpected:
+                return None
+            more = tuple(self.placed(e, source, start) for e in err.more)
+            raise _Abort(self.placed(err, source, start), more) from None
+
+    @staticmethod
+    def placed(err: ParseError, source: str, start: int) -> Diagnostic:
+        """A v10 parse error of text[start:] as core renders it in the file: its span where core's error
+        names one (`Invalid identifier`), else one character where it is; its hints and causes under it
+        (`Key originally used here`, a missing return's `Statement does not return a value`)."""
+        if err.marks_span and err.span is not None and err.span.end:
+            offset, width = err.span.start, err.span.end - err.span.start
+        elif err.span is not None and err.span.end and not err.unexpected and not err.parse_hints:
+            offset, width = err.span.start, err.span.end - err.span.start
+        else:
+            offset, width = scan.offset(source, err.line, err.column), 1
+            if err.description == "Missing return expression" and offset >= len(source.rstrip()):
+                # Core's is past the spaces after the last statement: where the block's `}` is.
+                offset = len(source)
+        offset = min(offset, len(source)) + start
+        hints = tuple(
+            Diagnostic(message, at + start, end + start, suggestion=suggestion, label=kind)
+            for kind, message, at, end, suggestion in err.parse_hints
+        )
+        return Diagnostic(err.description, offset, offset + max(width, 1), err.annotation, hints=hints)
 
     def signature_and_body(self) -> Function | Invalid:
         """`(params): Ret { body }` (core's `func`)."""
@@ -615,9 +638,15 @@ class _Reader:
             self.fail(_expected(["`}`"]), len(self.text))
         if not self.text[brace + 1 : close].strip():
             self.fail("Unexpected end of block. Expected statement or expression", close)
-        body = self.fql_statements(brace + 1, close).body
+        body = self.fql_statements(brace + 1, close, stop_unexpected=True)
+        if body is None:
+            # A body core's expression parser stops in without an error of its own (`{ 2... }`): core
+            # skips it as invalid text, from the `(` on, and its converter says `Expected a function
+            # definition` there (FSLNodeParserSpec "parse invalid function bodies").
+            self.pos = scan.invalid_end(self.text, brace)
+            return Invalid(open_paren, self.pos)
         self.pos = close + 1
-        return Function(args, open_paren, close_paren, ret, body, open_paren, self.pos, brace + 1)
+        return Function(args, open_paren, close_paren, ret, body.body, open_paren, self.pos, brace + 1)
 
     def params(self) -> list[Arg]:
         args: list[Arg] = []
@@ -696,4 +725,4 @@ def read(text: str) -> list[Node]:
     try:
         return _Reader(text).file()
     except _Abort as abort:
-        raise FSLError([abort.diagnostic], text, "main.fsl") from None
+        raise FSLError(abort.diagnostics, text, "main.fsl") from None

@@ -380,11 +380,13 @@ _NO_FIRST_STATEMENT = ("Unterminated string", "Unexpected character ", "Unexpect
 def _parse_summary(err: ParseError, source: str) -> str:
     """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
     shows one inside a body's constraint failure)."""
+    if err.description.startswith("Unexpected `;`") and _at_start(source, err.line, err.column):
+        err = _past_separators(source)
     gutter = " " * len(str(err.line))
     source_line = _shown(err.source_line)
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     description = _shown(err.description)
-    if description.startswith(_NO_FIRST_STATEMENT) and _at_start(source, err.line, err.column):
+    if _no_first_statement(description) and _at_start(source, err.line, err.column):
         description = "Unexpected end of query. Expected statement or expression"
     hints = [
         Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
@@ -403,13 +405,63 @@ def _parse_summary(err: ParseError, source: str) -> str:
     return "\n".join([head, *(_shown(hint) for hint in hints)])
 
 
+def _skipped(source: str, pos: int, blanks: str) -> int:
+    """Past the characters in `blanks` and the comments (block comments nest) from `pos` on."""
+    while pos < len(source):
+        if source[pos] in blanks:
+            pos += 1
+        elif source.startswith("//", pos):
+            end = source.find("\n", pos)
+            pos = len(source) if end < 0 else end
+        elif source.startswith("/*", pos):
+            depth, pos = 1, pos + 2
+            while pos < len(source) and depth:
+                if source.startswith("/*", pos):
+                    depth, pos = depth + 1, pos + 2
+                elif source.startswith("*/", pos):
+                    depth, pos = depth - 1, pos + 2
+                else:
+                    pos += 1
+        else:
+            break
+    return pos
+
+
+def _past_separators(source: str) -> ParseError:
+    """Core's `Unexpected end of query` for a query that starts with `;`: its parser takes the `;`s,
+    newlines, spaces and comments there as the separator after no statement, and finds none after them."""
+    pos = _skipped(source, 0, " \t\r\n;")
+    line = source.count("\n", 0, pos) + 1
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    return ParseError(
+        "Unexpected end of query. Expected statement or expression",
+        line=line,
+        column=pos - start + 1,
+        source_line=source[start : len(source) if end < 0 else end],
+    )
+
+
+def _no_first_statement(description: str) -> bool:
+    """Whether a parse error says the query's first token begins no statement: a lexer error, or a token
+    that begins no expression (`}`, ExprParserSpec "handle unexpected close"; not a `;`, past which core
+    looks further)."""
+    if description.startswith(_NO_FIRST_STATEMENT):
+        return True
+    return (
+        description.startswith("Unexpected `")
+        and not description.startswith("Unexpected `;`")
+        and description.endswith(", expected expression or statement")
+    )
+
+
 def _at_start(source: str, line: int, column: int) -> bool:
-    """Whether (line, column) is where the query's first token is (or its end, when it has none)."""
-    lines = source.split("\n")
-    for number, text in enumerate(lines, 1):
-        if text.strip():
-            return (line, column) == (number, len(text) - len(text.lstrip()) + 1)
-    return True
+    """Whether (line, column) is where the query's first token is, past spaces and comments (or its end,
+    when it has none)."""
+    pos = _skipped(source, 0, " \t\r\n")
+    if pos >= len(source.rstrip()):
+        return True
+    return (line, column) == (source.count("\n", 0, pos) + 1, pos - (source.rfind("\n", 0, pos) + 1) + 1)
 
 
 def _parse_underline(err: ParseError) -> str:

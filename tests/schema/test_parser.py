@@ -1832,7 +1832,14 @@ at main.fsl:2:15
     ),
     (
         "function f(x) {\n  let y = 1\n}\n",
+        # Core's Failure.MissingReturn: where the block's `}` is, its cause the `let`.
         """error: Missing return expression
+at main.fsl:3:1
+  |
+3 | }
+  | ^
+  |
+cause: Statement does not return a value
 at main.fsl:2:3
   |
 2 |   let y = 1
@@ -2092,8 +2099,30 @@ def test_fql_applies_a_migration_as_stated() -> None:
 
 
 #: Core reads a function whose signature or body does not parse as a function with an invalid value
-#: (FSLNodeParserSpec "parse invalid function bodies", "error functions nicely"), from its `(`.
-INVALID_FUNCTIONS = [("function foo(): bar baz", (12, 23)), ("function foo() bar", (12, 18))]
+#: (FSLNodeParserSpec "parse invalid function bodies", "error functions nicely"), from its `(`: a body
+#: its expression parser stops in without an error of its own too (one it reports, a keyword as a name
+#: or a missing return, is reported instead).
+INVALID_FUNCTIONS = [
+    ("function foo(): bar baz", (12, 23)),
+    ("function foo() bar", (12, 18)),
+    ("function bar() { 2... }", (12, 23)),
+    ("function bar() { if (3..) 4 }", (12, 29)),
+    ("function bar() {\n  1 +\n}\ncollection Foo {}", (12, 24)),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("function bar() { let if = 1; 2 }", "Invalid identifier"),
+        ("function bar() { let x = 1 }", "Missing return expression"),
+        ("function bar() { { a: 1, a: 2 } }", "Duplicate key"),
+    ],
+)
+def test_a_function_body_error_core_reports_is_the_error(source: str, message: str) -> None:
+    with pytest.raises(FSLError) as err:
+        parse(source)
+    assert [d.message for d in err.value.diagnostics] == [message]
 
 
 @pytest.mark.parametrize(("source", "span"), INVALID_FUNCTIONS)
@@ -2119,3 +2148,30 @@ def test_mangled_schemas_give_fsl_errors() -> None:
             parse(text)
         except FSLError as err:
             assert err.errors
+
+
+def test_a_computed_fields_keyword_runs_to_its_name() -> None:
+    # Core's `compute` token takes the space after it (FSLNodeParserSpec "parse computed fields": the
+    # keyword at (0, 8) in `compute foo = ...`), so an error about the member underlines that too.
+    with pytest.raises(FSLError) as err:
+        parse("role R { compute x = (x) => 1 }", "*fsl*")
+    assert err.value.errors == [
+        "error: Invalid member `field`\nat *fsl*:1:10\n  |\n1 | role R { compute x = (x) => 1 }\n  |          ^^^^^^^^\n  |"
+    ]
+
+
+def test_a_function_body_error_is_rendered_with_its_hints_and_the_errors_after_it() -> None:
+    # Core's parser reports the errors it emits in a body as it does in a query: with their hints, each
+    # one after the other (it goes on after a duplicate key).
+    source = "function bar() { {a: 1, a: 2, a: 3} }"
+    with pytest.raises(FSLError) as err:
+        parse(source, "*fsl*")
+    one = "error: Duplicate key\nat *fsl*:1:{}\n  |\n1 | {}\n  | {}^\n  |\n"
+    hint = f"hint: Key originally used here\n  |\n1 | {source}\n  |                   ^\n  |"
+    assert err.value.errors == [one.format(25, source, " " * 24) + hint, one.format(31, source, " " * 30) + hint]
+    with pytest.raises(FSLError) as err:
+        parse("function bar() { let x = 1 }", "*fsl*")
+    assert err.value.errors == [
+        "error: Missing return expression\nat *fsl*:1:28\n  |\n1 | function bar() { let x = 1 }\n  |                            ^\n  |\n"
+        "cause: Statement does not return a value\n  |\n1 | function bar() { let x = 1 }\n  |                  ^^^^^^^^^\n  |"
+    ]

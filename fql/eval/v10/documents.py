@@ -171,9 +171,7 @@ def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
     if type(doc) is not Document:
         return doc
     data = doc.data
-    # Which collections are live, asked once for each while nothing is written.
-    known = ctx.state.cache.setdefault(("live collections", ctx.state.write_gen), {})
-    found = _deleted_refs(ctx, data, known)
+    found = _deleted_refs(ctx, data)
     if found is data:
         return doc
     out = Document(doc.ref, doc.ts, found, doc.ttl)
@@ -184,14 +182,16 @@ def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
 _WALKED = (Ref, dict, list)
 
 
-def _deleted_refs(ctx: Context, value: t.Any, known: dict) -> t.Any:
+def _deleted_refs(ctx: Context, value: t.Any) -> t.Any:
     """`value` with its references to documents of deleted collections swapped (the same object if none
-    is); `known` remembers each collection's answer."""
+    is)."""
     kind = type(value)
     if kind is Ref:
         coll = value.collection
         if coll is None or coll.collection is None:
             return value  # a collection, or a native document (a key, a schema document)
+        # Which collections are live, asked once for each while nothing is written.
+        known = ctx.state.cache.setdefault(("live collections", ctx.state.write_gen), {})
         alive = known.get(coll)
         if alive is None:
             try:
@@ -205,7 +205,7 @@ def _deleted_refs(ctx: Context, value: t.Any, known: dict) -> t.Any:
         out = None
         for k, v in value.items():
             if type(v) in _WALKED:
-                new = _deleted_refs(ctx, v, known)
+                new = _deleted_refs(ctx, v)
                 if new is not v:
                     out = dict(value) if out is None else out
                     out[k] = new
@@ -214,7 +214,7 @@ def _deleted_refs(ctx: Context, value: t.Any, known: dict) -> t.Any:
         items = None
         for i, v in enumerate(value):
             if type(v) in _WALKED:
-                new = _deleted_refs(ctx, v, known)
+                new = _deleted_refs(ctx, v)
                 if new is not v:
                     items = list(value) if items is None else items
                     items[i] = new

@@ -5,25 +5,17 @@ value, its static type (core's `typeStr`, and a method's signature), or its erro
 
 from __future__ import annotations
 
-import pytest
-
 import fql
-from fql.errors import FQLError
+from tests.helpers import query_v10, query_v10_error, type_of
 
 
-def ok(db: fql.Database, query: str, typecheck: bool = True):
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck)[0]
+def ok(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None):
+    return query_v10(db, query, secret, typecheck=typecheck)
 
 
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
-    """(code, message, (start, end)) of the query's error."""
-    with pytest.raises(FQLError) as info:
-        ok(db, query, typecheck)
-    e = info.value
+def err(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None) -> tuple:
+    """(code, message, (start, end)) of the query's error, as core's QueryRuntimeFailure.Simple shows it."""
+    e = query_v10_error(db, query, secret, typecheck=typecheck)
     return e.v10_code, e.description, (e.span.start, e.span.end) if e.span is not None else None
 
 

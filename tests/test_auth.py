@@ -14,6 +14,7 @@ import fql
 from fql.auth import credentials, secrets
 from fql.auth.credentials import TEST_PARAMS, Argon2Params, Passwords
 from fql.errors import FQLError
+from tests.helpers import query_error as error
 
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
 DENIED = "Insufficient privileges to perform the action."
@@ -21,13 +22,6 @@ ARGON2_PARAMS = re.compile(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$")
 
 
 # -- helpers (also used by test_permissions.py and test_sessions.py) ------------------------------------
-
-
-def error(db: fql.Database, text: str, secret: str | None = None) -> FQLError:
-    """The FQLError `text` raises when run with `secret`."""
-    with pytest.raises(FQLError) as info:
-        db.query(text, secret=secret)
-    return info.value
 
 
 def ref(value: fql.Ref) -> str:

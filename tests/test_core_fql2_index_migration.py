@@ -16,6 +16,7 @@ import pytest
 import fql
 from fql.schema.manager import SchemaError
 from fql.server import v10
+from tests.helpers import query_v10
 
 SECRET = "secret:db:admin"
 
@@ -33,7 +34,7 @@ def db() -> fql.Database:
 
 
 def q(db: fql.Database, text: str):
-    return db.query(text, syntax="v10", secret=SECRET)
+    return query_v10(db, text, SECRET)
 
 
 def push(db: fql.Database, text: str) -> None:

@@ -21,14 +21,7 @@ import pytest
 import fql
 from fql.schema.manager import SchemaError
 from fql.server import v10
-
-
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def q(db: fql.Database, query: str):
-    return db.query(query, syntax="v10")
+from tests.helpers import query_v10 as q, type_of
 
 
 def answer(db: fql.Database, query: str) -> dict:

@@ -15,6 +15,7 @@ import pytest
 
 import fql
 from fql.server import v10
+from tests.helpers import query_v10 as run
 
 SECRET = "secret"
 
@@ -26,10 +27,6 @@ def db() -> fql.Database:
 
 def answer(db: fql.Database, query: str) -> dict:
     return json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
-
-
-def run(db: fql.Database, query: str):
-    return db.query(query, syntax="v10")
 
 
 # -- FQL2FieldTableSpec ----------------------------------------------------------------------------------

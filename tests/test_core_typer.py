@@ -20,15 +20,12 @@ import pytest
 
 import fql
 from fql.errors import QueryCheckError
+from tests.helpers import type_of
 
 
 @pytest.fixture(scope="module")
 def db() -> fql.Database:
     return fql.connect()
-
-
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
 
 
 def errors_of(db: fql.Database, query: str) -> list[tuple[str, int, int]]:

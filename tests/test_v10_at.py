@@ -11,6 +11,7 @@ import pytest
 import fql
 from fql.parse import parse
 from tests.storage.backends import BACKENDS, database_url
+from tests.helpers import query_v10 as q, query_v10_error as error
 
 
 @pytest.fixture(params=BACKENDS)
@@ -20,16 +21,6 @@ def db(request, tmp_path):
         q(database, 'Collection.create({ name: "User", indexes: { byTeam: { terms: [{ field: ".team" }] } } })')
         yield database
         database.close()
-
-
-def q(db: fql.Database, text: str, secret: str | None = None):
-    return db.query(text, secret=secret, syntax="v10")
-
-
-def error(db: fql.Database, text: str, secret: str | None = None) -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as err:
-        q(db, text, secret)
-    return err.value
 
 
 def test_documents_and_their_references_as_they_were(db):

@@ -14,8 +14,7 @@ import json
 import pytest
 
 import fql
-from fql.server import v10
-from tests.helpers import query_v10 as run
+from tests.helpers import QueryEndpoint, query_v10 as run
 
 SECRET = "secret"
 
@@ -25,8 +24,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str) -> dict:
-    return json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
+answer = QueryEndpoint(SECRET).body
 
 
 # -- FQL2FieldTableSpec ----------------------------------------------------------------------------------

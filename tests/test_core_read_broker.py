@@ -7,27 +7,18 @@ documents read from an index's covered values."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 
-def answer(db: fql.Database, query: str, typecheck: bool = True) -> dict:
-    headers = {"x-format": "simple"} if typecheck else {"x-format": "simple", "x-typecheck": "false"}
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
+ENDPOINT = QueryEndpoint(fmt="simple")
+answer, ok = ENDPOINT.body, ENDPOINT.ok
 
 
-def ok(db: fql.Database, query: str, typecheck: bool = True) -> object:
-    body = answer(db, query, typecheck)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, typecheck: bool = True) -> tuple[str, str, str]:
-    body = answer(db, query, typecheck)
+def failure(db: fql.Database, query: str, **kw) -> tuple[str, str, str]:
+    body = answer(db, query, **kw)
     return body["error"]["code"], body["error"]["message"], body["summary"]
 
 

@@ -5,12 +5,10 @@ comparison are in tests/fixtures/v10/core_sets10.fql."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -20,8 +18,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET) -> dict:
-    return json.loads(v10.query(db, {"query": query}, secret, {"x-format": "tagged"}, 0).body)
+answer = QueryEndpoint(SECRET, fmt="tagged").body
 
 
 def key(db: fql.Database, role: str) -> str:

@@ -1,6 +1,7 @@
 """Query helpers the test modules share: running FQL through the embedding API (`fql.Database`), running
-`fql` on the command line in-process, and asking the v10 `POST /query/1` handler embedded
-(`fql.server.v10.query`, no HTTP), with one module's defaults (`QueryEndpoint`).
+`fql` on the command line in-process, posting JSON to a running server, and asking the v10
+`POST /query/1` handler embedded (`fql.server.v10.query`, no HTTP), with one module's defaults
+(`QueryEndpoint`).
 
 Each helper does one thing; where modules unpack a result differently (the value, the FQLError, the
 envelope, the envelope's `data`) there is one helper for each way, named for it."""
@@ -64,6 +65,18 @@ def run_cli(*argv: str, stdin: str | None = "") -> tuple[int, str, str]:
     reads = {} if stdin is None else {"stdin": io.StringIO(stdin)}
     status = cli.run(list(argv), stdout=out, stderr=err, **reads)
     return status, out.getvalue(), err.getvalue()
+
+
+def post_json(url: str, body: t.Any, secret: str | None = "secret", fmt: str | None = None, timeout: float = 5.0) -> tuple[int, t.Any]:
+    """`POST url` over HTTP with `body` as JSON, the bearer `secret` (None: no Authorization) and the
+    `X-Format` `fmt` (None: not sent): the status and the JSON answer."""
+    import httpx
+
+    headers = {} if fmt is None else {"X-Format": fmt}
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
+    response = httpx.post(url, content=json.dumps(body), headers=headers, timeout=timeout)
+    return response.status_code, response.json()
 
 
 _SAME = object()

@@ -14,7 +14,7 @@ import json
 import pytest
 
 import fql
-from tests.helpers import QueryEndpoint, query_v10 as run
+from tests.helpers import QueryEndpoint, post_json, query_v10 as run
 
 SECRET = "secret"
 
@@ -218,12 +218,9 @@ def server():
 
 
 def post(server, path: str, body: dict) -> dict:
-    import httpx
-
-    headers = {"Authorization": f"Bearer {SECRET}", "X-Format": "tagged"}
-    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=5.0)
-    assert response.status_code == 200, response.text
-    return response.json()
+    status, out = post_json(server.url + path, body, SECRET, fmt="tagged")
+    assert status == 200, out
+    return out
 
 
 @pytest.mark.parametrize(

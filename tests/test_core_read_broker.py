@@ -10,16 +10,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from tests.helpers import QueryEndpoint
-
-
-ENDPOINT = QueryEndpoint(fmt="simple")
-answer, ok = ENDPOINT.body, ENDPOINT.ok
-
-
-def failure(db: fql.Database, query: str, **kw) -> tuple[str, str, str]:
-    body = answer(db, query, **kw)
-    return body["error"]["code"], body["error"]["message"], body["summary"]
+from tests.test_core_docs10 import failure, ok
 
 
 @pytest.fixture

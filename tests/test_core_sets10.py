@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from tests.helpers import QueryEndpoint
+from tests.helpers import QueryEndpoint, query_v10_error
 
 SECRET = "secret"
 
@@ -99,9 +99,7 @@ LIMIT = 16 * 1024 * 1024
 
 
 def failure(db: fql.Database, query: str) -> tuple[str, str, int, int]:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(query, syntax="v10")
-    err = caught.value
+    err = query_v10_error(db, query)
     return err.v10_code, err.description, err.span.start, err.span.end
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import fql
 from fql import cli
-from fql.errors import FQLError
+from fql.errors import FQLError, QueryCheckError
 from fql.server import v10
 from fql.wire.v4 import from_json
 
@@ -37,6 +37,13 @@ def query_v10_error(db: fql.Database, text: str, secret: str | None = None, *, t
 def type_of(db: fql.Database, text: str) -> str | None:
     """The static type core's typer gives `text` (core's `typeStr`)."""
     return db.run_with_state(fql.parse(text, "v10"), syntax="v10", typecheck=True)[1].static_type
+
+
+def check_errors(db: fql.Database, text: str) -> list[tuple[str, int, int]]:
+    """Each check core's typer fails `text` on: its message and where (start, end offsets)."""
+    with pytest.raises(QueryCheckError) as failed:
+        query_v10(db, text)
+    return [(e.description, e.span.start, e.span.end) for e in failed.value.checks]
 
 
 def query_error(db: fql.Database, text: str, secret: str | None = None, syntax: str = "v4") -> FQLError:

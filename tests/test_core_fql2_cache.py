@@ -25,9 +25,8 @@ answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def err(db: fql.Database, query: str) -> dict:
-    status, body = answer(db, query)
-    assert status == 400, body
-    return body["error"]
+    """The `error` of a query that fails (400)."""
+    return ENDPOINT.err(db, query)["error"]
 
 
 @pytest.mark.parametrize(

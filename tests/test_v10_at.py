@@ -95,7 +95,7 @@ def test_a_refused_write_changes_nothing(db):
     err = error(db, f'User.create({{ id: "2", name: "Ben" }}); at ({made.ts!r}) {{ User.byId("1")!.delete() }}')
     assert (err.v10_code, err.description) == ("invalid_write", "Cannot write at a snapshot time in the past.")
     assert q(db, "User.all().count()") == 1
-    assert q(db, f'at (Time.now()) {{ User.create({{ id: "3" }}).id }}') == "3"
+    assert q(db, 'at (Time.now()) { User.create({ id: "3" }).id }') == "3"
 
 
 def test_a_time_of_another_type_without_typechecking(db):

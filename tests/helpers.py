@@ -74,7 +74,9 @@ def run_cli(*argv: str, stdin: str | None = "") -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-def post_json(url: str, body: t.Any, secret: str | None = "secret", fmt: str | None = None, timeout: float = 5.0) -> tuple[int, t.Any]:
+def post_json(
+    url: str, body: t.Any, secret: str | None = "secret", fmt: str | None = None, timeout: float = 5.0
+) -> tuple[int, t.Any]:
     """`POST url` over HTTP with `body` as JSON, the bearer `secret` (None: no Authorization) and the
     `X-Format` `fmt` (None: not sent): the status and the JSON answer."""
     import httpx

@@ -4,11 +4,9 @@ admin (a scoped secret), typechecked unless told otherwise, as the specs' `evalO
 
 from __future__ import annotations
 
-import json
-
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 ROOT = "secret"
 DENIED = {"code": "permission_denied", "message": "Insufficient privileges to perform the action."}
@@ -31,19 +29,7 @@ def app_database(typechecked: bool = True) -> fql.Database:
     return database
 
 
-def answer(db: fql.Database, query: str, secret: str, typecheck: bool) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> object:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = ADMIN, typecheck: bool = True) -> dict:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 400, body
-    return body
+#: The specs' evalOk / evalErr: simple format, typechecked unless told otherwise, as `app`'s admin unless
+#: another secret is given.
+ENDPOINT = QueryEndpoint(ADMIN, fmt="simple", typecheck=True)
+answer, ok, err = ENDPOINT.answer, ENDPOINT.ok, ENDPOINT.err

@@ -4,38 +4,13 @@ format, with the database's own typechecking unless told otherwise."""
 
 from __future__ import annotations
 
-import json
-
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 
-def answer(
-    db: fql.Database,
-    query: str,
-    *,
-    typecheck: bool | None = None,
-    secret: str = "secret",
-    arguments: dict | None = None,
-) -> dict:
-    """The query's answer body; `secret` the root's unless given, `arguments` the request's (simple format)."""
-    headers = {"x-format": "simple"}
-    if typecheck is not None:
-        headers["x-typecheck"] = "true" if typecheck else "false"
-    body = {"query": query} if arguments is None else {"query": query, "arguments": arguments}
-    return json.loads(v10.query(db, body, secret, headers, 0).body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> object:
-    body = answer(db, query, **kw)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, **kw) -> dict:
-    body = answer(db, query, **kw)
-    assert "error" in body, body
-    return body
+#: The root's queries in simple format; `answer` is the envelope alone.
+ENDPOINT = QueryEndpoint(fmt="simple")
+answer, ok, failure = ENDPOINT.body, ENDPOINT.ok, ENDPOINT.failure
 
 
 def static_type(db: fql.Database, query: str) -> str:

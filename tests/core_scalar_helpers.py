@@ -5,26 +5,18 @@ value, its static type (core's `typeStr`, and a method's signature), or its erro
 
 from __future__ import annotations
 
-import pytest
-
 import fql
-from fql.errors import FQLError
 from fql.repl.printer import utf16
+from tests.helpers import query_v10, query_v10_error, type_of
 
 
-def ok(db: fql.Database, query: str, typecheck: bool = True):
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck)[0]
+def ok(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None):
+    return query_v10(db, query, secret, typecheck=typecheck)
 
 
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
+def err(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None) -> tuple:
     """(code, message, (start, end)) of the query's error, the span in UTF-16 units as core counts."""
-    with pytest.raises(FQLError) as info:
-        ok(db, query, typecheck)
-    e = info.value
+    e = query_v10_error(db, query, secret, typecheck=typecheck)
     return e.v10_code, e.description, utf16_span(query, e.span)
 
 

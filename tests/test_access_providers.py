@@ -6,7 +6,8 @@ import pytest
 
 import fql
 from fql.eval.providers import AUDIENCE_PREFIX, is_https_url
-from tests.test_auth import DENIED, error
+from tests.helpers import query_error as error
+from tests.test_auth import DENIED
 
 URI = "https://app.auth0.com/.well-known/jwks.json"
 

@@ -14,6 +14,7 @@ import fql
 from fql.auth import credentials, secrets
 from fql.auth.credentials import TEST_PARAMS, Argon2Params, Passwords
 from fql.errors import FQLError
+from tests.helpers import query_error as error
 
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
 DENIED = "Insufficient privileges to perform the action."
@@ -21,13 +22,6 @@ ARGON2_PARAMS = re.compile(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$")
 
 
 # -- helpers (also used by test_permissions.py and test_sessions.py) ------------------------------------
-
-
-def error(db: fql.Database, text: str, secret: str | None = None) -> FQLError:
-    """The FQLError `text` raises when run with `secret`."""
-    with pytest.raises(FQLError) as info:
-        db.query(text, secret=secret)
-    return info.value
 
 
 def ref(value: fql.Ref) -> str:
@@ -371,7 +365,7 @@ def test_argon2_parameters_are_configurable():
 
 
 def _hash_of(db: fql.Database, who: fql.Ref) -> str:
-    creds = db.query(f"Map(Paginate(Documents(Credentials())), Lambda('c', Get(Var('c'))))").data
+    creds = db.query("Map(Paginate(Documents(Credentials())), Lambda('c', Get(Var('c'))))").data
     return next(c["hashed_password"] for c in creds if c["instance"] == who)
 
 
@@ -483,7 +477,7 @@ def test_logout_all_revokes_every_token_of_the_identity_only(db, alice):
     for secret in [*mine, minted]:
         assert error(db, "null", secret).code == "unauthorized"
     assert db.query("CurrentIdentity()", secret=theirs) == bob
-    assert db.query(f"Count(Documents(Tokens()))") == 1
+    assert db.query("Count(Documents(Tokens()))") == 1
 
 
 def test_logout_false_revokes_only_the_calling_token(db, alice):
@@ -833,7 +827,7 @@ def test_a_cached_authentication_ends_with_its_ttl_even_without_writes():
     db = fql.connect(argon2=TEST_PARAMS)
     db.query('CreateCollection({name: "users"})')
     user = db.query('Create(Collection("users"), {data: {}})')["ref"]
-    soon = f'TimeAdd(Now(), 300, "milliseconds")'
+    soon = 'TimeAdd(Now(), 300, "milliseconds")'
     secret = db.query(f"Create(Tokens(), {{instance: {fql.to_fql(user)}, ttl: {soon}}})")["secret"]
     assert db.query("HasCurrentIdentity()", secret=secret) is True  # cached now
     _time.sleep(0.4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -10,12 +9,7 @@ import sys
 import pytest
 
 from fql import cli
-
-
-def fql(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
+from tests.helpers import run_cli as fql
 
 
 @pytest.fixture

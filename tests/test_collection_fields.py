@@ -9,6 +9,7 @@ import fql
 from fql.eval.v10 import signatures
 from fql.storage.base import DocKey, Version
 from fql.wire.v10 import to_tagged
+from tests.helpers import query_v10 as run, query_v10_error
 
 
 @pytest.fixture
@@ -16,17 +17,12 @@ def db() -> fql.Database:
     return fql.connect()
 
 
-def run(db: fql.Database, text: str):
-    return db.query(text, syntax="v10")
-
-
 def fails(db: fql.Database, text: str, code: str = "constraint_failure") -> fql.FQLError:
     """The query's failure as it runs: untypechecked (core's `typecheck = false`), as core's typechecker
     refuses beforehand a create whose struct misses a defined field or gives one a wrong primitive."""
-    with pytest.raises(fql.FQLError) as caught:
-        db.run_with_state(fql.parse(text, "v10"), syntax="v10", typecheck=False)
-    assert caught.value.v10_code == code, caught.value
-    return caught.value
+    err = query_v10_error(db, text, typecheck=False)
+    assert err.v10_code == code, err
+    return err
 
 
 def failures(db: fql.Database, text: str) -> list[tuple[list, str]]:

@@ -11,7 +11,8 @@ import pytest
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.server.headers import secret as header_secret
-from tests.test_auth import DENIED, error, ref
+from tests.helpers import query_error as error
+from tests.test_auth import DENIED, ref
 
 
 class Child:

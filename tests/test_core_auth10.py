@@ -12,6 +12,7 @@ import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.errors import FQLError
 from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 DENIED = "Insufficient privileges to perform the action."
@@ -22,22 +23,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET, argon2=TEST_PARAMS)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET, typecheck: bool = True) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = SECRET, **kw) -> object:
-    status, body = answer(db, query, secret, **kw)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = SECRET, **kw) -> dict:
-    status, body = answer(db, query, secret, **kw)
-    assert status == 400, body
-    return body
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple", typecheck=True)
+answer, ok, err = ENDPOINT.answer, ENDPOINT.ok, ENDPOINT.err
 
 
 def failures(body: dict) -> list:

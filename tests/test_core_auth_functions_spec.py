@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.auth.jwt import JWKS
-from tests.test_auth import error, ref
+from tests.helpers import query_error as error
+from tests.test_auth import ref
 from tests.test_core_auth import Child
 from tests.test_jwt import KeyServer, jwk, sign
 

@@ -17,6 +17,7 @@ import pytest
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.wire.v4 import from_json
+from tests.helpers import query_error as error
 
 
 @pytest.fixture
@@ -38,12 +39,6 @@ def keys(db) -> dict:
         'CreateRole({name: "role", privileges: [{resource: Collection("cls"), actions: {read: true}}]})', secret=outer
     )
     return {"db": outer, "child": child}
-
-
-def error(db: fql.Database, query: str, secret: str | None = None) -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(query, secret=secret)
-    return caught.value
 
 
 @pytest.mark.parametrize("native", ["Databases", "Collections", "Indexes", "Functions", "Roles", "Keys"])

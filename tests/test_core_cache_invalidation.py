@@ -10,15 +10,12 @@ import pytest
 
 import fql
 from fql.errors import FQLError
+from tests.helpers import query_v10 as v10
 
 
 @pytest.fixture
 def db() -> fql.Database:
     return fql.connect()
-
-
-def v10(db: fql.Database, text: str, secret: str | None = None):
-    return db.query(text, secret=secret, syntax="v10")
 
 
 def test_invalidates_collections(db):

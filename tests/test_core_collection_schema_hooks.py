@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from tests.helpers import query_v10 as v10
 
 INDEXES = """indexes: {
     byName: { terms: [{ field: "name" }] },
@@ -23,10 +24,6 @@ INDEXES = """indexes: {
 @pytest.fixture
 def db() -> fql.Database:
     return fql.connect()
-
-
-def v10(db: fql.Database, query: str):
-    return db.query(query, syntax="v10")
 
 
 def assert_indexes_built(db: fql.Database) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 import fql
 from fql import collation
-from fql.wire.v4 import from_json
+from tests.helpers import run_json as run, run_json_error as error
 
 SAMPLES = 100
 UUID_TEXT = "123e4567-e89b-12d3-a456-426614174000"
@@ -33,19 +33,9 @@ def db() -> fql.Database:
     return fql.connect()
 
 
-def run(db: fql.Database, expr):
-    return db.run(from_json(expr))
-
-
 def same(a, b) -> bool:
     """Fauna equality, number kinds compared (an Integer is not a Double)."""
     return collation.encode(a) == collation.encode(b)
-
-
-def error(db: fql.Database, expr) -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as caught:
-        run(db, expr)
-    return caught.value
 
 
 def ints(seed: int) -> list[int]:

@@ -9,18 +9,12 @@ import pytest
 
 import fql
 from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 
-def answer(db: fql.Database, query: str, **headers: str) -> dict:
-    """The v10 envelope `POST /query/1` answers `query` with."""
-    sent = {"x-format": "simple", **{k.replace("_", "-"): v for k, v in headers.items()}}
-    return json.loads(v10.query(db, {"query": query}, "secret", sent, 0).body)
-
-
-def ok(db: fql.Database, query: str) -> object:
-    body = answer(db, query)
-    assert "error" not in body, body
-    return body["data"]
+#: The v10 envelope `POST /query/1` answers with, in simple format.
+ENDPOINT = QueryEndpoint(fmt="simple")
+answer, ok = ENDPOINT.body, ENDPOINT.ok
 
 
 def failure(db: fql.Database, query: str, **headers: str) -> tuple[str, str, str]:

@@ -19,14 +19,12 @@ Skipped, with why:
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.schema.errors import Diagnostic, annotate
 from fql.schema.patch import replace_with
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -93,8 +91,11 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
+answer = QueryEndpoint(SECRET).body
+
+
 def summary(db: fql.Database, query: str) -> str:
-    body = json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
+    body = answer(db, query)
     assert body["error"]["code"] == "invalid_query"
     assert body["error"]["message"].startswith("The query failed ")
     return body["summary"]
@@ -124,7 +125,7 @@ def test_a_hint_on_another_line_says_where(db):
 def test_every_error_core_parses_on_after_is_reported(db):
     # ExprParserSpec: `{ a: 2, a: 3, a: 4 }` is two DuplicateObjectKey errors, each hinting at the first
     # key; the summary renders them one after another, a blank line between (core's FQL2Response).
-    body = json.loads(v10.query(db, {"query": "{ a: 2, a: 3, a: 4 }"}, SECRET, {}, 0).body)
+    body = answer(db, "{ a: 2, a: 3, a: 4 }")
     assert body["error"] == {"code": "invalid_query", "message": "The query failed 2 validation checks"}
     one = "error: Duplicate key\nat *query*:1:{}\n  |\n1 | {{ a: 2, a: 3, a: 4 }}\n  | {}^\n  |\n"
     hint = "hint: Key originally used here\n  |\n1 | { a: 2, a: 3, a: 4 }\n  |   ^\n  |"

@@ -9,12 +9,10 @@ tests/server/test_mvt_http.py). The spec's commented-out fqlAssert cases are not
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -24,24 +22,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db, query: str, typecheck: bool | None = None, headers: dict | None = None, **body) -> tuple[int, dict]:
-    sent = {"x-format": "simple", **(headers or {})}
-    if typecheck is not None:
-        sent["x-typecheck"] = "true" if typecheck else "false"
-    response = v10.query(db, {"query": query, **body}, SECRET, sent, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db, query: str, **kw) -> object:
-    status, body = answer(db, query, **kw)
-    assert status == 200, body
-    return body["data"]
-
-
-def failed(db, query: str, **kw) -> dict:
-    status, body = answer(db, query, **kw)
-    assert status == 400, body
-    return body
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple")
+answer, ok, failed = ENDPOINT.answer, ENDPOINT.ok, ENDPOINT.err
 
 
 def test_can_run_queries(db):

@@ -10,27 +10,13 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.errors import FQLError
+from tests.core_scalar_helpers import err, ok
+from tests.helpers import type_of
 
 
 @pytest.fixture
 def db() -> fql.Database:
     return fql.connect()
-
-
-def ok(db: fql.Database, query: str, typecheck: bool = True):
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck)[0]
-
-
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
-    with pytest.raises(FQLError) as info:
-        ok(db, query, typecheck)
-    e = info.value
-    return e.v10_code, e.description, (e.span.start, e.span.end) if e.span is not None else None
 
 
 @pytest.mark.parametrize("op", ["&&", "||"])

@@ -7,12 +7,10 @@ does not have field `byName``; fql has no static typechecker, README)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -22,21 +20,13 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str) -> tuple[int, dict]:
-    response = v10.query(db, {"query": query}, SECRET, {}, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str) -> object:
-    status, body = answer(db, query)
-    assert status == 200, body
-    return body["data"]
+ENDPOINT = QueryEndpoint(SECRET)
+answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def err(db: fql.Database, query: str) -> dict:
-    status, body = answer(db, query)
-    assert status == 400, body
-    return body["error"]
+    """The `error` of a query that fails (400)."""
+    return ENDPOINT.err(db, query)["error"]
 
 
 @pytest.mark.parametrize(

@@ -21,14 +21,12 @@ hand ("allows has_class_index"), and customer and internal tenant root databases
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
 from tests.schema.pushing import push, push_error
 from tests.test_core_docs10 import answer, failure, ok
+from tests.helpers import QueryEndpoint
 
 
 @pytest.fixture
@@ -36,10 +34,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret="secret")
 
 
-def untyped(db: fql.Database, query: str) -> dict:
-    """The v10 envelope of `query` run without the typechecker (X-Typecheck: false)."""
-    headers = {"x-format": "simple", "x-typecheck": "false"}
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
+#: The v10 envelope of a query run without the typechecker (X-Typecheck: false).
+untyped = QueryEndpoint(fmt="simple", typecheck=False).body
 
 
 def rendered(summary: str) -> str:

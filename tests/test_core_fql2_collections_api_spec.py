@@ -12,13 +12,11 @@ Left out:
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
 from tests.core_fql2_root import answer, failure, ok
+from tests.helpers import QueryEndpoint
 
 PROTECTED = "secret:p:admin"
 
@@ -701,10 +699,7 @@ def deleted_ref(db) -> tuple[fql.Database, str, str]:
     return db, foo, bar
 
 
-def tagged(db, query: str) -> dict:
-    response = v10.query(db, {"query": query}, "secret", {"x-format": "tagged"}, 0)
-    assert response.status == 200, response.body
-    return json.loads(response.body)["data"]
+tagged = QueryEndpoint(fmt="tagged").ok
 
 
 def test_refs_to_deleted_collection_materialize(deleted_ref):

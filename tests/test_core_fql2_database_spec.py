@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from tests.core_fql2_app import ADMIN, DENIED, ROOT, answer, app_database, err, ok, scoped
+from tests.core_fql2_app import ADMIN, DENIED, ROOT, app_database, err, ok, scoped
 
 FOO = "secret:app/Foo:admin"
 
@@ -24,9 +24,7 @@ def db() -> fql.Database:
 
 def summary(db: fql.Database, query: str, typecheck: bool = True) -> str:
     """core's renderErr: the failed query's summary."""
-    status, body = answer(db, query, ADMIN, typecheck)
-    assert status == 400, body
-    return body["summary"]
+    return err(db, query, ADMIN, typecheck)["summary"]
 
 
 def key_secret(db: fql.Database, query: str, secret: str = ADMIN) -> str:

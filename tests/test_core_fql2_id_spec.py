@@ -13,7 +13,8 @@ import pytest
 
 import fql
 from fql.values import ID
-from tests.core_scalar_helpers import err, ok, signatures, type_of
+from tests.core_scalar_helpers import err, ok, signatures
+from tests.helpers import type_of
 
 
 @pytest.fixture(scope="module")

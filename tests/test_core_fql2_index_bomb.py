@@ -10,14 +10,13 @@ documents in a background task; fql builds every index in the transaction that d
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.errors import IndexEntriesTooLarge
 from fql.server import v10
 from fql.server.protocol import ProtocolError
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -35,10 +34,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def ok(db: fql.Database, query: str) -> object:
-    response = v10.query(db, {"query": query}, SECRET, {}, 0)
-    assert response.status == 200, response.body
-    return json.loads(response.body)["data"]
+ok = QueryEndpoint(SECRET).ok
 
 
 def refused(db: fql.Database, query: str) -> dict:

@@ -9,13 +9,11 @@ migrated documents."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.schema.manager import SchemaError
-from fql.server import v10
+from tests.helpers import QueryEndpoint, query_v10
 
 SECRET = "secret:db:admin"
 
@@ -33,7 +31,7 @@ def db() -> fql.Database:
 
 
 def q(db: fql.Database, text: str):
-    return db.query(text, syntax="v10", secret=SECRET)
+    return query_v10(db, text, SECRET)
 
 
 def push(db: fql.Database, text: str) -> None:
@@ -243,10 +241,8 @@ def test_it_builds_indexes_using_the_updated_schema(db):
     assert ids(db, "User.byName('Alice')") == ["1", "2"]
 
 
-def error(db: fql.Database, text: str) -> dict:
-    response = v10.query(db, {"query": text}, SECRET, {"x-format": "simple"}, 0)
-    assert response.status == 400, response.body
-    return json.loads(response.body)
+#: The envelope of a query that fails (400), in simple format.
+error = QueryEndpoint(SECRET, fmt="simple").err
 
 
 def test_it_updates_indexes_and_unique_constraints_correctly(db):

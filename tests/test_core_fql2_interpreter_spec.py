@@ -25,29 +25,14 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.errors import FQLError
 from fql.values import ID, Lambda
+from tests.core_scalar_helpers import err, ok
+from tests.helpers import query_v10_error as fail
 
 
 @pytest.fixture(scope="module")
 def db() -> fql.Database:
     return fql.connect()
-
-
-def ok(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None):
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck, secret=secret)[0]
-
-
-def fail(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None) -> FQLError:
-    with pytest.raises(FQLError) as info:
-        ok(db, query, typecheck, secret)
-    return info.value
-
-
-def err(db: fql.Database, query: str, typecheck: bool = True, secret: str | None = None) -> tuple:
-    """(code, message, (start, end)) of the error, as core's QueryRuntimeFailure.Simple shows it."""
-    e = fail(db, query, typecheck, secret)
-    return e.v10_code, e.description, (e.span.start, e.span.end) if e.span is not None else None
 
 
 # -- syntax / if, if-else ---------------------------------------------------------------------------------

@@ -12,19 +12,12 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.errors import QueryCheckError
+from tests.helpers import check_errors as errors_of
 
 
 @pytest.fixture(scope="module")
 def db() -> fql.Database:
     return fql.connect()
-
-
-def errors_of(db: fql.Database, query: str) -> list[tuple[str, int, int]]:
-    """Each check that failed: its message and where (start, end offsets)."""
-    with pytest.raises(QueryCheckError) as failed:
-        db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
-    return [(e.description, e.span.start, e.span.end) for e in failed.value.checks]
 
 
 def run_unchecked(db: fql.Database, query: str) -> tuple[str, str]:

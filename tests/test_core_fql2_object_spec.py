@@ -13,9 +13,9 @@ import re
 import pytest
 
 import fql
-from fql.errors import FQLError
 from fql.eval.v10 import stdlib_types
 from fql.values import ID
+from tests.core_scalar_helpers import err, ok
 
 
 @pytest.fixture(scope="module")
@@ -23,17 +23,6 @@ def db() -> fql.Database:
     db = fql.connect()
     db.query("Collection.create({ name: 'User' })", syntax="v10")
     return db
-
-
-def ok(db: fql.Database, query: str, typecheck: bool = True):
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=typecheck)[0]
-
-
-def err(db: fql.Database, query: str, typecheck: bool = True) -> tuple:
-    with pytest.raises(FQLError) as info:
-        ok(db, query, typecheck)
-    e = info.value
-    return e.v10_code, e.description, (e.span.start, e.span.end)
 
 
 def check_failure(message: str, start: int, end: int) -> tuple:

@@ -20,10 +20,7 @@ from fql.auth.jwt import JWKS
 from fql.server import v10 as server_v10
 
 from .test_jwt import KeyServer, jwk, sign
-
-
-def q(db: fql.Database, query: str, secret: str | None = None):
-    return db.query(query, syntax="v10", secret=secret)
+from tests.helpers import query_v10 as q
 
 
 def users(db: fql.Database) -> str:

@@ -11,14 +11,12 @@ tests/test_core_auth10.py).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.errors import FQLError
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 DENIED = {"code": "permission_denied", "message": "Insufficient privileges to perform the action."}
@@ -30,16 +28,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET, argon2=TEST_PARAMS)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET, typecheck: bool = True) -> tuple[int, dict]:
-    headers = {"x-format": "simple", "x-typecheck": "true" if typecheck else "false"}
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = SECRET, typecheck: bool = True) -> object:
-    status, body = answer(db, query, secret, typecheck)
-    assert status == 200, body
-    return body["data"]
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple", typecheck=True)
+answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def err(db: fql.Database, query: str, secret: str = SECRET) -> dict:

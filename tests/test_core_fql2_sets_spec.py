@@ -21,16 +21,13 @@ import pytest
 
 import fql
 from fql.values import Document
+from tests.helpers import query_v10 as q, query_v10_error
 
 USERS = 100
 
 
 def flip(i: int) -> str:
     return "heads" if i % 2 == 0 else "tails"
-
-
-def q(db: fql.Database, text: str):
-    return db.query(text, syntax="v10")
 
 
 def new_users(count: int = USERS) -> tuple[fql.Database, list[Document]]:
@@ -79,12 +76,8 @@ def all_pages(db: fql.Database, query: str) -> list:
 
 
 def failure(db: fql.Database, query: str, typecheck: bool = True) -> tuple[str, str]:
-    with pytest.raises(fql.FQLError) as caught:
-        if typecheck:
-            q(db, query)
-        else:
-            db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=False)
-    return caught.value.v10_code, caught.value.description
+    err = query_v10_error(db, query, typecheck=typecheck)
+    return err.v10_code, err.description
 
 
 # ".all returns a set", "user index should read from underlying document" (through the set's rendering).

@@ -12,10 +12,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-
-
-def q(db: fql.Database, query: str, secret: str | None = None):
-    return db.query(query, syntax="v10", secret=secret)
+from tests.helpers import query_v10 as q
 
 
 def test_abort_cancels_the_query_effects():

@@ -7,12 +7,10 @@ rendered error (the summary) is what is compared. Each test names the case it co
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 ROOT = "secret"
 SECRET = "secret:db:admin"
@@ -25,16 +23,9 @@ def database(typechecked: bool) -> fql.Database:
     return db
 
 
-def answer(db: fql.Database, query: str) -> tuple[int, dict]:
-    # No X-Typecheck header: the request follows the database's setting, as core's evalOk does.
-    response = v10.query(db, {"query": query}, SECRET, {"x-format": "simple"}, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str) -> object:
-    status, body = answer(db, query)
-    assert status == 200, body
-    return body["data"]
+# No X-Typecheck header: the request follows the database's setting, as core's evalOk does.
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple")
+answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def rendered_error(db: fql.Database, query: str) -> str:

@@ -14,26 +14,15 @@ built-ins" is here.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.schema.manager import SchemaError
-from fql.server import v10
+from tests.helpers import QueryEndpoint, query_v10 as q, type_of
 
 
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def q(db: fql.Database, query: str):
-    return db.query(query, syntax="v10")
-
-
-def answer(db: fql.Database, query: str) -> dict:
-    """The v10 envelope (`summary` with the logs) for `query`, run with the root secret `secret`."""
-    return json.loads(v10.query(db, {"query": query}, "secret", {"x-format": "simple"}, 0).body)
+#: The v10 envelope (`summary` with the logs) for a query, run with the root secret.
+answer = QueryEndpoint(fmt="simple").body
 
 
 # -- "interpreter typechecks"
@@ -546,4 +535,3 @@ def test_an_fsl_function_result_is_checked_at_push():
     assert caught.value.message == (
         "error: Type `Int` is not a subtype of `String`\nat main.fsl:2:3\n  |\n2 |   1\n  |   ^\n  |"
     )
-

@@ -11,13 +11,11 @@ Not yet: "validation errors" (core's parser says ``Expected `:` or `=` `` at the
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 ADD_TWO = 'Function.create({\n  name: "AddTwo",\n  body: "x => x + 2"\n})\n'
@@ -36,22 +34,8 @@ def add_two(db) -> fql.Database:
     return db
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET, **headers: str) -> tuple[int, dict]:
-    sent = {"x-format": "simple", **{k.replace("_", "-"): v for k, v in headers.items()}}
-    response = v10.query(db, {"query": query}, secret, sent, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = SECRET, **headers: str) -> object:
-    status, body = answer(db, query, secret, **headers)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, secret: str = SECRET, **headers: str) -> dict:
-    status, body = answer(db, query, secret, **headers)
-    assert status == 400, body
-    return body
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple")
+answer, ok, err = ENDPOINT.answer, ENDPOINT.ok, ENDPOINT.err
 
 
 def failed(body: dict) -> tuple[str, str]:

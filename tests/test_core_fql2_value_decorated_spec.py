@@ -15,7 +15,7 @@ import json
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 
 @pytest.fixture
@@ -23,8 +23,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret="secret")
 
 
-def answer(db: fql.Database, query: str, fmt: str = "decorated", secret: str = "secret") -> dict:
-    return json.loads(v10.query(db, {"query": query}, secret, {"x-format": fmt}, 0).body)
+answer = QueryEndpoint(fmt="decorated").body
 
 
 def shown(db: fql.Database, query: str, secret: str = "secret") -> str:
@@ -35,7 +34,7 @@ def shown(db: fql.Database, query: str, secret: str = "secret") -> str:
 
 
 def tagged(db: fql.Database, query: str) -> object:
-    out = answer(db, query, "tagged")
+    out = answer(db, query, fmt="tagged")
     assert "error" not in out, out
     return out["data"]
 
@@ -204,7 +203,7 @@ def test_ref_to_deleted_collection(db):
 def test_permission_denied_ref(db):
     answer(db, "Collection.create({ name: 'Books' })")
     answer(db, 'Role.create({ name: "TestRole", privileges: { resource: "Books", actions: { create: true, read: false } } })')
-    secret = answer(db, 'Key.create({ role: "TestRole" }).secret', "simple")["data"]
+    secret = answer(db, 'Key.create({ role: "TestRole" }).secret', fmt="simple")["data"]
     assert shown(db, "Books.byId('1234')", secret=secret) == 'Books("1234") /* permission denied */'
 
 

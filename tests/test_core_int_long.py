@@ -12,22 +12,20 @@ Each case goes through the v10 endpoint with the tagged format, as a driver send
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 from tests.storage.backends import BACKENDS, connected
 
 LONG_MAX, LONG_MIN = 2**63 - 1, -(2**63)
 
 
+ENDPOINT = QueryEndpoint(fmt="tagged")
+
+
 def tagged(db: fql.Database, query: str, **arguments) -> object:
-    response = v10.query(db, {"query": query, "arguments": arguments}, "secret", {"x-format": "tagged"}, 0)
-    body = json.loads(response.body)
-    assert response.status == 200, body
-    return body["data"]
+    return ENDPOINT.ok(db, query, arguments=arguments)
 
 
 def long_(n: int) -> dict:
@@ -107,10 +105,10 @@ def test_int_and_long(db, query, arguments, expected):
 
 def test_type_names_in_errors(db):
     """Core names a Long's type `Long` where it names an Int's `Int` (its dynamicType)."""
-    response = v10.query(db, {"query": "x.foo()", "arguments": {"x": long_(5)}}, "secret", {"x-format": "tagged"}, 0)
-    assert json.loads(response.body)["error"]["message"] == "The function `foo` does not exist on `Long`"
-    response = v10.query(db, {"query": "'a'.concat(x)", "arguments": {"x": long_(5)}}, "secret", {"x-format": "tagged"}, 0)
-    assert json.loads(response.body)["error"]["message"] == "expected value for `other` of type String, received Long"
+    body = ENDPOINT.body(db, "x.foo()", arguments={"x": long_(5)})
+    assert body["error"]["message"] == "The function `foo` does not exist on `Long`"
+    body = ENDPOINT.body(db, "'a'.concat(x)", arguments={"x": long_(5)})
+    assert body["error"]["message"] == "expected value for `other` of type String, received Long"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

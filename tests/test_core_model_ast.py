@@ -16,8 +16,8 @@ import random
 import pytest
 
 import fql
-from fql.wire.v4 import from_json
 from fql.wire.v4 import to_json as v4_json
+from tests.helpers import run_json as run, run_json_error
 
 
 @pytest.fixture
@@ -25,14 +25,9 @@ def db() -> fql.Database:
     return fql.connect()
 
 
-def run(db: fql.Database, data, secret: str | None = None):
-    return db.run(from_json(data), secret=secret)
-
-
 def fails(db: fql.Database, data, secret: str | None = None) -> tuple:
-    with pytest.raises(fql.FQLError) as info:
-        run(db, data, secret)
-    err = info.value
+    """The code, description and position of the error `data` raises."""
+    err = run_json_error(db, data, secret)
     return err.code, err.description, list(err.position)
 
 

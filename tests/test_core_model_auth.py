@@ -6,15 +6,13 @@ scoped key acting as a document. Each test names its spec and case."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
 from fql.auth import jwt
 from fql.auth.credentials import TEST_PARAMS
 from fql.errors import FQLError
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -24,15 +22,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET, argon2=TEST_PARAMS)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET) -> tuple[int, dict]:
-    response = v10.query(db, {"query": query}, secret, {"x-format": "simple"}, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = SECRET) -> object:
-    status, body = answer(db, query, secret)
-    assert status == 200, body
-    return body["data"]
+ENDPOINT = QueryEndpoint(SECRET, fmt="simple")
+answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def err(db: fql.Database, query: str, secret: str = SECRET) -> dict:

@@ -19,6 +19,7 @@ import pytest
 import fql
 from fql.wire.v4 import expr_to_json, from_json
 from fql.wire.v4 import to_json as v4_json
+from tests.helpers import run_json, run_json_error
 
 
 @pytest.fixture
@@ -27,13 +28,12 @@ def db() -> fql.Database:
 
 
 def run(db: fql.Database, data: t.Any) -> t.Any:
-    return v4_json(db.run(from_json(data)))
+    """The value of `data` as the v4 wire renders it."""
+    return v4_json(run_json(db, data))
 
 
 def errors(db: fql.Database, data: t.Any) -> list[dict]:
-    with pytest.raises(fql.FQLError) as caught:
-        db.run(from_json(data))
-    return caught.value.v4_errors()
+    return run_json_error(db, data).v4_errors()
 
 
 def test_if(db):

@@ -14,7 +14,8 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from tests.test_auth import error, ref
+from tests.helpers import query_error as error
+from tests.test_auth import ref
 from tests.test_core_auth import Child
 
 JWKS_URI = "https://fauna.auth0.com/.well-known/jwks.json"

@@ -14,7 +14,7 @@ import json
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint, post_json, query_v10 as run
 
 SECRET = "secret"
 
@@ -24,12 +24,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str) -> dict:
-    return json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
-
-
-def run(db: fql.Database, query: str):
-    return db.query(query, syntax="v10")
+answer = QueryEndpoint(SECRET).body
 
 
 # -- FQL2FieldTableSpec ----------------------------------------------------------------------------------
@@ -223,12 +218,9 @@ def server():
 
 
 def post(server, path: str, body: dict) -> dict:
-    import httpx
-
-    headers = {"Authorization": f"Bearer {SECRET}", "X-Format": "tagged"}
-    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=5.0)
-    assert response.status_code == 200, response.text
-    return response.json()
+    status, out = post_json(server.url + path, body, SECRET, fmt="tagged")
+    assert status == 200, out
+    return out
 
 
 @pytest.mark.parametrize(

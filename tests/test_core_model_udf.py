@@ -10,7 +10,7 @@ import threading
 import pytest
 
 import fql
-from fql.errors import FQLError
+from tests.helpers import query_error as failure
 
 #: foldLeft(lastResult, array): the sum, one recursive call per element (core's spec, in shell syntax).
 FOLD = (
@@ -27,12 +27,6 @@ def db() -> fql.Database:
 
 def numbers(last: int) -> str:
     return "[" + ", ".join(str(i) for i in range(1, last + 1)) + "]"
-
-
-def failure(db: fql.Database, query: str, **kw) -> FQLError:
-    with pytest.raises(FQLError) as caught:
-        db.query(query, **kw)
-    return caught.value
 
 
 def test_allow_recursion(db):

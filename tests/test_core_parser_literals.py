@@ -12,12 +12,10 @@ are checked below instead (`iff` is a name, `if` is not).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -27,8 +25,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str) -> dict:
-    return json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
+answer = QueryEndpoint(SECRET).body
 
 
 def value(db: fql.Database, query: str):

@@ -9,12 +9,10 @@ not observable beyond that.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -25,7 +23,7 @@ def db() -> fql.Database:
 
 
 def summary(db: fql.Database, query: str) -> str:
-    body = json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
+    body = QueryEndpoint(SECRET).body(db, query)
     assert body["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
     return body["summary"]
 

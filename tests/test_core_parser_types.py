@@ -20,7 +20,7 @@ import pytest
 
 import fql
 from fql.schema import display
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 ROOT = "secret"
 #: A child database that is not typechecked: core then only parses a signature or an annotation (types
@@ -36,8 +36,7 @@ def db() -> fql.Database:
     return db
 
 
-def answer(db: fql.Database, query: str) -> dict:
-    return json.loads(v10.query(db, {"query": query}, SECRET, {}, 0).body)
+answer = QueryEndpoint(SECRET).body
 
 
 def create(db: fql.Database, signature: str) -> dict:

@@ -7,28 +7,10 @@ documents read from an index's covered values."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
-
-
-def answer(db: fql.Database, query: str, typecheck: bool = True) -> dict:
-    headers = {"x-format": "simple"} if typecheck else {"x-format": "simple", "x-typecheck": "false"}
-    return json.loads(v10.query(db, {"query": query}, "secret", headers, 0).body)
-
-
-def ok(db: fql.Database, query: str, typecheck: bool = True) -> object:
-    body = answer(db, query, typecheck)
-    assert "error" not in body, body
-    return body["data"]
-
-
-def failure(db: fql.Database, query: str, typecheck: bool = True) -> tuple[str, str, str]:
-    body = answer(db, query, typecheck)
-    return body["error"]["code"], body["error"]["message"], body["summary"]
+from tests.test_core_docs10 import failure, ok
 
 
 @pytest.fixture

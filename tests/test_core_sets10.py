@@ -5,12 +5,10 @@ comparison are in tests/fixtures/v10/core_sets10.fql."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint, query_v10_error
 
 SECRET = "secret"
 
@@ -20,8 +18,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET) -> dict:
-    return json.loads(v10.query(db, {"query": query}, secret, {"x-format": "tagged"}, 0).body)
+answer = QueryEndpoint(SECRET, fmt="tagged").body
 
 
 def key(db: fql.Database, role: str) -> str:
@@ -102,9 +99,7 @@ LIMIT = 16 * 1024 * 1024
 
 
 def failure(db: fql.Database, query: str) -> tuple[str, str, int, int]:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(query, syntax="v10")
-    err = caught.value
+    err = query_v10_error(db, query)
     return err.v10_code, err.description, err.span.start, err.span.end
 
 

@@ -40,22 +40,12 @@ import pytest
 
 import fql
 from fql.errors import QueryCheckError
+from tests.helpers import check_errors as errors_of, type_of
 
 
 @pytest.fixture(scope="module")
 def db() -> fql.Database:
     return fql.connect()
-
-
-def type_of(db: fql.Database, query: str) -> str | None:
-    return db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)[1].static_type
-
-
-def errors_of(db: fql.Database, query: str) -> list[tuple[str, int, int]]:
-    """Each check that failed: its message and where (start, end offsets)."""
-    with pytest.raises(QueryCheckError) as failed:
-        db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
-    return [(e.description, e.span.start, e.span.end) for e in failed.value.checks]
 
 
 # -- FQL2TypecheckSpec "interpreter typechecks"

@@ -11,7 +11,8 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from tests.test_auth import error, login, user
+from tests.helpers import query_error as error
+from tests.test_auth import login, user
 
 
 @pytest.fixture

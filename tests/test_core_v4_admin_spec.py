@@ -39,6 +39,7 @@ import fql
 from fql.errors import FQLError
 from fql.eval.providers import authorized
 from fql.storage.base import DocKey
+from tests.helpers import query_error
 
 ROOT = "secret"
 
@@ -55,9 +56,7 @@ def q(db: fql.Database, query: str, secret: str = ROOT) -> object:
 
 
 def fails(db: fql.Database, query: str, secret: str = ROOT) -> FQLError:
-    with pytest.raises(FQLError) as caught:
-        db.query(query, secret=secret)
-    return caught.value
+    return query_error(db, query, secret)
 
 
 def stored(db: fql.Database, name: str, parent: str = "") -> dict:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from tests.helpers import query_error as fails
 
 PROTECTED = "destructive change forbidden because database is in protected mode."
 
@@ -42,12 +43,6 @@ def db() -> fql.Database:
     db = fql.connect()
     db.query('CreateCollection({name: "animals"})')
     return db
-
-
-def fails(db: fql.Database, query: str, secret: str | None = None, syntax: str = "v4") -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as info:
-        db.query(query, secret=secret, syntax=syntax)
-    return info.value
 
 
 def failure(db: fql.Database, query: str) -> tuple[str, list, str]:

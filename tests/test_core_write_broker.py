@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from tests.helpers import query_v10 as v10
 
 
 @pytest.fixture
@@ -21,10 +22,6 @@ def db() -> fql.Database:
     db.query("Collection.create({ name: 'People' })", syntax="v10")
     db.query("People.create({ id: '1' }); People.create({ id: '2' })", syntax="v10")
     return db
-
-
-def v10(db: fql.Database, text: str):
-    return db.query(text, syntax="v10")
 
 
 def test_alias_fields_are_renamed_on_storage_credentials(db):

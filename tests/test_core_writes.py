@@ -17,7 +17,7 @@ import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.wire.v4 import from_json
 from fql.wire.v4 import to_json as v4_json
-from tests.test_auth import error
+from tests.helpers import query_error as error
 
 UNREADABLE = "Cannot read reference."
 SCOPED = "Reference cannot be scoped."

@@ -7,6 +7,7 @@ import pytest
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.values import Document, Ref
+from tests.helpers import query_v10 as v10
 
 
 @pytest.fixture
@@ -14,10 +15,6 @@ def db():
     db = fql.connect(argon2=TEST_PARAMS)
     db.query('Collection.create({ name: "People", indexes: { byEmail: { terms: [{ field: ".email" }] } } })', syntax="v10")
     return db
-
-
-def v10(db: fql.Database, text: str, secret: str | None = None):
-    return db.query(text, secret=secret, syntax="v10")
 
 
 def test_a_v10_document_is_a_v4_document_with_data(db):

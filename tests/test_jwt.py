@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 import fql
 from fql.auth.jwt import JWKS
 from fql.server.run import ServerThread
+from tests.helpers import query_error
 
 ISSUER = "https://issuer.example/"
 
@@ -127,10 +128,9 @@ def claims(audience, **more) -> dict:
 
 
 def refused(db, secret, text="Notes.byId('1')!.text", syntax="v10"):
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(text, secret=secret, syntax=syntax)
-    assert caught.value.code == "unauthorized"
-    assert caught.value.description == "Unauthorized"
+    err = query_error(db, text, secret, syntax)
+    assert err.code == "unauthorized"
+    assert err.description == "Unauthorized"
 
 
 def test_a_jwt_gets_the_roles_its_provider_gives(setup, signing_key):

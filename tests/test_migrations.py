@@ -9,6 +9,7 @@ import pytest
 import fql
 from fql.eval.v10 import migrations, shapes
 from fql.eval.v10 import schema_types as st
+from tests.helpers import query_v10_error as error
 
 
 @pytest.fixture
@@ -18,12 +19,6 @@ def db() -> fql.Database:
     # A document, so that changes to the fields need migrations.
     database.query("Foo.create({ id: 1 })", syntax="v10")
     return database
-
-
-def error(db: fql.Database, text: str, syntax: str = "v10") -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(text, syntax=syntax)
-    return caught.value
 
 
 def test_a_required_field_without_add_or_default(db):

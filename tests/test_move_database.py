@@ -7,8 +7,9 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
+from tests.helpers import query_error as error
 from tests.storage.backends import BACKENDS, connected
-from tests.test_auth import DENIED, error
+from tests.test_auth import DENIED
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,6 +16,7 @@ import re
 import pytest
 
 import fql
+from tests.helpers import query_error
 
 #: The refusal, its times as core prints them (Java's Instant.toString).
 REFUSED = re.compile(
@@ -35,9 +36,7 @@ def db() -> fql.Database:
 
 
 def refused(db: fql.Database, query: str, syntax: str = "v4") -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(query, syntax=syntax)
-    err = caught.value
+    err = query_error(db, query, syntax=syntax)
     assert REFUSED.match(err.description), err.description
     return err
 

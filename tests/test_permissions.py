@@ -6,7 +6,8 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
-from tests.test_auth import DENIED, error, login, ref, user
+from tests.helpers import query_error as error
+from tests.test_auth import DENIED, login, ref, user
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 import fql
 from fql.auth.credentials import TEST_PARAMS
+from tests.helpers import query_error as error, query_v10 as v10
 from tests.storage.backends import BACKENDS, connected
 
 
@@ -15,16 +16,6 @@ from tests.storage.backends import BACKENDS, connected
 def db(request, tmp_path):
     with connected(request.param, tmp_path, argon2=TEST_PARAMS) as database:
         yield database
-
-
-def error(db: fql.Database, query: str, **kw) -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as caught:
-        db.query(query, **kw)
-    return caught.value
-
-
-def v10(db: fql.Database, query: str, **kw):
-    return db.query(query, syntax="v10", **kw)
 
 
 @pytest.fixture

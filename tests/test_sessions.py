@@ -7,7 +7,8 @@ import pytest
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.errors import FQLError
-from tests.test_auth import LOGIN_FAILED, error
+from tests.helpers import query_error as error
+from tests.test_auth import LOGIN_FAILED
 
 
 @pytest.fixture

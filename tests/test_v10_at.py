@@ -11,6 +11,7 @@ import pytest
 import fql
 from fql.parse import parse
 from tests.storage.backends import BACKENDS, database_url
+from tests.helpers import query_v10 as q, query_v10_error as error
 
 
 @pytest.fixture(params=BACKENDS)
@@ -20,16 +21,6 @@ def db(request, tmp_path):
         q(database, 'Collection.create({ name: "User", indexes: { byTeam: { terms: [{ field: ".team" }] } } })')
         yield database
         database.close()
-
-
-def q(db: fql.Database, text: str, secret: str | None = None):
-    return db.query(text, secret=secret, syntax="v10")
-
-
-def error(db: fql.Database, text: str, secret: str | None = None) -> fql.FQLError:
-    with pytest.raises(fql.FQLError) as err:
-        q(db, text, secret)
-    return err.value
 
 
 def test_documents_and_their_references_as_they_were(db):
@@ -104,7 +95,7 @@ def test_a_refused_write_changes_nothing(db):
     err = error(db, f'User.create({{ id: "2", name: "Ben" }}); at ({made.ts!r}) {{ User.byId("1")!.delete() }}')
     assert (err.v10_code, err.description) == ("invalid_write", "Cannot write at a snapshot time in the past.")
     assert q(db, "User.all().count()") == 1
-    assert q(db, f'at (Time.now()) {{ User.create({{ id: "3" }}).id }}') == "3"
+    assert q(db, 'at (Time.now()) { User.create({ id: "3" }).id }') == "3"
 
 
 def test_a_time_of_another_type_without_typechecking(db):

@@ -18,6 +18,7 @@ from fql.eval.v10.sets import MAX_CURSORS, Cursors
 from fql.values import EventSource
 
 from .test_core_model_fql2 import SETS
+from tests.helpers import query_v10 as q
 
 
 @pytest.fixture
@@ -26,10 +27,6 @@ def db():
     database.query("Collection.create({ name: \"Items\" })", syntax="v10")
     database.query("[1, 2, 3, 4, 5].forEach(n => Items.create({ n: n }))", syntax="v10")
     return database
-
-
-def q(db: fql.Database, text: str):
-    return db.query(text, syntax="v10")
 
 
 def after(db: fql.Database, query: str = "Items.all().pageSize(2)") -> str:

@@ -4,12 +4,10 @@ Expected texts are core's own (the spec and line are named with each)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10 as server_v10
+from tests.helpers import QueryEndpoint
 
 
 @pytest.fixture
@@ -20,7 +18,7 @@ def db() -> fql.Database:
 def summary(db: fql.Database, text: str, *, typecheck: bool = True) -> str:
     """The query's summary; without `typecheck`, as core's specs that pass `typecheck = false` run it."""
     headers = {} if typecheck else {"x-typecheck": "false"}
-    return json.loads(server_v10.query(db, {"query": text}, "secret", headers, 0).body)["summary"]
+    return QueryEndpoint().body(db, text, headers=headers)["summary"]
 
 
 def test_an_operator_points_at_its_argument(db):

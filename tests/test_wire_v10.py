@@ -3,18 +3,15 @@ what every format makes of a v4 index's ref."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
 from fql.wire.v10 import to_decorated
+from tests.helpers import QueryEndpoint
 
 
-def answer(db: fql.Database, query: str, fmt: str = "decorated") -> dict:
-    """The v10 envelope `POST /query/1` answers `query` with, in the format `fmt`."""
-    return json.loads(v10.query(db, {"query": query}, "secret", {"x-format": fmt}, 0).body)
+#: The v10 envelope `POST /query/1` answers with, decorated unless another `fmt` is asked for.
+answer = QueryEndpoint(fmt="decorated").body
 
 
 @pytest.fixture
@@ -71,13 +68,13 @@ def test_decorated_documents_and_refs(db):
     assert answer(db, 'Collection.create({ name: "Other" }) { name, coll }')["data"] == (
         '{\n  name: "Other",\n  coll: Collection\n}'
     )
-    first = answer(db, "User.create({ a: User.definition })", "tagged")["data"]["@doc"]
+    first = answer(db, "User.create({ a: User.definition })", fmt="tagged")["data"]["@doc"]
     assert answer(db, f'User.byId("{first["id"]}")!')["data"] == (
         f'{{\n  id: "{first["id"]}",\n  coll: User,\n  ts: Time("{first["ts"]["@time"]}"),\n'
         '  a: Collection.byName("User")\n}'
     )
     # A document inside another one is its reference.
-    second = answer(db, f'User.create({{ other: User.byId("{first["id"]}") }})', "tagged")["data"]["@doc"]
+    second = answer(db, f'User.create({{ other: User.byId("{first["id"]}") }})', fmt="tagged")["data"]["@doc"]
     assert answer(db, f'User.byId("{second["id"]}")!')["data"] == (
         f'{{\n  id: "{second["id"]}",\n  coll: User,\n  ts: Time("{second["ts"]["@time"]}"),\n'
         f'  other: User("{first["id"]}")\n}}'
@@ -92,7 +89,7 @@ def test_decorated_documents_and_refs(db):
 def test_decorated_pages_and_cursors(db):
     answer(db, 'Collection.create({ name: "P" })')
     answer(db, "[1, 2].forEach(n => P.create({ id: n.toString(), n: n }))")
-    doc = answer(db, "P.byId('1')!", "tagged")["data"]["@doc"]
+    doc = answer(db, "P.byId('1')!", fmt="tagged")["data"]["@doc"]
     text = answer(db, "P.all().pageSize(1)")["data"]
     head, cursor = text.split('\n  after: "')
     assert head == (
@@ -101,14 +98,14 @@ def test_decorated_pages_and_cursors(db):
     )
     # The cursor is a string literal that Set.paginate takes back.
     assert cursor.endswith('"\n}')
-    assert answer(db, f'Set.paginate("{cursor[:-3]}").data.map(.n)', "simple")["data"] == [2]
+    assert answer(db, f'Set.paginate("{cursor[:-3]}").data.map(.n)', fmt="simple")["data"] == [2]
 
 
 def test_decorated_abort_value_and_simple_abort(db):
     """An abort's value is written in the request's format, as `data` would be (core's FQL2Response)."""
     assert answer(db, "abort({ a: [1] })")["error"]["abort"] == "{\n  a: [\n    1\n  ]\n}"
-    assert answer(db, "abort({ a: [1] })", "simple")["error"]["abort"] == {"a": [1]}
-    assert answer(db, "abort({ a: [1] })", "tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
+    assert answer(db, "abort({ a: [1] })", fmt="simple")["error"]["abort"] == {"a": [1]}
+    assert answer(db, "abort({ a: [1] })", fmt="tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
 
 
 def test_legacy_index_refs(db):
@@ -117,7 +114,7 @@ def test_legacy_index_refs(db):
     db.query('CreateIndex({ name: "myIndex", source: Collection("Author") })')
     db.query('Create(Collection("Author"), { data: { indexRef: Index("myIndex") } })')
     for fmt in ("simple", "tagged", "decorated"):
-        assert answer(db, "Author.all().first()!.indexRef", fmt)["data"] == "[legacy index myIndex]"
+        assert answer(db, "Author.all().first()!.indexRef", fmt=fmt)["data"] == "[legacy index myIndex]"
     assert answer(db, "Author.all().first()!")["data"].endswith("indexRef: [legacy index myIndex]\n}")
 
 
@@ -141,16 +138,16 @@ def test_refs_to_documents_of_a_deleted_collection(db):
     answer(db, "Collection.create({ name: 'Bar' })")
     answer(db, "Foo.create({ other: Bar.create({ id: '7' }), more: [{ deep: Bar.byId('8') }] })")
     answer(db, "Collection.byName('Bar')!.delete()")
-    doc = answer(db, "Foo.all().first()!", "tagged")["data"]["@doc"]
+    doc = answer(db, "Foo.all().first()!", fmt="tagged")["data"]["@doc"]
     assert doc["other"] == {"@ref": {"id": "7", "coll": {"@mod": "Deleted"}}}
     assert doc["more"] == [{"deep": {"@ref": {"id": "8", "coll": {"@mod": "Deleted"}}}}]
-    assert answer(db, "Foo.all().first()!", "simple")["data"]["other"] == {"id": "7", "coll": "Deleted"}
+    assert answer(db, "Foo.all().first()!", fmt="simple")["data"]["other"] == {"id": "7", "coll": "Deleted"}
     assert answer(db, "Foo.all().first()!")["data"].endswith('  other: Collection.Deleted("7"),\n  more: [\n'
                                                             '    {\n      deep: Collection.Deleted("8")\n    }\n  ]\n}')
-    assert answer(db, "Foo.all().first()!.other", "tagged")["data"] == {
+    assert answer(db, "Foo.all().first()!.other", fmt="tagged")["data"] == {
         "@ref": {"id": "7", "coll": {"@mod": "Deleted"}, "exists": False, "cause": "collection deleted"}
     }
-    assert answer(db, "Foo.all().first()!.other", "simple")["data"] is None
+    assert answer(db, "Foo.all().first()!.other", fmt="simple")["data"] is None
     assert answer(db, "Foo.all().first()!.other")["data"] == 'Collection.Deleted("7") /* collection deleted */'
     # Outside a document a reference is read (core materializes it): a missing document, saying why.
     assert answer(db, "Foo.all().first()!.more[0]")["data"] == (
@@ -158,8 +155,8 @@ def test_refs_to_documents_of_a_deleted_collection(db):
     )
     assert answer(db, "Foo.all().first()!.other.coll")["data"] == "Collection.Deleted"
     checks = "[Foo.all().first()!.other.coll == Collection.Deleted, Foo.all().first()!.other isa Collection.Deleted]"
-    assert answer(db, checks, "simple")["data"] == [True, False]
-    assert answer(db, "Foo.all().first()!.other.id", "simple")["data"] == "7"
+    assert answer(db, checks, fmt="simple")["data"] == [True, False]
+    assert answer(db, "Foo.all().first()!.other.id", fmt="simple")["data"] == "7"
     assert answer(db, "Foo.all().first()!.other.x")["error"] == {
         "code": "document_not_found",
         "message": "Document with id 7 does not exist because the collection was deleted.",
@@ -169,16 +166,16 @@ def test_refs_to_documents_of_a_deleted_collection(db):
 def test_collection_deleted_as_text(db):
     """Core's ToString writes a module that is a field of another with its parent: `Collection.Deleted`."""
     query = '[Object.toString(Collection.Deleted), "#{Collection.Deleted}", [Collection.Deleted].toString(), Collection.toString()]'
-    assert answer(db, query, "simple")["data"] == ["Collection.Deleted", "Collection.Deleted", "[Collection.Deleted]", "Collection"]
+    assert answer(db, query, fmt="simple")["data"] == ["Collection.Deleted", "Collection.Deleted", "[Collection.Deleted]", "Collection"]
 
 
 def test_a_document_field_starting_with_at_escapes_the_document_body(db):
     """Core's tagged encoder writes a document's fields as it writes any struct: a key starting with `@`
     puts the whole body under `@object`, inside `@doc`; the simple format has no escape."""
     answer(db, "Collection.create({ name: 'P' })")
-    body = answer(db, "P.create({ id: '1', '@foo': 1, bar: 2 })", "tagged")["data"]["@doc"]
+    body = answer(db, "P.create({ id: '1', '@foo': 1, bar: 2 })", fmt="tagged")["data"]["@doc"]
     assert list(body) == ["@object"]
     assert list(body["@object"]) == ["id", "coll", "ts", "@foo", "bar"]
     assert body["@object"]["@foo"] == {"@int": "1"}
-    assert answer(db, "P.byId('1')!.bar", "tagged")["data"] == {"@int": "2"}
-    assert answer(db, "P.byId('1')!", "simple")["data"]["@foo"] == 1
+    assert answer(db, "P.byId('1')!.bar", fmt="tagged")["data"] == {"@int": "2"}
+    assert answer(db, "P.byId('1')!", fmt="simple")["data"]["@foo"] == 1

@@ -9,6 +9,7 @@ import pytest
 
 import fql
 from fql.schema.manager import SchemaError
+from tests.helpers import query_v10 as q
 
 
 def push(db: fql.Database, text: str) -> None:
@@ -20,10 +21,6 @@ def push_error(db: fql.Database, text: str) -> str:
     with pytest.raises(SchemaError) as caught:
         push(db, text)
     return caught.value.message
-
-
-def q(db: fql.Database, text: str) -> t.Any:
-    return db.query(text, syntax="v10")
 
 
 def create(db: fql.Database, coll: str, doc_id: int, fields: str = "") -> t.Any:

@@ -14,7 +14,8 @@ import pytest
 
 import fql
 
-from .pushing import create, data, push, q
+from .pushing import create, data, push
+from tests.helpers import query_v10 as q
 
 WILDCARD = "collection Foo {\n  *: Any\n}\n"
 

@@ -11,6 +11,7 @@ import pytest
 import fql
 from fql.errors import FQLError
 from fql.schema.manager import SchemaError
+from tests.helpers import query_v10, query_v10_error
 
 ROOT = "secret"
 APP = f"{ROOT}:app:admin"
@@ -24,14 +25,14 @@ def db() -> fql.Database:
 
 
 def q(db: fql.Database, text: str, secret: str = APP) -> object:
-    return db.query(text, secret=secret, syntax="v10")
+    """The query's value, run as the child database's admin unless told otherwise."""
+    return query_v10(db, text, secret)
 
 
 def refused(db: fql.Database, text: str, secret: str = APP) -> FQLError:
-    with pytest.raises(FQLError) as caught:
-        q(db, text, secret)
-    assert caught.value.v10_code == "invalid_schema"
-    return caught.value
+    err = query_v10_error(db, text, secret)
+    assert err.v10_code == "invalid_schema"
+    return err
 
 
 def push_refused(db: fql.Database, text: str, staged: bool = False) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import fql
 
-from .pushing import create, data, push, q
+from .pushing import create, data, push
+from tests.helpers import query_v10 as q
 
 ADD = "add .foo\n    backfill .foo = 5"
 

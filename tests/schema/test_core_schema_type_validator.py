@@ -20,7 +20,8 @@ import pytest
 
 import fql
 
-from .pushing import push, push_error, q
+from .pushing import push, push_error
+from tests.helpers import query_v10 as q
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 
 import fql
 
-from .pushing import create, data, push, push_error, q
+from .pushing import create, data, push, push_error
+from tests.helpers import query_v10 as q
 
 
 @pytest.fixture

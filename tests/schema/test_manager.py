@@ -10,6 +10,7 @@ import pytest
 import fql
 from fql import cli
 from fql.schema.manager import SchemaError
+from tests.helpers import query_v10 as q, run_cli as run
 
 USERS = """\
 collection Users {
@@ -32,10 +33,6 @@ function double(x) { x * 2 }
 @pytest.fixture
 def db():
     return fql.connect("memory://")
-
-
-def q(db, text):
-    return db.query(text, syntax="v10")
 
 
 def test_a_push_makes_the_schema_its_files_declare(db):
@@ -294,12 +291,6 @@ def test_a_directory_of_files(db, tmp_path):
 
 
 # -- the command line ---------------------------------------------------------------------------------------
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), stdin=io.StringIO(""), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_cli_push_diff_and_pull(tmp_path):

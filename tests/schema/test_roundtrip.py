@@ -29,6 +29,7 @@ from fql.schema.items import Item
 from fql.schema.manager import SchemaError, comparable
 
 from . import test_diff, test_parser, test_source
+from tests.helpers import query_v10 as q
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures" / "fsl"
 
@@ -145,10 +146,6 @@ def _quoted(name: str) -> str:
 
 
 # -- the checks ------------------------------------------------------------------------------------------------
-
-
-def q(db: fql.Database, text: str) -> object:
-    return db.query(text, syntax="v10")
 
 
 def stored(db: fql.Database, item: Item) -> dict:

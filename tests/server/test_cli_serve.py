@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import functools
 import json
 import re
 import signal
@@ -13,7 +13,8 @@ import urllib.request
 
 import pytest
 
-from fql import cli, stack
+from fql import stack
+from tests.helpers import run_cli
 
 
 def test_serve_listens_warns_and_stops_on_ctrl_c():
@@ -32,9 +33,8 @@ def test_serve_listens_warns_and_stops_on_ctrl_c():
     assert 'warning: the root secret is "secret"' in err and "Traceback" not in err
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.run(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+# `fql serve` in-process, handed the test process's own standard input.
+run = functools.partial(run_cli, stdin=None)
 
 
 def test_port_in_use():

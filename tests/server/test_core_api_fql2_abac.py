@@ -14,6 +14,7 @@ import pytest
 import fql
 from fql.auth.credentials import TEST_PARAMS
 from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 ROOT = "secret"
 DENIED = "Insufficient privileges to perform the action."
@@ -39,16 +40,9 @@ def unique(prefix: str = "C") -> str:
     return f"{prefix}{next(_names)}"
 
 
-def answer(root: fql.Database, query: str, secret: str) -> tuple[int, dict]:
-    """The status and envelope `POST /query/1` answers `query` with, as core's specs send it."""
-    response = v10.query(root, {"query": query, "arguments": {}}, secret, {"x-typecheck": "true"}, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(root: fql.Database, query: str, secret: str) -> object:
-    status, body = answer(root, query, secret)
-    assert status == 200, body
-    return body["data"]
+#: `POST /query/1` as core's specs send it: typechecked, with no arguments.
+ENDPOINT = QueryEndpoint(typecheck=True, arguments={})
+answer, ok = ENDPOINT.answer, ENDPOINT.ok
 
 
 def denied(root: fql.Database, query: str, secret: str, filtered_set: bool = False) -> None:

@@ -8,14 +8,13 @@ the size of its own storage rows, the test checks the rule the figure comes from
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -25,18 +24,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str, secret: str = SECRET, fmt: str | None = None) -> tuple[int, dict]:
-    headers = {"x-typecheck": "false"}
-    if fmt is not None:
-        headers["x-format"] = fmt
-    response = v10.query(db, {"query": query}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> dict:
-    status, body = answer(db, query, **kw)
-    assert status == 200, body
-    return body
+ENDPOINT = QueryEndpoint(SECRET, typecheck=False)
+answer, ok = ENDPOINT.answer, ENDPOINT.ok_body
 
 
 def stats(body: dict) -> tuple[int, int, int, int, int]:

@@ -8,12 +8,10 @@ same flow with a body of another error (`x => 1.foo`) is in tests/schema/test_co
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 ROOT = "secret"
 
@@ -25,17 +23,9 @@ def db() -> fql.Database:
     return db
 
 
-def run(db: fql.Database, query: str, secret: str = f"{ROOT}:app:admin") -> tuple[int, dict]:
-    """Core's queryRaw with `FQL2Params(typecheck = None)`: no X-Typecheck header, so the database's flag
-    decides."""
-    response = v10.query(db, {"query": query}, secret, {}, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, secret: str = f"{ROOT}:app:admin") -> dict:
-    status, body = run(db, query, secret)
-    assert status == 200, body
-    return body
+#: Core's queryRaw with `FQL2Params(typecheck = None)`: no X-Typecheck header, so the database's flag decides.
+ENDPOINT = QueryEndpoint(f"{ROOT}:app:admin")
+run, ok = ENDPOINT.answer, ENDPOINT.ok_body
 
 
 def typecheck_app(db: fql.Database) -> None:

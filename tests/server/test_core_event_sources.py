@@ -18,15 +18,14 @@ compute in the log (the events' side of it is tested below).
 
 from __future__ import annotations
 
-import json
 import time
 
-import httpx
 import pytest
 
 import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
+from tests.helpers import post_json
 
 from .test_core_streams_v10 import events as stream
 
@@ -48,9 +47,7 @@ def server():
 
 
 def post(server, path: str, body: dict) -> tuple[int, dict]:
-    headers = {"X-Format": "simple", "Authorization": "Bearer secret"}
-    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=WAIT)
-    return response.status_code, response.json()
+    return post_json(server.url + path, body, fmt="simple", timeout=WAIT)
 
 
 def ok(server, query: str) -> object:

@@ -10,12 +10,10 @@ without the spec's `map` and reading two pages of the first set) and here as the
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import fql
-from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -25,13 +23,8 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def ok(db: fql.Database, query: str, fmt: str | None = None) -> object:
-    """The `data` of a successful answer (the spec's queryOk)."""
-    headers = {"x-typecheck": "true", **({"x-format": fmt} if fmt else {})}
-    response = v10.query(db, {"query": query, "arguments": {}}, SECRET, headers, 0)
-    body = json.loads(response.body)
-    assert response.status == 200, body
-    return body["data"]
+#: The `data` of a successful answer (the spec's queryOk).
+ok = QueryEndpoint(SECRET, typecheck=True, arguments={}).ok
 
 
 def mk_docs(db: fql.Database, coll: str, count: int) -> list[str]:
@@ -45,7 +38,7 @@ def ids(page: dict) -> list:
 
 
 def paginate(db: fql.Database, after: str, fmt: str | None = None) -> dict:
-    return ok(db, f'Set.paginate("{after}")', fmt)
+    return ok(db, f'Set.paginate("{after}")', fmt=fmt)
 
 
 def walk(db: fql.Database, first: dict, pick=ids) -> list[list]:
@@ -244,12 +237,12 @@ let b = things.by_color__value_asc("yellow") { value }
 let a = things.by_color__value_asc("purple") { value }
 a.concat(b).order(.value.foo)"""
     both = [[(i, "purple"), (i, "yellow")] for i in range(5)]
-    taken = ok(db, lets + ".take(4)", "decorated")
+    taken = ok(db, lets + ".take(4)", fmt="decorated")
     assert taken == "{\n  data: " + _decorated(both[0] + both[1], "  ") + "\n}"
-    token = ok(db, lets + ".pageSize(4).paginate().after", "decorated")
-    assert ok(db, f"\nSet.paginate({token}).data\n", "decorated") == _decorated(both[2] + both[3], "")
-    token = ok(db, f"\nSet.paginate({token}).after\n", "decorated")
-    assert ok(db, f"\nSet.paginate({token}).data\n", "decorated") == _decorated(both[4], "")
+    token = ok(db, lets + ".pageSize(4).paginate().after", fmt="decorated")
+    assert ok(db, f"\nSet.paginate({token}).data\n", fmt="decorated") == _decorated(both[2] + both[3], "")
+    token = ok(db, f"\nSet.paginate({token}).after\n", fmt="decorated")
+    assert ok(db, f"\nSet.paginate({token}).data\n", fmt="decorated") == _decorated(both[4], "")
 
 
 def _t1_t2(db: fql.Database, second: int) -> None:
@@ -293,11 +286,11 @@ def assert_paged(db: fql.Database, page: dict, expected: list[str], size: int = 
     if not rest:
         assert "after" not in page
         return
-    assert_paged(db, ok(db, f'Set.paginate("{page["after"]}")', "tagged"), rest, size)
+    assert_paged(db, ok(db, f'Set.paginate("{page["after"]}")', fmt="tagged"), rest, size)
 
 
 def tagged_set(db: fql.Database, query: str) -> dict:
-    return ok(db, query, "tagged")["@set"]
+    return ok(db, query, fmt="tagged")["@set"]
 
 
 TEN = [str(i) for i in range(10)]

@@ -18,6 +18,7 @@ import fql
 from fql.eval.v10 import cursors
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
+from tests.helpers import post_json
 
 #: Streams in these tests end on their own after this many seconds, whatever happens.
 BOUND = 20.0
@@ -34,9 +35,7 @@ def server():
 
 
 def post(server, path: str, body: dict, secret: str | None = "secret") -> tuple[int, dict]:
-    headers = {"X-Format": "tagged", **({"Authorization": f"Bearer {secret}"} if secret else {})}
-    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=WAIT)
-    return response.status_code, response.json()
+    return post_json(server.url + path, body, secret, fmt="tagged", timeout=WAIT)
 
 
 def ok(server, query: str, secret: str = "secret") -> dict:

@@ -13,6 +13,7 @@ import pytest
 
 import fql
 from fql.server import v10
+from tests.helpers import QueryEndpoint
 
 
 @pytest.fixture
@@ -20,10 +21,7 @@ def db() -> fql.Database:
     return fql.connect(root_secret="secret")
 
 
-def answer(db: fql.Database, query: str, arguments: dict | None = None, **headers: str) -> dict:
-    body = {"query": query, **({"arguments": arguments} if arguments else {})}
-    response = v10.query(db, body, "secret", {k.replace("_", "-"): v for k, v in headers.items()}, 0)
-    return json.loads(response.body)
+answer = QueryEndpoint().body
 
 
 def test_static_type_with_x_typecheck(db):
@@ -36,7 +34,7 @@ def test_static_type_with_x_typecheck(db):
 
 
 def test_arguments_have_their_values_types(db):
-    out = answer(db, "if (x) y else [y]", {"x": True, "y": 2}, x_typecheck="true")
+    out = answer(db, "if (x) y else [y]", arguments={"x": True, "y": 2}, x_typecheck="true")
     assert (out["data"], out["static_type"]) == (2, "2 | [2]")
 
 

@@ -10,6 +10,7 @@ import pytest
 import fql
 from fql.server import v10
 from fql.wire.v4 import from_json
+from tests.helpers import QueryEndpoint
 
 SECRET = "secret"
 
@@ -19,26 +20,9 @@ def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
 
 
-def answer(db: fql.Database, query: str, fmt: str | None = None, typecheck: bool = True, **kw) -> tuple[int, dict]:
-    """The status and envelope `POST /query/1` answers `query` with (core's specs send X-Typecheck)."""
-    headers = {"x-typecheck": "true" if typecheck else "false", **kw.pop("headers", {})}
-    if fmt is not None:
-        headers["x-format"] = fmt
-    secret = kw.pop("secret", SECRET)
-    response = v10.query(db, {"query": query, "arguments": kw.pop("arguments", {})}, secret, headers, 0)
-    return response.status, json.loads(response.body)
-
-
-def ok(db: fql.Database, query: str, **kw) -> object:
-    status, body = answer(db, query, **kw)
-    assert status == 200, body
-    return body["data"]
-
-
-def err(db: fql.Database, query: str, **kw) -> dict:
-    status, body = answer(db, query, **kw)
-    assert status == 400, body
-    return body
+#: The status and envelope `POST /query/1` answers with, as core's specs send it (X-Typecheck, arguments).
+ENDPOINT = QueryEndpoint(SECRET, typecheck=True, arguments={})
+answer, ok, err = ENDPOINT.answer, ENDPOINT.ok, ENDPOINT.err
 
 
 def summary(message: str, line: int, text: str, column: int, width: int) -> str:

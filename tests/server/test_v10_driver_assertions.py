@@ -13,6 +13,7 @@ import pytest
 import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
+from tests.helpers import post_json
 
 WAIT = 5.0
 
@@ -24,9 +25,7 @@ def server():
 
 
 def post(server, path: str, body: dict) -> tuple[int, dict]:
-    headers = {"X-Format": "tagged", "Authorization": "Bearer secret"}
-    response = httpx.post(server.url + path, content=json.dumps(body), headers=headers, timeout=WAIT)
-    return response.status_code, response.json()
+    return post_json(server.url + path, body, fmt="tagged", timeout=WAIT)
 
 
 def query(server, fql_text: str | list) -> tuple[int, dict]:

@@ -268,9 +268,17 @@ def test_a_malformed_or_tampered_cursor_cannot_be_decoded(db, cursor):
 
 
 def test_a_flipped_character_cannot_be_decoded(db):
+    # Unless the change is to bits the decompressor ignores (the deflate stream's last byte has padding
+    # bits): then it is the same cursor, as harmless as the original (this test once failed a run in ~40).
     cursor = after(db, "Items.all().map(x => x.n + 1).pageSize(2)")
     for i in range(0, len(cursor), 7):
         swapped = cursor[:i] + ("A" if cursor[i] != "A" else "B") + cursor[i + 1 :]
+        try:
+            same = cursors.unpack(swapped) == cursors.unpack(cursor)
+        except ValueError:
+            same = False
+        if same:
+            continue
         with pytest.raises(fql.FQLError) as caught:
             q(db, f'Set.paginate("{swapped}")')
         assert caught.value.v10_code == "invalid_cursor"

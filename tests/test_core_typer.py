@@ -675,6 +675,16 @@ def test_no_error_where_the_checker_is_unsure(db, query):
         # A struct that may be null where any struct goes (`{ *: Any }`).
         ("Object.entries([{ a: 1 }].first())", [("Type `Null` is not a subtype of `{ *: Any }`", 15, 33)]),
         ("Object.assign({}, [{ a: 1 }].first())", [("Type `Null` is not a subtype of `{ *: Any }`", 18, 36)]),
+        # A `?.` chain's Null (core's MethodChain adds one of no span), given as it is: TyperCoreSpec "type Any
+        # with other error" (its `a?.foo` of `if (true) { foo: anyval } else null`, there through a `let` into
+        # an array literal, fails so: `cause: Type `Null` is not a subtype of `Int``, at the argument).
+        (
+            "let a = if (true) { foo: 1 } else null; Math.abs(a?.foo)",
+            [("Type `Null` is not a subtype of `Number`", 49, 55)],
+        ),
+        ("'a'.concat({ a: 'x' }?.a)", [("Type `Null` is not a subtype of `String`", 11, 24)]),
+        ("if ({ a: true }?.a) 1", [("Type `Null` is not a subtype of `Boolean`", 4, 18)]),
+        ("Object.values({ a: { b: 1 } }?.a)", [("Type `Null` is not a subtype of `{ *: Any }`", 14, 32)]),
     ],
 )
 def test_a_value_null_by_its_signature_is_refused(db, query, expected):
@@ -689,6 +699,8 @@ def test_a_value_null_by_its_signature_is_refused(db, query, expected):
         ("Math.abs('foo'.indexOf('bar') ?? 0)", "Number"),
         ("Object.keys([{ a: 1 }].first())", "Array<String>"),  # keys takes Any
         ("'foo'.indexOf('bar') == null", "Boolean"),
+        ("Math.abs({ a: 1 }?.a!)", "Number"),
+        ("Math.abs({ a: 1 }?.a ?? 0)", "Number"),
     ],
 )
 def test_a_value_null_by_its_signature_handled(db, query, shown):
@@ -706,6 +718,8 @@ def test_a_value_null_by_its_signature_handled(db, query, shown):
         "'a'.concat([1].first())",
         # A `?.` chain's Null and the call's: two failures, whose grouping is not modelled.
         "'a'.concat(['b']?.first())",
+        # A `?.` chain's value through a `let`: the variable keeps no mark of where its Null came from.
+        "let a = if (true) { foo: 1 } else null; let x = a?.foo; Math.abs(x)",
         # An operator's overloads with a union operand (Alt's conjoined failures): not modelled.
         "let x = 'foo'.indexOf('bar'); x + 1",
         "'foo'.indexOf('bar') - 1",

@@ -329,7 +329,7 @@ class Checker:
             # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
             # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
             self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
-        self._expect(condition, "Boolean", node.cond.span, made)
+        self._expect(condition, "Boolean", node.cond.span, self._spanless_at(node.cond, made))
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
             # Core types an `if` without `else` as Null, whatever its branch gives.
@@ -424,7 +424,19 @@ class Checker:
         found, origin, maybe_null = self._link(node, scope)
         if not maybe_null:
             return found, origin
+        # Core adds a Null of no span (MethodChain's `constrain(Type.Null, res, ...)`): alone, its failure is
+        # placed where the chain's value is used, as a signature's is. One more, the last link's own (a
+        # signature's `A | Null`), would be a second failure, grouped in ways not modelled.
+        if found != UNKNOWN and found != NULL and not (isinstance(found, Union) and NULL in found.members):
+            self.spanless.add(node.span)
+        else:
+            self.spanless.discard(node.span)
         return (UNKNOWN if found == UNKNOWN else union((found, NULL))), None
+
+    def _spanless_at(self, node: ast.Node, origin: ast.Span | None) -> ast.Span | None:
+        """The origin `_expect` takes for an operand or argument: a `?.` chain's (which has none) is the
+        chain's span when its Null is core's spanless one."""
+        return node.span if origin is None and node.span in self.spanless else origin
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
         return self._chain_end(node, scope)
@@ -580,6 +592,7 @@ class Checker:
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         origins = list(origins) or [None] * len(args)
         for arg, found, param, origin in zip(node.args, args, fn.params, origins):
+            origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
                 if leaves is not None and len(leaves) > 1:
@@ -876,8 +889,8 @@ class Checker:
             for operand in (left, right):
                 if isinstance(operand, Var):
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
-            self._expect(left, "Boolean", self._group(node.left.span), made)
-            self._expect(right, "Boolean", self._group(node.right.span), right_made)
+            self._expect(left, "Boolean", self._group(node.left.span), self._spanless_at(node.left, made))
+            self._expect(right, "Boolean", self._group(node.right.span), self._spanless_at(node.right, right_made))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -888,7 +901,7 @@ class Checker:
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
         if op in _ARITHMETIC and is_number(left):
-            self._expect(right, "Number", self._group(node.right.span), right_made)
+            self._expect(right, "Number", self._group(node.right.span), self._spanless_at(node.right, right_made))
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
@@ -927,7 +940,7 @@ class Checker:
         operand, made = self.infer(node.operand, scope)
         self._use(operand)
         if node.op == "!":
-            self._expect(operand, "Boolean", self._group(node.operand.span), made)
+            self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span

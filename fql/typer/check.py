@@ -901,7 +901,10 @@ class Checker:
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
         if op in _ARITHMETIC and is_number(left):
-            self._expect(right, "Number", self._group(node.right.span), self._spanless_at(node.right, right_made))
+            # (A right operand that may be null is refused for its Null only where every overload takes a
+            # Number there: `+`'s String one would fail its Number too, a second failure core groups apart.)
+            spanless = None if op == "+" else self._spanless_at(node.right, right_made)
+            self._expect(right, "Number", self._group(node.right.span), spanless)
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span

@@ -185,6 +185,10 @@ class Checker:
     depth: int = 0
     #: Where a schema declares its user collections, by name and alias (see check_body).
     declared: dict[str, ast.Span] = field(factory=dict)
+    #: Where calls were made whose result may be null by their stdlib signature alone (`indexOf`'s
+    #: `Number | Null`, `first`'s `A | Null` with no null in `A`): core's Null there has no span of its own,
+    #: so a failure of it is placed where the value is used (TyperConstrain's `value.span.getOrElse(callSite)`).
+    spanless: set[ast.Span] = field(factory=set)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -319,12 +323,13 @@ class Checker:
         return _span(self.text, found.end(), found.end() + len(node.type))
 
     def visit_IfElse(self, node: ast.IfElse, scope: dict) -> Typed:
-        condition = self.value(node.cond, scope)
+        condition, made = self.infer(node.cond, scope)
+        self._use(condition)
         if isinstance(condition, Var):
             # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
             # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
             self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
-        self._expect(condition, "Boolean", node.cond.span)
+        self._expect(condition, "Boolean", node.cond.span, self._spanless_at(node.cond, made))
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
             # Core types an `if` without `else` as Null, whatever its branch gives.
@@ -419,7 +424,19 @@ class Checker:
         found, origin, maybe_null = self._link(node, scope)
         if not maybe_null:
             return found, origin
+        # Core adds a Null of no span (MethodChain's `constrain(Type.Null, res, ...)`): alone, its failure is
+        # placed where the chain's value is used, as a signature's is. One more, the last link's own (a
+        # signature's `A | Null`), would be a second failure, grouped in ways not modelled.
+        if found != UNKNOWN and found != NULL and not (isinstance(found, Union) and NULL in found.members):
+            self.spanless.add(node.span)
+        else:
+            self.spanless.discard(node.span)
         return (UNKNOWN if found == UNKNOWN else union((found, NULL))), None
+
+    def _spanless_at(self, node: ast.Node, origin: ast.Span | None) -> ast.Span | None:
+        """The origin `_expect` takes for an operand or argument: a `?.` chain's (which has none) is the
+        chain's span when its Null is core's spanless one."""
+        return node.span if origin is None and node.span in self.spanless else origin
 
     def visit_Apply(self, node: ast.Apply, scope: dict) -> Typed:
         return self._chain_end(node, scope)
@@ -432,8 +449,14 @@ class Checker:
         return found, origin, maybe_null
 
     def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
-        self._use(fn)
         typed = [self.infer(arg, scope) for arg in node.args]
+        found, made = self._call_typed(node, scope, fn, origin, typed)
+        if made == node.span and _signature_null(fn, [found for found, _ in typed]):
+            self.spanless.add(node.span)
+        return found, made
+
+    def _call_typed(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None, typed: list[Typed]) -> Typed:
+        self._use(fn)
         args = [found for found, _ in typed]
         for found in args:
             self._use(found)
@@ -520,7 +543,7 @@ class Checker:
             # A rest parameter takes the arguments past the others, each of its type.
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
-            self._check_args(node, fn, args)
+            self._check_args(node, fn, args, origins=origins)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
@@ -561,17 +584,21 @@ class Checker:
         count, found = self.passed.get(var, (0, UNKNOWN))
         return found if count == self.uses.get(var) and found != UNKNOWN else None
 
-    def _check_args(self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False) -> None:
+    def _check_args(
+        self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False, origins: t.Sequence[ast.Span | None] = ()
+    ) -> None:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
         take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
-        for arg, found, param in zip(node.args, args, fn.params):
+        origins = list(origins) or [None] * len(args)
+        for arg, found, param, origin in zip(node.args, args, fn.params, origins):
+            origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
                 if leaves is not None and len(leaves) > 1:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
                 else:
-                    self._expect(found, param.name, self._group(arg.span, parens))
+                    self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
                 self.fail(f"`{display(found)}` is not the value `{display(param)}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
@@ -589,6 +616,12 @@ class Checker:
                 # (FQL2ObjectSpec 'values' / 'disallows null docs').
                 if self._group(arg.span, parens) == arg.span and self._placed(arg):
                     self.fail("Type `Null` is not a subtype of `{ *: Any }`", arg.span)
+            elif isinstance(param, Record) and _wildcard_only(param) and self._null_alone(found, origin):
+                # A struct or document that may be null by a stdlib signature (`first`'s `A | Null`): its
+                # Null fails where it is used (FQL2ObjectSpec 'disallows null docs', for a set's first
+                # document).
+                if self._placed(arg):
+                    self.fail("Type `Null` is not a subtype of `{ *: Any }`", self._group(arg.span, parens))
             elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
                 if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
                     self._check_items(arg, found, param.args[0])
@@ -605,6 +638,21 @@ class Checker:
                 at = self._group(arg.span, parens)
                 causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
                 self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
+
+    def _null_alone(self, found: Type, origin: ast.Span | None) -> bool:
+        """Whether `found` may be null by a stdlib signature (see `spanless`) and is else only structs
+        without a wildcard or documents of the query's collections, each a struct a `{ *: Any }` takes."""
+        if not isinstance(found, Union) or NULL not in found.members or origin not in self.spanless:
+            return False
+        for member in found.members:
+            if member == NULL or (isinstance(member, Record) and member.wildcard is None):
+                continue
+            if not isinstance(member, Named) or member.args:
+                return False
+            owner = self.env.global_type(member.name)
+            if not (isinstance(owner, Named) and owner.name == f"{member.name}Collection"):
+                return False
+        return True
 
     def _check_items(self, node: ast.Array, found: Tuple, element: Type) -> None:
         """An array the query writes as a stdlib function's `Array<T>` argument: each item checked against
@@ -884,13 +932,14 @@ class Checker:
             return union((right, _without_null(left))), None
         left, made = self.infer(node.left, scope)
         self._use(left)
-        right = self.value(node.right, scope)
+        right, right_made = self.infer(node.right, scope)
+        self._use(right)
         if op in ("&&", "||"):
             for operand in (left, right):
                 if isinstance(operand, Var):
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
-            self._expect(left, "Boolean", self._group(node.left.span))
-            self._expect(right, "Boolean", self._group(node.right.span))
+            self._expect(left, "Boolean", self._group(node.left.span), self._spanless_at(node.left, made))
+            self._expect(right, "Boolean", self._group(node.right.span), self._spanless_at(node.right, right_made))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -901,7 +950,10 @@ class Checker:
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
         if op in _ARITHMETIC and is_number(left):
-            self._expect(right, "Number", self._group(node.right.span))
+            # (A right operand that may be null is refused for its Null only where every overload takes a
+            # Number there: `+`'s String one would fail its Number too, a second failure core groups apart.)
+            spanless = None if op == "+" else self._spanless_at(node.right, right_made)
+            self._expect(right, "Number", self._group(node.right.span), spanless)
             return (NUMBER, node.span) if is_number(right) or right == UNKNOWN else (UNKNOWN, None)
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
@@ -940,7 +992,7 @@ class Checker:
         operand, made = self.infer(node.operand, scope)
         self._use(operand)
         if node.op == "!":
-            self._expect(operand, "Boolean", self._group(node.operand.span))
+            self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
@@ -951,9 +1003,20 @@ class Checker:
             self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),))
         return UNKNOWN, None
 
-    def _expect(self, found: Type, name: str, span: ast.Span) -> bool:
+    def _expect(self, found: Type, name: str, span: ast.Span, origin: ast.Span | None = None) -> bool:
         """Report ``Type `T` is not a subtype of `name` `` where `found` is a primitive (a literal shown as
-        its primary type, as core widens it) that is no `name`; False when it did."""
+        its primary type, as core widens it) that is no `name`; False when it did. A value that may be null
+        by a stdlib signature (`origin` in `spanless`), whose other types are all `name`s, is refused for its
+        Null alone: core checks each member of a union, and its signature's Null, which has no span, fails
+        where the value is used (TyperConstrain), ``Type `Null` is not a subtype of `Number` ``."""
+        if isinstance(found, Union) and NULL in found.members:
+            if origin is None or origin not in self.spanless or is_subtype(NULL, Named(name)):
+                return True
+            rest = [m for m in found.members if m != NULL]
+            if all(_certain(m) and (is_subtype(m, Named(name)) or is_subtype(primary(m), Named(name))) for m in rest):
+                self.fail(f"Type `Null` is not a subtype of `{name}`", span)
+                return False
+            return True
         widened = primary(found)
         if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
             return True
@@ -1428,6 +1491,26 @@ def _tuple_shown(t_: Tuple) -> str | None:
 def _fits(found: Type, param: Type) -> bool:
     """Whether an argument surely fits a parameter, or is not known (then core's check decides)."""
     return contains(found, Unknown) or contains(found, Var) or is_subtype(found, param)
+
+
+def _has_null(ty: Type) -> bool:
+    return ty == NULL or any(_has_null(child) for child in children(ty))
+
+
+def _signature_null(fn: Type, args: list[Type]) -> bool:
+    """Whether a stdlib function's result may be null by its signature alone: every overload's result a
+    union with Null in it, and no Null given for its parameters (by its receiver or its arguments), whose
+    Null would have a span of its own in core (a `null` literal's). A user function's signature is written
+    in its schema, where its types have their spans: not so."""
+    seeds: tuple[tuple[str, Type], ...] = ()
+    if isinstance(fn, Generic):
+        fn, seeds = fn.fn, fn.seeds
+    if not isinstance(fn, (Func, Intersect)):
+        return False
+    members = fn.members if isinstance(fn, Intersect) else (fn,)
+    if not all(isinstance(m.result, Union) and NULL in m.result.members for m in members):
+        return False
+    return not any(_has_null(ty) for ty in (*args, *(ty for _, ty in seeds)))
 
 
 def _without_null(ty: Type) -> Type:

@@ -6,14 +6,26 @@ key's bytes can be inverted for a `reverse: true` index field and still sort cor
 of a tuple prefix is a byte prefix of the encoding of the whole tuple (cursors and Range bounds rely on it).
 
 The type order is core's CBOR order: numbers < bytes < strings < arrays < objects < refs, sets, times,
-dates < lambdas < UUIDs (CBOR tag 37, after the query tag 18) < false < true < null. Strings compare by
-code point (UTF-8 bytes), not by a locale collator.
+dates < lambdas < UUIDs (CBOR tag 37, after the query tag 18) < false < true < null.
+
+Strings sort as core's CBOROrdering sorts them: by ICU's collator for the root locale (the JVM's default
+en_US collates the same: tertiary strength, non-ignorable), and where the collator finds two strings equal
+(`"a"` and `"a\\u0000"`, or canonically equivalent spellings) by their UTF-8 bytes. A string's key is its ICU
+sort key (whose bytes are never 0), a 0 byte, then its escaped UTF-8: self-delimiting, and memcmp agrees
+with the collator. Core also puts a string whose UTF-8 is a byte prefix of another's first, before asking
+the collator; the collator agrees with that except for prevowel reorderings (Lao and Thai: core puts
+"\\u0ec0" before "\\u0ec0\\u0e81", the collator after), where core's own order is not transitive; the key
+follows the collator.
+Document ids (`id_key`) stay in code-point order: core's ids are numbers, and fql's names sort apart.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
 import typing as t
+
+import icu
 
 from .values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp
 
@@ -41,6 +53,19 @@ def _escaped(raw: bytes) -> bytes:
     return raw.replace(b"\x00", b"\x00\xff") + b"\x00\x01"
 
 
+#: Core's `Collator.getInstance` for the JVM's default locale; ICU's root collation, which en_US uses.
+_COLLATOR = icu.Collator.createInstance(icu.Locale.getRoot())
+_COLLATOR.setStrength(icu.Collator.TERTIARY)
+_COLLATOR.setAttribute(icu.UCollAttribute.ALTERNATE_HANDLING, icu.UCollAttributeValue.NON_IGNORABLE)
+
+
+@functools.lru_cache(maxsize=65536)
+def string_key(value: str) -> bytes:
+    """A string's key after its type byte: the collator's sort key (ending in its 0 byte, below every sort
+    key byte), then the UTF-8 that breaks the collator's ties."""
+    return _COLLATOR.getSortKey(value) + _escaped(value.encode("utf-8", "surrogatepass"))
+
+
 def encode(value: t.Any) -> bytes:
     """The order-preserving key of one value."""
     if value is None:
@@ -55,7 +80,7 @@ def encode(value: t.Any) -> bytes:
     if isinstance(value, float):
         return _NUMBER + _float_key(value) + b"\x00"
     if isinstance(value, str):
-        return _STRING + _escaped(value.encode("utf-8", "surrogatepass"))
+        return _STRING + string_key(value)
     if isinstance(value, Bytes):
         return _BYTES + _escaped(value.data)
     if isinstance(value, (list, tuple)):

@@ -399,6 +399,6 @@ class ContendedTransaction(FQLError):
 
 
 class SchemaVersionError(FQLError):
-    """A database file was written by a newer fql than this one."""
+    """A database was written by a newer fql than this one, or by an older one in a layout this one cannot read."""
 
     v4_code, v10_code, status = "internal error", "internal_error", 500

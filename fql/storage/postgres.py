@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import ContendedTransaction, FQLError, InvalidArgument
 from .base import Conflict
-from .sqlite import SCHEMA_VERSION, SQL, SQLStorage, check_version
+from .sqlite import SCHEMA_VERSION, SQL, SQLStorage, check_older, check_version
 
 try:
     import psycopg
@@ -112,6 +112,14 @@ class PostgresStorage(SQLStorage):
             raise self.failure(exc) from None
         if row is not None:
             check_version(row[0], self.where)
+            if row[0] < SCHEMA_VERSION:
+                try:
+                    with self.conn.transaction():
+                        self.cur.execute(self.sql.has_entries)
+                        check_older(row[0], self.where, self.cur.fetchone() is not None)
+                        self.cur.execute(self.sql.restamp, (SCHEMA_VERSION,))
+                except psycopg.Error as exc:
+                    raise self.failure(exc) from None
             return
         for attempt in range(5):
             try:

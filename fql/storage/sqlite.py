@@ -14,8 +14,11 @@ from ..errors import ContendedTransaction, FQLError, InvalidArgument, SchemaVers
 from . import codec
 from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
 
-#: The table layout this code reads and writes; a database stamped with a newer one is refused.
-SCHEMA_VERSION = 1
+#: The table layout this code reads and writes; a database stamped with a newer one is refused. Version 2:
+#: strings in index keys (fql_entries' terms and sort) sort by ICU's collation, as Fauna's do; version 1
+#: sorted them by code point, so a version 1 store with index entries is refused too (one without any is
+#: restamped: nothing in it depends on the order).
+SCHEMA_VERSION = 2
 #: Rows a collection or index scan fetches first; later batches double up to `_BATCH_MAX`.
 _BATCH_FIRST = 16
 _BATCH_MAX = 1024
@@ -78,6 +81,8 @@ class SQL:
     clock_touch = "UPDATE fql_clock SET ts = ts"
     schema_version = "SELECT version FROM fql_schema"
     stamp = "INSERT INTO fql_schema (version) VALUES (?)"
+    restamp = "UPDATE fql_schema SET version = ?"
+    has_entries = "SELECT 1 FROM fql_entries LIMIT 1"
     clock_init = "INSERT INTO fql_clock (one, ts, last_id, written) VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING"
 
 
@@ -111,6 +116,16 @@ def check_version(found: int | None, where: str) -> None:
         raise SchemaVersionError(
             f"The database {where} has storage schema version {found}; this fql reads up to version "
             f"{SCHEMA_VERSION}. Upgrade fql to open it."
+        )
+
+
+def check_older(found: int, where: str, has_entries: bool) -> None:
+    """Refuse a database stamped by an older fql whose index entries this code would read out of order."""
+    if found < 2 and has_entries:
+        raise SchemaVersionError(
+            f"The database {where} has storage schema version {found}: its index entries sort strings by code "
+            f"point, and this fql (version {SCHEMA_VERSION}) sorts them as Fauna does, by ICU's collation. Open "
+            "it with the fql that wrote it to copy its data out, then load that into a new database."
         )
 
 
@@ -513,6 +528,8 @@ class SQLiteStorage(SQLStorage):
             raise self.failure(exc) from None
         if row is not None:
             check_version(row[0], self.path)
+            if row[0] < SCHEMA_VERSION:
+                self._restamp(row[0])
             return
         self.run("BEGIN IMMEDIATE", ())
         try:
@@ -571,6 +588,17 @@ class SQLiteStorage(SQLStorage):
         if self.pending is not None:
             self._open(immediate=False)
         return super().row(statement, params)
+
+    def _restamp(self, found: int) -> None:
+        """Stamp a store an older fql made with this version, if nothing in it needs rewriting."""
+        self.run("BEGIN IMMEDIATE", ())
+        try:
+            check_older(found, self.path, self.row(self.sql.has_entries, ()) is not None)
+            self.run(self.sql.restamp, (SCHEMA_VERSION,))
+            self.run("COMMIT", ())
+        except BaseException:
+            self.conn.rollback()
+            raise
 
     def upgrade(self) -> None:
         if self.pending is not None:

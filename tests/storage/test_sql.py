@@ -89,16 +89,48 @@ def test_a_cached_document_is_reread_after_another_connection_writes(url):
     b.close()
 
 
-def _stamp_newer_schema(url: str) -> None:
+def _stamp_newer_schema(url: str, version: int = SCHEMA_VERSION + 1) -> None:
     if url.startswith("sqlite:"):
         with sqlite3.connect(url[len("sqlite://") :]) as conn:
-            conn.execute("UPDATE fql_schema SET version = ?", (SCHEMA_VERSION + 1,))
+            conn.execute("UPDATE fql_schema SET version = ?", (version,))
         return
     import psycopg
 
     base, _, schema = url.partition("?fql_schema=")
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'UPDATE "{schema}".fql_schema SET version = %s', (SCHEMA_VERSION + 1,))
+        conn.execute(f'UPDATE "{schema}".fql_schema SET version = %s', (version,))
+
+
+def _schema_version(url: str) -> int:
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url[len("sqlite://") :]) as conn:
+            return conn.execute("SELECT version FROM fql_schema").fetchone()[0]
+    import psycopg
+
+    base, _, schema = url.partition("?fql_schema=")
+    with psycopg.connect(base, autocommit=True) as conn:
+        return conn.execute(f'SELECT version FROM "{schema}".fql_schema').fetchone()[0]
+
+
+def test_a_store_with_code_point_ordered_index_keys_is_refused(url):
+    """Version 1 stores sorted strings in index keys by code point; their entries would be read out of
+    order now that strings sort by ICU's collation, so such a store is refused with what to do."""
+    with fql.connect(url) as db:
+        db.query('CreateCollection({name: "users"})')
+        db.query('CreateIndex({name: "by_name", source: Collection("users"), values: [{field: ["data", "name"]}]})')
+        db.query('Create(Collection("users"), {data: {name: "Bob"}})')
+    _stamp_newer_schema(url, 1)
+    with pytest.raises(SchemaVersionError, match="schema version 1: its index entries sort strings by code point"):
+        open_storage(url)
+    assert _schema_version(url) == 1
+
+
+def test_a_store_without_index_entries_is_restamped(url):
+    """A version 1 store with no index entries holds nothing whose order changed: it opens, restamped."""
+    open_storage(url).close()
+    _stamp_newer_schema(url, 1)
+    open_storage(url).close()
+    assert _schema_version(url) == SCHEMA_VERSION == 2
 
 
 def test_a_database_from_a_newer_fql_is_refused(url):

@@ -49,12 +49,10 @@ def test_isa_with_a_non_module_points_at_its_right_operand(db):
 )
 def test_isa_needs_whitespace_after_it(db, query, where):
     # FQL2FieldTableSpec 'isa' / 'requires trailing whitespace': a ParseError at Span(2, 3) and Span(1, 2),
-    # rendered as an `error:`. Core's message is fastparse's `Expected end-of-input`; fql's parser words its
-    # own, so only the rest of the summary is compared.
+    # rendered as an `error:` with core's message, fastparse's `Expected end-of-input`.
     body = answer(db, query)
     assert body["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
-    first, rest = body["summary"].split("\n", 1)
-    assert first.startswith("error: ") and rest == where
+    assert body["summary"] == "error: Expected end-of-input\n" + where
 
 
 def test_isa_on_a_line_of_its_own_is_an_invalid_identifier(db):

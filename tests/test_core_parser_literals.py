@@ -4,8 +4,9 @@ that answers its value, and each one the spec rejects is an `invalid_query` whos
 error as core's parser does.
 
 Core's specs run single rules (`doublestring`, `number`, `KW("yeet")`, `nl`, `ws`); a query runs them all,
-so a rule's "rest of the input" case becomes what a query does with it. fql words a parser failure its
-own way (README, departures), so where core has fastparse's `Expected ...` only the place is compared.
+so a rule's "rest of the input" case becomes what a query does with it. A rule's own failure message is
+fastparse's for that rule alone, not what a whole query's parser expects there, so for those only the
+place is compared (test_core_query_error_spec.py compares whole queries' messages).
 Skipped: IdentifiersSpec's `KW("yeet")` cases test a combinator with a made-up keyword; the real keywords
 are checked below instead (`iff` is a name, `if` is not).
 """

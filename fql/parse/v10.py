@@ -229,7 +229,9 @@ class _Scanner:
         while pos < len(text):
             m = self.token_re.match(text, pos)
             if m is None:
-                raise _error(text, pos, f"Unexpected character {text[pos]!r}")
+                # No token starts here: the parser meets a token it takes nowhere and says what it expected.
+                self.emit("BAD_CHARACTER", text[pos], pos, pos + 1)
+                raise _Stopped()
             if interpolation and m.group() == "}" and self._braces[-1] == 0:
                 self._braces.pop()
                 self.emit("}", "}", pos, m.end())
@@ -556,7 +558,10 @@ class _Scanner:
         `stops` at bracket depth 0 (`=` is not the one of `=>`)."""
         text, cursor = self.text, _type_end(self.text, pos, stops)
         if cursor >= len(text):
-            raise _error(text, pos, "Unexpected end of input, expected a type and `=`", incomplete=True)
+            # Core's type parser, at the end: a type, or after a bare name its `<` or the `=`.
+            typed = re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*", text[pos:])
+            expected = "`<` or `=`" if typed else "type" if not text[pos:].strip() else "`=`"
+            raise _error(text, len(text), f"Expected {expected}", end=len(text) + 1, incomplete=True)
         source = text[pos:cursor].strip()
         if not source:
             raise _error(text, cursor, "Expected a type")
@@ -651,8 +656,15 @@ class Lexer(LarkLexer):
 
     def lex(self, text: str) -> t.Iterator[Token]:
         scanner = _Scanner(text, self)
-        scanner.run()
+        try:
+            scanner.run()
+        except _Stopped:
+            pass
         return iter(scanner.statements())
+
+
+class _Stopped(Exception):
+    """The scanner met a character no token starts with: the tokens stop there."""
 
 
 def _separator(out: list[Token], token: Token) -> None:
@@ -1118,29 +1130,27 @@ class ToAst(Transformer):
 
 
 # -- syntax errors ------------------------------------------------------------------------------------
+# Core's parser (fastparse) fails with what it expected where it got furthest, each expectation under
+# its name, sorted and joined as `Expected a`, `Expected a or b`, `Expected a, b, or c`, one character
+# underlined. An LALR parser knows the terminals it could shift there; these name them as core does.
 
-#: How the declared terminals read in "expected ..." lists.
+#: Core's words where a query has no first statement (its Failure.Unexpected.EndOfQuery).
+END_OF_QUERY = "Unexpected end of query. Expected statement or expression"
+
+#: How the declared terminals read in an "expected" list.
 _WORDS = {
     "NAME": "identifier",
-    "INT": "number",
-    "FLOAT": "number",
-    "STRING": "string",
-    "HEREDOC": "string",
-    "TEMPLATE_START": "string",
-    "TEMPLATE_TEXT": "string text",
-    "TEMPLATE_END": "end of string",
     "TYPE": "type",
-    "_SEP": "newline or `;`",
-    "$END": "end of input",
+    "$END": "end-of-input",
 }
 
 #: Spellings that can start an expression: an "expected" list naming several says "expression" instead.
 _EXPRESSION_STARTS = frozenset(
     ["NAME", "INT", "FLOAT", "STRING", "HEREDOC", "TEMPLATE_START", "null", "true", "false", "if", "at", "match"]
-    + ["(", "[", "{", "-", "!", "~", "."]
+    + ["(", "[", "{", "-", "!", "~", ".", "let"]
 )
 
-#: Binary operators and postfix steps: possible after almost any operand, so not worth listing.
+#: Binary operators and postfix steps: core does not name them where an operand may go on.
 _CONTINUATIONS = frozenset(_PRECEDENCE) | {".", "?.", "(", "[", "!", "{"}
 
 
@@ -1150,33 +1160,75 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
     if not isinstance(err, UnexpectedToken):
         return errors.convert(err, text)
     names = {spelling.get(name, name) for name in (err.accepts or err.expected)}
-    words = _expected_words(names)
     token = err.token
-    if token.type == "$END":
-        err.expected = words
-        return errors.convert(err, text)
-    if (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
+    end = token.type == "$END"
+    if not end and (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
-    expected = f", expected {' or '.join(sorted(words))}" if words and len(words) <= 6 else ""
-    return _token_error(text, token, f"Unexpected {_describe(token, text)}{expected}")
+    pos = len(text.rstrip()) if end else token.start_pos
+    stack = _value_stack(err)
+    if "let" in names and not stack:
+        message = END_OF_QUERY  # nothing parsed: core's parser found no first statement
+    elif "let" in names and "}" in names and stack and _is(stack[-1], "LBRACE"):
+        message = "Unexpected end of block. Expected statement or expression"
+    else:
+        words = _expected_words(names)
+        if {")", ","} <= names and _in_group(stack):
+            words.add("`...`")  # `(a, ...rest) =>`: core's tuple takes a rest parameter there
+        if names == {"NAME"} and _after_integer(stack, pos):
+            words.add("digit")  # `3.`: core's number takes `.` and a digit, as a member access `.name`
+        message = "Expected " + _listed(sorted(words))
+    return _error(text, pos, message, end=pos + 1, incomplete=end)
+
+
+def _value_stack(err: UnexpectedToken) -> list:
+    """What the parser had shifted and reduced when it stopped (tokens and the nodes made of them)."""
+    state = getattr(getattr(err, "interactive_parser", None), "parser_state", None)
+    return list(getattr(state, "value_stack", None) or [])
+
+
+def _listed(words: list[str]) -> str:
+    """Core's list of expectations: `a`, `a or b`, `a, b, or c`."""
+    if len(words) <= 2:
+        return " or ".join(words) or "expression"
+    return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
 def _expected_words(names: set[str]) -> set[str]:
-    rest = {n for n in names if n not in _CONTINUATIONS} or names
+    rest = names
+    if "??" in names:  # after an operand: an operator or a postfix step may follow, core names neither
+        rest = {n for n in names if n not in _CONTINUATIONS} or names
+    if len(rest) > 1:
+        rest = rest - {"_SEP"}  # a newline or `;` between statements is not named either
     if {"NAME", "INT"} <= rest:
         rest = {n for n in rest if n not in _EXPRESSION_STARTS} | {"expression"}
-        if "let" in rest:
-            rest = (rest - {"let"}) | {"statement"}
-    return {_WORDS.get(n, n if n in ("expression", "statement") else f"`{n}`") for n in rest}
+    return {_WORDS.get(n, n if n == "expression" else f"`{n}`") for n in rest}
 
 
-def _describe(token: Token, text: str) -> str:
-    if token.type == "_SEP":
-        return "`;`" if ";" in token.value else "end of line"
-    if token.type in ("STRING", "HEREDOC", "TEMPLATE_START"):
-        return "string"
-    source = text[token.start_pos : token.end_pos]
-    return f"`{source if len(source) <= 30 else source[:27] + '...'}`"
+def _is(value: t.Any, kind: str) -> bool:
+    return isinstance(value, Token) and value.type == kind
+
+
+def _in_group(stack: list) -> bool:
+    """Whether the innermost open `(` on the parser's stack opens a group or tuple, not a call's arguments
+    (a call's follows the operand it calls)."""
+    depth = 0
+    for index in range(len(stack) - 1, -1, -1):
+        value = stack[index]
+        if _is(value, "RPAR"):
+            depth += 1
+        elif _is(value, "LPAR"):
+            if depth == 0:
+                return index == 0 or isinstance(stack[index - 1], Token)
+            depth -= 1
+    return False
+
+
+def _after_integer(stack: list, pos: int) -> bool:
+    """Whether the parser stopped right after `<integer>.`, where core's parser also looked for a digit."""
+    if len(stack) < 2 or not _is(stack[-1], "DOT") or stack[-1].end_pos != pos:
+        return False
+    number = stack[-2]
+    return isinstance(number, ast.Literal) and type(number.value) is int and number.span.end == stack[-1].start_pos
 
 
 def _token_error(text: str, token: Token, message: str, annotation: str | None = None) -> ParseError:

@@ -17,7 +17,7 @@ from ..errors import (
 from ..parse import parse
 from ..eval.v10.misc import quote, visible_logs
 from ..repl.printer import log_summary, summary as error_summary, utf16
-from ..parse.v10 import SIGIL
+from ..parse.v10 import END_OF_QUERY, SIGIL
 from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated
@@ -371,23 +371,23 @@ def _failure(
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 
-#: fql's words for a query whose first token cannot begin one, where core's parser, finding no statement
-#: where the query starts, says QueryErrorSpec's `Unexpected end of query. Expected statement or
-#: expression` (an empty query, `##`; the .NET driver's tests: `"bad query`, an unterminated string).
-_NO_FIRST_STATEMENT = ("Unterminated string", "Unexpected character ", "Unexpected end of input, expected expression or statement")
+#: fql's scanner's words for a query whose first token it cannot read, where core's parser, finding no
+#: statement where the query starts, says QueryErrorSpec's `Unexpected end of query. Expected statement or
+#: expression` (the .NET driver's tests: `"bad query`, an unterminated string).
+_NO_FIRST_STATEMENT = ("Unterminated string",)
 
 
 def _parse_summary(err: ParseError, source: str) -> str:
     """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
     shows one inside a body's constraint failure)."""
-    if err.description.startswith("Unexpected `;`") and _at_start(source, err.line, err.column):
+    if err.description == END_OF_QUERY and source[_skipped(source, 0, " \t\r\n") :].startswith(";"):
         err = _past_separators(source)
     gutter = " " * len(str(err.line))
     source_line = _shown(err.source_line)
     column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
     description = _shown(err.description)
     if _no_first_statement(description) and _at_start(source, err.line, err.column):
-        description = "Unexpected end of query. Expected statement or expression"
+        description = END_OF_QUERY
     hints = [
         Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
         for kind, message, start, end, suggestion in err.parse_hints
@@ -435,7 +435,7 @@ def _past_separators(source: str) -> ParseError:
     start = source.rfind("\n", 0, pos) + 1
     end = source.find("\n", pos)
     return ParseError(
-        "Unexpected end of query. Expected statement or expression",
+        END_OF_QUERY,
         line=line,
         column=pos - start + 1,
         source_line=source[start : len(source) if end < 0 else end],
@@ -443,16 +443,8 @@ def _past_separators(source: str) -> ParseError:
 
 
 def _no_first_statement(description: str) -> bool:
-    """Whether a parse error says the query's first token begins no statement: a lexer error, or a token
-    that begins no expression (`}`, ExprParserSpec "handle unexpected close"; not a `;`, past which core
-    looks further)."""
-    if description.startswith(_NO_FIRST_STATEMENT):
-        return True
-    return (
-        description.startswith("Unexpected `")
-        and not description.startswith("Unexpected `;`")
-        and description.endswith(", expected expression or statement")
-    )
+    """Whether a parse error is the lexer's, on the query's first token (the parser words its own)."""
+    return description.startswith(_NO_FIRST_STATEMENT)
 
 
 def _at_start(source: str, line: int, column: int) -> bool:

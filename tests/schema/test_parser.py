@@ -1814,7 +1814,7 @@ def test_a_member_keyword_reads_its_name_over_newlines_as_in_core() -> None:
 PLACED = [
     (
         "collection Foo {\n  compute x = (doc) => doc.a +\n}\n",
-        """error: Unexpected end of input, expected expression
+        """error: Expected expression
 at main.fsl:2:31
   |
 2 |   compute x = (doc) => doc.a +
@@ -1823,7 +1823,7 @@ at main.fsl:2:31
     ),
     (
         "collection Foo {\n  a: Int = 1 +* 2\n}\n",
-        """error: Unexpected `*`, expected expression
+        """error: Expected expression
 at main.fsl:2:15
   |
 2 |   a: Int = 1 +* 2
@@ -1848,7 +1848,7 @@ at main.fsl:2:3
     ),
     (
         "function f(x) {\n  x.(\n}\n",
-        """error: Unexpected `(`, expected identifier
+        """error: Expected identifier
 at main.fsl:2:5
   |
 2 |   x.(

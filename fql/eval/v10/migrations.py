@@ -21,6 +21,7 @@ import copy
 import typing as t
 
 from ...errors import FQLError, ParseError, QueryRuntimeError
+from ...parse.v10 import END_OF_QUERY
 from ...storage.base import DocKey, Version
 from ..evaluator import Context
 from ..refs import made
@@ -78,9 +79,9 @@ def value_failures(migrations: t.Any) -> list[st.Failure]:
     return out
 
 
-#: fql's lexer's words for a value whose first character can begin no expression, where core's parser of
+#: The query parser's words for a value whose first token begins no statement, where core's parser of
 #: one expression says `Expected expression` (FQL2MigrationValidatorSpec "it handles invalid exprs").
-_NO_EXPRESSION = ("Unexpected character ", "Unexpected end of input")
+_NO_EXPRESSION = (END_OF_QUERY,)
 
 
 def _expected_expression(err: FQLError, source: str) -> None:

@@ -39,6 +39,7 @@ from .types import (
     Var,
     children,
     contains,
+    replaced,
     display,
     is_number,
     is_subtype,
@@ -1355,23 +1356,7 @@ _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
 
 def _bind(t_: Type, bound: dict[int, Type]) -> Type:
     """The type with the lambda parameters (Vars) `bound` gives replaced."""
-    if isinstance(t_, Var):
-        return bound.get(t_.id, t_)
-    if not contains(t_, Var):
-        return t_
-    if isinstance(t_, Named):
-        return Named(t_.name, tuple(_bind(a, bound) for a in t_.args))
-    if isinstance(t_, Union):
-        return union(_bind(m, bound) for m in t_.members)
-    if isinstance(t_, Tuple):
-        return Tuple(tuple(_bind(i, bound) for i in t_.items))
-    if isinstance(t_, Record):
-        wildcard = None if t_.wildcard is None else _bind(t_.wildcard, bound)
-        return Record(tuple((k, _bind(v, bound)) for k, v in t_.fields), wildcard)
-    if isinstance(t_, Func):
-        rest = None if t_.rest is None else (t_.rest[0], _bind(t_.rest[1], bound))
-        return Func(tuple(_bind(p, bound) for p in t_.params), _bind(t_.result, bound), t_.names, rest)
-    return UNKNOWN
+    return replaced(t_, Var, lambda v: bound.get(v.id, v))
 
 
 def _literal_leaves(node: ast.Node) -> list[ast.Literal] | None:

@@ -321,25 +321,30 @@ def _merge_records(records: list[Record]) -> Record | None:
 
 def substitute(t_: Type, bound: t.Mapping[str, Type]) -> Type:
     """The type with the parameters `bound` gives replaced (unions coalesced again); others are kept."""
-    if isinstance(t_, Param):
-        return bound.get(t_.name, t_)
-    if not contains(t_, Param):
+    return replaced(t_, Param, lambda p: bound.get(p.name, p))
+
+
+def replaced(t_: Type, kind: type, swap: t.Callable[[t.Any], Type]) -> Type:
+    """The type with each `kind` leaf (Param, Var) replaced by `swap` of it, unions coalesced again."""
+    if isinstance(t_, kind):
+        return swap(t_)
+    if not contains(t_, kind):
         return t_
     if isinstance(t_, Named):
-        return Named(t_.name, tuple(substitute(a, bound) for a in t_.args))
+        return Named(t_.name, tuple(replaced(a, kind, swap) for a in t_.args))
     if isinstance(t_, Union):
-        return union(substitute(m, bound) for m in t_.members)
+        return union(replaced(m, kind, swap) for m in t_.members)
     if isinstance(t_, Tuple):
-        return Tuple(tuple(substitute(i, bound) for i in t_.items))
+        return Tuple(tuple(replaced(i, kind, swap) for i in t_.items))
     if isinstance(t_, Record):
-        wildcard = None if t_.wildcard is None else substitute(t_.wildcard, bound)
-        return Record(tuple((k, substitute(v, bound)) for k, v in t_.fields), wildcard)
+        wildcard = None if t_.wildcard is None else replaced(t_.wildcard, kind, swap)
+        return Record(tuple((k, replaced(v, kind, swap)) for k, v in t_.fields), wildcard)
     if isinstance(t_, Func):
-        params = tuple(substitute(p, bound) for p in t_.params)
-        rest = None if t_.rest is None else (t_.rest[0], substitute(t_.rest[1], bound))
-        return Func(params, substitute(t_.result, bound), t_.names, rest)
+        params = tuple(replaced(p, kind, swap) for p in t_.params)
+        rest = None if t_.rest is None else (t_.rest[0], replaced(t_.rest[1], kind, swap))
+        return Func(params, replaced(t_.result, kind, swap), t_.names, rest)
     if isinstance(t_, Intersect):
-        return Intersect(tuple(substitute(m, bound) for m in t_.members))  # type: ignore[misc]
+        return Intersect(tuple(replaced(m, kind, swap) for m in t_.members))  # type: ignore[misc]
     return t_
 
 

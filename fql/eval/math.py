@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import typing as t
 
-from ..errors import InvalidArgument, InvalidRef
+from ..errors import InvalidArgument
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
 from .logic import order_key
-from .refs import resolved
+from .refs import all_resolved
 from .registry import builtin
 from .types import java_double, java_long
 
@@ -371,15 +371,7 @@ def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, byt
     values = list(_elements(ctx, coll))
     # Core refuses every unresolved ref among the values, each an error of its own in one answer, before
     # comparing any (AbstractCBORFunction.accumulate).
-    errors = []
-    for value in values:
-        try:
-            resolved(ctx, value, key)
-        except InvalidRef as err:
-            errors.append(err)
-    if errors:
-        errors[0].siblings.extend(errors[1:])
-        raise errors[0]
+    all_resolved(ctx, ((value, (key,)) for value in values))
     best, best_key = _NOTHING, b""
     for value in values:
         value_key = order_key(value)

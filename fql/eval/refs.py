@@ -274,6 +274,20 @@ def resolved(ctx: Context, value: t.Any, *path: str | int) -> t.Any:
     return value
 
 
+
+def all_resolved(ctx: Context, values: t.Iterable[tuple[t.Any, tuple[str | int, ...]]]) -> None:
+    """Each (value, path) `resolved`, every unresolved ref reported: the first error raised with the
+    others as its siblings, one answer (core checks them all before it fails)."""
+    errors: list[InvalidRef] = []
+    for value, path in values:
+        try:
+            resolved(ctx, value, *path)
+        except InvalidRef as err:
+            errors.append(err)
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
+
 def render(ctx: Context, version: Version) -> dict:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
     out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}

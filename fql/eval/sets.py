@@ -13,14 +13,14 @@ import itertools
 import typing as t
 
 from ..collation import TOP, born_key, encode, id_key, tuple_key
-from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
+from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER, SCALAR
 from .evaluator import Context, billed_read
-from .refs import check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
+from .refs import all_resolved, check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -581,15 +581,7 @@ def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
     as_set(source, "range")
     # Core checks both bounds before it fails, and reports each bound that names nothing.
-    found: list[InvalidRef] = []
-    for key, bound in (("from", start), ("to", stop)):
-        try:
-            resolved(ctx, bound, key)
-        except InvalidRef as err:
-            found.append(err)
-    if found:
-        found[0].siblings.extend(found[1:])
-        raise found[0]
+    all_resolved(ctx, ((start, ("from",)), (stop, ("to",))))
     return SetRef((("range", source), ("from", start), ("to", stop)))
 
 

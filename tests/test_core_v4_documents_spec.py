@@ -296,6 +296,25 @@ def test_protected_mode_guards_collections(db):
     assert db.query('[Exists(Collection("a")), Exists(Index("aIdx")), Select("history_days", Get(Collection("b")))]', secret=child) == [True, True, 3]
 
 
+def test_protected_mode_refusals_are_at_the_call(db):
+    """Not a spec case (the spec asserts no position), from core's source: the collection and index write
+    adaptors raise protected mode's refusals at the position their delete or update is given, the call's
+    (not its `delete` key, as fql had it for Delete)."""
+    db.query('CreateDatabase({name: "child", protected: true})')
+    child = db.query('CreateKey({database: Database("child"), role: "admin"})')["secret"]
+    db.query('CreateCollection({name: "a", history_days: 3})', secret=child)
+    db.query('CreateIndex({name: "aIdx", source: Collection("a"), terms: [{field: ["data", "x"]}]})', secret=child)
+    for query, position in [
+        ('Delete(Collection("a"))', []),
+        ('Let({x: 1}, Delete(Collection("a")))', ["in"]),
+        ('[Delete(Index("aIdx"))]', [0]),
+        ('Let({x: 1}, Update(Collection("a"), {history_days: 1}))', ["in"]),
+        ('Let({x: 1}, Replace(Collection("a"), {name: "a", history_days: 1}))', ["in"]),
+    ]:
+        err = fails(db, query, secret=child)
+        assert (err.code, list(err.position)) == ("schema validation failed", position), query
+
+
 # -- IndexConfigurationValidatorSpec: the cases fql already took as core does ------------------------------
 
 

@@ -563,7 +563,9 @@ def _existing(
     if version is None or action == "delete":
         access.require(ctx, action, doc, (ref,) if action == "delete" else (None, None, ref))
     if version is None:
-        raise not_found(ref)
+        # Core looks an Update's or Replace's document up at the call's `update`/`replace` key
+        # (WriteAdaptor.update: prevVersions at `pos at verb`); a Delete's is missing at the call itself.
+        raise not_found(ref) if action == "delete" else not_found(ref).at(key)
     return doc, version
 
 

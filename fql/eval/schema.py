@@ -397,12 +397,13 @@ _PROTECTED_DELETES = {"collections": "Cannot delete collection", "indexes": "Can
 
 def refuse_if_protected(ctx: Context, kind: str, key: DocKey) -> None:
     """A v4 Delete of a collection or an index in a database marked `protected` is a schema validation
-    error at `delete`."""
+    error at the Delete call itself, not its `delete` argument (core's collection and index write adaptors
+    raise it at the position their delete is given, the call's)."""
     if kind in _PROTECTED_DELETES and key.scope == ctx.state.scope:
         from .v10.documents import PROTECTED, is_protected
 
         if is_protected(ctx):
-            raise SchemaValidationFailed(f"{_PROTECTED_DELETES[kind]}: {PROTECTED}").at("delete")
+            raise SchemaValidationFailed(f"{_PROTECTED_DELETES[kind]}: {PROTECTED}")
 
 
 def check_retention(fields: dict, *path: str | int) -> None:

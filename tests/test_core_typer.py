@@ -600,7 +600,13 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("'foo' + 2.5", [("Type `Double` is not a subtype of `String`", 8, 11)]),
         ("'foo' + Date('1970-01-01')", [("Type `Date` is not a subtype of `String | Number`", 8, 26)]),
         ("true + 1", [("Type `Boolean` is not a subtype of `String | Number`", 0, 4)]),
-        ("1 + true", [("Type `Boolean` is not a subtype of `Number`", 4, 8)]),
+        # The same function whatever the left operand: a right operand that is neither fails both overloads
+        # there (the String one failed already at a Number on the left, so a String on the right fails the
+        # Number one alone: FQL2BasicSpec "renders the error message in the right spot", `2 + "a"`).
+        ("1 + true", [("Type `Boolean` is not a subtype of `String | Number`", 4, 8)]),
+        ("1 + null", [("Type `Null` is not a subtype of `String | Number`", 4, 8)]),
+        ("1.5 + Date('1970-01-01')", [("Type `Date` is not a subtype of `String | Number`", 6, 24)]),
+        ("2 + 'a'", [("Type `String` is not a subtype of `Number`", 4, 7)]),
         ("let x = 'a'; x + 1", [("Type `Int` is not a subtype of `String`", 17, 18)]),
         # TyperCoreSpec "type array lits tuples": an array literal is an Array of its items' union.
         ("[1, 2].foo()", [("Type `Array<1 | 2>` does not have field `foo`", 7, 10)]),

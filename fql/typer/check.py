@@ -950,6 +950,13 @@ class Checker:
                     # Only core's Number overload takes a number: the parameter is one.
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
+        if op == "+" and is_number(left) and _certain(right) and not is_number(right):
+            # `+` is one overloaded function whatever its left operand (core's typer hardcodes it as
+            # `((Number, Number) => Number) & ((String, String) => String)`): a right operand that is no
+            # Number fails the String overload there too, unless it is a String (that overload failed
+            # already, at the left), so `1 + true` is refused as `'foo' + true` is, for `String | Number`.
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+            return UNKNOWN, None
         if op in _ARITHMETIC and is_number(left):
             # (A right operand that may be null is refused for its Null only where every overload takes a
             # Number there: `+`'s String one would fail its Number too, a second failure core groups apart.)

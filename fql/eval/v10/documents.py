@@ -201,24 +201,15 @@ def _deleted_refs(ctx: Context, value: t.Any) -> t.Any:
                 alive = False
             known[coll] = alive
         return value if alive else DeletedRef(value.id)
-    if kind is dict:
-        out = None
-        for k, v in value.items():
+    if kind is dict or kind is list:
+        out = None  # a copy, made at the first change
+        for k, v in value.items() if kind is dict else enumerate(value):
             if type(v) in _WALKED:
                 new = _deleted_refs(ctx, v)
                 if new is not v:
-                    out = dict(value) if out is None else out
+                    out = kind(value) if out is None else out
                     out[k] = new
         return value if out is None else out
-    if kind is list:
-        items = None
-        for i, v in enumerate(value):
-            if type(v) in _WALKED:
-                new = _deleted_refs(ctx, v)
-                if new is not v:
-                    items = list(value) if items is None else items
-                    items[i] = new
-        return value if items is None else items
     return value
 
 

@@ -358,8 +358,11 @@ def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    # Unlike a Union, core merges the targets as its MergeElems does (JoinSet's snapshot): each run of
+    # equal elements, from one target or several, is one element, the run's last in reading order.
     targets = _join_targets(ctx, s)
-    return _union(ctx, SetRef.of(union=targets), lo, hi, reverse) if targets else iter(())
+    for _, run in itertools.groupby(_merged(ctx, targets, lo, hi, reverse), key=lambda p: _identity(p[0])):
+        yield collections.deque(run, maxlen=1)[0][0]
 
 
 def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
@@ -716,7 +719,13 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
 def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[Page, list[bytes]]:
     """The page before `before`, and its elements' keys."""
     hi = cursor_key(ctx, s, before)
-    items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
+    # Core reads the set down from the cursor itself, an element equal to it included, and drops that
+    # element from the page only then (ReadAdaptor's PaginateImpl `dropWhile`): a Distinct, Union,
+    # Intersection, Difference or Join has by then grouped it with the equal elements below it, so a
+    # Distinct whose cursor is the copy it kept skips the value, and a Difference whose other set holds
+    # the cursor's element removes the value. Only a key equal to `hi` lies in [hi, hi + b"\x00").
+    found = (item for item in scan(ctx, s, None, hi + b"\x00", reverse=True) if item[0] < hi)
+    items = list(itertools.islice(found, size + 1))
     page = items[:size][::-1]
     given = cursor_of(before)
     preceding = given if size == 0 else page[0][1] if len(items) > size else None

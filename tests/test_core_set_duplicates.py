@@ -201,3 +201,123 @@ def test_events_of_a_difference_follow_each_document_of_its_first_set(db):
     union = [("add", "1c", a), ("add", "2c", a), ("add", "1d", a), ("remove", "1c", a), ("remove", "1d", a)]
     assert events(db, 'Union(Match("cv"), Match("dv"))') == union
     assert events(db, 'Distinct(Match("cv"))') == events(db, 'Match("cv")')
+
+
+# -- SetSortedSpec ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def foo(db):
+    db.query('CreateIndex({name: "foo", source: Collection("c"), terms: [{field: ["data", "t"]}]})')
+    db.query('CreateIndex({name: "foo_v", source: Collection("c"), terms: [{field: ["data", "t"]}], values: [{field: ["data", "t"]}]})')
+    return db
+
+
+@pytest.mark.parametrize("index", ["foo", "foo_v"])
+def test_reads_an_ordered_set_and_a_set_snapshot(foo, index):
+    """SetSortedSpec "reads an ordered set and a set snapshot" (and "... with padding", an index with
+    values): a document added, removed and added again is in the set at the first time and the third,
+    not the second, and the set's events are the three, in both orders."""
+    doc = 'Ref(Collection("c"), "1")'
+    ts0 = foo.query(f'Create({doc}, {{data: {{t: "foo"}}}})')["ts"]
+    foo.query(f"Delete({doc})")
+    ts1 = foo.query(f'Select(["data", 1, "ts"], Paginate(Events({doc})))')
+    ts2 = foo.query(f'Create({doc}, {{data: {{t: "foo"}}}})')["ts"]
+    s = f'Match("{index}", "foo")'
+    for ts, size in ((ts0, 1), (ts1, 0), (ts2, 1)):
+        assert len(foo.query(f"Paginate({s}, {{ts: {ts}}})").data) == size
+        assert len(foo.query(f"Paginate(Reverse({s}), {{ts: {ts}}})").data) == size
+    acts = [e["action"] for e in foo.query(f"Paginate({s}, {{events: true}})").data]
+    assert acts == ["add", "remove", "add"]
+    back = foo.query(f"Paginate({s}, {{events: true, before: null}})").data
+    assert [e["ts"] for e in back] == [ts0, ts1, ts2]
+
+
+def test_resolves_conflicts(foo):
+    """SetSortedSpec "resolves conflicts": a remove and then an add written at one valid time, by two
+    transactions: the later one wins, the set holds the document and its events are the one add."""
+    doc = 'Ref(Collection("c"), "1")'
+    ts0 = foo.query(f'Create({doc}, {{data: {{t: "foo"}}}})')["ts"]
+    foo.query(f'Insert({doc}, {ts0}, "delete", {{}})')
+    assert foo.query('Paginate(Match("foo", "foo"))').data == []
+    foo.query(f'Insert({doc}, {ts0}, "create", {{data: {{t: "foo"}}}})')
+    assert foo.query('Paginate(Match("foo", "foo"))').data == [ref("c", 1)]
+    assert [e["action"] for e in foo.query('Paginate(Match("foo", "foo"), {events: true})').data] == ["add"]
+
+
+def test_snapshot_respects_ttls(foo):
+    """SetSortedSpec "snapshot respects TTLs": an entry whose ttl has come is not in a snapshot. Core
+    compares the ttl with the snapshot's time (SetSnapshot rejects `ttl <= snapshotTS`), not the valid
+    time read: read at a time before its ttl, an expired document is not in the set either, though it
+    existed then."""
+    doc = 'Ref(Collection("c"), "1")'
+    now = foo.query("ToMicros(Now())")
+    t0 = now - 1000
+    foo.query(f'Insert({doc}, {t0}, "create", {{data: {{t: "foo"}}, ttl: Epoch({t0 + 10}, "microseconds")}})')
+    assert foo.query(f"At({t0 + 5}, Exists({doc}))") is True
+    for ts in (t0 + 5, t0 + 10, now):
+        assert foo.query(f'Paginate(Match("foo", "foo"), {{ts: {ts}}})').data == []
+    # Its events stay.
+    assert [e["action"] for e in foo.query('Paginate(Match("foo", "foo"), {events: true})').data] == ["add"]
+    # A ttl yet to come keeps the document in the set, even read at a valid time past it.
+    foo.query('Create(Ref(Collection("c"), "2"), {data: {t: "foo"}, ttl: Time("2100-01-01T00:00:00Z")})')
+    assert foo.query('Paginate(Match("foo", "foo"))').data == [ref("c", 2)]
+    assert foo.query('Paginate(Match("foo", "foo"), {ts: Time("2100-01-02T00:00:00Z")})').data == [ref("c", 2)]
+
+
+def test_merges_pending_writes(foo):
+    """SetSortedSpec "merges pending writes": a query that removes a document and then reads the set sees
+    it gone, and its events with the remove it has not yet committed."""
+    doc = 'Ref(Collection("c"), "1")'
+    foo.query(f'Create({doc}, {{data: {{t: "foo"}}}})')
+    page, events_ = foo.query(f'Do(Delete({doc}), [Paginate(Match("foo", "foo")), Paginate(Match("foo", "foo"), {{events: true}})])')
+    assert page.data == []
+    assert [e["action"] for e in events_.data] == ["add", "remove"]
+    # Nothing failed, so it stands.
+    assert foo.query('Paginate(Match("foo", "foo"))').data == []
+
+
+@pytest.mark.parametrize("n", [11, 207])
+def test_paginates_n_results_with_p_result_pages(foo, n):
+    """SetSortedSpec "paginates $n results with $p-result pages" for p in 1, 3, n and n + 2, in both
+    orders: each page holds at most p documents, every document comes once, in order, and the page that
+    holds the last one says no more follow."""
+    foo.query(f'Foreach(Map({list(range(1, n + 1))}, Lambda("i", ToString(Var("i")))), Lambda("id", Create(Ref(Collection("c"), Var("id")), {{data: {{t: "foo"}}}})))')
+    ids = sorted(range(1, n + 1), key=lambda i: (len(str(i)), str(i)))  # ids order by number
+    for p in (1, 3, n, n + 2):
+        seen, cursor = [], None
+        while True:
+            given = f", after: {fql.to_fql(cursor)}" if cursor is not None else ""
+            page = foo.query(f'Paginate(Match("foo", "foo"), {{size: {p}{given}}})')
+            assert 0 < len(page.data) <= p
+            seen += [int(r.id) for r in page.data]
+            if page.after is None:
+                break
+            cursor = page.after
+        assert seen == ids
+        seen, cursor = [], "null"
+        while True:
+            page = foo.query(f'Paginate(Match("foo", "foo"), {{size: {p}, before: {cursor}}})')
+            assert 0 < len(page.data) <= p
+            seen = [int(r.id) for r in page.data] + seen
+            if page.before is None:
+                break
+            cursor = fql.to_fql(page.before)
+        assert seen == ids
+
+
+def test_handles_predicates_correctly(foo):
+    """SetSortedSpec "handles predicates correctly": one document's entries a, b, c, z; then a and z
+    removed; then a, d, e added. Read between bounds at the last time, up or down."""
+    foo.query('CreateIndex({name: "letters", source: Collection("c"), terms: [{field: ["data", "t"]}], values: [{field: ["data", "letters"]}]})')
+    doc = 'Ref(Collection("c"), "1")'
+    foo.query(f'Create({doc}, {{data: {{t: "letter", letters: ["a", "b", "c", "z"]}}}})')
+    foo.query(f'Update({doc}, {{data: {{letters: ["b", "c"]}}}})')
+    foo.query(f'Update({doc}, {{data: {{letters: ["a", "b", "c", "d", "e"]}}}})')
+    m = 'Match("letters", "letter")'
+    assert foo.query(f'Paginate(Range({m}, "b", []))').data == ["b", "c", "d", "e"]
+    assert foo.query(f'Paginate(Reverse(Range({m}, "c", [])))').data == ["e", "d", "c"]
+    assert foo.query(f'Paginate(Range({m}, "b", "b"))').data == ["b"]
+    assert foo.query(f'Paginate(Reverse(Range({m}, "c", "d")))').data == ["d", "c"]
+    assert foo.query(f'Paginate({m}, {{before: "d"}})').data == ["a", "b", "c"]
+    assert foo.query(f'Paginate({m}, {{after: "c"}})').data == ["c", "d", "e"]

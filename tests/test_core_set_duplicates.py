@@ -88,6 +88,24 @@ def test_union_pages_through_the_copies_of_the_fuller_set(db):
     assert page.data == ["a", "b"]
 
 
+def test_sources_of_equal_elements_are_merged(db):
+    """`sources: true`: core's merge (MergeElemsIfPresent) gives an element the sources of every element
+    of its run, whichever documents they are of, so a value two sets hold has both sets as sources, in a
+    Union and an Intersection alike (fixed: fql named only the set holding the very document shown); a
+    Difference's element has its first set's."""
+    make(db, "c", "a")
+    make(db, "d", "a", "b")
+    cv, dv = db.query('Match("cv")'), db.query('Match("dv")')
+
+    def sources(s: str) -> list:
+        return [(e["value"], e["sources"]) for e in db.query(f"Paginate({s}, {{sources: true}})").data]
+
+    assert sources('Union(Match("cv"), Match("dv"))') == [("a", [cv, dv]), ("b", [dv])]
+    assert sources('Intersection(Match("cv"), Match("dv"))') == [("a", [cv, dv])]
+    assert sources('Difference(Match("dv"), Match("cv"))') == [("b", [dv])]
+    assert sources('Reverse(Union(Match("cv"), Match("dv")))') == [("b", [dv]), ("a", [cv, dv])]
+
+
 # -- Join: equal elements merge into one ----------------------------------------------------------------
 
 

@@ -667,14 +667,16 @@ def _has_set_events(s: SetRef) -> bool:
 
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:
     """Paginate's `sources: true`: each element as `{value, sources}`, the sets it came from."""
-    return page.evolve([{"value": e, "sources": element_sources(ctx, s, k)} for e, k in zip(page.data, keys)])
+    found = [element_sources(ctx, s, _identity((k, c, None))) for k, c in zip(keys, page.cursors)]
+    return page.evolve([{"value": e, "sources": f} for e, f in zip(page.data, found)])
 
 
-def element_sources(ctx: Context, s: SetRef, key: bytes) -> list[SetRef]:
-    """The sets an element (by its key in `s`) comes from, as core's EventSet elements carry them: an
-    index, Documents or Singleton set is its own source; Union and Intersection take the sources of every
-    operand holding the element (each once), Difference those of its first; the other sets pass their
-    inner set's sources through (a Join's are the sets it joined)."""
+def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:
+    """The sets an element (by its `_identity` in `s`) comes from, as core's EventSet elements carry
+    them: an index, Documents or Singleton set is its own source; Union and Intersection take the sources
+    of every operand holding an equal element (each once: core merges the sources of a run of equal
+    elements, from whichever documents), Difference those of its first; the other sets pass their inner
+    set's sources through (a Join's are the sets it joined)."""
     kind = s.kind
     if kind in ("match", "documents", "singleton"):
         return [s]
@@ -682,19 +684,25 @@ def element_sources(ctx: Context, s: SetRef, key: bytes) -> list[SetRef]:
         sets = operands(s) if kind != "join" else _join_targets(ctx, s)
         found: list[SetRef] = []
         for each in sets[:1] if kind == "difference" else sets:
-            if _holds(ctx, each, key):
-                found += [x for x in element_sources(ctx, each, key) if x not in found]
+            if _holds(ctx, each, element):
+                found += [x for x in element_sources(ctx, each, element) if x not in found]
         return found
     if kind == "reverse":
-        return element_sources(ctx, as_set(s["reverse"], "reverse"), _invert(key))
+        return element_sources(ctx, as_set(s["reverse"], "reverse"), _invert(element))
     inner = {"distinct": "distinct", "range": "range", "filter": "collection"}.get(kind)
     if inner is None:
         return [s]
-    return element_sources(ctx, as_set(s[inner], inner), key)
+    return element_sources(ctx, as_set(s[inner], inner), element)
 
 
-def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
-    return next(scan(ctx, s, key, key + b"\x00"), None) is not None
+def _holds(ctx: Context, s: SetRef, element: bytes) -> bool:
+    """Whether `s` holds an element equal to `element` (of any document): its keys start with it."""
+    for item in scan(ctx, s, element, None):
+        if not item[0].startswith(element):
+            return False
+        if _identity(item) == element:
+            return True
+    return False
 
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:

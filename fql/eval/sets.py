@@ -337,9 +337,33 @@ def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     # An element in every operand comes out as often as the operand holding it least often has it.
     n = len(operands(s))
-    for by_operand in _grouped(ctx, s, lo, hi, reverse):
+    wide_lo, wide_hi = _whole_run(ctx, s, lo, hi, reverse)
+    for by_operand in _grouped(ctx, s, wide_lo, wide_hi, reverse):
         if len(by_operand) == n:
-            yield from min(by_operand.values(), key=len)
+            yield from (item for item in min(by_operand.values(), key=len) if _in_bounds(item[0], lo, hi))
+
+
+def _whole_run(ctx: Context, s: SetRef, lo, hi, reverse) -> tuple[bytes | None, bytes | None]:
+    """The bounds of an Intersection's read, widened to the whole run of equal elements its starting
+    bound falls in. Core's IntersectionSet starts each set at the cursor's values, whatever its document
+    (Event.MinValue, or MaxValue read down, with those values), so it counts that run whole before the
+    elements on the far side of the cursor are dropped; a page that ends among an element's copies
+    goes on with the rest of them."""
+    # Core reads each set once, from there: finding the run where fql's read starts is not billed.
+    txn = ctx.state.txn
+    ctx.state.txn = unmetered(txn)
+    try:
+        first = next(_merged(ctx, operands(s), lo, hi, reverse), None)
+    finally:
+        ctx.state.txn = txn
+    if first is None:
+        return lo, hi
+    element = _identity(first[0])
+    if not reverse and lo is not None and lo.startswith(element):
+        return element, hi
+    if reverse and hi is not None and hi.startswith(element):
+        return lo, element + TOP
+    return lo, hi
 
 
 def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:

@@ -11,6 +11,7 @@ its source collections (exact, but a read of every document of those collections
 from __future__ import annotations
 
 import contextlib
+import heapq
 import typing as t
 
 from .. import ast
@@ -230,10 +231,15 @@ def _union_events(ctx: Context, s: SetRef) -> list[Item]:
 
 
 def _algebraic_events(ctx: Context, s: SetRef) -> list[Item]:
-    """The events of an Intersection or Difference, as core's AbstractAlgebraicSet reads them: the events
-    of every operand merged in time, an element entering the set when it comes to be in every operand (an
-    Intersection) or in the first and none of the others (a Difference), and leaving when that ends."""
-    return [out for out, _, _ in _algebraic_steps(ctx, s)]
+    """The events of an Intersection or Difference, as core's AbstractAlgebraicSet reads them: for each
+    element of the first set (a document with its values), its events merged in time with those of the
+    other sets' elements equal to it, the element entering the set when it comes to be in every set (an
+    Intersection) or in the first and none of the others (a Difference), and leaving when that ends.
+    The events of all its elements are then merged, an event two of them make alike kept once."""
+    merged: dict[bytes, Item] = {}
+    for out, _, _ in _algebraic_steps(ctx, s):
+        merged.setdefault(out[0], out)
+    return list(merged.values())
 
 
 def _element(item: Item) -> bytes:
@@ -244,25 +250,57 @@ def _element(item: Item) -> bytes:
     return tuple_key(tuple(event.get("data") or (event["document"],)))
 
 
+def _kept(events: list[Item]) -> list[Item]:
+    """One element's events as core's EventsFilter keeps them: of adds in a row the first, of removes in
+    a row the last, and no remove before the first add."""
+    out: list[Item] = []
+    for item in events:
+        if out and _enters(out[-1]) == _enters(item):
+            if not _enters(item):
+                out[-1] = item
+            continue
+        out.append(item)
+    return out[1:] if out and not _enters(out[0]) else out
+
+
 def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
     """An Intersection's or Difference's events, each with the operand and the operand's event that
-    brought it (core keeps that event's sources)."""
-    present = all if s.kind == "intersection" else (lambda flags: flags[0] and not any(flags[1:]))
+    brought it (core keeps that event's sources).
+
+    Core reads the first set one element at a time (EventsFilter.mergeSources: a document with its
+    values, so two documents of equal values in it are two elements, each entering and leaving on its
+    own), and for each, the other sets' events of an equal element, read as their index stores them (by
+    document, then time). A set is in or out as its latest event says, whichever of its documents made it.
+    """
+    present = (lambda members: len(members) == n) if s.kind == "intersection" else (lambda members: members == {0})
     operands = sets.operands(s)
-    timelines: dict[bytes, list[tuple[bytes, int, Item]]] = {}
-    for i, operand in enumerate(operands):
-        for item in _history(ctx, operand):
-            timelines.setdefault(_element(item), []).append((item[0], i, item))
+    n = len(operands)
+    firsts: dict[bytes, list[Item]] = {}
+    for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
+        firsts.setdefault(_moment(item)[1], []).append(item)
+    others: list[dict[bytes, list[Item]]] = []
+    for operand in operands[1:]:
+        by_element: dict[bytes, list[Item]] = {}
+        for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
+            by_element.setdefault(_element(item), []).append(item)
+        others.append(by_element)
     out: list[tuple[Item, int, Item]] = []
-    for element, steps in timelines.items():
-        # One event at a time, in history order (the first operand's first where they tie), as core's
+    for own in firsts.values():
+        element = _element(own[0])
+        streams = [_kept(own)] + [_kept(other.get(element, [])) for other in others]
+        # One event at a time, in history order (the first set's first where they tie), as core's
         # filterValues: a Difference's element that enters its first set and then its second at one time
-        # is added and removed then.
-        steps.sort(key=lambda step: step[:2])
-        flags, inside = [False] * len(operands), False
+        # is added and removed then. A merge takes the earliest head of the streams, as core's
+        # mergedOrderedIterator does, even where a stream of several documents is not in time order.
+        steps = heapq.merge(*[[(item[0], i, item) for item in stream] for i, stream in enumerate(streams)], key=lambda step: step[0])
+        members: set[int] = set()
+        inside = False
         for _, i, item in steps:
-            flags[i] = item[1]["action"] in ("add", "create")
-            if present(flags) != inside:
+            if _enters(item):
+                members.add(i)
+            else:
+                members.discard(i)
+            if present(members) != inside:
                 inside = not inside
                 event = item[1]
                 made = _set_event(event["ts"], "add" if inside else "remove", event["document"], tuple(event.get("data") or ()))

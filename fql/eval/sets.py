@@ -337,9 +337,33 @@ def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     # An element in every operand comes out as often as the operand holding it least often has it.
     n = len(operands(s))
-    for by_operand in _grouped(ctx, s, lo, hi, reverse):
+    wide_lo, wide_hi = _whole_run(ctx, s, lo, hi, reverse)
+    for by_operand in _grouped(ctx, s, wide_lo, wide_hi, reverse):
         if len(by_operand) == n:
-            yield from min(by_operand.values(), key=len)
+            yield from (item for item in min(by_operand.values(), key=len) if _in_bounds(item[0], lo, hi))
+
+
+def _whole_run(ctx: Context, s: SetRef, lo, hi, reverse) -> tuple[bytes | None, bytes | None]:
+    """The bounds of an Intersection's read, widened to the whole run of equal elements its starting
+    bound falls in. Core's IntersectionSet starts each set at the cursor's values, whatever its document
+    (Event.MinValue, or MaxValue read down, with those values), so it counts that run whole before the
+    elements on the far side of the cursor are dropped; a page that ends among an element's copies
+    goes on with the rest of them."""
+    # Core reads each set once, from there: finding the run where fql's read starts is not billed.
+    txn = ctx.state.txn
+    ctx.state.txn = unmetered(txn)
+    try:
+        first = next(_merged(ctx, operands(s), lo, hi, reverse), None)
+    finally:
+        ctx.state.txn = txn
+    if first is None:
+        return lo, hi
+    element = _identity(first[0])
+    if not reverse and lo is not None and lo.startswith(element):
+        return element, hi
+    if reverse and hi is not None and hi.startswith(element):
+        return lo, element + TOP
+    return lo, hi
 
 
 def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -358,8 +382,11 @@ def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
+    # Unlike a Union, core merges the targets as its MergeElems does (JoinSet's snapshot): each run of
+    # equal elements, from one target or several, is one element, the run's last in reading order.
     targets = _join_targets(ctx, s)
-    return _union(ctx, SetRef.of(union=targets), lo, hi, reverse) if targets else iter(())
+    for _, run in itertools.groupby(_merged(ctx, targets, lo, hi, reverse), key=lambda p: _identity(p[0])):
+        yield collections.deque(run, maxlen=1)[0][0]
 
 
 def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
@@ -664,14 +691,16 @@ def _has_set_events(s: SetRef) -> bool:
 
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:
     """Paginate's `sources: true`: each element as `{value, sources}`, the sets it came from."""
-    return page.evolve([{"value": e, "sources": element_sources(ctx, s, k)} for e, k in zip(page.data, keys)])
+    found = [element_sources(ctx, s, _identity((k, c, None))) for k, c in zip(keys, page.cursors)]
+    return page.evolve([{"value": e, "sources": f} for e, f in zip(page.data, found)])
 
 
-def element_sources(ctx: Context, s: SetRef, key: bytes) -> list[SetRef]:
-    """The sets an element (by its key in `s`) comes from, as core's EventSet elements carry them: an
-    index, Documents or Singleton set is its own source; Union and Intersection take the sources of every
-    operand holding the element (each once), Difference those of its first; the other sets pass their
-    inner set's sources through (a Join's are the sets it joined)."""
+def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:
+    """The sets an element (by its `_identity` in `s`) comes from, as core's EventSet elements carry
+    them: an index, Documents or Singleton set is its own source; Union and Intersection take the sources
+    of every operand holding an equal element (each once: core merges the sources of a run of equal
+    elements, from whichever documents), Difference those of its first; the other sets pass their inner
+    set's sources through (a Join's are the sets it joined)."""
     kind = s.kind
     if kind in ("match", "documents", "singleton"):
         return [s]
@@ -679,19 +708,25 @@ def element_sources(ctx: Context, s: SetRef, key: bytes) -> list[SetRef]:
         sets = operands(s) if kind != "join" else _join_targets(ctx, s)
         found: list[SetRef] = []
         for each in sets[:1] if kind == "difference" else sets:
-            if _holds(ctx, each, key):
-                found += [x for x in element_sources(ctx, each, key) if x not in found]
+            if _holds(ctx, each, element):
+                found += [x for x in element_sources(ctx, each, element) if x not in found]
         return found
     if kind == "reverse":
-        return element_sources(ctx, as_set(s["reverse"], "reverse"), _invert(key))
+        return element_sources(ctx, as_set(s["reverse"], "reverse"), _invert(element))
     inner = {"distinct": "distinct", "range": "range", "filter": "collection"}.get(kind)
     if inner is None:
         return [s]
-    return element_sources(ctx, as_set(s[inner], inner), key)
+    return element_sources(ctx, as_set(s[inner], inner), element)
 
 
-def _holds(ctx: Context, s: SetRef, key: bytes) -> bool:
-    return next(scan(ctx, s, key, key + b"\x00"), None) is not None
+def _holds(ctx: Context, s: SetRef, element: bytes) -> bool:
+    """Whether `s` holds an element equal to `element` (of any document): its keys start with it."""
+    for item in scan(ctx, s, element, None):
+        if not item[0].startswith(element):
+            return False
+        if _identity(item) == element:
+            return True
+    return False
 
 
 def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: bool) -> tuple[Page, list[bytes]]:
@@ -716,7 +751,13 @@ def _page_forward(ctx: Context, s: SetRef, size: int, after: t.Any, has_after: b
 def _page_backward(ctx: Context, s: SetRef, size: int, before: t.Any) -> tuple[Page, list[bytes]]:
     """The page before `before`, and its elements' keys."""
     hi = cursor_key(ctx, s, before)
-    items = list(itertools.islice(scan(ctx, s, None, hi, reverse=True), size + 1))
+    # Core reads the set down from the cursor itself, an element equal to it included, and drops that
+    # element from the page only then (ReadAdaptor's PaginateImpl `dropWhile`): a Distinct, Union,
+    # Intersection, Difference or Join has by then grouped it with the equal elements below it, so a
+    # Distinct whose cursor is the copy it kept skips the value, and a Difference whose other set holds
+    # the cursor's element removes the value. Only a key equal to `hi` lies in [hi, hi + b"\x00").
+    found = (item for item in scan(ctx, s, None, hi + b"\x00", reverse=True) if item[0] < hi)
+    items = list(itertools.islice(found, size + 1))
     page = items[:size][::-1]
     given = cursor_of(before)
     preceding = given if size == 0 else page[0][1] if len(items) > size else None

@@ -140,6 +140,10 @@ class Source:
     #: called on it, and the `where`/`map`/projection steps called on the source since, each as [kind,
     #: description]; None when something in it cannot be described (its token names a table entry).
     made: tuple | None = None
+    #: When its set was evaluated, as its collection names meant then: core evaluates a token's set
+    #: again for each stream or feed request, so a collection deleted and made again under its name
+    #: since the token was made is the one it watches. None: when it was made (`start`).
+    seen: int | None = None
 
 
 @frozen
@@ -274,7 +278,8 @@ def rebuilt(ctx: Context, payload: list) -> Source:
         # A token put together by hand, whose set is no set fql makes.
         raise QueryRuntimeError("invalid_argument", "invalid event source provided") from None
     watched_paths = tuple(tuple(path) for path in watched)
-    return Source(scope, base, made_steps, watched_paths, Cursor(ts, ordinal), (data, method_name, steps))
+    made_at = ctx.state.txn.horizon
+    return Source(scope, base, made_steps, watched_paths, Cursor(ts, ordinal), (data, method_name, steps), made_at)
 
 
 # -- making a source from a set --------------------------------------------------------------------------
@@ -542,9 +547,9 @@ def changes(
 ) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
     """Each version written after `after` to a document of `base`, with the version before it.
 
-    Only the versions of the collection that stood at `made` (when the source was made) count: one
-    deleted before, or after, under the same name is another collection (core gives each its own id), so
-    its documents' versions, and the deletions that removed them with it, are none of the source's.
+    Only the versions of the collection that stood at `made` (when the source's set was evaluated) count:
+    one deleted before, or after, under the same name is another collection (core gives each its own
+    id), so its documents' versions, and the deletions that removed them with it, are none of the source's.
 
     Ordinals number the versions of one transaction in collection and id order, so a cursor inside a
     transaction (a feed page that split it) means the same thing every time it is read.
@@ -614,7 +619,7 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         return Polled([Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False)
     out: list[Event] = []
     filtered: list[Cost] = []
-    pending = changes(ctx.state.txn, source.base, after, source.start.ts)
+    pending = changes(ctx.state.txn, source.base, after, source.start.ts if source.seen is None else source.seen)
     for cursor, prev, curr in pending:
         counted, read = ctx.state.compute, set()
         try:

@@ -22,10 +22,7 @@ collection id" (ids inserted by hand at the top of the id space), IndexConsisten
 stat); CollectionSpec "read indexes configs" (v10 backing-index configs written into storage by hand),
 "computes the minimum valid timestamp", "... on a non-existing collections", "... floor upon pending
 writes", "minimum valid time is Epoch on infinite histoy" and "computes the minimum valid time floor" (the
-MVT floor field and its derivation at chosen snapshot times). IndexConfigurationValidatorSpec "terms may
-be empty" / "values may be empty" with `[null]`: core's validator harness builds its Data from the spec's
-IR map, and whether a query's `terms: [null]` reaches the validator so is not clear from the spec (fql
-refuses it: `Invalid type Null, expected type Term.`); their null and missing forms are ported.
+MVT floor field and its derivation at chosen snapshot times).
 """
 
 from __future__ import annotations
@@ -813,3 +810,16 @@ def test_indexes_now(db):
     db.query('Create(Collection("nows"), {})')
     assert db.query('Select("data", Paginate(Match(Index("nows"))))') == [(2**63 - 1) // 1000]
     assert db.query("ToMillis(Now())") < 2**63 // 1000
+
+
+@pytest.mark.parametrize("key", ["terms", "values"])
+def test_terms_and_values_of_null_are_empty(db, key):
+    """`terms may be empty` / `values may be empty` with `[null]`: the validator reads the fields after
+    core's Validator.patch has applied them (`data patch diff`), and Data.patch drops nulls inside arrays,
+    so `[null]` is stored as `[]`; a null beside a term is dropped the same way."""
+    source = 'source: Collection("animals")'
+    assert index(db, "null_only", f"{key}: [null], {source}")[key] == []
+    assert db.query('Get(Index("null_only"))')[key] == []
+    mixed = index(db, "mixed", f'{key}: [null, {{field: ["data", "a"]}}, null], {source}')
+    assert mixed[key] == [{"field": ["data", "a"]}]
+    assert db.query(f'Replace(Index("null_only"), {{name: "null_only", {key}: [null], {source}}})')[key] == []

@@ -311,7 +311,7 @@ NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
-    from .documents import check_references, write
+    from .documents import check_references, without_nulls, write
 
     check_references(ctx, params)
     kind = coll.id
@@ -327,8 +327,11 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     try:
-        # A field given as null is not given (core writes an object's fields without its nulls).
-        fields = _FIELDS[kind](ctx, {k: v for k, v in params.items() if v is not None})
+        # A field given as null is not given (core writes an object's fields without its nulls); a v4
+        # write drops nulls inside arrays as well before its validators read the fields, so `terms:
+        # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
+        given = {k: v for k, v in params.items() if v is not None}
+        fields = _FIELDS[kind](ctx, given if ctx.state.v10 else without_nulls(given))
     except ValidationFailed as err:
         raise err.at(*path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
@@ -476,7 +479,7 @@ def update_native(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool, v4: bool = True
 ) -> dict:
     """Update or replace a schema document's fields (its name cannot change yet); `v4` keeps its v10 fields."""
-    from .documents import merge, write
+    from .documents import merge, without_nulls, write
 
     kind = ref.kind
     if not v4 and kind in NATIVE_V10_UPDATERS:
@@ -499,7 +502,7 @@ def update_native(
     if kind == "indexes" and replace and "unique" in old:
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
-    fields = {k: v for k, v in fields.items() if v is not None}
+    fields = without_nulls(fields) if v4 else {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
     if removed_days:

@@ -338,10 +338,49 @@ def test_source_may_be(db, case, source):
 
 
 def test_source_ref_must_be_a_class(db):
-    """`source ref must be a class`: an index ref is no source."""
+    """`source ref must be a class`: an index ref is no source. The description names core's types: the
+    value's stored type and SourceFieldType's `SourceClass` (Index.scala; Renderable's encodeErrors)."""
     index(db, "other", "source: Collections()")
-    field, code, _ = failure(db, 'CreateIndex({name: "i", source: Index("other")})')
-    assert (field, code) == (["source"], "invalid type")
+    wrong = ("invalid type", "Invalid type Ref, expected type SourceClass.")
+    assert failure(db, 'CreateIndex({name: "i", source: Index("other")})') == (["source"], *wrong)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1", (["source"], "Long", "SourceClass")),
+        ('"animals"', (["source"], "String", "SourceClass")),
+        ('Ref(Collection("animals"), "1")', (["source"], "Ref", "SourceClass")),
+        ('Time("2020-01-01T00:00:00Z")', (["source"], "Time", "SourceClass")),
+        ('[Collection("animals"), 2.5]', (["source"], "Double", "SourceClass")),
+        ('[[Collection("animals")]]', (["source"], "Array", "SourceClass")),
+        ("{class: 1}", (["class"], "Long", "SourceClass")),
+        ('{class: Index("other")}', (["class"], "Ref", "SourceClass")),
+        ("{class: [{}]}", (["class"], "Map", "Class Ref")),
+        ('{class: [Collection("animals"), Index("other")]}', (["class"], "Ref", "Class Ref")),
+        ('{class: Collection("animals"), fields: 1}', (["fields"], "Long", "Query Map")),
+        ('{class: Collection("animals"), fields: {f: "x"}}', (["f"], "String", "Query")),
+    ],
+)
+def test_source_types_are_named_as_core_names_them(db, source, expected):
+    """A source of the wrong type, as core's SourceFieldType and ClassFieldType decode it (Index.scala):
+    `SourceClass` for a source or a source object's `class`, `Class Ref` for each collection of a `class`
+    array (FieldType.CollectionIDT), `Query Map` and `Query` for `fields`; the value is named by its IR
+    type (IRValue.scala: Long, Double, Map, Ref, Time), at the path core's Field.read gives."""
+    index(db, "other", "source: Collections()")
+    field, actual, wanted = expected
+    description = f"Invalid type {actual}, expected type {wanted}."
+    assert failure(db, f'CreateIndex({{name: "i", source: {source}}})') == (field, "invalid type", description)
+
+
+def test_source_object_reads_class_before_collection(db):
+    """SourceFieldType's classOrCollection: `class` wins when it decodes, `collection` is read when it does
+    not, and when neither does the failure is `class`'s (here: its value is required)."""
+    animals = db.query('Collection("animals")')
+    assert index(db, "either", 'source: {class: 1, collection: Collection("animals")}')["source"] == {"collection": animals}
+    assert index(db, "both", 'source: {class: Collection("animals"), collection: "_"}')["source"] == {"collection": animals}
+    required = (["class"], "value required", "Required value not found.")
+    assert failure(db, 'CreateIndex({name: "i", source: {collection: 1}})') == required
 
 
 def test_source_can_bind_queries_to_field_names(db):
@@ -823,3 +862,23 @@ def test_terms_and_values_of_null_are_empty(db, key):
     mixed = index(db, "mixed", f'{key}: [null, {{field: ["data", "a"]}}, null], {source}')
     assert mixed[key] == [{"field": ["data", "a"]}]
     assert db.query(f'Replace(Index("null_only"), {{name: "null_only", {key}: [null], {source}}})')[key] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('Create(Collection("animals"), {data: 1})', (["data"], "Long", "Map")),
+        ('Create(Collection("animals"), {data: [1]})', (["data"], "Array", "Map")),
+        ('CreateKey({role: "server", data: Time("2020-01-01T00:00:00Z")})', (["data"], "Time", "Map")),
+        ('CreateIndex({name: "i", source: Collection("animals"), partitions: 1.5})', (["partitions"], "Double", "Long")),
+        ('CreateCollection({name: {a: 1}})', (["name"], "Map", "String")),
+        ('CreateFunction({name: "f", body: Collection("animals")})', (["body"], "Ref", "Query")),
+    ],
+)
+def test_invalid_types_name_the_stored_type(db, query, expected):
+    """A field of the wrong type is `Invalid type <actual>, expected type <wanted>.` with both named as
+    core's IR types name them (IRValue.scala vtypes, rendered by Renderable's encodeErrors): an integer is
+    `Long` and an object `Map`, not the `Integer` and `Object` of v4's `invalid argument` errors;
+    Document.DataValidator wants `data` a `Map`."""
+    field, actual, wanted = expected
+    assert failure(db, query) == (field, "invalid type", f"Invalid type {actual}, expected type {wanted}.")

@@ -26,6 +26,7 @@ from ..values import (
     SetRef,
     Timestamp,
     collection_ref,
+    ir_type_name,
     native,
     parse_long,
     type_name,
@@ -376,7 +377,7 @@ def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFail
             {
                 "field": [field],
                 "code": "invalid type",
-                "description": f"Invalid type {type_name(value)}, expected type {expected}.",
+                "description": f"Invalid type {ir_type_name(value)}, expected type {expected}.",
             }
         ],
     )
@@ -446,7 +447,7 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
-            raise validation_failed("data", "Object", data).at(*path)
+            raise validation_failed("data", "Map" if v4 else "Object", data).at(*path)
         out["data"] = without_nulls(data) if v4 else elide_nulls(data)
     if v4:
         out = _without_empty_data(out)

@@ -561,12 +561,15 @@ def _existing(
         error = missing(ctx, ref, key)
         if isinstance(error, InvalidRef):
             raise error
-    if version is None or action == "delete":
-        access.require(ctx, action, doc, (ref,) if action == "delete" else (None, None, ref))
     if version is None:
-        # Core looks an Update's or Replace's document up at the call's `update`/`replace` key
-        # (WriteAdaptor.update: prevVersions at `pos at verb`); a Delete's is missing at the call itself.
+        # Core looks the document up before it asks whether the caller may write it, so a missing one is
+        # `instance not found` whatever the key or role (WriteAdaptor.update: prevVersions, then
+        # checkWritePermission; WriteAdaptor.delete: its lookup's failure comes first in its parT). An
+        # Update's or Replace's is missing at the call's `update`/`replace` key (`pos at verb`), a
+        # Delete's at the call itself.
         raise not_found(ref) if action == "delete" else not_found(ref).at(key)
+    if action == "delete":
+        access.require(ctx, action, doc, (ref,))
     return doc, version
 
 

@@ -31,6 +31,7 @@ import pytest
 
 import fql
 from tests.helpers import query_error as fails
+from tests.helpers import query_v10
 
 PROTECTED = "destructive change forbidden because database is in protected mode."
 
@@ -862,6 +863,14 @@ def test_terms_and_values_of_null_are_empty(db, key):
     mixed = index(db, "mixed", f'{key}: [null, {{field: ["data", "a"]}}, null], {source}')
     assert mixed[key] == [{"field": ["data", "a"]}]
     assert db.query(f'Replace(Index("null_only"), {{name: "null_only", {key}: [null], {source}}})')[key] == []
+
+
+def test_a_v4_update_drops_nulls_only_from_what_it_gives(db):
+    """Core's Data.patch drops the nulls inside the diff's arrays and keeps the stored fields it does not
+    touch: a v10 collection's `data` array holding null is kept by a v4 Update that writes other fields."""
+    query_v10(db, 'Collection.create({name: "V", data: {a: [null, 1]}})')
+    updated = db.query('Update(Collection("V"), {data: {b: [null, 2]}})')
+    assert updated["data"] == {"a": [None, 1], "b": [2]}
 
 
 @pytest.mark.parametrize(

@@ -527,6 +527,10 @@ def update_native(
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
+    if replace and v4:
+        # What a v4 Replace gives is written without the nulls inside it, arrays' too (core's Data.patch),
+        # while a field given as null still removes it; an Update's merge does the same for what it gives.
+        params = {k: without_nulls(v) for k, v in params.items()}
     fields = {"name": old["name"], **params} if replace else merge(old, params)
     if v4 and kind == "collections" and replace and "history_days" in old:
         # Core's v4 Replace of a collection keeps its `history_days` unless it is given (its
@@ -540,7 +544,7 @@ def update_native(
     if kind == "indexes" and replace and "unique" in old:
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
-    fields = without_nulls(fields) if v4 else {k: v for k, v in fields.items() if v is not None}
+    fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
     if removed_days:

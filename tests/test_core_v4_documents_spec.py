@@ -882,12 +882,15 @@ def test_a_v4_update_drops_nulls_only_from_what_it_gives(db):
         ('CreateIndex({name: "i", source: Collection("animals"), partitions: 1.5})', (["partitions"], "Double", "Long")),
         ('CreateCollection({name: {a: 1}})', (["name"], "Map", "String")),
         ('CreateFunction({name: "f", body: Collection("animals")})', (["body"], "Ref", "Query")),
+        ('CreateRole({name: "r", privileges: [5]})', (["privileges"], "Long", "Privilege")),
+        ('CreateRole({name: "r", privileges: [], membership: "x"})', (["membership"], "String", "Membership")),
     ],
 )
 def test_invalid_types_name_the_stored_type(db, query, expected):
     """A field of the wrong type is `Invalid type <actual>, expected type <wanted>.` with both named as
     core's IR types name them (IRValue.scala vtypes, rendered by Renderable's encodeErrors): an integer is
     `Long` and an object `Map`, not the `Integer` and `Object` of v4's `invalid argument` errors;
-    Document.DataValidator wants `data` a `Map`."""
+    Document.DataValidator wants `data` a `Map`, and a role's privileges and membership are decoded by
+    record codecs named for their classes (Role.scala: Privilege, Membership)."""
     field, actual, wanted = expected
     assert failure(db, query) == (field, "invalid type", f"Invalid type {actual}, expected type {wanted}.")

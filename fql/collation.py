@@ -16,6 +16,9 @@ with the collator. Core also puts a string whose UTF-8 is a byte prefix of anoth
 the collator; the collator agrees with that except for prevowel reorderings (Lao and Thai: core puts
 "\\u0ec0" before "\\u0ec0\\u0e81", the collator after), where core's own order is not transitive; the key
 follows the collator.
+Objects compare as core's IndexTerm and CBOROrdering compare them: IndexTerm sorts an object's fields by
+name in Java's UTF-16 order, then CBOROrdering.compareMaps compares pair by pair (each name by the
+collator, as any string, then its value), and a shorter object that agrees so far sorts first.
 Document ids (`id_key`) stay in code-point order: core's ids are numbers, and fql's names sort apart.
 """
 
@@ -66,6 +69,14 @@ def string_key(value: str) -> bytes:
     return _COLLATOR.getSortKey(value) + _escaped(value.encode("utf-8", "surrogatepass"))
 
 
+def _utf16(field: str) -> bytes:
+    """An object's field name as Java orders names: by UTF-16 code unit (`String.compare`, which core's
+    IndexTerm uses to sort an object's fields before its pairs compare), so a name beyond the BMP
+    (`"\U0001d400"`, a surrogate pair) sorts before one in U+E000 to U+FFFF (`"\uff21"`), not after as
+    by code point."""
+    return field.encode("utf-16-be", "surrogatepass")
+
+
 def encode(value: t.Any) -> bytes:
     """The order-preserving key of one value."""
     if value is None:
@@ -86,7 +97,7 @@ def encode(value: t.Any) -> bytes:
     if isinstance(value, (list, tuple)):
         return _ARRAY + b"".join(encode(v) for v in value) + _END
     if isinstance(value, dict):
-        return _OBJECT + b"".join(encode(k) + encode(value[k]) for k in sorted(value)) + _END
+        return _OBJECT + b"".join(encode(k) + encode(value[k]) for k in sorted(value, key=_utf16)) + _END
     if isinstance(value, Ref):
         return _REF + ref_key(value)
     if isinstance(value, Timestamp):

@@ -552,6 +552,34 @@ def type_name(value: t.Any) -> str:
     return type(value).__name__
 
 
+#: Core's stored-value (IR) type names, which a `validation failed` description gives for the value it
+#: refused (`Invalid type Long, expected type String.`: IRValue.scala's vtypes, rendered by Renderable's
+#: encodeErrors); a set is stored as an object and a lambda as a query.
+_IR_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "Boolean"),
+    (int, "Long"),
+    (float, "Double"),
+    (str, "String"),
+    (list, "Array"),
+    (dict, "Map"),
+    (Ref, "Ref"),
+    (SetRef, "Map"),
+    (Timestamp, "Time"),
+    (Date, "Date"),
+    (Bytes, "Bytes"),
+    (UUID, "UUID"),
+    (Lambda, "Query"),
+)
+
+
+def ir_type_name(value: t.Any) -> str:
+    """Core's name for the type of `value` once written (an integer is a `Long`, an object a `Map`), as a
+    document field's `invalid type` failure names it."""
+    if value is None:
+        return "Null"
+    return next((name for kind, name in _IR_TYPES if isinstance(value, kind)), type_name(value))
+
+
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 

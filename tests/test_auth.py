@@ -274,7 +274,7 @@ def test_login_password_of_the_wrong_type_is_a_validation_failure(db, alice):
     err = error(db, f"Login({ref(alice)}, {{password: 1}})")
     assert err.code == "validation failed"
     assert err.failures == [
-        {"field": ["password"], "code": "invalid type", "description": "Invalid type Integer, expected type String."}
+        {"field": ["password"], "code": "invalid type", "description": "Invalid type Long, expected type String."}
     ]
     err = error(db, f"Login({ref(alice)}, 1)")
     assert (err.code, err.description, list(err.position)) == (
@@ -709,7 +709,7 @@ def test_credentials_without_a_password_change_nothing(db, alice):
         {
             "field": ["credentials", "password"],
             "code": "invalid type",
-            "description": "Invalid type Integer, expected type String.",
+            "description": "Invalid type Long, expected type String.",
         }
     ]
 
@@ -811,7 +811,7 @@ def test_key_roles(db):
         assert error(db, 'Create(Collection("users"), {})', secret).code == "permission denied"
     for role, failure in [
         ("null", ("value required", "Required value not found.")),
-        ("1", ("invalid type", "Invalid type Integer, expected type Role.")),
+        ("1", ("invalid type", "Invalid type Long, expected type Role.")),
         ('["admin"]', ("invalid type", "Invalid type Array, expected type Role.")),
         ('"nope"', ("invalid role", "Role name `nope` does not exist.")),
     ]:

@@ -1,7 +1,9 @@
 """Port of core's OrderingSpec (ext/codex/src/test/scala/OrderingSpec.scala): strings in Fauna's value
 order compare as core's CBOROrdering compares them, by ICU's collator (root/en_US, tertiary strength,
 non-ignorable), and by their UTF-8 bytes where the collator finds them equal. Then where that order shows:
-v4's LT/LTE/GT/GTE, Max/Min, and the order of index entries (v4 and v10 index sets). v10's own `<` and
+v4's LT/LTE/GT/GTE, Max/Min, and the order of index entries (v4 and v10 index sets), also for the field
+names of objects, which core's IndexTerm pairs in UTF-16 name order (IndexTerm.scala normalizedValue) before
+CBOROrdering.compareMaps compares them. v10's own `<` and
 `order()` compare Scala Strings (UTF-16 code units) in core and keep that order here.
 
 Each property runs seeded over generated strings (core's PropSpec runs 1000 cases; here 400 per property,
@@ -234,6 +236,58 @@ def test_v4_index_values_sort_by_the_collator():
     page = db.query('Paginate(Match(Index("by_name")), size: 3)')
     assert page.data == COLLATED[:3]
     assert db.query('Paginate(Match(Index("by_name")), after: "Alvaro", size: 3)').data == COLLATED[2:5]
+
+
+#: Two objects whose order depends on how their fields are ordered before the pairs compare: U+FF21 and
+#: U+1D400 (a surrogate pair in UTF-16) sort one way by code point and the other by UTF-16 code unit.
+ASTRAL_FIRST = '{"\\uff21": 2, "\\ud835\\udc00": 1}'
+ASTRAL_SECOND = '{"\\uff21": 1, "\\ud835\\udc00": 2}'
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ('LT({a: 1}, {B: 1})', True),  # field names collate as strings do: a < B
+        ('GT({B: 1}, {a: 1})', True),
+        ('LT({x: {a: 9}}, {x: {B: 0}})', True),  # and so do the names of an object inside an object
+        ('LT({"e": 1}, {"\u00e9": 1})', True),  # the accent is secondary: e < é < f
+        ('LT({"\u00e9": 1}, {f: 1})', True),
+        ('LT({x: {"E": 1}}, {x: {"\u00e9": 1}})', True),
+        ('LT({x: {"\u00e9": 1}}, {x: {"f": 1}})', True),
+        ('LT({a: 1}, {A: 1})', True),  # lower case first at the tertiary level
+        # fields are paired in name order (B before a by UTF-16), so "B" is compared with "a" first
+        ('LT({B: 1, a: 2}, {a: 1, b: 2})', False),
+        ('LT({a: 1}, {a: 1, b: 1})', True),  # agreeing so far, the object with fewer fields first
+        ('LT({b: 1}, {a: 1, b: 1})', False),
+        (f"LT({ASTRAL_FIRST}, {ASTRAL_SECOND})", True),
+        (f"GT({{o: {ASTRAL_FIRST}}}, {{o: {ASTRAL_SECOND}}})", False),
+        (f"Select([\"\\ud835\\udc00\"], Max([{ASTRAL_FIRST}, {ASTRAL_SECOND}]))", 2),
+        (f"Select([\"\\ud835\\udc00\"], Min([{ASTRAL_FIRST}, {ASTRAL_SECOND}]))", 1),
+    ],
+)
+def test_v4_objects_compare_field_names_by_the_collator(query, expected):
+    """Objects in Fauna's value order: core's IndexTerm sorts an object's fields by name with Java's
+    String.compare (UTF-16 code units), then CBOROrdering.compareMaps compares the pairs in turn, each
+    name by the collator (as any string, at any depth), then the value; then the object with fewer fields.
+    LT/GT (ComparisonFunctions) and Max/Min (ReduceFunctions) compare Literal.toIndexTerm so."""
+    assert fql.connect().query(query) == expected
+
+
+def test_v4_index_values_holding_objects_sort_as_core_compares_them():
+    """An index value that is an object (a field with `mva: false`, which core's legacyDataExtractor
+    indexes whole) sorts as LT orders objects (core's index entries are IndexTerms compared by
+    CBOROrdering): names by the collator, paired in UTF-16 order."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "things"})')
+    values = '[{field: ["data", "o"], mva: false}]'
+    db.query(f'CreateIndex({{name: "by_o", source: Collection("things"), values: {values}}})')
+    objects = ['{"\\u00e9": 1}', "{B: 1}", "{a: 1}", "{f: 1}", "{e: 1}", "{A: 1}", ASTRAL_SECOND, ASTRAL_FIRST]
+    for each in objects:
+        db.query(f'Create(Collection("things"), {{data: {{o: {each}}}}})')
+    names = [next(iter(o)) if len(o) == 1 else o["\U0001d400"] for o in db.query('Paginate(Match(Index("by_o")))').data]
+    # U+1D400 (MATHEMATICAL BOLD CAPITAL A) collates as a variant of "A", after it; the two objects that
+    # start with it differ in its value, as their fields are paired in UTF-16 order
+    assert names == ["a", "A", 1, 2, "B", "e", "\u00e9", "f"]
 
 
 def test_v10_index_values_sort_by_the_collator_but_order_and_lt_by_utf16():

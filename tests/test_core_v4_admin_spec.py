@@ -200,18 +200,18 @@ def test_schema_versions_are_hidden_and_not_writable(db, name):
 @pytest.mark.parametrize(
     ("fields", "failures"),
     [
-        ("{container: 5}", [(["container"], "Integer", "Boolean")]),
+        ("{container: 5}", [(["container"], "Long", "Boolean")]),
         ('{typechecked: "yes"}', [(["typechecked"], "String", "Boolean")]),
-        ("{protected: 1}", [(["protected"], "Integer", "Boolean")]),
-        ("{priority: 0}", [(["priority"], "Integer", "Priority")]),
-        ("{priority: 501}", [(["priority"], "Integer", "Priority")]),
+        ("{protected: 1}", [(["protected"], "Long", "Boolean")]),
+        ("{priority: 0}", [(["priority"], "Long", "Priority")]),
+        ("{priority: 501}", [(["priority"], "Long", "Priority")]),
         ('{priority: "x"}', [(["priority"], "String", "Priority")]),
-        ("{account: 5}", [(["account"], "Integer", "Object")]),
+        ("{account: 5}", [(["account"], "Long", "Map")]),
         ('{account: {id: "x"}}', [(["account", "id"], "String", "Account")]),
         ('{priority: 0, account: {id: "x"}, protected: 1}', [
             (["account", "id"], "String", "Account"),
-            (["priority"], "Integer", "Priority"),
-            (["protected"], "Integer", "Boolean"),
+            (["priority"], "Long", "Priority"),
+            (["protected"], "Long", "Boolean"),
         ]),
     ],
 )

@@ -22,10 +22,7 @@ collection id" (ids inserted by hand at the top of the id space), IndexConsisten
 stat); CollectionSpec "read indexes configs" (v10 backing-index configs written into storage by hand),
 "computes the minimum valid timestamp", "... on a non-existing collections", "... floor upon pending
 writes", "minimum valid time is Epoch on infinite histoy" and "computes the minimum valid time floor" (the
-MVT floor field and its derivation at chosen snapshot times). IndexConfigurationValidatorSpec "terms may
-be empty" / "values may be empty" with `[null]`: core's validator harness builds its Data from the spec's
-IR map, and whether a query's `terms: [null]` reaches the validator so is not clear from the spec (fql
-refuses it: `Invalid type Null, expected type Term.`); their null and missing forms are ported.
+MVT floor field and its derivation at chosen snapshot times).
 """
 
 from __future__ import annotations
@@ -34,6 +31,7 @@ import pytest
 
 import fql
 from tests.helpers import query_error as fails
+from tests.helpers import query_v10
 
 PROTECTED = "destructive change forbidden because database is in protected mode."
 
@@ -341,10 +339,49 @@ def test_source_may_be(db, case, source):
 
 
 def test_source_ref_must_be_a_class(db):
-    """`source ref must be a class`: an index ref is no source."""
+    """`source ref must be a class`: an index ref is no source. The description names core's types: the
+    value's stored type and SourceFieldType's `SourceClass` (Index.scala; Renderable's encodeErrors)."""
     index(db, "other", "source: Collections()")
-    field, code, _ = failure(db, 'CreateIndex({name: "i", source: Index("other")})')
-    assert (field, code) == (["source"], "invalid type")
+    wrong = ("invalid type", "Invalid type Ref, expected type SourceClass.")
+    assert failure(db, 'CreateIndex({name: "i", source: Index("other")})') == (["source"], *wrong)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1", (["source"], "Long", "SourceClass")),
+        ('"animals"', (["source"], "String", "SourceClass")),
+        ('Ref(Collection("animals"), "1")', (["source"], "Ref", "SourceClass")),
+        ('Time("2020-01-01T00:00:00Z")', (["source"], "Time", "SourceClass")),
+        ('[Collection("animals"), 2.5]', (["source"], "Double", "SourceClass")),
+        ('[[Collection("animals")]]', (["source"], "Array", "SourceClass")),
+        ("{class: 1}", (["class"], "Long", "SourceClass")),
+        ('{class: Index("other")}', (["class"], "Ref", "SourceClass")),
+        ("{class: [{}]}", (["class"], "Map", "Class Ref")),
+        ('{class: [Collection("animals"), Index("other")]}', (["class"], "Ref", "Class Ref")),
+        ('{class: Collection("animals"), fields: 1}', (["fields"], "Long", "Query Map")),
+        ('{class: Collection("animals"), fields: {f: "x"}}', (["f"], "String", "Query")),
+    ],
+)
+def test_source_types_are_named_as_core_names_them(db, source, expected):
+    """A source of the wrong type, as core's SourceFieldType and ClassFieldType decode it (Index.scala):
+    `SourceClass` for a source or a source object's `class`, `Class Ref` for each collection of a `class`
+    array (FieldType.CollectionIDT), `Query Map` and `Query` for `fields`; the value is named by its IR
+    type (IRValue.scala: Long, Double, Map, Ref, Time), at the path core's Field.read gives."""
+    index(db, "other", "source: Collections()")
+    field, actual, wanted = expected
+    description = f"Invalid type {actual}, expected type {wanted}."
+    assert failure(db, f'CreateIndex({{name: "i", source: {source}}})') == (field, "invalid type", description)
+
+
+def test_source_object_reads_class_before_collection(db):
+    """SourceFieldType's classOrCollection: `class` wins when it decodes, `collection` is read when it does
+    not, and when neither does the failure is `class`'s (here: its value is required)."""
+    animals = db.query('Collection("animals")')
+    assert index(db, "either", 'source: {class: 1, collection: Collection("animals")}')["source"] == {"collection": animals}
+    assert index(db, "both", 'source: {class: Collection("animals"), collection: "_"}')["source"] == {"collection": animals}
+    required = (["class"], "value required", "Required value not found.")
+    assert failure(db, 'CreateIndex({name: "i", source: {collection: 1}})') == required
 
 
 def test_source_can_bind_queries_to_field_names(db):
@@ -813,3 +850,47 @@ def test_indexes_now(db):
     db.query('Create(Collection("nows"), {})')
     assert db.query('Select("data", Paginate(Match(Index("nows"))))') == [(2**63 - 1) // 1000]
     assert db.query("ToMillis(Now())") < 2**63 // 1000
+
+
+@pytest.mark.parametrize("key", ["terms", "values"])
+def test_terms_and_values_of_null_are_empty(db, key):
+    """`terms may be empty` / `values may be empty` with `[null]`: the validator reads the fields after
+    core's Validator.patch has applied them (`data patch diff`), and Data.patch drops nulls inside arrays,
+    so `[null]` is stored as `[]`; a null beside a term is dropped the same way."""
+    source = 'source: Collection("animals")'
+    assert index(db, "null_only", f"{key}: [null], {source}")[key] == []
+    assert db.query('Get(Index("null_only"))')[key] == []
+    mixed = index(db, "mixed", f'{key}: [null, {{field: ["data", "a"]}}, null], {source}')
+    assert mixed[key] == [{"field": ["data", "a"]}]
+    assert db.query(f'Replace(Index("null_only"), {{name: "null_only", {key}: [null], {source}}})')[key] == []
+
+
+def test_a_v4_update_drops_nulls_only_from_what_it_gives(db):
+    """Core's Data.patch drops the nulls inside the diff's arrays and keeps the stored fields it does not
+    touch: a v10 collection's `data` array holding null is kept by a v4 Update that writes other fields."""
+    query_v10(db, 'Collection.create({name: "V", data: {a: [null, 1]}})')
+    updated = db.query('Update(Collection("V"), {data: {b: [null, 2]}})')
+    assert updated["data"] == {"a": [None, 1], "b": [2]}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('Create(Collection("animals"), {data: 1})', (["data"], "Long", "Map")),
+        ('Create(Collection("animals"), {data: [1]})', (["data"], "Array", "Map")),
+        ('CreateKey({role: "server", data: Time("2020-01-01T00:00:00Z")})', (["data"], "Time", "Map")),
+        ('CreateIndex({name: "i", source: Collection("animals"), partitions: 1.5})', (["partitions"], "Double", "Long")),
+        ('CreateCollection({name: {a: 1}})', (["name"], "Map", "String")),
+        ('CreateFunction({name: "f", body: Collection("animals")})', (["body"], "Ref", "Query")),
+        ('CreateRole({name: "r", privileges: [5]})', (["privileges"], "Long", "Privilege")),
+        ('CreateRole({name: "r", privileges: [], membership: "x"})', (["membership"], "String", "Membership")),
+    ],
+)
+def test_invalid_types_name_the_stored_type(db, query, expected):
+    """A field of the wrong type is `Invalid type <actual>, expected type <wanted>.` with both named as
+    core's IR types name them (IRValue.scala vtypes, rendered by Renderable's encodeErrors): an integer is
+    `Long` and an object `Map`, not the `Integer` and `Object` of v4's `invalid argument` errors;
+    Document.DataValidator wants `data` a `Map`, and a role's privileges and membership are decoded by
+    record codecs named for their classes (Role.scala: Privilege, Membership)."""
+    field, actual, wanted = expected
+    assert failure(db, query) == (field, "invalid type", f"Invalid type {actual}, expected type {wanted}.")

@@ -350,6 +350,37 @@ def test_abac_create_write_and_delete_predicates(db, owners):
     assert db.query(f'Select(["data", "owner"], Get({ref(theirs)}))') == owners["bob"]
 
 
+@pytest.mark.parametrize(
+    "who", ["admin", "server", "server-readonly", "client", "reader", "writer", "refusing", "predicate"]
+)
+def test_a_missing_document_is_not_found_before_permission_is_asked(db, owners, who):
+    """Core's WriteAdaptor looks the document up before it checks the caller may write it: update and
+    replace run prevVersions (InstanceNotFound at `pos at verb`) and only then checkWritePermission, and
+    delete's lookup is the first of its parT (InstanceNotFound at the call). So any key or role, even one
+    that may not write the collection, gets `instance not found`; an existing document still asks."""
+    db.query('CreateRole({name: "reader", privileges: [{resource: Collection("posts"), actions: {read: true}}]})')
+    writes = "{read: true, write: true, delete: true}"
+    db.query(f'CreateRole({{name: "writer", privileges: [{{resource: Collection("posts"), actions: {writes}}}]}})')
+    refuses = '{write: Query(Lambda(["o", "n", "r"], false)), delete: Query(Lambda("r", false))}'
+    db.query(f'CreateRole({{name: "refusing", privileges: [{{resource: Collection("posts"), actions: {refuses}}}]}})')
+    if who == "predicate":
+        secret = owners["secret"]  # the owners role's write and delete predicates refuse bob's posts
+    elif who in ("admin", "server", "server-readonly", "client"):
+        secret = key(db, who)
+    else:
+        secret = db.query(f'CreateKey({{role: Role("{who}")}})')["secret"]
+    missing = 'Ref(Collection("posts"), "404")'
+    for text, position in (
+        (f"Update({missing}, {{data: {{t: 1}}}})", ["update"]),
+        (f"Replace({missing}, {{data: {{t: 1}}}})", ["replace"]),
+        (f"Delete({missing})", []),
+    ):
+        err = error(db, text, secret)
+        assert (err.code, err.description, list(err.position)) == ("instance not found", "Document not found.", position)
+    if who in ("client", "server-readonly", "reader", "refusing", "predicate"):
+        denied(db, f"Delete({ref(owners['posts']['bob'])})", secret)
+
+
 def test_abac_write_predicate_sees_the_merged_document(db, owners):
     db.query(f"Update({ref(owners['posts']['alice'])}, {{data: {{t: 5}}}})", secret=owners["secret"])
 

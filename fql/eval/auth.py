@@ -21,7 +21,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
-from ..values import Ref, SetRef, Timestamp, native, type_name
+from ..values import Ref, SetRef, Timestamp, ir_type_name, native, type_name
 from . import indexes
 from .casts import OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
@@ -68,7 +68,7 @@ def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str 
     from .documents import write
 
     if not isinstance(credentials, dict):
-        expected = f"Invalid type {type_name(credentials)}, expected type Object."
+        expected = f"Invalid type {ir_type_name(credentials)}, expected type Object."
         raise _failure("credentials", "invalid type", expected).at(*path)
     password = credentials.get("password")
     if password is None:
@@ -76,7 +76,7 @@ def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str 
     for field in ("password", "current_password"):
         value = credentials.get(field)
         if value is not None and not isinstance(value, str):
-            expected = f"Invalid type {type_name(value)}, expected type String."
+            expected = f"Invalid type {ir_type_name(value)}, expected type String."
             raise _credentials_failure(field, "invalid type", expected).at(*path)
     existing = credentials_of(ctx, identity)
     auth = ctx.state.auth
@@ -140,7 +140,7 @@ def login(ctx: Context, identity: t.Any, params: dict) -> dict:
     """Check the identity's password and create a token for it; the result shows the secret once."""
     password = params.get("password")
     if password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {type_name(password)}, expected type String.")
+        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
     key = _identity_key(ctx, identity, "login")
     # A missing password fails like a wrong one (core reads it as an optional field), after the same work.
     creds = _verify(ctx, key, password or "")
@@ -189,9 +189,9 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
         if k not in allowed:
             continue
         if k == "data" and v is not None and not isinstance(v, dict):
-            raise _failure("data", "invalid type", f"Invalid type {type_name(v)}, expected type Object.").at(*path)
+            raise _failure("data", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Map.").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
-            raise _failure("ttl", "invalid type", f"Invalid type {type_name(v)}, expected type Time.").at(*path)
+            raise _failure("ttl", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Time.").at(*path)
         if v is not None:
             out[k] = v
     return out
@@ -220,7 +220,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     if instance is None:
         raise _failure("instance", "value required", "Required value not found.").at(*path)
     if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
+        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.").at(*path)
     key = doc_key(ctx, instance, *path)
     if key.scope != scope_of(ctx, coll.database):
         # A token lives in its identity's database: minting one elsewhere would write across databases.
@@ -241,7 +241,7 @@ def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     instance = params.get("instance")
     if instance is not None:
         if not isinstance(instance, Ref):
-            raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.")
+            raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
     if replace:
         fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
     else:
@@ -294,7 +294,7 @@ def _check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
         return
     roles = role if isinstance(role, list) else [role]
     if not roles or not all(_is_user_role(r) for r in roles):
-        raise _failure("role", "invalid type", f"Invalid type {type_name(role)}, expected type Role.").at(*path)
+        raise _failure("role", "invalid type", f"Invalid type {ir_type_name(role)}, expected type Role.").at(*path)
     for name in (r for r in roles if isinstance(r, str)):
         if live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
             # core's RoleNameValidator; the failure code is fql's guess (core's storage layer names it)
@@ -316,7 +316,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     database = params.get("database")
     if database is not None:
         if not isinstance(database, Ref) or database.kind != "databases":
-            raise _failure("database", "invalid type", f"Invalid type {type_name(database)}, expected type Ref.").at(
+            raise _failure("database", "invalid type", f"Invalid type {ir_type_name(database)}, expected type Ref.").at(
                 *path
             )
         child_scope(ctx, database)
@@ -399,7 +399,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
         from .schema import child_scope
 
         if not isinstance(params["database"], Ref) or params["database"].kind != "databases":
-            raise _failure("database", "invalid type", f"Invalid type {type_name(params['database'])}, expected type Ref.")
+            raise _failure("database", "invalid type", f"Invalid type {ir_type_name(params['database'])}, expected type Ref.")
         child_scope(ctx, params["database"])
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
@@ -453,10 +453,10 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     if instance is None:
         raise _failure("instance", "value required", "Required value not found.").at(*path)
     if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {type_name(instance)}, expected type Ref.").at(*path)
+        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.").at(*path)
     password = params.get("password")
     if password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {type_name(password)}, expected type String.").at(
+        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.").at(
             *path
         )
     fields = _checked_fields(params, ("data",), *path)

@@ -26,6 +26,7 @@ from ..values import (
     SetRef,
     Timestamp,
     collection_ref,
+    ir_type_name,
     native,
     parse_long,
     type_name,
@@ -376,7 +377,7 @@ def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFail
             {
                 "field": [field],
                 "code": "invalid type",
-                "description": f"Invalid type {type_name(value)}, expected type {expected}.",
+                "description": f"Invalid type {ir_type_name(value)}, expected type {expected}.",
             }
         ],
     )
@@ -446,7 +447,7 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     data = params.get("data")
     if data is not None:
         if not isinstance(data, dict):
-            raise validation_failed("data", "Object", data).at(*path)
+            raise validation_failed("data", "Map" if v4 else "Object", data).at(*path)
         out["data"] = without_nulls(data) if v4 else elide_nulls(data)
     if v4:
         out = _without_empty_data(out)
@@ -560,12 +561,15 @@ def _existing(
         error = missing(ctx, ref, key)
         if isinstance(error, InvalidRef):
             raise error
-    if version is None or action == "delete":
-        access.require(ctx, action, doc, (ref,) if action == "delete" else (None, None, ref))
     if version is None:
-        # Core looks an Update's or Replace's document up at the call's `update`/`replace` key
-        # (WriteAdaptor.update: prevVersions at `pos at verb`); a Delete's is missing at the call itself.
+        # Core looks the document up before it asks whether the caller may write it, so a missing one is
+        # `instance not found` whatever the key or role (WriteAdaptor.update: prevVersions, then
+        # checkWritePermission; WriteAdaptor.delete: its lookup's failure comes first in its parT). An
+        # Update's or Replace's is missing at the call's `update`/`replace` key (`pos at verb`), a
+        # Delete's at the call itself.
         raise not_found(ref) if action == "delete" else not_found(ref).at(key)
+    if action == "delete":
+        access.require(ctx, action, doc, (ref,))
     return doc, version
 
 

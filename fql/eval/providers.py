@@ -14,7 +14,7 @@ from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID, lineage
 from ..auth.jwt import AUDIENCE_PREFIX
 from ..errors import InstanceAlreadyExists, ValidationFailed
 from ..storage.base import DocKey, Version
-from ..values import Lambda, Ref, native, type_name
+from ..values import Lambda, Ref, ir_type_name, native
 from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, render, schema_key
@@ -51,7 +51,7 @@ def _required(field: str) -> dict:
 
 
 def _invalid_type(field: list, value: t.Any, expected: str) -> dict:
-    return _failure(field, "invalid type", f"Invalid type {type_name(value)}, expected type {expected}.")
+    return _failure(field, "invalid type", f"Invalid type {ir_type_name(value)}, expected type {expected}.")
 
 
 def is_https_url(text: str) -> bool:
@@ -154,7 +154,7 @@ def _shape(params: dict, v10: bool) -> list[dict]:
         failures.append(_failure(["jwks_uri"], "invalid uri", message))
     data = params.get("data")
     if data is not None and not isinstance(data, dict):
-        failures.append(_invalid_type(["data"], data, "Object"))
+        failures.append(_invalid_type(["data"], data, "Map"))
     return failures + _shape_failures(params.get("roles"), v10)
 
 

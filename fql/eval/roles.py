@@ -6,7 +6,7 @@ import typing as t
 
 from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey, Version
-from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, native, type_name
+from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
 from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, ref_of
@@ -31,7 +31,9 @@ def _role_fields(ctx: Context, params: dict) -> dict:
         members = membership if isinstance(membership, list) else [membership]
         for m in members:
             if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
-                raise _failure("membership", "invalid type", f"Invalid type {type_name(m)}, expected type Object.")
+                # core decodes each with its Membership record codec, whose type is its class's name
+                expected = "Membership" if not isinstance(m, dict) else "Object"
+                raise _failure("membership", "invalid type", f"Invalid type {ir_type_name(m)}, expected type {expected}.")
         _check_roles_per_member(ctx, fields["name"], members)
     # Kept as given, one privilege or an array of them, as membership is (core stores what it was given;
     # none given, none stored: core's privileges field is ZeroOrMore).
@@ -75,7 +77,9 @@ def _check_privilege(p: t.Any) -> None:
     resource = p.get("resource") if isinstance(p, dict) else None
     valid = isinstance(resource, (Ref, str)) and isinstance(p.get("actions", {}), dict)
     if not valid:
-        raise _failure("privileges", "invalid type", f"Invalid type {type_name(p)}, expected type Object.")
+        # core decodes each with its Privilege record codec, whose type is its class's name
+        expected = "Privilege" if not isinstance(p, dict) else "Object"
+        raise _failure("privileges", "invalid type", f"Invalid type {ir_type_name(p)}, expected type {expected}.")
     for action, grant in p.get("actions", {}).items():
         if action not in ACTIONS or not isinstance(grant, (bool, Lambda, str)):
             raise _failure("privileges", "invalid value", f"Invalid action '{action}'.")

@@ -19,7 +19,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..storage.meter import cascade
-from ..values import Lambda, Ref, native, type_name
+from ..values import Lambda, Ref, ir_type_name, native, type_name
 from . import effects, indexes, rename, staged
 from .casts import OBJECT, Cast
 from .evaluator import Context
@@ -49,7 +49,7 @@ def _name(params: dict) -> str:
     if name is None:
         raise _failure("name", "value required", "Required value not found.")
     if not isinstance(name, str):
-        raise _failure("name", "invalid type", f"Invalid type {type_name(name)}, expected type String.")
+        raise _failure("name", "invalid type", f"Invalid type {ir_type_name(name)}, expected type String.")
     if name in RESERVED_NAMES:
         raise _failure("name", "reserved name", "Invalid name.")
     if not _NAME.fullmatch(name):
@@ -93,13 +93,13 @@ def _term_configs(specs: t.Any, field: str) -> list | None:
     configs = []
     for spec in specs if isinstance(specs, list) else [specs]:
         if not isinstance(spec, dict):
-            raise _failure(field, "invalid type", f"Invalid type {type_name(spec)}, expected type Term.")
+            raise _failure(field, "invalid type", f"Invalid type {ir_type_name(spec)}, expected type Term.")
         _check_term_path(spec)
         for key, expected in (("reverse", bool), ("mva", bool), ("transform", str)):
             value = spec.get(key)
             if value is not None and type(value) is not expected:
                 name = "Boolean" if expected is bool else "String"
-                raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type {name}.")
+                raise _failure(key, "invalid type", f"Invalid type {ir_type_name(value)}, expected type {name}.")
         transform = spec.get("transform")
         if transform is not None and transform != "casefold":
             raise _failure("transform", "invalid value", f"Invalid value `{transform}` at `transform`")
@@ -114,10 +114,10 @@ def _check_term_path(spec: dict) -> None:
     if isinstance(binding, str) or (path is not None and _is_path(path)):
         return
     if binding is not None:
-        raise _failure("binding", "invalid type", f"Invalid type {type_name(binding)}, expected type String.")
+        raise _failure("binding", "invalid type", f"Invalid type {ir_type_name(binding)}, expected type String.")
     if path is not None:
         wrong = next((p for p in path if not _is_step(p)), None) if isinstance(path, list) else path
-        raise _failure("field", "invalid type", f"Invalid type {type_name(wrong)}, expected type Long or String.")
+        raise _failure("field", "invalid type", f"Invalid type {ir_type_name(wrong)}, expected type Long or String.")
     raise _failure("field", "value required", "Must provide one of the following: field, binding")
 
 
@@ -138,37 +138,75 @@ def _check_source(ctx: Context, source: t.Any) -> None:
     if source is None or not items:
         raise _failure("source", "value required", "Required value not found.")
     seen: list[frozenset] = []
+    wildcard = False
     for item in items:
-        if isinstance(item, dict):
-            coll = item.get("collection", item.get("class"))
-            if coll is None:
-                raise _failure("class", "value required", "Required value not found.")
-            colls = coll if isinstance(coll, list) and coll else [coll]
-            if isinstance(coll, list) and any(each == indexes.WILDCARD for each in coll):
-                # an array names collections only (core's IndexSources decode)
-                raise _failure("class", "invalid type", "Invalid type String, expected type Class Ref.")
-        else:
-            coll, colls = item, [item]
-        if coll != indexes.WILDCARD:
-            for each in colls:
-                _check_source_collection(ctx, each)
-            named = frozenset(colls)
-            if named in seen:
-                raise _failure("source", "multiple bindings", "A collection ref may only match one binding.")
-            seen.append(named)
-    wildcard = any(
-        (item.get("collection", item.get("class")) if isinstance(item, dict) else item) == indexes.WILDCARD
-        for item in items
-    )
+        colls = _source_collections(item)
+        if colls == indexes.WILDCARD:
+            wildcard = True
+            continue
+        for each in colls:
+            _check_source_collection(ctx, each)
+        named = frozenset(colls)
+        if named in seen:
+            raise _failure("source", "multiple bindings", "A collection ref may only match one binding.")
+        seen.append(named)
     if len(items) > 1 and wildcard and not any(isinstance(item, dict) and item.get("fields") for item in items):
         raise _failure(
             "source", "mixed wildcards", "Cannot mix collection refs and wildcards without providing bindings."
         )
 
 
-def _check_source_collection(ctx: Context, coll: t.Any) -> None:
-    if not isinstance(coll, Ref) or not (coll.kind == "collections" or coll.is_native):
-        raise _failure("source", "invalid type", f"Invalid type {type_name(coll)}, expected type Ref.")
+def _invalid_type(field: str, value: t.Any, expected: str) -> ValidationFailed:
+    return _failure(field, "invalid type", f"Invalid type {ir_type_name(value)}, expected type {expected}.")
+
+
+def _is_collection_ref(value: t.Any) -> bool:
+    return isinstance(value, Ref) and (value.kind == "collections" or value.is_native)
+
+
+def _source_collections(item: t.Any) -> str | list:
+    """The collections one source names (`_` for the wildcard), read as core's SourceFieldType: a source
+    object's `class` is read first, its `collection` only when `class` fails, and when both fail the
+    failure is `class`'s."""
+    if not isinstance(item, dict):
+        return _class_sources(item, "source")
+    try:
+        colls = _class_sources(item.get("class"), "class")
+    except ValidationFailed as class_failure:
+        try:
+            colls = _class_sources(item.get("collection"), "collection")
+        except ValidationFailed:
+            raise class_failure from None
+    bindings = item.get("fields")
+    if bindings is not None:
+        # core's Field[Option[List[(String, QueryV)]]]: an object of lambdas
+        if not isinstance(bindings, dict):
+            raise _invalid_type("fields", bindings, "Query Map")
+        wrong = next((name for name, fn in bindings.items() if not isinstance(fn, Lambda)), None)
+        if wrong is not None:
+            raise _invalid_type(wrong, bindings[wrong], "Query")
+    return colls
+
+
+def _class_sources(value: t.Any, field: str) -> str | list:
+    """`_`, or the collection refs a source names, as core's ClassFieldType decodes `value`: a source
+    object's `class` may also be an array of collection refs (each a `Class Ref`); anything else is no
+    `SourceClass`."""
+    if value == indexes.WILDCARD:
+        return indexes.WILDCARD
+    if _is_collection_ref(value):
+        return [value]
+    if value is None:
+        raise _failure(field, "value required", "Required value not found.")
+    if isinstance(value, list) and value and field != "source":
+        wrong = next((each for each in value if not _is_collection_ref(each)), None)
+        if wrong is not None:
+            raise _invalid_type(field, wrong, "Class Ref")
+        return value
+    raise _invalid_type(field, value, "SourceClass")
+
+
+def _check_source_collection(ctx: Context, coll: Ref) -> None:
     if coll.is_native and coll.id == "databases":
         # Core refuses sources over the databases collection (its SourceFieldType decode).
         raise _failure("source", "invalid reference", "Cannot read reference.")
@@ -185,7 +223,7 @@ def _stored_source(source: t.Any) -> t.Any:
         return [_stored_source(item) for item in source]
     if not isinstance(source, dict):
         return source
-    coll = source.get("collection", source.get("class"))
+    coll = _source_collections(source)
     if isinstance(coll, list):
         # core keeps a set of collections, written back as one Ref when it holds one
         coll = list(dict.fromkeys(coll))
@@ -248,7 +286,7 @@ def _partitions(fields: dict) -> int:
     given = fields.get("partitions")
     if given is not None:
         if type(given) is not int:
-            raise _failure("partitions", "invalid type", f"Invalid type {type_name(given)}, expected type Long.")
+            raise _failure("partitions", "invalid type", f"Invalid type {ir_type_name(given)}, expected type Long.")
         if not 1 <= given <= MAX_PARTITIONS:
             raise _failure(
                 "partitions", "bounds error", f"Value {given} is not in expected range 1 to {MAX_PARTITIONS}."
@@ -272,7 +310,7 @@ def _function_fields(params: dict) -> dict:
     if isinstance(body, str):
         _check_v10_body(body)
     elif not isinstance(body, Lambda):
-        raise _failure("body", "invalid type", f"Invalid type {type_name(body)}, expected type Query.")
+        raise _failure("body", "invalid type", f"Invalid type {ir_type_name(body)}, expected type Query.")
     return _ordered(fields, _FUNCTION_ORDER)
 
 
@@ -311,7 +349,7 @@ NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
-    from .documents import check_references, write
+    from .documents import check_references, without_nulls, write
 
     check_references(ctx, params)
     kind = coll.id
@@ -327,8 +365,11 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     try:
-        # A field given as null is not given (core writes an object's fields without its nulls).
-        fields = _FIELDS[kind](ctx, {k: v for k, v in params.items() if v is not None})
+        # A field given as null is not given (core writes an object's fields without its nulls); a v4
+        # write drops nulls inside arrays as well before its validators read the fields, so `terms:
+        # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
+        given = {k: v for k, v in params.items() if v is not None}
+        fields = _FIELDS[kind](ctx, given if ctx.state.v10 else without_nulls(given))
     except ValidationFailed as err:
         raise err.at(*path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
@@ -412,7 +453,7 @@ def check_retention(fields: dict, *path: str | int) -> None:
     for key in ("history_days", "ttl_days"):
         value = fields.get(key)
         if value is not None and type(value) is not int:
-            raise _failure(key, "invalid type", f"Invalid type {type_name(value)}, expected type Long.").at(*path)
+            raise _failure(key, "invalid type", f"Invalid type {ir_type_name(value)}, expected type Long.").at(*path)
     days = fields.get("history_days")
     if days is not None and days < 0:
         raise _failure("history_days", "non-negative value required", "Value must be non-negative.").at(*path)
@@ -476,7 +517,7 @@ def update_native(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool, v4: bool = True
 ) -> dict:
     """Update or replace a schema document's fields (its name cannot change yet); `v4` keeps its v10 fields."""
-    from .documents import merge, write
+    from .documents import merge, without_nulls, write
 
     kind = ref.kind
     if not v4 and kind in NATIVE_V10_UPDATERS:
@@ -486,6 +527,10 @@ def update_native(
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     old = dict(version.data or {})
+    if replace and v4:
+        # What a v4 Replace gives is written without the nulls inside it, arrays' too (core's Data.patch),
+        # while a field given as null still removes it; an Update's merge does the same for what it gives.
+        params = {k: without_nulls(v) for k, v in params.items()}
     fields = {"name": old["name"], **params} if replace else merge(old, params)
     if v4 and kind == "collections" and replace and "history_days" in old:
         # Core's v4 Replace of a collection keeps its `history_days` unless it is given (its
@@ -629,7 +674,7 @@ def _database_types(fields: dict) -> None:
     wrong: list[tuple[list[str], t.Any, str]] = []
     account = fields.get("account")
     if "account" in fields and not isinstance(account, dict):
-        wrong.append((["account"], account, "Object"))
+        wrong.append((["account"], account, "Map"))
     elif isinstance(account, dict) and account.get("id") is not None and not _is_int(account["id"]):
         wrong.append((["account", "id"], account["id"], "Account"))
     priority = fields.get("priority")
@@ -640,7 +685,7 @@ def _database_types(fields: dict) -> None:
             wrong.append(([name], fields[name], "Boolean"))
     if wrong:
         failures = [
-            {"field": path, "code": "invalid type", "description": f"Invalid type {type_name(value)}, expected type {expected}."}
+            {"field": path, "code": "invalid type", "description": f"Invalid type {ir_type_name(value)}, expected type {expected}."}
             for path, value, expected in wrong
         ]
         raise ValidationFailed("document data is not valid.", failures=failures)

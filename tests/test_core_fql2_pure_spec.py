@@ -17,6 +17,13 @@ Skipped:
 - `credentials` (`cred.verify`): the same, a credential document as a global.
 - `Time.now()`, `newId()`: refused under Pure, allowed in default values (checked below as the
   Observation limit's difference).
+
+Not matched (the spec has no case of it): an index set read in a limited evaluation. Core checks no effect
+when an index set is made (CollectionIndexMethod) or paged (IndexSet.paginateImpl), only when a document is
+read (ReadBroker's Field, Projection, `!`, `??`, `exists` actions), and its set functions replace the limit
+(ValueSet.disallowWrites), so `Foo.byX(1).count()`, or `Set.paginate` of that set's cursor, is a value there;
+fql limits reads at its storage, and its index sets read their documents as they go, so fql refuses them
+naming the set call (`` `count` performs a read``, `` `paginate` ...``).
 """
 
 from __future__ import annotations

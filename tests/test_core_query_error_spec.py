@@ -22,6 +22,7 @@ import pytest
 
 import fql
 from fql.parse.errors import IncompleteInput
+from fql.parse.v10 import END_OF_QUERY
 from fql.server import v10
 
 SECRET = "secret"
@@ -83,6 +84,35 @@ COMMON = [
 ]
 
 
+#: What fql's scanner used to word itself, in core's words (derived from core's parser, Strings.scala and
+#: Whitespace.scala, under fastparse 2.3.3's rules: no spec pins these). A string or block comment that
+#: never ends, or that holds a character that is not a display one, commits to nothing, so core's parser
+#: backtracks out of it and stops where it began, as at a character no token takes; a string that passed
+#: an escape (`\\` cuts) or an interpolation (`#{` cuts) stops where its closing quote is missing, and
+#: names only that quote (`` `"` `` as core's token names it, `"'"` as fastparse names a plain literal).
+#: A line comment ends before such a character, which no token takes.
+SCANNED = [
+    ('"abc', "", "Unexpected end of query. Expected statement or expression"),
+    ("'abc", "", "Unexpected end of query. Expected statement or expression"),
+    ('1 + "abc', '"', "Expected expression"),
+    ("let x = 'abc", "'", "Expected expression"),
+    ('[1, "abc', '"', "Expected `]` or expression"),
+    ('"a#{b"', 5, "Expected `}`"),
+    ('"a#{b', EOF_, "Expected `}`"),
+    ('"a#{', EOF_, "Expected expression"),
+    ('"a#{b}c', EOF_, "Expected `\"`"),
+    ('1 + "a\\nbc', EOF_, "Expected `\"`"),
+    ("1 + 'a\\nbc", EOF_, "Expected \"'\""),
+    ('{ "a\\tb', EOF_, "Expected `\"`"),
+    ('"abc\\', EOF_, "Expected escape code"),
+    ("/* abc", "", "Unexpected end of query. Expected statement or expression"),
+    ("1 + /* abc", "/", "Expected expression"),
+    ("1 /* a /* b */", "/", "Expected end-of-input"),
+    ("foo(a ?", "?", "Expected `)` or `,`"),
+    ('"a#{b ?}"', "?", "Expected `}`"),
+]
+
+
 @pytest.fixture(scope="module")
 def db() -> fql.Database:
     return fql.connect(root_secret=SECRET)
@@ -114,8 +144,42 @@ def test_common_syntax_errors_name_what_core_expects(db, query, where, message):
     assert summary(db, query) == expected(query, where, message)
 
 
+@pytest.mark.parametrize("query, where, message", SCANNED)
+def test_unterminated_strings_and_comments_are_where_core_stops(db, query, where, message):
+    assert summary(db, query) == expected(query, where, message)
+
+
+def test_a_query_ending_in_blanks_is_drawn_after_its_last_character(db):
+    """Core's parser stops past the blanks and comments a query ends with (each token that expects more
+    takes the newlines and comments after it), and its renderer draws a span past the last visible character
+    right after it (Span.annotateWithLineColNumber strips trailing whitespace), where the comment ends."""
+    assert summary(db, "1 +   \n  ") == expected("1 +", EOF_, "Expected expression")
+    assert summary(db, "Foo.all(  \n") == expected("Foo.all(", EOF_, "Expected `)` or expression")
+    assert summary(db, "1 + // c\n") == expected("1 + // c", EOF_, "Expected expression")
+    assert summary(db, "   ") == expected("", 0, END_OF_QUERY)
+
+
+@pytest.mark.parametrize(
+    "query, stop",
+    [("1 +   \n  ", 9), ("Foo.all(  \n", 11), ("1 + /* c */ ", 12), ("3.  ", 4), ("   ", 3), ("-  \n ", 3)],
+)
+def test_the_parser_stops_past_the_blanks_it_ends_with(query, stop):
+    """Where core's failure index is (its span's start): at the very end, but after a unary operator, which
+    takes spaces and block comments only (`ws`), at the newline. `3.  ` names no digit there (core's number
+    tried one right after the `.`, before the blanks)."""
+    with pytest.raises(IncompleteInput) as info:
+        fql.parse(query, "v10")
+    assert info.value.span.start == stop
+    if query == "3.  ":
+        assert info.value.description == "Expected identifier"
+
+
 def test_an_unfinished_query_is_incomplete_for_the_repl():
     # Running out of text is still IncompleteInput (the REPL reads another line), with core's words.
     with pytest.raises(IncompleteInput) as info:
         fql.parse("foo(1,", "v10")
     assert info.value.description == "Expected `)` or expression"
+    # So is a string or comment that never ends.
+    for text in ('"abc', "'abc\n", "1 + /* abc", '"a\\nb'):
+        with pytest.raises(IncompleteInput):
+            fql.parse(text, "v10")

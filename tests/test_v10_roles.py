@@ -206,3 +206,37 @@ def test_a_role_may_name_credentials_by_either_global(db, resource):
     with pytest.raises(FQLError) as caught:
         db.query(login, secret=secret, syntax="v10")
     assert (caught.value.v10_code, caught.value.description) == ("null_value", "Null value, due to permission denied")
+
+
+@pytest.mark.parametrize(
+    "predicate, allowed",
+    [
+        ("doc => doc.exists()", True),
+        ("doc => !doc.exists()", False),
+        ("doc => doc.exists() && doc.n == 1", True),
+        ("doc => People.byId('1')!.exists()", True),
+        ("doc => People.byId('2').exists()", False),
+        ("doc => Books.byId(doc.id).exists()", False),
+    ],
+)
+def test_exists_in_a_create_predicate(db, predicate, allowed):
+    """Core's create predicate gets the new document as a Value.Doc whose version is the one being written
+    (RoleEvalAction CreateInstance.fqlxLambdaArgs); ReadBroker.exists reads a document with such a version
+    override as that version, so the new document exists there, before it is stored. Another document, or
+    the new one's id looked up again (no override), is read as the query's snapshot has it: the new one
+    is not there yet."""
+    db.query("Collection.create({ name: 'Books' })", syntax="v10")
+    db.query(
+        f"Role.create({{ name: 'B', privileges: [{{ resource: 'Books', actions: {{ read: true, "
+        f"create: {predicate!r}, create_with_id: {predicate!r} }} }}, "
+        f"{{ resource: 'People', actions: {{ read: true }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "B" })', syntax="v10")["secret"]
+    for create in ("Books.create({ n: 1 }).n", 'Books.create({ id: "5", n: 1 }).n'):
+        if allowed:
+            assert db.query(create, secret=key, syntax="v10") == 1
+            continue
+        with pytest.raises(FQLError) as caught:
+            db.query(create, secret=key, syntax="v10")
+        assert caught.value.v10_code == "permission_denied", create

@@ -230,16 +230,22 @@ class _Scanner:
             m = self.token_re.match(text, pos)
             if m is None:
                 # No token starts here: the parser meets a token it takes nowhere and says what it expected.
-                self.emit("BAD_CHARACTER", text[pos], pos, pos + 1)
-                raise _Stopped()
+                self._stop("BAD_CHARACTER", pos)
             if interpolation and m.group() == "}" and self._braces[-1] == 0:
                 self._braces.pop()
                 self.emit("}", "}", pos, m.end())
                 return m.end()
             pos = _HANDLERS[m.lastgroup](self, m)
         if interpolation:
-            raise _error(text, pos, "Unterminated string interpolation", incomplete=True)
+            raise _Stopped()  # the text ends inside `#{`: the parser says what the expression still needs
         return pos
+
+    def _stop(self, kind: str, pos: int) -> t.NoReturn:
+        """End the tokens with one the parser takes nowhere, at `pos`: what core's parser, backtracking out of
+        whatever began there, fails at. `UNTERMINATED` (a string or comment that never ends) is one the REPL
+        reads on after."""
+        self.emit(kind, self.text[pos], pos, pos + 1)
+        raise _Stopped()
 
     def _skip(self, m: re.Match) -> int:
         return m.end()
@@ -253,8 +259,9 @@ class _Scanner:
         return m.end()
 
     def _line_comment(self, m: re.Match) -> int:
-        self._check_display(m.start(), m.end(), "comment")
-        return m.end()
+        # Core's lineComment takes display characters only: it ends before any other, which no token takes.
+        bad = _NON_DISPLAY.search(self.text, m.start(), m.end())
+        return m.end() if bad is None else bad.start()
 
     def _number(self, m: re.Match) -> int:
         self._check_number_end(m)
@@ -354,14 +361,16 @@ class _Scanner:
             raise _error(self.text, bad.start(), f"Invalid character {bad.group()!r} in {what}")
 
     def _block_comment(self, m: re.Match) -> int:
-        """Skip a `/* ... */` comment; comments nest."""
+        """Skip a `/* ... */` comment; comments nest. Core's blockComment commits to nothing: one that never
+        ends, or holds a character that is not a display one, is no comment, and the parser stops at its `/*`."""
         pos, depth = m.start(), 0
         for mark in _BLOCK_COMMENT_MARK.finditer(self.text, pos):
             depth += 1 if mark.group() == "/*" else -1
             if depth == 0:
-                self._check_display(pos, mark.end(), "comment")
+                if _NON_DISPLAY.search(self.text, pos, mark.end()):
+                    self._stop("BAD_CHARACTER", pos)
                 return mark.end()
-        raise _error(self.text, pos, "Unterminated comment", end=len(self.text), incomplete=True)
+        self._stop("UNTERMINATED", pos)
 
     # -- newlines ---------------------------------------------------------------------------------------
 
@@ -409,6 +418,8 @@ class _Scanner:
         key_place = self._kind(self._significant()) in ("{", ",")
         #: Where the first `#{` is, and where its tokens start and end (read only for an object key).
         first: tuple[int, int, int] | None = None
+        #: Whether core's parser has committed to the string (its cut after a `\\` or a `#{`).
+        committed = False
         while pos < len(text) and text[pos] != quote:
             if quote == '"' and text.startswith("#{", pos):
                 if len(self.tokens) == mark:
@@ -416,10 +427,14 @@ class _Scanner:
                 hash_at, before = pos, len(self.tokens)
                 pos = self._interpolation(chunks, pos)
                 first = first or (hash_at, before, len(self.tokens))
+            elif _NON_DISPLAY.match(text, pos):
+                break
             else:
+                committed = committed or text[pos] == "\\"
                 pos = self._string_text(quote, pos, chunks)
-        if pos >= len(text):
-            raise _error(text, start, "Unterminated string", end=pos, incomplete=True)
+            committed = committed or first is not None
+        if pos >= len(text) or text[pos] != quote:
+            self._unterminated(start, pos, committed)
         if first is not None and key_place and _KEY_COLON.match(text, pos + 1):
             inner = self._inner_span(first[1], first[2])
             if inner is not None:
@@ -430,6 +445,17 @@ class _Scanner:
             self._flush(chunks, pos)
             self.emit("TEMPLATE_END", quote, pos, pos + 1)
         return pos + 1
+
+    def _unterminated(self, start: int, stop: int, committed: bool) -> t.NoReturn:
+        """A string that ends at `stop` (the end of the text, or a character that is not a display one) with no
+        closing quote. Core's string parsers backtrack out of it unless they committed (an escape, an
+        interpolation): then its parser stops at `stop`, expecting the quote (`"` is named as a token, `'`
+        as fastparse names a literal); else at the opening quote, where nothing else is taken either."""
+        text = self.text
+        if not committed:
+            self._stop("UNTERMINATED" if stop >= len(text) else "BAD_CHARACTER", start)
+        expected = "`\"`" if text[start] == '"' else '"\'"'
+        raise _error(text, stop, f"Expected {expected}", end=stop + 1, incomplete=stop >= len(text))
 
     def _inner_span(self, first: int, end: int) -> tuple[int, int] | None:
         """The span of the expression in the `#{...}` whose tokens are tokens[first:end] (None if it is empty)."""
@@ -456,8 +482,9 @@ class _Scanner:
             value, pos = "#", pos + 1
         else:
             run = _TEXT[quote].match(self.text, pos)
-            self._check_display(pos, run.end(), "string")
-            value, pos = run.group(), run.end()
+            bad = _NON_DISPLAY.search(self.text, pos, run.end())
+            end = run.end() if bad is None else bad.start()
+            value, pos = self.text[pos:end], end
         chunks.append(value)
         return pos
 
@@ -477,7 +504,8 @@ class _Scanner:
         m = _ESCAPE.match(self.text, pos)
         if m is None:
             if pos + 1 >= len(self.text):
-                raise _error(self.text, pos, "Unterminated string", incomplete=True)
+                # Core's parser commits after `\\` and finds no escape code at the end.
+                raise _error(self.text, pos + 1, "Expected escape code", end=pos + 2, incomplete=True)
             stop, expected = _escape_stop(self.text, pos)
             raise _error(self.text, stop, expected, end=stop + 1, incomplete=stop >= len(self.text))
         simple, hex2, hex4, braced = m.groups()
@@ -1151,7 +1179,9 @@ _EXPRESSION_STARTS = frozenset(
 )
 
 #: Binary operators and postfix steps: core does not name them where an operand may go on.
-_CONTINUATIONS = frozenset(_PRECEDENCE) | {".", "?.", "(", "[", "!", "{"}
+#: (`=>` too: core's `ident => body` tries the arrow as an option, and the expression's flatMap after it
+#: drops what that option expected, so core names no `=>` after a name; `foo(a ?` is `` `)` or `,` ``.)
+_CONTINUATIONS = frozenset(_PRECEDENCE) | {".", "?.", "(", "[", "!", "{", "=>"}
 
 
 def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> ParseError:
@@ -1164,8 +1194,8 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
     end = token.type == "$END"
     if not end and (spelling.get(token.type) in KEYWORDS or token.type == "RESERVED") and "NAME" in names:
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
-    pos = len(text.rstrip()) if end else token.start_pos
     stack = _value_stack(err)
+    pos = _end_of_input(text, stack) if end else token.start_pos
     if "let" in names and not stack:
         message = END_OF_QUERY  # nothing parsed: core's parser found no first statement
     elif "let" in names and "}" in names and stack and _is(stack[-1], "LBRACE"):
@@ -1177,7 +1207,28 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         if names == {"NAME"} and _after_integer(stack, pos):
             words.add("digit")  # `3.`: core's number takes `.` and a digit, as a member access `.name`
         message = "Expected " + _listed(sorted(words))
-    return _error(text, pos, message, end=pos + 1, incomplete=end)
+    return _error(text, pos, message, end=pos + 1, incomplete=end or token.type == "UNTERMINATED")
+
+
+def _end_of_input(text: str, stack: list) -> int:
+    """Where core's parser stops when the text ends too soon: past the blanks and comments at the end, as
+    each of its tokens that expects more takes the newlines, spaces and comments after it (`nl`). A unary
+    operator (`-`, `!`, `~`) takes only spaces and block comments (`ws`): after one it stops at a newline."""
+    unary = bool(stack) and isinstance(stack[-1], Token) and stack[-1].type in _UNARY
+    if not unary or (len(stack) > 1 and not isinstance(stack[-2], Token)):
+        return len(text)
+    pos = stack[-1].end_pos
+    while pos < len(text) and text[pos] not in "\n\r":
+        comment = _BLOCK_COMMENT_END.search(text, pos + 2) if text.startswith("/*", pos) else None
+        if text[pos] not in " \t" and comment is None:
+            break
+        pos = comment.end() if comment else pos + 1
+    return pos
+
+
+#: The tokens of the unary operators, as lark names them.
+_UNARY = frozenset(("MINUS", "BANG", "TILDE"))
+_BLOCK_COMMENT_END = re.compile(r"\*/")
 
 
 def _value_stack(err: UnexpectedToken) -> list:
@@ -1245,8 +1296,8 @@ def _token_error(text: str, token: Token, message: str, annotation: str | None =
 def locate(err: ParseError, text: str) -> ParseError:
     """Fill in the source line of an error the Transformer raised; line 0 means the end of the text."""
     if err.line == 0:
-        err.line = text.count("\n", 0, len(text.rstrip())) + 1
-        err.column = len(source_line(text, err.line)) + 1
+        # Core's parser takes the blanks and comments the query ends with before it reports (`nl ~~ Index`).
+        err.line, err.column = _Lines(text).at(len(text))
     if not err.source_line:
         err.source_line = source_line(text, err.line)
     return err

@@ -371,25 +371,18 @@ def _failure(
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 
-#: fql's scanner's words for a query whose first token it cannot read, where core's parser, finding no
-#: statement where the query starts, says QueryErrorSpec's `Unexpected end of query. Expected statement or
-#: expression` (the .NET driver's tests: `"bad query`, an unterminated string).
-_NO_FIRST_STATEMENT = ("Unterminated string",)
-
-
 def _parse_summary(err: ParseError, source: str) -> str:
     """A parse error rendered as core renders its ParseError, an `error:` diagnostic (FQL2UserFunctionSpec
     shows one inside a body's constraint failure)."""
     if err.description == END_OF_QUERY and source[_skipped(source, 0, " \t\r\n") :].startswith(";"):
         err = _past_separators(source)
-    gutter = " " * len(str(err.line))
-    source_line = _shown(err.source_line)
-    column = utf16(err.source_line[: err.column - 1]) + 1  # in UTF-16 units, as core counts
+    line, shown_line, column = _shown_place(err, source)
+    gutter = " " * len(str(line))
+    source_line = _shown(shown_line)
+    column = utf16(shown_line[: column - 1]) + 1  # in UTF-16 units, as core counts
     description = _shown(err.description)
-    if _no_first_statement(description) and _at_start(source, err.line, err.column):
-        description = END_OF_QUERY
     hints = [
-        Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, err.line, "*query*")
+        Diagnostic(message, start, end, suggestion=suggestion).render(source, "*query*", kind, line, "*query*")
         for kind, message, start, end, suggestion in err.parse_hints
     ]
     span = err.span
@@ -398,11 +391,24 @@ def _parse_summary(err: ParseError, source: str) -> str:
         head = Diagnostic(description, span.start, span.end).render(source, "*query*")
     else:
         head = (
-            f"error: {description}\nat *query*:{err.line}:{column}\n{gutter} |\n"
-            f"{err.line} | {source_line}".rstrip()  # core strips what a line ends with
+            f"error: {description}\nat *query*:{line}:{column}\n{gutter} |\n"
+            f"{line} | {source_line}".rstrip()  # core strips what a line ends with
             + f"\n{gutter} | {' ' * (column - 1)}{_parse_underline(err)}\n{gutter} |"
         )
     return "\n".join([head, *(_shown(hint) for hint in hints)])
+
+
+def _shown_place(err: ParseError, source: str) -> tuple[int, str, int]:
+    """The line, its text and the column an error is drawn at. Core's renderer draws a span that starts past
+    the query's last visible character (the parser stops past the blanks a query ends with) just after that
+    character (Span.annotateWithLineColNumber strips the source's trailing whitespace)."""
+    trimmed = source.rstrip()
+    lines = source.split("\n")
+    if sum(len(each) + 1 for each in lines[: err.line - 1]) + err.column - 1 <= len(trimmed):
+        return err.line, err.source_line, err.column
+    line = trimmed.count("\n") + 1
+    shown = trimmed[trimmed.rfind("\n") + 1 :]
+    return line, shown, len(shown) + 1
 
 
 def _skipped(source: str, pos: int, blanks: str) -> int:
@@ -440,20 +446,6 @@ def _past_separators(source: str) -> ParseError:
         column=pos - start + 1,
         source_line=source[start : len(source) if end < 0 else end],
     )
-
-
-def _no_first_statement(description: str) -> bool:
-    """Whether a parse error is the lexer's, on the query's first token (the parser words its own)."""
-    return description.startswith(_NO_FIRST_STATEMENT)
-
-
-def _at_start(source: str, line: int, column: int) -> bool:
-    """Whether (line, column) is where the query's first token is, past spaces and comments (or its end,
-    when it has none)."""
-    pos = _skipped(source, 0, " \t\r\n")
-    if pos >= len(source.rstrip()):
-        return True
-    return (line, column) == (source.count("\n", 0, pos) + 1, pos - (source.rfind("\n", 0, pos) + 1) + 1)
 
 
 def _parse_underline(err: ParseError) -> str:

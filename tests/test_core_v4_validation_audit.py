@@ -87,6 +87,12 @@ CASES: dict[str, Case] = {
         [(["instance"], *_type("Long", "Ref"))],
         ["create"],
     ),
+    # Credentials.ServerValidator reads the credentials document's own `password` and `hashed_password`.
+    "credentials-doc-update": (
+        'Update(Select(["data", 0], Paginate(Documents(Credentials()))), {password: "x", hashed_password: 5})',
+        [(["hashed_password"], *_type("Long", "String"))],
+        [],
+    ),
     # -- roles: Role.scala. A privilege and a membership are record codecs (FieldType.RecordCodec): their
     # fields are read from the record itself, so a failure names the field alone.
     "privilege-resource-type": (
@@ -209,6 +215,16 @@ CASES: dict[str, Case] = {
         [(["priority"], *_type("String", "Priority"))],
         ["create_key"],
     ),
+    "key-data-update": (
+        'Update(Select(["data", 0], Paginate(Keys())), {data: 5})',
+        [(["data"], *_type("Long", "Map"))],
+        [],
+    ),
+    "key-ttl-update": (
+        'Update(Select(["data", 0], Paginate(Keys())), {ttl: 5})',
+        [(["ttl"], *_type("Long", "Time"))],
+        [],
+    ),
     "key-role-name": (
         'CreateKey({role: "nope"})',
         [(["role"], "validation failure", "Role name `nope` does not exist.")],
@@ -227,6 +243,7 @@ def db() -> fql.Database:
         'privileges: [{resource: Collection("animals"), actions: {read: true, create: true, write: true}}]})'
     )
     db.query('CreateDatabase({name: "d0"})')
+    db.query('CreateKey({role: "server"})')
     return db
 
 

@@ -63,12 +63,15 @@ def credentials_of(ctx: Context, identity: DocKey) -> Version | None:
     return live(ctx, found[0]) if found else None
 
 
-def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int) -> None:
-    """Store (or replace) the argon2 hash of `credentials.password` for `identity`."""
+def set_password(
+    ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int, under: tuple[str, ...] = ("credentials",)
+) -> None:
+    """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
+    fields `under` a user document's `credentials` (a credentials document's own are at its top)."""
     from .documents import write
 
     other = _password_role(ctx)
-    failures = _password_failures(credentials, other, "credentials")
+    failures = _password_failures(credentials, other, *under)
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = credentials.get("password")
@@ -80,8 +83,9 @@ def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str 
         current = credentials.get("current_password")
         hashed = existing.data.get("hashed_password")
         if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
-            failure = "Invalid password at `credentials.current_password`."
-            raise _credentials_failure("current_password", "invalid password", failure).at(*path)
+            field = [*under, "current_password"]
+            failure = {"field": field, "code": "invalid password", "description": f"Invalid password at `{'.'.join(field)}`."}
+            raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
     hashed = passwords(ctx).hash(password)
     key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
     write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
@@ -108,11 +112,6 @@ def _password_failures(fields: t.Any, other: str, *prefix: str) -> list[dict]:
         description = f"Invalid type {ir_type_name(wrong)}, expected type {expected}."
         failures.append({"field": [*prefix, field], "code": "invalid type", "description": description})
     return failures
-
-
-def _credentials_failure(field: str, code: str, description: str) -> ValidationFailed:
-    failure = {"field": ["credentials", field], "code": code, "description": description}
-    return ValidationFailed("document data is not valid.", failures=[failure])
 
 
 def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
@@ -421,6 +420,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     from .documents import merge, write
 
     old = dict(version.data or {})
+    _checked_fields(params, ("data", "ttl"))  # Key.VersionValidator: Document.DataValidator, TTLField
     if "role" in params:
         check_role(ctx, params["role"])
     _check_key_types(params)

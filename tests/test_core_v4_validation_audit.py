@@ -225,6 +225,14 @@ CASES: dict[str, Case] = {
         [(["ttl"], *_type("Long", "Time"))],
         [],
     ),
+    # -- access providers: RolesListFieldType stops at the first entry that fails (Either `sequence`),
+    # RoleFieldType at the first field (`role` is a name or RoleIDT, `Role Ref`)
+    "provider-role": (
+        'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: "https://a.example/k", '
+        'roles: [{role: 1, predicate: 2}, 5]})',
+        [(["role"], *_type("Long", "Role Ref"))],
+        ["create_access_provider"],
+    ),
     "key-role-name": (
         'CreateKey({role: "nope"})',
         [(["role"], "validation failure", "Role name `nope` does not exist.")],

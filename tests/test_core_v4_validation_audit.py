@@ -156,6 +156,22 @@ CASES: dict[str, Case] = {
         [(["membership", "predicate"], "invalid arity", "Found lambda with arity 2 expected 1")],
         ["create_role"],
     ),
+    # Privileges- and MembershipsFQL4FormatValidator read the decoded records: every v10 string is a
+    # failure, privileges' first; a record that does not decode fails alone.
+    "role-v10-strings": (
+        'CreateRole({name: "r", privileges: [{resource: "animals", actions: {read: "x => true"}}], '
+        'membership: [{resource: "animals", predicate: "x => true"}]})',
+        [(["privileges", "resource"], *_type("String", "Ref")),
+         (["privileges", "actions", "read"], *_type("String", "Query")),
+         (["membership", "resource"], *_type("String", "Ref")),
+         (["membership", "predicate"], *_type("String", "Query"))],
+        ["create_role"],
+    ),
+    "role-v10-string-and-undecodable": (
+        'CreateRole({name: "r", privileges: [{resource: "animals"}, {resource: 5}]})',
+        [(["resource"], *_type("Long", "Ref"))],
+        ["create_role"],
+    ),
     "role-data": ('CreateRole({name: "r", data: 5})', [(["data"], *_type("Long", "Map"))], ["create_role"]),
     "role-data-replace": ('Replace(Role("r0"), {name: "r0", data: [1]})', [(["data"], *_type("Array", "Map"))], []),
     # -- every schema document starts with Document.DataValidator (a DataMapValidator)

@@ -176,24 +176,41 @@ def create_role(ctx: Context, params: dict) -> dict:
 def check_v4_role(params: t.Any, *path: str | int) -> None:
     """A v4 write of a role names resources by ref and gives predicates as lambdas: the names and
     predicate source a v10 role holds are v10's only (core's FQL2RoleSpec "fql4 prevents ... string").
-    Core's failure names the field without an index into an array."""
+    Core's Privileges- and MembershipsFQL4FormatValidator read the decoded records, so a record that
+    fails to decode fails first; then every string is a failure, privileges' before memberships', each
+    naming the field without an index into an array."""
+    from .documents import without_nulls
+
     if not isinstance(params, dict):
         return
-    expected = {"resource": "Ref", "predicate": "Query"}
-    for field in ("membership", "privileges"):
-        entries = params.get(field)
-        for entry in entries if isinstance(entries, list) else [entries]:
-            if not isinstance(entry, dict):
-                continue
-            found = [(name, entry.get(name)) for name in expected]
-            actions = entry.get("actions") if field == "privileges" else None
-            found += list(actions.items()) if isinstance(actions, dict) else []
-            for name, value in found:
-                if isinstance(value, str):
-                    where = [field, name] if name in expected else [field, "actions", name]
-                    want = expected.get(name, "Query")
-                    failure = {"field": where, "code": "invalid type", "description": f"Invalid type String, expected type {want}."}
-                    raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
+    given = without_nulls({k: params.get(k) for k in ("membership", "privileges")})
+    members, privileges = _listed(given.get("membership")), _listed(given.get("privileges"))
+    try:
+        for m in members:
+            _check_membership(m)
+        for p in privileges:
+            _check_privilege(p)
+    except ValidationFailed as err:
+        raise err.at(*path) from None
+    found: list[tuple[list, t.Any, str]] = []
+    for p in privileges:
+        found.append((["privileges", "resource"], p["resource"], "Ref"))
+        actions = p.get("actions") or {}
+        found += [(["privileges", "actions", a], g, "Query") for a, g in actions.items() if a in ACTIONS]
+    for m in members:
+        found += [(["membership", "resource"], m["resource"], "Ref"), (["membership", "predicate"], m.get("predicate"), "Query")]
+    failures = [
+        {"field": where, "code": "invalid type", "description": f"Invalid type String, expected type {want}."}
+        for where, value, want in found
+        if isinstance(value, str)
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
+
+
+def _listed(value: t.Any) -> list:
+    """A role's privileges or membership as a list: none, one given alone, or the array given."""
+    return [] if value is None else value if isinstance(value, list) else [value]
 
 
 def roles_of(ctx: Context) -> list[dict]:

@@ -74,17 +74,31 @@ def test_jwks_uri_as_java_url_reads_it(uri, ok):
     assert is_https_url(uri) is ok
 
 
-def test_roles_shapes(db):
-    text = provider("p", extra=', roles: [{predicate: Query(Lambda("x", true))}, {role: 1, predicate: null}, '
-                              '{role: "reader", predicate: "x => true"}, {role: "reader", predicate: 3}, 5]')
-    assert failures(db, text) == [
-        {"field": ["role"], "code": "value required", "description": "Required value not found."},
-        {"field": ["role"], "code": "invalid type", "description": "Invalid type Long, expected type Role."},
-        {"field": ["predicate"], "code": "value required", "description": "Required value not found."},
-        {"field": ["roles", "predicate"], "code": "invalid type", "description": _type("String", "Query")},
-        {"field": ["predicate"], "code": "invalid type", "description": _type("Long", "Query")},
-        {"field": ["roles"], "code": "invalid type", "description": _type("Long", "Role")},
-    ]
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ('[{predicate: Query(Lambda("x", true))}, {role: 1}]', [(["role"], "value required", "Required value not found.")]),
+        ("[{role: 1, predicate: null}]", [(["role"], "invalid type", _type("Long", "Role Ref"))]),
+        ('[{role: Collection("c"), predicate: 3}]', [(["role"], "invalid type", _type("Ref", "Role Ref"))]),
+        ('[{role: "reader"}]', [(["predicate"], "value required", "Required value not found.")]),
+        ('[{role: "reader", predicate: 3}, 5]', [(["predicate"], "invalid type", _type("Long", "Query"))]),
+        ('["reader", 5, {role: 1}]', [(["roles"], "invalid type", _type("Long", "Role"))]),
+        (
+            '[{role: "reader", predicate: "x => true"}, {role: "reader", predicate: "y => true"}]',
+            [(["roles", "predicate"], "invalid type", _type("String", "Query"))] * 2,
+        ),
+        ('[{role: "reader", predicate: "x => true"}, 5]', [(["roles"], "invalid type", _type("Long", "Role"))]),
+    ],
+)
+def test_roles_shapes(db, roles, expected):
+    """Core's RolesListFieldType decodes the entries in order and stops at the first that fails (fauna.lang's
+    Either `sequence`), and a `{role, predicate}` at its first failing field (RoleFieldType's
+    for-comprehension: `role`, a name or a `Role Ref` (RoleIDT), then a required `predicate`); only when
+    every entry decodes does RolesFQL4FormatValidator refuse each string predicate, at
+    `["roles", "predicate"]` (AccessProvider.scala)."""
+    db.query('CreateCollection({name: "c"})')
+    found = failures(db, provider("p", extra=f", roles: {roles}"))
+    assert [(f["field"], f["code"], f["description"]) for f in found] == expected
 
 
 def test_roles_must_exist_and_not_be_built_in(db):

@@ -813,7 +813,8 @@ def test_key_roles(db):
         ("null", ("value required", "Required value not found.")),
         ("1", ("invalid type", "Invalid type Long, expected type Role.")),
         ('["admin"]', ("invalid type", "Invalid type Array, expected type Role.")),
-        ('"nope"', ("invalid role", "Role name `nope` does not exist.")),
+        # core's Key.RoleNameValidator: a ValidationFailure, code `validation failure`
+        ('"nope"', ("validation failure", "Role name `nope` does not exist.")),
     ]:
         err = error(db, f"CreateKey({{role: {role}}})")
         assert (err.code, list(err.position)) == ("validation failed", ["create_key"])

@@ -63,38 +63,55 @@ def credentials_of(ctx: Context, identity: DocKey) -> Version | None:
     return live(ctx, found[0]) if found else None
 
 
-def set_password(ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int) -> None:
-    """Store (or replace) the argon2 hash of `credentials.password` for `identity`."""
+def set_password(
+    ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int, under: tuple[str, ...] = ("credentials",)
+) -> None:
+    """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
+    fields `under` a user document's `credentials` (a credentials document's own are at its top)."""
     from .documents import write
 
-    if not isinstance(credentials, dict):
-        expected = f"Invalid type {ir_type_name(credentials)}, expected type Object."
-        raise _failure("credentials", "invalid type", expected).at(*path)
+    other = _password_role(ctx)
+    failures = _password_failures(credentials, other, *under)
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = credentials.get("password")
     if password is None:
         return  # core: credentials without a password change nothing
-    for field in ("password", "current_password"):
-        value = credentials.get(field)
-        if value is not None and not isinstance(value, str):
-            expected = f"Invalid type {ir_type_name(value)}, expected type String."
-            raise _credentials_failure(field, "invalid type", expected).at(*path)
     existing = credentials_of(ctx, identity)
-    auth = ctx.state.auth
-    if existing is not None and auth.role not in ("admin", "server"):
+    if existing is not None and other == "current_password":
         # A token or client caller must prove it knows the current password to change it.
         current = credentials.get("current_password")
         hashed = existing.data.get("hashed_password")
         if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
-            failure = "Invalid password at `credentials.current_password`."
-            raise _credentials_failure("current_password", "invalid password", failure).at(*path)
+            field = [*under, "current_password"]
+            failure = {"field": field, "code": "invalid password", "description": f"Invalid password at `{'.'.join(field)}`."}
+            raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
     hashed = passwords(ctx).hash(password)
     key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
     write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
 
 
-def _credentials_failure(field: str, code: str, description: str) -> ValidationFailed:
-    failure = {"field": ["credentials", field], "code": code, "description": description}
-    return ValidationFailed("document data is not valid.", failures=[failure])
+def _password_role(ctx: Context) -> str:
+    """The second field core's password validator reads: a server caller may give `hashed_password`
+    (ServerPasswordValidator), any other must prove `current_password` (ClientPasswordValidator)."""
+    return "hashed_password" if ctx.state.auth.role in ("admin", "server") else "current_password"
+
+
+def _password_failures(fields: t.Any, other: str, *prefix: str) -> list[dict]:
+    """Core's password validators read two string fields: `password` and `other`. Each read that fails is
+    a failure, both collected: under a `credentials` that is no object both fail, as core's Field.read of
+    `credentials.<field>` wants a Map on the way."""
+    failures = []
+    for field in ("password", other):
+        if not isinstance(fields, dict):
+            wrong, expected = fields, "Map"
+        else:
+            wrong, expected = fields.get(field), "String"
+            if wrong is None or isinstance(wrong, str):
+                continue
+        description = f"Invalid type {ir_type_name(wrong)}, expected type {expected}."
+        failures.append({"field": [*prefix, field], "code": "invalid type", "description": description})
+    return failures
 
 
 def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
@@ -286,8 +303,9 @@ def logout(ctx: Context, all_tokens: t.Any) -> bool:
 _BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
 
 
-def _check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
-    """A key's role: a built-in name, or user roles as a name, a Role ref, or an array of them (core Key.Role)."""
+def check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
+    """A key's (or a function's) role: a built-in name, or user roles as a name, a Role ref, or an array of
+    them (core Key.RoleFieldType), each name a live role's (Key.RoleNameValidator)."""
     if role is None:
         raise _failure("role", "value required", "Required value not found.").at(*path)
     if isinstance(role, str) and role in _BUILTIN_ROLES:
@@ -297,8 +315,21 @@ def _check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
         raise _failure("role", "invalid type", f"Invalid type {ir_type_name(role)}, expected type Role.").at(*path)
     for name in (r for r in roles if isinstance(r, str)):
         if live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
-            # core's RoleNameValidator; the failure code is fql's guess (core's storage layer names it)
-            raise _failure("role", "invalid role", f"Role name `{name}` does not exist.").at(*path)
+            # core's RoleNameValidator fails with a ValidationFailure, code `validation failure`; its
+            # description interpolates Key's Role object, which fql words as `Role`
+            raise _failure("role", "validation failure", f"Role name `{name}` does not exist.").at(*path)
+
+
+def _check_key_types(params: dict, *path: str | int) -> None:
+    """A key's `database` is core's DatabaseIDT (`Database Ref`) and its `priority` PriorityT (`Priority`:
+    a Long from 1 to 500), both optional (Key.DatabaseField, Key.PriorityField)."""
+    database, priority = params.get("database"), params.get("priority")
+    if database is not None and not (isinstance(database, Ref) and database.kind == "databases"):
+        expected = f"Invalid type {ir_type_name(database)}, expected type Database Ref."
+        raise _failure("database", "invalid type", expected).at(*path)
+    if priority is not None and not (isinstance(priority, int) and not isinstance(priority, bool) and 1 <= priority <= 500):
+        expected = f"Invalid type {ir_type_name(priority)}, expected type Priority."
+        raise _failure("priority", "invalid type", expected).at(*path)
 
 
 def _is_user_role(role: t.Any) -> bool:
@@ -312,13 +343,10 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     from .documents import write
     from .schema import child_scope
 
-    _check_role(ctx, params.get("role"), *path)
+    check_role(ctx, params.get("role"), *path)
+    _check_key_types(params, *path)
     database = params.get("database")
     if database is not None:
-        if not isinstance(database, Ref) or database.kind != "databases":
-            raise _failure("database", "invalid type", f"Invalid type {ir_type_name(database)}, expected type Ref.").at(
-                *path
-            )
         child_scope(ctx, database)
     fields = _checked_fields(params, ("data", "ttl"), *path)
     key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
@@ -392,14 +420,14 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     from .documents import merge, write
 
     old = dict(version.data or {})
+    _checked_fields(params, ("data", "ttl"))  # Key.VersionValidator: Document.DataValidator, TTLField
     if "role" in params:
-        _check_role(ctx, params["role"])
+        check_role(ctx, params["role"])
+    _check_key_types(params)
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
         from .schema import child_scope
 
-        if not isinstance(params["database"], Ref) or params["database"].kind != "databases":
-            raise _failure("database", "invalid type", f"Invalid type {ir_type_name(params['database'])}, expected type Ref.")
         child_scope(ctx, params["database"])
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
     fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
@@ -415,7 +443,8 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
 def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
     """The fields of a key version Insert writes: never a `hashed_secret`, whether given or not, so the
     key's secret stops working (core strips it: AuthSpec "update keys only in allowed ways")."""
-    _check_role(ctx, params.get("role"), *path)
+    check_role(ctx, params.get("role"), *path)
+    _check_key_types(params, *path)
     fields = _checked_fields(params, ("data", "ttl"), *path)
     stored = {k: params[k] for k in ("database", "role", "priority") if params.get(k) is not None}
     return _ordered({**stored, **fields}, _KEY_ORDER)
@@ -449,16 +478,18 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     (core's CredentialsWriteConfig; one credentials document per identity)."""
     from .documents import write
 
+    # The password validator's failures come first (core's Validator.patch: a patch's failures, then
+    # the data's), then `instance`'s (Credentials.DocumentField).
+    failures = _password_failures(params, _password_role(ctx))
     instance = params.get("instance")
     if instance is None:
-        raise _failure("instance", "value required", "Required value not found.").at(*path)
-    if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.").at(*path)
+        failures.append({"field": ["instance"], "code": "value required", "description": "Required value not found."})
+    elif not isinstance(instance, Ref):
+        description = f"Invalid type {ir_type_name(instance)}, expected type Ref."
+        failures.append({"field": ["instance"], "code": "invalid type", "description": description})
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = params.get("password")
-    if password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.").at(
-            *path
-        )
     fields = _checked_fields(params, ("data",), *path)
     identity = doc_key(ctx, instance, *path)
     if identity.scope != scope_of(ctx, coll.database):

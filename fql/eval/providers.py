@@ -100,12 +100,14 @@ def _shape_failures(roles: t.Any, v10: bool) -> list[dict]:
     As core decodes the object with its own fields, a failure inside one names `role` or `predicate`
     alone; a v10 predicate is source text, which v4 refuses (core's RolesFQL4FormatValidator).
     """
+    if not v10:
+        return _v4_shape_failures(roles)
     failures = []
     for path, entry in _entries(roles):
         if not isinstance(entry, dict):
             if isinstance(entry, (str, Ref)):
                 continue
-            if v10 and len(path) == 2:
+            if len(path) == 2:
                 # v10 checks an array's entry against core's AccessProviderRole schema type, at its index.
                 from .v10.schema_types import display, value_type
 
@@ -121,11 +123,33 @@ def _shape_failures(roles: t.Any, v10: bool) -> list[dict]:
             failures.append(_invalid_type(["role"], role, "Role"))
         if predicate is None:
             failures.append(_required("predicate"))
-        elif isinstance(predicate, str) and not v10:
-            failures.append(_invalid_type(["roles", "predicate"], predicate, "Query"))
         elif not isinstance(predicate, (str, Lambda)):
             failures.append(_invalid_type(["predicate"], predicate, "Query"))
     return failures
+
+
+def _v4_shape_failures(roles: t.Any) -> list[dict]:
+    """A v4 write's `roles` as core's RolesListFieldType decodes it: entry by entry, stopping at the first
+    that fails (fauna.lang's Either `sequence` stops at a Left), and inside a `{role, predicate}` at its
+    first failing field (`role`: a name or a `Role Ref`, RoleIDT; `predicate`: a required Query). Only
+    when every entry decodes does RolesFQL4FormatValidator refuse each v10 (string) predicate."""
+    entries = _entries(roles)
+    for _, entry in entries:
+        if not isinstance(entry, dict):
+            if isinstance(entry, (str, Ref)):
+                continue
+            return [_invalid_type(["roles"], entry, "Role")]
+        role, predicate = entry.get("role"), entry.get("predicate")
+        if role is None:
+            return [_required("role")]
+        if not (isinstance(role, str) or (isinstance(role, Ref) and role.kind == "roles")):
+            return [_invalid_type(["role"], role, "Role Ref")]
+        if predicate is None:
+            return [_required("predicate")]
+        if not isinstance(predicate, (str, Lambda)):
+            return [_invalid_type(["predicate"], predicate, "Query")]
+    strings = [e for _, e in entries if isinstance(e, dict) and isinstance(e.get("predicate"), str)]
+    return [_invalid_type(["roles", "predicate"], e["predicate"], "Query") for e in strings]
 
 
 def _shape(params: dict, v10: bool) -> list[dict]:

@@ -11,7 +11,7 @@ from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, ref_of
 from .registry import builtin
-from .schema import _FIELDS, _failure, _name, _ordered, create_native, refuse_if_staged
+from .schema import _FIELDS, _failure, _is_collection_ref, _name, _ordered, create_native, refuse_if_staged
 
 _ROLE_ORDER = ("name", "membership", "privileges", "data")
 #: Actions a privilege may grant.
@@ -22,19 +22,19 @@ ACTIONS = ("read", "write", "create", "create_with_id", "delete", "history_read"
 def _role_fields(ctx: Context, params: dict) -> dict:
     fields = dict(params)
     fields["name"] = _name(params)
-    privileges = fields.get("privileges", [])
-    privileges = privileges if isinstance(privileges, list) else [privileges]
-    for p in privileges:
-        _check_privilege(p)
     membership = fields.get("membership")
     if membership is not None:
         members = membership if isinstance(membership, list) else [membership]
         for m in members:
-            if not isinstance(m, dict) or not isinstance(m.get("resource"), (Ref, str)):
-                # core decodes each with its Membership record codec, whose type is its class's name
-                expected = "Membership" if not isinstance(m, dict) else "Object"
-                raise _failure("membership", "invalid type", f"Invalid type {ir_type_name(m)}, expected type {expected}.")
+            _check_membership(m)
         _check_roles_per_member(ctx, fields["name"], members)
+    privileges = fields.get("privileges")
+    if privileges is not None:
+        for p in privileges if isinstance(privileges, list) else [privileges]:
+            _check_privilege(p)
+        if not ctx.state.v10:
+            fields["privileges"] = _known_actions(privileges)
+    _check_arities(fields)
     # Kept as given, one privilege or an array of them, as membership is (core stores what it was given;
     # none given, none stored: core's privileges field is ZeroOrMore).
     return _ordered(fields, _ROLE_ORDER)
@@ -71,18 +71,95 @@ def _check_roles_per_member(ctx: Context, name: str, members: list) -> None:
         raise _RolesExceeded("document data is not valid.", failures=[failure])
 
 
+def _record_failure(value: t.Any, field: list[str], expected: str) -> ValidationFailed:
+    """A failure inside a privilege or membership: core decodes each with a record codec whose fields
+    are read from the record itself, so the failure names the field alone (`["resource"]`, not
+    `["privileges", "resource"]`; FieldType.RecordCodec's Field.read of the record's map)."""
+    if value is None:
+        failure = {"field": field, "code": "value required", "description": "Required value not found."}
+    else:
+        description = f"Invalid type {ir_type_name(value)}, expected type {expected}."
+        failure = {"field": field, "code": "invalid type", "description": description}
+    return ValidationFailed("document data is not valid.", failures=[failure])
+
+
+def _check_membership(m: t.Any) -> None:
+    """Core's Membership record: `resource` a collection (CollectionIDT, `Class Ref`) or a v10 name,
+    `predicate` optional, a v4 query or v10 source (Role.scala)."""
+    if not isinstance(m, dict):
+        raise _failure("membership", "invalid type", f"Invalid type {ir_type_name(m)}, expected type Membership.")
+    resource = m.get("resource")
+    if not (isinstance(resource, str) or _is_collection_ref(resource)):
+        raise _record_failure(resource, ["resource"], "Class Ref")
+    predicate = m.get("predicate")
+    if predicate is not None and not isinstance(predicate, (Lambda, str)):
+        raise _record_failure(predicate, ["predicate"], "Query")
+
+
 def _check_privilege(p: t.Any) -> None:
-    # A resource is a ref (v4) or a name (v10's roles: a collection, function or native module, which
-    # need not exist yet); a grant is true, false, a v4 lambda, or a v10 predicate's source.
-    resource = p.get("resource") if isinstance(p, dict) else None
-    valid = isinstance(resource, (Ref, str)) and isinstance(p.get("actions", {}), dict)
-    if not valid:
-        # core decodes each with its Privilege record codec, whose type is its class's name
-        expected = "Privilege" if not isinstance(p, dict) else "Object"
-        raise _failure("privileges", "invalid type", f"Invalid type {ir_type_name(p)}, expected type {expected}.")
-    for action, grant in p.get("actions", {}).items():
-        if action not in ACTIONS or not isinstance(grant, (bool, Lambda, str)):
-            raise _failure("privileges", "invalid value", f"Invalid action '{action}'.")
+    """Core's Privilege record: `resource` any ref (DocIDT, `Ref`) or a v10 name, then `actions`, an
+    optional map of grants (RoleActionFieldType: true, false, a v4 query or v10 source). Only the known
+    actions are read: core's mask drops the others before its validators see them."""
+    if not isinstance(p, dict):
+        raise _failure("privileges", "invalid type", f"Invalid type {ir_type_name(p)}, expected type Privilege.")
+    resource = p.get("resource")
+    if not isinstance(resource, (Ref, str)):
+        raise _record_failure(resource, ["resource"], "Ref")
+    actions = p.get("actions")
+    if actions is None:
+        return
+    if not isinstance(actions, dict):
+        raise _record_failure(actions, ["actions"], "RoleAction Map")
+    for action, grant in actions.items():
+        if action in ACTIONS and not isinstance(grant, (bool, Lambda, str)):
+            raise _record_failure(grant, ["actions", action], "RoleAction")
+
+
+#: The arity each action's predicate must have (core's Privilege.ActionFieldsConfig).
+ACTION_ARITIES = {"read": 1, "write": 2, "create": 1, "create_with_id": 2, "delete": 1, "history_write": 4,
+                  "history_read": 1, "unrestricted_read": 1, "call": 1}
+
+
+def _declared_arity(fn: Lambda) -> int | None:
+    """A v4 predicate's arity as core's PredicateValidator counts it; None for `_`, which fits any."""
+    if isinstance(fn.params, list):
+        return len(fn.params)
+    return None if fn.params == "_" else 1
+
+
+def _check_arities(fields: dict) -> None:
+    """Core's PredicateValidator reads `privileges.actions.<action>` and `membership.predicate` as paths
+    through objects only: a privilege or membership given alone (not in an array) has its predicates'
+    arities checked, one failure each, privileges' actions first (Role.VersionValidator's order)."""
+    found: list[tuple[list[str], t.Any, int]] = []
+    privilege, member = fields.get("privileges"), fields.get("membership")
+    if isinstance(privilege, dict) and isinstance(privilege.get("actions"), dict):
+        actions = privilege["actions"]
+        found += [(["privileges", "actions", a], actions.get(a), n) for a, n in ACTION_ARITIES.items()]
+    if isinstance(member, dict):
+        found.append((["membership", "predicate"], member.get("predicate"), 1))
+    failures = []
+    for path, fn, wanted in found:
+        arity = _declared_arity(fn) if isinstance(fn, Lambda) and fn.api_version != "10" else None
+        if arity is not None and arity != wanted:
+            description = f"Found lambda with arity {arity} expected {wanted}"
+            failures.append({"field": path, "code": "invalid arity", "description": description})
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
+def _known_actions(privileges: t.Any) -> t.Any:
+    """Privileges as a v4 write stores them: only the actions core's mask keeps, and no `actions` left
+    empty (Privilege.fieldsMask; MaskTree.select drops a map it empties)."""
+    if isinstance(privileges, list):
+        return [_known_actions(p) for p in privileges]
+    actions = privileges.get("actions")
+    if not isinstance(actions, dict):
+        return privileges
+    kept = {k: v for k, v in actions.items() if k in ACTIONS}
+    if kept:
+        return {**privileges, "actions": kept}
+    return {k: v for k, v in privileges.items() if k != "actions"}
 
 
 _FIELDS["roles"] = _role_fields
@@ -99,24 +176,41 @@ def create_role(ctx: Context, params: dict) -> dict:
 def check_v4_role(params: t.Any, *path: str | int) -> None:
     """A v4 write of a role names resources by ref and gives predicates as lambdas: the names and
     predicate source a v10 role holds are v10's only (core's FQL2RoleSpec "fql4 prevents ... string").
-    Core's failure names the field without an index into an array."""
+    Core's Privileges- and MembershipsFQL4FormatValidator read the decoded records, so a record that
+    fails to decode fails first; then every string is a failure, privileges' before memberships', each
+    naming the field without an index into an array."""
+    from .documents import without_nulls
+
     if not isinstance(params, dict):
         return
-    expected = {"resource": "Ref", "predicate": "Query"}
-    for field in ("membership", "privileges"):
-        entries = params.get(field)
-        for entry in entries if isinstance(entries, list) else [entries]:
-            if not isinstance(entry, dict):
-                continue
-            found = [(name, entry.get(name)) for name in expected]
-            actions = entry.get("actions") if field == "privileges" else None
-            found += list(actions.items()) if isinstance(actions, dict) else []
-            for name, value in found:
-                if isinstance(value, str):
-                    where = [field, name] if name in expected else [field, "actions", name]
-                    want = expected.get(name, "Query")
-                    failure = {"field": where, "code": "invalid type", "description": f"Invalid type String, expected type {want}."}
-                    raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
+    given = without_nulls({k: params.get(k) for k in ("membership", "privileges")})
+    members, privileges = _listed(given.get("membership")), _listed(given.get("privileges"))
+    try:
+        for m in members:
+            _check_membership(m)
+        for p in privileges:
+            _check_privilege(p)
+    except ValidationFailed as err:
+        raise err.at(*path) from None
+    found: list[tuple[list, t.Any, str]] = []
+    for p in privileges:
+        found.append((["privileges", "resource"], p["resource"], "Ref"))
+        actions = p.get("actions") or {}
+        found += [(["privileges", "actions", a], g, "Query") for a, g in actions.items() if a in ACTIONS]
+    for m in members:
+        found += [(["membership", "resource"], m["resource"], "Ref"), (["membership", "predicate"], m.get("predicate"), "Query")]
+    failures = [
+        {"field": where, "code": "invalid type", "description": f"Invalid type String, expected type {want}."}
+        for where, value, want in found
+        if isinstance(value, str)
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
+
+
+def _listed(value: t.Any) -> list:
+    """A role's privileges or membership as a list: none, one given alone, or the array given."""
+    return [] if value is None else value if isinstance(value, list) else [value]
 
 
 def roles_of(ctx: Context) -> list[dict]:

@@ -44,6 +44,14 @@ def _failure(field: str, code: str, description: str) -> ValidationFailed:
     )
 
 
+def check_data_map(fields: dict) -> None:
+    """A v4 schema document's `data` is an object: every kind's VersionValidator starts with core's
+    Document.DataValidator (a DataMapValidator: `Invalid type Long, expected type Map.`)."""
+    data = fields.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise _invalid_type("data", data, "Map")
+
+
 def _name(params: dict) -> str:
     name = params.get("name")
     if name is None:
@@ -270,8 +278,13 @@ def _index_fields(ctx: Context, params: dict) -> dict:
             fields[key] = configs
     _check_bindings(fields)
     fields["active"] = True
+    partitions = _partitions(fields)
+    for flag in ("unique", "serialized"):
+        # core's Index.UniqueField and SerialField: Field[Option[Boolean]], read after partitions
+        if flag in fields and not isinstance(fields[flag], bool):
+            raise _invalid_type(flag, fields[flag], "Boolean")
     fields.setdefault("serialized", True)
-    fields["partitions"] = _partitions(fields)
+    fields["partitions"] = partitions
     return _ordered(fields, _INDEX_ORDER)
 
 
@@ -303,12 +316,20 @@ def effective_partitions(fields: dict) -> int:
     return 1 if fields.get("unique") else fields.get("partitions") or 1
 
 
-def _function_fields(params: dict) -> dict:
+def _function_fields(ctx: Context, params: dict) -> dict:
+    """A function's fields in core's UserFunction.VersionValidator order: name, role (a key's Role type,
+    then each role name must exist: Key.RoleNameValidator), then the body, which is required."""
     fields = dict(params)
     fields["name"] = _name(params)
+    if not ctx.state.v10 and fields.get("role") is not None:
+        from .auth import check_role
+
+        check_role(ctx, fields["role"])
     body = fields.get("body")
     if isinstance(body, str):
         _check_v10_body(body)
+    elif body is None:
+        raise _failure("body", "value required", "Required value not found.")
     elif not isinstance(body, Lambda):
         raise _failure("body", "invalid type", f"Invalid type {ir_type_name(body)}, expected type Query.")
     return _ordered(fields, _FUNCTION_ORDER)
@@ -332,7 +353,7 @@ def _check_v10_body(source: str) -> None:
 _FIELDS: dict[str, t.Callable[[Context, dict], dict]] = {
     "collections": lambda ctx, p: _collection_fields(p),
     "indexes": _index_fields,
-    "functions": lambda ctx, p: _function_fields(p),
+    "functions": _function_fields,
 }
 
 
@@ -369,6 +390,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         # write drops nulls inside arrays as well before its validators read the fields, so `terms:
         # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
         given = {k: v for k, v in params.items() if v is not None}
+        if not ctx.state.v10:
+            check_data_map(given)
         fields = _FIELDS[kind](ctx, given if ctx.state.v10 else without_nulls(given))
     except ValidationFailed as err:
         raise err.at(*path)
@@ -545,6 +568,8 @@ def update_native(
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
     fields = {k: v for k, v in fields.items() if v is not None}
+    if v4:
+        check_data_map(fields)
     removed_days = kind == "collections" and "history_days" not in fields
     fields = _FIELDS[kind](ctx, fields)
     if removed_days:
@@ -667,11 +692,14 @@ def _writable(params: dict, create: bool) -> dict:
 
 
 def _database_types(fields: dict) -> None:
-    """Core's Database.VersionValidator field types: `container`, `typechecked` and `protected` are
-    booleans, `priority` a whole number from 1 to 500, `account` an object whose `id` is a whole number."""
-    # In core's order (account, its id, priority, then the flags); a null is a field not given.
+    """Core's Database.VersionValidator field types: `data` and `account` are objects (Maps),
+    `container`, `typechecked` and `protected` booleans, `priority` a whole number from 1 to 500, and
+    `account.id` a whole number."""
+    # In core's order (data, account, its id, priority, then the flags); a null is a field not given.
     fields = {k: v for k, v in fields.items() if v is not None}
     wrong: list[tuple[list[str], t.Any, str]] = []
+    if "data" in fields and not isinstance(fields["data"], dict):
+        wrong.append((["data"], fields["data"], "Map"))
     account = fields.get("account")
     if "account" in fields and not isinstance(account, dict):
         wrong.append((["account"], account, "Map"))

@@ -803,7 +803,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
         write(ctx, key, {**version.data, "instance": ref_of(ctx, identity)})
     identity = doc_key(ctx, instance)
     if "password" in params:
-        auth.set_password(ctx, identity, {"password": params["password"], **params})
+        auth.set_password(ctx, identity, {"password": params["password"], **params}, under=())
     return render(ctx, ctx.state.txn.get(key))
 
 

@@ -1,0 +1,335 @@
+"""v4 `validation failed` audit: each schema and auth document's fields as core's validators read them.
+
+Every case names the core source it was read from: the document's `VersionValidator` / `LiveValidator`
+(ext/model/src/main/scala/doc/*.scala), the field types of ext/storage/src/main/scala/doc/FieldType.scala
+(a type's name is its IRType: `Map`, `Ref`, `Priority`, `Database Ref`, `Class Ref`, `RoleAction Map`) and
+the descriptions of Renderable.scala's ValidationException rendering. A write's failures are at the
+call's position for a Create* (WriteFunctions' `pos at functionName`) and at the root for Update/Replace
+(WriteAdaptor.update gets the call's own position).
+
+Where fql cannot follow core for certain, it keeps its own answer:
+- Key.RoleNameValidator's description interpolates Key's `Role` object (`s"$Role name ..."`), whose text
+  is the JVM's default object string; fql says `Role name `x` does not exist.` (the code, `validation
+  failure`, is certain).
+- Core runs every validator and reports all their failures; fql stops at the first failing field of most
+  documents (it collects them where one validator fails several: password fields, predicate arities,
+  database flags). A reference that names nothing is checked before the field types in fql
+  (RefValidator runs before the write in core too, but core also reports the type failures of the same
+  write).
+- A server caller's `credentials.hashed_password` string is stored as given by core (its
+  ServerPasswordValidator); fql hashes with argon2, which cannot check core's bcrypt hashes, so it keeps
+  ignoring a given hash (its type is still checked).
+- Core's masks also drop a schema document's unknown top-level fields and a privilege's or membership's
+  unknown fields; fql drops only the unknown actions of a v4 privilege.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import fql
+
+#: (query, failures as (field, code, description), position); the caller is an admin key unless the
+#: query starts with `client:` (a token of an `animals` document whose role may create and write them).
+Case = tuple[str, list[tuple[list, str, str]], list]
+
+REQUIRED = ("value required", "Required value not found.")
+
+
+def _type(actual: str, expected: str) -> tuple[str, str]:
+    return ("invalid type", f"Invalid type {actual}, expected type {expected}.")
+
+
+CASES: dict[str, Case] = {
+    # -- user documents' credentials: WriteAdaptor.UserDocumentWriteConfig's password validators
+    # (util/SharedValidators.scala) read `credentials.password` and, for a server caller,
+    # `credentials.hashed_password`, else `credentials.current_password`; Field.read wants a Map on the
+    # way, and collectErrors keeps both failures.
+    "credentials-string": (
+        'Create(Collection("animals"), {credentials: "x"})',
+        [(["credentials", "password"], *_type("String", "Map")),
+         (["credentials", "hashed_password"], *_type("String", "Map"))],
+        ["create"],
+    ),
+    "credentials-array": (
+        'Update(Ref(Collection("animals"), "1"), {credentials: [1]})',
+        [(["credentials", "password"], *_type("Array", "Map")),
+         (["credentials", "hashed_password"], *_type("Array", "Map"))],
+        [],
+    ),
+    "credentials-both-wrong": (
+        'Create(Collection("animals"), {credentials: {password: 5, hashed_password: 6}})',
+        [(["credentials", "password"], *_type("Long", "String")),
+         (["credentials", "hashed_password"], *_type("Long", "String"))],
+        ["create"],
+    ),
+    "credentials-client-string": (
+        'client:Update(Ref(Collection("animals"), "1"), {credentials: 1})',
+        [(["credentials", "password"], *_type("Long", "Map")),
+         (["credentials", "current_password"], *_type("Long", "Map"))],
+        [],
+    ),
+    "credentials-client-current-only": (
+        'client:Update(Ref(Collection("animals"), "1"), {credentials: {current_password: 1}})',
+        [(["credentials", "current_password"], *_type("Long", "String"))],
+        [],
+    ),
+    # Credentials documents: CredentialsWriteConfig, the password validator's (patch) failures first,
+    # then Credentials.DocumentField's.
+    "credentials-doc": (
+        "Create(Credentials(), {password: 1, hashed_password: 2})",
+        [(["password"], *_type("Long", "String")), (["hashed_password"], *_type("Long", "String")),
+         (["instance"], *REQUIRED)],
+        ["create"],
+    ),
+    "credentials-doc-instance": (
+        "Create(Credentials(), {instance: 5})",
+        [(["instance"], *_type("Long", "Ref"))],
+        ["create"],
+    ),
+    # Credentials.ServerValidator reads the credentials document's own `password` and `hashed_password`.
+    "credentials-doc-update": (
+        'Update(Select(["data", 0], Paginate(Documents(Credentials()))), {password: "x", hashed_password: 5})',
+        [(["hashed_password"], *_type("Long", "String"))],
+        [],
+    ),
+    # -- roles: Role.scala. A privilege and a membership are record codecs (FieldType.RecordCodec): their
+    # fields are read from the record itself, so a failure names the field alone.
+    "privilege-resource-type": (
+        'CreateRole({name: "r", privileges: [{resource: 5}]})',
+        [(["resource"], *_type("Long", "Ref"))],
+        ["create_role"],
+    ),
+    "privilege-resource-required": (
+        'CreateRole({name: "r", privileges: {actions: {read: true}}})',
+        [(["resource"], *REQUIRED)],
+        ["create_role"],
+    ),
+    "privilege-actions-type": (
+        'CreateRole({name: "r", privileges: [{resource: Collection("animals"), actions: 5}]})',
+        [(["actions"], *_type("Long", "RoleAction Map"))],
+        ["create_role"],
+    ),
+    "privilege-action-type": (
+        'CreateRole({name: "r", privileges: [{resource: Collection("animals"), actions: {read: 5}}]})',
+        [(["actions", "read"], *_type("Long", "RoleAction"))],
+        ["create_role"],
+    ),
+    "privilege-update": (
+        'Update(Role("r0"), {privileges: [{resource: Time("2020-01-01T00:00:00Z")}]})',
+        [(["resource"], *_type("Time", "Ref"))],
+        [],
+    ),
+    "membership-resource-type": (
+        'CreateRole({name: "r", membership: [{resource: 5}]})',
+        [(["resource"], *_type("Long", "Class Ref"))],
+        ["create_role"],
+    ),
+    "membership-resource-document": (
+        'CreateRole({name: "r", membership: {resource: Ref(Collection("animals"), "1")}})',
+        [(["resource"], *_type("Ref", "Class Ref"))],
+        ["create_role"],
+    ),
+    "membership-resource-required": (
+        'CreateRole({name: "r", membership: [{predicate: Query(Lambda("x", true))}]})',
+        [(["resource"], *REQUIRED)],
+        ["create_role"],
+    ),
+    "membership-predicate-type": (
+        'CreateRole({name: "r", membership: [{resource: Collection("animals"), predicate: 5}]})',
+        [(["predicate"], *_type("Long", "Query"))],
+        ["create_role"],
+    ),
+    # PredicateValidator (SharedValidators.scala) reads `privileges.actions.<action>` through objects
+    # only: a privilege given alone has its predicates' arities checked.
+    "privilege-arity": (
+        'CreateRole({name: "r", privileges: {resource: Collection("animals"), actions: {'
+        'read: Query(Lambda(["a", "b"], true)), write: Query(Lambda("_", true)), '
+        'history_write: Query(Lambda("x", true))}}})',
+        [(["privileges", "actions", "read"], "invalid arity", "Found lambda with arity 2 expected 1"),
+         (["privileges", "actions", "history_write"], "invalid arity", "Found lambda with arity 1 expected 4")],
+        ["create_role"],
+    ),
+    "membership-arity": (
+        'CreateRole({name: "r", membership: {resource: Collection("animals"), '
+        'predicate: Query(Lambda(["a", "b"], true))}})',
+        [(["membership", "predicate"], "invalid arity", "Found lambda with arity 2 expected 1")],
+        ["create_role"],
+    ),
+    # Privileges- and MembershipsFQL4FormatValidator read the decoded records: every v10 string is a
+    # failure, privileges' first; a record that does not decode fails alone.
+    "role-v10-strings": (
+        'CreateRole({name: "r", privileges: [{resource: "animals", actions: {read: "x => true"}}], '
+        'membership: [{resource: "animals", predicate: "x => true"}]})',
+        [(["privileges", "resource"], *_type("String", "Ref")),
+         (["privileges", "actions", "read"], *_type("String", "Query")),
+         (["membership", "resource"], *_type("String", "Ref")),
+         (["membership", "predicate"], *_type("String", "Query"))],
+        ["create_role"],
+    ),
+    "role-v10-string-and-undecodable": (
+        'CreateRole({name: "r", privileges: [{resource: "animals"}, {resource: 5}]})',
+        [(["resource"], *_type("Long", "Ref"))],
+        ["create_role"],
+    ),
+    "role-data": ('CreateRole({name: "r", data: 5})', [(["data"], *_type("Long", "Map"))], ["create_role"]),
+    "role-data-replace": ('Replace(Role("r0"), {name: "r0", data: [1]})', [(["data"], *_type("Array", "Map"))], []),
+    # -- every schema document starts with Document.DataValidator (a DataMapValidator)
+    "collection-data": ('CreateCollection({name: "c", data: 5})', [(["data"], *_type("Long", "Map"))], ["create_collection"]),
+    "collection-data-update": ('Update(Collection("animals"), {data: "x"})', [(["data"], *_type("String", "Map"))], []),
+    "index-data": (
+        'CreateIndex({name: "i", source: Collection("animals"), data: 5})',
+        [(["data"], *_type("Long", "Map"))],
+        ["create_index"],
+    ),
+    "function-data": (
+        'CreateFunction({name: "f", body: Query(Lambda("x", 1)), data: 5})',
+        [(["data"], *_type("Long", "Map"))],
+        ["create_function"],
+    ),
+    "database-data": ('CreateDatabase({name: "d", data: 5})', [(["data"], *_type("Long", "Map"))], ["create_database"]),
+    "database-data-update": ('Update(Database("d0"), {data: 1.5})', [(["data"], *_type("Double", "Map"))], []),
+    # -- indexes: Index.UniqueField, SerialField (Field[Option[Boolean]])
+    "index-unique": (
+        'CreateIndex({name: "i", source: Collection("animals"), unique: 5})',
+        [(["unique"], *_type("Long", "Boolean"))],
+        ["create_index"],
+    ),
+    "index-serialized": (
+        'CreateIndex({name: "i", source: Collection("animals"), serialized: "yes"})',
+        [(["serialized"], *_type("String", "Boolean"))],
+        ["create_index"],
+    ),
+    # -- functions: UserFunction.RoleField is a key's Role type (Key.RoleFieldType), its names checked by
+    # Key.RoleNameValidator; BodyField is required.
+    "function-role-type": (
+        'CreateFunction({name: "f", body: Query(Lambda("x", 1)), role: 5})',
+        [(["role"], *_type("Long", "Role"))],
+        ["create_function"],
+    ),
+    "function-role-name": (
+        'CreateFunction({name: "f", body: Query(Lambda("x", 1)), role: "nope"})',
+        [(["role"], "validation failure", "Role name `nope` does not exist.")],
+        ["create_function"],
+    ),
+    "function-body-required": ('CreateFunction({name: "f"})', [(["body"], *REQUIRED)], ["create_function"]),
+    # -- keys: Key.DatabaseField (DatabaseIDT, `Database Ref`), Key.PriorityField (PriorityT: 1 to 500)
+    "key-database-type": (
+        'CreateKey({role: "server", database: Collection("animals")})',
+        [(["database"], *_type("Ref", "Database Ref"))],
+        ["create_key"],
+    ),
+    "key-database-long": (
+        'CreateKey({role: "server", database: 5})',
+        [(["database"], *_type("Long", "Database Ref"))],
+        ["create_key"],
+    ),
+    "key-priority-low": ('CreateKey({role: "server", priority: 0})', [(["priority"], *_type("Long", "Priority"))], ["create_key"]),
+    "key-priority-high": ('CreateKey({role: "server", priority: 501})', [(["priority"], *_type("Long", "Priority"))], ["create_key"]),
+    "key-priority-string": (
+        'CreateKey({role: "server", priority: "1"})',
+        [(["priority"], *_type("String", "Priority"))],
+        ["create_key"],
+    ),
+    "key-data-update": (
+        'Update(Select(["data", 0], Paginate(Keys())), {data: 5})',
+        [(["data"], *_type("Long", "Map"))],
+        [],
+    ),
+    "key-ttl-update": (
+        'Update(Select(["data", 0], Paginate(Keys())), {ttl: 5})',
+        [(["ttl"], *_type("Long", "Time"))],
+        [],
+    ),
+    # -- access providers: RolesListFieldType stops at the first entry that fails (Either `sequence`),
+    # RoleFieldType at the first field (`role` is a name or RoleIDT, `Role Ref`)
+    "provider-role": (
+        'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: "https://a.example/k", '
+        'roles: [{role: 1, predicate: 2}, 5]})',
+        [(["role"], *_type("Long", "Role Ref"))],
+        ["create_access_provider"],
+    ),
+    "key-role-name": (
+        'CreateKey({role: "nope"})',
+        [(["role"], "validation failure", "Role name `nope` does not exist.")],
+        ["create_key"],
+    ),
+}
+
+
+@pytest.fixture
+def db() -> fql.Database:
+    db = fql.connect()
+    db.query('CreateCollection({name: "animals"})')
+    db.query('Create(Ref(Collection("animals"), "1"), {credentials: {password: "secret"}})')
+    db.query(
+        'CreateRole({name: "r0", membership: [{resource: Collection("animals")}], '
+        'privileges: [{resource: Collection("animals"), actions: {read: true, create: true, write: true}}]})'
+    )
+    db.query('CreateDatabase({name: "d0"})')
+    db.query('CreateKey({role: "server"})')
+    return db
+
+
+def _caller(db: fql.Database, query: str) -> tuple[str, str | None]:
+    if not query.startswith("client:"):
+        return query, None
+    token = db.query('Login(Ref(Collection("animals"), "1"), {password: "secret"})')
+    return query.removeprefix("client:"), token["secret"]
+
+
+@pytest.mark.parametrize(("query", "failures", "position"), list(CASES.values()), ids=list(CASES))
+def test_validation_failure(db: fql.Database, query: str, failures: list, position: list) -> None:
+    query, secret = _caller(db, query)
+    with pytest.raises(fql.FQLError) as info:
+        db.query(query, secret=secret)
+    err = info.value
+    assert err.code == "validation failed"
+    assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [tuple(f) for f in failures]
+    assert list(err.position) == position
+
+
+def test_a_failed_write_changes_nothing(db: fql.Database) -> None:
+    """Each refused write leaves the database as it was (one spot check per kind of document)."""
+    before = db.query('Map(Paginate(Roles()), Lambda("r", Get(Var("r"))))')
+    for query in ('Update(Role("r0"), {privileges: [{resource: 5}]})', 'CreateRole({name: "r", data: 5})'):
+        with pytest.raises(fql.FQLError):
+            db.query(query)
+    assert db.query('Map(Paginate(Roles()), Lambda("r", Get(Var("r"))))') == before
+
+
+def test_unknown_actions_are_dropped(db: fql.Database) -> None:
+    """Core's Privilege.fieldsMask keeps the known actions only, whatever their values, and an `actions`
+    it empties is dropped (MaskTree.select, MapV.lift): an unknown action is no failure."""
+    made = db.query(
+        'CreateRole({name: "r", privileges: [{resource: Collection("animals"), actions: {foo: 5, read: true}},'
+        ' {resource: Collection("animals"), actions: {bar: true}}]})'
+    )
+    animals = db.query('Collection("animals")')
+    assert made["privileges"] == [{"resource": animals, "actions": {"read": True}}, {"resource": animals}]
+
+
+def test_arity_in_an_array_is_not_checked(db: fql.Database) -> None:
+    """PredicateValidator's path does not pass through an array (MapV.get): privileges in an array keep
+    predicates of any arity, as core stores them."""
+    made = db.query(
+        'CreateRole({name: "r", privileges: [{resource: Collection("animals"), '
+        'actions: {read: Query(Lambda(["a", "b"], true))}}]})'
+    )
+    assert made["privileges"][0]["actions"]["read"].params == ["a", "b"]
+
+
+def test_a_server_caller_may_give_a_current_password_of_any_type(db: fql.Database) -> None:
+    """ServerPasswordValidator reads no `current_password`: only a client's password change proves it."""
+    db.query('Update(Ref(Collection("animals"), "1"), {credentials: {password: "new", current_password: 5}})')
+    assert db.query('Identify(Ref(Collection("animals"), "1"), "new")') is True
+
+
+def test_valid_fields_still_pass(db: fql.Database) -> None:
+    """The bounds that pass: priority 1 and 500, a boolean unique, a function with a built-in role."""
+    assert db.query('CreateKey({role: "server", priority: 500})')["priority"] == 500
+    assert db.query('CreateKey({role: "server", priority: 1})')["priority"] == 1
+    assert db.query('CreateIndex({name: "u", source: Collection("animals"), unique: true})')["unique"] is True
+    made = db.query('CreateFunction({name: "f", body: Query(Lambda("x", 1)), role: "server", data: {a: 1}})')
+    assert (made["role"], made["data"]) == ("server", {"a": 1})
+    assert db.query('CreateFunction({name: "g", body: Query(Lambda("x", 1)), role: Role("r0")})')["name"] == "g"

@@ -335,19 +335,28 @@ def _join_events(ctx: Context, s: SetRef) -> list[Item]:
     """The events of a Join, as core's JoinSet reads them: for each element its source ever held, the
     events of the set its target gives for that element, while the element is in the source (the
     source's own events only say when)."""
-    out: list[Item] = []
+    return [item for each in _join_elements(ctx, s, True) for item in each]
+
+
+def _join_elements(ctx: Context, s: SetRef, ascending: bool) -> list[list[Item]]:
+    """A Join's events, one list for each element its source ever held, each in its target's own order
+    (an index's: removes before adds at one time), read up or down."""
+    out: list[list[Item]] = []
     for source, joined in _joined(ctx, s):
         # At one time, the source's adds come before the target's events and its removes after them: the
         # write that brings an element in (or takes it out) counts with it.
+        target = _set_stream(ctx, joined, None, ascending)
         steps = [(item[1]["ts"], 0 if _enters(item) else 2, item[0], item) for item in source]
-        steps += [(item[1]["ts"], 1, item[0], item) for item in _history(ctx, joined)]
+        steps += [(item[1]["ts"], 1, item[0], item) for item in target]
         steps.sort(key=lambda step: step[:3])
         inside = False
-        for _, which, _, item in steps:
+        kept: set[bytes] = set()
+        for _, which, key, item in steps:
             if which != 1:
                 inside = which == 0
             elif inside:
-                out.append(item)
+                kept.add(key)
+        out.append([item for item in target if item[0] in kept])
     return out
 
 
@@ -480,13 +489,79 @@ def _combined(ctx: Context, s: SetRef) -> list[Item]:
 
 
 def history(ctx: Context, s: SetRef) -> list[Item]:
-    """The events of a set of events, in core's history order, up to the valid time inside At."""
-    items = _combined(ctx, s)
+    """The events of a set of events, in the order core's EventSet.history reads them, up to the valid
+    time inside At."""
+    return _until(ctx, _stream(ctx, s, None, True))
+
+
+def _until(ctx: Context, items: list[Item]) -> list[Item]:
     until = ctx.state.valid_ts
-    if until is not None:
-        items = [item for item in items if item[1]["ts"] <= until]
-    items.sort(key=lambda item: item[0])
-    return items
+    return items if until is None else [item for item in items if item[1]["ts"] <= until]
+
+
+Parts = tuple[int, int, bytes, bytes]
+
+
+def _stream(ctx: Context, s: SetRef, parts: Parts | None, ascending: bool) -> list[Item]:
+    """The events of a set of events as core's `history` reads them from a cursor on, before Paginate
+    drops those ahead of the cursor (`parts`, or none: from the start, or the end read down).
+
+    An index gives its events in its stored order (by time, then removes before adds, then document and
+    values: IndexValue.ByEventOrdering), read from the cursor's place in that order. A Union merges its
+    sets' streams by their heads in core's history order (UnionSet.history's MergeElems: an event two
+    sets give alike is one), so at one time an index's removes still come before its adds; a Distinct's
+    stream is its set's (DistinctSet.history). Other sets give their events in history order from the
+    cursor on (`_from_time`)."""
+    if s.kind == "events" and isinstance(s["events"], SetRef):
+        return _set_stream(ctx, s["events"], parts, ascending)
+    if s.kind == "distinct":
+        return _stream(ctx, s["distinct"], parts, ascending)
+    if s.kind == "union" and all(historical(operand) for operand in sets.operands(s)):
+        return _merge([_stream(ctx, operand, parts, ascending) for operand in sets.operands(s)], ascending)
+    return _from_time(sorted(_combined(ctx, s), key=lambda item: item[0]), parts, ascending)
+
+
+def _set_stream(ctx: Context, s: SetRef, parts: Parts | None, ascending: bool) -> list[Item]:
+    if s.kind in ("match", "documents"):
+        return _stored_read(_history(ctx, s), parts, ascending)
+    if s.kind == "distinct":
+        return _set_stream(ctx, sets.as_set(s["distinct"], "distinct"), parts, ascending)
+    if s.kind == "union":
+        return _merge([_set_stream(ctx, operand, parts, ascending) for operand in sets.operands(s)], ascending)
+    if s.kind == "join":
+        # Each element's events merged as UnionSet's are (JoinSet.history's MergeElems).
+        return _from_time(_merge(_join_elements(ctx, s, ascending), ascending), parts, ascending, ordered=True)
+    return _from_time(sorted(_history(ctx, s), key=lambda item: item[0]), parts, ascending)
+
+
+def _from_time(items: list[Item], parts: Parts | None, ascending: bool, ordered: bool = False) -> list[Item]:
+    """Events in history order (`items`, oldest first) read up or down from a cursor as core's
+    AbstractAlgebraicSet.history does: from the cursor's event with its action made the least (up) or
+    the greatest (down), every element's events on that side of it in history order (EventsFilter
+    trims them so). A Join's (`ordered`: already in the order read) are those from the cursor's
+    time on."""
+    if parts is None:
+        return items if ascending or ordered else items[::-1]
+    ts, _, doc, values = parts
+    if ordered:
+        return [item for item in items if (item[1]["ts"] >= ts if ascending else item[1]["ts"] <= ts)]
+    if ascending:
+        at = _event_key(ts, RANK["add"], doc, values)
+        return [item for item in items if item[0] >= at]
+    at = _event_key(ts, RANK["remove"], doc, values)
+    return [item for item in reversed(items) if item[0] <= at]
+
+
+def _merge(streams: list[list[Item]], ascending: bool) -> list[Item]:
+    """Streams merged as core's MergeElems does, by their heads in history order (each stream's own
+    order kept), an event given by several kept once."""
+    out: list[Item] = []
+    seen: set[bytes] = set()
+    for item in heapq.merge(*streams, key=lambda item: item[0], reverse=not ascending):
+        if item[0] not in seen:
+            seen.add(item[0])
+            out.append(item)
+    return out
 
 
 def _events(ctx: Context, s: SetRef, lo: bytes | None, hi: bytes | None, reverse: bool) -> t.Iterator[Item]:
@@ -565,38 +640,55 @@ def _stored_rank(rank: int) -> int:
     return 0 if rank == RANK["remove"] else 1
 
 
-def _stored_page(items: list[Item], parts: tuple[int, int, bytes, bytes] | None, ascending: bool) -> list[Item]:
+def _stored_key(item: Item) -> tuple:
+    """An index event's place in its stored order (core's IndexValue.ByEventOrdering): time, removes
+    before adds, document and values."""
+    event = item[1]
+    return event["ts"], _stored_rank(RANK[event["action"]]), item[0][len(encode(event["ts"])) + 1 :]
+
+
+def _set_order(item: Item) -> tuple:
+    """A set event's place in core's SetEvent.ord, by which Paginate drops the events ahead of its
+    cursor: time, document, removes before adds, values."""
+    event = item[1]
+    doc = encode(event["document"])
+    rest = item[0][len(encode(event["ts"])) + 1 :]
+    return event["ts"], doc, _stored_rank(RANK[event["action"]]), rest[len(doc) :]
+
+
+def _stored_read(items: list[Item], parts: Parts | None, ascending: bool) -> list[Item]:
+    """An index's events in its stored order, read from a cursor's place in that order on (up or down)."""
+    items = sorted(items, key=_stored_key)
+    if parts is None:
+        return items if ascending else items[::-1]
+    ts, rank, doc, values = parts
+    at = (ts, _stored_rank(rank), doc + values)
+    if ascending:
+        return [i for i in items if _stored_key(i) >= at]
+    return [i for i in reversed(items) if _stored_key(i) <= at]
+
+
+def _dropped(read: list[Item], parts: Parts | None, ascending: bool) -> list[Item]:
+    """What Paginate keeps of a read from a cursor (PaginateEvents.dropCmp): the read less the events at
+    its head that SetEvent.ord puts on the cursor's other side; only the head, so an event the
+    cursor's side would drop that comes after one it keeps stays."""
+    if parts is None:
+        return read
+    ts, rank, doc, values = parts
+    cursor = (ts, doc, _stored_rank(rank), values)
+    n = 0
+    while n < len(read) and ((_set_order(read[n]) < cursor) if ascending else (_set_order(read[n]) >= cursor)):
+        n += 1
+    return read[n:]
+
+
+def _stored_page(items: list[Item], parts: Parts | None, ascending: bool) -> list[Item]:
     """An index's events from a cursor on, as core pages them: its stored events (by time, then removes
     before adds, then document and values) read from the cursor's place in that order, less those at
     the head of the read that core's event order (time, document, action with removes first, values)
     puts on the cursor's other side. So at one time a cursor naming a document keeps the events of
     later documents whatever their action, and a bare time starts at that time's adds."""
-
-    def stored(item: Item) -> tuple:
-        event = item[1]
-        return event["ts"], _stored_rank(RANK[event["action"]]), item[0][len(encode(event["ts"])) + 1 :]
-
-    def order(item: Item) -> tuple:
-        event = item[1]
-        doc = encode(event["document"])
-        rest = item[0][len(encode(event["ts"])) + 1 :]
-        return event["ts"], doc, _stored_rank(RANK[event["action"]]), rest[len(doc) :]
-
-    items = sorted(items, key=stored)
-    if parts is None:
-        return items if ascending else items[::-1]
-    ts, rank, doc, values = parts
-    at = (ts, _stored_rank(rank), doc + values)
-    cursor = (ts, doc, _stored_rank(rank), values)
-    if ascending:
-        read = [i for i in items if stored(i) >= at]
-        while read and order(read[0]) < cursor:
-            read.pop(0)
-    else:
-        read = [i for i in reversed(items) if stored(i) <= at]
-        while read and order(read[0]) >= cursor:
-            read.pop(0)
-    return read
+    return _dropped(_stored_read(items, parts, ascending), parts, ascending)
 
 
 def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = False) -> Page:
@@ -612,10 +704,10 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     if has_cursor and not isinstance(given, dict):
         # A time comes back as the event core parsed it from: the first event then, with no document.
         given = {"ts": _cursor_ts(given), "action": "add"}
-    items = history(ctx, s)
-    if _stored(s):
-        chosen = _stored_page(items, parts, ascending)[: size + 1]
+    if _stored(s) or not (documents or _of_singleton(s)):
+        chosen = _dropped(_until(ctx, _stream(ctx, s, parts, ascending)), parts, ascending)[: size + 1]
     elif ascending:
+        items = history(ctx, s)
         chosen = [i for i in items if bound is None or i[0] >= bound]
         if parts is not None and _of_singleton(s) and parts[1] < RANK["remove"]:
             # A document stores its delete before a create of the same time: read on from an add (a
@@ -623,7 +715,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
             chosen = [i for i in chosen if not (i[1]["ts"] == parts[0] and i[1]["action"] == "remove")]
         chosen = chosen[: size + 1]
     else:
-        chosen = [i for i in reversed(items) if i[0] < bound][: size + 1]
+        chosen = [i for i in reversed(history(ctx, s)) if i[0] < bound][: size + 1]
     more = len(chosen) > size
     # The cursor onward: the next element's, the given one again for a page of size 0, or none.
     if size == 0:

@@ -329,18 +329,25 @@ def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[dict[int, l
 
 
 def _union(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    # An element comes out as often as the operand holding it most often has it.
+    # An element comes out as often as the operand holding it most often has it, that operand's copies
+    # (the first operand's of those holding as many: core's groupBy map of the run by operand iterates
+    # operands 0 to 4 in order) last read first: UnionSet's MergeElemsIfPresent gathers the run by
+    # prepending each element read to it.
     for by_operand in _grouped(ctx, s, lo, hi, reverse):
-        yield from max(by_operand.values(), key=len)
+        yield from reversed(max(by_operand.values(), key=len))
 
 
 def _intersection(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     # An element in every operand comes out as often as the operand holding it least often has it.
+    # IntersectionSet's own merge takes one element of each set at a time, while all their heads are
+    # equal, and keeps the first set's (the first of its groupBy map by set): the first set's copies,
+    # in the order read.
     n = len(operands(s))
     wide_lo, wide_hi = _whole_run(ctx, s, lo, hi, reverse)
     for by_operand in _grouped(ctx, s, wide_lo, wide_hi, reverse):
         if len(by_operand) == n:
-            yield from (item for item in min(by_operand.values(), key=len) if _in_bounds(item[0], lo, hi))
+            count = min(len(items) for items in by_operand.values())
+            yield from (item for item in by_operand[0][:count] if _in_bounds(item[0], lo, hi))
 
 
 def _whole_run(ctx: Context, s: SetRef, lo, hi, reverse) -> tuple[bytes | None, bytes | None]:
@@ -369,7 +376,8 @@ def _whole_run(ctx: Context, s: SetRef, lo, hi, reverse) -> tuple[bytes | None, 
 def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     for by_operand in _grouped(ctx, s, lo, hi, reverse):
         if by_operand.keys() == {0}:
-            yield from by_operand[0]
+            # Last read first, as AbstractAlgebraicSet's MergeElemsIfPresent gathers the run.
+            yield from reversed(by_operand[0])
 
 
 def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:

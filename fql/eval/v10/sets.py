@@ -785,7 +785,12 @@ def _reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
 
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
-    """The elements in reverse order."""
+    """The elements in reverse order. A `distinct()` set reversed is the distinct of its set reversed
+    (core's DistinctSet.reverse), so its values come sorted again, up: only values that sort alike (1
+    and 1.0) come in the reversed set's order."""
+    spec = getattr(s, "spec", None)
+    if spec is not None and spec[0] == "distinct":
+        return _distinct(ctx, reverse(ctx, spec[2][0]))
     return made(ctx, Derived(s, _reversed, held_walk(s, _reversed)), "reverse", s)
 
 
@@ -800,6 +805,10 @@ def distinct(ctx: Context, s: V10Set) -> V10Set:
     """The elements without repeats, in order: core's DistinctSet reads the whole set, sorts its values and
     drops repeats (`[32, 26].toSet().distinct()` is `[26, 32]`; the Array method keeps the order)."""
     hints.full_set_read(ctx, s, "distinct")
+    return _distinct(ctx, s)
+
+
+def _distinct(ctx: Context, s: V10Set) -> V10Set:
     from .misc import compare
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:

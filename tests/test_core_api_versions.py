@@ -7,14 +7,15 @@ introduced on 3, 4 and UNSTABLE refused before (`invalid expression`, InvalidFor
 (LambdaE: at least 2.12) and its rendering (LambdaL.renderableLiteral), a stored lambda's forms being those
 of its own version when called, Equals of event actions from 5 (BasicFunctions5Spec), a document refused
 in a collection created by the same transaction from 5 (WriteAdaptor.write), a document's `class`
-(BasicFunctions20Spec "version contains 'ref', 'ts', 'class', 'data'").
+(BasicFunctions20Spec "version contains 'ref', 'ts', 'class', 'data'"), shown by ToObject, ToArray and Merge
+under 2.0 (VersionL.fields).
 
 Not matched, as fql resolves a form when it is evaluated where core parses the whole query first: a form
 its version lacks fails only when reached (core refuses the query, or the function's creation, outright).
-Left: API 2.0's `class` field in ToObject, ToArray and Merge of a document, and `classes` as the id of
-Collections() before 2.7 (NativeCollectionID.toName); UNSTABLE's Take over sets, Select through refs,
-IssueAccessJWT, SplitStr and SplitStrRegex; predicates and index bindings evaluate at the request's version where core
-evaluates them at the lambda's (2.1 for bindings), which only API 5's Equals could tell apart.
+Left: `classes` as the id of Collections() before 2.7 (NativeCollectionID.toName); UNSTABLE's Take over
+sets, Select through refs, IssueAccessJWT, SplitStr and SplitStrRegex, and its snake_case forms' argument
+errors, which name the old keys (`lowercase`); predicates and index bindings evaluate at the request's
+version where core evaluates them at the lambda's (2.1 for bindings), which only API 5 could tell apart.
 """
 
 from __future__ import annotations
@@ -299,3 +300,17 @@ def test_a_document_and_its_collection_in_one_transaction_from_5(api):
     assert ok(api, exists_collection("fresh")) is False
     assert ok(api, {"do": made}, "4")["data"] == {"a": 1}
     assert ok(api, {"create": {"collection": "fresh"}, "params": obj(data=obj(a=2))}, "5")["data"] == {"a": 2}
+
+
+def test_a_documents_fields_name_its_class_under_2_0(api):
+    # VersionL.fields(apiVersion): ToObject, ToArray and Merge see `class` after `ref` only under 2.0.
+    ok(api, create_collection("spells"))
+    ok(api, {"create": {"ref": {"collection": "spells"}, "id": "1"}, "params": obj(data=obj(x=1))})
+    doc = {"get": {"ref": {"collection": "spells"}, "id": "1"}}
+    keys = {"map": {"lambda": "f", "expr": {"select": 0, "from": {"var": "f"}}}, "collection": {"to_array": doc}}
+    assert ok(api, keys, "2.0") == ["ref", "class", "ts", "data"]
+    assert ok(api, keys, "2.1") == ["ref", "ts", "data"]
+    merged = {"merge": doc, "with": obj(y=2)}
+    assert list(ok(api, merged, "2.0")) == ["ref", "class", "ts", "data", "y"]
+    assert list(ok(api, merged, "4")) == ["ref", "ts", "data", "y"]
+    assert ok(api, {"select": "class", "from": {"to_object": doc}}, "2.0") == {"@ref": "classes/spells"}

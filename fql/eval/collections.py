@@ -407,9 +407,9 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     if errors:
         errors[0].siblings = errors[1:]
         raise errors[0]
-    out = dict(first)
+    out = dict(_fields(ctx, first))
     for obj in as_list(rest):
-        for key, value in obj.items():
+        for key, value in _fields(ctx, obj).items():
             if fn is not None:
                 value = _apply(ctx, fn, [key, out.get(key), value], body=("lambda",))
             if value is None:
@@ -510,6 +510,15 @@ def _is_document(value: dict) -> bool:
     """Whether an object is a document as Get gives it: its `ref` (a document's) first, then its `ts`."""
     ref = next(iter(value.values()), None)
     return next(iter(value)) == "ref" and isinstance(ref, Ref) and ref.collection is not None and "ts" in value
+
+
+def _fields(ctx: Context, value: dict) -> dict:
+    """An object's fields, as ToObject, ToArray and Merge take them: under API 2.0 a document's have its
+    `class` after its `ref` (core's VersionL.fields)."""
+    if ctx.state.api_version != "2.0" or "class" in value or not _is_document(value):
+        return value
+    ref, *rest = value.items()
+    return dict([ref, ("class", value["ref"].collection), *rest])
 
 
 def _set_operand(s: t.Any) -> t.Any:
@@ -686,7 +695,7 @@ def to_array(ctx: Context, value: t.Any) -> list:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
-        return [[k, v] for k, v in value.items()]
+        return [[k, v] for k, v in _fields(ctx, value).items()]
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
 
 
@@ -700,7 +709,7 @@ def _field(pair: t.Any, *path: str | int) -> tuple[str, t.Any]:
 def to_object(ctx: Context, value: t.Any) -> dict:
     """An array of `[key, value]` pairs as an object; an object is returned as is."""
     if isinstance(value, dict):
-        return value
+        return _fields(ctx, value)
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
     return dict(_field(pair, "to_object", i) for i, pair in enumerate(value))

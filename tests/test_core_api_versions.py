@@ -314,3 +314,19 @@ def test_a_documents_fields_name_its_class_under_2_0(api):
     assert list(ok(api, merged, "2.0")) == ["ref", "class", "ts", "data", "y"]
     assert list(ok(api, merged, "4")) == ["ref", "ts", "data", "y"]
     assert ok(api, {"select": "class", "from": {"to_object": doc}}, "2.0") == {"@ref": "classes/spells"}
+
+
+def test_format_debug_conversions_render_by_version(api):
+    # StringFunctions: `%@` renders as APIVersion.Default (2.1), `%^` as the query's version.
+    index = {"@ref": {"id": "i", "collection": {"@ref": {"id": "indexes"}}}}
+    as_21 = '{"@ref":{"id":"i","class":{"@ref":{"id":"indexes"}}}}'
+    as_4 = '{"@ref":{"id":"i","collection":{"@ref":{"id":"indexes"}}}}'
+    assert ok(api, {"format": "%^", "values": index}, "2.1") == as_21
+    assert ok(api, {"format": "%^", "values": index}, "4") == as_4
+    assert ok(api, {"format": "%@", "values": index}, "4") == as_21
+    # A lambda of 2.12 names its version only where the rendering's version is past 2.12.
+    old = {"@query": {"lambda": "x", "expr": {"var": "x"}}}
+    assert ok(api, {"format": "%@", "values": old}) == '{"@query":{"lambda":"x","expr":{"var":"x"}}}'
+    assert ok(api, {"format": "%^", "values": old}) == '{"@query":{"api_version":"2.12","lambda":"x","expr":{"var":"x"}}}'
+    new = {"query": {"lambda": "x", "expr": {"var": "x"}}}
+    assert ok(api, {"format": "%@", "values": new}) == '{"@query":{"api_version":"4","lambda":"x","expr":{"var":"x"}}}'

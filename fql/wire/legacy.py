@@ -41,16 +41,16 @@ def render(value: t.Any, version: str) -> t.Any:
     """The tagged JSON `value` (v4's `to_json`) as API `version` (2.12 or older) renders it."""
     if version in LEGACY_VERSIONS:
         return _walk(value, version == "2.0")
-    return _lambdas(value)
+    return lambdas(value)
 
 
-def _lambdas(value: t.Any) -> t.Any:
+def lambdas(value: t.Any) -> t.Any:
     """`value` with its lambdas of 2.12 written without their version."""
     if isinstance(value, list):
-        return [_lambdas(v) for v in value]
+        return [lambdas(v) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: _lambdas(v) for k, v in value.items()}
+    out = {k: lambdas(v) for k, v in value.items()}
     if len(out) == 1 and isinstance(out.get("@query"), dict):
         return {"@query": _unnamed(out["@query"])}
     if len(out) == 1 and isinstance(out.get("@set"), dict):

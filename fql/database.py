@@ -106,6 +106,7 @@ class Database:
         typecheck: bool | None = True,
         max_retries: int | None = None,
         performance_hints: bool = False,
+        api_version: str | None = None,
     ) -> tuple[t.Any, QueryState]:
         """`run`, also returning the query's state: its `ts`, and `created` (the v4 server answers 201).
 
@@ -119,6 +120,8 @@ class Database:
         (the X-Max-Contention-Retries header). `performance_hints` collects v10's performance hints
         (X-Performance-Hints) in `state.hints`. `env` may be a function of a context in the query's own
         transaction that makes the variables (the v10 server decodes arguments naming documents so).
+        `api_version` is the v4 API version the query is written for and evaluated at
+        (X-FaunaDB-API-Version; fql/eval/versions.py), API 4 when None.
 
         A query whose snapshot went stale before its first write (another process wrote meanwhile) runs
         again from scratch, holding the write lock from its start, up to MAX_RETRIES times within its
@@ -131,6 +134,8 @@ class Database:
         fields = {"deadline": deadline, "started": started or 0.0, "typecheck": typecheck}
         if performance_hints:
             fields["performance_hints"] = True
+        if api_version is not None:
+            fields["api_version"] = fields["form_version"] = api_version
         attempt = 0
         while True:
             args = (attempt > 0, read_only, node, secret, syntax, env, fields, meter)

@@ -7,7 +7,7 @@ import typing as t
 from .. import ast, collation
 from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
 from ..values import ABSENT, UUID, Action, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
-from . import effects
+from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
 from .refs import resolved
@@ -407,9 +407,9 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     if errors:
         errors[0].siblings = errors[1:]
         raise errors[0]
-    out = dict(first)
+    out = dict(_fields(ctx, first))
     for obj in as_list(rest):
-        for key, value in obj.items():
+        for key, value in _fields(ctx, obj).items():
             if fn is not None:
                 value = _apply(ctx, fn, [key, out.get(key), value], body=("lambda",))
             if value is None:
@@ -489,7 +489,13 @@ def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
         found = value.selected(key)
         return _MISSING if found is ABSENT else _value_at(found, rest, all_)
     if isinstance(value, dict):
-        return _value_at(value[key], rest, all_) if isinstance(key, str) and key in value else _MISSING
+        if isinstance(key, str) and key in value:
+            return _value_at(value[key], rest, all_)
+        if key == "class" and _is_document(value):
+            # Core reads a document's `class` as its collection, at every API version (ReadAdaptor's
+            # valueAtPath of a VersionL), though only API 2.0 shows the field.
+            return _value_at(value["ref"].collection, rest, all_)
+        return _MISSING
     if isinstance(value, Page):
         found = _page_at(value, key)
         return _MISSING if found is _MISSING else _value_at(found, rest, all_)
@@ -498,6 +504,21 @@ def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
     if isinstance(value, SetRef) and key == "@set":
         return _set_at(value, rest, all_)
     return _MISSING
+
+
+def _is_document(value: dict) -> bool:
+    """Whether an object is a document as Get gives it: its `ref` (a document's) first, then its `ts`."""
+    ref = next(iter(value.values()), None)
+    return next(iter(value)) == "ref" and isinstance(ref, Ref) and ref.collection is not None and "ts" in value
+
+
+def _fields(ctx: Context, value: dict) -> dict:
+    """An object's fields, as ToObject, ToArray and Merge take them: under API 2.0 a document's have its
+    `class` after its `ref` (core's VersionL.fields)."""
+    if ctx.state.api_version != "2.0" or "class" in value or not _is_document(value):
+        return value
+    ref, *rest = value.items()
+    return dict([ref, ("class", value["ref"].collection), *rest])
 
 
 def _set_operand(s: t.Any) -> t.Any:
@@ -536,10 +557,13 @@ def select(
 ) -> t.Any:
     """The value at `path` (keys and indexes) in an object, array, page or ref; `default` if it is missing.
 
-    Without a default a missing path is an error. The default is evaluated only when needed. The wire
-    form's `all: true` makes it SelectAll (`{select, from, all}`; `Select(p, x, d, {all: true})` here).
+    Without a default a missing path is an error. The default is evaluated only when needed (from API 3;
+    before, always). The wire form's `all: true` makes it SelectAll (`{select, from, all}`;
+    `Select(p, x, d, {all: true})` here).
     """
     raw = ctx.eval(path_node, "select")
+    if versions.before(ctx, "3"):
+        return _select_function(ctx, "select", raw, ctx.eval(source, "from"), options.get("all"), default)
     container = resolved(ctx, ctx.eval(source, "from"), "from")
     path = _path(raw, "select")
     if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
@@ -550,6 +574,27 @@ def select(
     if default is None:
         raise _not_found(path)
     return ctx.eval(default, "default")
+
+
+def _select_function(
+    ctx: Context, key: str, raw: t.Any, container: t.Any, all_: ast.Node | bool | None, default: ast.Node | None
+) -> t.Any:
+    """Select in code before API 3 (core's SelectFunction and SelectAllFunction, where from API 3 it is
+    the special form SelectE): a native call, whose arguments are all evaluated and checked in key order
+    before the path is looked up, the default too."""
+    ctx.state.compute += 1
+    path = _path(raw, key)
+    every = all_ is True or (isinstance(all_, ast.Node) and BOOLEAN(ctx.eval(all_, "all"), "all"))
+    fallback = _MISSING if default is None else ctx.eval(default, "default")
+    container = resolved(ctx, container, "from")
+    if every:
+        return _select_all(container, path)
+    found = _value_at(container, path)
+    if found is not _MISSING:
+        return found
+    if fallback is _MISSING:
+        raise _not_found(path)
+    return fallback
 
 
 def _select_all(value: t.Any, path: list) -> list:
@@ -563,9 +608,12 @@ def _select_all(value: t.Any, path: list) -> list:
 def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
     """Every value at `path`, string steps mapping over arrays: `SelectAll("a", [{a: 1}, {a: 2}])` is [1, 2].
 
-    Never fails for a missing path (the result is empty), so `default` is never used.
+    Never fails for a missing path (the result is empty), so `default` is never used (before API 3 it is
+    evaluated all the same).
     """
     raw = ctx.eval(path_node, "select_all")
+    if versions.before(ctx, "3"):
+        return _select_function(ctx, "select_all", raw, ctx.eval(source, "from"), True, default)
     container = resolved(ctx, ctx.eval(source, "from"), "from")
     return _select_all(container, _path(raw, "select_all"))
 
@@ -574,6 +622,8 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
 def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast.Node | None = None) -> list:
     """SelectAll under its newer name: every value at `path`, as an index binding would see them."""
     raw = ctx.eval(path_node, "select_as_index")
+    if versions.before(ctx, "3"):
+        return _select_function(ctx, "select_as_index", raw, ctx.eval(source, "from"), True, default)
     container = resolved(ctx, ctx.eval(source, "from"), "from")
     return _select_all(container, _path(raw, "select_as_index"))
 
@@ -645,7 +695,7 @@ def to_array(ctx: Context, value: t.Any) -> list:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
-        return [[k, v] for k, v in value.items()]
+        return [[k, v] for k, v in _fields(ctx, value).items()]
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
 
 
@@ -659,7 +709,7 @@ def _field(pair: t.Any, *path: str | int) -> tuple[str, t.Any]:
 def to_object(ctx: Context, value: t.Any) -> dict:
     """An array of `[key, value]` pairs as an object; an object is returned as is."""
     if isinstance(value, dict):
-        return value
+        return _fields(ctx, value)
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
     return dict(_field(pair, "to_object", i) for i, pair in enumerate(value))

@@ -17,7 +17,7 @@ from ..errors import (
     TransactionAborted,
 )
 from ..values import Lambda, Ref, native, type_name
-from . import registry
+from . import registry, versions
 from .casts import BOOLEAN, STRING
 from .evaluator import MAX_DEPTH, Context
 from .registry import builtin
@@ -69,7 +69,8 @@ def _params(value: t.Any) -> t.Any:
 def lambda_(ctx: Context, params: ast.Node, body: ast.Node) -> Lambda:
     """A function of `params` (a name, or a list of names to destructure an array)."""
     names = _params(ctx.eval(params, "lambda"))
-    return Lambda(names, body, ctx.env)
+    # Its version is the code's, at least 2.12 (core's LambdaE), and its body keeps that code's forms.
+    return Lambda(names, body, ctx.env, versions.lambda_version(ctx.state.form_version))
 
 
 @builtin("If", keys=("if", "then", "else"), lazy=True)
@@ -247,7 +248,7 @@ def _free_in(node: ast.Node, bound: frozenset, path: tuple) -> _Found:
         from .evaluator import _resolve_form
 
         try:
-            name, args, _ = _resolve_form(node)
+            name, args, *_ = _resolve_form(node)
         except FQLError:
             return None  # not a form: evaluation says so
         return _free_in_call(name, args, bound, path, wire_order=True)

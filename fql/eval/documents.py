@@ -31,7 +31,7 @@ from ..values import (
     parse_long,
     type_name,
 )
-from . import access, indexes, staged
+from . import access, indexes, staged, versions
 from .casts import DATABASE_SCOPE, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
@@ -668,6 +668,14 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     return render(ctx, version)
 
 
+def _made_now(ctx: Context, key: DocKey) -> bool:
+    """Whether the collection of the document `key` was created by this transaction."""
+    state = ctx.state
+    with unbilled(ctx):
+        older = [v for v in state.txn.history(DocKey(key.scope, "#collections", key.coll)) if v.ts < state.ts]
+    return not older or older[-1].data is None
+
+
 def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: bool) -> Version:
     """`write` for Create, Update and Replace, with the failures each syntax words its own way.
 
@@ -676,6 +684,9 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
     aborted with its message (FQL2CheckConstraintsSpec, V4 edition). A v4 write without a `ttl` gets its
     collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
+    if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
+        # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
+        raise InvalidArgument("Cannot create a collection and a document in it in the same transaction.")
     if v4 and data.get("ttl") is None:
         from .v10.fields import collection_ttl
 

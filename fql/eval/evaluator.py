@@ -15,7 +15,7 @@ from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow
 from ..storage.base import Transaction
 from ..storage.meter import Meter
 from ..values import Lambda, Timestamp, type_name
-from . import effects, registry
+from . import effects, registry, versions
 
 #: Fauna's limit on nested calls (user functions, lambdas).
 MAX_DEPTH = 200
@@ -74,6 +74,11 @@ class QueryState:
     started: float = 0.0
     #: The query is v10 (FQL 10), not v4.
     v10: bool = False
+    #: The v4 API version the query is evaluated at (X-FaunaDB-API-Version; core's EvalContext.apiVers),
+    #: and the version of the code running, whose forms it has: the query's, or inside a lambda the
+    #: lambda's own (fql/eval/versions.py).
+    api_version: str = versions.CURRENT
+    form_version: str = versions.CURRENT
     #: Static checks were asked for (v10's default, `X-Typecheck`): an unbound name is `invalid_query`, as
     #: core's typechecker finds it before running; off, it is the runtime error `unbound_variable`.
     typecheck: bool = True
@@ -198,10 +203,15 @@ class Context:
             raise err.at(*path)
         state.depth += 1
         state.compute += 1
+        # The body has the forms of the lambda's version (core parses a stored lambda with its own).
+        outer = state.form_version
+        if fn.api_version != "10":
+            state.form_version = fn.api_version
         try:
             return Context(state, {**fn.env, **bindings}).eval(fn.body, *path, "expr")
         finally:
             state.depth -= 1
+            state.form_version = outer
 
 
 #: What `billed` and `unbilled` give where the query is not metered (reusable).
@@ -327,12 +337,15 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
 FREE = frozenset(("Let", "Var", "Lambda", "If", "Do", "And", "Or", "At", "Select", "SelectAll", "SelectAsIndex", "Call"))
 
 
-def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False) -> t.Any:
-    """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's)."""
+def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False, form: bool = False) -> t.Any:
+    """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's); a
+    `form` (call_form) is one the code's version has."""
     if ctx.state.deadline is not None:
         ctx.state.check_deadline()
     fn = registry.lookup(name)
-    if fn is None:
+    if fn is None or (
+        not form and ctx.state.form_version != versions.CURRENT and not versions.has_builtin(fn, ctx.state.form_version)
+    ):
         raise _unknown(registry.snake(name.split(".")[-1]), [registry.snake(name.split(".")[-1])])
     if fn.name not in FREE:
         ctx.state.compute += 1
@@ -466,18 +479,24 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
     hit = _FORMS.get(id(node))
     if hit is None or hit[0] is not node:
         hit = _keep(_FORMS, node, *_resolve_form(node))
-    _, name, args, fast = hit
+    _, name, args, fast, key, current = hit
+    version = ctx.state.form_version
+    if not (current if version == versions.CURRENT else versions.has_form(key, version)):
+        # A form the code's version does not have (Parser.scala's version predicates).
+        raise _unknown(key, [k for k, _ in node.pairs])
     if fast:
-        return call(name, args, ctx)
-    return call(name, args, ctx, wire_order=True)
+        return call(name, args, ctx, form=True)
+    return call(name, args, ctx, wire_order=True, form=True)
 
 
-#: Wire forms by node: (node, built-in name, arguments in key order, whether the fast path takes them).
-_FORMS: dict[int, tuple[ast.Form, str, tuple, bool]] = {}
+#: Wire forms by node: (node, built-in name, arguments in key order, whether the fast path takes them,
+#: the key naming the form, whether the current version has it).
+_FORMS: dict[int, tuple[ast.Form, str, tuple, bool, str, bool]] = {}
 
 
-def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool]:
-    """The built-in a form calls and its arguments in key order; `invalid expression` when none fits."""
+def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool, str, bool]:
+    """The built-in a form calls, its arguments in key order, and the key naming the form;
+    `invalid expression` when none fits."""
     given = dict(node.pairs)
     first = node.pairs[0][0] if node.pairs else ""
     # JSON objects need not list the form's own key first: {"from": x, "select": p}.
@@ -500,5 +519,6 @@ def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool]:
                 args.pop()
         # A simple built-in's wire order is its shell order: with no hole, the fast path takes the arguments.
         fast = fn.simple and not extra and None not in args and fn.required <= len(args)
-        return fn.name, tuple(args), fast
+        key = fn.keys[0] if fn.keys else first
+        return fn.name, tuple(args), fast, key, versions.has_form(key, versions.CURRENT)
     raise _unknown(first, given)

@@ -10,7 +10,8 @@ from .. import ast
 from ..collation import encode
 from ..errors import InvalidArgument, InvalidExpression
 from ..values import Action
-from .casts import BOOLEAN
+from . import versions
+from .casts import BOOLEAN, each
 from .evaluator import Context
 from .refs import resolved
 from .registry import builtin
@@ -35,18 +36,18 @@ def same(a: t.Any, b: t.Any) -> bool:
     return a == b
 
 
-def _equal(a: t.Any, b: t.Any) -> bool:
+def _equal(a: t.Any, b: t.Any, sound: bool = False) -> bool:
     # At the top level core compares numbers as Java doubles (Double.compare), so Equals(1, 1.0) is
     # true, NaN equals NaN and 0.0 differs from -0.0; inside arrays and objects the types must match.
     numbers = (int, float)
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
         x, y = float(a), float(b)
         return (x != x and y != y) or (x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
-    # An event's action equals "create" when it is an update too (core before API 5; fql speaks API 4).
-    if isinstance(a, Action):
-        return a.loosely_equals(b)
-    if isinstance(b, Action):
-        return b.loosely_equals(a)
+    # An event's action equals "create" when it is an update too, before API 5; from API 5 only its own
+    # name (core's EqualsFunction: ActionL's `soundEquals`).
+    if isinstance(a, Action) or isinstance(b, Action):
+        action, other = (a, b) if isinstance(a, Action) else (b, a)
+        return str(action) == other if sound and isinstance(other, str) else action.loosely_equals(other)
     return same(a, b)
 
 
@@ -54,7 +55,8 @@ def _equal(a: t.Any, b: t.Any) -> bool:
 def equals(ctx: Context, values: t.Any = ()) -> bool:
     """True if all the values are equal: `Equals(1, 1)`; one value is equal to itself."""
     first, *rest = _at_least_one(values, "equals")
-    return all(_equal(first, other) for other in rest)
+    sound = versions.at_least(ctx.state.api_version, "5")
+    return all(_equal(first, other, sound) for other in rest)
 
 
 def _numeric(value: t.Any) -> t.Any:
@@ -116,15 +118,35 @@ def _short_circuit(ctx: Context, exprs: tuple, key: str, stop: bool) -> bool:
     return not stop
 
 
+def _every(ctx: Context, exprs: tuple, key: str, stop: bool) -> bool:
+    """And/Or in code before API 3 (core's AndFunction, OrFunction): a native call, whose arguments are
+    all evaluated (a write among them is made whatever comes before it), then each checked as a boolean."""
+    ctx.state.compute += 1
+    if len(exprs) == 1 and exprs[0][1] == (key,):
+        # One argument, not written as an array: its value is the list of booleans (or the one boolean).
+        values = ctx.eval(exprs[0][0], key)
+    else:
+        values = [ctx.eval(node, *path) for node, path in exprs]
+    if values == []:
+        raise InvalidArgument("Non-empty array expected.").at(key)
+    return stop if stop in each(BOOLEAN, values, key) else not stop
+
+
 @builtin("And", keys=("and",), varargs=True, lazy=True, aliases=("AndExpr",))
 def and_(ctx: Context, exprs: tuple[tuple[ast.Node, tuple], ...] = ()) -> bool:
-    """True if every expression is true; stops at the first false one."""
+    """True if every expression is true; stops at the first false one (from API 3; before, all are
+    evaluated)."""
+    if versions.before(ctx, "3"):
+        return _every(ctx, exprs, "and", False)
     return _short_circuit(ctx, exprs, "and", False)
 
 
 @builtin("Or", keys=("or",), varargs=True, lazy=True, aliases=("OrExpr",))
 def or_(ctx: Context, exprs: tuple[tuple[ast.Node, tuple], ...] = ()) -> bool:
-    """True if any expression is true; stops at the first true one."""
+    """True if any expression is true; stops at the first true one (from API 3; before, all are
+    evaluated)."""
+    if versions.before(ctx, "3"):
+        return _every(ctx, exprs, "or", True)
     return _short_circuit(ctx, exprs, "or", True)
 
 

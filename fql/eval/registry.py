@@ -188,6 +188,16 @@ def load() -> None:
 
     catalog.register_missing()
     catalog.register_missing_v10()
+    _add_unstable_names()
+
+
+def _add_unstable_names() -> None:
+    """The forms API UNSTABLE spells in snake_case (`lower_case` for `lowercase`): the same built-ins,
+    which only code of that version has (versions.has_form)."""
+    from .versions import UNSTABLE_NAMES
+
+    for new, old in UNSTABLE_NAMES.items():
+        V4_FORMS[new] = [evolve(fn, keys=(new, *fn.keys[1:])) for fn in V4_FORMS.get(old, ())]
 
 
 # -- FQL v10 bindings ----------------------------------------------------------------------------------

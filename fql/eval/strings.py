@@ -704,7 +704,7 @@ def _count(digits: str) -> int:
     return int(digits) if len(digits) < 10 else 1 << 31
 
 
-def _format(fmt: str, values: list) -> str:
+def _format(fmt: str, values: list, version: str) -> str:
     out: list[str] = []
     sequential = 0
     for part in _parse_format(fmt):
@@ -720,7 +720,7 @@ def _format(fmt: str, values: list) -> str:
             if index >= len(values):
                 raise InvalidArgument("index must be >= 1 and <= arguments size").at("format")
         try:
-            out.append(_print(part, values[index]))
+            out.append(_print(part, values[index], version))
         except InvalidArgument as err:
             raise err.at("values", index)
         except _IllegalFormat:
@@ -728,7 +728,7 @@ def _format(fmt: str, values: list) -> str:
     return "".join(out)
 
 
-def _print(spec: _Spec, value: t.Any) -> str:
+def _print(spec: _Spec, value: t.Any, version: str) -> str:
     if spec.datetime:
         return _print_datetime(spec, value)
     kind = spec.conversion.lower()
@@ -748,7 +748,8 @@ def _print(spec: _Spec, value: t.Any) -> str:
         return _print_general(spec, text)
     if kind == "b":
         return _print_general(spec, "false" if value is None or value is False else "true")
-    return _debug_json(value, legacy=spec.conversion == "@")
+    # `%@` renders as core's default API (2.1), `%^` as the query's (core's DebugFormat, FixedDebugFormat).
+    return _debug_json(value, "2.1" if spec.conversion == "@" else version)
 
 
 def _print_general(spec: _Spec, text: str) -> str:
@@ -924,12 +925,16 @@ def _legacy_refs(value: t.Any) -> t.Any:
     return {k: _legacy_refs(v) for k, v in value.items()}
 
 
-def _debug_json(value: t.Any, legacy: bool) -> str:
-    """`%@` renders a value's wire JSON as core's default API (2.1) does, `%^` as v4 does."""
+def _debug_json(value: t.Any, version: str) -> str:
+    """A value's wire JSON as API `version` renders it: its refs' words before 2.7, its lambdas' version
+    only where past 2.12 (fql/wire/legacy.py)."""
+    from ..wire import legacy
     from ..wire.v4 import to_json
 
     rendered = to_json(value)
-    return _json_text(_legacy_refs(rendered) if legacy else rendered)
+    if legacy.is_legacy(version):
+        rendered = _legacy_refs(rendered)
+    return _json_text(legacy.lambdas(rendered) if legacy.renders(version) else rendered)
 
 
 @builtin("Format", keys=("format", "values"), varargs=True, types=(STRING,))
@@ -937,4 +942,4 @@ def format_(ctx: Context, fmt: str, values: t.Any = ()) -> str:
     """Java's String.format: `Format("%s has %d items (%.2f%%)", "cart", 3, 12.5)`; `%s` takes any scalar,
     `%d` integers, `%f` doubles, `%tY-%tm-%td` times and dates, `%@`/`%^` any value as wire JSON."""
     items = list(values) if isinstance(values, tuple) else values if isinstance(values, list) else [values]
-    return _format(fmt, items)
+    return _format(fmt, items, ctx.state.api_version)

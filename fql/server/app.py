@@ -306,6 +306,7 @@ class App:
                 meter=True,
                 read_only=read_only,
                 started=started,
+                api_version=info.api_version if info else None,
             )
         except Unauthorized:
             raise unauthorized() from None
@@ -314,7 +315,7 @@ class App:
         except FQLError as err:
             return _query_error(err, info)
         headers.log_business_metrics(state)
-        if info is not None and legacy.is_legacy(info.api_version):
+        if info is not None and legacy.renders(info.api_version):
             encoded = json_bytes(legacy.render(to_json({"resource": result}), info.api_version))
         else:
             encoded = dumps({"resource": result}).encode("utf-8", "replace")

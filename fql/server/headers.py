@@ -68,8 +68,9 @@ class V4Headers:
     last_seen_txn: int | None = None
     #: X-Max-Retries-On-Contention: how many times a query whose snapshot went stale may run again.
     max_retries: int | None = None
-    #: X-FaunaDB-API-Version, stripped; None when absent. Answers to 2.0 and 2.1 are worded as core
-    #: renders those versions (fql/wire/legacy.py).
+    #: X-FaunaDB-API-Version, stripped; None when absent (evaluated as API 4). The query is evaluated at
+    #: it (fql/eval/versions.py), and answers to 2.12 and older are rendered as core renders them
+    #: (fql/wire/legacy.py).
     api_version: str | None = None
 
 

@@ -1,8 +1,9 @@
-"""How core renders a v4 answer to a request of API version 2.0 or 2.1 (`X-FaunaDB-API-Version`).
+"""How core renders a v4 answer to a request of API version 2.12 or older (`X-FaunaDB-API-Version`).
 
-fql evaluates every v4 request alike; only the answer's words change below API 2.7, as core's
-Renderable writes them (its `getCollection`/`getDocument`, `NativeCollectionID.toName`, the index
-transformation `ColClassIdxSrcTrans`, RenderError's `colname`/`docname`):
+A lambda names its `api_version` only where it or the request is of a version after 2.12 (core's
+`LambdaL.renderableLiteral`). Below API 2.7 the answer's words change too, as core's Renderable writes
+them (its `getCollection`/`getDocument`, `NativeCollectionID.toName`, the index transformation
+`ColClassIdxSrcTrans`, RenderError's `colname`/`docname`):
 
 - a ref names its collection under `class`, and the native collection of collections is `classes`;
   API 2.0 writes a ref as its legacy string instead (`classes/spells/123`), and a document as a
@@ -21,15 +22,52 @@ import typing as t
 
 #: The API versions rendered with the pre-2.7 words.
 LEGACY_VERSIONS = frozenset(("2.0", "2.1"))
+#: The API versions whose answers differ from API 4's: their lambdas of 2.12 name no version.
+RENDERED_VERSIONS = frozenset(("2.0", "2.1", "2.7", "2.12"))
+#: The lambda versions such a request renders without `api_version` (core's LambdaDefaultVersion or older).
+_UNNAMED_LAMBDAS = frozenset(("2.0", "2.1", "2.7", "2.12"))
 
 
 def is_legacy(version: str | None) -> bool:
     return version in LEGACY_VERSIONS
 
 
+def renders(version: str | None) -> bool:
+    """Whether an answer to a request of `version` is rendered here (else as API 4)."""
+    return version in RENDERED_VERSIONS
+
+
 def render(value: t.Any, version: str) -> t.Any:
-    """The tagged JSON `value` (v4's `to_json`) as API `version` (2.0 or 2.1) renders it."""
-    return _walk(value, version == "2.0")
+    """The tagged JSON `value` (v4's `to_json`) as API `version` (2.12 or older) renders it."""
+    if version in LEGACY_VERSIONS:
+        return _walk(value, version == "2.0")
+    return lambdas(value)
+
+
+def lambdas(value: t.Any) -> t.Any:
+    """`value` with its lambdas of 2.12 written without their version."""
+    if isinstance(value, list):
+        return [lambdas(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: lambdas(v) for k, v in value.items()}
+    if len(out) == 1 and isinstance(out.get("@query"), dict):
+        return {"@query": _unnamed(out["@query"])}
+    if len(out) == 1 and isinstance(out.get("@set"), dict):
+        return {"@set": _set_lambdas(out["@set"])}
+    return out
+
+
+def _unnamed(body: dict) -> dict:
+    """A lambda's body without `api_version` when that is 2.12 or older."""
+    if body.get("api_version") in _UNNAMED_LAMBDAS:
+        return {k: v for k, v in body.items() if k != "api_version"}
+    return body
+
+
+def _set_lambdas(body: dict) -> dict:
+    # A Filter's or Join's lambda is written in the set without its `@query` tag.
+    return {k: _unnamed(v) if k in ("with", "filter") and isinstance(v, dict) and "expr" in v else v for k, v in body.items()}
 
 
 def _walk(value: t.Any, strings: bool) -> t.Any:
@@ -43,6 +81,10 @@ def _walk(value: t.Any, strings: bool) -> t.Any:
             return _ref(body, strings)
         if key == "@obj" and isinstance(body, dict):
             return {"@obj": {k: _walk(v, strings) for k, v in body.items()}}
+        if key == "@query" and isinstance(body, dict):
+            return {key: _unnamed(_walk(body, strings))}
+        if key == "@set" and isinstance(body, dict):
+            return {key: _set_lambdas(_walk(body, strings))}
         if key in ("@set", "@query"):
             return {key: _walk(body, strings)}
     out = {k: _walk(v, strings) for k, v in value.items()}

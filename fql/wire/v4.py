@@ -10,7 +10,7 @@ from json.encoder import c_make_encoder, encode_basestring
 
 from .. import ast
 from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef
-from ..eval import registry
+from ..eval import registry, versions
 from ..render import string, to_fql
 from ..values import SCHEMA_CONSTRUCTORS, UUID, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
 
@@ -37,9 +37,9 @@ _TAG_TYPES = {
     "@uuid": "UUID",
 }
 
-#: API versions a lambda may name; a lambda without `api_version` is from 2.12 (reference §2.7).
-API_VERSIONS = ("2.0", "2.1", "2.7", "2.12", "3", "4", "UNSTABLE")
-LAMBDA_DEFAULT_VERSION = "2.12"
+#: API versions a request or a lambda may name; a lambda without `api_version` is from 2.12 (reference §2.7).
+API_VERSIONS = versions.ORDER
+LAMBDA_DEFAULT_VERSION = versions.LAMBDA_DEFAULT
 
 #: Legacy string refs: the native collection each leading path segment names (`classes` is `collections`).
 _LEGACY_NATIVES = {

@@ -58,6 +58,8 @@ def test_render_bytes_use_standard_encoding(port, version):
 
 
 def test_render_unresolved_access_provider_ref(port):
-    """`render unresolved AccessProvider ref`: a provider that does not exist renders as its ref under API 3."""
-    shown = answer(port, {"access_provider": "name"}, "3")
+    """`render unresolved AccessProvider ref`: a provider that does not exist renders as its ref under API 3.
+    The ref is written as an escape: API 3 has no `access_provider` form (introduced on 4)."""
+    ref = {"@ref": {"id": "name", "collection": {"@ref": {"id": "access_providers"}}}}
+    shown = answer(port, ref, "3")
     assert shown == '{"resource":{"@ref":{"id":"name","collection":{"@ref":{"id":"access_providers"}}}}}'

@@ -1,0 +1,332 @@
+"""The v4 request's `X-FaunaDB-API-Version` reaches evaluation: each version's forms, as core's
+Parser.scala registers them (`introducedOn`/`removedOn`, ext/atoms APIVersion.scala), through `POST /`.
+
+Matched: And/Or before 3 (BooleanFunctionsSpec: not short-circuited), Select's default before 3
+(BasicFunctions27Spec "default value is not lazy", BasicFunctions3Spec "default value is lazy"), forms
+introduced on 3, 4 and UNSTABLE refused before (`invalid expression`, InvalidFormExpr), a lambda's version
+(LambdaE: at least 2.12) and its rendering (LambdaL.renderableLiteral), a stored lambda's forms being those
+of its own version when called, Equals of event actions from 5 (BasicFunctions5Spec), a document refused
+in a collection created by the same transaction from 5 (WriteAdaptor.write), a document's `class`
+(BasicFunctions20Spec "version contains 'ref', 'ts', 'class', 'data'"), shown by ToObject, ToArray and Merge
+under 2.0 (VersionL.fields).
+
+Not matched, as fql resolves a form when it is evaluated where core parses the whole query first: a form
+its version lacks fails only when reached (core refuses the query, or the function's creation, outright).
+Left: `classes` as the id of Collections() before 2.7 (NativeCollectionID.toName); UNSTABLE's Take over
+sets, Select through refs, IssueAccessJWT, SplitStr and SplitStrRegex, and its snake_case forms' argument
+errors, which name the old keys (`lowercase`); predicates and index bindings evaluate at the request's
+version where core evaluates them at the lambda's (2.1 for bindings), which only API 5 could tell apart.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+
+
+@pytest.fixture
+def api():
+    """`api(expr, version)`: the status and JSON body of `POST /` with `X-FaunaDB-API-Version: version`
+    (None: no header), as the root."""
+    with ServerThread(fql.connect()) as running:
+        url = f"http://127.0.0.1:{running.port}/"
+
+        def post(expr: object, version: str | None = "4") -> tuple[int, dict]:
+            headers = {"Authorization": "Bearer secret"}
+            if version is not None:
+                headers["X-FaunaDB-API-Version"] = version
+            answer = httpx.post(url, content=json.dumps(expr), headers=headers, timeout=10)
+            return answer.status_code, answer.json()
+
+        yield post
+
+
+def ok(api, expr, version="4"):
+    status, body = api(expr, version)
+    assert status in (200, 201), body
+    return body["resource"]
+
+
+def error(api, expr, version="4"):
+    status, body = api(expr, version)
+    assert status >= 400, body
+    return body["errors"][0]
+
+
+def obj(**fields):
+    return {"object": fields}
+
+
+def unknown(*keys):
+    return {
+        "position": [],
+        "code": "invalid expression",
+        "description": f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.",
+    }
+
+
+def create_collection(name):
+    return {"create_collection": obj(name=name)}
+
+
+def exists_collection(name):
+    return {"exists": {"collection": name}}
+
+
+# -- the header ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2.0", "2.1", "2.7", "2.12", "3", "4", "5", "UNSTABLE"])
+def test_every_core_version_is_taken(api, version):
+    # Core's APIVersion.unapply knows these eight, 5 among them.
+    assert ok(api, {"add": [1, 2]}, version) == 3
+
+
+def test_an_unknown_version_is_refused(api):
+    status, body = api({"add": [1, 2]}, "6")
+    assert status == 400
+    assert body["errors"][0]["description"] == "Invalid header 'x-faunadb-api-version': Unsupported or invalid API version '6'."
+
+
+# -- And and Or --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2.0", "2.1", "2.7", "2.12"])
+def test_and_or_before_3_evaluate_every_argument(api, version):
+    # BooleanFunctionsSpec (2.7) "is not short-circuited": the write after the deciding value is made.
+    assert ok(api, {"and": [False, {"do": [create_collection("a"), True]}]}, version) is False
+    assert ok(api, exists_collection("a")) is True
+    assert ok(api, {"or": [True, {"do": [create_collection("o"), False]}]}, version) is True
+    assert ok(api, exists_collection("o")) is True
+
+
+@pytest.mark.parametrize("version", ["3", "4", "5", None])
+def test_and_or_from_3_short_circuit(api, version):
+    # BooleanFunctionsV3Spec "is short-circuited"; a request without the header is API 4 here.
+    assert ok(api, {"and": [False, {"do": [create_collection("a"), True]}]}, version) is False
+    assert ok(api, {"or": [True, {"do": [create_collection("o"), False]}]}, version) is True
+    assert ok(api, exists_collection("a")) is False
+    assert ok(api, exists_collection("o")) is False
+    assert ok(api, {"and": True}, version) is True
+
+
+def test_and_before_3_checks_every_value(api):
+    # AndFunction's Casts.OneOrMore(Casts.Boolean): each element at [and, i]; an empty array is refused.
+    assert error(api, {"and": [True, 1]}, "2.1") == {
+        "position": ["and", 1],
+        "code": "invalid argument",
+        "description": "Boolean expected, Integer provided.",
+    }
+    assert error(api, {"or": []}, "2.1") == {
+        "position": ["or"],
+        "code": "invalid argument",
+        "description": "Non-empty array expected.",
+    }
+    # One argument, not an array: its value is the list of booleans.
+    assert ok(api, {"let": {"xs": [True, False]}, "in": {"and": {"var": "xs"}}}, "2.1") is False
+    assert ok(api, {"or": False}, "2.1") is False
+
+
+def test_abort_after_a_false_is_reached_before_3(api):
+    assert error(api, {"and": [False, {"abort": "m"}]}, "2.12") == {
+        "position": ["and", 1],
+        "code": "transaction aborted",
+        "description": "m",
+    }
+    assert ok(api, {"and": [False, {"abort": "m"}]}, "3") is False
+
+
+# -- Select --------------------------------------------------------------------------------------------
+
+
+def test_select_default_is_eager_before_3(api):
+    # BasicFunctions27Spec "default value is not lazy".
+    found = {"select": "x", "from": obj(x=True), "default": {"abort": "msg"}}
+    expected = {"position": ["default"], "code": "transaction aborted", "description": "msg"}
+    assert error(api, found, "2.7") == expected
+    assert error(api, found, "2.1") == expected
+    # BasicFunctions3Spec "default value is lazy".
+    assert ok(api, found, "3") is True
+    assert ok(api, found, "4") is True
+    missing = {"select": "y", "from": obj(x=True), "default": {"abort": "msg"}}
+    assert error(api, missing, "3") == expected
+
+
+def test_select_default_before_3_is_used_when_missing(api):
+    assert ok(api, {"select": "y", "from": obj(x=True), "default": {"add": [1, 2]}}, "2.1") == 3
+    assert ok(api, {"select": "y", "from": obj(x=True), "default": None}, "2.1") is None
+    every = {"select": "x", "from": {"object": {"x": [obj(y=1), obj(y=2)]}}, "all": True}
+    assert ok(api, every, "2.1") == ok(api, every, "4") == [{"y": 1}, {"y": 2}]
+
+
+def test_select_all_evaluates_its_default_before_3(api):
+    # SelectAllFunction takes the default as an argument (it never uses it); SelectE never evaluates it.
+    expr = {"select_all": "a", "from": [obj(a=1), obj(a=2)], "default": {"abort": "d"}}
+    assert error(api, expr, "2.12")["position"] == ["default"]
+    assert ok(api, expr, "3") == [1, 2]
+    as_index = {"select_as_index": "a", "from": [obj(a=1)], "default": {"abort": "d"}}
+    assert error(api, as_index, "2.1")["description"] == "d"
+    assert ok(api, as_index, "4") == [1]
+
+
+def test_select_class_of_a_document(api):
+    # ReadAdaptor's valueAtPath reads a document's `class` at every version.
+    ok(api, create_collection("spells"))
+    ok(api, {"create": {"ref": {"collection": "spells"}, "id": "1"}, "params": obj(data=obj(x=1))})
+    doc = {"get": {"ref": {"collection": "spells"}, "id": "1"}}
+    spells = {"@ref": {"id": "spells", "collection": {"@ref": {"id": "collections"}}}}
+    assert ok(api, {"select": "class", "from": doc}) == spells
+    assert ok(api, {"select": ["class", "id"], "from": doc}, "2.1") == "spells"
+    assert ok(api, {"select": "class", "from": doc}, "2.0") == {"@ref": "classes/spells"}
+    # Not an object's own field.
+    assert error(api, {"select": "class", "from": obj(ref=1, ts=2)})["code"] == "value not found"
+
+
+# -- forms by version ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr, keys, since",
+    [
+        ({"contains_path": "a", "in": obj(a=1)}, ("contains_path", "in"), "3"),
+        ({"contains_field": "a", "in": obj(a=1)}, ("contains_field", "in"), "3"),
+        ({"contains_value": 1, "in": obj(a=1)}, ("contains_value", "in"), "3"),
+        ({"first": [1, 2]}, ("first",), "4"),
+        ({"last": [1, 2]}, ("last",), "4"),
+        ({"has_current_identity": None}, ("has_current_identity",), "4"),
+        ({"has_current_token": None}, ("has_current_token",), "4"),
+        ({"access_providers": None}, ("access_providers",), "4"),
+    ],
+)
+def test_forms_are_refused_before_they_were_introduced(api, expr, keys, since):
+    before = {"3": "2.12", "4": "3"}[since]
+    assert error(api, expr, before) == unknown(*keys)
+    assert error(api, expr, "2.0") == unknown(*keys)
+    status, _ = api(expr, since)
+    assert status == 200
+
+
+def test_older_spellings_stay(api):
+    # `contains` is only tagged deprecated (deprecatedOn), as are `identity` and `has_identity`.
+    for version in ("2.0", "3", "4", "UNSTABLE"):
+        assert ok(api, {"contains": "a", "in": obj(a=1)}, version) is True
+        assert ok(api, {"has_identity": None}, version) is False
+
+
+def test_unstable_renames_string_and_bit_functions(api):
+    assert ok(api, {"lower_case": "AbC"}, "UNSTABLE") == "abc"
+    assert ok(api, {"bit_and": [6, 3]}, "UNSTABLE") == 2
+    assert error(api, {"lowercase": "AbC"}, "UNSTABLE") == unknown("lowercase")
+    assert error(api, {"lower_case": "AbC"}, "4") == unknown("lower_case")
+    assert ok(api, {"lowercase": "AbC"}, "4") == "abc"
+
+
+def test_a_lambda_has_the_forms_of_its_request(api):
+    # A lambda written under 2.1 is of 2.12, whose And is not short-circuited.
+    expr = {"map": {"lambda": "x", "expr": {"and": [False, {"abort": "m"}]}}, "collection": [1]}
+    assert error(api, expr, "2.1")["description"] == "m"
+    assert ok(api, expr, "4") == [False]
+
+
+# -- lambdas -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "version, shown",
+    [("2.0", None), ("2.1", None), ("2.7", None), ("2.12", None), ("3", "3"), ("4", "4"), ("5", "5")],
+)
+def test_a_lambdas_version_is_shown_after_2_12(api, version, shown):
+    # LambdaE's version is the request's, at least 2.12; renderableLiteral names it only when it or the
+    # request's version is past 2.12.
+    fn = ok(api, {"query": {"lambda": "x", "expr": {"var": "x"}}}, version)["@query"]
+    assert fn.get("api_version") == shown
+    assert fn["lambda"] == "x"
+
+
+def test_a_lambda_of_a_later_version_shows_it_to_an_older_request(api):
+    fn = {"@query": {"api_version": "4", "lambda": "x", "expr": {"var": "x"}}}
+    assert ok(api, fn, "2.1")["@query"]["api_version"] == "4"
+    # A stored lambda without a version is of 2.12: API 4 shows that.
+    assert ok(api, {"@query": {"lambda": "x", "expr": {"var": "x"}}})["@query"]["api_version"] == "2.12"
+
+
+def udf(name, body):
+    return {"create_function": obj(name=name, body={"query": {"lambda": "x", "expr": body}})}
+
+
+def test_a_function_made_under_2_1_keeps_its_forms_when_called_under_4(api):
+    eager = {"select": "a", "from": obj(a=1), "default": {"abort": "old"}}
+    ok(api, udf("old", eager), "2.1")
+    assert ok(api, {"get": {"function": "old"}})["body"]["@query"]["api_version"] == "2.12"
+    failed = error(api, {"call": {"function": "old"}, "arguments": 1}, "4")
+    assert failed["code"] == "call error"
+    assert failed["cause"] == [{"position": ["expr", "default"], "code": "transaction aborted", "description": "old"}]
+
+
+def test_a_function_made_under_4_keeps_its_forms_when_called_under_2_1(api):
+    ok(api, udf("new", {"and": [False, {"abort": "new"}]}), "4")
+    assert ok(api, {"call": {"function": "new"}, "arguments": 1}, "2.1") is False
+    assert ok(api, {"get": {"function": "new"}}, "2.1")["body"]["@query"]["api_version"] == "4"
+
+
+# -- API 5 -------------------------------------------------------------------------------------------------
+
+
+def test_equals_of_an_update_action_from_5(api):
+    # BasicFunctions5Spec: an update event's action no longer equals "create".
+    ok(api, create_collection("c"))
+    ref = {"ref": {"collection": "c"}, "id": "1"}
+    ok(api, {"create": ref, "params": obj(data=obj(a=1))})
+    ok(api, {"update": ref, "params": obj(data=obj(a=2))})
+    events = {"paginate": {"events": ref}}
+    same = {"lambda": "e", "expr": {"equals": ["create", {"select": "action", "from": {"var": "e"}}]}}
+    assert ok(api, {"map": same, "collection": events}, "5") == {"data": [True, False]}
+    assert ok(api, {"map": same, "collection": events}, "4") == {"data": [True, True]}
+
+
+def test_a_document_and_its_collection_in_one_transaction_from_5(api):
+    # WriteAdaptor.write: from API 5 the collection must have existed before the transaction.
+    made = [create_collection("fresh"), {"create": {"collection": "fresh"}, "params": obj(data=obj(a=1))}]
+    assert error(api, {"do": made}, "5") == {
+        "position": ["do", 1],
+        "code": "invalid argument",
+        "description": "Cannot create a collection and a document in it in the same transaction.",
+    }
+    assert ok(api, exists_collection("fresh")) is False
+    assert ok(api, {"do": made}, "4")["data"] == {"a": 1}
+    assert ok(api, {"create": {"collection": "fresh"}, "params": obj(data=obj(a=2))}, "5")["data"] == {"a": 2}
+
+
+def test_a_documents_fields_name_its_class_under_2_0(api):
+    # VersionL.fields(apiVersion): ToObject, ToArray and Merge see `class` after `ref` only under 2.0.
+    ok(api, create_collection("spells"))
+    ok(api, {"create": {"ref": {"collection": "spells"}, "id": "1"}, "params": obj(data=obj(x=1))})
+    doc = {"get": {"ref": {"collection": "spells"}, "id": "1"}}
+    keys = {"map": {"lambda": "f", "expr": {"select": 0, "from": {"var": "f"}}}, "collection": {"to_array": doc}}
+    assert ok(api, keys, "2.0") == ["ref", "class", "ts", "data"]
+    assert ok(api, keys, "2.1") == ["ref", "ts", "data"]
+    merged = {"merge": doc, "with": obj(y=2)}
+    assert list(ok(api, merged, "2.0")) == ["ref", "class", "ts", "data", "y"]
+    assert list(ok(api, merged, "4")) == ["ref", "ts", "data", "y"]
+    assert ok(api, {"select": "class", "from": {"to_object": doc}}, "2.0") == {"@ref": "classes/spells"}
+
+
+def test_format_debug_conversions_render_by_version(api):
+    # StringFunctions: `%@` renders as APIVersion.Default (2.1), `%^` as the query's version.
+    index = {"@ref": {"id": "i", "collection": {"@ref": {"id": "indexes"}}}}
+    as_21 = '{"@ref":{"id":"i","class":{"@ref":{"id":"indexes"}}}}'
+    as_4 = '{"@ref":{"id":"i","collection":{"@ref":{"id":"indexes"}}}}'
+    assert ok(api, {"format": "%^", "values": index}, "2.1") == as_21
+    assert ok(api, {"format": "%^", "values": index}, "4") == as_4
+    assert ok(api, {"format": "%@", "values": index}, "4") == as_21
+    # A lambda of 2.12 names its version only where the rendering's version is past 2.12.
+    old = {"@query": {"lambda": "x", "expr": {"var": "x"}}}
+    assert ok(api, {"format": "%@", "values": old}) == '{"@query":{"lambda":"x","expr":{"var":"x"}}}'
+    assert ok(api, {"format": "%^", "values": old}) == '{"@query":{"api_version":"2.12","lambda":"x","expr":{"var":"x"}}}'
+    new = {"query": {"lambda": "x", "expr": {"var": "x"}}}
+    assert ok(api, {"format": "%@", "values": new}) == '{"@query":{"api_version":"4","lambda":"x","expr":{"var":"x"}}}'

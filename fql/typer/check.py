@@ -190,6 +190,10 @@ class Checker:
     #: `Number | Null`, `first`'s `A | Null` with no null in `A`): core's Null there has no span of its own,
     #: so a failure of it is placed where the value is used (TyperConstrain's `value.span.getOrElse(callSite)`).
     spanless: set[ast.Span] = field(factory=set)
+    #: The literals a `let` without annotation was given by an `if`/`else` (`let a = if (c) 3 else null`),
+    #: by the id of its variable's Typed in the scope (kept with it, so no id is reused): core types each
+    #: where it is written, so a use of the variable fails at each literal's own place.
+    bound_leaves: dict[int, tuple[Typed, list[ast.Literal]]] = field(factory=dict)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -295,7 +299,10 @@ class Checker:
         last: Typed = (NEVER, None)
         for statement in node.body:
             if isinstance(statement, ast.Let):
-                scope[statement.name] = self._let(statement, scope)
+                scope[statement.name] = typed = self._let(statement, scope)
+                leaves = None if statement.type is not None else _literal_leaves(statement.value)
+                if leaves is not None and len(leaves) > 1:
+                    self.bound_leaves[id(typed)] = (typed, leaves)
                 last = (NEVER, None)
             else:
                 last = self.infer(statement, scope)
@@ -512,7 +519,7 @@ class Checker:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
                 # signature when given").
-                self._check_args(node, fits[0], args, index=True)
+                self._check_args(node, fits[0], args, index=True, scope=scope)
                 for found, param in zip(args, fits[0].params):
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
@@ -544,7 +551,7 @@ class Checker:
             # A rest parameter takes the arguments past the others, each of its type.
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
-            self._check_args(node, fn, args, origins=origins)
+            self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
@@ -586,18 +593,28 @@ class Checker:
         return found if count == self.uses.get(var) and found != UNKNOWN else None
 
     def _check_args(
-        self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False, origins: t.Sequence[ast.Span | None] = ()
+        self,
+        node: ast.Apply,
+        fn: Func,
+        args: list[Type],
+        index: bool = False,
+        origins: t.Sequence[ast.Span | None] = (),
+        scope: dict | None = None,
     ) -> None:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
-        take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
+        take is core's NotSubtype, at the argument (TyperExprs' typeApply). `scope`: the call's, where a
+        variable argument's literals are found (see `bound_leaves`)."""
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         origins = list(origins) or [None] * len(args)
         for arg, found, param, origin in zip(node.args, args, fn.params, origins):
             origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
+                bound = None if leaves is not None or scope is None else self._leaves_of(arg, scope)
                 if leaves is not None and len(leaves) > 1:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
+                elif bound is not None:
+                    self._expect_each(found, bound, param.name, self._group(arg.span, parens), within=False)
                 else:
                     self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
@@ -1033,11 +1050,13 @@ class Checker:
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
 
-    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span) -> None:
+    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span, within: bool = True) -> None:
         """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`
         is expected: core constrains each literal, typed where it is written, against it. One that fails is
         the error, at it; several are one error at the argument, its type the union, each a cause (TyperCoreSpec
-        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``)."""
+        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``). Literals written elsewhere
+        (not `within` the argument: a variable's `let`) make that one error even for one failure (core's
+        TypeConstraintFailure.toTypeError keeps a lone NotSubtype only where the argument contains it)."""
         failed = []
         for leaf in leaves:
             value, _ = self.visit_Literal(leaf, {})
@@ -1046,7 +1065,7 @@ class Checker:
                 return
             if not (is_subtype(widened, Named(name)) or is_subtype(value, Named(name))):
                 failed.append((f"Type `{widened.name}` is not a subtype of `{name}`", self._group(leaf.span)))
-        if len(failed) == 1:
+        if len(failed) == 1 and within:
             self.fail(*failed[0])
         elif failed and display(found) is not None:
             self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{name}`", span, (), tuple(failed)))
@@ -1104,12 +1123,20 @@ class Checker:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
         if isinstance(receiver, Union) and not node.optional:
-            leaves = _literal_leaves(node.obj)
+            leaves = _literal_leaves(node.obj) or self._leaves_of(node.obj, scope)
             failed = None if leaves is None or len(leaves) < 2 else self._field_of_each(node, receiver, leaves, before)
             if failed:
                 return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _leaves_of(self, node: ast.Node, scope: dict) -> list[ast.Literal] | None:
+        """The literals a variable was given by its `let` (see `bound_leaves`), None for anything else."""
+        if not isinstance(node, ast.Ident) or node.name not in scope:
+            return None
+        typed = scope[node.name]
+        found = self.bound_leaves.get(id(typed))
+        return found[1] if found is not None and found[0] is typed else None
 
     def _field_of_each(self, node: ast.Member, receiver: Union, leaves: list[ast.Literal], before: ast.Span) -> bool:
         """`.name` on one of several literals (an `if`'s branches): core selects it of each, typed where it is

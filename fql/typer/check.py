@@ -194,6 +194,9 @@ class Checker:
     #: by the id of its variable's Typed in the scope (kept with it, so no id is reused): core types each
     #: where it is written, so a use of the variable fails at each literal's own place.
     bound_leaves: dict[int, tuple[Typed, list[ast.Literal]]] = field(factory=dict)
+    #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
+    #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
+    bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -303,6 +306,9 @@ class Checker:
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
                 if leaves is not None and len(leaves) > 1:
                     self.bound_leaves[id(typed)] = (typed, leaves)
+                qmark = self._qmark(statement, typed)
+                if qmark is not None:
+                    self.bound_nulls[id(typed)] = (typed, qmark)
                 last = (NEVER, None)
             else:
                 last = self.infer(statement, scope)
@@ -322,6 +328,19 @@ class Checker:
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.
         return annotated, self._annotation_span(node)
+
+    def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
+        """Where the `?` of a `let`'s annotation `T?` (T a primitive) is, None for any other."""
+        found, at = typed
+        if node.type is None or at is None or not re.fullmatch(r"[A-Za-z]+\s*\?", node.type):
+            return None
+        if not (isinstance(found, Union) and len(found.members) == 2 and NULL in found.members):
+            return None
+        (other,) = (m for m in found.members if m != NULL)
+        if not (isinstance(other, Named) and not other.args and other.name in _PRIMITIVES):
+            return None
+        start = at.start + node.type.index("?")
+        return _span(self.text, start, start + 1)
 
     def _annotation_span(self, node: ast.Let) -> ast.Span | None:
         """Where a `let`'s annotation is in the source (None where it cannot be found there)."""
@@ -1127,15 +1146,36 @@ class Checker:
             failed = None if leaves is None or len(leaves) < 2 else self._field_of_each(node, receiver, leaves, before)
             if failed:
                 return UNKNOWN, None, maybe_null
+        if isinstance(receiver, Union) and not node.optional and isinstance(node.obj, ast.Ident):
+            qmark = self._bound(self.bound_nulls, node.obj, scope)
+            if qmark is not None and self._annotated_null_field(receiver, node, qmark, before):
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         return found, self._field_origin(node), maybe_null or node.optional
 
+    def _annotated_null_field(self, receiver: Union, node: ast.Member, qmark: ast.Span, before: ast.Span) -> bool:
+        """`a.name` on a variable annotated `T?` whose `T` has the field: core's missing field of the Null
+        alone, hinted at the annotation's `?` where it is typed, with the `!` suggestion (a lone
+        MissingField is core's error as it is: TypeConstraintFailure.toTypeError). Whether it reported it."""
+        (other,) = (m for m in receiver.members if m != NULL)
+        if self.env.has_member(other, node.name) is not True:
+            return False
+        dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+        hints = (("Type `Null` inferred here", qmark, None), ("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `Null` does not have field `{node.name}`", _name_span(node), hints)
+        return True
+
     def _leaves_of(self, node: ast.Node, scope: dict) -> list[ast.Literal] | None:
         """The literals a variable was given by its `let` (see `bound_leaves`), None for anything else."""
+        return self._bound(self.bound_leaves, node, scope)
+
+    @staticmethod
+    def _bound(marks: dict[int, tuple[Typed, t.Any]], node: ast.Node, scope: dict) -> t.Any:
+        """What `marks` keeps of the variable `node` names as it is bound in `scope`, None if nothing."""
         if not isinstance(node, ast.Ident) or node.name not in scope:
             return None
         typed = scope[node.name]
-        found = self.bound_leaves.get(id(typed))
+        found = marks.get(id(typed))
         return found[1] if found is not None and found[0] is typed else None
 
     def _field_of_each(self, node: ast.Member, receiver: Union, leaves: list[ast.Literal], before: ast.Span) -> bool:

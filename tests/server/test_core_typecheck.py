@@ -342,3 +342,30 @@ def test_a_variable_of_literals_fails_at_each_literal(db):
     # Shadowed, `?.` or `!`: the variable's literals no longer fail.
     assert answer(db, "let a = if (true) 3 else null\nlet a = 'x'\na.length")["data"] == 1
     assert answer(db, "let a = if (true) 'x' else null\n[a?.length, a!.length]")["data"] == [1, 1]
+
+
+def test_an_annotated_nullable_fails_at_its_question_mark(db):
+    # Core types a `let`'s annotation `String?` as `String | Null` whose Null is at the `?` (TyperTypeExprs'
+    # Nullable: `Type.Null(qmarkSpan)`), and the variable as the annotation (typeLetRhs' Skolemized), so a
+    # field only the String has fails the Null alone: its missing field (TypeConstraintFailure.toError's
+    # MissingField hints), hinted at the `?`.
+    assert answer(db, "let a: String? = 'x'\na.length")["summary"] == (
+        "error: Type `Null` does not have field `length`\n"
+        "at *query*:2:3\n"
+        "  |\n"
+        "2 | a.length\n"
+        "  |   ^^^^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "at *query*:1:14\n"
+        "  |\n"
+        "1 | let a: String? = 'x'\n"
+        "  |              ^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "2 | a!.length\n"
+        "  |  +\n"
+        "  |"
+    )
+    assert answer(db, "let a: String? = 'x'\n[a?.length, a!.length]")["data"] == [1, 1]

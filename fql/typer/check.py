@@ -986,12 +986,12 @@ class Checker:
                     # Only core's Number overload takes a number: the parameter is one.
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
-        if op == "+" and is_number(left) and _certain(right) and not is_number(right):
+        if op == "+" and is_number(left) and _plus_operand(right) and not is_number(right):
             # `+` is one overloaded function whatever its left operand (core's typer hardcodes it as
             # `((Number, Number) => Number) & ((String, String) => String)`): a right operand that is no
             # Number fails the String overload there too, unless it is a String (that overload failed
             # already, at the left), so `1 + true` is refused as `'foo' + true` is, for `String | Number`.
-            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
             return UNKNOWN, None
         if op in _ARITHMETIC and is_number(left):
             # (A right operand that may be null is refused for its Null only where every overload takes a
@@ -1002,7 +1002,7 @@ class Checker:
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
         if op == "+":
-            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
         elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
             # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
             # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
@@ -1012,15 +1012,20 @@ class Checker:
             self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
-    def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
+    def _overloads(
+        self,
+        alternatives: tuple[tuple[Type, ...], ...],
+        args: tuple[tuple[Type, ast.Node], ...],
+        certain: t.Callable[[Type], bool] = lambda ty: _certain(ty),
+    ) -> None:
         """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
         the arguments are checked in order, each against every overload still standing; the first argument
         after which every overload has failed is the error, at that argument, saying what it failed there
         (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
-        reported where an argument's type is not certain before that."""
+        reported where an argument's type is not `certain` (to fit the parameters or not) before that."""
         failed: set[int] = set()
         for index, (found, node) in enumerate(args):
-            if not _certain(found):
+            if not certain(found):
                 return
             uses = []
             for alt, params in enumerate(alternatives):
@@ -1462,6 +1467,18 @@ def _certain(ty: Type) -> bool:
     parameter is certain."""
     widened = primary(ty)
     return isinstance(widened, Named) and not widened.args and widened.name in _CERTAIN
+
+
+def _plus_operand(ty: Type) -> bool:
+    """Whether an operand of `+` surely fits its overloads' parameters (Number, String) or surely not: a
+    primitive (see `_certain`), or an array or struct the query writes of such values (`[1]`, `{ a: 1 }`),
+    which fits neither and is shown as written, its literals kept (core's Tup and Rec values: ``Type `{ a:
+    3, b: 4 }` does not have field `hi` ``, TyperCoreSpec)."""
+    if isinstance(ty, Tuple):
+        return all(_plus_operand(item) for item in ty.items) and display(ty) is not None
+    if isinstance(ty, Record):
+        return ty.wildcard is None and all(_plus_operand(v) for _, v in ty.fields) and display(ty) is not None
+    return _certain(ty)
 
 
 def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:

@@ -986,7 +986,7 @@ class Checker:
                     # Only core's Number overload takes a number: the parameter is one.
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
-        if op == "+" and is_number(left) and _plus_operand(right) and not is_number(right):
+        if op == "+" and is_number(left) and _plus_operand(right, node.right) and not is_number(right):
             # `+` is one overloaded function whatever its left operand (core's typer hardcodes it as
             # `((Number, Number) => Number) & ((String, String) => String)`): a right operand that is no
             # Number fails the String overload there too, unless it is a String (that overload failed
@@ -1016,7 +1016,7 @@ class Checker:
         self,
         alternatives: tuple[tuple[Type, ...], ...],
         args: tuple[tuple[Type, ast.Node], ...],
-        certain: t.Callable[[Type], bool] = lambda ty: _certain(ty),
+        certain: t.Callable[[Type, ast.Node], bool] = lambda ty, node: _certain(ty),
     ) -> None:
         """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
         the arguments are checked in order, each against every overload still standing; the first argument
@@ -1025,7 +1025,7 @@ class Checker:
         reported where an argument's type is not `certain` (to fit the parameters or not) before that."""
         failed: set[int] = set()
         for index, (found, node) in enumerate(args):
-            if not certain(found):
+            if not certain(found, node):
                 return
             uses = []
             for alt, params in enumerate(alternatives):
@@ -1469,16 +1469,26 @@ def _certain(ty: Type) -> bool:
     return isinstance(widened, Named) and not widened.args and widened.name in _CERTAIN
 
 
-def _plus_operand(ty: Type) -> bool:
+def _plus_operand(ty: Type, node: ast.Node) -> bool:
     """Whether an operand of `+` surely fits its overloads' parameters (Number, String) or surely not: a
-    primitive (see `_certain`), or an array or struct the query writes of such values (`[1]`, `{ a: 1 }`),
+    primitive (see `_certain`), or an array or struct the query writes of literals (`[1]`, `{ a: 1 }`),
     which fits neither and is shown as written, its literals kept (core's Tup and Rec values: ``Type `{ a:
-    3, b: 4 }` does not have field `hi` ``, TyperCoreSpec)."""
-    if isinstance(ty, Tuple):
-        return all(_plus_operand(item) for item in ty.items) and display(ty) is not None
-    if isinstance(ty, Record):
-        return ty.wildcard is None and all(_plus_operand(v) for _, v in ty.fields) and display(ty) is not None
+    3, b: 4 }` does not have field `hi` ``, TyperCoreSpec). One of a value the query is given (a template's
+    `object`) is typed from that value, shown in ways not modelled."""
+    if isinstance(ty, (Tuple, Record)):
+        return _written(node) and display(ty) is not None
     return _certain(ty)
+
+
+def _written(node: ast.Node) -> bool:
+    """Whether `node` is an array or struct of literals, or a literal, all written in the query."""
+    if isinstance(node, ast.Literal):
+        return True
+    if isinstance(node, ast.Array):
+        return all(_written(item) for item in node.items)
+    if isinstance(node, ast.Object):
+        return all(_written(value) for _, value in node.pairs)
+    return False
 
 
 def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:

@@ -75,13 +75,18 @@ def run_cli(*argv: str, stdin: str | None = "") -> tuple[int, str, str]:
 
 
 def post_json(
-    url: str, body: t.Any, secret: str | None = "secret", fmt: str | None = None, timeout: float = 5.0
+    url: str,
+    body: t.Any,
+    secret: str | None = "secret",
+    fmt: str | None = None,
+    timeout: float = 5.0,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, t.Any]:
-    """`POST url` over HTTP with `body` as JSON, the bearer `secret` (None: no Authorization) and the
-    `X-Format` `fmt` (None: not sent): the status and the JSON answer."""
+    """`POST url` over HTTP with `body` as JSON, the bearer `secret` (None: no Authorization), the
+    `X-Format` `fmt` (None: not sent) and more `headers`: the status and the JSON answer."""
     import httpx
 
-    headers = {} if fmt is None else {"X-Format": fmt}
+    headers = dict(headers or {}) if fmt is None else {**(headers or {}), "X-Format": fmt}
     if secret:
         headers["Authorization"] = f"Bearer {secret}"
     response = httpx.post(url, content=json.dumps(body), headers=headers, timeout=timeout)

@@ -190,6 +190,13 @@ class Checker:
     #: `Number | Null`, `first`'s `A | Null` with no null in `A`): core's Null there has no span of its own,
     #: so a failure of it is placed where the value is used (TyperConstrain's `value.span.getOrElse(callSite)`).
     spanless: set[ast.Span] = field(factory=set)
+    #: The literals a `let` without annotation was given by an `if`/`else` (`let a = if (c) 3 else null`),
+    #: by the id of its variable's Typed in the scope (kept with it, so no id is reused): core types each
+    #: where it is written, so a use of the variable fails at each literal's own place.
+    bound_leaves: dict[int, tuple[Typed, list[ast.Literal]]] = field(factory=dict)
+    #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
+    #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
+    bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -295,7 +302,13 @@ class Checker:
         last: Typed = (NEVER, None)
         for statement in node.body:
             if isinstance(statement, ast.Let):
-                scope[statement.name] = self._let(statement, scope)
+                scope[statement.name] = typed = self._let(statement, scope)
+                leaves = None if statement.type is not None else _literal_leaves(statement.value)
+                if leaves is not None and len(leaves) > 1:
+                    self.bound_leaves[id(typed)] = (typed, leaves)
+                qmark = self._qmark(statement, typed)
+                if qmark is not None:
+                    self.bound_nulls[id(typed)] = (typed, qmark)
                 last = (NEVER, None)
             else:
                 last = self.infer(statement, scope)
@@ -315,6 +328,19 @@ class Checker:
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.
         return annotated, self._annotation_span(node)
+
+    def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
+        """Where the `?` of a `let`'s annotation `T?` (T a primitive) is, None for any other."""
+        found, at = typed
+        if node.type is None or at is None or not re.fullmatch(r"[A-Za-z]+\s*\?", node.type):
+            return None
+        if not (isinstance(found, Union) and len(found.members) == 2 and NULL in found.members):
+            return None
+        (other,) = (m for m in found.members if m != NULL)
+        if not (isinstance(other, Named) and not other.args and other.name in _PRIMITIVES):
+            return None
+        start = at.start + node.type.index("?")
+        return _span(self.text, start, start + 1)
 
     def _annotation_span(self, node: ast.Let) -> ast.Span | None:
         """Where a `let`'s annotation is in the source (None where it cannot be found there)."""
@@ -512,7 +538,7 @@ class Checker:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
                 # signature when given").
-                self._check_args(node, fits[0], args, index=True)
+                self._check_args(node, fits[0], args, index=True, scope=scope)
                 for found, param in zip(args, fits[0].params):
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
@@ -544,7 +570,7 @@ class Checker:
             # A rest parameter takes the arguments past the others, each of its type.
             fn = Func((*fn.params, *(fn.rest[1],) * (len(args) - len(fn.params))), fn.result, fn.names)
         if fn.names:
-            self._check_args(node, fn, args, origins=origins)
+            self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
             return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
@@ -586,18 +612,28 @@ class Checker:
         return found if count == self.uses.get(var) and found != UNKNOWN else None
 
     def _check_args(
-        self, node: ast.Apply, fn: Func, args: list[Type], index: bool = False, origins: t.Sequence[ast.Span | None] = ()
+        self,
+        node: ast.Apply,
+        fn: Func,
+        args: list[Type],
+        index: bool = False,
+        origins: t.Sequence[ast.Span | None] = (),
+        scope: dict | None = None,
     ) -> None:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
-        take is core's NotSubtype, at the argument (TyperExprs' typeApply)."""
+        take is core's NotSubtype, at the argument (TyperExprs' typeApply). `scope`: the call's, where a
+        variable argument's literals are found (see `bound_leaves`)."""
         parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
         origins = list(origins) or [None] * len(args)
         for arg, found, param, origin in zip(node.args, args, fn.params, origins):
             origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
+                bound = None if leaves is not None or scope is None else self._leaves_of(arg, scope)
                 if leaves is not None and len(leaves) > 1:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
+                elif bound is not None:
+                    self._expect_each(found, bound, param.name, self._group(arg.span, parens), within=False)
                 else:
                     self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
@@ -950,12 +986,12 @@ class Checker:
                     # Only core's Number overload takes a number: the parameter is one.
                     self.numeric[param.id] = self.numeric.get(param.id, 0) + 1
                     return NUMBER, node.span
-        if op == "+" and is_number(left) and _certain(right) and not is_number(right):
+        if op == "+" and is_number(left) and _plus_operand(right, node.right) and not is_number(right):
             # `+` is one overloaded function whatever its left operand (core's typer hardcodes it as
             # `((Number, Number) => Number) & ((String, String) => String)`): a right operand that is no
             # Number fails the String overload there too, unless it is a String (that overload failed
             # already, at the left), so `1 + true` is refused as `'foo' + true` is, for `String | Number`.
-            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
             return UNKNOWN, None
         if op in _ARITHMETIC and is_number(left):
             # (A right operand that may be null is refused for its Null only where every overload takes a
@@ -966,7 +1002,7 @@ class Checker:
         if op == "+" and is_subtype(left, STRING) and is_subtype(right, STRING):
             return STRING, node.span
         if op == "+":
-            self._overloads(_PLUS, ((left, node.left), (right, node.right)))
+            self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
         elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
             # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
             # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
@@ -976,15 +1012,20 @@ class Checker:
             self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
         return UNKNOWN, None
 
-    def _overloads(self, alternatives: tuple[tuple[Type, ...], ...], args: tuple[tuple[Type, ast.Node], ...]) -> None:
+    def _overloads(
+        self,
+        alternatives: tuple[tuple[Type, ...], ...],
+        args: tuple[tuple[Type, ast.Node], ...],
+        certain: t.Callable[[Type, ast.Node], bool] = lambda ty, node: _certain(ty),
+    ) -> None:
         """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
         the arguments are checked in order, each against every overload still standing; the first argument
         after which every overload has failed is the error, at that argument, saying what it failed there
         (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
-        reported where an argument's type is not certain before that."""
+        reported where an argument's type is not `certain` (to fit the parameters or not) before that."""
         failed: set[int] = set()
         for index, (found, node) in enumerate(args):
-            if not _certain(found):
+            if not certain(found, node):
                 return
             uses = []
             for alt, params in enumerate(alternatives):
@@ -1033,11 +1074,13 @@ class Checker:
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
 
-    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span) -> None:
+    def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span, within: bool = True) -> None:
         """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`
         is expected: core constrains each literal, typed where it is written, against it. One that fails is
         the error, at it; several are one error at the argument, its type the union, each a cause (TyperCoreSpec
-        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``)."""
+        "deduplicate errors": ``Type `true | 3` is not a subtype of `String` ``). Literals written elsewhere
+        (not `within` the argument: a variable's `let`) make that one error even for one failure (core's
+        TypeConstraintFailure.toTypeError keeps a lone NotSubtype only where the argument contains it)."""
         failed = []
         for leaf in leaves:
             value, _ = self.visit_Literal(leaf, {})
@@ -1046,7 +1089,7 @@ class Checker:
                 return
             if not (is_subtype(widened, Named(name)) or is_subtype(value, Named(name))):
                 failed.append((f"Type `{widened.name}` is not a subtype of `{name}`", self._group(leaf.span)))
-        if len(failed) == 1:
+        if len(failed) == 1 and within:
             self.fail(*failed[0])
         elif failed and display(found) is not None:
             self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{name}`", span, (), tuple(failed)))
@@ -1104,12 +1147,41 @@ class Checker:
             # Core types `(e)` at the parentheses' span, which ends where the dot starts: no hint.
             origin = before
         if isinstance(receiver, Union) and not node.optional:
-            leaves = _literal_leaves(node.obj)
+            leaves = _literal_leaves(node.obj) or self._leaves_of(node.obj, scope)
             failed = None if leaves is None or len(leaves) < 2 else self._field_of_each(node, receiver, leaves, before)
             if failed:
                 return UNKNOWN, None, maybe_null
+        if isinstance(receiver, Union) and not node.optional and isinstance(node.obj, ast.Ident):
+            qmark = self._bound(self.bound_nulls, node.obj, scope)
+            if qmark is not None and self._annotated_null_field(receiver, node, qmark, before):
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _annotated_null_field(self, receiver: Union, node: ast.Member, qmark: ast.Span, before: ast.Span) -> bool:
+        """`a.name` on a variable annotated `T?` whose `T` has the field: core's missing field of the Null
+        alone, hinted at the annotation's `?` where it is typed, with the `!` suggestion (a lone
+        MissingField is core's error as it is: TypeConstraintFailure.toTypeError). Whether it reported it."""
+        (other,) = (m for m in receiver.members if m != NULL)
+        if self.env.has_member(other, node.name) is not True:
+            return False
+        dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+        hints = (("Type `Null` inferred here", qmark, None), ("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `Null` does not have field `{node.name}`", _name_span(node), hints)
+        return True
+
+    def _leaves_of(self, node: ast.Node, scope: dict) -> list[ast.Literal] | None:
+        """The literals a variable was given by its `let` (see `bound_leaves`), None for anything else."""
+        return self._bound(self.bound_leaves, node, scope)
+
+    @staticmethod
+    def _bound(marks: dict[int, tuple[Typed, t.Any]], node: ast.Node, scope: dict) -> t.Any:
+        """What `marks` keeps of the variable `node` names as it is bound in `scope`, None if nothing."""
+        if not isinstance(node, ast.Ident) or node.name not in scope:
+            return None
+        typed = scope[node.name]
+        found = marks.get(id(typed))
+        return found[1] if found is not None and found[0] is typed else None
 
     def _field_of_each(self, node: ast.Member, receiver: Union, leaves: list[ast.Literal], before: ast.Span) -> bool:
         """`.name` on one of several literals (an `if`'s branches): core selects it of each, typed where it is
@@ -1395,6 +1467,28 @@ def _certain(ty: Type) -> bool:
     parameter is certain."""
     widened = primary(ty)
     return isinstance(widened, Named) and not widened.args and widened.name in _CERTAIN
+
+
+def _plus_operand(ty: Type, node: ast.Node) -> bool:
+    """Whether an operand of `+` surely fits its overloads' parameters (Number, String) or surely not: a
+    primitive (see `_certain`), or an array or struct the query writes of literals (`[1]`, `{ a: 1 }`),
+    which fits neither and is shown as written, its literals kept (core's Tup and Rec values: ``Type `{ a:
+    3, b: 4 }` does not have field `hi` ``, TyperCoreSpec). One of a value the query is given (a template's
+    `object`) is typed from that value, shown in ways not modelled."""
+    if isinstance(ty, (Tuple, Record)):
+        return _written(node) and display(ty) is not None
+    return _certain(ty)
+
+
+def _written(node: ast.Node) -> bool:
+    """Whether `node` is an array or struct of literals, or a literal, all written in the query."""
+    if isinstance(node, ast.Literal):
+        return True
+    if isinstance(node, ast.Array):
+        return all(_written(item) for item in node.items)
+    if isinstance(node, ast.Object):
+        return all(_written(value) for _, value in node.pairs)
+    return False
 
 
 def _joined(bound: dict[str, list[Type]]) -> dict[str, Type]:

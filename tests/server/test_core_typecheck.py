@@ -260,3 +260,112 @@ def test_suggest_bang_operator_in_the_right_place(db):
         "  |                          +\n"
         "  |"
     )
+
+
+def test_a_variable_of_literals_fails_at_each_literal(db):
+    # TyperCoreSpec "check annotations", the `let a = if (true) 3 else null` case: a variable given
+    # literals by its `let` is typed at each of them, so each missing field is a cause, hinted where its
+    # literal is written, the error at the variable.
+    query = "{\n  let a = if (true) 3 else null\n\n  a.foo\n}"
+    assert answer(db, query)["summary"] == (
+        "error: Type `3 | Null` is not a subtype of `{ foo: Any, ... }`\n"
+        "at *query*:4:3\n"
+        "  |\n"
+        "4 |   a.foo\n"
+        "  |   ^\n"
+        "  |\n"
+        "cause: Type `Int` does not have field `foo`\n"
+        "  |\n"
+        "4 |   a.foo\n"
+        "  |     ^^^\n"
+        "  |\n"
+        "hint: Type `Int` inferred here\n"
+        "at *query*:2:21\n"
+        "  |\n"
+        "2 |   let a = if (true) 3 else null\n"
+        "  |                     ^\n"
+        "  |\n"
+        "cause: Type `Null` does not have field `foo`\n"
+        "  |\n"
+        "4 |   a.foo\n"
+        "  |     ^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "at *query*:2:28\n"
+        "  |\n"
+        "2 |   let a = if (true) 3 else null\n"
+        "  |                            ^^^^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "4 |   a!.foo\n"
+        "  |    +\n"
+        "  |"
+    )
+    # One literal without the field: its missing field alone (TypeConstraintFailure.toTypeError keeps a
+    # lone failure other than NotSubtype as it is), hinted at the `null`.
+    assert answer(db, "let a = if (true) 'a' else null\na.length")["summary"] == (
+        "error: Type `Null` does not have field `length`\n"
+        "at *query*:2:3\n"
+        "  |\n"
+        "2 | a.length\n"
+        "  |   ^^^^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "at *query*:1:28\n"
+        "  |\n"
+        "1 | let a = if (true) 'a' else null\n"
+        "  |                            ^^^^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "2 | a!.length\n"
+        "  |  +\n"
+        "  |"
+    )
+    # As an argument, a lone NotSubtype outside the argument is the union's failure with it as the cause
+    # (toTypeError's `transitive`, as TyperCoreSpec's `succ(foobarwild.wut)`).
+    assert answer(db, "let a = if (true) 3 else null\nMath.abs(a)")["summary"] == (
+        "error: Type `3 | Null` is not a subtype of `Number`\n"
+        "at *query*:2:10\n"
+        "  |\n"
+        "2 | Math.abs(a)\n"
+        "  |          ^\n"
+        "  |\n"
+        "cause: Type `Null` is not a subtype of `Number`\n"
+        "at *query*:1:26\n"
+        "  |\n"
+        "1 | let a = if (true) 3 else null\n"
+        "  |                          ^^^^\n"
+        "  |"
+    )
+    # Shadowed, `?.` or `!`: the variable's literals no longer fail.
+    assert answer(db, "let a = if (true) 3 else null\nlet a = 'x'\na.length")["data"] == 1
+    assert answer(db, "let a = if (true) 'x' else null\n[a?.length, a!.length]")["data"] == [1, 1]
+
+
+def test_an_annotated_nullable_fails_at_its_question_mark(db):
+    # Core types a `let`'s annotation `String?` as `String | Null` whose Null is at the `?` (TyperTypeExprs'
+    # Nullable: `Type.Null(qmarkSpan)`), and the variable as the annotation (typeLetRhs' Skolemized), so a
+    # field only the String has fails the Null alone: its missing field (TypeConstraintFailure.toError's
+    # MissingField hints), hinted at the `?`.
+    assert answer(db, "let a: String? = 'x'\na.length")["summary"] == (
+        "error: Type `Null` does not have field `length`\n"
+        "at *query*:2:3\n"
+        "  |\n"
+        "2 | a.length\n"
+        "  |   ^^^^^^\n"
+        "  |\n"
+        "hint: Type `Null` inferred here\n"
+        "at *query*:1:14\n"
+        "  |\n"
+        "1 | let a: String? = 'x'\n"
+        "  |              ^\n"
+        "  |\n"
+        "hint: Use the ! or ?. operator to handle the null case\n"
+        "  |\n"
+        "2 | a!.length\n"
+        "  |  +\n"
+        "  |"
+    )
+    assert answer(db, "let a: String? = 'x'\n[a?.length, a!.length]")["data"] == [1, 1]

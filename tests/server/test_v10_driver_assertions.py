@@ -165,3 +165,35 @@ def test_documents_a_read_predicate_checks_are_read(server):
     for text in ["Hidden.all().toArray()", "Hidden.all().map(.id).toArray()"]:
         body = httpx.post(server.url + "/query/1", content=json.dumps({"query": text}), headers=headers).json()
         assert len(body["data"]) == 2 and body["stats"]["read_ops"] == 8 + 4, text
+
+
+def test_an_unbound_name_in_a_branch_not_taken_is_never_reached(server):
+    """fauna-go ExampleClient_StreamFromQuery sets up a new database with this query: the `else` names a
+    collection that does not exist yet, and Fauna ran it (fql finds unbound names where they are
+    reached; core's typer would refuse it: see README, Typechecking)."""
+    setup = (
+        "if (!Collection.byName('StreamingSandbox').exists()) {\n"
+        "  Collection.create({ name: 'StreamingSandbox' })\n"
+        "} else {\n"
+        "  StreamingSandbox.all().forEach(.delete())\n"
+        "}"
+    )
+    query(server, "Collection.byName('StreamingSandbox')?.delete()")
+    assert ok(server, setup)["data"]["@doc"]["name"] == "StreamingSandbox"
+    assert ok(server, setup)["data"] is None
+
+
+def test_an_unbound_name_in_a_streamed_lambda_is_an_error_event(server):
+    """fauna-js StreamClient 'catches a QueryRuntimeError when processing an event': the event source
+    is made, and the unbound name fails only when an event reaches the lambda."""
+    collection(server, "StreamUnbound")
+    token = ok(server, "StreamUnbound.all().map((doc) => notARealFn(doc)).toStream()")["data"]["@stream"]
+    ok(server, "StreamUnbound.create({ value: 0 })")
+    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
+        body = json.dumps({"token": token})
+        with client.stream("POST", "/stream/1", content=body, headers={"Authorization": "Bearer secret"}) as r:
+            assert r.status_code == 200
+            events = (json.loads(line) for line in r.iter_lines() if line.strip())
+            error = next(e for e in events if e["type"] == "error")
+    assert error["error"]["code"] == "unbound_variable"
+    assert error["error"]["message"] == "Unbound variable `notARealFn`"

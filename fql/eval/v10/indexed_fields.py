@@ -74,7 +74,7 @@ def body_errors(
     first_site: dict[str, tuple[int, int]] = {}
     for kind, name, span in found:
         if kind == "free":
-            first_site.setdefault(name, (span.start, span.end))
+            first_site.setdefault(name, span)
     out = [(UDF, *first_site[f]) for f in functions if f in first_site]
     out += [(COLLECTION, *first_site[c]) for c in collections if c in first_site]
     for kind, name, span in found:
@@ -88,24 +88,17 @@ def body_errors(
 def free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, int]]:
     """The free identifiers of statements `body` (a `let` binds its name for the statements after it),
     in the order written, each with where it starts (the schema manager's unbound-name check)."""
-    for name, span in free_spans(body, bound):
-        yield name, span.start
-
-
-def free_spans(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, ast.Span]]:
-    """The free identifiers of statements `body`, as free_names finds them, each with its span."""
-    for kind, name, span in _walk(ast.Block(tuple(body)), bound, frozenset()):
+    for kind, name, (start, _) in _walk(ast.Block(tuple(body)), bound, frozenset()):
         if kind == "free":
-            yield name, span
+            yield name, start
 
 
-def _walk(node: t.Any, bound: frozenset, docs: frozenset) -> t.Iterator[tuple[str, str, t.Any]]:
-    """("free", name, its Span) for each free identifier, ("select", field, (start, end) of its name) for
-    each field selected on a name of the document (`docs`: the parameter, and names a `let` gives it). A
-    lambda's `_` parameters bind nothing (core: `Unbound variable `_``, SchemaTypeValidatorSpec)."""
+def _walk(node: t.Any, bound: frozenset, docs: frozenset) -> t.Iterator[tuple[str, str, tuple[int, int]]]:
+    """("free", name, span) for each free identifier, ("select", field, span of its name) for each field
+    selected on a name of the document (`docs`: the parameter, and names a `let` gives it)."""
     if isinstance(node, ast.Ident):
         if node.name not in bound and node.name != ast.THIS:
-            yield "free", node.name, node.span
+            yield "free", node.name, (node.span.start, node.span.end)
     elif isinstance(node, ast.Member):
         if isinstance(node.obj, ast.Ident) and node.obj.name in docs:
             yield "select", node.name, (node.span.end - len(node.name), node.span.end)
@@ -119,7 +112,7 @@ def _walk(node: t.Any, bound: frozenset, docs: frozenset) -> t.Iterator[tuple[st
             else:
                 yield from _walk(stmt, bound, docs)
     elif isinstance(node, ast.Arrow):
-        params = {p for p in node.params if p != "_"} | ({node.rest} if node.rest is not None else set())
+        params = set(node.params) | ({node.rest} if node.rest is not None else set())
         yield from _walk(node.body, bound | params, docs - params)
     elif isinstance(node, ast.Node) and not isinstance(node, ast.Literal):
         for attribute in attrs.fields(type(node)):

@@ -6,17 +6,16 @@ the query's arguments)."""
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 import re
 import typing as t
 
-from attrs import define, evolve, field
+from attrs import define, field
 
 from ... import ast
 from ...errors import QueryCheckError
 from ...storage.base import DocKey
-from ...typer import Env, TypeError_, check
+from ...typer import Env, check
 from ...typer import types as ty
 from ...values import Date, Module, Ref, Timestamp
 from ...wire.v10 import java_double
@@ -26,8 +25,7 @@ from ..refs import live
 from . import signatures, stdlib_types
 from .environment import computed_types, document_shapes, function_signature
 from .fields import env_typechecked
-from .globals import MISSING, aliased, resolve
-from .indexed_fields import free_spans
+from .globals import aliased
 from .names import is_identifier
 
 if t.TYPE_CHECKING:
@@ -79,15 +77,6 @@ class RuntimeEnv(Env):
             return ty.Named(name + "Collection") if self._collection(name) is not None else self._function(name)
         # A module or a native collection is its type (`Math` is `MathModule`, `Key` is `KeyCollection`).
         return ty.Named(found) if stdlib_types.shape(found) is not None else _stdlib(found)
-
-    def is_global(self, name: str) -> bool:
-        """Whether a free name means anything to the query, as the runtime resolves it (globals.resolve:
-        a module, a global function, a user collection or function by name or alias), in the schema as
-        the query began (one the query creates is not there: core looks its type environment up first)."""
-        if stdlib_types.global_type(name) is not None:
-            return True
-        self.read_schema = True
-        return self.ctx is not None and resolve(self.ctx, name) is not MISSING
 
     def member_type(self, owner: ty.Type, name: str) -> ty.Type | None:
         if isinstance(owner, ty.Tuple):
@@ -564,7 +553,7 @@ def _outcome(program: ast.Node, ctx: Context) -> t.Any:
         return asked[name]
 
     env = RuntimeEnv(ctx)
-    outcome = _with_unbound(check(program, bound, env), program, bound, env)
+    outcome = check(program, bound, env)
     names = tuple(asked)
     schema = 2 if env.read_setting else int(env.read_schema)
     if hit is None or hit.program is not program or (hit.names, hit.schema) != (names, schema):
@@ -576,24 +565,6 @@ def _outcome(program: ast.Node, ctx: Context) -> t.Any:
         del hit.outcomes[next(iter(hit.outcomes))]
     hit.outcomes[hit.key(ctx) if key is None else key] = outcome
     return outcome
-
-
-def _with_unbound(
-    outcome: t.Any, program: ast.Node, bound: t.Callable[[str], ty.Type | None], env: RuntimeEnv
-) -> t.Any:
-    """The check's outcome with core's `Unbound variable` for each use of a name nothing binds (core's
-    typer fails each such `Expr.Id`, and goes on with it as `Any`: TyperExprs), in the order written,
-    among the checker's errors by where they start."""
-    body = program.body if isinstance(program, ast.Program) else (program,)
-    unbound = [
-        TypeError_(f"Unbound variable `{name}`", span)
-        for name, span in free_spans(body, frozenset())
-        if bound(name) is None and not env.is_global(name)
-    ]
-    if not unbound:
-        return outcome
-    errors = heapq.merge(unbound, outcome.errors, key=lambda error: error.span.start)
-    return evolve(outcome, errors=tuple(errors))
 
 
 def _bound_type(env: t.Mapping[str, t.Any] | None, name: str) -> ty.Type | None:

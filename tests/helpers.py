@@ -65,6 +65,17 @@ def run_json_error(db: fql.Database, expr: t.Any, secret: str | None = None) -> 
     return caught.value
 
 
+
+def value_indexed_collections() -> fql.Database:
+    """A new database with collections `c` and `d`, each with an index of `data.v` (`cv`, `dv`), and
+    `cv_by_k` (`c` by `data.k`, values `data.v`): the sets the v4 set-algebra tests combine."""
+    db = fql.connect()
+    for name in ("c", "d"):
+        db.query(f'CreateCollection({{name: "{name}"}})')
+        db.query(f'CreateIndex({{name: "{name}v", source: Collection("{name}"), values: [{{field: ["data", "v"]}}]}})')
+    db.query('CreateIndex({name: "cv_by_k", source: Collection("c"), terms: [{field: ["data", "k"]}], values: [{field: ["data", "v"]}]})')
+    return db
+
 def run_cli(*argv: str, stdin: str | None = "") -> tuple[int, str, str]:
     """`fql argv...` run in-process: its exit status, standard output and standard error; `stdin` is the
     text it reads (None: the test process's own standard input)."""

@@ -33,16 +33,12 @@ from __future__ import annotations
 import pytest
 
 import fql
+from tests.helpers import value_indexed_collections
 
 
 @pytest.fixture
 def db() -> fql.Database:
-    db = fql.connect()
-    for name in ("c", "d"):
-        db.query(f'CreateCollection({{name: "{name}"}})')
-        db.query(f'CreateIndex({{name: "{name}v", source: Collection("{name}"), values: [{{field: ["data", "v"]}}]}})')
-    db.query('CreateIndex({name: "cv_by_k", source: Collection("c"), terms: [{field: ["data", "k"]}], values: [{field: ["data", "v"]}]})')
-    return db
+    return value_indexed_collections()
 
 
 def make(db: fql.Database, coll: str, *values: str, k: int = 1) -> None:

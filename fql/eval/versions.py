@@ -19,6 +19,8 @@ if t.TYPE_CHECKING:
 ORDER = ("2.0", "2.1", "2.7", "2.12", "3", "4", "5", "UNSTABLE")
 #: What fql evaluates a query without a version at (core's Default is 2.1: see the README).
 CURRENT = "4"
+#: Core's APIVersion.Default, which it evaluates index bindings at (and `Format`'s `%@` renders as).
+DEFAULT = "2.1"
 #: A lambda's least version (core's LambdaDefaultVersion): one written under 2.0 or 2.1 is 2.12, and
 #: a stored lambda without `api_version` is 2.12.
 LAMBDA_DEFAULT = "2.12"

@@ -193,7 +193,8 @@ def _param_names(node: ast.Node) -> frozenset | None:
     return None
 
 
-_Found = tuple[tuple[_Failure, ...], t.Optional[tuple[str, tuple]]]
+#: What a walk found (its failures, its first unbound variable), None for nothing.
+_Found = t.Optional[tuple[tuple[_Failure, ...], t.Optional[tuple[str, tuple]]]]
 
 #: Decoded queries are cached and run again: the walk's answer, by node (an entry keeps its node alive),
 #: for API 4 and, by version, for the others.
@@ -211,18 +212,18 @@ def check(node: ast.Node, bound: t.Iterable[str] = (), version: str = versions.C
         table = _CHECKED if version == versions.CURRENT else _CHECKED_AT.setdefault(version, {})
         hit = table.get(id(node))
         if hit is not None and hit[0] is node:
-            return _error(hit[1])
+            return None if hit[1] is None else _error(hit[1])
     walk = _Walk()
     walk.node(node, names, (), version)
-    found: _Found = (tuple(walk.failures), walk.free)
+    found = (tuple(walk.failures), walk.free) if walk.failures or walk.free is not None else None
     if table is not None:
         if len(table) >= MAX_CHECKED:
             table.clear()
         table[id(node)] = (node, found)
-    return _error(found)
+    return None if found is None else _error(found)
 
 
-def _error(found: _Found) -> FQLError | None:
+def _error(found: tuple) -> FQLError | None:
     failures, free = found
     if failures:
         first, *others = (InvalidExpression(description, position=path) for description, path in failures)

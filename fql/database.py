@@ -12,7 +12,7 @@ from .auth.access import SCOPES, Auth, authenticate
 from .auth.jwt import JWKS
 from .auth.credentials import Argon2Params, Passwords
 from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
-from .eval import control, documents, registry, roles, staged
+from .eval import documents, queryparse, registry, roles, staged
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Node, Program
 from .parse import parse
@@ -195,9 +195,10 @@ class Database:
                 # A JWT none of whose provider's roles applies (core: no role passes, no auth).
                 raise Unauthorized("Unauthorized")
             if syntax != "v10":
-                unbound = control.unbound_variable(node, env or ())
-                if unbound is not None:
-                    raise unbound
+                # Core parses a v4 query whole before running any of it (fql/eval/queryparse.py).
+                refused = queryparse.check(node, env or (), state.form_version)
+                if refused is not None:
+                    raise refused
             if syntax == "v10" and state.typecheck and isinstance(node, Node):
                 state.static_type = static_check(node, ctx)
             if syntax == "v10" and not isinstance(node, Work) and state.schema_view == staged.RAW:

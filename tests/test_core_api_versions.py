@@ -10,12 +10,21 @@ in a collection created by the same transaction from 5 (WriteAdaptor.write), a d
 (BasicFunctions20Spec "version contains 'ref', 'ts', 'class', 'data'"), shown by ToObject, ToArray and Merge
 under 2.0 (VersionL.fields).
 
-Not matched, as fql resolves a form when it is evaluated where core parses the whole query first: a form
-its version lacks fails only when reached (core refuses the query, or the function's creation, outright).
-Left: `classes` as the id of Collections() before 2.7 (NativeCollectionID.toName); UNSTABLE's Take over
-sets, Select through refs, IssueAccessJWT, SplitStr and SplitStrRegex, and its snake_case forms' argument
-errors, which name the old keys (`lowercase`); predicates and index bindings evaluate at the request's
-version where core evaluates them at the lambda's (2.1 for bindings), which only API 5 could tell apart.
+The query is parsed whole before it runs (QueryParser.parse; fql/eval/queryparse.py): a form its
+version lacks, or no version has, refuses the query with every such failure listed in the order core's
+parse meets them, unbound variables only when nothing else failed; a lambda's body (a function's, a
+predicate's, a binding's) has its own version's forms where it is written (an `@query`'s: its
+`api_version`, 2.12 without one; one with a variable it does not bind is `Invalid lambda.`). Role
+predicates run at their lambda's version (LambdaWrapper.evalPredicate), index bindings at 2.1 (Index's
+EvalContext.pure with APIVersion.Default); `Select("id", Collections())` is `classes` before 2.7
+(NativeCollectionID.toName). UNSTABLE: SplitStr and SplitStrRegex (SplitStrCommon), Take over sets and
+from the end (TakeFunction2), Select reading a document through its ref (valueAtPath), errors of the
+snake_case forms at their own keys (Parser.scala registers `lower_case` with its own key).
+
+Not matched: where core names every unbound variable (in a Scala HashMap's order) fql names the first;
+the other parse failures (an empty `do`, params that are not names) are still found when evaluated;
+UNSTABLE's `IssueAccessJWT` (core signs its token with the server's internal key, Query.internalJWK:
+`not implemented`).
 """
 
 from __future__ import annotations
@@ -31,13 +40,13 @@ from fql.server import ServerThread
 
 @pytest.fixture
 def api():
-    """`api(expr, version)`: the status and JSON body of `POST /` with `X-FaunaDB-API-Version: version`
-    (None: no header), as the root."""
+    """`api(expr, version, secret)`: the status and JSON body of `POST /` with `X-FaunaDB-API-Version:
+    version` (None: no header), as the root unless another secret is given."""
     with ServerThread(fql.connect()) as running:
         url = f"http://127.0.0.1:{running.port}/"
 
-        def post(expr: object, version: str | None = "4") -> tuple[int, dict]:
-            headers = {"Authorization": "Bearer secret"}
+        def post(expr: object, version: str | None = "4", secret: str = "secret") -> tuple[int, dict]:
+            headers = {"Authorization": f"Bearer {secret}"}
             if version is not None:
                 headers["X-FaunaDB-API-Version"] = version
             answer = httpx.post(url, content=json.dumps(expr), headers=headers, timeout=10)
@@ -330,3 +339,228 @@ def test_format_debug_conversions_render_by_version(api):
     assert ok(api, {"format": "%^", "values": old}) == '{"@query":{"api_version":"2.12","lambda":"x","expr":{"var":"x"}}}'
     new = {"query": {"lambda": "x", "expr": {"var": "x"}}}
     assert ok(api, {"format": "%@", "values": new}) == '{"@query":{"api_version":"4","lambda":"x","expr":{"var":"x"}}}'
+
+
+# -- the whole query is parsed first -----------------------------------------------------------------------
+
+
+def test_a_form_the_version_lacks_refuses_the_query_before_it_runs(api):
+    # QueryParser.parse runs before EvalContext.eval: the write before the unknown form is never made,
+    # the Abort never reached, an untaken branch fails as well.
+    made = {"do": [create_collection("early"), {"first": [1]}]}
+    assert error(api, made, "3") == {**unknown("first"), "position": ["do", 1]}
+    assert ok(api, exists_collection("early")) is False
+    assert error(api, {"do": [{"abort": "m"}, {"first": [1]}]}, "3")["code"] == "invalid expression"
+    untaken = {"if": True, "then": 1, "else": {"contains_path": "a", "in": obj(a=1)}}
+    assert error(api, untaken, "2.12") == {**unknown("contains_path", "in"), "position": ["else"]}
+    assert ok(api, untaken, "3") == 1
+    # At API 4 alike: a form no version has is refused where it is written.
+    assert error(api, {"if": True, "then": 1, "else": {"nothing": 1}}) == {**unknown("nothing"), "position": ["else"]}
+
+
+def test_every_form_the_parse_refuses_is_reported_in_order(api):
+    # PResult accumulates every failure (Parser.sequenceT, `errs1 ++ errs2`): the answer lists them all.
+    status, body = api({"do": [{"last": [1]}, {"add": [1, {"nothing": 2, "at_all": 3}]}, {"first": [1]}]}, "3")
+    assert status == 400
+    assert body["errors"] == [
+        {**unknown("last"), "position": ["do", 0]},
+        {**unknown("nothing", "at_all"), "position": ["do", 1, "add", 1]},
+        {**unknown("first"), "position": ["do", 2]},
+    ]
+    # A function where a Lambda must be written is one of them (QueryParser.parseLambda).
+    status, body = api({"map": {"var": "f"}, "collection": [{"first": [1]}]}, "3")
+    assert [e["position"] for e in body["errors"]] == [["map"], ["collection", 0]]
+    assert body["errors"][0]["description"] == "No form/function found, or invalid argument keys: { var }."
+
+
+def test_unbound_variables_are_reported_only_when_nothing_else_fails(api):
+    # A failure drops the free variables gathered so far (PResult.Failure).
+    expr = {"do": [{"var": "x"}, {"first": [1]}]}
+    status, body = api(expr, "3")
+    assert body["errors"] == [{**unknown("first"), "position": ["do", 1]}]
+    assert error(api, expr, "4") == {
+        "position": ["do", 0],
+        "code": "invalid expression",
+        "description": "Variable 'x' is not defined.",
+    }
+
+
+def test_a_function_whose_body_its_version_lacks_is_not_created(api):
+    # The body's lambda is parsed at the query's version: CreateFunction never runs.
+    body = {"first": {"var": "x"}}
+    where = ["create_function", "object", "body", "query", "expr"]
+    assert error(api, udf("f", body), "3") == {**unknown("first"), "position": where}
+    assert ok(api, {"exists": {"function": "f"}}) is False
+    assert ok(api, udf("f", body), "4")["name"] == "f"
+    update = {"update": {"function": "f"}, "params": obj(body={"query": {"lambda": "x", "expr": body}})}
+    assert error(api, update, "3")["position"] == ["params", "object", "body", "query", "expr"]
+    assert ok(api, {"call": {"function": "f"}, "arguments": [7, 8]}) == 7
+
+
+def test_a_stored_lambda_is_parsed_at_its_own_version(api):
+    # EscapesParser.parseLambda: an @query's body at its api_version, 2.12 without one; a variable it
+    # does not bind makes it an invalid lambda.
+    old = {"@query": {"lambda": "x", "expr": {"first": {"var": "x"}}}}
+    assert error(api, old, "4") == {**unknown("first"), "position": ["expr"]}
+    new = {"@query": {"api_version": "4", "lambda": "x", "expr": {"first": {"var": "x"}}}}
+    assert ok(api, new, "2.1")["@query"]["api_version"] == "4"
+    free = {"@query": {"api_version": "4", "lambda": "x", "expr": {"var": "y"}}}
+    assert error(api, free) == {"position": [], "code": "invalid expression", "description": "Invalid lambda."}
+    quoted = {"quote": {"fns": [old]}}
+    assert error(api, quoted)["position"] == ["quote", "fns", 0, "expr"]
+    made = {"create_function": obj(name="g", body=old)}
+    assert error(api, made)["position"] == ["create_function", "object", "body", "expr"]
+
+
+# -- predicates and bindings -----------------------------------------------------------------------------
+
+
+def _role_reading(api, predicate):
+    """A key whose role reads documents of `c` where `predicate` (a lambda written under API 4) says so."""
+    ok(api, create_collection("c"))
+    ok(api, {"create": {"ref": {"collection": "c"}, "id": "1"}, "params": obj(data=obj(a=1))})
+    privilege = obj(resource={"collection": "c"}, actions=obj(read={"query": predicate}))
+    ok(api, {"create_role": obj(name="r", privileges=[privilege])})
+    return ok(api, {"create_key": obj(role={"role": "r"})})["secret"]
+
+
+def test_a_role_predicate_runs_at_its_lambdas_version(api):
+    # LambdaWrapper.evalPredicate: EvalContext(..., lambda.apiVersion), whatever the request's. Under 2.1
+    # the collection of collections is named `classes` (NativeCollectionID.toName), under 4 not.
+    named = {"equals": [{"select": "id", "from": {"collections": None}}, "collections"]}
+    secret = _role_reading(api, {"lambda": "ref", "expr": named})
+    doc = {"get": {"ref": {"collection": "c"}, "id": "1"}}
+    assert ok(api, {"select": "id", "from": {"collections": None}}, "2.1") == "classes"
+    for version in ("2.1", "4"):
+        status, body = api(doc, version, secret)
+        assert status == 200, body
+        assert body["resource"]["data"] == {"a": 1}
+
+
+def test_a_role_predicate_written_under_2_1_runs_at_2_12(api):
+    # A lambda written under 2.1 is of 2.12 (LambdaE), where the name is already `collections`.
+    named = {"equals": [{"select": "id", "from": {"collections": None}}, "collections"]}
+    ok(api, create_collection("c"))
+    ok(api, {"create": {"ref": {"collection": "c"}, "id": "1"}, "params": obj(data=obj(a=1))})
+    privilege = obj(resource={"collection": "c"}, actions=obj(read={"query": {"lambda": "ref", "expr": named}}))
+    ok(api, {"create_role": obj(name="r", privileges=[privilege])}, "2.1")
+    secret = ok(api, {"create_key": obj(role={"role": "r"})})["secret"]
+    status, _ = api({"get": {"ref": {"collection": "c"}, "id": "1"}}, "2.1", secret)
+    assert status == 200
+
+
+def test_index_bindings_run_at_api_2_1(api):
+    # Index's binding context is EvalContext.pure(scope, APIVersion.Default, ...): 2.1, whatever the
+    # request's or the lambda's version.
+    ok(api, create_collection("c"))
+    binding = {"query": {"lambda": "doc", "expr": {"select": "id", "from": {"collections": None}}}}
+    index = obj(name="named", source=obj(collection={"collection": "c"}, fields=obj(n=binding)), values=[obj(binding="n")])
+    ok(api, {"create_index": index})
+    ok(api, {"create": {"collection": "c"}, "params": obj(data=obj(a=1))})
+    for version in ("2.7", "4", "5"):
+        assert ok(api, {"paginate": {"match": {"index": "named"}}}, version)["data"] == ["classes"]
+
+
+# -- Select ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version, name", [("2.0", "classes"), ("2.1", "classes"), ("2.7", "collections"), ("4", "collections")])
+def test_the_id_of_collections_before_2_7(api, version, name):
+    # ReadAdaptor.valueAtPath names a native collection by NativeCollectionID.toName(id, ec.apiVers).
+    assert ok(api, {"select": "id", "from": {"collections": None}}, version) == name
+    ok(api, create_collection("spells"))
+    assert ok(api, {"select": ["collection", "id"], "from": {"collection": "spells"}}, version) == name
+    assert ok(api, {"select": "id", "from": {"indexes": None}}, version) == "indexes"
+
+
+def test_select_reads_through_a_ref_under_unstable(api):
+    # valueAtPath: under UNSTABLE a ref's `ref`, `ts` and `data` are its document's.
+    ok(api, create_collection("c"))
+    ok(api, {"create": {"ref": {"collection": "c"}, "id": "1"}, "params": obj(data=obj(a=1))})
+    ref = {"ref": {"collection": "c"}, "id": "1"}
+    assert ok(api, {"select": ["data", "a"], "from": ref}, "UNSTABLE") == 1
+    assert ok(api, {"select": ["ref", "id"], "from": ref}, "UNSTABLE") == "1"
+    assert ok(api, {"contains_path": ["data", "a"], "in": ref}, "UNSTABLE") is True
+    assert ok(api, {"select": ["data", "a"], "from": ref, "default": "no"}, "5") == "no"
+    gone = {"ref": {"collection": "c"}, "id": "2"}
+    assert ok(api, {"select": ["data", "a"], "from": gone, "default": "no"}, "UNSTABLE") == "no"
+
+
+# -- UNSTABLE's forms ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr, result",
+    [
+        ({"split_str": "a,b,,c,,", "token": ","}, ["a", "b", "", "c", "", ""]),
+        ({"split_str": "a,b,,c", "token": ",", "count": 2}, ["a", "b,,c"]),
+        ({"split_str": "a,b", "token": ",", "count": 1}, ["a,b"]),
+        ({"split_str": "abc", "token": "x"}, ["abc"]),
+        ({"split_str": "", "token": ","}, [""]),
+        ({"split_str": "a.b", "token": "."}, ["a", "b"]),
+        ({"split_str": ",a", "token": ","}, ["", "a"]),
+        ({"split_str_regex": "a1b22c", "pattern": "[0-9]+"}, ["a", "b", "c"]),
+        ({"split_str_regex": "abc", "pattern": ""}, ["a", "b", "c", ""]),
+        ({"split_str_regex": "abc", "pattern": "", "count": 2}, ["a", "bc"]),
+    ],
+)
+def test_split_str(api, expr, result):
+    # SplitStrCommon: Java's Pattern.split, its limit the count (-1 without one: trailing empty strings
+    # kept), a zero-width match at the start making no empty first part.
+    assert ok(api, expr, "UNSTABLE") == result
+
+
+def test_split_str_is_unstable_only_and_checks_its_count(api):
+    assert error(api, {"split_str": "a,b", "token": ","}, "5") == unknown("split_str", "token")
+    assert error(api, {"split_str_regex": "a,b", "pattern": ","}) == unknown("split_str_regex", "pattern")
+    for count, bound in ((0, "count > 0"), (1025, "count <= 1024")):
+        assert error(api, {"split_str": "a", "token": ",", "count": count}, "UNSTABLE") == {
+            "position": ["count"],
+            "code": "invalid argument",
+            "description": f"count must be {bound}",
+        }
+    bad = error(api, {"split_str_regex": "a", "pattern": "("}, "UNSTABLE")
+    assert (bad["position"], bad["description"]) == (["pattern"], "Search pattern /(/ is not a valid regular expression.")
+
+
+def test_take_under_unstable(api):
+    # TakeFunction2 (Casts.Iterable): a negative count takes from the end, a set is read into an array.
+    assert ok(api, {"take": -2, "collection": [1, 2, 3]}, "UNSTABLE") == [2, 3]
+    assert ok(api, {"take": -5, "collection": [1, 2, 3]}, "UNSTABLE") == [1, 2, 3]
+    assert ok(api, {"take": -2, "collection": [1, 2, 3]}, "5") == []
+    ok(api, create_collection("c"))
+    refs = [ok(api, {"create": {"ref": {"collection": "c"}, "id": str(i)}, "params": obj(data=obj(i=i))})["ref"] for i in (1, 2, 3)]
+    docs = {"documents": {"collection": "c"}}
+    assert ok(api, {"take": 2, "collection": docs}, "UNSTABLE") == refs[:2]
+    assert ok(api, {"take": -2, "collection": docs}, "UNSTABLE") == refs[1:]
+    page = ok(api, {"take": -1, "collection": {"paginate": docs, "size": 2}}, "UNSTABLE")
+    assert page["data"] == [refs[1]] and "after" in page
+    assert error(api, {"take": 1, "collection": docs}, "5")["description"] == "Array or Page expected, Set provided."
+    assert error(api, {"take": 1, "collection": "x"}, "UNSTABLE") == {
+        "position": ["collection"],
+        "code": "invalid argument",
+        "description": "Array, Set, or Page expected, String provided.",
+    }
+    assert error(api, {"take": 100001, "collection": docs}, "UNSTABLE") == {
+        "position": [],
+        "code": "invalid argument",
+        "description": "Number of elements must be <= 100000",
+    }
+
+
+def test_unstable_forms_fail_at_their_own_keys(api):
+    # `lower_case` is a form of its own key in Parser.scala: its argument is cast at `lower_case`.
+    assert error(api, {"lower_case": 5}, "UNSTABLE")["position"] == ["lower_case"]
+    assert error(api, {"upper_case": {"lower_case": 5}}, "UNSTABLE")["position"] == ["upper_case", "lower_case"]
+    assert error(api, {"bit_and": [1, "x"]}, "UNSTABLE")["position"] == ["bit_and", 1]
+    assert error(api, {"lowercase": 5}, "4")["position"] == ["lowercase"]
+
+
+def test_issue_access_jwt_is_unstable_and_not_implemented(api):
+    # IssueAccessJWTFunction signs with Query.internalJWK, the server's own key: fql has none.
+    assert error(api, {"issue_access_jwt": None, "expire_in": 60}, "UNSTABLE") == {
+        "position": [],
+        "code": "not implemented",
+        "description": "IssueAccessJWT is not implemented in fql yet.",
+    }
+    assert error(api, {"issue_access_jwt": None}, "5") == unknown("issue_access_jwt")

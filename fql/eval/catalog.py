@@ -26,12 +26,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "Auth": (
         "CurrentIdentity", "CurrentToken", "HasCurrentIdentity", "HasCurrentToken", "HasIdentity",
-        "Identify", "Identity", "Login", "Logout",
+        "Identify", "Identity", "IssueAccessJWT", "Login", "Logout",
     ),
     "Strings": (
         "Casefold", "Concat", "ContainsStr", "ContainsStrRegex", "EndsWith", "FindStr", "FindStrRegex",
         "Format", "LTrim", "Length", "LowerCase", "NGram", "RTrim", "RegexEscape", "Repeat", "ReplaceStr",
-        "ReplaceStrRegex", "Space", "StartsWith", "SubString", "TitleCase", "Trim", "UpperCase",
+        "ReplaceStrRegex", "Space", "SplitStr", "SplitStrRegex", "StartsWith", "SubString", "TitleCase", "Trim",
+        "UpperCase",
     ),
     "Math": (
         "ACos", "ASin", "ATan", "Abs", "Add", "BitAnd", "BitNot", "BitOr", "BitXor", "Ceil", "Cos", "Cosh",

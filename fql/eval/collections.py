@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import typing as t
 
 from .. import ast, collation
-from ..errors import InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
+from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
 from ..values import ABSENT, UUID, Action, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
 from . import effects, versions
-from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
+from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
-from .refs import resolved
+from .refs import doc_key, read, render, resolved
 from .registry import builtin, lookup, snake
 
 #: The key sets core's parser accepts as a Lambda form where a function must be written out.
@@ -210,13 +211,38 @@ def _cursors(page: Page, i: int) -> list:
     return page.cursors
 
 
+def _take_unstable(ctx: Context, n: int, coll: t.Any) -> list | Page:
+    """UNSTABLE's Take (core's TakeFunction2, over Casts.Iterable): a negative `n` keeps the last `-n`
+    elements (a page keeps its cursors), and a set is read, up to a page's most, into an array."""
+    if isinstance(coll, list):
+        return coll[max(len(coll) + n, 0) :] if n < 0 else coll[:n]
+    if isinstance(coll, Page):
+        if n >= 0:
+            return _take_page(coll, n)
+        cut = max(len(coll.data) + n, 0)
+        return Page(coll.data[cut:], coll.before, coll.after, coll.has_before, coll.has_after, _cursors(coll, cut)[cut:])
+    from .sets import MAX_PAGE_SIZE, elements
+
+    if abs(n) > MAX_PAGE_SIZE:
+        raise InvalidArgument(f"Number of elements must be <= {MAX_PAGE_SIZE}")
+    found = list(itertools.islice(elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll), abs(n)))
+    return found[::-1] if n < 0 else found
+
+
 @builtin("Take", keys=("take", "collection"), types=(INTEGER,))
 def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
-    """The first `n` elements of an array or page (none when `n` is negative)."""
+    """The first `n` elements of an array or page (none when `n` is negative). Under API UNSTABLE also of
+    a set (as an array), and a negative `n` takes the last `-n`."""
     n = _wrap(n, _INT32)
+    if ctx.state.form_version == "UNSTABLE":
+        return _take_unstable(ctx, n, ITERABLE(coll, "collection"))
     coll = _array_or_page(coll, "collection")
     if isinstance(coll, list):
         return coll[: max(n, 0)]
+    return _take_page(coll, n)
+
+
+def _take_page(coll: Page, n: int) -> Page:
     if n < 0:
         return Page([], coll.before, coll.before, coll.has_before, coll.has_before, [])
     if n >= len(coll.data):
@@ -437,24 +463,39 @@ def _database_of(ref: Ref | None) -> Ref | None:
     return None
 
 
-def _ref_at(ref: Ref, path: list, all_: bool) -> t.Any:
+def _ref_at(ctx: Context, ref: Ref, path: list, all_: bool) -> t.Any:
     key, rest = path[0], path[1:]
     if key in ("collection", "class"):
         # A native collection (Collections(), Keys()) is itself a document of Collections().
         coll = ref.collection if ref.collection is not None else native("collections", ref.database)
-        return _value_at(coll, rest, all_)
+        return _value_at(ctx, coll, rest, all_)
     if key == "id" and not rest:
+        if ref.id == "collections" and ref.collection is None and not versions.at_least(ctx.state.api_version, "2.7"):
+            # Core names the native collection by the query's version (NativeCollectionID.toName).
+            return "classes"
         return ref.id
     if key == "database" and _database_of(ref) is not None:
-        return _value_at(_database_of(ref), rest, all_)
+        return _value_at(ctx, _database_of(ref), rest, all_)
+    if key in ("ref", "ts", "data") and ctx.state.api_version == "UNSTABLE" and ref.collection is not None:
+        # UNSTABLE reads through a ref: the document's own fields, unchecked, as core's valueAtPath
+        # reads the store (nothing where there is no document).
+        return _read_through(ctx, ref, path, all_)
     return _MISSING
 
 
-def _flatten(values: list, path: list) -> list:
+def _read_through(ctx: Context, ref: Ref, path: list, all_: bool) -> t.Any:
+    try:
+        version = read(ctx, doc_key(ctx, ref))
+    except FQLError:
+        return _MISSING
+    return _MISSING if version is None else _value_at(ctx, render(ctx, version), path, all_)
+
+
+def _flatten(ctx: Context, values: list, path: list) -> list:
     """SelectAll over an array: the path in each element, arrays found there spliced in."""
     out: list = []
     for value in values:
-        found = _value_at(value, path, True)
+        found = _value_at(ctx, value, path, True)
         if isinstance(found, list):
             out.extend(found)
         elif found is not _MISSING:
@@ -474,35 +515,35 @@ def _page_at(page: Page, key: str | int) -> t.Any:
     return _MISSING
 
 
-def _value_at(value: t.Any, path: list, all_: bool = False) -> t.Any:
+def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.Any:
     """What is at `path` in `value`, or _MISSING; with `all_`, string steps map over arrays."""
     if not path:
-        return _flatten(value, []) if all_ and isinstance(value, list) else value
+        return _flatten(ctx, value, []) if all_ and isinstance(value, list) else value
     key, rest = path[0], path[1:]
     if isinstance(value, list):
         if isinstance(key, int):
             # Core reads the index with Long.toInt.
             i = _wrap(key, _INT32)
-            return _value_at(value[i], rest, all_) if 0 <= i < len(value) else _MISSING
-        return _flatten(value, path) if all_ else _MISSING
+            return _value_at(ctx, value[i], rest, all_) if 0 <= i < len(value) else _MISSING
+        return _flatten(ctx, value, path) if all_ else _MISSING
     if isinstance(value, SetEvent):
         found = value.selected(key)
-        return _MISSING if found is ABSENT else _value_at(found, rest, all_)
+        return _MISSING if found is ABSENT else _value_at(ctx, found, rest, all_)
     if isinstance(value, dict):
         if isinstance(key, str) and key in value:
-            return _value_at(value[key], rest, all_)
+            return _value_at(ctx, value[key], rest, all_)
         if key == "class" and _is_document(value):
             # Core reads a document's `class` as its collection, at every API version (ReadAdaptor's
             # valueAtPath of a VersionL), though only API 2.0 shows the field.
-            return _value_at(value["ref"].collection, rest, all_)
+            return _value_at(ctx, value["ref"].collection, rest, all_)
         return _MISSING
     if isinstance(value, Page):
         found = _page_at(value, key)
-        return _MISSING if found is _MISSING else _value_at(found, rest, all_)
+        return _MISSING if found is _MISSING else _value_at(ctx, found, rest, all_)
     if isinstance(value, Ref):
-        return _ref_at(value, path, all_)
+        return _ref_at(ctx, value, path, all_)
     if isinstance(value, SetRef) and key == "@set":
-        return _set_at(value, rest, all_)
+        return _set_at(ctx, value, rest, all_)
     return _MISSING
 
 
@@ -526,7 +567,7 @@ def _set_operand(s: t.Any) -> t.Any:
     return s["documents"] if isinstance(s, SetRef) and s.kind == "documents" else s
 
 
-def _set_at(s: SetRef, path: list, all_: bool) -> t.Any:
+def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:
     """Core's deprecated reading of a set's definition: `Select(["@set", "union", 0], Union(a, b))` is a."""
     if not path:
         return s
@@ -544,7 +585,7 @@ def _set_at(s: SetRef, path: list, all_: bool) -> t.Any:
         shown = s["documents"]
     else:
         shown = None
-    return _value_at(shown, path, all_)
+    return _value_at(ctx, shown, path, all_)
 
 
 def _not_found(path: list) -> ValueNotFound:
@@ -567,8 +608,8 @@ def select(
     container = resolved(ctx, ctx.eval(source, "from"), "from")
     path = _path(raw, "select")
     if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
-        return _select_all(container, path)
-    found = _value_at(container, path)
+        return _select_all(ctx, container, path)
+    found = _value_at(ctx, container, path)
     if found is not _MISSING:
         return found
     if default is None:
@@ -588,8 +629,8 @@ def _select_function(
     fallback = _MISSING if default is None else ctx.eval(default, "default")
     container = resolved(ctx, container, "from")
     if every:
-        return _select_all(container, path)
-    found = _value_at(container, path)
+        return _select_all(ctx, container, path)
+    found = _value_at(ctx, container, path)
     if found is not _MISSING:
         return found
     if fallback is _MISSING:
@@ -597,8 +638,8 @@ def _select_function(
     return fallback
 
 
-def _select_all(value: t.Any, path: list) -> list:
-    found = _value_at(value, path, True)
+def _select_all(ctx: Context, value: t.Any, path: list) -> list:
+    found = _value_at(ctx, value, path, True)
     if found is _MISSING:
         return []
     return found if isinstance(found, list) else [found]
@@ -615,7 +656,7 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_all", raw, ctx.eval(source, "from"), True, default)
     container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(container, _path(raw, "select_all"))
+    return _select_all(ctx, container, _path(raw, "select_all"))
 
 
 @builtin("SelectAsIndex", keys=("select_as_index", "from", "default"), required=2, lazy=True)
@@ -625,19 +666,19 @@ def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_as_index", raw, ctx.eval(source, "from"), True, default)
     container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(container, _path(raw, "select_as_index"))
+    return _select_all(ctx, container, _path(raw, "select_as_index"))
 
 
 @builtin("ContainsPath", keys=("contains_path", "in"))
 def contains_path(ctx: Context, path: t.Any, container: t.Any) -> bool:
     """True if `path` (keys and indexes) leads to a value in `in`."""
-    return _value_at(container, _path(path, "contains_path")) is not _MISSING
+    return _value_at(ctx, container, _path(path, "contains_path")) is not _MISSING
 
 
 @builtin("Contains", keys=("contains", "in"))
 def contains(ctx: Context, path: t.Any, container: t.Any) -> bool:
     """Deprecated name of ContainsPath."""
-    return _value_at(container, _path(path, "contains")) is not _MISSING
+    return _value_at(ctx, container, _path(path, "contains")) is not _MISSING
 
 
 @builtin("ContainsField", keys=("contains_field", "in"), types=(STRING,))
@@ -645,7 +686,7 @@ def contains_field(ctx: Context, field: str, container: t.Any) -> bool:
     """True if the object (or document, page, ref) `in` has the top-level field `field`."""
     if isinstance(container, list):
         raise InvalidArgument("Object expected, Array provided.").at("in")
-    return _value_at(container, [field]) is not _MISSING
+    return _value_at(ctx, container, [field]) is not _MISSING
 
 
 def _same(a: t.Any, b: t.Any) -> bool:

@@ -17,7 +17,7 @@ from ..errors import (
     TransactionAborted,
 )
 from ..values import Lambda, Ref, native, type_name
-from . import registry, versions
+from . import versions
 from .casts import BOOLEAN, STRING
 from .evaluator import MAX_DEPTH, Context
 from .registry import builtin
@@ -198,151 +198,6 @@ def _with_role(auth: t.Any, role: t.Any) -> t.Any:
     return attrs.evolve(auth, role=names, provider=None)
 
 
-# -- unbound variables ---------------------------------------------------------------------------------
-
-
-def unbound_variable(node: ast.Node, bound: t.Iterable[str] = ()) -> InvalidExpression | None:
-    """Core's parse-time check: a `Var` that no `Let` or `Lambda` around it binds fails the whole query,
-    evaluated or not (`If(true, 1, Var("x"))`), at the variable's position; None when there is none."""
-    names = frozenset(bound)
-    hit = _CHECKED.get(id(node)) if not names else None
-    if hit is not None and hit[0] is node:
-        found = hit[1]
-    else:
-        try:
-            found = _free_in(node, names, ())
-        except _Malformed:
-            # Core reports a query it cannot parse by that failure alone; evaluation finds it.
-            found = None
-        if not names:
-            if len(_CHECKED) >= 10_000:
-                _CHECKED.clear()
-            _CHECKED[id(node)] = (node, found)
-    return None if found is None else InvalidExpression(f"Variable '{found[0]}' is not defined.").at(*found[1])
-
-
-_Found = t.Optional[tuple[str, tuple]]
-
-
-class _Malformed(Exception):
-    """The query has a parse-time failure besides: a non-literal `Var`, a function where a Lambda must be
-    written out."""
-
-
-#: Parsed queries are cached and run again: the check's answer, by node (an entry keeps its node alive).
-_CHECKED: dict[int, tuple[ast.Node, _Found]] = {}
-
-
-def _free_in(node: ast.Node, bound: frozenset, path: tuple) -> _Found:
-    """The first unbound variable in `node` and its position, the paths as evaluation gives them."""
-    kind = type(node)
-    if kind is ast.Array:
-        return _first((item, bound, (*path, i)) for i, item in enumerate(node.items))
-    if kind is ast.Object:
-        return _first((value, bound, (*path, "object", k)) for k, value in node.pairs)
-    if kind is ast.Program:
-        return _first((expr, bound, ()) for expr in node.body)
-    if kind is ast.Call:
-        return _free_in_call(node.name, node.args, bound, path, wire_order=False)
-    if kind is ast.Form:
-        from .evaluator import _resolve_form
-
-        try:
-            name, args, *_ = _resolve_form(node)
-        except FQLError:
-            return None  # not a form: evaluation says so
-        return _free_in_call(name, args, bound, path, wire_order=True)
-    return None
-
-
-def _first(items: t.Iterable[tuple[ast.Node, frozenset, tuple]]) -> _Found:
-    for node, bound, path in items:
-        found = _free_in(node, bound, path)
-        if found is not None:
-            return found
-    return None
-
-
-def _free_in_call(name: str, args: tuple, bound: frozenset, path: tuple, *, wire_order: bool) -> _Found:
-    fn = registry.lookup(name)
-    if fn is None:
-        return None
-    if fn.fn is var:
-        (arg,) = args if len(args) == 1 else (None,)
-        if not isinstance(arg, ast.Literal) or not isinstance(arg.value, str):
-            raise _Malformed
-        return (arg.value, path) if arg.value not in bound else None
-    if fn.fn is let and len(args) == 2:
-        return _free_in_let(args[0], args[1], bound, path)
-    if fn.fn is lambda_ and len(args) == 2:
-        names = _param_names(args[0])
-        # Params made by an expression bind names known only then: leave such a body to evaluation.
-        return None if names is None else _free_in(args[1], bound | names, (*path, "expr"))
-    # Every other call: its arguments at the keys evaluation gives them (evaluator.call).
-    if not wire_order:
-        args = fn.to_key_order(args)
-    keys = fn.keys
-    options: tuple = ()
-    if fn.options and len(args) > len(keys) - (1 if fn.varargs else 0) and isinstance(args[-1], ast.Object):
-        if not fn.varargs or len(args) > len(keys):
-            options, args = args[-1].pairs, args[:-1]
-    fixed, rest = (args[: len(keys) - 1], args[len(keys) - 1 :]) if fn.varargs else (args[: len(keys)], ())
-    items = [(arg, bound, (*path, keys[i])) for i, arg in enumerate(fixed) if arg is not None]
-    if len(rest) == 1:
-        items.append((rest[0], bound, (*path, keys[-1])))
-    else:
-        items += [(arg, bound, (*path, keys[-1], i)) for i, arg in enumerate(rest)]
-    items += [(value, bound, (*path, key)) for key, value in options]
-    from .collections import LAMBDA_ARGUMENTS
-
-    for arg, _, arg_path in items:
-        if ((fn.name, arg_path[-1]) in LAMBDA_ARGUMENTS or fn.fn is query) and not _is_lambda(arg):
-            raise _Malformed
-    return _first(items)
-
-
-#: The keys of a Lambda written out in wire JSON.
-_LAMBDA_KEYS = ({"lambda", "expr"}, {"lambda", "expr", "api_version"})
-
-
-def _is_lambda(node: ast.Node) -> bool:
-    if isinstance(node, ast.Call):
-        fn = registry.lookup(node.name)
-        return fn is not None and fn.fn is lambda_ and len(node.args) == 2
-    return isinstance(node, ast.Form) and {k for k, _ in node.pairs} in _LAMBDA_KEYS
-
-
-def _free_in_let(bindings: ast.Node, body: ast.Node, bound: frozenset, path: tuple) -> _Found:
-    if isinstance(bindings, ast.Object):
-        groups: list[tuple[tuple, tuple]] = [((), bindings.pairs)]
-    elif isinstance(bindings, ast.Array) and all(isinstance(b, ast.Object) for b in bindings.items):
-        groups = [((i,), b.pairs) for i, b in enumerate(bindings.items)]
-    else:
-        return None
-    for prefix, pairs in groups:
-        for name, node in pairs:
-            found = _free_in(node, bound, (*path, "let", *prefix, name))
-            if found is not None:
-                return found
-            bound = bound | {name}
-    return _free_in(body, bound, (*path, "in"))
-
-
-def _param_names(node: ast.Node) -> frozenset | None:
-    """The names written-out lambda params bind (`"x"`, `["a", ["b", "_"]]`); None when not written out."""
-    if isinstance(node, ast.Literal) and isinstance(node.value, str):
-        return frozenset() if node.value == "_" else frozenset((node.value,))
-    if isinstance(node, ast.Array):
-        names: frozenset = frozenset()
-        for item in node.items:
-            inner = _param_names(item)
-            if inner is None:
-                return None
-            names |= inner
-        return names
-    return None
-
-
 def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:
     """Register `name` as known to FQL but not provided by fql: it fails with a clear error."""
 
@@ -356,6 +211,9 @@ def not_implemented(name: str, keys: tuple[str, ...], reason: str = "") -> None:
 
 #: Wire keys of FQL v4 forms fql does not implement yet, where they have more than one key.
 #: Every other missing function is registered from the catalog (`catalog.register_missing`).
-NOT_IMPLEMENTED: dict[str, tuple[str, ...]] = {}
+NOT_IMPLEMENTED: dict[str, tuple[str, ...]] = {
+    # API UNSTABLE's: core signs the token with its own internal key (Query.internalJWK), which fql has not.
+    "IssueAccessJWT": ("issue_access_jwt", "expire_in"),
+}
 for _name, _keys in NOT_IMPLEMENTED.items():
     not_implemented(_name, _keys)

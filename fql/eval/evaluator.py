@@ -484,9 +484,24 @@ def call_form(node: ast.Form, ctx: Context) -> t.Any:
     if not (current if version == versions.CURRENT else versions.has_form(key, version)):
         # A form the code's version does not have (Parser.scala's version predicates).
         raise _unknown(key, [k for k, _ in node.pairs])
+    if version != versions.CURRENT and key in versions.UNSTABLE_NAMES:
+        return _call_renamed(name, args, fast, key, ctx)
     if fast:
         return call(name, args, ctx, form=True)
     return call(name, args, ctx, wire_order=True, form=True)
+
+
+def _call_renamed(name: str, args: tuple, fast: bool, key: str, ctx: Context) -> t.Any:
+    """A form UNSTABLE spells anew (`lower_case`): its errors are at its own key, where the built-in
+    (registered under the old name) puts them at the old one."""
+    try:
+        return call(name, args, ctx, wire_order=not fast, form=True)
+    except FQLError as err:
+        old = versions.UNSTABLE_NAMES[key]
+        for each in (err, *err.siblings):
+            if each.position and each.position[0] == old:
+                each.position[0] = key
+        raise
 
 
 #: Wire forms by node: (node, built-in name, arguments in key order, whether the fast path takes them,

@@ -13,6 +13,7 @@ from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import Bytes, Date, Lambda, Ref, Timestamp, native
+from . import versions
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
 
@@ -286,11 +287,16 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         # A function of the rendered document (a v10 collection's computed field).
         value = field.binding(ctx, doc)
     else:
-        outer, ctx.state.in_binding = ctx.state.in_binding, True
+        # Core computes bindings at API 2.1 (Index's EvalContext.pure(scope, APIVersion.Default, ...)),
+        # their forms being those of the lambda's own version.
+        state = ctx.state
+        outer, state.in_binding = state.in_binding, True
+        version, state.api_version = state.api_version, versions.DEFAULT
         try:
             value = ctx.apply(field.binding, doc)
         finally:
-            ctx.state.in_binding = outer
+            state.in_binding = outer
+            state.api_version = version
     return _fan_out(value, field.deep) if field.mva else [value]
 
 

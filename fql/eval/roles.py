@@ -7,6 +7,7 @@ import typing as t
 from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
+from . import versions
 from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, ref_of
@@ -279,11 +280,19 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
         return False
     from .access import PREDICATE, unchecked
 
+    # Core evaluates a v4 predicate at its lambda's own API version (LambdaWrapper.evalPredicate's
+    # EvalContext takes lambda.apiVersion), whatever the request's.
+    state = ctx.state
+    outer = state.api_version
+    if grant.api_version in versions.ORDER:
+        state.api_version = grant.api_version
     try:
         with unchecked(ctx, PREDICATE):
             return ctx.apply(grant, value) is True
     except FQLError:
         return False
+    finally:
+        state.api_version = outer
 
 
 def _v4_value(value: t.Any) -> bool:

@@ -488,6 +488,45 @@ def find_str_regex(
     return found
 
 
+def _split(regex: re.Pattern, value: str, count: int | None) -> list[str]:
+    """Core's SplitStrCommon: Java's Pattern.split with `count` as its limit (at most `count` parts, the
+    last holding the rest; none given: -1, every part, trailing empty ones kept). A zero-width match at
+    the start makes no empty first part, and a string with no match is its own one part."""
+    if count is not None and count <= 0:
+        raise InvalidArgument("count must be count > 0").at("count")
+    if count is not None and count > _LIMIT:
+        raise InvalidArgument(f"count must be count <= {_LIMIT}").at("count")
+    parts: list[str] = []
+    index = 0
+    for m in regex.finditer(value):
+        if count is not None and len(parts) >= count - 1:
+            break
+        if index == 0 and m.start() == m.end() == 0:
+            continue
+        parts.append(value[index : m.start()])
+        index = m.end()
+    if index == 0:
+        return [value]
+    parts.append(value[index:])
+    return parts
+
+
+@builtin("SplitStr", keys=("split_str", "token", "count"), types=(STRING, STRING, INTEGER), required=2)
+def split_str(ctx: Context, value: str, token: str, count: int | None = None) -> list[str]:
+    """`value` split at each `token`, in at most `count` parts (API UNSTABLE only)."""
+    # Core compiles Pattern.quote(token): the token matched as it is.
+    return _split(re.compile(re.escape(token)), value, count)
+
+
+@builtin(
+    "SplitStrRegex", keys=("split_str_regex", "pattern", "count"), types=(STRING, STRING, INTEGER), required=2
+)
+def split_str_regex(ctx: Context, value: str, pattern: str, count: int | None = None) -> list[str]:
+    """`value` split at each match of the Java regex `pattern`, in at most `count` parts (API UNSTABLE
+    only)."""
+    return _split(java_regex(pattern, "pattern"), value, count)
+
+
 @builtin("Length", keys=("length",), types=(STRING,))
 def length(ctx: Context, value: str) -> int:
     """The number of characters (code points) in `value`."""

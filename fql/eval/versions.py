@@ -19,6 +19,8 @@ if t.TYPE_CHECKING:
 ORDER = ("2.0", "2.1", "2.7", "2.12", "3", "4", "5", "UNSTABLE")
 #: What fql evaluates a query without a version at (core's Default is 2.1: see the README).
 CURRENT = "4"
+#: Core's APIVersion.Default, which it evaluates index bindings at (and `Format`'s `%@` renders as).
+DEFAULT = "2.1"
 #: A lambda's least version (core's LambdaDefaultVersion): one written under 2.0 or 2.1 is 2.12, and
 #: a stored lambda without `api_version` is 2.12.
 LAMBDA_DEFAULT = "2.12"
@@ -40,6 +42,9 @@ INTRODUCED = {
     "has_current_identity": "4",
     "current_token": "4",
     "has_current_token": "4",
+    "split_str": "UNSTABLE",
+    "split_str_regex": "UNSTABLE",
+    "issue_access_jwt": "UNSTABLE",
 }
 
 #: The snake_case names UNSTABLE gives string and bit functions, and the names they replace there
@@ -81,7 +86,7 @@ def lambda_version(version: str) -> str:
 def has_form(key: str, version: str) -> bool:
     """Whether code of `version` has the form its wire key `key` names."""
     if version == CURRENT:
-        return key not in UNSTABLE_NAMES
+        return key not in UNSTABLE_NAMES and INTRODUCED.get(key) != "UNSTABLE"
     if version == "UNSTABLE":
         return key not in _REMOVED_ON_UNSTABLE
     floor = INTRODUCED.get(key)

@@ -12,7 +12,8 @@ then per query runs W warm-up queries and then N measured ones inside one `funct
 Callgrind collects only inside that C function (`--collect-atstart=no --toggle-collect`) and writes one
 dump after each (`--dump-after`), so start-up, data building and warm-up cost nothing. An empty loop
 measured the same way is subtracted. The server's cases call `fql.server.App` as an ASGI app directly (no
-sockets, no HTTP), with queries run inline as `fql serve` runs them for the memory store. PYTHONHASHSEED
+sockets, no HTTP), with queries run inline as `fql serve` runs them for the memory store. The parse
+cases parse a text afresh each time (`db.query` caches parses by text, so the others parse once). PYTHONHASHSEED
 is fixed, so a run repeats to within a few instructions per query.
 """
 
@@ -31,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The C function inside which callgrind collects: the driver runs each measured loop as one call of it.
 MARKER = "functools_reduce"
 SECRET = "secret"
-#: (name, syntax, query): `syntax` is v4 or v10 for `db.query`, or asgi-v4 / asgi-v10 for the app called
-#: directly with the query as a wire body. {id} is a document of the collection the query reads.
+#: (name, syntax, query): `syntax` is v4 or v10 for `db.query`, asgi-v4 / asgi-v10 for the app called
+#: directly with the query as a wire body, parse-v4 / parse-v10 for the parse alone (uncached). {id4} and
+#: {id10} are documents of the collections the queries read.
 CASES = [
     ("v4 Get(Ref)", "v4", 'Get(Ref(Collection("items"), "{id4}"))'),
     ("v4 Paginate(Match) of 10", "v4", 'Paginate(Match(Index("items_by_group"), "g42"), {{size: 16}})'),
@@ -44,6 +46,11 @@ CASES = [
     ("app v4 Get (ASGI)", "asgi-v4", '{{"get": {{"@ref": {{"id": "{id4}", "collection": {{"@ref": {{"id": "items",'
      ' "collection": {{"@ref": {{"id": "collections"}}}}}}}}}}}}}}'),
     ("app v10 byId (ASGI)", "asgi-v10", '{{"query": "People.byId(\\"{id10}\\")"}}'),
+    ("v4 parse (uncached)", "parse-v4", 'Map(Paginate(Match(Index("items_by_group"), "g42"), {{size: 16}}),'
+     ' Lambda("r", Let({{doc: Get(Var("r"))}}, If(GT(Select(["data", "n"], Var("doc")), 5),'
+     ' Select(["data", "name"], Var("doc")), null))))'),
+    ("v10 parse (uncached)", "parse-v10", 'People.where(.n > 5 && .email != "x")'
+     '.map(p => {{ email: p.email, next: p.n + 1, tags: ["a", "b"] }}).pageSize(16)'),
 ]
 
 
@@ -103,6 +110,11 @@ def runner(db, app, syntax: str, text: str):
         return asgi_call(app, "/", text, [])
     if syntax == "asgi-v10":
         return asgi_call(app, "/query/1", text, [(b"x-format", b"tagged")])
+    if syntax.startswith("parse-"):
+        # The query's text parsed afresh each time (db.query's parse is cached by text).
+        from fql.parse import _parse
+
+        return functools.partial(_parse, text, syntax[len("parse-"):])
     return functools.partial(db.query, text, secret=SECRET, syntax=syntax)
 
 

@@ -225,6 +225,14 @@ class MemoryTransaction(OwnWrites):
         self.last_id = store.last_id
         self.open = True
 
+    def get(self, key: DocKey) -> Version | None:
+        # OwnWrites.get, with the store read here where this transaction wrote nothing of `key`: every
+        # document read comes here, most of them of documents the query did not write.
+        if key in self.docs or key in self.histories:
+            return OwnWrites.get(self, key)
+        versions = self.store.versions.get(key)
+        return versions[-1] if versions else None
+
     def _base_get(self, key: DocKey) -> Version | None:
         versions = self.store.versions.get(key)
         return versions[-1] if versions else None

@@ -15,7 +15,7 @@ import typing as t
 from attrs import Factory, define, field, frozen
 
 from .. import ast
-from .env import Env
+from .env import Env, NullPlace
 from .types import (
     ANY,
     BOOLEAN,
@@ -82,7 +82,8 @@ class TypeError_:
 
     message: str
     span: ast.Span
-    #: (message, span, text the hint suggests inserting at the span or None).
+    #: (message, span, text the hint suggests inserting at the span or None); a hint in the schema's source
+    #: rather than the query's has a NullPlace for its span.
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
     #: Core's causes of the failure (message, span, and optionally the cause's own hints, as `hints` has
     #: them), drawn after the hints: as core's TypeError keeps them, ordered by where they are, then by
@@ -134,7 +135,7 @@ def check_body(
     literal body checked against a declared `result` type. `declared`: where the schema declares the user
     collections the body may name (spans in `text`'s offsets): core types a collection there, so its
     `inferred here` hint points at the declaration. Returns the errors and the body's type."""
-    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}))
+    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}), query=False)
     found, _ = checker.infer(body, dict(params))
     # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
     plain = result is not None and _certain(result)
@@ -197,6 +198,12 @@ class Checker:
     #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
     #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
     bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
+    #: The types whose Null the schema declares (a user function's result, a document's optional field), by
+    #: their id (a copy made for the mark, kept with it): core types that Null where the schema writes it.
+    schema_nulls: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
+    #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
+    #: item's (check_body) would draw it in its file, which is not modelled.
+    query: bool = True
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -480,7 +487,21 @@ class Checker:
         found, made = self._call_typed(node, scope, fn, origin, typed)
         if made == node.span and _signature_null(fn, [found for found, _ in typed]):
             self.spanless.add(node.span)
+        if made == node.span and isinstance(fn, Named) and fn.name == "UserFunction":
+            found = self._schema_null(found, self.env.result_null(fn) if self.query else None)
         return found, made
+
+    def _schema_null(self, found: Type, place: NullPlace | None) -> Type:
+        """`found`, marked as having its Null where the schema declares it (see `schema_nulls`), when it
+        is a primitive or Null (`String | Null`)."""
+        if place is None or not isinstance(found, Union) or len(found.members) != 2 or NULL not in found.members:
+            return found
+        (other,) = (m for m in found.members if m != NULL)
+        if not isinstance(other, Named) or other.name not in _PRIMITIVES:
+            return found
+        marked = Union(found.members)
+        self.schema_nulls[id(marked)] = (marked, place)
+        return marked
 
     def _call_typed(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None, typed: list[Typed]) -> Typed:
         self._use(fn)
@@ -1155,8 +1176,29 @@ class Checker:
             qmark = self._bound(self.bound_nulls, node.obj, scope)
             if qmark is not None and self._annotated_null_field(receiver, node, qmark, before):
                 return UNKNOWN, None, maybe_null
+        marked = self.schema_nulls.get(id(receiver))
+        if marked is not None and marked[0] is receiver and not node.optional:
+            if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
+        if isinstance(receiver, Named) and not receiver.args and self.query:
+            found = self._schema_null(found, self.env.field_null(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _schema_null_field(self, receiver: Union, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
+        """`e.name` on a value whose Null the schema declares (`f()` of `function f(): String?`, a document's
+        `name: String?`) where its other type has the field: core's missing field of the Null alone, hinted
+        where the schema types it (a lone MissingField is core's error as it is: TypeConstraintFailure.toError),
+        with the `!` suggestion. Core's hint is left out where its Null ends at the offset the dot starts at
+        (its `3.foo` test compares offsets only), which the checker does not word: not reported there.
+        Whether it reported it."""
+        (other,) = (m for m in receiver.members if m != NULL)
+        if self.env.has_member(other, node.name) is not True or before.end <= place.end <= _name_span(node).start:
+            return False
+        dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+        hints = (("Type `Null` inferred here", place, None), ("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `Null` does not have field `{node.name}`", _name_span(node), hints)  # type: ignore[arg-type]
+        return True
 
     def _annotated_null_field(self, receiver: Union, node: ast.Member, qmark: ast.Span, before: ast.Span) -> bool:
         """`a.name` on a variable annotated `T?` whose `T` has the field: core's missing field of the Null

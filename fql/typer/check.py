@@ -996,8 +996,9 @@ class Checker:
             for operand in (left, right):
                 if isinstance(operand, Var):
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
-            self._expect(left, "Boolean", self._group(node.left.span), self._spanless_at(node.left, made))
-            self._expect(right, "Boolean", self._group(node.right.span), self._spanless_at(node.right, right_made))
+            for operand, found, at in ((node.left, left, made), (node.right, right, right_made)):
+                if not self._written_misfit(found, operand, "Boolean"):
+                    self._expect(found, "Boolean", self._group(operand.span), self._spanless_at(operand, at))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -1014,6 +1015,9 @@ class Checker:
             # already, at the left), so `1 + true` is refused as `'foo' + true` is, for `String | Number`.
             self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
             return UNKNOWN, None
+        if op in _ARITHMETIC and is_number(left) and self._written_misfit(right, node.right, "Number"):
+            # Each number type's overload takes a Number on the right (`1 - [1]`).
+            return UNKNOWN, None
         if op in _ARITHMETIC and is_number(left):
             # (A right operand that may be null is refused for its Null only where every overload takes a
             # Number there: `+`'s String one would fail its Number too, a second failure core groups apart.)
@@ -1024,14 +1028,25 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
-        elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
+        elif op in _ARITHMETIC and _plus_operand(left, node.left) and left != NULL and made == node.left.span:
             # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
             # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
             # Only where its type is made at it (else core adds a hint where). `-` is also each number type's
             # unary operator: those overloads fail first, on their arity, where the right operand is (the
             # call's arguments), so the error core reports, at the left operand, is the binary ones' alone.
-            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
+            # An array or struct the query writes fails them so too, shown as written (`[1] - 1`).
+            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)), _plus_operand)
         return UNKNOWN, None
+
+    def _written_misfit(self, found: Type, node: ast.Node, name: str) -> bool:
+        """An array or struct the query writes of literals where a primitive `name` is taken (an operand of
+        `&&`, `||`, or the right one of a number's operator): core's generic NotSubtype at it (TyperConstrain
+        has no case for a Tup or Rec value against a Named use), shown as written, ``Type `[1]` is not a
+        subtype of `Boolean` ``. Whether it reported one."""
+        if not isinstance(found, (Tuple, Record)) or not _plus_operand(found, node):
+            return False
+        self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", self._group(node.span))
+        return True
 
     def _overloads(
         self,

@@ -627,6 +627,9 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("[1] && [2]", [("Type `[1]` is not a subtype of `Boolean`", 0, 3), ("Type `[2]` is not a subtype of `Boolean`", 7, 10)]),
         ("true || { a: 1 }", [("Type `{ a: 1 }` is not a subtype of `Boolean`", 8, 16)]),
         ("([]) && true", [("Type `[]` is not a subtype of `Boolean`", 0, 4)]),
+        ("![1]", [("Type `[1]` is not a subtype of `Boolean`", 1, 4)]),
+        ("-[1]", [("Type `[1]` is not a subtype of `Int | Float | Long | Double | Number`", 1, 4)]),
+        ("~{ a: 1 }", [("Type `{ a: 1 }` is not a subtype of `Int | Float | Long | Double | Number`", 1, 9)]),
         ("let x = 'a'; x + 1", [("Type `Int` is not a subtype of `String`", 17, 18)]),
         # TyperCoreSpec "type array lits tuples": an array literal is an Array of its items' union.
         ("[1, 2].foo()", [("Type `Array<1 | 2>` does not have field `foo`", 7, 10)]),

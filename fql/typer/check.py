@@ -1077,15 +1077,16 @@ class Checker:
         operand, made = self.infer(node.operand, scope)
         self._use(operand)
         if node.op == "!":
-            self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
+            if not self._written_misfit(operand, node.operand, "Boolean"):
+                self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
-        if node.op in ("-", "~") and _certain(operand) and operand != NULL and made == node.operand.span:
+        if node.op in ("-", "~") and _plus_operand(operand, node.operand) and operand != NULL and made == node.operand.span:
             # `-x` and `~x` call the number types' unary operator (`(Int) => Number` and so on; `-`'s binary
             # overloads fail on their arity at the whole `-x`, apart): an operand that is no number fails them
             # all at once, at the operand, as a binary operator's left operand does.
-            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),))
+            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),), _plus_operand)
         return UNKNOWN, None
 
     def _expect(self, found: Type, name: str, span: ast.Span, origin: ast.Span | None = None) -> bool:

@@ -69,7 +69,10 @@ def summary(err: FQLError, source: str, kind: str = "error") -> str:
     first = places[0]
     lines.extend(_place(first, None))
     for message, name, text, span, *suggestion in getattr(err, "hints", ()):
-        if span.line:
+        if not span.line and name is None:
+            # A hint in a source core shows none of (a user function's internal signature).
+            lines.extend((f"hint: {message}", "at <no source>"))
+        elif span.line:
             lines.append(f"hint: {message}")
             if suggestion:
                 lines.extend(_suggest(source if text is None else text, span, suggestion[0], first[2]))

@@ -7,7 +7,7 @@ collections, their documents, user functions' signatures); the rest is UNKNOWN (
 an error."""
 
 from .check import Outcome, TypeError_, check, check_body
-from .env import Env
+from .env import Env, NullPlace
 from .types import UNKNOWN, Type, display
 
-__all__ = ["Env", "Outcome", "Type", "TypeError_", "UNKNOWN", "check", "check_body", "display"]
+__all__ = ["Env", "NullPlace", "Outcome", "Type", "TypeError_", "UNKNOWN", "check", "check_body", "display"]

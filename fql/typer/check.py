@@ -15,7 +15,7 @@ import typing as t
 from attrs import Factory, define, field, frozen
 
 from .. import ast
-from .env import Env
+from .env import Env, NullPlace
 from .types import (
     ANY,
     BOOLEAN,
@@ -82,7 +82,8 @@ class TypeError_:
 
     message: str
     span: ast.Span
-    #: (message, span, text the hint suggests inserting at the span or None).
+    #: (message, span, text the hint suggests inserting at the span or None); a hint in the schema's source
+    #: rather than the query's has a NullPlace for its span.
     hints: tuple[tuple[str, ast.Span, str | None], ...] = ()
     #: Core's causes of the failure (message, span, and optionally the cause's own hints, as `hints` has
     #: them), drawn after the hints: as core's TypeError keeps them, ordered by where they are, then by
@@ -134,7 +135,7 @@ def check_body(
     literal body checked against a declared `result` type. `declared`: where the schema declares the user
     collections the body may name (spans in `text`'s offsets): core types a collection there, so its
     `inferred here` hint points at the declaration. Returns the errors and the body's type."""
-    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}))
+    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}), query=False)
     found, _ = checker.infer(body, dict(params))
     # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
     plain = result is not None and _certain(result)
@@ -197,6 +198,12 @@ class Checker:
     #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
     #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
     bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
+    #: The types whose Null the schema declares (a user function's result, a document's optional field), by
+    #: their id (a copy made for the mark, kept with it): core types that Null where the schema writes it.
+    schema_nulls: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
+    #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
+    #: item's (check_body) would draw it in its file, which is not modelled.
+    query: bool = True
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -480,7 +487,21 @@ class Checker:
         found, made = self._call_typed(node, scope, fn, origin, typed)
         if made == node.span and _signature_null(fn, [found for found, _ in typed]):
             self.spanless.add(node.span)
+        if made == node.span and isinstance(fn, Named) and fn.name == "UserFunction":
+            found = self._schema_null(found, self.env.result_null(fn) if self.query else None)
         return found, made
+
+    def _schema_null(self, found: Type, place: NullPlace | None) -> Type:
+        """`found`, marked as having its Null where the schema declares it (see `schema_nulls`), when it
+        is a primitive or Null (`String | Null`)."""
+        if place is None or not isinstance(found, Union) or len(found.members) != 2 or NULL not in found.members:
+            return found
+        (other,) = (m for m in found.members if m != NULL)
+        if not isinstance(other, Named) or other.name not in _PRIMITIVES:
+            return found
+        marked = Union(found.members)
+        self.schema_nulls[id(marked)] = (marked, place)
+        return marked
 
     def _call_typed(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None, typed: list[Typed]) -> Typed:
         self._use(fn)
@@ -975,8 +996,9 @@ class Checker:
             for operand in (left, right):
                 if isinstance(operand, Var):
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
-            self._expect(left, "Boolean", self._group(node.left.span), self._spanless_at(node.left, made))
-            self._expect(right, "Boolean", self._group(node.right.span), self._spanless_at(node.right, right_made))
+            for operand, found, at in ((node.left, left, made), (node.right, right, right_made)):
+                if not self._written_misfit(found, operand, "Boolean"):
+                    self._expect(found, "Boolean", self._group(operand.span), self._spanless_at(operand, at))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -993,6 +1015,9 @@ class Checker:
             # already, at the left), so `1 + true` is refused as `'foo' + true` is, for `String | Number`.
             self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
             return UNKNOWN, None
+        if op in _ARITHMETIC and is_number(left) and self._written_misfit(right, node.right, "Number"):
+            # Each number type's overload takes a Number on the right (`1 - [1]`).
+            return UNKNOWN, None
         if op in _ARITHMETIC and is_number(left):
             # (A right operand that may be null is refused for its Null only where every overload takes a
             # Number there: `+`'s String one would fail its Number too, a second failure core groups apart.)
@@ -1003,14 +1028,25 @@ class Checker:
             return STRING, node.span
         if op == "+":
             self._overloads(_PLUS, ((left, node.left), (right, node.right)), _plus_operand)
-        elif op in _ARITHMETIC and _certain(left) and left != NULL and made == node.left.span:
+        elif op in _ARITHMETIC and _plus_operand(left, node.left) and left != NULL and made == node.left.span:
             # The other number operators are each number type's (`(Int, Number) => Number` and so on): a left
             # operand that is no number fails every overload at once (FQL2EnvTypecheckSpec `x => 'foo' / x`).
             # Only where its type is made at it (else core adds a hint where). `-` is also each number type's
             # unary operator: those overloads fail first, on their arity, where the right operand is (the
             # call's arguments), so the error core reports, at the left operand, is the binary ones' alone.
-            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)))
+            # An array or struct the query writes fails them so too, shown as written (`[1] - 1`).
+            self._overloads(_NUMBER_OVERLOADS, ((left, node.left), (right, node.right)), _plus_operand)
         return UNKNOWN, None
+
+    def _written_misfit(self, found: Type, node: ast.Node, name: str) -> bool:
+        """An array or struct the query writes of literals where a primitive `name` is taken (an operand of
+        `&&`, `||`, or the right one of a number's operator): core's generic NotSubtype at it (TyperConstrain
+        has no case for a Tup or Rec value against a Named use), shown as written, ``Type `[1]` is not a
+        subtype of `Boolean` ``. Whether it reported one."""
+        if not isinstance(found, (Tuple, Record)) or not _plus_operand(found, node):
+            return False
+        self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", self._group(node.span))
+        return True
 
     def _overloads(
         self,
@@ -1041,15 +1077,16 @@ class Checker:
         operand, made = self.infer(node.operand, scope)
         self._use(operand)
         if node.op == "!":
-            self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
+            if not self._written_misfit(operand, node.operand, "Boolean"):
+                self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
-        if node.op in ("-", "~") and _certain(operand) and operand != NULL and made == node.operand.span:
+        if node.op in ("-", "~") and _plus_operand(operand, node.operand) and operand != NULL and made == node.operand.span:
             # `-x` and `~x` call the number types' unary operator (`(Int) => Number` and so on; `-`'s binary
             # overloads fail on their arity at the whole `-x`, apart): an operand that is no number fails them
             # all at once, at the operand, as a binary operator's left operand does.
-            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),))
+            self._overloads(tuple(alt[:1] for alt in _NUMBER_OVERLOADS), ((operand, node.operand),), _plus_operand)
         return UNKNOWN, None
 
     def _expect(self, found: Type, name: str, span: ast.Span, origin: ast.Span | None = None) -> bool:
@@ -1155,8 +1192,29 @@ class Checker:
             qmark = self._bound(self.bound_nulls, node.obj, scope)
             if qmark is not None and self._annotated_null_field(receiver, node, qmark, before):
                 return UNKNOWN, None, maybe_null
+        marked = self.schema_nulls.get(id(receiver))
+        if marked is not None and marked[0] is receiver and not node.optional:
+            if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
+                return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
+        if isinstance(receiver, Named) and not receiver.args and self.query:
+            found = self._schema_null(found, self.env.field_null(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _schema_null_field(self, receiver: Union, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
+        """`e.name` on a value whose Null the schema declares (`f()` of `function f(): String?`, a document's
+        `name: String?`) where its other type has the field: core's missing field of the Null alone, hinted
+        where the schema types it (a lone MissingField is core's error as it is: TypeConstraintFailure.toError),
+        with the `!` suggestion. Core's hint is left out where its Null ends at the offset the dot starts at
+        (its `3.foo` test compares offsets only), which the checker does not word: not reported there.
+        Whether it reported it."""
+        (other,) = (m for m in receiver.members if m != NULL)
+        if self.env.has_member(other, node.name) is not True or before.end <= place.end <= _name_span(node).start:
+            return False
+        dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
+        hints = (("Type `Null` inferred here", place, None), ("Use the ! or ?. operator to handle the null case", dot, "!"))
+        self.fail(f"Type `Null` does not have field `{node.name}`", _name_span(node), hints)  # type: ignore[arg-type]
+        return True
 
     def _annotated_null_field(self, receiver: Union, node: ast.Member, qmark: ast.Span, before: ast.Span) -> bool:
         """`a.name` on a variable annotated `T?` whose `T` has the field: core's missing field of the Null

@@ -8,7 +8,22 @@ from __future__ import annotations
 
 import typing as t
 
+from attrs import frozen
+
 from .types import Type
+
+
+@frozen
+class NullPlace:
+    """Where core types a Null the schema declares (a user function's result `String | Null`, a field's
+    `String?`): in the source `source` (core's `*field:Person:age*`, drawn with `text`), or in none it shows
+    (None: core parses a function's internal signature in its Null source, `at <no source>`); `start`
+    and `end` count in `text`."""
+
+    source: str | None
+    text: str
+    start: int
+    end: int
 
 
 class Env:
@@ -45,4 +60,14 @@ class Env:
     def document_record(self, name: str) -> Type | None:
         """The fields of the documents of the collection `name` as a record (core expands a document type
         so in its errors: `{ id: ID, ts: Time, ttl: Time | Null, *: Any }`); None: not known."""
+        return None
+
+    def result_null(self, fn: Type) -> NullPlace | None:
+        """Where core types the Null of the result of calling `fn` (a user function whose declared
+        signature's result is a primitive or Null); None: not known (then a failure of it is not reported)."""
+        return None
+
+    def field_null(self, owner: Type, name: str) -> NullPlace | None:
+        """Where core types the Null of the field `name` of a document of the type `owner` (its signature's
+        `T?` or `T | Null`); None: not known."""
         return None

@@ -15,7 +15,7 @@ from attrs import define, field
 from ... import ast
 from ...errors import QueryCheckError
 from ...storage.base import DocKey
-from ...typer import Env, check
+from ...typer import Env, NullPlace, check
 from ...typer import types as ty
 from ...values import Date, Module, Ref, Timestamp
 from ...wire.v10 import java_double
@@ -43,6 +43,8 @@ _GENERIC = frozenset(("Array", "Set", "EventSource"))
 #: The empty references (`Ref<D>` is `D | EmptyRef<D>`), whose members the checker is asked for without
 #: their document (they do not depend on it).
 _EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
+#: A field signature whose Null has a place of its own: `T?`, `T | Null`, `Null | T` (T a plain name).
+_NULLABLE = re.compile(r"\s*(?:[A-Z]\w*\s*(?P<qmark>\?)|[A-Z]\w*\s*\|\s*(?P<after>Null)|(?P<before>Null)\s*\|\s*[A-Z]\w*)\s*")
 #: The type constructors a `let` annotation may name (with one argument), as core's type environment has them.
 _CONSTRUCTORS = frozenset(("Array", "Set", "EventSource", "Ref", "NamedRef", "EmptyRef", "EmptyNamedRef"))
 
@@ -66,6 +68,8 @@ class RuntimeEnv(Env):
         self._records: dict[str, ty.Record | None] = {}
         #: The types of the user collections looked up, by type name.
         self._types: dict[str, stdlib_types.Shape] = {}
+        #: The internal signatures of the user functions declared so, by the id of their type (kept with it).
+        self._internal: dict[int, tuple[ty.Type, str]] = {}
         #: The user functions whose types are being inferred from their bodies (one reaching itself is not).
         self._inferring: set[str] = set()
 
@@ -203,10 +207,43 @@ class RuntimeEnv(Env):
         self.read_setting = True
         if not env_typechecked(self.ctx):
             return None
-        fn = _stdlib(function_signature(found, True))
-        if not isinstance(fn, ty.Func) and not found.get("signature"):
+        internal = function_signature(found, True)
+        fn = _stdlib(internal)
+        if isinstance(fn, ty.Func):
+            self._internal[id(fn)] = (fn, internal)
+        elif not found.get("signature"):
             fn = self._inferred_function(name, found.get("body"))
         return ty.Named("UserFunction", (fn,)) if isinstance(fn, ty.Func) else None
+
+    def result_null(self, fn: ty.Type) -> NullPlace | None:
+        """A declared signature's Null, as core types it at query time: from the function's internal
+        signature (`() => String | Null`), which core parses in its Null source (UserFunction's
+        prepareLambdaSig: `Src.Null`), so its hint is `at <no source>`, its offsets those of the text."""
+        inner = self.apply_type(fn) if isinstance(fn, ty.Named) and fn.name == "UserFunction" else None
+        kept = None if inner is None else self._internal.get(id(inner))
+        if kept is None or kept[0] is not inner or not kept[1].endswith(" | Null"):
+            return None
+        text = kept[1]
+        return NullPlace(None, text, len(text) - len("Null"), len(text))
+
+    def field_null(self, owner: ty.Type, name: str) -> NullPlace | None:
+        """A user document's field declared `T?` (or `T | Null`, `Null | T`): core types its documents from
+        the field's signature parsed in its own source (DefinedField: `*field:Person:age*`), the Null at
+        the `?` (TyperTypeExprs' Nullable) or at its name."""
+        if self.ctx is None or not isinstance(owner, ty.Named) or owner.args or stdlib_types.shape(owner.name):
+            return None
+        if self._collection(owner.name) is None:
+            return None
+        version = _live_or_aliased(self.ctx, "#collections", owner.name, data=False)
+        if version is None or version.data.get("name") != owner.name:
+            return None
+        spec = (version.data.get("fields") or {}).get(name)
+        text = spec.get("signature") if isinstance(spec, dict) else None
+        found = None if not isinstance(text, str) else _NULLABLE.fullmatch(text)
+        if found is None:
+            return None
+        group = next(g for g in ("qmark", "after", "before") if found.group(g) is not None)
+        return NullPlace(f"field:{owner.name}:{name}", text, found.start(group), found.end(group))
 
     def _inferred_function(self, name: str, body: t.Any) -> ty.Func | None:
         """A function without a signature typed from its body, as core infers it: one that takes no
@@ -596,12 +633,25 @@ def _failure(errors: t.Sequence[t.Any]) -> QueryCheckError:
 
 def _error(error: t.Any) -> QueryCheckError:
     out = QueryCheckError(error.message, span=error.span)
-    out.hints = [
-        (message, "query", None, span, *(() if suggestion is None else (suggestion,)))
-        for message, span, suggestion in error.hints
-    ]
+    out.hints = [_hint(message, span, suggestion) for message, span, suggestion in error.hints]
     out.causes = [
         (message, span, *([tuple((m, s, *(() if g is None else (g,))) for m, s, g in rest[0])] if rest and rest[0] else []))
         for message, span, *rest in error.causes
     ]
     return out
+
+
+def _hint(message: str, span: t.Any, suggestion: str | None) -> tuple:
+    """A hint as the error keeps it: (message, source, its text or None for the query's, span, suggestion?).
+    One in the schema (a NullPlace) is drawn in its source, `at <no source>` where core shows none."""
+    if isinstance(span, NullPlace):
+        if span.source is None:
+            return (message, None, None, ast.NO_SPAN)
+        text = span.text
+
+        def place(offset: int) -> tuple[int, int]:
+            return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+        (line, column), (end_line, end_column) = place(span.start), place(span.end)
+        return (message, span.source, text, ast.Span(line, column, span.start, span.end, end_line, end_column))
+    return (message, "query", None, span, *(() if suggestion is None else (suggestion,)))

@@ -110,11 +110,13 @@ SIGIL = "\0value>"
 #: A plain run of string text: everything but the quote, backslash and (in double quotes) `#`.
 _TEXT = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\#]+')}
 
-_HEREDOC_OPEN = re.compile(rf"<<([+-])[ \t]*({_IDENT})((?:[ \t]*[\n\r]+)+)")
-_HEREDOC_STOP = re.compile(rf"<<[+-][ \t]*(?:{_IDENT}[ \t]*)?")
-_HEREDOC_AT_END = re.compile(rf"<<[+-][ \t]*(?:{_IDENT})?[ \t]*$")
+_HEREDOC_NAME = re.compile(_IDENT)
+_IDENT_REST = re.compile(r"[A-Za-z0-9_']")
 _HEREDOC_LINE = re.compile(r"[^\n\r]+")
 _HEREDOC_TEXT = re.compile(r"[^#\n\r]+")
+#: What core's parser expects where a heredoc's line break is missing: fastparse's name of nl0's
+#: CharsWhileIn("\n\r"), the only name left once the heredoc has committed (no alternative is named).
+_EXPECTED_LINE_BREAK = "Expected [\\n\\r]"
 _LINE_END = re.compile(r"[\n\r]+")
 _BLOCK_COMMENT_MARK = re.compile(r"/\*|\*/")
 
@@ -355,11 +357,6 @@ class _Scanner:
             return True
         return previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
 
-    def _check_display(self, start: int, end: int, what: str) -> None:
-        bad = _NON_DISPLAY.search(self.text, start, end)
-        if bad:
-            raise _error(self.text, bad.start(), f"Invalid character {bad.group()!r} in {what}")
-
     def _block_comment(self, m: re.Match) -> int:
         """Skip a `/* ... */` comment; comments nest. Core's blockComment commits to nothing: one that never
         ends, or holds a character that is not a display one, is no comment, and the parser stops at its `/*`."""
@@ -520,47 +517,81 @@ class _Scanner:
         return chr(code), m.end()
 
     # -- heredocs -------------------------------------------------------------------------------------
+    # Core's heredoc parsers (Strings.scala heredocstring, heredocistring): `<<-`/`<<+` (a cut), blanks,
+    # a name (a cut), then blanks and line breaks at least once; then lines (at least one display character
+    # in `<<-`, and their line breaks) while a line is not blanks and the name as a word; then blanks and
+    # the name, as literal text (a cut). A line that fails is given up (fastparse backtracks to its start),
+    # unless a `#{` in it committed the parse; then the name is tried there.
 
     def _heredoc(self, m: re.Match) -> int:
         """`<<+NAME` (interpolated) or `<<-NAME` lines up to a line holding NAME, un-indented."""
-        pos = m.start()
-        opener = _HEREDOC_OPEN.match(self.text, pos)
-        if opener is None:
-            at_end = _HEREDOC_AT_END.match(self.text, pos) is not None
-            # Where core's heredoc opener stops (it commits after `<<+` and after the name).
-            stop = _HEREDOC_STOP.match(self.text, pos).end()
-            raise _error(self.text, stop, "Invalid heredoc: expected a name and a newline", incomplete=at_end)
-        interpolated, name = opener.group(1) == "+", opener.group(2)
-        closing = re.compile(rf"[ \t]*{re.escape(name)}(?![A-Za-z0-9_'])")
-        lines, cursor = [], opener.end()
-        while not closing.match(self.text, cursor):
-            if cursor >= len(self.text):
-                raise _error(self.text, pos, "Unterminated heredoc", end=cursor, incomplete=True)
-            parts, cursor = self._heredoc_line(cursor, interpolated)
-            newline = _LINE_END.match(self.text, cursor)
-            if newline is None:
-                raise _error(self.text, pos, "Unterminated heredoc", end=cursor, incomplete=True)
-            lines.append((parts, newline.group()))
-            cursor = newline.end()
-        end = closing.match(self.text, cursor).end()
+        text, pos = self.text, m.start()
+        interpolated = m.group() == "<<+"
+        at = _blanks_end(text, pos + 3)
+        named = _HEREDOC_NAME.match(text, at)
+        if named is None:
+            raise _error(text, at, "Expected identifier", end=at + 1, incomplete=at >= len(text))
+        name, cursor = named.group(), _heredoc_opener_end(text, named.end())
+        if cursor is None:
+            stop = _blanks_end(text, named.end())
+            raise _error(text, stop, _EXPECTED_LINE_BREAK, end=stop + 1, incomplete=stop >= len(text))
+        lines = []
+        while True:
+            first = _blanks_end(text, cursor)
+            if text.startswith(name, first) and not _IDENT_REST.match(text, first + len(name)):
+                break
+            parts, stop = self._heredoc_line(cursor, interpolated)
+            newline = _LINE_END.match(text, stop)
+            if newline is not None and stop > cursor:
+                lines.append((parts, newline.group()))
+                cursor = newline.end()
+                continue
+            if any(not isinstance(part, str) for part in parts):
+                # A `#{` in the line committed core's parser: it stops where the line break is missing.
+                raise _error(text, stop, _EXPECTED_LINE_BREAK, end=stop + 1, incomplete=stop >= len(text))
+            if text.startswith(name, first):
+                break  # the closing name is literal text after the lines (`ENDx` ends at `END`)
+            raise self._heredoc_unended(first, stop)
+        end = first + len(name)
         self._emit_heredoc(_unindent(lines), pos, end)
         return end
 
+    def _heredoc_unended(self, first: int, stop: int) -> ParseError:
+        """A heredoc whose line at `first` (past its blanks) is no line (a character that is not a display one
+        at `stop`, or the end of the text without a line break) and not its end. Core's parser backtracks to
+        the line and fails there expecting the name; what it lists there is fastparse's names of its
+        anonymous parsers (`!.rep(1)`, `.rep(1)`), which core's words would leak, so fql keeps its own."""
+        text = self.text
+        if stop < len(text):
+            return _error(text, first, f"Invalid character {text[stop]!r} in string", end=first + 1)
+        return _error(text, first, "Unterminated heredoc", end=first + 1, incomplete=True)
+
     def _heredoc_line(self, pos: int, interpolated: bool) -> tuple[list, int]:
-        """One line's parts: text (str) and, in `<<+`, lists of expression tokens for `#{...}`."""
+        """One line's parts, up to its line break or a character that is not a display one: text (str) and, in
+        `<<+`, lists of expression tokens for `#{...}`."""
         parts: list = []
-        while pos < len(self.text) and self.text[pos] not in "\n\r":
-            if interpolated and self.text.startswith("#{", pos):
+        text = self.text
+        while pos < len(text) and text[pos] not in "\n\r":
+            if interpolated and text.startswith("#{", pos):
                 mark = len(self.tokens)
                 self.emit("#{", "#{", pos, pos + 2)
-                pos = self.run(pos + 2, interpolation=True)
+                try:
+                    pos = self.run(pos + 2, interpolation=True)
+                except _Stopped:
+                    # The expression stops the parse: the parser reads it inside a template, as core's does.
+                    self.tokens.insert(mark, Token.new_borrow_pos("TEMPLATE_START", "<<+", self.tokens[mark]))
+                    raise
                 parts.append(self.tokens[mark:])
                 del self.tokens[mark:]
                 continue
-            run = (_HEREDOC_TEXT if interpolated else _HEREDOC_LINE).match(self.text, pos)
+            run = (_HEREDOC_TEXT if interpolated else _HEREDOC_LINE).match(text, pos)
             end = run.end() if run and run.end() > pos else pos + 1
-            self._check_display(pos, end, "string")
-            parts.append(self.text[pos:end])
+            bad = _NON_DISPLAY.search(text, pos, end)
+            if bad is not None:
+                if bad.start() > pos:
+                    parts.append(text[pos : bad.start()])
+                return parts, bad.start()
+            parts.append(text[pos:end])
             pos = end
         return parts, pos
 
@@ -632,6 +663,38 @@ _HANDLERS = {
     "semi": _Scanner._semicolon,
     "punct": _Scanner._punct,
 }
+
+
+def _blanks_end(text: str, pos: int) -> int:
+    """Past the spaces, tabs and block comments from `pos` (core's `ws`): a comment that never ends, or holds
+    a character that is not a display one, is not taken."""
+    while pos < len(text):
+        if text[pos] in " \t":
+            pos += 1
+            continue
+        if not text.startswith("/*", pos):
+            break
+        depth, cursor = 0, pos
+        for mark in _BLOCK_COMMENT_MARK.finditer(text, pos):
+            depth += 1 if mark.group() == "/*" else -1
+            if depth == 0:
+                cursor = mark.end()
+                break
+        if cursor == pos or _NON_DISPLAY.search(text, pos, cursor):
+            break
+        pos = cursor
+    return pos
+
+
+def _heredoc_opener_end(text: str, pos: int) -> int | None:
+    """Past a heredoc's name: blanks and line breaks, at least one of these (core's `(ws ~~ nl0).repX(1)`);
+    the body starts after the last line break. None where no line break follows the blanks."""
+    end = None
+    while True:
+        newline = _LINE_END.match(text, _blanks_end(text, pos))
+        if newline is None:
+            return end
+        pos = end = newline.end()
 
 
 def _is_float(number: str) -> bool:

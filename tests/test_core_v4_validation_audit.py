@@ -20,8 +20,10 @@ Where fql cannot follow core for certain, it keeps its own answer:
 - A server caller's `credentials.hashed_password` string is stored as given by core (its
   ServerPasswordValidator); fql hashes with argon2, which cannot check core's bcrypt hashes, so it keeps
   ignoring a given hash (its type is still checked).
-- Core's masks also drop a schema document's unknown top-level fields and a privilege's or membership's
-  unknown fields; fql drops only the unknown actions of a v4 privilege.
+- Core's masks drop a schema document's unknown top-level fields, and so does fql (UNKNOWN_FIELDS), but
+  fql keeps a collection's or index's legacy `permissions` (its public reads; this core has no such
+  field and would drop it) and any document's `ttl`. Core's masks also drop a privilege's or
+  membership's unknown fields; fql drops only the unknown actions of a v4 privilege.
 """
 
 from __future__ import annotations
@@ -371,6 +373,36 @@ def test_a_failed_write_changes_nothing(db: fql.Database) -> None:
         with pytest.raises(fql.FQLError):
             db.query(query)
     assert db.query('Map(Paginate(Roles()), Lambda("r", Get(Var("r"))))') == before
+
+
+#: Writes that give a schema document a field none of its validators knows, and the document read after.
+#: Core's Validator.patch keeps `select(data patch diff)`, the union of the validators' filter masks
+#: (Field.validator masks its own path), so the field is dropped, not refused; a ref in it is not read
+#: (ReferencesValidator reads the selected data).
+UNKNOWN_FIELDS = {
+    "collection": ('CreateCollection({name: "c", foo: 1})', 'Get(Collection("c"))'),
+    "collection-ref": ('CreateCollection({name: "c", foo: Ref(Collection("nope"), "1")})', 'Get(Collection("c"))'),
+    "collection-update": ('Update(Collection("animals"), {foo: 1})', 'Get(Collection("animals"))'),
+    "index": ('CreateIndex({name: "i", source: Collection("animals"), foo: 1})', 'Get(Index("i"))'),
+    "index-replace": ('Replace(Index("i0"), {name: "i0", source: Collection("animals"), foo: 1})', 'Get(Index("i0"))'),
+    "function": ('CreateFunction({name: "f", body: Query(Lambda("x", 1)), foo: 1})', 'Get(Function("f"))'),
+    "function-update": ('Update(Function("f0"), {foo: 1})', 'Get(Function("f0"))'),
+    "database": ('CreateDatabase({name: "d", foo: 1})', 'Get(Database("d"))'),
+    "database-update": ('Update(Database("d0"), {foo: 1})', 'Get(Database("d0"))'),
+    "role": ('CreateRole({name: "r", foo: 1})', 'Get(Role("r"))'),
+    "role-update": ('Update(Role("r0"), {foo: 1})', 'Get(Role("r0"))'),
+    "access-provider": (
+        'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: "https://a.example/k", foo: 1})',
+        'Get(AccessProvider("p"))',
+    ),
+    "key": ('CreateKey({role: "server", foo: 1})', 'Get(Select(["data", 1], Paginate(Keys())))'),
+}
+
+
+@pytest.mark.parametrize(("write", "read"), list(UNKNOWN_FIELDS.values()), ids=list(UNKNOWN_FIELDS))
+def test_unknown_top_level_fields_are_dropped(db: fql.Database, write: str, read: str) -> None:
+    assert "foo" not in db.query(write)
+    assert "foo" not in db.query(read)
 
 
 def test_unknown_actions_are_dropped(db: fql.Database) -> None:

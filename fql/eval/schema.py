@@ -399,12 +399,40 @@ NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
 NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 
 
+#: The top-level fields a v4 write keeps of each schema document: the union of its validators' filter
+#: masks (core's Validator.patch keeps `select(data patch diff)`; Collection's, Index's, UserFunction's,
+#: Database's, Role's and AccessProvider's VersionValidators), so any other given field is dropped, not
+#: refused. fql also keeps `ttl`, and a collection's or index's legacy `permissions` (its public reads,
+#: which this core no longer has), and the v10 fields a v4 write carries over.
+V4_FIELDS: dict[str, frozenset[str]] = {
+    "collections": frozenset(("data", "name", "history_days", "ttl_days", "ttl", "permissions")),
+    "indexes": frozenset(
+        ("data", "name", "source", "class", "terms", "values", "active", "partitions", "unique", "serialized",
+         "hidden", "ttl", "permissions")
+    ),
+    "functions": frozenset(("data", "name", "role", "body", "signature", "internal_sig", "alias", "ttl")),
+    "databases": frozenset(("data", "name", "account", "priority", "container", "typechecked", "protected", "ttl")),
+    "roles": frozenset(("data", "name", "membership", "privileges", "ttl")),
+    "access_providers": frozenset(("data", "name", "issuer", "jwks_uri", "roles", "ttl")),
+}
+
+
+def v4_fields(kind: str, params: t.Any) -> t.Any:
+    """What a v4 write of a `kind` document keeps of `params`: only the fields its validators know."""
+    known = V4_FIELDS.get(kind)
+    if known is None or not isinstance(params, dict):
+        return params
+    return {k: v for k, v in params.items() if k in known}
+
+
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
     from .documents import check_references, write
 
     kind = coll.id
+    if not ctx.state.v10:
+        params = v4_fields(kind, params)
     try:
         check_references(ctx, params)
     except ValidationFailed as err:
@@ -610,6 +638,8 @@ def update_native(
     from .documents import merge, without_nulls, write
 
     kind = ref.kind
+    if v4:
+        params = v4_fields(kind, params)
     if not v4 and kind in NATIVE_V10_UPDATERS:
         return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind in NATIVE_UPDATERS:

@@ -12,8 +12,8 @@ Where fql cannot follow core for certain, it keeps its own answer:
   is the JVM's default object string; fql says `Role name `x` does not exist.` (the code, `validation
   failure`, is certain).
 - Core runs every validator and reports all their failures (AggregateValidator), and so does fql for
-  collections, indexes, functions, databases and keys (the `all-*` cases), a reference that names
-  nothing after the field failures of the same create. Within one validator fql follows core where it
+  collections, indexes, functions, databases and keys (the `all-*` cases), a ref to a document that
+  does not exist after the field failures of the same write (an unresolved ref fails alone, first). Within one validator fql follows core where it
   stops: a list field (privileges, roles) decodes up to its first failing entry, a record up to its
   first failing field. An index's source existence and its bindings are read after its other fields;
   a key's role names with its role type.
@@ -274,10 +274,24 @@ CASES: dict[str, Case] = {
          (["name"], *_type("Long", "String"))],
         [],
     ),
+    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's or role's
+    # LiveValidator: a ref to a document that does not exist is ReferenceMissing, after the fields'.
     "all-collection-reference": (
-        'CreateCollection({name: "c", data: {r: Ref(Collection("nope"), "1")}, history_days: "x"})',
-        [(["history_days"], *_type("String", "Long")), (["data", "r"], "invalid reference", "Cannot read reference.")],
+        'CreateCollection({name: "c", data: {r: Ref(Collection("animals"), "999")}, history_days: "x"})',
+        [(["history_days"], *_type("String", "Long")), (["data", "r"], "invalid reference", "Reference was not found.")],
         ["create_collection"],
+    ),
+    "function-reference": (
+        'Update(Function("f0"), {data: {a: [Ref(Collection("animals"), "999")]}})',
+        [(["data", "a", "0"], "invalid reference", "Reference was not found.")],
+        [],
+    ),
+    # WriteFunctions' RefValidator reads the form first, at its root: an unresolved ref (its collection
+    # names nothing) fails the write before any validator runs.
+    "all-collection-unresolved-reference": (
+        'CreateCollection({name: "c", data: {r: Ref(Collection("nope"), "1")}, history_days: "x"})',
+        [(["data", "r"], "invalid reference", "Cannot read reference.")],
+        [],
     ),
     "all-function": (
         "CreateFunction({name: 1, body: 2})",

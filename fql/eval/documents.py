@@ -406,13 +406,19 @@ def collect_failures(*checks: t.Callable[[], t.Any]) -> None:
     """Run every check and raise their failures together, in order and each once, as core's
     AggregateValidator runs all of a document's validators and reports every failure (`distinct`;
     ext/storage/src/main/scala/doc/Validator.scala)."""
-    failures: list[dict] = []
+    failed: list[ValidationFailed] = []
     for check in checks:
         try:
             check()
         except ValidationFailed as err:
+            failed.append(err)
+    if len(failed) == 1:
+        # one failing check raises its own error (some word their field by where they are raised)
+        raise failed[0]
+    if failed:
+        failures: list[dict] = []
+        for err in failed:
             failures.extend(f for f in err.failures or [] if f not in failures)
-    if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
 

@@ -433,17 +433,9 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     kind = coll.id
     if not ctx.state.v10:
         params = v4_fields(kind, params)
-    try:
-        check_references(ctx, params)
-    except ValidationFailed as err:
-        if kind in _FIELDS and not ctx.state.v10 and doc_id is None:
-            # Core's ReferencesValidator runs after the document's field validators, and all report
-            # together: the field failures come first (Collection.UserCollectionLiveValidator).
-            try:
-                _create_fields(ctx, kind, params, err.failures, v4=True)
-            except ValidationFailed as every:
-                raise every.at(*path) from None
-        raise err.at(*path)
+    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
+    # an unresolved or scoped ref fails the write alone, before any field is validated.
+    check_references(ctx, params)
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
@@ -474,12 +466,10 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     return render(ctx, version)
 
 
-def _create_fields(
-    ctx: Context, kind: str, params: dict, references: list[dict] | None = None, *, v4: bool, strip: bool = True
-) -> dict:
-    """A new schema document's fields, or every failure of them: v4 reports them all, in the order of
-    the kind's validators (data, a collection's retention, then the kind's own fields), then the
-    failures of its `references` (core's AggregateValidator; Collection.UserCollectionLiveValidator)."""
+def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bool = True) -> dict:
+    """A schema document's fields, or every failure of them: v4 reports them all, in the order of the
+    kind's validators (data, a collection's retention, then the kind's own fields; core's
+    AggregateValidator, Collection.UserCollectionLiveValidator)."""
     from .documents import collect_failures, without_nulls
 
     # A field given as null is not given (core writes an object's fields without its nulls); a v4
@@ -493,13 +483,40 @@ def _create_fields(
     def read() -> None:
         out.update(_FIELDS[kind](ctx, without_nulls(given) if strip else given))
 
-    def refs() -> None:
-        if references:
-            raise ValidationFailed("document data is not valid.", failures=references)
+    def references() -> None:
+        if kind in _CHECKS_REFERENCES:
+            missing: list[dict] = []
+            _missing_references(ctx, out or given, [], missing)
+            if missing:
+                raise ValidationFailed("document data is not valid.", failures=missing)
 
     retention = (lambda: check_retention(given)) if kind == "collections" else (lambda: None)
-    collect_failures(lambda: check_data_map(given), retention, read, refs)
+    collect_failures(lambda: check_data_map(given), retention, read, references)
     return out
+
+
+#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala).
+_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
+
+
+def _missing_references(ctx: Context, value: t.Any, field: list, out: list[dict]) -> None:
+    """Core's ReferencesValidator: every ref to a user document that does not exist is `Reference was not
+    found.` at its path (ReferenceMissing); refs into native collections are not read."""
+    from .refs import doc_key
+
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _missing_references(ctx, v, [*field, k], out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _missing_references(ctx, v, [*field, str(i)], out)
+    elif type(value) is Ref and value.collection is not None and value.kind is None:
+        try:
+            key = doc_key(ctx, value)
+        except InvalidRef:
+            return
+        if live(ctx, key) is None:
+            out.append({"field": field, "code": "invalid reference", "description": "Reference was not found."})
 
 
 #: What a container database may not hold (core's IOConfig `allowedInContainer`, false for these; its

@@ -11,16 +11,19 @@ Where fql cannot follow core for certain, it keeps its own answer:
 - Key.RoleNameValidator's description interpolates Key's `Role` object (`s"$Role name ..."`), whose text
   is the JVM's default object string; fql says `Role name `x` does not exist.` (the code, `validation
   failure`, is certain).
-- Core runs every validator and reports all their failures; fql stops at the first failing field of most
-  documents (it collects them where one validator fails several: password fields, predicate arities,
-  database flags). A reference that names nothing is checked before the field types in fql
-  (RefValidator runs before the write in core too, but core also reports the type failures of the same
-  write).
+- Core runs every validator and reports all their failures (AggregateValidator), and so does fql for
+  collections, indexes, functions, databases and keys (the `all-*` cases), a ref to a document that
+  does not exist after the field failures of the same write (an unresolved ref fails alone, first). Within one validator fql follows core where it
+  stops: a list field (privileges, roles) decodes up to its first failing entry, a record up to its
+  first failing field. An index's source existence and its bindings are read after its other fields;
+  a key's role names with its role type.
 - A server caller's `credentials.hashed_password` string is stored as given by core (its
   ServerPasswordValidator); fql hashes with argon2, which cannot check core's bcrypt hashes, so it keeps
   ignoring a given hash (its type is still checked).
-- Core's masks also drop a schema document's unknown top-level fields and a privilege's or membership's
-  unknown fields; fql drops only the unknown actions of a v4 privilege.
+- Core's masks drop a schema document's unknown top-level fields, and so does fql (UNKNOWN_FIELDS), but
+  fql keeps a collection's or index's legacy `permissions` (its public reads; this core has no such
+  field and would drop it) and any document's `ttl`. Core's masks also drop a privilege's or
+  membership's unknown fields; fql drops only the unknown actions of a v4 privilege.
 """
 
 from __future__ import annotations
@@ -254,6 +257,92 @@ CASES: dict[str, Case] = {
         [(["role"], "validation failure", "Role name `nope` does not exist.")],
         ["create_key"],
     ),
+    # -- every failure of a write, in its validators' order: core's AggregateValidator runs them all
+    # and reports their failures together (ext/storage/src/main/scala/doc/Validator.scala), the
+    # ReferencesValidator after the fields' (Collection.UserCollectionLiveValidator: data,
+    # history_days, ttl_days, name; UserFunction: name, role, body; Database: data, name, ..., priority;
+    # Key: data, role, database, priority, ttl).
+    "all-collection": (
+        'CreateCollection({name: 1, history_days: "x", ttl_days: "y"})',
+        [(["history_days"], *_type("String", "Long")), (["ttl_days"], *_type("String", "Long")),
+         (["name"], *_type("Long", "String"))],
+        ["create_collection"],
+    ),
+    "all-collection-update": (
+        'Update(Collection("animals"), {name: 2, data: 3, history_days: "x"})',
+        [(["data"], *_type("Long", "Map")), (["history_days"], *_type("String", "Long")),
+         (["name"], *_type("Long", "String"))],
+        [],
+    ),
+    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's or role's
+    # LiveValidator: a ref to a document that does not exist is ReferenceMissing, after the fields'.
+    "all-collection-reference": (
+        'CreateCollection({name: "c", data: {r: Ref(Collection("animals"), "999")}, history_days: "x"})',
+        [(["history_days"], *_type("String", "Long")), (["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_collection"],
+    ),
+    "function-reference": (
+        'Update(Function("f0"), {data: {a: [Ref(Collection("animals"), "999")]}})',
+        [(["data", "a", "0"], "invalid reference", "Reference was not found.")],
+        [],
+    ),
+    # WriteFunctions' RefValidator reads the form first, at its root: an unresolved ref (its collection
+    # names nothing) fails the write before any validator runs.
+    "all-collection-unresolved-reference": (
+        'CreateCollection({name: "c", data: {r: Ref(Collection("nope"), "1")}, history_days: "x"})',
+        [(["data", "r"], "invalid reference", "Cannot read reference.")],
+        [],
+    ),
+    "all-function": (
+        "CreateFunction({name: 1, body: 2})",
+        [(["name"], *_type("Long", "String")), (["body"], *_type("Long", "Query"))],
+        ["create_function"],
+    ),
+    "all-function-update": (
+        'Update(Function("f0"), {name: 1, role: 5, data: 2})',
+        [(["data"], *_type("Long", "Map")), (["name"], *_type("Long", "String")), (["role"], *_type("Long", "Role"))],
+        [],
+    ),
+    "all-key": (
+        'CreateKey({role: 1, priority: "x"})',
+        [(["role"], *_type("Long", "Role")), (["priority"], *_type("String", "Priority"))],
+        ["create_key"],
+    ),
+    "all-database": (
+        "CreateDatabase({name: 1, priority: 0})",
+        [(["name"], *_type("Long", "String")), (["priority"], *_type("Long", "Priority"))],
+        ["create_database"],
+    ),
+    # A role's privileges are Field.ZeroOrMore[Privilege]: FieldType.ArrayT decodes the entries with
+    # Either's `sequence`, which stops at the first that fails, and the record codec at its first field.
+    "all-role-privileges": (
+        'CreateRole({name: "r", privileges: [{resource: 1, actions: 2}, {resource: 3, actions: {read: 4}}]})',
+        [(["resource"], *_type("Long", "Ref"))],
+        ["create_role"],
+    ),
+    "all-index": (
+        "CreateIndex({name: 1, source: 2, terms: 3})",
+        [(["name"], *_type("Long", "String")), (["source"], *_type("Long", "SourceClass")),
+         (["terms"], *_type("Long", "Term"))],
+        ["create_index"],
+    ),
+    "all-index-update": (
+        'Update(Index("i0"), {name: 1, unique: 2, serialized: 3, data: 4})',
+        [(["data"], *_type("Long", "Map")), (["name"], *_type("Long", "String")),
+         (["unique"], *_type("Long", "Boolean")), (["serialized"], *_type("Long", "Boolean"))],
+        [],
+    ),
+    "all-key-update": (
+        'Update(Select(["data", 0], Paginate(Keys())), {data: 5, ttl: 6})',
+        [(["data"], *_type("Long", "Map")), (["ttl"], *_type("Long", "Time"))],
+        [],
+    ),
+    "all-database-update": (
+        'Update(Database("d0"), {name: 1, data: 2, priority: 0})',
+        [(["data"], *_type("Long", "Map")), (["name"], *_type("Long", "String")),
+         (["priority"], *_type("Long", "Priority"))],
+        [],
+    ),
 }
 
 
@@ -267,6 +356,8 @@ def db() -> fql.Database:
         'privileges: [{resource: Collection("animals"), actions: {read: true, create: true, write: true}}]})'
     )
     db.query('CreateDatabase({name: "d0"})')
+    db.query('CreateFunction({name: "f0", body: Query(Lambda("x", 1))})')
+    db.query('CreateIndex({name: "i0", source: Collection("animals")})')
     db.query('CreateKey({role: "server"})')
     return db
 
@@ -296,6 +387,36 @@ def test_a_failed_write_changes_nothing(db: fql.Database) -> None:
         with pytest.raises(fql.FQLError):
             db.query(query)
     assert db.query('Map(Paginate(Roles()), Lambda("r", Get(Var("r"))))') == before
+
+
+#: Writes that give a schema document a field none of its validators knows, and the document read after.
+#: Core's Validator.patch keeps `select(data patch diff)`, the union of the validators' filter masks
+#: (Field.validator masks its own path), so the field is dropped, not refused; a ref in it is not read
+#: (ReferencesValidator reads the selected data).
+UNKNOWN_FIELDS = {
+    "collection": ('CreateCollection({name: "c", foo: 1})', 'Get(Collection("c"))'),
+    "collection-ref": ('CreateCollection({name: "c", foo: Ref(Collection("nope"), "1")})', 'Get(Collection("c"))'),
+    "collection-update": ('Update(Collection("animals"), {foo: 1})', 'Get(Collection("animals"))'),
+    "index": ('CreateIndex({name: "i", source: Collection("animals"), foo: 1})', 'Get(Index("i"))'),
+    "index-replace": ('Replace(Index("i0"), {name: "i0", source: Collection("animals"), foo: 1})', 'Get(Index("i0"))'),
+    "function": ('CreateFunction({name: "f", body: Query(Lambda("x", 1)), foo: 1})', 'Get(Function("f"))'),
+    "function-update": ('Update(Function("f0"), {foo: 1})', 'Get(Function("f0"))'),
+    "database": ('CreateDatabase({name: "d", foo: 1})', 'Get(Database("d"))'),
+    "database-update": ('Update(Database("d0"), {foo: 1})', 'Get(Database("d0"))'),
+    "role": ('CreateRole({name: "r", foo: 1})', 'Get(Role("r"))'),
+    "role-update": ('Update(Role("r0"), {foo: 1})', 'Get(Role("r0"))'),
+    "access-provider": (
+        'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: "https://a.example/k", foo: 1})',
+        'Get(AccessProvider("p"))',
+    ),
+    "key": ('CreateKey({role: "server", foo: 1})', 'Get(Select(["data", 1], Paginate(Keys())))'),
+}
+
+
+@pytest.mark.parametrize(("write", "read"), list(UNKNOWN_FIELDS.values()), ids=list(UNKNOWN_FIELDS))
+def test_unknown_top_level_fields_are_dropped(db: fql.Database, write: str, read: str) -> None:
+    assert "foo" not in db.query(write)
+    assert "foo" not in db.query(read)
 
 
 def test_unknown_actions_are_dropped(db: fql.Database) -> None:

@@ -323,13 +323,40 @@ def check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
 def _check_key_types(params: dict, *path: str | int) -> None:
     """A key's `database` is core's DatabaseIDT (`Database Ref`) and its `priority` PriorityT (`Priority`:
     a Long from 1 to 500), both optional (Key.DatabaseField, Key.PriorityField)."""
+    from .documents import collect_failures
+
     database, priority = params.get("database"), params.get("priority")
-    if database is not None and not (isinstance(database, Ref) and database.kind == "databases"):
-        expected = f"Invalid type {ir_type_name(database)}, expected type Database Ref."
-        raise _failure("database", "invalid type", expected).at(*path)
-    if priority is not None and not (isinstance(priority, int) and not isinstance(priority, bool) and 1 <= priority <= 500):
-        expected = f"Invalid type {ir_type_name(priority)}, expected type Priority."
-        raise _failure("priority", "invalid type", expected).at(*path)
+
+    def database_ref() -> None:
+        if database is not None and not (isinstance(database, Ref) and database.kind == "databases"):
+            expected = f"Invalid type {ir_type_name(database)}, expected type Database Ref."
+            raise _failure("database", "invalid type", expected)
+
+    def in_range() -> None:
+        if priority is not None and not (isinstance(priority, int) and not isinstance(priority, bool) and 1 <= priority <= 500):
+            expected = f"Invalid type {ir_type_name(priority)}, expected type Priority."
+            raise _failure("priority", "invalid type", expected)
+
+    try:
+        collect_failures(database_ref, in_range)
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
+
+
+def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool = True) -> None:
+    """A key's fields in Key.VersionValidator's order, every failure reported: data, role (its type and
+    names), database, priority, ttl. An update that gives no role (`role=False`) keeps its own."""
+    from .documents import collect_failures
+
+    try:
+        collect_failures(
+            lambda: _checked_fields(params, ("data",)),
+            lambda: check_role(ctx, params.get("role")) if role else None,
+            lambda: _check_key_types(params),
+            lambda: _checked_fields(params, ("ttl",)),
+        )
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
 
 
 def _is_user_role(role: t.Any) -> bool:
@@ -343,8 +370,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     from .documents import write
     from .schema import child_scope
 
-    check_role(ctx, params.get("role"), *path)
-    _check_key_types(params, *path)
+    _check_key_fields(ctx, params, *path)
     database = params.get("database")
     if database is not None:
         child_scope(ctx, database)
@@ -420,10 +446,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     from .documents import merge, write
 
     old = dict(version.data or {})
-    _checked_fields(params, ("data", "ttl"))  # Key.VersionValidator: Document.DataValidator, TTLField
-    if "role" in params:
-        check_role(ctx, params["role"])
-    _check_key_types(params)
+    _check_key_fields(ctx, params, role="role" in params)
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
         from .schema import child_scope
@@ -443,8 +466,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
 def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
     """The fields of a key version Insert writes: never a `hashed_secret`, whether given or not, so the
     key's secret stops working (core strips it: AuthSpec "update keys only in allowed ways")."""
-    check_role(ctx, params.get("role"), *path)
-    _check_key_types(params, *path)
+    _check_key_fields(ctx, params, *path)
     fields = _checked_fields(params, ("data", "ttl"), *path)
     stored = {k: params[k] for k in ("database", "role", "priority") if params.get(k) is not None}
     return _ordered({**stored, **fields}, _KEY_ORDER)

@@ -402,6 +402,26 @@ def elide_nulls(value: t.Any) -> t.Any:
     return value
 
 
+def collect_failures(*checks: t.Callable[[], t.Any]) -> None:
+    """Run every check and raise their failures together, in order and each once, as core's
+    AggregateValidator runs all of a document's validators and reports every failure (`distinct`;
+    ext/storage/src/main/scala/doc/Validator.scala)."""
+    failed: list[ValidationFailed] = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as err:
+            failed.append(err)
+    if len(failed) == 1:
+        # one failing check raises its own error (some word their field by where they are raised)
+        raise failed[0]
+    if failed:
+        failures: list[dict] = []
+        for err in failed:
+            failures.extend(f for f in err.failures or [] if f not in failures)
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
 def check_references(ctx: Context, params: dict) -> None:
     """Refuse params that hold a ref naming nothing or a ref into another database (core's RefValidator,
     run by every Create, Update, Replace and Insert): `validation failed` at the call, one failure each."""
@@ -468,15 +488,13 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
         target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
-        from .schema import check_retention, create_native, refuse_if_staged
+        from .schema import create_native, refuse_if_staged
 
         if target.database is not None:
             check_references(ctx, params)
             raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
         refuse_if_staged(ctx, target.id, "create")
-        if v4 and target.id == "collections":
-            check_retention(params, "create")
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")

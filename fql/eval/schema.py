@@ -266,25 +266,46 @@ def _check_bindings(fields: dict) -> None:
 
 
 def _index_fields(ctx: Context, params: dict) -> dict:
+    from .documents import collect_failures
+
     fields = dict(params)
-    fields["name"] = _name(params)
     if "class" in fields and "source" not in fields:
         fields["source"] = fields.pop("class")
-    _check_source(ctx, fields.get("source"))
-    fields["source"] = _stored_source(fields["source"])
-    for key in ("terms", "values"):
+
+    def name() -> None:
+        fields["name"] = _name(params)
+
+    def terms(key: str) -> None:
         configs = _term_configs(fields.get(key), key)
         if configs is not None:
             fields[key] = configs
+
+    def partitions() -> None:
+        # a given count is checked here; the default reads the terms once they hold
+        if fields.get("partitions") is not None:
+            _partitions(fields)
+
+    def flag(key: str) -> None:
+        # core's Index.UniqueField and SerialField: Field[Option[Boolean]], read after partitions
+        if key in fields and not isinstance(fields[key], bool):
+            raise _invalid_type(key, fields[key], "Boolean")
+
+    # Index.VersionValidator's order, every failure reported: name, source, terms, values, partitions,
+    # unique, serialized; the bindings (SourceBindingsValidator) are read once those hold
+    collect_failures(
+        name,
+        lambda: _check_source(ctx, fields.get("source")),
+        lambda: terms("terms"),
+        lambda: terms("values"),
+        partitions,
+        lambda: flag("unique"),
+        lambda: flag("serialized"),
+    )
+    fields["source"] = _stored_source(fields["source"])
     _check_bindings(fields)
     fields["active"] = True
-    partitions = _partitions(fields)
-    for flag in ("unique", "serialized"):
-        # core's Index.UniqueField and SerialField: Field[Option[Boolean]], read after partitions
-        if flag in fields and not isinstance(fields[flag], bool):
-            raise _invalid_type(flag, fields[flag], "Boolean")
+    fields["partitions"] = _partitions(fields)
     fields.setdefault("serialized", True)
-    fields["partitions"] = partitions
     return _ordered(fields, _INDEX_ORDER)
 
 
@@ -319,19 +340,30 @@ def effective_partitions(fields: dict) -> int:
 def _function_fields(ctx: Context, params: dict) -> dict:
     """A function's fields in core's UserFunction.VersionValidator order: name, role (a key's Role type,
     then each role name must exist: Key.RoleNameValidator), then the body, which is required."""
-    fields = dict(params)
-    fields["name"] = _name(params)
-    if not ctx.state.v10 and fields.get("role") is not None:
-        from .auth import check_role
+    from .documents import collect_failures
 
-        check_role(ctx, fields["role"])
-    body = fields.get("body")
-    if isinstance(body, str):
-        _check_v10_body(body)
-    elif body is None:
-        raise _failure("body", "value required", "Required value not found.")
-    elif not isinstance(body, Lambda):
-        raise _failure("body", "invalid type", f"Invalid type {ir_type_name(body)}, expected type Query.")
+    fields = dict(params)
+
+    def name() -> None:
+        fields["name"] = _name(params)
+
+    def role() -> None:
+        if not ctx.state.v10 and fields.get("role") is not None:
+            from .auth import check_role
+
+            check_role(ctx, fields["role"])
+
+    def body() -> None:
+        given = fields.get("body")
+        if isinstance(given, str):
+            _check_v10_body(given)
+        elif given is None:
+            raise _failure("body", "value required", "Required value not found.")
+        elif not isinstance(given, Lambda):
+            raise _failure("body", "invalid type", f"Invalid type {ir_type_name(given)}, expected type Query.")
+
+    # every failure, in core's order (a v10 body's are its own and come alone)
+    collect_failures(name, role, body)
     return _ordered(fields, _FUNCTION_ORDER)
 
 
@@ -367,13 +399,43 @@ NATIVE_DELETERS: dict[str, t.Callable[..., None]] = {}
 NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 
 
+#: The top-level fields a v4 write keeps of each schema document: the union of its validators' filter
+#: masks (core's Validator.patch keeps `select(data patch diff)`; Collection's, Index's, UserFunction's,
+#: Database's, Role's and AccessProvider's VersionValidators), so any other given field is dropped, not
+#: refused. fql also keeps `ttl`, and a collection's or index's legacy `permissions` (its public reads,
+#: which this core no longer has), and the v10 fields a v4 write carries over.
+V4_FIELDS: dict[str, frozenset[str]] = {
+    "collections": frozenset(("data", "name", "history_days", "ttl_days", "ttl", "permissions")),
+    "indexes": frozenset(
+        ("data", "name", "source", "class", "terms", "values", "active", "partitions", "unique", "serialized",
+         "hidden", "ttl", "permissions")
+    ),
+    "functions": frozenset(("data", "name", "role", "body", "signature", "internal_sig", "alias", "ttl")),
+    "databases": frozenset(("data", "name", "account", "priority", "container", "typechecked", "protected", "ttl")),
+    "roles": frozenset(("data", "name", "membership", "privileges", "ttl")),
+    "access_providers": frozenset(("data", "name", "issuer", "jwks_uri", "roles", "ttl")),
+}
+
+
+def v4_fields(kind: str, params: t.Any) -> t.Any:
+    """What a v4 write of a `kind` document keeps of `params`: only the fields its validators know."""
+    known = V4_FIELDS.get(kind)
+    if known is None or not isinstance(params, dict):
+        return params
+    return {k: v for k, v in params.items() if k in known}
+
+
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
-    from .documents import check_references, without_nulls, write
+    from .documents import check_references, write
 
-    check_references(ctx, params)
     kind = coll.id
+    if not ctx.state.v10:
+        params = v4_fields(kind, params)
+    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
+    # an unresolved or scoped ref fails the write alone, before any field is validated.
+    check_references(ctx, params)
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
@@ -386,13 +448,7 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
     try:
-        # A field given as null is not given (core writes an object's fields without its nulls); a v4
-        # write drops nulls inside arrays as well before its validators read the fields, so `terms:
-        # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
-        given = {k: v for k, v in params.items() if v is not None}
-        if not ctx.state.v10:
-            check_data_map(given)
-        fields = _FIELDS[kind](ctx, given if ctx.state.v10 else without_nulls(given))
+        fields = _create_fields(ctx, kind, params, v4=not ctx.state.v10)
     except ValidationFailed as err:
         raise err.at(*path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
@@ -408,6 +464,59 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         indexes.backfill(ctx, indexes.definition(ctx, Ref(fields["name"], coll)), *path)
     ctx.state.created = True
     return render(ctx, version)
+
+
+def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bool = True) -> dict:
+    """A schema document's fields, or every failure of them: v4 reports them all, in the order of the
+    kind's validators (data, a collection's retention, then the kind's own fields; core's
+    AggregateValidator, Collection.UserCollectionLiveValidator)."""
+    from .documents import collect_failures, without_nulls
+
+    # A field given as null is not given (core writes an object's fields without its nulls); a v4
+    # write drops nulls inside arrays as well before its validators read the fields, so `terms:
+    # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
+    given = {k: v for k, v in params.items() if v is not None}
+    if not v4:
+        return _FIELDS[kind](ctx, given)
+    out: dict = {}
+
+    def read() -> None:
+        out.update(_FIELDS[kind](ctx, without_nulls(given) if strip else given))
+
+    def references() -> None:
+        if kind in _CHECKS_REFERENCES:
+            missing: list[dict] = []
+            _missing_references(ctx, out or given, [], missing)
+            if missing:
+                raise ValidationFailed("document data is not valid.", failures=missing)
+
+    retention = (lambda: check_retention(given)) if kind == "collections" else (lambda: None)
+    collect_failures(lambda: check_data_map(given), retention, read, references)
+    return out
+
+
+#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala).
+_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
+
+
+def _missing_references(ctx: Context, value: t.Any, field: list, out: list[dict]) -> None:
+    """Core's ReferencesValidator: every ref to a user document that does not exist is `Reference was not
+    found.` at its path (ReferenceMissing); refs into native collections are not read."""
+    from .refs import doc_key
+
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _missing_references(ctx, v, [*field, k], out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _missing_references(ctx, v, [*field, str(i)], out)
+    elif type(value) is Ref and value.collection is not None and value.kind is None:
+        try:
+            key = doc_key(ctx, value)
+        except InvalidRef:
+            return
+        if live(ctx, key) is None:
+            out.append({"field": field, "code": "invalid reference", "description": "Reference was not found."})
 
 
 #: What a container database may not hold (core's IOConfig `allowedInContainer`, false for these; its
@@ -473,20 +582,24 @@ def refuse_if_protected(ctx: Context, kind: str, key: DocKey) -> None:
 def check_retention(fields: dict, *path: str | int) -> None:
     """A v4 write of a collection's `history_days` and `ttl_days` as core's Collection.RetainValidator
     takes it: both are Longs, and history_days is not negative (v10 words its own failures)."""
+    failures = []
     for key in ("history_days", "ttl_days"):
         value = fields.get(key)
         if value is not None and type(value) is not int:
-            raise _failure(key, "invalid type", f"Invalid type {ir_type_name(value)}, expected type Long.").at(*path)
+            failures.append(
+                {"field": [key], "code": "invalid type", "description": f"Invalid type {ir_type_name(value)}, expected type Long."}
+            )
     days = fields.get("history_days")
-    if days is not None and days < 0:
-        raise _failure("history_days", "non-negative value required", "Value must be non-negative.").at(*path)
+    if type(days) is int and days < 0:
+        failures.append({"field": ["history_days"], "code": "non-negative value required", "description": "Value must be non-negative."})
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
 
 
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
     refuse_if_staged(ctx, "collections", "create_collection")
-    check_retention(params, "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -495,7 +608,6 @@ def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
     refuse_if_staged(ctx, "collections", "create_class")
-    check_retention(params, "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
@@ -543,6 +655,8 @@ def update_native(
     from .documents import merge, without_nulls, write
 
     kind = ref.kind
+    if v4:
+        params = v4_fields(kind, params)
     if not v4 and kind in NATIVE_V10_UPDATERS:
         return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind in NATIVE_UPDATERS:
@@ -568,10 +682,8 @@ def update_native(
         # Core's Replace of an index keeps its name and `unique` (IndexWriteConfig.prevForReplace).
         fields = {"unique": old["unique"], **fields}
     fields = {k: v for k, v in fields.items() if v is not None}
-    if v4:
-        check_data_map(fields)
     removed_days = kind == "collections" and "history_days" not in fields
-    fields = _FIELDS[kind](ctx, fields)
+    fields = _create_fields(ctx, kind, fields, v4=v4, strip=False)
     if removed_days:
         # An update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec), v4's
         # as v10's: the default is core's only when a collection is created.
@@ -580,8 +692,6 @@ def update_native(
         if "partitions" in old and "partitions" not in params:
             fields["partitions"] = old["partitions"]
         _same_shape(old, fields)
-    if v4 and kind == "collections":
-        check_retention(fields)
     if v4 and kind == "collections" and key.scope == ctx.state.scope:
         from .v10.documents import is_protected, protected_field_failures
 
@@ -711,11 +821,16 @@ def _database_types(fields: dict) -> None:
     for name in ("container", "typechecked", "protected"):
         if name in fields and not isinstance(fields[name], bool):
             wrong.append(([name], fields[name], "Boolean"))
-    if wrong:
-        failures = [
-            {"field": path, "code": "invalid type", "description": f"Invalid type {ir_type_name(value)}, expected type {expected}."}
-            for path, value, expected in wrong
-        ]
+    failures = [
+        {"field": path, "code": "invalid type", "description": f"Invalid type {ir_type_name(value)}, expected type {expected}."}
+        for path, value, expected in wrong
+    ]
+    try:
+        # the name is read after data and before the rest, all failures reported together
+        _name(fields)
+    except ValidationFailed as err:
+        failures[int(bool(wrong) and wrong[0][0] == ["data"]):0] = err.failures
+    if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
 
@@ -762,18 +877,15 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     from .documents import write
 
     try:
+        if not ctx.state.v10:
+            params = _writable(params, create=True)
+            _database_types(params)
         name = _name(params)
     except ValidationFailed as err:
         raise err.at(*path)
     key = schema_key(ctx, "databases", name, coll.database)
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Database already exists.").at(*path)
-    if not ctx.state.v10:
-        params = _writable(params, create=True)
-        try:
-            _database_types(params)
-        except ValidationFailed as err:
-            raise err.at(*path)
     params = _check_account(ctx, params, *path)
     scope = _global_id(ctx.state.txn.next_id())
     fields = _ordered({**params, "name": name, "global_id": scope}, _DATABASE_ORDER)
@@ -798,10 +910,11 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
             fields["account"] = {**(account if isinstance(account, dict) else {}), "id": _account_id(old)}
     else:
         fields = merge(old, params)
+    if not ctx.state.v10:
+        _database_types(fields)
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
     if not ctx.state.v10:
-        _database_types(fields)
         _check_container(ctx, old, fields)
     if name != old["name"]:
         # The scope keeps its id; the database's document and the refs to it take the new name.

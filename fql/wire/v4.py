@@ -527,7 +527,10 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
         # In a query core decodes the escaped object as an expression itself (QueryParser `escapes`).
         if not isinstance(body, dict):
             return ast.Invalid("Invalid object.", keys=(tag,))
-        return _node(body, (*path, "@obj"))
+        inner = _node(body, (*path, "@obj"))
+        if type(inner) is ast.Invalid:
+            return ast.Invalid(inner.description, ("@obj", *inner.position), keys=(tag,))
+        return inner
     if tag == "@set":
         if not isinstance(body, dict):
             return ast.Invalid("Invalid set.", keys=(tag,))

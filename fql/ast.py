@@ -119,6 +119,19 @@ class Value(Node):
 
 
 @frozen
+class Invalid(Node):
+    """A v4 wire construct that does not decode (a malformed escape, an `object` of no object, a Let's
+    bindings), kept in its place: core's parse meets it in order with the query's other failures."""
+
+    description: str
+    #: Where core reports it, below this node's place (a Let's bindings: below the Let).
+    position: tuple[str | int, ...] = ()
+    #: The keys of the JSON object it is written as (`@ts`), for errors that name them.
+    keys: tuple[str, ...] = ()
+    span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+@frozen
 class Program(Node):
     """A source file: top-level expressions evaluated one after another, each its own query."""
 

@@ -11,8 +11,9 @@ in a collection created by the same transaction from 5 (WriteAdaptor.write), a d
 under 2.0 (VersionL.fields).
 
 The query is parsed whole before it runs (QueryParser.parse; fql/eval/queryparse.py): a form its
-version lacks, or no version has, refuses the query with every such failure listed in the order core's
-parse meets them, unbound variables only when nothing else failed; a lambda's body (a function's, a
+version lacks, or no version has, refuses the query, with the failures core's parse keeps (a form's or
+an array's first, a Let's every binding's; more in test_core_v4_parse.py), unbound variables only when
+nothing else failed; a lambda's body (a function's, a
 predicate's, a binding's) has its own version's forms where it is written (an `@query`'s: its
 `api_version`, 2.12 without one; one with a variable it does not bind is `Invalid lambda.`). Role
 predicates run at their lambda's version (LambdaWrapper.evalPredicate), index bindings at 2.1 (Index's
@@ -21,9 +22,7 @@ EvalContext.pure with APIVersion.Default); `Select("id", Collections())` is `cla
 from the end (TakeFunction2), Select reading a document through its ref (valueAtPath), errors of the
 snake_case forms at their own keys (Parser.scala registers `lower_case` with its own key).
 
-Not matched: where core names every unbound variable (in a Scala HashMap's order) fql names the first;
-the other parse failures (an empty `do`, params that are not names) are still found when evaluated;
-UNSTABLE's `IssueAccessJWT` (core signs its token with the server's internal key, Query.internalJWK:
+Not matched: UNSTABLE's `IssueAccessJWT` (core signs its token with the server's internal key, Query.internalJWK:
 `not implemented`).
 """
 
@@ -358,19 +357,21 @@ def test_a_form_the_version_lacks_refuses_the_query_before_it_runs(api):
     assert error(api, {"if": True, "then": 1, "else": {"nothing": 1}}) == {**unknown("nothing"), "position": ["else"]}
 
 
-def test_every_form_the_parse_refuses_is_reported_in_order(api):
-    # PResult accumulates every failure (Parser.sequenceT, `errs1 ++ errs2`): the answer lists them all.
-    status, body = api({"do": [{"last": [1]}, {"add": [1, {"nothing": 2, "at_all": 3}]}, {"first": [1]}]}, "3")
+def test_the_parse_reports_the_first_form_it_refuses(api):
+    # An array's items and a form's arguments are parsed in order up to the first failure (MonadT's
+    # sequenceT and parT go on only through a Success): the answer names that one.
+    status, body = api({"do": [{"first": [1]}, {"add": [1, {"nothing": 2, "at_all": 3}]}, {"last": [1]}]}, "3")
     assert status == 400
-    assert body["errors"] == [
-        {**unknown("last"), "position": ["do", 0]},
-        {**unknown("nothing", "at_all"), "position": ["do", 1, "add", 1]},
-        {**unknown("first"), "position": ["do", 2]},
-    ]
-    # A function where a Lambda must be written is one of them (QueryParser.parseLambda).
+    assert body["errors"] == [{**unknown("first"), "position": ["do", 0]}]
+    status, body = api({"do": [1, {"add": [1, {"nothing": 2, "at_all": 3}]}, {"last": [1]}]}, "3")
+    assert body["errors"] == [{**unknown("nothing", "at_all"), "position": ["do", 1, "add", 1]}]
+    # A function where a Lambda must be written is one (QueryParser.parseLambda), before the collection.
     status, body = api({"map": {"var": "f"}, "collection": [{"first": [1]}]}, "3")
-    assert [e["position"] for e in body["errors"]] == [["map"], ["collection", 0]]
+    assert [e["position"] for e in body["errors"]] == [["map"]]
     assert body["errors"][0]["description"] == "No form/function found, or invalid argument keys: { var }."
+    # A Let reports each binding that fails, then its body's failure (Parser.scala's `let`).
+    status, body = api({"let": [{"a": {"first": [1]}}, {"b": {"last": [1]}}], "in": {"first": [2]}}, "3")
+    assert [e["position"] for e in body["errors"]] == [["let", 0, "a"], ["let", 1, "b"], ["in"]]
 
 
 def test_unbound_variables_are_reported_only_when_nothing_else_fails(api):

@@ -372,14 +372,27 @@ def test_query_lambda_without_api_version_is_2_12():
             ["lambda", 1],
         ),
         ({"@query": {"lambda": "x", "expr": 1, "api_version": "9"}}, "invalid expression", "Invalid lambda.", []),
-        ({"a": {"object": {"b": {"@date": 1}}}}, "invalid expression", "Invalid date.", ["a", "object", "b"]),
+        ({"add": [{"object": {"b": {"@date": 1}}}]}, "invalid expression", "Invalid date.", ["add", 0, "object", "b"]),
+        # A form of no known keys is not parsed further (QueryParser's InvalidFormExpr): nor is its escape.
+        ({"a": {"object": {"b": {"@date": 1}}}}, "invalid expression", "No form/function found, or invalid argument keys: { a }.", []),
     ],
 )
 def test_malformed_json(data, code, description, position):
+    # What does not decode waits in the tree (ast.Invalid) for the query's parse, which refuses it.
+    node = v4.from_json(data)
     with pytest.raises(fql.FQLError) as info:
-        v4.from_json(data)
+        fql.connect().run(node)
     err = info.value
     assert (err.code, err.description, list(err.position)) == (code, description, position)
+
+
+def test_a_value_that_does_not_decode_fails_at_once():
+    # A response's or a cursor's tagged JSON is no query: it fails as it is decoded, at its place.
+    with pytest.raises(fql.FQLError) as info:
+        v4.value_from_json({"a": [1, {"@ts": "nope"}]})
+    assert (info.value.description, list(info.value.position)) == ("Invalid time.", ["a", 1])
+    with pytest.raises(fql.FQLError, match="String expected, Integer provided."):
+        v4.value_from_json({"@query": {"lambda": ["a", 1], "expr": 1}})
 
 
 def test_unknown_form_fails_when_evaluated():

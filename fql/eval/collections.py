@@ -65,6 +65,8 @@ def _not_lambda(node: ast.Node) -> InvalidExpression:
         keys = list(fn.keys[: max(len(node.args), 1)]) if fn else [snake(node.name.split(".")[-1])]
     elif isinstance(node, ast.Value) and type(node.value) in _TAGS:
         keys = [_TAGS[type(node.value)]]
+    elif isinstance(node, ast.Invalid):
+        keys = list(node.keys)
     else:
         provided = "Array" if isinstance(node, ast.Array) else type_name(getattr(node, "value", None))
         return InvalidExpression(f"Lambda expected, {provided} provided.")

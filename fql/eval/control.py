@@ -51,8 +51,9 @@ def var(ctx: Context, name: ast.Node) -> t.Any:
 
 
 def _written_type(node: ast.Node) -> str:
-    """The type of an argument as written in the query, before evaluation (a call is an object)."""
-    if isinstance(node, (ast.Literal, ast.Value)):
+    """The type of an argument as written in the query, before evaluation: core reads the JSON, so a
+    call, an escape (`@ts`) or a quote is an object."""
+    if isinstance(node, ast.Literal):
         return type_name(node.value)
     return "Array" if isinstance(node, ast.Array) else "Object"
 

@@ -328,6 +328,15 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
 HANDLERS: dict[type, t.Callable[[t.Any, Context], t.Any]] = {}
 
 
+def _invalid(node: ast.Invalid, ctx: Context) -> t.NoReturn:
+    """A wire construct that did not decode: the query's parse (queryparse.check) refuses it before it
+    runs, so only a tree evaluated without that check gets here."""
+    raise InvalidExpression(node.description, position=node.position)
+
+
+HANDLERS[ast.Invalid] = _invalid
+
+
 def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
     return InvalidExpression(f"No form/function found, or invalid argument keys: {{ {', '.join(keys)} }}.")
 

@@ -1,19 +1,26 @@
 """What core's v4 QueryParser refuses before a query runs: forms it does not know, or that the code's API
-version lacks, a function written where a Lambda must be, and variables no Let or Lambda binds.
+version lacks, a function written where a Lambda must be, params that are no names, an empty `do`,
+`and` or `or`, escapes and Let bindings that do not decode, and variables no Let or Lambda binds.
 
 Core parses the whole query into its expression tree before evaluating any of it (ast/Parser.scala), so
-such a query fails as a whole, evaluated branch or not, and nothing runs. Its PResult gathers every
-failure of the parse, in the order the parse meets them (a form's arguments in its declared key order,
-Let's bindings before its body, an array's items in order), and the answer lists them all; unbound
-variables are reported only when nothing else failed (a failure drops the free variables gathered).
-A lambda's body has the forms of the lambda's version: the query's, or an `@query` escape's own
-(`api_version`, 2.12 without one), so a function, predicate or binding written with a form its version
-lacks is refused where it is written.
+such a query fails as a whole, evaluated branch or not, and nothing runs. Its PResult keeps the first
+failure of a form's arguments (in its declared key order), of an array's items and of an object's
+fields: `parT` and `sequenceT` (ext/lang MonadT.scala) go on only through a Success. Two places gather
+every failure: a Let, all its bindings' then its body's, and a lambda, its params' (each that is no
+name) then its body's (parseLambdaExpr, parseLambdaPat). Unbound variables are reported only when
+nothing failed, every use of each (FreeVars.toErrors): the names in the order of core's Scala 2.13
+immutable.HashMap (its CHAMP trie over each name's improved Java hash, `_hash_map_order`), each one's
+uses in the order the parse meets them. A lambda's body has the forms of the lambda's version: the
+query's, or an `@query` escape's own (`api_version`, 2.12 without one), so a function, predicate or
+binding written with a form its version lacks is refused where it is written; an `@query` with a
+variable its body does not bind is `Invalid lambda.` (EscapesParser.parseLambda).
 
 fql walks its tree once per decoded query and version (decoded queries are cached and reused, and so is
-the answer). Not checked here, left to evaluation as before: the other parse failures core finds (an
-empty `do`, params that are not names, a malformed escape, which fails as it is decoded, alone), and
-an unbound variable is the first one met where core names them all (in a Scala HashMap's order).
+the answer); what the wire decoder could not decode waits in the tree as an `ast.Invalid`. Not matched:
+where one name is used five times or more, core orders its uses by a HashSet of positions (their case
+class hashes), fql in the order written; and an `@query` quoted alone (`{"quote": {"@query": ...}}`)
+reports its body's failures without the `quote` key, which fql's tree does not keep apart from an
+escape.
 """
 
 from __future__ import annotations
@@ -22,132 +29,205 @@ import typing as t
 
 from .. import ast
 from ..errors import FQLError, InvalidExpression
-from ..values import Lambda
+from ..values import Lambda, type_name
 from . import registry, versions
 from .collections import LAMBDA_ARGUMENTS, _is_lambda_form, _not_lambda
-from .control import _written_type, lambda_, let, query, var
+from .control import _written_type
 from .evaluator import _resolve_form, _unknown
 
 #: A failure found: (its description, its position).
 _Failure = tuple[str, tuple]
+#: What a parse of a node found: nothing (it parses), or its failures in core's order.
+_Failed = t.Union[tuple[()], list[_Failure]]
+
+_EMPTY = "Expression list cannot be empty."
 
 
 class _Walk:
-    """One walk of a query: the failures met, in order, and the first unbound variable."""
+    """One walk of a query: each node's parse gives its failures, and the variables it uses that nothing
+    binds are gathered, in the order met."""
 
-    __slots__ = ("failures", "free")
+    __slots__ = ("free",)
 
     def __init__(self) -> None:
-        self.failures: list[_Failure] = []
-        self.free: tuple[str, tuple] | None = None
+        self.free: list[tuple[str, tuple]] = []
 
-    def fail(self, err: FQLError, path: tuple) -> None:
-        self.failures.append((err.description, (*path, *err.position)))
-
-    def node(self, node: ast.Node, bound: frozenset, path: tuple, version: str) -> None:
+    def node(self, node: ast.Node, bound: frozenset, path: tuple, version: str) -> _Failed:
         kind = type(node)
         if kind is ast.Literal:
-            return
+            return ()
         if kind is ast.Form:
-            self.form(node, bound, path, version)
-        elif kind is ast.Call:
+            return self.form(node, bound, path, version)
+        if kind is ast.Call:
             fn = registry.lookup(node.name)
             if fn is None or not versions.has_builtin(fn, version):
                 key = registry.snake(node.name.split(".")[-1])
-                self.fail(_unknown(key, [key]), path)
-            else:
-                self.call(fn, node.args, bound, path, version, wire_order=False)
-        elif kind is ast.Array:
-            for i, item in enumerate(node.items):
-                self.node(item, bound, (*path, i), version)
-        elif kind is ast.Object:
-            for key, value in node.pairs:
-                self.node(value, bound, (*path, "object", key), version)
-        elif kind is ast.Value:
+                return [_failure(_unknown(key, [key]), path)]
+            return self.call(fn, node.args, bound, path, version, wire_order=False)
+        if kind is ast.Array:
+            return self.first(((item, (*path, i)) for i, item in enumerate(node.items)), bound, version)
+        if kind is ast.Object:
+            return self.first(((value, (*path, "object", key)) for key, value in node.pairs), bound, version)
+        if kind is ast.Value:
             value = node.value
-            if type(value) in (dict, list):
-                # Only a Quote decodes to an object or array value: its lambdas are at ["quote", ...].
-                self.value(value, path, ("quote",))
-            elif type(value) is Lambda:
-                self.stored_lambda(value, path)
-        elif kind is ast.Program:
+            if type(value) is Lambda:
+                return self.stored_lambda(value, path)
+            # Only a Quote decodes to an object, an array or a failure as a value: at ["quote", ...].
+            return self.value(value, (*path, "quote"))
+        if kind is ast.Invalid:
+            return [(node.description, (*path, *node.position))]
+        if kind is ast.Program:
+            failed: list[_Failure] = []
             for expr in node.body:
-                self.node(expr, bound, (), version)
+                failed += self.node(expr, bound, (), version)
+            return failed
+        return ()
 
-    def form(self, node: ast.Form, bound: frozenset, path: tuple, version: str) -> None:
+    def first(self, items: t.Iterable[tuple[ast.Node, tuple]], bound: frozenset, version: str) -> _Failed:
+        """Nodes parsed in order, up to the first that fails (core's sequenceT and parT)."""
+        for item, path in items:
+            failed = self.node(item, bound, path, version)
+            if failed:
+                return failed
+        return ()
+
+    def form(self, node: ast.Form, bound: frozenset, path: tuple, version: str) -> _Failed:
         try:
             name, args, _, key, current = _resolve_form(node)
         except FQLError as err:
-            self.fail(err, path)
-            return
+            return [_failure(err, path)]
         if not (current if version == versions.CURRENT else versions.has_form(key, version)):
             # Parser.scala's version predicates: the router finds no form, InvalidFormExpr of its keys.
-            self.fail(_unknown(key, [k for k, _ in node.pairs]), path)
-            return
-        self.call(registry.lookup(name), args, bound, path, version, wire_order=True)
+            return [_failure(_unknown(key, [k for k, _ in node.pairs]), path)]
+        return self.call(registry.lookup(name), args, bound, path, version, wire_order=True)
 
-    def value(self, value: t.Any, path: tuple, inner: tuple) -> None:
-        """A decoded value (an `@query` escape, a quoted object): the lambdas in it are parsed too."""
+    def value(self, value: t.Any, path: tuple) -> _Failed:
+        """A quoted value (EscapesParser.parse): its first failure, an escape that did not decode or a
+        lambda in it that does not parse."""
         kind = type(value)
         if kind is Lambda:
-            self.stored_lambda(value, (*path, *inner))
-        elif kind is dict:
-            for key, item in value.items():
-                self.value(item, path, (*inner, key))
+            return self.stored_lambda(value, path)
+        if kind is ast.Invalid:
+            return [(value.description, (*path, *value.position))]
+        if kind is dict:
+            items: t.Iterable = value.items()
         elif kind is list:
-            for i, item in enumerate(value):
-                self.value(item, path, (*inner, i))
-
-    def stored_lambda(self, fn: Lambda, path: tuple) -> None:
-        """An `@query` lambda, parsed at its own version; a variable its body does not bind makes it
-        `Invalid lambda.` (EscapesParser.parseLambda: its free variables must be none)."""
-        if fn.api_version not in versions.ORDER:
-            return
-        inner = _Walk()
-        names = _names(fn.params)
-        inner.node(fn.body, names | frozenset(fn.env), (*path, "expr"), fn.api_version)
-        self.failures += inner.failures
-        if not inner.failures and inner.free is not None:
-            self.failures.append(("Invalid lambda.", path))
-
-    def call(self, fn: t.Any, args: tuple, bound: frozenset, path: tuple, version: str, *, wire_order: bool) -> None:
-        if fn.fn is var:
-            (arg,) = args if len(args) == 1 else (None,)
-            if not isinstance(arg, ast.Literal) or not isinstance(arg.value, str):
-                if arg is not None:
-                    self.failures.append((f"String expected, {_written_type(arg)} provided.", (*path, "var")))
-                return
-            if arg.value not in bound and self.free is None:
-                self.free = (arg.value, path)
-            return
-        if fn.fn is let and len(args) == 2:
-            self.let(args[0], args[1], bound, path, version)
-            return
-        if fn.fn is lambda_ and len(args) == 2:
-            names = _param_names(args[0])
-            # Params made by an expression bind names known only then: leave such a body to evaluation.
-            if names is not None:
-                self.node(args[1], bound | names, (*path, "expr"), versions.lambda_version(version))
-            return
-        for arg, arg_path in _arguments(fn, args, path, wire_order):
-            if ((fn.name, arg_path[-1]) in LAMBDA_ARGUMENTS or fn.fn is query) and not _is_lambda_form(arg):
-                # Core's parseLambda: the argument must be a Lambda written out.
-                self.fail(_not_lambda(arg), arg_path)
-            else:
-                self.node(arg, bound, arg_path, version)
-
-    def let(self, bindings: ast.Node, body: ast.Node, bound: frozenset, path: tuple, version: str) -> None:
-        if isinstance(bindings, ast.Object):
-            groups: list[tuple[tuple, tuple]] = [((), bindings.pairs)]
-        elif isinstance(bindings, ast.Array) and all(isinstance(b, ast.Object) for b in bindings.items):
-            groups = [((i,), b.pairs) for i, b in enumerate(bindings.items)]
+            items = enumerate(value)
         else:
-            return
-        for prefix, pairs in groups:
-            for name, node in pairs:
-                self.node(node, bound, (*path, "let", *prefix, name), version)
-                bound = bound | {name}
-        self.node(body, bound, (*path, "in"), version)
+            return ()
+        for key, item in items:
+            failed = self.value(item, (*path, key))
+            if failed:
+                return failed
+        return ()
+
+    def stored_lambda(self, fn: Lambda, path: tuple) -> _Failed:
+        """An `@query` lambda, parsed at its own version: its params' failures, then its body's; with
+        none, a variable its body does not bind makes it `Invalid lambda.` (EscapesParser.parseLambda:
+        its free variables must be none)."""
+        if fn.api_version not in versions.ORDER:
+            return ()
+        inner = _Walk()
+        failed, names = _stored_params(fn.params, (*path, "lambda"))
+        failed += inner.node(fn.body, names | frozenset(fn.env), (*path, "expr"), fn.api_version)
+        if not failed and inner.free:
+            return [("Invalid lambda.", path)]
+        return failed
+
+    def call(self, fn: t.Any, args: tuple, bound: frozenset, path: tuple, version: str, *, wire_order: bool) -> _Failed:
+        name = fn.name
+        if name == "Var":
+            return self.var(args, bound, path)
+        if name == "Let" and len(args) == 2:
+            return self.let(args[0], args[1], bound, path, version)
+        if name == "Lambda" and len(args) == 2:
+            failed, names = _params(args[0], (*path, "lambda"))
+            body = self.node(args[1], bound | names, (*path, "expr"), versions.lambda_version(version))
+            return failed + list(body) if failed else body
+        if name == "Do" or (name in ("And", "Or") and versions.at_least(version, "3")):
+            return self.listed(fn, args, bound, path, version, wire_order)
+        for arg, arg_path in _arguments(fn, args, path, wire_order):
+            lambda_only = (name, arg_path[-1]) in LAMBDA_ARGUMENTS or name == "Query"
+            if lambda_only and not _is_lambda_form(arg):
+                # Core's parseLambda: the argument must be a Lambda written out.
+                return [_failure(_not_lambda(arg), arg_path)]
+            failed = self.node(arg, bound, arg_path, version)
+            if failed and name == "Join" and arg_path[-1] == "with" and _is_lambda_form(arg):
+                # Join's `with` is parsed as a lambda, and failing that as an expression, which no
+                # lambda is (Parser.scala's `join` form): no form of its keys.
+                return [_failure(_not_lambda(arg), arg_path)]
+            if failed:
+                return failed
+        return ()
+
+    def var(self, args: tuple, bound: frozenset, path: tuple) -> _Failed:
+        (arg,) = args if len(args) == 1 else (None,)
+        if not isinstance(arg, ast.Literal) or not isinstance(arg.value, str):
+            if arg is None:
+                return ()
+            return [(f"String expected, {_written_type(arg)} provided.", (*path, "var"))]
+        if arg.value not in bound:
+            self.free.append((arg.value, path))
+        return ()
+
+    def listed(self, fn: t.Any, args: tuple, bound: frozenset, path: tuple, version: str, wire_order: bool) -> _Failed:
+        """Do, and And and Or from API 3: the expressions of an array, the first failure among them, then
+        `Expression list cannot be empty.` for none (a `do` of no array is `Array expected`, one `and`
+        or `or` expression is parsed as itself)."""
+        key = fn.keys[0]
+        if wire_order:
+            (arg,) = args if args else (ast.Array(()),)
+            if type(arg) is not ast.Array:
+                if fn.name == "Do":
+                    return [(f"Array expected, {_written_type(arg)} provided.", (*path, key))]
+                return self.node(arg, bound, (*path, key), version)
+            items = arg.items
+            failed = self.first(((item, (*path, key, i)) for i, item in enumerate(items)), bound, version)
+        else:
+            # The shell's Do(a, b): its arguments, one array among them spread as evaluation spreads it.
+            items = args[0].items if len(args) == 1 and type(args[0]) is ast.Array else args
+            failed = self.first(_arguments(fn, args, path, False), bound, version)
+        if failed:
+            return failed
+        return () if items else [(_EMPTY, (*path, key))]
+
+    def let(self, bindings: ast.Node, body: ast.Node, bound: frozenset, path: tuple, version: str) -> _Failed:
+        """Every binding that fails, in order, then the body's failures (Parser.scala's `let` form)."""
+        kind = type(bindings)
+        if kind is ast.Object:
+            items: t.Iterable = ((pair, (*path, "let", pair[0])) for pair in bindings.pairs)
+        elif kind is ast.Array:
+            items = ((item, (*path, "let", i)) for i, item in enumerate(bindings.items))
+        elif kind is ast.Invalid:
+            # Bindings that do not decode, placed below the Let (the wire decoder's _let_bindings).
+            items = [(bindings, path)]
+        elif kind is ast.Literal:
+            items = [(bindings, (*path, "let"))]
+        else:
+            # The shell's bindings made by an expression: known only when evaluated.
+            return ()
+        failed: list[_Failure] = []
+        for item, where in items:
+            if type(item) is tuple:
+                name, expr = item
+            elif type(item) is ast.Object and len(item.pairs) == 1:
+                ((name, expr),) = item.pairs
+                where = (*where, name)
+            elif type(item) is ast.Invalid:
+                failed.append((item.description, (*where, *item.position)))
+                continue
+            else:
+                shape = "Object" if kind is ast.Array else "Array"
+                failed.append((f"{shape} expected, {_written_type(item)} provided.", where))
+                continue
+            failed += self.node(expr, bound, where, version)
+            bound = bound | {name}
+        body_failed = self.node(body, bound, (*path, "in"), version)
+        return failed + list(body_failed) if failed else body_failed
+
+
+def _failure(err: FQLError, path: tuple) -> _Failure:
+    return (err.description, (*path, *err.position))
 
 
 def _arguments(fn: t.Any, args: tuple, path: tuple, wire_order: bool) -> list[tuple[ast.Node, tuple]]:
@@ -169,32 +249,94 @@ def _arguments(fn: t.Any, args: tuple, path: tuple, wire_order: bool) -> list[tu
     return items
 
 
-def _names(params: t.Any) -> frozenset:
-    """The names a lambda value's params bind."""
+def _params(node: ast.Node, path: tuple) -> tuple[list[_Failure], frozenset]:
+    """Written-out lambda params (core's parseLambdaPat): a name, or an array of names, `_` binding
+    nothing; each item that is no name fails (`String expected`), anything else is `String or Array
+    expected`. The names they bind."""
+    if type(node) is ast.Literal and isinstance(node.value, str):
+        return [], _bound_names((node.value,))
+    if type(node) is not ast.Array:
+        return [(f"String or Array expected, {_written_type(node)} provided.", path)], frozenset()
+    failed, names = [], []
+    for i, item in enumerate(node.items):
+        if type(item) is ast.Literal and isinstance(item.value, str):
+            names.append(item.value)
+        else:
+            failed.append((f"String expected, {_written_type(item)} provided.", (*path, i)))
+    return failed, _bound_names(names)
+
+
+def _stored_params(params: t.Any, path: tuple) -> tuple[list[_Failure], frozenset]:
+    """An `@query` lambda's params as the JSON writes them, as `_params` reads written-out ones."""
     if isinstance(params, str):
-        return frozenset((params,))
-    if isinstance(params, (list, tuple)):
-        return frozenset().union(*(_names(p) for p in params))
-    return frozenset()
+        return [], _bound_names((params,))
+    if not isinstance(params, list):
+        return [(f"String or Array expected, {type_name(params)} provided.", path)], frozenset()
+    failed = [(f"String expected, {type_name(p)} provided.", (*path, i)) for i, p in enumerate(params) if not isinstance(p, str)]
+    return failed, _bound_names(p for p in params if isinstance(p, str))
 
 
-def _param_names(node: ast.Node) -> frozenset | None:
-    """The names written-out lambda params bind (`"x"`, `["a", ["b", "_"]]`); None when not written out."""
-    if isinstance(node, ast.Literal) and isinstance(node.value, str):
-        return frozenset() if node.value == "_" else frozenset((node.value,))
-    if isinstance(node, ast.Array):
-        names: frozenset = frozenset()
-        for item in node.items:
-            inner = _param_names(item)
-            if inner is None:
-                return None
-            names |= inner
-        return names
-    return None
+def _bound_names(names: t.Iterable[str]) -> frozenset:
+    return frozenset(name for name in names if name != "_")
 
 
-#: What a walk found (its failures, its first unbound variable), None for nothing.
-_Found = t.Optional[tuple[tuple[_Failure, ...], t.Optional[tuple[str, tuple]]]]
+# -- unbound variables: core's order ------------------------------------------------------------------------
+
+_MASK = 0xFFFFFFFF
+
+
+def _java_hash(name: str) -> int:
+    """Java's String.hashCode (a Scala String's `##`), over UTF-16 code units, as 32 unsigned bits."""
+    data = name.encode("utf-16-be", "surrogatepass")
+    h = 0
+    for i in range(0, len(data), 2):
+        h = (31 * h + (data[i] << 8 | data[i + 1])) & _MASK
+    return h
+
+
+def _improve(h: int) -> int:
+    """scala.collection.Hashing.improve, which immutable.HashMap applies to a key's hash (32-bit ints)."""
+    h = (h + (~(h << 9) & _MASK)) & _MASK
+    h ^= h >> 14
+    h = (h + (h << 4)) & _MASK
+    return h ^ (h >> 10)
+
+
+def _hash_map_order(names: list[str]) -> list[str]:
+    """`names` (distinct, in the order first used) as a Scala 2.13 immutable.HashMap iterates its keys.
+
+    Its CHAMP trie is canonical, so the order depends on the keys alone: a node takes the keys whose
+    5 bits of the improved hash at its depth (lowest first) no other key there shares, in the order of
+    those bits, then the keys of its sub-nodes, each shared group of bits in order, depth first
+    (ChampBaseIterator). Keys whose 32 bits all agree share a collision node, in the order written.
+    """
+    return _trie_order([(name, _improve(_java_hash(name))) for name in names], 0)
+
+
+def _trie_order(entries: list[tuple[str, int]], shift: int) -> list[str]:
+    if shift >= 32:
+        return [name for name, _ in entries]
+    groups: dict[int, list[tuple[str, int]]] = {}
+    for entry in entries:
+        groups.setdefault((entry[1] >> shift) & 31, []).append(entry)
+    ordered = sorted(groups.items())
+    out = [group[0][0] for _, group in ordered if len(group) == 1]
+    for _, group in ordered:
+        if len(group) > 1:
+            out += _trie_order(group, shift + 5)
+    return out
+
+
+def _unbound(free: list[tuple[str, tuple]]) -> list[_Failure]:
+    """Every use of a variable nothing binds, as core's FreeVars.toErrors lists them."""
+    uses: dict[str, list[tuple]] = {}
+    for name, path in free:
+        uses.setdefault(name, []).append(path)
+    return [(f"Variable '{name}' is not defined.", path) for name in _hash_map_order(list(uses)) for path in uses[name]]
+
+
+#: What a walk found (its failures in core's order), None for nothing.
+_Found = t.Optional[tuple[_Failure, ...]]
 
 #: Decoded queries are cached and run again: the walk's answer, by node (an entry keeps its node alive),
 #: for API 4 and, by version, for the others.
@@ -214,8 +356,10 @@ def check(node: ast.Node, bound: t.Iterable[str] = (), version: str = versions.C
         if hit is not None and hit[0] is node:
             return None if hit[1] is None else _error(hit[1])
     walk = _Walk()
-    walk.node(node, names, (), version)
-    found = (tuple(walk.failures), walk.free) if walk.failures or walk.free is not None else None
+    failed = walk.node(node, names, (), version)
+    if not failed and walk.free:
+        failed = _unbound(walk.free)
+    found = tuple(failed) if failed else None
     if table is not None:
         if len(table) >= MAX_CHECKED:
             table.clear()
@@ -223,13 +367,7 @@ def check(node: ast.Node, bound: t.Iterable[str] = (), version: str = versions.C
     return None if found is None else _error(found)
 
 
-def _error(found: tuple) -> FQLError | None:
-    failures, free = found
-    if failures:
-        first, *others = (InvalidExpression(description, position=path) for description, path in failures)
-        first.siblings = others
-        return first
-    if free is not None:
-        name, path = free
-        return InvalidExpression(f"Variable '{name}' is not defined.", position=path)
-    return None
+def _error(found: tuple[_Failure, ...]) -> FQLError:
+    first, *others = (InvalidExpression(description, position=path) for description, path in found)
+    first.siblings = others
+    return first

@@ -28,7 +28,7 @@ from ..errors import (
     Unauthorized,
     timed_out,
 )
-from ..eval import access, history, indexes
+from ..eval import access, history, indexes, queryparse
 from ..eval.evaluator import Context, QueryState, evaluate
 from ..eval.refs import doc_key, live, ref_of
 from ..eval.sets import cursor_of
@@ -38,6 +38,7 @@ from ..storage.base import DocKey, Version
 from ..storage.meter import PARTITIONS
 from ..storage.readonly import ReadOnly
 from ..values import Ref, SetRef, type_name
+from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
@@ -310,16 +311,20 @@ class Streams:
         fn: t.Callable[[Context], t.Any],
         held: Held | None = None,
         v10: bool = False,
+        api_version: str | None = None,
     ) -> t.Any:
         """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works, or, given
         what a stream's auth `held` when it opened, if that changed); `v10` for a v10 stream or feed, whose
-        reads get v10's identity baseline (QueryState.v10)."""
+        reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one."""
         db = self.app.db
         txn = db.storage.begin()
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            ctx = Context(QueryState(ReadOnly(txn, refuse), auth, db=db, v10=v10, typecheck=False))
+            state = QueryState(ReadOnly(txn, refuse), auth, db=db, v10=v10, typecheck=False)
+            if api_version is not None:
+                state.api_version = state.form_version = api_version
+            ctx = Context(state)
             if held is not None and not held.still(ctx):
                 raise Unauthorized("Unauthorized")
             return fn(ctx)
@@ -414,8 +419,9 @@ class Streams:
         secret = request_headers.secret(request.headers)
         if secret is None:
             raise unauthorized()
+        version = request_headers.read_v4(request.headers).api_version
         fields, errors = _v4_fields(request.params.get("fields"))
-        opened = await self.app.run(self._open_v4, secret, request.body, fields, errors)
+        opened = await self.app.run(self._open_v4, secret, request.body, fields, errors, version)
         if isinstance(opened, Response):
             return opened
         target, start, held = opened
@@ -424,19 +430,27 @@ class Streams:
         await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun])
         return None
 
-    def _open_v4(self, secret: str, body: bytes, fields: tuple, errors: list) -> t.Any:
+    def _open_v4(self, secret: str, body: bytes, fields: tuple, errors: list, version: str | None) -> t.Any:
+        """The stream's target, its start and its auth; or the errors of its `fields`, else of its query
+        (core's runStream: parseEventFields, then the query parsed whole at the request's API version
+        as `POST /` parses one, then evaluated)."""
+
         def run(ctx: Context) -> t.Any:
             if errors:
-                return _v4_errors(errors)
+                return _v4_errors(errors, version)
             try:
-                value = evaluate(from_json(parse(body)), ctx)
+                node = from_json(parse(body))
+                refused = queryparse.check(node, (), ctx.state.form_version)
+                if refused is not None:
+                    raise refused
+                value = evaluate(node, ctx)
                 horizon = ctx.state.txn.horizon
                 return evolve(_v4_target(ctx, value), made=horizon), horizon, Held.of(ctx)
             except FQLError as err:
-                return _v4_errors([err])
+                return _v4_errors([err], version)
 
         try:
-            return self.snapshot(secret, _v4_write, run)
+            return self.snapshot(secret, _v4_write, run, api_version=version)
         except Unauthorized:
             raise unauthorized() from None
 
@@ -709,9 +723,14 @@ def _url_error(name: str) -> FQLError:
     return InvalidURLParameter(f"Invalid url parameter fields. Invalid field name '{name}'.")
 
 
-def _v4_errors(errors: list[FQLError]) -> Response:
+def _v4_errors(errors: list[FQLError], version: str | None = None) -> Response:
+    """A v4 stream request's errors, each with the others its query's parse found, worded for the
+    request's API version as `POST /` words them."""
     status = max(err.status for err in errors)
-    return Response(status, json_bytes({"errors": [err.to_dict() for err in errors]}))
+    items = [item for err in errors for item in err.v4_errors()]
+    if legacy.is_legacy(version):
+        items = [legacy.error(item) for item in items]
+    return Response(status, json_bytes({"errors": items}))
 
 
 @frozen(eq=False)

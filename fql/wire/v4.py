@@ -381,7 +381,10 @@ def _call_json(node: ast.Call) -> dict:
     out = {key: _arg_json(fn, key, arg) for key, arg in zip(keys, fixed)}
     rest = args[len(keys) - 1 :] if fn.varargs else ()
     # The Python driver sends one vararg unwrapped, several as an array, none as [] (an optional key is left out).
-    if fn.varargs and (rest or len(keys) == 1 or len(keys) <= fn.required):
+    if fn.name == "Do" and not (len(rest) == 1 and isinstance(rest[0], ast.Array)):
+        # Core's `do` takes an array alone (`{"do": 1}` is `Array expected`): the drivers send one.
+        out["do"] = [expr_to_json(a) for a in rest]
+    elif fn.varargs and (rest or len(keys) == 1 or len(keys) <= fn.required):
         out[keys[-1]] = _varargs_json(rest)
     for key, value in options:
         out[key] = expr_to_json(value)
@@ -478,7 +481,9 @@ def _object_fql(pairs: tuple[tuple[str, ast.Node], ...]) -> str:
 
 
 def from_json(data: t.Any) -> ast.Node:
-    """Decode a v4 wire query into the AST; malformed input raises invalid expression at its position."""
+    """Decode a v4 wire query into the AST. A part that does not decode (a malformed escape, an `object`
+    or Let bindings of the wrong shape) is an `ast.Invalid` in its place, as core's parser meets it while
+    it parses the rest: the query's parse (fql/eval/queryparse.py) reports it in order with the others."""
     try:
         return _node(data, ())
     except RecursionError:
@@ -494,12 +499,15 @@ def _node(data: t.Any, path: Path) -> ast.Node:
         raise InvalidExpression(f"{type(data).__name__} is not a JSON value.", position=path)
     keys = set(data)
     if keys == {"object"}:
-        return ast.Object(_object_pairs(data["object"], path))
+        pairs = _escaped_pairs(data["object"], "object")
+        if type(pairs) is ast.Invalid:
+            return pairs
+        return ast.Object(tuple((k, _node(v, (*path, "object", k))) for k, v in pairs))
     if keys == {"let", "in"}:
         return ast.Form((("let", _let_bindings(data["let"], path)), ("in", _node(data["in"], (*path, "in")))))
     if keys == {"quote"}:
         # Quote's argument is a literal: escapes are decoded, objects stay objects and nothing is evaluated.
-        return ast.Value(_value(data["quote"], (*path, "quote")))
+        return ast.Value(_quoted(data["quote"]))
     if _is_escape(data):
         return _escape_node(data, path)
     if keys == {"match", "index"}:
@@ -518,24 +526,38 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
     if tag == "@obj":
         # In a query core decodes the escaped object as an expression itself (QueryParser `escapes`).
         if not isinstance(body, dict):
-            raise InvalidExpression("Invalid object.", position=path)
-        return _node(body, (*path, "@obj"))
+            return ast.Invalid("Invalid object.", keys=(tag,))
+        inner = _node(body, (*path, "@obj"))
+        if type(inner) is ast.Invalid:
+            return ast.Invalid(inner.description, ("@obj", *inner.position), keys=(tag,))
+        return inner
     if tag == "@set":
         if not isinstance(body, dict):
-            raise InvalidExpression("Invalid set.", position=path)
+            return ast.Invalid("Invalid set.", keys=(tag,))
         # Core builds the set by calling the set function its form names (MatchFunction, ...).
         return ast.Form(tuple((k, _set_operand(v, (*path, k))) for k, v in body.items()))
-    value = _escape_value(tag, body, path)
+    value = _decoded(tag, body)
     if type(value) is Ref and value.id == "self" and value.collection is not None and value.database is None:
         # Core resolves a self ref against the caller as it parses the query (`SelfRef`): here that is
         # `Ref(coll, "self")`, evaluated per query since decoded bodies are shared across callers.
         return ast.Call("Ref", (ast.Value(value.collection), ast.Value(SelfId("self"))))
-    return ast.Value(value)
+    return value if type(value) is ast.Invalid else ast.Value(value)
+
+
+def _decoded(tag: str, body: t.Any) -> t.Any:
+    """The value an escape in a query holds, or the ast.Invalid it is (its position below the escape)."""
+    try:
+        return _escape_value(tag, body, (), lenient=True)
+    except FQLError as err:
+        return ast.Invalid(err.description, tuple(err.position), keys=(tag,))
 
 
 def _set_operand(data: t.Any, path: Path) -> ast.Node:
     if _is_raw_lambda(data) and data.get("api_version", "4") != "4":
-        return ast.Value(lambda_from_json(data, path))
+        try:
+            return ast.Value(lambda_from_json(data, lenient=True))
+        except FQLError as err:
+            return ast.Invalid(err.description, tuple(err.position), keys=tuple(data))
     if _is_raw_lambda(data):
         # A lambda of this API version: the Lambda form a Filter or Join written out holds (Filter takes
         # no other value).
@@ -547,39 +569,56 @@ def _is_raw_lambda(data: t.Any) -> bool:
     return isinstance(data, dict) and {"lambda", "expr"} <= set(data) <= {"lambda", "expr", "api_version"}
 
 
-def _object_pairs(body: t.Any, path: Path) -> tuple[tuple[str, ast.Node], ...]:
-    """The pairs of an `{"object": ...}` form (an `@obj` escape inside is unwrapped)."""
+def _escaped_pairs(body: t.Any, key: str) -> t.Any:
+    """The pairs of an `{"object": ...}` form's or a Let's object (an `@obj` escape inside unwrapped), or
+    the ast.Invalid core's parser makes of it (QueryParser's `object` and `let`), placed below the form."""
     if _is_escape(body):
         ((tag, inner),) = body.items()
         if tag != "@obj":
-            # Core decodes the escape first: an invalid one fails as itself, in the object's place.
-            _escape_value(tag, inner, (*path, "object"))
-            raise InvalidExpression(f"Object expected, {_TAG_TYPES[tag]} provided.", position=path)
+            # Core decodes the escape first: an invalid one fails as itself, at the key; a value is no object.
+            value = _decoded(tag, inner)
+            if type(value) is ast.Invalid:
+                return ast.Invalid(value.description, (key, *value.position), keys=(key,))
+            return ast.Invalid(f"Object expected, {_TAG_TYPES[tag]} provided.", keys=(key,))
         if not isinstance(inner, dict):
-            raise InvalidExpression("Invalid object.", position=(*path, "object"))
+            return ast.Invalid("Invalid object.", (key,), keys=(key,))
         body = inner
     if not isinstance(body, dict):
-        raise InvalidExpression(f"Object expected, {type_name(body)} provided.", position=(*path, "object"))
-    return tuple((k, _node(v, (*path, "object", k))) for k, v in body.items())
+        return ast.Invalid(f"Object expected, {type_name(body)} provided.", (key,), keys=(key,))
+    return body.items()
 
 
 def _let_bindings(bindings: t.Any, path: Path) -> ast.Node:
-    """Let bindings stay literal: `[{"x": e}, ...]` or `{"x": e, ...}`, each value an expression."""
+    """Let bindings stay literal: `[{"x": e}, ...]` or `{"x": e, ...}`, each value an expression; a binding
+    of another shape is an ast.Invalid in its place, bindings of no shape one placed below the Let."""
     if isinstance(bindings, list):
-        items = []
+        items: list[ast.Node] = []
         for i, item in enumerate(bindings):
-            if not (isinstance(item, dict) and len(item) == 1):
+            if isinstance(item, dict) and len(item) == 1:
+                ((name, expr),) = item.items()
+                items.append(ast.Object(((name, _node(expr, (*path, "let", i, name))),)))
+            else:
                 # Core's message even for an object with several keys: `Object expected, Object provided.`
-                raise InvalidExpression(f"Object expected, {type_name(item)} provided.", position=(*path, "let", i))
-            ((name, expr),) = item.items()
-            items.append(ast.Object(((name, _node(expr, (*path, "let", i, name))),)))
+                items.append(ast.Invalid(f"Object expected, {type_name(item)} provided."))
         return ast.Array(tuple(items))
     if isinstance(bindings, dict):
-        pairs = _object_pairs(bindings, path) if _is_escape(bindings) else None
-        if pairs is None:
-            pairs = tuple((k, _node(v, (*path, "let", k))) for k, v in bindings.items())
-        return ast.Object(pairs)
-    raise InvalidExpression(f"Array expected, {type_name(bindings)} provided.", position=(*path, "let"))
+        pairs = _escaped_pairs(bindings, "let")
+        if type(pairs) is ast.Invalid:
+            return pairs
+        return ast.Object(tuple((k, _node(v, (*path, "let", k))) for k, v in pairs))
+    return ast.Invalid(f"Array expected, {type_name(bindings)} provided.", ("let",), keys=("let",))
+
+
+def _quoted(data: t.Any) -> t.Any:
+    """A quoted literal: its escapes decoded, each that does not decode an ast.Invalid in its place."""
+    if isinstance(data, list):
+        return [_quoted(v) for v in data]
+    if isinstance(data, dict):
+        if _is_escape(data):
+            ((tag, body),) = data.items()
+            return _decoded(tag, body)
+        return {k: _quoted(v) for k, v in data.items()}
+    return data
 
 
 # JSON -> values ------------------------------------------------------------------------------------
@@ -604,17 +643,20 @@ def _value(data: t.Any, path: Path) -> t.Any:
     return data
 
 
-def _escape_value(tag: str, body: t.Any, path: Path) -> t.Any:
+def _escape_value(tag: str, body: t.Any, path: Path, *, lenient: bool = False) -> t.Any:
+    """The value of an escape; `lenient` (in a query) keeps what inside does not decode in place."""
     if tag == "@obj":
         if not isinstance(body, dict):
             raise InvalidExpression("Invalid object.", position=path)
+        if lenient:
+            return {k: _quoted(v) for k, v in body.items()}
         return {k: _value(v, (*path, k)) for k, v in body.items()}
     if tag == "@ref":
         return ref_from_json(body, path)
     if tag == "@set":
         return _set_value(body, path)
     if tag == "@query":
-        return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION)
+        return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION, lenient=lenient)
     return _scalar_value(tag, body, path)
 
 
@@ -646,14 +688,22 @@ def _set_value(body: t.Any, path: Path) -> SetRef:
     return SetRef(tuple(form))
 
 
-def lambda_from_json(body: t.Any, path: Path = (), default_version: str = "4") -> Lambda:
-    """A lambda value from `{"lambda": params, "expr": e, "api_version"?: v}` (the inside of `@query`)."""
+def lambda_from_json(body: t.Any, path: Path = (), default_version: str = "4", *, lenient: bool = False) -> Lambda:
+    """A lambda value from `{"lambda": params, "expr": e, "api_version"?: v}` (the inside of `@query`).
+
+    `lenient` (in a query) keeps params that are no names as written: the query's parse reports them,
+    then its body's failures, as core's parseLambdaExpr does."""
     if not _is_raw_lambda(body):
         raise InvalidExpression("Invalid lambda.", position=path)
     version = body.get("api_version", default_version)
     if version not in API_VERSIONS:
         raise InvalidExpression("Invalid lambda.", position=path)
-    params = _lambda_params(body["lambda"], (*path, "lambda"))
+    try:
+        params = _lambda_params(body["lambda"], (*path, "lambda"))
+    except InvalidExpression:
+        if not lenient:
+            raise
+        params = body["lambda"]
     return Lambda(params, _node(body["expr"], (*path, "expr")), {}, version)
 
 

@@ -97,7 +97,7 @@ def test_every_ast_node_class_round_trips():
         ast.IfElse(leaf, leaf, None, span=span),
         ast.Let("x", leaf, "Int", span=span), ast.Block((leaf,), span=span), ast.Arrow(("a",), leaf, "rest", span=span),
         ast.Template(("a", leaf), span=span), ast.Project(leaf, (("f", leaf),), span=span),
-        ast.AtTime(leaf, leaf, span=span),
+        ast.AtTime(leaf, leaf, span=span), ast.Invalid("Invalid time.", ("let", 1), ("@ts",), span=span),
     ]
     made.append(leaf)
     assert {type(n).__name__ for n in made} == set(codec._NODES), "a new AST node class: add an instance here"

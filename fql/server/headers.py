@@ -84,17 +84,23 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
     """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
     if headers.keys().isdisjoint(_V4_NAMES):
         return _V4_DEFAULTS
-    asked = headers.get("x-faunadb-api-version")
-    version = None if asked is None else asked.strip()
-    if version is not None and version not in API_VERSIONS:
-        raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{asked}'.")
     return V4Headers(
         timeout_ms=param(headers, "x-query-timeout", timeout),
         tags=_v4_tags(headers.get("x-fauna-tags")),
         last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
         max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
-        api_version=version,
+        api_version=api_version(headers),
     )
+
+
+def api_version(headers: dict[str, str]) -> str | None:
+    """A v4 request's X-FaunaDB-API-Version, stripped (None when absent); a 400 for one core does not know.
+    This alone is what core's APIRequest reads of every v4 request: a stream reads no other header."""
+    asked = headers.get("x-faunadb-api-version")
+    version = None if asked is None else asked.strip()
+    if version is not None and version not in API_VERSIONS:
+        raise bad_header("x-faunadb-api-version", f"Unsupported or invalid API version '{asked}'.")
+    return version
 
 
 _V4_DEFAULTS = V4Headers()

@@ -419,7 +419,9 @@ class Streams:
         secret = request_headers.secret(request.headers)
         if secret is None:
             raise unauthorized()
-        version = request_headers.read_v4(request.headers).api_version
+        # Core reads a stream request's API version alone (APIRequest): not X-Last-Seen-Txn, which
+        # faunadb-python sends as "None" from a client that has made no query yet.
+        version = request_headers.api_version(request.headers)
         fields, errors = _v4_fields(request.params.get("fields"))
         opened = await self.app.run(self._open_v4, secret, request.body, fields, errors, version)
         if isinstance(opened, Response):

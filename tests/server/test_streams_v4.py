@@ -209,3 +209,18 @@ def test_deleting_the_collection_sends_no_removes_and_its_successor_is_not_strea
                 events = [json.loads(line) for line in lines if line.strip()]
     assert [(e["type"], e["event"]["action"]) for e in events] == [("set", "remove")]
     assert events[0]["event"]["document"]["ref"] == {"@ref": {"id": gone.id, "collection": {"@ref": {"id": "spells", "collection": {"@ref": {"id": "collections"}}}}}}
+
+
+def test_a_stream_reads_only_the_api_version_header(spells, server):
+    """Core's stream route reads a request's API version alone (APIRequest), not X-Last-Seen-Txn, which
+    faunadb-python sends as `None` from a client that has made no query yet; a bad version is a 400."""
+    doc = _create(spells, {"name": "fire"})
+    body = json.dumps({"@ref": {"id": doc["ref"].id(), "collection": {"@ref": {"id": "spells", "collection": {"@ref": {"id": "collections"}}}}}})
+    headers = {"Authorization": "Bearer secret", "X-Last-Seen-Txn": "None", "X-Query-Timeout": "x"}
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        with h2.stream("POST", "/stream", content=body, headers=headers) as response:
+            assert response.status_code == 200
+            assert json.loads(next(response.iter_lines()))["type"] == "start"
+        bad = h2.post("/stream", content=body, headers={**headers, "X-FaunaDB-API-Version": "9"})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["description"] == "Invalid header 'x-faunadb-api-version': Unsupported or invalid API version '9'."

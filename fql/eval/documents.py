@@ -425,23 +425,26 @@ def collect_failures(*checks: t.Callable[[], t.Any]) -> None:
 def check_references(ctx: Context, params: dict) -> None:
     """Refuse params that hold a ref naming nothing or a ref into another database (core's RefValidator,
     run by every Create, Update, Replace and Insert): `validation failed` at the call, one failure each."""
-    failures: list[dict] = []
-    _reference_failures(ctx, params, [], failures)
+    failures = [
+        {"field": field, "code": "invalid reference", "description": problem}
+        for field, ref in refs_in(params)
+        if (problem := _reference_problem(ctx, ref)) is not None
+    ]
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
 
-def _reference_failures(ctx: Context, value: t.Any, field: list, out: list[dict]) -> None:
+def refs_in(value: t.Any, field: tuple = ()) -> t.Iterator[tuple[list, Ref]]:
+    """Every ref in `value` (objects and arrays walked in order) with its field path, list indexes as
+    strings, as core's reference validators name them."""
     if isinstance(value, dict):
         for k, v in value.items():
-            _reference_failures(ctx, v, [*field, k], out)
+            yield from refs_in(v, (*field, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _reference_failures(ctx, v, [*field, str(i)], out)
+            yield from refs_in(v, (*field, str(i)))
     elif type(value) is Ref:
-        problem = _reference_problem(ctx, value)
-        if problem is not None:
-            out.append({"field": field, "code": "invalid reference", "description": problem})
+        yield list(field), value
 
 
 def _reference_problem(ctx: Context, ref: Ref) -> str | None:

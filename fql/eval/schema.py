@@ -485,8 +485,7 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
 
     def references() -> None:
         if kind in _CHECKS_REFERENCES:
-            missing: list[dict] = []
-            _missing_references(ctx, out or given, [], missing)
+            missing = _missing_references(ctx, out or given)
             if missing:
                 raise ValidationFailed("document data is not valid.", failures=missing)
 
@@ -499,24 +498,23 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
 _CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
 
 
-def _missing_references(ctx: Context, value: t.Any, field: list, out: list[dict]) -> None:
+def _missing_references(ctx: Context, value: t.Any) -> list[dict]:
     """Core's ReferencesValidator: every ref to a user document that does not exist is `Reference was not
     found.` at its path (ReferenceMissing); refs into native collections are not read."""
+    from .documents import refs_in
     from .refs import doc_key
 
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _missing_references(ctx, v, [*field, k], out)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _missing_references(ctx, v, [*field, str(i)], out)
-    elif type(value) is Ref and value.collection is not None and value.kind is None:
+    missing = []
+    for field, ref in refs_in(value):
+        if ref.collection is None or ref.kind is not None:
+            continue
         try:
-            key = doc_key(ctx, value)
+            key = doc_key(ctx, ref)
         except InvalidRef:
-            return
+            continue
         if live(ctx, key) is None:
-            out.append({"field": field, "code": "invalid reference", "description": "Reference was not found."})
+            missing.append({"field": field, "code": "invalid reference", "description": "Reference was not found."})
+    return missing
 
 
 #: What a container database may not hold (core's IOConfig `allowedInContainer`, false for these; its

@@ -165,3 +165,21 @@ def test_login_respect_permissions(db):
 
 def test_alias_works(db):
     assert ok(db, "Credentials.all().toArray()") == []
+
+
+def test_login_and_verify_are_a_credentials_alone(db):
+    """Not a case of the spec: `login` and `verify` are methods of core's Credential prototype
+    (stdlib/Credential.scala) alone. On another document they are read as its fields, as any name its
+    prototype lacks (FQLInterpreter: `The function ... does not exist on `Doc``, or a field holding a
+    value that is no function); with defined fields and no wildcard, the typer refuses them."""
+    ok(db, 'Collection.create({ name: "Users" })')
+    ok(db, 'Users.create({ id: "1", verify: 3 })')
+    ok(db, 'Credential.create({ document: Users.byId("1")!, password: "sekret" })')
+    assert err(db, 'Users.byId("1")!.login("sekret")')["error"] == {
+        "code": "invalid_function_invocation", "message": "The function `login` does not exist on `Doc`"}
+    assert err(db, 'Users.byId("1")!.verify("sekret")')["error"] == {
+        "code": "invalid_function_invocation", "message": "`verify`: Expected a function, found `Int`"}
+    assert ok(db, 'Credential.byDocument(Users.byId("1")!)!.verify("sekret")') is True
+    ok(db, 'Collection.create({ name: "Typed", fields: { name: { signature: "String" } } })')
+    assert err(db, 'Typed.create({ name: "a" }).login("sekret")')["summary"].startswith(
+        "error: Type `Typed` does not have field `login`")

@@ -493,6 +493,8 @@ _NO_RECEIVER = object()
 
 #: A collection's functions that core marks as reads (Effect.Read), checked when they are called.
 _READ_CALLS = frozenset(("all", "where", "firstWhere", "byId", "byName", "byDocument"))
+#: Document methods only a credential has (core's stdlib/Credential.scala).
+_CREDENTIAL_METHODS = frozenset(("login", "verify"))
 
 
 def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEIVER) -> t.Any:
@@ -613,6 +615,9 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         receiver = str(receiver)
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
+    if found is not None and name in _CREDENTIAL_METHODS and kind == "Document" and receiver.ref.kind != "credentials":
+        # Core's Credential prototype alone has them: any other document reads a field of that name.
+        found = None
     if found is None and kind == "NullDocument":
         found = V10_METHODS.get(("NullDocument", name))
         if found is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
 import json
@@ -114,7 +115,13 @@ class App:
         """Granian's own interface (RSGI), which `fql serve` uses: the same handling, fewer crossings."""
         if scope.proto == "http":
             head = rsgi_head(scope)
-            await self._http(head, RSGIChannel(protocol, head, self.max_body))
+            try:
+                await self._http(head, RSGIChannel(protocol, head, self.max_body))
+            except asyncio.CancelledError:
+                # Granian cancels a request's task when its client goes away (a stream client closing while
+                # it still sends its body): the request ends here with nothing to answer, where the
+                # cancellation raised on would only have Granian log it as the app's failure.
+                log.debug("%s %s: the client went away", head.method, head.path)
         else:
             protocol.close(403)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -248,11 +247,11 @@ class RSGIChannel:
             return {"type": "http.disconnect"}
         if self.chunks is None and self.whole:
             self.finished = True
-            return {"type": "http.request", "body": await _body(self.protocol()), "more_body": False}
+            return {"type": "http.request", "body": await self.protocol(), "more_body": False}
         if self.chunks is None:
             self.chunks = self.protocol.__aiter__()
         try:
-            return {"type": "http.request", "body": await _body(self.chunks.__anext__()), "more_body": True}
+            return {"type": "http.request", "body": await self.chunks.__anext__(), "more_body": True}
         except StopAsyncIteration:
             self.finished = True
             return {"type": "http.request", "body": b"", "more_body": False}
@@ -263,7 +262,7 @@ class RSGIChannel:
             return await read_request(head, self.receive, limit, started)
         self.finished = True
         return Request(
-            head.method, head.path, head.params, head.headers, await _body(self.protocol()), started, version=head.version
+            head.method, head.path, head.params, head.headers, await self.protocol(), started, version=head.version
         )
 
     async def send(self, message: dict) -> None:
@@ -282,19 +281,6 @@ class RSGIChannel:
 
     async def respond(self, status: int, headers: Headers, body: bytes) -> None:
         self.protocol.response_bytes(status, headers, body)
-
-
-async def _body(read: t.Awaitable[bytes]) -> bytes:
-    """A body (or a piece of one) read from Granian. Granian cancels the read when the client goes away
-    while sending it: that is the client gone (ConnectionResetError, which the app answers with nothing),
-    not this task cancelled, which goes on as a cancellation."""
-    try:
-        return await read
-    except asyncio.CancelledError:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise
-        raise ConnectionResetError("the client went away while sending its request") from None
 
 
 async def read_request(

@@ -32,7 +32,7 @@ from ..values import (
     type_name,
 )
 from . import access, indexes, staged, versions
-from .casts import DATABASE_SCOPE, OBJECT, STRING
+from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
@@ -176,7 +176,7 @@ for _kind, _name, _aliases in (
     _native_constructor(_kind, _name, _aliases)
 
 
-@builtin("NewId", keys=("new_id",), aliases=("NextId",), forms=("next_id",))
+@builtin("NewId", keys=("new_id",), types=(NULL,), aliases=("NextId",), forms=("next_id",))
 def new_id(ctx: Context, _unused: t.Any = None) -> str:
     """A new unique document id (a numeric string, increasing)."""
     if ctx.state.unchecked == access.PREDICATE:

@@ -189,6 +189,25 @@ def test_a_form_an_array_and_an_object_report_their_first_failure(db):
     assert refused(db, {"map": {"var": "f"}, "collection": [{"first": [1]}]}, "3") == [(unknown("var"), ["map"])]
 
 
+def test_paginate_takes_one_of_after_before_and_cursor(db):
+    # Parser.scala has three paginate forms, with `after`, `before` or `cursor`, and MapRouter binds only
+    # each form's own key sets: two of them together is no form, and the query fails before it runs.
+    both = {"paginate": {"classes": None}, "after": {"@ts": "1970-01-01T00:01:00Z"}, "before": 2, "size": 64}
+    assert refused(db, {"do": [make("early"), both]}) == [(unknown("paginate", "after", "before", "size"), ["do", 1])]
+    assert not created(db, "early")
+    assert refused(db, {"paginate": [], "cursor": None, "after": 1}) == [(unknown("paginate", "cursor", "after"), [])]
+    assert refused(db, {"let": {"x": 1}, "in": {"paginate": [], "before": 1, "cursor": None}}) == [
+        (unknown("paginate", "before", "cursor"), ["in"])
+    ]
+    # One of them, with the other options, is a form.
+    classes = {"classes": None}
+    assert db.run(from_json({"paginate": classes, "before": None, "size": 2})).data == []
+    assert db.run(from_json({"paginate": classes, "cursor": None, "size": 2, "events": False})).data == []
+    # The shell's options object is the same keys.
+    err = pytest.raises(FQLError, db.query, "Paginate(Collections(), {after: 1, before: 2})").value
+    assert (err.code, err.description, list(err.position)) == ("invalid expression", unknown("paginate", "after", "before"), [])
+
+
 def test_a_join_whose_lambda_fails_is_no_form(db):
     # Parser.scala's `join`: a `with` that fails as a lambda is parsed as an expression, which no lambda is.
     join = {"join": {"match": {"index": "i"}}, "with": {"lambda": "x", "expr": {"nothing": 1}}}

@@ -23,7 +23,7 @@ from ..errors import (
 from ..storage.base import DocKey, Version
 from ..values import Ref, SetRef, Timestamp, ir_type_name, native, type_name
 from . import indexes
-from .casts import OBJECT, STRING
+from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
@@ -588,7 +588,7 @@ def _secret_document(ctx: Context, secret: str) -> Version | None:
 # -- the caller ----------------------------------------------------------------------------------------
 
 
-@builtin("CurrentIdentity", keys=("current_identity",), aliases=("Identity",), forms=("identity",))
+@builtin("CurrentIdentity", keys=("current_identity",), types=(NULL,), aliases=("Identity",), forms=("identity",))
 def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
     """The document the calling token belongs to; `missing identity` for a key or the root secret."""
     auth = ctx.state.auth
@@ -600,7 +600,9 @@ def current_identity(ctx: Context, _unused: t.Any = None) -> Ref:
     return ref_of(ctx, auth.identity)
 
 
-@builtin("HasCurrentIdentity", keys=("has_current_identity",), aliases=("HasIdentity",), forms=("has_identity",))
+@builtin(
+    "HasCurrentIdentity", keys=("has_current_identity",), types=(NULL,), aliases=("HasIdentity",), forms=("has_identity",)
+)
 def has_current_identity(ctx: Context, _unused: t.Any = None) -> bool:
     """True if the caller has an identity (it authenticated with a token, or a JWT with a `sub`)."""
     auth = ctx.state.auth
@@ -615,7 +617,7 @@ def _token_source(ctx: Context) -> DocKey | None:
     return auth.source
 
 
-@builtin("CurrentToken", keys=("current_token",))
+@builtin("CurrentToken", keys=("current_token",), types=(NULL,))
 def current_token(ctx: Context, _unused: t.Any = None) -> Ref:
     """The ref of the calling token (or key, if it lives in this database); a JWT's claims."""
     if ctx.state.auth.claims is not None:
@@ -626,7 +628,7 @@ def current_token(ctx: Context, _unused: t.Any = None) -> Ref:
     return ref_of(ctx, source)
 
 
-@builtin("HasCurrentToken", keys=("has_current_token",))
+@builtin("HasCurrentToken", keys=("has_current_token",), types=(NULL,))
 def has_current_token(ctx: Context, _unused: t.Any = None) -> bool:
     """True if CurrentToken() would return a ref (or a JWT's claims)."""
     return ctx.state.auth.claims is not None or _token_source(ctx) is not None

@@ -60,6 +60,8 @@ SCALAR = Cast(
 #: A time-like value for time functions.
 TEMPORAL = Cast("Time or Date", lambda v: isinstance(v, (Timestamp, Date)))
 STRING_OR_ARRAY = Cast("String or Array", lambda v: isinstance(v, (str, list)))
+#: The argument of a form that takes none, when given (`{"now": null}`, `{"new_id": null}`): core's Casts.Null.
+NULL = Cast("Null", lambda v: v is None)
 #: The database a schema ref or native collection is in: a Database ref, or none (null) for this one.
 DATABASE_SCOPE = Cast("Database Ref", lambda v: v is None or (isinstance(v, Ref) and v.kind == "databases"))
 

@@ -32,7 +32,7 @@ from ..values import (
     type_name,
 )
 from . import access, indexes, staged, versions
-from .casts import DATABASE_SCOPE, OBJECT, STRING
+from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
@@ -146,14 +146,20 @@ _schema_constructor("access_providers", "AccessProvider")
 
 
 def _native_constructor(kind: str, v4: str, aliases: tuple[str, ...] = ()) -> None:
-    # An alias is also the old wire form it spells (`{"classes": null}`).
-    @builtin(v4, keys=(kind,), types=(DATABASE_SCOPE,), aliases=aliases, forms=tuple(map(snake, aliases)))
+    for name in (v4, *aliases):
+        _native_spelling(kind, name, kind if name == v4 else snake(name))
+
+
+def _native_spelling(kind: str, name: str, key: str) -> None:
+    # An old name is also the old wire form it spells (`{"classes": null}`): a form of its own in core's
+    # parser, which casts the scope at that key, so an unresolved one fails there.
+    @builtin(name, keys=(key,), types=(DATABASE_SCOPE,))
     def construct(ctx: Context, scope: Ref | None = None) -> Ref:
         if scope is not None:
-            resolved(ctx, scope, kind)
+            resolved(ctx, scope, key)
         return native(kind, scope)
 
-    construct.__doc__ = f"The native collection {v4}() (of the child database `scope`)."
+    construct.__doc__ = f"The native collection {name}() (of the child database `scope`)."
 
 
 for _kind, _name, _aliases in (
@@ -170,7 +176,7 @@ for _kind, _name, _aliases in (
     _native_constructor(_kind, _name, _aliases)
 
 
-@builtin("NewId", keys=("new_id",), aliases=("NextId",), forms=("next_id",))
+@builtin("NewId", keys=("new_id",), types=(NULL,), aliases=("NextId",), forms=("next_id",))
 def new_id(ctx: Context, _unused: t.Any = None) -> str:
     """A new unique document id (a numeric string, increasing)."""
     if ctx.state.unchecked == access.PREDICATE:

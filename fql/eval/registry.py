@@ -51,6 +51,13 @@ class Builtin:
     #: Its value depends on its string arguments alone (refs: `Ref`, `Collection`, ...): a call of it on
     #: literal strings is evaluated once per parsed query and reused (evaluator._positional).
     pure: bool = False
+    #: Options of which one at most may be given: core parses each in a form of its own (Paginate's
+    #: `after`, `before` and `cursor`), so no form takes two of them.
+    exclusive: frozenset[str] = frozenset()
+
+    def clashes(self, given: t.Iterable[str]) -> bool:
+        """Whether `given` keys hold two of the options no single form of core takes together."""
+        return len(self.exclusive.intersection(given)) > 1
 
     def to_key_order(self, args: tuple) -> tuple:
         """Shell-ordered arguments rearranged into `keys` order.
@@ -115,9 +122,11 @@ def builtin(
     shell: tuple[str, ...] | None = None,
     pure: bool = False,
     forms: tuple[str, ...] = (),
+    exclusive: tuple[str, ...] = (),
 ) -> t.Callable:
     """Register the decorated function as the v4 built-in `v4` (plus `aliases`, and `forms`: other wire
-    keys that spell its form, as `{"identity": null}` spells `{"current_identity": null}`)."""
+    keys that spell its form, as `{"identity": null}` spells `{"current_identity": null}`; `exclusive`:
+    options no call may give two of)."""
 
     def register(fn: t.Callable) -> t.Callable:
         form_keys = keys if keys is not None else (snake(v4),)
@@ -138,6 +147,7 @@ def builtin(
             tuple(p.name for p in positional),
             not (lazy or varargs or options or shell),
             pure,
+            frozenset(exclusive),
         )
         # A form spelled by an alias is that alias (`{"class": "x"}` is `Class("x")`, as the drivers
         # write it), and its errors are at its own key.

@@ -631,6 +631,7 @@ def _page_size(size: t.Any) -> int:
     "Paginate",
     keys=("paginate",),
     options=("size", "after", "before", "ts", "events", "sources", "cursor"),
+    exclusive=("after", "before", "cursor"),
 )
 @billed_read
 def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:

@@ -16,7 +16,7 @@ from ..values import (
     parse_year,
     type_name,
 )
-from .casts import INTEGER, STRING, Cast
+from .casts import INTEGER, NULL, STRING, Cast
 from .evaluator import Context
 from .registry import builtin
 
@@ -64,8 +64,6 @@ def _is_unit(value: t.Any) -> bool:
     return isinstance(value, str) and value.strip(_JAVA_BLANKS) in _UNITS
 
 
-#: Now's only argument, when given, must be null (the wire form is `{"now": null}`).
-NULL = Cast("Null", lambda v: v is None)
 #: Where a Time is expected, an Integer counts as microseconds since the epoch.
 TIME_OR_MICROS = Cast("Time", lambda v: isinstance(v, Timestamp) or _is_int(v))
 #: Core names the Time-or-Date type "Temporal" in its messages.

@@ -307,7 +307,8 @@ def as_call(node: ast.Call | ast.Form) -> tuple[registry.Builtin | None, tuple[a
     first = node.pairs[0][0] if node.pairs else ""
     for fn in registry.V4_FORMS.get(first, ()):
         # The same matching as the evaluator's `call_form`: every key known, every required key present.
-        if not set(given) <= set(fn.keys) | set(fn.options) or not all(k in given for k in fn.keys[: fn.required]):
+        known = set(given) <= set(fn.keys) | set(fn.options)
+        if not known or not all(k in given for k in fn.keys[: fn.required]) or fn.clashes(given):
             continue
         args = []
         for key in fn.keys:

@@ -413,7 +413,7 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             values.append(collected)
         else:
             kwargs[fn.params[len(keys) - 1]] = collected
-    if fn.clashes(k for k, _ in options):
+    if fn.exclusive and fn.clashes(k for k, _ in options):
         raise _unknown(fn.name, list(keys[: len(args)]) + [k for k, _ in options])
     for key, node in options:
         if key not in fn.options:
@@ -529,7 +529,7 @@ def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool, str, bool]:
     candidates = [fn for key in given for fn in registry.V4_FORMS.get(key, ())]
     for fn in candidates:
         allowed = set(fn.keys) | set(fn.options)
-        if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]) or fn.clashes(given):
+        if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]) or (fn.exclusive and fn.clashes(given)):
             continue
         args: list[ast.Node | None] = [given.get(key) for key in fn.keys]
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)

@@ -109,6 +109,8 @@ def revalidate(ctx: Context) -> None:
         if not ctx.state.schema_unchecked:
             return  # (an FSL push checked it)
         ctx.state.schema_unchecked = False
+        if not env_typechecked(ctx):
+            return  # (nothing to type: the files are not drawn up)
         with unbilled(ctx):  # (core's validation reads the schema from its cache)
             files = manager.files(ctx)
             found = errors(ctx, files)

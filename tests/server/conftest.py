@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import warnings
@@ -44,6 +45,24 @@ def client(connect):
     return connect()
 
 
+def exchange(
+    port: int, method: str, path: str, body: bytes | str | None, headers: dict, timeout: float = 20
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request to the loopback server on `port`, as a driver sends it: the status, the
+    headers (names lower-cased) and the body (gunzipped when the answer says gzip)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body, headers)
+        response = conn.getresponse()
+        data = response.read()
+        found = {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+    if found.get("content-encoding") == "gzip":
+        data = gzip.decompress(data)
+    return response.status, found, data
+
+
 class Raw:
     """Plain HTTP/1.1 requests (http.client), for what the driver never sends."""
 
@@ -62,15 +81,8 @@ class Raw:
         body = body.encode() if isinstance(body, str) else body
         if secret is not None:
             headers.setdefault("Authorization", f"Bearer {secret}")
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, body, headers)
-            response = conn.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-        finally:
-            conn.close()
-        return response.status, found, json.loads(data) if data else None
+        status, found, data = exchange(self.port, method, path, body, headers, timeout=10)
+        return status, found, json.loads(data) if data else None
 
     def query(self, expr: object, **kw) -> tuple[int, dict[str, str], object]:
         return self("POST", "/", json.dumps(expr), **kw)

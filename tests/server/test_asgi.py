@@ -99,5 +99,8 @@ def test_a_client_gone_mid_body_is_no_failure(length):
         task.cancel()
         await task
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        app.pool.close()
     assert protocol.answered == []

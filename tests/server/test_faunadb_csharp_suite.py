@@ -6,7 +6,6 @@ same JSON as the C# one, as plain JSON where the C# one writes its own (a `curso
 from __future__ import annotations
 
 import base64
-import gzip
 import http.client
 import json
 import threading
@@ -18,6 +17,8 @@ import pytest
 import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
+
+from .conftest import exchange
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -44,17 +45,9 @@ class CSharpClient:
         self.port, self.secret = port, secret
 
     def request(self, method: str, path: str, body: str | None, headers: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request(method, path, body, {**HEADERS, "Authorization": f"Bearer {self.secret}", **(headers or {})})
-            response = conn.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-        finally:
-            conn.close()
-        if found.get("content-encoding") == "gzip":
-            data = gzip.decompress(data)
-        return response.status, found, data.decode()
+        sent = {**HEADERS, "Authorization": f"Bearer {self.secret}", **(headers or {})}
+        status, found, data = exchange(self.port, method, path, body, sent)
+        return status, found, data.decode()
 
     def answer(self, expr) -> tuple[int, dict]:
         """The status and the parsed JSON body (tags kept) of querying `expr` (a driver expression or raw JSON)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import http.client
 import json
 import random
 import string
@@ -22,6 +21,8 @@ import pytest
 
 import fql
 from fql.server import ServerThread
+
+from .conftest import exchange
 
 #: What the Rust Client's build_request adds to every query (src/client.rs): no driver or timeout header.
 HEADERS = {"Content-Type": "application/json", "X-FaunaDB-API-Version": "2.1"}
@@ -48,13 +49,8 @@ class RustClient:
         payload = json.dumps(query, separators=(",", ":"), ensure_ascii=False).encode()
         authorization = "Basic " + base64.b64encode(f"{self.secret}:".encode()).decode()
         headers = {**HEADERS, "Content-Length": str(len(payload)), "Authorization": authorization}
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request("POST", "/", payload, headers)
-            response = conn.getresponse()
-            return response.status, response.read().decode()
-        finally:
-            conn.close()
+        status, _, data = exchange(self.port, "POST", "/", payload, headers)
+        return status, data.decode()
 
     def query(self, query: dict):
         """`client.query(q).unwrap()`'s `response.resource`, or the RustError the driver makes of a failure."""

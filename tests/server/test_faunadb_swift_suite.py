@@ -18,8 +18,6 @@ from __future__ import annotations
 import base64
 import calendar
 import datetime
-import gzip
-import http.client
 import itertools
 import json
 import random
@@ -30,6 +28,8 @@ from attrs import frozen
 
 import fql
 from fql.server import ServerThread
+
+from .conftest import exchange
 
 #: What Client.httpRequestFor sets, and what URLSession adds to every request.
 HEADERS = {
@@ -219,20 +219,11 @@ class Client:
         headers = {**HEADERS, "Authorization": self.auth}
         if self.last_seen[0] > 0:
             headers["X-Last-Txn-Time"] = str(self.last_seen[0])
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request("POST", "/", wire(expr), headers)
-            response = conn.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-        finally:
-            conn.close()
-        if found.get("content-encoding") == "gzip":
-            data = gzip.decompress(data)
+        status, found, data = exchange(self.port, "POST", "/", wire(expr), headers)
         if re.fullmatch(r"\d+", found.get("x-txn-time", "")):
             # syncLastTxnTime: the clock only moves forward.
             self.last_seen[0] = max(self.last_seen[0], int(found["x-txn-time"]))
-        return response.status, found, data.decode()
+        return status, found, data.decode()
 
     def query(self, expr):
         """Client.query(...).await(): the decoded `resource`, or the FaunaError the answer maps to."""

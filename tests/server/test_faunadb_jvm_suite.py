@@ -23,6 +23,8 @@ import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
+from .conftest import exchange
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from faunadb import _json
@@ -63,17 +65,10 @@ class JvmClient:
         return found
 
     def request(self, body: str, path: str = "/", extra: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request("POST", path, body.encode(), {**self.headers(), **(extra or {})})
-            response = conn.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-        finally:
-            conn.close()
+        status, found, data = exchange(self.port, "POST", path, body.encode(), {**self.headers(), **(extra or {})})
         if "x-txn-time" in found:
             self.last_txn = max(self.last_txn, int(found["x-txn-time"]))
-        return response.status, found, data.decode()
+        return status, found, data.decode()
 
     def answer(self, expr) -> tuple[int, dict]:
         """The status and the parsed JSON body (tags kept) of querying `expr` (a driver expression or raw JSON)."""

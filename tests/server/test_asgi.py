@@ -99,5 +99,10 @@ def test_a_client_gone_mid_body_is_no_failure(length):
         task.cancel()
         await task
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        # The App's worker threads hold the raised recursion limit (fql.stack) until its pool closes.
+        app.streams.close()
+        app.pool.close()
     assert protocol.answered == []

@@ -29,8 +29,6 @@ import base64
 import calendar
 import contextlib
 import datetime
-import gzip
-import http.client
 import inspect
 import json
 import re
@@ -43,6 +41,8 @@ from attrs import evolve, field, frozen
 
 import fql
 from fql.server import ServerThread
+
+from .conftest import exchange
 
 #: What Client#init_connection sets on every request, and what Net::HTTP adds.
 HEADERS = {
@@ -385,24 +385,15 @@ class Client:
         headers = {**HEADERS, "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
         if self.last_seen[0] is not None:
             headers["X-Last-Seen-Txn"] = str(self.last_seen[0])
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request(method, path, body, headers)
-            response = conn.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-        finally:
-            conn.close()
-        # FaunaDecode: the body by its Content-Encoding.
-        if found.get("content-encoding") == "gzip":
-            data = gzip.decompress(data)
-        elif found.get("content-encoding") == "deflate":
+        # FaunaDecode: the body by its Content-Encoding (gzip is undone by the exchange).
+        status, found, data = exchange(self.port, method, path, body, headers)
+        if found.get("content-encoding") == "deflate":
             data = zlib.decompress(data)
         if "x-txn-time" in found:
             # LastSeen#update: the time only moves forward.
             seen = int(found["x-txn-time"])
             self.last_seen[0] = seen if self.last_seen[0] is None else max(self.last_seen[0], seen)
-        return response.status, found, data.decode()
+        return status, found, data.decode()
 
     def execute(self, method: str, path: str, body: bytes | None = None):
         status, _, text = self.request(method, path, body)

@@ -19,6 +19,7 @@ from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
 from .conftest import exchange
+from .replicas import Events, typed
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -63,19 +64,6 @@ class CSharpClient:
 
     def session(self, secret: str) -> CSharpClient:
         return CSharpClient(self.port, secret)
-
-
-def typed(value):
-    """`value` with each number paired with its type, so that 2 and 2.0 differ as LongV and DoubleV do."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return (type(value).__name__, value)
-    if isinstance(value, (list, tuple)):
-        return [typed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: typed(v) for k, v in value.items()}
-    return value
 
 
 def fails(client: CSharpClient, expr, status: int, code: str, description: str, position: list | None = None):
@@ -946,28 +934,6 @@ def stream(client: CSharpClient, expr, fields: str | None = None):
     headers = {k: v for k, v in HEADERS.items() if k not in ("Accept", "Accept-Encoding", "Keep-Alive", "X-Query-Timeout")}
     conn.request("POST", path, _json.to_json(expr), {**headers, "Authorization": f"Bearer {client.secret}"})
     return conn, conn.getresponse()
-
-
-class Events:
-    """An open stream's events, one JSON object a line; what one read brings beyond a call's `n` is kept."""
-
-    def __init__(self, response):
-        self.response, self.buffer = response, b""
-
-    def take(self, n: int) -> list[dict]:
-        """The next `n` events (fewer if the stream ends)."""
-        found: list[dict] = []
-        while len(found) < n:
-            if b"\n" not in self.buffer:
-                chunk = self.response.read1(65536)
-                if not chunk:
-                    break
-                self.buffer += chunk
-                continue
-            line, _, self.buffer = self.buffer.partition(b"\n")
-            if line.strip():
-                found.append(json.loads(line))
-        return found
 
 
 @pytest.fixture(scope="module")

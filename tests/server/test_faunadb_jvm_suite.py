@@ -24,6 +24,7 @@ from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
 from .conftest import exchange
+from .replicas import Events, typed
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -115,19 +116,6 @@ def contains(path, value) -> dict:
     """Contains(path, in), the deprecated name the Scala and Java specs test beside ContainsPath."""
     written = raw_json(q.contains_path(path, value))
     return {"contains": written.pop("contains_path"), **written}
-
-
-def typed(value):
-    """`value` with each number paired with its type, so that 2 and 2.0 differ as LongV and DoubleV do."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return (type(value).__name__, value)
-    if isinstance(value, (list, tuple)):
-        return [typed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: typed(v) for k, v in value.items()}
-    return value
 
 
 def fails(client: JvmClient, expr, status: int, code: str, description: str | None = None, position=None):
@@ -1302,27 +1290,6 @@ def stream(client: JvmClient, expr, fields: list[str] | None = None):
     if response.getheader("x-txn-time"):
         client.last_txn = max(client.last_txn, int(response.getheader("x-txn-time")))
     return conn, response
-
-
-class Events:
-    """An open stream's events, one JSON object a line; what one read brings beyond a call's `n` is kept."""
-
-    def __init__(self, response):
-        self.response, self.buffer = response, b""
-
-    def take(self, n: int) -> list[dict]:
-        found: list[dict] = []
-        while len(found) < n:
-            if b"\n" not in self.buffer:
-                chunk = self.response.read1(65536)
-                if not chunk:
-                    break
-                self.buffer += chunk
-                continue
-            line, _, self.buffer = self.buffer.partition(b"\n")
-            if line.strip():
-                found.append(json.loads(line))
-        return found
 
 
 def stream_error(client: JvmClient, expr) -> tuple[int, dict]:

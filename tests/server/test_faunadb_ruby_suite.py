@@ -43,6 +43,7 @@ import fql
 from fql.server import ServerThread
 
 from .conftest import exchange
+from .replicas import typed
 
 #: What Client#init_connection sets on every request, and what Net::HTTP adds.
 HEADERS = {
@@ -551,19 +552,6 @@ def wait_for_index(client: Client, *refs: Ref) -> None:
         if all(client.query(map_(list(refs), lambda ref: select(["active"], get(ref))))):
             return
     pytest.fail("indexes never became active")
-
-
-def typed(value):
-    """`value` with each number paired with its type: Ruby's JSON reads 2 as an Integer and 2.0 as a Float."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return (type(value).__name__, value)
-    if isinstance(value, list):
-        return [typed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: typed(v) for k, v in value.items()}
-    return value
 
 
 # query_spec.rb

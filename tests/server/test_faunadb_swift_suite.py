@@ -30,6 +30,7 @@ import fql
 from fql.server import ServerThread
 
 from .conftest import exchange
+from .replicas import typed
 
 #: What Client.httpRequestFor sets, and what URLSession adds to every request.
 HEADERS = {
@@ -362,19 +363,6 @@ def at(value, *path):
             value = value[segment] if isinstance(value, list) and segment < len(value) else None
         else:
             value = value.get(segment) if isinstance(value, dict) else None
-    return value
-
-
-def typed(value):
-    """`value` with each number paired with its type: LongV and DoubleV differ as 2 and 2.0 do not."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return (type(value).__name__, value)
-    if isinstance(value, list):
-        return [typed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: typed(v) for k, v in value.items()}
     return value
 
 

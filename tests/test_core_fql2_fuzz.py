@@ -79,6 +79,16 @@ def integers(rng: random.Random) -> str:
     return ", ".join(str(rng.randint(-1000, 1000)) for _ in range(rng.randint(1, 8)))
 
 
+#: The sets of numbers both generators draw from the collection and its indexes.
+STORED_SETS = ["User.all().map(.number)", 'User.byLetter("A").map(x => x.number)',
+               'User.byName("Adam").map(x => x.name.length)']
+
+
+def sequence(rng: random.Random) -> str:
+    start = rng.randint(-100, 100)
+    return f"Set.sequence({start}, {rng.randint(start, 100)})"
+
+
 def standalone_set(rng: random.Random) -> str:
     """SetGenerators.standaloneSet."""
     kind = rng.randrange(6)
@@ -86,11 +96,7 @@ def standalone_set(rng: random.Random) -> str:
         return f"[{integers(rng)}].toSet()"
     if kind == 1:
         return f"Set.single({rng.randint(-100, 100)})"
-    if kind == 2:
-        start = rng.randint(-100, 100)
-        return f"Set.sequence({start}, {rng.randint(start, 100)})"
-    return ["User.all().map(.number)", 'User.byLetter("A").map(x => x.number)',
-            'User.byName("Adam").map(x => x.name.length)'][kind - 3]
+    return sequence(rng) if kind == 2 else STORED_SETS[kind - 3]
 
 
 def set_chain(rng: random.Random, length: int) -> str:
@@ -121,11 +127,7 @@ def standalone_array(rng: random.Random) -> str:
     kind = rng.randrange(5)
     if kind == 0:
         return f"[{integers(rng)}]"
-    if kind == 1:
-        start = rng.randint(-100, 100)
-        return f"Set.sequence({start}, {rng.randint(start, 100)}).toArray()"
-    return ["User.all().map(.number).toArray()", 'User.byLetter("A").map(x => x.number).toArray()',
-            'User.byName("Adam").map(x => x.name.length).toArray()'][kind - 2]
+    return (sequence(rng) if kind == 1 else STORED_SETS[kind - 2]) + ".toArray()"
 
 
 def array_chain(rng: random.Random, length: int) -> str:

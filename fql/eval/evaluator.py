@@ -528,8 +528,7 @@ def _resolve_form(node: ast.Form) -> tuple[str, tuple, bool, str, bool]:
     # JSON objects need not list the form's own key first: {"from": x, "select": p}.
     candidates = [fn for key in given for fn in registry.V4_FORMS.get(key, ())]
     for fn in candidates:
-        allowed = set(fn.keys) | set(fn.options)
-        if not set(given) <= allowed or not all(k in given for k in fn.keys[: fn.required]) or (fn.exclusive and fn.clashes(given)):
+        if not fn.takes(given):
             continue
         args: list[ast.Node | None] = [given.get(key) for key in fn.keys]
         extra = tuple((k, v) for k, v in node.pairs if k in fn.options)

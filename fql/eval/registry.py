@@ -59,6 +59,15 @@ class Builtin:
         """Whether `given` keys hold two of the options no single form of core takes together."""
         return len(self.exclusive.intersection(given)) > 1
 
+    def takes(self, given: t.Collection[str]) -> bool:
+        """Whether a wire form with the keys `given` is this built-in's: every key known, every required
+        key present, no two exclusive options."""
+        return (
+            set(given) <= {*self.keys, *self.options}
+            and all(k in given for k in self.keys[: self.required])
+            and not (self.exclusive and self.clashes(given))
+        )
+
     def to_key_order(self, args: tuple) -> tuple:
         """Shell-ordered arguments rearranged into `keys` order.
 

@@ -306,9 +306,7 @@ def as_call(node: ast.Call | ast.Form) -> tuple[registry.Builtin | None, tuple[a
     given = dict(node.pairs)
     first = node.pairs[0][0] if node.pairs else ""
     for fn in registry.V4_FORMS.get(first, ()):
-        # The same matching as the evaluator's `call_form`: every key known, every required key present.
-        known = set(given) <= set(fn.keys) | set(fn.options)
-        if not known or not all(k in given for k in fn.keys[: fn.required]) or fn.clashes(given):
+        if not fn.takes(given):  # (the evaluator's matching)
             continue
         args = []
         for key in fn.keys:

@@ -41,3 +41,12 @@ class Events:
             if line.strip():
                 found.append(json.loads(line))
         return found
+
+
+def read_whole(opened: tuple[t.Any, t.Any]) -> tuple[int, t.Any]:
+    """The status and JSON body of a stream request answered at once (an error), its connection closed."""
+    conn, response = opened
+    try:
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()

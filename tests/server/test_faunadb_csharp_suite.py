@@ -19,7 +19,7 @@ from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
 from .conftest import exchange
-from .replicas import Events, typed
+from .replicas import Events, read_whole, typed
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -942,11 +942,7 @@ def streams_test(admin):
 
 
 def stream_error(client: CSharpClient, expr) -> tuple[int, dict]:
-    conn, response = stream(client, expr)
-    try:
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
+    return read_whole(stream(client, expr))
 
 
 def test_stream_errors(admin, streams_test):

@@ -24,7 +24,7 @@ from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
 from .conftest import exchange
-from .replicas import Events, typed
+from .replicas import Events, read_whole, typed
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -1293,11 +1293,7 @@ def stream(client: JvmClient, expr, fields: list[str] | None = None):
 
 
 def stream_error(client: JvmClient, expr) -> tuple[int, dict]:
-    conn, response = stream(client, expr)
-    try:
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
+    return read_whole(stream(client, expr))
 
 
 def test_stream_errors(scala, java):

@@ -361,6 +361,14 @@ def check_one_by_one(base: State, steps: list[State]) -> list[str]:
     return wrong
 
 
+
+def outcome(check: t.Callable[[], list]) -> list:
+    """What `check` finds wrong with a case; an exception it raises is a failure of the case, kept with it."""
+    try:
+        return check()
+    except Exception as err:  # noqa: BLE001
+        return [f"{type(err).__name__}: {err}"]
+
 def test_create_reads_back_as_pushed():
     """FQL2PersistedFieldFuzzSpec "create": one database, emptied before each random collection."""
     rng = random.Random(101)
@@ -385,10 +393,7 @@ def test_migrated_document_is_the_models_row():
     failures = []
     for _ in range(200):
         base, migrated = series(rng)
-        try:
-            wrong = check_migration(base, migrated)
-        except Exception as err:  # noqa: BLE001 - a failure of the case, kept with it
-            wrong = [f"{type(err).__name__}: {err}"]
+        wrong = outcome(lambda: check_migration(base, migrated))
         if wrong:
             failures.append((base.coll.fsl(), obj(base.row()), migrated.coll.fsl(), wrong))
     assert failures == []
@@ -526,10 +531,7 @@ def test_stage_abandon_stage_commit():
     failures = []
     for case in range(80):
         active, staged = active_staged(rng)
-        try:
-            wrong = check_stage_abandon_stage_commit(Child(root, f"case{case}"), rng, active, staged)
-        except Exception as err:  # noqa: BLE001 - a failure of the case, kept with it
-            wrong = [f"{type(err).__name__}: {err}"]
+        wrong = outcome(lambda: check_stage_abandon_stage_commit(Child(root, f"case{case}"), rng, active, staged))
         if wrong:
             failures.append((active.fsl(), staged.fsl(), wrong))
     assert failures == []
@@ -717,10 +719,7 @@ def test_non_collections(with_renames):
         active = make_schema(rng, item_names)
         staged = make_schema(rng, item_names, active)
         renames = rename_series(rng, item_names) if with_renames else []
-        try:
-            wrong = check_non_collections(Child(root, f"case{case}"), keys, active, staged, renames)
-        except Exception as err:  # noqa: BLE001 - a failure of the case, kept with it
-            wrong = [f"{type(err).__name__}: {err}"]
+        wrong = outcome(lambda: check_non_collections(Child(root, f"case{case}"), keys, active, staged, renames))
         if wrong:
             failures.append((active.fsl(), staged.fsl(), renames, wrong))
     assert failures == []
@@ -732,10 +731,7 @@ def test_migrations_pushed_one_by_one():
     failures = []
     for _ in range(60):
         base, steps = pushed_one_by_one(rng)
-        try:
-            wrong = check_one_by_one(base, steps)
-        except Exception as err:  # noqa: BLE001 - a failure of the case, kept with it
-            wrong = [f"{type(err).__name__}: {err}"]
+        wrong = outcome(lambda: check_one_by_one(base, steps))
         if wrong:
             failures.append((base.coll.fsl(), obj(base.row()), wrong))
     assert failures == []

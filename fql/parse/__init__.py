@@ -43,11 +43,13 @@ def _v10_parser() -> Lark:
     )
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=4096)
 def parse(text: str, syntax: str = "v4") -> ast.Program:
     """Parse `text` into a Program; raises ParseError with line, column and caret text.
 
-    Results are cached by text (nodes are immutable), so a repeated query skips parsing.
+    Results are cached by text (nodes are immutable), so a repeated query skips parsing. The cache holds
+    more than a schema's bodies (each function's and computed field's, typed after every schema write of
+    a typechecked database): an LRU cycled through more texts than it holds never hits.
     """
     try:
         return _parse(text, syntax)

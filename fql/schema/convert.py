@@ -136,6 +136,7 @@ class _Converter:
         self.roles = _Seen(self, "role")
         self.providers = _Seen(self, "access provider")
         self.nodes = nodes
+        self.collection_names = {n.name.text for n in nodes if n.kw.text == "collection" and n.name}
         out = []
         for node in nodes:
             reader = {
@@ -178,7 +179,7 @@ class _Converter:
         self.allowed_annotations(node.annotations, "alias", "role")
         alias = self.annotation(node.annotations, "alias")
         # A function may share a collection's name when it has an alias (the collection wins the name).
-        shadowed = any(n.kw.text == "collection" and n.name and n.name.text == name.text for n in self.nodes)
+        shadowed = name.text in self.collection_names
         if name in self.named and alias is not None and shadowed:
             self.named.check(alias.value)
         else:

@@ -150,9 +150,11 @@ def _parser() -> Lark:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_kept(text: str) -> ast.Program:
     """Parse v10 `text` as fql does, keeping parentheses as `Group`s and numbers exact; raises ParseError
-    as `fql.parse` does."""
+    as `fql.parse` does. Cached by text (nodes are immutable): the schema's FQL is printed anew each time
+    its files are drawn up."""
     return parse_v10(text, _parser())
 
 

@@ -66,11 +66,17 @@ def parse(text: str, filename: str = "main.fsl") -> list[Item]:
     """Every item of one FSL file, in order; FSLError (each error as core renders it) if it has errors.
 
     A push reads the same files several times (as stored, as patched, for the diff and for the migration
-    check): the last files read are kept parsed, and an error is raised anew from its diagnostics."""
-    items, diagnostics = _parsed(text, filename)
+    check), and drawing the files up reads each schema item's generated text: the last texts read are
+    kept parsed, and an error is raised anew from its diagnostics."""
+    items, diagnostics = (_parsed_item if len(text) <= _ITEM_TEXT else _parsed)(text, filename)
     if diagnostics is not None:
         raise FSLError(list(diagnostics), text, filename)
     return list(items)
+
+
+#: Texts up to this long (one item's, as generated) are kept in a cache of their own, larger than the
+#: whole files' (a typechecked database's files are drawn up from every item after each schema write).
+_ITEM_TEXT = 2000
 
 
 @functools.lru_cache(maxsize=64)
@@ -81,13 +87,15 @@ def _parsed(text: str, filename: str) -> tuple[tuple[Item, ...], tuple[Diagnosti
         return (), tuple(err.diagnostics)
 
 
+_parsed_item = functools.lru_cache(maxsize=4096)(_parsed.__wrapped__)
+
+
 def _parse(text: str, filename: str) -> list[Item]:
-    reader = _Reader(text)
     try:
-        nodes = reader.file()
-        if reader.errors:
-            raise FSLError(reader.errors, text, filename)
-        items, errors = convert.convert(nodes)  # it prints what FSL holds of FQL, as deep as it nests
+        nodes, errors, aborted = _nodes(text)
+        if aborted is not None or errors:
+            raise FSLError(list(aborted or errors), text, filename)
+        items, errors = convert.convert(list(nodes))  # it prints what FSL holds of FQL, as deep as it nests
     except _Abort as abort:
         raise FSLError(abort.diagnostics, text, filename) from None
     except RecursionError:
@@ -722,7 +730,19 @@ class _Reader:
 def read(text: str) -> list[Node]:
     """The members of a file that parses, as read (core's FSL nodes, each part with its span), for checks
     that point into it (migrating.py, patch.py); FSLError if it does not (`parse` says all that is wrong)."""
+    nodes, _, aborted = _nodes(text)
+    if aborted is not None:
+        raise FSLError(list(aborted), text, "main.fsl")
+    return list(nodes)
+
+
+@functools.lru_cache(maxsize=16)
+def _nodes(text: str) -> tuple[tuple[Node, ...], tuple[Diagnostic, ...], tuple[Diagnostic, ...] | None]:
+    """The members of `text` as read, the errors read past, and the error that stopped the reading (None
+    if none did). Cached: after a schema write the same files are read to be checked, typed and patched."""
+    reader = _Reader(text)
     try:
-        return _Reader(text).file()
+        nodes = reader.file()
     except _Abort as abort:
-        raise FSLError(abort.diagnostics, text, "main.fsl") from None
+        return (), (), tuple(abort.diagnostics)
+    return tuple(nodes), tuple(reader.errors), None

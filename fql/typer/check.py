@@ -135,7 +135,7 @@ def check_body(
     literal body checked against a declared `result` type. `declared`: where the schema declares the user
     collections the body may name (spans in `text`'s offsets): core types a collection there, so its
     `inferred here` hint points at the declaration. Returns the errors and the body's type."""
-    checker = Checker(env, lambda name: None, text, declared=dict(declared or {}), query=False)
+    checker = Checker(env, lambda name: None, text, declared=declared if declared is not None else {}, query=False)
     found, _ = checker.infer(body, dict(params))
     # (A declared type whose subtypes the checker surely knows: not an alias such as `NullUsers`.)
     plain = result is not None and _certain(result)
@@ -186,7 +186,7 @@ class Checker:
     #: How many lambdas are being typed from a generic function's arguments, one inside another.
     depth: int = 0
     #: Where a schema declares its user collections, by name and alias (see check_body).
-    declared: dict[str, ast.Span] = field(factory=dict)
+    declared: t.Mapping[str, ast.Span] = field(factory=dict)
     #: Where calls were made whose result may be null by their stdlib signature alone (`indexOf`'s
     #: `Number | Null`, `first`'s `A | Null` with no null in `A`): core's Null there has no span of its own,
     #: so a failure of it is placed where the value is used (TyperConstrain's `value.span.getOrElse(callSite)`).

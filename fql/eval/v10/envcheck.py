@@ -10,6 +10,7 @@ the errors under it), and an FSL push is refused with them."""
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Mapping
 
 import attrs
 from attrs import frozen
@@ -38,19 +39,38 @@ class _Schema:
     env: t.Any
     names: frozenset[str]
     recursive: frozenset[str]
-    #: Where each collection is declared, by name and alias: its file's text and its name's offsets there.
-    collections: t.Mapping[str, tuple[str, int, int]] = {}
+    #: The collections each file declares (by its text), by name and alias: their names' offsets there.
+    collections: t.Mapping[str, t.Mapping[str, tuple[int, int]]] = {}
 
-    def declared(self, text: str, offset: int) -> dict[str, ast.Span]:
+    def declared(self, text: str, offset: int) -> t.Mapping[str, ast.Span]:
         """The collections declared in the file `text`, their names' spans counted from `offset` (core's
         `inferred here` hint for a collection in a schema points at its declaration; one declared in another
         file is left at its use)."""
-        return {name: _at(start - offset, end - offset) for name, (file, start, end) in self.collections.items() if file is text}
+        return _Declared(self.collections.get(text, {}), offset)
 
     def bound(self, name: str) -> bool:
         from . import globals as stdlib
 
         return name in self.names or name in stdlib.MODULES or stdlib.V10_STATICS.get((stdlib.GLOBAL, name)) is not None
+
+
+@frozen
+class _Declared(Mapping[str, ast.Span]):
+    """The spans of the collections a file declares, counted from `offset`, each made when it is read (a
+    body names few of the schema's collections: making every one for each body would be quadratic)."""
+
+    offsets: t.Mapping[str, tuple[int, int]]
+    offset: int
+
+    def __getitem__(self, name: str) -> ast.Span:
+        start, end = self.offsets[name]
+        return _at(start - self.offset, end - self.offset)
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
 
 
 def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
@@ -69,13 +89,16 @@ def errors(ctx: Context, files: t.Sequence[tuple[str, str]]) -> list[str]:
         except parser.FSLError:
             continue  # (the file's own errors are reported where it is read)
     nodes_ = [node for _, _, items in read for node in items]
-    collections = {
-        name: (text, node.name.start, node.name.end)
-        for _, text, items in read
-        for node in items
-        if node.kw.text == "collection" and node.name is not None
-        for name in (node.name.text, *(a.value.text for a in node.annotations if a.keyword.text.lstrip("@") == "alias"))
-    }
+    collections: dict[str, dict[str, tuple[int, int]]] = {}
+    for _, text, items in read:
+        here = collections.setdefault(text, {})
+        for node in items:
+            if node.kw.text == "collection" and node.name is not None:
+                for name in (node.name.text, *(a.value.text for a in node.annotations if a.keyword.text.lstrip("@") == "alias")):
+                    # A name declared again (in a later file too) is placed at its last declaration.
+                    for other in collections.values():
+                        other.pop(name, None)
+                    here[name] = (node.name.start, node.name.end)
     schema = _Schema(RuntimeEnv(ctx), _names(ctx, nodes_), frozenset(_recursive(nodes_)), collections)
     out = []
     # Core types roles' and access providers' predicates only once the rest passed.

@@ -31,7 +31,7 @@ from ..values import (
     parse_long,
     type_name,
 )
-from . import access, indexes, staged, versions
+from . import access, aliases, indexes, staged, versions
 from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
@@ -307,6 +307,8 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     indexes.on_write(ctx, before, version, *path)
     if key.coll in ("#indexes", "#collections"):
         indexes.forget_schema(ctx)
+    if key.coll in aliases.KINDS:
+        aliases.on_write(ctx, key, before, data)
     if key.coll in SCHEMA_KINDS:
         # The database's schema version (v10 answers carry it): the time of its last schema change.
         state.txn.put(Version(schema_version_key(key.scope), state.ts, {}, None))

@@ -22,7 +22,7 @@ import typing as t
 from ..errors import InstanceNotUnique
 from ..storage.base import DocKey, IndexKey, Version
 from ..values import NATIVE_NAMES, Ref
-from . import indexes
+from . import aliases, indexes
 from .evaluator import Context
 from .refs import live, made_key
 
@@ -68,6 +68,7 @@ def rename(ctx: Context, kind: str, key: DocKey, new: str) -> DocKey:
         indexes.drop(ctx, IndexKey(scope, old))
     _rewrite_scope(ctx, scope, fix)
     indexes.forget_schema(ctx)
+    aliases.forget(ctx)
     return new_key
 
 

@@ -9,6 +9,7 @@ from attrs import frozen
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
 from ...values import Lambda, Module, Ref, collection_ref, native
+from .. import aliases
 from ..evaluator import Context, current_source
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
 from ..refs import live, live_at
@@ -127,10 +128,7 @@ def created_here(ctx: Context, key: DocKey) -> bool:
 
 def aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
     """The name of the live collection or function (`coll`) whose alias is `alias`."""
-    for version in ctx.state.txn.scan(scope, coll):
-        if version.live_at(ctx.state.ts) and (version.data or {}).get("alias") == alias:
-            return version.key.id
-    return None
+    return aliases.holder(ctx, scope, coll, alias)
 
 
 def module_member(ctx: Context, module: Module, name: str) -> t.Any:

@@ -8,6 +8,7 @@ kind. A role's name must be an identifier other than `admin` and `server`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import typing as t
 
 from ...errors import QueryRuntimeError
@@ -112,8 +113,6 @@ def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.
     collection (or the standard library) already gives: `Foo` gives `NullFoo`, so a collection `NullFoo`
     is refused, whether or not the database is typechecked (core's CollectionDerivedTypeValidator,
     FQL2TypeEnvValidationSpec)."""
-    from collections import Counter
-
     from .expressions import op_span
     from .natives import _revalidate
 
@@ -121,14 +120,9 @@ def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.
         return
 
     def check() -> None:
-        given = []
-        for version in ctx.state.txn.scan(ctx.state.scope, "#collections"):
-            if version.live_at(ctx.state.ts) and version.data:
-                given += [v for v in (version.data.get("name"), version.data.get("alias")) if isinstance(v, str)]
+        given, counts = _given_types(ctx)
         if name not in given:
             return  # renamed again, or deleted, later in the query
-        counts = Counter(t for n in given for t in derived_types(n))
-        counts.update(_BUILTIN_TYPES)
         conflicts = [t for t in derived_types(name) if counts[t] > 1]
         if conflicts:
             message = (
@@ -141,3 +135,20 @@ def revalidate_derived_types(ctx: Context, field: str, name: t.Any, previous: t.
 
     span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
     _revalidate(ctx, check)
+
+
+def _given_types(ctx: Context) -> tuple[frozenset[str], Counter[str]]:
+    """The names and aliases of the live collections, and how many times each type is given (by them and
+    the standard library): read once for all the checks a query's writes asked for."""
+    state = ctx.state
+    key = ("derived types", state.txn, state.ts, state.write_gen)
+    found = state.cache.get(key)
+    if found is None:
+        given = []
+        for version in state.txn.scan(state.scope, "#collections"):
+            if version.live_at(state.ts) and version.data:
+                given += [v for v in (version.data.get("name"), version.data.get("alias")) if isinstance(v, str)]
+        counts = Counter(t for n in given for t in derived_types(n))
+        counts.update(_BUILTIN_TYPES)
+        found = state.cache[key] = (frozenset(given), counts)
+    return found

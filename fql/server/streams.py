@@ -765,25 +765,26 @@ def _v4_changes(ctx: Context, target: V4Target, fields: tuple, after: Cursor) ->
         key = target.base.key
         for logged in txn.history(history.rewrites_key(key)):
             if logged.data is not None and Cursor(logged.ts, 1) > after:
-                make = functools.partial(_rewrites, ctx, key, fields, logged.ts, logged.data["edits"])
+                make = functools.partial(_rewrites, ctx, key, fields, logged.ts, logged.data["edits"], txn)
                 found.append((Cursor(logged.ts, 1), logged.ts, make))
     else:
         for key, logged in _set_rewrites(txn, target.base, after):
-            make = functools.partial(_set_rewrite_events, ctx, target, key, fields, logged.ts, logged.data["edits"])
+            make = functools.partial(_set_rewrite_events, ctx, target, key, fields, logged.ts, logged.data["edits"], txn)
             found.append((Cursor(logged.ts, 1), logged.ts, make))
     found.sort(key=lambda change: change[0])
     return found
 
 
-def _rewrites(ctx: Context, key: DocKey, fields: tuple, txn_ts: int, edits: list) -> list[dict]:
+def _rewrites(ctx: Context, key: DocKey, fields: tuple, txn_ts: int, edits: list, txn: t.Any) -> list[dict]:
     """Core's `history_rewrite` events of a transaction at `txn_ts` that edited the history of the document
     `key` (its StreamEvent of a version added or removed at another valid time than the transaction's),
-    as the document's history now shows them. An Insert rewrites the version after it (its prev
+    as the document's history stood once that transaction had run. An Insert rewrites the version after it (its prev
     changed), then adds its own; a Remove removes one, then rewrites the version after it. The stream's
-    secret needs the history read permission (core's EventFilter)."""
+    secret needs the history read permission (core's EventFilter). `txn`: the poll's own, which sees the
+    later transactions' logs (the events are made in a view of the database at `txn_ts`)."""
     if not access.allowed(ctx, "history_read", key, (ref_of(ctx, key),)):
         return []
-    versions = [v for v in ctx.state.txn.history(key) if v.ts <= txn_ts]
+    versions = _history_at(txn, key, txn_ts)
     out: list[dict] = []
     for kind, ts, *removed in edits:
         if kind == "remove":
@@ -814,16 +815,16 @@ def _set_rewrites(txn: t.Any, base: sources.Base, after: Cursor) -> t.Iterator[t
 
 
 def _set_rewrite_events(
-    ctx: Context, target: V4Target, key: DocKey, fields: tuple, txn_ts: int, edits: list
+    ctx: Context, target: V4Target, key: DocKey, fields: tuple, txn_ts: int, edits: list, txn: t.Any
 ) -> list[dict]:
     """Core's set events of a transaction at `txn_ts` that edited the history of the document `key`: its
     index rows are those of each version against the one before it (an entry the version puts in is an
     `add` at its time, one it takes out a `remove`), and core writes the rows the edit changed, removing
     those gone (SetRemove) and adding the new ones (SetAdd). Either is a `set` event showing the row: its
     action, the document with the row's valid time, the index; `txn` is the transaction's time. The
-    history before the edit is the history as it is now, up to the transaction, with its edits undone (a
-    log written before fql kept the data they replaced gives none)."""
-    versions = [v for v in ctx.state.txn.history(key) if v.ts <= txn_ts]
+    history before the edit is the history the transaction left (read through the poll's `txn`), with its
+    edits undone (a log written before fql kept the data they replaced gives none)."""
+    versions = _history_at(txn, key, txn_ts)
     undone = _undone(key, versions, edits)
     if undone is None or not _set_readable(ctx, target, key):
         return []
@@ -839,6 +840,21 @@ def _set_rewrite_events(
         event = {name: shown[name] for name in fields if name in shown}
         out.append({"type": "set", "txn": txn_ts, "event": to_json(event)})
     return out
+
+
+def _history_at(txn: t.Any, key: DocKey, txn_ts: int) -> list[Version]:
+    """The document's history as the transaction at `txn_ts` left it, whenever the stream reads it: its
+    versions up to then, with the history edits of later transactions undone, newest first (core encodes
+    each event as its transaction wrote it). Where a later log lacks the data its edits replaced, the
+    history as it is now."""
+    versions = [v for v in txn.history(key) if v.ts <= txn_ts]
+    later = sorted((v for v in txn.history(history.rewrites_key(key)) if v.ts > txn_ts and v.data), key=lambda v: -v.ts)
+    undone: list[Version] | None = versions
+    for logged in later:
+        undone = _undone(key, undone, logged.data["edits"])
+        if undone is None:
+            return versions
+    return [v for v in undone if v.ts <= txn_ts]
 
 
 def _undone(key: DocKey, versions: list[Version], edits: list) -> list[Version] | None:

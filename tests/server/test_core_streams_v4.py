@@ -162,6 +162,41 @@ def test_history_rewrite_events(server):
     assert inserted == events[1]["txn"] < removed == events[3]["txn"]
 
 
+def test_history_rewrite_events_read_after_later_edits(server, monkeypatch):
+    """The same edits, read by the stream only once both have run (as a poll late on a loaded machine
+    reads them): each transaction's events still show the history as that transaction left it (core
+    encodes them as it writes them), not as the later Remove left it."""
+    from fql.server import streams
+
+    doc = create(server, {"x": 1})
+    ts = doc["ts"] - 10_000
+    at = {"@ts": _iso(ts)}
+    edited = threading.Event()
+    poll = streams.Streams.poll_v4
+
+    def held(self, secret, target, fields, after, held=None):
+        if not edited.is_set():
+            return streams.Batch([], after, after.ts)
+        return poll(self, secret, target, fields, after, held)
+
+    monkeypatch.setattr(streams.Streams, "poll_v4", held)
+
+    def edit():
+        server.query({"insert": ref(doc), "ts": at, "action": "create", "params": {"object": {}}})
+        server.query({"remove": ref(doc), "ts": at, "action": "create"})
+        edited.set()
+
+    events = subscribe(server, ref(doc), 4, during=edit)
+    shown = [(e["type"], e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
+    assert shown == [
+        ("history_rewrite", "update", doc["ts"]),
+        ("history_rewrite", "create", ts),
+        ("history_rewrite", "create", ts),
+        ("history_rewrite", "create", doc["ts"]),
+    ]
+    assert events[0]["event"]["document"] == doc and events[3]["event"]["document"] == doc
+
+
 def test_history_rewrites_with_fields_and_abac(server):
     """A rewrite shows the fields asked for (a removed version has only its action and document), and is
     sent only to a secret that may read the document's history (core's EventFilter)."""

@@ -1,6 +1,7 @@
 """The examples of Fauna's v10 reference docs for the global functions (docs.fauna.com, fauna/current/reference/
-fql-api/globals/: log, abort, dbg, newId), run through `POST /query/1` as the docs' curl requests send them
-(tagged format, no `X-Typecheck` header): the data, `static_type`, error and summary the docs print.
+fql-api/globals/: log, abort, dbg, newId; fql-api/transactiontime/), run through `POST /query/1` as the docs'
+curl requests send them (tagged format, no `X-Typecheck` header): the data, `static_type`, error and summary
+the docs print.
 
 The docs' other v10 examples (Array, String and the "Learn FQL" page) are data-driven cases in
 tests/fixtures/v10/docs_*.fql. `newId()`'s output in the docs is one random ID: its shape is checked.
@@ -22,6 +23,7 @@ def db() -> fql.Database:
     database = fql.connect(root_secret="secret")
     ENDPOINT.ok(database, "Collection.create({ name: 'Customer' })")
     ENDPOINT.ok(database, "Collection.create({ name: 'Product' })")
+    ENDPOINT.ok(database, "Collection.create({ name: 'Hello' })")
     return database
 
 
@@ -80,3 +82,10 @@ def test_new_id_is_a_fresh_string_encoded_64_bit_integer(db):
     for each in (first, second):
         assert isinstance(each, str) and each.isdigit() and 0 < int(each) < 2**63
     assert ENDPOINT.ok(db, "newId() isa ID") is True
+
+
+# transactiontime/transactiontime: a written document's ts is the query's TransactionTime().
+def test_a_written_documents_ts_is_the_transaction_time(db):
+    query = "let doc = Hello.create({ foo: 'bar' })\n[doc, doc.ts == TransactionTime()]"
+    doc, same = ENDPOINT.ok(db, query, fmt="simple")
+    assert (doc["coll"], doc["foo"], same) == ("Hello", "bar", True)

@@ -79,9 +79,9 @@ def read_headers(headers: dict[str, str]) -> dict:
         "timeout_ms": timeout_ms,
         "max_retries": max_retries,
         "tags": _tags(headers.get("x-query-tags")),
-        "typecheck": typecheck is True,
         # Static checks as the header says; without it, as the database's `typechecked` setting says
-        # (core's default for a database is typechecked).
+        # (core's default for a database is typechecked). A checked query's answer has its `static_type`
+        # either way (core's FQLInterpreter.evalQuery: the header, or else isEnvTypechecked).
         "checks": typecheck,
         "performance_hints": hints is True,
     }
@@ -290,7 +290,7 @@ def query(
         return _failure(err, _shown(source), started, envelope, now_ts, encode, _schema_version(db, secret))
     log_business_metrics(state)
     out = {"data": encode(result)}
-    if info["typecheck"] and state.static_type is not None:
+    if state.static_type is not None:
         out["static_type"] = state.static_type
     out.update(
         summary="\n\n".join(

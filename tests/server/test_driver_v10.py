@@ -120,7 +120,11 @@ def test_typecheck_gives_the_static_type_of_literals_and_if_else(server):
     assert client.query(q("if (true) {\n  42\n} else {\n  41\n}")).static_type == "42 | 41"
     assert client.query(q("if (false) 1 else 1")).static_type == "1"
     assert client.query(q('"a"')).static_type == '"a"'
-    assert Client(endpoint=server.url, secret="secret", max_attempts=1).query(q("1")).static_type is None
+    # Without the option the driver sends no X-Typecheck: the database is typechecked (core's default), so
+    # its answer has the static type all the same (FQLInterpreter.evalQuery); unchecked, none.
+    assert Client(endpoint=server.url, secret="secret", max_attempts=1).query(q("1")).static_type == "1"
+    unchecked = Client(endpoint=server.url, secret="secret", typecheck=False, max_attempts=1)
+    assert unchecked.query(q("1")).static_type is None
 
 
 def test_schema_version_is_the_time_of_the_last_schema_change(v10):

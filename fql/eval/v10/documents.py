@@ -699,11 +699,17 @@ def create_data(ctx: Context, module: Module, data: dict) -> Document:
 @method(USER_COLLECTION, "all")
 def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
     """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
+    return documents_in(ctx, _coll(module), bounds)
+
+
+def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
+    """The set of `coll`'s documents in id order, within `{ from, to }` when given: what every collection's
+    `all()` answers, a user collection's and a system one's alike (core's CollectionCompanion defines both
+    forms of `all` for each)."""
     from .sets import DocumentsSet
 
     from .collections import check_range
 
-    coll = _coll(module)
     if bounds is None:
         return DocumentsSet(ctx, coll)
     check_range(bounds)

@@ -140,8 +140,10 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 
         return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
-    def all_(ctx: Context) -> V10Set:
-        return DocumentsSet(ctx, coll)
+    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+        from .documents import documents_in
+
+        return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
         return WhereSet(ctx, all_(ctx), predicate)
@@ -380,8 +382,10 @@ def _named_lookups(module: str, kind: str) -> None:
 
         return read(ctx, Ref(arg(name, "name", STRING), coll))
 
-    def all_(ctx: Context) -> V10Set:
-        return DocumentsSet(ctx, coll)
+    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+        from .documents import documents_in
+
+        return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
         return WhereSet(ctx, DocumentsSet(ctx, coll), predicate)
@@ -412,9 +416,11 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 
 
 @static("Key", "all")
-def key_all(ctx: Context) -> V10Set:
-    """Every key of this database."""
-    return DocumentsSet(ctx, KEYS)
+def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
+    """Every key of this database, within `{ from, to }` when given."""
+    from .documents import documents_in
+
+    return documents_in(ctx, KEYS, bounds)
 
 
 @static("Key", "where")

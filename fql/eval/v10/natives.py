@@ -186,18 +186,35 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     check_known_fields("credentials", fields, "create Credential")
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
+    new_id = _given_id(ctx, fields)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
         from ..documents import write
 
         existing = auth.credentials_of(ctx, identity)
-        key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
+        key = existing.key if existing is not None else auth.new_credentials_key(ctx, identity, new_id)
         write(ctx, key, {"instance": ref_of(ctx, identity)})
     else:
-        auth.set_password(ctx, identity, {"password": fields.get("password")})
+        auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id)
     return to_document(ctx, auth.credentials_of(ctx, identity))
+
+
+def _given_id(ctx: Context, fields: dict) -> str | None:
+    """The `id` a Credential.create gives (core's create type has an optional `id`, which needs the
+    `create_with_id` privilege, as a user document's does), checked as the create's access; None if it gives
+    none. An id a credential already has is refused as a user document's is."""
+    from .misc import DOC_ID, arg
+
+    if fields.get("id") is None:
+        access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
+        return None
+    new_id = arg(fields["id"], "id", DOC_ID)
+    key = DocKey(ctx.state.scope, "#credentials", new_id)
+    access.require(ctx, "create_with_id", key, (Ref(new_id, CREDENTIALS), fields))
+    if live(ctx, key) is not None:
+        raise QueryRuntimeError("document_id_exists", "Document already exists.")
+    return new_id
 
 
 _id_lookups("Credential", CREDENTIALS, "credential")

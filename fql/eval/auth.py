@@ -225,12 +225,15 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
     return out
 
 
-def create_token(ctx: Context, identity: DocKey, params: dict, *path: str | int) -> dict:
-    """A new token for `identity` in its database; the secret is in the result and nowhere else."""
+def create_token(
+    ctx: Context, identity: DocKey, params: dict, *path: str | int, new_id: str | None = None
+) -> dict:
+    """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
+    and nowhere else."""
     from .documents import write
 
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    token_id = str(ctx.state.txn.next_id())
+    token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
     secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
     stored = {"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}
     stored = _ordered(stored, _TOKEN_ORDER)

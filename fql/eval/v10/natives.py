@@ -127,9 +127,9 @@ def token_create(ctx: Context, fields: dict) -> Document:
     check_known_fields("tokens", fields, "create Token")
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
+    new_id = _given_id(ctx, fields, TOKENS)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
-    return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
+    return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
 
 
 def _id_lookups(module: str, coll: Ref, noun: str) -> None:
@@ -186,7 +186,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     check_known_fields("credentials", fields, "create Credential")
-    new_id = _given_id(ctx, fields)
+    new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
@@ -200,18 +200,19 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
-def _given_id(ctx: Context, fields: dict) -> str | None:
-    """The `id` a Credential.create gives (core's create type has an optional `id`, which needs the
-    `create_with_id` privilege, as a user document's does), checked as the create's access; None if it gives
-    none. An id a credential already has is refused as a user document's is."""
+def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:
+    """The `id` a Credential.create or Token.create gives (core's create types have an optional `id`, which
+    needs the `create_with_id` privilege, as a user document's does), checked as the create's access; None
+    if it gives none. An id a document of `coll` already has is refused as a user document's is."""
     from .misc import DOC_ID, arg
 
+    kind = "#" + coll.id
     if fields.get("id") is None:
-        access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
+        access.require(ctx, "create", DocKey(ctx.state.scope, kind, ""), (fields,))
         return None
     new_id = arg(fields["id"], "id", DOC_ID)
-    key = DocKey(ctx.state.scope, "#credentials", new_id)
-    access.require(ctx, "create_with_id", key, (Ref(new_id, CREDENTIALS), fields))
+    key = DocKey(ctx.state.scope, kind, new_id)
+    access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
     if live(ctx, key) is not None:
         raise QueryRuntimeError("document_id_exists", "Document already exists.")
     return new_id

@@ -82,8 +82,18 @@ def to_stored(value: t.Any) -> t.Any:
     return value
 
 
+#: The field order core answers a native document in where it is certain: core's ReadBroker.getAllFields
+#: answers a native document's fields in the order of its schema's field map, and a Scala Map of at most
+#: four entries (a role's: name, privileges, membership, data) keeps the order it was built in. Larger maps
+#: iterate in hash order, which fql does not reproduce: their documents keep the order written.
+_SCHEMA_ORDER = {"roles": ("name", "privileges", "membership", "data")}
+
+
 def native_fields(kind: str, data: dict) -> dict:
     """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
+    order = _SCHEMA_ORDER.get(kind)
+    if order is not None:
+        data = {**{k: data[k] for k in order if k in data}, **data}
     out = {}
     for k, v in data.items():
         if k in ("hashed_secret", "hashed_password", "ttl"):

@@ -15,7 +15,7 @@ from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import names
-from .documents import read, to_document, to_stored
+from .documents import documents_in, read, to_document, to_stored
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
@@ -141,8 +141,6 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
         return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
     def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
-        from .documents import documents_in
-
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
@@ -401,8 +399,6 @@ def _named_lookups(module: str, kind: str) -> None:
         return read(ctx, Ref(arg(name, "name", STRING), coll))
 
     def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
-        from .documents import documents_in
-
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
@@ -436,8 +432,6 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 @static("Key", "all")
 def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
     """Every key of this database, within `{ from, to }` when given."""
-    from .documents import documents_in
-
     return documents_in(ctx, KEYS, bounds)
 
 

@@ -733,3 +733,22 @@ def test_v4_indexes_can_have_data(db):
     )
     assert made["data"] == {"foo": 5}
     assert len(db.query('Paginate(Match(Index("MyIndex"), 3), { size: 1000 })').data) == 256
+
+
+# -- ranges of schema documents (not a case of core's spec) ------------------------------------------------
+
+
+def test_a_schema_collection_all_takes_a_range(db):
+    # Core's SchemaCollectionCompanion (and the Key, Token and Credential companions) are CollectionCompanions,
+    # which define `all()` and `all(range)` alike: the docs' `Collection.all({ from: Collection.byName("Category")
+    # })`. fql's Collection, Function, Role, Database, AccessProvider, Key, Token and Credential took no range.
+    for name in ("A", "B", "C"):
+        ok(db, f"Collection.create({{ name: '{name}' }})")
+        ok(db, f"Function.create({{ name: 'f{name}', body: '() => 1' }})")
+    assert ok(db, "Collection.all({ from: Collection.byName('B') }).map(.name).toArray()") == ["B", "C"]
+    assert ok(db, "Collection.all({ to: Collection.byName('B') }).map(.name).toArray()") == ["A", "B"]
+    assert ok(db, "Function.all({ from: Function.byName('fB'), to: Function.byName('fB') }).map(.name).toArray()") == ["fB"]
+    key = ok(db, "Key.create({ role: 'server' }).id")
+    assert ok(db, f"Key.all({{ from: Key.byId('{key}') }}).map(.id).toArray()") == [key]
+    # An empty range is refused as a user collection's is (core's CollectionIndexMethod.collectRange).
+    assert failure(db, "Collection.all({})")["error"]["message"].startswith("invalid argument `range`: should be")

@@ -24,6 +24,8 @@ import pytest
 import fql
 from fql.server import v10
 
+from tests.helpers import QueryEndpoint
+
 from .core_fql2_root import failure, lines, ok, static_type
 
 
@@ -788,3 +790,22 @@ def test_indexing_typechecks_computed_fields_for_index_signatures(db):
         assert "\nerror: " not in body["summary"]
     ok(db, "Foo.mva_off([0, 0]).count()")
     ok(db, "Foo.mva_off(['hi', 1]).count()")
+
+
+# -- answers (not a case of core's spec) -------------------------------------------------------------------
+
+
+def test_a_document_a_computed_field_gives_answers_as_its_reference(db):
+    # Core's materializer reads the documents outside documents (a query's answer, the elements of a set it
+    # pages, an object's fields) and answers a document found inside a document it read as a reference, as
+    # it answers a stored one: the docs' `cart: Order("412483941752112205")` of a Customer.
+    ok(db, "Collection.create({ name: 'Pet' })")
+    ok(db, "Collection.create({ name: 'Owner', computed_fields: { pets: { body: 'o => Pet.where(.owner == o)' } } })")
+    ok(db, "Pet.definition.update({ computed_fields: { first: { body: 'p => Owner.all().first()' } } })")
+    ok(db, "Owner.create({ id: '1' }); Pet.create({ id: '2', owner: Owner('1') })")
+    tagged = QueryEndpoint(fmt="tagged")
+    pet = tagged.ok(db, "Pet.byId('2')")["@doc"]
+    assert pet["first"] == {"@ref": {"id": "1", "coll": {"@mod": "Owner"}}}
+    # Projected, the same document is an object's field: answered whole, its own set as a cursor.
+    projected = tagged.ok(db, "Pet.byId('2') { first }")["first"]["@doc"]
+    assert projected["id"] == "1" and set(projected["pets"]) == {"@set"} and isinstance(projected["pets"]["@set"], str)

@@ -183,3 +183,24 @@ def test_login_and_verify_are_a_credentials_alone(db):
     ok(db, 'Collection.create({ name: "Typed", fields: { name: { signature: "String" } } })')
     assert err(db, 'Typed.create({ name: "a" }).login("sekret")')["summary"].startswith(
         "error: Type `Typed` does not have field `login`")
+
+
+# -- ids (not a case of core's spec) -----------------------------------------------------------------------
+
+
+def test_create_takes_an_id(db):
+    # Core's Credential create type has an optional `id` (with the `create_with_id` privilege, as a user
+    # document's): the docs' credential "412654807560487424". fql dropped it and made an id of its own.
+    ok(db, "Collection.create({name: 'Person'})")
+    ok(db, "Person.create({ id: '1' }); Person.create({ id: '2' })")
+    created = ok(db, "Credential.create({ id: '412654807560487424', document: Person('1'), password: 'sekret' })")
+    assert created["id"] == "412654807560487424"
+    assert ok(db, "Credential.byId('412654807560487424')!.verify('sekret')") is True
+    taken = err(db, "Credential.create({ id: '412654807560487424', document: Person('2'), password: 'x' })")
+    assert taken["error"] == {"code": "document_id_exists", "message": "Document already exists."}
+    # A server key may create with an id; a role with `create` on Credential alone may not.
+    ok(db, "Role.create({ name: 'maker', privileges: [{ resource: 'Credential', actions: { create: true } }] })")
+    maker = ok(db, "Key.create({ role: 'maker' }).secret")
+    denied = err(db, "Credential.create({ id: '5', document: Person('2'), password: 'x' })", maker)
+    assert denied["error"]["code"] == "permission_denied"
+    assert ok(db, "Credential.create({ document: Person('2'), password: 'x' }).id", maker) != "5"

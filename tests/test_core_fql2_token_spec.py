@@ -155,3 +155,18 @@ def test_logout_twice_does_not_fail(db):
     secret = token_secret(db)
     assert db.query("Do(Logout(false), Logout(false))", secret=secret) is True
     ok(db, "if (Token.all().count() != 0) abort(0)")
+
+
+# -- ids (not a case of core's spec) -----------------------------------------------------------------------
+
+
+def test_create_takes_an_id(db):
+    # Core's Token create type has an optional `id`, as Credential's has (create_with_id, as a user
+    # document's): the docs' Token.byId("371233004820889634"). fql dropped it and made an id of its own.
+    ok(db, "Foo.create({ id: '1' })")
+    created = ok(db, "Token.create({ id: '371233004820889634', document: Foo('1') })")
+    assert created["id"] == "371233004820889634" and created["secret"].startswith("fn")
+    assert ok(db, "Token.byId('371233004820889634')!.document.id") == "1"
+    assert ok(db, "'ok'", created["secret"]) == "ok"
+    taken = err(db, "Token.create({ id: '371233004820889634', document: Foo('1') })")
+    assert taken["error"] == {"code": "document_id_exists", "message": "Document already exists."}

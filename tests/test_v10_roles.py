@@ -240,3 +240,11 @@ def test_exists_in_a_create_predicate(db, predicate, allowed):
         with pytest.raises(FQLError) as caught:
             db.query(create, secret=key, syntax="v10")
         assert caught.value.v10_code == "permission_denied", create
+
+
+def test_a_role_answers_its_privileges_before_its_membership(db):
+    # Core's ReadBroker.getAllFields answers a native document's fields in its schema's field order, and the
+    # Role schema's four fields (name, privileges, membership, data) keep theirs: the docs' Role documents
+    # print `privileges` first, whatever order a create gave them in.
+    db.query('Role.byName("reader")!.update({ data: { desc: "Readers" } })', syntax="v10")
+    assert list(db.query('Role.byName("reader")!', syntax="v10").data) == ["name", "privileges", "membership", "data"]

@@ -64,10 +64,16 @@ def credentials_of(ctx: Context, identity: DocKey) -> Version | None:
 
 
 def set_password(
-    ctx: Context, identity: DocKey, credentials: t.Any, *path: str | int, under: tuple[str, ...] = ("credentials",)
+    ctx: Context,
+    identity: DocKey,
+    credentials: t.Any,
+    *path: str | int,
+    under: tuple[str, ...] = ("credentials",),
+    new_id: str | None = None,
 ) -> None:
     """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
-    fields `under` a user document's `credentials` (a credentials document's own are at its top)."""
+    fields `under` a user document's `credentials` (a credentials document's own are at its top). A new
+    credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`)."""
     from .documents import write
 
     other = _password_role(ctx)
@@ -87,8 +93,13 @@ def set_password(
             failure = {"field": field, "code": "invalid password", "description": f"Invalid password at `{'.'.join(field)}`."}
             raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
     hashed = passwords(ctx).hash(password)
-    key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
+    key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
     write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
+
+
+def new_credentials_key(ctx: Context, identity: DocKey, new_id: str | None = None) -> DocKey:
+    """The key of a new credentials document of `identity`: `new_id`, or a new id."""
+    return DocKey(identity.scope, "#credentials", new_id if new_id is not None else str(ctx.state.txn.next_id()))
 
 
 def _password_role(ctx: Context) -> str:
@@ -214,12 +225,15 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
     return out
 
 
-def create_token(ctx: Context, identity: DocKey, params: dict, *path: str | int) -> dict:
-    """A new token for `identity` in its database; the secret is in the result and nowhere else."""
+def create_token(
+    ctx: Context, identity: DocKey, params: dict, *path: str | int, new_id: str | None = None
+) -> dict:
+    """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
+    and nowhere else."""
     from .documents import write
 
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    token_id = str(ctx.state.txn.next_id())
+    token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
     secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
     stored = {"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}
     stored = _ordered(stored, _TOKEN_ORDER)

@@ -525,11 +525,11 @@ def made_here(ctx: Context, err: FQLError, kind: str, name: str, message: str) -
 
 
 @static("Collection", "all")
-def all_(ctx: Context) -> V10Set:
-    """Every collection definition."""
-    from .sets import DocumentsSet
+def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+    """Every collection definition, within `{ from, to }` when given."""
+    from .documents import documents_in
 
-    return DocumentsSet(ctx, COLLECTIONS)
+    return documents_in(ctx, COLLECTIONS, bounds)
 
 
 @static("Collection", "where")

@@ -82,8 +82,18 @@ def to_stored(value: t.Any) -> t.Any:
     return value
 
 
+#: The field order core answers a native document in where it is certain: core's ReadBroker.getAllFields
+#: answers a native document's fields in the order of its schema's field map, and a Scala Map of at most
+#: four entries (a role's: name, privileges, membership, data) keeps the order it was built in. Larger maps
+#: iterate in hash order, which fql does not reproduce: their documents keep the order written.
+_SCHEMA_ORDER = {"roles": ("name", "privileges", "membership", "data")}
+
+
 def native_fields(kind: str, data: dict) -> dict:
     """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
+    order = _SCHEMA_ORDER.get(kind)
+    if order is not None:
+        data = {**{k: data[k] for k in order if k in data}, **data}
     out = {}
     for k, v in data.items():
         if k in ("hashed_secret", "hashed_password", "ttl"):
@@ -699,11 +709,17 @@ def create_data(ctx: Context, module: Module, data: dict) -> Document:
 @method(USER_COLLECTION, "all")
 def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
     """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
+    return documents_in(ctx, _coll(module), bounds)
+
+
+def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
+    """The set of `coll`'s documents in id order, within `{ from, to }` when given: what every collection's
+    `all()` answers, a user collection's and a system one's alike (core's CollectionCompanion defines both
+    forms of `all` for each)."""
     from .sets import DocumentsSet
 
     from .collections import check_range
 
-    coll = _coll(module)
     if bounds is None:
         return DocumentsSet(ctx, coll)
     check_range(bounds)

@@ -15,7 +15,7 @@ from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import names
-from .documents import read, to_document, to_stored
+from .documents import documents_in, read, to_document, to_stored
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
@@ -127,9 +127,9 @@ def token_create(ctx: Context, fields: dict) -> Document:
     check_known_fields("tokens", fields, "create Token")
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#tokens", ""), (fields,))
+    new_id = _given_id(ctx, fields, TOKENS)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
-    return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields)))
+    return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
 
 
 def _id_lookups(module: str, coll: Ref, noun: str) -> None:
@@ -140,8 +140,8 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 
         return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
-    def all_(ctx: Context) -> V10Set:
-        return DocumentsSet(ctx, coll)
+    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+        return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
         return WhereSet(ctx, all_(ctx), predicate)
@@ -184,18 +184,36 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     check_known_fields("credentials", fields, "create Credential")
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#credentials", ""), (fields,))
+    new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
         from ..documents import write
 
         existing = auth.credentials_of(ctx, identity)
-        key = existing.key if existing is not None else DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id()))
+        key = existing.key if existing is not None else auth.new_credentials_key(ctx, identity, new_id)
         write(ctx, key, {"instance": ref_of(ctx, identity)})
     else:
-        auth.set_password(ctx, identity, {"password": fields.get("password")})
+        auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id)
     return to_document(ctx, auth.credentials_of(ctx, identity))
+
+
+def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:
+    """The `id` a Credential.create or Token.create gives (core's create types have an optional `id`, which
+    needs the `create_with_id` privilege, as a user document's does), checked as the create's access; None
+    if it gives none. An id a document of `coll` already has is refused as a user document's is."""
+    from .misc import DOC_ID, arg
+
+    kind = "#" + coll.id
+    if fields.get("id") is None:
+        access.require(ctx, "create", DocKey(ctx.state.scope, kind, ""), (fields,))
+        return None
+    new_id = arg(fields["id"], "id", DOC_ID)
+    key = DocKey(ctx.state.scope, kind, new_id)
+    access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
+    if live(ctx, key) is not None:
+        raise QueryRuntimeError("document_id_exists", "Document already exists.")
+    return new_id
 
 
 _id_lookups("Credential", CREDENTIALS, "credential")
@@ -380,8 +398,8 @@ def _named_lookups(module: str, kind: str) -> None:
 
         return read(ctx, Ref(arg(name, "name", STRING), coll))
 
-    def all_(ctx: Context) -> V10Set:
-        return DocumentsSet(ctx, coll)
+    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+        return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
         return WhereSet(ctx, DocumentsSet(ctx, coll), predicate)
@@ -412,9 +430,9 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 
 
 @static("Key", "all")
-def key_all(ctx: Context) -> V10Set:
-    """Every key of this database."""
-    return DocumentsSet(ctx, KEYS)
+def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
+    """Every key of this database, within `{ from, to }` when given."""
+    return documents_in(ctx, KEYS, bounds)
 
 
 @static("Key", "where")

@@ -589,9 +589,13 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
 
 
 def _set_cursors(ctx: Context, value: t.Any) -> t.Any:
-    """`value` (a field of a document answered) with each set in it replaced by its cursor."""
+    """`value` (a field of a document answered) with each set in it replaced by its cursor, and each document
+    (a computed field's) by its reference: core's materializer reads only the documents outside documents,
+    and answers one inside a document it read as a reference (`cart: Order("1")`)."""
     if isinstance(value, V10Set):
         return SetCursor(cursor(ctx, value))
+    if isinstance(value, (Document, NullDocument)):
+        return value.ref
     if isinstance(value, list):
         return [_set_cursors(ctx, v) for v in value]
     if isinstance(value, dict):

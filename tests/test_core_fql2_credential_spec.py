@@ -50,6 +50,19 @@ def test_create_works(db):
     assert ok(db, "'ok'", login(db, doc, "Person", "sekret")) == "ok"
 
 
+def test_a_document_has_one_credential(db):
+    """Not in core's spec: core's credentials are uniquely indexed by their document
+    (NativeIndex.CredentialsByDocument), so a second credential for a document fails that constraint,
+    and the first keeps its password."""
+    doc = person_with_credentials(db)
+    body = err(db, f"Credential.create({{ document: Person.byId('{doc}'), password: 'other' }})")
+    assert body["error"]["code"] == "constraint_failure"
+    assert body["error"]["message"] == "Failed unique constraint."
+    assert body["error"]["constraint_failures"] == [{"paths": [["document"]], "message": "Failed unique constraint"}]
+    assert ok(db, "Credential.all().count()") == 1
+    assert ok(db, "'ok'", login(db, doc, "Person", "sekret")) == "ok"
+
+
 def test_update_password(db):
     doc = person_with_credentials(db)
     ok(db, "Credentials.all().first()!.update({\n  password: 'new-sekret'\n})")

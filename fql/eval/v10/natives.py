@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import typing as t
 
-from ...errors import QueryRuntimeError
+from ...errors import InstanceNotUnique, QueryRuntimeError
 from ...storage.base import DocKey
 from ...values import Document, NullDocument, Ref, Timestamp, as_long, native
 from .. import access, auth
@@ -186,13 +186,16 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     check_known_fields("credentials", fields, "create Credential")
     new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
+    if auth.credentials_of(ctx, identity) is not None:
+        # A document has one credential: core's credentials are uniquely indexed by their document
+        # (NativeIndex.CredentialsByDocument), so a second is the index's unique constraint failing.
+        failure = {"field": ["document"], "paths": [["document"]], "code": "unique", "description": "Failed unique constraint"}
+        raise InstanceNotUnique("Failed unique constraint.").with_failures([failure])
     if fields.get("password") is None:
         # Core's credential may have no password (its hash is optional): no password matches it.
         from ..documents import write
 
-        existing = auth.credentials_of(ctx, identity)
-        key = existing.key if existing is not None else auth.new_credentials_key(ctx, identity, new_id)
-        write(ctx, key, {"instance": ref_of(ctx, identity)})
+        write(ctx, auth.new_credentials_key(ctx, identity, new_id), {"instance": ref_of(ctx, identity)})
     else:
         auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id)
     return to_document(ctx, auth.credentials_of(ctx, identity))

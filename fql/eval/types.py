@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import typing as t
+import unicodedata
 from decimal import Decimal
 
 from ..errors import InvalidArgument
@@ -141,6 +142,15 @@ def _parse_exponent(text: str | None) -> int:
     return _wrap32(-exponent) if negative else exponent
 
 
+def _ascii_digits(text: str) -> str:
+    """`text` with each decimal digit of the Basic Multilingual Plane as its ASCII digit: DecimalFormat
+    reads any char Character.digit knows (`"\u0663"` is 3), but a digit beyond the plane is two chars
+    to Java, neither of them a digit."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and ord(c) <= 0xFFFF else c for c in text)
+
+
 def _parse_number(text: str) -> int | float | None:
     """Java NumberFormat.parse: the longest numeric prefix, a Long when integral and in range, else a Double.
 
@@ -150,7 +160,7 @@ def _parse_number(text: str) -> int | float | None:
     special = next((v for k, v in _SPECIAL_NUMBERS.items() if text.startswith(k)), None)
     if special is not None:
         return special
-    m = _NUMBER_PREFIX.match(text)
+    m = _NUMBER_PREFIX.match(_ascii_digits(text))
     if not ((m["int"] or "").strip(",") or m["frac"]):
         return None
     whole = m["int"].replace(",", "").lstrip("0")

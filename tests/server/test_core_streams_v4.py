@@ -136,35 +136,13 @@ def test_prev_and_diff_fields(server):
     assert shown["prev"]["data"] == {"x": 1, "y": 1} and shown["prev"]["ts"] == doc["ts"]
 
 
-def test_history_rewrite_events(server):
+@pytest.mark.parametrize("late", [False, True], ids=["polled-between", "polled-after-both"])
+def test_history_rewrite_events(server, monkeypatch, late):
     """"stream history rewrite events": an Insert and a Remove at an earlier time each send two
     `history_rewrite` events, in core's order: the Insert rewrites the version after it (now an update),
-    then adds its own; the Remove removes it, then rewrites the version after it (a create again)."""
-    doc = create(server, {"x": 1})
-    ts = doc["ts"] - 10_000
-    at = {"@ts": _iso(ts)}
-
-    def edit():
-        server.query({"insert": ref(doc), "ts": at, "action": "create", "params": {"object": {}}})
-        server.query({"remove": ref(doc), "ts": at, "action": "create"})
-
-    events = subscribe(server, ref(doc), 4, during=edit)
-    shown = [(e["type"], e["event"]["action"], e["event"]["document"]["ts"]) for e in events]
-    assert shown == [
-        ("history_rewrite", "update", doc["ts"]),
-        ("history_rewrite", "create", ts),
-        ("history_rewrite", "create", ts),
-        ("history_rewrite", "create", doc["ts"]),
-    ]
-    assert events[0]["event"]["document"] == doc and events[3]["event"]["document"] == doc
-    assert all(e["event"]["document"]["ref"] == doc["ref"] for e in events)
-    inserted, removed = events[0]["txn"], events[2]["txn"]
-    assert inserted == events[1]["txn"] < removed == events[3]["txn"]
-
-
-def test_history_rewrite_events_read_after_later_edits(server, monkeypatch):
-    """The same edits, read by the stream only once both have run (as a poll late on a loaded machine
-    reads them): each transaction's events still show the history as that transaction left it (core
+    then adds its own; the Remove removes it, then rewrites the version after it (a create again).
+    `late`: the stream polls only once both edits have run (as a poll late on a loaded machine reads
+    them), and each transaction's events still show the history as that transaction left it (core
     encodes them as it writes them), not as the later Remove left it."""
     from fql.server import streams
 
@@ -172,14 +150,15 @@ def test_history_rewrite_events_read_after_later_edits(server, monkeypatch):
     ts = doc["ts"] - 10_000
     at = {"@ts": _iso(ts)}
     edited = threading.Event()
-    poll = streams.Streams.poll_v4
+    if late:
+        poll = streams.Streams.poll_v4
 
-    def held(self, secret, target, fields, after, held=None):
-        if not edited.is_set():
-            return streams.Batch([], after, after.ts)
-        return poll(self, secret, target, fields, after, held)
+        def held(self, secret, target, fields, after, held=None):
+            if not edited.is_set():
+                return streams.Batch([], after, after.ts)
+            return poll(self, secret, target, fields, after, held)
 
-    monkeypatch.setattr(streams.Streams, "poll_v4", held)
+        monkeypatch.setattr(streams.Streams, "poll_v4", held)
 
     def edit():
         server.query({"insert": ref(doc), "ts": at, "action": "create", "params": {"object": {}}})
@@ -195,6 +174,9 @@ def test_history_rewrite_events_read_after_later_edits(server, monkeypatch):
         ("history_rewrite", "create", doc["ts"]),
     ]
     assert events[0]["event"]["document"] == doc and events[3]["event"]["document"] == doc
+    assert all(e["event"]["document"]["ref"] == doc["ref"] for e in events)
+    inserted, removed = events[0]["txn"], events[2]["txn"]
+    assert inserted == events[1]["txn"] < removed == events[3]["txn"]
 
 
 def test_history_rewrites_with_fields_and_abac(server):

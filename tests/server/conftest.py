@@ -30,6 +30,17 @@ def _offline_driver(monkeypatch):
     monkeypatch.setattr(faunadb_client.FaunaClient, "check_new_version", lambda self: None)
 
 
+def v4_client(server, secret: str = "secret", **options) -> faunadb_client.FaunaClient:
+    """A faunadb 4.5.2 client of the test server `server` (for fixtures wider than a test's, where the
+    `connect` fixture and the autouse offline patch are not at hand): it never asks PyPI for a newer
+    driver."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        made = faunadb_client.FaunaClient(secret=secret, domain="127.0.0.1", port=server.port, scheme="http", **options)
+    made.check_new_version = lambda: None
+    return made
+
+
 @pytest.fixture
 def connect(server):
     """`connect(secret)`: a faunadb 4.5.2 client of the test server."""

@@ -28,6 +28,8 @@ with warnings.catch_warnings():
     from faunadb import query as q
     from faunadb.errors import BadRequest, PermissionDenied, Unauthorized
 
+from tests.server.conftest import v4_client
+
 RATE_LIMITED = "Rate limiting exceeded for this user/action"
 #: The app's rate limits, (calls, window in ms); a window of 0 never decays (failed logins).
 LIMITS = {
@@ -59,11 +61,7 @@ def app(server):
 
 
 def _client(server, secret: str) -> faunadb_client.FaunaClient:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        made = faunadb_client.FaunaClient(secret=secret, domain="127.0.0.1", port=server.port, scheme="http")
-    made.check_new_version = lambda: None
-    return made
+    return v4_client(server, secret)
 
 
 # -- the app's FQL, restated ----------------------------------------------------------------------------------

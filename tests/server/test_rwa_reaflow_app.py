@@ -26,6 +26,8 @@ with warnings.catch_warnings():
     from faunadb import query as q
     from faunadb.errors import NotFound, PermissionDenied, Unauthorized
 
+from tests.server.conftest import v4_client
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -35,11 +37,7 @@ def server():
 
 
 def _client(server, secret: str) -> faunadb_client.FaunaClient:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        made = faunadb_client.FaunaClient(secret=secret, domain="127.0.0.1", port=server.port, scheme="http")
-    made.check_new_version = lambda: None
-    return made
+    return v4_client(server, secret)
 
 
 def owns(path):

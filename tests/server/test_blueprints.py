@@ -411,19 +411,26 @@ def test_refresh_simple_refresh(child, connect):
     assert refresh.query(q.call("refresh"))["account"]["ref"] == login["account"]["ref"]
 
 
-@pytest.mark.parametrize("everywhere", [False, True])
-def test_refresh_simple_logout(child, connect, everywhere):
-    """logout.js: called with Brecht's first refresh token, logout(false) deletes that refresh token and its
-    access token (2 and 2 left); logout(true) is Logout(true), every token of Brecht (1 and 1, Jef's)."""
-    load(child, *simple_resources())
+def three_sessions(child, connect) -> tuple[dict, list[dict], list]:
+    """Both logout tests' start: Brecht and Jef registered, Brecht logged in twice and Jef once, each
+    session reading the dino: the dino's ref, the three logins and their access sessions."""
     ref = dino(child)
     for email in ("brecht@brechtsdomain.be", "jef@jefsdomain.be"):
         child.query(q.call("register", email, "verysecure"))
     emails = ["brecht@brechtsdomain.be", "brecht@brechtsdomain.be", "jef@jefsdomain.be"]
     logins = [child.query(q.call("login", email, "verysecure")) for email in emails]
-    brecht1, brecht2, jef = (connect(login["tokens"]["access"]["secret"]) for login in logins)
-    assert all(session.query(q.get(ref))["data"] for session in (brecht1, brecht2, jef))
+    sessions = [connect(login["tokens"]["access"]["secret"]) for login in logins]
+    assert all(session.query(q.get(ref))["data"] for session in sessions)
     assert token_counts(child) == {"access": 3, "refresh": 3}
+    return ref, logins, sessions
+
+
+@pytest.mark.parametrize("everywhere", [False, True])
+def test_refresh_simple_logout(child, connect, everywhere):
+    """logout.js: called with Brecht's first refresh token, logout(false) deletes that refresh token and its
+    access token (2 and 2 left); logout(true) is Logout(true), every token of Brecht (1 and 1, Jef's)."""
+    load(child, *simple_resources())
+    ref, logins, (brecht1, brecht2, jef) = three_sessions(child, connect)
     connect(logins[0]["tokens"]["refresh"]["secret"]).query(q.call("logout", everywhere))
     left = 1 if everywhere else 2
     assert token_counts(child) == {"access": left, "refresh": left}
@@ -630,14 +637,7 @@ def test_refresh_advanced_logout(child, connect, everywhere):
     kept, logged out); logout(true) every session of Brecht; Jef reads on. A logged-out refresh token
     answers REFRESH_TOKEN_USED_AFTER_LOGOUT to logout and refresh."""
     load(child, *advanced_resources())
-    ref = dino(child)
-    for email in ("brecht@brechtsdomain.be", "jef@jefsdomain.be"):
-        child.query(q.call("register", email, "verysecure"))
-    emails = ["brecht@brechtsdomain.be", "brecht@brechtsdomain.be", "jef@jefsdomain.be"]
-    logins = [child.query(q.call("login", email, "verysecure")) for email in emails]
-    brecht1, brecht2, jef = (connect(login["tokens"]["access"]["secret"]) for login in logins)
-    assert all(session.query(q.get(ref))["data"] for session in (brecht1, brecht2, jef))
-    assert token_counts(child) == {"access": 3, "refresh": 3}
+    ref, logins, (brecht1, brecht2, jef) = three_sessions(child, connect)
     refresh = connect(logins[0]["tokens"]["refresh"]["secret"])
     refresh.query(q.call("logout", everywhere))
     ended = 2 if everywhere else 1

@@ -14,6 +14,9 @@ Not replicated:
   to throttle (`QUERY_LIMITS_DB`, `QUERY_LIMITS_COLL`); fql has no throughput limits, and the driver
   skips it without them.
 
+test_feeds.py's test_rejects_when_both_start_ts_and_cursor_provided is
+test_feed_rejects_when_both_start_ts_and_cursor_provided here, beside test_stream.py's of that name.
+
 Two differ from the driver's marks, as core answers: test_traceparent_echos (skipped by the driver,
 "not currently supported by core") checks core's HttpRequestHandler, which keeps the caller's trace id
 under a span id of its own, so the traceparent is not echoed whole; test_feeds_continue_after_an_error
@@ -245,7 +248,9 @@ def test_bytes_roundtrip(client):
 
 def create_docs(client, col, start: int, end: int) -> None:
     """Documents `{n}` for n in [start, end), all written by one query."""
-    client.query(q("Set.sequence(${start}, ${end}).forEach(n => ${col}.create({ n: n }))", start=start, end=end, col=col))
+    client.query(
+        q("Set.sequence(${start}, ${end}).forEach(n => ${col}.create({ n: n }))", start=start, end=end, col=col)
+    )
 
 
 def pull_one_event(client, col, feed) -> None:

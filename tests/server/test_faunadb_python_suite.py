@@ -10,8 +10,8 @@ Not replicated, since they never reach a server: test_serialization.py, test_des
 test_objects.py (JSON forms alone), test_errors.py's mocked answers (test_json_error,
 test_resource_error, test_unexpected_error_code, test_internal_error, test_unavailable_error) and its
 ErrorData and Failure equality and repr tests, test_client.py's test_query_timeout,
-test_error_on_closed_client and the two X-Driver-Env header tests, and test_page.py's test_page and
-test_repr.
+test_error_on_closed_client and the two X-Driver-Env header tests, test_page.py's test_page and
+test_repr, and test_query.py's test_equality and test_repr. That leaves 203 of the driver's 419 tests.
 
 One test expects an older Fauna: test_stream_reject_non_readonly_query wants `Write effect in read-only
 query expression.`; the test checks core's text for a write in a stream (`Call performs a write, which
@@ -193,7 +193,9 @@ def test_ping(env):
 
 def test_ping_using_endpoint(env):
     # `endpoint` wins over the bad domain, scheme and port given beside it.
-    client = FaunaClient(secret="secret", endpoint=env.endpoint, domain="bad domain", scheme="bad scheme", port="bad port")
+    client = FaunaClient(
+        secret="secret", endpoint=env.endpoint, domain="bad domain", scheme="bad scheme", port="bad port"
+    )
     before = client.get_last_txn_time()
     assert client.ping("node") == "Scope node is OK"
     assert client.get_last_txn_time() == before
@@ -308,7 +310,9 @@ def test_request_content(env, logging_tests):
 
 
 def test_url_query(env, logging_tests):
-    assert logged(env, lambda client: client.ping("node", 250)).split("\n")[0] == "Fauna GET /ping?scope=node&timeout=250"
+    assert (
+        logged(env, lambda client: client.ping("node", 250)).split("\n")[0] == "Fauna GET /ping?scope=node&timeout=250"
+    )
 
 
 # test_page.py
@@ -532,7 +536,11 @@ def test_create_access_providers(env):
     assert admin.query(q.exists(q.access_provider("provider_")))
     assert {key: provider[key] for key in fields} == fields
     # Made again, without an issuer, or with a URI that is no URI: refused.
-    for again in (fields, {"name": "provider_", "jwks_uri": fields["jwks_uri"]}, {**fields, "jwks_uri": "https:/invalid-uri"}):
+    for again in (
+        fields,
+        {"name": "provider_", "jwks_uri": fields["jwks_uri"]},
+        {**fields, "jwks_uri": "https:/invalid-uri"},
+    ):
         with pytest.raises(BadRequest):
             admin.query(q.create_access_provider(again))
 
@@ -582,7 +590,9 @@ def test_create_accprov_with_roles(env):
     admin = env.admin_client
     one, two = f"role_one_{random_name(4)}", f"role_two_{random_name(4)}"
     for role in (one, two):
-        admin.query(q.create_role({"name": role, "privileges": [{"resource": q.databases(), "actions": {"read": True}}]}))
+        admin.query(
+            q.create_role({"name": role, "privileges": [{"resource": q.databases(), "actions": {"read": True}}]})
+        )
     issuer, uri = f"issuer_{random_name()}", f"https: //${random_name(4)}.auth0.com"
     provider = admin.query(
         q.create_access_provider(
@@ -607,7 +617,9 @@ class Widgets:
     def __init__(self, env: Env):
         self.env, self.client, self.admin_client = env, env.client, env.admin_client
         self.coll = self.q(q.create_collection({"name": "widgets"}))["ref"]
-        self.n_index, self.m_index = (self.index(f"widgets_by_{field}", terms=[{"field": ["data", field]}]) for field in "nm")
+        self.n_index, self.m_index = (
+            self.index(f"widgets_by_{field}", terms=[{"field": ["data", field]}]) for field in "nm"
+        )
         self.z_index = self.index("widgets_by_z", values=[{"field": ["data", "z"]}])
 
     def index(self, name: str, **fields) -> Ref:
@@ -760,7 +772,9 @@ def test_paginate(w):
     first = w.q(q.paginate(found, size=1))
     second = w.q(q.paginate(found, size=1, after=first["after"]))
     assert first["data"] + second["data"] == refs[:2]
-    assert w.q(q.paginate(found, sources=True)) == {"data": [{"sources": [SetRef(found)], "value": ref} for ref in refs]}
+    assert w.q(q.paginate(found, sources=True)) == {
+        "data": [{"sources": [SetRef(found)], "value": ref} for ref in refs]
+    }
 
 
 def test_exists(w):
@@ -861,7 +875,9 @@ def test_events(w):
     ref = write_then_delete(w)
     events = w.q(q.paginate(q.events(ref)))["data"]
     assert [(event["action"], event["document"]) for event in events] == [
-        ("create", ref), ("update", ref), ("delete", ref)
+        ("create", ref),
+        ("update", ref),
+        ("delete", ref),
     ]
 
 
@@ -905,7 +921,11 @@ def test_reverse(w):
     w.q(q.create_collection({"name": "reverse_collection"}))
     w.q(
         q.create_index(
-            {"name": "rev_coll_idx", "source": q.collection("reverse_collection"), "values": [{"field": ["data", "val"]}]}
+            {
+                "name": "rev_coll_idx",
+                "source": q.collection("reverse_collection"),
+                "values": [{"field": ["data", "val"]}],
+            }
         )
     )
     index = q.index("rev_coll_idx")
@@ -955,10 +975,19 @@ def test_range(w):
     w.q(q.create_collection({"name": "range_test"}))
     w.q(
         q.create_index(
-            {"name": "range_idx", "source": q.collection("range_test"), "active": True, "values": [{"field": ["data", "value"]}]}
+            {
+                "name": "range_idx",
+                "source": q.collection("range_test"),
+                "active": True,
+                "values": [{"field": ["data", "value"]}],
+            }
         )
     )
-    w.q(q.foreach(q.lambda_query(lambda x: q.create(q.collection("range_test"), {"data": {"value": x}})), list(range(1, 20))))
+    w.q(
+        q.foreach(
+            q.lambda_query(lambda x: q.create(q.collection("range_test"), {"data": {"value": x}})), list(range(1, 20))
+        )
+    )
     values = q.match(q.index("range_idx"))
     assert w.q(q.select("data", q.paginate(q.range(values, 3, 8)))) == [3, 4, 5, 6, 7, 8]
     assert w.q(q.select("data", q.paginate(q.range(values, 17, 18)))) == [17, 18]
@@ -1014,7 +1043,12 @@ def test_starts_with(w):
 
 
 def test_ends_with(w):
-    answers(w, (q.ends_with("faunadb", "fauna"), False), (q.ends_with("faunadb", "db"), True), (q.ends_with("faunadb", ""), True))
+    answers(
+        w,
+        (q.ends_with("faunadb", "fauna"), False),
+        (q.ends_with("faunadb", "db"), True),
+        (q.ends_with("faunadb", ""), True),
+    )
 
 
 def test_contains_str(w):
@@ -1075,7 +1109,13 @@ def test_lowercase(w):
 
 
 def test_ltrim(w):
-    answers(w, (q.ltrim(""), ""), (q.ltrim("    A"), "A"), (q.ltrim("\t\n\t\n  Apple"), "Apple"), (q.ltrim(" A B C"), "A B C"))
+    answers(
+        w,
+        (q.ltrim(""), ""),
+        (q.ltrim("    A"), "A"),
+        (q.ltrim("\t\n\t\n  Apple"), "Apple"),
+        (q.ltrim(" A B C"), "A B C"),
+    )
 
 
 def test_repeat(w):
@@ -1207,7 +1247,9 @@ def test_equals(w):
 
 def test_contains(w):
     found = {"a": {"b": 1}}
-    answers(w, (q.contains(["a", "b"], found), True), (q.contains("a", found), True), (q.contains(["a", "c"], found), False))
+    answers(
+        w, (q.contains(["a", "b"], found), True), (q.contains("a", found), True), (q.contains(["a", "c"], found), False)
+    )
 
 
 def test_contains_path(w):
@@ -1412,7 +1454,12 @@ def test_ln(w):
 
 
 def test_any_all(w):
-    both = [q.any([True, True, False]), q.all([True, True, True]), q.any([False, False, False]), q.all([True, True, False])]
+    both = [
+        q.any([True, True, False]),
+        q.all([True, True, True]),
+        q.any([False, False, False]),
+        q.all([True, True, False]),
+    ]
     assert w.q(both) == [True, True, False, False]
 
 
@@ -1427,7 +1474,11 @@ def test_count_mean_sum(w):
     numbers = list(range(1, 10))
     w.q(q.create_collection({"name": "countmeansum_test"}))
     coll = q.collection("countmeansum_test")
-    w.q(q.create_index({"name": "countmeansum_idx", "source": coll, "active": True, "values": [{"field": ["data", "value"]}]}))
+    w.q(
+        q.create_index(
+            {"name": "countmeansum_idx", "source": coll, "active": True, "values": [{"field": ["data", "value"]}]}
+        )
+    )
     w.q(q.foreach(q.lambda_("x", q.create(coll, {"data": {"value": q.add(q.var("x"), 2)}})), numbers))
     values = q.match(q.index("countmeansum_idx"))
     found = w.q([q.count(numbers), q.mean(numbers), q.sum(numbers), q.count(values), q.mean(values), q.sum(values)])
@@ -1451,12 +1502,24 @@ def test_gte(w):
 
 
 def test_and(w):
-    answers(w, (q.and_(True, True, False), False), (q.and_(True, True, True), True), (q.and_(True), True), (q.and_(False), False))
+    answers(
+        w,
+        (q.and_(True, True, False), False),
+        (q.and_(True, True, True), True),
+        (q.and_(True), True),
+        (q.and_(False), False),
+    )
     w.bad(q.and_())
 
 
 def test_or(w):
-    answers(w, (q.or_(False, False, True), True), (q.or_(False, False, False), False), (q.or_(True), True), (q.or_(False), False))
+    answers(
+        w,
+        (q.or_(False, False, True), True),
+        (q.or_(False, False, False), False),
+        (q.or_(True), True),
+        (q.or_(False), False),
+    )
     w.bad(q.or_())
 
 
@@ -1589,7 +1652,9 @@ def test_typecheckfns(w):
         "token": q.is_token, "function": q.is_function, "role": q.is_role, "credentials": q.is_credentials,
         "key": q.is_key,
     }  # fmt: skip
-    counts = [{name: q.count(q.filter_(q.lambda_("v", check(q.var("v"))), q.var("vals")))} for name, check in checks.items()]
+    counts = [
+        {name: q.count(q.filter_(q.lambda_("v", check(q.var("v"))), q.var("vals")))} for name, check in checks.items()
+    ]
     assert w.q(q.let({"vals": values}, q.merge({}, counts))) == {
         "array": 1, "boolean": 1, "bytes": 1, "collection": 3, "credentials": 1, "database": 1, "date": 2,
         "double": 1, "function": 2, "integer": 1, "index": 1, "key": 1, "null": 1, "number": 2, "object": 5,
@@ -1616,19 +1681,25 @@ def new_database(client: FaunaClient, name: str) -> FaunaClient:
 def test_nested_references(w):
     child = new_database(new_database(w.admin_client, "parent-database"), "child-database")
     child.query(q.create_collection({"name": "a_collection"}))
-    child.query(q.create_role({"name": "a_role", "privileges": {"resource": q.collections(), "actions": {"read": True}}}))
+    child.query(
+        q.create_role({"name": "a_role", "privileges": {"resource": q.collections(), "actions": {"read": True}}})
+    )
     nested = q.database("child-database", q.database("parent-database"))
     assert w.admin_client.query(q.exists(q.collection("a_collection", nested))) is True
     assert w.admin_client.query(q.exists(q.role("a_role", nested))) is True
     child_ref = Ref("child-database", Native.DATABASES, Ref("parent-database", Native.DATABASES))
-    assert w.admin_client.query(q.paginate(q.collections(nested)))["data"] == [Ref("a_collection", Native.COLLECTIONS, child_ref)]
+    assert w.admin_client.query(q.paginate(q.collections(nested)))["data"] == [
+        Ref("a_collection", Native.COLLECTIONS, child_ref)
+    ]
     assert w.admin_client.query(q.paginate(q.roles(nested)))["data"] == [Ref("a_role", Native.ROLES, child_ref)]
 
 
 def test_nested_keys(w):
     client = new_database(w.admin_client, "db-for-keys")
     client.query(q.create_database({"name": "db-test"}))
-    made = [client.query(q.create_key({"database": q.database("db-test"), "role": role})) for role in ("server", "admin")]
+    made = [
+        client.query(q.create_key({"database": q.database("db-test"), "role": role})) for role in ("server", "admin")
+    ]
     # Listed from above, the keys are scoped: the `keys` class of db-for-keys.
     scope = Ref("keys", db=Ref("db-for-keys", cls=Native.DATABASES))
     listed = w.admin_client.query(q.paginate(q.keys(q.database("db-for-keys"))))["data"]

@@ -1,0 +1,519 @@
+"""Fauna's v4 tutorials (docs.fauna.com/fauna/v4/learn/tutorials/FQL/...: the index tutorials, temporality,
+user authentication, attribute-based access control, multi-tenancy), each run step by step as the docs
+show it, in the docs' order, and each step's result compared with the output the docs print.
+
+The docs' output is restated here as FQL (the shell prints v4 values as FQL) and read back through the
+same database, so a printed ref or `Database("app1")` becomes the value it names. What no database can
+repeat is compared by its shape: a `ts` is any integer, a generated id (15 digits or more) any id, a
+secret or hashed secret any string, a database's `global_id` any string. Where the docs' order of
+documents comes from the ids Fauna generated for them (a collection index lists documents by ref), the
+page is compared in any order. Where a tutorial shows an older Fauna (API 2.x names such as
+`instance` in events, or behaviour core no longer has), the step checks what core does, and says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+
+import pytest
+
+import fql
+from fql.server import ServerThread
+from fql.values import Page, Ref
+
+#: Fields whose values the docs print only as an illustration.
+_ANY = {"ts": "<ts>", "secret": "<secret>", "hashed_secret": "<hashed>", "global_id": "<global id>"}
+_GENERATED_ID = re.compile(r"^\d{15,}$")
+
+
+def shape(value):
+    """`value` with what only illustrates masked: ts, generated ids, secrets; a page as an object."""
+    if isinstance(value, Page):
+        fields = {"before": value.before} if value.has_before else {}
+        if value.has_after:
+            fields["after"] = value.after
+        value = {**fields, "data": value.data}
+    if isinstance(value, dict):
+        return {k: _ANY[k] if k in _ANY and v is not None else shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shape(v) for v in value]
+    if isinstance(value, Ref):
+        ident = "<id>" if _GENERATED_ID.match(value.id) else value.id
+        return ("ref", ident, shape(value.collection), shape(value.database))
+    return value
+
+
+def _sorted(value):
+    return sorted(value, key=repr)
+
+
+def check(db, query: str, docs: str, *, secret: str | None = None, unordered: bool = False):
+    """Run `query`; its result must be the docs' output `docs` (FQL text), up to what only illustrates."""
+    result = db.query(query, secret=secret, syntax="v4")
+    expected = shape(db.query(docs, secret=secret, syntax="v4"))
+    got = shape(result)
+    if unordered:
+        got, expected = _sorted(got["data"] if isinstance(got, dict) else got), _sorted(
+            expected["data"] if isinstance(expected, dict) else expected
+        )
+    assert got == expected, f"{query}\n got: {fql.to_fql(result)}"
+    return result
+
+
+def fails(db, query: str, code: str, description: str, position: list, *, secret: str | None = None):
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, secret=secret, syntax="v4")
+    err = caught.value
+    assert (err.code, err.description, list(err.position)) == (code, description, position)
+
+
+# -- index tutorials -----------------------------------------------------------------------------------
+
+#: The Letters documents of the index tutorials' preparation: id, letter, and the `extra` field (absent
+#: for M and Z), whose mixed types the sort tutorial orders.
+LETTERS = [
+    ("101", "A", "First"), ("102", "B", "second"), ("103", "C", "third"), ("104", "D", "4th"),
+    ("105", "E", "fifth"), ("106", "F", "sixth"), ("107", "G", "seventh"), ("108", "H", "eighth"),
+    ("109", "I", "9th"), ("110", "J", "tenth"), ("111", "K", 11), ("112", "L", ""), ("113", "M", None),
+    ("114", "N", "14th"), ("115", "O", "fifteenth"), ("116", "P", "16th"), ("117", "Q", "seventeenth"),
+    ("118", "R", "18th"), ("119", "S", "19th"), ("120", "T", "20th"), ("121", "U", "21st"),
+    ("122", "V", "22nd"), ("123", "W", "twenty-third"), ("124", "X", 24), ("125", "Y", "24 + 1"),
+    ("126", "Z", None),
+]
+
+#: The People documents: first, last, degrees, letter (Leslie Lamport has none; Marvin Minsky's is 1).
+PEOPLE = [
+    ("Alan", "Perlis", ["BA", "MA", "PhD"], "A"), ("Alan", "Turing", ["BA", "MA", "MS", "PhD"], "B"),
+    ("Grace", "Hopper", ["BA", "MA", "PhD"], "C"), ("Leslie", "Lamport", ["BS", "MA", "PhD"], None),
+    ("Marvin", "Minsky", ["BA", "PhD"], 1), ("Stephen", "Cook", ["BS", "PhD"], "F"),
+    ("Tim", "Cook", ["BS", "MBA"], "G"),
+]
+
+
+def _letter_data(letter: str, extra) -> str:
+    return f"{{ letter: {json.dumps(letter)} }}" if extra is None else f"{{ letter: {json.dumps(letter)}, extra: {json.dumps(extra)} }}"
+
+
+def _letter_doc(ident: str, letter: str, extra) -> str:
+    return f'{{ ref: Ref(Collection("Letters"), "{ident}"), ts: 1565299176485000, data: {_letter_data(letter, extra)} }}'
+
+
+def _person_data(first, last, degrees, letter) -> str:
+    fields = f"first: {json.dumps(first)}, last: {json.dumps(last)}, degrees: {json.dumps(degrees)}"
+    return f"{{ {fields}, letter: {json.dumps(letter)} }}" if letter is not None else f"{{ {fields} }}"
+
+
+def _person_doc(person) -> str:
+    return f'{{ ref: Ref(Collection("People"), "240166254282805769"), ts: 1565299238420000, data: {_person_data(*person)} }}'
+
+
+def _letters(first: str, last: str) -> list:
+    return [row for row in LETTERS if first <= row[0] <= last]
+
+
+@pytest.fixture(scope="module")
+def letters_db():
+    """The index tutorials' preparation (learn/tutorials/FQL/indexes/): two collections, two collection
+    indexes, 26 letters created at their ids, 7 people; each step checked against the printed output."""
+    db = fql.connect("memory://")
+    check(db, 'CreateCollection({ name: "Letters" })',
+          '{ ref: Collection("Letters"), ts: 1565299176485000, history_days: 0, name: "Letters" }')
+    check(db, 'CreateCollection({ name: "People" })',
+          '{ ref: Collection("People"), ts: 1565299176485000, history_days: 0, name: "People" }')
+    for name, coll in (("all_letters", "Letters"), ("all_people", "People")):
+        check(db, f'CreateIndex({{ name: "{name}", source: Collection("{coll}") }})',
+              f'{{ ref: Index("{name}"), ts: 1, active: true, serialized: true, name: "{name}", '
+              f'source: Collection("{coll}"), partitions: 8 }}')
+    pairs = ", ".join(f'["{i}", {_letter_data(letter, extra)}]' for i, letter, extra in LETTERS)
+    check(db, f'Map([{pairs}], Lambda(["dID", "data"], Create(Ref(Collection("Letters"), Var("dID")), {{ data: Var("data") }})))',
+          "[" + ", ".join(_letter_doc(*row) for row in LETTERS) + "]")
+    people = ", ".join(_person_data(*p) for p in PEOPLE)
+    check(db, f'Map([{people}], Lambda("person", Create(Collection("People"), {{ data: Var("person") }})))',
+          "[" + ", ".join(_person_doc(p) for p in PEOPLE) + "]")
+    return db
+
+
+def test_pagination(letters_db):
+    db = letters_db
+    # "If you are using fauna-shell, you need to create the index": the preparation made it already.
+    fails(db, 'CreateIndex({ name: "all_letters", source: Collection("Letters") })',
+          "instance already exists", "Index already exists.", ["create_index"])
+    refs = ", ".join(f'Ref(Collection("Letters"), "{i}")' for i, _, _ in LETTERS)
+    check(db, 'Paginate(Match(Index("all_letters")))', f"{{ data: [{refs}] }}")
+    check(db, 'Get(Ref(Collection("Letters"), "103"))', _letter_doc("103", "C", "third"))
+    every = ", ".join(_letter_doc(*row) for row in LETTERS)
+    check(db, 'Map(Paginate(Match(Index("all_letters"))), Lambda("X", Get(Var("X"))))', f"{{ data: [{every}] }}")
+    # The docs' order is their generated ids' order; here the ids are fql's.
+    check(db, 'Map(Paginate(Match(Index("all_people"))), Lambda("X", Get(Var("X"))))',
+          "{ data: [" + ", ".join(_person_doc(p) for p in PEOPLE) + "] }", unordered=True)
+    page = lambda rows: ", ".join(_letter_doc(*row) for row in rows)  # noqa: E731
+    check(db, 'Map(Paginate(Match(Index("all_letters")), { size: 3 }), Lambda("X", Get(Var("X"))))',
+          f'{{ after: [Ref(Collection("Letters"), "104")], data: [{page(_letters("101", "103"))}] }}')
+    after_d = 'after: [ Ref(Collection("Letters"), "104") ]'
+    check(db, f'Map(Paginate(Match(Index("all_letters")), {{ size: 3, {after_d} }}), Lambda("X", Get(Var("X"))))',
+          f'{{ before: [Ref(Collection("Letters"), "104")], after: [Ref(Collection("Letters"), "107")], '
+          f'data: [{page(_letters("104", "106"))}] }}')
+    check(db, f'Map(Paginate(Match(Index("all_letters")), {{ size: 1, {after_d} }}), Lambda("X", Get(Var("X"))))',
+          f'{{ before: [Ref(Collection("Letters"), "104")], after: [Ref(Collection("Letters"), "105")], '
+          f'data: [{page(_letters("104", "104"))}] }}')
+    check(db, f'Map(Paginate(Match(Index("all_letters")), {{ size: 100, {after_d} }}), Lambda("X", Get(Var("X"))))',
+          f'{{ before: [Ref(Collection("Letters"), "104")], data: [{page(_letters("104", "126"))}] }}')
+    check(db, 'CreateIndex({ name: "all_people_all_fields", source: Collection("People"), values: ['
+              '{ field: ["data", "first"] }, { field: ["data", "last"] }, { field: ["data", "degrees"] }, '
+              '{ field: ["data", "letter"] }, { field: ["ref"] }] })',
+          '{ ref: Index("all_people_all_fields"), ts: 1, active: true, serialized: true, name: "all_people_all_fields", '
+          'source: Collection("People"), values: [{ field: ["data", "first"] }, { field: ["data", "last"] }, '
+          '{ field: ["data", "degrees"] }, { field: ["data", "letter"] }, { field: ["ref"] }], partitions: 8 }')
+    # One entry per degree (an array value is indexed once per item), sorted by every value in turn.
+    rows = [(f, last, d, letter) for f, last, degrees, letter in PEOPLE for d in sorted(degrees)]
+    tuples = ", ".join(f'[{", ".join(json.dumps(v) for v in row)}, Ref(Collection("People"), "240166254282805769")]'
+                       for row in rows)
+    check(db, 'Paginate(Match(Index("all_people_all_fields")))', f"{{ data: [{tuples}] }}")
+    # A one-parameter Lambda gets the whole tuple, an array, which Get refuses.
+    fails(db, 'Map(Paginate(Match(Index("all_people_all_fields"))), Lambda("X", Get(Var("X"))))',
+          "invalid argument", "Ref or Set expected, Array provided.", ["map", "expr", "get"])
+    docs = ", ".join(_person_doc(p) for p in PEOPLE for _ in p[2])
+    check(db, 'Map(Paginate(Match(Index("all_people_all_fields"))), Lambda(["W", "X", "Y", "Z", "ref"], Get(Var("ref"))))',
+          f"{{ data: [{docs}] }}")
+
+
+def test_sort(letters_db):
+    db = letters_db
+    values = '[{ field: ["data", "first"] }, { field: ["ref"] }]'
+    check(db, f'CreateIndex({{ name: "people_sort_by_first_asc", source: Collection("People"), values: {values} }})',
+          f'{{ ref: Index("people_sort_by_first_asc"), ts: 1, active: true, serialized: true, '
+          f'name: "people_sort_by_first_asc", source: Collection("People"), values: {values}, partitions: 8 }}')
+    # The collection index lists people by their refs: the docs' order is their ids' order.
+    firsts = [p[0] for p in PEOPLE]
+    check(db, 'Map(Paginate(Match(Index("all_people"))), Lambda("X", Select(["data", "first"], Get(Var("X")))))',
+          f"{{ data: {json.dumps(firsts)} }}", unordered=True)
+    ref = 'Ref(Collection("People"), "240166254282805769")'
+    pairs = lambda names: "{ data: [" + ", ".join(f'["{n}", {ref}]' for n in names) + "] }"  # noqa: E731
+    check(db, 'Paginate(Match(Index("people_sort_by_first_asc")))', pairs(sorted(firsts)))
+    db.query('CreateIndex({ name: "people_sort_by_first_desc", source: Collection("People"), values: ['
+             '{ field: ["data", "first"], reverse: true }, { field: ["ref"] }] })')
+    check(db, 'Paginate(Match(Index("people_sort_by_first_desc")))', pairs(sorted(firsts, reverse=True)))
+    db.query('CreateIndex({ name: "people_sort_by_last_first_asc", source: Collection("People"), values: ['
+             '{ field: ["data", "last"] }, { field: ["data", "first"] }, { field: ["ref"] }] })')
+    triples = lambda rows: "{ data: [" + ", ".join(f'["{a}", "{b}", {ref}]' for a, b in rows) + "] }"  # noqa: E731
+    check(db, 'Paginate(Match(Index("people_sort_by_last_first_asc")))',
+          triples([("Cook", "Stephen"), ("Cook", "Tim"), ("Hopper", "Grace"), ("Lamport", "Leslie"),
+                   ("Minsky", "Marvin"), ("Perlis", "Alan"), ("Turing", "Alan")]))
+    db.query('CreateIndex({ name: "people_sort_by_last_asc_first_desc", source: Collection("People"), values: ['
+             '{ field: ["data", "last"] }, { field: ["data", "first"], reverse: true }, { field: ["ref"] }] })')
+    check(db, 'Paginate(Match(Index("people_sort_by_last_asc_first_desc")))',
+          triples([("Cook", "Tim"), ("Cook", "Stephen"), ("Hopper", "Grace"), ("Lamport", "Leslie"),
+                   ("Minsky", "Marvin"), ("Perlis", "Alan"), ("Turing", "Alan")]))
+    db.query('CreateIndex({ name: "letters_sort_by_extra_asc", source: Collection("Letters"), values: ['
+             '{ field: ["data", "extra"] }, { field: ["ref"] }] })')
+    # Numbers before strings, strings case-insensitively ("First" between "fifth" and "second"), and the two
+    # letters without `extra` last, as null.
+    check(db, 'Map(Paginate(Match(Index("letters_sort_by_extra_asc"))), Lambda(["extra", "ref"], Var("extra")))',
+          '{ data: [11, 24, "", "14th", "16th", "18th", "19th", "20th", "21st", "22nd", "24 + 1", "4th", "9th", '
+          '"eighth", "fifteenth", "fifth", "First", "second", "seventeenth", "seventh", "sixth", "tenth", "third", '
+          '"twenty-third", null, null] }')
+
+
+def test_search_and_bindings(letters_db):
+    db = letters_db
+    check(db, 'CreateIndex({ name: "people_search_by_first", source: Collection("People"), terms: [{ field: ["data", "first"] }] })',
+          '{ ref: Index("people_search_by_first"), ts: 1565320196190000, active: true, serialized: true, '
+          'name: "people_search_by_first", source: Collection("People"), terms: [{ field: ["data", "first"] }], partitions: 1 }')
+    alans = "{ data: [" + ", ".join(_person_doc(p) for p in PEOPLE[:2]) + "] }"
+    check(db, 'Map(Paginate(Match(Index("people_search_by_first"), "Alan")), Lambda("person", Get(Var("person"))))',
+          alans, unordered=True)
+    db.query('CreateIndex({ name: "people_search_by_degrees", source: Collection("People"), terms: [{ field: ["data", "degrees"] }] })')
+    check(db, 'Map(Paginate(Match(Index("people_search_by_degrees"), "MBA")), Lambda("person", Get(Var("person"))))',
+          "{ data: [" + _person_doc(PEOPLE[6]) + "] }")
+    # The docs print these three without `degrees`, an output from before the preparation gave people
+    # degrees; the documents are the ones the preparation made.
+    check(db, 'Map(Paginate(Union(Match(Index("people_search_by_first"), "Alan"), '
+              'Match(Index("people_search_by_first"), "Tim"))), Lambda("person", Get(Var("person"))))',
+          "{ data: [" + ", ".join(_person_doc(p) for p in (PEOPLE[1], PEOPLE[6], PEOPLE[0])) + "] }", unordered=True)
+
+    # Search and sort: a Join of the people found by last name through an index whose term is the ref.
+    check(db, 'Do(CreateIndex({ name: "people_search_by_last", source: Collection("People"), terms: [{ field: ["data", "last"] }] }), '
+              'CreateIndex({ name: "people_sort_by_letter_asc", source: Collection("People"), terms: [{ field: ["ref"] }], '
+              'values: [{ field: ["data", "letter"] }, { field: ["ref"] }] }))',
+          '{ ref: Index("people_sort_by_letter_asc"), ts: 1, active: true, serialized: true, name: "people_sort_by_letter_asc", '
+          'source: Collection("People"), terms: [{ field: ["ref"] }], values: [{ field: ["data", "letter"] }, { field: ["ref"] }], '
+          'partitions: 1 }')
+    check(db, "Map(Paginate(Join(Union(Match(Index('people_search_by_last'), 'Turing'), "
+              "Match(Index('people_search_by_last'), 'Cook')), Index('people_sort_by_letter_asc'))), "
+              'Lambda(["letter", "ref"], Get(Var("ref"))))',
+          "{ data: [" + ", ".join(_person_doc(p) for p in (PEOPLE[1], PEOPLE[5], PEOPLE[6])) + "] }")
+
+    # Bindings: a computed rolodex letter, and a binding that finds the documents without a letter.
+    source = ('{ collection: Collection("People"), fields: { rolodex: Query(Lambda("doc", '
+              'SubString(Select(["data", "last"], Var("doc")), 0, 1))) } }')
+    rest = 'terms: [{ binding: "rolodex" }], values: [{ binding: "rolodex" }, { field: ["data", "last"] }, { field: ["ref"] }]'
+    check(db, f'CreateIndex({{ name: "people_by_rolodex", source: {source}, {rest} }})',
+          f'{{ ref: Index("people_by_rolodex"), ts: 1580948872710000, active: true, serialized: true, '
+          f'name: "people_by_rolodex", source: {source}, {rest}, partitions: 1 }}')
+    ref = 'Ref(Collection("People"), "239535822978682381")'
+    check(db, 'Paginate(Match(Index("people_by_rolodex"), "C"))', f'{{ data: [["C", "Cook", {ref}], ["C", "Cook", {ref}]] }}')
+    db.query('CreateIndex({ name: "people_by_letter", source: Collection("People"), terms: [ { field: ["data", "letter"] } ] })')
+    check(db, 'Paginate(Match(Index("people_by_letter"), "A"))', f"{{ data: [{ref}] }}")
+    # A document without the field has no entry: a null term finds nothing.
+    check(db, 'Paginate(Match(Index("people_by_letter"), null))', "{ data: [] }")
+    db.query('CreateIndex({ name: "people_by_null_letter", source: [{ collection: Collection("People"), fields: { '
+             'null_letter: Query(Lambda("doc", Equals(Select(["data", "letter"], Var("doc"), null), null))) } }], '
+             'terms: [ { binding: "null_letter" } ] })')
+    check(db, 'Map(Paginate(Match(Index("people_by_null_letter"), true)), Lambda("X", Get(Var("X"))))',
+          "{ data: [" + _person_doc(PEOPLE[3]) + "] }")
+
+
+# -- temporality ---------------------------------------------------------------------------------------
+
+
+def _shapes(*rows) -> str:
+    return "{ data: [" + ", ".join(
+        f'{{ ref: Ref(Collection("shapes"), "232990372366647808"), ts: 1558455784100000, '
+        f'data: {{ name: "{name}", color: "{color}" }} }}' for name, color in rows) + "] }"
+
+
+def test_temporality():
+    """learn/tutorials/FQL/temporality: shapes created in two transactions, one deleted, one updated; a
+    snapshot with At before the second group, and a document's events."""
+    db = fql.connect("memory://")
+    check(db, 'CreateCollection({ name: "shapes" })',
+          '{ ref: Collection("shapes"), ts: 1, history_days: 0, name: "shapes" }')
+    db.query('CreateIndex({ name: "all_shapes", source: Collection("shapes") })')
+    db.query('CreateIndex({ name: "shapes_by_name", source: Collection("shapes"), unique: true, '
+             'terms: [{ field: ["data", "name"] }] })')
+    create = ('Foreach({}, Lambda("shape", Create(Collection("shapes"), {{ data: {{ '
+              'name: Select(0, Var("shape")), color: Select(1, Var("shape")) }} }})))')
+    first = [("triangle", "yellow"), ("square", "green"), ("circle", "blue")]
+    second = [("pentagon", "black"), ("hexagon", "cyan"), ("octagon", "red")]
+    check(db, create.format(json.dumps([list(s) for s in first])), json.dumps([list(s) for s in first]))
+    db.query(create.format(json.dumps([list(s) for s in second])))
+    review = 'Map(Paginate(Match(Index("all_shapes"))), Lambda("X", Get(Var("X"))))'
+    shapes = check(db, review, _shapes(*first, *second), unordered=True)
+    # Each group was one transaction: its documents share its ts, and the second group's is later.
+    ts = {doc["data"]["name"]: doc["ts"] for doc in shapes.data}
+    assert ts["triangle"] == ts["square"] == ts["circle"] < ts["pentagon"] == ts["hexagon"] == ts["octagon"]
+    pentagon = next(doc["ref"] for doc in shapes.data if doc["data"]["name"] == "pentagon")
+    db.query(f"Delete({fql.to_fql(pentagon)})")
+    updated = db.query('Update(Select("ref", Get(Match(Index("shapes_by_name"), "circle"))), { data: { color: "white" }})')
+    assert updated["ts"] > ts["octagon"]
+    check(db, review, _shapes(("square", "green"), ("circle", "white"), ("triangle", "yellow"),
+                              ("octagon", "red"), ("hexagon", "cyan")), unordered=True)
+    # At is inclusive: at the first group's ts, the first group alone, the circle still blue.
+    check(db, f'At({ts["square"]}, {review})', _shapes(("square", "green"), ("circle", "blue"), ("triangle", "yellow")),
+          unordered=True)
+    # The docs print each event's document under `instance`, API 2.x's name; API 4 calls it `document`.
+    # An update's event holds what the update wrote.
+    circle = fql.to_fql(updated["ref"])
+    check(db, 'Paginate(Events(Select("ref", Get(Match(Index("shapes_by_name"), "circle")))))',
+          f'{{ data: [{{ ts: {ts["circle"]}, action: "create", document: {circle}, data: {{ name: "circle", color: "blue" }} }}, '
+          f'{{ ts: {updated["ts"]}, action: "update", document: {circle}, data: {{ color: "white" }} }}] }}')
+    events = db.query('Paginate(Events(Select("ref", Get(Match(Index("shapes_by_name"), "circle")))))')
+    assert [e["ts"] for e in events.data] == [ts["circle"], updated["ts"]]
+
+
+# -- user authentication -------------------------------------------------------------------------------
+
+
+def _tokens_self(port: int, secret: str) -> tuple[int, dict]:
+    """`curl https://db.fauna.com/tokens/self -u <secret>:`, as the tutorial checks a token."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        basic = base64.b64encode(f"{secret}:".encode()).decode()
+        conn.request("GET", "/tokens/self", headers={"Authorization": f"Basic {basic}"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def _token_resource(token: dict, user: Ref) -> dict:
+    """What /tokens/self answers for `token` (v4 JSON); the docs' 2019 answer names refs' collections
+    `class`, API 2.x's name, where API 4 says `collection`."""
+    return {
+        "ref": {"@ref": {"id": token["ref"].id, "collection": {"@ref": {"id": "tokens"}}}},
+        "ts": token["ts"],
+        "instance": {"@ref": {"id": user.id, "collection": {
+            "@ref": {"id": "users", "collection": {"@ref": {"id": "collections"}}}}}},
+    }
+
+
+def _self_of(port: int, secret: str) -> dict:
+    status, body = _tokens_self(port, secret)
+    assert status == 200, body
+    resource = body["resource"]
+    assert resource.pop("hashed_secret").startswith("$2a$05$")
+    return resource
+
+
+def test_user_authentication():
+    """learn/tutorials/FQL/auth/user: a child database with server and client keys, users with
+    credentials, Login (also through the client key, the index being public), /tokens/self, a password
+    change that leaves old tokens working, Identify, and tokens named per service."""
+    db = fql.connect("memory://")
+    # Fauna since 2021 also prints a database's global_id, as the later copy of the page shows.
+    check(db, 'CreateDatabase({ name: "app1" })',
+          '{ ref: Database("app1"), ts: 1576008456740000, name: "app1", global_id: "yoiosfgp4ydyo" }')
+    # The docs' keys show the `name` given; core's Key validator keeps role, database, priority, data and
+    # ttl and drops any other field, so the result has no name.
+    server = check(db, 'CreateKey({ name: "Server key for app1", database: Database("app1"), role: "server" })',
+                   '{ ref: Ref(Keys(), "251405600267698688"), ts: 1576017914170000, database: Database("app1"), '
+                   'role: "server", secret: "fnADfSwPQoACAFAfWX9f6NFrBumWqIMsL8Qkt3wY", hashed_secret: "$2a$05$p" }')
+    client = check(db, 'CreateKey({ name: "Client key for app1", database: Database("app1"), role: "client" })',
+                   '{ ref: Ref(Keys(), "251406008027447808"), ts: 1576018302900000, database: Database("app1"), '
+                   'role: "client", secret: "fnADfSxuQuAQAe6JBbRY58Fm37ZA-0HhFtVm64T0", hashed_secret: "$2a$05$q" }')
+    s, c = server["secret"], client["secret"]
+    # The docs' collection has the history_days of 2019 (30); core's default is now 0.
+    check(db, 'CreateCollection({ name: "users" })',
+          '{ ref: Collection("users"), ts: 1576019188350000, history_days: 0, name: "users" }', secret=s)
+    # The docs' index is `active: false` (built in the background then); core builds an index over a
+    # collection this small in its own transaction, so it is active at once.
+    check(db, 'CreateIndex({ name: "users_by_email", permissions: { read: "public"}, source: Collection("users"), '
+              'terms: [{field: ["data", "email"]}], unique: true })',
+          '{ ref: Index("users_by_email"), ts: 1576019648660000, active: true, serialized: true, name: "users_by_email", '
+          'permissions: { read: "public" }, source: Collection("users"), terms: [ { field: [ "data", "email" ] } ], '
+          'unique: true, partitions: 1 }', secret=s)
+    alice = check(db, 'Create(Collection("users"), { credentials: { password: "secret password" }, '
+                      'data: { email: "alice@site.example" } })',
+                  '{ ref: Ref(Collection("users"), "251407645221585408"), ts: 1576019864330000, '
+                  'data: { email: "alice@site.example" } }', secret=s)
+    login = 'Login(Match(Index("users_by_email"), "{}"), {{ password: "{}" }})'
+    token_docs = ('{ ref: Ref(Tokens(), "251407817091580416"), ts: 1576020028130000, '
+                  'instance: Ref(Collection("users"), "251407645221585408"), secret: "fnEDfS4T34" }')
+    token = check(db, login.format("alice@site.example", "secret password"), token_docs, secret=s)
+    assert token["instance"] == alice["ref"]
+    fails(db, login.format("bob@not.a.member", "secret password"), "authentication failed",
+          "The document was not found or provided password was incorrect.", [], secret=s)
+    # The client key the tutorial makes for logging in reads the index through its legacy public
+    # permission (fql keeps it for client keys; core's head has no such permission, see the README).
+    check(db, login.format("alice@site.example", "secret password"), token_docs, secret=c)
+    with ServerThread(db) as running:
+        port = running.port
+        assert _self_of(port, token["secret"]) == _token_resource(token, alice["ref"])
+        assert _tokens_self(port, "not_a_valid_secret") == (
+            401, {"errors": [{"code": "unauthorized", "description": "Unauthorized"}]})
+        # A new password: the token made with the old one still works.
+        check(db, f'Update({fql.to_fql(alice["ref"])}, {{ credentials: {{ password: "new password" }} }})',
+              '{ ref: Ref(Collection("users"), "251407645221585408"), ts: 1576023407790000, '
+              'data: { email: "alice@site.example" } }', secret=s)
+        assert _self_of(port, token["secret"]) == _token_resource(token, alice["ref"])
+        fresh = check(db, login.format("alice@site.example", "new password"), token_docs, secret=s)
+        assert _self_of(port, fresh["secret"]) == _token_resource(fresh, alice["ref"])
+        ref = fql.to_fql(alice["ref"])
+        check(db, f'[Identify({ref}, "secret password"), Identify({ref}, "new password")]', "[false, true]", secret=s)
+        check(db, 'CreateIndex({ name: "tokens_by_instance", permissions: { read: "public" }, source: Tokens(), '
+                  'terms: [{ field: "instance" }], values: [{field: ["data", "name"]}] })',
+              '{ ref: Index("tokens_by_instance"), ts: 1576024400110000, active: true, serialized: true, '
+              'name: "tokens_by_instance", permissions: { read: "public" }, source: Tokens(), '
+              'terms: [ { field: "instance" } ], values: [ { field: [ "data", "name" ] } ], partitions: 1 }', secret=s)
+        services = ["Desktop App", "Mobile App", "Web Service"]
+        named = check(db, f'Map({json.dumps(services)}, Lambda("service", Login(Match(Index("users_by_email"), '
+                          '"alice@site.example"), { password: "new password", data: { name: Var("service") } })))',
+                      "[" + ", ".join(f'{{ ref: Ref(Tokens(), "251412696160797184"), ts: 1576024681170000, '
+                                      f'data: {{ name: "{n}" }}, instance: Ref(Collection("users"), "251407645221585408"), '
+                                      f'secret: "fnEDfTKD3r" }}' for n in services) + "]", secret=s)
+        # The index of tokens by their identity lists the service names (read here with the server key).
+        check(db, f'Paginate(Match(Index("tokens_by_instance"), {ref}))', f"{{ data: {json.dumps(services)} }}", secret=s)
+        # The docs read it with one of Alice's tokens as `Select("instance", Identity())`: Identity() is the
+        # user's ref, which has no `instance`; and a token whose identity has no role reads no index in
+        # core (InstancePermissions grants only its own tokens and credentials), public or not.
+        alices = named[0]["secret"]
+        fails(db, 'Paginate(Match(Index("tokens_by_instance"), Select("instance", Identity())))', "value not found",
+              "Value not found at path [instance].", ["paginate", "terms", "from"], secret=alices)
+        fails(db, 'Paginate(Match(Index("tokens_by_instance"), Identity()))', "permission denied",
+              "Insufficient privileges to perform the action.", ["paginate"], secret=alices)
+        # Logout(true) deletes every token of the identity.
+        assert db.query("Logout(true)", secret=alices) is True
+        for each in (token, fresh, *named):
+            assert _tokens_self(port, each["secret"])[0] == 401
+
+
+# -- attribute-based access control --------------------------------------------------------------------
+
+SALARIES = [("Bob", 95000), ("Joe", 60000), ("John", 70000), ("Peter", 97000), ("Mary", 120000), ("Carol", 150000)]
+
+SALARY_LIST = ('Map(Paginate(Match(Index("all_salaries"))), Lambda("salaryRef", Let({ salary: Get(Var("salaryRef")), '
+               'user: Get(Select(["data", "user"], Var("salary"))) }, { user: Select(["data", "name"], Var("user")), '
+               'salary: Select(["data", "salary"], Var("salary")) })))')
+
+
+def _salaries(*names) -> str:
+    pay = dict(SALARIES)
+    return "{ data: [" + ", ".join(f'{{ user: "{n}", salary: {pay[n]} }}' for n in names) + "] }"
+
+
+def test_abac():
+    """learn/tutorials/FQL/auth/abac: users, their salaries and who reports to whom; a role whose read
+    predicate on salaries lets a user read their own and their subordinates'."""
+    db = fql.connect("memory://")
+    for name in ("users", "salary", "user_subordinate"):
+        db.query(f'CreateCollection({{ name: "{name}" }})')
+    db.query('CreateIndex({ name: "all_users", source: Collection("users") })')
+    db.query('CreateIndex({ name: "user_by_name", source: Collection("users"), terms: [{ field: ["data", "name"] }] })')
+    db.query('CreateIndex({ name: "all_salaries", source: Collection("salary") })')
+    db.query(f'Map({json.dumps([list(p) for p in SALARIES])}, Lambda("data", Let({{ user: Create(Collection("users"), '
+             '{ data: { name: Select(0, Var("data")) }, credentials: { password: "123" } }), salary: Select(1, Var("data")) }, '
+             'Create(Collection("salary"), { data: { user: Select("ref", Var("user")), salary: Var("salary") } }))))')
+    # "the order of the results can vary": the salaries are listed by their generated refs.
+    check(db, SALARY_LIST, _salaries("Carol", "Peter", "Joe", "Bob", "Mary", "John"), unordered=True)
+    db.query('Map([["Bob", "Mary"], ["John", "Mary"], ["Peter", "Joe"]], Lambda("data", Let({ '
+             'user: Get(Match(Index("user_by_name"), Select(0, Var("data")))), '
+             'manager: Get(Match(Index("user_by_name"), Select(1, Var("data")))) }, '
+             'Create(Collection("user_subordinate"), { data: { user: Select("ref", Var("user")), '
+             'reports_to: Select("ref", Var("manager")) } }))))')
+    db.query('CreateIndex({ name: "is_subordinate", source: Collection("user_subordinate"), '
+             'terms: [{ field: ["data", "user"] }, { field: ["data", "reports_to"] }] })')
+    db.query('CreateRole({ name: "normal_user", membership: { resource: Collection("users") }, privileges: ['
+             '{ resource: Collection("users"), actions: { read: true } }, '
+             '{ resource: Index("all_users"), actions: { read: true } }, '
+             '{ resource: Index("all_salaries"), actions: { read: true } }, '
+             '{ resource: Collection("salary"), actions: { read: Query(Lambda("salaryRef", Let({ '
+             'salary: Get(Var("salaryRef")), userRef: Select(["data", "user"], Var("salary")) }, '
+             'Or(Equals(Var("userRef"), Identity()), Exists(Match(Index("is_subordinate"), [Var("userRef"), Identity()])))))) } }] })')
+    token_docs = ('{ ref: Ref(Tokens(), "231651464569684480"), ts: 1557178902130000, '
+                  'instance: Ref(Collection("users"), "231651384582210048"), secret: "fnEDNv3HmW" }')
+    bob = check(db, 'Login(Match(Index("user_by_name"), "Bob"), { password: "123" })', token_docs)
+    # Paginate leaves out the salaries the role's predicate refuses: Bob sees his own.
+    check(db, SALARY_LIST, _salaries("Bob"), secret=bob["secret"])
+    mary = check(db, 'Login(Match(Index("user_by_name"), "Mary"), { password: "123" })', token_docs)
+    # "the order may vary": Mary's own and her two reports'.
+    check(db, SALARY_LIST, _salaries("Bob", "Mary", "John"), secret=mary["secret"], unordered=True)
+
+
+# -- multi-tenancy -------------------------------------------------------------------------------------
+
+
+def test_multi_tenancy():
+    """learn/tutorials/FQL/multitenancy: two team databases with admin keys, two child databases of one
+    of them made with its key, and each key seeing only its own database's children."""
+    db = fql.connect("memory://")
+    db.query('CreateDatabase({ name: "my_db" })')
+    my_db = db.query('CreateKey({ role: "admin", database: Database("my_db") })')["secret"]
+    # Databases made since 2021 also show their global_id.
+    check(db, 'Map(["production", "internal"], Lambda("name", CreateDatabase({ name: Var("name")})))',
+          '[{ ref: Database("production"), ts: 1558574366150000, name: "production", global_id: "g" }, '
+          '{ ref: Database("internal"), ts: 1558574366150000, name: "internal", global_id: "g" }]', secret=my_db)
+    keys = check(db, 'Map([Database("production"), Database("internal")], Lambda("db", CreateKey({ role: "admin", database: Var("db") })))',
+                 '[{ ref: Ref(Keys(), "233115268679729664"), ts: 1558574894580000, role: "admin", database: Database("production"), '
+                 'secret: "fnADPDEaDW", hashed_secret: "$2a$05$u" }, { ref: Ref(Keys(), "233115268694409728"), '
+                 'ts: 1558574894580000, role: "admin", database: Database("internal"), secret: "fnADQDExDk", '
+                 'hashed_secret: "$2a$05$3" }]', secret=my_db)
+    internal = keys[1]["secret"]
+    check(db, 'Map(["personnel", "bulletin-board"], Lambda("db", CreateDatabase({ name: Var("db") })))',
+          '[{ ref: Database("personnel"), ts: 1558575584530000, name: "personnel", global_id: "g" }, '
+          '{ ref: Database("bulletin-board"), ts: 1558575584530000, name: "bulletin-board", global_id: "g" }]', secret=internal)
+    check(db, 'Map([Database("personnel"), Database("bulletin-board")], Lambda("db", CreateKey({ role: "server", database: Var("db") })))',
+          '[{ ref: Ref(Keys(), "233116225856602624"), ts: 1558575807350000, role: "server", database: Database("personnel"), '
+          'secret: "fnADPDH46Z", hashed_secret: "$2a$05$W" }, { ref: Ref(Keys(), "233116225856603648"), '
+          'ts: 1558575807350000, role: "server", database: Database("bulletin-board"), secret: "fnADPDH46Z", '
+          'hashed_secret: "$2a$05$Z" }]', secret=internal)
+    # A database set is ordered by the databases' internal ids, which the docs' order reflects.
+    check(db, "Paginate(Databases())", '{ data: [ Database("personnel"), Database("bulletin-board") ] }',
+          secret=internal, unordered=True)
+    check(db, "Paginate(Databases())", '{ data: [ Database("production"), Database("internal") ] }',
+          secret=my_db, unordered=True)
+    # Each team's key reaches its own database alone.
+    fails(db, 'Get(Database("production"))', "invalid ref", "Ref refers to undefined database 'production'", ["get"],
+          secret=internal)

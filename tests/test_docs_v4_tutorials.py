@@ -17,29 +17,33 @@ import base64
 import http.client
 import json
 import re
+import threading
 
 import pytest
 
 import fql
 from fql.server import ServerThread
 from fql.values import Page, Ref
+from fql.wire import v4 as wire
 
 #: Fields whose values the docs print only as an illustration.
 _ANY = {"ts": "<ts>", "secret": "<secret>", "hashed_secret": "<hashed>", "global_id": "<global id>"}
 _GENERATED_ID = re.compile(r"^\d{15,}$")
 
 
-def shape(value):
-    """`value` with what only illustrates masked: ts, generated ids, secrets; a page as an object."""
+def shape(value, extra: tuple[str, ...] = ()):
+    """`value` with what only illustrates masked: ts, generated ids, secrets (and the fields `extra`
+    names, such as a time the query wrote); a page as an object."""
     if isinstance(value, Page):
         fields = {"before": value.before} if value.has_before else {}
         if value.has_after:
             fields["after"] = value.after
         value = {**fields, "data": value.data}
     if isinstance(value, dict):
-        return {k: _ANY[k] if k in _ANY and v is not None else shape(v) for k, v in value.items()}
+        masked = {**_ANY, **dict.fromkeys(extra, "<any>")}
+        return {k: masked[k] if k in masked and v is not None else shape(v, extra) for k, v in value.items()}
     if isinstance(value, list):
-        return [shape(v) for v in value]
+        return [shape(v, extra) for v in value]
     if isinstance(value, Ref):
         ident = "<id>" if _GENERATED_ID.match(value.id) else value.id
         return ("ref", ident, shape(value.collection), shape(value.database))
@@ -50,11 +54,11 @@ def _sorted(value):
     return sorted(value, key=repr)
 
 
-def check(db, query: str, docs: str, *, secret: str | None = None, unordered: bool = False):
+def check(db, query: str, docs: str, *, secret: str | None = None, unordered: bool = False, extra=()):
     """Run `query`; its result must be the docs' output `docs` (FQL text), up to what only illustrates."""
     result = db.query(query, secret=secret, syntax="v4")
-    expected = shape(db.query(docs, secret=secret, syntax="v4"))
-    got = shape(result)
+    expected = shape(db.query(docs, secret=secret, syntax="v4"), extra)
+    got = shape(result, extra)
     if unordered:
         got, expected = _sorted(got["data"] if isinstance(got, dict) else got), _sorted(
             expected["data"] if isinstance(expected, dict) else expected
@@ -517,3 +521,213 @@ def test_multi_tenancy():
     # Each team's key reaches its own database alone.
     fails(db, 'Get(Database("production"))', "invalid ref", "Ref refers to undefined database 'production'", ["get"],
           secret=internal)
+
+
+# -- social graph --------------------------------------------------------------------------------------
+
+
+def test_social_graph():
+    """learn/tutorials/FQL/social_graph: people, follower relationships, and who follows whom through
+    Union, Intersection and Difference of an index's matches."""
+    db = fql.connect("memory://")
+    db.query('CreateCollection({ name: "people" })')
+    db.query('CreateIndex({ name: "people_by_name", source: Collection("people"), terms: [{ field: ["data", "name"] }], unique: true })')
+    db.query('CreateCollection({ name: "relationships" })')
+    db.query('CreateIndex({ name: "followers_by_followee", source: Collection("relationships"), '
+             'terms: [{ field: ["data", "followee"] }], values: [{ field: ["data", "follower"] }] })')
+    db.query('Foreach(["Alice", "Bob", "Carol", "Dave"], Lambda("name", Create(Collection("people"), { data: { name: Var("name") } })))')
+    person = 'Select("ref", Get(Match(Index("people_by_name"), "{}")))'
+    follow = 'Create(Collection("relationships"), {{ data: {{ follower: {}, followee: {} }} }})'
+    db.query(follow.format(person.format("Alice"), person.format("Bob")))
+    db.query(follow.format(person.format("Bob"), person.format("Alice")))
+    db.query(f'Let({{ follower: {person.format("Carol")} }}, Foreach(Paginate(Union(Match(Index("people_by_name"), "Alice"), '
+             'Match(Index("people_by_name"), "Bob"))), Lambda("followee", Create(Collection("relationships"), '
+             '{ data: { followee: Var("followee"), follower: Var("follower") } }))))')
+    db.query(follow.format(person.format("Dave"), person.format("Alice")))
+    check(db, 'Paginate(Match(Index("people_by_name"), "Alice"))',
+          '{ data: [Ref(Collection("people"), "234201581287350784")] }')
+    check(db, 'Map(Paginate(Match(Index("people_by_name"), "Alice")), Lambda("person", Select(["data", "name"], Get(Var("person")))))',
+          '{ data: ["Alice"] }')
+    names = 'Lambda("person", Select(["data", "name"], Get(Var("person"))))'
+    followers = 'Match(Index("followers_by_followee"), {})'
+    alice, bob = followers.format(person.format("Alice")), followers.format(person.format("Bob"))
+    # The follower index's values are refs, so the docs' order is their generated ids' order.
+    check(db, f"Map(Paginate({alice}), {names})", '{ data: ["Bob", "Dave", "Carol"] }', unordered=True)
+    check(db, f"Map(Paginate(Union({alice}, {bob})), {names})", '{ data: ["Alice", "Bob", "Dave", "Carol"] }', unordered=True)
+    check(db, f"Map(Paginate(Intersection({alice}, {bob})), {names})", '{ data: ["Carol"] }')
+    check(db, f"Map(Paginate(Difference({alice}, {bob})), {names})", '{ data: ["Bob", "Dave"] }', unordered=True)
+
+
+# -- e-commerce ----------------------------------------------------------------------------------------
+
+STORES = {
+    "301": ("DC Fruits", "13 Pierstorff Drive", "20220"),
+    "302": ("Party Supplies", "7529 Capitalsaurus Court", "20002"),
+    "303": ("Foggy Bottom Market", "4 Floride Ave", "20037"),
+}
+#: id: name, description, price, quantity, store, backorderLimit.
+PRODUCTS = {
+    "201": ("cups", "Translucent 9 Oz, 100 ct", 6.98, 100, "302", 5),
+    "202": ("pinata", "Original Class Donkey Pinata", 24.99, 20, "303", 10),
+    "203": ("pizza", "Frozen Cheese", 4.99, 100, "303", 15),
+    "204": ("avocados", "Conventional Hass, 4ct bag", 3.99, 1000, "301", 15),
+    "205": ("limes", "Conventional, 1 ct", 0.35, 1000, "301", 15),
+    "206": ("limes", "Organic, 16 oz bag", 3.49, 50, "301", 15),
+    "207": ("limes", "Conventional, 16 oz bag", 2.99, 30, "303", 15),
+    "208": ("cilantro", "Organic, 1 bunch", 1.49, 100, "301", 15),
+    "209": ("pinata", "Giant Taco Pinata", 23.99, 10, "302", 10),
+}
+#: id: first name, last name, street, zip code, telephone, card number.
+CUSTOMERS = {
+    "101": ("Alice", "Appleseed", "87856 Mendota Court", "20220", "208-346-0715", "4556781272473393"),
+    "102": ("Bob", "Brown", "72 Waxwing Terrace", "20002", "719-872-8799", "4916112310613672"),
+    "103": ("Carol", "Clark", "5 Troy Trail", "20220", "907-949-4470", "4532636730015542"),
+}
+
+#: The tutorial's submit_order, restated: it reads the customer and products, aborts when a product's
+#: stock is short, takes the stock, flags products at or under their backorder limit, creates the order.
+SUBMIT_ORDER = """CreateFunction({ name: "submit_order", body: Query(Lambda(["customerId", "products"], Let({
+  customer: Get(Ref(Collection("customers"), Var("customerId"))),
+  products: Map(Var("products"), Lambda("requestedProduct", Let(
+    { product: Get(Ref(Collection("products"), Select("productId", Var("requestedProduct")))) },
+    { ref: Select("ref", Var("product")), price: Select(["data", "price"], Var("product")),
+      currentQuantity: Select(["data", "quantity"], Var("product")),
+      requestedQuantity: Select(["quantity"], Var("requestedProduct")),
+      backorderLimit: Select(["data", "backorderLimit"], Var("product")) })))
+}, Do(
+  Foreach(Var("products"), Lambda("product", If(
+    LTE(Select("requestedQuantity", Var("product")), Select("currentQuantity", Var("product"))),
+    Var("product"),
+    Abort(Concat(["Stock quantity for Product [", Select(["ref", "id"], Var("product")),
+                  "] not enough – requested at [", ToString(Time("now")), "]"]))))),
+  Foreach(Var("products"), Lambda("product", Update(Select("ref", Var("product")), { data: {
+    quantity: Subtract(Select("currentQuantity", Var("product")), Select("requestedQuantity", Var("product"))) } }))),
+  Foreach(Var("products"), Lambda("product", If(
+    LTE(Subtract(Select("currentQuantity", Var("product")), Select("requestedQuantity", Var("product"))),
+        Select("backorderLimit", Var("product"))),
+    Update(Select("ref", Var("product")), { data: { backordered: true } }),
+    Var("product")))),
+  Let({ productsLine: Map(Var("products"), Lambda("product", {
+      product: Select("ref", Var("product")), quantity: Select("requestedQuantity", Var("product")),
+      price: Select("price", Var("product")) })) },
+    Create(Collection("orders"), { data: {
+      customer: Select("ref", Var("customer")), line: Var("productsLine"), status: "processing",
+      creationDate: Time("now"), shipDate: null,
+      shipAddress: Select(["data", "address"], Var("customer")),
+      creditCard: Select(["data", "creditCard"], Var("customer")) } }))
+)))) })"""
+
+
+def _address(street: str, zip_code: str) -> str:
+    return f'{{ street: "{street}", city: "Washington", state: "DC", zipCode: "{zip_code}" }}'
+
+
+def _products_page(stock: dict, backordered: set) -> str:
+    docs = []
+    for ident, (name, description, price, _, store, limit) in PRODUCTS.items():
+        docs.append(f'{{ ref: Ref(Collection("products"), "{ident}"), ts: 1, data: {{ name: "{name}", '
+                    f'description: "{description}", price: {price}, quantity: {stock[ident]}, '
+                    f'store: Ref(Collection("stores"), "{store}"), backorderLimit: {limit}, '
+                    f'backordered: {"true" if ident in backordered else "false"} }} }}')
+    return "{ data: [" + ", ".join(docs) + "] }"
+
+
+def _order(customer: str, *lines) -> str:
+    _, _, street, zip_code, _, card = CUSTOMERS[customer]
+    line = ", ".join(f'{{ product: Ref(Collection("products"), "{p}"), quantity: {q}, price: {PRODUCTS[p][2]} }}'
+                     for p, q in lines)
+    return (f'{{ ref: Ref(Collection("orders"), "294712378764820992"), ts: 1, data: {{ '
+            f'customer: Ref(Collection("customers"), "{customer}"), line: [{line}], status: "processing", '
+            f'creationDate: Time("2021-04-01T22:46:06.604Z"), shipAddress: {_address(street, zip_code)}, '
+            f'creditCard: {{ network: "Visa", number: "{card}" }} }} }}')
+
+
+def _submit(customer: str, *lines) -> str:
+    items = ", ".join(f'{{ "productId": "{p}", "quantity": {q} }}' for p, q in lines)
+    return f'Call(Function("submit_order"), "{customer}", [{items}])'
+
+
+def _short_stock(err: fql.FQLError, product: str) -> None:
+    """The UDF's abort: a call error whose cause is the abort with the tutorial's message."""
+    assert (err.code, err.description) == ("call error", "Calling the function resulted in an error.")
+    (cause,) = err.cause
+    assert cause.code == "transaction aborted"
+    assert re.fullmatch(rf"Stock quantity for Product \[{product}\] not enough – requested at \[\d{{4}}-.+Z\]",
+                        cause.description)
+
+
+def test_e_commerce():
+    """learn/tutorials/FQL/ecommerce: stores, products and customers at the docs' ids, the submit_order
+    UDF, an order, one that sets products backordered, one refused for short stock, and two orders sent
+    at once for more than the stock, of which one is made and the other refused."""
+    db = fql.connect("memory://")
+    for name in ("customers", "products", "orders", "stores"):
+        db.query(f'CreateCollection({{name: "{name}"}})')
+    db.query("Do(" + ", ".join(
+        f'Create(Ref(Collection("stores"), "{i}"), {{ data: {{ "name": "{n}", "address": {_address(street, z)} }} }})'
+        for i, (n, street, z) in STORES.items()) + ")")
+    check(db, 'Map(Paginate(Documents(Collection("stores"))), Lambda("storeRef", Get(Var("storeRef"))))',
+          "{ data: [" + ", ".join(f'{{ ref: Ref(Collection("stores"), "{i}"), ts: 1, data: {{ name: "{n}", '
+                                   f'address: {_address(street, z)} }} }}' for i, (n, street, z) in STORES.items()) + "] }")
+    db.query("Do(" + ", ".join(
+        f'Create(Ref(Collection("products"), "{i}"), {{ data: {{ "name": "{n}", "description": "{d}", "price": {p}, '
+        f'"quantity": {q}, "store": Ref(Collection("stores"), "{st}"), "backorderLimit": {lim}, "backordered": false }} }})'
+        for i, (n, d, p, q, st, lim) in PRODUCTS.items()) + ")")
+    stock = {i: row[3] for i, row in PRODUCTS.items()}
+    list_products = 'Map(Paginate(Documents(Collection("products"))), Lambda("productRef", Get(Var("productRef"))))'
+    check(db, list_products, _products_page(stock, set()))
+    db.query("Do(" + ", ".join(
+        f'Create(Ref(Collection("customers"), "{i}"), {{ data: {{ "firstName": "{f}", "lastName": "{last}", '
+        f'"address": {_address(street, z)}, "telephone": "{tel}", "creditCard": {{ "network": "Visa", "number": "{card}" }} }} }})'
+        for i, (f, last, street, z, tel, card) in CUSTOMERS.items()) + ")")
+    check(db, 'Map(Paginate(Documents(Collection("customers"))), Lambda("customerRef", Get(Var("customerRef"))))',
+          "{ data: [" + ", ".join(
+              f'{{ ref: Ref(Collection("customers"), "{i}"), ts: 1, data: {{ firstName: "{f}", lastName: "{last}", '
+              f'address: {_address(street, z)}, telephone: "{tel}", creditCard: {{ network: "Visa", number: "{card}" }} }} }}'
+              for i, (f, last, street, z, tel, card) in CUSTOMERS.items()) + "] }")
+    db.query(SUBMIT_ORDER)
+
+    # 1. An order: the stock goes down; `shipDate: null` is no field of the order.
+    lines = [("204", 10), ("206", 5), ("208", 20)]
+    order = check(db, _submit("101", *lines), _order("101", *lines), extra=("creationDate",))
+    assert isinstance(order["data"]["creationDate"], fql.Time)
+    stock |= {"204": 990, "206": 45, "208": 80}
+    check(db, list_products, _products_page(stock, set()))
+    # 2. An order that leaves two products at or under their backorder limit flags them.
+    lines = [("206", 40), ("203", 90)]
+    check(db, _submit("103", *lines), _order("103", *lines), extra=("creationDate",))
+    stock |= {"206": 5, "203": 10}
+    check(db, list_products, _products_page(stock, {"203", "206"}))
+    # 3. Too few pizzas: the UDF aborts, and nothing of the order is written.
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(_submit("102", ("203", 15), ("202", 45)))
+    _short_stock(caught.value, "203")
+    check(db, list_products, _products_page(stock, {"203", "206"}))
+    # 4. Two orders at once for 70 and 50 of the 100 cups (the docs wrap each item in the JavaScript
+    # driver's Object(...)): transactions are serialized, so one is made and the other aborts.
+    with ServerThread(db) as running:
+        results: dict[str, object] = {}
+
+        def send(customer: str, quantity: int) -> None:
+            query = f'Call(Function("submit_order"), "{customer}", [Object({{ "productId": "201", "quantity": {quantity} }})])'
+            body = json.dumps(wire.expr_to_json(fql.parse(query, syntax="v4").body[0]))
+            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=60)
+            conn.request("POST", "/", body, {"Authorization": "Bearer secret", "X-FaunaDB-API-Version": "4"})
+            response = conn.getresponse()
+            results[customer] = (response.status, json.loads(response.read()))
+            conn.close()
+
+        threads = [threading.Thread(target=send, args=args) for args in (("101", 70), ("102", 50))]
+        for each in threads:
+            each.start()
+        for each in threads:
+            each.join()
+    # The order made answers 201 (its query created a document), the refused one 400.
+    statuses = sorted(status for status, _ in results.values())
+    assert statuses == [201, 400], results
+    made = next(c for c, (status, _) in results.items() if status == 201)
+    refused = results["102" if made == "101" else "101"][1]["errors"][0]
+    assert refused["code"] == "call error"
+    assert refused["cause"][0]["code"] == "transaction aborted"
+    assert refused["cause"][0]["description"].startswith("Stock quantity for Product [201] not enough")
+    assert db.query('Select(["data", "quantity"], Get(Ref(Collection("products"), "201")))') == 100 - (70 if made == "101" else 50)

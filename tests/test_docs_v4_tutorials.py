@@ -731,3 +731,116 @@ def test_e_commerce():
     assert refused["cause"][0]["code"] == "transaction aborted"
     assert refused["cause"][0]["description"].startswith("Stock quantity for Product [201] not enough")
     assert db.query('Select(["data", "quantity"], Get(Ref(Collection("products"), "201")))') == 100 - (70 if made == "101" else 50)
+
+
+# -- FQL basics: authentication and authorization ------------------------------------------------------
+
+_DENIED = ("permission denied", "Insufficient privileges to perform the action.")
+
+
+def _denied(db, query: str, secret: str, position: list) -> None:
+    fails(db, query, *_DENIED, position, secret=secret)
+
+
+def test_basics_authentication_and_authorization():
+    """learn/tutorials/FQL/basics (part 5, the spaceships): a server key, users with credentials, Login
+    with a ttl, tokens made and deleted by hand, a role for every user, a read predicate with Identity(), a
+    role whose membership predicate picks pilots, and a UDF whose call predicate lets a pilot open only
+    their own ship's hatch. The docs create roles and functions in the shell (an admin key: core's server
+    keys write no schema); the users' queries run with their tokens."""
+    db = fql.connect("memory://")
+    # What earlier parts left: spaceships (the Voyager among them), planets, and the ships' logs.
+    for name in ("Spaceships", "Planets", "ShipLogs"):
+        db.query(f'CreateCollection({{ name: "{name}" }})')
+    voyager = fql.to_fql(db.query('Create(Collection("Spaceships"), { data: { name: "Voyager" } })')["ref"])
+    vulcan = fql.to_fql(db.query('Create(Collection("Planets"), { data: { name: "Vulcan" } })')["ref"])
+    # The docs print the key's ref as `Key("...")`, the dashboard's rendering of Ref(Keys(), "...").
+    key = check(db, 'CreateKey({ role: "server" })',
+                '{ ref: Ref(Keys(), "269237655682679301"), ts: 1593023887265000, role: "server", '
+                'secret: "fnAD2jBXDQ", hashed_secret: "$2a$05$M" }')
+    server = key["secret"]
+    db.query('CreateCollection({name: "SpaceUsers"})', secret=server)
+    darth = check(db, 'Create(Collection("SpaceUsers"), { data: { email: "darth@empire.com" }, credentials: { password: "iamyourfather" } })',
+                  '{ ref: Ref(Collection("SpaceUsers"), "269170966886613509"), ts: 1592960287940000, data: { email: "darth@empire.com" } }',
+                  secret=server)
+    db.query('CreateIndex({ name: "SpaceUsers_by_email", source: Collection("SpaceUsers"), terms: [{field: ["data", "email"]}], unique: true })',
+             secret=server)
+    login = 'Login(Match(Index("SpaceUsers_by_email"), "{}"), {{ password: "{}"{} }})'
+    darth_ref = fql.to_fql(darth["ref"])
+    # The docs print a token's ref as Ref(Ref("tokens"), "..."), API 2.0's; API 4 writes Ref(Tokens(), "...").
+    token = check(db, login.format("darth@empire.com", "iamyourfather", ", ttl: TimeAdd(Now(), 3, 'hour')"),
+                  f'{{ ref: Ref(Tokens(), "269770764488540678"), ts: 1593532299503000, ttl: Time("2020-06-30T18:51:39.033543Z"), '
+                  f'instance: {darth_ref}, secret: "fnEDvQsUvC" }}', secret=server, extra=("ttl",))
+    assert token["ttl"] > db.query("TimeAdd(Now(), 179, 'minutes')")
+    fails(db, login.format("darth@empire.com", "darksidemaster", ""), "authentication failed",
+          "The document was not found or provided password was incorrect.", [], secret=server)
+    other = db.query(login.format("darth@empire.com", "iamyourfather", ""), secret=server)
+    # Logout deletes the token in use; a token can also be deleted by its ref, in API 2.0's spelling too
+    # (the docs print no result: a Delete answers the document it deleted, a token's hashed secret with it).
+    assert db.query("Logout(false)", secret=other["secret"]) is True
+    again = db.query(login.format("darth@empire.com", "iamyourfather", ""), secret=server)
+    check(db, f'Delete(Ref(Ref("tokens"), "{again["ref"].id}"))',
+          f'{{ ref: Ref(Tokens(), "{again["ref"].id}"), ts: 1, instance: {darth_ref}, hashed_secret: "$2a$05$" }}',
+          secret=server)
+    made = check(db, f"Create(Tokens(), {{ instance: {darth_ref}, ttl: TimeAdd(Now(), 3, 'hour') }})",
+                 f'{{ ref: Ref(Tokens(), "269776756060193286"), ts: 1593538013760000, instance: {darth_ref}, '
+                 f'ttl: Time("2020-06-30T20:26:53.134950Z"), secret: "fnEdvqCHWa" }}', secret=server, extra=("ttl",))
+    assert db.query("HasCurrentIdentity()", secret=made["secret"]) is True
+    darth_token = token["secret"]
+
+    # A role for every user: Darth reads the spaceships, and nothing else.
+    db.query('CreateRole({ name: "User", membership: { resource: Collection("SpaceUsers") }, '
+             'privileges: [{resource: Collection("Spaceships"), actions: {read: true}}] })')
+    ships = 'Map(Paginate(Documents(Collection("Spaceships"))), Lambda("ref", Get(Var("ref"))))'
+    check(db, ships, f'{{ data: [{{ ref: {voyager}, ts: 1, data: {{ name: "Voyager" }} }}] }}', secret=darth_token)
+    # A collection's documents are a set filtered by each document's read, not refused (core's
+    # DocumentsSet.filteredForRead): without a privilege on planets, Darth's page is empty.
+    check(db, 'Paginate(Documents(Collection("Planets")))', "{ data: [] }", secret=darth_token)
+    db.query('Update(Role("User"), { privileges: [{ resource: Collection("Spaceships"), actions: { read: true } }, '
+             '{ resource: Collection("Planets"), actions: { read: true } }] })')
+    check(db, 'Paginate(Documents(Collection("Planets")))', f"{{ data: [{vulcan}] }}", secret=darth_token)
+    db.query('Update(Role("User"), { privileges: [{ resource: Collection("Spaceships"), actions: { read: true } }, '
+             '{ resource: Collection("Planets"), actions: { read: true } }, { resource: Collection("SpaceUsers"), '
+             'actions: { read: Query(Lambda("ref", Equals(Identity(), Var("ref")))) } }] })')
+    yoda = check(db, 'Create(Collection("SpaceUsers"), { data: { email: "yoda@jedi.com" }, credentials: { password: "thereisnotry" } })',
+                 '{ ref: Ref(Collection("SpaceUsers"), "269412903498547719"), ts: 1593191016630000, data: { email: "yoda@jedi.com" } }',
+                 secret=server)
+    _denied(db, f'Get({fql.to_fql(yoda["ref"])})', darth_token, [])
+    check(db, f"Get({darth_ref})", f'{{ ref: {darth_ref}, ts: 1592960287940000, data: {{ email: "darth@empire.com" }} }}',
+          secret=darth_token)
+
+    # A membership predicate: only users with isPilot are pilots, and pilots create spaceships.
+    han = check(db, 'Create(Collection("SpaceUsers"), { data: { email: "han@solo.com", isPilot: true }, '
+                    'credentials: { password: "dontgetcocky" } })',
+                '{ ref: Ref(Collection("SpaceUsers"), "269417695003279879"), ts: 1593195586136000, '
+                'data: { email: "han@solo.com", isPilot: true } }', secret=server)
+    db.query('CreateRole({ name: "Pilot", membership: { resource: Collection("SpaceUsers"), predicate: '
+             'Query(Lambda("ref", Select(["data","isPilot"], Get(Var("ref")), false))) }, '
+             'privileges: [{resource: Collection("Spaceships"), actions: {create: true}}] })')
+    _denied(db, 'Create(Collection("Spaceships"), { data: { name: "Imperial Destroyer" } })', darth_token, ["create"])
+    han_token = db.query(login.format("han@solo.com", "dontgetcocky", ""), secret=server)["secret"]
+    falcon = check(db, 'Create(Collection("Spaceships"), { data: { name: "Millennium Falcon" } })',
+                   '{ ref: Ref(Collection("Spaceships"), "269419218694308358"), ts: 1593197039260000, '
+                   'data: { name: "Millennium Falcon" } }', secret=han_token)
+    falcon_ref = fql.to_fql(falcon["ref"])
+
+    # A UDF that writes as its caller, and a call predicate: a pilot opens only their own ship's hatch.
+    db.query('CreateFunction({ name: "OpenHatch", body: Query(Lambda("shipRef", Do('
+             'Update(Var("shipRef"), Let({ shipDoc: Get(Var("shipRef")) }, { data: { hatchIsOpen: true } })), '
+             'Create(Collection("ShipLogs"), { data: { spaceshipRef: Var("shipRef"), status: "HATCH_OPENED", pilotRef: Identity() } }), '
+             '"Hatch open!"))) })')
+    _denied(db, f'Call(Function("OpenHatch"), {falcon_ref})', han_token, [])
+    db.query('Update(Role("Pilot"), { privileges: [{ resource: Collection("Spaceships"), actions: {create: true, write: true} }, '
+             '{ resource: Collection("ShipLogs"), actions: {create: true} }, { resource: Function("OpenHatch"), actions: {call: true} }] })')
+    han_ref = fql.to_fql(han["ref"])
+    db.query(f"Update({falcon_ref}, {{ data: {{ pilotRef: {han_ref} }} }})")
+    db.query('Update(Role("Pilot"), { privileges: [{ resource: Collection("Spaceships"), actions: {create: true, write: true} }, '
+             '{ resource: Collection("ShipLogs"), actions: {create: true} }, { resource: Function("OpenHatch"), actions: { '
+             'call: Query(Lambda("shipRef", Let({ shipDoc: Get(Var("shipRef")), '
+             'pilotRef: Select(["data","pilotRef"], Var("shipDoc"), null) }, Equals(Identity(), Var("pilotRef"))))) } }] })')
+    check(db, f'Call(Function("OpenHatch"), {falcon_ref})', '"Hatch open!"', secret=han_token)
+    check(db, 'Map(Paginate(Documents(Collection("ShipLogs"))), Lambda("ref", Get(Var("ref"))))',
+          f'{{ data: [{{ ref: Ref(Collection("ShipLogs"), "269686129668653575"), ts: 1593451585430000, data: {{ '
+          f'spaceshipRef: {falcon_ref}, status: "HATCH_OPENED", pilotRef: {han_ref} }} }}] }}')
+    assert db.query(f'Select(["data", "hatchIsOpen"], Get({falcon_ref}))') is True
+    _denied(db, f'Call(Function("OpenHatch"), {voyager})', han_token, [])

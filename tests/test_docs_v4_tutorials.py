@@ -844,3 +844,94 @@ def test_basics_authentication_and_authorization():
           f'spaceshipRef: {falcon_ref}, status: "HATCH_OPENED", pilotRef: {han_ref} }} }}] }}')
     assert db.query(f'Select(["data", "hatchIsOpen"], Get({falcon_ref}))') is True
     _denied(db, f'Call(Function("OpenHatch"), {voyager})', han_token, [])
+
+
+# -- FQL basics: functions -----------------------------------------------------------------------------
+
+
+def test_basics_functions():
+    """learn/tutorials/FQL/basics (part 4, the spaceships): UDFs that read, that abort, that write, that
+    call each other in one transaction, and one that stores an aggregate of every ship's position."""
+    db = fql.connect("memory://")
+    db.query('Do(CreateCollection({ name: "Spaceships" }), CreateCollection({ name: "Planets" }))')
+    # The ships of the earlier parts, at the docs' ids; the Destroyer's position is not printed.
+    db.query('Do(Create(Ref(Collection("Spaceships"), "266356873589948946"), { data: { name: "Voyager", type: "Rocket", '
+             'fuelType: "Plasma", actualFuelTons: 7, maxFuelTons: 10, position: { x: 2234, y: 3453, z: 9805 } } }), '
+             'Create(Ref(Collection("Spaceships"), "266619264914424339"), { data: { name: "Explorer IV", '
+             'position: { x: 1134, y: 9453, z: 3205 } } }), '
+             'Create(Ref(Collection("Spaceships"), "267096263925694994"), { data: { name: "Destroyer", actualFuelTons: 11, '
+             'position: { x: 0, y: 0, z: 0 } } }), '
+             'Create(Ref(Collection("Planets"), "268706982578356743"), { data: { name: "Vulkan" } }), '
+             'Create(Ref(Collection("Planets"), "267081091831038483"), { data: { name: "Earth" } }))')
+    db.query('CreateFunction({ name: "GetSpaceship", body: Query(Lambda("shipId", Let({ shipDoc: '
+             'Get(Ref(Collection("Spaceships"),Var("shipId"))) }, { id: Select(["ref","id"], Var("shipDoc")), '
+             'name: Select(["data","name"], Var("shipDoc")) }))) })')
+    check(db, 'Call(Function("GetSpaceship"), "266356873589948946")', '{ id: "266356873589948946", name: "Voyager" }')
+    check(db, 'Map(Paginate(Documents(Collection("Spaceships"))), Lambda("shipRef", '
+              'Call(Function("GetSpaceship"), Select(["id"], Var("shipRef")))))',
+          '{ data: [{ id: "266356873589948946", name: "Voyager" }, { id: "266619264914424339", name: "Explorer IV" }, '
+          '{ id: "267096263925694994", name: "Destroyer" }] }')
+    db.query('CreateCollection({name: "LaserColors"})')
+    # Do runs its expressions in order in one transaction: the second sees what the first wrote.
+    check(db, 'Do(Create(Ref(Collection("LaserColors"), "123456"), { data: { name: "Pink" } }), '
+              'Update(Ref(Collection("LaserColors"), "123456"), { data: { hex: "#ff5c9e" } }))',
+          '{ ref: Ref(Collection("LaserColors"), "123456"), ts: 1592364971590000, data: { name: "Pink", hex: "#ff5c9e" } }')
+    fails(db, 'Do("Step 1", "Step 2", Abort("You shall not pass!"), "Step 3")', "transaction aborted",
+          "You shall not pass!", ["do", 2])
+    db.query('CreateFunction({ name: "StopIt", body: Query(Lambda("bool", If(Var("bool"), Abort("Stopped!"), "Not stopped!"))) })')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Call(Function("StopIt"), true)')
+    assert caught.value.v4_errors() == [{
+        "position": [], "code": "call error", "description": "Calling the function resulted in an error.",
+        "cause": [{"position": ["expr", "then"], "code": "transaction aborted", "description": "Stopped!"}],
+    }]
+    assert db.query('Call(Function("StopIt"), false)') == "Not stopped!"
+
+    db.query('CreateFunction({ name: "HasEnoughFuelToWarp", body: Query(Lambda("shipRef", Let({ shipDoc: Get(Var("shipRef")), '
+             'actualFuelTons: Select(["data","actualFuelTons"], Var("shipDoc")) }, GTE(Var("actualFuelTons"), 5)))) })')
+    voyager, destroyer = 'Ref(Collection("Spaceships"), "266356873589948946")', 'Ref(Collection("Spaceships"), "267096263925694994")'
+    check(db, f'Call(Function("HasEnoughFuelToWarp"), {voyager})', "true")
+    db.query('CreateFunction({ name: "OpenWormholeAndWarp", body: Query(Lambda("shipRef", Update(Var("shipRef"), '
+             'Let({ shipDoc: Get(Var("shipRef")), actualFuelTons: Select(["data","actualFuelTons"], Var("shipDoc")) }, '
+             '{ data: { actualFuelTons: Subtract(Var("actualFuelTons"), 5) } })))) })')
+    check(db, f'Call(Function("OpenWormholeAndWarp"), {destroyer})',
+          f'{{ ref: {destroyer}, ts: 1592513503470000, data: {{ name: "Destroyer", actualFuelTons: 6, position: {{ x: 0, y: 0, z: 0 }} }} }}')
+    db.query('CreateCollection({name: "ShipLogs"})')
+    db.query('CreateFunction({ name: "CreateLogEntry", body: Query(Lambda(["shipRef","planetRef","status"], '
+             'Create(Collection("ShipLogs"), { data: { shipRef: Var("shipRef"), planetRef: Var("planetRef"), status: Var("status") } }))) })')
+    db.query('CreateFunction({ name: "WarpToPlanet", body: Query(Lambda(["shipRef","planetRef"], If('
+             'Call(Function("HasEnoughFuelToWarp"), Var("shipRef")), Do(Call(Function("OpenWormholeAndWarp"), Var("shipRef")), '
+             'Call(Function("CreateLogEntry"), [Var("shipRef"), Var("planetRef"), "WARPED_TO_PLANET"]), '
+             'Let({ planetDoc: Get(Var("planetRef")), planetName: Select(["data","name"],Var("planetDoc")), '
+             'shipDoc: Get(Var("shipRef")), shipName: Select(["data","name"],Var("shipDoc")), }, '
+             'Concat(["Welcome ",Var("shipName")," to ",Var("planetName")]))), Abort("Not enough fuel!")))) })')
+    vulkan, earth = 'Ref(Collection("Planets"), "268706982578356743")', 'Ref(Collection("Planets"), "267081091831038483")'
+    # One array argument fills the lambda's two parameters.
+    check(db, f'Call(Function("WarpToPlanet"), [{voyager}, {vulkan},])', '"Welcome Voyager to Vulkan"')
+    assert db.query(f'Select(["data", "actualFuelTons"], Get({voyager}))') == 2
+    check(db, 'Map(Paginate(Documents(Collection("ShipLogs"))), Lambda("ref", Get(Var("ref"))))',
+          f'{{ data: [{{ ref: Ref(Collection("ShipLogs"), "268707463485719047"), ts: 1592518256580000, data: {{ '
+          f'shipRef: {voyager}, planetRef: {vulkan}, status: "WARPED_TO_PLANET" }} }}] }}')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(f'Call(Function("WarpToPlanet"), [{voyager}, {earth},])')
+    assert caught.value.v4_errors() == [{
+        "position": [], "code": "call error", "description": "Calling the function resulted in an error.",
+        "cause": [{"position": ["expr", "else"], "code": "transaction aborted", "description": "Not enough fuel!"}],
+    }]
+
+    db.query('CreateCollection({name: "ShipPositionsHistory"})')
+    db.query('CreateFunction({ name: "RecordPositions", body: Query(Lambda("bool", Do(Create(Collection("ShipPositionsHistory"), '
+             'Let({ shipsDocuments: Map(Paginate(Documents(Collection("Spaceships"))), Lambda("shipRef", Get(Var("shipRef")))), '
+             'positions: Map(Var("shipsDocuments"), Lambda("shipDocument", { ref: Select(["ref"], Var("shipDocument")), '
+             'name: Select(["data","name"], Var("shipDocument")), position: Select(["data","position"], Var("shipDocument")) })) }, '
+             '{ data: { timestamp: Now(), positions: Var("positions") } })), "Positions recorded"))) })')
+    # Called with no argument, the one-parameter lambda gets an empty argument list and does not read it.
+    check(db, 'Call(Function("RecordPositions"))', '"Positions recorded"')
+    # A page stored in a document is its object, `{ data: [...] }`.
+    check(db, 'Map(Paginate(Documents(Collection("ShipPositionsHistory"))), Lambda("ref", Get(Var("ref"))))',
+          '{ data: [{ ref: Ref(Collection("ShipPositionsHistory"), "268613645148094983"), ts: 1592428784478000, data: { '
+          'timestamp: Time("2020-06-17T21:19:44.239194Z"), positions: { data: ['
+          '{ ref: Ref(Collection("Spaceships"), "266356873589948946"), name: "Voyager", position: { x: 2234, y: 3453, z: 9805 } }, '
+          '{ ref: Ref(Collection("Spaceships"), "266619264914424339"), name: "Explorer IV", position: { x: 1134, y: 9453, z: 3205 } }, '
+          '{ ref: Ref(Collection("Spaceships"), "267096263925694994"), name: "Destroyer", position: { x: 0, y: 0, z: 0 } }] } } }] }',
+          extra=("timestamp",))

@@ -935,3 +935,54 @@ def test_basics_functions():
           '{ ref: Ref(Collection("Spaceships"), "266619264914424339"), name: "Explorer IV", position: { x: 1134, y: 9453, z: 3205 } }, '
           '{ ref: Ref(Collection("Spaceships"), "267096263925694994"), name: "Destroyer", position: { x: 0, y: 0, z: 0 } }] } } }] }',
           extra=("timestamp",))
+
+
+# -- security: keys, tokens and credentials ------------------------------------------------------------
+
+
+def test_security_keys_tokens_and_credentials():
+    """security/keys, security/tokens, security/credentials: each document's definition as the pages show
+    it, and the operations they list (credentials made with a document or directly, a password changed with
+    or without the current one, a deleted credential leaving tokens working, a deleted key or token no
+    longer authenticating)."""
+    db = fql.connect("memory://")
+    db.query('CreateCollection({ name: "users" })')
+    db.query('Create(Ref(Collection("users"), "123456"), { data: { name: "Ann" } })')
+    # Fauna hashes passwords with bcrypt ($2a$05$...); fql with argon2id (README: Secrets, logins and sessions).
+    creds = check(db, 'Create(Credentials(), { instance: Ref(Collection("users"), "123456"), password: "abc123" })',
+                  '{ ref: Ref(Credentials(), "266165112685986314"), ts: 1590093681910000, '
+                  'instance: Ref(Collection("users"), "123456"), hashed_password: "$2a$05$pSOerPcfQdpeO0fPqtXX" }',
+                  extra=("hashed_password",))
+    check(db, 'Create(Ref(Collection("users"), "2"), { data: { name: "Bo" }, credentials: { password: "abc123" } })',
+          '{ ref: Ref(Collection("users"), "2"), ts: 1, data: { name: "Bo" } }')
+    # A key changes a password without the current one; the document's credentials field is never stored.
+    check(db, 'Update(Ref(Collection("users"), "2"), { credentials: { password: "myNewPassword" } })',
+          '{ ref: Ref(Collection("users"), "2"), ts: 1, data: { name: "Bo" } }')
+    assert db.query('Identify(Ref(Collection("users"), "2"), "myNewPassword")') is True
+    ref = fql.to_fql(creds["ref"])
+    check(db, f'Update({ref}, {{ current_password: "abc123", password: "correct horse battery staple" }})',
+          f'{{ ref: {ref}, ts: 1, instance: Ref(Collection("users"), "123456"), hashed_password: "h" }}',
+          extra=("hashed_password",))
+    token = check(db, 'Create(Tokens(), { instance: Ref(Collection("users"), "123456") })',
+                  '{ ref: Ref(Tokens(), "266165140418724353"), ts: 1590093708340000, '
+                  'instance: Ref(Collection("users"), "123456"), secret: "s" }')
+    assert db.query('Get(Ref(Tokens(), "{}"))'.format(token["ref"].id))["hashed_secret"].startswith("$2a$05$")
+    # Deleting a credential does not affect the tokens in use; it ends logging in with the password.
+    db.query(f"Delete({ref})")
+    assert db.query("CurrentIdentity()", secret=token["secret"]) == fql.Ref("123456", fql.Ref("users", fql.Ref("collections")))
+    fails(db, 'Login(Ref(Collection("users"), "123456"), { password: "correct horse battery staple" })',
+          "authentication failed", "The document was not found or provided password was incorrect.", [])
+    # Deleting a token or a key invalidates its secret at once.
+    db.query(f'Delete(Ref(Tokens(), "{token["ref"].id}"))')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query("CurrentIdentity()", secret=token["secret"])
+    assert caught.value.code == "unauthorized"
+    # The page's key has a `name`; core's Key validator keeps role, database, priority, data and ttl only.
+    key = check(db, 'CreateKey({ name: "A server key for my_app", role: "server" })',
+                '{ ref: Ref(Keys(), "265969362433737234"), ts: 1589906999970000, role: "server", secret: "s", '
+                'hashed_secret: "$2a$05$o6GjiF54" }')
+    check(db, "Paginate(Keys())", f'{{ data: [{fql.to_fql(key["ref"])}] }}')
+    db.query(f'Delete({fql.to_fql(key["ref"])})')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query("Paginate(Collections())", secret=key["secret"])
+    assert caught.value.code == "unauthorized"

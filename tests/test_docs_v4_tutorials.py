@@ -986,3 +986,65 @@ def test_security_keys_tokens_and_credentials():
     with pytest.raises(fql.FQLError) as caught:
         db.query("Paginate(Collections())", secret=key["secret"])
     assert caught.value.code == "unauthorized"
+
+
+# -- CRUD, through the driver --------------------------------------------------------------------------
+
+
+def test_crud_through_the_driver(monkeypatch):
+    """learn/tutorials/FQL/crud: the page's JavaScript driver calls, made here with faunadb-python against
+    `fql serve`: an admin client makes a database and its server key, a client of that key makes a
+    collection, two indexes and posts, then reads, updates, replaces and deletes one; reading it again is
+    the driver's NotFound (`instance not found`)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from faunadb import query as q
+        from faunadb.client import FaunaClient
+        from faunadb.errors import NotFound
+        from faunadb.objects import Ref as DriverRef
+
+    monkeypatch.setattr(FaunaClient, "check_new_version", lambda self: None)
+    with ServerThread(fql.connect("memory://")) as running:
+        def client(secret):
+            return FaunaClient(secret=secret, domain="127.0.0.1", port=running.port, scheme="http")
+
+        admin = client("secret")
+        made = admin.query(q.create_database({"name": "my_app"}))
+        assert (made["ref"], made["name"]) == (DriverRef("my_app", DriverRef("databases")), "my_app")
+        assert isinstance(made["ts"], int) and made["global_id"]
+        key = admin.query(q.create_key({"database": q.database("my_app"), "role": "server"}))
+        assert (key["role"], key["database"]) == ("server", DriverRef("my_app", DriverRef("databases")))
+        assert key["hashed_secret"].startswith("$2a$05$")
+        server = client(key["secret"])
+        posts = DriverRef("Posts", DriverRef("collections"))
+        collection = server.query(q.create_collection({"name": "Posts"}))
+        # The page's collection has the history_days of 2021 (30); core's default is now 0.
+        assert {k: v for k, v in collection.items() if k != "ts"} == {"ref": posts, "history_days": 0, "name": "Posts"}
+        by_title = server.query(q.create_index(
+            {"name": "posts_by_title", "source": q.collection("Posts"), "terms": [{"field": ["data", "title"]}]}))
+        assert {k: v for k, v in by_title.items() if k != "ts"} == {
+            "ref": DriverRef("posts_by_title", DriverRef("indexes")), "active": True, "serialized": True,
+            "name": "posts_by_title", "source": posts, "terms": [{"field": ["data", "title"]}], "partitions": 1}
+        server.query(q.create_index({"name": "posts_by_tags_with_title", "source": q.collection("Posts"),
+                                     "terms": [{"field": ["data", "tags"]}], "values": [{"field": ["data", "title"]}]}))
+        breakfast = server.query(q.create(q.collection("Posts"), {"data": {"title": "What I had for breakfast .."}}))
+        assert breakfast["data"] == {"title": "What I had for breakfast .."}
+        first = server.query(q.create(q.ref(q.collection("Posts"), "1"), {"data": {"title": "The first post"}}))
+        assert (first["ref"], first["data"]) == (DriverRef("1", posts), {"title": "The first post"})
+        titles = ["My cat and other marvels", "Pondering during a commute", "Deep meanings in a latte"]
+        three = server.query(q.map_(lambda title: q.create(q.collection("Posts"), {"data": {"title": title}}), titles))
+        assert [p["data"]["title"] for p in three] == titles and len({p["ts"] for p in three}) == 1
+        assert server.query(q.get(q.ref(q.collection("Posts"), "1"))) == first
+        assert server.query(q.get(q.match(q.index("posts_by_title"), "My cat and other marvels"))) == three[0]
+        updated = server.query(q.update(q.ref(q.collection("Posts"), "1"), {"data": {"tags": ["welcome", "short"]}}))
+        assert updated["data"] == {"title": "The first post", "tags": ["welcome", "short"]}
+        assert server.query(q.paginate(q.match(q.index("posts_by_tags_with_title"), "welcome"))) == {"data": ["The first post"]}
+        replaced = server.query(q.replace(q.ref(q.collection("Posts"), "1"), {"data": {"title": "The replacement first post"}}))
+        assert replaced["data"] == {"title": "The replacement first post"}
+        deleted = server.query(q.delete(q.ref(q.collection("Posts"), "1")))
+        assert deleted == replaced
+        with pytest.raises(NotFound) as caught:
+            server.query(q.get(q.ref(q.collection("Posts"), "1")))
+        assert (caught.value.errors[0].code, caught.value.errors[0].description) == ("instance not found", "Document not found.")

@@ -1048,3 +1048,145 @@ def test_crud_through_the_driver(monkeypatch):
         with pytest.raises(NotFound) as caught:
             server.query(q.get(q.ref(q.collection("Posts"), "1")))
         assert (caught.value.errors[0].code, caught.value.errors[0].description) == ("instance not found", "Document not found.")
+
+
+# -- FQL basics: indexes -------------------------------------------------------------------------------
+
+#: The spaceships part 3 reads, at the ids the docs print (Navigator's and Le Super Spaceship's are not
+#: printed: these follow Explorer IV's, as the docs' order of refs has them): name, colors, code,
+#: maxFuelTons, actualFuelTons.
+SHIPS = {
+    "266356873589948946": ("Voyager", ["RED", "YELLOW"], "VOYAGER", 10, 7),
+    "266619264914424339": ("Explorer IV", ["BLUE", "WHITE", "RED"], None, 10, 7),
+    "267096263925694994": ("Destroyer", None, None, 29, 11),
+    "267100000000000001": ("Navigator", ["WHITE", "GREY"], None, 10, 0),
+    "267100000000000002": ("Le Super Spaceship", ["PINK", "MAGENTA", "WHITE"], None, None, None),
+}
+#: The planets, at the docs' ids: name, type, color.
+PLANETS = {
+    "267081079730471443": ("Mercury", "TERRESTRIAL", "GREY"),
+    "267081085891904019": ("Venus", "TERRESTRIAL", "GREY"),
+    "267081091831038483": ("Earth", "TERRESTRIAL", "BLUE"),
+    "267081096484618771": ("Mars", "TERRESTRIAL", "RED"),
+    "267081152090604051": ("Jupiter", "GAS", "BROWN"),
+    "267081181884842515": ("Saturn", "GAS", "YELLOW"),
+    "267081200000000001": ("Neptune", "ICE", "BLUE"),
+}
+PILOTS = {"266350546751848978": "Flash Gordon", "266359371696439826": "Buck Rogers", "266359447111074322": "Jean-Luc Picard"}
+
+
+def _planet(ident: str, with_color: bool = True) -> str:
+    name, kind, color = PLANETS[ident]
+    extra = f', color: "{color}"' if with_color else ""
+    return f'{{ ref: Ref(Collection("Planets"), "{ident}"), ts: 1, data: {{ name: "{name}", type: "{kind}"{extra} }} }}'
+
+
+def _by_name(table: dict, name: str) -> str:
+    return next(ident for ident, row in table.items() if (row if isinstance(row, str) else row[0]) == name)
+
+
+def test_basics_indexes():
+    """learn/tutorials/FQL/basics (part 3, the spaceships): collection indexes, one over two collections,
+    sorting and reverse, terms over a field and over an array, unique constraints, Union, Intersection and
+    Difference, and bindings (a computed value to sort by, a first letter, NGram letters, a unique one)."""
+    db = fql.connect("memory://")
+    for name in ("Pilots", "Spaceships", "Speeders", "Planets"):
+        db.query(f'CreateCollection({{name: "{name}"}})')
+    db.query("Do(" + ", ".join(f'Create(Ref(Collection("Pilots"), "{i}"), {{ data: {{ name: "{n}" }} }})'
+                               for i, n in PILOTS.items()) + ")")
+    for ident, (name, colors, code, most, fuel) in SHIPS.items():
+        data = {"name": name, "colors": colors, "code": code, "maxFuelTons": most, "actualFuelTons": fuel}
+        data = {k: v for k, v in data.items() if v is not None}
+        db.query(f'Create(Ref(Collection("Spaceships"), "{ident}"), {{ data: {json.dumps(data)} }})')
+    speeder = fql.to_fql(db.query('Create(Collection("Speeders"), { data: { name: "Speeder bike" } })')["ref"])
+    db.query('CreateIndex({ name: "all_Pilots", source: Collection("Pilots") })')
+    pilots = [f'Ref(Collection("Pilots"), "{i}")' for i in sorted(PILOTS)]
+    check(db, 'Paginate(Match(Index("all_Pilots")))', "{ data: [" + ", ".join(pilots) + "] }")
+    # One index over two collections holds the documents of both.
+    db.query('CreateIndex({ name: "all_Vehicles", source: [Collection("Spaceships"), Collection("Speeders")] })')
+    ships = [f'Ref(Collection("Spaceships"), "{i}")' for i in SHIPS]
+    check(db, 'Paginate(Match(Index("all_Vehicles")))', "{ data: [" + ", ".join([*ships, speeder]) + "] }", unordered=True)
+
+    db.query('CreateIndex({ name: "all_Pilots_sorted_by_name", source: Collection("Pilots"), '
+             'values: [{ field: ["data", "name"] }, { field: ["ref"] }] })')
+    names = sorted(PILOTS.values())
+    pairs = ", ".join(f'["{n}", Ref(Collection("Pilots"), "{_by_name(PILOTS, n)}")]' for n in names)
+    check(db, 'Paginate(Match(Index("all_Pilots_sorted_by_name")))', f"{{ data: [{pairs}] }}")
+    db.query('CreateIndex({ name: "all_Pilots_sorted_by_name_desc", source: Collection("Pilots"), '
+             'values: [{ field: ["data", "name"], reverse: true}, { field: ["ref"] }] })')
+    pairs_desc = ", ".join(f'["{n}", Ref(Collection("Pilots"), "{_by_name(PILOTS, n)}")]' for n in reversed(names))
+    check(db, 'Paginate(Match(Index("all_Pilots_sorted_by_name_desc")))', f"{{ data: [{pairs_desc}] }}")
+    docs = "{ data: [" + ", ".join(f'{{ ref: Ref(Collection("Pilots"), "{_by_name(PILOTS, n)}"), ts: 1, data: {{ name: "{n}" }} }}'
+                                   for n in names) + "] }"
+    check(db, 'Map(Paginate(Match(Index("all_Pilots_sorted_by_name"))), Lambda("pilotResult", Get(Select([1], Var("pilotResult")))))', docs)
+    check(db, 'Map(Paginate(Match(Index("all_Pilots_sorted_by_name"))), Lambda(["name", "pilotRef"], Get(Var("pilotRef"))))', docs)
+
+    # The planets get their colors only later in the tutorial.
+    db.query("Do(" + ", ".join(f'Create(Ref(Collection("Planets"), "{i}"), {{ data: {{ name: "{n}", type: "{k}" }} }})'
+                               for i, (n, k, _) in PLANETS.items()) + ")")
+    db.query('CreateIndex({ name: "all_Planets_by_type", source: Collection("Planets"), terms: [{ field: ["data", "type"]}] })')
+    gas = [_by_name(PLANETS, "Jupiter"), _by_name(PLANETS, "Saturn")]
+    check(db, 'Map(Paginate(Match(Index("all_Planets_by_type"), "GAS")), Lambda("planetRef", Get(Var("planetRef"))))',
+          "{ data: [" + ", ".join(_planet(i, False) for i in gas) + "] }")
+    # An array field is indexed once per item: each color finds the ship.
+    db.query('CreateIndex({ name: "all_Spaceships_by_color", source: Collection("Spaceships"), terms: [{ field: ["data","colors"]}] })')
+    check(db, 'Map(Paginate(Match(Index("all_Spaceships_by_color"), "WHITE")), Lambda("shipRef", Let({ shipDoc: Get(Var("shipRef")) }, '
+              '{ name: Select(["data","name"], Var("shipDoc")), colors: Select(["data","colors"], Var("shipDoc")) })))',
+          '{ data: [{ name: "Explorer IV", colors: ["BLUE", "WHITE", "RED"] }, { name: "Navigator", colors: ["WHITE", "GREY"] }, '
+          '{ name: "Le Super Spaceship", colors: ["PINK", "MAGENTA", "WHITE"] }] }')
+    db.query('CreateIndex({ name: "all_Planets_by_type_sorted_by_name", source: Collection("Planets"), '
+             'terms: [{ field: ["data", "type"]}], values: [{ field: ["data", "name"]}, { field: ["ref"] }] })')
+    # The docs cut the list after Mars (`// etc ...`).
+    terrestrial = [_by_name(PLANETS, n) for n in ("Earth", "Mars", "Mercury", "Venus")]
+    check(db, 'Map(Paginate(Match(Index("all_Planets_by_type_sorted_by_name"), "TERRESTRIAL")), '
+              'Lambda("planetResult", Get(Select([1], Var("planetResult")))))',
+          "{ data: [" + ", ".join(_planet(i, False) for i in terrestrial) + "] }")
+
+    db.query('CreateIndex({ name: "all_Spaceships_by_code", source: Collection("Spaceships"), terms: [{field: ["data", "code"]}], unique: true })')
+    rocinante = check(db, 'Create(Collection("Spaceships"), { data: { name: "Rocinante", code: "ROCINANTE" } })',
+                      '{ ref: Ref(Collection("Spaceships"), "267072793181422099"), ts: 1590959313500000, '
+                      'data: { name: "Rocinante", code: "ROCINANTE" } }')
+    fails(db, 'Create(Collection("Spaceships"), { data: { name: "Rocinante 2", code: "ROCINANTE" } })',
+          "instance not unique", "document is not unique.", ["create"])
+    check(db, "Get(Match(Index(\"all_Spaceships_by_code\"), 'ROCINANTE'))",
+          f'{{ ref: {fql.to_fql(rocinante["ref"])}, ts: 1, data: {{ name: "Rocinante", code: "ROCINANTE" }} }}')
+
+    db.query("Do(" + ", ".join(f'Update(Ref(Collection("Planets"), "{i}"), {{ data: {{ color: "{c}" }} }})'
+                               for i, (_, _, c) in PLANETS.items()) + ")")
+    db.query('CreateIndex({ name: "all_Planets_by_color", source: Collection("Planets"), terms: [{ field: ["data", "color"]}] })')
+    get_each = 'Lambda("planetRef", Get(Var("planetRef")))'
+    check(db, f'Map(Paginate(Union(Match(Index("all_Planets_by_type"), "GAS"), Match(Index("all_Planets_by_color"), "YELLOW"))), {get_each})',
+          "{ data: [" + ", ".join(_planet(i) for i in gas) + "] }")
+    check(db, f'Map(Paginate(Intersection(Match(Index("all_Planets_by_type"), "TERRESTRIAL"), Match(Index("all_Planets_by_color"), "BLUE"))), {get_each})',
+          "{ data: [" + _planet(_by_name(PLANETS, "Earth")) + "] }")
+    check(db, f'Map(Paginate(Difference(Match(Index("all_Planets_by_type"), "TERRESTRIAL"), Match(Index("all_Planets_by_color"), "BLUE"), '
+              f'Match(Index("all_Planets_by_color"), "RED"))), {get_each})',
+          "{ data: [" + ", ".join(_planet(_by_name(PLANETS, n)) for n in ("Mercury", "Venus")) + "] }")
+
+    # A binding computes what no document holds. The docs cut the list after the Destroyer; the ships
+    # without fuel fields follow, their binding null (its Select fails).
+    db.query('CreateIndex({ name: "all_Spaceships_by_pendingFuelTons", source: { collection: Collection("Spaceships"), fields: { '
+             'pendingFuelTons: Query(Lambda("shipDoc", Subtract(Select(["data","maxFuelTons"], Var("shipDoc")), '
+             'Select(["data","actualFuelTons"], Var("shipDoc"))))) } }, values: [{ binding: "pendingFuelTons"}, { field: ["data", "name"]}] })')
+    check(db, 'Paginate(Match(Index("all_Spaceships_by_pendingFuelTons")))',
+          '{ data: [[3, "Explorer IV"], [3, "Voyager"], [10, "Navigator"], [18, "Destroyer"], '
+          '[null, "Le Super Spaceship"], [null, "Rocinante"]] }')
+    db.query('CreateIndex({ name: "all_Planets_by_firstLetter", source: { collection: Collection("Planets"), fields: { '
+             'firstLetter: Query(Lambda("planetDoc", SubString(Select(["data", "name"], Var("planetDoc")), 0, 1))) } }, '
+             'terms: [{ binding: "firstLetter"}] })')
+    check(db, 'Map(Paginate(Match(Index("all_Planets_by_firstLetter"), "M")), Lambda("planetDoc", Get(Var("planetDoc"))))',
+          "{ data: [" + ", ".join(_planet(_by_name(PLANETS, n)) for n in ("Mercury", "Mars")) + "] }")
+    # NGram's letters are case-sensitive: Navigator's "v" is no "V".
+    db.query('CreateIndex({ name: "filter_Spaceships_by_letter", source: { collection: Collection("Spaceships"), fields: { '
+             'nameLetters: Query(Lambda("shipDoc", NGram(Select(["data","name"], Var("shipDoc")),1,1))) } }, terms: [{ binding: "nameLetters"}] })')
+    check(db, 'Map(Paginate(Match(Index("filter_Spaceships_by_letter"), "V")), Lambda("shipRef", Let({ shipDoc: Get(Var("shipRef")) }, '
+              '{ name: Select(["data","name"], Var("shipDoc")) })))', '{ data: [{ name: "Voyager" }, { name: "Explorer IV" }] }')
+    check(db, 'NGram("FaunaDB",1,1)', '["F", "a", "u", "n", "a", "D", "B"]')
+    check(db, 'NGram("FaunaDB",2,3)', '["Fa", "Fau", "au", "aun", "un", "una", "na", "naD", "aD", "aDB", "DB"]')
+    # A unique index over a binding refuses a second ship whose key card id would be the same.
+    db.query('CreateIndex({ name: "all_Keycards", source: { collection: Collection("Spaceships"), fields: { keyCardId: Query(Lambda("shipDoc", '
+             'UpperCase(ReplaceStr(Select(["data", "name"], Var("shipDoc")), " ", "_")))) } }, values: [{ binding: "keyCardId"}], unique: true })')
+    check(db, 'Paginate(Match(Index("all_Keycards")))',
+          '{ data: ["DESTROYER", "EXPLORER_IV", "LE_SUPER_SPACESHIP", "NAVIGATOR", "ROCINANTE", "VOYAGER"] }')
+    fails(db, 'Create(Collection("Spaceships"), { data: { name: "Le Super Spaceship" } })',
+          "instance not unique", "document is not unique.", ["create"])

@@ -1190,3 +1190,69 @@ def test_basics_indexes():
           '{ data: ["DESTROYER", "EXPLORER_IV", "LE_SUPER_SPACESHIP", "NAVIGATOR", "ROCINANTE", "VOYAGER"] }')
     fails(db, 'Create(Collection("Spaceships"), { data: { name: "Le Super Spaceship" } })',
           "instance not unique", "document is not unique.", ["create"])
+
+
+# -- FQL basics: data modeling -------------------------------------------------------------------------
+
+
+def test_basics_data_modeling():
+    """learn/tutorials/FQL/basics (part 2, the spaceships): one-to-many refs found through an index, a
+    one-to-one unique constraint, an array of refs read with Let and Map, a many-to-many join collection,
+    and a repair's duration computed in a query and in an index binding (TimeDiff in whole minutes)."""
+    db = fql.connect("memory://")
+    earth, voyager = 'Ref(Collection("Planets"), "267081091831038483")', 'Ref(Collection("Spaceships"), "266356873589948946")'
+    for name in ("Planets", "Spaceships", "Moons"):
+        db.query(f'CreateCollection({{name: "{name}"}})')
+    db.query(f'Do(Create({earth}, {{ data: {{ name: "Earth", type: "TERRESTRIAL", color: "BLUE" }} }}), '
+             f'Create({voyager}, {{ data: {{ name: "Voyager" }} }}))')
+    luna = check(db, f'Create(Collection("Moons"), {{ data: {{ name: "Luna", planetRef: {earth} }} }})',
+                 f'{{ ref: Ref(Collection("Moons"), "267691276872188416"), ts: 1591549145540000, '
+                 f'data: {{ name: "Luna", planetRef: {earth} }} }}')
+    luna_doc = f'{{ ref: {fql.to_fql(luna["ref"])}, ts: 1, data: {{ name: "Luna", planetRef: {earth} }} }}'
+    check(db, """Map(Paginate(Documents(Collection('Moons'))), Lambda("moonRef", Get(Var("moonRef"))))""", f"{{ data: [{luna_doc}] }}")
+    db.query('CreateIndex({ name: "all_Moons_by_planet", source: [Collection("Moons")], terms: [{ field: ["data", "planetRef"] }] })')
+    check(db, f'Map(Paginate(Match(Index("all_Moons_by_planet"), {earth})), Lambda("moonRef", Get(Var("moonRef"))))', f"{{ data: [{luna_doc}] }}")
+    db.query('CreateIndex({ name: "only_one_Moon_per_planet", source: [Collection("Moons")], terms: [{field: ["data", "planetRef"]}], unique: true })')
+    fails(db, f'Create(Collection("Moons"), {{ data: {{ name: "Luna 2", planetRef: {earth} }} }})',
+          "instance not unique", "document is not unique.", ["create"])
+    db.query(f'Update({earth}, {{ data: {{ moonRefs: [{fql.to_fql(luna["ref"])}] }} }})')
+    check(db, f'Let({{ planetDoc: Get({earth}) }}, {{ planet: Var("planetDoc"), moons: Map(Select(["data", "moonRefs"], Var("planetDoc")), '
+              'Lambda("moonRef", Get(Var("moonRef")))) })',
+          f'{{ planet: {{ ref: {earth}, ts: 1591554900130000, data: {{ name: "Earth", type: "TERRESTRIAL", color: "BLUE", '
+          f'moonRefs: [{fql.to_fql(luna["ref"])}] }} }}, moons: [{luna_doc}] }}')
+    check(db, f'Let({{ planetDoc: Get({earth}) }}, {{ planet: Let({{}}, {{ id: Select(["ref","id"], Var("planetDoc")), '
+              'name: Select(["data","name"], Var("planetDoc")), moons: Map(Select(["data", "moonRefs"], Var("planetDoc")), '
+              'Lambda("moonRef", Let({ moonDoc: Get(Var("moonRef")) }, { id: Select(["ref","id"], Var("moonDoc")), '
+              'name: Select(["data","name"], Var("moonDoc")) }))) }) })',
+          f'{{ planet: {{ id: "267081091831038483", name: "Earth", moons: [{{ id: "{luna["ref"].id}", name: "Luna" }}] }} }}')
+
+    db.query('CreateCollection({name: "DockTechnicians"})')
+    johnny = fql.to_fql(db.query('Create(Collection("DockTechnicians"), { data: {name: "Johnny Sparkles"} })')["ref"])
+    check(db, f'Update({johnny}, {{ data: {{ workingOn: [{voyager}] }} }})',
+          f'{{ ref: {johnny}, ts: 1, data: {{ name: "Johnny Sparkles", workingOn: [{voyager}] }} }}')
+    db.query('CreateCollection({name: "DockRepairs"})')
+    repair_data = f"technicianRefs: [{johnny}], shipRef: {voyager}"
+    repair = check(db, f"Create(Collection(\"DockRepairs\"), {{ data: {{ {repair_data}, status: 'PENDING' }} }})",
+                   f'{{ ref: Ref(Collection("DockRepairs"), "267705685715714560"), ts: 1591562886860000, '
+                   f'data: {{ {repair_data}, status: "PENDING" }} }}')
+    ref = fql.to_fql(repair["ref"])
+    check(db, f"Update({ref}, {{ data: {{ startTimestamp: Time('2355-02-11T05:23:11Z'), status: 'IN_PROCESS' }} }})",
+          f'{{ ref: {ref}, ts: 1, data: {{ {repair_data}, status: "IN_PROCESS", startTimestamp: Time("2355-02-11T05:23:11Z") }} }}')
+    done = (f'{{ ref: {ref}, ts: 1, data: {{ {repair_data}, status: "DONE", startTimestamp: Time("2355-02-11T05:23:11Z"), '
+            f'endTimestamp: Time("2355-02-11T03:05:35Z") }} }}')
+    check(db, f"Update({ref}, {{ data: {{ endTimestamp: Time('2355-02-11T03:05:35Z'), status: 'DONE' }} }})", done)
+    db.query('CreateIndex({ name: "all_DockRepairs", source: [Collection("DockRepairs")] })')
+    duration = ('If(Or(IsNull(Select(["data", "startTimestamp"], Var("repairDoc"), null)), '
+                'IsNull(Select(["data", "endTimestamp"], Var("repairDoc"), null))), null, '
+                'TimeDiff(Select(["data", "endTimestamp"], Var("repairDoc")), Select(["data", "startTimestamp"], Var("repairDoc")), "minutes"))')
+    # The docs' end is before the start, and TimeDiff's arguments are the other way round: 2 h 17 min 36 s,
+    # whole minutes, 137.
+    check(db, f'Map(Paginate(Match(Index("all_DockRepairs"))), Lambda("repairRef", Let({{ repairDoc: Get(Var("repairRef")) }}, '
+              f'{{ durationMinutes: {duration}, repair: Var("repairDoc") }})))',
+          f"{{ data: [{{ durationMinutes: 137, repair: {done} }}] }}")
+    db.query(f'CreateIndex({{ name: "all_DockRepairs_with_duration", source: {{ collection: Collection("DockRepairs"), fields: {{ '
+             f'durationMinutes: Query(Lambda("repairDoc", {duration})) }} }}, values: [{{ binding: "durationMinutes"}}, '
+             '{ field: ["ref", "id"]}, { field: ["data", "status"]}] })')
+    check(db, 'Map(Paginate(Match(Index("all_DockRepairs_with_duration"))), Lambda("result", Let({}, { id: Select([1], Var("result")), '
+              'status: Select([2], Var("result")), durationMinutes: Select([0], Var("result")) })))',
+          f'{{ data: [{{ id: "{repair["ref"].id}", status: "DONE", durationMinutes: 137 }}] }}')

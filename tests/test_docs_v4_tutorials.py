@@ -513,11 +513,9 @@ def test_multi_tenancy():
           'secret: "fnADPDH46Z", hashed_secret: "$2a$05$W" }, { ref: Ref(Keys(), "233116225856603648"), '
           'ts: 1558575807350000, role: "server", database: Database("bulletin-board"), secret: "fnADPDH46Z", '
           'hashed_secret: "$2a$05$Z" }]', secret=internal)
-    # A database set is ordered by the databases' internal ids, which the docs' order reflects.
-    check(db, "Paginate(Databases())", '{ data: [ Database("personnel"), Database("bulletin-board") ] }',
-          secret=internal, unordered=True)
-    check(db, "Paginate(Databases())", '{ data: [ Database("production"), Database("internal") ] }',
-          secret=my_db, unordered=True)
+    # A database set is ordered by the databases' internal ids, so in the order they were made.
+    check(db, "Paginate(Databases())", '{ data: [ Database("personnel"), Database("bulletin-board") ] }', secret=internal)
+    check(db, "Paginate(Databases())", '{ data: [ Database("production"), Database("internal") ] }', secret=my_db)
     # Each team's key reaches its own database alone.
     fails(db, 'Get(Database("production"))', "invalid ref", "Ref refers to undefined database 'production'", ["get"],
           secret=internal)
@@ -1256,3 +1254,118 @@ def test_basics_data_modeling():
     check(db, 'Map(Paginate(Match(Index("all_DockRepairs_with_duration"))), Lambda("result", Let({}, { id: Select([1], Var("result")), '
               'status: Select([2], Var("result")), durationMinutes: Select([0], Var("result")) })))',
           f'{{ data: [{{ id: "{repair["ref"].id}", status: "DONE", durationMinutes: 137 }}] }}')
+
+
+# -- cookbook ------------------------------------------------------------------------------------------
+
+
+def test_cookbook():
+    """The v4 cookbook's recipes for databases, keys, collections, functions and indexes, each sent as the
+    page writes it, in the JavaScript driver's spelling (`client.query(q.Paginate(q.Keys()))`), which
+    fql's v4 text reads as the shell does. What the recipes list besides their own (the account's other
+    databases, keys, collections, functions, the spells) is made first, as the page's account had it."""
+    db = fql.connect("memory://")
+    db.query('Do(CreateDatabase({ name: "prydain" }), CreateDatabase({ name: "child_db" }))')
+    # Databases: create, list, get, rename, annotate, delete.
+    annuvin = '{ ref: Database("annuvin"), ts: 1622573508720000, name: "annuvin", global_id: "yoiji573cydyy" }'
+    check(db, "adminClient.query(q.CreateDatabase({ name: 'annuvin' }))", annuvin)
+    check(db, "adminClient.query(q.Paginate(q.Databases()))",
+          '{ data: [ Database("prydain"), Database("child_db"), Database("annuvin") ] }')
+    check(db, "adminClient.query(q.Get(q.Database('annuvin')))", annuvin)
+    check(db, "adminClient.query(q.Update(q.Database('annuvin'), { name: 'llyr' }))",
+          '{ ref: Database("llyr"), ts: 1, name: "llyr", global_id: "yoiji573cydyy" }')
+    llyr = '{ ref: Database("llyr"), ts: 1, name: "llyr", data: { env: "test" }, global_id: "yoiji573cydyy" }'
+    check(db, "adminClient.query(q.Update(q.Database('llyr'), { data: { env: 'test' } }))", llyr)
+    check(db, "adminClient.query(q.Delete(q.Database('llyr')))", llyr)
+    # Keys: one at a chosen id, one at a generated id, the list, get and delete.
+    db.query('Do(Create(Ref(Keys(), "1"), { role: "admin" }), Create(Ref(Keys(), "2"), { role: "server" }))')
+    key10 = ('{ ref: Ref(Keys(), "10"), ts: 1622570210270000, database: Database("prydain"), role: "server", '
+             'secret: "fnAAAAAAAAAACoN0A5ubTm47tR91JxqPlwT_-CbI", hashed_secret: "$2a$05$QdVl" }')
+    check(db, "adminClient.query(q.Create(q.Ref(q.Keys(), '10'), { database: q.Database('prydain'), role: 'server', }))", key10)
+    made = check(db, "adminClient.query(q.CreateKey({ database: q.Database('prydain'), role: 'server', }))",
+                 '{ ref: Ref(Keys(), "300219221209514496"), ts: 1622570210570000, database: Database("prydain"), '
+                 'role: "server", secret: "fnAEKpfKgv", hashed_secret: "$2a$05$4q2p" }')
+    check(db, "adminClient.query(q.Paginate(q.Keys()))",
+          f'{{ data: [ Ref(Keys(), "1"), Ref(Keys(), "2"), Ref(Keys(), "10"), {fql.to_fql(made["ref"])} ] }}')
+    stored10 = '{ ref: Ref(Keys(), "10"), ts: 1622570210270000, database: Database("prydain"), role: "server", hashed_secret: "$2a$05$QdVl" }'
+    check(db, "adminClient.query(q.Get(q.Ref(q.Keys(), '10')))", stored10)
+    check(db, "adminClient.query(q.Delete(q.Ref(q.Keys(), '10')))", stored10)
+
+    # Collections: create, list, get, rename, a document in it, delete.
+    for name in ("Letters", "People", "characters", "customers", "decrepit_huts", "magical_creatures", "orders",
+                 "posts", "products", "spellbooks", "spells", "stores", "users"):
+        db.query(f'CreateCollection({{ name: "{name}" }})')
+    # The page's collections have the history_days of 2021 (30); core's default is now 0.
+    check(db, "client.query(q.CreateCollection({ name: 'huts' }))", '{ ref: Collection("huts"), ts: 1, history_days: 0, name: "huts" }')
+    check(db, "client.query(q.Paginate(q.Collections()))",
+          '{ data: [Collection("Letters"), Collection("People"), Collection("characters"), Collection("customers"), '
+          'Collection("decrepit_huts"), Collection("magical_creatures"), Collection("orders"), Collection("posts"), '
+          'Collection("products"), Collection("spellbooks"), Collection("spells"), Collection("stores"), '
+          'Collection("users"), Collection("huts")] }')
+    check(db, "client.query(q.Get(q.Collection('huts')))", '{ ref: Collection("huts"), ts: 1, history_days: 0, name: "huts" }')
+    dilapidated = '{ ref: Collection("dilapidated_huts"), ts: 1, history_days: 0, name: "dilapidated_huts" }'
+    check(db, "client.query(q.Update(q.Collection('huts'), { name: 'dilapidated_huts' },))", dilapidated)
+    check(db, "client.query(q.Create(q.Collection('dilapidated_huts'), { data: { material: 'straw' } }))",
+          '{ ref: Ref(Collection("dilapidated_huts"), "300223085354680832"), ts: 1, data: { material: "straw" } }')
+    check(db, "client.query(q.Delete(q.Collection('dilapidated_huts')))", dilapidated)
+
+    # Functions: create, list, get, call, update, delete.
+    for name in ("increment", "double", "submit_order"):
+        db.query(f'CreateFunction({{ name: "{name}", body: Query(Lambda("x", Var("x"))) }})')
+    body2 = 'Query(Lambda(["title", "body"], Create(Collection("posts"), {"data": {"title": Var("title"), "body": Var("body")}})))'
+    create_post = f'{{ ref: Function("create_post"), ts: 1622572663690000, name: "create_post", body: {body2} }}'
+    check(db, "client.query(q.CreateFunction({ name: 'create_post', body: q.Query(q.Lambda(['title', 'body'], "
+              "q.Create(q.Collection('posts'), { data: { title: q.Var('title'), body: q.Var('body'), }, },),)), }))", create_post)
+    check(db, "client.query(q.Paginate(q.Functions()))",
+          '{ data: [Function("increment"), Function("double"), Function("submit_order"), Function("create_post")] }')
+    check(db, "client.query(q.Get(q.Function('create_post')))", create_post)
+    check(db, "client.query(q.Call(q.Function('create_post'), [ 'First Post Title', 'This is my first blog post!' ],))",
+          '{ ref: Ref(Collection("posts"), "300221794335326720"), ts: 1, data: { title: "First Post Title", '
+          'body: "This is my first blog post!" } }')
+    body3 = ('Query(Lambda(["title", "body", "author"], Create(Collection("posts"), {"data": {"title": Var("title"), '
+             '"body": Var("body"), "author": Var("author")}})))')
+    updated = f'{{ ref: Function("create_post"), ts: 1622572664750000, name: "create_post", body: {body3} }}'
+    check(db, "client.query(q.Update(q.Function('create_post'), { body: q.Query(q.Lambda(['title', 'body', 'author'], "
+              "q.Create(q.Collection('posts'), { data: { title: q.Var('title'), body: q.Var('body'), author: q.Var('author'), }, }))), }))",
+          updated)
+    check(db, "client.query(q.Delete(q.Function('create_post')))", updated)
+
+    # Indexes over the spells (the function reference's, at their ids; Mountain's Thunder's is not printed).
+    db.query("""Do(
+      Create(Ref(Collection("spells"), "181388642046968320"), { data: { name: "Fire Beak", element: ["air", "fire"] } }),
+      Create(Ref(Collection("spells"), "181388642071085568"), { data: { name: "Water Dragon's Claw", element: ["water", "fire"] } }),
+      Create(Ref(Collection("spells"), "181388642088911360"), { data: { name: "Hippo's Wallow", element: ["water", "earth"] } }),
+      Create(Collection("spells"), { data: { name: "Mountain's Thunder", element: ["air", "earth"] } }))""")
+    check(db, "client.query(q.CreateIndex({ name: 'all_spell_names', source: q.Collection('spells'), values: [ { field: ['data', 'name'] }, ], }))",
+          '{ ref: Index("all_spell_names"), ts: 1, active: true, serialized: true, name: "all_spell_names", '
+          'source: Collection("spells"), values: [{ field: ["data", "name"] }], partitions: 8 }')
+    by_element = ('{ ref: Index("spells_by_element_with_name"), ts: 1, active: true, serialized: true, name: "spells_by_element_with_name", '
+                  'source: Collection("spells"), terms: [{ field: ["data", "element"] }], values: [{ field: ["data", "name"] }], partitions: 1 }')
+    check(db, "client.query(q.CreateIndex({ name: 'spells_by_element_with_name', source: q.Collection('spells'), "
+              "terms: [ { field: ['data', 'element'] }, ], values: [ { field: ['data', 'name'] }, ], }))", by_element)
+    db.query("client.query(q.CreateIndex({ name: 'spells_by_element_with_name_and_ref', source: q.Collection('spells'), "
+             "terms: [ { field: ['data', 'element'] }, ], values: [ { field: ['data', 'name'] }, { field: ['ref'] }, ], }))")
+    check(db, "client.query(q.Get(q.Index('spells_by_element_with_name')))", by_element)
+    check(db, "client.query(q.Paginate(q.Match(q.Index('all_spell_names'))))",
+          """{ data: ['Fire Beak', "Hippo's Wallow", "Mountain's Thunder", "Water Dragon's Claw"] }""")
+    check(db, "client.query(q.Paginate(q.Match(q.Index('spells_by_element_with_name'), 'fire')))",
+          """{ data: [ 'Fire Beak', "Water Dragon's Claw" ] }""")
+    fire = ("[ 'Fire Beak', Ref(Collection(\"spells\"), \"181388642046968320\") ], "
+            "[ \"Water Dragon's Claw\", Ref(Collection(\"spells\"), \"181388642071085568\") ]")
+    check(db, "client.query(q.Paginate(q.Match(q.Index('spells_by_element_with_name_and_ref'), 'fire')))", f"{{ data: [{fire}] }}")
+    # A casefolded term and the documents' ts, newest first: both fire spells were written together, so by name.
+    check(db, "client.query(q.CreateIndex({ name: 'latest_spells_by_element', source: q.Collection('spells'), "
+              "terms: [ { field: ['data', 'element'], transform: 'casefold' }, ], "
+              "values: [ { field: ['ts'], reverse: true }, { field: ['data', 'name'] }, { field: ['ref'] }, ], }))",
+          '{ ref: Index("latest_spells_by_element"), ts: 1622571684900000, active: true, serialized: true, '
+          'name: "latest_spells_by_element", source: Collection("spells"), terms: [{ field: ["data", "element"], transform: "casefold" }], '
+          'values: [{ field: ["ts"], reverse: true }, { field: ["data", "name"] }, { field: ["ref"] }], partitions: 1 }')
+    written = db.query('Select("ts", Get(Ref(Collection("spells"), "181388642046968320")))')
+    check(db, "client.query(q.Paginate(q.Match(q.Index('latest_spells_by_element'), q.Casefold('FIRE'),)))",
+          f"{{ data: [[{written}, 'Fire Beak', Ref(Collection(\"spells\"), \"181388642046968320\")], "
+          f"[{written}, \"Water Dragon's Claw\", Ref(Collection(\"spells\"), \"181388642071085568\")]] }}")
+    check(db, "client.query(q.Map(q.Paginate(q.Match(q.Index('latest_spells_by_element'), q.Casefold('FIRE'),)), "
+              "q.Lambda(['_', 'name', 'ref'], [q.Var('name'), q.Var('ref')]),))", f"{{ data: [{fire}] }}")
+    renamed = by_element.replace('"spells_by_element_with_name"', '"spells_by_kind"')
+    check(db, "client.query(q.Update(q.Index('spells_by_element_with_name'), { name: 'spells_by_kind' },))", renamed)
+    check(db, "client.query(q.Delete(q.Index('spells_by_kind')))", renamed)

@@ -1369,3 +1369,53 @@ def test_cookbook():
     renamed = by_element.replace('"spells_by_element_with_name"', '"spells_by_kind"')
     check(db, "client.query(q.Update(q.Index('spells_by_element_with_name'), { name: 'spells_by_kind' },))", renamed)
     check(db, "client.query(q.Delete(q.Index('spells_by_kind')))", renamed)
+
+
+# -- FQL basics: fundamental concepts ------------------------------------------------------------------
+
+
+def test_basics_fundamental_concepts():
+    """learn/tutorials/FQL/basics (part 1, the spaceships): collections, the four CRUD operations on a
+    spaceship, a collection index and Documents, a page of two with its `after`, Map with a Lambda (and the
+    JavaScript arrow function the page shows beside it), and Let and Select to project ships."""
+    db = fql.connect("memory://")
+    check(db, 'CreateCollection({name: "Spaceships"})',
+          '{ "ref": Collection("Spaceships"), "ts": 1590269343560000, "history_days": 0, "name": "Spaceships" }')
+    db.query('CreateCollection({name: "Pilots"})')
+    flash = check(db, 'Create(Collection("Pilots"), { data: { name: "Flash Gordon" } })',
+                  '{ "ref": Ref(Collection("Pilots"), "266350546751848978"), "ts": 1590270525630000, "data": { "name": "Flash Gordon" } }')
+    pilot = fql.to_fql(flash["ref"])
+    hawk = db.query(f'Create(Collection("Spaceships"), {{ data: {{ name: "Millennium Hawk", pilot: {pilot} }} }})')
+    ship = fql.to_fql(hawk["ref"])
+    check(db, f"Get({ship})", f'{{ "ref": {ship}, "ts": 1590274311000000, "data": {{ "name": "Millennium Hawk", "pilot": {pilot} }} }}')
+    falcon = f'{{ "ref": {ship}, "ts": 1590274726650000, "data": {{ "name": "Millennium Falcon", "pilot": {pilot} }} }}'
+    check(db, f'Update({ship}, {{ data: {{ name: "Millennium Falcon" }} }})', falcon)
+    check(db, f"Delete({ship})", falcon)
+    voyager = fql.to_fql(db.query(f'Create(Collection("Spaceships"), {{ data: {{ name: "Voyager", pilot: {pilot} }} }})')["ref"])
+    check(db, 'CreateIndex({ name: "all_Pilots", source: Collection("Pilots") })',
+          '{ "ref": Index("all_Pilots"), "ts": 1590278778420000, "active": true, "serialized": true, "name": "all_Pilots", '
+          '"source": Collection("Pilots"), "partitions": 8 }')
+    # The page's account has three more pilots, made after Flash Gordon.
+    others = [fql.to_fql(db.query(f'Create(Collection("Pilots"), {{ data: {{ name: "{n}" }} }})')["ref"])
+              for n in ("Luke Skywalker", "Buck Rogers", "Jean-Luc Picard")]
+    every = "{ data: [" + ", ".join([pilot, *others]) + "] }"
+    check(db, 'Paginate(Match(Index("all_Pilots")))', every)
+    check(db, "Paginate(Documents(Collection('Pilots')))", every)
+    check(db, 'Paginate(Match(Index("all_Pilots")), {size: 2})', f'{{ after: [{others[1]}], data: [{pilot}, {others[0]}] }}')
+    docs = "{ data: [" + ", ".join(f'{{ ref: {r}, ts: 1, data: {{ name: "{n}" }} }}' for r, n in zip(
+        [pilot, *others], ["Flash Gordon", "Luke Skywalker", "Buck Rogers", "Jean-Luc Picard"])) + "] }"
+    check(db, "Map(Paginate(Match(Index(\"all_Pilots\"))), Lambda('pilotRef', Get(Var('pilotRef'))))", docs)
+    check(db, 'q.Map(q.Paginate(q.Match(q.Index("all_Pilots"))), (pilotRef) => q.Get(pilotRef))', docs)
+    check(db, 'q.Map(q.Paginate(q.Match(q.Index("all_Pilots"))), q.Lambda("pilotRef", q.Get(q.Var("pilotRef"))))', docs)
+    specs = ('type: "Rocket", fuelType: "Plasma", actualFuelTons: 7, maxFuelTons: 10, maxCargoTons: 25, maxPassengers: 5, '
+             'maxRangeLightyears: 10, position: { x: 2234, y: 3453, z: 9805 }')
+    check(db, f"Update({voyager}, {{ data: {{ {specs} }} }})",
+          f'{{ ref: {voyager}, ts: 1590524958830000, data: {{ name: "Voyager", pilot: {pilot}, {specs} }} }}')
+    explorer = fql.to_fql(db.query('Create(Collection("Spaceships"), { data: { name: "Explorer IV", position: { x: 1134, y: 9453, z: 3205 } } })')["ref"])
+    db.query('CreateIndex({ name: "all_Spaceships", source: Collection("Spaceships") })')
+    ids = [db.query(f"Select('id', {r})") for r in (voyager, explorer)]
+    check(db, 'Map(Paginate(Match(Index("all_Spaceships"))), Lambda("shipRef", Let({ shipDoc: Get(Var("shipRef")) }, '
+              '{ id: Select(["ref", "id"], Var("shipDoc")), name: Select(["data", "name"], Var("shipDoc")), '
+              'position: Select(["data", "position"], Var("shipDoc")) })))',
+          f'{{ "data": [{{ "id": "{ids[0]}", "name": "Voyager", "position": {{ "x": 2234, "y": 3453, "z": 9805 }} }}, '
+          f'{{ "id": "{ids[1]}", "name": "Explorer IV", "position": {{ "x": 1134, "y": 9453, "z": 3205 }} }}] }}')

@@ -1419,3 +1419,54 @@ def test_basics_fundamental_concepts():
               'position: Select(["data", "position"], Var("shipDoc")) })))',
           f'{{ "data": [{{ "id": "{ids[0]}", "name": "Voyager", "position": {{ "x": 2234, "y": 3453, "z": 9805 }} }}, '
           f'{{ "id": "{ids[1]}", "name": "Explorer IV", "position": {{ "x": 1134, "y": 9453, "z": 3205 }} }}] }}')
+
+
+# -- security: attribute-based access control ----------------------------------------------------------
+
+
+def _users_and_todos(db, **users) -> dict:
+    """The ABAC page's collections, a user per keyword (its data) with a token, by name."""
+    db.query('Do(CreateCollection({ name: "users" }), CreateCollection({ name: "todos" }))')
+    tokens = {}
+    for name, data in users.items():
+        ref = db.query(f'Create(Collection("users"), {{ data: {json.dumps(data)}, credentials: {{ password: "pw" }} }})')["ref"]
+        tokens[name] = (fql.to_fql(ref), db.query(f'Login({fql.to_fql(ref)}, {{ password: "pw" }})')["secret"])
+    return tokens
+
+
+def test_security_abac_roles():
+    """security/abac: the page's roles, written with the JavaScript arrow functions it uses inside the
+    shell's Query (`Query(ref => ...)`, `Query((oldData, newData) => ...)`, `Query(Lambda(ref => ...))`),
+    and what they let a user do: only active users are members; one writes one's own todos and cannot
+    give them to another owner; only a VIP creates todos."""
+    db = fql.connect("memory://")
+    users = _users_and_todos(db, ann={"isActive": True}, bob={"isActive": False}, cy={"isActive": True})
+    check(db, 'CreateRole({ name: "users", membership: [{ resource: Collection("users"), '
+              'predicate: Query(ref => Select(["data", "isActive"], Get(ref), false)) }], '
+              'privileges: [{ resource: Collection("todos"), actions: { write: Query((oldData, newData) => And('
+              'Equals(Identity(), Select(["data", "owner"], oldData)), '
+              'Equals(Select(["data", "owner"], oldData), Select(["data", "owner"], newData),))) } }] })',
+          '{ ref: Role("users"), ts: 1, name: "users", membership: [{ resource: Collection("users"), predicate: '
+          'Query(Lambda("ref", Select(["data", "isActive"], Get(Var("ref")), false))) }], privileges: [{ resource: '
+          'Collection("todos"), actions: { write: Query(Lambda(["oldData", "newData"], And(Equals(Identity(), '
+          'Select(["data", "owner"], Var("oldData"))), Equals(Select(["data", "owner"], Var("oldData")), '
+          'Select(["data", "owner"], Var("newData")))))) } }] }')
+    (ann, ann_token), (bob, bob_token), (cy, _) = users["ann"], users["bob"], users["cy"]
+    todo = fql.to_fql(db.query(f'Create(Collection("todos"), {{ data: {{ title: "milk", owner: {ann} }} }})')["ref"])
+    bobs = fql.to_fql(db.query(f'Create(Collection("todos"), {{ data: {{ title: "eggs", owner: {bob} }} }})')["ref"])
+    check(db, f'Update({todo}, {{ data: {{ title: "oat milk" }} }})',
+          f'{{ ref: {todo}, ts: 1, data: {{ title: "oat milk", owner: {ann} }} }}', secret=ann_token)
+    # A refused write is reported at the Update itself (core's WriteAdaptor.update checks at `pos`).
+    _denied(db, f'Update({todo}, {{ data: {{ owner: {cy} }} }})', ann_token, [])
+    _denied(db, f'Update({bobs}, {{ data: {{ title: "ham" }} }})', ann_token, [])
+    # Bob is not active, so no member: not even his own todo.
+    _denied(db, f'Update({bobs}, {{ data: {{ title: "ham" }} }})', bob_token, [])
+
+    db = fql.connect("memory://")
+    users = _users_and_todos(db, vip={"vip": True}, plain={"vip": False})
+    db.query('CreateRole({ name: "can_manage_todos", membership: [{ resource: Collection("users"), predicate: '
+             'Query(Lambda(ref => Select(["data", "vip"], Get(ref)))) }], privileges: [{ resource: Collection("todos"), '
+             'actions: { create: Query(Lambda(newData => Select(["data", "vip"], Get(Identity())))) } }] })')
+    check(db, 'Create(Collection("todos"), { data: { title: "plan" } })',
+          '{ ref: Ref(Collection("todos"), "300000000000000001"), ts: 1, data: { title: "plan" } }', secret=users["vip"][1])
+    _denied(db, 'Create(Collection("todos"), { data: { title: "plan" } })', users["plain"][1], ["create"])

@@ -1,6 +1,8 @@
-"""Fauna's v4 tutorials (docs.fauna.com/fauna/v4/learn/tutorials/FQL/...: the index tutorials, temporality,
-user authentication, attribute-based access control, multi-tenancy), each run step by step as the docs
-show it, in the docs' order, and each step's result compared with the output the docs print.
+"""Fauna's v4 tutorials and guides (docs.fauna.com/fauna/v4/learn/tutorials/FQL/...: the index tutorials,
+temporality, user authentication, attribute-based access control, multi-tenancy, CRUD, social graph,
+e-commerce, the five-part FQL basics; the security pages; the cookbook's recipes), each run step by step
+as the docs show it, in the docs' order, and each step's result compared with the output the docs print.
+The pages were read in full 2021 copies (masakinihirota/FaunaDB_Documents) and as stored newer pages.
 
 The docs' output is restated here as FQL (the shell prints v4 values as FQL) and read back through the
 same database, so a printed ref or `Database("app1")` becomes the value it names. What no database can

@@ -420,6 +420,8 @@ def test_user_authentication():
                       "[" + ", ".join(f'{{ ref: Ref(Tokens(), "251412696160797184"), ts: 1576024681170000, '
                                       f'data: {{ name: "{n}" }}, instance: Ref(Collection("users"), "251407645221585408"), '
                                       f'secret: "fnEDfTKD3r" }}' for n in services) + "]", secret=s)
+        # The docs print each token's fields in the order core stores them: Login's params, then the identity.
+        assert [list(each) for each in named] == [["ref", "ts", "data", "instance", "secret"]] * 3
         # The index of tokens by their identity lists the service names (read here with the server key).
         check(db, f'Paginate(Match(Index("tokens_by_instance"), {ref}))', f"{{ data: {json.dumps(services)} }}", secret=s)
         # The docs read it with one of Alice's tokens as `Select("instance", Identity())`: Identity() is the
@@ -506,6 +508,8 @@ def test_multi_tenancy():
                  'secret: "fnADPDEaDW", hashed_secret: "$2a$05$u" }, { ref: Ref(Keys(), "233115268694409728"), '
                  'ts: 1558574894580000, role: "admin", database: Database("internal"), secret: "fnADQDExDk", '
                  'hashed_secret: "$2a$05$3" }]', secret=my_db)
+    # The keys' fields in the order given, as the docs print them: `role` before `database`.
+    assert [list(each) for each in keys] == [["ref", "ts", "role", "database", "secret", "hashed_secret"]] * 2
     internal = keys[1]["secret"]
     check(db, 'Map(["personnel", "bulletin-board"], Lambda("db", CreateDatabase({ name: Var("db") })))',
           '[{ ref: Database("personnel"), ts: 1558575584530000, name: "personnel", global_id: "g" }, '

@@ -376,11 +376,13 @@ def test_user_authentication():
           '{ ref: Collection("users"), ts: 1576019188350000, history_days: 0, name: "users" }', secret=s)
     # The docs' index is `active: false` (built in the background then); core builds an index over a
     # collection this small in its own transaction, so it is active at once.
-    check(db, 'CreateIndex({ name: "users_by_email", permissions: { read: "public"}, source: Collection("users"), '
-              'terms: [{field: ["data", "email"]}], unique: true })',
-          '{ ref: Index("users_by_email"), ts: 1576019648660000, active: true, serialized: true, name: "users_by_email", '
-          'permissions: { read: "public" }, source: Collection("users"), terms: [ { field: [ "data", "email" ] } ], '
-          'unique: true, partitions: 1 }', secret=s)
+    index = check(db, 'CreateIndex({ name: "users_by_email", permissions: { read: "public"}, source: Collection("users"), '
+                      'terms: [{field: ["data", "email"]}], unique: true })',
+                  '{ ref: Index("users_by_email"), ts: 1576019648660000, active: true, serialized: true, name: "users_by_email", '
+                  'permissions: { read: "public" }, source: Collection("users"), terms: [ { field: [ "data", "email" ] } ], '
+                  'unique: true, partitions: 1 }', secret=s)
+    # In the docs' order too: the defaults, the fields as given, then the partitions core adds.
+    assert list(index) == ["ref", "ts", "active", "serialized", "name", "permissions", "source", "terms", "unique", "partitions"]
     alice = check(db, 'Create(Collection("users"), { credentials: { password: "secret password" }, '
                       'data: { email: "alice@site.example" } })',
                   '{ ref: Ref(Collection("users"), "251407645221585408"), ts: 1576019864330000, '

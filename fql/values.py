@@ -418,21 +418,32 @@ class UUID:
         return f'UUID("{self}")'
 
 
-@frozen
+@frozen(eq=False)
 class Lambda:
     """A function value: `Lambda(params, body)` or `Query(Lambda(...))`, closing over `env`."""
 
     #: A parameter name, or a (possibly nested) list of names for destructuring.
     params: t.Any
     body: Node
-    env: t.Mapping[str, t.Any] = field(factory=dict, eq=False, repr=False)
-    api_version: str = field(default="4", eq=False)
+    env: t.Mapping[str, t.Any] = field(factory=dict, repr=False)
+    api_version: str = "4"
 
     def __repr__(self) -> str:
         from .render import to_fql, to_fql10
 
         # A v10 lambda's body is v10 syntax, which the v4 notation cannot write.
         return to_fql10(self) if self.api_version == "10" else to_fql(self)
+
+    # Two lambdas are equal when they read the same, however their calls were spelled: the shell's
+    # `Add`, a driver's `q.Add` or `q.add`, the wire's `{"add": ...}` are one function, as in core, whose
+    # LambdaL compares the parsed expressions (or the wire form) and so never sees a driver's spelling.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lambda):
+            return NotImplemented
+        return self.params == other.params and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
 
 
 class Action(str):

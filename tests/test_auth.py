@@ -288,12 +288,13 @@ def test_login_password_of_the_wrong_type_is_a_validation_failure(db, alice):
 
 def test_login_returns_the_token_with_its_secret_once(db, alice):
     token = db.query('Login(Match(Index("users_by_email"), "alice@x"), {password: "pw", data: {name: "web"}})')
-    assert list(token) == ["ref", "ts", "instance", "data", "secret"]
+    # The params first, then the identity Login adds (core's LoginFunction), as Fauna's tutorials print it.
+    assert list(token) == ["ref", "ts", "data", "instance", "secret"]
     assert token["instance"] == alice and token["data"] == {"name": "web"}
     assert token["ref"].collection == fql.Ref("tokens")
     assert token["secret"].startswith("fn")
     stored = db.query(f"Get({ref(token['ref'])})")
-    assert list(stored) == ["ref", "ts", "instance", "data", "hashed_secret"]
+    assert list(stored) == ["ref", "ts", "data", "instance", "hashed_secret"]
     assert "secret" not in stored
     assert login(db, alice)["ref"] != token["ref"]  # each call creates a new token
 
@@ -524,7 +525,7 @@ def test_tokens_are_a_real_collection(db, alice):
     assert db.query("Paginate(Tokens())").data == [web["ref"], cli["ref"]]
     assert db.query(f'Paginate(Match(Index("tokens_by_instance"), {ref(alice)}))').data == ["cli", "web"]
     updated = db.query(f'Update({ref(web["ref"])}, {{data: {{meta: "data"}}}})')
-    assert list(updated) == ["ref", "ts", "instance", "data"]
+    assert list(updated) == ["ref", "ts", "data", "instance"]
     assert updated["data"] == {"name": "web", "meta": "data"}
     assert db.query(f'Select(["data", "meta"], Get({ref(web["ref"])}))') == "data"
     db.query(f"Delete({ref(cli['ref'])})")
@@ -585,7 +586,8 @@ def test_a_token_cannot_be_minted_in_another_database(db):
 def test_create_key_shows_its_secret_once(db):
     db.query('CreateDatabase({name: "child"})')
     key = db.query('CreateKey({role: "server", database: Database("child"), data: {name: "k"}})')
-    assert list(key) == ["ref", "ts", "database", "role", "data", "secret", "hashed_secret"]
+    # A key's fields keep the order given (Fauna's multi-tenancy tutorial prints `role` before `database`).
+    assert list(key) == ["ref", "ts", "role", "database", "data", "secret", "hashed_secret"]
     assert key["database"] == fql.Ref("child", fql.Ref("databases")) and key["role"] == "server"
     stored = db.query(f"Get({ref(key['ref'])})")
     assert "secret" not in stored and stored["hashed_secret"] == key["hashed_secret"]
@@ -615,7 +617,7 @@ def test_key_from_secret(db, alice):
     made = db.query('CreateKey({role: "server", database: Database("child")})', secret=admin["secret"])
     found = db.query(f'KeyFromSecret("{made["secret"]}")', secret=admin["secret"])
     assert found["ref"] == made["ref"]
-    assert list(found) == ["ref", "ts", "database", "role", "hashed_secret"]
+    assert list(found) == ["ref", "ts", "role", "database", "hashed_secret"]
     # a key stored in a parent is not visible from the database it grants
     child_admin = db.query('CreateKey({role: "admin", database: Database("child")})', secret=admin["secret"])
     for secret in (child_admin["secret"], made["secret"]):

@@ -208,6 +208,12 @@ def test_driver_helpers_become_the_nodes_they_build():
     )
     assert fql.parse('Value("x")').body[0] == ast.Literal("x")
     assert fql.parse("Arr()").body[0] == ast.Array(())
+    # JavaScript's q.Object wraps an object literal ({"object": ...} on the wire); Fauna's tutorials write
+    # it bare, as the shells evaluate with the driver's functions in scope.
+    assert fql.parse('Object({ "productId": "201", n: q.Add(1, 2) })').body[0] == ast.Object(
+        (("productId", ast.Literal("201")), ("n", ast.Call("q.Add", (ast.Literal(1), ast.Literal(2)))))
+    )
+    assert fql.connect().query("[q.Object({ object: 1 })]") == [{"object": 1}]
     assert fql.parse("[123L, -5L, True, None, nil]").body[0] == ast.Array(
         (ast.Literal(123), ast.Literal(-5), ast.Literal(True), ast.Literal(None), ast.Literal(None))
     )
@@ -297,6 +303,7 @@ def test_json_wire_errors_keep_their_position():
         ('f.Foo{"a": 1}', "Braces follow only Obj and Arr (Go) or Lambda (Scala), not f.Foo", 1),
         ("Add(1, 2).foo()", "Unknown method .foo(...)", 11),
         ('Value(1, 2)', "Value(...) takes one value", 1),
+        ("[Object(1)]", "Object(...) takes one object", 2),
         ("{a: f.Size(1)}", "The optional argument `size` is only allowed as a function's argument", 5),
         ('f.Arr{"a": 1}', "A `key: value` pair is only allowed as a function's argument", 12),
     ],

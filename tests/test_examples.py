@@ -49,12 +49,12 @@ EXPECTED: dict[str, list[str]] = {
         rf'{{ ref: {ALICE}, ts: {TS}, data: {{ email: "alice@site.example" }} }}',
         rf'{{ ref: Index\("tokens_by_instance"\), ts: {TS}, .*source: Tokens\(\), terms: \[{{ field: "instance" }}\], '
         rf'values: \[{{ field: \["data", "name"\] }}\], partitions: 1 }}',
-        rf'{{ ref: {TOKEN}, ts: {TS}, instance: {ALICE}, data: {{ name: "web" }}, secret: {SECRET} }}',
-        rf'{{ ref: {TOKEN}, ts: {TS}, instance: {ALICE}, data: {{ name: "mobile" }}, secret: {SECRET} }}',
+        rf'{{ ref: {TOKEN}, ts: {TS}, data: {{ name: "web" }}, instance: {ALICE}, secret: {SECRET} }}',
+        rf'{{ ref: {TOKEN}, ts: {TS}, data: {{ name: "mobile" }}, instance: {ALICE}, secret: {SECRET} }}',
         rf"{{ data: \[{TOKEN}, {TOKEN}\] }}",
         r'{ data: \["mobile", "web"\] }',
-        rf'{{ ref: {TOKEN}, ts: {TS}, instance: {ALICE}, data: {{ name: "web", meta: "data" }} }}',
-        rf'{{ ref: {TOKEN}, ts: {TS}, instance: {ALICE}, data: {{ name: "web", meta: "data" }}, '
+        rf'{{ ref: {TOKEN}, ts: {TS}, data: {{ name: "web", meta: "data" }}, instance: {ALICE} }}',
+        rf'{{ ref: {TOKEN}, ts: {TS}, data: {{ name: "web", meta: "data" }}, instance: {ALICE}, '
         rf"hashed_secret: {HASH} }}",
     ],
     "login.fql": [
@@ -62,7 +62,7 @@ EXPECTED: dict[str, list[str]] = {
         rf'{{ ref: Index\("characters_by_name"\), ts: {TS}, .*}}',
         rf'{{ ref: {ARIEL}, ts: {TS}, data: {{ name: "Ariel" }} }}',
         rf"{{ ref: {TOKEN}, ts: {TS}, instance: {ARIEL}, secret: {SECRET} }}",
-        rf'{{ ref: {TOKEN}, ts: {TS}, instance: {ARIEL}, data: {{ device: "phone" }}, secret: {SECRET} }}',
+        rf'{{ ref: {TOKEN}, ts: {TS}, data: {{ device: "phone" }}, instance: {ARIEL}, secret: {SECRET} }}',
         r"\[true, false, false\]",
         rf'{{ ref: {ARIEL}, ts: {TS}, data: {{ name: "Ariel" }} }}',
         r"2",

@@ -27,14 +27,17 @@ from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure, _ordered
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure
 
 #: Fauna's one description for every Login failure: it never says which part was wrong.
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
-_TOKEN_ORDER = ("instance", "data", "ttl", "hashed_secret")
-_KEY_ORDER = ("database", "role", "data", "priority", "ttl", "hashed_secret")
 #: Fallback hasher for queries run without a Database (tests of the evaluator alone).
 _DEFAULT_PASSWORDS: Passwords | None = None
+
+
+def _present(fields: dict) -> dict:
+    """`fields` without the ones set to null, in their order."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def passwords(ctx: Context) -> Passwords:
@@ -179,7 +182,7 @@ def login(ctx: Context, identity: t.Any, params: dict) -> dict:
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
     fields = {k: v for k, v in params.items() if k in ("data", "ttl")}
-    return create_token(ctx, key, fields)
+    return create_token(ctx, key, fields, identity_last=True)
 
 
 def forget_identity(ctx: Context, identity: DocKey) -> None:
@@ -226,17 +229,28 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
 
 
 def create_token(
-    ctx: Context, identity: DocKey, params: dict, *path: str | int, new_id: str | None = None
+    ctx: Context,
+    identity: DocKey,
+    params: dict,
+    *path: str | int,
+    new_id: str | None = None,
+    identity_last: bool = False,
 ) -> dict:
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
-    and nowhere else."""
+    and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
+    as written, a Login's params and then the identity it adds (`identity_last`: LoginFunction updates
+    the params with the document field)."""
     from .documents import write
 
     fields = _checked_fields(params, ("data", "ttl"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
     secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
-    stored = {"instance": ref_of(ctx, identity), **fields, "hashed_secret": secrets.digest(secret)}
-    stored = _ordered(stored, _TOKEN_ORDER)
+    order = [k for k in params if k in fields or k == "instance"]
+    if "instance" not in order:
+        order = [*order, "instance"] if identity_last else ["instance", *order]
+    instance = ref_of(ctx, identity)
+    stored = {k: instance if k == "instance" else fields[k] for k in order}
+    stored["hashed_secret"] = secrets.digest(secret)
     version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
     ctx.state.created = True
     shown = render(ctx, version)
@@ -282,7 +296,7 @@ def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params:
     if isinstance(params.get("hashed_secret"), str):
         # Core stores a hash given to Update or Replace as it is (TokenSpec "can set the hashed secret").
         fields["hashed_secret"] = params["hashed_secret"]
-    shown = render(ctx, write(ctx, key, _ordered(fields, _TOKEN_ORDER)))
+    shown = render(ctx, write(ctx, key, _present(fields)))
     shown.pop("hashed_secret", None)
     return shown
 
@@ -401,8 +415,11 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     if hashed is None:
         secret = secrets.make(secrets.KEY, key_id, scope)
         hashed = secrets.digest(secret)
-    stored = {"database": database, "role": params["role"], **fields, "priority": params.get("priority")}
-    version = write(ctx, DocKey(scope, "#keys", key_id), _ordered({**stored, "hashed_secret": hashed}, _KEY_ORDER))
+    # The fields keep the order given, as core's documents do (`{ role, database }` renders so, and
+    # `{ database, role }` the other way), the hash last.
+    kept = {**fields, "database": database, "role": params["role"], "priority": params.get("priority")}
+    stored = _present({k: kept[k] for k in params if k in kept})
+    version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed})
     ctx.state.created = True
     shown = render(ctx, version)
     if secret is None:
@@ -474,7 +491,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     hashed = _given_secret(ref, params.get("secret"), old.get("hashed_secret"))
     if hashed is not None:
         fields["hashed_secret"] = hashed
-    return render(ctx, write(ctx, key, _ordered(fields, _KEY_ORDER)))
+    return render(ctx, write(ctx, key, _present(fields)))
 
 
 def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
@@ -482,8 +499,8 @@ def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
     key's secret stops working (core strips it: AuthSpec "update keys only in allowed ways")."""
     _check_key_fields(ctx, params, *path)
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    stored = {k: params[k] for k in ("database", "role", "priority") if params.get(k) is not None}
-    return _ordered({**stored, **fields}, _KEY_ORDER)
+    kept = {**fields, **{k: params.get(k) for k in ("database", "role", "priority")}}
+    return _present({k: kept[k] for k in params if k in kept})
 
 
 def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:

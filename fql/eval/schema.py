@@ -77,7 +77,6 @@ def _ordered(fields: dict, order: tuple[str, ...]) -> dict:
 
 
 _COLLECTION_ORDER = ("history_days", "ttl_days", "name", "data", "permissions")
-_INDEX_ORDER = ("active", "serialized", "name", "unique", "data", "permissions", "source", "terms", "values", "partitions")
 _FUNCTION_ORDER = ("name", "data", "body", "role")
 
 
@@ -303,10 +302,14 @@ def _index_fields(ctx: Context, params: dict) -> dict:
     )
     fields["source"] = _stored_source(fields["source"])
     _check_bindings(fields)
-    fields["active"] = True
     fields["partitions"] = _partitions(fields)
-    fields.setdefault("serialized", True)
-    return _ordered(fields, _INDEX_ORDER)
+    # Core patches what is given over an index's defaults (Index.DefaultData: active, serialized), so the
+    # given fields follow those in their order, and partitions, unless given, come last (PartitionsField's
+    # validator adds them), as Fauna's tutorials print: `name, permissions, source, terms, unique`.
+    serialized = fields.pop("serialized", True)
+    fields.pop("active", None)
+    out = {"active": True, "serialized": serialized, **fields}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 #: The most partitions an index may have (core's Index.MaxIndexPartitions).

@@ -187,6 +187,14 @@ def _obj(node: ast.Call) -> ast.Object:
     return ast.Object(tuple((k.value, v) for k, v in zip(keys, args[1::2])), span=node.span)
 
 
+def _js_object(node: ast.Call) -> ast.Object:
+    """JavaScript's `q.Object({ k: v })` wraps an object as `{"object": ...}`, the wire's object literal; the
+    shells evaluate queries with the driver's functions in scope, so Fauna's docs write `Object({...})`."""
+    if len(node.args) != 1 or type(node.args[0]) is not ast.Object:
+        raise error(node, "Object(...) takes one object: Object({ key: value }).")
+    return ast.Object(node.args[0].pairs, span=node.span)
+
+
 def _arr(node: ast.Call) -> ast.Array:
     """Java, C# and Scala `Arr(1, 2)`, Java `Path("data", "name")`."""
     return ast.Array(node.args, span=node.span)
@@ -248,6 +256,7 @@ def _table() -> dict[str, t.Callable[[ast.Call], t.Any]]:
     helpers |= {"LambdaQuery": _renamed("Lambda"), "LambdaExpr": _renamed("Lambda")}
     for name, handler in helpers.items():
         table |= dict.fromkeys(_spellings(name), handler)
+    table |= dict.fromkeys(("Object", "q.Object"), _js_object)
     # Only the Python driver spells these in lower case, and it sends them in the wire's order.
     for name in ("map", "map_", "map_expr", "filter", "filter_", "filter_expr", "foreach"):
         table |= {p + name: _wire_order for p in _PREFIXES}

@@ -17,6 +17,7 @@ import time
 import typing as t
 
 from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP2Settings
 from granian.log import LogLevels
 from granian.server.embed import Server
 
@@ -30,6 +31,16 @@ if t.TYPE_CHECKING:
 START_TIMEOUT = 30.0
 #: How long `stop()` waits for Granian's threads to end.
 THREADS_TIMEOUT = 3.0
+#: HTTP/2 keep-alive: a PING every `PING_INTERVAL_MS`, and a connection whose client has not answered one
+#: within `PING_TIMEOUT` seconds is closed. A client that reads only while it waits for an answer (httpx's
+#: pool, as the Python drivers keep it) never answers the PING of the server's graceful GOAWAY either, and
+#: Granian waits for that answer before it stops: so an idle HTTP/2 client held `stop()` (and Ctrl-C) for
+#: ever. Closed so, such a connection is opened again by its client at its next request.
+PING_INTERVAL_MS = 2000
+PING_TIMEOUT = 2
+#: How long `stop()` lets connections close before the server's worker is stopped anyway (its threads may
+#: then outlive the stop, with what connections they still hold).
+DRAIN_TIMEOUT = 15
 #: Granian's log level for each of ours: its INFO lines repeat what `fql serve` prints.
 _GRANIAN_LEVELS = {
     "debug": LogLevels.debug,
@@ -146,8 +157,10 @@ class ServerThread:
             log_enabled=True,
             log_level=_GRANIAN_LEVELS[self._log_level],
             log_access=self._log_level == "debug",
+            http2_settings=HTTP2Settings(keep_alive_interval=PING_INTERVAL_MS, keep_alive_timeout=PING_TIMEOUT),
         )
         _quiet_granian(self._log_level)
+        self._server.workers_kill_timeout = DRAIN_TIMEOUT
         await self._server.serve()
 
     def stop(self) -> None:

@@ -33,6 +33,43 @@ def test_serve_listens_warns_and_stops_on_ctrl_c():
     assert 'warning: the root secret is "secret"' in err and "Traceback" not in err
 
 
+def test_ctrl_c_stops_with_an_idle_http2_client_connected():
+    """A client that keeps an HTTP/2 connection open without reading it (httpx's pool, the Python drivers')
+    never answers the PING of the server's graceful GOAWAY: the server's own keep-alive PINGs go unanswered
+    too, the connection is closed, and Ctrl-C stops the server (it waited for that answer for ever)."""
+    import httpx
+
+    command = [sys.executable, "-m", "fql", "serve", "--port", "0", "--log-level", "warning"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline()).group(1)
+        with httpx.Client(http1=False, http2=True) as idle:
+            answer = idle.post(url + "/query/1", json={"query": "1"}, headers={"Authorization": "Bearer secret"})
+            assert answer.http_version == "HTTP/2" and answer.json()["data"] == 1
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err
+
+
+def test_a_server_thread_stops_with_an_idle_http2_client_connected():
+    """The same for `ServerThread.stop()`: it returns once the idle connection is closed, with Granian's
+    threads ended (not abandoned by the stop's last resort, DRAIN_TIMEOUT, which leaves them)."""
+    import httpx
+
+    import fql
+    from fql.server import ServerThread
+    from fql.server.run import _native_threads
+
+    before = _native_threads()
+    server = ServerThread(fql.connect()).start()
+    with httpx.Client(http1=False, http2=True) as idle:
+        assert idle.post(server.url + "/query/1", json={"query": "1"}, headers={"Authorization": "Bearer secret"}).status_code == 200
+        server.stop()
+        assert not _native_threads() - before
+
+
 # `fql serve` in-process, handed the test process's own standard input.
 run = functools.partial(run_cli, stdin=None)
 

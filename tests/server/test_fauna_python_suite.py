@@ -561,6 +561,7 @@ def test_max_retries(make, scoped_secret):
             with retrying.stream(q("Product.all().toStream()"), options) as found:
                 list(found)
         assert sends[0] == attempts
+    transport.close()
 
 
 def test_last_ts_is_monotonic(scoped_client):

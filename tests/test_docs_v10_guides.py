@@ -1,0 +1,492 @@
+"""Fauna's v10 guides and tutorials (docs.fauna.com/fauna/current/learn/..., .../cookbook/...), each run step
+by step as the page walks through it, against `fql serve` over HTTP (`POST /query/1`, the decorated format
+the docs print), and each output compared with the one the page prints.
+
+The pages' outputs are compared as tests/test_docs_v10_data.py compares the reference examples (`agrees`:
+the same tokens, or the docs' tokens in order where the page elides with `...`; times, secrets, cursors and
+generated ids masked). A guide on the docs' demo data runs on that module's `build_demo()`; one on its own
+data (the CoffeeStore tutorials' `People` and `CoffeeBean`, the computed-fields tutorial's customers) makes
+that data first, with the ids the page prints. Where a page prints an output made on other data than the
+demo's (ids or names of another version of the demo data), the step checks what the page says of it (how many
+items, whether a cursor follows) and a comment says so."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+
+import fql
+from fql.server import ServerThread
+from tests.test_docs_v10_data import DEMO_FSL, agrees, build_demo
+
+
+class Shell:
+    """A Fauna shell on a running `fql serve`: each query posted to `/query/1` as the secret given (the
+    root's unless told), answered in the decorated format the docs print or, with `fmt="simple"`, as JSON."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def answer(self, query: str, secret: str = "secret", fmt: str = "decorated") -> tuple[int, dict]:
+        response = httpx.post(
+            f"{self.url}/query/1",
+            content=json.dumps({"query": query}),
+            headers={"Authorization": f"Bearer {secret}", "X-Format": fmt},
+            timeout=30,
+        )
+        return response.status_code, response.json()
+
+    def ok(self, query: str, secret: str = "secret", fmt: str = "decorated"):
+        status, body = self.answer(query, secret, fmt)
+        assert status == 200, body
+        return body["data"]
+
+
+def serve(db: fql.Database):
+    """`fql serve` on `db`, in a thread on a free loopback port, as a context giving its Shell."""
+
+    class _Running:
+        def __enter__(self) -> Shell:
+            self.thread = ServerThread(db).__enter__()
+            return Shell(self.thread.url)
+
+        def __exit__(self, *exc) -> None:
+            self.thread.__exit__(*exc)
+
+    return _Running()
+
+
+def cursor(decorated: str) -> str:
+    """The `after` cursor of a page printed in the decorated format."""
+    return re.search(r'after: "([^"]+)"', decorated).group(1)
+
+
+# -- learn/data-model/relationships: model relationships using document references ---------------------------
+
+
+def test_relationships_guide():
+    with serve(build_demo()) as shell:
+        # "Instantiate the relationship": a Product whose `category` is a Category document.
+        created = shell.ok(
+            '// Get a `Category` collection document.\nlet produce = Category.byName("produce").first()\n\n'
+            "// Create a `Product` document that references\n// the `Category` document.\nProduct.create({\n"
+            ' name: "key lime",\n description: "Organic, 1 ct",\n price: 79,\n'
+            " // The `category` field includes\n // the `Category` document as a field value.\n"
+            " category: produce,\n stock: 2000\n})"
+        )
+        # The page prints "an example `Product` collection document" with placeholders for the ids; here they
+        # are the demo's (a generated id, masked, and the produce category's "789").
+        assert agrees(
+            """{
+  id: "412654807560487424",
+  coll: Product,
+  ...
+  name: "key lime",
+  description: "Organic, 1 ct",
+  ...
+  category: Category("789"),
+  ...
+}""",
+            created,
+        ), created
+        # "Traverse the relationship": projecting `category` resolves the reference. The page's text is cut
+        # after the description; the rest is the produce category.
+        traversed = shell.ok(
+            "// Get a `Product` document and project the\n// `name`, `description`, and `category` fields.\n"
+            'Product.byName("key lime").first() {\n  name,\n  description,\n  category {\n    id,\n    name,\n'
+            "    description\n  }\n}"
+        )
+        assert agrees('{\n  name: "key lime",\n  description: "Organic, 1 ct",\n  ...\n}', traversed), traversed
+        assert agrees(
+            '{ name: "key lime", description: "Organic, 1 ct", '
+            'category: { id: "789", name: "produce", description: "Fresh Produce" } }',
+            traversed,
+        ), traversed
+
+
+# -- learn/query/pagination: default pagination, Set.paginate(), pageSize() ----------------------------------
+
+#: Products added to the demo's nine, so that `Product.all()` has more than 16 documents, as the page says.
+_MORE_PRODUCTS = 'Set.sequence(0, 8).forEach(i => Product.create({ name: "extra #{i}", description: "Extra", ' \
+    'price: 100 + i, stock: 10, category: Category("123") }))'
+
+
+def test_pagination_guide():
+    with serve(build_demo()) as shell:
+        shell.ok(_MORE_PRODUCTS)
+        # "Fauna automatically paginates result sets with 16 or more elements": the page's output shows two
+        # products of another demo data set, "The returned set contains 16 elements" and an `after` cursor.
+        first = shell.ok("// Returns all `Product` collection documents.\n"
+                         "// The collection contains more than 16 documents.\nProduct.all()", fmt="simple")
+        assert len(first["data"]) == 16 and first["after"]
+        # "To iterate through paginated results, pass the after cursor to Set.paginate()": the one left.
+        rest = shell.ok(f'Set.paginate("{first["after"]}")', fmt="simple")
+        assert [p["name"] for p in rest["data"]] == ["extra 7"] and "after" not in rest
+        # "Use pageSize() to change the maximum number of elements per page": two, and a cursor.
+        two = shell.ok("// Calls `pageSize()` with a size of `2`.\nProduct.all().pageSize(2)")
+        assert agrees('{ data: [ { id: "111", coll: Product, ts: Time("2099-03-28T12:53:40.750Z"), name: "cups", '
+                      '... }, { id: "222", ... name: "donkey pinata", ... } ], after: "hdaExad..." }', two), two
+        next_two = shell.ok(f'Set.paginate("{cursor(two)}")', fmt="simple")
+        assert [p["name"] for p in next_two["data"]] == ["pizza", "avocados"] and next_two["after"]
+
+
+# -- cookbook/basics/pagination: get query results one page at a time (CoffeeBean) ---------------------------
+
+#: The three CoffeeBean documents the page pages through, with the page's ids and fields, in its field order.
+_BEANS = [
+    '{ id: "366190504817197124", Owner: "metad plc", Country_of_Origin: "Ethiopia", Species: "Arabica", '
+    "Harvest_Year: 2014, Quality_Parameters: { Aroma: 8.67, Flavor: 8.83, Balance: 8.42 }, "
+    'Altitude: { unit_of_measurement: "m", mean: 2075 }, Best_of_Class: Date("2023-06-03") }',
+    '{ id: "366190711733747780", Species: "Arabica", Owner: "Healthy Grounds", Country_of_Origin: "Guatemala", '
+    'Harvest_Year: "", Quality_Parameters: { Aroma: 8.42, Flavor: 8.5, Balance: 8.42 }, '
+    'Altitude: { unit_of_measurement: "m", mean: 1700 }, Best_of_Class: Date("2023-06-03") }',
+    # The page's text is cut inside this one's Quality_Parameters; the rest is made up.
+    '{ id: "366521185649819716", Species: "Robusta", Owner: "nishant gurjer", Country_of_Origin: "India", '
+    "Harvest_Year: 2017, Quality_Parameters: { Aroma: 8, Flavor: 7.5, Balance: 7.75 } }",
+]
+
+
+def test_coffee_bean_pagination_tutorial():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": "collection CoffeeBean {}"})
+    with serve(db) as shell:
+        for bean in _BEANS:
+            shell.ok(f"CoffeeBean.create({bean})")
+        # "Define your page size and get the first page by calling the CoffeeBean paginate() method". The
+        # page shortens the cursor with "...elided..."; here with "...".
+        page = shell.ok("CoffeeBean.all().paginate(2)")
+        assert agrees(
+            """{
+  data: [
+    {
+      id: "366190504817197124",
+      coll: CoffeeBean,
+      ts: Time("2023-06-03T14:58:37.770Z"),
+      Owner: "metad plc",
+      Country_of_Origin: "Ethiopia",
+      Species: "Arabica",
+      Harvest_Year: 2014,
+      Quality_Parameters: {
+        Aroma: 8.67,
+        Flavor: 8.83,
+        Balance: 8.42
+      },
+      Altitude: {
+        unit_of_measurement: "m",
+        mean: 2075
+      },
+      Best_of_Class: Date("2023-06-03")
+    },
+    {
+      id: "366190711733747780",
+      coll: CoffeeBean,
+      ts: Time("2023-06-03T14:58:52.120Z"),
+      Species: "Arabica",
+      Owner: "Healthy Grounds",
+      Country_of_Origin: "Guatemala",
+      Harvest_Year: "",
+      Quality_Parameters: {
+        Aroma: 8.42,
+        Flavor: 8.5,
+        Balance: 8.42
+      },
+      Altitude: {
+        unit_of_measurement: "m",
+        mean: 1700
+      },
+      Best_of_Class: Date("2023-06-03")
+    }
+  ],
+  after: "hdWDxoJqQ29mZmVlQ..."
+}""",
+            page,
+        ), page
+        # "Fetch the next page using the cursor": the third bean; the page's text is cut after its Aroma.
+        following = shell.ok(f'Set.paginate("{cursor(page)}")')
+        assert agrees(
+            """{
+  data: [
+    {
+      id: "366521185649819716",
+      coll: CoffeeBean,
+      ts: Time("2023-06-03T14:42:23.670Z"),
+      Species: "Robusta",
+      Owner: "nishant gurjer",
+      Country_of_Origin: "India",
+      Harvest_Year: 2017,
+      Quality_Parameters: {
+        Aroma: 8,
+        ...
+}""",
+            following,
+        ), following
+        assert "after:" not in following
+
+
+# -- learn/doc-history: document history and temporal queries -----------------------------------------------
+
+_YESTERDAY = 'let yesterday = Time.now().subtract(1, "day")\nat (yesterday) { Product.byName("avocados").first() }'
+_BELOW_MVT = re.compile(r"Requested timestamp \S+Z less than minimum allowed timestamp \S+Z\.")
+
+
+def test_document_history_guide():
+    db = build_demo()
+    with serve(db) as shell:
+        # "Run a temporal query": the demo's collections keep no history (history_days defaults to 0), and
+        # "temporal queries that attempt to access snapshots older than history_days return an error". Core
+        # answers a read below the minimum viable timestamp as a bad request, the error alone.
+        status, body = shell.answer(_YESTERDAY)
+        assert status == 400 and body["error"]["code"] == "invalid_request", body
+        assert _BELOW_MVT.fullmatch(body["error"]["message"]), body
+        # "Increasing history_days does not recreate or recover previously inaccessible snapshots ...
+        # Fauna begins storing snapshots beginning at the time of the schema update."
+        db.push_schema({"main.fsl": DEMO_FSL.replace("collection Product {", "collection Product {\n  history_days 3")})
+        assert shell.ok('Collection.byName("Product")!.history_days') == "3"
+        status, body = shell.answer(_YESTERDAY)
+        assert status == 400 and _BELOW_MVT.fullmatch(body["error"]["message"]), body
+        # From then on a snapshot is kept: the avocados as they were before a write.
+        before = shell.ok('Product.byName("avocados").first()!.update({ stock: 999 }).ts', fmt="simple")
+        shell.ok('Product.byName("avocados").first()!.update({ stock: 998 })')
+        then = shell.ok(f'at (Time("{before}")) '
+                        '{ Product.byName("avocados").first() { name, stock } }')
+        assert agrees('{ name: "avocados", stock: 999 }', then), then
+
+
+# -- cookbook/advanced/fsl/computed_fields: get started with computed fields ---------------------------------
+
+#: The tutorial's collection schema, as the page prints it: a computed `status` and an index on it.
+_STATUS_FSL = """collection Customer {
+  compute status:String = (
+    doc => (
+        if( doc.points > 100 ) {
+            "gold"
+        } else {
+            "standard"
+        }
+    )
+  )
+
+  index byStatus {
+    terms [.status ]
+  }
+}"""
+
+
+def test_computed_fields_tutorial():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": "collection Customer {}"})
+    with serve(db) as shell:
+        # The customers the page shows, with its ids and fields, stored as points before the rewards program;
+        # and one more under 100 points.
+        susan = shell.ok(
+            'Customer.create({ id: "359752336484077633", name: "Susan Nelson", address: { street: "5677 Strong St.", '
+            'state: "CA", city: "San Rafael", country: "USA", zip: 97652 }, points: 120 })'
+        )
+        assert agrees(
+            """{
+  id: "359752336484077633",
+  coll: Customer,
+  ts: Time("2024-01-31T17:13:41.762Z"),
+  name: "Susan Nelson",
+  address: {
+    street: "5677 Strong St.",
+    state: "CA",
+    city: "San Rafael",
+    country: "USA",
+    zip: 97652
+  },
+  points: 120
+}""",
+            susan,
+        ), susan
+        shell.ok(
+            'Customer.create({ id: "359752336484075585", name: "Robert Carter", address: { street: "5677 Strong St.", '
+            'state: "CA", city: "San Francisco", country: "USA", zip: 94106 }, balance: 134, age: 54, points: 120 })'
+        )
+        shell.ok('Customer.create({ name: "Ann Standard", points: 40 })')
+        db.push_schema({"main.fsl": _STATUS_FSL})
+        # "Following is an example of querying all customers with gold status": computed fields print first.
+        # The page's text is cut after the second customer's ts.
+        gold = shell.ok('Customer.byStatus( "gold")')
+        assert agrees(
+            """{
+  data: [
+    {
+      id: "359752336484075585",
+      coll: Customer,
+      ts: Time("2024-01-31T23:29:41.920Z"),
+      status: "gold",
+      name: "Robert Carter",
+      address: {
+        street: "5677 Strong St.",
+        state: "CA",
+        city: "San Francisco",
+        country: "USA",
+        zip: 94106
+      },
+      balance: 134,
+      age: 54,
+      points: 120
+    },
+    {
+      id: "359752336484077633",
+      coll: Customer,
+      ts: Time("2024-01-31T23:29:41.920Z"),
+      ...
+  ]
+}""",
+            gold,
+        ), gold
+        assert shell.ok('Customer.byStatus("standard") { name, status }', fmt="simple")["data"] == [
+            {"name": "Ann Standard", "status": "standard"}
+        ]
+
+
+# -- cookbook/advanced/security/user: log in and log out (CoffeeStore's People) ------------------------------
+
+#: The page's first People document with an email, as it prints it (the CoffeeStore tutorial's data).
+_JANINE = (
+    'People.create({ id: "370723013175279650", name: "Janine Labrune", email: "jlabrune@gmail.com", '
+    'address: { street: "67, rue des Cinquante Otages", city: "Nantes", country: "France", zip: "44000" }, '
+    'status: "active" })'
+)
+
+
+def test_login_logout_tutorial():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": "collection People {}"})
+    with serve(db) as shell:
+        shell.ok('People.create({ name: "No Email" })')
+        shell.ok(_JANINE)
+        # Step 3: "Find the first People document that includes an email".
+        janine = shell.ok("People.firstWhere(.email != null)")
+        assert agrees(
+            """{
+  id: "370723013175279650",
+  coll: People,
+  ts: Time("2023-07-20T15:21:59.220Z"),
+  name: "Janine Labrune",
+  email: "jlabrune@gmail.com",
+  address: {
+    street: "67, rue des Cinquante Otages",
+    city: "Nantes",
+    country: "France",
+    zip: "44000"
+  },
+  status: "active"
+}""",
+            janine,
+        ), janine
+        # Step 4: "Create a Credential for the document". The page prints the identity document as
+        # `People.byId("370723013175279650")`, an earlier shell's rendering of a reference; core's
+        # FQLInterpreter renders a document reference as `People("370723013175279650")` now, as the
+        # reference pages print it (`document: Customer("111")`).
+        credential = shell.ok(
+            'Credential.create({\n  document: People.byId("370723013175279650"),\n  password: "sekret"\n})'
+        )
+        assert agrees(
+            """{
+  id: "371153420791316514",
+  coll: Credential,
+  ts: Time("2023-07-24T17:05:34.890Z"),
+  document: People("370723013175279650")
+}""",
+            credential,
+        ), credential
+        cred_id = re.search(r'id: "(\d+)"', credential).group(1)
+        # Step 5: "Create a token using the login() method of the credentials object", by the collection's
+        # earlier name `Credentials` as the page calls it. The page's text is cut after the secret.
+        token = shell.ok(f'Credentials.byId("{cred_id}")!.login("sekret")')
+        assert agrees(
+            """{
+  id: "371153519651061794",
+  coll: Token,
+  ts: Time("2023-07-24T17:07:09.170Z"),
+  secret: "fnEFJpoo3_AAIgUiXlNNgAAi7f_DzBJ_4i_Y3fJHlD_KYwtEGfc",
+  ...
+}""",
+            token,
+        ), token
+        token_id = re.search(r'id: "(\d+)"', token).group(1)
+        secret = re.search(r'secret: "([^"]+)"', token).group(1)
+        # The token runs queries as Janine; with no role that reads People, core's decorated format marks her
+        # document so (FQL2ValueDecoratedSpec).
+        assert shell.ok("Query.identity()", secret) == 'People("370723013175279650") /* permission denied */'
+        # A wrong password gives no token.
+        status, body = shell.answer(f'Credentials.byId("{cred_id}")!.login("wrong")')
+        assert status == 400 and body["error"]["code"] == "invalid_secret", body
+        # "Log out by deleting the token": as the Admin, as the page's steps run; the secret then fails.
+        shell.ok(f'Token.byId("{token_id}")!.delete()')
+        status, body = shell.answer("Query.identity()", secret)
+        assert status == 401 and body["error"]["code"] == "unauthorized", body
+
+
+# -- learn/cdc (Event Feeds and Event Streams) and reference/fql-api/event-source: a feed's events -----------
+
+
+def test_event_feed_guide():
+    with serve(build_demo()) as shell:
+        # "Create an event source": `set.eventSource()` returns the token, an EventSource the shell prints as
+        # a string ("g9WD1YPG...").
+        token = shell.ok("Product.all().eventSource()", fmt="simple")
+        shell.ok('Product.create({ name: "key lime", description: "Organic, 1 ct", price: 79, '
+                 'category: Category("789"), stock: 2000 })')
+        # "When consumed as an Event Feed or Event Stream, the event source emits JSON events when a tracked
+        # change occurs": the page's event, a document added, with its fields in the page's order.
+        response = httpx.post(f"{shell.url}/feed/1", content=json.dumps({"token": token}),
+                              headers={"Authorization": "Bearer secret"}, timeout=30)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert list(page) == ["events", "cursor", "has_next", "stats"] and page["has_next"] is False
+        [event] = page["events"]
+        assert list(event) == ["type", "data", "txn_ts", "cursor", "stats"] and event["type"] == "add"
+        doc = event["data"]["@doc"]
+        assert list(doc)[:4] == ["id", "coll", "ts", "name"], doc
+        assert doc["coll"] == {"@mod": "Product"} and doc["name"] == "key lime" and "@time" in doc["ts"]
+        assert list(event["stats"]) == ["read_ops", "storage_bytes_read", "compute_ops", "processing_time_ms",
+                                        "rate_limits_hit"]
+        assert isinstance(event["txn_ts"], int) and event["cursor"]
+
+
+# -- reference/fsl/check: a check constraint's four outcomes -------------------------------------------------
+
+#: One check for each outcome the page lists; the non-boolean one hides its value's type from the typechecker,
+#: which refuses a check whose body is not `Boolean | Null`.
+_CHECKS_FSL = """collection Thing {
+  check positive (doc => doc.n >= 0)
+  check boolean (doc => {
+    let v: Any = if (doc.n == 5) "yes" else true
+    v
+  })
+  check aborts (doc => if (doc.n == 7) abort("seven") else true)
+  check divides (doc => 10 / (doc.n - 9) != 0)
+}"""
+
+
+def test_check_constraint_outcomes():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": _CHECKS_FSL})
+    with serve(db) as shell:
+        # "The predicate returns true. The write to the document is allowed."
+        assert agrees('{ id: "412654807560487424", coll: Thing, ts: Time("2099-01-01T00:00:00Z"), n: 1 }',
+                      shell.ok("Thing.create({ n: 1 })"))
+        # "The predicate returns false or null. The query, including the write to the document, fails."
+        failures = {}
+        for n in (-1, 5):
+            status, body = shell.answer(f"Thing.create({{ n: {n} }})")
+            assert status == 400 and body["error"]["code"] == "constraint_failure", body
+            failures[n] = [f["message"] for f in body["error"]["constraint_failures"]]
+        assert failures[-1] == ["Document failed check constraint `positive`"]
+        # "The predicate returns a non-boolean non-null value. The query ... fails."
+        assert failures[5] == ["Error evaluating check constraint `boolean`: function returned a non-boolean value"]
+        # "The predicate fails to evaluate, possibly caused by divide-by-zero ... or abort() is called ... If a
+        # check constraint is failed by calling abort, the argument to abort is returned as if the transaction
+        # were failed by calling abort in the query."
+        status, body = shell.answer("Thing.create({ n: 7 })")
+        assert status == 400 and body["error"]["code"] == "abort" and body["error"]["abort"] == '"seven"', body
+        status, body = shell.answer("Thing.create({ n: 9 })")
+        assert status == 400 and body["error"]["code"] == "divide_by_zero", body
+        assert shell.ok("Thing.all().count()") == "1"

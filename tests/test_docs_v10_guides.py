@@ -16,7 +16,6 @@ import json
 import re
 
 import httpx
-import pytest
 
 import fql
 from fql.server import ServerThread
@@ -490,3 +489,75 @@ def test_check_constraint_outcomes():
         status, body = shell.answer("Thing.create({ n: 9 })")
         assert status == 400 and body["error"]["code"] == "divide_by_zero", body
         assert shell.ok("Thing.all().count()") == "1"
+
+
+# -- learn/doc-ttl: document time-to-live --------------------------------------------------------------------
+
+_JOHN_TTL = (
+    'Customer.create({\n name: "John Doe",\n email: "jdoe@example.com",\n  address: {\n    street: "87856 Mendota '
+    'Court",\n    city: "Washington",\n    state: "DC",\n    postalCode: "20220",\n    country: "US"\n  },\n'
+    "  // Sets a `ttl` 60 days after the current time.\n  // After the `ttl` passes, Fauna deletes the document.\n"
+    '  ttl: Time.now().add(60, "days")\n})'
+)
+
+
+def _days(shell: Shell, doc: str) -> int | None:
+    """How many whole days after its `ts` the document `doc` has its `ttl` (None without one)."""
+    return shell.ok(f"let d = {doc}\nif (d.ttl == null) null else d.ttl!.difference(d.ts, \"days\")", fmt="simple")
+
+
+def test_document_ttl_guide():
+    db = build_demo()
+    with serve(db) as shell:
+        # The page's first example on the demo data, whose Customer has field definitions: "If the collection
+        # schema contains field definitions, document_ttls defaults to false", so the write's `ttl` is refused
+        # (core's CollectionConfig: `document_ttls` unset is `definedFields.isEmpty`).
+        status, body = shell.answer(_JOHN_TTL)
+        assert status == 400 and body["error"]["code"] == "invalid_query", body
+        assert "contains extra field `ttl`" in body["summary"], body
+        # "Explicitly set `document_ttls` to `true`": the write keeps its ttl, 60 days on.
+        db.push_schema({"main.fsl": DEMO_FSL.replace("collection Customer {", "collection Customer {\n  document_ttls true")})
+        shell.ok(_JOHN_TTL)
+        assert _days(shell, 'Customer.byEmail("jdoe@example.com").first()!') == 60
+        # "Set a default TTL": `ttl_days 365` gives new and updated documents a ttl 365 days after their last
+        # write; "You can overwrite the default by assigning an explicit ttl".
+        db.push_schema({"main.fsl": DEMO_FSL.replace(
+            "collection Customer {", "collection Customer {\n  document_ttls true\n  ttl_days 365")})
+        assert _days(shell, 'Customer.byId("111")!') is None  # written before: no ttl yet
+        shell.ok('Customer.byId("111")!.update({ name: "Alice Appleseed" })')
+        assert _days(shell, 'Customer.byId("111")!') == 365
+        shell.ok('Customer.byId("222")!.update({ ttl: Time.now().add(1, "day") })')
+        assert _days(shell, 'Customer.byId("222")!') == 1
+
+
+# -- the demo's `customer` role (FSL role schema, reference/fql-api/role): a customer's token at work ---------
+
+
+def test_customer_role_flow():
+    with serve(build_demo()) as shell:
+        # Log in as Alice, as the credential pages do, and use the token's secret.
+        secret = shell.ok('Credential.byDocument(Customer.byId("111")!)!.login("fauna-demo")', fmt="simple")["secret"]
+
+        def answer(query: str) -> tuple[int, str]:
+            status, body = shell.answer(query, secret)
+            return status, body["data"] if status == 200 else f'{body["error"]["code"]}: {body["error"]["message"]}'
+
+        # `privileges Product { read }`: every product.
+        assert answer("Product.all().count()") == (200, "9")
+        # `privileges Customer { read { predicate (ref => Query.identity() == ref) } }`: herself only; another
+        # customer's document reads as denied.
+        assert answer("Customer.all() { name }") == (200, '{\n  data: [\n    {\n      name: "Alice Appleseed"\n    }\n  ]\n}')
+        assert answer('Customer.byId("222")') == (200, 'Customer("222") /* permission denied */')
+        # `privileges Order { read { predicate (ref => Query.identity() == ref.customer) } }`: her cart only.
+        assert answer("Order.all().count()") == (200, "1")
+        # `privileges getOrCreateCart { call { predicate (id => Query.identity()?.id == id) } }`.
+        assert answer('getOrCreateCart("111") { status }') == (200, '{\n  status: "cart"\n}')
+        assert answer('getOrCreateCart("222")') == (400, "permission_denied: Insufficient privileges to perform the action.")
+        # No privilege: a set of Category is empty, a write is refused, and an index read of OrderItem (her
+        # cart's computed `total` folds `OrderItem.byOrder`) is refused before it starts, as core's index
+        # methods check the collection's read action (stdlib Collections.scala).
+        assert answer("Category.all().count()") == (200, "0")
+        assert answer('Customer.byId("111")!.update({ name: "Alice" })') == (
+            400, "permission_denied: Insufficient privileges to perform the action.")
+        assert answer('Customer.byId("111")!.cart { status, total }') == (
+            400, "permission_denied: Insufficient privileges to read from collection OrderItem.")

@@ -561,3 +561,44 @@ def test_customer_role_flow():
             400, "permission_denied: Insufficient privileges to perform the action.")
         assert answer('Customer.byId("111")!.cart { status, total }') == (
             400, "permission_denied: Insufficient privileges to read from collection OrderItem.")
+
+
+# -- reference/fql-api/set/paginate: a bulk write over several transactions ----------------------------------
+
+_FIRST_TRANSACTION = """// Get a set of `Customer` collection documents with an
+// `address` in the `state` of `DC`. Use `pageSize()`
+// and`paginate()` to paginate results and
+// limit each page to two documents.
+let page = Customer.where( .address?.state == "DC" )
+  .pageSize(2).paginate()
+
+// `paginate()` returns an object. The object's `data` property
+// contains an Array of `Customer` documents.
+let data = page.data
+
+// Use `forEach()` to update each `Customer` document in the
+// `data` Array.
+data.forEach(doc => doc.update({ address: { state: "District of Columbia" } }))
+
+// Project the `after` cursor returned by `paginate()`.
+page { after }"""
+
+
+def test_paginate_bulk_write():
+    with serve(build_demo()) as shell:
+        # "The first transaction uses paginate() to fetch the results and generate an initial after cursor"
+        # (the page's text is cut inside this query; the update is the page's, its value made up here).
+        after = shell.ok(_FIRST_TRANSACTION, fmt="simple")["after"]
+        assert after
+        # The next transaction pages on from the cursor: "pagination through a set is done for a fixed
+        # snapshot time", so the set is the one the first transaction saw, though it changed since; the
+        # update merges into the address, and the page's documents read as they are now.
+        page = shell.ok(
+            f'let page = Set.paginate("{after}")\n'
+            'page.data.forEach(doc => doc.update({ address: { state: "District of Columbia" } }))\n'
+            "page { after, data { name, address { street, state } } }",
+            fmt="simple",
+        )
+        assert page == {"after": None, "data": [
+            {"name": "Carol Clark", "address": {"street": "5 Troy Trail", "state": "District of Columbia"}}]}
+        assert shell.ok('Customer.where(.address.state == "DC").count()') == "0"

@@ -602,3 +602,62 @@ def test_paginate_bulk_write():
         assert page == {"after": None, "data": [
             {"name": "Carol Clark", "address": {"street": "5 Troy Trail", "state": "District of Columbia"}}]}
         assert shell.ok('Customer.where(.address.state == "DC").count()') == "0"
+
+
+# -- learn/query/relationships (an earlier version of the relationships guide, on Store and Product) --------
+
+#: The page's field definitions: a document reference, an Array of them, and one inside a nested object.
+_STORE_FSL = """collection Store {
+  name: String
+  index byName { terms [.name] }
+}
+collection Product {
+  name: String
+  description: String?
+  // `store` accepts `Store` collection documents.
+  store: Ref<Store>?
+}
+collection Order {
+  // `cart` accepts an array of `Product` collection documents.
+  cart: Array<Ref<Product>>
+}
+collection Customer {
+  name: String
+  preferences: {
+    // `store` accepts `Store` collection documents
+    // as part of the `preferences` object.
+    store: Ref<Store>,
+    emailList: Boolean
+  }?
+}"""
+
+
+def test_store_relationships_guide():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": _STORE_FSL})
+    with serve(db) as shell:
+        store = shell.ok('Store.create({ name: "DC Fruits" })')
+        # "Create a one-to-one relationship": the projection resolves the stored reference (the page's
+        # output is not in its text; this is the store as created).
+        limes = shell.ok(
+            '// Get a store\nlet store = Store.byName("DC Fruits").first()\n\n'
+            "// Create a product that references the store\nProduct.create({\n name: \"limes\",\n"
+            ' description: "Organic, 1 ct",\n store: store\n'
+            "// Return the product `name`, `description`, and resolved `store`\n}) { name, description, store }"
+        )
+        assert agrees(f'{{ name: "limes", description: "Organic, 1 ct", store: {store} }}', limes), limes
+        shell.ok('Product.create({ name: "cups", store: Store.byName("DC Fruits").first() })')
+        # An Array of references and one in a nested object: stored as references, resolved by projection.
+        assert shell.ok("Order.create({ cart: Product.all().toArray() }) { cart { name } }", fmt="simple") == {
+            "cart": [{"name": "limes"}, {"name": "cups"}]}
+        assert agrees('[ { ... name: "limes", description: "Organic, 1 ct", store: Store("412654807560487424") }, '
+                      '{ ... name: "cups", store: Store("412654807560487424") } ]',
+                      shell.ok("Order.all().first()!.cart"))
+        preferences = shell.ok(
+            'Customer.create({ name: "Ann", preferences: { store: Store.byName("DC Fruits").first()!, '
+            "emailList: true } }) { name, preferences { store { name }, emailList } }", fmt="simple")
+        assert preferences == {"name": "Ann", "preferences": {"store": {"name": "DC Fruits"}, "emailList": True}}
+        # A reference to another collection's document does not fit: core's FQL2DefinedFieldsSpec wording.
+        status, body = shell.answer('Order.create({ cart: [Store.byName("DC Fruits").first()!] })')
+        assert status == 400 and body["error"]["constraint_failures"] == [
+            {"paths": [["cart", 0]], "message": "Expected Product | NullProduct, provided Document"}], body

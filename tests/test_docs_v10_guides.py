@@ -661,3 +661,87 @@ def test_store_relationships_guide():
         status, body = shell.answer('Order.create({ cart: [Store.byName("DC Fruits").first()!] })')
         assert status == 400 and body["error"]["constraint_failures"] == [
             {"paths": [["cart", 0]], "message": "Expected Product | NullProduct, provided Document"}], body
+
+
+# -- reference/fsl/migrations-block: the page's migrations, applied as its comments date them ---------------
+
+#: The live schema the page's `...` stands for: the fields its migrations move, drop and split, and a
+#: wildcard (so `stock` is an ad hoc field until `add .stock`).
+_BEFORE_MIGRATIONS = """collection Product {
+  name: String?
+  internalDesc: String?
+  desc: String?
+  creationTime: Time | Number | Null
+  price: Int | String | Null
+  *: Any
+}"""
+
+#: The page's first batch ("Applied 2099-05-06"), with the field definitions it leads to.
+_FIRST_BATCH = """collection Product {
+  name: String?
+  description: String?
+  stock: Int
+  creationTime: Time?
+  creationTimeEpoch: Number?
+  price: Int | String | Null
+  typeConflicts: { *: Any }?
+  *: Any
+
+  migrations {
+    // Applied 2099-05-06
+    add .typeConflicts
+    add .stock
+    move_conflicts .typeConflicts
+    backfill .stock = 0
+    drop .internalDesc
+    move .desc -> .description
+    split .creationTime -> .creationTime, .creationTimeEpoch
+  }
+}"""
+
+#: The second batch ("Make `price` a required field").
+_SECOND_BATCH = _FIRST_BATCH.replace("  price: Int | String | Null", "  price: Int").replace(
+    "  }\n}",
+    "\n    // Applied 2099-05-20\n    // Make `price` a required field.\n    split .price -> .price, .tempPrice\n"
+    "    drop .tempPrice\n    backfill .price = 1\n  }\n}",
+)
+
+
+def test_migrations_block_reference():
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": _BEFORE_MIGRATIONS})
+    with serve(db) as shell:
+        shell.ok('Product.create({ id: "1", name: "cups", stock: 10, internalDesc: "x", desc: "Translucent", '
+                 'creationTime: Time("2099-01-01T00:00:00Z"), price: 698 })')
+        shell.ok('Product.create({ id: "2", name: "pinata", stock: "lots", desc: "Donkey", creationTime: 1700000000, '
+                 'price: "cheap" })')
+        shell.ok('Product.create({ id: "3", name: "pizza", color: "red" })')
+        fields = "{ id, name, stock, typeConflicts, internalDesc, desc, description, creationTime, creationTimeEpoch, price, color }"
+
+        def products() -> list[dict]:
+            return [{k: v for k, v in p.items() if v is not None}
+                    for p in shell.ok(f"Product.all().toArray() {fields}", fmt="simple")]
+
+        db.push_schema({"main.fsl": _FIRST_BATCH})
+        # `add` with `move_conflicts`: "Fauna assigns non-conforming values to the move_conflicts statement's
+        # catch-all field"; `backfill`: "only affects existing documents where the field is not present";
+        # `drop`, `move`, and `split` by type (a Time stays, a Number goes to the second field).
+        assert products() == [
+            {"id": "1", "name": "cups", "stock": 10, "description": "Translucent",
+             "creationTime": "2099-01-01T00:00:00Z", "price": 698},
+            {"id": "2", "name": "pinata", "stock": 0, "typeConflicts": {"stock": "lots"}, "description": "Donkey",
+             "creationTimeEpoch": 1700000000, "price": "cheap"},
+            {"id": "3", "name": "pizza", "stock": 0, "color": "red"},
+        ]
+        db.push_schema({"main.fsl": _SECOND_BATCH})
+        # A price that is not an Int is split off and dropped, and every product without one gets 1.
+        assert [p.get("price") for p in products()] == [698, 1, 1]
+        # New writes meet the schema the migrations led to: the typechecker refuses a String `stock`, and
+        # unchecked, so does the write.
+        status, body = shell.answer('Product.create({ name: "limes", stock: "many" })')
+        assert status == 400 and body["error"]["code"] == "invalid_query", body
+        status, body = shell.answer('let p: Any = { name: "limes", stock: "many" }\nProduct.create(p)')
+        assert status == 400 and body["error"]["constraint_failures"] == [
+            {"paths": [["stock"]], "message": "Expected Int, provided String"},
+            {"paths": [["price"]], "message": "Missing required field of type Int"},
+        ], body

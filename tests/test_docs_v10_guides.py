@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import httpx
 
@@ -528,6 +529,11 @@ def test_document_ttl_guide():
         assert _days(shell, 'Customer.byId("111")!') == 365
         shell.ok('Customer.byId("222")!.update({ ttl: Time.now().add(1, "day") })')
         assert _days(shell, 'Customer.byId("222")!') == 1
+        # "After the ttl timestamp passes, Fauna permanently deletes the document."
+        shell.ok('Customer.byId("333")!.update({ ttl: Time.now().add(1, "second") })')
+        time.sleep(1.2)
+        assert shell.ok('Customer.byId("333")') == 'Customer("333") /* not found */'
+        assert shell.ok('Customer.byEmail("carol.clark@example.com").count()') == "0"
 
 
 # -- the demo's `customer` role (FSL role schema, reference/fql-api/role): a customer's token at work ---------

@@ -131,6 +131,11 @@ def test_pagination_guide():
                       '... }, { id: "222", ... name: "donkey pinata", ... } ], after: "hdaExad..." }', two), two
         next_two = shell.ok(f'Set.paginate("{cursor(two)}")', fmt="simple")
         assert [p["name"] for p in next_two["data"]] == ["pizza", "avocados"] and next_two["after"]
+        # "pageSize() only affects the rendering of a set, not subsequent operations. Methods chained to
+        # pageSize() access the entire calling set, not a page of results."
+        assert shell.ok("Product.all().pageSize(2).count()") == "17"
+        assert shell.ok("Product.all().pageSize(2).toArray().length") == "17"
+        assert shell.ok('Product.all().pageSize(2).where(.name.startsWith("extra")).count()') == "8"
 
 
 # -- cookbook/basics/pagination: get query results one page at a time (CoffeeBean) ---------------------------

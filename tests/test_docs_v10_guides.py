@@ -756,3 +756,26 @@ def test_migrations_block_reference():
             {"paths": [["stock"]], "message": "Expected Int, provided String"},
             {"paths": [["price"]], "message": "Missing required field of type Int"},
         ], body
+
+
+# -- cookbook/advanced/security/builtin: a key for a built-in role (CoffeeStore's keys) ----------------------
+
+
+def test_builtin_role_key_tutorial():
+    db = fql.connect(root_secret="secret")
+    with serve(db) as shell:
+        # The prerequisite: the coffee-admin key the tutorial's setup made.
+        admin = shell.ok('Key.create({ role: "admin", data: { name: "coffee-admin" } })', fmt="simple")["secret"]
+        # "Query for all keys in your CoffeeStore database ... The return should include the coffee-admin
+        # document. Except for the return by Key.create(), the secret is never displayed".
+        keys = shell.ok("Key.all()", admin, fmt="simple")["data"]
+        assert [(k["role"], k["data"], "secret" in k) for k in keys] == [("admin", {"name": "coffee-admin"}, False)]
+        # "Create a new key named coffee-server that has the built-in server role" (run with the
+        # coffee-admin secret). The page prints `data` before `role` (and, a slip, the name coffee-admin):
+        # the order of a key's fields is a known difference (see the reference examples above).
+        made = shell.ok('Key.create({\n  role: "server",\n  data: {\n    name: "coffee-server"\n  }\n})', admin,
+                        fmt="simple")
+        assert (made["role"], made["data"], made["secret"].startswith("fn")) == ("server", {"name": "coffee-server"}, True)
+        # "The successful query returns an empty list because a key with a server role doesn't have the
+        # privileges to manage a Key collection."
+        assert shell.ok("Key.all()", made["secret"]) == "{\n  data: []\n}"

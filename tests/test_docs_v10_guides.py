@@ -427,6 +427,11 @@ def test_login_logout_tutorial():
         shell.ok(f'Token.byId("{token_id}")!.delete()')
         status, body = shell.answer("Query.identity()", secret)
         assert status == 401 and body["error"]["code"] == "unauthorized", body
+        # A token may also end itself (core's InstancePermissions let a token reach its own tokens).
+        again = shell.ok(f'Credentials.byId("{cred_id}")!.login("sekret")', fmt="simple")["secret"]
+        assert re.fullmatch(r'Token\("\d+"\) /\* deleted \*/', shell.ok("Query.token()!.delete()", again))
+        status, body = shell.answer("Query.identity()", again)
+        assert status == 401 and body["error"]["code"] == "unauthorized", body
 
 
 # -- learn/cdc (Event Feeds and Event Streams) and reference/fql-api/event-source: a feed's events -----------

@@ -784,3 +784,25 @@ def test_builtin_role_key_tutorial():
         # "The successful query returns an empty list because a key with a server role doesn't have the
         # privileges to manage a Key collection."
         assert shell.ok("Key.all()", made["secret"]) == "{\n  data: []\n}"
+
+
+def test_login_tutorial_demo_version():
+    # The page's later version runs on a demo data set whose customers have `firstName` and `lastName`
+    # and a `byName` index of both: that much of its schema, and the page's steps 2 to 4.
+    db = fql.connect(root_secret="secret")
+    db.push_schema({"main.fsl": "collection Customer {\n  firstName: String\n  lastName: String\n  email: String\n"
+                                "  index byName { terms [.firstName, .lastName] }\n}"})
+    with serve(db) as shell:
+        jane = shell.ok('Customer.createData({\n  firstName: "Jane",\n  lastName: "Doe",\n  email: "jane.doe@example.com"\n})')
+        assert agrees('{ id: "412654807560487424", coll: Customer, ts: Time("2099-01-01T00:00:00Z"), firstName: "Jane", '
+                      'lastName: "Doe", email: "jane.doe@example.com" }', jane), jane
+        jane_id = re.search(r'id: "(\d+)"', jane).group(1)
+        # `first()` may give null, and the page passes it on without `!`: the typechecker takes it.
+        credential = shell.ok('let customer = Customer.byName("Jane", "Doe")\n  .first()\n\n'
+                              'Credential.create({\n  document: customer,\n  password: "sekret"\n})')
+        assert agrees(f'{{ id: "412654807560487424", coll: Credential, ts: Time("2099-01-01T00:00:00Z"), '
+                      f'document: Customer("{jane_id}") }}', credential), credential
+        token = shell.ok('let customer = Customer.byName("Jane", "Doe").first()\n'
+                         'Credential.byDocument(customer)!.login("sekret", Time.now().add(1, "hour"))', fmt="simple")
+        assert token["document"] == {"id": jane_id, "coll": "Customer"} and "ttl" in token
+        assert shell.ok("Query.identity()", token["secret"]) == f'Customer("{jane_id}") /* permission denied */'

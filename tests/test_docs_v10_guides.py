@@ -17,8 +17,10 @@ import re
 import time
 
 import httpx
+import pytest
 
 import fql
+from fql.schema.manager import SchemaError
 from fql.server import ServerThread
 from tests.test_docs_v10_data import DEMO_FSL, agrees, build_demo
 
@@ -806,3 +808,68 @@ def test_login_tutorial_demo_version():
                          'Credential.byDocument(customer)!.login("sekret", Time.now().add(1, "hour"))', fmt="simple")
         assert token["document"] == {"id": jane_id, "coll": "Customer"} and "ttl" in token
         assert shell.ok("Query.identity()", token["secret"]) == f'Customer("{jane_id}") /* permission denied */'
+
+
+# -- reference/fsl/role: the page's `manager` role ------------------------------------------------------------
+
+#: The page's role as it prints it, with the collections and functions it names.
+_MANAGER_FSL = """collection Manager {}
+collection User {}
+collection Product {}
+function inventory() { Product.all().count() }
+function submitOrder(x) { x }
+role manager {
+  membership Manager
+  membership User {
+    predicate (user => user.accessLevel == 'manager')
+  }
+  privileges Product {
+    create
+    read
+    write
+    delete
+  }
+  privileges User {
+    read {
+      predicate (doc => Query.identity() == doc)
+    }
+  }
+  privileges inventory {
+    call
+  }
+  privileges submitOrder {
+    call {
+      predicate (args => Query.identity() == arg[0])
+    }
+  }
+}"""
+
+
+def test_manager_role_reference():
+    db = fql.connect(root_secret="secret")
+    # The page's slip, `arg[0]` for its parameter `args`, is refused as core's schema typecheck refuses an
+    # unbound name in a predicate.
+    with pytest.raises(SchemaError, match=r"Unbound variable `arg`"):
+        db.push_schema({"main.fsl": _MANAGER_FSL})
+    db.push_schema({"main.fsl": _MANAGER_FSL.replace("arg[0]", "args")})
+    with serve(db) as shell:
+        def login(coll: str, fields: str) -> str:
+            doc = shell.ok(f"{coll}.create({fields}) {{ id }}", fmt="simple")["id"]
+            shell.ok(f'Credential.create({{ document: {coll}("{doc}"), password: "pw" }})')
+            return shell.ok(f'Credential.byDocument({coll}("{doc}"))!.login("pw")', fmt="simple")["secret"], doc
+
+        (boss, _), (lead, lead_id), (staff, _) = (
+            login("Manager", "{}"), login("User", '{ accessLevel: "manager" }'), login("User", '{ accessLevel: "staff" }'))
+        # `membership Manager`, and `membership User` for users whose predicate holds.
+        for secret in (boss, lead):
+            assert shell.ok('Product.create({ name: "cups" }) { name }', secret) == '{\n  name: "cups"\n}'
+            assert shell.ok("inventory()", secret) in ("1", "2")
+        status, body = shell.answer('Product.create({ name: "cups" })', staff)
+        assert status == 400 and body["error"]["code"] == "permission_denied", body
+        # `privileges User { read { predicate (doc => Query.identity() == doc) } }`: one's own document.
+        assert shell.ok(f'User.byId("{lead_id}") {{ accessLevel }}', lead) == '{\n  accessLevel: "manager"\n}'
+        assert shell.ok(f'User.byId("{lead_id}")', boss) == f'User("{lead_id}") /* permission denied */'
+        # `submitOrder`'s predicate, fixed, lets a caller pass only itself.
+        assert shell.ok(f'submitOrder(User("{lead_id}")) {{ accessLevel }}', lead) == '{\n  accessLevel: "manager"\n}'
+        status, body = shell.answer(f'submitOrder(User("{lead_id}"))', boss)
+        assert status == 400 and body["error"]["code"] == "permission_denied", body

@@ -461,6 +461,15 @@ def test_event_feed_guide():
         assert list(event["stats"]) == ["read_ops", "storage_bytes_read", "compute_ops", "processing_time_ms",
                                         "rate_limits_hit"]
         assert isinstance(event["txn_ts"], int) and event["cursor"]
+        # "If history_days is 0 or unset, the period is limited to 15 minutes": a feed may start 10 minutes
+        # back (the demo's nine products and the new one are added), not 20.
+        now = int(time.time() * 1_000_000)
+        for minutes, expected in ((10, ["add"] * 10), (20, ["error"])):
+            response = httpx.post(f"{shell.url}/feed/1", content=json.dumps({"token": token, "start_ts": now - minutes * 60_000_000}),
+                                  headers={"Authorization": "Bearer secret"}, timeout=30)
+            events = response.json()["events"]
+            assert [e["type"] for e in events] == expected, events
+        assert events[0]["error"]["code"] == "invalid_stream_start_time", events
 
 
 # -- reference/fsl/check: a check constraint's four outcomes -------------------------------------------------

@@ -472,6 +472,23 @@ def test_event_feed_guide():
             assert [e["type"] for e in events] == expected, events
         assert events[0]["error"]["code"] == "invalid_stream_start_time", events
 
+        # "set.eventsOn() tracks changes to specified document fields in the Set": a stock change is no event
+        # of `eventsOn(.price)`; a filtered set's source sees a document come in, change, and go out.
+        by_price = shell.ok("Product.sortedByPriceLowToHigh().eventsOn(.price)", fmt="simple")
+        low_stock = shell.ok("Product.where(.stock < 20).eventSource()", fmt="simple")
+        shell.ok('Product.byId("777")!.update({ stock: 10 })')
+        shell.ok('Product.byId("777")!.update({ price: 300 })')
+        shell.ok('Product.byId("999")!.update({ stock: 100 })')
+        seen = []
+        for source in (by_price, low_stock):
+            response = httpx.post(f"{shell.url}/feed/1", content=json.dumps({"token": source}),
+                                  headers={"Authorization": "Bearer secret"}, timeout=30)
+            seen.append([(e["type"], e["data"]["@doc"]["name"]) for e in response.json()["events"]])
+        assert seen == [
+            [("update", "limes")],
+            [("add", "limes"), ("update", "limes"), ("remove", "taco pinata")],
+        ]
+
 
 # -- reference/fsl/check: a check constraint's four outcomes -------------------------------------------------
 

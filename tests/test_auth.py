@@ -823,6 +823,19 @@ def test_key_roles(db):
         assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [(["role"], *failure)]
 
 
+def test_v10_sets_of_admin_only_documents_are_filtered_not_refused(db):
+    # Core's CollectionCompanion.checkReadPermission only logs a read of a collection the caller may not
+    # read; the set then shows the documents it may read (none, for a server key and keys, roles,
+    # databases, access providers). v4's `Keys()` stays refused, as before.
+    db.query('CreateRole({name: "reader", privileges: []})')
+    server = db.query('CreateKey({role: "server"})')["secret"]
+    for coll in ("Key", "Role", "Database", "AccessProvider"):
+        assert db.query(f"{coll}.all().toArray()", secret=server, syntax="v10") == []
+        assert db.query(f"{coll}.where(_ => true).count()", secret=server, syntax="v10") == 0
+    assert db.query("Key.all().count()", syntax="v10") == 1
+    assert error(db, "Paginate(Keys())", server).code == "permission denied"
+
+
 def test_a_cached_authentication_ends_with_its_ttl_even_without_writes():
     """The Database reuses a secret's Auth until a write commits; a ttl that passes must still end it."""
     import time as _time

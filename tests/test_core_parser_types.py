@@ -262,3 +262,17 @@ def test_handle_invalid_exprs_nicely(db, text, expected):
     assert let_summary(db, text) == (
         f"{message}\nat *query*:1:{column}\n  |\n1 | let x: {text} = null\n  | {' ' * (column - 1)}^\n  |"
     )
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("{ // a's\n  a: int, /* b's */ b: \"foo\" }", '{ a: int, b: "foo" }'),
+        ("{ a: int, // a's\n  b: int }", "{ a: int, b: int }"),
+        ("Array< /* of /* nested */ */ boolean>", "Array<boolean>"),
+    ],
+)
+def test_accept_comments_as_space(db, text, shown):
+    # Core's type parser takes its `nl` between tokens, comments included, and a line comment as an
+    # object's field separator (`objectsep`).
+    assert accepts(db, text) == shown

@@ -1462,13 +1462,43 @@ class Checker:
             element, kind = receiver.args[0], receiver.name
             wrap = (lambda p: Named(kind, (p,))) if kind in _SEQUENCES else (lambda p: union((p, NULL)))
         fields = []
+        missing = False
         for name, expr in node.fields:
             plain = isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.name == name
             found = self._projected(element, name) if plain and expr.obj.name == "$this" else None
+            if found is None and plain and self._missing_document_field(element, name, expr.span):
+                missing = True
             if found is None:
-                return UNKNOWN, None
+                return (UNKNOWN, None) if not missing else self._rest_missing(node, element)
             fields.append((name, found))
         return wrap(Record(tuple(fields))), node.span
+
+    def _missing_document_field(self, element: Type, name: str, at: ast.Span) -> bool:
+        """A projection's field that a user collection's documents (with no wildcard) do not have: core
+        projects through a variable the document type is the lower bound of (TyperConstrain.constrainProj,
+        for a document, its reference, or a set or array of them), so its error shows the document type
+        expanded as a record, at the field, with no hint (TyperCoreSpec "type projection": ``Type `{ id: ID,
+        ts: Time, ttl: Time | Null, name: String }` does not have field `foo` ``)."""
+        if not (isinstance(element, Named) and not element.args) or self.env.has_member(element, name) is not False:
+            return False
+        record = self.env.document_record(element.name)
+        shown = display(record) if isinstance(record, Record) and record.wildcard is None else None
+        if shown is None or record.field(name) is not None:
+            return False
+        self.fail(f"Type `{shown}` does not have field `{name}`", at)
+        return True
+
+    def _rest_missing(self, node: ast.Project, element: Type) -> Typed:
+        """After a projection's missing field, the others it lacks are errors too (core reports each)."""
+        seen = False
+        for name, expr in node.fields:
+            plain = isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.name == name
+            if not seen:
+                seen = plain and self._projected(element, name) is None and expr.obj.name == "$this"
+                continue
+            if plain and expr.obj.name == "$this" and self._projected(element, name) is None:
+                self._missing_document_field(element, name, expr.span)
+        return UNKNOWN, None
 
     def _projected(self, element: Type, name: str) -> Type | None:
         """A field a projection takes from a struct or a document (None: not known)."""

@@ -1721,6 +1721,12 @@ TYPES = [
     ('"a" | 1 | true', '"a" | 1 | true'),
     ("(\n    Int,\n    String\n  )", "[Int, String]"),
     ("Int |\n    String", "Int | String"),
+    # Comments are space inside a type as everywhere in core's parser (its `nl`, and `objectsep` between
+    # an object's fields): the relationships guide's `preferences: { // ...\n store: Ref<Store>, ... }`.
+    ("{\n    // `store` accepts `Store` documents\n    store: Int, // after\n    emailList: Boolean\n  }",
+     "{ store: Int, emailList: Boolean }"),
+    ("{ /* a /* nested */ one */ a: Int }", "{ a: Int }"),
+    ("Array<\n    // of\n    String>", "Array<String>"),
 ]
 
 

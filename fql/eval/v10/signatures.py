@@ -146,9 +146,14 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) of each token; a character no token starts with is a token of kind "?"."""
+    """(kind, text, offset) of each token; a character no token starts with is a token of kind "?".
+    Comments are space, as everywhere in core's parser (its `nl`: a type's object fields are separated
+    by `objectsep`, which takes a line comment too)."""
     out, pos = [], 0
     while pos < len(text):
+        if text.startswith("//", pos) or text.startswith("/*", pos):
+            pos = _comment_end(text, pos)
+            continue
         m = _TOKEN.match(text, pos)
         if m is None:
             out.append(("?", text[pos], pos))
@@ -159,6 +164,20 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         pos = m.end()
     out.append(("end", "", len(text)))
     return out
+
+
+def _comment_end(text: str, pos: int) -> int:
+    """Past the comment at `pos`: a line comment to its newline, a block comment past the `*/` that
+    closes it (they nest, core's blockComment), or the end of the text."""
+    if text.startswith("//", pos):
+        end = text.find("\n", pos)
+        return len(text) if end < 0 else end
+    depth = 0
+    for mark in re.finditer(r"/\*|\*/", text[pos:]):
+        depth += 1 if mark.group() == "/*" else -1
+        if depth == 0:
+            return pos + mark.end()
+    return len(text)
 
 
 def unquote(token: str) -> str:

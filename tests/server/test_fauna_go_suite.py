@@ -3,7 +3,10 @@
 headers, `{"query": {"fql": [...]}}` templates with `{"value": ...}` arguments, Go values in the tagged
 format) and what each test or subtest asserts of the answer, read as the driver reads it (getErrFauna's
 error type by status and code, `txn_ts` as the client's last transaction time, events and feed pages).
-Each case names the Go test and subtests it restates.
+Each case names the Go test and subtests it restates. The request bodies were compared with those
+fauna-go's own suite sends to `fql serve` (captured on the wire, tokens and cursors aside): the same,
+but for the four this file adds (`SillyPants`, the `!` delete and `exists()` after the refused delete,
+and ExampleEventFeed_Next's precondition).
 
 The Go tests share the top database (secret `secret`), so collections they make by name are made here
 once per module server, as on a new Fauna.

@@ -53,7 +53,7 @@ WAIT = 10.0
 HEADERS = {
     "Content-Type": "application/json; charset=utf-8",
     "X-Driver": "go",
-    "X-Driver-Env": "driver=go-3.0.2; runtime=go1.22.0 env=Unknown; os=linux",
+    "X-Driver-Env": "driver=go-3.0.2; runtime=go1.19.8 env=Unknown; os=linux",
     "X-Format": "tagged",
     "X-Query-Timeout-Ms": "5000",
 }

@@ -48,6 +48,8 @@ import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
+from .replicas import Events
+
 WAIT = 10.0
 #: What NewClient sets for every request (DefaultTimeouts' 5 s query timeout), beside the secret.
 HEADERS = {
@@ -220,7 +222,7 @@ class Stream:
         self.conn = http.client.HTTPConnection("127.0.0.1", int(client.url.rsplit(":", 1)[1]), timeout=WAIT)
         self.conn.request("POST", "/stream/1", json.dumps(body), client.request_headers())
         self.response = self.conn.getresponse()
-        self.buffer = b""
+        self.events = Events(self.response)
         if self.response.status != 200:
             found = go_error(self.response.status, json.loads(self.response.read()))
             self.close()
@@ -228,14 +230,9 @@ class Stream:
 
     def next(self) -> SimpleNamespace:
         """The next event; an error event raises ErrEvent (its abort decoded)."""
-        while b"\n" not in self.buffer:
-            chunk = self.response.read1(65536)
-            assert chunk, "the stream ended"
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        if not line.strip():
-            return self.next()
-        event = json.loads(line)
+        found = self.events.take(1)
+        assert found, "the stream ended"
+        (event,) = found
         self.client.last_txn = max(self.client.last_txn, event.get("txn_ts", 0))
         if "error" in event:
             raise GoError("ErrEvent", 200, event["error"])

@@ -40,7 +40,7 @@ from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
 from .conftest import exchange
-from .replicas import typed
+from .replicas import Events, typed
 
 #: What NewFaunaClient puts in every request beside the secret (client.go's infoHeaders, Go 1.19 on Linux).
 HEADERS = {
@@ -1011,7 +1011,7 @@ class Subscription:
         self.conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=20)
         self.conn.request("POST", path, json.dumps(expr), client.headers())
         self.response = self.conn.getresponse()
-        self.buffer = b""
+        self.events = Events(self.response)
         if self.response.status != 200:
             body = json.loads(self.response.read())
             self.close()
@@ -1020,14 +1020,9 @@ class Subscription:
             client.sync(int(self.response.getheader("X-Txn-Time")))
 
     def next(self) -> dict:
-        while b"\n" not in self.buffer:
-            chunk = self.response.read1(65536)
-            assert chunk, "the stream ended"
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        if not line.strip():
-            return self.next()
-        event = json.loads(line)
+        found = self.events.take(1)
+        assert found, "the stream ended"
+        (event,) = found
         self.client.sync(event["txn"])
         return event
 

@@ -169,15 +169,12 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
 def _comment_end(text: str, pos: int) -> int:
     """Past the comment at `pos`: a line comment to its newline, a block comment past the `*/` that
     closes it (they nest, core's blockComment), or the end of the text."""
+    from ...schema.scan import comment_end
+
     if text.startswith("//", pos):
         end = text.find("\n", pos)
         return len(text) if end < 0 else end
-    depth = 0
-    for mark in re.finditer(r"/\*|\*/", text[pos:]):
-        depth += 1 if mark.group() == "/*" else -1
-        if depth == 0:
-            return pos + mark.end()
-    return len(text)
+    return comment_end(text, pos)
 
 
 def unquote(token: str) -> str:

@@ -16,8 +16,9 @@ here by orders a Scala 2.13 HashMap gave for the same names (scala-library 2.13.
 variables": each at the `var` form's position). `POST /stream` parses its query so too, at the
 request's version, after its `fields` (FQL1Routes.runStream).
 
-Not matched: one name used five times or more, whose uses core orders by a HashSet of their positions'
-hashes; fql lists them as written (see fql/eval/queryparse.py).
+A name used five times or more has its uses in the order core's HashSet of their Positions iterates
+(scalac's case-class hashCode of each Position, the set's CHAMP trie), checked against scala-library
+2.13.16.
 """
 
 from __future__ import annotations
@@ -242,6 +243,27 @@ def test_unbound_names_come_in_core_hash_map_order(db):
         "Variable 'x' is not defined.",
         "Variable 'y' is not defined.",
     ]
+
+
+@pytest.mark.parametrize(
+    "paths, ordered",
+    [
+        # Four uses or fewer: Set1 to Set4 keep the order met.
+        ([["do", i] for i in range(4)], [["do", i] for i in range(4)]),
+        # Five or more: a HashSet of core's Positions, iterated as scala-library 2.13.16's HashSet iterated
+        # objects of those Positions' hashes (computed there with scala.runtime.Statics as scalac's
+        # synthesized case-class hashCode computes them).
+        ([["do", i] for i in range(6)], [["do", 1], ["do", 2], ["do", 5], ["do", 4], ["do", 3], ["do", 0]]),
+        (
+            [["do", 0], ["do", 1, "if"], ["do", 1, "then"], ["do", 1, "else"], ["do", 2, "add", 0], ["do", 2, "add", 1], ["do", 3]],
+            [["do", 2, "add", 0], ["do", 1, "if"], ["do", 2, "add", 1], ["do", 1, "else"], ["do", 3], ["do", 1, "then"], ["do", 0]],
+        ),
+    ],
+)
+def test_one_name_used_five_times_or_more_in_core_hash_set_order(db, paths, ordered):
+    x = {"var": "x"}
+    written = {"do": [x, {"if": x, "then": x, "else": x}, {"add": [x, x]}, x]} if len(paths) == 7 else {"do": [x] * len(paths)}
+    assert refused(db, written) == [("Variable 'x' is not defined.", path) for path in ordered]
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,16 @@ every failure: a Let, all its bindings' then its body's, and a lambda, its param
 name) then its body's (parseLambdaExpr, parseLambdaPat). Unbound variables are reported only when
 nothing failed, every use of each (FreeVars.toErrors): the names in the order of core's Scala 2.13
 immutable.HashMap (its CHAMP trie over each name's improved Java hash, `_hash_map_order`), each one's
-uses in the order the parse meets them. A lambda's body has the forms of the lambda's version: the
+uses in the order the parse meets them while there are four or fewer (Set1 to Set4), from five in the
+order of a HashSet of their Positions (`_uses_order`). A lambda's body has the forms of the lambda's version: the
 query's, or an `@query` escape's own (`api_version`, 2.12 without one), so a function, predicate or
 binding written with a form its version lacks is refused where it is written; an `@query` with a
 variable its body does not bind is `Invalid lambda.` (EscapesParser.parseLambda).
 
 fql walks its tree once per decoded query and version (decoded queries are cached and reused, and so is
 the answer); what the wire decoder could not decode waits in the tree as an `ast.Invalid`. Not matched:
-where one name is used five times or more, core orders its uses by a HashSet of positions (their case
-class hashes), fql in the order written; and an `@query` quoted alone (`{"quote": {"@query": ...}}`)
-reports its body's failures without the `quote` key, which fql's tree does not keep apart from an
-escape.
+an `@query` quoted alone (`{"quote": {"@query": ...}}`) reports its body's failures without the `quote`
+key, which fql's tree does not keep apart from an escape.
 """
 
 from __future__ import annotations
@@ -327,12 +326,55 @@ def _trie_order(entries: list[tuple[str, int]], shift: int) -> list[str]:
     return out
 
 
+def _position_hash(path: tuple) -> int:
+    """The hashCode of core's Position for `path` (ast/Position.scala): `RootPosition`, a case object, hashes
+    as its name; `KeyPosition(parent, key)` and `IndexPosition(parent, idx)`, case classes, as Scala 2.13's
+    synthesized hashCode does (MurmurHash3 from 0xcafebabe over the class name's hash, then each field's,
+    finalized with the arity 2)."""
+    h = _java_hash("RootPosition")
+    for elem in path:
+        prefix, value = ("IndexPosition", elem & _MASK) if isinstance(elem, int) else ("KeyPosition", _java_hash(elem))
+        h = _murmur_final(_murmur_mix(_murmur_mix(_murmur_mix(0xCAFEBABE, _java_hash(prefix)), h), value), 2)
+    return h
+
+
+def _rotl(x: int, r: int) -> int:
+    return ((x << r) | (x >> (32 - r))) & _MASK
+
+
+def _murmur_mix(h: int, k: int) -> int:
+    """scala.util.hashing.MurmurHash3.mix (32-bit)."""
+    k = _rotl((k * 0xCC9E2D51) & _MASK, 15) * 0x1B873593 & _MASK
+    return (_rotl(h ^ k, 13) * 5 + 0xE6546B64) & _MASK
+
+
+def _murmur_final(h: int, length: int) -> int:
+    """MurmurHash3.finalizeHash: the length mixed in, then the avalanche."""
+    h ^= length
+    h = ((h ^ (h >> 16)) * 0x85EBCA6B) & _MASK
+    h = ((h ^ (h >> 13)) * 0xC2B2AE35) & _MASK
+    return h ^ (h >> 16)
+
+
+def _uses_order(paths: list[tuple]) -> list[tuple]:
+    """One name's uses as core's Set[Position] iterates them: in the order met while it holds four or
+    fewer (Set1 to Set4 keep it); from five, a HashSet's CHAMP order of the positions' improved hashes."""
+    if len(paths) < 5:
+        return paths
+    by_key = {repr(path): path for path in paths}
+    return [by_key[key] for key in _trie_order([(repr(p), _improve(_position_hash(p))) for p in paths], 0)]
+
+
 def _unbound(free: list[tuple[str, tuple]]) -> list[_Failure]:
     """Every use of a variable nothing binds, as core's FreeVars.toErrors lists them."""
     uses: dict[str, list[tuple]] = {}
     for name, path in free:
         uses.setdefault(name, []).append(path)
-    return [(f"Variable '{name}' is not defined.", path) for name in _hash_map_order(list(uses)) for path in uses[name]]
+    return [
+        (f"Variable '{name}' is not defined.", path)
+        for name in _hash_map_order(list(uses))
+        for path in _uses_order(uses[name])
+    ]
 
 
 #: What a walk found (its failures in core's order), None for nothing.

@@ -31,7 +31,7 @@ import pytest
 import fql
 from fql import ast
 from fql.errors import FQLError
-from fql.eval.queryparse import _hash_map_order
+from fql.scala import hash_order as _hash_map_order
 from fql.server import ServerThread
 from fql.wire.v4 import from_json
 

@@ -9,7 +9,7 @@ fields: `parT` and `sequenceT` (ext/lang MonadT.scala) go on only through a Succ
 every failure: a Let, all its bindings' then its body's, and a lambda, its params' (each that is no
 name) then its body's (parseLambdaExpr, parseLambdaPat). Unbound variables are reported only when
 nothing failed, every use of each (FreeVars.toErrors): the names in the order of core's Scala 2.13
-immutable.HashMap (its CHAMP trie over each name's improved Java hash, `_hash_map_order`), each one's
+immutable.HashMap (its CHAMP trie over each name's improved Java hash, fql/scala.py), each one's
 uses in the order the parse meets them while there are four or fewer (Set1 to Set4), from five in the
 order of a HashSet of their Positions (`_uses_order`). A lambda's body has the forms of the lambda's version: the
 query's, or an `@query` escape's own (`api_version`, 2.12 without one), so a function, predicate or
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .. import ast
+from .. import ast, scala
 from ..errors import FQLError, InvalidExpression
 from ..values import Lambda, type_name
 from . import registry, versions
@@ -281,88 +281,23 @@ def _bound_names(names: t.Iterable[str]) -> frozenset:
 
 # -- unbound variables: core's order ------------------------------------------------------------------------
 
-_MASK = 0xFFFFFFFF
-
-
-def _java_hash(name: str) -> int:
-    """Java's String.hashCode (a Scala String's `##`), over UTF-16 code units, as 32 unsigned bits."""
-    data = name.encode("utf-16-be", "surrogatepass")
-    h = 0
-    for i in range(0, len(data), 2):
-        h = (31 * h + (data[i] << 8 | data[i + 1])) & _MASK
-    return h
-
-
-def _improve(h: int) -> int:
-    """scala.collection.Hashing.improve, which immutable.HashMap applies to a key's hash (32-bit ints)."""
-    h = (h + (~(h << 9) & _MASK)) & _MASK
-    h ^= h >> 14
-    h = (h + (h << 4)) & _MASK
-    return h ^ (h >> 10)
-
-
-def _hash_map_order(names: list[str]) -> list[str]:
-    """`names` (distinct, in the order first used) as a Scala 2.13 immutable.HashMap iterates its keys.
-
-    Its CHAMP trie is canonical, so the order depends on the keys alone: a node takes the keys whose
-    5 bits of the improved hash at its depth (lowest first) no other key there shares, in the order of
-    those bits, then the keys of its sub-nodes, each shared group of bits in order, depth first
-    (ChampBaseIterator). Keys whose 32 bits all agree share a collision node, in the order written.
-    """
-    return _trie_order([(name, _improve(_java_hash(name))) for name in names], 0)
-
-
-def _trie_order(entries: list[tuple[str, int]], shift: int) -> list[str]:
-    if shift >= 32:
-        return [name for name, _ in entries]
-    groups: dict[int, list[tuple[str, int]]] = {}
-    for entry in entries:
-        groups.setdefault((entry[1] >> shift) & 31, []).append(entry)
-    ordered = sorted(groups.items())
-    out = [group[0][0] for _, group in ordered if len(group) == 1]
-    for _, group in ordered:
-        if len(group) > 1:
-            out += _trie_order(group, shift + 5)
-    return out
-
 
 def _position_hash(path: tuple) -> int:
-    """The hashCode of core's Position for `path` (ast/Position.scala): `RootPosition`, a case object, hashes
-    as its name; `KeyPosition(parent, key)` and `IndexPosition(parent, idx)`, case classes, as Scala 2.13's
-    synthesized hashCode does (MurmurHash3 from 0xcafebabe over the class name's hash, then each field's,
-    finalized with the arity 2)."""
-    h = _java_hash("RootPosition")
+    """The hashCode of core's Position for `path` (ast/Position.scala): `RootPosition`, a case object,
+    hashes as its name; `KeyPosition(parent, key)` and `IndexPosition(parent, idx)` as case classes."""
+    h = scala.java_hash("RootPosition")
     for elem in path:
-        prefix, value = ("IndexPosition", elem & _MASK) if isinstance(elem, int) else ("KeyPosition", _java_hash(elem))
-        h = _murmur_final(_murmur_mix(_murmur_mix(_murmur_mix(0xCAFEBABE, _java_hash(prefix)), h), value), 2)
+        if isinstance(elem, int):
+            h = scala.case_class_hash("IndexPosition", h, elem)
+        else:
+            h = scala.case_class_hash("KeyPosition", h, scala.java_hash(elem))
     return h
-
-
-def _rotl(x: int, r: int) -> int:
-    return ((x << r) | (x >> (32 - r))) & _MASK
-
-
-def _murmur_mix(h: int, k: int) -> int:
-    """scala.util.hashing.MurmurHash3.mix (32-bit)."""
-    k = _rotl((k * 0xCC9E2D51) & _MASK, 15) * 0x1B873593 & _MASK
-    return (_rotl(h ^ k, 13) * 5 + 0xE6546B64) & _MASK
-
-
-def _murmur_final(h: int, length: int) -> int:
-    """MurmurHash3.finalizeHash: the length mixed in, then the avalanche."""
-    h ^= length
-    h = ((h ^ (h >> 16)) * 0x85EBCA6B) & _MASK
-    h = ((h ^ (h >> 13)) * 0xC2B2AE35) & _MASK
-    return h ^ (h >> 16)
 
 
 def _uses_order(paths: list[tuple]) -> list[tuple]:
     """One name's uses as core's Set[Position] iterates them: in the order met while it holds four or
-    fewer (Set1 to Set4 keep it); from five, a HashSet's CHAMP order of the positions' improved hashes."""
-    if len(paths) < 5:
-        return paths
-    by_key = {repr(path): path for path in paths}
-    return [by_key[key] for key in _trie_order([(repr(p), _improve(_position_hash(p))) for p in paths], 0)]
+    fewer (Set1 to Set4 keep it); from five, a HashSet of the positions."""
+    return scala.map_order(paths, _position_hash)
 
 
 def _unbound(free: list[tuple[str, tuple]]) -> list[_Failure]:
@@ -372,7 +307,7 @@ def _unbound(free: list[tuple[str, tuple]]) -> list[_Failure]:
         uses.setdefault(name, []).append(path)
     return [
         (f"Variable '{name}' is not defined.", path)
-        for name in _hash_map_order(list(uses))
+        for name in scala.hash_order(uses)
         for path in _uses_order(uses[name])
     ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from .. import ast
+from ..scala import map_order
 from ..eval.v10 import signatures as sig
 from .display import (
     InvalidDefinition,
@@ -29,7 +30,7 @@ from .display import (
     write_lambda,
 )
 
-__all__ = ["INVALID_ITEMS_WARNING", "NO_HISTORY_LIMIT", "PREAMBLE", "InvalidDefinition", "derive", "generate", "scala_map_order"]
+__all__ = ["INVALID_ITEMS_WARNING", "NO_HISTORY_LIMIT", "PREAMBLE", "InvalidDefinition", "derive", "generate"]
 
 #: The text before the generated items of a derived main.fsl (core's SourceGenerator.Preamble).
 PREAMBLE = "// The following schema is auto-generated.\n// This file contains FSL for FQL10-compatible schema items.\n"
@@ -154,47 +155,6 @@ def _listed(value: t.Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-# -- the order of core's maps -------------------------------------------------------------------------
-
-
-def scala_map_order(keys: t.Iterable[str]) -> list[str]:
-    """`keys` in the order core iterates them after `.toMap` (defined and computed fields, indexes).
-
-    A Scala immutable Map keeps insertion order up to four entries (Map1 to Map4); past that it is a
-    HashMap, a CHAMP trie iterated depth first, each node's own entries before its sub-nodes, both by the
-    five bits of the key's hash that index that level (scala.collection.immutable.HashMap, with the hash
-    `Hashing.improve(key.hashCode)`).
-    """
-    keys = list(keys)
-    if len(keys) <= 4:
-        return keys
-    return _trie_order([(_scala_hash(k), k) for k in keys], 0)
-
-
-def _trie_order(entries: list[tuple[int, str]], shift: int) -> list[str]:
-    if shift >= 32:
-        # Every bit of the hash is equal: a collision node, which keeps insertion order.
-        return [k for _, k in entries]
-    slots: dict[int, list[tuple[int, str]]] = {}
-    for entry in entries:
-        slots.setdefault((entry[0] >> shift) & 0x1F, []).append(entry)
-    own = [group[0][1] for _, group in sorted(slots.items()) if len(group) == 1]
-    below = [_trie_order(group, shift + 5) for _, group in sorted(slots.items()) if len(group) > 1]
-    return own + [k for keys in below for k in keys]
-
-
-def _scala_hash(key: str) -> int:
-    """Java's String.hashCode (over UTF-16 code units), then Scala's Hashing.improve; unsigned 32 bits."""
-    mask = 0xFFFFFFFF
-    h = 0
-    units = key.encode("utf-16-be")
-    for i in range(0, len(units), 2):
-        h = (31 * h + (units[i] << 8 | units[i + 1])) & mask
-    h = (h + (~(h << 9) & mask)) & mask
-    h ^= h >> 14
-    h = (h + (h << 4)) & mask
-    return h ^ (h >> 10)
-
 # -- items ------------------------------------------------------------------------------------------
 
 
@@ -224,7 +184,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
     w.depth += 1
     where = f"collection `{name}`"
     fields = d.get("fields") or {}
-    for field_name in scala_map_order(fields):
+    for field_name in map_order(fields):
         f = fields[field_name]
         w.write(f"{field_name}: ")
         w.write(type_text(f.get("signature", "Any"), f"the signature of field `{field_name}` of {where}", schema=True))
@@ -233,7 +193,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
             write_fql(w, f["default"], f"the default of field `{field_name}` of {where}")
         w.line()
     computed = d.get("computed_fields") or {}
-    for field_name in scala_map_order(computed):
+    for field_name in map_order(computed):
         f = computed[field_name]
         w.write(f"compute {field_name}")
         if f.get("signature") is not None:
@@ -245,7 +205,7 @@ def _collection(w: Writer, name: str, d: dict) -> None:
     if d.get("wildcard") is not None:
         w.line("*: " + type_text(d["wildcard"], f"the wildcard of {where}"))
     indexes = d.get("indexes") or {}
-    for index_name in scala_map_order(indexes):
+    for index_name in map_order(indexes):
         _index_member(w, index_name, indexes[index_name], where)
     for constraint in d.get("constraints") or []:
         if "unique" in constraint and constraint["unique"] is not None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.schema.source import PREAMBLE, InvalidDefinition, derive, generate, scala_map_order
+from fql.scala import map_order as scala_map_order
+from fql.schema.source import PREAMBLE, InvalidDefinition, derive, generate
 
 #: The native collection to read each kind back from.
 _NATIVE = {"collection": "Collection", "function": "Function", "role": "Role", "access provider": "AccessProvider"}

@@ -20,7 +20,7 @@ import typing as t
 
 from attrs import frozen
 
-from ... import ast
+from ... import ast, scala
 from ...errors import FQLError, ParseError, QueryRuntimeError, SchemaValidationFailed
 from ...schema.errors import Diagnostic
 from ...storage.base import DocKey, Version
@@ -820,8 +820,9 @@ def _check_failures(constraints: list) -> list[st.Failure]:
             out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
         out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
         seen[name] = seen.get(name, 0) + 1
-    # Core groups the checks by name in a hash map; its order is not kept, so fql reports them sorted.
-    for name in sorted(n for n, count in seen.items() if count > 1):
+    # Core groups the checks by name (`groupBy`, an immutable.HashMap) and reports each name held twice
+    # in that map's order.
+    for name in (n for n in scala.hash_order(seen) if seen[n] > 1):
         out.append(st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'"))
     return out
 

@@ -18,6 +18,7 @@ import typing as t
 from attrs import frozen
 
 from ..errors import FQLError
+from ..scala import map_order
 from .items import KINDS, Item, document_types, position
 from .members import (
     Annotation, Block, Config, Element, Field, Member, Model, Opt, Scalar, Seq, config_id, empty, model, squash,
@@ -367,36 +368,6 @@ def _migrations(before: Item, after: Item, items: list[Item]) -> tuple[t.Any, ..
         return ()
 
 
-def _scala_set(names: t.Iterable[str]) -> list[str]:
-    """The order Scala iterates an immutable Set of strings in, as core lists move_wildcard's fields: as
-    built for up to four, else by the hash trie (CHAMP) of Scala's improved String.hashCode."""
-    names = list(dict.fromkeys(names))
-    if len(names) <= 4:
-        return names
-
-    def improved(text: str) -> int:
-        h = 0
-        units = text.encode("utf-16-be")
-        for i in range(0, len(units), 2):
-            h = (31 * h + (units[i] << 8 | units[i + 1])) & 0xFFFFFFFF
-        h = (h + (~(h << 9) & 0xFFFFFFFF)) & 0xFFFFFFFF
-        h ^= h >> 14
-        h = (h + (h << 4)) & 0xFFFFFFFF
-        return h ^ (h >> 10)
-
-    def walk(group: list[str], shift: int) -> list[str]:
-        if shift >= 32:
-            return group
-        slots: dict[int, list[str]] = {}
-        for one in group:
-            slots.setdefault((improved(one) >> shift) & 31, []).append(one)
-        payload = [v[0] for _, v in sorted(slots.items()) if len(v) == 1]
-        nodes = [one for _, v in sorted(slots.items()) if len(v) > 1 for one in walk(v, shift + 5)]
-        return payload + nodes
-
-    return walk(names, 0)
-
-
 # -- rendering -----------------------------------------------------------------------------------------
 
 
@@ -536,7 +507,7 @@ class _Renderer:
             self.out.line("yellow", f"~ move values with type conflicts into `{show(step.field)}`")
         elif step.kind == "move_wildcard":
             written = sorted(step.keep, key=lambda name: fields.index(name) if name in fields else len(fields))
-            kept = ", ".join(_scala_set(show((name,)) for name in written))
+            kept = ", ".join(map_order(dict.fromkeys(show((name,)) for name in written)))
             self.out.line(
                 "yellow",
                 f"~ move all fields into the field `{show(step.field)}` except fields in the list `[{kept}]`",

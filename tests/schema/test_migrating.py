@@ -15,8 +15,8 @@ import pytest
 
 import fql
 from fql.eval.v10 import shapes
+from fql.scala import map_order
 from fql.schema import manager, migrating
-from fql.schema.diff import _scala_set
 from fql.schema.manager import SchemaError
 from fql.storage.base import DocKey, Version
 
@@ -62,7 +62,7 @@ def debug(step) -> str:
         )
         return f"split {path(step.field)} -> {targets}"
     if step.kind == "move_wildcard":
-        return f"move_wildcard -> {path(step.field)} [{', '.join(_scala_set(step.keep))}]"
+        return f"move_wildcard -> {path(step.field)} [{', '.join(map_order(dict.fromkeys(step.keep)))}]"
     return step.kind
 
 

@@ -425,6 +425,20 @@ def three_sessions(child, connect) -> tuple[dict, list[dict], list]:
     return ref, logins, sessions
 
 
+def after_logout(ref, sessions, everywhere: bool) -> None:
+    """What the three sessions read once Brecht's first logged out: his first session ends, his second
+    only when everywhere, and Jef's reads on."""
+    brecht1, brecht2, jef = sessions
+    with pytest.raises(Unauthorized):
+        brecht1.query(q.get(ref))
+    if everywhere:
+        with pytest.raises(Unauthorized):
+            brecht2.query(q.get(ref))
+    else:
+        assert brecht2.query(q.get(ref))["data"]
+    assert jef.query(q.get(ref))["data"]
+
+
 @pytest.mark.parametrize("everywhere", [False, True])
 def test_refresh_simple_logout(child, connect, everywhere):
     """logout.js: called with Brecht's first refresh token, logout(false) deletes that refresh token and its
@@ -434,14 +448,7 @@ def test_refresh_simple_logout(child, connect, everywhere):
     connect(logins[0]["tokens"]["refresh"]["secret"]).query(q.call("logout", everywhere))
     left = 1 if everywhere else 2
     assert token_counts(child) == {"access": left, "refresh": left}
-    with pytest.raises(Unauthorized):
-        brecht1.query(q.get(ref))
-    if everywhere:
-        with pytest.raises(Unauthorized):
-            brecht2.query(q.get(ref))
-    else:
-        assert brecht2.query(q.get(ref))["data"]
-    assert jef.query(q.get(ref))["data"]
+    after_logout(ref, (brecht1, brecht2, jef), everywhere)
 
 
 def test_refresh_simple_readme(child, connect):
@@ -643,14 +650,7 @@ def test_refresh_advanced_logout(child, connect, everywhere):
     ended = 2 if everywhere else 1
     assert token_counts(child) == {"access": 3 - ended, "refresh": 3}
     assert sum(1 for t in all_tokens(child) if t["data"].get("loggedOut")) == ended
-    with pytest.raises(Unauthorized):
-        brecht1.query(q.get(ref))
-    if everywhere:
-        with pytest.raises(Unauthorized):
-            brecht2.query(q.get(ref))
-    else:
-        assert brecht2.query(q.get(ref))["data"]
-    assert jef.query(q.get(ref))["data"]
+    after_logout(ref, (brecht1, brecht2, jef), everywhere)
     assert refresh.query(q.call("logout", True)) == AFTER_LOGOUT
     assert refresh.query(q.call("refresh")) == AFTER_LOGOUT
 

@@ -474,6 +474,41 @@ def test_an_argument_of_several_literals(db, query, expected):
     assert errors_of(db, query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        ('let x: Int = "a"; x', '"a"', [("Type `String` is not a subtype of `Int`", 13, 16)]),
+        ("let x: String = 1\nx", "1", [("Type `Int` is not a subtype of `String`", 16, 17)]),
+        ("let x: Int = null; x", "Null", [("Type `Null` is not a subtype of `Int`", 13, 17)]),
+        ("let x: Int | String = true; x", "true", [("Type `Boolean` is not a subtype of `Int | String`", 22, 26)]),
+        (
+            "let x: Int = if (true) 'a' else false; x",
+            '"a" | false',
+            [("Type `String` is not a subtype of `Int`", 23, 26), ("Type `Boolean` is not a subtype of `Int`", 32, 37)],
+        ),
+        ("let x: Int = if (true) 1 else ('a'); x", '1 | "a"', [("Type `String` is not a subtype of `Int`", 30, 35)]),
+    ],
+)
+def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
+    # Core constrains a let's value to its annotation at the variable's name (TyperExprs.typeLetRhs); each
+    # literal fails where it is written, apart from the name, so the error is at the name with a cause each
+    # (TypeConstraintFailure.toTypeError's `transitive`), as TyperCoreSpec's `let y: String = x` (whose
+    # failure is where `y` is used) and `let b: IntOrStr = a` (its Boolean has no place: at the name alone).
+    wanted = query.split(":")[1].split("=")[0].strip()
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+def test_a_let_annotation_its_literal_fits(db):
+    assert type_of(db, "let x: Number = 1; x") == "Number"
+    assert type_of(db, "let x: String? = null; x") == "String | Null"
+    assert type_of(db, "let x: Any = '0'; x") == "Any"
+    assert type_of(db, "let x: Int | Boolean = if (true) 1 else false; x") == "Int | Boolean"
+
+
 def test_literals_python_holds_equal_are_apart(db):
     # `true` and `1` (and `1` and `1.0`) are each their own singleton type in a union.
     assert type_of(db, "if (true) 1 else true") == "1 | true"

@@ -331,10 +331,36 @@ class Checker:
             return found, origin
         self._use(found)
         annotated = None if node.annotation is None else self.env.annotation(node.annotation)
+        if annotated is not None and found != UNKNOWN and not is_subtype(found, annotated):
+            self._misfit(node, found, annotated)
         if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.
         return annotated, self._annotation_span(node)
+
+    def _misfit(self, node: ast.Let, found: Type, annotated: Type) -> None:
+        """A `let` whose value is a literal (or an `if`/`else` of them) that its annotation, primitives or
+        Null, does not admit: core constrains the value to the annotation at the variable's name
+        (TyperExprs.typeLetRhs), each literal failing where it is written (a NotSubtype of its primary type),
+        so the error is at the name, ``Type `"a"` is not a subtype of `Int` ``, each failing literal a
+        cause (TypeConstraintFailure.toTypeError: the failures are not at the name). Other values are left
+        to run."""
+        leaves = _literal_leaves(node.value)
+        members = annotated.members if isinstance(annotated, Union) else (annotated,)
+        if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
+            return
+        name = re.compile(rf"let\s+({re.escape(node.name)})\b").match(self.text, node.span.start)
+        shown, wanted = display(found), display(annotated)
+        if name is None or shown is None or wanted is None:
+            return
+        causes = []
+        for leaf in leaves:
+            value, _ = self.visit_Literal(leaf, {})
+            if not is_subtype(value, annotated):
+                causes.append((f"Type `{display(primary(value))}` is not a subtype of `{wanted}`", self._group(leaf.span)))
+        if causes:
+            at = _span(self.text, name.start(1), name.end(1))
+            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
 
     def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
         """Where the `?` of a `let`'s annotation `T?` (T a primitive) is, None for any other."""

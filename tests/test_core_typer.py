@@ -258,6 +258,20 @@ def test_user_collection_types(authors, query, shown):
     assert type_of(authors, query) == shown
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A set's and an event source's members are those core's environment lists, no more; one missing
+        # right after the call that made it is core's MissingField at the name, with no hint.
+        ("Author.all().foo", [("Type `Set<Author>` does not have field `foo`", 13, 16)]),
+        ("Author.byName('Alice').take(1).bar()", [("Type `Set<Author>` does not have field `bar`", 31, 34)]),
+        ("Author.all().toStream().foo", [("Type `EventSource<Author>` does not have field `foo`", 24, 27)]),
+    ],
+)
+def test_a_set_lacks_members_of_no_set(authors, query, expected):
+    assert errors_of(authors, query) == expected
+
+
 # -- TyperCoreSpec
 
 
@@ -668,6 +682,13 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("let x = 'a'; x + 1", [("Type `Int` is not a subtype of `String`", 17, 18)]),
         # TyperCoreSpec "type array lits tuples": an array literal is an Array of its items' union.
         ("[1, 2].foo()", [("Type `Array<1 | 2>` does not have field `foo`", 7, 10)]),
+        # A prototype's members are those core's environment lists for it, no more: a missing one right
+        # after the call that made the value is core's MissingField with no hint (its type ends where the
+        # dot starts).
+        ("Time.now().foo", [("Type `Time` does not have field `foo`", 11, 14)]),
+        ("Date.today().add(1, 'day').foo", [("Type `Date` does not have field `foo`", 27, 30)]),
+        ("Bytes('AA').foo()", [("Type `Bytes` does not have field `foo`", 12, 15)]),
+        ("newId().foo", [("Type `ID` does not have field `foo`", 8, 11)]),
         ("[1, 'a'].foo", [('Type `Array<1 | "a">` does not have field `foo`', 9, 12)]),
     ],
 )
@@ -683,7 +704,8 @@ def test_type_errors(db, query, expected):
         "'a'.slice('b')",  # an overload's failure: core words it with causes
         "null()",  # calling null: core's wording is not known
         "let s = { f: 1 }; s.f()",  # a struct's field read through a variable keeps no origin
-        "Time.now().foo",  # only modules' and primitives' missing members are errors
+        "let t = Time.now(); t.foo",  # core's hint for a value from elsewhere: not modelled
+        "[1].toSet().foo",  # a set of literals: shown as core's simplifier shows it, not modelled
         "let a = [1, 2]; a.foo",  # core's hint for an array from elsewhere: not modelled
         "let x = Math.abs(1); x.foo",
         "null.toString()",

@@ -1350,6 +1350,12 @@ class Checker:
             if self.env.has_member(widened, name) is not False:
                 return UNKNOWN
             shown = display(widened)
+        elif _plain_set(receiver) and self.env.has_member(receiver, name) is False:
+            # A set (or event source) of a document type (`Set<P>`), right where a call made it (`P.all()`):
+            # core's missing field at the name, no hint (the call ends where the dot starts).
+            if origin is None or origin.end != before.end:
+                return UNKNOWN
+            shown = display(receiver)
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
             # A module's missing member, where core gives no hint: the module is right before the dot
             # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
@@ -1567,6 +1573,17 @@ def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any,
     """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
     ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
     return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
+
+
+def _plain_set(ty: Type) -> bool:
+    """Whether a type is a `Set` or `EventSource` of a plain named type (`Set<P>`), shown as it is written."""
+    return (
+        isinstance(ty, Named)
+        and ty.name in ("Set", "EventSource")
+        and len(ty.args) == 1
+        and isinstance(ty.args[0], Named)
+        and not ty.args[0].args
+    )
 
 
 def _ref_to(ty: Type | None) -> str | None:

@@ -22,6 +22,7 @@ from ..errors import InvalidArgument
 from ..values import Date, Timestamp, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
+from .math import wrap
 from .registry import builtin
 from ..javafloat import java_digits
 from .types import java_double, to_string_value
@@ -618,30 +619,33 @@ def repeat(ctx: Context, value: str, number: int = 2) -> str:
 _NGRAM_MIN, _NGRAM_MAX, _NGRAM_SPREAD = 1, 2, 1
 
 
-def _ngram_bounds(lo: int | None, hi: int | None) -> str | None:
-    """The first of core's complaints about the sizes, if any."""
+def _ngram_bounds(lo: int | None, hi: int | None) -> list[str]:
+    """Core's complaints about the sizes, all of them, in its order; its differences are Java longs, which
+    wrap (`NGram("a", -1, 9223372036854775807)` is too small a min, and no more)."""
     if lo is not None and hi is not None:
         checks = [(lo > hi or lo <= 0, "min ngram size must be > 0 and <= max"),
                   (hi <= 0, "max ngram size must be > 0"),
-                  (hi - lo > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+                  (wrap(hi - lo) > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
     elif lo is not None:
         checks = [(lo > _NGRAM_MAX or lo <= 0, "min ngram size must be > 0 and <= max"),
-                  (_NGRAM_MAX - lo > _NGRAM_SPREAD, f"min ngram size must be >= max - {_NGRAM_SPREAD}")]
+                  (wrap(_NGRAM_MAX - lo) > _NGRAM_SPREAD, f"min ngram size must be >= max - {_NGRAM_SPREAD}")]
     elif hi is not None:
         checks = [(hi <= _NGRAM_MIN, "max ngram size must be > 0 and >= min"),
-                  (hi - _NGRAM_MIN > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+                  (wrap(hi - _NGRAM_MIN) > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
     else:
         checks = []
-    return next((message for failed, message in checks if failed), None)
+    return [message for failed, message in checks if failed]
 
 
 @builtin("NGram", keys=("ngram", "min", "max"), types=(None, INTEGER, INTEGER))
 def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int | None = None) -> list:
     """The n-grams of each string, at each position from `min` to `max` long (default 1 to 2)."""
     values = each(SCALAR, terms, "ngram")
-    problem = _ngram_bounds(shortest, longest)
-    if problem:
-        raise InvalidArgument(problem)
+    problems = [InvalidArgument(message) for message in _ngram_bounds(shortest, longest)]
+    if problems:
+        # Core collects every complaint and fails with them all (NGramFunction).
+        problems[0].siblings.extend(problems[1:])
+        raise problems[0]
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
     out: list = []
     for v in values:

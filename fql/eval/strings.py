@@ -484,7 +484,9 @@ def find_str_regex(
     for m in regex.finditer(value[offset:]):
         if len(found) >= limit:
             break
-        end = m.end() - 1 if m.end() > m.start() else m.end()
+        # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
+        # match ending in a character outside the BMP leaves its high surrogate, itself counted as one.
+        end = m.end() - (m.end() > m.start() and ord(m[0][-1]) <= 0xFFFF)
         found.append({"start": offset + m.start(), "end": offset + end, "data": m[0]})
     return found
 

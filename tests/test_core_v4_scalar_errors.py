@@ -1,7 +1,8 @@
 """Core's v4 scalar functions where one query fails with several errors in its envelope, which the fixture
 format (one error a case) cannot say: a varargs argument reports each element of the wrong type (core's
 Casts.ZeroOrMore sequences every element's cast with Parser.sequence, keeping all their errors), and
-NGram reports each of its size complaints (StringFunctions.scala, NGramFunction)."""
+NGram reports each of its size complaints (StringFunctions.scala, NGramFunction), and the comparisons each
+unresolved ref among their values (ComparisonFunctions.scala)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_ngram_reports_every_bound(db, query, expected):
     with pytest.raises(fql.FQLError) as caught:
         db.run(from_json(query))
     assert caught.value.v4_errors() == [invalid(description) for description in expected]
+
+
+def test_comparisons_report_every_unresolved_ref(db):
+    assert error(db, 'LT(Index("nope"), 1, Function("nope"), Role("r"))').v4_errors() == [
+        {"position": ["lt"], "code": "invalid ref", "description": description}
+        for description in ("Ref refers to undefined index 'nope'", "Ref refers to undefined function 'nope'",
+                            "Ref refers to undefined role 'r'")
+    ]
+    assert error(db, 'GTE([Collection("a"), Collection("b")])').v4_errors() == [
+        {"position": ["gte"], "code": "invalid ref", "description": f"Ref refers to undefined collection '{name}'"}
+        for name in "ab"
+    ]

@@ -13,7 +13,7 @@ from ..values import Action
 from . import versions
 from .casts import BOOLEAN, each
 from .evaluator import Context
-from .refs import resolved
+from .refs import all_resolved
 from .registry import builtin
 
 
@@ -77,8 +77,9 @@ def order_key(value: t.Any) -> bytes:
 
 def _compare(ctx: Context, values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
     items = _at_least_one(values, key)
-    for value in items:
-        resolved(ctx, value, key)
+    # Core reports every unresolved ref among the values, each at [key], before comparing any
+    # (ComparisonFunctions.scala).
+    all_resolved(ctx, ((value, (key,)) for value in items))
     keys = [order_key(v) for v in items]
     return all(test(a, b) for a, b in zip(keys, keys[1:]))
 

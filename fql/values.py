@@ -468,6 +468,13 @@ class Action(str):
         return isinstance(other, str) and str(self) == other
 
 
+class DocEvent(dict):
+    """A document's create, update or delete event: `{ts, action, document, data}`. It renders and reads
+    as that object, but it is no object to ToObject and ToArray (core's DocEventL is no ObjectL)."""
+
+    __slots__ = ()
+
+
 class SetEvent(dict):
     """An add or remove event of a set: `{ts, action, document, data}`, `data` the index entry's values
     (left out when it has none). It renders as that object, but `Select` reads `data` as core does: the

@@ -522,15 +522,16 @@ class Page:
         return to_fql(self)
 
 
-#: Core's type names for refs by the native collection they belong to (Type.scala).
+#: Core's type names for refs by the native collection they belong to (Type.getType). A role's or an
+#: access provider's ref is a plain "Ref" there, as a token's is: getType names no RoleID or
+#: AccessProviderID. (Only one naming nothing, core's unresolved ref, says "Role Ref"; fql's refs do not
+#: know whether they name something.)
 REF_TYPES = {
     "collections": "Collection Ref",
     "indexes": "Index Ref",
     "databases": "Database Ref",
     "keys": "Key Ref",
     "functions": "User Function Ref",
-    "roles": "Role Ref",
-    "access_providers": "Access Provider Ref",
 }
 
 

@@ -578,11 +578,17 @@ def space(ctx: Context, count: int) -> str:
     return " " * min(max(count, 0), _LIMIT)
 
 
+def _int32(n: int) -> int:
+    """`n` as Java's Long.toInt makes it: wrapped around into [-2**31, 2**31)."""
+    return (n + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
 @builtin("SubString", keys=("substring", "start", "length"), types=(STRING, INTEGER, INTEGER))
 def sub_string(ctx: Context, value: str, start: int | None = None, length: int | None = None) -> str:
     """`length` characters of `value` from `start` (negative counts from the end); to the end by default."""
     size = len(value)
-    begin = 0 if start is None else start if start >= 0 else size + start
+    # Core takes the start as a Java int (`toInt` keeps the low 32 bits): 4294967296 is 0.
+    begin = 0 if start is None else _int32(start if start >= 0 else size + start)
     if begin > size or begin < 0:
         raise InvalidArgument("start must be less than or equal to the string length")
     if length is None:

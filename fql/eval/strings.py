@@ -620,7 +620,8 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
 def repeat(ctx: Context, value: str, number: int = 2) -> str:
     """`value` repeated `number` times (default 2, at most 1024)."""
-    return value * min(number, _LIMIT)
+    # Core caps the count, then makes it a Java int: a large negative count wraps (-4294967295 is 1).
+    return value * _int32(min(number, _LIMIT))
 
 
 #: NGram's default sizes (Lucene's NGramTokenizer), and how far apart min and max may be.

@@ -477,7 +477,8 @@ def find_str_regex(
 ) -> list[dict]:
     """The matches of a Java regex as `{start, end, data}` objects (`end` is the last character's index)."""
     regex = java_regex(pattern, "pattern")
-    limit = min(_LIMIT if num_results is None else num_results, _LIMIT)
+    # Capped at 1024, then a Java int (Long.toInt): a large negative count wraps around.
+    limit = _int32(min(_LIMIT if num_results is None else num_results, _LIMIT))
     offset = _start(value, start)
     found = []
     # Core searches the rest of the string from `start` as a string of its own: `^` matches there.

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import attrs
 
 from ..errors import InvalidArgument
-from ..values import Date, Timestamp, civil_from_days, days_from_civil, type_name
+from ..values import Action, Date, Timestamp, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
 from .math import wrap
@@ -398,6 +398,12 @@ def _titlecase(text: str) -> str:
     return "".join(out)
 
 
+def _is_text(value: t.Any) -> bool:
+    """A string Casefold and NGram work on: an event's action is a scalar they pass through as it is (core
+    matches StringL there, and an ActionL is none)."""
+    return isinstance(value, str) and not isinstance(value, Action)
+
+
 @builtin("Concat", keys=("concat", "separator"), types=(None, STRING))
 def concat(ctx: Context, strings: t.Any, separator: str = "") -> str:
     """Join a string or an array of strings with `separator` (default none): `Concat(["a", "b"], "-")`."""
@@ -413,7 +419,7 @@ def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> 
         raise InvalidArgument(
             f"String {choices}, or '{_NORMALIZERS[-1]}' expected, {type_name(normalizer)} provided."
         ).at("normalizer")
-    out = [_normalize(v, normalizer) if isinstance(v, str) else v for v in values]
+    out = [_normalize(v, normalizer) if _is_text(v) else v for v in values]
     # Core answers a one-element list with its element, even when the argument was an array.
     return out[0] if len(out) == 1 else out
 
@@ -659,7 +665,7 @@ def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int 
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
     out: list = []
     for v in values:
-        if not isinstance(v, str):
+        if not _is_text(v):
             out.append(v)
             continue
         out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))

@@ -1,8 +1,8 @@
 """Core's v4 scalar functions where one query fails with several errors in its envelope, which the fixture
-format (one error a case) cannot say: a varargs argument reports each element of the wrong type (core's
-Casts.ZeroOrMore sequences every element's cast with Parser.sequence, keeping all their errors), and
-NGram reports each of its size complaints (StringFunctions.scala, NGramFunction), and the comparisons each
-unresolved ref among their values (ComparisonFunctions.scala)."""
+format (one error a case) cannot say: a varargs argument reports each element of the wrong type and
+ToObject each pair that is no field (core's Casts.ZeroOrMore sequences every element's cast with
+Parser.sequence, keeping all their errors), NGram each of its size complaints (StringFunctions.scala,
+NGramFunction), and the comparisons each unresolved ref among their values (ComparisonFunctions.scala)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def invalid(description: str, *position: str | int) -> dict:
                                      invalid("Scalar expected, Object provided.", "casefold", 2)]),
         ('NGram([{}, "a", []])', [invalid("Scalar expected, Object provided.", "ngram", 0),
                                   invalid("Scalar expected, Array provided.", "ngram", 2)]),
+        ('ToObject([["a", 1], 5, [1], ["b", 2]])', [invalid("Field/Value expected, Integer provided.", "to_object", 1),
+                                                    invalid("Field/Value expected, Array provided.", "to_object", 2)]),
         # The errors travel outward together, each taking the outer position.
         ('Multiply(Add(1, "a", "b"), 2)', [invalid("Number expected, String provided.", "multiply", 0, "add", i)
                                            for i in (1, 2)]),

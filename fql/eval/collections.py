@@ -747,10 +747,9 @@ def to_array(ctx: Context, value: t.Any) -> list:
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
 
 
-def _field(pair: t.Any, *path: str | int) -> tuple[str, t.Any]:
-    if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
-        return pair[0], pair[1]
-    raise InvalidArgument(f"Field/Value expected, {type_name(pair)} provided.").at(*path)
+def _is_field(pair: t.Any) -> bool:
+    # Core's Field cast takes a StringL name, which an event's action is not.
+    return isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and not isinstance(pair[0], Action)
 
 
 @builtin("ToObject", keys=("to_object",))
@@ -760,5 +759,14 @@ def to_object(ctx: Context, value: t.Any) -> dict:
         return _fields(ctx, value)
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
-    return dict(_field(pair, "to_object", i) for i, pair in enumerate(value))
+    # Core casts every pair (ZeroOrMore(Field)) and reports each one that is none, in one answer.
+    errors = [
+        InvalidArgument(f"Field/Value expected, {type_name(pair)} provided.").at("to_object", i)
+        for i, pair in enumerate(value)
+        if not _is_field(pair)
+    ]
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
+    return dict(value)
 

@@ -468,6 +468,13 @@ class Action(str):
         return isinstance(other, str) and str(self) == other
 
 
+class DocEvent(dict):
+    """A document's create, update or delete event: `{ts, action, document, data}`. It renders and reads
+    as that object, but it is no object to ToObject and ToArray (core's DocEventL is no ObjectL)."""
+
+    __slots__ = ()
+
+
 class SetEvent(dict):
     """An add or remove event of a set: `{ts, action, document, data}`, `data` the index entry's values
     (left out when it has none). It renders as that object, but `Select` reads `data` as core does: the
@@ -515,15 +522,16 @@ class Page:
         return to_fql(self)
 
 
-#: Core's type names for refs by the native collection they belong to (Type.scala).
+#: Core's type names for refs by the native collection they belong to (Type.getType). A role's or an
+#: access provider's ref is a plain "Ref" there, as a token's is: getType names no RoleID or
+#: AccessProviderID. (Only one naming nothing, core's unresolved ref, says "Role Ref"; fql's refs do not
+#: know whether they name something.)
 REF_TYPES = {
     "collections": "Collection Ref",
     "indexes": "Index Ref",
     "databases": "Database Ref",
     "keys": "Key Ref",
     "functions": "User Function Ref",
-    "roles": "Role Ref",
-    "access_providers": "Access Provider Ref",
 }
 
 

@@ -67,11 +67,20 @@ DATABASE_SCOPE = Cast("Database Ref", lambda v: v is None or (isinstance(v, Ref)
 
 
 def each(cast: Cast, values: t.Any, key: str) -> list:
-    """Check every element of a varargs argument; positions are `[key, i]` (or `[key]` for one value)."""
+    """Check every element of a varargs argument; positions are `[key, i]` (or `[key]` for one value).
+    Every element that fails is reported, the first error raised with the others as its siblings: core's
+    ZeroOrMore casts each element and sequences the results, keeping all their errors (Parser.sequence)."""
     if not isinstance(values, list):
         return [cast(values, key)]
+    errors: list[InvalidArgument] = []
     for i, v in enumerate(values):
-        cast(v, key, i)
+        try:
+            cast(v, key, i)
+        except InvalidArgument as err:
+            errors.append(err)
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
     return values
 
 

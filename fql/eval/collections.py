@@ -7,7 +7,7 @@ import typing as t
 
 from .. import ast, collation
 from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import ABSENT, UUID, Action, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
+from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
@@ -732,28 +732,41 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
     return False
 
 
+#: An event is an object to everything but ToObject and ToArray, which take objects and document versions
+#: alone (core's DocEventL and SetEventL are no ObjectL: `Cannot cast Object to Object.`).
+_EVENTS = (DocEvent, SetEvent)
+
+
 @builtin("ToArray", keys=("to_array",))
 def to_array(ctx: Context, value: t.Any) -> list:
     """An object as an array of `[key, value]` pairs; an array is returned as is."""
     if isinstance(value, list):
         return value
-    if isinstance(value, dict):
+    if isinstance(value, dict) and not isinstance(value, _EVENTS):
         return [[k, v] for k, v in _fields(ctx, value).items()]
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
 
 
-def _field(pair: t.Any, *path: str | int) -> tuple[str, t.Any]:
-    if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
-        return pair[0], pair[1]
-    raise InvalidArgument(f"Field/Value expected, {type_name(pair)} provided.").at(*path)
+def _is_field(pair: t.Any) -> bool:
+    # Core's Field cast takes a StringL name, which an event's action is not.
+    return isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and not isinstance(pair[0], Action)
 
 
 @builtin("ToObject", keys=("to_object",))
 def to_object(ctx: Context, value: t.Any) -> dict:
     """An array of `[key, value]` pairs as an object; an object is returned as is."""
-    if isinstance(value, dict):
+    if isinstance(value, dict) and not isinstance(value, _EVENTS):
         return _fields(ctx, value)
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
-    return dict(_field(pair, "to_object", i) for i, pair in enumerate(value))
+    # Core casts every pair (ZeroOrMore(Field)) and reports each one that is none, in one answer.
+    errors = [
+        InvalidArgument(f"Field/Value expected, {type_name(pair)} provided.").at("to_object", i)
+        for i, pair in enumerate(value)
+        if not _is_field(pair)
+    ]
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
+    return dict(value)
 

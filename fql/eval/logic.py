@@ -13,7 +13,7 @@ from ..values import Action
 from . import versions
 from .casts import BOOLEAN, each
 from .evaluator import Context
-from .refs import resolved
+from .refs import all_resolved
 from .registry import builtin
 
 
@@ -75,12 +75,38 @@ def order_key(value: t.Any) -> bytes:
     return encode(_numeric(value))
 
 
+def _is_int(value: t.Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _aligned(a: t.Any, b: t.Any) -> tuple[t.Any, t.Any]:
+    """`a` and `b` with each integer met by a double in the same place made a double. Core compares a long
+    with a double as the long's nearest double (CBOROrdering.compareIntNumber), so LTE(2^53 + 1, 2^53)
+    holds when the second is a double, though not when both are integers."""
+    if _is_int(a) and isinstance(b, float):
+        return float(a), b
+    if isinstance(a, float) and _is_int(b):
+        return a, float(b)
+    if isinstance(a, list) and isinstance(b, list):
+        pairs = [_aligned(x, y) for x, y in zip(a, b)]
+        n = len(pairs)
+        return [x for x, _ in pairs] + a[n:], [y for _, y in pairs] + b[n:]
+    if isinstance(a, dict) and isinstance(b, dict):
+        # Fields meet in the order core's IndexTerm sorts them: by name, in UTF-16 order.
+        ka, kb = (sorted(d, key=lambda k: k.encode("utf-16-be")) for d in (a, b))
+        a, b = dict(a), dict(b)
+        for x, y in zip(ka, kb):
+            a[x], b[y] = _aligned(a[x], b[y])
+    return a, b
+
+
 def _compare(ctx: Context, values: t.Any, key: str, test: t.Callable[[bytes, bytes], bool]) -> bool:
     items = _at_least_one(values, key)
-    for value in items:
-        resolved(ctx, value, key)
-    keys = [order_key(v) for v in items]
-    return all(test(a, b) for a, b in zip(keys, keys[1:]))
+    # Core reports every unresolved ref among the values, each at [key], before comparing any
+    # (ComparisonFunctions.scala).
+    all_resolved(ctx, ((value, (key,)) for value in items))
+    # Core compares each value with the next (ComparisonFunctions.scala), numbers as CBOROrdering does.
+    return all(test(*map(order_key, _aligned(a, b))) for a, b in zip(items, items[1:]))
 
 
 @builtin("LT", keys=("lt",), varargs=True)

@@ -19,9 +19,10 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import attrs
 
 from ..errors import InvalidArgument
-from ..values import Date, Timestamp, civil_from_days, days_from_civil, type_name
+from ..values import Action, Date, Timestamp, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
+from .math import wrap
 from .registry import builtin
 from ..javafloat import java_digits
 from .types import java_double, to_string_value
@@ -397,6 +398,12 @@ def _titlecase(text: str) -> str:
     return "".join(out)
 
 
+def _is_text(value: t.Any) -> bool:
+    """A string Casefold and NGram work on: an event's action is a scalar they pass through as it is (core
+    matches StringL there, and an ActionL is none)."""
+    return isinstance(value, str) and not isinstance(value, Action)
+
+
 @builtin("Concat", keys=("concat", "separator"), types=(None, STRING))
 def concat(ctx: Context, strings: t.Any, separator: str = "") -> str:
     """Join a string or an array of strings with `separator` (default none): `Concat(["a", "b"], "-")`."""
@@ -412,7 +419,7 @@ def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> 
         raise InvalidArgument(
             f"String {choices}, or '{_NORMALIZERS[-1]}' expected, {type_name(normalizer)} provided."
         ).at("normalizer")
-    out = [_normalize(v, normalizer) if isinstance(v, str) else v for v in values]
+    out = [_normalize(v, normalizer) if _is_text(v) else v for v in values]
     # Core answers a one-element list with its element, even when the argument was an array.
     return out[0] if len(out) == 1 else out
 
@@ -476,14 +483,17 @@ def find_str_regex(
 ) -> list[dict]:
     """The matches of a Java regex as `{start, end, data}` objects (`end` is the last character's index)."""
     regex = java_regex(pattern, "pattern")
-    limit = min(_LIMIT if num_results is None else num_results, _LIMIT)
+    # Capped at 1024, then a Java int (Long.toInt): a large negative count wraps around.
+    limit = _int32(min(_LIMIT if num_results is None else num_results, _LIMIT))
     offset = _start(value, start)
     found = []
     # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
     for m in regex.finditer(value[offset:]):
         if len(found) >= limit:
             break
-        end = m.end() - 1 if m.end() > m.start() else m.end()
+        # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
+        # match ending in a character outside the BMP leaves its high surrogate, itself counted as one.
+        end = m.end() - (m.end() > m.start() and ord(m[0][-1]) <= 0xFFFF)
         found.append({"start": offset + m.start(), "end": offset + end, "data": m[0]})
     return found
 
@@ -575,11 +585,17 @@ def space(ctx: Context, count: int) -> str:
     return " " * min(max(count, 0), _LIMIT)
 
 
+def _int32(n: int) -> int:
+    """`n` as Java's Long.toInt makes it: wrapped around into [-2**31, 2**31)."""
+    return (n + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
 @builtin("SubString", keys=("substring", "start", "length"), types=(STRING, INTEGER, INTEGER))
 def sub_string(ctx: Context, value: str, start: int | None = None, length: int | None = None) -> str:
     """`length` characters of `value` from `start` (negative counts from the end); to the end by default."""
     size = len(value)
-    begin = 0 if start is None else start if start >= 0 else size + start
+    # Core takes the start as a Java int (`toInt` keeps the low 32 bits): 4294967296 is 0.
+    begin = 0 if start is None else _int32(start if start >= 0 else size + start)
     if begin > size or begin < 0:
         raise InvalidArgument("start must be less than or equal to the string length")
     if length is None:
@@ -611,41 +627,45 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
 def repeat(ctx: Context, value: str, number: int = 2) -> str:
     """`value` repeated `number` times (default 2, at most 1024)."""
-    return value * min(number, _LIMIT)
+    # Core caps the count, then makes it a Java int: a large negative count wraps (-4294967295 is 1).
+    return value * _int32(min(number, _LIMIT))
 
 
 #: NGram's default sizes (Lucene's NGramTokenizer), and how far apart min and max may be.
 _NGRAM_MIN, _NGRAM_MAX, _NGRAM_SPREAD = 1, 2, 1
 
 
-def _ngram_bounds(lo: int | None, hi: int | None) -> str | None:
-    """The first of core's complaints about the sizes, if any."""
+def _ngram_bounds(lo: int | None, hi: int | None) -> list[str]:
+    """Core's complaints about the sizes, all of them, in its order; its differences are Java longs, which
+    wrap (`NGram("a", -1, 9223372036854775807)` is too small a min, and no more)."""
     if lo is not None and hi is not None:
         checks = [(lo > hi or lo <= 0, "min ngram size must be > 0 and <= max"),
                   (hi <= 0, "max ngram size must be > 0"),
-                  (hi - lo > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+                  (wrap(hi - lo) > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
     elif lo is not None:
         checks = [(lo > _NGRAM_MAX or lo <= 0, "min ngram size must be > 0 and <= max"),
-                  (_NGRAM_MAX - lo > _NGRAM_SPREAD, f"min ngram size must be >= max - {_NGRAM_SPREAD}")]
+                  (wrap(_NGRAM_MAX - lo) > _NGRAM_SPREAD, f"min ngram size must be >= max - {_NGRAM_SPREAD}")]
     elif hi is not None:
         checks = [(hi <= _NGRAM_MIN, "max ngram size must be > 0 and >= min"),
-                  (hi - _NGRAM_MIN > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
+                  (wrap(hi - _NGRAM_MIN) > _NGRAM_SPREAD, f"max ngram size must be <= min + {_NGRAM_SPREAD}")]
     else:
         checks = []
-    return next((message for failed, message in checks if failed), None)
+    return [message for failed, message in checks if failed]
 
 
 @builtin("NGram", keys=("ngram", "min", "max"), types=(None, INTEGER, INTEGER))
 def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int | None = None) -> list:
     """The n-grams of each string, at each position from `min` to `max` long (default 1 to 2)."""
     values = each(SCALAR, terms, "ngram")
-    problem = _ngram_bounds(shortest, longest)
-    if problem:
-        raise InvalidArgument(problem)
+    problems = [InvalidArgument(message) for message in _ngram_bounds(shortest, longest)]
+    if problems:
+        # Core collects every complaint and fails with them all (NGramFunction).
+        problems[0].siblings.extend(problems[1:])
+        raise problems[0]
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
     out: list = []
     for v in values:
-        if not isinstance(v, str):
+        if not _is_text(v):
             out.append(v)
             continue
         out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))

@@ -9,6 +9,7 @@ from ..errors import FQLError, InvalidArgument
 from ..values import (
     MAX_EPOCH_SECONDS,
     MIN_EPOCH_SECONDS,
+    Action,
     Date,
     Timestamp,
     civil_from_days,
@@ -325,7 +326,8 @@ def to_time(ctx: Context, value: t.Any) -> Timestamp:
         return value
     if isinstance(value, Date):
         return Timestamp(value.days * _DAY)
-    if isinstance(value, str):
+    # An event's action reads as a string but is none here (core's ToTimeFunction matches StringL).
+    if isinstance(value, str) and not isinstance(value, Action):
         return _time(ctx, value)
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Time.")
 
@@ -337,7 +339,7 @@ def to_date(ctx: Context, value: t.Any) -> Date:
         return value
     if isinstance(value, Timestamp):
         return Date(_utc_day(value))
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, Action):
         return _date(value)
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Date.")
 

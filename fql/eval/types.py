@@ -8,10 +8,11 @@ import typing as t
 import unicodedata
 from decimal import Decimal
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidRef
 from ..javafloat import java_double
 from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
 from .evaluator import Context
+from .refs import resolved
 from .registry import builtin
 
 #: Fauna's name for the type of a ref, by the native collection it lives in (core Type.getType).
@@ -45,11 +46,32 @@ def _kind_of(value: t.Any) -> str | None:
     return "collections" if ref.is_native else ref.kind
 
 
+def _unresolved(ctx: Context, value: t.Any) -> bool:
+    """Whether `value` is a ref core leaves unresolved (a schema ref naming nothing, or a document of a
+    collection naming nothing): a Ref to IsRef, but no document, collection, database, ... to the others."""
+    try:
+        resolved(ctx, value)
+    except InvalidRef:
+        return True
+    return False
+
+
 def _check(name: str, test: t.Callable[[t.Any], bool], doc: str) -> None:
     """Register the type check `name` (wire key `is_...`): true when `test` holds for its argument."""
 
     def check(ctx: Context, value: t.Any) -> bool:
         return test(value)
+
+    check.__doc__ = doc
+    builtin(name)(check)
+
+
+def _ref_check(name: str, test: t.Callable[[t.Any], bool], doc: str) -> None:
+    """Register a type check of refs and documents, false for an unresolved ref (core's IsDoc and
+    SchemaCollection checks match a resolved RefL or a VersionL, TypeCheckFunctions.scala)."""
+
+    def check(ctx: Context, value: t.Any) -> bool:
+        return test(value) and not _unresolved(ctx, value)
 
     check.__doc__ = doc
     builtin(name)(check)
@@ -73,21 +95,21 @@ _check(
     lambda v: isinstance(v, SetRef) or (isinstance(v, Ref) and v.is_native),
     "True for a set; a native collection such as `Databases()` is the set of its documents.",
 )
-_check(
+_ref_check(
     "IsDoc",
     lambda v: isinstance(v, Ref) or _document_ref(v) is not None,
-    "True for a ref or a document (any kind, schema documents too).",
+    "True for a ref or a document (any kind, schema documents too), but not a ref naming nothing.",
 )
 _check("IsLambda", lambda v: isinstance(v, Lambda), "True for a lambda value (`Query(Lambda(...))`).")
 # Core tests the collection the ref or document lives in: `Databases()` is a collection too.
-_check("IsCollection", lambda v: _kind_of(v) == "collections", "True for a collection ref or document.")
-_check("IsDatabase", lambda v: _kind_of(v) == "databases", "True for a database ref or document.")
-_check("IsIndex", lambda v: _kind_of(v) == "indexes", "True for an index ref or document.")
-_check("IsFunction", lambda v: _kind_of(v) == "functions", "True for a user-defined function ref or document.")
-_check("IsKey", lambda v: _kind_of(v) == "keys", "True for a key ref or document.")
-_check("IsToken", lambda v: _kind_of(v) == "tokens", "True for a token ref or document.")
-_check("IsCredentials", lambda v: _kind_of(v) == "credentials", "True for a credentials ref or document.")
-_check("IsRole", lambda v: _kind_of(v) == "roles", "True for a role ref or document.")
+_ref_check("IsCollection", lambda v: _kind_of(v) == "collections", "True for a collection ref or document.")
+_ref_check("IsDatabase", lambda v: _kind_of(v) == "databases", "True for a database ref or document.")
+_ref_check("IsIndex", lambda v: _kind_of(v) == "indexes", "True for an index ref or document.")
+_ref_check("IsFunction", lambda v: _kind_of(v) == "functions", "True for a user-defined function ref or document.")
+_ref_check("IsKey", lambda v: _kind_of(v) == "keys", "True for a key ref or document.")
+_ref_check("IsToken", lambda v: _kind_of(v) == "tokens", "True for a token ref or document.")
+_ref_check("IsCredentials", lambda v: _kind_of(v) == "credentials", "True for a credentials ref or document.")
+_ref_check("IsRole", lambda v: _kind_of(v) == "roles", "True for a role ref or document.")
 
 
 def _cannot_cast(value: t.Any, target: str) -> InvalidArgument:

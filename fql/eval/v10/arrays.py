@@ -11,7 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError
 from ..evaluator import Context, null_because
 from ..registry import field, method, static
-from .expressions import call_function, equal
+from .expressions import call_function
 from .misc import (
     ABSENT,
     ANY,
@@ -24,6 +24,7 @@ from .misc import (
     distinct_key,
     orderings,
     overload,
+    same,
     sort,
     value_type,
 )
@@ -107,8 +108,8 @@ def non_empty(ctx: Context, items: list) -> bool:
 
 @method("Array", "includes")
 def includes(ctx: Context, items: list, element: t.Any) -> bool:
-    """True if some element equals `element`."""
-    return any(equal(item, element) for item in items)
+    """True if some element is `element` (core's Value.equals, not `==`: NaN is never found, -0.0 is 0)."""
+    return any(same(item, element) for item in items)
 
 
 @method("Array", "slice")
@@ -138,7 +139,7 @@ def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -
     """The first index (from `start`) holding `element`, or null."""
     element, *rest = overload("indexOf", (element, start), (ANY,), (ANY, INT))
     begin = _index(items, rest[0]) if rest else 0
-    return next((i for i in range(begin, len(items)) if equal(items[i], element)), None)
+    return next((i for i in range(begin, len(items)) if same(items[i], element)), None)
 
 
 @method("Array", "lastIndexOf")
@@ -146,7 +147,7 @@ def last_index_of(ctx: Context, items: list, element: t.Any, end: t.Any = ABSENT
     """The last index (at or before `end`) holding `element`, or null."""
     element, *rest = overload("lastIndexOf", (element, end), (ANY,), (ANY, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
-    return next((i for i in range(stop, -1, -1) if equal(items[i], element)), None)
+    return next((i for i in range(stop, -1, -1) if same(items[i], element)), None)
 
 
 @method("Array", "indexWhere")

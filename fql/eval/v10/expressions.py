@@ -11,7 +11,6 @@ from ...values import (
     DELETED_COLLECTION,
     UUID,
     ID,
-    ID_TEXT,
     Bytes,
     Date,
     Document,
@@ -759,7 +758,10 @@ def _read_ref(ctx: Context, value: t.Any) -> t.Any:
 
 
 def equal(a: t.Any, b: t.Any) -> bool:
-    """v10 `==`: deep equality; numbers compare across types; documents by ref; a null doc equals null."""
+    """v10 `==` (core's ValueCmp.isEqual): deep for arrays and objects; numbers as Java's Double.compare
+    sees them (NaN equals NaN, -0.0 is not 0); documents by ref; a null doc equals null."""
+    from .misc import value_equal
+
     if isinstance(a, NullDocument):
         a = None if b is None else a.ref
     if isinstance(b, NullDocument):
@@ -768,52 +770,17 @@ def equal(a: t.Any, b: t.Any) -> bool:
         a = a.ref
     if isinstance(b, Document):
         b = b.ref
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, ID) or isinstance(b, ID):
-        x, y = _id_operand(a), _id_operand(b)
-        return x is not None and y is not None and x == y
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and a == b
-
-
-def _id_operand(value: t.Any) -> int | float | None:
-    """What an ID compares by (core's ValueCmp): its number; a number as it is; a string of digits as
-    that number (any other string is not comparable with an ID)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, ID):
-        return value.number
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str) and ID_TEXT.fullmatch(value):
-        return int(value)
-    return None
+    return value_equal(a, b)
 
 
 def compare(op: str, a: t.Any, b: t.Any) -> bool:
-    """`<`, `>`, `<=`, `>=` as core's ValueCmp: values of one kind compare (numbers by value, strings by
-    UTF-16 code units, arrays element by element and then by length, objects by their sorted fields,
-    booleans, times, dates, documents, modules, lambdas by their parameters, null with null); inside
-    arrays and objects, mixed kinds follow the total order of types. Values of different kinds at the
-    top are not comparable: every comparison is false."""
-    if isinstance(a, ID) or isinstance(b, ID):
-        a, b = _id_operand(a), _id_operand(b)
-        if a is None or b is None:
-            return False
-    if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool):
-        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-    from .misc import SET_RANK, rank, total_compare
+    """`<`, `>`, `<=`, `>=` as core's ValueCmp.cmp: values of one kind compare (misc.value_cmp), values of
+    unrelated kinds at the top not at all: every comparison is false."""
+    from .misc import value_cmp
 
-    kind = rank(a)
-    if kind != rank(b) or kind == SET_RANK:
+    order = value_cmp(a, b)
+    if order is None:
         return False
-    order = total_compare(a, b)
     return {"<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
 
 

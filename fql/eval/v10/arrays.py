@@ -48,6 +48,12 @@ def _verdicts(ctx: Context, items: t.Iterable[t.Any], pred: t.Any) -> t.Iterator
         yield item, boolean_result(call_function(ctx, pred, [item]))
 
 
+def _found(ctx: Context, indexes: t.Iterator[int]) -> int | None:
+    """The first of `indexes`, or null because there is none (core's `no element found`)."""
+    found = next(indexes, None)
+    return null_because(ctx, "no element found") if found is None else found
+
+
 def _where(ctx: Context, items: list, predicate: t.Any) -> list:
     pred = callback(predicate, "predicate", 1, "pred")
     return [item for item, keep in _verdicts(ctx, items, pred) if keep]
@@ -139,7 +145,7 @@ def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -
     """The first index (from `start`) holding `element`, or null."""
     element, *rest = overload("indexOf", (element, start), (ANY,), (ANY, INT))
     begin = _index(items, rest[0]) if rest else 0
-    return next((i for i in range(begin, len(items)) if same(items[i], element)), None)
+    return _found(ctx, (i for i in range(begin, len(items)) if same(items[i], element)))
 
 
 @method("Array", "lastIndexOf")
@@ -147,7 +153,7 @@ def last_index_of(ctx: Context, items: list, element: t.Any, end: t.Any = ABSENT
     """The last index (at or before `end`) holding `element`, or null."""
     element, *rest = overload("lastIndexOf", (element, end), (ANY,), (ANY, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
-    return next((i for i in range(stop, -1, -1) if same(items[i], element)), None)
+    return _found(ctx, (i for i in range(stop, -1, -1) if same(items[i], element)))
 
 
 @method("Array", "indexWhere")
@@ -156,7 +162,7 @@ def index_where(ctx: Context, items: list, predicate: t.Any, start: t.Any = ABSE
     predicate, *rest = overload("indexWhere", (predicate, start), (FUNCTION,), (FUNCTION, INT))
     begin = _index(items, rest[0]) if rest else 0
     pred = callback(predicate, "predicate", 1)
-    return next((i for i in range(begin, len(items)) if boolean_result(call_function(ctx, pred, [items[i]]))), None)
+    return _found(ctx, (i for i in range(begin, len(items)) if boolean_result(call_function(ctx, pred, [items[i]]))))
 
 
 @method("Array", "lastIndexWhere")
@@ -165,7 +171,7 @@ def last_index_where(ctx: Context, items: list, predicate: t.Any, end: t.Any = A
     predicate, *rest = overload("lastIndexWhere", (predicate, end), (FUNCTION,), (FUNCTION, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
     pred = callback(predicate, "predicate", 1)
-    return next((i for i in range(stop, -1, -1) if boolean_result(call_function(ctx, pred, [items[i]]))), None)
+    return _found(ctx, (i for i in range(stop, -1, -1) if boolean_result(call_function(ctx, pred, [items[i]]))))
 
 
 # -- transformation ------------------------------------------------------------------------------------
@@ -282,14 +288,14 @@ def fold_right(ctx: Context, items: list, seed: t.Any, reducer: t.Any) -> t.Any:
 def reduce(ctx: Context, items: list, reducer: t.Any) -> t.Any:
     """Combine from the left, starting with the first element; null for an empty array."""
     fn = callback(reducer, "reducer", 2)
-    return fold(ctx, items[1:], items[0], fn) if items else None
+    return fold(ctx, items[1:], items[0], fn) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "reduceRight")
 def reduce_right(ctx: Context, items: list, reducer: t.Any) -> t.Any:
     """Combine from the right, starting with the last element; null for an empty array."""
     fn = callback(reducer, "reducer", 2)
-    return fold(ctx, items[-2::-1], items[-1], fn) if items else None
+    return fold(ctx, items[-2::-1], items[-1], fn) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "aggregate")

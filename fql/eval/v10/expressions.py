@@ -372,7 +372,7 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
-        if isinstance(value, NullDocument):
+        if isinstance(value, NullDocument) and isinstance(key, str):
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
@@ -381,21 +381,21 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
-    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(value, str) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(key, str) and isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, key)
+    """`value[key]` as core's access implementations (defAccess) have it: an array or a string takes an
+    Int (`index0`, a whole Double too), an object or a document a String (`key0`); other values have no
+    `[]` at all."""
+    from .misc import INT, STRING, arg
+
     if value is None:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
-    raise QueryRuntimeError(
-        "invalid_argument", f"Cannot index {display.type_label(value)} with {display.type_label(key)}."
-    )
+    if isinstance(value, (list, str)) and not isinstance(value, ID):
+        index = arg(key, "index0", INT)
+        if not 0 <= index < len(value):
+            raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
+        return value[index]
+    if isinstance(value, (dict, Document, NullDocument)):
+        return get_field(ctx, value, arg(key, "key0", STRING))
+    raise QueryRuntimeError("invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`")
 
 
 # -- calls ---------------------------------------------------------------------------------------------

@@ -406,7 +406,7 @@ def rank(value: t.Any) -> int:
             return rank
     if isinstance(value, (Document, NullDocument, Ref)):
         return 6
-    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (Lambda, 15))
+    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (Lambda, 15), (EventSource, 17))
     for kind, rank in ranks:
         if isinstance(value, kind):
             return rank
@@ -468,14 +468,8 @@ def compare(a: t.Any, b: t.Any) -> int:
         return _sign((x > y) - (x < y))
     if ra == 12:
         return _sign((a.name > b.name) - (a.name < b.name))
-    if ra == 15:
-        # Lambdas compare by their parameters' names (core's listCmp of the arguments).
-        x, y = list(getattr(a, "params", ()) or ()), list(getattr(b, "params", ()) or ())
-        return _sign((x > y) - (x < y))
-    if ra == 16:
-        # Native functions (`Time.now`) compare by name, as core's singletons do.
-        x, y = _function_name(a), _function_name(b)
-        return _sign((x > y) - (x < y))
+    # Value.compare has no case for two functions, two sets or two event sources: only their kinds
+    # order them, so `order()` keeps them as they came (`<` weighs functions: value_cmp).
     return 0
 
 
@@ -484,11 +478,6 @@ def _signed_halves(value: UUID) -> tuple[int, int]:
         return half - (1 << 64) if half >> 63 else half
 
     return signed(value.bits >> 64), signed(value.bits & ((1 << 64) - 1))
-
-
-def _function_name(value: t.Any) -> str:
-    method = getattr(value, "method", None)
-    return str(getattr(method, "name", None) or getattr(value, "name", ""))
 
 
 def _by_key(value: dict) -> list[tuple[str, t.Any]]:
@@ -537,6 +526,9 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
     if isinstance(a, Module) and isinstance(b, Module):
         parents = (a.parent is not None) - (b.parent is not None)
         return parents or compare(a.parent or "", b.parent or "") or compare(a.name, b.name)
+    if isinstance(a, EventSource) and isinstance(b, EventSource):
+        # Core weighs two event sources by their hash codes; fql by its tokens.
+        return compare(a.token, b.token)
     if isinstance(a, (Document, NullDocument, Ref)) and isinstance(b, (Document, NullDocument, Ref)):
         # A DocID orders by its document id first, its collection second.
         (xc, *x), (yc, *y) = _doc_key(a), _doc_key(b)

@@ -589,8 +589,10 @@ def value_equal(a: t.Any, b: t.Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if is_set(a) and is_set(b):
+        from .sets import _same
+
         # Core compares sets by their hash codes: sets built alike are equal.
-        return a == b
+        return _same(a, b)
     if rank(a) == 16 == rank(b) and not isinstance(a, (BoundMethod, names.StaticFunction)):
         return a == b
     return value_cmp(a, b) == 0

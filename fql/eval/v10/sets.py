@@ -609,7 +609,8 @@ def _same(a: V10Set, b: V10Set) -> bool:
     if a is b or a == b:
         return True
     if isinstance(a, ArraySet) and isinstance(b, ArraySet):
-        return type(a.items) is type(b.items) and isinstance(a.items, (list, range)) and a.items == b.items
+        same_kind = type(a.items) is type(b.items) and a.single == b.single
+        return same_kind and isinstance(a.items, (list, range)) and a.items == b.items
     if isinstance(a, Derived) and isinstance(b, Derived):
         return a.key is not None and a.key == b.key and _same(a.source, b.source)
     return False

@@ -618,6 +618,8 @@ def same(a: t.Any, b: t.Any) -> bool:
         return _doc_key(a) == _doc_key(b)
     if isinstance(a, Lambda) or isinstance(b, Lambda):
         return a is b
+    if isinstance(a, (BoundMethod, names.StaticFunction)) and isinstance(b, (BoundMethod, names.StaticFunction)):
+        return a.method.name == b.method.name and same(_callee(a), _callee(b))
     return type(a) is type(b) and a == b
 
 

@@ -520,7 +520,7 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
     if _is_number(a) and _is_number(b):
         return compare_numbers(a, b)
     if isinstance(a, Lambda) and isinstance(b, Lambda):
-        return _walk(_lambda_params(a), _lambda_params(b), compare)
+        return _walk(_lambda_params(a), _lambda_params(b), _param_cmp)
     if isinstance(a, (BoundMethod, names.StaticFunction)) and isinstance(b, (BoundMethod, names.StaticFunction)):
         return total_cmp(_callee(a), _callee(b)) or compare(a.method.name, b.method.name)
     if isinstance(a, Module) and isinstance(b, Module):
@@ -570,6 +570,14 @@ def _id_number(value: t.Any) -> int | float | None:
 def _lambda_params(fn: Lambda) -> list:
     params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
     return [p for p in params if not (isinstance(p, str) and p.startswith("..."))]
+
+
+def _param_cmp(x: t.Any, y: t.Any) -> int:
+    # A `_` parameter has no name (core's None), which comes before any name.
+    x, y = (None if p == "_" else p for p in (x, y))
+    if x is None or y is None:
+        return (x is not None) - (y is not None)
+    return compare(x, y)
 
 
 def _callee(fn: t.Any) -> t.Any:

@@ -765,14 +765,6 @@ def equal(a: t.Any, b: t.Any) -> bool:
     sees them (NaN equals NaN, -0.0 is not 0); documents by ref; a null doc equals null."""
     from .misc import value_equal
 
-    if isinstance(a, NullDocument):
-        a = None if b is None else a.ref
-    if isinstance(b, NullDocument):
-        b = None if a is None else b.ref
-    if isinstance(a, Document):
-        a = a.ref
-    if isinstance(b, Document):
-        b = b.ref
     return value_equal(a, b)
 
 

@@ -585,9 +585,12 @@ def _callee(fn: t.Any) -> t.Any:
 
 
 def value_equal(a: t.Any, b: t.Any) -> bool:
-    """`==` (core's ValueCmp.isEqual): arrays and objects field by field, the rest by value_cmp."""
+    """`==` (core's ValueCmp.isEqual): arrays and objects field by field, a document that is not there
+    equal to null (at any depth), the rest by value_cmp."""
     if a is b:
         return True
+    if a is None or b is None:
+        return isinstance(a if b is None else b, NullDocument)
     if isinstance(a, list) or isinstance(b, list):
         return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(map(value_equal, a, b))
     if isinstance(a, dict) or isinstance(b, dict):

@@ -35,6 +35,7 @@ from ...values import (
     Module,
     NullDocument,
     Ref,
+    SetCursor,
     Timestamp,
     is_long,
     module_name,
@@ -406,7 +407,7 @@ def rank(value: t.Any) -> int:
             return rank
     if isinstance(value, (Document, NullDocument, Ref)):
         return 6
-    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (Lambda, 15), (EventSource, 17))
+    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (SetCursor, 14), (Lambda, 15), (EventSource, 17))
     for kind, rank in ranks:
         if isinstance(value, kind):
             return rank
@@ -521,13 +522,13 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
         return compare_numbers(a, b)
     if isinstance(a, Lambda) and isinstance(b, Lambda):
         return _walk(_lambda_params(a), _lambda_params(b), _param_cmp)
-    if isinstance(a, (BoundMethod, names.StaticFunction)) and isinstance(b, (BoundMethod, names.StaticFunction)):
-        return total_cmp(_callee(a), _callee(b)) or compare(a.method.name, b.method.name)
+    if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
+        return total_cmp(_callee(a), _callee(b)) or compare(_native_name(a), _native_name(b))
     if isinstance(a, Module) and isinstance(b, Module):
         parents = (a.parent is not None) - (b.parent is not None)
         return parents or compare(a.parent or "", b.parent or "") or compare(a.name, b.name)
-    if isinstance(a, EventSource) and isinstance(b, EventSource):
-        # Core weighs two event sources by their hash codes; fql by its tokens.
+    if isinstance(a, (EventSource, SetCursor)) and type(a) is type(b):
+        # Core weighs two event sources (or set cursors) by their hash codes; fql by its tokens.
         return compare(a.token, b.token)
     if isinstance(a, (Document, NullDocument, Ref)) and isinstance(b, (Document, NullDocument, Ref)):
         # A DocID orders by its document id first, its collection second.
@@ -536,6 +537,9 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
     kind = rank(a)
     if kind != rank(b) or kind == SET_RANK:
         return None
+    if kind == 16:
+        # A value of no kind core names: equal to an equal one, else unrelated.
+        return 0 if a == b else None
     return compare(a, b)
 
 
@@ -580,8 +584,18 @@ def _param_cmp(x: t.Any, y: t.Any) -> int:
     return compare(x, y)
 
 
+#: Core's NativeFunc values: methods and module functions, and user functions (whose callee is null).
+_NATIVE = (BoundMethod, names.StaticFunction, names.UserFunction)
+
+
 def _callee(fn: t.Any) -> t.Any:
+    if isinstance(fn, names.UserFunction):
+        return None
     return fn.receiver if isinstance(fn, BoundMethod) else fn.owner
+
+
+def _native_name(fn: t.Any) -> str:
+    return fn.name if isinstance(fn, names.UserFunction) else fn.method.name
 
 
 def value_equal(a: t.Any, b: t.Any) -> bool:
@@ -604,8 +618,6 @@ def value_equal(a: t.Any, b: t.Any) -> bool:
 
         # Core compares sets by their hash codes: sets built alike are equal.
         return _same(a, b)
-    if rank(a) == 16 == rank(b) and not isinstance(a, (BoundMethod, names.StaticFunction)):
-        return a == b
     return value_cmp(a, b) == 0
 
 
@@ -629,8 +641,8 @@ def same(a: t.Any, b: t.Any) -> bool:
         return _doc_key(a) == _doc_key(b)
     if isinstance(a, Lambda) or isinstance(b, Lambda):
         return a is b
-    if isinstance(a, (BoundMethod, names.StaticFunction)) and isinstance(b, (BoundMethod, names.StaticFunction)):
-        return a.method.name == b.method.name and same(_callee(a), _callee(b))
+    if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
+        return _native_name(a) == _native_name(b) and same(_callee(a), _callee(b))
     return type(a) is type(b) and a == b
 
 

@@ -433,8 +433,8 @@ def dynamic_label(value: t.Any) -> str:
         return "Array<Any>"
     if isinstance(value, Lambda):
         return "Lambda"
-    if isinstance(value, (BoundMethod, names.StaticFunction)):
-        # A native function (`Time.now`, `"a".concat`): core's NativeFunc is a Function.
+    if isinstance(value, (BoundMethod, names.StaticFunction, names.UserFunction)):
+        # A native function (`Time.now`, `"a".concat`, a user function): core's NativeFunc is a Function.
         return "Function"
     label = display.type_label(value)
     return "Set<Any>" if label == "Set" else label

@@ -127,8 +127,9 @@ def slice_(ctx: Context, items: list, start: t.Any, end: t.Any = ABSENT) -> list
 
 @method("Array", "take")
 def take(ctx: Context, items: list, limit: t.Any) -> list:
-    """The first `limit` elements."""
-    return items[: max(0, arg(limit, "limit", INT))]
+    """The first `limit` elements (core gives the array itself when that is all of it, which `<` sees)."""
+    limit = arg(limit, "limit", INT)
+    return items if limit >= len(items) else items[: max(0, limit)]
 
 
 @method("Array", "drop")

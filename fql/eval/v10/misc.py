@@ -515,7 +515,8 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
     if isinstance(a, list) and isinstance(b, list):
         return _walk(a, b, total_cmp)
     if a is None or b is None:
-        return 0 if a is b else None
+        # Null meets only null (`a is b` above).
+        return None
     if isinstance(a, ID) or isinstance(b, ID):
         return _id_cmp(a, b)
     if _is_number(a) and _is_number(b):
@@ -628,7 +629,10 @@ def same(a: t.Any, b: t.Any) -> bool:
     if a is None or b is None:
         return a is b
     if isinstance(a, ID) or isinstance(b, ID):
-        return isinstance(a, (ID, str)) and isinstance(b, (ID, str)) and _id_number(a) == _id_number(b) is not None
+        if not (isinstance(a, str) and isinstance(b, str)):
+            return False
+        x, y = _id_number(a), _id_number(b)
+        return x is not None and x == y
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if _is_number(a) and _is_number(b):

@@ -647,6 +647,11 @@ def same(a: t.Any, b: t.Any) -> bool:
         return a is b
     if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
         return _native_name(a) == _native_name(b) and same(_callee(a), _callee(b))
+    if is_set(a) and is_set(b):
+        from .sets import _same
+
+        # Core's sets are case classes, equal when made the same way.
+        return _same(a, b)
     return type(a) is type(b) and a == b
 
 

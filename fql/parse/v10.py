@@ -830,7 +830,8 @@ def _number(text: str) -> int | float:
         if digits.startswith(prefix):
             return _fit(sign * int(digits[2:], base))
     if "." in digits or "e" in digits:
-        return sign * float(digits)
+        # Core negates the literal's BigDecimal, which has no negative zero: `-0.0` is 0.0.
+        return sign * float(digits) or 0.0
     return _fit(sign * int(digits))
 
 

@@ -11,7 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError
 from ..evaluator import Context, null_because
 from ..registry import field, method, static
-from .expressions import call_function, equal
+from .expressions import call_function
 from .misc import (
     ABSENT,
     ANY,
@@ -24,6 +24,7 @@ from .misc import (
     distinct_key,
     orderings,
     overload,
+    same,
     sort,
     value_type,
 )
@@ -45,6 +46,12 @@ def _clamp(items: list, index: int) -> int:
 def _verdicts(ctx: Context, items: t.Iterable[t.Any], pred: t.Any) -> t.Iterator[tuple[t.Any, bool]]:
     for item in items:
         yield item, boolean_result(call_function(ctx, pred, [item]))
+
+
+def _found(ctx: Context, indexes: t.Iterator[int]) -> int | None:
+    """The first of `indexes`, or null because there is none (core's `no element found`)."""
+    found = next(indexes, None)
+    return null_because(ctx, "no element found") if found is None else found
 
 
 def _where(ctx: Context, items: list, predicate: t.Any) -> list:
@@ -107,8 +114,8 @@ def non_empty(ctx: Context, items: list) -> bool:
 
 @method("Array", "includes")
 def includes(ctx: Context, items: list, element: t.Any) -> bool:
-    """True if some element equals `element`."""
-    return any(equal(item, element) for item in items)
+    """True if some element is `element` (core's Value.equals, not `==`: NaN is never found, -0.0 is 0)."""
+    return any(same(item, element) for item in items)
 
 
 @method("Array", "slice")
@@ -120,8 +127,9 @@ def slice_(ctx: Context, items: list, start: t.Any, end: t.Any = ABSENT) -> list
 
 @method("Array", "take")
 def take(ctx: Context, items: list, limit: t.Any) -> list:
-    """The first `limit` elements."""
-    return items[: max(0, arg(limit, "limit", INT))]
+    """The first `limit` elements (core gives the array itself when that is all of it, which `<` sees)."""
+    limit = arg(limit, "limit", INT)
+    return items if limit >= len(items) else items[: max(0, limit)]
 
 
 @method("Array", "drop")
@@ -138,7 +146,7 @@ def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -
     """The first index (from `start`) holding `element`, or null."""
     element, *rest = overload("indexOf", (element, start), (ANY,), (ANY, INT))
     begin = _index(items, rest[0]) if rest else 0
-    return next((i for i in range(begin, len(items)) if equal(items[i], element)), None)
+    return _found(ctx, (i for i in range(begin, len(items)) if same(items[i], element)))
 
 
 @method("Array", "lastIndexOf")
@@ -146,7 +154,7 @@ def last_index_of(ctx: Context, items: list, element: t.Any, end: t.Any = ABSENT
     """The last index (at or before `end`) holding `element`, or null."""
     element, *rest = overload("lastIndexOf", (element, end), (ANY,), (ANY, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
-    return next((i for i in range(stop, -1, -1) if equal(items[i], element)), None)
+    return _found(ctx, (i for i in range(stop, -1, -1) if same(items[i], element)))
 
 
 @method("Array", "indexWhere")
@@ -155,7 +163,7 @@ def index_where(ctx: Context, items: list, predicate: t.Any, start: t.Any = ABSE
     predicate, *rest = overload("indexWhere", (predicate, start), (FUNCTION,), (FUNCTION, INT))
     begin = _index(items, rest[0]) if rest else 0
     pred = callback(predicate, "predicate", 1)
-    return next((i for i in range(begin, len(items)) if boolean_result(call_function(ctx, pred, [items[i]]))), None)
+    return _found(ctx, (i for i in range(begin, len(items)) if boolean_result(call_function(ctx, pred, [items[i]]))))
 
 
 @method("Array", "lastIndexWhere")
@@ -164,7 +172,7 @@ def last_index_where(ctx: Context, items: list, predicate: t.Any, end: t.Any = A
     predicate, *rest = overload("lastIndexWhere", (predicate, end), (FUNCTION,), (FUNCTION, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
     pred = callback(predicate, "predicate", 1)
-    return next((i for i in range(stop, -1, -1) if boolean_result(call_function(ctx, pred, [items[i]]))), None)
+    return _found(ctx, (i for i in range(stop, -1, -1) if boolean_result(call_function(ctx, pred, [items[i]]))))
 
 
 # -- transformation ------------------------------------------------------------------------------------
@@ -281,14 +289,14 @@ def fold_right(ctx: Context, items: list, seed: t.Any, reducer: t.Any) -> t.Any:
 def reduce(ctx: Context, items: list, reducer: t.Any) -> t.Any:
     """Combine from the left, starting with the first element; null for an empty array."""
     fn = callback(reducer, "reducer", 2)
-    return fold(ctx, items[1:], items[0], fn) if items else None
+    return fold(ctx, items[1:], items[0], fn) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "reduceRight")
 def reduce_right(ctx: Context, items: list, reducer: t.Any) -> t.Any:
     """Combine from the right, starting with the last element; null for an empty array."""
     fn = callback(reducer, "reducer", 2)
-    return fold(ctx, items[-2::-1], items[-1], fn) if items else None
+    return fold(ctx, items[-2::-1], items[-1], fn) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "aggregate")

@@ -11,7 +11,6 @@ from ...values import (
     DELETED_COLLECTION,
     UUID,
     ID,
-    ID_TEXT,
     Bytes,
     Date,
     Document,
@@ -373,7 +372,7 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
-        if isinstance(value, NullDocument):
+        if isinstance(value, NullDocument) and isinstance(key, str):
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
@@ -382,21 +381,21 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
-    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(value, str) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(key, str) and isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, key)
+    """`value[key]` as core's access implementations (defAccess) have it: an array or a string takes an
+    Int (`index0`, a whole Double too), an object or a document a String (`key0`); other values have no
+    `[]` at all."""
+    from .misc import INT, STRING, arg
+
     if value is None:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
-    raise QueryRuntimeError(
-        "invalid_argument", f"Cannot index {display.type_label(value)} with {display.type_label(key)}."
-    )
+    if isinstance(value, (list, str)) and not isinstance(value, ID):
+        index = arg(key, "index0", INT)
+        if not 0 <= index < len(value):
+            raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
+        return value[index]
+    if isinstance(value, (dict, Document, NullDocument)):
+        return get_field(ctx, value, arg(key, "key0", STRING))
+    raise QueryRuntimeError("invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`")
 
 
 # -- calls ---------------------------------------------------------------------------------------------
@@ -434,6 +433,9 @@ def dynamic_label(value: t.Any) -> str:
         return "Array<Any>"
     if isinstance(value, Lambda):
         return "Lambda"
+    if isinstance(value, (BoundMethod, names.StaticFunction, names.UserFunction)):
+        # A native function (`Time.now`, `"a".concat`, a user function): core's NativeFunc is a Function.
+        return "Function"
     label = display.type_label(value)
     return "Set<Any>" if label == "Set" else label
 
@@ -759,61 +761,21 @@ def _read_ref(ctx: Context, value: t.Any) -> t.Any:
 
 
 def equal(a: t.Any, b: t.Any) -> bool:
-    """v10 `==`: deep equality; numbers compare across types; documents by ref; a null doc equals null."""
-    if isinstance(a, NullDocument):
-        a = None if b is None else a.ref
-    if isinstance(b, NullDocument):
-        b = None if a is None else b.ref
-    if isinstance(a, Document):
-        a = a.ref
-    if isinstance(b, Document):
-        b = b.ref
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, ID) or isinstance(b, ID):
-        x, y = _id_operand(a), _id_operand(b)
-        return x is not None and y is not None and x == y
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and a == b
+    """v10 `==` (core's ValueCmp.isEqual): deep for arrays and objects; numbers as Java's Double.compare
+    sees them (NaN equals NaN, -0.0 is not 0); documents by ref; a null doc equals null."""
+    from .misc import value_equal
 
-
-def _id_operand(value: t.Any) -> int | float | None:
-    """What an ID compares by (core's ValueCmp): its number; a number as it is; a string of digits as
-    that number (any other string is not comparable with an ID)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, ID):
-        return value.number
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str) and ID_TEXT.fullmatch(value):
-        return int(value)
-    return None
+    return value_equal(a, b)
 
 
 def compare(op: str, a: t.Any, b: t.Any) -> bool:
-    """`<`, `>`, `<=`, `>=` as core's ValueCmp: values of one kind compare (numbers by value, strings by
-    UTF-16 code units, arrays element by element and then by length, objects by their sorted fields,
-    booleans, times, dates, documents, modules, lambdas by their parameters, null with null); inside
-    arrays and objects, mixed kinds follow the total order of types. Values of different kinds at the
-    top are not comparable: every comparison is false."""
-    if isinstance(a, ID) or isinstance(b, ID):
-        a, b = _id_operand(a), _id_operand(b)
-        if a is None or b is None:
-            return False
-    if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, (int, float)) and not isinstance(b, bool):
-        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-    from .misc import SET_RANK, rank, total_compare
+    """`<`, `>`, `<=`, `>=` as core's ValueCmp.cmp: values of one kind compare (misc.value_cmp), values of
+    unrelated kinds at the top not at all: every comparison is false."""
+    from .misc import value_cmp
 
-    kind = rank(a)
-    if kind != rank(b) or kind == SET_RANK:
+    order = value_cmp(a, b)
+    if order is None:
         return False
-    order = total_compare(a, b)
     return {"<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
 
 

@@ -35,6 +35,7 @@ from ...values import (
     Module,
     NullDocument,
     Ref,
+    SetCursor,
     Timestamp,
     is_long,
     module_name,
@@ -406,7 +407,7 @@ def rank(value: t.Any) -> int:
             return rank
     if isinstance(value, (Document, NullDocument, Ref)):
         return 6
-    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (Lambda, 15))
+    ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (SetCursor, 14), (Lambda, 15), (EventSource, 17))
     for kind, rank in ranks:
         if isinstance(value, kind):
             return rank
@@ -468,14 +469,8 @@ def compare(a: t.Any, b: t.Any) -> int:
         return _sign((x > y) - (x < y))
     if ra == 12:
         return _sign((a.name > b.name) - (a.name < b.name))
-    if ra == 15:
-        # Lambdas compare by their parameters' names (core's listCmp of the arguments).
-        x, y = list(getattr(a, "params", ()) or ()), list(getattr(b, "params", ()) or ())
-        return _sign((x > y) - (x < y))
-    if ra == 16:
-        # Native functions (`Time.now`) compare by name, as core's singletons do.
-        x, y = _function_name(a), _function_name(b)
-        return _sign((x > y) - (x < y))
+    # Value.compare has no case for two functions, two sets or two event sources: only their kinds
+    # order them, so `order()` keeps them as they came (`<` weighs functions: value_cmp).
     return 0
 
 
@@ -484,15 +479,6 @@ def _signed_halves(value: UUID) -> tuple[int, int]:
         return half - (1 << 64) if half >> 63 else half
 
     return signed(value.bits >> 64), signed(value.bits & ((1 << 64) - 1))
-
-
-def _function_name(value: t.Any) -> str:
-    method = getattr(value, "method", None)
-    return str(getattr(method, "name", None) or getattr(value, "name", ""))
-
-
-#: The total order of v10 values, for `<` and friends (expressions.compare).
-total_compare = compare
 
 
 def _by_key(value: dict) -> list[tuple[str, t.Any]]:
@@ -510,6 +496,163 @@ def _compare_lists(a: t.Sequence, b: t.Sequence) -> int:
 def _compare_pair(x: tuple, y: tuple) -> int:
     (kx, vx), (ky, vy) = x, y
     return compare(kx, ky) or compare(vx, vy)
+
+
+# -- the operators' comparison (core's ValueCmp) -------------------------------------------------------
+
+
+def value_cmp(a: t.Any, b: t.Any) -> int | None:
+    """How `<`, `>`, `<=`, `>=` and `==` weigh `a` against `b` (core's ValueCmp.cmp); None: unrelated.
+
+    Numbers compare as Java's Double.compare does (NaN above all and equal to itself, -0.0 below 0).
+    Arrays, objects and lambda parameters are walked pairwise, and core's walk calls the first list
+    lower as soon as it runs out, even when both run out together: `[1] < [1]` and `{ a: 1 } < { a: 1 }`
+    hold, and only the very same value (a variable against itself) compares equal."""
+    if a is b:
+        return 0
+    if isinstance(a, dict) and isinstance(b, dict):
+        return _walk(_by_key(a), _by_key(b), lambda x, y: compare(x[0], y[0]) or total_cmp(x[1], y[1]))
+    if isinstance(a, list) and isinstance(b, list):
+        return _walk(a, b, total_cmp)
+    if a is None or b is None:
+        # Null meets only null (`a is b` above).
+        return None
+    if isinstance(a, ID) or isinstance(b, ID):
+        return _id_cmp(a, b)
+    if _is_number(a) and _is_number(b):
+        return compare_numbers(a, b)
+    if isinstance(a, Lambda) and isinstance(b, Lambda):
+        return _walk(_lambda_params(a), _lambda_params(b), _param_cmp)
+    if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
+        return total_cmp(_callee(a), _callee(b)) or compare(_native_name(a), _native_name(b))
+    if isinstance(a, Module) and isinstance(b, Module):
+        parents = (a.parent is not None) - (b.parent is not None)
+        return parents or compare(a.parent or "", b.parent or "") or compare(a.name, b.name)
+    if isinstance(a, (EventSource, SetCursor)) and type(a) is type(b):
+        # Core weighs two event sources (or set cursors) by their hash codes; fql by its tokens.
+        return compare(a.token, b.token)
+    if isinstance(a, (Document, NullDocument, Ref)) and isinstance(b, (Document, NullDocument, Ref)):
+        # A DocID orders by its document id first, its collection second.
+        (xc, *x), (yc, *y) = _doc_key(a), _doc_key(b)
+        return _sign(((*x, xc) > (*y, yc)) - ((*x, xc) < (*y, yc)))
+    kind = rank(a)
+    if kind != rank(b) or kind == SET_RANK:
+        return None
+    if kind == 16:
+        # A value of no kind core names: equal to an equal one, else unrelated.
+        return 0 if a == b else None
+    return compare(a, b)
+
+
+def total_cmp(a: t.Any, b: t.Any) -> int:
+    """value_cmp, with values of unrelated types in the total order of types (core's ValueCmp.totalCmp)."""
+    c = value_cmp(a, b)
+    return _sign(rank(a) - rank(b)) if c is None else c
+
+
+def _walk(a: t.Sequence, b: t.Sequence, cmp: t.Callable[[t.Any, t.Any], int]) -> int:
+    for x, y in zip(a, b):
+        c = cmp(x, y)
+        if c:
+            return c
+    return -1 if len(a) <= len(b) else 1
+
+
+def _id_cmp(a: t.Any, b: t.Any) -> int | None:
+    # An ID meets a number by value, a string only when it reads as a Long, anything else not at all.
+    x, y = (_id_number(v) for v in (a, b))
+    return None if x is None or y is None else compare_numbers(x, y)
+
+
+def _id_number(value: t.Any) -> int | float | None:
+    if isinstance(value, ID):
+        return value.number
+    if isinstance(value, str):
+        return parse_long(value)
+    return value if _is_number(value) else None
+
+
+def _lambda_params(fn: Lambda) -> list:
+    params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
+    return [p for p in params if not (isinstance(p, str) and p.startswith("..."))]
+
+
+def _param_cmp(x: t.Any, y: t.Any) -> int:
+    # A `_` parameter has no name (core's None), which comes before any name.
+    x, y = (None if p == "_" else p for p in (x, y))
+    if x is None or y is None:
+        return (x is not None) - (y is not None)
+    return compare(x, y)
+
+
+#: Core's NativeFunc values: methods and module functions, and user functions (whose callee is null).
+_NATIVE = (BoundMethod, names.StaticFunction, names.UserFunction)
+
+
+def _callee(fn: t.Any) -> t.Any:
+    if isinstance(fn, names.UserFunction):
+        return None
+    return fn.receiver if isinstance(fn, BoundMethod) else fn.owner
+
+
+def _native_name(fn: t.Any) -> str:
+    return fn.name if isinstance(fn, names.UserFunction) else fn.method.name
+
+
+def value_equal(a: t.Any, b: t.Any) -> bool:
+    """`==` (core's ValueCmp.isEqual): arrays and objects field by field, a document that is not there
+    equal to null (at any depth), the rest by value_cmp."""
+    if a is b:
+        return True
+    if a is None or b is None:
+        return isinstance(a if b is None else b, NullDocument)
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(map(value_equal, a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        if not (isinstance(a, dict) and isinstance(b, dict)) or len(a) != len(b):
+            return False
+        return all(k in b and value_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if is_set(a) and is_set(b):
+        from .sets import _same
+
+        # Core compares sets by their hash codes: sets built alike are equal.
+        return _same(a, b)
+    return value_cmp(a, b) == 0
+
+
+def same(a: t.Any, b: t.Any) -> bool:
+    """Whether `includes` and `indexOf` see `a` as `b` (Scala's `==` on core values, Value.equals): numbers
+    by IEEE equality (NaN is nothing, -0.0 is 0), an ID only as an ID or a string of its digits, lambdas
+    only as themselves, arrays and objects element by element."""
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, ID) or isinstance(b, ID):
+        if not (isinstance(a, str) and isinstance(b, str)):
+            return False
+        x, y = _id_number(a), _id_number(b)
+        return x is not None and x == y
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if _is_number(a) and _is_number(b):
+        return a == b if isinstance(a, int) and isinstance(b, int) else float(a) == float(b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, (Document, NullDocument, Ref)) and isinstance(b, (Document, NullDocument, Ref)):
+        return _doc_key(a) == _doc_key(b)
+    if isinstance(a, Lambda) or isinstance(b, Lambda):
+        return a is b
+    if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
+        return _native_name(a) == _native_name(b) and same(_callee(a), _callee(b))
+    if is_set(a) and is_set(b):
+        from .sets import _same
+
+        # Core's sets are case classes, equal when made the same way.
+        return _same(a, b)
+    return type(a) is type(b) and a == b
 
 
 # -- hashing, for distinct ------------------------------------------------------------------------------

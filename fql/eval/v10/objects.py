@@ -10,7 +10,7 @@ import typing as t
 
 from ...errors import QueryRuntimeError
 from ...values import NullDocument
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..registry import static
 from .expressions import deref
 from .misc import (
@@ -110,7 +110,7 @@ def _select(value: dict, path: list) -> t.Any:
 def select(ctx: Context, object: t.Any, path: t.Any) -> t.Any:
     """The value at `path` (an array of field names), or null."""
     found = _select(arg(object, "object", OBJECT), arg(path, "path", ARRAY))
-    return None if found is _NOTHING else found
+    return null_because(ctx, "no value in object found at path") if found is _NOTHING else found
 
 
 @static("Object", "hasPath")

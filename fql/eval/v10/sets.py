@@ -22,7 +22,7 @@ from .. import sets as core_sets
 from ..evaluator import Context, null_because
 from ..registry import method, static
 from . import documents, fields, hints, past
-from .expressions import call_function, deref, equal
+from .expressions import call_function, deref
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
@@ -609,7 +609,8 @@ def _same(a: V10Set, b: V10Set) -> bool:
     if a is b or a == b:
         return True
     if isinstance(a, ArraySet) and isinstance(b, ArraySet):
-        return type(a.items) is type(b.items) and isinstance(a.items, (list, range)) and a.items == b.items
+        same_kind = type(a.items) is type(b.items) and a.single == b.single
+        return same_kind and isinstance(a.items, (list, range)) and a.items == b.items
     if isinstance(a, Derived) and isinstance(b, Derived):
         return a.key is not None and a.key == b.key and _same(a.source, b.source)
     return False
@@ -981,9 +982,11 @@ def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
 
 @method("Set", "includes")
 def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
-    """True if some element equals `value`."""
+    """True if some element is `value` (core's ValueSet.includes: Value.equals, as Array's includes)."""
+    from .misc import same
+
     hints.full_set_read(ctx, s, "includes")
-    return any(equal(item, value) for item in s.elements(ctx))
+    return any(same(item, value) for item in s.elements(ctx))
 
 
 def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:

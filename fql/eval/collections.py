@@ -565,8 +565,13 @@ def _fields(ctx: Context, value: dict) -> dict:
 
 
 def _set_operand(s: t.Any) -> t.Any:
-    # A collection's documents, like a schema set, is shown as its ref.
-    return s["documents"] if isinstance(s, SetRef) and s.kind == "documents" else s
+    # A native collection taken as a set (core's SchemaSet) is shown as its ref; an explicit
+    # Documents(...) (core's DocumentsSet) stays a set.
+    return s["documents"] if _is_schema_set(s) else s
+
+
+def _is_schema_set(s: t.Any) -> bool:
+    return isinstance(s, SetRef) and s.kind == "documents" and bool(s.get("checked"))
 
 
 def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:
@@ -583,7 +588,7 @@ def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:
     elif kind == "match":
         terms = s.get("terms", [])
         shown = {"match": s["match"], "terms": terms[0] if isinstance(terms, list) and len(terms) == 1 else terms}
-    elif kind == "documents":
+    elif _is_schema_set(s):
         shown = s["documents"]
     else:
         shown = None
@@ -725,6 +730,9 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
         return _ref_holds(container, value)
     if isinstance(container, Page):
         return _page_holds(container, value)
+    if isinstance(container, dict) and _is_document(container) and _same(container["ref"].collection, value):
+        # A document holds its collection's ref too (core's VersionL case).
+        return True
     if isinstance(container, dict):
         container = list(container.values())
     if isinstance(container, (list, SetRef)):

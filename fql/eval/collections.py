@@ -7,7 +7,7 @@ import typing as t
 
 from .. import ast, collation
 from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import ABSENT, UUID, Action, Bytes, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
+from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
@@ -528,7 +528,7 @@ def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.A
             i = _wrap(key, _INT32)
             return _value_at(ctx, value[i], rest, all_) if 0 <= i < len(value) else _MISSING
         return _flatten(ctx, value, path) if all_ else _MISSING
-    if isinstance(value, SetEvent):
+    if isinstance(value, DocEvent):
         found = value.selected(key)
         return _MISSING if found is ABSENT else _value_at(ctx, found, rest, all_)
     if isinstance(value, dict):
@@ -733,6 +733,8 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
     if isinstance(container, dict) and _is_document(container) and _same(container["ref"].collection, value):
         # A document holds its collection's ref too (core's VersionL case).
         return True
+    if isinstance(container, DocEvent):
+        return any(_same(v, value) for v in container.values_held())
     if isinstance(container, dict):
         container = list(container.values())
     if isinstance(container, (list, SetRef)):

@@ -18,7 +18,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import InvalidArgument, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Action, Date, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
+from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
@@ -155,9 +155,9 @@ def _document_events(ctx: Context, key: DocKey) -> list[Item]:
             action, changed = "update", diff(before.data, version.data)
         else:
             action, changed = "create", copy(version.data)
-        cursor = {"ts": version.ts, "action": Action(action), "document": ref}
+        cursor = DocEvent(ts=version.ts, action=Action(action), document=ref)
         data = changed.get("data") if changed else None
-        out.append((_event_key(version.ts, RANK[action], doc), cursor, {**cursor, "data": data}))
+        out.append((_event_key(version.ts, RANK[action], doc), cursor, DocEvent(cursor, data=data)))
         before = version
     return out
 

@@ -12,6 +12,8 @@ import heapq
 import itertools
 import typing as t
 
+import attrs
+
 from ..collation import TOP, born_key, encode, id_key, tuple_key
 from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
@@ -624,10 +626,10 @@ def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
 
 
 def _page_size(size: t.Any) -> int:
+    """Core's `size.min(MaxPageSize).toInt`: no floor, so a negative size passes, its low 32 bits kept."""
     INTEGER(size, "size")
-    if size < 0:
-        raise InvalidArgument("Non-negative integer expected.").at("size")
-    return min(size, MAX_PAGE_SIZE)
+    size = min(size, MAX_PAGE_SIZE)
+    return (size + 2**31) % 2**32 - 2**31
 
 
 @builtin(
@@ -662,12 +664,24 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
         resolved(ctx, options.get(key), key)
     if events and not history.historical(s):
         s = SetRef.of(events=s)
+    page = _read_page(ctx, s, max(size, 0), options, bool(sources))
+    if size < 0:
+        # Core takes no elements and finds no next page; the page keeps the cursor it was given
+        # (as a page of size 0 does, on both sides).
+        backward = "before" in options
+        return attrs.evolve(page, has_before=page.has_before and not backward, has_after=page.has_after and backward)
+    return page
+
+
+def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool) -> Page:
+    from . import history
+
     try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
                 if sources and not _has_set_events(s):
                     raise NotImplementedInFql("Paginate with `sources` over a document's events is not implemented in fql yet.")
-                return history.page(ctx, s, size, options, sources=bool(sources))
+                return history.page(ctx, s, size, options, sources=sources)
             if "before" in options:
                 page, keys = _page_backward(ctx, s, size, options["before"])
             else:

@@ -122,9 +122,11 @@ def _apply(ctx: Context, fn: Lambda, arg: t.Any, *path: str | int, body: tuple |
 # Collections: arrays, pages and sets (a native collection ref such as `Collections()` is its set).
 
 
-def _iterable(value: t.Any, *path: str | int) -> t.Any:
+def _iterable(ctx: Context, value: t.Any, *path: str | int) -> t.Any:
+    """Core's Iterable cast, which reads a ref as a set: one that names nothing is an `invalid ref`."""
     if isinstance(value, (list, Page, SetRef)) or (isinstance(value, Ref) and value.is_native):
         return value
+    resolved(ctx, value, *path)
     raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(*path)
 
 
@@ -139,9 +141,9 @@ def _array_or_page(value: t.Any, *path: str | int) -> list | Page:
     return value
 
 
-def _mappable(value: t.Any, *path: str | int) -> list | Page:
+def _mappable(ctx: Context, value: t.Any, *path: str | int) -> list | Page:
     """Map and Foreach: the Iterable cast, then sets (native collection refs too) are refused."""
-    if _is_set(_iterable(value, *path)):
+    if _is_set(_iterable(ctx, value, *path)):
         raise InvalidArgument("Array or Page expected, Set provided.").at(*path)
     return value
 
@@ -171,7 +173,7 @@ def _folded(coll: t.Any, value: t.Any) -> t.Any:
 def map_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
     """Apply a lambda to each element of an array or page: `Map([1, 2], Lambda("x", Add(Var("x"), 1)))`."""
     fn = _lambda(ctx, fn_node, "map")
-    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _mappable(ctx, ctx.eval(coll_node, "collection"), "collection")
     return _like(coll, [_apply(ctx, fn, v, "map") for v in _elements(ctx, coll)])
 
 
@@ -179,7 +181,7 @@ def map_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
 def foreach(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
     """Apply a lambda to each element of an array or page for its effects; the result is the collection."""
     fn = _lambda(ctx, fn_node, "foreach")
-    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _mappable(ctx, ctx.eval(coll_node, "collection"), "collection")
     for v in _elements(ctx, coll):
         _apply(ctx, fn, v, "foreach")
     return coll
@@ -189,7 +191,7 @@ def foreach(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page
 def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
     """The elements for which a lambda returns true; over a set, a filtered set."""
     fn = _lambda(ctx, fn_node, "filter")
-    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
     if _is_set(coll):
         effects.require_read_only(fn, "filter")
         return SetRef.of(filter=fn, collection=coll)
@@ -292,26 +294,26 @@ def _has_elements(ctx: Context, coll: t.Any) -> bool:
 @builtin("IsEmpty", keys=("is_empty",))
 def is_empty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has no elements."""
-    return not _has_elements(ctx, _iterable(coll, "is_empty"))
+    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"))
 
 
 @builtin("IsNonEmpty", keys=("is_nonempty",))
 def is_nonempty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has at least one element."""
-    return _has_elements(ctx, _iterable(coll, "is_nonempty"))
+    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"))
 
 
 @builtin("Reverse", keys=("reverse",))
 def reverse(ctx: Context, coll: t.Any) -> t.Any:
     """The elements in reverse order; over a set, the reversed set."""
-    coll = _iterable(coll, "reverse")
+    coll = _iterable(ctx, coll, "reverse")
     if _is_set(coll):
         return SetRef.of(reverse=coll)
     return _like(coll, list(reversed(_elements(ctx, coll))))
 
 
-def _set_or_array(value: t.Any, key: str) -> t.Any:
-    if isinstance(_iterable(value, key), Page):
+def _set_or_array(ctx: Context, value: t.Any, key: str) -> t.Any:
+    if isinstance(_iterable(ctx, value, key), Page):
         raise InvalidArgument("Set or Array expected, Page provided.").at(key)
     return value
 
@@ -324,7 +326,7 @@ def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
 @builtin("First", keys=("first",))
 def first(ctx: Context, coll: t.Any) -> t.Any:
     """The first element of an array or set."""
-    found = next(iter(_elements(ctx, _set_or_array(coll, "first"))), _MISSING)
+    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"))), _MISSING)
     if found is _MISSING:
         raise _non_empty(coll, "first")
     return found
@@ -334,7 +336,7 @@ def first(ctx: Context, coll: t.Any) -> t.Any:
 def last(ctx: Context, coll: t.Any) -> t.Any:
     """The last element of an array or set."""
     found = _MISSING
-    for found in _elements(ctx, _set_or_array(coll, "last")):
+    for found in _elements(ctx, _set_or_array(ctx, coll, "last")):
         pass
     if found is _MISSING:
         raise _non_empty(coll, "last")
@@ -350,7 +352,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     """Fold the elements with a lambda of `[accumulator, value]`, starting from `initial`."""
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
-    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
     for value in _elements(ctx, coll):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
@@ -359,7 +361,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
 @builtin("Count", keys=("count",))
 def count(ctx: Context, coll: t.Any) -> int | Page:
     """How many elements an array, page or set has."""
-    coll = _iterable(coll, "count")
+    coll = _iterable(ctx, coll, "count")
     n = sum(1 for _ in _elements(ctx, coll))
     ctx.state.compute += n
     return _folded(coll, n)
@@ -380,14 +382,14 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
 @builtin("Sum", keys=("sum",))
 def sum_(ctx: Context, coll: t.Any) -> t.Any:
     """The sum of the numbers: an integer if all are integers (wrapping like a 64-bit long), else a double."""
-    coll = _iterable(coll, "sum")
+    coll = _iterable(ctx, coll, "sum")
     return _folded(coll, _sum(ctx, coll, "sum")[0])
 
 
 @builtin("Mean", keys=("mean",))
 def mean(ctx: Context, coll: t.Any) -> t.Any:
     """The arithmetic mean of the numbers, always a double."""
-    coll = _iterable(coll, "mean")
+    coll = _iterable(ctx, coll, "mean")
     total, n = _sum(ctx, coll, "mean")
     if n == 0:
         raise InvalidArgument("Non-empty array expected.").at("mean")
@@ -396,7 +398,7 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
     # Core checks every element, even after the answer is known, at a compute op each.
-    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(coll, key))]
+    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key))]
     ctx.state.compute += len(found)
     return found
 

@@ -100,7 +100,7 @@ def events(ctx: Context, source: t.Any) -> SetRef:
         return SetRef.of(events=source)
     if not isinstance(source, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("events")
-    return SetRef.of(events=source)
+    return SetRef.of(events=resolved(ctx, source, "events"))
 
 
 # -- events ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
 from .logic import order_key
-from .refs import all_resolved
+from .refs import all_resolved, resolved
 from .registry import builtin
 from .types import java_double, java_long
 
@@ -342,9 +342,10 @@ def _is_iterable(value: t.Any) -> bool:
     return isinstance(value, (list, Page, SetRef)) or (isinstance(value, Ref) and value.is_native)
 
 
-def _iterable(value: t.Any, key: str) -> t.Any:
+def _iterable(ctx: Context, value: t.Any, key: str) -> t.Any:
     if _is_iterable(value):
         return value
+    resolved(ctx, value, key)  # core's Iterable cast refuses an unresolved ref as `invalid ref`
     raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(key)
 
 
@@ -364,7 +365,7 @@ _NOTHING = object()
 
 def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, bytes], bool]) -> t.Any:
     """The greatest (or least) element in Fauna's order of all values; over a page, a one-element page."""
-    coll = _iterable(coll, key)
+    coll = _iterable(ctx, coll, key)
     # `Max([Paginate(...)])`, one iterable inside an array, is the iterable itself.
     if isinstance(coll, list) and len(coll) == 1 and _is_iterable(coll[0]):
         return _extreme(ctx, coll[0], key, better)

@@ -511,7 +511,7 @@ def singleton(ctx: Context, ref: t.Any) -> SetRef:
     """The set holding just `ref`."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("singleton")
-    return SetRef.of(singleton=ref)
+    return SetRef.of(singleton=resolved(ctx, ref, "singleton"))
 
 
 def _array_algebra(kind: str, arrays: list[list]) -> list:
@@ -550,6 +550,7 @@ def _algebra(kind: str) -> t.Callable:
             if isinstance(v, Page):
                 raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
             if not isinstance(v, list) and not _is_set(v):
+                resolved(ctx, v, *path)
                 raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
         arrays = [v for v in items if isinstance(v, list)]
         if len(arrays) == len(items):
@@ -599,6 +600,7 @@ def distinct(ctx: Context, source: t.Any) -> SetRef | Page | list:
         # A page keeps its element cursors whole, as core's keeps its unmapped elements.
         return list(first.values()) if isinstance(source, list) else source.evolve(list(first.values()))
     if not _is_set(source):
+        resolved(ctx, source, "distinct")
         raise InvalidArgument(f"Array, Set, or Page expected, {type_name(source)} provided.").at("distinct")
     return SetRef.of(distinct=as_set(source, "distinct"))
 
@@ -606,7 +608,7 @@ def distinct(ctx: Context, source: t.Any) -> SetRef | Page | list:
 @builtin("Join", keys=("join", "with"))
 def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
     """For each element of `source`, the set Match(target, element) (or target(element)), all unioned."""
-    as_set(source, "join")
+    as_set(resolved(ctx, source, "join"), "join")
     if not isinstance(target, Lambda) and not (isinstance(target, Ref) and target.kind == "indexes"):
         raise InvalidArgument(f"Lambda or Index Ref expected, {type_name(target)} provided.").at("with")
     if isinstance(target, Ref):
@@ -619,7 +621,7 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
 @builtin("Range", keys=("range", "from", "to"))
 def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
-    as_set(source, "range")
+    as_set(resolved(ctx, source, "range"), "range")
     # Core checks both bounds before it fails, and reports each bound that names nothing.
     all_resolved(ctx, ((start, ("from",)), (stop, ("to",))))
     return SetRef((("range", source), ("from", start), ("to", stop)))
@@ -650,6 +652,7 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     events = options.get("events")
     if events is not None:
         BOOLEAN(events, "events")
+    resolved(ctx, source, "paginate")
     if isinstance(source, Ref) and not source.is_native:
         # Core casts any other ref to the set of that one document (its events, with `events`).
         source = SetRef.of(events=source) if events else SetRef.of(singleton=source)

@@ -367,7 +367,8 @@ def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, byt
     """The greatest (or least) element in Fauna's order of all values; over a page, a one-element page."""
     coll = _iterable(ctx, coll, key)
     # `Max([Paginate(...)])`, one iterable inside an array, is the iterable itself.
-    if isinstance(coll, list) and len(coll) == 1 and _is_iterable(coll[0]):
+    # Only a literal array, page or set: a native collection ref is cast to its set only as the argument.
+    if isinstance(coll, list) and len(coll) == 1 and isinstance(coll[0], (list, Page, SetRef)):
         return _extreme(ctx, coll[0], key, better)
     values = list(_elements(ctx, coll))
     # Core refuses every unresolved ref among the values, each an error of its own in one answer, before

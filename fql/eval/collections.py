@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import typing as t
 
-from .. import ast, collation
+from .. import ast, collation, scala
 from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
 from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 from . import effects, versions
@@ -438,6 +438,9 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
         errors[0].siblings = errors[1:]
         raise errors[0]
     out = dict(_fields(ctx, first))
+    # Core merges into a Scala immutable Map: insertion order up to four keys, but once a fifth comes
+    # it is a HashMap, which iterates in hash order and stays one when keys are removed again.
+    hashed = len(out) > 4
     for obj in as_list(rest):
         for key, value in _fields(ctx, obj).items():
             if fn is not None:
@@ -445,8 +448,9 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
             if value is None:
                 out.pop(key, None)
             else:
+                hashed = hashed or (key not in out and len(out) == 4)
                 out[key] = value
-    return out
+    return {k: out[k] for k in scala.hash_order(out)} if hashed else out
 
 
 def _path(value: t.Any, key: str) -> list[str | int]:

@@ -230,3 +230,13 @@ def test_contains_value_of_a_set_the_caller_may_not_read_is_permission_denied(db
         "Insufficient privileges to perform the action.",
         [],
     )
+
+
+# ArrayFunctions.scala FilterFunction casts the lambda's results with Casts.ZeroOrMore(Casts.Boolean), which
+# gathers an error for every result that is no boolean, each at its element's index.
+def test_filter_reports_every_non_boolean_result(db):
+    err = error(db, 'Filter([1, true, "a"], Lambda("x", Var("x")))')
+    assert err.v4_errors() == [
+        {"position": [0], "code": "invalid argument", "description": "Boolean expected, Integer provided."},
+        {"position": [2], "code": "invalid argument", "description": "Boolean expected, String provided."},
+    ]

@@ -197,9 +197,17 @@ def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
         return SetRef.of(filter=fn, collection=coll)
     values = list(_elements(ctx, coll))
     keep = [_apply(ctx, fn, v, "filter") for v in values]
-    # Core checks the results only once every element has been tested, at the element's index.
+    # Core checks the results only once every element has been tested, at the element's index, and
+    # reports every one that is no boolean (Casts.ZeroOrMore(Casts.Boolean) gathers all its errors).
+    errors = []
     for i, k in enumerate(keep):
-        BOOLEAN(k, i)
+        try:
+            BOOLEAN(k, i)
+        except InvalidArgument as err:
+            errors.append(err)
+    if errors:
+        errors[0].siblings = errors[1:]
+        raise errors[0]
     kept = [v for v, k in zip(values, keep) if k]
     if isinstance(coll, Page) and coll.cursors is not None and len(coll.cursors) == len(values):
         # Core filters a page's element cursors with its elements.

@@ -203,6 +203,13 @@ def new_id(ctx: Context, _unused: t.Any = None) -> str:
     return str(ctx.state.txn.next_id())
 
 
+def _identifier(ctx: Context, target: t.Any, *path: str | int) -> None:
+    """Core's Identifier cast: a ref or a set, and no unresolved ref."""
+    if not isinstance(target, (Ref, SetRef)):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
+    resolved(ctx, target, *path)
+
+
 def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     """Get accepts a set: the document is its first element's source (core's `snapshotHead`), whatever
     values the index covers; an empty set is not found at the call itself."""
@@ -242,6 +249,8 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     if ts is not None:
         from .history import read_time
 
+        # Core casts its arguments in order, the first refusal the answer: `get` before `ts`.
+        _identifier(ctx, target, "get")
         with read_time(ctx, ts, "ts"):
             return get(ctx, target)
     ref = target if type(target) is Ref and target.collection is not None else _first_ref(ctx, target, "get")
@@ -270,6 +279,9 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     """True if the document (or the set's first document) exists now, or existed at time `ts`."""
     if ts is not None:
         from .history import read_time
+
+        if not isinstance(target, (Ref, SetRef)):  # `exists` is cast before `ts`
+            raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
 
         with read_time(ctx, ts, "ts"):
             return exists(ctx, target)

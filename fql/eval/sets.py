@@ -649,18 +649,24 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     """
     from . import history
 
+    # Core casts the arguments in its form's order, the first refusal the answer: the set (an
+    # Identifier), then ts, size, events and sources.
+    if not isinstance(source, (Ref, SetRef)):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("paginate")
+    resolved(ctx, source, "paginate")
+    if options.get("ts") is not None:
+        history.micros(options["ts"], "ts")
+    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     events = options.get("events")
     if events is not None:
         BOOLEAN(events, "events")
-    resolved(ctx, source, "paginate")
+    sources = options.get("sources")
+    if sources is not None:
+        BOOLEAN(sources, "sources")
     if isinstance(source, Ref) and not source.is_native:
         # Core casts any other ref to the set of that one document (its events, with `events`).
         source = SetRef.of(events=source) if events else SetRef.of(singleton=source)
     s = as_set(source, "paginate")
-    sources = options.get("sources")
-    if sources is not None:
-        BOOLEAN(sources, "sources")
-    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     if "cursor" in options:
         options = {**options, **_cursor_object(options["cursor"])}
     for key in ("after", "before"):

@@ -240,3 +240,19 @@ def test_filter_reports_every_non_boolean_result(db):
         {"position": [0], "code": "invalid argument", "description": "Boolean expected, Integer provided."},
         {"position": [2], "code": "invalid argument", "description": "Boolean expected, String provided."},
     ]
+
+
+# Parser.scala CursorParser's EventCursors casts an event cursor's ts, document and action and collects
+# every failure (Parser.collectErrors), in that order.
+def test_event_cursor_reports_every_bad_field(db):
+    db.query('CreateCollection({name: "ev"})')
+    err = error(db, 'Paginate(Events(Collection("ev")), {after: {ts: "x", action: "foo", document: 5}})')
+    assert err.v4_errors() == [
+        {"position": ["after", "ts"], "code": "invalid argument", "description": "Integer expected, String provided."},
+        {"position": ["after", "document"], "code": "invalid argument", "description": "Ref expected, Integer provided."},
+        {
+            "position": ["after", "action"],
+            "code": "invalid argument",
+            "description": "String 'create', 'update', or 'delete' expected, String provided.",
+        },
+    ]

@@ -16,7 +16,7 @@ import typing as t
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import InvalidArgument, InvalidWriteTime
+from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
 from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
 from . import access, indexes, sets
@@ -586,24 +586,34 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
         form = frozenset(cursor)
         if form not in CURSOR_FORMS:
             raise InvalidArgument(f"Cannot create event cursor with keys {', '.join(cursor)}").at(*path)
+        # Core casts the time, the document and the action, and reports each that fails, in that order
+        # (CursorParser's EventCursors: Parser.collectErrors).
+        errors: list[FQLError] = []
         ts = cursor["ts"]
         if not isinstance(ts, int) or isinstance(ts, bool):
-            raise InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts")
-        rank = 0
-        if "action" in cursor:
-            action = cursor["action"]
-            if action not in RANK:
-                raise InvalidArgument(
-                    f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
-                ).at(*path, "action")
-            rank = (RANK if documents else SET_RANK)[action]
+            errors.append(InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts"))
         ref_field, values_field = CURSOR_FORMS[form] or (None, None)
         doc = TOP
         if ref_field is not None:
             ref = cursor[ref_field]
-            if not isinstance(ref, Ref):
-                raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path, ref_field)
-            doc = encode(ref)
+            try:
+                if not isinstance(ref, Ref):
+                    raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path, ref_field)
+                doc = encode(resolved(ctx, ref, *path, ref_field))
+            except (InvalidArgument, InvalidRef) as err:
+                errors.append(err)
+        rank = 0
+        if "action" in cursor:
+            action = cursor["action"]
+            if action not in RANK:
+                errors.append(InvalidArgument(
+                    f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
+                ).at(*path, "action"))
+            else:
+                rank = (RANK if documents else SET_RANK)[action]
+        if errors:
+            errors[0].siblings.extend(errors[1:])
+            raise errors[0]
         # A document event has no values: the `data` of its cursor is its data, not a place.
         values = cursor.get(values_field) if values_field and not documents else None
         return ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b""

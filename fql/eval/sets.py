@@ -669,11 +669,17 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     s = as_set(source, "paginate")
     if "cursor" in options:
         options = {**options, **_cursor_object(options["cursor"])}
-    for key in ("after", "before"):
-        resolved(ctx, options.get(key), key)
     if events and not history.historical(s):
         s = SetRef.of(events=s)
-    page = _read_page(ctx, s, max(size, 0), options, bool(sources))
+    try:
+        for key in ("after", "before"):
+            resolved(ctx, options.get(key), key)
+        page = _read_page(ctx, s, max(size, 0), options, bool(sources))
+    except FQLError as err:
+        # A `cursor` object's cursor is read at ["cursor", "after"] (CursorParser.parseCursorObj).
+        if "cursor" in options and err.position and err.position[0] in ("after", "before"):
+            err.at("cursor")
+        raise
     if size < 0:
         # Core takes no elements and finds no next page; the page keeps the cursor it was given
         # (as a page of size 0 does, on both sides).

@@ -256,3 +256,24 @@ def test_event_cursor_reports_every_bad_field(db):
             "description": "String 'create', 'update', or 'delete' expected, String provided.",
         },
     ]
+
+
+# BasicFunctions.scala RefFunction checks the collection and the id and reports both failures
+# (Parser.collectErrors), the collection's first.
+def test_ref_reports_collection_and_id_errors(db):
+    assert error(db, 'Ref(5, 1.5)').v4_errors() == [
+        {"position": ["ref"], "code": "invalid argument", "description": "Collection Ref expected, Integer provided."},
+        {"position": ["id"], "code": "invalid argument", "description": "String or Number expected, Double provided."},
+    ]
+    assert error(db, 'Ref(Collections(), "abc")').v4_errors() == [
+        {
+            "position": ["ref"],
+            "code": "invalid argument",
+            "description": "Regular Class Ref expected, Schema Class Ref provided.",
+        },
+        {
+            "position": ["id"],
+            "code": "invalid argument",
+            "description": "Number or numeric String expected, non-numeric 'abc' provided.",
+        },
+    ]

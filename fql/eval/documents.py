@@ -112,7 +112,7 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     if not isinstance(coll, Ref) or not (
         coll.collection is None or (coll.collection.collection is None and coll.collection.id == "collections")
     ):
-        raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref")
+        _with_id_error(InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref"), id)
     if id == "self":
         from .auth import self_ref
 
@@ -123,8 +123,19 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         return found
     if coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS:
         # Core names schema documents only through their own constructors (`Collection("x")`).
-        raise InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref")
+        _with_id_error(InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref"), id)
     return Ref(document_id(id, "id"), coll)
+
+
+def _with_id_error(err: FQLError, id: t.Any) -> t.NoReturn:
+    """Raise `err`, the collection's refusal, with the id's too if it has one: core's RefFunction checks
+    both before it fails (Parser.collectErrors)."""
+    if id is not None and id != "self":
+        try:
+            document_id(id, "id")
+        except InvalidArgument as id_err:
+            err.siblings.append(id_err)
+    raise err
 
 
 def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = (), forms: tuple[str, ...] = ()) -> None:

@@ -277,3 +277,16 @@ def test_ref_reports_collection_and_id_errors(db):
             "description": "Number or numeric String expected, non-numeric 'abc' provided.",
         },
     ]
+
+
+# Union, Intersection and Difference cast their arguments with Casts.OneOrMore(Casts.SetOrArray), which
+# reports every element that is refused (SetFunctions.scala; Parser.sequence).
+def test_set_algebra_reports_every_bad_argument(db):
+    assert error(db, 'Intersection([Collection("nope"), 3])').v4_errors() == [
+        {"position": ["intersection", 0], "code": "invalid ref", "description": "Ref refers to undefined collection 'nope'"},
+        {
+            "position": ["intersection", 1],
+            "code": "invalid argument",
+            "description": "Array, Set, or Page expected, Integer provided.",
+        },
+    ]

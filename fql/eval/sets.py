@@ -15,7 +15,7 @@ import typing as t
 import attrs
 
 from ..collation import TOP, born_key, encode, id_key, tuple_key
-from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
+from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
@@ -545,13 +545,21 @@ def _algebra(kind: str) -> t.Callable:
         items = sets if isinstance(sets, list) else [sets]
         if not items:
             raise InvalidArgument("Non-empty array expected.").at(kind)
+        # Core casts every element (Casts.OneOrMore(Casts.SetOrArray)) and reports each refusal.
+        errors: list[FQLError] = []
         for i, v in enumerate(items):
             path = (kind, i) if isinstance(sets, list) else (kind,)
-            if isinstance(v, Page):
-                raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
-            if not isinstance(v, list) and not _is_set(v):
-                resolved(ctx, v, *path)
-                raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
+            try:
+                if isinstance(v, Page):
+                    raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
+                if not isinstance(v, list) and not _is_set(v):
+                    resolved(ctx, v, *path)
+                    raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
+            except (InvalidArgument, InvalidRef) as err:
+                errors.append(err)
+        if errors:
+            errors[0].siblings.extend(errors[1:])
+            raise errors[0]
         arrays = [v for v in items if isinstance(v, list)]
         if len(arrays) == len(items):
             return _array_algebra(kind, arrays)

@@ -290,3 +290,11 @@ def test_set_algebra_reports_every_bad_argument(db):
             "description": "Array, Set, or Page expected, Integer provided.",
         },
     ]
+
+
+# Casts.Path is a Parser.sequence over the path's steps: every step that is no string or integer is reported.
+def test_path_reports_every_bad_step(db):
+    assert error(db, 'ContainsPath(["a", true, 2, {}], {})').v4_errors() == [
+        {"position": ["contains_path", 1], "code": "invalid argument", "description": "String or Integer expected, Boolean provided."},
+        {"position": ["contains_path", 3], "code": "invalid argument", "description": "String or Integer expected, Object provided."},
+    ]

@@ -462,11 +462,16 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
 
 
 def _path(value: t.Any, key: str) -> list[str | int]:
-    """Core's Path cast: a key or index, or an array of them (checked at `[key, i]`)."""
+    """Core's Path cast: a key or index, or an array of them (checked at `[key, i]`, every bad step
+    reported: Casts.Path is a Parser.sequence)."""
+    errors = []
     for i, step in enumerate(as_list(value)):
         if not isinstance(step, str) and (not isinstance(step, int) or isinstance(step, bool)):
             where = (key, i) if isinstance(value, list) else (key,)
-            raise InvalidArgument(f"String or Integer expected, {type_name(step)} provided.").at(*where)
+            errors.append(InvalidArgument(f"String or Integer expected, {type_name(step)} provided.").at(*where))
+    if errors:
+        errors[0].siblings = errors[1:]
+        raise errors[0]
     return as_list(value)
 
 

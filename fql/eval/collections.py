@@ -631,9 +631,14 @@ def select(
     raw = ctx.eval(path_node, "select")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select", raw, ctx.eval(source, "from"), options.get("all"), default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
+    # Core's SelectE evaluates the path, `from` and `all`, then casts the path and `all`, and only then
+    # refuses an unresolved `from`.
+    container = ctx.eval(source, "from")
+    every = ctx.eval(options["all"], "all") if "all" in options else False
     path = _path(raw, "select")
-    if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
+    every = BOOLEAN(every, "all")
+    container = resolved(ctx, container, "from")
+    if every:
         return _select_all(ctx, container, path)
     found = _value_at(ctx, container, path)
     if found is not _MISSING:
@@ -681,8 +686,9 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
     raw = ctx.eval(path_node, "select_all")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_all", raw, ctx.eval(source, "from"), True, default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(ctx, container, _path(raw, "select_all"))
+    container = ctx.eval(source, "from")
+    path = _path(raw, "select_all")
+    return _select_all(ctx, resolved(ctx, container, "from"), path)
 
 
 @builtin("SelectAsIndex", keys=("select_as_index", "from", "default"), required=2, lazy=True)
@@ -691,8 +697,9 @@ def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default
     raw = ctx.eval(path_node, "select_as_index")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_as_index", raw, ctx.eval(source, "from"), True, default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(ctx, container, _path(raw, "select_as_index"))
+    container = ctx.eval(source, "from")
+    path = _path(raw, "select_as_index")
+    return _select_all(ctx, resolved(ctx, container, "from"), path)
 
 
 @builtin("ContainsPath", keys=("contains_path", "in"))

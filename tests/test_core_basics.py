@@ -298,3 +298,16 @@ def test_path_reports_every_bad_step(db):
         {"position": ["contains_path", 1], "code": "invalid argument", "description": "String or Integer expected, Boolean provided."},
         {"position": ["contains_path", 3], "code": "invalid argument", "description": "String or Integer expected, Object provided."},
     ]
+
+
+# BasicFunctionsSpec "contains_value" / "refs": a ref holds its id, its collection and (outside the caller's
+# database) its database.
+def test_contains_value_of_a_ref_in_a_child_database(db):
+    db.query('CreateDatabase({name: "sub"})')
+    sub = db.query('CreateKey({database: Database("sub"), role: "admin"})')["secret"]
+    db.query('CreateCollection({name: "c"})', secret=sub)
+    ref = 'Ref(Collection("c", Database("sub")), "5")'
+    assert db.query(f'ContainsValue(Database("sub"), {ref})') is True
+    assert db.query(f'ContainsValue(Collection("c", Database("sub")), {ref})') is True
+    assert db.query(f'ContainsValue("5", {ref})') is True
+    assert db.query(f'ContainsValue("10", {ref})') is False

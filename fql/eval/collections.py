@@ -6,7 +6,15 @@ import itertools
 import typing as t
 
 from .. import ast, collation, scala
-from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
+from ..errors import (
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    InvalidRef,
+    NotImplementedInFql,
+    StackOverflow,
+    ValueNotFound,
+)
 from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
@@ -732,6 +740,14 @@ def _same(a: t.Any, b: t.Any) -> bool:
     return collation.encode(a) == collation.encode(b)
 
 
+def _resolves(ctx: Context, value: t.Any) -> bool:
+    try:
+        resolved(ctx, value)
+    except InvalidRef:
+        return False
+    return True
+
+
 def _ref_holds(ref: Ref, value: t.Any) -> bool:
     database = _database_of(ref)
     coll = ref.collection if ref.collection is not None else native("collections", ref.database)
@@ -750,10 +766,20 @@ def _page_holds(page: Page, value: t.Any) -> bool:
 @builtin("ContainsValue", keys=("contains_value", "in"))
 def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
     """True if `value` is one of the values of an object or array, an element of a set, or a part of a ref."""
-    if isinstance(container, _SCALARS):
+    if isinstance(container, _SCALARS) or not _resolves(ctx, container):
+        # An unresolved ref is one of core's scalars too.
         raise InvalidArgument("Object, Array, Page, Set, or Ref expected, Scalar provided.").at("in")
     if isinstance(container, Ref):
         return _ref_holds(container, value)
+    if isinstance(container, SetRef):
+        # Core looks the value up as a cursor into the set (ReadAdaptor.containsValue), which refuses an
+        # unresolved ref, and over events anything no event cursor; no event equals a value given.
+        from . import history
+
+        resolved(ctx, value, "contains_value")
+        if history.historical(container):
+            history.check_cursor(ctx, value, "contains_value")
+            return False
     if isinstance(container, Page):
         return _page_holds(container, value)
     if isinstance(container, dict) and _is_document(container) and _same(container["ref"].collection, value):

@@ -575,6 +575,12 @@ sets.READERS["events"] = _events
 # -- pages of events ------------------------------------------------------------------------------------
 
 
+def check_cursor(ctx: Context, cursor: t.Any, *path: str | int) -> None:
+    """Refuse what core's CursorParser cannot read as an event cursor (ContainsValue's value over a set of
+    events), at `path`."""
+    _cursor_parts(ctx, cursor, False, *path)
+
+
 def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> tuple[int, int, bytes, bytes]:
     """Where an event cursor points (its time, action rank, document and values) (core's CursorParser.parseEvent): an object naming an event, or a time
     (an Integer of µs, a Time, a Date) meaning its first event; null is the end of time.

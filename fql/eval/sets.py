@@ -40,7 +40,9 @@ def as_set(value: t.Any, *path: str | int) -> SetRef:
         # Paginating a native collection itself needs read access to it (core's check, a 403);
         # Documents(Tokens()) instead shows what the caller may read.
         return SetRef.of(documents=value, checked=True)
-    raise InvalidArgument(f"Set expected, {type_name(value)} provided.").at(*path)
+    # Core's Set cast is its Identifier cast first: what is no ref at all is refused as such.
+    expected = "Set" if isinstance(value, Ref) else "Ref or Set"
+    raise InvalidArgument(f"{expected} expected, {type_name(value)} provided.").at(*path)
 
 
 def cursor_of(value: t.Any) -> list:
@@ -713,9 +715,10 @@ def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool)
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
     except FQLError as err:
-        # A lazy Filter's function fails as the set is read: core places it under the set, Paginate's
-        # argument (FilterFunctionSpec: `paginate/filter/lambda`).
-        raise err.at("paginate") if err.position and err.position[0] == "filter" else err
+        # A lazy Filter's or Join's function fails as the set is read: core places it under the set,
+        # Paginate's argument (FilterFunctionSpec: `paginate/filter/lambda`; JoinSet.scala LambdaJoin
+        # evaluates at its own position, `with`).
+        raise err.at("paginate") if err.position and err.position[0] in ("filter", "with") else err
 
 
 def _cursor_object(cursor: t.Any) -> dict:

@@ -20,7 +20,7 @@ from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
 from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
 from . import access, effects, indexes, staged
-from .casts import BOOLEAN, INTEGER, SCALAR
+from .casts import BOOLEAN, INTEGER
 from .evaluator import Context, billed_read
 from .refs import all_resolved, check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
@@ -483,18 +483,34 @@ _NO_TERMS = object()
 def match(ctx: Context, index: t.Any, terms: t.Any = _NO_TERMS) -> SetRef:
     """The set of an index's entries whose terms equal `terms` (all entries when none are given; a
     null term is the term null)."""
-    if isinstance(index, str):
+    # Core casts the index with StringOrIndexRef, a TypeCast(Identifier): anything else is refused as
+    # no Identifier. An index named by a string that names nothing is reported at `index`
+    # (SetFunctions.scala MatchFunction), one given as a ref at `match`.
+    named = isinstance(index, str)
+    if named:
         index = Ref(index, native("indexes"))
     if not isinstance(index, Ref) or index.kind != "indexes":
-        raise InvalidArgument(f"Index Ref expected, {type_name(index)} provided.").at("match")
-    indexes.definition(ctx, index, "match")
+        raise InvalidArgument(f"Identifier expected, {type_name(index)} provided.").at("match")
+    if not named:
+        indexes.definition(ctx, index, "match")
     if terms is _NO_TERMS:
+        if named:
+            indexes.definition(ctx, index, "index")
         return SetRef.of(match=index)
+    # Core's MatchTerm takes any value as its IR value (an object or array is the term of a field
+    # indexed whole, `mva: false`), but an unresolved ref has none: `Any expected`.
+    errors = []
     for i, term in enumerate(cursor_of(terms)):
-        # Core's MatchTerm takes any value: an object or array is the term of a field indexed whole
-        # (`mva: false`).
-        if not isinstance(term, (dict, list)):
-            SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")
+        try:
+            resolved(ctx, term)
+        except InvalidRef:
+            where = ("terms", i) if isinstance(terms, list) else ("terms",)
+            errors.append(InvalidArgument(f"Any expected, {type_name(term)} provided.").at(*where))
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
+    if named:  # looked up by the function itself, after the casts
+        indexes.definition(ctx, index, "index")
     return SetRef.of(match=index, terms=terms)
 
 

@@ -265,8 +265,10 @@ def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
 def _take_page(coll: Page, n: int) -> Page:
     if n < 0:
         return Page([], coll.before, coll.before, coll.has_before, coll.has_before, [])
-    if n >= len(coll.data):
+    if n >= len(coll.data) and coll.cursors is None:
         return coll
+    # Core cuts the page's element cursors, which a fold's one-element page keeps whole, so they can
+    # outnumber its data.
     cursors = _cursors(coll, n)
     # The new `after` is the first element's cursor left out (core's TakeFunction), else the page's own.
     cut = n < len(cursors)
@@ -283,7 +285,7 @@ def drop(ctx: Context, n: int, coll: t.Any) -> list | Page:
         return coll[max(n, 0) :]
     if n < 0:
         return coll
-    if n >= len(coll.data):
+    if n >= len(coll.data) and coll.cursors is None:
         return Page([], coll.after, coll.after, coll.has_after, coll.has_after, [])
     rest = _cursors(coll, n)[n:]
     # The new `before` is the first element's cursor kept (core's DropFunction), else the page's `after`.

@@ -561,6 +561,8 @@ def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.A
         found = value.selected(key)
         return _MISSING if found is ABSENT else _value_at(ctx, found, rest, all_)
     if isinstance(value, dict):
+        if key == "source" and "source" in value and _is_document(value) and value["ref"].kind == "indexes":
+            return _index_source_at(ctx, value["source"], rest, all_)
         if isinstance(key, str) and key in value:
             return _value_at(ctx, value[key], rest, all_)
         if key == "class" and _is_document(value):
@@ -576,6 +578,24 @@ def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.A
     if isinstance(value, SetRef) and key == "@set":
         return _set_at(ctx, value, rest, all_)
     return _MISSING
+
+
+def _index_source_at(ctx: Context, source: t.Any, path: list, all_: bool) -> t.Any:
+    """An index's `source` as core stores it, its source objects naming their collection `class` (only
+    the rendering of API 2.7 on says `collection`); a path's `collection` there reads `class`
+    (ReadAdaptor.scala valueAtPath0 translates `source/collection` and `source/i/collection`)."""
+    stored = [_stored_source(s) for s in source] if isinstance(source, list) else _stored_source(source)
+    if path[:1] == ["collection"]:
+        path = ["class", *path[1:]]
+    elif len(path) > 1 and isinstance(path[0], int) and path[1] == "collection":
+        path = [path[0], "class", *path[2:]]
+    return _value_at(ctx, stored, path, all_)
+
+
+def _stored_source(source: t.Any) -> t.Any:
+    if not isinstance(source, dict) or "collection" not in source:
+        return source
+    return {("class" if k == "collection" else k): v for k, v in source.items()}
 
 
 def _is_document(value: dict) -> bool:

@@ -311,3 +311,34 @@ def test_contains_value_of_a_ref_in_a_child_database(db):
     assert db.query(f'ContainsValue(Collection("c", Database("sub")), {ref})') is True
     assert db.query(f'ContainsValue("5", {ref})') is True
     assert db.query(f'ContainsValue("10", {ref})') is False
+
+
+# A set the caller may not read is refused where each function reads it: ReadAdaptor.setForRead at
+# `pos at verb` (get, exists, first/last through paginate's verb, a fold's own name), ContainsValue at
+# the call itself.
+@pytest.mark.parametrize(
+    ("query", "position"),
+    [
+        ('Get(Match(Index("hidden_all")))', ["get"]),
+        ('Exists(Match(Index("hidden_all")))', ["exists"]),
+        ('IsEmpty(Match(Index("hidden_all")))', ["exists"]),
+        ('IsNonEmpty(Match(Index("hidden_all")))', ["exists"]),
+        ('First(Match(Index("hidden_all")))', ["first"]),
+        ('Last(Match(Index("hidden_all")))', ["last"]),
+        ('Count(Match(Index("hidden_all")))', ["count"]),
+        ('Sum(Match(Index("hidden_all")))', ["sum"]),
+        ('Max(Match(Index("hidden_all")))', ["max"]),
+        ('Reduce(Lambda(["a", "b"], 1), 0, Match(Index("hidden_all")))', ["reduce"]),
+        ('Paginate(Match(Index("hidden_all")))', ["paginate"]),
+        ('ContainsValue(1, Match(Index("hidden_all")))', []),
+    ],
+)
+def test_unreadable_set_position(db, query, position):
+    db.query('CreateCollection({name: "hidden"})')
+    db.query('CreateIndex({name: "hidden_all", source: Collection("hidden")})')
+    db.query('Create(Ref(Collection("hidden"), "1"), {})')
+    db.query('CreateRole({name: "doc_reader", privileges: [{resource: Collection("hidden"), actions: {read: true}}]})')
+    secret = db.query('CreateKey({role: Role("doc_reader")})')["secret"]
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, secret=secret)
+    assert (caught.value.code, list(caught.value.position)) == ("permission denied", position)

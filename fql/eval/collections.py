@@ -12,6 +12,7 @@ from ..errors import (
     InvalidExpression,
     InvalidRef,
     NotImplementedInFql,
+    PermissionDenied,
     StackOverflow,
     ValueNotFound,
 )
@@ -156,15 +157,23 @@ def _mappable(ctx: Context, value: t.Any, *path: str | int) -> list | Page:
     return value
 
 
-def _elements(ctx: Context, coll: t.Any) -> t.Iterable:
-    """The elements of an array, of a page's data, or of a set in set order."""
+def _elements(ctx: Context, coll: t.Any, *path: str | int) -> t.Iterable:
+    """The elements of an array, of a page's data, or of a set in set order; a set the caller may not
+    read is refused at `path` (core's setForRead at the reading function's verb)."""
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
+    return _set_elements(ctx, coll, path)
+
+
+def _set_elements(ctx: Context, coll: t.Any, path: tuple) -> t.Iterator:
     from .sets import elements
 
-    return elements(ctx, coll)
+    try:
+        yield from elements(ctx, coll)
+    except PermissionDenied as err:
+        raise err.at(*path) if not err.position else err
 
 
 def _like(coll: t.Any, data: list) -> list | Page:
@@ -306,7 +315,8 @@ def append(ctx: Context, elems: t.Any, coll: list) -> list:
 
 
 def _has_elements(ctx: Context, coll: t.Any) -> bool:
-    return next(iter(_elements(ctx, coll)), _MISSING) is not _MISSING
+    # Core asks ReadAdaptor.exists, which reads the set as `exists`.
+    return next(iter(_elements(ctx, coll, "exists")), _MISSING) is not _MISSING
 
 
 @builtin("IsEmpty", keys=("is_empty",))
@@ -344,7 +354,7 @@ def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
 @builtin("First", keys=("first",))
 def first(ctx: Context, coll: t.Any) -> t.Any:
     """The first element of an array or set."""
-    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"))), _MISSING)
+    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"), "first")), _MISSING)
     if found is _MISSING:
         raise _non_empty(coll, "first")
     return found
@@ -354,7 +364,7 @@ def first(ctx: Context, coll: t.Any) -> t.Any:
 def last(ctx: Context, coll: t.Any) -> t.Any:
     """The last element of an array or set."""
     found = _MISSING
-    for found in _elements(ctx, _set_or_array(ctx, coll, "last")):
+    for found in _elements(ctx, _set_or_array(ctx, coll, "last"), "last"):
         pass
     if found is _MISSING:
         raise _non_empty(coll, "last")
@@ -371,7 +381,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
     coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
-    for value in _elements(ctx, coll):
+    for value in _elements(ctx, coll, "reduce"):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 
@@ -380,7 +390,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
 def count(ctx: Context, coll: t.Any) -> int | Page:
     """How many elements an array, page or set has."""
     coll = _iterable(ctx, coll, "count")
-    n = sum(1 for _ in _elements(ctx, coll))
+    n = sum(1 for _ in _elements(ctx, coll, "count"))
     ctx.state.compute += n
     return _folded(coll, n)
 
@@ -389,7 +399,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
     """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
     total: int | float = 0
     n = 0
-    for value in _elements(ctx, coll):
+    for value in _elements(ctx, coll, key):
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
@@ -416,7 +426,7 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
     # Core checks every element, even after the answer is known, at a compute op each.
-    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key))]
+    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key), key)]
     ctx.state.compute += len(found)
     return found
 

@@ -15,6 +15,7 @@ from ..errors import (
     InvalidExpression,
     InvalidRef,
     InvalidWriteTime,
+    PermissionDenied,
     QueryRuntimeError,
     ValidationFailed,
 )
@@ -227,7 +228,8 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
         try:
             first = _first_source(ctx, target)
-        except InvalidRef as err:  # Collections(Database("nope"))
+        # Collections(Database("nope")); or a set the caller may not read (core's setForRead at `get`)
+        except (InvalidRef, PermissionDenied) as err:
             raise err.at(*path) if not err.position else err
         if first is None:
             raise InstanceNotFound("Set not found.")
@@ -303,6 +305,8 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
             first = _first_source(ctx, target)
         except InvalidRef:  # a native collection of a database that is not there: nothing exists in it
             return False
+        except PermissionDenied as err:  # core's setForRead at `exists`
+            raise err.at("exists") if not err.position else err
         if first is None or not isinstance(first[0], Ref):
             return first is not None
         target = first[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import typing as t
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, PermissionDenied
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
@@ -349,14 +349,18 @@ def _iterable(ctx: Context, value: t.Any, key: str) -> t.Any:
     raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(key)
 
 
-def _elements(ctx: Context, coll: t.Any) -> t.Iterable:
+def _elements(ctx: Context, coll: t.Any, key: str) -> t.Iterable:
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
     from .sets import elements
 
-    return elements(ctx, coll)
+    try:
+        # Core reads the set with setForRead at the function's own name.
+        return list(elements(ctx, coll))
+    except PermissionDenied as err:
+        raise err.at(key) if not err.position else err
 
 
 #: Marks "no element seen yet" (None is a value).
@@ -370,7 +374,7 @@ def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, byt
     # Only a literal array, page or set: a native collection ref is cast to its set only as the argument.
     if isinstance(coll, list) and len(coll) == 1 and isinstance(coll[0], (list, Page, SetRef)):
         return _extreme(ctx, coll[0], key, better)
-    values = list(_elements(ctx, coll))
+    values = list(_elements(ctx, coll, key))
     # Core refuses every unresolved ref among the values, each an error of its own in one answer, before
     # comparing any (AbstractCBORFunction.accumulate).
     all_resolved(ctx, ((value, (key,)) for value in values))

@@ -387,11 +387,17 @@ def _history(ctx: Context, s: SetRef) -> list[Item]:
 def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRef]:
     """Paginate's `sources` for an event of the set of events `s`: the index, Documents or Singleton sets
     whose own events hold an event of the same time and element (core's EventSet elements carry their
-    sources, merged where streams meet). A document's own events (`Events(ref)`) have none. `memo` keeps
+    sources, merged where streams meet); the events of a document or of one such set have that set of
+    events as their source. `memo` keeps
     each inner set's events for the other events of the page."""
     if s.kind == "events":
         inner = s["events"]
-        return _event_origins(ctx, inner, _moment(item), memo, item[0]) if isinstance(inner, SetRef) else []
+        if not isinstance(inner, SetRef) or inner.kind in ("match", "documents", "singleton"):
+            # Core's HistoricalSet over a set that is no composite (a document, an index, Documents,
+            # Singleton) makes itself its events' source (HistoricalSet.rewrite); over a composite
+            # one the events keep the sources its parts gave them.
+            return [s]
+        return _event_origins(ctx, inner, _moment(item), memo, item[0])
     if s.kind == "distinct":
         return event_sources(ctx, s["distinct"], item, memo)
     found: list[SetRef] = []

@@ -720,8 +720,6 @@ def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool)
     try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
-                if sources and not _has_set_events(s):
-                    raise NotImplementedInFql("Paginate with `sources` over a document's events is not implemented in fql yet.")
                 return history.page(ctx, s, size, options, sources=sources)
             if "before" in options:
                 page, keys = _page_backward(ctx, s, size, options["before"])
@@ -746,15 +744,6 @@ def _cursor_object(cursor: t.Any) -> dict:
     raise InvalidArgument(
         "Invalid cursor object. Expected an object with either 'before' or 'after' key in it."
     ).at("cursor")
-
-
-def _has_set_events(s: SetRef) -> bool:
-    """Whether a set of events holds only sets' events (`Events(set)`, and Unions or Distincts of them)."""
-    if s.kind == "events":
-        return isinstance(s["events"], SetRef)
-    if s.kind == "distinct":
-        return _has_set_events(s["distinct"])
-    return all(_has_set_events(operand) for operand in operands(s))
 
 
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:

@@ -787,11 +787,12 @@ def _ref_holds(ref: Ref, value: t.Any) -> bool:
 
 
 def _page_holds(page: Page, value: t.Any) -> bool:
-    # A page holds its whole data array and its cursors, not its elements.
+    # A page holds its whole data array and its array cursors, not its elements; an event cursor is
+    # never a value it holds (core matches CursorL(Right(arr)) only).
     return (
         _same(page.data, value)
-        or (page.has_before and _same(page.before, value))
-        or (page.has_after and _same(page.after, value))
+        or (page.has_before and isinstance(page.before, list) and _same(page.before, value))
+        or (page.has_after and isinstance(page.after, list) and _same(page.after, value))
     )
 
 

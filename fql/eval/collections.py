@@ -457,10 +457,12 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     # Core checks both arguments, every element of `with`, before failing, and reports each bad one.
     checked = [(first, ("merge",))]
     checked += [(obj, ("with", i)) for i, obj in enumerate(rest)] if isinstance(rest, list) else [(rest, ("with",))]
+    # An event is no object to Merge, though core names its type Object (ObjectFunctions.scala castObj
+    # takes an ObjectL or a VersionL).
     errors = [
         InvalidArgument(f"Object expected, {type_name(value)} provided.").at(*where)
         for value, where in checked
-        if not isinstance(value, dict)
+        if not isinstance(value, dict) or isinstance(value, DocEvent)
     ]
     if errors:
         errors[0].siblings = errors[1:]

@@ -499,6 +499,11 @@ class SetEvent(DocEvent):
         return [self["ts"], self["action"], self["document"], *self.get("data", [])]
 
 
+class SourcedElement(dict):
+    """An element of a page read with `sources: true`, `{value, sources}`: it renders as that object, but
+    core keeps it apart from objects (its ElemL), so ContainsValue finds nothing in it and Merge refuses it."""
+
+
 ABSENT = object()
 
 

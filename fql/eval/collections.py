@@ -16,7 +16,22 @@ from ..errors import (
     StackOverflow,
     ValueNotFound,
 )
-from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetRef, Timestamp, native, type_name
+from ..values import (
+    ABSENT,
+    UUID,
+    Action,
+    Bytes,
+    Date,
+    DocEvent,
+    Lambda,
+    Page,
+    Ref,
+    SetRef,
+    SourcedElement,
+    Timestamp,
+    native,
+    type_name,
+)
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
@@ -457,12 +472,12 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     # Core checks both arguments, every element of `with`, before failing, and reports each bad one.
     checked = [(first, ("merge",))]
     checked += [(obj, ("with", i)) for i, obj in enumerate(rest)] if isinstance(rest, list) else [(rest, ("with",))]
-    # An event is no object to Merge, though core names its type Object (ObjectFunctions.scala castObj
-    # takes an ObjectL or a VersionL).
+    # An event or a sourced element is no object to Merge, though core names its type Object
+    # (ObjectFunctions.scala castObj takes an ObjectL or a VersionL).
     errors = [
         InvalidArgument(f"Object expected, {type_name(value)} provided.").at(*where)
         for value, where in checked
-        if not isinstance(value, dict) or isinstance(value, DocEvent)
+        if not isinstance(value, dict) or isinstance(value, (DocEvent, SourcedElement))
     ]
     if errors:
         errors[0].siblings = errors[1:]
@@ -822,6 +837,8 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
         return True
     if isinstance(container, DocEvent):
         return any(_same(v, value) for v in container.values_held())
+    if isinstance(container, SourcedElement):
+        return False  # core's ElemL falls to its default case
     if isinstance(container, dict):
         container = list(container.values())
     if isinstance(container, (list, SetRef)):

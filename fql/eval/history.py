@@ -18,7 +18,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
+from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, SourcedElement, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
@@ -749,7 +749,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     picked = chosen[:size] if ascending else chosen[:size][::-1]
     if sources:
         memo: dict = {}
-        shown = [{"value": item[2], "sources": event_sources(ctx, s, item, memo)} for item in picked]
+        shown = [SourcedElement(value=item[2], sources=event_sources(ctx, s, item, memo)) for item in picked]
     else:
         shown = [event for _, _, event in picked]
     cursors = [cursor for _, cursor, _ in picked]

@@ -18,7 +18,7 @@ from ..collation import TOP, born_key, encode, id_key, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
-from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
+from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, SourcedElement, native, type_name
 from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER
 from .evaluator import Context, billed_read
@@ -749,7 +749,7 @@ def _cursor_object(cursor: t.Any) -> dict:
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:
     """Paginate's `sources: true`: each element as `{value, sources}`, the sets it came from."""
     found = [element_sources(ctx, s, _identity((k, c, None))) for k, c in zip(keys, page.cursors)]
-    return page.evolve([{"value": e, "sources": f} for e, f in zip(page.data, found)])
+    return page.evolve([SourcedElement(value=e, sources=f) for e, f in zip(page.data, found)])
 
 
 def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:

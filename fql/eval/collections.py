@@ -798,6 +798,11 @@ def _resolves(ctx: Context, value: t.Any) -> bool:
 
 
 def _ref_holds(ref: Ref, value: t.Any) -> bool:
+    if ref.collection is None or ref.is_schema:
+        # Core looks up the name of a named schema document's id type, not of the document itself
+        # (ContainsValueFunction: `lookupCachedName(scope, cls.collID.toDocID)`), finds none, and so
+        # holds nothing: a schema ref or a native collection (itself a document of Collections()).
+        return False
     database = _database_of(ref)
     coll = ref.collection if ref.collection is not None else native("collections", ref.database)
     return _same(ref.id, value) or _same(coll, value) or (database is not None and _same(database, value))

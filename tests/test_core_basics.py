@@ -342,3 +342,14 @@ def test_unreadable_set_position(db, query, position):
     with pytest.raises(fql.FQLError) as caught:
         db.query(query, secret=secret)
     assert (caught.value.code, list(caught.value.position)) == ("permission denied", position)
+
+
+# SetFunctions.scala checkSets compares each set with the next (`sets.sliding(2)`): every incompatible
+# pair is an error of its own.
+def test_union_reports_each_incompatible_pair(db):
+    db.query('CreateCollection({name: "shapes"})')
+    db.query('CreateIndex({name: "by_x_desc", source: Collection("shapes"), values: [{field: ["data", "x"], reverse: true}]})')
+    db.query('CreateIndex({name: "all_shapes", source: Collection("shapes")})')
+    err = error(db, 'Union(Match(Index("by_x_desc")), Match(Index("all_shapes")), Match(Index("by_x_desc")))')
+    clash = {"position": ["union"], "code": "invalid argument", "description": "Sets are not compatible."}
+    assert err.v4_errors() == [clash, clash]

@@ -584,8 +584,11 @@ def _algebra(kind: str) -> t.Callable:
         if arrays:
             raise InvalidArgument("Arguments cannot be of different types, expected Set or Array.").at(kind)
         shapes = [_shape(ctx, as_set(v)) for v in items]
-        if any(not _compatible(a, b) for a, b in zip(shapes, shapes[1:])):
-            raise InvalidArgument("Sets are not compatible.").at(kind)
+        # Core compares each set with the next (checkSets: `sets.sliding(2)`), an error per pair.
+        clashes = [InvalidArgument("Sets are not compatible.").at(kind) for a, b in zip(shapes, shapes[1:]) if not _compatible(a, b)]
+        if clashes:
+            clashes[0].siblings.extend(clashes[1:])
+            raise clashes[0]
         return SetRef(((kind, sets),))
 
     combine.__doc__ = f"The {kind} of sets (or of arrays, element-wise)."

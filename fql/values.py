@@ -469,22 +469,39 @@ class Action(str):
 
 
 class DocEvent(dict):
-    """A document's create, update or delete event: `{ts, action, document, data}`. It renders and reads
-    as that object, but it is no object to ToObject and ToArray (core's DocEventL is no ObjectL)."""
+    """A document's create, update or delete event, `{ts, action, document, data}` (or, as a cursor,
+    without `data`). It renders as that object; `Select` also reads its document under the older
+    names `instance` and `resource`, as core's EventL does."""
 
-    __slots__ = ()
+    def selected(self, key: t.Any) -> t.Any:
+        if key in ("instance", "resource"):
+            key = "document"
+        return self.get(key, ABSENT) if isinstance(key, str) else ABSENT
+
+    def values_held(self) -> list:
+        """What ContainsValue finds in it: its ts, action and document, and its data's value."""
+        return [*self.values()]
 
 
-class SetEvent(dict):
+class SetEvent(DocEvent):
     """An add or remove event of a set: `{ts, action, document, data}`, `data` the index entry's values
     (left out when it has none). It renders as that object, but `Select` reads `data` as core does: the
     value itself when the entry has one value, an empty array when it has none."""
 
     def selected(self, key: t.Any) -> t.Any:
         if key != "data":
-            return self.get(key, ABSENT) if isinstance(key, str) else ABSENT
+            return super().selected(key)
         values = self.get("data", [])
         return values[0] if len(values) == 1 else list(values)
+
+    def values_held(self) -> list:
+        """Each of the entry's values on its own, not their array (core's SetEventL case)."""
+        return [self["ts"], self["action"], self["document"], *self.get("data", [])]
+
+
+class SourcedElement(dict):
+    """An element of a page read with `sources: true`, `{value, sources}`: it renders as that object, but
+    core keeps it apart from objects (its ElemL), so ContainsValue finds nothing in it and Merge refuses it."""
 
 
 ABSENT = object()

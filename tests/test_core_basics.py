@@ -230,3 +230,126 @@ def test_contains_value_of_a_set_the_caller_may_not_read_is_permission_denied(db
         "Insufficient privileges to perform the action.",
         [],
     )
+
+
+# ArrayFunctions.scala FilterFunction casts the lambda's results with Casts.ZeroOrMore(Casts.Boolean), which
+# gathers an error for every result that is no boolean, each at its element's index.
+def test_filter_reports_every_non_boolean_result(db):
+    err = error(db, 'Filter([1, true, "a"], Lambda("x", Var("x")))')
+    assert err.v4_errors() == [
+        {"position": [0], "code": "invalid argument", "description": "Boolean expected, Integer provided."},
+        {"position": [2], "code": "invalid argument", "description": "Boolean expected, String provided."},
+    ]
+
+
+# Parser.scala CursorParser's EventCursors casts an event cursor's ts, document and action and collects
+# every failure (Parser.collectErrors), in that order.
+def test_event_cursor_reports_every_bad_field(db):
+    db.query('CreateCollection({name: "ev"})')
+    err = error(db, 'Paginate(Events(Collection("ev")), {after: {ts: "x", action: "foo", document: 5}})')
+    assert err.v4_errors() == [
+        {"position": ["after", "ts"], "code": "invalid argument", "description": "Integer expected, String provided."},
+        {"position": ["after", "document"], "code": "invalid argument", "description": "Ref expected, Integer provided."},
+        {
+            "position": ["after", "action"],
+            "code": "invalid argument",
+            "description": "String 'create', 'update', or 'delete' expected, String provided.",
+        },
+    ]
+
+
+# BasicFunctions.scala RefFunction checks the collection and the id and reports both failures
+# (Parser.collectErrors), the collection's first.
+def test_ref_reports_collection_and_id_errors(db):
+    assert error(db, 'Ref(5, 1.5)').v4_errors() == [
+        {"position": ["ref"], "code": "invalid argument", "description": "Collection Ref expected, Integer provided."},
+        {"position": ["id"], "code": "invalid argument", "description": "String or Number expected, Double provided."},
+    ]
+    assert error(db, 'Ref(Collections(), "abc")').v4_errors() == [
+        {
+            "position": ["ref"],
+            "code": "invalid argument",
+            "description": "Regular Class Ref expected, Schema Class Ref provided.",
+        },
+        {
+            "position": ["id"],
+            "code": "invalid argument",
+            "description": "Number or numeric String expected, non-numeric 'abc' provided.",
+        },
+    ]
+
+
+# Union, Intersection and Difference cast their arguments with Casts.OneOrMore(Casts.SetOrArray), which
+# reports every element that is refused (SetFunctions.scala; Parser.sequence).
+def test_set_algebra_reports_every_bad_argument(db):
+    assert error(db, 'Intersection([Collection("nope"), 3])').v4_errors() == [
+        {"position": ["intersection", 0], "code": "invalid ref", "description": "Ref refers to undefined collection 'nope'"},
+        {
+            "position": ["intersection", 1],
+            "code": "invalid argument",
+            "description": "Array, Set, or Page expected, Integer provided.",
+        },
+    ]
+
+
+# Casts.Path is a Parser.sequence over the path's steps: every step that is no string or integer is reported.
+def test_path_reports_every_bad_step(db):
+    assert error(db, 'ContainsPath(["a", true, 2, {}], {})').v4_errors() == [
+        {"position": ["contains_path", 1], "code": "invalid argument", "description": "String or Integer expected, Boolean provided."},
+        {"position": ["contains_path", 3], "code": "invalid argument", "description": "String or Integer expected, Object provided."},
+    ]
+
+
+# BasicFunctionsSpec "contains_value" / "refs": a ref holds its id, its collection and (outside the caller's
+# database) its database.
+def test_contains_value_of_a_ref_in_a_child_database(db):
+    db.query('CreateDatabase({name: "sub"})')
+    sub = db.query('CreateKey({database: Database("sub"), role: "admin"})')["secret"]
+    db.query('CreateCollection({name: "c"})', secret=sub)
+    ref = 'Ref(Collection("c", Database("sub")), "5")'
+    assert db.query(f'ContainsValue(Database("sub"), {ref})') is True
+    assert db.query(f'ContainsValue(Collection("c", Database("sub")), {ref})') is True
+    assert db.query(f'ContainsValue("5", {ref})') is True
+    assert db.query(f'ContainsValue("10", {ref})') is False
+
+
+# A set the caller may not read is refused where each function reads it: ReadAdaptor.setForRead at
+# `pos at verb` (get, exists, first/last through paginate's verb, a fold's own name), ContainsValue at
+# the call itself.
+@pytest.mark.parametrize(
+    ("query", "position"),
+    [
+        ('Get(Match(Index("hidden_all")))', ["get"]),
+        ('Exists(Match(Index("hidden_all")))', ["exists"]),
+        ('IsEmpty(Match(Index("hidden_all")))', ["exists"]),
+        ('IsNonEmpty(Match(Index("hidden_all")))', ["exists"]),
+        ('First(Match(Index("hidden_all")))', ["first"]),
+        ('Last(Match(Index("hidden_all")))', ["last"]),
+        ('Count(Match(Index("hidden_all")))', ["count"]),
+        ('Sum(Match(Index("hidden_all")))', ["sum"]),
+        ('Max(Match(Index("hidden_all")))', ["max"]),
+        ('Reduce(Lambda(["a", "b"], 1), 0, Match(Index("hidden_all")))', ["reduce"]),
+        ('Paginate(Match(Index("hidden_all")))', ["paginate"]),
+        ('ContainsValue(1, Match(Index("hidden_all")))', []),
+    ],
+)
+def test_unreadable_set_position(db, query, position):
+    db.query('CreateCollection({name: "hidden"})')
+    db.query('CreateIndex({name: "hidden_all", source: Collection("hidden")})')
+    db.query('Create(Ref(Collection("hidden"), "1"), {})')
+    db.query('CreateRole({name: "doc_reader", privileges: [{resource: Collection("hidden"), actions: {read: true}}]})')
+    secret = db.query('CreateKey({role: Role("doc_reader")})')["secret"]
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(query, secret=secret)
+    assert (caught.value.code, list(caught.value.position)) == ("permission denied", position)
+
+
+# SetFunctions.scala checkSets compares each set with the next (`sets.sliding(2)`): every incompatible
+# pair is an error of its own.
+def test_union_reports_each_incompatible_pair(db):
+    db.query('CreateCollection({name: "shapes"})')
+    db.query('CreateIndex({name: "by_x_desc", source: Collection("shapes"), values: [{field: ["data", "x"], reverse: true}]})')
+    db.query('CreateIndex({name: "all_shapes", source: Collection("shapes")})')
+    err = error(db, 'Union(Match(Index("by_x_desc")), Match(Index("all_shapes")), Match(Index("by_x_desc")))')
+    clash = {"position": ["union"], "code": "invalid argument", "description": "Sets are not compatible."}
+    assert err.v4_errors() == [clash, clash]

@@ -5,9 +5,34 @@ from __future__ import annotations
 import itertools
 import typing as t
 
-from .. import ast, collation
-from ..errors import FQLError, InvalidArgument, InvalidExpression, NotImplementedInFql, StackOverflow, ValueNotFound
-from ..values import ABSENT, UUID, Action, Bytes, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, native, type_name
+from .. import ast, collation, scala
+from ..errors import (
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    InvalidRef,
+    NotImplementedInFql,
+    PermissionDenied,
+    StackOverflow,
+    ValueNotFound,
+)
+from ..values import (
+    ABSENT,
+    UUID,
+    Action,
+    Bytes,
+    Date,
+    DocEvent,
+    Lambda,
+    Page,
+    Ref,
+    SetEvent,
+    SetRef,
+    SourcedElement,
+    Timestamp,
+    native,
+    type_name,
+)
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context
@@ -122,9 +147,11 @@ def _apply(ctx: Context, fn: Lambda, arg: t.Any, *path: str | int, body: tuple |
 # Collections: arrays, pages and sets (a native collection ref such as `Collections()` is its set).
 
 
-def _iterable(value: t.Any, *path: str | int) -> t.Any:
+def _iterable(ctx: Context, value: t.Any, *path: str | int) -> t.Any:
+    """Core's Iterable cast, which reads a ref as a set: one that names nothing is an `invalid ref`."""
     if isinstance(value, (list, Page, SetRef)) or (isinstance(value, Ref) and value.is_native):
         return value
+    resolved(ctx, value, *path)
     raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(*path)
 
 
@@ -139,22 +166,30 @@ def _array_or_page(value: t.Any, *path: str | int) -> list | Page:
     return value
 
 
-def _mappable(value: t.Any, *path: str | int) -> list | Page:
+def _mappable(ctx: Context, value: t.Any, *path: str | int) -> list | Page:
     """Map and Foreach: the Iterable cast, then sets (native collection refs too) are refused."""
-    if _is_set(_iterable(value, *path)):
+    if _is_set(_iterable(ctx, value, *path)):
         raise InvalidArgument("Array or Page expected, Set provided.").at(*path)
     return value
 
 
-def _elements(ctx: Context, coll: t.Any) -> t.Iterable:
-    """The elements of an array, of a page's data, or of a set in set order."""
+def _elements(ctx: Context, coll: t.Any, *path: str | int) -> t.Iterable:
+    """The elements of an array, of a page's data, or of a set in set order; a set the caller may not
+    read is refused at `path` (core's setForRead at the reading function's verb)."""
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
+    return _set_elements(ctx, coll, path)
+
+
+def _set_elements(ctx: Context, coll: t.Any, path: tuple) -> t.Iterator:
     from .sets import elements
 
-    return elements(ctx, coll)
+    try:
+        yield from elements(ctx, coll)
+    except PermissionDenied as err:
+        raise err.at(*path) if not err.position else err
 
 
 def _like(coll: t.Any, data: list) -> list | Page:
@@ -171,7 +206,7 @@ def _folded(coll: t.Any, value: t.Any) -> t.Any:
 def map_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
     """Apply a lambda to each element of an array or page: `Map([1, 2], Lambda("x", Add(Var("x"), 1)))`."""
     fn = _lambda(ctx, fn_node, "map")
-    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _mappable(ctx, ctx.eval(coll_node, "collection"), "collection")
     return _like(coll, [_apply(ctx, fn, v, "map") for v in _elements(ctx, coll)])
 
 
@@ -179,7 +214,7 @@ def map_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
 def foreach(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page:
     """Apply a lambda to each element of an array or page for its effects; the result is the collection."""
     fn = _lambda(ctx, fn_node, "foreach")
-    coll = _mappable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _mappable(ctx, ctx.eval(coll_node, "collection"), "collection")
     for v in _elements(ctx, coll):
         _apply(ctx, fn, v, "foreach")
     return coll
@@ -189,15 +224,23 @@ def foreach(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> list | Page
 def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
     """The elements for which a lambda returns true; over a set, a filtered set."""
     fn = _lambda(ctx, fn_node, "filter")
-    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
+    coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
     if _is_set(coll):
         effects.require_read_only(fn, "filter")
         return SetRef.of(filter=fn, collection=coll)
     values = list(_elements(ctx, coll))
     keep = [_apply(ctx, fn, v, "filter") for v in values]
-    # Core checks the results only once every element has been tested, at the element's index.
+    # Core checks the results only once every element has been tested, at the element's index, and
+    # reports every one that is no boolean (Casts.ZeroOrMore(Casts.Boolean) gathers all its errors).
+    errors = []
     for i, k in enumerate(keep):
-        BOOLEAN(k, i)
+        try:
+            BOOLEAN(k, i)
+        except InvalidArgument as err:
+            errors.append(err)
+    if errors:
+        errors[0].siblings = errors[1:]
+        raise errors[0]
     kept = [v for v, k in zip(values, keep) if k]
     if isinstance(coll, Page) and coll.cursors is not None and len(coll.cursors) == len(values):
         # Core filters a page's element cursors with its elements.
@@ -247,8 +290,10 @@ def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
 def _take_page(coll: Page, n: int) -> Page:
     if n < 0:
         return Page([], coll.before, coll.before, coll.has_before, coll.has_before, [])
-    if n >= len(coll.data):
+    if n >= len(coll.data) and coll.cursors is None:
         return coll
+    # Core cuts the page's element cursors, which a fold's one-element page keeps whole, so they can
+    # outnumber its data.
     cursors = _cursors(coll, n)
     # The new `after` is the first element's cursor left out (core's TakeFunction), else the page's own.
     cut = n < len(cursors)
@@ -265,7 +310,7 @@ def drop(ctx: Context, n: int, coll: t.Any) -> list | Page:
         return coll[max(n, 0) :]
     if n < 0:
         return coll
-    if n >= len(coll.data):
+    if n >= len(coll.data) and coll.cursors is None:
         return Page([], coll.after, coll.after, coll.has_after, coll.has_after, [])
     rest = _cursors(coll, n)[n:]
     # The new `before` is the first element's cursor kept (core's DropFunction), else the page's `after`.
@@ -286,32 +331,33 @@ def append(ctx: Context, elems: t.Any, coll: list) -> list:
 
 
 def _has_elements(ctx: Context, coll: t.Any) -> bool:
-    return next(iter(_elements(ctx, coll)), _MISSING) is not _MISSING
+    # Core asks ReadAdaptor.exists, which reads the set as `exists`.
+    return next(iter(_elements(ctx, coll, "exists")), _MISSING) is not _MISSING
 
 
 @builtin("IsEmpty", keys=("is_empty",))
 def is_empty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has no elements."""
-    return not _has_elements(ctx, _iterable(coll, "is_empty"))
+    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"))
 
 
 @builtin("IsNonEmpty", keys=("is_nonempty",))
 def is_nonempty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has at least one element."""
-    return _has_elements(ctx, _iterable(coll, "is_nonempty"))
+    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"))
 
 
 @builtin("Reverse", keys=("reverse",))
 def reverse(ctx: Context, coll: t.Any) -> t.Any:
     """The elements in reverse order; over a set, the reversed set."""
-    coll = _iterable(coll, "reverse")
+    coll = _iterable(ctx, coll, "reverse")
     if _is_set(coll):
         return SetRef.of(reverse=coll)
     return _like(coll, list(reversed(_elements(ctx, coll))))
 
 
-def _set_or_array(value: t.Any, key: str) -> t.Any:
-    if isinstance(_iterable(value, key), Page):
+def _set_or_array(ctx: Context, value: t.Any, key: str) -> t.Any:
+    if isinstance(_iterable(ctx, value, key), Page):
         raise InvalidArgument("Set or Array expected, Page provided.").at(key)
     return value
 
@@ -324,7 +370,7 @@ def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
 @builtin("First", keys=("first",))
 def first(ctx: Context, coll: t.Any) -> t.Any:
     """The first element of an array or set."""
-    found = next(iter(_elements(ctx, _set_or_array(coll, "first"))), _MISSING)
+    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"), "first")), _MISSING)
     if found is _MISSING:
         raise _non_empty(coll, "first")
     return found
@@ -334,7 +380,7 @@ def first(ctx: Context, coll: t.Any) -> t.Any:
 def last(ctx: Context, coll: t.Any) -> t.Any:
     """The last element of an array or set."""
     found = _MISSING
-    for found in _elements(ctx, _set_or_array(coll, "last")):
+    for found in _elements(ctx, _set_or_array(ctx, coll, "last"), "last"):
         pass
     if found is _MISSING:
         raise _non_empty(coll, "last")
@@ -350,8 +396,8 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     """Fold the elements with a lambda of `[accumulator, value]`, starting from `initial`."""
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
-    coll = _iterable(ctx.eval(coll_node, "collection"), "collection")
-    for value in _elements(ctx, coll):
+    coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
+    for value in _elements(ctx, coll, "reduce"):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 
@@ -359,8 +405,8 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
 @builtin("Count", keys=("count",))
 def count(ctx: Context, coll: t.Any) -> int | Page:
     """How many elements an array, page or set has."""
-    coll = _iterable(coll, "count")
-    n = sum(1 for _ in _elements(ctx, coll))
+    coll = _iterable(ctx, coll, "count")
+    n = sum(1 for _ in _elements(ctx, coll, "count"))
     ctx.state.compute += n
     return _folded(coll, n)
 
@@ -369,7 +415,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
     """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
     total: int | float = 0
     n = 0
-    for value in _elements(ctx, coll):
+    for value in _elements(ctx, coll, key):
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
@@ -380,14 +426,14 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
 @builtin("Sum", keys=("sum",))
 def sum_(ctx: Context, coll: t.Any) -> t.Any:
     """The sum of the numbers: an integer if all are integers (wrapping like a 64-bit long), else a double."""
-    coll = _iterable(coll, "sum")
+    coll = _iterable(ctx, coll, "sum")
     return _folded(coll, _sum(ctx, coll, "sum")[0])
 
 
 @builtin("Mean", keys=("mean",))
 def mean(ctx: Context, coll: t.Any) -> t.Any:
     """The arithmetic mean of the numbers, always a double."""
-    coll = _iterable(coll, "mean")
+    coll = _iterable(ctx, coll, "mean")
     total, n = _sum(ctx, coll, "mean")
     if n == 0:
         raise InvalidArgument("Non-empty array expected.").at("mean")
@@ -396,7 +442,7 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
     # Core checks every element, even after the answer is known, at a compute op each.
-    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(coll, key))]
+    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key), key)]
     ctx.state.compute += len(found)
     return found
 
@@ -427,15 +473,20 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
     # Core checks both arguments, every element of `with`, before failing, and reports each bad one.
     checked = [(first, ("merge",))]
     checked += [(obj, ("with", i)) for i, obj in enumerate(rest)] if isinstance(rest, list) else [(rest, ("with",))]
+    # An event or a sourced element is no object to Merge, though core names its type Object
+    # (ObjectFunctions.scala castObj takes an ObjectL or a VersionL).
     errors = [
         InvalidArgument(f"Object expected, {type_name(value)} provided.").at(*where)
         for value, where in checked
-        if not isinstance(value, dict)
+        if not isinstance(value, dict) or isinstance(value, (DocEvent, SourcedElement))
     ]
     if errors:
         errors[0].siblings = errors[1:]
         raise errors[0]
     out = dict(_fields(ctx, first))
+    # Core merges into a Scala immutable Map: insertion order up to four keys, but once a fifth comes
+    # it is a HashMap, which iterates in hash order and stays one when keys are removed again.
+    hashed = len(out) > 4
     for obj in as_list(rest):
         for key, value in _fields(ctx, obj).items():
             if fn is not None:
@@ -443,16 +494,22 @@ def merge(ctx: Context, left: ast.Node, right: ast.Node, fn_node: ast.Node | Non
             if value is None:
                 out.pop(key, None)
             else:
+                hashed = hashed or (key not in out and len(out) == 4)
                 out[key] = value
-    return out
+    return {k: out[k] for k in scala.hash_order(out)} if hashed else out
 
 
 def _path(value: t.Any, key: str) -> list[str | int]:
-    """Core's Path cast: a key or index, or an array of them (checked at `[key, i]`)."""
+    """Core's Path cast: a key or index, or an array of them (checked at `[key, i]`, every bad step
+    reported: Casts.Path is a Parser.sequence)."""
+    errors = []
     for i, step in enumerate(as_list(value)):
         if not isinstance(step, str) and (not isinstance(step, int) or isinstance(step, bool)):
             where = (key, i) if isinstance(value, list) else (key,)
-            raise InvalidArgument(f"String or Integer expected, {type_name(step)} provided.").at(*where)
+            errors.append(InvalidArgument(f"String or Integer expected, {type_name(step)} provided.").at(*where))
+    if errors:
+        errors[0].siblings = errors[1:]
+        raise errors[0]
     return as_list(value)
 
 
@@ -528,10 +585,12 @@ def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.A
             i = _wrap(key, _INT32)
             return _value_at(ctx, value[i], rest, all_) if 0 <= i < len(value) else _MISSING
         return _flatten(ctx, value, path) if all_ else _MISSING
-    if isinstance(value, SetEvent):
+    if isinstance(value, DocEvent):
         found = value.selected(key)
         return _MISSING if found is ABSENT else _value_at(ctx, found, rest, all_)
     if isinstance(value, dict):
+        if key == "source" and "source" in value and _is_document(value) and value["ref"].kind == "indexes":
+            return _index_source_at(ctx, value["source"], rest, all_)
         if isinstance(key, str) and key in value:
             return _value_at(ctx, value[key], rest, all_)
         if key == "class" and _is_document(value):
@@ -547,6 +606,24 @@ def _value_at(ctx: Context, value: t.Any, path: list, all_: bool = False) -> t.A
     if isinstance(value, SetRef) and key == "@set":
         return _set_at(ctx, value, rest, all_)
     return _MISSING
+
+
+def _index_source_at(ctx: Context, source: t.Any, path: list, all_: bool) -> t.Any:
+    """An index's `source` as core stores it, its source objects naming their collection `class` (only
+    the rendering of API 2.7 on says `collection`); a path's `collection` there reads `class`
+    (ReadAdaptor.scala valueAtPath0 translates `source/collection` and `source/i/collection`)."""
+    stored = [_stored_source(s) for s in source] if isinstance(source, list) else _stored_source(source)
+    if path[:1] == ["collection"]:
+        path = ["class", *path[1:]]
+    elif len(path) > 1 and isinstance(path[0], int) and path[1] == "collection":
+        path = [path[0], "class", *path[2:]]
+    return _value_at(ctx, stored, path, all_)
+
+
+def _stored_source(source: t.Any) -> t.Any:
+    if not isinstance(source, dict) or "collection" not in source:
+        return source
+    return {("class" if k == "collection" else k): v for k, v in source.items()}
 
 
 def _is_document(value: dict) -> bool:
@@ -565,8 +642,13 @@ def _fields(ctx: Context, value: dict) -> dict:
 
 
 def _set_operand(s: t.Any) -> t.Any:
-    # A collection's documents, like a schema set, is shown as its ref.
-    return s["documents"] if isinstance(s, SetRef) and s.kind == "documents" else s
+    # A native collection taken as a set (core's SchemaSet) is shown as its ref; an explicit
+    # Documents(...) (core's DocumentsSet) stays a set.
+    return s["documents"] if _is_schema_set(s) else s
+
+
+def _is_schema_set(s: t.Any) -> bool:
+    return isinstance(s, SetRef) and s.kind == "documents" and bool(s.get("checked"))
 
 
 def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:
@@ -583,7 +665,7 @@ def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:
     elif kind == "match":
         terms = s.get("terms", [])
         shown = {"match": s["match"], "terms": terms[0] if isinstance(terms, list) and len(terms) == 1 else terms}
-    elif kind == "documents":
+    elif _is_schema_set(s):
         shown = s["documents"]
     else:
         shown = None
@@ -607,9 +689,14 @@ def select(
     raw = ctx.eval(path_node, "select")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select", raw, ctx.eval(source, "from"), options.get("all"), default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
+    # Core's SelectE evaluates the path, `from` and `all`, then casts the path and `all`, and only then
+    # refuses an unresolved `from`.
+    container = ctx.eval(source, "from")
+    every = ctx.eval(options["all"], "all") if "all" in options else False
     path = _path(raw, "select")
-    if "all" in options and BOOLEAN(ctx.eval(options["all"], "all"), "all"):
+    every = BOOLEAN(every, "all")
+    container = resolved(ctx, container, "from")
+    if every:
         return _select_all(ctx, container, path)
     found = _value_at(ctx, container, path)
     if found is not _MISSING:
@@ -657,8 +744,9 @@ def select_all(ctx: Context, path_node: ast.Node, source: ast.Node, default: ast
     raw = ctx.eval(path_node, "select_all")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_all", raw, ctx.eval(source, "from"), True, default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(ctx, container, _path(raw, "select_all"))
+    container = ctx.eval(source, "from")
+    path = _path(raw, "select_all")
+    return _select_all(ctx, resolved(ctx, container, "from"), path)
 
 
 @builtin("SelectAsIndex", keys=("select_as_index", "from", "default"), required=2, lazy=True)
@@ -667,8 +755,9 @@ def select_as_index(ctx: Context, path_node: ast.Node, source: ast.Node, default
     raw = ctx.eval(path_node, "select_as_index")
     if versions.before(ctx, "3"):
         return _select_function(ctx, "select_as_index", raw, ctx.eval(source, "from"), True, default)
-    container = resolved(ctx, ctx.eval(source, "from"), "from")
-    return _select_all(ctx, container, _path(raw, "select_as_index"))
+    container = ctx.eval(source, "from")
+    path = _path(raw, "select_as_index")
+    return _select_all(ctx, resolved(ctx, container, "from"), path)
 
 
 @builtin("ContainsPath", keys=("contains_path", "in"))
@@ -701,30 +790,61 @@ def _same(a: t.Any, b: t.Any) -> bool:
     return collation.encode(a) == collation.encode(b)
 
 
+def _resolves(ctx: Context, value: t.Any) -> bool:
+    try:
+        resolved(ctx, value)
+    except InvalidRef:
+        return False
+    return True
+
+
 def _ref_holds(ref: Ref, value: t.Any) -> bool:
+    if ref.collection is None or ref.is_schema:
+        # Core looks up the name of a named schema document's id type, not of the document itself
+        # (ContainsValueFunction: `lookupCachedName(scope, cls.collID.toDocID)`), finds none, and so
+        # holds nothing: a schema ref or a native collection (itself a document of Collections()).
+        return False
     database = _database_of(ref)
     coll = ref.collection if ref.collection is not None else native("collections", ref.database)
     return _same(ref.id, value) or _same(coll, value) or (database is not None and _same(database, value))
 
 
 def _page_holds(page: Page, value: t.Any) -> bool:
-    # A page holds its whole data array and its cursors, not its elements.
+    # A page holds its whole data array and its array cursors, not its elements; an event cursor is
+    # never a value it holds (core matches CursorL(Right(arr)) only).
     return (
         _same(page.data, value)
-        or (page.has_before and _same(page.before, value))
-        or (page.has_after and _same(page.after, value))
+        or (page.has_before and isinstance(page.before, list) and _same(page.before, value))
+        or (page.has_after and isinstance(page.after, list) and _same(page.after, value))
     )
 
 
 @builtin("ContainsValue", keys=("contains_value", "in"))
 def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
     """True if `value` is one of the values of an object or array, an element of a set, or a part of a ref."""
-    if isinstance(container, _SCALARS):
+    if isinstance(container, _SCALARS) or not _resolves(ctx, container):
+        # An unresolved ref is one of core's scalars too.
         raise InvalidArgument("Object, Array, Page, Set, or Ref expected, Scalar provided.").at("in")
     if isinstance(container, Ref):
         return _ref_holds(container, value)
+    if isinstance(container, SetRef):
+        # Core looks the value up as a cursor into the set (ReadAdaptor.containsValue), which refuses an
+        # unresolved ref, and over events anything no event cursor; no event equals a value given.
+        from . import history
+
+        resolved(ctx, value, "contains_value")
+        if history.historical(container):
+            history.check_cursor(ctx, value, "contains_value")
+            return False
     if isinstance(container, Page):
         return _page_holds(container, value)
+    if isinstance(container, dict) and _is_document(container) and _same(container["ref"].collection, value):
+        # A document holds its collection's ref too (core's VersionL case).
+        return True
+    if isinstance(container, DocEvent):
+        return any(_same(v, value) for v in container.values_held())
+    if isinstance(container, SourcedElement):
+        return False  # core's ElemL falls to its default case
     if isinstance(container, dict):
         container = list(container.values())
     if isinstance(container, (list, SetRef)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+import unicodedata
 
 from ..errors import (
     CheckConstraintFailed,
@@ -14,6 +15,7 @@ from ..errors import (
     InvalidExpression,
     InvalidRef,
     InvalidWriteTime,
+    PermissionDenied,
     QueryRuntimeError,
     ValidationFailed,
 )
@@ -68,12 +70,29 @@ def document_id(value: t.Any, *path: str | int) -> str:
         raise InvalidArgument(f"String or Number expected, {type_name(value)} provided.").at(*path)
     if value == "self":
         return value
-    number = parse_long(value)
+    digits = [_java_digit(c) for c in value]
+    number = _scala_long(value[0], digits) if value else None
     if number is not None:
         return str(number)
-    if value.isdigit():
+    # Core tests Character.isDigit of every char: an empty string passes, and so reads as too large.
+    if all(d is not None for d in digits):
         raise InvalidArgument(f"The id provided is too large: '{value}'").at(*path)
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
+
+
+def _java_digit(c: str) -> int | None:
+    """Java's Character.digit(c, 10) of one UTF-16 unit: any Unicode decimal digit of the BMP (so `"١٢"`
+    reads as 12); a char beyond it is two surrogates, neither a digit."""
+    return unicodedata.decimal(c, None) if ord(c) <= 0xFFFF else None
+
+
+def _scala_long(first: str, digits: list[int | None]) -> int | None:
+    """Scala's String.toLongOption (StringParsers.parseLong): an optional sign, then digits, in 64 bits."""
+    sign, body = (-1, digits[1:]) if first == "-" else (1, digits[1:]) if first == "+" else (1, digits)
+    if not body or any(d is None for d in body):
+        return None
+    number = sign * int("".join(map(str, body)))
+    return number if -(2**63) <= number < 2**63 else None
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.
@@ -94,7 +113,7 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
     if not isinstance(coll, Ref) or not (
         coll.collection is None or (coll.collection.collection is None and coll.collection.id == "collections")
     ):
-        raise InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref")
+        _with_id_error(InvalidArgument(f"Collection Ref expected, {type_name(coll)} provided.").at("ref"), id)
     if id == "self":
         from .auth import self_ref
 
@@ -105,8 +124,19 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         return found
     if coll.collection is None and coll.id in SCHEMA_CONSTRUCTORS:
         # Core names schema documents only through their own constructors (`Collection("x")`).
-        raise InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref")
+        _with_id_error(InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref"), id)
     return Ref(document_id(id, "id"), coll)
+
+
+def _with_id_error(err: FQLError, id: t.Any) -> t.NoReturn:
+    """Raise `err`, the collection's refusal, with the id's too if it has one: core's RefFunction checks
+    both before it fails (Parser.collectErrors)."""
+    if id is not None and id != "self":
+        try:
+            document_id(id, "id")
+        except InvalidArgument as id_err:
+            err.siblings.append(id_err)
+    raise err
 
 
 def _schema_constructor(kind: str, v4: str, aliases: tuple[str, ...] = (), forms: tuple[str, ...] = ()) -> None:
@@ -185,13 +215,21 @@ def new_id(ctx: Context, _unused: t.Any = None) -> str:
     return str(ctx.state.txn.next_id())
 
 
+def _identifier(ctx: Context, target: t.Any, *path: str | int) -> None:
+    """Core's Identifier cast: a ref or a set, and no unresolved ref."""
+    if not isinstance(target, (Ref, SetRef)):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at(*path)
+    resolved(ctx, target, *path)
+
+
 def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     """Get accepts a set: the document is its first element's source (core's `snapshotHead`), whatever
     values the index covers; an empty set is not found at the call itself."""
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
         try:
             first = _first_source(ctx, target)
-        except InvalidRef as err:  # Collections(Database("nope"))
+        # Collections(Database("nope")); or a set the caller may not read (core's setForRead at `get`)
+        except (InvalidRef, PermissionDenied) as err:
             raise err.at(*path) if not err.position else err
         if first is None:
             raise InstanceNotFound("Set not found.")
@@ -224,6 +262,8 @@ def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
     if ts is not None:
         from .history import read_time
 
+        # Core casts its arguments in order, the first refusal the answer: `get` before `ts`.
+        _identifier(ctx, target, "get")
         with read_time(ctx, ts, "ts"):
             return get(ctx, target)
     ref = target if type(target) is Ref and target.collection is not None else _first_ref(ctx, target, "get")
@@ -253,6 +293,9 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
     if ts is not None:
         from .history import read_time
 
+        if not isinstance(target, (Ref, SetRef)):  # `exists` is cast before `ts`
+            raise InvalidArgument(f"Ref or Set expected, {type_name(target)} provided.").at("exists")
+
         with read_time(ctx, ts, "ts"):
             return exists(ctx, target)
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
@@ -262,6 +305,8 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
             first = _first_source(ctx, target)
         except InvalidRef:  # a native collection of a database that is not there: nothing exists in it
             return False
+        except PermissionDenied as err:  # core's setForRead at `exists`
+            raise err.at("exists") if not err.position else err
         if first is None or not isinstance(first[0], Ref):
             return first is not None
         target = first[0]

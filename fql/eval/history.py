@@ -16,9 +16,9 @@ import typing as t
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import InvalidArgument, InvalidWriteTime
+from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, Timestamp, type_name
+from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, SourcedElement, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
@@ -100,7 +100,7 @@ def events(ctx: Context, source: t.Any) -> SetRef:
         return SetRef.of(events=source)
     if not isinstance(source, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("events")
-    return SetRef.of(events=source)
+    return SetRef.of(events=resolved(ctx, source, "events"))
 
 
 # -- events ---------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _document_events(ctx: Context, key: DocKey) -> list[Item]:
             action, changed = "update", diff(before.data, version.data)
         else:
             action, changed = "create", copy(version.data)
-        cursor = {"ts": version.ts, "action": Action(action), "document": ref}
+        cursor = DocEvent(ts=version.ts, action=Action(action), document=ref)
         data = changed.get("data") if changed else None
         out.append((_event_key(version.ts, RANK[action], doc), cursor, DocEvent(cursor, data=data)))
         before = version
@@ -387,11 +387,17 @@ def _history(ctx: Context, s: SetRef) -> list[Item]:
 def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRef]:
     """Paginate's `sources` for an event of the set of events `s`: the index, Documents or Singleton sets
     whose own events hold an event of the same time and element (core's EventSet elements carry their
-    sources, merged where streams meet). A document's own events (`Events(ref)`) have none. `memo` keeps
+    sources, merged where streams meet); the events of a document or of one such set have that set of
+    events as their source. `memo` keeps
     each inner set's events for the other events of the page."""
     if s.kind == "events":
         inner = s["events"]
-        return _event_origins(ctx, inner, _moment(item), memo, item[0]) if isinstance(inner, SetRef) else []
+        if not isinstance(inner, SetRef) or inner.kind in ("match", "documents", "singleton"):
+            # Core's HistoricalSet over a set that is no composite (a document, an index, Documents,
+            # Singleton) makes itself its events' source (HistoricalSet.rewrite); over a composite
+            # one the events keep the sources its parts gave them.
+            return [s]
+        return _event_origins(ctx, inner, _moment(item), memo, item[0])
     if s.kind == "distinct":
         return event_sources(ctx, s["distinct"], item, memo)
     found: list[SetRef] = []
@@ -575,6 +581,12 @@ sets.READERS["events"] = _events
 # -- pages of events ------------------------------------------------------------------------------------
 
 
+def check_cursor(ctx: Context, cursor: t.Any, *path: str | int) -> None:
+    """Refuse what core's CursorParser cannot read as an event cursor (ContainsValue's value over a set of
+    events), at `path`."""
+    _cursor_parts(ctx, cursor, False, *path)
+
+
 def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int) -> tuple[int, int, bytes, bytes]:
     """Where an event cursor points (its time, action rank, document and values) (core's CursorParser.parseEvent): an object naming an event, or a time
     (an Integer of µs, a Time, a Date) meaning its first event; null is the end of time.
@@ -586,24 +598,34 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
         form = frozenset(cursor)
         if form not in CURSOR_FORMS:
             raise InvalidArgument(f"Cannot create event cursor with keys {', '.join(cursor)}").at(*path)
+        # Core casts the time, the document and the action, and reports each that fails, in that order
+        # (CursorParser's EventCursors: Parser.collectErrors).
+        errors: list[FQLError] = []
         ts = cursor["ts"]
         if not isinstance(ts, int) or isinstance(ts, bool):
-            raise InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts")
-        rank = 0
-        if "action" in cursor:
-            action = cursor["action"]
-            if action not in RANK:
-                raise InvalidArgument(
-                    f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
-                ).at(*path, "action")
-            rank = (RANK if documents else SET_RANK)[action]
+            errors.append(InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts"))
         ref_field, values_field = CURSOR_FORMS[form] or (None, None)
         doc = TOP
         if ref_field is not None:
             ref = cursor[ref_field]
-            if not isinstance(ref, Ref):
-                raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path, ref_field)
-            doc = encode(ref)
+            try:
+                if not isinstance(ref, Ref):
+                    raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(*path, ref_field)
+                doc = encode(resolved(ctx, ref, *path, ref_field))
+            except (InvalidArgument, InvalidRef) as err:
+                errors.append(err)
+        rank = 0
+        if "action" in cursor:
+            action = cursor["action"]
+            if action not in RANK:
+                errors.append(InvalidArgument(
+                    f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
+                ).at(*path, "action"))
+            else:
+                rank = (RANK if documents else SET_RANK)[action]
+        if errors:
+            errors[0].siblings.extend(errors[1:])
+            raise errors[0]
         # A document event has no values: the `data` of its cursor is its data, not a place.
         values = cursor.get(values_field) if values_field and not documents else None
         return ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b""
@@ -727,7 +749,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     picked = chosen[:size] if ascending else chosen[:size][::-1]
     if sources:
         memo: dict = {}
-        shown = [{"value": item[2], "sources": event_sources(ctx, s, item, memo)} for item in picked]
+        shown = [SourcedElement(value=item[2], sources=event_sources(ctx, s, item, memo)) for item in picked]
     else:
         shown = [event for _, _, event in picked]
     cursors = [cursor for _, cursor, _ in picked]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import typing as t
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, PermissionDenied
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
 from .logic import order_key
-from .refs import all_resolved
+from .refs import all_resolved, resolved
 from .registry import builtin
 from .types import java_double, java_long
 
@@ -342,20 +342,25 @@ def _is_iterable(value: t.Any) -> bool:
     return isinstance(value, (list, Page, SetRef)) or (isinstance(value, Ref) and value.is_native)
 
 
-def _iterable(value: t.Any, key: str) -> t.Any:
+def _iterable(ctx: Context, value: t.Any, key: str) -> t.Any:
     if _is_iterable(value):
         return value
+    resolved(ctx, value, key)  # core's Iterable cast refuses an unresolved ref as `invalid ref`
     raise InvalidArgument(f"Array, Set, or Page expected, {type_name(value)} provided.").at(key)
 
 
-def _elements(ctx: Context, coll: t.Any) -> t.Iterable:
+def _elements(ctx: Context, coll: t.Any, key: str) -> t.Iterable:
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
     from .sets import elements
 
-    return elements(ctx, coll)
+    try:
+        # Core reads the set with setForRead at the function's own name.
+        return list(elements(ctx, coll))
+    except PermissionDenied as err:
+        raise err.at(key) if not err.position else err
 
 
 #: Marks "no element seen yet" (None is a value).
@@ -364,11 +369,12 @@ _NOTHING = object()
 
 def _extreme(ctx: Context, coll: t.Any, key: str, better: t.Callable[[bytes, bytes], bool]) -> t.Any:
     """The greatest (or least) element in Fauna's order of all values; over a page, a one-element page."""
-    coll = _iterable(coll, key)
+    coll = _iterable(ctx, coll, key)
     # `Max([Paginate(...)])`, one iterable inside an array, is the iterable itself.
-    if isinstance(coll, list) and len(coll) == 1 and _is_iterable(coll[0]):
+    # Only a literal array, page or set: a native collection ref is cast to its set only as the argument.
+    if isinstance(coll, list) and len(coll) == 1 and isinstance(coll[0], (list, Page, SetRef)):
         return _extreme(ctx, coll[0], key, better)
-    values = list(_elements(ctx, coll))
+    values = list(_elements(ctx, coll, key))
     # Core refuses every unresolved ref among the values, each an error of its own in one answer, before
     # comparing any (AbstractCBORFunction.accumulate).
     all_resolved(ctx, ((value, (key,)) for value in values))

@@ -12,13 +12,15 @@ import heapq
 import itertools
 import typing as t
 
+import attrs
+
 from ..collation import TOP, born_key, encode, id_key, tuple_key
-from ..errors import FQLError, InvalidArgument, NotImplementedInFql, PermissionDenied
+from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
-from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, native, type_name
+from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, SourcedElement, native, type_name
 from . import access, effects, indexes, staged
-from .casts import BOOLEAN, INTEGER, SCALAR
+from .casts import BOOLEAN, INTEGER
 from .evaluator import Context, billed_read
 from .refs import all_resolved, check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
 from .registry import builtin
@@ -38,7 +40,9 @@ def as_set(value: t.Any, *path: str | int) -> SetRef:
         # Paginating a native collection itself needs read access to it (core's check, a 403);
         # Documents(Tokens()) instead shows what the caller may read.
         return SetRef.of(documents=value, checked=True)
-    raise InvalidArgument(f"Set expected, {type_name(value)} provided.").at(*path)
+    # Core's Set cast is its Identifier cast first: what is no ref at all is refused as such.
+    expected = "Set" if isinstance(value, Ref) else "Ref or Set"
+    raise InvalidArgument(f"{expected} expected, {type_name(value)} provided.").at(*path)
 
 
 def cursor_of(value: t.Any) -> list:
@@ -479,18 +483,34 @@ _NO_TERMS = object()
 def match(ctx: Context, index: t.Any, terms: t.Any = _NO_TERMS) -> SetRef:
     """The set of an index's entries whose terms equal `terms` (all entries when none are given; a
     null term is the term null)."""
-    if isinstance(index, str):
+    # Core casts the index with StringOrIndexRef, a TypeCast(Identifier): anything else is refused as
+    # no Identifier. An index named by a string that names nothing is reported at `index`
+    # (SetFunctions.scala MatchFunction), one given as a ref at `match`.
+    named = isinstance(index, str)
+    if named:
         index = Ref(index, native("indexes"))
     if not isinstance(index, Ref) or index.kind != "indexes":
-        raise InvalidArgument(f"Index Ref expected, {type_name(index)} provided.").at("match")
-    indexes.definition(ctx, index, "match")
+        raise InvalidArgument(f"Identifier expected, {type_name(index)} provided.").at("match")
+    if not named:
+        indexes.definition(ctx, index, "match")
     if terms is _NO_TERMS:
+        if named:
+            indexes.definition(ctx, index, "index")
         return SetRef.of(match=index)
+    # Core's MatchTerm takes any value as its IR value (an object or array is the term of a field
+    # indexed whole, `mva: false`), but an unresolved ref has none: `Any expected`.
+    errors = []
     for i, term in enumerate(cursor_of(terms)):
-        # Core's MatchTerm takes any value: an object or array is the term of a field indexed whole
-        # (`mva: false`).
-        if not isinstance(term, (dict, list)):
-            SCALAR(term, "terms", i) if isinstance(terms, list) else SCALAR(term, "terms")
+        try:
+            resolved(ctx, term)
+        except InvalidRef:
+            where = ("terms", i) if isinstance(terms, list) else ("terms",)
+            errors.append(InvalidArgument(f"Any expected, {type_name(term)} provided.").at(*where))
+    if errors:
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
+    if named:  # looked up by the function itself, after the casts
+        indexes.definition(ctx, index, "index")
     return SetRef.of(match=index, terms=terms)
 
 
@@ -509,7 +529,7 @@ def singleton(ctx: Context, ref: t.Any) -> SetRef:
     """The set holding just `ref`."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at("singleton")
-    return SetRef.of(singleton=ref)
+    return SetRef.of(singleton=resolved(ctx, ref, "singleton"))
 
 
 def _array_algebra(kind: str, arrays: list[list]) -> list:
@@ -543,20 +563,32 @@ def _algebra(kind: str) -> t.Callable:
         items = sets if isinstance(sets, list) else [sets]
         if not items:
             raise InvalidArgument("Non-empty array expected.").at(kind)
+        # Core casts every element (Casts.OneOrMore(Casts.SetOrArray)) and reports each refusal.
+        errors: list[FQLError] = []
         for i, v in enumerate(items):
             path = (kind, i) if isinstance(sets, list) else (kind,)
-            if isinstance(v, Page):
-                raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
-            if not isinstance(v, list) and not _is_set(v):
-                raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
+            try:
+                if isinstance(v, Page):
+                    raise InvalidArgument("Set or Array expected, Page provided.").at(*path)
+                if not isinstance(v, list) and not _is_set(v):
+                    resolved(ctx, v, *path)
+                    raise InvalidArgument(f"Array, Set, or Page expected, {type_name(v)} provided.").at(*path)
+            except (InvalidArgument, InvalidRef) as err:
+                errors.append(err)
+        if errors:
+            errors[0].siblings.extend(errors[1:])
+            raise errors[0]
         arrays = [v for v in items if isinstance(v, list)]
         if len(arrays) == len(items):
             return _array_algebra(kind, arrays)
         if arrays:
             raise InvalidArgument("Arguments cannot be of different types, expected Set or Array.").at(kind)
         shapes = [_shape(ctx, as_set(v)) for v in items]
-        if any(not _compatible(a, b) for a, b in zip(shapes, shapes[1:])):
-            raise InvalidArgument("Sets are not compatible.").at(kind)
+        # Core compares each set with the next (checkSets: `sets.sliding(2)`), an error per pair.
+        clashes = [InvalidArgument("Sets are not compatible.").at(kind) for a, b in zip(shapes, shapes[1:]) if not _compatible(a, b)]
+        if clashes:
+            clashes[0].siblings.extend(clashes[1:])
+            raise clashes[0]
         return SetRef(((kind, sets),))
 
     combine.__doc__ = f"The {kind} of sets (or of arrays, element-wise)."
@@ -597,6 +629,7 @@ def distinct(ctx: Context, source: t.Any) -> SetRef | Page | list:
         # A page keeps its element cursors whole, as core's keeps its unmapped elements.
         return list(first.values()) if isinstance(source, list) else source.evolve(list(first.values()))
     if not _is_set(source):
+        resolved(ctx, source, "distinct")
         raise InvalidArgument(f"Array, Set, or Page expected, {type_name(source)} provided.").at("distinct")
     return SetRef.of(distinct=as_set(source, "distinct"))
 
@@ -604,7 +637,7 @@ def distinct(ctx: Context, source: t.Any) -> SetRef | Page | list:
 @builtin("Join", keys=("join", "with"))
 def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
     """For each element of `source`, the set Match(target, element) (or target(element)), all unioned."""
-    as_set(source, "join")
+    as_set(resolved(ctx, source, "join"), "join")
     if not isinstance(target, Lambda) and not (isinstance(target, Ref) and target.kind == "indexes"):
         raise InvalidArgument(f"Lambda or Index Ref expected, {type_name(target)} provided.").at("with")
     if isinstance(target, Ref):
@@ -617,17 +650,17 @@ def join(ctx: Context, source: t.Any, target: t.Any) -> SetRef:
 @builtin("Range", keys=("range", "from", "to"))
 def range_(ctx: Context, source: t.Any, start: t.Any, stop: t.Any) -> SetRef:
     """The elements of `source` whose tuple lies between `from` and `to`, both inclusive."""
-    as_set(source, "range")
+    as_set(resolved(ctx, source, "range"), "range")
     # Core checks both bounds before it fails, and reports each bound that names nothing.
     all_resolved(ctx, ((start, ("from",)), (stop, ("to",))))
     return SetRef((("range", source), ("from", start), ("to", stop)))
 
 
 def _page_size(size: t.Any) -> int:
+    """Core's `size.min(MaxPageSize).toInt`: no floor, so a negative size passes, its low 32 bits kept."""
     INTEGER(size, "size")
-    if size < 0:
-        raise InvalidArgument("Non-negative integer expected.").at("size")
-    return min(size, MAX_PAGE_SIZE)
+    size = min(size, MAX_PAGE_SIZE)
+    return (size + 2**31) % 2**32 - 2**31
 
 
 @builtin(
@@ -645,29 +678,52 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     """
     from . import history
 
+    # Core casts the arguments in its form's order, the first refusal the answer: the set (an
+    # Identifier), then ts, size, events and sources.
+    if not isinstance(source, (Ref, SetRef)):
+        raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("paginate")
+    resolved(ctx, source, "paginate")
+    if options.get("ts") is not None:
+        history.micros(options["ts"], "ts")
+    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     events = options.get("events")
     if events is not None:
         BOOLEAN(events, "events")
+    sources = options.get("sources")
+    if sources is not None:
+        BOOLEAN(sources, "sources")
     if isinstance(source, Ref) and not source.is_native:
         # Core casts any other ref to the set of that one document (its events, with `events`).
         source = SetRef.of(events=source) if events else SetRef.of(singleton=source)
     s = as_set(source, "paginate")
-    sources = options.get("sources")
-    if sources is not None:
-        BOOLEAN(sources, "sources")
-    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
     if "cursor" in options:
         options = {**options, **_cursor_object(options["cursor"])}
-    for key in ("after", "before"):
-        resolved(ctx, options.get(key), key)
     if events and not history.historical(s):
         s = SetRef.of(events=s)
     try:
+        for key in ("after", "before"):
+            resolved(ctx, options.get(key), key)
+        page = _read_page(ctx, s, max(size, 0), options, bool(sources))
+    except FQLError as err:
+        # A `cursor` object's cursor is read at ["cursor", "after"] (CursorParser.parseCursorObj).
+        if "cursor" in options and err.position and err.position[0] in ("after", "before"):
+            err.at("cursor")
+        raise
+    if size < 0:
+        # Core takes no elements and finds no next page; the page keeps the cursor it was given
+        # (as a page of size 0 does, on both sides).
+        backward = "before" in options
+        return attrs.evolve(page, has_before=page.has_before and not backward, has_after=page.has_after and backward)
+    return page
+
+
+def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool) -> Page:
+    from . import history
+
+    try:
         with history.valid_time(ctx, options.get("ts"), "ts"):
             if history.historical(s):
-                if sources and not _has_set_events(s):
-                    raise NotImplementedInFql("Paginate with `sources` over a document's events is not implemented in fql yet.")
-                return history.page(ctx, s, size, options, sources=bool(sources))
+                return history.page(ctx, s, size, options, sources=sources)
             if "before" in options:
                 page, keys = _page_backward(ctx, s, size, options["before"])
             else:
@@ -676,9 +732,10 @@ def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
     except FQLError as err:
-        # A lazy Filter's function fails as the set is read: core places it under the set, Paginate's
-        # argument (FilterFunctionSpec: `paginate/filter/lambda`).
-        raise err.at("paginate") if err.position and err.position[0] == "filter" else err
+        # A lazy Filter's or Join's function fails as the set is read: core places it under the set,
+        # Paginate's argument (FilterFunctionSpec: `paginate/filter/lambda`; JoinSet.scala LambdaJoin
+        # evaluates at its own position, `with`).
+        raise err.at("paginate") if err.position and err.position[0] in ("filter", "with") else err
 
 
 def _cursor_object(cursor: t.Any) -> dict:
@@ -692,19 +749,10 @@ def _cursor_object(cursor: t.Any) -> dict:
     ).at("cursor")
 
 
-def _has_set_events(s: SetRef) -> bool:
-    """Whether a set of events holds only sets' events (`Events(set)`, and Unions or Distincts of them)."""
-    if s.kind == "events":
-        return isinstance(s["events"], SetRef)
-    if s.kind == "distinct":
-        return _has_set_events(s["distinct"])
-    return all(_has_set_events(operand) for operand in operands(s))
-
-
 def _with_sources(ctx: Context, s: SetRef, page: Page, keys: list[bytes]) -> Page:
     """Paginate's `sources: true`: each element as `{value, sources}`, the sets it came from."""
     found = [element_sources(ctx, s, _identity((k, c, None))) for k, c in zip(keys, page.cursors)]
-    return page.evolve([{"value": e, "sources": f} for e, f in zip(page.data, found)])
+    return page.evolve([SourcedElement(value=e, sources=f) for e, f in zip(page.data, found)])
 
 
 def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:

@@ -23,6 +23,7 @@ import unicodedata
 from attrs import frozen
 
 from ...errors import QueryRuntimeError, TransactionAborted
+from ...javafloat import java_digits
 from ...values import (
     UUID,
     ID,
@@ -259,8 +260,10 @@ def display_string(ctx: Context, value: t.Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, float) and value.is_integer():
-        # Core prints whole doubles with "%.0f": 2.0 is "2", 1e20 is "100000000000000000000".
-        return f"{value:.0f}"
+        # Core prints whole doubles with Java's "%.0f" (ToString.toDisplayString): 2.0 is "2", and a large
+        # one is Formatter's digits padded with zeros, not its exact value (1e23 is "99999999999999990000000").
+        sign = "-" if math.copysign(1.0, value) < 0 else ""
+        return sign + format(java_digits(abs(value)), "f")
     if isinstance(value, float):
         return java_double(value)
     if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):

@@ -26,7 +26,7 @@ from ...values import (
     as_long,
     is_long,
 )
-from .. import staged
+from .. import math as core_math, staged
 from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
@@ -691,37 +691,66 @@ def _operands(op: str, left: t.Any, right: t.Any) -> None:
 
 
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
+    """Core's number operators (stdlib Numbers.scala): integers stay integers until they leave a Long,
+    then the operands are redone as Doubles; Doubles follow Java."""
     x, y = _num(a, op), _num(b, op)
+    integers = isinstance(x, int) and isinstance(y, int)
     if op == "+":
-        return number(x + y)
+        return _long_or(x + y, lambda: float(x) + float(y)) if integers else x + y
     if op == "-":
-        return number(x - y)
+        return _long_or(x - y, lambda: float(x) - float(y)) if integers else x - y
     if op == "*":
-        return number(x * y)
+        return _long_or(x * y, lambda: float(x) * float(y)) if integers else x * y
     if op == "/":
-        if isinstance(x, int) and isinstance(y, int):
+        if integers:
             if y == 0:
                 raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
             q = abs(x) // abs(y)
-            return number(q if (x >= 0) == (y >= 0) else -q)
+            # Java's long division wraps: the smallest Long divided by -1 is itself.
+            return _wrap_long(q if (x >= 0) == (y >= 0) else -q)
         if y == 0:
             return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x) * math.copysign(1, y)
         return x / y
     if op == "%":
-        if isinstance(x, int) and isinstance(y, int):
+        if integers:
             if y == 0:
                 raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
-            return int(math.fmod(x, y)) if abs(x) < 2**53 else x - y * int(x / y)
+            return abs(x) % abs(y) * (-1 if x < 0 else 1)
         # Java's remainder: NaN for an infinite dividend or a zero divisor.
         return math.fmod(x, y) if y != 0 and not math.isinf(x) else math.nan
     if op == "**":
-        if isinstance(x, int) and isinstance(y, int) and y >= 0 and abs(x) < 2**63 and y < 4096:
-            return number(x**y)
-        try:
-            return float(x) ** y
-        except (OverflowError, ZeroDivisionError):
-            return math.inf
+        return _integer_power(x, y) if integers else core_math._java_pow(float(x), float(y))
     raise QueryCheckError(f"Unknown operator `{op}`")
+
+
+def _long_or(n: int, doubles: t.Callable[[], float]) -> int | float:
+    """`n` if it fits a Long, else the operation redone on the operands as Doubles (core falls back to
+    Double arithmetic when Math.addExact and the like overflow)."""
+    return n if _INT_MIN <= n <= _INT_MAX else doubles()
+
+
+def _wrap_long(n: int) -> int:
+    return (n - _INT_MIN) % (1 << 64) + _INT_MIN
+
+
+def _integer_power(x: int, y: int) -> int | float:
+    """Core's `**` of two integers (expIntegers): 1, -1 and 0 exactly; a positive power below 2^31 - 1
+    exactly (a Double once it leaves a Long, an infinity past the Doubles); else Java's Math.pow."""
+    if y == 0 or x == 1:
+        return 1
+    if x == -1:
+        return 1 if y % 2 == 0 else -1
+    if x == 0 and y > 0:
+        return 0
+    if not 0 < y <= (1 << 31) - 2:
+        return core_math._java_pow(float(x), float(y))
+    if y * (abs(x).bit_length() - 1) > 1024:  # at least 2^1025: no Double holds it
+        return -math.inf if x < 0 and y % 2 else math.inf
+    n = x**y
+    try:
+        return number(n)
+    except OverflowError:
+        return -math.inf if n < 0 else math.inf
 
 
 def _bits(value: t.Any, op: str) -> int:

@@ -8,6 +8,7 @@ their splitting follows JavaScript ("a,".split(",") is ["a", ""]).
 
 from __future__ import annotations
 
+import math
 import re
 import typing as t
 import unicodedata
@@ -352,7 +353,10 @@ def parse_double(text: str) -> float | None:
     if m["special"]:
         magnitude = float("nan") if m["special"] == "NaN" else float("inf")
     elif m["hex"]:
-        magnitude = float.fromhex(m["hex"])
+        try:
+            magnitude = float.fromhex(m["hex"])
+        except OverflowError:  # Java rounds past the largest double to Infinity, as for decimals
+            magnitude = math.inf
     else:
         magnitude = float(m["dec"])
     return -magnitude if m["sign"] == "-" else magnitude

@@ -27,7 +27,6 @@ from ...javafloat import java_digits
 from ...values import (
     UUID,
     ID,
-    ID_TEXT,
     Bytes,
     Date,
     Document,
@@ -39,7 +38,6 @@ from ...values import (
     Timestamp,
     is_long,
     module_name,
-    parse_long,
 )
 from ..evaluator import Context
 from ..registry import method, static
@@ -105,10 +103,21 @@ def _only(test: t.Callable[[t.Any], bool]) -> t.Callable[[t.Any], t.Any]:
     return cast
 
 
+def _scala_long(text: str) -> int | None:
+    """Scala's `toLongOption`, which TypeTag.ID casts a String with: an optional sign, then decimal digits
+    of any script (Character.digit of each UTF-16 char: `"٣"` is 3), within a Long; else None."""
+    signed = len(text) > 1 and text[0] in "+-"
+    body = text[1:] if signed else text
+    if not body or not all(c <= "\uffff" and unicodedata.category(c) == "Nd" for c in body):
+        return None
+    number = -int(body) if signed and text[0] == "-" else int(body)
+    return number if LONG_MIN <= number <= LONG_MAX else None
+
+
 def _to_doc_id(value: t.Any) -> str:
     number = None
     if isinstance(value, str):
-        number = parse_long(value)
+        number = _scala_long(value)
     elif isinstance(value, int) and not isinstance(value, bool) and LONG_MIN <= value <= LONG_MAX:
         number = value
     if number is None:
@@ -650,8 +659,8 @@ def id_(ctx: Context, value: t.Any) -> str:
     """`ID("123")` or `ID(123)`: a document id (a string of digits that compares with numbers too)."""
     (value,) = overload("apply", (value,), (STRING,), (NUMBER,))
     number = None
-    if isinstance(value, str) and ID_TEXT.fullmatch(value):
-        number = int(value)
+    if isinstance(value, str):
+        number = _scala_long(value)
     elif isinstance(value, int):
         number = value
     if number is None or not LONG_MIN <= number <= LONG_MAX:

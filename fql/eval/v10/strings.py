@@ -24,8 +24,9 @@ from .misc import ABSENT, INT, STRING, arg, overload
 #: The longest string core builds (the transaction size limit), in UTF-16 code units.
 MAX_SIZE = 16 * 1024 * 1024
 #: Pattern text that makes a match depend on what precedes the search start (anchors, lookbehind,
-#: word boundaries): such regexes are searched in a copy of the rest of the string, as core does.
-_CONTEXTUAL = re.compile(r"\^|\\[AbBG]|\(\?<[=!]")
+#: word boundaries, `$` not after a \r): such regexes are searched in a copy of the rest of the string,
+#: as core does.
+_CONTEXTUAL = re.compile(r"\^|\$|\\[AbBGZ]|\(\?<[=!]")
 #: Double.parseDouble's grammar (after trimming): decimal or hexadecimal, with an optional type suffix.
 _JAVA_DOUBLE = re.compile(
     r"(?P<sign>[+-]?)(?:(?P<special>NaN|Infinity)"

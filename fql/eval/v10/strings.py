@@ -26,7 +26,7 @@ MAX_SIZE = 16 * 1024 * 1024
 #: Pattern text that makes a match depend on what precedes the search start (anchors, lookbehind,
 #: word boundaries, `$` not after a \r): such regexes are searched in a copy of the rest of the string,
 #: as core does.
-_CONTEXTUAL = re.compile(r"\^|\$|\\[AbBGZ]|\(\?<[=!]")
+_CONTEXTUAL = re.compile(r"\^|(?<!\\)(?:\\\\)*\$|\\[AbBGZ]|\(\?<[=!]")
 #: Double.parseDouble's grammar (after trimming): decimal or hexadecimal, with an optional type suffix.
 _JAVA_DOUBLE = re.compile(
     r"(?P<sign>[+-]?)(?:(?P<special>NaN|Infinity)"

@@ -43,6 +43,9 @@ def v10_type(value: t.Any) -> str:
         return "Boolean"
     if isinstance(value, (int, float)):
         return "Number"
+    if isinstance(value, ID):
+        # Core's IDPrototype has no String member: an ID is kept as its digits, but it is no String.
+        return "ID"
     if isinstance(value, str):
         return "String"
     if isinstance(value, list):
@@ -382,20 +385,23 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
-    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(value, str) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(key, str) and isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, key)
+    """`value[key]`, as core's access (`defAccess` of Strings, Arrays, Structs, Docs and Null): the key is
+    cast to the one parameter's type, whose name errors spell with its index (`index0`, `key0`:
+    FieldTableHelpers passes it); a value of a type with no access has no function `[]`."""
+    from .misc import INT, STRING, arg
+
     if value is None:
-        raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
+        # Null's access answers the null itself: reading it fails as `.field` does, for the field `[]`.
+        raise QueryRuntimeError("invalid_null_access", "Cannot access `[]` on null.")
+    if isinstance(value, list) or (isinstance(value, str) and not isinstance(value, ID)):
+        index = arg(key, "index0", INT)
+        if not 0 <= index < len(value):
+            raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
+        return value[index]
+    if isinstance(value, (dict, Document, NullDocument)):
+        return get_field(ctx, value, arg(key, "key0", STRING))
     raise QueryRuntimeError(
-        "invalid_argument", f"Cannot index {display.type_label(value)} with {display.type_label(key)}."
+        "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`"
     )
 
 
@@ -610,9 +616,6 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if isinstance(receiver, Module):
         return names.call_static(ctx, receiver, name, args)
     receiver = deref(ctx, receiver)
-    if isinstance(receiver, ID):
-        # An ID's methods are a string's (core has only `toString`); their results are plain strings.
-        receiver = str(receiver)
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
     if found is not None and name in _CREDENTIAL_METHODS and kind == "Document" and receiver.ref.kind != "credentials":
@@ -893,7 +896,7 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return _bits(left, op) ^ _bits(right, op)
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
-        if op == "+" and isinstance(left, str):
+        if op == "+" and isinstance(left, str) and not isinstance(left, ID):
             # String's `+` takes any value; Number's only numbers (core: Strings and Numbers stdlib).
             from .misc import display_string
             from .strings import sized

@@ -64,6 +64,8 @@ def value_type(value: t.Any) -> str:
         return "Double"
     if value is None:
         return "Null"
+    if isinstance(value, ID):
+        return "ID"
     simple = {str: "String", list: "Array<Any>", dict: "{ *: Any }", Timestamp: "Time", Date: "Date", Bytes: "Bytes"}
     for kind, name in simple.items():
         if isinstance(value, kind):
@@ -147,7 +149,8 @@ def is_function(value: t.Any) -> bool:
 ANY = Kind("Any", lambda v: v)
 INT = Kind("Int", _to_int)
 NUMBER = Kind("Number", _only(_is_number))
-STRING = Kind("String", _only(lambda v: isinstance(v, str)))
+#: A String; an ID, which fql keeps as its digits, is none (core's TypeTag.Str takes a Value.Str alone).
+STRING = Kind("String", _only(lambda v: isinstance(v, str) and not isinstance(v, ID)))
 ARRAY = Kind("Array<Any>", _only(lambda v: isinstance(v, list)))
 OBJECT = Kind("{ *: Any }", _only(lambda v: isinstance(v, dict)))
 #: Object.keys/values/entries/assign also take a document (core's AnyObject).
@@ -267,7 +270,7 @@ def _is_ident(key: str) -> bool:
 def display_string(ctx: Context, value: t.Any) -> str:
     """`toString()` and string concatenation: a string as is, a whole double without `.0`, else `debug_string`."""
     if isinstance(value, str):
-        return value
+        return str(value)  # an ID's digits, as a String
     if isinstance(value, float) and value.is_integer():
         # Core prints whole doubles with Java's "%.0f" (ToString.toDisplayString): 2.0 is "2", and a large
         # one is Formatter's digits padded with zeros, not its exact value (1e23 is "99999999999999990000000").
@@ -703,5 +706,5 @@ def _to_string(ctx: Context, value: t.Any) -> str:
     return display_string(ctx, value)
 
 
-for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
+for _type in ("Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
     method(_type, "toString")(_to_string)

@@ -1342,7 +1342,8 @@ class Checker:
                 # (An array a generic function made shows its element as core's simplifier does: not modelled.)
                 return UNKNOWN
             shown = display(receiver)
-        elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
+        elif isinstance(primary(receiver), Named) and primary(receiver).name in (*_PRIMITIVES, "ID"):
+            # (An ID has `toString` alone: core's IDPrototype.)
             widened = primary(receiver)
             known = self.env.member_type(widened, name)
             if known is not None:

@@ -62,9 +62,8 @@ class _BadPattern(Exception):
 
 
 @functools.cache
-def _category_ranges(prefix: str | tuple[str, ...]) -> str:
-    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`; or
-    one of several)."""
+def _category_ranges(prefix: str) -> str:
+    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
     parts, start = [], None
     for cp in range(0x110000):
         inside = unicodedata.category(chr(cp)).startswith(prefix)
@@ -264,12 +263,37 @@ def _line_anchor(c: str, mode: str) -> str:
     return f"(?={before}|\\Z)" if "m" in mode else f"(?=(?:\\r\\n|{before})?\\Z)"
 
 
+@functools.cache
+def _java_word() -> str:
+    """One character of JDK 17's `\\b` words: a letter, a decimal digit, a combining mark or `_`. The
+    BMP's are one class (Python tests it by a bitmap) and the astral ones are tried only for an astral
+    character; both are spelled in their own characters, which Python reads faster than escapes."""
+
+    def spelled(cp: int) -> str:
+        return "\\" + chr(cp) if chr(cp) in "\\]^-[" else chr(cp)
+
+    def body(lo: int, hi: int) -> str:
+        parts, start = [], None
+        for cp in range(lo, hi + 1):
+            inside = unicodedata.category(chr(cp)).startswith(("L", "Nd", "Mn"))
+            if inside and start is None:
+                start = cp
+            elif not inside and start is not None:
+                parts.append(spelled(start) + ("" if start == cp - 1 else "-" + spelled(cp - 1)))
+                start = None
+        if start is not None:
+            parts.append(spelled(start) + "-" + spelled(hi))
+        return "".join(parts)
+
+    return f"(?:[_{body(0, 0xFFFF)}]|(?=[\\U00010000-\\U0010ffff])[{body(0x10000, 0x10FFFF)}])"
+
+
 def _boundary(negated: bool) -> str:
     """Java 17's `\\b` (`\\B`): a word character is a letter, a decimal digit or `_` of any script (Character.
     isLetterOrDigit; a combining mark counts with its letter), where Python's ASCII `\\b` sees only ASCII."""
-    word = "_" + _category_ranges(("L", "Nd", "Mn"))
-    w, nw = f"(?<=[{word}])", f"(?<![{word}])"
-    return f"(?:{w}(?=[{word}])|{nw}(?![{word}]))" if negated else f"(?:{w}(?![{word}])|{nw}(?=[{word}]))"
+    word = _java_word()
+    w, nw = f"(?<={word})", f"(?<!{word})"
+    return f"(?:{w}(?={word})|{nw}(?!{word}))" if negated else f"(?:{w}(?!{word})|{nw}(?={word}))"
 
 
 def _translate(p: str) -> tuple[str, bool]:

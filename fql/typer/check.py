@@ -1545,7 +1545,7 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 #: in slot 16, by their second fragments 3, 8, 9), whatever the other shapes are but for a rare collision.
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: The named types whose values surely fit or surely fail a primitive parameter.
-_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date", "ID"))
 
 
 def _bind(t_: Type, bound: dict[int, Type]) -> Type:

@@ -35,6 +35,7 @@ if t.TYPE_CHECKING:
 _KINDS = {
     "Int": "Number", "Long": "Number", "Double": "Number", "Number": "Number",
     "String": "String", "Boolean": "Boolean", "Null": "Null", "Array": "Array", "ID": "ID",
+    "Bytes": "Bytes", "UUID": "UUID",
 }  # fmt: skip
 
 

@@ -278,6 +278,9 @@ def exp(ctx: Context, n: Number) -> float:
 
 def _java_pow(base: float, exponent: float) -> float:
     """Java's Math.pow: overflow is an infinity, 0 to a negative power an infinity, a bad domain NaN."""
+    if exponent != exponent or (abs(base) == 1 and math.isinf(exponent)):
+        # Where C's pow gives 1.0 (1 to NaN, -1 or 1 to an infinity), Java's is NaN.
+        return math.nan
     odd = exponent.is_integer() and abs(exponent) < 2**53 and int(exponent) % 2 == 1
     try:
         return math.pow(base, exponent)

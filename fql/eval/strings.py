@@ -168,8 +168,8 @@ _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
     "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
     "k": _backreference,
 }
-#: Java escapes outside classes with a fixed Python spelling (Java's `\Z` allows a final line break).
-_ANCHORS = {"e": "\\x1b", "z": "\\Z", "Z": "(?=\\n?\\Z)", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
+#: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
+_ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
 
 
 def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -237,25 +237,98 @@ def _open_group(p: str, i: int, frames: list[list[str]]) -> tuple[str, int]:
     return ("(?P<", i + 3) if named else ("(", i + 1)
 
 
+#: Java's line terminators, which `.` does not match and `^`/`$` stop at (without UNIX_LINES: only \n).
+_TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
+
+
+def _mode(mode: str, m: re.Match) -> str:
+    """The flags among s (DOTALL), m (MULTILINE) and d (UNIX_LINES) in force after inline flags `m`."""
+    on, off = set(m[1] or "") & set("smd"), set(m[2] or "")
+    return "".join(sorted((set(mode) | on) - off))
+
+
+def _line_anchor(c: str, mode: str) -> str:
+    """Java's `.`, `^`, `$` under `mode`: its line terminators are \\r, \\x85, \\u2028 and \\u2029 too (and
+    \\r\\n is one); a multiline `^` never matches at the end of the input."""
+    unix = "d" in mode
+    if c == ".":
+        return "." if "s" in mode or unix else f"[^{_TERMINATORS}]"
+    if c == "^":
+        if "m" not in mode:
+            return "^"
+        after = "(?<=\\n)" if unix else "(?<=[\\n\\x85\\u2028\\u2029])|(?<=\\r)(?!\\n)"
+        return f"(?:(?<![\\s\\S])|{after})(?=[\\s\\S])"
+    if unix:
+        return "(?=\\n|\\Z)" if "m" in mode else "(?=\\n?\\Z)"
+    before = "(?<!\\r)\\n|[\\r\\x85\\u2028\\u2029]"
+    return f"(?={before}|\\Z)" if "m" in mode else f"(?=(?:\\r\\n|{before})?\\Z)"
+
+
+@functools.cache
+def _java_word() -> str:
+    """One character of JDK 17's `\\b` words: a letter, a decimal digit, a combining mark or `_`. The
+    BMP's are one class (Python tests it by a bitmap) and the astral ones are tried only for an astral
+    character; both are spelled in their own characters, which Python reads faster than escapes."""
+
+    def spelled(cp: int) -> str:
+        return "\\" + chr(cp) if chr(cp) in "\\]^-[" else chr(cp)
+
+    def body(lo: int, hi: int) -> str:
+        parts, start = [], None
+        for cp in range(lo, hi + 1):
+            inside = unicodedata.category(chr(cp)).startswith(("L", "Nd", "Mn"))
+            if inside and start is None:
+                start = cp
+            elif not inside and start is not None:
+                parts.append(spelled(start) + ("" if start == cp - 1 else "-" + spelled(cp - 1)))
+                start = None
+        if start is not None:
+            parts.append(spelled(start) + "-" + spelled(hi))
+        return "".join(parts)
+
+    return f"(?:[_{body(0, 0xFFFF)}]|(?=[\\U00010000-\\U0010ffff])[{body(0x10000, 0x10FFFF)}])"
+
+
+def _boundary(negated: bool) -> str:
+    """Java 17's `\\b` (`\\B`): a word character is a letter, a decimal digit or `_` of any script (Character.
+    isLetterOrDigit; a combining mark counts with its letter), where Python's ASCII `\\b` sees only ASCII."""
+    word = _java_word()
+    w, nw = f"(?<={word})", f"(?<!{word})"
+    return f"(?:{w}(?={word})|{nw}(?!{word}))" if negated else f"(?:{w}(?!{word})|{nw}(?={word}))"
+
+
 def _translate(p: str) -> tuple[str, bool]:
-    """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags);
-    also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
+    """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
+    terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
+    unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
+    # The line flags (s, m, d) in force in each open group, for `.`, `^` and `$`.
+    modes = [""]
     i = 0
     while i < len(p):
         c = p[i]
-        if c == "\\":
+        if c == "\\" and p[i + 1 : i + 2] == "Z":
+            text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
+        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
+            text, i = _boundary(p[i + 1] == "B"), i + 2
+        elif c == "\\":
             text, i = _escape(p, i, False)
         elif c == "[":
             text, i = _class(p, i)
         elif c == "(":
+            m = _INLINE_FLAGS.match(p, i)
+            if m and m[3] == ")":
+                modes[-1] = _mode(modes[-1], m)
+            else:
+                modes.append(_mode(modes[-1], m) if m else modes[-1])
             text, i = _open_group(p, i, frames)
         elif c == ")":
             if len(frames) == 1:
                 raise _BadPattern("unbalanced )")
+            modes.pop()
             text, i = ")" * len(frames.pop()) + ")", i + 1
         elif c == "|":
             scoped = frames[-1]
@@ -266,12 +339,13 @@ def _translate(p: str) -> tuple[str, bool]:
                 # Java has no literal `{`: outside a quantifier it is an illegal repetition.
                 raise _BadPattern("illegal repetition")
             text, i = m[0], m.end()
+        elif c in ".^$":
+            text, i = _line_anchor(c, modes[-1]), i + 1
         else:
             text, i = c, i + 1
         out.append(text)
     if len(frames) > 1:
         raise _BadPattern("unclosed group")
-    unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
     return "".join(out) + ")" * len(frames[0]), unicode
 
 

@@ -1342,7 +1342,7 @@ class Checker:
                 # (An array a generic function made shows its element as core's simplifier does: not modelled.)
                 return UNKNOWN
             shown = display(receiver)
-        elif isinstance(primary(receiver), Named) and primary(receiver).name in _PRIMITIVES:
+        elif isinstance(primary(receiver), Named) and primary(receiver).name in (*_PRIMITIVES, *_SCALARS):
             widened = primary(receiver)
             known = self.env.member_type(widened, name)
             if known is not None:
@@ -1549,8 +1549,10 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 #: land so that Number and Double come first (in root slots 7 and 13), then Long, Float and Int (all three
 #: in slot 16, by their second fragments 3, 8, 9), whatever the other shapes are but for a rare collision.
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
+#: Scalars with members of their own, fixed (core's IDPrototype, BytesPrototype, UUIDPrototype).
+_SCALARS = ("ID", "Bytes", "UUID")
 #: The named types whose values surely fit or surely fail a primitive parameter.
-_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date"))
+_CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date", *_SCALARS))
 
 
 def _bind(t_: Type, bound: dict[int, Type]) -> Type:

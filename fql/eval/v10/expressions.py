@@ -25,7 +25,7 @@ from ...values import (
     as_long,
     is_long,
 )
-from .. import staged
+from .. import math as core_math, staged
 from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
@@ -42,6 +42,9 @@ def v10_type(value: t.Any) -> str:
         return "Boolean"
     if isinstance(value, (int, float)):
         return "Number"
+    if isinstance(value, ID):
+        # Core's IDPrototype has no String member: an ID is kept as its digits, but it is no String.
+        return "ID"
     if isinstance(value, str):
         return "String"
     if isinstance(value, list):
@@ -381,21 +384,24 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
-    """`value[key]` as core's access implementations (defAccess) have it: an array or a string takes an
-    Int (`index0`, a whole Double too), an object or a document a String (`key0`); other values have no
-    `[]` at all."""
+    """`value[key]`, as core's access (`defAccess` of Strings, Arrays, Structs, Docs and Null): the key is
+    cast to the one parameter's type, whose name errors spell with its index (`index0`, `key0`:
+    FieldTableHelpers passes it); a value of a type with no access has no function `[]`."""
     from .misc import INT, STRING, arg
 
     if value is None:
-        raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
-    if isinstance(value, (list, str)) and not isinstance(value, ID):
+        # Null's access answers the null itself: reading it fails as `.field` does, for the field `[]`.
+        raise QueryRuntimeError("invalid_null_access", "Cannot access `[]` on null.")
+    if isinstance(value, list) or (isinstance(value, str) and not isinstance(value, ID)):
         index = arg(key, "index0", INT)
         if not 0 <= index < len(value):
             raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
         return value[index]
     if isinstance(value, (dict, Document, NullDocument)):
         return get_field(ctx, value, arg(key, "key0", STRING))
-    raise QueryRuntimeError("invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`")
+    raise QueryRuntimeError(
+        "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`"
+    )
 
 
 # -- calls ---------------------------------------------------------------------------------------------
@@ -612,9 +618,6 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if isinstance(receiver, Module):
         return names.call_static(ctx, receiver, name, args)
     receiver = deref(ctx, receiver)
-    if isinstance(receiver, ID):
-        # An ID's methods are a string's (core has only `toString`); their results are plain strings.
-        receiver = str(receiver)
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
     if found is not None and name in _CREDENTIAL_METHODS and kind == "Document" and receiver.ref.kind != "credentials":
@@ -693,37 +696,66 @@ def _operands(op: str, left: t.Any, right: t.Any) -> None:
 
 
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
+    """Core's number operators (stdlib Numbers.scala): integers stay integers until they leave a Long,
+    then the operands are redone as Doubles; Doubles follow Java."""
     x, y = _num(a, op), _num(b, op)
+    integers = isinstance(x, int) and isinstance(y, int)
     if op == "+":
-        return number(x + y)
+        return _long_or(x + y, lambda: float(x) + float(y)) if integers else x + y
     if op == "-":
-        return number(x - y)
+        return _long_or(x - y, lambda: float(x) - float(y)) if integers else x - y
     if op == "*":
-        return number(x * y)
+        return _long_or(x * y, lambda: float(x) * float(y)) if integers else x * y
     if op == "/":
-        if isinstance(x, int) and isinstance(y, int):
+        if integers:
             if y == 0:
                 raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
             q = abs(x) // abs(y)
-            return number(q if (x >= 0) == (y >= 0) else -q)
+            # Java's long division wraps: the smallest Long divided by -1 is itself.
+            return _wrap_long(q if (x >= 0) == (y >= 0) else -q)
         if y == 0:
             return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x) * math.copysign(1, y)
         return x / y
     if op == "%":
-        if isinstance(x, int) and isinstance(y, int):
+        if integers:
             if y == 0:
                 raise QueryRuntimeError("divide_by_zero", "Attempted integer division by zero.")
-            return int(math.fmod(x, y)) if abs(x) < 2**53 else x - y * int(x / y)
+            return abs(x) % abs(y) * (-1 if x < 0 else 1)
         # Java's remainder: NaN for an infinite dividend or a zero divisor.
         return math.fmod(x, y) if y != 0 and not math.isinf(x) else math.nan
     if op == "**":
-        if isinstance(x, int) and isinstance(y, int) and y >= 0 and abs(x) < 2**63 and y < 4096:
-            return number(x**y)
-        try:
-            return float(x) ** y
-        except (OverflowError, ZeroDivisionError):
-            return math.inf
+        return _integer_power(x, y) if integers else core_math._java_pow(float(x), float(y))
     raise QueryCheckError(f"Unknown operator `{op}`")
+
+
+def _long_or(n: int, doubles: t.Callable[[], float]) -> int | float:
+    """`n` if it fits a Long, else the operation redone on the operands as Doubles (core falls back to
+    Double arithmetic when Math.addExact and the like overflow)."""
+    return n if _INT_MIN <= n <= _INT_MAX else doubles()
+
+
+def _wrap_long(n: int) -> int:
+    return (n - _INT_MIN) % (1 << 64) + _INT_MIN
+
+
+def _integer_power(x: int, y: int) -> int | float:
+    """Core's `**` of two integers (expIntegers): 1, -1 and 0 exactly; a positive power below 2^31 - 1
+    exactly (a Double once it leaves a Long, an infinity past the Doubles); else Java's Math.pow."""
+    if y == 0 or x == 1:
+        return 1
+    if x == -1:
+        return 1 if y % 2 == 0 else -1
+    if x == 0 and y > 0:
+        return 0
+    if not 0 < y <= (1 << 31) - 2:
+        return core_math._java_pow(float(x), float(y))
+    if y * (abs(x).bit_length() - 1) > 1024:  # at least 2^1025: no Double holds it
+        return -math.inf if x < 0 and y % 2 else math.inf
+    n = x**y
+    try:
+        return number(n)
+    except OverflowError:
+        return -math.inf if n < 0 else math.inf
 
 
 def _bits(value: t.Any, op: str) -> int:
@@ -826,7 +858,7 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return _bits(left, op) ^ _bits(right, op)
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
-        if op == "+" and isinstance(left, str):
+        if op == "+" and isinstance(left, str) and not isinstance(left, ID):
             # String's `+` takes any value; Number's only numbers (core: Strings and Numbers stdlib).
             from .misc import display_string
             from .strings import sized

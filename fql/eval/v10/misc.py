@@ -23,10 +23,10 @@ import unicodedata
 from attrs import frozen
 
 from ...errors import QueryRuntimeError, TransactionAborted
+from ...javafloat import java_digits
 from ...values import (
     UUID,
     ID,
-    ID_TEXT,
     Bytes,
     Date,
     Document,
@@ -66,6 +66,8 @@ def value_type(value: t.Any) -> str:
         return "Double"
     if value is None:
         return "Null"
+    if isinstance(value, ID):
+        return "ID"
     simple = {str: "String", list: "Array<Any>", dict: "{ *: Any }", Timestamp: "Time", Date: "Date", Bytes: "Bytes"}
     for kind, name in simple.items():
         if isinstance(value, kind):
@@ -105,10 +107,21 @@ def _only(test: t.Callable[[t.Any], bool]) -> t.Callable[[t.Any], t.Any]:
     return cast
 
 
+def _scala_long(text: str) -> int | None:
+    """Scala's `toLongOption`, which TypeTag.ID casts a String with: an optional sign, then decimal digits
+    of any script (Character.digit of each UTF-16 char: `"٣"` is 3), within a Long; else None."""
+    signed = len(text) > 1 and text[0] in "+-"
+    body = text[1:] if signed else text
+    if not body or not all(c <= "\uffff" and unicodedata.category(c) == "Nd" for c in body):
+        return None
+    number = -int(body) if signed and text[0] == "-" else int(body)
+    return number if LONG_MIN <= number <= LONG_MAX else None
+
+
 def _to_doc_id(value: t.Any) -> str:
     number = None
     if isinstance(value, str):
-        number = parse_long(value)
+        number = _scala_long(value)
     elif isinstance(value, int) and not isinstance(value, bool) and LONG_MIN <= value <= LONG_MAX:
         number = value
     if number is None:
@@ -138,7 +151,8 @@ def is_function(value: t.Any) -> bool:
 ANY = Kind("Any", lambda v: v)
 INT = Kind("Int", _to_int)
 NUMBER = Kind("Number", _only(_is_number))
-STRING = Kind("String", _only(lambda v: isinstance(v, str)))
+#: A String; an ID, which fql keeps as its digits, is none (core's TypeTag.Str takes a Value.Str alone).
+STRING = Kind("String", _only(lambda v: isinstance(v, str) and not isinstance(v, ID)))
 ARRAY = Kind("Array<Any>", _only(lambda v: isinstance(v, list)))
 OBJECT = Kind("{ *: Any }", _only(lambda v: isinstance(v, dict)))
 #: Object.keys/values/entries/assign also take a document (core's AnyObject).
@@ -258,10 +272,12 @@ def _is_ident(key: str) -> bool:
 def display_string(ctx: Context, value: t.Any) -> str:
     """`toString()` and string concatenation: a string as is, a whole double without `.0`, else `debug_string`."""
     if isinstance(value, str):
-        return value
+        return str(value)  # an ID's digits, as a String
     if isinstance(value, float) and value.is_integer():
-        # Core prints whole doubles with "%.0f": 2.0 is "2", 1e20 is "100000000000000000000".
-        return f"{value:.0f}"
+        # Core prints whole doubles with Java's "%.0f" (ToString.toDisplayString): 2.0 is "2", and a large
+        # one is Formatter's digits padded with zeros, not its exact value (1e23 is "99999999999999990000000").
+        sign = "-" if math.copysign(1.0, value) < 0 else ""
+        return sign + format(java_digits(abs(value)), "f")
     if isinstance(value, float):
         return java_double(value)
     if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
@@ -790,8 +806,8 @@ def id_(ctx: Context, value: t.Any) -> str:
     """`ID("123")` or `ID(123)`: a document id (a string of digits that compares with numbers too)."""
     (value,) = overload("apply", (value,), (STRING,), (NUMBER,))
     number = None
-    if isinstance(value, str) and ID_TEXT.fullmatch(value):
-        number = int(value)
+    if isinstance(value, str):
+        number = _scala_long(value)
     elif isinstance(value, int):
         number = value
     if number is None or not LONG_MIN <= number <= LONG_MAX:
@@ -834,5 +850,5 @@ def _to_string(ctx: Context, value: t.Any) -> str:
     return display_string(ctx, value)
 
 
-for _type in ("Null", "Boolean", "Number", "String", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
+for _type in ("Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
     method(_type, "toString")(_to_string)

@@ -34,7 +34,8 @@ if t.TYPE_CHECKING:
 #: The registry's kind for each primitive type the checker asks about.
 _KINDS = {
     "Int": "Number", "Long": "Number", "Double": "Number", "Number": "Number",
-    "String": "String", "Boolean": "Boolean", "Null": "Null", "Array": "Array",
+    "String": "String", "Boolean": "Boolean", "Null": "Null", "Array": "Array", "ID": "ID",
+    "Bytes": "Bytes", "UUID": "UUID",
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ their splitting follows JavaScript ("a,".split(",") is ["a", ""]).
 
 from __future__ import annotations
 
+import math
 import re
 import typing as t
 import unicodedata
@@ -23,8 +24,9 @@ from .misc import ABSENT, INT, STRING, arg, overload
 #: The longest string core builds (the transaction size limit), in UTF-16 code units.
 MAX_SIZE = 16 * 1024 * 1024
 #: Pattern text that makes a match depend on what precedes the search start (anchors, lookbehind,
-#: word boundaries): such regexes are searched in a copy of the rest of the string, as core does.
-_CONTEXTUAL = re.compile(r"\^|\\[AbBG]|\(\?<[=!]")
+#: word boundaries, `$` not after a \r): such regexes are searched in a copy of the rest of the string,
+#: as core does.
+_CONTEXTUAL = re.compile(r"\^|(?<!\\)(?:\\\\)*\$|\\[AbBGZ]|\(\?<[=!]")
 #: Double.parseDouble's grammar (after trimming): decimal or hexadecimal, with an optional type suffix.
 _JAVA_DOUBLE = re.compile(
     r"(?P<sign>[+-]?)(?:(?P<special>NaN|Infinity)"
@@ -352,7 +354,10 @@ def parse_double(text: str) -> float | None:
     if m["special"]:
         magnitude = float("nan") if m["special"] == "NaN" else float("inf")
     elif m["hex"]:
-        magnitude = float.fromhex(m["hex"])
+        try:
+            magnitude = float.fromhex(m["hex"])
+        except OverflowError:  # Java rounds past the largest double to Infinity, as for decimals
+            magnitude = math.inf
     else:
         magnitude = float(m["dec"])
     return -magnitude if m["sign"] == "-" else magnitude

@@ -26,7 +26,8 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Long": lambda v: _is_int(v) and is_long(v),
     "Double": lambda v: isinstance(v, float),
     "Float": lambda v: isinstance(v, float),
-    "String": lambda v: isinstance(v, str),
+    # An ID is no String, though fql keeps it as its digits (core's StringCompanion takes a Value.Str alone).
+    "String": lambda v: isinstance(v, str) and not isinstance(v, ID),
     "Array": lambda v: isinstance(v, list),
     "Object": lambda v: isinstance(v, dict),
     "Struct": lambda v: isinstance(v, dict),

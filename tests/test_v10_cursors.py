@@ -50,7 +50,7 @@ def every_page(db: fql.Database, query: str, size: int = 1) -> list:
 def invalid(db: fql.Database, cursor: str) -> None:
     with pytest.raises(fql.FQLError) as caught:
         q(db, f"Set.paginate({cursor!r})".replace("'", '"'))
-    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cannot be decoded.")
+    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cursor is invalid or expired.")
 
 
 def test_a_cursor_continues_its_set(db):

@@ -103,7 +103,8 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
 
 
 def invalid() -> QueryRuntimeError:
-    return QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
+    # Core's words (QueryRuntimeFailure.InvalidCursor), "cursor" twice included.
+    return QueryRuntimeError("invalid_cursor", "Cursor cursor is invalid or expired.")
 
 
 def pack(payload: list) -> str:

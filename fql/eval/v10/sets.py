@@ -23,6 +23,7 @@ from ..evaluator import Context, null_because
 from ..registry import method, static
 from . import documents, fields, hints, past
 from .expressions import call_function, deref, equal
+from .misc import ABSENT
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
@@ -511,12 +512,25 @@ def page_object(p: Page) -> dict:
 
 
 @static("Set", "paginate")
-def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
+def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = ABSENT) -> dict:
     """The page after `cursor` (from an earlier page's `after`)."""
-    if size is not None:
-        size = _size(size)  # checked before the cursor is read, as core's Set.paginate does
     from . import cursors
+    from .misc import ANY, INT, overload, value_type
 
+    if size is ABSENT:
+        size = None
+    else:
+        # Core's two overloads, `(cursor)` and `(cursor, size: Int)` (its cursor parameter a union, which
+        # checks nothing), then the size's bounds before the cursor is read.
+        cursor, size = overload("paginate", (cursor, size), (ANY, INT))
+        size = _size(size)
+    if isinstance(cursor, SetCursor):
+        cursor = cursor.token
+    if not isinstance(cursor, str):
+        # Sets.scala's `paginate` names a cursor of another type as a String's.
+        raise QueryRuntimeError(
+            "invalid_argument", f"expected value for `cursor` of type String, received {value_type(cursor)}"
+        )
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
     s, at, default, snapshot = found if found is not None else cursors.decode(ctx, cursor)
     s.recheck(ctx)
@@ -628,9 +642,15 @@ def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
 
 
 @method("Set", "paginate")
-def paginate(ctx: Context, s: V10Set, size: t.Any = None) -> dict:
+def paginate(ctx: Context, s: V10Set, size: t.Any = ABSENT) -> dict:
     """The first page as an object `{data, after?}`."""
-    return page_object(page(ctx, s, _size(size) if size is not None else None))
+    from .misc import INT, overload
+
+    if size is ABSENT:
+        return page_object(page(ctx, s))
+    # Core's `paginate()` and `paginate(size: Int)` are overloads: a size of another type lists them.
+    (size,) = overload("paginate", (size,), (INT,))
+    return page_object(page(ctx, s, _size(size)))
 
 
 @method("Set", "where")

@@ -350,10 +350,12 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
     def kept(ctx: Context, item: t.Any) -> bool:
         verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], where=where)
         if verdict is not True and verdict is not False and verdict is not None:
-            from .display import type_label
+            from .expressions import op_span
+            from .misc import value_type
 
+            # Core's WhereFilterSet.evalPredicate: InvalidType(Boolean) at the call that made the set.
             raise QueryRuntimeError(
-                "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
+                "type_mismatch", f"expected type: Boolean, received {value_type(verdict)}", span=op_span(where[1])
             )
         return verdict is True
 
@@ -1073,15 +1075,27 @@ def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
 
 @method("Set", "any")
 def any_(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
-    """True if `predicate` is true for some element."""
-    return any(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+    """True if `predicate` is true for some element (null is false; stops at the first true)."""
+    return _any(ctx, s, predicate, False)
 
 
 @method("Set", "every")
 def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
-    """True if `predicate` is true for every element."""
+    """True if `predicate` is true for every element (null is false; stops at the first false)."""
     hints.full_set_read(ctx, s, "every")
-    return all(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+    return _any(ctx, s, predicate, True)
+
+
+def _any(ctx: Context, s: V10Set, predicate: t.Any, default: bool) -> bool:
+    """Core's ValueSet.anyImpl: the predicate's arity checked first, then each verdict (a Boolean, null
+    for false, anything else InvalidType) until one differs from `default`."""
+    from .misc import boolean_result
+
+    fn = _arity_checked(predicate, "predicate", 1)
+    for item in s.elements(ctx):
+        if boolean_result(call_function(ctx, fn, [item])) is not default:
+            return not default
+    return default
 
 
 @method("Set", "forEach")

@@ -1044,7 +1044,9 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduce")
     fn = _arity_checked(fn, "reducer", 2)
     items = iter(s.elements(ctx))
-    acc = next(items, None)
+    acc = next(items, _NONE)
+    if acc is _NONE:
+        return null_because(ctx, "empty set")  # core's reduceLeft: noSuchElement("empty set")
     for item in items:
         acc = call_function(ctx, fn, [acc, item])
     return acc
@@ -1056,7 +1058,7 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     fn = _arity_checked(fn, "reducer", 2)
     items = list(s.elements(ctx))[::-1]
     if not items:
-        return None
+        return null_because(ctx, "empty set")
     acc = items[0]
     for item in items[1:]:
         acc = call_function(ctx, fn, [acc, item])
@@ -1067,10 +1069,21 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "aggregate")
     fn = _arity_checked(fn, "combiner", 2)
-    acc = seed
-    for item in s.elements(ctx):
-        acc = call_function(ctx, fn, [acc, item])
-    return acc
+    items = iter(s.elements(ctx))
+    return _aggregate(ctx, fn, seed, iter(lambda: list(itertools.islice(items, MAX_ELEMENTS)), []))
+
+
+def _aggregate(ctx: Context, fn: t.Any, acc: t.Any, pages: t.Iterator[list]) -> t.Any:
+    """Core's ValueSet.aggregate, a page of 16000 elements at a time: the page's elements combined in
+    pairs, level by level, down to one; that one combined with the next pages' result (as their seed);
+    then the result with `acc`, this page's seed (`fn(result, acc)`). No elements: `acc` alone."""
+    page = next(pages, None)
+    if not page:
+        return acc
+    level = page
+    while len(level) > 1:
+        level = [call_function(ctx, fn, level[i : i + 2]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    return call_function(ctx, fn, [_aggregate(ctx, fn, level[0], pages), acc])
 
 
 @method("Set", "any")

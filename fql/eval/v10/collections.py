@@ -8,7 +8,7 @@ import typing as t
 from ...collation import TOP, tuple_key
 from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
-from ...values import DELETED_COLLECTION, Document, Module, NullDocument, Ref, native
+from ...values import DELETED_COLLECTION, Document, EventSource, Module, NullDocument, Ref, collection_ref, native
 from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import check_valid_time, live, ref_of
@@ -198,23 +198,43 @@ documents.WRITE_CHECKS.append(_check_constraints)
 _RANGE = "invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields"
 
 
-def check_range(bounds: t.Any) -> dict:
-    """A range argument as core's IndexSet checks it (its words, `contining` included): an object with
-    `from`, `to` or both, each an indexable value or an array of them."""
-    from .misc import is_function, is_set
-
+def range_fields(bounds: t.Any) -> list[str]:
+    """Which of `from` and `to` a range argument gives; core's words (`contining` included) for one that
+    is no object, or gives neither."""
     if not isinstance(bounds, dict) or not ({"from", "to"} & bounds.keys()):
         raise QueryRuntimeError("invalid_argument", _RANGE)
-    for name in ("from", "to"):
-        if name in bounds:
-            value = bounds[name]
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Module) or is_function(item) or is_set(item):
-                    raise QueryRuntimeError(
-                        "invalid_argument",
-                        f"invalid argument `range`: The `{name}` field should be either an indexable value or an array of values",
-                    )
+    return [name for name in ("from", "to") if name in bounds]
+
+
+def check_range(bounds: t.Any, covered: int) -> dict:
+    """A range argument over an index's `covered` values as core's collectRange checks it, `from` then `to`:
+    an object with either or both, each a value or an array of at most `covered` values (an index of one
+    value takes an array as that value), each a value that can be stored."""
+    for name in range_fields(bounds):
+        value = bounds[name]
+        items = value if isinstance(value, list) and covered != 1 else [value]
+        if len(items) > covered:
+            raise QueryRuntimeError(
+                "invalid_argument", f"invalid argument `range`: The field `{name}` can have at most {covered} values"
+            )
+        if not all(map(storable, items)):
+            raise QueryRuntimeError(
+                "invalid_argument",
+                f"invalid argument `range`: The `{name}` field should be either an indexable value or an array of values",
+            )
     return bounds
+
+
+def storable(value: t.Any) -> bool:
+    """Whether core's Value.toIR takes `value`, as an index term or bound: no function, set, module or
+    event source, nor an array or object holding one."""
+    from .misc import is_function, is_set
+
+    if isinstance(value, list):
+        return all(map(storable, value))
+    if isinstance(value, dict):
+        return all(map(storable, value.values()))
+    return not (isinstance(value, (Module, EventSource)) or is_function(value) or is_set(value))
 
 
 def _as_id(value: t.Any) -> t.Any:
@@ -316,13 +336,21 @@ class IndexFunction:
                 "invalid_function_invocation",
                 f"callee function expects {n} or {n + 1} arguments, but {len(args)} {was} provided.",
             )
-        if len(args) == n + 1 and not self.index.values:
-            raise QueryRuntimeError(
-                "invalid_argument", f"`{self.name}` expects {n} term{'s' if n != 1 else ''}, received {len(args)}."
-            )
-        from .documents import to_stored
+        from .documents import id_range, to_stored
 
-        bounds = to_stored(check_range(args[n])) if len(args) > n else None
+        for i, term in enumerate(args[:n]):
+            if not storable(term):
+                # Core's CollectionIndexMethod: a term Value.toIR refuses.
+                raise QueryRuntimeError(
+                    "invalid_argument", f"invalid argument `term{i + 1}`: Argument cannot be used as lookup term"
+                )
+        if len(args) == n:
+            bounds = None
+        elif not self.index.values:
+            # An index that covers no values ranges over its documents' ids, as `all(range)` does.
+            bounds = to_stored(id_range(args[n], collection_ref(self.index.sources[0])))
+        else:
+            bounds = to_stored(check_range(args[n], len(self.index.values)))
         for name in ("from", "to"):
             given = (bounds or {}).get(name)
             if isinstance(given, list) and len(self.index.values) == 1:
@@ -330,11 +358,6 @@ class IndexFunction:
                 # `to` array gets a null (last of all) so that the arrays it begins are in range (core's
                 # collectRange; FQL2IndexSpec "indexes support indexing arrays").
                 bounds[name] = [given + [None] if name == "to" else given]
-            elif isinstance(given, list) and len(given) > len(self.index.values):
-                raise QueryRuntimeError(
-                    "invalid_argument",
-                    f"invalid argument `range`: The field `{name}` can have at most {len(self.index.values)} values",
-                )
         terms = [to_stored(a) for a in args[:n]]
         return IndexSet(ctx, self.index, terms, bounds, f"{self.index.sources[0]}.{self.name}")
 

@@ -718,22 +718,36 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
     forms of `all` for each)."""
     from .sets import DocumentsSet
 
-    from .collections import check_range
-
     if bounds is None:
         return DocumentsSet(ctx, coll)
-    check_range(bounds)
+    bounds = id_range(bounds, coll)
+    return DocumentsSet(ctx, coll, bounds.get("from"), bounds.get("to"))
 
-    def bound(name: str) -> t.Any:
-        # A document, its ref, its id, a number or a string of digits: the document with that id.
-        value = bounds.get(name)
-        if value is None or isinstance(value, (Document, NullDocument, Ref)):
-            return value
-        if not isinstance(value, bool) and isinstance(value, (int, str)) and str(value).isdigit():
-            return Ref(str(value), coll)
-        raise QueryRuntimeError("invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id.")
 
-    return DocumentsSet(ctx, coll, bound("from"), bound("to"))
+def id_range(bounds: t.Any, coll: Ref) -> dict:
+    """A `{ from, to }` range over document ids (`all(range)`, an index that covers no values), as core's
+    collectRange reads one: each bound a document, an ID, an integer or a string a Long parses from
+    (`"-1"` too), as the document of `coll` with that id; anything else, null too, is not a document id."""
+    from .collections import range_fields
+
+    out = {}
+    for name in range_fields(bounds):
+        value = bounds[name]
+        if isinstance(value, (Document, NullDocument, Ref)):
+            out[name] = value
+            continue
+        number = None
+        if isinstance(value, str):
+            number = parse_long(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        if number is None:
+            raise QueryRuntimeError(
+                "invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id."
+            )
+        # Ids are positive: a bound below every id is the first (fql orders a negative id as a name).
+        out[name] = Ref(str(max(number, 0)), coll)
+    return out
 
 
 @method(USER_COLLECTION, "where")

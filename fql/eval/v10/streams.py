@@ -331,7 +331,8 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
         key = doc_key(ctx, Ref("0", root.coll))
         return Documents(key.scope, key.coll)
     if isinstance(root, IndexSet):
-        if any(bound is not None for bound in root.bounds.values()):
+        # Any range, a null bound too, is not IndexSet.Range.Unbounded.
+        if root.bounds:
             raise _receiver(method_name, _RANGES)
         return IndexRows(root.index, tuple_key(root.terms))
     if isinstance(root, ArraySet):
@@ -371,11 +372,15 @@ def check_readable(ctx: Context, base: Base) -> None:
         raise QueryRuntimeError("permission_denied", f"Insufficient privileges to read from collection {coll}.")
 
 
-def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()) -> EventSource:
+def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | None = None) -> EventSource:
+    """An event source of `s`; `watched` are the fields of `changesOn`/`eventsOn` (None: `toStream`)."""
     root, steps = _pipeline(s, method_name)
     base = _base(ctx, root, method_name)
-    if watched and steps:
-        raise _receiver(method_name, "it was not called on the source set.")
+    if watched is not None and steps:
+        # Core's ValueSet.changesOn, for eventsOn too and with no fields: it names `.changesOn()` whichever
+        # was called.
+        raise _receiver(".changesOn()", "it was not called on the source set.")
+    watched = watched or ()
     if watched and isinstance(base, IndexRows):
         _check_covered(base.index, watched)
     check_readable(ctx, base)

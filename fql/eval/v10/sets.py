@@ -811,13 +811,57 @@ def _reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
 
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
-    """The elements in reverse order. A `distinct()` set reversed is the distinct of its set reversed
-    (core's DistinctSet.reverse), so its values come sorted again, up: only values that sort alike (1
-    and 1.0) come in the reversed set's order."""
+    """The set reversed as core's sets reverse themselves (ValueSet.reverse and its overrides): a collection's
+    or an index's documents, an array or a sequence read backwards, whatever their size; `where`, `map`, a
+    projection, `pageSize` and `distinct` made of their set reversed (a `distinct()` sorts its values up
+    again: only values that sort alike, 1 and 1.0, come in the reversed set's order); a `concat` of its sets
+    reversed, the last first; an `order` by the same orderings each the other way, its ties still in the
+    order read (no orderings: the same order); a reversed set, that set; any other (`take`, `drop`,
+    `flatMap`, `Set.single`) read whole, at most 16,000 elements, and reversed."""
     spec = getattr(s, "spec", None)
-    if spec is not None and spec[0] == "distinct":
+    kind = spec[0] if spec is not None else None
+    if kind == "distinct":
         return _distinct(ctx, reverse(ctx, spec[2][0]))
+    if kind == "reverse":
+        return spec[2][0]
+    if kind == "order":
+        inner, *given = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return _order(ctx, inner, *map(_flipped, given))
+    if kind == "concat":
+        first, last = spec[2]
+        return concat(ctx, reverse(ctx, last), reverse(ctx, first))
+    if kind in ("where", "map", "project", "pageSize"):
+        from .cursors import rebuild
+
+        inner, *args = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return rebuild(ctx, kind, reverse(ctx, inner), *args)
+    if type(s) is ArraySet and type(s.items) in (list, range) and not s.single:
+        # Core's ArraySet and SequenceSet reverse themselves, whatever their size.
+        return ArraySet(s.items[::-1])
+    if s.index_sourced and spec is None:
+        # Read backwards, with no bound on their size (core's IndexSet reverses itself).
+        return made(ctx, Derived(s, _all_reversed, held_walk(s, _all_reversed)), "reverse", s)
+    return reversed_whole(ctx, s)
+
+
+def reversed_whole(ctx: Context, s: V10Set) -> V10Set:
+    """`s` read whole and reversed (core's ReverseSet: at most 16,000 elements)."""
     return made(ctx, Derived(s, _reversed, held_walk(s, _reversed)), "reverse", s)
+
+
+def _all_reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    return reversed(list(items))
+
+
+def _flipped(ordering: t.Any) -> t.Any:
+    """An `order()` argument the other way: a function (ascending) or `{ asc: f }` is `{ desc: f }`, and
+    `{ desc: f }` is `f` (core's OrderedSet.reverse flips each ordering)."""
+    if isinstance(ordering, dict):
+        ((way, fn),) = ordering.items()
+        return fn if way == "desc" else {"desc": fn}
+    return {"desc": ordering}
 
 
 def _key(value: t.Any) -> bytes:
@@ -886,6 +930,10 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
     hints.full_set_read(ctx, s, "order")
+    return _order(ctx, s, *orderings)
+
+
+def _order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
@@ -955,11 +1003,8 @@ def set_first(ctx: Context, s: V10Set) -> t.Any:
 
 @method("Set", "last")
 def set_last(ctx: Context, s: V10Set) -> t.Any:
-    """The last element, or null."""
-    out = None
-    for out in s.elements(ctx):
-        pass
-    return out if out is not None else null_because(ctx, "empty set")
+    """The first element of the set reversed (core's `last`: `reverse.first`), or null."""
+    return set_first(ctx, reverse(ctx, s))
 
 
 @method("Set", "firstWhere")
@@ -971,8 +1016,9 @@ def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
 
 @method("Set", "lastWhere")
 def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
-    """The last element for which `predicate` is true, or null."""
-    return set_last(ctx, WhereSet(ctx, s, predicate))
+    """The last element for which `predicate` is true, or null: core reads the set whole (at most 16,000
+    elements), reversed as it was read, not as the set would reverse itself (`ReverseSet(set)`)."""
+    return set_first_where(ctx, reversed_whole(ctx, s), predicate)
 
 
 @method("Set", "count")
@@ -1033,7 +1079,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "foldRight")
     fn = _arity_checked(fn, "reducer", 2)
     acc = seed
-    for item in reversed(list(s.elements(ctx))):
+    for item in reverse(ctx, s).elements(ctx):  # core's foldRight: reverse.foldLeft
         acc = call_function(ctx, fn, [acc, item])
     return acc
 
@@ -1056,11 +1102,11 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduceRight")
     fn = _arity_checked(fn, "reducer", 2)
-    items = list(s.elements(ctx))[::-1]
-    if not items:
+    items = iter(reverse(ctx, s).elements(ctx))  # core's reduceRight: reverse.reduceLeft
+    acc = next(items, _NONE)
+    if acc is _NONE:
         return null_because(ctx, "empty set")
-    acc = items[0]
-    for item in items[1:]:
+    for item in items:
         acc = call_function(ctx, fn, [acc, item])
     return acc
 

@@ -286,15 +286,18 @@ def rebuilt(ctx: Context, payload: list) -> Source:
 
 #: The set steps a stream applies to each document, named by the function of sets.py that builds them.
 _STEPS = ("WhereSet", "mapped", "page_size")
+_REVERSED = "streaming is not supported on sets that have been reversed."
+_SEQUENCE = "streaming is not supported on sets created from `Set.sequence()`."
 #: Why the other derived sets cannot be streamed (core's `invalid_receiver` reasons).
 _REFUSED = {
     "take": "streaming is not supported on sets returned from `.take()`.",
     "drop": "streaming is not supported on sets returned from `.drop()`.",
-    "reverse": "streaming is not supported on sets that have been reversed.",
-    "distinct": "streaming is not supported on distinct sets.",
+    "_reversed": _REVERSED,
+    "_all_reversed": _REVERSED,
+    "_distinct": "streaming is not supported on distinct sets.",
     "concat": "streaming is not supported on concatenated sets.",
     "flat_map": "streaming is not supported on `.flatMap()` sets.",
-    "order": "streaming is not supported on sets returned from `.order()`.",
+    "_order": "streaming is not supported on sets returned from `.order()`.",
 }
 _SOURCES_ONLY = "only collections and user defined indexes are streamable."
 _AT = "streaming is not supported for sets created within an `at()` expression."
@@ -342,7 +345,7 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
 
 def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     if isinstance(root.items, range):
-        raise _receiver(method_name, "streaming is not supported on sets created from `Set.sequence()`.")
+        raise _receiver(method_name, _SEQUENCE)
     if not root.single:
         raise _receiver(method_name, "streaming is not supported on array sets.")
     # `Set.single(doc)` is an array set in fql; core streams its SingletonSet as that document.

@@ -27,6 +27,9 @@ from .misc import ABSENT
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
+#: How many elements a `where` judges at once at first, and how much more each time after (core's
+#: ValueSet.MinimumElementsForFiltering and ScaleFactor).
+FILTER_PAGE, FILTER_SCALE = 16, 4
 #: A `take` of fewer elements than this bounds the set it takes them from (core's IndexSetHintLimit).
 HINT_LIMIT = 100
 
@@ -360,11 +363,20 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
         return verdict is True
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        return (item for item in items if kept(ctx, item))
+        return (item for item, _ in walked(ctx, zip(items, itertools.repeat(None))))
 
     def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # An element's position is its source element's (core's WhereFilterSet pages its source).
-        return (pair for pair in source.walk(ctx, at) if kept(ctx, pair[0]))
+        return walked(ctx, source.walk(ctx, at))
+
+    def walked(ctx: Context, pairs: t.Iterator[tuple[t.Any, t.Any]]) -> t.Iterator[tuple[t.Any, t.Any]]:
+        # Core's WhereFilterSet judges its source a page at a time, 16 elements and then four times as
+        # many each page until it has what it was asked for: a page judges its whole source page first,
+        # so an element after the ones wanted can fail it (`firstWhere`, `first()` of a `where`).
+        size = FILTER_PAGE
+        while chunk := list(itertools.islice(pairs, size)):
+            yield from [pair for pair in chunk if kept(ctx, pair[0])]
+            size = min(size * FILTER_SCALE, MAX_ELEMENTS)
 
     out = made(ctx, Derived(source, keep, walk), "where", source, given)
     out.valid_ts = made_at

@@ -1063,7 +1063,7 @@ def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
 def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     """True if some element equals `value`."""
     hints.full_set_read(ctx, s, "includes")
-    return any(equal(item, value) for item in s.elements(ctx))
+    return any(equal(item, value) for item in _paged(ctx, s))
 
 
 def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:
@@ -1163,10 +1163,18 @@ def _any(ctx: Context, s: V10Set, predicate: t.Any, default: bool) -> bool:
     from .misc import boolean_result
 
     fn = _arity_checked(predicate, "predicate", 1)
-    for item in s.elements(ctx):
+    for item in _paged(ctx, s):
         if boolean_result(call_function(ctx, fn, [item])) is not default:
             return not default
     return default
+
+
+def _paged(ctx: Context, s: V10Set) -> t.Iterator[t.Any]:
+    """The elements of `s`, read 16,000 at a time before any is looked at: core's any, every and includes
+    page the set by ValueSet.MaximumElements, so its `map` or `where` runs over a whole page first."""
+    items = iter(s.elements(ctx))
+    for chunk in iter(lambda: list(itertools.islice(items, MAX_ELEMENTS)), []):
+        yield from chunk
 
 
 @method("Set", "forEach")

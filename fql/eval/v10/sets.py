@@ -728,6 +728,8 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     n = arg(limit, "limit", INT)
     if n < 0:
         raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
+    if n == 0:
+        return ArraySet([])  # core's take(0) is an empty ArraySet (it streams as one)
 
     def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # A position is the source's and how many elements are left to take (core's TakeSet with the

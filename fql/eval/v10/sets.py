@@ -956,7 +956,8 @@ def _order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         try:
             elements = list(bounded(items))
-            with in_making_source(c, where):
+            # Its orderings may read but not write (OrderedSet.sortElems: ValueSet.disallowWrites).
+            with in_making_source(c, where), fields.limited(c, "set functions", reads=True):
                 return iter(sort(c, elements, keys))
         except FQLError as err:
             if where is not None:

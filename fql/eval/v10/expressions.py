@@ -382,20 +382,22 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
-    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
+    """`value[key]` as core's `[]` (a prototype's defAccess): an array's or string's takes an Int, a
+    struct's or document's a String, each checked as the argument `index0` or `key0`; a value whose type
+    has none is ``The function `[]` does not exist``."""
+    from .misc import INT, STRING, arg, value_type
+
+    if isinstance(value, (list, str)):
+        key = arg(key, "index0", INT)
         if not 0 <= key < len(value):
             raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
         return value[key]
-    if isinstance(value, str) and isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key < len(value):
-            raise QueryRuntimeError("index_out_of_bounds", f"index {key} out of bounds for length {len(value)}")
-        return value[key]
-    if isinstance(key, str) and isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, key)
+    if isinstance(value, (dict, Document, NullDocument)):
+        return get_field(ctx, value, arg(key, "key0", STRING))
     if value is None:
         raise QueryRuntimeError("invalid_null_access", f"Cannot access `[{display.show(key)}]` on null.")
     raise QueryRuntimeError(
-        "invalid_argument", f"Cannot index {display.type_label(value)} with {display.type_label(key)}."
+        "invalid_function_invocation", f"The function `[]` does not exist on `{value_type(value)}`"
     )
 
 

@@ -322,9 +322,18 @@ class IndexSet(V10Set):
 class IndexFunction:
     """A v10 collection's index as a function value: `People.byEmail`."""
 
-    def __init__(self, index: indexes.IndexDef, name: str):
+    def __init__(self, index: indexes.IndexDef, name: str, queryable: bool = True):
         self.index = index
         self.name = name
+        self.queryable = queryable
+
+    def check(self, ctx: Context) -> None:
+        """What a call checks before reading (core's index method): that the caller may read the
+        collection, then that the index is queryable."""
+        coll = self.index.sources[0]
+        require_collection_read(ctx, coll)
+        if not self.queryable:
+            raise QueryRuntimeError("invalid_index_invocation", f"The index `{coll}.{self.name}` is not queryable.")
 
     def __call__(self, ctx: Context, args: list) -> IndexSet:
         n = len(self.index.terms)
@@ -336,6 +345,7 @@ class IndexFunction:
                 "invalid_function_invocation",
                 f"callee function expects {n} or {n + 1} arguments, but {len(args)} {was} provided.",
             )
+        self.check(ctx)
         from .documents import id_range, to_stored
 
         for i, term in enumerate(args[:n]):
@@ -373,8 +383,10 @@ def index_set(ctx: Context, coll: str, name: str, terms: list, bounds: dict | No
 
     if not isinstance(coll, str) or not isinstance(name, str) or not isinstance(terms, list):
         return None
-    if not isinstance(bounds, (dict, type(None))) or index_function(ctx, Module(coll), name) is None:
+    found = index_function(ctx, Module(coll), name) if isinstance(bounds, (dict, type(None))) else None
+    if found is None:
         return None
+    found.check(ctx)
     index = next(i for i in _v10_defs(ctx, ctx.state.scope, coll) if i.ref.id == name)
     return IndexSet(ctx, index, terms, bounds, f"{coll}.{name}")
 
@@ -384,12 +396,9 @@ def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | N
         if index.ref.id == name:
             version = live(ctx, DocKey(ctx.state.scope, "#collections", module.name))
             spec = ((version.data or {}).get("indexes") or {}).get(name) if version is not None else None
-            if isinstance(spec, dict) and spec.get("queryable") is False:
-                raise QueryRuntimeError(
-                    "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
-                )
-            require_collection_read(ctx, module.name)
-            return IndexFunction(index, name)
+            # Checked when it is called (IndexFunction.check), as core's index method checks: the function
+            # itself is a value like any other.
+            return IndexFunction(index, name, not (isinstance(spec, dict) and spec.get("queryable") is False))
     return None
 
 

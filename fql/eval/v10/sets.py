@@ -1011,9 +1011,9 @@ def set_to_string(ctx: Context, s: V10Set) -> str:
 
 @method("Set", "first")
 def set_first(ctx: Context, s: V10Set) -> t.Any:
-    """The first element, or null."""
-    found = first(ctx, s)
-    return found if found is not None else null_because(ctx, "empty set")
+    """The first element, or null (an element that is null is itself, not the empty set's)."""
+    found = first_or_missing(ctx, s)
+    return found if found is not _NONE else null_because(ctx, "empty set")
 
 
 @method("Set", "last")
@@ -1025,8 +1025,7 @@ def set_last(ctx: Context, s: V10Set) -> t.Any:
 @method("Set", "firstWhere")
 def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
     """The first element for which `predicate` is true, or null."""
-    found = first(ctx, WhereSet(ctx, s, predicate))
-    return found if found is not None else null_because(ctx, "empty set")
+    return set_first(ctx, WhereSet(ctx, s, predicate))
 
 
 @method("Set", "lastWhere")

@@ -510,7 +510,7 @@ def _method(name: str) -> t.Callable[..., V10Set]:
 
 def _kinds() -> dict[str, t.Callable[..., V10Set]]:
     from .expressions import project
-    from .sets import WhereSet, single
+    from .sets import WhereSet, flat_mapped, single
 
     return {
         "docs": _documents,
@@ -521,6 +521,7 @@ def _kinds() -> dict[str, t.Callable[..., V10Set]]:
         "single": lambda ctx, items: single(ctx, *items),
         "where": lambda ctx, s, predicate: WhereSet(ctx, _set_of(s), predicate),
         "project": lambda ctx, s, fields: project(ctx, _set_of(s), fields),
+        "flatMapReversed": lambda ctx, s, fn: flat_mapped(ctx, _set_of(s), fn, reversed_=True),
         **{
             name: _method(name)
             for name in ("map", "flatMap", "pageSize", "take", "drop", "reverse", "distinct", "concat", "order")

@@ -685,7 +685,12 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set from `fn`, one after another."""
-    fn = _arity_checked(fn, "mapper", 1)
+    return flat_mapped(ctx, s, _arity_checked(fn, "mapper", 1))
+
+
+def flat_mapped(ctx: Context, s: V10Set, fn: t.Any, reversed_: bool = False) -> V10Set:
+    """`flat_map`; `reversed_`: each element's set reversed (core's FlatMapSet.reverse reverses its outer
+    set and marks itself reversed, which a second reverse leaves as it is)."""
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def inner(c: Context, item: t.Any) -> V10Set:
@@ -698,7 +703,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
             raise QueryRuntimeError(
                 "type_mismatch", f"expected type: Set<Any>, received {value_type(each)}", span=op_span(where[1])
             )
-        return each
+        return reverse(c, each) if reversed_ else each
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
@@ -715,7 +720,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
                 yield element, [outer, pos]
             inner_at = None
 
-    out = made(ctx, Derived(s, expand, walk), "flatMap", s, fn)
+    out = made(ctx, Derived(s, expand, walk), "flatMapReversed" if reversed_ else "flatMap", s, fn)
     out.valid_ts = made_at
     return out
 
@@ -829,9 +834,10 @@ def reverse(ctx: Context, s: V10Set) -> V10Set:
     or an index's documents, an array or a sequence read backwards, whatever their size; `where`, `map`, a
     projection, `pageSize` and `distinct` made of their set reversed (a `distinct()` sorts its values up
     again: only values that sort alike, 1 and 1.0, come in the reversed set's order); a `concat` of its sets
-    reversed, the last first; an `order` by the same orderings each the other way, its ties still in the
+    reversed, the last first; a `flatMap` of its set reversed, each element's set reversed (reversed
+    again, only its set is); an `order` by the same orderings each the other way, its ties still in the
     order read (no orderings: the same order); a reversed set, that set; any other (`take`, `drop`,
-    `flatMap`, `Set.single`) read whole, at most 16,000 elements, and reversed."""
+    `Set.single`) read whole, at most 16,000 elements, and reversed."""
     spec = getattr(s, "spec", None)
     kind = spec[0] if spec is not None else None
     if kind == "distinct":
@@ -845,6 +851,10 @@ def reverse(ctx: Context, s: V10Set) -> V10Set:
     if kind == "concat":
         first, last = spec[2]
         return concat(ctx, reverse(ctx, last), reverse(ctx, first))
+    if kind in ("flatMap", "flatMapReversed"):
+        inner, fn = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return flat_mapped(ctx, reverse(ctx, inner), fn, reversed_=True)
     if kind in ("where", "map", "project", "pageSize"):
         from .cursors import rebuild
 

@@ -296,7 +296,7 @@ _REFUSED = {
     "_all_reversed": _REVERSED,
     "_distinct": "streaming is not supported on distinct sets.",
     "concat": "streaming is not supported on concatenated sets.",
-    "flat_map": "streaming is not supported on `.flatMap()` sets.",
+    "flat_mapped": "streaming is not supported on `.flatMap()` sets.",
     "_order": "streaming is not supported on sets returned from `.order()`.",
 }
 _SOURCES_ONLY = "only collections and user defined indexes are streamable."

@@ -8,7 +8,17 @@ import typing as t
 from ...collation import TOP, tuple_key
 from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
-from ...values import DELETED_COLLECTION, Document, EventSource, Module, NullDocument, Ref, collection_ref, native
+from ...values import (
+    DELETED_COLLECTION,
+    Document,
+    EventSource,
+    Module,
+    NullDocument,
+    Ref,
+    collection_ref,
+    native,
+    parse_long,
+)
 from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import check_valid_time, live, ref_of
@@ -247,8 +257,8 @@ def _as_id(value: t.Any) -> t.Any:
         value = value.id
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and -(2**63) <= int(value) < 2**63:
-        return int(value)
+    if isinstance(value, str) and parse_long(value) is not None:
+        return parse_long(value)  # TypeTag.ID's cast: what a Long parses from, a sign too
     # Null sorts after every value, so it stands for core's DocID.MaxValue.
     return None
 

@@ -588,3 +588,21 @@ def test_a_last_character_that_decodes_to_the_same_bytes_is_refused(unused_bits)
     assert cursors.unpack(token) == [1, "x" * (len(cursors.unpack(token)[1]))]
     with pytest.raises(ValueError):
         cursors.unpack(twin)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Items.all().where(.n > 1).map(.n).reverse()",
+        "Items.all().order(.n % 2).map(.n).reverse()",
+        "Items.all().map(.n).pageSize(3).reverse()",
+        "Items.all().map(.n).concat(Set.sequence(0, 3)).reverse()",
+        "Items.all().flatMap(d => [d.n, d.n * 10].toSet()).reverse()",
+        "Items.all().flatMap(d => [d.n, d.n * 10].toSet()).reverse().reverse()",
+        "Set.sequence(0, 7).reverse()",
+    ],
+)
+def test_a_set_reversed_as_core_reverses_it_pages_through_its_cursors(db, query):
+    # sets.reverse makes a where, map, order, concat or flatMap again of its set reversed: its cursors
+    # describe the set it made, and page on through it.
+    assert every_page(db, query, 2) == q(db, f"({query}).toArray()")

@@ -369,25 +369,79 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
         # An element's position is its source element's (core's WhereFilterSet pages its source).
         return walked(ctx, source.walk(ctx, at))
 
-    def walked(ctx: Context, pairs: t.Iterator[tuple[t.Any, t.Any]]) -> t.Iterator[tuple[t.Any, t.Any]]:
-        # Core's WhereFilterSet judges its source a page at a time, 16 elements and then four times as
-        # many each page until it has what it was asked for: a page judges its whole source page first,
-        # so an element after the ones wanted can fail it (`firstWhere`, `first()` of a `where`).
-        size = FILTER_PAGE
-        while chunk := list(itertools.islice(pairs, size)):
-            yield from [pair for pair in chunk if kept(ctx, pair[0])]
-            size = min(size * FILTER_SCALE, MAX_ELEMENTS)
+    def walked(ctx: Context, pairs: t.Iterator[tuple[t.Any, t.Any]]) -> Judged:
+        return Judged(pairs, lambda item: kept(ctx, item))
 
     out = made(ctx, Derived(source, keep, walk), "where", source, given)
     out.valid_ts = made_at
     return out
 
 
+#: `Judged.resume`'s answer when the next element must be read to know whether one follows.
+UNKNOWN = object()
+
+
+class Judged:
+    """A `where`'s elements with their positions. Core's WhereFilterSet judges its source a page at a
+    time, 16 elements and then four times as many each page until it has what it was asked for: a page
+    judges its whole source page first, so an element after the ones wanted can fail it (`firstWhere`,
+    `first()` of a `where`), and a page that its last source page filled exactly goes on where its
+    source does, whether or not more elements pass (`resume`)."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], kept: t.Callable[[t.Any], bool]):
+        self._pairs = pairs
+        self._kept = kept
+        self._size = FILTER_PAGE
+        self._judged: collections.deque = collections.deque()
+        self._ahead: list = []
+
+    def __iter__(self) -> Judged:
+        return self
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        while not self._judged:
+            chunk = self._ahead + list(itertools.islice(self._pairs, self._size - len(self._ahead)))
+            self._ahead = []
+            if not chunk:
+                raise StopIteration
+            self._judged.extend(pair for pair in chunk if self._kept(pair[0]))
+            self._size = min(self._size * FILTER_SCALE, MAX_ELEMENTS)
+        return self._judged.popleft()
+
+    def resume(self) -> t.Any:
+        """Where a page that ends here goes on without judging more: the next element judged already
+        (UNKNOWN: read it), else the position of the source's next element, unjudged (core answers its
+        source page's `after`), or None when the source has ended."""
+        if self._judged or self._ahead:
+            return UNKNOWN
+        self._ahead = list(itertools.islice(self._pairs, 1))
+        return self._ahead[0][1] if self._ahead else None
+
+
+class Through:
+    """Pairs made from another walk's one by one (a `map`), passing its `resume` on."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], fn: t.Callable[[t.Any], t.Any]):
+        self._pairs = pairs
+        self._fn = fn
+
+    def __iter__(self) -> Through:
+        return self
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        item, pos = next(self._pairs)
+        return self._fn(item), pos
+
+    def resume(self) -> t.Any:
+        resume = getattr(self._pairs, "resume", None)
+        return UNKNOWN if resume is None else resume()
+
+
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
-        return ((pure_call(ctx, made_at, fn, ctx, item, where=where), pos) for item, pos in source.walk(ctx, at))
+        return Through(source.walk(ctx, at), lambda item: pure_call(ctx, made_at, fn, ctx, item, where=where))
 
     out = Derived(
         source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items), walk
@@ -484,20 +538,27 @@ def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0
     items, last = [], position
     for item, last in itertools.islice(pairs, size):
         items.append(item)
-    after = None
-    if len(items) == size:
-        # Whether another element follows: the next page starts at it. One whose function fails is there
-        # (core pages its source and applies the set's functions to the page it answers): the next page
-        # starts after this page's last element, and reports the failure.
-        try:
-            after = (next(pairs)[1], 0)
-        except StopIteration:
-            going_on = s.continues_after(last)
-            after = None if going_on is None else (going_on, 0)
-        except FQLError:
-            after = (last, 1)
+    after = _after(s, pairs, last) if len(items) == size else None
     made = cursor(ctx, s, after, size, snapshot) if after is not None else None
     return Page(items, after=made, has_after=after is not None)
+
+
+def _after(s: V10Set, pairs: t.Iterator[tuple[t.Any, t.Any]], last: t.Any) -> Resume | None:
+    """Where the page after a full one starts (None: no element follows), the page's last element at
+    position `last`. One whose function fails is there (core pages its source and applies the set's
+    functions to the page it answers): the next page starts after this page's last element, and reports
+    the failure."""
+    try:
+        # A `where` answers without judging more where its last source page ended (Judged.resume).
+        going_on = pairs.resume() if hasattr(pairs, "resume") else UNKNOWN
+        if going_on is not UNKNOWN:
+            return None if going_on is None else (going_on, 0)
+        return (next(pairs)[1], 0)
+    except StopIteration:
+        going_on = s.continues_after(last)
+        return None if going_on is None else (going_on, 0)
+    except FQLError:
+        return (last, 1)
 
 
 def cursor(

@@ -531,7 +531,8 @@ def test_a_page_whose_next_element_fails_reports_it_on_the_next_page(db):
     with pytest.raises(fql.FQLError) as caught:
         q(db, f'Set.paginate("{page["after"]}")')
     assert caught.value.v10_code == "abort"
-    assert cursors.unpack(page["after"])[3] == 1  # past the page's last element
+    # At the element itself, which the map has not run on (core's ProjectedSet maps only its page).
+    assert cursors.unpack(page["after"])[3] == 0
 
 
 def test_a_cursor_s_page_reads_each_unchanged_document_once(monkeypatch):
@@ -606,3 +607,10 @@ def test_a_set_reversed_as_core_reverses_it_pages_through_its_cursors(db, query)
     # sets.reverse makes a where, map, order, concat or flatMap again of its set reversed: its cursors
     # describe the set it made, and page on through it.
     assert every_page(db, query, 2) == q(db, f"({query}).toArray()")
+
+
+def test_a_map_runs_on_its_page_only(db):
+    # Core's ProjectedSet maps the page it answers: the element after it, read for the `after`, is not
+    # mapped (nothing logged for it).
+    state = db.run_with_state(fql.parse("Set.sequence(0, 20).map(x => { log(x); x })", "v10"), syntax="v10")[1]
+    assert [line.message for line in state.logs] == [str(n) for n in range(16)]

@@ -419,22 +419,29 @@ class Judged:
 
 
 class Through:
-    """Pairs made from another walk's one by one (a `map`), passing its `resume` on."""
+    """Pairs made from another walk's one by one (a `map`). Where a page of them goes on is where the
+    other walk's does: core's ProjectedSet applies its function to the elements of the page it answers,
+    not to the one after."""
 
     def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], fn: t.Callable[[t.Any], t.Any]):
         self._pairs = pairs
         self._fn = fn
+        self._ahead: list = []
 
     def __iter__(self) -> Through:
         return self
 
     def __next__(self) -> tuple[t.Any, t.Any]:
-        item, pos = next(self._pairs)
+        item, pos = self._ahead.pop() if self._ahead else next(self._pairs)
         return self._fn(item), pos
 
     def resume(self) -> t.Any:
         resume = getattr(self._pairs, "resume", None)
-        return UNKNOWN if resume is None else resume()
+        if resume is not None:
+            return resume()
+        if not self._ahead:
+            self._ahead = list(itertools.islice(self._pairs, 1))
+        return self._ahead[0][1] if self._ahead else None
 
 
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
@@ -551,8 +558,10 @@ def _after(s: V10Set, pairs: t.Iterator[tuple[t.Any, t.Any]], last: t.Any) -> Re
     try:
         # A `where` answers without judging more where its last source page ended (Judged.resume).
         going_on = pairs.resume() if hasattr(pairs, "resume") else UNKNOWN
+        if going_on is None:
+            raise StopIteration
         if going_on is not UNKNOWN:
-            return None if going_on is None else (going_on, 0)
+            return (going_on, 0)
         return (next(pairs)[1], 0)
     except StopIteration:
         going_on = s.continues_after(last)

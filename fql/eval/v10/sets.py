@@ -398,6 +398,12 @@ class Judged:
     def __iter__(self) -> Judged:
         return self
 
+    def ask(self, count: int) -> None:
+        """A page of `count` elements is wanted: the first source page is at least that long (core's
+        filter starts at `count max MinimumElementsForFiltering`)."""
+        if not self._judged and not self._ahead:
+            self._size = min(max(count, self._size), MAX_ELEMENTS)
+
     def __next__(self) -> tuple[t.Any, t.Any]:
         while not self._judged:
             chunk = self._ahead + list(itertools.islice(self._pairs, self._size - len(self._ahead)))
@@ -430,6 +436,11 @@ class Through:
 
     def __iter__(self) -> Through:
         return self
+
+    def ask(self, count: int) -> None:
+        ask = getattr(self._pairs, "ask", None)
+        if ask is not None:
+            ask(count)
 
     def __next__(self) -> tuple[t.Any, t.Any]:
         item, pos = self._ahead.pop() if self._ahead else next(self._pairs)
@@ -540,6 +551,8 @@ def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0
     size = size or s.page_size
     position, skip = at
     pairs = s.walk(ctx, position)
+    if hasattr(pairs, "ask"):
+        pairs.ask(size)
     if skip:
         pairs = itertools.islice(pairs, skip, None)
     items, last = [], position

@@ -420,6 +420,10 @@ class Judged:
         source page's `after`), or None when the source has ended."""
         if self._judged or self._ahead:
             return UNKNOWN
+        # The source's own answer first (a `map`'s does not run its function on the next element).
+        going_on = self._pairs.resume() if hasattr(self._pairs, "resume") else UNKNOWN
+        if going_on is not UNKNOWN:
+            return going_on
         self._ahead = list(itertools.islice(self._pairs, 1))
         return self._ahead[0][1] if self._ahead else None
 

@@ -50,7 +50,7 @@ def every_page(db: fql.Database, query: str, size: int = 1) -> list:
 def invalid(db: fql.Database, cursor: str) -> None:
     with pytest.raises(fql.FQLError) as caught:
         q(db, f"Set.paginate({cursor!r})".replace("'", '"'))
-    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cannot be decoded.")
+    assert (caught.value.v10_code, caught.value.description) == ("invalid_cursor", "Cursor cursor is invalid or expired.")
 
 
 def test_a_cursor_continues_its_set(db):
@@ -416,7 +416,7 @@ def test_a_cursor_holds_a_position_in_its_set():
     (coll, ids), = elements.values()
     assert index == 2 and list(elements) == ["@R"] and len(ids) == 5 and coll["@ref"][0] == "Items"
     # Elements of any other kind each as a cursor describes a value.
-    mixed = q(db, "[Items.all().first()!, 'a', 1, { b: 2 }].toSet().reverse().pageSize(2)").after
+    mixed = q(db, "[Items.all().first()!, 'a', 1, { b: 2 }].toSet().take(4).reverse().pageSize(2)").after
     elements, index = cursors.unpack(mixed)[2]["@H"]
     assert index == 2 and elements[:3] == [{"b": 2}, 1, "a"] and list(elements[3]) == ["@D"]
     assert q(db, f'Set.paginate("{mixed}")')["data"][0] == "a"
@@ -531,7 +531,8 @@ def test_a_page_whose_next_element_fails_reports_it_on_the_next_page(db):
     with pytest.raises(fql.FQLError) as caught:
         q(db, f'Set.paginate("{page["after"]}")')
     assert caught.value.v10_code == "abort"
-    assert cursors.unpack(page["after"])[3] == 1  # past the page's last element
+    # At the element itself, which the map has not run on (core's ProjectedSet maps only its page).
+    assert cursors.unpack(page["after"])[3] == 0
 
 
 def test_a_cursor_s_page_reads_each_unchanged_document_once(monkeypatch):
@@ -588,3 +589,28 @@ def test_a_last_character_that_decodes_to_the_same_bytes_is_refused(unused_bits)
     assert cursors.unpack(token) == [1, "x" * (len(cursors.unpack(token)[1]))]
     with pytest.raises(ValueError):
         cursors.unpack(twin)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Items.all().where(.n > 1).map(.n).reverse()",
+        "Items.all().order(.n % 2).map(.n).reverse()",
+        "Items.all().map(.n).pageSize(3).reverse()",
+        "Items.all().map(.n).concat(Set.sequence(0, 3)).reverse()",
+        "Items.all().flatMap(d => [d.n, d.n * 10].toSet()).reverse()",
+        "Items.all().flatMap(d => [d.n, d.n * 10].toSet()).reverse().reverse()",
+        "Set.sequence(0, 7).reverse()",
+    ],
+)
+def test_a_set_reversed_as_core_reverses_it_pages_through_its_cursors(db, query):
+    # sets.reverse makes a where, map, order, concat or flatMap again of its set reversed: its cursors
+    # describe the set it made, and page on through it.
+    assert every_page(db, query, 2) == q(db, f"({query}).toArray()")
+
+
+def test_a_map_runs_on_its_page_only(db):
+    # Core's ProjectedSet maps the page it answers: the element after it, read for the `after`, is not
+    # mapped (nothing logged for it).
+    state = db.run_with_state(fql.parse("Set.sequence(0, 20).map(x => { log(x); x })", "v10"), syntax="v10")[1]
+    assert [line.message for line in state.logs] == [str(n) for n in range(16)]

@@ -8,7 +8,17 @@ import typing as t
 from ...collation import TOP, tuple_key
 from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
-from ...values import DELETED_COLLECTION, Document, Module, NullDocument, Ref, native
+from ...values import (
+    DELETED_COLLECTION,
+    Document,
+    EventSource,
+    Module,
+    NullDocument,
+    Ref,
+    collection_ref,
+    native,
+    parse_long,
+)
 from .. import documents, indexes
 from ..evaluator import Context
 from ..refs import check_valid_time, live, ref_of
@@ -198,23 +208,43 @@ documents.WRITE_CHECKS.append(_check_constraints)
 _RANGE = "invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields"
 
 
-def check_range(bounds: t.Any) -> dict:
-    """A range argument as core's IndexSet checks it (its words, `contining` included): an object with
-    `from`, `to` or both, each an indexable value or an array of them."""
-    from .misc import is_function, is_set
-
+def range_fields(bounds: t.Any) -> list[str]:
+    """Which of `from` and `to` a range argument gives; core's words (`contining` included) for one that
+    is no object, or gives neither."""
     if not isinstance(bounds, dict) or not ({"from", "to"} & bounds.keys()):
         raise QueryRuntimeError("invalid_argument", _RANGE)
-    for name in ("from", "to"):
-        if name in bounds:
-            value = bounds[name]
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Module) or is_function(item) or is_set(item):
-                    raise QueryRuntimeError(
-                        "invalid_argument",
-                        f"invalid argument `range`: The `{name}` field should be either an indexable value or an array of values",
-                    )
+    return [name for name in ("from", "to") if name in bounds]
+
+
+def check_range(bounds: t.Any, covered: int) -> dict:
+    """A range argument over an index's `covered` values as core's collectRange checks it, `from` then `to`:
+    an object with either or both, each a value or an array of at most `covered` values (an index of one
+    value takes an array as that value), each a value that can be stored."""
+    for name in range_fields(bounds):
+        value = bounds[name]
+        items = value if isinstance(value, list) and covered != 1 else [value]
+        if len(items) > covered:
+            raise QueryRuntimeError(
+                "invalid_argument", f"invalid argument `range`: The field `{name}` can have at most {covered} values"
+            )
+        if not all(map(storable, items)):
+            raise QueryRuntimeError(
+                "invalid_argument",
+                f"invalid argument `range`: The `{name}` field should be either an indexable value or an array of values",
+            )
     return bounds
+
+
+def storable(value: t.Any) -> bool:
+    """Whether core's Value.toIR takes `value`, as an index term or bound: no function, set, module or
+    event source, nor an array or object holding one."""
+    from .misc import is_function, is_set
+
+    if isinstance(value, list):
+        return all(map(storable, value))
+    if isinstance(value, dict):
+        return all(map(storable, value.values()))
+    return not (isinstance(value, (Module, EventSource)) or is_function(value) or is_set(value))
 
 
 def _as_id(value: t.Any) -> t.Any:
@@ -227,8 +257,8 @@ def _as_id(value: t.Any) -> t.Any:
         value = value.id
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and -(2**63) <= int(value) < 2**63:
-        return int(value)
+    if isinstance(value, str) and parse_long(value) is not None:
+        return parse_long(value)  # TypeTag.ID's cast: what a Long parses from, a sign too
     # Null sorts after every value, so it stands for core's DocID.MaxValue.
     return None
 
@@ -302,9 +332,18 @@ class IndexSet(V10Set):
 class IndexFunction:
     """A v10 collection's index as a function value: `People.byEmail`."""
 
-    def __init__(self, index: indexes.IndexDef, name: str):
+    def __init__(self, index: indexes.IndexDef, name: str, queryable: bool = True):
         self.index = index
         self.name = name
+        self.queryable = queryable
+
+    def check(self, ctx: Context) -> None:
+        """What a call checks before reading (core's index method): that the caller may read the
+        collection, then that the index is queryable."""
+        coll = self.index.sources[0]
+        require_collection_read(ctx, coll)
+        if not self.queryable:
+            raise QueryRuntimeError("invalid_index_invocation", f"The index `{coll}.{self.name}` is not queryable.")
 
     def __call__(self, ctx: Context, args: list) -> IndexSet:
         n = len(self.index.terms)
@@ -316,13 +355,22 @@ class IndexFunction:
                 "invalid_function_invocation",
                 f"callee function expects {n} or {n + 1} arguments, but {len(args)} {was} provided.",
             )
-        if len(args) == n + 1 and not self.index.values:
-            raise QueryRuntimeError(
-                "invalid_argument", f"`{self.name}` expects {n} term{'s' if n != 1 else ''}, received {len(args)}."
-            )
-        from .documents import to_stored
+        self.check(ctx)
+        from .documents import id_range, to_stored
 
-        bounds = to_stored(check_range(args[n])) if len(args) > n else None
+        for i, term in enumerate(args[:n]):
+            if not storable(term):
+                # Core's CollectionIndexMethod: a term Value.toIR refuses.
+                raise QueryRuntimeError(
+                    "invalid_argument", f"invalid argument `term{i + 1}`: Argument cannot be used as lookup term"
+                )
+        if len(args) == n:
+            bounds = None
+        elif not self.index.values:
+            # An index that covers no values ranges over its documents' ids, as `all(range)` does.
+            bounds = to_stored(id_range(args[n], collection_ref(self.index.sources[0])))
+        else:
+            bounds = to_stored(check_range(args[n], len(self.index.values)))
         for name in ("from", "to"):
             given = (bounds or {}).get(name)
             if isinstance(given, list) and len(self.index.values) == 1:
@@ -330,11 +378,6 @@ class IndexFunction:
                 # `to` array gets a null (last of all) so that the arrays it begins are in range (core's
                 # collectRange; FQL2IndexSpec "indexes support indexing arrays").
                 bounds[name] = [given + [None] if name == "to" else given]
-            elif isinstance(given, list) and len(given) > len(self.index.values):
-                raise QueryRuntimeError(
-                    "invalid_argument",
-                    f"invalid argument `range`: The field `{name}` can have at most {len(self.index.values)} values",
-                )
         terms = [to_stored(a) for a in args[:n]]
         return IndexSet(ctx, self.index, terms, bounds, f"{self.index.sources[0]}.{self.name}")
 
@@ -350,8 +393,10 @@ def index_set(ctx: Context, coll: str, name: str, terms: list, bounds: dict | No
 
     if not isinstance(coll, str) or not isinstance(name, str) or not isinstance(terms, list):
         return None
-    if not isinstance(bounds, (dict, type(None))) or index_function(ctx, Module(coll), name) is None:
+    found = index_function(ctx, Module(coll), name) if isinstance(bounds, (dict, type(None))) else None
+    if found is None:
         return None
+    found.check(ctx)
     index = next(i for i in _v10_defs(ctx, ctx.state.scope, coll) if i.ref.id == name)
     return IndexSet(ctx, index, terms, bounds, f"{coll}.{name}")
 
@@ -361,12 +406,9 @@ def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | N
         if index.ref.id == name:
             version = live(ctx, DocKey(ctx.state.scope, "#collections", module.name))
             spec = ((version.data or {}).get("indexes") or {}).get(name) if version is not None else None
-            if isinstance(spec, dict) and spec.get("queryable") is False:
-                raise QueryRuntimeError(
-                    "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
-                )
-            require_collection_read(ctx, module.name)
-            return IndexFunction(index, name)
+            # Checked when it is called (IndexFunction.check), as core's index method checks: the function
+            # itself is a value like any other.
+            return IndexFunction(index, name, not (isinstance(spec, dict) and spec.get("queryable") is False))
     return None
 
 

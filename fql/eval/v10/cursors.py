@@ -103,7 +103,8 @@ def decode(ctx: Context, token: str) -> tuple[V10Set, tuple, int, int]:
 
 
 def invalid() -> QueryRuntimeError:
-    return QueryRuntimeError("invalid_cursor", "Cursor cannot be decoded.")
+    # Core's words (QueryRuntimeFailure.InvalidCursor), "cursor" twice included.
+    return QueryRuntimeError("invalid_cursor", "Cursor cursor is invalid or expired.")
 
 
 def pack(payload: list) -> str:
@@ -299,7 +300,8 @@ def _set(s: V10Set) -> list:
     if type(s) is ArraySet:
         items = s.items
         if type(items) is range:
-            return ["range", None, items.start, items.stop]
+            # A sequence reversed steps down (sets.reverse).
+            return ["range", None, items.start, items.stop, *([items.step] if items.step != 1 else [])]
         if type(items) is not list:
             raise Unserializable("array set")
         return ["single" if s.single else "array", None, describe(items)]
@@ -454,6 +456,12 @@ def _index(ctx: Context, coll: str, name: str, terms: list, bounds: dict) -> V10
     return found
 
 
+def _step(step: t.Any) -> int:
+    if step not in (1, -1) or type(step) is not int:
+        raise ValueError(step)
+    return step
+
+
 def _array(ctx: Context, items: list) -> V10Set:
     if not isinstance(items, list):
         raise ValueError(items)
@@ -502,17 +510,18 @@ def _method(name: str) -> t.Callable[..., V10Set]:
 
 def _kinds() -> dict[str, t.Callable[..., V10Set]]:
     from .expressions import project
-    from .sets import WhereSet, single
+    from .sets import WhereSet, flat_mapped, single
 
     return {
         "docs": _documents,
         "index": _index,
         "core": lambda ctx, setref, docs: CoreSet(setref, bool(docs)),
-        "range": lambda ctx, start, stop: ArraySet(range(int(start), int(stop))),
+        "range": lambda ctx, start, stop, step=1: ArraySet(range(int(start), int(stop), _step(step))),
         "array": _array,
         "single": lambda ctx, items: single(ctx, *items),
         "where": lambda ctx, s, predicate: WhereSet(ctx, _set_of(s), predicate),
         "project": lambda ctx, s, fields: project(ctx, _set_of(s), fields),
+        "flatMapReversed": lambda ctx, s, fn: flat_mapped(ctx, _set_of(s), fn, reversed_=True),
         **{
             name: _method(name)
             for name in ("map", "flatMap", "pageSize", "take", "drop", "reverse", "distinct", "concat", "order")
@@ -521,3 +530,9 @@ def _kinds() -> dict[str, t.Callable[..., V10Set]]:
 
 
 _KINDS = _kinds()
+
+
+def rebuild(ctx: Context, kind: str, *args: t.Any) -> V10Set:
+    """The set a set function `kind` makes of `args` (the set it is called on first), as a cursor's is
+    made again: sets.reverse makes a `where`, `map`, projection or `pageSize` again of its set reversed."""
+    return _KINDS[kind](ctx, *args)

@@ -275,10 +275,7 @@ def _coll_module(ref: Ref) -> Module:
 
 def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
     """(user data, ttl, id) of a v10 create/update argument."""
-    if not isinstance(fields, dict):
-        from .display import type_label
-
-        raise QueryRuntimeError("invalid_argument", f"expected {what} to be an Object, received {type_label(fields)}")
+    _check_data(fields)
     # A create's `id` is taken apart first: an ID is not stored as data.
     check_persistable({k: v for k, v in fields.items() if k != "id"})
     data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
@@ -287,6 +284,14 @@ def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
 
 #: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`.
 RESERVED_FIELDS = ("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists")
+
+
+def _check_data(given: t.Any) -> None:
+    """A write's argument is an object: core's create, update, replace and their *Data forms take
+    `data` as a struct (Docs.scala, Collections.scala), whose type an argument error names `{ *: Any }`."""
+    from .misc import OBJECT, arg
+
+    arg(given, "data", OBJECT)
 
 
 def _check_reserved(given: t.Any, what: str, *, create: bool) -> None:
@@ -584,10 +589,7 @@ def _index_shape(entries: t.Any) -> t.Any:
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
     """The params of a *Data write: every field is user data (so a computed field's name may be written)."""
-    if not isinstance(data, dict):
-        from .display import type_label
-
-        raise QueryRuntimeError("invalid_argument", f"expected the data to be an Object, received {type_label(data)}")
+    _check_data(data)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
     stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
     return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}
@@ -718,22 +720,36 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
     forms of `all` for each)."""
     from .sets import DocumentsSet
 
-    from .collections import check_range
-
     if bounds is None:
         return DocumentsSet(ctx, coll)
-    check_range(bounds)
+    bounds = id_range(bounds, coll)
+    return DocumentsSet(ctx, coll, bounds.get("from"), bounds.get("to"))
 
-    def bound(name: str) -> t.Any:
-        # A document, its ref, its id, a number or a string of digits: the document with that id.
-        value = bounds.get(name)
-        if value is None or isinstance(value, (Document, NullDocument, Ref)):
-            return value
-        if not isinstance(value, bool) and isinstance(value, (int, str)) and str(value).isdigit():
-            return Ref(str(value), coll)
-        raise QueryRuntimeError("invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id.")
 
-    return DocumentsSet(ctx, coll, bound("from"), bound("to"))
+def id_range(bounds: t.Any, coll: Ref) -> dict:
+    """A `{ from, to }` range over document ids (`all(range)`, an index that covers no values), as core's
+    collectRange reads one: each bound a document, an ID, an integer or a string a Long parses from
+    (`"-1"` too), as the document of `coll` with that id; anything else, null too, is not a document id."""
+    from .collections import range_fields
+
+    out = {}
+    for name in range_fields(bounds):
+        value = bounds[name]
+        if isinstance(value, (Document, NullDocument, Ref)):
+            out[name] = value
+            continue
+        number = None
+        if isinstance(value, str):
+            number = parse_long(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        if number is None:
+            raise QueryRuntimeError(
+                "invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id."
+            )
+        # Ids are positive: a bound below every id is the first (fql orders a negative id as a name).
+        out[name] = Ref(str(max(number, 0)), coll)
+    return out
 
 
 @method(USER_COLLECTION, "where")

@@ -23,9 +23,13 @@ from ..evaluator import Context, null_because
 from ..registry import method, static
 from . import documents, fields, hints, past
 from .expressions import call_function, deref
+from .misc import ABSENT
 
 #: A set's page size unless `pageSize(n)` says otherwise, and the largest allowed.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 16, 16000
+#: How many elements a `where` judges at once at first, and how much more each time after (core's
+#: ValueSet.MinimumElementsForFiltering and ScaleFactor).
+FILTER_PAGE, FILTER_SCALE = 16, 4
 #: A `take` of fewer elements than this bounds the set it takes them from (core's IndexSetHintLimit).
 HINT_LIMIT = 100
 
@@ -349,30 +353,117 @@ def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa:
     def kept(ctx: Context, item: t.Any) -> bool:
         verdict = pure_call(ctx, made_at, call_function, ctx, predicate, [item], where=where)
         if verdict is not True and verdict is not False and verdict is not None:
-            from .display import type_label
+            from .expressions import op_span
+            from .misc import value_type
 
+            # Core's WhereFilterSet.evalPredicate: InvalidType(Boolean) at the call that made the set.
             raise QueryRuntimeError(
-                "invalid_argument", f"expected predicate to return Boolean or Null, received {type_label(verdict)}"
+                "type_mismatch", f"expected type: Boolean, received {value_type(verdict)}", span=op_span(where[1])
             )
         return verdict is True
 
     def keep(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        return (item for item in items if kept(ctx, item))
+        return (item for item, _ in walked(ctx, zip(items, itertools.repeat(None))))
 
     def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # An element's position is its source element's (core's WhereFilterSet pages its source).
-        return (pair for pair in source.walk(ctx, at) if kept(ctx, pair[0]))
+        return walked(ctx, source.walk(ctx, at))
+
+    def walked(ctx: Context, pairs: t.Iterator[tuple[t.Any, t.Any]]) -> Judged:
+        return Judged(pairs, lambda item: kept(ctx, item))
 
     out = made(ctx, Derived(source, keep, walk), "where", source, given)
     out.valid_ts = made_at
     return out
 
 
+#: `Judged.resume`'s answer when the next element must be read to know whether one follows.
+UNKNOWN = object()
+
+
+class Judged:
+    """A `where`'s elements with their positions. Core's WhereFilterSet judges its source a page at a
+    time, 16 elements and then four times as many each page until it has what it was asked for: a page
+    judges its whole source page first, so an element after the ones wanted can fail it (`firstWhere`,
+    `first()` of a `where`), and a page that its last source page filled exactly goes on where its
+    source does, whether or not more elements pass (`resume`)."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], kept: t.Callable[[t.Any], bool]):
+        self._pairs = pairs
+        self._kept = kept
+        self._size = FILTER_PAGE
+        self._judged: collections.deque = collections.deque()
+        self._ahead: list = []
+
+    def __iter__(self) -> Judged:
+        return self
+
+    def ask(self, count: int) -> None:
+        """A page of `count` elements is wanted: the first source page is at least that long (core's
+        filter starts at `count max MinimumElementsForFiltering`)."""
+        if not self._judged and not self._ahead:
+            self._size = min(max(count, self._size), MAX_ELEMENTS)
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        while not self._judged:
+            chunk = self._ahead + list(itertools.islice(self._pairs, self._size - len(self._ahead)))
+            self._ahead = []
+            if not chunk:
+                raise StopIteration
+            self._judged.extend(pair for pair in chunk if self._kept(pair[0]))
+            self._size = min(self._size * FILTER_SCALE, MAX_ELEMENTS)
+        return self._judged.popleft()
+
+    def resume(self) -> t.Any:
+        """Where a page that ends here goes on without judging more: the next element judged already
+        (UNKNOWN: read it), else the position of the source's next element, unjudged (core answers its
+        source page's `after`), or None when the source has ended."""
+        if self._judged or self._ahead:
+            return UNKNOWN
+        # The source's own answer first (a `map`'s does not run its function on the next element).
+        going_on = self._pairs.resume() if hasattr(self._pairs, "resume") else UNKNOWN
+        if going_on is not UNKNOWN:
+            return going_on
+        self._ahead = list(itertools.islice(self._pairs, 1))
+        return self._ahead[0][1] if self._ahead else None
+
+
+class Through:
+    """Pairs made from another walk's one by one (a `map`). Where a page of them goes on is where the
+    other walk's does: core's ProjectedSet applies its function to the elements of the page it answers,
+    not to the one after."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], fn: t.Callable[[t.Any], t.Any]):
+        self._pairs = pairs
+        self._fn = fn
+        self._ahead: list = []
+
+    def __iter__(self) -> Through:
+        return self
+
+    def ask(self, count: int) -> None:
+        ask = getattr(self._pairs, "ask", None)
+        if ask is not None:
+            ask(count)
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        item, pos = self._ahead.pop() if self._ahead else next(self._pairs)
+        return self._fn(item), pos
+
+    def resume(self) -> t.Any:
+        resume = getattr(self._pairs, "resume", None)
+        if resume is not None:
+            return resume()
+        if not self._ahead:
+            self._ahead = list(itertools.islice(self._pairs, 1))
+        return self._ahead[0][1] if self._ahead else None
+
+
 def mapped(ctx: Context, source: V10Set, fn: t.Callable[[Context, t.Any], t.Any]) -> V10Set:
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def walk(ctx: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
-        return ((pure_call(ctx, made_at, fn, ctx, item, where=where), pos) for item, pos in source.walk(ctx, at))
+        return Through(source.walk(ctx, at), lambda item: pure_call(ctx, made_at, fn, ctx, item, where=where))
 
     out = Derived(
         source, lambda ctx, items: (pure_call(ctx, made_at, fn, ctx, item, where=where) for item in items), walk
@@ -464,25 +555,36 @@ def page(ctx: Context, s: V10Set, size: int | None = None, at: Resume = (None, 0
     size = size or s.page_size
     position, skip = at
     pairs = s.walk(ctx, position)
+    if hasattr(pairs, "ask"):
+        pairs.ask(size)
     if skip:
         pairs = itertools.islice(pairs, skip, None)
     items, last = [], position
     for item, last in itertools.islice(pairs, size):
         items.append(item)
-    after = None
-    if len(items) == size:
-        # Whether another element follows: the next page starts at it. One whose function fails is there
-        # (core pages its source and applies the set's functions to the page it answers): the next page
-        # starts after this page's last element, and reports the failure.
-        try:
-            after = (next(pairs)[1], 0)
-        except StopIteration:
-            going_on = s.continues_after(last)
-            after = None if going_on is None else (going_on, 0)
-        except FQLError:
-            after = (last, 1)
+    after = _after(s, pairs, last) if len(items) == size else None
     made = cursor(ctx, s, after, size, snapshot) if after is not None else None
     return Page(items, after=made, has_after=after is not None)
+
+
+def _after(s: V10Set, pairs: t.Iterator[tuple[t.Any, t.Any]], last: t.Any) -> Resume | None:
+    """Where the page after a full one starts (None: no element follows), the page's last element at
+    position `last`. One whose function fails is there (core pages its source and applies the set's
+    functions to the page it answers): the next page starts after this page's last element, and reports
+    the failure."""
+    try:
+        # A `where` answers without judging more where its last source page ended (Judged.resume).
+        going_on = pairs.resume() if hasattr(pairs, "resume") else UNKNOWN
+        if going_on is None:
+            raise StopIteration
+        if going_on is not UNKNOWN:
+            return (going_on, 0)
+        return (next(pairs)[1], 0)
+    except StopIteration:
+        going_on = s.continues_after(last)
+        return None if going_on is None else (going_on, 0)
+    except FQLError:
+        return (last, 1)
 
 
 def cursor(
@@ -511,12 +613,25 @@ def page_object(p: Page) -> dict:
 
 
 @static("Set", "paginate")
-def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = None) -> dict:
+def set_paginate(ctx: Context, cursor: t.Any, size: t.Any = ABSENT) -> dict:
     """The page after `cursor` (from an earlier page's `after`)."""
-    if size is not None:
-        size = _size(size)  # checked before the cursor is read, as core's Set.paginate does
     from . import cursors
+    from .misc import ANY, INT, overload, value_type
 
+    if size is ABSENT:
+        size = None
+    else:
+        # Core's two overloads, `(cursor)` and `(cursor, size: Int)` (its cursor parameter a union, which
+        # checks nothing), then the size's bounds before the cursor is read.
+        cursor, size = overload("paginate", (cursor, size), (ANY, INT))
+        size = _size(size)
+    if isinstance(cursor, SetCursor):
+        cursor = cursor.token
+    if not isinstance(cursor, str):
+        # Sets.scala's `paginate` names a cursor of another type as a String's.
+        raise QueryRuntimeError(
+            "invalid_argument", f"expected value for `cursor` of type String, received {value_type(cursor)}"
+        )
     found = _cursors(ctx).get(cursor) if isinstance(cursor, str) else None
     s, at, default, snapshot = found if found is not None else cursors.decode(ctx, cursor)
     s.recheck(ctx)
@@ -629,9 +744,15 @@ def page_size(ctx: Context, s: V10Set, size: int) -> V10Set:
 
 
 @method("Set", "paginate")
-def paginate(ctx: Context, s: V10Set, size: t.Any = None) -> dict:
+def paginate(ctx: Context, s: V10Set, size: t.Any = ABSENT) -> dict:
     """The first page as an object `{data, after?}`."""
-    return page_object(page(ctx, s, _size(size) if size is not None else None))
+    from .misc import INT, overload
+
+    if size is ABSENT:
+        return page_object(page(ctx, s))
+    # Core's `paginate()` and `paginate(size: Int)` are overloads: a size of another type lists them.
+    (size,) = overload("paginate", (size,), (INT,))
+    return page_object(page(ctx, s, _size(size)))
 
 
 @method("Set", "where")
@@ -652,7 +773,12 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
 @method("Set", "flatMap")
 def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element's set from `fn`, one after another."""
-    fn = _arity_checked(fn, "mapper", 1)
+    return flat_mapped(ctx, s, _arity_checked(fn, "mapper", 1))
+
+
+def flat_mapped(ctx: Context, s: V10Set, fn: t.Any, reversed_: bool = False) -> V10Set:
+    """`flat_map`; `reversed_`: each element's set reversed (core's FlatMapSet.reverse reverses its outer
+    set and marks itself reversed, which a second reverse leaves as it is)."""
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def inner(c: Context, item: t.Any) -> V10Set:
@@ -665,7 +791,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
             raise QueryRuntimeError(
                 "type_mismatch", f"expected type: Set<Any>, received {value_type(each)}", span=op_span(where[1])
             )
-        return each
+        return reverse(c, each) if reversed_ else each
 
     def expand(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         for item in items:
@@ -682,7 +808,7 @@ def flat_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
                 yield element, [outer, pos]
             inner_at = None
 
-    out = made(ctx, Derived(s, expand, walk), "flatMap", s, fn)
+    out = made(ctx, Derived(s, expand, walk), "flatMapReversed" if reversed_ else "flatMap", s, fn)
     out.valid_ts = made_at
     return out
 
@@ -695,6 +821,8 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     n = arg(limit, "limit", INT)
     if n < 0:
         raise QueryRuntimeError("invalid_bounds", f"expected `limit` to be greater than 0, received {n}")
+    if n == 0:
+        return ArraySet([])  # core's take(0) is an empty ArraySet (it streams as one)
 
     def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
         # A position is the source's and how many elements are left to take (core's TakeSet with the
@@ -790,13 +918,62 @@ def _reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
 
 @method("Set", "reverse")
 def reverse(ctx: Context, s: V10Set) -> V10Set:
-    """The elements in reverse order. A `distinct()` set reversed is the distinct of its set reversed
-    (core's DistinctSet.reverse), so its values come sorted again, up: only values that sort alike (1
-    and 1.0) come in the reversed set's order."""
+    """The set reversed as core's sets reverse themselves (ValueSet.reverse and its overrides): a collection's
+    or an index's documents, an array or a sequence read backwards, whatever their size; `where`, `map`, a
+    projection, `pageSize` and `distinct` made of their set reversed (a `distinct()` sorts its values up
+    again: only values that sort alike, 1 and 1.0, come in the reversed set's order); a `concat` of its sets
+    reversed, the last first; a `flatMap` of its set reversed, each element's set reversed (reversed
+    again, only its set is); an `order` by the same orderings each the other way, its ties still in the
+    order read (no orderings: the same order); a reversed set, that set; any other (`take`, `drop`,
+    `Set.single`) read whole, at most 16,000 elements, and reversed."""
     spec = getattr(s, "spec", None)
-    if spec is not None and spec[0] == "distinct":
+    kind = spec[0] if spec is not None else None
+    if kind == "distinct":
         return _distinct(ctx, reverse(ctx, spec[2][0]))
+    if kind == "reverse":
+        return spec[2][0]
+    if kind == "order":
+        inner, *given = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return _order(ctx, inner, *map(_flipped, given))
+    if kind == "concat":
+        first, last = spec[2]
+        return concat(ctx, reverse(ctx, last), reverse(ctx, first))
+    if kind in ("flatMap", "flatMapReversed"):
+        inner, fn = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return flat_mapped(ctx, reverse(ctx, inner), fn, reversed_=True)
+    if kind in ("where", "map", "project", "pageSize"):
+        from .cursors import rebuild
+
+        inner, *args = spec[2]
+        with past.reading_at(ctx, spec[1]):
+            return rebuild(ctx, kind, reverse(ctx, inner), *args)
+    if type(s) is ArraySet and type(s.items) in (list, range) and not s.single:
+        # Core's ArraySet and SequenceSet reverse themselves, whatever their size.
+        return ArraySet(s.items[::-1])
+    if s.index_sourced and spec is None:
+        # Read backwards, with no bound on their size (core's IndexSet reverses itself).
+        return made(ctx, Derived(s, _all_reversed, held_walk(s, _all_reversed)), "reverse", s)
+    return reversed_whole(ctx, s)
+
+
+def reversed_whole(ctx: Context, s: V10Set) -> V10Set:
+    """`s` read whole and reversed (core's ReverseSet: at most 16,000 elements)."""
     return made(ctx, Derived(s, _reversed, held_walk(s, _reversed)), "reverse", s)
+
+
+def _all_reversed(ctx: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    return reversed(list(items))
+
+
+def _flipped(ordering: t.Any) -> t.Any:
+    """An `order()` argument the other way: a function (ascending) or `{ asc: f }` is `{ desc: f }`, and
+    `{ desc: f }` is `f` (core's OrderedSet.reverse flips each ordering)."""
+    if isinstance(ordering, dict):
+        ((way, fn),) = ordering.items()
+        return fn if way == "desc" else {"desc": fn}
+    return {"desc": ordering}
 
 
 def _key(value: t.Any) -> bytes:
@@ -865,6 +1042,10 @@ def concat(ctx: Context, s: V10Set, other: t.Any) -> V10Set:
 def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     """The elements sorted by each ordering in turn (`asc(.x)`, `desc(.x)`, or a function for ascending)."""
     hints.full_set_read(ctx, s, "order")
+    return _order(ctx, s, *orderings)
+
+
+def _order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     from .misc import orderings as read_orderings, sort
 
     keys = read_orderings(orderings)
@@ -873,7 +1054,8 @@ def order(ctx: Context, s: V10Set, *orderings: t.Any) -> V10Set:
     def ordered(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
         try:
             elements = list(bounded(items))
-            with in_making_source(c, where):
+            # Its orderings may read but not write (OrderedSet.sortElems: ValueSet.disallowWrites).
+            with in_making_source(c, where), fields.limited(c, "set functions", reads=True):
                 return iter(sort(c, elements, keys))
         except FQLError as err:
             if where is not None:
@@ -927,31 +1109,28 @@ def set_to_string(ctx: Context, s: V10Set) -> str:
 
 @method("Set", "first")
 def set_first(ctx: Context, s: V10Set) -> t.Any:
-    """The first element, or null."""
-    found = first(ctx, s)
-    return found if found is not None else null_because(ctx, "empty set")
+    """The first element, or null (an element that is null is itself, not the empty set's)."""
+    found = first_or_missing(ctx, s)
+    return found if found is not _NONE else null_because(ctx, "empty set")
 
 
 @method("Set", "last")
 def set_last(ctx: Context, s: V10Set) -> t.Any:
-    """The last element, or null."""
-    out = None
-    for out in s.elements(ctx):
-        pass
-    return out if out is not None else null_because(ctx, "empty set")
+    """The first element of the set reversed (core's `last`: `reverse.first`), or null."""
+    return set_first(ctx, reverse(ctx, s))
 
 
 @method("Set", "firstWhere")
 def set_first_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
     """The first element for which `predicate` is true, or null."""
-    found = first(ctx, WhereSet(ctx, s, predicate))
-    return found if found is not None else null_because(ctx, "empty set")
+    return set_first(ctx, WhereSet(ctx, s, predicate))
 
 
 @method("Set", "lastWhere")
 def set_last_where(ctx: Context, s: V10Set, predicate: t.Any) -> t.Any:
-    """The last element for which `predicate` is true, or null."""
-    return set_last(ctx, WhereSet(ctx, s, predicate))
+    """The last element for which `predicate` is true, or null: core reads the set whole (at most 16,000
+    elements), reversed as it was read, not as the set would reverse itself (`ReverseSet(set)`)."""
+    return set_first_where(ctx, reversed_whole(ctx, s), predicate)
 
 
 @method("Set", "count")
@@ -986,7 +1165,7 @@ def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     from .misc import same
 
     hints.full_set_read(ctx, s, "includes")
-    return any(same(item, value) for item in s.elements(ctx))
+    return any(same(item, value) for item in _paged(ctx, s))
 
 
 def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:
@@ -1014,7 +1193,7 @@ def fold_right(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "foldRight")
     fn = _arity_checked(fn, "reducer", 2)
     acc = seed
-    for item in reversed(list(s.elements(ctx))):
+    for item in reverse(ctx, s).elements(ctx):  # core's foldRight: reverse.foldLeft
         acc = call_function(ctx, fn, [acc, item])
     return acc
 
@@ -1025,7 +1204,9 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduce")
     fn = _arity_checked(fn, "reducer", 2)
     items = iter(s.elements(ctx))
-    acc = next(items, None)
+    acc = next(items, _NONE)
+    if acc is _NONE:
+        return null_because(ctx, "empty set")  # core's reduceLeft: noSuchElement("empty set")
     for item in items:
         acc = call_function(ctx, fn, [acc, item])
     return acc
@@ -1035,11 +1216,11 @@ def reduce(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "reduceRight")
     fn = _arity_checked(fn, "reducer", 2)
-    items = list(s.elements(ctx))[::-1]
-    if not items:
-        return None
-    acc = items[0]
-    for item in items[1:]:
+    items = iter(reverse(ctx, s).elements(ctx))  # core's reduceRight: reverse.reduceLeft
+    acc = next(items, _NONE)
+    if acc is _NONE:
+        return null_because(ctx, "empty set")
+    for item in items:
         acc = call_function(ctx, fn, [acc, item])
     return acc
 
@@ -1048,23 +1229,54 @@ def reduce_right(ctx: Context, s: V10Set, fn: t.Any) -> t.Any:
 def aggregate(ctx: Context, s: V10Set, seed: t.Any, fn: t.Any) -> t.Any:
     hints.full_set_read(ctx, s, "aggregate")
     fn = _arity_checked(fn, "combiner", 2)
-    acc = seed
-    for item in s.elements(ctx):
-        acc = call_function(ctx, fn, [acc, item])
-    return acc
+    items = iter(s.elements(ctx))
+    return _aggregate(ctx, fn, seed, iter(lambda: list(itertools.islice(items, MAX_ELEMENTS)), []))
+
+
+def _aggregate(ctx: Context, fn: t.Any, acc: t.Any, pages: t.Iterator[list]) -> t.Any:
+    """Core's ValueSet.aggregate, a page of 16000 elements at a time: the page's elements combined in
+    pairs, level by level, down to one; that one combined with the next pages' result (as their seed);
+    then the result with `acc`, this page's seed (`fn(result, acc)`). No elements: `acc` alone."""
+    page = next(pages, None)
+    if not page:
+        return acc
+    level = page
+    while len(level) > 1:
+        level = [call_function(ctx, fn, level[i : i + 2]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    return call_function(ctx, fn, [_aggregate(ctx, fn, level[0], pages), acc])
 
 
 @method("Set", "any")
 def any_(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
-    """True if `predicate` is true for some element."""
-    return any(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+    """True if `predicate` is true for some element (null is false; stops at the first true)."""
+    return _any(ctx, s, predicate, False)
 
 
 @method("Set", "every")
 def every(ctx: Context, s: V10Set, predicate: t.Any) -> bool:
-    """True if `predicate` is true for every element."""
+    """True if `predicate` is true for every element (null is false; stops at the first false)."""
     hints.full_set_read(ctx, s, "every")
-    return all(call_function(ctx, predicate, [item]) is True for item in s.elements(ctx))
+    return _any(ctx, s, predicate, True)
+
+
+def _any(ctx: Context, s: V10Set, predicate: t.Any, default: bool) -> bool:
+    """Core's ValueSet.anyImpl: the predicate's arity checked first, then each verdict (a Boolean, null
+    for false, anything else InvalidType) until one differs from `default`."""
+    from .misc import boolean_result
+
+    fn = _arity_checked(predicate, "predicate", 1)
+    for item in _paged(ctx, s):
+        if boolean_result(call_function(ctx, fn, [item])) is not default:
+            return not default
+    return default
+
+
+def _paged(ctx: Context, s: V10Set) -> t.Iterator[t.Any]:
+    """The elements of `s`, read 16,000 at a time before any is looked at: core's any, every and includes
+    page the set by ValueSet.MaximumElements, so its `map` or `where` runs over a whole page first."""
+    items = iter(s.elements(ctx))
+    for chunk in iter(lambda: list(itertools.islice(items, MAX_ELEMENTS)), []):
+        yield from chunk
 
 
 @method("Set", "forEach")

@@ -286,15 +286,18 @@ def rebuilt(ctx: Context, payload: list) -> Source:
 
 #: The set steps a stream applies to each document, named by the function of sets.py that builds them.
 _STEPS = ("WhereSet", "mapped", "page_size")
+_REVERSED = "streaming is not supported on sets that have been reversed."
+_SEQUENCE = "streaming is not supported on sets created from `Set.sequence()`."
 #: Why the other derived sets cannot be streamed (core's `invalid_receiver` reasons).
 _REFUSED = {
     "take": "streaming is not supported on sets returned from `.take()`.",
     "drop": "streaming is not supported on sets returned from `.drop()`.",
-    "reverse": "streaming is not supported on sets that have been reversed.",
-    "distinct": "streaming is not supported on distinct sets.",
+    "_reversed": _REVERSED,
+    "_all_reversed": _REVERSED,
+    "_distinct": "streaming is not supported on distinct sets.",
     "concat": "streaming is not supported on concatenated sets.",
-    "flat_map": "streaming is not supported on `.flatMap()` sets.",
-    "order": "streaming is not supported on sets returned from `.order()`.",
+    "flat_mapped": "streaming is not supported on `.flatMap()` sets.",
+    "_order": "streaming is not supported on sets returned from `.order()`.",
 }
 _SOURCES_ONLY = "only collections and user defined indexes are streamable."
 _AT = "streaming is not supported for sets created within an `at()` expression."
@@ -331,7 +334,8 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
         key = doc_key(ctx, Ref("0", root.coll))
         return Documents(key.scope, key.coll)
     if isinstance(root, IndexSet):
-        if any(bound is not None for bound in root.bounds.values()):
+        # Any range, a null bound too, is not IndexSet.Range.Unbounded.
+        if root.bounds:
             raise _receiver(method_name, _RANGES)
         return IndexRows(root.index, tuple_key(root.terms))
     if isinstance(root, ArraySet):
@@ -341,7 +345,7 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
 
 def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     if isinstance(root.items, range):
-        raise _receiver(method_name, "streaming is not supported on sets created from `Set.sequence()`.")
+        raise _receiver(method_name, _SEQUENCE)
     if not root.single:
         raise _receiver(method_name, "streaming is not supported on array sets.")
     # `Set.single(doc)` is an array set in fql; core streams its SingletonSet as that document.
@@ -371,11 +375,15 @@ def check_readable(ctx: Context, base: Base) -> None:
         raise QueryRuntimeError("permission_denied", f"Insufficient privileges to read from collection {coll}.")
 
 
-def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple = ()) -> EventSource:
+def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | None = None) -> EventSource:
+    """An event source of `s`; `watched` are the fields of `changesOn`/`eventsOn` (None: `toStream`)."""
     root, steps = _pipeline(s, method_name)
     base = _base(ctx, root, method_name)
-    if watched and steps:
-        raise _receiver(method_name, "it was not called on the source set.")
+    if watched is not None and steps:
+        # Core's ValueSet.changesOn, for eventsOn too and with no fields: it names `.changesOn()` whichever
+        # was called.
+        raise _receiver(".changesOn()", "it was not called on the source set.")
+    watched = watched or ()
     if watched and isinstance(base, IndexRows):
         _check_covered(base.index, watched)
     check_readable(ctx, base)

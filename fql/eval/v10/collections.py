@@ -503,7 +503,7 @@ def call(ctx: Context, name: str) -> Module:
     from .globals import resolve
     from .misc import STRING, arg
 
-    found = resolve(ctx, arg(name, "name", STRING))
+    found = resolve(ctx, arg(name, "collection", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
         err = QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
         raise made_here(ctx, err, "#collections", name, "A collection cannot be created and used in the same query.")
@@ -534,7 +534,7 @@ def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
 
 @static("Collection", "where")
 def where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, all_(ctx), predicate)
+    return WhereSet(ctx, all_(ctx), predicate, "pred")
 
 
 @static("Collection", "firstWhere")

@@ -725,12 +725,18 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
     check_range(bounds)
 
     def bound(name: str) -> t.Any:
-        # A document, its ref, its id, a number or a string of digits: the document with that id.
-        value = bounds.get(name)
-        if value is None or isinstance(value, (Document, NullDocument, Ref)):
+        # A document, its ref, its id, a number or a string of one (Scala's toLongOption, so a sign too):
+        # the document with that id. A null bound is no document id (core's collectRange, no covered values).
+        if name not in bounds:
+            return None
+        value = bounds[name]
+        if isinstance(value, (Document, NullDocument, Ref)):
             return value
-        if not isinstance(value, bool) and isinstance(value, (int, str)) and str(value).isdigit():
-            return Ref(str(value), coll)
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            number = parse_long(value)
+        if number is not None:
+            return Ref(str(number), coll)
         raise QueryRuntimeError("invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id.")
 
     return DocumentsSet(ctx, coll, bound("from"), bound("to"))
@@ -741,8 +747,10 @@ def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The documents for which `predicate` is true."""
     from .sets import WhereSet
 
+    found = WhereSet(ctx, all_(ctx, module), predicate, "pred")
+    # After the argument check: core emits the hint in the function's body.
     hints.collection_scan(ctx, module.name, "where")
-    return WhereSet(ctx, all_(ctx, module), predicate)
+    return found
 
 
 @method(USER_COLLECTION, "firstWhere")
@@ -750,8 +758,9 @@ def first_where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The first document for which `predicate` is true, or null."""
     from .sets import first
 
+    found = where(ctx, module, predicate)
     hints.collection_scan(ctx, module.name, "firstWhere")
-    return first(ctx, where(ctx, module, predicate))
+    return first(ctx, found)
 
 
 @method(USER_COLLECTION, "toString")

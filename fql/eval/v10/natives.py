@@ -144,7 +144,7 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, all_(ctx), predicate)
+        return WhereSet(ctx, all_(ctx), predicate, "pred")
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
         return first(ctx, where(ctx, predicate))
@@ -405,7 +405,7 @@ def _named_lookups(module: str, kind: str) -> None:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, DocumentsSet(ctx, coll), predicate)
+        return WhereSet(ctx, DocumentsSet(ctx, coll), predicate, "pred")
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
         return first(ctx, where(ctx, predicate))
@@ -440,7 +440,7 @@ def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
 
 @static("Key", "where")
 def key_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, key_all(ctx), predicate)
+    return WhereSet(ctx, key_all(ctx), predicate, "pred")
 
 
 @static("Key", "firstWhere")

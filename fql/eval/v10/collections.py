@@ -445,9 +445,10 @@ def create(ctx: Context, fields: dict) -> Document:
     from .misc import OBJECT, arg
 
     fields = arg(fields, "data", OBJECT)
-    from .documents import check_persistable
+    from .documents import check_persistable, check_reserved
 
     check_persistable(fields)
+    check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_known_fields(fields, None)
     check_status_not_given(fields, None)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given

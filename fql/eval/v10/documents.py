@@ -289,11 +289,15 @@ def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
 RESERVED_FIELDS = ("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists")
 
 
-def _check_reserved(given: t.Any, what: str, *, create: bool) -> None:
-    """core's validateReserved: a write may not set a reserved field (the *Data methods may)."""
+def check_reserved(given: t.Any, what: str, *, create: bool, native: bool = False) -> None:
+    """core's validateReserved: a write may not set a reserved field (the *Data methods may); a native
+    document (a collection's definition, a key...) may have `data` (CollectionSchema.reservedFields)."""
     if not isinstance(given, dict):
         return
-    found = [name for name in RESERVED_FIELDS if name in given and not (create and name == "id")]
+    found = [
+        name for name in RESERVED_FIELDS
+        if name in given and not (create and name == "id") and not (native and name == "data")
+    ]  # fmt: skip
     if found:
         failures = [{"field": [name], "code": "reserved", "description": "Is a reserved field and cannot be used"} for name in found]
         raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
@@ -309,7 +313,7 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
-    _check_reserved(given, f"create document in collection `{coll.id}`", create=True)
+    check_reserved(given, f"create document in collection `{coll.id}`", create=True)
     data, ttl, _ = _split(given, "the document")
     doc_id = _given_id(coll.id, given["id"]) if "id" in given else None
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
@@ -350,7 +354,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
         given = arg(given, "data", OBJECT)
         check_persistable(given)
-        from .natives import check_read_only_update
+        from .natives import check_read_only_update, update_what
+
+        check_reserved(given, update_what(doc.ref), create=False, native=True)
 
         check_read_only_update(ctx, doc.ref, given)
         if doc.ref.kind in ("functions", "roles"):
@@ -420,7 +426,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
-    _check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
+    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl, _ = _split(given, "the update")
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,

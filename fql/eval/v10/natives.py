@@ -15,7 +15,7 @@ from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import names
-from .documents import documents_in, read, to_document, to_stored
+from .documents import check_reserved, documents_in, read, to_document, to_stored
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
@@ -107,6 +107,22 @@ _UPDATE_NAMES = {
 }
 
 
+#: The nouns core names native collections by (their CollectionConfig names).
+_NOUNS = {
+    "collections": "Collection", "functions": "Function", "roles": "Role", "access_providers": "AccessProvider",
+    "databases": "Database", "keys": "Key", "tokens": "Token", "credentials": "Credential",
+}  # fmt: skip
+
+
+def update_what(ref: Ref) -> str:
+    """How `Failed to ...` names an update of native document `ref` (core's constraintViolationMessage):
+    a named schema document by its name, the others by id."""
+    noun = _NOUNS.get(ref.kind or "", ref.kind)
+    if ref.kind in ("keys", "tokens", "credentials"):
+        return f"update {noun} with id {ref.id}"
+    return f"update {noun} `{ref.id}`"
+
+
 def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
     """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails, and so
     does a token's or credential's new `document` outside the user collections."""
@@ -123,6 +139,7 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
 @static("Token", "create")
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
+    check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
     if not isinstance(fields, dict) or "document" not in fields:
@@ -183,6 +200,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
     if not isinstance(fields, dict) or "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
+    check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
     new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
@@ -267,6 +285,7 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
+    check_reserved(params, "create Key", create=True, native=True)
     check_read_only("keys", params, "create Key")
     check_known_fields("keys", params, "create Key")
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
@@ -300,6 +319,7 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
+    check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
     params = database_params(ctx, _object(fields), None, "Failed to create Database.")
     with _unique_name():
@@ -452,6 +472,7 @@ def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
     fields = _object(fields)
+    check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
@@ -674,6 +695,7 @@ def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     fields = _object(fields)
+    check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
     check_predicates(fields, "Failed to create Role.")
@@ -749,6 +771,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     coll = native(providers.KIND)
     if not isinstance(fields, dict):
         raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
+    check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))

@@ -273,12 +273,12 @@ def _coll_module(ref: Ref) -> Module:
 # -- writing -------------------------------------------------------------------------------------------
 
 
-def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
+def _split(fields: t.Any) -> tuple[dict, t.Any, t.Any]:
     """(user data, ttl, id) of a v10 create/update argument."""
-    if not isinstance(fields, dict):
-        from .display import type_label
+    from .misc import OBJECT, arg
 
-        raise QueryRuntimeError("invalid_argument", f"expected {what} to be an Object, received {type_label(fields)}")
+    # Every write names its argument `data`, a struct (core's Collections.scala and Docs.scala).
+    fields = arg(fields, "data", OBJECT)
     # A create's `id` is taken apart first: an ID is not stored as data.
     check_persistable({k: v for k, v in fields.items() if k != "id"})
     data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
@@ -314,7 +314,7 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
     check_reserved(given, f"create document in collection `{coll.id}`", create=True)
-    data, ttl, _ = _split(given, "the document")
+    data, ttl, _ = _split(given)
     doc_id = _given_id(coll.id, given["id"]) if "id" in given else None
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
@@ -427,7 +427,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
     check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
-    data, ttl, _ = _split(given, "the update")
+    data, ttl, _ = _split(given)
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
         previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),
@@ -590,10 +590,9 @@ def _index_shape(entries: t.Any) -> t.Any:
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
     """The params of a *Data write: every field is user data (so a computed field's name may be written)."""
-    if not isinstance(data, dict):
-        from .display import type_label
+    from .misc import OBJECT, arg
 
-        raise QueryRuntimeError("invalid_argument", f"expected the data to be an Object, received {type_label(data)}")
+    data = arg(data, "data", OBJECT)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
     stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
     return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}

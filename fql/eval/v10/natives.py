@@ -139,6 +139,7 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
 @static("Token", "create")
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
+    fields = _object(fields)
     check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
@@ -198,7 +199,8 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 @static("Credential", "create")
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
-    if not isinstance(fields, dict) or "document" not in fields:
+    fields = _object(fields)
+    if "document" not in fields:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
@@ -678,7 +680,7 @@ def function_call(ctx: Context, name: str) -> t.Any:
 
     from .globals import resolve, schema_live
 
-    name = arg(name, "name", STRING)
+    name = arg(name, "function", STRING)
     if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
         return UserFunction(name, ctx.state.scope)
     found = resolve(ctx, name)  # an alias names it too
@@ -769,8 +771,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     from .. import providers
 
     coll = native(providers.KIND)
-    if not isinstance(fields, dict):
-        raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
+    fields = _object(fields)
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     names.check_identifier("access_providers", fields.get("name"))

@@ -16,6 +16,7 @@ from ..schema import create_native
 from . import fields as field_schema
 from . import names
 from .documents import check_reserved, documents_in, read, to_document, to_stored
+from .misc import ABSENT
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
@@ -260,13 +261,17 @@ def _credential_version(ctx: Context, doc: Document):
 
 
 @method("Document", "login")
-def credential_login(ctx: Context, doc: Document, password: str, ttl: t.Any = None) -> Document:
+def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = ABSENT) -> Document:
     """Check `password` and create a token for the credential's document; the secret is shown once."""
+    from .misc import STRING, TIME, overload
+
+    # Two signatures, (String) and (String, Time): a ttl is a Time, not null (core's Credential.scala).
+    password, *rest = overload("login", (password, ttl), (STRING,), (STRING, TIME))
     version = _credential_version(ctx, doc)
     identity = doc_key(ctx, version.data["instance"])
-    if not isinstance(password, str) or auth._verify(ctx, identity, password) is None:
+    if auth._verify(ctx, identity, password) is None:
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
-    params = {"ttl": ttl} if isinstance(ttl, Timestamp) else {}
+    params = {"ttl": rest[0]} if rest else {}
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
 
 

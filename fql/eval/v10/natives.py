@@ -170,7 +170,8 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 
     by_id.__doc__ = f"The {noun} with id `doc_id`."
     all_.__doc__ = f"Every {noun} of this database."
-    for name, fn in (("byId", by_id), ("all", all_), ("where", where), ("firstWhere", first_where)):
+    # `Token(id)` is byId too (core's IDedCollectionCompanion applies to an id).
+    for name, fn in (("byId", by_id), ("__call__", by_id), ("all", all_), ("where", where), ("firstWhere", first_where)):
         static(module, name)(fn)
 
 
@@ -452,6 +453,7 @@ for _module, _kind in (
 
 
 @static("Key", "byId")
+@static("Key", "__call__")
 def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
     """The key with id `key_id`."""
     from .misc import DOC_ID, arg

@@ -926,6 +926,17 @@ def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
 _STRING = st.Scalar("String")
 #: A schema document's `data`: an object or null (core's Optional(AnyRecord)).
 DATA_FIELD = st.FieldSchema(st.optional(st.Struct((), st.ANY)))
+#: The typed fields of a v10 database (core's NativeCollection.Database; `global_id` is read-only).
+DATABASE = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("priority", st.FieldSchema(st.optional(st.Scalar("Long")))),
+        ("typechecked", st.FieldSchema(st.optional(st.Scalar("Boolean")))),
+        ("protected", st.FieldSchema(st.optional(st.Scalar("Boolean")))),
+        ("account", st.FieldSchema(st.optional(st.Struct((), st.ANY)))),
+        ("data", DATA_FIELD),
+    )
+)
 #: The fields of a v10 function (core's UserFunction schema collection; a v4 body is a v4 write's).
 FUNCTION = st.Struct(
     (

@@ -339,6 +339,10 @@ def database_create(ctx: Context, fields: dict) -> Document:
 _DATABASE_FIELDS = frozenset(("name", "global_id", "priority", "typechecked", "protected", "account", "data", "ttl"))
 
 
+#: The types of a database's fields (core's NativeCollection.Database: `priority` a Long, the flags Booleans).
+_DATABASE_TYPES = field_schema.DATABASE
+
+
 def database_params(ctx: Context, params: dict, previous: dict | None, failed: str) -> dict:
     """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
     unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
@@ -347,6 +351,11 @@ def database_params(ctx: Context, params: dict, previous: dict | None, failed: s
     failures = [
         {"field": [k], "code": "invalid", "description": "Unexpected field provided"}
         for k in params if k not in known and k not in ("id", "coll", "ts")
+    ]
+    typed = {k: v for k, v in params.items() if _DATABASE_TYPES.field(k) is not None}
+    failures += [
+        {"field": list(f.path), "code": f.kind, "description": f.message}
+        for f in field_schema.native_type_failures(_DATABASE_TYPES, typed, partial=True)
     ]
     name = params.get("name")
     if isinstance(name, str) and name != (previous or {}).get("name"):

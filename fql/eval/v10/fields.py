@@ -984,6 +984,23 @@ ROLE = st.Struct(
 )
 
 
+#: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
+_PROVIDER_ROLE = st.Union(
+    (_STRING, st.Struct((("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))))
+)
+#: The fields of a v10 access provider (core's NativeCollection.AccessProvider; `audience` is read-only).
+ACCESS_PROVIDER = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("issuer", st.FieldSchema(_STRING)),
+        ("jwks_uri", st.FieldSchema(_STRING)),
+        ("roles", st.FieldSchema(_zero_or_more(_PROVIDER_ROLE))),
+        ("audience", st.FieldSchema(st.optional(_STRING))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
 def native_type_failures(struct: st.Struct, fields: dict, *, partial: bool) -> list[st.Failure]:
     """core's SchemaType validation of a schema document's fields (`data: Expected { *: Any } | Null,
     provided String`, `foo: Unexpected field provided`); `partial`: an update, whose missing fields are

@@ -519,11 +519,14 @@ def _fail(failed: str, failures: list) -> None:
 
 
 def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
-    """An update (or replace) of a function or role is checked as its create is: the fields' types, then a
-    function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
-    noun = "Function" if ref.kind == "functions" else "Role"
+    """An update (or replace) of a function, role or access provider is checked as its create is: the
+    fields' types, then a function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
-    check_native_types(field_schema.FUNCTION if noun == "Function" else field_schema.ROLE, given, failed, partial=not replace)
+    struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
+    check_native_types(struct, given, failed, partial=not replace)
+    if noun == "AccessProvider":
+        return
     if noun == "Role":
         check_predicates(given, failed)
     else:
@@ -790,6 +793,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     fields = _object(fields)
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
+    check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     refuse_in_tenant_root(ctx, "AccessProvider")

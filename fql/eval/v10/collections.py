@@ -15,6 +15,7 @@ from ..refs import check_valid_time, live, ref_of
 from ..registry import field as module_field, static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
+from .misc import ABSENT
 from .signatures import unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first, kept_time, placed_documents
@@ -526,7 +527,7 @@ def made_here(ctx: Context, err: FQLError, kind: str, name: str, message: str) -
 
 
 @static("Collection", "all")
-def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
     """Every collection definition, within `{ from, to }` when given."""
     from .documents import documents_in
 

@@ -31,6 +31,7 @@ from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
 from . import fields as field_schema, hints, past
 from .globals import USER_COLLECTION
+from .misc import ABSENT
 
 #: Field names that are document metadata, not user data.
 METADATA = ("id", "coll", "ts", "ttl")
@@ -712,12 +713,12 @@ def create_data(ctx: Context, module: Module, data: dict) -> Document:
 
 
 @method(USER_COLLECTION, "all")
-def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
+def all_(ctx: Context, module: Module, bounds: t.Any = ABSENT) -> t.Any:
     """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
     return documents_in(ctx, _coll(module), bounds)
 
 
-def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
+def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = ABSENT) -> t.Any:
     """The set of `coll`'s documents in id order, within `{ from, to }` when given: what every collection's
     `all()` answers, a user collection's and a system one's alike (core's CollectionCompanion defines both
     forms of `all` for each)."""
@@ -725,8 +726,9 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
 
     from .collections import check_range
 
-    if bounds is None:
+    if bounds is ABSENT:
         return DocumentsSet(ctx, coll)
+    # A null range is a range all the same, and no object (core's collectRange).
     check_range(bounds)
 
     def bound(name: str) -> t.Any:

@@ -159,7 +159,7 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 
         return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
-    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+    def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
@@ -438,7 +438,7 @@ def _named_lookups(module: str, kind: str) -> None:
 
         return read(ctx, Ref(arg(name, "name", STRING), coll))
 
-    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+    def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
@@ -471,7 +471,7 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 
 
 @static("Key", "all")
-def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
+def key_all(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
     """Every key of this database, within `{ from, to }` when given."""
     return documents_in(ctx, KEYS, bounds)
 

@@ -30,8 +30,8 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Float": lambda v: isinstance(v, float),
     "String": lambda v: isinstance(v, str),
     "Array": lambda v: isinstance(v, list),
-    # Core's Value.Object: structs and documents.
-    "Object": lambda v: isinstance(v, (dict, Document, NullDocument, Ref)),
+    # Core's Value.Object: structs, documents and modules (its SingletonObjects).
+    "Object": lambda v: isinstance(v, (dict, Document, NullDocument, Ref, Module)),
     "Struct": lambda v: isinstance(v, dict),
     "Time": lambda v: isinstance(v, Timestamp),
     "Date": lambda v: isinstance(v, Date),

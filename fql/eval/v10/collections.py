@@ -358,15 +358,15 @@ def index_set(ctx: Context, coll: str, name: str, terms: list, bounds: dict | No
 
 
 def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | None:
-    for index in _v10_defs(ctx, ctx.state.scope, module.name):
+    # The collection's own name, also when the module is named by its alias (core names it so here).
+    coll = module.collection.id if module.collection is not None else module.name
+    for index in _v10_defs(ctx, ctx.state.scope, coll):
         if index.ref.id == name:
-            version = live(ctx, DocKey(ctx.state.scope, "#collections", module.name))
+            version = live(ctx, DocKey(ctx.state.scope, "#collections", coll))
             spec = ((version.data or {}).get("indexes") or {}).get(name) if version is not None else None
             if isinstance(spec, dict) and spec.get("queryable") is False:
-                raise QueryRuntimeError(
-                    "invalid_index_invocation", f"The index `{module.name}.{name}` is not queryable."
-                )
-            require_collection_read(ctx, module.name)
+                raise QueryRuntimeError("invalid_index_invocation", f"The index `{coll}.{name}` is not queryable.")
+            require_collection_read(ctx, coll)
             return IndexFunction(index, name)
     return None
 

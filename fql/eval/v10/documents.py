@@ -784,7 +784,7 @@ def function_definition(ctx: Context, fn: t.Any) -> Document:
 @field(USER_COLLECTION, "definition")
 def definition(ctx: Context, module: Module) -> Document:
     """The collection's schema document."""
-    return read(ctx, Ref(module.name, native("collections")))
+    return read(ctx, Ref(_coll(module).id, native("collections")))
 
 
 def index_method(ctx: Context, module: Module, name: str) -> t.Any:

@@ -94,7 +94,9 @@ def resolve(ctx: Context, name: str) -> t.Any:
     # a name that clashes with the standard library).
     target = aliased(ctx, scope, "#collections", name)
     if target is not None:
-        return Module(target, collection_ref(target))
+        # Named as it was called: core makes the collection's companion anew under the alias
+        # (UserCollectionCompanion.lookup's nameOverride), which its text and hints then show.
+        return Module(name, collection_ref(target))
     target = aliased(ctx, scope, "#functions", name)
     if target is not None:
         return UserFunction(target, scope)

@@ -984,6 +984,8 @@ ROLE = st.Struct(
 )
 
 
+#: A credential's password, which core's Credential schema types as an optional String.
+CREDENTIAL_PASSWORD = st.Struct((("password", st.FieldSchema(st.optional(_STRING))),))
 #: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
 _PROVIDER_ROLE = st.Union(
     (_STRING, st.Struct((("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))))

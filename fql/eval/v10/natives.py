@@ -132,6 +132,8 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
         check_read_only(ref.kind, given, what)
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
         check_known_fields(ref.kind, given, what, version.data if version is not None else None)
+    if ref.kind == "credentials" and isinstance(given, dict):
+        check_password_type(given, f"Failed to update Credential with id {ref.id}.")
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
         noun = "Token" if ref.kind == "tokens" else "Credential"
         _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")
@@ -206,6 +208,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
         raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
     check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
+    check_password_type(fields, "Failed to create Credential.")
     new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if auth.credentials_of(ctx, identity) is not None:
@@ -221,6 +224,12 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     else:
         auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id)
     return to_document(ctx, auth.credentials_of(ctx, identity))
+
+
+def check_password_type(fields: dict, failed: str) -> None:
+    """A credential's `password` is a String or null (core's schema type), not v4's password check."""
+    given = {"password": fields["password"]} if "password" in fields else {}
+    check_native_types(field_schema.CREDENTIAL_PASSWORD, given, failed, partial=True)
 
 
 def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:

@@ -146,11 +146,17 @@ def token_create(ctx: Context, fields: dict) -> Document:
     check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
-    if not isinstance(fields, dict) or "document" not in fields:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
+    if fields.get("document") is None:
+        raise _missing_document("Token")
     new_id = _given_id(ctx, fields, TOKENS)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
+
+
+def _missing_document(noun: str) -> QueryRuntimeError:
+    """A token or credential needs its `document`, which core's schema types AnyDoc, shown `{ *: Any }`."""
+    failure = {"field": ["document"], "code": "missing", "description": "Missing required field of type { *: Any }"}
+    return QueryRuntimeError("constraint_failure", f"Failed to create {noun}.").with_failures([failure])
 
 
 def _id_lookups(module: str, coll: Ref, noun: str) -> None:
@@ -204,8 +210,8 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
     fields = _object(fields)
-    if "document" not in fields:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
+    if fields.get("document") is None:
+        raise _missing_document("Credential")
     check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
     check_password_type(fields, "Failed to create Credential.")

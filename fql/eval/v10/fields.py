@@ -984,6 +984,15 @@ ROLE = st.Struct(
 )
 
 
+#: The typed fields of a v10 key (core's NativeCollection.Key; `secret` is read-only).
+KEY = st.Struct(
+    (
+        ("role", st.FieldSchema(_STRING)),
+        ("database", st.FieldSchema(st.optional(st.Union((_STRING, st.DocType(native("databases"), "Database")))))),
+        ("ttl", st.FieldSchema(st.optional(st.Scalar("Time")))),
+        ("data", DATA_FIELD),
+    )
+)
 #: A credential's password, which core's Credential schema types as an optional String.
 CREDENTIAL_PASSWORD = st.Struct((("password", st.FieldSchema(st.optional(_STRING))),))
 #: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).

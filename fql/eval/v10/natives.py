@@ -132,6 +132,8 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
         check_read_only(ref.kind, given, what)
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
         check_known_fields(ref.kind, given, what, version.data if version is not None else None)
+    if ref.kind == "keys" and isinstance(given, dict):
+        check_key_types(given, f"Failed to update Key with id {ref.id}.", partial=True)
     if ref.kind == "credentials" and isinstance(given, dict):
         check_password_type(given, f"Failed to update Credential with id {ref.id}.")
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
@@ -232,6 +234,13 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
+def check_key_types(fields: dict, failed: str, *, partial: bool) -> None:
+    """A v10 key's fields have core's schema types (`role: Expected String, provided Int`), checked
+    before v4's key validation."""
+    typed = {k: to_stored(v) for k, v in fields.items() if field_schema.KEY.field(k) is not None}
+    check_native_types(field_schema.KEY, typed, failed, partial=partial)
+
+
 def check_password_type(fields: dict, failed: str) -> None:
     """A credential's `password` is a String or null (core's schema type), not v4's password check."""
     given = {"password": fields["password"]} if "password" in fields else {}
@@ -311,6 +320,7 @@ def key_create(ctx: Context, fields: dict) -> Document:
     check_reserved(params, "create Key", create=True, native=True)
     check_read_only("keys", params, "create Key")
     check_known_fields("keys", params, "create Key")
+    check_key_types(params, "Failed to create Key.", partial=False)
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
     return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))
@@ -328,6 +338,9 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
         if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
             failures.append({"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."})
     database = params.get("database")
+    if isinstance(database, (Document, NullDocument)) and database.ref.kind == "databases":
+        # A database's document names it too (core's schema type is `String | Database`).
+        params = {**params, "database": database.ref}
     if isinstance(database, str):
         if live(ctx, DocKey(ctx.state.scope, "#databases", database)) is None:
             failures.append(

@@ -993,8 +993,16 @@ KEY = st.Struct(
         ("data", DATA_FIELD),
     )
 )
-#: A credential's password, which core's Credential schema types as an optional String.
-CREDENTIAL_PASSWORD = st.Struct((("password", st.FieldSchema(st.optional(_STRING))),))
+#: The typed fields of a v10 credential (core's NativeCollection.Credential).
+CREDENTIAL = st.Struct((("document", st.FieldSchema(st.ANY_DOC)), ("password", st.FieldSchema(st.optional(_STRING)))))
+#: The typed fields of a v10 token (core's NativeCollection.Token; `secret` is read-only).
+TOKEN = st.Struct(
+    (
+        ("document", st.FieldSchema(st.ANY_DOC)),
+        ("ttl", st.FieldSchema(st.optional(st.Scalar("Time")))),
+        ("data", DATA_FIELD),
+    )
+)
 #: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
 _PROVIDER_ROLE = st.Union(
     (_STRING, st.Struct((("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))))

@@ -132,10 +132,8 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
         check_read_only(ref.kind, given, what)
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
         check_known_fields(ref.kind, given, what, version.data if version is not None else None)
-    if ref.kind == "keys" and isinstance(given, dict):
-        check_key_types(given, f"Failed to update Key with id {ref.id}.", partial=True)
-    if ref.kind == "credentials" and isinstance(given, dict):
-        check_password_type(given, f"Failed to update Credential with id {ref.id}.")
+    if ref.kind in _AUTH_TYPES and isinstance(given, dict):
+        check_auth_types(ref.kind, given, "Failed to " + update_what(ref) + ".", partial=True)
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
         noun = "Token" if ref.kind == "tokens" else "Credential"
         _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")
@@ -148,17 +146,10 @@ def token_create(ctx: Context, fields: dict) -> Document:
     check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
-    if fields.get("document") is None:
-        raise _missing_document("Token")
+    check_auth_types("tokens", fields, "Failed to create Token.", partial=False)
     new_id = _given_id(ctx, fields, TOKENS)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
-
-
-def _missing_document(noun: str) -> QueryRuntimeError:
-    """A token or credential needs its `document`, which core's schema types AnyDoc, shown `{ *: Any }`."""
-    failure = {"field": ["document"], "code": "missing", "description": "Missing required field of type { *: Any }"}
-    return QueryRuntimeError("constraint_failure", f"Failed to create {noun}.").with_failures([failure])
 
 
 def _id_lookups(module: str, coll: Ref, noun: str) -> None:
@@ -212,11 +203,9 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
     fields = _object(fields)
-    if fields.get("document") is None:
-        raise _missing_document("Credential")
     check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
-    check_password_type(fields, "Failed to create Credential.")
+    check_auth_types("credentials", fields, "Failed to create Credential.", partial=False)
     new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if auth.credentials_of(ctx, identity) is not None:
@@ -234,17 +223,17 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
-def check_key_types(fields: dict, failed: str, *, partial: bool) -> None:
-    """A v10 key's fields have core's schema types (`role: Expected String, provided Int`), checked
-    before v4's key validation."""
-    typed = {k: to_stored(v) for k, v in fields.items() if field_schema.KEY.field(k) is not None}
-    check_native_types(field_schema.KEY, typed, failed, partial=partial)
+#: The schema types of the v10 fields of keys, tokens and credentials (core's NativeCollection).
+_AUTH_TYPES = {"keys": field_schema.KEY, "tokens": field_schema.TOKEN, "credentials": field_schema.CREDENTIAL}
 
 
-def check_password_type(fields: dict, failed: str) -> None:
-    """A credential's `password` is a String or null (core's schema type), not v4's password check."""
-    given = {"password": fields["password"]} if "password" in fields else {}
-    check_native_types(field_schema.CREDENTIAL_PASSWORD, given, failed, partial=True)
+def check_auth_types(kind: str, fields: dict, failed: str, *, partial: bool) -> None:
+    """A v10 key's, token's or credential's fields have core's schema types (`role: Expected String,
+    provided Int`, `document: Missing required field of type { *: Any }`), checked before v4's
+    validation of them."""
+    struct = _AUTH_TYPES[kind]
+    typed = {k: to_stored(v) for k, v in fields.items() if struct.field(k) is not None}
+    check_native_types(struct, typed, failed, partial=partial)
 
 
 def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:
@@ -320,7 +309,7 @@ def key_create(ctx: Context, fields: dict) -> Document:
     check_reserved(params, "create Key", create=True, native=True)
     check_read_only("keys", params, "create Key")
     check_known_fields("keys", params, "create Key")
-    check_key_types(params, "Failed to create Key.", partial=False)
+    check_auth_types("keys", params, "Failed to create Key.", partial=False)
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
     return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))

@@ -104,6 +104,8 @@ class Union:
 
 ANY = Scalar("Any")
 NULL = Scalar("Null")
+#: Any document (core's ScalarType.AnyDoc), shown as its FQL type, `{ *: Any }`.
+ANY_DOC = Scalar("{ *: Any }")
 
 
 def optional(schema: t.Any) -> Union:
@@ -279,6 +281,8 @@ def is_of_type(expected: t.Any, value: t.Any) -> bool:
     if expected == ANY:
         return True
     provided = value_type(value)
+    if expected == ANY_DOC:
+        return isinstance(value, Ref) and value.collection is not None
     if isinstance(expected, Scalar):
         if expected.name == "Long":
             return provided in (Scalar("Int"), Scalar("Long"))

@@ -451,6 +451,7 @@ def create(ctx: Context, fields: dict) -> Document:
     check_persistable(fields)
     check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_known_fields(fields, None)
+    field_schema.check_names_typed(fields, None)
     check_status_not_given(fields, None)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})

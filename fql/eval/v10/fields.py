@@ -63,6 +63,8 @@ DEFINITION = {
             st.Struct((("signature", st.FieldSchema(_STRING)), ("default", st.FieldSchema(st.optional(_STRING))))),
         )
     ),
+    "name": _STRING,
+    "alias": st.optional(_STRING),
     "wildcard": st.optional(_STRING),
     "ttl_days": st.optional(st.Scalar("Long")),
     "history_days": st.optional(st.Scalar("Long")),
@@ -756,6 +758,25 @@ def check_known_fields(given: t.Any, previous: dict | None) -> None:
     if unknown:
         what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
         raise _definition_failed(what, [st.Failure("invalid", (k,), "Unexpected field provided") for k in unknown])
+
+
+#: A definition's fields of scalar types, which an update replaces whole (no nested merge).
+_SCALAR_DEFINITION = ("name", "alias", "wildcard", "ttl_days", "history_days", "document_ttls")
+
+
+def check_names_typed(given: t.Any, previous: dict | None, *, replace: bool = False) -> None:
+    """core's schema types of a definition's name, alias and other scalar fields, checked before the names
+    are looked at and before v4's checks of the document: `name: Expected String, provided Int`. A create
+    or replace must give the name; an update keeps the stored one. (The object fields are typed once the
+    write is merged: `check_definition`.)"""
+    if not isinstance(given, dict):
+        return
+    struct = st.Struct(tuple((key, st.FieldSchema(DEFINITION[key])) for key in _SCALAR_DEFINITION))
+    typed = {k: v for k, v in given.items() if k in _SCALAR_DEFINITION}
+    failures = native_type_failures(struct, typed, partial=previous is not None and not replace)
+    if failures:
+        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
+        raise _definition_failed(what, failures)
 
 
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:

@@ -396,7 +396,8 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             from .natives import database_params
 
             stored = live(ctx, doc_key(ctx, doc.ref))
-            params = database_params(ctx, params, stored.data if stored else None, f"Failed to update Database `{doc.ref.id}`.")
+            failed = f"Failed to update Database `{doc.ref.id}`."
+            params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
         before = _definition(ctx, doc.ref)
         if before is not None:
             from .collections import check_status_not_given

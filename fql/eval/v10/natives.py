@@ -360,7 +360,7 @@ _DATABASE_FIELDS = frozenset(("name", "global_id", "priority", "typechecked", "p
 _DATABASE_TYPES = field_schema.DATABASE
 
 
-def database_params(ctx: Context, params: dict, previous: dict | None, failed: str) -> dict:
+def database_params(ctx: Context, params: dict, previous: dict | None, failed: str, *, replace: bool = False) -> dict:
     """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
     unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
     is dropped where an ancestor database has one, and an account id is taken at most once here."""
@@ -372,7 +372,8 @@ def database_params(ctx: Context, params: dict, previous: dict | None, failed: s
     typed = {k: v for k, v in params.items() if _DATABASE_TYPES.field(k) is not None}
     failures += [
         {"field": list(f.path), "code": f.kind, "description": f.message}
-        for f in field_schema.native_type_failures(_DATABASE_TYPES, typed, partial=True)
+        # A create or replace must give the name; an update keeps the stored one.
+        for f in field_schema.native_type_failures(_DATABASE_TYPES, typed, partial=previous is not None and not replace)
     ]
     name = params.get("name")
     if isinstance(name, str) and name != (previous or {}).get("name"):

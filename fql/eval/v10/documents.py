@@ -359,7 +359,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
         check_reserved(given, update_what(doc.ref), create=False, native=True)
 
-        check_read_only_update(ctx, doc.ref, given)
+        check_read_only_update(ctx, doc.ref, given, replace=replace)
         if doc.ref.kind in ("functions", "roles", "access_providers"):
             from .natives import check_schema_update
 

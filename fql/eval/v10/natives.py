@@ -124,7 +124,7 @@ def update_what(ref: Ref) -> str:
     return f"update {noun} `{ref.id}`"
 
 
-def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
+def check_read_only_update(ctx: Context, ref: Ref, given: t.Any, *, replace: bool = False) -> None:
     """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails, and so
     does a token's or credential's new `document` outside the user collections."""
     if ref.kind in _UPDATE_NAMES:
@@ -133,7 +133,8 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
         check_known_fields(ref.kind, given, what, version.data if version is not None else None)
     if ref.kind in _AUTH_TYPES and isinstance(given, dict):
-        check_auth_types(ref.kind, given, "Failed to " + update_what(ref) + ".", partial=True)
+        # A replace gives every field again (the required ones too); an update keeps the stored ones.
+        check_auth_types(ref.kind, given, "Failed to " + update_what(ref) + ".", partial=not replace)
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
         noun = "Token" if ref.kind == "tokens" else "Credential"
         _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")

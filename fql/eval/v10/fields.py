@@ -1026,7 +1026,12 @@ TOKEN = st.Struct(
 )
 #: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
 _PROVIDER_ROLE = st.Union(
-    (_STRING, st.Struct((("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))))
+    (
+        _STRING,
+        st.Struct(
+            (("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))
+        ),
+    )
 )
 #: The fields of a v10 access provider (core's NativeCollection.AccessProvider; `audience` is read-only).
 ACCESS_PROVIDER = st.Struct(

@@ -173,7 +173,8 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
     by_id.__doc__ = f"The {noun} with id `doc_id`."
     all_.__doc__ = f"Every {noun} of this database."
     # `Token(id)` is byId too (core's IDedCollectionCompanion applies to an id).
-    for name, fn in (("byId", by_id), ("__call__", by_id), ("all", all_), ("where", where), ("firstWhere", first_where)):
+    lookups = (("byId", by_id), ("__call__", by_id), ("all", all_), ("where", where), ("firstWhere", first_where))
+    for name, fn in lookups:
         static(module, name)(fn)
 
 

@@ -739,8 +739,11 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = ABSENT) -> t.Any:
         if name not in bounds:
             return None
         value = bounds[name]
-        if isinstance(value, (Document, NullDocument, Ref)):
-            return value
+        ref = value.ref if isinstance(value, (Document, NullDocument)) else value
+        if isinstance(ref, Ref):
+            # Core compares ids before collections (DocID.compare): another collection's document
+            # bounds by its id.
+            return Ref(ref.id, coll) if parse_long(ref.id) is not None else value
         number = value if isinstance(value, int) and not isinstance(value, bool) else None
         if isinstance(value, str):
             number = parse_long(value)

@@ -316,7 +316,7 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
     check_reserved(given, f"create document in collection `{coll.id}`", create=True)
     data, ttl, _ = _split(given)
-    doc_id = _given_id(coll.id, given["id"]) if "id" in given else None
+    doc_id = given_id(given["id"], f"create document in collection `{coll.id}`") if "id" in given else None
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
@@ -326,9 +326,10 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     return _reread(ctx, rendered["ref"])
 
 
-def _given_id(coll: str, value: t.Any) -> str:
+def given_id(value: t.Any, what: str) -> str:
     """The id a v10 create gives its document, as core's WriteBroker takes it (getOrMakeID): an ID, an Int
-    or Long, or a String that reads as a Long, not negative; anything else is a constraint failure at `id`."""
+    or Long, or a String that reads as a Long, not negative; anything else (null too) is a constraint
+    failure at `id`, `Failed to <what>.`"""
     from . import schema_types as st
 
     number = None
@@ -345,7 +346,8 @@ def _given_id(coll: str, value: t.Any) -> str:
         failure = st.Failure("validator", ("id",), "id must be nonnegative")
     else:
         failure = st.Failure("type", ("id",), f"Expected {st.display(expected)}, provided {st.display(st.value_type(value))}")
-    raise field_schema.failed(coll, "create document", [failure])
+    rendered = {"field": list(failure.path), "code": failure.kind, "description": failure.message}
+    raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures([rendered])
 
 
 def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:

@@ -144,11 +144,12 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any, *, replace: boo
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
     fields = _object(fields)
+    # Core takes the id (and checks the caller may create) before it validates the fields.
+    new_id = _given_id(ctx, fields, TOKENS, "Token")
     check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
     check_auth_types("tokens", fields, "Failed to create Token.", partial=False)
-    new_id = _given_id(ctx, fields, TOKENS)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
 
@@ -205,10 +206,10 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
     fields = _object(fields)
+    new_id = _given_id(ctx, fields, CREDENTIALS, "Credential")
     check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
     check_auth_types("credentials", fields, "Failed to create Credential.", partial=False)
-    new_id = _given_id(ctx, fields, CREDENTIALS)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if auth.credentials_of(ctx, identity) is not None:
         # A document has one credential: core's credentials are uniquely indexed by their document
@@ -238,17 +239,18 @@ def check_auth_types(kind: str, fields: dict, failed: str, *, partial: bool) -> 
     check_native_types(struct, typed, failed, partial=partial)
 
 
-def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:
-    """The `id` a Credential.create or Token.create gives (core's create types have an optional `id`, which
-    needs the `create_with_id` privilege, as a user document's does), checked as the create's access; None
-    if it gives none. An id a document of `coll` already has is refused as a user document's is."""
-    from .misc import DOC_ID, arg
+def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
+    """The `id` a Key.create, Token.create or Credential.create gives (core's WriteBroker takes a given id
+    in any collection: getOrMakeID; it needs the `create_with_id` privilege, as a user document's does),
+    checked as the create's access; None if it gives none. A null, negative or non-id `id` is a
+    constraint failure, and an id a document of `coll` already has is refused as a user document's is."""
+    from .documents import given_id
 
     kind = "#" + coll.id
-    if fields.get("id") is None:
+    if "id" not in fields:
         access.require(ctx, "create", DocKey(ctx.state.scope, kind, ""), (fields,))
         return None
-    new_id = arg(fields["id"], "id", DOC_ID)
+    new_id = given_id(fields["id"], f"create {noun}")
     key = DocKey(ctx.state.scope, kind, new_id)
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
     if live(ctx, key) is not None:
@@ -308,13 +310,18 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
+    # A given id is the key's (core's WriteBroker takes one in any collection), taken before the fields
+    # are validated.
+    new_id = _given_id(ctx, params, KEYS, "Key")
     check_reserved(params, "create Key", create=True, native=True)
     check_read_only("keys", params, "create Key")
     check_known_fields("keys", params, "create Key")
     check_auth_types("keys", params, "Failed to create Key.", partial=False)
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
-    return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))
+    params.pop("id", None)
+    created = create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key."), doc_id=new_id)
+    return _with_secret(ctx, created)
 
 
 def key_params(ctx: Context, params: dict, failed: str) -> dict:

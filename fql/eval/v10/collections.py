@@ -445,7 +445,9 @@ def create(ctx: Context, fields: dict) -> Document:
     history_days?, ttl_days?, document_ttls?, data?}`."""
     from .misc import OBJECT, arg
 
-    fields = arg(fields, "data", OBJECT)
+    from .natives import without_given_id
+
+    fields = without_given_id(arg(fields, "data", OBJECT), "Collection")
     from .documents import check_persistable, check_reserved
 
     check_persistable(fields)

@@ -353,9 +353,10 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
+    fields = without_given_id(_object(fields), "Database")
     check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
-    params = database_params(ctx, _object(fields), None, "Failed to create Database.")
+    params = database_params(ctx, fields, None, "Failed to create Database.")
     with _unique_name():
         rendered = create_native(ctx, native("databases"), params)
     return read(ctx, rendered["ref"])
@@ -516,7 +517,7 @@ def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
-    fields = _object(fields)
+    fields = without_given_id(_object(fields), "Function")
     check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
@@ -558,6 +559,25 @@ def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
         check_predicates(given, failed)
     else:
         _fail(failed, field_schema.function_failures(given))
+
+
+#: The ids a collection's definition may have (core's UserCollectionID, a Short from 1024).
+_COLLECTION_IDS = range(1024, 32768)
+
+
+def without_given_id(fields: t.Any, noun: str) -> t.Any:
+    """A schema document's create may give an `id`, which core takes (WriteBroker.getOrMakeID) and fql,
+    which names schema documents, does not keep: it is checked as core checks it, then dropped. A
+    collection's must be a user collection's id (its idSource: 1024 to 32767)."""
+    if not isinstance(fields, dict) or "id" not in fields:
+        return fields
+    from .documents import given_id
+
+    number = int(given_id(fields["id"], f"create {noun}"))
+    if noun == "Collection" and number not in _COLLECTION_IDS:
+        message = f"Create in collection Collection failed due to invalid document id {number}"
+        raise QueryRuntimeError("invalid_document_id", message)
+    return {k: v for k, v in fields.items() if k != "id"}
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -742,7 +762,7 @@ def function_call(ctx: Context, name: str) -> t.Any:
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
-    fields = _object(fields)
+    fields = without_given_id(_object(fields), "Role")
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
@@ -817,7 +837,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     from .. import providers
 
     coll = native(providers.KIND)
-    fields = _object(fields)
+    fields = without_given_id(_object(fields), "AccessProvider")
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")

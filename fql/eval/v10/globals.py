@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
@@ -64,9 +64,15 @@ class UserFunction:
 
     name: str
     scope: str
+    #: The alias it was reached by, which core's UserFunction.lookup names the value by (its text shows it).
+    alias: str | None = field(default=None, eq=False, kw_only=True)
+
+    @property
+    def shown(self) -> str:
+        return self.alias or self.name
 
     def __repr__(self) -> str:
-        return f"[function {self.name}]"
+        return f"[function {self.shown}]"
 
 
 def is_user_collection(module: Module) -> bool:
@@ -99,7 +105,7 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return Module(name, collection_ref(target))
     target = aliased(ctx, scope, "#functions", name)
     if target is not None:
-        return UserFunction(target, scope)
+        return UserFunction(target, scope, alias=name)
     return MISSING
 
 

@@ -539,9 +539,13 @@ def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
 
 @static("Collection", "where")
 def where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, all_(ctx), predicate, "pred")
+    from .natives import scanned
+
+    return scanned(ctx, "Collection", "where", WhereSet(ctx, all_(ctx), predicate, "pred"))
 
 
 @static("Collection", "firstWhere")
 def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, where(ctx, predicate))
+    from .natives import scanned
+
+    return first(ctx, scanned(ctx, "Collection", "firstWhere", where(ctx, predicate)))

@@ -14,7 +14,7 @@ from ..refs import doc_key, live, ref_of
 from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
-from . import names
+from . import hints, names
 from .documents import check_reserved, documents_in, read, to_document, to_stored
 from .misc import ABSENT
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
@@ -166,10 +166,10 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, all_(ctx), predicate, "pred")
+        return scanned(ctx, module, "where", WhereSet(ctx, all_(ctx), predicate, "pred"))
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-        return first(ctx, where(ctx, predicate))
+        return first(ctx, scanned(ctx, module, "firstWhere", where(ctx, predicate)))
 
     by_id.__doc__ = f"The {noun} with id `doc_id`."
     all_.__doc__ = f"Every {noun} of this database."
@@ -470,10 +470,10 @@ def _named_lookups(module: str, kind: str) -> None:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, DocumentsSet(ctx, coll), predicate, "pred")
+        return scanned(ctx, module, "where", WhereSet(ctx, DocumentsSet(ctx, coll), predicate, "pred"))
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-        return first(ctx, where(ctx, predicate))
+        return first(ctx, scanned(ctx, module, "firstWhere", where(ctx, predicate)))
 
     by_name.__doc__ = f"The {module} named `name` (a null document if there is none)."
     all_.__doc__ = f"Every {module} of this database."
@@ -506,12 +506,19 @@ def key_all(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
 
 @static("Key", "where")
 def key_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, key_all(ctx), predicate, "pred")
+    return scanned(ctx, "Key", "where", WhereSet(ctx, key_all(ctx), predicate, "pred"))
 
 
 @static("Key", "firstWhere")
 def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, key_where(ctx, predicate))
+    return first(ctx, scanned(ctx, "Key", "firstWhere", key_where(ctx, predicate)))
+
+
+def scanned(ctx: Context, module: str, method: str, found: V10Set) -> V10Set:
+    """`found`, once the hint that `module.method` reads every document is given: core's
+    CollectionCompanion gives it for every collection, its own native ones too (after the argument check)."""
+    hints.collection_scan(ctx, module, method)
+    return found
 
 
 @static("Function", "create")

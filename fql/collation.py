@@ -25,6 +25,7 @@ Document ids (`id_key`) stay in code-point order: core's ids are numbers, and fq
 from __future__ import annotations
 
 import functools
+import re
 import struct
 import typing as t
 
@@ -115,9 +116,15 @@ def encode(value: t.Any) -> bytes:
     return _OTHER + _escaped(repr(value).encode())
 
 
+#: An id `id_key` orders as a number: up to 19 ASCII digits, maybe negative.
+_NUMERIC_ID = re.compile(r"-?[0-9]{1,19}")
+
+
 def id_key(doc_id: str) -> bytes:
-    """Document ids sort numerically when numeric (they are longs in Fauna), names by code point after."""
-    if doc_id.isdigit() and len(doc_id) < 20:
+    """Document ids sort numerically when numeric (they are signed longs in Fauna: core's DocID compares
+    them with Long.compare, so a negative bound such as `all({ from: -5 })` is below every id), names by
+    code point after."""
+    if _NUMERIC_ID.fullmatch(doc_id):
         return b"\x01" + _int_key(int(doc_id))
     return b"\x02" + _escaped(doc_id.encode("utf-8", "surrogatepass"))
 

@@ -48,6 +48,24 @@ def map_order(keys: t.Iterable[K], hash_of: t.Callable[[K], int] = java_hash) ->
     return keys if len(keys) <= 4 else hash_order(keys, hash_of)
 
 
+def mutable_map_order(keys: t.Iterable[str], built_from: int | None = None) -> list[str]:
+    """String `keys` as a scala.collection.mutable.HashMap built from `built_from` entries (all the `keys`
+    by default; `.to(mutable.Map)` sizes its table for them) iterates: by bucket, each key's hash spread
+    as `h ^ (h >>> 16)` and masked to the table's size, then by that spread hash (as a signed Int) within a
+    bucket. Removing entries leaves the others' order as it was."""
+    keys = list(keys)
+    count = len(keys) if built_from is None else built_from
+    capacity = int((count + 1) / 0.75) if count > 0 else 16
+    size = min(1 << 30, (1 << (max(capacity - 1, 4).bit_length() - 1)) * 2)
+
+    def spread(key: str) -> int:
+        h = java_hash(key)
+        h ^= h >> 16
+        return h - (1 << 32) if h & 0x80000000 else h
+
+    return sorted(keys, key=lambda key: (spread(key) & (size - 1), spread(key)))
+
+
 def _trie(entries: list[tuple[t.Any, int]], shift: int) -> list[t.Any]:
     if shift >= 32:
         return [key for key, _ in entries]

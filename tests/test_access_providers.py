@@ -211,3 +211,37 @@ def test_a_jwt_no_provider_vouches_for_is_plainly_unauthorized(db):
     assert err.code == "unauthorized"
     assert err.description == "Unauthorized"
     assert error(db, "Add(1, 1)", "not.a.jwt").description == "Unauthorized"
+
+
+def v10_failures(db: fql.Database, text: str) -> tuple[str, list[dict]]:
+    """The description and constraint failures of the v10 `text`, run without the static check."""
+    with pytest.raises(fql.FQLError) as caught:
+        db.run_with_state(fql.parse(text, "v10"), syntax="v10", typecheck=False)
+    return caught.value.description, [(f["field"], f["description"]) for f in caught.value.failures]
+
+
+def test_v10_fields_have_core_schema_types(db):
+    # NativeCollection.AccessProvider's schema types, not v4's validation: its missing fields come in the
+    # order of validateStruct's mutable.HashMap of them.
+    assert v10_failures(db, "AccessProvider.create({})") == (
+        "Failed to create AccessProvider.",
+        [
+            (["name"], "Missing required field of type String"),
+            (["jwks_uri"], "Missing required field of type String"),
+            (["issuer"], "Missing required field of type String"),
+        ],
+    )
+    made = f'AccessProvider.create({{ name: "p", issuer: "i", jwks_uri: "{URI}" }})'
+    assert v10_failures(db, made.replace('"i"', "1")) == (
+        "Failed to create AccessProvider.", [(["issuer"], "Expected String, provided Int")]
+    )
+    assert v10_failures(db, made.replace(" }", ", foo: 1 }"))[1] == [(["foo"], "Unexpected field provided")]
+    assert v10_failures(db, made.replace(" }", ", data: 2 }"))[1] == [(["data"], "Expected { *: Any } | Null, provided Int")]
+    db.query(made, syntax="v10")
+    assert v10_failures(db, 'AccessProvider.byName("p")!.update({ issuer: 5 })') == (
+        "Failed to update AccessProvider `p`.", [(["issuer"], "Expected String, provided Int")]
+    )
+    assert v10_failures(db, 'AccessProvider.byName("p")!.replace({ name: "p" })')[1] == [
+        (["jwks_uri"], "Missing required field of type String"),
+        (["issuer"], "Missing required field of type String"),
+    ]

@@ -866,3 +866,32 @@ def test_a_reused_query_text_follows_the_caller_and_the_data(db, alice):
     assert db.query(read) == "bob@x"
     db.query(f'Update({ref(bob)}, {{data: {{email: "robert@x"}}}})')
     assert db.query(read) == "robert@x"
+
+
+@pytest.mark.parametrize("noun", ["Token", "Credential"])
+def test_v10_token_or_credential_needs_its_document(noun):
+    # NativeCollection's Token and Credential type `document` AnyDoc, which core shows as `{ *: Any }`.
+    db = fql.connect()
+    with pytest.raises(fql.FQLError) as caught:
+        db.run_with_state(fql.parse(f"{noun}.create({{}})", "v10"), syntax="v10", typecheck=False)
+    assert caught.value.description == f"Failed to create {noun}."
+    assert [(f["field"], f["description"]) for f in caught.value.failures] == [
+        (["document"], "Missing required field of type { *: Any }")
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, failure",
+    [
+        ("Token.create({ document: 1 })", (["document"], "Expected { *: Any }, provided Int")),
+        ('Credential.create({ document: "x" })', (["document"], "Expected { *: Any }, provided String")),
+        ('Key.create({ role: "admin", ttl: 1 })', (["ttl"], "Expected Time | Null, provided Int")),
+        ("Key.create({ role: 1 })", (["role"], "Expected String, provided Int")),
+    ],
+)
+def test_v10_auth_fields_have_core_schema_types(query, failure):
+    # NativeCollection's Token, Credential and Key schemas; a type failure comes before their validators.
+    db = fql.connect()
+    with pytest.raises(fql.FQLError) as caught:
+        db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=False)
+    assert [(f["field"], f["description"]) for f in caught.value.failures] == [failure]

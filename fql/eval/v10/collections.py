@@ -25,6 +25,7 @@ from ..refs import check_valid_time, live, ref_of
 from ..registry import field as module_field, static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
+from .misc import ABSENT
 from .signatures import unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first, kept_time, placed_documents
@@ -402,9 +403,11 @@ def index_set(ctx: Context, coll: str, name: str, terms: list, bounds: dict | No
 
 
 def index_function(ctx: Context, module: Module, name: str) -> IndexFunction | None:
-    for index in _v10_defs(ctx, ctx.state.scope, module.name):
+    # The collection's own name, also when the module is named by its alias (core names it so here).
+    coll = module.collection.id if module.collection is not None else module.name
+    for index in _v10_defs(ctx, ctx.state.scope, coll):
         if index.ref.id == name:
-            version = live(ctx, DocKey(ctx.state.scope, "#collections", module.name))
+            version = live(ctx, DocKey(ctx.state.scope, "#collections", coll))
             spec = ((version.data or {}).get("indexes") or {}).get(name) if version is not None else None
             # Checked when it is called (IndexFunction.check), as core's index method checks: the function
             # itself is a value like any other.
@@ -486,11 +489,15 @@ def create(ctx: Context, fields: dict) -> Document:
     history_days?, ttl_days?, document_ttls?, data?}`."""
     from .misc import OBJECT, arg
 
-    fields = arg(fields, "data", OBJECT)
-    from .documents import check_persistable
+    from .natives import without_given_id
+
+    fields = without_given_id(arg(fields, "data", OBJECT), "Collection")
+    from .documents import check_persistable, check_reserved
 
     check_persistable(fields)
+    check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_known_fields(fields, None)
+    field_schema.check_names_typed(fields, None)
     check_status_not_given(fields, None)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
@@ -545,7 +552,7 @@ def call(ctx: Context, name: str) -> Module:
     from .globals import resolve
     from .misc import STRING, arg
 
-    found = resolve(ctx, arg(name, "name", STRING))
+    found = resolve(ctx, arg(name, "collection", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
         err = QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
         raise made_here(ctx, err, "#collections", name, "A collection cannot be created and used in the same query.")
@@ -567,7 +574,7 @@ def made_here(ctx: Context, err: FQLError, kind: str, name: str, message: str) -
 
 
 @static("Collection", "all")
-def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
     """Every collection definition, within `{ from, to }` when given."""
     from .documents import documents_in
 
@@ -576,9 +583,13 @@ def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
 
 @static("Collection", "where")
 def where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, all_(ctx), predicate)
+    from .natives import scanned
+
+    return scanned(ctx, "Collection", "where", WhereSet(ctx, all_(ctx), predicate, "pred"))
 
 
 @static("Collection", "firstWhere")
 def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, where(ctx, predicate))
+    from .natives import scanned
+
+    return first(ctx, scanned(ctx, "Collection", "firstWhere", where(ctx, predicate)))

@@ -31,6 +31,7 @@ from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
 from . import fields as field_schema, hints, past
 from .globals import USER_COLLECTION
+from .misc import ABSENT
 
 #: Field names that are document metadata, not user data.
 METADATA = ("id", "coll", "ts", "ttl")
@@ -273,7 +274,7 @@ def _coll_module(ref: Ref) -> Module:
 # -- writing -------------------------------------------------------------------------------------------
 
 
-def _split(fields: t.Any, what: str) -> tuple[dict, t.Any, t.Any]:
+def _split(fields: t.Any) -> tuple[dict, t.Any, t.Any]:
     """(user data, ttl, id) of a v10 create/update argument."""
     _check_data(fields)
     # A create's `id` is taken apart first: an ID is not stored as data.
@@ -294,11 +295,15 @@ def _check_data(given: t.Any) -> None:
     arg(given, "data", OBJECT)
 
 
-def _check_reserved(given: t.Any, what: str, *, create: bool) -> None:
-    """core's validateReserved: a write may not set a reserved field (the *Data methods may)."""
+def check_reserved(given: t.Any, what: str, *, create: bool, native: bool = False) -> None:
+    """core's validateReserved: a write may not set a reserved field (the *Data methods may); a native
+    document (a collection's definition, a key...) may have `data` (CollectionSchema.reservedFields)."""
     if not isinstance(given, dict):
         return
-    found = [name for name in RESERVED_FIELDS if name in given and not (create and name == "id")]
+    found = [
+        name for name in RESERVED_FIELDS
+        if name in given and not (create and name == "id") and not (native and name == "data")
+    ]  # fmt: skip
     if found:
         failures = [{"field": [name], "code": "reserved", "description": "Is a reserved field and cannot be used"} for name in found]
         raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)
@@ -314,9 +319,9 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
-    _check_reserved(given, f"create document in collection `{coll.id}`", create=True)
-    data, ttl, _ = _split(given, "the document")
-    doc_id = _given_id(coll.id, given["id"]) if "id" in given else None
+    check_reserved(given, f"create document in collection `{coll.id}`", create=True)
+    data, ttl, _ = _split(given)
+    doc_id = given_id(given["id"], f"create document in collection `{coll.id}`") if "id" in given else None
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
@@ -326,9 +331,10 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     return _reread(ctx, rendered["ref"])
 
 
-def _given_id(coll: str, value: t.Any) -> str:
+def given_id(value: t.Any, what: str) -> str:
     """The id a v10 create gives its document, as core's WriteBroker takes it (getOrMakeID): an ID, an Int
-    or Long, or a String that reads as a Long, not negative; anything else is a constraint failure at `id`."""
+    or Long, or a String that reads as a Long, not negative; anything else (null too) is a constraint
+    failure at `id`, `Failed to <what>.`"""
     from . import schema_types as st
 
     number = None
@@ -345,7 +351,8 @@ def _given_id(coll: str, value: t.Any) -> str:
         failure = st.Failure("validator", ("id",), "id must be nonnegative")
     else:
         failure = st.Failure("type", ("id",), f"Expected {st.display(expected)}, provided {st.display(st.value_type(value))}")
-    raise field_schema.failed(coll, "create document", [failure])
+    rendered = {"field": list(failure.path), "code": failure.kind, "description": failure.message}
+    raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures([rendered])
 
 
 def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> Document:
@@ -355,10 +362,12 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
         given = arg(given, "data", OBJECT)
         check_persistable(given)
-        from .natives import check_read_only_update
+        from .natives import check_read_only_update, update_what
 
-        check_read_only_update(ctx, doc.ref, given)
-        if doc.ref.kind in ("functions", "roles"):
+        check_reserved(given, update_what(doc.ref), create=False, native=True)
+
+        check_read_only_update(ctx, doc.ref, given, replace=replace)
+        if doc.ref.kind in ("functions", "roles", "access_providers"):
             from .natives import check_schema_update
 
             check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
@@ -394,12 +403,14 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             from .natives import database_params
 
             stored = live(ctx, doc_key(ctx, doc.ref))
-            params = database_params(ctx, params, stored.data if stored else None, f"Failed to update Database `{doc.ref.id}`.")
+            failed = f"Failed to update Database `{doc.ref.id}`."
+            params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
         before = _definition(ctx, doc.ref)
         if before is not None:
             from .collections import check_status_not_given
 
             field_schema.check_known_fields(params, before)
+            field_schema.check_names_typed(params, before, replace=replace)
             check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         if replace and doc.ref.kind == "collections":
@@ -425,8 +436,8 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
-    _check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
-    data, ttl, _ = _split(given, "the update")
+    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
+    data, ttl, _ = _split(given)
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
         previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),
@@ -709,19 +720,20 @@ def create_data(ctx: Context, module: Module, data: dict) -> Document:
 
 
 @method(USER_COLLECTION, "all")
-def all_(ctx: Context, module: Module, bounds: t.Any = None) -> t.Any:
+def all_(ctx: Context, module: Module, bounds: t.Any = ABSENT) -> t.Any:
     """Every document of the collection, in id order; `{ from, to }` (documents or refs) bounds the ids."""
     return documents_in(ctx, _coll(module), bounds)
 
 
-def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = None) -> t.Any:
+def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = ABSENT) -> t.Any:
     """The set of `coll`'s documents in id order, within `{ from, to }` when given: what every collection's
     `all()` answers, a user collection's and a system one's alike (core's CollectionCompanion defines both
     forms of `all` for each)."""
     from .sets import DocumentsSet
 
-    if bounds is None:
+    if bounds is ABSENT:
         return DocumentsSet(ctx, coll)
+    # A null range is a range all the same, and no object (core's collectRange).
     bounds = id_range(bounds, coll)
     return DocumentsSet(ctx, coll, bounds.get("from"), bounds.get("to"))
 
@@ -735,8 +747,11 @@ def id_range(bounds: t.Any, coll: Ref) -> dict:
     out = {}
     for name in range_fields(bounds):
         value = bounds[name]
-        if isinstance(value, (Document, NullDocument, Ref)):
-            out[name] = value
+        ref = value.ref if isinstance(value, (Document, NullDocument)) else value
+        if isinstance(ref, Ref):
+            # Core compares ids before collections (DocID.compare): another collection's document
+            # bounds by its id.
+            out[name] = Ref(ref.id, coll) if parse_long(ref.id) is not None else value
             continue
         number = None
         if isinstance(value, str):
@@ -747,8 +762,8 @@ def id_range(bounds: t.Any, coll: Ref) -> dict:
             raise QueryRuntimeError(
                 "invalid_argument", f"invalid argument `range`: The `{name}` field must be a document id."
             )
-        # Ids are positive: a bound below every id is the first (fql orders a negative id as a name).
-        out[name] = Ref(str(max(number, 0)), coll)
+        # Ids order as signed longs (collation.id_key), so a negative bound is below every id.
+        out[name] = Ref(str(number), coll)
     return out
 
 
@@ -757,8 +772,10 @@ def where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The documents for which `predicate` is true."""
     from .sets import WhereSet
 
+    found = WhereSet(ctx, all_(ctx, module), predicate, "pred")
+    # After the argument check: core emits the hint in the function's body.
     hints.collection_scan(ctx, module.name, "where")
-    return WhereSet(ctx, all_(ctx, module), predicate)
+    return found
 
 
 @method(USER_COLLECTION, "firstWhere")
@@ -766,8 +783,9 @@ def first_where(ctx: Context, module: Module, predicate: t.Any) -> t.Any:
     """The first document for which `predicate` is true, or null."""
     from .sets import first
 
+    found = where(ctx, module, predicate)
     hints.collection_scan(ctx, module.name, "firstWhere")
-    return first(ctx, where(ctx, module, predicate))
+    return first(ctx, found)
 
 
 @method(USER_COLLECTION, "toString")
@@ -784,7 +802,7 @@ def function_definition(ctx: Context, fn: t.Any) -> Document:
 @field(USER_COLLECTION, "definition")
 def definition(ctx: Context, module: Module) -> Document:
     """The collection's schema document."""
-    return read(ctx, Ref(module.name, native("collections")))
+    return read(ctx, Ref(_coll(module).id, native("collections")))
 
 
 def index_method(ctx: Context, module: Module, name: str) -> t.Any:

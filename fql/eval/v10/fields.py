@@ -63,6 +63,8 @@ DEFINITION = {
             st.Struct((("signature", st.FieldSchema(_STRING)), ("default", st.FieldSchema(st.optional(_STRING))))),
         )
     ),
+    "name": _STRING,
+    "alias": st.optional(_STRING),
     "wildcard": st.optional(_STRING),
     "ttl_days": st.optional(st.Scalar("Long")),
     "history_days": st.optional(st.Scalar("Long")),
@@ -758,6 +760,25 @@ def check_known_fields(given: t.Any, previous: dict | None) -> None:
         raise _definition_failed(what, [st.Failure("invalid", (k,), "Unexpected field provided") for k in unknown])
 
 
+#: A definition's fields of scalar types, which an update replaces whole (no nested merge).
+_SCALAR_DEFINITION = ("name", "alias", "wildcard", "ttl_days", "history_days", "document_ttls")
+
+
+def check_names_typed(given: t.Any, previous: dict | None, *, replace: bool = False) -> None:
+    """core's schema types of a definition's name, alias and other scalar fields, checked before the names
+    are looked at and before v4's checks of the document: `name: Expected String, provided Int`. A create
+    or replace must give the name; an update keeps the stored one. (The object fields are typed once the
+    write is merged: `check_definition`.)"""
+    if not isinstance(given, dict):
+        return
+    struct = st.Struct(tuple((key, st.FieldSchema(DEFINITION[key])) for key in _SCALAR_DEFINITION))
+    typed = {k: v for k, v in given.items() if k in _SCALAR_DEFINITION}
+    failures = native_type_failures(struct, typed, partial=previous is not None and not replace)
+    if failures:
+        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
+        raise _definition_failed(what, failures)
+
+
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:
     return QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
         [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
@@ -926,6 +947,17 @@ def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
 _STRING = st.Scalar("String")
 #: A schema document's `data`: an object or null (core's Optional(AnyRecord)).
 DATA_FIELD = st.FieldSchema(st.optional(st.Struct((), st.ANY)))
+#: The typed fields of a v10 database (core's NativeCollection.Database; `global_id` is read-only).
+DATABASE = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("priority", st.FieldSchema(st.optional(st.Scalar("Long")))),
+        ("typechecked", st.FieldSchema(st.optional(st.Scalar("Boolean")))),
+        ("protected", st.FieldSchema(st.optional(st.Scalar("Boolean")))),
+        ("account", st.FieldSchema(st.optional(st.Struct((), st.ANY)))),
+        ("data", DATA_FIELD),
+    )
+)
 #: The fields of a v10 function (core's UserFunction schema collection; a v4 body is a v4 write's).
 FUNCTION = st.Struct(
     (
@@ -968,6 +1000,47 @@ ROLE = st.Struct(
             ),
         ),
         ("membership", st.FieldSchema(_zero_or_more(st.Struct((("resource", st.FieldSchema(_STRING)), ("predicate", _PREDICATE)))))),
+        ("data", DATA_FIELD),
+    )
+)
+
+
+#: The typed fields of a v10 key (core's NativeCollection.Key; `secret` is read-only).
+KEY = st.Struct(
+    (
+        ("role", st.FieldSchema(_STRING)),
+        ("database", st.FieldSchema(st.optional(st.Union((_STRING, st.DocType(native("databases"), "Database")))))),
+        ("ttl", st.FieldSchema(st.optional(st.Scalar("Time")))),
+        ("data", DATA_FIELD),
+    )
+)
+#: The typed fields of a v10 credential (core's NativeCollection.Credential).
+CREDENTIAL = st.Struct((("document", st.FieldSchema(st.ANY_DOC)), ("password", st.FieldSchema(st.optional(_STRING)))))
+#: The typed fields of a v10 token (core's NativeCollection.Token; `secret` is read-only).
+TOKEN = st.Struct(
+    (
+        ("document", st.FieldSchema(st.ANY_DOC)),
+        ("ttl", st.FieldSchema(st.optional(st.Scalar("Time")))),
+        ("data", DATA_FIELD),
+    )
+)
+#: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
+_PROVIDER_ROLE = st.Union(
+    (
+        _STRING,
+        st.Struct(
+            (("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))
+        ),
+    )
+)
+#: The fields of a v10 access provider (core's NativeCollection.AccessProvider; `audience` is read-only).
+ACCESS_PROVIDER = st.Struct(
+    (
+        ("name", st.FieldSchema(_STRING)),
+        ("issuer", st.FieldSchema(_STRING)),
+        ("jwks_uri", st.FieldSchema(_STRING)),
+        ("roles", st.FieldSchema(_zero_or_more(_PROVIDER_ROLE))),
+        ("audience", st.FieldSchema(st.optional(_STRING))),
         ("data", DATA_FIELD),
     )
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
@@ -64,9 +64,15 @@ class UserFunction:
 
     name: str
     scope: str
+    #: The alias it was reached by, which core's UserFunction.lookup names the value by (its text shows it).
+    alias: str | None = field(default=None, eq=False, kw_only=True)
+
+    @property
+    def shown(self) -> str:
+        return self.alias or self.name
 
     def __repr__(self) -> str:
-        return f"[function {self.name}]"
+        return f"[function {self.shown}]"
 
 
 def is_user_collection(module: Module) -> bool:
@@ -94,10 +100,12 @@ def resolve(ctx: Context, name: str) -> t.Any:
     # a name that clashes with the standard library).
     target = aliased(ctx, scope, "#collections", name)
     if target is not None:
-        return Module(target, collection_ref(target))
+        # Named as it was called: core makes the collection's companion anew under the alias
+        # (UserCollectionCompanion.lookup's nameOverride), which its text and hints then show.
+        return Module(name, collection_ref(target))
     target = aliased(ctx, scope, "#functions", name)
     if target is not None:
-        return UserFunction(target, scope)
+        return UserFunction(target, scope, alias=name)
     return MISSING
 
 

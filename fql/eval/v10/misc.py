@@ -359,7 +359,7 @@ def _debug_scalar(value: t.Any) -> str:
     if isinstance(value, (BoundMethod, names.StaticFunction)):
         return f"[function {value.method.name}()]"
     if isinstance(value, names.UserFunction):
-        return f"[function {value.name}()]"
+        return f"[function {value.shown}()]"
     if isinstance(value, EventSource):
         return "[event source]"
     # Core shows a placeholder for sets, so that printing one does not read it all.

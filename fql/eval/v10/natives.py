@@ -14,8 +14,9 @@ from ..refs import doc_key, live, ref_of
 from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
-from . import names
-from .documents import documents_in, read, to_document, to_stored
+from . import hints, names
+from .documents import check_reserved, documents_in, read, to_document, to_stored
+from .misc import ABSENT
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
 TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("keys")
@@ -107,7 +108,23 @@ _UPDATE_NAMES = {
 }
 
 
-def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
+#: The nouns core names native collections by (their CollectionConfig names).
+_NOUNS = {
+    "collections": "Collection", "functions": "Function", "roles": "Role", "access_providers": "AccessProvider",
+    "databases": "Database", "keys": "Key", "tokens": "Token", "credentials": "Credential",
+}  # fmt: skip
+
+
+def update_what(ref: Ref) -> str:
+    """How `Failed to ...` names an update of native document `ref` (core's constraintViolationMessage):
+    a named schema document by its name, the others by id."""
+    noun = _NOUNS.get(ref.kind or "", ref.kind)
+    if ref.kind in ("keys", "tokens", "credentials"):
+        return f"update {noun} with id {ref.id}"
+    return f"update {noun} `{ref.id}`"
+
+
+def check_read_only_update(ctx: Context, ref: Ref, given: t.Any, *, replace: bool = False) -> None:
     """An update of a native document (`ref.kind`) that gives one of core's read-only fields fails, and so
     does a token's or credential's new `document` outside the user collections."""
     if ref.kind in _UPDATE_NAMES:
@@ -115,6 +132,9 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
         check_read_only(ref.kind, given, what)
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
         check_known_fields(ref.kind, given, what, version.data if version is not None else None)
+    if ref.kind in _AUTH_TYPES and isinstance(given, dict):
+        # A replace gives every field again (the required ones too); an update keeps the stored ones.
+        check_auth_types(ref.kind, given, "Failed to " + update_what(ref) + ".", partial=not replace)
     if ref.kind in ("tokens", "credentials") and isinstance(given, dict) and given.get("document") is not None:
         noun = "Token" if ref.kind == "tokens" else "Credential"
         _user_document(ctx, given["document"], f"Failed to update {noun} with id {ref.id}.")
@@ -123,11 +143,13 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any) -> None:
 @static("Token", "create")
 def token_create(ctx: Context, fields: dict) -> Document:
     """A token for a document, without a password: `{document, ttl?, data?}`; the secret is shown once."""
+    fields = _object(fields)
+    # Core takes the id (and checks the caller may create) before it validates the fields.
+    new_id = _given_id(ctx, fields, TOKENS, "Token")
+    check_reserved(fields, "create Token", create=True, native=True)
     check_read_only("tokens", fields, "create Token")
     check_known_fields("tokens", fields, "create Token")
-    if not isinstance(fields, dict) or "document" not in fields:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Token.")
-    new_id = _given_id(ctx, fields, TOKENS)
+    check_auth_types("tokens", fields, "Failed to create Token.", partial=False)
     identity = _user_document(ctx, fields["document"], "Failed to create Token.", exists=False)
     return _with_secret(ctx, auth.create_token(ctx, identity, _token_params(fields), new_id=new_id))
 
@@ -140,18 +162,20 @@ def _id_lookups(module: str, coll: Ref, noun: str) -> None:
 
         return read(ctx, Ref(arg(doc_id, "id", DOC_ID), coll))
 
-    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+    def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, all_(ctx), predicate)
+        return scanned(ctx, module, "where", WhereSet(ctx, all_(ctx), predicate, "pred"))
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-        return first(ctx, where(ctx, predicate))
+        return first(ctx, scanned(ctx, module, "firstWhere", where(ctx, predicate)))
 
     by_id.__doc__ = f"The {noun} with id `doc_id`."
     all_.__doc__ = f"Every {noun} of this database."
-    for name, fn in (("byId", by_id), ("all", all_), ("where", where), ("firstWhere", first_where)):
+    # `Token(id)` is byId too (core's IDedCollectionCompanion applies to an id).
+    lookups = (("byId", by_id), ("__call__", by_id), ("all", all_), ("where", where), ("firstWhere", first_where))
+    for name, fn in lookups:
         static(module, name)(fn)
 
 
@@ -181,10 +205,11 @@ def token_by_document(ctx: Context, document: t.Any) -> V10Set:
 @static("Credential", "create")
 def credential_create(ctx: Context, fields: dict) -> Document:
     """Store a password for a document: `{document, password}`; the password is never shown."""
-    if not isinstance(fields, dict) or "document" not in fields:
-        raise QueryRuntimeError("constraint_failure", "Failed to create Credential.")
+    fields = _object(fields)
+    new_id = _given_id(ctx, fields, CREDENTIALS, "Credential")
+    check_reserved(fields, "create Credential", create=True, native=True)
     check_known_fields("credentials", fields, "create Credential")
-    new_id = _given_id(ctx, fields, CREDENTIALS)
+    check_auth_types("credentials", fields, "Failed to create Credential.", partial=False)
     identity = _user_document(ctx, fields["document"], "Failed to create Credential.", exists=False)
     if auth.credentials_of(ctx, identity) is not None:
         # A document has one credential: core's credentials are uniquely indexed by their document
@@ -201,17 +226,31 @@ def credential_create(ctx: Context, fields: dict) -> Document:
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
-def _given_id(ctx: Context, fields: dict, coll: Ref) -> str | None:
-    """The `id` a Credential.create or Token.create gives (core's create types have an optional `id`, which
-    needs the `create_with_id` privilege, as a user document's does), checked as the create's access; None
-    if it gives none. An id a document of `coll` already has is refused as a user document's is."""
-    from .misc import DOC_ID, arg
+#: The schema types of the v10 fields of keys, tokens and credentials (core's NativeCollection).
+_AUTH_TYPES = {"keys": field_schema.KEY, "tokens": field_schema.TOKEN, "credentials": field_schema.CREDENTIAL}
+
+
+def check_auth_types(kind: str, fields: dict, failed: str, *, partial: bool) -> None:
+    """A v10 key's, token's or credential's fields have core's schema types (`role: Expected String,
+    provided Int`, `document: Missing required field of type { *: Any }`), checked before v4's
+    validation of them."""
+    struct = _AUTH_TYPES[kind]
+    typed = {k: to_stored(v) for k, v in fields.items() if struct.field(k) is not None}
+    check_native_types(struct, typed, failed, partial=partial)
+
+
+def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
+    """The `id` a Key.create, Token.create or Credential.create gives (core's WriteBroker takes a given id
+    in any collection: getOrMakeID; it needs the `create_with_id` privilege, as a user document's does),
+    checked as the create's access; None if it gives none. A null, negative or non-id `id` is a
+    constraint failure, and an id a document of `coll` already has is refused as a user document's is."""
+    from .documents import given_id
 
     kind = "#" + coll.id
-    if fields.get("id") is None:
+    if "id" not in fields:
         access.require(ctx, "create", DocKey(ctx.state.scope, kind, ""), (fields,))
         return None
-    new_id = arg(fields["id"], "id", DOC_ID)
+    new_id = given_id(fields["id"], f"create {noun}")
     key = DocKey(ctx.state.scope, kind, new_id)
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
     if live(ctx, key) is not None:
@@ -240,13 +279,17 @@ def _credential_version(ctx: Context, doc: Document):
 
 
 @method("Document", "login")
-def credential_login(ctx: Context, doc: Document, password: str, ttl: t.Any = None) -> Document:
+def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = ABSENT) -> Document:
     """Check `password` and create a token for the credential's document; the secret is shown once."""
+    from .misc import STRING, TIME, overload
+
+    # Two signatures, (String) and (String, Time): a ttl is a Time, not null (core's Credential.scala).
+    password, *rest = overload("login", (password, ttl), (STRING,), (STRING, TIME))
     version = _credential_version(ctx, doc)
     identity = doc_key(ctx, version.data["instance"])
-    if not isinstance(password, str) or auth._verify(ctx, identity, password) is None:
+    if auth._verify(ctx, identity, password) is None:
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
-    params = {"ttl": ttl} if isinstance(ttl, Timestamp) else {}
+    params = {"ttl": rest[0]} if rest else {}
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
 
 
@@ -267,11 +310,18 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 def key_create(ctx: Context, fields: dict) -> Document:
     """A key: `{role, database?, ttl?, data?}`; the secret is shown only now."""
     params = dict(_object(fields))
+    # A given id is the key's (core's WriteBroker takes one in any collection), taken before the fields
+    # are validated.
+    new_id = _given_id(ctx, params, KEYS, "Key")
+    check_reserved(params, "create Key", create=True, native=True)
     check_read_only("keys", params, "create Key")
     check_known_fields("keys", params, "create Key")
+    check_auth_types("keys", params, "Failed to create Key.", partial=False)
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
-    return _with_secret(ctx, create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key.")))
+    params.pop("id", None)
+    created = create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key."), doc_id=new_id)
+    return _with_secret(ctx, created)
 
 
 def key_params(ctx: Context, params: dict, failed: str) -> dict:
@@ -286,6 +336,9 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
         if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
             failures.append({"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."})
     database = params.get("database")
+    if isinstance(database, (Document, NullDocument)) and database.ref.kind == "databases":
+        # A database's document names it too (core's schema type is `String | Database`).
+        params = {**params, "database": database.ref}
     if isinstance(database, str):
         if live(ctx, DocKey(ctx.state.scope, "#databases", database)) is None:
             failures.append(
@@ -300,8 +353,10 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
+    fields = without_given_id(_object(fields), "Database")
+    check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
-    params = database_params(ctx, _object(fields), None, "Failed to create Database.")
+    params = database_params(ctx, fields, None, "Failed to create Database.")
     with _unique_name():
         rendered = create_native(ctx, native("databases"), params)
     return read(ctx, rendered["ref"])
@@ -311,7 +366,11 @@ def database_create(ctx: Context, fields: dict) -> Document:
 _DATABASE_FIELDS = frozenset(("name", "global_id", "priority", "typechecked", "protected", "account", "data", "ttl"))
 
 
-def database_params(ctx: Context, params: dict, previous: dict | None, failed: str) -> dict:
+#: The types of a database's fields (core's NativeCollection.Database: `priority` a Long, the flags Booleans).
+_DATABASE_TYPES = field_schema.DATABASE
+
+
+def database_params(ctx: Context, params: dict, previous: dict | None, failed: str, *, replace: bool = False) -> dict:
     """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
     unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
     is dropped where an ancestor database has one, and an account id is taken at most once here."""
@@ -319,6 +378,12 @@ def database_params(ctx: Context, params: dict, previous: dict | None, failed: s
     failures = [
         {"field": [k], "code": "invalid", "description": "Unexpected field provided"}
         for k in params if k not in known and k not in ("id", "coll", "ts")
+    ]
+    typed = {k: v for k, v in params.items() if _DATABASE_TYPES.field(k) is not None}
+    failures += [
+        {"field": list(f.path), "code": f.kind, "description": f.message}
+        # A create or replace must give the name; an update keeps the stored one.
+        for f in field_schema.native_type_failures(_DATABASE_TYPES, typed, partial=previous is not None and not replace)
     ]
     name = params.get("name")
     if isinstance(name, str) and name != (previous or {}).get("name"):
@@ -401,14 +466,14 @@ def _named_lookups(module: str, kind: str) -> None:
 
         return read(ctx, Ref(arg(name, "name", STRING), coll))
 
-    def all_(ctx: Context, bounds: t.Any = None) -> V10Set:
+    def all_(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
         return documents_in(ctx, coll, bounds)
 
     def where(ctx: Context, predicate: t.Any) -> V10Set:
-        return WhereSet(ctx, DocumentsSet(ctx, coll), predicate)
+        return scanned(ctx, module, "where", WhereSet(ctx, DocumentsSet(ctx, coll), predicate, "pred"))
 
     def first_where(ctx: Context, predicate: t.Any) -> t.Any:
-        return first(ctx, where(ctx, predicate))
+        return first(ctx, scanned(ctx, module, "firstWhere", where(ctx, predicate)))
 
     by_name.__doc__ = f"The {module} named `name` (a null document if there is none)."
     all_.__doc__ = f"Every {module} of this database."
@@ -425,6 +490,7 @@ for _module, _kind in (
 
 
 @static("Key", "byId")
+@static("Key", "__call__")
 def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
     """The key with id `key_id`."""
     from .misc import DOC_ID, arg
@@ -433,25 +499,33 @@ def key_by_id(ctx: Context, key_id: t.Any) -> Document | NullDocument:
 
 
 @static("Key", "all")
-def key_all(ctx: Context, bounds: t.Any = None) -> V10Set:
+def key_all(ctx: Context, bounds: t.Any = ABSENT) -> V10Set:
     """Every key of this database, within `{ from, to }` when given."""
     return documents_in(ctx, KEYS, bounds)
 
 
 @static("Key", "where")
 def key_where(ctx: Context, predicate: t.Any) -> V10Set:
-    return WhereSet(ctx, key_all(ctx), predicate)
+    return scanned(ctx, "Key", "where", WhereSet(ctx, key_all(ctx), predicate, "pred"))
 
 
 @static("Key", "firstWhere")
 def key_first_where(ctx: Context, predicate: t.Any) -> t.Any:
-    return first(ctx, key_where(ctx, predicate))
+    return first(ctx, scanned(ctx, "Key", "firstWhere", key_where(ctx, predicate)))
+
+
+def scanned(ctx: Context, module: str, method: str, found: V10Set) -> V10Set:
+    """`found`, once the hint that `module.method` reads every document is given: core's
+    CollectionCompanion gives it for every collection, its own native ones too (after the argument check)."""
+    hints.collection_scan(ctx, module, method)
+    return found
 
 
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
-    fields = _object(fields)
+    fields = without_given_id(_object(fields), "Function")
+    check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
             names.check_global(ctx, "functions", fields.get(field), field)
@@ -480,15 +554,37 @@ def _fail(failed: str, failures: list) -> None:
 
 
 def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
-    """An update (or replace) of a function or role is checked as its create is: the fields' types, then a
-    function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
-    noun = "Function" if ref.kind == "functions" else "Role"
+    """An update (or replace) of a function, role or access provider is checked as its create is: the
+    fields' types, then a function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
-    check_native_types(field_schema.FUNCTION if noun == "Function" else field_schema.ROLE, given, failed, partial=not replace)
+    struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
+    check_native_types(struct, given, failed, partial=not replace)
+    if noun == "AccessProvider":
+        return
     if noun == "Role":
         check_predicates(given, failed)
     else:
         _fail(failed, field_schema.function_failures(given))
+
+
+#: The ids a collection's definition may have (core's UserCollectionID, a Short from 1024).
+_COLLECTION_IDS = range(1024, 32768)
+
+
+def without_given_id(fields: t.Any, noun: str) -> t.Any:
+    """A schema document's create may give an `id`, which core takes (WriteBroker.getOrMakeID) and fql,
+    which names schema documents, does not keep: it is checked as core checks it, then dropped. A
+    collection's must be a user collection's id (its idSource: 1024 to 32767)."""
+    if not isinstance(fields, dict) or "id" not in fields:
+        return fields
+    from .documents import given_id
+
+    number = int(given_id(fields["id"], f"create {noun}"))
+    if noun == "Collection" and number not in _COLLECTION_IDS:
+        message = f"Create in collection Collection failed due to invalid document id {number}"
+        raise QueryRuntimeError("invalid_document_id", message)
+    return {k: v for k, v in fields.items() if k != "id"}
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -657,7 +753,7 @@ def function_call(ctx: Context, name: str) -> t.Any:
 
     from .globals import resolve, schema_live
 
-    name = arg(name, "name", STRING)
+    name = arg(name, "function", STRING)
     if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
         return UserFunction(name, ctx.state.scope)
     found = resolve(ctx, name)  # an alias names it too
@@ -673,7 +769,8 @@ def function_call(ctx: Context, name: str) -> t.Any:
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
-    fields = _object(fields)
+    fields = without_given_id(_object(fields), "Role")
+    check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
     check_predicates(fields, "Failed to create Role.")
@@ -747,9 +844,10 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     from .. import providers
 
     coll = native(providers.KIND)
-    if not isinstance(fields, dict):
-        raise QueryRuntimeError("invalid_argument", "expected the access provider to be an Object.")
+    fields = without_given_id(_object(fields), "AccessProvider")
+    check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
+    check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     refuse_in_tenant_root(ctx, "AccessProvider")

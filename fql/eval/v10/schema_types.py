@@ -9,6 +9,7 @@ import typing as t
 
 from attrs import frozen
 
+from ... import scala
 from ...typer.types import field_name
 from ...values import Bytes, Date, Lambda, Ref, Timestamp
 from .signatures import (
@@ -103,6 +104,8 @@ class Union:
 
 ANY = Scalar("Any")
 NULL = Scalar("Null")
+#: Any document (core's ScalarType.AnyDoc), shown as its FQL type, `{ *: Any }`.
+ANY_DOC = Scalar("{ *: Any }")
 
 
 def optional(schema: t.Any) -> Union:
@@ -278,6 +281,8 @@ def is_of_type(expected: t.Any, value: t.Any) -> bool:
     if expected == ANY:
         return True
     provided = value_type(value)
+    if expected == ANY_DOC:
+        return isinstance(value, Ref) and value.collection is not None
     if isinstance(expected, Scalar):
         if expected.name == "Long":
             return provided in (Scalar("Int"), Scalar("Long"))
@@ -321,10 +326,11 @@ def validate_struct(struct: Struct, path: tuple, value: dict, *, user_data: bool
             failures.append(Failure("invalid", (*prefix, name), "Unexpected field provided", field=name))
         else:
             failures.extend(validate_field(schema, (*prefix, name), item, name))
-    for name in declared:
-        if name not in value:
-            prefix = () if user_data and name not in _META else path
-            failures.extend(validate_field(struct.field(name), (*prefix, name), None, name))
+    # Core iterates the missing fields from a mutable.HashMap of the declared ones (validateStruct's
+    # `missing`), so they fail in its hash order, not as declared.
+    for name in scala.mutable_map_order([n for n in declared if n not in value], len(declared)):
+        prefix = () if user_data and name not in _META else path
+        failures.extend(validate_field(struct.field(name), (*prefix, name), None, name))
     return failures
 
 

@@ -343,11 +343,12 @@ def _trace(ctx: Context, err: FQLError, where: tuple) -> None:
     err.span = op_span(stack[0][2]) if stack[0][2] is not None else None
 
 
-def WhereSet(ctx: Context, source: V10Set, predicate: t.Any) -> V10Set:  # noqa: N802 - a set constructor
+def WhereSet(ctx: Context, source: V10Set, predicate: t.Any, name: str = "predicate") -> V10Set:  # noqa: N802
+    """A set constructor; `name` is the parameter a type error names (a collection's `where` calls it `pred`)."""
     from .misc import callback
 
     # Checked before any element is read, as core checks its arguments (an empty set too).
-    given, predicate = predicate, callback(predicate, "predicate", 1, "pred")
+    given, predicate = predicate, callback(predicate, name, 1, "pred")
     made_at, where = past.user_ts(ctx), made_in(ctx)
 
     def kept(ctx: Context, item: t.Any) -> bool:

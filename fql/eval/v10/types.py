@@ -18,7 +18,9 @@ def _is_int(v: t.Any) -> bool:
 #: Each type module's test.
 _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Any": lambda v: True,
-    "Null": lambda v: v is None or isinstance(v, NullDocument),
+    # A document that does not exist is still a document (core's Value.Doc), not null.
+    "Null": lambda v: v is None,
+    "Doc": lambda v: isinstance(v, (Document, NullDocument, Ref)),
     "Boolean": lambda v: isinstance(v, bool),
     "Number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     # Core's two integer types are apart: `5 isa Long` is false, `{"@long": "5"} isa Int` too.
@@ -29,7 +31,8 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     # An ID is no String, though fql keeps it as its digits (core's StringCompanion takes a Value.Str alone).
     "String": lambda v: isinstance(v, str) and not isinstance(v, ID),
     "Array": lambda v: isinstance(v, list),
-    "Object": lambda v: isinstance(v, dict),
+    # Core's Value.Object: structs, documents and modules (its SingletonObjects).
+    "Object": lambda v: isinstance(v, (dict, Document, NullDocument, Ref, Module)),
     "Struct": lambda v: isinstance(v, dict),
     "Time": lambda v: isinstance(v, Timestamp),
     "Date": lambda v: isinstance(v, Date),
@@ -49,7 +52,7 @@ _FUNCTIONS = Ref("functions")
 
 
 def isa(ctx: Context, value: t.Any, kind: t.Any) -> bool:
-    """True if `value` has the type `kind` names; a collection means a (live) document of it. Any other
+    """True if `value` has the type `kind` names; a collection means a document of it. Any other
     module (`Math`) is a type of one member, itself, as core's `ModuleObject.contains` has it."""
     if not isinstance(kind, Module):
         raise QueryRuntimeError("invalid_argument", "invalid argument `type_object`: expected a module object")
@@ -61,8 +64,13 @@ def isa(ctx: Context, value: t.Any, kind: t.Any) -> bool:
             # `Function` is the functions' collection and the type of every function: a lambda, a native
             # function, a user function (core's FunctionCompanion.contains; FQL2FunctionsSpec 'isa').
             return True
-        ref = value.ref if isinstance(value, Document) else value if isinstance(value, Ref) else None
-        return isinstance(value, Document) and ref.collection == kind.collection
+        # Any document of the collection, whether or not it exists (core's CollectionCompanion.contains
+        # compares the id's collection only).
+        ref = value.ref if isinstance(value, (Document, NullDocument)) else value if isinstance(value, Ref) else None
+        return ref is not None and ref.collection == kind.collection
+    if kind.name in ("Time", "TransactionTime") and isinstance(value, Timestamp):
+        # TransactionTime() (and a written document's ts) is core's placeholder, no Time.
+        return ctx.state.is_transaction_time(value) == (kind.name == "TransactionTime")
     test = _TESTS.get(kind.name)
     if test is None:
         return value == kind

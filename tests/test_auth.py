@@ -336,6 +336,16 @@ def test_login_and_identify_take_the_first_of_a_set_the_role_may_only_read_as_an
     assert error(db, f'Login({match}, {{password: "pw"}})', other).code == "permission denied"
 
 
+@pytest.mark.parametrize("call", ['Login(Keys(), {password: "pw"})', 'Identify(Keys(), "pw")'])
+def test_a_set_the_caller_may_not_read_is_refused_at_the_call(db, call):
+    # Core's LoginFunction and IdentifyFunction check their set with setForRead at `pos at "login"`
+    # (or "identify"): the denial points into the call, as Get's does at ["get"].
+    secret = db.query('CreateKey({role: "client"})')["secret"]
+    err = error(db, f"Let({{x: {call}}}, 1)", secret)
+    name = call.split("(")[0].lower()
+    assert (err.code, err.description, list(err.position)) == ("permission denied", DENIED, ["let", "x", name])
+
+
 def test_identify_runs_argon2_even_for_a_missing_identity(db, argon2_calls):
     argon2_calls.clear()
     assert db.query('Identify(Ref(Collection("users"), "123"), "pw")') is False

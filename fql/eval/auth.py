@@ -129,53 +129,70 @@ def _password_failures(fields: t.Any, other: str, *prefix: str) -> list[dict]:
 
 
 def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
-    """The stored document a Login/Identify identity names (a ref, or a set's first element)."""
-    if isinstance(identity, SetRef):
-        from .sets import elements
+    """The stored document a Login/Identify identity names, None for an empty set (core's Identifier
+    cast: a ref, or a set, a native collection such as `Keys()` read as the set of its documents; an
+    unresolved ref is `invalid ref`). A set is checked as any read of it, refused at the call's name
+    (ReadAdaptor.setForRead), and its head taken without a Paginate's per-document read filter
+    (snapshotHead), so a role that may only read an index logs its documents in."""
+    from .documents import _first_source, _identifier
 
+    _identifier(ctx, identity, *path)
+    if isinstance(identity, SetRef) or identity.is_native:
         state, before = ctx.state, ctx.state.unfiltered
         state.unfiltered = True
         try:
-            identity = next(iter(elements(ctx, identity)), None)
+            first = _first_source(ctx, identity)
+        except PermissionDenied as err:
+            raise err.at(*path) if not err.position else err
         finally:
             state.unfiltered = before
-        if identity is None:
+        if first is None or not isinstance(first[0], Ref):
             return None
-    if not isinstance(identity, Ref):
-        raise InvalidArgument(f"Ref or Set expected, {type_name(identity)} provided.").at(*path)
+        identity = first[0]
     return doc_key(ctx, identity, *path)
 
 
-def _verify(ctx: Context, identity: DocKey | None, password: str) -> Version | None:
-    """The identity's credentials if `password` matches; the same argon2 work is done either way.
+def _credentials(ctx: Context, identity: DocKey | None) -> Version | None:
+    """The credentials of `identity`, if it is a live document of the caller's database.
 
     Only identities of the caller's own database log in: a token lives beside its identity.
     """
     with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
         here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
-        creds = credentials_of(ctx, identity) if here else None
+        return credentials_of(ctx, identity) if here else None
+
+
+def _matches(ctx: Context, creds: Version | None, password: str) -> bool:
+    """True if `password` is the one `creds` hold; the same argon2 work is done either way."""
     hashed = creds.data.get("hashed_password") if creds is not None else None
-    if not passwords(ctx).verify(hashed, password):
-        return None
-    return creds
+    return passwords(ctx).verify(hashed, password)
+
+
+def verify(ctx: Context, identity: DocKey | None, password: str) -> bool:
+    """True if `password` is the password of `identity` (a document of the caller's database)."""
+    return _matches(ctx, _credentials(ctx, identity), password)
 
 
 @builtin("Identify", keys=("identify", "password"), types=(None, STRING))
 def identify(ctx: Context, identity: t.Any, password: str) -> bool:
     """True if `password` is the identity's password; never an error for a missing identity."""
-    return _verify(ctx, _identity_key(ctx, identity, "identify"), password) is not None
+    return verify(ctx, _identity_key(ctx, identity, "identify"), password)
 
 
 @builtin("Login", keys=("login", "params"), types=(None, OBJECT))
 def login(ctx: Context, identity: t.Any, params: dict) -> dict:
     """Check the identity's password and create a token for it; the result shows the secret once."""
-    password = params.get("password")
-    if password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
     key = _identity_key(ctx, identity, "login")
+    creds = _credentials(ctx, key)
+    password = params.get("password")
+    # Core reads the credentials and the password together, the credentials' failure first: an
+    # identity without credentials fails authentication whatever the password's type
+    # (AuthFunctions.scala LoginFunction, ReadAdaptor.getCredentials).
+    if creds is not None and password is not None and not isinstance(password, str):
+        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
     # A missing password fails like a wrong one (core reads it as an optional field), after the same work.
-    creds = _verify(ctx, key, password or "")
-    if creds is None or password is None:
+    matched = _matches(ctx, creds, password if isinstance(password, str) else "")
+    if not matched or creds is None or not isinstance(password, str):
         raise AuthenticationFailed(LOGIN_FAILED)
     if passwords(ctx).needs_rehash(creds.data["hashed_password"]):
         from .documents import write

@@ -244,7 +244,7 @@ def credential_login(ctx: Context, doc: Document, password: str, ttl: t.Any = No
     """Check `password` and create a token for the credential's document; the secret is shown once."""
     version = _credential_version(ctx, doc)
     identity = doc_key(ctx, version.data["instance"])
-    if not isinstance(password, str) or auth._verify(ctx, identity, password) is None:
+    if not isinstance(password, str) or not auth.verify(ctx, identity, password):
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
     params = {"ttl": ttl} if isinstance(ttl, Timestamp) else {}
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
@@ -257,7 +257,7 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 
     password = arg(password, "secret", STRING)
     version = _credential_version(ctx, doc)
-    return auth._verify(ctx, doc_key(ctx, version.data["instance"]), password) is not None
+    return auth.verify(ctx, doc_key(ctx, version.data["instance"]), password)
 
 
 # -- keys and databases --------------------------------------------------------------------------------

@@ -876,3 +876,32 @@ def test_a_reused_query_text_follows_the_caller_and_the_data(db, alice):
     assert db.query(read) == "bob@x"
     db.query(f'Update({ref(bob)}, {{data: {{email: "robert@x"}}}})')
     assert db.query(read) == "robert@x"
+
+
+def test_token_fields_fail_together_in_core_validators_order(db):
+    # Core's TokenWriteConfig validates a token with Document.VersionValidator (data, ttl) and then
+    # Token.Validator (instance required and a ref, hashed_secret a string), every failure reported.
+    err = error(db, "Create(Tokens(), {hashed_secret: 1, ttl: 2, data: 3})")
+    assert (err.code, list(err.position)) == ("validation failed", ["create"])
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["data"], "invalid type"),
+        (["ttl"], "invalid type"),
+        (["instance"], "value required"),
+        (["hashed_secret"], "invalid type"),
+    ]
+    assert err.failures[3]["description"] == "Invalid type Long, expected type String."
+
+
+def test_a_v4_token_replace_makes_a_new_secret_unless_given_a_hash(db, alice):
+    # TokenWriteConfig.write makes a secret for a token written without a hash, and a v4 Replace keeps
+    # none of the old token's fields (prevForReplace is empty): the old secret stops working.
+    old = login(db, alice)
+    replaced = db.query(f'Replace({ref(old["ref"])}, {{instance: {ref(alice)}}})')
+    assert replaced["secret"] != old["secret"] and "hashed_secret" not in replaced
+    assert error(db, "CurrentIdentity()", old["secret"]).code == "unauthorized"
+    assert db.query("CurrentIdentity()", secret=replaced["secret"]) == alice
+    # Given the token's hash, Replace keeps it and shows no secret (core's TokenSpec "can set the hashed secret").
+    hashed = db.query(f'Select("hashed_secret", Get({ref(old["ref"])}))')
+    kept = db.query(f'Replace({ref(old["ref"])}, {{instance: {ref(alice)}, hashed_secret: "{hashed}"}})')
+    assert "secret" not in kept
+    assert db.query("CurrentIdentity()", secret=replaced["secret"]) == alice

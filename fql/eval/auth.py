@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ..auth import jwt, secrets
@@ -27,7 +28,7 @@ from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, NATIVE_V10_UPDATERS, _failure
 
 #: Fauna's one description for every Login failure: it never says which part was wrong.
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
@@ -198,7 +199,7 @@ def login(ctx: Context, identity: t.Any, params: dict) -> dict:
         from .documents import write
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
-    fields = {k: v for k, v in params.items() if k in ("data", "ttl")}
+    fields = {k: v for k, v in params.items() if k in ("data", "ttl", "hashed_secret")}
     return create_token(ctx, key, fields, identity_last=True)
 
 
@@ -240,9 +241,36 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
             raise _failure("data", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Map.").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
             raise _failure("ttl", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Time.").at(*path)
+        if k == "hashed_secret" and v is not None and not isinstance(v, str):
+            raise _failure(k, "invalid type", f"Invalid type {ir_type_name(v)}, expected type String.").at(*path)
         if v is not None:
             out[k] = v
     return out
+
+
+def _check_instance(fields: dict) -> None:
+    """A token's `instance`: required, and a ref (core's Token.OwnerValidator and DocumentField)."""
+    instance = fields.get("instance")
+    if instance is None:
+        raise _failure("instance", "value required", "Required value not found.")
+    if not isinstance(instance, Ref):
+        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
+
+
+def _check_token_fields(fields: dict, *path: str | int) -> None:
+    """A v4 token's fields in core's validators' order, every failure reported: Document.VersionValidator's
+    `data` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
+    from .documents import collect_failures
+
+    try:
+        collect_failures(
+            lambda: _checked_fields(fields, ("data",)),
+            lambda: _checked_fields(fields, ("ttl",)),
+            lambda: _check_instance(fields),
+            lambda: _checked_fields(fields, ("hashed_secret",)),
+        )
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
 
 
 def create_token(
@@ -256,34 +284,40 @@ def create_token(
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
     as written, a Login's params and then the identity it adds (`identity_last`: LoginFunction updates
-    the params with the document field)."""
+    the params with the document field). A v4 write may give the token's `hashed_secret`: core's
+    TokenWriteConfig then stores it as it is and makes no secret, so none is shown."""
     from .documents import write
 
-    fields = _checked_fields(params, ("data", "ttl"), *path)
+    fields = _checked_fields(params, ("data", "ttl", "hashed_secret"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
-    secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
     order = [k for k in params if k in fields or k == "instance"]
     if "instance" not in order:
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
-    stored["hashed_secret"] = secrets.digest(secret)
+    secret = None
+    if "hashed_secret" not in stored:
+        secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
+        stored["hashed_secret"] = secrets.digest(secret)
     version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
     ctx.state.created = True
+    return _shown_token(ctx, version, secret)
+
+
+def _shown_token(ctx: Context, version: Version, secret: str | None) -> dict:
+    """A token as a write answers it: never its hash, and the secret only when the write made one."""
     shown = render(ctx, version)
-    shown.pop("hashed_secret")
-    shown["secret"] = secret
+    shown.pop("hashed_secret", None)
+    if secret is not None:
+        shown["secret"] = secret
     return shown
 
 
 def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only)."""
-    instance = params.get("instance")
-    if instance is None:
-        raise _failure("instance", "value required", "Required value not found.").at(*path)
-    if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.").at(*path)
-    key = doc_key(ctx, instance, *path)
+    """`Create(Tokens(), {instance, data?, ttl?, hashed_secret?})`: a token without a password (server
+    and admin only)."""
+    _check_token_fields(params, *path)
+    key = doc_key(ctx, params["instance"], *path)
     if key.scope != scope_of(ctx, coll.database):
         # A token lives in its identity's database: minting one elsewhere would write across databases.
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
@@ -292,34 +326,45 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
     return create_token(ctx, key, params, *path)
 
 
-def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+def _update_token(
+    ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
+) -> dict:
     """Tokens change only their `instance`, `data`, `ttl` and `hashed_secret`; a result never shows the
     secret's hash. A new instance hands the token to another document (core's FQL2TokenSpec "can change
-    document"): its secret stays valid and now acts as that document."""
+    document"): its secret stays valid and now acts as that document.
+
+    A v4 write goes through core's TokenWriteConfig, which makes a new secret (shown once) for a token
+    left without a hash: a Replace keeps nothing of the old token (its prevForReplace is empty) unless it
+    gives a `hashed_secret`, and an Update may remove the hash with null. v10's `replace` keeps the secret
+    (FQL2TokenSpec "can add data")."""
     from .documents import merge, write
 
     old = dict(version.data or {})
-    changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
-    instance = params.get("instance")
-    if instance is not None:
-        if not isinstance(instance, Ref):
-            raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
-    if replace:
-        fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
-    else:
-        fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+    if v10:
+        changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
+        instance = params.get("instance")
         if instance is not None:
-            fields["instance"] = instance
-    if isinstance(params.get("hashed_secret"), str):
-        # Core stores a hash given to Update or Replace as it is (TokenSpec "can set the hashed secret").
-        fields["hashed_secret"] = params["hashed_secret"]
-    shown = render(ctx, write(ctx, key, _present(fields)))
-    shown.pop("hashed_secret", None)
-    return shown
+            _check_instance(params)
+        if replace:
+            fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
+        else:
+            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+            if instance is not None:
+                fields["instance"] = instance
+        return _shown_token(ctx, write(ctx, key, _present(fields)), None)
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    fields = _present(given) if replace else merge(old, given)
+    _check_token_fields(fields)
+    secret = None
+    if "hashed_secret" not in fields:
+        secret = secrets.make(secrets.TOKEN, ref.id, key.scope)
+        fields["hashed_secret"] = secrets.digest(secret)
+    return _shown_token(ctx, write(ctx, key, fields), secret)
 
 
 NATIVE_CREATORS["tokens"] = _create_token
 NATIVE_UPDATERS["tokens"] = _update_token
+NATIVE_V10_UPDATERS["tokens"] = functools.partial(_update_token, v10=True)
 NATIVE_DELETERS["tokens"] = lambda ctx, ref, key: None
 
 

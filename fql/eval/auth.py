@@ -199,7 +199,8 @@ def login(ctx: Context, identity: t.Any, params: dict) -> dict:
         from .documents import write
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
-    fields = {k: v for k, v in params.items() if k in ("data", "ttl", "hashed_secret")}
+    # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
+    fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
     return create_token(ctx, key, fields, identity_last=True)
 
 

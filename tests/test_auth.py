@@ -905,3 +905,29 @@ def test_a_v4_token_replace_makes_a_new_secret_unless_given_a_hash(db, alice):
     kept = db.query(f'Replace({ref(old["ref"])}, {{instance: {ref(alice)}, hashed_secret: "{hashed}"}})')
     assert "secret" not in kept
     assert db.query("CurrentIdentity()", secret=replaced["secret"]) == alice
+
+
+@pytest.mark.parametrize(
+    "query, failures",
+    [
+        ('CreateKey({role: 1, secret: 1})', [(["secret"], "invalid type"), (["role"], "invalid type")]),
+        ('CreateKey({role: "admin", data: 1, hashed_secret: 2})', [(["hashed_secret"], "invalid type"), (["data"], "invalid type")]),
+        ('CreateKey({role: "admin", secret: 1, hashed_secret: 2})', [(["secret"], "invalid type"), (["hashed_secret"], "invalid type")]),
+        ('CreateKey({role: 1, secret: "x"})', [(["secret"], "invalid secret"), (["role"], "invalid type")]),
+    ],
+)
+def test_a_key_secret_fails_before_its_fields(db, query, failures):
+    # Core's Key.SecretValidator revises the patch, and Validator.patch reports the patch's failures
+    # before the fields' (ext/storage/src/main/scala/doc/Validator.scala).
+    err = error(db, query)
+    assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
+    assert [(f["field"], f["code"]) for f in err.failures] == failures
+
+
+def test_a_key_update_reads_its_secret_as_a_string(db):
+    key = db.query('CreateKey({role: "admin"})')
+    err = error(db, f'Update({ref(key["ref"])}, {{role: 1, secret: 2}})')
+    assert [(f["field"], f["description"]) for f in err.failures] == [
+        (["secret"], "Invalid type Long, expected type String."),
+        (["role"], "Invalid type Long, expected type Role."),
+    ]

@@ -458,23 +458,29 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     """A key in the current database; it grants `role` in `database` (default: this database). Created at
     `doc_id` (`Create(Ref(Keys(), "1"), ...)`), it may take a `hashed_secret` or its own `secret` (core's
     KeyWriteConfig and SecretValidator): then no new secret is made, and none is shown."""
-    from .documents import write
+    from .documents import collect_failures, write
     from .schema import child_scope
 
-    _check_key_fields(ctx, params, *path)
+    key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
+    # Core looks for a document at the id before it validates anything (WriteAdaptor.create's precheck).
+    if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
+        raise InstanceAlreadyExists("Document already exists.").at(*path)
+    given: list[str | None] = []
+    # The secret's failures come first: core's SecretValidator revises the patch, and a validator's patch
+    # failures precede every field's (Validator.patch). All are at the call, as every failure of a
+    # create (core's KeySpec "duplicate hash field": at "create").
+    try:
+        collect_failures(
+            lambda: given.append(_given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))),
+            lambda: _check_key_fields(ctx, params),
+        )
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
     database = params.get("database")
     if database is not None:
         child_scope(ctx, database)
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
-    if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
-        raise InstanceAlreadyExists("Document already exists.").at(*path)
-    secret = None
-    try:
-        hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
-    except ValidationFailed as failed:
-        # At the call, as every failure of a create (core's KeySpec "duplicate hash field": at "create").
-        raise failed.at(*path) from None
+    secret, hashed = None, given[0]
     if hashed is None:
         secret = secrets.make(secrets.KEY, key_id, scope)
         hashed = secrets.digest(secret)
@@ -494,7 +500,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
 def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str | None:
     """The hash a key's create gives, if any: that of its `secret`, else its `hashed_secret`. Core's key ids
     are global, so neither may belong to a key of the same id in another database (`duplicate value`)."""
-    if secret is not None:
+    if isinstance(secret, str):
         parsed = _key_secret(key_id, secret)
         if parsed.scope != ctx.state.scope:
             elsewhere = live(ctx, DocKey(parsed.scope, "#keys", key_id))
@@ -503,10 +509,23 @@ def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str 
             _invalid_secret()
         return secrets.digest(secret)
     if not isinstance(hashed, str):
+        _check_secret_types({"secret": secret, "hashed_secret": hashed})
         return None
     if any(live(ctx, DocKey(scope, "#keys", key_id)) is not None for scope in _other_scopes(ctx)):
         raise _duplicate("hashed_secret")
     return hashed
+
+
+def _check_secret_types(given: dict) -> None:
+    """Core's SecretValidator reads `secret` and `hashed_secret` as strings: when neither is one to use,
+    each of another type is an `invalid type` failure."""
+    failures = [
+        {"field": [k], "code": "invalid type", "description": f"Invalid type {ir_type_name(v)}, expected type String."}
+        for k, v in given.items()
+        if v is not None and not isinstance(v, str)
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
 
 
 def _other_scopes(ctx: Context) -> t.Iterator[str]:
@@ -539,8 +558,16 @@ def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
 def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
     from .documents import merge, write
 
+    from .documents import collect_failures
+
     old = dict(version.data or {})
-    _check_key_fields(ctx, params, role="role" in params)
+    # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
+    # failures before the fields' (core's SecretValidator revises the patch).
+    hashed: list[str | None] = []
+    collect_failures(
+        lambda: hashed.append(_given_secret(ref, params.get("secret"), old.get("hashed_secret"))),
+        lambda: _check_key_fields(ctx, params, role="role" in params),
+    )
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
         from .schema import child_scope
@@ -551,9 +578,8 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     fields.pop("hashed_secret", None)
     # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless
     # they give the key's own secret (WriteFunctionsSpec).
-    hashed = _given_secret(ref, params.get("secret"), old.get("hashed_secret"))
-    if hashed is not None:
-        fields["hashed_secret"] = hashed
+    if hashed[0] is not None:
+        fields["hashed_secret"] = hashed[0]
     return render(ctx, write(ctx, key, _present(fields)))
 
 
@@ -572,6 +598,7 @@ def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:
     version has no hash (one Insert wrote), given no secret."""
     if secret is None:
         return hashed
+    _check_secret_types({"secret": secret})
     _key_secret(ref.id, secret)
     return secrets.digest(secret)
 

@@ -931,3 +931,15 @@ def test_a_key_update_reads_its_secret_as_a_string(db):
         (["secret"], "Invalid type Long, expected type String."),
         (["role"], "Invalid type Long, expected type Role."),
     ]
+
+
+def test_credentials_fields_fail_together_in_core_validators_order(db):
+    # CredentialsWriteConfig.liveValidator: Document.LiveValidator (data, ttl), Credentials.DocumentField,
+    # and the password validator, whose failures (a patch's) come first.
+    err = error(db, "Create(Credentials(), {password: 1, data: 1, ttl: 1})")
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["password"], "invalid type"),
+        (["data"], "invalid type"),
+        (["ttl"], "invalid type"),
+        (["instance"], "value required"),
+    ]

@@ -623,7 +623,14 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).
+    # Then the fields' in the validators' order: Document.LiveValidator's `data` and `ttl`, then
+    # Credentials.DocumentField's `instance` (CredentialsWriteConfig.liveValidator).
     failures = _password_failures(params, _password_role(ctx))
+    for field in ("data", "ttl"):
+        try:
+            _checked_fields(params, (field,))
+        except ValidationFailed as failed:
+            failures.extend(failed.failures or [])
     instance = params.get("instance")
     if instance is None:
         failures.append({"field": ["instance"], "code": "value required", "description": "Required value not found."})
@@ -633,13 +640,14 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = params.get("password")
-    fields = _checked_fields(params, ("data",), *path)
+    fields = _checked_fields(params, ("data", "ttl"), *path)
     identity = doc_key(ctx, instance, *path)
     if identity.scope != scope_of(ctx, coll.database):
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if credentials_of(ctx, identity) is not None:
         raise InstanceNotUnique("document is not unique.").at(*path)
-    stored = {"instance": instance, **fields}
+    # The fields keep the order given, the hash last (the password validator adds it to the patch).
+    stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
     version = write(ctx, DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id())), stored, *path)

@@ -943,3 +943,13 @@ def test_credentials_fields_fail_together_in_core_validators_order(db):
         (["ttl"], "invalid type"),
         (["instance"], "value required"),
     ]
+
+
+def test_identify_reads_its_set_now_inside_at(db, alice):
+    # IdentifyFunction and LoginFunction take a set's head at ec.resetValidTime ("ensure identify
+    # cannot check in the past"): a user made after the At time is found.
+    ts = db.query(f'Select("ts", Get({ref(alice)}))')
+    user(db, "later@x", password="p5")
+    match = 'Match(Index("users_by_email"), "later@x")'
+    assert db.query(f'At({ts}, Identify({match}, "p5"))') is True
+    assert db.query(f"At({ts}, Exists({match}))") is False

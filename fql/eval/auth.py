@@ -134,19 +134,20 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
     cast: a ref, or a set, a native collection such as `Keys()` read as the set of its documents; an
     unresolved ref is `invalid ref`). A set is checked as any read of it, refused at the call's name
     (ReadAdaptor.setForRead), and its head taken without a Paginate's per-document read filter
-    (snapshotHead), so a role that may only read an index logs its documents in."""
+    (snapshotHead), so a role that may only read an index logs its documents in. The head is read now,
+    inside `At` too: core resets the valid time so that no password of the past is checked."""
     from .documents import _first_source, _identifier
 
     _identifier(ctx, identity, *path)
     if isinstance(identity, SetRef) or identity.is_native:
-        state, before = ctx.state, ctx.state.unfiltered
-        state.unfiltered = True
+        state, before, valid_ts = ctx.state, ctx.state.unfiltered, ctx.state.valid_ts
+        state.unfiltered, state.valid_ts = True, None
         try:
             first = _first_source(ctx, identity)
         except PermissionDenied as err:
             raise err.at(*path) if not err.position else err
         finally:
-            state.unfiltered = before
+            state.unfiltered, state.valid_ts = before, valid_ts
         if first is None or not isinstance(first[0], Ref):
             return None
         identity = first[0]

@@ -175,15 +175,27 @@ def verify(ctx: Context, identity: DocKey | None, password: str) -> bool:
     return _matches(ctx, _credentials(ctx, identity), password)
 
 
-@builtin("Identify", keys=("identify", "password"), types=(None, STRING))
-def identify(ctx: Context, identity: t.Any, password: str) -> bool:
+# Core casts a call's arguments in order and answers the first refusal: the identity (Casts.Identifier,
+# which refuses an unresolved ref too) before the password or params.
+
+
+@builtin("Identify", keys=("identify", "password"))
+def identify(ctx: Context, identity: t.Any, password: t.Any) -> bool:
     """True if `password` is the identity's password; never an error for a missing identity."""
+    from .documents import _identifier
+
+    _identifier(ctx, identity, "identify")
+    STRING(password, "password")
     return verify(ctx, _identity_key(ctx, identity, "identify"), password)
 
 
-@builtin("Login", keys=("login", "params"), types=(None, OBJECT))
-def login(ctx: Context, identity: t.Any, params: dict) -> dict:
+@builtin("Login", keys=("login", "params"))
+def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     """Check the identity's password and create a token for it; the result shows the secret once."""
+    from .documents import _identifier
+
+    _identifier(ctx, identity, "login")
+    OBJECT(params, "params")
     key = _identity_key(ctx, identity, "login")
     creds = _credentials(ctx, key)
     password = params.get("password")

@@ -953,3 +953,21 @@ def test_identify_reads_its_set_now_inside_at(db, alice):
     match = 'Match(Index("users_by_email"), "later@x")'
     assert db.query(f'At({ts}, Identify({match}, "p5"))') is True
     assert db.query(f"At({ts}, Exists({match}))") is False
+
+
+def test_a_v4_credentials_update_asks_a_token_for_the_current_password(db, alice):
+    # CredentialsWriteConfig.liveValidator: a caller neither server nor admin gets the
+    # ClientPasswordValidator, which checks current_password against the credentials' hash.
+    db.query(
+        'CreateRole({name: "creds", membership: [{resource: Collection("users")}], '
+        "privileges: [{resource: Credentials(), actions: {read: true, write: true}}]})"
+    )
+    token = login(db, alice)["secret"]
+    creds = db.query('Select(["data", 0], Paginate(Documents(Credentials())))')
+    err = error(db, f'Update({ref(creds)}, {{password: "new", data: 1}})', token)
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["current_password"], "invalid password"),
+        (["data"], "invalid type"),
+    ]
+    db.query(f'Update({ref(creds)}, {{password: "new", current_password: "pw"}})', secret=token)
+    assert db.query(f'Identify({ref(alice)}, "new")') is True

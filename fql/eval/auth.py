@@ -668,7 +668,48 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     return render(ctx, version)
 
 
+def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    """A v4 Update or Replace of a credentials document, as core's CredentialsWriteConfig writes it: the
+    password validator's failures, then `data`, `ttl` and `instance`, all reported. A Replace keeps
+    nothing of the old document (its prevForReplace is empty): no instance is `value required`, and
+    without a new password the credentials have none. A caller that is neither server nor admin proves
+    the current password to change it on Update (ClientPasswordValidator checks the document's hash)."""
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl")}
+    fields = _present(given) if replace else merge(old, given)
+    role = _password_role(ctx)
+    failures = _password_failures(params, role)
+    password, hashed = params.get("password"), None if replace else old.get("hashed_password")
+    if not failures and password is not None and role == "current_password" and hashed is not None:
+        current = params.get("current_password")
+        if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
+            description = "Invalid password at `current_password`."
+            failures.append({"field": ["current_password"], "code": "invalid password", "description": description})
+    for field in ("data", "ttl"):
+        try:
+            _checked_fields(fields, (field,))
+        except ValidationFailed as failed:
+            failures.extend(failed.failures or [])
+    try:
+        _check_instance(fields)
+    except ValidationFailed as failed:
+        failures.extend(failed.failures or [])
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+    identity = doc_key(ctx, fields["instance"])
+    if identity.scope != key.scope:
+        raise _failure("instance", "invalid reference", "Reference cannot be scoped.")
+    if fields["instance"] != old.get("instance") and credentials_of(ctx, identity) is not None:
+        raise InstanceNotUnique("document is not unique.")
+    if password is not None:
+        fields["hashed_password"] = passwords(ctx).hash(password)
+    return render(ctx, write(ctx, key, fields))
+
+
 NATIVE_CREATORS["credentials"] = _create_credentials
+NATIVE_UPDATERS["credentials"] = _update_credentials
 
 
 @builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))

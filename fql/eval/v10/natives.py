@@ -810,7 +810,7 @@ def is_env_protected(ctx: Context) -> bool:
 
 
 def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: dict, replace: bool) -> dict:
-    """`credential.update({password})` (v10) or `Update(Ref(Credentials(), id), {password})` (v4)."""
+    """`credential.update({password})` and `replace` (v10; v4's Update and Replace are auth.py's)."""
     from ..refs import render
 
     from ..documents import write
@@ -828,9 +828,9 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
     return render(ctx, ctx.state.txn.get(key))
 
 
-from ..schema import NATIVE_DELETERS, NATIVE_UPDATERS  # noqa: E402
+from ..schema import NATIVE_DELETERS, NATIVE_V10_UPDATERS  # noqa: E402
 
-NATIVE_UPDATERS["credentials"] = _update_credentials
+NATIVE_V10_UPDATERS["credentials"] = _update_credentials
 #: Deleting a credential needs nothing more than the deletion itself (its by-instance entry goes with it).
 NATIVE_DELETERS["credentials"] = lambda ctx, ref, key: None
 

@@ -568,10 +568,13 @@ def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
     return parsed
 
 
-def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
-    from .documents import merge, write
-
-    from .documents import collect_failures
+def _update_key(
+    ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
+) -> dict:
+    """A key's Update or Replace. A v4 Replace keeps only the key's hash (KeyWriteConfig.prevForReplace):
+    its role is required again, and a database it does not name is gone. v10's `replace` keeps the
+    database."""
+    from .documents import collect_failures, merge, write
 
     old = dict(version.data or {})
     # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
@@ -579,7 +582,7 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
     hashed: list[str | None] = []
     collect_failures(
         lambda: hashed.append(_given_secret(ref, params.get("secret"), old.get("hashed_secret"))),
-        lambda: _check_key_fields(ctx, params, role="role" in params),
+        lambda: _check_key_fields(ctx, params, role="role" in params or (replace and not v10)),
     )
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
@@ -587,7 +590,8 @@ def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: d
 
         child_scope(ctx, params["database"])
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
+    kept = {"database": old.get("database")} if v10 else {}
+    fields = {**kept, **changes} if replace else merge(old, changes)
     fields.pop("hashed_secret", None)
     # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless
     # they give the key's own secret (WriteFunctionsSpec).
@@ -618,6 +622,7 @@ def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:
 
 NATIVE_CREATORS["keys"] = _create_key
 NATIVE_UPDATERS["keys"] = _update_key
+NATIVE_V10_UPDATERS["keys"] = functools.partial(_update_key, v10=True)
 NATIVE_DELETERS["keys"] = lambda ctx, ref, key: None
 
 

@@ -971,3 +971,10 @@ def test_a_v4_credentials_update_asks_a_token_for_the_current_password(db, alice
     ]
     db.query(f'Update({ref(creds)}, {{password: "new", current_password: "pw"}})', secret=token)
     assert db.query(f'Identify({ref(alice)}, "new")') is True
+
+
+def test_a_token_created_at_an_id_authenticates(db, alice):
+    token = db.query(f'Create(Ref(Tokens(), "123"), {{instance: {ref(alice)}}})')
+    assert token["ref"].id == "123"
+    assert db.query("CurrentIdentity()", secret=token["secret"]) == alice
+    assert db.query("CurrentToken()", secret=token["secret"]) == token["ref"]

@@ -327,9 +327,17 @@ def _shown_token(ctx: Context, version: Version, secret: str | None) -> dict:
     return shown
 
 
-def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+def _exists_at(ctx: Context, coll: str, doc_id: str | None, *path: str | int) -> None:
+    """Refuse a create at the id of a live document: core looks before it validates anything
+    (WriteAdaptor.create's precheck)."""
+    if doc_id is not None and live(ctx, DocKey(ctx.state.scope, coll, doc_id)) is not None:
+        raise InstanceAlreadyExists("Document already exists.").at(*path)
+
+
+def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """`Create(Tokens(), {instance, data?, ttl?, hashed_secret?})`: a token without a password (server
-    and admin only)."""
+    and admin only), at `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
+    _exists_at(ctx, "#tokens", doc_id, *path)
     _check_token_fields(params, *path)
     key = doc_key(ctx, params["instance"], *path)
     if key.scope != scope_of(ctx, coll.database):
@@ -337,7 +345,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if live(ctx, key) is None:
         raise InstanceNotFound("Document not found.").at(*path)
-    return create_token(ctx, key, params, *path)
+    return create_token(ctx, key, params, *path, new_id=doc_id)
 
 
 def _update_token(
@@ -475,9 +483,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     from .schema import child_scope
 
     key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
-    # Core looks for a document at the id before it validates anything (WriteAdaptor.create's precheck).
-    if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
-        raise InstanceAlreadyExists("Document already exists.").at(*path)
+    _exists_at(ctx, "#keys", doc_id, *path)
     given: list[str | None] = []
     # The secret's failures come first: core's SecretValidator revises the patch, and a validator's patch
     # failures precede every field's (Validator.patch). All are at the call, as every failure of a
@@ -634,10 +640,12 @@ def create_key(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("keys"), params, "create_key")
 
 
-def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """`Create(Credentials(), {instance, password?, data?})`: a document's password, stored only hashed
-    (core's CredentialsWriteConfig; one credentials document per identity)."""
+def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """`Create(Credentials(), {instance, password?, data?, ttl?})`: a document's password, stored only
+    hashed (core's CredentialsWriteConfig; one credentials document per identity), at `doc_id` when given."""
     from .documents import write
+
+    _exists_at(ctx, "#credentials", doc_id, *path)
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).
@@ -668,7 +676,8 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
-    version = write(ctx, DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id())), stored, *path)
+    new_id = doc_id if doc_id is not None else str(ctx.state.txn.next_id())
+    version = write(ctx, DocKey(identity.scope, "#credentials", new_id), stored, *path)
     ctx.state.created = True
     return render(ctx, version)
 

@@ -983,3 +983,10 @@ def test_a_token_of_a_missing_document_is_made_and_authenticates_nothing(db):
     token = db.query('Create(Tokens(), {instance: Ref(Collection("users"), "404")})')
     assert token["instance"] == fql.Ref("404", fql.Ref("users", fql.Ref("collections")))
     assert error(db, "CurrentIdentity()", token["secret"]).code == "unauthorized"
+
+
+def test_login_reports_every_failure_of_its_token(db, alice):
+    # LoginFunction creates its token through TokenWriteConfig, whose validators report every failure.
+    err = error(db, f'Login({ref(alice)}, {{password: "pw", hashed_secret: 3, ttl: 2, data: 1}})')
+    assert (err.code, list(err.position)) == ("validation failed", [])
+    assert [f["field"] for f in err.failures] == [["data"], ["ttl"], ["hashed_secret"]]

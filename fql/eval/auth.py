@@ -214,6 +214,7 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
     # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
     fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    _check_token_fields({**fields, "instance": ref_of(ctx, key)})
     return create_token(ctx, key, fields, identity_last=True)
 
 

@@ -819,16 +819,21 @@ def test_key_roles(db):
         secret = db.query(f"CreateKey({{role: {role}}})")["secret"]
         assert db.query('Count(Documents(Collection("users")))', secret=secret) == 1
         assert error(db, 'Create(Collection("users"), {})', secret).code == "permission denied"
-    for role, failure in [
-        ("null", ("value required", "Required value not found.")),
-        ("1", ("invalid type", "Invalid type Long, expected type Role.")),
-        ('["admin"]', ("invalid type", "Invalid type Array, expected type Role.")),
+    missing = ("validation failure", "Role name `{}` does not exist.")
+    for role, failures in [
+        ("null", [("value required", "Required value not found.")]),
+        ("1", [("invalid type", "Invalid type Long, expected type Role.")]),
+        # A built-in name in an array is no Role, and Key.RoleNameValidator looks up every string an
+        # array holds, built-in or not.
+        ('["admin"]', [("invalid type", "Invalid type Array, expected type Role."), missing]),
         # core's Key.RoleNameValidator: a ValidationFailure, code `validation failure`
-        ('"nope"', ("validation failure", "Role name `nope` does not exist.")),
+        ('"nope"', [missing]),
     ]:
         err = error(db, f"CreateKey({{role: {role}}})")
         assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
-        assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [(["role"], *failure)]
+        name = role.strip('[]"')
+        expected = [(["role"], code, text.format(name)) for code, text in failures]
+        assert [(f["field"], f["code"], f["description"]) for f in err.failures] == expected
 
 
 def test_v10_sets_of_admin_only_documents_are_filtered_not_refused(db):
@@ -990,3 +995,29 @@ def test_login_reports_every_failure_of_its_token(db, alice):
     err = error(db, f'Login({ref(alice)}, {{password: "pw", hashed_secret: 3, ttl: 2, data: 1}})')
     assert (err.code, list(err.position)) == ("validation failed", [])
     assert [f["field"] for f in err.failures] == [["data"], ["ttl"], ["hashed_secret"]]
+
+
+@pytest.mark.parametrize(
+    "query, failures",
+    [
+        # Key.LiveValidator: the version's validators (role's type among them), then RoleNameValidator,
+        # which fails each missing name, whatever the field's type.
+        ('CreateKey({role: "nope", priority: 0})', [(["priority"], "invalid type"), (["role"], "validation failure")]),
+        ('CreateKey({role: ["nope", "nope2"]})', [(["role"], "validation failure"), (["role"], "validation failure")]),
+        ('CreateKey({role: ["nope", 1]})', [(["role"], "invalid type"), (["role"], "validation failure")]),
+        (
+            'CreateFunction({name: "f", role: "nope", body: 1})',
+            [(["body"], "invalid type"), (["role"], "validation failure")],
+        ),
+    ],
+)
+def test_role_names_are_checked_last_each_one(db, query, failures):
+    err = error(db, query)
+    assert [(f["field"], f["code"]) for f in err.failures] == failures
+
+
+def test_an_empty_role_array_is_no_user_role(db):
+    # Key.RoleFieldType takes an array of role refs and names, an empty one too.
+    key = db.query("CreateKey({role: []})")
+    assert key["role"] == []
+    assert error(db, "Paginate(Collections())", key["secret"]).code == "permission denied"

@@ -416,21 +416,36 @@ def logout(ctx: Context, all_tokens: t.Any) -> bool:
 _BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
 
 
-def check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
+def check_role(ctx: Context, role: t.Any, *path: str | int, names: bool = True) -> None:
     """A key's (or a function's) role: a built-in name, or user roles as a name, a Role ref, or an array of
-    them (core Key.RoleFieldType), each name a live role's (Key.RoleNameValidator)."""
+    them (core Key.RoleFieldType), each name a live role's (Key.RoleNameValidator, unless `names` is
+    False: that validator runs after all the others, see `check_role_names`)."""
     if role is None:
         raise _failure("role", "value required", "Required value not found.").at(*path)
     if isinstance(role, str) and role in _BUILTIN_ROLES:
         return
+    # An empty array is user roles too, none of them (RoleFieldType's validRoleIDs holds for it).
     roles = role if isinstance(role, list) else [role]
-    if not roles or not all(_is_user_role(r) for r in roles):
+    if not all(_is_user_role(r) for r in roles):
         raise _failure("role", "invalid type", f"Invalid type {ir_type_name(role)}, expected type Role.").at(*path)
-    for name in (r for r in roles if isinstance(r, str)):
-        if live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
-            # core's RoleNameValidator fails with a ValidationFailure, code `validation failure`; its
-            # description interpolates Key's Role object, which fql words as `Role`
-            raise _failure("role", "validation failure", f"Role name `{name}` does not exist.").at(*path)
+    if names:
+        check_role_names(ctx, role, *path)
+
+
+def check_role_names(ctx: Context, role: t.Any, *path: str | int) -> None:
+    """Each role name in `role` names a live role. Core's RoleNameValidator fails each missing name with a
+    ValidationFailure, code `validation failure`; its description interpolates Key's Role object, which
+    fql words as `Role`."""
+    if isinstance(role, str) and role in _BUILTIN_ROLES:
+        return
+    roles = role if isinstance(role, list) else [role]
+    failures = [
+        {"field": ["role"], "code": "validation failure", "description": f"Role name `{name}` does not exist."}
+        for name in roles
+        if isinstance(name, str) and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
 
 
 def _check_key_types(params: dict, *path: str | int) -> None:
@@ -457,16 +472,19 @@ def _check_key_types(params: dict, *path: str | int) -> None:
 
 
 def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool = True) -> None:
-    """A key's fields in Key.VersionValidator's order, every failure reported: data, role (its type and
-    names), database, priority, ttl. An update that gives no role (`role=False`) keeps its own."""
+    """A key's fields in Key.LiveValidator's order, every failure reported: data, role's type, database,
+    priority, ttl, then role's names. An update that gives no role (`role=False`) keeps its own."""
     from .documents import collect_failures
 
     try:
         collect_failures(
             lambda: _checked_fields(params, ("data",)),
-            lambda: check_role(ctx, params.get("role")) if role else None,
+            lambda: check_role(ctx, params.get("role"), names=False) if role else None,
             lambda: _check_key_types(params),
             lambda: _checked_fields(params, ("ttl",)),
+            # Key.LiveValidator's RoleNameValidator comes after the version's validators, and reads the
+            # names in the field whatever its type.
+            lambda: check_role_names(ctx, params.get("role")) if role else None,
         )
     except ValidationFailed as failed:
         raise failed.at(*path) from None

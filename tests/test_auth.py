@@ -1021,3 +1021,20 @@ def test_an_empty_role_array_is_no_user_role(db):
     key = db.query("CreateKey({role: []})")
     assert key["role"] == []
     assert error(db, "Paginate(Collections())", key["secret"]).code == "permission denied"
+
+
+def test_a_server_may_give_credentials_their_hash(db, alice):
+    # Core's ServerPasswordValidator stores a given hashed_password when no password is given; core
+    # writes bcrypt hashes, which fql checks as bcrypt and rehashes with argon2 at the next login.
+    import bcrypt
+
+    bob = user(db, "bob@x", password=None)
+    hashed = bcrypt.hashpw(b"bpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
+    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})')
+    assert creds["hashed_password"] == hashed
+    assert db.query(f'[Identify({ref(bob)}, "bpw"), Identify({ref(bob)}, "no")]') == [True, False]
+    assert login(db, bob, "bpw")["instance"] == bob
+    assert ARGON2_PARAMS.match(db.query(f'Select("hashed_password", Get({ref(creds["ref"])}))'))
+    # An Update may remove the hash with null.
+    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})')
+    assert db.query(f'Identify({ref(bob)}, "bpw")') is False

@@ -693,8 +693,12 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
         raise InstanceNotUnique("document is not unique.").at(*path)
     # The fields keep the order given, the hash last (the password validator adds it to the patch).
     stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
+    given_hash = params.get("hashed_password") if _password_role(ctx) == "hashed_password" else None
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
+    elif given_hash is not None:
+        # A server or admin caller may give the hash itself (core's ServerPasswordValidator).
+        stored["hashed_password"] = given_hash
     new_id = doc_id if doc_id is not None else str(ctx.state.txn.next_id())
     version = write(ctx, DocKey(identity.scope, "#credentials", new_id), stored, *path)
     ctx.state.created = True
@@ -738,6 +742,11 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         raise InstanceNotUnique("document is not unique.")
     if password is not None:
         fields["hashed_password"] = passwords(ctx).hash(password)
+    elif role == "hashed_password" and "hashed_password" in params:
+        # A server or admin caller may give the hash itself, or remove it with null (ServerPasswordValidator).
+        fields.pop("hashed_password", None)
+        if params["hashed_password"] is not None:
+            fields["hashed_password"] = params["hashed_password"]
     return render(ctx, write(ctx, key, fields))
 
 

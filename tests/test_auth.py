@@ -1038,3 +1038,13 @@ def test_a_server_may_give_credentials_their_hash(db, alice):
     # An Update may remove the hash with null.
     db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})')
     assert db.query(f'Identify({ref(bob)}, "bpw")') is False
+
+
+def test_a_server_may_give_a_document_its_password_hash(db):
+    # A v4 document's `credentials: {hashed_password}` passes core's ServerPasswordValidator for a server
+    # or admin caller, and the credentials store it.
+    import bcrypt
+
+    hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
+    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    assert db.query(f'Identify({ref(carol)}, "cpw")') is True

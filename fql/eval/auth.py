@@ -74,10 +74,13 @@ def set_password(
     *path: str | int,
     under: tuple[str, ...] = ("credentials",),
     new_id: str | None = None,
+    hash_given: bool = False,
 ) -> None:
     """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
     fields `under` a user document's `credentials` (a credentials document's own are at its top). A new
-    credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`)."""
+    credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`). With
+    `hash_given` (a v4 document's `credentials`), a server or admin caller that gives no password may give
+    `hashed_password`, stored as given (core's ServerPasswordValidator)."""
     from .documents import write
 
     other = _password_role(ctx)
@@ -86,7 +89,12 @@ def set_password(
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = credentials.get("password")
     if password is None:
-        return  # core: credentials without a password change nothing
+        given = credentials.get("hashed_password")
+        if hash_given and other == "hashed_password" and isinstance(given, str):
+            existing = credentials_of(ctx, identity)
+            key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
+            write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": given})
+        return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
     if existing is not None and other == "current_password":
         # A token or client caller must prove it knows the current password to change it.

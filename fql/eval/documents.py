@@ -591,7 +591,7 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
     if params.get("credentials") is not None:
         from .auth import set_password
 
-        set_password(ctx, key, params["credentials"], *path)
+        set_password(ctx, key, params["credentials"], *path, hash_given=True)
 
 
 def _without_empty_data(fields: dict) -> dict:

@@ -914,8 +914,14 @@ def test_a_v4_token_replace_makes_a_new_secret_unless_given_a_hash(db, alice):
     "query, failures",
     [
         ('CreateKey({role: 1, secret: 1})', [(["secret"], "invalid type"), (["role"], "invalid type")]),
-        ('CreateKey({role: "admin", data: 1, hashed_secret: 2})', [(["hashed_secret"], "invalid type"), (["data"], "invalid type")]),
-        ('CreateKey({role: "admin", secret: 1, hashed_secret: 2})', [(["secret"], "invalid type"), (["hashed_secret"], "invalid type")]),
+        (
+            'CreateKey({role: "admin", data: 1, hashed_secret: 2})',
+            [(["hashed_secret"], "invalid type"), (["data"], "invalid type")],
+        ),
+        (
+            'CreateKey({role: "admin", secret: 1, hashed_secret: 2})',
+            [(["secret"], "invalid type"), (["hashed_secret"], "invalid type")],
+        ),
         ('CreateKey({role: 1, secret: "x"})', [(["secret"], "invalid secret"), (["role"], "invalid type")]),
     ],
 )

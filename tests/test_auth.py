@@ -336,6 +336,16 @@ def test_login_and_identify_take_the_first_of_a_set_the_role_may_only_read_as_an
     assert error(db, f'Login({match}, {{password: "pw"}})', other).code == "permission denied"
 
 
+@pytest.mark.parametrize("call", ['Login(Keys(), {password: "pw"})', 'Identify(Keys(), "pw")'])
+def test_a_set_the_caller_may_not_read_is_refused_at_the_call(db, call):
+    # Core's LoginFunction and IdentifyFunction check their set with setForRead at `pos at "login"`
+    # (or "identify"): the denial points into the call, as Get's does at ["get"].
+    secret = db.query('CreateKey({role: "client"})')["secret"]
+    err = error(db, f"Let({{x: {call}}}, 1)", secret)
+    name = call.split("(")[0].lower()
+    assert (err.code, err.description, list(err.position)) == ("permission denied", DENIED, ["let", "x", name])
+
+
 def test_identify_runs_argon2_even_for_a_missing_identity(db, argon2_calls):
     argon2_calls.clear()
     assert db.query('Identify(Ref(Collection("users"), "123"), "pw")') is False
@@ -556,8 +566,6 @@ def test_create_token_without_a_password(db, alice):
     err = error(db, "Create(Tokens(), {data: {}})")
     assert err.code == "validation failed"
     assert err.failures == [{"field": ["instance"], "code": "value required", "description": "Required value not found."}]
-    err = error(db, 'Create(Tokens(), {instance: Ref(Collection("users"), "1")})')
-    assert (err.code, err.description) == ("instance not found", "Document not found.")
 
 
 def test_create_token_is_for_server_and_admin_only(db, alice):
@@ -811,16 +819,21 @@ def test_key_roles(db):
         secret = db.query(f"CreateKey({{role: {role}}})")["secret"]
         assert db.query('Count(Documents(Collection("users")))', secret=secret) == 1
         assert error(db, 'Create(Collection("users"), {})', secret).code == "permission denied"
-    for role, failure in [
-        ("null", ("value required", "Required value not found.")),
-        ("1", ("invalid type", "Invalid type Long, expected type Role.")),
-        ('["admin"]', ("invalid type", "Invalid type Array, expected type Role.")),
+    missing = ("validation failure", "Role name `{}` does not exist.")
+    for role, failures in [
+        ("null", [("value required", "Required value not found.")]),
+        ("1", [("invalid type", "Invalid type Long, expected type Role.")]),
+        # A built-in name in an array is no Role, and Key.RoleNameValidator looks up every string an
+        # array holds, built-in or not.
+        ('["admin"]', [("invalid type", "Invalid type Array, expected type Role."), missing]),
         # core's Key.RoleNameValidator: a ValidationFailure, code `validation failure`
-        ('"nope"', ("validation failure", "Role name `nope` does not exist.")),
+        ('"nope"', [missing]),
     ]:
         err = error(db, f"CreateKey({{role: {role}}})")
         assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
-        assert [(f["field"], f["code"], f["description"]) for f in err.failures] == [(["role"], *failure)]
+        name = role.strip('[]"')
+        expected = [(["role"], code, text.format(name)) for code, text in failures]
+        assert [(f["field"], f["code"], f["description"]) for f in err.failures] == expected
 
 
 def test_v10_sets_of_admin_only_documents_are_filtered_not_refused(db):
@@ -895,3 +908,178 @@ def test_v10_auth_fields_have_core_schema_types(query, failure):
     with pytest.raises(fql.FQLError) as caught:
         db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=False)
     assert [(f["field"], f["description"]) for f in caught.value.failures] == [failure]
+
+
+def test_token_fields_fail_together_in_core_validators_order(db):
+    # Core's TokenWriteConfig validates a token with Document.VersionValidator (data, ttl) and then
+    # Token.Validator (instance required and a ref, hashed_secret a string), every failure reported.
+    err = error(db, "Create(Tokens(), {hashed_secret: 1, ttl: 2, data: 3})")
+    assert (err.code, list(err.position)) == ("validation failed", ["create"])
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["data"], "invalid type"),
+        (["ttl"], "invalid type"),
+        (["instance"], "value required"),
+        (["hashed_secret"], "invalid type"),
+    ]
+    assert err.failures[3]["description"] == "Invalid type Long, expected type String."
+
+
+def test_a_v4_token_replace_makes_a_new_secret_unless_given_a_hash(db, alice):
+    # TokenWriteConfig.write makes a secret for a token written without a hash, and a v4 Replace keeps
+    # none of the old token's fields (prevForReplace is empty): the old secret stops working.
+    old = login(db, alice)
+    replaced = db.query(f'Replace({ref(old["ref"])}, {{instance: {ref(alice)}}})')
+    assert replaced["secret"] != old["secret"] and "hashed_secret" not in replaced
+    assert error(db, "CurrentIdentity()", old["secret"]).code == "unauthorized"
+    assert db.query("CurrentIdentity()", secret=replaced["secret"]) == alice
+    # Given the token's hash, Replace keeps it and shows no secret (core's TokenSpec "can set the hashed secret").
+    hashed = db.query(f'Select("hashed_secret", Get({ref(old["ref"])}))')
+    kept = db.query(f'Replace({ref(old["ref"])}, {{instance: {ref(alice)}, hashed_secret: "{hashed}"}})')
+    assert "secret" not in kept
+    assert db.query("CurrentIdentity()", secret=replaced["secret"]) == alice
+
+
+@pytest.mark.parametrize(
+    "query, failures",
+    [
+        ('CreateKey({role: 1, secret: 1})', [(["secret"], "invalid type"), (["role"], "invalid type")]),
+        (
+            'CreateKey({role: "admin", data: 1, hashed_secret: 2})',
+            [(["hashed_secret"], "invalid type"), (["data"], "invalid type")],
+        ),
+        (
+            'CreateKey({role: "admin", secret: 1, hashed_secret: 2})',
+            [(["secret"], "invalid type"), (["hashed_secret"], "invalid type")],
+        ),
+        ('CreateKey({role: 1, secret: "x"})', [(["secret"], "invalid secret"), (["role"], "invalid type")]),
+    ],
+)
+def test_a_key_secret_fails_before_its_fields(db, query, failures):
+    # Core's Key.SecretValidator revises the patch, and Validator.patch reports the patch's failures
+    # before the fields' (ext/storage/src/main/scala/doc/Validator.scala).
+    err = error(db, query)
+    assert (err.code, list(err.position)) == ("validation failed", ["create_key"])
+    assert [(f["field"], f["code"]) for f in err.failures] == failures
+
+
+def test_a_key_update_reads_its_secret_as_a_string(db):
+    key = db.query('CreateKey({role: "admin"})')
+    err = error(db, f'Update({ref(key["ref"])}, {{role: 1, secret: 2}})')
+    assert [(f["field"], f["description"]) for f in err.failures] == [
+        (["secret"], "Invalid type Long, expected type String."),
+        (["role"], "Invalid type Long, expected type Role."),
+    ]
+
+
+def test_credentials_fields_fail_together_in_core_validators_order(db):
+    # CredentialsWriteConfig.liveValidator: Document.LiveValidator (data, ttl), Credentials.DocumentField,
+    # and the password validator, whose failures (a patch's) come first.
+    err = error(db, "Create(Credentials(), {password: 1, data: 1, ttl: 1})")
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["password"], "invalid type"),
+        (["data"], "invalid type"),
+        (["ttl"], "invalid type"),
+        (["instance"], "value required"),
+    ]
+
+
+def test_identify_reads_its_set_now_inside_at(db, alice):
+    # IdentifyFunction and LoginFunction take a set's head at ec.resetValidTime ("ensure identify
+    # cannot check in the past"): a user made after the At time is found.
+    ts = db.query(f'Select("ts", Get({ref(alice)}))')
+    user(db, "later@x", password="p5")
+    match = 'Match(Index("users_by_email"), "later@x")'
+    assert db.query(f'At({ts}, Identify({match}, "p5"))') is True
+    assert db.query(f"At({ts}, Exists({match}))") is False
+
+
+def test_a_v4_credentials_update_asks_a_token_for_the_current_password(db, alice):
+    # CredentialsWriteConfig.liveValidator: a caller neither server nor admin gets the
+    # ClientPasswordValidator, which checks current_password against the credentials' hash.
+    db.query(
+        'CreateRole({name: "creds", membership: [{resource: Collection("users")}], '
+        "privileges: [{resource: Credentials(), actions: {read: true, write: true}}]})"
+    )
+    token = login(db, alice)["secret"]
+    creds = db.query('Select(["data", 0], Paginate(Documents(Credentials())))')
+    err = error(db, f'Update({ref(creds)}, {{password: "new", data: 1}})', token)
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["current_password"], "invalid password"),
+        (["data"], "invalid type"),
+    ]
+    db.query(f'Update({ref(creds)}, {{password: "new", current_password: "pw"}})', secret=token)
+    assert db.query(f'Identify({ref(alice)}, "new")') is True
+
+
+def test_a_token_created_at_an_id_authenticates(db, alice):
+    token = db.query(f'Create(Ref(Tokens(), "123"), {{instance: {ref(alice)}}})')
+    assert token["ref"].id == "123"
+    assert db.query("CurrentIdentity()", secret=token["secret"]) == alice
+    assert db.query("CurrentToken()", secret=token["secret"]) == token["ref"]
+
+
+def test_a_token_of_a_missing_document_is_made_and_authenticates_nothing(db):
+    # Token.Validator checks the instance's type alone; AuthScope.getTokenAuth needs the document.
+    token = db.query('Create(Tokens(), {instance: Ref(Collection("users"), "404")})')
+    assert token["instance"] == fql.Ref("404", fql.Ref("users", fql.Ref("collections")))
+    assert error(db, "CurrentIdentity()", token["secret"]).code == "unauthorized"
+
+
+def test_login_reports_every_failure_of_its_token(db, alice):
+    # LoginFunction creates its token through TokenWriteConfig, whose validators report every failure.
+    err = error(db, f'Login({ref(alice)}, {{password: "pw", hashed_secret: 3, ttl: 2, data: 1}})')
+    assert (err.code, list(err.position)) == ("validation failed", [])
+    assert [f["field"] for f in err.failures] == [["data"], ["ttl"], ["hashed_secret"]]
+
+
+@pytest.mark.parametrize(
+    "query, failures",
+    [
+        # Key.LiveValidator: the version's validators (role's type among them), then RoleNameValidator,
+        # which fails each missing name, whatever the field's type.
+        ('CreateKey({role: "nope", priority: 0})', [(["priority"], "invalid type"), (["role"], "validation failure")]),
+        ('CreateKey({role: ["nope", "nope2"]})', [(["role"], "validation failure"), (["role"], "validation failure")]),
+        ('CreateKey({role: ["nope", 1]})', [(["role"], "invalid type"), (["role"], "validation failure")]),
+        (
+            'CreateFunction({name: "f", role: "nope", body: 1})',
+            [(["body"], "invalid type"), (["role"], "validation failure")],
+        ),
+    ],
+)
+def test_role_names_are_checked_last_each_one(db, query, failures):
+    err = error(db, query)
+    assert [(f["field"], f["code"]) for f in err.failures] == failures
+
+
+def test_an_empty_role_array_is_no_user_role(db):
+    # Key.RoleFieldType takes an array of role refs and names, an empty one too.
+    key = db.query("CreateKey({role: []})")
+    assert key["role"] == []
+    assert error(db, "Paginate(Collections())", key["secret"]).code == "permission denied"
+
+
+def test_a_server_may_give_credentials_their_hash(db, alice):
+    # Core's ServerPasswordValidator stores a given hashed_password when no password is given; core
+    # writes bcrypt hashes, which fql checks as bcrypt and rehashes with argon2 at the next login.
+    import bcrypt
+
+    bob = user(db, "bob@x", password=None)
+    hashed = bcrypt.hashpw(b"bpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
+    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})')
+    assert creds["hashed_password"] == hashed
+    assert db.query(f'[Identify({ref(bob)}, "bpw"), Identify({ref(bob)}, "no")]') == [True, False]
+    assert login(db, bob, "bpw")["instance"] == bob
+    assert ARGON2_PARAMS.match(db.query(f'Select("hashed_password", Get({ref(creds["ref"])}))'))
+    # An Update may remove the hash with null.
+    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})')
+    assert db.query(f'Identify({ref(bob)}, "bpw")') is False
+
+
+def test_a_server_may_give_a_document_its_password_hash(db):
+    # A v4 document's `credentials: {hashed_password}` passes core's ServerPasswordValidator for a server
+    # or admin caller, and the credentials store it.
+    import bcrypt
+
+    hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
+    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    assert db.query(f'Identify({ref(carol)}, "cpw")') is True

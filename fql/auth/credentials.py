@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import bcrypt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from attrs import frozen
@@ -48,7 +49,11 @@ class Passwords:
             return self._dummy
 
     def verify(self, hashed: str | None, password: str) -> bool:
-        """True if `password` matches `hashed`; a None hash is checked against a dummy and fails."""
+        """True if `password` matches `hashed`; a None hash is checked against a dummy and fails. A bcrypt
+        hash (core's form, which a server or admin caller may store as `hashed_password`) is checked as
+        bcrypt, and rehashed with argon2 at the next login (`needs_rehash`)."""
+        if hashed is not None and hashed.startswith(_BCRYPT):
+            return _bcrypt_matches(hashed, password)
         target = hashed if hashed is not None else self._dummy_hash()
         try:
             ok = self._hasher.verify(target, _bytes(password))
@@ -62,6 +67,18 @@ class Passwords:
             return self._hasher.check_needs_rehash(hashed)
         except InvalidHashError:
             return True
+
+
+#: The prefixes of bcrypt hashes, as core's BCrypt writes them (`$2a$`) and others do.
+_BCRYPT = ("$2a$", "$2b$", "$2y$")
+
+
+def _bcrypt_matches(hashed: str, password: str) -> bool:
+    """Core's BCrypt.check: bcrypt reads at most the first 72 bytes of a password."""
+    try:
+        return bcrypt.checkpw(_bytes(password)[:72], hashed.encode())
+    except ValueError:  # not a hash bcrypt can read
+        return False
 
 
 def _bytes(password: str) -> bytes:

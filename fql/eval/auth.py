@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ..auth import jwt, secrets
@@ -27,7 +28,7 @@ from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, _failure
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, NATIVE_V10_UPDATERS, _failure
 
 #: Fauna's one description for every Login failure: it never says which part was wrong.
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
@@ -73,10 +74,13 @@ def set_password(
     *path: str | int,
     under: tuple[str, ...] = ("credentials",),
     new_id: str | None = None,
+    hash_given: bool = False,
 ) -> None:
     """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
     fields `under` a user document's `credentials` (a credentials document's own are at its top). A new
-    credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`)."""
+    credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`). With
+    `hash_given` (a v4 document's `credentials`), a server or admin caller that gives no password may give
+    `hashed_password`, stored as given (core's ServerPasswordValidator)."""
     from .documents import write
 
     other = _password_role(ctx)
@@ -85,7 +89,12 @@ def set_password(
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = credentials.get("password")
     if password is None:
-        return  # core: credentials without a password change nothing
+        given = credentials.get("hashed_password")
+        if hash_given and other == "hashed_password" and isinstance(given, str):
+            existing = credentials_of(ctx, identity)
+            key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
+            write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": given})
+        return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
     if existing is not None and other == "current_password":
         # A token or client caller must prove it knows the current password to change it.
@@ -129,59 +138,91 @@ def _password_failures(fields: t.Any, other: str, *prefix: str) -> list[dict]:
 
 
 def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | None:
-    """The stored document a Login/Identify identity names (a ref, or a set's first element)."""
-    if isinstance(identity, SetRef):
-        from .sets import elements
+    """The stored document a Login/Identify identity names, None for an empty set (core's Identifier
+    cast: a ref, or a set, a native collection such as `Keys()` read as the set of its documents; an
+    unresolved ref is `invalid ref`). A set is checked as any read of it, refused at the call's name
+    (ReadAdaptor.setForRead), and its head taken without a Paginate's per-document read filter
+    (snapshotHead), so a role that may only read an index logs its documents in. The head is read now,
+    inside `At` too: core resets the valid time so that no password of the past is checked."""
+    from .documents import _first_source, _identifier
 
-        state, before = ctx.state, ctx.state.unfiltered
-        state.unfiltered = True
+    _identifier(ctx, identity, *path)
+    if isinstance(identity, SetRef) or identity.is_native:
+        state, before, valid_ts = ctx.state, ctx.state.unfiltered, ctx.state.valid_ts
+        state.unfiltered, state.valid_ts = True, None
         try:
-            identity = next(iter(elements(ctx, identity)), None)
+            first = _first_source(ctx, identity)
+        except PermissionDenied as err:
+            raise err.at(*path) if not err.position else err
         finally:
-            state.unfiltered = before
-        if identity is None:
+            state.unfiltered, state.valid_ts = before, valid_ts
+        if first is None or not isinstance(first[0], Ref):
             return None
-    if not isinstance(identity, Ref):
-        raise InvalidArgument(f"Ref or Set expected, {type_name(identity)} provided.").at(*path)
+        identity = first[0]
     return doc_key(ctx, identity, *path)
 
 
-def _verify(ctx: Context, identity: DocKey | None, password: str) -> Version | None:
-    """The identity's credentials if `password` matches; the same argon2 work is done either way.
+def _credentials(ctx: Context, identity: DocKey | None) -> Version | None:
+    """The credentials of `identity`, if it is a live document of the caller's database.
 
     Only identities of the caller's own database log in: a token lives beside its identity.
     """
     with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
         here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
-        creds = credentials_of(ctx, identity) if here else None
+        return credentials_of(ctx, identity) if here else None
+
+
+def _matches(ctx: Context, creds: Version | None, password: str) -> bool:
+    """True if `password` is the one `creds` hold; the same argon2 work is done either way."""
     hashed = creds.data.get("hashed_password") if creds is not None else None
-    if not passwords(ctx).verify(hashed, password):
-        return None
-    return creds
+    return passwords(ctx).verify(hashed, password)
 
 
-@builtin("Identify", keys=("identify", "password"), types=(None, STRING))
-def identify(ctx: Context, identity: t.Any, password: str) -> bool:
+def verify(ctx: Context, identity: DocKey | None, password: str) -> bool:
+    """True if `password` is the password of `identity` (a document of the caller's database)."""
+    return _matches(ctx, _credentials(ctx, identity), password)
+
+
+# Core casts a call's arguments in order and answers the first refusal: the identity (Casts.Identifier,
+# which refuses an unresolved ref too) before the password or params.
+
+
+@builtin("Identify", keys=("identify", "password"))
+def identify(ctx: Context, identity: t.Any, password: t.Any) -> bool:
     """True if `password` is the identity's password; never an error for a missing identity."""
-    return _verify(ctx, _identity_key(ctx, identity, "identify"), password) is not None
+    from .documents import _identifier
+
+    _identifier(ctx, identity, "identify")
+    STRING(password, "password")
+    return verify(ctx, _identity_key(ctx, identity, "identify"), password)
 
 
-@builtin("Login", keys=("login", "params"), types=(None, OBJECT))
-def login(ctx: Context, identity: t.Any, params: dict) -> dict:
+@builtin("Login", keys=("login", "params"))
+def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     """Check the identity's password and create a token for it; the result shows the secret once."""
-    password = params.get("password")
-    if password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
+    from .documents import _identifier
+
+    _identifier(ctx, identity, "login")
+    OBJECT(params, "params")
     key = _identity_key(ctx, identity, "login")
+    creds = _credentials(ctx, key)
+    password = params.get("password")
+    # Core reads the credentials and the password together, the credentials' failure first: an
+    # identity without credentials fails authentication whatever the password's type
+    # (AuthFunctions.scala LoginFunction, ReadAdaptor.getCredentials).
+    if creds is not None and password is not None and not isinstance(password, str):
+        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
     # A missing password fails like a wrong one (core reads it as an optional field), after the same work.
-    creds = _verify(ctx, key, password or "")
-    if creds is None or password is None:
+    matched = _matches(ctx, creds, password if isinstance(password, str) else "")
+    if not matched or creds is None or not isinstance(password, str):
         raise AuthenticationFailed(LOGIN_FAILED)
     if passwords(ctx).needs_rehash(creds.data["hashed_password"]):
         from .documents import write
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
-    fields = {k: v for k, v in params.items() if k in ("data", "ttl")}
+    # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
+    fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    _check_token_fields({**fields, "instance": ref_of(ctx, key)})
     return create_token(ctx, key, fields, identity_last=True)
 
 
@@ -223,9 +264,36 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
             raise _failure("data", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Map.").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
             raise _failure("ttl", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Time.").at(*path)
+        if k == "hashed_secret" and v is not None and not isinstance(v, str):
+            raise _failure(k, "invalid type", f"Invalid type {ir_type_name(v)}, expected type String.").at(*path)
         if v is not None:
             out[k] = v
     return out
+
+
+def _check_instance(fields: dict) -> None:
+    """A token's `instance`: required, and a ref (core's Token.OwnerValidator and DocumentField)."""
+    instance = fields.get("instance")
+    if instance is None:
+        raise _failure("instance", "value required", "Required value not found.")
+    if not isinstance(instance, Ref):
+        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
+
+
+def _check_token_fields(fields: dict, *path: str | int) -> None:
+    """A v4 token's fields in core's validators' order, every failure reported: Document.VersionValidator's
+    `data` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
+    from .documents import collect_failures
+
+    try:
+        collect_failures(
+            lambda: _checked_fields(fields, ("data",)),
+            lambda: _checked_fields(fields, ("ttl",)),
+            lambda: _check_instance(fields),
+            lambda: _checked_fields(fields, ("hashed_secret",)),
+        )
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
 
 
 def create_token(
@@ -239,70 +307,95 @@ def create_token(
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
     as written, a Login's params and then the identity it adds (`identity_last`: LoginFunction updates
-    the params with the document field)."""
+    the params with the document field). A v4 write may give the token's `hashed_secret`: core's
+    TokenWriteConfig then stores it as it is and makes no secret, so none is shown."""
     from .documents import write
 
-    fields = _checked_fields(params, ("data", "ttl"), *path)
+    fields = _checked_fields(params, ("data", "ttl", "hashed_secret"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
-    secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
     order = [k for k in params if k in fields or k == "instance"]
     if "instance" not in order:
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
-    stored["hashed_secret"] = secrets.digest(secret)
+    secret = None
+    if "hashed_secret" not in stored:
+        secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
+        stored["hashed_secret"] = secrets.digest(secret)
     version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
     ctx.state.created = True
+    return _shown_token(ctx, version, secret)
+
+
+def _shown_token(ctx: Context, version: Version, secret: str | None) -> dict:
+    """A token as a write answers it: never its hash, and the secret only when the write made one."""
     shown = render(ctx, version)
-    shown.pop("hashed_secret")
-    shown["secret"] = secret
+    shown.pop("hashed_secret", None)
+    if secret is not None:
+        shown["secret"] = secret
     return shown
 
 
-def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only)."""
-    instance = params.get("instance")
-    if instance is None:
-        raise _failure("instance", "value required", "Required value not found.").at(*path)
-    if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.").at(*path)
-    key = doc_key(ctx, instance, *path)
+def _exists_at(ctx: Context, coll: str, doc_id: str | None, *path: str | int) -> None:
+    """Refuse a create at the id of a live document: core looks before it validates anything
+    (WriteAdaptor.create's precheck)."""
+    if doc_id is not None and live(ctx, DocKey(ctx.state.scope, coll, doc_id)) is not None:
+        raise InstanceAlreadyExists("Document already exists.").at(*path)
+
+
+def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """`Create(Tokens(), {instance, data?, ttl?, hashed_secret?})`: a token without a password (server
+    and admin only), at `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
+    _exists_at(ctx, "#tokens", doc_id, *path)
+    _check_token_fields(params, *path)
+    key = doc_key(ctx, params["instance"], *path)
     if key.scope != scope_of(ctx, coll.database):
         # A token lives in its identity's database: minting one elsewhere would write across databases.
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
-    if live(ctx, key) is None:
-        raise InstanceNotFound("Document not found.").at(*path)
-    return create_token(ctx, key, params, *path)
+    # No document need be there: core's token validators check the instance's type alone (Token.Validator),
+    # and a token of a missing document authenticates nothing (AuthScope.getTokenAuth reads it).
+    return create_token(ctx, key, params, *path, new_id=doc_id)
 
 
-def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+def _update_token(
+    ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
+) -> dict:
     """Tokens change only their `instance`, `data`, `ttl` and `hashed_secret`; a result never shows the
     secret's hash. A new instance hands the token to another document (core's FQL2TokenSpec "can change
-    document"): its secret stays valid and now acts as that document."""
+    document"): its secret stays valid and now acts as that document.
+
+    A v4 write goes through core's TokenWriteConfig, which makes a new secret (shown once) for a token
+    left without a hash: a Replace keeps nothing of the old token (its prevForReplace is empty) unless it
+    gives a `hashed_secret`, and an Update may remove the hash with null. v10's `replace` keeps the secret
+    (FQL2TokenSpec "can add data")."""
     from .documents import merge, write
 
     old = dict(version.data or {})
-    changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
-    instance = params.get("instance")
-    if instance is not None:
-        if not isinstance(instance, Ref):
-            raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
-    if replace:
-        fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
-    else:
-        fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+    if v10:
+        changes = _checked_fields({k: v for k, v in params.items() if k in ("data", "ttl")}, ("data", "ttl"))
+        instance = params.get("instance")
         if instance is not None:
-            fields["instance"] = instance
-    if isinstance(params.get("hashed_secret"), str):
-        # Core stores a hash given to Update or Replace as it is (TokenSpec "can set the hashed secret").
-        fields["hashed_secret"] = params["hashed_secret"]
-    shown = render(ctx, write(ctx, key, _present(fields)))
-    shown.pop("hashed_secret", None)
-    return shown
+            _check_instance(params)
+        if replace:
+            fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
+        else:
+            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+            if instance is not None:
+                fields["instance"] = instance
+        return _shown_token(ctx, write(ctx, key, _present(fields)), None)
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    fields = _present(given) if replace else merge(old, given)
+    _check_token_fields(fields)
+    secret = None
+    if "hashed_secret" not in fields:
+        secret = secrets.make(secrets.TOKEN, ref.id, key.scope)
+        fields["hashed_secret"] = secrets.digest(secret)
+    return _shown_token(ctx, write(ctx, key, fields), secret)
 
 
 NATIVE_CREATORS["tokens"] = _create_token
 NATIVE_UPDATERS["tokens"] = _update_token
+NATIVE_V10_UPDATERS["tokens"] = functools.partial(_update_token, v10=True)
 NATIVE_DELETERS["tokens"] = lambda ctx, ref, key: None
 
 
@@ -331,21 +424,36 @@ def logout(ctx: Context, all_tokens: t.Any) -> bool:
 _BUILTIN_ROLES = ("admin", "server", "server-readonly", "client")
 
 
-def check_role(ctx: Context, role: t.Any, *path: str | int) -> None:
+def check_role(ctx: Context, role: t.Any, *path: str | int, names: bool = True) -> None:
     """A key's (or a function's) role: a built-in name, or user roles as a name, a Role ref, or an array of
-    them (core Key.RoleFieldType), each name a live role's (Key.RoleNameValidator)."""
+    them (core Key.RoleFieldType), each name a live role's (Key.RoleNameValidator, unless `names` is
+    False: that validator runs after all the others, see `check_role_names`)."""
     if role is None:
         raise _failure("role", "value required", "Required value not found.").at(*path)
     if isinstance(role, str) and role in _BUILTIN_ROLES:
         return
+    # An empty array is user roles too, none of them (RoleFieldType's validRoleIDs holds for it).
     roles = role if isinstance(role, list) else [role]
-    if not roles or not all(_is_user_role(r) for r in roles):
+    if not all(_is_user_role(r) for r in roles):
         raise _failure("role", "invalid type", f"Invalid type {ir_type_name(role)}, expected type Role.").at(*path)
-    for name in (r for r in roles if isinstance(r, str)):
-        if live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
-            # core's RoleNameValidator fails with a ValidationFailure, code `validation failure`; its
-            # description interpolates Key's Role object, which fql words as `Role`
-            raise _failure("role", "validation failure", f"Role name `{name}` does not exist.").at(*path)
+    if names:
+        check_role_names(ctx, role, *path)
+
+
+def check_role_names(ctx: Context, role: t.Any, *path: str | int) -> None:
+    """Each role name in `role` names a live role. Core's RoleNameValidator fails each missing name with a
+    ValidationFailure, code `validation failure`; its description interpolates Key's Role object, which
+    fql words as `Role`."""
+    if isinstance(role, str) and role in _BUILTIN_ROLES:
+        return
+    roles = role if isinstance(role, list) else [role]
+    failures = [
+        {"field": ["role"], "code": "validation failure", "description": f"Role name `{name}` does not exist."}
+        for name in roles
+        if isinstance(name, str) and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
 
 
 def _check_key_types(params: dict, *path: str | int) -> None:
@@ -372,16 +480,19 @@ def _check_key_types(params: dict, *path: str | int) -> None:
 
 
 def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool = True) -> None:
-    """A key's fields in Key.VersionValidator's order, every failure reported: data, role (its type and
-    names), database, priority, ttl. An update that gives no role (`role=False`) keeps its own."""
+    """A key's fields in Key.LiveValidator's order, every failure reported: data, role's type, database,
+    priority, ttl, then role's names. An update that gives no role (`role=False`) keeps its own."""
     from .documents import collect_failures
 
     try:
         collect_failures(
             lambda: _checked_fields(params, ("data",)),
-            lambda: check_role(ctx, params.get("role")) if role else None,
+            lambda: check_role(ctx, params.get("role"), names=False) if role else None,
             lambda: _check_key_types(params),
             lambda: _checked_fields(params, ("ttl",)),
+            # Key.LiveValidator's RoleNameValidator comes after the version's validators, and reads the
+            # names in the field whatever its type.
+            lambda: check_role_names(ctx, params.get("role")) if role else None,
         )
     except ValidationFailed as failed:
         raise failed.at(*path) from None
@@ -395,23 +506,27 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     """A key in the current database; it grants `role` in `database` (default: this database). Created at
     `doc_id` (`Create(Ref(Keys(), "1"), ...)`), it may take a `hashed_secret` or its own `secret` (core's
     KeyWriteConfig and SecretValidator): then no new secret is made, and none is shown."""
-    from .documents import write
+    from .documents import collect_failures, write
     from .schema import child_scope
 
-    _check_key_fields(ctx, params, *path)
+    key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
+    _exists_at(ctx, "#keys", doc_id, *path)
+    given: list[str | None] = []
+    # The secret's failures come first: core's SecretValidator revises the patch, and a validator's patch
+    # failures precede every field's (Validator.patch). All are at the call, as every failure of a
+    # create (core's KeySpec "duplicate hash field": at "create").
+    try:
+        collect_failures(
+            lambda: given.append(_given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))),
+            lambda: _check_key_fields(ctx, params),
+        )
+    except ValidationFailed as failed:
+        raise failed.at(*path) from None
     database = params.get("database")
     if database is not None:
         child_scope(ctx, database)
     fields = _checked_fields(params, ("data", "ttl"), *path)
-    key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
-    if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
-        raise InstanceAlreadyExists("Document already exists.").at(*path)
-    secret = None
-    try:
-        hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
-    except ValidationFailed as failed:
-        # At the call, as every failure of a create (core's KeySpec "duplicate hash field": at "create").
-        raise failed.at(*path) from None
+    secret, hashed = None, given[0]
     if hashed is None:
         secret = secrets.make(secrets.KEY, key_id, scope)
         hashed = secrets.digest(secret)
@@ -431,7 +546,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
 def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str | None:
     """The hash a key's create gives, if any: that of its `secret`, else its `hashed_secret`. Core's key ids
     are global, so neither may belong to a key of the same id in another database (`duplicate value`)."""
-    if secret is not None:
+    if isinstance(secret, str):
         parsed = _key_secret(key_id, secret)
         if parsed.scope != ctx.state.scope:
             elsewhere = live(ctx, DocKey(parsed.scope, "#keys", key_id))
@@ -440,10 +555,23 @@ def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str 
             _invalid_secret()
         return secrets.digest(secret)
     if not isinstance(hashed, str):
+        _check_secret_types({"secret": secret, "hashed_secret": hashed})
         return None
     if any(live(ctx, DocKey(scope, "#keys", key_id)) is not None for scope in _other_scopes(ctx)):
         raise _duplicate("hashed_secret")
     return hashed
+
+
+def _check_secret_types(given: dict) -> None:
+    """Core's SecretValidator reads `secret` and `hashed_secret` as strings: when neither is one to use,
+    each of another type is an `invalid type` failure."""
+    failures = [
+        {"field": [k], "code": "invalid type", "description": f"Invalid type {ir_type_name(v)}, expected type String."}
+        for k, v in given.items()
+        if v is not None and not isinstance(v, str)
+    ]
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
 
 
 def _other_scopes(ctx: Context) -> t.Iterator[str]:
@@ -473,24 +601,35 @@ def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
     return parsed
 
 
-def _update_key(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
-    from .documents import merge, write
+def _update_key(
+    ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
+) -> dict:
+    """A key's Update or Replace. A v4 Replace keeps only the key's hash (KeyWriteConfig.prevForReplace):
+    its role is required again, and a database it does not name is gone. v10's `replace` keeps the
+    database."""
+    from .documents import collect_failures, merge, write
 
     old = dict(version.data or {})
-    _check_key_fields(ctx, params, role="role" in params)
+    # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
+    # failures before the fields' (core's SecretValidator revises the patch).
+    hashed: list[str | None] = []
+    collect_failures(
+        lambda: hashed.append(_given_secret(ref, params.get("secret"), old.get("hashed_secret"))),
+        lambda: _check_key_fields(ctx, params, role="role" in params or (replace and not v10)),
+    )
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
         from .schema import child_scope
 
         child_scope(ctx, params["database"])
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    fields = {**({"database": old.get("database")} if replace else old), **changes} if replace else merge(old, changes)
+    kept = {"database": old.get("database")} if v10 else {}
+    fields = {**kept, **changes} if replace else merge(old, changes)
     fields.pop("hashed_secret", None)
     # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless
     # they give the key's own secret (WriteFunctionsSpec).
-    hashed = _given_secret(ref, params.get("secret"), old.get("hashed_secret"))
-    if hashed is not None:
-        fields["hashed_secret"] = hashed
+    if hashed[0] is not None:
+        fields["hashed_secret"] = hashed[0]
     return render(ctx, write(ctx, key, _present(fields)))
 
 
@@ -509,12 +648,14 @@ def _given_secret(ref: Ref, secret: t.Any, hashed: str | None) -> str | None:
     version has no hash (one Insert wrote), given no secret."""
     if secret is None:
         return hashed
+    _check_secret_types({"secret": secret})
     _key_secret(ref.id, secret)
     return secrets.digest(secret)
 
 
 NATIVE_CREATORS["keys"] = _create_key
 NATIVE_UPDATERS["keys"] = _update_key
+NATIVE_V10_UPDATERS["keys"] = functools.partial(_update_key, v10=True)
 NATIVE_DELETERS["keys"] = lambda ctx, ref, key: None
 
 
@@ -526,14 +667,23 @@ def create_key(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("keys"), params, "create_key")
 
 
-def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """`Create(Credentials(), {instance, password?, data?})`: a document's password, stored only hashed
-    (core's CredentialsWriteConfig; one credentials document per identity)."""
+def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """`Create(Credentials(), {instance, password?, data?, ttl?})`: a document's password, stored only
+    hashed (core's CredentialsWriteConfig; one credentials document per identity), at `doc_id` when given."""
     from .documents import write
+
+    _exists_at(ctx, "#credentials", doc_id, *path)
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).
+    # Then the fields' in the validators' order: Document.LiveValidator's `data` and `ttl`, then
+    # Credentials.DocumentField's `instance` (CredentialsWriteConfig.liveValidator).
     failures = _password_failures(params, _password_role(ctx))
+    for field in ("data", "ttl"):
+        try:
+            _checked_fields(params, (field,))
+        except ValidationFailed as failed:
+            failures.extend(failed.failures or [])
     instance = params.get("instance")
     if instance is None:
         failures.append({"field": ["instance"], "code": "value required", "description": "Required value not found."})
@@ -543,21 +693,73 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = params.get("password")
-    fields = _checked_fields(params, ("data",), *path)
+    fields = _checked_fields(params, ("data", "ttl"), *path)
     identity = doc_key(ctx, instance, *path)
     if identity.scope != scope_of(ctx, coll.database):
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if credentials_of(ctx, identity) is not None:
         raise InstanceNotUnique("document is not unique.").at(*path)
-    stored = {"instance": instance, **fields}
+    # The fields keep the order given, the hash last (the password validator adds it to the patch).
+    stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
+    given_hash = params.get("hashed_password") if _password_role(ctx) == "hashed_password" else None
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
-    version = write(ctx, DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id())), stored, *path)
+    elif given_hash is not None:
+        # A server or admin caller may give the hash itself (core's ServerPasswordValidator).
+        stored["hashed_password"] = given_hash
+    new_id = doc_id if doc_id is not None else str(ctx.state.txn.next_id())
+    version = write(ctx, DocKey(identity.scope, "#credentials", new_id), stored, *path)
     ctx.state.created = True
     return render(ctx, version)
 
 
+def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
+    """A v4 Update or Replace of a credentials document, as core's CredentialsWriteConfig writes it: the
+    password validator's failures, then `data`, `ttl` and `instance`, all reported. A Replace keeps
+    nothing of the old document (its prevForReplace is empty): no instance is `value required`, and
+    without a new password the credentials have none. A caller that is neither server nor admin proves
+    the current password to change it on Update (ClientPasswordValidator checks the document's hash)."""
+    from .documents import merge, write
+
+    old = dict(version.data or {})
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl")}
+    fields = _present(given) if replace else merge(old, given)
+    role = _password_role(ctx)
+    failures = _password_failures(params, role)
+    password, hashed = params.get("password"), None if replace else old.get("hashed_password")
+    if not failures and password is not None and role == "current_password" and hashed is not None:
+        current = params.get("current_password")
+        if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
+            description = "Invalid password at `current_password`."
+            failures.append({"field": ["current_password"], "code": "invalid password", "description": description})
+    for field in ("data", "ttl"):
+        try:
+            _checked_fields(fields, (field,))
+        except ValidationFailed as failed:
+            failures.extend(failed.failures or [])
+    try:
+        _check_instance(fields)
+    except ValidationFailed as failed:
+        failures.extend(failed.failures or [])
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+    identity = doc_key(ctx, fields["instance"])
+    if identity.scope != key.scope:
+        raise _failure("instance", "invalid reference", "Reference cannot be scoped.")
+    if fields["instance"] != old.get("instance") and credentials_of(ctx, identity) is not None:
+        raise InstanceNotUnique("document is not unique.")
+    if password is not None:
+        fields["hashed_password"] = passwords(ctx).hash(password)
+    elif role == "hashed_password" and "hashed_password" in params:
+        # A server or admin caller may give the hash itself, or remove it with null (ServerPasswordValidator).
+        fields.pop("hashed_password", None)
+        if params["hashed_password"] is not None:
+            fields["hashed_password"] = params["hashed_password"]
+    return render(ctx, write(ctx, key, fields))
+
+
 NATIVE_CREATORS["credentials"] = _create_credentials
+NATIVE_UPDATERS["credentials"] = _update_credentials
 
 
 @builtin("KeyFromSecret", keys=("key_from_secret",), types=(STRING,))

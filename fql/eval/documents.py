@@ -561,7 +561,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     else:
         from .schema import create_native
 
-        if target.kind == "keys":  # core's keys take the id given; other schema documents are named
+        if target.kind in ("keys", "tokens", "credentials"):
+            # Core's keys, tokens and credentials take the id given; other schema documents are named.
             return create_native(ctx, target.collection, params, "create", doc_id=target.id)
         return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
     check_references(ctx, params)
@@ -590,7 +591,7 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
     if params.get("credentials") is not None:
         from .auth import set_password
 
-        set_password(ctx, key, params["credentials"], *path)
+        set_password(ctx, key, params["credentials"], *path, hash_given=True)
 
 
 def _without_empty_data(fields: dict) -> dict:

@@ -354,7 +354,14 @@ def _function_fields(ctx: Context, params: dict) -> dict:
         if not ctx.state.v10 and fields.get("role") is not None:
             from .auth import check_role
 
-            check_role(ctx, fields["role"])
+            check_role(ctx, fields["role"], names=False)
+
+    def role_names() -> None:
+        # UserFunction.LiveValidator's Key.RoleNameValidator runs after the version's validators.
+        if not ctx.state.v10 and fields.get("role") is not None:
+            from .auth import check_role_names
+
+            check_role_names(ctx, fields["role"])
 
     def body() -> None:
         given = fields.get("body")
@@ -366,7 +373,7 @@ def _function_fields(ctx: Context, params: dict) -> dict:
             raise _failure("body", "invalid type", f"Invalid type {ir_type_name(given)}, expected type Query.")
 
     # every failure, in core's order (a v10 body's are its own and come alone)
-    collect_failures(name, role, body)
+    collect_failures(name, role, body, role_names)
     return _ordered(fields, _FUNCTION_ORDER)
 
 

@@ -7,7 +7,7 @@ import typing as t
 
 from ...errors import InstanceNotUnique, QueryRuntimeError
 from ...storage.base import DocKey
-from ...values import Document, NullDocument, Ref, Timestamp, as_long, native
+from ...values import Document, NullDocument, Ref, as_long, native
 from .. import access, auth
 from ..evaluator import Context, null_because
 from ..refs import doc_key, live, ref_of
@@ -287,7 +287,7 @@ def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = 
     password, *rest = overload("login", (password, ttl), (STRING,), (STRING, TIME))
     version = _credential_version(ctx, doc)
     identity = doc_key(ctx, version.data["instance"])
-    if auth._verify(ctx, identity, password) is None:
+    if not auth.verify(ctx, identity, password):
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
     params = {"ttl": rest[0]} if rest else {}
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
@@ -300,7 +300,7 @@ def credential_verify(ctx: Context, doc: Document, password: str) -> bool:
 
     password = arg(password, "secret", STRING)
     version = _credential_version(ctx, doc)
-    return auth._verify(ctx, doc_key(ctx, version.data["instance"]), password) is not None
+    return auth.verify(ctx, doc_key(ctx, version.data["instance"]), password)
 
 
 # -- keys and databases --------------------------------------------------------------------------------
@@ -908,7 +908,7 @@ def is_env_protected(ctx: Context) -> bool:
 
 
 def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: dict, replace: bool) -> dict:
-    """`credential.update({password})` (v10) or `Update(Ref(Credentials(), id), {password})` (v4)."""
+    """`credential.update({password})` and `replace` (v10; v4's Update and Replace are auth.py's)."""
     from ..refs import render
 
     from ..documents import write
@@ -926,9 +926,9 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
     return render(ctx, ctx.state.txn.get(key))
 
 
-from ..schema import NATIVE_DELETERS, NATIVE_UPDATERS  # noqa: E402
+from ..schema import NATIVE_DELETERS, NATIVE_V10_UPDATERS  # noqa: E402
 
-NATIVE_UPDATERS["credentials"] = _update_credentials
+NATIVE_V10_UPDATERS["credentials"] = _update_credentials
 #: Deleting a credential needs nothing more than the deletion itself (its by-instance entry goes with it).
 NATIVE_DELETERS["credentials"] = lambda ctx, ref, key: None
 

@@ -575,7 +575,8 @@ def test_fauna_modules_take_precedence_over_udfs_listing(db):
 def test_collection_names_take_precedence_over_function_names(db):
     """Collection names take precedence over function names"""
     ok(db, "Function.create({ name: \"CollFunc\", body: 'x => x' })")
-    assert ok(db, "CollFunc") == "[function CollFunc]"
+    # A UDF (core: FQLXUserFunction, a NativeFunc) in the simple format: `[function name()]`.
+    assert ok(db, "CollFunc") == "[function CollFunc()]"
     v4(db, 'CreateCollection({ name: "CollFunc" })')
     assert ok(db, "CollFunc") == "CollFunc"
 

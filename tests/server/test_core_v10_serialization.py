@@ -344,10 +344,47 @@ def test_decoder_reads_scalars_as_java_does(db, argument, message):
         ({"@bytes": "AQI"}, {"@bytes": "AQI="}),
         ({"@bytes": "+/8="}, {"@bytes": "+/8="}),
         ({"@bytes": ""}, {"@bytes": ""}),
+        # Scala's toIntOption and toLongOption (UndecidedValue's @int, @long): a sign, then digits as
+        # Java's Character.digit reads them, other scripts' decimal digits too.
+        ({"@int": "+1"}, {"@int": "1"}),
+        ({"@int": "\u0663"}, {"@int": "3"}),
+        ({"@long": "-\u0663\u0664"}, {"@long": "-34"}),
+        # Scala's toDoubleOption (@double) reads hexadecimal floats, a binary exponent required.
+        ({"@double": "0x1p3"}, {"@double": "8.0"}),
+        ({"@double": " -0x1.8P1d "}, {"@double": "-3.0"}),
+        ({"@double": "0x.8p0"}, {"@double": "0.5"}),
+        ({"@double": "0x1p5000"}, {"@double": "Infinity"}),
     ],
 )
 def test_decoder_reads_scalars_java_takes(db, argument, tagged):
     assert echo(db, argument) == tagged
+
+
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        ({"@int": "\U0001d7ce"}, "invalid integer"),  # a digit past one UTF-16 unit: two chars to Java
+        ({"@int": "1_0"}, "invalid integer"),
+        ({"@int": " 1"}, "invalid integer"),
+        ({"@int": "+"}, "invalid integer"),
+        ({"@double": "0x1"}, "invalid double"),
+        ({"@double": "0xp1"}, "invalid double"),
+        ({"@double": "\u0663.0"}, "invalid double"),
+    ],
+)
+def test_decoder_refuses_numbers_scala_refuses(db, argument, message):
+    assert bad_argument(db, argument) == invalid(f"Invalid argument 'x': {message}")
+
+
+@pytest.mark.parametrize("tag", ["@doc", "@ref"])
+def test_decoder_reads_a_document_id_as_a_number(db, tag):
+    """UndecidedValue reads a document's id with toLongOption into a DocID: `01`, `+1` and `1` are one
+    document, whose id is written back as `1`."""
+    data(db, "Collection.create({ name: 'User' })")
+    doc = data(db, "User.create({ id: '1', a: 2 })")
+    for spelled in ("01", "+1", "\u0661"):
+        assert echo(db, {tag: {"coll": {"@mod": "User"}, "id": spelled}}) == doc
+        assert echo(db, {tag: f"User:{spelled}"}) == doc
 
 
 @pytest.mark.parametrize("tag", ["@doc", "@ref"])

@@ -66,7 +66,9 @@ class UserFunction:
     scope: str
 
     def __repr__(self) -> str:
-        return f"[function {self.name}]"
+        # Core's UserFunction is a NativeFunc: the simple and tagged formats write `[function F()]`, the
+        # decorated one `[function F]` (MaterializedValue.encode and its Decorator).
+        return f"[function {self.name}()]"
 
 
 def is_user_collection(module: Module) -> bool:

@@ -657,7 +657,8 @@ def function_call(ctx: Context, name: str) -> t.Any:
 
     from .globals import resolve, schema_live
 
-    name = arg(name, "name", STRING)
+    # Core's FunctionDefCompanion.defApply names its parameter `function`.
+    name = arg(name, "function", STRING)
     if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
         return UserFunction(name, ctx.state.scope)
     found = resolve(ctx, name)  # an alias names it too

@@ -105,11 +105,28 @@ def splice(query: t.Any, values: list) -> str:
     """
     if isinstance(query, str):
         return query
-    if not isinstance(query, dict):
-        raise _invalid("Invalid request body: `query` must be a string or an `fql` template.")
     template = _Template(values)
     template.part(query)
     return template.text
+
+
+#: Core's names for the JSON token a value starts with (its json2 JSONTypes), as its decoder's errors say.
+_LABELS: tuple[tuple[type, str], ...] = (
+    (bool, "Boolean"), (int, "Integer"), (float, "Double"), (str, "String"), (list, "Array Start"),
+    (dict, "Object Start"), (type(None), "Null"),
+)
+#: What a template part that is an object must be (core's FQL2Query JSONBuilder).
+_FRAGMENT = "an object with a single key 'fql', 'value', 'array', or 'object'"
+
+
+def _label(value: t.Any) -> str:
+    return next(name for kind, name in _LABELS if isinstance(value, kind))
+
+
+def _unexpected(label: str, expected: str | None = None) -> V10Error:
+    """Core's JSONUnexpectedTypeException for a body part of the wrong kind: `Invalid request body:
+    Unexpected JSON Integer. Expected query template.` (no `Expected` where its decoder names nothing)."""
+    return _invalid(f"Invalid request body: Unexpected JSON {label}." + (f" Expected {expected}." if expected else ""))
 
 
 class _Template:
@@ -128,11 +145,20 @@ class _Template:
             self.hit_query = True
             self.text += f"({part})" if self.in_container else part
             return
-        if not isinstance(part, dict) or len(part) != 1:
-            raise _invalid("Invalid request body: unknown template fragment.")
-        ((kind, body),) = part.items()
+        # Core reads the body as a stream: a part of another kind, an object with no key or another key
+        # than these, or a first key's body of the wrong kind, fails as its JSON decoder words it; a second
+        # key is refused once the first is read.
+        if not isinstance(part, dict):
+            raise _unexpected(_label(part), "query template")
+        if not part:
+            raise _unexpected("Object End")
+        kind, body = next(iter(part.items()))
+        if kind not in ("fql", "value", "array", "object"):
+            raise _unexpected("Object Field Name", _FRAGMENT)
+        if kind != "value" and not isinstance(body, dict if kind == "object" else list):
+            raise _unexpected(_label(body))
         outer = self.in_container
-        if kind == "fql" and isinstance(body, list):
+        if kind == "fql":
             self.in_container = False
             self.text += "(" if outer else ""
             for item in body:
@@ -141,17 +167,17 @@ class _Template:
         elif kind == "value":
             self.values.append((body, len(self.text)))
             self.text += SIGIL
-        elif kind == "array" and isinstance(body, list):
+        elif kind == "array":
             self.in_container = True
             self.container("[", "]", [(None, item) for item in body])
-        elif kind == "object" and isinstance(body, dict):
+        else:
             if isinstance(body, Deduplicated):
                 raise _invalid(f"Invalid request body: Duplicate object field `{body.repeated}`")
             self.in_container = True
             self.container("{ ", " }", list(body.items()))
-        else:
-            raise _invalid("Invalid request body: unknown template fragment.")
         self.in_container = outer
+        if len(part) > 1:
+            raise _unexpected("Object Field Name", _FRAGMENT)
 
     def container(self, opening: str, closing: str, items: list[tuple[str | None, t.Any]]) -> None:
         """An `array` (keys None) or `object`; one holding no query text is replaced by its value."""
@@ -254,14 +280,22 @@ def query(
     (time.monotonic()), where its time limit and `query_time_ms` count from."""
     started = time.monotonic() if started is None else started
     info = read_headers(headers)
-    if not isinstance(body, dict) or "query" not in body:
-        # Core's decoder fails on the body's shape without naming the field.
-        raise _invalid("Invalid request body")
+    if not isinstance(body, dict):
+        raise _unexpected(_label(body))
     values: list = []
-    source = splice(body["query"], values)
+    for key, part in body.items():
+        # Core's record decoder reads the fields in order: `query` (a template), `arguments` (an object, or
+        # null); another field, like a missing `query`, fails without a word of why (FQL2RequestBody).
+        if key == "query":
+            source = splice(part, values)
+        elif key == "arguments":
+            if part is not None and not isinstance(part, dict):
+                raise _unexpected(_label(part), "Object")
+        else:
+            raise _invalid("Invalid request body")
+    if "query" not in body:
+        raise _invalid("Invalid request body")
     arguments = body.get("arguments") or {}
-    if not isinstance(arguments, dict):
-        raise _invalid("Invalid request body: `arguments` must be an object.")
     env = _environment(arguments, values, source, tagged=info["format"] != "simple") if arguments or values else None
     envelope: dict = {}
     if info["tags"]:

@@ -546,6 +546,43 @@ def test_template_refuses_nul_in_text(db):
     assert answer(db, {"query": template}) == invalid("Invalid request body: FQL strings cannot contain NUL characters")
 
 
+FRAGMENT = "an object with a single key 'fql', 'value', 'array', or 'object'"
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        # FQL2Query's decoders are json2 PartialJSONSwitches: a token of another kind is core's
+        # JSONUnexpectedTypeException, `Unexpected JSON <label>.` and what was expected, if it says.
+        ({"query": 5}, "Unexpected JSON Integer. Expected query template."),
+        ({"query": None}, "Unexpected JSON Null. Expected query template."),
+        ({"query": ["1"]}, "Unexpected JSON Array Start. Expected query template."),
+        ({"query": {"fql": ["1", 2.5]}}, "Unexpected JSON Double. Expected query template."),
+        ({"query": {"fql": [{"fql": [True]}]}}, "Unexpected JSON Boolean. Expected query template."),
+        ({"query": {"foo": []}}, f"Unexpected JSON Object Field Name. Expected {FRAGMENT}."),
+        ({"query": {"fql": ["1"], "value": "x"}}, f"Unexpected JSON Object Field Name. Expected {FRAGMENT}."),
+        ({"query": {}}, "Unexpected JSON Object End."),
+        ({"query": {"fql": "1"}}, "Unexpected JSON String."),
+        ({"query": {"array": {}}}, "Unexpected JSON Object Start."),
+        ({"query": {"object": []}}, "Unexpected JSON Array Start."),
+        # FQL2RequestBody's `arguments` decoder expects an object.
+        ({"query": "1", "arguments": []}, "Unexpected JSON Array Start. Expected Object."),
+        ({"query": "1", "arguments": 0}, "Unexpected JSON Integer. Expected Object."),
+        ([], "Unexpected JSON Array Start."),
+    ],
+)
+def test_template_shapes_core_refuses(db, body, message):
+    assert answer(db, body) == invalid(f"Invalid request body: {message}")
+
+
+def test_request_body_fields(db):
+    """FQL2RequestBody is read by core's record macro, which matches each field's name and has no case for
+    another, nor for a missing `query`: a bare `Invalid request body`. Null arguments are none."""
+    assert answer(db, {"query": "1", "format": "tagged"}) == invalid("Invalid request body")
+    assert answer(db, {"arguments": {}}) == invalid("Invalid request body")
+    assert data(db, "1", fmt="simple", arguments=None) == 1
+
+
 def test_template_value_errors_render_at_the_value(db):
     """FQL2QueryTemplateSpec `renders invalid value errors at the correct location`: a template value the
     decoder refuses fails the query's checks, under its `<value>`."""

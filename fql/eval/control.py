@@ -146,10 +146,62 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
     finally:
         ctx.state.auth = auth
-    if isinstance(result, Lambda) and result.api_version == "10":
+    if not isinstance(doc["body"], str):
+        return result
+    if not _v4_representable(result):
         # Not an abort: core's InvalidFQL4Value, raised after the function returned.
-        raise InvalidArgument("v10 value has type Lambda, which cannot be represented in v4.")
-    return result
+        raise InvalidArgument(f"v10 value has type {_v10_dynamic_type(result)}, which cannot be represented in v4.")
+    return _as_v4(result)
+
+
+def _as_v4(value: t.Any) -> t.Any:
+    """A v10 result as v4 sees it (core's UnholyEval.dataV10ToV4): a document, there or not, is its ref."""
+    from ..values import Document, NullDocument
+
+    if isinstance(value, list):
+        return [_as_v4(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_v4(v) for k, v in value.items()}
+    return value.ref if isinstance(value, (Document, NullDocument)) else value
+
+
+def _v4_representable(value: t.Any) -> bool:
+    """Whether a v10 UDF's result has a v4 value (core's UnholyEval.dataV10ToV4): scalars, documents and
+    arrays and objects of them; no function, set, cursor, event source or module, at any depth."""
+    from ..values import EventSource, Module, SetCursor
+    from .v10.collections import IndexFunction
+    from .v10.expressions import BoundMethod
+    from .v10.globals import StaticFunction, UserFunction
+    from .v10.sets import V10Set
+
+    if isinstance(value, list):
+        return all(_v4_representable(v) for v in value)
+    if isinstance(value, dict):
+        return all(_v4_representable(v) for v in value.values())
+    unrepresentable = (Lambda, V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
+    return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
+
+
+def _v10_dynamic_type(value: t.Any) -> str:
+    """The name core's error gives the whole result that v4 cannot hold (its dynamicType's displayString)."""
+    from ..values import EventSource, Module, SetCursor
+    from .v10.sets import V10Set
+
+    if isinstance(value, list):
+        return "Array<Any>"
+    if isinstance(value, dict):
+        return "{ *: Any }"
+    if isinstance(value, Lambda):
+        return "Lambda"
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, V10Set):
+        return "Set<Any>"
+    if isinstance(value, SetCursor):
+        return "SetCursor"
+    if isinstance(value, EventSource):
+        return "EventSource<Any>"
+    return "Function"
 
 
 def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
@@ -167,6 +219,8 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     body, _ = udf_body(ctx, UserFunction(fn.id, scope))
     args = [] if arguments is None else arguments
     params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
+    # A `...rest` parameter is not one of core's `params`: `(...xs) => xs` takes `[1, 2]` as one argument.
+    params = [p for p in params if not (isinstance(p, str) and p.startswith("..."))]
     if not isinstance(args, list) or (args and not params):
         args = [args]
     return apply_lambda(ctx, body, args)

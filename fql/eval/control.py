@@ -148,9 +148,11 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         ctx.state.auth = auth
     if not isinstance(doc["body"], str):
         return result
-    if not _v4_representable(result):
+    from .v10.globals import v4_representable, v10_type_name
+
+    if not v4_representable(result):
         # Not an abort: core's InvalidFQL4Value, raised after the function returned.
-        raise InvalidArgument(f"v10 value has type {_v10_dynamic_type(result)}, which cannot be represented in v4.")
+        raise InvalidArgument(f"v10 value has type {v10_type_name(result)}, which cannot be represented in v4.")
     return _as_v4(result)
 
 
@@ -163,45 +165,6 @@ def _as_v4(value: t.Any) -> t.Any:
     if isinstance(value, dict):
         return {k: _as_v4(v) for k, v in value.items()}
     return value.ref if isinstance(value, (Document, NullDocument)) else value
-
-
-def _v4_representable(value: t.Any) -> bool:
-    """Whether a v10 UDF's result has a v4 value (core's UnholyEval.dataV10ToV4): scalars, documents and
-    arrays and objects of them; no function, set, cursor, event source or module, at any depth."""
-    from ..values import EventSource, Module, SetCursor
-    from .v10.collections import IndexFunction
-    from .v10.expressions import BoundMethod
-    from .v10.globals import StaticFunction, UserFunction
-    from .v10.sets import V10Set
-
-    if isinstance(value, list):
-        return all(_v4_representable(v) for v in value)
-    if isinstance(value, dict):
-        return all(_v4_representable(v) for v in value.values())
-    unrepresentable = (Lambda, V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
-    return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
-
-
-def _v10_dynamic_type(value: t.Any) -> str:
-    """The name core's error gives the whole result that v4 cannot hold (its dynamicType's displayString)."""
-    from ..values import EventSource, Module, SetCursor
-    from .v10.sets import V10Set
-
-    if isinstance(value, list):
-        return "Array<Any>"
-    if isinstance(value, dict):
-        return "{ *: Any }"
-    if isinstance(value, Lambda):
-        return "Lambda"
-    if isinstance(value, Module):
-        return value.name
-    if isinstance(value, V10Set):
-        return "Set<Any>"
-    if isinstance(value, SetCursor):
-        return "SetCursor"
-    if isinstance(value, EventSource):
-        return "EventSource<Any>"
-    return "Function"
 
 
 def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:

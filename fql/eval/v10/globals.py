@@ -257,15 +257,58 @@ def _run_source(ctx: Context, frame: tuple, body: Lambda, args: list) -> t.Any:
 
 
 def _check_v4_args(body: Lambda, args: list) -> None:
-    """The arguments a v10 call gives a function written in v4 must be values v4 has: a v10 lambda is
-    core's invalid_argument naming the v4 parameter it is given for (LambdaWrapper's v10ToV4Args)."""
+    """The arguments a v10 call gives a function written in v4 must be values v4 has: one that is not
+    (a lambda, a set, a module, a function, or an array or object holding one) is core's
+    invalid_argument naming the v4 parameter it is given for and its type (LambdaWrapper's
+    v10ToV4Args, QueryRuntimeFailure.V4InvalidArgument)."""
     names = [body.params] if isinstance(body.params, str) else list(body.params or ())
     for name, arg in zip(names, args):
-        if isinstance(arg, Lambda) and arg.api_version == "10":
+        if not v4_representable(arg):
             shown = name if isinstance(name, str) else "_"
             raise QueryRuntimeError(
-                "invalid_argument", f"Invalid argument for `{shown}`. FQL v4 does not support `Lambda` values."
+                "invalid_argument",
+                f"Invalid argument for `{shown}`. FQL v4 does not support `{v10_type_name(arg)}` values.",
             )
+
+
+def v4_representable(value: t.Any) -> bool:
+    """Whether a v10 value has a v4 one (core's UnholyEval.dataV10ToV4): scalars, documents and
+    arrays and objects of them; no function, set, cursor, event source or module, at any depth."""
+    from ...values import EventSource, SetCursor
+    from .collections import IndexFunction
+    from .expressions import BoundMethod
+    from .sets import V10Set
+
+    if isinstance(value, list):
+        return all(v4_representable(v) for v in value)
+    if isinstance(value, dict):
+        return all(v4_representable(v) for v in value.values())
+    if isinstance(value, Lambda):
+        return value.api_version != "10"  # a v4 lambda (a v4 function's body) is v4's own
+    unrepresentable = (V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
+    return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
+
+
+def v10_type_name(value: t.Any) -> str:
+    """The name core's errors give a v10 value v4 cannot hold (its dynamicType's displayString)."""
+    from ...values import EventSource, SetCursor
+    from .sets import V10Set
+
+    if isinstance(value, list):
+        return "Array<Any>"
+    if isinstance(value, dict):
+        return "{ *: Any }"
+    if isinstance(value, Lambda):
+        return "Lambda"
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, V10Set):
+        return "Set<Any>"
+    if isinstance(value, SetCursor):
+        return "SetCursor"
+    if isinstance(value, EventSource):
+        return "EventSource<Any>"
+    return "Function"
 
 
 def _v4_error(err: FQLError) -> FQLError:

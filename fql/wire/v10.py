@@ -7,6 +7,7 @@ import re
 import typing as t
 
 from ..javafloat import java_double
+from ..javatime import parse_date, parse_time
 from ..values import (
     UUID,
     Bytes,
@@ -548,6 +549,10 @@ class _TaggedDecoder:
 _JAVA_BLANKS = "".join(chr(c) for c in range(33))
 
 
+def _untrimmed(text: str, parse: t.Callable[[str], t.Any]) -> t.Any:
+    return parse(text) if text == text.strip(_JAVA_BLANKS) else None
+
+
 def _is_long(text: str) -> bool:
     return bool(_INTEGER.fullmatch(text)) and _INT64[0] <= int(text) <= _INT64[1]
 
@@ -570,10 +575,10 @@ def _schema_kind(module: Module) -> str | None:
 
 #: The tags whose body is one string read by a parser (None: not one), with core's complaint otherwise.
 _SCALAR_TAGS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    # Core's Timestamp.parse and LocalDate.parse: java.time's strict years (`+` only past four digits);
-    # Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
-    "@time": (lambda text: Timestamp.parse(text, strict=True), "invalid time"),
-    "@date": (lambda text: Date.parse(text, strict=True), "invalid date"),
+    # Core's Timestamp.parse and LocalDate.parse, as v10's Time() and Date() read their text (java.time
+    # does not trim); Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
+    "@time": (lambda text: _untrimmed(text, parse_time), "invalid time"),
+    "@date": (lambda text: _untrimmed(text, parse_date), "invalid date"),
     "@bytes": (Bytes.from_standard_base64, "invalid bytes"),
 }
 

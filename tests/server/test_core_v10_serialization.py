@@ -344,6 +344,12 @@ def test_decoder_reads_scalars_as_java_does(db, argument, message):
         ({"@bytes": "AQI"}, {"@bytes": "AQI="}),
         ({"@bytes": "+/8="}, {"@bytes": "+/8="}),
         ({"@bytes": ""}, {"@bytes": ""}),
+        # @time is core's Timestamp.parse, as v10's Time() reads its text (fql/javatime.py): case-insensitive
+        # `T` and `Z`, offset seconds, the SMART resolver's clamped day and midnight of the next day.
+        ({"@time": "2020-01-01t00:00:00z"}, {"@time": "2020-01-01T00:00:00Z"}),
+        ({"@time": "2020-01-01T00:00:00+01:00:30"}, {"@time": "2019-12-31T22:59:30Z"}),
+        ({"@time": "2021-02-30T00:00:00Z"}, {"@time": "2021-02-28T00:00:00Z"}),
+        ({"@time": "2020-01-01T24:00:00Z"}, {"@time": "2020-01-02T00:00:00Z"}),
         # Scala's toIntOption and toLongOption (UndecidedValue's @int, @long): a sign, then digits as
         # Java's Character.digit reads them, other scripts' decimal digits too.
         ({"@int": "+1"}, {"@int": "1"}),
@@ -370,6 +376,10 @@ def test_decoder_reads_scalars_java_takes(db, argument, tagged):
         ({"@double": "0x1"}, "invalid double"),
         ({"@double": "0xp1"}, "invalid double"),
         ({"@double": "\u0663.0"}, "invalid double"),
+        # java.time trims nothing; LocalDate.parse resolves STRICT, as v10's Date() does.
+        ({"@time": " 2020-01-01T00:00:00Z"}, "invalid time"),
+        ({"@date": "2021-02-29"}, "invalid date"),
+        ({"@date": "2020-01-01 "}, "invalid date"),
     ],
 )
 def test_decoder_refuses_numbers_scala_refuses(db, argument, message):

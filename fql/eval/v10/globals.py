@@ -213,8 +213,14 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     body, role = udf_body(ctx, fn)
     from .. import access
     from ..control import _with_role
-    from .expressions import apply_lambda
+    from .expressions import apply_lambda, check_arity
 
+    if isinstance(body, Lambda):
+        # Core checks a function's arity before it calls it (FQLInterpreter.evalApply), and converts a v4
+        # body's arguments before it checks the call privilege (LambdaWrapper): both come first.
+        check_arity(body, args)
+        if _udf_source(ctx, fn) is None:
+            _check_v4_args(body, args)
     # As v4's Call: the caller needs the `call` privilege on the function (its predicate gets the args).
     access.require(ctx, "call", DocKey(fn.scope, "#functions", fn.name), (list(args),))
 
@@ -227,7 +233,6 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         source = _udf_source(ctx, fn)
         if source is not None:
             return _run_source(ctx, (fn.name, source, node), body, args)
-        _check_v4_args(body, args)
         try:
             return _from_v4(ctx, apply_lambda(ctx, body, args))
         except FQLError as err:

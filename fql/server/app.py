@@ -340,7 +340,10 @@ class App:
         try:
             body = parse(request.body, mark_repeats=True)
         except FQLError as err:
-            # Core's words: its JSON parser's message (fql names no detail), or the nesting limit.
+            # Core's words: its JSON parser's message (fql names no detail), or the nesting limit; an
+            # integer past 64 bits is no parse error to core, and has no detail (FQL2Endpoint).
+            if "beyond 64 bits" in err.description:
+                raise v10.V10Error(400, "invalid_request", "Invalid request body") from None
             nested = "nesting limit" in err.description
             message = "JSON exceeds nesting limit" if nested else "not valid JSON."
             raise v10.V10Error(400, "invalid_request", f"Invalid request body: {message}") from None

@@ -302,7 +302,16 @@ def query(
         envelope["query_tags"] = info["tags"]
     encode = ENCODERS[info["format"]]
     try:
-        program = parse(source, "v10")
+        try:
+            program = parse(source, "v10")
+        except FQLError:
+            if arguments and info["format"] != "simple":
+                # Core decodes the arguments (after authenticating) before it parses the query
+                # (FQL2Endpoint.exec): a bad one is answered first.
+                db.run_with_state(
+                    parse("null", "v10"), secret=secret, syntax="v10", env=_environment(arguments, [], "", tagged=True)
+                )
+            raise
         result, state = db.run_with_state(
             program,
             secret=secret,

@@ -710,3 +710,13 @@ def test_duplicate_template_keys_over_http(server):
     assert (status, out["error"]) == (400, {"code": "invalid_request", "message": "Invalid request body: Duplicate object field `a`"})
     status, out = post(b'{"query": "x", "arguments": {"x": {"a": 1, "a": 2}}}')
     assert (status, out["data"]) == (200, {"a": 1})
+
+
+def test_arguments_are_decoded_before_the_query_is_parsed(db):
+    """FQL2Endpoint.exec decodes the arguments, then evalQuery parses the query: a bad argument is the
+    answer even when the query does not parse, once the secret is good."""
+    bad = {"x": {"@int": "a"}}
+    assert answer(db, {"query": "1 +", "arguments": bad}) == invalid("Invalid argument 'x': invalid integer")
+    status, out = answer(db, {"query": "1 +", "arguments": {"x": {"@int": "1"}}})
+    assert (status, out["error"]["code"]) == (400, "invalid_query")
+    assert answer(db, {"query": "1 +", "arguments": bad}, secret="nope")[0] == 401

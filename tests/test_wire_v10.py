@@ -115,6 +115,11 @@ def test_user_functions_are_native_function_stubs(db):
     assert answer(db, "F", fmt="simple")["data"] == "[function F()]"
     assert answer(db, "[F]", fmt="tagged")["data"] == ["[function F()]"]
     assert answer(db, "F")["data"] == '"[function F]"'
+    # Reached by an alias, it is named so (core's UserFunction.lookup keeps the name it was looked up by).
+    answer(db, "Function.byName('F')!.update({ alias: 'G' })")
+    assert answer(db, "[G, Function('G'), G.toString(), F]", fmt="simple")["data"] == [
+        "[function G()]", "[function G()]", "[function G()]", "[function F()]"
+    ]
 
 
 def test_legacy_index_refs(db):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
@@ -64,11 +64,13 @@ class UserFunction:
 
     name: str
     scope: str
+    #: The alias it was reached by, if not its name: core's UserFunction.lookup names the function so.
+    alias: str | None = field(default=None, eq=False)
 
     def __repr__(self) -> str:
         # Core's UserFunction is a NativeFunc: the simple and tagged formats write `[function F()]`, the
         # decorated one `[function F]` (MaterializedValue.encode and its Decorator).
-        return f"[function {self.name}()]"
+        return f"[function {self.alias or self.name}()]"
 
 
 def is_user_collection(module: Module) -> bool:
@@ -99,7 +101,7 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return Module(target, collection_ref(target))
     target = aliased(ctx, scope, "#functions", name)
     if target is not None:
-        return UserFunction(target, scope)
+        return UserFunction(target, scope, alias=name)
     return MISSING
 
 

@@ -359,7 +359,7 @@ def _debug_scalar(value: t.Any) -> str:
     if isinstance(value, (BoundMethod, names.StaticFunction)):
         return f"[function {value.method.name}()]"
     if isinstance(value, names.UserFunction):
-        return f"[function {value.name}()]"
+        return repr(value)  # by the alias it was reached by, as core names it
     if isinstance(value, EventSource):
         return "[event source]"
     # Core shows a placeholder for sets, so that printing one does not read it all.

@@ -20,7 +20,7 @@ from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import END_OF_QUERY, SIGIL
 from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
-from .body import Deduplicated
+from .body import Deduplicated, parse as parse_body
 from .headers import (
     boolean,
     compute_ops,
@@ -66,6 +66,11 @@ def read_headers(headers: dict[str, str]) -> dict:
         param(headers, "x-last-txn-ts", timestamp)  # every query already sees every committed one
         timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
         max_retries = param(headers, "x-max-contention-retries", contention_retries)
+    except ProtocolError as err:
+        raise _invalid(err.description) from None
+    # The tags header is read before the endpoint's own (CoreApplication's userTags).
+    tags = _tags(headers.get("x-query-tags"))
+    try:
         fmt = headers.get("x-format", "simple").strip()
         if fmt not in ENCODERS:
             raise bad_header("x-format", f"Invalid format {fmt}")
@@ -78,13 +83,28 @@ def read_headers(headers: dict[str, str]) -> dict:
         "format": fmt,
         "timeout_ms": timeout_ms,
         "max_retries": max_retries,
-        "tags": _tags(headers.get("x-query-tags")),
+        "tags": tags,
         # Static checks as the header says; without it, as the database's `typechecked` setting says
         # (core's default for a database is typechecked). A checked query's answer has its `static_type`
         # either way (core's FQLInterpreter.evalQuery: the header, or else isEnvTypechecked).
         "checks": typecheck,
         "performance_hints": hints is True,
     }
+
+
+def read_body(raw: bytes) -> t.Any:
+    """The request's JSON, read after its headers as core's FQL2Endpoint.getRequest reads it: none is `No
+    request body provided`; JSON that does not parse is core's parser's complaint (fql names no detail)
+    or the nesting limit; an integer past 64 bits no parse error to core, and answered with no detail."""
+    if not raw.strip():
+        raise V10Error(400, "invalid_request", "No request body provided")
+    try:
+        return parse_body(raw, mark_repeats=True)
+    except FQLError as err:
+        if "beyond 64 bits" in err.description:
+            raise _invalid("Invalid request body") from None
+        nested = "nesting limit" in err.description
+        raise _invalid(f"Invalid request body: {'JSON exceeds nesting limit' if nested else 'not valid JSON.'}") from None
 
 
 def _tags(text: str | None) -> str | None:
@@ -280,6 +300,8 @@ def query(
     (time.monotonic()), where its time limit and `query_time_ms` count from."""
     started = time.monotonic() if started is None else started
     info = read_headers(headers)
+    if isinstance(body, (bytes, bytearray)):
+        body = read_body(body)
     if not isinstance(body, dict):
         raise _unexpected(_label(body))
     values: list = []
@@ -295,6 +317,10 @@ def query(
             raise _invalid("Invalid request body")
     if "query" not in body:
         raise _invalid("Invalid request body")
+    if secret is None:
+        # Core reads the whole request before it looks at who sent it (CoreApplication: a bad header or
+        # body is answered whatever the credentials).
+        raise _unauthorized()
     arguments = body.get("arguments") or {}
     env = _environment(arguments, values, source, tagged=info["format"] != "simple") if arguments or values else None
     envelope: dict = {}

@@ -96,13 +96,29 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return UserFunction(name, scope)
     # An alias names its collection or function in queries too (core: the old name kept by a rename, or
     # a name that clashes with the standard library).
+    found = user_collection(ctx, name)
+    if found is None:
+        found = user_function(ctx, name)
+    return MISSING if found is None else found
+
+
+def user_collection(ctx: Context, name: str) -> Module | None:
+    """The user collection `name` names, by name or alias, whatever module the name may also be (core's
+    UserCollectionCompanion.lookup, behind `Collection(name)`)."""
+    scope = ctx.state.scope
+    if schema_live(ctx, DocKey(scope, "#collections", name)):
+        return Module(name, collection_ref(name))
     target = aliased(ctx, scope, "#collections", name)
-    if target is not None:
-        return Module(target, collection_ref(target))
+    return None if target is None else Module(target, collection_ref(target))
+
+
+def user_function(ctx: Context, name: str) -> UserFunction | None:
+    """The UDF `name` names, by name or alias (core's UserFunction.lookup, behind `Function(name)`)."""
+    scope = ctx.state.scope
+    if schema_live(ctx, DocKey(scope, "#functions", name)):
+        return UserFunction(name, scope)
     target = aliased(ctx, scope, "#functions", name)
-    if target is not None:
-        return UserFunction(target, scope, alias=name)
-    return MISSING
+    return None if target is None else UserFunction(target, scope, alias=name)
 
 
 def _namespace_member(name: str) -> Module | None:

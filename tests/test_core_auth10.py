@@ -250,6 +250,40 @@ def test_v4_call_of_a_v10_function_returning_a_lambda(db):
     }
 
 
+@pytest.mark.parametrize(
+    "body, shown",
+    [
+        ("x => [x, y => y]", "Array<Any>"),
+        ("x => { a: Math.abs }", "{ *: Any }"),
+        ("x => Math", "Math"),
+        ("x => Collection.all()", "Set<Any>"),
+        ("x => Math.abs", "Function"),
+    ],
+)
+def test_v4_call_of_a_v10_function_returning_what_v4_cannot_hold(db, body, shown):
+    """Core's UnholyEval.dataV10ToV4 takes scalars, documents and arrays and objects of them; anything
+    else, at any depth, is LambdaWrapper's InvalidFQL4Value, named by the whole result's dynamic type."""
+    ok(db, f'Function.create({{ name: "f", body: "{body}" }})')
+    assert v4_error(db, 'Call("f", 1)')["description"] == f"v10 value has type {shown}, which cannot be represented in v4."
+
+
+def test_v4_call_of_a_v10_function_gets_refs_and_spreads_fixed_parameters(db):
+    """A v10 document is a v4 ref (UnholyEval.dataV10ToV4's RefL), in arrays and objects too; an array of
+    arguments spreads over the fixed parameters only (LambdaWrapper.v4ToV10Args: a `...rest` is not one
+    of the lambda's `params`, so `(...xs) => xs` gets the array as its one argument)."""
+    ok(db, "Collection.create({ name: 'P' })")
+    ok(db, "P.create({ id: '1' })")
+    ok(db, "Function.create({ name: 'doc', body: 'x => [P.byId(\"1\"), { d: P.byId(\"2\") }]' })")
+    assert db.query('IsRef(Select(0, Call("doc", 1)))') is True
+    assert db.query('Select([1, "d", "id"], Call("doc", 1))') == "2"
+    assert db.query('Select(["ref", "id"], Get(Select(0, Call("doc", 1))))') == "1"
+    ok(db, 'Function.create({ name: "rest", body: "(...xs) => xs" })')
+    ok(db, 'Function.create({ name: "more", body: "(x, ...ys) => [x, ys]" })')
+    assert db.query('Call("rest", [1, 2])') == [[1, 2]]
+    assert db.query('Call("rest", [])') == []
+    assert db.query('Call("more", [1, 2, 3])') == [1, [2, 3]]
+
+
 def test_v4_cannot_create_a_function_with_a_string_body(db):
     error = v4_error(db, 'CreateFunction({ name: "fn", body: "x => x" })')
     assert (error["code"], error["description"]) == (

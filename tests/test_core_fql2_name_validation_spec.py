@@ -575,7 +575,8 @@ def test_fauna_modules_take_precedence_over_udfs_listing(db):
 def test_collection_names_take_precedence_over_function_names(db):
     """Collection names take precedence over function names"""
     ok(db, "Function.create({ name: \"CollFunc\", body: 'x => x' })")
-    assert ok(db, "CollFunc") == "[function CollFunc]"
+    # A UDF (core: FQLXUserFunction, a NativeFunc) in the simple format: `[function name()]`.
+    assert ok(db, "CollFunc") == "[function CollFunc()]"
     v4(db, 'CreateCollection({ name: "CollFunc" })')
     assert ok(db, "CollFunc") == "CollFunc"
 
@@ -715,3 +716,15 @@ def test_type_env_existing_conflicting_collections_usable_untypechecked(db):
     v4(db, 'CreateCollection({ name: "AuthorCollection" })')
     made = ok(db, "\nAuthorCollection.create({}).id\n")
     assert ok(db, "\nAuthor\nAuthorCollection.all().first()!.id\n", typecheck=False) == made
+
+
+def test_constructors_find_user_definitions_a_module_shadows(db):
+    """`Collection(name)` and `Function(name)` look among user collections and functions alone (core's
+    UserCollectionCompanion.lookup and UserFunction.lookup), so a v4 collection named `Math` is found,
+    though the bare name `Math` is the module; and neither finds the other kind."""
+    v4(db, 'CreateCollection({ name: "Math" })')
+    v4(db, 'CreateFunction({ name: "Time", body: Query(Lambda("x", Var("x"))) })')
+    assert ok(db, "Collection('Math').all().count()") == 0
+    assert ok(db, "Math.PI") > 3
+    assert ok(db, "Function('Time')(3)") == 3
+    assert err(db, "Collection('Time')")["error"]["message"] == "invalid argument `collection`: No such user collection `Time`."

@@ -414,6 +414,24 @@ def test_v4_udf_errors(db):
     assert body["summary"] == f"error: {message}\nat *query*:1:11\n  |\n1 | legacy_udf(.name)\n  |           ^^^^^^^\n  |"
 
 
+@pytest.mark.parametrize(
+    "argument, shown",
+    [
+        ("Collection.all()", "Set<Any>"),
+        ("Math", "Math"),
+        ("Math.abs", "Function"),
+        ("[1, x => x]", "Array<Any>"),
+        ("{ a: Time }", "{ *: Any }"),
+    ],
+)
+def test_v4_udf_refuses_every_value_v4_lacks(db, argument, shown):
+    """LambdaWrapper's v10ToV4Args: an argument UnholyEval.dataV10ToV4 cannot convert, at any depth, is
+    V4InvalidArgument with the argument's dynamic type (QueryFailure.scala)."""
+    db.query('CreateFunction({ name: "legacy_udf", body: Query(Lambda(["arg"], Var("arg"))) })')
+    message = f"Invalid argument for `arg`. FQL v4 does not support `{shown}` values."
+    assert failed(err(db, f"legacy_udf({argument})")) == ("invalid_argument", message)
+
+
 def test_v4_udf_bodies_render(db):
     # "can render fql1 bodies".
     db.query('CreateFunction({ name: "legacy_udf", body: Query(Lambda([], 10)) })')

@@ -6,6 +6,7 @@ import pytest
 
 import fql
 from fql.errors import FQLError
+from tests.helpers import QueryEndpoint
 
 
 @pytest.fixture
@@ -248,3 +249,20 @@ def test_a_role_answers_its_privileges_before_its_membership(db):
     # print `privileges` first, whatever order a create gave them in.
     db.query('Role.byName("reader")!.update({ data: { desc: "Readers" } })', syntax="v10")
     assert list(db.query('Role.byName("reader")!', syntax="v10").data) == ["name", "privileges", "membership", "data"]
+
+
+def test_arity_and_v4_arguments_are_checked_before_the_call_privilege(db):
+    """Core's FQLInterpreter.evalApply refuses a wrong number of arguments before it calls the function,
+    and LambdaWrapper converts a v4 body's arguments before checking the call privilege: a caller who may
+    not call the function hears of those first."""
+    db.query('Function.create({ name: "f", body: "x => x" })', syntax="v10")
+    db.query('CreateFunction({ name: "g", body: Query(Lambda("x", Var("x"))) })', syntax="v4")
+    secret = token(db)
+    for text, code in [
+        ("f(1)", "permission_denied"),
+        ("f(1, 2)", "invalid_function_invocation"),
+        ("g(1)", "permission_denied"),
+        ("g(x => x)", "invalid_argument"),
+    ]:
+        status, body = QueryEndpoint(secret, typecheck=False).answer(db, text)
+        assert body["error"]["code"] == code, text

@@ -108,6 +108,20 @@ def test_decorated_abort_value_and_simple_abort(db):
     assert answer(db, "abort({ a: [1] })", fmt="tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
 
 
+def test_user_functions_are_native_function_stubs(db):
+    """Core's UserFunction is a NativeFunc (NativeFunction.scala), so MaterializedValue writes a UDF as
+    `[function F()]` in the simple and tagged formats and its Decorator as `[function F]`, like `Math.abs`."""
+    answer(db, "Function.create({ name: 'F', body: 'x => x' })")
+    assert answer(db, "F", fmt="simple")["data"] == "[function F()]"
+    assert answer(db, "[F]", fmt="tagged")["data"] == ["[function F()]"]
+    assert answer(db, "F")["data"] == '"[function F]"'
+    # Reached by an alias, it is named so (core's UserFunction.lookup keeps the name it was looked up by).
+    answer(db, "Function.byName('F')!.update({ alias: 'G' })")
+    assert answer(db, "[G, Function('G'), G.toString(), F]", fmt="simple")["data"] == [
+        "[function G()]", "[function G()]", "[function G()]", "[function F()]"
+    ]
+
+
 def test_legacy_index_refs(db):
     """A v4 index has no v10 module: its ref is `[legacy index <name>]` in every format (core's LegacyRef)."""
     db.query('CreateCollection({ name: "Author" })')

@@ -146,10 +146,25 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         raise CallError("Calling the function resulted in an error.", cause=[err]) from None
     finally:
         ctx.state.auth = auth
-    if isinstance(result, Lambda) and result.api_version == "10":
+    if not isinstance(doc["body"], str):
+        return result
+    from .v10.globals import v4_representable, v10_type_name
+
+    if not v4_representable(result):
         # Not an abort: core's InvalidFQL4Value, raised after the function returned.
-        raise InvalidArgument("v10 value has type Lambda, which cannot be represented in v4.")
-    return result
+        raise InvalidArgument(f"v10 value has type {v10_type_name(result)}, which cannot be represented in v4.")
+    return _as_v4(result)
+
+
+def _as_v4(value: t.Any) -> t.Any:
+    """A v10 result as v4 sees it (core's UnholyEval.dataV10ToV4): a document, there or not, is its ref."""
+    from ..values import Document, NullDocument
+
+    if isinstance(value, list):
+        return [_as_v4(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_v4(v) for k, v in value.items()}
+    return value.ref if isinstance(value, (Document, NullDocument)) else value
 
 
 def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
@@ -167,6 +182,8 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     body, _ = udf_body(ctx, UserFunction(fn.id, scope))
     args = [] if arguments is None else arguments
     params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
+    # A `...rest` parameter is not one of core's `params`: `(...xs) => xs` takes `[1, 2]` as one argument.
+    params = [p for p in params if not (isinstance(p, str) and p.startswith("..."))]
     if not isinstance(args, list) or (args and not params):
         args = [args]
     return apply_lambda(ctx, body, args)

@@ -20,7 +20,7 @@ from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import END_OF_QUERY, SIGIL
 from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
-from .body import Deduplicated
+from .body import Deduplicated, parse as parse_body
 from .headers import (
     boolean,
     compute_ops,
@@ -66,6 +66,11 @@ def read_headers(headers: dict[str, str]) -> dict:
         param(headers, "x-last-txn-ts", timestamp)  # every query already sees every committed one
         timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
         max_retries = param(headers, "x-max-contention-retries", contention_retries)
+    except ProtocolError as err:
+        raise _invalid(err.description) from None
+    # The tags header is read before the endpoint's own (CoreApplication's userTags).
+    tags = _tags(headers.get("x-query-tags"))
+    try:
         fmt = headers.get("x-format", "simple").strip()
         if fmt not in ENCODERS:
             raise bad_header("x-format", f"Invalid format {fmt}")
@@ -78,13 +83,28 @@ def read_headers(headers: dict[str, str]) -> dict:
         "format": fmt,
         "timeout_ms": timeout_ms,
         "max_retries": max_retries,
-        "tags": _tags(headers.get("x-query-tags")),
+        "tags": tags,
         # Static checks as the header says; without it, as the database's `typechecked` setting says
         # (core's default for a database is typechecked). A checked query's answer has its `static_type`
         # either way (core's FQLInterpreter.evalQuery: the header, or else isEnvTypechecked).
         "checks": typecheck,
         "performance_hints": hints is True,
     }
+
+
+def read_body(raw: bytes) -> t.Any:
+    """The request's JSON, read after its headers as core's FQL2Endpoint.getRequest reads it: none is `No
+    request body provided`; JSON that does not parse is core's parser's complaint (fql names no detail)
+    or the nesting limit; an integer past 64 bits no parse error to core, and answered with no detail."""
+    if not raw.strip():
+        raise V10Error(400, "invalid_request", "No request body provided")
+    try:
+        return parse_body(raw, mark_repeats=True)
+    except FQLError as err:
+        if "beyond 64 bits" in err.description:
+            raise _invalid("Invalid request body") from None
+        nested = "nesting limit" in err.description
+        raise _invalid(f"Invalid request body: {'JSON exceeds nesting limit' if nested else 'not valid JSON.'}") from None
 
 
 def _tags(text: str | None) -> str | None:
@@ -105,11 +125,28 @@ def splice(query: t.Any, values: list) -> str:
     """
     if isinstance(query, str):
         return query
-    if not isinstance(query, dict):
-        raise _invalid("Invalid request body: `query` must be a string or an `fql` template.")
     template = _Template(values)
     template.part(query)
     return template.text
+
+
+#: Core's names for the JSON token a value starts with (its json2 JSONTypes), as its decoder's errors say.
+_LABELS: tuple[tuple[type, str], ...] = (
+    (bool, "Boolean"), (int, "Integer"), (float, "Double"), (str, "String"), (list, "Array Start"),
+    (dict, "Object Start"), (type(None), "Null"),
+)
+#: What a template part that is an object must be (core's FQL2Query JSONBuilder).
+_FRAGMENT = "an object with a single key 'fql', 'value', 'array', or 'object'"
+
+
+def _label(value: t.Any) -> str:
+    return next(name for kind, name in _LABELS if isinstance(value, kind))
+
+
+def _unexpected(label: str, expected: str | None = None) -> V10Error:
+    """Core's JSONUnexpectedTypeException for a body part of the wrong kind: `Invalid request body:
+    Unexpected JSON Integer. Expected query template.` (no `Expected` where its decoder names nothing)."""
+    return _invalid(f"Invalid request body: Unexpected JSON {label}." + (f" Expected {expected}." if expected else ""))
 
 
 class _Template:
@@ -128,11 +165,20 @@ class _Template:
             self.hit_query = True
             self.text += f"({part})" if self.in_container else part
             return
-        if not isinstance(part, dict) or len(part) != 1:
-            raise _invalid("Invalid request body: unknown template fragment.")
-        ((kind, body),) = part.items()
+        # Core reads the body as a stream: a part of another kind, an object with no key or another key
+        # than these, or a first key's body of the wrong kind, fails as its JSON decoder words it; a second
+        # key is refused once the first is read.
+        if not isinstance(part, dict):
+            raise _unexpected(_label(part), "query template")
+        if not part:
+            raise _unexpected("Object End")
+        kind, body = next(iter(part.items()))
+        if kind not in ("fql", "value", "array", "object"):
+            raise _unexpected("Object Field Name", _FRAGMENT)
+        if kind != "value" and not isinstance(body, dict if kind == "object" else list):
+            raise _unexpected(_label(body))
         outer = self.in_container
-        if kind == "fql" and isinstance(body, list):
+        if kind == "fql":
             self.in_container = False
             self.text += "(" if outer else ""
             for item in body:
@@ -141,17 +187,17 @@ class _Template:
         elif kind == "value":
             self.values.append((body, len(self.text)))
             self.text += SIGIL
-        elif kind == "array" and isinstance(body, list):
+        elif kind == "array":
             self.in_container = True
             self.container("[", "]", [(None, item) for item in body])
-        elif kind == "object" and isinstance(body, dict):
+        else:
             if isinstance(body, Deduplicated):
                 raise _invalid(f"Invalid request body: Duplicate object field `{body.repeated}`")
             self.in_container = True
             self.container("{ ", " }", list(body.items()))
-        else:
-            raise _invalid("Invalid request body: unknown template fragment.")
         self.in_container = outer
+        if len(part) > 1:
+            raise _unexpected("Object Field Name", _FRAGMENT)
 
     def container(self, opening: str, closing: str, items: list[tuple[str | None, t.Any]]) -> None:
         """An `array` (keys None) or `object`; one holding no query text is replaced by its value."""
@@ -254,21 +300,44 @@ def query(
     (time.monotonic()), where its time limit and `query_time_ms` count from."""
     started = time.monotonic() if started is None else started
     info = read_headers(headers)
-    if not isinstance(body, dict) or "query" not in body:
-        # Core's decoder fails on the body's shape without naming the field.
-        raise _invalid("Invalid request body")
+    if isinstance(body, (bytes, bytearray)):
+        body = read_body(body)
+    if not isinstance(body, dict):
+        raise _unexpected(_label(body))
     values: list = []
-    source = splice(body["query"], values)
+    for key, part in body.items():
+        # Core's record decoder reads the fields in order: `query` (a template), `arguments` (an object, or
+        # null); another field, like a missing `query`, fails without a word of why (FQL2RequestBody).
+        if key == "query":
+            source = splice(part, values)
+        elif key == "arguments":
+            if part is not None and not isinstance(part, dict):
+                raise _unexpected(_label(part), "Object")
+        else:
+            raise _invalid("Invalid request body")
+    if "query" not in body:
+        raise _invalid("Invalid request body")
+    if secret is None:
+        # Core reads the whole request before it looks at who sent it (CoreApplication: a bad header or
+        # body is answered whatever the credentials).
+        raise _unauthorized()
     arguments = body.get("arguments") or {}
-    if not isinstance(arguments, dict):
-        raise _invalid("Invalid request body: `arguments` must be an object.")
     env = _environment(arguments, values, source, tagged=info["format"] != "simple") if arguments or values else None
     envelope: dict = {}
     if info["tags"]:
         envelope["query_tags"] = info["tags"]
     encode = ENCODERS[info["format"]]
     try:
-        program = parse(source, "v10")
+        try:
+            program = parse(source, "v10")
+        except FQLError:
+            if arguments and info["format"] != "simple":
+                # Core decodes the arguments (after authenticating) before it parses the query
+                # (FQL2Endpoint.exec): a bad one is answered first.
+                db.run_with_state(
+                    parse("null", "v10"), secret=secret, syntax="v10", env=_environment(arguments, [], "", tagged=True)
+                )
+            raise
         result, state = db.run_with_state(
             program,
             secret=secret,

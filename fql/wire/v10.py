@@ -7,6 +7,7 @@ import re
 import typing as t
 
 from ..javafloat import java_double
+from ..javatime import parse_date, parse_time
 from ..values import (
     UUID,
     Bytes,
@@ -402,11 +403,15 @@ class InvalidValue(ValueError):
 Resolver = t.Callable[[str], t.Any]
 SchemaLookup = t.Callable[[str, str], bool]
 
-#: Java's Integer/Long.parseInt grammar (a sign, then ASCII digits); Python's int() also takes blanks and `_`.
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-#: Java's Double.parseDouble grammar after trimming (less hexadecimal floats): NaN, Infinity, a decimal with
-#: an optional exponent and an optional f/d suffix.
+#: Scala's toIntOption/toLongOption grammar (a sign, then digits): a digit is any one Java's Character.digit
+#: reads, so other scripts' decimal digits too, but only within one UTF-16 unit. Python's int() reads them
+#: alike, and also takes blanks and `_`, which this grammar leaves out.
+_INTEGER = re.compile(r"[+-]?[^\W\D\U00010000-\U0010FFFF]+")
+#: Scala's toDoubleOption grammar (its checkFloatFormat) after trimming: NaN, Infinity, a decimal with an
+#: optional exponent and an optional f/d suffix; the digits ASCII ones.
 _DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)")
+#: Its hexadecimal floats: `0x`, hex digits with an optional point, a binary exponent `p`, an f/d suffix.
+_HEX_DOUBLE = re.compile(r"(?P<num>[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
@@ -454,9 +459,12 @@ class _TaggedDecoder:
             return int(text) if tag == "@int" else as_long(int(text))
         if tag == "@double":
             text = self.text(tag, body).strip(_JAVA_BLANKS)
-            if not _DOUBLE.fullmatch(text):
+            if _DOUBLE.fullmatch(text):
+                return float(text.rstrip("fFdD"))
+            hexadecimal = _HEX_DOUBLE.fullmatch(text)
+            if hexadecimal is None:
                 raise InvalidValue("invalid double")
-            return float(text.rstrip("fFdD"))
+            return _hex_double(hexadecimal["num"])
         if tag == "@object":
             if not isinstance(body, dict):
                 raise InvalidValue("@object requires an object value")
@@ -515,7 +523,8 @@ class _TaggedDecoder:
             raise InvalidValue(f"{tag} field 'id' requires a string value")
         if not _is_long(doc_id):
             raise InvalidValue(f"{tag} field 'id' must be an integer")
-        return Ref(doc_id, coll.collection)
+        # The id is read as a number (core's toLongOption): `01`, `+1` and `1` name one document, `1`.
+        return Ref(str(int(doc_id)), coll.collection)
 
     def string_ref(self, text: str) -> Ref:
         """The older `"Coll:id"` form of a `@doc` or `@ref`."""
@@ -533,15 +542,27 @@ class _TaggedDecoder:
             return Ref(doc_id, coll.collection)
         if not _is_long(doc_id):
             raise InvalidValue(f"invalid document id '{doc_id}'")
-        return Ref(doc_id, coll.collection)
+        return Ref(str(int(doc_id)), coll.collection)
 
 
 #: What Java's String.trim() takes off: every character up to the space.
 _JAVA_BLANKS = "".join(chr(c) for c in range(33))
 
 
+def _untrimmed(text: str, parse: t.Callable[[str], t.Any]) -> t.Any:
+    return parse(text) if text == text.strip(_JAVA_BLANKS) else None
+
+
 def _is_long(text: str) -> bool:
     return bool(_INTEGER.fullmatch(text)) and _INT64[0] <= int(text) <= _INT64[1]
+
+
+def _hex_double(text: str) -> float:
+    """A hexadecimal float as Java reads it: one too large for a double is infinite (Python's fromhex raises)."""
+    try:
+        return float.fromhex(text)
+    except OverflowError:
+        return -math.inf if text[0] == "-" else math.inf
 
 
 def _schema_kind(module: Module) -> str | None:
@@ -554,10 +575,10 @@ def _schema_kind(module: Module) -> str | None:
 
 #: The tags whose body is one string read by a parser (None: not one), with core's complaint otherwise.
 _SCALAR_TAGS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    # Core's Timestamp.parse and LocalDate.parse: java.time's strict years (`+` only past four digits);
-    # Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
-    "@time": (lambda text: Timestamp.parse(text, strict=True), "invalid time"),
-    "@date": (lambda text: Date.parse(text, strict=True), "invalid date"),
+    # Core's Timestamp.parse and LocalDate.parse, as v10's Time() and Date() read their text (java.time
+    # does not trim); Java's standard Base64 decoder (no URL-safe alphabet, exact padding when there is any).
+    "@time": (lambda text: _untrimmed(text, parse_time), "invalid time"),
+    "@date": (lambda text: _untrimmed(text, parse_date), "invalid date"),
     "@bytes": (Bytes.from_standard_base64, "invalid bytes"),
 }
 

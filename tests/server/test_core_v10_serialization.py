@@ -344,10 +344,57 @@ def test_decoder_reads_scalars_as_java_does(db, argument, message):
         ({"@bytes": "AQI"}, {"@bytes": "AQI="}),
         ({"@bytes": "+/8="}, {"@bytes": "+/8="}),
         ({"@bytes": ""}, {"@bytes": ""}),
+        # @time is core's Timestamp.parse, as v10's Time() reads its text (fql/javatime.py): case-insensitive
+        # `T` and `Z`, offset seconds, the SMART resolver's clamped day and midnight of the next day.
+        ({"@time": "2020-01-01t00:00:00z"}, {"@time": "2020-01-01T00:00:00Z"}),
+        ({"@time": "2020-01-01T00:00:00+01:00:30"}, {"@time": "2019-12-31T22:59:30Z"}),
+        ({"@time": "2021-02-30T00:00:00Z"}, {"@time": "2021-02-28T00:00:00Z"}),
+        ({"@time": "2020-01-01T24:00:00Z"}, {"@time": "2020-01-02T00:00:00Z"}),
+        # Scala's toIntOption and toLongOption (UndecidedValue's @int, @long): a sign, then digits as
+        # Java's Character.digit reads them, other scripts' decimal digits too.
+        ({"@int": "+1"}, {"@int": "1"}),
+        ({"@int": "\u0663"}, {"@int": "3"}),
+        ({"@long": "-\u0663\u0664"}, {"@long": "-34"}),
+        # Scala's toDoubleOption (@double) reads hexadecimal floats, a binary exponent required.
+        ({"@double": "0x1p3"}, {"@double": "8.0"}),
+        ({"@double": " -0x1.8P1d "}, {"@double": "-3.0"}),
+        ({"@double": "0x.8p0"}, {"@double": "0.5"}),
+        ({"@double": "0x1p5000"}, {"@double": "Infinity"}),
     ],
 )
 def test_decoder_reads_scalars_java_takes(db, argument, tagged):
     assert echo(db, argument) == tagged
+
+
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        ({"@int": "\U0001d7ce"}, "invalid integer"),  # a digit past one UTF-16 unit: two chars to Java
+        ({"@int": "1_0"}, "invalid integer"),
+        ({"@int": " 1"}, "invalid integer"),
+        ({"@int": "+"}, "invalid integer"),
+        ({"@double": "0x1"}, "invalid double"),
+        ({"@double": "0xp1"}, "invalid double"),
+        ({"@double": "\u0663.0"}, "invalid double"),
+        # java.time trims nothing; LocalDate.parse resolves STRICT, as v10's Date() does.
+        ({"@time": " 2020-01-01T00:00:00Z"}, "invalid time"),
+        ({"@date": "2021-02-29"}, "invalid date"),
+        ({"@date": "2020-01-01 "}, "invalid date"),
+    ],
+)
+def test_decoder_refuses_numbers_scala_refuses(db, argument, message):
+    assert bad_argument(db, argument) == invalid(f"Invalid argument 'x': {message}")
+
+
+@pytest.mark.parametrize("tag", ["@doc", "@ref"])
+def test_decoder_reads_a_document_id_as_a_number(db, tag):
+    """UndecidedValue reads a document's id with toLongOption into a DocID: `01`, `+1` and `1` are one
+    document, whose id is written back as `1`."""
+    data(db, "Collection.create({ name: 'User' })")
+    doc = data(db, "User.create({ id: '1', a: 2 })")
+    for spelled in ("01", "+1", "\u0661"):
+        assert echo(db, {tag: {"coll": {"@mod": "User"}, "id": spelled}}) == doc
+        assert echo(db, {tag: f"User:{spelled}"}) == doc
 
 
 @pytest.mark.parametrize("tag", ["@doc", "@ref"])
@@ -509,6 +556,43 @@ def test_template_refuses_nul_in_text(db):
     assert answer(db, {"query": template}) == invalid("Invalid request body: FQL strings cannot contain NUL characters")
 
 
+FRAGMENT = "an object with a single key 'fql', 'value', 'array', or 'object'"
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        # FQL2Query's decoders are json2 PartialJSONSwitches: a token of another kind is core's
+        # JSONUnexpectedTypeException, `Unexpected JSON <label>.` and what was expected, if it says.
+        ({"query": 5}, "Unexpected JSON Integer. Expected query template."),
+        ({"query": None}, "Unexpected JSON Null. Expected query template."),
+        ({"query": ["1"]}, "Unexpected JSON Array Start. Expected query template."),
+        ({"query": {"fql": ["1", 2.5]}}, "Unexpected JSON Double. Expected query template."),
+        ({"query": {"fql": [{"fql": [True]}]}}, "Unexpected JSON Boolean. Expected query template."),
+        ({"query": {"foo": []}}, f"Unexpected JSON Object Field Name. Expected {FRAGMENT}."),
+        ({"query": {"fql": ["1"], "value": "x"}}, f"Unexpected JSON Object Field Name. Expected {FRAGMENT}."),
+        ({"query": {}}, "Unexpected JSON Object End."),
+        ({"query": {"fql": "1"}}, "Unexpected JSON String."),
+        ({"query": {"array": {}}}, "Unexpected JSON Object Start."),
+        ({"query": {"object": []}}, "Unexpected JSON Array Start."),
+        # FQL2RequestBody's `arguments` decoder expects an object.
+        ({"query": "1", "arguments": []}, "Unexpected JSON Array Start. Expected Object."),
+        ({"query": "1", "arguments": 0}, "Unexpected JSON Integer. Expected Object."),
+        ([], "Unexpected JSON Array Start."),
+    ],
+)
+def test_template_shapes_core_refuses(db, body, message):
+    assert answer(db, body) == invalid(f"Invalid request body: {message}")
+
+
+def test_request_body_fields(db):
+    """FQL2RequestBody is read by core's record macro, which matches each field's name and has no case for
+    another, nor for a missing `query`: a bare `Invalid request body`. Null arguments are none."""
+    assert answer(db, {"query": "1", "format": "tagged"}) == invalid("Invalid request body")
+    assert answer(db, {"arguments": {}}) == invalid("Invalid request body")
+    assert data(db, "1", fmt="simple", arguments=None) == 1
+
+
 def test_template_value_errors_render_at_the_value(db):
     """FQL2QueryTemplateSpec `renders invalid value errors at the correct location`: a template value the
     decoder refuses fails the query's checks, under its `<value>`."""
@@ -626,3 +710,13 @@ def test_duplicate_template_keys_over_http(server):
     assert (status, out["error"]) == (400, {"code": "invalid_request", "message": "Invalid request body: Duplicate object field `a`"})
     status, out = post(b'{"query": "x", "arguments": {"x": {"a": 1, "a": 2}}}')
     assert (status, out["data"]) == (200, {"a": 1})
+
+
+def test_arguments_are_decoded_before_the_query_is_parsed(db):
+    """FQL2Endpoint.exec decodes the arguments, then evalQuery parses the query: a bad argument is the
+    answer even when the query does not parse, once the secret is good."""
+    bad = {"x": {"@int": "a"}}
+    assert answer(db, {"query": "1 +", "arguments": bad}) == invalid("Invalid argument 'x': invalid integer")
+    status, out = answer(db, {"query": "1 +", "arguments": {"x": {"@int": "1"}}})
+    assert (status, out["error"]["code"]) == (400, "invalid_query")
+    assert answer(db, {"query": "1 +", "arguments": bad}, secret="nope")[0] == 401

@@ -415,6 +415,27 @@ def test_v10_paths_answer_in_the_v10_envelope(raw):
         400,
         {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},
     )
+    # Jackson 2.18 (core's json2 parser) reads an integer past 64 bits with getValueAsLong, whose
+    # InputCoercionException is no parse error: FQL2Endpoint's bare answer. A double too large is
+    # infinite, which the simple format takes and writes back as "Infinity".
+    assert raw("POST", "/query/1", '{"query": "x", "arguments": {"x": 9223372036854775808}}')[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "Invalid request body"}},
+    )
+    status, _, body = raw("POST", "/query/1", '{"query": "x", "arguments": {"x": 1e400}}', headers={"x-format": "simple"})
+    assert (status, body["data"]) == (200, "Infinity")
+    # CoreApplication reads the request headers (its own, the tags, then the endpoint's), then the body,
+    # and only then who sent it: a bad header or body is answered before a missing secret.
+    assert raw("POST", "/query/1", "{nope", secret=None)[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},
+    )
+    assert raw("POST", "/query/1", '{"query": "1"}', secret=None)[0] == 401
+    assert raw("POST", "/query/1", "", headers={"x-format": "foo"})[2]["error"]["message"] == (
+        "Invalid header 'x-format': Invalid format foo"
+    )
+    tags_first = raw("POST", "/query/1", '{"query": "1"}', headers={"x-format": "foo", "x-query-tags": "a,,"})
+    assert tags_first[2]["error"]["message"].startswith("Invalid header 'x-query-tags'")
     # core's FQL2BasicSpec: a body without `query`, and no body at all.
     assert raw("POST", "/query/1", '{"foo": "bar"}')[::2] == (
         400,

@@ -549,11 +549,13 @@ def def_for_identifier(ctx: Context, ident: t.Any) -> Document | None:
 @static("Collection", "__call__")
 def call(ctx: Context, name: str) -> Module:
     """`Collection("People")`: the collection's module, as if named in the query."""
-    from .globals import resolve
+    from .globals import user_collection
     from .misc import STRING, arg
 
-    found = resolve(ctx, arg(name, "collection", STRING))
-    if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
+    # Core's CollectionDefCompanion.defApply names its parameter `collection` (stdlib/Collections.scala);
+    # it looks the name up among user collections alone, so one named like a module (v4 can) is found.
+    found = user_collection(ctx, arg(name, "collection", STRING))
+    if found is None:
         err = QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
         raise made_here(ctx, err, "#collections", name, "A collection cannot be created and used in the same query.")
     return found

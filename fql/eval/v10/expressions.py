@@ -460,17 +460,28 @@ def arity_text(count: int, variadic: bool = False, word: str = "argument") -> st
     return f"no {word}s" if count == 0 else f"exactly {count} {word}{'s' if count != 1 else ''}"
 
 
-def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
-    """Bind positional arguments to a lambda's parameters (a `...rest` parameter takes the others)."""
+def _parameters(fn: Lambda) -> tuple[list, str | None]:
+    """A lambda's fixed parameters and its `...rest` parameter's name, if any."""
     params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
     rest = params[-1][3:] if params and isinstance(params[-1], str) and params[-1].startswith("...") else None
-    fixed = params[:-1] if rest is not None else params
+    return (params[:-1] if rest is not None else params), rest
+
+
+def check_arity(fn: Lambda, args: list) -> None:
+    """Core's InvalidFuncArity, unless the lambda takes `len(args)` arguments."""
+    fixed, rest = _parameters(fn)
     if len(args) < len(fixed) or (rest is None and len(args) > len(fixed)):
         raise QueryRuntimeError(
             "invalid_function_invocation",
             f"callee function expects {arity_text(len(fixed), rest is not None)}, but {len(args)} "
             f"{'was' if len(args) == 1 else 'were'} provided.",
         )
+
+
+def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
+    """Bind positional arguments to a lambda's parameters (a `...rest` parameter takes the others)."""
+    check_arity(fn, args)
+    fixed, rest = _parameters(fn)
     bindings = {p: a for p, a in zip(fixed, args) if p != "_"}
     if rest is not None:
         bindings[rest] = list(args[len(fixed) :])

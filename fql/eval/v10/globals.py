@@ -64,7 +64,7 @@ class UserFunction:
 
     name: str
     scope: str
-    #: The alias it was reached by, which core's UserFunction.lookup names the value by (its text shows it).
+    #: The alias it was reached by, if not its name: core's UserFunction.lookup names the function so.
     alias: str | None = field(default=None, eq=False, kw_only=True)
 
     @property
@@ -72,7 +72,9 @@ class UserFunction:
         return self.alias or self.name
 
     def __repr__(self) -> str:
-        return f"[function {self.shown}]"
+        # Core's UserFunction is a NativeFunc: the simple and tagged formats write `[function F()]`, the
+        # decorated one `[function F]` (MaterializedValue.encode and its Decorator).
+        return f"[function {self.shown}()]"
 
 
 def is_user_collection(module: Module) -> bool:
@@ -98,15 +100,33 @@ def resolve(ctx: Context, name: str) -> t.Any:
         return UserFunction(name, scope)
     # An alias names its collection or function in queries too (core: the old name kept by a rename, or
     # a name that clashes with the standard library).
+    found = user_collection(ctx, name)
+    if found is None:
+        found = user_function(ctx, name)
+    return MISSING if found is None else found
+
+
+def user_collection(ctx: Context, name: str) -> Module | None:
+    """The user collection `name` names, by name or alias, whatever module the name may also be (core's
+    UserCollectionCompanion.lookup, behind `Collection(name)`)."""
+    scope = ctx.state.scope
+    if schema_live(ctx, DocKey(scope, "#collections", name)):
+        return Module(name, collection_ref(name))
     target = aliased(ctx, scope, "#collections", name)
-    if target is not None:
-        # Named as it was called: core makes the collection's companion anew under the alias
-        # (UserCollectionCompanion.lookup's nameOverride), which its text and hints then show.
-        return Module(name, collection_ref(target))
+    if target is None:
+        return None
+    # Named as it was called: core makes the collection's companion anew under the alias
+    # (UserCollectionCompanion.lookup's nameOverride), which its text and hints then show.
+    return Module(name, collection_ref(target))
+
+
+def user_function(ctx: Context, name: str) -> UserFunction | None:
+    """The UDF `name` names, by name or alias (core's UserFunction.lookup, behind `Function(name)`)."""
+    scope = ctx.state.scope
+    if schema_live(ctx, DocKey(scope, "#functions", name)):
+        return UserFunction(name, scope)
     target = aliased(ctx, scope, "#functions", name)
-    if target is not None:
-        return UserFunction(target, scope, alias=name)
-    return MISSING
+    return None if target is None else UserFunction(target, scope, alias=name)
 
 
 def _namespace_member(name: str) -> Module | None:
@@ -219,8 +239,14 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     body, role = udf_body(ctx, fn)
     from .. import access
     from ..control import _with_role
-    from .expressions import apply_lambda
+    from .expressions import apply_lambda, check_arity
 
+    if isinstance(body, Lambda):
+        # Core checks a function's arity before it calls it (FQLInterpreter.evalApply), and converts a v4
+        # body's arguments before it checks the call privilege (LambdaWrapper): both come first.
+        check_arity(body, args)
+        if _udf_source(ctx, fn) is None:
+            _check_v4_args(body, args)
     # As v4's Call: the caller needs the `call` privilege on the function (its predicate gets the args).
     access.require(ctx, "call", DocKey(fn.scope, "#functions", fn.name), (list(args),))
 
@@ -233,7 +259,6 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         source = _udf_source(ctx, fn)
         if source is not None:
             return _run_source(ctx, (fn.name, source, node), body, args)
-        _check_v4_args(body, args)
         try:
             return _from_v4(ctx, apply_lambda(ctx, body, args))
         except FQLError as err:
@@ -263,15 +288,58 @@ def _run_source(ctx: Context, frame: tuple, body: Lambda, args: list) -> t.Any:
 
 
 def _check_v4_args(body: Lambda, args: list) -> None:
-    """The arguments a v10 call gives a function written in v4 must be values v4 has: a v10 lambda is
-    core's invalid_argument naming the v4 parameter it is given for (LambdaWrapper's v10ToV4Args)."""
+    """The arguments a v10 call gives a function written in v4 must be values v4 has: one that is not
+    (a lambda, a set, a module, a function, or an array or object holding one) is core's
+    invalid_argument naming the v4 parameter it is given for and its type (LambdaWrapper's
+    v10ToV4Args, QueryRuntimeFailure.V4InvalidArgument)."""
     names = [body.params] if isinstance(body.params, str) else list(body.params or ())
     for name, arg in zip(names, args):
-        if isinstance(arg, Lambda) and arg.api_version == "10":
+        if not v4_representable(arg):
             shown = name if isinstance(name, str) else "_"
             raise QueryRuntimeError(
-                "invalid_argument", f"Invalid argument for `{shown}`. FQL v4 does not support `Lambda` values."
+                "invalid_argument",
+                f"Invalid argument for `{shown}`. FQL v4 does not support `{v10_type_name(arg)}` values.",
             )
+
+
+def v4_representable(value: t.Any) -> bool:
+    """Whether a v10 value has a v4 one (core's UnholyEval.dataV10ToV4): scalars, documents and
+    arrays and objects of them; no function, set, cursor, event source or module, at any depth."""
+    from ...values import EventSource, SetCursor
+    from .collections import IndexFunction
+    from .expressions import BoundMethod
+    from .sets import V10Set
+
+    if isinstance(value, list):
+        return all(v4_representable(v) for v in value)
+    if isinstance(value, dict):
+        return all(v4_representable(v) for v in value.values())
+    if isinstance(value, Lambda):
+        return value.api_version != "10"  # a v4 lambda (a v4 function's body) is v4's own
+    unrepresentable = (V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
+    return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
+
+
+def v10_type_name(value: t.Any) -> str:
+    """The name core's errors give a v10 value v4 cannot hold (its dynamicType's displayString)."""
+    from ...values import EventSource, SetCursor
+    from .sets import V10Set
+
+    if isinstance(value, list):
+        return "Array<Any>"
+    if isinstance(value, dict):
+        return "{ *: Any }"
+    if isinstance(value, Lambda):
+        return "Lambda"
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, V10Set):
+        return "Set<Any>"
+    if isinstance(value, SetCursor):
+        return "SetCursor"
+    if isinstance(value, EventSource):
+        return "EventSource<Any>"
+    return "Function"
 
 
 def _v4_error(err: FQLError) -> FQLError:

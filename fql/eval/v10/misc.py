@@ -852,3 +852,8 @@ def _to_string(ctx: Context, value: t.Any) -> str:
 
 for _type in ("Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
     method(_type, "toString")(_to_string)
+# Every function too, as core's Prototype gives FunctionPrototype and UserFunctionPrototype a toString
+# (FieldTable.scala): `[function <lambda>]`, `[function abs()]`, a UDF's `[function F()]`. These are the
+# names fql's function values are looked up by (expressions.v10_type).
+for _type in ("Function", "BoundMethod", "StaticFunction", "UserFunction", "IndexFunction"):
+    method(_type, "toString")(_to_string)

@@ -748,16 +748,13 @@ def revalidate_role(ctx: Context, ref: Ref, failed: str) -> None:
 @static("Function", "__call__")
 def function_call(ctx: Context, name: str) -> t.Any:
     """`Function("name")`: the user-defined function as a value."""
-    from .globals import UserFunction
+    from .globals import user_function
     from .misc import STRING, arg
 
-    from .globals import resolve, schema_live
-
+    # Core's FunctionDefCompanion.defApply names its parameter `function`.
     name = arg(name, "function", STRING)
-    if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
-        return UserFunction(name, ctx.state.scope)
-    found = resolve(ctx, name)  # an alias names it too
-    if isinstance(found, UserFunction):
+    found = user_function(ctx, name)  # an alias names it too
+    if found is not None:
         return found
     from .collections import made_here
 

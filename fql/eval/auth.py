@@ -259,8 +259,9 @@ def create_token(
     return shown
 
 
-def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
-    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only)."""
+def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only),
+    with id `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
     instance = params.get("instance")
     if instance is None:
         raise _failure("instance", "value required", "Required value not found.").at(*path)
@@ -272,7 +273,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int) -> di
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if live(ctx, key) is None:
         raise InstanceNotFound("Document not found.").at(*path)
-    return create_token(ctx, key, params, *path)
+    return create_token(ctx, key, params, *path, new_id=doc_id)
 
 
 def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:
@@ -405,7 +406,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     fields = _checked_fields(params, ("data", "ttl"), *path)
     key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
     if doc_id is not None and live(ctx, DocKey(scope, "#keys", key_id)) is not None:
-        raise InstanceAlreadyExists("Document already exists.").at(*path)
+        raise InstanceAlreadyExists("Key already exists.").at(*path)
     secret = None
     try:
         hashed = _given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))
@@ -526,9 +527,9 @@ def create_key(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("keys"), params, "create_key")
 
 
-def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
+def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """`Create(Credentials(), {instance, password?, data?})`: a document's password, stored only hashed
-    (core's CredentialsWriteConfig; one credentials document per identity)."""
+    (core's CredentialsWriteConfig; one credentials document per identity), with id `doc_id` if given."""
     from .documents import write
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
@@ -552,7 +553,8 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int)
     stored = {"instance": instance, **fields}
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
-    version = write(ctx, DocKey(identity.scope, "#credentials", str(ctx.state.txn.next_id())), stored, *path)
+    credentials_id = doc_id if doc_id is not None else str(ctx.state.txn.next_id())
+    version = write(ctx, DocKey(identity.scope, "#credentials", credentials_id), stored, *path)
     ctx.state.created = True
     return render(ctx, version)
 

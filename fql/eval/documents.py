@@ -36,7 +36,7 @@ from ..values import (
 from . import access, aliases, indexes, staged, versions
 from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
 from .evaluator import Context, billed_read, unbilled
-from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
+from .refs import NAMED, NOUNS, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -559,11 +559,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     elif target.kind is None:
         ref = target
     else:
-        from .schema import create_native
-
-        if target.kind == "keys":  # core's keys take the id given; other schema documents are named
-            return create_native(ctx, target.collection, params, "create", doc_id=target.id)
-        return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
+        return _create_native_at(ctx, target, params)
     check_references(ctx, params)
     key = doc_key(ctx, ref, "create")
     if key.scope != ctx.state.scope:
@@ -583,6 +579,33 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     _credentials(ctx, key, params, "create")
     ctx.state.created = True
     return render(ctx, version)
+
+
+def _create_native_at(ctx: Context, target: Ref, params: dict) -> dict:
+    """`Create` of a native document's ref: core creates the document with that id (AbstractCreateFunction's
+    DocID case; WriteAdaptor.create). A schema document's ref (`Index("i")`) is cast only if it names a
+    document, which is then already there; a key, token or credentials document takes the id given. The
+    ref is cast first, then the params' refs are read, then the ref's database, then the caller's right to
+    create, then whether the id is taken, all before any field is validated."""
+    from .schema import create_native
+
+    resolved(ctx, target, "create")
+    check_references(ctx, params)
+    key = doc_key(ctx, target, "create")
+    if key.scope != ctx.state.scope:
+        raise InvalidArgument("Cannot write a scoped ref.").at("create")
+    access.require(ctx, "create", DocKey(key.scope, key.coll, ""), (params,), "create")
+    if live(ctx, key) is not None:
+        raise InstanceAlreadyExists(f"{taken_noun(target.kind)} already exists.").at("create")
+    return create_native(ctx, target.collection, params, "create", doc_id=target.id)
+
+
+def taken_noun(kind: str | None) -> str:
+    """The noun of core's `X already exists.`: its native collection's, or `Document`; core's renderer
+    names no access provider, and says `other` (RenderError.NativeTypeToName)."""
+    if kind == "access_providers":
+        return "other"
+    return NOUNS.get(kind, "Document") if kind else "Document"
 
 
 def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> None:

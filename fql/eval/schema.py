@@ -434,11 +434,12 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     from .documents import check_references, write
 
     kind = coll.id
+    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
+    # an unresolved or scoped ref fails the write alone, before any field is validated, and it reads
+    # them all, in fields the write then drops too (`CreateCollection({name, foo: <bad ref>})`).
+    check_references(ctx, params)
     if not ctx.state.v10:
         params = v4_fields(kind, params)
-    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
-    # an unresolved or scoped ref fails the write alone, before any field is validated.
-    check_references(ctx, params)
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)

@@ -126,6 +126,42 @@ def test_rejects_scoped_refs(db, text, at):
         assert (err.code, err.description, list(err.position)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ('Update(Ref(Collection("spells", Database("sub")), "1"), {data: {bar: Collection("foofoo")}})', "update"),
+        ('Replace(Ref(Collection("spells", Database("sub")), "1"), {data: {bar: Collection("foofoo")}})', "replace"),
+        ('Insert(Ref(Collection("spells", Database("sub")), "1"), 1, "create", {data: {bar: Collection("foofoo")}})', "insert"),
+        ('Insert(Collections(Database("sub")), 1, "create", {data: {bar: Collection("foofoo")}})', "insert"),
+    ],
+)
+def test_a_scoped_ref_and_bad_params_refs_are_both_reported(db, text, at):
+    # WriteFunctions.scala: AbstractUpdateFunction and InsertVersionFunction answer InvalidScopedRef at their
+    # key together with RefValidator's failures at the call.
+    err = error(db, text)
+    assert (err.code, err.description, list(err.position)) == ("invalid argument", "Cannot write a scoped ref.", [at])
+    [refs] = err.siblings
+    assert (refs.code, list(refs.position)) == ("validation failed", [])
+    assert [(f["field"], f["description"]) for f in refs.failures] == [(["data", "bar"], UNREADABLE)]
+
+
+@pytest.mark.parametrize("verb", ["Insert", "Remove"])
+def test_history_writes_check_the_scope_before_what_the_ref_names(db, verb):
+    # InsertVersionFunction / RemoveVersionFunction: the ref's database first, then "Cannot ... event".
+    err = error(db, f'{verb}(Ref(Keys(Database("sub")), "1"), 1, "create")')
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "Cannot write a scoped ref.",
+        [verb.lower()],
+    )
+
+
+def test_an_insert_reads_its_params_refs_before_what_the_ref_names(db):
+    # InsertVersionFunction: RefValidator's errs come before the InvalidInsertRefArgument match.
+    text = 'Insert(Collection("spells"), 1, "create", {data: {bar: Collection("foofoo")}})'
+    assert failures(db, text) == [(["data", "bar"], "invalid reference", UNREADABLE)]
+
+
 def test_stored_refs_must_not_be_scoped(db):
     inside = "secret:sub:admin"
     db.query('Update(Ref(Collection("spells"), "1"), {data: {foo: "baz"}})', secret=inside)

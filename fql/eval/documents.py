@@ -34,7 +34,7 @@ from ..values import (
     type_name,
 )
 from . import access, aliases, indexes, staged, versions
-from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
+from .casts import DATABASE_SCOPE, NULL, OBJECT, REF, STRING
 from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, NOUNS, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
@@ -539,6 +539,12 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
 def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True) -> dict:
     """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`).
     v10's create calls it with `v4=False` (nulls in arrays are kept)."""
+    if v4:
+        # Core casts `create` before `params` (Casts.StringOrRef, whose type is Identifier): the first
+        # refusal is the answer, an unresolved ref's included.
+        if not isinstance(target, (str, Ref)):
+            raise InvalidArgument(f"Identifier expected, {type_name(target)} provided.").at("create")
+        resolved(ctx, target, "create")
     params = {} if params is None else OBJECT(params, "params")
     if v4 and isinstance(target, str):
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
@@ -637,6 +643,14 @@ def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     return out
 
 
+def _write_args(ctx: Context, ref: t.Any, params: t.Any, key: str) -> dict:
+    """Update's and Replace's arguments cast in order, as core's forms cast them (`Casts.Ref`, then an
+    optional `Casts.Object`): a ref that is not one, or names nothing, is refused before the params."""
+    REF(ref, key)
+    resolved(ctx, ref, key)
+    return {} if params is None else OBJECT(params, "params")
+
+
 def _existing(
     ctx: Context, ref: t.Any, key: str, action: str, params: dict | None = None
 ) -> tuple[DocKey, Version]:
@@ -648,7 +662,7 @@ def _existing(
         _native_collection_write(ctx, ref, key, params)
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
-        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+        _scoped_write(ctx, key, params)
     # Before the document is looked for: a staged schema may have it where the active one does not.
     staged.check_write(ctx, doc)
     if params is not None:
@@ -670,6 +684,18 @@ def _existing(
     return doc, version
 
 
+def _scoped_write(ctx: Context, key: str, params: dict | None) -> t.NoReturn:
+    """Refuse a write of another database's document: with the refusals of the params' refs too, which
+    Update, Replace and Insert check alongside (their `errs`, WriteFunctions.scala)."""
+    err = InvalidArgument("Cannot write a scoped ref.").at(key)
+    if params is not None:
+        try:
+            check_references(ctx, params)
+        except ValidationFailed as refs:
+            err.siblings.append(refs)
+    raise err
+
+
 def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | None) -> t.NoReturn:
     """Update, Replace or Delete of a native collection (`Ref("classes")`, `Collections()`): to core a
     document of the collection of collections that is not stored. Its write functions check the ref's
@@ -677,7 +703,7 @@ def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | No
     schema meta collection (CollectionWriteAdaptor.isUpdatable), and Delete, which looks the document up
     before it checks that it may be deleted, does not find it."""
     if ref.database is not None:
-        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+        _scoped_write(ctx, key, params)
     if key == "delete":
         raise InstanceNotFound("Collection not found.")
     if params is not None:
@@ -711,11 +737,11 @@ def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
     return params
 
 
-@builtin("Update", keys=("update", "params"), types=(None, OBJECT))
+@builtin("Update", keys=("update", "params"))
 def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
     `create`)."""
-    params = {} if params is None else params
+    params = _write_args(ctx, ref, params, "update")
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
         from .schema import refuse_if_staged, update_native
@@ -743,11 +769,11 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     return render(ctx, version)
 
 
-@builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
+@builtin("Replace", keys=("replace", "params"))
 def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
     `create`)."""
-    params = {} if params is None else params
+    params = _write_args(ctx, ref, params, "replace")
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import refuse_if_staged, update_native

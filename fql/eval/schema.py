@@ -455,6 +455,10 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         fields = _create_fields(ctx, kind, params, v4=not ctx.state.v10)
     except ValidationFailed as err:
         raise err.at(*path)
+    if kind == "functions" and not ctx.state.v10 and isinstance(fields.get("body"), str):
+        # v4 cannot write a v10 body (its source text), however it creates the function; core's
+        # UserFunctionWriteConfig.write checks it once the fields are valid (FQL2UserFunctionSpec).
+        raise SchemaValidationFailed("Invalid type provided for field `body`.").at(*path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
         # Core writes its defaults patched by what was given, so a null `history_days` removes the
         # default: history kept for ever (WriteAdaptor's create with Collection.DefaultData).
@@ -635,9 +639,6 @@ def v4_function_params(old: dict, params: t.Any) -> t.Any:
 @builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
 def create_function(ctx: Context, params: dict) -> dict:
     """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""
-    if isinstance(params.get("body"), str):
-        # v4 cannot write a v10 body (its source text); core's FQL2UserFunctionSpec.
-        raise SchemaValidationFailed("Invalid type provided for field `body`.").at("create_function")
     refuse_if_staged(ctx, "functions", "create_function")
     return create_native(ctx, native("functions"), params, "create_function")
 

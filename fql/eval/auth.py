@@ -251,7 +251,7 @@ def create_token(
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
     stored["hashed_secret"] = secrets.digest(secret)
-    version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
+    version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored, *path)
     ctx.state.created = True
     shown = render(ctx, version)
     shown.pop("hashed_secret")
@@ -420,7 +420,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     # `{ database, role }` the other way), the hash last.
     kept = {**fields, "database": database, "role": params["role"], "priority": params.get("priority")}
     stored = _present({k: kept[k] for k in params if k in kept})
-    version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed})
+    version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed}, *path)
     ctx.state.created = True
     shown = render(ctx, version)
     if secret is None:

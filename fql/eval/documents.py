@@ -809,7 +809,8 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
     if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
         # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
-        raise InvalidArgument("Cannot create a collection and a document in it in the same transaction.")
+        # At the write's position: a create's form key (AbstractCreateFunction's createPos).
+        raise InvalidArgument("Cannot create a collection and a document in it in the same transaction.").at(*path)
     if v4 and data.get("ttl") is None:
         from .v10.fields import collection_ttl
 

@@ -700,8 +700,11 @@ def update_native(
 
         failures = protected_field_failures(old, fields) if is_protected(ctx) else []
         if failures:
-            # v4 words protected mode as core's CollectionWriteConfig does: a schema validation error.
-            raise SchemaValidationFailed(failures[0])
+            # v4 words protected mode as core's CollectionWriteConfig does: a schema validation error
+            # for each refusal, all in one answer.
+            first = SchemaValidationFailed(failures[0])
+            first.siblings.extend(SchemaValidationFailed(failure) for failure in failures[1:])
+            raise first
     if fields["name"] == old["name"]:
         version = write(ctx, key, fields)
     else:

@@ -406,14 +406,16 @@ NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 #: masks (core's Validator.patch keeps `select(data patch diff)`; Collection's, Index's, UserFunction's,
 #: Database's, Role's and AccessProvider's VersionValidators), so any other given field is dropped, not
 #: refused. fql also keeps `ttl`, and a collection's or index's legacy `permissions` (its public reads,
-#: which this core no longer has), and the v10 fields a v4 write carries over.
+#: which this core no longer has), and the v10 fields a v4 write carries over. An index's `hidden` and a
+#: function's `internal_sig` are internal fields, which a write never takes (IOConfig.writeableDiff: its
+#: IndexIOConfig and UserFunctionIOConfig) and a read never shows.
 V4_FIELDS: dict[str, frozenset[str]] = {
     "collections": frozenset(("data", "name", "history_days", "ttl_days", "ttl", "permissions")),
     "indexes": frozenset(
         ("data", "name", "source", "class", "terms", "values", "active", "partitions", "unique", "serialized",
-         "hidden", "ttl", "permissions")
+         "ttl", "permissions")
     ),
-    "functions": frozenset(("data", "name", "role", "body", "signature", "internal_sig", "alias", "ttl")),
+    "functions": frozenset(("data", "name", "role", "body", "signature", "alias", "ttl")),
     "databases": frozenset(("data", "name", "account", "priority", "container", "typechecked", "protected", "ttl")),
     "roles": frozenset(("data", "name", "membership", "privileges", "ttl")),
     "access_providers": frozenset(("data", "name", "issuer", "jwks_uri", "roles", "ttl")),

@@ -235,33 +235,36 @@ def create_token(
     *path: str | int,
     new_id: str | None = None,
     identity_last: bool = False,
+    hashed: str | None = None,
 ) -> dict:
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
     as written, a Login's params and then the identity it adds (`identity_last`: LoginFunction updates
-    the params with the document field)."""
+    the params with the document field). Given the `hashed` secret, the token has that hash and no new
+    secret, and none is shown (core's TokenWriteConfig.write)."""
     from .documents import write
 
     fields = _checked_fields(params, ("data", "ttl"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
-    secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
+    secret = secrets.make(secrets.TOKEN, token_id, identity.scope) if hashed is None else None
     order = [k for k in params if k in fields or k == "instance"]
     if "instance" not in order:
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
-    stored["hashed_secret"] = secrets.digest(secret)
+    stored["hashed_secret"] = secrets.digest(secret) if secret is not None else hashed
     version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored, *path)
     ctx.state.created = True
     shown = render(ctx, version)
     shown.pop("hashed_secret")
-    shown["secret"] = secret
+    if secret is not None:
+        shown["secret"] = secret
     return shown
 
 
 def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
-    """`Create(Tokens(), {instance, data?, ttl?})`: a token without a password (server and admin only),
-    with id `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
+    """`Create(Tokens(), {instance, data?, ttl?, hashed_secret?})`: a token without a password (server and
+    admin only), with id `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
     instance = params.get("instance")
     if instance is None:
         raise _failure("instance", "value required", "Required value not found.").at(*path)
@@ -273,7 +276,11 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if live(ctx, key) is None:
         raise InstanceNotFound("Document not found.").at(*path)
-    return create_token(ctx, key, params, *path, new_id=doc_id)
+    hashed = params.get("hashed_secret")
+    if hashed is not None and not isinstance(hashed, str):
+        description = f"Invalid type {ir_type_name(hashed)}, expected type String."
+        raise _failure("hashed_secret", "invalid type", description).at(*path)
+    return create_token(ctx, key, params, *path, new_id=doc_id, hashed=hashed)
 
 
 def _update_token(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool) -> dict:

@@ -996,7 +996,7 @@ def _resolved(ctx: Context, database: Ref, *path: str | int) -> str:
         raise err.at(*path)
 
 
-@builtin("MoveDatabase", keys=("move_database", "to"), types=(DATABASE_REF, DATABASE_REF))
+@builtin("MoveDatabase", keys=("move_database", "to"), types=(DATABASE_REF,))
 def move_database(ctx: Context, source: Ref, to: Ref) -> dict:
     """Move the database `source`, with everything in it, under the database `to` (core Database.moveDatabase).
 
@@ -1007,7 +1007,10 @@ def move_database(ctx: Context, source: Ref, to: Ref) -> dict:
     from .documents import write
 
     txn = ctx.state.txn
-    src, dst = _resolved(ctx, source, "move_database"), _resolved(ctx, to, "to")
+    # Core casts `move_database` (an unresolved ref included) before `to`, the first refusal the answer.
+    src = _resolved(ctx, source, "move_database")
+    DATABASE_REF(to, "to")
+    dst = _resolved(ctx, to, "to")
     if access.is_within(txn, src, dst):
         reason = "Cannot move database from ancestor to descendant."
         raise MoveDatabaseError(f"Cannot move database '{source.id}' into parent '{to.id}': {reason}")

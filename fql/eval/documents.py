@@ -805,7 +805,8 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
     (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
     constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
-    aborted with its message (FQL2CheckConstraintsSpec, V4 edition). A v4 write without a `ttl` gets its
+    aborted with its message (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a
+    create's form key: WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its
     collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
     if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
         # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
@@ -830,11 +831,11 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
         checks = [f for f in err.failures or () if f.get("code") == "check"]
         if checks:
             # v4 words it by its first check (CheckConstraintFailed.to_dict renders that on the wire too).
-            raise CheckConstraintFailed(checks[0]["description"], checks) from None
+            raise CheckConstraintFailed(checks[0]["description"], checks).at(*path) from None
         if any((name or "").startswith("check_constraint:") for name, _, _ in err.frames):
             from .control import v10_aborted
 
-            raise v10_aborted(ctx, err) from None
+            raise v10_aborted(ctx, err).at(*path) from None
         raise
 
 

@@ -156,6 +156,13 @@ def test_history_writes_check_the_scope_before_what_the_ref_names(db, verb):
     )
 
 
+def test_an_insert_asks_for_permission_before_it_validates(db):
+    # WriteAdaptor.insertVersion: permQ comes first in its parT, the validator's patch after.
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, 'Insert(Ref(Collection("spells"), "1"), 1, "create", {data: 5})', "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", [])
+
+
 def test_an_insert_reads_its_params_refs_before_what_the_ref_names(db):
     # InsertVersionFunction: RefValidator's errs come before the InvalidInsertRefArgument match.
     text = 'Insert(Collection("spells"), 1, "create", {data: {bar: Collection("foofoo")}})'

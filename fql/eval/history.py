@@ -847,12 +847,16 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     if when > ctx.state.ts:
         raise InvalidWriteTime("Cannot write outside of snapshot time.")
     key = _history_target(ctx, ref, "insert", "insert", params)
+    # Core asks whether the caller may write history before it validates the version, and its predicate
+    # gets the params as given (WriteAdaptor.insertVersion: permQ, then the validator's patch).
+    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, copy(params)],))
     if action == "delete":
         fields = None
     elif key.coll == "#keys":
         from .auth import inserted_key_fields
 
-        fields = inserted_key_fields(ctx, params, "insert")
+        # Its failures at the call, as a document's (WriteAdaptor.insertVersion's liftPatch gets its pos).
+        fields = inserted_key_fields(ctx, params)
     else:
         fields = user_fields(params)
         if fields.get("ttl") is None:
@@ -862,7 +866,6 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
             ttl = collection_ttl(ctx, key.scope, key.coll)
             if ttl is not None:
                 fields = {"ttl": ttl, **fields}
-    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)
     replaced = next((v for v in ctx.state.txn.history(key) if v.ts == when), None)

@@ -163,6 +163,33 @@ def test_an_insert_asks_for_permission_before_it_validates(db):
     assert (err.code, list(err.position)) == ("permission denied", [])
 
 
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ('Create(Collection("spells"), {data: 5})', ["create"]),
+        ('Create(Ref(Collection("spells"), "2"), {data: 5})', ["create"]),
+        ('Update(Ref(Collection("spells"), "1"), {data: 5})', []),
+        ('Replace(Ref(Collection("spells"), "1"), {data: 5})', []),
+    ],
+)
+def test_writes_ask_for_permission_before_they_validate(db, text, at):
+    # WriteAdaptor.create checks the caller's right (and a given id's freedom) before its write validates
+    # the fields; WriteAdaptor.update checks the write permission before its write does.
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, text, "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", at)
+
+
+def test_a_create_finds_its_id_taken_before_it_validates(db):
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, 'Create(Ref(Collection("spells"), "1"), {data: 5})')
+    assert (err.code, err.description, list(err.position)) == (
+        "instance already exists",
+        "Document already exists.",
+        ["create"],
+    )
+
+
 def test_an_insert_reads_its_params_refs_before_what_the_ref_names(db):
     # InsertVersionFunction: RefValidator's errs come before the InvalidInsertRefArgument match.
     text = 'Insert(Collection("spells"), 1, "create", {data: {bar: Collection("foofoo")}})'

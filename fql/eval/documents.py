@@ -571,20 +571,40 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     if key.scope != ctx.state.scope:
         raise InvalidArgument("Cannot write a scoped ref.").at("create")
     # Core reports every failure of the write itself at the create form's own key.
-    fields = user_fields(params, "create", v4=v4)
+    invalid: ValidationFailed | None = None
+    try:
+        fields = user_fields(params, "create", v4=v4)
+    except ValidationFailed as err:
+        if not v4:
+            raise
+        # Core asks whether the caller may create, and whether the id is free, before it validates the
+        # fields (WriteAdaptor.create's precheck, then its write's patch).
+        fields, invalid = _given_fields(params), err
+    _may_create(ctx, key, ref, target, fields)
+    with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
+        exists = live(ctx, key) is not None
+    if exists:
+        raise InstanceAlreadyExists("Document already exists.").at("create")
+    if invalid is not None:
+        raise invalid
+    version = _write_user(ctx, key, fields, "create", v4=v4)
+    _credentials(ctx, key, params, "create")
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+def _may_create(ctx: Context, key: DocKey, ref: Ref, target: Ref, fields: dict) -> None:
     if target.kind is None:
         access.require(ctx, "create_with_id", key, (ref, fields), "create")
     else:
         # The new ref goes last: v4's predicate gets the fields, a v10 one the document (id included).
         access.require(ctx, "create", key, (fields, ref), "create")
-    with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
-        exists = live(ctx, key) is not None
-    if exists:
-        raise InstanceAlreadyExists("Document already exists.").at("create")
-    version = _write_user(ctx, key, fields, "create", v4=v4)
-    _credentials(ctx, key, params, "create")
-    ctx.state.created = True
-    return render(ctx, version)
+
+
+def _given_fields(params: dict) -> dict:
+    """A user document's fields as a write gives them, before they are validated: what core's permission
+    checks see of a write that its validation then refuses."""
+    return {k: copy(params[k]) for k in ("ttl", "data") if params.get(k) is not None}
 
 
 def _create_native_at(ctx: Context, target: Ref, params: dict) -> dict:
@@ -752,7 +772,13 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
 
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
-    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
+    try:
+        fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
+    except ValidationFailed:
+        if v4:
+            # Core asks whether the caller may write before it validates (WriteAdaptor.update).
+            _may_write(ctx, key, ref, version, merge(dict(version.data or {}), _given_fields(params)))
+        raise
     data = dict(version.data or {})
     if "data" in params:
         data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
@@ -784,7 +810,13 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
 
         _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
-    fields = user_fields(params, v4=v4)
+    try:
+        fields = user_fields(params, v4=v4)
+    except ValidationFailed:
+        if v4:
+            # Core asks whether the caller may write before it validates (WriteAdaptor.update).
+            _may_write(ctx, key, ref, version, _given_fields(params))
+        raise
     _may_write(ctx, key, ref, version, fields)
     version = _write_user(ctx, key, fields, v4=v4)
     _credentials(ctx, key, params)

@@ -766,11 +766,11 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     if ref.kind is not None:
         from .schema import refuse_if_staged, update_native
 
+        # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
+        _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         if v4:
             refuse_if_staged(ctx, ref.kind, "update")
             params = _v4_native_params(ref, version, params)
-
-        _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
     try:
         fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
@@ -804,11 +804,10 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     if ref.kind is not None:
         from .schema import refuse_if_staged, update_native
 
+        _may_write(ctx, key, ref, version, params)
         if v4:
             refuse_if_staged(ctx, ref.kind, "replace")
             params = _v4_native_params(ref, version, params)
-
-        _may_write(ctx, key, ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
     try:
         fields = user_fields(params, v4=v4)

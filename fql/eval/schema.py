@@ -626,12 +626,11 @@ def create_index(ctx: Context, params: dict) -> dict:
 
 
 def v4_function_params(old: dict, params: t.Any) -> t.Any:
-    """The fields a v4 Update or Replace writes to a function: never its `internal_sig`, its v10 `alias`
-    kept as it is (core's FQLXFieldRetainingWriteConfig), and a new body only as a v4 lambda."""
+    """The fields a v4 Update or Replace writes to a function: never its `internal_sig`, and its v10 `alias`
+    kept as it is (core's FQLXFieldRetainingWriteConfig); `update_native` takes a new body only as a v4
+    lambda."""
     if not isinstance(params, dict):
         return params
-    if isinstance(params.get("body"), str) and params["body"] != old.get("body"):
-        raise SchemaValidationFailed("Invalid type provided for field `body`.")
     params = {k: v for k, v in params.items() if k != "internal_sig"}
     if "alias" in old:
         params["alias"] = old["alias"]
@@ -689,6 +688,10 @@ def update_native(
     fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
     fields = _create_fields(ctx, kind, fields, v4=v4, strip=False)
+    if v4 and kind == "functions" and isinstance(fields.get("body"), str) and fields["body"] != old.get("body"):
+        # v4 cannot write a v10 body (its source text), a new one checked once the fields are valid
+        # (UserFunctionWriteConfig.write, WriteAdaptor.scala).
+        raise SchemaValidationFailed("Invalid type provided for field `body`.")
     if removed_days:
         # An update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec), v4's
         # as v10's: the default is core's only when a collection is created.

@@ -180,6 +180,14 @@ def test_writes_ask_for_permission_before_they_validate(db, text, at):
     assert (err.code, list(err.position)) == ("permission denied", at)
 
 
+@pytest.mark.parametrize("verb", ["Update", "Replace"])
+def test_schema_writes_ask_for_permission_before_the_body_check(db, verb):
+    # WriteAdaptor.update: checkWritePermission before UserFunctionWriteConfig.write refuses a v10 body.
+    db.query('CreateFunction({name: "f", body: Query(Lambda("x", 1))})')
+    err = error(db, f'{verb}(Function("f"), {{body: "x => 2"}})', "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", [])
+
+
 def test_a_create_finds_its_id_taken_before_it_validates(db):
     db.query('Create(Ref(Collection("spells"), "1"), {})')
     err = error(db, 'Create(Ref(Collection("spells"), "1"), {data: 5})')

@@ -769,7 +769,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
         # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         if v4:
-            refuse_if_staged(ctx, ref.kind, "update")
+            refuse_if_staged(ctx, ref.kind)
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
     try:
@@ -806,7 +806,7 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
 
         _may_write(ctx, key, ref, version, params)
         if v4:
-            refuse_if_staged(ctx, ref.kind, "replace")
+            refuse_if_staged(ctx, ref.kind)
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
     try:
@@ -878,7 +878,7 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
         from .schema import delete_native, refuse_if_protected, refuse_if_staged
 
         if v4:
-            refuse_if_staged(ctx, ref.kind, "delete")
+            refuse_if_staged(ctx, ref.kind, deleting=True)
             refuse_if_protected(ctx, ref.kind, key)
         delete_native(ctx, ref, key, v4)
     else:

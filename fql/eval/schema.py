@@ -559,14 +559,18 @@ def _check_container(ctx: Context, old: dict, fields: dict) -> None:
             )
 
 
-#: The schema documents v4 may not write while a schema is staged (core's VersionedSchemaWriteConfig;
-#: indexes are not among them).
-_VERSIONED = frozenset(("collections", "functions", "roles", "access_providers"))
+#: The schema documents v4 may not write while a schema is staged: those of core's
+#: VersionedSchemaWriteConfig, whose `write` checks it (indexes and databases too, WriteAdaptor.scala).
+_VERSIONED = frozenset(("collections", "functions", "roles", "access_providers", "indexes", "databases"))
 
 
-def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int) -> None:
-    """Core refuses a v4 write of a collection, function, role or access provider while the database
-    has a staged schema (its FSL push waits to be committed)."""
+def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int, deleting: bool = False) -> None:
+    """Core refuses a v4 write of a collection, index, function, role, access provider or database while
+    the database has a staged schema (its FSL push waits to be committed); a database may still be
+    deleted (DatabaseWriteConfig.delete skips the check). A create is refused at its form's key, an
+    update or a delete at the call (the position core's write gets)."""
+    if deleting and kind == "databases":
+        return
     if kind in _VERSIONED and staged.is_staged(ctx, ctx.state.scope):
         raise SchemaValidationFailed("Cannot update schema from FQL v4 if schema has been staged.").at(*path)
 
@@ -622,6 +626,7 @@ def create_class(ctx: Context, params: dict) -> dict:
 @builtin("CreateIndex", keys=("create_index",), types=(OBJECT,))
 def create_index(ctx: Context, params: dict) -> dict:
     """Create an index: `{name, source, terms?, values?, unique?, serialized?, data?, permissions?}`."""
+    refuse_if_staged(ctx, "indexes", "create_index")
     return create_native(ctx, native("indexes"), params, "create_index")
 
 
@@ -964,6 +969,7 @@ HIDDEN["#databases"] = DATABASE_HIDDEN
 @builtin("CreateDatabase", keys=("create_database",), types=(OBJECT,))
 def create_database_(ctx: Context, params: dict) -> dict:
     """Create a child database: `{name, data?, priority?, ttl?}`."""
+    refuse_if_staged(ctx, "databases", "create_database")
     return create_native(ctx, native("databases"), params, "create_database")
 
 

@@ -363,18 +363,26 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     q(db, 'Database.create({ name: "app" })')
     admin = q(db, 'Key.create({ role: "admin", database: "app" }).secret')
     db.push_schema({"funcs.fsl": FUNCS}, secret=admin)
+    db.query('CreateDatabase({ name: "gone" })', secret=admin)
     db.push_schema({"funcs.fsl": FUNCS.replace("x * 2", "x * 3")}, secret=admin, staged=True)
     refused = "Cannot update schema from FQL v4 if schema has been staged."
-    for query in (
-        'CreateCollection({ name: "Books" })',
-        'Create(Collections(), { name: "Books" })',
-        'Update(Function("double"), { data: { a: 1 } })',
-        'Delete(Function("double"))',
-        'CreateRole({ name: "r", privileges: [] })',
+    # Core's VersionedSchemaWriteConfig checks it in every schema write, indexes' and databases' too, at
+    # the position the write gets: a create's form key, an update's or delete's call (WriteAdaptor.scala).
+    for query, position in (
+        ('CreateCollection({ name: "Books" })', ["create_collection"]),
+        ('Create(Collections(), { name: "Books" })', ["create"]),
+        ('Update(Function("double"), { data: { a: 1 } })', []),
+        ('Delete(Function("double"))', []),
+        ('CreateRole({ name: "r", privileges: [] })', ["create_role"]),
+        ('CreateIndex({ name: "i", source: Collections() })', ["create_index"]),
+        ('CreateDatabase({ name: "d" })', ["create_database"]),
     ):
         with pytest.raises(fql.FQLError) as err:
             db.query(query, secret=admin)
         assert (err.value.code, err.value.description) == ("schema validation failed", refused), query
+        assert list(err.value.position) == position, query
+    # A database may still be deleted (DatabaseWriteConfig.delete does not check).
+    assert db.query('Select("name", Delete(Database("gone")))', secret=admin) == "gone"
     # v10 writes go on, joining the staged schema (FQL2StagedSchemaSpec).
     assert db.query('Collection.create({ name: "Tags" }).name', secret=admin, syntax="v10") == "Tags"
     with pytest.raises(fql.FQLError):

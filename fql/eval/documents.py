@@ -550,13 +550,12 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
         target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
-        from .schema import create_native, refuse_if_staged
+        from .schema import create_native
 
         if target.database is not None:
             check_references(ctx, params)
             raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
-        refuse_if_staged(ctx, target.id, "create")
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")

@@ -447,9 +447,15 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
     if kind in CONTAINER_REFUSES and not ctx.state.v10 and is_container(ctx, scope_of(ctx, coll.database)):
         raise InvalidObjectInContainer("Object is not allowed in a container").at(*path)
+    # A v4 create (its form key given) of a schema document while a schema is staged: core refuses it in
+    # its write, once the fields are valid (VersionedSchemaWriteConfig.write); here before the creators of
+    # their own fields (databases, access providers), after the plain kinds' fields.
+    refuse_staged = bool(path) and not ctx.state.v10
     if doc_id is not None:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
     if kind in NATIVE_CREATORS:
+        if refuse_staged:
+            refuse_if_staged(ctx, kind, *path)
         return NATIVE_CREATORS[kind](ctx, coll, params, *path)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
@@ -461,6 +467,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         # v4 cannot write a v10 body (its source text), however it creates the function; core's
         # UserFunctionWriteConfig.write checks it once the fields are valid (FQL2UserFunctionSpec).
         raise SchemaValidationFailed("Invalid type provided for field `body`.").at(*path)
+    if refuse_staged:
+        refuse_if_staged(ctx, kind, *path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
         # Core writes its defaults patched by what was given, so a null `history_days` removes the
         # default: history kept for ever (WriteAdaptor's create with Collection.DefaultData).
@@ -611,7 +619,6 @@ def check_retention(fields: dict, *path: str | int) -> None:
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
-    refuse_if_staged(ctx, "collections", "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -619,14 +626,12 @@ def create_collection(ctx: Context, params: dict) -> dict:
 def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
-    refuse_if_staged(ctx, "collections", "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
 @builtin("CreateIndex", keys=("create_index",), types=(OBJECT,))
 def create_index(ctx: Context, params: dict) -> dict:
     """Create an index: `{name, source, terms?, values?, unique?, serialized?, data?, permissions?}`."""
-    refuse_if_staged(ctx, "indexes", "create_index")
     return create_native(ctx, native("indexes"), params, "create_index")
 
 
@@ -645,7 +650,6 @@ def v4_function_params(old: dict, params: t.Any) -> t.Any:
 @builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
 def create_function(ctx: Context, params: dict) -> dict:
     """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""
-    refuse_if_staged(ctx, "functions", "create_function")
     return create_native(ctx, native("functions"), params, "create_function")
 
 
@@ -969,7 +973,6 @@ HIDDEN["#databases"] = DATABASE_HIDDEN
 @builtin("CreateDatabase", keys=("create_database",), types=(OBJECT,))
 def create_database_(ctx: Context, params: dict) -> dict:
     """Create a child database: `{name, data?, priority?, ttl?}`."""
-    refuse_if_staged(ctx, "databases", "create_database")
     return create_native(ctx, native("databases"), params, "create_database")
 
 

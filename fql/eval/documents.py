@@ -763,12 +763,11 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     params = _write_args(ctx, ref, params, "update")
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
-        from .schema import refuse_if_staged, update_native
+        from .schema import update_native
 
         # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
         if v4:
-            refuse_if_staged(ctx, ref.kind)
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
     try:
@@ -801,11 +800,10 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
     params = _write_args(ctx, ref, params, "replace")
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
-        from .schema import refuse_if_staged, update_native
+        from .schema import update_native
 
         _may_write(ctx, key, ref, version, params)
         if v4:
-            refuse_if_staged(ctx, ref.kind)
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
     try:

@@ -673,6 +673,8 @@ def update_native(
     if not v4 and kind in NATIVE_V10_UPDATERS:
         return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind in NATIVE_UPDATERS:
+        if v4:
+            refuse_if_staged(ctx, kind)
         return NATIVE_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
@@ -701,6 +703,9 @@ def update_native(
         # v4 cannot write a v10 body (its source text), a new one checked once the fields are valid
         # (UserFunctionWriteConfig.write, WriteAdaptor.scala).
         raise SchemaValidationFailed("Invalid type provided for field `body`.")
+    if v4:
+        # While a schema is staged, refused once the fields are valid (VersionedSchemaWriteConfig.write).
+        refuse_if_staged(ctx, kind)
     if removed_days:
         # An update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec), v4's
         # as v10's: the default is core's only when a collection is created.

@@ -385,6 +385,9 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     with pytest.raises(fql.FQLError) as err:
         db.query('CreateCollection({ name: 5 })', secret=admin)
     assert err.value.code == "validation failed"
+    with pytest.raises(fql.FQLError) as err:
+        db.query('Update(Function("double"), { role: 5 })', secret=admin)
+    assert err.value.code == "validation failed"
     # A database may still be deleted (DatabaseWriteConfig.delete does not check).
     assert db.query('Select("name", Delete(Database("gone")))', secret=admin) == "gone"
     # v10 writes go on, joining the staged schema (FQL2StagedSchemaSpec).

@@ -875,8 +875,10 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
         from .schema import delete_native, refuse_if_protected, refuse_if_staged
 
         if v4:
-            refuse_if_staged(ctx, ref.kind, deleting=True)
+            # Protected mode first: core's collection and index deletes check it, then their write's
+            # delete checks for a staged schema (VersionedSchemaWriteConfig.delete).
             refuse_if_protected(ctx, ref.kind, key)
+            refuse_if_staged(ctx, ref.kind, deleting=True)
         delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity

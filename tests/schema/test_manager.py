@@ -399,6 +399,18 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     assert db.query('CreateCollection({ name: "Books" })', secret=admin)["name"] == "Books"
 
 
+def test_v4_delete_in_a_protected_database_with_a_staged_schema_is_refused_as_protected(db):
+    # CollectionWriteConfig.delete checks protected mode before its super.delete checks for a staged
+    # schema (WriteAdaptor.scala).
+    q(db, 'Database.create({ name: "p", protected: true })')
+    admin = q(db, 'Key.create({ role: "admin", database: "p" }).secret')
+    db.push_schema({"main.fsl": "collection A {}\nfunction f() { 1 }\n"}, secret=admin)
+    db.push_schema({"main.fsl": "collection A {}\nfunction f() { 2 }\n"}, secret=admin, staged=True)
+    with pytest.raises(fql.FQLError) as err:
+        db.query('Delete(Collection("A"))', secret=admin)
+    assert err.value.description.startswith("Cannot delete collection: destructive change forbidden")
+
+
 def test_cli_pull_never_writes_outside_its_directory(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     fql.connect(url).push_schema({"../escape.fsl": FUNCS, "ok/inner.fsl": "function one() { 1 }"})

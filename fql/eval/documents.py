@@ -331,9 +331,8 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     # Looked up first: inside v10's `at` the transaction refuses every write itself (v10/past.py).
     put = state.txn.put
     staged.check_write(ctx, key)
-    if data is not None and state.valid_ts is not None:
-        # Core refuses creates and updates inside At (a deletion there deletes the present document).
-        raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
+    if data is not None:
+        refuse_past_write(ctx, *path)
     with unbilled(ctx):  # the write's own read of what it replaces: its bytes, no read op
         before = live(ctx, key)
     _one_of_document_or_collection(state, key, before, data)
@@ -365,6 +364,13 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
         for check in WRITE_CHECKS:
             check(ctx, version, *path)
     return version
+
+
+def refuse_past_write(ctx: Context, *path: str | int) -> None:
+    """Core refuses creates and updates inside At (a deletion there deletes the present document), in its
+    write before the fields are validated (WriteAdaptor.write checks validTimeOverride first)."""
+    if ctx.state.valid_ts is not None:
+        raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
 
 
 def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | None, data: dict | None) -> None:
@@ -585,6 +591,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     if exists:
         raise InstanceAlreadyExists("Document already exists.").at("create")
     if invalid is not None:
+        refuse_past_write(ctx, "create")
         raise invalid
     version = _write_user(ctx, key, fields, "create", v4=v4)
     _credentials(ctx, key, params, "create")
@@ -776,6 +783,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
         if v4:
             # Core asks whether the caller may write before it validates (WriteAdaptor.update).
             _may_write(ctx, key, ref, version, merge(dict(version.data or {}), _given_fields(params)))
+            refuse_past_write(ctx)
         raise
     data = dict(version.data or {})
     if "data" in params:
@@ -812,6 +820,7 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
         if v4:
             # Core asks whether the caller may write before it validates (WriteAdaptor.update).
             _may_write(ctx, key, ref, version, _given_fields(params))
+            refuse_past_write(ctx)
         raise
     _may_write(ctx, key, ref, version, fields)
     version = _write_user(ctx, key, fields, v4=v4)

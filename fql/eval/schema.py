@@ -433,7 +433,7 @@ def v4_fields(kind: str, params: t.Any) -> t.Any:
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
-    from .documents import check_references, write
+    from .documents import check_references, refuse_past_write, write
 
     kind = coll.id
     # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
@@ -451,6 +451,9 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
     # its write, once the fields are valid (VersionedSchemaWriteConfig.write); here before the creators of
     # their own fields (databases, access providers), after the plain kinds' fields.
     refuse_staged = bool(path) and not ctx.state.v10
+    if refuse_staged:
+        # Inside At, before any field is validated (WriteAdaptor.write checks validTimeOverride first).
+        refuse_past_write(ctx, *path)
     if doc_id is not None:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
     if kind in NATIVE_CREATORS:
@@ -665,10 +668,12 @@ def update_native(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool, v4: bool = True
 ) -> dict:
     """Update or replace a schema document's fields (its name cannot change yet); `v4` keeps its v10 fields."""
-    from .documents import merge, without_nulls, write
+    from .documents import merge, refuse_past_write, without_nulls, write
 
     kind = ref.kind
     if v4:
+        # Inside At, before any field is validated (WriteAdaptor.write checks validTimeOverride first).
+        refuse_past_write(ctx)
         params = v4_fields(kind, params)
     if not v4 and kind in NATIVE_V10_UPDATERS:
         return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)

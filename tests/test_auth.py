@@ -176,6 +176,17 @@ def test_a_key_created_at_an_id_takes_a_given_hash_or_its_own_secret(db):
     assert error(db, f'Create({ref(made["ref"])}, {{role: "server"}})').code == "instance already exists"
 
 
+def test_keys_and_tokens_at_negative_ids_have_working_secrets(db):
+    # An id is a Long (RefParser), so Create at a negative id makes a key or token (WriteFunctions.scala's
+    # DocID case), whose secret names that id.
+    db.query('CreateCollection({name: "people"})')
+    db.query('Create(Ref(Collection("people"), "-3"), {})')
+    key = db.query('Create(Ref(Keys(), "-1"), {role: "server"})')["secret"]
+    assert db.query("Add(1, 2)", secret=key) == 3
+    token = db.query('Create(Ref(Tokens(), "-2"), {instance: Ref(Collection("people"), "-3")})')["secret"]
+    assert db.query("CurrentIdentity()", secret=token) == db.query('Ref(Collection("people"), "-3")')
+
+
 def test_v10_key_create_always_makes_its_secret(db):
     # core's Keys.create writes a new hash whatever is given; v4's Create keeps a given one
     # (untypechecked: `hashed_secret` is no field of the create signature core's checker knows)

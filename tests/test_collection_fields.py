@@ -233,6 +233,19 @@ def test_v4_writes_are_checked_against_defined_fields(db):
     assert stored == {"a": 1}
 
 
+def test_v4_writes_answer_every_defined_field_failure(db):
+    # CVHelper.liftCV (WriteAdaptor.scala) maps each failure of a SchemaConstraintViolation to its own
+    # `schema validation failed` error, all at the write's position.
+    run(db, 'Collection.create({ name: "Foo", fields: { a: { signature: "Int" }, b: { signature: "String?" } } })')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Create(Collection("Foo"), { data: { a: "x", b: 2 } })')
+    err = caught.value
+    assert [(e.code, e.description, list(e.position)) for e in (err, *err.siblings)] == [
+        ("schema validation failed", "a: Expected Int, provided String", ["create"]),
+        ("schema validation failed", "b: Expected String | Null, provided Int", ["create"]),
+    ]
+
+
 def test_ttl_days_renews_on_every_write(db):
     run(db, 'Collection.create({ name: "Foo", ttl_days: 1 })')
     first = run(db, "Foo.create({ id: 1 }).ttl")

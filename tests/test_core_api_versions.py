@@ -298,10 +298,11 @@ def test_equals_of_an_update_action_from_5(api):
 
 
 def test_a_document_and_its_collection_in_one_transaction_from_5(api):
-    # WriteAdaptor.write: from API 5 the collection must have existed before the transaction.
+    # WriteAdaptor.write: from API 5 the collection must have existed before the transaction; the error is
+    # at the create's key, as every failure of its write (AbstractCreateFunction's createPos).
     made = [create_collection("fresh"), {"create": {"collection": "fresh"}, "params": obj(data=obj(a=1))}]
     assert error(api, {"do": made}, "5") == {
-        "position": ["do", 1],
+        "position": ["do", 1, "create"],
         "code": "invalid argument",
         "description": "Cannot create a collection and a document in it in the same transaction.",
     }

@@ -90,6 +90,23 @@ def test_accept_passing_docs_and_reject_failing_docs_v4_edition(db):
     assert ok(db, "FooV4.all().count()") == 1
 
 
+def test_v4_check_failures_are_at_the_writes_position(db):
+    # Not a spec case, from core's source: WriteConfig.evalCheckConstraints gets the position of the write,
+    # a create's form key (AbstractCreateFunction's createPos), an update's call (WriteAdaptor.update).
+    ok(db, f"Collection.create({{ name: 'FooV4', {OK_AND_COOL} }})")
+    db.query('Create(Ref(Collection("FooV4"), "1"), {data: {ok: true}})')
+    for query, position in [
+        ('Create(Collection("FooV4"), {data: {ok: false}})', ["create"]),
+        ('Let({x: 1}, Create(Collection("FooV4"), {data: {ok: false}}))', ["in", "create"]),
+        ('Update(Ref(Collection("FooV4"), "1"), {data: {ok: false}})', []),
+    ]:
+        with pytest.raises(fql.FQLError) as caught:
+            db.query(query)
+        assert [(e["code"], e["position"]) for e in caught.value.v4_errors()] == [
+            ("check constraint failure", position)
+        ], query
+
+
 def test_check_failures_are_errors_of_the_v4_envelope(db):
     # The V4 edition's two failures, as `POST /` answers them: one error per failed check.
     from fql.server.app import App

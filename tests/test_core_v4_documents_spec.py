@@ -313,6 +313,19 @@ def test_protected_mode_refusals_are_at_the_call(db):
         assert (err.code, list(err.position)) == ("schema validation failed", position), query
 
 
+def test_protected_mode_reports_every_refusal(db):
+    """Not a spec case, from core's source: CollectionWriteConfig.write answers a SchemaValidationError for
+    each refusal of checkProtectedFields (history_days's, then ttl_days's)."""
+    db.query('CreateDatabase({name: "child", protected: true})')
+    child = db.query('CreateKey({database: Database("child"), role: "admin"})')["secret"]
+    db.query('CreateCollection({name: "a", history_days: 3})', secret=child)
+    err = fails(db, 'Update(Collection("a"), {history_days: 1, ttl_days: 1})', secret=child)
+    assert [(e.code, e.description) for e in (err, *err.siblings)] == [
+        ("schema validation failed", f"Cannot decrease `history_days` field: {PROTECTED}"),
+        ("schema validation failed", f"Cannot remove `ttl_days` field: {PROTECTED}"),
+    ]
+
+
 # -- IndexConfigurationValidatorSpec: the cases fql already took as core does ------------------------------
 
 

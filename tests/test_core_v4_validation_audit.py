@@ -391,11 +391,13 @@ def test_a_failed_write_changes_nothing(db: fql.Database) -> None:
 
 #: Writes that give a schema document a field none of its validators knows, and the document read after.
 #: Core's Validator.patch keeps `select(data patch diff)`, the union of the validators' filter masks
-#: (Field.validator masks its own path), so the field is dropped, not refused; a ref in it is not read
-#: (ReferencesValidator reads the selected data).
+#: (Field.validator masks its own path), so the field is dropped, not refused; a ref in it to a document
+#: that is not there is not read (ReferencesValidator reads the selected data), though an unresolved one
+#: is, as RefValidator reads the whole form first (WriteFunctions.scala;
+#: test_unresolved_refs_in_unknown_fields_fail_the_write).
 UNKNOWN_FIELDS = {
     "collection": ('CreateCollection({name: "c", foo: 1})', 'Get(Collection("c"))'),
-    "collection-ref": ('CreateCollection({name: "c", foo: Ref(Collection("nope"), "1")})', 'Get(Collection("c"))'),
+    "collection-ref": ('CreateCollection({name: "c", foo: Ref(Collection("animals"), "404")})', 'Get(Collection("c"))'),
     "collection-update": ('Update(Collection("animals"), {foo: 1})', 'Get(Collection("animals"))'),
     "index": ('CreateIndex({name: "i", source: Collection("animals"), foo: 1})', 'Get(Index("i"))'),
     "index-replace": ('Replace(Index("i0"), {name: "i0", source: Collection("animals"), foo: 1})', 'Get(Index("i0"))'),
@@ -417,6 +419,16 @@ UNKNOWN_FIELDS = {
 def test_unknown_top_level_fields_are_dropped(db: fql.Database, write: str, read: str) -> None:
     assert "foo" not in db.query(write)
     assert "foo" not in db.query(read)
+
+
+def test_unresolved_refs_in_unknown_fields_fail_the_write(db: fql.Database) -> None:
+    """AbstractCreateFunction runs RefValidator over the whole form before any validator drops a field
+    (WriteFunctions.scala): a ref whose collection names nothing fails the write, at the call's root."""
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('CreateCollection({name: "c", foo: Ref(Collection("nope"), "1")})')
+    err = caught.value
+    assert (err.code, list(err.position)) == ("validation failed", [])
+    assert [(f["field"], f["description"]) for f in err.failures] == [(["foo"], "Cannot read reference.")]
 
 
 def test_unknown_actions_are_dropped(db: fql.Database) -> None:

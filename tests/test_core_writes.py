@@ -126,6 +126,84 @@ def test_rejects_scoped_refs(db, text, at):
         assert (err.code, err.description, list(err.position)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ('Update(Ref(Collection("spells", Database("sub")), "1"), {data: {bar: Collection("foofoo")}})', "update"),
+        ('Replace(Ref(Collection("spells", Database("sub")), "1"), {data: {bar: Collection("foofoo")}})', "replace"),
+        ('Insert(Ref(Collection("spells", Database("sub")), "1"), 1, "create", {data: {bar: Collection("foofoo")}})', "insert"),
+        ('Insert(Collections(Database("sub")), 1, "create", {data: {bar: Collection("foofoo")}})', "insert"),
+    ],
+)
+def test_a_scoped_ref_and_bad_params_refs_are_both_reported(db, text, at):
+    # WriteFunctions.scala: AbstractUpdateFunction and InsertVersionFunction answer InvalidScopedRef at their
+    # key together with RefValidator's failures at the call.
+    err = error(db, text)
+    assert (err.code, err.description, list(err.position)) == ("invalid argument", "Cannot write a scoped ref.", [at])
+    [refs] = err.siblings
+    assert (refs.code, list(refs.position)) == ("validation failed", [])
+    assert [(f["field"], f["description"]) for f in refs.failures] == [(["data", "bar"], UNREADABLE)]
+
+
+@pytest.mark.parametrize("verb", ["Insert", "Remove"])
+def test_history_writes_check_the_scope_before_what_the_ref_names(db, verb):
+    # InsertVersionFunction / RemoveVersionFunction: the ref's database first, then "Cannot ... event".
+    err = error(db, f'{verb}(Ref(Keys(Database("sub")), "1"), 1, "create")')
+    assert (err.code, err.description, list(err.position)) == (
+        "invalid argument",
+        "Cannot write a scoped ref.",
+        [verb.lower()],
+    )
+
+
+def test_an_insert_asks_for_permission_before_it_validates(db):
+    # WriteAdaptor.insertVersion: permQ comes first in its parT, the validator's patch after.
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, 'Insert(Ref(Collection("spells"), "1"), 1, "create", {data: 5})', "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", [])
+
+
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ('Create(Collection("spells"), {data: 5})', ["create"]),
+        ('Create(Ref(Collection("spells"), "2"), {data: 5})', ["create"]),
+        ('Update(Ref(Collection("spells"), "1"), {data: 5})', []),
+        ('Replace(Ref(Collection("spells"), "1"), {data: 5})', []),
+    ],
+)
+def test_writes_ask_for_permission_before_they_validate(db, text, at):
+    # WriteAdaptor.create checks the caller's right (and a given id's freedom) before its write validates
+    # the fields; WriteAdaptor.update checks the write permission before its write does.
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, text, "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", at)
+
+
+@pytest.mark.parametrize("verb", ["Update", "Replace"])
+def test_schema_writes_ask_for_permission_before_the_body_check(db, verb):
+    # WriteAdaptor.update: checkWritePermission before UserFunctionWriteConfig.write refuses a v10 body.
+    db.query('CreateFunction({name: "f", body: Query(Lambda("x", 1))})')
+    err = error(db, f'{verb}(Function("f"), {{body: "x => 2"}})', "secret:client")
+    assert (err.code, list(err.position)) == ("permission denied", [])
+
+
+def test_a_create_finds_its_id_taken_before_it_validates(db):
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    err = error(db, 'Create(Ref(Collection("spells"), "1"), {data: 5})')
+    assert (err.code, err.description, list(err.position)) == (
+        "instance already exists",
+        "Document already exists.",
+        ["create"],
+    )
+
+
+def test_an_insert_reads_its_params_refs_before_what_the_ref_names(db):
+    # InsertVersionFunction: RefValidator's errs come before the InvalidInsertRefArgument match.
+    text = 'Insert(Collection("spells"), 1, "create", {data: {bar: Collection("foofoo")}})'
+    assert failures(db, text) == [(["data", "bar"], "invalid reference", UNREADABLE)]
+
+
 def test_stored_refs_must_not_be_scoped(db):
     inside = "secret:sub:admin"
     db.query('Update(Ref(Collection("spells"), "1"), {data: {foo: "baz"}})', secret=inside)

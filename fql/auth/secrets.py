@@ -1,7 +1,8 @@
 """Key and token secrets: random, shown once, stored only as a salted hash, compared in constant time.
 
-A secret reads `fn` + urlsafe base64 of: a kind byte, the document id (8 bytes), the scope (length-prefixed),
-and 24 random bytes. The id and scope find the stored document; its `hashed_secret` is a bcrypt hash of the
+A secret reads `fn` + urlsafe base64 of: a kind byte, the document id (8 bytes, signed: an id is a Long,
+and `Create(Ref(Keys(), "-1"), ...)` makes a negative one), the scope (length-prefixed), and 24 random
+bytes. The id and scope find the stored document; its `hashed_secret` is a bcrypt hash of the
 random part (as core's AuthLike hashes its secret's random part: `$2a$05$`, jBCrypt's 5 rounds). Hashing is
 salted, so the same secret hashed again hashes differently; checking it costs a bcrypt run (about 2 ms), so
 checks are remembered per process, as core's BCrypt cache remembers them (see `_Checks`).
@@ -42,7 +43,7 @@ class Parsed:
 def make(kind: int, doc_id: str, scope: str) -> str:
     """A new secret for the document `doc_id` of `kind` in `scope`."""
     scope_bytes = scope.encode()
-    raw = bytes([kind]) + int(doc_id).to_bytes(8, "big") + bytes([len(scope_bytes)]) + scope_bytes
+    raw = bytes([kind]) + int(doc_id).to_bytes(8, "big", signed=True) + bytes([len(scope_bytes)]) + scope_bytes
     raw += _random.token_bytes(RANDOM_BYTES)
     return PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -74,7 +75,7 @@ def parse(secret: str) -> Parsed | None:
         scope = raw[10 : 10 + raw[9]].decode()
     except UnicodeDecodeError:
         return None
-    return Parsed(raw[0], str(int.from_bytes(raw[1:9], "big")), scope)
+    return Parsed(raw[0], str(int.from_bytes(raw[1:9], "big", signed=True)), scope)
 
 
 def _random_part(secret: str) -> bytes:

@@ -303,12 +303,14 @@ def create_token(
     *path: str | int,
     new_id: str | None = None,
     identity_last: bool = False,
+    hashed: str | None = None,
 ) -> dict:
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
     as written, a Login's params and then the identity it adds (`identity_last`: LoginFunction updates
-    the params with the document field). A v4 write may give the token's `hashed_secret`: core's
-    TokenWriteConfig then stores it as it is and makes no secret, so none is shown."""
+    the params with the document field). A v4 write may give the token's `hashed_secret` (or a caller
+    the `hashed` secret): core's TokenWriteConfig then stores it as it is and makes no secret, so none is
+    shown."""
     from .documents import write
 
     fields = _checked_fields(params, ("data", "ttl", "hashed_secret"), *path)
@@ -318,11 +320,13 @@ def create_token(
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
+    if hashed is not None:
+        stored["hashed_secret"] = hashed
     secret = None
     if "hashed_secret" not in stored:
         secret = secrets.make(secrets.TOKEN, token_id, identity.scope)
         stored["hashed_secret"] = secrets.digest(secret)
-    version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored)
+    version = write(ctx, DocKey(identity.scope, "#tokens", token_id), stored, *path)
     ctx.state.created = True
     return _shown_token(ctx, version, secret)
 
@@ -339,8 +343,10 @@ def _shown_token(ctx: Context, version: Version, secret: str | None) -> dict:
 def _exists_at(ctx: Context, coll: str, doc_id: str | None, *path: str | int) -> None:
     """Refuse a create at the id of a live document: core looks before it validates anything
     (WriteAdaptor.create's precheck)."""
+    from .documents import taken_noun
+
     if doc_id is not None and live(ctx, DocKey(ctx.state.scope, coll, doc_id)) is not None:
-        raise InstanceAlreadyExists("Document already exists.").at(*path)
+        raise InstanceAlreadyExists(f"{taken_noun(coll.lstrip('#'))} already exists.").at(*path)
 
 
 def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
@@ -534,7 +540,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     # `{ database, role }` the other way), the hash last.
     kept = {**fields, "database": database, "role": params["role"], "priority": params.get("priority")}
     stored = _present({k: kept[k] for k in params if k in kept})
-    version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed})
+    version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed}, *path)
     ctx.state.created = True
     shown = render(ctx, version)
     if secret is None:

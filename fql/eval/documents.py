@@ -34,9 +34,9 @@ from ..values import (
     type_name,
 )
 from . import access, aliases, indexes, staged, versions
-from .casts import DATABASE_SCOPE, NULL, OBJECT, STRING
+from .casts import DATABASE_SCOPE, NULL, OBJECT, REF, STRING
 from .evaluator import Context, billed_read, unbilled
-from .refs import NAMED, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
+from .refs import NAMED, NOUNS, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
@@ -331,9 +331,8 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     # Looked up first: inside v10's `at` the transaction refuses every write itself (v10/past.py).
     put = state.txn.put
     staged.check_write(ctx, key)
-    if data is not None and state.valid_ts is not None:
-        # Core refuses creates and updates inside At (a deletion there deletes the present document).
-        raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
+    if data is not None:
+        refuse_past_write(ctx, *path)
     with unbilled(ctx):  # the write's own read of what it replaces: its bytes, no read op
         before = live(ctx, key)
     _one_of_document_or_collection(state, key, before, data)
@@ -365,6 +364,13 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
         for check in WRITE_CHECKS:
             check(ctx, version, *path)
     return version
+
+
+def refuse_past_write(ctx: Context, *path: str | int) -> None:
+    """Core refuses creates and updates inside At (a deletion there deletes the present document), in its
+    write before the fields are validated (WriteAdaptor.write checks validTimeOverride first)."""
+    if ctx.state.valid_ts is not None:
+        raise InvalidWriteTime("Cannot write outside of snapshot time.").at(*path)
 
 
 def _one_of_document_or_collection(state: t.Any, key: DocKey, before: Version | None, data: dict | None) -> None:
@@ -539,18 +545,23 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
 def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True) -> dict:
     """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`).
     v10's create calls it with `v4=False` (nulls in arrays are kept)."""
+    if v4:
+        # Core casts `create` before `params` (Casts.StringOrRef, whose type is Identifier): the first
+        # refusal is the answer, an unresolved ref's included.
+        if not isinstance(target, (str, Ref)):
+            raise InvalidArgument(f"Identifier expected, {type_name(target)} provided.").at("create")
+        resolved(ctx, target, "create")
     params = {} if params is None else OBJECT(params, "params")
     if v4 and isinstance(target, str):
         # Core's v4 Create also takes a user collection's name (`{"create": "spells"}`).
         target = Ref(target, native("collections"))
     if isinstance(target, Ref) and target.collection is None and target.id in NATIVE_NAMES:
-        from .schema import create_native, refuse_if_staged
+        from .schema import create_native
 
         if target.database is not None:
             check_references(ctx, params)
             raise InvalidArgument("Cannot write a scoped ref.").at("create")
         # Core reports a native create's failures at the create form's own key, as a document's.
-        refuse_if_staged(ctx, target.id, "create")
         return create_native(ctx, target, params, "create")
     if not isinstance(target, Ref) or target.collection is None:
         raise InvalidArgument(f"Collection Ref expected, {type_name(target)} provided.").at("create")
@@ -559,31 +570,74 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     elif target.kind is None:
         ref = target
     else:
-        from .schema import create_native
-
-        if target.kind in ("keys", "tokens", "credentials"):
-            # Core's keys, tokens and credentials take the id given; other schema documents are named.
-            return create_native(ctx, target.collection, params, "create", doc_id=target.id)
-        return create_native(ctx, target.collection, {**params, "name": target.id}, "create")
+        return _create_native_at(ctx, target, params)
     check_references(ctx, params)
     key = doc_key(ctx, ref, "create")
     if key.scope != ctx.state.scope:
         raise InvalidArgument("Cannot write a scoped ref.").at("create")
     # Core reports every failure of the write itself at the create form's own key.
-    fields = user_fields(params, "create", v4=v4)
+    invalid: ValidationFailed | None = None
+    try:
+        fields = user_fields(params, "create", v4=v4)
+    except ValidationFailed as err:
+        if not v4:
+            raise
+        # Core asks whether the caller may create, and whether the id is free, before it validates the
+        # fields (WriteAdaptor.create's precheck, then its write's patch).
+        fields, invalid = _given_fields(params), err
+    _may_create(ctx, key, ref, target, fields)
+    with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
+        exists = live(ctx, key) is not None
+    if exists:
+        raise InstanceAlreadyExists("Document already exists.").at("create")
+    if invalid is not None:
+        refuse_past_write(ctx, "create")
+        raise invalid
+    version = _write_user(ctx, key, fields, "create", v4=v4)
+    _credentials(ctx, key, params, "create")
+    ctx.state.created = True
+    return render(ctx, version)
+
+
+def _may_create(ctx: Context, key: DocKey, ref: Ref, target: Ref, fields: dict) -> None:
     if target.kind is None:
         access.require(ctx, "create_with_id", key, (ref, fields), "create")
     else:
         # The new ref goes last: v4's predicate gets the fields, a v10 one the document (id included).
         access.require(ctx, "create", key, (fields, ref), "create")
-    with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
-        exists = live(ctx, key) is not None
-    if exists:
-        raise InstanceAlreadyExists("Document already exists.").at("create")
-    version = _write_user(ctx, key, fields, "create", v4=v4)
-    _credentials(ctx, key, params, "create")
-    ctx.state.created = True
-    return render(ctx, version)
+
+
+def _given_fields(params: dict) -> dict:
+    """A user document's fields as a write gives them, before they are validated: what core's permission
+    checks see of a write that its validation then refuses."""
+    return {k: copy(params[k]) for k in ("ttl", "data") if params.get(k) is not None}
+
+
+def _create_native_at(ctx: Context, target: Ref, params: dict) -> dict:
+    """`Create` of a native document's ref: core creates the document with that id (AbstractCreateFunction's
+    DocID case; WriteAdaptor.create). A schema document's ref (`Index("i")`) is cast only if it names a
+    document, which is then already there; a key, token or credentials document takes the id given. The
+    ref is cast first, then the params' refs are read, then the ref's database, then the caller's right to
+    create, then whether the id is taken, all before any field is validated."""
+    from .schema import create_native
+
+    resolved(ctx, target, "create")
+    check_references(ctx, params)
+    key = doc_key(ctx, target, "create")
+    if key.scope != ctx.state.scope:
+        raise InvalidArgument("Cannot write a scoped ref.").at("create")
+    access.require(ctx, "create", DocKey(key.scope, key.coll, ""), (params,), "create")
+    if live(ctx, key) is not None:
+        raise InstanceAlreadyExists(f"{taken_noun(target.kind)} already exists.").at("create")
+    return create_native(ctx, target.collection, params, "create", doc_id=target.id)
+
+
+def taken_noun(kind: str | None) -> str:
+    """The noun of core's `X already exists.`: its native collection's, or `Document`; core's renderer
+    names no access provider, and says `other` (RenderError.NativeTypeToName)."""
+    if kind == "access_providers":
+        return "other"
+    return NOUNS.get(kind, "Document") if kind else "Document"
 
 
 def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> None:
@@ -615,6 +669,14 @@ def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     return out
 
 
+def _write_args(ctx: Context, ref: t.Any, params: t.Any, key: str) -> dict:
+    """Update's and Replace's arguments cast in order, as core's forms cast them (`Casts.Ref`, then an
+    optional `Casts.Object`): a ref that is not one, or names nothing, is refused before the params."""
+    REF(ref, key)
+    resolved(ctx, ref, key)
+    return {} if params is None else OBJECT(params, "params")
+
+
 def _existing(
     ctx: Context, ref: t.Any, key: str, action: str, params: dict | None = None
 ) -> tuple[DocKey, Version]:
@@ -626,7 +688,7 @@ def _existing(
         _native_collection_write(ctx, ref, key, params)
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
-        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+        _scoped_write(ctx, key, params)
     # Before the document is looked for: a staged schema may have it where the active one does not.
     staged.check_write(ctx, doc)
     if params is not None:
@@ -648,6 +710,18 @@ def _existing(
     return doc, version
 
 
+def _scoped_write(ctx: Context, key: str, params: dict | None) -> t.NoReturn:
+    """Refuse a write of another database's document: with the refusals of the params' refs too, which
+    Update, Replace and Insert check alongside (their `errs`, WriteFunctions.scala)."""
+    err = InvalidArgument("Cannot write a scoped ref.").at(key)
+    if params is not None:
+        try:
+            check_references(ctx, params)
+        except ValidationFailed as refs:
+            err.siblings.append(refs)
+    raise err
+
+
 def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | None) -> t.NoReturn:
     """Update, Replace or Delete of a native collection (`Ref("classes")`, `Collections()`): to core a
     document of the collection of collections that is not stored. Its write functions check the ref's
@@ -655,7 +729,7 @@ def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | No
     schema meta collection (CollectionWriteAdaptor.isUpdatable), and Delete, which looks the document up
     before it checks that it may be deleted, does not find it."""
     if ref.database is not None:
-        raise InvalidArgument("Cannot write a scoped ref.").at(key)
+        _scoped_write(ctx, key, params)
     if key == "delete":
         raise InstanceNotFound("Collection not found.")
     if params is not None:
@@ -689,22 +763,28 @@ def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
     return params
 
 
-@builtin("Update", keys=("update", "params"), types=(None, OBJECT))
+@builtin("Update", keys=("update", "params"))
 def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
     `create`)."""
-    params = {} if params is None else params
+    params = _write_args(ctx, ref, params, "update")
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
-        from .schema import refuse_if_staged, update_native
+        from .schema import update_native
 
-        if v4:
-            refuse_if_staged(ctx, ref.kind, "update")
-            params = _v4_native_params(ref, version, params)
-
+        # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
+        if v4:
+            params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
-    fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
+    try:
+        fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
+    except ValidationFailed:
+        if v4:
+            # Core asks whether the caller may write before it validates (WriteAdaptor.update).
+            _may_write(ctx, key, ref, version, merge(dict(version.data or {}), _given_fields(params)))
+            refuse_past_write(ctx)
+        raise
     data = dict(version.data or {})
     if "data" in params:
         data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
@@ -721,22 +801,27 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
     return render(ctx, version)
 
 
-@builtin("Replace", keys=("replace", "params"), types=(None, OBJECT))
+@builtin("Replace", keys=("replace", "params"))
 def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
     `create`)."""
-    params = {} if params is None else params
+    params = _write_args(ctx, ref, params, "replace")
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
-        from .schema import refuse_if_staged, update_native
-
-        if v4:
-            refuse_if_staged(ctx, ref.kind, "replace")
-            params = _v4_native_params(ref, version, params)
+        from .schema import update_native
 
         _may_write(ctx, key, ref, version, params)
+        if v4:
+            params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
-    fields = user_fields(params, v4=v4)
+    try:
+        fields = user_fields(params, v4=v4)
+    except ValidationFailed:
+        if v4:
+            # Core asks whether the caller may write before it validates (WriteAdaptor.update).
+            _may_write(ctx, key, ref, version, _given_fields(params))
+            refuse_past_write(ctx)
+        raise
     _may_write(ctx, key, ref, version, fields)
     version = _write_user(ctx, key, fields, v4=v4)
     _credentials(ctx, key, params)
@@ -757,11 +842,13 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
     (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
     constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
-    aborted with its message (FQL2CheckConstraintsSpec, V4 edition). A v4 write without a `ttl` gets its
+    aborted with its message (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a
+    create's form key: WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its
     collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
     if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
         # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
-        raise InvalidArgument("Cannot create a collection and a document in it in the same transaction.")
+        # At the write's position: a create's form key (AbstractCreateFunction's createPos).
+        raise InvalidArgument("Cannot create a collection and a document in it in the same transaction.").at(*path)
     if v4 and data.get("ttl") is None:
         from .v10.fields import collection_ttl
 
@@ -781,11 +868,11 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
         checks = [f for f in err.failures or () if f.get("code") == "check"]
         if checks:
             # v4 words it by its first check (CheckConstraintFailed.to_dict renders that on the wire too).
-            raise CheckConstraintFailed(checks[0]["description"], checks) from None
+            raise CheckConstraintFailed(checks[0]["description"], checks).at(*path) from None
         if any((name or "").startswith("check_constraint:") for name, _, _ in err.frames):
             from .control import v10_aborted
 
-            raise v10_aborted(ctx, err) from None
+            raise v10_aborted(ctx, err).at(*path) from None
         raise
 
 
@@ -797,8 +884,10 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
         from .schema import delete_native, refuse_if_protected, refuse_if_staged
 
         if v4:
-            refuse_if_staged(ctx, ref.kind, "delete")
+            # Protected mode first: core's collection and index deletes check it, then their write's
+            # delete checks for a staged schema (VersionedSchemaWriteConfig.delete).
             refuse_if_protected(ctx, ref.kind, key)
+            refuse_if_staged(ctx, ref.kind, deleting=True)
         delete_native(ctx, ref, key, v4)
     else:
         from .auth import forget_identity

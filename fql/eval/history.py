@@ -16,14 +16,14 @@ import typing as t
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
+from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, SourcedElement, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, user_fields
 from .evaluator import Context
-from .refs import copy, doc_key, live, ref_of, resolved
+from .refs import copy, doc_key, live, ref_of, resolved, scope_of
 from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
@@ -772,16 +772,26 @@ def _action(value: t.Any) -> str:
     return value
 
 
-def _history_target(ctx: Context, ref: t.Any, key: str, verb: str) -> DocKey:
-    """The stored document a history write names: a user document of this database."""
+def _history_target(ctx: Context, ref: t.Any, key: str, verb: str, params: dict | None = None) -> DocKey:
+    """The stored document a history write names: a user document of this database (or a key, for an
+    Insert). As core's InsertVersionFunction and RemoveVersionFunction check it: the ref's database (and
+    an Insert's `params` refs, reported together), then what the ref names."""
     if not isinstance(ref, Ref):
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(key)
+    scope = scope_of(ctx, ref.database) if ref.collection is None else doc_key(ctx, ref, key).scope
+    if scope != ctx.state.scope:
+        scoped = InvalidArgument("Cannot write a scoped ref.").at(key)
+        if params is not None:
+            try:
+                check_references(ctx, params)
+            except ValidationFailed as refs:
+                scoped.siblings.append(refs)
+        raise scoped
+    if params is not None:
+        check_references(ctx, params)
     if ref.collection is None or (ref.kind is not None and (ref.kind, verb) != ("keys", "insert")):
         raise InvalidArgument(f"Cannot {verb} event for specified ref.")
-    doc = doc_key(ctx, ref, key)
-    if doc.scope != ctx.state.scope:
-        raise InvalidArgument("Cannot write a scoped ref.").at(key)
-    return doc
+    return doc_key(ctx, ref, key)
 
 
 def _rewrote(ctx: Context, key: DocKey, before: Version | None) -> None:
@@ -836,14 +846,17 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     params = {} if params is None else OBJECT(params, "params")
     if when > ctx.state.ts:
         raise InvalidWriteTime("Cannot write outside of snapshot time.")
-    key = _history_target(ctx, ref, "insert", "insert")
-    check_references(ctx, params)
+    key = _history_target(ctx, ref, "insert", "insert", params)
+    # Core asks whether the caller may write history before it validates the version, and its predicate
+    # gets the params as given (WriteAdaptor.insertVersion: permQ, then the validator's patch).
+    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, copy(params)],))
     if action == "delete":
         fields = None
     elif key.coll == "#keys":
         from .auth import inserted_key_fields
 
-        fields = inserted_key_fields(ctx, params, "insert")
+        # Its failures at the call, as a document's (WriteAdaptor.insertVersion's liftPatch gets its pos).
+        fields = inserted_key_fields(ctx, params)
     else:
         fields = user_fields(params)
         if fields.get("ttl") is None:
@@ -853,7 +866,6 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
             ttl = collection_ttl(ctx, key.scope, key.coll)
             if ttl is not None:
                 fields = {"ttl": ttl, **fields}
-    access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields or {}],))
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)
     replaced = next((v for v in ctx.state.txn.history(key) if v.ts == when), None)

@@ -28,7 +28,6 @@ from .schema import (
     _name,
     _ordered,
     create_native,
-    refuse_if_staged,
 )
 
 KIND = "access_providers"
@@ -321,5 +320,4 @@ NATIVE_DELETERS[KIND] = lambda ctx, ref, key: None
 @builtin("CreateAccessProvider", keys=("create_access_provider",), types=(OBJECT,))
 def create_access_provider(ctx: Context, params: dict) -> dict:
     """Create an access provider: `{name, issuer, jwks_uri, roles?, data?}`."""
-    refuse_if_staged(ctx, KIND, "create_access_provider")
     return create_native(ctx, native(KIND), params, "create_access_provider")

@@ -12,7 +12,7 @@ from .casts import OBJECT
 from .evaluator import Context
 from .refs import live, ref_of
 from .registry import builtin
-from .schema import _FIELDS, _failure, _is_collection_ref, _name, _ordered, create_native, refuse_if_staged
+from .schema import _FIELDS, _failure, _is_collection_ref, _name, _ordered, create_native
 
 _ROLE_ORDER = ("name", "membership", "privileges", "data")
 #: Actions a privilege may grant.
@@ -170,7 +170,6 @@ _FIELDS["roles"] = _role_fields
 def create_role(ctx: Context, params: dict) -> dict:
     """Create a role: `{name, membership?: [{resource, predicate?}], privileges: [{resource, actions}]}`."""
     check_v4_role(params, "create_role")
-    refuse_if_staged(ctx, "roles", "create_role")
     return create_native(ctx, native("roles"), params, "create_role")
 
 

@@ -413,14 +413,16 @@ NATIVE_V10_UPDATERS: dict[str, t.Callable[..., dict]] = {}
 #: masks (core's Validator.patch keeps `select(data patch diff)`; Collection's, Index's, UserFunction's,
 #: Database's, Role's and AccessProvider's VersionValidators), so any other given field is dropped, not
 #: refused. fql also keeps `ttl`, and a collection's or index's legacy `permissions` (its public reads,
-#: which this core no longer has), and the v10 fields a v4 write carries over.
+#: which this core no longer has), and the v10 fields a v4 write carries over. An index's `hidden` and a
+#: function's `internal_sig` are internal fields, which a write never takes (IOConfig.writeableDiff: its
+#: IndexIOConfig and UserFunctionIOConfig) and a read never shows.
 V4_FIELDS: dict[str, frozenset[str]] = {
     "collections": frozenset(("data", "name", "history_days", "ttl_days", "ttl", "permissions")),
     "indexes": frozenset(
         ("data", "name", "source", "class", "terms", "values", "active", "partitions", "unique", "serialized",
-         "hidden", "ttl", "permissions")
+         "ttl", "permissions")
     ),
-    "functions": frozenset(("data", "name", "role", "body", "signature", "internal_sig", "alias", "ttl")),
+    "functions": frozenset(("data", "name", "role", "body", "signature", "alias", "ttl")),
     "databases": frozenset(("data", "name", "account", "priority", "container", "typechecked", "protected", "ttl")),
     "roles": frozenset(("data", "name", "membership", "privileges", "ttl")),
     "access_providers": frozenset(("data", "name", "issuer", "jwks_uri", "roles", "ttl")),
@@ -438,22 +440,32 @@ def v4_fields(kind: str, params: t.Any) -> t.Any:
 def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
     at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
-    from .documents import check_references, write
+    from .documents import check_references, refuse_past_write, write
 
     kind = coll.id
+    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
+    # an unresolved or scoped ref fails the write alone, before any field is validated, and it reads
+    # them all, in fields the write then drops too (`CreateCollection({name, foo: <bad ref>})`).
+    check_references(ctx, params)
     if not ctx.state.v10:
         params = v4_fields(kind, params)
-    # Core's RefValidator (WriteFunctions.scala) reads the form's refs before the write, at its root:
-    # an unresolved or scoped ref fails the write alone, before any field is validated.
-    check_references(ctx, params)
     from .access import require
 
     require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
     if kind in CONTAINER_REFUSES and not ctx.state.v10 and is_container(ctx, scope_of(ctx, coll.database)):
         raise InvalidObjectInContainer("Object is not allowed in a container").at(*path)
+    # A v4 create (its form key given) of a schema document while a schema is staged: core refuses it in
+    # its write, once the fields are valid (VersionedSchemaWriteConfig.write); here before the creators of
+    # their own fields (databases, access providers), after the plain kinds' fields.
+    refuse_staged = bool(path) and not ctx.state.v10
+    if refuse_staged:
+        # Inside At, before any field is validated (WriteAdaptor.write checks validTimeOverride first).
+        refuse_past_write(ctx, *path)
     if doc_id is not None:
         return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
     if kind in NATIVE_CREATORS:
+        if refuse_staged:
+            refuse_if_staged(ctx, kind, *path)
         return NATIVE_CREATORS[kind](ctx, coll, params, *path)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Creating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
@@ -461,6 +473,12 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         fields = _create_fields(ctx, kind, params, v4=not ctx.state.v10)
     except ValidationFailed as err:
         raise err.at(*path)
+    if kind == "functions" and not ctx.state.v10 and isinstance(fields.get("body"), str):
+        # v4 cannot write a v10 body (its source text), however it creates the function; core's
+        # UserFunctionWriteConfig.write checks it once the fields are valid (FQL2UserFunctionSpec).
+        raise SchemaValidationFailed("Invalid type provided for field `body`.").at(*path)
+    if refuse_staged:
+        refuse_if_staged(ctx, kind, *path)
     if kind == "collections" and "history_days" in params and params["history_days"] is None:
         # Core writes its defaults patched by what was given, so a null `history_days` removes the
         # default: history kept for ever (WriteAdaptor's create with Collection.DefaultData).
@@ -559,14 +577,18 @@ def _check_container(ctx: Context, old: dict, fields: dict) -> None:
             )
 
 
-#: The schema documents v4 may not write while a schema is staged (core's VersionedSchemaWriteConfig;
-#: indexes are not among them).
-_VERSIONED = frozenset(("collections", "functions", "roles", "access_providers"))
+#: The schema documents v4 may not write while a schema is staged: those of core's
+#: VersionedSchemaWriteConfig, whose `write` checks it (indexes and databases too, WriteAdaptor.scala).
+_VERSIONED = frozenset(("collections", "functions", "roles", "access_providers", "indexes", "databases"))
 
 
-def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int) -> None:
-    """Core refuses a v4 write of a collection, function, role or access provider while the database
-    has a staged schema (its FSL push waits to be committed)."""
+def refuse_if_staged(ctx: Context, kind: str | None, *path: str | int, deleting: bool = False) -> None:
+    """Core refuses a v4 write of a collection, index, function, role, access provider or database while
+    the database has a staged schema (its FSL push waits to be committed); a database may still be
+    deleted (DatabaseWriteConfig.delete skips the check). A create is refused at its form's key, an
+    update or a delete at the call (the position core's write gets)."""
+    if deleting and kind == "databases":
+        return
     if kind in _VERSIONED and staged.is_staged(ctx, ctx.state.scope):
         raise SchemaValidationFailed("Cannot update schema from FQL v4 if schema has been staged.").at(*path)
 
@@ -607,7 +629,6 @@ def check_retention(fields: dict, *path: str | int) -> None:
 @builtin("CreateCollection", keys=("create_collection",), types=(OBJECT,))
 def create_collection(ctx: Context, params: dict) -> dict:
     """Create a collection: `{name, data?, history_days?, ttl_days?, permissions?}`."""
-    refuse_if_staged(ctx, "collections", "create_collection")
     return create_native(ctx, native("collections"), params, "create_collection")
 
 
@@ -615,7 +636,6 @@ def create_collection(ctx: Context, params: dict) -> dict:
 def create_class(ctx: Context, params: dict) -> dict:
     """CreateCollection by its old name: core still parses `{"create_class": ...}` as a form of its own,
     whose errors are at `create_class`."""
-    refuse_if_staged(ctx, "collections", "create_class")
     return create_native(ctx, native("collections"), params, "create_class")
 
 
@@ -626,12 +646,11 @@ def create_index(ctx: Context, params: dict) -> dict:
 
 
 def v4_function_params(old: dict, params: t.Any) -> t.Any:
-    """The fields a v4 Update or Replace writes to a function: never its `internal_sig`, its v10 `alias`
-    kept as it is (core's FQLXFieldRetainingWriteConfig), and a new body only as a v4 lambda."""
+    """The fields a v4 Update or Replace writes to a function: never its `internal_sig`, and its v10 `alias`
+    kept as it is (core's FQLXFieldRetainingWriteConfig); `update_native` takes a new body only as a v4
+    lambda."""
     if not isinstance(params, dict):
         return params
-    if isinstance(params.get("body"), str) and params["body"] != old.get("body"):
-        raise SchemaValidationFailed("Invalid type provided for field `body`.")
     params = {k: v for k, v in params.items() if k != "internal_sig"}
     if "alias" in old:
         params["alias"] = old["alias"]
@@ -641,10 +660,6 @@ def v4_function_params(old: dict, params: t.Any) -> t.Any:
 @builtin("CreateFunction", keys=("create_function",), types=(OBJECT,))
 def create_function(ctx: Context, params: dict) -> dict:
     """Create a user-defined function: `{name, body: Query(Lambda(...)), data?, role?}`."""
-    if isinstance(params.get("body"), str):
-        # v4 cannot write a v10 body (its source text); core's FQL2UserFunctionSpec.
-        raise SchemaValidationFailed("Invalid type provided for field `body`.").at("create_function")
-    refuse_if_staged(ctx, "functions", "create_function")
     return create_native(ctx, native("functions"), params, "create_function")
 
 
@@ -660,14 +675,18 @@ def update_native(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, *, replace: bool, v4: bool = True
 ) -> dict:
     """Update or replace a schema document's fields (its name cannot change yet); `v4` keeps its v10 fields."""
-    from .documents import merge, without_nulls, write
+    from .documents import merge, refuse_past_write, without_nulls, write
 
     kind = ref.kind
     if v4:
+        # Inside At, before any field is validated (WriteAdaptor.write checks validTimeOverride first).
+        refuse_past_write(ctx)
         params = v4_fields(kind, params)
     if not v4 and kind in NATIVE_V10_UPDATERS:
         return NATIVE_V10_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind in NATIVE_UPDATERS:
+        if v4:
+            refuse_if_staged(ctx, kind)
         return NATIVE_UPDATERS[kind](ctx, ref, key, version, params, replace)
     if kind not in _FIELDS:
         raise NotImplementedInFql(f"Updating {NOUNS.get(kind, kind).lower()} documents is not implemented in fql yet.")
@@ -692,6 +711,13 @@ def update_native(
     fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
     fields = _create_fields(ctx, kind, fields, v4=v4, strip=False)
+    if v4 and kind == "functions" and isinstance(fields.get("body"), str) and fields["body"] != old.get("body"):
+        # v4 cannot write a v10 body (its source text), a new one checked once the fields are valid
+        # (UserFunctionWriteConfig.write, WriteAdaptor.scala).
+        raise SchemaValidationFailed("Invalid type provided for field `body`.")
+    if v4:
+        # While a schema is staged, refused once the fields are valid (VersionedSchemaWriteConfig.write).
+        refuse_if_staged(ctx, kind)
     if removed_days:
         # An update to null removes history_days (core's FQL2CollectionDefaultHistoryDaysChangeSpec), v4's
         # as v10's: the default is core's only when a collection is created.
@@ -705,8 +731,11 @@ def update_native(
 
         failures = protected_field_failures(old, fields) if is_protected(ctx) else []
         if failures:
-            # v4 words protected mode as core's CollectionWriteConfig does: a schema validation error.
-            raise SchemaValidationFailed(failures[0])
+            # v4 words protected mode as core's CollectionWriteConfig does: a schema validation error
+            # for each refusal, all in one answer.
+            first = SchemaValidationFailed(failures[0])
+            first.siblings.extend(SchemaValidationFailed(failure) for failure in failures[1:])
+            raise first
     if fields["name"] == old["name"]:
         version = write(ctx, key, fields)
     else:
@@ -996,7 +1025,7 @@ def _resolved(ctx: Context, database: Ref, *path: str | int) -> str:
         raise err.at(*path)
 
 
-@builtin("MoveDatabase", keys=("move_database", "to"), types=(DATABASE_REF, DATABASE_REF))
+@builtin("MoveDatabase", keys=("move_database", "to"), types=(DATABASE_REF,))
 def move_database(ctx: Context, source: Ref, to: Ref) -> dict:
     """Move the database `source`, with everything in it, under the database `to` (core Database.moveDatabase).
 
@@ -1007,7 +1036,10 @@ def move_database(ctx: Context, source: Ref, to: Ref) -> dict:
     from .documents import write
 
     txn = ctx.state.txn
-    src, dst = _resolved(ctx, source, "move_database"), _resolved(ctx, to, "to")
+    # Core casts `move_database` (an unresolved ref included) before `to`, the first refusal the answer.
+    src = _resolved(ctx, source, "move_database")
+    DATABASE_REF(to, "to")
+    dst = _resolved(ctx, to, "to")
     if access.is_within(txn, src, dst):
         reason = "Cannot move database from ancestor to descendant."
         raise MoveDatabaseError(f"Cannot move database '{source.id}' into parent '{to.id}': {reason}")

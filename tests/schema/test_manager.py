@@ -363,18 +363,33 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     q(db, 'Database.create({ name: "app" })')
     admin = q(db, 'Key.create({ role: "admin", database: "app" }).secret')
     db.push_schema({"funcs.fsl": FUNCS}, secret=admin)
+    db.query('CreateDatabase({ name: "gone" })', secret=admin)
     db.push_schema({"funcs.fsl": FUNCS.replace("x * 2", "x * 3")}, secret=admin, staged=True)
     refused = "Cannot update schema from FQL v4 if schema has been staged."
-    for query in (
-        'CreateCollection({ name: "Books" })',
-        'Create(Collections(), { name: "Books" })',
-        'Update(Function("double"), { data: { a: 1 } })',
-        'Delete(Function("double"))',
-        'CreateRole({ name: "r", privileges: [] })',
+    # Core's VersionedSchemaWriteConfig checks it in every schema write, indexes' and databases' too, at
+    # the position the write gets: a create's form key, an update's or delete's call (WriteAdaptor.scala).
+    for query, position in (
+        ('CreateCollection({ name: "Books" })', ["create_collection"]),
+        ('Create(Collections(), { name: "Books" })', ["create"]),
+        ('Update(Function("double"), { data: { a: 1 } })', []),
+        ('Delete(Function("double"))', []),
+        ('CreateRole({ name: "r", privileges: [] })', ["create_role"]),
+        ('CreateIndex({ name: "i", source: Collections() })', ["create_index"]),
+        ('CreateDatabase({ name: "d" })', ["create_database"]),
     ):
         with pytest.raises(fql.FQLError) as err:
             db.query(query, secret=admin)
         assert (err.value.code, err.value.description) == ("schema validation failed", refused), query
+        assert list(err.value.position) == position, query
+    # The fields are validated first, and the refs read before them (RefValidator, then the write's patch).
+    with pytest.raises(fql.FQLError) as err:
+        db.query('CreateCollection({ name: 5 })', secret=admin)
+    assert err.value.code == "validation failed"
+    with pytest.raises(fql.FQLError) as err:
+        db.query('Update(Function("double"), { role: 5 })', secret=admin)
+    assert err.value.code == "validation failed"
+    # A database may still be deleted (DatabaseWriteConfig.delete does not check).
+    assert db.query('Select("name", Delete(Database("gone")))', secret=admin) == "gone"
     # v10 writes go on, joining the staged schema (FQL2StagedSchemaSpec).
     assert db.query('Collection.create({ name: "Tags" }).name', secret=admin, syntax="v10") == "Tags"
     with pytest.raises(fql.FQLError):
@@ -382,6 +397,18 @@ def test_v4_may_not_write_schema_while_a_schema_is_staged(db):
     db.commit_schema(secret=admin)
     assert db.query("Tags.all().count()", secret=admin, syntax="v10") == 0
     assert db.query('CreateCollection({ name: "Books" })', secret=admin)["name"] == "Books"
+
+
+def test_v4_delete_in_a_protected_database_with_a_staged_schema_is_refused_as_protected(db):
+    # CollectionWriteConfig.delete checks protected mode before its super.delete checks for a staged
+    # schema (WriteAdaptor.scala).
+    q(db, 'Database.create({ name: "p", protected: true })')
+    admin = q(db, 'Key.create({ role: "admin", database: "p" }).secret')
+    db.push_schema({"main.fsl": "collection A {}\nfunction f() { 1 }\n"}, secret=admin)
+    db.push_schema({"main.fsl": "collection A {}\nfunction f() { 2 }\n"}, secret=admin, staged=True)
+    with pytest.raises(fql.FQLError) as err:
+        db.query('Delete(Collection("A"))', secret=admin)
+    assert err.value.description.startswith("Cannot delete collection: destructive change forbidden")
 
 
 def test_cli_pull_never_writes_outside_its_directory(tmp_path):

@@ -572,9 +572,14 @@ def _check_stored(ctx: Context, version: Version, *path: str | int) -> None:
     data, failures = _with_defaults(ctx, schema, dict((version.data or {}).get("data") or {}))
     failures += st.validate_struct(schema.struct, ("data",), data, user_data=True)
     if failures:
-        # core answers one error per failure; the first is the one fql reports.
-        label = ".".join(str(step) for step in failures[0].path)
-        raise SchemaValidationFailed(f"{label}: {failures[0].message}").at(*path)
+        # Core answers one error per failure, all at the write's position (CVHelper.liftCV's
+        # SchemaConstraintViolation case, WriteAdaptor.scala): the first raised, the others its siblings.
+        errors = [
+            SchemaValidationFailed(f"{'.'.join(str(step) for step in failure.path)}: {failure.message}").at(*path)
+            for failure in failures
+        ]
+        errors[0].siblings.extend(errors[1:])
+        raise errors[0]
 
 
 documents.WRITE_CHECKS.append(_check_stored)

@@ -513,3 +513,24 @@ def test_a_collection_created_in_the_query_is_unbound_there(db):
     assert summary(db, 'Collection.create({ name: "Bar" })\nBar.create({})').split("\n")[0] == "error: Unbound variable `Bar`"
     # A v4 query may (core's API before v5).
     assert db.query('Do(CreateCollection({ name: "cars" }), Select(["ref", "id"], Create(Collection("cars"), {})))') is not None
+
+
+def test_a_unary_operator_a_value_lacks_points_at_the_operator(db):
+    # FQLInterpreter.callOp: a value without the operator is FunctionDoesNotExist at the operator's name,
+    # with the null's origin as a hint when the value is null.
+    assert summary(db, '-"a"', typecheck=False) == (
+        "error: The function `-` does not exist on `String`\nat *query*:1:1\n  |\n1 | -\"a\"\n  | ^\n  |"
+    )
+    assert summary(db, "let x = null\n!x", typecheck=False).split("\n")[1:5] + summary(
+        db, "let x = null\n!x", typecheck=False
+    ).split("\n")[6:11] == [
+        "at *query*:2:1",
+        "  |",
+        "2 | !x",
+        "  | ^",
+        "hint: Null value created here",
+        "at *query*:1:9",
+        "  |",
+        "1 | let x = null",
+        "  |         ^^^^",
+    ]

@@ -431,7 +431,8 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
 
 def dynamic_label(value: t.Any) -> str:
     """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
-    if isinstance(value, Document):
+    if isinstance(value, (Document, NullDocument)):
+        # Core's Doc is one type whether or not its document is there (ValueType.AnyDocType).
         return "Doc"
     if isinstance(value, dict):
         return "{ *: Any }"
@@ -674,31 +675,27 @@ def negate(value: int | float) -> int | float:
     return value if value == -(1 << 31) else -value
 
 
-def _num(value: t.Any, op: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise QueryRuntimeError(
-            "type_mismatch", f"`{op}` expected Number, received {display.type_label(value)}"
-        )
-    return value
-
-
-def _operands(op: str, left: t.Any, right: t.Any) -> None:
-    """An arithmetic operator is a method of its left operand, as in core: only a number has it, and it
-    takes only a number."""
+def _operands(op: str, left: t.Any, right: t.Any | None = None, unary: bool = False) -> None:
+    """An arithmetic or bitwise operator is a method of its left operand, as in core (stdlib Numbers.scala,
+    called by FQLInterpreter.callOp): only a number has it, and it takes only a number, its `other`
+    (`exponent` for `**`)."""
     if isinstance(left, bool) or not isinstance(left, (int, float)):
         raise QueryRuntimeError(
-            "invalid_function_invocation", f"The function `{op}` does not exist on `{display.type_label(left)}`"
+            "invalid_function_invocation", f"The function `{op}` does not exist on `{dynamic_label(left)}`"
         )
-    if isinstance(right, bool) or not isinstance(right, (int, float)):
+    if not unary and (isinstance(right, bool) or not isinstance(right, (int, float))):
+        param = "exponent" if op == "**" else "other"
         raise QueryRuntimeError(
-            "invalid_argument", f"expected value for `other` of type Number, received {display.type_label(right)}"
+            "invalid_argument",
+            f"expected value for `{param}` of type Number, received {dynamic_label(right)}",
         )
 
 
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
     """Core's number operators (stdlib Numbers.scala): integers stay integers until they leave a Long,
     then the operands are redone as Doubles; Doubles follow Java."""
-    x, y = _num(a, op), _num(b, op)
+    _operands(op, a, b)
+    x, y = a, b
     integers = isinstance(x, int) and isinstance(y, int)
     if op == "+":
         return _long_or(x + y, lambda: float(x) + float(y)) if integers else x + y
@@ -758,9 +755,9 @@ def _integer_power(x: int, y: int) -> int | float:
         return -math.inf if n < 0 else math.inf
 
 
-def _bits(value: t.Any, op: str) -> int:
-    """A bitwise operand: an integer, or a Double truncated to a Long as Java's `toLong` does (core's
-    Numbers stdlib: NaN is 0, out-of-range values clamp)."""
+def _bits(value: int | float) -> int:
+    """A bitwise operand, a number: an integer, or a Double truncated to a Long as Java's `toLong` does
+    (core's Numbers stdlib: NaN is 0, out-of-range values clamp)."""
     if isinstance(value, float):
         if math.isnan(value):
             return 0
@@ -769,8 +766,6 @@ def _bits(value: t.Any, op: str) -> int:
         if not math.isfinite(value):
             return LONG_MAX if value > 0 else LONG_MIN
         return max(LONG_MIN, min(LONG_MAX, int(value)))
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise QueryRuntimeError("type_mismatch", f"`{op}` expected Int or Long, received {display.type_label(value)}")
     return value
 
 
@@ -850,12 +845,10 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return equal(left, right) == (op == "==")
         if op in ("<", ">", "<=", ">="):
             return compare(op, left, right)
-        if op == "|":
-            return _bits(left, op) | _bits(right, op)
-        if op == "&":
-            return _bits(left, op) & _bits(right, op)
-        if op == "^":
-            return _bits(left, op) ^ _bits(right, op)
+        if op in ("|", "&", "^"):
+            _operands(op, left, right)
+            x, y = _bits(left), _bits(right)
+            return x | y if op == "|" else x & y if op == "&" else x ^ y
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
         if op == "+" and isinstance(left, str) and not isinstance(left, ID):
@@ -864,7 +857,6 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             from .strings import sized
 
             return sized(display_string(ctx, left) + display_string(ctx, right))
-        _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:
         if err.v10_code in _ARGUMENT_ERRORS and op not in ("&&", "||", "??", "isa"):
@@ -897,15 +889,28 @@ def _operator_span(node: ast.Binary) -> ast.Span | None:
 
 
 def _unary(node: ast.Unary, ctx: Context) -> t.Any:
+    """`-x`, `~x` and `!x` are methods of their operand, as a binary operator is of its left one (core's
+    callOp): a value of another type has no such operator, and the error points at the operator."""
+    ctx.state.null_origin = None
     value = run(node.operand, ctx)
+    origin = ctx.state.null_origin if value is None else None
     ctx.state.compute += 1  # a native method of the operand, as a binary operator's
     try:
-        if node.op == "-":
-            return negate(_num(value, "-"))
         if node.op == "!":
-            return not _bool(value, None)
-        return ~_bits(value, "~")
+            if not isinstance(value, bool):
+                raise QueryRuntimeError(
+                    "invalid_function_invocation", f"The function `!` does not exist on `{dynamic_label(value)}`"
+                )
+            return not value
+        _operands(node.op, value, unary=True)
+        return negate(value) if node.op == "-" else ~_bits(value)
     except FQLError as err:
+        if value is None:
+            _null_hint(ctx, err, origin)
+        span = node.span
+        if span is not None and span.line:
+            width = len(node.op)
+            err = _at_span(err, ast.Span(span.line, span.column, span.start, span.start + width, span.line, span.column + width))
         raise _at(err, node)
 
 

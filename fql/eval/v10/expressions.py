@@ -497,6 +497,17 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
         state.depth -= 1
 
 
+def _native_arity(method: Method) -> str:
+    """A native method's arity as core's Func.Arity shows it: its overloads' counts (`1 or 2 arguments`),
+    or the least a variadic one takes."""
+    if method.max_args is None:
+        return arity_text(method.min_args, variadic=True)
+    counts = list(range(method.min_args, method.max_args + 1))
+    if len(counts) == 1:
+        return arity_text(counts[0])
+    return ", ".join(map(str, counts[:-1])) + f" or {counts[-1]} arguments"
+
+
 _NO_RECEIVER = object()
 
 
@@ -510,6 +521,13 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
     """Call a registered v10 method (with its receiver) or static function, checking the argument count."""
     given = len(args)
     if given < method.min_args or (method.max_args is not None and given > method.max_args):
+        if not ctx.state.typecheck:
+            # Core's callNativeMethod checks the count before the call (FQLInterpreter.scala).
+            raise QueryRuntimeError(
+                "invalid_function_invocation",
+                f"callee function expects {_native_arity(method)}, but {given} {'was' if given == 1 else 'were'} provided.",
+            )
+        # Typechecked, core's typer refuses the call before it runs; fql's checker leaves overloads to this.
         if method.min_args == method.max_args:
             expected = str(method.min_args)
         elif method.max_args is None:

@@ -183,12 +183,17 @@ def call_module(ctx: Context, module: Module, args: list) -> t.Any:
     """`Time("...")`, `People("id")`, `Collection("People")`: a module called like a function."""
     from .expressions import invoke
 
-    if is_user_collection(module):
+    if is_user_collection(module) or module.name in _CALLED_BY_ID:
         return call_static(ctx, module, "byId", args)
     found = V10_STATICS.get((module.name, "__call__"))
     if found is None:
-        raise QueryRuntimeError("invalid_argument", f"`{module.name}` is not a function.")
+        # A module without an apply is no function: core's evalAp names its dynamic type, the module's name.
+        raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {module.name}")
     return invoke(ctx, found, args)
+
+
+#: Native collections whose module, called, is `byId` (core's IDedCollectionCompanion defines the apply).
+_CALLED_BY_ID = frozenset(("Key", "Token", "Credential"))
 
 
 def call_static_function(ctx: Context, fn: StaticFunction, args: list) -> t.Any:

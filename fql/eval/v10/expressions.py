@@ -447,9 +447,11 @@ def dynamic_label(value: t.Any) -> str:
     return "Set<Any>" if label == "Set" else label
 
 
-def _callable(fn: t.Any) -> bool:
-    """Whether call_function can call it."""
-    if isinstance(fn, (Lambda, BoundMethod, Module, names.UserFunction, names.StaticFunction)):
+def _callable(fn: t.Any, applied: bool = False) -> bool:
+    """Whether call_function can call it; `applied`: only a module with an apply counts."""
+    if isinstance(fn, Module):
+        return not applied or names.has_apply(fn)
+    if isinstance(fn, (Lambda, BoundMethod, names.UserFunction, names.StaticFunction)):
         return True
     return fn is not None and callable(fn) and hasattr(fn, "index")
 
@@ -595,6 +597,11 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _skip(ctx, fn, node)
+    if isinstance(target, ast.Member) and not _callable(fn, applied=True):
+        # `x.a?.()`: core's MethodCall reads the field and names it when what it holds is no function.
+        found = dynamic_label(fn)
+        err = QueryRuntimeError("invalid_function_invocation", f"`{target.name}`: Expected a function, found `{found}`")
+        raise _at_span(err, op_span(target))
     state = ctx.state
     origin = state.null_origin if fn is None else None
     args = _arguments(node, ctx)

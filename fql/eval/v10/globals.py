@@ -168,8 +168,15 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
         index = index_method(ctx, module, name)
         if index is not None:
             return call_function(ctx, index, args)
+        if (USER_COLLECTION, name) in V10_FIELDS:
+            return _call_field(ctx, name, module_member(ctx, module, name), args)
         raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
     found = V10_STATICS.get((module.name, name))
+    if found is None and module.name == GLOBAL and module.collection is None and _namespace_member(name) is not None:
+        return _call_field(ctx, name, _namespace_member(name), args)
+    if found is None and (module.name, name) in V10_FIELDS:
+        # A field of the module, called: core reads it and calls what it holds (evalAp, with the field's name).
+        return _call_field(ctx, name, module_member(ctx, module, name), args)
     if found is None:
         error = QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
         if name in FLAGGED.get(module.name + "Module", ()):
@@ -177,6 +184,18 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
             error.span = _expressions.op_span(ctx.state.call_node)
         raise error
     return invoke(ctx, found, args)
+
+
+def _call_field(ctx: Context, name: str, value: t.Any, args: list) -> t.Any:
+    """A module's field `name`, called: what it holds must be a function, or a module with an apply."""
+    if not _expressions._callable(value, applied=True):
+        found = _expressions.dynamic_label(value)
+        raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found}`")
+    return _expressions.call_function(ctx, value, args)
+
+
+def has_apply(module: Module) -> bool:
+    return is_user_collection(module) or module.name in _CALLED_BY_ID or (module.name, "__call__") in V10_STATICS
 
 
 def call_module(ctx: Context, module: Module, args: list) -> t.Any:

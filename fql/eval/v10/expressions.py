@@ -1029,15 +1029,22 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     if isinstance(value, (str, int, float, Timestamp, Date, Bytes, UUID, Lambda)):
         return value
     if isinstance(value, list):
-        return [project(ctx, v, fields) for v in value]
+        return [_projected(ctx, v, fields) for v in value]
     from .sets import V10Set, made, mapped
 
     if isinstance(value, V10Set):
-        return made(ctx, mapped(ctx, value, lambda c, v: project(c, v, fields)), "project", value, fields)
+        return made(ctx, mapped(ctx, value, lambda c, v: _projected(c, v, fields)), "project", value, fields)
     if isinstance(value, EventSource):
         from .streams import projected_source
 
         return projected_source(ctx, value, fields)
+    return _projected(ctx, value, fields)
+
+
+def _projected(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> dict:
+    """The object of the fields read off `value`. An array's or set's elements are each made one, whatever
+    they are (core's evalProject maps `this => { fields }` over them: `[1]{ a }` is `[{ a: null }]`, and a
+    null element fails as a field read of null does)."""
     inner = ctx.bind({THIS: value})
     return {name: run(expr, inner) for name, expr in fields}
 

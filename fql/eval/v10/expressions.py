@@ -1008,10 +1008,19 @@ def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
 
 def _template(node: ast.Template, ctx: Context) -> str:
     from .misc import display_string
-    from .strings import sized
+    from .strings import MAX_SIZE, _too_large, _u16
 
-    # Core's string limit holds for an interpolated string too (FQL2InterpreterSpec 'str-template').
-    return sized("".join(p if isinstance(p, str) else display_string(ctx, run(p, ctx)) for p in node.parts))
+    # Core's string limit holds for an interpolated string too (FQL2InterpreterSpec 'str-template'), checked
+    # part by part (evalStrTemplate): the first part past it fails, with the size so far, and no later
+    # part runs.
+    texts, size = [], 0
+    for part in node.parts:
+        text = part if isinstance(part, str) else display_string(ctx, run(part, ctx))
+        size += _u16(text)
+        if size > MAX_SIZE:
+            raise _at(_too_large(size), node)
+        texts.append(text)
+    return "".join(texts)
 
 
 def _project(node: ast.Project, ctx: Context) -> t.Any:

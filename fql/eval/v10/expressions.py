@@ -430,21 +430,11 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
 
 
 def dynamic_label(value: t.Any) -> str:
-    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
-    if isinstance(value, (Document, NullDocument)):
-        # Core's Doc is one type whether or not its document is there (ValueType.AnyDocType).
-        return "Doc"
-    if isinstance(value, dict):
-        return "{ *: Any }"
-    if isinstance(value, list):
-        return "Array<Any>"
-    if isinstance(value, Lambda):
-        return "Lambda"
-    if isinstance(value, (BoundMethod, names.StaticFunction, names.UserFunction)):
-        # A native function (`Time.now`, `"a".concat`, a user function): core's NativeFunc is a Function.
-        return "Function"
-    label = display.type_label(value)
-    return "Set<Any>" if label == "Set" else label
+    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type): `Array<Any>`,
+    `{ *: Any }`, `Doc` (a document there or not), `Lambda`, `Function` (a native one), a module's name."""
+    from .misc import value_type
+
+    return value_type(value)
 
 
 def _callable(fn: t.Any, applied: bool = False) -> bool:
@@ -798,7 +788,7 @@ def _bool(value: t.Any, operand: ast.Node | None) -> bool:
     """An operand of `&&` or `||`, which must be a Boolean: core's type mismatch points at the operand
     (FQL2BooleanSpec 'checks runtime args')."""
     if not isinstance(value, bool):
-        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(value)}")
+        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {dynamic_label(value)}")
         raise err if operand is None else _at(err, operand)
     return value
 
@@ -991,7 +981,7 @@ def _if(node: ast.IfElse, ctx: Context) -> t.Any:
     cond = run(node.cond, ctx)
     if not isinstance(cond, bool):
         raise _at(
-            QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(cond)}"),
+            QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {dynamic_label(cond)}"),
             node.cond,
         )
     if cond:
@@ -1065,7 +1055,7 @@ def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
     # A time of a primitive type is refused before the query runs (fql/typer), as core's typer does.
     when = run(node.time, ctx)
     if not isinstance(when, Timestamp):
-        message = f"expected type: Time, received {display.type_label(when)}"
+        message = f"expected type: Time, received {dynamic_label(when)}"
         raise _at(QueryRuntimeError("type_mismatch", message), node.time)
     now = state.ts * 1000
     if when.nanos > now:

@@ -68,7 +68,17 @@ def value_type(value: t.Any) -> str:
         return "Null"
     if isinstance(value, ID):
         return "ID"
-    simple = {str: "String", list: "Array<Any>", dict: "{ *: Any }", Timestamp: "Time", Date: "Date", Bytes: "Bytes"}
+    simple = {
+        str: "String",
+        list: "Array<Any>",
+        dict: "{ *: Any }",
+        Timestamp: "Time",
+        Date: "Date",
+        Bytes: "Bytes",
+        UUID: "UUID",
+        EventSource: "EventSource<Any>",
+        SetCursor: "SetCursor",
+    }
     for kind, name in simple.items():
         if isinstance(value, kind):
             return name

@@ -663,7 +663,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
     if field is not None:
-        found_type = display.type_label(field.fn(ctx, receiver))
+        found_type = dynamic_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
         "invalid_function_invocation", f"The function `{name}` does not exist on `{dynamic_label(receiver)}`"

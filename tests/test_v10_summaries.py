@@ -534,3 +534,20 @@ def test_a_unary_operator_a_value_lacks_points_at_the_operator(db):
         "1 | let x = null",
         "  |         ^^^^",
     ]
+
+
+def test_non_null_after_an_access_points_from_the_brackets(db):
+    # FQLInterpreter's Bang marks from its callee's span, an Access's being its brackets (no `?.`).
+    assert summary(db, '{ a: 1 }["b"]!', typecheck=False).split("\n")[:5] == [
+        "error: Null value, due to missing field `b`",
+        "at *query*:1:9",
+        "  |",
+        '1 | { a: 1 }["b"]!',
+        "  |         ^^^^^^",
+    ]
+    assert summary(db, 'null?.["a"]!', typecheck=False).split("\n")[1:5] == [
+        "at *query*:1:7",
+        "  |",
+        '1 | null?.["a"]!',
+        "  |       ^^^^^^",
+    ]

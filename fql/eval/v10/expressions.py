@@ -157,6 +157,9 @@ def op_span(node: ast.Node) -> ast.Span | None:
         return _tail(span, len(node.name)) or span
     if isinstance(node, ast.Apply) and getattr(node.fn, "span", None) is not None:
         return _from(node.fn.span, span, 2 if node.optional else 0) or span
+    if isinstance(node, ast.Index) and getattr(node.obj, "span", None) is not None:
+        # An access at its brackets (core's Access span, without the `?.`), as a call at its arguments.
+        return _from(node.obj.span, span, 2 if node.optional else 0) or span
     return span
 
 

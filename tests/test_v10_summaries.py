@@ -551,3 +551,22 @@ def test_non_null_after_an_access_points_from_the_brackets(db):
         '1 | null?.["a"]!',
         "  |       ^^^^^^",
     ]
+
+
+def test_non_null_after_a_missing_document_skipped_by_optional_chaining(db):
+    # FQLInterpreter.evalNullAccess: `?.` on a document that is not there keeps its DocNotFound cause, at the
+    # document's span; the `!` after it is handleNullCause's DocumentNotFound, that span its null's origin.
+    db.query('Collection.create({ name: "Gone" })', syntax="v10")
+    assert summary(db, 'Gone.byId("9")?.a!', typecheck=False).split("\n")[:11] == [
+        "error: Collection `Gone` does not contain document with id 9.",
+        "at *query*:1:17",
+        "  |",
+        '1 | Gone.byId("9")?.a!',
+        "  |                 ^^",
+        "  |",
+        "hint: Null value created here",
+        "  |",
+        '1 | Gone.byId("9")?.a!',
+        "  |          ^^^^^",
+        "  |",
+    ]

@@ -320,7 +320,12 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
     """_SKIPPED, from `node` on: where its own `?.` met null (not an earlier link's), the state keeps it
     with where core points a `!` just after it (the link's name, `named`'s for a method call)."""
     if value is not _SKIPPED:
-        ctx.state.skipped_at = (node, op_span(named or node))
+        # A document that is not there keeps why, and where: a `!` later says it is not found, with the
+        # document's operation as the null's origin (core's evalNullAccess keeps the DocNotFound cause).
+        gone = None
+        if isinstance(value, NullDocument):
+            gone = (value, (*current_source(ctx.state), getattr(node, "obj", node)))
+        ctx.state.skipped_at = (node, op_span(named or node), gone)
     return _SKIPPED
 
 
@@ -938,12 +943,17 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     # Core points at the operand's last operation (a field's name, a call's arguments) through the `!`;
     # at the whole link (`.baz`, its dot too) when an earlier link's `?.` skipped it.
     inner = op_span(node.expr)
+    gone = None
     if value is _SKIPPED:
-        start, where = ctx.state.skipped_at or (None, None)
+        start, where, gone = ctx.state.skipped_at or (None, None, None)
         inner = where if start is node.expr else _link_span(node.expr)
         value = None
     value = deref(ctx, value)
     where = _from_start(inner, node.span) if inner is not None else node.span
+    if gone is not None and gone[0].cause != "permission denied":
+        from .documents import missing
+
+        raise _at_span(_null_hint(ctx, missing(gone[0]), gone[1], where), where)
     if isinstance(value, NullDocument):
         if value.cause == "permission denied":
             raise _at_span(QueryRuntimeError("null_value", "Null value, due to permission denied"), where)

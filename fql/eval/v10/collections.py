@@ -545,7 +545,8 @@ def call(ctx: Context, name: str) -> Module:
     from .globals import resolve
     from .misc import STRING, arg
 
-    found = resolve(ctx, arg(name, "name", STRING))
+    # Core's apply names its parameter `collection` (Collections.scala).
+    found = resolve(ctx, arg(name, "collection", STRING))
     if not isinstance(found, Module) or found.collection is None or found.collection.collection is None:
         err = QueryRuntimeError("invalid_argument", f"invalid argument `collection`: No such user collection `{name}`.")
         raise made_here(ctx, err, "#collections", name, "A collection cannot be created and used in the same query.")

@@ -657,7 +657,7 @@ def function_call(ctx: Context, name: str) -> t.Any:
 
     from .globals import resolve, schema_live
 
-    name = arg(name, "name", STRING)
+    name = arg(name, "function", STRING)  # core's apply names its parameter `function` (Functions.scala)
     if schema_live(ctx, DocKey(ctx.state.scope, "#functions", name)):
         return UserFunction(name, ctx.state.scope)
     found = resolve(ctx, name)  # an alias names it too

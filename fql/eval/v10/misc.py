@@ -370,6 +370,9 @@ def _debug_scalar(value: t.Any) -> str:
         return f"[function {value.method.name}()]"
     if isinstance(value, names.UserFunction):
         return f"[function {value.name}()]"
+    if callable(value) and hasattr(value, "index"):
+        # A collection's index is one of its static functions (core's Collections.scala defStaticFunction).
+        return f"[function {value.name}()]"
     if isinstance(value, EventSource):
         return "[event source]"
     # Core shows a placeholder for sets, so that printing one does not read it all.
@@ -861,4 +864,8 @@ def _to_string(ctx: Context, value: t.Any) -> str:
 
 
 for _type in ("Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
+    method(_type, "toString")(_to_string)
+# Functions are Prototypes too, which all have toString but a struct's and a document's (core's FieldTable.scala):
+# a lambda, a native function, a user function and an index, each by the name v10_type gives it.
+for _type in ("Function", "BoundMethod", "StaticFunction", "UserFunction", "IndexFunction"):
     method(_type, "toString")(_to_string)

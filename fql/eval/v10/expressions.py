@@ -370,6 +370,7 @@ def _index(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def _index_link(node: ast.Index, ctx: Context) -> t.Any:
+    ctx.state.missing_key = None
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         value = deref(ctx, value)
@@ -379,7 +380,10 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     origin = ctx.state.null_origin
     key = run(node.key, ctx)
     try:
-        return index_value(ctx, value, key)
+        found = index_value(ctx, value, key)
+        if found is None and isinstance(value, (dict, Document)) and isinstance(key, str) and key not in value:
+            ctx.state.missing_key = (node, key, dynamic_label(value))
+        return found
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
@@ -595,6 +599,11 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _skip(ctx, fn, node)
+    missing = ctx.state.missing_key
+    if fn is None and not node.optional and missing is not None and missing[0] is target:
+        # `x["k"](...)` of a key x lacks: core's null keeps the key and x, and the call names both (evalAp).
+        err = QueryRuntimeError("invalid_function_invocation", f"The function `{missing[1]}` does not exist on `{missing[2]}`")
+        raise _at_span(err, op_span(target))
     if isinstance(target, ast.Member) and not _callable(fn, applied=True):
         # `x.a?.()`: core's MethodCall reads the field and names it when what it holds is no function.
         found = dynamic_label(fn)

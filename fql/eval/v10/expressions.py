@@ -248,7 +248,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if isinstance(value, Document):
         found = _documents.document_field(ctx, value, name)
         if found is None and name not in value:
-            ctx.state.null_cause = f"missing field `{name}`"
+            ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
     if isinstance(value, NullDocument):
         # A missing document still has its reference's fields, which core's ReadBroker answers without a
@@ -267,7 +267,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if isinstance(value, dict):
         found = value.get(name)
         if found is None and name not in value:
-            ctx.state.null_cause = f"missing field `{name}`"
+            ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
     if isinstance(value, Module):
         return names.module_member(ctx, value, name)
@@ -280,8 +280,25 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
     # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
-    ctx.state.null_cause = f"missing field `{name}`"
+    ctx.state.null_cause = MissingField(name, dynamic_label(value))
     return None
+
+
+class MissingField(str):
+    """Why a null is null when a field was missing (`missing field `b``), knowing the field and the
+    dynamic type of the value that lacked it, as core's MissingField cause does: calling the null names
+    both."""
+
+    field: str
+    owner: str
+
+    def __new__(cls, name: str, owner: str) -> MissingField:
+        made = super().__new__(cls, f"missing field `{name}`")
+        made.field, made.owner = name, owner
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:
+        return (self.field, self.owner)
 
 
 class BoundMethod:
@@ -604,6 +621,16 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         # `x["k"](...)` of a key x lacks: core's null keeps the key and x, and the call names both (evalAp).
         err = QueryRuntimeError("invalid_function_invocation", f"The function `{missing[1]}` does not exist on `{missing[2]}`")
         raise _at_span(err, op_span(target))
+    cause = ctx.state.null_cause
+    if fn is None and not node.optional and isinstance(cause, MissingField):
+        # A null from a missing field, called later (`let f = x.b; f()`): named as `x.b()` would be, where
+        # the field was read.
+        err = QueryRuntimeError("invalid_function_invocation", f"The function `{cause.field}` does not exist on `{cause.owner}`")
+        origin = ctx.state.null_origin
+        if isinstance(origin, tuple) and len(origin) == 3 and origin[0] == current_source(ctx.state)[0]:
+            where = origin[2] if isinstance(origin[2], ast.Span) else op_span(origin[2])
+            err = _at_span(err, where)
+        raise err
     if isinstance(target, ast.Member) and not _callable(fn, applied=True):
         # `x.a?.()`: core's MethodCall reads the field and names it when what it holds is no function.
         found = dynamic_label(fn)

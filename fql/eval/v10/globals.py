@@ -152,7 +152,7 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
             return index
     # A field a module lacks is null at runtime, as any value's (core's FieldTable; its typechecker
     # refuses it beforehand): FQL2InterpreterSpec's `FQL.GlobalEnvGoblin!` fails as a null.
-    ctx.state.null_cause = f"missing field `{name}`"
+    ctx.state.null_cause = _expressions.MissingField(name, module.name)
     return None
 
 

@@ -284,6 +284,18 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     return None
 
 
+class GoneDocument(str):
+    """Why a null is null when it stands for a document that is not there (core's DocNotFound cause)."""
+
+    def __new__(cls, doc: NullDocument) -> GoneDocument:
+        made = super().__new__(cls, "document not found")
+        made.doc = doc
+        return made
+
+    def __getnewargs__(self) -> tuple[NullDocument]:
+        return (self.doc,)
+
+
 class MissingField(str):
     """Why a null is null when a field was missing (`missing field `b``), knowing the field and the
     dynamic type of the value that lacked it, as core's MissingField cause does: calling the null names
@@ -996,6 +1008,11 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
         from .documents import missing
 
         raise _at_span(missing(value), where)
+    if value is None and isinstance(ctx.state.null_cause, GoneDocument) and ctx.state.null_cause.doc.cause != "permission denied":
+        from .documents import missing
+
+        err = _null_hint(ctx, missing(ctx.state.null_cause.doc), ctx.state.null_origin, where)
+        raise _at_span(err, where)
     if value is None:
         if ctx.state.null_cause is not None and not isinstance(node.expr, ast.Literal):
             message = f"Null value, due to {ctx.state.null_cause}"
@@ -1072,7 +1089,12 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     """Projection: an object of the fields, element-wise over arrays and sets; null stays null, and a
     number, string, boolean, time, date, bytes or function passes through (core's FQL2ProjectionSpec)."""
     value = deref(ctx, value)
-    if value is None or isinstance(value, NullDocument):
+    if isinstance(value, NullDocument):
+        # Core's evalProject asks whether the document is there first; if not, the projection is a null
+        # that keeps why (a `!` on it is the document's not found).
+        made_null(ctx.state, GoneDocument(value), ctx.state.call_node)
+        return None
+    if value is None:
         return None
     if isinstance(value, (str, int, float, Timestamp, Date, Bytes, UUID, Lambda)):
         return value

@@ -901,6 +901,11 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 return isa(ctx, left, kind)
             except FQLError as err:
                 raise _at(err, node.right)
+        if not _has_operator(op, left) and (op not in ("=~", "!~") or not ctx.state.typecheck):
+            # Core's callOp looks the operator up on the left operand before it runs the right one.
+            raise QueryRuntimeError(
+                "invalid_function_invocation", f"The function `{op}` does not exist on `{dynamic_label(left)}`"
+            )
         right = run(node.right, ctx)
         # The others are native methods of the left operand, each call a compute op (core's callOp).
         ctx.state.compute += 1
@@ -939,6 +944,19 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 _null_hint(ctx, err, origin)
             raise _at_span(err, _operator_span(node))
         raise _at(err, node)
+
+
+def _has_operator(op: str, left: t.Any) -> bool:
+    """Whether the left operand's type has the binary operator `op`: every type compares (FieldTable.scala's
+    BaseFieldTable), a number does arithmetic and bitwise operations, a String `+` (stdlib Numbers.scala,
+    Strings.scala); none has `=~` or `!~`."""
+    if op in ("==", "!=", "<", ">", "<=", ">="):
+        return True
+    if op in ("=~", "!~"):
+        return False
+    if isinstance(left, (int, float)) and not isinstance(left, bool):
+        return True
+    return op == "+" and isinstance(left, str) and not isinstance(left, ID)
 
 
 #: The errors of an operator's own work (a bad or zero operand, a string past the size limit), which core

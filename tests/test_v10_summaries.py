@@ -570,3 +570,15 @@ def test_non_null_after_a_missing_document_skipped_by_optional_chaining(db):
         "  |          ^^^^^",
         "  |",
     ]
+
+
+def test_a_method_of_a_missing_document_points_at_the_document(db):
+    # AbstractDocPrototype.getMethod guards the document before the call: evalNullAccess's DocumentNotFound
+    # is at the callee's span (byId's arguments), not the method's.
+    db.query('Collection.create({ name: "Gone" })', syntax="v10")
+    assert summary(db, 'Gone.byId("9").update({})', typecheck=False).split("\n")[1:5] == [
+        "at *query*:1:10",
+        "  |",
+        '1 | Gone.byId("9").update({})',
+        "  |          ^^^^^",
+    ]

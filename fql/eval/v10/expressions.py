@@ -542,6 +542,8 @@ def _native_arity(method: Method) -> str:
 
 
 _NO_RECEIVER = object()
+#: The methods a document that is not there answers (core's AbstractDocPrototype.NullDocMethods).
+_NULL_DOC_METHODS = frozenset(("exists",))
 
 
 #: A collection's functions that core marks as reads (Effect.Read), checked when they are called.
@@ -602,10 +604,17 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     target = node.fn
     if isinstance(target, ast.Member) and not node.optional:
         receiver = _receiver(target.obj, ctx)
-        if receiver is not _SKIPPED and target.optional:
+        if receiver is not _SKIPPED and (target.optional or isinstance(receiver, (Document, Ref))):
             receiver = deref(ctx, receiver)
-        if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
+        if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
+            pass  # a document that is not there still answers these (core's guardNullDoc lets them by)
+        elif receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _skip(ctx, receiver, node, target)
+        elif isinstance(receiver, NullDocument):
+            # Core's getMethod asks whether the document is there before the arguments run, and points at it.
+            from .documents import missing
+
+            raise _at_span(missing(receiver), op_span(target.obj))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         args = [run(a, ctx) for a in node.args]

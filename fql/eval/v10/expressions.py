@@ -362,12 +362,21 @@ def _nullish(value: t.Any) -> bool:
     return value is None or isinstance(value, NullDocument)
 
 
+def _ref_field(value: t.Any, name: t.Any) -> bool:
+    """Whether `name` is a field of the reference itself, which a document that is not there still has
+    (core's ReadBroker answers its RefFields unread, so `?.` does not skip them): `coll`, and `id`, or a
+    schema document's `name`."""
+    if not isinstance(value, NullDocument) or not isinstance(name, str):
+        return False
+    return name == "coll" or name == ("name" if value.ref.is_schema else "id")
+
+
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value)):
+    if value is _SKIPPED or (node.optional and _nullish(value) and not _ref_field(value, node.name)):
         return _skip(ctx, value, node)
     state = ctx.state
     origin, state.null_cause = state.null_origin, None
@@ -403,11 +412,16 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value)):
+    if value is _SKIPPED:
+        return _skip(ctx, value, node)
+    # Core evaluates the key before it asks the receiver (its access takes it as an argument), null or not.
+    state = ctx.state
+    cause, origin = state.null_cause, state.null_origin
+    key = run(node.key, ctx)
+    state.null_cause, state.null_origin = cause, origin  # why the receiver is null, not the key's doing
+    if node.optional and _nullish(value) and not _ref_field(value, key):
         return _skip(ctx, value, node)
     value = deref(ctx, value)
-    origin = ctx.state.null_origin
-    key = run(node.key, ctx)
     try:
         found = index_value(ctx, value, key)
         if found is None and isinstance(value, (dict, Document)) and isinstance(key, str) and key not in value:

@@ -358,6 +358,16 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
     return _SKIPPED
 
 
+def _lacks_method(receiver: t.Any, name: str) -> bool:
+    """Whether `receiver.name(...)` fails whatever its arguments: null, a value of a type without the
+    method, or a struct without a function at `name` (core's getMethod, then evalSel and evalAp)."""
+    if isinstance(receiver, (Module, Document, NullDocument, Ref)):
+        return False
+    if isinstance(receiver, dict):
+        return name not in receiver or not _callable(receiver[name])
+    return (v10_type(receiver), name) not in V10_METHODS
+
+
 def _nullish(value: t.Any) -> bool:
     return value is None or isinstance(value, NullDocument)
 
@@ -631,7 +641,8 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             raise _at_span(missing(receiver), op_span(target.obj))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
-        args = [run(a, ctx) for a in node.args]
+        # Core looks the method up before the arguments run: a receiver without it fails first.
+        args = [] if _lacks_method(receiver, target.name) else [run(a, ctx) for a in node.args]
         state.call_node = node
         try:
             value = call_method(ctx, receiver, target.name, args)

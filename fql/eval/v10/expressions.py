@@ -684,7 +684,8 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         raise _at_span(err, op_span(target))
     state = ctx.state
     origin = state.null_origin if fn is None else None
-    args = _arguments(node, ctx)
+    # A callee that is no function fails before the arguments run (core's evalAp).
+    args = _arguments(node, ctx) if _callable(fn, applied=True) else []
     state.call_node = node
     try:
         value = call_function(ctx, fn, args)

@@ -114,6 +114,14 @@ def test_an_interpolated_string_past_the_limit_is_too_large(db):
     )
 
 
+def test_an_interpolated_string_stops_at_the_first_part_past_the_limit(db):
+    # FQLInterpreter.evalStrTemplate appends part by part: the size is the one at the first part past the
+    # limit, and no later part runs (the abort after it never does).
+    half = "a" * (LIMIT // 2)
+    code, description, _, _ = failure(db, f'let as = "{half}"\n"#{{as}}#{{as}}bc#{{abort(0)}}d"')
+    assert (code, description) == ("value_too_large", f"Value too large: string size {LIMIT + 2} exceeds limit {LIMIT}.")
+
+
 def test_a_concatenation_past_the_limit_points_at_the_right_operand(db):
     # FQL2StringSpec 'concat limits the size of the result' (`+`): core places it at the operator's argument.
     half = "a" * (LIMIT // 2)

@@ -513,3 +513,72 @@ def test_a_collection_created_in_the_query_is_unbound_there(db):
     assert summary(db, 'Collection.create({ name: "Bar" })\nBar.create({})').split("\n")[0] == "error: Unbound variable `Bar`"
     # A v4 query may (core's API before v5).
     assert db.query('Do(CreateCollection({ name: "cars" }), Select(["ref", "id"], Create(Collection("cars"), {})))') is not None
+
+
+def test_a_unary_operator_a_value_lacks_points_at_the_operator(db):
+    # FQLInterpreter.callOp: a value without the operator is FunctionDoesNotExist at the operator's name,
+    # with the null's origin as a hint when the value is null.
+    assert summary(db, '-"a"', typecheck=False) == (
+        "error: The function `-` does not exist on `String`\nat *query*:1:1\n  |\n1 | -\"a\"\n  | ^\n  |"
+    )
+    assert summary(db, "let x = null\n!x", typecheck=False).split("\n")[1:5] + summary(
+        db, "let x = null\n!x", typecheck=False
+    ).split("\n")[6:11] == [
+        "at *query*:2:1",
+        "  |",
+        "2 | !x",
+        "  | ^",
+        "hint: Null value created here",
+        "at *query*:1:9",
+        "  |",
+        "1 | let x = null",
+        "  |         ^^^^",
+    ]
+
+
+def test_non_null_after_an_access_points_from_the_brackets(db):
+    # FQLInterpreter's Bang marks from its callee's span, an Access's being its brackets (no `?.`).
+    assert summary(db, '{ a: 1 }["b"]!', typecheck=False).split("\n")[:5] == [
+        "error: Null value, due to missing field `b`",
+        "at *query*:1:9",
+        "  |",
+        '1 | { a: 1 }["b"]!',
+        "  |         ^^^^^^",
+    ]
+    assert summary(db, 'null?.["a"]!', typecheck=False).split("\n")[1:5] == [
+        "at *query*:1:7",
+        "  |",
+        '1 | null?.["a"]!',
+        "  |       ^^^^^^",
+    ]
+
+
+def test_non_null_after_a_missing_document_skipped_by_optional_chaining(db):
+    # FQLInterpreter.evalNullAccess: `?.` on a document that is not there keeps its DocNotFound cause, at the
+    # document's span; the `!` after it is handleNullCause's DocumentNotFound, that span its null's origin.
+    db.query('Collection.create({ name: "Gone" })', syntax="v10")
+    assert summary(db, 'Gone.byId("9")?.a!', typecheck=False).split("\n")[:11] == [
+        "error: Collection `Gone` does not contain document with id 9.",
+        "at *query*:1:17",
+        "  |",
+        '1 | Gone.byId("9")?.a!',
+        "  |                 ^^",
+        "  |",
+        "hint: Null value created here",
+        "  |",
+        '1 | Gone.byId("9")?.a!',
+        "  |          ^^^^^",
+        "  |",
+    ]
+
+
+def test_a_method_of_a_missing_document_points_at_the_document(db):
+    # AbstractDocPrototype.getMethod guards the document before the call: evalNullAccess's DocumentNotFound
+    # is at the callee's span (byId's arguments), not the method's.
+    db.query('Collection.create({ name: "Gone" })', syntax="v10")
+    assert summary(db, 'Gone.byId("9").update({})', typecheck=False).split("\n")[1:5] == [
+        "at *query*:1:10",
+        "  |",
+        '1 | Gone.byId("9").update({})',
+        "  |          ^^^^^",
+    ]

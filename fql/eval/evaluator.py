@@ -105,6 +105,9 @@ class QueryState:
     #: The v10 chain link whose `?.` last met null, skipping the rest of its chain, and where core points
     #: a `!` right after it: (node, span).
     skipped_at: t.Any = None
+    #: The v10 access (`x["k"]`) whose key its struct or document lacked, and that value's dynamic type: a
+    #: call of the null it gave names them (core's MissingField cause).
+    missing_key: t.Any = None
     #: The arguments of the lambda or function being called and, by position, where each null among them
     #: was made ({index: (cause, origin)}): its parameters keep them (expressions.apply_lambda).
     arg_origins: t.Any = None

@@ -610,9 +610,8 @@ def _user_only(doc: Document, name: str) -> None:
     """The *Data methods are a user document's: a native one (a Key, a Collection) has none (core's
     FQL2DocSpec)."""
     if doc.ref.kind is not None:
-        from .display import type_label
-
-        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{type_label(doc)}`")
+        # Core reads the name as a field the document lacks, and names the document's dynamic type.
+        raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `Doc`")
 
 
 @method("Document", "updateData")

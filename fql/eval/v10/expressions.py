@@ -157,6 +157,9 @@ def op_span(node: ast.Node) -> ast.Span | None:
         return _tail(span, len(node.name)) or span
     if isinstance(node, ast.Apply) and getattr(node.fn, "span", None) is not None:
         return _from(node.fn.span, span, 2 if node.optional else 0) or span
+    if isinstance(node, ast.Index) and getattr(node.obj, "span", None) is not None:
+        # An access at its brackets (core's Access span, without the `?.`), as a call at its arguments.
+        return _from(node.obj.span, span, 2 if node.optional else 0) or span
     return span
 
 
@@ -245,7 +248,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if isinstance(value, Document):
         found = _documents.document_field(ctx, value, name)
         if found is None and name not in value:
-            ctx.state.null_cause = f"missing field `{name}`"
+            ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
     if isinstance(value, NullDocument):
         # A missing document still has its reference's fields, which core's ReadBroker answers without a
@@ -264,7 +267,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if isinstance(value, dict):
         found = value.get(name)
         if found is None and name not in value:
-            ctx.state.null_cause = f"missing field `{name}`"
+            ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
     if isinstance(value, Module):
         return names.module_member(ctx, value, name)
@@ -277,8 +280,37 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
     # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
-    ctx.state.null_cause = f"missing field `{name}`"
+    ctx.state.null_cause = MissingField(name, dynamic_label(value))
     return None
+
+
+class GoneDocument(str):
+    """Why a null is null when it stands for a document that is not there (core's DocNotFound cause)."""
+
+    def __new__(cls, doc: NullDocument) -> GoneDocument:
+        made = super().__new__(cls, "document not found")
+        made.doc = doc
+        return made
+
+    def __getnewargs__(self) -> tuple[NullDocument]:
+        return (self.doc,)
+
+
+class MissingField(str):
+    """Why a null is null when a field was missing (`missing field `b``), knowing the field and the
+    dynamic type of the value that lacked it, as core's MissingField cause does: calling the null names
+    both."""
+
+    field: str
+    owner: str
+
+    def __new__(cls, name: str, owner: str) -> MissingField:
+        made = super().__new__(cls, f"missing field `{name}`")
+        made.field, made.owner = name, owner
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:
+        return (self.field, self.owner)
 
 
 class BoundMethod:
@@ -317,12 +349,36 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
     """_SKIPPED, from `node` on: where its own `?.` met null (not an earlier link's), the state keeps it
     with where core points a `!` just after it (the link's name, `named`'s for a method call)."""
     if value is not _SKIPPED:
-        ctx.state.skipped_at = (node, op_span(named or node))
+        # A document that is not there keeps why, and where: a `!` later says it is not found, with the
+        # document's operation as the null's origin (core's evalNullAccess keeps the DocNotFound cause).
+        gone = None
+        if isinstance(value, NullDocument):
+            gone = (value, (*current_source(ctx.state), getattr(node, "obj", node)))
+        ctx.state.skipped_at = (node, op_span(named or node), gone)
     return _SKIPPED
+
+
+def _lacks_method(receiver: t.Any, name: str) -> bool:
+    """Whether `receiver.name(...)` fails whatever its arguments: null, a value of a type without the
+    method, or a struct without a function at `name` (core's getMethod, then evalSel and evalAp)."""
+    if isinstance(receiver, (Module, Document, NullDocument, Ref)):
+        return False
+    if isinstance(receiver, dict):
+        return name not in receiver or not _callable(receiver[name])
+    return (v10_type(receiver), name) not in V10_METHODS
 
 
 def _nullish(value: t.Any) -> bool:
     return value is None or isinstance(value, NullDocument)
+
+
+def _ref_field(value: t.Any, name: t.Any) -> bool:
+    """Whether `name` is a field of the reference itself, which a document that is not there still has
+    (core's ReadBroker answers its RefFields unread, so `?.` does not skip them): `coll`, and `id`, or a
+    schema document's `name`."""
+    if not isinstance(value, NullDocument) or not isinstance(name, str):
+        return False
+    return name == "coll" or name == ("name" if value.ref.is_schema else "id")
 
 
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
@@ -330,7 +386,7 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value)):
+    if value is _SKIPPED or (node.optional and _nullish(value) and not _ref_field(value, node.name)):
         return _skip(ctx, value, node)
     state = ctx.state
     origin, state.null_cause = state.null_origin, None
@@ -362,16 +418,25 @@ def _index(node: ast.Index, ctx: Context) -> t.Any:
 
 
 def _index_link(node: ast.Index, ctx: Context) -> t.Any:
+    ctx.state.missing_key = None
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value)):
+    if value is _SKIPPED:
+        return _skip(ctx, value, node)
+    # Core evaluates the key before it asks the receiver (its access takes it as an argument), null or not.
+    state = ctx.state
+    cause, origin = state.null_cause, state.null_origin
+    key = run(node.key, ctx)
+    state.null_cause, state.null_origin = cause, origin  # why the receiver is null, not the key's doing
+    if node.optional and _nullish(value) and not _ref_field(value, key):
         return _skip(ctx, value, node)
     value = deref(ctx, value)
-    origin = ctx.state.null_origin
-    key = run(node.key, ctx)
     try:
-        return index_value(ctx, value, key)
+        found = index_value(ctx, value, key)
+        if found is None and isinstance(value, (dict, Document)) and isinstance(key, str) and key not in value:
+            ctx.state.missing_key = (node, key, dynamic_label(value))
+        return found
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
@@ -430,25 +495,18 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
 
 
 def dynamic_label(value: t.Any) -> str:
-    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type)."""
-    if isinstance(value, Document):
-        return "Doc"
-    if isinstance(value, dict):
-        return "{ *: Any }"
-    if isinstance(value, list):
-        return "Array<Any>"
-    if isinstance(value, Lambda):
-        return "Lambda"
-    if isinstance(value, (BoundMethod, names.StaticFunction, names.UserFunction)):
-        # A native function (`Time.now`, `"a".concat`, a user function): core's NativeFunc is a Function.
-        return "Function"
-    label = display.type_label(value)
-    return "Set<Any>" if label == "Set" else label
+    """A value's type as core's runtime names it (ValueType.displayString of its dynamic type): `Array<Any>`,
+    `{ *: Any }`, `Doc` (a document there or not), `Lambda`, `Function` (a native one), a module's name."""
+    from .misc import value_type
+
+    return value_type(value)
 
 
-def _callable(fn: t.Any) -> bool:
-    """Whether call_function can call it."""
-    if isinstance(fn, (Lambda, BoundMethod, Module, names.UserFunction, names.StaticFunction)):
+def _callable(fn: t.Any, applied: bool = False) -> bool:
+    """Whether call_function can call it; `applied`: only a module with an apply counts."""
+    if isinstance(fn, Module):
+        return not applied or names.has_apply(fn)
+    if isinstance(fn, (Lambda, BoundMethod, names.UserFunction, names.StaticFunction)):
         return True
     return fn is not None and callable(fn) and hasattr(fn, "index")
 
@@ -507,7 +565,20 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
         state.depth -= 1
 
 
+def _native_arity(method: Method) -> str:
+    """A native method's arity as core's Func.Arity shows it: its overloads' counts (`1 or 2 arguments`),
+    or the least a variadic one takes."""
+    if method.max_args is None:
+        return arity_text(method.min_args, variadic=True)
+    counts = list(range(method.min_args, method.max_args + 1))
+    if len(counts) == 1:
+        return arity_text(counts[0])
+    return ", ".join(map(str, counts[:-1])) + f" or {counts[-1]} arguments"
+
+
 _NO_RECEIVER = object()
+#: The methods a document that is not there answers (core's AbstractDocPrototype.NullDocMethods).
+_NULL_DOC_METHODS = frozenset(("exists",))
 
 
 #: A collection's functions that core marks as reads (Effect.Read), checked when they are called.
@@ -520,6 +591,13 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
     """Call a registered v10 method (with its receiver) or static function, checking the argument count."""
     given = len(args)
     if given < method.min_args or (method.max_args is not None and given > method.max_args):
+        if not ctx.state.typecheck:
+            # Core's callNativeMethod checks the count before the call (FQLInterpreter.scala).
+            raise QueryRuntimeError(
+                "invalid_function_invocation",
+                f"callee function expects {_native_arity(method)}, but {given} {'was' if given == 1 else 'were'} provided.",
+            )
+        # Typechecked, core's typer refuses the call before it runs; fql's checker leaves overloads to this.
         if method.min_args == method.max_args:
             expected = str(method.min_args)
         elif method.max_args is None:
@@ -561,13 +639,21 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     target = node.fn
     if isinstance(target, ast.Member) and not node.optional:
         receiver = _receiver(target.obj, ctx)
-        if receiver is not _SKIPPED and target.optional:
+        if receiver is not _SKIPPED and (target.optional or isinstance(receiver, (Document, Ref))):
             receiver = deref(ctx, receiver)
-        if receiver is _SKIPPED or (target.optional and _nullish(receiver)):
+        if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
+            pass  # a document that is not there still answers these (core's guardNullDoc lets them by)
+        elif receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _skip(ctx, receiver, node, target)
+        elif isinstance(receiver, NullDocument):
+            # Core's getMethod asks whether the document is there before the arguments run, and points at it.
+            from .documents import missing
+
+            raise _at_span(missing(receiver), op_span(target.obj))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
-        args = [run(a, ctx) for a in node.args]
+        # Core looks the method up before the arguments run: a receiver without it fails first.
+        args = [] if _lacks_method(receiver, target.name) else [run(a, ctx) for a in node.args]
         state.call_node = node
         try:
             value = call_method(ctx, receiver, target.name, args)
@@ -587,9 +673,30 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _skip(ctx, fn, node)
+    missing = ctx.state.missing_key
+    if fn is None and not node.optional and missing is not None and missing[0] is target:
+        # `x["k"](...)` of a key x lacks: core's null keeps the key and x, and the call names both (evalAp).
+        err = QueryRuntimeError("invalid_function_invocation", f"The function `{missing[1]}` does not exist on `{missing[2]}`")
+        raise _at_span(err, op_span(target))
+    cause = ctx.state.null_cause
+    if fn is None and not node.optional and isinstance(cause, MissingField):
+        # A null from a missing field, called later (`let f = x.b; f()`): named as `x.b()` would be, where
+        # the field was read.
+        err = QueryRuntimeError("invalid_function_invocation", f"The function `{cause.field}` does not exist on `{cause.owner}`")
+        origin = ctx.state.null_origin
+        if isinstance(origin, tuple) and len(origin) == 3 and origin[0] == current_source(ctx.state)[0]:
+            where = origin[2] if isinstance(origin[2], ast.Span) else op_span(origin[2])
+            err = _at_span(err, where)
+        raise err
+    if isinstance(target, ast.Member) and not _callable(fn, applied=True):
+        # `x.a?.()`: core's MethodCall reads the field and names it when what it holds is no function.
+        found = dynamic_label(fn)
+        err = QueryRuntimeError("invalid_function_invocation", f"`{target.name}`: Expected a function, found `{found}`")
+        raise _at_span(err, op_span(target))
     state = ctx.state
     origin = state.null_origin if fn is None else None
-    args = _arguments(node, ctx)
+    # A callee that is no function fails before the arguments run (core's evalAp).
+    args = _arguments(node, ctx) if _callable(fn, applied=True) else []
     state.call_node = node
     try:
         value = call_function(ctx, fn, args)
@@ -658,7 +765,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
         return call_function(ctx, fn, args)
     field = V10_FIELDS.get((kind, name))
     if field is not None:
-        found_type = display.type_label(field.fn(ctx, receiver))
+        found_type = dynamic_label(field.fn(ctx, receiver))
         raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found_type}`")
     raise QueryRuntimeError(
         "invalid_function_invocation", f"The function `{name}` does not exist on `{dynamic_label(receiver)}`"
@@ -685,31 +792,27 @@ def negate(value: int | float) -> int | float:
     return value if value == -(1 << 31) else -value
 
 
-def _num(value: t.Any, op: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise QueryRuntimeError(
-            "type_mismatch", f"`{op}` expected Number, received {display.type_label(value)}"
-        )
-    return value
-
-
-def _operands(op: str, left: t.Any, right: t.Any) -> None:
-    """An arithmetic operator is a method of its left operand, as in core: only a number has it, and it
-    takes only a number."""
+def _operands(op: str, left: t.Any, right: t.Any | None = None, unary: bool = False) -> None:
+    """An arithmetic or bitwise operator is a method of its left operand, as in core (stdlib Numbers.scala,
+    called by FQLInterpreter.callOp): only a number has it, and it takes only a number, its `other`
+    (`exponent` for `**`)."""
     if isinstance(left, bool) or not isinstance(left, (int, float)):
         raise QueryRuntimeError(
-            "invalid_function_invocation", f"The function `{op}` does not exist on `{display.type_label(left)}`"
+            "invalid_function_invocation", f"The function `{op}` does not exist on `{dynamic_label(left)}`"
         )
-    if isinstance(right, bool) or not isinstance(right, (int, float)):
+    if not unary and (isinstance(right, bool) or not isinstance(right, (int, float))):
+        param = "exponent" if op == "**" else "other"
         raise QueryRuntimeError(
-            "invalid_argument", f"expected value for `other` of type Number, received {display.type_label(right)}"
+            "invalid_argument",
+            f"expected value for `{param}` of type Number, received {dynamic_label(right)}",
         )
 
 
 def arithmetic(op: str, a: t.Any, b: t.Any) -> t.Any:
     """Core's number operators (stdlib Numbers.scala): integers stay integers until they leave a Long,
     then the operands are redone as Doubles; Doubles follow Java."""
-    x, y = _num(a, op), _num(b, op)
+    _operands(op, a, b)
+    x, y = a, b
     integers = isinstance(x, int) and isinstance(y, int)
     if op == "+":
         return _long_or(x + y, lambda: float(x) + float(y)) if integers else x + y
@@ -769,9 +872,9 @@ def _integer_power(x: int, y: int) -> int | float:
         return -math.inf if n < 0 else math.inf
 
 
-def _bits(value: t.Any, op: str) -> int:
-    """A bitwise operand: an integer, or a Double truncated to a Long as Java's `toLong` does (core's
-    Numbers stdlib: NaN is 0, out-of-range values clamp)."""
+def _bits(value: int | float) -> int:
+    """A bitwise operand, a number: an integer, or a Double truncated to a Long as Java's `toLong` does
+    (core's Numbers stdlib: NaN is 0, out-of-range values clamp)."""
     if isinstance(value, float):
         if math.isnan(value):
             return 0
@@ -780,8 +883,6 @@ def _bits(value: t.Any, op: str) -> int:
         if not math.isfinite(value):
             return LONG_MAX if value > 0 else LONG_MIN
         return max(LONG_MIN, min(LONG_MAX, int(value)))
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise QueryRuntimeError("type_mismatch", f"`{op}` expected Int or Long, received {display.type_label(value)}")
     return value
 
 
@@ -789,7 +890,7 @@ def _bool(value: t.Any, operand: ast.Node | None) -> bool:
     """An operand of `&&` or `||`, which must be a Boolean: core's type mismatch points at the operand
     (FQL2BooleanSpec 'checks runtime args')."""
     if not isinstance(value, bool):
-        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(value)}")
+        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {dynamic_label(value)}")
         raise err if operand is None else _at(err, operand)
     return value
 
@@ -846,6 +947,11 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 return isa(ctx, left, kind)
             except FQLError as err:
                 raise _at(err, node.right)
+        if not _has_operator(op, left) and (op not in ("=~", "!~") or not ctx.state.typecheck):
+            # Core's callOp looks the operator up on the left operand before it runs the right one.
+            raise QueryRuntimeError(
+                "invalid_function_invocation", f"The function `{op}` does not exist on `{dynamic_label(left)}`"
+            )
         right = run(node.right, ctx)
         # The others are native methods of the left operand, each call a compute op (core's callOp).
         ctx.state.compute += 1
@@ -861,12 +967,10 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             return equal(left, right) == (op == "==")
         if op in ("<", ">", "<=", ">="):
             return compare(op, left, right)
-        if op == "|":
-            return _bits(left, op) | _bits(right, op)
-        if op == "&":
-            return _bits(left, op) & _bits(right, op)
-        if op == "^":
-            return _bits(left, op) ^ _bits(right, op)
+        if op in ("|", "&", "^"):
+            _operands(op, left, right)
+            x, y = _bits(left), _bits(right)
+            return x | y if op == "|" else x & y if op == "&" else x ^ y
         if op in ("=~", "!~"):
             raise NotImplementedInFql(f"The `{op}` operator is not implemented in fql (nor at runtime in Fauna).")
         if op == "+" and isinstance(left, str) and not isinstance(left, ID):
@@ -875,7 +979,6 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
             from .strings import sized
 
             return sized(display_string(ctx, left) + display_string(ctx, right))
-        _operands(op, left, right)
         return arithmetic(op, left, right)
     except FQLError as err:
         if err.v10_code in _ARGUMENT_ERRORS and op not in ("&&", "||", "??", "isa"):
@@ -887,6 +990,19 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 _null_hint(ctx, err, origin)
             raise _at_span(err, _operator_span(node))
         raise _at(err, node)
+
+
+def _has_operator(op: str, left: t.Any) -> bool:
+    """Whether the left operand's type has the binary operator `op`: every type compares (FieldTable.scala's
+    BaseFieldTable), a number does arithmetic and bitwise operations, a String `+` (stdlib Numbers.scala,
+    Strings.scala); none has `=~` or `!~`."""
+    if op in ("==", "!=", "<", ">", "<=", ">="):
+        return True
+    if op in ("=~", "!~"):
+        return False
+    if isinstance(left, (int, float)) and not isinstance(left, bool):
+        return True
+    return op == "+" and isinstance(left, str) and not isinstance(left, ID)
 
 
 #: The errors of an operator's own work (a bad or zero operand, a string past the size limit), which core
@@ -908,15 +1024,28 @@ def _operator_span(node: ast.Binary) -> ast.Span | None:
 
 
 def _unary(node: ast.Unary, ctx: Context) -> t.Any:
+    """`-x`, `~x` and `!x` are methods of their operand, as a binary operator is of its left one (core's
+    callOp): a value of another type has no such operator, and the error points at the operator."""
+    ctx.state.null_origin = None
     value = run(node.operand, ctx)
+    origin = ctx.state.null_origin if value is None else None
     ctx.state.compute += 1  # a native method of the operand, as a binary operator's
     try:
-        if node.op == "-":
-            return negate(_num(value, "-"))
         if node.op == "!":
-            return not _bool(value, None)
-        return ~_bits(value, "~")
+            if not isinstance(value, bool):
+                raise QueryRuntimeError(
+                    "invalid_function_invocation", f"The function `!` does not exist on `{dynamic_label(value)}`"
+                )
+            return not value
+        _operands(node.op, value, unary=True)
+        return negate(value) if node.op == "-" else ~_bits(value)
     except FQLError as err:
+        if value is None:
+            _null_hint(ctx, err, origin)
+        span = node.span
+        if span is not None and span.line:
+            width = len(node.op)
+            err = _at_span(err, ast.Span(span.line, span.column, span.start, span.start + width, span.line, span.column + width))
         raise _at(err, node)
 
 
@@ -926,18 +1055,28 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     # Core points at the operand's last operation (a field's name, a call's arguments) through the `!`;
     # at the whole link (`.baz`, its dot too) when an earlier link's `?.` skipped it.
     inner = op_span(node.expr)
+    gone = None
     if value is _SKIPPED:
-        start, where = ctx.state.skipped_at or (None, None)
+        start, where, gone = ctx.state.skipped_at or (None, None, None)
         inner = where if start is node.expr else _link_span(node.expr)
         value = None
     value = deref(ctx, value)
     where = _from_start(inner, node.span) if inner is not None else node.span
+    if gone is not None and gone[0].cause != "permission denied":
+        from .documents import missing
+
+        raise _at_span(_null_hint(ctx, missing(gone[0]), gone[1], where), where)
     if isinstance(value, NullDocument):
         if value.cause == "permission denied":
             raise _at_span(QueryRuntimeError("null_value", "Null value, due to permission denied"), where)
         from .documents import missing
 
         raise _at_span(missing(value), where)
+    if value is None and isinstance(ctx.state.null_cause, GoneDocument) and ctx.state.null_cause.doc.cause != "permission denied":
+        from .documents import missing
+
+        err = _null_hint(ctx, missing(ctx.state.null_cause.doc), ctx.state.null_origin, where)
+        raise _at_span(err, where)
     if value is None:
         if ctx.state.null_cause is not None and not isinstance(node.expr, ast.Literal):
             message = f"Null value, due to {ctx.state.null_cause}"
@@ -972,7 +1111,7 @@ def _if(node: ast.IfElse, ctx: Context) -> t.Any:
     cond = run(node.cond, ctx)
     if not isinstance(cond, bool):
         raise _at(
-            QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {display.type_label(cond)}"),
+            QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {dynamic_label(cond)}"),
             node.cond,
         )
     if cond:
@@ -989,10 +1128,19 @@ def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
 
 def _template(node: ast.Template, ctx: Context) -> str:
     from .misc import display_string
-    from .strings import sized
+    from .strings import MAX_SIZE, _too_large, _u16
 
-    # Core's string limit holds for an interpolated string too (FQL2InterpreterSpec 'str-template').
-    return sized("".join(p if isinstance(p, str) else display_string(ctx, run(p, ctx)) for p in node.parts))
+    # Core's string limit holds for an interpolated string too (FQL2InterpreterSpec 'str-template'), checked
+    # part by part (evalStrTemplate): the first part past it fails, with the size so far, and no later
+    # part runs.
+    texts, size = [], 0
+    for part in node.parts:
+        text = part if isinstance(part, str) else display_string(ctx, run(part, ctx))
+        size += _u16(text)
+        if size > MAX_SIZE:
+            raise _at(_too_large(size), node)
+        texts.append(text)
+    return "".join(texts)
 
 
 def _project(node: ast.Project, ctx: Context) -> t.Any:
@@ -1005,20 +1153,32 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     """Projection: an object of the fields, element-wise over arrays and sets; null stays null, and a
     number, string, boolean, time, date, bytes or function passes through (core's FQL2ProjectionSpec)."""
     value = deref(ctx, value)
-    if value is None or isinstance(value, NullDocument):
+    if isinstance(value, NullDocument):
+        # Core's evalProject asks whether the document is there first; if not, the projection is a null
+        # that keeps why (a `!` on it is the document's not found).
+        made_null(ctx.state, GoneDocument(value), ctx.state.call_node)
+        return None
+    if value is None:
         return None
     if isinstance(value, (str, int, float, Timestamp, Date, Bytes, UUID, Lambda)):
         return value
     if isinstance(value, list):
-        return [project(ctx, v, fields) for v in value]
+        return [_projected(ctx, v, fields) for v in value]
     from .sets import V10Set, made, mapped
 
     if isinstance(value, V10Set):
-        return made(ctx, mapped(ctx, value, lambda c, v: project(c, v, fields)), "project", value, fields)
+        return made(ctx, mapped(ctx, value, lambda c, v: _projected(c, v, fields)), "project", value, fields)
     if isinstance(value, EventSource):
         from .streams import projected_source
 
         return projected_source(ctx, value, fields)
+    return _projected(ctx, value, fields)
+
+
+def _projected(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> dict:
+    """The object of the fields read off `value`. An array's or set's elements are each made one, whatever
+    they are (core's evalProject maps `this => { fields }` over them: `[1]{ a }` is `[{ a: null }]`, and a
+    null element fails as a field read of null does)."""
     inner = ctx.bind({THIS: value})
     return {name: run(expr, inner) for name, expr in fields}
 
@@ -1030,7 +1190,7 @@ def _at_time(node: ast.AtTime, ctx: Context) -> t.Any:
     # A time of a primitive type is refused before the query runs (fql/typer), as core's typer does.
     when = run(node.time, ctx)
     if not isinstance(when, Timestamp):
-        message = f"expected type: Time, received {display.type_label(when)}"
+        message = f"expected type: Time, received {dynamic_label(when)}"
         raise _at(QueryRuntimeError("type_mismatch", message), node.time)
     now = state.ts * 1000
     if when.nanos > now:

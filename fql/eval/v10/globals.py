@@ -180,7 +180,7 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
             return index
     # A field a module lacks is null at runtime, as any value's (core's FieldTable; its typechecker
     # refuses it beforehand): FQL2InterpreterSpec's `FQL.GlobalEnvGoblin!` fails as a null.
-    ctx.state.null_cause = f"missing field `{name}`"
+    ctx.state.null_cause = _expressions.MissingField(name, module.name)
     return None
 
 
@@ -196,8 +196,15 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
         index = index_method(ctx, module, name)
         if index is not None:
             return call_function(ctx, index, args)
+        if (USER_COLLECTION, name) in V10_FIELDS:
+            return _call_field(ctx, name, module_member(ctx, module, name), args)
         raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
     found = V10_STATICS.get((module.name, name))
+    if found is None and module.name == GLOBAL and module.collection is None and _namespace_member(name) is not None:
+        return _call_field(ctx, name, _namespace_member(name), args)
+    if found is None and (module.name, name) in V10_FIELDS:
+        # A field of the module, called: core reads it and calls what it holds (evalAp, with the field's name).
+        return _call_field(ctx, name, module_member(ctx, module, name), args)
     if found is None:
         error = QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `{module.name}`")
         if name in FLAGGED.get(module.name + "Module", ()):
@@ -207,16 +214,33 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
     return invoke(ctx, found, args)
 
 
+def _call_field(ctx: Context, name: str, value: t.Any, args: list) -> t.Any:
+    """A module's field `name`, called: what it holds must be a function, or a module with an apply."""
+    if not _expressions._callable(value, applied=True):
+        found = _expressions.dynamic_label(value)
+        raise QueryRuntimeError("invalid_function_invocation", f"`{name}`: Expected a function, found `{found}`")
+    return _expressions.call_function(ctx, value, args)
+
+
+def has_apply(module: Module) -> bool:
+    return is_user_collection(module) or module.name in _CALLED_BY_ID or (module.name, "__call__") in V10_STATICS
+
+
 def call_module(ctx: Context, module: Module, args: list) -> t.Any:
     """`Time("...")`, `People("id")`, `Collection("People")`: a module called like a function."""
     from .expressions import invoke
 
-    if is_user_collection(module):
+    if is_user_collection(module) or module.name in _CALLED_BY_ID:
         return call_static(ctx, module, "byId", args)
     found = V10_STATICS.get((module.name, "__call__"))
     if found is None:
-        raise QueryRuntimeError("invalid_argument", f"`{module.name}` is not a function.")
+        # A module without an apply is no function: core's evalAp names its dynamic type, the module's name.
+        raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {module.name}")
     return invoke(ctx, found, args)
+
+
+#: Native collections whose module, called, is `byId` (core's IDedCollectionCompanion defines the apply).
+_CALLED_BY_ID = frozenset(("Key", "Token", "Credential"))
 
 
 def call_static_function(ctx: Context, fn: StaticFunction, args: list) -> t.Any:

@@ -68,7 +68,17 @@ def value_type(value: t.Any) -> str:
         return "Null"
     if isinstance(value, ID):
         return "ID"
-    simple = {str: "String", list: "Array<Any>", dict: "{ *: Any }", Timestamp: "Time", Date: "Date", Bytes: "Bytes"}
+    simple = {
+        str: "String",
+        list: "Array<Any>",
+        dict: "{ *: Any }",
+        Timestamp: "Time",
+        Date: "Date",
+        Bytes: "Bytes",
+        UUID: "UUID",
+        EventSource: "EventSource<Any>",
+        SetCursor: "SetCursor",
+    }
     for kind, name in simple.items():
         if isinstance(value, kind):
             return name
@@ -360,6 +370,9 @@ def _debug_scalar(value: t.Any) -> str:
         return f"[function {value.method.name}()]"
     if isinstance(value, names.UserFunction):
         return f"[function {value.shown}()]"
+    if callable(value) and hasattr(value, "index"):
+        # A collection's index is one of its static functions (core's Collections.scala defStaticFunction).
+        return f"[function {value.name}()]"
     if isinstance(value, EventSource):
         return "[event source]"
     # Core shows a placeholder for sets, so that printing one does not read it all.

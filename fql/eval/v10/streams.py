@@ -27,7 +27,7 @@ from ... import ast
 from ...collation import encode, id_key, tuple_key
 from ...errors import FQLError, InvalidRef, QueryRuntimeError, StackOverflow
 from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
-from ...values import Document, EventSource, Lambda, NullDocument, Ref, Timestamp
+from ...values import Document, EventSource, Lambda, Module, NullDocument, Ref, Timestamp
 from .. import access, indexes, roles
 from ..evaluator import Context
 from ..documents import drops_key
@@ -431,6 +431,14 @@ def events_on(ctx: Context, s: V10Set, *fields: t.Any) -> EventSource:
 
 
 def _paths(fields: tuple) -> tuple:
+    from .expressions import _callable, dynamic_label
+
+    for i, fn in enumerate(fields):
+        if not _callable(fn) or isinstance(fn, Module):
+            # Core's vararg parameter `fields` casts each argument first (NativeFunction.scala: `fields0`, ...).
+            raise QueryRuntimeError(
+                "invalid_argument", f"expected value for `fields{i}` of type Function, received {dynamic_label(fn)}"
+            )
     return tuple(_field_path(fn, i) for i, fn in enumerate(fields))
 
 

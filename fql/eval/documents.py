@@ -669,11 +669,14 @@ def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     return out
 
 
-def _write_args(ctx: Context, ref: t.Any, params: t.Any, key: str) -> dict:
-    """Update's and Replace's arguments cast in order, as core's forms cast them (`Casts.Ref`, then an
-    optional `Casts.Object`): a ref that is not one, or names nothing, is refused before the params."""
+def _write_args(ctx: Context, ref: t.Any, params: t.Any, key: str, v4: bool) -> dict:
+    """Update's and Replace's arguments cast in order, as core's v4 forms cast them (`Casts.Ref`, then an
+    optional `Casts.Object`): a ref that is not one, or names nothing, is refused before the params. A v10
+    write's reference comes from the document it read (which a staged schema may name otherwise than the
+    active one does), so it is not cast again."""
     REF(ref, key)
-    resolved(ctx, ref, key)
+    if v4:
+        resolved(ctx, ref, key)
     return {} if params is None else OBJECT(params, "params")
 
 
@@ -767,7 +770,7 @@ def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
 def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
     `create`)."""
-    params = _write_args(ctx, ref, params, "update")
+    params = _write_args(ctx, ref, params, "update", v4)
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
         from .schema import update_native
@@ -805,7 +808,7 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
 def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
     """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
     `create`)."""
-    params = _write_args(ctx, ref, params, "replace")
+    params = _write_args(ctx, ref, params, "replace", v4)
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import update_native

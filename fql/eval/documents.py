@@ -691,7 +691,7 @@ def _existing(
         _native_collection_write(ctx, ref, key, params)
     doc = doc_key(ctx, ref, key)
     if doc.scope != ctx.state.scope:
-        _scoped_write(ctx, key, params)
+        scoped_write(ctx, key, params)
     # Before the document is looked for: a staged schema may have it where the active one does not.
     staged.check_write(ctx, doc)
     if params is not None:
@@ -713,7 +713,7 @@ def _existing(
     return doc, version
 
 
-def _scoped_write(ctx: Context, key: str, params: dict | None) -> t.NoReturn:
+def scoped_write(ctx: Context, key: str, params: dict | None) -> t.NoReturn:
     """Refuse a write of another database's document: with the refusals of the params' refs too, which
     Update, Replace and Insert check alongside (their `errs`, WriteFunctions.scala)."""
     err = InvalidArgument("Cannot write a scoped ref.").at(key)
@@ -732,7 +732,7 @@ def _native_collection_write(ctx: Context, ref: Ref, key: str, params: dict | No
     schema meta collection (CollectionWriteAdaptor.isUpdatable), and Delete, which looks the document up
     before it checks that it may be deleted, does not find it."""
     if ref.database is not None:
-        _scoped_write(ctx, key, params)
+        scoped_write(ctx, key, params)
     if key == "delete":
         raise InstanceNotFound("Collection not found.")
     if params is not None:

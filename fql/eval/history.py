@@ -16,12 +16,12 @@ import typing as t
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime, ValidationFailed
+from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
 from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, SourcedElement, Timestamp, type_name
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
-from .documents import check_references, user_fields
+from .documents import check_references, scoped_write, user_fields
 from .evaluator import Context
 from .refs import copy, doc_key, live, ref_of, resolved, scope_of
 from .registry import builtin
@@ -780,13 +780,7 @@ def _history_target(ctx: Context, ref: t.Any, key: str, verb: str, params: dict 
         raise InvalidArgument(f"Ref expected, {type_name(ref)} provided.").at(key)
     scope = scope_of(ctx, ref.database) if ref.collection is None else doc_key(ctx, ref, key).scope
     if scope != ctx.state.scope:
-        scoped = InvalidArgument("Cannot write a scoped ref.").at(key)
-        if params is not None:
-            try:
-                check_references(ctx, params)
-            except ValidationFailed as refs:
-                scoped.siblings.append(refs)
-        raise scoped
+        scoped_write(ctx, key, params)
     if params is not None:
         check_references(ctx, params)
     if ref.collection is None or (ref.kind is not None and (ref.kind, verb) != ("keys", "insert")):

@@ -349,9 +349,9 @@ class Checker:
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
         if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
             return
-        name = re.compile(rf"let\s+({re.escape(node.name)})\b").match(self.text, node.span.start)
+        header = self._let_header(node)
         shown, wanted = display(found), display(annotated)
-        if name is None or shown is None or wanted is None:
+        if header is None or shown is None or wanted is None:
             return
         causes = []
         for leaf in leaves:
@@ -359,7 +359,7 @@ class Checker:
             if not is_subtype(value, annotated):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{wanted}`", self._group(leaf.span)))
         if causes:
-            at = _span(self.text, name.start(1), name.end(1))
+            at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
 
     def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
@@ -375,9 +375,13 @@ class Checker:
         start = at.start + node.type.index("?")
         return _span(self.text, start, start + 1)
 
+    def _let_header(self, node: ast.Let) -> re.Match | None:
+        """`let name: ` of an annotated `let` in the source, the name its group 1 (None where not found)."""
+        return re.compile(rf"let\s+({re.escape(node.name)})\s*:\s*").match(self.text, node.span.start)
+
     def _annotation_span(self, node: ast.Let) -> ast.Span | None:
         """Where a `let`'s annotation is in the source (None where it cannot be found there)."""
-        found = re.compile(rf"let\s+{re.escape(node.name)}\s*:\s*").match(self.text, node.span.start)
+        found = self._let_header(node)
         if found is None or not self.text.startswith(node.type, found.end()):
             return None
         return _span(self.text, found.end(), found.end() + len(node.type))

@@ -96,9 +96,13 @@ def _scala_long(first: str, digits: list[int | None]) -> int | None:
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.
-@builtin("Ref", keys=("ref", "id"), required=1, pure=True)
-def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
+@builtin("Ref", keys=("ref", "id", "scope"), types=(None, None, DATABASE_SCOPE), required=1, pure=True)
+def ref(ctx: Context, coll: t.Any, id: t.Any = None, scope: Ref | None = None) -> Ref:
     """A ref to document `id` of collection `coll`; `Ref("collections/spells/1")` parses a legacy string."""
+    if scope is not None:
+        # A scope is cast with the arguments, before the function reads the others (core's Parser).
+        resolved(ctx, scope, "scope")
+        return _scoped_ref(ctx, ref(ctx, coll, id), scope)
     if id is None and isinstance(coll, str):
         parsed = parse_legacy_ref(coll)
         if parsed is None:
@@ -126,6 +130,16 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None) -> Ref:
         # Core names schema documents only through their own constructors (`Collection("x")`).
         _with_id_error(InvalidArgument("Regular Class Ref expected, Schema Class Ref provided.").at("ref"), id)
     return Ref(document_id(id, "id"), coll)
+
+
+def _scoped_ref(ctx: Context, made: Ref, scope: Ref) -> Ref:
+    """`Ref(coll, id, scope)`: core's RefFunction keeps the collection and puts the ref in the database that
+    holds `scope` (so `Database("d")` names the caller's own database); a collection that names nothing
+    stays an unresolved ref and the scope is not read. Core keeps the collection's internal id, fql its name."""
+    coll = made.collection
+    if coll is None or coll.kind != "collections" or live(ctx, doc_key(ctx, coll)) is None:
+        return made
+    return Ref(made.id, Ref(coll.id, native("collections", scope.collection.database)))
 
 
 def _with_id_error(err: FQLError, id: t.Any) -> t.NoReturn:

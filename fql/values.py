@@ -499,6 +499,12 @@ class SetEvent(DocEvent):
         return [self["ts"], self["action"], self["document"], *self.get("data", [])]
 
 
+class ReadDocument(dict):
+    """A document as a v4 read or write gives it, `{ref, ts, ...fields}` (core's VersionL): an object to every
+    function, but stored inside another document it also names its collection, as `class` and
+    `collection` after its `ref` (VersionL.irValue). Any function that builds a new object drops the mark."""
+
+
 class SourcedElement(dict):
     """An element of a page read with `sources: true`, `{value, sources}`: it renders as that object, but
     core keeps it apart from objects (its ElemL), so ContainsValue finds nothing in it and Merge refuses it."""

@@ -23,8 +23,12 @@ from ..storage.base import DocKey, Version
 from ..values import (
     NATIVE_NAMES,
     SCHEMA_CONSTRUCTORS,
+    DocEvent,
+    Page,
+    ReadDocument,
     Ref,
     SelfId,
+    SetEvent,
     SetRef,
     Timestamp,
     collection_ref,
@@ -458,10 +462,29 @@ def validation_failed(field: str, expected: str, value: t.Any) -> ValidationFail
 
 def without_nulls(value: t.Any) -> t.Any:
     """A copy of `value` as core stores it: every null is dropped, from arrays too (core's `Data.patch`)."""
+    value = stored_form(value)
     if isinstance(value, dict):
         return {k: without_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [without_nulls(v) for v in value if v is not None]
+    return value
+
+
+def stored_form(value: t.Any) -> t.Any:
+    """The object a v4 value that is more than one stores as (core's Literal.irValue): a document read
+    names its collection (`{ref, class, collection, ts, ...}`), an event its document as `resource` and no
+    data (a set's event keeps its entry's `values`), a page is `{before, after, data}`."""
+    if isinstance(value, ReadDocument):
+        ref, rest = value["ref"], {k: v for k, v in value.items() if k != "ref"}
+        coll = ref.collection if ref.collection is not None else native("collections", ref.database)
+        return {"ref": ref, "class": coll, "collection": coll, **rest}
+    if isinstance(value, DocEvent):
+        out = {"ts": value["ts"], "action": str(value["action"]), "resource": value["document"]}
+        if isinstance(value, SetEvent) and value.get("data"):
+            out["values"] = value["data"]
+        return out
+    if isinstance(value, Page):
+        return value.to_dict()
     return value
 
 
@@ -540,7 +563,7 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
     every null in `data`, and `data` itself when it is left empty (`_without_empty_data`); a v10 one
     (`v4=False`) drops null fields and keeps nulls inside arrays, as core's Data.elideNulls (FQL2ArraySpec)."""
     out: dict = {}
-    data = params.get("data")
+    data = stored_form(params.get("data")) if v4 else params.get("data")
     if data is not None:
         if not isinstance(data, dict):
             raise validation_failed("data", "Map" if v4 else "Object", data).at(*path)
@@ -672,6 +695,8 @@ def _without_empty_data(fields: dict) -> dict:
 def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
     """Update's deep merge: objects merge key by key, null removes a key, anything else replaces (without
     its nulls in v4, as `user_fields`)."""
+    if v4:
+        new = stored_form(new)
     if not isinstance(old, dict) or not isinstance(new, dict):
         return without_nulls(new) if v4 else elide_nulls(new)
     out = dict(old)

@@ -6,7 +6,7 @@ import typing as t
 
 from ..errors import FQLError, InstanceNotFound, InvalidArgument, InvalidRef, ReadBelowMVT
 from ..storage.base import DocKey, Version
-from ..values import SCHEMA_CONSTRUCTORS, Ref, Timestamp, collection_ref, native
+from ..values import SCHEMA_CONSTRUCTORS, ReadDocument, Ref, Timestamp, collection_ref, native
 from .evaluator import Context
 
 #: The singular noun Fauna uses for each native collection in `X not found.` / `X already exists.`
@@ -288,9 +288,9 @@ def all_resolved(ctx: Context, values: t.Iterable[tuple[t.Any, tuple[str | int, 
         errors[0].siblings.extend(errors[1:])
         raise errors[0]
 
-def render(ctx: Context, version: Version) -> dict:
+def render(ctx: Context, version: Version) -> ReadDocument:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
-    out: dict = {"ref": ref_of(ctx, version.key), "ts": version.ts}
+    out = ReadDocument(ref=ref_of(ctx, version.key), ts=version.ts)
     if version.data:
         hidden = () if ctx.state.v10 else HIDDEN.get(version.key.coll, ())
         for k, v in version.data.items():

@@ -32,6 +32,9 @@ from . import display, globals as names, past
 
 THIS = ast.THIS
 _INT_MIN, _INT_MAX = -(1 << 63), (1 << 63) - 1
+#: Core's limit on v10 stack frames (RepoContext.DefaultFQLXMaxStackFrames, the `fqlx_max_stack_frames`
+#: setting); v4's is MAX_DEPTH, 200.
+MAX_FRAMES = 2048
 
 
 def v10_type(value: t.Any) -> str:
@@ -555,11 +558,10 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     state.compute += 1  # core's evalApply: a compute op per application
     state.depth += 1
     try:
-        from ..evaluator import MAX_DEPTH
-
-        if state.depth > MAX_DEPTH:
-            # core's v10 words (FQL2ComputedFieldsSpec), with fql's limit (core's is 2048 frames).
-            raise QueryRuntimeError("stack_overflow", f"number of stack frames exceeded limit of {MAX_DEPTH}")
+        if state.depth - 1 > MAX_FRAMES:
+            # Core counts the call's frame before it checks (FQLInterpreter.evalApply), so a function may
+            # recurse 2048 times below the query's own call; its words are FQL2ComputedFieldsSpec's.
+            raise QueryRuntimeError("stack_overflow", f"number of stack frames exceeded limit of {MAX_FRAMES}")
         return evaluate(fn.body, Context(state, {**fn.env, **bindings}))
     finally:
         state.depth -= 1

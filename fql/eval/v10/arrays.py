@@ -11,7 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError
 from ..evaluator import Context, null_because
 from ..registry import field, method, static
-from .expressions import call_function
+from .expressions import call_function, placeholders
 from .misc import (
     ABSENT,
     ANY,
@@ -235,7 +235,7 @@ def distinct(ctx: Context, items: list) -> list:
     seen: set = set()
     out = []
     for item in items:
-        key = distinct_key(item)
+        key = distinct_key(placeholders(ctx, item))
         if key not in seen:
             seen.add(key)
             out.append(item)

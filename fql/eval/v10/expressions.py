@@ -315,10 +315,10 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     computed = V10_FIELDS.get((kind, name))
     if computed is not None:
         return computed.fn(ctx, value)
-    if value is None:
-        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
+    if value is None:
+        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
     ctx.state.null_cause = MissingField(name, dynamic_label(value))
     return None
@@ -421,12 +421,20 @@ def _ref_field(value: t.Any, name: t.Any) -> bool:
     return name == "coll" or name == ("name" if value.ref.is_schema else "id")
 
 
+def _null_method(value: t.Any, name: t.Any) -> bool:
+    """Whether `name` is a method of null itself (`toString`), which null answers, under `?.` too, where
+    any other member is null (core's NullPrototype getField and getMethod)."""
+    return value is None and ("Null", name) in V10_METHODS
+
+
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value) and not _ref_field(value, node.name)):
+    if value is _SKIPPED or (
+        node.optional and _nullish(value) and not _ref_field(value, node.name) and not _null_method(value, node.name)
+    ):
         return _skip(ctx, value, node)
     state = ctx.state
     origin, state.null_cause = state.null_origin, None
@@ -682,7 +690,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             receiver = deref(ctx, receiver)
         if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
             pass  # a document that is not there still answers these (core's guardNullDoc lets them by)
-        elif receiver is _SKIPPED or (target.optional and _nullish(receiver)):
+        elif receiver is _SKIPPED or (
+            target.optional and _nullish(receiver) and not _null_method(receiver, target.name)
+        ):
             return _skip(ctx, receiver, node, target)
         elif isinstance(receiver, NullDocument):
             # Core's getMethod asks whether the document is there before the arguments run, and points at it.

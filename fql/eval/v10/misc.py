@@ -633,7 +633,9 @@ def _callee(fn: t.Any) -> t.Any:
 
 
 def _native_name(fn: t.Any) -> str:
-    return fn.name if isinstance(fn, names.UserFunction) else fn.method.name
+    # A user function reached by its alias is named so (core's UserFunction.lookup): it is not the same
+    # value as the one reached by its name.
+    return fn.shown if isinstance(fn, names.UserFunction) else fn.method.name
 
 
 def value_equal(a: t.Any, b: t.Any) -> bool:

@@ -24,7 +24,7 @@ from .misc import (
     distinct_key,
     orderings,
     overload,
-    same,
+    same_as,
     sort,
     value_type,
 )
@@ -115,14 +115,7 @@ def non_empty(ctx: Context, items: list) -> bool:
 @method("Array", "includes")
 def includes(ctx: Context, items: list, element: t.Any) -> bool:
     """True if some element is `element` (core's Value.equals, not `==`: NaN is never found, -0.0 is 0)."""
-    return any(map(_is(ctx, element), items))
-
-
-def _is(ctx: Context, element: t.Any) -> t.Callable[[t.Any], bool]:
-    """Whether an element is `element` as core's Value.equals sees it (misc.same), TransactionTime() apart
-    from any Time."""
-    element = placeholders(ctx, element)
-    return lambda item: same(placeholders(ctx, item), element)
+    return any(map(same_as(ctx, element), items))
 
 
 @method("Array", "slice")
@@ -152,7 +145,7 @@ def drop(ctx: Context, items: list, amount: t.Any) -> list:
 def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -> int | None:
     """The first index (from `start`) holding `element`, or null."""
     element, *rest = overload("indexOf", (element, start), (ANY,), (ANY, INT))
-    begin, found = _index(items, rest[0]) if rest else 0, _is(ctx, element)
+    begin, found = _index(items, rest[0]) if rest else 0, same_as(ctx, element)
     return _found(ctx, (i for i in range(begin, len(items)) if found(items[i])))
 
 
@@ -160,7 +153,7 @@ def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -
 def last_index_of(ctx: Context, items: list, element: t.Any, end: t.Any = ABSENT) -> int | None:
     """The last index (at or before `end`) holding `element`, or null."""
     element, *rest = overload("lastIndexOf", (element, end), (ANY,), (ANY, INT))
-    stop, found = _index(items, rest[0]) if rest else len(items) - 1, _is(ctx, element)
+    stop, found = _index(items, rest[0]) if rest else len(items) - 1, same_as(ctx, element)
     return _found(ctx, (i for i in range(stop, -1, -1) if found(items[i])))
 
 

@@ -694,6 +694,13 @@ def same(a: t.Any, b: t.Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+def same_as(ctx: Context, element: t.Any) -> t.Callable[[t.Any], bool]:
+    """A test of whether a value is `element` (same()), with TransactionTime() apart from any Time, as
+    core's Value.equals has it."""
+    element = placeholders(ctx, element)
+    return lambda item: same(placeholders(ctx, item), element)
+
+
 # -- hashing, for distinct ------------------------------------------------------------------------------
 
 

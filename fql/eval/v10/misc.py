@@ -733,6 +733,9 @@ def distinct_key(value: t.Any) -> t.Any:
         return ("object", frozenset((k, distinct_key(v)) for k, v in value.items()))
     if isinstance(value, (Document, NullDocument)):
         return ("doc", value.ref)
+    if isinstance(value, names.UserFunction):
+        # Reached by its alias, it is another value (_native_name).
+        return ("udf", value, value.shown)
     try:
         hash(value)
     except TypeError:

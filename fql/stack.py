@@ -1,7 +1,8 @@
 """Deep stacks: threads that can evaluate a query as deeply nested as Fauna allows.
 
-Fauna lets user functions call each other 200 deep and a query's JSON nest 1000 levels; evaluating that takes
-thousands of Python frames, more than the main thread's stack and Python's default recursion limit allow.
+Fauna lets v4 functions call each other 200 deep, v10 ones 2048 frames deep, and a query's JSON nest 1000 levels;
+evaluating that takes tens of thousands of Python frames, more than the main thread's stack and Python's default
+recursion limit allow.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import typing as t
 
 #: Each deep thread's stack: a 1000-level expression (Fauna's JSON limit) takes thousands of Python frames.
 STACK_SIZE = 128 * 1024 * 1024
-#: Python's recursion limit while a deep thread may run, for the same reason.
-RECURSION_LIMIT = 20_000
+#: Python's recursion limit while a deep thread may run, for the same reason: a v10 frame takes 10 to 40 Python
+#: frames (more in a deeply nested body), and 2048 of them must fit. The stack holds far more than this many.
+RECURSION_LIMIT = 150_000
 
 T = t.TypeVar("T")
 

@@ -471,3 +471,21 @@ def test_null_spans_shouldnt_get_filtered(db):
         "error: Type `Int` does not have field `foo`\nat <no source>\nhint: Type `Int` inferred here\n"
         "at *query*:1:5\n  |\n1 | Bar(0)\n  |     ^\n  |"
     )
+
+
+# Not a spec case: core's limit on v10 stack frames, 2048 (RepoContext.DefaultFQLXMaxStackFrames), checked in
+# FQLInterpreter.evalApply after the call's own frame is counted: a function recurses 2048 times below the
+# query's call, and the next call fails.
+def test_a_function_recurses_up_to_cores_frame_limit(db):
+    body = "(n) => if (n == 0) 0 else down(n - 1) + 1"
+    ok(db, f"Function.create({{ name: 'down', signature: '(n: Number) => Number', body: '{body}' }})")
+    assert ok(db, "down(2048)") == 2048
+    assert err(db, "down(2049)")["error"] == {
+        "code": "stack_overflow",
+        "message": "number of stack frames exceeded limit of 2048",
+    }
+
+
+def test_a_computed_field_reading_itself_stops_at_the_frame_limit(db):
+    ok(db, "Collection.create({ name: 'Loop', computed_fields: { a: { body: 'd => d.a' } } })")
+    assert err(db, "Loop.create({}).a")["error"]["message"] == "number of stack frames exceeded limit of 2048"

@@ -65,7 +65,8 @@ def test_what_handles_the_null_runs(db):
     assert ok(db, "f()!.length") == 1
     assert ok(db, "f()?.length") == 1
     assert ok(db, "P.byId('1')!.name!.length") == 1
-    assert ok(db, "P.byId('1')!.age?.toString()") is None
+    # `?.` does not skip a method null has itself: its toString runs (core's NullPrototype.getMethod).
+    assert ok(db, "P.byId('1')!.age?.toString()") == "null"
 
 
 def test_not_typechecked_it_runs(db):

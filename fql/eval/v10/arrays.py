@@ -11,7 +11,7 @@ import typing as t
 from ...errors import QueryRuntimeError
 from ..evaluator import Context, null_because
 from ..registry import field, method, static
-from .expressions import call_function
+from .expressions import call_function, placeholders
 from .misc import (
     ABSENT,
     ANY,
@@ -24,7 +24,7 @@ from .misc import (
     distinct_key,
     orderings,
     overload,
-    same,
+    same_as,
     sort,
     value_type,
 )
@@ -115,7 +115,7 @@ def non_empty(ctx: Context, items: list) -> bool:
 @method("Array", "includes")
 def includes(ctx: Context, items: list, element: t.Any) -> bool:
     """True if some element is `element` (core's Value.equals, not `==`: NaN is never found, -0.0 is 0)."""
-    return any(same(item, element) for item in items)
+    return any(map(same_as(ctx, element), items))
 
 
 @method("Array", "slice")
@@ -145,16 +145,16 @@ def drop(ctx: Context, items: list, amount: t.Any) -> list:
 def index_of(ctx: Context, items: list, element: t.Any, start: t.Any = ABSENT) -> int | None:
     """The first index (from `start`) holding `element`, or null."""
     element, *rest = overload("indexOf", (element, start), (ANY,), (ANY, INT))
-    begin = _index(items, rest[0]) if rest else 0
-    return _found(ctx, (i for i in range(begin, len(items)) if same(items[i], element)))
+    begin, found = _index(items, rest[0]) if rest else 0, same_as(ctx, element)
+    return _found(ctx, (i for i in range(begin, len(items)) if found(items[i])))
 
 
 @method("Array", "lastIndexOf")
 def last_index_of(ctx: Context, items: list, element: t.Any, end: t.Any = ABSENT) -> int | None:
     """The last index (at or before `end`) holding `element`, or null."""
     element, *rest = overload("lastIndexOf", (element, end), (ANY,), (ANY, INT))
-    stop = _index(items, rest[0]) if rest else len(items) - 1
-    return _found(ctx, (i for i in range(stop, -1, -1) if same(items[i], element)))
+    stop, found = _index(items, rest[0]) if rest else len(items) - 1, same_as(ctx, element)
+    return _found(ctx, (i for i in range(stop, -1, -1) if found(items[i])))
 
 
 @method("Array", "indexWhere")
@@ -235,7 +235,7 @@ def distinct(ctx: Context, items: list) -> list:
     seen: set = set()
     out = []
     for item in items:
-        key = distinct_key(item)
+        key = distinct_key(placeholders(ctx, item))
         if key not in seen:
             seen.add(key)
             out.append(item)

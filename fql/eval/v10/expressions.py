@@ -32,12 +32,51 @@ from . import display, globals as names, past
 
 THIS = ast.THIS
 _INT_MIN, _INT_MAX = -(1 << 63), (1 << 63) - 1
+#: Core's limit on v10 stack frames (RepoContext.DefaultFQLXMaxStackFrames, the `fqlx_max_stack_frames`
+#: setting); v4's is MAX_DEPTH, 200.
+MAX_FRAMES = 2048
+
+
+class TransactionTimePlaceholder:
+    """Core's stand-in for the transaction's time until commit (Value.TransactionTime), as comparisons and
+    member lookups see `TransactionTime()` and a written document's `ts`: a type of its own, with only
+    `toString` and the comparisons, equal to itself and to no Time (FQL2ComparisonSpec), between Time and
+    Date in the order of types. fql knows the time: it keeps the Timestamp as the value (answers and writes
+    show the time, as core's do at commit) and swaps this in only where core's placeholder would differ."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "TransactionTime()"
+
+
+TRANSACTION_TIME = TransactionTimePlaceholder()
+
+
+def placeholder(ctx: Context, value: t.Any) -> t.Any:
+    """`value`, or TRANSACTION_TIME if it is a time standing for the transaction's own."""
+    if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
+        return TRANSACTION_TIME
+    return value
+
+
+def placeholders(ctx: Context, value: t.Any) -> t.Any:
+    """placeholder(), in arrays and objects at any depth too (for `==`, `<` and ordering)."""
+    if not ctx.state.txn_times:
+        return value
+    if isinstance(value, list):
+        return [placeholders(ctx, v) for v in value]
+    if type(value) is dict:
+        return {k: placeholders(ctx, v) for k, v in value.items()}
+    return placeholder(ctx, value)
 
 
 def v10_type(value: t.Any) -> str:
     """The v10 type name methods are registered under."""
     if value is None:
         return "Null"
+    if value is TRANSACTION_TIME:
+        return "TransactionTime"
     if isinstance(value, bool):
         return "Boolean"
     if isinstance(value, (int, float)):
@@ -271,14 +310,15 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
         return found
     if isinstance(value, Module):
         return names.module_member(ctx, value, name)
+    value = placeholder(ctx, value)
     kind = v10_type(value)
     computed = V10_FIELDS.get((kind, name))
     if computed is not None:
         return computed.fn(ctx, value)
-    if value is None:
-        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     if (kind, name) in V10_METHODS:
         return BoundMethod(value, V10_METHODS[(kind, name)])
+    if value is None:
+        raise QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
     # A field a value does not have is null at runtime (core; its typechecker refuses it beforehand).
     ctx.state.null_cause = MissingField(name, dynamic_label(value))
     return None
@@ -381,12 +421,20 @@ def _ref_field(value: t.Any, name: t.Any) -> bool:
     return name == "coll" or name == ("name" if value.ref.is_schema else "id")
 
 
+def _null_method(value: t.Any, name: t.Any) -> bool:
+    """Whether `name` is a method of null itself (`toString`), which null answers, under `?.` too, where
+    any other member is null (core's NullPrototype getField and getMethod)."""
+    return value is None and ("Null", name) in V10_METHODS
+
+
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     value = _receiver(node.obj, ctx)
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
-    if value is _SKIPPED or (node.optional and _nullish(value) and not _ref_field(value, node.name)):
+    if value is _SKIPPED or (
+        node.optional and _nullish(value) and not _ref_field(value, node.name) and not _null_method(value, node.name)
+    ):
         return _skip(ctx, value, node)
     state = ctx.state
     origin, state.null_cause = state.null_origin, None
@@ -465,7 +513,7 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
     if isinstance(value, (dict, Document, NullDocument)):
         return get_field(ctx, value, arg(key, "key0", STRING))
     raise QueryRuntimeError(
-        "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`"
+        "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(placeholder(ctx, value))}`"
     )
 
 
@@ -491,7 +539,7 @@ def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     if callable(fn) and hasattr(fn, "index"):
         return fn(ctx, args)  # an index of a v10 collection definition (collections.IndexFunction)
     # Calling a value that is no function (a null too): core's InvalidType for the callee.
-    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {dynamic_label(fn)}")
+    raise QueryRuntimeError("type_mismatch", f"expected type: Function, received {dynamic_label(placeholder(ctx, fn))}")
 
 
 def dynamic_label(value: t.Any) -> str:
@@ -555,11 +603,10 @@ def apply_lambda(ctx: Context, fn: Lambda, args: list) -> t.Any:
     state.compute += 1  # core's evalApply: a compute op per application
     state.depth += 1
     try:
-        from ..evaluator import MAX_DEPTH
-
-        if state.depth > MAX_DEPTH:
-            # core's v10 words (FQL2ComputedFieldsSpec), with fql's limit (core's is 2048 frames).
-            raise QueryRuntimeError("stack_overflow", f"number of stack frames exceeded limit of {MAX_DEPTH}")
+        if state.depth - 1 > MAX_FRAMES:
+            # Core counts the call's frame before it checks (FQLInterpreter.evalApply), so a function may
+            # recurse 2048 times below the query's own call; its words are FQL2ComputedFieldsSpec's.
+            raise QueryRuntimeError("stack_overflow", f"number of stack frames exceeded limit of {MAX_FRAMES}")
         return evaluate(fn.body, Context(state, {**fn.env, **bindings}))
     finally:
         state.depth -= 1
@@ -643,7 +690,9 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             receiver = deref(ctx, receiver)
         if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
             pass  # a document that is not there still answers these (core's guardNullDoc lets them by)
-        elif receiver is _SKIPPED or (target.optional and _nullish(receiver)):
+        elif receiver is _SKIPPED or (
+            target.optional and _nullish(receiver) and not _null_method(receiver, target.name)
+        ):
             return _skip(ctx, receiver, node, target)
         elif isinstance(receiver, NullDocument):
             # Core's getMethod asks whether the document is there before the arguments run, and points at it.
@@ -653,6 +702,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         # Core looks the method up before the arguments run: a receiver without it fails first.
+        receiver = placeholder(ctx, receiver)
         args = [] if _lacks_method(receiver, target.name) else [run(a, ctx) for a in node.args]
         state.call_node = node
         try:
@@ -735,7 +785,7 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     """`receiver.name(args)`: a static of a module, a method of the value's type, or a field holding a function."""
     if isinstance(receiver, Module):
         return names.call_static(ctx, receiver, name, args)
-    receiver = deref(ctx, receiver)
+    receiver = placeholder(ctx, deref(ctx, receiver))
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
     if found is not None and name in _CREDENTIAL_METHODS and kind == "Document" and receiver.ref.kind != "credentials":
@@ -886,11 +936,12 @@ def _bits(value: int | float) -> int:
     return value
 
 
-def _bool(value: t.Any, operand: ast.Node | None) -> bool:
+def _bool(ctx: Context, value: t.Any, operand: ast.Node | None) -> bool:
     """An operand of `&&` or `||`, which must be a Boolean: core's type mismatch points at the operand
     (FQL2BooleanSpec 'checks runtime args')."""
     if not isinstance(value, bool):
-        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {dynamic_label(value)}")
+        label = dynamic_label(placeholder(ctx, value))
+        err = QueryRuntimeError("type_mismatch", f"expected type: Boolean, received {label}")
         raise err if operand is None else _at(err, operand)
     return value
 
@@ -930,9 +981,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
     origin = ctx.state.null_origin if left is None else None
     try:
         if op == "&&":
-            return _bool(left, node.left) and _bool(run(node.right, ctx), node.right)
+            return _bool(ctx, left, node.left) and _bool(ctx, run(node.right, ctx), node.right)
         if op == "||":
-            return _bool(left, node.left) or _bool(run(node.right, ctx), node.right)
+            return _bool(ctx, left, node.left) or _bool(ctx, run(node.right, ctx), node.right)
         if op == "??":
             if isinstance(left, (Document, NullDocument)):
                 # A document read at another time (in `at`) may be gone there, null to `??` (FQL2CheckConstraintsSpec).
@@ -947,12 +998,13 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 return isa(ctx, left, kind)
             except FQLError as err:
                 raise _at(err, node.right)
+        left = placeholder(ctx, left)
         if not _has_operator(op, left) and (op not in ("=~", "!~") or not ctx.state.typecheck):
             # Core's callOp looks the operator up on the left operand before it runs the right one.
             raise QueryRuntimeError(
                 "invalid_function_invocation", f"The function `{op}` does not exist on `{dynamic_label(left)}`"
             )
-        right = run(node.right, ctx)
+        right = placeholder(ctx, run(node.right, ctx))
         # The others are native methods of the left operand, each call a compute op (core's callOp).
         ctx.state.compute += 1
         if op == "==" or op == "!=":
@@ -964,9 +1016,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
                 # A reference read from a field is a document too: one that is not there (deleted, or its
                 # collection deleted) equals null (core's NullDoc; FQL2CollectionsSpec "turn into null docs").
                 left, right = _read_ref(ctx, left), _read_ref(ctx, right)
-            return equal(left, right) == (op == "==")
+            return equal(placeholders(ctx, left), placeholders(ctx, right)) == (op == "==")
         if op in ("<", ">", "<=", ">="):
-            return compare(op, left, right)
+            return compare(op, placeholders(ctx, left), placeholders(ctx, right))
         if op in ("|", "&", "^"):
             _operands(op, left, right)
             x, y = _bits(left), _bits(right)
@@ -1027,7 +1079,7 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
     """`-x`, `~x` and `!x` are methods of their operand, as a binary operator is of its left one (core's
     callOp): a value of another type has no such operator, and the error points at the operator."""
     ctx.state.null_origin = None
-    value = run(node.operand, ctx)
+    value = placeholder(ctx, run(node.operand, ctx))
     origin = ctx.state.null_origin if value is None else None
     ctx.state.compute += 1  # a native method of the operand, as a binary operator's
     try:

@@ -283,6 +283,11 @@ def limited(ctx: Context, what: str, *, reads: bool, observations: bool = True) 
     """Evaluate with the effects `what` (core's effect limit) allows; writes never are."""
     state = ctx.state
     outer = state.txn
+    if isinstance(outer, _Limited) and outer._rules == (what, reads, observations):
+        # The same limit again (a computed field reading another): it adds nothing, and a wrapper per level
+        # would make each access walk them all, thousands deep at the stack limit.
+        yield
+        return
     state.txn = _Limited(outer, what, reads, observations)
     try:
         yield

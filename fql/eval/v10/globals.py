@@ -113,7 +113,7 @@ def user_collection(ctx: Context, name: str) -> Module | None:
     if schema_live(ctx, DocKey(scope, "#collections", name)):
         return Module(name, collection_ref(name))
     target = aliased(ctx, scope, "#collections", name)
-    if target is None:
+    if target is None or not schema_live(ctx, DocKey(scope, "#collections", target)):
         return None
     # Named as it was called: core makes the collection's companion anew under the alias
     # (UserCollectionCompanion.lookup's nameOverride), which its text and hints then show.
@@ -126,7 +126,9 @@ def user_function(ctx: Context, name: str) -> UserFunction | None:
     if schema_live(ctx, DocKey(scope, "#functions", name)):
         return UserFunction(name, scope)
     target = aliased(ctx, scope, "#functions", name)
-    return None if target is None else UserFunction(target, scope, alias=name)
+    if target is None or not schema_live(ctx, DocKey(scope, "#functions", target)):
+        return None
+    return UserFunction(target, scope, alias=name)
 
 
 def _namespace_member(name: str) -> Module | None:
@@ -155,7 +157,8 @@ def created_here(ctx: Context, key: DocKey) -> bool:
 
 
 def aliased(ctx: Context, scope: str, coll: str, alias: str) -> str | None:
-    """The name of the live collection or function (`coll`) whose alias is `alias`."""
+    """The name of the live collection or function (`coll`) whose alias is `alias` (which a query's own text
+    may not use yet if the query created it: schema_live)."""
     return aliases.holder(ctx, scope, coll, alias)
 
 

@@ -45,7 +45,7 @@ from ..evaluator import Context
 from ..registry import method, static
 from ..types import java_double
 from . import globals as names
-from .expressions import BoundMethod, call_function, deref
+from .expressions import TRANSACTION_TIME, BoundMethod, call_function, deref, placeholder, placeholders
 
 #: Stands for an optional argument that was not given (a given null is a value).
 ABSENT: t.Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__slots__": ()})()
@@ -68,6 +68,8 @@ def value_type(value: t.Any) -> str:
         return "Null"
     if isinstance(value, ID):
         return "ID"
+    if value is TRANSACTION_TIME:
+        return "TransactionTime"
     simple = {
         str: "String",
         list: "Array<Any>",
@@ -290,7 +292,7 @@ def display_string(ctx: Context, value: t.Any) -> str:
         return sign + format(java_digits(abs(value)), "f")
     if isinstance(value, float):
         return java_double(value)
-    if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
+    if placeholder(ctx, value) is TRANSACTION_TIME:
         return "[transaction time]"
     if isinstance(value, (Timestamp, Date)):
         return value.isoformat()
@@ -322,7 +324,7 @@ def debug_string(ctx: Context, value: t.Any, nested: bool = False) -> str:
         return _debug_object(ctx, value, nested)
     if isinstance(value, (Document, Ref)):
         return _debug_document(ctx, value, nested)
-    if isinstance(value, Timestamp) and ctx.state.is_transaction_time(value):
+    if placeholder(ctx, value) is TRANSACTION_TIME:
         return "TransactionTime()"
     return _debug_scalar(value)
 
@@ -404,10 +406,14 @@ def orderings(args: t.Sequence[t.Any]) -> list[Ordering]:
     return out
 
 
+def _sort_key(ctx: Context, key: Ordering, value: t.Any) -> t.Any:
+    return value if key.fn is None else call_function(ctx, key.fn, [value])
+
+
 def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) -> list:
     """`values` stably sorted by `keys` (no keys: by the values themselves, ascending)."""
     keys = keys or [Ordering(None)]
-    keyed = [([v if k.fn is None else call_function(ctx, k.fn, [v]) for k in keys], v) for v in values]
+    keyed = [([placeholders(ctx, _sort_key(ctx, k, v)) for k in keys], v) for v in values]
 
     def order(a: tuple, b: tuple) -> int:
         for key, x, y in zip(keys, a[0], b[0]):
@@ -436,6 +442,8 @@ def rank(value: t.Any) -> int:
             return rank
     if isinstance(value, (Document, NullDocument, Ref)):
         return 6
+    if value is TRANSACTION_TIME:
+        return 8
     ranks = ((Timestamp, 7), (Date, 9), (UUID, 10), (Module, 12), (SetCursor, 14), (Lambda, 15), (EventSource, 17))
     for kind, rank in ranks:
         if isinstance(value, kind):
@@ -625,7 +633,9 @@ def _callee(fn: t.Any) -> t.Any:
 
 
 def _native_name(fn: t.Any) -> str:
-    return fn.name if isinstance(fn, names.UserFunction) else fn.method.name
+    # A user function reached by its alias is named so (core's UserFunction.lookup): it is not the same
+    # value as the one reached by its name.
+    return fn.shown if isinstance(fn, names.UserFunction) else fn.method.name
 
 
 def value_equal(a: t.Any, b: t.Any) -> bool:
@@ -684,6 +694,13 @@ def same(a: t.Any, b: t.Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+def same_as(ctx: Context, element: t.Any) -> t.Callable[[t.Any], bool]:
+    """A test of whether a value is `element` (same()), with TransactionTime() apart from any Time, as
+    core's Value.equals has it."""
+    element = placeholders(ctx, element)
+    return lambda item: same(placeholders(ctx, item), element)
+
+
 # -- hashing, for distinct ------------------------------------------------------------------------------
 
 
@@ -716,6 +733,9 @@ def distinct_key(value: t.Any) -> t.Any:
         return ("object", frozenset((k, distinct_key(v)) for k, v in value.items()))
     if isinstance(value, (Document, NullDocument)):
         return ("doc", value.ref)
+    if isinstance(value, names.UserFunction):
+        # Reached by its alias, it is another value (_native_name).
+        return ("udf", value, value.shown)
     try:
         hash(value)
     except TypeError:
@@ -852,8 +872,8 @@ def to_base64(ctx: Context, value: Bytes) -> str:
 
 @static("TransactionTime", "__call__")
 def transaction_time(ctx: Context) -> Timestamp:
-    """The time this transaction commits at (fql knows it up front: it is `Time.now()`), marked so that
-    `dbg()` shows it as core's placeholder."""
+    """The time this transaction commits at (fql knows it up front), marked so that it behaves as core's
+    placeholder for it (expressions.TransactionTimePlaceholder): answers and writes show the time."""
     return ctx.state.transaction_time()
 
 
@@ -863,7 +883,10 @@ def _to_string(ctx: Context, value: t.Any) -> str:
     return display_string(ctx, value)
 
 
-for _type in ("Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource"):
+for _type in (
+    "Null", "Boolean", "Number", "String", "ID", "Array", "Time", "Date", "Bytes", "UUID", "EventSource",
+    "TransactionTime",
+):
     method(_type, "toString")(_to_string)
 # Every function too, as core's Prototype gives FunctionPrototype and UserFunctionPrototype a toString
 # (FieldTable.scala): `[function <lambda>]`, `[function abs()]`, a UDF's `[function F()]`. These are the

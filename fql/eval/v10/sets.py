@@ -1163,10 +1163,10 @@ def first_or_missing(ctx: Context, s: V10Set) -> t.Any:
 @method("Set", "includes")
 def includes(ctx: Context, s: V10Set, value: t.Any) -> bool:
     """True if some element is `value` (core's ValueSet.includes: Value.equals, as Array's includes)."""
-    from .misc import same
+    from .misc import same_as
 
     hints.full_set_read(ctx, s, "includes")
-    return any(same(item, value) for item in _paged(ctx, s))
+    return any(map(same_as(ctx, value), _paged(ctx, s)))
 
 
 def _arity_checked(fn: t.Any, name: str, count: int, arity_name: str | None = None) -> t.Any:

@@ -17,6 +17,7 @@ from ...values import Date, Timestamp, as_long
 from .. import time as core
 from ..evaluator import Context
 from ..registry import field, method, static
+from .expressions import placeholder
 from .misc import DATE, NUMBER, STRING, TIME, arg
 
 _SECOND = 1_000_000_000
@@ -204,8 +205,9 @@ def subtract(ctx: Context, ts: Timestamp, amount: t.Any, unit: t.Any) -> Timesta
 
 @method("Time", "difference")
 def difference(ctx: Context, ts: Timestamp, start: t.Any, unit: t.Any) -> int:
-    """Whole units from `start` to this time (negative if `start` is later), truncated."""
-    start, unit = arg(start, "start", TIME), arg(unit, "unit", STRING)
+    """Whole units from `start` to this time (negative if `start` is later), truncated; `start` is no
+    TransactionTime() (core's placeholder is no Time)."""
+    start, unit = arg(placeholder(ctx, start), "start", TIME), arg(unit, "unit", STRING)
     return core._until(start, ts, _unit(unit))
 
 

@@ -35,6 +35,8 @@ _TESTS: dict[str, t.Callable[[t.Any], bool]] = {
     "Object": lambda v: isinstance(v, (dict, Document, NullDocument, Ref, Module)),
     "Struct": lambda v: isinstance(v, dict),
     "Time": lambda v: isinstance(v, Timestamp),
+    # Only the placeholder (isa, above), not even the module itself (TransactionTimeCompanion.contains).
+    "TransactionTime": lambda v: False,
     "Date": lambda v: isinstance(v, Date),
     "Bytes": lambda v: isinstance(v, Bytes),
     "UUID": lambda v: isinstance(v, UUID),

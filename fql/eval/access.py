@@ -21,6 +21,15 @@ PREDICATE = "predicate"
 READS = frozenset({"read", "read_index", "history_read", "unrestricted_read"})
 
 DENIED = "Insufficient privileges to perform the action."
+#: The built-in roles shown every log line and trace frame of a query, those of function bodies, computed
+#: fields and predicates too: core's Logging action, which admin, server and server-readonly permissions
+#: allow in their scope and no user role grants (Permissions.scala, `Logging(scope)`).
+LOGGING_ROLES = frozenset({"admin", "server", "server-readonly"})
+
+
+def may_see_logs(auth: auth_access.Auth) -> bool:
+    """True if the caller sees the logs and trace frames of stored code (`LOGGING_ROLES`)."""
+    return auth.role in LOGGING_ROLES
 
 
 def _in_scope(ctx: Context, scope: str) -> bool:

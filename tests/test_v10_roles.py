@@ -266,3 +266,14 @@ def test_arity_and_v4_arguments_are_checked_before_the_call_privilege(db):
     ]:
         status, body = QueryEndpoint(secret, typecheck=False).answer(db, text)
         assert body["error"]["code"] == code, text
+
+
+def test_a_privilege_given_null_actions_grants_nothing(db):
+    # Core stores a v10 role without its nulls (Schema.validateAndTransform's Data.elideNulls), so
+    # `actions: null` is a privilege with no actions: its key reads no document and may create none.
+    db.query('Role.create({ name: "none", privileges: { resource: "People", actions: null } })', syntax="v10")
+    secret = db.query('Key.create({ role: "none" }).secret', syntax="v10")
+    assert db.query("People.all().count()", secret=secret, syntax="v10") == 0
+    with pytest.raises(FQLError) as caught:
+        db.query('People.create({ name: "Bo" })', secret=secret, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"

@@ -9,6 +9,7 @@ from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
 from . import versions
 from .casts import OBJECT
+from .documents import elide_nulls
 from .evaluator import Context
 from .refs import live, ref_of
 from .registry import builtin
@@ -21,7 +22,9 @@ ACTIONS = ("read", "write", "create", "create_with_id", "delete", "history_read"
 
 
 def _role_fields(ctx: Context, params: dict) -> dict:
-    fields = dict(params)
+    # A v10 write is stored without the nulls in its objects, at any depth, once its types are checked
+    # (core's Schema.validateAndTransform, `data.elideNulls`): `actions: { read: null }` grants nothing.
+    fields = elide_nulls(params) if ctx.state.v10 else dict(params)
     fields["name"] = _name(params)
     membership = fields.get("membership")
     if membership is not None:
@@ -467,7 +470,7 @@ def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
         privileges = role.get("privileges") or []
         for privilege in privileges if isinstance(privileges, list) else [privileges]:
             if _same(privilege.get("resource"), resource):
-                yield privilege.get("actions", {}).get(name, False)
+                yield (privilege.get("actions") or {}).get(name, False)
 
 
 def has_action(ctx: Context, coll: str, action: str) -> bool:

@@ -44,8 +44,7 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     """
     state = ctx.state
     if state.unchecked:
-        # Role predicates run read-only, as core's InternalReadOnlyPermissions.
-        return state.unchecked != PREDICATE or action in READS or action == "call"
+        return state.unchecked != PREDICATE or _predicate_may(ctx, action, key)
     auth = state.auth
     role = auth.role
     reading = action in READS or action == "call"
@@ -66,6 +65,16 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     from . import roles
 
     return roles.allows(ctx, action, key, args)
+
+
+def _predicate_may(ctx: Context, action: str, key: DocKey) -> bool:
+    """A role predicate reads documents and sets and calls functions, but neither reads history nor sees
+    the documents only admin keys see (core's InternalReadOnlyPermissions: HistoryRead is refused, and
+    canRead refuses RootClassIDs). A function with a role that it calls reads as that role."""
+    state = ctx.state
+    if action not in ("read", "read_index", "unrestricted_read", "call"):
+        return False
+    return action == "call" or state.auth is not state.predicate_auth or key.coll not in ROOT_KINDS
 
 
 def _own(ctx: Context, action: str, key: DocKey) -> bool:
@@ -122,11 +131,16 @@ class _Unchecked:
         self.state = ctx.state
         self.mode = mode
         self.before: t.Any = False
+        self.auth: t.Any = None
 
     def __enter__(self) -> None:
         self.before = self.state.unchecked
+        self.auth = self.state.predicate_auth
+        if self.mode == PREDICATE:
+            self.state.predicate_auth = self.state.auth
         # A predicate inside bookkeeping keeps the stricter mode of the two.
         self.state.unchecked = PREDICATE if PREDICATE in (self.before, self.mode) else self.mode
 
     def __exit__(self, *exc: t.Any) -> None:
         self.state.unchecked = self.before
+        self.state.predicate_auth = self.auth

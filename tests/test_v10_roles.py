@@ -277,3 +277,19 @@ def test_a_privilege_given_null_actions_grants_nothing(db):
     with pytest.raises(FQLError) as caught:
         db.query('People.create({ name: "Bo" })', secret=secret, syntax="v10")
     assert caught.value.v10_code == "permission_denied"
+
+
+def test_a_history_write_predicate_gets_the_event_spread_over_its_parameters(db):
+    # Core spreads the event [ref, ts, action, data] over a v10 lambda's parameters (LambdaWrapper's
+    # v4ToV10Args); creating with an id falls back on `create` and a `history_write` of the create event.
+    db.query(
+        'Role.create({ name: "importer", membership: { resource: "People" }, privileges: { resource: "Notes", '
+        "actions: { create: true, history_write: \"(doc, ts, action, data) => doc.id == '20' && "
+        "ts > Time('2000-01-01T00:00:00Z') && action == 'create' && data.data.text == 'ok'\" } } })",
+        syntax="v10",
+    )
+    secret = token(db)
+    assert db.query('Notes.create({ id: "20", text: "ok" }).text', secret=secret, syntax="v10") == "ok"
+    with pytest.raises(FQLError) as caught:
+        db.query('Notes.create({ id: "21", text: "ok" })', secret=secret, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"

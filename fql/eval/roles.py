@@ -347,7 +347,8 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
     document's fields (create), the fields before and after (write), or the function's arguments (call).
 
     Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
-    write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`.
+    write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`; history_write
+    `([ref, ts, action, data],)`.
     """
     # A schema or native document's fields are its own (`Collection.create({ name })`), not under `data`.
     native = key is not None and key.coll.startswith("#")
@@ -369,6 +370,10 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
     if action == "call":
         value = args[0] if args else None
         return [] if value is None else list(value) if isinstance(value, list) else [value]
+    if action == "history_write" and args and isinstance(args[0], list):
+        # The event `[ref, ts, action, data]` is spread over the lambda's four parameters, as core
+        # spreads an array argument for a lambda that has parameters (LambdaWrapper.v4ToV10Args).
+        return list(args[0])
     return [args[0] if args else None]
 
 

@@ -420,17 +420,33 @@ def _user_fields(rendered: t.Any) -> t.Any:
     return dict(data) if isinstance(data, dict) else {}
 
 
+class V10Arguments(list):
+    """The arguments of a v10 call `f(a, b)`: core's CallFunction holds them as values, not as one v4
+    array, and a v4 predicate gets them one per parameter (`_v4_call_arguments`)."""
+
+
+def _v4_call_arguments(values: V10Arguments, grant: t.Any) -> t.Any:
+    """A v10 call's arguments as a v4 predicate gets them: as many as it has parameters, and the one
+    alone for a lambda of one bare parameter (`Lambda("x", ...)`), else an array (core's
+    LambdaWrapper.v10ToV4Args zips the lambda's parameter names with the arguments)."""
+    picked = list(values[: _arity(grant)])
+    if len(picked) == 1 and not isinstance(getattr(grant, "params", None), list):
+        return picked[0]
+    return picked
+
+
 def _arity(grant: t.Any) -> int:
     params = grant.params if isinstance(grant, Lambda) else None
     return len(params) if isinstance(params, list) else 1
 
 
-def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
-    """The one value core passes a predicate of `action` (core RoleEvalAction.lambdaArgs).
+def _argument(action: str, key: DocKey, args: tuple, grant: t.Any) -> t.Any:
+    """The one value core passes the v4 predicate `grant` of `action` (core RoleEvalAction.lambdaArgs).
 
     Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
     write `(old, new, ref)`; call `(arguments,)`; an index read `(terms,)`.
     """
+    arity = _arity(grant)
     if action == "write":
         old, new, ref = (list(args) + [None] * 3)[:3]
         old = _fields(old)
@@ -442,6 +458,8 @@ def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
         # Core's CallFunction passes Call's `arguments` as they came: the drivers send one argument
         # bare (`Call(f, ref)`), so a one-parameter predicate gets the ref; no arguments are `[]`.
         value = args[0] if args else None
+        if isinstance(value, V10Arguments):
+            return _v4_call_arguments(value, grant)
         return [] if value is None else value
     if action in ("read_index", "unrestricted_read") and key.coll == "#indexes":
         value = args[0] if args else None
@@ -496,7 +514,7 @@ def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
     granted = any(
         _v10_predicate(ctx, g, _v10_arguments(ctx, action, args, key))
         if isinstance(g, str)
-        else _predicate(ctx, g, _argument(action, key, args, _arity(g)))
+        else _predicate(ctx, g, _argument(action, key, args, g))
         for g in _grants(ctx, resource, action)
     )
     if not granted and action == "create_with_id":
@@ -520,7 +538,7 @@ def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:
             if key.coll != "#indexes" and name == "read":
                 if grant is True:
                     return True
-            elif _predicate(ctx, grant, _argument("read_index", key, args, _arity(grant))):
+            elif _predicate(ctx, grant, _argument("read_index", key, args, grant)):
                 return True
     return False
 

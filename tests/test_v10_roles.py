@@ -293,3 +293,19 @@ def test_a_history_write_predicate_gets_the_event_spread_over_its_parameters(db)
     with pytest.raises(FQLError) as caught:
         db.query('Notes.create({ id: "21", text: "ok" })', secret=secret, syntax="v10")
     assert caught.value.v10_code == "permission_denied"
+
+
+def test_a_privilege_may_name_a_collection_or_function_by_its_alias(db):
+    # Core resolves a v10 privilege's resource as a global (GlobalContext.lookupSingletonOrUDFActive),
+    # and a collection or function is found by its alias too (Collection.idByIdentifier).
+    db.query('Collection.create({ name: "Books", alias: "B" })', syntax="v10")
+    db.query('Books.create({ id: "1" })', syntax="v10")
+    db.query('Function.create({ name: "twice", alias: "double", body: "x => x * 2" })', syntax="v10")
+    db.query(
+        'Role.create({ name: "aliased", privileges: [{ resource: "B", actions: { read: true } }, '
+        '{ resource: "double", actions: { call: true } }] })',
+        syntax="v10",
+    )
+    secret = db.query('Key.create({ role: "aliased" }).secret', syntax="v10")
+    assert db.query("Books.all().count()", secret=secret, syntax="v10") == 1
+    assert db.query("twice(2)", secret=secret, syntax="v10") == 4

@@ -7,7 +7,7 @@ import typing as t
 from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
-from . import versions
+from . import aliases, versions
 from .casts import OBJECT
 from .documents import elide_nulls
 from .evaluator import Context
@@ -492,8 +492,24 @@ def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
     for role in roles_of(ctx):
         privileges = role.get("privileges") or []
         for privilege in privileges if isinstance(privileges, list) else [privileges]:
-            if _same(privilege.get("resource"), resource):
+            if _same(_named(ctx, privilege.get("resource")), resource):
                 yield (privilege.get("actions") or {}).get(name, False)
+
+
+def _named(ctx: Context, resource: t.Any) -> t.Any:
+    """A v10 privilege's resource as core resolves its name, as a global: a collection or function of
+    that name, else the collection, then the function, whose alias it is (RoleEvalContext.buildContext,
+    GlobalContext.lookupSingletonOrUDFActive, Collection.idByIdentifier). A ref is itself."""
+    if not isinstance(resource, str) or resource in V10_NATIVE_NAMES.values():
+        return resource
+    scope = ctx.state.auth.scope
+    if any(live(ctx, DocKey(scope, kind, resource)) is not None for kind in aliases.KINDS):
+        return resource
+    for kind in ("#collections", "#functions"):
+        found = aliases.holder(ctx, scope, kind, resource)
+        if found is not None:
+            return found
+    return resource
 
 
 def has_action(ctx: Context, coll: str, action: str) -> bool:

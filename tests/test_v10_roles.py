@@ -196,9 +196,11 @@ def test_write_and_create_predicates_get_the_documents_themselves(db):
 @pytest.mark.parametrize("resource", ["Credential", "Credentials"])
 def test_a_role_may_name_credentials_by_either_global(db, resource):
     # Core resolves a role's resource as a global name, and `Credentials` is the global alias of
-    # `Credential` (GlobalResolvers), so either opens the credentials to a key of the role.
+    # `Credential` (GlobalResolvers), so either opens the credentials to a key of the role (which logs in
+    # when it may create tokens too).
     db.query(f'Role.create({{ name: "login", privileges: [{{ resource: "People", actions: {{ read: true }} }}, '
-             f'{{ resource: "{resource}", actions: {{ read: true }} }}] }})', syntax="v10")
+             f'{{ resource: "{resource}", actions: {{ read: true }} }}, '
+             '{ resource: "Token", actions: { create: true } }] })', syntax="v10")
     secret = db.query('Key.create({ role: "login" }).secret', syntax="v10")
     login = 'Credential.byDocument(People.byId("1"))!.login("pw").document.id'
     assert db.query(login, secret=secret, syntax="v10") == "1"
@@ -309,3 +311,23 @@ def test_a_privilege_may_name_a_collection_or_function_by_its_alias(db):
     secret = db.query('Key.create({ role: "aliased" }).secret', syntax="v10")
     assert db.query("Books.all().count()", secret=secret, syntax="v10") == 1
     assert db.query("twice(2)", secret=secret, syntax="v10") == 4
+
+
+@pytest.mark.parametrize("role, allowed", [("server", True), ("server-readonly", False), ("reads", False), ("logs_in", True)])
+def test_login_creates_its_token_as_the_caller(db, role, allowed):
+    # Core's Credential login creates the token as Token.create does, with the caller's permissions
+    # (CredentialPrototype.login, TokenPrototype.create, WriteBroker.createDocument's create check);
+    # v4's Login writes it with server permissions whoever calls.
+    reads = '{ resource: "People", actions: { read: true } }, { resource: "Credential", actions: { read: true } }'
+    db.query(f'Role.create({{ name: "reads", privileges: [{reads}] }})', syntax="v10")
+    token = '{ resource: "Token", actions: { create: "t => t.document.id == \'1\'" } }'
+    db.query(f'Role.create({{ name: "logs_in", privileges: [{reads}, {token}] }})', syntax="v10")
+    secret = db.query(f'Key.create({{ role: "{role}" }}).secret', syntax="v10")
+    login = 'Credential.byDocument(People.byId("1"))!.login("pw").document.id'
+    if allowed:
+        assert db.query(login, secret=secret, syntax="v10") == "1"
+    else:
+        with pytest.raises(FQLError) as caught:
+            db.query(login, secret=secret, syntax="v10")
+        assert caught.value.v10_code == "permission_denied"
+    assert db.query('Login(Ref(Collection("People"), "1"), {password: "pw"})', secret=secret)["instance"].id == "1"

@@ -290,6 +290,11 @@ def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = 
     if not auth.verify(ctx, identity, password):
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
     params = {"ttl": rest[0]} if rest else {}
+    # Unlike v4's Login, which writes its token as a server key would, core's login creates the token as
+    # Token.create does, as the caller (CredentialPrototype.login, TokenPrototype.create): a caller that
+    # may not create tokens (a server-readonly key, a role without `create` on Token) is refused.
+    fields = {"document": ref_of(ctx, identity), **params}
+    access.require(ctx, "create", DocKey(identity.scope, "#tokens", ""), (fields,))
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
 
 

@@ -331,3 +331,30 @@ def test_login_creates_its_token_as_the_caller(db, role, allowed):
             db.query(login, secret=secret, syntax="v10")
         assert caught.value.v10_code == "permission_denied"
     assert db.query('Login(Ref(Collection("People"), "1"), {password: "pw"})', secret=secret)["instance"].id == "1"
+
+
+@pytest.mark.parametrize(
+    "actions, query, allowed",
+    [
+        ("{ create_with_id: true }", 'Notes.create({ id: "30" })', False),
+        ("{ create_with_id: true, create: true }", 'Notes.create({ id: "30" })', True),
+        ("{ create_with_id: true }", 'Token.create({ id: "30", document: People.byId("1") })', False),
+        ("{ create_with_id: true }", 'Create(Ref(Collection("Notes"), "30"), {})', True),
+    ],
+)
+def test_a_v10_create_with_an_id_needs_create_too(db, actions, query, allowed):
+    # Core's WriteBroker.checkCreatePermission asks for create_with_id and then create; v4's WriteAdaptor
+    # asks for create_with_id alone.
+    db.query(
+        f'Role.create({{ name: "ids", privileges: [{{ resource: "Notes", actions: {actions} }}, '
+        f'{{ resource: "Token", actions: {actions} }}] }})',
+        syntax="v10",
+    )
+    secret = db.query('Key.create({ role: "ids" }).secret', syntax="v10")
+    syntax = "v4" if query.startswith("Create(") else "v10"
+    if allowed:
+        db.query(query, secret=secret, syntax=syntax)
+    else:
+        with pytest.raises(FQLError) as caught:
+            db.query(query, secret=secret, syntax=syntax)
+        assert caught.value.code == "permission denied"

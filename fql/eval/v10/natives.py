@@ -252,7 +252,9 @@ def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
         return None
     new_id = given_id(fields["id"], f"create {noun}")
     key = DocKey(ctx.state.scope, kind, new_id)
+    # Both create_with_id and create, as a user document's (core's WriteBroker.checkCreatePermission).
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
+    access.require(ctx, "create", key, (fields, Ref(new_id, coll)))
     if live(ctx, key) is not None:
         raise QueryRuntimeError("document_id_exists", "Document already exists.")
     return new_id

@@ -496,14 +496,17 @@ def test_a_predicate_cannot_write(db):
         ('IsNonEmpty(Paginate(Events(Var("ref"))))', False),
         ('Equals(Call("role_name"), "readers")', False),
         ('Equals(Call("role_name_as_admin"), "readers")', True),
+        ('Equals(Call("role_name_as_server"), "readers")', False),
         ('IsNonEmpty(Paginate(Match(Index("users_by_email"), "a@x")))', True),
     ],
 )
 def test_a_predicate_reads_as_core_s_internal_read_only_permissions(db, body, allowed):
     # Core's InternalReadOnlyPermissions (Permissions.scala): a predicate reads documents and indexes and
     # calls functions, but refuses HistoryRead and the RootClassIDs (here a role); a function with the
-    # admin role reads as admin, one without a role as the predicate.
-    for name, role in (("role_name", ""), ("role_name_as_admin", ', role: "admin"')):
+    # admin role reads as admin (one with the server role may not read roles), one without a role as the
+    # predicate.
+    roles = (("role_name", ""), ("role_name_as_admin", ', role: "admin"'), ("role_name_as_server", ', role: "server"'))
+    for name, role in roles:
         db.query(
             f'CreateFunction({{name: "{name}"{role}, body: Query(Lambda([], Select("name", Get(Role("readers")))))}})'
         )

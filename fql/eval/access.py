@@ -43,11 +43,19 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     `args` are what an ABAC predicate of this action receives (the ref, old and new data, terms...).
     """
     state = ctx.state
+    reading = action in READS or action == "call"
     if state.unchecked:
-        return state.unchecked != PREDICATE or _predicate_may(ctx, action, key)
+        if state.unchecked != PREDICATE:
+            return True
+        # A role predicate only reads, and a function it calls too (core's "auth predicates" effect
+        # limit); the predicate itself reads as core's InternalReadOnlyPermissions, a function with a
+        # role that it calls as that role (below).
+        if not reading:
+            return False
+        if state.auth is state.predicate_auth:
+            return _predicate_may(action, key)
     auth = state.auth
     role = auth.role
-    reading = action in READS or action == "call"
     if role == "admin":
         return _in_scope(ctx, key.scope) if reading else key.scope == auth.scope
     if key.coll in ROOT_KINDS and role in ("server", "server-readonly"):
@@ -67,14 +75,11 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     return roles.allows(ctx, action, key, args)
 
 
-def _predicate_may(ctx: Context, action: str, key: DocKey) -> bool:
+def _predicate_may(action: str, key: DocKey) -> bool:
     """A role predicate reads documents and sets and calls functions, but neither reads history nor sees
     the documents only admin keys see (core's InternalReadOnlyPermissions: HistoryRead is refused, and
-    canRead refuses RootClassIDs). A function with a role that it calls reads as that role."""
-    state = ctx.state
-    if action not in ("read", "read_index", "unrestricted_read", "call"):
-        return False
-    return action == "call" or state.auth is not state.predicate_auth or key.coll not in ROOT_KINDS
+    canRead refuses RootClassIDs)."""
+    return action == "call" or (action != "history_read" and key.coll not in ROOT_KINDS)
 
 
 def _own(ctx: Context, action: str, key: DocKey) -> bool:

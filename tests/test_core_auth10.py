@@ -448,6 +448,35 @@ def test_a_function_a_role_names_cannot_be_deleted(db):
     assert ok(db, "Function.byName('anotherName').exists()") is True
 
 
+@pytest.mark.parametrize(
+    "params, query, allowed",
+    [
+        ('"x"', "Two(1, 2)", True),
+        ('"x"', "Two(2, 1)", False),
+        ('["a"]', "Two(1, 2)", True),
+        ('["a"]', "Two(2, 1)", False),
+        ('"x"', "One(1)", True),
+    ],
+)
+def test_a_v4_call_predicate_gets_a_v10_call_s_arguments_one_per_parameter(db, params, query, allowed):
+    # Core's LambdaWrapper.v10ToV4Args zips the v4 lambda's parameter names with a v10 call's arguments:
+    # `Lambda("x", ...)` gets the first alone, an array pattern an array of as many as it names (before,
+    # both got every argument: `x` the array [1, 2], and `["a"]` failed on its length).
+    ok(db, 'Function.create({ name: "Two", body: "(a, b) => a + b" })\nFunction.create({ name: "One", body: "a => a" })')
+    privilege = 'actions: { call: Query(Lambda(%s, Equals(Var("x"), 1))) }'
+    if params != '"x"':
+        privilege = 'actions: { call: Query(Lambda(%s, Equals(Var("a"), 1))) }'
+    db.query(
+        'CreateRole({ name: "caller", privileges: [{ resource: Function("Two"), %s }, '
+        '{ resource: Function("One"), %s }] })' % ((privilege % params,) * 2)
+    )
+    key = ok(db, "Key.create({ role: 'caller' }).secret")
+    if allowed:
+        ok(db, query, key)
+    else:
+        assert err(db, query, key)["error"]["code"] == "permission_denied"
+
+
 def test_a_v4_call_predicate_gets_no_v10_function(db):
     # FQL2UserFunctionSpec "FQLX values can be passed to FQLX functions, with an FQL4 role".
     ok(db, 'Function.create({ name: "PassthroughWithRole", body: "x => x" })')

@@ -131,3 +131,14 @@ def test_a_concatenation_past_the_limit_points_at_the_right_operand(db):
         16777226,
         16777229,
     )
+
+
+@pytest.mark.parametrize("role, shown", [("server-readonly", True), ("r", False)])
+def test_a_server_readonly_key_sees_the_lines_of_stored_code(db, role, shown):
+    # Core's ServerReadOnlyPermissions allow Logging in scope as admin and server permissions do
+    # (Permissions.scala), so a computed field's line is shown to a server-readonly key, not to a key of a user role.
+    answer(db, 'Collection.create({ name: "Books", computed_fields: { c: { body: "b => { log(\'cf\'); 1 }" } } })')
+    answer(db, 'Books.create({ title: "x" })')
+    answer(db, 'Role.create({ name: "r", privileges: { resource: "Books", actions: { read: true } } })')
+    summary = answer(db, "log('q')\nBooks.all().first()!.c\n", key(db, role))["summary"]
+    assert summary == "info at *query*:1: q" + ("\n\ninfo at *computed_field:Books:c*:1: cf" if shown else "")

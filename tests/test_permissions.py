@@ -489,6 +489,39 @@ def test_a_predicate_cannot_write(db):
     assert db.query('Count(Documents(Collection("posts")))') == 1
 
 
+@pytest.mark.parametrize(
+    "body, allowed",
+    [
+        ('Equals(Select("name", Get(Role("readers"))), "readers")', False),
+        ('IsNonEmpty(Paginate(Events(Var("ref"))))', False),
+        ('Equals(Call("role_name"), "readers")', False),
+        ('Equals(Call("role_name_as_admin"), "readers")', True),
+        ('Equals(Call("role_name_as_server"), "readers")', False),
+        ('IsNonEmpty(Paginate(Match(Index("users_by_email"), "a@x")))', True),
+    ],
+)
+def test_a_predicate_reads_as_core_s_internal_read_only_permissions(db, body, allowed):
+    # Core's InternalReadOnlyPermissions (Permissions.scala): a predicate reads documents and indexes and
+    # calls functions, but refuses HistoryRead and the RootClassIDs (here a role); a function with the
+    # admin role reads as admin (one with the server role may not read roles), one without a role as the
+    # predicate.
+    roles = (("role_name", ""), ("role_name_as_admin", ', role: "admin"'), ("role_name_as_server", ', role: "server"'))
+    for name, role in roles:
+        db.query(
+            f'CreateFunction({{name: "{name}"{role}, body: Query(Lambda([], Select("name", Get(Role("readers")))))}})'
+        )
+    db.query(
+        'CreateRole({name: "readers", membership: [{resource: Collection("users")}], privileges: ['
+        f'{{resource: Collection("posts"), actions: {{read: Query(Lambda("ref", {body}))}}}}]}})'
+    )
+    post = db.query('Create(Collection("posts"), {})')["ref"]
+    secret = login(db, user(db, "a@x"))["secret"]
+    if allowed:
+        assert db.query(f"Get({ref(post)})", secret=secret)["ref"] == post
+    else:
+        denied(db, f"Get({ref(post)})", secret)
+
+
 def test_a_udf_role_overrides_the_caller(db):
     db.query(
         'CreateFunction({name: "count_posts", role: "server", '

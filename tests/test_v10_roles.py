@@ -196,9 +196,11 @@ def test_write_and_create_predicates_get_the_documents_themselves(db):
 @pytest.mark.parametrize("resource", ["Credential", "Credentials"])
 def test_a_role_may_name_credentials_by_either_global(db, resource):
     # Core resolves a role's resource as a global name, and `Credentials` is the global alias of
-    # `Credential` (GlobalResolvers), so either opens the credentials to a key of the role.
+    # `Credential` (GlobalResolvers), so either opens the credentials to a key of the role (which logs in
+    # when it may create tokens too).
     db.query(f'Role.create({{ name: "login", privileges: [{{ resource: "People", actions: {{ read: true }} }}, '
-             f'{{ resource: "{resource}", actions: {{ read: true }} }}] }})', syntax="v10")
+             f'{{ resource: "{resource}", actions: {{ read: true }} }}, '
+             '{ resource: "Token", actions: { create: true } }] })', syntax="v10")
     secret = db.query('Key.create({ role: "login" }).secret', syntax="v10")
     login = 'Credential.byDocument(People.byId("1"))!.login("pw").document.id'
     assert db.query(login, secret=secret, syntax="v10") == "1"
@@ -266,3 +268,93 @@ def test_arity_and_v4_arguments_are_checked_before_the_call_privilege(db):
     ]:
         status, body = QueryEndpoint(secret, typecheck=False).answer(db, text)
         assert body["error"]["code"] == code, text
+
+
+def test_a_privilege_given_null_actions_grants_nothing(db):
+    # Core stores a v10 role without its nulls (Schema.validateAndTransform's Data.elideNulls), so
+    # `actions: null` is a privilege with no actions: its key reads no document and may create none.
+    db.query('Role.create({ name: "none", privileges: { resource: "People", actions: null } })', syntax="v10")
+    secret = db.query('Key.create({ role: "none" }).secret', syntax="v10")
+    assert db.query("People.all().count()", secret=secret, syntax="v10") == 0
+    with pytest.raises(FQLError) as caught:
+        db.query('People.create({ name: "Bo" })', secret=secret, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"
+
+
+def test_a_history_write_predicate_gets_the_event_spread_over_its_parameters(db):
+    # Core spreads the event [ref, ts, action, data] over a v10 lambda's parameters (LambdaWrapper's
+    # v4ToV10Args); creating with an id falls back on `create` and a `history_write` of the create event.
+    db.query(
+        'Role.create({ name: "importer", membership: { resource: "People" }, privileges: { resource: "Notes", '
+        "actions: { create: true, history_write: \"(doc, ts, action, data) => doc.id == '20' && "
+        "ts > Time('2000-01-01T00:00:00Z') && action == 'create' && data.data.text == 'ok'\" } } })",
+        syntax="v10",
+    )
+    secret = token(db)
+    assert db.query('Notes.create({ id: "20", text: "ok" }).text', secret=secret, syntax="v10") == "ok"
+    with pytest.raises(FQLError) as caught:
+        db.query('Notes.create({ id: "21", text: "ok" })', secret=secret, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"
+
+
+def test_a_privilege_may_name_a_collection_or_function_by_its_alias(db):
+    # Core resolves a v10 privilege's resource as a global (GlobalContext.lookupSingletonOrUDFActive),
+    # and a collection or function is found by its alias too (Collection.idByIdentifier).
+    db.query('Collection.create({ name: "Books", alias: "B" })', syntax="v10")
+    db.query('Books.create({ id: "1" })', syntax="v10")
+    db.query('Function.create({ name: "twice", alias: "double", body: "x => x * 2" })', syntax="v10")
+    db.query(
+        'Role.create({ name: "aliased", privileges: [{ resource: "B", actions: { read: true } }, '
+        '{ resource: "double", actions: { call: true } }] })',
+        syntax="v10",
+    )
+    secret = db.query('Key.create({ role: "aliased" }).secret', syntax="v10")
+    assert db.query("Books.all().count()", secret=secret, syntax="v10") == 1
+    assert db.query("twice(2)", secret=secret, syntax="v10") == 4
+
+
+@pytest.mark.parametrize("role, allowed", [("server", True), ("server-readonly", False), ("reads", False), ("logs_in", True)])
+def test_login_creates_its_token_as_the_caller(db, role, allowed):
+    # Core's Credential login creates the token as Token.create does, with the caller's permissions
+    # (CredentialPrototype.login, TokenPrototype.create, WriteBroker.createDocument's create check);
+    # v4's Login writes it with server permissions whoever calls.
+    reads = '{ resource: "People", actions: { read: true } }, { resource: "Credential", actions: { read: true } }'
+    db.query(f'Role.create({{ name: "reads", privileges: [{reads}] }})', syntax="v10")
+    token = '{ resource: "Token", actions: { create: "t => t.document.id == \'1\'" } }'
+    db.query(f'Role.create({{ name: "logs_in", privileges: [{reads}, {token}] }})', syntax="v10")
+    secret = db.query(f'Key.create({{ role: "{role}" }}).secret', syntax="v10")
+    login = 'Credential.byDocument(People.byId("1"))!.login("pw").document.id'
+    if allowed:
+        assert db.query(login, secret=secret, syntax="v10") == "1"
+    else:
+        with pytest.raises(FQLError) as caught:
+            db.query(login, secret=secret, syntax="v10")
+        assert caught.value.v10_code == "permission_denied"
+    assert db.query('Login(Ref(Collection("People"), "1"), {password: "pw"})', secret=secret)["instance"].id == "1"
+
+
+@pytest.mark.parametrize(
+    "actions, query, allowed",
+    [
+        ("{ create_with_id: true }", 'Notes.create({ id: "30" })', False),
+        ("{ create_with_id: true, create: true }", 'Notes.create({ id: "30" })', True),
+        ("{ create_with_id: true }", 'Token.create({ id: "30", document: People.byId("1") })', False),
+        ("{ create_with_id: true }", 'Create(Ref(Collection("Notes"), "30"), {})', True),
+    ],
+)
+def test_a_v10_create_with_an_id_needs_create_too(db, actions, query, allowed):
+    # Core's WriteBroker.checkCreatePermission asks for create_with_id and then create; v4's WriteAdaptor
+    # asks for create_with_id alone.
+    db.query(
+        f'Role.create({{ name: "ids", privileges: [{{ resource: "Notes", actions: {actions} }}, '
+        f'{{ resource: "Token", actions: {actions} }}] }})',
+        syntax="v10",
+    )
+    secret = db.query('Key.create({ role: "ids" }).secret', syntax="v10")
+    syntax = "v4" if query.startswith("Create(") else "v10"
+    if allowed:
+        db.query(query, secret=secret, syntax=syntax)
+    else:
+        with pytest.raises(FQLError) as caught:
+            db.query(query, secret=secret, syntax=syntax)
+        assert caught.value.code == "permission denied"

@@ -21,6 +21,15 @@ PREDICATE = "predicate"
 READS = frozenset({"read", "read_index", "history_read", "unrestricted_read"})
 
 DENIED = "Insufficient privileges to perform the action."
+#: The built-in roles shown every log line and trace frame of a query, those of function bodies, computed
+#: fields and predicates too: core's Logging action, which admin, server and server-readonly permissions
+#: allow in their scope and no user role grants (Permissions.scala, `Logging(scope)`).
+LOGGING_ROLES = frozenset({"admin", "server", "server-readonly"})
+
+
+def may_see_logs(auth: auth_access.Auth) -> bool:
+    """True if the caller sees the logs and trace frames of stored code (`LOGGING_ROLES`)."""
+    return auth.role in LOGGING_ROLES
 
 
 def _in_scope(ctx: Context, scope: str) -> bool:
@@ -34,12 +43,19 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     `args` are what an ABAC predicate of this action receives (the ref, old and new data, terms...).
     """
     state = ctx.state
+    reading = action in READS or action == "call"
     if state.unchecked:
-        # Role predicates run read-only, as core's InternalReadOnlyPermissions.
-        return state.unchecked != PREDICATE or action in READS or action == "call"
+        if state.unchecked != PREDICATE:
+            return True
+        # A role predicate only reads, and a function it calls too (core's "auth predicates" effect
+        # limit); the predicate itself reads as core's InternalReadOnlyPermissions, a function with a
+        # role that it calls as that role (below).
+        if not reading:
+            return False
+        if state.auth is state.predicate_auth:
+            return _predicate_may(action, key)
     auth = state.auth
     role = auth.role
-    reading = action in READS or action == "call"
     if role == "admin":
         return _in_scope(ctx, key.scope) if reading else key.scope == auth.scope
     if key.coll in ROOT_KINDS and role in ("server", "server-readonly"):
@@ -57,6 +73,13 @@ def allowed(ctx: Context, action: str, key: DocKey, args: tuple = ()) -> bool:
     from . import roles
 
     return roles.allows(ctx, action, key, args)
+
+
+def _predicate_may(action: str, key: DocKey) -> bool:
+    """A role predicate reads documents and sets and calls functions, but neither reads history nor sees
+    the documents only admin keys see (core's InternalReadOnlyPermissions: HistoryRead is refused, and
+    canRead refuses RootClassIDs)."""
+    return action == "call" or (action != "history_read" and key.coll not in ROOT_KINDS)
 
 
 def _own(ctx: Context, action: str, key: DocKey) -> bool:
@@ -113,11 +136,16 @@ class _Unchecked:
         self.state = ctx.state
         self.mode = mode
         self.before: t.Any = False
+        self.auth: t.Any = None
 
     def __enter__(self) -> None:
         self.before = self.state.unchecked
+        self.auth = self.state.predicate_auth
+        if self.mode == PREDICATE:
+            self.state.predicate_auth = self.state.auth
         # A predicate inside bookkeeping keeps the stricter mode of the two.
         self.state.unchecked = PREDICATE if PREDICATE in (self.before, self.mode) else self.mode
 
     def __exit__(self, *exc: t.Any) -> None:
         self.state.unchecked = self.before
+        self.state.predicate_auth = self.auth

@@ -622,7 +622,7 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
         # Core asks whether the caller may create, and whether the id is free, before it validates the
         # fields (WriteAdaptor.create's precheck, then its write's patch).
         fields, invalid = _given_fields(params), err
-    _may_create(ctx, key, ref, target, fields)
+    _may_create(ctx, key, ref, target, fields, v4=v4)
     with unbilled(ctx):  # the create's own look-up: no read op, and no bytes where there is nothing
         exists = live(ctx, key) is not None
     if exists:
@@ -636,9 +636,13 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     return render(ctx, version)
 
 
-def _may_create(ctx: Context, key: DocKey, ref: Ref, target: Ref, fields: dict) -> None:
+def _may_create(ctx: Context, key: DocKey, ref: Ref, target: Ref, fields: dict, *, v4: bool) -> None:
     if target.kind is None:
         access.require(ctx, "create_with_id", key, (ref, fields), "create")
+        if not v4:
+            # v10 asks for `create` as well (core's WriteBroker.checkCreatePermission; v4's WriteAdaptor
+            # asks for create_with_id alone).
+            access.require(ctx, "create", key, (fields, ref), "create")
     else:
         # The new ref goes last: v4's predicate gets the fields, a v10 one the document (id included).
         access.require(ctx, "create", key, (fields, ref), "create")

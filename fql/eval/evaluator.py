@@ -50,6 +50,8 @@ class QueryState:
     deleted_definitions: set = field(factory=set)
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
+    #: While a role predicate runs, the Auth it runs as (a function with a role it calls runs as another).
+    predicate_auth: Auth | None = None
     #: True while Login or Identify take the first element of their set: core checks the set as any read
     #: of it (setForRead) but takes its head (snapshotHead) without the per-document read filter of a
     #: Paginate, so a role that may only read an index logs its documents in.

@@ -7,8 +7,9 @@ import typing as t
 from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
-from . import versions
+from . import aliases, versions
 from .casts import OBJECT
+from .documents import elide_nulls
 from .evaluator import Context
 from .refs import live, ref_of
 from .registry import builtin
@@ -21,7 +22,9 @@ ACTIONS = ("read", "write", "create", "create_with_id", "delete", "history_read"
 
 
 def _role_fields(ctx: Context, params: dict) -> dict:
-    fields = dict(params)
+    # A v10 write is stored without the nulls in its objects, at any depth, once its types are checked
+    # (core's Schema.validateAndTransform, `data.elideNulls`): `actions: { read: null }` grants nothing.
+    fields = elide_nulls(params) if ctx.state.v10 else dict(params)
     fields["name"] = _name(params)
     membership = fields.get("membership")
     if membership is not None:
@@ -344,7 +347,8 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
     document's fields (create), the fields before and after (write), or the function's arguments (call).
 
     Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
-    write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`.
+    write `(old, new, ref)`, each rendered `{ref, ts, data...}`; call `(arguments,)`; history_write
+    `([ref, ts, action, data],)`.
     """
     # A schema or native document's fields are its own (`Collection.create({ name })`), not under `data`.
     native = key is not None and key.coll.startswith("#")
@@ -366,6 +370,10 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
     if action == "call":
         value = args[0] if args else None
         return [] if value is None else list(value) if isinstance(value, list) else [value]
+    if action == "history_write" and args and isinstance(args[0], list):
+        # The event `[ref, ts, action, data]` is spread over the lambda's four parameters, as core
+        # spreads an array argument for a lambda that has parameters (LambdaWrapper.v4ToV10Args).
+        return list(args[0])
     return [args[0] if args else None]
 
 
@@ -412,17 +420,33 @@ def _user_fields(rendered: t.Any) -> t.Any:
     return dict(data) if isinstance(data, dict) else {}
 
 
+class V10Arguments(list):
+    """The arguments of a v10 call `f(a, b)`: core's CallFunction holds them as values, not as one v4
+    array, and a v4 predicate gets them one per parameter (`_v4_call_arguments`)."""
+
+
+def _v4_call_arguments(values: V10Arguments, grant: t.Any) -> t.Any:
+    """A v10 call's arguments as a v4 predicate gets them: as many as it has parameters, and the one
+    alone for a lambda of one bare parameter (`Lambda("x", ...)`), else an array (core's
+    LambdaWrapper.v10ToV4Args zips the lambda's parameter names with the arguments)."""
+    picked = list(values[: _arity(grant)])
+    if len(picked) == 1 and not isinstance(getattr(grant, "params", None), list):
+        return picked[0]
+    return picked
+
+
 def _arity(grant: t.Any) -> int:
     params = grant.params if isinstance(grant, Lambda) else None
     return len(params) if isinstance(params, list) else 1
 
 
-def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
-    """The one value core passes a predicate of `action` (core RoleEvalAction.lambdaArgs).
+def _argument(action: str, key: DocKey, args: tuple, grant: t.Any) -> t.Any:
+    """The one value core passes the v4 predicate `grant` of `action` (core RoleEvalAction.lambdaArgs).
 
     Callers give: read/delete/history_read `(ref,)`; create `(data,)`; create_with_id `(ref, data)`;
     write `(old, new, ref)`; call `(arguments,)`; an index read `(terms,)`.
     """
+    arity = _arity(grant)
     if action == "write":
         old, new, ref = (list(args) + [None] * 3)[:3]
         old = _fields(old)
@@ -434,6 +458,8 @@ def _argument(action: str, key: DocKey, args: tuple, arity: int) -> t.Any:
         # Core's CallFunction passes Call's `arguments` as they came: the drivers send one argument
         # bare (`Call(f, ref)`), so a one-parameter predicate gets the ref; no arguments are `[]`.
         value = args[0] if args else None
+        if isinstance(value, V10Arguments):
+            return _v4_call_arguments(value, grant)
         return [] if value is None else value
     if action in ("read_index", "unrestricted_read") and key.coll == "#indexes":
         value = args[0] if args else None
@@ -466,8 +492,24 @@ def _grants(ctx: Context, resource: Ref, name: str) -> t.Iterator[t.Any]:
     for role in roles_of(ctx):
         privileges = role.get("privileges") or []
         for privilege in privileges if isinstance(privileges, list) else [privileges]:
-            if _same(privilege.get("resource"), resource):
-                yield privilege.get("actions", {}).get(name, False)
+            if _same(_named(ctx, privilege.get("resource")), resource):
+                yield (privilege.get("actions") or {}).get(name, False)
+
+
+def _named(ctx: Context, resource: t.Any) -> t.Any:
+    """A v10 privilege's resource as core resolves its name, as a global: a collection or function of
+    that name, else the collection, then the function, whose alias it is (RoleEvalContext.buildContext,
+    GlobalContext.lookupSingletonOrUDFActive, Collection.idByIdentifier). A ref is itself."""
+    if not isinstance(resource, str) or resource in V10_NATIVE_NAMES.values():
+        return resource
+    scope = ctx.state.auth.scope
+    if any(live(ctx, DocKey(scope, kind, resource)) is not None for kind in aliases.KINDS):
+        return resource
+    for kind in ("#collections", "#functions"):
+        found = aliases.holder(ctx, scope, kind, resource)
+        if found is not None:
+            return found
+    return resource
 
 
 def has_action(ctx: Context, coll: str, action: str) -> bool:
@@ -488,7 +530,7 @@ def allows(ctx: Context, action: str, key: DocKey, args: tuple) -> bool:
     granted = any(
         _v10_predicate(ctx, g, _v10_arguments(ctx, action, args, key))
         if isinstance(g, str)
-        else _predicate(ctx, g, _argument(action, key, args, _arity(g)))
+        else _predicate(ctx, g, _argument(action, key, args, g))
         for g in _grants(ctx, resource, action)
     )
     if not granted and action == "create_with_id":
@@ -512,7 +554,7 @@ def _reads_set(ctx: Context, key: DocKey, resource: Ref, args: tuple) -> bool:
             if key.coll != "#indexes" and name == "read":
                 if grant is True:
                     return True
-            elif _predicate(ctx, grant, _argument("read_index", key, args, _arity(grant))):
+            elif _predicate(ctx, grant, _argument("read_index", key, args, grant)):
                 return True
     return False
 

@@ -266,6 +266,7 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
     body, role = udf_body(ctx, fn)
     from .. import access
     from ..control import _with_role
+    from ..roles import V10Arguments
     from .expressions import apply_lambda, check_arity
 
     if isinstance(body, Lambda):
@@ -275,7 +276,7 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         if _udf_source(ctx, fn) is None:
             _check_v4_args(body, args)
     # As v4's Call: the caller needs the `call` privilege on the function (its predicate gets the args).
-    access.require(ctx, "call", DocKey(fn.scope, "#functions", fn.name), (list(args),))
+    access.require(ctx, "call", DocKey(fn.scope, "#functions", fn.name), (V10Arguments(args),))
 
     auth = ctx.state.auth
     if role is not None:

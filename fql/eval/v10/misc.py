@@ -41,6 +41,7 @@ from ...values import (
     module_name,
     parse_long,
 )
+from ..access import may_see_logs
 from ..evaluator import Context
 from ..registry import method, static
 from ..types import java_double
@@ -786,19 +787,19 @@ def _log(ctx: Context, message: str, long: bool) -> None:
 
 
 def visible_logs(state: t.Any) -> list[LogLine]:
-    """The log lines the caller sees, then its performance hints: an admin or server key all of them,
-    another only the query's own (core's Logging permission, FQL2LoggingSpec)."""
+    """The log lines the caller sees, then its performance hints: an admin or server(-readonly) key all of
+    them, another only the query's own (core's Logging permission, FQL2LoggingSpec)."""
     lines = [*state.logs, *state.hints]
-    if state.auth.role in ("admin", "server"):
+    if may_see_logs(state.auth):
         return lines
     return [line for line in lines if line.src == "query"]
 
 
 def hide_stored_frames(state: t.Any, err: t.Any) -> None:
-    """A failed query's trace as the caller sees it: an admin or server key all of it, another only its
-    places in the query's own text (core's QueryRuntimeFailure.filterErrors, under the same Logging
-    permission as the logs): a user role's key is not shown the bodies of the functions it called."""
-    if state.auth.role in ("admin", "server"):
+    """A failed query's trace as the caller sees it: an admin or server(-readonly) key all of it, another
+    only its places in the query's own text (core's QueryRuntimeFailure.filterErrors, under the same
+    Logging permission as the logs): a user role's key is not shown the bodies of the functions it called."""
+    if may_see_logs(state.auth):
         return
     err.frames = [frame for frame in err.frames if frame[0] in (None, "query")]
 

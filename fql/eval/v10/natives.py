@@ -252,7 +252,9 @@ def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
         return None
     new_id = given_id(fields["id"], f"create {noun}")
     key = DocKey(ctx.state.scope, kind, new_id)
+    # Both create_with_id and create, as a user document's (core's WriteBroker.checkCreatePermission).
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
+    access.require(ctx, "create", key, (fields, Ref(new_id, coll)))
     if live(ctx, key) is not None:
         raise QueryRuntimeError("document_id_exists", "Document already exists.")
     return new_id
@@ -290,6 +292,11 @@ def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = 
     if not auth.verify(ctx, identity, password):
         raise QueryRuntimeError("invalid_secret", "Provided secret did not match.")
     params = {"ttl": rest[0]} if rest else {}
+    # Unlike v4's Login, which writes its token as a server key would, core's login creates the token as
+    # Token.create does, as the caller (CredentialPrototype.login, TokenPrototype.create): a caller that
+    # may not create tokens (a server-readonly key, a role without `create` on Token) is refused.
+    fields = {"document": ref_of(ctx, identity), **params}
+    access.require(ctx, "create", DocKey(identity.scope, "#tokens", ""), (fields,))
     return _with_secret(ctx, auth.create_token(ctx, identity, params))
 
 

@@ -494,3 +494,41 @@ def test_indexed_computed_fields_checked_with_their_definition(db, fields, messa
         "invalid_schema",
         f"Invalid database schema update.\n    error: Computed fields used in indexes or constraints {message}",
     )
+
+
+# CollectionConfig.LegacySchema.Fields: every user collection's schema types `ttl` as `Time | Null`, a
+# collection without defined fields too, so a bad `ttl` is the write's constraint failure (not v4's
+# `document data is not valid`).
+@pytest.mark.parametrize(
+    ("query", "action", "provided"),
+    [
+        ("Author.create({ ttl: 0 })", "create document", "Int"),
+        ("Author.byId(1)!.update({ ttl: 'x' })", "update document with id 1", "String"),
+        ("Author.byId(1)!.replace({ a: 1, ttl: Date('2020-01-01') })", "update document with id 1", "Date"),
+    ],
+)
+def test_ttl_is_a_time_in_every_user_collection(db, query, action, provided):
+    ok(db, "Author.create({ id: 1 })")
+    body = answer(db, query, x_typecheck="false")
+    assert (body["error"]["code"], body["error"]["message"]) == (
+        "constraint_failure",
+        f"Failed to {action} in collection `Author`.",
+    )
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["ttl"]], "message": f"Expected Time | Null, provided {provided}"}
+    ]
+
+
+# WriteBroker.mapWriteResult: a create's id that is taken is QueryRuntimeFailure.DocumentIDExists, which
+# names the collection (a native one by its type name), not v4's `Document already exists.`
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Author.create({ id: '007' })", "Collection `Author` already contains document with id 7."),
+        ("Key.create({ id: 5, role: 'admin' })", "Collection `Key` already contains document with id 5."),
+    ],
+)
+def test_a_taken_id_names_its_collection(db, query, message):
+    # Untypechecked: core's static type of Key.create's argument has no `id` (KeyCompanion.docCreateType).
+    ok(db, "Author.create({ id: 7 }); Key.create({ id: 5, role: 'admin' })", x_typecheck="false")
+    assert failure(db, query, x_typecheck="false")[:2] == ("document_id_exists", message)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...errors import InvalidRef, QueryRuntimeError, ValidationFailed
+from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -327,8 +327,17 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     if ttl is not ... and ttl is not None:
         params["ttl"] = ttl
     target = coll if doc_id is None else Ref(doc_id, coll)
-    rendered = core.create(ctx, target, params, v4=False)
+    try:
+        rendered = core.create(ctx, target, params, v4=False)
+    except InstanceAlreadyExists:
+        raise id_taken(coll.id, doc_id) from None
     return _reread(ctx, rendered["ref"])
+
+
+def id_taken(coll: str, doc_id: str) -> QueryRuntimeError:
+    """A create's given id that a document of `coll` already has: core's WriteBroker words it with the
+    collection's name (QueryRuntimeFailure.DocumentIDExists), where v4 says `Document already exists.`"""
+    return QueryRuntimeError("document_id_exists", f"Collection `{coll}` already contains document with id {doc_id}.")
 
 
 def given_id(value: t.Any, what: str) -> str:

@@ -534,9 +534,14 @@ def check_write(
     `plain` is the *Data variant (every field is user data, so computed fields may be written there).
     """
     schema = schema_of(ctx, ctx.state.scope, coll)
-    if schema is None:
-        return data, ttl
     what = "create document" if op == "create" else f"update document with id {doc_id}"
+    if schema is None:
+        # A collection without a schema still types `ttl` (core's LegacySchema.Fields, in every
+        # user collection's schema).
+        failures = _ttl_failures(ttl, previous)
+        if failures:
+            raise failed(coll, what, failures)
+        return data, ttl
     if not plain and schema.computed:
         # Computed fields are top level only; writing one fails before anything else is checked.
         clashes = [name for name in schema.computed if name in data]
@@ -553,13 +558,20 @@ def check_write(
         whole = documents.merge(dict((previous.data or {}).get("data") or {}), data)
     if schema.strict:
         failures.extend(st.validate_struct(schema.struct, ("data",), whole, user_data=True))
-    current_ttl = ttl if ttl is not ... else (previous.data or {}).get("ttl") if previous is not None else None
-    if current_ttl is not None and not isinstance(current_ttl, Timestamp):
-        provided = st.display(st.value_type(current_ttl))
-        failures.append(st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}"))
+    failures.extend(_ttl_failures(ttl, previous))
     if failures:
         raise failed(coll, what, failures)
     return data, ttl
+
+
+def _ttl_failures(ttl: t.Any, previous: Version | None) -> list[st.Failure]:
+    """A write's `ttl` (the given one, or else the stored one) is a Time or null: core's `ttl` field,
+    `Optional(Time)`, comes after `data` in a user collection's schema, so its failure comes last."""
+    current = ttl if ttl is not ... else (previous.data or {}).get("ttl") if previous is not None else None
+    if current is None or isinstance(current, Timestamp):
+        return []
+    provided = st.display(st.value_type(current))
+    return [st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}")]
 
 
 def _check_stored(ctx: Context, version: Version, *path: str | int) -> None:

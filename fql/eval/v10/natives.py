@@ -254,7 +254,9 @@ def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
     key = DocKey(ctx.state.scope, kind, new_id)
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
     if live(ctx, key) is not None:
-        raise QueryRuntimeError("document_id_exists", "Document already exists.")
+        from .documents import id_taken
+
+        raise id_taken(noun, new_id)
     return new_id
 
 

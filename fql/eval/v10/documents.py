@@ -608,8 +608,10 @@ def _index_shape(entries: t.Any) -> t.Any:
 
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
-    """The params of a *Data write: every field is user data (so a computed field's name may be written)."""
+    """The params of a *Data write: every field is user data (so a computed field's name may be written),
+    and data only, as any write's (core's WriteBroker.structToIR refuses a set, a module... in any mode)."""
     _check_data(data)
+    check_persistable(data)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
     stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
     return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}

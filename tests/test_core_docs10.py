@@ -532,3 +532,23 @@ def test_a_taken_id_names_its_collection(db, query, message):
     # Untypechecked: core's static type of Key.create's argument has no `id` (KeyCompanion.docCreateType).
     ok(db, "Author.create({ id: 7 }); Key.create({ id: 5, role: 'admin' })", x_typecheck="false")
     assert failure(db, query, x_typecheck="false")[:2] == ("document_id_exists", message)
+
+
+# WriteBroker.createDocument / updateOrReplace: the id is taken apart first (getOrMakeID), then what cannot
+# be stored is refused (structToIR), and the schema's reserved names come last (validateAndTransform).
+def test_a_create_checks_its_id_before_reserved_names(db):
+    body = answer(db, "Author.create({ id: -1, coll: 1 })", x_typecheck="false")
+    assert body["error"]["constraint_failures"] == [{"paths": [["id"]], "message": "id must be nonnegative"}]
+    assert failure(db, "Author.create({ id: 'x', a: Math })", x_typecheck="false")[:2] == (
+        "constraint_failure",
+        "Failed to create document in collection `Author`.",
+    )
+
+
+@pytest.mark.parametrize("query", ["Author.create({ ts: 1, a: Math })", "Author.byId(1)!.update({ ts: 1, a: Math })"])
+def test_what_cannot_be_stored_is_refused_before_reserved_names(db, query):
+    ok(db, "Author.create({ id: 1 })")
+    assert failure(db, query, x_typecheck="false")[:2] == (
+        "invalid_type",
+        "Value at `a` has type Math, which cannot be persisted.",
+    )

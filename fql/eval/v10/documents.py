@@ -319,9 +319,13 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
-    check_reserved(given, f"create document in collection `{coll.id}`", create=True)
+    what = f"create document in collection `{coll.id}`"
+    _check_data(given)
+    # Core's WriteBroker takes the id apart first (getOrMakeID), then refuses what cannot be stored
+    # (structToIR); the collection's schema sees reserved names after both (validateAndTransform).
+    doc_id = given_id(given["id"], what) if "id" in given else None
     data, ttl, _ = _split(given)
-    doc_id = given_id(given["id"], f"create document in collection `{coll.id}`") if "id" in given else None
+    check_reserved(given, what, create=True)
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
@@ -445,8 +449,8 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
-    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl, _ = _split(given)
+    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
         previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),

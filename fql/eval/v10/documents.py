@@ -629,11 +629,20 @@ def _user_only(doc: Document, name: str) -> None:
         raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `Doc`")
 
 
+def _check_write_as(ctx: Context, action: str) -> None:
+    """past.check_write, naming a refused write as core's WriteBroker does: the *Data forms are its
+    `create`, `update` and `replace` (requireWriteEffect's Effect.Action.Function)."""
+    try:
+        past.check_write(ctx)
+    except field_schema.EffectViolation as err:
+        raise err.named(action) from None
+
+
 @method("Document", "updateData")
 def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
     _user_only(doc, "updateData")
-    past.check_write(ctx)
+    _check_write_as(ctx, "update")
     core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
     return _reread(ctx, doc.ref)
 
@@ -642,7 +651,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
 def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
     _user_only(doc, "replaceData")
-    past.check_write(ctx)
+    _check_write_as(ctx, "replace")
     core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
     return _reread(ctx, doc.ref)
 
@@ -728,7 +737,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 @method(USER_COLLECTION, "createData")
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
-    past.check_write(ctx)
+    _check_write_as(ctx, "create")
     rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
     return _reread(ctx, rendered["ref"])
 

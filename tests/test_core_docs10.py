@@ -552,3 +552,47 @@ def test_what_cannot_be_stored_is_refused_before_reserved_names(db, query):
         "invalid_type",
         "Value at `a` has type Math, which cannot be persisted.",
     )
+
+
+# FQLInterpreter.evalNullAccess: reading a field, a method or `[]` of a document answers the document's
+# own error only when it is not found or not readable; the one a `delete()` answered (DocDeleted) and one
+# of a deleted collection (CollectionDeleted) are nulls, read at the field (their null's span, the hint).
+@pytest.mark.parametrize(
+    ("read", "name", "caret"),
+    [
+        ("d.a", "a", "2 | d.a\n  |   ^\n"),
+        ("d.ts", "ts", "2 | d.ts\n  |   ^^\n"),
+        ("d['a']", "[]", "2 | d['a']\n  |  ^^^^^\n"),
+    ],
+)
+def test_a_field_of_a_deleted_document_is_a_null_read(db, read, name, caret):
+    code, message, summary = failure(db, f"let d = Author.create({{ a: 1 }}).delete()\n{read}", x_typecheck="false")
+    assert (code, message) == ("invalid_null_access", f"Cannot access `{name}` on null.")
+    assert summary.count(caret) == 2 and "hint: Null value created here" in summary
+
+
+@pytest.mark.parametrize("call", ["update({})", "delete()", "toString()"])
+def test_a_method_of_a_deleted_document_is_a_null_read(db, call):
+    name = call.split("(")[0]
+    query = f"let d = Author.create({{ a: 1 }}).delete()\nd.{call}"
+    assert failure(db, query, x_typecheck="false")[:2] == ("invalid_null_access", f"Cannot access `{name}` on null.")
+
+
+def test_a_deleted_document_keeps_its_ref_fields_and_exists_and_bang(db):
+    query = "let d = Author.create({ id: 3, a: 1 }).delete()\n[d.id, d.coll == Author, d['id'], d.exists(), d?.a]"
+    assert ok(db, query, x_typecheck="false") == ["3", True, "3", False, None]
+    assert failure(db, "let d = Author.create({ id: 4 }).delete()\nd!", x_typecheck="false")[:2] == (
+        "document_not_found",
+        "Collection `Author` does not contain document with id 4.",
+    )
+
+
+def test_a_field_of_a_document_of_a_deleted_collection_is_a_null_read(db):
+    ok(db, "Collection.create({ name: 'Gone' })")
+    ok(db, "Author.create({ id: 1, g: Gone.create({ id: 2 }) })")
+    ok(db, "Collection.byName('Gone')!.delete()")
+    for read, name in (("g.x", "x"), ("g.update({})", "update"), ("g['x']", "[]")):
+        assert failure(db, f"Author.byId(1)!.{read}", x_typecheck="false")[:2] == (
+            "invalid_null_access",
+            f"Cannot access `{name}` on null.",
+        )

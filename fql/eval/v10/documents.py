@@ -239,6 +239,15 @@ def missing(doc: NullDocument) -> QueryRuntimeError:
     )
 
 
+def null_access(doc: NullDocument, name: str) -> QueryRuntimeError:
+    """The error for reading `name` (a field, a method, `[]`) of a document that is not there, as core's
+    interpreter words it (evalNullAccess): one not found, or not readable, fails as the document; one this
+    query's `delete()` answered, or one of a deleted collection, is a null read."""
+    if doc.cause in ("deleted", "collection deleted"):
+        return QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
+    return missing(doc)
+
+
 def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
     if name == "id":
         return ID(doc.id) if doc.id.isdigit() else doc.id

@@ -263,7 +263,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         if name == "name" and value.ref.is_schema:
             return value.ref.id
-        raise _documents.missing(value)
+        raise _documents.null_access(value, name)
     if isinstance(value, dict):
         found = value.get(name)
         if found is None and name not in value:
@@ -395,6 +395,8 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
+        if isinstance(value, NullDocument) and err.v10_code == "invalid_null_access":
+            raise _null_read(ctx, err, op_span(node))
         if err.v10_code == "document_not_found":
             # A field of a document that is gone: core points at the document, at its last operation as `!`
             # does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec).
@@ -440,12 +442,25 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
-        if isinstance(value, NullDocument) and isinstance(key, str):
+        if isinstance(value, NullDocument) and isinstance(key, str) and err.v10_code != "invalid_null_access":
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
         obj = getattr(node.obj, "span", None)
-        raise _at_span(err, (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span)
+        where = (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span
+        if isinstance(value, NullDocument) and err.v10_code == "invalid_null_access":
+            raise _null_read(ctx, err, where)
+        raise _at_span(err, where)
+
+
+def _null_read(ctx: Context, err: FQLError, where: ast.Span | None) -> FQLError:
+    """A read of a document deleted by this query's `delete()`, or of a deleted collection, at `where`:
+    core reads the document there (its null cause's span), so its hint names the read itself
+    (QueryRuntimeFailure.InvalidNullAccess always has one)."""
+    src, text = current_source(ctx.state)
+    if where is not None and where.line:
+        err.hints.append(("Null value created here", src, text, where))
+    return _at_span(err, where)
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
@@ -463,7 +478,11 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
             raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
         return value[index]
     if isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, arg(key, "key0", STRING))
+        name = arg(key, "key0", STRING)
+        if isinstance(value, NullDocument) and not _ref_field(value, name):
+            # Core's access reads the field; reading a null, it names the access (evalNullAccess's `[]`).
+            raise _documents.null_access(value, "[]")
+        return get_field(ctx, value, name)
     raise QueryRuntimeError(
         "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(value)}`"
     )
@@ -646,10 +665,12 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         elif receiver is _SKIPPED or (target.optional and _nullish(receiver)):
             return _skip(ctx, receiver, node, target)
         elif isinstance(receiver, NullDocument):
-            # Core's getMethod asks whether the document is there before the arguments run, and points at it.
-            from .documents import missing
+            # Core's getMethod asks whether the document is there before the arguments run, and points at
+            # it (at the method's name when it reads the method of a null: evalNullAccess).
+            from .documents import null_access
 
-            raise _at_span(missing(receiver), op_span(target.obj))
+            err = null_access(receiver, target.name)
+            raise _at_span(err, op_span(target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         # Core looks the method up before the arguments run: a receiver without it fails first.
@@ -744,9 +765,9 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if found is None and kind == "NullDocument":
         found = V10_METHODS.get(("NullDocument", name))
         if found is None:
-            from .documents import missing
+            from .documents import null_access
 
-            raise missing(receiver)
+            raise null_access(receiver, name)
     if found is not None:
         return invoke(ctx, found, args, receiver)
     if receiver is None:

@@ -596,3 +596,17 @@ def test_a_field_of_a_document_of_a_deleted_collection_is_a_null_read(db):
             "invalid_null_access",
             f"Cannot access `{name}` on null.",
         )
+
+
+# FQLInterpreter.evalNullAccess: a field of a document the caller may not read is core's PermissionDenied
+# at the callee (the document's last operation), as a missing document's DocumentNotFound is.
+def test_a_field_of_an_unreadable_document_points_at_the_document(db):
+    ok(db, "Author.create({ id: 1, a: 1 }); Collection.create({ name: 'Other' })")
+    ok(db, "Role.create({ name: 'r', privileges: [{ resource: 'Other', actions: { read: true } }] })")
+    secret = ok(db, "Key.create({ role: 'r' }).secret")
+    status, body = ENDPOINT.answer(db, "Author.byId(1).a", secret=secret, x_typecheck="false")
+    assert (body["error"]["code"], body["error"]["message"]) == (
+        "permission_denied",
+        "Insufficient privileges to perform the action.",
+    )
+    assert "at *query*:1:12\n" in body["summary"] and "1 | Author.byId(1).a\n  |            ^^^\n" in body["summary"]

@@ -397,9 +397,9 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
             _null_hint(ctx, err, origin)
         if isinstance(value, NullDocument) and err.v10_code == "invalid_null_access":
             raise _null_read(ctx, err, op_span(node))
-        if err.v10_code == "document_not_found":
-            # A field of a document that is gone: core points at the document, at its last operation as `!`
-            # does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec).
+        if err.v10_code == "document_not_found" or isinstance(value, NullDocument):
+            # A field of a document that is gone, or not readable: core points at the document, at its last
+            # operation as `!` does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec; evalNullAccess).
             raise _at_span(err, op_span(node.obj))
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:

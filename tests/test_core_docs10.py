@@ -610,3 +610,21 @@ def test_a_field_of_an_unreadable_document_points_at_the_document(db):
         "Insufficient privileges to perform the action.",
     )
     assert "at *query*:1:12\n" in body["summary"] and "1 | Author.byId(1).a\n  |            ^^^\n" in body["summary"]
+
+
+# WriteBroker.checkComputedFieldConflicts runs before the id is taken apart on a create, and before the
+# reserved names on an update (after what cannot be stored: structToIR comes first there).
+@pytest.mark.parametrize(
+    ("query", "action"),
+    [
+        ("Foo.create({ id: -1, c: 1 })", "create document"),
+        ("Foo.create({ coll: 1, c: 1 })", "create document"),
+        ("Foo.byId(1)!.update({ ts: 1, c: 1 })", "update document with id 1"),
+    ],
+)
+def test_a_computed_field_written_is_refused_first(db, query, action):
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { c: { body: 'doc => 3' } } })")
+    ok(db, "Foo.create({ id: 1 })")
+    body = answer(db, query, x_typecheck="false")
+    assert body["error"]["message"] == f"Failed to {action} in collection `Foo`."
+    assert body["error"]["constraint_failures"] == [{"paths": [["c"]], "message": "Cannot write to a computed field"}]

@@ -330,8 +330,10 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
     what = f"create document in collection `{coll.id}`"
     _check_data(given)
-    # Core's WriteBroker takes the id apart first (getOrMakeID), then refuses what cannot be stored
-    # (structToIR); the collection's schema sees reserved names after both (validateAndTransform).
+    # Core's WriteBroker refuses a computed field's name, then takes the id apart (getOrMakeID), then
+    # refuses what cannot be stored (structToIR); the collection's schema sees reserved names after
+    # those (validateAndTransform).
+    field_schema.check_computed_writes(ctx, coll.id, None, given, op="create")
     doc_id = given_id(given["id"], what) if "id" in given else None
     data, ttl, _ = _split(given)
     check_reserved(given, what, create=True)
@@ -459,6 +461,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
     data, ttl, _ = _split(given)
+    field_schema.check_computed_writes(ctx, doc.ref.collection.id, doc.id, given, op="update")
     check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,

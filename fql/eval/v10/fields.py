@@ -531,10 +531,11 @@ def check_write(
     """A v10 create, update or replace (`op`) of user fields `data` (and `ttl`, `...` when not given) as
     core's WriteBroker and collection schema take it: the user data with defaults, and the ttl.
 
-    `plain` is the *Data variant (every field is user data, so computed fields may be written there).
+    `plain` is the *Data variant: every field is user data, so a collection's `ttl_days` gives the ttl
+    (the other writes checked their computed fields' names first: check_computed_writes).
     """
     schema = schema_of(ctx, ctx.state.scope, coll)
-    what = "create document" if op == "create" else f"update document with id {doc_id}"
+    what = _write_what(op, doc_id)
     if schema is None:
         # A collection without a schema still types `ttl` (core's LegacySchema.Fields, in every
         # user collection's schema).
@@ -542,12 +543,6 @@ def check_write(
         if failures:
             raise failed(coll, what, failures)
         return data, ttl
-    if not plain and schema.computed:
-        # Computed fields are top level only; writing one fails before anything else is checked.
-        clashes = [name for name in schema.computed if name in data]
-        if clashes:
-            failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
-            raise failed(coll, what, failures)
     if schema.ttl_days is not None and (plain or ttl is ...):
         ttl = collection_ttl(ctx, ctx.state.scope, coll)
     failures: list[st.Failure] = []
@@ -562,6 +557,22 @@ def check_write(
     if failures:
         raise failed(coll, what, failures)
     return data, ttl
+
+
+def check_computed_writes(ctx: Context, coll: str, doc_id: str | None, given: dict, *, op: str) -> None:
+    """A create, update or replace (not a *Data one) may not write a computed field: core's WriteBroker
+    refuses that before it looks at the id or the rest of the fields (checkComputedFieldConflicts;
+    computed fields are top level only)."""
+    schema = schema_of(ctx, ctx.state.scope, coll)
+    clashes = [name for name in schema.computed if name in given] if schema is not None else []
+    if clashes:
+        failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
+        raise failed(coll, _write_what(op, doc_id), failures)
+
+
+def _write_what(op: str, doc_id: str | None) -> str:
+    """How `Failed to ...` names a write of a user document (core's constraintViolationMessage)."""
+    return "create document" if op == "create" else f"update document with id {doc_id}"
 
 
 def _ttl_failures(ttl: t.Any, previous: Version | None) -> list[st.Failure]:

@@ -358,6 +358,30 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
     return _SKIPPED
 
 
+#: A receiver not evaluated yet.
+_UNRUN = object()
+
+
+def _document_method(receiver: t.Any, name: str) -> bool:
+    """Whether `receiver.name` is a document's method, which core's getMethod finds before any field (a
+    document that is not there answers its own, or fails: guardNullDoc)."""
+    if isinstance(receiver, NullDocument):
+        return True
+    if not isinstance(receiver, Document):
+        return False
+    if name in _CREDENTIAL_METHODS and receiver.ref.kind != "credentials":
+        return False
+    return ("Document", name) in V10_METHODS
+
+
+def _member_read(node: ast.Member, ctx: Context, receiver: t.Any) -> t.Any:
+    """`node` read off the receiver its object already answered, as _receiver reads a link."""
+    try:
+        return _member_of(node, ctx, receiver)
+    except FQLError as err:
+        raise _at(err, node)
+
+
 def _lacks_method(receiver: t.Any, name: str) -> bool:
     """Whether `receiver.name(...)` fails whatever its arguments: null, a value of a type without the
     method, or a struct without a function at `name` (core's getMethod, then evalSel and evalAp)."""
@@ -382,7 +406,11 @@ def _ref_field(value: t.Any, name: t.Any) -> bool:
 
 
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
-    value = _receiver(node.obj, ctx)
+    return _member_of(node, ctx, _receiver(node.obj, ctx))
+
+
+def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
+    """`value.name`, `value` being what `node.obj` answered (the null state it left is kept)."""
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
@@ -656,8 +684,16 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     if ctx.state.deadline is not None:
         ctx.state.check_deadline()
     target = node.fn
-    if isinstance(target, ast.Member) and not node.optional:
+    receiver: t.Any = _UNRUN
+    if isinstance(target, ast.Member) and node.optional:
+        # `x.m?.(args)` is core's MethodCall as `x.m(args)` is: a document's method is looked up first
+        # and called, `?.()` or not; only without one is the field read and called if not null.
         receiver = _receiver(target.obj, ctx)
+        if isinstance(receiver, (Document, Ref)):
+            receiver = deref(ctx, receiver)
+    if isinstance(target, ast.Member) and (not node.optional or _document_method(receiver, target.name)):
+        if receiver is _UNRUN:
+            receiver = _receiver(target.obj, ctx)
         if receiver is not _SKIPPED and (target.optional or isinstance(receiver, (Document, Ref))):
             receiver = deref(ctx, receiver)
         if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
@@ -690,7 +726,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
                 raise _at_span(err, op_span(target)) from None
             raise _called(err, op_span(node))
         return _returned(state, value, node)
-    fn = _receiver(target, ctx)
+    fn = _receiver(target, ctx) if receiver is _UNRUN else _member_read(target, ctx, receiver)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _skip(ctx, fn, node)

@@ -494,3 +494,137 @@ def test_indexed_computed_fields_checked_with_their_definition(db, fields, messa
         "invalid_schema",
         f"Invalid database schema update.\n    error: Computed fields used in indexes or constraints {message}",
     )
+
+
+# CollectionConfig.LegacySchema.Fields: every user collection's schema types `ttl` as `Time | Null`, a
+# collection without defined fields too, so a bad `ttl` is the write's constraint failure (not v4's
+# `document data is not valid`).
+@pytest.mark.parametrize(
+    ("query", "action", "provided"),
+    [
+        ("Author.create({ ttl: 0 })", "create document", "Int"),
+        ("Author.byId(1)!.update({ ttl: 'x' })", "update document with id 1", "String"),
+        ("Author.byId(1)!.replace({ a: 1, ttl: Date('2020-01-01') })", "update document with id 1", "Date"),
+    ],
+)
+def test_ttl_is_a_time_in_every_user_collection(db, query, action, provided):
+    ok(db, "Author.create({ id: 1 })")
+    body = answer(db, query, x_typecheck="false")
+    assert (body["error"]["code"], body["error"]["message"]) == (
+        "constraint_failure",
+        f"Failed to {action} in collection `Author`.",
+    )
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["ttl"]], "message": f"Expected Time | Null, provided {provided}"}
+    ]
+
+
+# WriteBroker.mapWriteResult: a create's id that is taken is QueryRuntimeFailure.DocumentIDExists, which
+# names the collection (a native one by its type name), not v4's `Document already exists.`
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Author.create({ id: '007' })", "Collection `Author` already contains document with id 7."),
+        ("Key.create({ id: 5, role: 'admin' })", "Collection `Key` already contains document with id 5."),
+    ],
+)
+def test_a_taken_id_names_its_collection(db, query, message):
+    # Untypechecked: core's static type of Key.create's argument has no `id` (KeyCompanion.docCreateType).
+    ok(db, "Author.create({ id: 7 }); Key.create({ id: 5, role: 'admin' })", x_typecheck="false")
+    assert failure(db, query, x_typecheck="false")[:2] == ("document_id_exists", message)
+
+
+# WriteBroker.createDocument / updateOrReplace: the id is taken apart first (getOrMakeID), then what cannot
+# be stored is refused (structToIR), and the schema's reserved names come last (validateAndTransform).
+def test_a_create_checks_its_id_before_reserved_names(db):
+    body = answer(db, "Author.create({ id: -1, coll: 1 })", x_typecheck="false")
+    assert body["error"]["constraint_failures"] == [{"paths": [["id"]], "message": "id must be nonnegative"}]
+    assert failure(db, "Author.create({ id: 'x', a: Math })", x_typecheck="false")[:2] == (
+        "constraint_failure",
+        "Failed to create document in collection `Author`.",
+    )
+
+
+@pytest.mark.parametrize("query", ["Author.create({ ts: 1, a: Math })", "Author.byId(1)!.update({ ts: 1, a: Math })"])
+def test_what_cannot_be_stored_is_refused_before_reserved_names(db, query):
+    ok(db, "Author.create({ id: 1 })")
+    assert failure(db, query, x_typecheck="false")[:2] == (
+        "invalid_type",
+        "Value at `a` has type Math, which cannot be persisted.",
+    )
+
+
+# FQLInterpreter.evalNullAccess: reading a field, a method or `[]` of a document answers the document's
+# own error only when it is not found or not readable; the one a `delete()` answered (DocDeleted) and one
+# of a deleted collection (CollectionDeleted) are nulls, read at the field (their null's span, the hint).
+@pytest.mark.parametrize(
+    ("read", "name", "caret"),
+    [
+        ("d.a", "a", "2 | d.a\n  |   ^\n"),
+        ("d.ts", "ts", "2 | d.ts\n  |   ^^\n"),
+        ("d['a']", "[]", "2 | d['a']\n  |  ^^^^^\n"),
+    ],
+)
+def test_a_field_of_a_deleted_document_is_a_null_read(db, read, name, caret):
+    code, message, summary = failure(db, f"let d = Author.create({{ a: 1 }}).delete()\n{read}", x_typecheck="false")
+    assert (code, message) == ("invalid_null_access", f"Cannot access `{name}` on null.")
+    assert summary.count(caret) == 2 and "hint: Null value created here" in summary
+
+
+@pytest.mark.parametrize("call", ["update({})", "delete()", "toString()"])
+def test_a_method_of_a_deleted_document_is_a_null_read(db, call):
+    name = call.split("(")[0]
+    query = f"let d = Author.create({{ a: 1 }}).delete()\nd.{call}"
+    assert failure(db, query, x_typecheck="false")[:2] == ("invalid_null_access", f"Cannot access `{name}` on null.")
+
+
+def test_a_deleted_document_keeps_its_ref_fields_and_exists_and_bang(db):
+    query = "let d = Author.create({ id: 3, a: 1 }).delete()\n[d.id, d.coll == Author, d['id'], d.exists(), d?.a]"
+    assert ok(db, query, x_typecheck="false") == ["3", True, "3", False, None]
+    assert failure(db, "let d = Author.create({ id: 4 }).delete()\nd!", x_typecheck="false")[:2] == (
+        "document_not_found",
+        "Collection `Author` does not contain document with id 4.",
+    )
+
+
+def test_a_field_of_a_document_of_a_deleted_collection_is_a_null_read(db):
+    ok(db, "Collection.create({ name: 'Gone' })")
+    ok(db, "Author.create({ id: 1, g: Gone.create({ id: 2 }) })")
+    ok(db, "Collection.byName('Gone')!.delete()")
+    for read, name in (("g.x", "x"), ("g.update({})", "update"), ("g['x']", "[]")):
+        assert failure(db, f"Author.byId(1)!.{read}", x_typecheck="false")[:2] == (
+            "invalid_null_access",
+            f"Cannot access `{name}` on null.",
+        )
+
+
+# FQLInterpreter.evalNullAccess: a field of a document the caller may not read is core's PermissionDenied
+# at the callee (the document's last operation), as a missing document's DocumentNotFound is.
+def test_a_field_of_an_unreadable_document_points_at_the_document(db):
+    ok(db, "Author.create({ id: 1, a: 1 }); Collection.create({ name: 'Other' })")
+    ok(db, "Role.create({ name: 'r', privileges: [{ resource: 'Other', actions: { read: true } }] })")
+    secret = ok(db, "Key.create({ role: 'r' }).secret")
+    status, body = ENDPOINT.answer(db, "Author.byId(1).a", secret=secret, x_typecheck="false")
+    assert (body["error"]["code"], body["error"]["message"]) == (
+        "permission_denied",
+        "Insufficient privileges to perform the action.",
+    )
+    assert "at *query*:1:12\n" in body["summary"] and "1 | Author.byId(1).a\n  |            ^^^\n" in body["summary"]
+
+
+# WriteBroker.checkComputedFieldConflicts runs before the id is taken apart on a create, and before the
+# reserved names on an update (after what cannot be stored: structToIR comes first there).
+@pytest.mark.parametrize(
+    ("query", "action"),
+    [
+        ("Foo.create({ id: -1, c: 1 })", "create document"),
+        ("Foo.create({ coll: 1, c: 1 })", "create document"),
+        ("Foo.byId(1)!.update({ ts: 1, c: 1 })", "update document with id 1"),
+    ],
+)
+def test_a_computed_field_written_is_refused_first(db, query, action):
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { c: { body: 'doc => 3' } } })")
+    ok(db, "Foo.create({ id: 1 })")
+    body = answer(db, query, x_typecheck="false")
+    assert body["error"]["message"] == f"Failed to {action} in collection `Foo`."
+    assert body["error"]["constraint_failures"] == [{"paths": [["c"]], "message": "Cannot write to a computed field"}]

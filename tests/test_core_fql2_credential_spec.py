@@ -210,7 +210,10 @@ def test_create_takes_an_id(db):
     assert created["id"] == "412654807560487424"
     assert ok(db, "Credential.byId('412654807560487424')!.verify('sekret')") is True
     taken = err(db, "Credential.create({ id: '412654807560487424', document: Person('2'), password: 'x' })")
-    assert taken["error"] == {"code": "document_id_exists", "message": "Document already exists."}
+    assert taken["error"] == {
+        "code": "document_id_exists",
+        "message": "Collection `Credential` already contains document with id 412654807560487424.",
+    }
     # A server key may create with an id; a role with `create` on Credential alone may not.
     ok(db, "Role.create({ name: 'maker', privileges: [{ resource: 'Credential', actions: { create: true } }] })")
     maker = ok(db, "Key.create({ role: 'maker' }).secret")

@@ -169,4 +169,7 @@ def test_create_takes_an_id(db):
     assert ok(db, "Token.byId('371233004820889634')!.document.id") == "1"
     assert ok(db, "'ok'", created["secret"]) == "ok"
     taken = err(db, "Token.create({ id: '371233004820889634', document: Foo('1') })")
-    assert taken["error"] == {"code": "document_id_exists", "message": "Document already exists."}
+    assert taken["error"] == {
+        "code": "document_id_exists",
+        "message": "Collection `Token` already contains document with id 371233004820889634.",
+    }

@@ -171,7 +171,13 @@ def test_refs_to_documents_of_a_deleted_collection(db):
     checks = "[Foo.all().first()!.other.coll == Collection.Deleted, Foo.all().first()!.other isa Collection.Deleted]"
     assert answer(db, checks, fmt="simple")["data"] == [True, False]
     assert answer(db, "Foo.all().first()!.other.id", fmt="simple")["data"] == "7"
+    # A field of it is a null read (core's evalNullAccess answers only a missing or unreadable document
+    # as the document); `!` says why it is null.
     assert answer(db, "Foo.all().first()!.other.x")["error"] == {
+        "code": "invalid_null_access",
+        "message": "Cannot access `x` on null.",
+    }
+    assert answer(db, "Foo.all().first()!.other!")["error"] == {
         "code": "document_not_found",
         "message": "Document with id 7 does not exist because the collection was deleted.",
     }

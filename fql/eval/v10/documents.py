@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ...errors import InvalidRef, QueryRuntimeError, ValidationFailed
+from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -239,6 +239,15 @@ def missing(doc: NullDocument) -> QueryRuntimeError:
     )
 
 
+def null_access(doc: NullDocument, name: str) -> QueryRuntimeError:
+    """The error for reading `name` (a field, a method, `[]`) of a document that is not there, as core's
+    interpreter words it (evalNullAccess): one not found, or not readable, fails as the document; one this
+    query's `delete()` answered, or one of a deleted collection, is a null read."""
+    if doc.cause in ("deleted", "collection deleted"):
+        return QueryRuntimeError("invalid_null_access", f"Cannot access `{name}` on null.")
+    return missing(doc)
+
+
 def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
     if name == "id":
         return ID(doc.id) if doc.id.isdigit() else doc.id
@@ -319,16 +328,31 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     past.check_write(ctx)
-    check_reserved(given, f"create document in collection `{coll.id}`", create=True)
+    what = f"create document in collection `{coll.id}`"
+    _check_data(given)
+    # Core's WriteBroker refuses a computed field's name, then takes the id apart (getOrMakeID), then
+    # refuses what cannot be stored (structToIR); the collection's schema sees reserved names after
+    # those (validateAndTransform).
+    field_schema.check_computed_writes(ctx, coll.id, None, given, op="create")
+    doc_id = given_id(given["id"], what) if "id" in given else None
     data, ttl, _ = _split(given)
-    doc_id = given_id(given["id"], f"create document in collection `{coll.id}`") if "id" in given else None
+    check_reserved(given, what, create=True)
     data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
     params: dict = {"data": data}
     if ttl is not ... and ttl is not None:
         params["ttl"] = ttl
     target = coll if doc_id is None else Ref(doc_id, coll)
-    rendered = core.create(ctx, target, params, v4=False)
+    try:
+        rendered = core.create(ctx, target, params, v4=False)
+    except InstanceAlreadyExists:
+        raise id_taken(coll.id, doc_id) from None
     return _reread(ctx, rendered["ref"])
+
+
+def id_taken(coll: str, doc_id: str) -> QueryRuntimeError:
+    """A create's given id that a document of `coll` already has: core's WriteBroker words it with the
+    collection's name (QueryRuntimeFailure.DocumentIDExists), where v4 says `Document already exists.`"""
+    return QueryRuntimeError("document_id_exists", f"Collection `{coll}` already contains document with id {doc_id}.")
 
 
 def given_id(value: t.Any, what: str) -> str:
@@ -436,8 +460,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
-    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl, _ = _split(given)
+    field_schema.check_computed_writes(ctx, doc.ref.collection.id, doc.id, given, op="update")
+    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
     data, ttl = field_schema.check_write(
         ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
         previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),
@@ -599,8 +624,10 @@ def _index_shape(entries: t.Any) -> t.Any:
 
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
-    """The params of a *Data write: every field is user data (so a computed field's name may be written)."""
+    """The params of a *Data write: every field is user data (so a computed field's name may be written),
+    and data only, as any write's (core's WriteBroker.structToIR refuses a set, a module... in any mode)."""
     _check_data(data)
+    check_persistable(data)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
     stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
     return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}
@@ -614,11 +641,20 @@ def _user_only(doc: Document, name: str) -> None:
         raise QueryRuntimeError("invalid_function_invocation", f"The function `{name}` does not exist on `Doc`")
 
 
+def _check_write_as(ctx: Context, action: str) -> None:
+    """past.check_write, naming a refused write as core's WriteBroker does: the *Data forms are its
+    `create`, `update` and `replace` (requireWriteEffect's Effect.Action.Function)."""
+    try:
+        past.check_write(ctx)
+    except field_schema.EffectViolation as err:
+        raise err.named(action) from None
+
+
 @method("Document", "updateData")
 def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
     _user_only(doc, "updateData")
-    past.check_write(ctx)
+    _check_write_as(ctx, "update")
     core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
     return _reread(ctx, doc.ref)
 
@@ -627,7 +663,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
 def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
     _user_only(doc, "replaceData")
-    past.check_write(ctx)
+    _check_write_as(ctx, "replace")
     core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
     return _reread(ctx, doc.ref)
 
@@ -713,7 +749,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 @method(USER_COLLECTION, "createData")
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
-    past.check_write(ctx)
+    _check_write_as(ctx, "create")
     rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
     return _reread(ctx, rendered["ref"])
 

@@ -302,7 +302,7 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
             return _documents.document_field(ctx, Document(value.ref, None, {}), "coll")
         if name == "name" and value.ref.is_schema:
             return value.ref.id
-        raise _documents.missing(value)
+        raise _documents.null_access(value, name)
     if isinstance(value, dict):
         found = value.get(name)
         if found is None and name not in value:
@@ -398,6 +398,30 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
     return _SKIPPED
 
 
+#: A receiver not evaluated yet.
+_UNRUN = object()
+
+
+def _document_method(receiver: t.Any, name: str) -> bool:
+    """Whether `receiver.name` is a document's method, which core's getMethod finds before any field (a
+    document that is not there answers its own, or fails: guardNullDoc)."""
+    if isinstance(receiver, NullDocument):
+        return True
+    if not isinstance(receiver, Document):
+        return False
+    if name in _CREDENTIAL_METHODS and receiver.ref.kind != "credentials":
+        return False
+    return ("Document", name) in V10_METHODS
+
+
+def _member_read(node: ast.Member, ctx: Context, receiver: t.Any) -> t.Any:
+    """`node` read off the receiver its object already answered, as _receiver reads a link."""
+    try:
+        return _member_of(node, ctx, receiver)
+    except FQLError as err:
+        raise _at(err, node)
+
+
 def _lacks_method(receiver: t.Any, name: str) -> bool:
     """Whether `receiver.name(...)` fails whatever its arguments: null, a value of a type without the
     method, or a struct without a function at `name` (core's getMethod, then evalSel and evalAp)."""
@@ -428,7 +452,11 @@ def _null_method(value: t.Any, name: t.Any) -> bool:
 
 
 def _member_link(node: ast.Member, ctx: Context) -> t.Any:
-    value = _receiver(node.obj, ctx)
+    return _member_of(node, ctx, _receiver(node.obj, ctx))
+
+
+def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
+    """`value.name`, `value` being what `node.obj` answered (the null state it left is kept)."""
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
@@ -443,9 +471,11 @@ def _member_link(node: ast.Member, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
-        if err.v10_code == "document_not_found":
-            # A field of a document that is gone: core points at the document, at its last operation as `!`
-            # does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec).
+        if isinstance(value, NullDocument) and err.v10_code == "invalid_null_access":
+            raise _null_read(ctx, err, op_span(node))
+        if err.v10_code == "document_not_found" or isinstance(value, NullDocument):
+            # A field of a document that is gone, or not readable: core points at the document, at its last
+            # operation as `!` does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec; evalNullAccess).
             raise _at_span(err, op_span(node.obj))
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:
@@ -488,12 +518,25 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
-        if isinstance(value, NullDocument) and isinstance(key, str):
+        if isinstance(value, NullDocument) and isinstance(key, str) and err.v10_code != "invalid_null_access":
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
             raise _at_span(err, op_span(node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
         obj = getattr(node.obj, "span", None)
-        raise _at_span(err, (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span)
+        where = (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span
+        if isinstance(value, NullDocument) and err.v10_code == "invalid_null_access":
+            raise _null_read(ctx, err, where)
+        raise _at_span(err, where)
+
+
+def _null_read(ctx: Context, err: FQLError, where: ast.Span | None) -> FQLError:
+    """A read of a document deleted by this query's `delete()`, or of a deleted collection, at `where`:
+    core reads the document there (its null cause's span), so its hint names the read itself
+    (QueryRuntimeFailure.InvalidNullAccess always has one)."""
+    src, text = current_source(ctx.state)
+    if where is not None and where.line:
+        err.hints.append(("Null value created here", src, text, where))
+    return _at_span(err, where)
 
 
 def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
@@ -511,7 +554,11 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
             raise QueryRuntimeError("index_out_of_bounds", f"index {index} out of bounds for length {len(value)}")
         return value[index]
     if isinstance(value, (dict, Document, NullDocument)):
-        return get_field(ctx, value, arg(key, "key0", STRING))
+        name = arg(key, "key0", STRING)
+        if isinstance(value, NullDocument) and not _ref_field(value, name):
+            # Core's access reads the field; reading a null, it names the access (evalNullAccess's `[]`).
+            raise _documents.null_access(value, "[]")
+        return get_field(ctx, value, name)
     raise QueryRuntimeError(
         "invalid_function_invocation", f"The function `[]` does not exist on `{dynamic_label(placeholder(ctx, value))}`"
     )
@@ -684,8 +731,16 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     if ctx.state.deadline is not None:
         ctx.state.check_deadline()
     target = node.fn
-    if isinstance(target, ast.Member) and not node.optional:
+    receiver: t.Any = _UNRUN
+    if isinstance(target, ast.Member) and node.optional:
+        # `x.m?.(args)` is core's MethodCall as `x.m(args)` is: a document's method is looked up first
+        # and called, `?.()` or not; only without one is the field read and called if not null.
         receiver = _receiver(target.obj, ctx)
+        if isinstance(receiver, (Document, Ref)):
+            receiver = deref(ctx, receiver)
+    if isinstance(target, ast.Member) and (not node.optional or _document_method(receiver, target.name)):
+        if receiver is _UNRUN:
+            receiver = _receiver(target.obj, ctx)
         if receiver is not _SKIPPED and (target.optional or isinstance(receiver, (Document, Ref))):
             receiver = deref(ctx, receiver)
         if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
@@ -695,10 +750,12 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         ):
             return _skip(ctx, receiver, node, target)
         elif isinstance(receiver, NullDocument):
-            # Core's getMethod asks whether the document is there before the arguments run, and points at it.
-            from .documents import missing
+            # Core's getMethod asks whether the document is there before the arguments run, and points at
+            # it (at the method's name when it reads the method of a null: evalNullAccess).
+            from .documents import null_access
 
-            raise _at_span(missing(receiver), op_span(target.obj))
+            err = null_access(receiver, target.name)
+            raise _at_span(err, op_span(target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         # Core looks the method up before the arguments run: a receiver without it fails first.
@@ -719,7 +776,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
                 raise _at_span(err, op_span(target)) from None
             raise _called(err, op_span(node))
         return _returned(state, value, node)
-    fn = _receiver(target, ctx)
+    fn = _receiver(target, ctx) if receiver is _UNRUN else _member_read(target, ctx, receiver)
     # `f?.(args)`: f is called unless it is null (a method too: `foo.bar?.(x)` reads `foo.bar` first).
     if fn is _SKIPPED or (node.optional and fn is None):
         return _skip(ctx, fn, node)
@@ -794,9 +851,9 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     if found is None and kind == "NullDocument":
         found = V10_METHODS.get(("NullDocument", name))
         if found is None:
-            from .documents import missing
+            from .documents import null_access
 
-            raise missing(receiver)
+            raise null_access(receiver, name)
     if found is not None:
         return invoke(ctx, found, args, receiver)
     if receiver is None:

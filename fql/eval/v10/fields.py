@@ -536,18 +536,18 @@ def check_write(
     """A v10 create, update or replace (`op`) of user fields `data` (and `ttl`, `...` when not given) as
     core's WriteBroker and collection schema take it: the user data with defaults, and the ttl.
 
-    `plain` is the *Data variant (every field is user data, so computed fields may be written there).
+    `plain` is the *Data variant: every field is user data, so a collection's `ttl_days` gives the ttl
+    (the other writes checked their computed fields' names first: check_computed_writes).
     """
     schema = schema_of(ctx, ctx.state.scope, coll)
+    what = _write_what(op, doc_id)
     if schema is None:
-        return data, ttl
-    what = "create document" if op == "create" else f"update document with id {doc_id}"
-    if not plain and schema.computed:
-        # Computed fields are top level only; writing one fails before anything else is checked.
-        clashes = [name for name in schema.computed if name in data]
-        if clashes:
-            failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
+        # A collection without a schema still types `ttl` (core's LegacySchema.Fields, in every
+        # user collection's schema).
+        failures = _ttl_failures(ttl, previous)
+        if failures:
             raise failed(coll, what, failures)
+        return data, ttl
     if schema.ttl_days is not None and (plain or ttl is ...):
         ttl = collection_ttl(ctx, ctx.state.scope, coll)
     failures: list[st.Failure] = []
@@ -558,13 +558,36 @@ def check_write(
         whole = documents.merge(dict((previous.data or {}).get("data") or {}), data)
     if schema.strict:
         failures.extend(st.validate_struct(schema.struct, ("data",), whole, user_data=True))
-    current_ttl = ttl if ttl is not ... else (previous.data or {}).get("ttl") if previous is not None else None
-    if current_ttl is not None and not isinstance(current_ttl, Timestamp):
-        provided = st.display(st.value_type(current_ttl))
-        failures.append(st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}"))
+    failures.extend(_ttl_failures(ttl, previous))
     if failures:
         raise failed(coll, what, failures)
     return data, ttl
+
+
+def check_computed_writes(ctx: Context, coll: str, doc_id: str | None, given: dict, *, op: str) -> None:
+    """A create, update or replace (not a *Data one) may not write a computed field: core's WriteBroker
+    refuses that before it looks at the id or the rest of the fields (checkComputedFieldConflicts;
+    computed fields are top level only)."""
+    schema = schema_of(ctx, ctx.state.scope, coll)
+    clashes = [name for name in schema.computed if name in given] if schema is not None else []
+    if clashes:
+        failures = [st.Failure("computed", (name,), "Cannot write to a computed field") for name in clashes]
+        raise failed(coll, _write_what(op, doc_id), failures)
+
+
+def _write_what(op: str, doc_id: str | None) -> str:
+    """How `Failed to ...` names a write of a user document (core's constraintViolationMessage)."""
+    return "create document" if op == "create" else f"update document with id {doc_id}"
+
+
+def _ttl_failures(ttl: t.Any, previous: Version | None) -> list[st.Failure]:
+    """A write's `ttl` (the given one, or else the stored one) is a Time or null: core's `ttl` field,
+    `Optional(Time)`, comes after `data` in a user collection's schema, so its failure comes last."""
+    current = ttl if ttl is not ... else (previous.data or {}).get("ttl") if previous is not None else None
+    if current is None or isinstance(current, Timestamp):
+        return []
+    provided = st.display(st.value_type(current))
+    return [st.Failure("type", ("ttl",), f"Expected Time | Null, provided {provided}")]
 
 
 def _check_stored(ctx: Context, version: Version, *path: str | int) -> None:

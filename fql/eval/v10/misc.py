@@ -306,7 +306,7 @@ def display_string(ctx: Context, value: t.Any) -> str:
 
 def debug_string(ctx: Context, value: t.Any, nested: bool = False) -> str:
     """`dbg()` and nested values in `toString()`: FQL-like text (`"a"`, `Time("...")`, `{ a: 1 }`)."""
-    value = deref(ctx, value) if isinstance(value, Ref) and not nested else value
+    value = value if nested else deref(ctx, value)
     if value is None or isinstance(value, NullDocument):
         return "null"
     if isinstance(value, bool):

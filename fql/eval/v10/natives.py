@@ -256,7 +256,9 @@ def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
     access.require(ctx, "create_with_id", key, (Ref(new_id, coll), fields))
     access.require(ctx, "create", key, (fields, Ref(new_id, coll)))
     if live(ctx, key) is not None:
-        raise QueryRuntimeError("document_id_exists", "Document already exists.")
+        from .documents import id_taken
+
+        raise id_taken(noun, new_id)
     return new_id
 
 

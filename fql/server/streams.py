@@ -241,6 +241,8 @@ def filtered_stats(source: sources.Source, polled: sources.Polled) -> Stats:
 
 
 def _event_line(source: sources.Source, event: sources.Event, started: float) -> dict:
+    if event.cursor is None:
+        return v10_event(event, _no_stats())  # an error of the whole source, as its too old start
     cost = event_stats(source, event.cost)
     return v10_event(event, _stats(started, reads=cost.reads, compute=cost.compute))
 
@@ -283,8 +285,14 @@ def replay_reads(source: sources.Source) -> int:
     return PARTITIONS
 
 
+def _no_stats() -> dict:
+    """The stats of an error event no document's event caused (a start too old, too many events to replay,
+    lost permissions, a failure): core sends them with Event.Metrics.Empty, zero compute ops included."""
+    return {**_stats(time.perf_counter(), reads=0, compute=0), "processing_time_ms": 0}
+
+
 def _error_event(code: str, message: str) -> bytes:
-    return _line({"type": "error", "error": {"code": code, "message": message}, "stats": _stats(time.perf_counter(), 0)})
+    return _line({"type": "error", "error": {"code": code, "message": message}, "stats": _no_stats()})
 
 
 class Streams:

@@ -37,12 +37,16 @@ from ..registry import method
 from .collections import IndexSet
 from .documents import document_field, to_document, to_stored
 from .expressions import THIS, call_function
-from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize
+from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize, steps_limit
 
 #: The largest ordinal of an event in a transaction: the cursor (ts, MAX_ORD) is after all of ts.
 MAX_ORD = (1 << 31) - 1
 #: How many event sources of sets no token can carry one Database remembers; the oldest are forgotten first.
 MAX_SOURCES = 100_000
+#: The effect limit of an event's `where` and `map` steps, streamed or fed (core's StreamValueTranslator).
+#: Core's message puts it whole after "which is not allowed in", so a write reads "`create` performs a
+#: write, which is not allowed in Writes are disallowed in stream subscriptions..".
+STEPS_LIMIT = "Writes are disallowed in stream subscriptions."
 
 
 @frozen(order=True)
@@ -379,6 +383,8 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
     """An event source of `s`; `watched` are the fields of `changesOn`/`eventsOn` (None: `toStream`)."""
     root, steps = _pipeline(s, method_name)
     base = _base(ctx, root, method_name)
+    # Core makes the source (refusing a caller who may not read it) before it looks at the watched fields.
+    check_readable(ctx, base)
     if watched is not None and steps:
         # Core's ValueSet.changesOn, for eventsOn too and with no fields: it names `.changesOn()` whichever
         # was called.
@@ -386,7 +392,6 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
     watched = watched or ()
     if watched and isinstance(base, IndexRows):
         _check_covered(base.index, watched)
-    check_readable(ctx, base)
     # After this query: its own writes (at its time) and everything committed before it. A read-only query
     # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)
@@ -719,7 +724,8 @@ def _value(
         items: t.Iterator[t.Any] = iter([doc])
         for step in steps:
             items = step(ctx, items)
-        value = next(iter(items), _NONE)
+        with steps_limit(STEPS_LIMIT):
+            value = next(iter(items), _NONE)
         if value is not _NONE:
             value = materialize(ctx, value)
         if doc.pending is not None and _holds(value, doc):

@@ -1,0 +1,135 @@
+"""v10 event sources, streams and feeds against core's implementation (ext/model/.../runtime/stream/,
+runtime/fql2/ValueSet.scala, ext/api/.../fql2/StreamEndpoint.scala and FeedEndpoint.scala): behaviours its
+specs do not test. The app is called in-process through ASGI, so no test here opens a port."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+import fql
+from fql.errors import FQLError
+from fql.server.app import App
+from fql.server.streams import StreamSettings
+
+ROOT = {"Authorization": "Bearer secret"}
+
+
+def exchange(app: App, *requests: tuple[str, dict]) -> list[tuple[int, bytes]]:
+    """Post each (path, JSON body) in turn to `app` as the root; the status and body of each answer."""
+
+    async def run() -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fql") as client:
+            return [await _post(client, path, body) for path, body in requests]
+
+    return asyncio.run(run())
+
+
+async def _post(client: httpx.AsyncClient, path: str, body: dict) -> tuple[int, bytes]:
+    response = await client.post(path, content=json.dumps(body), headers=ROOT)
+    return response.status_code, response.content
+
+
+@pytest.fixture
+def app():
+    # A stream replays one event at most, and ends on its own after a second.
+    made = App(fql.connect(), streams=StreamSettings(poll_interval=0.02, max_duration=1.0, replay_limit=1))
+    yield made
+    made.pool.close()
+
+
+def ok(app: App, query: str) -> object:
+    ((status, body),) = exchange(app, ("/query/1", {"query": query}))
+    assert status == 200, body
+    return json.loads(body)["data"]
+
+
+def feed(app: App, token: str, **options) -> dict:
+    ((status, body),) = exchange(app, ("/feed/1", {"token": token, **options}))
+    assert status == 200, body
+    return json.loads(body)
+
+
+def stream_events(app: App, token: str) -> list[dict]:
+    ((status, body),) = exchange(app, ("/stream/1", {"token": token}))
+    assert status == 200, body
+    return [json.loads(line) for line in body.split(b"\r\n") if line]
+
+
+#: Core's Event.Metrics.Empty, as an error event no document's event caused carries it.
+NO_STATS = {"read_ops": 0, "storage_bytes_read": 0, "compute_ops": 0, "processing_time_ms": 0, "rate_limits_hit": []}
+
+
+def test_a_start_too_old_is_an_error_event_with_empty_stats(app):
+    """EventReplayer.replay: a start before the collection's minimum valid time is an error event sent
+    with Event.Metrics.Empty (no compute op)."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    page = feed(app, ok(app, "Foo.all().toStream()"), start_ts=1)
+    (event,) = page["events"]
+    assert event["error"]["code"] == "invalid_stream_start_time"
+    assert event["stats"] == NO_STATS
+
+
+def test_too_many_events_to_replay_is_an_error_event_with_empty_stats(app):
+    """Subscription.processReplayedEvents: past the replay limit, `stream_replay_volume_exceeded` with
+    Event.Metrics.Empty."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, "Foo.all().toStream()")
+    ok(app, "Foo.create({})\nFoo.create({})")
+    status, add, error = stream_events(app, token)
+    assert (status["type"], add["type"], error["error"]["code"]) == ("status", "add", "stream_replay_volume_exceeded")
+    assert error["stats"] == NO_STATS
+
+
+#: Core's message for a write in an event's `where` or `map`: Effect.Action.message puts the stream's whole
+#: limit reason (StreamValueTranslator: "Writes are disallowed in stream subscriptions.") after its own text.
+STREAM_WRITE = "`create` performs a write, which is not allowed in Writes are disallowed in stream subscriptions.."
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Foo.all().map(x => Foo.create({})).toStream()",
+        "Foo.all().where(x => Foo.create({}) != null).toStream()",
+        "Foo.all().toStream().map(x => Foo.create({}))",
+    ],
+)
+def test_a_write_in_an_events_step_names_the_streams_effect_limit(app, source):
+    """EventTransformer calls a source's `where` and `map` functions itself, under StreamValueTranslator's
+    effect limit, for feeds as for streams."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, source)
+    ok(app, "Foo.create({})")
+    (event,) = feed(app, token)["events"]
+    assert event["error"] == {"code": "invalid_effect", "message": STREAM_WRITE}
+    (_, event) = stream_events(app, token)
+    assert event["error"] == {"code": "invalid_effect", "message": STREAM_WRITE}
+
+
+def test_a_write_in_a_set_an_events_step_reads_is_refused_in_set_functions(app):
+    """A set the step materializes applies its own functions with ValueSet.disallowWrites: "set functions"."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, "Foo.all().map(x => Foo.all().map(y => Foo.create({})).toArray()).toStream()")
+    ok(app, "Foo.create({})")
+    (event,) = feed(app, token)["events"]
+    assert event["error"]["message"] == "`create` performs a write, which is not allowed in set functions."
+
+
+def test_changes_on_checks_read_permission_before_the_set_it_is_called_on():
+    """ValueSet.changesOn makes the source first (IndexSet.toEventSourceImpl, under the `where`, refuses a
+    caller with no read on the collection), and only then refuses a set that is not the source set."""
+    db = fql.connect()
+    db.query("Collection.create({ name: 'Foo' })", syntax="v10")
+    db.query("Collection.create({ name: 'Bar' })", syntax="v10")
+    db.query("Role.create({ name: 'bar_reader', privileges: [{ resource: 'Bar', actions: { read: true } }] })", syntax="v10")
+    secret = db.query("Key.create({ role: 'bar_reader' }).secret", syntax="v10")
+    with pytest.raises(FQLError) as caught:
+        db.query("Foo.all().where(.n == 1).changesOn(.n)", secret=secret, syntax="v10")
+    assert (caught.value.v10_code, caught.value.description) == (
+        "permission_denied",
+        "Insufficient privileges to read from collection Foo.",
+    )

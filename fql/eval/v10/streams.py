@@ -456,7 +456,7 @@ def _field_path(fn: t.Any, i: int) -> tuple:
     while not (isinstance(node, ast.Ident) and node.name == THIS):
         if isinstance(node, ast.Member) and not node.optional:
             path.append(node.name)
-        elif isinstance(node, ast.Index) and isinstance(node.key, ast.Literal) and _step(node.key.value):
+        elif _index_step(node):
             path.append(node.key.value)
         else:
             raise invalid
@@ -466,12 +466,21 @@ def _field_path(fn: t.Any, i: int) -> tuple:
     return tuple(reversed(path))
 
 
+def _index_step(node: ast.Node) -> bool:
+    """`[0]` or `["name"]`, not optional (core's `Access` with no `?.`)."""
+    if not isinstance(node, ast.Index) or node.optional:
+        return False
+    return isinstance(node.key, ast.Literal) and _step(node.key.value)
+
+
 def _params(fn: Lambda) -> tuple:
     return (fn.params,) if isinstance(fn.params, str) else tuple(fn.params or ())
 
 
 def _step(value: t.Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    """A field name or an array index; core's field paths take no negative index (ExprParser
+    `processFieldPathExpr`)."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
 
 
 def _shown(path: tuple) -> str:

@@ -146,6 +146,11 @@ class Ask:
     start: Cursor | None
     page_size: int
 
+    @property
+    def made(self) -> Cursor:
+        """Where the token's source starts by default: just after the query that made it."""
+        return self.source.start if self.source is not None else Cursor(*self.payload[5])
+
 
 def _unexpected(value: t.Any) -> StreamError:
     shown = f"string value '{value}'" if isinstance(value, str) else f"value {json_bytes(value).decode()}"
@@ -347,8 +352,6 @@ class Streams:
         secret = _v10_secret(request)
         source, held = await self.app.run(self._check_v10, secret, ask)
         start = ask.start or source.start
-        if start.ts < source.start.ts:
-            raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
         poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
         await self.pump(send, receive, poll, start, [status_event(start, replay_reads(source))])
 
@@ -365,8 +368,15 @@ class Streams:
         return Response(200, json_bytes(page), ts=ts)
 
     def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held]:
+        def run(ctx: Context) -> tuple[Source, Held]:
+            # Core's StreamEndpoint refuses a start before the token's, once authenticated, before it
+            # evaluates the token.
+            if ask.start is not None and ask.start.ts < ask.made.ts:
+                raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
+            return _source(ctx, ask, "stream"), Held.of(ctx)
+
         try:
-            return self.snapshot(secret, _v10_write, lambda ctx: (_source(ctx, ask, "stream"), Held.of(ctx)), v10=True)
+            return self.snapshot(secret, _v10_write, run, v10=True)
         except Unauthorized:
             raise _v10_unauthorized() from None
 

@@ -133,3 +133,16 @@ def test_changes_on_checks_read_permission_before_the_set_it_is_called_on():
         "permission_denied",
         "Insufficient privileges to read from collection Foo.",
     )
+
+
+def test_a_stream_start_before_the_tokens_is_refused_before_the_token_is_evaluated(app):
+    """StreamEndpoint.exec checks the start against the token's own before it evaluates the token: a token
+    of a collection since deleted is refused for its start, not for its set."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, "Foo.all().toStream()")
+    ok(app, "Foo.definition.delete()")
+    ((status, body),) = exchange(app, ("/stream/1", {"token": token, "start_ts": 1}))
+    assert (status, json.loads(body)["error"]["message"]) == (
+        400,
+        "Invalid stream start time: Stream start time can not be before the stream create time.",
+    )

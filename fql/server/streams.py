@@ -42,10 +42,10 @@ from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
-from .headers import compute_ops
+from .headers import compute_ops, contention_retries, param, timeout, timestamp
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
-from .v10 import read_headers
+from .v10 import DEFAULT_TIMEOUT_MS
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -357,10 +357,10 @@ class Streams:
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
-        ask = read_ask(self.app, request.body, feed=True)
-        secret = _v10_secret(request)
         # As core's FeedEndpoint: 95% of the time limit for reading events, and past the limit a time-out.
         limit = _timeout_ms(request) / 1000
+        ask = read_ask(self.app, request.body, feed=True)
+        secret = _v10_secret(request)
         page, ts = await self.app.run(self._page, secret, ask, request.started + limit * 0.95)
         if time.monotonic() - request.started > limit:
             failure = timed_out(limit)
@@ -712,7 +712,16 @@ def _v10_unauthorized() -> StreamError:
 
 
 def _timeout_ms(request: Request) -> int:
-    return read_headers(request.headers)["timeout_ms"]
+    """A feed's time limit. Core's FeedEndpoint reads three headers alone, before the body, and words a
+    bad one `Invalid headers: Invalid header '...': ...` (its x-format, x-typecheck... are not read)."""
+    headers = request.headers
+    try:
+        param(headers, "x-last-txn-ts", timestamp)
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        param(headers, "x-max-contention-retries", contention_retries)
+    except ProtocolError as err:
+        raise _invalid(f"Invalid headers: {err.description}") from None
+    return timeout_ms
 
 
 # -- v4 events ------------------------------------------------------------------------------------------------

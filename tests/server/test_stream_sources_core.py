@@ -18,19 +18,21 @@ from fql.server.streams import StreamSettings
 ROOT = {"Authorization": "Bearer secret"}
 
 
-def exchange(app: App, *requests: tuple[str, dict]) -> list[tuple[int, bytes]]:
-    """Post each (path, JSON body) in turn to `app` as the root; the status and body of each answer."""
+def exchange(app: App, *requests: tuple) -> list[tuple[int, bytes]]:
+    """Post each (path, JSON body or raw bytes[, headers]) in turn to `app` as the root; the status and
+    body of each answer."""
 
     async def run() -> list[tuple[int, bytes]]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fql") as client:
-            return [await _post(client, path, body) for path, body in requests]
+            return [await _post(client, *request) for request in requests]
 
     return asyncio.run(run())
 
 
-async def _post(client: httpx.AsyncClient, path: str, body: dict) -> tuple[int, bytes]:
-    response = await client.post(path, content=json.dumps(body), headers=ROOT)
+async def _post(client: httpx.AsyncClient, path: str, body: dict | bytes, headers: dict | None = None) -> tuple[int, bytes]:
+    content = body if isinstance(body, bytes) else json.dumps(body)
+    response = await client.post(path, content=content, headers={**ROOT, **(headers or {})})
     return response.status_code, response.content
 
 
@@ -146,3 +148,29 @@ def test_a_stream_start_before_the_tokens_is_refused_before_the_token_is_evaluat
         400,
         "Invalid stream start time: Stream start time can not be before the stream create time.",
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "message"),
+    [
+        ("x-query-timeout-ms", "abc", "Invalid header 'x-query-timeout-ms': Invalid number 'abc'."),
+        ("x-last-txn-ts", "soon", "Invalid header 'x-last-txn-ts': Invalid timestamp 'soon'."),
+        ("x-max-contention-retries", "9", "Invalid header 'x-max-contention-retries': Must be between 0 and 7."),
+    ],
+)
+def test_a_feeds_bad_header_is_refused_before_its_body(app, header, value, message):
+    """FeedEndpoint.getRequestInfo reads three headers before the body and prefixes `Invalid headers: `."""
+    ((status, body),) = exchange(app, ("/feed/1", b"", {header: value}))
+    assert (status, json.loads(body)) == (
+        400,
+        {"error": {"code": "invalid_request", "message": f"Invalid headers: {message}"}},
+    )
+
+
+@pytest.mark.parametrize("header", ["x-format", "x-typecheck", "x-linearized", "x-performance-hints"])
+def test_a_feed_does_not_read_the_query_headers(app, header):
+    """FeedEndpoint reads no x-format (its events are always tagged) nor any other query header."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, "Foo.all().toStream()")
+    ((status, body),) = exchange(app, ("/feed/1", {"token": token}, {header: "bogus"}))
+    assert (status, json.loads(body)["events"]) == (200, [])

@@ -350,10 +350,9 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        source, held = await self.app.run(self._check_v10, secret, ask)
-        start = ask.start or source.start
+        source, held, opening = await self.app.run(self._check_v10, secret, ask)
         poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
-        await self.pump(send, receive, poll, start, [status_event(start, replay_reads(source))])
+        await self.pump(send, receive, poll, ask.start or source.start, [opening])
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
@@ -367,13 +366,20 @@ class Streams:
             raise ProtocolError(failure.status, failure.description)
         return Response(200, json_bytes(page), ts=ts)
 
-    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held]:
-        def run(ctx: Context) -> tuple[Source, Held]:
+    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held, bytes]:
+        """The stream's source, what its auth rests on, and the status event that opens it."""
+
+        def run(ctx: Context) -> tuple[Source, Held, bytes]:
             # Core's StreamEndpoint refuses a start before the token's, once authenticated, before it
             # evaluates the token.
             if ask.start is not None and ask.start.ts < ask.made.ts:
                 raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
-            return _source(ctx, ask, "stream"), Held.of(ctx)
+            source = _source(ctx, ask, "stream")
+            start = ask.start or source.start
+            # A start too old to replay reads nothing: core's status event before the error has empty stats.
+            replayable = start.ts >= sources.min_valid_time(ctx, source.base)
+            opening = status_event(start, replay_reads(source)) if replayable else status_event(start, 0, 0)
+            return source, Held.of(ctx), opening
 
         try:
             return self.snapshot(secret, _v10_write, run, v10=True)

@@ -12,6 +12,7 @@ import pytest
 
 import fql
 from fql.errors import FQLError
+from fql.eval.v10 import cursors
 from fql.server.app import App
 from fql.server.streams import StreamSettings
 
@@ -74,6 +75,17 @@ def test_a_start_too_old_is_an_error_event_with_empty_stats(app):
     (event,) = page["events"]
     assert event["error"]["code"] == "invalid_stream_start_time"
     assert event["stats"] == NO_STATS
+
+
+def test_a_stream_too_old_to_replay_opens_with_empty_stats(app):
+    """EventReplayer.replay: a start before the minimum valid time reads nothing, and both its status event
+    and its error carry Event.Metrics.Empty. The token is made 20 minutes older, as core's spec rewrites it."""
+    ok(app, "Collection.create({ name: 'Foo', history_days: 0 })")
+    payload = cursors.unpack(ok(app, "Foo.all().toStream()"))
+    ts, _ = payload[-1]
+    status, error = stream_events(app, cursors.pack([*payload[:-1], [ts - 20 * 60_000_000, 0]]))
+    assert (status["type"], error["error"]["code"]) == ("status", "invalid_stream_start_time")
+    assert status["stats"] == error["stats"] == NO_STATS
 
 
 def test_too_many_events_to_replay_is_an_error_event_with_empty_stats(app):

@@ -397,11 +397,14 @@ class Streams:
             events = [_event_line(source, e, started) for e in found]
             reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(source, polled).reads
             counted = sum(cost.compute for cost in (*(e.cost for e in found), *polled.filtered))
-            stats = _stats(started, reads=replay_reads(source) + reads, compute=compute_ops(counted))
+            # A start too old to replay is an error no event caused, and core reads no history for it.
+            too_old = bool(found) and found[-1].cursor is None
+            index_reads = 0 if too_old else replay_reads(source)
+            stats = _stats(started, reads=index_reads + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
-            if found and found[-1].cursor is None:
+            if too_old:
                 cursor = ask.start or source.start  # core keeps the page's cursor after such an error
             page = {"events": events, "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts

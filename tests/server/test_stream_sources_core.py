@@ -68,13 +68,15 @@ NO_STATS = {"read_ops": 0, "storage_bytes_read": 0, "compute_ops": 0, "processin
 
 
 def test_a_start_too_old_is_an_error_event_with_empty_stats(app):
-    """EventReplayer.replay: a start before the collection's minimum valid time is an error event sent
-    with Event.Metrics.Empty (no compute op)."""
+    """EventReplayer.replay: a start before the collection's minimum valid time reads no history, and is
+    an error event sent with Event.Metrics.Empty (no compute op)."""
     ok(app, "Collection.create({ name: 'Foo' })")
     page = feed(app, ok(app, "Foo.all().toStream()"), start_ts=1)
     (event,) = page["events"]
     assert event["error"]["code"] == "invalid_stream_start_time"
     assert event["stats"] == NO_STATS
+    # The page reads no history (a query's least compute op is billed all the same).
+    assert (page["stats"]["read_ops"], page["stats"]["compute_ops"]) == (0, 1)
 
 
 def test_a_stream_too_old_to_replay_opens_with_empty_stats(app):

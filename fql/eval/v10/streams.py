@@ -37,6 +37,7 @@ from ..registry import method
 from .collections import IndexSet
 from .documents import document_field, to_document, to_stored
 from .expressions import THIS, call_function
+from .misc import callback
 from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize, steps_limit
 
 #: The largest ordinal of an event in a transaction: the cursor (ts, MAX_ORD) is after all of ts.
@@ -536,6 +537,8 @@ def _where_step(ctx: Context, predicate: t.Any) -> t.Callable:
 
 
 def _map_step(ctx: Context, fn: t.Any) -> t.Callable:
+    # Checked as a set's `map` checks its mapper (core's EventSourcePrototype calls SetPrototype.mapImpl).
+    fn = callback(fn, "mapper", 1)
     return mapped(ctx, _NOTHING, lambda c, item: call_function(c, fn, [item])).fn
 
 

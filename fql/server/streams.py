@@ -694,6 +694,10 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             ) from None
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
+        except FQLError as err:
+            # Not a failure of the evaluation but an exception core's endpoint recovers from (a read before
+            # the retention: ExceptionResponseHelpers' bad request), answered in the endpoint's envelope.
+            raise StreamError(err.status, err.v10_code, err.description) from None
     _same_database(ctx, source, what)
     return source
 

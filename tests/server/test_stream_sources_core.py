@@ -188,3 +188,27 @@ def test_a_feed_does_not_read_the_query_headers(app, header):
     token = ok(app, "Foo.all().toStream()")
     ((status, body),) = exchange(app, ("/feed/1", {"token": token}, {header: "bogus"}))
     assert (status, json.loads(body)["events"]) == (200, [])
+
+
+def test_a_tampered_token_reading_before_the_retention_is_a_bad_request(app):
+    """A read before a collection's minimum valid time is an exception core's endpoint recovers from
+    (ExceptionResponseHelpers: a bad request, `Requested timestamp ...`), not a failure to evaluate."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    payload = cursors.unpack(ok(app, "Set.single(Foo.create({})).toStream()"))
+    (doc,) = payload[3]["@S"][2]
+    doc["@D"][1] = -1  # the document as read at a time before the epoch
+    ((status, body),) = exchange(app, ("/feed/1", {"token": cursors.pack(payload)}))
+    error = json.loads(body)["error"]
+    assert (status, error["code"]) == (400, "invalid_request")
+    assert error["message"].startswith("Requested timestamp 1969-12-31T23:59:59.999999Z less than minimum allowed timestamp ")
+
+
+def test_a_tampered_token_whose_function_has_no_parameter_names_is_refused(app):
+    """A lambda parameter that is not a name is no token fql made: refused, not a failure at each event."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    payload = cursors.unpack(ok(app, "Foo.all().toStream().where(x => true)"))
+    ((_, where),) = payload[5]
+    where["@L"][0] = [{"@N": ["Literal", 1]}]  # its parameter a node, not a name
+    ok(app, "Foo.create({})")
+    ((status, body),) = exchange(app, ("/feed/1", {"token": cursors.pack(payload)}))
+    assert (status, json.loads(body)["error"]["code"]) == (400, "invalid_request")

@@ -212,3 +212,17 @@ def test_a_tampered_token_whose_function_has_no_parameter_names_is_refused(app):
     ok(app, "Foo.create({})")
     ((status, body),) = exchange(app, ("/feed/1", {"token": cursors.pack(payload)}))
     assert (status, json.loads(body)["error"]["code"]) == (400, "invalid_request")
+
+
+def test_a_schema_document_streams_as_any_document(app):
+    """SingletonSet.toEventSourceImpl streams any Value.Doc: a collection's definition is one, and its
+    updates are `update` events of the definition as it then was."""
+    ok(app, "Collection.create({ name: 'Foo' })")
+    token = ok(app, "Set.single(Collection.byName('Foo')!).toStream()")
+    ok(app, "Foo.definition.update({ history_days: 2 })")
+    (event,) = feed(app, token)["events"]
+    assert (event["type"], event["data"]["@doc"]["name"], event["data"]["@doc"]["history_days"]) == (
+        "update",
+        "Foo",
+        {"@int": "2"},
+    )

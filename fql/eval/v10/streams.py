@@ -358,7 +358,8 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     if isinstance(item, (Document, NullDocument)) and item.read_ts is not None:
         raise _receiver(method_name, _AT)  # a document read inside `at` keeps that time
     ref = item.ref if isinstance(item, (Document, NullDocument)) else item
-    if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
+    # A schema document is a document too (core's SingletonSet streams any Value.Doc: `Collection.byName(...)`).
+    if not isinstance(ref, Ref) or ref.collection is None:
         raise _receiver(method_name, "streaming on `Set.single()` is only supported if its element is a document.")
     try:
         return Single(doc_key(ctx, ref))

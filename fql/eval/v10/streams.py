@@ -34,7 +34,7 @@ from ..documents import drops_key
 from ..refs import doc_key, live, ref_of
 from ..refs import min_valid_time as collection_mvt  # this module's min_valid_time is a base's
 from ..registry import method
-from .collections import IndexSet
+from .collections import IndexSet, parse_path
 from .documents import document_field, to_document, to_stored
 from .expressions import THIS, call_function
 from .misc import callback
@@ -393,7 +393,7 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
         raise _receiver(".changesOn()", "it was not called on the source set.")
     watched = watched or ()
     if watched and isinstance(base, IndexRows):
-        _check_covered(base.index, watched)
+        _check_covered(ctx, base.index, watched)
     # After this query: its own writes (at its time) and everything committed before it. A read-only query
     # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)
@@ -493,13 +493,13 @@ def _shown(path: tuple) -> str:
     return out
 
 
-def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
+def _check_covered(ctx: Context, index: indexes.IndexDef, watched: tuple) -> None:
     """An index source can watch only the fields its terms and values cover (any field when they cover
     `ts`), as core's validateWatchedFields takes both."""
-    covered = {f.path for f in (*index.terms, *index.values)}
+    covered = _declared_paths(ctx, index)
     if ("ts",) in covered:
         return
-    missing = [p for p in watched if p != ("id",) and _stored_path(p) not in covered]
+    missing = [p for p in watched if p != ("id",) and p not in covered]
     if missing:
         names = ", ".join(f"`{_shown(p)}`" for p in missing)
         raise QueryRuntimeError(
@@ -507,8 +507,15 @@ def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
         )
 
 
-def _stored_path(path: tuple) -> tuple:
-    return ("ref",) if path == ("id",) else path if path[0] in ("ts", "ttl") else ("data", *path)
+def _declared_paths(ctx: Context, index: indexes.IndexDef) -> set[tuple]:
+    """The paths of an index's terms and values as its collection's definition spells them: core compares a
+    watched field with each one's `fieldPath`, so `.c` covers `c`, a computed field too, and `.data.a` only
+    `data.a`."""
+    version = live(ctx, DocKey(index.key.scope, "#collections", index.sources[0]))
+    declared = (version.data or {}).get("indexes") if version is not None else None
+    spec = declared.get(index.ref.id) if isinstance(declared, dict) else None
+    fields = [*(spec.get("terms") or ()), *(spec.get("values") or ())] if isinstance(spec, dict) else []
+    return {tuple(parse_path(f["field"])) for f in fields if isinstance(f, dict) and isinstance(f.get("field"), str)}
 
 
 # -- EventSource methods --------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ def exchange(app: App, *requests: tuple) -> list[tuple[int, bytes]]:
     return asyncio.run(run())
 
 
-async def _post(client: httpx.AsyncClient, path: str, body: dict | bytes, headers: dict | None = None) -> tuple[int, bytes]:
+async def _post(
+    client: httpx.AsyncClient, path: str, body: dict | bytes, headers: dict | None = None
+) -> tuple[int, bytes]:
     content = body if isinstance(body, bytes) else json.dumps(body)
     response = await client.post(path, content=content, headers={**ROOT, **(headers or {})})
     return response.status_code, response.content
@@ -141,7 +143,8 @@ def test_changes_on_checks_read_permission_before_the_set_it_is_called_on():
     db = fql.connect()
     db.query("Collection.create({ name: 'Foo' })", syntax="v10")
     db.query("Collection.create({ name: 'Bar' })", syntax="v10")
-    db.query("Role.create({ name: 'bar_reader', privileges: [{ resource: 'Bar', actions: { read: true } }] })", syntax="v10")
+    role = "Role.create({ name: 'bar_reader', privileges: [{ resource: 'Bar', actions: { read: true } }] })"
+    db.query(role, syntax="v10")
     secret = db.query("Key.create({ role: 'bar_reader' }).secret", syntax="v10")
     with pytest.raises(FQLError) as caught:
         db.query("Foo.all().where(.n == 1).changesOn(.n)", secret=secret, syntax="v10")
@@ -200,7 +203,9 @@ def test_a_tampered_token_reading_before_the_retention_is_a_bad_request(app):
     ((status, body),) = exchange(app, ("/feed/1", {"token": cursors.pack(payload)}))
     error = json.loads(body)["error"]
     assert (status, error["code"]) == (400, "invalid_request")
-    assert error["message"].startswith("Requested timestamp 1969-12-31T23:59:59.999999Z less than minimum allowed timestamp ")
+    assert error["message"].startswith(
+        "Requested timestamp 1969-12-31T23:59:59.999999Z less than minimum allowed timestamp "
+    )
 
 
 def test_a_tampered_token_whose_function_has_no_parameter_names_is_refused(app):

@@ -42,10 +42,10 @@ from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
-from .headers import compute_ops
+from .headers import compute_ops, contention_retries, param, timeout, timestamp
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
-from .v10 import read_headers
+from .v10 import DEFAULT_TIMEOUT_MS
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -146,6 +146,11 @@ class Ask:
     start: Cursor | None
     page_size: int
 
+    @property
+    def made(self) -> Cursor:
+        """Where the token's source starts by default: just after the query that made it."""
+        return self.source.start if self.source is not None else Cursor(*self.payload[5])
+
 
 def _unexpected(value: t.Any) -> StreamError:
     shown = f"string value '{value}'" if isinstance(value, str) else f"value {json_bytes(value).decode()}"
@@ -241,6 +246,8 @@ def filtered_stats(source: sources.Source, polled: sources.Polled) -> Stats:
 
 
 def _event_line(source: sources.Source, event: sources.Event, started: float) -> dict:
+    if event.cursor is None:
+        return v10_event(event, _no_stats())  # an error of the whole source, as its too old start
     cost = event_stats(source, event.cost)
     return v10_event(event, _stats(started, reads=cost.reads, compute=cost.compute))
 
@@ -283,8 +290,14 @@ def replay_reads(source: sources.Source) -> int:
     return PARTITIONS
 
 
+def _no_stats() -> dict:
+    """The stats of an error event no document's event caused (a start too old, too many events to replay,
+    lost permissions, a failure): core sends them with Event.Metrics.Empty, zero compute ops included."""
+    return {**_stats(time.perf_counter(), reads=0, compute=0), "processing_time_ms": 0}
+
+
 def _error_event(code: str, message: str) -> bytes:
-    return _line({"type": "error", "error": {"code": code, "message": message}, "stats": _stats(time.perf_counter(), 0)})
+    return _line({"type": "error", "error": {"code": code, "message": message}, "stats": _no_stats()})
 
 
 class Streams:
@@ -337,28 +350,39 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        source, held = await self.app.run(self._check_v10, secret, ask)
-        start = ask.start or source.start
-        if start.ts < source.start.ts:
-            raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
+        source, held, opening = await self.app.run(self._check_v10, secret, ask)
         poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
-        await self.pump(send, receive, poll, start, [status_event(start, replay_reads(source))])
+        await self.pump(send, receive, poll, ask.start or source.start, [opening])
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
-        ask = read_ask(self.app, request.body, feed=True)
-        secret = _v10_secret(request)
         # As core's FeedEndpoint: 95% of the time limit for reading events, and past the limit a time-out.
         limit = _timeout_ms(request) / 1000
+        ask = read_ask(self.app, request.body, feed=True)
+        secret = _v10_secret(request)
         page, ts = await self.app.run(self._page, secret, ask, request.started + limit * 0.95)
         if time.monotonic() - request.started > limit:
             failure = timed_out(limit)
             raise ProtocolError(failure.status, failure.description)
         return Response(200, json_bytes(page), ts=ts)
 
-    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held]:
+    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held, bytes]:
+        """The stream's source, what its auth rests on, and the status event that opens it."""
+
+        def run(ctx: Context) -> tuple[Source, Held, bytes]:
+            # Core's StreamEndpoint refuses a start before the token's, once authenticated, before it
+            # evaluates the token.
+            if ask.start is not None and ask.start.ts < ask.made.ts:
+                raise _invalid("Invalid stream start time: Stream start time can not be before the stream create time.")
+            source = _source(ctx, ask, "stream")
+            start = ask.start or source.start
+            # A start too old to replay reads nothing: core's status event before the error has empty stats.
+            replayable = start.ts >= sources.min_valid_time(ctx, source.base)
+            opening = status_event(start, replay_reads(source)) if replayable else status_event(start, 0, 0)
+            return source, Held.of(ctx), opening
+
         try:
-            return self.snapshot(secret, _v10_write, lambda ctx: (_source(ctx, ask, "stream"), Held.of(ctx)), v10=True)
+            return self.snapshot(secret, _v10_write, run, v10=True)
         except Unauthorized:
             raise _v10_unauthorized() from None
 
@@ -373,11 +397,14 @@ class Streams:
             events = [_event_line(source, e, started) for e in found]
             reads = sum(e["stats"]["read_ops"] for e in events) + filtered_stats(source, polled).reads
             counted = sum(cost.compute for cost in (*(e.cost for e in found), *polled.filtered))
-            stats = _stats(started, reads=replay_reads(source) + reads, compute=compute_ops(counted))
+            # A start too old to replay is an error no event caused, and core reads no history for it.
+            too_old = bool(found) and found[-1].cursor is None
+            index_reads = 0 if too_old else replay_reads(source)
+            stats = _stats(started, reads=index_reads + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
             cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
-            if found and found[-1].cursor is None:
+            if too_old:
                 cursor = ask.start or source.start  # core keeps the page's cursor after such an error
             page = {"events": events, "cursor": cursor.encode(), "has_next": more}
             return {**page, "stats": stats}, ctx.state.ts
@@ -667,6 +694,10 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             ) from None
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
+        except FQLError as err:
+            # Not a failure of the evaluation but an exception core's endpoint recovers from (a read before
+            # the retention: ExceptionResponseHelpers' bad request), answered in the endpoint's envelope.
+            raise StreamError(err.status, err.v10_code, err.description) from None
     _same_database(ctx, source, what)
     return source
 
@@ -694,7 +725,16 @@ def _v10_unauthorized() -> StreamError:
 
 
 def _timeout_ms(request: Request) -> int:
-    return read_headers(request.headers)["timeout_ms"]
+    """A feed's time limit. Core's FeedEndpoint reads three headers alone, before the body, and words a
+    bad one `Invalid headers: Invalid header '...': ...` (its x-format, x-typecheck... are not read)."""
+    headers = request.headers
+    try:
+        param(headers, "x-last-txn-ts", timestamp)
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        param(headers, "x-max-contention-retries", contention_retries)
+    except ProtocolError as err:
+        raise _invalid(f"Invalid headers: {err.description}") from None
+    return timeout_ms
 
 
 # -- v4 events ------------------------------------------------------------------------------------------------

@@ -347,7 +347,7 @@ def _decoded(ctx: Context, data: t.Any) -> t.Any:
         return _rebuilt(ctx, body)
     if tag == "@L":
         params, body_node, closure = body
-        if not isinstance(body_node, ast.Node) or not isinstance(closure, dict):
+        if not isinstance(body_node, ast.Node) or not isinstance(closure, dict) or not _names(params):
             raise ValueError(body)
         return Lambda(tuple(params), body_node, closure, api_version="10")
     if tag == "@D":
@@ -362,6 +362,11 @@ def _decoded(ctx: Context, data: t.Any) -> t.Any:
     if tag not in _CODEC_TAGS:
         raise ValueError(tag)
     return codec.from_tagged(inner)
+
+
+def _names(params: t.Any) -> bool:
+    """Whether a lambda's parameters are as `_lambda` writes them: a list of names."""
+    return isinstance(params, list) and all(isinstance(p, str) for p in params)
 
 
 def _static(ctx: Context, body: list) -> t.Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import contextvars
 import functools
 import itertools
 import secrets as _random
@@ -276,6 +277,23 @@ class Derived(V10Set):
             self.tail.recheck(ctx)
 
 
+#: The effect limit the set functions called now run under: core's "set functions", but for the `where`
+#: and `map` steps of an event source, which its events call under their stream's limit (`steps_limit`).
+_LIMIT = contextvars.ContextVar("set_function_limit", default="set functions")
+
+
+@contextlib.contextmanager
+def steps_limit(what: str) -> t.Iterator[None]:
+    """Call the set functions called here under the effect limit `what`; those they call in turn keep
+    "set functions" (core's EventTransformer applies a source's functions itself, with the stream's limit,
+    where a set's own pagination applies ValueSet.disallowWrites)."""
+    token = _LIMIT.set(what)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
 def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, where: tuple | None = None) -> t.Any:
     """A set's function on one element: it may read but not write (core's set functions run with a read
     effect limit: `` `create` performs a write, which is not allowed in set functions.``). `where` is
@@ -283,7 +301,7 @@ def pure_call(ctx: Context, made_at: int | None, fn: t.Callable, *args: t.Any, w
     from .fields import limited
 
     try:
-        with limited(ctx, "set functions", reads=True), in_making_source(ctx, where):
+        with limited(ctx, _LIMIT.get(), reads=True), steps_limit("set functions"), in_making_source(ctx, where):
             return past.call_at(ctx, made_at, fn, *args)
     except FQLError as err:
         if where is not None:

@@ -34,15 +34,20 @@ from ..documents import drops_key
 from ..refs import doc_key, live, ref_of
 from ..refs import min_valid_time as collection_mvt  # this module's min_valid_time is a base's
 from ..registry import method
-from .collections import IndexSet
+from .collections import IndexSet, parse_path
 from .documents import document_field, to_document, to_stored
 from .expressions import THIS, call_function
-from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize
+from .misc import callback
+from .sets import ArraySet, Derived, DocumentsSet, V10Set, WhereSet, mapped, materialize, steps_limit
 
 #: The largest ordinal of an event in a transaction: the cursor (ts, MAX_ORD) is after all of ts.
 MAX_ORD = (1 << 31) - 1
 #: How many event sources of sets no token can carry one Database remembers; the oldest are forgotten first.
 MAX_SOURCES = 100_000
+#: The effect limit of an event's `where` and `map` steps, streamed or fed (core's StreamValueTranslator).
+#: Core's message puts it whole after "which is not allowed in", so a write reads "`create` performs a
+#: write, which is not allowed in Writes are disallowed in stream subscriptions..".
+STEPS_LIMIT = "Writes are disallowed in stream subscriptions."
 
 
 @frozen(order=True)
@@ -353,7 +358,8 @@ def _single(ctx: Context, root: ArraySet, method_name: str) -> Single:
     if isinstance(item, (Document, NullDocument)) and item.read_ts is not None:
         raise _receiver(method_name, _AT)  # a document read inside `at` keeps that time
     ref = item.ref if isinstance(item, (Document, NullDocument)) else item
-    if not isinstance(ref, Ref) or ref.collection is None or ref.is_schema:
+    # A schema document is a document too (core's SingletonSet streams any Value.Doc: `Collection.byName(...)`).
+    if not isinstance(ref, Ref) or ref.collection is None:
         raise _receiver(method_name, "streaming on `Set.single()` is only supported if its element is a document.")
     try:
         return Single(doc_key(ctx, ref))
@@ -379,14 +385,15 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
     """An event source of `s`; `watched` are the fields of `changesOn`/`eventsOn` (None: `toStream`)."""
     root, steps = _pipeline(s, method_name)
     base = _base(ctx, root, method_name)
+    # Core makes the source (refusing a caller who may not read it) before it looks at the watched fields.
+    check_readable(ctx, base)
     if watched is not None and steps:
         # Core's ValueSet.changesOn, for eventsOn too and with no fields: it names `.changesOn()` whichever
         # was called.
         raise _receiver(".changesOn()", "it was not called on the source set.")
     watched = watched or ()
     if watched and isinstance(base, IndexRows):
-        _check_covered(base.index, watched)
-    check_readable(ctx, base)
+        _check_covered(ctx, base.index, watched)
     # After this query: its own writes (at its time) and everything committed before it. A read-only query
     # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)
@@ -451,7 +458,7 @@ def _field_path(fn: t.Any, i: int) -> tuple:
     while not (isinstance(node, ast.Ident) and node.name == THIS):
         if isinstance(node, ast.Member) and not node.optional:
             path.append(node.name)
-        elif isinstance(node, ast.Index) and isinstance(node.key, ast.Literal) and _step(node.key.value):
+        elif _index_step(node):
             path.append(node.key.value)
         else:
             raise invalid
@@ -461,12 +468,21 @@ def _field_path(fn: t.Any, i: int) -> tuple:
     return tuple(reversed(path))
 
 
+def _index_step(node: ast.Node) -> bool:
+    """`[0]` or `["name"]`, not optional (core's `Access` with no `?.`)."""
+    if not isinstance(node, ast.Index) or node.optional:
+        return False
+    return isinstance(node.key, ast.Literal) and _step(node.key.value)
+
+
 def _params(fn: Lambda) -> tuple:
     return (fn.params,) if isinstance(fn.params, str) else tuple(fn.params or ())
 
 
 def _step(value: t.Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    """A field name or an array index; core's field paths take no negative index (ExprParser
+    `processFieldPathExpr`)."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
 
 
 def _shown(path: tuple) -> str:
@@ -477,13 +493,13 @@ def _shown(path: tuple) -> str:
     return out
 
 
-def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
+def _check_covered(ctx: Context, index: indexes.IndexDef, watched: tuple) -> None:
     """An index source can watch only the fields its terms and values cover (any field when they cover
     `ts`), as core's validateWatchedFields takes both."""
-    covered = {f.path for f in (*index.terms, *index.values)}
+    covered = _declared_paths(ctx, index)
     if ("ts",) in covered:
         return
-    missing = [p for p in watched if p != ("id",) and _stored_path(p) not in covered]
+    missing = [p for p in watched if p != ("id",) and p not in covered]
     if missing:
         names = ", ".join(f"`{_shown(p)}`" for p in missing)
         raise QueryRuntimeError(
@@ -491,8 +507,15 @@ def _check_covered(index: indexes.IndexDef, watched: tuple) -> None:
         )
 
 
-def _stored_path(path: tuple) -> tuple:
-    return ("ref",) if path == ("id",) else path if path[0] in ("ts", "ttl") else ("data", *path)
+def _declared_paths(ctx: Context, index: indexes.IndexDef) -> set[tuple]:
+    """The paths of an index's terms and values as its collection's definition spells them: core compares a
+    watched field with each one's `fieldPath`, so `.c` covers `c`, a computed field too, and `.data.a` only
+    `data.a`."""
+    version = live(ctx, DocKey(index.key.scope, "#collections", index.sources[0]))
+    declared = (version.data or {}).get("indexes") if version is not None else None
+    spec = declared.get(index.ref.id) if isinstance(declared, dict) else None
+    fields = [*(spec.get("terms") or ()), *(spec.get("values") or ())] if isinstance(spec, dict) else []
+    return {tuple(parse_path(f["field"])) for f in fields if isinstance(f, dict) and isinstance(f.get("field"), str)}
 
 
 # -- EventSource methods --------------------------------------------------------------------------------
@@ -522,6 +545,8 @@ def _where_step(ctx: Context, predicate: t.Any) -> t.Callable:
 
 
 def _map_step(ctx: Context, fn: t.Any) -> t.Callable:
+    # Checked as a set's `map` checks its mapper (core's EventSourcePrototype calls SetPrototype.mapImpl).
+    fn = callback(fn, "mapper", 1)
     return mapped(ctx, _NOTHING, lambda c, item: call_function(c, fn, [item])).fn
 
 
@@ -719,7 +744,8 @@ def _value(
         items: t.Iterator[t.Any] = iter([doc])
         for step in steps:
             items = step(ctx, items)
-        value = next(iter(items), _NONE)
+        with steps_limit(STEPS_LIMIT):
+            value = next(iter(items), _NONE)
         if value is not _NONE:
             value = materialize(ctx, value)
         if doc.pending is not None and _holds(value, doc):

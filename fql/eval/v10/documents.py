@@ -38,9 +38,9 @@ METADATA = ("id", "coll", "ts", "ttl")
 
 
 def check_persistable(value: t.Any, path: tuple = ()) -> None:
-    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Set, which
-    cannot be persisted.` for a set, a module... anywhere in it; a lambda is `Anonymous functions cannot
-    be stored. Use a string of FQL instead.`"""
+    """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Set<Any>, which
+    cannot be persisted.` for a set, a module, a schema document... anywhere in it (IRValueConversion.toIR);
+    a lambda is `Anonymous functions cannot be stored. Use a string of FQL instead.`"""
     from .fields import persistable
 
     if isinstance(value, dict):
@@ -51,19 +51,21 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
         for i, item in enumerate(value):
             check_persistable(item, (*path, i))
         return
-    if isinstance(value, (Document, NullDocument)) or persistable(value):
+    if isinstance(value, (Document, NullDocument)):
+        # A schema document (`Collection.byName("A")`) is a named document, which v10 does not store.
+        if not value.ref.is_schema:
+            return
+    elif persistable(value):
         return
     if isinstance(value, Lambda):
         # Core's WriteBroker words a lambda so (FQL2UserFunctionSpec "closures produce a readable error").
         raise QueryRuntimeError("invalid_type", "Anonymous functions cannot be stored. Use a string of FQL instead.")
     from ...repl.printer import path_text
-    from .display import type_label
+    from .misc import value_type
 
-    # A native module (`Collection`) by its own name, as core's test shows it.
-    native = isinstance(value, Module) and value.collection is not None and value.collection.collection is None
-    shown = value.name if native else type_label(value)
+    # The value's dynamic type as core's NonPersistableValue shows it (`Set<Any>`, `Doc`, a module's name).
     raise QueryRuntimeError(
-        "invalid_type", f"Value at `{path_text(path)}` has type {shown}, which cannot be persisted."
+        "invalid_type", f"Value at `{path_text(path)}` has type {value_type(value)}, which cannot be persisted."
     )
 
 

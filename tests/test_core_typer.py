@@ -593,6 +593,15 @@ def test_literals_python_holds_equal_are_apart(db):
         # Overloads of one arity with one result: the call is of it (FQL2IDSpec, `ID(123)` an ID).
         ("Math.sum([1])", "Number"),
         ("ID(123)", "ID"),
+        # A float literal shows its source read as a BigDecimal, printed as Java prints one (core's ast
+        # Display, `num.toString`; parser Numbers drops the `_`s).
+        ("1.5", "1.5"),
+        ("2.50", "2.50"),
+        ("1_0.0", "10.0"),
+        ("1.5e3", "1.5E+3"),
+        ("- 2.0", "-2.0"),
+        ("[0.0000001, 1]", "[1E-7, 1]"),
+        ("{ a: 2.0 }", "{ a: 2.0 }"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -606,7 +615,6 @@ def test_static_types(db, query, shown):
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",
-        "1.5",  # core shows a float literal's source text
         "if (true) 1 else x => x",
     ],
 )
@@ -665,6 +673,8 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("{ a: 1 } + 1", [("Type `{ a: 1 }` is not a subtype of `String | Number`", 0, 8)]),
         ("'a' + { a: null }", [("Type `{ a: Null }` is not a subtype of `String | Number`", 6, 17)]),
         ("'a' + []", [("Type `[]` is not a subtype of `String | Number`", 6, 8)]),
+        ("'a' + [2.0]", [("Type `[2.0]` is not a subtype of `String | Number`", 6, 11)]),
+        ("1 + { a: 1.50 }", [("Type `{ a: 1.50 }` is not a subtype of `String | Number`", 4, 15)]),
         # The other number operators: every number type's overload fails at a left operand so written,
         # and each takes a Number on the right (TyperConstrain's generic NotSubtype, as for `+`).
         ("[1] - 1", [("Type `[1]` is not a subtype of `Int | Float | Long | Double | Number`", 0, 3)]),
@@ -690,6 +700,12 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Bytes('AA').foo()", [("Type `Bytes` does not have field `foo`", 12, 15)]),
         ("newId().foo", [("Type `ID` does not have field `foo`", 8, 11)]),
         ("[1, 'a'].foo", [('Type `Array<1 | "a">` does not have field `foo`', 9, 12)]),
+        # A literal where a generic container is taken (Arrays.scala `concat(other: Array<B>)`): core's
+        # NotSubtype at it, its type widened and the container's parameter shown as Any (FQL2IterableSpec).
+        ("[1].concat(1)", [("Type `Int` is not a subtype of `Array<Any>`", 11, 12)]),
+        ("[1].concat(null)", [("Type `Null` is not a subtype of `Array<Any>`", 11, 15)]),
+        ("[1].concat(2.5)", [("Type `Double` is not a subtype of `Array<Any>`", 11, 14)]),
+        ("[1].toSet().concat(('a'))", [("Type `String` is not a subtype of `Set<Any>`", 19, 24)]),
     ],
 )
 def test_type_errors(db, query, expected):
@@ -1119,6 +1135,39 @@ def test_an_extra_create_field_is_refused(foos, query, expected):
     assert errors_of(foos, query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        # Several failures of one struct are one NotSubtype at it, each a cause there, sorted by message
+        # (TypeConstraintFailure.toTypeError's `transitive`): fields missing, extra fields, or both.
+        ("User.create({})", "{}", ["Type `{}` does not have field `a`", "Type `{}` does not have field `b`"]),
+        (
+            "User.create({ a: 1, b: 2, c: 3, d: 4 })",
+            "{ a: 1, b: 2, c: 3, d: 4 }",
+            ["Type `{ a: 1, b: 2, c: 3, d: 4 }` contains extra field `c`", "Type `{ a: 1, b: 2, c: 3, d: 4 }` contains extra field `d`"],
+        ),
+        (
+            "User.create({ c: 1 })",
+            "{ c: 1 }",
+            [
+                "Type `{ c: 1 }` contains extra field `c`",
+                "Type `{ c: 1 }` does not have field `a`",
+                "Type `{ c: 1 }` does not have field `b`",
+            ],
+        ),
+    ],
+)
+def test_a_create_struct_with_several_failures(query, shown, causes):
+    db = fql.connect()
+    db.query("Collection.create({ name: 'User', fields: { b: { signature: 'Int' }, a: { signature: 'String' } } })", syntax="v10")
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted = "{ id: ID | Null, b: Number, a: String }"
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 12, len(query) - 1)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [(cause, 12, len(query) - 1) for cause in causes]
+
+
 def test_user_functions_with_a_signature():
     """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
     parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call
@@ -1134,6 +1183,11 @@ def test_user_functions_with_a_signature():
     assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
     assert type_of(db, "AddOne") == "UserFunction<Number => Number>"
     assert type_of(db, "AddOne(2)") == "Number"
+    # A user function's members are UserFunctionPrototype's (`definition`, `toString`): another is core's
+    # MissingField at its name, the function right before the dot (no hint).
+    assert errors_of(db, "Twice.foo") == [("Type `UserFunction<(n: Number) => Number>` does not have field `foo`", 6, 9)]
+    assert errors_of(db, "(AddOne).foo()") == [("Type `UserFunction<Number => Number>` does not have field `foo`", 9, 12)]
+    assert type_of(db, "Twice.toString()") == "String"
 
 
 def test_internal_signatures_are_added():
@@ -1146,6 +1200,7 @@ def test_internal_signatures_are_added():
     assert errors_of(db, "aFn()") == [("Function was not called with enough arguments. Expected 1, received 0", 3, 5)]
     assert errors_of(db, "aFn(3, 4)") == [("Function was called with too many arguments. Expected 1, received 2", 3, 9)]
     assert type_of(db, "aFn.definition") == "FunctionDef"
+    assert errors_of(db, "aFn.foo") == [("Type `UserFunction<A => A>` does not have field `foo`", 4, 7)]
     db.query("Function.create({ name: 'swap', body: '(x, y) => [y, x]' })", syntax="v10")
     assert type_of(db, "swap") == "UserFunction<(A, B) => [B, A]>"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import typing as t
+from decimal import Decimal, InvalidOperation
 
 from attrs import Factory, define, field, frozen
 
@@ -272,7 +273,19 @@ class Checker:
     # -- literals and containers
 
     def visit_Literal(self, node: ast.Literal, scope: dict) -> Typed:
+        if isinstance(node.value, float):
+            return Lit(node.value, self._float_text(node.span)), node.span
         return (NULL if node.value is None else Lit(node.value)), node.span
+
+    def _float_text(self, span: ast.Span) -> str | None:
+        """How core shows a floating-point literal's type: its source (less `_`) read as a BigDecimal and
+        printed as Java prints one (`2.0`, `1.5E+3`: ast Display's `num.toString`), which Python's Decimal
+        prints alike. None where the source is not at hand."""
+        source = re.sub(r"[\s_]", "", self.text[span.start : span.end])
+        try:
+            return str(Decimal(source)) if source else None
+        except InvalidOperation:
+            return None
 
     def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
         for part in node.parts:
@@ -584,7 +597,7 @@ class Checker:
             if len(fits) != 1:
                 return UNKNOWN, None
             if contains(fits[0], Param):
-                return self._made(self._instantiate(fits[0], seeds, node.args, args, scope), node)
+                return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
             if fits[0].names and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names):
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
@@ -624,8 +637,12 @@ class Checker:
             self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
-            return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
+            return self._made(self._instantiate(fn, seeds, node, args, scope), node)
         return self._made(fn.result, node)
+
+    def _parens(self, node: ast.Apply) -> tuple[int, int]:
+        """The offsets of a call's own parentheses (see `_group`)."""
+        return _skip(self.text, node.fn.span.end, 1), node.span.end - 1
 
     def _arity(self, node: ast.Apply, expected: int, provided: int) -> None:
         group = self._group(node.fn.span)
@@ -646,7 +663,7 @@ class Checker:
         inner = self.env.apply_type(fn)
         if not isinstance(inner, Func) or len(inner.params) != len(args):
             return
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         for arg, found, param in zip(node.args, args, inner.params):
             opened = isinstance(param, Record) and param.wildcard == UNKNOWN and len(param.fields) == 1
             if not opened or not _primitive(found) or not self._placed(arg):
@@ -674,7 +691,7 @@ class Checker:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
         take is core's NotSubtype, at the argument (TyperExprs' typeApply). `scope`: the call's, where a
         variable argument's literals are found (see `bound_leaves`)."""
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         origins = list(origins) or [None] * len(args)
         for arg, found, param, origin in zip(node.args, args, fn.params, origins):
             origin = self._spanless_at(arg, origin)
@@ -777,7 +794,7 @@ class Checker:
         if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more. A string, number
         or Boolean made where the argument is written, given for a function, is core's NotAFunction there,
         without the call's hint (TyperCoreSpec "show type not used as function error": `[].map(true)`)."""
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         for arg, param, found, origin in zip(node.args, fn.params, args, origins):
             widened = primary(found)
             if isinstance(param, Func) and isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES:
@@ -805,7 +822,7 @@ class Checker:
         at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
         `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field a closed parameter
         does not have is core's ExtraField, at the struct (FQL2TokenSpec, FQL2KeySpec, FQL2DatabaseSpec "cannot
-        pass secret"); under a wildcard, nothing is reported."""
+        pass secret"); under a wildcard, nothing is reported. Several such failures are one (`_misfit_record`)."""
         extra = [key for key, _ in node.pairs if param.field(key) is None]
         if extra:
             shown = display(found)
@@ -813,15 +830,8 @@ class Checker:
                 given = {key for key, _ in node.pairs}
                 missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
                 failures = [f"Type `{shown}` contains extra field `{key}`" for key in extra]
-                failures += [f"Type `{shown}` does not have field `{key}`" for key in missing]
-                wanted = display(param)
-                if len(failures) > 1 and missing and wanted is not None:
-                    # Several failures of one constraint: core words them as one NotSubtype, each a cause
-                    # (SchemaCollectionSpec "infers the correct setting based on defined fields").
-                    causes = tuple((failure, node.span) for failure in failures)
-                    self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), causes))
-                else:
-                    for failure in failures[: len(extra)]:
+                if len(extra) + len(missing) == 1 or not self._misfit_record(node, shown, param, failures, missing):
+                    for failure in failures:
                         self.fail(failure, node.span)
             return
         if self._other_collection_ref(node, found, param):
@@ -864,6 +874,21 @@ class Checker:
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
+        elif missing and shown is not None:
+            self._misfit_record(node, shown, param, [], missing)
+
+    def _misfit_record(self, node: ast.Object, shown: str, param: Record, failures: list[str], missing: list[str]) -> bool:
+        """Several failures of one struct against its parameter (`failures`, then each field it is
+        `missing`): core words them as one NotSubtype at the struct, each a cause there (TypeConstraintFailure
+        .toTypeError; SchemaCollectionSpec "infers the correct setting based on defined fields"). Whether it
+        could say the parameter's type."""
+        wanted = display(param)
+        if wanted is None:
+            return False
+        failures = [*failures, *(f"Type `{shown}` does not have field `{key}`" for key in missing)]
+        causes = tuple((failure, node.span) for failure in failures)
+        self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), causes))
+        return True
 
     def _other_collection_ref(self, node: ast.Object, found: Record, param: Record) -> bool:
         """A reference into another collection where a field takes `Ref<Foo> | Null` (`{ foo: Bar(0) }`):
@@ -895,9 +920,7 @@ class Checker:
         self.made.add(node.span)
         return ty, node.span
 
-    def _instantiate(
-        self, fn: Func, seeds: tuple[tuple[str, Type], ...], nodes: t.Sequence[ast.Node], args: list[Type], scope: dict
-    ) -> Type:
+    def _instantiate(self, fn: Func, seeds: tuple[tuple[str, Type], ...], call: ast.Apply, args: list[Type], scope: dict) -> Type:
         """A generic function's result (core instantiates its parameters with fresh variables): each
         parameter is the union of what is given for it, by the receiver (`seeds`), the arguments, and the
         results of the lambdas given, each lambda typed with its parameters' types as known so far (in
@@ -905,20 +928,20 @@ class Checker:
         bound: dict[str, list[Type]] = {}
         for name, seed in seeds:
             bound.setdefault(name, []).append(seed)
-        for node, found, param in zip(nodes, args, fn.params):
+        for node, found, param in zip(call.args, args, fn.params):
             if isinstance(param, Func):
                 if not contains(param.result, Param):
                     continue  # its result teaches nothing (a predicate's Boolean)
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
                     found = self._lambda(node, inputs, scope)
-                    self._expect_container(found, param.result, node, lambda_result=True)
+                    self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
                     found = found.result
                 param = param.result
             elif self._placed(node):
-                self._expect_container(found, param, node)
+                self._expect_container(found, param, node, self._parens(call))
             if not _match(param, found, bound):
                 # What it was given for them is not known: so are they (and so what they make).
                 for name in _params(param):
@@ -926,21 +949,27 @@ class Checker:
         result = substitute(fn.result, _joined(bound))
         return UNKNOWN if contains(result, (Param, Unknown)) else result
 
-    def _expect_container(self, found: Type, param: Type, node: ast.Node, lambda_result: bool = False) -> None:
+    def _expect_container(
+        self, found: Type, param: Type, node: ast.Node, parens: tuple[int, int] = (-1, -1), lambda_result: bool = False
+    ) -> None:
         """Core's NotSubtype for a generic function's argument of another container than its parameter's (a
         Set for `Array<B>`, an array for `Set<B>`), at the argument: FQL2IterableSpec's `concat` and
         `flatMap` cases. A lambda's body that is an array literal is left to the runtime: core words that
-        one with types the checker does not infer."""
+        one with types the checker does not infer, and so is a primitive not written as the argument
+        (core places that failure where its literal is)."""
         if not (isinstance(param, Named) and len(param.args) == 1 and param.name in _CONTAINERS):
             return
         if isinstance(found, Named) and found.name in _CONTAINERS and found.name != param.name:
             shown = display(found)
         elif isinstance(found, Tuple) and param.name != "Array" and not lambda_result:
             shown = display(found)
+        elif isinstance(node, ast.Literal) and not lambda_result:
+            # A literal shows widened, as for a primitive parameter (`[1].concat(1)`: `Int`), at itself.
+            shown = display(primary(found))
         else:
             return
         if shown is not None and not contains(found, (Unknown, Var)):
-            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", node.span)
+            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", self._group(node.span, parens))
 
     def _expect_set_of_array(self, node: ast.Arrow, result: Type, scope: dict) -> None:
         """A lambda whose body is an array literal, where a set is to be given (`Set.flatMap`): core's
@@ -1366,9 +1395,15 @@ class Checker:
             if origin is None or (origin.end != before.end and origin not in self.declared.values()):
                 return UNKNOWN
             shown = display(receiver)
+        elif _user_function(receiver) and self.env.has_member(receiver, name) is False:
+            # A user function's missing member (it has `definition`), right before the dot as a module
+            # is: its signature is its own (a global's scheme, instantiated alone), shown as its type is.
+            if origin is None or origin.end != before.end:
+                return UNKNOWN
+            shown = display(receiver)
         else:
             return UNKNOWN
-        if shown is None or origin is None or contains(receiver, Func):
+        if shown is None or origin is None or (contains(receiver, Func) and not _user_function(receiver)):
             # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
         if origin in self.made and origin.end != before.end:
@@ -1690,6 +1725,11 @@ def _index_overloads(fn: Intersect) -> bool:
 def _wildcard_only(t_: Record) -> bool:
     """`{ *: A }` or `{ *: Any }`: a struct of any fields."""
     return not t_.fields and (isinstance(t_.wildcard, Param) or t_.wildcard == ANY)
+
+
+def _user_function(t_: Type) -> bool:
+    """A user function's type, `UserFunction<(x: Number) => Number>`."""
+    return isinstance(t_, Named) and t_.name == "UserFunction" and len(t_.args) == 1
 
 
 def _is_ref(t_: Type) -> bool:

@@ -43,7 +43,11 @@ _KINDS = {
 _GENERIC = frozenset(("Array", "Set", "EventSource"))
 #: The prototypes whose values have their shape's members alone: core's Prototype field tables, which
 #: its environment endpoint lists in full.
-_CLOSED = frozenset(("Time", "Date", "Bytes", "ID", "UUID", "TransactionTime", "SetCursor", "Set", "EventSource"))
+_CLOSED = frozenset(
+    ("Time", "Date", "Bytes", "ID", "UUID", "TransactionTime", "SetCursor", "Set", "EventSource", "UserFunction")
+)
+#: The closed prototypes whose type takes one argument (a user function's is its signature).
+_CLOSED_OF_ONE = _GENERIC | {"UserFunction"}
 #: The empty references (`Ref<D>` is `D | EmptyRef<D>`), whose members the checker is asked for without
 #: their document (they do not depend on it).
 _EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
@@ -121,7 +125,7 @@ class RuntimeEnv(Env):
         if owner.name in _KINDS:
             kind = _KINDS[owner.name]
             return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
-        if owner.name in _CLOSED and len(owner.args) == (owner.name in _GENERIC):
+        if owner.name in _CLOSED and len(owner.args) == (owner.name in _CLOSED_OF_ONE):
             # A prototype's members are its shape's, no more (as core's environment lists them).
             return name in stdlib_types.SHAPES[owner.name].fields
         shape = self._shape(owner.name) if not owner.args else None

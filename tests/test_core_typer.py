@@ -516,6 +516,36 @@ def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
 
+@pytest.mark.parametrize(
+    ("query", "start"),
+    [
+        # An annotation naming no type: core's `Unknown type` at the name (TyperTypeExprs' checkUnboundSkolems:
+        # a name written only where a value goes is no generic; TyperCoreSpec "disallow pointless generic
+        # params" `let f: Array<xxx> => String = ...`), its value then fitting whatever it stood for.
+        ("let x: Foo = 1; x", 7),
+        ("let x:Foo? = 1; x", 6),
+        ("let x: Int | Foo = 'a'; x", 13),
+        ("let x: Foo<Int> = 1; x", 7),
+        ("{ let y: Foo = [1]; y }", 9),
+    ],
+)
+def test_a_let_annotation_naming_no_type(db, query, start):
+    assert errors_of(db, query) == [("Unknown type `Foo`", start, start + 3)]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("let x: string = 'a'; x", None),  # core's warning `Did you mean `String`?`, not an error
+        ("let x: MathModule = Math; x", "MathModule"),
+        ("let x: Array<Foo> = []; x", None),  # core refuses a value the array does not fit apart: not modelled
+        ("let f: Foo => Foo = x => x; f", None),  # a generic: in both polarities
+    ],
+)
+def test_a_let_annotation_left_to_run(db, query, shown):
+    assert type_of(db, query) == shown
+
+
 def test_a_let_annotation_its_literal_fits(db):
     assert type_of(db, "let x: Number = 1; x") == "Number"
     assert type_of(db, "let x: String? = null; x") == "String | Null"

@@ -339,10 +339,13 @@ class Checker:
     def _let(self, node: ast.Let, scope: dict) -> Typed:
         """A `let`'s variable: its value's type, or its annotation's once the value is known to fit it
         (core then types the variable as the annotation says; a misfit is left to core's check)."""
+        before = len(self.errors)
         found, origin = self.infer(node.value, scope)
         if node.type is None:
             return found, origin
         self._use(found)
+        if len(self.errors) == before:
+            self._unknown_type(node)
         annotated = None if node.annotation is None else self.env.annotation(node.annotation)
         if annotated is not None and found != UNKNOWN and not is_subtype(found, annotated):
             self._misfit(node, found, annotated)
@@ -350,6 +353,17 @@ class Checker:
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.
         return annotated, self._annotation_span(node)
+
+    def _unknown_type(self, node: ast.Let) -> None:
+        """An annotation naming a type there is none of: core's `Unknown type `Foo``, at the name (TyperTypeExprs'
+        checkUnboundSkolems: a name only written where a value goes is no generic). Core types the value
+        first; only where that made no error of its own."""
+        found = None if node.annotation is None else self.env.unknown_type(node.annotation)
+        at = self._annotation_span(node)
+        if found is None or at is None:
+            return
+        name, offset = found
+        self.fail(f"Unknown type `{name}`", _span(self.text, at.start + offset, at.start + offset + len(name)))
 
     def _misfit(self, node: ast.Let, found: Type, annotated: Type) -> None:
         """A `let` whose value is a literal (or an `if`/`else` of them) that its annotation, primitives or

@@ -736,6 +736,10 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("[1].concat(null)", [("Type `Null` is not a subtype of `Array<Any>`", 11, 15)]),
         ("[1].concat(2.5)", [("Type `Double` is not a subtype of `Array<Any>`", 11, 14)]),
         ("[1].toSet().concat(('a'))", [("Type `String` is not a subtype of `Set<Any>`", 19, 24)]),
+        # A lambda argument whose body is a literal its parameter's result does not take: at the literal
+        # (a predicate's `Boolean | Null` shown with Null first, as SchemaCollectionSpec's check constraint).
+        ("[1, 2].where(x => 1)", [("Type `Int` is not a subtype of `Null | Boolean`", 18, 19)]),
+        ("[1].toSet().any(x => ('a'))", [("Type `String` is not a subtype of `Null | Boolean`", 21, 26)]),
     ],
 )
 def test_type_errors(db, query, expected):

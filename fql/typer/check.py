@@ -823,12 +823,29 @@ class Checker:
             if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
                 continue
             expected, provided = len(arg.params), len(param.params)
+            if provided == expected and arg.rest is None:
+                self._check_lambda_body(arg, param.result)
             if provided == expected or (arg.rest is not None and provided > expected) or not self._placed(arg):
                 continue
             if provided > expected:
                 self.fail(f"Function was called with too many arguments. Expected {expected}, received {provided}", arg.span)
             else:
                 self.fail(f"Function was not called with enough arguments. Expected {expected}, received {provided}", arg.span)
+
+    def _check_lambda_body(self, node: ast.Arrow, result: Type) -> None:
+        """A lambda written as an argument whose body is a literal its parameter's result (a primitive, or
+        primitives or Null) does not take (`[1].where(x => 1)`, a predicate's `Boolean | Null`): core
+        constrains the body's type to that result, failing where the literal is, within the argument and so
+        the error itself (TypeConstraintFailure.toTypeError), an optional result shown with `Null` first
+        (``Type `Int` is not a subtype of `Null | Boolean` ``, as SchemaCollectionSpec's check constraint)."""
+        body = node.body
+        if not isinstance(body, ast.Literal) or not self._placed(body):
+            return
+        found, _ = self.visit_Literal(body, {})
+        if isinstance(result, Named) and not result.args and result.name in _PRIMITIVES:
+            self._expect(found, result.name, self._group(body.span))
+        elif isinstance(result, Union) and NULL in result.members:
+            self._expect_optional(found, result, self._group(body.span))
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's

@@ -460,6 +460,35 @@ def test_a_struct_literals_field_is_typed_where_its_value_is(db):
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{ b: 1 }` inferred here", 5, 13)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected", "causes"),
+    [
+        # A variable a `let` gave a literal, used where a primitive goes: the failure is where the literal
+        # is, outside the use, so core's error is at the use, its value shown as the literal's type, and
+        # the failure its cause (TypeConstraintFailure.toTypeError `transitive`; TyperCoreSpec's
+        # `let y: String = x; succ(y)`).
+        ("let x = 1; !x", ("Type `1` is not a subtype of `Boolean`", 12, 13), [("Type `Int` is not a subtype of `Boolean`", 8, 9)]),
+        ("let x = null; true || x", ("Type `Null` is not a subtype of `Boolean`", 22, 23), [("Type `Null` is not a subtype of `Boolean`", 8, 12)]),
+        ("let x = 'a'; if (x) 1 else 2", ('Type `"a"` is not a subtype of `Boolean`', 17, 18), [("Type `String` is not a subtype of `Boolean`", 8, 11)]),
+        ("let x = 'a'; Math.abs(x)", ('Type `"a"` is not a subtype of `Number`', 22, 23), [("Type `String` is not a subtype of `Number`", 8, 11)]),
+        (
+            "let x = if (true) true else 1; x && true",
+            ("Type `true | 1` is not a subtype of `Boolean`", 31, 32),
+            [("Type `Int` is not a subtype of `Boolean`", 28, 29)],
+        ),
+        # In parentheses core moves the variable's type to them: the literal's failure is the error there.
+        ("let x = 1; !(x)", ("Type `Int` is not a subtype of `Boolean`", 12, 15), []),
+        ("let x = 'a'; Math.abs((x))", ("Type `String` is not a subtype of `Number`", 22, 25), []),
+    ],
+)
+def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected, causes):
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
 def test_deduplicate_errors(db):
     # TyperCoreSpec "deduplicate errors" (its rendering: tests/server/test_core_typecheck.py).
     with pytest.raises(QueryCheckError) as failed:

@@ -324,7 +324,7 @@ class Checker:
             if isinstance(statement, ast.Let):
                 scope[statement.name] = typed = self._let(statement, scope)
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
-                if leaves is not None and len(leaves) > 1:
+                if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
                 qmark = self._qmark(statement, typed)
                 if qmark is not None:
@@ -420,7 +420,7 @@ class Checker:
             # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
             # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
             self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
-        self._expect(condition, "Boolean", node.cond.span, self._spanless_at(node.cond, made))
+        self._expect_value(condition, node.cond, "Boolean", node.cond.span, scope, self._spanless_at(node.cond, made))
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
             # Core types an `if` without `else` as Null, whatever its branch gives.
@@ -711,7 +711,8 @@ class Checker:
             origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
-                bound = None if leaves is not None or scope is None else self._leaves_of(arg, scope)
+                grouped = self._group(arg.span, parens) != arg.span
+                bound = None if leaves is not None or scope is None or grouped else self._leaves_of(arg, scope)
                 if leaves is not None and len(leaves) > 1:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
                 elif bound is not None:
@@ -1088,7 +1089,7 @@ class Checker:
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
             for operand, found, at in ((node.left, left, made), (node.right, right, right_made)):
                 if not self._written_misfit(found, operand, "Boolean"):
-                    self._expect(found, "Boolean", self._group(operand.span), self._spanless_at(operand, at))
+                    self._expect_value(found, operand, "Boolean", self._group(operand.span), scope, self._spanless_at(operand, at))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -1168,7 +1169,8 @@ class Checker:
         self._use(operand)
         if node.op == "!":
             if not self._written_misfit(operand, node.operand, "Boolean"):
-                self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
+                span = self._group(node.operand.span)
+                self._expect_value(operand, node.operand, "Boolean", span, scope, self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
@@ -1200,6 +1202,20 @@ class Checker:
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
+
+    def _expect_value(
+        self, found: Type, node: ast.Node, name: str, span: ast.Span, scope: dict, origin: ast.Span | None = None
+    ) -> None:
+        """`_expect` for a value constrained where it is used (an operand, a condition): a variable its `let`
+        gave literals fails at each literal's own place, so at the variable with those as causes, its type
+        shown as the literals' (``Type `1` is not a subtype of `Boolean` `` for `let x = 1; !x`: core's
+        TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
+        In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
+        leaves = self._leaves_of(node, scope) if span == node.span else None
+        if leaves is not None:
+            self._expect_each(found, leaves, name, span, within=False)
+        else:
+            self._expect(found, name, span, origin)
 
     def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span, within: bool = True) -> None:
         """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`

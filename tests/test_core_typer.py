@@ -575,6 +575,28 @@ def test_a_let_annotation_left_to_run(db, query, shown):
     assert type_of(db, query) == shown
 
 
+def test_a_let_struct_its_struct_annotation_refuses(db):
+    # TyperConstrain's Records case: an extra or missing field fails at the use's span, the annotation; a lone
+    # one is the error (a missing one hinted at the struct: TypeConstraintFailure.toError's MissingField),
+    # several one NotSubtype at the variable's name, each a cause at the annotation.
+    assert errors_of(db, "let x: { a: Int } = { a: 1, b: 2 }; x") == [("Type `{ a: 1, b: 2 }` contains extra field `b`", 7, 17)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: { a: Int } = {}; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{}` does not have field `a`", 7, 17)
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{}` inferred here", 20, 22)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: { a: Int, b: String } = { c: 1 }; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{ c: 1 }` is not a subtype of `{ a: Int, b: String }`", 4, 5)
+    assert [(m, s.start, s.end) for m, s, *_ in error.causes] == [
+        ("Type `{ c: 1 }` contains extra field `c`", 7, 28),
+        ("Type `{ c: 1 }` does not have field `a`", 7, 28),
+        ("Type `{ c: 1 }` does not have field `b`", 7, 28),
+    ]
+    assert type_of(db, "let x: { a: Int? } = {}; x") == "{ a: Int | Null }"
+
+
 def test_a_let_annotation_its_literal_fits(db):
     assert type_of(db, "let x: Number = 1; x") == "Number"
     assert type_of(db, "let x: String? = null; x") == "String | Null"

@@ -372,6 +372,9 @@ class Checker:
         so the error is at the name, ``Type `"a"` is not a subtype of `Int` ``, each failing literal a
         cause (TypeConstraintFailure.toTypeError: the failures are not at the name). Other values are left
         to run."""
+        if isinstance(node.value, ast.Object) and isinstance(found, Record) and isinstance(annotated, Record):
+            self._misfit_struct(node, found, annotated)
+            return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
         if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
@@ -388,6 +391,32 @@ class Checker:
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+
+    def _misfit_struct(self, node: ast.Let, found: Record, annotated: Record) -> None:
+        """A struct the `let` writes whose fields its struct annotation does not match, each given field's
+        value fitting its type: an extra field, a missing one that may not be null. Core places each such
+        failure at the annotation (the use's span, TyperConstrain's Records case); a lone one is the error
+        there, several one NotSubtype at the variable's name with each a cause at the annotation
+        (TypeConstraintFailure.toTypeError)."""
+        at, header = self._annotation_span(node), self._let_header(node)
+        shown, wanted = display(found), display(annotated)
+        if at is None or header is None or shown is None or wanted is None:
+            return
+        given = [(value, annotated.field(key)) for key, value in found.fields]
+        if any(use is not None and not is_subtype(value, use) for value, use in given):
+            return
+        extra = [key for key, _ in found.fields if annotated.field(key) is None]
+        missing = [key for key, use in annotated.fields if found.field(key) is None and not is_subtype(NULL, use)]
+        # A missing field's hint points at the struct (its value's span is neither the failure's nor where
+        # the constraint is: TypeConstraintFailure.toError's MissingField).
+        inferred = ((f"Type `{shown}` inferred here", self._group(node.value.span), None),)
+        failures = [(f"Type `{shown}` contains extra field `{key}`", at, ()) for key in extra]
+        failures += [(f"Type `{shown}` does not have field `{key}`", at, inferred) for key in missing]
+        if len(failures) == 1:
+            self.fail(*failures[0])
+        elif failures:
+            name = _span(self.text, header.start(1), header.end(1))
+            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", name, (), tuple(failures)))
 
     def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
         """Where the `?` of a `let`'s annotation `T?` (T a primitive) is, None for any other."""

@@ -40,7 +40,7 @@ import pytest
 
 import fql
 from fql.errors import QueryCheckError
-from tests.helpers import check_errors as errors_of, type_of
+from tests.helpers import QueryEndpoint, check_errors as errors_of, type_of
 
 
 @pytest.fixture(scope="module")
@@ -573,6 +573,17 @@ def test_a_let_annotation_naming_no_type(db, query, start):
 )
 def test_a_let_annotation_left_to_run(db, query, shown):
     assert type_of(db, query) == shown
+
+
+def test_a_typescript_type_name_is_a_warning():
+    # TyperTypeExprs.TSTypeNames: `string` is taken for TypeScript's, warned of, and the query runs.
+    db = fql.connect(root_secret="secret")
+    out = QueryEndpoint(fmt="simple").body(db, "let x: string = 'a'; x")
+    assert out["data"] == "a"
+    assert out["summary"] == (
+        "warning: Unknown type `string`. Did you mean `String`?\nat *query*:1:8\n  |\n1 | let x: string = 'a'; x\n"
+        "  |        ^^^^^^\n  |"
+    )
 
 
 def test_a_let_struct_its_struct_annotation_refuses(db):

@@ -69,6 +69,8 @@ _SEQUENCES = frozenset(("Set", "Array"))
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
+#: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).
+_TS_TYPE_NAMES = {name.lower(): name for name in ("Any", "Null", "Number", "String", "Boolean")}
 
 Typed = tuple[Type, "ast.Span | None"]
 #: The child an expression's source begins with.
@@ -115,7 +117,7 @@ def check(
     bound = variables.get if isinstance(variables, t.Mapping) else variables
     checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
-    warnings = () if checker.errors else checker.uncalled(program, ty)
+    warnings = () if checker.errors else (*checker.warnings, *checker.uncalled(program, ty))
     # A stdlib function of one type parameter, not called, as its signature shows it (FQL2TypecheckSpec
     # "types top-level built-ins": `asc`); how core's simplifier names several is not modelled.
     generic = isinstance(ty, (Func, Intersect)) and set(_params(ty)) == {"A"}
@@ -163,6 +165,8 @@ class Checker:
     #: The query's source: where its parentheses are, which the tree does not keep ("" if not known).
     text: str = ""
     errors: list[TypeError_] = field(factory=list)
+    #: The typer's own warnings (a TypeScript type name), reported where the query passes.
+    warnings: list[TypeError_] = field(factory=list)
     #: Lambda parameters made so far, and those the query did more with than pass along: a lambda whose
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
@@ -356,14 +360,19 @@ class Checker:
 
     def _unknown_type(self, node: ast.Let) -> None:
         """An annotation naming a type there is none of: core's `Unknown type `Foo``, at the name (TyperTypeExprs'
-        checkUnboundSkolems: a name only written where a value goes is no generic). Core types the value
-        first; only where that made no error of its own."""
+        checkUnboundSkolems: a name only written where a value goes is no generic), a warning for a
+        TypeScript name (`string`). Core types the value first; only where that made no error of its own."""
         found = None if node.annotation is None else self.env.unknown_type(node.annotation)
         at = self._annotation_span(node)
         if found is None or at is None:
             return
         name, offset = found
-        self.fail(f"Unknown type `{name}`", _span(self.text, at.start + offset, at.start + offset + len(name)))
+        span = _span(self.text, at.start + offset, at.start + offset + len(name))
+        if name in _TS_TYPE_NAMES:
+            # Core takes it for TypeScript's and only warns (TyperTypeExprs.TSTypeNames).
+            self.warnings.append(TypeError_(f"Unknown type `{name}`. Did you mean `{_TS_TYPE_NAMES[name]}`?", span))
+        else:
+            self.fail(f"Unknown type `{name}`", span)
 
     def _misfit(self, node: ast.Let, found: Type, annotated: Type) -> None:
         """A `let` whose value is a literal (or an `if`/`else` of them) that its annotation, primitives or

@@ -176,8 +176,7 @@ class RuntimeEnv(Env):
         if names is None or self.ctx is None:
             return None
         unknown = [n for n in names if not self._type_exists(n.name)]
-        if len(unknown) != 1 or unknown[0] not in _members(parsed) or unknown[0].name.lower() in _TS_TYPE_NAMES:
-            # (A TypeScript name, `string`, is core's warning `Did you mean `String`?` instead.)
+        if len(unknown) != 1 or unknown[0] not in _members(parsed):
             return None
         if any(len(n.args) != (n.name in _GENERIC) for n in names if n is not unknown[0]):
             return None
@@ -470,10 +469,6 @@ _PLAIN_TYPES = frozenset(
     {name for name, shape in stdlib_types.SHAPES.items() if shape.type_hint == "module"}
     | {"ID", "UUID", "Time", "Date", "Bytes", "TransactionTime", "SetCursor"}
 )
-
-
-#: The lowercase names core takes for TypeScript's (TyperTypeExprs.TSTypeNames), warned of, not refused.
-_TS_TYPE_NAMES = frozenset(("any", "null", "number", "string", "boolean"))
 
 
 def _members(node: t.Any) -> list[t.Any]:

@@ -1603,7 +1603,10 @@ class Checker:
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
         """`e { a, b }`: a struct's fields, a document's, or those of a set's or array's elements (a set
         of the projected structs), or of a reference's document (or null)."""
-        receiver = self.value(node.expr, scope)
+        receiver, origin = self.infer(node.expr, scope)
+        self._use(receiver)
+        if isinstance(receiver, Record) and self._missing_struct_field(node, receiver, origin):
+            return UNKNOWN, None
         if receiver == NULL:
             # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
             # of its own making, placed nowhere.
@@ -1628,6 +1631,23 @@ class Checker:
                 return (UNKNOWN, None) if not missing else self._rest_missing(node, element)
             fields.append((name, found))
         return wrap(Record(tuple(fields))), node.span
+
+    def _missing_struct_field(self, node: ast.Project, receiver: Record, origin: ast.Span | None) -> bool:
+        """A projection of a struct (no wildcard) that lacks one of the fields it names: core's missing field
+        at that field, with the hint where the struct was made (TyperConstrain.constrainProj: the projector's
+        `.c` selects from the struct through a variable; the parser's `.c` starts where `c` does, so the
+        struct never ends at it: TypeConstraintFailure.toError). Several missing are core's failure with
+        causes, shown with the projector's type, not modelled. Whether it reported one."""
+        if receiver.wildcard is not None or origin is None or origin in self.made:
+            return False
+        plain = [(name, expr) for name, expr in node.fields if _projects_itself(name, expr)]
+        missing = [expr for name, expr in plain if receiver.field(name) is None]
+        shown = display(receiver)
+        if len(plain) != len(node.fields) or len(missing) != 1 or shown is None:
+            return False
+        hint = (f"Type `{shown}` inferred here", self._group(origin), None)
+        self.fail(f"Type `{shown}` does not have field `{missing[0].name}`", missing[0].span, (hint,))
+        return True
 
     def _missing_document_field(self, element: Type, name: str, at: ast.Span) -> bool:
         """A projection's field that a user collection's documents (with no wildcard) do not have: core
@@ -1810,6 +1830,11 @@ def _index_overloads(fn: Intersect) -> bool:
 def _wildcard_only(t_: Record) -> bool:
     """`{ *: A }` or `{ *: Any }`: a struct of any fields."""
     return not t_.fields and (isinstance(t_.wildcard, Param) or t_.wildcard == ANY)
+
+
+def _projects_itself(name: str, expr: ast.Node) -> bool:
+    """Whether a projection's entry is the plain `name` (the projector's `.name`), not `name: expr`."""
+    return isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.obj.name == "$this" and expr.name == name
 
 
 def _user_function(t_: Type) -> bool:

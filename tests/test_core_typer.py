@@ -489,6 +489,14 @@ def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected,
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
 
+def test_typecheck_tuples_pending(db):
+    # TyperCoreSpec "typecheck tuples (pending)": core's answer today is the first tuple's arity failure
+    # alone (the one error with a cause for each is its pendingUntilFixed wish).
+    assert errors_of(db, "Object.fromEntries([['hi'], ['hi']])") == [
+        ("Tuple does not contain enough elements. Expected 2, received 1", 20, 26)
+    ]
+
+
 def test_deduplicate_errors(db):
     # TyperCoreSpec "deduplicate errors" (its rendering: tests/server/test_core_typecheck.py).
     with pytest.raises(QueryCheckError) as failed:

@@ -816,7 +816,8 @@ class Checker:
         """An array the query writes as a stdlib function's `Array<T>` argument: each item checked against
         `T`, a primitive type or a tuple of them (FQL2ObjectSpec 'fromEntries' / 'rejects invalid inputs',
         'select' / 'rejects invalid paths'): an item of another primitive type is core's NotSubtype, a
-        tuple of another length its InvalidTupleArity, at the item."""
+        tuple of another length its InvalidTupleArity, at the item, the first such tuple alone (TyperCoreSpec
+        "typecheck tuples (pending)": `[['hi'], ['hi']]` fails once, at the first)."""
         for item, item_type in zip(node.items, found.items):
             span = self._group(item.span)
             if not self._placed(item):
@@ -824,6 +825,9 @@ class Checker:
             if isinstance(element, Named) and not element.args:
                 self._expect(item_type, element.name, span)
             elif isinstance(element, Tuple) and isinstance(item, ast.Array) and isinstance(item_type, Tuple):
+                if len(element.items) != len(item_type.items):
+                    self._check_tuple(item, item_type, element, span)
+                    return
                 self._check_tuple(item, item_type, element, span)
             elif isinstance(element, Tuple) and (shown := _tuple_shown(element)) is not None:
                 widened = primary(item_type)

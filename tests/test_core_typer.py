@@ -435,6 +435,11 @@ def test_type_projection(db, query, shown):
         ("[1].map('a')", "String", 8, 11),
         ("[1].map((3))", "Int", 8, 11),
         ("Set.sequence(1, 3).map(1)", "Int", 23, 24),
+        # A variable its `let` gave a literal: where the literal is (its type keeps its span), or the
+        # parentheses the variable is in (core moves its type there).
+        ("let x = 1; [1].map(x)", "Int", 8, 9),
+        ("let x = (true); [1].where(x)", "Boolean", 8, 14),
+        ("let x = 1; [1].map((x))", "Int", 19, 22),
     ],
 )
 def test_show_type_not_used_as_function_error(db, query, shown, start, end):

@@ -862,6 +862,13 @@ class Checker:
                 )
                 if made_here and origin == arg.span and self._placed(arg):
                     self.fail(f"Type `{widened.name}` cannot be used as a function", self._group(arg.span, parens))
+                elif isinstance(arg, ast.Ident) and isinstance(found, Lit) and origin is not None:
+                    # A variable its `let` gave a literal: the literal's type keeps where it was written, and
+                    # the failure, a lone one that is no NotSubtype, is the error there (but in parentheses,
+                    # where core moves the variable's type).
+                    grouped = self._group(arg.span, parens)
+                    at = grouped if grouped != arg.span else self._group(origin)
+                    self.fail(f"Type `{widened.name}` cannot be used as a function", at)
                 continue
             if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
                 continue

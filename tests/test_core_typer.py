@@ -40,6 +40,7 @@ import pytest
 
 import fql
 from fql.errors import QueryCheckError
+from fql.schema.manager import SchemaError
 from tests.helpers import QueryEndpoint, check_errors as errors_of, type_of
 
 
@@ -1297,6 +1298,21 @@ def test_user_functions_with_a_signature():
     assert errors_of(db, "Twice.foo") == [("Type `UserFunction<(n: Number) => Number>` does not have field `foo`", 6, 9)]
     assert errors_of(db, "(AddOne).foo()") == [("Type `UserFunction<Number => Number>` does not have field `foo`", 9, 12)]
     assert type_of(db, "Twice.toString()") == "String"
+
+
+def test_a_function_giving_back_a_parameter_its_signature_refuses():
+    # Core types a function with a signature by constraining its lambda, which spans the whole item, by the
+    # signature: the parameter's type keeps where the signature writes it, so the lone misfit is at that type
+    # (TyperEnv.typeValDefs, Typer.typeAnnotatedExpr; SchemaItemConverter: the function's span).
+    db = fql.connect()
+    with pytest.raises(SchemaError) as failed:
+        db.push_schema({"main.fsl": "function f(x: Int): String { x }"})
+    assert str(failed.value) == (
+        "error: Type `Int` is not a subtype of `String`\nat main.fsl:1:15\n  |\n1 | function f(x: Int): String { x }\n"
+        "  |               ^^^\n  |"
+    )
+    db.push_schema({"main.fsl": "function f(x: Int): Number { x }"})
+    assert type_of(db, "f") == "UserFunction<(x: Int) => Number>"
 
 
 def test_internal_signatures_are_added():

@@ -135,7 +135,7 @@ def check_body(
     """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
     a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
     their types and where those were written (a signature's type; None where core has no place), and a
-    literal body checked against a declared `result` type. `declared`: where the schema declares the user
+    literal body, or a parameter given back, checked against a declared `result` type. `declared`: where the schema declares the user
     collections the body may name (spans in `text`'s offsets): core types a collection there, so its
     `inferred here` hint points at the declaration. Returns the errors and the body's type."""
     checker = Checker(env, lambda name: None, text, declared=declared if declared is not None else {}, query=False)
@@ -152,6 +152,12 @@ def check_body(
         # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
         # or a call (or a nested block's) is not modelled.
         checker._expect(found, result.name, last.span)  # type: ignore[union-attr]
+    elif plain and not checker.errors and isinstance(last, ast.Ident) and last.name in params:
+        # A parameter given back: its type is the signature's, typed where that is written, which the item's
+        # lambda spans, so the misfit is placed there (`function f(x: Int): String { x }` fails at `Int`).
+        at = params[last.name][1]
+        if at is not None:
+            checker._expect(found, result.name, at)  # type: ignore[union-attr]
     return tuple(checker.errors), found
 
 

@@ -73,6 +73,9 @@ _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 _TS_TYPE_NAMES = {name.lower(): name for name in ("Any", "Null", "Number", "String", "Boolean")}
 
 Typed = tuple[Type, "ast.Span | None"]
+#: The origin of a type core keeps no span for (a generic's element a signature gives, a document type):
+#: its failures are placed where it is used, with no `inferred here` hint.
+_NO_PLACE = ast.Span(0, 0, -1, -1, 0, 0)
 #: The child an expression's source begins with.
 _LEFTMOST = {
     ast.Binary: "left", ast.Member: "obj", ast.Apply: "fn", ast.Index: "obj", ast.Project: "expr", ast.NonNull: "expr",
@@ -215,6 +218,9 @@ class Checker:
     #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
     #: item's (check_body) would draw it in its file, which is not modelled.
     query: bool = True
+    #: The errors made of a type of no place (see `_NO_PLACE`), by id: a lambda typed from a generic's
+    #: element keeps these, core's own, and drops the rest of that pass (see `_lambda`).
+    placeless: set[int] = field(factory=set)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -1018,7 +1024,11 @@ class Checker:
         for node, found, param in zip(call.args, args, fn.params):
             if isinstance(param, Func):
                 if not contains(param.result, Param):
-                    continue  # its result teaches nothing (a predicate's Boolean)
+                    # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
+                    # element is core's error still.
+                    if isinstance(node, ast.Arrow):
+                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope)
+                    continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
                     found = self._lambda(node, inputs, scope)
@@ -1088,21 +1098,27 @@ class Checker:
     def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
-        core would)."""
+        core would), but for the one missing field of a document parameter, which core places at the field
+        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError)."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
             return UNKNOWN
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
-            inner[name] = (ty, None)
+            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) else None)
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)
         finally:
             self.depth -= 1
         if len(self.errors) > mark:
+            # Core finds these failures in one constraint, the lambda's by its parameter: a lone one inside
+            # the lambda is the error itself; several are one failure with causes, not modelled.
+            new = self.errors[mark:]
             del self.errors[mark:]
+            if len(new) == 1 and id(new[0]) in self.placeless and new[0] not in self.errors:
+                self.errors.append(new[0])
             return UNKNOWN
         return found
 
@@ -1493,8 +1509,10 @@ class Checker:
             shown = display(receiver)
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
             # A module's missing member, where core gives no hint: the module is right before the dot
-            # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
-            if origin is None or (origin.end != before.end and origin not in self.declared.values()):
+            # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled), or
+            # a document type of no place.
+            placed = origin == _NO_PLACE or origin in self.declared.values()
+            if origin is None or (origin.end != before.end and not placed):
                 return UNKNOWN
             shown = display(receiver)
         elif _user_function(receiver) and self.env.has_member(receiver, name) is False:
@@ -1512,12 +1530,14 @@ class Checker:
             # Where core places a called function's result (its hint) is not modelled.
             return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []
-        if origin.end != before.end:
+        if origin.end != before.end and origin != _NO_PLACE:
             hints.append((f"Type `{shown}` inferred here", origin, None))
         if receiver == NULL:
             dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
             hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
         self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
+        if origin == _NO_PLACE:
+            self.placeless.add(id(self.errors[-1]))
         return UNKNOWN
 
     def _ref_field(self, ref: Named, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
@@ -1852,6 +1872,12 @@ def _wildcard_only(t_: Record) -> bool:
 def _projects_itself(name: str, expr: ast.Node) -> bool:
     """Whether a projection's entry is the plain `name` (the projector's `.name`), not `name: expr`."""
     return isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.obj.name == "$this" and expr.name == name
+
+
+def _of_no_place(t_: Type) -> bool:
+    """Whether a type is a plain named type other than a primitive or Null (a document type): one a
+    generic's element takes from a signature, where core keeps no span for it."""
+    return isinstance(t_, Named) and not t_.args and t_.name not in (*_PRIMITIVES, "Null", *_SCALARS)
 
 
 def _user_function(t_: Type) -> bool:

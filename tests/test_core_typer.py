@@ -600,6 +600,21 @@ def test_a_typescript_type_name_is_a_warning():
     )
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # TyperConstrain's Lit/Singleton case: NotSameSingleton where the literal is, the lone failure itself.
+        ('let x: "a" = "b"; x', ('`"b"` is not the value `"a"`', 13, 16)),
+        ("let x: 1 = 2; x", ("`2` is not the value `1`", 11, 12)),
+        ('let x: "a" = 1; x', ('`1` is not the value `"a"`', 13, 14)),
+        ("let x: 1 = 1.0; x", ("`1.0` is not the value `1`", 11, 14)),
+        ('let x: "a" = if (true) "a" else "b"; x', ('`"b"` is not the value `"a"`', 32, 35)),
+    ],
+)
+def test_a_let_literal_its_singleton_annotation_refuses(db, query, expected):
+    assert errors_of(db, query) == [expected]
+
+
 def test_a_let_struct_its_struct_annotation_refuses(db):
     # TyperConstrain's Records case: an extra or missing field fails at the use's span, the annotation; a lone
     # one is the error (a missing one hinted at the struct: TypeConstraintFailure.toError's MissingField),

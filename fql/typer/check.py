@@ -396,6 +396,9 @@ class Checker:
         if isinstance(node.value, ast.Object) and isinstance(found, Record) and isinstance(annotated, Record):
             self._misfit_struct(node, found, annotated)
             return
+        if isinstance(annotated, Lit):
+            self._misfit_singleton(node, annotated)
+            return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
         if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
@@ -412,6 +415,23 @@ class Checker:
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+
+    def _misfit_singleton(self, node: ast.Let, annotated: Lit) -> None:
+        """A `let` annotated with one literal (`let x: "a" = "b"`) whose value is a literal of another value:
+        core's NotSameSingleton where that literal is (TyperConstrain's Lit/Singleton case), a lone failure
+        that is no NotSubtype and so the error itself; several (an `if`'s branches) are core's one failure
+        with causes, not modelled."""
+        leaves = _literal_leaves(node.value)
+        if leaves is None or any(leaf.value is None for leaf in leaves):
+            return
+        failing = [(leaf, lit) for leaf in leaves if (lit := self.visit_Literal(leaf, {})[0]) != annotated]
+        shown = display(annotated)
+        if len(failing) != 1 or shown is None or display(failing[0][1]) is None:
+            return
+        leaf, lit = failing[0]
+        if isinstance(lit, Lit) and (lit.kind, lit.value) == (annotated.kind, annotated.value):
+            return  # one value written two ways (`2.0` and `2.00`)
+        self.fail(f"`{display(lit)}` is not the value `{shown}`", self._group(leaf.span))
 
     def _misfit_struct(self, node: ast.Let, found: Record, annotated: Record) -> None:
         """A struct the `let` writes whose fields its struct annotation does not match, each given field's

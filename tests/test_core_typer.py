@@ -615,6 +615,16 @@ def test_a_let_literal_its_singleton_annotation_refuses(db, query, expected):
     assert errors_of(db, query) == [expected]
 
 
+def test_a_let_literal_its_document_annotation_refuses(people):
+    # A document type has no alias in core's environment (its missing fields name it): a literal fails it as
+    # it fails a primitive, at the name, the literal's failure a cause.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(people, "let x: Person = 1; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `1` is not a subtype of `Person`", 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `Int` is not a subtype of `Person`", 16, 17)]
+
+
 def test_a_let_struct_its_struct_annotation_refuses(db):
     # TyperConstrain's Records case: an extra or missing field fails at the use's span, the annotation; a lone
     # one is the error (a missing one hinted at the struct: TypeConstraintFailure.toError's MissingField),

@@ -401,7 +401,9 @@ class Checker:
             return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
-        if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
+        # (A document type, alone: core's documents have no alias, so a literal fails it as a primitive does.)
+        document = _of_no_place(annotated) and self.env.document_record(annotated.name) is not None  # type: ignore[union-attr]
+        if leaves is None or not (document or all(_certain(m) and not isinstance(m, Lit) for m in members)):
             return
         header = self._let_header(node)
         shown, wanted = display(found), display(annotated)

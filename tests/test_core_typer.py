@@ -40,7 +40,8 @@ import pytest
 
 import fql
 from fql.errors import QueryCheckError
-from tests.helpers import check_errors as errors_of, type_of
+from fql.schema.manager import SchemaError
+from tests.helpers import QueryEndpoint, check_errors as errors_of, type_of
 
 
 @pytest.fixture(scope="module")
@@ -435,6 +436,11 @@ def test_type_projection(db, query, shown):
         ("[1].map('a')", "String", 8, 11),
         ("[1].map((3))", "Int", 8, 11),
         ("Set.sequence(1, 3).map(1)", "Int", 23, 24),
+        # A variable its `let` gave a literal: where the literal is (its type keeps its span), or the
+        # parentheses the variable is in (core moves its type there).
+        ("let x = 1; [1].map(x)", "Int", 8, 9),
+        ("let x = (true); [1].where(x)", "Boolean", 8, 14),
+        ("let x = 1; [1].map((x))", "Int", 19, 22),
     ],
 )
 def test_show_type_not_used_as_function_error(db, query, shown, start, end):
@@ -458,6 +464,43 @@ def test_a_struct_literals_field_is_typed_where_its_value_is(db):
     (error,) = failed.value.checks
     assert (error.description, error.span.start, error.span.end) == ("Type `{ b: 1 }` does not have field `c`", 18, 19)
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{ b: 1 }` inferred here", 5, 13)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "causes"),
+    [
+        # A variable a `let` gave a literal, used where a primitive goes: the failure is where the literal
+        # is, outside the use, so core's error is at the use, its value shown as the literal's type, and
+        # the failure its cause (TypeConstraintFailure.toTypeError `transitive`; TyperCoreSpec's
+        # `let y: String = x; succ(y)`).
+        ("let x = 1; !x", ("Type `1` is not a subtype of `Boolean`", 12, 13), [("Type `Int` is not a subtype of `Boolean`", 8, 9)]),
+        ("let x = null; true || x", ("Type `Null` is not a subtype of `Boolean`", 22, 23), [("Type `Null` is not a subtype of `Boolean`", 8, 12)]),
+        ("let x = 'a'; if (x) 1 else 2", ('Type `"a"` is not a subtype of `Boolean`', 17, 18), [("Type `String` is not a subtype of `Boolean`", 8, 11)]),
+        ("let x = 'a'; Math.abs(x)", ('Type `"a"` is not a subtype of `Number`', 22, 23), [("Type `String` is not a subtype of `Number`", 8, 11)]),
+        (
+            "let x = if (true) true else 1; x && true",
+            ("Type `true | 1` is not a subtype of `Boolean`", 31, 32),
+            [("Type `Int` is not a subtype of `Boolean`", 28, 29)],
+        ),
+        # In parentheses core moves the variable's type to them: the literal's failure is the error there.
+        ("let x = 1; !(x)", ("Type `Int` is not a subtype of `Boolean`", 12, 15), []),
+        ("let x = 'a'; Math.abs((x))", ("Type `String` is not a subtype of `Number`", 22, 25), []),
+    ],
+)
+def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected, causes):
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+def test_typecheck_tuples_pending(db):
+    # TyperCoreSpec "typecheck tuples (pending)": core's answer today is the first tuple's arity failure
+    # alone (the one error with a cause for each is its pendingUntilFixed wish).
+    assert errors_of(db, "Object.fromEntries([['hi'], ['hi']])") == [
+        ("Tuple does not contain enough elements. Expected 2, received 1", 20, 26)
+    ]
 
 
 def test_deduplicate_errors(db):
@@ -514,6 +557,94 @@ def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
     (error,) = failed.value.checks
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+@pytest.mark.parametrize(
+    ("query", "start"),
+    [
+        # An annotation naming no type: core's `Unknown type` at the name (TyperTypeExprs' checkUnboundSkolems:
+        # a name written only where a value goes is no generic; TyperCoreSpec "disallow pointless generic
+        # params" `let f: Array<xxx> => String = ...`), its value then fitting whatever it stood for.
+        ("let x: Foo = 1; x", 7),
+        ("let x:Foo? = 1; x", 6),
+        ("let x: Int | Foo = 'a'; x", 13),
+        ("let x: Foo<Int> = 1; x", 7),
+        ("{ let y: Foo = [1]; y }", 9),
+    ],
+)
+def test_a_let_annotation_naming_no_type(db, query, start):
+    assert errors_of(db, query) == [("Unknown type `Foo`", start, start + 3)]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("let x: string = 'a'; x", None),  # core's warning `Did you mean `String`?`, not an error
+        ("let x: MathModule = Math; x", "MathModule"),
+        ("let x: Array<Foo> = []; x", None),  # core refuses a value the array does not fit apart: not modelled
+        ("let f: Foo => Foo = x => x; f", None),  # a generic: in both polarities
+    ],
+)
+def test_a_let_annotation_left_to_run(db, query, shown):
+    assert type_of(db, query) == shown
+
+
+def test_a_typescript_type_name_is_a_warning():
+    # TyperTypeExprs.TSTypeNames: `string` is taken for TypeScript's, warned of, and the query runs.
+    db = fql.connect(root_secret="secret")
+    out = QueryEndpoint(fmt="simple").body(db, "let x: string = 'a'; x")
+    assert out["data"] == "a"
+    assert out["summary"] == (
+        "warning: Unknown type `string`. Did you mean `String`?\nat *query*:1:8\n  |\n1 | let x: string = 'a'; x\n"
+        "  |        ^^^^^^\n  |"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # TyperConstrain's Lit/Singleton case: NotSameSingleton where the literal is, the lone failure itself.
+        ('let x: "a" = "b"; x', ('`"b"` is not the value `"a"`', 13, 16)),
+        ("let x: 1 = 2; x", ("`2` is not the value `1`", 11, 12)),
+        ('let x: "a" = 1; x', ('`1` is not the value `"a"`', 13, 14)),
+        ("let x: 1 = 1.0; x", ("`1.0` is not the value `1`", 11, 14)),
+        ('let x: "a" = if (true) "a" else "b"; x', ('`"b"` is not the value `"a"`', 32, 35)),
+    ],
+)
+def test_a_let_literal_its_singleton_annotation_refuses(db, query, expected):
+    assert errors_of(db, query) == [expected]
+
+
+def test_a_let_literal_its_document_annotation_refuses(people):
+    # A document type has no alias in core's environment (its missing fields name it): a literal fails it as
+    # it fails a primitive, at the name, the literal's failure a cause.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(people, "let x: Person = 1; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `1` is not a subtype of `Person`", 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `Int` is not a subtype of `Person`", 16, 17)]
+
+
+def test_a_let_struct_its_struct_annotation_refuses(db):
+    # TyperConstrain's Records case: an extra or missing field fails at the use's span, the annotation; a lone
+    # one is the error (a missing one hinted at the struct: TypeConstraintFailure.toError's MissingField),
+    # several one NotSubtype at the variable's name, each a cause at the annotation.
+    assert errors_of(db, "let x: { a: Int } = { a: 1, b: 2 }; x") == [("Type `{ a: 1, b: 2 }` contains extra field `b`", 7, 17)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: { a: Int } = {}; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{}` does not have field `a`", 7, 17)
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{}` inferred here", 20, 22)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: { a: Int, b: String } = { c: 1 }; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{ c: 1 }` is not a subtype of `{ a: Int, b: String }`", 4, 5)
+    assert [(m, s.start, s.end) for m, s, *_ in error.causes] == [
+        ("Type `{ c: 1 }` contains extra field `c`", 7, 28),
+        ("Type `{ c: 1 }` does not have field `a`", 7, 28),
+        ("Type `{ c: 1 }` does not have field `b`", 7, 28),
+    ]
+    assert type_of(db, "let x: { a: Int? } = {}; x") == "{ a: Int | Null }"
 
 
 def test_a_let_annotation_its_literal_fits(db):
@@ -593,6 +724,15 @@ def test_literals_python_holds_equal_are_apart(db):
         # Overloads of one arity with one result: the call is of it (FQL2IDSpec, `ID(123)` an ID).
         ("Math.sum([1])", "Number"),
         ("ID(123)", "ID"),
+        # A float literal shows its source read as a BigDecimal, printed as Java prints one (core's ast
+        # Display, `num.toString`; parser Numbers drops the `_`s).
+        ("1.5", "1.5"),
+        ("2.50", "2.50"),
+        ("1_0.0", "10.0"),
+        ("1.5e3", "1.5E+3"),
+        ("- 2.0", "-2.0"),
+        ("[0.0000001, 1]", "[1E-7, 1]"),
+        ("{ a: 2.0 }", "{ a: 2.0 }"),
     ],
 )
 def test_static_types(db, query, shown):
@@ -606,7 +746,6 @@ def test_static_types(db, query, shown):
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
         "[1].map(x => x.foo)",
-        "1.5",  # core shows a float literal's source text
         "if (true) 1 else x => x",
     ],
 )
@@ -665,6 +804,8 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("{ a: 1 } + 1", [("Type `{ a: 1 }` is not a subtype of `String | Number`", 0, 8)]),
         ("'a' + { a: null }", [("Type `{ a: Null }` is not a subtype of `String | Number`", 6, 17)]),
         ("'a' + []", [("Type `[]` is not a subtype of `String | Number`", 6, 8)]),
+        ("'a' + [2.0]", [("Type `[2.0]` is not a subtype of `String | Number`", 6, 11)]),
+        ("1 + { a: 1.50 }", [("Type `{ a: 1.50 }` is not a subtype of `String | Number`", 4, 15)]),
         # The other number operators: every number type's overload fails at a left operand so written,
         # and each takes a Number on the right (TyperConstrain's generic NotSubtype, as for `+`).
         ("[1] - 1", [("Type `[1]` is not a subtype of `Int | Float | Long | Double | Number`", 0, 3)]),
@@ -690,6 +831,16 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Bytes('AA').foo()", [("Type `Bytes` does not have field `foo`", 12, 15)]),
         ("newId().foo", [("Type `ID` does not have field `foo`", 8, 11)]),
         ("[1, 'a'].foo", [('Type `Array<1 | "a">` does not have field `foo`', 9, 12)]),
+        # A literal where a generic container is taken (Arrays.scala `concat(other: Array<B>)`): core's
+        # NotSubtype at it, its type widened and the container's parameter shown as Any (FQL2IterableSpec).
+        ("[1].concat(1)", [("Type `Int` is not a subtype of `Array<Any>`", 11, 12)]),
+        ("[1].concat(null)", [("Type `Null` is not a subtype of `Array<Any>`", 11, 15)]),
+        ("[1].concat(2.5)", [("Type `Double` is not a subtype of `Array<Any>`", 11, 14)]),
+        ("[1].toSet().concat(('a'))", [("Type `String` is not a subtype of `Set<Any>`", 19, 24)]),
+        # A lambda argument whose body is a literal its parameter's result does not take: at the literal
+        # (a predicate's `Boolean | Null` shown with Null first, as SchemaCollectionSpec's check constraint).
+        ("[1, 2].where(x => 1)", [("Type `Int` is not a subtype of `Null | Boolean`", 18, 19)]),
+        ("[1].toSet().any(x => ('a'))", [("Type `String` is not a subtype of `Null | Boolean`", 21, 26)]),
     ],
 )
 def test_type_errors(db, query, expected):
@@ -999,6 +1150,11 @@ def test_defined_fields_types(people, query, shown):
         ("Person.all().first()!.email", [("Type `Person` does not have field `email`", 22, 27)]),
         ("Person.all().take('a')", [("Type `String` is not a subtype of `Number`", 18, 21)]),
         ("Person('1')!.data", [("Type `Person` does not have field `data`", 13, 17)]),
+        # A lambda's parameter, of a set's element: the document type flows into it from the set's signature,
+        # with no span, within the constraint of the lambda by its parameter, so the lone missing field is the
+        # error, at the field, with no hint.
+        ("Person.all().map(p => p.email)", [("Type `Person` does not have field `email`", 24, 29)]),
+        ("Person.all().where(.email == 'a')", [("Type `Person` does not have field `email`", 20, 25)]),
         # TyperCoreSpec "typecheck documents": a reference's field without `!` is its document's or its
         # empty reference's (an alias of Null), which has no data fields nor document methods.
         ("Person.byId('1').name", [("Type `Null` does not have field `name`", 17, 21)]),
@@ -1015,7 +1171,6 @@ def test_collection_type_errors(people, query, expected):
         "Person.byId('1').email",  # a field neither member of `Person | EmptyRef<Person>` has: core's causes
         "let r = Person.byId('1'); r.name",  # core's hint for a reference from elsewhere: not modelled
         "let p = Person.byId('1')!; p.email",  # core's hint for a value from elsewhere: not modelled
-        "Person.all().map(p => p.email)",  # a lambda's parameter: where core places its failure is not modelled
         "Person.byId('1')!.toString()",
         "Person.byId('1')!.older.foo",
         "Person.all().where(p => p.age > 1).toArray().count",
@@ -1119,6 +1274,39 @@ def test_an_extra_create_field_is_refused(foos, query, expected):
     assert errors_of(foos, query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        # Several failures of one struct are one NotSubtype at it, each a cause there, sorted by message
+        # (TypeConstraintFailure.toTypeError's `transitive`): fields missing, extra fields, or both.
+        ("User.create({})", "{}", ["Type `{}` does not have field `a`", "Type `{}` does not have field `b`"]),
+        (
+            "User.create({ a: 1, b: 2, c: 3, d: 4 })",
+            "{ a: 1, b: 2, c: 3, d: 4 }",
+            ["Type `{ a: 1, b: 2, c: 3, d: 4 }` contains extra field `c`", "Type `{ a: 1, b: 2, c: 3, d: 4 }` contains extra field `d`"],
+        ),
+        (
+            "User.create({ c: 1 })",
+            "{ c: 1 }",
+            [
+                "Type `{ c: 1 }` contains extra field `c`",
+                "Type `{ c: 1 }` does not have field `a`",
+                "Type `{ c: 1 }` does not have field `b`",
+            ],
+        ),
+    ],
+)
+def test_a_create_struct_with_several_failures(query, shown, causes):
+    db = fql.connect()
+    db.query("Collection.create({ name: 'User', fields: { b: { signature: 'Int' }, a: { signature: 'String' } } })", syntax="v10")
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted = "{ id: ID | Null, b: Number, a: String }"
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 12, len(query) - 1)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [(cause, 12, len(query) - 1) for cause in causes]
+
+
 def test_user_functions_with_a_signature():
     """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
     parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call
@@ -1134,6 +1322,26 @@ def test_user_functions_with_a_signature():
     assert errors_of(db, "Twice('a')") == [("Type `String` is not a subtype of `Number`", 6, 9)]
     assert type_of(db, "AddOne") == "UserFunction<Number => Number>"
     assert type_of(db, "AddOne(2)") == "Number"
+    # A user function's members are UserFunctionPrototype's (`definition`, `toString`): another is core's
+    # MissingField at its name, the function right before the dot (no hint).
+    assert errors_of(db, "Twice.foo") == [("Type `UserFunction<(n: Number) => Number>` does not have field `foo`", 6, 9)]
+    assert errors_of(db, "(AddOne).foo()") == [("Type `UserFunction<Number => Number>` does not have field `foo`", 9, 12)]
+    assert type_of(db, "Twice.toString()") == "String"
+
+
+def test_a_function_giving_back_a_parameter_its_signature_refuses():
+    # Core types a function with a signature by constraining its lambda, which spans the whole item, by the
+    # signature: the parameter's type keeps where the signature writes it, so the lone misfit is at that type
+    # (TyperEnv.typeValDefs, Typer.typeAnnotatedExpr; SchemaItemConverter: the function's span).
+    db = fql.connect()
+    with pytest.raises(SchemaError) as failed:
+        db.push_schema({"main.fsl": "function f(x: Int): String { x }"})
+    assert str(failed.value) == (
+        "error: Type `Int` is not a subtype of `String`\nat main.fsl:1:15\n  |\n1 | function f(x: Int): String { x }\n"
+        "  |               ^^^\n  |"
+    )
+    db.push_schema({"main.fsl": "function f(x: Int): Number { x }"})
+    assert type_of(db, "f") == "UserFunction<(x: Int) => Number>"
 
 
 def test_internal_signatures_are_added():
@@ -1146,6 +1354,7 @@ def test_internal_signatures_are_added():
     assert errors_of(db, "aFn()") == [("Function was not called with enough arguments. Expected 1, received 0", 3, 5)]
     assert errors_of(db, "aFn(3, 4)") == [("Function was called with too many arguments. Expected 1, received 2", 3, 9)]
     assert type_of(db, "aFn.definition") == "FunctionDef"
+    assert errors_of(db, "aFn.foo") == [("Type `UserFunction<A => A>` does not have field `foo`", 4, 7)]
     db.query("Function.create({ name: 'swap', body: '(x, y) => [y, x]' })", syntax="v10")
     assert type_of(db, "swap") == "UserFunction<(A, B) => [B, A]>"
 

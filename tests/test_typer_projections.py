@@ -62,3 +62,22 @@ def test_not_typechecked_it_runs(db):
     # Untypechecked, a projected field a document lacks is null, `data` its user fields.
     data = ENDPOINT.ok(db, "P.byId('1') { data, foo }", typecheck=False)
     assert data == {"data": {"name": "a", "price": 2}, "foo": None}
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "made"),
+    [
+        ("{a: 1} { c }", (9, 10), (0, 6)),
+        ("let o = {a: 1}; o { a, c }", (23, 24), (8, 14)),
+        ("({a: 1}) { c }", (11, 12), (0, 8)),
+    ],
+)
+def test_a_missing_field_of_a_struct(query, field, made):
+    # A struct's projection: the projector selects through a variable the struct is the lower bound of, so
+    # its lone missing field is core's MissingField at the field, hinted where the struct was made (its
+    # `.c` starts where `c` does: TypeConstraintFailure.toError).
+    with pytest.raises(fql.FQLError) as caught:
+        fql.connect().query(query, syntax="v10")
+    (error,) = caught.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `{ a: 1 }` does not have field `c`", *field)
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [("Type `{ a: 1 }` inferred here", *made)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import typing as t
+from decimal import Decimal, InvalidOperation
 
 from attrs import Factory, define, field, frozen
 
@@ -68,8 +69,13 @@ _SEQUENCES = frozenset(("Set", "Array"))
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
+#: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).
+_TS_TYPE_NAMES = {name.lower(): name for name in ("Any", "Null", "Number", "String", "Boolean")}
 
 Typed = tuple[Type, "ast.Span | None"]
+#: The origin of a type core keeps no span for (a generic's element a signature gives, a document type):
+#: its failures are placed where it is used, with no `inferred here` hint.
+_NO_PLACE = ast.Span(0, 0, -1, -1, 0, 0)
 #: The child an expression's source begins with.
 _LEFTMOST = {
     ast.Binary: "left", ast.Member: "obj", ast.Apply: "fn", ast.Index: "obj", ast.Project: "expr", ast.NonNull: "expr",
@@ -114,7 +120,7 @@ def check(
     bound = variables.get if isinstance(variables, t.Mapping) else variables
     checker = Checker(env or Env(), bound or (lambda name: None), getattr(program, "text", ""))
     ty, _ = checker.infer(program, {})
-    warnings = () if checker.errors else checker.uncalled(program, ty)
+    warnings = () if checker.errors else (*checker.warnings, *checker.uncalled(program, ty))
     # A stdlib function of one type parameter, not called, as its signature shows it (FQL2TypecheckSpec
     # "types top-level built-ins": `asc`); how core's simplifier names several is not modelled.
     generic = isinstance(ty, (Func, Intersect)) and set(_params(ty)) == {"A"}
@@ -132,7 +138,7 @@ def check_body(
     """The errors of a schema item's FQL (core's SchemaTypeValidator: a function's body, a computed field's,
     a check constraint's or a predicate's lambda body), its spans counting in `text`: `params` bound to
     their types and where those were written (a signature's type; None where core has no place), and a
-    literal body checked against a declared `result` type. `declared`: where the schema declares the user
+    literal body, or a parameter given back, checked against a declared `result` type. `declared`: where the schema declares the user
     collections the body may name (spans in `text`'s offsets): core types a collection there, so its
     `inferred here` hint points at the declaration. Returns the errors and the body's type."""
     checker = Checker(env, lambda name: None, text, declared=declared if declared is not None else {}, query=False)
@@ -149,6 +155,12 @@ def check_body(
         # "should infer computed field types": `(doc) => "foo"`); where it places one made by an operator
         # or a call (or a nested block's) is not modelled.
         checker._expect(found, result.name, last.span)  # type: ignore[union-attr]
+    elif plain and not checker.errors and isinstance(last, ast.Ident) and last.name in params:
+        # A parameter given back: its type is the signature's, typed where that is written, which the item's
+        # lambda spans, so the misfit is placed there (`function f(x: Int): String { x }` fails at `Int`).
+        at = params[last.name][1]
+        if at is not None:
+            checker._expect(found, result.name, at)  # type: ignore[union-attr]
     return tuple(checker.errors), found
 
 
@@ -162,6 +174,8 @@ class Checker:
     #: The query's source: where its parentheses are, which the tree does not keep ("" if not known).
     text: str = ""
     errors: list[TypeError_] = field(factory=list)
+    #: The typer's own warnings (a TypeScript type name), reported where the query passes.
+    warnings: list[TypeError_] = field(factory=list)
     #: Lambda parameters made so far, and those the query did more with than pass along: a lambda whose
     #: parameter is used so has a type core infers from the use, which the checker does not.
     vars: int = 0
@@ -204,6 +218,9 @@ class Checker:
     #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
     #: item's (check_body) would draw it in its file, which is not modelled.
     query: bool = True
+    #: The errors made of a type of no place (see `_NO_PLACE`), by id: a lambda typed from a generic's
+    #: element keeps these, core's own, and drops the rest of that pass (see `_lambda`).
+    placeless: set[int] = field(factory=set)
 
     def infer(self, node: ast.Node, scope: dict[str, Typed]) -> Typed:
         visit = getattr(self, f"visit_{type(node).__name__}", None)
@@ -272,7 +289,19 @@ class Checker:
     # -- literals and containers
 
     def visit_Literal(self, node: ast.Literal, scope: dict) -> Typed:
+        if isinstance(node.value, float):
+            return Lit(node.value, self._float_text(node.span)), node.span
         return (NULL if node.value is None else Lit(node.value)), node.span
+
+    def _float_text(self, span: ast.Span) -> str | None:
+        """How core shows a floating-point literal's type: its source (less `_`) read as a BigDecimal and
+        printed as Java prints one (`2.0`, `1.5E+3`: ast Display's `num.toString`), which Python's Decimal
+        prints alike. None where the source is not at hand."""
+        source = re.sub(r"[\s_]", "", self.text[span.start : span.end])
+        try:
+            return str(Decimal(source)) if source else None
+        except InvalidOperation:
+            return None
 
     def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
         for part in node.parts:
@@ -311,7 +340,7 @@ class Checker:
             if isinstance(statement, ast.Let):
                 scope[statement.name] = typed = self._let(statement, scope)
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
-                if leaves is not None and len(leaves) > 1:
+                if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
                 qmark = self._qmark(statement, typed)
                 if qmark is not None:
@@ -326,10 +355,13 @@ class Checker:
     def _let(self, node: ast.Let, scope: dict) -> Typed:
         """A `let`'s variable: its value's type, or its annotation's once the value is known to fit it
         (core then types the variable as the annotation says; a misfit is left to core's check)."""
+        before = len(self.errors)
         found, origin = self.infer(node.value, scope)
         if node.type is None:
             return found, origin
         self._use(found)
+        if len(self.errors) == before:
+            self._unknown_type(node)
         annotated = None if node.annotation is None else self.env.annotation(node.annotation)
         if annotated is not None and found != UNKNOWN and not is_subtype(found, annotated):
             self._misfit(node, found, annotated)
@@ -338,6 +370,22 @@ class Checker:
         # Core types the variable as its annotation, `inferred` there.
         return annotated, self._annotation_span(node)
 
+    def _unknown_type(self, node: ast.Let) -> None:
+        """An annotation naming a type there is none of: core's `Unknown type `Foo``, at the name (TyperTypeExprs'
+        checkUnboundSkolems: a name only written where a value goes is no generic), a warning for a
+        TypeScript name (`string`). Core types the value first; only where that made no error of its own."""
+        found = None if node.annotation is None else self.env.unknown_type(node.annotation)
+        at = self._annotation_span(node)
+        if found is None or at is None:
+            return
+        name, offset = found
+        span = _span(self.text, at.start + offset, at.start + offset + len(name))
+        if name in _TS_TYPE_NAMES:
+            # Core takes it for TypeScript's and only warns (TyperTypeExprs.TSTypeNames).
+            self.warnings.append(TypeError_(f"Unknown type `{name}`. Did you mean `{_TS_TYPE_NAMES[name]}`?", span))
+        else:
+            self.fail(f"Unknown type `{name}`", span)
+
     def _misfit(self, node: ast.Let, found: Type, annotated: Type) -> None:
         """A `let` whose value is a literal (or an `if`/`else` of them) that its annotation, primitives or
         Null, does not admit: core constrains the value to the annotation at the variable's name
@@ -345,9 +393,17 @@ class Checker:
         so the error is at the name, ``Type `"a"` is not a subtype of `Int` ``, each failing literal a
         cause (TypeConstraintFailure.toTypeError: the failures are not at the name). Other values are left
         to run."""
+        if isinstance(node.value, ast.Object) and isinstance(found, Record) and isinstance(annotated, Record):
+            self._misfit_struct(node, found, annotated)
+            return
+        if isinstance(annotated, Lit):
+            self._misfit_singleton(node, annotated)
+            return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
-        if leaves is None or not all(_certain(m) and not isinstance(m, Lit) for m in members):
+        # (A document type, alone: core's documents have no alias, so a literal fails it as a primitive does.)
+        document = _of_no_place(annotated) and self.env.document_record(annotated.name) is not None  # type: ignore[union-attr]
+        if leaves is None or not (document or all(_certain(m) and not isinstance(m, Lit) for m in members)):
             return
         header = self._let_header(node)
         shown, wanted = display(found), display(annotated)
@@ -361,6 +417,49 @@ class Checker:
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+
+    def _misfit_singleton(self, node: ast.Let, annotated: Lit) -> None:
+        """A `let` annotated with one literal (`let x: "a" = "b"`) whose value is a literal of another value:
+        core's NotSameSingleton where that literal is (TyperConstrain's Lit/Singleton case), a lone failure
+        that is no NotSubtype and so the error itself; several (an `if`'s branches) are core's one failure
+        with causes, not modelled."""
+        leaves = _literal_leaves(node.value)
+        if leaves is None or any(leaf.value is None for leaf in leaves):
+            return
+        failing = [(leaf, lit) for leaf in leaves if (lit := self.visit_Literal(leaf, {})[0]) != annotated]
+        shown = display(annotated)
+        if len(failing) != 1 or shown is None or display(failing[0][1]) is None:
+            return
+        leaf, lit = failing[0]
+        if isinstance(lit, Lit) and (lit.kind, lit.value) == (annotated.kind, annotated.value):
+            return  # one value written two ways (`2.0` and `2.00`)
+        self.fail(f"`{display(lit)}` is not the value `{shown}`", self._group(leaf.span))
+
+    def _misfit_struct(self, node: ast.Let, found: Record, annotated: Record) -> None:
+        """A struct the `let` writes whose fields its struct annotation does not match, each given field's
+        value fitting its type: an extra field, a missing one that may not be null. Core places each such
+        failure at the annotation (the use's span, TyperConstrain's Records case); a lone one is the error
+        there, several one NotSubtype at the variable's name with each a cause at the annotation
+        (TypeConstraintFailure.toTypeError)."""
+        at, header = self._annotation_span(node), self._let_header(node)
+        shown, wanted = display(found), display(annotated)
+        if at is None or header is None or shown is None or wanted is None:
+            return
+        given = [(value, annotated.field(key)) for key, value in found.fields]
+        if any(use is not None and not is_subtype(value, use) for value, use in given):
+            return
+        extra = [key for key, _ in found.fields if annotated.field(key) is None]
+        missing = [key for key, use in annotated.fields if found.field(key) is None and not is_subtype(NULL, use)]
+        # A missing field's hint points at the struct (its value's span is neither the failure's nor where
+        # the constraint is: TypeConstraintFailure.toError's MissingField).
+        inferred = ((f"Type `{shown}` inferred here", self._group(node.value.span), None),)
+        failures = [(f"Type `{shown}` contains extra field `{key}`", at, ()) for key in extra]
+        failures += [(f"Type `{shown}` does not have field `{key}`", at, inferred) for key in missing]
+        if len(failures) == 1:
+            self.fail(*failures[0])
+        elif failures:
+            name = _span(self.text, header.start(1), header.end(1))
+            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", name, (), tuple(failures)))
 
     def _qmark(self, node: ast.Let, typed: Typed) -> ast.Span | None:
         """Where the `?` of a `let`'s annotation `T?` (T a primitive) is, None for any other."""
@@ -393,7 +492,7 @@ class Checker:
             # A condition is constrained to Boolean as `&&`'s operands are (TyperCoreSpec "type lambdas":
             # `x => if (x) 1 else 2` is `Boolean => 1 | 2`).
             self.boolean[condition.id] = self.boolean.get(condition.id, 0) + 1
-        self._expect(condition, "Boolean", node.cond.span, self._spanless_at(node.cond, made))
+        self._expect_value(condition, node.cond, "Boolean", node.cond.span, scope, self._spanless_at(node.cond, made))
         then, _ = self.infer(node.then, scope)
         if node.otherwise is None:
             # Core types an `if` without `else` as Null, whatever its branch gives.
@@ -584,7 +683,7 @@ class Checker:
             if len(fits) != 1:
                 return UNKNOWN, None
             if contains(fits[0], Param):
-                return self._made(self._instantiate(fits[0], seeds, node.args, args, scope), node)
+                return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
             if fits[0].names and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names):
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
@@ -624,8 +723,12 @@ class Checker:
             self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
-            return self._made(self._instantiate(fn, seeds, node.args, args, scope), node)
+            return self._made(self._instantiate(fn, seeds, node, args, scope), node)
         return self._made(fn.result, node)
+
+    def _parens(self, node: ast.Apply) -> tuple[int, int]:
+        """The offsets of a call's own parentheses (see `_group`)."""
+        return _skip(self.text, node.fn.span.end, 1), node.span.end - 1
 
     def _arity(self, node: ast.Apply, expected: int, provided: int) -> None:
         group = self._group(node.fn.span)
@@ -646,7 +749,7 @@ class Checker:
         inner = self.env.apply_type(fn)
         if not isinstance(inner, Func) or len(inner.params) != len(args):
             return
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         for arg, found, param in zip(node.args, args, inner.params):
             opened = isinstance(param, Record) and param.wildcard == UNKNOWN and len(param.fields) == 1
             if not opened or not _primitive(found) or not self._placed(arg):
@@ -674,13 +777,14 @@ class Checker:
         """A stdlib function's arguments: one of a primitive type its parameter (a named type) does not
         take is core's NotSubtype, at the argument (TyperExprs' typeApply). `scope`: the call's, where a
         variable argument's literals are found (see `bound_leaves`)."""
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         origins = list(origins) or [None] * len(args)
         for arg, found, param, origin in zip(node.args, args, fn.params, origins):
             origin = self._spanless_at(arg, origin)
             if isinstance(param, Named) and not param.args and self._placed(arg):
                 leaves = _literal_leaves(arg)
-                bound = None if leaves is not None or scope is None else self._leaves_of(arg, scope)
+                grouped = self._group(arg.span, parens) != arg.span
+                bound = None if leaves is not None or scope is None or grouped else self._leaves_of(arg, scope)
                 if leaves is not None and len(leaves) > 1:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
                 elif bound is not None:
@@ -746,7 +850,8 @@ class Checker:
         """An array the query writes as a stdlib function's `Array<T>` argument: each item checked against
         `T`, a primitive type or a tuple of them (FQL2ObjectSpec 'fromEntries' / 'rejects invalid inputs',
         'select' / 'rejects invalid paths'): an item of another primitive type is core's NotSubtype, a
-        tuple of another length its InvalidTupleArity, at the item."""
+        tuple of another length its InvalidTupleArity, at the item, the first such tuple alone (TyperCoreSpec
+        "typecheck tuples (pending)": `[['hi'], ['hi']]` fails once, at the first)."""
         for item, item_type in zip(node.items, found.items):
             span = self._group(item.span)
             if not self._placed(item):
@@ -754,6 +859,9 @@ class Checker:
             if isinstance(element, Named) and not element.args:
                 self._expect(item_type, element.name, span)
             elif isinstance(element, Tuple) and isinstance(item, ast.Array) and isinstance(item_type, Tuple):
+                if len(element.items) != len(item_type.items):
+                    self._check_tuple(item, item_type, element, span)
+                    return
                 self._check_tuple(item, item_type, element, span)
             elif isinstance(element, Tuple) and (shown := _tuple_shown(element)) is not None:
                 widened = primary(item_type)
@@ -777,7 +885,7 @@ class Checker:
         if the lambda has the wrong arity (typechecking)"); a rest parameter takes any more. A string, number
         or Boolean made where the argument is written, given for a function, is core's NotAFunction there,
         without the call's hint (TyperCoreSpec "show type not used as function error": `[].map(true)`)."""
-        parens = (_skip(self.text, node.fn.span.end, 1), node.span.end - 1)
+        parens = self._parens(node)
         for arg, param, found, origin in zip(node.args, fn.params, args, origins):
             widened = primary(found)
             if isinstance(param, Func) and isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES:
@@ -788,10 +896,19 @@ class Checker:
                 )
                 if made_here and origin == arg.span and self._placed(arg):
                     self.fail(f"Type `{widened.name}` cannot be used as a function", self._group(arg.span, parens))
+                elif isinstance(arg, ast.Ident) and isinstance(found, Lit) and origin is not None:
+                    # A variable its `let` gave a literal: the literal's type keeps where it was written, and
+                    # the failure, a lone one that is no NotSubtype, is the error there (but in parentheses,
+                    # where core moves the variable's type).
+                    grouped = self._group(arg.span, parens)
+                    at = grouped if grouped != arg.span else self._group(origin)
+                    self.fail(f"Type `{widened.name}` cannot be used as a function", at)
                 continue
             if not isinstance(arg, ast.Arrow) or not isinstance(param, Func) or param.rest is not None:
                 continue
             expected, provided = len(arg.params), len(param.params)
+            if provided == expected and arg.rest is None:
+                self._check_lambda_body(arg, param.result)
             if provided == expected or (arg.rest is not None and provided > expected) or not self._placed(arg):
                 continue
             if provided > expected:
@@ -799,13 +916,28 @@ class Checker:
             else:
                 self.fail(f"Function was not called with enough arguments. Expected {expected}, received {provided}", arg.span)
 
+    def _check_lambda_body(self, node: ast.Arrow, result: Type) -> None:
+        """A lambda written as an argument whose body is a literal its parameter's result (a primitive, or
+        primitives or Null) does not take (`[1].where(x => 1)`, a predicate's `Boolean | Null`): core
+        constrains the body's type to that result, failing where the literal is, within the argument and so
+        the error itself (TypeConstraintFailure.toTypeError), an optional result shown with `Null` first
+        (``Type `Int` is not a subtype of `Null | Boolean` ``, as SchemaCollectionSpec's check constraint)."""
+        body = node.body
+        if not isinstance(body, ast.Literal) or not self._placed(body):
+            return
+        found, _ = self.visit_Literal(body, {})
+        if isinstance(result, Named) and not result.args and result.name in _PRIMITIVES:
+            self._expect(found, result.name, self._group(body.span))
+        elif isinstance(result, Union) and NULL in result.members:
+            self._expect_optional(found, result, self._group(body.span))
+
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
         value of a primitive type its field does not take (``Type `String` is not a subtype of `Number` ``,
         at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
         `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field a closed parameter
         does not have is core's ExtraField, at the struct (FQL2TokenSpec, FQL2KeySpec, FQL2DatabaseSpec "cannot
-        pass secret"); under a wildcard, nothing is reported."""
+        pass secret"); under a wildcard, nothing is reported. Several such failures are one (`_misfit_record`)."""
         extra = [key for key, _ in node.pairs if param.field(key) is None]
         if extra:
             shown = display(found)
@@ -813,15 +945,8 @@ class Checker:
                 given = {key for key, _ in node.pairs}
                 missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
                 failures = [f"Type `{shown}` contains extra field `{key}`" for key in extra]
-                failures += [f"Type `{shown}` does not have field `{key}`" for key in missing]
-                wanted = display(param)
-                if len(failures) > 1 and missing and wanted is not None:
-                    # Several failures of one constraint: core words them as one NotSubtype, each a cause
-                    # (SchemaCollectionSpec "infers the correct setting based on defined fields").
-                    causes = tuple((failure, node.span) for failure in failures)
-                    self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), causes))
-                else:
-                    for failure in failures[: len(extra)]:
+                if len(extra) + len(missing) == 1 or not self._misfit_record(node, shown, param, failures, missing):
+                    for failure in failures:
                         self.fail(failure, node.span)
             return
         if self._other_collection_ref(node, found, param):
@@ -864,6 +989,21 @@ class Checker:
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
+        elif missing and shown is not None:
+            self._misfit_record(node, shown, param, [], missing)
+
+    def _misfit_record(self, node: ast.Object, shown: str, param: Record, failures: list[str], missing: list[str]) -> bool:
+        """Several failures of one struct against its parameter (`failures`, then each field it is
+        `missing`): core words them as one NotSubtype at the struct, each a cause there (TypeConstraintFailure
+        .toTypeError; SchemaCollectionSpec "infers the correct setting based on defined fields"). Whether it
+        could say the parameter's type."""
+        wanted = display(param)
+        if wanted is None:
+            return False
+        failures = [*failures, *(f"Type `{shown}` does not have field `{key}`" for key in missing)]
+        causes = tuple((failure, node.span) for failure in failures)
+        self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), causes))
+        return True
 
     def _other_collection_ref(self, node: ast.Object, found: Record, param: Record) -> bool:
         """A reference into another collection where a field takes `Ref<Foo> | Null` (`{ foo: Bar(0) }`):
@@ -895,9 +1035,7 @@ class Checker:
         self.made.add(node.span)
         return ty, node.span
 
-    def _instantiate(
-        self, fn: Func, seeds: tuple[tuple[str, Type], ...], nodes: t.Sequence[ast.Node], args: list[Type], scope: dict
-    ) -> Type:
+    def _instantiate(self, fn: Func, seeds: tuple[tuple[str, Type], ...], call: ast.Apply, args: list[Type], scope: dict) -> Type:
         """A generic function's result (core instantiates its parameters with fresh variables): each
         parameter is the union of what is given for it, by the receiver (`seeds`), the arguments, and the
         results of the lambdas given, each lambda typed with its parameters' types as known so far (in
@@ -905,20 +1043,24 @@ class Checker:
         bound: dict[str, list[Type]] = {}
         for name, seed in seeds:
             bound.setdefault(name, []).append(seed)
-        for node, found, param in zip(nodes, args, fn.params):
+        for node, found, param in zip(call.args, args, fn.params):
             if isinstance(param, Func):
                 if not contains(param.result, Param):
-                    continue  # its result teaches nothing (a predicate's Boolean)
+                    # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
+                    # element is core's error still.
+                    if isinstance(node, ast.Arrow):
+                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope)
+                    continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
                     found = self._lambda(node, inputs, scope)
-                    self._expect_container(found, param.result, node, lambda_result=True)
+                    self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
                     found = found.result
                 param = param.result
             elif self._placed(node):
-                self._expect_container(found, param, node)
+                self._expect_container(found, param, node, self._parens(call))
             if not _match(param, found, bound):
                 # What it was given for them is not known: so are they (and so what they make).
                 for name in _params(param):
@@ -926,21 +1068,27 @@ class Checker:
         result = substitute(fn.result, _joined(bound))
         return UNKNOWN if contains(result, (Param, Unknown)) else result
 
-    def _expect_container(self, found: Type, param: Type, node: ast.Node, lambda_result: bool = False) -> None:
+    def _expect_container(
+        self, found: Type, param: Type, node: ast.Node, parens: tuple[int, int] = (-1, -1), lambda_result: bool = False
+    ) -> None:
         """Core's NotSubtype for a generic function's argument of another container than its parameter's (a
         Set for `Array<B>`, an array for `Set<B>`), at the argument: FQL2IterableSpec's `concat` and
         `flatMap` cases. A lambda's body that is an array literal is left to the runtime: core words that
-        one with types the checker does not infer."""
+        one with types the checker does not infer, and so is a primitive not written as the argument
+        (core places that failure where its literal is)."""
         if not (isinstance(param, Named) and len(param.args) == 1 and param.name in _CONTAINERS):
             return
         if isinstance(found, Named) and found.name in _CONTAINERS and found.name != param.name:
             shown = display(found)
         elif isinstance(found, Tuple) and param.name != "Array" and not lambda_result:
             shown = display(found)
+        elif isinstance(node, ast.Literal) and not lambda_result:
+            # A literal shows widened, as for a primitive parameter (`[1].concat(1)`: `Int`), at itself.
+            shown = display(primary(found))
         else:
             return
         if shown is not None and not contains(found, (Unknown, Var)):
-            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", node.span)
+            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", self._group(node.span, parens))
 
     def _expect_set_of_array(self, node: ast.Arrow, result: Type, scope: dict) -> None:
         """A lambda whose body is an array literal, where a set is to be given (`Set.flatMap`): core's
@@ -972,21 +1120,27 @@ class Checker:
     def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
-        core would)."""
+        core would), but for the one missing field of a document parameter, which core places at the field
+        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError)."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
             return UNKNOWN
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
-            inner[name] = (ty, None)
+            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) else None)
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)
         finally:
             self.depth -= 1
         if len(self.errors) > mark:
+            # Core finds these failures in one constraint, the lambda's by its parameter: a lone one inside
+            # the lambda is the error itself; several are one failure with causes, not modelled.
+            new = self.errors[mark:]
             del self.errors[mark:]
+            if len(new) == 1 and id(new[0]) in self.placeless and new[0] not in self.errors:
+                self.errors.append(new[0])
             return UNKNOWN
         return found
 
@@ -1028,7 +1182,7 @@ class Checker:
                     self.boolean[operand.id] = self.boolean.get(operand.id, 0) + 1
             for operand, found, at in ((node.left, left, made), (node.right, right, right_made)):
                 if not self._written_misfit(found, operand, "Boolean"):
-                    self._expect(found, "Boolean", self._group(operand.span), self._spanless_at(operand, at))
+                    self._expect_value(found, operand, "Boolean", self._group(operand.span), scope, self._spanless_at(operand, at))
             return BOOLEAN, node.span
         if op in _COMPARISONS or op == "isa":
             return BOOLEAN, node.span
@@ -1108,7 +1262,8 @@ class Checker:
         self._use(operand)
         if node.op == "!":
             if not self._written_misfit(operand, node.operand, "Boolean"):
-                self._expect(operand, "Boolean", self._group(node.operand.span), self._spanless_at(node.operand, made))
+                span = self._group(node.operand.span)
+                self._expect_value(operand, node.operand, "Boolean", span, scope, self._spanless_at(node.operand, made))
             return BOOLEAN, node.span
         if node.op in ("-", "~") and is_number(operand):
             return NUMBER, node.span
@@ -1140,6 +1295,20 @@ class Checker:
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
         return False
+
+    def _expect_value(
+        self, found: Type, node: ast.Node, name: str, span: ast.Span, scope: dict, origin: ast.Span | None = None
+    ) -> None:
+        """`_expect` for a value constrained where it is used (an operand, a condition): a variable its `let`
+        gave literals fails at each literal's own place, so at the variable with those as causes, its type
+        shown as the literals' (``Type `1` is not a subtype of `Boolean` `` for `let x = 1; !x`: core's
+        TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
+        In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
+        leaves = self._leaves_of(node, scope) if span == node.span else None
+        if leaves is not None:
+            self._expect_each(found, leaves, name, span, within=False)
+        else:
+            self._expect(found, name, span, origin)
 
     def _expect_each(self, found: Type, leaves: list[ast.Literal], name: str, span: ast.Span, within: bool = True) -> None:
         """An argument whose value is one of several literals (`if (c) true else 3`) where a primitive `name`
@@ -1362,25 +1531,35 @@ class Checker:
             shown = display(receiver)
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:
             # A module's missing member, where core gives no hint: the module is right before the dot
-            # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled).
-            if origin is None or (origin.end != before.end and origin not in self.declared.values()):
+            # (where it came from elsewhere, core's hint is placed by how it typed that, not modelled), or
+            # a document type of no place.
+            placed = origin == _NO_PLACE or origin in self.declared.values()
+            if origin is None or (origin.end != before.end and not placed):
+                return UNKNOWN
+            shown = display(receiver)
+        elif _user_function(receiver) and self.env.has_member(receiver, name) is False:
+            # A user function's missing member (it has `definition`), right before the dot as a module
+            # is: its signature is its own (a global's scheme, instantiated alone), shown as its type is.
+            if origin is None or origin.end != before.end:
                 return UNKNOWN
             shown = display(receiver)
         else:
             return UNKNOWN
-        if shown is None or origin is None or contains(receiver, Func):
+        if shown is None or origin is None or (contains(receiver, Func) and not _user_function(receiver)):
             # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
         if origin in self.made and origin.end != before.end:
             # Where core places a called function's result (its hint) is not modelled.
             return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []
-        if origin.end != before.end:
+        if origin.end != before.end and origin != _NO_PLACE:
             hints.append((f"Type `{shown}` inferred here", origin, None))
         if receiver == NULL:
             dot = ast.Span(before.end_line, before.end_column, before.end, before.end, before.end_line, before.end_column)
             hints.append(("Use the ! or ?. operator to handle the null case", dot, "!"))
         self.fail(f"Type `{shown}` does not have field `{name}`", at, tuple(hints))
+        if origin == _NO_PLACE:
+            self.placeless.add(id(self.errors[-1]))
         return UNKNOWN
 
     def _ref_field(self, ref: Named, name: str, origin: ast.Span | None, before: ast.Span, at: ast.Span) -> Type:
@@ -1483,7 +1662,10 @@ class Checker:
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
         """`e { a, b }`: a struct's fields, a document's, or those of a set's or array's elements (a set
         of the projected structs), or of a reference's document (or null)."""
-        receiver = self.value(node.expr, scope)
+        receiver, origin = self.infer(node.expr, scope)
+        self._use(receiver)
+        if isinstance(receiver, Record) and self._missing_struct_field(node, receiver, origin):
+            return UNKNOWN, None
         if receiver == NULL:
             # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
             # of its own making, placed nowhere.
@@ -1508,6 +1690,23 @@ class Checker:
                 return (UNKNOWN, None) if not missing else self._rest_missing(node, element)
             fields.append((name, found))
         return wrap(Record(tuple(fields))), node.span
+
+    def _missing_struct_field(self, node: ast.Project, receiver: Record, origin: ast.Span | None) -> bool:
+        """A projection of a struct (no wildcard) that lacks one of the fields it names: core's missing field
+        at that field, with the hint where the struct was made (TyperConstrain.constrainProj: the projector's
+        `.c` selects from the struct through a variable; the parser's `.c` starts where `c` does, so the
+        struct never ends at it: TypeConstraintFailure.toError). Several missing are core's failure with
+        causes, shown with the projector's type, not modelled. Whether it reported one."""
+        if receiver.wildcard is not None or origin is None or origin in self.made:
+            return False
+        plain = [(name, expr) for name, expr in node.fields if _projects_itself(name, expr)]
+        missing = [expr for name, expr in plain if receiver.field(name) is None]
+        shown = display(receiver)
+        if len(plain) != len(node.fields) or len(missing) != 1 or shown is None:
+            return False
+        hint = (f"Type `{shown}` inferred here", self._group(origin), None)
+        self.fail(f"Type `{shown}` does not have field `{missing[0].name}`", missing[0].span, (hint,))
+        return True
 
     def _missing_document_field(self, element: Type, name: str, at: ast.Span) -> bool:
         """A projection's field that a user collection's documents (with no wildcard) do not have: core
@@ -1690,6 +1889,22 @@ def _index_overloads(fn: Intersect) -> bool:
 def _wildcard_only(t_: Record) -> bool:
     """`{ *: A }` or `{ *: Any }`: a struct of any fields."""
     return not t_.fields and (isinstance(t_.wildcard, Param) or t_.wildcard == ANY)
+
+
+def _projects_itself(name: str, expr: ast.Node) -> bool:
+    """Whether a projection's entry is the plain `name` (the projector's `.name`), not `name: expr`."""
+    return isinstance(expr, ast.Member) and isinstance(expr.obj, ast.Ident) and expr.obj.name == "$this" and expr.name == name
+
+
+def _of_no_place(t_: Type) -> bool:
+    """Whether a type is a plain named type other than a primitive or Null (a document type): one a
+    generic's element takes from a signature, where core keeps no span for it."""
+    return isinstance(t_, Named) and not t_.args and t_.name not in (*_PRIMITIVES, "Null", *_SCALARS)
+
+
+def _user_function(t_: Type) -> bool:
+    """A user function's type, `UserFunction<(x: Number) => Number>`."""
+    return isinstance(t_, Named) and t_.name == "UserFunction" and len(t_.args) == 1
 
 
 def _is_ref(t_: Type) -> bool:

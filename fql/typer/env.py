@@ -57,6 +57,11 @@ class Env:
         parameter's, a computed field's), as the type parser read it; None: not known."""
         return None
 
+    def unknown_type(self, parsed: t.Any) -> tuple[str, int] | None:
+        """The name an annotation (as the type parser read it) spells that names no type, and its offset in
+        the annotation (core's `Unknown type`); None: there is none, or it is not known."""
+        return None
+
     def document_record(self, name: str) -> Type | None:
         """The fields of the documents of the collection `name` as a record (core expands a document type
         so in its errors: `{ id: ID, ts: Time, ttl: Time | Null, *: Any }`); None: not known."""

@@ -256,7 +256,10 @@ def _function_errors(function: nodes.Function, text: str, schema: _Schema) -> li
         # inside the body is reported as itself, at the literal, as for a computed field).
         more, result = check_body(body, typed, env, source, returns, collections)
         new = [e for e in more if e not in found]
-        if len(new) == 1 and new[0].span == body.body[-1].span and " is not a subtype of " in new[0].message:
+        # (The function's lambda spans the whole item, its signature too: a parameter given back fails at
+        # its declared type, inside.)
+        inside = {body.body[-1].span, *(at for _, at in typed.values() if at is not None)}
+        if len(new) == 1 and new[0].span in inside and " is not a subtype of " in new[0].message:
             found += (new[0],)
         else:
             found += _from_signature(body, new, result, returns)

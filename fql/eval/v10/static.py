@@ -43,7 +43,11 @@ _KINDS = {
 _GENERIC = frozenset(("Array", "Set", "EventSource"))
 #: The prototypes whose values have their shape's members alone: core's Prototype field tables, which
 #: its environment endpoint lists in full.
-_CLOSED = frozenset(("Time", "Date", "Bytes", "ID", "UUID", "TransactionTime", "SetCursor", "Set", "EventSource"))
+_CLOSED = frozenset(
+    ("Time", "Date", "Bytes", "ID", "UUID", "TransactionTime", "SetCursor", "Set", "EventSource", "UserFunction")
+)
+#: The closed prototypes whose type takes one argument (a user function's is its signature).
+_CLOSED_OF_ONE = _GENERIC | {"UserFunction"}
 #: The empty references (`Ref<D>` is `D | EmptyRef<D>`), whose members the checker is asked for without
 #: their document (they do not depend on it).
 _EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
@@ -121,7 +125,7 @@ class RuntimeEnv(Env):
         if owner.name in _KINDS:
             kind = _KINDS[owner.name]
             return (kind, name) in V10_METHODS or (kind, name) in V10_FIELDS
-        if owner.name in _CLOSED and len(owner.args) == (owner.name in _GENERIC):
+        if owner.name in _CLOSED and len(owner.args) == (owner.name in _CLOSED_OF_ONE):
             # A prototype's members are its shape's, no more (as core's environment lists them).
             return name in stdlib_types.SHAPES[owner.name].fields
         shape = self._shape(owner.name) if not owner.args else None
@@ -161,6 +165,26 @@ class RuntimeEnv(Env):
 
     def annotation(self, parsed: t.Any) -> ty.Type | None:
         return _annotated(parsed, known=self._known)
+
+    def unknown_type(self, parsed: t.Any) -> tuple[str, int] | None:
+        # Only where core's failure is that one error: no function type (whose generics core allows and
+        # checks by their polarity), no reference (core refuses its argument apart), one unknown name once,
+        # every known name given as many type arguments as it takes, and the unknown one a member of the
+        # annotation's union, which any value fits once core has replaced it (an `Array<Foo>` would still
+        # refuse a number, a failure of its own).
+        names = _named(parsed)
+        if names is None or self.ctx is None:
+            return None
+        unknown = [n for n in names if not self._type_exists(n.name)]
+        if len(unknown) != 1 or unknown[0] not in _members(parsed):
+            return None
+        if any(len(n.args) != (n.name in _GENERIC) for n in names if n is not unknown[0]):
+            return None
+        return unknown[0].name, unknown[0].start
+
+    def _type_exists(self, name: str) -> bool:
+        """Whether `name` is a type core's environment has: a scalar, the stdlib's, a user collection's."""
+        return name in signatures.SCALARS or self._shape(name) is not None
 
     # -- the database's collections
 
@@ -445,6 +469,39 @@ _PLAIN_TYPES = frozenset(
     {name for name, shape in stdlib_types.SHAPES.items() if shape.type_hint == "module"}
     | {"ID", "UUID", "Time", "Date", "Bytes", "TransactionTime", "SetCursor"}
 )
+
+
+def _members(node: t.Any) -> list[t.Any]:
+    """An annotation's members as a union (`A | B?` is A, B and Null)."""
+    if isinstance(node, signatures.UnionType):
+        return [m for member in node.members for m in _members(member)]
+    if isinstance(node, signatures.Nullable):
+        return _members(node.base)
+    return [node]
+
+
+def _named(node: t.Any) -> list[signatures.Name] | None:
+    """The named types an annotation spells, in order; None where it spells a function, an intersection
+    or a reference (see `unknown_type`)."""
+    if isinstance(node, signatures.Name):
+        if node.name in _CONSTRUCTORS - _GENERIC:
+            return None
+        inner = [_named(arg) for arg in node.args]
+        return None if None in inner else [node, *(n for names in inner for n in names)]  # type: ignore[union-attr]
+    if isinstance(node, (signatures.Keyword, signatures.Singleton)):
+        return []
+    if isinstance(node, signatures.Nullable):
+        children = [node.base]
+    elif isinstance(node, signatures.UnionType):
+        children = list(node.members)
+    elif isinstance(node, signatures.TupleType):
+        children = list(node.items)
+    elif isinstance(node, signatures.ObjectType):
+        children = [value for _, value in node.fields] + ([] if node.wildcard is None else [node.wildcard])
+    else:
+        return None
+    inner = [_named(child) for child in children]
+    return None if None in inner else [n for names in inner for n in names]  # type: ignore[union-attr]
 
 
 def _annotated(

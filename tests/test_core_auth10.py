@@ -608,3 +608,43 @@ def test_a_key_token_or_credential_write_names_only_its_fields(db, write, messag
     body = err(db, write, typecheck=False)
     assert body["error"]["message"] == message
     assert failures(body) == [{"paths": [["foo"]], "message": "Unexpected field provided"}]
+
+
+@pytest.mark.parametrize(
+    "write, field, message",
+    [
+        ("Key.create({ role: 'admin', hashed_secret: 'h' })", "hashed_secret", "Failed to create Key."),
+        ("Key.byId('{key}')!.update({ hashed_secret: 'h' })", "hashed_secret", "Failed to update Key with id {key}."),
+        ("Token.byId('{token}')!.update({ global_id: 5 })", "global_id", "Failed to update Token with id {token}."),
+        (
+            "Credential.byId('{cred}')!.update({ hashed_password: 'h' })",
+            "hashed_password",
+            "Failed to update Credential with id {cred}.",
+        ),
+    ],
+)
+def test_an_internal_field_given_anew_is_unexpected(db, write, field, message):
+    """Core's SchemaType.validateField refuses an internal field (NativeCollection's hashed_secret,
+    global_id, hashed_password) a write changes: fql dropped it without a word."""
+    ok(db, "Collection.create({ name: 'Foo' })")
+    doc = ok(db, "Foo.create({}).id")
+    ids = {
+        "key": ok(db, "Key.create({ role: 'server' }).id"),
+        "token": ok(db, f"Token.create({{ document: Foo.byId('{doc}') }}).id"),
+        "cred": ok(db, f"Credential.create({{ document: Foo.byId('{doc}'), password: 'pw' }}).id"),
+    }
+    for name, value in ids.items():
+        write, message = write.replace(f"{{{name}}}", value), message.replace(f"{{{name}}}", value)
+    body = err(db, write, typecheck=False)
+    assert body["error"]["message"] == message
+    assert failures(body) == [{"paths": [[field]], "message": "Unexpected field provided"}]
+
+
+def test_an_internal_field_given_as_null_is_let_be(db):
+    """A null internal field passes core's check, and the stored hash is kept (Schema.scala copies the
+    internal fields of the version before)."""
+    ok(db, "Collection.create({ name: 'Foo' })")
+    doc = ok(db, "Foo.create({}).id")
+    cred = ok(db, f"Credential.create({{ document: Foo.byId('{doc}'), password: 'pw' }}).id")
+    ok(db, f"Credential.byId('{cred}')!.update({{ hashed_password: null }})", typecheck=False)
+    assert ok(db, f"Credential.byId('{cred}')!.verify('pw')") is True

@@ -85,14 +85,31 @@ _KNOWN_FIELDS = {
 }
 
 
+#: Their fields core keeps to itself (NativeCollection's `internal` ones): a write may give one only as it is.
+_INTERNAL_FIELDS = {
+    "keys": frozenset(("hashed_secret",)),
+    "tokens": frozenset(("hashed_secret", "global_id")),
+    "credentials": frozenset(("hashed_password",)),
+}
+
+
 def check_known_fields(kind: str, given: t.Any, what: str, previous: dict | None = None) -> None:
     """A v10 write of a key, token or credential names only its schema's fields (core: `foo: Unexpected
-    field provided`, each at its field); one a v4 write stored before is let be."""
+    field provided`, each at its field); one a v4 write stored before is let be. An internal field given
+    anew is unexpected too, as core's SchemaType.validateField refuses it (a null, or the stored value
+    itself, is let be)."""
     known = _KNOWN_FIELDS.get(kind)
     if known is None or not isinstance(given, dict):
         return
-    stored = set(previous or ()) | ({"document"} if "instance" in (previous or ()) else set())
-    unknown = [k for k in given if k not in known and k not in stored and k not in ("coll", "ts")]
+    before = previous or {}
+    stored = set(before) | ({"document"} if "instance" in before else set())
+    internal = _INTERNAL_FIELDS[kind]
+    unknown = [
+        k
+        for k, v in given.items()
+        if (k not in known and k not in stored and k not in ("coll", "ts"))
+        or (k in internal and v is not None and v != before.get(k))
+    ]
     if unknown:
         failures = [{"field": [k], "code": "invalid", "description": "Unexpected field provided"} for k in unknown]
         raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(failures)

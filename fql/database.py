@@ -140,10 +140,13 @@ class Database:
         while True:
             args = (attempt > 0, read_only, node, secret, syntax, env, fields, meter)
             try:
-                try:
-                    result, state = self._attempt(*args)
-                except _ShallowStack:
+                if stack.shallow_and_raised():
                     result, state = stack.run_deep(functools.partial(self._attempt, *args))
+                else:
+                    try:
+                        result, state = self._attempt(*args)
+                    except _ShallowStack:
+                        result, state = stack.run_deep(functools.partial(self._attempt, *args))
                 if attempt:
                     state.retries = attempt
                 return result, state

@@ -45,6 +45,13 @@ class _DeepRecursion:
 RECURSION = _DeepRecursion()
 
 
+def shallow_and_raised() -> bool:
+    """Whether this thread's stack is an ordinary one while the recursion limit is raised for deep threads:
+    deep recursion here would then overrun the C stack (a crash) before Python's RecursionError, so what may
+    recurse deeply runs on a deep thread or checks its depth first."""
+    return RECURSION.holders > 0 and not is_deep()
+
+
 def thread(target: t.Callable[[], t.Any], name: str) -> threading.Thread:
     """A daemon thread (not started) with a deep stack; the caller holds RECURSION while it runs."""
     previous = threading.stack_size(STACK_SIZE)

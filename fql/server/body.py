@@ -7,9 +7,7 @@ import math
 import typing as t
 
 from ..errors import InvalidExpression
-
-#: Core's JSON parser refuses documents nested deeper than this (arrays and objects both count).
-MAX_NESTING = 1000
+from ..wire.nesting import MAX_NESTING, text_depth
 _INT64 = range(-(2**63), 2**63)
 
 
@@ -91,32 +89,26 @@ def parse(body: bytes, mark_repeats: bool = False) -> t.Any:
         raise InvalidExpression("No query provided.")
     try:
         # Core lets a lone UTF-16 surrogate through (and answers it as `?`); so does surrogatepass.
-        decoder = _MARKING_DECODER if mark_repeats else _DECODER
-        value = decoder.decode(body.decode("utf-8", "surrogatepass"))
+        text = body.decode("utf-8", "surrogatepass")
+    except ValueError:
+        raise _not_json() from None
+    # Measured before the (recursive) decoder runs, which may be on the event loop's thread: a document
+    # shorter than 2 * MAX_NESTING bytes cannot nest that deep, so small queries skip the count.
+    if len(body) > 2 * MAX_NESTING and text_depth(text) > MAX_NESTING:
+        raise _too_deep()
+    try:
+        return (_MARKING_DECODER if mark_repeats else _DECODER).decode(text)
     except RecursionError:
         raise _too_deep() from None
     except BeyondLong:
         raise InvalidExpression("Request body has an integer beyond 64 bits.") from None
     except ValueError:
-        raise InvalidExpression("Request body is not valid JSON.") from None
-    # A document shorter than 2 * MAX_NESTING bytes cannot nest that deep: skip the walk for small queries.
-    if len(body) > 2 * MAX_NESTING and _depth(value) > MAX_NESTING:
-        raise _too_deep()
-    return value
+        raise _not_json() from None
+
+
+def _not_json() -> InvalidExpression:
+    return InvalidExpression("Request body is not valid JSON.")
 
 
 def _too_deep() -> InvalidExpression:
     return InvalidExpression("Request body JSON exceeds nesting limit.")
-
-
-def _depth(value: t.Any) -> int:
-    """How deeply arrays and objects nest in `value` (iteratively: the value may be deep)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest

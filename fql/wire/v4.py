@@ -8,11 +8,12 @@ import threading
 import typing as t
 from json.encoder import c_make_encoder, encode_basestring
 
-from .. import ast
+from .. import ast, stack
 from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef
 from ..eval import registry, versions
 from ..render import string, to_fql
 from ..values import SCHEMA_CONSTRUCTORS, UUID, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
+from .nesting import MAX_NESTING, value_depth
 
 Path = tuple[str | int, ...]
 
@@ -483,10 +484,22 @@ def from_json(data: t.Any) -> ast.Node:
     """Decode a v4 wire query into the AST. A part that does not decode (a malformed escape, an `object`
     or Let bindings of the wrong shape) is an `ast.Invalid` in its place, as core's parser meets it while
     it parses the rest: the query's parse (fql/eval/queryparse.py) reports it in order with the others."""
+    _refuse_too_deep(data)
     try:
         return _node(data, ())
     except RecursionError:
-        raise InvalidExpression("Request body JSON exceeds nesting limit.") from None
+        raise _too_deep() from None
+
+
+def _refuse_too_deep(data: t.Any) -> None:
+    """On an ordinary thread while deep threads have raised the recursion limit, JSON deeper than core's
+    limit is refused before the decoder recurses into it (fql/wire/nesting.py says why)."""
+    if stack.shallow_and_raised() and value_depth(data) > MAX_NESTING:
+        raise _too_deep()
+
+
+def _too_deep() -> InvalidExpression:
+    return InvalidExpression("Request body JSON exceeds nesting limit.")
 
 
 def _node(data: t.Any, path: Path) -> ast.Node:
@@ -625,10 +638,11 @@ def _quoted(data: t.Any) -> t.Any:
 
 def value_from_json(data: t.Any) -> t.Any:
     """Decode a tagged JSON value (a response, a cursor): `{"@ts": ...}` -> Timestamp, objects stay dicts."""
+    _refuse_too_deep(data)
     try:
         return _value(data, ())
     except RecursionError:
-        raise InvalidExpression("Request body JSON exceeds nesting limit.") from None
+        raise _too_deep() from None
 
 
 def _value(data: t.Any, path: Path) -> t.Any:

@@ -1,0 +1,58 @@
+"""Deep JSON on an ordinary thread while deep threads have raised Python's recursion limit (fql/stack.py).
+
+The limit is process-wide: while a server's workers (or any deep query) run, an ordinary thread's recursion
+is no longer stopped by RecursionError before it overruns its C stack. Each case runs in a child process
+(a crash would otherwise end pytest) and must answer core's nesting error, not die.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+_PRELUDE = """
+import json, sys, threading
+from fql import stack
+stack.RECURSION.enter()  # as a server's worker pool holds it
+deep = "[" * 140000 + "]" * 140000
+"""
+
+CASES = {
+    "a request body": """
+from fql.server.body import parse
+try:
+    parse(deep.encode())
+except Exception as err:
+    print(err)
+""",
+    "a decoded v4 query": """
+from fql.wire import v4
+data = []
+for _ in range(140000):
+    data = [data]
+for decode in (v4.from_json, v4.value_from_json):
+    try:
+        decode(data)
+    except Exception as err:
+        print(err)
+""",
+    "a query on the calling thread": """
+import fql
+print(fql.connect().query("Add(1, 2)"))
+""",
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_deep_json_on_an_ordinary_thread_is_refused_not_a_crash(name):
+    code = textwrap.dedent(_PRELUDE) + textwrap.dedent(CASES[name])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    if name == "a query on the calling thread":
+        assert done.stdout.strip() == "3"
+    else:
+        lines = done.stdout.strip().splitlines()
+        assert lines and all("Request body JSON exceeds nesting limit." in line for line in lines)

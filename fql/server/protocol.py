@@ -7,7 +7,7 @@ import re
 import time
 import typing as t
 from json.encoder import c_make_encoder, encode_basestring
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from attrs import field, frozen
 
@@ -189,7 +189,29 @@ def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def _params(query: str) -> dict[str, str]:
-    return dict(parse_qsl(query)) if query else {}
+    """A query string as core's URIQueryString reads it: `&`-separated pairs split at their first `=`, a
+    blank value kept (`?scope=` names the empty scope, `?fields=` the empty field), the last of a repeated
+    key winning, `+` a space; one malformed escape empties the whole map (Java's URLDecoder throws)."""
+    out: dict[str, str] = {}
+    pairs = query.split("&")
+    if pairs[-1] == "":
+        pairs.pop()  # core's loop ends at the string's end: a trailing `&` starts no pair
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        key, value = _uri_decode(key), _uri_decode(value)
+        if key is None or value is None:
+            return {}
+        out[key] = value
+    return out
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _uri_decode(text: str) -> str | None:
+    if _BAD_ESCAPE.search(text):
+        return None
+    return unquote(text.replace("+", "%20"), errors="replace")
 
 
 def asgi_head(scope: dict) -> Head:

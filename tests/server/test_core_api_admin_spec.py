@@ -122,3 +122,19 @@ def test_a_container_holds_no_collection(api):
     api.post("/databases", {"name": "child"}, parent)
     status, body = api.post("/keys", {"database": {"@ref": "databases/child"}, "role": "server"}, parent)
     assert api.post("/classes", {"name": "things"}, body["resource"]["secret"])[0] == CREATED
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("scope=", "Scope node is OK"),  # a blank value is kept: the empty scope, a node's
+        ("scope", "Scope node is OK"),  # a key alone has the blank value
+        ("scope=read&scope=node", "Scope node is OK"),  # the last of a repeated key wins
+        ("scope=%zz", "Scope write is OK"),  # a malformed escape empties the map: the default scope
+        ("sco%70e=re%61d", "Scope read is OK"),
+    ],
+)
+def test_ping_reads_its_query_string_as_core_does(raw, query, expected):
+    """Core's URIQueryString.parse: pairs split at `&` and their first `=`, blank values kept, decoded by
+    Java's URLDecoder (which throws on a malformed escape, and the whole map is then empty)."""
+    assert raw("GET", f"/ping?{query}", secret=None)[::2] == (200, {"resource": expected})

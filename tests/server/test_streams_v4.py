@@ -153,6 +153,15 @@ def test_bad_fields_and_secrets(spells, server):
     assert unauthorized.status_code == 401
 
 
+def test_a_blank_fields_parameter_is_the_empty_name(spells, server):
+    """`?fields=` keeps its blank value (core's URIQueryString), so it names the empty field, refused."""
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        body = json.dumps({"collection": "spells"})
+        bad = h2.post("/stream?fields=", content=body, headers={"Authorization": "Bearer secret"})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["description"] == "Invalid url parameter fields. Invalid field name ''."
+
+
 def test_fields_split_as_javas_string_split(spells, server):
     # Core splits `fields` with Java's String.split: trailing empty names are dropped (faunadb-go sends
     # `fields=diff,prev,document,`), while a leading or lone empty name, or a blank one, is refused.

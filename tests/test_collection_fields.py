@@ -339,6 +339,56 @@ def test_definitions_core_refuses(db, definition, path, message):
     assert failures(db, f'Collection.create({{ name: "Bad", {definition} }})') == [(path, message)]
 
 
+def test_a_definition_answers_every_field_failure_in_the_order_given(db):
+    # core validates a collection document in one pass (SchemaType.validateStruct): each given field's
+    # type, then its validator (the name's GlobalNamespaceValidator among them), all in one error.
+    text = (
+        'Collection.create({ history_days: -1, name: "1bad", foo: 1, ttl_days: -2, fields: { id: { signature: "Int" } },'
+        ' computed_fields: { ts: { body: "_ => 1" } }, wildcard: "Int<" })'
+    )
+    found = failures(db, text)
+    assert [(path, message.split("\n")[0]) for path, message in found] == [
+        (["history_days"], "Non-negative value required."),
+        (["name"], "Invalid identifier."),
+        (["foo"], "Unexpected field provided"),
+        (["ttl_days"], "Non-negative value required."),
+        (["fields"], "The name 'id' is reserved."),
+        (["computed_fields"], "The name 'ts' is reserved."),
+        (["wildcard"], "Failed parsing user-provided signature."),
+    ]
+    assert failures(db, 'Collection.create({ alias: 3, history_days: 1.5 })') == [
+        (["alias"], "Expected String | Null, provided Int"),
+        (["history_days"], "Expected Long | Null, provided Double"),
+        (["name"], "Missing required field of type String"),
+    ]
+    run(db, 'Collection.create({ name: "Y" })')
+    err = fails(db, 'Collection.byName("Y")!.update({ name: "Math", foo: 1 })')
+    assert err.description == "Failed to update Collection `Y`."
+    assert [(f["field"], f["description"]) for f in err.failures] == [
+        (["name"], "The identifier `Math` is reserved."),
+        (["foo"], "Unexpected field provided"),
+    ]
+
+
+def test_the_collection_hook_checks_only_a_valid_definition(db):
+    # core's CollectionSchemaHooks.validateCollection runs once the document is written, so a definition
+    # that fails validation answers none of its failures (duplicate checks, empty or duplicate uniques,
+    # a computed field named as a defined one), which come in that order when it is valid.
+    text = 'Collection.create({ name: "H", constraints: [{ unique: [] }], history_days: -1 })'
+    assert failures(db, text) == [(["history_days"], "Non-negative value required.")]
+    text = (
+        'Collection.create({ name: "H", fields: { a: { signature: "Int" } }, computed_fields: { a: { body: "_ => 1" } },'
+        ' constraints: [{ unique: ["a"] }, { check: { name: "c", body: "_ => true" } }, { unique: [] },'
+        ' { check: { name: "c", body: "_ => true" } }, { unique: [".a"] }] })'
+    )
+    assert failures(db, text) == [
+        (["constraints"], "Duplicate check constraint name 'c'"),
+        (["constraints"], "Unique constraints must have at least one term"),
+        (["constraints"], "Duplicate unique constraint on path [.a]"),
+        (["computed_fields"], "Computed field 'a' collides with a defined field"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [

@@ -496,15 +496,12 @@ def create(ctx: Context, fields: dict) -> Document:
 
     check_persistable(fields)
     check_reserved(fields, "create Collection", create=True, native=True)
-    field_schema.check_known_fields(fields, None)
-    field_schema.check_names_typed(fields, None)
+    field_schema.check_definition_fields(ctx, fields)
     check_status_not_given(fields, None)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
-    if isinstance(fields, dict):
-        for field in ("name", "alias"):
-            names.check_global(ctx, "collections", fields.get(field), field)
-            names.revalidate_derived_types(ctx, field, fields.get(field))
+    for field in ("name", "alias"):
+        names.revalidate_derived_types(ctx, field, fields.get(field))
     from .natives import refuse_in_tenant_root
 
     refuse_in_tenant_root(ctx, "Collection")

@@ -409,8 +409,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         if before is not None:
             from .collections import check_status_not_given
 
-            field_schema.check_known_fields(params, before)
-            field_schema.check_names_typed(params, before, replace=replace)
+            field_schema.check_definition_fields(ctx, params, before, replace=replace)
             check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         if replace and doc.ref.kind == "collections":

@@ -14,6 +14,7 @@ Effects are limited as core limits them: a computed field may read but not write
 
 from __future__ import annotations
 
+from collections import Counter
 import contextlib
 import json
 import typing as t
@@ -706,23 +707,11 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
 
     name = definition.get("name")
     what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-    failures: list[st.Failure] = []
-    for key, value in definition.items():
-        if key in DEFINITION:
-            found = st.validate(DEFINITION[key], (key,), value)
-            failures.extend(found or _validators(key, value))
-        elif key == "migrations":
-            failures.extend(st.validate(migrations.SHAPE, (key,), value) or migrations.value_failures(value))
+    failures = [f for key, value in definition.items() for f in _field_failures(key, value)]
     if failures:
         raise _definition_failed(what, failures)
-    computed = definition.get("computed_fields") or {}
-    defined = definition.get("fields") or {}
-    failures = [
-        st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
-        for dupe in defined
-        if dupe in computed
-    ]
-    for field_name, spec in defined.items():
+    failures = _hook_failures(definition)
+    for field_name, spec in (definition.get("fields") or {}).items():
         if spec.get("default") is not None:
             _, failure = default_value(ctx, f"*field:{field_name}*", field_name, spec["default"])
             if failure is not None:
@@ -734,6 +723,51 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
     if steps:
         migrations.apply(ctx, str(name), steps, definition.get("fields"))
     return bool(steps)
+
+
+def _field_failures(key: str, value: t.Any) -> list[st.Failure]:
+    """One definition field's failures as core's Collection schema validates it: its type, then (when it
+    has the type) its validator."""
+    from . import migrations
+
+    if key in DEFINITION:
+        return st.validate(DEFINITION[key], (key,), value) or _validators(key, value)
+    if key == "migrations":
+        return st.validate(migrations.SHAPE, (key,), value) or migrations.value_failures(value)
+    return []
+
+
+def check_definition_fields(ctx: Context, given: t.Any, previous: dict | None = None, *, replace: bool = False) -> None:
+    """A collection definition as core's Collection schema validates a write of it, in one pass
+    (SchemaType.validateStruct over the written data: the given fields on a create or replace, the stored
+    ones patched on an update, new ones last): each field in that order, an unknown one `Unexpected field
+    provided`, a known one its type and then its validator (a name or alias as a global name, unless
+    unchanged), and last the name if missing; all their failures are reported together. `previous`: the
+    stored definition of an update or replace."""
+    from .names import global_name_problem
+
+    if not isinstance(given, dict):
+        return
+    before = previous or {}
+    written = given if previous is None or replace else documents.merge(before, given, v4=False)
+    known = DEFINITION_FIELDS | set(before)
+    failures: list[st.Failure] = []
+    for key, value in written.items():
+        if key in ("coll", "ts") or value is None:
+            continue
+        if key not in known:
+            failures.append(st.Failure("invalid", (key,), "Unexpected field provided"))
+        elif key in ("name", "alias"):
+            problem = global_name_problem(ctx, "collections", value, before.get(key), before.get("name"))
+            found = st.validate(DEFINITION[key], (key,), value)
+            failures.extend(found or ([st.Failure("validator", (key,), problem)] if problem else []))
+        else:
+            failures.extend(_field_failures(key, value))
+    if written.get("name") is None:
+        failures.append(st.Failure("missing", ("name",), "Missing required field of type String"))
+    if failures:
+        what = "create Collection" if previous is None else f"update Collection `{before.get('name')}`"
+        raise _definition_failed(what, failures)
 
 
 def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> list:
@@ -751,37 +785,6 @@ def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> li
 
 #: The fields a v10 collection definition may have (core's Collection schema; the rest are internal).
 DEFINITION_FIELDS = frozenset(("name", "alias", "migrations", "history_days", "data", *DEFINITION))
-
-
-def check_known_fields(given: t.Any, previous: dict | None) -> None:
-    """A v10 write of a definition names only its fields (core: `meta: Unexpected field provided`); one a
-    v4 write stored before is let be."""
-    if not isinstance(given, dict):
-        return
-    known = DEFINITION_FIELDS | set(previous or ())
-    unknown = [k for k in given if k not in known and k not in ("coll", "ts")]
-    if unknown:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise _definition_failed(what, [st.Failure("invalid", (k,), "Unexpected field provided") for k in unknown])
-
-
-#: A definition's fields of scalar types, which an update replaces whole (no nested merge).
-_SCALAR_DEFINITION = ("name", "alias", "wildcard", "ttl_days", "history_days", "document_ttls")
-
-
-def check_names_typed(given: t.Any, previous: dict | None, *, replace: bool = False) -> None:
-    """core's schema types of a definition's name, alias and other scalar fields, checked before the names
-    are looked at and before v4's checks of the document: `name: Expected String, provided Int`. A create
-    or replace must give the name; an update keeps the stored one. (The object fields are typed once the
-    write is merged: `check_definition`.)"""
-    if not isinstance(given, dict):
-        return
-    struct = st.Struct(tuple((key, st.FieldSchema(DEFINITION[key])) for key in _SCALAR_DEFINITION))
-    typed = {k: v for k, v in given.items() if k in _SCALAR_DEFINITION}
-    failures = native_type_failures(struct, typed, partial=previous is not None and not replace)
-    if failures:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise _definition_failed(what, failures)
 
 
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:
@@ -828,29 +831,47 @@ def _validators(key: str, value: t.Any) -> list[st.Failure]:
             for f in _index_path_failures(
                 ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
             )
-        ] + _check_failures(value) + _unique_failures(value)
+        ] + _check_failures(value)
     return []
 
 
 def _check_failures(constraints: list) -> list[st.Failure]:
-    """core's checks of `check` constraints: each name an identifier, each body a lambda of one parameter (a
-    short lambda too), and no name twice (FQL2CheckConstraintsSpec)."""
+    """core's field validators of `check` constraints: each name an identifier, each body a lambda of one
+    parameter (a short lambda too)."""
     out: list[st.Failure] = []
-    seen: dict[str, int] = {}
     for i, constraint in enumerate(constraints):
         check = constraint.get("check")
         if not isinstance(check, dict):
             continue
-        name = check["name"]
-        if not sig.IDENT.fullmatch(name) or name in KEYWORDS:
+        if not sig.IDENT.fullmatch(check["name"]) or check["name"] in KEYWORDS:
             out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
         out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
-        seen[name] = seen.get(name, 0) + 1
-    # Core groups the checks by name (`groupBy`, an immutable.HashMap) and reports each name held twice
-    # in that map's order.
-    for name in (n for n in scala.hash_order(seen) if seen[n] > 1):
-        out.append(st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'"))
     return out
+
+
+def _hook_failures(definition: dict) -> list[st.Failure]:
+    """What core's collection write hook (CollectionSchemaHooks.validateCollection) refuses once the
+    definition passed validation: a check constraint's name twice, a unique constraint without fields or
+    twice on the same paths, then a computed field named as a defined one."""
+    constraints = definition.get("constraints") or []
+    computed = definition.get("computed_fields") or {}
+    collisions = [
+        st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
+        for dupe in definition.get("fields") or {}
+        if dupe in computed
+    ]
+    return _duplicate_checks(constraints) + _unique_failures(constraints) + collisions
+
+
+def _duplicate_checks(constraints: list) -> list[st.Failure]:
+    """Each check constraint name held twice, in the order of core's `groupBy` of the checks by name (an
+    immutable.HashMap)."""
+    seen = Counter(c["check"]["name"] for c in constraints if isinstance(c.get("check"), dict))
+    return [
+        st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'")
+        for name in scala.hash_order(seen)
+        if seen[name] > 1
+    ]
 
 
 def _unique_failures(constraints: list) -> list[st.Failure]:

@@ -206,6 +206,15 @@ def test_default_failures(db):
     assert run(db, "Foo.create({ n: 5 }).n") == 5
 
 
+def test_a_default_looks_names_up_without_reading(db):
+    # Resolving a name (the schema scanned for aliases) is no effect in core (Effect.scala: only the
+    # stdlib's calls check one), so an unknown name in a default is unbound; a call that reads is refused.
+    found = failures(db, 'Collection.create({ name: "Bar", fields: { n: { signature: "Any", default: "nope" } } })')
+    assert found == [(["n"], "Default field evaluation failed.\nerror: Unbound variable `nope`\nat *field:n*:1:1\n  |\n1 | nope\n  | ^^^^\n  |")]
+    found = failures(db, 'Collection.create({ name: "Bar", fields: { n: { signature: "Any", default: "Collection.all()" } } })')
+    assert found[0][1].startswith("Default field evaluation failed.\nerror: `all` performs a read, which is not allowed in default values.")
+
+
 def test_not_persistable_field_types(db):
     err = fails(db, 'Collection.create({ name: "Foo", fields: { bar: { signature: "String => Number" } } })', "invalid_schema")
     # (Drawn in main.fsl, as core draws it: tests/test_core_fql2_defined_fields_spec.py.)

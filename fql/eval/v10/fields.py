@@ -265,11 +265,13 @@ class _Limited:
         return found
 
     def _schema_only(self, name: str, read: t.Callable) -> t.Callable:
-        """Looking a name up in the schema is no effect in core; reading a document, or listing schema
-        documents (`Collection.all()`), is."""
+        """Looking a name up in the schema is no effect in core (an alias is found by scanning the schema
+        documents of its kind); reading a document is. (Listing schema documents, `Collection.all()`, is
+        refused before it scans: `check_read`.)"""
 
         def checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            if name not in ("get", "history") or args[0].coll not in documents.SCHEMA_KINDS:
+            kind = args[1] if name == "scan" else args[0].coll if name in ("get", "history") else None
+            if kind not in documents.SCHEMA_KINDS:
                 raise EffectViolation("read", self._rules[0])
             return read(*args, **kwargs)
 

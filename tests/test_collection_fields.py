@@ -341,6 +341,12 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
         ('indexes: { all: { terms: [{ field: "a" }] } }', ["indexes"], "The name 'all' is reserved."),
         ('constraints: [{ unique: ["id"] }]', ["constraints", 0, "unique"], "`id` is not supported as a unique constraint value."),
         ('meta: "metadata"', ["meta"], "Unexpected field provided"),
+        # An index is a non-negative integer literal (core's processFieldPathExpr), a leading zero none.
+        ('indexes: { foo: { terms: [{ field: "a[-1]" }] } }', ["indexes", "foo", "terms", 0, "field"],
+         "Value `a[-1]` is not a valid FQL path expression."),
+        ('constraints: [{ unique: ["a[01]"] }]', ["constraints", 0, "unique"], "Value `a[01]` is not a valid FQL path expression."),
+        ('constraints: [{ unique: ["a[9223372036854775808]"] }]', ["constraints", 0, "unique"],
+         "Value `a[9223372036854775808]` is not a valid FQL path expression."),
     ],
 )
 def test_definitions_core_refuses(db, definition, path, message):
@@ -396,6 +402,14 @@ def test_the_collection_hook_checks_only_a_valid_definition(db):
         (["constraints"], "Duplicate unique constraint on path [.a]"),
         (["computed_fields"], "Computed field 'a' collides with a defined field"),
     ]
+
+
+def test_an_index_path_takes_any_integer_literal(db):
+    # core reads a path's index as an integer literal (Numbers.scala): signed, hex, octal, binary, `_`.
+    run(db, 'Collection.create({ name: "P", indexes: { byA: { terms: [{ field: ".a[0x1]" }], values: [{ field: "a[+0]" }] } } })')
+    run(db, "P.create({ a: [5, 6] })")
+    assert run(db, "P.byA(6).map(.a).toArray()") == [[5, 6]]
+    assert "terms [.a[1]]\n    values [.a[0]]" in "".join(db.schema_files().values())
 
 
 @pytest.mark.parametrize(

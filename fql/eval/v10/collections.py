@@ -26,7 +26,7 @@ from ..registry import field as module_field, static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
 from .misc import ABSENT
-from .signatures import unquote
+from .signatures import INDEX_LITERAL, index_literal, unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first, kept_time, placed_documents
 
@@ -59,7 +59,10 @@ def strict_path(text: str) -> list[str | int] | None:
         if m.group("name") is not None:
             steps.append(m.group("name"))
         elif m.group("index") is not None:
-            steps.append(int(m.group("index")))
+            index = index_literal(m.group("index"))
+            if index is None:
+                return None
+            steps.append(index)
         else:
             steps.append(unquote(m.group("str")))
         pos = m.end()
@@ -68,8 +71,8 @@ def strict_path(text: str) -> list[str | int] | None:
 
 #: One step of a field path: `.name` (the dot optional at the start), `[0]`, `["a b"]` or `['a b']`.
 _STEP = re.compile(
-    r"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | \[ (?: (?P<index>-?[0-9]+) | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') ) \]""",
+    rf"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | \[ (?: (?P<index>{INDEX_LITERAL}) | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') ) \]""",
     re.VERBOSE,
 )
 

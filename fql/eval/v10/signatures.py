@@ -622,6 +622,22 @@ def _quote(text: str) -> str:
 
 
 IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+#: An integer literal as core's parser reads one (Numbers.scala `integer`): signed, decimal without a
+#: leading zero, or hexadecimal, octal or binary, with `_` among its digits. A field path's index is one.
+INDEX_LITERAL = r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0|[1-9][0-9_]*)"
+_RADIX = {"x": 16, "o": 8, "b": 2}
+
+
+def index_literal(text: str) -> int | None:
+    """The index a field path's integer literal names, or None for one core refuses: negative, or past a
+    Long (ExprParser.processFieldPathExpr)."""
+    digits = text.lstrip("+-").replace("_", "")
+    radix = _RADIX.get(digits[1:2].lower(), 10)
+    digits = digits[2:] if radix != 10 else digits
+    if not digits:
+        return None
+    value = -int(digits, radix) if text.startswith("-") else int(digits, radix)
+    return value if 0 <= value < 1 << 63 else None
 _KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
 
 

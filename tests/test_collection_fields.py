@@ -159,6 +159,13 @@ def test_defined_field_failures(db):
         ("Array<String>", "'x'", "Expected Array<String>, provided String"),
         ("[Int, String]", "[1, 2, 3]", "Invalid tuple arity"),
         ("{ a: Int }?", "[1]", "Expected { a: Int } | Null, provided [Int]"),
+        # An object type or value of more than four fields shows them as core's immutable Map of them
+        # (SchemaType.toFQL, valuePreciseType) iterates, by their hashes.
+        ("{ alpha: Int, beta: Int, gamma: Int, delta: Int, epsilon: Int }", "1",
+         "Expected { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }, provided Int"),
+        ("Int", "{ alpha: 1, beta: 1, gamma: 1, delta: 1, epsilon: 1 }",
+         "Expected Int, provided { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }"),
+        ("Int", "{ a: 1, b: 1, c: 1, d: 1 }", "Expected Int, provided { a: Int, b: Int, c: Int, d: Int }"),
     ],
 )
 def test_type_mismatches(db, signature, value, expected):

@@ -153,8 +153,9 @@ def resolve(texpr: t.Any, lookup: Lookup) -> t.Any:
     return NULL
 
 
-def display(schema: t.Any, prec: int = 0) -> str:
-    """A schema type as core's constraint failures show it (`Number | Null`, `{ a: Int }`, `Array<String>`)."""
+def display(schema: t.Any, prec: int = 0, *, hashed: bool = False) -> str:
+    """A schema type as core shows it (`Number | Null`, `{ a: Int }`, `Array<String>`), an object's fields
+    in declared order; `hashed`: as core's constraint failures show it (`failure_text`)."""
     if isinstance(schema, Scalar):
         return schema.name
     if isinstance(schema, Literal):
@@ -164,18 +165,27 @@ def display(schema: t.Any, prec: int = 0) -> str:
     if isinstance(schema, NullDocType):
         return "Null" + schema.name
     if isinstance(schema, Struct):
-        items = [f"{field_name(n)}: {display(f.expected)}" for n, f in schema.fields]
+        fields = dict(schema.fields)
+        names = scala.map_order(fields) if hashed else fields
+        items = [f"{field_name(n)}: {display(fields[n].expected, hashed=hashed)}" for n in names]
         if schema.wildcard is not None:
-            items.append(f"*: {display(schema.wildcard)}")
+            items.append(f"*: {display(schema.wildcard, hashed=hashed)}")
         return "{ " + ", ".join(items) + " }" if items else "{}"
     if isinstance(schema, ArrayOf):
-        return f"Array<{display(schema.inner)}>"
+        return f"Array<{display(schema.inner, hashed=hashed)}>"
     if isinstance(schema, Tuple):
-        return "[" + ", ".join(display(i) for i in schema.items) + "]"
+        return "[" + ", ".join(display(i, hashed=hashed) for i in schema.items) + "]"
     if isinstance(schema, Union):
-        text = " | ".join(display(m, 20) for m in schema.members)
+        text = " | ".join(display(m, 20, hashed=hashed) for m in schema.members)
         return f"({text})" if prec > 20 else text
     return "Any"
+
+
+def failure_text(schema: t.Any) -> str:
+    """A schema type as core's constraint failures show it (SchemaType.toFQL): an object's fields as the
+    immutable Map core keeps them in iterates, in order up to four and by their hashes past that
+    (`Expected { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }, provided Int`)."""
+    return display(schema, hashed=True)
 
 
 def nullable(schema: t.Any) -> bool:
@@ -236,7 +246,7 @@ def value_type(value: t.Any) -> t.Any:
 
 
 def _mismatch(path: tuple, expected: t.Any, provided: t.Any) -> Failure:
-    return Failure("type", path, f"Expected {display(expected)}, provided {display(provided)}", provided)
+    return Failure("type", path, f"Expected {failure_text(expected)}, provided {failure_text(provided)}", provided)
 
 
 def _is_literal(schema: Literal, value: t.Any) -> bool:
@@ -341,7 +351,7 @@ def validate_field(schema: FieldSchema, path: tuple, value: t.Any, name: str) ->
     if value is None and absent:
         if nullable(schema.expected):
             return []
-        return [Failure("missing", path, f"Missing required field of type {display(schema.expected)}", field=name)]
+        return [Failure("missing", path, f"Missing required field of type {failure_text(schema.expected)}", field=name)]
     return found
 
 

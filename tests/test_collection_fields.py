@@ -222,6 +222,20 @@ def test_a_default_looks_names_up_without_reading(db):
     assert found[0][1].startswith("Default field evaluation failed.\nerror: `all` performs a read, which is not allowed in default values.")
 
 
+def test_a_source_error_at_its_end_marks_its_last_visible_character(db):
+    # core's Span.annotateWithLineColNumber: a span past the source's trailing blanks moves back onto its
+    # last visible character, and no drawn line keeps trailing blanks.
+    found = failures(db, 'Collection.create({ name: "E", computed_fields: { x: { body: "_ => " } } })')
+    assert found == [(
+        ["computed_fields", "x", "body"],
+        "Unable to parse FQL source code.\nerror: Expected expression\nat *body*:1:5\n  |\n1 | _ =>\n  |     ^\n  |",
+    )]
+    found = failures(db, 'Collection.create({ name: "E", constraints: [{ check: { name: "c", body: "(x) =>\\n  " } }] })')
+    assert found[0][1].endswith("at *body*:1:7\n  |\n1 | (x) =>\n  |       ^\n  |")
+    found = failures(db, 'Collection.create({ name: "E", fields: { a: { signature: "Any", default: "" } } })')
+    assert found[0][1].endswith("at *field:a*:1:1\n  |\n1 |\n  | ^\n  |")
+
+
 def test_not_persistable_field_types(db):
     err = fails(db, 'Collection.create({ name: "Foo", fields: { bar: { signature: "String => Number" } } })', "invalid_schema")
     # (Drawn in main.fsl, as core draws it: tests/test_core_fql2_defined_fields_spec.py.)

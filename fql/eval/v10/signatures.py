@@ -593,22 +593,12 @@ def render_error(err: SignatureError, source: str, text: str) -> str:
 
 
 def render_at(message: str, source: str, text: str, offset: int, width: int = 1, annotation: str | None = None) -> str:
-    """An `error:` diagnostic underlining `width` characters at `offset`, with core's annotation after them."""
-    before = text[:offset]
-    line = before.count("\n") + 1
-    column = offset - (before.rfind("\n") + 1) + 1
-    source_line = text.split("\n")[line - 1] if text else ""
-    gutter = " " * len(str(line))
-    return "\n".join(
-        (
-            f"error: {message}",
-            f"at {source}:{line}:{column}",
-            f"{gutter} |",
-            f"{line} | {source_line}",
-            f"{gutter} | {' ' * (column - 1)}{'^' * max(width, 1)}{' ' + annotation if annotation else ''}",
-            f"{gutter} |",
-        )
-    )
+    """An `error:` diagnostic underlining `width` characters at `offset`, with core's annotation after them,
+    drawn as core draws one (a span past the text's last visible character marks that character's end; no
+    line keeps trailing blanks)."""
+    from ...schema.errors import Diagnostic
+
+    return Diagnostic(message, offset, offset + max(width, 1), annotation).render(text, source)
 
 
 def field_name(name: str) -> str:

@@ -236,6 +236,20 @@ def test_a_source_error_at_its_end_marks_its_last_visible_character(db):
     assert found[0][1].endswith("at *field:a*:1:1\n  |\n1 |\n  | ^\n  |")
 
 
+def test_a_body_is_parsed_as_a_functions_body_is(db):
+    # core checks a computed field's and a check's body with the same LambdaParseValidator as a function's
+    # (Validators.scala): a body that is no lambda says so and suggests one, a rest parameter after the
+    # one parameter is accepted, a `;` after the lambda is not.
+    found = failures(db, 'Collection.create({ name: "L", computed_fields: { x: { body: "1" } } })')
+    assert found == [(["computed_fields", "x", "body"], (
+        "Unable to parse FQL source code.\nerror: Body must be a lambda expression.\nat *body*:1:1\n  |\n"
+        "1 | 1\n  | ^ Expression is not a lambda.\n  |\nhint: Declare a lambda.\n  |\n1 | () => 1\n  | ++++++\n  |"
+    ))]
+    found = failures(db, 'Collection.create({ name: "L", constraints: [{ check: { name: "c", body: "(x) => true;" } }] })')
+    assert found[0][1].startswith("Unable to parse FQL source code.\nerror: Expected end-of-input\nat *body*:1:12")
+    assert run(db, 'Collection.create({ name: "L", computed_fields: { x: { body: "(a, ...b) => 1" } } }).name') == "L"
+
+
 def test_not_persistable_field_types(db):
     err = fails(db, 'Collection.create({ name: "Foo", fields: { bar: { signature: "String => Number" } } })', "invalid_schema")
     # (Drawn in main.fsl, as core draws it: tests/test_core_fql2_defined_fields_spec.py.)

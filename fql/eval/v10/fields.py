@@ -953,23 +953,10 @@ def _member_failures(key: str, members: dict, reserved: t.Container[str] = RESER
 
 
 def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
-    """core's LambdaParseValidator(Arity(1)): the source of exactly one lambda of one parameter."""
-    from ...parse import parse
-
-    message = "Unable to parse FQL source code."
-    try:
-        program = parse(body, "v10")
-    except ParseError as err:
-        return [st.Failure("validator", path, f"{message}\n{_render(err, '*body*', body)}")]
-    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
-        width = max(len(body.rstrip()), 1)
-        rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
-        return [st.Failure("validator", path, f"{message}\n{rendered}")]
-    arrow = program.body[0]
-    if arrow.rest is not None or len(arrow.params) != 1:
-        text = "Invalid function arity. Expected exactly 1 argument, but the function was defined with"
-        return [st.Failure("validator", path, f"{text} {len(arrow.params)} arguments")]
-    return []
+    """core's LambdaParseValidator(Arity(1)) on a computed field's or check's body: one lambda of one
+    parameter (a short lambda too), checked as a function's body is but for its arity."""
+    problem = lambda_problem(body, "*body*", arity=(1,))
+    return [] if problem is None else [st.Failure("validator", path, problem)]
 
 
 _STRING = st.Scalar("String")

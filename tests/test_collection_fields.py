@@ -382,6 +382,8 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
         ('constraints: [{ unique: ["a[01]"] }]', ["constraints", 0, "unique"], "Value `a[01]` is not a valid FQL path expression."),
         ('constraints: [{ unique: ["a[9223372036854775808]"] }]', ["constraints", 0, "unique"],
          "Value `a[9223372036854775808]` is not a valid FQL path expression."),
+        # A check's name is a name core's isValidName takes, which `_` is not (a field's may be `_`).
+        ('constraints: [{ check: { name: "_", body: "_ => true" } }]', ["constraints", 0, "check", "name"], "Invalid identifier."),
     ],
 )
 def test_definitions_core_refuses(db, definition, path, message):

@@ -30,7 +30,7 @@ from .. import documents
 from ..evaluator import Context
 from ..refs import live
 from . import schema_types as st, signatures as sig
-from .names import KEYWORDS
+from .names import KEYWORDS, is_identifier
 
 #: Field names a computed or defined field may not take (core's SpecialFieldNames and document methods).
 RESERVED = frozenset(
@@ -845,7 +845,8 @@ def _check_failures(constraints: list) -> list[st.Failure]:
         check = constraint.get("check")
         if not isinstance(check, dict):
             continue
-        if not sig.IDENT.fullmatch(check["name"]) or check["name"] in KEYWORDS:
+        # Core's ValidIdentifierValidator: an identifier, not a keyword, and not `_` (isValidName).
+        if not is_identifier(check["name"]):
             out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
         out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
     return out

@@ -422,6 +422,21 @@ def test_a_definition_answers_every_field_failure_in_the_order_given(db):
     ]
 
 
+def test_a_nested_fields_validator_runs_beside_its_neighbours_type_failures(db):
+    # core runs a field's custom validator once that field has its type (SchemaType.validateField), so a
+    # bad signature or index path is reported beside another field's type failure.
+    text = (
+        'Collection.create({ name: "N", fields: { a: { signature: "Int", default: 3 }, b: { signature: "Int<" } },'
+        ' indexes: { byA: { terms: [{ field: "ts" }] }, byB: { terms: [{ field: "b", mva: 1 }] } } })'
+    )
+    assert [(path, message.split("\n")[0]) for path, message in failures(db, text)] == [
+        (["fields", "a", "default"], "Expected String | Null, provided Int"),
+        (["fields", "b", "signature"], "Failed parsing user-provided signature."),
+        (["indexes", "byA", "terms", 0, "field"], "`ts` may only be used as an index value, not as an index term."),
+        (["indexes", "byB", "terms", 0, "mva"], "Expected Boolean | Null, provided Int"),
+    ]
+
+
 def test_the_collection_hook_checks_only_a_valid_definition(db):
     # core's CollectionSchemaHooks.validateCollection runs once the document is written, so a definition
     # that fails validation answers none of its failures (duplicate checks, empty or duplicate uniques,

@@ -41,11 +41,56 @@ CACHE = "collection_fields"
 
 _STRING = st.Scalar("String")
 _BOOLEAN = st.Scalar("Boolean")
+
+
+# core's custom validators of a definition's nested fields (Validators.scala, IndexFieldValidator.scala),
+# run on a value that has the field's type (schema_types.validate_field).
+
+
+def _body_validator(path: tuple, body: t.Any) -> list[st.Failure]:
+    """LambdaParseValidator(Arity(1)) on a computed field's or check's body: one lambda of one parameter (a
+    short lambda too), checked as a function's body is but for its arity."""
+    problem = lambda_problem(body, "*body*", arity=(1,)) if isinstance(body, str) else None
+    return [] if problem is None else [st.Failure("validator", path, problem)]
+
+
+def _user_signature_validator(path: tuple, signature: t.Any) -> list[st.Failure]:
+    """UserSigValidator on a computed field's signature."""
+    return _signature_failures(path, signature, schema=False)
+
+
+def _schema_signature_validator(path: tuple, signature: t.Any) -> list[st.Failure]:
+    """SchemaTypeExprValidator on a defined field's signature (defaults may sit inside it)."""
+    return _signature_failures(path, signature, schema=True)
+
+
+def _check_name_validator(path: tuple, name: t.Any) -> list[st.Failure]:
+    """ValidIdentifierValidator: an identifier, not a keyword, and not `_` (isValidName)."""
+    return [] if not isinstance(name, str) or is_identifier(name) else [st.Failure("validator", path, "Invalid identifier.")]
+
+
+def _term_validator(path: tuple, text: t.Any) -> list[st.Failure]:
+    return _index_path_failures(path, text, _NOT_TERMS) if isinstance(text, str) else []
+
+
+def _value_validator(path: tuple, text: t.Any) -> list[st.Failure]:
+    return _index_path_failures(path, text, _NOT_VALUES) if isinstance(text, str) else []
+
+
+def _unique_validator(path: tuple, fields: t.Any) -> list[st.Failure]:
+    """uniqueConstraintValidator: each field's path, every failure at the `unique` field."""
+    texts = [item if isinstance(item, str) else item.get("field") for item in fields or ()]
+    return [f for text in texts if isinstance(text, str) for f in _index_path_failures(path, text, _NOT_UNIQUE)]
+
+
 #: An index term, a value, and a unique constraint's field: `{ field: ".x", mva?: true }`.
-_INDEX_TERM = st.Struct((("field", st.FieldSchema(_STRING)), ("mva", st.FieldSchema(st.optional(_BOOLEAN)))))
+_INDEX_TERM = st.Struct(
+    (("field", st.FieldSchema(_STRING, validator=_term_validator)), ("mva", st.FieldSchema(st.optional(_BOOLEAN))))
+)
+_UNIQUE_FIELD = st.Struct((("field", st.FieldSchema(_STRING)), ("mva", st.FieldSchema(st.optional(_BOOLEAN)))))
 _INDEX_VALUE = st.Struct(
     (
-        ("field", st.FieldSchema(_STRING)),
+        ("field", st.FieldSchema(_STRING, validator=_value_validator)),
         ("order", st.FieldSchema(st.optional(st.Union((st.Literal("asc", "str"), st.Literal("desc", "str")))))),
         ("mva", st.FieldSchema(st.optional(_BOOLEAN))),
     )
@@ -55,13 +100,23 @@ DEFINITION = {
     "computed_fields": st.optional(
         st.Struct(
             (),
-            st.Struct((("body", st.FieldSchema(_STRING)), ("signature", st.FieldSchema(st.optional(_STRING))))),
+            st.Struct(
+                (
+                    ("body", st.FieldSchema(_STRING, validator=_body_validator)),
+                    ("signature", st.FieldSchema(st.optional(_STRING), validator=_user_signature_validator)),
+                )
+            ),
         )
     ),
     "fields": st.optional(
         st.Struct(
             (),
-            st.Struct((("signature", st.FieldSchema(_STRING)), ("default", st.FieldSchema(st.optional(_STRING))))),
+            st.Struct(
+                (
+                    ("signature", st.FieldSchema(_STRING, validator=_schema_signature_validator)),
+                    ("default", st.FieldSchema(st.optional(_STRING))),
+                )
+            ),
         )
     ),
     "name": _STRING,
@@ -105,12 +160,27 @@ DEFINITION = {
                 (
                     st.Struct(
                         (
-                            ("unique", st.FieldSchema(st.ArrayOf(st.Union((_STRING, _INDEX_TERM))))),
+                            (
+                                "unique",
+                                st.FieldSchema(st.ArrayOf(st.Union((_STRING, _UNIQUE_FIELD))), validator=_unique_validator),
+                            ),
                             ("status", st.FieldSchema(st.optional(_STRING))),
                         )
                     ),
                     st.Struct(
-                        (("check", st.FieldSchema(st.Struct((("name", st.FieldSchema(_STRING)), ("body", st.FieldSchema(_STRING)))))),)
+                        (
+                            (
+                                "check",
+                                st.FieldSchema(
+                                    st.Struct(
+                                        (
+                                            ("name", st.FieldSchema(_STRING, validator=_check_name_validator)),
+                                            ("body", st.FieldSchema(_STRING, validator=_body_validator)),
+                                        )
+                                    )
+                                ),
+                            ),
+                        )
                     ),
                 )
             )
@@ -796,60 +866,17 @@ def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeErr
 
 
 def _validators(key: str, value: t.Any) -> list[st.Failure]:
-    """The custom validators core runs once a definition field has the right shape."""
-    if key == "computed_fields" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for f in _lambda_failures(("computed_fields", name, "body"), spec["body"])
-            + _signature_failures(("computed_fields", name, "signature"), spec.get("signature"), schema=False)
-        ]
-        return nested or _member_failures(key, value)
-    if key == "fields" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for f in _signature_failures(("fields", name, "signature"), spec["signature"], schema=True)
-        ]
-        return nested or _member_failures(key, value)
+    """The custom validators core runs on a definition's top-level field once it has the right shape (its
+    nested fields' validators ran with their types: DEFINITION)."""
+    if key in ("computed_fields", "fields") and value:
+        return _member_failures(key, value)
     if key == "wildcard":
         return _signature_failures(("wildcard",), value, schema=False)
     if key in ("ttl_days", "history_days") and value is not None and value < 0:
         return [st.Failure("validator", (key,), "Non-negative value required.")]
     if key == "indexes" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for part, disallowed in (("terms", _NOT_TERMS), ("values", _NOT_VALUES))
-            for i, item in enumerate(spec.get(part) or ())
-            for f in _index_path_failures(("indexes", name, part, i, "field"), item["field"], disallowed)
-        ]
-        return nested or _member_failures(key, value, COLLECTION_METHODS)
-    if key == "constraints" and value:
-        return [
-            f
-            for i, constraint in enumerate(value)
-            for item in constraint.get("unique") or ()
-            for f in _index_path_failures(
-                ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
-            )
-        ] + _check_failures(value)
+        return _member_failures(key, value, COLLECTION_METHODS)
     return []
-
-
-def _check_failures(constraints: list) -> list[st.Failure]:
-    """core's field validators of `check` constraints: each name an identifier, each body a lambda of one
-    parameter (a short lambda too)."""
-    out: list[st.Failure] = []
-    for i, constraint in enumerate(constraints):
-        check = constraint.get("check")
-        if not isinstance(check, dict):
-            continue
-        # Core's ValidIdentifierValidator: an identifier, not a keyword, and not `_` (isValidName).
-        if not is_identifier(check["name"]):
-            out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
-        out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
-    return out
 
 
 def _hook_failures(definition: dict) -> list[st.Failure]:
@@ -951,13 +978,6 @@ def _member_failures(key: str, members: dict, reserved: t.Container[str] = RESER
         elif name in reserved:
             out.append(st.Failure("validator", (key,), f"The name '{name}' is reserved."))
     return out
-
-
-def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
-    """core's LambdaParseValidator(Arity(1)) on a computed field's or check's body: one lambda of one
-    parameter (a short lambda too), checked as a function's body is but for its arity."""
-    problem = lambda_problem(body, "*body*", arity=(1,))
-    return [] if problem is None else [st.Failure("validator", path, problem)]
 
 
 _STRING = st.Scalar("String")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ... import scala
 from ...typer.types import field_name
@@ -60,10 +60,12 @@ class NullDocType:
 
 @frozen
 class FieldSchema:
-    """A field's type, and the source of its default value if it has one."""
+    """A field's type, the source of its default value if it has one, and core's custom validator if it
+    has one: the failures of a value (at a path) that has the type."""
 
     expected: t.Any
     default: str | None = None
+    validator: t.Callable[[tuple, t.Any], list[Failure]] | None = field(default=None, eq=False)
 
 
 @frozen
@@ -345,13 +347,16 @@ def validate_struct(struct: Struct, path: tuple, value: dict, *, user_data: bool
 
 
 def validate_field(schema: FieldSchema, path: tuple, value: t.Any, name: str) -> list[Failure]:
-    """core's validateField: a missing (null) field is fine when its type is nullable, else missing."""
+    """core's validateField: a missing (null) field is fine when its type is nullable, else missing; a
+    value of the field's type then goes to the field's validator."""
     found = validate(schema.expected, path, value)
     absent = len(found) == 1 and found[0].kind == "type" and found[0].path == path and found[0].provided == NULL
     if value is None and absent:
         if nullable(schema.expected):
             return []
         return [Failure("missing", path, f"Missing required field of type {failure_text(schema.expected)}", field=name)]
+    if not found and schema.validator is not None:
+        return schema.validator(path, value)
     return found
 
 

@@ -437,6 +437,16 @@ def test_a_nested_fields_validator_runs_beside_its_neighbours_type_failures(db):
     ]
 
 
+def test_reserved_fields_fail_in_the_order_of_cores_set_of_them(db):
+    # core's validateReserved filters Tokens.ReservedFieldNames, a Set of ten names: its hash order.
+    run(db, 'Collection.create({ name: "X" })')
+    text = "X.create({ exists: 1, coll: 2, ts: 3, delete: 4, update: 5, replace: 6, updateData: 7, replaceData: 8, data: 9 })"
+    assert [path[0] for path, _ in failures(db, text)] == [
+        "replace", "coll", "data", "ts", "replaceData", "updateData", "update", "exists", "delete",
+    ]  # fmt: skip
+    assert [path[0] for path, _ in failures(db, 'Collection.create({ name: "Y", delete: 1, coll: 2 })')] == ["coll", "delete"]
+
+
 def test_the_collection_hook_checks_only_a_valid_definition(db):
     # core's CollectionSchemaHooks.validateCollection runs once the document is written, so a definition
     # that fails validation answers none of its failures (duplicate checks, empty or duplicate uniques,

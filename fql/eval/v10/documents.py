@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ... import scala
 from ...errors import InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
@@ -283,8 +284,11 @@ def _split(fields: t.Any) -> tuple[dict, t.Any, t.Any]:
     return data, fields.get("ttl", ...), fields.get("id")
 
 
-#: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`.
-RESERVED_FIELDS = ("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists")
+#: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`. In
+#: that Set's order (its names' hash order), in which core's validateReserved reports the ones given.
+RESERVED_FIELDS = tuple(
+    scala.hash_order(("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists"))
+)
 
 
 def _check_data(given: t.Any) -> None:

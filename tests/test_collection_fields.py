@@ -464,6 +464,12 @@ def test_the_collection_hook_checks_only_a_valid_definition(db):
         (["constraints"], "Duplicate unique constraint on path [.a]"),
         (["computed_fields"], "Computed field 'a' collides with a defined field"),
     ]
+    # More than four defined fields are a hashed Map in core, whose key set the collisions follow.
+    names = ["alpha", "beta", "gamma", "delta", "epsilon"]
+    defined = ", ".join(f'{n}: {{ signature: "Int" }}' for n in names)
+    computed = ", ".join(f'{n}: {{ body: "_ => 1" }}' for n in names)
+    found = failures(db, f'Collection.create({{ name: "H", fields: {{ {defined} }}, computed_fields: {{ {computed} }} }})')
+    assert [message.split("'")[1] for _, message in found] == ["alpha", "epsilon", "gamma", "delta", "beta"]
 
 
 def test_an_index_path_takes_any_integer_literal(db):

@@ -885,9 +885,10 @@ def _hook_failures(definition: dict) -> list[st.Failure]:
     twice on the same paths, then a computed field named as a defined one."""
     constraints = definition.get("constraints") or []
     computed = definition.get("computed_fields") or {}
+    # Core intersects the defined fields' key set (of an immutable Map of them) with the computed ones'.
     collisions = [
         st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
-        for dupe in definition.get("fields") or {}
+        for dupe in scala.map_order(definition.get("fields") or {})
         if dupe in computed
     ]
     return _duplicate_checks(constraints) + _unique_failures(constraints) + collisions

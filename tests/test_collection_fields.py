@@ -382,6 +382,9 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
         ('constraints: [{ unique: ["a[01]"] }]', ["constraints", 0, "unique"], "Value `a[01]` is not a valid FQL path expression."),
         ('constraints: [{ unique: ["a[9223372036854775808]"] }]', ["constraints", 0, "unique"],
          "Value `a[9223372036854775808]` is not a valid FQL path expression."),
+        # A unique constraint's fields are all paths or all objects (core's Union of two array types).
+        ('constraints: [{ unique: ["a", { field: "b" }] }]', ["constraints", 0, "unique"],
+         "Expected Array<String> | Array<{ field: String, mva: Boolean | Null }>, provided [String, { field: String }]"),
         # A check's name is a name core's isValidName takes, which `_` is not (a field's may be `_`).
         ('constraints: [{ check: { name: "_", body: "_ => true" } }]', ["constraints", 0, "check", "name"], "Invalid identifier."),
     ],

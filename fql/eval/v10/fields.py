@@ -162,7 +162,10 @@ DEFINITION = {
                         (
                             (
                                 "unique",
-                                st.FieldSchema(st.ArrayOf(st.Union((_STRING, _UNIQUE_FIELD))), validator=_unique_validator),
+                                # Paths, or fields with `mva`, not both (core's Union of two arrays).
+                                st.FieldSchema(
+                                    st.Union((st.ArrayOf(_STRING), st.ArrayOf(_UNIQUE_FIELD))), validator=_unique_validator
+                                ),
                             ),
                             ("status", st.FieldSchema(st.optional(_STRING))),
                         )

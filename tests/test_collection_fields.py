@@ -438,6 +438,14 @@ def test_a_nested_fields_validator_runs_beside_its_neighbours_type_failures(db):
         (["indexes", "byA", "terms", 0, "field"], "`ts` may only be used as an index value, not as an index term."),
         (["indexes", "byB", "terms", 0, "mva"], "Expected Boolean | Null, provided Int"),
     ]
+    text = (
+        'Collection.create({ name: "N", fields: { a: { signature: "Int?" } },'
+        ' migrations: [{ backfill: { field: ".a", value: "1 +" } }, { drop: { field: 3 } }] })'
+    )
+    assert [(path, message.split("\n")[0]) for path, message in failures(db, text)] == [
+        (["migrations", 0, "backfill", "value"], "Unable to parse FQL source code."),
+        (["migrations", 1, "drop", "field"], "Expected String, provided Int"),
+    ]
 
 
 def test_reserved_fields_fail_in_the_order_of_cores_set_of_them(db):

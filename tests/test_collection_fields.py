@@ -458,6 +458,22 @@ def test_reserved_fields_fail_in_the_order_of_cores_set_of_them(db):
     assert [path[0] for path, _ in failures(db, 'Collection.create({ name: "Y", delete: 1, coll: 2 })')] == ["coll", "delete"]
 
 
+def test_a_status_is_read_only_beside_the_other_failures(db):
+    # core checks a read-only field (an index's or unique constraint's status) before its type, in the same
+    # pass as the definition's other fields; an index's status is one of core's three.
+    text = (
+        'Collection.create({ name: "S", history_days: -1, indexes: { byA: { terms: [{ field: "a" }], status: "x" } },'
+        ' constraints: [{ unique: ["a"], status: "y" }] })'
+    )
+    assert failures(db, text) == [
+        (["history_days"], "Non-negative value required."),
+        (["indexes", "byA", "status"], "Failed to update field because it is readonly"),
+        (["constraints", 0, "status"], "Failed to update field because it is readonly"),
+    ]
+    found = failures(db, 'Collection.create({ name: "S", indexes: { byA: 3 } })')
+    assert 'status: "building" | "complete" | "failed" | Null' in found[0][1]
+
+
 def test_the_collection_hook_checks_only_a_valid_definition(db):
     # core's CollectionSchemaHooks.validateCollection runs once the document is written, so a definition
     # that fails validation answers none of its failures (duplicate checks, empty or duplicate uniques,

@@ -458,27 +458,6 @@ def _unique_format(fields: t.Any) -> t.Any:
     return [f if isinstance(f, str) else f["field"] for f in fields]
 
 
-def check_status_not_given(given: t.Any, previous: dict | None) -> None:
-    """`status` is core's to set: a definition may not give one (other than the one it has)."""
-    if not isinstance(given, dict):
-        return
-    failures = []
-    before_indexes = (previous or {}).get("indexes") or {}
-    for name, spec in (given.get("indexes") or {}).items() if isinstance(given.get("indexes"), dict) else ():
-        if isinstance(spec, dict) and "status" in spec and spec["status"] != (before_indexes.get(name) or {}).get("status"):
-            failures.append(("indexes", name, "status"))
-    before_constraints = (previous or {}).get("constraints") or []
-    for i, constraint in enumerate(given.get("constraints") or ()) if isinstance(given.get("constraints"), list) else ():
-        old = before_constraints[i] if i < len(before_constraints) and isinstance(before_constraints[i], dict) else {}
-        if isinstance(constraint, dict) and "status" in constraint and constraint["status"] != old.get("status"):
-            failures.append(("constraints", i, "status"))
-    if failures:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
-            [{"field": list(p), "code": "readonly", "description": "Failed to update field because it is readonly"} for p in failures]
-        )
-
-
 # -- the Collection module -----------------------------------------------------------------------------
 
 
@@ -500,7 +479,6 @@ def create(ctx: Context, fields: dict) -> Document:
     check_persistable(fields)
     check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_definition_fields(ctx, fields)
-    check_status_not_given(fields, None)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
     for field in ("name", "alias"):

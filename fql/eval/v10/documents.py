@@ -411,10 +411,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
         before = _definition(ctx, doc.ref)
         if before is not None:
-            from .collections import check_status_not_given
-
             field_schema.check_definition_fields(ctx, params, before, replace=replace)
-            check_status_not_given(params, before)
         _check_names(ctx, doc.ref, params, before)
         if replace and doc.ref.kind == "collections":
             # A replaced definition without history_days gets the default, 0 (core's

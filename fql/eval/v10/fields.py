@@ -95,6 +95,8 @@ _INDEX_VALUE = st.Struct(
         ("mva", st.FieldSchema(st.optional(_BOOLEAN))),
     )
 )
+#: An index's build status, core's to set (CollectionIndexSchemaTypes `statusField`).
+_INDEX_STATUS = st.optional(st.Union(tuple(st.Literal(s, "str") for s in ("building", "complete", "failed"))))
 #: The shapes core's Collection schema gives the fields this module owns (NativeCollection.Collection).
 DEFINITION = {
     "computed_fields": st.optional(
@@ -138,7 +140,7 @@ DEFINITION = {
                     st.Struct(
                         (
                             *shape,
-                            ("status", st.FieldSchema(st.optional(_STRING))),
+                            ("status", st.FieldSchema(_INDEX_STATUS)),
                             ("queryable", st.FieldSchema(st.optional(_BOOLEAN))),
                         )
                     )
@@ -826,12 +828,16 @@ def check_definition_fields(ctx: Context, given: t.Any, previous: dict | None = 
     before = previous or {}
     written = given if previous is None or replace else documents.merge(before, given, v4=False)
     known = DEFINITION_FIELDS | set(before)
+    read_only = _status_failures(given, before)
     failures: list[st.Failure] = []
     for key, value in written.items():
         if key in ("coll", "ts") or value is None:
             continue
         if key not in known:
             failures.append(st.Failure("invalid", (key,), "Unexpected field provided"))
+        elif read_only.get(key):
+            # core checks a read-only field before its type, and reports the union member that has it.
+            failures.extend(read_only[key])
         elif key in ("name", "alias"):
             problem = global_name_problem(ctx, "collections", value, before.get(key), before.get("name"))
             found = st.validate(DEFINITION[key], (key,), value)
@@ -843,6 +849,25 @@ def check_definition_fields(ctx: Context, given: t.Any, previous: dict | None = 
     if failures:
         what = "create Collection" if previous is None else f"update Collection `{before.get('name')}`"
         raise _definition_failed(what, failures)
+
+
+def _status_failures(given: dict, previous: dict) -> dict[str, list[st.Failure]]:
+    """The `indexes` and `constraints` that give a `status` other than the one they have, by key: it is
+    core's to set (a read-only field)."""
+    found: dict[str, list[st.Failure]] = {}
+    message = "Failed to update field because it is readonly"
+    before = previous.get("indexes") or {}
+    indexes = given.get("indexes")
+    for name, spec in indexes.items() if isinstance(indexes, dict) else ():
+        if isinstance(spec, dict) and "status" in spec and spec["status"] != (before.get(name) or {}).get("status"):
+            found.setdefault("indexes", []).append(st.Failure("readonly", ("indexes", name, "status"), message))
+    before_list = previous.get("constraints") or []
+    constraints = given.get("constraints")
+    for i, constraint in enumerate(constraints) if isinstance(constraints, list) else ():
+        old = before_list[i] if i < len(before_list) and isinstance(before_list[i], dict) else {}
+        if isinstance(constraint, dict) and "status" in constraint and constraint["status"] != old.get("status"):
+            found.setdefault("constraints", []).append(st.Failure("readonly", ("constraints", i, "status"), message))
+    return found
 
 
 def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> list:

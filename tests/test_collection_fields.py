@@ -159,6 +159,13 @@ def test_defined_field_failures(db):
         ("Array<String>", "'x'", "Expected Array<String>, provided String"),
         ("[Int, String]", "[1, 2, 3]", "Invalid tuple arity"),
         ("{ a: Int }?", "[1]", "Expected { a: Int } | Null, provided [Int]"),
+        # An object type or value of more than four fields shows them as core's immutable Map of them
+        # (SchemaType.toFQL, valuePreciseType) iterates, by their hashes.
+        ("{ alpha: Int, beta: Int, gamma: Int, delta: Int, epsilon: Int }", "1",
+         "Expected { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }, provided Int"),
+        ("Int", "{ alpha: 1, beta: 1, gamma: 1, delta: 1, epsilon: 1 }",
+         "Expected Int, provided { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }"),
+        ("Int", "{ a: 1, b: 1, c: 1, d: 1 }", "Expected Int, provided { a: Int, b: Int, c: Int, d: Int }"),
     ],
 )
 def test_type_mismatches(db, signature, value, expected):
@@ -204,6 +211,43 @@ def test_default_failures(db):
         "Default field evaluation failed.\nerror: Attempted integer division by zero.\nat *field:Foo:n*:1:"
     )
     assert run(db, "Foo.create({ n: 5 }).n") == 5
+
+
+def test_a_default_looks_names_up_without_reading(db):
+    # Resolving a name (the schema scanned for aliases) is no effect in core (Effect.scala: only the
+    # stdlib's calls check one), so an unknown name in a default is unbound; a call that reads is refused.
+    found = failures(db, 'Collection.create({ name: "Bar", fields: { n: { signature: "Any", default: "nope" } } })')
+    assert found == [(["n"], "Default field evaluation failed.\nerror: Unbound variable `nope`\nat *field:n*:1:1\n  |\n1 | nope\n  | ^^^^\n  |")]
+    found = failures(db, 'Collection.create({ name: "Bar", fields: { n: { signature: "Any", default: "Collection.all()" } } })')
+    assert found[0][1].startswith("Default field evaluation failed.\nerror: `all` performs a read, which is not allowed in default values.")
+
+
+def test_a_source_error_at_its_end_marks_its_last_visible_character(db):
+    # core's Span.annotateWithLineColNumber: a span past the source's trailing blanks moves back onto its
+    # last visible character, and no drawn line keeps trailing blanks.
+    found = failures(db, 'Collection.create({ name: "E", computed_fields: { x: { body: "_ => " } } })')
+    assert found == [(
+        ["computed_fields", "x", "body"],
+        "Unable to parse FQL source code.\nerror: Expected expression\nat *body*:1:5\n  |\n1 | _ =>\n  |     ^\n  |",
+    )]
+    found = failures(db, 'Collection.create({ name: "E", constraints: [{ check: { name: "c", body: "(x) =>\\n  " } }] })')
+    assert found[0][1].endswith("at *body*:1:7\n  |\n1 | (x) =>\n  |       ^\n  |")
+    found = failures(db, 'Collection.create({ name: "E", fields: { a: { signature: "Any", default: "" } } })')
+    assert found[0][1].endswith("at *field:a*:1:1\n  |\n1 |\n  | ^\n  |")
+
+
+def test_a_body_is_parsed_as_a_functions_body_is(db):
+    # core checks a computed field's and a check's body with the same LambdaParseValidator as a function's
+    # (Validators.scala): a body that is no lambda says so and suggests one, a rest parameter after the
+    # one parameter is accepted, a `;` after the lambda is not.
+    found = failures(db, 'Collection.create({ name: "L", computed_fields: { x: { body: "1" } } })')
+    assert found == [(["computed_fields", "x", "body"], (
+        "Unable to parse FQL source code.\nerror: Body must be a lambda expression.\nat *body*:1:1\n  |\n"
+        "1 | 1\n  | ^ Expression is not a lambda.\n  |\nhint: Declare a lambda.\n  |\n1 | () => 1\n  | ++++++\n  |"
+    ))]
+    found = failures(db, 'Collection.create({ name: "L", constraints: [{ check: { name: "c", body: "(x) => true;" } }] })')
+    assert found[0][1].startswith("Unable to parse FQL source code.\nerror: Expected end-of-input\nat *body*:1:12")
+    assert run(db, 'Collection.create({ name: "L", computed_fields: { x: { body: "(a, ...b) => 1" } } }).name') == "L"
 
 
 def test_not_persistable_field_types(db):
@@ -332,11 +376,135 @@ def test_unique_constraint_failures_name_every_broken_constraint(db):
         ('indexes: { all: { terms: [{ field: "a" }] } }', ["indexes"], "The name 'all' is reserved."),
         ('constraints: [{ unique: ["id"] }]', ["constraints", 0, "unique"], "`id` is not supported as a unique constraint value."),
         ('meta: "metadata"', ["meta"], "Unexpected field provided"),
+        # An index is a non-negative integer literal (core's processFieldPathExpr), a leading zero none.
+        ('indexes: { foo: { terms: [{ field: "a[-1]" }] } }', ["indexes", "foo", "terms", 0, "field"],
+         "Value `a[-1]` is not a valid FQL path expression."),
+        ('constraints: [{ unique: ["a[01]"] }]', ["constraints", 0, "unique"], "Value `a[01]` is not a valid FQL path expression."),
+        ('constraints: [{ unique: ["a[9223372036854775808]"] }]', ["constraints", 0, "unique"],
+         "Value `a[9223372036854775808]` is not a valid FQL path expression."),
+        # A unique constraint's fields are all paths or all objects (core's Union of two array types).
+        ('constraints: [{ unique: ["a", { field: "b" }] }]', ["constraints", 0, "unique"],
+         "Expected Array<String> | Array<{ field: String, mva: Boolean | Null }>, provided [String, { field: String }]"),
+        # A check's name is a name core's isValidName takes, which `_` is not (a field's may be `_`).
+        ('constraints: [{ check: { name: "_", body: "_ => true" } }]', ["constraints", 0, "check", "name"], "Invalid identifier."),
     ],
 )
 def test_definitions_core_refuses(db, definition, path, message):
     # core's FQL2CollectionsSpec (api) cases, each a constraint failure at its path.
     assert failures(db, f'Collection.create({{ name: "Bad", {definition} }})') == [(path, message)]
+
+
+def test_a_definition_answers_every_field_failure_in_the_order_given(db):
+    # core validates a collection document in one pass (SchemaType.validateStruct): each given field's
+    # type, then its validator (the name's GlobalNamespaceValidator among them), all in one error.
+    text = (
+        'Collection.create({ history_days: -1, name: "1bad", foo: 1, ttl_days: -2, fields: { id: { signature: "Int" } },'
+        ' computed_fields: { ts: { body: "_ => 1" } }, wildcard: "Int<" })'
+    )
+    found = failures(db, text)
+    assert [(path, message.split("\n")[0]) for path, message in found] == [
+        (["history_days"], "Non-negative value required."),
+        (["name"], "Invalid identifier."),
+        (["foo"], "Unexpected field provided"),
+        (["ttl_days"], "Non-negative value required."),
+        (["fields"], "The name 'id' is reserved."),
+        (["computed_fields"], "The name 'ts' is reserved."),
+        (["wildcard"], "Failed parsing user-provided signature."),
+    ]
+    assert failures(db, 'Collection.create({ alias: 3, history_days: 1.5 })') == [
+        (["alias"], "Expected String | Null, provided Int"),
+        (["history_days"], "Expected Long | Null, provided Double"),
+        (["name"], "Missing required field of type String"),
+    ]
+    run(db, 'Collection.create({ name: "Y" })')
+    err = fails(db, 'Collection.byName("Y")!.update({ name: "Math", foo: 1 })')
+    assert err.description == "Failed to update Collection `Y`."
+    assert [(f["field"], f["description"]) for f in err.failures] == [
+        (["name"], "The identifier `Math` is reserved."),
+        (["foo"], "Unexpected field provided"),
+    ]
+
+
+def test_a_nested_fields_validator_runs_beside_its_neighbours_type_failures(db):
+    # core runs a field's custom validator once that field has its type (SchemaType.validateField), so a
+    # bad signature or index path is reported beside another field's type failure.
+    text = (
+        'Collection.create({ name: "N", fields: { a: { signature: "Int", default: 3 }, b: { signature: "Int<" } },'
+        ' indexes: { byA: { terms: [{ field: "ts" }] }, byB: { terms: [{ field: "b", mva: 1 }] } } })'
+    )
+    assert [(path, message.split("\n")[0]) for path, message in failures(db, text)] == [
+        (["fields", "a", "default"], "Expected String | Null, provided Int"),
+        (["fields", "b", "signature"], "Failed parsing user-provided signature."),
+        (["indexes", "byA", "terms", 0, "field"], "`ts` may only be used as an index value, not as an index term."),
+        (["indexes", "byB", "terms", 0, "mva"], "Expected Boolean | Null, provided Int"),
+    ]
+    text = (
+        'Collection.create({ name: "N", fields: { a: { signature: "Int?" } },'
+        ' migrations: [{ backfill: { field: ".a", value: "1 +" } }, { drop: { field: 3 } }] })'
+    )
+    assert [(path, message.split("\n")[0]) for path, message in failures(db, text)] == [
+        (["migrations", 0, "backfill", "value"], "Unable to parse FQL source code."),
+        (["migrations", 1, "drop", "field"], "Expected String, provided Int"),
+    ]
+
+
+def test_reserved_fields_fail_in_the_order_of_cores_set_of_them(db):
+    # core's validateReserved filters Tokens.ReservedFieldNames, a Set of ten names: its hash order.
+    run(db, 'Collection.create({ name: "X" })')
+    text = "X.create({ exists: 1, coll: 2, ts: 3, delete: 4, update: 5, replace: 6, updateData: 7, replaceData: 8, data: 9 })"
+    assert [path[0] for path, _ in failures(db, text)] == [
+        "replace", "coll", "data", "ts", "replaceData", "updateData", "update", "exists", "delete",
+    ]  # fmt: skip
+    assert [path[0] for path, _ in failures(db, 'Collection.create({ name: "Y", delete: 1, coll: 2 })')] == ["coll", "delete"]
+
+
+def test_a_status_is_read_only_beside_the_other_failures(db):
+    # core checks a read-only field (an index's or unique constraint's status) before its type, in the same
+    # pass as the definition's other fields; an index's status is one of core's three.
+    text = (
+        'Collection.create({ name: "S", history_days: -1, indexes: { byA: { terms: [{ field: "a" }], status: "x" } },'
+        ' constraints: [{ unique: ["a"], status: "y" }] })'
+    )
+    assert failures(db, text) == [
+        (["history_days"], "Non-negative value required."),
+        (["indexes", "byA", "status"], "Failed to update field because it is readonly"),
+        (["constraints", 0, "status"], "Failed to update field because it is readonly"),
+    ]
+    found = failures(db, 'Collection.create({ name: "S", indexes: { byA: 3 } })')
+    assert 'status: "building" | "complete" | "failed" | Null' in found[0][1]
+
+
+def test_the_collection_hook_checks_only_a_valid_definition(db):
+    # core's CollectionSchemaHooks.validateCollection runs once the document is written, so a definition
+    # that fails validation answers none of its failures (duplicate checks, empty or duplicate uniques,
+    # a computed field named as a defined one), which come in that order when it is valid.
+    text = 'Collection.create({ name: "H", constraints: [{ unique: [] }], history_days: -1 })'
+    assert failures(db, text) == [(["history_days"], "Non-negative value required.")]
+    text = (
+        'Collection.create({ name: "H", fields: { a: { signature: "Int" } }, computed_fields: { a: { body: "_ => 1" } },'
+        ' constraints: [{ unique: ["a"] }, { check: { name: "c", body: "_ => true" } }, { unique: [] },'
+        ' { check: { name: "c", body: "_ => true" } }, { unique: [".a"] }] })'
+    )
+    assert failures(db, text) == [
+        (["constraints"], "Duplicate check constraint name 'c'"),
+        (["constraints"], "Unique constraints must have at least one term"),
+        (["constraints"], "Duplicate unique constraint on path [.a]"),
+        (["computed_fields"], "Computed field 'a' collides with a defined field"),
+    ]
+    # More than four defined fields are a hashed Map in core, whose key set the collisions follow.
+    names = ["alpha", "beta", "gamma", "delta", "epsilon"]
+    defined = ", ".join(f'{n}: {{ signature: "Int" }}' for n in names)
+    computed = ", ".join(f'{n}: {{ body: "_ => 1" }}' for n in names)
+    found = failures(db, f'Collection.create({{ name: "H", fields: {{ {defined} }}, computed_fields: {{ {computed} }} }})')
+    assert [message.split("'")[1] for _, message in found] == ["alpha", "epsilon", "gamma", "delta", "beta"]
+
+
+def test_an_index_path_takes_any_integer_literal(db):
+    # core reads a path's index as an integer literal (Numbers.scala): signed, hex, octal, binary, `_`.
+    run(db, 'Collection.create({ name: "P", indexes: { byA: { terms: [{ field: ".a[0x1]" }], values: [{ field: "a[+0]" }] } } })')
+    run(db, "P.create({ a: [5, 6] })")
+    assert run(db, "P.byA(6).map(.a).toArray()") == [[5, 6]]
+    assert "terms [.a[1]]\n    values [.a[0]]" in "".join(db.schema_files().values())
 
 
 @pytest.mark.parametrize(

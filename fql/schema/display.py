@@ -442,8 +442,8 @@ def _default_text(source: str) -> str:
 # -- paths (index terms and values, unique constraints, migrations) ----------------------------------
 
 _PATH_STEP = re.compile(
-    r"""\.\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | \[\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<int>[0-9]+))\s*\]""",
+    rf"""\.\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | \[\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<int>{sig.INDEX_LITERAL}))\s*\]""",
     re.VERBOSE,
 )
 
@@ -464,7 +464,10 @@ def parse_path(text: str, what: str) -> list[str | int]:
         elif m.group("str") is not None:
             steps.append(sig.unquote(m.group("str")))
         else:
-            steps.append(int(m.group("int")))
+            index = sig.index_literal(m.group("int"))
+            if index is None:
+                raise InvalidDefinition(f"{what} is not a valid field path: {text!r}")
+            steps.append(index)
         pos = m.end()
     if not steps:
         raise InvalidDefinition(f"{what} is not a valid field path: {text!r}")

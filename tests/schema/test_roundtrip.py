@@ -262,7 +262,7 @@ QUERIES = [
     'Collection.create({ name: "A", fields: { _x: { signature: "Int?" }, n: { signature: "Number", default: "0" } },'
     ' computed_fields: { c: { body: "(.n + 1)" }, d: { body: "doc => doc.n", signature: "Number" } } })',
     'Collection.create({ name: "B", indexes: { byN: { terms: [{ field: "n" }], values: [{ field: ".m", order: "desc" },'
-    ' { field: ".a.b" }] } }, constraints: [{ unique: ["n", { field: ".m", mva: true }] }] })',
+    ' { field: ".a.b" }] } }, constraints: [{ unique: ["n", ".m"] }, { unique: [{ field: ".a", mva: true }] }] })',
     'Collection.create({ name: "C", wildcard: "Any", history_days: 0, ttl_days: 1, document_ttls: false, alias: "Cee" })',
     'Collection.create({ name: "D", fields: { o: { signature: "{ a: Int, b: { c: String? }? }" },'
     ' u: { signature: "\\"x\\" | 1 | true | Null" }, t: { signature: "[Int, String]" } } })',

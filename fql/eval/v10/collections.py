@@ -26,7 +26,7 @@ from ..registry import field as module_field, static
 from ..schema import create_native
 from . import fields as field_schema, hints, names, past
 from .misc import ABSENT
-from .signatures import unquote
+from .signatures import INDEX_LITERAL, index_literal, unquote
 from .documents import read, to_document
 from .sets import V10Set, WhereSet, first, kept_time, placed_documents
 
@@ -59,7 +59,10 @@ def strict_path(text: str) -> list[str | int] | None:
         if m.group("name") is not None:
             steps.append(m.group("name"))
         elif m.group("index") is not None:
-            steps.append(int(m.group("index")))
+            index = index_literal(m.group("index"))
+            if index is None:
+                return None
+            steps.append(index)
         else:
             steps.append(unquote(m.group("str")))
         pos = m.end()
@@ -68,8 +71,8 @@ def strict_path(text: str) -> list[str | int] | None:
 
 #: One step of a field path: `.name` (the dot optional at the start), `[0]`, `["a b"]` or `['a b']`.
 _STEP = re.compile(
-    r"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | \[ (?: (?P<index>-?[0-9]+) | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') ) \]""",
+    rf"""\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | \[ (?: (?P<index>{INDEX_LITERAL}) | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') ) \]""",
     re.VERBOSE,
 )
 
@@ -455,27 +458,6 @@ def _unique_format(fields: t.Any) -> t.Any:
     return [f if isinstance(f, str) else f["field"] for f in fields]
 
 
-def check_status_not_given(given: t.Any, previous: dict | None) -> None:
-    """`status` is core's to set: a definition may not give one (other than the one it has)."""
-    if not isinstance(given, dict):
-        return
-    failures = []
-    before_indexes = (previous or {}).get("indexes") or {}
-    for name, spec in (given.get("indexes") or {}).items() if isinstance(given.get("indexes"), dict) else ():
-        if isinstance(spec, dict) and "status" in spec and spec["status"] != (before_indexes.get(name) or {}).get("status"):
-            failures.append(("indexes", name, "status"))
-    before_constraints = (previous or {}).get("constraints") or []
-    for i, constraint in enumerate(given.get("constraints") or ()) if isinstance(given.get("constraints"), list) else ():
-        old = before_constraints[i] if i < len(before_constraints) and isinstance(before_constraints[i], dict) else {}
-        if isinstance(constraint, dict) and "status" in constraint and constraint["status"] != old.get("status"):
-            failures.append(("constraints", i, "status"))
-    if failures:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
-            [{"field": list(p), "code": "readonly", "description": "Failed to update field because it is readonly"} for p in failures]
-        )
-
-
 # -- the Collection module -----------------------------------------------------------------------------
 
 
@@ -496,15 +478,11 @@ def create(ctx: Context, fields: dict) -> Document:
 
     check_persistable(fields)
     check_reserved(fields, "create Collection", create=True, native=True)
-    field_schema.check_known_fields(fields, None)
-    field_schema.check_names_typed(fields, None)
-    check_status_not_given(fields, None)
+    field_schema.check_definition_fields(ctx, fields)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
     params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
-    if isinstance(fields, dict):
-        for field in ("name", "alias"):
-            names.check_global(ctx, "collections", fields.get(field), field)
-            names.revalidate_derived_types(ctx, field, fields.get(field))
+    for field in ("name", "alias"):
+        names.revalidate_derived_types(ctx, field, fields.get(field))
     from .natives import refuse_in_tenant_root
 
     refuse_in_tenant_root(ctx, "Collection")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ... import scala
 from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
@@ -294,8 +295,11 @@ def _split(fields: t.Any) -> tuple[dict, t.Any, t.Any]:
     return data, fields.get("ttl", ...), fields.get("id")
 
 
-#: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`.
-RESERVED_FIELDS = ("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists")
+#: A user document's reserved field names (core's Tokens.ReservedFieldNames); a create may give `id`. In
+#: that Set's order (its names' hash order), in which core's validateReserved reports the ones given.
+RESERVED_FIELDS = tuple(
+    scala.hash_order(("id", "coll", "ts", "data", "delete", "update", "replace", "updateData", "replaceData", "exists"))
+)
 
 
 def _check_data(given: t.Any) -> None:
@@ -433,11 +437,7 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
         before = _definition(ctx, doc.ref)
         if before is not None:
-            from .collections import check_status_not_given
-
-            field_schema.check_known_fields(params, before)
-            field_schema.check_names_typed(params, before, replace=replace)
-            check_status_not_given(params, before)
+            field_schema.check_definition_fields(ctx, params, before, replace=replace)
         _check_names(ctx, doc.ref, params, before)
         if replace and doc.ref.kind == "collections":
             # A replaced definition without history_days gets the default, 0 (core's

@@ -14,6 +14,7 @@ Effects are limited as core limits them: a computed field may read but not write
 
 from __future__ import annotations
 
+from collections import Counter
 import contextlib
 import json
 import typing as t
@@ -29,7 +30,7 @@ from .. import documents
 from ..evaluator import Context
 from ..refs import live
 from . import schema_types as st, signatures as sig
-from .names import KEYWORDS
+from .names import KEYWORDS, is_identifier
 
 #: Field names a computed or defined field may not take (core's SpecialFieldNames and document methods).
 RESERVED = frozenset(
@@ -40,27 +41,84 @@ CACHE = "collection_fields"
 
 _STRING = st.Scalar("String")
 _BOOLEAN = st.Scalar("Boolean")
+
+
+# core's custom validators of a definition's nested fields (Validators.scala, IndexFieldValidator.scala),
+# run on a value that has the field's type (schema_types.validate_field).
+
+
+def _body_validator(path: tuple, body: t.Any) -> list[st.Failure]:
+    """LambdaParseValidator(Arity(1)) on a computed field's or check's body: one lambda of one parameter (a
+    short lambda too), checked as a function's body is but for its arity."""
+    problem = lambda_problem(body, "*body*", arity=(1,)) if isinstance(body, str) else None
+    return [] if problem is None else [st.Failure("validator", path, problem)]
+
+
+def _user_signature_validator(path: tuple, signature: t.Any) -> list[st.Failure]:
+    """UserSigValidator on a computed field's signature."""
+    return _signature_failures(path, signature, schema=False)
+
+
+def _schema_signature_validator(path: tuple, signature: t.Any) -> list[st.Failure]:
+    """SchemaTypeExprValidator on a defined field's signature (defaults may sit inside it)."""
+    return _signature_failures(path, signature, schema=True)
+
+
+def _check_name_validator(path: tuple, name: t.Any) -> list[st.Failure]:
+    """ValidIdentifierValidator: an identifier, not a keyword, and not `_` (isValidName)."""
+    return [] if not isinstance(name, str) or is_identifier(name) else [st.Failure("validator", path, "Invalid identifier.")]
+
+
+def _term_validator(path: tuple, text: t.Any) -> list[st.Failure]:
+    return _index_path_failures(path, text, _NOT_TERMS) if isinstance(text, str) else []
+
+
+def _value_validator(path: tuple, text: t.Any) -> list[st.Failure]:
+    return _index_path_failures(path, text, _NOT_VALUES) if isinstance(text, str) else []
+
+
+def _unique_validator(path: tuple, fields: t.Any) -> list[st.Failure]:
+    """uniqueConstraintValidator: each field's path, every failure at the `unique` field."""
+    texts = [item if isinstance(item, str) else item.get("field") for item in fields or ()]
+    return [f for text in texts if isinstance(text, str) for f in _index_path_failures(path, text, _NOT_UNIQUE)]
+
+
 #: An index term, a value, and a unique constraint's field: `{ field: ".x", mva?: true }`.
-_INDEX_TERM = st.Struct((("field", st.FieldSchema(_STRING)), ("mva", st.FieldSchema(st.optional(_BOOLEAN)))))
+_INDEX_TERM = st.Struct(
+    (("field", st.FieldSchema(_STRING, validator=_term_validator)), ("mva", st.FieldSchema(st.optional(_BOOLEAN))))
+)
+_UNIQUE_FIELD = st.Struct((("field", st.FieldSchema(_STRING)), ("mva", st.FieldSchema(st.optional(_BOOLEAN)))))
 _INDEX_VALUE = st.Struct(
     (
-        ("field", st.FieldSchema(_STRING)),
+        ("field", st.FieldSchema(_STRING, validator=_value_validator)),
         ("order", st.FieldSchema(st.optional(st.Union((st.Literal("asc", "str"), st.Literal("desc", "str")))))),
         ("mva", st.FieldSchema(st.optional(_BOOLEAN))),
     )
 )
+#: An index's build status, core's to set (CollectionIndexSchemaTypes `statusField`).
+_INDEX_STATUS = st.optional(st.Union(tuple(st.Literal(s, "str") for s in ("building", "complete", "failed"))))
 #: The shapes core's Collection schema gives the fields this module owns (NativeCollection.Collection).
 DEFINITION = {
     "computed_fields": st.optional(
         st.Struct(
             (),
-            st.Struct((("body", st.FieldSchema(_STRING)), ("signature", st.FieldSchema(st.optional(_STRING))))),
+            st.Struct(
+                (
+                    ("body", st.FieldSchema(_STRING, validator=_body_validator)),
+                    ("signature", st.FieldSchema(st.optional(_STRING), validator=_user_signature_validator)),
+                )
+            ),
         )
     ),
     "fields": st.optional(
         st.Struct(
             (),
-            st.Struct((("signature", st.FieldSchema(_STRING)), ("default", st.FieldSchema(st.optional(_STRING))))),
+            st.Struct(
+                (
+                    ("signature", st.FieldSchema(_STRING, validator=_schema_signature_validator)),
+                    ("default", st.FieldSchema(st.optional(_STRING))),
+                )
+            ),
         )
     ),
     "name": _STRING,
@@ -82,7 +140,7 @@ DEFINITION = {
                     st.Struct(
                         (
                             *shape,
-                            ("status", st.FieldSchema(st.optional(_STRING))),
+                            ("status", st.FieldSchema(_INDEX_STATUS)),
                             ("queryable", st.FieldSchema(st.optional(_BOOLEAN))),
                         )
                     )
@@ -104,12 +162,30 @@ DEFINITION = {
                 (
                     st.Struct(
                         (
-                            ("unique", st.FieldSchema(st.ArrayOf(st.Union((_STRING, _INDEX_TERM))))),
+                            (
+                                "unique",
+                                # Paths, or fields with `mva`, not both (core's Union of two arrays).
+                                st.FieldSchema(
+                                    st.Union((st.ArrayOf(_STRING), st.ArrayOf(_UNIQUE_FIELD))), validator=_unique_validator
+                                ),
+                            ),
                             ("status", st.FieldSchema(st.optional(_STRING))),
                         )
                     ),
                     st.Struct(
-                        (("check", st.FieldSchema(st.Struct((("name", st.FieldSchema(_STRING)), ("body", st.FieldSchema(_STRING)))))),)
+                        (
+                            (
+                                "check",
+                                st.FieldSchema(
+                                    st.Struct(
+                                        (
+                                            ("name", st.FieldSchema(_STRING, validator=_check_name_validator)),
+                                            ("body", st.FieldSchema(_STRING, validator=_body_validator)),
+                                        )
+                                    )
+                                ),
+                            ),
+                        )
                     ),
                 )
             )
@@ -264,11 +340,13 @@ class _Limited:
         return found
 
     def _schema_only(self, name: str, read: t.Callable) -> t.Callable:
-        """Looking a name up in the schema is no effect in core; reading a document, or listing schema
-        documents (`Collection.all()`), is."""
+        """Looking a name up in the schema is no effect in core (an alias is found by scanning the schema
+        documents of its kind); reading a document is. (Listing schema documents, `Collection.all()`, is
+        refused before it scans: `check_read`.)"""
 
         def checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            if name not in ("get", "history") or args[0].coll not in documents.SCHEMA_KINDS:
+            kind = args[1] if name == "scan" else args[0].coll if name in ("get", "history") else None
+            if kind not in documents.SCHEMA_KINDS:
                 raise EffectViolation("read", self._rules[0])
             return read(*args, **kwargs)
 
@@ -734,23 +812,11 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
 
     name = definition.get("name")
     what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-    failures: list[st.Failure] = []
-    for key, value in definition.items():
-        if key in DEFINITION:
-            found = st.validate(DEFINITION[key], (key,), value)
-            failures.extend(found or _validators(key, value))
-        elif key == "migrations":
-            failures.extend(st.validate(migrations.SHAPE, (key,), value) or migrations.value_failures(value))
+    failures = [f for key, value in definition.items() for f in _field_failures(key, value)]
     if failures:
         raise _definition_failed(what, failures)
-    computed = definition.get("computed_fields") or {}
-    defined = definition.get("fields") or {}
-    failures = [
-        st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
-        for dupe in defined
-        if dupe in computed
-    ]
-    for field_name, spec in defined.items():
+    failures = _hook_failures(definition)
+    for field_name, spec in (definition.get("fields") or {}).items():
         if spec.get("default") is not None:
             _, failure = default_value(ctx, f"*field:{field_name}*", field_name, spec["default"])
             if failure is not None:
@@ -762,6 +828,74 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
     if steps:
         migrations.apply(ctx, str(name), steps, definition.get("fields"))
     return bool(steps)
+
+
+def _field_failures(key: str, value: t.Any) -> list[st.Failure]:
+    """One definition field's failures as core's Collection schema validates it: its type, then (when it
+    has the type) its validator."""
+    from . import migrations
+
+    if key in DEFINITION:
+        return st.validate(DEFINITION[key], (key,), value) or _validators(key, value)
+    if key == "migrations":
+        return st.validate(migrations.SHAPE, (key,), value)
+    return []
+
+
+def check_definition_fields(ctx: Context, given: t.Any, previous: dict | None = None, *, replace: bool = False) -> None:
+    """A collection definition as core's Collection schema validates a write of it, in one pass
+    (SchemaType.validateStruct over the written data: the given fields on a create or replace, the stored
+    ones patched on an update, new ones last): each field in that order, an unknown one `Unexpected field
+    provided`, a known one its type and then its validator (a name or alias as a global name, unless
+    unchanged), and last the name if missing; all their failures are reported together. `previous`: the
+    stored definition of an update or replace."""
+    from .names import global_name_problem
+
+    if not isinstance(given, dict):
+        return
+    before = previous or {}
+    written = given if previous is None or replace else documents.merge(before, given, v4=False)
+    known = DEFINITION_FIELDS | set(before)
+    read_only = _status_failures(given, before)
+    failures: list[st.Failure] = []
+    for key, value in written.items():
+        if key in ("coll", "ts") or value is None:
+            continue
+        if key not in known:
+            failures.append(st.Failure("invalid", (key,), "Unexpected field provided"))
+        elif read_only.get(key):
+            # core checks a read-only field before its type, and reports the union member that has it.
+            failures.extend(read_only[key])
+        elif key in ("name", "alias"):
+            problem = global_name_problem(ctx, "collections", value, before.get(key), before.get("name"))
+            found = st.validate(DEFINITION[key], (key,), value)
+            failures.extend(found or ([st.Failure("validator", (key,), problem)] if problem else []))
+        else:
+            failures.extend(_field_failures(key, value))
+    if written.get("name") is None:
+        failures.append(st.Failure("missing", ("name",), "Missing required field of type String"))
+    if failures:
+        what = "create Collection" if previous is None else f"update Collection `{before.get('name')}`"
+        raise _definition_failed(what, failures)
+
+
+def _status_failures(given: dict, previous: dict) -> dict[str, list[st.Failure]]:
+    """The `indexes` and `constraints` that give a `status` other than the one they have, by key: it is
+    core's to set (a read-only field)."""
+    found: dict[str, list[st.Failure]] = {}
+    message = "Failed to update field because it is readonly"
+    before = previous.get("indexes") or {}
+    indexes = given.get("indexes")
+    for name, spec in indexes.items() if isinstance(indexes, dict) else ():
+        if isinstance(spec, dict) and "status" in spec and spec["status"] != (before.get(name) or {}).get("status"):
+            found.setdefault("indexes", []).append(st.Failure("readonly", ("indexes", name, "status"), message))
+    before_list = previous.get("constraints") or []
+    constraints = given.get("constraints")
+    for i, constraint in enumerate(constraints) if isinstance(constraints, list) else ():
+        old = before_list[i] if i < len(before_list) and isinstance(before_list[i], dict) else {}
+        if isinstance(constraint, dict) and "status" in constraint and constraint["status"] != old.get("status"):
+            found.setdefault("constraints", []).append(st.Failure("readonly", ("constraints", i, "status"), message))
+    return found
 
 
 def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> list:
@@ -781,37 +915,6 @@ def migration_steps(ctx: Context, definition: dict, previous: dict | None) -> li
 DEFINITION_FIELDS = frozenset(("name", "alias", "migrations", "history_days", "data", *DEFINITION))
 
 
-def check_known_fields(given: t.Any, previous: dict | None) -> None:
-    """A v10 write of a definition names only its fields (core: `meta: Unexpected field provided`); one a
-    v4 write stored before is let be."""
-    if not isinstance(given, dict):
-        return
-    known = DEFINITION_FIELDS | set(previous or ())
-    unknown = [k for k in given if k not in known and k not in ("coll", "ts")]
-    if unknown:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise _definition_failed(what, [st.Failure("invalid", (k,), "Unexpected field provided") for k in unknown])
-
-
-#: A definition's fields of scalar types, which an update replaces whole (no nested merge).
-_SCALAR_DEFINITION = ("name", "alias", "wildcard", "ttl_days", "history_days", "document_ttls")
-
-
-def check_names_typed(given: t.Any, previous: dict | None, *, replace: bool = False) -> None:
-    """core's schema types of a definition's name, alias and other scalar fields, checked before the names
-    are looked at and before v4's checks of the document: `name: Expected String, provided Int`. A create
-    or replace must give the name; an update keeps the stored one. (The object fields are typed once the
-    write is merged: `check_definition`.)"""
-    if not isinstance(given, dict):
-        return
-    struct = st.Struct(tuple((key, st.FieldSchema(DEFINITION[key])) for key in _SCALAR_DEFINITION))
-    typed = {k: v for k, v in given.items() if k in _SCALAR_DEFINITION}
-    failures = native_type_failures(struct, typed, partial=previous is not None and not replace)
-    if failures:
-        what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-        raise _definition_failed(what, failures)
-
-
 def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeError:
     return QueryRuntimeError("constraint_failure", f"Failed to {what}.").with_failures(
         [{"field": list(f.path), "code": f.kind, "description": f.message} for f in failures]
@@ -819,66 +922,43 @@ def _definition_failed(what: str, failures: list[st.Failure]) -> QueryRuntimeErr
 
 
 def _validators(key: str, value: t.Any) -> list[st.Failure]:
-    """The custom validators core runs once a definition field has the right shape."""
-    if key == "computed_fields" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for f in _lambda_failures(("computed_fields", name, "body"), spec["body"])
-            + _signature_failures(("computed_fields", name, "signature"), spec.get("signature"), schema=False)
-        ]
-        return nested or _member_failures(key, value)
-    if key == "fields" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for f in _signature_failures(("fields", name, "signature"), spec["signature"], schema=True)
-        ]
-        return nested or _member_failures(key, value)
+    """The custom validators core runs on a definition's top-level field once it has the right shape (its
+    nested fields' validators ran with their types: DEFINITION)."""
+    if key in ("computed_fields", "fields") and value:
+        return _member_failures(key, value)
     if key == "wildcard":
         return _signature_failures(("wildcard",), value, schema=False)
     if key in ("ttl_days", "history_days") and value is not None and value < 0:
         return [st.Failure("validator", (key,), "Non-negative value required.")]
     if key == "indexes" and value:
-        nested = [
-            f
-            for name, spec in value.items()
-            for part, disallowed in (("terms", _NOT_TERMS), ("values", _NOT_VALUES))
-            for i, item in enumerate(spec.get(part) or ())
-            for f in _index_path_failures(("indexes", name, part, i, "field"), item["field"], disallowed)
-        ]
-        return nested or _member_failures(key, value, COLLECTION_METHODS)
-    if key == "constraints" and value:
-        return [
-            f
-            for i, constraint in enumerate(value)
-            for item in constraint.get("unique") or ()
-            for f in _index_path_failures(
-                ("constraints", i, "unique"), item if isinstance(item, str) else item["field"], _NOT_UNIQUE
-            )
-        ] + _check_failures(value) + _unique_failures(value)
+        return _member_failures(key, value, COLLECTION_METHODS)
     return []
 
 
-def _check_failures(constraints: list) -> list[st.Failure]:
-    """core's checks of `check` constraints: each name an identifier, each body a lambda of one parameter (a
-    short lambda too), and no name twice (FQL2CheckConstraintsSpec)."""
-    out: list[st.Failure] = []
-    seen: dict[str, int] = {}
-    for i, constraint in enumerate(constraints):
-        check = constraint.get("check")
-        if not isinstance(check, dict):
-            continue
-        name = check["name"]
-        if not sig.IDENT.fullmatch(name) or name in KEYWORDS:
-            out.append(st.Failure("validator", ("constraints", i, "check", "name"), "Invalid identifier."))
-        out.extend(_lambda_failures(("constraints", i, "check", "body"), check["body"]))
-        seen[name] = seen.get(name, 0) + 1
-    # Core groups the checks by name (`groupBy`, an immutable.HashMap) and reports each name held twice
-    # in that map's order.
-    for name in (n for n in scala.hash_order(seen) if seen[n] > 1):
-        out.append(st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'"))
-    return out
+def _hook_failures(definition: dict) -> list[st.Failure]:
+    """What core's collection write hook (CollectionSchemaHooks.validateCollection) refuses once the
+    definition passed validation: a check constraint's name twice, a unique constraint without fields or
+    twice on the same paths, then a computed field named as a defined one."""
+    constraints = definition.get("constraints") or []
+    computed = definition.get("computed_fields") or {}
+    # Core intersects the defined fields' key set (of an immutable Map of them) with the computed ones'.
+    collisions = [
+        st.Failure("collision", ("computed_fields",), f"Computed field '{dupe}' collides with a defined field")
+        for dupe in scala.map_order(definition.get("fields") or {})
+        if dupe in computed
+    ]
+    return _duplicate_checks(constraints) + _unique_failures(constraints) + collisions
+
+
+def _duplicate_checks(constraints: list) -> list[st.Failure]:
+    """Each check constraint name held twice, in the order of core's `groupBy` of the checks by name (an
+    immutable.HashMap)."""
+    seen = Counter(c["check"]["name"] for c in constraints if isinstance(c.get("check"), dict))
+    return [
+        st.Failure("validator", ("constraints",), f"Duplicate check constraint name '{name}'")
+        for name in scala.hash_order(seen)
+        if seen[name] > 1
+    ]
 
 
 def _unique_failures(constraints: list) -> list[st.Failure]:
@@ -955,26 +1035,6 @@ def _member_failures(key: str, members: dict, reserved: t.Container[str] = RESER
         elif name in reserved:
             out.append(st.Failure("validator", (key,), f"The name '{name}' is reserved."))
     return out
-
-
-def _lambda_failures(path: tuple, body: str) -> list[st.Failure]:
-    """core's LambdaParseValidator(Arity(1)): the source of exactly one lambda of one parameter."""
-    from ...parse import parse
-
-    message = "Unable to parse FQL source code."
-    try:
-        program = parse(body, "v10")
-    except ParseError as err:
-        return [st.Failure("validator", path, f"{message}\n{_render(err, '*body*', body)}")]
-    if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):
-        width = max(len(body.rstrip()), 1)
-        rendered = sig.render_at("Body must be a lambda expression.", "*body*", body, 0, width)
-        return [st.Failure("validator", path, f"{message}\n{rendered}")]
-    arrow = program.body[0]
-    if arrow.rest is not None or len(arrow.params) != 1:
-        text = "Invalid function arity. Expected exactly 1 argument, but the function was defined with"
-        return [st.Failure("validator", path, f"{text} {len(arrow.params)} arguments")]
-    return []
 
 
 _STRING = st.Scalar("String")

@@ -34,7 +34,24 @@ _STRING = st.Scalar("String")
 
 
 def _one(kind: str, *fields: tuple[str, t.Any]) -> st.Struct:
-    return st.Struct(((kind, st.FieldSchema(st.Struct(tuple((n, st.FieldSchema(s)) for n, s in fields)))),))
+    """A migration of one kind: `{ kind: { field: ... } }`, each field a type or a FieldSchema."""
+    schemas = tuple((n, s if isinstance(s, st.FieldSchema) else st.FieldSchema(s)) for n, s in fields)
+    return st.Struct(((kind, st.FieldSchema(st.Struct(schemas))),))
+
+
+def _value_validator(path: tuple, source: t.Any) -> list[st.Failure]:
+    """core's ExprParseValidator on a backfill value: it must parse as FQL."""
+    from ...parse import parse
+    from .fields import _render
+
+    if not isinstance(source, str):
+        return []
+    try:
+        parse(source, "v10")
+    except FQLError as err:
+        _expected_expression(err, source)
+        return [st.Failure("validator", path, f"Unable to parse FQL source code.\n{_render(err, '*value*', source)}")]
+    return []
 
 
 #: The `migrations` field's shape, as core's collection schema gives it (NativeCollection's union).
@@ -42,7 +59,7 @@ SHAPE = st.optional(
     st.ArrayOf(
         st.Union(
             (
-                _one("backfill", ("field", _STRING), ("value", _STRING)),
+                _one("backfill", ("field", _STRING), ("value", st.FieldSchema(_STRING, validator=_value_validator))),
                 _one("drop", ("field", _STRING)),
                 _one("split", ("field", _STRING), ("to", st.ArrayOf(_STRING))),
                 _one("move", ("field", _STRING), ("to", _STRING)),
@@ -59,24 +76,6 @@ CONFLICTS = "__conflicts"
 
 
 # -- reading -------------------------------------------------------------------------------------------
-
-
-def value_failures(migrations: t.Any) -> list[st.Failure]:
-    """core's ExprParseValidator on each backfill value: it must parse as FQL."""
-    from ...parse import parse
-    from .fields import _render
-
-    out = []
-    for i, item in enumerate(migrations or ()):
-        source = item.get("backfill", {}).get("value") if isinstance(item.get("backfill"), dict) else None
-        if isinstance(source, str):
-            try:
-                parse(source, "v10")
-            except FQLError as err:
-                _expected_expression(err, source)
-                message = f"Unable to parse FQL source code.\n{_render(err, '*value*', source)}"
-                out.append(st.Failure("validator", ("migrations", i, "backfill", "value"), message))
-    return out
 
 
 #: The query parser's words for a value whose first token begins no statement, where core's parser of

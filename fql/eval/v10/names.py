@@ -45,22 +45,33 @@ def check_global(
     cannot be a global name; an unchanged name is not checked again. `own`: the current name of the
     document being updated, which its own new name or alias does not clash with (renaming `A` to `B`
     with alias `A`)."""
+    problem = global_name_problem(ctx, kind, name, previous, own)
+    if problem is not None:
+        _fail(kind, field, problem, own)
+
+
+def global_name_problem(
+    ctx: Context, kind: str, name: t.Any, previous: t.Any = None, own: str | None = None
+) -> str | None:
+    """What core's GlobalNamespaceValidator says of `name` as `check_global` checks it; None when it may
+    be a global name."""
     if not isinstance(name, str) or name == previous:
-        return
+        return None
     if name in VARIABLES or name in STANDARD:
-        _fail(kind, field, f"The identifier `{name}` is reserved.", own)
+        return f"The identifier `{name}` is reserved."
     if not _IDENTIFIER.fullmatch(name):
-        _fail(kind, field, "Invalid identifier.", own)
+        return "Invalid identifier."
     # Core's GlobalNamespaceValidator: a clash with the same kind is a constraint failure too; names
     # and aliases are looked up in turn, collections' before functions'.
     from .globals import aliased
 
     for coll, word in GLOBAL_KINDS.items():
         if (coll, name) != ("#" + kind, own) and live(ctx, DocKey(ctx.state.scope, coll, name)) is not None:
-            _fail(kind, field, f"A {word} already exists with the name `{name}`", own)
+            return f"A {word} already exists with the name `{name}`"
         holder = aliased(ctx, ctx.state.scope, coll, name)
         if holder is not None and (coll, holder) != ("#" + kind, own):
-            _fail(kind, field, f"A {word} already exists with the alias `{name}`", own)
+            return f"A {word} already exists with the alias `{name}`"
+    return None
 
 
 def is_identifier(name: str) -> bool:

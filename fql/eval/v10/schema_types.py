@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ... import scala
 from ...typer.types import field_name
@@ -60,10 +60,12 @@ class NullDocType:
 
 @frozen
 class FieldSchema:
-    """A field's type, and the source of its default value if it has one."""
+    """A field's type, the source of its default value if it has one, and core's custom validator if it
+    has one: the failures of a value (at a path) that has the type."""
 
     expected: t.Any
     default: str | None = None
+    validator: t.Callable[[tuple, t.Any], list[Failure]] | None = field(default=None, eq=False)
 
 
 @frozen
@@ -153,8 +155,9 @@ def resolve(texpr: t.Any, lookup: Lookup) -> t.Any:
     return NULL
 
 
-def display(schema: t.Any, prec: int = 0) -> str:
-    """A schema type as core's constraint failures show it (`Number | Null`, `{ a: Int }`, `Array<String>`)."""
+def display(schema: t.Any, prec: int = 0, *, hashed: bool = False) -> str:
+    """A schema type as core shows it (`Number | Null`, `{ a: Int }`, `Array<String>`), an object's fields
+    in declared order; `hashed`: as core's constraint failures show it (`failure_text`)."""
     if isinstance(schema, Scalar):
         return schema.name
     if isinstance(schema, Literal):
@@ -164,18 +167,27 @@ def display(schema: t.Any, prec: int = 0) -> str:
     if isinstance(schema, NullDocType):
         return "Null" + schema.name
     if isinstance(schema, Struct):
-        items = [f"{field_name(n)}: {display(f.expected)}" for n, f in schema.fields]
+        fields = dict(schema.fields)
+        names = scala.map_order(fields) if hashed else fields
+        items = [f"{field_name(n)}: {display(fields[n].expected, hashed=hashed)}" for n in names]
         if schema.wildcard is not None:
-            items.append(f"*: {display(schema.wildcard)}")
+            items.append(f"*: {display(schema.wildcard, hashed=hashed)}")
         return "{ " + ", ".join(items) + " }" if items else "{}"
     if isinstance(schema, ArrayOf):
-        return f"Array<{display(schema.inner)}>"
+        return f"Array<{display(schema.inner, hashed=hashed)}>"
     if isinstance(schema, Tuple):
-        return "[" + ", ".join(display(i) for i in schema.items) + "]"
+        return "[" + ", ".join(display(i, hashed=hashed) for i in schema.items) + "]"
     if isinstance(schema, Union):
-        text = " | ".join(display(m, 20) for m in schema.members)
+        text = " | ".join(display(m, 20, hashed=hashed) for m in schema.members)
         return f"({text})" if prec > 20 else text
     return "Any"
+
+
+def failure_text(schema: t.Any) -> str:
+    """A schema type as core's constraint failures show it (SchemaType.toFQL): an object's fields as the
+    immutable Map core keeps them in iterates, in order up to four and by their hashes past that
+    (`Expected { alpha: Int, epsilon: Int, gamma: Int, delta: Int, beta: Int }, provided Int`)."""
+    return display(schema, hashed=True)
 
 
 def nullable(schema: t.Any) -> bool:
@@ -236,7 +248,7 @@ def value_type(value: t.Any) -> t.Any:
 
 
 def _mismatch(path: tuple, expected: t.Any, provided: t.Any) -> Failure:
-    return Failure("type", path, f"Expected {display(expected)}, provided {display(provided)}", provided)
+    return Failure("type", path, f"Expected {failure_text(expected)}, provided {failure_text(provided)}", provided)
 
 
 def _is_literal(schema: Literal, value: t.Any) -> bool:
@@ -335,13 +347,16 @@ def validate_struct(struct: Struct, path: tuple, value: dict, *, user_data: bool
 
 
 def validate_field(schema: FieldSchema, path: tuple, value: t.Any, name: str) -> list[Failure]:
-    """core's validateField: a missing (null) field is fine when its type is nullable, else missing."""
+    """core's validateField: a missing (null) field is fine when its type is nullable, else missing; a
+    value of the field's type then goes to the field's validator."""
     found = validate(schema.expected, path, value)
     absent = len(found) == 1 and found[0].kind == "type" and found[0].path == path and found[0].provided == NULL
     if value is None and absent:
         if nullable(schema.expected):
             return []
-        return [Failure("missing", path, f"Missing required field of type {display(schema.expected)}", field=name)]
+        return [Failure("missing", path, f"Missing required field of type {failure_text(schema.expected)}", field=name)]
+    if not found and schema.validator is not None:
+        return schema.validator(path, value)
     return found
 
 

@@ -593,22 +593,12 @@ def render_error(err: SignatureError, source: str, text: str) -> str:
 
 
 def render_at(message: str, source: str, text: str, offset: int, width: int = 1, annotation: str | None = None) -> str:
-    """An `error:` diagnostic underlining `width` characters at `offset`, with core's annotation after them."""
-    before = text[:offset]
-    line = before.count("\n") + 1
-    column = offset - (before.rfind("\n") + 1) + 1
-    source_line = text.split("\n")[line - 1] if text else ""
-    gutter = " " * len(str(line))
-    return "\n".join(
-        (
-            f"error: {message}",
-            f"at {source}:{line}:{column}",
-            f"{gutter} |",
-            f"{line} | {source_line}",
-            f"{gutter} | {' ' * (column - 1)}{'^' * max(width, 1)}{' ' + annotation if annotation else ''}",
-            f"{gutter} |",
-        )
-    )
+    """An `error:` diagnostic underlining `width` characters at `offset`, with core's annotation after them,
+    drawn as core draws one (a span past the text's last visible character marks that character's end; no
+    line keeps trailing blanks)."""
+    from ...schema.errors import Diagnostic
+
+    return Diagnostic(message, offset, offset + max(width, 1), annotation).render(text, source)
 
 
 def field_name(name: str) -> str:
@@ -622,6 +612,22 @@ def _quote(text: str) -> str:
 
 
 IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+#: An integer literal as core's parser reads one (Numbers.scala `integer`): signed, decimal without a
+#: leading zero, or hexadecimal, octal or binary, with `_` among its digits. A field path's index is one.
+INDEX_LITERAL = r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0|[1-9][0-9_]*)"
+_RADIX = {"x": 16, "o": 8, "b": 2}
+
+
+def index_literal(text: str) -> int | None:
+    """The index a field path's integer literal names, or None for one core refuses: negative, or past a
+    Long (ExprParser.processFieldPathExpr)."""
+    digits = text.lstrip("+-").replace("_", "")
+    radix = _RADIX.get(digits[1:2].lower(), 10)
+    digits = digits[2:] if radix != 10 else digits
+    if not digits:
+        return None
+    value = -int(digits, radix) if text.startswith("-") else int(digits, radix)
+    return value if 0 <= value < 1 << 63 else None
 _KEYWORDS = frozenset(("if", "else", "at", "match", "case", "let", "null", "true", "false", "isa", "join", "on", "of"))
 
 

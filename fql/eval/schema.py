@@ -498,14 +498,16 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
     """A schema document's fields, or every failure of them: v4 reports them all, in the order of the
     kind's validators (data, a collection's retention, then the kind's own fields; core's
     AggregateValidator, Collection.UserCollectionLiveValidator)."""
-    from .documents import collect_failures, without_nulls
+    from .documents import collect_failures, elide_nulls, without_nulls
 
     # A field given as null is not given (core writes an object's fields without its nulls); a v4
     # write drops nulls inside arrays as well before its validators read the fields, so `terms:
-    # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch).
+    # [null]` is `terms: []` (core's Validator.patch checks `data patch diff`; Data.patch). A v10 one
+    # is stored without the nulls of its objects at any depth, arrays' kept (Schema.validateAndTransform
+    # stores `data.elideNulls`; a null where a value is required fails as a missing one would).
     given = {k: v for k, v in params.items() if v is not None}
     if not v4:
-        return _FIELDS[kind](ctx, given)
+        return _FIELDS[kind](ctx, elide_nulls(given))
     out: dict = {}
 
     def read() -> None:
@@ -695,7 +697,7 @@ def update_native(
         # What a v4 Replace gives is written without the nulls inside it, arrays' too (core's Data.patch),
         # while a field given as null still removes it; an Update's merge does the same for what it gives.
         params = {k: without_nulls(v) for k, v in params.items()}
-    fields = {"name": old["name"], **params} if replace else merge(old, params)
+    fields = {"name": old["name"], **params} if replace else merge(old, params, v4)
     if v4 and kind == "collections" and replace and "history_days" in old:
         # Core's v4 Replace of a collection keeps its `history_days` unless it is given (its
         # prevForReplace): a null one removes it.

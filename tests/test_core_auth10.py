@@ -594,6 +594,15 @@ def test_a_request_without_x_typecheck_follows_the_database_setting(db):
     ],
 )
 def test_a_key_token_or_credential_write_names_only_its_fields(db, write, message):
+    # Untypechecked: the checker refuses the extra field of a create first.
+    body, expected = _native_write_error(db, write, message)
+    assert body["error"]["message"] == expected
+    assert failures(body) == [{"paths": [["foo"]], "message": "Unexpected field provided"}]
+
+
+def _native_write_error(db, write: str, message: str) -> tuple[dict, str]:
+    """The error of `write`, untypechecked, with `{doc}`, `{key}`, `{token}` and `{cred}` in it and in
+    `message` naming a document of collection Foo and a key, token and credential made for the case."""
     ok(db, "Collection.create({ name: 'Foo' })")
     doc = ok(db, "Foo.create({}).id")
     ids = {
@@ -602,12 +611,9 @@ def test_a_key_token_or_credential_write_names_only_its_fields(db, write, messag
         "token": ok(db, f"Token.create({{ document: Foo.byId('{doc}') }}).id"),
         "cred": ok(db, f"Credential.create({{ document: Foo.byId('{doc}'), password: 'pw' }}).id"),
     }
-    # Untypechecked: the checker refuses the extra field of a create first.
     for name, value in ids.items():
         write, message = write.replace(f"{{{name}}}", value), message.replace(f"{{{name}}}", value)
-    body = err(db, write, typecheck=False)
-    assert body["error"]["message"] == message
-    assert failures(body) == [{"paths": [["foo"]], "message": "Unexpected field provided"}]
+    return err(db, write, typecheck=False), message
 
 
 @pytest.mark.parametrize(
@@ -626,17 +632,8 @@ def test_a_key_token_or_credential_write_names_only_its_fields(db, write, messag
 def test_an_internal_field_given_anew_is_unexpected(db, write, field, message):
     """Core's SchemaType.validateField refuses an internal field (NativeCollection's hashed_secret,
     global_id, hashed_password) a write changes: fql dropped it without a word."""
-    ok(db, "Collection.create({ name: 'Foo' })")
-    doc = ok(db, "Foo.create({}).id")
-    ids = {
-        "key": ok(db, "Key.create({ role: 'server' }).id"),
-        "token": ok(db, f"Token.create({{ document: Foo.byId('{doc}') }}).id"),
-        "cred": ok(db, f"Credential.create({{ document: Foo.byId('{doc}'), password: 'pw' }}).id"),
-    }
-    for name, value in ids.items():
-        write, message = write.replace(f"{{{name}}}", value), message.replace(f"{{{name}}}", value)
-    body = err(db, write, typecheck=False)
-    assert body["error"]["message"] == message
+    body, expected = _native_write_error(db, write, message)
+    assert body["error"]["message"] == expected
     assert failures(body) == [{"paths": [[field]], "message": "Unexpected field provided"}]
 
 

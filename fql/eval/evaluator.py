@@ -349,6 +349,17 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
 FREE = frozenset(("Let", "Var", "Lambda", "If", "Do", "And", "Or", "At", "Select", "SelectAll", "SelectAsIndex", "Call"))
 
 
+#: Varargs built-ins the drivers send as an array even when given one argument (`q.do(x)` is
+#: `{"do": [x]}`), so the shell's `Do(x)` has `x` at `["do", 0]`.
+ALWAYS_LISTED = frozenset({"Do"})
+
+
+def lone_vararg_path(fn: registry.Builtin) -> tuple[str | int, ...]:
+    """Where the shell's single (non-array) vararg of `fn` is written on the wire."""
+    key = fn.keys[-1]
+    return (key, 0) if fn.name in ALWAYS_LISTED else (key,)
+
+
 def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False, form: bool = False) -> t.Any:
     """Call the built-in `name` with positional argument nodes, in the shell's order (or the wire's); a
     `form` (call_form) is one the code's version has."""
@@ -405,7 +416,7 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             if len(rest) == 1 and isinstance(rest[0], ast.Array):
                 collected: t.Any = tuple((n, (key, i)) for i, n in enumerate(rest[0].items))
             elif len(rest) == 1:
-                collected = ((rest[0], (key,)),)
+                collected = ((rest[0], lone_vararg_path(fn)),)
             else:
                 collected = tuple((n, (key, i)) for i, n in enumerate(rest))
         elif len(rest) == 1:

@@ -173,23 +173,26 @@ def _mappable(ctx: Context, value: t.Any, *path: str | int) -> list | Page:
     return value
 
 
-def _elements(ctx: Context, coll: t.Any, *path: str | int) -> t.Iterable:
+def _elements(ctx: Context, coll: t.Any, *path: str | int, arg: str | None = None) -> t.Iterable:
     """The elements of an array, of a page's data, or of a set in set order; a set the caller may not
-    read is refused at `path` (core's setForRead at the reading function's verb)."""
+    read is refused at `path` (core's setForRead at the reading function's verb), and a lazy filter's
+    failure is placed under `arg`, the argument the set was given as (by default the verb)."""
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
-    return _set_elements(ctx, coll, path)
+    return _set_elements(ctx, coll, path, arg or (path[0] if path else None))
 
 
-def _set_elements(ctx: Context, coll: t.Any, path: tuple) -> t.Iterator:
-    from .sets import elements
+def _set_elements(ctx: Context, coll: t.Any, path: tuple, arg: str | None) -> t.Iterator:
+    from .sets import elements, placed
 
     try:
         yield from elements(ctx, coll)
     except PermissionDenied as err:
         raise err.at(*path) if not err.position else err
+    except FQLError as err:
+        raise placed(err, arg) if arg else err
 
 
 def _like(coll: t.Any, data: list) -> list | Page:
@@ -266,11 +269,12 @@ def _take_unstable(ctx: Context, n: int, coll: t.Any) -> list | Page:
             return _take_page(coll, n)
         cut = max(len(coll.data) + n, 0)
         return Page(coll.data[cut:], coll.before, coll.after, coll.has_before, coll.has_after, _cursors(coll, cut)[cut:])
-    from .sets import MAX_PAGE_SIZE, elements
+    from .sets import MAX_PAGE_SIZE
 
     if abs(n) > MAX_PAGE_SIZE:
         raise InvalidArgument(f"Number of elements must be <= {MAX_PAGE_SIZE}")
-    found = list(itertools.islice(elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll), abs(n)))
+    read = _set_elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll, (), "collection")
+    found = list(itertools.islice(read, abs(n)))
     return found[::-1] if n < 0 else found
 
 
@@ -330,21 +334,21 @@ def append(ctx: Context, elems: t.Any, coll: list) -> list:
     return coll + as_list(elems)
 
 
-def _has_elements(ctx: Context, coll: t.Any) -> bool:
+def _has_elements(ctx: Context, coll: t.Any, arg: str) -> bool:
     # Core asks ReadAdaptor.exists, which reads the set as `exists`.
-    return next(iter(_elements(ctx, coll, "exists")), _MISSING) is not _MISSING
+    return next(iter(_elements(ctx, coll, "exists", arg=arg)), _MISSING) is not _MISSING
 
 
 @builtin("IsEmpty", keys=("is_empty",))
 def is_empty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has no elements."""
-    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"))
+    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"), "is_empty")
 
 
 @builtin("IsNonEmpty", keys=("is_nonempty",))
 def is_nonempty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has at least one element."""
-    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"))
+    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"), "is_nonempty")
 
 
 @builtin("Reverse", keys=("reverse",))
@@ -397,7 +401,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
     coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
-    for value in _elements(ctx, coll, "reduce"):
+    for value in _elements(ctx, coll, "reduce", arg="collection"):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 

@@ -454,7 +454,7 @@ def _filter(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         # As an eager Filter's: a binding error at `filter/lambda`, the body's where it is written.
         keep = _apply(ctx, fn, item[2], "filter")
         if not isinstance(keep, bool):
-            raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter", "expr")
+            raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter")
         if keep:
             yield item
 
@@ -732,10 +732,17 @@ def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool)
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
     except FQLError as err:
-        # A lazy Filter's or Join's function fails as the set is read: core places it under the set,
-        # Paginate's argument (FilterFunctionSpec: `paginate/filter/lambda`; JoinSet.scala LambdaJoin
-        # evaluates at its own position, `with`).
-        raise err.at("paginate") if err.position and err.position[0] in ("filter", "with") else err
+        raise placed(err, "paginate")
+
+
+def placed(err: FQLError, *path: str | int) -> FQLError:
+    """`err`, under `path` if a lazy Filter's or Join's function failed as the set was read.
+
+    Core reports such a failure at the set's own position (LambdaFilterSet: `pos at "filter"`; JoinSet's
+    LambdaJoin: `with`), which for a set written in place is the argument `path` of the function reading
+    it (FilterFunctionSpec: `paginate/filter/lambda`).
+    """
+    return err.at(*path) if err.position and err.position[0] in ("filter", "with") else err
 
 
 def _cursor_object(cursor: t.Any) -> dict:

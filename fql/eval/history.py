@@ -87,7 +87,10 @@ def read_time(ctx: Context, ts: t.Any, *path: str | int) -> t.ContextManager[Non
 @builtin("At", keys=("at", "expr"), lazy=True)
 def at(ctx: Context, ts: ast.Node, expr: ast.Node) -> t.Any:
     """Evaluate `expr` reading the database as it was at `ts`; creates and updates in it fail."""
-    with valid_time(ctx, ctx.eval(ts, "at"), "at"):
+    when = ctx.eval(ts, "at")
+    # At's time is no option: a null one is refused (core's AtE casts it with TransactionTimestamp).
+    TIME(when, "at")
+    with valid_time(ctx, when, "at"):
         return ctx.eval(expr, "expr")
 
 

@@ -21,6 +21,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..values import (
+    ABSENT,
     NATIVE_NAMES,
     SCHEMA_CONSTRUCTORS,
     Ref,
@@ -261,9 +262,10 @@ def _first_source(ctx: Context, target: t.Any, arg: str | None = None) -> tuple[
 
 @builtin("Get", keys=("get", "ts"))
 @billed_read
-def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
+def get(ctx: Context, target: t.Any, ts: t.Any = ABSENT) -> dict:
     """The document `target` refers to (or the first document of a set), as it is now or at time `ts`."""
-    if ts is not None:
+    # A `ts` given as null is a time to cast, and refused (only a `ts` left out reads the present).
+    if ts is not ABSENT:
         from .history import read_time
 
         # Core casts its arguments in order, the first refusal the answer: `get` before `ts`.
@@ -292,9 +294,9 @@ def _staged_read(ctx: Context, key: DocKey, active: Version | None) -> Version |
 
 @builtin("Exists", keys=("exists", "ts"))
 @billed_read
-def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
+def exists(ctx: Context, target: t.Any, ts: t.Any = ABSENT) -> bool:
     """True if the document (or the set's first document) exists now, or existed at time `ts`."""
-    if ts is not None:
+    if ts is not ABSENT:
         from .history import read_time
 
         if not isinstance(target, (Ref, SetRef)):  # `exists` is cast before `ts`

@@ -11,7 +11,15 @@ from attrs import define, field
 
 from .. import ast
 from ..auth.access import Auth
-from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow, timed_out
+from ..errors import (
+    PROTOCOL_FAILURES,
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    NotImplementedInFql,
+    StackOverflow,
+    timed_out,
+)
 from ..storage.base import Transaction
 from ..storage.meter import Meter
 from ..values import Lambda, Timestamp, type_name
@@ -309,9 +317,14 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if kind is ast.Call:
         return call(node.name, node.args, ctx)
     if kind is ast.Object:
-        return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+        if ctx.state.v10:
+            return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+        keys = [k for k, _ in node.pairs]
+        return dict(zip(keys, gathered(ctx, ((v, ("object", k)) for k, v in node.pairs))))
     if kind is ast.Array:
-        return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+        if ctx.state.v10:
+            return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+        return gathered(ctx, ((item, (i,)) for i, item in enumerate(node.items)))
     if kind is ast.Value:
         return node.value
     if kind is ast.Form:
@@ -325,6 +338,31 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if handler is not None:
         return handler(node, ctx)
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
+
+
+def gathered(ctx: Context, items: t.Iterable[tuple[ast.Node, tuple]]) -> list:
+    """The values of v4 expressions evaluated in order, each at its path. One that fails does not stop the
+    others: the answer is then the failures of them all (core's EvalContext evaluates an array's elements
+    and an object's fields with evalList and evalAlist, which accumulate every Left)."""
+    values: list[t.Any] = []
+    failed: list[FQLError] = []
+    for node, path in items:
+        try:
+            values.append(ctx.eval(node, *path))
+        except FQLError as err:
+            if not _gathers(err):
+                raise
+            failed.append(err)
+    if failed:
+        failed[0].siblings.extend(failed[1:])
+        raise failed[0]
+    return values
+
+
+def _gathers(err: FQLError) -> bool:
+    """Whether core answers `err` as an evaluation failure (an EvalError, which it gathers with others)
+    rather than throwing it: a time-out, contention, a storage limit or an internal error end the query."""
+    return err.status in (400, 403, 404) and not isinstance(err, (*PROTOCOL_FAILURES, NotImplementedInFql))
 
 
 #: Evaluators of the node kinds other families add (the v10 expressions), by node class.
@@ -422,7 +460,8 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
         elif len(rest) == 1:
             collected = ctx.eval(rest[0], key)
         else:
-            collected = [ctx.eval(n, key, i) for i, n in enumerate(rest)]
+            # Several arguments are one array on the wire (`{"add": [a, b]}`), evaluated as one.
+            collected = gathered(ctx, ((n, (key, i)) for i, n in enumerate(rest)))
         if len(values) == len(keys) - 1:
             values.append(collected)
         else:

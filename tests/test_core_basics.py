@@ -375,3 +375,15 @@ def test_an_object_reports_every_field_that_fails(db):
 def test_varargs_report_every_argument_that_fails(db):
     err = error(db, 'Add(Add(1, "a"), 2, Add(1, "b"))')
     assert [e["position"] for e in err.v4_errors()] == [["add", 0, "add", 1], ["add", 2, "add", 1]]
+
+
+# FilterFunction applies its lambda to every element of an array and sequences the results with
+# Parser.sequenceT, which accumulates: each element whose lambda fails is in the answer (Map's and
+# Foreach's MonadT sequenceT stop at the first).
+def test_filter_reports_every_element_whose_lambda_fails(db):
+    err = error(db, 'Filter([1, 2, 3], Lambda("x", If(Equals(Var("x"), 2), true, Abort(ToString(Var("x"))))))')
+    assert [(e["position"], e["description"]) for e in err.v4_errors()] == [
+        (["filter", "expr", "else"], "1"),
+        (["filter", "expr", "else"], "3"),
+    ]
+    assert len(error(db, 'Map([1, 2], Lambda("x", Abort("m")))').v4_errors()) == 1

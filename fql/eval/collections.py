@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import typing as t
 
@@ -35,7 +36,7 @@ from ..values import (
 )
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
-from .evaluator import MAX_DEPTH, Context
+from .evaluator import MAX_DEPTH, Context, gather
 from .refs import doc_key, read, render, resolved
 from .registry import builtin, lookup, snake
 
@@ -232,18 +233,11 @@ def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
         effects.require_read_only(fn, "filter")
         return SetRef.of(filter=fn, collection=coll)
     values = list(_elements(ctx, coll))
-    keep = [_apply(ctx, fn, v, "filter") for v in values]
-    # Core checks the results only once every element has been tested, at the element's index, and
-    # reports every one that is no boolean (Casts.ZeroOrMore(Casts.Boolean) gathers all its errors).
-    errors = []
-    for i, k in enumerate(keep):
-        try:
-            BOOLEAN(k, i)
-        except InvalidArgument as err:
-            errors.append(err)
-    if errors:
-        errors[0].siblings = errors[1:]
-        raise errors[0]
+    # Core tests every element, each failure of the lambda in the answer (Parser.sequenceT accumulates),
+    # then checks the results, at the element's index, reporting every one that is no boolean
+    # (Casts.ZeroOrMore(Casts.Boolean)).
+    keep = gather(functools.partial(_apply, ctx, fn, v, "filter") for v in values)
+    gather(functools.partial(BOOLEAN, k, i) for i, k in enumerate(keep))
     kept = [v for v, k in zip(values, keep) if k]
     if isinstance(coll, Page) and coll.cursors is not None and len(coll.cursors) == len(values):
         # Core filters a page's element cursors with its elements.

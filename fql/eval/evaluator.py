@@ -341,14 +341,21 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
 
 
 def gathered(ctx: Context, items: t.Iterable[tuple[ast.Node, tuple]]) -> list:
-    """The values of v4 expressions evaluated in order, each at its path. One that fails does not stop the
-    others: the answer is then the failures of them all (core's EvalContext evaluates an array's elements
-    and an object's fields with evalList and evalAlist, which accumulate every Left)."""
+    """The values of v4 expressions evaluated in order, each at its path, the failures of them all the
+    answer if any fails (core's EvalContext evaluates an array's elements and an object's fields with
+    evalList and evalAlist, which accumulate every Left)."""
+    return gather(functools.partial(ctx.eval, node, *path) for node, path in items)
+
+
+def gather(steps: t.Iterable[t.Callable[[], t.Any]]) -> list:
+    """The results of `steps`, each run in order: one that fails does not stop the others, and the answer
+    is then the failures of them all, the first raised with the others as its siblings (core's
+    accumulating sequences of Eithers)."""
     values: list[t.Any] = []
     failed: list[FQLError] = []
-    for node, path in items:
+    for step in steps:
         try:
-            values.append(ctx.eval(node, *path))
+            values.append(step())
         except FQLError as err:
             if not _gathers(err):
                 raise

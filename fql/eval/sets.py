@@ -107,9 +107,15 @@ def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
 
 def scan(ctx: Context, s: SetRef, lo: bytes | None = None, hi: bytes | None = None, reverse: bool = False) -> t.Iterator[Item]:
     """The items of `s` with `lo <= key < hi`, ascending (descending when `reverse`)."""
+    from . import history
+
     reader = READERS.get(s.kind)
     if reader is None:
         raise NotImplementedInFql(f"Reading {s.kind} sets is not implemented in fql yet.")
+    if s.kind in history.SHAPED_BY and history.historical(s):
+        # A Filter, Reverse or Range of events cannot read them (core's `history` of those sets throws,
+        # which the reading Paginate, First or Last answers so at its own position).
+        raise InvalidArgument("Set does not support events history.")
     return reader(ctx, s, lo, hi, reverse)
 
 

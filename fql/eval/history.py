@@ -519,6 +519,7 @@ def _combined(ctx: Context, s: SetRef) -> list[Item]:
 def history(ctx: Context, s: SetRef) -> list[Item]:
     """The events of a set of events, in the order core's EventSet.history reads them, up to the valid
     time inside At."""
+    _refuse_unreadable(s)
     return _until(ctx, _stream(ctx, s, None, True))
 
 

@@ -112,10 +112,10 @@ def scan(ctx: Context, s: SetRef, lo: bytes | None = None, hi: bytes | None = No
     reader = READERS.get(s.kind)
     if reader is None:
         raise NotImplementedInFql(f"Reading {s.kind} sets is not implemented in fql yet.")
-    if s.kind in history.SHAPED_BY and history.historical(s):
-        # A Filter, Reverse or Range of events cannot read them (core's `history` of those sets throws,
-        # which the reading Paginate, First or Last answers so at its own position).
-        raise InvalidArgument("Set does not support events history.")
+    if s.kind != "events" and history.historical(s):
+        # A set of events that combines such sets is read as its history (core reads a historical
+        # shape's `history`); a Filter, Reverse or Range of events cannot be (theirs throws).
+        reader = READERS["events"]
     return reader(ctx, s, lo, hi, reverse)
 
 

@@ -185,11 +185,12 @@ def _elements(ctx: Context, coll: t.Any, *path: str | int, arg: str | None = Non
     return _set_elements(ctx, coll, path, arg or (path[0] if path else None))
 
 
-def _set_elements(ctx: Context, coll: t.Any, path: tuple, arg: str | None) -> t.Iterator:
-    from .sets import elements, placed
+def _set_elements(ctx: Context, coll: t.Any, path: tuple, arg: str | None, reverse: bool = False) -> t.Iterator:
+    from .sets import as_set, placed, scan
 
     try:
-        yield from elements(ctx, coll)
+        for _, _, element in scan(ctx, as_set(coll), reverse=reverse):
+            yield element
     except PermissionDenied as err:
         raise err.at(*path) if not err.position else err
     except FQLError as err:
@@ -365,10 +366,21 @@ def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
     return InvalidArgument(f"Non-empty {kind} expected.").at(key)
 
 
+def _end(ctx: Context, coll: t.Any, key: str, last: bool) -> t.Any:
+    """First's or Last's element (`_MISSING` if none). Of a set, core reads a page of one from that end,
+    which reads one element more to find the next page: a lazy filter is tested on both, and nothing
+    further (ReadAdaptor.paginate, size 1, overSize 2)."""
+    coll = _set_or_array(ctx, coll, key)
+    if isinstance(coll, list):
+        return coll[-1 if last else 0] if coll else _MISSING
+    found = list(itertools.islice(_set_elements(ctx, coll, (key,), key, reverse=last), 2))
+    return found[0] if found else _MISSING
+
+
 @builtin("First", keys=("first",))
 def first(ctx: Context, coll: t.Any) -> t.Any:
     """The first element of an array or set."""
-    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"), "first")), _MISSING)
+    found = _end(ctx, coll, "first", last=False)
     if found is _MISSING:
         raise _non_empty(coll, "first")
     return found
@@ -377,9 +389,7 @@ def first(ctx: Context, coll: t.Any) -> t.Any:
 @builtin("Last", keys=("last",))
 def last(ctx: Context, coll: t.Any) -> t.Any:
     """The last element of an array or set."""
-    found = _MISSING
-    for found in _elements(ctx, _set_or_array(ctx, coll, "last"), "last"):
-        pass
+    found = _end(ctx, coll, "last", last=True)
     if found is _MISSING:
         raise _non_empty(coll, "last")
     return found

@@ -269,7 +269,8 @@ def _take_unstable(ctx: Context, n: int, coll: t.Any) -> list | Page:
     if abs(n) > MAX_PAGE_SIZE:
         raise InvalidArgument(f"Number of elements must be <= {MAX_PAGE_SIZE}")
     read = _set_elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll, (), "collection")
-    found = list(itertools.islice(read, abs(n)))
+    # Core reads a page of |n|, which reads one element more to find the next page.
+    found = list(itertools.islice(read, abs(n) + 1))[: abs(n)]
     return found[::-1] if n < 0 else found
 
 

@@ -406,7 +406,8 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
     coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
-    for value in _elements(ctx, coll, "reduce", arg="collection"):
+    # Core reads a set's page (a lazy filter tested on all of it) before it folds any of it.
+    for value in list(_elements(ctx, coll, "reduce", arg="collection")):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 
@@ -424,7 +425,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
     """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
     total: int | float = 0
     n = 0
-    for value in _elements(ctx, coll, key):
+    for value in list(_elements(ctx, coll, key)):
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
@@ -450,8 +451,9 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
-    # Core checks every element, even after the answer is known, at a compute op each.
-    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key), key)]
+    # Core checks every element, even after the answer is known, at a compute op each, once it has read
+    # them (a lazy filter tested on all of them first).
+    found = [BOOLEAN(v, key) for v in list(_elements(ctx, _iterable(ctx, coll, key), key))]
     ctx.state.compute += len(found)
     return found
 

@@ -319,12 +319,11 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if kind is ast.Object:
         if ctx.state.v10:
             return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
-        keys = [k for k, _ in node.pairs]
-        return dict(zip(keys, gathered(ctx, ((v, ("object", k)) for k, v in node.pairs))))
+        return _object(ctx, node.pairs)
     if kind is ast.Array:
         if ctx.state.v10:
             return [ctx.eval(item, i) for i, item in enumerate(node.items)]
-        return gathered(ctx, ((item, (i,)) for i, item in enumerate(node.items)))
+        return _array(ctx, node.items)
     if kind is ast.Value:
         return node.value
     if kind is ast.Form:
@@ -340,30 +339,60 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
 
 
-def gathered(ctx: Context, items: t.Iterable[tuple[ast.Node, tuple]]) -> list:
-    """The values of v4 expressions evaluated in order, each at its path, the failures of them all the
-    answer if any fails (core's EvalContext evaluates an array's elements and an object's fields with
-    evalList and evalAlist, which accumulate every Left)."""
-    return gather(functools.partial(ctx.eval, node, *path) for node, path in items)
+def _array(ctx: Context, items: tuple[ast.Node, ...]) -> list:
+    """A v4 array's elements, every one evaluated; the failures of them all are the answer (evalList)."""
+    values: list[t.Any] = []
+    failed: list[FQLError] = []
+    for i, item in enumerate(items):
+        try:
+            values.append(evaluate(item, ctx))
+        except FQLError as err:
+            _gathering(err.at(i), failed)
+    if failed:
+        raise _joined(failed)
+    return values
+
+
+def _object(ctx: Context, pairs: tuple[tuple[str, ast.Node], ...]) -> dict:
+    """A v4 object's fields, every one evaluated; the failures of them all are the answer (evalAlist)."""
+    values: dict[str, t.Any] = {}
+    failed: list[FQLError] = []
+    for key, node in pairs:
+        try:
+            values[key] = evaluate(node, ctx)
+        except FQLError as err:
+            _gathering(err.at("object", key), failed)
+    if failed:
+        raise _joined(failed)
+    return values
 
 
 def gather(steps: t.Iterable[t.Callable[[], t.Any]]) -> list:
     """The results of `steps`, each run in order: one that fails does not stop the others, and the answer
-    is then the failures of them all, the first raised with the others as its siblings (core's
-    accumulating sequences of Eithers)."""
+    is then the failures of them all (core's accumulating sequences of Eithers)."""
     values: list[t.Any] = []
     failed: list[FQLError] = []
     for step in steps:
         try:
             values.append(step())
         except FQLError as err:
-            if not _gathers(err):
-                raise
-            failed.append(err)
+            _gathering(err, failed)
     if failed:
-        failed[0].siblings.extend(failed[1:])
-        raise failed[0]
+        raise _joined(failed)
     return values
+
+
+def _gathering(err: FQLError, failed: list[FQLError]) -> None:
+    """Add `err` to the failures gathered, or raise it if core throws it rather than gathering it."""
+    if not _gathers(err):
+        raise err
+    failed.append(err)
+
+
+def _joined(failed: list[FQLError]) -> FQLError:
+    """The first failure gathered, the others its siblings, as the answer lists them."""
+    failed[0].siblings.extend(failed[1:])
+    return failed[0]
 
 
 def _gathers(err: FQLError) -> bool:
@@ -468,7 +497,7 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             collected = ctx.eval(rest[0], key)
         else:
             # Several arguments are one array on the wire (`{"add": [a, b]}`), evaluated as one.
-            collected = gathered(ctx, ((n, (key, i)) for i, n in enumerate(rest)))
+            collected = ctx.eval(ast.Array(rest), key)
         if len(values) == len(keys) - 1:
             values.append(collected)
         else:

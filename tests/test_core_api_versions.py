@@ -559,6 +559,9 @@ def test_take_under_unstable(api):
     assert error(api, {"take": -1, "collection": failing_at(1)}, "UNSTABLE")["position"] == [
         "collection", "filter", "expr", "then"
     ]
+    # Casts.Iterable reads a native collection as its set; a ref naming nothing is an invalid ref.
+    assert [r["@ref"]["id"] for r in ok(api, {"take": -1, "collection": {"collections": None}}, "UNSTABLE")] == ["c"]
+    assert error(api, {"take": 1, "collection": {"collection": "nope"}}, "UNSTABLE")["code"] == "invalid ref"
 
 
 def test_unstable_forms_fail_at_their_own_keys(api):

@@ -35,7 +35,7 @@ from ..values import (
     type_name,
 )
 from . import effects, versions
-from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
+from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context, gather
 from .refs import doc_key, read, render, resolved
 from .registry import builtin, lookup, snake
@@ -264,11 +264,15 @@ def _take_unstable(ctx: Context, n: int, coll: t.Any) -> list | Page:
             return _take_page(coll, n)
         cut = max(len(coll.data) + n, 0)
         return Page(coll.data[cut:], coll.before, coll.after, coll.has_before, coll.has_after, _cursors(coll, cut)[cut:])
-    from .sets import MAX_PAGE_SIZE
+    from . import history
+    from .sets import MAX_PAGE_SIZE, as_set
 
     if abs(n) > MAX_PAGE_SIZE:
         raise InvalidArgument(f"Number of elements must be <= {MAX_PAGE_SIZE}")
-    read = _set_elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll, (), "collection")
+    if n < 0 and history.historical(as_set(coll)):
+        # Core reads the last elements as a page of the set's Reverse, which cannot read events.
+        raise InvalidArgument("Set does not support events history.")
+    read = _set_elements(ctx, coll, (), "collection", reverse=n < 0)
     # Core reads a page of |n|, which reads one element more to find the next page.
     found = list(itertools.islice(read, abs(n) + 1))[: abs(n)]
     return found[::-1] if n < 0 else found
@@ -280,7 +284,7 @@ def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
     a set (as an array), and a negative `n` takes the last `-n`."""
     n = _wrap(n, _INT32)
     if ctx.state.form_version == "UNSTABLE":
-        return _take_unstable(ctx, n, ITERABLE(coll, "collection"))
+        return _take_unstable(ctx, n, _iterable(ctx, coll, "collection"))
     coll = _array_or_page(coll, "collection")
     if isinstance(coll, list):
         return coll[: max(n, 0)]

@@ -148,6 +148,10 @@ def test_abort_after_a_false_is_reached_before_3(api):
     }
     assert ok(api, {"and": [False, {"abort": "m"}]}, "3") is False
 
+    # The arguments are one array, evaluated as evalList does: every failure is in the answer.
+    status, body = api({"or": [{"abort": "a"}, True, {"abort": "b"}]}, "2.12")
+    assert [(e["position"], e["description"]) for e in body["errors"]] == [(["or", 0], "a"), (["or", 2], "b")]
+
 
 # -- Select --------------------------------------------------------------------------------------------
 

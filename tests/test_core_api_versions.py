@@ -148,6 +148,10 @@ def test_abort_after_a_false_is_reached_before_3(api):
     }
     assert ok(api, {"and": [False, {"abort": "m"}]}, "3") is False
 
+    # The arguments are one array, evaluated as evalList does: every failure is in the answer.
+    status, body = api({"or": [{"abort": "a"}, True, {"abort": "b"}]}, "2.12")
+    assert [(e["position"], e["description"]) for e in body["errors"]] == [(["or", 0], "a"), (["or", 2], "b")]
+
 
 # -- Select --------------------------------------------------------------------------------------------
 
@@ -549,6 +553,19 @@ def test_take_under_unstable(api):
         "code": "invalid argument",
         "description": "Number of elements must be <= 100000",
     }
+    # A set is read as a page of the count, which reads one element more: a lazy filter is tested on it.
+    def failing_at(i):
+        body = {"if": {"equals": [{"var": "x"}, refs[i]]}, "then": {"abort": str(i)}, "else": True}
+        return {"filter": {"lambda": "x", "expr": body}, "collection": docs}
+
+    assert error(api, {"take": 1, "collection": failing_at(1)}, "UNSTABLE")["description"] == "1"
+    assert ok(api, {"take": 1, "collection": failing_at(2)}, "UNSTABLE") == refs[:1]
+    assert error(api, {"take": -1, "collection": failing_at(1)}, "UNSTABLE")["position"] == [
+        "collection", "filter", "expr", "then"
+    ]
+    # Casts.Iterable reads a native collection as its set; a ref naming nothing is an invalid ref.
+    assert [r["@ref"]["id"] for r in ok(api, {"take": -1, "collection": {"collections": None}}, "UNSTABLE")] == ["c"]
+    assert error(api, {"take": 1, "collection": {"collection": "nope"}}, "UNSTABLE")["code"] == "invalid ref"
 
 
 def test_unstable_forms_fail_at_their_own_keys(api):

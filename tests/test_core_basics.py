@@ -353,3 +353,37 @@ def test_union_reports_each_incompatible_pair(db):
     err = error(db, 'Union(Match(Index("by_x_desc")), Match(Index("all_shapes")), Match(Index("by_x_desc")))')
     clash = {"position": ["union"], "code": "invalid argument", "description": "Sets are not compatible."}
     assert err.v4_errors() == [clash, clash]
+
+
+# EvalContext evaluates an array's elements (evalList) and an object's fields (evalAlist) all, and
+# accumulates every failure: the answer is the failures of them all, in order. Several varargs arguments
+# are one array on the wire, and so are evaluated as one.
+def test_an_array_reports_every_element_that_fails(db):
+    err = error(db, '[Abort("a"), 1, [Add(1, "x"), Abort("b")]]')
+    assert [(e["position"], e["description"]) for e in err.v4_errors()] == [
+        ([0], "a"),
+        ([2, 0, "add", 1], "Number expected, String provided."),
+        ([2, 1], "b"),
+    ]
+
+
+def test_an_object_reports_every_field_that_fails(db):
+    err = error(db, 'Let({x: {a: Abort("a"), b: 1, c: Abort("c")}}, Var("x"))')
+    assert [e["position"] for e in err.v4_errors()] == [["let", "x", "object", "a"], ["let", "x", "object", "c"]]
+
+
+def test_varargs_report_every_argument_that_fails(db):
+    err = error(db, 'Add(Add(1, "a"), 2, Add(1, "b"))')
+    assert [e["position"] for e in err.v4_errors()] == [["add", 0, "add", 1], ["add", 2, "add", 1]]
+
+
+# FilterFunction applies its lambda to every element of an array and sequences the results with
+# Parser.sequenceT, which accumulates: each element whose lambda fails is in the answer (Map's and
+# Foreach's MonadT sequenceT stop at the first).
+def test_filter_reports_every_element_whose_lambda_fails(db):
+    err = error(db, 'Filter([1, 2, 3], Lambda("x", If(Equals(Var("x"), 2), true, Abort(ToString(Var("x"))))))')
+    assert [(e["position"], e["description"]) for e in err.v4_errors()] == [
+        (["filter", "expr", "else"], "1"),
+        (["filter", "expr", "else"], "3"),
+    ]
+    assert len(error(db, 'Map([1, 2], Lambda("x", Abort("m")))').v4_errors()) == 1

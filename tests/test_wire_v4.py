@@ -91,6 +91,14 @@ def test_closure_ignores_variables_bound_inside():
     assert "Let({ y: 1 }" not in v4.expr_to_fql(fn)
 
 
+@pytest.mark.parametrize("wire", [{"add": None}, {"max": None}, {"equals": None}, {"add": []}, {"new_id": None}])
+def test_expr_to_fql_keeps_a_varargs_null(wire):
+    # {"add": null} is a null to cast ("Number expected, Null provided."), {"add": []} no value at all
+    # ("Non-empty array expected."): their shell text must differ, and `NewId()` is {"new_id": null}.
+    text = v4.expr_to_fql(v4.from_json(wire))
+    assert v4.expr_to_json(fql.parse(text).body[0]) == wire
+
+
 def test_expr_to_fql_of_lambda_value():
     fn = Lambda("x", fql.parse('Add(Var("x"), 1)').body[0])
     assert v4.expr_to_fql(fn) == 'Lambda("x", Add(Var("x"), 1))'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import typing as t
 
@@ -34,8 +35,8 @@ from ..values import (
     type_name,
 )
 from . import effects, versions
-from .casts import ARRAY, BOOLEAN, INTEGER, ITERABLE, NUMBER, STRING, as_list
-from .evaluator import MAX_DEPTH, Context
+from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
+from .evaluator import MAX_DEPTH, Context, gather
 from .refs import doc_key, read, render, resolved
 from .registry import builtin, lookup, snake
 
@@ -173,23 +174,27 @@ def _mappable(ctx: Context, value: t.Any, *path: str | int) -> list | Page:
     return value
 
 
-def _elements(ctx: Context, coll: t.Any, *path: str | int) -> t.Iterable:
+def _elements(ctx: Context, coll: t.Any, *path: str | int, arg: str | None = None) -> t.Iterable:
     """The elements of an array, of a page's data, or of a set in set order; a set the caller may not
-    read is refused at `path` (core's setForRead at the reading function's verb)."""
+    read is refused at `path` (core's setForRead at the reading function's verb), and a lazy filter's
+    failure is placed under `arg`, the argument the set was given as (by default the verb)."""
     if isinstance(coll, list):
         return coll
     if isinstance(coll, Page):
         return coll.data
-    return _set_elements(ctx, coll, path)
+    return _set_elements(ctx, coll, path, arg or (path[0] if path else None))
 
 
-def _set_elements(ctx: Context, coll: t.Any, path: tuple) -> t.Iterator:
-    from .sets import elements
+def _set_elements(ctx: Context, coll: t.Any, path: tuple, arg: str | None, reverse: bool = False) -> t.Iterator:
+    from .sets import as_set, placed, scan
 
     try:
-        yield from elements(ctx, coll)
+        for _, _, element in scan(ctx, as_set(coll), reverse=reverse):
+            yield element
     except PermissionDenied as err:
         raise err.at(*path) if not err.position else err
+    except FQLError as err:
+        raise placed(err, arg) if arg else err
 
 
 def _like(coll: t.Any, data: list) -> list | Page:
@@ -229,18 +234,11 @@ def filter_(ctx: Context, fn_node: ast.Node, coll_node: ast.Node) -> t.Any:
         effects.require_read_only(fn, "filter")
         return SetRef.of(filter=fn, collection=coll)
     values = list(_elements(ctx, coll))
-    keep = [_apply(ctx, fn, v, "filter") for v in values]
-    # Core checks the results only once every element has been tested, at the element's index, and
-    # reports every one that is no boolean (Casts.ZeroOrMore(Casts.Boolean) gathers all its errors).
-    errors = []
-    for i, k in enumerate(keep):
-        try:
-            BOOLEAN(k, i)
-        except InvalidArgument as err:
-            errors.append(err)
-    if errors:
-        errors[0].siblings = errors[1:]
-        raise errors[0]
+    # Core tests every element, each failure of the lambda in the answer (Parser.sequenceT accumulates),
+    # then checks the results, at the element's index, reporting every one that is no boolean
+    # (Casts.ZeroOrMore(Casts.Boolean)).
+    keep = gather(functools.partial(_apply, ctx, fn, v, "filter") for v in values)
+    gather(functools.partial(BOOLEAN, k, i) for i, k in enumerate(keep))
     kept = [v for v, k in zip(values, keep) if k]
     if isinstance(coll, Page) and coll.cursors is not None and len(coll.cursors) == len(values):
         # Core filters a page's element cursors with its elements.
@@ -266,11 +264,17 @@ def _take_unstable(ctx: Context, n: int, coll: t.Any) -> list | Page:
             return _take_page(coll, n)
         cut = max(len(coll.data) + n, 0)
         return Page(coll.data[cut:], coll.before, coll.after, coll.has_before, coll.has_after, _cursors(coll, cut)[cut:])
-    from .sets import MAX_PAGE_SIZE, elements
+    from . import history
+    from .sets import MAX_PAGE_SIZE, as_set
 
     if abs(n) > MAX_PAGE_SIZE:
         raise InvalidArgument(f"Number of elements must be <= {MAX_PAGE_SIZE}")
-    found = list(itertools.islice(elements(ctx, SetRef.of(reverse=coll) if n < 0 else coll), abs(n)))
+    if n < 0 and history.historical(as_set(coll)):
+        # Core reads the last elements as a page of the set's Reverse, which cannot read events.
+        raise InvalidArgument("Set does not support events history.")
+    read = _set_elements(ctx, coll, (), "collection", reverse=n < 0)
+    # Core reads a page of |n|, which reads one element more to find the next page.
+    found = list(itertools.islice(read, abs(n) + 1))[: abs(n)]
     return found[::-1] if n < 0 else found
 
 
@@ -280,7 +284,7 @@ def take(ctx: Context, n: int, coll: t.Any) -> list | Page:
     a set (as an array), and a negative `n` takes the last `-n`."""
     n = _wrap(n, _INT32)
     if ctx.state.form_version == "UNSTABLE":
-        return _take_unstable(ctx, n, ITERABLE(coll, "collection"))
+        return _take_unstable(ctx, n, _iterable(ctx, coll, "collection"))
     coll = _array_or_page(coll, "collection")
     if isinstance(coll, list):
         return coll[: max(n, 0)]
@@ -330,21 +334,21 @@ def append(ctx: Context, elems: t.Any, coll: list) -> list:
     return coll + as_list(elems)
 
 
-def _has_elements(ctx: Context, coll: t.Any) -> bool:
+def _has_elements(ctx: Context, coll: t.Any, arg: str) -> bool:
     # Core asks ReadAdaptor.exists, which reads the set as `exists`.
-    return next(iter(_elements(ctx, coll, "exists")), _MISSING) is not _MISSING
+    return next(iter(_elements(ctx, coll, "exists", arg=arg)), _MISSING) is not _MISSING
 
 
 @builtin("IsEmpty", keys=("is_empty",))
 def is_empty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has no elements."""
-    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"))
+    return not _has_elements(ctx, _iterable(ctx, coll, "is_empty"), "is_empty")
 
 
 @builtin("IsNonEmpty", keys=("is_nonempty",))
 def is_nonempty(ctx: Context, coll: t.Any) -> bool:
     """True if the array, page or set has at least one element."""
-    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"))
+    return _has_elements(ctx, _iterable(ctx, coll, "is_nonempty"), "is_nonempty")
 
 
 @builtin("Reverse", keys=("reverse",))
@@ -367,10 +371,21 @@ def _non_empty(coll: t.Any, key: str) -> InvalidArgument:
     return InvalidArgument(f"Non-empty {kind} expected.").at(key)
 
 
+def _end(ctx: Context, coll: t.Any, key: str, last: bool) -> t.Any:
+    """First's or Last's element (`_MISSING` if none). Of a set, core reads a page of one from that end,
+    which reads one element more to find the next page: a lazy filter is tested on both, and nothing
+    further (ReadAdaptor.paginate, size 1, overSize 2)."""
+    coll = _set_or_array(ctx, coll, key)
+    if isinstance(coll, list):
+        return coll[-1 if last else 0] if coll else _MISSING
+    found = list(itertools.islice(_set_elements(ctx, coll, (key,), key, reverse=last), 2))
+    return found[0] if found else _MISSING
+
+
 @builtin("First", keys=("first",))
 def first(ctx: Context, coll: t.Any) -> t.Any:
     """The first element of an array or set."""
-    found = next(iter(_elements(ctx, _set_or_array(ctx, coll, "first"), "first")), _MISSING)
+    found = _end(ctx, coll, "first", last=False)
     if found is _MISSING:
         raise _non_empty(coll, "first")
     return found
@@ -379,9 +394,7 @@ def first(ctx: Context, coll: t.Any) -> t.Any:
 @builtin("Last", keys=("last",))
 def last(ctx: Context, coll: t.Any) -> t.Any:
     """The last element of an array or set."""
-    found = _MISSING
-    for found in _elements(ctx, _set_or_array(ctx, coll, "last"), "last"):
-        pass
+    found = _end(ctx, coll, "last", last=True)
     if found is _MISSING:
         raise _non_empty(coll, "last")
     return found
@@ -397,7 +410,8 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
     coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
-    for value in _elements(ctx, coll, "reduce"):
+    # Core reads a set's page (a lazy filter tested on all of it) before it folds any of it.
+    for value in list(_elements(ctx, coll, "reduce", arg="collection")):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 
@@ -415,7 +429,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
     """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
     total: int | float = 0
     n = 0
-    for value in _elements(ctx, coll, key):
+    for value in list(_elements(ctx, coll, key)):
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
@@ -441,8 +455,9 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 
 
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
-    # Core checks every element, even after the answer is known, at a compute op each.
-    found = [BOOLEAN(v, key) for v in _elements(ctx, _iterable(ctx, coll, key), key)]
+    # Core checks every element, even after the answer is known, at a compute op each, once it has read
+    # them (a lazy filter tested on all of them first).
+    found = [BOOLEAN(v, key) for v in list(_elements(ctx, _iterable(ctx, coll, key), key))]
     ctx.state.compute += len(found)
     return found
 

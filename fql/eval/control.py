@@ -113,13 +113,16 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
     The body runs with the caller's permissions, or with the function's `role` when it has one.
     """
     from .access import require
-    from .refs import schema_key
+    from .refs import resolved, schema_key
     from .schema import function_doc
 
     if isinstance(fn, str):
         fn = Ref(fn, native("functions"))
-    if not isinstance(fn, Ref):
-        raise InvalidArgument(f"Ref expected, {type_name(fn)} provided.").at("call")
+    if not isinstance(fn, Ref) or fn.kind != "functions":
+        # Core's Casts.StringOrUserFunctionRef: a name or a function's ref, else (a ref naming nothing
+        # being `invalid ref`) its type, Identifier.
+        resolved(ctx, fn, "call")
+        raise InvalidArgument(f"Identifier expected, {type_name(fn)} provided.").at("call")
     doc = function_doc(ctx, fn)
     require(ctx, "call", schema_key(ctx, "functions", fn.id, fn.collection.database), (arguments,))
     if not isinstance(doc["body"], str) and ctx.state.depth >= MAX_DEPTH:

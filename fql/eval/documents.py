@@ -21,6 +21,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..values import (
+    ABSENT,
     NATIVE_NAMES,
     SCHEMA_CONSTRUCTORS,
     DocEvent,
@@ -245,7 +246,7 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     values the index covers; an empty set is not found at the call itself."""
     if isinstance(target, SetRef) or (isinstance(target, Ref) and target.is_native):
         try:
-            first = _first_source(ctx, target)
+            first = _first_source(ctx, target, path[0] if path else None)
         # Collections(Database("nope")); or a set the caller may not read (core's setForRead at `get`)
         except (InvalidRef, PermissionDenied) as err:
             raise err.at(*path) if not err.position else err
@@ -260,13 +261,17 @@ def _first_ref(ctx: Context, target: t.Any, *path: str | int) -> Ref:
     return target
 
 
-def _first_source(ctx: Context, target: t.Any) -> tuple[t.Any, t.Any] | None:
+def _first_source(ctx: Context, target: t.Any, arg: str | None = None) -> tuple[t.Any, t.Any] | None:
     """The first element of a set and what it came from (None if the set is empty): an index or
     documents set's cursor ends with the ref of the document the element came from. A native collection
-    (`Collections()`) is read as the set of its documents, as core casts it."""
-    from .sets import as_set, scan
+    (`Collections()`) is read as the set of its documents, as core casts it. A lazy filter's failure
+    is placed under `arg`, the argument the set was given as."""
+    from .sets import as_set, placed, scan
 
-    first = next(scan(ctx, as_set(target)), None)
+    try:
+        first = next(scan(ctx, as_set(target)), None)
+    except FQLError as err:
+        raise placed(err, arg) if arg else err
     if first is None:
         return None
     _, cursor, element = first
@@ -275,9 +280,10 @@ def _first_source(ctx: Context, target: t.Any) -> tuple[t.Any, t.Any] | None:
 
 @builtin("Get", keys=("get", "ts"))
 @billed_read
-def get(ctx: Context, target: t.Any, ts: t.Any = None) -> dict:
+def get(ctx: Context, target: t.Any, ts: t.Any = ABSENT) -> dict:
     """The document `target` refers to (or the first document of a set), as it is now or at time `ts`."""
-    if ts is not None:
+    # A `ts` given as null is a time to cast, and refused (only a `ts` left out reads the present).
+    if ts is not ABSENT:
         from .history import read_time
 
         # Core casts its arguments in order, the first refusal the answer: `get` before `ts`.
@@ -306,9 +312,9 @@ def _staged_read(ctx: Context, key: DocKey, active: Version | None) -> Version |
 
 @builtin("Exists", keys=("exists", "ts"))
 @billed_read
-def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
+def exists(ctx: Context, target: t.Any, ts: t.Any = ABSENT) -> bool:
     """True if the document (or the set's first document) exists now, or existed at time `ts`."""
-    if ts is not None:
+    if ts is not ABSENT:
         from .history import read_time
 
         if not isinstance(target, (Ref, SetRef)):  # `exists` is cast before `ts`
@@ -320,7 +326,7 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = None) -> bool:
         # Core's ReadAdaptor.exists of a set: its first element's source document, which must exist
         # and be readable (a later Get of the set reads it again from the query's cache).
         try:
-            first = _first_source(ctx, target)
+            first = _first_source(ctx, target, "exists")
         except InvalidRef:  # a native collection of a database that is not there: nothing exists in it
             return False
         except PermissionDenied as err:  # core's setForRead at `exists`

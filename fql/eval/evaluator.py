@@ -11,7 +11,15 @@ from attrs import define, field
 
 from .. import ast
 from ..auth.access import Auth
-from ..errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow, timed_out
+from ..errors import (
+    PROTOCOL_FAILURES,
+    FQLError,
+    InvalidArgument,
+    InvalidExpression,
+    NotImplementedInFql,
+    StackOverflow,
+    timed_out,
+)
 from ..storage.base import Transaction
 from ..storage.meter import Meter
 from ..values import Lambda, Timestamp, type_name
@@ -311,9 +319,13 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if kind is ast.Call:
         return call(node.name, node.args, ctx)
     if kind is ast.Object:
-        return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+        if ctx.state.v10:
+            return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+        return _object(ctx, node.pairs)
     if kind is ast.Array:
-        return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+        if ctx.state.v10:
+            return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+        return _array(ctx, node.items)
     if kind is ast.Value:
         return node.value
     if kind is ast.Form:
@@ -327,6 +339,68 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if handler is not None:
         return handler(node, ctx)
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
+
+
+def _array(ctx: Context, items: tuple[ast.Node, ...]) -> list:
+    """A v4 array's elements, every one evaluated; the failures of them all are the answer (evalList)."""
+    values: list[t.Any] = []
+    failed: list[FQLError] = []
+    for i, item in enumerate(items):
+        try:
+            values.append(evaluate(item, ctx))
+        except FQLError as err:
+            _gathering(err.at(i), failed)
+    if failed:
+        raise _joined(failed)
+    return values
+
+
+def _object(ctx: Context, pairs: tuple[tuple[str, ast.Node], ...]) -> dict:
+    """A v4 object's fields, every one evaluated; the failures of them all are the answer (evalAlist)."""
+    values: dict[str, t.Any] = {}
+    failed: list[FQLError] = []
+    for key, node in pairs:
+        try:
+            values[key] = evaluate(node, ctx)
+        except FQLError as err:
+            _gathering(err.at("object", key), failed)
+    if failed:
+        raise _joined(failed)
+    return values
+
+
+def gather(steps: t.Iterable[t.Callable[[], t.Any]]) -> list:
+    """The results of `steps`, each run in order: one that fails does not stop the others, and the answer
+    is then the failures of them all (core's accumulating sequences of Eithers)."""
+    values: list[t.Any] = []
+    failed: list[FQLError] = []
+    for step in steps:
+        try:
+            values.append(step())
+        except FQLError as err:
+            _gathering(err, failed)
+    if failed:
+        raise _joined(failed)
+    return values
+
+
+def _gathering(err: FQLError, failed: list[FQLError]) -> None:
+    """Add `err` to the failures gathered, or raise it if core throws it rather than gathering it."""
+    if not _gathers(err):
+        raise err
+    failed.append(err)
+
+
+def _joined(failed: list[FQLError]) -> FQLError:
+    """The first failure gathered, the others its siblings, as the answer lists them."""
+    failed[0].siblings.extend(failed[1:])
+    return failed[0]
+
+
+def _gathers(err: FQLError) -> bool:
+    """Whether core answers `err` as an evaluation failure (an EvalError, which it gathers with others)
+    rather than throwing it: a time-out, contention, a storage limit or an internal error end the query."""
+    return err.status in (400, 403, 404) and not isinstance(err, (*PROTOCOL_FAILURES, NotImplementedInFql))
 
 
 #: Evaluators of the node kinds other families add (the v10 expressions), by node class.
@@ -349,6 +423,17 @@ def _unknown(name: str, keys: t.Iterable[str]) -> InvalidExpression:
 #: Built-ins core parses into special forms rather than native calls, which cost no compute: the body
 #: of a called function is counted as the lambda it is applied as.
 FREE = frozenset(("Let", "Var", "Lambda", "If", "Do", "And", "Or", "At", "Select", "SelectAll", "SelectAsIndex", "Call"))
+
+
+#: Varargs built-ins the drivers send as an array even when given one argument (`q.do(x)` is
+#: `{"do": [x]}`), so the shell's `Do(x)` has `x` at `["do", 0]`.
+ALWAYS_LISTED = frozenset({"Do"})
+
+
+def lone_vararg_path(fn: registry.Builtin) -> tuple[str | int, ...]:
+    """Where the shell's single (non-array) vararg of `fn` is written on the wire."""
+    key = fn.keys[-1]
+    return (key, 0) if fn.name in ALWAYS_LISTED else (key,)
 
 
 def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: bool = False, form: bool = False) -> t.Any:
@@ -407,13 +492,14 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             if len(rest) == 1 and isinstance(rest[0], ast.Array):
                 collected: t.Any = tuple((n, (key, i)) for i, n in enumerate(rest[0].items))
             elif len(rest) == 1:
-                collected = ((rest[0], (key,)),)
+                collected = ((rest[0], lone_vararg_path(fn)),)
             else:
                 collected = tuple((n, (key, i)) for i, n in enumerate(rest))
         elif len(rest) == 1:
             collected = ctx.eval(rest[0], key)
         else:
-            collected = [ctx.eval(n, key, i) for i, n in enumerate(rest)]
+            # Several arguments are one array on the wire (`{"add": [a, b]}`), evaluated as one.
+            collected = ctx.eval(ast.Array(rest), key)
         if len(values) == len(keys) - 1:
             values.append(collected)
         else:

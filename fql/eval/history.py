@@ -87,7 +87,10 @@ def read_time(ctx: Context, ts: t.Any, *path: str | int) -> t.ContextManager[Non
 @builtin("At", keys=("at", "expr"), lazy=True)
 def at(ctx: Context, ts: ast.Node, expr: ast.Node) -> t.Any:
     """Evaluate `expr` reading the database as it was at `ts`; creates and updates in it fail."""
-    with valid_time(ctx, ctx.eval(ts, "at"), "at"):
+    when = ctx.eval(ts, "at")
+    # At's time is no option: a null one is refused (core's AtE casts it with TransactionTimestamp).
+    TIME(when, "at")
+    with valid_time(ctx, when, "at"):
         return ctx.eval(expr, "expr")
 
 
@@ -447,13 +450,32 @@ def _moment(item: Item) -> tuple[bytes, bytes]:
     return item[0][:n], item[0][n + 1 :]
 
 
+#: The sets that take their source's shape but cannot read its events (core's LambdaFilterSet, ReverseSet
+#: and RangeSet: their `history` throws), by the key of that source.
+SHAPED_BY = {"filter": "collection", "reverse": "reverse", "range": "range"}
+
+
 def historical(s: SetRef) -> bool:
     """Whether a set's elements are events: `Events(x)`, or a set combining such sets (core's shape)."""
     if s.kind == "events":
         return True
     if s.kind in ("union", "intersection", "difference"):
         return any(historical(operand) for operand in sets.operands(s))
-    return s.kind == "distinct" and isinstance(s["distinct"], SetRef) and historical(s["distinct"])
+    source = s.get(SHAPED_BY.get(s.kind, "distinct"))
+    return s.kind in (*SHAPED_BY, "distinct") and isinstance(source, SetRef) and historical(source)
+
+
+def _refuse_unreadable(s: SetRef) -> None:
+    """Refuse a set of events that is, or combines, a Filter, Reverse or Range of events: core's `history`
+    of those sets throws, which Paginate answers at its own position."""
+    if s.kind in SHAPED_BY:
+        raise InvalidArgument("Set does not support events history.")
+    if s.kind == "distinct" and isinstance(s["distinct"], SetRef):
+        _refuse_unreadable(s["distinct"])
+    elif s.kind in ("union", "intersection", "difference"):
+        for operand in sets.operands(s):
+            if historical(operand):
+                _refuse_unreadable(operand)
 
 
 def _of_documents(s: SetRef) -> bool:
@@ -497,6 +519,7 @@ def _combined(ctx: Context, s: SetRef) -> list[Item]:
 def history(ctx: Context, s: SetRef) -> list[Item]:
     """The events of a set of events, in the order core's EventSet.history reads them, up to the valid
     time inside At."""
+    _refuse_unreadable(s)
     return _until(ctx, _stream(ctx, s, None, True))
 
 
@@ -717,6 +740,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     """A page of events (core's PaginateEvents): `after` is inclusive, `before` exclusive, and a page's
     cursors are events (a document event's without its data). With `sources`, each event is shown as
     `{value, sources}` (`event_sources`)."""
+    _refuse_unreadable(s)
     documents = _of_documents(s)
     ascending = "before" not in options
     given = options.get("after") if ascending else options["before"]

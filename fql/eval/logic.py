@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import typing as t
@@ -12,7 +13,7 @@ from ..errors import InvalidArgument, InvalidExpression
 from ..values import Action
 from . import versions
 from .casts import BOOLEAN, each
-from .evaluator import Context
+from .evaluator import Context, gather
 from .refs import all_resolved
 from .registry import builtin
 
@@ -152,7 +153,8 @@ def _every(ctx: Context, exprs: tuple, key: str, stop: bool) -> bool:
         # One argument, not written as an array: its value is the list of booleans (or the one boolean).
         values = ctx.eval(exprs[0][0], key)
     else:
-        values = [ctx.eval(node, *path) for node, path in exprs]
+        # One array on the wire, every element evaluated and every failure reported (evalList).
+        values = gather(functools.partial(ctx.eval, node, *path) for node, path in exprs)
     if values == []:
         raise InvalidArgument("Non-empty array expected.").at(key)
     return stop if stop in each(BOOLEAN, values, key) else not stop

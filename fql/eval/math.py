@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import typing as t
 
-from ..errors import InvalidArgument, PermissionDenied
+from ..errors import FQLError, InvalidArgument, PermissionDenied
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
 from .evaluator import Context
@@ -357,13 +357,15 @@ def _elements(ctx: Context, coll: t.Any, key: str) -> t.Iterable:
         return coll
     if isinstance(coll, Page):
         return coll.data
-    from .sets import elements
+    from .sets import elements, placed
 
     try:
         # Core reads the set with setForRead at the function's own name.
         return list(elements(ctx, coll))
     except PermissionDenied as err:
         raise err.at(key) if not err.position else err
+    except FQLError as err:
+        raise placed(err, key)
 
 
 #: Marks "no element seen yet" (None is a value).

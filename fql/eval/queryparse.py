@@ -32,7 +32,7 @@ from ..values import Lambda, type_name
 from . import registry, versions
 from .collections import LAMBDA_ARGUMENTS, _is_lambda_form, _not_lambda
 from .control import _written_type
-from .evaluator import _resolve_form, _unknown
+from .evaluator import _resolve_form, _unknown, lone_vararg_path
 
 #: A failure found: (its description, its position).
 _Failure = tuple[str, tuple]
@@ -241,7 +241,7 @@ def _arguments(fn: t.Any, args: tuple, path: tuple, wire_order: bool) -> list[tu
     fixed, rest = (args[: len(keys) - 1], args[len(keys) - 1 :]) if fn.varargs else (args[: len(keys)], ())
     items = [(arg, (*path, keys[i])) for i, arg in enumerate(fixed) if arg is not None]
     if len(rest) == 1:
-        items.append((rest[0], (*path, keys[-1])))
+        items.append((rest[0], (*path, *lone_vararg_path(fn))))
     else:
         items += [(arg, (*path, keys[-1], i)) for i, arg in enumerate(rest)]
     items += [(value, (*path, key)) for key, value in options]

@@ -107,9 +107,15 @@ def _in_bounds(key: bytes, lo: bytes | None, hi: bytes | None) -> bool:
 
 def scan(ctx: Context, s: SetRef, lo: bytes | None = None, hi: bytes | None = None, reverse: bool = False) -> t.Iterator[Item]:
     """The items of `s` with `lo <= key < hi`, ascending (descending when `reverse`)."""
+    from . import history
+
     reader = READERS.get(s.kind)
     if reader is None:
         raise NotImplementedInFql(f"Reading {s.kind} sets is not implemented in fql yet.")
+    if s.kind != "events" and history.historical(s):
+        # A set of events that combines such sets is read as its history (core reads a historical
+        # shape's `history`); a Filter, Reverse or Range of events cannot be (theirs throws).
+        reader = READERS["events"]
     return reader(ctx, s, lo, hi, reverse)
 
 
@@ -311,8 +317,17 @@ def _tagged(items: t.Iterator[Item], tag: int) -> t.Iterator[tuple[Item, int]]:
     return ((item, tag) for item in items)
 
 
-def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse) -> t.Iterator[tuple[Item, int]]:
-    streams = [_tagged(scan(ctx, each, lo, hi, reverse), i) for i, each in enumerate(sets)]
+def _operand_paths(s: SetRef) -> list[tuple]:
+    """Where a Union's, Intersection's or Difference's operands are written: `[kind, i]` in an array."""
+    value = s.form[0][1]
+    return [(s.kind, i) for i in range(len(value))] if isinstance(value, list) else [(s.kind,)]
+
+
+def _merged(ctx: Context, sets: list[SetRef], lo, hi, reverse, paths: list[tuple] | None = None) -> t.Iterator[tuple[Item, int]]:
+    streams = [
+        _tagged(scan(ctx, each, lo, hi, reverse) if paths is None else _operand(ctx, each, paths[i], lo, hi, reverse), i)
+        for i, each in enumerate(sets)
+    ]
     return heapq.merge(*streams, key=lambda pair: pair[0][0], reverse=reverse)
 
 
@@ -328,7 +343,8 @@ def _identity(item: Item) -> bytes:
 
 def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[dict[int, list[Item]]]:
     """Each run of equal elements across the operands, as its items by operand (in order)."""
-    for _, group in itertools.groupby(_merged(ctx, operands(s), lo, hi, reverse), key=lambda p: _identity(p[0])):
+    merged = _merged(ctx, operands(s), lo, hi, reverse, _operand_paths(s))
+    for _, group in itertools.groupby(merged, key=lambda p: _identity(p[0])):
         by_operand: dict[int, list[Item]] = {}
         for item, i in group:
             by_operand.setdefault(i, []).append(item)
@@ -367,7 +383,7 @@ def _whole_run(ctx: Context, s: SetRef, lo, hi, reverse) -> tuple[bytes | None, 
     txn = ctx.state.txn
     ctx.state.txn = unmetered(txn)
     try:
-        first = next(_merged(ctx, operands(s), lo, hi, reverse), None)
+        first = next(_merged(ctx, operands(s), lo, hi, reverse, _operand_paths(s)), None)
     finally:
         ctx.state.txn = txn
     if first is None:
@@ -389,7 +405,7 @@ def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     seen: set[bytes] = set()
-    for key, cursor, element in scan(ctx, as_set(s["distinct"], "distinct"), lo, hi, reverse):
+    for key, cursor, element in _operand(ctx, as_set(s["distinct"], "distinct"), ("distinct",), lo, hi, reverse):
         mark = encode(element)
         if mark not in seen:
             seen.add(mark)
@@ -408,7 +424,7 @@ def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
     """The sets a Join unites: its target applied to each element of its source."""
     target = s["with"]
     targets = []
-    for element in elements(ctx, as_set(s["join"], "join")):
+    for _, _, element in _operand(ctx, as_set(s["join"], "join"), ("join",)):
         if isinstance(target, Lambda):
             targets.append(as_set(ctx.apply(target, element, "with"), "with"))
         else:
@@ -426,7 +442,7 @@ def _range(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         hi = k if hi is None else min(hi, k)
     if lo is not None and hi is not None and lo >= hi:
         return iter(())
-    return scan(ctx, as_set(s["range"], "range"), lo, hi, reverse)
+    return _operand(ctx, as_set(s["range"], "range"), ("range",), lo, hi, reverse)
 
 
 def _invert(key: bytes) -> bytes:
@@ -436,7 +452,7 @@ def _invert(key: bytes) -> bytes:
 def _reverse(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     # Reverse order is the inverted keys' order; bounds are checked on the inverted keys.
     inner = as_set(s["reverse"], "reverse")
-    for key, cursor, element in scan(ctx, inner, None, None, not reverse):
+    for key, cursor, element in _operand(ctx, inner, ("reverse",), None, None, not reverse):
         flipped = _invert(key)
         if _in_bounds(flipped, lo, hi):
             yield flipped, cursor, element
@@ -450,11 +466,11 @@ def _filter(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     fn = s["filter"]
     if not isinstance(fn, Lambda):
         raise InvalidArgument(f"Lambda expected, {type_name(fn)} provided.").at("filter")
-    for item in scan(ctx, as_set(s["collection"], "collection"), lo, hi, reverse):
+    for item in _operand(ctx, as_set(s["collection"], "collection"), ("collection",), lo, hi, reverse):
         # As an eager Filter's: a binding error at `filter/lambda`, the body's where it is written.
         keep = _apply(ctx, fn, item[2], "filter")
         if not isinstance(keep, bool):
-            raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter", "expr")
+            raise InvalidArgument(f"Boolean expected, {type_name(keep)} provided.").at("filter")
         if keep:
             yield item
 
@@ -732,10 +748,45 @@ def _read_page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool)
     except PermissionDenied as err:
         raise err.at("paginate") if not err.position else err
     except FQLError as err:
-        # A lazy Filter's or Join's function fails as the set is read: core places it under the set,
-        # Paginate's argument (FilterFunctionSpec: `paginate/filter/lambda`; JoinSet.scala LambdaJoin
-        # evaluates at its own position, `with`).
-        raise err.at("paginate") if err.position and err.position[0] in ("filter", "with") else err
+        raise placed(err, "paginate")
+
+
+#: The keys a failure placed relative to a set's own position starts with: a lazy Filter's or Join's
+#: function's, or one from a set read as another set's operand (placed under that operand's key).
+_SET_KEYS = frozenset(("filter", "with", "collection", "union", "intersection", "difference", "distinct", "reverse", "range", "join"))
+
+
+def placed(err: FQLError, *path: str | int) -> FQLError:
+    """`err`, under `path` if a lazy Filter's or Join's function failed as the set was read.
+
+    Core reports such a failure at the set's own position (LambdaFilterSet: `pos at "filter"`; JoinSet's
+    LambdaJoin: `with`), which for a set written in place is the argument `path` of the function (or of
+    the set) reading it (FilterFunctionSpec: `paginate/filter/lambda`).
+    """
+    return err.at(*path) if err.position and err.position[0] in _SET_KEYS else err
+
+
+def _applies_lambda(s: t.Any) -> bool:
+    """Whether reading `s` may apply a lambda: it is, or is made of, a Filter or a Join."""
+    if not isinstance(s, SetRef):
+        return False
+    if s.kind in ("filter", "join"):
+        return True
+    return any(_applies_lambda(v) for _, value in s.form for v in (value if isinstance(value, list) else [value]))
+
+
+def _operand(ctx: Context, s: SetRef, path: tuple, lo=None, hi=None, reverse=False) -> t.Iterator[Item]:
+    """The items of `s`, a set given to another set at `path`: a lazy filter's failure in it is placed
+    under `path`, as core places a Filter written there."""
+    items = scan(ctx, s, lo, hi, reverse)
+    return _placing(items, path) if _applies_lambda(s) else items
+
+
+def _placing(items: t.Iterator[Item], path: tuple) -> t.Iterator[Item]:
+    try:
+        yield from items
+    except FQLError as err:
+        raise placed(err, *path)
 
 
 def _cursor_object(cursor: t.Any) -> dict:

@@ -456,7 +456,8 @@ def _shell_args(fn: registry.Builtin, args: tuple[ast.Node, ...]) -> tuple[ast.N
     Several varargs in an array are spread (`Add([1, 2])` is `Add(1, 2)` for every varargs built-in); one is kept,
     since `Add([[1, 2]])` and `Add([1, 2])` differ.
     """
-    if fn.required == 0 and args == (ast.Literal(None),):
+    if fn.required == 0 and not fn.varargs and args == (ast.Literal(None),):
+        # A varargs null stays: `{"add": null}` is `Add(null)`, as `Add()` is `{"add": []}`.
         return ()
     if fn.shell is not None and len(args) == len(fn.shell):
         by_key = dict(zip(fn.keys, args))

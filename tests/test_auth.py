@@ -187,10 +187,15 @@ def test_keys_and_tokens_at_negative_ids_have_working_secrets(db):
     assert db.query("CurrentIdentity()", secret=token) == db.query('Ref(Collection("people"), "-3")')
 
 
-def test_v10_key_create_always_makes_its_secret(db):
-    # core's Keys.create writes a new hash whatever is given; v4's Create keeps a given one
-    # (untypechecked: `hashed_secret` is no field of the create signature core's checker knows)
+def test_v10_key_create_may_not_give_its_hash(db):
+    # A v10 create validates its fields before core's Keys.create writes the hash: `hashed_secret` is an
+    # internal field of the Key schema, so giving it is `Unexpected field provided` (SchemaType.validateField);
+    # v4's Create keeps a given one (untypechecked: it is no field of the create signature core's checker knows)
     query = fql.parse('Key.create({role: "server", hashed_secret: "x"}).secret', "v10")
+    with pytest.raises(fql.FQLError) as caught:
+        db.run_with_state(query, syntax="v10", typecheck=False)
+    assert caught.value.description == "Failed to create Key."
+    query = fql.parse('Key.create({role: "server", hashed_secret: null}).secret', "v10")
     secret = db.run_with_state(query, syntax="v10", typecheck=False)[0]
     assert db.query("Add(1, 2)", secret=secret) == 3
 

@@ -40,7 +40,7 @@ METADATA = ("id", "coll", "ts", "ttl")
 
 def check_persistable(value: t.Any, path: tuple = ()) -> None:
     """A value a write stores must be data: core's `invalid_type` `Value at `a.b` has type Set<Any>, which
-    cannot be persisted.` for a set, a module, a schema document... anywhere in it (IRValueConversion.toIR);
+    cannot be persisted.` for a set, a module... anywhere in it (IRValueConversion.toIR);
     a lambda is `Anonymous functions cannot be stored. Use a string of FQL instead.`"""
     from .fields import persistable
 
@@ -52,11 +52,7 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
         for i, item in enumerate(value):
             check_persistable(item, (*path, i))
         return
-    if isinstance(value, (Document, NullDocument)):
-        # A schema document (`Collection.byName("A")`) is a named document, which v10 does not store.
-        if not value.ref.is_schema:
-            return
-    elif persistable(value):
+    if isinstance(value, (Document, NullDocument)) or persistable(value):
         return
     if isinstance(value, Lambda):
         # Core's WriteBroker words a lambda so (FQL2UserFunctionSpec "closures produce a readable error").
@@ -64,7 +60,7 @@ def check_persistable(value: t.Any, path: tuple = ()) -> None:
     from ...repl.printer import path_text
     from .misc import value_type
 
-    # The value's dynamic type as core's NonPersistableValue shows it (`Set<Any>`, `Doc`, a module's name).
+    # The value's dynamic type as core's NonPersistableValue shows it (`Set<Any>`, a module's name).
     raise QueryRuntimeError(
         "invalid_type", f"Value at `{path_text(path)}` has type {value_type(value)}, which cannot be persisted."
     )

@@ -446,7 +446,7 @@ def _answer(result: t.Any, version: str | None) -> bytes:
     writes a Double at every version: Java's `Double.toString` (`1.0E7`), and `"Infinity"`, `"NaN"` as
     strings (`dumps` writes Python's, which it then leaves to `json_bytes`)."""
     if legacy.renders(version):
-        return json_bytes(legacy.render(to_json({"resource": result}), version))
+        return json_bytes(legacy.render({"resource": result}, version))
     text = dumps({"resource": result})
     if has_python_floats(text):
         return json_bytes(to_json({"resource": result}))

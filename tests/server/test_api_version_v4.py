@@ -149,7 +149,31 @@ def test_error_causes_are_reworded():
 
 def test_user_objects_are_left_alone():
     # An object of the user's with `@` keys is escaped; its keys are not refs.
-    value = {"@obj": {"@ref": {"id": "x", "collection": 1}}}
-    assert legacy.render(value, "2.1") == value
+    value = {"@ref": {"id": "x", "collection": 1}}
+    assert legacy.render(value, "2.1") == {"@obj": value}
     event_like = {"ts": 1, "action": "create", "document": 1}
     assert legacy.render([event_like], "2.1") == [event_like]
+
+
+@pytest.mark.parametrize("headers", [V20, V21])
+def test_objects_shaped_like_documents_and_events_are_objects(raw, headers):
+    # Core renders an ObjectL as it is: only a VersionL gets its `class` (2.0) and an index's sources
+    # renamed, and only a DocEventL names its `instance`, or `resource` (Renderable's LiteralEncoder).
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    event = ok(raw, {"object": {"ts": 1, "action": "create", "document": ref}}, headers)
+    assert list(event) == ["ts", "action", "document"]
+    doc = ok(raw, {"object": {"ref": ref, "ts": 1}}, headers)
+    assert list(doc) == ["ref", "ts"]
+    index = ok(raw, {"object": {"ref": {"index": "x"}, "ts": 1, "source": {"object": {"collection": 1}}}}, headers)
+    assert index["source"] == {"collection": 1}
+    merged = ok(raw, {"merge": {"object": {"ref": ref, "ts": 1}}, "with": {"object": {}}}, headers)
+    assert list(merged) == ["ref", "ts"]
+
+
+def test_merge_of_a_document_and_an_empty_object_under_2_0(raw):
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    merged = ok(raw, {"merge": {"get": ref}, "with": {"object": {}}}, V20)
+    assert (merged["class"], merged["data"]) == ({"@ref": "classes/spells"}, {"x": 1})
+    assert ok(raw, {"merge": {"object": {}}, "with": {"object": {}}}, V20) == {}

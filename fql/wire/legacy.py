@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..values import DocEvent, Page, ReadDocument, Ref, SetEvent
+from ..values import Action, DocEvent, Page, ReadDocument, Ref, SetEvent
 from .v4 import to_json
 
 #: The API versions rendered with the pre-2.7 words.
@@ -81,6 +81,9 @@ def _value(value: t.Any, strings: bool) -> t.Any:
         return [_value(v, strings) for v in value]
     if isinstance(value, Page):
         return _value(value.to_dict(), strings)
+    if strings and isinstance(value, Action):
+        # Core's ActionL before 2.1 is `create` or `delete`: an update is a create, an add too.
+        return "create" if value.is_create else "delete"
     if not isinstance(value, dict):
         return _walk(to_json(value), strings)
     out = {k: _value(v, strings) for k, v in value.items()}

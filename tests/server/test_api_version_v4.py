@@ -177,3 +177,13 @@ def test_merge_of_a_document_and_an_empty_object_under_2_0(raw):
     merged = ok(raw, {"merge": {"get": ref}, "with": {"object": {}}}, V20)
     assert (merged["class"], merged["data"]) == ({"@ref": "classes/spells"}, {"x": 1})
     assert ok(raw, {"merge": {"object": {}}, "with": {"object": {}}}, V20) == {}
+
+
+@pytest.mark.parametrize(("headers", "actions"), [(V20, ["create", "create"]), (V21, ["create", "update"])])
+def test_an_action_alone_is_create_or_delete_under_2_0(raw, headers, actions):
+    # Core's ActionL before 2.1 renders as `create` or `delete` wherever it shows, as Select gives it.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    ok(raw, {"update": ref, "params": {"object": {"data": {"object": {"x": 2}}}}})
+    each = {"map": {"lambda": "e", "expr": {"select": "action", "from": {"var": "e"}}}, "collection": {"paginate": {"events": ref}}}
+    assert ok(raw, each, headers)["data"] == actions

@@ -62,6 +62,8 @@ def ref(r: Ref) -> str:
 
 
 def set_ref(s: SetRef) -> str:
+    if s.is_schema_set:
+        return to_fql(s["documents"])
     kind = s.kind
     name = _SET_FUNCTIONS.get(kind, kind)
     args: list[str] = []

@@ -465,3 +465,10 @@ def test_the_shell_notation_of_a_set_is_its_query(query):
     assert shown == query
     assert fql.to_fql(db.query(shown, syntax="v4")) == shown
 
+
+def test_a_native_collection_taken_as_a_set_is_written_as_its_ref():
+    # Core's writeSetRef writes a SchemaSet's ref, not its `documents` (nor fql's mark of it).
+    db = fql.connect()
+    distinct = db.query("Distinct(Collections())", syntax="v4")
+    assert wire(distinct) == {"@set": {"distinct": COLLECTIONS}}
+    assert fql.to_fql(distinct) == "Distinct(Collections())"

@@ -664,7 +664,7 @@ def _set_operand(s: t.Any) -> t.Any:
 
 
 def _is_schema_set(s: t.Any) -> bool:
-    return isinstance(s, SetRef) and s.kind == "documents" and bool(s.get("checked"))
+    return isinstance(s, SetRef) and s.is_schema_set
 
 
 def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:

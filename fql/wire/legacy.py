@@ -53,6 +53,9 @@ def lambdas(value: t.Any) -> t.Any:
         return [lambdas(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if len(value) == 1 and isinstance(value.get("@obj"), dict):
+        # An object's keys are its fields' names, not tags.
+        return {"@obj": {k: lambdas(v) for k, v in value["@obj"].items()}}
     out = {k: lambdas(v) for k, v in value.items()}
     if len(out) == 1 and isinstance(out.get("@query"), dict):
         return {"@query": _unnamed(out["@query"])}
@@ -70,7 +73,15 @@ def _unnamed(body: dict) -> dict:
 
 def _set_lambdas(body: dict) -> dict:
     # A Filter's or Join's lambda is written in the set without its `@query` tag.
-    return {k: _unnamed(v) if k in ("with", "filter") and isinstance(v, dict) and "expr" in v else v for k, v in body.items()}
+    return {k: _unnamed(v) if k in _SET_LAMBDA_KEYS and _is_lambda(v) else v for k, v in body.items()}
+
+
+def _is_lambda(value: t.Any) -> bool:
+    return isinstance(value, dict) and "expr" in value
+
+
+#: The set keys holding a lambda untagged.
+_SET_LAMBDA_KEYS = ("with", "filter")
 
 
 def _value(value: t.Any, strings: bool) -> t.Any:
@@ -94,21 +105,29 @@ def _value(value: t.Any, strings: bool) -> t.Any:
     return {"@obj": out} if any(k.startswith("@") for k in out) else out
 
 
-def _walk(value: t.Any, strings: bool) -> t.Any:
-    """Tagged JSON (a ref's, a set's, a lambda's) in the pre-2.7 words."""
+def _walk(value: t.Any, strings: bool, expr: bool = False) -> t.Any:
+    """Tagged JSON (a ref's, a set's, a lambda's) in the pre-2.7 words. In an object (`@obj`, or in a
+    lambda's expression, `expr`, an `object` form) the keys are its fields' names, not tags."""
     if isinstance(value, list):
-        return [_walk(v, strings) for v in value]
+        return [_walk(v, strings, expr) for v in value]
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
         ((key, body),) = value.items()
-        if key == "@ref" and isinstance(body, dict):
+        if key == "@ref" and isinstance(body, dict) and "id" in body:
             return _ref(body, strings)
         if key == "@query" and isinstance(body, dict):
-            return {key: _unnamed(_walk(body, strings))}
+            return {key: _unnamed(_walk(body, strings, True))}
         if key == "@set" and isinstance(body, dict):
-            return {key: _set_lambdas(_walk(body, strings))}
-    return {k: _walk(v, strings) for k, v in value.items()}
+            return {key: _set_lambdas(_set_walk(body, strings))}
+        if (key == "@obj" or (expr and key == "object")) and isinstance(body, dict):
+            return {key: {k: _walk(v, strings, expr) for k, v in body.items()}}
+    return {k: _walk(v, strings, expr) for k, v in value.items()}
+
+
+def _set_walk(body: dict, strings: bool) -> dict:
+    # A Filter's or Join's lambda is untagged in the set: its body is an expression.
+    return {k: _walk(v, strings, k in _SET_LAMBDA_KEYS and _is_lambda(v)) for k, v in body.items()}
 
 
 def _ref(body: dict, strings: bool) -> dict:

@@ -187,3 +187,16 @@ def test_an_action_alone_is_create_or_delete_under_2_0(raw, headers, actions):
     ok(raw, {"update": ref, "params": {"object": {"data": {"object": {"x": 2}}}}})
     each = {"map": {"lambda": "e", "expr": {"select": "action", "from": {"var": "e"}}}, "collection": {"paginate": {"events": ref}}}
     assert ok(raw, each, headers)["data"] == actions
+
+
+def test_an_objects_at_keys_are_no_tags_at_any_version(raw):
+    # Core writes an ObjectL's fields as they are: a user's `@query` field keeps its api_version at
+    # 2.12, and a lambda capturing an object with an `@ref` key renders (it crashed before 2.7).
+    tagged = {"to_object": [["@query", {"object": {"api_version": "2.12", "lambda": "x", "expr": 1}}]]}
+    assert ok(raw, tagged, {"X-FaunaDB-API-Version": "2.12"}) == {
+        "@obj": {"@query": {"api_version": "2.12", "lambda": "x", "expr": 1}}
+    }
+    captured = {"let": {"o": {"to_object": [["@ref", {"object": {"id": 1}}]]}}, "in": {"lambda": "x", "expr": {"var": "o"}}}
+    for headers in (V20, V21):
+        body = ok(raw, captured, headers)["@query"]
+        assert body["expr"]["let"] == {"o": {"object": {"@ref": {"object": {"id": 1}}}}}

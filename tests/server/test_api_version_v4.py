@@ -200,3 +200,10 @@ def test_an_objects_at_keys_are_no_tags_at_any_version(raw):
     for headers in (V20, V21):
         body = ok(raw, captured, headers)["@query"]
         assert body["expr"]["let"] == {"o": {"object": {"@ref": {"object": {"id": 1}}}}}
+
+
+def test_a_created_key_is_a_document_under_2_0(raw):
+    # CreateKey answers the key's VersionL, its secret among its fields: under 2.0 its `class` follows its ref.
+    key = ok(raw, {"create_key": {"object": {"role": "server"}}}, V20)
+    assert list(key)[:3] == ["ref", "class", "ts"] and key["class"] == {"@ref": "keys"}
+    assert "secret" in key

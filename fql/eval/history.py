@@ -851,7 +851,7 @@ def action_of(versions: list[Version], version: Version) -> str:
 
 
 @builtin("Insert", keys=("insert", "ts", "action", "params"), required=3)
-def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> dict:
+def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> DocEvent:
     """Add an event to a document's history at `ts` (replacing the one at that time): a `create` or
     `update` makes the document `params` then, a `delete` deletes it then. The result is the event."""
     if not isinstance(ref, Ref):
@@ -891,12 +891,12 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     _rewrote(ctx, key, before)
     _log_rewrite(ctx, key, ["insert", when, *([] if replaced is None else [replaced.data])])
     # Core answers with the inserted version's own event: a create or update is shown as `create`.
-    return {
-        "ts": when,
-        "action": Action("delete" if fields is None else "create"),
-        "document": ref_of(ctx, key),
-        "data": copy(fields.get("data")) if fields else None,
-    }
+    return DocEvent(
+        ts=when,
+        action=Action("delete" if fields is None else "create"),
+        document=ref_of(ctx, key),
+        data=copy(fields.get("data")) if fields else None,
+    )
 
 
 @builtin("Remove", keys=("remove", "ts", "action"))

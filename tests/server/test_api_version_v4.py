@@ -207,3 +207,12 @@ def test_a_created_key_is_a_document_under_2_0(raw):
     key = ok(raw, {"create_key": {"object": {"role": "server"}}}, V20)
     assert list(key)[:3] == ["ref", "class", "ts"] and key["class"] == {"@ref": "keys"}
     assert "secret" in key
+
+
+def test_an_inserted_event_names_its_instance(raw):
+    # Insert answers its event (core's DocEventL): before 2.7 it names its `instance`, under 2.0 `resource`.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    insert = {"insert": ref, "ts": 5, "action": "update", "params": {"object": {"data": {"object": {"x": 3}}}}}
+    assert list(ok(raw, insert)) == ["ts", "action", "instance", "data"]
+    assert ok(raw, {**insert, "ts": 6}, V20) == {"ts": 6, "action": "create", "resource": {"@ref": "classes/spells/1"}}

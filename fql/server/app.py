@@ -71,7 +71,7 @@ PING_SCOPES = {
 }
 #: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
 QUERY_PATHS = ("/", "/linearized")
-#: The methods core allows on each v4 path that needs a secret.
+#: The methods core allows on each v4 path that needs a secret (`/authorized` checks its own first).
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",), "/authorized": ("GET",)}
 #: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
@@ -215,6 +215,9 @@ class App:
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET")
             raise RuntimeError("Sample error")
+        if path == "/authorized" and method not in ("GET", "HEAD"):
+            # A utility path (core's UtilRoutes) refuses a method before it asks for the secret.
+            raise method_not_allowed("GET")
         call = None
         if path not in ALLOWED:
             # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret.
@@ -228,7 +231,8 @@ class App:
             return await self.run(self._rest, call, request, secret, info)
         if method == "POST" and path in QUERY_PATHS:
             return await self.run(self._query, request.body, secret, info, request.started)
-        if method == "GET" and path == "/authorized":
+        if path == "/authorized":
+            # HEAD is GET, answered without the body.
             return await self.run(self._authorized, secret)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
@@ -274,7 +278,7 @@ class App:
         body = request.body if call.bad_body else json_bytes(call.query)
         return self._query(body, secret, info, request.started)
 
-    def _exists(self, query: dict, secret: str) -> bool:
+    def _exists(self, query: dict | bool, secret: str) -> bool:
         """Whether the path's ref names something in the secret's database, whatever the secret may read:
         core looks the name up (ModelData.lookupRef) before any permission is checked."""
 
@@ -286,6 +290,9 @@ class App:
             return self.streams.snapshot(secret, _get_write, look)
         except Unauthorized:
             raise unauthorized() from None
+        except FQLError:
+            # A ref that resolves to nothing (`tokens/self` asked with a key): core's lookup finds None.
+            return False
 
     def _query(
         self,

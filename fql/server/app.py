@@ -154,7 +154,8 @@ class App:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request.headers["origin"]), b"")
                 return
-            if request.path == SCHEMA_PREFIX or request.path.startswith(SCHEMA_PREFIX + "/"):
+            if request.path.startswith(SCHEMA_PREFIX):
+                # As core routes it: `/schema/1xyz` is the schema API's too (and not found there).
                 from . import schema  # FSL is loaded when first asked for, not with every server
 
                 response = await self.run(schema.handle, self.db, request)

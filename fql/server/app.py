@@ -69,6 +69,9 @@ PING_SCOPES = {
     "local": ("read", 500),
     "all": ("all", 5000),
 }
+#: The answer to `GET /error`: core's `sys.error("Sample error")`, a JVM RuntimeException, worded as
+#: ExceptionResponseHelpers words an unexpected exception.
+SAMPLE_ERROR = "java.lang.RuntimeException: Sample error Please create a ticket at https://support.fauna.com"
 #: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
 QUERY_PATHS = ("/", "/linearized")
 #: The methods core allows on each v4 path that needs a secret (`/authorized` checks its own first).
@@ -211,11 +214,12 @@ class App:
         if path == "/ping":
             return await self._ping(request)
         if path == "/error":
-            # Core's sample error (UtilRoutes `GET /error`): an unexpected failure, answered (500) and logged
-            # as any other.
+            # Core's sample error (UtilRoutes `GET /error`): an unexpected failure, logged and answered (500)
+            # in the words core gives any other.
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET")
-            raise RuntimeError("Sample error")
+            log.error("%s /error: the sample error", method)
+            raise ProtocolError(500, SAMPLE_ERROR)
         if path == "/authorized" and method not in ("GET", "HEAD"):
             # A utility path (core's UtilRoutes) refuses a method before it asks for the secret.
             raise method_not_allowed("GET")

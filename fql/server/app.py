@@ -241,8 +241,13 @@ class App:
             return await self.run(self._authorized, secret)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
-            query = request.params.get("q", "").encode("utf-8", "surrogatepass")
-            return await self.run(self._query, query, secret, info, request.started, _get_write)
+            query = request.params.get("q")
+            if query == "":
+                # Core parses a blank `q` as JSON, which it is not; only a missing `q` is no query.
+                await self.run(self._authenticate, secret)
+                return _query_error(InvalidExpression("Request body is not valid JSON."), info)
+            text = (query or "").encode("utf-8", "surrogatepass")
+            return await self.run(self._query, text, secret, info, request.started, _get_write)
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)

@@ -142,8 +142,8 @@ def _exists(ref: Ref, wire: dict) -> dict | None:
 
 def _params(body: bytes) -> dict | None:
     """The body as literal params (core quotes it), read as a query body is; no body is `{}`; None when
-    it is not JSON."""
-    if not body.strip():
+    it is not JSON (blanks alone are a body, and no JSON)."""
+    if not body:
         return {"quote": {}}
     try:
         return {"quote": parse(body)}

@@ -134,3 +134,11 @@ def test_authorized_checks_its_method_first_and_takes_head(raw):
     assert (status, headers["allow"], body["errors"][0]["code"]) == (405, "GET", "method not allowed")
     assert raw("HEAD", "/authorized")[::2] == (200, None)
     assert raw("HEAD", "/authorized", secret=None)[0] == 401
+
+
+def test_a_blank_body_is_a_body_and_no_json(raw):
+    # runRESTWithBody: only a request without a body has the empty params; blanks are parsed, and fail.
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    status, _, body = raw("POST", "/classes/huts", "  \n")
+    assert (status, body["errors"][0]["description"]) == (400, "Request body is not valid JSON.")
+    assert raw("POST", "/classes/huts", "")[0] == 201

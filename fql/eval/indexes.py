@@ -12,7 +12,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import Bytes, Date, Lambda, Ref, Timestamp, native
+from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, native
 from . import versions
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
@@ -193,10 +193,32 @@ def _fan_out(value: t.Any, deep: bool = False) -> list:
     array yields none."""
     if not isinstance(value, list):
         return [value]
+    return _distinct(_flattened(value) if deep else value)
+
+
+def _distinct(values: t.Iterable[t.Any]) -> list:
     seen: dict[bytes, t.Any] = {}
-    for item in _flattened(value) if deep else value:
+    for item in values:
         seen.setdefault(encode(item), item)
     return list(seen.values())
+
+
+#: The values core's index terms take as they are (its ScalarL literals); any other is no scalar.
+_SCALARS = (type(None), bool, int, float, str, Ref, Timestamp, Date, Bytes, UUID)
+
+
+def _bound(value: t.Any) -> list:
+    """A v4 binding's result as core's Index.mkBinders takes it: an array gives its distinct elements,
+    any that is no scalar (an array, an object) as null; a scalar gives itself; anything else (an
+    object, a set) nothing, which an entry reads as null (Indexer.extractTerms)."""
+    if isinstance(value, list):
+        return _distinct(v if _scalar(v) else None for v in value) or [None]
+    return [value if _scalar(value) else None]
+
+
+def _scalar(value: t.Any) -> bool:
+    """Whether core indexes `value` as it is: a scalar, or the transaction's time a term reads."""
+    return isinstance(value, _SCALARS) or value is TXN_TIME
 
 
 def _flattened(value: list) -> t.Iterator[t.Any]:
@@ -222,13 +244,12 @@ def _has_step(value: t.Any, step: t.Any) -> bool:
     return (isinstance(value, dict) and step in value) or (isinstance(value, list) and isinstance(step, int))
 
 
-def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
+def _legacy_values(ctx: Context, field: Field, doc: dict) -> list:
     """A v4 field's values: every value at its path (arrays of objects are looked into), each through
-    the field's transform, with arrays flattened all the way and objects indexed as null. None when the
-    path is missing; a transform that fails leaves the document out of the index, as core's does."""
+    the field's transform, with arrays flattened all the way and objects indexed as null. Empty when the
+    path is missing, holds only empty arrays, or the transform fails: core's extractor then has no
+    value, which its entry reads as null (Index.scala legacyDataExtractor, Indexer.extractTerms)."""
     found = _all_at(_with_class(doc, field.path), field.path)
-    if not found:
-        return None
     if field.transform is not None:
         try:
             found = [ctx.eval(ast.Form(((field.transform, ast.Value(v)),))) for v in found]
@@ -268,13 +289,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
                 return []
         return [_normalized(value)]
     if field.legacy:
-        values = _legacy_values(ctx, field, doc)
-        if values is not None:
-            seen: dict[bytes, t.Any] = {}
-            for v in values:
-                seen.setdefault(encode(v), v)
-            return list(seen.values())
-        return [None]
+        return _distinct(_legacy_values(ctx, field, doc)) or [None]
     if field.path is not None:
         value = _at_path(doc, field.path)
         if field.as_id and isinstance(value, Ref) and value.id.isdigit():
@@ -293,7 +308,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         outer, state.in_binding = state.in_binding, True
         version, state.api_version = state.api_version, versions.DEFAULT
         try:
-            value = ctx.apply(field.binding, doc)
+            return _bound(ctx.apply(field.binding, doc))
         finally:
             state.in_binding = outer
             state.api_version = version

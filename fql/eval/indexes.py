@@ -6,7 +6,7 @@ import itertools
 import math
 import typing as t
 
-from attrs import frozen
+from attrs import evolve, field, frozen
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
@@ -40,6 +40,8 @@ class Field:
     legacy: bool = False
     #: A v4 field's `transform`: the name of a one-argument function applied to each value (`casefold`).
     transform: str | None = None
+    #: A v4 binding's name: each source computes it with its own lambda (`IndexDef.fields_for`).
+    bound: str | None = None
 
 
 @frozen
@@ -57,18 +59,37 @@ class IndexDef:
     keeps_null_values: bool = False
     #: A v10 unique constraint's field paths (its failures name them); None for other indexes.
     constraint: tuple | None = None
+    #: A v4 index's bindings, by source collection (`"_"` for the wildcard source's): each source binds
+    #: its own lambdas, as core's Index.parseBinders keeps them.
+    bindings: dict[str, dict[str, Lambda]] = field(factory=dict, eq=False)
 
     @property
     def reverse(self) -> tuple[bool, ...]:
         return tuple(v.reverse for v in self.values) + (False,)
 
+    def fields_for(self, coll: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+        """The terms and values a document of `coll` is indexed by: each binding computed by the
+        lambda of `coll`'s source (a user collection the `"_"` source reads, by that source's), and null
+        where that source binds no such name."""
+        if not any(f.bound is not None for f in (*self.terms, *self.values)):
+            return self.terms, self.values
+        own = self.bindings.get(coll)
+        if own is None and not coll.startswith("#"):
+            own = self.bindings.get(WILDCARD)
+        own = own or {}
 
-def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
+        def bind(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+            return tuple(evolve(f, binding=own.get(f.bound)) if f.bound is not None else f for f in fields)
+
+        return bind(self.terms), bind(self.values)
+
+
+def _fields(specs: t.Any) -> tuple[Field, ...]:
     out = []
     for spec in specs or ():
         reverse = bool(spec.get("reverse", False))
         if "binding" in spec:
-            out.append(Field(None, bindings.get(spec["binding"]), reverse))
+            out.append(Field(None, None, reverse, bound=spec["binding"]))
         else:
             path = spec.get("field")
             steps = tuple(path if isinstance(path, list) else [path])
@@ -77,20 +98,23 @@ def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
     return tuple(out)
 
 
-def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
-    """The storage collection names an index reads, and the bindings its sources define."""
+def source_names(source: t.Any) -> tuple[list[str], dict[str, dict[str, Lambda]]]:
+    """The storage collection names an index reads, and the bindings each source defines, by name."""
     names: list[str] = []
-    bindings: dict[str, Lambda] = {}
+    bindings: dict[str, dict[str, Lambda]] = {}
     for item in source if isinstance(source, list) else [source]:
+        fields = {}
         if isinstance(item, dict):
-            for name, fn in (item.get("fields") or {}).items():
-                bindings[name] = fn
+            fields = dict(item.get("fields") or {})
             item = item.get("collection", item.get("class"))
         for each in item if isinstance(item, list) else [item]:
             if isinstance(each, Ref):
                 names.append(("#" + each.id) if each.collection is None else each.id)
             elif each == WILDCARD:
                 names.append(WILDCARD)
+            else:
+                continue
+            bindings[names[-1]] = fields
     return names, bindings
 
 
@@ -115,9 +139,10 @@ def from_version(ctx: Context, version: Version) -> IndexDef:
         IndexKey(version.key.scope, version.key.id),
         ref_of(ctx, version.key),
         tuple(names),
-        _fields(data.get("terms"), bindings),
-        _fields(data.get("values"), bindings),
+        _fields(data.get("terms")),
+        _fields(data.get("values")),
         bool(data.get("unique", False)),
+        bindings=bindings,
     )
 
 
@@ -357,7 +382,7 @@ def _binding_values(ctx: Context, field: Field, doc: dict) -> list:
 def _extracts(field: Field) -> bool:
     """Whether computing `field` of a version is a compute op: a v10 field other than the id is (core's
     Index readBrokerDataExtractor charges one per version per such field, as v4 charges its bindings)."""
-    return not field.legacy and not field.as_id and not isinstance(field.binding, Lambda)
+    return not field.legacy and not field.as_id and field.bound is None and not isinstance(field.binding, Lambda)
 
 
 #: Core's transaction_max_size_bytes (CoreConfig): no document's index entries may be estimated larger.
@@ -450,8 +475,9 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
         return []
     doc = render(ctx, version)
     ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
-    terms = [_term_values(ctx, f, doc) for f in index.terms]
-    values = [_binding_values(ctx, f, doc) for f in index.values]
+    term_fields, value_fields = index.fields_for(version.key.coll)
+    terms = [_term_values(ctx, f, doc) for f in term_fields]
+    values = [_binding_values(ctx, f, doc) for f in value_fields]
     _check_entries_size(index, version, terms, values)
     ref = doc["ref"]
     out = []

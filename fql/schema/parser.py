@@ -392,6 +392,9 @@ class _Reader:
         if name is None:
             self.pos = save
             return None
+        if name.text == "*":
+            # Core types a wildcard as a plain type (typeExpr), where no default is allowed.
+            kind = "wildcard"
         self.ws()
         ctype = None
         if self.peek(":"):
@@ -409,8 +412,6 @@ class _Reader:
                 self.no_nested_defaults(ctype, value)
         if ctype is not None and kind == "defined":
             ctype = evolve(ctype, texpr=signatures.map_defaults(ctype.texpr, lambda d: self.displayed(d, ctype.start)))
-        if name.text == "*":
-            kind = "wildcard"
         if (kind == "defined" and ctype is None and value is None) or (kind == "wildcard" and ctype is None):
             self.pos = save
             return None

@@ -1903,6 +1903,16 @@ at main.fsl:1:46
   |                                              ^
   |""",
     ),
+    (
+        # A wildcard's type is a plain type (core's typeExpr, not schemaTypeExpr): no default, no hint.
+        "collection Foo {\n  *: { a: Int, b: { c: Int = 1 } }\n}",
+        """error: Default values are not allowed here
+at main.fsl:2:30
+  |
+2 |   *: { a: Int, b: { c: Int = 1 } }
+  |                              ^
+  |""",
+    ),
 ]
 
 

@@ -2021,6 +2021,30 @@ def test_junk_gives_an_fsl_error(source: str) -> None:
     assert err.value.errors and all(e.startswith("error: ") for e in err.value.errors)
 
 
+#: Quoted names as core's legacyNameQuoted reads them: any displayed character, a raw newline too, and
+#: escapes; the other quote, a backquote, `#` or a control character is no name.
+QUOTED_NAMES = [
+    ('collection "a b" {}', "a b"),
+    ('collection "" {}', ""),
+    ("collection 'a\\'b' {}", "a'b"),
+    ('collection "a\nb" {}', "a\nb"),
+    ('collection "\\u{1F600}" {}', "\U0001f600"),
+]
+
+
+@pytest.mark.parametrize(("source", "name"), QUOTED_NAMES)
+def test_quoted_names(source: str, name: str) -> None:
+    assert [item.name for item in parse(source)] == [name]
+
+
+@pytest.mark.parametrize("name", ["'a\"b'", '"a\'b"', '"a`b"', '"a#b"', '"a\x01b"'])
+def test_quoted_names_core_refuses(name: str) -> None:
+    with pytest.raises(FSLError):
+        parse(f"collection {name} {{}}")
+    with pytest.raises(FSLError, match="Expected name"):
+        parse(f"function {name}() {{ 1 }}")
+
+
 # -- round trip: fql's own create takes each definition, and byName shows it ---------------------------------
 
 SCHEMA = """

@@ -634,7 +634,8 @@ class _Reader:
         close_paren = self.pos
         self.expect(")", ["`,`"])
         ret = None
-        self.ws()
+        # The return type's `:` follows the `)` at once (core: `)` ~~ colonType.?); after a blank, the
+        # rest is no signature but text core skips as invalid.
         if self.peek(":"):
             colon = self.pos
             self.pos += 1

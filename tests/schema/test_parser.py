@@ -2148,6 +2148,9 @@ INVALID_FUNCTIONS = [
     ("function bar() { 2... }", (12, 23)),
     ("function bar() { if (3..) 4 }", (12, 29)),
     ("function bar() {\n  1 +\n}\ncollection Foo {}", (12, 24)),
+    # The return type's `:` must follow the `)` at once: after a blank it is no signature (core's `func`).
+    ("function f(x) : Int { x }", (10, 25)),
+    ("function f(x: Int) /* c */: Int { x }", (10, 37)),
 ]
 
 

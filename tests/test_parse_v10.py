@@ -380,9 +380,9 @@ def test_arrows():
     [
         ("(x, x) => x", "Duplicate lambda argument"),
         ("(x, ...x) => x", "Duplicate lambda argument"),
-        ("('a') => null", "Invalid lambda parameter: expected a name"),
-        ("(a + 1, ...b) => null", "Invalid lambda parameter: expected a name"),
-        ("(...a)", "Invalid variadic tuple"),
+        ("('a') => null", "Expected end-of-input"),
+        ("(a + 1, ...b) => null", "invalid variadic tuple"),
+        ("(...a)", "invalid variadic tuple"),
         ("(...a, b) => null", "Expected `)`"),
         ("a, a => null", "Expected end-of-input"),
         ("x => .a", "Invalid anonymous field access"),
@@ -390,6 +390,29 @@ def test_arrows():
 )
 def test_bad_arrows(text, message):
     assert error(text).description.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "text, column",
+    [("(1) => 2", 5), ("(a, 1) => 2", 8), ("((a)) => 1", 7), ("(.a) => 1", 6), ("{ (1) => 2 }", 7)],
+)
+def test_arrow_after_a_tuple_fails_at_the_arrow(text, column):
+    """Core's `tupleOrLambda` reads parentheses holding anything but names as a tuple, which no `=>` may
+    follow: its parser stops at the `=>`, as after any other operand (`1 => 2`)."""
+    failure = error(text)
+    assert (failure.description.startswith("Expected "), failure.line, failure.column) == (True, 1, column)
+
+
+@pytest.mark.parametrize("text", ["(1, ...x)", "(1, ...x) => 1", "(a + 1, ...b) => null"])
+def test_invalid_variadic_tuple_underlines_the_list(text):
+    """Core's `fail(ParseError("invalid variadic tuple", span(i1, i2)))`: lower case, the whole list."""
+    failure = error(text)
+    assert (failure.description, failure.span.start, failure.span.end, failure.marks_span) == (
+        "invalid variadic tuple",
+        0,
+        text.index(")") + 1,
+        True,
+    )
 
 
 def test_if_let_at_isa():

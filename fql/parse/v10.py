@@ -303,7 +303,31 @@ class _Scanner:
             return self._type(end, ",)]}\n\r;")
         if punct == "=>" and self._patterns and self._patterns[-1] == len(self._brackets):
             self._patterns.pop()
+        elif punct == "=>" and self._after_tuple():
+            self.tokens.pop()
+            self._stop("BAD_CHARACTER", pos)
         return end
+
+    def _after_tuple(self) -> bool:
+        """Whether the `=>` just emitted follows a parenthesized list that is no parameter list: core reads
+        `(1) => x` and `((a)) => x` as a tuple, which no `=>` may follow, so its parser stops at the `=>`.
+        A list with a rest parameter (`(1, ...a) => x`) is left to the parser: that one is core's error."""
+        if self._kind(self._significant(2)) != ")":
+            return False
+        inside: list[str] = []
+        depth = 0
+        for token in reversed(self.tokens[:-1]):
+            kind = self._kind(token)
+            depth += (kind in (")", "]", "}")) - (kind in ("(", "[", "{"))
+            if depth == 0:
+                break
+            if kind != "NL":
+                inside.append(kind)
+        inside = inside[:0:-1]  # in order, without the closing `)`
+        if "..." in inside:
+            return False
+        names, commas = inside[::2], inside[1::2]
+        return any(kind != "NAME" for kind in names) or any(kind != "," for kind in commas)
 
     def _pattern_type(self) -> bool:
         """Whether the `:` just emitted, in a `case` pattern, gives a type (`x: Int`, `_: Int`) rather
@@ -864,6 +888,12 @@ def _fail(
     )
 
 
+def _invalid_variadic(paren: _Paren) -> ParseError:
+    """Core's error, in its words, over the whole parenthesized list: a rest parameter after items that
+    are not all names (`(1, ...a) => x`), or one in a tuple no `=>` follows (ExprParser `tupleOrLambda`)."""
+    return _fail("invalid variadic tuple", paren.span, marks_span=True)
+
+
 def _project_all(fields: _Fields, projected: t.Any) -> None:
     """Core parses `x { * }` but refuses to run it (FQLInterpreter's check failure, over the projection)."""
     if fields.fields is None:
@@ -1039,7 +1069,7 @@ class ToAst(Transformer):
         names, seen, duplicates = [], {}, []
         for item in head.items:
             if not isinstance(item, ast.Ident):
-                raise _fail("Invalid lambda parameter: expected a name", item)
+                raise _invalid_variadic(head)
             if item.name in seen and item.name != "_":
                 duplicates.append(_fail("Duplicate lambda argument", item, hint=(_ORIGINAL_ARGUMENT, seen[item.name])))
             seen.setdefault(item.name, item)
@@ -1073,7 +1103,7 @@ class ToAst(Transformer):
     def group(self, paren: _Paren):
         """`(e)` is `e`; `(a, b)` is a tuple, which core evaluates as an array; `()` is `[]`."""
         if paren.rest is not None:
-            raise _fail("Invalid variadic tuple", paren.span)
+            raise _invalid_variadic(paren)
         if len(paren.items) == 1:
             item = paren.items[0]
             if isinstance(item, _Short) and not item.paren:

@@ -268,13 +268,14 @@ def test_heredoc_interpolation_commits_the_line(db, query, line, column):
 @pytest.mark.parametrize(
     "query, line, column, message",
     [
-        ("<<+END\n#{1\nEND", 2, 4, "Expected `}`"),
-        ("<<+END\nfoo #{ [1, 2\nEND", 2, 13, "Expected `,` or `]`"),
+        ("<<+END\n#{1\nEND", 3, 1, "Expected `}`"),
+        ("<<+END\nfoo #{ [1, 2\nEND", 3, 1, "Expected `,` or `]`"),
         ("<<+END\n#{", 2, 3, "Expected expression"),
     ],
 )
 def test_heredoc_unterminated_interpolation(db, query, line, column, message):
-    # What the expression inside `#{` still needs, as in a quoted string (strexpr, then `}`).
+    # What the expression inside `#{` still needs, as in a quoted string (strexpr, then `}`), past the
+    # newlines its `expr` takes (`expr0 ~~ nl`).
     assert summary(db, query) == _drawn(query, line, column, message)
 
 

@@ -415,6 +415,26 @@ def test_invalid_variadic_tuple_underlines_the_list(text):
     )
 
 
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("[1\n2]", 2, 1, "Expected `,` or `]`"),
+        ("f(1\n\n  2)", 3, 3, "Expected `)` or `,`"),
+        ("(1\n2)", 2, 1, "Expected `)`, `,`, or `...`"),
+        ("{a: 1\nb: 2}", 2, 1, "Expected `,` or `}`"),
+        ("{a: 1, b: 2 // c\n /* d */ c: 3}", 2, 10, "Expected `,` or `}`"),
+        ('"#{1\n2}"', 2, 1, "Expected `}`"),
+        ("x { a\n b }", 2, 2, "Expected `,` or `}`"),
+        ("match 1\n{ }", 1, 8, "Expected `{`"),
+    ],
+)
+def test_error_inside_brackets_is_past_the_newlines(text, line, column, message):
+    """Inside brackets an element, argument, value or `#{}` is core's `expr` (`expr0 ~~ nl`), which takes
+    the newlines after it: its parser fails at what follows them. (A `match` scrutinee does not.)"""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, line, column)
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

@@ -1290,6 +1290,9 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     stack = _value_stack(err)
     pos = _end_of_input(text, stack) if end else token.start_pos
+    if token.type == "_SEP" and _inside_brackets(stack):
+        pos = _past_line_breaks(text, pos)
+        names -= _SAME_LINE  # a projection's `a: x` and `a { b }`, which core tried before the newline
     if "let" in names and not stack:
         message = END_OF_QUERY  # nothing parsed: core's parser found no first statement
     elif "let" in names and "}" in names and stack and _is(stack[-1], "LBRACE"):
@@ -1323,6 +1326,41 @@ def _end_of_input(text: str, stack: list) -> int:
 #: The tokens of the unary operators, as lark names them.
 _UNARY = frozenset(("MINUS", "BANG", "TILDE"))
 _BLOCK_COMMENT_END = re.compile(r"\*/")
+
+
+#: Tokens that open a bracket, and those that close one.
+_OPENERS = frozenset(("(", "[", "{", "#{"))
+_CLOSERS = frozenset((")", "]", "}"))
+
+
+#: What core's parser looks for only before the newlines after a projection's field name (`ident ~~ ws`).
+_SAME_LINE = frozenset((":", "{"))
+
+
+def _inside_brackets(stack: list) -> bool:
+    """Whether a bracket (or a `#{`) is open on the parser's stack. Within one, an element, argument, value
+    or interpolated expression is core's `expr`, which takes the newlines after it (`expr0 ~~ nl`): a
+    newline there is no statement's end, and core's parser fails at what follows the newlines."""
+    depth = 0
+    for value in reversed(stack):
+        if isinstance(value, Token):
+            depth += (value.value in _CLOSERS) - (value.value in _OPENERS)
+            if depth < 0:
+                return True
+    return False
+
+
+def _past_line_breaks(text: str, pos: int) -> int:
+    """Past the newlines, blanks and comments from `pos` (core's `nl`)."""
+    while True:
+        pos = _blanks_end(text, pos)
+        if text.startswith("//", pos):
+            pos = text.find("\n", pos)
+            pos = len(text) if pos < 0 else pos
+        elif text[pos : pos + 1] in ("\n", "\r"):
+            pos += 1
+        else:
+            return pos
 
 
 def _value_stack(err: UnexpectedToken) -> list:

@@ -435,6 +435,22 @@ def test_error_inside_brackets_is_past_the_newlines(text, line, column, message)
     assert (failure.description, failure.line, failure.column) == (message, line, column)
 
 
+@pytest.mark.parametrize(
+    "text, column",
+    [("let x = 1; -\nx", 13), ("- /* c */\n1", 10), ("[-\n1]", 3), ("[~\n1]", 3), ("[1].map(x => !\nx)", 15)],
+)
+def test_unary_operand_is_on_the_operators_line(text, column):
+    """Core's unary operator takes blanks, not newlines, before its operand (`op ~~/ ws ~~ term`), and a
+    signed number is one literal only on one line: a newline after a unary `-` (as after `!`, `~`) fails."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == ("Expected expression", 1, column)
+
+
+def test_binary_minus_takes_a_newline():
+    assert expr("a -\nb") == B("-", I("a"), I("b"))
+    assert stmts("a\n-b") == (I("a"), ast.Unary("-", I("b")))
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

@@ -178,7 +178,8 @@ class _Scanner:
         self.cond_closers: set[int] = set()
         self._parens: list[bool] = []
         self._braces: list[int] = []
-        self._unary_bangs: set[int] = set()
+        #: The positions of the unary operators `!` and `-` (each is also a postfix or binary one).
+        self._unary_ops: set[int] = set()
         #: The open brackets, innermost last; and for each `case` pattern being read, how many were open
         #: at its `case` (its `=>` at that depth ends it).
         self._brackets: list[str] = []
@@ -219,7 +220,7 @@ class _Scanner:
         if kind == ")":
             return last.start_pos in self.cond_closers
         if kind == "!":
-            return last.start_pos in self._unary_bangs
+            return last.start_pos in self._unary_ops
         return kind not in _OPERAND_END
 
     # -- the main loop ------------------------------------------------------------------------------
@@ -290,9 +291,10 @@ class _Scanner:
             signed = _SIGNED.match(self.text, pos)
             if signed:
                 return self._number(signed)
+            self._unary_ops.add(pos)
         if punct[0] == "!" and self._operand_start():
             punct, end = "!", pos + 1  # a unary not: `!~a` is `!(~a)`
-            self._unary_bangs.add(pos)
+            self._unary_ops.add(pos)
         elif punct == "=~" and self._after_let_name():
             punct, end = "=", pos + 1  # `let x =~5` is `let x = ~5`
         self._nest(punct, pos)
@@ -424,6 +426,8 @@ class _Scanner:
         if previous is None or following is None:
             return True
         kind = self._kind(previous)
+        if previous.start_pos in self._unary_ops:
+            return False  # core's unary operand is on the operator's line (`op ~~/ ws ~~ term`)
         if kind in _DROP_AFTER or kind == "TYPE" or (kind == ")" and previous.start_pos in self.cond_closers):
             return True
         if kind == "NAME" and self._kind(before_previous) == "let":
@@ -1290,7 +1294,7 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     stack = _value_stack(err)
     pos = _end_of_input(text, stack) if end else token.start_pos
-    if token.type == "_SEP" and _inside_brackets(stack):
+    if token.type == "_SEP" and _inside_brackets(stack) and not _is_unary(stack[-1]):
         pos = _past_line_breaks(text, pos)
         names -= _SAME_LINE  # a projection's `a: x` and `a { b }`, which core tried before the newline
     if "let" in names and not stack:
@@ -1311,7 +1315,7 @@ def _end_of_input(text: str, stack: list) -> int:
     """Where core's parser stops when the text ends too soon: past the blanks and comments at the end, as
     each of its tokens that expects more takes the newlines, spaces and comments after it (`nl`). A unary
     operator (`-`, `!`, `~`) takes only spaces and block comments (`ws`): after one it stops at a newline."""
-    unary = bool(stack) and isinstance(stack[-1], Token) and stack[-1].type in _UNARY
+    unary = bool(stack) and _is_unary(stack[-1])
     if not unary or (len(stack) > 1 and not isinstance(stack[-2], Token)):
         return len(text)
     pos = stack[-1].end_pos
@@ -1325,6 +1329,11 @@ def _end_of_input(text: str, stack: list) -> int:
 
 #: The tokens of the unary operators, as lark names them.
 _UNARY = frozenset(("MINUS", "BANG", "TILDE"))
+
+
+def _is_unary(value: t.Any) -> bool:
+    """Whether `value`, last on the parser's stack, is an operator still waiting for its operand."""
+    return isinstance(value, Token) and value.type in _UNARY
 _BLOCK_COMMENT_END = re.compile(r"\*/")
 
 

@@ -650,7 +650,7 @@ def test_error_position_and_caret():
         ("x { }", "Expected `*` or identifier", 1, 5),
         ("1 @ 2", "Expected end-of-input", 1, 3),
         ("a # b", "Expected end-of-input", 1, 3),
-        ("let a: = 1\na", "Expected a type", 1, 8),
+        ("let a: = 1\na", "Expected type", 1, 8),
     ],
 )
 def test_errors(text, message, line, column):

@@ -651,7 +651,7 @@ class _Scanner:
             raise _error(text, len(text), f"Expected {expected}", end=len(text) + 1, incomplete=True)
         source = text[pos:cursor].strip()
         if not source:
-            raise _error(text, cursor, "Expected a type")
+            raise _error(text, cursor, "Expected type")  # core's words at the end of the text too
         first = pos + len(text[pos:cursor]) - len(text[pos:cursor].lstrip())
         self.emit("TYPE", source, first, first + len(source))
         return first + len(source)

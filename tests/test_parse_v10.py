@@ -651,6 +651,9 @@ def test_error_position_and_caret():
         ("1 @ 2", "Expected end-of-input", 1, 3),
         ("a # b", "Expected end-of-input", 1, 3),
         ("let a: = 1\na", "Expected type", 1, 8),
+        ("(3.)", "Expected digit or identifier", 1, 4),
+        ("0x1.5", "Expected identifier", 1, 5),  # core's altinteger takes no fraction
+        ("(- 0b1.)", "Expected identifier", 1, 8),
     ],
 )
 def test_errors(text, message, line, column):

@@ -1305,7 +1305,7 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         words = _expected_words(names)
         if {")", ","} <= names and _in_group(stack):
             words.add("`...`")  # `(a, ...rest) =>`: core's tuple takes a rest parameter there
-        if names == {"NAME"} and _after_integer(stack, pos):
+        if names == {"NAME"} and _after_integer(text, stack, pos):
             words.add("digit")  # `3.`: core's number takes `.` and a digit, as a member access `.name`
         message = "Expected " + _listed(sorted(words))
     return _error(text, pos, message, end=pos + 1, incomplete=end or token.type == "UNTERMINATED")
@@ -1415,12 +1415,16 @@ def _in_group(stack: list) -> bool:
     return False
 
 
-def _after_integer(stack: list, pos: int) -> bool:
-    """Whether the parser stopped right after `<integer>.`, where core's parser also looked for a digit."""
+def _after_integer(text: str, stack: list, pos: int) -> bool:
+    """Whether the parser stopped right after `<integer>.`, where core's parser also looked for a digit
+    (not after `0x1.`: a hex, octal or binary literal takes no fraction)."""
     if len(stack) < 2 or not _is(stack[-1], "DOT") or stack[-1].end_pos != pos:
         return False
     number = stack[-2]
-    return isinstance(number, ast.Literal) and type(number.value) is int and number.span.end == stack[-1].start_pos
+    if not (isinstance(number, ast.Literal) and type(number.value) is int):
+        return False
+    digits = text[number.span.start : number.span.end].lstrip("+- \t")
+    return number.span.end == stack[-1].start_pos and not _RADIX.match(digits)
 
 
 def _token_error(text: str, token: Token, message: str, annotation: str | None = None) -> ParseError:

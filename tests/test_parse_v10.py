@@ -451,6 +451,23 @@ def test_binary_minus_takes_a_newline():
     assert stmts("a\n-b") == (I("a"), ast.Unary("-", I("b")))
 
 
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("{ ; 1 }", 1, 5, "Unexpected end of block. Expected statement or expression"),
+        ("{;}", 1, 3, "Unexpected end of block. Expected statement or expression"),
+        ("{\n;\n}", 3, 1, "Unexpected end of block. Expected statement or expression"),
+        ("; // c\n ; 2", 2, 4, "Unexpected end of query. Expected statement or expression"),
+        (";1", 1, 2, "Unexpected end of query. Expected statement or expression"),
+    ],
+)
+def test_leading_separators_are_taken_before_no_statement_is_found(text, line, column, message):
+    """Core's block body takes a separator run after its (here, no) statements (`blocksep.?`), then finds
+    none and reports past the run, even where a statement follows it."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, line, column)
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

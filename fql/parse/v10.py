@@ -1299,8 +1299,10 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         names -= _SAME_LINE  # a projection's `a: x` and `a { b }`, which core tried before the newline
     if "let" in names and not stack:
         message = END_OF_QUERY  # nothing parsed: core's parser found no first statement
+        pos = _past_separators(text, pos, token)
     elif "let" in names and "}" in names and stack and _is(stack[-1], "LBRACE"):
         message = "Unexpected end of block. Expected statement or expression"
+        pos = _past_separators(text, pos, token)
     else:
         words = _expected_words(names)
         if {")", ","} <= names and _in_group(stack):
@@ -1359,17 +1361,24 @@ def _inside_brackets(stack: list) -> bool:
     return False
 
 
-def _past_line_breaks(text: str, pos: int) -> int:
-    """Past the newlines, blanks and comments from `pos` (core's `nl`)."""
+def _past_line_breaks(text: str, pos: int, breaks: str = "\n\r") -> int:
+    """Past the newlines (or other `breaks`), blanks and comments from `pos` (core's `nl`)."""
     while True:
         pos = _blanks_end(text, pos)
         if text.startswith("//", pos):
             pos = text.find("\n", pos)
             pos = len(text) if pos < 0 else pos
-        elif text[pos : pos + 1] in ("\n", "\r"):
+        elif text[pos : pos + 1] and text[pos] in breaks:
             pos += 1
         else:
             return pos
+
+
+def _past_separators(text: str, pos: int, token: Token) -> int:
+    """Where core reports a block or query with no statement when one starts with separators (`{ ; 1 }`):
+    its block takes a trailing separator run (`blocksep.?`) even with no statement before it, and then
+    finds no statement, so it points past the run."""
+    return _past_line_breaks(text, pos, "\n\r;") if token.type == "_SEP" else pos
 
 
 def _value_stack(err: UnexpectedToken) -> list:

@@ -468,6 +468,32 @@ def test_leading_separators_are_taken_before_no_statement_is_found(text, line, c
     assert (failure.description, failure.line, failure.column) == (message, line, column)
 
 
+@pytest.mark.parametrize(
+    "text, column, cause",
+    [
+        ("let x = 1 2", 11, (0, 9)),
+        ("{ let x = 1 2 }", 13, (2, 11)),
+        ("let a = 1; let f = x => x )", 27, (11, 25)),
+        ("let x = if (true) 1 let y = 2", 21, (0, 19)),
+    ],
+)
+def test_let_followed_by_no_separator_is_a_missing_return(text, column, cause):
+    """Core's block body ends at a statement no separator follows; ending on a `let`, it is
+    Failure.MissingReturn at whatever follows, caused by that `let` (ExprParser `blockBody0`)."""
+    failure = error(text)
+    hints = [(kind, message, start, end) for kind, message, start, end, _ in failure.parse_hints]
+    assert (failure.description, failure.column, hints) == (
+        "Missing return expression",
+        column,
+        [("cause", "Statement does not return a value", *cause)],
+    )
+
+
+@pytest.mark.parametrize("text", ["1 let x = 2", "let a = 1; 2 3", "let x = [1 2]"])
+def test_no_missing_return_where_the_let_is_not_the_statement_cut_short(text):
+    assert error(text).description.startswith("Expected ")
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

@@ -966,9 +966,10 @@ def _within(token: Token, offset: int, width: int) -> Span:
     return Span(*place(offset), token.start_pos + offset, token.start_pos + end, *place(end))
 
 
-def _missing_return(let: ast.Let, **place: t.Any) -> ParseError:
-    """Core's Failure.MissingReturn: where the block ends, caused by its last statement, a `let`."""
-    cause = ("cause", "Statement does not return a value", let.span.start, let.span.end, None)
+def _missing_return(let: Span, **place: t.Any) -> ParseError:
+    """Core's Failure.MissingReturn: where the block ends, caused by its last statement, a `let` (`let`
+    is where that statement is)."""
+    cause = ("cause", "Statement does not return a value", let.start, let.end, None)
     cls = IncompleteInput if place.get("line") == 0 else ParseError
     return cls("Missing return expression", parse_hints=(cause,), **place)
 
@@ -1032,9 +1033,9 @@ class ToAst(Transformer):
         body = tuple(_node(s) for s in stmts)
         if isinstance(body[-1], ast.Let):
             if closer is None:
-                raise _missing_return(body[-1], line=0, column=0, span=body[-1].span)
+                raise _missing_return(body[-1].span, line=0, column=0, span=body[-1].span)
             span = _span_of(closer)
-            raise _missing_return(body[-1], line=span.line, column=span.column, span=span)
+            raise _missing_return(body[-1].span, line=span.line, column=span.column, span=span)
         return body
 
     def start(self, *stmts):
@@ -1294,6 +1295,9 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     stack = _value_stack(err)
     pos = _end_of_input(text, stack) if end else token.start_pos
+    let = _open_let(stack) if "_SEP" in names and token.type != "_SEP" else None
+    if let is not None:
+        return _unseparated_let(text, pos, _span(let, stack[-1]))
     if token.type == "_SEP" and _inside_brackets(stack) and not _is_unary(stack[-1]):
         pos = _past_line_breaks(text, pos)
         names -= _SAME_LINE  # a projection's `a: x` and `a { b }`, which core tried before the newline
@@ -1372,6 +1376,29 @@ def _past_line_breaks(text: str, pos: int, breaks: str = "\n\r") -> int:
             pos += 1
         else:
             return pos
+
+
+def _unseparated_let(text: str, pos: int, let: Span) -> ParseError:
+    """A `let` statement that something other than a separator follows (`let x = 1 2`): core's block body
+    ends at the `let`, so its Failure.MissingReturn is reported where the parser stands (`blockBody0`)."""
+    where = _error(text, pos, "", end=pos + 1)
+    return _missing_return(let, line=where.line, column=where.column, source_line=where.source_line, span=where.span)
+
+
+def _open_let(stack: list) -> Token | None:
+    """The `let` token of the statement the parser is in, if it is a `let` whose brackets are all closed."""
+    depth = 0
+    for value in reversed(stack):
+        if not isinstance(value, Token):
+            continue
+        if value.type == "_SEP":
+            return None
+        depth += (value.value in _CLOSERS) - (value.value in _OPENERS)
+        if depth < 0:
+            return None
+        if value.type == "LET" and depth == 0:
+            return value
+    return None
 
 
 def _past_separators(text: str, pos: int, token: Token) -> int:

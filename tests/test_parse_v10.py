@@ -697,6 +697,8 @@ def test_error_position_and_caret():
         ("(3.)", "Expected digit or identifier", 1, 4),
         ("0x1.5", "Expected identifier", 1, 5),  # core's altinteger takes no fraction
         ("(- 0b1.)", "Expected identifier", 1, 8),
+        ("a->b", "Expected end-of-input", 1, 2),  # core's binaryop refuses `->`: no `a - (>b)`
+        ("[1, 2 -> 3]", "Expected `,` or `]`", 1, 7),
     ],
 )
 def test_errors(text, message, line, column):

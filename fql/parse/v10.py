@@ -292,6 +292,8 @@ class _Scanner:
             if signed:
                 return self._number(signed)
             self._unary_ops.add(pos)
+        elif self.text.startswith("->", pos):
+            self._stop("BAD_CHARACTER", pos)  # core's binary operators refuse `->`: the operand ends there
         if punct[0] == "!" and self._operand_start():
             punct, end = "!", pos + 1  # a unary not: `!~a` is `!(~a)`
             self._unary_ops.add(pos)

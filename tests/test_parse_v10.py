@@ -489,6 +489,11 @@ def test_let_followed_by_no_separator_is_a_missing_return(text, column, cause):
     )
 
 
+def test_let_then_an_unterminated_comment_reads_on():
+    """The REPL keeps reading a comment or string that is still open after a `let`."""
+    assert isinstance(error("let x = 1 /* more"), IncompleteInput)
+
+
 @pytest.mark.parametrize("text", ["1 let x = 2", "let a = 1; 2 3", "let x = [1 2]"])
 def test_no_missing_return_where_the_let_is_not_the_statement_cut_short(text):
     assert error(text).description.startswith("Expected ")

@@ -1297,7 +1297,8 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     stack = _value_stack(err)
     pos = _end_of_input(text, stack) if end else token.start_pos
-    let = _open_let(stack) if "_SEP" in names and token.type != "_SEP" else None
+    # (Not at a string or comment that never ends: the REPL reads on after one.)
+    let = _open_let(stack) if "_SEP" in names and token.type not in ("_SEP", "UNTERMINATED") else None
     if let is not None:
         return _unseparated_let(text, pos, _span(let, stack[-1]))
     if token.type == "_SEP" and _inside_brackets(stack) and not _is_unary(stack[-1]):

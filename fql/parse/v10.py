@@ -1258,6 +1258,16 @@ class ToAst(Transformer):
         return str(key), _node(value), key
 
 
+@v_args(inline=True)
+class LambdaBody(ToAst):
+    """ToAst for the source of a stored lambda (a function's body): core reads it as statements, not as a
+    query (Parser.lambdaExpr), so one ending on a `let` is not a missing return; the caller finds it is
+    no lambda (`Body must be a lambda expression.`)."""
+
+    def start(self, *stmts):
+        return ast.Program(tuple(_node(s) for s in stmts), span=_span(stmts[0], stmts[-1]))
+
+
 # -- syntax errors ------------------------------------------------------------------------------------
 # Core's parser (fastparse) fails with what it expected where it got furthest, each expectation under
 # its name, sorted and joined as `Expected a`, `Expected a or b`, `Expected a, b, or c`, one character

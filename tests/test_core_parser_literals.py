@@ -345,6 +345,10 @@ def test_number_accept_floats(db, query, expected):
         ("1ex", 3),
         ("0x", 3),
         ("0xg", 3),
+        # A number has one exponent: an `e` after it is no new one (core's `exponent.?`), so no digit is
+        # wanted; the query just ends there.
+        ("1e5e", 4),
+        ("1.5E2e1", 6),
     ],
 )
 def test_number_reject_incomplete_floats(db, query, column):

@@ -278,7 +278,7 @@ class _Scanner:
         digits = m.group().lstrip("+- \t")
         if digits == "0" and text[end : end + 1] in ("x", "X", "o", "O", "b", "B") and end < len(text):
             stop = end + 1
-        elif not _RADIX.match(digits) and text[end : end + 1] in ("e", "E") and end < len(text):
+        elif not _RADIX.match(digits) and "e" not in digits.lower() and text[end : end + 1] in ("e", "E"):
             stop = end + 2 if text[end + 1 : end + 2] in ("+", "-") else end + 1
         else:
             return

@@ -499,6 +499,26 @@ def test_no_missing_return_where_the_let_is_not_the_statement_cut_short(text):
     assert error(text).description.startswith("Expected ")
 
 
+@pytest.mark.parametrize(
+    "text, column, message",
+    [
+        ("let x: Int 1", 12, "Expected `=`"),
+        ("let x: Int 1 = 2; x", 12, "Expected `=`"),
+        ("let x: Array<Int> 1 = 2; x", 19, "Expected `=`"),
+        ("let x: Int", 11, "Expected `<` or `=`"),
+        ("let x: Int | String", 20, "Expected `<` or `=`"),
+        ("let x: Array<Int>", 18, "Expected `=`"),
+        ("let x: true", 12, "Expected `=`"),
+        ("let x: Int // c", 16, "Expected `=`"),
+    ],
+)
+def test_let_type_that_no_equals_follows(text, column, message):
+    """Core's `let` parses its type (Types.expr) and then wants `=` where the type ends; right after a type's
+    name it could take that name's `<` too (varType), which comes with no blank before it."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, 1, column)
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

@@ -647,16 +647,44 @@ class _Scanner:
         `stops` at bracket depth 0 (`=` is not the one of `=>`)."""
         text, cursor = self.text, _type_end(self.text, pos, stops)
         if cursor >= len(text):
-            # Core's type parser, at the end: a type, or after a bare name its `<` or the `=`.
-            typed = re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*", text[pos:])
-            expected = "`<` or `=`" if typed else "type" if not text[pos:].strip() else "`=`"
-            raise _error(text, len(text), f"Expected {expected}", end=len(text) + 1, incomplete=True)
+            raise _type_cut_short(text, pos)
         source = text[pos:cursor].strip()
         if not source:
             raise _error(text, cursor, "Expected type")  # core's words at the end of the text too
         first = pos + len(text[pos:cursor]) - len(text[pos:cursor].lstrip())
         self.emit("TYPE", source, first, first + len(source))
         return first + len(source)
+
+
+#: A type's name ending where the text is cut (core's varTypeIdentStr), and the words that are no name.
+_TYPE_NAME_END = re.compile(r"[A-Za-z_][A-Za-z0-9_'.]*\Z")
+_TYPE_WORDS = frozenset(("true", "false", "Any", "Never"))
+
+
+def _type_follow(text: str, pos: int) -> str:
+    """What core's parser expects where a `let`'s type stops short of its `=` (Types.expr, then `=`): a `<`
+    too right after a type's name (`Array<Int>`), which takes no blank before it."""
+    name = _TYPE_NAME_END.search(text, 0, pos)
+    in_comment = "//" in text[text.rfind("\n", 0, pos) + 1 : pos]  # a type ending in a line comment
+    named = name is not None and name.group() not in _TYPE_WORDS and not in_comment
+    return "Expected `<` or `=`" if named else "Expected `=`"
+
+
+def _type_cut_short(text: str, pos: int) -> ParseError:
+    """A type from `pos` that no `=` follows: core's parser stops where the type ends (`Int 1` at the `1`,
+    else at the end of the text), expecting the `=`, or inside the type where that is cut short."""
+    from ..eval.v10 import signatures
+
+    if not text[pos:].strip():
+        return _error(text, len(text), "Expected type", end=len(text) + 1, incomplete=True)
+    stop, message = len(text), None
+    try:
+        signatures.parse(text[pos:])
+    except signatures.SignatureError as err:
+        stop = min(pos + err.offset, len(text))
+        message = None if err.message == "Expected end-of-input" else err.message
+    message = message or _type_follow(text, stop)
+    return _error(text, stop, message, end=stop + 1, incomplete=stop == len(text))
 
 
 def _type_end(text: str, pos: int, stops: str) -> int:
@@ -906,16 +934,18 @@ def _project_all(fields: _Fields, projected: t.Any) -> None:
         raise _fail("project expr not supported", _span(projected, fields.span), marks_span=True)
 
 
-def _check_type(token: Token) -> t.Any:
+def _check_type(token: Token, in_let: bool = False) -> t.Any:
     """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser): its tree (the
     AST keeps it, with its text), None where it did not. The type parser is the one signatures use (an
     upward import, as dialects.py has one). Errors core's type parser only emits are emitted here too;
-    one that stopped it stops the query."""
+    one that stopped it stops the query. In a `let` (`in_let`), what may follow a whole type is its `=`."""
     from ..eval.v10 import signatures
 
     try:
         return signatures.parse(str(token))
     except signatures.SignatureError as err:
+        if in_let and err.message == "Expected end-of-input":
+            err.message = _type_follow(str(token), err.offset)
         errors = [_type_error(token, e) for e in (err, *err.more)]
         for error in errors:
             emit(error)
@@ -1051,7 +1081,7 @@ class ToAst(Transformer):
         if str(name) in _INVALID_VARIABLES:
             raise _fail("Invalid identifier", name, annotation=f"`{name}` is a keyword")
         type_text = str(type_) if type_ is not None else None
-        parsed = _check_type(type_) if type_ is not None else None
+        parsed = _check_type(type_, in_let=True) if type_ is not None else None
         return ast.Let(str(name), _node(value), type_text, span=_span(let, value), annotation=parsed)
 
     # -- if, at, lambdas -----------------------------------------------------------------------------

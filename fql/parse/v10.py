@@ -1378,12 +1378,12 @@ def _end_of_input(text: str, stack: list) -> int:
 
 #: The tokens of the unary operators, as lark names them.
 _UNARY = frozenset(("MINUS", "BANG", "TILDE"))
+_BLOCK_COMMENT_END = re.compile(r"\*/")
 
 
 def _is_unary(value: t.Any) -> bool:
     """Whether `value`, last on the parser's stack, is an operator still waiting for its operand."""
     return isinstance(value, Token) and value.type in _UNARY
-_BLOCK_COMMENT_END = re.compile(r"\*/")
 
 
 #: Tokens that open a bracket, and those that close one.
@@ -1395,17 +1395,24 @@ _CLOSERS = frozenset((")", "]", "}"))
 _SAME_LINE = frozenset((":", "{"))
 
 
+def _innermost(stack: list) -> t.Iterator[Token]:
+    """The tokens on the parser's stack, last first, down to the bracket (or `#{`) still open, if any, which
+    is the last one yielded; tokens inside closed brackets are left out."""
+    depth = 0
+    for value in reversed(stack):
+        if isinstance(value, Token):
+            outside, depth = depth == 0, depth + (value.value in _CLOSERS) - (value.value in _OPENERS)
+            if outside and depth <= 0:
+                yield value
+            if depth < 0:
+                return
+
+
 def _inside_brackets(stack: list) -> bool:
     """Whether a bracket (or a `#{`) is open on the parser's stack. Within one, an element, argument, value
     or interpolated expression is core's `expr`, which takes the newlines after it (`expr0 ~~ nl`): a
     newline there is no statement's end, and core's parser fails at what follows the newlines."""
-    depth = 0
-    for value in reversed(stack):
-        if isinstance(value, Token):
-            depth += (value.value in _CLOSERS) - (value.value in _OPENERS)
-            if depth < 0:
-                return True
-    return False
+    return any(token.value in _OPENERS for token in _innermost(stack))
 
 
 def _past_line_breaks(text: str, pos: int, breaks: str = "\n\r") -> int:
@@ -1430,17 +1437,9 @@ def _unseparated_let(text: str, pos: int, let: Span) -> ParseError:
 
 def _open_let(stack: list) -> Token | None:
     """The `let` token of the statement the parser is in, if it is a `let` whose brackets are all closed."""
-    depth = 0
-    for value in reversed(stack):
-        if not isinstance(value, Token):
-            continue
-        if value.type == "_SEP":
-            return None
-        depth += (value.value in _CLOSERS) - (value.value in _OPENERS)
-        if depth < 0:
-            return None
-        if value.type == "LET" and depth == 0:
-            return value
+    for token in _innermost(stack):
+        if token.type in ("_SEP", "LET") or token.value in _OPENERS:
+            return token if token.type == "LET" else None
     return None
 
 

@@ -519,6 +519,22 @@ def test_let_type_that_no_equals_follows(text, column, message):
     assert (failure.description, failure.line, failure.column) == (message, 1, column)
 
 
+@pytest.mark.parametrize(
+    "text, column, word",
+    [("{a: 1} { if: 1 }", 10, "if"), ("x { a, null: 1 }", 8, "null"), ("x { a { at: 1 } }", 9, "at")],
+)
+def test_projection_names_are_identifiers(text, column, word):
+    """A projection's field is core's `ident` (`projectElem`), which refuses a keyword; an object's key is
+    `objectFieldName`, which takes one (`{ if: 1 }`)."""
+    failure = error(text)
+    assert (failure.description, failure.column, failure.annotation) == (
+        "Invalid identifier",
+        column,
+        f"`{word}` is a keyword",
+    )
+    assert expr("x { a: { if: 1 } }") == ast.Project(I("x"), (("a", ast.Object((("if", L(1)),))),))
+
+
 def test_if_let_at_isa():
     assert expr("if (c) a else b") == ast.IfElse(I("c"), I("a"), I("b"))
     assert expr("if (c) a") == ast.IfElse(I("c"), I("a"), None)

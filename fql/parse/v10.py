@@ -184,6 +184,8 @@ class _Scanner:
         #: at its `case` (its `=>` at that depth ends it).
         self._brackets: list[str] = []
         self._patterns: list[int] = []
+        #: For each open `{`, whether it opens a projection (`x { a }`), whose names are identifiers.
+        self._projections: list[bool] = []
         #: How many template value sigils were read: the n-th is the variable `SIGIL + str(n)`.
         self.sigils = 0
 
@@ -350,6 +352,10 @@ class _Scanner:
             self._brackets.append(punct)
         elif punct in (")", "]", "}") and self._brackets:
             self._brackets.pop()
+        if punct == "{":
+            self._projections.append(not self._operand_start())
+        elif punct == "}" and self._projections:
+            self._projections.pop()
         if punct in ("{", "}"):
             self._braces[-1] += 1 if punct == "{" else -1
         elif punct == "(":
@@ -379,11 +385,13 @@ class _Scanner:
         return m.end()
 
     def _field_name(self, end: int) -> bool:
-        """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`)."""
+        """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`), but not in a
+        projection (`x { if: 1 }`), whose names core reads as identifiers (`projectElem`'s `ident`)."""
         previous = self._kind(self._significant())
         if previous in (".", "?."):
             return True
-        return previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
+        in_object = self._brackets[-1:] == ["{"] and not self._projections[-1]
+        return in_object and previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
 
     def _block_comment(self, m: re.Match) -> int:
         """Skip a `/* ... */` comment; comments nest. Core's blockComment commits to nothing: one that never

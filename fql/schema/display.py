@@ -109,7 +109,7 @@ class _KeepParens(v10.ToAst):
 
     def group(self, paren):
         if paren.rest is not None:
-            raise v10._fail("Invalid variadic tuple", paren.span)
+            raise v10._invalid_variadic(paren)
         if len(paren.items) == 1 and isinstance(paren.items[0], v10._Short) and not paren.items[0].paren:
             # Core's Tuple(ShortLambda): the parentheses go round the lambda's body, so that they stay
             # where an operator or a chain takes the lambda in (`(.x) + 1`, `(.x).y`).

@@ -33,6 +33,11 @@ class InvalidDefinition(ValueError):
     signature); the message names the item and the member."""
 
 
+class DefinitionTooDeep(InvalidDefinition):
+    """A definition nested deeper than this thread's stack can print: a query that meets it runs again on
+    a deep thread (fql/database.py), where it prints or is a `stack overflow`."""
+
+
 # -- quoting: strings and names (core's Chars and Tokens) -------------------------------------------
 
 #: Characters written as an escape in a string literal (core's Chars.Unescaped); `'` is written as is.

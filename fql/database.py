@@ -26,6 +26,7 @@ registry.load()
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
 from .eval.v10.misc import hide_stored_frames, visible_logs  # noqa: E402
 from .eval.v10.static import typecheck as static_check  # noqa: E402
+from .schema.display import DefinitionTooDeep  # noqa: E402
 
 #: How many times a query whose snapshot went stale runs again before failing with `contended transaction`.
 MAX_RETRIES = 5
@@ -219,7 +220,7 @@ class Database:
                 state.check_deadline()
             txn.commit()
             return result, state
-        except RecursionError:
+        except (RecursionError, DefinitionTooDeep):
             txn.rollback()
             if not stack.is_deep():
                 raise _ShallowStack from None

@@ -14,8 +14,10 @@ import typing as t
 #: Each deep thread's stack: a 1000-level expression (Fauna's JSON limit) takes thousands of Python frames.
 STACK_SIZE = 128 * 1024 * 1024
 #: Python's recursion limit while a deep thread may run, for the same reason: a v10 frame takes 10 to 40 Python
-#: frames (more in a deeply nested body), and 2048 of them must fit. The stack holds far more than this many.
-RECURSION_LIMIT = 150_000
+#: frames (more in a deeply nested body), and 2048 of them must fit. It is bounded by STACK_SIZE too: a Python
+#: frame reached through C code (a generator a builtin drains, a dunder) takes C stack, and at 100,000 frames
+#: some paths (the FSL of a function body nested 20,000 deep) overran 128 MiB and crashed the process.
+RECURSION_LIMIT = 80_000
 
 T = t.TypeVar("T")
 

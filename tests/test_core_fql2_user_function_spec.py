@@ -295,6 +295,34 @@ def test_not_a_lambda_suggestion(db):
     )
 
 
+def test_a_body_ending_on_a_let_is_not_a_lambda(db):
+    # Core reads a body as statements (Parser.lambdaExpr), not as a query: a last `let` is no missing
+    # return but a body that is no lambda, with the hint to declare one where it is the only statement.
+    body = err(db, 'Function.create({\n  name: "MyFunction",\n  body: "let x = 1"\n})\n')
+    assert body["summary"] == create_summary(
+        "MyFunction",
+        [
+            "error: Body must be a lambda expression.",
+            "at *body*:1:1",
+            "  |",
+            "1 | let x = 1",
+            "  | ^^^^^^^^^ Expression is not a lambda.",
+            "  |",
+            "hint: Declare a lambda.",
+            "  |",
+            "1 | () => let x = 1",
+            "  | ++++++",
+            "  |",
+        ],
+        ['3 | |   body: "let x = 1"', "4 | | })"],
+    )
+    two = err(db, 'Function.create({ name: "MyFunction", body: "x => x; let y = 1" })')["summary"]
+    assert "error: Body must be a lambda expression." in two and "hint:" not in two
+    # A block inside the lambda is still a block: its last `let` is a missing return.
+    nested = err(db, 'Function.create({ name: "MyFunction", body: "x => { let y = 1 }" })')["summary"]
+    assert "error: Missing return expression" in nested
+
+
 def test_cannot_create_a_udf_with_a_trailing_semicolon(db):
     body = err(db, 'Function.create({\n  name: "MyFunction",\n  body: "() => {};"\n})\n')
     assert failed(body) == ("constraint_failure", "Failed to create Function.")

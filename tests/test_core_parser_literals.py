@@ -268,13 +268,14 @@ def test_heredoc_interpolation_commits_the_line(db, query, line, column):
 @pytest.mark.parametrize(
     "query, line, column, message",
     [
-        ("<<+END\n#{1\nEND", 2, 4, "Expected `}`"),
-        ("<<+END\nfoo #{ [1, 2\nEND", 2, 13, "Expected `,` or `]`"),
+        ("<<+END\n#{1\nEND", 3, 1, "Expected `}`"),
+        ("<<+END\nfoo #{ [1, 2\nEND", 3, 1, "Expected `,` or `]`"),
         ("<<+END\n#{", 2, 3, "Expected expression"),
     ],
 )
 def test_heredoc_unterminated_interpolation(db, query, line, column, message):
-    # What the expression inside `#{` still needs, as in a quoted string (strexpr, then `}`).
+    # What the expression inside `#{` still needs, as in a quoted string (strexpr, then `}`), past the
+    # newlines its `expr` takes (`expr0 ~~ nl`).
     assert summary(db, query) == _drawn(query, line, column, message)
 
 
@@ -344,6 +345,10 @@ def test_number_accept_floats(db, query, expected):
         ("1ex", 3),
         ("0x", 3),
         ("0xg", 3),
+        # A number has one exponent: an `e` after it is no new one (core's `exponent.?`), so no digit is
+        # wanted; the query just ends there.
+        ("1e5e", 4),
+        ("1.5E2e1", 6),
     ],
 )
 def test_number_reject_incomplete_floats(db, query, column):

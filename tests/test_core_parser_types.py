@@ -158,6 +158,17 @@ def test_accept_objects_every_field_after_the_wildcard_is_an_error(db):
     ]
 
 
+def test_accept_objects_duplicate_key_is_an_error(db):
+    # Core's TypeObjectRepeater fails the object type on a name given twice, quoted or not.
+    assert let_summary(db, '{a:int,"a":int}') == (
+        "error: Duplicate key\nat *query*:1:15\n  |\n"
+        '1 | let x: {a:int,"a":int} = null\n  |               ^^^\n  |\n'
+        "hint: Key originally used here\n  |\n"
+        '1 | let x: {a:int,"a":int} = null\n  |         ^\n  |'
+    )
+    assert signature_errors(db, "{a:{b:int,b:int}}").split("\n")[0] == "error: Duplicate key"
+
+
 @pytest.mark.parametrize(
     "text, shown",
     [

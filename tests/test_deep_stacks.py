@@ -56,3 +56,25 @@ def test_deep_json_on_an_ordinary_thread_is_refused_not_a_crash(name):
     else:
         lines = done.stdout.strip().splitlines()
         assert lines and all("Request body JSON exceeds nesting limit." in line for line in lines)
+
+
+def test_a_function_body_nested_too_deep_to_print_is_a_stack_overflow():
+    """Its create is checked against the schema's FSL, which cannot be drawn up at that depth: an FQL
+    `stack overflow`, not a crash (the recursion limit is bounded by the deep threads' stacks) nor a
+    Python error escaping the query. A shallower one is made."""
+    code = textwrap.dedent("""
+        import fql
+        db = fql.connect()
+        for n in (3000, 20000):
+            body = "x => " + "[" * n + "]" * n
+            try:
+                print(db.query('Function.create({name: "f%d", body: %r}).name' % (n, body), syntax="v10"))
+            except fql.FQLError as err:
+                print(err.v10_code, err.description)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "f3000",
+        "stack_overflow The definition of function `f20000` nests deeper than fql can print.",
+    ]

@@ -380,9 +380,9 @@ def test_arrows():
     [
         ("(x, x) => x", "Duplicate lambda argument"),
         ("(x, ...x) => x", "Duplicate lambda argument"),
-        ("('a') => null", "Invalid lambda parameter: expected a name"),
-        ("(a + 1, ...b) => null", "Invalid lambda parameter: expected a name"),
-        ("(...a)", "Invalid variadic tuple"),
+        ("('a') => null", "Expected end-of-input"),
+        ("(a + 1, ...b) => null", "invalid variadic tuple"),
+        ("(...a)", "invalid variadic tuple"),
         ("(...a, b) => null", "Expected `)`"),
         ("a, a => null", "Expected end-of-input"),
         ("x => .a", "Invalid anonymous field access"),
@@ -390,6 +390,149 @@ def test_arrows():
 )
 def test_bad_arrows(text, message):
     assert error(text).description.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "text, column",
+    [("(1) => 2", 5), ("(a, 1) => 2", 8), ("((a)) => 1", 7), ("(.a) => 1", 6), ("{ (1) => 2 }", 7)],
+)
+def test_arrow_after_a_tuple_fails_at_the_arrow(text, column):
+    """Core's `tupleOrLambda` reads parentheses holding anything but names as a tuple, which no `=>` may
+    follow: its parser stops at the `=>`, as after any other operand (`1 => 2`)."""
+    failure = error(text)
+    assert (failure.description.startswith("Expected "), failure.line, failure.column) == (True, 1, column)
+
+
+@pytest.mark.parametrize("text", ["(1, ...x)", "(1, ...x) => 1", "(a + 1, ...b) => null"])
+def test_invalid_variadic_tuple_underlines_the_list(text):
+    """Core's `fail(ParseError("invalid variadic tuple", span(i1, i2)))`: lower case, the whole list."""
+    failure = error(text)
+    assert (failure.description, failure.span.start, failure.span.end, failure.marks_span) == (
+        "invalid variadic tuple",
+        0,
+        text.index(")") + 1,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("[1\n2]", 2, 1, "Expected `,` or `]`"),
+        ("f(1\n\n  2)", 3, 3, "Expected `)` or `,`"),
+        ("(1\n2)", 2, 1, "Expected `)`, `,`, or `...`"),
+        ("{a: 1\nb: 2}", 2, 1, "Expected `,` or `}`"),
+        ("{a: 1, b: 2 // c\n /* d */ c: 3}", 2, 10, "Expected `,` or `}`"),
+        ('"#{1\n2}"', 2, 1, "Expected `}`"),
+        ("x { a\n b }", 2, 2, "Expected `,` or `}`"),
+        ("match 1\n{ }", 1, 8, "Expected `{`"),
+    ],
+)
+def test_error_inside_brackets_is_past_the_newlines(text, line, column, message):
+    """Inside brackets an element, argument, value or `#{}` is core's `expr` (`expr0 ~~ nl`), which takes
+    the newlines after it: its parser fails at what follows them. (A `match` scrutinee does not.)"""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, line, column)
+
+
+@pytest.mark.parametrize(
+    "text, column",
+    [("let x = 1; -\nx", 13), ("- /* c */\n1", 10), ("[-\n1]", 3), ("[~\n1]", 3), ("[1].map(x => !\nx)", 15)],
+)
+def test_unary_operand_is_on_the_operators_line(text, column):
+    """Core's unary operator takes blanks, not newlines, before its operand (`op ~~/ ws ~~ term`), and a
+    signed number is one literal only on one line: a newline after a unary `-` (as after `!`, `~`) fails."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == ("Expected expression", 1, column)
+
+
+def test_binary_minus_takes_a_newline():
+    assert expr("a -\nb") == B("-", I("a"), I("b"))
+    assert stmts("a\n-b") == (I("a"), ast.Unary("-", I("b")))
+
+
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("{ ; 1 }", 1, 5, "Unexpected end of block. Expected statement or expression"),
+        ("{;}", 1, 3, "Unexpected end of block. Expected statement or expression"),
+        ("{\n;\n}", 3, 1, "Unexpected end of block. Expected statement or expression"),
+        ("; // c\n ; 2", 2, 4, "Unexpected end of query. Expected statement or expression"),
+        (";1", 1, 2, "Unexpected end of query. Expected statement or expression"),
+    ],
+)
+def test_leading_separators_are_taken_before_no_statement_is_found(text, line, column, message):
+    """Core's block body takes a separator run after its (here, no) statements (`blocksep.?`), then finds
+    none and reports past the run, even where a statement follows it."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, line, column)
+
+
+@pytest.mark.parametrize(
+    "text, column, cause",
+    [
+        ("let x = 1 2", 11, (0, 9)),
+        ("{ let x = 1 2 }", 13, (2, 11)),
+        ("let a = 1; let f = x => x )", 27, (11, 25)),
+        ("let x = if (true) 1 let y = 2", 21, (0, 19)),
+    ],
+)
+def test_let_followed_by_no_separator_is_a_missing_return(text, column, cause):
+    """Core's block body ends at a statement no separator follows; ending on a `let`, it is
+    Failure.MissingReturn at whatever follows, caused by that `let` (ExprParser `blockBody0`)."""
+    failure = error(text)
+    hints = [(kind, message, start, end) for kind, message, start, end, _ in failure.parse_hints]
+    assert (failure.description, failure.column, hints) == (
+        "Missing return expression",
+        column,
+        [("cause", "Statement does not return a value", *cause)],
+    )
+
+
+def test_let_then_an_unterminated_comment_reads_on():
+    """The REPL keeps reading a comment or string that is still open after a `let`."""
+    assert isinstance(error("let x = 1 /* more"), IncompleteInput)
+
+
+@pytest.mark.parametrize("text", ["1 let x = 2", "let a = 1; 2 3", "let x = [1 2]"])
+def test_no_missing_return_where_the_let_is_not_the_statement_cut_short(text):
+    assert error(text).description.startswith("Expected ")
+
+
+@pytest.mark.parametrize(
+    "text, column, message",
+    [
+        ("let x: Int 1", 12, "Expected `=`"),
+        ("let x: Int 1 = 2; x", 12, "Expected `=`"),
+        ("let x: Array<Int> 1 = 2; x", 19, "Expected `=`"),
+        ("let x: Int", 11, "Expected `<` or `=`"),
+        ("let x: Int | String", 20, "Expected `<` or `=`"),
+        ("let x: Array<Int>", 18, "Expected `=`"),
+        ("let x: true", 12, "Expected `=`"),
+        ("let x: Int // c", 16, "Expected `=`"),
+    ],
+)
+def test_let_type_that_no_equals_follows(text, column, message):
+    """Core's `let` parses its type (Types.expr) and then wants `=` where the type ends; right after a type's
+    name it could take that name's `<` too (varType), which comes with no blank before it."""
+    failure = error(text)
+    assert (failure.description, failure.line, failure.column) == (message, 1, column)
+
+
+@pytest.mark.parametrize(
+    "text, column, word",
+    [("{a: 1} { if: 1 }", 10, "if"), ("x { a, null: 1 }", 8, "null"), ("x { a { at: 1 } }", 9, "at")],
+)
+def test_projection_names_are_identifiers(text, column, word):
+    """A projection's field is core's `ident` (`projectElem`), which refuses a keyword; an object's key is
+    `objectFieldName`, which takes one (`{ if: 1 }`)."""
+    failure = error(text)
+    assert (failure.description, failure.column, failure.annotation) == (
+        "Invalid identifier",
+        column,
+        f"`{word}` is a keyword",
+    )
+    assert expr("x { a: { if: 1 } }") == ast.Project(I("x"), (("a", ast.Object((("if", L(1)),))),))
 
 
 def test_if_let_at_isa():
@@ -591,7 +734,12 @@ def test_error_position_and_caret():
         ("x { }", "Expected `*` or identifier", 1, 5),
         ("1 @ 2", "Expected end-of-input", 1, 3),
         ("a # b", "Expected end-of-input", 1, 3),
-        ("let a: = 1\na", "Expected a type", 1, 8),
+        ("let a: = 1\na", "Expected type", 1, 8),
+        ("(3.)", "Expected digit or identifier", 1, 4),
+        ("0x1.5", "Expected identifier", 1, 5),  # core's altinteger takes no fraction
+        ("(- 0b1.)", "Expected identifier", 1, 8),
+        ("a->b", "Expected end-of-input", 1, 2),  # core's binaryop refuses `->`: no `a - (>b)`
+        ("[1, 2 -> 3]", "Expected `,` or `]`", 1, 7),
     ],
 )
 def test_errors(text, message, line, column):

@@ -463,6 +463,9 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             options, args = args[-1].pairs, args[:-1]
     if len(args) < fn.required or (not fn.varargs and len(args) > len(keys)):
         raise _unknown(fn.name, keys[: len(args)] if len(args) <= len(keys) else list(keys) + ["..."])
+    if (fn.exclusive and fn.clashes(k for k, _ in options)) or any(k not in fn.options for k, _ in options):
+        # Core parses the form before it evaluates anything, and names every key it was given.
+        raise _unknown(fn.name, list(keys[: len(args)]) + [k for k, _ in options])
     if fn.varargs:
         fixed, rest = args[: len(keys) - 1], args[len(keys) - 1 :]
     else:
@@ -504,11 +507,7 @@ def call(name: str, args: tuple[ast.Node, ...], ctx: Context, *, wire_order: boo
             values.append(collected)
         else:
             kwargs[fn.params[len(keys) - 1]] = collected
-    if fn.exclusive and fn.clashes(k for k, _ in options):
-        raise _unknown(fn.name, list(keys[: len(args)]) + [k for k, _ in options])
     for key, node in options:
-        if key not in fn.options:
-            raise _unknown(fn.name, list(keys) + [key])
         kwargs[key] = node if lazy else ctx.eval(node, key)
     return fn.fn(ctx, *values, **kwargs)
 

@@ -661,6 +661,25 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
     raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
 
 
+def _echoed(cursor: dict) -> dict:
+    """An event cursor naming a document as core gives it back, the event it parsed (Renderable's
+    SetEventL and DocEventL): `create` and `delete` as the set actions `add` and `remove` (core casts a
+    set action first), the ref as `document`, and the values as a `data` array, which an `update` (a
+    document's event) has not. A cursor naming no document comes back as it was given."""
+    ref_field, values_field = CURSOR_FORMS[frozenset(cursor)] or (None, None)
+    if ref_field is None:
+        return cursor
+    action = _SET_ACTIONS.get(cursor["action"], cursor["action"])
+    echoed = {"ts": cursor["ts"], "action": action, "document": cursor[ref_field]}
+    if values_field is not None and action != "update":
+        echoed["data"] = sets.cursor_of(cursor[values_field])
+    return echoed
+
+
+#: The set action core reads a document action of a cursor as (Casts.SetAction).
+_SET_ACTIONS = {"create": "add", "delete": "remove"}
+
+
 def _cursor_ts(cursor: t.Any) -> int:
     """The time a time cursor (µs, Time, Date, or null for the end of time) points at."""
     if cursor is None:
@@ -750,6 +769,8 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
     if has_cursor and not isinstance(given, dict):
         # A time comes back as the event core parsed it from: the first event then, with no document.
         given = {"ts": _cursor_ts(given), "action": "add"}
+    elif has_cursor:
+        given = _echoed(given)
     if _stored(s) or not (documents or _of_singleton(s)):
         chosen = _dropped(_until(ctx, _stream(ctx, s, parts, ascending)), parts, ascending)[: size + 1]
     elif ascending:

@@ -6,13 +6,13 @@ import itertools
 import math
 import typing as t
 
-from attrs import frozen
+from attrs import evolve, field, frozen
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import Bytes, Date, Lambda, Ref, Timestamp, native
+from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, native
 from . import versions
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
@@ -40,6 +40,8 @@ class Field:
     legacy: bool = False
     #: A v4 field's `transform`: the name of a one-argument function applied to each value (`casefold`).
     transform: str | None = None
+    #: A v4 binding's name: each source computes it with its own lambda (`IndexDef.fields_for`).
+    bound: str | None = None
 
 
 @frozen
@@ -57,18 +59,37 @@ class IndexDef:
     keeps_null_values: bool = False
     #: A v10 unique constraint's field paths (its failures name them); None for other indexes.
     constraint: tuple | None = None
+    #: A v4 index's bindings, by source collection (`"_"` for the wildcard source's): each source binds
+    #: its own lambdas, as core's Index.parseBinders keeps them.
+    bindings: dict[str, dict[str, Lambda]] = field(factory=dict, eq=False)
 
     @property
     def reverse(self) -> tuple[bool, ...]:
         return tuple(v.reverse for v in self.values) + (False,)
 
+    def fields_for(self, coll: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+        """The terms and values a document of `coll` is indexed by: each binding computed by the
+        lambda of `coll`'s source (a user collection the `"_"` source reads, by that source's), and null
+        where that source binds no such name."""
+        if not any(f.bound is not None for f in (*self.terms, *self.values)):
+            return self.terms, self.values
+        own = self.bindings.get(coll)
+        if own is None and not coll.startswith("#"):
+            own = self.bindings.get(WILDCARD)
+        own = own or {}
 
-def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
+        def bind(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+            return tuple(evolve(f, binding=own.get(f.bound)) if f.bound is not None else f for f in fields)
+
+        return bind(self.terms), bind(self.values)
+
+
+def _fields(specs: t.Any) -> tuple[Field, ...]:
     out = []
     for spec in specs or ():
         reverse = bool(spec.get("reverse", False))
         if "binding" in spec:
-            out.append(Field(None, bindings.get(spec["binding"]), reverse))
+            out.append(Field(None, None, reverse, bound=spec["binding"]))
         else:
             path = spec.get("field")
             steps = tuple(path if isinstance(path, list) else [path])
@@ -77,20 +98,23 @@ def _fields(specs: t.Any, bindings: dict[str, Lambda]) -> tuple[Field, ...]:
     return tuple(out)
 
 
-def source_names(source: t.Any) -> tuple[list[str], dict[str, Lambda]]:
-    """The storage collection names an index reads, and the bindings its sources define."""
+def source_names(source: t.Any) -> tuple[list[str], dict[str, dict[str, Lambda]]]:
+    """The storage collection names an index reads, and the bindings each source defines, by name."""
     names: list[str] = []
-    bindings: dict[str, Lambda] = {}
+    bindings: dict[str, dict[str, Lambda]] = {}
     for item in source if isinstance(source, list) else [source]:
+        fields = {}
         if isinstance(item, dict):
-            for name, fn in (item.get("fields") or {}).items():
-                bindings[name] = fn
+            fields = dict(item.get("fields") or {})
             item = item.get("collection", item.get("class"))
         for each in item if isinstance(item, list) else [item]:
             if isinstance(each, Ref):
                 names.append(("#" + each.id) if each.collection is None else each.id)
             elif each == WILDCARD:
                 names.append(WILDCARD)
+            else:
+                continue
+            bindings[names[-1]] = fields
     return names, bindings
 
 
@@ -115,9 +139,10 @@ def from_version(ctx: Context, version: Version) -> IndexDef:
         IndexKey(version.key.scope, version.key.id),
         ref_of(ctx, version.key),
         tuple(names),
-        _fields(data.get("terms"), bindings),
-        _fields(data.get("values"), bindings),
+        _fields(data.get("terms")),
+        _fields(data.get("values")),
         bool(data.get("unique", False)),
+        bindings=bindings,
     )
 
 
@@ -193,10 +218,32 @@ def _fan_out(value: t.Any, deep: bool = False) -> list:
     array yields none."""
     if not isinstance(value, list):
         return [value]
+    return _distinct(_flattened(value) if deep else value)
+
+
+def _distinct(values: t.Iterable[t.Any]) -> list:
     seen: dict[bytes, t.Any] = {}
-    for item in _flattened(value) if deep else value:
+    for item in values:
         seen.setdefault(encode(item), item)
     return list(seen.values())
+
+
+#: The values core's index terms take as they are (its ScalarL literals); any other is no scalar.
+_SCALARS = (type(None), bool, int, float, str, Ref, Timestamp, Date, Bytes, UUID)
+
+
+def _bound(value: t.Any) -> list:
+    """A v4 binding's result as core's Index.mkBinders takes it: an array gives its distinct elements,
+    any that is no scalar (an array, an object) as null; a scalar gives itself; anything else (an
+    object, a set) nothing, which an entry reads as null (Indexer.extractTerms)."""
+    if isinstance(value, list):
+        return _distinct(v if _scalar(v) else None for v in value) or [None]
+    return [value if _scalar(value) else None]
+
+
+def _scalar(value: t.Any) -> bool:
+    """Whether core indexes `value` as it is: a scalar, or the transaction's time a term reads."""
+    return isinstance(value, _SCALARS) or value is TXN_TIME
 
 
 def _flattened(value: list) -> t.Iterator[t.Any]:
@@ -222,13 +269,12 @@ def _has_step(value: t.Any, step: t.Any) -> bool:
     return (isinstance(value, dict) and step in value) or (isinstance(value, list) and isinstance(step, int))
 
 
-def _legacy_values(ctx: Context, field: Field, doc: dict) -> list | None:
+def _legacy_values(ctx: Context, field: Field, doc: dict) -> list:
     """A v4 field's values: every value at its path (arrays of objects are looked into), each through
-    the field's transform, with arrays flattened all the way and objects indexed as null. None when the
-    path is missing; a transform that fails leaves the document out of the index, as core's does."""
+    the field's transform, with arrays flattened all the way and objects indexed as null. Empty when the
+    path is missing, holds only empty arrays, or the transform fails: core's extractor then has no
+    value, which its entry reads as null (Index.scala legacyDataExtractor, Indexer.extractTerms)."""
     found = _all_at(_with_class(doc, field.path), field.path)
-    if not found:
-        return None
     if field.transform is not None:
         try:
             found = [ctx.eval(ast.Form(((field.transform, ast.Value(v)),))) for v in found]
@@ -268,13 +314,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
                 return []
         return [_normalized(value)]
     if field.legacy:
-        values = _legacy_values(ctx, field, doc)
-        if values is not None:
-            seen: dict[bytes, t.Any] = {}
-            for v in values:
-                seen.setdefault(encode(v), v)
-            return list(seen.values())
-        return [None]
+        return _distinct(_legacy_values(ctx, field, doc)) or [None]
     if field.path is not None:
         value = _at_path(doc, field.path)
         if field.as_id and isinstance(value, Ref) and value.id.isdigit():
@@ -293,7 +333,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         outer, state.in_binding = state.in_binding, True
         version, state.api_version = state.api_version, versions.DEFAULT
         try:
-            value = ctx.apply(field.binding, doc)
+            return _bound(ctx.apply(field.binding, doc))
         finally:
             state.in_binding = outer
             state.api_version = version
@@ -342,7 +382,7 @@ def _binding_values(ctx: Context, field: Field, doc: dict) -> list:
 def _extracts(field: Field) -> bool:
     """Whether computing `field` of a version is a compute op: a v10 field other than the id is (core's
     Index readBrokerDataExtractor charges one per version per such field, as v4 charges its bindings)."""
-    return not field.legacy and not field.as_id and not isinstance(field.binding, Lambda)
+    return not field.legacy and not field.as_id and field.bound is None and not isinstance(field.binding, Lambda)
 
 
 #: Core's transaction_max_size_bytes (CoreConfig): no document's index entries may be estimated larger.
@@ -435,8 +475,9 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
         return []
     doc = render(ctx, version)
     ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
-    terms = [_term_values(ctx, f, doc) for f in index.terms]
-    values = [_binding_values(ctx, f, doc) for f in index.values]
+    term_fields, value_fields = index.fields_for(version.key.coll)
+    terms = [_term_values(ctx, f, doc) for f in term_fields]
+    values = [_binding_values(ctx, f, doc) for f in value_fields]
     _check_entries_size(index, version, terms, values)
     ref = doc["ref"]
     out = []

@@ -14,6 +14,7 @@ import typing as t
 
 import attrs
 
+from .. import ast
 from ..collation import TOP, born_key, encode, id_key, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
@@ -679,35 +680,61 @@ def _page_size(size: t.Any) -> int:
     return (size + 2**31) % 2**32 - 2**31
 
 
+#: Paginate's arguments in the order core's forms evaluate and cast them (Parser.scala `paginate`):
+#: the first refusal in this order is the answer, whatever order the query wrote them in.
+_PAGINATE_ORDER = ("after", "before", "cursor", "ts", "size", "events", "sources")
+
+
 @builtin(
     "Paginate",
     keys=("paginate",),
     options=("size", "after", "before", "ts", "events", "sources", "cursor"),
     exclusive=("after", "before", "cursor"),
+    lazy=True,
 )
-@billed_read
-def paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
+def paginate(ctx: Context, source: ast.Node, **options: ast.Node) -> Page:
     """One page of a set: `{size: 64, after, before}`; `after` is inclusive, `before` exclusive.
 
     `ts` reads the set as it was then (as `At` does); `events: true` pages through the set's history
     (a document ref's own events) instead, as `Events(set)` does.
     """
-    from . import history
+    return _paginate(ctx, _paginate_source(ctx, source), **_paginate_options(ctx, options))
 
-    # Core casts the arguments in its form's order, the first refusal the answer: the set (an
-    # Identifier), then ts, size, events and sources.
+
+def _paginate_source(ctx: Context, node: ast.Node) -> t.Any:
+    """Paginate's set, cast as core's Identifier cast does: a ref or a set that names something."""
+    source = ctx.eval(node, "paginate")
     if not isinstance(source, (Ref, SetRef)):
         raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("paginate")
-    resolved(ctx, source, "paginate")
-    if options.get("ts") is not None:
-        history.micros(options["ts"], "ts")
-    size = _page_size(options.get("size", DEFAULT_PAGE_SIZE))
+    return resolved(ctx, source, "paginate")
+
+
+def _paginate_options(ctx: Context, nodes: dict[str, ast.Node]) -> dict[str, t.Any]:
+    """Paginate's options, each evaluated then cast in core's order (`_PAGINATE_ORDER`).
+
+    The cursors are cast to anything: core parses them only once every cast has passed. A null `ts`,
+    `events` or `sources` is refused: core's optional casts take a missing key, not a null."""
+    from . import history
+
+    options = {}
+    for key in sorted(nodes, key=_PAGINATE_ORDER.index):
+        value = options[key] = ctx.eval(nodes[key], key)
+        if key == "ts":
+            history.micros(value, "ts")
+        elif key == "size":
+            options[key] = _page_size(value)
+        elif key in ("events", "sources"):
+            BOOLEAN(value, key)
+    return options
+
+
+@billed_read
+def _paginate(ctx: Context, source: t.Any, **options: t.Any) -> Page:
+    from . import history
+
+    size = options.get("size", DEFAULT_PAGE_SIZE)
     events = options.get("events")
-    if events is not None:
-        BOOLEAN(events, "events")
     sources = options.get("sources")
-    if sources is not None:
-        BOOLEAN(sources, "sources")
     if isinstance(source, Ref) and not source.is_native:
         # Core casts any other ref to the set of that one document (its events, with `events`).
         source = SetRef.of(events=source) if events else SetRef.of(singleton=source)

@@ -43,6 +43,26 @@ def _v10_parser() -> Lark:
     )
 
 
+@functools.cache
+def _lambda_body_parser() -> Lark:
+    """The v10 parser of a stored lambda's source (v10.LambdaBody)."""
+    path = GRAMMAR_DIR / "fql10.lark"
+    return Lark.open(
+        str(path), parser="lalr", lexer=v10.Lexer, transformer=v10.LambdaBody(), cache=True, maybe_placeholders=True
+    )
+
+
+def parse_lambda_body(text: str) -> ast.Program:
+    """The statements of a stored lambda's source (a function's body), as core's Parser.lambdaExpr reads
+    them: as `parse(text, "v10")`, except that the last may be a `let`."""
+    try:
+        return parse_v10(text, _lambda_body_parser())
+    except RecursionError:
+        from ..errors import StackOverflow
+
+        raise StackOverflow("The query nests deeper than fql can parse.") from None
+
+
 @functools.lru_cache(maxsize=4096)
 def parse(text: str, syntax: str = "v4") -> ast.Program:
     """Parse `text` into a Program; raises ParseError with line, column and caret text.

@@ -178,11 +178,14 @@ class _Scanner:
         self.cond_closers: set[int] = set()
         self._parens: list[bool] = []
         self._braces: list[int] = []
-        self._unary_bangs: set[int] = set()
+        #: The positions of the unary operators `!` and `-` (each is also a postfix or binary one).
+        self._unary_ops: set[int] = set()
         #: The open brackets, innermost last; and for each `case` pattern being read, how many were open
         #: at its `case` (its `=>` at that depth ends it).
         self._brackets: list[str] = []
         self._patterns: list[int] = []
+        #: For each open `{`, whether it opens a projection (`x { a }`), whose names are identifiers.
+        self._projections: list[bool] = []
         #: How many template value sigils were read: the n-th is the variable `SIGIL + str(n)`.
         self.sigils = 0
 
@@ -219,7 +222,7 @@ class _Scanner:
         if kind == ")":
             return last.start_pos in self.cond_closers
         if kind == "!":
-            return last.start_pos in self._unary_bangs
+            return last.start_pos in self._unary_ops
         return kind not in _OPERAND_END
 
     # -- the main loop ------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ class _Scanner:
         digits = m.group().lstrip("+- \t")
         if digits == "0" and text[end : end + 1] in ("x", "X", "o", "O", "b", "B") and end < len(text):
             stop = end + 1
-        elif not _RADIX.match(digits) and text[end : end + 1] in ("e", "E") and end < len(text):
+        elif not _RADIX.match(digits) and "e" not in digits.lower() and text[end : end + 1] in ("e", "E"):
             stop = end + 2 if text[end + 1 : end + 2] in ("+", "-") else end + 1
         else:
             return
@@ -290,9 +293,12 @@ class _Scanner:
             signed = _SIGNED.match(self.text, pos)
             if signed:
                 return self._number(signed)
+            self._unary_ops.add(pos)
+        elif self.text.startswith("->", pos):
+            self._stop("BAD_CHARACTER", pos)  # core's binary operators refuse `->`: the operand ends there
         if punct[0] == "!" and self._operand_start():
             punct, end = "!", pos + 1  # a unary not: `!~a` is `!(~a)`
-            self._unary_bangs.add(pos)
+            self._unary_ops.add(pos)
         elif punct == "=~" and self._after_let_name():
             punct, end = "=", pos + 1  # `let x =~5` is `let x = ~5`
         self._nest(punct, pos)
@@ -303,7 +309,31 @@ class _Scanner:
             return self._type(end, ",)]}\n\r;")
         if punct == "=>" and self._patterns and self._patterns[-1] == len(self._brackets):
             self._patterns.pop()
+        elif punct == "=>" and self._after_tuple():
+            self.tokens.pop()
+            self._stop("BAD_CHARACTER", pos)
         return end
+
+    def _after_tuple(self) -> bool:
+        """Whether the `=>` just emitted follows a parenthesized list that is no parameter list: core reads
+        `(1) => x` and `((a)) => x` as a tuple, which no `=>` may follow, so its parser stops at the `=>`.
+        A list with a rest parameter (`(1, ...a) => x`) is left to the parser: that one is core's error."""
+        if self._kind(self._significant(2)) != ")":
+            return False
+        inside: list[str] = []
+        depth = 0
+        for token in reversed(self.tokens[:-1]):
+            kind = self._kind(token)
+            depth += (kind in (")", "]", "}")) - (kind in ("(", "[", "{"))
+            if depth == 0:
+                break
+            if kind != "NL":
+                inside.append(kind)
+        inside = inside[:0:-1]  # in order, without the closing `)`
+        if "..." in inside:
+            return False
+        names, commas = inside[::2], inside[1::2]
+        return any(kind != "NAME" for kind in names) or any(kind != "," for kind in commas)
 
     def _pattern_type(self) -> bool:
         """Whether the `:` just emitted, in a `case` pattern, gives a type (`x: Int`, `_: Int`) rather
@@ -322,6 +352,10 @@ class _Scanner:
             self._brackets.append(punct)
         elif punct in (")", "]", "}") and self._brackets:
             self._brackets.pop()
+        if punct == "{":
+            self._projections.append(not self._operand_start())
+        elif punct == "}" and self._projections:
+            self._projections.pop()
         if punct in ("{", "}"):
             self._braces[-1] += 1 if punct == "{" else -1
         elif punct == "(":
@@ -351,11 +385,13 @@ class _Scanner:
         return m.end()
 
     def _field_name(self, end: int) -> bool:
-        """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`)."""
+        """A keyword names a field after `.`/`?.`, and as an object key (`{ if: 1 }`), but not in a
+        projection (`x { if: 1 }`), whose names core reads as identifiers (`projectElem`'s `ident`)."""
         previous = self._kind(self._significant())
         if previous in (".", "?."):
             return True
-        return previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
+        in_object = self._brackets[-1:] == ["{"] and not self._projections[-1]
+        return in_object and previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
 
     def _block_comment(self, m: re.Match) -> int:
         """Skip a `/* ... */` comment; comments nest. Core's blockComment commits to nothing: one that never
@@ -400,6 +436,8 @@ class _Scanner:
         if previous is None or following is None:
             return True
         kind = self._kind(previous)
+        if previous.start_pos in self._unary_ops:
+            return False  # core's unary operand is on the operator's line (`op ~~/ ws ~~ term`)
         if kind in _DROP_AFTER or kind == "TYPE" or (kind == ")" and previous.start_pos in self.cond_closers):
             return True
         if kind == "NAME" and self._kind(before_previous) == "let":
@@ -617,16 +655,44 @@ class _Scanner:
         `stops` at bracket depth 0 (`=` is not the one of `=>`)."""
         text, cursor = self.text, _type_end(self.text, pos, stops)
         if cursor >= len(text):
-            # Core's type parser, at the end: a type, or after a bare name its `<` or the `=`.
-            typed = re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*", text[pos:])
-            expected = "`<` or `=`" if typed else "type" if not text[pos:].strip() else "`=`"
-            raise _error(text, len(text), f"Expected {expected}", end=len(text) + 1, incomplete=True)
+            raise _type_cut_short(text, pos)
         source = text[pos:cursor].strip()
         if not source:
-            raise _error(text, cursor, "Expected a type")
+            raise _error(text, cursor, "Expected type")  # core's words at the end of the text too
         first = pos + len(text[pos:cursor]) - len(text[pos:cursor].lstrip())
         self.emit("TYPE", source, first, first + len(source))
         return first + len(source)
+
+
+#: A type's name ending where the text is cut (core's varTypeIdentStr), and the words that are no name.
+_TYPE_NAME_END = re.compile(r"[A-Za-z_][A-Za-z0-9_'.]*\Z")
+_TYPE_WORDS = frozenset(("true", "false", "Any", "Never"))
+
+
+def _type_follow(text: str, pos: int) -> str:
+    """What core's parser expects where a `let`'s type stops short of its `=` (Types.expr, then `=`): a `<`
+    too right after a type's name (`Array<Int>`), which takes no blank before it."""
+    name = _TYPE_NAME_END.search(text, 0, pos)
+    in_comment = "//" in text[text.rfind("\n", 0, pos) + 1 : pos]  # a type ending in a line comment
+    named = name is not None and name.group() not in _TYPE_WORDS and not in_comment
+    return "Expected `<` or `=`" if named else "Expected `=`"
+
+
+def _type_cut_short(text: str, pos: int) -> ParseError:
+    """A type from `pos` that no `=` follows: core's parser stops where the type ends (`Int 1` at the `1`,
+    else at the end of the text), expecting the `=`, or inside the type where that is cut short."""
+    from ..eval.v10 import signatures
+
+    if not text[pos:].strip():
+        return _error(text, len(text), "Expected type", end=len(text) + 1, incomplete=True)
+    stop, message = len(text), None
+    try:
+        signatures.parse(text[pos:])
+    except signatures.SignatureError as err:
+        stop = min(pos + err.offset, len(text))
+        message = None if err.message == "Expected end-of-input" else err.message
+    message = message or _type_follow(text, stop)
+    return _error(text, stop, message, end=stop + 1, incomplete=stop == len(text))
 
 
 def _type_end(text: str, pos: int, stops: str) -> int:
@@ -864,22 +930,30 @@ def _fail(
     )
 
 
+def _invalid_variadic(paren: _Paren) -> ParseError:
+    """Core's error, in its words, over the whole parenthesized list: a rest parameter after items that
+    are not all names (`(1, ...a) => x`), or one in a tuple no `=>` follows (ExprParser `tupleOrLambda`)."""
+    return _fail("invalid variadic tuple", paren.span, marks_span=True)
+
+
 def _project_all(fields: _Fields, projected: t.Any) -> None:
     """Core parses `x { * }` but refuses to run it (FQLInterpreter's check failure, over the projection)."""
     if fields.fields is None:
         raise _fail("project expr not supported", _span(projected, fields.span), marks_span=True)
 
 
-def _check_type(token: Token) -> t.Any:
+def _check_type(token: Token, in_let: bool = False) -> t.Any:
     """A `let`'s type annotation must parse as core's type expressions do (TypeExprParser): its tree (the
     AST keeps it, with its text), None where it did not. The type parser is the one signatures use (an
     upward import, as dialects.py has one). Errors core's type parser only emits are emitted here too;
-    one that stopped it stops the query."""
+    one that stopped it stops the query. In a `let` (`in_let`), what may follow a whole type is its `=`."""
     from ..eval.v10 import signatures
 
     try:
         return signatures.parse(str(token))
     except signatures.SignatureError as err:
+        if in_let and err.message == "Expected end-of-input":
+            err.message = _type_follow(str(token), err.offset)
         errors = [_type_error(token, e) for e in (err, *err.more)]
         for error in errors:
             emit(error)
@@ -932,9 +1006,10 @@ def _within(token: Token, offset: int, width: int) -> Span:
     return Span(*place(offset), token.start_pos + offset, token.start_pos + end, *place(end))
 
 
-def _missing_return(let: ast.Let, **place: t.Any) -> ParseError:
-    """Core's Failure.MissingReturn: where the block ends, caused by its last statement, a `let`."""
-    cause = ("cause", "Statement does not return a value", let.span.start, let.span.end, None)
+def _missing_return(let: Span, **place: t.Any) -> ParseError:
+    """Core's Failure.MissingReturn: where the block ends, caused by its last statement, a `let` (`let`
+    is where that statement is)."""
+    cause = ("cause", "Statement does not return a value", let.start, let.end, None)
     cls = IncompleteInput if place.get("line") == 0 else ParseError
     return cls("Missing return expression", parse_hints=(cause,), **place)
 
@@ -998,9 +1073,9 @@ class ToAst(Transformer):
         body = tuple(_node(s) for s in stmts)
         if isinstance(body[-1], ast.Let):
             if closer is None:
-                raise _missing_return(body[-1], line=0, column=0, span=body[-1].span)
+                raise _missing_return(body[-1].span, line=0, column=0, span=body[-1].span)
             span = _span_of(closer)
-            raise _missing_return(body[-1], line=span.line, column=span.column, span=span)
+            raise _missing_return(body[-1].span, line=span.line, column=span.column, span=span)
         return body
 
     def start(self, *stmts):
@@ -1014,7 +1089,7 @@ class ToAst(Transformer):
         if str(name) in _INVALID_VARIABLES:
             raise _fail("Invalid identifier", name, annotation=f"`{name}` is a keyword")
         type_text = str(type_) if type_ is not None else None
-        parsed = _check_type(type_) if type_ is not None else None
+        parsed = _check_type(type_, in_let=True) if type_ is not None else None
         return ast.Let(str(name), _node(value), type_text, span=_span(let, value), annotation=parsed)
 
     # -- if, at, lambdas -----------------------------------------------------------------------------
@@ -1039,7 +1114,7 @@ class ToAst(Transformer):
         names, seen, duplicates = [], {}, []
         for item in head.items:
             if not isinstance(item, ast.Ident):
-                raise _fail("Invalid lambda parameter: expected a name", item)
+                raise _invalid_variadic(head)
             if item.name in seen and item.name != "_":
                 duplicates.append(_fail("Duplicate lambda argument", item, hint=(_ORIGINAL_ARGUMENT, seen[item.name])))
             seen.setdefault(item.name, item)
@@ -1073,7 +1148,7 @@ class ToAst(Transformer):
     def group(self, paren: _Paren):
         """`(e)` is `e`; `(a, b)` is a tuple, which core evaluates as an array; `()` is `[]`."""
         if paren.rest is not None:
-            raise _fail("Invalid variadic tuple", paren.span)
+            raise _invalid_variadic(paren)
         if len(paren.items) == 1:
             item = paren.items[0]
             if isinstance(item, _Short) and not item.paren:
@@ -1221,6 +1296,16 @@ class ToAst(Transformer):
         return str(key), _node(value), key
 
 
+@v_args(inline=True)
+class LambdaBody(ToAst):
+    """ToAst for the source of a stored lambda (a function's body): core reads it as statements, not as a
+    query (Parser.lambdaExpr), so one ending on a `let` is not a missing return; the caller finds it is
+    no lambda (`Body must be a lambda expression.`)."""
+
+    def start(self, *stmts):
+        return ast.Program(tuple(_node(s) for s in stmts), span=_span(stmts[0], stmts[-1]))
+
+
 # -- syntax errors ------------------------------------------------------------------------------------
 # Core's parser (fastparse) fails with what it expected where it got furthest, each expectation under
 # its name, sorted and joined as `Expected a`, `Expected a or b`, `Expected a, b, or c`, one character
@@ -1260,15 +1345,24 @@ def convert(err: UnexpectedInput, text: str, terminals: t.Iterable[t.Any]) -> Pa
         return _token_error(text, token, "Invalid identifier", annotation=f"`{token}` is a keyword")
     stack = _value_stack(err)
     pos = _end_of_input(text, stack) if end else token.start_pos
+    # (Not at a string or comment that never ends: the REPL reads on after one.)
+    let = _open_let(stack) if "_SEP" in names and token.type not in ("_SEP", "UNTERMINATED") else None
+    if let is not None:
+        return _unseparated_let(text, pos, _span(let, stack[-1]))
+    if token.type == "_SEP" and _inside_brackets(stack) and not _is_unary(stack[-1]):
+        pos = _past_line_breaks(text, pos)
+        names -= _SAME_LINE  # a projection's `a: x` and `a { b }`, which core tried before the newline
     if "let" in names and not stack:
         message = END_OF_QUERY  # nothing parsed: core's parser found no first statement
+        pos = _past_separators(text, pos, token)
     elif "let" in names and "}" in names and stack and _is(stack[-1], "LBRACE"):
         message = "Unexpected end of block. Expected statement or expression"
+        pos = _past_separators(text, pos, token)
     else:
         words = _expected_words(names)
         if {")", ","} <= names and _in_group(stack):
             words.add("`...`")  # `(a, ...rest) =>`: core's tuple takes a rest parameter there
-        if names == {"NAME"} and _after_integer(stack, pos):
+        if names == {"NAME"} and _after_integer(text, stack, pos):
             words.add("digit")  # `3.`: core's number takes `.` and a digit, as a member access `.name`
         message = "Expected " + _listed(sorted(words))
     return _error(text, pos, message, end=pos + 1, incomplete=end or token.type == "UNTERMINATED")
@@ -1278,7 +1372,7 @@ def _end_of_input(text: str, stack: list) -> int:
     """Where core's parser stops when the text ends too soon: past the blanks and comments at the end, as
     each of its tokens that expects more takes the newlines, spaces and comments after it (`nl`). A unary
     operator (`-`, `!`, `~`) takes only spaces and block comments (`ws`): after one it stops at a newline."""
-    unary = bool(stack) and isinstance(stack[-1], Token) and stack[-1].type in _UNARY
+    unary = bool(stack) and _is_unary(stack[-1])
     if not unary or (len(stack) > 1 and not isinstance(stack[-2], Token)):
         return len(text)
     pos = stack[-1].end_pos
@@ -1293,6 +1387,75 @@ def _end_of_input(text: str, stack: list) -> int:
 #: The tokens of the unary operators, as lark names them.
 _UNARY = frozenset(("MINUS", "BANG", "TILDE"))
 _BLOCK_COMMENT_END = re.compile(r"\*/")
+
+
+def _is_unary(value: t.Any) -> bool:
+    """Whether `value`, last on the parser's stack, is an operator still waiting for its operand."""
+    return isinstance(value, Token) and value.type in _UNARY
+
+
+#: Tokens that open a bracket, and those that close one.
+_OPENERS = frozenset(("(", "[", "{", "#{"))
+_CLOSERS = frozenset((")", "]", "}"))
+
+
+#: What core's parser looks for only before the newlines after a projection's field name (`ident ~~ ws`).
+_SAME_LINE = frozenset((":", "{"))
+
+
+def _innermost(stack: list) -> t.Iterator[Token]:
+    """The tokens on the parser's stack, last first, down to the bracket (or `#{`) still open, if any, which
+    is the last one yielded; tokens inside closed brackets are left out."""
+    depth = 0
+    for value in reversed(stack):
+        if isinstance(value, Token):
+            outside, depth = depth == 0, depth + (value.value in _CLOSERS) - (value.value in _OPENERS)
+            if outside and depth <= 0:
+                yield value
+            if depth < 0:
+                return
+
+
+def _inside_brackets(stack: list) -> bool:
+    """Whether a bracket (or a `#{`) is open on the parser's stack. Within one, an element, argument, value
+    or interpolated expression is core's `expr`, which takes the newlines after it (`expr0 ~~ nl`): a
+    newline there is no statement's end, and core's parser fails at what follows the newlines."""
+    return any(token.value in _OPENERS for token in _innermost(stack))
+
+
+def _past_line_breaks(text: str, pos: int, breaks: str = "\n\r") -> int:
+    """Past the newlines (or other `breaks`), blanks and comments from `pos` (core's `nl`)."""
+    while True:
+        pos = _blanks_end(text, pos)
+        if text.startswith("//", pos):
+            pos = text.find("\n", pos)
+            pos = len(text) if pos < 0 else pos
+        elif text[pos : pos + 1] and text[pos] in breaks:
+            pos += 1
+        else:
+            return pos
+
+
+def _unseparated_let(text: str, pos: int, let: Span) -> ParseError:
+    """A `let` statement that something other than a separator follows (`let x = 1 2`): core's block body
+    ends at the `let`, so its Failure.MissingReturn is reported where the parser stands (`blockBody0`)."""
+    where = _error(text, pos, "", end=pos + 1)
+    return _missing_return(let, line=where.line, column=where.column, source_line=where.source_line, span=where.span)
+
+
+def _open_let(stack: list) -> Token | None:
+    """The `let` token of the statement the parser is in, if it is a `let` whose brackets are all closed."""
+    for token in _innermost(stack):
+        if token.type in ("_SEP", "LET") or token.value in _OPENERS:
+            return token if token.type == "LET" else None
+    return None
+
+
+def _past_separators(text: str, pos: int, token: Token) -> int:
+    """Where core reports a block or query with no statement when one starts with separators (`{ ; 1 }`):
+    its block takes a trailing separator run (`blocksep.?`) even with no statement before it, and then
+    finds no statement, so it points past the run."""
+    return _past_line_breaks(text, pos, "\n\r;") if token.type == "_SEP" else pos
 
 
 def _value_stack(err: UnexpectedToken) -> list:
@@ -1338,12 +1501,16 @@ def _in_group(stack: list) -> bool:
     return False
 
 
-def _after_integer(stack: list, pos: int) -> bool:
-    """Whether the parser stopped right after `<integer>.`, where core's parser also looked for a digit."""
+def _after_integer(text: str, stack: list, pos: int) -> bool:
+    """Whether the parser stopped right after `<integer>.`, where core's parser also looked for a digit
+    (not after `0x1.`: a hex, octal or binary literal takes no fraction)."""
     if len(stack) < 2 or not _is(stack[-1], "DOT") or stack[-1].end_pos != pos:
         return False
     number = stack[-2]
-    return isinstance(number, ast.Literal) and type(number.value) is int and number.span.end == stack[-1].start_pos
+    if not (isinstance(number, ast.Literal) and type(number.value) is int):
+        return False
+    digits = text[number.span.start : number.span.end].lstrip("+- \t")
+    return number.span.end == stack[-1].start_pos and not _RADIX.match(digits)
 
 
 def _token_error(text: str, token: Token, message: str, annotation: str | None = None) -> ParseError:

@@ -33,6 +33,11 @@ class InvalidDefinition(ValueError):
     signature); the message names the item and the member."""
 
 
+class DefinitionTooDeep(InvalidDefinition):
+    """A definition nested deeper than this thread's stack can print: a query that meets it runs again on
+    a deep thread (fql/database.py), where it prints or is a `stack overflow`."""
+
+
 # -- quoting: strings and names (core's Chars and Tokens) -------------------------------------------
 
 #: Characters written as an escape in a string literal (core's Chars.Unescaped); `'` is written as is.
@@ -109,7 +114,7 @@ class _KeepParens(v10.ToAst):
 
     def group(self, paren):
         if paren.rest is not None:
-            raise v10._fail("Invalid variadic tuple", paren.span)
+            raise v10._invalid_variadic(paren)
         if len(paren.items) == 1 and isinstance(paren.items[0], v10._Short) and not paren.items[0].paren:
             # Core's Tuple(ShortLambda): the parentheses go round the lambda's body, so that they stay
             # where an operator or a chain takes the lambda in (`(.x) + 1`, `(.x).y`).

@@ -182,6 +182,10 @@ def files(ctx: Context, pending: tuple[str, str, dict] | None = None) -> list[tu
         if not text:
             text = source.derive(live_items, keep_order=True)
             return [(MAIN, _annotated(text))] if text else []
+        if not _parses(text):
+            # Core stores that text with its warning, and at each write after finds a file it cannot read:
+            # it leaves it out of the patch, so the file is generated anew from the whole live schema.
+            return [(MAIN, _annotated(source.derive(live_items)))]
         stored = [(MAIN, text)]
         kept = [None]
     elif not all(_parses(text) for _, text in stored):

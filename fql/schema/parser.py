@@ -58,6 +58,11 @@ MIGRATIONS = frozenset(("backfill", "drop", "split", "move", "add", "move_confli
 ANNOTATIONS = frozenset(("alias", "role"))
 
 _SPACE = re.compile(r"[ \t]+")
+#: A quoted (legacy) name, as core's legacyNameQuoted reads one: no quote of either kind, backquote, `#` or
+#: backslash but in an escape, and no character core does not display (a raw newline is one it does).
+_QUOTED_NAME = re.compile(
+    r"""(["'])(?:[^"'`#\\\x00-\x08\x0e-\x1f\x7f\ufeff\ufff0-\uffff\u2000-\u200f\u2028-\u202f\u2060-\u206f]|\\.)*\1"""
+)
 #: Characters an FQL expression can start with.
 _EXPR_START = re.compile(r"[A-Za-z_0-9\"'(\[{.!~-]|<<[+-]")
 
@@ -361,8 +366,8 @@ class _Reader:
         return name
 
     def quoted_name(self) -> Name | None:
-        quote, start = self.text[self.pos], self.pos
-        m = re.compile(rf"{quote}((?:[^{quote}\\\n#]|\\.)*){quote}").match(self.text, start)
+        start = self.pos
+        m = _QUOTED_NAME.match(self.text, start)
         if m is None:
             return None
         value = scan.string_value(m.group())
@@ -392,6 +397,9 @@ class _Reader:
         if name is None:
             self.pos = save
             return None
+        if name.text == "*":
+            # Core types a wildcard as a plain type (typeExpr), where no default is allowed.
+            kind = "wildcard"
         self.ws()
         ctype = None
         if self.peek(":"):
@@ -409,8 +417,6 @@ class _Reader:
                 self.no_nested_defaults(ctype, value)
         if ctype is not None and kind == "defined":
             ctype = evolve(ctype, texpr=signatures.map_defaults(ctype.texpr, lambda d: self.displayed(d, ctype.start)))
-        if name.text == "*":
-            kind = "wildcard"
         if (kind == "defined" and ctype is None and value is None) or (kind == "wildcard" and ctype is None):
             self.pos = save
             return None
@@ -628,7 +634,8 @@ class _Reader:
         close_paren = self.pos
         self.expect(")", ["`,`"])
         ret = None
-        self.ws()
+        # The return type's `:` follows the `)` at once (core: `)` ~~ colonType.?); after a blank, the
+        # rest is no signature but text core skips as invalid.
         if self.peek(":"):
             colon = self.pos
             self.pos += 1

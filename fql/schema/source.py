@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import typing as t
 
-from .. import ast
+from .. import ast, stack
+from ..errors import StackOverflow
 from ..scala import map_order
 from ..eval.v10 import signatures as sig
 from .display import (
+    DefinitionTooDeep,
     InvalidDefinition,
     Writer,
     is_short,
@@ -67,7 +69,12 @@ def generate(kind: str, name: str, definition: dict) -> str:
         # A member of the wrong shape (a string where core keeps an object, a missing `name`...).
         raise InvalidDefinition(f"The definition of {kind} `{name}` is malformed ({type(err).__name__}: {err}).") from None
     except RecursionError:
-        raise InvalidDefinition(f"The definition of {kind} `{name}` nests deeper than fql can print.") from None
+        message = f"The definition of {kind} `{name}` nests deeper than fql can print."
+        if not stack.is_deep():
+            raise DefinitionTooDeep(message) from None
+        # On a deep thread an FQL error: the definition was accepted, and a query that draws up the
+        # schema's files (its typecheck) must fail cleanly.
+        raise StackOverflow(message) from None
     return writer.text()
 
 

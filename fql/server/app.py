@@ -70,9 +70,12 @@ PING_SCOPES = {
     "local": ("read", 500),
     "all": ("all", 5000),
 }
+#: The answer to `GET /error`: core's `sys.error("Sample error")`, a JVM RuntimeException, worded as
+#: ExceptionResponseHelpers words an unexpected exception.
+SAMPLE_ERROR = "java.lang.RuntimeException: Sample error Please create a ticket at https://support.fauna.com"
 #: The v4 query paths: `/linearized` is `/` (every fql transaction is already serialized).
 QUERY_PATHS = ("/", "/linearized")
-#: The methods core allows on each v4 path that needs a secret.
+#: The methods core allows on each v4 path that needs a secret (`/authorized` checks its own first).
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",), "/authorized": ("GET",)}
 #: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
@@ -155,7 +158,8 @@ class App:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request.headers["origin"]), b"")
                 return
-            if request.path == SCHEMA_PREFIX or request.path.startswith(SCHEMA_PREFIX + "/"):
+            if request.path.startswith(SCHEMA_PREFIX):
+                # As core routes it: `/schema/1xyz` is the schema API's too (and not found there).
                 from . import schema  # FSL is loaded when first asked for, not with every server
 
                 response = await self.run(schema.handle, self.db, request)
@@ -211,11 +215,15 @@ class App:
         if path == "/ping":
             return await self._ping(request)
         if path == "/error":
-            # Core's sample error (UtilRoutes `GET /error`): an unexpected failure, answered (500) and logged
-            # as any other.
+            # Core's sample error (UtilRoutes `GET /error`): an unexpected failure, logged and answered (500)
+            # in the words core gives any other.
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET")
-            raise RuntimeError("Sample error")
+            log.error("%s /error: the sample error", method)
+            raise ProtocolError(500, SAMPLE_ERROR)
+        if path == "/authorized" and method not in ("GET", "HEAD"):
+            # A utility path (core's UtilRoutes) refuses a method before it asks for the secret.
+            raise method_not_allowed("GET")
         call = None
         if path not in ALLOWED:
             # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret.
@@ -229,12 +237,18 @@ class App:
             return await self.run(self._rest, call, request, secret, info)
         if method == "POST" and path in QUERY_PATHS:
             return await self.run(self._query, request.body, secret, info, request.started)
-        if method == "GET" and path == "/authorized":
+        if path == "/authorized":
+            # HEAD is GET, answered without the body.
             return await self.run(self._authorized, secret)
         if method == "GET" and path == "/":
             # A read-only query in the `q` parameter, as core's `GET /?q=` (its JSON is checked as a body's).
-            query = request.params.get("q", "").encode("utf-8", "surrogatepass")
-            return await self.run(self._query, query, secret, info, request.started, _get_write)
+            query = request.params.get("q")
+            if query == "":
+                # Core parses a blank `q` as JSON, which it is not; only a missing `q` is no query.
+                await self.run(self._authenticate, secret)
+                return _query_error(InvalidExpression("Request body is not valid JSON."), info)
+            text = (query or "").encode("utf-8", "surrogatepass")
+            return await self.run(self._query, text, secret, info, request.started, _get_write)
         # Core checks the secret before it looks at the method.
         await self.run(self._authenticate, secret)
         return _unsupported(path, method)
@@ -275,7 +289,7 @@ class App:
         body = request.body if call.bad_body else json_bytes(call.query)
         return self._query(body, secret, info, request.started)
 
-    def _exists(self, query: dict, secret: str) -> bool:
+    def _exists(self, query: dict | bool, secret: str) -> bool:
         """Whether the path's ref names something in the secret's database, whatever the secret may read:
         core looks the name up (ModelData.lookupRef) before any permission is checked."""
 
@@ -287,6 +301,9 @@ class App:
             return self.streams.snapshot(secret, _get_write, look)
         except Unauthorized:
             raise unauthorized() from None
+        except FQLError:
+            # A ref that resolves to nothing (`tokens/self` asked with a key): core's lookup finds None.
+            return False
 
     def _query(
         self,

@@ -8,23 +8,25 @@ server runs like any other (one transaction, the same answers and errors):
   (`?size=`, `?after=`, `?before=`), POST creates in it with the body as its params;
 - any other ref: GET reads it, POST creates with it, PUT replaces, PATCH updates, DELETE deletes
   (a key's PUT and PATCH only with the root key: 403 `forbidden` otherwise);
-- `<ref>/events`: GET pages the ref's events.
+- `<ref>/events`: GET pages the ref's events (`<ref>/events/<ts>/create` parses, and is 404).
 
-A ref naming a collection or schema document that does not exist is 404 `not found`, as core's lookup
-answers it before anything else; a method the path does not take is 405.
+A ref naming a collection or schema document that does not exist, or a `self` the caller is not, is
+404 `not found`, as core's lookup answers it before anything else; a method the path does not take is
+405. A path that reads as no ref (`/classes/`, `/classes/c/abc`) is 404 before the secret is asked for.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 from attrs import frozen
 
 from ..errors import FQLError
-from ..eval.documents import parse_legacy_ref
 from ..eval.sets import DEFAULT_PAGE_SIZE
-from ..values import Ref
+from ..values import Ref, parse_long
+from ..wire.v4 import legacy_ref, value_from_json
 from .body import parse
 
 #: What each method does to a ref that is not a native collection (core's routeRefPath).
@@ -37,6 +39,13 @@ _KEY_WRITES = {
     "replace": "Replacing a key with PUT is not allowed: create a replacement key, then delete this key.",
     "update": "Updating a key with PATCH is not allowed: use the Update FQL function to change key's user metadata.",
 }
+#: A path: a ref, then maybe its events, or one of them (`events/<ts>/create`), which core parses and
+#: then, once the secret is checked, answers 404 `not found` (FQL1Routes, `RefScope.EventRef`).
+_PATH = re.compile(r"(?P<base>.*?)(?P<events>/events(?:/(?P<one>[0-9]+)/(?:create|delete))?)?", re.S)
+#: The lookup of a path naming a single event: false, so that it is 404 after the secret.
+_NO_EVENT = False
+#: The natives whose documents are numbered, not named (PathParser's `classRef`).
+_NUMBERED = ("keys", "tokens", "credentials")
 
 
 @frozen
@@ -47,7 +56,7 @@ class RestCall:
     query: dict
     #: A query that is false when the path names nothing (asked first, without permission checks, as
     #: core looks the ref up before anything else), or None when there is nothing to look up.
-    exists: dict | None = None
+    exists: dict | bool | None = None
     refused: tuple[str, ...] = ()
     #: The body is not JSON: answered as a query body that is not JSON is.
     bad_body: bool = False
@@ -61,16 +70,15 @@ def route(path: str, method: str, params: dict[str, str], body: bytes) -> RestCa
     A method the path does not take gives a RestCall with `refused` (the allowed methods): the caller
     checks `exists` first, then answers 405.
     """
-    parts = path.strip("/").split("/")
-    events = len(parts) > 1 and parts[-1] == "events"
-    if events:
-        parts = parts[:-1]
-    ref = parse_legacy_ref("/".join(parts)) if parts != [""] else None
-    if ref is None:
+    parsed = _parse_path(path[1:])
+    if parsed is None:
         return None
-    wire = {"@ref": "/".join(parts)}
+    ref, text, suffix = parsed
+    if suffix == "event":
+        return RestCall({}, _NO_EVENT)
+    wire = {"@ref": text}
     exists = _exists(ref, wire)
-    if events:
+    if suffix == "events":
         if method != "GET":
             return RestCall({}, exists, ("GET",))
         return RestCall(_paginate(wire, params, events=True), exists)
@@ -91,6 +99,30 @@ def route(path: str, method: str, params: dict[str, str], body: bytes) -> RestCa
     return RestCall(query, exists, bad_body=query.get("params", {}) is None, root_only=forbidden)
 
 
+def _parse_path(text: str) -> tuple[Ref, str, str] | None:
+    """A REST path (its leading slash dropped) as core's LegacyRefParser.PathParser reads it: the legacy
+    ref it starts with, that ref's text, and what follows it ("", `events`, or `event` for `events/<ts>/create|delete`);
+    None when it reads as no ref. Every segment counts: `classes/` and `//classes` name nothing."""
+    found = _PATH.fullmatch(text)
+    base = found["base"]
+    ref = legacy_ref(base)
+    if ref is None:
+        return None
+    if found["one"] is None:
+        return ref, base, "events" if found["events"] else ""
+    if parse_long(found["one"]) is None or not _has_single_events(ref):
+        return None
+    return ref, base, "event"
+
+
+def _has_single_events(ref: Ref) -> bool:
+    """Whether a path may name one of the ref's events: PathParser takes `versionID` after a document,
+    a collection of documents (keys, tokens, credentials, or a user's) or a database, and nothing else."""
+    if ref.collection is None:
+        return ref.id in _NUMBERED
+    return ref.collection.collection is not None or ref.collection.id in ("collections", "databases", *_NUMBERED)
+
+
 def _is_key(ref: Ref) -> bool:
     return ref.collection is not None and ref.collection.collection is None and ref.collection.id == "keys"
 
@@ -99,7 +131,8 @@ def _exists(ref: Ref, wire: dict) -> dict | None:
     """Whether what the path names can be looked up: a schema document itself, or a document's collection."""
     if ref.collection is None:
         return None
-    if ref.is_schema:
+    if ref.is_schema or ref.id == "self":
+        # `self` names the caller's identity, token or credentials only when it has one there.
         return {"exists": wire}
     if ref.collection.collection is not None:
         # A document of a user collection: the collection must exist.
@@ -109,8 +142,8 @@ def _exists(ref: Ref, wire: dict) -> dict | None:
 
 def _params(body: bytes) -> dict | None:
     """The body as literal params (core quotes it), read as a query body is; no body is `{}`; None when
-    it is not JSON."""
-    if not body.strip():
+    it is not JSON (blanks alone are a body, and no JSON)."""
+    if not body:
         return {"quote": {}}
     try:
         return {"quote": parse(body)}
@@ -121,23 +154,27 @@ def _params(body: bytes) -> dict | None:
 def _paginate(wire: dict, params: dict[str, str], *, events: bool) -> dict:
     """Paginate with the URL's `size`, `before` and `after` (JSON, a timestamp, or a ref), as core's
     getPaginateParams reads them."""
-    query: dict = {"paginate": wire, "size": DEFAULT_PAGE_SIZE}
-    size = params.get("size", "")
-    if size.lstrip("-").isdigit():
-        query["size"] = int(size)
+    size = parse_long(params.get("size", ""))
+    query: dict = {"paginate": wire, "size": DEFAULT_PAGE_SIZE if size is None else size}
     for key in ("before", "after"):
-        if key in params:
-            query[key] = {"quote": _cursor(params[key])}
+        cursor = _cursor(params[key]) if key in params else None
+        if cursor is not None:
+            query[key] = {"quote": cursor}
     if events:
         query["events"] = True
     return query
 
 
 def _cursor(text: str) -> t.Any:
+    """A cursor: JSON with valid escapes, else a whole number (an event's `ts`), else a legacy ref; None
+    (no cursor at all) when it is none of these, as core tries each in turn and drops what fails."""
     try:
-        return json.loads(text)
-    except ValueError:
+        found = json.loads(text)
+        value_from_json(found)
+        return found
+    except (ValueError, FQLError):
         pass
-    if text.lstrip("-").isdigit():
-        return {"ts": int(text)}
-    return {"@ref": text}
+    ts = parse_long(text)
+    if ts is not None:
+        return {"ts": ts}
+    return {"@ref": text} if legacy_ref(text) is not None else None

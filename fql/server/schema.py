@@ -55,11 +55,11 @@ def _ok(body: dict, status: int = 200) -> Response:
 
 
 def _handle(db: Database, request: Request) -> Response:
+    # Core reads a multipart body before it looks at the secret, even a missing one, or the path.
+    files = _files(request)
     secret = request_secret(request.headers)
     if secret is None:
         raise SchemaError(401, "Access token required")
-    # Core reads a multipart body before it looks at the secret or the path.
-    files = _files(request)
     try:
         try:
             result, _ = db.transact(lambda ctx: _answer(ctx, request, files), secret=secret)
@@ -90,7 +90,7 @@ def _push_staged(db: Database, request: Request, staging: _Staging, secret: str)
     return _ok({**body, "version": version})
 
 
-#: (method, path parts, `*` for a variable part) -> handler name.
+#: (method, path parts, `*` for a variable part, `<resource>` for one of RESOURCES) -> handler name.
 _ROUTES = {
     ("GET", ("files",)): "list_files",
     ("GET", ("files", "*")): "get_file",
@@ -103,25 +103,42 @@ _ROUTES = {
     ("POST", ("staged", "commit")): "commit",
     ("POST", ("abandon",)): "abandon",
     ("POST", ("staged", "abandon")): "abandon",
-    ("GET", ("items", "*", "*")): "get_item",
-    ("POST", ("items", "*")): "add_item",
-    ("POST", ("items", "*", "*")): "replace_item",
-    ("DELETE", ("items", "*", "*")): "delete_item",
+    ("GET", ("items", "<resource>", "*")): "get_item",
+    ("POST", ("items", "<resource>")): "add_item",
+    ("POST", ("items", "<resource>", "*")): "replace_item",
+    ("DELETE", ("items", "<resource>", "*")): "delete_item",
 }
 
 
 def _route(method: str, path: str) -> tuple[str, list[str]]:
     """The handler for a request, with the path's variable parts: 404 if no path matches, 405 if one
-    does for another method."""
-    parts = path[len(PREFIX) :].strip("/").split("/")
+    does for another method. Empty segments do not count (core's TokenizePath drops them), and only the
+    items API's four resources are paths (core routes each on its own)."""
+    parts = [part for part in path.split("/") if part]
+    if parts[:2] != _PREFIX_PARTS:
+        # `/schema/1xyz` comes here (core routes by the path's start), and is no path of the API.
+        raise SchemaError(404, "Not found")
+    parts = parts[2:]
     methods = False
     for (verb, pattern), name in _ROUTES.items():
-        if len(pattern) != len(parts) or any(p != "*" and p != part for p, part in zip(pattern, parts)):
+        if len(pattern) != len(parts) or not all(map(_matches, pattern, parts)):
             continue
         if verb == method:
-            return name, [part for p, part in zip(pattern, parts) if p == "*"]
+            return name, [part for p, part in zip(pattern, parts) if p in _VARIABLE]
         methods = True
     raise SchemaError(405, "Method not allowed") if methods else SchemaError(404, "Not found")
+
+
+#: The segments every route starts with.
+_PREFIX_PARTS = PREFIX.strip("/").split("/")
+#: The path parts a route takes as arguments.
+_VARIABLE = ("*", "<resource>")
+
+
+def _matches(pattern: str, part: str) -> bool:
+    if pattern == "<resource>":
+        return part in RESOURCES
+    return pattern in ("*", part)
 
 
 def _files(request: Request) -> list[tuple[str, str]]:
@@ -332,15 +349,9 @@ RESOURCES = {
 }
 
 
-def _resource(resource: str) -> tuple[str, str]:
-    if resource not in RESOURCES:
-        raise SchemaError(404, "Not found")
-    return RESOURCES[resource]
-
-
 def _snippet(request: Request, resource: str) -> tuple[Item, str]:
     """The one item of the request's body, of the resource's kind (core's parseSingleSchemaItem)."""
-    kind, noun = _resource(resource)
+    kind, noun = RESOURCES[resource]
     text = request.body.decode("utf-8", "replace")
     if not text.strip():
         raise SchemaError(400, "No FSL snippet provided")
@@ -377,7 +388,7 @@ def _item_body(ctx: Context, located: manager.Located) -> dict:
 
 def _get_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
     version = _version(ctx, request)
-    kind, _ = _resource(resource)
+    kind, _ = RESOURCES[resource]
     staged = manager.apply_staged(ctx)
     if staged is None:
         return _item_answer(ctx, version, _located(ctx, kind, name))
@@ -438,7 +449,7 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
     if not validating and not manager.can_write(ctx):
         raise SchemaError(403, "Access denied")
     version = manager.version(ctx) if validating else _version(ctx, request)
-    kind, _ = _resource(resource)
+    kind, _ = RESOURCES[resource]
     staged = manager.staged_files(ctx)
     if staged is not None and validating:
         located = _located_in(staged, kind, name)

@@ -489,6 +489,20 @@ def test_manager_spec_conflicting_collections_and_functions_with_a_second_confli
     )
 
 
+def test_a_first_derived_file_that_does_not_read_is_generated_anew_not_patched(db):
+    # A signature with fewer parameters than the body: core's translator types only the first, so the
+    # function's FSL does not read. Core stores the derived file with its warning; at the next write it
+    # leaves that file out of the patch (SourceGenerator.patchSchema), so the whole schema is generated
+    # again: each item once, collections first. Once the function is gone, the file reads, unwarned.
+    db.q("Function.create({ name: 'f', body: '(x, y) => x', signature: '(a: Int) => Int' })")
+    function = "function f(x: Int, y): Int {\n  x\n}\n"
+    assert db.files()["main.fsl"] == WARNING + PREAMBLE + "\n" + function
+    db.q("Collection.create({ name: 'C' })")
+    assert db.files()["main.fsl"] == WARNING + PREAMBLE + "\ncollection C {\n}\n\n" + function
+    db.q("Function.byName('f')!.delete()")
+    assert db.files()["main.fsl"] == PREAMBLE + "\ncollection C {\n}\n"
+
+
 # -- SchemaManagerSpec "handles updates to a single file when there are multiple files" --
 
 

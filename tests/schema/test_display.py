@@ -123,8 +123,9 @@ def test_an_empty_line_after_a_projection_keeps_its_indentation() -> None:
 
 def test_a_let_type_is_written_as_core_writes_types() -> None:
     assert shown("{ let x:  Array< Int > = 1; x }") == "{\n  let x: Array<Int> = 1\n  x\n}"
-    # Core's type parser has no `-` operator: such a type is a parse error (TypeExprParserSpec).
-    with pytest.raises(ParseError, match="Expected end-of-input"):
+    # Core's type parser has no `-` operator: such a type is a parse error (TypeExprParserSpec), where the
+    # `let` wants its `=` after the type.
+    with pytest.raises(ParseError, match="Expected `=` at line 1, column 16"):
         shown("{ let x:  Int  -  Null = 1; x }")
 
 

@@ -1903,6 +1903,16 @@ at main.fsl:1:46
   |                                              ^
   |""",
     ),
+    (
+        # A wildcard's type is a plain type (core's typeExpr, not schemaTypeExpr): no default, no hint.
+        "collection Foo {\n  *: { a: Int, b: { c: Int = 1 } }\n}",
+        """error: Default values are not allowed here
+at main.fsl:2:30
+  |
+2 |   *: { a: Int, b: { c: Int = 1 } }
+  |                              ^
+  |""",
+    ),
 ]
 
 
@@ -2011,6 +2021,30 @@ def test_junk_gives_an_fsl_error(source: str) -> None:
     assert err.value.errors and all(e.startswith("error: ") for e in err.value.errors)
 
 
+#: Quoted names as core's legacyNameQuoted reads them: any displayed character, a raw newline too, and
+#: escapes; the other quote, a backquote, `#` or a control character is no name.
+QUOTED_NAMES = [
+    ('collection "a b" {}', "a b"),
+    ('collection "" {}', ""),
+    ("collection 'a\\'b' {}", "a'b"),
+    ('collection "a\nb" {}', "a\nb"),
+    ('collection "\\u{1F600}" {}', "\U0001f600"),
+]
+
+
+@pytest.mark.parametrize(("source", "name"), QUOTED_NAMES)
+def test_quoted_names(source: str, name: str) -> None:
+    assert [item.name for item in parse(source)] == [name]
+
+
+@pytest.mark.parametrize("name", ["'a\"b'", '"a\'b"', '"a`b"', '"a#b"', '"a\x01b"'])
+def test_quoted_names_core_refuses(name: str) -> None:
+    with pytest.raises(FSLError):
+        parse(f"collection {name} {{}}")
+    with pytest.raises(FSLError, match="Expected name"):
+        parse(f"function {name}() {{ 1 }}")
+
+
 # -- round trip: fql's own create takes each definition, and byName shows it ---------------------------------
 
 SCHEMA = """
@@ -2114,6 +2148,9 @@ INVALID_FUNCTIONS = [
     ("function bar() { 2... }", (12, 23)),
     ("function bar() { if (3..) 4 }", (12, 29)),
     ("function bar() {\n  1 +\n}\ncollection Foo {}", (12, 24)),
+    # The return type's `:` must follow the `)` at once: after a blank it is no signature (core's `func`).
+    ("function f(x) : Int { x }", (10, 25)),
+    ("function f(x: Int) /* c */: Int { x }", (10, 37)),
 ]
 
 

@@ -719,3 +719,39 @@ at foo.fsl:3:3
 7 | |   }
   | |___^
   |"""
+
+
+# -- routing (core's SchemaEndpoint routes and util/router) --------------------------------------------------
+
+
+def test_a_malformed_multipart_body_is_refused_before_the_secret(api):
+    # SchemaRequest.parse reads the body while the secret is still being checked, and answers first.
+    body, _ = multipart([("main.fsl", "collection Foo {}")])
+    response = api.raw("POST", "/schema/1/diff", body, {"Content-Type": "multipart/form-data;"}, secret=None)
+    assert response[0] == 400 and message(response) == "Request is not a valid multipart request"
+
+
+def test_empty_path_segments_do_not_count(api, db):
+    # TokenizePath drops them.
+    upload(api, "/schema/1/update", [("main.fsl", "collection Foo {}")], secret=db.admin_key)
+    status, _, body = api.get("/schema/1//files//main.fsl/", db.admin_key)
+    assert status == 200 and body["content"] == "collection Foo {}"
+
+
+def test_what_starts_like_the_schema_api_is_routed_to_it(api, db):
+    # CoreApplication sends every path starting `/schema/1` to SchemaEndpoint, whose router has none.
+    for path in ("/schema/1files", "/schema/1xyz/files"):
+        assert api.raw("GET", path, secret=None)[0] == 401
+        response = api.get(path, db.admin_key)
+        assert response[0] == 404 and message(response) == "Not found"
+
+
+def test_the_items_api_has_four_resources_and_no_other(api, db):
+    # singleItemEndpoints routes collections, functions, roles and access_providers, each on its own:
+    # another resource is no path, before the write permission or the version is checked.
+    response = api.raw("POST", "/schema/1/items/indexes", "collection Bar {}", secret=db.key)
+    assert response[0] == 404 and message(response) == "Not found"
+    assert api.raw("PUT", "/schema/1/items/indexes/x", secret=db.admin_key)[0] == 404
+    assert api.get("/schema/1/items/indexes/x?version=5", db.admin_key)[0] == 404
+    response = api.raw("PUT", "/schema/1/items/roles/x", secret=db.admin_key)
+    assert response[0] == 405 and message(response) == "Method not allowed"

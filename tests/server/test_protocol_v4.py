@@ -400,6 +400,11 @@ def test_get_queries_are_read_only(raw):
     assert raw("GET", "/?q=" + urllib.parse.quote(json.dumps(docs)))[2] == {"resource": {"data": []}}
     assert raw("GET", "/")[2]["errors"][0]["description"] == "No query provided."
     assert raw("GET", "/?q=%5B1")[2]["errors"][0]["description"] == "Request body is not valid JSON."
+    # A blank `q` is there, and no JSON (FQL1Routes.runQuery parses what params.get("q") holds).
+    for blank in ("/?q=", "/?q"):
+        status, _, body = raw("GET", blank)
+        assert (status, body["errors"][0]["description"]) == (400, "Request body is not valid JSON."), blank
+    assert raw("GET", "/?q=", secret="wrong")[0] == 401
 
 
 def test_other_routes(raw):

@@ -91,3 +91,54 @@ def test_methods_secrets_and_bodies(raw):
     # The body is params, quoted: nothing in it is evaluated.
     status, _, body = raw("POST", "/classes/huts", json.dumps({"data": {"x": {"add": [1, 2]}}}))
     assert status == 201 and body["resource"]["data"] == {"x": {"add": [1, 2]}}
+
+
+def test_a_path_is_read_segment_by_segment_as_core_parses_it(raw):
+    # LegacyRefParser.PathParser: no empty segment, a numeric (Long) or `self` id, a valid name.
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    for path in ("/classes/", "//classes", "/classes/huts/", "/classes/huts/abc", "/classes/huts/-1",
+                 "/classes/huts/99999999999999999999", "/classes/a,b", "/classes/_", "/classes/events/events",
+                 "/indexes/x/events/1/create", "/classes/events/1/create"):
+        assert raw("GET", path, secret=None)[::2] == NOT_FOUND, path
+    # One event's path parses (after the secret) but names nothing core serves.
+    for path in ("/classes/huts/1/events/12/create", "/classes/huts/events/12/delete", "/keys/events/1/create"):
+        assert raw("GET", path, secret=None)[0] == 401, path
+        assert raw("GET", path)[::2] == NOT_FOUND, path
+
+
+def test_self_names_the_callers_own_documents_only(raw):
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    raw("POST", "/classes/huts/1", json.dumps({"credentials": {"password": "pw"}}))
+    assert raw("GET", "/classes/huts/self")[::2] == NOT_FOUND
+    assert raw("GET", "/tokens/self")[::2] == NOT_FOUND
+    login = {"login": {"@ref": "classes/huts/1"}, "params": {"object": {"password": "pw"}}}
+    token = raw.query(login)[2]["resource"]
+    assert raw("GET", "/classes/huts/self", secret=token["secret"])[2]["resource"]["ref"] == ref("1")
+    assert raw("GET", "/tokens/self", secret=token["secret"])[2]["resource"]["ref"] == token["ref"]
+
+
+def test_cursors_and_sizes_that_do_not_read_are_dropped(raw):
+    # getPaginateParams: JSON with valid escapes, else a Long (an event ts), else a ref; else no cursor.
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    whole = (200, {"resource": {"data": [COLL]}})
+    assert raw("GET", "/classes?after=abc")[::2] == whole
+    assert raw("GET", "/classes?after=%7B%22%40ref%22%3A%22bad%22%7D")[::2] == whole
+    assert raw("GET", "/classes?size=99999999999999999999")[::2] == whole
+    assert raw("GET", "/classes?size=%2B1&after=classes/huts")[2]["resource"]["before"] == [COLL]
+    page = raw("GET", "/classes/huts/events?after=%2B12")[2]["resource"]
+    assert page["before"]["ts"] == 12
+
+
+def test_authorized_checks_its_method_first_and_takes_head(raw):
+    status, headers, body = raw("POST", "/authorized", secret=None)
+    assert (status, headers["allow"], body["errors"][0]["code"]) == (405, "GET", "method not allowed")
+    assert raw("HEAD", "/authorized")[::2] == (200, None)
+    assert raw("HEAD", "/authorized", secret=None)[0] == 401
+
+
+def test_a_blank_body_is_a_body_and_no_json(raw):
+    # runRESTWithBody: only a request without a body has the empty params; blanks are parsed, and fail.
+    raw("POST", "/classes", json.dumps({"name": "huts"}))
+    status, _, body = raw("POST", "/classes/huts", "  \n")
+    assert (status, body["errors"][0]["description"]) == (400, "Request body is not valid JSON.")
+    assert raw("POST", "/classes/huts", "")[0] == 201

@@ -1166,11 +1166,11 @@ def lambda_problem(source: str, name: str, *, arity: tuple[int, ...] | None = No
     """What core's LambdaParseValidator says of `source`, the text of one lambda stored in a field (a
     function's body, a role's predicate), drawn in `name` (`*body*`, `*privileges*`); None when it is
     one. `arity`: the numbers of parameters it may take (None: any)."""
-    from ...parse import parse
+    from ...parse import parse_lambda_body
 
     message = "Unable to parse FQL source code."
     try:
-        program = parse(source, "v10")
+        program = parse_lambda_body(source)
     except ParseError as err:
         return f"{message}\n{_render(err, name, source)}"
     if len(program.body) != 1 or not isinstance(program.body[0], ast.Arrow):

@@ -412,6 +412,8 @@ class _Parser:
         #: Where the wildcard's type, or the `...`, is: a field after either is an error (core's TypeExprParser).
         last: tuple[str, int, int] | None = None
         interface = False
+        #: Where each field's name first appeared (offset, width).
+        seen: dict[str, tuple[int, int]] = {}
         while not (self.peek()[0] == "punct" and self.peek()[1] == "}"):
             kind, value, offset = self.take()
             if kind == "punct" and value == "...":
@@ -421,8 +423,10 @@ class _Parser:
                 type_start = self.peek()[2]
                 wildcard = self.expr()
             elif kind in ("name", "str"):
+                name = value if kind == "name" else unquote(value)
+                self._check_new_key(name, seen, offset, len(value))
                 self.expect(":")
-                fields.append((value if kind == "name" else unquote(value), self.expr()))
+                fields.append((name, self.expr()))
                 if self.peek()[1] == "=" and self.peek()[0] == "punct":
                     self.i += 1
                     default = self.default_value()
@@ -448,6 +452,15 @@ class _Parser:
                 raise SignatureError("Expected `}`", self.peek()[2])
         self.i += 1
         return ObjectType(tuple(fields), wildcard, interface, tuple(defaults))
+
+    @staticmethod
+    def _check_new_key(name: str, seen: dict[str, tuple[int, int]], offset: int, width: int) -> None:
+        """A field named twice stops the parse with core's `Duplicate key` (TypeObjectRepeater), pointing
+        back at the first."""
+        if name in seen:
+            at, first_width = seen[name]
+            raise SignatureError("Duplicate key", offset, width, (("Key originally used here", at, first_width),))
+        seen[name] = (offset, width)
 
     def default_value(self) -> Default:
         """The FQL expression after a field's `=`, up to the `,`, `;` or `}` that ends the field (or a line

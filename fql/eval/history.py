@@ -670,7 +670,8 @@ def _echoed(cursor: dict) -> dict:
     if ref_field is None:
         return cursor
     action = _SET_ACTIONS.get(cursor["action"], cursor["action"])
-    echoed = {"ts": cursor["ts"], "action": action, "document": cursor[ref_field]}
+    # Typed as the event it is, which answers to API 2.0 and 2.1 word as events (`instance`, `resource`).
+    echoed = (DocEvent if action == "update" else SetEvent)(ts=cursor["ts"], action=Action(action), document=cursor[ref_field])
     if values_field is not None and action != "update":
         echoed["data"] = sets.cursor_of(cursor[values_field])
     return echoed

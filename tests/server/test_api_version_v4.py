@@ -216,3 +216,14 @@ def test_an_inserted_event_names_its_instance(raw):
     insert = {"insert": ref, "ts": 5, "action": "update", "params": {"object": {"data": {"object": {"x": 3}}}}}
     assert list(ok(raw, insert)) == ["ts", "action", "instance", "data"]
     assert ok(raw, {**insert, "ts": 6}, V20) == {"ts": 6, "action": "create", "resource": {"@ref": "classes/spells/1"}}
+
+
+def test_an_echoed_event_cursor_names_its_instance(raw):
+    # A page gives back the event core parsed from the cursor (SetEventL): worded as events are.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    cursor = {"object": {"ts": 1, "action": "create", "document": ref}}
+    page = ok(raw, {"paginate": {"events": ref}, "size": 1, "after": cursor})
+    assert list(page["before"]) == ["ts", "action", "instance"] and page["before"]["action"] == "add"
+    page = ok(raw, {"paginate": {"events": ref}, "size": 1, "after": cursor}, V20)
+    assert page["before"] == {"ts": 1, "action": "create", "resource": {"@ref": "classes/spells/1"}}

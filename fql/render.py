@@ -62,23 +62,36 @@ def ref(r: Ref) -> str:
 
 
 def set_ref(s: SetRef) -> str:
+    if s.is_schema_set:
+        return to_fql(s["documents"])
     kind = s.kind
     name = _SET_FUNCTIONS.get(kind, kind)
-    args: list[t.Any] = []
+    args: list[str] = []
     for k, v in s.form:
         if k == "terms" and isinstance(v, list) and len(v) == 1:
-            args.append(v[0])
+            args.append(to_fql(v[0]))
+        elif k == "filter" and isinstance(v, Lambda):
+            # Filter takes a lambda form only, not a Query (core's parseLambda refuses `{query}`).
+            args.append(_lambda_form(v))
         else:
-            args.append(v)
-    if kind in ("union", "intersection", "difference") and len(args) == 1 and isinstance(args[0], list):
-        args = args[0]
-    return f"{name}({', '.join(to_fql(a) for a in args)})"
+            args.append(to_fql(v))
+    if kind in ("union", "intersection", "difference") and len(s.form) == 1 and isinstance(s.form[0][1], list):
+        args = [to_fql(a) for a in s.form[0][1]]
+    if kind == "filter":
+        # The form is {filter: lambda, collection: set}; the shell writes Filter(set, lambda), as
+        # faunadb-js's Expr.toString reverses filter's arguments (shouldReverseArgs).
+        args.reverse()
+    return f"{name}({', '.join(args)})"
 
 
 def lambda_(fn: Lambda) -> str:
+    return f"Query({_lambda_form(fn)})"
+
+
+def _lambda_form(fn: Lambda) -> str:
     from .wire import v4 as wire
 
-    return f"Query({wire.expr_to_fql(fn)})"
+    return wire.expr_to_fql(fn)
 
 
 def to_fql(value: t.Any) -> str:

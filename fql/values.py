@@ -134,6 +134,12 @@ class SetRef:
     def kind(self) -> str:
         return self.form[0][0]
 
+    @property
+    def is_schema_set(self) -> bool:
+        """Whether this is a native collection taken as a set (`Distinct(Collections())`'s operand, core's
+        SchemaSet), which core shows as its ref."""
+        return self.kind == "documents" and bool(self.get("checked"))
+
     def __repr__(self) -> str:
         from .render import to_fql
 

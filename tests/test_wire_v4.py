@@ -445,3 +445,30 @@ def test_let_bindings_in_array_form_are_echoed_as_one_object():
     # A name bound twice cannot be one object's key twice: those stay an array.
     twice = {"query": {"lambda": "_", "expr": {"let": [{"x": 1}, {"x": 2}], "in": {"var": "x"}}}}
     assert v4.to_json(fql.connect().run(v4.from_json(twice)))["@query"]["expr"]["let"] == [{"x": 1}, {"x": 2}]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'Filter(Documents(Collection("spells")), Lambda("x", true))',
+        'Join(Documents(Collection("spells")), Query(Lambda("x", Match(Index("all"), Var("x")))))',
+        'Union(Match(Index("all")))',
+    ],
+)
+def test_the_shell_notation_of_a_set_is_its_query(query):
+    # faunadb-js's Expr.toString writes Filter's set first (shouldReverseArgs), and its lambda as the
+    # Lambda form: a filter takes no Query (Parser.parseLambda refuses `{query}`), where Join does.
+    db = fql.connect()
+    db.query('CreateCollection({name: "spells"})', syntax="v4")
+    db.query('CreateIndex({name: "all", source: Collection("spells")})', syntax="v4")
+    shown = fql.to_fql(db.query(query, syntax="v4"))
+    assert shown == query
+    assert fql.to_fql(db.query(shown, syntax="v4")) == shown
+
+
+def test_a_native_collection_taken_as_a_set_is_written_as_its_ref():
+    # Core's writeSetRef writes a SchemaSet's ref, not its `documents` (nor fql's mark of it).
+    db = fql.connect()
+    distinct = db.query("Distinct(Collections())", syntax="v4")
+    assert wire(distinct) == {"@set": {"distinct": COLLECTIONS}}
+    assert fql.to_fql(distinct) == "Distinct(Collections())"

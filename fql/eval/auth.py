@@ -22,7 +22,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..storage.base import DocKey, Version
-from ..values import Ref, SetRef, Timestamp, ir_type_name, native, type_name
+from ..values import ReadDocument, Ref, SetRef, Timestamp, ir_type_name, native, type_name
 from . import indexes
 from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
@@ -546,7 +546,8 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     if secret is None:
         return shown
     hashed = shown.pop("hashed_secret")
-    return {**shown, "secret": secret, "hashed_secret": hashed}
+    # Still the document the write made (core's VersionL), the secret among its fields.
+    return ReadDocument({**shown, "secret": secret, "hashed_secret": hashed})
 
 
 def _given_hash(ctx: Context, key_id: str, secret: t.Any, hashed: t.Any) -> str | None:

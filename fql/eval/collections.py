@@ -26,6 +26,7 @@ from ..values import (
     DocEvent,
     Lambda,
     Page,
+    ReadDocument,
     Ref,
     SetEvent,
     SetRef,
@@ -644,13 +645,13 @@ def _stored_source(source: t.Any) -> t.Any:
 def _is_document(value: dict) -> bool:
     """Whether an object is a document as Get gives it: its `ref` (a document's) first, then its `ts`."""
     ref = next(iter(value.values()), None)
-    return next(iter(value)) == "ref" and isinstance(ref, Ref) and ref.collection is not None and "ts" in value
+    return next(iter(value), None) == "ref" and isinstance(ref, Ref) and ref.collection is not None and "ts" in value
 
 
 def _fields(ctx: Context, value: dict) -> dict:
     """An object's fields, as ToObject, ToArray and Merge take them: under API 2.0 a document's have its
-    `class` after its `ref` (core's VersionL.fields)."""
-    if ctx.state.api_version != "2.0" or "class" in value or not _is_document(value):
+    `class` after its `ref` (core's VersionL.fields); an object of the user's shaped like one is no VersionL."""
+    if ctx.state.api_version != "2.0" or not isinstance(value, ReadDocument) or "class" in value or not _is_document(value):
         return value
     ref, *rest = value.items()
     return dict([ref, ("class", value["ref"].collection), *rest])
@@ -663,7 +664,7 @@ def _set_operand(s: t.Any) -> t.Any:
 
 
 def _is_schema_set(s: t.Any) -> bool:
-    return isinstance(s, SetRef) and s.kind == "documents" and bool(s.get("checked"))
+    return isinstance(s, SetRef) and s.is_schema_set
 
 
 def _set_at(ctx: Context, s: SetRef, path: list, all_: bool) -> t.Any:

@@ -670,7 +670,8 @@ def _echoed(cursor: dict) -> dict:
     if ref_field is None:
         return cursor
     action = _SET_ACTIONS.get(cursor["action"], cursor["action"])
-    echoed = {"ts": cursor["ts"], "action": action, "document": cursor[ref_field]}
+    # Typed as the event it is, which answers to API 2.0 and 2.1 word as events (`instance`, `resource`).
+    echoed = (DocEvent if action == "update" else SetEvent)(ts=cursor["ts"], action=Action(action), document=cursor[ref_field])
     if values_field is not None and action != "update":
         echoed["data"] = sets.cursor_of(cursor[values_field])
     return echoed
@@ -872,7 +873,7 @@ def action_of(versions: list[Version], version: Version) -> str:
 
 
 @builtin("Insert", keys=("insert", "ts", "action", "params"), required=3)
-def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> dict:
+def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = None) -> DocEvent:
     """Add an event to a document's history at `ts` (replacing the one at that time): a `create` or
     `update` makes the document `params` then, a `delete` deletes it then. The result is the event."""
     if not isinstance(ref, Ref):
@@ -912,12 +913,12 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     _rewrote(ctx, key, before)
     _log_rewrite(ctx, key, ["insert", when, *([] if replaced is None else [replaced.data])])
     # Core answers with the inserted version's own event: a create or update is shown as `create`.
-    return {
-        "ts": when,
-        "action": Action("delete" if fields is None else "create"),
-        "document": ref_of(ctx, key),
-        "data": copy(fields.get("data")) if fields else None,
-    }
+    return DocEvent(
+        ts=when,
+        action=Action("delete" if fields is None else "create"),
+        document=ref_of(ctx, key),
+        data=copy(fields.get("data")) if fields else None,
+    )
 
 
 @builtin("Remove", keys=("remove", "ts", "action"))

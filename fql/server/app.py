@@ -45,6 +45,7 @@ from .protocol import (
     Response,
     RSGIChannel,
     asgi_head,
+    has_python_floats,
     internal,
     json_bytes,
     method_not_allowed,
@@ -339,11 +340,8 @@ class App:
         except FQLError as err:
             return _query_error(err, info)
         headers.log_business_metrics(state)
-        if info is not None and legacy.renders(info.api_version):
-            encoded = json_bytes(legacy.render(to_json({"resource": result}), info.api_version))
-        else:
-            encoded = dumps({"resource": result}).encode("utf-8", "replace")
-        return Response(_status(result, state), encoded, ts=state.ts, state=state)
+        version = info.api_version if info is not None else None
+        return Response(_status(result, state), _answer(result, version), ts=state.ts, state=state)
 
     async def _v10(self, request: Request) -> Response:
         """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
@@ -458,6 +456,18 @@ def decode_v4(body: bytes) -> t.Any:
 @functools.lru_cache(maxsize=1024)
 def _decode_cached(body: bytes) -> t.Any:
     return from_json(parse(body))
+
+
+def _answer(result: t.Any, version: str | None) -> bytes:
+    """The body of a v4 answer, as API `version` renders it. Its floats are written as core's JSONWriter
+    writes a Double at every version: Java's `Double.toString` (`1.0E7`), and `"Infinity"`, `"NaN"` as
+    strings (`dumps` writes Python's, which it then leaves to `json_bytes`)."""
+    if legacy.renders(version):
+        return json_bytes(legacy.render({"resource": result}, version))
+    text = dumps({"resource": result})
+    if has_python_floats(text):
+        return json_bytes(to_json({"resource": result}))
+    return text.encode("utf-8", "replace")
 
 
 def _status(result: t.Any, state: QueryState) -> int:

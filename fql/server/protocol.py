@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import typing as t
@@ -114,22 +115,33 @@ def json_bytes(value: t.Any) -> bytes:
     where Python writes `9600000000.0`, `1e-05`): FQL2ArithmeticOperatorsSpec's answers in the simple
     format, v4's numbers."""
     text = _compact(value)
-    if (_POSITIONAL.search(text) or _EXPONENT.search(text)) and _has_java_float(value):
+    if has_python_floats(text) and _has_java_float(value):
         text = _java_compact(value)
     return text.encode("utf-8", "replace")
 
 
+def has_python_floats(text: str) -> bool:
+    """Whether JSON text written by Python may hold a float core's writer writes otherwise (false alarms,
+    in strings or elsewhere, only cost a look at the value)."""
+    return bool(_POSITIONAL.search(text) or _EXPONENT.search(text) or _NON_FINITE.search(text))
+
+
 #: What Python's repr of a float Java writes otherwise looks like (`96000000.0`, `0.0005`; `1e-05`,
-#: `1.5e+20`): where neither is in the text, no value needs looking at (false alarms, in strings or
-#: elsewhere, only cost the look). Each starts with a literal character, which `re` scans for quickly.
+#: `1.5e+20`): where neither is in the text, no value needs looking at. Each starts with a literal
+#: character, which `re` scans for quickly.
 _POSITIONAL = re.compile(r"\.(?:(?<=[0-9]{8}\.)|(?<=0\.)000)")
 _EXPONENT = re.compile(r"e(?<=[0-9]e)[-+]")
+#: Python's bare `Infinity`, `-Infinity` and `NaN`, which are no JSON.
+_NON_FINITE = re.compile(r"(?:^|(?<=[:,\[]))-?(?:Infinity|NaN)")
+#: How core's JSONWriter.writeNumber writes a Double that is no number: as a string.
+_JAVA_NON_FINITE = {math.inf: '"Infinity"', -math.inf: '"-Infinity"'}
 
 
 def _has_java_float(value: t.Any) -> bool:
-    """Whether a finite float that Python and Java write differently (outside [1e-3, 1e7)) is in `value`."""
+    """Whether a float that Python and Java write differently (outside [1e-3, 1e7), or not finite) is in
+    `value`."""
     if isinstance(value, float):
-        return value != 0 and not 1e-3 <= abs(value) < 1e7 and value - value == 0
+        return value != 0 and not 1e-3 <= abs(value) < 1e7
     if isinstance(value, dict):
         return any(_has_java_float(v) for v in value.values())
     if isinstance(value, (list, tuple)):
@@ -140,7 +152,9 @@ def _has_java_float(value: t.Any) -> bool:
 def _java_float(value: float) -> str:
     from ..wire.v10 import java_double
 
-    return java_double(value) if value - value == 0 else float.__repr__(value).replace("inf", "Infinity").replace("nan", "NaN")
+    if value - value == 0:
+        return java_double(value)
+    return _JAVA_NON_FINITE.get(value, '"NaN"')
 
 
 def _java_compact(value: t.Any) -> str:

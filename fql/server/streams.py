@@ -37,7 +37,7 @@ from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, So
 from ..storage.base import DocKey, Version
 from ..storage.meter import PARTITIONS
 from ..storage.readonly import ReadOnly
-from ..values import Ref, SetRef, type_name
+from ..values import Action, Ref, SetRef, type_name
 from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
@@ -126,6 +126,12 @@ class Batch:
 
 def _line(event: dict) -> bytes:
     return json_bytes(event) + SEPARATOR
+
+
+def _v4_line(event: dict, version: str | None) -> bytes:
+    """A v4 stream event (fql's values) as the stream's API version renders it: core's
+    StreamRenderContext renders each event with the request's version, as a query's answer."""
+    return _line(legacy.render(event, version) if legacy.renders(version) else to_json(event))
 
 
 def _now() -> int:
@@ -455,7 +461,7 @@ class Streams:
             return opened
         target, start, held = opened
         poll = _V4Poll(self, secret, target, fields, held)
-        begun = _line({"type": "start", "txn": start, "event": start})
+        begun = _v4_line({"type": "start", "txn": start, "event": start}, version)
         await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun])
         return None
 
@@ -474,7 +480,7 @@ class Streams:
                     raise refused
                 value = evaluate(node, ctx)
                 horizon = ctx.state.txn.horizon
-                return evolve(_v4_target(ctx, value), made=horizon), horizon, Held.of(ctx)
+                return evolve(_v4_target(ctx, value), made=horizon, version=version), horizon, Held.of(ctx)
             except FQLError as err:
                 return _v4_errors([err], version)
 
@@ -492,7 +498,7 @@ class Streams:
                     return Batch(lines, last, ctx.state.ts, more=True)
                 # As core, an event is checked (ABAC read predicates) in the database as it was then.
                 with sources.as_of(ctx, at):
-                    lines.extend(_line(event) for event in make())
+                    lines.extend(_v4_line(event, target.version) for event in make())
                 last = cursor
             return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
 
@@ -500,7 +506,7 @@ class Streams:
             return self.snapshot(secret, _v4_write, run, held)
         except Unauthorized:
             lost = {"code": "permission denied", "description": "Authorization lost during stream evaluation."}
-            return Batch([_line({"type": "error", "txn": _now(), "event": lost})], after, _now(), final=True)
+            return Batch([_v4_line({"type": "error", "txn": _now(), "event": lost}, target.version)], after, _now(), final=True)
 
     # -- the pump ---------------------------------------------------------------------------------------------------
 
@@ -646,7 +652,7 @@ class _V4Poll:
 
     def crash(self, exc: Exception) -> bytes:
         failure = {"code": "internal server error", "description": f"{type(exc).__name__}: {exc}"}
-        return _line({"type": "error", "txn": _now(), "event": failure})
+        return _v4_line({"type": "error", "txn": _now(), "event": failure}, self.target.version)
 
 
 async def _watch(receive: t.Callable, gone: asyncio.Event) -> None:
@@ -785,6 +791,8 @@ class V4Target:
     terms: t.Any = None
     #: When the stream opened: the collections it watches are those that stood then.
     made: int = 0
+    #: The request's API version, which renders the events (core's StreamRenderContext).
+    version: str | None = None
 
     def events(self, ctx: Context, fields: tuple, prev: Version | None, curr: Version) -> list[dict]:
         if isinstance(self.base, Single):
@@ -874,11 +882,11 @@ def _set_rewrite_events(
     changed += [(row, now[row]) for row in sorted(now.keys() - before.keys())]
     out = []
     for (ts, action, _), values in changed:
-        shown = {"action": action, "document": {"ref": ref, "ts": ts}}
+        shown = {"action": Action(action), "document": {"ref": ref, "ts": ts}}
         if target.index is not None:
             shown["index"] = {"ref": target.index, "terms": _terms(target.terms), "values": values}
         event = {name: shown[name] for name in fields if name in shown}
-        out.append({"type": "set", "txn": txn_ts, "event": to_json(event)})
+        out.append({"type": "set", "txn": txn_ts, "event": event})
     return out
 
 
@@ -931,7 +939,7 @@ def _before(versions: list[Version], version: Version) -> Version | None:
 
 
 def _event(kind: str, txn_ts: int, event: dict) -> dict:
-    return {"type": kind, "txn": txn_ts, "event": to_json(event)}
+    return {"type": kind, "txn": txn_ts, "event": event}
 
 
 def _v4_target(ctx: Context, value: t.Any) -> V4Target:
@@ -977,7 +985,7 @@ def _version_event(ctx: Context, fields: tuple, prev: Version | None, curr: Vers
         document, diff = {**head, **curr.data}, {**head, **_diff(before or {}, curr.data)}
     # The previous data keeps its own time (core merges it, `ts` included, over the event's ref and ts).
     prior = {**head, "ts": prev.ts, **before} if before is not None else head
-    shown = {"action": action, "document": document, "diff": diff, "prev": prior}
+    shown = {"action": Action(action), "document": document, "diff": diff, "prev": prior}
     event = {name: shown[name] for name in fields if name in shown}
     return _event("history_rewrite", rewrite, event) if rewrite else _event("version", curr.ts, event)
 
@@ -1014,11 +1022,11 @@ def _set_events(ctx: Context, target: V4Target, fields: tuple, prev: Version | N
         return []
     out = []
     for action, values in changed:
-        shown = {"action": action, "document": {"ref": ref_of(ctx, curr.key), "ts": curr.ts}}
+        shown = {"action": Action(action), "document": {"ref": ref_of(ctx, curr.key), "ts": curr.ts}}
         if target.index is not None:
             shown["index"] = {"ref": target.index, "terms": _terms(target.terms), "values": values}
         event = {name: shown[name] for name in fields if name in shown}
-        out.append({"type": "set", "txn": curr.ts, "event": to_json(event)})
+        out.append({"type": "set", "txn": curr.ts, "event": event})
     return out
 
 

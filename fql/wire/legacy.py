@@ -12,13 +12,16 @@ them (its `getCollection`/`getDocument`, `NativeCollectionID.toName`, the index 
 - an event names its document `instance`;
 - error descriptions say class and instance where later versions say collection and document.
 
-The rendering below works on the tagged JSON `v4.to_json` makes.
+The rendering below works on fql's values, which tell a document and an event from an object.
 """
 
 from __future__ import annotations
 
 import re
 import typing as t
+
+from ..values import Action, DocEvent, Page, ReadDocument, Ref, SetEvent
+from .v4 import to_json
 
 #: The API versions rendered with the pre-2.7 words.
 LEGACY_VERSIONS = frozenset(("2.0", "2.1"))
@@ -38,10 +41,10 @@ def renders(version: str | None) -> bool:
 
 
 def render(value: t.Any, version: str) -> t.Any:
-    """The tagged JSON `value` (v4's `to_json`) as API `version` (2.12 or older) renders it."""
+    """The answer `value` (fql's values) as API `version` (2.12 or older) renders it, as tagged JSON."""
     if version in LEGACY_VERSIONS:
-        return _walk(value, version == "2.0")
-    return lambdas(value)
+        return _value(value, version == "2.0")
+    return lambdas(to_json(value))
 
 
 def lambdas(value: t.Any) -> t.Any:
@@ -50,6 +53,9 @@ def lambdas(value: t.Any) -> t.Any:
         return [lambdas(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if len(value) == 1 and isinstance(value.get("@obj"), dict):
+        # An object's keys are its fields' names, not tags.
+        return {"@obj": {k: lambdas(v) for k, v in value["@obj"].items()}}
     out = {k: lambdas(v) for k, v in value.items()}
     if len(out) == 1 and isinstance(out.get("@query"), dict):
         return {"@query": _unnamed(out["@query"])}
@@ -67,32 +73,61 @@ def _unnamed(body: dict) -> dict:
 
 def _set_lambdas(body: dict) -> dict:
     # A Filter's or Join's lambda is written in the set without its `@query` tag.
-    return {k: _unnamed(v) if k in ("with", "filter") and isinstance(v, dict) and "expr" in v else v for k, v in body.items()}
+    return {k: _unnamed(v) if k in _SET_LAMBDA_KEYS and _is_lambda(v) else v for k, v in body.items()}
 
 
-def _walk(value: t.Any, strings: bool) -> t.Any:
+def _is_lambda(value: t.Any) -> bool:
+    return isinstance(value, dict) and "expr" in value
+
+
+#: The set keys holding a lambda untagged.
+_SET_LAMBDA_KEYS = ("with", "filter")
+
+
+def _value(value: t.Any, strings: bool) -> t.Any:
+    """A value in the pre-2.7 words. Only what core renders apart from objects changes shape: a document
+    (its VersionL) and an event (its DocEventL, SetEventL); an object of the user's that looks like one is
+    an ObjectL, written as it is."""
     if isinstance(value, list):
-        return [_walk(v, strings) for v in value]
+        return [_value(v, strings) for v in value]
+    if isinstance(value, Page):
+        return _value(value.to_dict(), strings)
+    if strings and isinstance(value, Action):
+        # Core's ActionL before 2.1 is `create` or `delete`: an update is a create, an add too.
+        return "create" if value.is_create else "delete"
+    if not isinstance(value, dict):
+        return _walk(to_json(value), strings)
+    out = {k: _value(v, strings) for k, v in value.items()}
+    if isinstance(value, DocEvent):
+        return _event(out, strings, isinstance(value, SetEvent))
+    if isinstance(value, ReadDocument) and isinstance(value.get("ref"), Ref):
+        return _document(value["ref"], out, strings)
+    return {"@obj": out} if any(k.startswith("@") for k in out) else out
+
+
+def _walk(value: t.Any, strings: bool, expr: bool = False) -> t.Any:
+    """Tagged JSON (a ref's, a set's, a lambda's) in the pre-2.7 words. In an object (`@obj`, or in a
+    lambda's expression, `expr`, an `object` form) the keys are its fields' names, not tags."""
+    if isinstance(value, list):
+        return [_walk(v, strings, expr) for v in value]
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
         ((key, body),) = value.items()
-        if key == "@ref" and isinstance(body, dict):
+        if key == "@ref" and isinstance(body, dict) and "id" in body:
             return _ref(body, strings)
-        if key == "@obj" and isinstance(body, dict):
-            return {"@obj": {k: _walk(v, strings) for k, v in body.items()}}
         if key == "@query" and isinstance(body, dict):
-            return {key: _unnamed(_walk(body, strings))}
+            return {key: _unnamed(_walk(body, strings, True))}
         if key == "@set" and isinstance(body, dict):
-            return {key: _set_lambdas(_walk(body, strings))}
-        if key in ("@set", "@query"):
-            return {key: _walk(body, strings)}
-    out = {k: _walk(v, strings) for k, v in value.items()}
-    if _is_event(out):
-        out = _event(out, strings)
-    elif "ref" in out and "ts" in out:
-        out = _document(value["ref"], out, strings)
-    return out
+            return {key: _set_lambdas(_set_walk(body, strings))}
+        if (key == "@obj" or (expr and key == "object")) and isinstance(body, dict):
+            return {key: {k: _walk(v, strings, expr) for k, v in body.items()}}
+    return {k: _walk(v, strings, expr) for k, v in value.items()}
+
+
+def _set_walk(body: dict, strings: bool) -> dict:
+    # A Filter's or Join's lambda is untagged in the set: its body is an expression.
+    return {k: _walk(v, strings, k in _SET_LAMBDA_KEYS and _is_lambda(v)) for k, v in body.items()}
 
 
 def _ref(body: dict, strings: bool) -> dict:
@@ -122,47 +157,31 @@ def _legacy_string(body: dict) -> str:
     return str(ident)
 
 
-def _is_event(out: dict) -> bool:
-    keys = out.keys()
-    return (
-        ("ts" in keys and "action" in keys and "document" in keys)
-        and keys <= {"ts", "action", "document", "data"}
-        and out["action"] in ("create", "update", "delete", "add", "remove")
-        and isinstance(out["document"], dict)
-        and "@ref" in out["document"]
-    )
-
-
-def _event(out: dict, strings: bool) -> dict:
+def _event(out: dict, strings: bool, set_event: bool) -> dict:
     """An event: its document under `instance`; API 2.0 writes it under `resource`, a document event
     without data, a set event's data as `values`, and its action as `create` or `delete` only."""
     if not strings:
         return {("instance" if k == "document" else k): v for k, v in out.items()}
-    doc_event = out["action"] in ("create", "update", "delete")
     rendered = {
         "ts": out["ts"],
         "action": "delete" if out["action"] in ("delete", "remove") else "create",
         "resource": out["document"],
     }
-    if not doc_event and out.get("data"):
+    if set_event and out.get("data"):
         rendered["values"] = out["data"]
     return rendered
 
 
-def _document(ref: t.Any, out: dict, strings: bool) -> dict:
+def _document(ref: Ref, out: dict, strings: bool) -> dict:
     """A document (its `ref` first, then `ts`): an index's sources renamed; API 2.0 adds `class`."""
-    body = ref.get("@ref") if isinstance(ref, dict) else None
-    if not isinstance(body, dict) or next(iter(out)) != "ref":
+    coll = ref.collection
+    if coll is None:
         return out
-    coll = body.get("collection")
-    coll_body = coll.get("@ref") if isinstance(coll, dict) else None
-    if not isinstance(coll_body, dict):
-        return out
-    if coll_body.get("id") == "indexes" and "collection" not in coll_body and "source" in out:
+    if coll.collection is None and coll.id == "indexes" and "source" in out:
         out["source"] = _sources(out["source"])
     if strings:
         items = list(out.items())
-        items.insert(1, ("class", _ref(coll_body, True)))
+        items.insert(1, ("class", _walk(to_json(coll), True)))
         out = dict(items)
     return out
 

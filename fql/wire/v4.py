@@ -97,6 +97,9 @@ def _ref_json(ref: Ref) -> dict:
 
 
 def _set_json(s: SetRef) -> dict:
+    if s.is_schema_set:
+        # Core writes a SchemaSet as its ref, not in `@set` (Renderable's writeSetRef).
+        return to_json(s["documents"])
     out: dict = {}
     for key, value in s.form:
         if key in _TERM_KEYS and isinstance(value, list) and len(value) <= 1:

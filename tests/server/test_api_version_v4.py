@@ -149,7 +149,81 @@ def test_error_causes_are_reworded():
 
 def test_user_objects_are_left_alone():
     # An object of the user's with `@` keys is escaped; its keys are not refs.
-    value = {"@obj": {"@ref": {"id": "x", "collection": 1}}}
-    assert legacy.render(value, "2.1") == value
+    value = {"@ref": {"id": "x", "collection": 1}}
+    assert legacy.render(value, "2.1") == {"@obj": value}
     event_like = {"ts": 1, "action": "create", "document": 1}
     assert legacy.render([event_like], "2.1") == [event_like]
+
+
+@pytest.mark.parametrize("headers", [V20, V21])
+def test_objects_shaped_like_documents_and_events_are_objects(raw, headers):
+    # Core renders an ObjectL as it is: only a VersionL gets its `class` (2.0) and an index's sources
+    # renamed, and only a DocEventL names its `instance`, or `resource` (Renderable's LiteralEncoder).
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    event = ok(raw, {"object": {"ts": 1, "action": "create", "document": ref}}, headers)
+    assert list(event) == ["ts", "action", "document"]
+    doc = ok(raw, {"object": {"ref": ref, "ts": 1}}, headers)
+    assert list(doc) == ["ref", "ts"]
+    index = ok(raw, {"object": {"ref": {"index": "x"}, "ts": 1, "source": {"object": {"collection": 1}}}}, headers)
+    assert index["source"] == {"collection": 1}
+    merged = ok(raw, {"merge": {"object": {"ref": ref, "ts": 1}}, "with": {"object": {}}}, headers)
+    assert list(merged) == ["ref", "ts"]
+
+
+def test_merge_of_a_document_and_an_empty_object_under_2_0(raw):
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    merged = ok(raw, {"merge": {"get": ref}, "with": {"object": {}}}, V20)
+    assert (merged["class"], merged["data"]) == ({"@ref": "classes/spells"}, {"x": 1})
+    assert ok(raw, {"merge": {"object": {}}, "with": {"object": {}}}, V20) == {}
+
+
+@pytest.mark.parametrize(("headers", "actions"), [(V20, ["create", "create"]), (V21, ["create", "update"])])
+def test_an_action_alone_is_create_or_delete_under_2_0(raw, headers, actions):
+    # Core's ActionL before 2.1 renders as `create` or `delete` wherever it shows, as Select gives it.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    ok(raw, {"update": ref, "params": {"object": {"data": {"object": {"x": 2}}}}})
+    each = {"map": {"lambda": "e", "expr": {"select": "action", "from": {"var": "e"}}}, "collection": {"paginate": {"events": ref}}}
+    assert ok(raw, each, headers)["data"] == actions
+
+
+def test_an_objects_at_keys_are_no_tags_at_any_version(raw):
+    # Core writes an ObjectL's fields as they are: a user's `@query` field keeps its api_version at
+    # 2.12, and a lambda capturing an object with an `@ref` key renders (it crashed before 2.7).
+    tagged = {"to_object": [["@query", {"object": {"api_version": "2.12", "lambda": "x", "expr": 1}}]]}
+    assert ok(raw, tagged, {"X-FaunaDB-API-Version": "2.12"}) == {
+        "@obj": {"@query": {"api_version": "2.12", "lambda": "x", "expr": 1}}
+    }
+    captured = {"let": {"o": {"to_object": [["@ref", {"object": {"id": 1}}]]}}, "in": {"lambda": "x", "expr": {"var": "o"}}}
+    for headers in (V20, V21):
+        body = ok(raw, captured, headers)["@query"]
+        assert body["expr"]["let"] == {"o": {"object": {"@ref": {"object": {"id": 1}}}}}
+
+
+def test_a_created_key_is_a_document_under_2_0(raw):
+    # CreateKey answers the key's VersionL, its secret among its fields: under 2.0 its `class` follows its ref.
+    key = ok(raw, {"create_key": {"object": {"role": "server"}}}, V20)
+    assert list(key)[:3] == ["ref", "class", "ts"] and key["class"] == {"@ref": "keys"}
+    assert "secret" in key
+
+
+def test_an_inserted_event_names_its_instance(raw):
+    # Insert answers its event (core's DocEventL): before 2.7 it names its `instance`, under 2.0 `resource`.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    insert = {"insert": ref, "ts": 5, "action": "update", "params": {"object": {"data": {"object": {"x": 3}}}}}
+    assert list(ok(raw, insert)) == ["ts", "action", "instance", "data"]
+    assert ok(raw, {**insert, "ts": 6}, V20) == {"ts": 6, "action": "create", "resource": {"@ref": "classes/spells/1"}}
+
+
+def test_an_echoed_event_cursor_names_its_instance(raw):
+    # A page gives back the event core parsed from the cursor (SetEventL): worded as events are.
+    setup(raw)
+    ref = {"ref": {"collection": "spells"}, "id": "1"}
+    cursor = {"object": {"ts": 1, "action": "create", "document": ref}}
+    page = ok(raw, {"paginate": {"events": ref}, "size": 1, "after": cursor})
+    assert list(page["before"]) == ["ts", "action", "instance"] and page["before"]["action"] == "add"
+    page = ok(raw, {"paginate": {"events": ref}, "size": 1, "after": cursor}, V20)
+    assert page["before"] == {"ts": 1, "action": "create", "resource": {"@ref": "classes/spells/1"}}

@@ -14,7 +14,7 @@ import pytest
 import fql
 from fql.server import ServerThread
 
-from .conftest import Raw
+from .conftest import Raw, exchange
 
 UNAUTHORIZED = {"errors": [{"code": "unauthorized", "description": "Unauthorized"}]}
 NOT_JSON = {
@@ -563,3 +563,14 @@ def test_an_error_with_siblings_fills_the_envelope(raw):
             {"position": ["with"], "code": "invalid argument", "description": "Object expected, String provided."},
         ]
     }
+
+
+@pytest.mark.parametrize("version", ["2.0", "2.12", "3", "4", "UNSTABLE"])
+def test_doubles_are_written_as_core_writes_them_at_every_version(server, version):
+    # Core's JSONWriter.writeNumber (ext/codex json/JSONWriter.scala): Java's Double.toString, and a
+    # Double that is no number as a string, which is JSON where Python's bare Infinity is not.
+    infinite = {"multiply": [1e300, 1e300]}
+    query = [1e7, 0.0001, 1.5, infinite, {"multiply": [-1e300, 1e300]}, {"subtract": [infinite, infinite]}]
+    headers = {"Authorization": "Bearer secret", "X-FaunaDB-API-Version": version}
+    status, _, data = exchange(server.port, "POST", "/", json.dumps(query).encode(), headers, timeout=10)
+    assert (status, data) == (200, b'{"resource":[1.0E7,1.0E-4,1.5,"Infinity","-Infinity","NaN"]}')

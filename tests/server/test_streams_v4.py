@@ -233,3 +233,38 @@ def test_a_stream_reads_only_the_api_version_header(spells, server):
         bad = h2.post("/stream", content=body, headers={**headers, "X-FaunaDB-API-Version": "9"})
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["description"] == "Invalid header 'x-faunadb-api-version': Unsupported or invalid API version '9'."
+
+
+@pytest.mark.parametrize(
+    ("version", "ref", "index", "actions"),
+    [
+        ("2.0", {"@ref": "classes/spells/1"}, {"@ref": "indexes/spells_by_element"}, ["create", "create", "delete"]),
+        (
+            "2.1",
+            {"@ref": {"id": "1", "class": {"@ref": {"id": "spells", "class": {"@ref": {"id": "classes"}}}}}},
+            {"@ref": {"id": "spells_by_element", "class": {"@ref": {"id": "indexes"}}}},
+            ["add", "update", "delete"],
+        ),
+    ],
+)
+def test_events_are_rendered_at_the_streams_api_version(spells, server, version, ref, index, actions):
+    # Core's StreamRenderContext renders every event with the request's version (RenderContext): refs in
+    # its words, and before 2.1 an action is `create` or `delete` (ActionL).
+    match = json.dumps({"match": {"index": "spells_by_element"}, "terms": "fire"})
+    doc_ref = q.ref(q.collection("spells"), "1")
+    headers = {"Authorization": "Bearer secret", "X-FaunaDB-API-Version": version}
+    with httpx.Client(http1=False, http2=True, base_url=server.url, timeout=10) as h2:
+        with h2.stream("POST", "/stream?fields=action,document,index", content=match, headers=headers) as response:
+            lines = response.iter_lines()
+            assert json.loads(next(lines))["type"] == "start"
+            spells.query(q.create(doc_ref, {"data": {"element": "fire", "power": 7}}))
+            added = json.loads(next(lines))["event"]
+        with h2.stream("POST", "/stream", content=json.dumps(ref), headers=headers) as response:
+            lines = response.iter_lines()
+            assert json.loads(next(lines))["type"] == "start"
+            spells.query(q.update(doc_ref, {"data": {"power": 8}}))
+            spells.query(q.delete(doc_ref))
+            updated, deleted = (json.loads(next(lines))["event"] for _ in range(2))
+    assert (added["action"], added["document"]["ref"], added["index"]["ref"]) == (actions[0], ref, index)
+    assert [updated["action"], deleted["action"]] == actions[1:]
+    assert (updated["document"]["ref"], updated["document"]["data"]["power"]) == (ref, 8)

@@ -302,10 +302,13 @@ def _credential_version(ctx: Context, doc: Document):
 @method("Document", "login")
 def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = ABSENT) -> Document:
     """Check `password` and create a token for the credential's document; the secret is shown once."""
+    from .expressions import placeholder
     from .misc import STRING, TIME, overload
 
-    # Two signatures, (String) and (String, Time): a ttl is a Time, not null (core's Credential.scala).
-    password, *rest = overload("login", (password, ttl), (STRING,), (STRING, TIME))
+    # Two signatures, (String) and (String, Time): a ttl is a Time, not null nor the TransactionTime()
+    # placeholder, which is no Time to core (Credential.scala; Value.TransactionTime).
+    given = ttl if ttl is ABSENT else placeholder(ctx, ttl)
+    password, *rest = overload("login", (password, given), (STRING,), (STRING, TIME))
     version = _credential_version(ctx, doc)
     identity = doc_key(ctx, version.data["instance"])
     if not auth.verify(ctx, identity, password):

@@ -15,8 +15,8 @@ import typing as t
 STACK_SIZE = 128 * 1024 * 1024
 #: Python's recursion limit while a deep thread may run, for the same reason: a v10 frame takes 10 to 40 Python
 #: frames (more in a deeply nested body), and 2048 of them must fit. It is bounded by STACK_SIZE too: a Python
-#: frame reached through C code (a generator a builtin drains, a dunder) takes C stack, and at 100,000 frames
-#: some paths (the FSL of a function body nested 20,000 deep) overran 128 MiB and crashed the process.
+#: frame reached through C code (a generator a builtin drains, a dunder) takes C stack, so the limit keeps about
+#: 1.6 KiB of stack a frame (printing a value nested 15,000 deep, or the FSL of a body nested 20,000 deep, fit).
 RECURSION_LIMIT = 80_000
 
 T = t.TypeVar("T")
@@ -54,15 +54,27 @@ def shallow_and_raised() -> bool:
     return RECURSION.holders > 0 and not is_deep()
 
 
+class _DeepThread(threading.Thread):
+    """A daemon thread that starts with a STACK_SIZE stack: the size in force when start() runs is the one
+    a thread gets (not the one when it was made), so it is set around start() itself, under a lock."""
+
+    fql_deep = True
+
+    def start(self) -> None:
+        with _STACK_SIZE_LOCK:
+            previous = threading.stack_size(STACK_SIZE)
+            try:
+                super().start()
+            finally:
+                threading.stack_size(previous)
+
+
+_STACK_SIZE_LOCK = threading.Lock()
+
+
 def thread(target: t.Callable[[], t.Any], name: str) -> threading.Thread:
     """A daemon thread (not started) with a deep stack; the caller holds RECURSION while it runs."""
-    previous = threading.stack_size(STACK_SIZE)
-    try:
-        made = threading.Thread(target=target, name=name, daemon=True)
-    finally:
-        threading.stack_size(previous)
-    made.fql_deep = True  # type: ignore[attr-defined]
-    return made
+    return _DeepThread(target=target, name=name, daemon=True)
 
 
 def is_deep() -> bool:

@@ -78,3 +78,30 @@ def test_a_function_body_nested_too_deep_to_print_is_a_stack_overflow():
         "f3000",
         "stack_overflow The definition of function `f20000` nests deeper than fql can print.",
     ]
+
+
+def test_a_deep_thread_has_its_deep_stack():
+    """The stack size in force when a thread starts is the one it gets: a deep thread made, then started
+    after the size was set back, ran on the default 8 MiB and crashed where deep recursion needs more
+    (printing a value nested 15,000 deep)."""
+    code = textwrap.dedent("""
+        from fql import stack
+        from fql.render import to_fql10
+        deep = []
+        for _ in range(15000):
+            deep = [deep]
+        print(len(stack.run_deep(lambda: to_fql10(deep))))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(2 * 15001)
+
+
+def test_a_deep_value_prints_from_the_command_line():
+    """`fql -e` prints a result nested deeper than the main thread can print on a deep thread."""
+    query = "Array.sequence(0, 15000).fold([], (acc, x) => [acc])"
+    done = subprocess.run(
+        [sys.executable, "-m", "fql", "--syntax", "v10", "-e", query], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[" * 15001 + "]" * 15001

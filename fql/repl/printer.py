@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import typing as t
 
-from .. import ast
+from .. import ast, stack
 from ..errors import FQLError, ParseError
 from ..eval import registry
 from ..render import to_fql, to_fql10
@@ -17,7 +17,17 @@ FORMATS = ("fql", "json", "tagged", "simple", "decorated")
 
 
 def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
-    """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`; decorated, on several."""
+    """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`; decorated, on several. A
+    value nested deeper than this thread's stack can print is printed on a deep thread (fql/stack.py)."""
+    try:
+        return _result_text(value, fmt, syntax)
+    except RecursionError:
+        if stack.is_deep():
+            raise
+        return stack.run_deep(lambda: _result_text(value, fmt, syntax))
+
+
+def _result_text(value: t.Any, fmt: str, syntax: str) -> str:
     if fmt == "decorated":
         from ..wire import v10
 

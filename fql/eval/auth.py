@@ -28,7 +28,7 @@ from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, NATIVE_V10_UPDATERS, _failure
+from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, NATIVE_V10_UPDATERS, _failure, _invalid_type
 
 #: Fauna's one description for every Login failure: it never says which part was wrong.
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
@@ -211,7 +211,7 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     # identity without credentials fails authentication whatever the password's type
     # (AuthFunctions.scala LoginFunction, ReadAdaptor.getCredentials).
     if creds is not None and password is not None and not isinstance(password, str):
-        raise _failure("password", "invalid type", f"Invalid type {ir_type_name(password)}, expected type String.")
+        raise _invalid_type("password", password, "String")
     # A missing password fails like a wrong one (core reads it as an optional field), after the same work.
     matched = _matches(ctx, creds, password if isinstance(password, str) else "")
     if not matched or creds is None or not isinstance(password, str):
@@ -261,11 +261,11 @@ def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) ->
         if k not in allowed:
             continue
         if k == "data" and v is not None and not isinstance(v, dict):
-            raise _failure("data", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Map.").at(*path)
+            raise _invalid_type("data", v, "Map").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
-            raise _failure("ttl", "invalid type", f"Invalid type {ir_type_name(v)}, expected type Time.").at(*path)
+            raise _invalid_type("ttl", v, "Time").at(*path)
         if k == "hashed_secret" and v is not None and not isinstance(v, str):
-            raise _failure(k, "invalid type", f"Invalid type {ir_type_name(v)}, expected type String.").at(*path)
+            raise _invalid_type(k, v, "String").at(*path)
         if v is not None:
             out[k] = v
     return out
@@ -277,7 +277,7 @@ def _check_instance(fields: dict) -> None:
     if instance is None:
         raise _failure("instance", "value required", "Required value not found.")
     if not isinstance(instance, Ref):
-        raise _failure("instance", "invalid type", f"Invalid type {ir_type_name(instance)}, expected type Ref.")
+        raise _invalid_type("instance", instance, "Ref")
 
 
 def _check_token_fields(fields: dict, *path: str | int) -> None:
@@ -441,7 +441,7 @@ def check_role(ctx: Context, role: t.Any, *path: str | int, names: bool = True) 
     # An empty array is user roles too, none of them (RoleFieldType's validRoleIDs holds for it).
     roles = role if isinstance(role, list) else [role]
     if not all(_is_user_role(r) for r in roles):
-        raise _failure("role", "invalid type", f"Invalid type {ir_type_name(role)}, expected type Role.").at(*path)
+        raise _invalid_type("role", role, "Role").at(*path)
     if names:
         check_role_names(ctx, role, *path)
 

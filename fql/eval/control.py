@@ -151,11 +151,12 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         ctx.state.auth = auth
     if not isinstance(doc["body"], str):
         return result
-    from .v10.globals import v4_representable, v10_type_name
+    from .v10.globals import v4_representable
+    from .v10.misc import value_type
 
     if not v4_representable(result):
         # Not an abort: core's InvalidFQL4Value, raised after the function returned.
-        raise InvalidArgument(f"v10 value has type {v10_type_name(result)}, which cannot be represented in v4.")
+        raise InvalidArgument(f"v10 value has type {value_type(result)}, which cannot be represented in v4.")
     return _as_v4(result)
 
 

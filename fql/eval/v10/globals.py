@@ -320,13 +320,15 @@ def _check_v4_args(body: Lambda, args: list) -> None:
     (a lambda, a set, a module, a function, or an array or object holding one) is core's
     invalid_argument naming the v4 parameter it is given for and its type (LambdaWrapper's
     v10ToV4Args, QueryRuntimeFailure.V4InvalidArgument)."""
+    from .misc import value_type
+
     names = [body.params] if isinstance(body.params, str) else list(body.params or ())
     for name, arg in zip(names, args):
         if not v4_representable(arg):
             shown = name if isinstance(name, str) else "_"
             raise QueryRuntimeError(
                 "invalid_argument",
-                f"Invalid argument for `{shown}`. FQL v4 does not support `{v10_type_name(arg)}` values.",
+                f"Invalid argument for `{shown}`. FQL v4 does not support `{value_type(arg)}` values.",
             )
 
 
@@ -346,28 +348,6 @@ def v4_representable(value: t.Any) -> bool:
         return value.api_version != "10"  # a v4 lambda (a v4 function's body) is v4's own
     unrepresentable = (V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
     return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
-
-
-def v10_type_name(value: t.Any) -> str:
-    """The name core's errors give a v10 value v4 cannot hold (its dynamicType's displayString)."""
-    from ...values import EventSource, SetCursor
-    from .sets import V10Set
-
-    if isinstance(value, list):
-        return "Array<Any>"
-    if isinstance(value, dict):
-        return "{ *: Any }"
-    if isinstance(value, Lambda):
-        return "Lambda"
-    if isinstance(value, Module):
-        return value.name
-    if isinstance(value, V10Set):
-        return "Set<Any>"
-    if isinstance(value, SetCursor):
-        return "SetCursor"
-    if isinstance(value, EventSource):
-        return "EventSource<Any>"
-    return "Function"
 
 
 def _v4_error(err: FQLError) -> FQLError:

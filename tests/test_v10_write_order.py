@@ -109,3 +109,32 @@ def test_a_predicate_sees_the_fields_as_given(db):
     assert error(db, 'C.byId("1")!.update({ a: 3, d: 1 })', secret)[0] == "constraint_failure"
     assert error(db, 'C.byId("1")!.update({ a: 4, d: 1 })', secret) == DENIED
     assert ok(db, 'C.byId("1")!.update({ a: 3 }) { a, b }', secret) == {"a": 3, "b": 5}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Collection.create({ name: 5 })",
+        'Collection.create({ name: "X", fields: 5 })',
+        'Collection.create({ name: "X", ts: 1 })',
+        'Role.create({ name: "r2", privileges: 5 })',
+        'Function.create({ name: "f", body: "x" })',
+        "AccessProvider.create({ name: 5 })",
+        "Database.create({ name: 5 })",
+        'Collection.byName("C")!.update({ name: 5 })',
+        'Collection.byName("C")!.replace({ name: "C", fields: 5 })',
+        'Role.byName("r")!.update({ privileges: 5 })',
+    ],
+)
+def test_a_schema_document_asks_before_its_fields_are_checked(db, query):
+    ok(db, 'Role.create({ name: "r", privileges: [{ resource: "Collection", actions: { read: true } }, '
+           '{ resource: "Role", actions: { read: true } }] })')
+    secret = ok(db, 'Key.create({ role: "r" }).secret')
+    assert error(db, query, secret) == DENIED
+
+
+def test_a_schema_document_refuses_what_cannot_be_stored_first(db):
+    secret = role_key(db, "{ read: true }")
+    message = "Anonymous functions cannot be stored. Use a string of FQL instead."
+    for module in ("Collection", "Function", "Role"):
+        assert error(db, f'{module}.create({{ name: "X", foo: x => 1 }})', secret) == ("invalid_type", message)

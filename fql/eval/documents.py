@@ -840,6 +840,8 @@ def update(
 
         # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
+        if validate is not None:
+            params = validate(params)
         if v4:
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
@@ -874,6 +876,8 @@ def replace(
         from .schema import update_native
 
         _may_write(ctx, key, ref, version, params)
+        if validate is not None:
+            params = validate(params)
         if v4:
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)

@@ -471,12 +471,12 @@ def create(ctx: Context, fields: dict) -> Document:
     history_days?, ttl_days?, document_ttls?, data?}`."""
     from .misc import OBJECT, arg
 
-    from .natives import without_given_id
+    from .natives import may_create, without_given_id
 
     fields = without_given_id(arg(fields, "data", OBJECT), "Collection")
-    from .documents import check_persistable, check_reserved
+    from .documents import check_reserved
 
-    check_persistable(fields)
+    may_create(ctx, "collections", fields)
     check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_definition_fields(ctx, fields)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
@@ -486,7 +486,7 @@ def create(ctx: Context, fields: dict) -> Document:
     from .natives import refuse_in_tenant_root
 
     refuse_in_tenant_root(ctx, "Collection")
-    created = create_native(ctx, COLLECTIONS, params)
+    created = create_native(ctx, COLLECTIONS, params, asked=True)
     field_schema.check_definition(ctx, {k: v for k, v in created.items() if k not in ("ref", "ts")}, None)
     return _named(ctx, created)
 

@@ -412,59 +412,64 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         check_persistable(given)
         from .natives import check_read_only_update, update_what
 
-        check_reserved(given, update_what(doc.ref), create=False, native=True)
-
-        check_read_only_update(ctx, doc.ref, given, replace=replace)
-        if doc.ref.kind in ("functions", "roles", "access_providers"):
-            from .natives import check_schema_update
-
-            check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
-        if doc.ref.kind == "keys":
-            from .natives import key_params
 
-            params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
-        if doc.ref.kind == "functions" and "role" in params:
-            from .natives import check_function_role, revalidate_function
+        def validate(params: dict) -> dict:
+            # The document's own checks, once the caller may write it (core's WriteBroker asks before
+            # Store.externalUpdate validates).
+            check_reserved(given, update_what(doc.ref), create=False, native=True)
+            check_read_only_update(ctx, doc.ref, given, replace=replace)
+            if doc.ref.kind in ("functions", "roles", "access_providers"):
+                from .natives import check_schema_update
 
-            stored = live(ctx, doc_key(ctx, doc.ref))
-            failed = f"Failed to update Function `{doc.ref.id}`."
-            check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
-            revalidate_function(ctx, doc.ref, failed)
-        if doc.ref.kind == "access_providers" and "roles" in params:
-            from ..providers import duplicate_roles
+                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
+            if doc.ref.kind == "keys":
+                from .natives import key_params
 
-            duplicates = duplicate_roles(params["roles"])
-            if duplicates:
-                failed = f"Failed to update AccessProvider `{doc.ref.id}`."
-                raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
-        if doc.ref.kind == "roles":
-            from .natives import revalidate_role, revalidate_role_fsl, revalidate_role_resources
+                params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
+            if doc.ref.kind == "functions" and "role" in params:
+                from .natives import check_function_role, revalidate_function
 
-            if "membership" in params:
-                revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
-            revalidate_role_fsl(ctx)
-            # A renamed role is checked under its new name, so every role is.
-            revalidate_role_resources(ctx)
-        if doc.ref.kind == "databases":
-            from .natives import database_params
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                failed = f"Failed to update Function `{doc.ref.id}`."
+                check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
+                revalidate_function(ctx, doc.ref, failed)
+            if doc.ref.kind == "access_providers" and "roles" in params:
+                from ..providers import duplicate_roles
 
-            stored = live(ctx, doc_key(ctx, doc.ref))
-            failed = f"Failed to update Database `{doc.ref.id}`."
-            params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
-        before = _definition(ctx, doc.ref)
-        if before is not None:
-            field_schema.check_definition_fields(ctx, params, before, replace=replace)
-        _check_names(ctx, doc.ref, params, before)
-        if replace and doc.ref.kind == "collections":
-            # A replaced definition without history_days gets the default, 0 (core's
-            # FQL2CollectionDefaultHistoryDaysChangeSpec).
-            if params.get("history_days") is None:
-                params["history_days"] = 0
+                duplicates = duplicate_roles(params["roles"])
+                if duplicates:
+                    failed = f"Failed to update AccessProvider `{doc.ref.id}`."
+                    raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
+            if doc.ref.kind == "roles":
+                from .natives import revalidate_role, revalidate_role_fsl, revalidate_role_resources
+
+                if "membership" in params:
+                    revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
+                revalidate_role_fsl(ctx)
+                # A renamed role is checked under its new name, so every role is.
+                revalidate_role_resources(ctx)
+            if doc.ref.kind == "databases":
+                from .natives import database_params
+
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                failed = f"Failed to update Database `{doc.ref.id}`."
+                params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
+            before = _definition(ctx, doc.ref)
+            if before is not None:
+                field_schema.check_definition_fields(ctx, params, before, replace=replace)
+            _check_names(ctx, doc.ref, params, before)
+            if replace and doc.ref.kind == "collections":
+                # A replaced definition without history_days gets the default, 0 (core's
+                # FQL2CollectionDefaultHistoryDaysChangeSpec).
+                if params.get("history_days") is None:
+                    params["history_days"] = 0
+            return params
+
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
-            written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)
+            written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False, validate=validate)
         except ValidationFailed as err:
             if doc.ref.kind not in _V10_UPDATED:
                 raise

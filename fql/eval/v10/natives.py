@@ -383,11 +383,12 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
     fields = without_given_id(_object(fields), "Database")
+    may_create(ctx, "databases", fields)
     check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
     params = database_params(ctx, fields, None, "Failed to create Database.")
     with _unique_name():
-        rendered = create_native(ctx, native("databases"), params)
+        rendered = create_native(ctx, native("databases"), params, asked=True)
     return read(ctx, rendered["ref"])
 
 
@@ -554,6 +555,7 @@ def scanned(ctx: Context, module: str, method: str, found: V10Set) -> V10Set:
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
     fields = without_given_id(_object(fields), "Function")
+    may_create(ctx, "functions", fields)
     check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
@@ -562,7 +564,7 @@ def function_create(ctx: Context, fields: dict) -> Document:
         _fail("Failed to create Function.", field_schema.function_failures(fields))
         check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
     refuse_in_tenant_root(ctx, "Function")
-    created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
+    created = read(ctx, create_native(ctx, native("functions"), fields, asked=True)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
     return created
 
@@ -614,6 +616,17 @@ def without_given_id(fields: t.Any, noun: str) -> t.Any:
         message = f"Create in collection Collection failed due to invalid document id {number}"
         raise QueryRuntimeError("invalid_document_id", message)
     return {k: v for k, v in fields.items() if k != "id"}
+
+
+def may_create(ctx: Context, kind: str, fields: t.Any) -> None:
+    """Refuse a create of a schema document (a collection, function, role, database or access provider) the
+    caller may not make, with the fields as given: core's WriteBroker asks once the id is taken apart and
+    before the collection's schema checks the fields (checkCreatePermission, then Store.create), and after
+    it refuses what cannot be stored (structToIR)."""
+    from .documents import check_persistable
+
+    check_persistable(fields)
+    access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -796,13 +809,14 @@ def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
     fields = without_given_id(_object(fields), "Role")
+    may_create(ctx, "roles", fields)
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
     check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
-        created = create_native(ctx, native("roles"), fields)
+        created = create_native(ctx, native("roles"), fields, asked=True)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
     revalidate_role_fsl(ctx)
     revalidate_role_resources(ctx, doc_key(ctx, created["ref"]))
@@ -871,11 +885,11 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
 
     coll = native(providers.KIND)
     fields = without_given_id(_object(fields), "AccessProvider")
+    may_create(ctx, providers.KIND, fields)
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")
     names.check_identifier("access_providers", fields.get("name"))
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     refuse_in_tenant_root(ctx, "AccessProvider")
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)

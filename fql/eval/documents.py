@@ -923,8 +923,8 @@ def _made_now(ctx: Context, key: DocKey) -> bool:
 def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: bool) -> Version:
     """`write` for Create, Update and Replace, with the failures each syntax words its own way.
 
-    From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
-    (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
+    From v10, the unique indexes and constraints the document breaks are core's `Failed unique constraint.`
+    naming each (UniqueConstraintSpec); from v4, one `document is not unique.`. From v4, a v10 check constraint that refuses the document is core's `check
     constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
     aborted with its message (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a
     create's form key: WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its
@@ -942,10 +942,13 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     try:
         return write(ctx, key, data, *path)
     except InstanceNotUnique as err:
-        if v4 or err.index is None:
+        if err.unique is None:
             raise
-        failure = {"paths": [], "label": err.index, "code": "unique", "description": "Failed unique constraint"}
-        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
+        if v4:
+            # Core's v4 writes report the indexes and constraints broken as one `instance not unique`
+            # (WriteAdaptor's liftCV: InstanceNotUnique, rendered `document is not unique.`).
+            raise InstanceNotUnique("document is not unique.").at(*path) from None
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures(err.unique) from None
     except FQLError as err:
         if not v4:
             raise

@@ -124,6 +124,10 @@ def test_a_predicate_sees_the_fields_as_given(db):
         'Collection.byName("C")!.update({ name: 5 })',
         'Collection.byName("C")!.replace({ name: "C", fields: 5 })',
         'Role.byName("r")!.update({ privileges: 5 })',
+        # Store.create refuses a collection's id out of its range once the caller may create.
+        'Collection.create({ id: "5", name: "X" })',
+        # What refers to a role is checked once the caller may delete it (a key does here).
+        'Role.byName("r")!.delete()',
     ],
 )
 def test_a_schema_document_asks_before_its_fields_are_checked(db, query):
@@ -138,3 +142,14 @@ def test_a_schema_document_refuses_what_cannot_be_stored_first(db):
     message = "Anonymous functions cannot be stored. Use a string of FQL instead."
     for module in ("Collection", "Function", "Role"):
         assert error(db, f'{module}.create({{ name: "X", foo: x => 1 }})', secret) == ("invalid_type", message)
+
+
+def test_a_schema_document_given_an_id_needs_create_with_id(db):
+    ok(db, 'Role.create({ name: "r", privileges: [{ resource: "Collection", actions: { read: true, create: true } }] })')
+    secret = ok(db, 'Key.create({ role: "r" }).secret')
+    assert ok(db, 'Collection.create({ name: "X" }).name', secret) == "X"
+    assert error(db, 'Collection.create({ id: "2000", name: "Y" })', secret) == DENIED
+    ok(db, 'Role.byName("r")!.update({ privileges: [{ resource: "Collection", '
+           'actions: { read: true, create: true, create_with_id: true } }] })')
+    message = "Create in collection Collection failed due to invalid document id 5"
+    assert error(db, 'Collection.create({ id: "5", name: "Y" })', secret) == ("invalid_document_id", message)

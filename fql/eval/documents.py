@@ -964,9 +964,13 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
 
 
 @builtin("Delete", keys=("delete",))
-def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
-    """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`)."""
+def delete(ctx: Context, ref: t.Any, *, v4: bool = True, validate: t.Callable[[], None] | None = None) -> dict:
+    """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`,
+    and with its checks of what refers to the document as `validate`, run once the caller may delete it:
+    core's WriteBroker.deleteDocument asks first)."""
     key, version = _existing(ctx, ref, "delete", "delete")
+    if validate is not None:
+        validate()
     if ref.kind is not None:
         from .schema import delete_native, refuse_if_protected, refuse_if_staged
 

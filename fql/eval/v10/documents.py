@@ -699,15 +699,18 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
 def delete(ctx: Context, doc: Document) -> NullDocument:
     """Delete the document; the result is a null document."""
     past.check_write(ctx)
-    if doc.ref.kind == "roles":
-        _check_role_unused(ctx, doc.ref.id)
-    if doc.ref.kind == "collections":
-        check_protected_delete(ctx, doc.ref.id)
-    if doc.ref.kind in ("collections", "functions"):
-        from .natives import revalidate_role_resources
 
-        revalidate_role_resources(ctx)
-    core.delete(ctx, doc.ref, v4=False)
+    def validate() -> None:
+        if doc.ref.kind == "roles":
+            _check_role_unused(ctx, doc.ref.id)
+        if doc.ref.kind == "collections":
+            check_protected_delete(ctx, doc.ref.id)
+        if doc.ref.kind in ("collections", "functions"):
+            from .natives import revalidate_role_resources
+
+            revalidate_role_resources(ctx)
+
+    core.delete(ctx, doc.ref, v4=False, validate=validate)
     return NullDocument(doc.ref, "deleted")
 
 

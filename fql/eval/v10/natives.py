@@ -382,8 +382,7 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
-    fields = without_given_id(_object(fields), "Database")
-    may_create(ctx, "databases", fields)
+    fields = may_create(ctx, "databases", _object(fields), "Database")
     check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
     params = database_params(ctx, fields, None, "Failed to create Database.")
@@ -554,8 +553,7 @@ def scanned(ctx: Context, module: str, method: str, found: V10Set) -> V10Set:
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
-    fields = without_given_id(_object(fields), "Function")
-    may_create(ctx, "functions", fields)
+    fields = may_create(ctx, "functions", _object(fields), "Function")
     check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
@@ -603,30 +601,30 @@ def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
 _COLLECTION_IDS = range(1024, 32768)
 
 
-def without_given_id(fields: t.Any, noun: str) -> t.Any:
-    """A schema document's create may give an `id`, which core takes (WriteBroker.getOrMakeID) and fql,
-    which names schema documents, does not keep: it is checked as core checks it, then dropped. A
-    collection's must be a user collection's id (its idSource: 1024 to 32767)."""
-    if not isinstance(fields, dict) or "id" not in fields:
-        return fields
-    from .documents import given_id
+def may_create(ctx: Context, kind: str, fields: t.Any, noun: str) -> t.Any:
+    """The fields of a create of a schema document (a collection, function, role, database or access
+    provider) the caller may make, as core's WriteBroker takes them: a given `id` (getOrMakeID) and what
+    cannot be stored (structToIR) are refused first, then the caller's permission with the fields as given
+    (`create_with_id` and `create` for a given id, checkCreatePermission), then the id Store.create refuses
+    (a collection's must be a user collection's: 1024 to 32767), all before the collection's schema checks
+    the fields. fql names schema documents, so a given id is not kept."""
+    from .documents import check_persistable, given_id
 
-    number = int(given_id(fields["id"], f"create {noun}"))
-    if noun == "Collection" and number not in _COLLECTION_IDS:
+    number = None
+    if isinstance(fields, dict) and "id" in fields:
+        number = int(given_id(fields["id"], f"create {noun}"))
+        fields = {k: v for k, v in fields.items() if k != "id"}
+    check_persistable(fields)
+    if number is None:
+        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
+        return fields
+    key, ref = DocKey(ctx.state.scope, "#" + kind, str(number)), Ref(str(number), native(kind))
+    access.require(ctx, "create_with_id", key, (ref, fields))
+    access.require(ctx, "create", key, (fields, ref))
+    if kind == "collections" and number not in _COLLECTION_IDS:
         message = f"Create in collection Collection failed due to invalid document id {number}"
         raise QueryRuntimeError("invalid_document_id", message)
-    return {k: v for k, v in fields.items() if k != "id"}
-
-
-def may_create(ctx: Context, kind: str, fields: t.Any) -> None:
-    """Refuse a create of a schema document (a collection, function, role, database or access provider) the
-    caller may not make, with the fields as given: core's WriteBroker asks once the id is taken apart and
-    before the collection's schema checks the fields (checkCreatePermission, then Store.create), and after
-    it refuses what cannot be stored (structToIR)."""
-    from .documents import check_persistable
-
-    check_persistable(fields)
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
+    return fields
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -808,8 +806,7 @@ def function_call(ctx: Context, name: str) -> t.Any:
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
-    fields = without_given_id(_object(fields), "Role")
-    may_create(ctx, "roles", fields)
+    fields = may_create(ctx, "roles", _object(fields), "Role")
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
@@ -884,8 +881,7 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     from .. import providers
 
     coll = native(providers.KIND)
-    fields = without_given_id(_object(fields), "AccessProvider")
-    may_create(ctx, providers.KIND, fields)
+    fields = may_create(ctx, providers.KIND, _object(fields), "AccessProvider")
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")

@@ -924,11 +924,12 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     """`write` for Create, Update and Replace, with the failures each syntax words its own way.
 
     From v10, the unique indexes and constraints the document breaks are core's `Failed unique constraint.`
-    naming each (UniqueConstraintSpec); from v4, one `document is not unique.`. From v4, a v10 check constraint that refuses the document is core's `check
-    constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
-    aborted with its message (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a
-    create's form key: WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its
-    collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
+    naming each (UniqueConstraintSpec); from v4, one `document is not unique.`. From v4, a v10 check
+    constraint that refuses the document is core's `check constraint failure` (one error a check; fql
+    reports the first), and one that fails is the transaction aborted with its message
+    (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a create's form key:
+    WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its collection's
+    `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
     if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
         # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
         # At the write's position: a create's form key (AbstractCreateFunction's createPos).

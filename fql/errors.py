@@ -187,8 +187,9 @@ class InstanceNotUnique(FQLError):
 
     v4_code, v10_code, status = "instance not unique", "constraint_failure", 400
 
-    #: The name of the v4 unique index the write broke (a v10 write's failure names it), if one did.
-    index: str | None = None
+    #: A write's failures as a v10 write reports them, one per unique index or constraint it broke (a v4
+    #: index by its name, `label`), when an index write raised it.
+    unique: list[dict] | None = None
 
 
 class ValidationFailed(FQLError):

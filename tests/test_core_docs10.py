@@ -218,6 +218,28 @@ def test_v10_write_breaking_a_v4_unique_index(db):
     assert (info.value.code, info.value.description) == ("instance not unique", "document is not unique.")
 
 
+def test_a_write_breaking_several_unique_indexes_and_constraints(db):
+    # Core's index store checks every new entry and fails the write once with every index it breaks
+    # (IndexStore.update): a v10 write names each (WriteBroker.mapUniqueConstraintError), a v4 one says
+    # `document is not unique.` whatever it breaks (WriteAdaptor's liftCV).
+    ok(db, "Collection.byName('Author')!.update({ constraints: [{ unique: ['a'] }] })")
+    for name in ("TestIndex", "OtherIndex"):
+        field = name[0].lower()
+        db.query(f'CreateIndex({{name: "{name}", source: Collection("Author"), terms: [{{field: ["data", "{field}"]}}], unique: true}})')
+    ok(db, "Author.create({ a: 1, t: 1, o: 1 })")
+    for query in ("Author.create({ a: 1, t: 1, o: 1 })", "Author.create({ a: 2 }).update({ a: 1, t: 1, o: 1 })"):
+        body = answer(db, query)
+        assert body["error"]["message"] == "Failed unique constraint."
+        failures = body["error"]["constraint_failures"]
+        assert sorted(f["paths"] for f in failures) == [[], [], [["a"]]]
+        lines = body["summary"].split("constraint failures:\n")[1].split("\n")
+        assert {"  a: Failed unique constraint", "  TestIndex: Failed unique constraint", "  OtherIndex: Failed unique constraint"} <= set(lines)
+    for query in ("{a: 1, t: 1, o: 1}", "{a: 1}", "{t: 1, o: 1}"):
+        with pytest.raises(fql.FQLError) as info:
+            db.query(f'Create(Collection("Author"), {{data: {query}}})')
+        assert (info.value.code, info.value.description, info.value.failures) == ("instance not unique", "document is not unique.", None)
+
+
 # FQL2CheckConstraintsSpec: a check's failure is of no field (`paths: []`).
 def test_check_failure_has_no_paths(db):
     ok(db, "Collection.create({ name: 'Foo', constraints: [{ check: { name: 'a', body: '(.x == 0)' } }] })")

@@ -44,6 +44,9 @@ from .evaluator import Context, billed_read, unbilled
 from .refs import NAMED, NOUNS, copy, doc_key, live, made_key, missing, not_found, read, ref_of, render, resolved, scope_of
 from .registry import builtin, snake
 
+#: A v10 write's schema checks: the params as given to the params to write (`create`).
+Validator = t.Callable[[dict], dict]
+
 #: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
 _LEGACY_KINDS = {"classes": "collections", **{name: name for name in NATIVE_NAMES}}
 
@@ -585,9 +588,14 @@ def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
 
 
 @builtin("Create", keys=("create", "params"), required=1)
-def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True) -> dict:
+def create(
+    ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True, validate: Validator | None = None
+) -> dict:
     """Create a document in a collection (or with a chosen id: `Create(Ref(Collection("c"), "1"), ...)`).
-    v10's create calls it with `v4=False` (nulls in arrays are kept)."""
+    v10's create calls it with `v4=False` (nulls in arrays are kept), and with its collection's schema
+    checks as `validate`, which run once the caller may create and the id is free (core's
+    WriteBroker.createDocument: checkCreatePermission, then Store.create's id check, then the schema's
+    validateAndTransform); they return the params to write."""
     if v4:
         # Core casts `create` before `params` (Casts.StringOrRef, whose type is Identifier): the first
         # refusal is the answer, an unresolved ref's included.
@@ -621,7 +629,8 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     # Core reports every failure of the write itself at the create form's own key.
     invalid: ValidationFailed | None = None
     try:
-        fields = user_fields(params, "create", v4=v4)
+        # A v10 predicate sees the fields as given (core's WriteBroker asks before the schema's checks).
+        fields = _given_fields(params) if validate is not None else user_fields(params, "create", v4=v4)
     except ValidationFailed as err:
         if not v4:
             raise
@@ -636,6 +645,9 @@ def create(ctx: Context, target: t.Any, params: t.Any = None, *, v4: bool = True
     if invalid is not None:
         refuse_past_write(ctx, "create")
         raise invalid
+    if validate is not None:
+        params = validate(params)
+        fields = user_fields(params, "create", v4=False)
     version = _write_user(ctx, key, fields, "create", v4=v4)
     _credentials(ctx, key, params, "create")
     ctx.state.created = True
@@ -816,9 +828,11 @@ def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
 
 
 @builtin("Update", keys=("update", "params"))
-def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
-    """Merge `params` into the document: objects merge deeply and a null field is removed (`v4`: see
-    `create`)."""
+def update(
+    ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True, validate: Validator | None = None
+) -> dict:
+    """Merge `params` into the document: objects merge deeply and a null field is removed (`v4` and
+    `validate`: see `create`; v10's checks run once the caller may write, core's checkUpdatePermission)."""
     params = _write_args(ctx, ref, params, "update", v4)
     key, version = _existing(ctx, ref, "update", "write", params)
     if ref.kind is not None:
@@ -826,9 +840,14 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
 
         # Core asks whether the caller may write before anything of the write itself (WriteAdaptor.update).
         _may_write(ctx, key, ref, version, merge(dict(version.data or {}), params))
+        if validate is not None:
+            params = validate(params)
         if v4:
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
+    if validate is not None:
+        _may_write(ctx, key, ref, version, _patched(version, params, params.get("ttl"), v4))
+        params = validate(params)
     try:
         fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
     except ValidationFailed:
@@ -837,35 +856,34 @@ def update(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = T
             _may_write(ctx, key, ref, version, merge(dict(version.data or {}), _given_fields(params)))
             refuse_past_write(ctx)
         raise
-    data = dict(version.data or {})
-    if "data" in params:
-        data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
-    if "ttl" in params:
-        data.pop("ttl", None)
-        if params["ttl"] is not None:
-            data["ttl"] = fields["ttl"]
-    ordered = {k: data[k] for k in ("ttl", "data") if k in data}
-    if v4:
-        ordered = _without_empty_data(ordered)
-    _may_write(ctx, key, ref, version, ordered)
+    ordered = _patched(version, params, fields.get("ttl"), v4)
+    if validate is None:
+        _may_write(ctx, key, ref, version, ordered)
     version = _write_user(ctx, key, ordered, v4=v4)
     _credentials(ctx, key, params)
     return render(ctx, version)
 
 
 @builtin("Replace", keys=("replace", "params"))
-def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True) -> dict:
-    """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4`: see
-    `create`)."""
+def replace(
+    ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = True, validate: Validator | None = None
+) -> dict:
+    """Replace the document's fields with `params` (core's params are optional, as Create's are; `v4` and
+    `validate`: see `update`)."""
     params = _write_args(ctx, ref, params, "replace", v4)
     key, version = _existing(ctx, ref, "replace", "write", params)
     if ref.kind is not None:
         from .schema import update_native
 
         _may_write(ctx, key, ref, version, params)
+        if validate is not None:
+            params = validate(params)
         if v4:
             params = _v4_native_params(ref, version, params)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
+    if validate is not None:
+        _may_write(ctx, key, ref, version, _given_fields(params))
+        params = validate(params)
     try:
         fields = user_fields(params, v4=v4)
     except ValidationFailed:
@@ -874,10 +892,24 @@ def replace(ctx: Context, ref: t.Any, params: dict | None = None, *, v4: bool = 
             _may_write(ctx, key, ref, version, _given_fields(params))
             refuse_past_write(ctx)
         raise
-    _may_write(ctx, key, ref, version, fields)
+    if validate is None:
+        _may_write(ctx, key, ref, version, fields)
     version = _write_user(ctx, key, fields, v4=v4)
     _credentials(ctx, key, params)
     return render(ctx, version)
+
+
+def _patched(version: Version, params: dict, ttl: t.Any, v4: bool) -> dict:
+    """A user document's fields once Update's `params` are merged in, its new `ttl` being `ttl`."""
+    data = dict(version.data or {})
+    if "data" in params:
+        data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
+    if "ttl" in params:
+        data.pop("ttl", None)
+        if params["ttl"] is not None:
+            data["ttl"] = ttl
+    ordered = {k: data[k] for k in ("ttl", "data") if k in data}
+    return _without_empty_data(ordered) if v4 else ordered
 
 
 def _made_now(ctx: Context, key: DocKey) -> bool:
@@ -891,12 +923,13 @@ def _made_now(ctx: Context, key: DocKey) -> bool:
 def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: bool) -> Version:
     """`write` for Create, Update and Replace, with the failures each syntax words its own way.
 
-    From v10, a v4 unique index the document breaks is core's `Failed unique constraint.` naming the index
-    (UniqueConstraintSpec). From v4, a v10 check constraint that refuses the document is core's `check
-    constraint failure` (one error a check; fql reports the first), and one that fails is the transaction
-    aborted with its message (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a
-    create's form key: WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its
-    collection's `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
+    From v10, the unique indexes and constraints the document breaks are core's `Failed unique constraint.`
+    naming each (UniqueConstraintSpec); from v4, one `document is not unique.`. From v4, a v10 check
+    constraint that refuses the document is core's `check constraint failure` (one error a check; fql
+    reports the first), and one that fails is the transaction aborted with its message
+    (FQL2CheckConstraintsSpec, V4 edition), either at the write's position (a create's form key:
+    WriteConfig.evalCheckConstraints gets createPos). A v4 write without a `ttl` gets its collection's
+    `ttl_days` (core's adjustTTL; v10 writes get it from their own write path)."""
     if v4 and versions.at_least(ctx.state.api_version, "5") and _made_now(ctx, key):
         # From API 5 core looks the collection up as it was before the transaction (WriteAdaptor.write).
         # At the write's position: a create's form key (AbstractCreateFunction's createPos).
@@ -910,10 +943,13 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
     try:
         return write(ctx, key, data, *path)
     except InstanceNotUnique as err:
-        if v4 or err.index is None:
+        if err.unique is None:
             raise
-        failure = {"paths": [], "label": err.index, "code": "unique", "description": "Failed unique constraint"}
-        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
+        if v4:
+            # Core's v4 writes report the indexes and constraints broken as one `instance not unique`
+            # (WriteAdaptor's liftCV: InstanceNotUnique, rendered `document is not unique.`).
+            raise InstanceNotUnique("document is not unique.").at(*path) from None
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures(err.unique) from None
     except FQLError as err:
         if not v4:
             raise
@@ -929,9 +965,13 @@ def _write_user(ctx: Context, key: DocKey, data: dict, *path: str | int, v4: boo
 
 
 @builtin("Delete", keys=("delete",))
-def delete(ctx: Context, ref: t.Any, *, v4: bool = True) -> dict:
-    """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`)."""
+def delete(ctx: Context, ref: t.Any, *, v4: bool = True, validate: t.Callable[[], None] | None = None) -> dict:
+    """Delete the document; the result is the document as it was (v10's delete calls it with `v4=False`,
+    and with its checks of what refers to the document as `validate`, run once the caller may delete it:
+    core's WriteBroker.deleteDocument asks first)."""
     key, version = _existing(ctx, ref, "delete", "delete")
+    if validate is not None:
+        validate()
     if ref.kind is not None:
         from .schema import delete_native, refuse_if_protected, refuse_if_staged
 

@@ -502,7 +502,7 @@ def on_write(ctx: Context, before: Version | None, after: Version, *path: str | 
     """
     key = after.key
     txn = ctx.state.txn
-    failed: list[tuple] = []
+    failed: list[IndexDef] = []
     for index in for_collection(ctx, key.scope, key.coll):
         old = entries(ctx, index, before) if before is not None and before.data is not None else []
         new = entries(ctx, index, after)
@@ -511,19 +511,31 @@ def on_write(ctx: Context, before: Version | None, after: Version, *path: str | 
             if (terms, entry.sort) not in new_set:
                 txn.index_remove(index.key, terms, entry.sort)
         for terms, entry in new:
-            if index.unique and unique and index.constraint is not None:
-                if _duplicate(ctx, index, terms, entry) and index.constraint not in failed:
-                    failed.append(index.constraint)
-            elif index.unique and unique:
-                _check_unique(ctx, index, terms, entry, *path)
+            if index.unique and unique and index not in failed and _duplicate(ctx, index, terms, entry):
+                failed.append(index)
             txn.index_put(index.key, terms, entry)
     if failed:
-        # Core reports every v10 unique constraint the write breaks, each with its fields' paths.
-        failures = [
-            {"field": list(paths[0]), "paths": [list(p) for p in paths], "code": "unique", "description": "Failed unique constraint"}
-            for paths in failed
-        ]
-        raise InstanceNotUnique("Failed unique constraint.").with_failures(failures).at(*path)
+        raise _not_unique(failed).at(*path)
+
+
+def _not_unique(failed: list[IndexDef]) -> InstanceNotUnique:
+    """The one failure of a write that breaks the unique indexes `failed`: core's index store checks every
+    new entry of the write and fails it once with all the indexes broken (IndexStore.update). v4 reports
+    it as `document is not unique.`; a v10 write names each, a v10 constraint by its fields' paths and a
+    v4 index by its name (WriteBroker.mapUniqueConstraintError), which `unique` holds."""
+    unique = [
+        {"field": list(index.constraint[0]), "paths": [list(p) for p in index.constraint], "code": "unique", "description": "Failed unique constraint"}
+        if index.constraint is not None
+        else {"paths": [], "label": index.ref.id, "code": "unique", "description": "Failed unique constraint"}
+        for index in failed
+    ]
+    if all(index.constraint is not None for index in failed):
+        # Only v10 constraints: as v10 words it wherever it is raised (a v4 write rewords it).
+        err = InstanceNotUnique("Failed unique constraint.").with_failures(unique)
+    else:
+        err = InstanceNotUnique("document is not unique.")
+    err.unique = unique
+    return err
 
 
 def entries_at(
@@ -561,11 +573,9 @@ def _written_since(ctx: Context, scope: str, coll: str, ts: int) -> list[Version
 
 
 def _check_unique(ctx: Context, index: IndexDef, terms: bytes, entry: Entry, *path: str | int) -> None:
-    """A unique index allows one live document per terms+values tuple."""
+    """A unique index allows one live document per terms+values tuple (while a new index is built)."""
     if _duplicate(ctx, index, terms, entry):
-        err = InstanceNotUnique("document is not unique.")
-        err.index = index.ref.id
-        raise err.at(*path)
+        raise InstanceNotUnique("document is not unique.").at(*path)
 
 
 def _duplicate(ctx: Context, index: IndexDef, terms: bytes, entry: Entry) -> bool:

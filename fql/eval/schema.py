@@ -437,9 +437,12 @@ def v4_fields(kind: str, params: t.Any) -> t.Any:
     return {k: v for k, v in params.items() if k in known}
 
 
-def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+def create_native(
+    ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None, asked: bool = False
+) -> dict:
     """Create a document in a native collection: `Create(Collections(), {name: "x"})`; a key may be created
-    at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`)."""
+    at a given `doc_id` (`Create(Ref(Keys(), "1"), ...)`). `asked`: the caller's permission was checked
+    already (v10 asks before it checks the fields)."""
     from .documents import check_references, refuse_past_write, write
 
     kind = coll.id
@@ -451,7 +454,8 @@ def create_native(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         params = v4_fields(kind, params)
     from .access import require
 
-    require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
+    if not asked:
+        require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
     if kind in CONTAINER_REFUSES and not ctx.state.v10 and is_container(ctx, scope_of(ctx, coll.database)):
         raise InvalidObjectInContainer("Object is not allowed in a container").at(*path)
     # A v4 create (its form key given) of a schema document while a schema is staged: core refuses it in

@@ -469,14 +469,11 @@ def _named(ctx: Context, rendered: dict) -> Document:
 def create(ctx: Context, fields: dict) -> Document:
     """Define a collection: `{name, alias?, fields?, computed_fields?, wildcard?, indexes?, constraints?,
     history_days?, ttl_days?, document_ttls?, data?}`."""
+    from .documents import check_reserved
     from .misc import OBJECT, arg
+    from .natives import may_create
 
-    from .natives import without_given_id
-
-    fields = without_given_id(arg(fields, "data", OBJECT), "Collection")
-    from .documents import check_persistable, check_reserved
-
-    check_persistable(fields)
+    fields = may_create(ctx, "collections", arg(fields, "data", OBJECT), "Collection")
     check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_definition_fields(ctx, fields)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
@@ -486,7 +483,7 @@ def create(ctx: Context, fields: dict) -> Document:
     from .natives import refuse_in_tenant_root
 
     refuse_in_tenant_root(ctx, "Collection")
-    created = create_native(ctx, COLLECTIONS, params)
+    created = create_native(ctx, COLLECTIONS, params, asked=True)
     field_schema.check_definition(ctx, {k: v for k, v in created.items() if k not in ("ref", "ts")}, None)
     return _named(ctx, created)
 

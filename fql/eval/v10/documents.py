@@ -338,17 +338,39 @@ def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
     field_schema.check_computed_writes(ctx, coll.id, None, given, op="create")
     doc_id = given_id(given["id"], what) if "id" in given else None
     data, ttl, _ = _split(given)
-    check_reserved(given, what, create=True)
-    data, ttl = field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False)
-    params: dict = {"data": data}
-    if ttl is not ... and ttl is not None:
-        params["ttl"] = ttl
+
+    def validate(params: dict) -> dict:
+        # The collection's schema, once the caller may create and the id is free (core's Store.create,
+        # then validateAndTransform: reserved names first).
+        check_reserved(given, what, create=True)
+        return _write_params(*field_schema.check_write(ctx, coll.id, None, data, ttl, op="create", plain=False))
+
+    params = _write_params(data, _given_ttl(ctx, coll.id, ttl, plain=False))
     target = coll if doc_id is None else Ref(doc_id, coll)
     try:
-        rendered = core.create(ctx, target, params, v4=False)
+        rendered = core.create(ctx, target, params, v4=False, validate=validate)
     except InstanceAlreadyExists:
         raise id_taken(coll.id, doc_id) from None
     return _reread(ctx, rendered["ref"])
+
+
+def _write_params(data: dict, ttl: t.Any, *, replace: bool = True) -> dict:
+    """The params of a user document's v10 write: its data, and its ttl if it has one (`...`: none given);
+    an update without data leaves the data alone."""
+    params: dict = {"data": data} if data or replace else {}
+    if ttl is not ...:
+        params["ttl"] = ttl
+    return params
+
+
+def _given_ttl(ctx: Context, coll: str, ttl: t.Any, *, plain: bool) -> t.Any:
+    """The ttl a write's permission check sees: the one given, or else its collection's `ttl_days` one
+    (core's toInternalData gives it, before WriteBroker asks: applyDefaultTTL); a *Data write (`plain`)
+    gives none."""
+    if not plain and ttl is not ...:
+        return ttl
+    default = field_schema.collection_ttl(ctx, ctx.state.scope, coll)
+    return ttl if default is None else default
 
 
 def id_taken(coll: str, doc_id: str) -> QueryRuntimeError:
@@ -390,59 +412,64 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         check_persistable(given)
         from .natives import check_read_only_update, update_what
 
-        check_reserved(given, update_what(doc.ref), create=False, native=True)
-
-        check_read_only_update(ctx, doc.ref, given, replace=replace)
-        if doc.ref.kind in ("functions", "roles", "access_providers"):
-            from .natives import check_schema_update
-
-            check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
         # Native documents (tokens, keys, credentials) keep their fields at the top, as in v4.
         params = {("instance" if k == "document" else k): to_stored(v) for k, v in dict(given).items() if k not in ("id", "coll", "ts")}
-        if doc.ref.kind == "keys":
-            from .natives import key_params
 
-            params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
-        if doc.ref.kind == "functions" and "role" in params:
-            from .natives import check_function_role, revalidate_function
+        def validate(params: dict) -> dict:
+            # The document's own checks, once the caller may write it (core's WriteBroker asks before
+            # Store.externalUpdate validates).
+            check_reserved(given, update_what(doc.ref), create=False, native=True)
+            check_read_only_update(ctx, doc.ref, given, replace=replace)
+            if doc.ref.kind in ("functions", "roles", "access_providers"):
+                from .natives import check_schema_update
 
-            stored = live(ctx, doc_key(ctx, doc.ref))
-            failed = f"Failed to update Function `{doc.ref.id}`."
-            check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
-            revalidate_function(ctx, doc.ref, failed)
-        if doc.ref.kind == "access_providers" and "roles" in params:
-            from ..providers import duplicate_roles
+                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
+            if doc.ref.kind == "keys":
+                from .natives import key_params
 
-            duplicates = duplicate_roles(params["roles"])
-            if duplicates:
-                failed = f"Failed to update AccessProvider `{doc.ref.id}`."
-                raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
-        if doc.ref.kind == "roles":
-            from .natives import revalidate_role, revalidate_role_fsl, revalidate_role_resources
+                params = key_params(ctx, params, f"Failed to update Key with id {doc.ref.id}.")
+            if doc.ref.kind == "functions" and "role" in params:
+                from .natives import check_function_role, revalidate_function
 
-            if "membership" in params:
-                revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
-            revalidate_role_fsl(ctx)
-            # A renamed role is checked under its new name, so every role is.
-            revalidate_role_resources(ctx)
-        if doc.ref.kind == "databases":
-            from .natives import database_params
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                failed = f"Failed to update Function `{doc.ref.id}`."
+                check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
+                revalidate_function(ctx, doc.ref, failed)
+            if doc.ref.kind == "access_providers" and "roles" in params:
+                from ..providers import duplicate_roles
 
-            stored = live(ctx, doc_key(ctx, doc.ref))
-            failed = f"Failed to update Database `{doc.ref.id}`."
-            params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
-        before = _definition(ctx, doc.ref)
-        if before is not None:
-            field_schema.check_definition_fields(ctx, params, before, replace=replace)
-        _check_names(ctx, doc.ref, params, before)
-        if replace and doc.ref.kind == "collections":
-            # A replaced definition without history_days gets the default, 0 (core's
-            # FQL2CollectionDefaultHistoryDaysChangeSpec).
-            if params.get("history_days") is None:
-                params["history_days"] = 0
+                duplicates = duplicate_roles(params["roles"])
+                if duplicates:
+                    failed = f"Failed to update AccessProvider `{doc.ref.id}`."
+                    raise QueryRuntimeError("constraint_failure", failed).with_failures(duplicates)
+            if doc.ref.kind == "roles":
+                from .natives import revalidate_role, revalidate_role_fsl, revalidate_role_resources
+
+                if "membership" in params:
+                    revalidate_role(ctx, doc.ref, f"Failed to update Role `{doc.ref.id}`.")
+                revalidate_role_fsl(ctx)
+                # A renamed role is checked under its new name, so every role is.
+                revalidate_role_resources(ctx)
+            if doc.ref.kind == "databases":
+                from .natives import database_params
+
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                failed = f"Failed to update Database `{doc.ref.id}`."
+                params = database_params(ctx, params, stored.data if stored else None, failed, replace=replace)
+            before = _definition(ctx, doc.ref)
+            if before is not None:
+                field_schema.check_definition_fields(ctx, params, before, replace=replace)
+            _check_names(ctx, doc.ref, params, before)
+            if replace and doc.ref.kind == "collections":
+                # A replaced definition without history_days gets the default, 0 (core's
+                # FQL2CollectionDefaultHistoryDaysChangeSpec).
+                if params.get("history_days") is None:
+                    params["history_days"] = 0
+            return params
+
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
-            written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)
+            written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False, validate=validate)
         except ValidationFailed as err:
             if doc.ref.kind not in _V10_UPDATED:
                 raise
@@ -459,23 +486,20 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
         return _reread(ctx, ref)
     data, ttl, _ = _split(given)
-    field_schema.check_computed_writes(ctx, doc.ref.collection.id, doc.id, given, op="update")
-    check_reserved(given, f"update document with id {doc.id} in collection `{doc.ref.collection.id}`", create=False)
-    data, ttl = field_schema.check_write(
-        ctx, doc.ref.collection.id, doc.id, data, ttl, op="replace" if replace else "update", plain=False,
-        previous=ctx.state.txn.get(doc_key(ctx, doc.ref)),
-    )  # fmt: skip
-    params: dict = {"data": data}
-    if ttl is not ...:
-        params["ttl"] = ttl
-    if replace:
-        if ttl is ...:
-            params.pop("ttl", None)
-        core.replace(ctx, doc.ref, params, v4=False)
-    else:
-        if not data:
-            params.pop("data")
-        core.update(ctx, doc.ref, params, v4=False)
+    coll = doc.ref.collection.id
+    field_schema.check_computed_writes(ctx, coll, doc.id, given, op="update")
+    previous = ctx.state.txn.get(doc_key(ctx, doc.ref))
+
+    def validate(params: dict) -> dict:
+        # The collection's schema, once the caller may write (core's checkUpdatePermission comes before
+        # Store.externalUpdate and Store.replace validate).
+        check_reserved(given, f"update document with id {doc.id} in collection `{coll}`", create=False)
+        op = "replace" if replace else "update"
+        checked = field_schema.check_write(ctx, coll, doc.id, data, ttl, op=op, plain=False, previous=previous)
+        return _write_params(*checked, replace=replace)
+
+    params = _write_params(data, _given_ttl(ctx, coll, ttl, plain=False), replace=replace)
+    (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False, validate=validate)
     return _reread(ctx, doc.ref)
 
 
@@ -622,13 +646,18 @@ def _index_shape(entries: t.Any) -> t.Any:
 
 
 def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, op: str) -> dict:
-    """The params of a *Data write: every field is user data (so a computed field's name may be written),
-    and data only, as any write's (core's WriteBroker.structToIR refuses a set, a module... in any mode)."""
+    """The params and schema checks (`validate` of core's writes) of a *Data write: every field is user
+    data (so a computed field's name may be written), and data only, as any write's (core's
+    WriteBroker.structToIR refuses a set, a module... in any mode)."""
     _check_data(data)
     check_persistable(data)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
-    stored, ttl = field_schema.check_write(ctx, coll, doc.id if doc else None, to_stored(data), ..., op=op, plain=True, previous=previous)
-    return {"data": stored} if ttl is ... else {"data": stored, "ttl": ttl}
+    stored = to_stored(data)
+
+    def validate(params: dict) -> dict:
+        return _write_params(*field_schema.check_write(ctx, coll, doc.id if doc else None, stored, ..., op=op, plain=True, previous=previous))
+
+    return {"params": _write_params(stored, _given_ttl(ctx, coll, ..., plain=True)), "validate": validate}
 
 
 def _user_only(doc: Document, name: str) -> None:
@@ -653,7 +682,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
     _user_only(doc, "updateData")
     _check_write_as(ctx, "update")
-    core.update(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
+    core.update(ctx, doc.ref, **_plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
     return _reread(ctx, doc.ref)
 
 
@@ -662,7 +691,7 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
     _user_only(doc, "replaceData")
     _check_write_as(ctx, "replace")
-    core.replace(ctx, doc.ref, _plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
+    core.replace(ctx, doc.ref, **_plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
     return _reread(ctx, doc.ref)
 
 
@@ -670,15 +699,18 @@ def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
 def delete(ctx: Context, doc: Document) -> NullDocument:
     """Delete the document; the result is a null document."""
     past.check_write(ctx)
-    if doc.ref.kind == "roles":
-        _check_role_unused(ctx, doc.ref.id)
-    if doc.ref.kind == "collections":
-        check_protected_delete(ctx, doc.ref.id)
-    if doc.ref.kind in ("collections", "functions"):
-        from .natives import revalidate_role_resources
 
-        revalidate_role_resources(ctx)
-    core.delete(ctx, doc.ref, v4=False)
+    def validate() -> None:
+        if doc.ref.kind == "roles":
+            _check_role_unused(ctx, doc.ref.id)
+        if doc.ref.kind == "collections":
+            check_protected_delete(ctx, doc.ref.id)
+        if doc.ref.kind in ("collections", "functions"):
+            from .natives import revalidate_role_resources
+
+            revalidate_role_resources(ctx)
+
+    core.delete(ctx, doc.ref, v4=False, validate=validate)
     return NullDocument(doc.ref, "deleted")
 
 
@@ -748,7 +780,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
     _check_write_as(ctx, "create")
-    rendered = core.create(ctx, _coll(module), _plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
+    rendered = core.create(ctx, _coll(module), **_plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
     return _reread(ctx, rendered["ref"])
 
 

@@ -382,12 +382,12 @@ def key_params(ctx: Context, params: dict, failed: str) -> dict:
 @static("Database", "create")
 def database_create(ctx: Context, fields: dict) -> Document:
     """A child database: `{name, data?, ...}`."""
-    fields = without_given_id(_object(fields), "Database")
+    fields = may_create(ctx, "databases", _object(fields), "Database")
     check_reserved(fields, "create Database", create=True, native=True)
     check_read_only("databases", fields, "create Database")
     params = database_params(ctx, fields, None, "Failed to create Database.")
     with _unique_name():
-        rendered = create_native(ctx, native("databases"), params)
+        rendered = create_native(ctx, native("databases"), params, asked=True)
     return read(ctx, rendered["ref"])
 
 
@@ -553,7 +553,7 @@ def scanned(ctx: Context, module: str, method: str, found: V10Set) -> V10Set:
 @static("Function", "create")
 def function_create(ctx: Context, fields: dict) -> Document:
     """A user-defined function: `{name, body: "x => ...", role?, data?}`; call it as `name(args)`."""
-    fields = without_given_id(_object(fields), "Function")
+    fields = may_create(ctx, "functions", _object(fields), "Function")
     check_reserved(fields, "create Function", create=True, native=True)
     if isinstance(fields, dict):
         for field in ("name", "alias"):
@@ -562,7 +562,7 @@ def function_create(ctx: Context, fields: dict) -> Document:
         _fail("Failed to create Function.", field_schema.function_failures(fields))
         check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
     refuse_in_tenant_root(ctx, "Function")
-    created = read(ctx, create_native(ctx, native("functions"), fields)["ref"])
+    created = read(ctx, create_native(ctx, native("functions"), fields, asked=True)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
     return created
 
@@ -601,19 +601,30 @@ def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
 _COLLECTION_IDS = range(1024, 32768)
 
 
-def without_given_id(fields: t.Any, noun: str) -> t.Any:
-    """A schema document's create may give an `id`, which core takes (WriteBroker.getOrMakeID) and fql,
-    which names schema documents, does not keep: it is checked as core checks it, then dropped. A
-    collection's must be a user collection's id (its idSource: 1024 to 32767)."""
-    if not isinstance(fields, dict) or "id" not in fields:
-        return fields
-    from .documents import given_id
+def may_create(ctx: Context, kind: str, fields: t.Any, noun: str) -> t.Any:
+    """The fields of a create of a schema document (a collection, function, role, database or access
+    provider) the caller may make, as core's WriteBroker takes them: a given `id` (getOrMakeID) and what
+    cannot be stored (structToIR) are refused first, then the caller's permission with the fields as given
+    (`create_with_id` and `create` for a given id, checkCreatePermission), then the id Store.create refuses
+    (a collection's must be a user collection's: 1024 to 32767), all before the collection's schema checks
+    the fields. fql names schema documents, so a given id is not kept."""
+    from .documents import check_persistable, given_id
 
-    number = int(given_id(fields["id"], f"create {noun}"))
-    if noun == "Collection" and number not in _COLLECTION_IDS:
+    number = None
+    if isinstance(fields, dict) and "id" in fields:
+        number = int(given_id(fields["id"], f"create {noun}"))
+        fields = {k: v for k, v in fields.items() if k != "id"}
+    check_persistable(fields)
+    if number is None:
+        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
+        return fields
+    key, ref = DocKey(ctx.state.scope, "#" + kind, str(number)), Ref(str(number), native(kind))
+    access.require(ctx, "create_with_id", key, (ref, fields))
+    access.require(ctx, "create", key, (fields, ref))
+    if kind == "collections" and number not in _COLLECTION_IDS:
         message = f"Create in collection Collection failed due to invalid document id {number}"
         raise QueryRuntimeError("invalid_document_id", message)
-    return {k: v for k, v in fields.items() if k != "id"}
+    return fields
 
 
 def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
@@ -795,14 +806,14 @@ def function_call(ctx: Context, name: str) -> t.Any:
 def role_create(ctx: Context, fields: dict) -> Document:
     """A role: `{name, membership?, privileges?, data?}`. Resources are names (a collection, function or
     native module, which need not exist yet); predicates are the source of a v10 lambda of one argument."""
-    fields = without_given_id(_object(fields), "Role")
+    fields = may_create(ctx, "roles", _object(fields), "Role")
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
     names.check_role(fields.get("name"))
     check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
-        created = create_native(ctx, native("roles"), fields)
+        created = create_native(ctx, native("roles"), fields, asked=True)
     revalidate_role(ctx, created["ref"], "Failed to create Role.")
     revalidate_role_fsl(ctx)
     revalidate_role_resources(ctx, doc_key(ctx, created["ref"]))
@@ -870,12 +881,11 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     from .. import providers
 
     coll = native(providers.KIND)
-    fields = without_given_id(_object(fields), "AccessProvider")
+    fields = may_create(ctx, providers.KIND, _object(fields), "AccessProvider")
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")
     names.check_identifier("access_providers", fields.get("name"))
-    access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     refuse_in_tenant_root(ctx, "AccessProvider")
     try:
         created = providers.create(ctx, coll, {k: to_stored(v) for k, v in fields.items()}, v10=True)

@@ -86,6 +86,37 @@ def test_decorated_documents_and_refs(db):
     )
 
 
+def test_decorated_references_to_documents_the_answer_holds(db):
+    """Core's Decorator looks every document up in what the answer materialized (MaterializedValue.docs): a
+    reference in a document's fields to a document the answer also holds outside documents is written as
+    that document, once along a path (its seenDocs), so a cycle ends in a reference; a missing one says why.
+    The tagged and simple formats keep the reference (they write a document's body without the others)."""
+    answer(db, "Collection.create({ name: 'P' })")
+    answer(db, "P.create({ id: '1', a: 1 })")
+    answer(db, "P.create({ id: '2', r: P('1'), m: P('9') })")
+    answer(db, "P.create({ id: '3', o: P('4') })")
+    answer(db, "P.create({ id: '4', o: P('3') })")
+    ts = {n: answer(db, f"P.byId('{n}')!.ts", fmt="tagged")["data"]["@time"] for n in "1234"}
+    one = f'{{\n  id: "1",\n  coll: P,\n  ts: Time("{ts["1"]}"),\n  a: 1\n}}'
+    assert answer(db, "P.byId('2')")["data"].endswith('  r: P("1"),\n  m: P("9")\n}')
+    assert answer(db, "[P.byId('2'), P.byId('1'), P.byId('9')]")["data"] == (
+        f'[\n  {{\n    id: "2",\n    coll: P,\n    ts: Time("{ts["2"]}"),\n    r: '
+        + one.replace("\n", "\n    ")
+        + ',\n    m: P("9") /* not found */\n  },\n  '
+        + one.replace("\n", "\n  ")
+        + ',\n  P("9") /* not found */\n]'
+    )
+    assert answer(db, "[P.byId('3'), P.byId('4')]")["data"] == (
+        f'[\n  {{\n    id: "3",\n    coll: P,\n    ts: Time("{ts["3"]}"),\n    o: {{\n      id: "4",\n'
+        f'      coll: P,\n      ts: Time("{ts["4"]}"),\n      o: P("3")\n    }}\n  }},\n  {{\n    id: "4",\n'
+        f'    coll: P,\n    ts: Time("{ts["4"]}"),\n    o: {{\n      id: "3",\n      coll: P,\n'
+        f'      ts: Time("{ts["3"]}"),\n      o: P("4")\n    }}\n  }}\n]'
+    )
+    assert answer(db, "[P.byId('2'), P.byId('1')]", fmt="tagged")["data"][0]["@doc"]["r"] == {
+        "@ref": {"id": "1", "coll": {"@mod": "P"}}
+    }
+
+
 def test_decorated_pages_and_cursors(db):
     answer(db, 'Collection.create({ name: "P" })')
     answer(db, "[1, 2].forEach(n => P.create({ id: n.toString(), n: n }))")

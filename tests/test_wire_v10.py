@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from fql.values import UUID
 from fql.wire.v10 import to_decorated
 from tests.helpers import QueryEndpoint
 
@@ -172,6 +173,8 @@ def test_decorated_strings_directly():
     # Java's lines(): \r\n and \r end lines too; a last line break adds no empty line.
     assert to_decorated("a\r\nb\rc\n") == "<<-END\n  a\n  b\n  c\nEND"
     assert to_decorated({"a": [None, True, 1.5]}) == "{\n  a: [\n    null,\n    true,\n    1.5\n  ]\n}"
+    # Core's Decorator has no case for a UUID (`???`, a 500): fql writes the call that makes one.
+    assert to_decorated(UUID.parse("1-2-3-4-5")) == 'UUID("00000001-0002-0003-0004-000000000005")'
 
 
 def test_refs_to_documents_of_a_deleted_collection(db):

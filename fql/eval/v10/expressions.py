@@ -293,6 +293,9 @@ def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
         if found is None and name not in value:
             ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
+    if isinstance(value, NullDocument) and name == "exists":
+        # The one method a missing document answers itself (core's NullDocMethods skip guardNullDoc).
+        return BoundMethod(value, V10_METHODS[("NullDocument", name)])
     if isinstance(value, NullDocument):
         # A missing document still has its reference's fields, which core's ReadBroker answers without a
         # read (RefFields): `id` and `coll`, or `name` and `coll` for a schema document; a missing key,

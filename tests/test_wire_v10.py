@@ -140,6 +140,20 @@ def test_decorated_abort_value_and_simple_abort(db):
     assert answer(db, "abort({ a: [1] })", fmt="tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
 
 
+def test_an_abort_value_is_materialized_as_an_answer_is(db):
+    """Core's abort materializes its value (GlobalResolvers `abort`: FQL2ValueMaterializer.materialize) before
+    it fails: a set is its first page, sets in it too, a reference the document or a missing one; fql once
+    answered a set as Python's text (`[set DocumentsSet]`). An abort while materializing is the one answered."""
+    answer(db, "Collection.create({ name: 'P' })")
+    answer(db, "P.create({ id: '1', a: 1 })")
+    aborted = answer(db, "abort({ s: P.all(), n: Set.sequence(0, 2).map(x => Set.sequence(0, x)) })", fmt="tagged")
+    page = aborted["error"]["abort"]
+    assert [d["@doc"]["a"] for d in page["s"]["@set"]["data"]] == [{"@int": "1"}]
+    assert page["n"] == {"@set": {"data": [{"@set": {"data": []}}, {"@set": {"data": [{"@int": "0"}]}}]}}
+    assert answer(db, "abort([P.byId('9')])")["error"]["abort"] == '[\n  P("9") /* not found */\n]'
+    assert answer(db, "abort(Set.sequence(0, 2).map(x => abort(x + 10)))", fmt="simple")["error"]["abort"] == 10
+
+
 def test_user_functions_are_native_function_stubs(db):
     """Core's UserFunction is a NativeFunc (NativeFunction.scala), so MaterializedValue writes a UDF as
     `[function F()]` in the simple and tagged formats and its Decorator as `[function F]`, like `Math.abs`."""

@@ -113,6 +113,8 @@ def test_decorated_references_to_documents_the_answer_holds(db):
         f'    coll: P,\n    ts: Time("{ts["4"]}"),\n    o: {{\n      id: "3",\n      coll: P,\n'
         f'      ts: Time("{ts["3"]}"),\n      o: P("4")\n    }}\n  }}\n]'
     )
+    # What delete() answers is a version of its own (core's versionOverride): a reference is not it.
+    assert answer(db, "[P.byId('2'), P.byId('1')!.delete()]")["data"].endswith('    r: P("1"),\n    m: P("9")\n  },\n  P("1") /* deleted */\n]')
     assert answer(db, "[P.byId('2'), P.byId('1')]", fmt="tagged")["data"][0]["@doc"]["r"] == {
         "@ref": {"id": "1", "coll": {"@mod": "P"}}
     }

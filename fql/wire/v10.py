@@ -208,10 +208,17 @@ def _answered_documents(value: t.Any, found: dict | None = None) -> dict:
     writes a reference in a document's fields that names one of them as that document (each expanded once
     along a path, so a cycle ends in a reference), where the other formats keep the reference. Named
     (schema) documents and those read inside `at` are left out: core keys them apart from a field's
-    reference (its DocKey compares the read time; a name hashes apart from an id)."""
+    reference (its DocKey compares the read time; a name hashes apart from an id), and so are the documents
+    core answers with a version of their own (its versionOverride): what `delete()` answers, and a new key or
+    token showing its secret."""
     found = {} if found is None else found
     if isinstance(value, (Document, NullDocument)):
-        if not value.ref.is_schema and value.read_ts is None and value.ref.kind != "indexes":
+        overridden = (
+            value.cause == "deleted"
+            if isinstance(value, NullDocument)
+            else value.ref.kind in ("keys", "tokens") and "secret" in value.data
+        )
+        if not (value.ref.is_schema or overridden) and value.read_ts is None and value.ref.kind != "indexes":
             found.setdefault(value.ref, value)
     elif isinstance(value, list):
         for v in value:

@@ -284,6 +284,17 @@ def test_a_flipped_character_cannot_be_decoded(db):
         assert caught.value.v10_code == "invalid_cursor"
 
 
+@pytest.mark.parametrize("appended", ["x", "AAAA", "==", "=x"])
+def test_a_cursor_with_more_after_it_cannot_be_decoded(db, appended):
+    # Core decodes a cursor with Java's strict Base64 decoder, which refuses a group after the padding, and a
+    # token with more bytes than its payload is no cursor either; fql's zlib once read the payload and left
+    # what followed unread, so `after + "x"` paged on. The padding a standard encoder would add is taken.
+    cursor = after(db, "Set.sequence(0, 10).pageSize(2)")
+    padded = cursor + "=" * (-len(cursor) % 4)
+    assert q(db, f'Set.paginate("{padded}")')["data"] == [2, 3]
+    invalid(db, padded + appended)
+
+
 def test_a_decoded_cursor_performs_no_writes(db):
     # A cursor put together by hand whose function would write: set functions may not write, as core's.
     writes = cursors.describe(fql.parse("Items.create({})", syntax="v10").body[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from fql.values import UUID
 from fql.wire.v10 import to_decorated
 from tests.helpers import QueryEndpoint
 
@@ -86,6 +87,39 @@ def test_decorated_documents_and_refs(db):
     )
 
 
+def test_decorated_references_to_documents_the_answer_holds(db):
+    """Core's Decorator looks every document up in what the answer materialized (MaterializedValue.docs): a
+    reference in a document's fields to a document the answer also holds outside documents is written as
+    that document, once along a path (its seenDocs), so a cycle ends in a reference; a missing one says why.
+    The tagged and simple formats keep the reference (they write a document's body without the others)."""
+    answer(db, "Collection.create({ name: 'P' })")
+    answer(db, "P.create({ id: '1', a: 1 })")
+    answer(db, "P.create({ id: '2', r: P('1'), m: P('9') })")
+    answer(db, "P.create({ id: '3', o: P('4') })")
+    answer(db, "P.create({ id: '4', o: P('3') })")
+    ts = {n: answer(db, f"P.byId('{n}')!.ts", fmt="tagged")["data"]["@time"] for n in "1234"}
+    one = f'{{\n  id: "1",\n  coll: P,\n  ts: Time("{ts["1"]}"),\n  a: 1\n}}'
+    assert answer(db, "P.byId('2')")["data"].endswith('  r: P("1"),\n  m: P("9")\n}')
+    assert answer(db, "[P.byId('2'), P.byId('1'), P.byId('9')]")["data"] == (
+        f'[\n  {{\n    id: "2",\n    coll: P,\n    ts: Time("{ts["2"]}"),\n    r: '
+        + one.replace("\n", "\n    ")
+        + ',\n    m: P("9") /* not found */\n  },\n  '
+        + one.replace("\n", "\n  ")
+        + ',\n  P("9") /* not found */\n]'
+    )
+    assert answer(db, "[P.byId('3'), P.byId('4')]")["data"] == (
+        f'[\n  {{\n    id: "3",\n    coll: P,\n    ts: Time("{ts["3"]}"),\n    o: {{\n      id: "4",\n'
+        f'      coll: P,\n      ts: Time("{ts["4"]}"),\n      o: P("3")\n    }}\n  }},\n  {{\n    id: "4",\n'
+        f'    coll: P,\n    ts: Time("{ts["4"]}"),\n    o: {{\n      id: "3",\n      coll: P,\n'
+        f'      ts: Time("{ts["3"]}"),\n      o: P("4")\n    }}\n  }}\n]'
+    )
+    # What delete() answers is a version of its own (core's versionOverride): a reference is not it.
+    assert answer(db, "[P.byId('2'), P.byId('1')!.delete()]")["data"].endswith('    r: P("1"),\n    m: P("9")\n  },\n  P("1") /* deleted */\n]')
+    assert answer(db, "[P.byId('2'), P.byId('1')]", fmt="tagged")["data"][0]["@doc"]["r"] == {
+        "@ref": {"id": "1", "coll": {"@mod": "P"}}
+    }
+
+
 def test_decorated_pages_and_cursors(db):
     answer(db, 'Collection.create({ name: "P" })')
     answer(db, "[1, 2].forEach(n => P.create({ id: n.toString(), n: n }))")
@@ -106,6 +140,20 @@ def test_decorated_abort_value_and_simple_abort(db):
     assert answer(db, "abort({ a: [1] })")["error"]["abort"] == "{\n  a: [\n    1\n  ]\n}"
     assert answer(db, "abort({ a: [1] })", fmt="simple")["error"]["abort"] == {"a": [1]}
     assert answer(db, "abort({ a: [1] })", fmt="tagged")["error"]["abort"] == {"a": [{"@int": "1"}]}
+
+
+def test_an_abort_value_is_materialized_as_an_answer_is(db):
+    """Core's abort materializes its value (GlobalResolvers `abort`: FQL2ValueMaterializer.materialize) before
+    it fails: a set is its first page, sets in it too, a reference the document or a missing one; fql once
+    answered a set as Python's text (`[set DocumentsSet]`). An abort while materializing is the one answered."""
+    answer(db, "Collection.create({ name: 'P' })")
+    answer(db, "P.create({ id: '1', a: 1 })")
+    aborted = answer(db, "abort({ s: P.all(), n: Set.sequence(0, 2).map(x => Set.sequence(0, x)) })", fmt="tagged")
+    page = aborted["error"]["abort"]
+    assert [d["@doc"]["a"] for d in page["s"]["@set"]["data"]] == [{"@int": "1"}]
+    assert page["n"] == {"@set": {"data": [{"@set": {"data": []}}, {"@set": {"data": [{"@int": "0"}]}}]}}
+    assert answer(db, "abort([P.byId('9')])")["error"]["abort"] == '[\n  P("9") /* not found */\n]'
+    assert answer(db, "abort(Set.sequence(0, 2).map(x => abort(x + 10)))", fmt="simple")["error"]["abort"] == 10
 
 
 def test_user_functions_are_native_function_stubs(db):
@@ -141,6 +189,8 @@ def test_decorated_strings_directly():
     # Java's lines(): \r\n and \r end lines too; a last line break adds no empty line.
     assert to_decorated("a\r\nb\rc\n") == "<<-END\n  a\n  b\n  c\nEND"
     assert to_decorated({"a": [None, True, 1.5]}) == "{\n  a: [\n    null,\n    true,\n    1.5\n  ]\n}"
+    # Core's Decorator has no case for a UUID (`???`, a 500): fql writes the call that makes one.
+    assert to_decorated(UUID.parse("1-2-3-4-5")) == 'UUID("00000001-0002-0003-0004-000000000005")'
 
 
 def test_refs_to_documents_of_a_deleted_collection(db):

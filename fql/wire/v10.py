@@ -198,9 +198,37 @@ def to_decorated(value: t.Any) -> str:
     core's Decorator writes it (what the Fauna shell shows). Arrays and objects take one line per element,
     indented by two spaces; a string with a newline is a heredoc; a document shows its fields, a reference
     `People("1")` or `Collection.byName("People")`, a missing one why it is missing."""
-    out = _Decorated()
+    out = _Decorated(_answered_documents(value))
     out.value(value)
     return "".join(out.parts)
+
+
+def _answered_documents(value: t.Any, found: dict | None = None) -> dict:
+    """The documents (live or missing) an answer holds outside documents, by reference: core's decorator
+    writes a reference in a document's fields that names one of them as that document (each expanded once
+    along a path, so a cycle ends in a reference), where the other formats keep the reference. Named
+    (schema) documents and those read inside `at` are left out: core keys them apart from a field's
+    reference (its DocKey compares the read time; a name hashes apart from an id), and so are the documents
+    core answers with a version of their own (its versionOverride): what `delete()` answers, and a new key or
+    token showing its secret."""
+    found = {} if found is None else found
+    if isinstance(value, (Document, NullDocument)):
+        overridden = (
+            value.cause == "deleted"
+            if isinstance(value, NullDocument)
+            else value.ref.kind in ("keys", "tokens") and "secret" in value.data
+        )
+        if not (value.ref.is_schema or overridden) and value.read_ts is None and value.ref.kind != "indexes":
+            found.setdefault(value.ref, value)
+    elif isinstance(value, list):
+        for v in value:
+            _answered_documents(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _answered_documents(v, found)
+    elif isinstance(value, Page):
+        _answered_documents(value.data, found)
+    return found
 
 
 #: The escapes of a decorated string literal (core's, which its parser reads back).
@@ -249,7 +277,13 @@ class Indented:
 
 
 class _Decorated(Indented):
-    """Writes one decorated value."""
+    """Writes one decorated value; `answered` are the documents it holds outside documents (by reference)."""
+
+    def __init__(self, answered: dict) -> None:
+        super().__init__()
+        self.answered = answered
+        #: The documents being written (core's seenDocs): a reference to one of them inside it stays one.
+        self.expanding: set = set()
 
     def string(self, text: str) -> None:
         """A string literal; one holding a newline as a heredoc (`<<-END`), its end marker not in the text."""
@@ -314,6 +348,14 @@ class _Decorated(Indented):
         if doc.ref.kind == "indexes":
             self.write(legacy_ref(doc.ref))
             return
+        if doc.ref in self.expanding:
+            self.ref(doc.ref)
+            return
+        self.expanding.add(doc.ref)
+        self.document_fields(doc)
+        self.expanding.discard(doc.ref)
+
+    def document_fields(self, doc: Document) -> None:
         schema = doc.ref.is_schema
         pairs: list[tuple[str, t.Any]] = [
             ("name" if schema else "id", doc.ref.id),
@@ -354,6 +396,8 @@ class _Decorated(Indented):
             else:
                 self.ref(value.ref)
             self.write(f" /* {value.cause} */")
+        elif isinstance(value, Ref) and value in self.answered:
+            self.value(self.answered[value])
         elif isinstance(value, Ref):
             self.ref(value)
         elif isinstance(value, DeletedRef):

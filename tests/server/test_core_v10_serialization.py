@@ -215,6 +215,31 @@ def test_encoder_sets(db):
     assert [(d["@doc"]["name"], d["@doc"]["coll"]) for d in page["data"]] == [("A", {"@mod": "Collection"}), ("B", {"@mod": "Collection"})]
 
 
+@pytest.mark.parametrize("fmt", ["simple", "tagged"])
+def test_encoder_sets_deep_in_arrays_and_objects(db, fmt):
+    """Core's materializer walks arrays and objects to any depth (FQL2ValueMaterializer.gatherReads): only
+    sets in sets count toward its SetMaterializationDepth. A set 11 arrays or objects deep is its first
+    page, a document there read; fql once left a set past 10 levels as Python's text, `[set ArraySet]`."""
+    data(db, "Collection.create({ name: 'Foo' })")
+    data(db, "Foo.create({ id: '1', n: 1 })")
+    found = data(db, "[" * 11 + "Set.sequence(0, 2)" + "]" * 11, fmt)
+    deep = data(db, "{ a: " * 11 + "[Foo.byId('1'), Set.single(1)]" + " }" * 11, fmt)
+    for _ in range(11):
+        (found,), deep = found, deep["a"]
+    page, doc = ({"data": [0, 1]}, {"id": "1", "coll": "Foo", "n": 1}) if fmt == "simple" else (
+        {"@set": {"data": [{"@int": "0"}, {"@int": "1"}]}},
+        {"@doc": {"id": "1", "coll": {"@mod": "Foo"}, "n": {"@int": "1"}}},
+    )
+    assert found == page
+    (doc_found, one) = deep
+    if fmt == "tagged":
+        doc_found = {"@doc": {k: v for k, v in doc_found["@doc"].items() if k != "ts"}}
+    else:
+        doc_found = {k: v for k, v in doc_found.items() if k != "ts"}
+    assert doc_found == doc
+    assert one == ({"data": [1]} if fmt == "simple" else {"@set": {"data": [{"@int": "1"}]}})
+
+
 def test_encoder_streams(db):
     """FQL2ValueEncoderSpec `streams`: an event source is its token, under `@stream` when tagged; the token
     opens the stream."""

@@ -123,12 +123,15 @@ def unpack(token: t.Any) -> list:
         text = inflate.decompress(packed, MAX_PAYLOAD)
     except (binascii.Error, zlib.error) as err:
         raise ValueError(token) from err
-    if base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii") != token.rstrip("="):
-        # The last character's unused low bits, or a character outside the alphabet that the decoder skips:
-        # not a token `pack` wrote, though it may decode to the same bytes.
+    canonical = base64.urlsafe_b64encode(packed).decode("ascii")
+    if token not in (canonical, canonical.rstrip("=")):
+        # The last character's unused low bits, a character outside the alphabet that the decoder skips, or
+        # padding where none belongs: not a token `pack` wrote, though it may decode to the same bytes (core's
+        # Java decoder refuses padding that does not end a token's last group).
         raise ValueError("not canonical")
-    if inflate.unconsumed_tail or not inflate.eof:
-        raise ValueError("truncated or too large")
+    if inflate.unconsumed_tail or inflate.unused_data or not inflate.eof:
+        # Bytes after the compressed payload (a token with more appended) are no token `pack` wrote either.
+        raise ValueError("truncated, too large or with more after it")
     payload = json.loads(text)
     if not isinstance(payload, list) or not payload:
         raise ValueError(payload)

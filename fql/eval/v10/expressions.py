@@ -284,11 +284,18 @@ def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
     value = deref(ctx, value)
+    if isinstance(value, Document) and _document_method(value, name):
+        # A method is one of the document's members, found before its fields (core's AbstractDocPrototype
+        # hasResolver: fields or methods; their names are reserved, so no field hides behind one).
+        return BoundMethod(value, V10_METHODS[("Document", name)])
     if isinstance(value, Document):
         found = _documents.document_field(ctx, value, name)
         if found is None and name not in value:
             ctx.state.null_cause = MissingField(name, dynamic_label(value))
         return found
+    if isinstance(value, NullDocument) and name == "exists":
+        # The one method a missing document answers itself (core's NullDocMethods skip guardNullDoc).
+        return BoundMethod(value, V10_METHODS[("NullDocument", name)])
     if isinstance(value, NullDocument):
         # A missing document still has its reference's fields, which core's ReadBroker answers without a
         # read (RefFields): `id` and `coll`, or `name` and `coll` for a schema document; a missing key,

@@ -750,10 +750,12 @@ def distinct_key(value: t.Any) -> t.Any:
 @static("FQL", "abort")
 def abort(ctx: Context, value: t.Any) -> t.NoReturn:
     """Stop the query and roll it back; the error carries `value` (`error.abort`)."""
-    from .fields import rendered
+    from .sets import materialize
 
-    # The value outlives the query: a document's computed fields are evaluated now.
-    raise TransactionAborted("Query aborted.", value=rendered(value))
+    # The value outlives the query: it is materialized now, as an answer is (core's abort runs
+    # FQL2ValueMaterializer.materialize): a set is its first page, a document is read with its computed
+    # fields, a reference is read as the document or a missing one.
+    raise TransactionAborted("Query aborted.", value=materialize(ctx, value))
 
 
 @frozen

@@ -689,7 +689,7 @@ def _size(n: t.Any) -> int:
 SET_DEPTH = 10
 
 
-def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -> t.Any:
+def materialize(ctx: Context, value: t.Any, outer: tuple = ()) -> t.Any:
     """A query result with every set in it (to depth 10) replaced by its first page, and every document
     reference outside a document read: a reference the query was given as an argument, or read from a
     document's field, answers as the document (`@doc`), or as a missing one. A document's own fields keep
@@ -702,7 +702,7 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
             return SetCursor(cursor(ctx, value))
         first = page(ctx, value)
         inside = (*outer, value)
-        return first.evolve([materialize(ctx, v, depth + 1, inside) for v in first.data])
+        return first.evolve([materialize(ctx, v, inside) for v in first.data])
     if type(value) is Ref and value.collection is not None:
         found = fields.rendered(documents.read(ctx, value), lambda v: _set_cursors(ctx, v))
         return documents.with_deleted_refs(ctx, found)
@@ -713,12 +713,11 @@ def materialize(ctx: Context, value: t.Any, depth: int = 0, outer: tuple = ()) -
         # a computed field gives answers as its cursor (core materializes only the sets outside documents).
         found = fields.rendered(deref(ctx, value), lambda v: _set_cursors(ctx, v))
         return documents.with_deleted_refs(ctx, found)
-    if depth >= 10:
-        return value
+    # Arrays and objects are walked to any depth, as core's gatherReads walks them: only sets in sets count.
     if isinstance(value, list):
-        return [materialize(ctx, v, depth + 1, outer) for v in value]
+        return [materialize(ctx, v, outer) for v in value]
     if isinstance(value, dict):
-        return {k: materialize(ctx, v, depth + 1, outer) for k, v in value.items()}
+        return {k: materialize(ctx, v, outer) for k, v in value.items()}
     return value
 
 

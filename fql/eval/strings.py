@@ -17,6 +17,7 @@ import warnings
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import attrs
+import icu
 
 from ..errors import InvalidArgument
 from ..values import Action, Date, Timestamp, civil_from_days, days_from_civil, type_name
@@ -30,11 +31,6 @@ from .types import java_double, to_string_value
 #: Java's Character.isWhitespace, which String.strip uses: Unicode spaces except the no-break ones,
 #: plus the ASCII controls \t..\r and \x1c..\x1f.
 _WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f\u3000"
-#: Default_Ignorable_Code_Point ranges, which NFKC_Casefold removes.
-_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
-    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 #: Casefold's normalizers; core's default is ICU's NFKC_Casefold.
 _NORMALIZERS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 #: The longest results Repeat and Space make, and the most matches FindStrRegex returns.
@@ -419,12 +415,6 @@ def _replacement_error(message: str) -> InvalidArgument:
 # Case mapping, as ICU's root locale does it.
 
 
-def _casefold(text: str) -> str:
-    """ICU's NFKC_Casefold: compatibility-normalize, fold case (ß is ss), drop default ignorables."""
-    folded = unicodedata.normalize("NFKD", _IGNORABLE.sub("", text)).casefold()
-    return unicodedata.normalize("NFKC", _IGNORABLE.sub("", folded))
-
-
 #: Characters that join letters (or digits) into one word, as UAX #29 word breaks do: "don't", "3.14".
 _MID_LETTER = frozenset(":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.'\u2018\u2019\u2024\ufe52\uff07\uff0e")
 _MID_NUMBER = frozenset(",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b.'\u2019\u2024\ufe52\uff07\uff0e")
@@ -498,8 +488,24 @@ def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> 
     return out[0] if len(out) == 1 else out
 
 
+#: ICU's normalizers, which core uses (Normalizer2): NFKC_Casefold folds case and drops default ignorables,
+#: and ICU knows a newer Unicode than Python's unicodedata.
+_ICU_NORMALIZERS = {
+    "NFKCCaseFold": icu.Normalizer2.getNFKCCasefoldInstance,
+    "NFC": icu.Normalizer2.getNFCInstance,
+    "NFD": icu.Normalizer2.getNFDInstance,
+    "NFKC": icu.Normalizer2.getNFKCInstance,
+    "NFKD": icu.Normalizer2.getNFKDInstance,
+}
+#: A lone surrogate, which normalization leaves alone (PyICU would make it U+FFFD).
+_LONE_SURROGATE = re.compile("([\ud800-\udfff])")
+
+
 def _normalize(text: str, normalizer: str) -> str:
-    return _casefold(text) if normalizer == "NFKCCaseFold" else unicodedata.normalize(normalizer, text)
+    """`text` normalized by ICU's `normalizer` (one of _NORMALIZERS), as core's Normalizer2 does it."""
+    icu_normalizer = _ICU_NORMALIZERS[normalizer]()
+    parts = _LONE_SURROGATE.split(text)
+    return "".join(part if i % 2 else icu_normalizer.normalize(part) for i, part in enumerate(parts))
 
 
 @builtin("StartsWith", keys=("startswith", "search"), types=(STRING, STRING))

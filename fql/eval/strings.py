@@ -158,11 +158,20 @@ def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return f"(?P={p[i + 3:end]})", end + 1
 
 
+def _named_char(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java's Character.codePointOf: a Unicode name in any case, trimmed.
+    name, after = _braced(p, i + 2, "character name")
+    try:
+        return re.escape(unicodedata.lookup(name.strip())), after
+    except KeyError:
+        raise _BadPattern(f"unknown character name {name}") from None
+
+
 #: Escapes that need rewriting, by the letter after the backslash; the others mean the same in Python.
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
     "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
     "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference,
+    "k": _backreference, "N": _named_char,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
@@ -303,10 +312,15 @@ def _translate(p: str) -> tuple[str, bool]:
     frames: list[list[str]] = [[]]
     # The line flags (s, m, d) in force in each open group, for `.`, `^` and `$`.
     modes = [""]
+    # Capturing groups: how many have opened, the number of each open group (None: not capturing), the
+    # numbers of the closed ones and the names, for backreferences.
+    groups = _Groups()
     i = 0
     while i < len(p):
         c = p[i]
-        if c == "\\" and p[i + 1 : i + 2] == "Z":
+        if c == "\\" and (p[i + 1 : i + 2].isdigit() and p[i + 1] != "0" or p[i + 1 : i + 2] == "k"):
+            text, i = groups.reference(p, i)
+        elif c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
         elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
             text, i = _boundary(p[i + 1] == "B"), i + 2
@@ -320,10 +334,16 @@ def _translate(p: str) -> tuple[str, bool]:
                 modes[-1] = _mode(modes[-1], m)
             else:
                 modes.append(_mode(modes[-1], m) if m else modes[-1])
+            start = i
             text, i = _open_group(p, i, frames)
+            if text == "(?P<" or text == "(" and not p.startswith("(?", start):
+                groups.open(p[i : p.find(">", i)] if text == "(?P<" else None)
+            elif not (m and m[3] == ")"):
+                groups.open_other()
         elif c == ")":
             if len(frames) == 1:
                 raise _BadPattern("unbalanced )")
+            groups.close()
             modes.pop()
             text, i = ")" * len(frames.pop()) + ")", i + 1
         elif c == "|":
@@ -346,6 +366,46 @@ def _translate(p: str) -> tuple[str, bool]:
 
 
 _DROPPED_FLAGS = str.maketrans("", "", "duU")
+
+
+class _Groups:
+    """A pattern's capturing groups as _translate meets them, to translate backreferences: Java compiles a
+    reference to a group that has not closed (or never opens) as one that never matches, where Python
+    refuses the pattern."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.stack: list[int | None] = []
+        self.closed: set[int] = set()
+        self.names: dict[str, int] = {}
+
+    def open(self, name: str | None) -> None:
+        self.count += 1
+        self.stack.append(self.count)
+        if name is not None:
+            self.names[name] = self.count
+
+    def open_other(self) -> None:
+        self.stack.append(None)
+
+    def close(self) -> None:
+        if self.stack and (number := self.stack.pop()) is not None:
+            self.closed.add(number)
+
+    def reference(self, p: str, i: int) -> tuple[str, int]:
+        """The backreference at p[i] (`\\1`, `\\k<name>`) in Python, and the index after it. Java reads
+        further digits while they still name a group opened so far (`\\10` is group 1 and a 0 if there
+        are fewer than ten groups)."""
+        if p[i + 1] == "k":
+            end = p.find(">", i + 3)
+            if not p.startswith("<", i + 2) or end < 0 or p[i + 3 : end] not in self.names:
+                raise _BadPattern("bad named backreference")
+            number, i = self.names[p[i + 3 : end]], end + 1
+        else:
+            number, i = int(p[i + 1]), i + 2
+            while i < len(p) and p[i].isdigit() and p[i].isascii() and number * 10 + int(p[i]) <= self.count:
+                number, i = number * 10 + int(p[i]), i + 1
+        return (f"(?:\\{number})" if number in self.closed else "(?!)"), i
 
 
 @functools.lru_cache(maxsize=256)

@@ -78,23 +78,97 @@ def _class_range(lo: int, hi: int) -> str:
     return f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}"
 
 
-#: Java's binary properties (`\p{IsAlphabetic}`), by the general categories that approximate them.
-_PROPERTIES = {"alphabetic": "L", "letter": "L", "digit": "Nd", "uppercase": "Lu", "lowercase": "Ll",
-               "punctuation": "P", "control": "Cc", "white_space": "Z"}
+#: Java's binary properties (`\\p{IsAlphabetic}`, any case) as ICU sets, after JDK 17's CharPredicates.
+_BINARY = {
+    "ALPHABETIC": "[:Alphabetic:]", "ASSIGNED": "[:^Cn:]", "CONTROL": "[:Cc:]",
+    "HEXDIGIT": "[[:Nd:][:Hex_Digit:]]", "IDEOGRAPHIC": "[:Ideographic:]", "JOINCONTROL": "[:Join_Control:]",
+    "LETTER": "[:L:]", "LOWERCASE": "[:Lowercase:]", "NONCHARACTERCODEPOINT": "[:Noncharacter_Code_Point:]",
+    "TITLECASE": "[:Lt:]", "PUNCTUATION": "[:P:]", "UPPERCASE": "[:Uppercase:]",
+    "WHITESPACE": "[[:Z:]\\u0009-\\u000d\\u0085]",
+    "WORD": "[[:Alphabetic:][:Mn:][:Me:][:Mc:][:Nd:][:Pc:][:Join_Control:]]",
+    # After `Is`, the POSIX names are Unicode's too (as with UNICODE_CHARACTER_CLASS), not ASCII's.
+    "ALPHA": "[:Alphabetic:]", "LOWER": "[:Lowercase:]", "UPPER": "[:Uppercase:]",
+    "SPACE": "[[:Z:]\\u0009-\\u000d\\u0085]", "PUNCT": "[:P:]", "XDIGIT": "[[:Nd:][:Hex_Digit:]]",
+    "ALNUM": "[[:Alphabetic:][:Nd:]]", "CNTRL": "[:Cc:]", "DIGIT": "[:Nd:]", "BLANK": "[[:Zs:]\\u0009]",
+    "GRAPH": "[^[:Z:][:Cc:][:Cs:][:Cn:]]", "PRINT": "[[^[:Z:][:Cc:][:Cs:][:Cn:]][:Zs:]]",
+}
+#: Java's other property names: Latin-1, any character, cased letters, letters and digits, and the
+#: `java...` ones (Character's isLowerCase and the like).
+_NAMED_SETS = {
+    "all": "[\\u0000-\\U0010ffff]", "L1": "[\\u0000-\\u00ff]", "LC": "[[:Lu:][:Ll:][:Lt:]]", "LD": "[[:L:][:Nd:]]",
+    "javaLowerCase": "[:Lowercase:]", "javaUpperCase": "[:Uppercase:]", "javaAlphabetic": "[:Alphabetic:]",
+    "javaIdeographic": "[:Ideographic:]", "javaTitleCase": "[:Lt:]", "javaDigit": "[:Nd:]",
+    "javaDefined": "[:^Cn:]", "javaLetter": "[:L:]", "javaLetterOrDigit": "[[:L:][:Nd:]]",
+    "javaSpaceChar": "[:Z:]", "javaISOControl": "[\\u0000-\\u001f\\u007f-\\u009f]",
+    "javaMirrored": "[:Bidi_Mirrored:]",
+    "javaWhitespace": "[[[:Z:]-[\\u00a0\\u2007\\u202f]]\\u0009-\\u000d\\u001c-\\u001f]",
+}
+
+
+@functools.cache
+def _icu_body(expression: str) -> str | None:
+    """A class body of the code points in the ICU set `expression`; None if ICU refuses it."""
+    try:
+        found = icu.UnicodeSet(expression)
+    except icu.ICUError:
+        return None
+    return "".join(
+        _class_range(ord(found.getRangeStart(k)), ord(found.getRangeEnd(k))) for k in range(found.getRangeCount())
+    )
+
+
+def _script(name: str) -> str | None:
+    # Character.UnicodeScript.forName: a script's name or alias in any case, underscores for spaces.
+    return _icu_body(f"[:Script={name}:]") if re.fullmatch("[A-Za-z_]+", name) else None
+
+
+def _block(name: str) -> str | None:
+    # Character.UnicodeBlock.forName: "Basic Latin", "BasicLatin" or "BASIC_LATIN", in any case.
+    return _icu_body(f"[:Block={name}:]") if re.fullmatch("[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*", name) else None
+
+
+def _category(name: str) -> str | None:
+    """A general category (`L`, `Lu`), or one of Java's other names (`LC`, `all`, `javaLowerCase`)."""
+    if name in _NAMED_SETS:
+        return _icu_body(_NAMED_SETS[name])
+    if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
+        return _category_ranges(name) or None
+    return None
+
+
+def _keyed_property(name: str) -> str:
+    """`\\p{key=value}`: a script (sc, script), a block (blk, block) or a general category (gc)."""
+    key, value = name.split("=", 1)
+    key = key.lower()
+    body = None
+    if key in ("sc", "script"):
+        body = _script(value)
+    elif key in ("blk", "block"):
+        body = _block(value)
+    elif key in ("gc", "general_category"):
+        body = _category(value)
+    if body is None:
+        raise _BadPattern(f"Unknown Unicode property {{name=<{key}>, value=<{value}>}}")
+    return body
 
 
 def _property(name: str) -> str:
-    """The class body for `\\p{name}`: a POSIX class, a general category, or a binary property."""
-    if name in _POSIX:
-        return _POSIX[name]
-    bare = name.removeprefix("Is").removeprefix("general_category=").removeprefix("gc=")
-    if bare in _PROPERTIES or bare.lower() in _PROPERTIES:
-        return _category_ranges(_PROPERTIES[bare.lower()])
-    if 1 <= len(bare) <= 2 and bare[0] in "LMNPSZC" and bare.isalpha():
-        ranges = _category_ranges(bare)
-        if ranges:
-            return ranges
-    raise _BadPattern(name)
+    """The class body for `\\p{name}`, as Java resolves it: `key=value`; `In` and a block; `Is` and a binary
+    property, a general category, a POSIX class or a script; else a POSIX class or a general category."""
+    if "=" in name:
+        return _keyed_property(name)
+    body = None
+    if name.startswith("In"):
+        body = _block(name[2:])
+    elif name.startswith("Is"):
+        bare = name[2:]
+        binary = _BINARY.get(bare.upper().replace("_", ""))
+        body = _icu_body(binary) if binary else _POSIX.get(bare) or _category(bare) or _script(bare)
+    else:
+        body = _POSIX.get(name) or _category(name)
+    if body is None:
+        raise _BadPattern(name)
+    return body
 
 
 def _braced(p: str, i: int, what: str) -> tuple[str, int]:

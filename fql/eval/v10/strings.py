@@ -284,6 +284,10 @@ def _structure_error(p: str) -> tuple[str, int] | None:
 
 def _translation_problem(pattern: str, message: str) -> tuple[str, int]:
     """Java's words for a pattern the v4 translation refused (it names an unknown `\\p{..}` property bare)."""
+    if message.startswith("Unknown Unicode property {name=<"):
+        key, value = re.match(r"Unknown Unicode property \{name=<(.*)>, value=<(.*)>\}$", message, re.S).groups()
+        braced = pattern.lower().find("{" + key + "=" + value.lower() + "}")
+        return message, braced + len(key) + len(value) + 2
     braced = pattern.find("{" + message + "}")
     if braced >= 0:
         return f"Unknown character property name {{{message}}}", braced + len(message) + 1

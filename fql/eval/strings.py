@@ -389,9 +389,11 @@ def _translate(p: str) -> tuple[str, bool]:
     # Capturing groups: how many have opened, the number of each open group (None: not capturing), the
     # numbers of the closed ones and the names, for backreferences.
     groups = _Groups()
+    # What the last piece was, for a quantifier after it (_repeat).
+    prev = _NOTHING
     i = 0
     while i < len(p):
-        c = p[i]
+        c, at = p[i], i
         if c == "\\" and (p[i + 1 : i + 2].isdigit() and p[i + 1] != "0" or p[i + 1 : i + 2] == "k"):
             text, i = groups.reference(p, i)
         elif c == "\\" and p[i + 1 : i + 2] == "Z":
@@ -425,21 +427,51 @@ def _translate(p: str) -> tuple[str, bool]:
             text, i = ")" * len(scoped) + "|" + "".join(f"(?{f}:" for f in scoped), i + 1
         elif c == "{":
             m = _QUANTIFIER.match(p, i)
-            if not m or not out:
+            if not m:
                 # Java has no literal `{`: outside a quantifier it is an illegal repetition.
                 raise _BadPattern("illegal repetition")
-            text, i = m[0], m.end()
+            text, i = _repeat(out, prev, m[0]), m.end()
+        elif c in "*+?" and prev != _QUANTIFIER_KIND:
+            text, i = _repeat(out, prev, c), i + 1
         elif c in ".^$":
             text, i = _line_anchor(c, modes[-1]), i + 1
         else:
             text, i = c, i + 1
         out.append(text)
+        prev = _kind(p, at, prev)
     if len(frames) > 1:
         raise _BadPattern("unclosed group")
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
 _DROPPED_FLAGS = str.maketrans("", "", "duU")
+
+#: What a piece of a pattern is, for a quantifier after it: nothing (the start, after `(` or `|`), an anchor,
+#: a quantifier, a quantifier's `?` or `+`, or anything else.
+_NOTHING, _ANCHOR, _QUANTIFIER_KIND, _MODIFIER, _ATOM_KIND = range(5)
+
+
+def _kind(p: str, i: int, prev: int) -> int:
+    """The kind of the piece that starts at p[i]."""
+    c = p[i]
+    if c in "(|":
+        return _NOTHING
+    if c in "{*+?":
+        return _MODIFIER if c != "{" and prev == _QUANTIFIER_KIND else _QUANTIFIER_KIND
+    if c in "^$" or c == "\\" and p[i + 1 : i + 2] in ("b", "B", "A", "z", "Z", "G"):
+        return _ANCHOR
+    return _ATOM_KIND
+
+
+def _repeat(out: list[str], prev: int, quantifier: str) -> str:
+    """A quantifier as Python takes it: Java repeats an anchor (`^+`) and, with `{n}`, nothing (at the start,
+    after `|` or another quantifier), which Python refuses; a `*` after nothing stays, for Python to refuse
+    as Java does."""
+    if prev == _ANCHOR:
+        out[-1] = f"(?:{out[-1]})"
+    elif quantifier.startswith("{") and prev in (_NOTHING, _QUANTIFIER_KIND, _MODIFIER):
+        return "(?:)" + quantifier
+    return quantifier
 
 
 class _Groups:

@@ -112,7 +112,7 @@ def _class_end(p: str, i: int, names: set[str]) -> int | tuple[str, int]:
                 return j
         else:
             j += 1
-    if p.endswith("-") and len(p) - i > 2 and p[-2] != "[":
+    if p.endswith("-") and len(p) - i > 2 and p[-2] not in "[}" and p[-3] != "\\":
         return "Illegal character range", len(p)  # a range with no end: `[a-`
     return "Unclosed character class", len(p) - 1
 
@@ -262,6 +262,8 @@ def _structure_error(p: str) -> tuple[str, int] | None:
                 groups, i, state = groups + 1, found[1], _NONE
                 continue
             m = _GROUP_OPEN.match(p, i)
+            if p.startswith(("(?$", "(?@"), i):
+                return "Unknown group type", i + 2
             if m[0] == "(" and p.startswith("(?", i):
                 # Java reports the first character that is no flag.
                 return "Unknown inline modifier", re.compile("[idmsuxU-]*").match(p, i + 2).end()

@@ -312,9 +312,17 @@ def _open_group(p: str, i: int, frames: list[list[str]]) -> tuple[str, int]:
     frames.append([])
     if m:
         return f"(?{_flags(m)}:", m.end()
-    named = p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i)
-    return ("(?P<", i + 3) if named else ("(", i + 1)
+    for opening in ("(?=", "(?!", "(?<=", "(?<!", "(?>", "(?:"):
+        if p.startswith(opening, i):
+            return opening, i + len(opening)
+    return ("(?P<", i + 3) if p.startswith("(?<", i) else ("(", i + 1)
 
+
+#: `\\w`, `\\d`, `\\s` and their complements as ASCII classes, for a pattern Python matches in Unicode mode.
+_ASCII_CLASSES = {
+    "w": "[a-zA-Z0-9_]", "W": "[^a-zA-Z0-9_]", "d": "[0-9]", "D": "[^0-9]",
+    "s": "[\\t\\n\\x0b\\f\\r ]", "S": "[^\\t\\n\\x0b\\f\\r ]",
+}
 
 #: Java's line terminators, which `.` does not match and `^`/`$` stop at (without UNIX_LINES: only \n).
 _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
@@ -380,6 +388,9 @@ def _translate(p: str) -> tuple[str, bool]:
     """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
     terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
     unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
+    # Java's (?u) (UNICODE_CASE) folds case by Unicode but leaves \\w, \\d, \\s and \\b ASCII's (Java 17's
+    # \\b); only (?U) (UNICODE_CHARACTER_CLASS) makes them Unicode's. Python's Unicode mode does both.
+    ascii_classes = not any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
@@ -398,8 +409,10 @@ def _translate(p: str) -> tuple[str, bool]:
             text, i = groups.reference(p, i)
         elif c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
-        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
+        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and ascii_classes:
             text, i = _boundary(p[i + 1] == "B"), i + 2
+        elif c == "\\" and p[i + 1 : i + 2] in _ASCII_CLASSES and unicode and ascii_classes:
+            text, i = _ASCII_CLASSES[p[i + 1]], i + 2
         elif c == "\\":
             text, i = _escape(p, i, False)
         elif c == "[":

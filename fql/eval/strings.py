@@ -266,36 +266,63 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
 
 
 def _class(p: str, i: int) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java."""
-    out, i, depth = ["["], i + 1, 1
-    if p.startswith("^", i):
-        out.append("^")
-        i += 1
+    """Translate the character class starting at p[i] (`[`): nested classes are unions in Java, `&&`
+    intersects, and a `^` negates the whole class (JDK 9 on). A class of plain ranges stays one class;
+    otherwise the intersection is spelled with lookaheads, which match the same single character."""
+    text, _, i = _class_parts(p, i)
+    return text, i
+
+
+def _class_parts(p: str, i: int) -> tuple[str, str | None, int]:
+    """(Python text for the class at p[i], its body when it is a plain union to splice into an enclosing
+    class or None, the index after it)."""
+    i += 1
+    negated = p.startswith("^", i)
+    i += negated
+    # Each operand of `&&`: the bodies of its ranges, and the other classes it unites (as Python text).
+    operands: list[tuple[list[str], list[str]]] = [([], [])]
     if p.startswith("]", i):
-        out.append("\\]")
+        operands[-1][0].append("\\]")
         i += 1
     while i < len(p):
+        bodies, others = operands[-1]
         c = p[i]
         if c == "\\":
-            text, i = _escape(p, i, True)
-            out.append(text)
-            continue
-        if c == "[":
-            if p.startswith("[^", i):
-                raise _BadPattern("negated nested class")
-            depth, i = depth + 1, i + 1
-            continue
-        if c == "]":
-            depth, i = depth - 1, i + 1
-            if depth == 0:
-                out.append("]")
-                return "".join(out), i
-            continue
-        if p.startswith("&&", i):
-            raise _BadPattern("class intersections are not supported")
-        out.append(c)
-        i += 1
+            try:
+                text, i = _escape(p, i, True)
+                bodies.append(text)
+            except _BadPattern as err:
+                if "negated" not in str(err):
+                    raise
+                text, i = _escape(p, i, False)
+                others.append(text)
+        elif c == "[":
+            text, body, i = _class_parts(p, i)
+            bodies.append(body) if body is not None else others.append(text)
+        elif p.startswith("&&", i):
+            operands.append(([], []))
+            i += 2
+        elif c == "]":
+            return _class_text(negated, [op for op in operands if op != ([], [])]) + (i + 1,)
+        else:
+            bodies.append("\\^" if c == "^" else c)
+            i += 1
     raise _BadPattern("unclosed class")
+
+
+def _class_text(negated: bool, operands: list[tuple[list[str], list[str]]]) -> tuple[str, str | None]:
+    def union(bodies: list[str], others: list[str]) -> str:
+        parts = ([f"[{''.join(bodies)}]"] if bodies else []) + others
+        return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+    if len(operands) == 1 and not operands[0][1]:
+        body = "".join(operands[0][0])
+        return f"[{'^' if negated else ''}{body}]", None if negated else body
+    if not operands:
+        return ("[\\s\\S]" if negated else "(?!)"), None
+    first, *rest = [union(*op) for op in operands]
+    both = "".join(f"(?={op})" for op in rest) + first
+    return (f"(?:(?!{both})[\\s\\S])" if negated else f"(?:{both})"), None
 
 
 def _flags(m: re.Match) -> str:

@@ -140,6 +140,27 @@ def _named_escape(p: str, i: int) -> int | tuple[str, int]:
     return end + 1
 
 
+def _property_check(p: str, i: int) -> int | tuple[str, int]:
+    """`\\p{name}` or `\\pX` at `i`: Java's errors for an unclosed, empty or unknown name."""
+    if p.startswith("{", i + 2):
+        end = p.find("}", i + 3)
+        if end < 0:
+            return "Unclosed character family", len(p)
+        name, after = p[i + 3 : end], end + 1
+        if not name:
+            return "Empty character family", end
+    else:
+        # Java reads past the end as a NUL character.
+        name, end, after = p[i + 2 : i + 3] or "\0", i + 2, i + 3
+    try:
+        core._property(name)
+    except core._BadPattern as err:
+        if str(err).startswith("Unknown Unicode property"):
+            return str(err), end
+        return f"Unknown character property name {{{name}}}", end
+    return after
+
+
 def _hex_escape_check(p: str, i: int) -> int | tuple[str, int]:
     """`\\xhh` or `\\x{h...}` at `i`."""
     if p[i + 2 : i + 3] in _HEX and p[i + 2 : i + 3]:
@@ -188,6 +209,8 @@ def _escape_check(p: str, i: int, in_class: bool, names: set[str]) -> int | tupl
         return _hex_escape_check(p, i)
     if kind == "N":
         return _named_escape(p, i)
+    if kind in "pP":
+        return _property_check(p, i)
     if kind == "k":
         if not p.startswith("<", i + 2):
             return "\\k is not followed by '<' for named capturing group", i + 2
@@ -284,6 +307,39 @@ def _structure_error(p: str) -> tuple[str, int] | None:
     return ("Unclosed group", len(p)) if groups else None
 
 
+def _unquoted(p: str) -> str:
+    """The pattern as Java rewrites it before parsing, when it has `\\Q...\\E`, so that error indexes count
+    as Java's do: quoted ASCII punctuation is escaped (`\\(`), a backslash doubled, a quote's first digit
+    written `\\x3n`, and `\\Q`, `\\E` dropped."""
+    i = 0
+    while i < len(p) - 1 and p[i : i + 2] != "\\Q":
+        i += 2 if p[i] == "\\" else 1
+    if i >= len(p) - 1:
+        return p
+    out, i, quoted, begin = [p[:i]], i + 2, True, True
+    while i < len(p):
+        c, i = p[i], i + 1
+        if c == "\\" and not quoted:
+            if p.startswith("Q", i):
+                i, quoted, begin = i + 1, True, True
+                continue
+            out.append(p[i - 1 : i + 1])
+            i += 1
+        elif c == "\\":
+            if p.startswith("E", i):
+                i, quoted = i + 1, False
+            else:
+                out.append("\\\\")
+        elif quoted and c.isascii() and c.isdigit():
+            out.append(("\\x3" if begin else "") + c)
+        elif quoted and c.isascii() and not c.isalpha():
+            out.append("\\" + c)
+        else:
+            out.append(c)
+        begin = False
+    return "".join(out)
+
+
 def _translation_problem(pattern: str, message: str) -> tuple[str, int]:
     """Java's words for a pattern the v4 translation refused (it names an unknown `\\p{..}` property bare)."""
     if message.startswith("Unknown Unicode property {name=<"):
@@ -306,7 +362,7 @@ def _python_problem(err: re.error) -> tuple[str, int]:
 
 def _regex(pattern: str) -> re.Pattern:
     """Compile a Java regex; a bad one is `invalid_regex` with Java's description and index."""
-    problem = _structure_error(pattern)
+    problem = _structure_error(_unquoted(pattern))
     if problem is None:
         try:
             return core._compile(pattern)

@@ -432,7 +432,7 @@ def _translate(p: str) -> tuple[str, bool]:
     i = 0
     while i < len(p):
         c, at = p[i], i
-        if c == "\\" and (p[i + 1 : i + 2].isdigit() and p[i + 1] != "0" or p[i + 1 : i + 2] == "k"):
+        if c == "\\" and p[i + 1 : i + 2] and p[i + 1] in "123456789k":
             text, i = groups.reference(p, i)
         elif c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2

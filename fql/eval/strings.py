@@ -484,7 +484,7 @@ def _translate(p: str) -> tuple[str, bool]:
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
-_DROPPED_FLAGS = str.maketrans("", "", "duU")
+_DROPPED_FLAGS = str.maketrans("", "", "duUx")
 
 #: What a piece of a pattern is, for a quantifier after it: nothing (the start, after `(` or `|`), an anchor,
 #: a quantifier, a quantifier's `?` or `+`, or anything else.
@@ -554,9 +554,73 @@ class _Groups:
         return (f"(?:\\{number})" if number in self.closed else "(?!)"), i
 
 
+#: Java's whitespace for COMMENTS mode, and the line separators that end a `#` comment.
+_COMMENT_SPACE, _LINE_ENDS = " \t\n\x0b\f\r", "\n\r\x85\u2028\u2029"
+
+
+def uncommented(p: str) -> tuple[str, list[int]]:
+    """The pattern without what Java's COMMENTS mode (`(?x)`) skips where it is on: ASCII whitespace and
+    `#` comments, in classes and quantifiers too; and the index in `p` of each character kept. Escapes and
+    `\\Q...\\E` stay as they are."""
+    if "x" not in p:
+        return p, list(range(len(p)))
+    out: list[str] = []
+    kept: list[int] = []
+    modes, i = [False], 0
+
+    def keep(j: int, k: int) -> None:
+        out.append(p[j:k])
+        kept.extend(range(j, k))
+
+    while i < len(p):
+        c = p[i]
+        if c == "\\" and p.startswith("Q", i + 1):
+            end = p.find("\\E", i + 2)
+            end = len(p) if end < 0 else end + 2
+            keep(i, end)
+            i = end
+        elif c == "\\":
+            keep(i, i + 2)
+            i += 2
+        elif modes[-1] and c in _COMMENT_SPACE:
+            i += 1
+        elif modes[-1] and c == "#":
+            while i < len(p) and p[i] not in _LINE_ENDS:
+                i += 1
+        elif c == "(":
+            m = _INLINE_FLAGS.match(p, i)
+            on = modes[-1] if not m else ("x" in (m[1] or "") or modes[-1] and "x" not in (m[2] or ""))
+            if m and m[3] == ")":
+                modes[-1] = on
+            else:
+                modes.append(on)
+            end = m.end() if m else i + 1
+            keep(i, end)
+            i = end
+        elif c == ")":
+            if len(modes) > 1:
+                modes.pop()
+            keep(i, i + 1)
+            i += 1
+        elif c == "[" and modes[-1]:
+            j = i + 1
+            while j < len(p) and p[j] in _COMMENT_SPACE:
+                j += 1
+            keep(i, i + 1)
+            if j > i + 1 and p.startswith("^", j):
+                # After whitespace a `^` is no negation.
+                out.append("\\")
+                kept.append(j)
+            i = j
+        else:
+            keep(i, i + 1)
+            i += 1
+    return "".join(out), kept
+
+
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern:
-    text, unicode = _translate(pattern)
+    text, unicode = _translate(uncommented(pattern)[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return re.compile(text, 0 if unicode else re.ASCII)

@@ -362,7 +362,16 @@ def _python_problem(err: re.error) -> tuple[str, int]:
 
 def _regex(pattern: str) -> re.Pattern:
     """Compile a Java regex; a bad one is `invalid_regex` with Java's description and index."""
-    problem = _structure_error(_unquoted(pattern))
+    unquoted = _unquoted(pattern)
+    text, kept = core.uncommented(unquoted)
+    problem = _structure_error(text)
+    if problem is not None and text != unquoted and problem[1] >= 0:
+        # Back to an index in the pattern with its comments and whitespace; two errors name the character
+        # before the one Java stopped at.
+        description, at = problem
+        ends = [*kept, len(unquoted)]
+        before = description in ("Unmatched closing ')'", "Unclosed character class")
+        problem = description, ends[min(at + before, len(kept))] - before
     if problem is None:
         try:
             return core._compile(pattern)

@@ -366,11 +366,11 @@ def _regex(pattern: str) -> re.Pattern:
     text, kept = core.uncommented(unquoted)
     problem = _structure_error(text)
     if problem is not None and text != unquoted and problem[1] >= 0:
-        # Back to an index in the pattern with its comments and whitespace; two errors name the character
-        # before the one Java stopped at.
+        # Back to an index in the pattern with its comments and whitespace; some errors name the character
+        # before the one Java stopped at, which is after what it skipped.
         description, at = problem
         ends = [*kept, len(unquoted)]
-        before = description in ("Unmatched closing ')'", "Unclosed character class")
+        before = description.startswith(("Unmatched closing ')'", "Unclosed character class", "Dangling meta"))
         problem = description, ends[min(at + before, len(kept))] - before
     if problem is None:
         try:

@@ -245,3 +245,22 @@ def test_v10_fields_have_core_schema_types(db):
         (["jwks_uri"], "Missing required field of type String"),
         (["issuer"], "Missing required field of type String"),
     ]
+
+
+def test_v10_role_predicates_are_one_parameter_lambdas(db):
+    # core's AccessProviderRole: its predicate's LambdaParseValidator(Arity(1)), drawn as `*roles*` and
+    # reported at the entry (`roles.predicate` for a lone entry), on create and on update.
+    made = f'AccessProvider.create({{ name: "p", issuer: "i", jwks_uri: "{URI}", roles: %s }})'
+    assert v10_failures(db, made % '["reader", { role: "reader", predicate: "(a, b) => true" }]') == (
+        "Failed to create AccessProvider.",
+        [(["roles", 1, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments")],
+    )
+    assert v10_failures(db, made % '{ role: "reader", predicate: "x =>" }')[1] == [
+        (["roles", "predicate"], "Unable to parse FQL source code.\nerror: Expected expression\nat *roles*:1:5\n  |\n1 | x =>\n  |     ^\n  |")
+    ]
+    db.query(made % '{ role: "reader", predicate: "_ => true" }', syntax="v10")
+    assert v10_failures(db, 'AccessProvider.byName("p")!.update({ roles: [{ role: "reader", predicate: "() => true" }] })') == (
+        "Failed to update AccessProvider `p`.",
+        [(["roles", 0, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 0 arguments")],
+    )
+    assert db.query('AccessProvider.byName("p")!.roles', syntax="v10") == {"role": "reader", "predicate": "_ => true"}

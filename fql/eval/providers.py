@@ -229,9 +229,9 @@ def check_v4_predicates(params: t.Any) -> None:
     """A v4 Update or Replace gives predicates as lambdas: source text is v10's (core's
     RolesFQL4FormatValidator, as on create)."""
     roles = params.get("roles") if isinstance(params, dict) else None
-    for _, entry in _entries(roles):
-        if isinstance(entry, dict) and isinstance(entry.get("predicate"), str):
-            raise _invalid([_invalid_type(["roles", "predicate"], entry["predicate"], "Query")])
+    strings = [e for _, e in _entries(roles) if isinstance(e, dict) and isinstance(e.get("predicate"), str)]
+    if strings:
+        raise _invalid([_invalid_type(["roles", "predicate"], e["predicate"], "Query") for e in strings])
 
 
 def _invalid(failures: list[dict], *path: str | int) -> ValidationFailed:

@@ -220,3 +220,15 @@ def test_create_takes_an_id(db):
     denied = err(db, "Credential.create({ id: '5', document: Person('2'), password: 'x' })", maker)
     assert denied["error"]["code"] == "permission_denied"
     assert ok(db, "Credential.create({ document: Person('2'), password: 'x' }).id", maker) != "5"
+
+
+def test_every_update_writes_a_version(db):
+    # Not a spec case: core's WriteBroker writes a new version for any update or replace, as of a
+    # document, so the credential's `ts` is the write's even when nothing else changes; its password stays.
+    doc = person_with_credentials(db)
+    for write in ("update({})", "update({ password: null })", f"replace({{ document: Person.byId('{doc}') }})"):
+        before = ok(db, "Credential.all().first()!.ts")
+        after = ok(db, f"Credential.all().first()!.{write}.ts")
+        assert after != before, write
+        assert after == ok(db, "Credential.all().first()!.ts")
+    assert ok(db, "'ok'", login(db, doc, "Person", "sekret")) == "ok"

@@ -954,13 +954,17 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
 
     from ..documents import write
 
-    instance = params.get("instance", version.data["instance"])
-    if instance != version.data["instance"]:
+    data = dict(version.data)
+    instance = params.get("instance", data["instance"])
+    if instance != data["instance"]:
         # The credential moves to another document (core: its `document` field is writable).
         identity = doc_key(ctx, instance)
         if live(ctx, identity) is None or auth.credentials_of(ctx, identity) is not None:
             raise QueryRuntimeError("constraint_failure", f"Failed to update Credential with id {ref.id}.")
-        write(ctx, key, {**version.data, "instance": ref_of(ctx, identity)})
+        data["instance"] = ref_of(ctx, identity)
+    # Every update or replace writes a version, whatever it changes (core's WriteBroker), as a
+    # document's does: its `ts` is the write's.
+    write(ctx, key, data)
     identity = doc_key(ctx, instance)
     if "password" in params:
         auth.set_password(ctx, identity, {"password": params["password"], **params}, under=())

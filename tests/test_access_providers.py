@@ -264,3 +264,16 @@ def test_v10_role_predicates_are_one_parameter_lambdas(db):
         [(["roles", 0, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 0 arguments")],
     )
     assert db.query('AccessProvider.byName("p")!.roles', syntax="v10") == {"role": "reader", "predicate": "_ => true"}
+
+
+def test_v10_names_are_core_identifiers(db):
+    # ValidIdentifierValidator: `_` is none (isValidName), a keyword neither; an update that keeps a name
+    # v4 allowed does not check it again.
+    made = f'AccessProvider.create({{ name: "%s", issuer: "%s", jwks_uri: "{URI}" }})'
+    for name in ("_", "if"):
+        assert v10_failures(db, made % (name, name)) == ("Failed to create AccessProvider.", [(["name"], "Invalid identifier.")])
+    db.query(provider("a-b"))
+    assert db.query('AccessProvider.byName("a-b")!.update({ name: "a-b", data: { x: 1 } }).data', syntax="v10") == {"x": 1}
+    assert v10_failures(db, 'AccessProvider.byName("a-b")!.update({ name: "_" })') == (
+        "Failed to update AccessProvider `a-b`.", [(["name"], "Invalid identifier.")]
+    )

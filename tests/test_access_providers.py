@@ -277,3 +277,19 @@ def test_v10_names_are_core_identifiers(db):
     assert v10_failures(db, 'AccessProvider.byName("a-b")!.update({ name: "_" })') == (
         "Failed to update AccessProvider `a-b`.", [(["name"], "Invalid identifier.")]
     )
+
+
+def test_v10_builtin_roles_fail_an_array_at_once_and_a_lone_role_in_the_schema(db):
+    # AccessProviderRolesValidator reads an array only, each name in turn: a repeat (its map of seen
+    # names takes a third as new again), then a built-in one; a lone built-in role is left to the
+    # schema's check once the query has run (SchemaTypeValidator.checkAPRoleName: `is not allowed`).
+    made = f'AccessProvider.create({{ name: "p", issuer: "i", jwks_uri: "{URI}", roles: %s }})'
+    dup = "The role `admin` is present more than once, there can only be one entry per role."
+    builtin = "Builtin role `admin` not allowed."
+    assert v10_failures(db, made % '["admin", "admin", "admin", "admin"]') == (
+        "Failed to create AccessProvider.", [(["roles"], m) for m in (builtin, dup, builtin, builtin, dup, builtin)]
+    )
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(made % '{ role: "client", predicate: "_ => true" }', syntax="v10")
+    assert caught.value.v10_code == "invalid_schema"
+    assert caught.value.description.startswith("Invalid database schema update.\n    error: Builtin role `client` is not allowed\n    at main.fsl:")

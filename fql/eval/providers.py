@@ -202,12 +202,11 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
         elif live(ctx, DocKey(scope, "#roles", role.id)) is None:
             failures.append(_failure(where, "invalid reference", "Reference was not found."))
     if v10:
-        failures += duplicate_roles(fields.get("roles"))
-    # v10 checks that a named role exists once the query has run (core's SchemaTypeValidator), so a
-    # query or an FSL push may create the provider before its role: see natives.access_provider_create.
-    custom = [] if v10 else [n for n in names if n not in BUILTIN_ROLES]
-    for name in custom:
-        if live(ctx, DocKey(scope, "#roles", name)) is None:
+        # v10 checks that a named role exists once the query has run (core's SchemaTypeValidator), so a
+        # query or an FSL push may create the provider before its role: see natives.access_provider_create.
+        return failures + duplicate_roles(fields.get("roles"))
+    for name in names:
+        if name not in BUILTIN_ROLES and live(ctx, DocKey(scope, "#roles", name)) is None:
             failures.append(_failure(["roles"], "validation failure", f"Role `{name}` does not exist."))
     for name in names:
         if name in BUILTIN_ROLES:
@@ -216,13 +215,26 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
 
 
 def duplicate_roles(roles: t.Any) -> list[dict]:
-    """v10's schema refuses a role named twice (core's Validators); v4 takes it."""
-    found = [e.get("role") if isinstance(e, dict) else e for _, e in _entries(roles)]
-    counted = [r.id if isinstance(r, Ref) else r for r in found if isinstance(r, (str, Ref))]
-    return [
-        _failure(["roles"], "validation failure", f"The role `{name}` is present more than once, there can only be one entry per role.")
-        for name in dict.fromkeys(n for n in counted if counted.count(n) > 1)
-    ]
+    """v10's check of an array of roles (core's AccessProviderRolesValidator; v4 takes a role twice): each
+    entry's name in turn, a repeat (`present more than once`; a third is taken as new again, as core's
+    map of seen names has it), then a built-in one (`Builtin role ... not allowed.`). A lone role is not
+    checked here: a built-in one fails the schema once the query has run (`is not allowed`)."""
+    if not isinstance(roles, list):
+        return []
+    failures, seen = [], {}
+    for entry in roles:
+        name = entry.get("role") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            continue
+        if seen.get(name) is False:
+            text = f"The role `{name}` is present more than once, there can only be one entry per role."
+            failures.append(_failure(["roles"], "validation failure", text))
+            seen[name] = True
+        else:
+            seen[name] = False
+        if name in BUILTIN_ROLES:
+            failures.append(_failure(["roles"], "validation failure", f"Builtin role `{name}` not allowed."))
+    return failures
 
 
 def check_v4_predicates(params: t.Any) -> None:

@@ -915,13 +915,16 @@ def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
             return
         roles = _as_list(version.data.get("roles"))
         named = [r.get("role") if isinstance(r, dict) else r for r in roles]
-        missing = [
-            name for name in named
-            if isinstance(name, str) and name not in providers.BUILTIN_ROLES
-            and live(ctx, DocKey(key.scope, "#roles", name)) is None
+        # A built-in role given alone (an array of roles refuses one at once) fails here, as core's
+        # SchemaTypeValidator.checkAPRoleName has it.
+        errors = [
+            f"error: Builtin role `{name}` is not allowed" if name in providers.BUILTIN_ROLES else f"error: Role `{name}` does not exist"
+            for name in named
+            if isinstance(name, str)
+            and (name in providers.BUILTIN_ROLES or live(ctx, DocKey(key.scope, "#roles", name)) is None)
         ]
-        if missing:
-            raise invalid_references(ctx, [f"error: Role `{name}` does not exist" for name in missing])
+        if errors:
+            raise invalid_references(ctx, errors)
 
     _revalidate(ctx, check)
 

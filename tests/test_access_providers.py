@@ -293,3 +293,28 @@ def test_v10_builtin_roles_fail_an_array_at_once_and_a_lone_role_in_the_schema(d
         db.query(made % '{ role: "client", predicate: "_ => true" }', syntax="v10")
     assert caught.value.v10_code == "invalid_schema"
     assert caught.value.description.startswith("Invalid database schema update.\n    error: Builtin role `client` is not allowed\n    at main.fsl:")
+
+
+def test_v10_field_validators_report_with_the_type_failures(db):
+    # core's validateStruct: each given field in turn, its type then its validator (identifier, https URL,
+    # each role's predicate, then the roles' own check), then the missing fields.
+    assert v10_failures(
+        db,
+        'AccessProvider.create({ jwks_uri: "http://x", name: "a 1", issuer: 5, '
+        'roles: ["reader", { role: "reader", predicate: "(a, b) => 1" }], foo: 1 })',
+    ) == (
+        "Failed to create AccessProvider.",
+        [
+            (["jwks_uri"], "`http://x` must be a valid https URI."),
+            (["name"], "Invalid identifier."),
+            (["issuer"], "Expected String, provided Int"),
+            (["roles", 1, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments"),
+            (["foo"], "Unexpected field provided"),
+        ],
+    )
+    assert v10_failures(db, 'AccessProvider.create({ name: "a 1", jwks_uri: "ftp://x", roles: ["reader", "reader"] })')[1] == [
+        (["name"], "Invalid identifier."),
+        (["jwks_uri"], "`ftp://x` must be a valid https URI."),
+        (["roles"], "The role `reader` is present more than once, there can only be one entry per role."),
+        (["issuer"], "Missing required field of type String"),
+    ]

@@ -588,9 +588,10 @@ def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
     noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
     struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
+    if noun == "AccessProvider" and given.get("name") == ref.id:
+        struct = field_schema.ACCESS_PROVIDER_SAME_NAME
     check_native_types(struct, given, failed, partial=not replace)
     if noun == "AccessProvider":
-        check_provider_predicates(given, failed)
         return
     if noun == "Role":
         check_predicates(given, failed)
@@ -845,19 +846,6 @@ def check_predicates(fields: dict, failed: str) -> None:
         raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
 
 
-def check_provider_predicates(fields: dict, failed: str) -> None:
-    """Core's LambdaParseValidator on an access provider's role predicates (its AccessProviderRole): each
-    the text of one lambda of one parameter, drawn as `*roles*`; failures reported together."""
-    roles = fields.get("roles")
-    failures = []
-    for i, entry in enumerate(_as_list(roles)):
-        if isinstance(entry, dict) and isinstance(entry.get("predicate"), str):
-            path = ["roles", i, "predicate"] if isinstance(roles, list) else ["roles", "predicate"]
-            failures += _predicate_failures(entry["predicate"], path, (1,))
-    if failures:
-        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
-
-
 def _as_list(value: t.Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
@@ -888,7 +876,6 @@ def access_provider_create(ctx: Context, fields: dict) -> Document:
     check_reserved(fields, "create AccessProvider", create=True, native=True)
     check_read_only(providers.KIND, fields, "create AccessProvider")
     check_native_types(field_schema.ACCESS_PROVIDER, fields, "Failed to create AccessProvider.")
-    check_provider_predicates(fields, "Failed to create AccessProvider.")
     names.check_identifier("access_providers", fields.get("name"))
     access.require(ctx, "create", DocKey(ctx.state.scope, "#" + providers.KIND, ""), (fields,))
     refuse_in_tenant_root(ctx, "AccessProvider")

@@ -143,6 +143,27 @@ def test_predicates_are_validated_on_create_and_update(db, params, path, message
     assert (body["error"]["message"], body["error"]["constraint_failures"]) == ("Failed to update Role `kept`.", failure)
 
 
+def test_field_validators_report_together_in_the_order_given(db):
+    # Not a spec case: core's validateStruct checks each given field in turn, its type then its validator
+    # (RoleValidator on the name, LambdaParseValidator on each predicate), so the failures come together,
+    # in the order the fields are given.
+    ok(db, "Collection.create({ name: 'Users' })")
+    status, body = answer(
+        db,
+        'Role.create({ privileges: { resource: "Users", actions: { delete: "(a, b) => true" } }, name: "admin", '
+        'membership: { resource: "Users", predicate: "x =>" }, data: 1 })',
+        SECRET,
+        False,
+    )
+    assert status == 400
+    assert [(f["paths"], f["message"].split("\n")[0]) for f in body["error"]["constraint_failures"]] == [
+        ([["privileges", "actions", "delete"]], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments"),
+        ([["name"]], "The identifier `admin` is reserved."),
+        ([["membership", "predicate"]], "Unable to parse FQL source code."),
+        ([["data"]], "Expected { *: Any } | Null, provided Int"),
+    ]
+
+
 RESOURCES_QUERY = """\
 Collection.create({ name: "Coll" })
 Function.create({ name: "Fn", body: "_ => null" })

@@ -1069,23 +1069,54 @@ def _zero_or_more(schema: t.Any) -> st.Union:
     return st.optional(st.Union((schema, st.ArrayOf(schema))))
 
 
+def _lambda_validator(arity: tuple[int, ...] | None) -> t.Callable[[tuple, t.Any], list[st.Failure]]:
+    """core's LambdaParseValidator(arity) on a role's predicate: the source of one lambda taking `arity`
+    parameters (None: any), drawn as the path's head (`*privileges*`, `*membership*`)."""
+
+    def validator(path: tuple, source: t.Any) -> list[st.Failure]:
+        problem = lambda_problem(source, f"*{path[0]}*", arity=arity) if isinstance(source, str) else None
+        return [] if problem is None else [st.Failure("validator", path, problem)]
+
+    return validator
+
+
+def _role_name_validator(path: tuple, name: t.Any) -> list[st.Failure]:
+    """core's RoleValidator: an identifier, and not `admin` or `server`."""
+    if not is_identifier(name):
+        return [st.Failure("validator", path, "Invalid identifier.")]
+    if name in ("admin", "server"):
+        return [st.Failure("validator", path, f"The identifier `{name}` is reserved.")]
+    return []
+
+
 #: A role's predicate: the source of a v10 lambda or a v4 Query (core's Union(V4Query, Str)).
-_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))))
-#: An action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
-_ACTION = st.FieldSchema(st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))))
+_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))), validator=_lambda_validator((1,)))
+#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
+_ACTION_ARITY = {
+    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
+    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
+}  # fmt: skip
+#: Each action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
 _ACTIONS = st.Struct(
     tuple(
-        (name, _ACTION)
+        (
+            name,
+            st.FieldSchema(
+                st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))),
+                validator=_lambda_validator(_ACTION_ARITY[name]),
+            ),
+        )
         for name in (
             "read", "write", "create", "create_with_id", "delete", "history_write", "history_read",
             "unrestricted_read", "call",
         )
     )
 )
-#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records).
+#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records), with
+#: their validators, which report together with the type failures, field by field as given.
 ROLE = st.Struct(
     (
-        ("name", st.FieldSchema(_STRING)),
+        ("name", st.FieldSchema(_STRING, validator=_role_name_validator)),
         (
             "privileges",
             st.FieldSchema(

@@ -584,18 +584,15 @@ def _fail(failed: str, failures: list) -> None:
 
 def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
     """An update (or replace) of a function, role or access provider is checked as its create is: the
-    fields' types, then a function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    fields' types and validators (a role's predicates: `Failed to update Role `r`.`), then a function's
+    body and signature."""
     noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
     struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
     if noun == "AccessProvider" and given.get("name") == ref.id:
         struct = field_schema.ACCESS_PROVIDER_SAME_NAME
     check_native_types(struct, given, failed, partial=not replace)
-    if noun == "AccessProvider":
-        return
-    if noun == "Role":
-        check_predicates(given, failed)
-    else:
+    if noun == "Function":
         _fail(failed, field_schema.function_failures(given))
 
 
@@ -800,8 +797,6 @@ def role_create(ctx: Context, fields: dict) -> Document:
     fields = without_given_id(_object(fields), "Role")
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
-    names.check_role(fields.get("name"))
-    check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
         created = create_native(ctx, native("roles"), fields)
@@ -821,38 +816,8 @@ def _object(fields: t.Any) -> dict:
     return fields
 
 
-#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
-_ACTION_ARITY = {
-    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
-    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
-}
-
-
-def check_predicates(fields: dict, failed: str) -> None:
-    """Core's LambdaParseValidator on a role's predicates: each the text of one lambda taking its action's
-    arguments (a membership's one), drawn as `*membership*` or `*privileges*`; failures reported together."""
-    failures = []
-    for i, member in enumerate(_as_list(fields.get("membership"))):
-        if isinstance(member, dict) and isinstance(member.get("predicate"), str):
-            path = ["membership", "predicate"] if isinstance(fields["membership"], dict) else ["membership", i, "predicate"]
-            failures += _predicate_failures(member["predicate"], path, (1,))
-    for i, privilege in enumerate(_as_list(fields.get("privileges"))):
-        actions = privilege.get("actions") if isinstance(privilege, dict) else None
-        for action, grant in (actions or {}).items() if isinstance(actions, dict) else ():
-            if isinstance(grant, str):
-                at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
-                failures += _predicate_failures(grant, [*at, "actions", action], _ACTION_ARITY.get(action))
-    if failures:
-        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
-
-
 def _as_list(value: t.Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _predicate_failures(source: str, path: list, arity: tuple[int, ...] | None) -> list[dict]:
-    problem = field_schema.lambda_problem(source, f"*{path[0]}*", arity=arity)
-    return [] if problem is None else [{"field": path, "code": "invalid", "description": problem}]
 
 
 def _provider_failure(err: t.Any, what: str) -> QueryRuntimeError:

@@ -354,16 +354,28 @@ def key_create(ctx: Context, fields: dict) -> Document:
 
 
 def key_params(ctx: Context, params: dict, failed: str) -> dict:
-    """A v10 key write's fields as v4 stores them: `database` is given by name. Names of roles and
-    databases that do not exist fail as core's name validation does (`failed` is the write's message)."""
+    """A v10 key write's fields as v4 stores them: `database` is given by name. A database name that does
+    not exist fails the write (core's KeysSchemaHooks), a role name once the query has run (core's
+    NameValidationHook is a revalidation: the query may create the role after the key); `failed` is the
+    write's message."""
     failures = []
     role = params.get("role")
     named = [(["role"], role)] if isinstance(role, str) else []
     if isinstance(role, list):
         named = [(["role", i], each) for i, each in enumerate(role) if isinstance(each, str)]
-    for path, name in named:
-        if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
-            failures.append({"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."})
+    scope = ctx.state.scope
+
+    def check_roles() -> None:
+        missing = [
+            {"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."}
+            for path, name in named
+            if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(scope, "#roles", name)) is None
+        ]
+        if missing:
+            raise QueryRuntimeError("constraint_failure", failed).with_failures(missing)
+
+    if named:
+        _revalidate(ctx, check_roles)
     database = params.get("database")
     if isinstance(database, (Document, NullDocument)) and database.ref.kind == "databases":
         # A database's document names it too (core's schema type is `String | Database`).

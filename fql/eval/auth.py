@@ -93,7 +93,7 @@ def set_password(
         if hash_given and other == "hashed_password" and isinstance(given, str):
             existing = credentials_of(ctx, identity)
             key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
-            write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": given})
+            write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": given})
         return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
     if existing is not None and other == "current_password":
@@ -106,7 +106,13 @@ def set_password(
             raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
     hashed = passwords(ctx).hash(password)
     key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
-    write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
+    write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": hashed})
+
+
+def _kept(existing: Version | None) -> dict:
+    """What a new password leaves of a credentials document: the rest of its fields (its `data`, `ttl`),
+    as core's password validator and CredentialsSchemaHooks change only the hash."""
+    return dict(existing.data or {}) if existing is not None else {}
 
 
 def new_credentials_key(ctx: Context, identity: DocKey, new_id: str | None = None) -> DocKey:

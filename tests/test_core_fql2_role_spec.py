@@ -164,6 +164,21 @@ def test_field_validators_report_together_in_the_order_given(db):
     ]
 
 
+def test_an_update_checks_the_name_the_role_keeps(db):
+    # Not a spec case: core validates a role as it would be written (Schema.validateAndTransform on the
+    # patched data), and RoleValidator makes no exception for a name kept, so a v4 role whose name v10
+    # refuses takes no v10 update but one that renames it.
+    v4(db, 'CreateRole({ name: "admin" })')
+    v4(db, 'CreateRole({ name: "a-b" })')
+    body = err(db, 'Role.byName("admin")!.update({ data: { x: 1 } })')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == (
+        "Failed to update Role `admin`.", [{"paths": [["name"]], "message": "The identifier `admin` is reserved."}]
+    )
+    body = err(db, 'Role.byName("a-b")!.update({ data: { x: 1 } })')
+    assert body["error"]["constraint_failures"] == [{"paths": [["name"]], "message": "Invalid identifier."}]
+    assert ok(db, 'Role.byName("a-b")!.update({ name: "ab", data: { x: 1 } }) { name, data }') == {"name": "ab", "data": {"x": 1}}
+
+
 RESOURCES_QUERY = """\
 Collection.create({ name: "Coll" })
 Function.create({ name: "Fn", body: "_ => null" })

@@ -603,6 +603,10 @@ def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
     struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
     if noun == "AccessProvider" and given.get("name") == ref.id:
         struct = field_schema.ACCESS_PROVIDER_SAME_NAME
+    if noun == "Role" and "name" not in given and not replace:
+        # core validates the role as it would be written, its name too (RoleValidator has no exception
+        # for a name kept): a v4 role named `admin` or `a-b` takes no v10 update.
+        given = {"name": ref.id, **given}
     check_native_types(struct, given, failed, partial=not replace)
     if noun == "Function":
         _fail(failed, field_schema.function_failures(given))

@@ -318,3 +318,16 @@ def test_v10_field_validators_report_with_the_type_failures(db):
         (["roles"], "The role `reader` is present more than once, there can only be one entry per role."),
         (["issuer"], "Missing required field of type String"),
     ]
+
+
+def test_v10_replace_keeps_only_the_audience(db):
+    # core's v10 replace writes the fields given (Schema.validateAndTransform of a Replace); v4's Replace
+    # keeps name, issuer, jwks_uri and roles unless given (WriteAdaptor's prevForReplace).
+    db.query(provider("p", extra=', roles: "reader", data: {x: 1}'))
+    audience = db.query('Select("audience", Get(AccessProvider("p")))')
+    replaced = db.query(f'AccessProvider.byName("p")!.replace({{ name: "p", issuer: "j", jwks_uri: "{URI}" }})', syntax="v10")
+    assert {k: replaced[k] for k in ("name", "issuer", "audience")} == {"name": "p", "issuer": "j", "audience": audience}
+    assert "roles" not in replaced and "data" not in replaced
+    db.query('Update(AccessProvider("p"), {roles: "reader"})')
+    replaced = db.query(f'Replace(AccessProvider("p"), {{issuer: "k", jwks_uri: "{URI}"}})')
+    assert (replaced["name"], replaced["issuer"], replaced["roles"]) == ("p", "k", "reader")

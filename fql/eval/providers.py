@@ -304,7 +304,8 @@ def create(ctx: Context, coll: Ref, params: dict, *path: str | int, v10: bool = 
 
 
 def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, *, v10: bool = False) -> dict:
-    """Update merges; Replace keeps name, issuer, jwks_uri and roles unless given (core's prevForReplace).
+    """Update merges; v4's Replace keeps name, issuer, jwks_uri and roles unless given (core's
+    prevForReplace), v10's keeps nothing.
 
     `audience` cannot be written: it is always the database's. A new name renames the provider. A v10
     write (`v10`) leaves the roles it names to be checked once the query has run, as a create does
@@ -313,7 +314,10 @@ def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, 
     from .documents import merge, write
 
     old = dict(version.data or {})
-    base = {k: old[k] for k in ("name", "issuer", "jwks_uri", "roles") if k in old} if replace else old
+    # v4's Replace keeps what core's prevForReplace keeps; v10's replace writes what it is given (the
+    # audience is the database's either way).
+    kept = () if v10 else ("name", "issuer", "jwks_uri", "roles")
+    base = {k: old[k] for k in kept if k in old} if replace else old
     params = {k: v for k, v in params.items() if k != "audience"}
     # v10 predicates (source text) are accepted here too: the update may come from either syntax.
     fields = _checked(ctx, key.scope, merge(base, params), key.id, v10, sources=True)

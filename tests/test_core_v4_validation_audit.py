@@ -23,7 +23,7 @@ Where fql cannot follow core for certain, it keeps its own answer:
 - Core's masks drop a schema document's unknown top-level fields, and so does fql (UNKNOWN_FIELDS), but
   fql keeps a collection's or index's legacy `permissions` (its public reads; this core has no such
   field and would drop it) and any document's `ttl`. Core's masks also drop a privilege's or
-  membership's unknown fields; fql drops only the unknown actions of a v4 privilege.
+  membership's unknown fields, and its unknown actions, as fql does.
 """
 
 from __future__ import annotations
@@ -440,6 +440,19 @@ def test_unknown_actions_are_dropped(db: fql.Database) -> None:
     )
     animals = db.query('Collection("animals")')
     assert made["privileges"] == [{"resource": animals, "actions": {"read": True}}, {"resource": animals}]
+
+
+def test_unknown_privilege_and_membership_fields_are_dropped(db: fql.Database) -> None:
+    """Privilege.fieldsMask keeps `resource` and the known actions, Membership.fieldsMask `resource` and
+    `predicate` (core's RoleSpec "filter out invalid fields", also on array elements), on Update too."""
+    animals = db.query('Collection("animals")')
+    made = db.query(
+        'CreateRole({name: "r", membership: {resource: Collection("animals"), foo: "bar"}, '
+        'privileges: [{resource: Collection("animals"), foo: "bar", actions: {read: true}}]})'
+    )
+    assert (made["membership"], made["privileges"]) == ({"resource": animals}, [{"resource": animals, "actions": {"read": True}}])
+    updated = db.query('Update(Role("r"), {membership: [{resource: Collection("animals"), bar: 1}], privileges: {resource: Collection("animals"), bar: 1}})')
+    assert (updated["membership"], updated["privileges"]) == ([{"resource": animals}], {"resource": animals})
 
 
 def test_arity_in_an_array_is_not_checked(db: fql.Database) -> None:

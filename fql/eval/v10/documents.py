@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ... import scala
-from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
+from ...errors import InstanceAlreadyExists, InstanceNotUnique, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -470,6 +470,12 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
             written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False, validate=validate)
+        except (InstanceNotUnique, InstanceAlreadyExists):
+            if doc.ref.kind not in _NAMED_BY_INDEX:
+                raise
+            # A new name another document has: core's unique index on `name` fails the write, as on create.
+            failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
+            raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
         except ValidationFailed as err:
             if doc.ref.kind not in _V10_UPDATED:
                 raise
@@ -505,6 +511,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
 #: The native schema documents whose update v10 reports as `Failed to update <Noun> `name``.
 _V10_UPDATED = {"access_providers": "AccessProvider", "roles": "Role"}
+#: The schema kinds whose names only core's unique index on `name` keeps apart (a collection's or
+#: function's name is refused before, by its global namespace validator).
+_NAMED_BY_INDEX = frozenset(("access_providers", "roles", "databases"))
 
 
 @method("Document", "update")

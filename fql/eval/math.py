@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import typing as t
 
+from .. import javamath
 from ..errors import FQLError, InvalidArgument, PermissionDenied
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
@@ -301,26 +302,26 @@ def pow_(ctx: Context, base: Number, exponent: Number = 2) -> float:
 @builtin("Hypot", keys=("hypot", "b"), types=(NUMBER, NUMBER))
 def hypot(ctx: Context, a: Number, b: Number | None = None) -> float:
     """The hypotenuse of a right triangle with sides `a` and `b` (default: `a` again)."""
-    return math.hypot(a, a if b is None else b)
+    return javamath.hypot(float(a), float(a if b is None else b))
 
 
-def _unary(name: str, key: str, fn: t.Callable[[float], float], doc: str, overflow: t.Any = math.inf) -> None:
+def _unary(name: str, key: str, fn: t.Callable[[float], float], doc: str) -> None:
     """Register a one-argument function of a double that always answers a double."""
 
     def compute(ctx: Context, n: Number) -> float:
-        return _java(fn, float(n), overflow(n) if callable(overflow) else overflow)
+        return _java(fn, float(n))
 
     compute.__doc__ = doc
     builtin(name, keys=(key,), types=(NUMBER,))(compute)
 
 
 _unary("Cos", "cos", math.cos, "The cosine of `n` radians.")
-_unary("Cosh", "cosh", math.cosh, "The hyperbolic cosine of `n`.")
+_unary("Cosh", "cosh", javamath.cosh, "The hyperbolic cosine of `n`.")
 _unary("Sin", "sin", math.sin, "The sine of `n` radians.")
-_unary("Sinh", "sinh", math.sinh, "The hyperbolic sine of `n`.", lambda n: math.copysign(math.inf, n))
+_unary("Sinh", "sinh", javamath.sinh, "The hyperbolic sine of `n`.")
 _unary("Tan", "tan", math.tan, "The tangent of `n` radians.")
-_unary("Tanh", "tanh", math.tanh, "The hyperbolic tangent of `n`.")
-_unary("ATan", "atan", math.atan, "The arc tangent of `n`, in radians.")
+_unary("Tanh", "tanh", javamath.tanh, "The hyperbolic tangent of `n`.")
+_unary("ATan", "atan", javamath.atan, "The arc tangent of `n`, in radians.")
 _unary("Degrees", "degrees", math.degrees, "`n` radians in degrees.")
 _unary("Radians", "radians", math.radians, "`n` degrees in radians.")
 
@@ -337,8 +338,8 @@ def _unit_range(name: str, key: str, fn: t.Callable[[float], float], doc: str) -
     builtin(name, keys=(key,), types=(NUMBER,))(compute)
 
 
-_unit_range("ACos", "acos", math.acos, "The arc cosine of `n` (between -1 and 1), in radians.")
-_unit_range("ASin", "asin", math.asin, "The arc sine of `n` (between -1 and 1), in radians.")
+_unit_range("ACos", "acos", javamath.acos, "The arc cosine of `n` (between -1 and 1), in radians.")
+_unit_range("ASin", "asin", javamath.asin, "The arc sine of `n` (between -1 and 1), in radians.")
 
 
 def _is_iterable(value: t.Any) -> bool:

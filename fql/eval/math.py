@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import typing as t
+from fractions import Fraction
 
 from .. import javamath
 from ..errors import FQLError, InvalidArgument, PermissionDenied
@@ -277,12 +278,24 @@ def exp(ctx: Context, n: Number) -> float:
     return _java(math.exp, float(n))
 
 
+def _whole_power(base: int, exponent: int, odd: bool) -> float:
+    """`base` to `exponent`, both whole, rounded once from the exact value."""
+    try:
+        return float(Fraction(base) ** exponent)
+    except OverflowError:
+        return -math.inf if base < 0 and odd else math.inf
+
+
 def _java_pow(base: float, exponent: float) -> float:
     """Java's Math.pow: overflow is an infinity, 0 to a negative power an infinity, a bad domain NaN."""
     if exponent != exponent or (abs(base) == 1 and math.isinf(exponent)):
         # Where C's pow gives 1.0 (1 to NaN, -1 or 1 to an infinity), Java's is NaN.
         return math.nan
     odd = exponent.is_integer() and abs(exponent) < 2**53 and int(exponent) % 2 == 1
+    if base.is_integer() and 0 < abs(base) < 2**64 and exponent.is_integer() and abs(exponent) <= 1100:
+        # A whole number to a whole power: HotSpot's pow rounds these as the exact value rounds, where the
+        # C library's is sometimes a unit off (Pow(10, 23) is 1.0E23, not 1.0000000000000001E23).
+        return _whole_power(int(base), int(exponent), odd)
     try:
         return math.pow(base, exponent)
     except OverflowError:

@@ -1289,7 +1289,7 @@ class Checker:
                 return False
             return True
         widened = primary(found)
-        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null", *_TEMPORAL):
             return True
         if is_subtype(widened, Named(name)) or (isinstance(found, Lit) and is_subtype(found, Named(name))):
             return True
@@ -1754,6 +1754,8 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: Scalars with members of their own, fixed (core's IDPrototype, BytesPrototype, UUIDPrototype).
 _SCALARS = ("ID", "Bytes", "UUID")
+#: The time types, which surely fit or surely fail a parameter of a named type: no other is their subtype.
+_TEMPORAL = ("Time", "Date", "TransactionTime")
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date", *_SCALARS))
 

@@ -796,7 +796,9 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
-            elif isinstance(param, Record) and isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL):
+            elif isinstance(param, Record) and (
+                (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found)
+            ):
                 # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
                 # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
                 # name: String }` `` for `User.create(3)`).
@@ -1867,6 +1869,11 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _temporal(found: Type) -> bool:
+    """Whether a type is a Time, a Date or a TransactionTime, which no struct parameter takes."""
+    return isinstance(found, Named) and not found.args and found.name in _TEMPORAL
 
 
 def _primitive(found: Type) -> bool:

@@ -32,6 +32,7 @@ from ..values import (
     SetEvent,
     SetRef,
     Timestamp,
+    TxnMicros,
     collection_ref,
     ir_type_name,
     native,
@@ -494,6 +495,9 @@ def stored_form(value: t.Any) -> t.Any:
         return out
     if isinstance(value, Page):
         return value.to_dict()
+    if isinstance(value, TxnMicros):
+        # Core stores the placeholder, which commit makes the transaction's time: the number.
+        return int(value)
     return value
 
 

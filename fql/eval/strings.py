@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import attrs
 
 from ..errors import InvalidArgument
-from ..values import Action, Date, Timestamp, civil_from_days, days_from_civil, type_name
+from ..values import Action, Date, Timestamp, TxnMicros, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
 from .math import wrap
@@ -871,7 +871,7 @@ def _print(spec: _Spec, value: t.Any, version: str) -> str:
             raise InvalidArgument(f"Number expected, {type_name(value)} provided.")
         return _print_double(spec, value)
     if kind in ("d", "x", "o"):
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not isinstance(value, int) or isinstance(value, (bool, TxnMicros)):
             raise InvalidArgument(f"Integer expected, {type_name(value)} provided.")
         return _print_long(spec, value)
     if kind == "s":

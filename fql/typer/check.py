@@ -796,7 +796,9 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
-            elif isinstance(param, Record) and isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL):
+            elif isinstance(param, Record) and (
+                (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found)
+            ):
                 # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
                 # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
                 # name: String }` `` for `User.create(3)`).
@@ -1289,7 +1291,7 @@ class Checker:
                 return False
             return True
         widened = primary(found)
-        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null", *_TEMPORAL):
             return True
         if is_subtype(widened, Named(name)) or (isinstance(found, Lit) and is_subtype(found, Named(name))):
             return True
@@ -1754,6 +1756,8 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: Scalars with members of their own, fixed (core's IDPrototype, BytesPrototype, UUIDPrototype).
 _SCALARS = ("ID", "Bytes", "UUID")
+#: The time types, which surely fit or surely fail a parameter of a named type: no other is their subtype.
+_TEMPORAL = ("Time", "Date", "TransactionTime")
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date", *_SCALARS))
 
@@ -1865,6 +1869,11 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _temporal(found: Type) -> bool:
+    """Whether a type is a Time, a Date or a TransactionTime, which no struct parameter takes."""
+    return isinstance(found, Named) and not found.args and found.name in _TEMPORAL
 
 
 def _primitive(found: Type) -> bool:

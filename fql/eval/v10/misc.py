@@ -14,6 +14,8 @@ them with core's total order of values (`compare`): Array.order and Set.order bo
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import struct
@@ -57,6 +59,21 @@ LONG_MIN, LONG_MAX = -(1 << 63), (1 << 63) - 1
 # -- argument checks -----------------------------------------------------------------------------------
 
 
+#: The times standing for the running v10 query's own (its QueryState.txn_times), by id: `value_type`
+#: names them as core names its placeholder, which no argument check takes for a Time.
+_TXN_TIMES: contextvars.ContextVar[dict] = contextvars.ContextVar("v10_txn_times", default={})
+
+
+@contextlib.contextmanager
+def transaction_times(times: dict) -> t.Iterator[None]:
+    """Let `value_type` tell the query's transaction times (`times`, QueryState.txn_times) while it runs."""
+    token = _TXN_TIMES.set(times)
+    try:
+        yield
+    finally:
+        _TXN_TIMES.reset(token)
+
+
 def value_type(value: t.Any) -> str:
     """Core's name for a value's dynamic type in argument errors (`Int`, `Array<Any>`, `{ *: Any }`)."""
     if isinstance(value, bool):
@@ -69,7 +86,7 @@ def value_type(value: t.Any) -> str:
         return "Null"
     if isinstance(value, ID):
         return "ID"
-    if value is TRANSACTION_TIME:
+    if value is TRANSACTION_TIME or (isinstance(value, Timestamp) and _TXN_TIMES.get().get(id(value)) is value):
         return "TransactionTime"
     simple = {
         str: "String",

@@ -26,8 +26,9 @@ from .evaluator import Context
 from .refs import HIDDEN, NOUNS, live, render, schema_key, scope_of
 from .registry import builtin
 
-#: Names Fauna reserves for schema documents.
-RESERVED_NAMES = {"events", "sets", "self", "documents", "_"}
+#: Names Fauna reserves for schema documents (core's Parsing.ReservedNames: `_` alone; `events` and
+#: `self` are refused only inside a ref's path string, by its RefParser).
+RESERVED_NAMES = ("_",)
 #: The characters of a name (core's Parsing.ValidNameChars: URL path segment characters, RFC 2396, less
 #: `&=()',` and `:`), as core's message shows them.
 VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
@@ -59,7 +60,8 @@ def _name(params: dict) -> str:
     if not isinstance(name, str):
         raise _failure("name", "invalid type", f"Invalid type {ir_type_name(name)}, expected type String.")
     if name in RESERVED_NAMES:
-        raise _failure("name", "reserved name", "Invalid name.")
+        reserved = ", ".join(RESERVED_NAMES)
+        raise _failure("name", "reserved name", f"Invalid name {name}. Reserved names: {reserved}.")
     if not _NAME.fullmatch(name):
         raise _failure(
             "name",

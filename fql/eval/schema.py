@@ -832,6 +832,11 @@ DATABASE_HIDDEN = frozenset(
 )
 
 
+#: The other fields v10's Database schema marks internal (NativeCollection.Database), which a v10 replace
+#: keeps as the internal ones above.
+_V10_DATABASE_INTERNAL = ("container", "disabled", "region_group", "api_version")
+
+
 def _writable(params: dict, create: bool) -> dict:
     """A database's fields as a query may write them: without the internal ones, and without `account.id`
     once the database exists (core's final field: set on create only)."""
@@ -949,6 +954,12 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
         if _account_id(old) is not None:
             account = fields.get("account")
             fields["account"] = {**(account if isinstance(account, dict) else {}), "id": _account_id(old)}
+    elif replace:
+        # A v10 replace writes what it gives, and keeps only the fields v10's Database schema holds
+        # internal (Schema.validateReplaceWithTransform's copyInternalFieldMap): `data`, `priority`,
+        # `typechecked`, `protected` and `account` go unless given.
+        kept = {k: old[k] for k in (*DATABASE_INTERNAL, *_V10_DATABASE_INTERNAL) if k in old}
+        fields = {**params, **kept}
     else:
         fields = merge(old, params)
     if not ctx.state.v10:

@@ -89,14 +89,27 @@ def to_stored(value: t.Any) -> t.Any:
 _SCHEMA_ORDER = {"roles": ("name", "privileges", "membership", "data")}
 
 
+#: The fields of a native kind's v10 schema marked internal that a v4 write may store, by kind: v10 never
+#: shows them (Schema's maskInternalFieldMap), and a v10 write gives one only as it is stored (core's
+#: NativeCollection.Database: a v4 `container` among them).
+V10_INTERNAL = {
+    "databases": frozenset(
+        ("scope", "container", "disabled", "active_schema_version", "native_schema_version", "mvt_pins",
+         "mvt_pin_ts", "region_group", "api_version")
+    ),
+}
+
+
 def native_fields(kind: str, data: dict) -> dict:
-    """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
+    """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes, no
+    internal fields)."""
     order = _SCHEMA_ORDER.get(kind)
     if order is not None:
         data = {**{k: data[k] for k in order if k in data}, **data}
+    internal = V10_INTERNAL.get(kind, ())
     out = {}
     for k, v in data.items():
-        if k in ("hashed_secret", "hashed_password", "ttl"):
+        if k in ("hashed_secret", "hashed_password", "ttl") or k in internal:
             continue
         if kind == "keys" and k == "database" and isinstance(v, Ref):
             # v10 names a key's database by its name, as it is given (FQL2KeySpec "legacy api").

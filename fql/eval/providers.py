@@ -12,7 +12,7 @@ import typing as t
 
 from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID, lineage
 from ..auth.jwt import AUDIENCE_PREFIX
-from ..errors import InstanceAlreadyExists, ValidationFailed
+from ..errors import InstanceAlreadyExists, InstanceNotUnique, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, ir_type_name, native
 from .casts import OBJECT
@@ -272,11 +272,15 @@ def _checked(
     failures = _shape(params, v10 or sources)
     if failures:
         raise _invalid(failures, *path)
-    if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
-        raise InstanceAlreadyExists(_TAKEN).at(*path)
     failures = _live_failures(ctx, scope, params, own, v10)
     if failures:
         raise _invalid(failures, *path)
+    if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
+        # Core's unique name index fails the write once it is valid: a create's as InstanceAlreadyExists,
+        # an update's as InstanceNotUnique (WriteAdaptor's liftCV).
+        if own is None:
+            raise InstanceAlreadyExists(_TAKEN).at(*path)
+        raise InstanceNotUnique("document is not unique.").at(*path)
     return _ordered({**params, "audience": audience(ctx, scope)}, _ORDER)
 
 

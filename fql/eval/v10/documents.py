@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ... import scala
-from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
+from ...errors import InstanceAlreadyExists, InstanceNotUnique, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -456,6 +456,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
             written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False)
+        except InstanceNotUnique:
+            _check_unique_name(ctx, doc.ref, params.get("name"))
+            raise
         except ValidationFailed as err:
             if doc.ref.kind not in _V10_UPDATED:
                 raise
@@ -523,6 +526,17 @@ def _check_names(ctx: Context, ref: Ref, params: dict, definition: dict | None) 
         names.check_role(params.get("name"), own=ref.id)
     elif ref.kind in ("databases", "access_providers"):
         names.check_identifier(ref.kind, params.get("name"), own=ref.id)
+
+
+def _check_unique_name(ctx: Context, ref: Ref, name: t.Any) -> None:
+    """A role, database or access provider renamed to a name another one has (v4's `document is not
+    unique.`): core's unique native index on `name` fails the write as on create
+    (WriteBroker.mapUniqueConstraintError: `Failed unique constraint.`, its failure at `name`)."""
+    if ref.kind not in ("roles", "databases", "access_providers") or not isinstance(name, str) or name == ref.id:
+        return
+    if live(ctx, doc_key(ctx, Ref(name, ref.collection))) is not None:
+        failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
+        raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure])
 
 
 def _definition(ctx: Context, ref: Ref) -> dict | None:

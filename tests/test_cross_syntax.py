@@ -109,3 +109,19 @@ def test_a_v4_function_called_from_v10_returns_documents():
     assert db.query('mk("Hamlet").title', syntax="v10") == "Hamlet"
     # FQL4 UDF "correctly adapts documents": with its id and ts.
     assert db.query('let book = mk("Othello"); [book.id != null, book.ts != null]', syntax="v10") == [True, True]
+
+
+def test_v4_reads_of_a_collection_leave_out_its_migrations(db):
+    # core's CollectionIOConfig masks `migrations` from v4 reads; v10 shows them.
+    v10(db, 'Collection.create({ name: "A", fields: { x: { signature: "Int" } } }); 1')
+    v10(db, 'A.create({ x: 1 }); 1')
+    drop_add = [{"drop": {"field": ".x"}}, {"add": {"field": ".z"}}]
+    v10(db, 'A.definition.update({ fields: { x: null, z: { signature: "Int", default: "0" } }, migrations: '
+            '[{ drop: { field: ".x" } }, { add: { field: ".z" } }] }); 1')
+    assert v10(db, "A.definition.migrations") == drop_add
+    got = db.query('Get(Collection("A"))')
+    assert "migrations" not in got and got["fields"] == {"z": {"signature": "Int", "default": "0"}}
+    assert db.query('Contains("migrations", Get(Collection("A")))') is False
+    # A v4 update keeps them, as it keeps every v10 field.
+    db.query('Update(Collection("A"), {data: {a: 1}})')
+    assert v10(db, "A.definition.migrations") == drop_add

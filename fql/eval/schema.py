@@ -996,6 +996,9 @@ def delete_sibling_keys(ctx: Context, key: DocKey) -> None:
             write(ctx, each.key, None)
 
 
+#: A collection's fields v4 never shows (core's CollectionIOConfig read mask; of those, fql stores only
+#: `migrations`, which v10 shows).
+HIDDEN["#collections"] = frozenset(("migrations",))
 NATIVE_CREATORS["databases"] = create_database
 NATIVE_UPDATERS["databases"] = update_database
 NATIVE_DELETERS["databases"] = delete_database

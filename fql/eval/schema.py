@@ -526,7 +526,8 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
     return out
 
 
-#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala).
+#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
+#: database's checks it too (`_check_database`).
 _CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
 
 
@@ -880,6 +881,20 @@ def _database_types(fields: dict) -> None:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
 
+def _check_database(ctx: Context, fields: dict) -> None:
+    """A v4 write of a database as core's Database.LiveValidator checks it: its fields' types (the
+    VersionValidator), then every ref to a user document that is not there (ReferencesValidator), all
+    failures reported together."""
+    failures: list[dict] = []
+    try:
+        _database_types(fields)
+    except ValidationFailed as err:
+        failures = list(err.failures)
+    failures += _missing_references(ctx, fields)
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
 def _is_int(value: t.Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -925,7 +940,7 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     try:
         if not ctx.state.v10:
             params = _writable(params, create=True)
-            _database_types(params)
+            _check_database(ctx, params)
         name = _name(params)
     except ValidationFailed as err:
         raise err.at(*path)
@@ -963,7 +978,7 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
     else:
         fields = merge(old, params)
     if not ctx.state.v10:
-        _database_types(fields)
+        _check_database(ctx, fields)
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
     if not ctx.state.v10:

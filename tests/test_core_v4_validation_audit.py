@@ -274,7 +274,7 @@ CASES: dict[str, Case] = {
          (["name"], *_type("Long", "String"))],
         [],
     ),
-    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's, role's or database's
+    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's, role's, index's or database's
     # LiveValidator: a ref to a document that does not exist is ReferenceMissing, after the fields'.
     "all-collection-reference": (
         'CreateCollection({name: "c", data: {r: Ref(Collection("animals"), "999")}, history_days: "x"})',
@@ -348,6 +348,12 @@ CASES: dict[str, Case] = {
         'CreateDatabase({name: "d1", priority: 0, data: {r: Ref(Collection("animals"), "999"), k: Ref(Keys(), "1")}})',
         [(["priority"], *_type("Long", "Priority")), (["data", "r"], "invalid reference", "Reference was not found.")],
         ["create_database"],
+    ),
+    # And an index's (Index.LiveValidator).
+    "index-reference": (
+        'CreateIndex({name: "i1", source: Collection("animals"), data: {r: Ref(Collection("animals"), "999")}})',
+        [(["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_index"],
     ),
     "database-update-reference": (
         'Update(Database("d0"), {data: {a: [Ref(Collection("animals"), "999")]}})',

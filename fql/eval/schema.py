@@ -528,7 +528,7 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
 
 #: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
 #: database's checks it too (`_check_database`).
-_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
+_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles", "indexes"))
 
 
 def _missing_references(ctx: Context, value: t.Any) -> list[dict]:

@@ -43,3 +43,19 @@ def test_a_container_flag_is_internal_in_v10(db):
     v10(db, 'Database.byName("k")!.replace({ name: "k" })')
     assert db.query('Get(Database("k"))')["container"] is True
     assert "typechecked" not in db.query('Get(Database("k"))')
+
+
+def test_v4_database_failures_come_together(db):
+    # Database.LiveValidator: the version's field types, ReferencesValidator, then ContainerStateValidator,
+    # every failure in one answer.
+    db.query('CreateDatabase({name: "p"})')
+    db.query('CreateCollection({name: "c"})')
+    db.query('CreateCollection({name: "inside"})', secret="secret:p:admin")
+    err = error(db, 'Update(Database("p"), {container: true, priority: 0, data: {r: Ref(Collection("c"), "9")}})')
+    assert err.code == "validation failed"
+    assert [(f["field"], f["code"]) for f in err.failures] == [
+        (["priority"], "invalid type"),
+        (["data", "r"], "invalid reference"),
+        ([], "container candidate contains data"),
+    ]
+    assert err.failures[1]["description"] == "Reference was not found."

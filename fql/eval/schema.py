@@ -881,16 +881,22 @@ def _database_types(fields: dict) -> None:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
 
-def _check_database(ctx: Context, fields: dict) -> None:
+def _check_database(ctx: Context, fields: dict, old: dict | None = None) -> None:
     """A v4 write of a database as core's Database.LiveValidator checks it: its fields' types (the
-    VersionValidator), then every ref to a user document that is not there (ReferencesValidator), all
-    failures reported together."""
+    VersionValidator), every ref to a user document that is not there (ReferencesValidator), then, for
+    one that exists (`old`), whether it may become a container (ContainerStateValidator), all failures
+    reported together."""
     failures: list[dict] = []
     try:
         _database_types(fields)
     except ValidationFailed as err:
         failures = list(err.failures)
     failures += _missing_references(ctx, fields)
+    if old is not None and type(fields.get("container")) is bool:
+        try:
+            _check_container(ctx, old, fields)
+        except ValidationFailed as err:
+            failures += err.failures
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
@@ -978,11 +984,9 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
     else:
         fields = merge(old, params)
     if not ctx.state.v10:
-        _check_database(ctx, fields)
+        _check_database(ctx, fields, old)
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
-    if not ctx.state.v10:
-        _check_container(ctx, old, fields)
     if name != old["name"]:
         # The scope keeps its id; the database's document and the refs to it take the new name.
         rename.check_free(ctx, key, name)

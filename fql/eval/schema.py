@@ -3,8 +3,8 @@ are updated and deleted."""
 
 from __future__ import annotations
 
-import re
 import typing as t
+import unicodedata
 
 from ..auth import access
 from ..errors import (
@@ -32,7 +32,21 @@ RESERVED_NAMES = ("_",)
 #: The characters of a name (core's Parsing.ValidNameChars: URL path segment characters, RFC 2396, less
 #: `&=()',` and `:`), as core's message shows them.
 VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
-_NAME = re.compile(VALID_NAME_CHARS)
+#: The Unicode categories of Java's `\w` under UNICODE_CHARACTER_CLASS, as core compiles the pattern:
+#: alphabetic (letters, letter numbers), marks, decimal digits and connector punctuation. Python's `\w`
+#: differs: it takes other numbers (`½`) and leaves out marks and connectors other than `_`.
+_JAVA_WORD = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Mn", "Mc", "Me", "Nd", "Pc"))
+#: Java's alphabetic symbols (Other_Alphabetic: circled, parenthesized and squared Latin letters) and the
+#: join controls, also word characters there.
+_JAVA_WORD_EXTRA = (
+    (0x200C, 0x200D), (0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189)
+)
+
+
+def _name_char(c: str) -> bool:
+    if c in ";@+$-_.!~%" or unicodedata.category(c) in _JAVA_WORD:
+        return True
+    return any(lo <= ord(c) <= hi for lo, hi in _JAVA_WORD_EXTRA)
 #: Fauna's default history retention for a new collection: core's `fauna.model.default-history_days`, 0
 #: (its API CollectionSpec, "classes get the default retention policy if not specified"). Fauna v4's docs
 #: said 30, which its cloud once used.
@@ -62,7 +76,7 @@ def _name(params: dict) -> str:
     if name in RESERVED_NAMES:
         reserved = ", ".join(RESERVED_NAMES)
         raise _failure("name", "reserved name", f"Invalid name {name}. Reserved names: {reserved}.")
-    if not _NAME.fullmatch(name):
+    if not name or not all(map(_name_char, name)):
         raise _failure(
             "name",
             "invalid characters",

@@ -558,6 +558,13 @@ def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     if after is not None and before:
         check_protected_update(ctx, ref.id, before, after)
     stored = with_statuses(after) if after is not None else None
+    if stored is not None and ctx.state.v10:
+        # Core's schema check after a v10 write (TypeEnvValidator, CollectionIndexManager.updateUnstaged)
+        # writes the collection's indexes and constraints back: a definition that loses them (a replace
+        # without them, an update to null) keeps them empty, as a create does. v4 writes run no such check.
+        for key, empty in (("indexes", {}), ("constraints", [])):
+            if stored.get(key) is None:
+                stored = {**stored, key: empty}
     if stored != after:
         # New indexes and unique constraints get the status core gives them once built (core's internal
         # update, not a collection update of its own: fql/storage/meter.py `cascade`).

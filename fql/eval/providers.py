@@ -272,15 +272,16 @@ def _checked(
     failures = _shape(params, v10 or sources)
     if failures:
         raise _invalid(failures, *path)
-    failures = _live_failures(ctx, scope, params, own, v10)
-    if failures:
-        raise _invalid(failures, *path)
     if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
-        # Core's unique name index fails the write once it is valid: a create's as InstanceAlreadyExists,
-        # an update's as InstanceNotUnique (WriteAdaptor's liftCV).
+        # A taken name comes before the issuer's check (Fauna answers `instance already exists` for a
+        # provider made twice: the faunadb-python suite, tests/server/test_faunadb_python_suite.py); an
+        # update's is core's InstanceNotUnique (WriteAdaptor's liftCV).
         if own is None:
             raise InstanceAlreadyExists(_TAKEN).at(*path)
         raise InstanceNotUnique("document is not unique.").at(*path)
+    failures = _live_failures(ctx, scope, params, own, v10)
+    if failures:
+        raise _invalid(failures, *path)
     return _ordered({**params, "audience": audience(ctx, scope)}, _ORDER)
 
 

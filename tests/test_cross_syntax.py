@@ -125,3 +125,14 @@ def test_v4_reads_of_a_collection_leave_out_its_migrations(db):
     # A v4 update keeps them, as it keeps every v10 field.
     db.query('Update(Collection("A"), {data: {a: 1}})')
     assert v10(db, "A.definition.migrations") == drop_add
+
+
+def test_a_v4_collection_v10_would_refuse_takes_v4_updates():
+    # core runs v10's collection schema on v10 writes only: v4's RetainValidator takes a negative ttl_days,
+    # and later v4 updates of the collection are not checked against v10's NonNegativeValidator.
+    db = fql.connect()
+    db.query('CreateCollection({name: "n", ttl_days: -1})')
+    assert db.query('Update(Collection("n"), {data: {x: 1}})')["ttl_days"] == -1
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Collection.byName("n")!.update({ data: { y: 2 } })', syntax="v10")
+    assert caught.value.failures[0]["description"] == "Non-negative value required."

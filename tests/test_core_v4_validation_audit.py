@@ -274,7 +274,7 @@ CASES: dict[str, Case] = {
          (["name"], *_type("Long", "String"))],
         [],
     ),
-    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's or role's
+    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's, role's, index's or database's
     # LiveValidator: a ref to a document that does not exist is ReferenceMissing, after the fields'.
     "all-collection-reference": (
         'CreateCollection({name: "c", data: {r: Ref(Collection("animals"), "999")}, history_days: "x"})',
@@ -341,6 +341,23 @@ CASES: dict[str, Case] = {
         'Update(Database("d0"), {name: 1, data: 2, priority: 0})',
         [(["data"], *_type("Long", "Map")), (["name"], *_type("Long", "String")),
          (["priority"], *_type("Long", "Priority"))],
+        [],
+    ),
+    # A database's LiveValidator reads its refs too (Database.LiveValidator's ReferencesValidator).
+    "database-reference": (
+        'CreateDatabase({name: "d1", priority: 0, data: {r: Ref(Collection("animals"), "999"), k: Ref(Keys(), "1")}})',
+        [(["priority"], *_type("Long", "Priority")), (["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_database"],
+    ),
+    # And an index's (Index.LiveValidator).
+    "index-reference": (
+        'CreateIndex({name: "i1", source: Collection("animals"), data: {r: Ref(Collection("animals"), "999")}})',
+        [(["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_index"],
+    ),
+    "database-update-reference": (
+        'Update(Database("d0"), {data: {a: [Ref(Collection("animals"), "999")]}})',
+        [(["data", "a", "0"], "invalid reference", "Reference was not found.")],
         [],
     ),
 }

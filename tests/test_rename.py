@@ -102,8 +102,8 @@ def test_a_taken_name_is_not_unique_and_changes_nothing(db, spells):
 
 
 def test_bad_new_names_fail_validation(db, spells):
-    err = error(db, 'Update(Collection("magic"), {name: "events"})')
-    assert err.code == "validation failed"
+    err = error(db, 'Update(Collection("magic"), {name: "_"})')
+    assert (err.code, err.failures[0]["description"]) == ("validation failed", "Invalid name _. Reserved names: _.")
     err = error(db, 'Update(Collection("magic"), {name: 5})')
     assert err.code == "validation failed"
 

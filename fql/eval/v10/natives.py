@@ -15,7 +15,7 @@ from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import hints, names
-from .documents import check_reserved, documents_in, read, to_document, to_stored
+from .documents import V10_INTERNAL, check_reserved, documents_in, read, to_document, to_stored
 from .misc import ABSENT
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
@@ -413,12 +413,15 @@ _DATABASE_TYPES = field_schema.DATABASE
 
 def database_params(ctx: Context, params: dict, previous: dict | None, failed: str, *, replace: bool = False) -> dict:
     """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
-    unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
-    is dropped where an ancestor database has one, and an account id is taken at most once here."""
-    known = _DATABASE_FIELDS | set(previous or ())
+    unexpected (one a v4 write stored before is let be, an internal one only as it is stored: core's
+    SchemaType.validateField), a new name must be an identifier, an `account` is dropped where an
+    ancestor database has one, and an account id is taken at most once here."""
+    before = previous or {}
+    known, internal = _DATABASE_FIELDS | set(before), V10_INTERNAL["databases"]
     failures = [
         {"field": [k], "code": "invalid", "description": "Unexpected field provided"}
-        for k in params if k not in known and k not in ("id", "coll", "ts")
+        for k, v in params.items()
+        if (k not in known and k not in ("id", "coll", "ts")) or (k in internal and v is not None and v != before.get(k))
     ]
     typed = {k: v for k, v in params.items() if _DATABASE_TYPES.field(k) is not None}
     failures += [

@@ -816,19 +816,79 @@ def flat_mapped(ctx: Context, s: V10Set, fn: t.Any, reversed_: bool = False) -> 
             each = inner(c, item)
             yield from past.stepped(c, made_at, lambda: each.elements(c))
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> FlatWalk:
         # A position is the outer element's and the inner set's (core's FlatMapSet keeps its spline's
         # cursor, and concatenates the rest to the current leaf): the outer element's set is made again.
         outer_at, inner_at = (None, None) if at is None else at
-        for item, outer in s.walk(c, outer_at):
-            each = inner(c, item)
-            for element, pos in past.stepped(c, made_at, lambda: each.walk(c, inner_at)):
-                yield element, [outer, pos]
-            inner_at = None
+        return FlatWalk(c, made_at, s.walk(c, outer_at), lambda item: inner(c, item), inner_at)
 
     out = made(ctx, Derived(s, expand, walk), "flatMapReversed" if reversed_ else "flatMap", s, fn)
     out.valid_ts = made_at
     return out
+
+
+class FlatWalk:
+    """A `flatMap`'s elements, each with its position: its outer element's and its own in that element's
+    set. A full page that ends where an element's set ends goes on at the next outer element, its set
+    not made yet: core's FlatMapSet concatenates the rest of its outer set to each element's set, and a
+    concatenation whose first set fills the page answers the rest's cursor (ConcatSet), so the page has
+    an `after` whenever the outer set goes on, though the sets left may all be empty (`resume`)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        made_at: int | None,
+        outer: t.Iterator[tuple[t.Any, t.Any]],
+        each: t.Callable[[t.Any], V10Set],
+        inner_at: t.Any,
+    ):
+        self._ctx = ctx
+        self._made_at = made_at
+        self._outer = outer
+        self._each = each
+        #: The current outer element's position and its set's walk (None: the next outer element's).
+        self._at: t.Any = None
+        self._inner: t.Iterator[tuple[t.Any, t.Any]] | None = None
+        self._inner_at = inner_at
+
+    def __iter__(self) -> FlatWalk:
+        return self
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        while True:
+            if self._inner is None:
+                item, self._at = next(self._outer)
+                leaf, inner_at = self._each(item), self._inner_at
+                self._inner_at = None
+                with past.reading_at(self._ctx, self._made_at):
+                    self._inner = iter(leaf.walk(self._ctx, inner_at))
+            with past.reading_at(self._ctx, self._made_at):
+                found = next(self._inner, None)
+            if found is not None:
+                return found[0], [self._at, found[1]]
+            self._inner = None
+
+    def resume(self) -> t.Any:
+        """Where a page that ends here goes on (Judged.resume): in the current element's set while it goes
+        on, else at the next outer element, else nowhere (None)."""
+        if self._inner is not None:
+            with past.reading_at(self._ctx, self._made_at):
+                going_on = _resumed(self._inner)
+            if going_on is not None:
+                return [self._at, going_on]
+            self._inner = iter(())
+        going_on = _resumed(self._outer)
+        return None if going_on is None else [going_on, None]
+
+
+def _resumed(pairs: t.Iterator[tuple[t.Any, t.Any]]) -> t.Any:
+    """The position of the element after those `pairs` gave (None: none follows), read without running
+    a set function on it where the walk can say (`resume`)."""
+    going_on = pairs.resume() if hasattr(pairs, "resume") else UNKNOWN
+    if going_on is not UNKNOWN:
+        return going_on
+    ahead = next(pairs, None)
+    return None if ahead is None else ahead[1]
 
 
 @method("Set", "take")

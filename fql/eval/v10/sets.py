@@ -902,18 +902,58 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     if n == 0:
         return ArraySet([])  # core's take(0) is an empty ArraySet (it streams as one)
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> Relabeled:
         # A position is the source's and how many elements are left to take (core's TakeSet with the
         # limit left).
         inner_at, left = (None, n) if at is None else at
         if type(left) is not int or not 0 <= left <= n:
             raise ValueError(at)
-        for i, (item, pos) in enumerate(itertools.islice(s.walk(c, inner_at), left)):
-            yield item, [pos, left - i]
+        return Relabeled(s.walk(c, inner_at), left=left)
 
     out = made(ctx, Derived(s, lambda c, items: itertools.islice(items, n), walk), "take", s, limit)
     out.limit = n
     return out
+
+
+class Relabeled:
+    """A `take`'s or a `drop`'s walk: its source's pairs past the first `skip`, at most `left` of them,
+    each position the source's (`[position]`), with the count left to take (`[position, left]`). Where
+    a page of them goes on is where its source's does (`resume`), as core's TakeSet and DropSet answer
+    their source page's `after`: a `where` under them need not judge on to know that a page follows."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], skip: int = 0, left: int | None = None):
+        self._pairs = pairs
+        self._skip = skip
+        self._left = left
+
+    def __iter__(self) -> Relabeled:
+        return self
+
+    def ask(self, count: int) -> None:
+        # Core's DropSet asks its source for the elements it drops too, a TakeSet for no more than it takes.
+        ask = getattr(self._pairs, "ask", None)
+        if ask is not None:
+            ask(count + self._skip if self._left is None else min(count, self._left))
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        if self._left == 0:
+            raise StopIteration
+        while self._skip:
+            next(self._pairs)
+            self._skip -= 1
+        item, pos = next(self._pairs)
+        if self._left is None:
+            return item, [pos]
+        self._left -= 1
+        return item, [pos, self._left + 1]
+
+    def resume(self) -> t.Any:
+        if self._left == 0:
+            return None
+        going_on = _resumed(self._pairs)
+        if going_on is None:
+            return None
+        return [going_on] if self._left is None else [going_on, self._left]
 
 
 @method("Set", "drop")
@@ -923,13 +963,13 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
 
     n = max(arg(amount, "amount", INT), 0)
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> Relabeled:
         # Past the first page the elements are dropped: a position is the source's (core's DropSet
         # continues as its source).
         if at is None:
-            return ((item, [pos]) for item, pos in itertools.islice(s.walk(c, None), n, None))
+            return Relabeled(s.walk(c, None), skip=n)
         (inner_at,) = at
-        return ((item, [pos]) for item, pos in s.walk(c, inner_at))
+        return Relabeled(s.walk(c, inner_at))
 
     return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None), walk), "drop", s, amount)
 

@@ -13,11 +13,13 @@ import contextvars
 import functools
 import itertools
 import secrets as _random
+import struct
 import threading
 import typing as t
 
 from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
+from ...scala import case_class_hash, indexed_seq_hash, java_hash
 from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context, null_because
@@ -747,6 +749,52 @@ def _same(a: V10Set, b: V10Set) -> bool:
     if isinstance(a, Derived) and isinstance(b, Derived):
         return a.key is not None and a.key == b.key and _same(a.source, b.source)
     return False
+
+
+def core_hash(s: V10Set) -> int | None:
+    """The hash code core's set would have, where fql can know it (None elsewhere): a `Set.sequence`,
+    reversed or not (SequenceSet), an array's set (ArraySet) or `Set.single` (SingletonSet) of Ints,
+    Longs, Doubles, Strings, Booleans and arrays of them. Core weighs two sets against each other by their
+    hash codes (ValueCmp.cmp), each a case class's MurmurHash3 (ValueSet.hashCode)."""
+    if type(s) is not ArraySet:
+        return None
+    items = s.items
+    if type(items) is range:
+        if items.step == 1:
+            return case_class_hash("SequenceSet", items.start, items.stop, _FALSE)
+        if items:
+            return case_class_hash("SequenceSet", items.stop + 1, items.start + 1, _TRUE)
+        return None
+    if s.single:
+        found = _value_hash(items[0])
+        return None if found is None else case_class_hash("SingletonSet", found)
+    found = _value_hash(list(items))
+    return None if found is None else case_class_hash("ArraySet", found)
+
+
+#: Java's Boolean.hashCode of false and true.
+_FALSE, _TRUE = 1237, 1231
+
+
+def _value_hash(value: t.Any) -> int | None:
+    """Value.hashCode of a value fql knows it of: an Int is itself, a Long, Double, String or Boolean
+    hashes as Java's boxed value does, an array as its ArraySeq (None for anything else)."""
+    from ...values import is_long
+
+    if type(value) is bool:
+        return _TRUE if value else _FALSE
+    if type(value) is str:
+        return java_hash(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value & 0xFFFFFFFFFFFFFFFF
+        return (n ^ (n >> 32)) & 0xFFFFFFFF if is_long(value) else value & 0xFFFFFFFF
+    if type(value) is float:
+        bits = 0x7FF8000000000000 if value != value else struct.unpack(">Q", struct.pack(">d", value))[0]
+        return (bits ^ (bits >> 32)) & 0xFFFFFFFF
+    if type(value) is list:
+        hashes = [_value_hash(v) for v in value]
+        return None if None in hashes else indexed_seq_hash(hashes)
+    return None
 
 
 # -- Set methods ---------------------------------------------------------------------------------------

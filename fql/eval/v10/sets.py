@@ -738,6 +738,10 @@ def _set_cursors(ctx: Context, value: t.Any) -> t.Any:
     return value
 
 
+def _bounds(r: range) -> tuple[int, int, int]:
+    return r.start, r.stop, r.step
+
+
 def _same(a: V10Set, b: V10Set) -> bool:
     """Whether two sets are made the same way: of equal arrays, or by `map` with equal functions of
     sets made the same way (core's sets are values, compared as such)."""
@@ -745,7 +749,10 @@ def _same(a: V10Set, b: V10Set) -> bool:
         return True
     if isinstance(a, ArraySet) and isinstance(b, ArraySet):
         same_kind = type(a.items) is type(b.items) and a.single == b.single
-        return same_kind and isinstance(a.items, (list, range)) and a.items == b.items
+        if same_kind and type(a.items) is range:
+            # A SequenceSet is its bounds: empty sequences from different bounds differ.
+            return _bounds(a.items) == _bounds(b.items)
+        return same_kind and type(a.items) is list and a.items == b.items
     if isinstance(a, Derived) and isinstance(b, Derived):
         return a.key is not None and a.key == b.key and _same(a.source, b.source)
     return False

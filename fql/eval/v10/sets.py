@@ -20,7 +20,7 @@ import typing as t
 from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
 from ...scala import case_class_hash, indexed_seq_hash, java_hash
-from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
+from ...values import Document, Lambda, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context, null_because
 from ..registry import method, static
@@ -246,9 +246,6 @@ class Derived(V10Set):
         self.fn = fn
         self._walk = walk
         self.page_size = source.page_size
-        #: What `fn` does, comparable (`("map", f, page size)`), where known: two sets are made the same way when
-        #: this and their sources are (materialize's `_same`).
-        self.key: tuple | None = None
         #: `take(n)`'s n, and `concat`'s other set, for `index_sourced`.
         self.limit: int | None = None
         self.tail: V10Set | None = None
@@ -743,8 +740,9 @@ def _bounds(r: range) -> tuple[int, int, int]:
 
 
 def _same(a: V10Set, b: V10Set) -> bool:
-    """Whether two sets are made the same way: of equal arrays, or by `map` with equal functions of
-    sets made the same way (core's sets are values, compared as such)."""
+    """Whether two sets are made the same way: of equal arrays, or by one set function (but `pageSize`,
+    whose PagedSet holds the stack of its call) with the same arguments at the same valid time, their sets
+    made the same way (core's sets are case classes, compared by their fields)."""
     if a is b or a == b:
         return True
     if isinstance(a, ArraySet) and isinstance(b, ArraySet):
@@ -754,8 +752,32 @@ def _same(a: V10Set, b: V10Set) -> bool:
             return _bounds(a.items) == _bounds(b.items)
         return same_kind and type(a.items) is list and a.items == b.items
     if isinstance(a, Derived) and isinstance(b, Derived):
-        return a.key is not None and a.key == b.key and _same(a.source, b.source)
+        x, y = a.spec, b.spec
+        if x is None or y is None or x[0] != y[0] or x[0] == "pageSize" or x[1] != y[1] or len(x[2]) != len(y[2]):
+            return False
+        return all(map(_same_argument, x[2], y[2]))
     return False
+
+
+def _same_argument(a: t.Any, b: t.Any) -> bool:
+    """Whether two arguments of set functions are equal as core's Values are: sets made the same way,
+    lambdas only from one literal (core's Lambda compares its expression, positions and all) with the same
+    parameters and values around, orderings (`{ desc: f }`) of equal functions, the rest by Scala's `==`."""
+    from .misc import same
+
+    if isinstance(a, V10Set) or isinstance(b, V10Set):
+        return isinstance(a, V10Set) and isinstance(b, V10Set) and _same(a, b)
+    if isinstance(a, Lambda) or isinstance(b, Lambda):
+        if not (isinstance(a, Lambda) and isinstance(b, Lambda)):
+            return False
+        return a is b or (a.body is b.body and a.params == b.params and _same_closure(a.env, b.env))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_argument(v, b[k]) for k, v in a.items())
+    return same(a, b)
+
+
+def _same_closure(a: t.Mapping[str, t.Any], b: t.Mapping[str, t.Any]) -> bool:
+    return a is b or (a.keys() == b.keys() and all(a[k] is b[k] or _same_argument(a[k], b[k]) for k in a))
 
 
 def core_hash(s: V10Set) -> int | None:
@@ -839,7 +861,6 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
     fn = _arity_checked(fn, "mapper", 1)
     out = made(ctx, mapped(ctx, s, lambda c, item: call_function(c, fn, [item])), "map", s, fn)
-    out.key = ("map", fn, out.page_size)
     return out
 
 

@@ -20,7 +20,7 @@ import typing as t
 from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
 from ...scala import case_class_hash, indexed_seq_hash, java_hash
-from ...values import Document, Lambda, NullDocument, Page, Ref, SetCursor, SetRef
+from ...values import ID, Document, Lambda, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context, null_because
 from ..registry import method, static
@@ -1170,7 +1170,19 @@ def _flipped(ordering: t.Any) -> t.Any:
     return {"desc": ordering}
 
 
-def _key(value: t.Any) -> bytes:
+def _key(value: t.Any) -> t.Any:
+    """What `distinct()` keeps one of (core's DistinctSet: Scala's `distinct`, by Value.equals and
+    hashCode): values equal with equal Java hash codes. An ID and the string of its digits are equal but
+    hash apart, as do 1 and 1.0, and 0.0 and -0.0; NaN equals nothing (a fresh key); arrays and objects
+    by their members (an object's in any order)."""
+    if type(value) is float:
+        return object() if value != value else ("d", struct.pack(">d", value))
+    if isinstance(value, ID):
+        return ("id", int(value))
+    if type(value) is list:
+        return ("a", *map(_key, value))
+    if type(value) is dict:
+        return ("o", *sorted((k, _key(v)) for k, v in value.items()))
     from .documents import to_stored
 
     return encode(to_stored(value))
@@ -1188,7 +1200,7 @@ def _distinct(ctx: Context, s: V10Set) -> V10Set:
     from .misc import compare
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        seen: set[bytes] = set()
+        seen: set[t.Any] = set()
         for item in sorted(bounded(items), key=functools.cmp_to_key(compare)):
             k = _key(item)
             if k not in seen:

@@ -784,7 +784,12 @@ def core_hash(s: V10Set) -> int | None:
     """The hash code core's set would have, where fql can know it (None elsewhere): a `Set.sequence`,
     reversed or not (SequenceSet), an array's set (ArraySet) or `Set.single` (SingletonSet) of Ints,
     Longs, Doubles, Strings, Booleans and arrays of them. Core weighs two sets against each other by their
-    hash codes (ValueCmp.cmp), each a case class's MurmurHash3 (ValueSet.hashCode)."""
+    hash codes (ValueCmp.cmp), each a case class's MurmurHash3 (ValueSet.hashCode); a `take`, `drop`,
+    `distinct`, `concat` or `reverse` of such sets too (TakeSet, DropSet, DistinctSet, ConcatSet,
+    ReverseSet)."""
+    spec = getattr(s, "spec", None)
+    if spec is not None:
+        return _made_hash(spec[0], spec[2])
     if type(s) is not ArraySet:
         return None
     items = s.items
@@ -799,6 +804,15 @@ def core_hash(s: V10Set) -> int | None:
         return None if found is None else case_class_hash("SingletonSet", found)
     found = _value_hash(list(items))
     return None if found is None else case_class_hash("ArraySet", found)
+
+
+def _made_hash(kind: str, args: tuple) -> int | None:
+    """core_hash of a set made by the set function `kind` of `args` (its set first)."""
+    classes = {"take": "TakeSet", "drop": "DropSet", "distinct": "DistinctSet", "concat": "ConcatSet", "reverse": "ReverseSet"}
+    if kind not in classes or not all(isinstance(a, V10Set) or type(a) in (int, float) for a in args):
+        return None
+    fields = [core_hash(a) if isinstance(a, V10Set) else int(a) for a in args]
+    return None if None in fields else case_class_hash(classes[kind], *fields)
 
 
 #: Java's Boolean.hashCode of false and true.

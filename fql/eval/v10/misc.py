@@ -443,7 +443,7 @@ def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) ->
     return [v for _, v in sorted(keyed, key=functools.cmp_to_key(order))]
 
 
-#: Where sets fall in the total order of types; they compare by identity in core (a hash), not here.
+#: Where sets fall in the total order of types; `<` weighs two by core's hash codes (sets.core_hash).
 SET_RANK = 13
 
 
@@ -467,6 +467,11 @@ def rank(value: t.Any) -> int:
         if isinstance(value, kind):
             return rank
     return SET_RANK if is_set(value) else 16
+
+
+def _signed(n: int) -> int:
+    """A 32-bit hash code as Java's signed Int."""
+    return n - (1 << 32) if n >= 1 << 31 else n
 
 
 def _sign(n: float) -> int:
@@ -591,6 +596,12 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
         (xc, *x), (yc, *y) = _doc_key(a), _doc_key(b)
         return _sign(((*x, xc) > (*y, yc)) - ((*x, xc) < (*y, yc)))
     kind = rank(a)
+    if kind == SET_RANK and rank(b) == SET_RANK:
+        from .sets import core_hash
+
+        # Core weighs two sets by their hash codes; fql knows those of sequences and arrays' sets.
+        x, y = core_hash(a), core_hash(b)
+        return None if x is None or y is None else _sign(_signed(x) - _signed(y))
     if kind != rank(b) or kind == SET_RANK:
         return None
     if kind == 16:

@@ -692,6 +692,11 @@ def test_a_stdlib_result_its_use_refuses(db, query, expected):
         ("let y: String = 'a'; Math.abs(y)", ("String", "Number", 7, 13, 30, 31)),
         ("let y: Time = Time.now(); Math.abs((y))", ("Time", "Number", 7, 11, 35, 38)),
         ("let y: Int = 3; 'a'.concat(y)", ("Int", "String", 7, 10, 27, 28)),
+        # A condition or a Boolean operand is constrained where it is (TyperExprs: `pred.span`, `&&`'s
+        # `e.span` and `args.head.span`), its failure at the annotation alike.
+        ("let b: String = 'a'; if (b) 1 else 2", ("String", "Boolean", 7, 13, 25, 26)),
+        ("let b: Int = 1; !b", ("Int", "Boolean", 7, 10, 17, 18)),
+        ("let b: Time = Time.now(); (b) || true", ("Time", "Boolean", 7, 11, 26, 29)),
     ],
 )
 def test_an_annotated_variable_its_use_refuses(db, query, annotation):

@@ -1375,7 +1375,9 @@ class Checker:
         TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
         In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
         leaves = self._leaves_of(node, scope) if span == node.span else None
-        if leaves is not None:
+        if isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
+            self._expect_annotated(found, Named(name), span, origin)  # type: ignore[arg-type]
+        elif leaves is not None:
             self._expect_each(found, leaves, name, span, within=False)
         else:
             self._expect(found, name, span, origin)

@@ -205,6 +205,11 @@ class Checker:
     #: Where the annotations of the `let`s so far are: the variable's type is typed there (TyperExprs
     #: typeLetRhs' Skolemized signature), so a failure of it is placed there, a cause of the use's.
     annotated: set[ast.Span] = field(factory=set)
+    #: The `let`s without annotation given such a result (`let t = Time.now()`), by the id of the variable's
+    #: Typed (as `bound_leaves`): core's variable is a fresh copy of the call's, its type of no span alike.
+    bound_stdlib: dict[int, tuple[Typed, bool]] = field(factory=dict)
+    #: Where annotated variables are used, each with where its annotation is (see `annotated`).
+    annotated_uses: dict[ast.Span, ast.Span] = field(factory=dict)
     #: How many lambdas are being typed from a generic function's arguments, one inside another.
     depth: int = 0
     #: Where a schema declares its user collections, by name and alias (see check_body).
@@ -327,6 +332,10 @@ class Checker:
 
     def visit_Ident(self, node: ast.Ident, scope: dict) -> Typed:
         if node.name in scope:
+            if self._bound(self.bound_stdlib, node, scope):
+                self.stdlib.add(node.span)
+            if scope[node.name][1] in self.annotated:
+                self.annotated_uses[node.span] = scope[node.name][1]
             return scope[node.name]
         found = self.bound(node.name)
         if found is not None:
@@ -350,6 +359,8 @@ class Checker:
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
+                if statement.type is None and statement.value.span in self.stdlib:
+                    self.bound_stdlib[id(typed)] = (typed, True)
                 qmark = self._qmark(statement, typed)
                 if qmark is not None:
                     self.bound_nulls[id(typed)] = (typed, qmark)
@@ -1002,6 +1013,7 @@ class Checker:
             return
         before = len(self.errors)
         at_struct: list[str] = []
+        elsewhere: list[tuple[str, ast.Span]] = []
         for key, value in node.pairs:
             use = param.field(key)
             given = found.field(key)
@@ -1034,6 +1046,12 @@ class Checker:
                 # fails at the struct); alone: with another failure, core words them as one, with causes.
                 if _exact(given) and (_exact(use) or use == NULL) and not is_subtype(given, use) and self._placed(value):
                     at_struct.append(f"Type `{given.name}` is not a subtype of `{use.name}`")  # type: ignore[union-attr]
+            elif isinstance(use, Named) and not use.args and value.span in self.annotated_uses:
+                # An annotated variable is typed at its annotation, apart from the struct: its failure is there,
+                # a cause of the struct's (TypeConstraintFailure.toTypeError's `transitive`).
+                if _exact(given) and (_exact(use) or use == NULL) and not is_subtype(given, use) and self._placed(value):
+                    message = f"Type `{given.name}` is not a subtype of `{use.name}`"  # type: ignore[union-attr]
+                    elsewhere.append((message, self.annotated_uses[value.span]))
             elif isinstance(use, Union) and NULL in use.members and value.span in self.stdlib:
                 if _exact(given) and self._placed(value):
                     mark = len(self.errors)
@@ -1046,11 +1064,21 @@ class Checker:
                 self._expect_optional(given, use, self._group(value.span))
         given = {key for key, _ in node.pairs}
         missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
+        if at_struct and elsewhere:
+            del self.errors[before:]  # (core's one failure with causes: not modelled)
+            return
         if at_struct:
             if len(at_struct) == 1 and len(self.errors) == before and not missing:
                 self.fail(at_struct[0], node.span)
             else:
-                del self.errors[before:]  # (core's one failure with causes: not modelled)
+                del self.errors[before:]
+            return
+        if elsewhere:
+            shown, wanted = display(found), display(param)
+            if len(self.errors) == before and not missing and shown is not None and wanted is not None:
+                self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), tuple(elsewhere)))
+            else:
+                del self.errors[before:]
             return
         if len(self.errors) > before:
             return

@@ -794,9 +794,11 @@ class _Spec:
             raise _IllegalFormat
 
     def justify(self, text: str) -> str:
+        # Java pads to `width` UTF-16 units: a character beyond the BMP counts twice.
         if self.width is None:
             return text
-        return text.ljust(self.width) if "-" in self.flags else text.rjust(self.width)
+        width = self.width - _utf16_length(text) + len(text)
+        return text.ljust(width) if "-" in self.flags else text.rjust(width)
 
 
 def _parse_format(fmt: str) -> list[str | _Spec]:
@@ -888,8 +890,20 @@ def _print(spec: _Spec, value: t.Any, version: str) -> str:
 def _print_general(spec: _Spec, text: str) -> str:
     spec.check("-")
     if spec.precision is not None:
-        text = text[: spec.precision]
+        text = _utf16_prefix(text, spec.precision)
     return spec.justify(text.upper() if spec.conversion.isupper() else text)
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The first `units` UTF-16 units of `text`, as Java's substring takes a precision. Where that
+    splits a surrogate pair, Java keeps half a character (which core cannot write out); fql drops it."""
+    out, used = [], 0
+    for c in text:
+        used += 2 if ord(c) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(c)
+    return "".join(out)
 
 
 def _signed(spec: _Spec, magnitude: str, negative: bool) -> str:

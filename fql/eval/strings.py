@@ -368,6 +368,15 @@ def java_regex(pattern: str, key: str) -> re.Pattern:
         raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
 
 
+def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
+    """Java's Matcher.find in a loop: after an empty match the next search starts one character later,
+    where Python's finditer would first try a longer match at the same place (`a*?` in "aa")."""
+    pos = 0
+    while pos <= len(text) and (m := regex.search(text, pos)):
+        yield m
+        pos = m.end() + 1 if m.end() == m.start() else m.end()
+
+
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
     """Java's Matcher replacement: `$1`, `${name}` and `\\x` escapes (Python's would read `\\1`)."""
     parts: list[str | int] = []
@@ -562,7 +571,7 @@ def find_str_regex(
     offset = _start(value, start)
     found = []
     # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
-    for m in regex.finditer(value[offset:]):
+    for m in java_finditer(regex, value[offset:]):
         if len(found) >= limit:
             break
         # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
@@ -695,7 +704,14 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
     regex = java_regex(pattern, "pattern")
     if regex.search(value) is None:
         return value
-    return regex.sub(_java_replacement(replace, regex), value, count=1 if first else 0)
+    replacement = _java_replacement(replace, regex)
+    out, prev = [], 0
+    for m in java_finditer(regex, value):
+        out += (value[prev : m.start()], replacement(m))
+        prev = m.end()
+        if first:
+            break
+    return "".join(out) + value[prev:]
 
 
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))

@@ -49,6 +49,8 @@ _POSIX = {
     "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \\t",
     "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0b\\f\\r",
 }
+#: Java's own classes beside the general categories: Latin-1 and everything.
+_EXTRA_CLASSES = {"L1": "\\x00-\\xff", "all": "\\x00-\\U0010ffff"}
 #: Java escapes Python lacks, as Python class bodies.
 _CLASS_ESCAPES = {
     "h": " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000",
@@ -62,15 +64,13 @@ class _BadPattern(Exception):
     """The pattern is not a regex Java (or this translation of it) accepts."""
 
 
-@functools.cache
-def _category_ranges(prefix: str) -> str:
-    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
+def _ranges(inside: t.Callable[[str], bool]) -> str:
+    """A class body of every code point for which `inside` holds."""
     parts, start = [], None
     for cp in range(0x110000):
-        inside = unicodedata.category(chr(cp)).startswith(prefix)
-        if inside and start is None:
+        if inside(chr(cp)) and start is None:
             start = cp
-        elif not inside and start is not None:
+        elif not inside(chr(cp)) and start is not None:
             parts.append(_class_range(start, cp - 1))
             start = None
     if start is not None:
@@ -78,24 +78,96 @@ def _category_ranges(prefix: str) -> str:
     return "".join(parts)
 
 
+@functools.cache
+def _category_ranges(prefix: str) -> str:
+    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
+    return _ranges(lambda c: unicodedata.category(c).startswith(prefix))
+
+
 def _class_range(lo: int, hi: int) -> str:
     return f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}"
 
 
-#: Java's binary properties (`\p{IsAlphabetic}`), by the general categories that approximate them.
-_PROPERTIES = {"alphabetic": "L", "letter": "L", "digit": "Nd", "uppercase": "Lu", "lowercase": "Ll",
-               "punctuation": "P", "control": "Cc", "white_space": "Z"}
+#: The general categories of Java's Alphabetic (with Other_Alphabetic, approximated by the cased letters
+#: Python knows, such as Ⓐ).
+_ALPHABETIC = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
+#: The letters Java's Hex_Digit adds to the decimal digits: ASCII's and their fullwidth forms.
+_HEX_LETTERS = "ABCDEFabcdef\uff21\uff22\uff23\uff24\uff25\uff26\uff41\uff42\uff43\uff44\uff45\uff46"
+
+
+def _in(categories: str) -> t.Callable[[str], bool]:
+    return lambda c: unicodedata.category(c) in categories.split()
+
+
+#: Java's binary properties (`\p{IsLowercase}`, any case) and its `java` ones (`\p{javaLowerCase}`), as
+#: Character's methods define them. Python's islower/isupper read Unicode's Lowercase and Uppercase, which
+#: count Other_Lowercase (ª, ʰ) and Other_Uppercase (Ⓐ) as Java does; Alphabetic lacks Other_Alphabetic.
+_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
+    "alphabetic": lambda c: unicodedata.category(c) in _ALPHABETIC or c.isupper() or c.islower(),
+    "letter": _in("Lu Ll Lt Lm Lo"),
+    "digit": _in("Nd"),
+    "uppercase": str.isupper,
+    "lowercase": str.islower,
+    "titlecase": _in("Lt"),
+    "punctuation": _in("Pc Pd Ps Pe Pi Pf Po"),
+    "control": _in("Cc"),
+    "white_space": lambda c: unicodedata.category(c) in ("Zs", "Zl", "Zp") or c in "\t\n\x0b\x0c\r\x85",
+    "join_control": lambda c: c in "\u200c\u200d",
+    "assigned": lambda c: unicodedata.category(c) != "Cn",
+    "noncharacter_code_point": lambda c: ord(c) & 0xFFFE == 0xFFFE or 0xFDD0 <= ord(c) <= 0xFDEF,
+    "blank": lambda c: unicodedata.category(c) == "Zs" or c == "\t",
+    "hex_digit": lambda c: unicodedata.category(c) == "Nd" or c in _HEX_LETTERS,
+    "alnum": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) == "Nd",
+    "graph": lambda c: unicodedata.category(c) not in ("Zs", "Zl", "Zp", "Cc", "Cs", "Cn"),
+    "print": lambda c: (_PROPERTIES["graph"](c) or _PROPERTIES["blank"](c)) and unicodedata.category(c) != "Cc",
+    "word": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) in ("Mn", "Me", "Mc", "Nd", "Pc")
+    or c in "\u200c\u200d",
+}
+_JAVA_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
+    "javaLowerCase": str.islower,
+    "javaUpperCase": str.isupper,
+    "javaTitleCase": _in("Lt"),
+    "javaDigit": _in("Nd"),
+    "javaLetter": _in("Lu Ll Lt Lm Lo"),
+    "javaLetterOrDigit": _in("Lu Ll Lt Lm Lo Nd"),
+    "javaAlphabetic": lambda c: _PROPERTIES["alphabetic"](c),
+    "javaDefined": lambda c: unicodedata.category(c) != "Cn",
+    "javaSpaceChar": _in("Zs Zl Zp"),
+    "javaWhitespace": lambda c: c in _WHITESPACE,
+    "javaISOControl": lambda c: ord(c) <= 0x1F or 0x7F <= ord(c) <= 0x9F,
+    "LD": _in("Lu Ll Lt Lm Lo Nd"),
+}
+
+
+#: Java spells its binary properties with or without underscores (`IsWhiteSpace`, `IsWhite_Space`), and
+#: after `Is` a POSIX name means its Unicode property (`IsAlpha` is Alphabetic, `IsPunct` Punctuation).
+_PROPERTY_ALIASES = {key.replace("_", ""): key for key in _PROPERTIES} | {
+    "alpha": "alphabetic", "lower": "lowercase", "upper": "uppercase", "space": "white_space",
+    "punct": "punctuation", "xdigit": "hex_digit", "cntrl": "control",
+}
+
+
+@functools.cache
+def _property_ranges(name: str) -> str:
+    return _ranges(_JAVA_PROPERTIES.get(name) or _PROPERTIES[name])
 
 
 def _property(name: str) -> str:
-    """The class body for `\\p{name}`: a POSIX class, a general category, or a binary property."""
+    """The class body for `\\p{name}`: a POSIX class, a `java` property, a binary property (only after
+    `Is`), or a general category."""
+    if name in _JAVA_PROPERTIES:
+        return _property_ranges(name)
+    if name.startswith("Is"):
+        name = name[2:]
+        if name.lower().replace("_", "") in _PROPERTY_ALIASES:
+            return _property_ranges(_PROPERTY_ALIASES[name.lower().replace("_", "")])
+    name = name.removeprefix("general_category=").removeprefix("gc=")
     if name in _POSIX:
         return _POSIX[name]
-    bare = name.removeprefix("Is").removeprefix("general_category=").removeprefix("gc=")
-    if bare in _PROPERTIES or bare.lower() in _PROPERTIES:
-        return _category_ranges(_PROPERTIES[bare.lower()])
-    if 1 <= len(bare) <= 2 and bare[0] in "LMNPSZC" and bare.isalpha():
-        ranges = _category_ranges(bare)
+    if name in _EXTRA_CLASSES:
+        return _EXTRA_CLASSES[name]
+    if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
+        ranges = _category_ranges(name)
         if ranges:
             return ranges
     raise _BadPattern(name)

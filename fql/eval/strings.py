@@ -213,6 +213,15 @@ def _hex_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return f"\\U{int(digits, 16):08x}", after
 
 
+def _named_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java's `\N{name}` (Character.codePointOf: any case, surrounding whitespace ignored).
+    name, after = _braced(p, i + 2, "character name")
+    try:
+        return re.escape(unicodedata.lookup(name.strip())), after
+    except KeyError:
+        raise _BadPattern(f"unknown character name {name}") from None
+
+
 def _octal_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     # Java's `\0` takes up to three octal digits (at most 0377); Python's takes two.
     m = re.match(r"[0-3][0-7]{2}|[0-7]{1,2}", p[i + 2 :])
@@ -238,7 +247,7 @@ def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
     "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
     "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference,
+    "k": _backreference, "N": _named_escape,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
@@ -258,8 +267,9 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return p[i : i + 2], i + 2
 
 
-def _class(p: str, i: int) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java."""
+def _class(p: str, i: int, comments: bool = False) -> tuple[str, int]:
+    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java. Under
+    `(?x)` Java skips whitespace and comments inside a class too."""
     out, i, depth = ["["], i + 1, 1
     if p.startswith("^", i):
         out.append("^")
@@ -269,6 +279,9 @@ def _class(p: str, i: int) -> tuple[str, int]:
         i += 1
     while i < len(p):
         c = p[i]
+        if comments and (c in _JAVA_SPACE or c == "#"):
+            i = _past_comment(p, i)
+            continue
         if c == "\\":
             text, i = _escape(p, i, True)
             out.append(text)
@@ -289,6 +302,19 @@ def _class(p: str, i: int) -> tuple[str, int]:
         out.append(c)
         i += 1
     raise _BadPattern("unclosed class")
+
+
+#: The whitespace `(?x)` skips (Java's ASCII.isSpace).
+_JAVA_SPACE = " \t\n\x0b\f\r"
+
+
+def _past_comment(p: str, i: int) -> int:
+    """The index after the whitespace or the `#` comment (to the end of the line) at p[i], under `(?x)`."""
+    if p[i] != "#":
+        return i + 1
+    while i < len(p) and p[i] not in "\n\r\x85\u2028\u2029":
+        i += 1
+    return i
 
 
 def _flags(m: re.Match) -> str:
@@ -314,8 +340,9 @@ _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 
 
 def _mode(mode: str, m: re.Match) -> str:
-    """The flags among s (DOTALL), m (MULTILINE) and d (UNIX_LINES) in force after inline flags `m`."""
-    on, off = set(m[1] or "") & set("smd"), set(m[2] or "")
+    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES) and x (COMMENTS) in force after inline
+    flags `m`."""
+    on, off = set(m[1] or "") & set("smdx"), set(m[2] or "")
     return "".join(sorted((set(mode) | on) - off))
 
 
@@ -377,11 +404,14 @@ def _translate(p: str) -> tuple[str, bool]:
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
-    # The line flags (s, m, d) in force in each open group, for `.`, `^` and `$`.
+    # The flags (s, m, d, x) in force in each open group, for `.`, `^`, `$` and comments.
     modes = [""]
     i = 0
     while i < len(p):
         c = p[i]
+        if "x" in modes[-1] and (c in _JAVA_SPACE or c == "#"):
+            i = _past_comment(p, i)
+            continue
         if c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
         elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
@@ -389,7 +419,7 @@ def _translate(p: str) -> tuple[str, bool]:
         elif c == "\\":
             text, i = _escape(p, i, False)
         elif c == "[":
-            text, i = _class(p, i)
+            text, i = _class(p, i, "x" in modes[-1])
         elif c == "(":
             m = _INLINE_FLAGS.match(p, i)
             if m and m[3] == ")":
@@ -421,7 +451,8 @@ def _translate(p: str) -> tuple[str, bool]:
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
-_DROPPED_FLAGS = str.maketrans("", "", "duU")
+#: Flags Python is not given: UNIX_LINES and COMMENTS are the translation's, Unicode is the compile's.
+_DROPPED_FLAGS = str.maketrans("", "", "duUx")
 
 
 @functools.lru_cache(maxsize=256)

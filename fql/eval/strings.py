@@ -268,40 +268,70 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
 
 
 def _class(p: str, i: int, comments: bool = False) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java. Under
-    `(?x)` Java skips whitespace and comments inside a class too."""
-    out, i, depth = ["["], i + 1, 1
-    if p.startswith("^", i):
-        out.append("^")
-        i += 1
+    """Translate the character class starting at p[i] (`[`). Under `(?x)` Java skips whitespace and
+    comments inside a class too."""
+    text, i, _ = _class_parts(p, i, comments)
+    return text, i
+
+
+def _class_parts(p: str, i: int, comments: bool) -> tuple[str, int, str | None]:
+    """The class at p[i] as a pattern of one character, the index after it, and its plain class body
+    when it has one (to splice into an enclosing class). Java's nested classes are unions, `&&`
+    intersects (an empty side is ignored) and a leading `^` negates the whole; Python's classes have
+    neither, so those become lookaheads."""
+    i += 1
+    negated = p.startswith("^", i)
+    i += negated
+    operands: list[tuple[list[str], list[str]]] = []
+    body: list[str] = []
+    alternatives: list[str] = []
     if p.startswith("]", i):
-        out.append("\\]")
+        body.append("\\]")
         i += 1
     while i < len(p):
         c = p[i]
         if comments and (c in _JAVA_SPACE or c == "#"):
             i = _past_comment(p, i)
-            continue
-        if c == "\\":
+        elif c == "\\" and p[i + 1 : i + 2] in ("P", "H", "V"):
+            text, i = _escape(p, i, False)
+            alternatives.append(text)
+        elif c == "\\":
             text, i = _escape(p, i, True)
-            out.append(text)
-            continue
-        if c == "[":
-            if p.startswith("[^", i):
-                raise _BadPattern("negated nested class")
-            depth, i = depth + 1, i + 1
-            continue
-        if c == "]":
-            depth, i = depth - 1, i + 1
-            if depth == 0:
-                out.append("]")
-                return "".join(out), i
-            continue
-        if p.startswith("&&", i):
-            raise _BadPattern("class intersections are not supported")
-        out.append(c)
-        i += 1
+            body.append(text)
+        elif c == "[":
+            text, i, plain = _class_parts(p, i, comments)
+            body.append(plain) if plain is not None else alternatives.append(text)
+        elif c == "]":
+            operands.append((body, alternatives))
+            return _class_pattern(operands, negated), i + 1, _plain_body(operands, negated)
+        elif p.startswith("&&", i):
+            operands.append((body, alternatives))
+            body, alternatives, i = [], [], i + 2
+        else:
+            body.append(c)
+            i += 1
     raise _BadPattern("unclosed class")
+
+
+def _plain_body(operands: list[tuple[list[str], list[str]]], negated: bool) -> str | None:
+    if negated or len(operands) != 1 or operands[0][1]:
+        return None
+    return "".join(operands[0][0])
+
+
+def _class_pattern(operands: list[tuple[list[str], list[str]]], negated: bool) -> str:
+    plain = _plain_body(operands, False)
+    if plain is not None:
+        return f"[{'^' if negated else ''}{plain}]"
+    unions = []
+    for body, alternatives in operands:
+        parts = ([f"[{''.join(body)}]"] if body else []) + alternatives
+        if parts:
+            unions.append(parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})")
+    if not unions:
+        raise _BadPattern("empty class")
+    whole = "".join(f"(?={u})" for u in unions[:-1]) + unions[-1]
+    return f"(?:(?!{whole})[\\s\\S])" if negated else f"(?:{whole})"
 
 
 #: The whitespace `(?x)` skips (Java's ASCII.isSpace).

@@ -222,6 +222,15 @@ def _named_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
         raise _BadPattern(f"unknown character name {name}") from None
 
 
+def _utf16_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java reads `\uD83D\uDE00`, an escaped surrogate pair, as the one character it encodes.
+    m = re.match(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})", p[i:])
+    if m:
+        high, low = int(m[1], 16), int(m[2], 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}", i + 12
+    return p[i : i + 2], i + 2
+
+
 def _octal_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     # Java's `\0` takes up to three octal digits (at most 0377); Python's takes two.
     m = re.match(r"[0-3][0-7]{2}|[0-7]{1,2}", p[i + 2 :])
@@ -247,7 +256,7 @@ def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
     "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
     "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference, "N": _named_escape,
+    "k": _backreference, "N": _named_escape, "u": _utf16_escape,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}

@@ -51,6 +51,8 @@ _POSIX = {
 }
 #: Java's own classes beside the general categories: Latin-1 and everything.
 _EXTRA_CLASSES = {"L1": "\\x00-\\xff", "all": "\\x00-\\U0010ffff"}
+#: Java's \\w, \\d and \\s, ASCII unless `(?U)`, spelled out where Python compiles for Unicode (`(?u)`).
+_ASCII_CLASSES = {"w": "a-zA-Z_0-9", "d": "0-9", "s": " \\t\\n\\x0b\\f\\r"}
 #: Java escapes Python lacks, as Python class bodies.
 _CLASS_ESCAPES = {
     "h": " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000",
@@ -147,21 +149,38 @@ _PROPERTY_ALIASES = {key.replace("_", ""): key for key in _PROPERTIES} | {
 }
 
 
+#: Under `(?i)` Java's case properties match every cased letter: `\\p{Lu}`, `\\p{Ll}` and `\\p{Lt}` the
+#: three categories, `\\p{IsLowercase}`, `\\p{javaUpperCase}` and the like each other's characters too.
+_FOLDED: dict[str, t.Callable[[str], bool]] = {
+    "cased letter": _in("Lu Ll Lt"),
+    "cased": lambda c: c.islower() or c.isupper() or unicodedata.category(c) == "Lt",
+}
+_FOLDED_NAMES = {"Lu": "cased letter", "Ll": "cased letter", "Lt": "cased letter", "lowercase": "cased",
+                 "uppercase": "cased", "titlecase": "cased", "javaLowerCase": "cased",
+                 "javaUpperCase": "cased", "javaTitleCase": "cased"}
+
+
 @functools.cache
 def _property_ranges(name: str) -> str:
-    return _ranges(_JAVA_PROPERTIES.get(name) or _PROPERTIES[name])
+    return _ranges(_JAVA_PROPERTIES.get(name) or _FOLDED.get(name) or _PROPERTIES[name])
 
 
-def _property(name: str) -> str:
+def _property(name: str, fold: bool = False, unicode: bool = False) -> str:
     """The class body for `\\p{name}`: a POSIX class, a `java` property, a binary property (only after
-    `Is`), or a general category."""
+    `Is`), or a general category; `fold` under `(?i)`, `unicode` under `(?U)` (where a POSIX name means
+    its Unicode property, as after `Is`)."""
+    if unicode and name in _POSIX and name != "ASCII":
+        name = "Is" + name
     if name in _JAVA_PROPERTIES:
-        return _property_ranges(name)
+        return _property_ranges(_FOLDED_NAMES[name] if fold and name in _FOLDED_NAMES else name)
     if name.startswith("Is"):
         name = name[2:]
         if name.lower().replace("_", "") in _PROPERTY_ALIASES:
-            return _property_ranges(_PROPERTY_ALIASES[name.lower().replace("_", "")])
+            key = _PROPERTY_ALIASES[name.lower().replace("_", "")]
+            return _property_ranges(_FOLDED_NAMES[key] if fold and key in _FOLDED_NAMES else key)
     name = name.removeprefix("general_category=").removeprefix("gc=")
+    if fold and name in _FOLDED_NAMES:
+        return _property_ranges(_FOLDED_NAMES[name])
     if name in _POSIX:
         return _POSIX[name]
     if name in _EXTRA_CLASSES:
@@ -187,9 +206,9 @@ def _quoted(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return "".join(ch if ch.isalnum() else "\\" + ch for ch in literal), len(p) if end < 0 else end + 2
 
 
-def _property_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+def _property_escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
     name, after = _braced(p, i + 2, "property") if p.startswith("{", i + 2) else (p[i + 2 : i + 3], i + 3)
-    return _class_of(_property(name), p[i + 1] == "P", in_class), after
+    return _class_of(_property(name, "i" in mode, "U" in mode), p[i + 1] == "P", in_class), after
 
 
 def _space_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -262,13 +281,29 @@ _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
 
 
-def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    """Translate the escape at p[i] (a backslash); returns the Python text and the next index."""
+def _escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
+    """Translate the escape at p[i] (a backslash) under the flags `mode` (see _translate); returns the
+    Python text and the next index."""
     if i + 1 >= len(p):
         raise _BadPattern("trailing backslash")
     c = p[i + 1]
+    if _unfolded(mode) and c in _CLASS_LETTERS and not in_class:
+        # Java matches its predefined classes and properties without case folding (Python would fold
+        # ſ into s for `\\p{Alpha}`), but for `\\p{Lu}` and the like, which _property widens itself.
+        if c in "pP":
+            text, after = _property_escape(p, i, False, mode)
+        else:
+            text, after = _escape(p, i, False, mode.replace("i", ""))
+        return f"(?-i:{text})", after
+    if "a" in mode and c in "wWdDsS":
+        return _class_of(_ASCII_CLASSES[c.lower()], c.isupper(), in_class), i + 2
+    if c in "pP":
+        return _property_escape(p, i, in_class, mode)
     if c in _ESCAPES:
         return _ESCAPES[c](p, i, in_class)
+    if c == "R" and not in_class and p[i + 2 : i + 3] in ("*", "+", "?", "{"):
+        # Java repeats a line break without backtracking into it: `\R{2}` does not split "\r\n".
+        return f"(?>{_ANCHORS[c][3:-1]})", i + 2
     if c in _ANCHORS and not (in_class and c != "e"):
         return _ANCHORS[c], i + 2
     if c in "GX":
@@ -276,14 +311,23 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return p[i : i + 2], i + 2
 
 
-def _class(p: str, i: int, comments: bool = False) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`). Under `(?x)` Java skips whitespace and
-    comments inside a class too."""
-    text, i, _ = _class_parts(p, i, comments)
+#: The escapes that name classes: Java's predefined ones and properties.
+_CLASS_LETTERS = "wWdDsSpPhHvV"
+
+
+def _unfolded(mode: str) -> bool:
+    """Whether classes must be kept from Python's Unicode case folding: `(?i)` in a Unicode compile."""
+    return "i" in mode and ("a" in mode or "U" in mode)
+
+
+def _class(p: str, i: int, mode: str = "") -> tuple[str, int]:
+    """Translate the character class starting at p[i] (`[`) under the flags `mode`. Under `(?x)` Java
+    skips whitespace and comments inside a class too."""
+    text, i, _ = _class_parts(p, i, mode)
     return text, i
 
 
-def _class_parts(p: str, i: int, comments: bool) -> tuple[str, int, str | None]:
+def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
     """The class at p[i] as a pattern of one character, the index after it, and its plain class body
     when it has one (to splice into an enclosing class). Java's nested classes are unions, `&&`
     intersects (an empty side is ignored) and a leading `^` negates the whole; Python's classes have
@@ -297,18 +341,21 @@ def _class_parts(p: str, i: int, comments: bool) -> tuple[str, int, str | None]:
     if p.startswith("]", i):
         body.append("\\]")
         i += 1
+    negated_escapes = ("P", "H", "V", "W", "D", "S") if "a" in mode else ("P", "H", "V")
+    if _unfolded(mode):
+        negated_escapes = tuple(_CLASS_LETTERS)
     while i < len(p):
         c = p[i]
-        if comments and (c in _JAVA_SPACE or c == "#"):
+        if "x" in mode and (c in _JAVA_SPACE or c == "#"):
             i = _past_comment(p, i)
-        elif c == "\\" and p[i + 1 : i + 2] in ("P", "H", "V"):
-            text, i = _escape(p, i, False)
+        elif c == "\\" and p[i + 1 : i + 2] in negated_escapes:
+            text, i = _escape(p, i, False, mode)
             alternatives.append(text)
         elif c == "\\":
-            text, i = _escape(p, i, True)
+            text, i = _escape(p, i, True, mode)
             body.append(text)
         elif c == "[":
-            text, i, plain = _class_parts(p, i, comments)
+            text, i, plain = _class_parts(p, i, mode)
             body.append(plain) if plain is not None else alternatives.append(text)
         elif c == "]":
             operands.append((body, alternatives))
@@ -379,9 +426,9 @@ _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 
 
 def _mode(mode: str, m: re.Match) -> str:
-    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES) and x (COMMENTS) in force after inline
-    flags `m`."""
-    on, off = set(m[1] or "") & set("smdx"), set(m[2] or "")
+    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES), x (COMMENTS) and i (CASE_INSENSITIVE)
+    in force after inline flags `m`."""
+    on, off = set(m[1] or "") & set("smdxi"), set(m[2] or "")
     return "".join(sorted((set(mode) | on) - off))
 
 
@@ -439,11 +486,15 @@ def _translate(p: str) -> tuple[str, bool]:
     """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
     terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
     unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
+    # `(?u)` alone makes case-insensitive matching Unicode's, and only `(?U)` Java's classes: Python
+    # compiles for Unicode for both, so under `(?u)` ("a" among the flags) \\w, \\d, \\s and \\b stay ASCII's.
+    classes = any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
+    ascii_ = "a" if unicode and not classes else "U" if classes else ""
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
-    # The flags (s, m, d, x) in force in each open group, for `.`, `^`, `$` and comments.
+    # The flags (s, m, d, x, i) in force in each open group, for `.`, `^`, `$`, comments and properties.
     modes = [""]
     i = 0
     while i < len(p):
@@ -453,12 +504,12 @@ def _translate(p: str) -> tuple[str, bool]:
             continue
         if c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
-        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
+        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not classes:
             text, i = _boundary(p[i + 1] == "B"), i + 2
         elif c == "\\":
-            text, i = _escape(p, i, False)
+            text, i = _escape(p, i, False, modes[-1] + ascii_)
         elif c == "[":
-            text, i = _class(p, i, "x" in modes[-1])
+            text, i = _class(p, i, modes[-1] + ascii_)
         elif c == "(":
             m = _INLINE_FLAGS.match(p, i)
             if m and m[3] == ")":

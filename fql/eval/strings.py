@@ -70,9 +70,10 @@ def _ranges(inside: t.Callable[[str], bool]) -> str:
     """A class body of every code point for which `inside` holds."""
     parts, start = [], None
     for cp in range(0x110000):
-        if inside(chr(cp)) and start is None:
+        hit = inside(chr(cp))
+        if hit and start is None:
             start = cp
-        elif not inside(chr(cp)) and start is not None:
+        elif not hit and start is not None:
             parts.append(_class_range(start, cp - 1))
             start = None
     if start is not None:

@@ -947,12 +947,16 @@ def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int 
         problems[0].siblings.extend(problems[1:])
         raise problems[0]
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
+    # Core hands the sizes to Lucene as Java ints (Long.toInt): 4294967297 is 1. Sizes that wrap to
+    # nothing Lucene takes (a 500 in core) make no n-grams here.
+    lo, hi = _int32(lo), _int32(hi)
     out: list = []
     for v in values:
         if not _is_text(v):
             out.append(v)
             continue
-        out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
+        if 1 <= lo <= hi:
+            out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
     return out
 
 

@@ -49,6 +49,10 @@ _POSIX = {
     "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \\t",
     "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0b\\f\\r",
 }
+#: Java's own classes beside the general categories: Latin-1 and everything.
+_EXTRA_CLASSES = {"L1": "\\x00-\\xff", "all": "\\x00-\\U0010ffff"}
+#: Java's \\w, \\d and \\s, ASCII unless `(?U)`, spelled out where Python compiles for Unicode (`(?u)`).
+_ASCII_CLASSES = {"w": "a-zA-Z_0-9", "d": "0-9", "s": " \\t\\n\\x0b\\f\\r"}
 #: Java escapes Python lacks, as Python class bodies.
 _CLASS_ESCAPES = {
     "h": " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000",
@@ -62,15 +66,14 @@ class _BadPattern(Exception):
     """The pattern is not a regex Java (or this translation of it) accepts."""
 
 
-@functools.cache
-def _category_ranges(prefix: str) -> str:
-    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
+def _ranges(inside: t.Callable[[str], bool]) -> str:
+    """A class body of every code point for which `inside` holds."""
     parts, start = [], None
     for cp in range(0x110000):
-        inside = unicodedata.category(chr(cp)).startswith(prefix)
-        if inside and start is None:
+        hit = inside(chr(cp))
+        if hit and start is None:
             start = cp
-        elif not inside and start is not None:
+        elif not hit and start is not None:
             parts.append(_class_range(start, cp - 1))
             start = None
     if start is not None:
@@ -78,24 +81,113 @@ def _category_ranges(prefix: str) -> str:
     return "".join(parts)
 
 
+@functools.cache
+def _category_ranges(prefix: str) -> str:
+    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
+    return _ranges(lambda c: unicodedata.category(c).startswith(prefix))
+
+
 def _class_range(lo: int, hi: int) -> str:
     return f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}"
 
 
-#: Java's binary properties (`\p{IsAlphabetic}`), by the general categories that approximate them.
-_PROPERTIES = {"alphabetic": "L", "letter": "L", "digit": "Nd", "uppercase": "Lu", "lowercase": "Ll",
-               "punctuation": "P", "control": "Cc", "white_space": "Z"}
+#: The general categories of Java's Alphabetic (with Other_Alphabetic, approximated by the cased letters
+#: Python knows, such as Ⓐ).
+_ALPHABETIC = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
+#: The letters Java's Hex_Digit adds to the decimal digits: ASCII's and their fullwidth forms.
+_HEX_LETTERS = "ABCDEFabcdef\uff21\uff22\uff23\uff24\uff25\uff26\uff41\uff42\uff43\uff44\uff45\uff46"
 
 
-def _property(name: str) -> str:
-    """The class body for `\\p{name}`: a POSIX class, a general category, or a binary property."""
+def _in(categories: str) -> t.Callable[[str], bool]:
+    return lambda c: unicodedata.category(c) in categories.split()
+
+
+#: Java's binary properties (`\p{IsLowercase}`, any case) and its `java` ones (`\p{javaLowerCase}`), as
+#: Character's methods define them. Python's islower/isupper read Unicode's Lowercase and Uppercase, which
+#: count Other_Lowercase (ª, ʰ) and Other_Uppercase (Ⓐ) as Java does; Alphabetic lacks Other_Alphabetic.
+_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
+    "alphabetic": lambda c: unicodedata.category(c) in _ALPHABETIC or c.isupper() or c.islower(),
+    "letter": _in("Lu Ll Lt Lm Lo"),
+    "digit": _in("Nd"),
+    "uppercase": str.isupper,
+    "lowercase": str.islower,
+    "titlecase": _in("Lt"),
+    "punctuation": _in("Pc Pd Ps Pe Pi Pf Po"),
+    "control": _in("Cc"),
+    "white_space": lambda c: unicodedata.category(c) in ("Zs", "Zl", "Zp") or c in "\t\n\x0b\x0c\r\x85",
+    "join_control": lambda c: c in "\u200c\u200d",
+    "assigned": lambda c: unicodedata.category(c) != "Cn",
+    "noncharacter_code_point": lambda c: ord(c) & 0xFFFE == 0xFFFE or 0xFDD0 <= ord(c) <= 0xFDEF,
+    "blank": lambda c: unicodedata.category(c) == "Zs" or c == "\t",
+    "hex_digit": lambda c: unicodedata.category(c) == "Nd" or c in _HEX_LETTERS,
+    "alnum": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) == "Nd",
+    "graph": lambda c: unicodedata.category(c) not in ("Zs", "Zl", "Zp", "Cc", "Cs", "Cn"),
+    "print": lambda c: (_PROPERTIES["graph"](c) or _PROPERTIES["blank"](c)) and unicodedata.category(c) != "Cc",
+    "word": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) in ("Mn", "Me", "Mc", "Nd", "Pc")
+    or c in "\u200c\u200d",
+}
+_JAVA_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
+    "javaLowerCase": str.islower,
+    "javaUpperCase": str.isupper,
+    "javaTitleCase": _in("Lt"),
+    "javaDigit": _in("Nd"),
+    "javaLetter": _in("Lu Ll Lt Lm Lo"),
+    "javaLetterOrDigit": _in("Lu Ll Lt Lm Lo Nd"),
+    "javaAlphabetic": lambda c: _PROPERTIES["alphabetic"](c),
+    "javaDefined": lambda c: unicodedata.category(c) != "Cn",
+    "javaSpaceChar": _in("Zs Zl Zp"),
+    "javaWhitespace": lambda c: c in _WHITESPACE,
+    "javaISOControl": lambda c: ord(c) <= 0x1F or 0x7F <= ord(c) <= 0x9F,
+    "LD": _in("Lu Ll Lt Lm Lo Nd"),
+}
+
+
+#: Java spells its binary properties with or without underscores (`IsWhiteSpace`, `IsWhite_Space`), and
+#: after `Is` a POSIX name means its Unicode property (`IsAlpha` is Alphabetic, `IsPunct` Punctuation).
+_PROPERTY_ALIASES = {key.replace("_", ""): key for key in _PROPERTIES} | {
+    "alpha": "alphabetic", "lower": "lowercase", "upper": "uppercase", "space": "white_space",
+    "punct": "punctuation", "xdigit": "hex_digit", "cntrl": "control",
+}
+
+
+#: Under `(?i)` Java's case properties match every cased letter: `\\p{Lu}`, `\\p{Ll}` and `\\p{Lt}` the
+#: three categories, `\\p{IsLowercase}`, `\\p{javaUpperCase}` and the like each other's characters too.
+_FOLDED: dict[str, t.Callable[[str], bool]] = {
+    "cased letter": _in("Lu Ll Lt"),
+    "cased": lambda c: c.islower() or c.isupper() or unicodedata.category(c) == "Lt",
+}
+_FOLDED_NAMES = {"Lu": "cased letter", "Ll": "cased letter", "Lt": "cased letter", "lowercase": "cased",
+                 "uppercase": "cased", "titlecase": "cased", "javaLowerCase": "cased",
+                 "javaUpperCase": "cased", "javaTitleCase": "cased"}
+
+
+@functools.cache
+def _property_ranges(name: str) -> str:
+    return _ranges(_JAVA_PROPERTIES.get(name) or _FOLDED.get(name) or _PROPERTIES[name])
+
+
+def _property(name: str, fold: bool = False, unicode: bool = False) -> str:
+    """The class body for `\\p{name}`: a POSIX class, a `java` property, a binary property (only after
+    `Is`), or a general category; `fold` under `(?i)`, `unicode` under `(?U)` (where a POSIX name means
+    its Unicode property, as after `Is`)."""
+    if unicode and name in _POSIX and name != "ASCII":
+        name = "Is" + name
+    if name in _JAVA_PROPERTIES:
+        return _property_ranges(_FOLDED_NAMES[name] if fold and name in _FOLDED_NAMES else name)
+    if name.startswith("Is"):
+        name = name[2:]
+        if name.lower().replace("_", "") in _PROPERTY_ALIASES:
+            key = _PROPERTY_ALIASES[name.lower().replace("_", "")]
+            return _property_ranges(_FOLDED_NAMES[key] if fold and key in _FOLDED_NAMES else key)
+    name = name.removeprefix("general_category=").removeprefix("gc=")
+    if fold and name in _FOLDED_NAMES:
+        return _property_ranges(_FOLDED_NAMES[name])
     if name in _POSIX:
         return _POSIX[name]
-    bare = name.removeprefix("Is").removeprefix("general_category=").removeprefix("gc=")
-    if bare in _PROPERTIES or bare.lower() in _PROPERTIES:
-        return _category_ranges(_PROPERTIES[bare.lower()])
-    if 1 <= len(bare) <= 2 and bare[0] in "LMNPSZC" and bare.isalpha():
-        ranges = _category_ranges(bare)
+    if name in _EXTRA_CLASSES:
+        return _EXTRA_CLASSES[name]
+    if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
+        ranges = _category_ranges(name)
         if ranges:
             return ranges
     raise _BadPattern(name)
@@ -115,9 +207,9 @@ def _quoted(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return "".join(ch if ch.isalnum() else "\\" + ch for ch in literal), len(p) if end < 0 else end + 2
 
 
-def _property_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+def _property_escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
     name, after = _braced(p, i + 2, "property") if p.startswith("{", i + 2) else (p[i + 2 : i + 3], i + 3)
-    return _class_of(_property(name), p[i + 1] == "P", in_class), after
+    return _class_of(_property(name, "i" in mode, "U" in mode), p[i + 1] == "P", in_class), after
 
 
 def _space_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -139,6 +231,24 @@ def _hex_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
         return p[i : i + 2], i + 2
     digits, after = _braced(p, i + 2, "hex escape")
     return f"\\U{int(digits, 16):08x}", after
+
+
+def _named_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java's `\N{name}` (Character.codePointOf: any case, surrounding whitespace ignored).
+    name, after = _braced(p, i + 2, "character name")
+    try:
+        return re.escape(unicodedata.lookup(name.strip())), after
+    except KeyError:
+        raise _BadPattern(f"unknown character name {name}") from None
+
+
+def _utf16_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java reads `\uD83D\uDE00`, an escaped surrogate pair, as the one character it encodes.
+    m = re.match(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})", p[i:])
+    if m:
+        high, low = int(m[1], 16), int(m[2], 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}", i + 12
+    return p[i : i + 2], i + 2
 
 
 def _octal_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -166,19 +276,35 @@ def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
     "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
     "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference,
+    "k": _backreference, "N": _named_escape, "u": _utf16_escape,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
 
 
-def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    """Translate the escape at p[i] (a backslash); returns the Python text and the next index."""
+def _escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
+    """Translate the escape at p[i] (a backslash) under the flags `mode` (see _translate); returns the
+    Python text and the next index."""
     if i + 1 >= len(p):
         raise _BadPattern("trailing backslash")
     c = p[i + 1]
+    if _unfolded(mode) and c in _CLASS_LETTERS and not in_class:
+        # Java matches its predefined classes and properties without case folding (Python would fold
+        # ſ into s for `\\p{Alpha}`), but for `\\p{Lu}` and the like, which _property widens itself.
+        if c in "pP":
+            text, after = _property_escape(p, i, False, mode)
+        else:
+            text, after = _escape(p, i, False, mode.replace("i", ""))
+        return f"(?-i:{text})", after
+    if "a" in mode and c in "wWdDsS":
+        return _class_of(_ASCII_CLASSES[c.lower()], c.isupper(), in_class), i + 2
+    if c in "pP":
+        return _property_escape(p, i, in_class, mode)
     if c in _ESCAPES:
         return _ESCAPES[c](p, i, in_class)
+    if c == "R" and not in_class and p[i + 2 : i + 3] in ("*", "+", "?", "{"):
+        # Java repeats a line break without backtracking into it: `\R{2}` does not split "\r\n".
+        return f"(?>{_ANCHORS[c][3:-1]})", i + 2
     if c in _ANCHORS and not (in_class and c != "e"):
         return _ANCHORS[c], i + 2
     if c in "GX":
@@ -186,37 +312,96 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return p[i : i + 2], i + 2
 
 
-def _class(p: str, i: int) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`); nested classes are unions in Java."""
-    out, i, depth = ["["], i + 1, 1
-    if p.startswith("^", i):
-        out.append("^")
-        i += 1
+#: The escapes that name classes: Java's predefined ones and properties.
+_CLASS_LETTERS = "wWdDsSpPhHvV"
+
+
+def _unfolded(mode: str) -> bool:
+    """Whether classes must be kept from Python's Unicode case folding: `(?i)` in a Unicode compile."""
+    return "i" in mode and ("a" in mode or "U" in mode)
+
+
+def _class(p: str, i: int, mode: str = "") -> tuple[str, int]:
+    """Translate the character class starting at p[i] (`[`) under the flags `mode`. Under `(?x)` Java
+    skips whitespace and comments inside a class too."""
+    text, i, _ = _class_parts(p, i, mode)
+    return text, i
+
+
+def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
+    """The class at p[i] as a pattern of one character, the index after it, and its plain class body
+    when it has one (to splice into an enclosing class). Java's nested classes are unions, `&&`
+    intersects (an empty side is ignored) and a leading `^` negates the whole; Python's classes have
+    neither, so those become lookaheads."""
+    i += 1
+    negated = p.startswith("^", i)
+    i += negated
+    operands: list[tuple[list[str], list[str]]] = []
+    body: list[str] = []
+    alternatives: list[str] = []
     if p.startswith("]", i):
-        out.append("\\]")
+        body.append("\\]")
         i += 1
+    negated_escapes = ("P", "H", "V", "W", "D", "S") if "a" in mode else ("P", "H", "V")
+    if _unfolded(mode):
+        negated_escapes = tuple(_CLASS_LETTERS)
     while i < len(p):
         c = p[i]
-        if c == "\\":
-            text, i = _escape(p, i, True)
-            out.append(text)
-            continue
-        if c == "[":
-            if p.startswith("[^", i):
-                raise _BadPattern("negated nested class")
-            depth, i = depth + 1, i + 1
-            continue
-        if c == "]":
-            depth, i = depth - 1, i + 1
-            if depth == 0:
-                out.append("]")
-                return "".join(out), i
-            continue
-        if p.startswith("&&", i):
-            raise _BadPattern("class intersections are not supported")
-        out.append(c)
-        i += 1
+        if "x" in mode and (c in _JAVA_SPACE or c == "#"):
+            i = _past_comment(p, i)
+        elif c == "\\" and p[i + 1 : i + 2] in negated_escapes:
+            text, i = _escape(p, i, False, mode)
+            alternatives.append(text)
+        elif c == "\\":
+            text, i = _escape(p, i, True, mode)
+            body.append(text)
+        elif c == "[":
+            text, i, plain = _class_parts(p, i, mode)
+            body.append(plain) if plain is not None else alternatives.append(text)
+        elif c == "]":
+            operands.append((body, alternatives))
+            return _class_pattern(operands, negated), i + 1, _plain_body(operands, negated)
+        elif p.startswith("&&", i):
+            operands.append((body, alternatives))
+            body, alternatives, i = [], [], i + 2
+        else:
+            body.append(c)
+            i += 1
     raise _BadPattern("unclosed class")
+
+
+def _plain_body(operands: list[tuple[list[str], list[str]]], negated: bool) -> str | None:
+    if negated or len(operands) != 1 or operands[0][1]:
+        return None
+    return "".join(operands[0][0])
+
+
+def _class_pattern(operands: list[tuple[list[str], list[str]]], negated: bool) -> str:
+    plain = _plain_body(operands, False)
+    if plain is not None:
+        return f"[{'^' if negated else ''}{plain}]"
+    unions = []
+    for body, alternatives in operands:
+        parts = ([f"[{''.join(body)}]"] if body else []) + alternatives
+        if parts:
+            unions.append(parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})")
+    if not unions:
+        raise _BadPattern("empty class")
+    whole = "".join(f"(?={u})" for u in unions[:-1]) + unions[-1]
+    return f"(?:(?!{whole})[\\s\\S])" if negated else f"(?:{whole})"
+
+
+#: The whitespace `(?x)` skips (Java's ASCII.isSpace).
+_JAVA_SPACE = " \t\n\x0b\f\r"
+
+
+def _past_comment(p: str, i: int) -> int:
+    """The index after the whitespace or the `#` comment (to the end of the line) at p[i], under `(?x)`."""
+    if p[i] != "#":
+        return i + 1
+    while i < len(p) and p[i] not in "\n\r\x85\u2028\u2029":
+        i += 1
+    return i
 
 
 def _flags(m: re.Match) -> str:
@@ -242,8 +427,9 @@ _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 
 
 def _mode(mode: str, m: re.Match) -> str:
-    """The flags among s (DOTALL), m (MULTILINE) and d (UNIX_LINES) in force after inline flags `m`."""
-    on, off = set(m[1] or "") & set("smd"), set(m[2] or "")
+    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES), x (COMMENTS) and i (CASE_INSENSITIVE)
+    in force after inline flags `m`."""
+    on, off = set(m[1] or "") & set("smdxi"), set(m[2] or "")
     return "".join(sorted((set(mode) | on) - off))
 
 
@@ -301,23 +487,30 @@ def _translate(p: str) -> tuple[str, bool]:
     """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
     terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
     unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
+    # `(?u)` alone makes case-insensitive matching Unicode's, and only `(?U)` Java's classes: Python
+    # compiles for Unicode for both, so under `(?u)` ("a" among the flags) \\w, \\d, \\s and \\b stay ASCII's.
+    classes = any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
+    ascii_ = "a" if unicode and not classes else "U" if classes else ""
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
-    # The line flags (s, m, d) in force in each open group, for `.`, `^` and `$`.
+    # The flags (s, m, d, x, i) in force in each open group, for `.`, `^`, `$`, comments and properties.
     modes = [""]
     i = 0
     while i < len(p):
         c = p[i]
+        if "x" in modes[-1] and (c in _JAVA_SPACE or c == "#"):
+            i = _past_comment(p, i)
+            continue
         if c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
-        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not unicode:
+        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not classes:
             text, i = _boundary(p[i + 1] == "B"), i + 2
         elif c == "\\":
-            text, i = _escape(p, i, False)
+            text, i = _escape(p, i, False, modes[-1] + ascii_)
         elif c == "[":
-            text, i = _class(p, i)
+            text, i = _class(p, i, modes[-1] + ascii_)
         elif c == "(":
             m = _INLINE_FLAGS.match(p, i)
             if m and m[3] == ")":
@@ -349,7 +542,8 @@ def _translate(p: str) -> tuple[str, bool]:
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
-_DROPPED_FLAGS = str.maketrans("", "", "duU")
+#: Flags Python is not given: UNIX_LINES and COMMENTS are the translation's, Unicode is the compile's.
+_DROPPED_FLAGS = str.maketrans("", "", "duUx")
 
 
 @functools.lru_cache(maxsize=256)
@@ -366,6 +560,15 @@ def java_regex(pattern: str, key: str) -> re.Pattern:
         return _compile(pattern)
     except (_BadPattern, re.error, ValueError, OverflowError, RecursionError):
         raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
+
+
+def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
+    """Java's Matcher.find in a loop: after an empty match the next search starts one character later,
+    where Python's finditer would first try a longer match at the same place (`a*?` in "aa")."""
+    pos = 0
+    while pos <= len(text) and (m := regex.search(text, pos)):
+        yield m
+        pos = m.end() + 1 if m.end() == m.start() else m.end()
 
 
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
@@ -562,7 +765,7 @@ def find_str_regex(
     offset = _start(value, start)
     found = []
     # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
-    for m in regex.finditer(value[offset:]):
+    for m in java_finditer(regex, value[offset:]):
         if len(found) >= limit:
             break
         # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
@@ -695,7 +898,14 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
     regex = java_regex(pattern, "pattern")
     if regex.search(value) is None:
         return value
-    return regex.sub(_java_replacement(replace, regex), value, count=1 if first else 0)
+    replacement = _java_replacement(replace, regex)
+    out, prev = [], 0
+    for m in java_finditer(regex, value):
+        out += (value[prev : m.start()], replacement(m))
+        prev = m.end()
+        if first:
+            break
+    return "".join(out) + value[prev:]
 
 
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
@@ -737,12 +947,16 @@ def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int 
         problems[0].siblings.extend(problems[1:])
         raise problems[0]
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
+    # Core hands the sizes to Lucene as Java ints (Long.toInt): 4294967297 is 1. Sizes that wrap to
+    # nothing Lucene takes (a 500 in core) make no n-grams here.
+    lo, hi = _int32(lo), _int32(hi)
     out: list = []
     for v in values:
         if not _is_text(v):
             out.append(v)
             continue
-        out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
+        if 1 <= lo <= hi:
+            out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
     return out
 
 
@@ -794,9 +1008,11 @@ class _Spec:
             raise _IllegalFormat
 
     def justify(self, text: str) -> str:
+        # Java pads to `width` UTF-16 units: a character beyond the BMP counts twice.
         if self.width is None:
             return text
-        return text.ljust(self.width) if "-" in self.flags else text.rjust(self.width)
+        width = self.width - _utf16_length(text) + len(text)
+        return text.ljust(width) if "-" in self.flags else text.rjust(width)
 
 
 def _parse_format(fmt: str) -> list[str | _Spec]:
@@ -888,8 +1104,20 @@ def _print(spec: _Spec, value: t.Any, version: str) -> str:
 def _print_general(spec: _Spec, text: str) -> str:
     spec.check("-")
     if spec.precision is not None:
-        text = text[: spec.precision]
+        text = _utf16_prefix(text, spec.precision)
     return spec.justify(text.upper() if spec.conversion.isupper() else text)
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The first `units` UTF-16 units of `text`, as Java's substring takes a precision. Where that
+    splits a surrogate pair, Java keeps half a character (which core cannot write out); fql drops it."""
+    out, used = [], 0
+    for c in text:
+        used += 2 if ord(c) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(c)
+    return "".join(out)
 
 
 def _signed(spec: _Spec, magnitude: str, negative: bool) -> str:

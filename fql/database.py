@@ -24,7 +24,7 @@ from .storage.readonly import ReadOnly
 registry.load()
 
 from .eval.v10 import expressions as v10_expressions, sets as v10_sets  # noqa: E402 - after load()
-from .eval.v10.misc import hide_stored_frames, visible_logs  # noqa: E402
+from .eval.v10.misc import hide_stored_frames, transaction_times, visible_logs  # noqa: E402
 from .eval.v10.static import typecheck as static_check  # noqa: E402
 from .schema.display import DefinitionTooDeep  # noqa: E402
 
@@ -401,6 +401,11 @@ class Work:
 
 def _run_v10(node: t.Any, ctx: Context) -> t.Any:
     """A v10 query: its statements form one block; sets in the result become their first page."""
+    with transaction_times(ctx.state.txn_times):
+        return _run_v10_block(node, ctx)
+
+
+def _run_v10_block(node: t.Any, ctx: Context) -> t.Any:
     if isinstance(node, Work):
         value = node.fn(ctx)
     else:

@@ -86,6 +86,10 @@ class FQLError(Exception):
         out: dict = {"position": list(self.position), "code": self.code, "description": self.description}
         if self.failures is not None:
             out["failures"] = self.failures
+            if isinstance(self, ValidationFailed):
+                # Core's Validator.patch answers its failures `.distinct`: the same failure twice (two
+                # privileges' string resources, both at `["privileges", "resource"]`) is one.
+                out["failures"] = [f for i, f in enumerate(self.failures) if f not in self.failures[:i]]
         if self.cause is not None:
             out["cause"] = [item for c in self.cause for item in c.v4_errors()]
         return out

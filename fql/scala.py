@@ -93,6 +93,35 @@ def case_class_hash(name: str, *fields: int) -> int:
     return h ^ (h >> 16)
 
 
+def indexed_seq_hash(hashes: t.Sequence[int]) -> int:
+    """The hashCode of an IndexedSeq (an ArraySeq, a Vector) whose elements hash to `hashes`: MurmurHash3's
+    indexedSeqHash from the seed "Seq", which hashes elements that step evenly (1, 2, 3) as a Range does."""
+    h = java_hash("Seq")
+    if len(hashes) < 2:
+        for k in hashes:
+            h = _mix(h, k & _MASK)
+        return _avalanche(h ^ len(hashes))
+    first, prev = hashes[0] & _MASK, hashes[1] & _MASK
+    h = _mix(h, first)
+    start, step = h, (prev - first) & _MASK
+    for i in range(2, len(hashes)):
+        h = _mix(h, prev)
+        k = hashes[i] & _MASK
+        if step != (k - prev) & _MASK or step == 0:
+            for k in hashes[i:]:
+                h = _mix(h, k & _MASK)
+            return _avalanche(h ^ len(hashes))
+        prev = k
+    return _avalanche(_mix(_mix(start, step), prev))
+
+
+def _avalanche(h: int) -> int:
+    """MurmurHash3's finalization mix (32-bit)."""
+    h = ((h ^ (h >> 16)) * 0x85EBCA6B) & _MASK
+    h = ((h ^ (h >> 13)) * 0xC2B2AE35) & _MASK
+    return h ^ (h >> 16)
+
+
 def _mix(h: int, k: int) -> int:
     """scala.util.hashing.MurmurHash3.mix (32-bit)."""
     k = _rotl((k * 0xCC9E2D51) & _MASK, 15) * 0x1B873593 & _MASK

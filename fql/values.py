@@ -452,6 +452,15 @@ class Lambda:
         return hash(repr(self))
 
 
+class TxnMicros(int):
+    """A v4 document's `ts` read in the query that wrote it, core's TransactionTimeMicrosL: the transaction's
+    time in microseconds, which core only knows at commit. Answers and writes show the number, and `Get`'s
+    `ts` takes it for that time, but it is no Integer: arithmetic, the time functions and ToString refuse
+    it as an `Unresolved Transaction Time` (core: ast/Expression.scala, ReadAdaptor.castTimestamp)."""
+
+    __slots__ = ()
+
+
 class Action(str):
     """A v4 event's action (`create`, `update`, `delete`; a set's `add`, `remove`), core's ActionL: it reads
     as its string, but its type is Action (no String argument takes it: `ToString` makes it one), and a
@@ -570,6 +579,8 @@ def type_name(value: t.Any) -> str:
         return "Null"
     if isinstance(value, bool):
         return "Boolean"
+    if isinstance(value, TxnMicros):
+        return "Unresolved Transaction Time"
     if isinstance(value, int):
         return "Integer"
     if isinstance(value, float):

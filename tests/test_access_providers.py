@@ -245,3 +245,89 @@ def test_v10_fields_have_core_schema_types(db):
         (["jwks_uri"], "Missing required field of type String"),
         (["issuer"], "Missing required field of type String"),
     ]
+
+
+def test_v10_role_predicates_are_one_parameter_lambdas(db):
+    # core's AccessProviderRole: its predicate's LambdaParseValidator(Arity(1)), drawn as `*roles*` and
+    # reported at the entry (`roles.predicate` for a lone entry), on create and on update.
+    made = f'AccessProvider.create({{ name: "p", issuer: "i", jwks_uri: "{URI}", roles: %s }})'
+    assert v10_failures(db, made % '["reader", { role: "reader", predicate: "(a, b) => true" }]') == (
+        "Failed to create AccessProvider.",
+        [(["roles", 1, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments")],
+    )
+    assert v10_failures(db, made % '{ role: "reader", predicate: "x =>" }')[1] == [
+        (["roles", "predicate"], "Unable to parse FQL source code.\nerror: Expected expression\nat *roles*:1:5\n  |\n1 | x =>\n  |     ^\n  |")
+    ]
+    db.query(made % '{ role: "reader", predicate: "_ => true" }', syntax="v10")
+    assert v10_failures(db, 'AccessProvider.byName("p")!.update({ roles: [{ role: "reader", predicate: "() => true" }] })') == (
+        "Failed to update AccessProvider `p`.",
+        [(["roles", 0, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 0 arguments")],
+    )
+    assert db.query('AccessProvider.byName("p")!.roles', syntax="v10") == {"role": "reader", "predicate": "_ => true"}
+
+
+def test_v10_names_are_core_identifiers(db):
+    # ValidIdentifierValidator: `_` is none (isValidName), a keyword neither; an update that keeps a name
+    # v4 allowed does not check it again.
+    made = f'AccessProvider.create({{ name: "%s", issuer: "%s", jwks_uri: "{URI}" }})'
+    for name in ("_", "if"):
+        assert v10_failures(db, made % (name, name)) == ("Failed to create AccessProvider.", [(["name"], "Invalid identifier.")])
+    db.query(provider("a-b"))
+    assert db.query('AccessProvider.byName("a-b")!.update({ name: "a-b", data: { x: 1 } }).data', syntax="v10") == {"x": 1}
+    assert v10_failures(db, 'AccessProvider.byName("a-b")!.update({ name: "_" })') == (
+        "Failed to update AccessProvider `a-b`.", [(["name"], "Invalid identifier.")]
+    )
+
+
+def test_v10_builtin_roles_fail_an_array_at_once_and_a_lone_role_in_the_schema(db):
+    # AccessProviderRolesValidator reads an array only, each name in turn: a repeat (its map of seen
+    # names takes a third as new again), then a built-in one; a lone built-in role is left to the
+    # schema's check once the query has run (SchemaTypeValidator.checkAPRoleName: `is not allowed`).
+    made = f'AccessProvider.create({{ name: "p", issuer: "i", jwks_uri: "{URI}", roles: %s }})'
+    dup = "The role `admin` is present more than once, there can only be one entry per role."
+    builtin = "Builtin role `admin` not allowed."
+    assert v10_failures(db, made % '["admin", "admin", "admin", "admin"]') == (
+        "Failed to create AccessProvider.", [(["roles"], m) for m in (builtin, dup, builtin, builtin, dup, builtin)]
+    )
+    with pytest.raises(fql.FQLError) as caught:
+        db.query(made % '{ role: "client", predicate: "_ => true" }', syntax="v10")
+    assert caught.value.v10_code == "invalid_schema"
+    assert caught.value.description.startswith("Invalid database schema update.\n    error: Builtin role `client` is not allowed\n    at main.fsl:")
+
+
+def test_v10_field_validators_report_with_the_type_failures(db):
+    # core's validateStruct: each given field in turn, its type then its validator (identifier, https URL,
+    # each role's predicate, then the roles' own check), then the missing fields.
+    assert v10_failures(
+        db,
+        'AccessProvider.create({ jwks_uri: "http://x", name: "a 1", issuer: 5, '
+        'roles: ["reader", { role: "reader", predicate: "(a, b) => 1" }], foo: 1 })',
+    ) == (
+        "Failed to create AccessProvider.",
+        [
+            (["jwks_uri"], "`http://x` must be a valid https URI."),
+            (["name"], "Invalid identifier."),
+            (["issuer"], "Expected String, provided Int"),
+            (["roles", 1, "predicate"], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments"),
+            (["foo"], "Unexpected field provided"),
+        ],
+    )
+    assert v10_failures(db, 'AccessProvider.create({ name: "a 1", jwks_uri: "ftp://x", roles: ["reader", "reader"] })')[1] == [
+        (["name"], "Invalid identifier."),
+        (["jwks_uri"], "`ftp://x` must be a valid https URI."),
+        (["roles"], "The role `reader` is present more than once, there can only be one entry per role."),
+        (["issuer"], "Missing required field of type String"),
+    ]
+
+
+def test_v10_replace_keeps_only_the_audience(db):
+    # core's v10 replace writes the fields given (Schema.validateAndTransform of a Replace); v4's Replace
+    # keeps name, issuer, jwks_uri and roles unless given (WriteAdaptor's prevForReplace).
+    db.query(provider("p", extra=', roles: "reader", data: {x: 1}'))
+    audience = db.query('Select("audience", Get(AccessProvider("p")))')
+    replaced = db.query(f'AccessProvider.byName("p")!.replace({{ name: "p", issuer: "j", jwks_uri: "{URI}" }})', syntax="v10")
+    assert {k: replaced[k] for k in ("name", "issuer", "audience")} == {"name": "p", "issuer": "j", "audience": audience}
+    assert "roles" not in replaced and "data" not in replaced
+    db.query('Update(AccessProvider("p"), {roles: "reader"})')
+    replaced = db.query(f'Replace(AccessProvider("p"), {{issuer: "k", jwks_uri: "{URI}"}})')
+    assert (replaced["name"], replaced["issuer"], replaced["roles"]) == ("p", "k", "reader")

@@ -356,6 +356,41 @@ def test_a_v4_role_names_no_resource_and_no_predicate_by_string(db, params, fiel
     ok(db, f'Role.byName("r")!.update({{ {as_v10} }})')
 
 
+def _string(field: list, expected: str) -> dict:
+    return {"field": field, "code": "invalid type", "description": f"Invalid type String, expected type {expected}."}
+
+
+def test_a_v4_write_reads_the_role_as_it_would_be_written(db):
+    # Core's Validator.patch validates the patched data, answering its failures `.distinct`: the same
+    # string at the same unindexed path twice is one failure.
+    ok(db, "Collection.create({ name: 'TestCol' })")
+    error = v4_error(
+        db,
+        'CreateRole({ name: "twice", privileges: [{ resource: "TestCol", actions: { read: "x => true" } }, '
+        '{ resource: "TestCol", actions: { read: "x => true", write: "(a, b) => true" } }] })',
+    )
+    assert error["failures"] == [
+        _string(["privileges", "resource"], "Ref"),
+        _string(["privileges", "actions", "read"], "Query"),
+        _string(["privileges", "actions", "write"], "Query"),
+    ]
+    # A v4 Update of a v10 role fails on what it leaves of the role (PrivilegesFQL4FormatValidator and
+    # MembershipsFQL4FormatValidator read the whole document); a Replace keeps only the name.
+    ok(db, 'Role.create({ name: "r", privileges: { resource: "TestCol", actions: { read: true } }, '
+           'membership: { resource: "TestCol", predicate: "x => true" } })')
+    error = v4_error(db, 'Update(Role("r"), { data: { a: 1 } })')
+    assert (error["code"], error["failures"]) == (
+        "validation failed",
+        [_string(["privileges", "resource"], "Ref"), _string(["membership", "resource"], "Ref"),
+         _string(["membership", "predicate"], "Query")],
+    )
+    error = v4_error(db, 'Update(Role("r"), { privileges: [{ resource: Collection("TestCol") }] })')
+    assert error["failures"] == [_string(["membership", "resource"], "Ref"), _string(["membership", "predicate"], "Query")]
+    db.query('Update(Role("r"), { privileges: [{ resource: Collection("TestCol") }], membership: null })')
+    db.query('Replace(Role("r"), { name: "r", membership: { resource: Collection("TestCol") } })')
+    assert db.query('Select("membership", Get(Role("r")))') == {"resource": db.query('Collection("TestCol")')}
+
+
 # -- FQL2AccessProviderSpec -----------------------------------------------------------------------------
 
 JWKS = "https://fauna.auth0.com/.well-known/jwks.json"
@@ -384,6 +419,21 @@ def test_a_v4_access_provider_update_gives_predicates_as_lambdas(db):
     )
     # v10 takes the source.
     ok(db, 'AccessProvider.byName("myAP")!.update({ roles: [{ role: "MyFQLXRole", predicate: "_ => true" }] })')
+
+
+def test_a_v4_write_reads_the_access_provider_as_it_would_be_written(db):
+    # RolesFQL4FormatValidator reads the patched document: the roles an Update leaves, or a Replace keeps
+    # (core's prevForReplace keeps name, issuer, jwks_uri and roles), fail it; two string predicates are one
+    # failure (Validator.patch's `.distinct`).
+    ok(db, 'Role.create({ name: "a" })')
+    ok(db, 'Role.create({ name: "b" })')
+    ok(db, f'AccessProvider.create({{ name: "ap", issuer: "i", jwks_uri: "{JWKS}", '
+           'roles: [{ role: "a", predicate: "_ => true" }, { role: "b", predicate: "x => false" }] })')
+    failure = [_string(["roles", "predicate"], "Query")]
+    assert v4_error(db, 'Update(AccessProvider("ap"), { data: { a: 1 } })')["failures"] == failure
+    assert v4_error(db, f'Replace(AccessProvider("ap"), {{ name: "ap", issuer: "j", jwks_uri: "{JWKS}" }})')["failures"] == failure
+    replaced = db.query(f'Replace(AccessProvider("ap"), {{ name: "ap", issuer: "j", jwks_uri: "{JWKS}", roles: "a" }})')
+    assert (replaced["issuer"], replaced["roles"]) == ("j", "a")
 
 
 def test_v4_writes_keep_a_v10_function_fields(db):

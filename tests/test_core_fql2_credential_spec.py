@@ -15,7 +15,7 @@ import pytest
 import fql
 from fql.server import v10
 
-from .core_fql2_app import answer, app_database, err, ok
+from .core_fql2_app import ADMIN, answer, app_database, err, ok
 
 
 @pytest.fixture
@@ -220,3 +220,28 @@ def test_create_takes_an_id(db):
     denied = err(db, "Credential.create({ id: '5', document: Person('2'), password: 'x' })", maker)
     assert denied["error"]["code"] == "permission_denied"
     assert ok(db, "Credential.create({ document: Person('2'), password: 'x' }).id", maker) != "5"
+
+
+def test_every_update_writes_a_version(db):
+    # Not a spec case: core's WriteBroker writes a new version for any update or replace, as of a
+    # document, so the credential's `ts` is the write's even when nothing else changes; its password stays.
+    doc = person_with_credentials(db)
+    for write in ("update({})", "update({ password: null })", f"replace({{ document: Person.byId('{doc}') }})"):
+        before = ok(db, "Credential.all().first()!.ts")
+        after = ok(db, f"Credential.all().first()!.{write}.ts")
+        assert after != before, write
+        assert after == ok(db, "Credential.all().first()!.ts")
+    assert ok(db, "'ok'", login(db, doc, "Person", "sekret")) == "ok"
+
+
+def test_a_new_password_keeps_the_credentials_other_fields(db):
+    # Not a spec case: a password changes only the hash (core's CredentialsSchemaHooks and password
+    # validators), so a credential v4 gave `data` keeps it, whichever way the password is set.
+    ok(db, "Collection.create({ name: 'Person' })")
+    ok(db, "Person.create({ id: '1' })\nPerson.create({ id: '2' })")
+    for doc in ("1", "2"):
+        db.query(f'Create(Credentials(), {{ instance: Ref(Collection("Person"), "{doc}"), password: "a", data: {{ n: {doc} }} }})', secret=ADMIN)
+    assert ok(db, "Credential.byDocument(Person.byId('1')!)!.update({ password: 'b' }).data") == {"n": 1}
+    assert ok(db, "Credential.byDocument(Person.byId('1')!)!.verify('b')") is True
+    db.query('Update(Ref(Collection("Person"), "2"), { credentials: { password: "c" } })', secret=ADMIN)
+    assert ok(db, "Credential.byDocument(Person.byId('2')!)! { data, ok: .verify('c') }") == {"data": {"n": 2}, "ok": True}

@@ -155,3 +155,18 @@ def test_legacy_api_write_database_as_string(db):
     key = ok(db, "Key.create({\n  role: 'admin',\n  database: 'child'\n})")["id"]
     got = db.query(f'Get(Ref(Keys(), "{key}"))', secret=ADMIN)
     assert got["database"] == db.query('Database("child")', secret=ADMIN)
+
+
+def test_a_role_name_is_checked_once_the_query_has_run(db):
+    # Not a spec case: core checks a key's role by name in a NameValidationHook, a revalidation run after
+    # the query, so the query may create the role after the key; a database name is checked as the key is
+    # written (KeysSchemaHooks.patchDatabase).
+    assert ok(db, 'let k = Key.create({ role: "later" })\nRole.create({ name: "later" })\nk.role') == "later"
+    body = err(db, 'Key.create({ role: "never" })\n"done"')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == (
+        "Failed to create Key.", [{"paths": [["role"]], "message": "Field refers to an unknown role name `never`."}]
+    )
+    body = err(db, 'Key.create({ role: "admin", database: "later_db" })\nDatabase.create({ name: "later_db" })')
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["database"]], "message": "Field refers to an unknown database name `later_db`."}
+    ]

@@ -143,6 +143,42 @@ def test_predicates_are_validated_on_create_and_update(db, params, path, message
     assert (body["error"]["message"], body["error"]["constraint_failures"]) == ("Failed to update Role `kept`.", failure)
 
 
+def test_field_validators_report_together_in_the_order_given(db):
+    # Not a spec case: core's validateStruct checks each given field in turn, its type then its validator
+    # (RoleValidator on the name, LambdaParseValidator on each predicate), so the failures come together,
+    # in the order the fields are given.
+    ok(db, "Collection.create({ name: 'Users' })")
+    status, body = answer(
+        db,
+        'Role.create({ privileges: { resource: "Users", actions: { delete: "(a, b) => true" } }, name: "admin", '
+        'membership: { resource: "Users", predicate: "x =>" }, data: 1 })',
+        SECRET,
+        False,
+    )
+    assert status == 400
+    assert [(f["paths"], f["message"].split("\n")[0]) for f in body["error"]["constraint_failures"]] == [
+        ([["privileges", "actions", "delete"]], "Invalid function arity. Expected exactly 1 argument, but the function was defined with 2 arguments"),
+        ([["name"]], "The identifier `admin` is reserved."),
+        ([["membership", "predicate"]], "Unable to parse FQL source code."),
+        ([["data"]], "Expected { *: Any } | Null, provided Int"),
+    ]
+
+
+def test_an_update_checks_the_name_the_role_keeps(db):
+    # Not a spec case: core validates a role as it would be written (Schema.validateAndTransform on the
+    # patched data), and RoleValidator makes no exception for a name kept, so a v4 role whose name v10
+    # refuses takes no v10 update but one that renames it.
+    v4(db, 'CreateRole({ name: "admin" })')
+    v4(db, 'CreateRole({ name: "a-b" })')
+    body = err(db, 'Role.byName("admin")!.update({ data: { x: 1 } })')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == (
+        "Failed to update Role `admin`.", [{"paths": [["name"]], "message": "The identifier `admin` is reserved."}]
+    )
+    body = err(db, 'Role.byName("a-b")!.update({ data: { x: 1 } })')
+    assert body["error"]["constraint_failures"] == [{"paths": [["name"]], "message": "Invalid identifier."}]
+    assert ok(db, 'Role.byName("a-b")!.update({ name: "ab", data: { x: 1 } }) { name, data }') == {"name": "ab", "data": {"x": 1}}
+
+
 RESOURCES_QUERY = """\
 Collection.create({ name: "Coll" })
 Function.create({ name: "Fn", body: "_ => null" })

@@ -654,6 +654,120 @@ def test_a_let_annotation_its_literal_fits(db):
     assert type_of(db, "let x: Int | Boolean = if (true) 1 else false; x") == "Int | Boolean"
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A stdlib call's or field's result is typed as its signature writes it, of no span (StdTypes'
+        # `Named("Time")`, TypeTag's Number): a misfit fails where the constraint is (TyperConstrain's
+        # `value.span.getOrElse(callSite)`), the argument, as TyperCoreSpec's
+        # `gimmeAandwildstr(createAandwildint())` fails at the inner call.
+        ("Math.abs(newId())", [("Type `ID` is not a subtype of `Number`", 9, 16)]),
+        ("'a'.concat(newId())", [("Type `ID` is not a subtype of `String`", 11, 18)]),
+        ("Math.abs(Bytes('AQI='))", [("Type `Bytes` is not a subtype of `Number`", 9, 22)]),
+        ("Math.abs((Time.now()))", [("Type `Time` is not a subtype of `Number`", 9, 21)]),
+        # A `let`'s annotation: the constraint is at the variable's name (TyperExprs.typeLetRhs), so the
+        # failure is there, the error itself, with no cause (a literal's has its own place: a cause).
+        ("let x: String = Time.now(); x", [("Type `Time` is not a subtype of `String`", 4, 5)]),
+        ("let x: Int = 'a'.length; x", [("Type `Number` is not a subtype of `Int`", 4, 5)]),
+        ("let x: Long = Math.abs(-1); x", [("Type `Number` is not a subtype of `Long`", 4, 5)]),
+        ("let x: String = (Math.PI)\nx", [("Type `Number` is not a subtype of `String`", 4, 5)]),
+        ("let x: Date = Time('2023-01-01T00:00:00Z'); x", [("Type `Time` is not a subtype of `Date`", 4, 5)]),
+        # A struct's field: the struct is the argument constrained, so the failure is at it (SchemaCollectionSpec
+        # "infers the correct setting based on defined fields": `A3.create({ ttl: Time.now() })`).
+        ("Key.create({ role: Time.now() })", [("Type `Time` is not a subtype of `String`", 11, 31)]),
+        ("Key.create({ role: 'a'.length })", [("Type `Number` is not a subtype of `String`", 11, 31)]),
+        ("Key.create({ role: 'admin', data: 'a'.length })", [("Type `Number` is not a subtype of `Null | { *: Any }`", 11, 46)]),
+        # A variable a `let` without annotation gave such a result: core's is a fresh copy of the call's
+        # variable (TyperUtil freshenV keeps it, and its bounds), its type of no span alike.
+        ("let t = Time.now(); Key.create({ role: t })", [("Type `Time` is not a subtype of `String`", 31, 42)]),
+        ("let t = Time.now(); let x: String = t; x", [("Type `Time` is not a subtype of `String`", 24, 25)]),
+        ("let n = 'a'.length; let m = n; let x: Int = m; x", [("Type `Number` is not a subtype of `Int`", 35, 36)]),
+        ("let t = newId(); Math.abs(t)", [("Type `ID` is not a subtype of `Number`", 26, 27)]),
+    ],
+)
+def test_a_stdlib_result_its_use_refuses(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+def test_an_annotated_variable_in_a_struct_argument(db):
+    # The struct's field is typed at the annotation, apart from the struct: the failure there is a cause
+    # of the struct's, shown whole (TypeConstraintFailure.toTypeError's `transitive`).
+    query = "let t: Time = Time.now(); Key.create({ role: t })"
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted = "{ role: String, database: String | Null, ttl: Time | Null, data: { *: Any } | Null }"
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{{ role: Time }}` is not a subtype of `{wanted}`", 37, 48)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `Time` is not a subtype of `String`", 7, 11)]
+
+
+@pytest.mark.parametrize(
+    ("query", "annotation"),
+    [
+        # The variable is typed at its annotation (typeLetRhs' Skolemized signature): the failure is there,
+        # outside the argument, so the error at the argument has it as a cause (TyperCoreSpec "type
+        # blocks/lets": `let y: String = x; succ(y)`).
+        ("let y: String = 'a'; Math.abs(y)", ("String", "Number", 7, 13, 30, 31)),
+        ("let y: Time = Time.now(); Math.abs((y))", ("Time", "Number", 7, 11, 35, 38)),
+        ("let y: Int = 3; 'a'.concat(y)", ("Int", "String", 7, 10, 27, 28)),
+        # A condition or a Boolean operand is constrained where it is (TyperExprs: `pred.span`, `&&`'s
+        # `e.span` and `args.head.span`), its failure at the annotation alike.
+        ("let b: String = 'a'; if (b) 1 else 2", ("String", "Boolean", 7, 13, 25, 26)),
+        ("let b: Int = 1; !b", ("Int", "Boolean", 7, 10, 17, 18)),
+        ("let b: Time = Time.now(); (b) || true", ("Time", "Boolean", 7, 11, 26, 29)),
+    ],
+)
+def test_an_annotated_variable_its_use_refuses(db, query, annotation):
+    found, wanted, start, end, at, to = annotation
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    message = f"Type `{found}` is not a subtype of `{wanted}`"
+    assert (error.description, error.span.start, error.span.end) == (message, at, to)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [(message, start, end)]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("let x: Number = 'a'.length; x", "Number"),
+        ("let x: Time = Time.now(); x", "Time"),
+        ("let y: Int = 3; Math.abs(y)", "Number"),
+        ("let x: Any = Time.now(); x", "Any"),
+        ("let x: Time? = Time.now(); x", "Time | Null"),
+    ],
+)
+def test_a_stdlib_result_its_use_takes(db, query, shown):
+    assert type_of(db, query) == shown
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'abc'.slice(Time.now())",  # an overload's failure: core words it with its alternatives, not modelled
+        "Key.create({ role: Time.now(), data: 'a'.length })",  # several failures: one, with causes
+        "let f: Number => Time = x => Time.now(); Math.abs(f(1))",  # typed where the annotation is
+    ],
+)
+def test_a_stdlib_result_misfit_left_to_run(db, query):
+    with pytest.raises(fql.FQLError) as failed:
+        type_of(db, query)
+    assert not isinstance(failed.value, QueryCheckError)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "let x: String | Null = Time.now(); x",  # a union annotation: each member an alternative, not modelled
+        "let x: Int = [1].length + 1; x",  # an operator's result: its overloads' alternatives
+        "let x: String = [Time.now()].first()!; x",  # a generic's result: its parameter's
+    ],
+)
+def test_a_let_of_a_stdlib_result_left_to_run(db, query):
+    # Not checked, so the variable's type is not known (the value runs as it is: fql checks no annotation).
+    assert type_of(db, query) is None
+
+
 def test_literals_python_holds_equal_are_apart(db):
     # `true` and `1` (and `1` and `1.0`) are each their own singleton type in a union.
     assert type_of(db, "if (true) 1 else true") == "1 | true"

@@ -382,6 +382,9 @@ def test_source_types_are_named_as_core_names_them(db, source, expected):
     array (FieldType.CollectionIDT), `Query Map` and `Query` for `fields`; the value is named by its IR
     type (IRValue.scala: Long, Double, Map, Ref, Time), at the path core's Field.read gives."""
     index(db, "other", "source: Collections()")
+    # The ref source names a document that exists, else core's ReferencesValidator (Index.LiveValidator)
+    # reports it missing as well.
+    db.query('Create(Ref(Collection("animals"), "1"), {})')
     field, actual, wanted = expected
     description = f"Invalid type {actual}, expected type {wanted}."
     assert failure(db, f'CreateIndex({{name: "i", source: {source}}})') == (field, "invalid type", description)

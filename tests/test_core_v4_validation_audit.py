@@ -23,7 +23,7 @@ Where fql cannot follow core for certain, it keeps its own answer:
 - Core's masks drop a schema document's unknown top-level fields, and so does fql (UNKNOWN_FIELDS), but
   fql keeps a collection's or index's legacy `permissions` (its public reads; this core has no such
   field and would drop it) and any document's `ttl`. Core's masks also drop a privilege's or
-  membership's unknown fields; fql drops only the unknown actions of a v4 privilege.
+  membership's unknown fields, and its unknown actions, as fql does.
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ CASES: dict[str, Case] = {
          (["name"], *_type("Long", "String"))],
         [],
     ),
-    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's or role's
+    # ReferencesValidator (util/SharedValidators.scala) ends a collection's, function's, role's, index's or database's
     # LiveValidator: a ref to a document that does not exist is ReferenceMissing, after the fields'.
     "all-collection-reference": (
         'CreateCollection({name: "c", data: {r: Ref(Collection("animals"), "999")}, history_days: "x"})',
@@ -341,6 +341,23 @@ CASES: dict[str, Case] = {
         'Update(Database("d0"), {name: 1, data: 2, priority: 0})',
         [(["data"], *_type("Long", "Map")), (["name"], *_type("Long", "String")),
          (["priority"], *_type("Long", "Priority"))],
+        [],
+    ),
+    # A database's LiveValidator reads its refs too (Database.LiveValidator's ReferencesValidator).
+    "database-reference": (
+        'CreateDatabase({name: "d1", priority: 0, data: {r: Ref(Collection("animals"), "999"), k: Ref(Keys(), "1")}})',
+        [(["priority"], *_type("Long", "Priority")), (["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_database"],
+    ),
+    # And an index's (Index.LiveValidator).
+    "index-reference": (
+        'CreateIndex({name: "i1", source: Collection("animals"), data: {r: Ref(Collection("animals"), "999")}})',
+        [(["data", "r"], "invalid reference", "Reference was not found.")],
+        ["create_index"],
+    ),
+    "database-update-reference": (
+        'Update(Database("d0"), {data: {a: [Ref(Collection("animals"), "999")]}})',
+        [(["data", "a", "0"], "invalid reference", "Reference was not found.")],
         [],
     ),
 }
@@ -440,6 +457,19 @@ def test_unknown_actions_are_dropped(db: fql.Database) -> None:
     )
     animals = db.query('Collection("animals")')
     assert made["privileges"] == [{"resource": animals, "actions": {"read": True}}, {"resource": animals}]
+
+
+def test_unknown_privilege_and_membership_fields_are_dropped(db: fql.Database) -> None:
+    """Privilege.fieldsMask keeps `resource` and the known actions, Membership.fieldsMask `resource` and
+    `predicate` (core's RoleSpec "filter out invalid fields", also on array elements), on Update too."""
+    animals = db.query('Collection("animals")')
+    made = db.query(
+        'CreateRole({name: "r", membership: {resource: Collection("animals"), foo: "bar"}, '
+        'privileges: [{resource: Collection("animals"), foo: "bar", actions: {read: true}}]})'
+    )
+    assert (made["membership"], made["privileges"]) == ({"resource": animals}, [{"resource": animals, "actions": {"read": True}}])
+    updated = db.query('Update(Role("r"), {membership: [{resource: Collection("animals"), bar: 1}], privileges: {resource: Collection("animals"), bar: 1}})')
+    assert (updated["membership"], updated["privileges"]) == ([{"resource": animals}], {"resource": animals})
 
 
 def test_arity_in_an_array_is_not_checked(db: fql.Database) -> None:

@@ -222,7 +222,7 @@ def test_stored_refs_must_not_be_scoped(db):
 def test_reserved_names_are_reserved_name_failures(db):
     # core's Parsing.ReservedNames is `_` alone
     found = failures(db, 'CreateClass({name: "_"})', position=["create_class"])
-    assert found[0][:2] == (["name"], "reserved name")
+    assert found[0] == (["name"], "reserved name", "Invalid name _. Reserved names: _.")
 
 
 # BasicFormsSpec's wire-JSON cases (the spec sends JSON): variables are checked as core parses the query.

@@ -109,3 +109,30 @@ def test_a_v4_function_called_from_v10_returns_documents():
     assert db.query('mk("Hamlet").title', syntax="v10") == "Hamlet"
     # FQL4 UDF "correctly adapts documents": with its id and ts.
     assert db.query('let book = mk("Othello"); [book.id != null, book.ts != null]', syntax="v10") == [True, True]
+
+
+def test_v4_reads_of_a_collection_leave_out_its_migrations(db):
+    # core's CollectionIOConfig masks `migrations` from v4 reads; v10 shows them.
+    v10(db, 'Collection.create({ name: "A", fields: { x: { signature: "Int" } } }); 1')
+    v10(db, 'A.create({ x: 1 }); 1')
+    drop_add = [{"drop": {"field": ".x"}}, {"add": {"field": ".z"}}]
+    v10(db, 'A.definition.update({ fields: { x: null, z: { signature: "Int", default: "0" } }, migrations: '
+            '[{ drop: { field: ".x" } }, { add: { field: ".z" } }] }); 1')
+    assert v10(db, "A.definition.migrations") == drop_add
+    got = db.query('Get(Collection("A"))')
+    assert "migrations" not in got and got["fields"] == {"z": {"signature": "Int", "default": "0"}}
+    assert db.query('Contains("migrations", Get(Collection("A")))') is False
+    # A v4 update keeps them, as it keeps every v10 field.
+    db.query('Update(Collection("A"), {data: {a: 1}})')
+    assert v10(db, "A.definition.migrations") == drop_add
+
+
+def test_a_v4_collection_v10_would_refuse_takes_v4_updates():
+    # core runs v10's collection schema on v10 writes only: v4's RetainValidator takes a negative ttl_days,
+    # and later v4 updates of the collection are not checked against v10's NonNegativeValidator.
+    db = fql.connect()
+    db.query('CreateCollection({name: "n", ttl_days: -1})')
+    assert db.query('Update(Collection("n"), {data: {x: 1}})')["ttl_days"] == -1
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Collection.byName("n")!.update({ data: { y: 2 } })', syntax="v10")
+    assert caught.value.failures[0]["description"] == "Non-negative value required."

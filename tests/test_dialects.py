@@ -326,6 +326,26 @@ def test_v10_stays_v10(text):
     assert detect_syntax(text) == "v10"
 
 
+@pytest.mark.parametrize(
+    ("text", "syntax"),
+    [
+        # A call no v4 function answers to but a v10 global does is v10, however it parses.
+        ("ID(newId())", "v10"),
+        ('dbg("x")', "v10"),
+        ('[ID("1")]', "v10"),
+        # v4 has Log, Abort and NewId in any case, and Time and Date: those stay v4.
+        ('log("x")', "v4"),
+        ('abort("x")', "v4"),
+        ("newId()", "v4"),
+        ('Time("now")', "v4"),
+        # An unknown name is neither's: v4 says there is no such function.
+        ("Foo(1)", "v4"),
+    ],
+)
+def test_v10_global_calls(text, syntax):
+    assert detect_syntax(text) == syntax
+
+
 def test_grammar_is_conflict_free():
     """strict=True fails on any shift/reduce or reduce/reduce conflict (a stub lexer skips the regex check)."""
 

@@ -102,8 +102,8 @@ def test_a_taken_name_is_not_unique_and_changes_nothing(db, spells):
 
 
 def test_bad_new_names_fail_validation(db, spells):
-    err = error(db, 'Update(Collection("magic"), {name: "events"})')
-    assert err.code == "validation failed"
+    err = error(db, 'Update(Collection("magic"), {name: "_"})')
+    assert (err.code, err.failures[0]["description"]) == ("validation failed", "Invalid name _. Reserved names: _.")
     err = error(db, 'Update(Collection("magic"), {name: 5})')
     assert err.code == "validation failed"
 
@@ -241,6 +241,21 @@ def test_v10_function_and_role_renames_follow_string_names(db):
     v10(db, 'Role.byName("clerk")!.update({ name: "clerks" })')
     assert v10(db, "store(2)", secret=key) == 3
     assert v10(db, 'Key.all().first()!.role') == "clerks"
+
+
+def test_a_string_name_follows_in_a_new_version(db):
+    # core's FKUpdateHook updates each document that names the renamed one by a string (internalUpdate):
+    # the referrer's `ts` is the rename's and its history keeps the old name (refs, ids in core, follow
+    # in every version instead).
+    v10(db, 'Collection.create({ name: "Shelf" })')
+    made = v10(db, 'Role.create({ name: "clerk", membership: { resource: "Shelf" } }).ts')
+    key_made = v10(db, 'Key.create({ role: "clerk" }).ts')
+    renamed = v10(db, 'Shelf.definition.update({ name: "Rack" }).ts')
+    assert v10(db, 'Role.byName("clerk")! { ts, membership }') == {"ts": renamed, "membership": {"resource": "Rack"}}
+    assert v10(db, f'at (Time("{made.isoformat()}")) {{ Role.byName("clerk")!.membership.resource }}') == "Shelf"
+    assert v10(db, 'Key.all().first()!.ts') == key_made
+    renamed = v10(db, 'Role.byName("clerk")!.update({ name: "clerks" }).ts')
+    assert v10(db, 'Key.all().first()! { ts, role }') == {"ts": renamed, "role": "clerks"}
 
 
 def test_v10_rename_keeps_other_signatures_valid(db):

@@ -292,6 +292,39 @@ def test_set_value_round_trip_with_lambda():
     assert isinstance(decoded, SetRef) and wire(decoded) == wire(value)
 
 
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        # Core's Timestamp.parse (java.time, SMART): the day clamped to the month's end, 24:00 the next
+        # midnight, a lower-case t and z, an offset with seconds, a point with no digits, both offsets.
+        ("2020-02-30T00:00:00Z", "2020-02-29T00:00:00Z"),
+        ("2020-01-01T24:00:00Z", "2020-01-02T00:00:00Z"),
+        ("2020-01-01t00:00:00z", "2020-01-01T00:00:00Z"),
+        ("2020-01-01T00:00:00+01:00:30", "2019-12-31T22:59:30Z"),
+        ("2020-01-01T00:00:00.Z", "2020-01-01T00:00:00Z"),
+        ("2020-01-01T00:00:00+01:00+0100", "2019-12-31T23:00:00Z"),
+        ("2020-01-01T10:30+0100", "2020-01-01T09:30:00Z"),
+    ],
+)
+def test_ts_escape_reads_as_java_time_does(text, iso):
+    assert v4.value_from_json({"@ts": text}).isoformat() == iso
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"@ts": " 2020-01-01T00:00:00Z"},  # no trimming: that is Time()'s
+        {"@ts": "2020-01-01T00:00:00+19:00"},  # past ZoneOffset's 18 hours
+        {"@ts": "2020-01-01T00:00:00+01:00+0200"},  # offsets that disagree
+        {"@ts": "+2020-01-01T00:00:00Z"},
+        {"@date": " 2020-01-01"},
+    ],
+)
+def test_time_escapes_refuse_what_java_time_does(body):
+    with pytest.raises(fql.FQLError):
+        v4.value_from_json(body)
+
+
 def test_quote_is_a_literal():
     node = v4.from_json({"quote": {"add": [1, 2], "t": {"@date": "2020-01-01"}}})
     assert node == ast.Value({"add": [1, 2], "t": Date.parse("2020-01-01")})

@@ -93,7 +93,7 @@ def set_password(
         if hash_given and other == "hashed_password" and isinstance(given, str):
             existing = credentials_of(ctx, identity)
             key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
-            write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": given})
+            write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": given})
         return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
     if existing is not None and other == "current_password":
@@ -106,7 +106,13 @@ def set_password(
             raise ValidationFailed("document data is not valid.", failures=[failure]).at(*path)
     hashed = passwords(ctx).hash(password)
     key = existing.key if existing is not None else new_credentials_key(ctx, identity, new_id)
-    write(ctx, key, {"instance": ref_of(ctx, identity), "hashed_password": hashed})
+    write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": hashed})
+
+
+def _kept(existing: Version | None) -> dict:
+    """What a new password leaves of a credentials document: the rest of its fields (its `data`, `ttl`),
+    as core's password validator and CredentialsSchemaHooks change only the hash."""
+    return dict(existing.data or {}) if existing is not None else {}
 
 
 def new_credentials_key(ctx: Context, identity: DocKey, new_id: str | None = None) -> DocKey:
@@ -497,8 +503,9 @@ def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool =
             lambda: _check_key_types(params),
             lambda: _checked_fields(params, ("ttl",)),
             # Key.LiveValidator's RoleNameValidator comes after the version's validators, and reads the
-            # names in the field whatever its type.
-            lambda: check_role_names(ctx, params.get("role")) if role else None,
+            # names in the field whatever its type; a v10 write checks them once the query has run
+            # (natives.key_params).
+            lambda: check_role_names(ctx, params.get("role")) if role and not ctx.state.v10 else None,
         )
     except ValidationFailed as failed:
         raise failed.at(*path) from None

@@ -7,7 +7,7 @@ import typing as t
 from attrs import frozen
 
 from ..errors import InvalidArgument
-from ..values import UUID, Action, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Action, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, TxnMicros, type_name
 
 
 @frozen
@@ -28,11 +28,12 @@ class Cast:
 
 
 def _is_int(v: t.Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    # A document's `ts` in the query that wrote it is no Integer (core's TransactionTimeMicrosL).
+    return isinstance(v, int) and not isinstance(v, (bool, TxnMicros))
 
 
 def _is_number(v: t.Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return isinstance(v, float) or _is_int(v)
 
 
 ANY = Cast("Any", lambda v: True)

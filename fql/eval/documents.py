@@ -32,6 +32,7 @@ from ..values import (
     SetEvent,
     SetRef,
     Timestamp,
+    TxnMicros,
     collection_ref,
     ir_type_name,
     native,
@@ -494,6 +495,9 @@ def stored_form(value: t.Any) -> t.Any:
         return out
     if isinstance(value, Page):
         return value.to_dict()
+    if isinstance(value, TxnMicros):
+        # Core stores the placeholder, which commit makes the transaction's time: the number.
+        return int(value)
     return value
 
 
@@ -809,17 +813,22 @@ def _may_write(ctx: Context, key: DocKey, ref: Ref, before: Version, fields: dic
     access.require(ctx, "write", key, (old, new, ref))
 
 
-def _v4_native_params(ref: Ref, version: Version, params: dict) -> dict:
+def _v4_native_params(ref: Ref, version: Version, params: dict, replace: bool) -> dict:
     """What a v4 Update or Replace may write to a schema document that v10 also writes: roles and access
-    providers take refs and lambdas, not v10's names and source; a function keeps its v10 fields."""
+    providers take refs and lambdas, not v10's names and source; a function keeps its v10 fields.
+
+    Core's FQL4 format validators read the document as it would be written, so what an Update leaves
+    of a v10 role or provider (a Replace: a provider's roles, unless given) fails it too."""
+    old = dict(version.data or {})
     if ref.kind == "roles":
         from .roles import check_v4_role
 
-        check_v4_role(params)
+        check_v4_role(params if replace else merge(old, params))
     elif ref.kind == "access_providers":
         from .providers import check_v4_predicates
 
-        check_v4_predicates(params)
+        kept = {k: old[k] for k in ("roles",) if k in old} if replace else old
+        check_v4_predicates(merge(kept, params))
     elif ref.kind == "functions":
         from .schema import v4_function_params
 
@@ -843,7 +852,7 @@ def update(
         if validate is not None:
             params = validate(params)
         if v4:
-            params = _v4_native_params(ref, version, params)
+            params = _v4_native_params(ref, version, params, replace=False)
         return update_native(ctx, ref, key, version, params, replace=False, v4=v4)
     if validate is not None:
         _may_write(ctx, key, ref, version, _patched(version, params, params.get("ttl"), v4))
@@ -879,7 +888,7 @@ def replace(
         if validate is not None:
             params = validate(params)
         if v4:
-            params = _v4_native_params(ref, version, params)
+            params = _v4_native_params(ref, version, params, replace=True)
         return update_native(ctx, ref, key, version, params, replace=True, v4=v4)
     if validate is not None:
         _may_write(ctx, key, ref, version, _given_fields(params))

@@ -18,7 +18,20 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
-from ..values import Action, Date, DocEvent, Lambda, Page, Ref, SetEvent, SetRef, SourcedElement, Timestamp, type_name
+from ..values import (
+    Action,
+    Date,
+    DocEvent,
+    Lambda,
+    Page,
+    Ref,
+    SetEvent,
+    SetRef,
+    SourcedElement,
+    Timestamp,
+    TxnMicros,
+    type_name,
+)
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, scoped_write, user_fields
@@ -28,6 +41,9 @@ from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
 TIME = Cast("Time", lambda v: isinstance(v, Timestamp) or (isinstance(v, int) and not isinstance(v, bool)))
+#: A history write's time (core's Casts.Timestamp, where reads take TransactionTimestamp): a Time, or an
+#: Integer of µs, and no document's `ts` read in the query that wrote it.
+WRITE_TIME = Cast("Time", lambda v: isinstance(v, Timestamp) or (TIME.check(v) and not isinstance(v, TxnMicros)))
 #: Core's order of actions at one time (Action.compare): add < create < update < delete < remove.
 RANK = {"add": 0, "create": 1, "update": 2, "delete": 3, "remove": 4}
 #: What a set event's action means in a cursor (core's SetAction cast: `create` is `add`, `delete` is
@@ -881,7 +897,7 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
     # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
     # "invalid refs": `invalid ref` at ["insert"], where a native is "Cannot insert event ...").
     resolved(ctx, ref, "insert")
-    when = micros(ts, "ts")
+    when = micros(WRITE_TIME(ts, "ts"), "ts")
     action = _action(action)
     params = {} if params is None else OBJECT(params, "params")
     if when > ctx.state.ts:
@@ -930,7 +946,7 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     # A ref naming nothing fails as the argument is read, before any other check (WriteFunctionsSpec
     # "invalid refs": `invalid ref` at ["remove"], where a native is "Cannot remove event ...").
     resolved(ctx, ref, "remove")
-    when = micros(ts, "ts")
+    when = micros(WRITE_TIME(ts, "ts"), "ts")
     action = _action(action)
     key = _history_target(ctx, ref, "remove", "remove")
     versions = ctx.state.txn.history(key)

@@ -12,7 +12,7 @@ from .. import ast
 from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, native
+from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native
 from . import versions
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
@@ -474,6 +474,9 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     if version.data is None:
         return []
     doc = render(ctx, version)
+    if isinstance(doc["ts"], TxnMicros):
+        # Entries hold the time itself; a term of it is TXN_TIME (`_term_values`).
+        doc["ts"] = int(doc["ts"])
     ctx.state.compute += sum(map(_extracts, index.terms)) + sum(map(_extracts, index.values))
     term_fields, value_fields = index.fields_for(version.key.coll)
     terms = [_term_values(ctx, f, doc) for f in term_fields]

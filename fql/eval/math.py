@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import typing as t
+from fractions import Fraction
 
+from .. import javamath
 from ..errors import FQLError, InvalidArgument, PermissionDenied
 from ..values import Page, Ref, SetRef, type_name
 from .casts import INTEGER, NUMBER, each
@@ -276,12 +278,24 @@ def exp(ctx: Context, n: Number) -> float:
     return _java(math.exp, float(n))
 
 
+def _whole_power(base: int, exponent: int, odd: bool) -> float:
+    """`base` to `exponent`, both whole, rounded once from the exact value."""
+    try:
+        return float(Fraction(base) ** exponent)
+    except OverflowError:
+        return -math.inf if base < 0 and odd else math.inf
+
+
 def _java_pow(base: float, exponent: float) -> float:
     """Java's Math.pow: overflow is an infinity, 0 to a negative power an infinity, a bad domain NaN."""
     if exponent != exponent or (abs(base) == 1 and math.isinf(exponent)):
         # Where C's pow gives 1.0 (1 to NaN, -1 or 1 to an infinity), Java's is NaN.
         return math.nan
     odd = exponent.is_integer() and abs(exponent) < 2**53 and int(exponent) % 2 == 1
+    if base.is_integer() and 0 < abs(base) < 2**64 and exponent.is_integer() and abs(exponent) <= 1100:
+        # A whole number to a whole power: HotSpot's pow rounds these as the exact value rounds, where the
+        # C library's is sometimes a unit off (Pow(10, 23) is 1.0E23, not 1.0000000000000001E23).
+        return _whole_power(int(base), int(exponent), odd)
     try:
         return math.pow(base, exponent)
     except OverflowError:
@@ -301,26 +315,26 @@ def pow_(ctx: Context, base: Number, exponent: Number = 2) -> float:
 @builtin("Hypot", keys=("hypot", "b"), types=(NUMBER, NUMBER))
 def hypot(ctx: Context, a: Number, b: Number | None = None) -> float:
     """The hypotenuse of a right triangle with sides `a` and `b` (default: `a` again)."""
-    return math.hypot(a, a if b is None else b)
+    return javamath.hypot(float(a), float(a if b is None else b))
 
 
-def _unary(name: str, key: str, fn: t.Callable[[float], float], doc: str, overflow: t.Any = math.inf) -> None:
+def _unary(name: str, key: str, fn: t.Callable[[float], float], doc: str) -> None:
     """Register a one-argument function of a double that always answers a double."""
 
     def compute(ctx: Context, n: Number) -> float:
-        return _java(fn, float(n), overflow(n) if callable(overflow) else overflow)
+        return _java(fn, float(n))
 
     compute.__doc__ = doc
     builtin(name, keys=(key,), types=(NUMBER,))(compute)
 
 
 _unary("Cos", "cos", math.cos, "The cosine of `n` radians.")
-_unary("Cosh", "cosh", math.cosh, "The hyperbolic cosine of `n`.")
+_unary("Cosh", "cosh", javamath.cosh, "The hyperbolic cosine of `n`.")
 _unary("Sin", "sin", math.sin, "The sine of `n` radians.")
-_unary("Sinh", "sinh", math.sinh, "The hyperbolic sine of `n`.", lambda n: math.copysign(math.inf, n))
+_unary("Sinh", "sinh", javamath.sinh, "The hyperbolic sine of `n`.")
 _unary("Tan", "tan", math.tan, "The tangent of `n` radians.")
-_unary("Tanh", "tanh", math.tanh, "The hyperbolic tangent of `n`.")
-_unary("ATan", "atan", math.atan, "The arc tangent of `n`, in radians.")
+_unary("Tanh", "tanh", javamath.tanh, "The hyperbolic tangent of `n`.")
+_unary("ATan", "atan", javamath.atan, "The arc tangent of `n`, in radians.")
 _unary("Degrees", "degrees", math.degrees, "`n` radians in degrees.")
 _unary("Radians", "radians", math.radians, "`n` degrees in radians.")
 
@@ -337,8 +351,8 @@ def _unit_range(name: str, key: str, fn: t.Callable[[float], float], doc: str) -
     builtin(name, keys=(key,), types=(NUMBER,))(compute)
 
 
-_unit_range("ACos", "acos", math.acos, "The arc cosine of `n` (between -1 and 1), in radians.")
-_unit_range("ASin", "asin", math.asin, "The arc sine of `n` (between -1 and 1), in radians.")
+_unit_range("ACos", "acos", javamath.acos, "The arc cosine of `n` (between -1 and 1), in radians.")
+_unit_range("ASin", "asin", javamath.asin, "The arc sine of `n` (between -1 and 1), in radians.")
 
 
 def _is_iterable(value: t.Any) -> bool:

@@ -12,7 +12,7 @@ import typing as t
 
 from ..auth.access import BUILTIN_ROLES, TOP_GLOBAL_ID, lineage
 from ..auth.jwt import AUDIENCE_PREFIX
-from ..errors import InstanceAlreadyExists, ValidationFailed
+from ..errors import InstanceAlreadyExists, InstanceNotUnique, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import Lambda, Ref, ir_type_name, native
 from .casts import OBJECT
@@ -202,12 +202,11 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
         elif live(ctx, DocKey(scope, "#roles", role.id)) is None:
             failures.append(_failure(where, "invalid reference", "Reference was not found."))
     if v10:
-        failures += duplicate_roles(fields.get("roles"))
-    # v10 checks that a named role exists once the query has run (core's SchemaTypeValidator), so a
-    # query or an FSL push may create the provider before its role: see natives.access_provider_create.
-    custom = [] if v10 else [n for n in names if n not in BUILTIN_ROLES]
-    for name in custom:
-        if live(ctx, DocKey(scope, "#roles", name)) is None:
+        # v10 checks that a named role exists once the query has run (core's SchemaTypeValidator), so a
+        # query or an FSL push may create the provider before its role: see natives.access_provider_create.
+        return failures + duplicate_roles(fields.get("roles"))
+    for name in names:
+        if name not in BUILTIN_ROLES and live(ctx, DocKey(scope, "#roles", name)) is None:
             failures.append(_failure(["roles"], "validation failure", f"Role `{name}` does not exist."))
     for name in names:
         if name in BUILTIN_ROLES:
@@ -216,22 +215,35 @@ def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10:
 
 
 def duplicate_roles(roles: t.Any) -> list[dict]:
-    """v10's schema refuses a role named twice (core's Validators); v4 takes it."""
-    found = [e.get("role") if isinstance(e, dict) else e for _, e in _entries(roles)]
-    counted = [r.id if isinstance(r, Ref) else r for r in found if isinstance(r, (str, Ref))]
-    return [
-        _failure(["roles"], "validation failure", f"The role `{name}` is present more than once, there can only be one entry per role.")
-        for name in dict.fromkeys(n for n in counted if counted.count(n) > 1)
-    ]
+    """v10's check of an array of roles (core's AccessProviderRolesValidator; v4 takes a role twice): each
+    entry's name in turn, a repeat (`present more than once`; a third is taken as new again, as core's
+    map of seen names has it), then a built-in one (`Builtin role ... not allowed.`). A lone role is not
+    checked here: a built-in one fails the schema once the query has run (`is not allowed`)."""
+    if not isinstance(roles, list):
+        return []
+    failures, seen = [], {}
+    for entry in roles:
+        name = entry.get("role") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            continue
+        if seen.get(name) is False:
+            text = f"The role `{name}` is present more than once, there can only be one entry per role."
+            failures.append(_failure(["roles"], "validation failure", text))
+            seen[name] = True
+        else:
+            seen[name] = False
+        if name in BUILTIN_ROLES:
+            failures.append(_failure(["roles"], "validation failure", f"Builtin role `{name}` not allowed."))
+    return failures
 
 
 def check_v4_predicates(params: t.Any) -> None:
     """A v4 Update or Replace gives predicates as lambdas: source text is v10's (core's
     RolesFQL4FormatValidator, as on create)."""
     roles = params.get("roles") if isinstance(params, dict) else None
-    for _, entry in _entries(roles):
-        if isinstance(entry, dict) and isinstance(entry.get("predicate"), str):
-            raise _invalid([_invalid_type(["roles", "predicate"], entry["predicate"], "Query")])
+    strings = [e for _, e in _entries(roles) if isinstance(e, dict) and isinstance(e.get("predicate"), str)]
+    if strings:
+        raise _invalid([_invalid_type(["roles", "predicate"], e["predicate"], "Query") for e in strings])
 
 
 def _invalid(failures: list[dict], *path: str | int) -> ValidationFailed:
@@ -273,7 +285,12 @@ def _checked(
     if failures:
         raise _invalid(failures, *path)
     if params["name"] != own and live(ctx, DocKey(scope, "#" + KIND, params["name"])) is not None:
-        raise InstanceAlreadyExists(_TAKEN).at(*path)
+        # A taken name comes before the issuer's check (Fauna answers `instance already exists` for a
+        # provider made twice: the faunadb-python suite, tests/server/test_faunadb_python_suite.py); an
+        # update's is core's InstanceNotUnique (WriteAdaptor's liftCV).
+        if own is None:
+            raise InstanceAlreadyExists(_TAKEN).at(*path)
+        raise InstanceNotUnique("document is not unique.").at(*path)
     failures = _live_failures(ctx, scope, params, own, v10)
     if failures:
         raise _invalid(failures, *path)
@@ -292,7 +309,8 @@ def create(ctx: Context, coll: Ref, params: dict, *path: str | int, v10: bool = 
 
 
 def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, *, v10: bool = False) -> dict:
-    """Update merges; Replace keeps name, issuer, jwks_uri and roles unless given (core's prevForReplace).
+    """Update merges; v4's Replace keeps name, issuer, jwks_uri and roles unless given (core's
+    prevForReplace), v10's keeps nothing.
 
     `audience` cannot be written: it is always the database's. A new name renames the provider. A v10
     write (`v10`) leaves the roles it names to be checked once the query has run, as a create does
@@ -301,7 +319,10 @@ def update(ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, 
     from .documents import merge, write
 
     old = dict(version.data or {})
-    base = {k: old[k] for k in ("name", "issuer", "jwks_uri", "roles") if k in old} if replace else old
+    # v4's Replace keeps what core's prevForReplace keeps; v10's replace writes what it is given (the
+    # audience is the database's either way).
+    kept = () if v10 else ("name", "issuer", "jwks_uri", "roles")
+    base = {k: old[k] for k in kept if k in old} if replace else old
     params = {k: v for k, v in params.items() if k != "audience"}
     # v10 predicates (source text) are accepted here too: the update may come from either syntax.
     fields = _checked(ctx, key.scope, merge(base, params), key.id, v10, sources=True)

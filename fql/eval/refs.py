@@ -6,7 +6,7 @@ import typing as t
 
 from ..errors import FQLError, InstanceNotFound, InvalidArgument, InvalidRef, ReadBelowMVT
 from ..storage.base import DocKey, Version
-from ..values import SCHEMA_CONSTRUCTORS, ReadDocument, Ref, Timestamp, collection_ref, native
+from ..values import SCHEMA_CONSTRUCTORS, ReadDocument, Ref, Timestamp, TxnMicros, collection_ref, native
 from .evaluator import Context
 
 #: The singular noun Fauna uses for each native collection in `X not found.` / `X already exists.`
@@ -290,7 +290,11 @@ def all_resolved(ctx: Context, values: t.Iterable[tuple[t.Any, tuple[str | int, 
 
 def render(ctx: Context, version: Version) -> ReadDocument:
     """A stored version as Fauna shows it: ref, ts, then the document's fields."""
-    out = ReadDocument(ref=ref_of(ctx, version.key), ts=version.ts)
+    ts = version.ts
+    if ts == ctx.state.ts and not ctx.state.v10:
+        # Written by this query: core holds its time as a placeholder until commit.
+        ts = TxnMicros(ts)
+    out = ReadDocument(ref=ref_of(ctx, version.key), ts=ts)
     if version.data:
         hidden = () if ctx.state.v10 else HIDDEN.get(version.key.coll, ())
         for k, v in version.data.items():

@@ -114,8 +114,10 @@ def check_signatures(ctx: Context, scope: str, renamed: str) -> None:
 
 
 def _rewrite_scope(ctx: Context, scope: str, fix: _Fixer) -> None:
-    """Rewrite, in every version of every document of the database, the refs and names `fix` changes;
-    then rebuild its indexes."""
+    """Rewrite, in every version of every document of the database, the refs `fix` changes (core's refs
+    are ids, which a rename leaves as they are); give each live document that keeps the old name as a
+    string a new version with the new one (core's FKUpdateHook updates the document, so its `ts` is the
+    rename's and its history keeps the old name); then rebuild the database's indexes."""
     txn = ctx.state.txn
     user = [v.key.id for v in txn.scan(scope, "#collections")]
     for coll in ["#" + name for name in NATIVE_NAMES] + user:
@@ -123,10 +125,16 @@ def _rewrite_scope(ctx: Context, scope: str, fix: _Fixer) -> None:
         for current in list(txn.scan(scope, coll)):
             for version in txn.history(current.key):
                 data = fix.value(version.data)
-                for path in paths:
-                    data = fix.names(data, path)
                 if data is not version.data:
                     txn.insert_version(Version(version.key, version.ts, data, version.ttl))
+            latest = txn.get(current.key)
+            if not paths or latest is None or not latest.live_at(ctx.state.ts):
+                continue
+            data = latest.data
+            for path in paths:
+                data = fix.names(data, path)
+            if data is not latest.data:
+                txn.insert_version(Version(latest.key, ctx.state.ts, data, latest.ttl))
     _rebuild_indexes(ctx, scope)
 
 

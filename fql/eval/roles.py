@@ -32,6 +32,8 @@ def _role_fields(ctx: Context, params: dict) -> dict:
         for m in members:
             _check_membership(m)
         _check_roles_per_member(ctx, fields["name"], members)
+        if not ctx.state.v10:
+            fields["membership"] = _known_member_fields(membership)
     privileges = fields.get("privileges")
     if privileges is not None:
         for p in privileges if isinstance(privileges, list) else [privileges]:
@@ -153,10 +155,12 @@ def _check_arities(fields: dict) -> None:
 
 
 def _known_actions(privileges: t.Any) -> t.Any:
-    """Privileges as a v4 write stores them: only the actions core's mask keeps, and no `actions` left
-    empty (Privilege.fieldsMask; MaskTree.select drops a map it empties)."""
+    """Privileges as a v4 write stores them: a privilege's `resource` and `actions`, only the actions
+    core's mask keeps, and no `actions` left empty (Privilege.fieldsMask; MaskTree.select drops a map
+    it empties)."""
     if isinstance(privileges, list):
         return [_known_actions(p) for p in privileges]
+    privileges = {k: v for k, v in privileges.items() if k in ("resource", "actions")}
     actions = privileges.get("actions")
     if not isinstance(actions, dict):
         return privileges
@@ -164,6 +168,14 @@ def _known_actions(privileges: t.Any) -> t.Any:
     if kept:
         return {**privileges, "actions": kept}
     return {k: v for k, v in privileges.items() if k != "actions"}
+
+
+def _known_member_fields(membership: t.Any) -> t.Any:
+    """Membership as a v4 write stores it: each entry's `resource` and `predicate` alone (core's
+    Membership.fieldsMask)."""
+    if isinstance(membership, list):
+        return [_known_member_fields(m) for m in membership]
+    return {k: v for k, v in membership.items() if k in ("resource", "predicate")}
 
 
 _FIELDS["roles"] = _role_fields

@@ -3,8 +3,8 @@ are updated and deleted."""
 
 from __future__ import annotations
 
-import re
 import typing as t
+import unicodedata
 
 from ..auth import access
 from ..errors import (
@@ -26,12 +26,27 @@ from .evaluator import Context
 from .refs import HIDDEN, NOUNS, live, render, schema_key, scope_of
 from .registry import builtin
 
-#: Names Fauna reserves for schema documents.
-RESERVED_NAMES = {"events", "sets", "self", "documents", "_"}
+#: Names Fauna reserves for schema documents (core's Parsing.ReservedNames: `_` alone; `events` and
+#: `self` are refused only inside a ref's path string, by its RefParser).
+RESERVED_NAMES = ("_",)
 #: The characters of a name (core's Parsing.ValidNameChars: URL path segment characters, RFC 2396, less
 #: `&=()',` and `:`), as core's message shows them.
 VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
-_NAME = re.compile(VALID_NAME_CHARS)
+#: The Unicode categories of Java's `\w` under UNICODE_CHARACTER_CLASS, as core compiles the pattern:
+#: alphabetic (letters, letter numbers), marks, decimal digits and connector punctuation. Python's `\w`
+#: differs: it takes other numbers (`½`) and leaves out marks and connectors other than `_`.
+_JAVA_WORD = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Mn", "Mc", "Me", "Nd", "Pc"))
+#: Java's alphabetic symbols (Other_Alphabetic: circled, parenthesized and squared Latin letters) and the
+#: join controls, also word characters there.
+_JAVA_WORD_EXTRA = (
+    (0x200C, 0x200D), (0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189)
+)
+
+
+def _name_char(c: str) -> bool:
+    if c in ";@+$-_.!~%" or unicodedata.category(c) in _JAVA_WORD:
+        return True
+    return any(lo <= ord(c) <= hi for lo, hi in _JAVA_WORD_EXTRA)
 #: Fauna's default history retention for a new collection: core's `fauna.model.default-history_days`, 0
 #: (its API CollectionSpec, "classes get the default retention policy if not specified"). Fauna v4's docs
 #: said 30, which its cloud once used.
@@ -59,8 +74,9 @@ def _name(params: dict) -> str:
     if not isinstance(name, str):
         raise _failure("name", "invalid type", f"Invalid type {ir_type_name(name)}, expected type String.")
     if name in RESERVED_NAMES:
-        raise _failure("name", "reserved name", "Invalid name.")
-    if not _NAME.fullmatch(name):
+        reserved = ", ".join(RESERVED_NAMES)
+        raise _failure("name", "reserved name", f"Invalid name {name}. Reserved names: {reserved}.")
+    if not name or not all(map(_name_char, name)):
         raise _failure(
             "name",
             "invalid characters",
@@ -528,8 +544,9 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
     return out
 
 
-#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala).
-_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles"))
+#: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
+#: database's checks it too (`_check_database`).
+_CHECKS_REFERENCES = frozenset(("collections", "functions", "roles", "indexes"))
 
 
 def _missing_references(ctx: Context, value: t.Any) -> list[dict]:
@@ -834,6 +851,11 @@ DATABASE_HIDDEN = frozenset(
 )
 
 
+#: The other fields v10's Database schema marks internal (NativeCollection.Database), which a v10 replace
+#: keeps as the internal ones above.
+_V10_DATABASE_INTERNAL = ("container", "disabled", "region_group", "api_version")
+
+
 def _writable(params: dict, create: bool) -> dict:
     """A database's fields as a query may write them: without the internal ones, and without `account.id`
     once the database exists (core's final field: set on create only)."""
@@ -873,6 +895,26 @@ def _database_types(fields: dict) -> None:
         _name(fields)
     except ValidationFailed as err:
         failures[int(bool(wrong) and wrong[0][0] == ["data"]):0] = err.failures
+    if failures:
+        raise ValidationFailed("document data is not valid.", failures=failures)
+
+
+def _check_database(ctx: Context, fields: dict, old: dict | None = None) -> None:
+    """A v4 write of a database as core's Database.LiveValidator checks it: its fields' types (the
+    VersionValidator), every ref to a user document that is not there (ReferencesValidator), then, for
+    one that exists (`old`), whether it may become a container (ContainerStateValidator), all failures
+    reported together."""
+    failures: list[dict] = []
+    try:
+        _database_types(fields)
+    except ValidationFailed as err:
+        failures = list(err.failures)
+    failures += _missing_references(ctx, fields)
+    if old is not None and type(fields.get("container")) is bool:
+        try:
+            _check_container(ctx, old, fields)
+        except ValidationFailed as err:
+            failures += err.failures
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
 
@@ -922,7 +964,7 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     try:
         if not ctx.state.v10:
             params = _writable(params, create=True)
-            _database_types(params)
+            _check_database(ctx, params)
         name = _name(params)
     except ValidationFailed as err:
         raise err.at(*path)
@@ -951,14 +993,18 @@ def update_database(ctx: Context, ref: Ref, key: DocKey, version: Version, param
         if _account_id(old) is not None:
             account = fields.get("account")
             fields["account"] = {**(account if isinstance(account, dict) else {}), "id": _account_id(old)}
+    elif replace:
+        # A v10 replace writes what it gives, and keeps only the fields v10's Database schema holds
+        # internal (Schema.validateReplaceWithTransform's copyInternalFieldMap): `data`, `priority`,
+        # `typechecked`, `protected` and `account` go unless given.
+        kept = {k: old[k] for k in (*DATABASE_INTERNAL, *_V10_DATABASE_INTERNAL) if k in old}
+        fields = {**params, **kept}
     else:
         fields = merge(old, params)
     if not ctx.state.v10:
-        _database_types(fields)
+        _check_database(ctx, fields, old)
     name = _name(fields)
     fields.update(name=name, global_id=old["global_id"])
-    if not ctx.state.v10:
-        _check_container(ctx, old, fields)
     if name != old["name"]:
         # The scope keeps its id; the database's document and the refs to it take the new name.
         rename.check_free(ctx, key, name)
@@ -987,6 +1033,9 @@ def delete_sibling_keys(ctx: Context, key: DocKey) -> None:
             write(ctx, each.key, None)
 
 
+#: A collection's fields v4 never shows (core's CollectionIOConfig read mask; of those, fql stores only
+#: `migrations`, which v10 shows).
+HIDDEN["#collections"] = frozenset(("migrations",))
 NATIVE_CREATORS["databases"] = create_database
 NATIVE_UPDATERS["databases"] = update_database
 NATIVE_DELETERS["databases"] = delete_database

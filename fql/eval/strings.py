@@ -20,7 +20,7 @@ import attrs
 import icu
 
 from ..errors import InvalidArgument
-from ..values import Action, Date, Timestamp, civil_from_days, days_from_civil, type_name
+from ..values import Action, Date, Timestamp, TxnMicros, civil_from_days, days_from_civil, type_name
 from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
 from .evaluator import Context
 from .math import wrap
@@ -45,6 +45,8 @@ _POSIX = {
     "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \\t",
     "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0b\\f\\r",
 }
+#: Java's \\w, \\d and \\s, ASCII unless `(?U)`, spelled out where Python compiles for Unicode (`(?u)`).
+_ASCII_CLASSES = {"w": "a-zA-Z_0-9", "d": "0-9", "s": " \\t\\n\\x0b\\f\\r"}
 #: Java escapes Python lacks, as Python class bodies.
 _CLASS_ESCAPES = {
     "h": " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000",
@@ -81,17 +83,19 @@ def _class_range(lo: int, hi: int) -> str:
 #: Java's binary properties (`\\p{IsAlphabetic}`, any case) as ICU sets, after JDK 17's CharPredicates.
 _BINARY = {
     "ALPHABETIC": "[:Alphabetic:]", "ASSIGNED": "[:^Cn:]", "CONTROL": "[:Cc:]",
-    "HEXDIGIT": "[[:Nd:][:Hex_Digit:]]", "IDEOGRAPHIC": "[:Ideographic:]", "JOINCONTROL": "[:Join_Control:]",
-    "LETTER": "[:L:]", "LOWERCASE": "[:Lowercase:]", "NONCHARACTERCODEPOINT": "[:Noncharacter_Code_Point:]",
+    "HEX_DIGIT": "[[:Nd:][:Hex_Digit:]]", "IDEOGRAPHIC": "[:Ideographic:]", "JOIN_CONTROL": "[:Join_Control:]",
+    "LETTER": "[:L:]", "LOWERCASE": "[:Lowercase:]", "NONCHARACTER_CODE_POINT": "[:Noncharacter_Code_Point:]",
     "TITLECASE": "[:Lt:]", "PUNCTUATION": "[:P:]", "UPPERCASE": "[:Uppercase:]",
-    "WHITESPACE": "[[:Z:]\\u0009-\\u000d\\u0085]",
+    "WHITE_SPACE": "[[:Z:]\\u0009-\\u000d\\u0085]",
     "WORD": "[[:Alphabetic:][:Mn:][:Me:][:Mc:][:Nd:][:Pc:][:Join_Control:]]",
-    # After `Is`, the POSIX names are Unicode's too (as with UNICODE_CHARACTER_CLASS), not ASCII's.
+    # After `Is` (or under `(?U)`), the POSIX names are Unicode's too, not ASCII's.
     "ALPHA": "[:Alphabetic:]", "LOWER": "[:Lowercase:]", "UPPER": "[:Uppercase:]",
     "SPACE": "[[:Z:]\\u0009-\\u000d\\u0085]", "PUNCT": "[:P:]", "XDIGIT": "[[:Nd:][:Hex_Digit:]]",
     "ALNUM": "[[:Alphabetic:][:Nd:]]", "CNTRL": "[:Cc:]", "DIGIT": "[:Nd:]", "BLANK": "[[:Zs:]\\u0009]",
     "GRAPH": "[^[:Z:][:Cc:][:Cs:][:Cn:]]", "PRINT": "[[^[:Z:][:Cc:][:Cs:][:Cn:]][:Zs:]]",
 }
+# Java takes the names with underscores also without them (`IsWhiteSpace`), but no other spelling.
+_BINARY |= {name.replace("_", ""): expression for name, expression in _BINARY.items()}
 #: Java's other property names: Latin-1, any character, cased letters, letters and digits, and the
 #: `java...` ones (Character's isLowerCase and the like).
 _NAMED_SETS = {
@@ -103,6 +107,12 @@ _NAMED_SETS = {
     "javaMirrored": "[:Bidi_Mirrored:]",
     "javaWhitespace": "[[[:Z:]-[\\u00a0\\u2007\\u202f]]\\u0009-\\u000d\\u001c-\\u001f]",
 }
+#: Under `(?i)` Java's case properties match every cased letter: `\\p{Lu}`, `\\p{Ll}` and `\\p{Lt}` the three
+#: categories, `\\p{IsLowercase}`, `\\p{javaUpperCase}` and the like each other's characters too.
+_FOLDED = dict.fromkeys(("Lu", "Ll", "Lt"), "[[:Lu:][:Ll:][:Lt:]]") | dict.fromkeys(
+    ("LOWERCASE", "UPPERCASE", "TITLECASE", "LOWER", "UPPER", "javaLowerCase", "javaUpperCase", "javaTitleCase"),
+    "[[:Lowercase:][:Uppercase:][:Lt:]]",
+)
 
 
 @functools.cache
@@ -127,8 +137,10 @@ def _block(name: str) -> str | None:
     return _icu_body(f"[:Block={name}:]") if re.fullmatch("[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*", name) else None
 
 
-def _category(name: str) -> str | None:
+def _category(name: str, fold: bool) -> str | None:
     """A general category (`L`, `Lu`), or one of Java's other names (`LC`, `all`, `javaLowerCase`)."""
+    if fold and name in _FOLDED:
+        return _icu_body(_FOLDED[name])
     if name in _NAMED_SETS:
         return _icu_body(_NAMED_SETS[name])
     if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
@@ -136,7 +148,7 @@ def _category(name: str) -> str | None:
     return None
 
 
-def _keyed_property(name: str) -> str:
+def _keyed_property(name: str, fold: bool) -> str:
     """`\\p{key=value}`: a script (sc, script), a block (blk, block) or a general category (gc)."""
     key, value = name.split("=", 1)
     key = key.lower()
@@ -146,26 +158,35 @@ def _keyed_property(name: str) -> str:
     elif key in ("blk", "block"):
         body = _block(value)
     elif key in ("gc", "general_category"):
-        body = _category(value)
+        body = _category(value, fold)
     if body is None:
         raise _BadPattern(f"Unknown Unicode property {{name=<{key}>, value=<{value}>}}")
     return body
 
 
-def _property(name: str) -> str:
+def _property(name: str, fold: bool = False, unicode: bool = False) -> str:
     """The class body for `\\p{name}`, as Java resolves it: `key=value`; `In` and a block; `Is` and a binary
-    property, a general category, a POSIX class or a script; else a POSIX class or a general category."""
+    property, a general category, a POSIX class or a script; else a POSIX class or a general category.
+    `fold` under `(?i)`, `unicode` under `(?U)` (where a POSIX name means its Unicode property, as after
+    `Is`)."""
     if "=" in name:
-        return _keyed_property(name)
+        return _keyed_property(name, fold)
+    if unicode and name in _POSIX and name != "ASCII":
+        name = "Is" + name
+    if fold and name in ("Lower", "Upper"):
+        name = "Alpha"  # as Java's CharPredicates.forProperty takes them case-insensitively
     body = None
     if name.startswith("In"):
         body = _block(name[2:])
     elif name.startswith("Is"):
         bare = name[2:]
-        binary = _BINARY.get(bare.upper().replace("_", ""))
-        body = _icu_body(binary) if binary else _POSIX.get(bare) or _category(bare) or _script(bare)
+        binary = bare.upper() if bare.upper() in _BINARY else None
+        if binary:
+            body = _icu_body(_FOLDED[binary] if fold and binary in _FOLDED else _BINARY[binary])
+        else:
+            body = _POSIX.get(bare) or _category(bare, fold) or _script(bare)
     else:
-        body = _POSIX.get(name) or _category(name)
+        body = _POSIX.get(name) or _category(name, fold)
     if body is None:
         raise _BadPattern(name)
     return body
@@ -185,9 +206,9 @@ def _quoted(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return "".join(ch if ch.isalnum() else "\\" + ch for ch in literal), len(p) if end < 0 else end + 2
 
 
-def _property_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+def _property_escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
     name, after = _braced(p, i + 2, "property") if p.startswith("{", i + 2) else (p[i + 2 : i + 3], i + 3)
-    return _class_of(_property(name), p[i + 1] == "P", in_class), after
+    return _class_of(_property(name, "i" in mode, "U" in mode), p[i + 1] == "P", in_class), after
 
 
 def _space_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -211,6 +232,24 @@ def _hex_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return f"\\U{int(digits, 16):08x}", after
 
 
+def _named_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java's `\N{name}` (Character.codePointOf: any case, surrounding whitespace ignored).
+    name, after = _braced(p, i + 2, "character name")
+    try:
+        return re.escape(unicodedata.lookup(name.strip())), after
+    except KeyError:
+        raise _BadPattern(f"unknown character name {name}") from None
+
+
+def _utf16_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    # Java reads `\uD83D\uDE00`, an escaped surrogate pair, as the one character it encodes.
+    m = re.match(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})", p[i:])
+    if m:
+        high, low = int(m[1], 16), int(m[2], 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}", i + 12
+    return p[i : i + 2], i + 2
+
+
 def _octal_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     # Java's `\0` takes up to three octal digits (at most 0377); Python's takes two.
     m = re.match(r"[0-3][0-7]{2}|[0-7]{1,2}", p[i + 2 :])
@@ -225,39 +264,38 @@ def _control_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return f"\\x{ord(p[i + 2]) ^ 64:02x}", i + 3
 
 
-def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    end = p.find(">", i + 3)
-    if not p.startswith("<", i + 2) or end < 0:
-        raise _BadPattern("bad named backreference")
-    return f"(?P={p[i + 3:end]})", end + 1
-
-
-def _named_char(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    # Java's Character.codePointOf: a Unicode name in any case, trimmed.
-    name, after = _braced(p, i + 2, "character name")
-    try:
-        return re.escape(unicodedata.lookup(name.strip())), after
-    except KeyError:
-        raise _BadPattern(f"unknown character name {name}") from None
-
-
 #: Escapes that need rewriting, by the letter after the backslash; the others mean the same in Python.
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
-    "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
-    "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference, "N": _named_char,
+    "Q": _quoted, "h": _space_escape, "H": _space_escape, "v": _space_escape, "V": _space_escape,
+    "x": _hex_escape, "0": _octal_escape, "c": _control_escape, "N": _named_escape, "u": _utf16_escape,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
 
 
-def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    """Translate the escape at p[i] (a backslash); returns the Python text and the next index."""
+def _escape(p: str, i: int, in_class: bool, mode: str = "") -> tuple[str, int]:
+    """Translate the escape at p[i] (a backslash) under the flags `mode` (see _translate); returns the
+    Python text and the next index."""
     if i + 1 >= len(p):
         raise _BadPattern("trailing backslash")
     c = p[i + 1]
+    if _unfolded(mode) and c in _CLASS_LETTERS and not in_class:
+        # Java matches its predefined classes and properties without case folding (Python would fold
+        # ſ into s for `\\p{Alpha}`), but for `\\p{Lu}` and the like, which _property widens itself.
+        if c in "pP":
+            text, after = _property_escape(p, i, False, mode)
+        else:
+            text, after = _escape(p, i, False, mode.replace("i", ""))
+        return f"(?-i:{text})", after
+    if "a" in mode and c in "wWdDsS":
+        return _class_of(_ASCII_CLASSES[c.lower()], c.isupper(), in_class), i + 2
+    if c in "pP":
+        return _property_escape(p, i, in_class, mode)
     if c in _ESCAPES:
         return _ESCAPES[c](p, i, in_class)
+    if c == "R" and not in_class and p[i + 2 : i + 3] in ("*", "+", "?", "{"):
+        # Java repeats a line break without backtracking into it: `\R{2}` does not split "\r\n".
+        return f"(?>{_ANCHORS[c][3:-1]})", i + 2
     if c in _ANCHORS and not (in_class and c != "e"):
         return _ANCHORS[c], i + 2
     if c in "GX":
@@ -265,64 +303,82 @@ def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return p[i : i + 2], i + 2
 
 
-def _class(p: str, i: int) -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`): nested classes are unions in Java, `&&`
-    intersects, and a `^` negates the whole class (JDK 9 on). A class of plain ranges stays one class;
-    otherwise the intersection is spelled with lookaheads, which match the same single character."""
-    text, _, i = _class_parts(p, i)
+#: The escapes that name classes: Java's predefined ones and properties.
+_CLASS_LETTERS = "wWdDsSpPhHvV"
+
+
+def _unfolded(mode: str) -> bool:
+    """Whether classes must be kept from Python's Unicode case folding: `(?i)` in a Unicode compile."""
+    return "i" in mode and ("a" in mode or "U" in mode)
+
+
+def _class(p: str, i: int, mode: str = "") -> tuple[str, int]:
+    """Translate the character class starting at p[i] (`[`) under the flags `mode`."""
+    text, i, _ = _class_parts(p, i, mode)
     return text, i
 
 
-def _class_parts(p: str, i: int) -> tuple[str, str | None, int]:
-    """(Python text for the class at p[i], its body when it is a plain union to splice into an enclosing
-    class or None, the index after it)."""
+def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
+    """The class at p[i] as a pattern of one character, the index after it, and its plain class body
+    when it has one (to splice into an enclosing class). Java's nested classes are unions, `&&`
+    intersects (an empty side is ignored) and a leading `^` negates the whole (JDK 9 on); Python's classes
+    have neither, so those become lookaheads, which match the same single character."""
     i += 1
     negated = p.startswith("^", i)
     i += negated
     # Each operand of `&&`: the bodies of its ranges, and the other classes it unites (as Python text).
-    operands: list[tuple[list[str], list[str]]] = [([], [])]
+    operands: list[tuple[list[str], list[str]]] = []
+    body: list[str] = []
+    alternatives: list[str] = []
     if p.startswith("]", i):
-        operands[-1][0].append("\\]")
+        body.append("\\]")
         i += 1
+    negated_escapes = ("P", "H", "V", "W", "D", "S") if "a" in mode else ("P", "H", "V")
+    if _unfolded(mode):
+        negated_escapes = tuple(_CLASS_LETTERS)
     while i < len(p):
-        bodies, others = operands[-1]
         c = p[i]
-        if c == "\\":
-            try:
-                text, i = _escape(p, i, True)
-                bodies.append(text)
-            except _BadPattern as err:
-                if "negated" not in str(err):
-                    raise
-                text, i = _escape(p, i, False)
-                others.append(text)
+        if c == "\\" and p[i + 1 : i + 2] in negated_escapes:
+            text, i = _escape(p, i, False, mode)
+            alternatives.append(text)
+        elif c == "\\":
+            text, i = _escape(p, i, True, mode)
+            body.append(text)
         elif c == "[":
-            text, body, i = _class_parts(p, i)
-            bodies.append(body) if body is not None else others.append(text)
-        elif p.startswith("&&", i):
-            operands.append(([], []))
-            i += 2
+            text, i, plain = _class_parts(p, i, mode)
+            body.append(plain) if plain is not None else alternatives.append(text)
         elif c == "]":
-            return _class_text(negated, [op for op in operands if op != ([], [])]) + (i + 1,)
+            operands.append((body, alternatives))
+            return _class_pattern(operands, negated), i + 1, _plain_body(operands, negated)
+        elif p.startswith("&&", i):
+            operands.append((body, alternatives))
+            body, alternatives, i = [], [], i + 2
         else:
-            bodies.append("\\^" if c == "^" else c)
+            # A `^` that does not open the class is itself (`[a&&^b]`), also where Python would read it.
+            body.append("\\^" if c == "^" else c)
             i += 1
     raise _BadPattern("unclosed class")
 
 
-def _class_text(negated: bool, operands: list[tuple[list[str], list[str]]]) -> tuple[str, str | None]:
-    def union(bodies: list[str], others: list[str]) -> str:
-        parts = ([f"[{''.join(bodies)}]"] if bodies else []) + others
-        return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+def _plain_body(operands: list[tuple[list[str], list[str]]], negated: bool) -> str | None:
+    if negated or len(operands) != 1 or operands[0][1]:
+        return None
+    return "".join(operands[0][0])
 
-    if len(operands) == 1 and not operands[0][1]:
-        body = "".join(operands[0][0])
-        return f"[{'^' if negated else ''}{body}]", None if negated else body
-    if not operands:
-        return ("[\\s\\S]" if negated else "(?!)"), None
-    first, *rest = [union(*op) for op in operands]
-    both = "".join(f"(?={op})" for op in rest) + first
-    return (f"(?:(?!{both})[\\s\\S])" if negated else f"(?:{both})"), None
+
+def _class_pattern(operands: list[tuple[list[str], list[str]]], negated: bool) -> str:
+    plain = _plain_body(operands, False)
+    if plain is not None:
+        return f"[{'^' if negated else ''}{plain}]"
+    unions = []
+    for body, alternatives in operands:
+        parts = ([f"[{''.join(body)}]"] if body else []) + alternatives
+        if parts:
+            unions.append(parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})")
+    if not unions:
+        raise _BadPattern("Bad class syntax")  # `[&&]`
+    whole = "".join(f"(?={u})" for u in unions[:-1]) + unions[-1]
+    return f"(?:(?!{whole})[\\s\\S])" if negated else f"(?:{whole})"
 
 
 def _flags(m: re.Match) -> str:
@@ -345,19 +401,14 @@ def _open_group(p: str, i: int, frames: list[list[str]]) -> tuple[str, int]:
     return ("(?P<", i + 3) if p.startswith("(?<", i) else ("(", i + 1)
 
 
-#: `\\w`, `\\d`, `\\s` and their complements as ASCII classes, for a pattern Python matches in Unicode mode.
-_ASCII_CLASSES = {
-    "w": "[a-zA-Z0-9_]", "W": "[^a-zA-Z0-9_]", "d": "[0-9]", "D": "[^0-9]",
-    "s": "[\\t\\n\\x0b\\f\\r ]", "S": "[^\\t\\n\\x0b\\f\\r ]",
-}
-
 #: Java's line terminators, which `.` does not match and `^`/`$` stop at (without UNIX_LINES: only \n).
 _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 
 
 def _mode(mode: str, m: re.Match) -> str:
-    """The flags among s (DOTALL), m (MULTILINE) and d (UNIX_LINES) in force after inline flags `m`."""
-    on, off = set(m[1] or "") & set("smd"), set(m[2] or "")
+    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES) and i (CASE_INSENSITIVE) in force after
+    inline flags `m`."""
+    on, off = set(m[1] or "") & set("smdi"), set(m[2] or "")
     return "".join(sorted((set(mode) | on) - off))
 
 
@@ -415,14 +466,16 @@ def _translate(p: str) -> tuple[str, bool]:
     """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
     terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
     unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
-    # Java's (?u) (UNICODE_CASE) folds case by Unicode but leaves \\w, \\d, \\s and \\b ASCII's (Java 17's
-    # \\b); only (?U) (UNICODE_CHARACTER_CLASS) makes them Unicode's. Python's Unicode mode does both.
-    ascii_classes = not any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
+    # `(?u)` (UNICODE_CASE) alone makes case-insensitive matching Unicode's, and only `(?U)`
+    # (UNICODE_CHARACTER_CLASS) Java's classes: Python compiles for Unicode for both, so under `(?u)` ("a"
+    # among the flags) \\w, \\d, \\s, \\b and the POSIX classes stay ASCII's (Java 17's \\b).
+    classes = any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
+    ascii_ = "a" if unicode and not classes else "U" if classes else ""
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
-    # The line flags (s, m, d) in force in each open group, for `.`, `^` and `$`.
+    # The flags (s, m, d, i) in force in each open group, for `.`, `^`, `$` and classes.
     modes = [""]
     # Capturing groups: how many have opened, the number of each open group (None: not capturing), the
     # numbers of the closed ones and the names, for backreferences.
@@ -436,14 +489,12 @@ def _translate(p: str) -> tuple[str, bool]:
             text, i = groups.reference(p, i)
         elif c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
-        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and ascii_classes:
+        elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not classes:
             text, i = _boundary(p[i + 1] == "B"), i + 2
-        elif c == "\\" and p[i + 1 : i + 2] in _ASCII_CLASSES and unicode and ascii_classes:
-            text, i = _ASCII_CLASSES[p[i + 1]], i + 2
         elif c == "\\":
-            text, i = _escape(p, i, False)
+            text, i = _escape(p, i, False, modes[-1] + ascii_)
         elif c == "[":
-            text, i = _class(p, i)
+            text, i = _class(p, i, modes[-1] + ascii_)
         elif c == "(":
             m = _INLINE_FLAGS.match(p, i)
             if m and m[3] == ")":
@@ -484,6 +535,8 @@ def _translate(p: str) -> tuple[str, bool]:
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
+#: Flags Python is not given: UNIX_LINES and COMMENTS are the translation's (COMMENTS: uncommented), Unicode
+#: is the compile's.
 _DROPPED_FLAGS = str.maketrans("", "", "duUx")
 
 #: What a piece of a pattern is, for a quantifier after it: nothing (the start, after `(` or `|`), an anchor,
@@ -582,6 +635,15 @@ def uncommented(p: str) -> tuple[str, list[int]]:
         elif c == "\\":
             keep(i, i + 2)
             i += 2
+            named, j = modes[-1] and p[i - 1 : i] in ("p", "P", "N"), i
+            while named and j < len(p) and p[j] in _COMMENT_SPACE:
+                j += 1
+            if named and p.startswith("{", j):
+                # Java reads the name of a property or a character as written, spaces and all.
+                end = p.find("}", j)
+                end = len(p) if end < 0 else end + 1
+                keep(j, end)
+                i = end
         elif modes[-1] and c in _COMMENT_SPACE:
             i += 1
         elif modes[-1] and c == "#":
@@ -632,6 +694,15 @@ def java_regex(pattern: str, key: str) -> re.Pattern:
         return _compile(pattern)
     except (_BadPattern, re.error, ValueError, OverflowError, RecursionError):
         raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
+
+
+def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
+    """Java's Matcher.find in a loop: after an empty match the next search starts one character later,
+    where Python's finditer would first try a longer match at the same place (`a*?` in "aa")."""
+    pos = 0
+    while pos <= len(text) and (m := regex.search(text, pos)):
+        yield m
+        pos = m.end() + 1 if m.end() == m.start() else m.end()
 
 
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
@@ -838,7 +909,7 @@ def find_str_regex(
     offset = _start(value, start)
     found = []
     # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
-    for m in regex.finditer(value[offset:]):
+    for m in java_finditer(regex, value[offset:]):
         if len(found) >= limit:
             break
         # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
@@ -971,7 +1042,14 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
     regex = java_regex(pattern, "pattern")
     if regex.search(value) is None:
         return value
-    return regex.sub(_java_replacement(replace, regex), value, count=1 if first else 0)
+    replacement = _java_replacement(replace, regex)
+    out, prev = [], 0
+    for m in java_finditer(regex, value):
+        out += (value[prev : m.start()], replacement(m))
+        prev = m.end()
+        if first:
+            break
+    return "".join(out) + value[prev:]
 
 
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
@@ -1013,12 +1091,16 @@ def ngram(ctx: Context, terms: t.Any, shortest: int | None = None, longest: int 
         problems[0].siblings.extend(problems[1:])
         raise problems[0]
     lo, hi = shortest or _NGRAM_MIN, longest or _NGRAM_MAX
+    # Core hands the sizes to Lucene as Java ints (Long.toInt): 4294967297 is 1. Sizes that wrap to
+    # nothing Lucene takes (a 500 in core) make no n-grams here.
+    lo, hi = _int32(lo), _int32(hi)
     out: list = []
     for v in values:
         if not _is_text(v):
             out.append(v)
             continue
-        out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
+        if 1 <= lo <= hi:
+            out.extend(v[i : i + n] for i in range(len(v)) for n in range(lo, hi + 1) if i + n <= len(v))
     return out
 
 
@@ -1070,9 +1152,11 @@ class _Spec:
             raise _IllegalFormat
 
     def justify(self, text: str) -> str:
+        # Java pads to `width` UTF-16 units: a character beyond the BMP counts twice.
         if self.width is None:
             return text
-        return text.ljust(self.width) if "-" in self.flags else text.rjust(self.width)
+        width = self.width - _utf16_length(text) + len(text)
+        return text.ljust(width) if "-" in self.flags else text.rjust(width)
 
 
 def _parse_format(fmt: str) -> list[str | _Spec]:
@@ -1147,7 +1231,7 @@ def _print(spec: _Spec, value: t.Any, version: str) -> str:
             raise InvalidArgument(f"Number expected, {type_name(value)} provided.")
         return _print_double(spec, value)
     if kind in ("d", "x", "o"):
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not isinstance(value, int) or isinstance(value, (bool, TxnMicros)):
             raise InvalidArgument(f"Integer expected, {type_name(value)} provided.")
         return _print_long(spec, value)
     if kind == "s":
@@ -1164,8 +1248,20 @@ def _print(spec: _Spec, value: t.Any, version: str) -> str:
 def _print_general(spec: _Spec, text: str) -> str:
     spec.check("-")
     if spec.precision is not None:
-        text = text[: spec.precision]
+        text = _utf16_prefix(text, spec.precision)
     return spec.justify(text.upper() if spec.conversion.isupper() else text)
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The first `units` UTF-16 units of `text`, as Java's substring takes a precision. Where that
+    splits a surrogate pair, Java keeps half a character (which core cannot write out); fql drops it."""
+    out, used = [], 0
+    for c in text:
+        used += 2 if ord(c) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(c)
+    return "".join(out)
 
 
 def _signed(spec: _Spec, magnitude: str, negative: bool) -> str:

@@ -12,6 +12,7 @@ from ..values import (
     Action,
     Date,
     Timestamp,
+    TxnMicros,
     civil_from_days,
     days_from_civil,
     type_name,
@@ -55,7 +56,8 @@ _LONG = 1 << 63
 
 
 def _is_int(value: t.Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # A document's `ts` in the query that wrote it is no Integer (core's TransactionTimeMicrosL).
+    return isinstance(value, int) and not isinstance(value, (bool, TxnMicros))
 
 
 def _is_unit(value: t.Any) -> bool:

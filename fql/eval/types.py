@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..errors import InvalidArgument, InvalidRef
 from ..javafloat import java_double
-from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, TxnMicros, type_name
 from .evaluator import Context
 from .refs import resolved
 from .registry import builtin
@@ -27,13 +27,14 @@ _SPECIAL_NUMBERS = {"NaN": math.nan, "-\u221e": -math.inf, "\u221e": math.inf}
 
 
 def _is_number(value: t.Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # A document's `ts` in the query that wrote it is no number (core's TransactionTimeMicrosL).
+    return isinstance(value, (int, float)) and not isinstance(value, (bool, TxnMicros))
 
 
 def _document_ref(value: t.Any) -> Ref | None:
     """The ref of a document version (what Get returns: `{ref, ts, ...}`), or None for anything else."""
     # fql's documents are plain objects, so an object literal shaped like one counts as one too.
-    if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and type(value.get("ts")) is int:
+    if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and type(value.get("ts")) in (int, TxnMicros):
         return value["ref"]
     return None
 
@@ -122,6 +123,8 @@ def to_string_value(value: t.Any) -> str | None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, TxnMicros):
+        return None
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):

@@ -170,9 +170,20 @@ def _v4_names(node: ast.Node) -> bool:
     if isinstance(node, ast.Call):
         if "." in node.name and not node.name.startswith(_DRIVER_PREFIXES):
             return False
+        if _v10_only(node.name):
+            return False
         return all(_v4_names(a) for a in node.args)
     if isinstance(node, ast.Array):
         return all(_v4_names(i) for i in node.items)
     if isinstance(node, ast.Object):
         return all(_v4_names(v) for _, v in node.pairs)
     return True
+
+
+def _v10_only(name: str) -> bool:
+    """A call's name that no v4 function has (in any driver's spelling) and a v10 global does: `ID(...)`,
+    `dbg(...)`. (`log`, `abort` and `newId` are v4's Log, Abort and NewId too, so they stay v4.)"""
+    from ..eval import registry
+    from ..eval.v10.stdlib_types import GLOBALS
+
+    return bool(registry.V4) and name in GLOBALS and registry.lookup(name) is None

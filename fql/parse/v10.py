@@ -896,8 +896,12 @@ def _number(text: str) -> int | float:
         if digits.startswith(prefix):
             return _fit(sign * int(digits[2:], base))
     if "." in digits or "e" in digits:
-        # Core negates the literal's BigDecimal, which has no negative zero: `-0.0` is 0.0.
-        return sign * float(digits) or 0.0
+        # Core negates the literal's BigDecimal, which has no negative zero: `-0.0` is 0.0. A negative one too
+        # small for a double still becomes -0.0, as Java's BigDecimal.doubleValue rounds it (`-1e-400`).
+        magnitude = float(digits)
+        if magnitude == 0 and not digits.split("e")[0].strip("0."):
+            return 0.0
+        return sign * magnitude
     return _fit(sign * int(digits))
 
 

@@ -197,6 +197,19 @@ class Checker:
     #: Where the types of calls' results were made: core places no hint there, and the checker reports a
     #: missing field of such a value only right after the call (`Author.byId(1)!.foo`).
     made: set[ast.Span] = field(factory=set)
+    #: Where the query reads a stdlib member or calls a stdlib function of no type parameter (`Time.now()`,
+    #: `'a'.length`, `newId()`): core types that result as the signature writes it, of no span (StdTypes'
+    #: `Named("Time")`), so a failure of it is placed where the constraint is (the argument, the struct,
+    #: the `let`'s name: TyperConstrain's `value.span.getOrElse(callSite)`).
+    stdlib: set[ast.Span] = field(factory=set)
+    #: Where the annotations of the `let`s so far are: the variable's type is typed there (TyperExprs
+    #: typeLetRhs' Skolemized signature), so a failure of it is placed there, a cause of the use's.
+    annotated: set[ast.Span] = field(factory=set)
+    #: The `let`s without annotation given such a result (`let t = Time.now()`), by the id of the variable's
+    #: Typed (as `bound_leaves`): core's variable is a fresh copy of the call's, its type of no span alike.
+    bound_stdlib: dict[int, tuple[Typed, bool]] = field(factory=dict)
+    #: Where annotated variables are used, each with where its annotation is (see `annotated`).
+    annotated_uses: dict[ast.Span, ast.Span] = field(factory=dict)
     #: How many lambdas are being typed from a generic function's arguments, one inside another.
     depth: int = 0
     #: Where a schema declares its user collections, by name and alias (see check_body).
@@ -319,6 +332,10 @@ class Checker:
 
     def visit_Ident(self, node: ast.Ident, scope: dict) -> Typed:
         if node.name in scope:
+            if self._bound(self.bound_stdlib, node, scope):
+                self.stdlib.add(node.span)
+            if scope[node.name][1] in self.annotated:
+                self.annotated_uses[node.span] = scope[node.name][1]
             return scope[node.name]
         found = self.bound(node.name)
         if found is not None:
@@ -342,6 +359,8 @@ class Checker:
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
+                if statement.type is None and statement.value.span in self.stdlib:
+                    self.bound_stdlib[id(typed)] = (typed, True)
                 qmark = self._qmark(statement, typed)
                 if qmark is not None:
                     self.bound_nulls[id(typed)] = (typed, qmark)
@@ -368,7 +387,10 @@ class Checker:
         if annotated is None or not (found == UNKNOWN or is_subtype(found, annotated)):
             return UNKNOWN, None
         # Core types the variable as its annotation, `inferred` there.
-        return annotated, self._annotation_span(node)
+        at = self._annotation_span(node)
+        if at is not None:
+            self.annotated.add(at)
+        return annotated, at
 
     def _unknown_type(self, node: ast.Let) -> None:
         """An annotation naming a type there is none of: core's `Unknown type `Foo``, at the name (TyperTypeExprs'
@@ -395,6 +417,14 @@ class Checker:
         to run."""
         if isinstance(node.value, ast.Object) and isinstance(found, Record) and isinstance(annotated, Record):
             self._misfit_struct(node, found, annotated)
+            return
+        if node.value.span in self.stdlib and _exact(found) and _exact(annotated):
+            # A stdlib call's or field's result (`let x: String = Time.now()`): of no span in core, so its
+            # failure is placed where the constraint is, the name, and is the error itself.
+            header = self._let_header(node)
+            if header is not None:
+                at = _span(self.text, header.start(1), header.end(1))
+                self.fail(f"Type `{found.name}` is not a subtype of `{annotated.name}`", at)  # type: ignore[union-attr]
             return
         if isinstance(annotated, Lit):
             self._misfit_singleton(node, annotated)
@@ -609,7 +639,23 @@ class Checker:
         if node.optional:
             fn, origin, maybe_null = _without_null(fn), None, True
         found, origin = self._call(node, scope, fn, origin)
+        if not node.optional and origin == node.span and self._stdlib_callee(node.fn, fn, scope):
+            self.stdlib.add(node.span)
         return found, origin, maybe_null
+
+    def _stdlib_callee(self, callee: ast.Node, fn: Type, scope: dict) -> bool:
+        """Whether a call's function is a stdlib one of one signature and no type parameter (see `stdlib`):
+        a member of a stdlib type or module, a global function, or a module called (`Time("...")`). A user
+        function's, an annotated lambda's or an overload's result is typed otherwise."""
+        inner = fn.fn if isinstance(fn, Generic) else fn
+        if contains(inner, (Param, Var, Unknown)):
+            return False
+        if isinstance(callee, ast.Ident):
+            if callee.name in scope or self.bound(callee.name) is not None:
+                return False
+            module = isinstance(fn, Named) and not fn.args and fn.name.endswith("Module")
+            return module or isinstance(fn, Func)
+        return callee.span in self.stdlib and isinstance(inner, Func)
 
     def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
         typed = [self.infer(arg, scope) for arg in node.args]
@@ -789,6 +835,8 @@ class Checker:
                     self._expect_each(found, leaves, param.name, self._group(arg.span, parens))
                 elif bound is not None:
                     self._expect_each(found, bound, param.name, self._group(arg.span, parens), within=False)
+                elif isinstance(arg, ast.Ident) and origin in self.annotated and _exact(found) and _exact(param):
+                    self._expect_annotated(found, param, self._group(arg.span, parens), origin)  # type: ignore[arg-type]
                 else:
                     self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
@@ -796,7 +844,9 @@ class Checker:
             elif isinstance(param, Record) and isinstance(arg, ast.Object) and isinstance(found, Record):
                 if self._group(arg.span, parens) == arg.span:
                     self._check_record(arg, found, param)
-            elif isinstance(param, Record) and isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL):
+            elif isinstance(param, Record) and (
+                (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found)
+            ):
                 # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
                 # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
                 # name: String }` `` for `User.create(3)`).
@@ -830,6 +880,16 @@ class Checker:
                 at = self._group(arg.span, parens)
                 causes = tuple((f"`{display(found)}` is not the value `{display(m)}`", at) for m in param.members)  # type: ignore[union-attr]
                 self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{display(param)}`", at, (), causes))
+
+    def _expect_annotated(self, found: Named, param: Named, span: ast.Span, origin: ast.Span) -> None:
+        """A variable whose `let` annotated it with a type its parameter does not take: core types the
+        variable where the annotation is, so the failure is there, not within the argument, and the error
+        at the argument has it as a cause (TypeConstraintFailure.toTypeError's `transitive`; TyperCoreSpec
+        "type blocks/lets": `let y: String = x; succ(y)`)."""
+        if is_subtype(found, param):
+            return
+        message = f"Type `{found.name}` is not a subtype of `{param.name}`"
+        self.errors.append(TypeError_(message, span, (), ((message, origin),)))
 
     def _null_alone(self, found: Type, origin: ast.Span | None) -> bool:
         """Whether `found` may be null by a stdlib signature (see `spanless`) and is else only structs
@@ -952,6 +1012,8 @@ class Checker:
         if self._other_collection_ref(node, found, param):
             return
         before = len(self.errors)
+        at_struct: list[str] = []
+        elsewhere: list[tuple[str, ast.Span]] = []
         for key, value in node.pairs:
             use = param.field(key)
             given = found.field(key)
@@ -978,14 +1040,48 @@ class Checker:
                 # A lambda where a primitive goes (`body: (x) => x + 2`), when its type is known.
                 if display(given) is not None and self._placed(value):
                     self.fail(f"Type `{display(given)}` is not a subtype of `{use.name}`", self._group(value.span))
+            elif isinstance(use, Named) and not use.args and use.name != "Any" and value.span in self.stdlib:
+                # A stdlib call's or field's result has no span in core, so its failure is placed where the
+                # struct is constrained, the argument (SchemaCollectionSpec: `A3.create({ ttl: Time.now() })`
+                # fails at the struct); alone: with another failure, core words them as one, with causes.
+                if _exact(given) and (_exact(use) or use == NULL) and not is_subtype(given, use) and self._placed(value):
+                    at_struct.append(f"Type `{given.name}` is not a subtype of `{use.name}`")  # type: ignore[union-attr]
+            elif isinstance(use, Named) and not use.args and value.span in self.annotated_uses:
+                # An annotated variable is typed at its annotation, apart from the struct: its failure is there,
+                # a cause of the struct's (TypeConstraintFailure.toTypeError's `transitive`).
+                if _exact(given) and (_exact(use) or use == NULL) and not is_subtype(given, use) and self._placed(value):
+                    message = f"Type `{given.name}` is not a subtype of `{use.name}`"  # type: ignore[union-attr]
+                    elsewhere.append((message, self.annotated_uses[value.span]))
+            elif isinstance(use, Union) and NULL in use.members and value.span in self.stdlib:
+                if _exact(given) and self._placed(value):
+                    mark = len(self.errors)
+                    self._expect_optional(given, use, node.span)
+                    at_struct += [error.message for error in self.errors[mark:]]
+                    del self.errors[mark:]
             elif isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
                 self._expect(given, use.name, self._group(value.span))
             elif isinstance(use, Union) and NULL in use.members and self._placed(value):
                 self._expect_optional(given, use, self._group(value.span))
-        if len(self.errors) > before:
-            return
         given = {key for key, _ in node.pairs}
         missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
+        if at_struct and elsewhere:
+            del self.errors[before:]  # (core's one failure with causes: not modelled)
+            return
+        if at_struct:
+            if len(at_struct) == 1 and len(self.errors) == before and not missing:
+                self.fail(at_struct[0], node.span)
+            else:
+                del self.errors[before:]
+            return
+        if elsewhere:
+            shown, wanted = display(found), display(param)
+            if len(self.errors) == before and not missing and shown is not None and wanted is not None:
+                self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), tuple(elsewhere)))
+            else:
+                del self.errors[before:]
+            return
+        if len(self.errors) > before:
+            return
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
@@ -1289,8 +1385,10 @@ class Checker:
                 return False
             return True
         widened = primary(found)
-        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
-            return True
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null", *_TEMPORAL):
+            # (An ID, Bytes or UUID that a stdlib call makes, `newId()`, is as certain: see `stdlib`.)
+            if not (origin in self.stdlib and _exact(widened)):
+                return True
         if is_subtype(widened, Named(name)) or (isinstance(found, Lit) and is_subtype(found, Named(name))):
             return True
         self.fail(f"Type `{widened.name}` is not a subtype of `{name}`", span)
@@ -1305,7 +1403,9 @@ class Checker:
         TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
         In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
         leaves = self._leaves_of(node, scope) if span == node.span else None
-        if leaves is not None:
+        if isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
+            self._expect_annotated(found, Named(name), span, origin)  # type: ignore[arg-type]
+        elif leaves is not None:
             self._expect_each(found, leaves, name, span, within=False)
         else:
             self._expect(found, name, span, origin)
@@ -1396,6 +1496,8 @@ class Checker:
             if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
                 return UNKNOWN, None, maybe_null
         found = self._field(receiver, node.name, origin, before, _name_span(node))
+        if not node.optional and found != UNKNOWN and _stdlib_owner(receiver):
+            self.stdlib.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
@@ -1754,6 +1856,12 @@ _PLUS = ((NUMBER, NUMBER), (STRING, STRING))
 _NUMBER_OVERLOADS = tuple((Named(name), NUMBER) for name in ("Number", "Double", "Long", "Float", "Int"))
 #: Scalars with members of their own, fixed (core's IDPrototype, BytesPrototype, UUIDPrototype).
 _SCALARS = ("ID", "Bytes", "UUID")
+#: The time types, which surely fit or surely fail a parameter of a named type: no other is their subtype.
+_TEMPORAL = ("Time", "Date", "TransactionTime")
+#: The named types without an alias or a subtype but the numbers core hard-codes (TyperConstrain): a
+#: value of one of them surely fits or surely fails a parameter of another (Float, which is not a Number
+#: there, is left out).
+_EXACT = frozenset(("Int", "Long", "Double", "Number", "String", "Boolean", "Time", "Date", *_SCALARS))
 #: The named types whose values surely fit or surely fail a primitive parameter.
 _CERTAIN = frozenset((*_PRIMITIVES, "Null", "Time", "Date", *_SCALARS))
 
@@ -1796,6 +1904,25 @@ def _ref_to(ty: Type | None) -> str | None:
     if isinstance(ty, Named) and ty.name == "Ref" and len(ty.args) == 1 and isinstance(ty.args[0], Named):
         return ty.args[0].name
     return None
+
+
+def _stdlib_owner(ty: Type) -> bool:
+    """Whether a type's members are the stdlib's alone (a primitive, a scalar, a time, an array, a set, a
+    module), not a schema's (a document's fields, a collection's indexes)."""
+    if isinstance(ty, Tuple):
+        return True
+    widened = primary(ty)
+    if not isinstance(widened, Named):
+        return False
+    if widened.args:
+        return widened.name in ("Array", "Set")
+    return widened.name in (*_PRIMITIVES, *_SCALARS, *_TEMPORAL) or widened.name.endswith("Module")
+
+
+def _exact(ty: Type) -> bool:
+    """Whether a type is one named type no other is a subtype of, but for core's number subtyping
+    (`Time`, `String`, `Number`; see `_EXACT`)."""
+    return isinstance(ty, Named) and not ty.args and ty.name in _EXACT
 
 
 def _certain(ty: Type) -> bool:
@@ -1865,6 +1992,11 @@ def _params(t_: Type) -> t.Iterator[str]:
         yield t_.name
     for child in children(t_):
         yield from _params(child)
+
+
+def _temporal(found: Type) -> bool:
+    """Whether a type is a Time, a Date or a TransactionTime, which no struct parameter takes."""
+    return isinstance(found, Named) and not found.args and found.name in _TEMPORAL
 
 
 def _primitive(found: Type) -> bool:

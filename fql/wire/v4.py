@@ -11,6 +11,7 @@ from json.encoder import c_make_encoder, encode_basestring
 from .. import ast, stack
 from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef
 from ..eval import registry, versions
+from ..javatime import parse_date, parse_time
 from ..render import string, to_fql
 from ..values import SCHEMA_CONSTRUCTORS, UUID, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
 from .nesting import MAX_NESTING, value_depth
@@ -679,12 +680,23 @@ def _escape_value(tag: str, body: t.Any, path: Path, *, lenient: bool = False) -
 
 #: The escapes holding one string, the parser of that string, and core's message when it does not parse.
 _SCALARS: dict[str, tuple[t.Callable[[str], t.Any], str]] = {
-    # Core reads them with java.time's parser: no year past 999999999, a sign before more than 4 digits.
-    "@ts": (lambda text: Timestamp.parse(text, strict=True), "Invalid time."),
-    "@date": (lambda text: Date.parse(text, strict=True), "Invalid date."),
+    # Core reads them with Timestamp.parse and LocalDate.parse as given (v4's Time() and Date() trim first):
+    # java.time's parsers, so `@ts` clamps `02-30` to the month's end, reads `T24:00` as the next midnight,
+    # a lower-case `t` or `z`, `+HH:MM:ss` offsets, and no year past 999999999.
+    "@ts": (lambda text: _as_given(text, parse_time), "Invalid time."),
+    "@date": (lambda text: _as_given(text, parse_date), "Invalid date."),
     "@bytes": (Bytes.from_base64, "Invalid bytes."),
     "@uuid": (UUID.parse, "Invalid UUID."),
 }
+
+
+def _as_given(text: str, parse: t.Callable[[str], t.Any]) -> t.Any:
+    """`parse(text)`, or None where `text` has blanks around it (javatime's parsers trim, as v4's Time())."""
+    return parse(text) if text == text.strip(_JAVA_BLANKS) else None
+
+
+#: Java's String.trim removes every character up to U+0020.
+_JAVA_BLANKS = "".join(map(chr, range(33)))
 
 
 def _scalar_value(tag: str, body: t.Any, path: Path) -> t.Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ... import scala
-from ...errors import InstanceAlreadyExists, InvalidRef, QueryRuntimeError, ValidationFailed
+from ...errors import InstanceAlreadyExists, InstanceNotUnique, InvalidRef, QueryRuntimeError, ValidationFailed
 from ...storage.base import DocKey, Version
 from ...values import (
     DeletedRef,
@@ -89,14 +89,27 @@ def to_stored(value: t.Any) -> t.Any:
 _SCHEMA_ORDER = {"roles": ("name", "privileges", "membership", "data")}
 
 
+#: The fields of a native kind's v10 schema marked internal that a v4 write may store, by kind: v10 never
+#: shows them (Schema's maskInternalFieldMap), and a v10 write gives one only as it is stored (core's
+#: NativeCollection.Database: a v4 `container` among them).
+V10_INTERNAL = {
+    "databases": frozenset(
+        ("scope", "container", "disabled", "active_schema_version", "native_schema_version", "mvt_pins",
+         "mvt_pin_ts", "region_group", "api_version")
+    ),
+}
+
+
 def native_fields(kind: str, data: dict) -> dict:
-    """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes)."""
+    """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes, no
+    internal fields)."""
     order = _SCHEMA_ORDER.get(kind)
     if order is not None:
         data = {**{k: data[k] for k in order if k in data}, **data}
+    internal = V10_INTERNAL.get(kind, ())
     out = {}
     for k, v in data.items():
-        if k in ("hashed_secret", "hashed_password", "ttl"):
+        if k in ("hashed_secret", "hashed_password", "ttl") or k in internal:
             continue
         if kind == "keys" and k == "database" and isinstance(v, Ref):
             # v10 names a key's database by its name, as it is given (FQL2KeySpec "legacy api").
@@ -470,6 +483,12 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
         # A collection's definition is checked as it is written (schema.update_native calls `redefined`).
         try:
             written = (core.replace if replace else core.update)(ctx, doc.ref, params, v4=False, validate=validate)
+        except (InstanceNotUnique, InstanceAlreadyExists):
+            if doc.ref.kind not in _NAMED_BY_INDEX:
+                raise
+            # A new name another document has: core's unique index on `name` fails the write, as on create.
+            failure = {"field": ["name"], "code": "unique", "description": "Failed unique constraint"}
+            raise QueryRuntimeError("constraint_failure", "Failed unique constraint.").with_failures([failure]) from None
         except ValidationFailed as err:
             if doc.ref.kind not in _V10_UPDATED:
                 raise
@@ -505,6 +524,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
 #: The native schema documents whose update v10 reports as `Failed to update <Noun> `name``.
 _V10_UPDATED = {"access_providers": "AccessProvider", "roles": "Role"}
+#: The schema kinds whose names only core's unique index on `name` keeps apart (a collection's or
+#: function's name is refused before, by its global namespace validator).
+_NAMED_BY_INDEX = frozenset(("access_providers", "roles", "databases"))
 
 
 @method("Document", "update")
@@ -555,6 +577,13 @@ def redefined(ctx: Context, ref: Ref, before: dict) -> None:
     if after is not None and before:
         check_protected_update(ctx, ref.id, before, after)
     stored = with_statuses(after) if after is not None else None
+    if stored is not None and ctx.state.v10:
+        # Core's schema check after a v10 write (TypeEnvValidator, CollectionIndexManager.updateUnstaged)
+        # writes the collection's indexes and constraints back: a definition that loses them (a replace
+        # without them, an update to null) keeps them empty, as a create does. v4 writes run no such check.
+        for key, empty in (("indexes", {}), ("constraints", [])):
+            if stored.get(key) is None:
+                stored = {**stored, key: empty}
     if stored != after:
         # New indexes and unique constraints get the status core gives them once built (core's internal
         # update, not a collection update of its own: fql/storage/meter.py `cascade`).

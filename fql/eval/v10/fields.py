@@ -812,7 +812,10 @@ def check_definition(ctx: Context, definition: dict, previous: dict | None) -> b
 
     name = definition.get("name")
     what = "create Collection" if previous is None else f"update Collection `{previous.get('name')}`"
-    failures = [f for key, value in definition.items() for f in _field_failures(key, value)]
+    # The fields' own checks are v10's (NativeCollection.Collection's schema): a v4 write has passed
+    # v4's validators instead, which take what v10 would not (`ttl_days: -1`), and cannot change the
+    # v10 fields.
+    failures = [f for key, value in definition.items() for f in _field_failures(key, value)] if ctx.state.v10 else []
     if failures:
         raise _definition_failed(what, failures)
     failures = _hook_failures(definition)
@@ -1069,23 +1072,54 @@ def _zero_or_more(schema: t.Any) -> st.Union:
     return st.optional(st.Union((schema, st.ArrayOf(schema))))
 
 
+def _lambda_validator(arity: tuple[int, ...] | None) -> t.Callable[[tuple, t.Any], list[st.Failure]]:
+    """core's LambdaParseValidator(arity) on a role's predicate: the source of one lambda taking `arity`
+    parameters (None: any), drawn as the path's head (`*privileges*`, `*membership*`)."""
+
+    def validator(path: tuple, source: t.Any) -> list[st.Failure]:
+        problem = lambda_problem(source, f"*{path[0]}*", arity=arity) if isinstance(source, str) else None
+        return [] if problem is None else [st.Failure("validator", path, problem)]
+
+    return validator
+
+
+def _role_name_validator(path: tuple, name: t.Any) -> list[st.Failure]:
+    """core's RoleValidator: an identifier, and not `admin` or `server`."""
+    if not is_identifier(name):
+        return [st.Failure("validator", path, "Invalid identifier.")]
+    if name in ("admin", "server"):
+        return [st.Failure("validator", path, f"The identifier `{name}` is reserved.")]
+    return []
+
+
 #: A role's predicate: the source of a v10 lambda or a v4 Query (core's Union(V4Query, Str)).
-_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))))
-#: An action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
-_ACTION = st.FieldSchema(st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))))
+_PREDICATE = st.FieldSchema(st.optional(st.Union((st.Scalar("Query"), _STRING))), validator=_lambda_validator((1,)))
+#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
+_ACTION_ARITY = {
+    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
+    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
+}  # fmt: skip
+#: Each action: allowed or not, or a predicate (core's Union(Boolean, Str, V4Query)).
 _ACTIONS = st.Struct(
     tuple(
-        (name, _ACTION)
+        (
+            name,
+            st.FieldSchema(
+                st.optional(st.Union((st.Scalar("Boolean"), _STRING, st.Scalar("Query")))),
+                validator=_lambda_validator(_ACTION_ARITY[name]),
+            ),
+        )
         for name in (
             "read", "write", "create", "create_with_id", "delete", "history_write", "history_read",
             "unrestricted_read", "call",
         )
     )
 )
-#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records).
+#: The fields of a v10 role (core's Role schema collection, its Privilege and Membership records), with
+#: their validators, which report together with the type failures, field by field as given.
 ROLE = st.Struct(
     (
-        ("name", st.FieldSchema(_STRING)),
+        ("name", st.FieldSchema(_STRING, validator=_role_name_validator)),
         (
             "privileges",
             st.FieldSchema(
@@ -1117,25 +1151,61 @@ TOKEN = st.Struct(
         ("data", DATA_FIELD),
     )
 )
+def _identifier_validator(path: tuple, name: t.Any) -> list[st.Failure]:
+    """core's ValidIdentifierValidator: an identifier, not a keyword nor `_`."""
+    return [] if is_identifier(name) else [st.Failure("validator", path, "Invalid identifier.")]
+
+
+def _https_validator(path: tuple, uri: t.Any) -> list[st.Failure]:
+    """core's UrlValidator: a URL java.net.URL reads, of the protocol https."""
+    from ..providers import is_https_url
+
+    return [] if is_https_url(uri) else [st.Failure("validator", path, f"`{uri}` must be a valid https URI.")]
+
+
+def _provider_predicate_validator(path: tuple, source: t.Any) -> list[st.Failure]:
+    """LambdaParseValidator(Arity(1)) on a provider's role predicate, drawn as `*roles*` (the path's head)."""
+    problem = lambda_problem(source, f"*{path[0]}*", arity=(1,)) if isinstance(source, str) else None
+    return [] if problem is None else [st.Failure("validator", path, problem)]
+
+
+def _provider_roles_validator(path: tuple, roles: t.Any) -> list[st.Failure]:
+    """core's AccessProviderRolesValidator: an array names no role twice and no built-in one."""
+    from ..providers import duplicate_roles
+
+    return [st.Failure("validator", path, f["description"]) for f in duplicate_roles(roles)]
+
+
 #: A provider's role: a name, or a name with a membership predicate (core's AccessProviderRole).
 _PROVIDER_ROLE = st.Union(
     (
         _STRING,
         st.Struct(
-            (("role", st.FieldSchema(_STRING)), ("predicate", st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)))))
+            (
+                ("role", st.FieldSchema(_STRING)),
+                (
+                    "predicate",
+                    st.FieldSchema(st.Union((st.Scalar("Query"), _STRING)), validator=_provider_predicate_validator),
+                ),
+            )
         ),
     )
 )
-#: The fields of a v10 access provider (core's NativeCollection.AccessProvider; `audience` is read-only).
+#: The fields of a v10 access provider (core's NativeCollection.AccessProvider; `audience` is read-only),
+#: with their validators, which report together with the type failures, field by field as given.
 ACCESS_PROVIDER = st.Struct(
     (
-        ("name", st.FieldSchema(_STRING)),
+        ("name", st.FieldSchema(_STRING, validator=_identifier_validator)),
         ("issuer", st.FieldSchema(_STRING)),
-        ("jwks_uri", st.FieldSchema(_STRING)),
-        ("roles", st.FieldSchema(_zero_or_more(_PROVIDER_ROLE))),
+        ("jwks_uri", st.FieldSchema(_STRING, validator=_https_validator)),
+        ("roles", st.FieldSchema(_zero_or_more(_PROVIDER_ROLE), validator=_provider_roles_validator)),
         ("audience", st.FieldSchema(st.optional(_STRING))),
         ("data", DATA_FIELD),
     )
+)
+#: The same, for an update that keeps the provider's name (ValidIdentifierValidator checks a new one only).
+ACCESS_PROVIDER_SAME_NAME = st.Struct(
+    (("name", st.FieldSchema(_STRING)),) + tuple(f for f in ACCESS_PROVIDER.fields if f[0] != "name")
 )
 
 

@@ -14,6 +14,8 @@ them with core's total order of values (`compare`): Array.order and Set.order bo
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import struct
@@ -57,6 +59,21 @@ LONG_MIN, LONG_MAX = -(1 << 63), (1 << 63) - 1
 # -- argument checks -----------------------------------------------------------------------------------
 
 
+#: The times standing for the running v10 query's own (its QueryState.txn_times), by id: `value_type`
+#: names them as core names its placeholder, which no argument check takes for a Time.
+_TXN_TIMES: contextvars.ContextVar[dict] = contextvars.ContextVar("v10_txn_times", default={})
+
+
+@contextlib.contextmanager
+def transaction_times(times: dict) -> t.Iterator[None]:
+    """Let `value_type` tell the query's transaction times (`times`, QueryState.txn_times) while it runs."""
+    token = _TXN_TIMES.set(times)
+    try:
+        yield
+    finally:
+        _TXN_TIMES.reset(token)
+
+
 def value_type(value: t.Any) -> str:
     """Core's name for a value's dynamic type in argument errors (`Int`, `Array<Any>`, `{ *: Any }`)."""
     if isinstance(value, bool):
@@ -69,7 +86,7 @@ def value_type(value: t.Any) -> str:
         return "Null"
     if isinstance(value, ID):
         return "ID"
-    if value is TRANSACTION_TIME:
+    if value is TRANSACTION_TIME or (isinstance(value, Timestamp) and _TXN_TIMES.get().get(id(value)) is value):
         return "TransactionTime"
     simple = {
         str: "String",
@@ -426,7 +443,7 @@ def sort(ctx: Context, values: t.Iterable[t.Any], keys: t.Sequence[Ordering]) ->
     return [v for _, v in sorted(keyed, key=functools.cmp_to_key(order))]
 
 
-#: Where sets fall in the total order of types; they compare by identity in core (a hash), not here.
+#: Where sets fall in the total order of types; `<` weighs two by core's hash codes (sets.core_hash).
 SET_RANK = 13
 
 
@@ -450,6 +467,11 @@ def rank(value: t.Any) -> int:
         if isinstance(value, kind):
             return rank
     return SET_RANK if is_set(value) else 16
+
+
+def _signed(n: int) -> int:
+    """A 32-bit hash code as Java's signed Int."""
+    return n - (1 << 32) if n >= 1 << 31 else n
 
 
 def _sign(n: float) -> int:
@@ -574,6 +596,12 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
         (xc, *x), (yc, *y) = _doc_key(a), _doc_key(b)
         return _sign(((*x, xc) > (*y, yc)) - ((*x, xc) < (*y, yc)))
     kind = rank(a)
+    if kind == SET_RANK and rank(b) == SET_RANK:
+        from .sets import core_hash
+
+        # Core weighs two sets by their hash codes; fql knows those of sequences and arrays' sets.
+        x, y = core_hash(a), core_hash(b)
+        return None if x is None or y is None else _sign(_signed(x) - _signed(y))
     if kind != rank(b) or kind == SET_RANK:
         return None
     if kind == 16:

@@ -93,7 +93,9 @@ def check_role(name: t.Any, own: str | None = None) -> None:
 def check_identifier(kind: str, name: t.Any, own: str | None = None) -> None:
     """A database's or access provider's name, outside the global namespace but still an identifier in
     v10 (FQL2NameValidationSpec; v4 allows more)."""
-    if isinstance(name, str) and (not _IDENTIFIER.fullmatch(name) or name in KEYWORDS):
+    # Core's ValidIdentifierValidator: not `_` either (Validators.isValidName); an update keeping the
+    # name is not checked.
+    if isinstance(name, str) and name != own and not is_identifier(name):
         _fail(kind, "name", "Invalid identifier.", own)
 
 

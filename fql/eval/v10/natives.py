@@ -15,7 +15,7 @@ from ..registry import method, static
 from ..schema import create_native
 from . import fields as field_schema
 from . import hints, names
-from .documents import check_reserved, documents_in, read, to_document, to_stored
+from .documents import V10_INTERNAL, check_reserved, documents_in, read, to_document, to_stored
 from .misc import ABSENT
 from .sets import ArraySet, DocumentsSet, V10Set, WhereSet, first
 
@@ -354,16 +354,28 @@ def key_create(ctx: Context, fields: dict) -> Document:
 
 
 def key_params(ctx: Context, params: dict, failed: str) -> dict:
-    """A v10 key write's fields as v4 stores them: `database` is given by name. Names of roles and
-    databases that do not exist fail as core's name validation does (`failed` is the write's message)."""
+    """A v10 key write's fields as v4 stores them: `database` is given by name. A database name that does
+    not exist fails the write (core's KeysSchemaHooks), a role name once the query has run (core's
+    NameValidationHook is a revalidation: the query may create the role after the key); `failed` is the
+    write's message."""
     failures = []
     role = params.get("role")
     named = [(["role"], role)] if isinstance(role, str) else []
     if isinstance(role, list):
         named = [(["role", i], each) for i, each in enumerate(role) if isinstance(each, str)]
-    for path, name in named:
-        if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(ctx.state.scope, "#roles", name)) is None:
-            failures.append({"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."})
+    scope = ctx.state.scope
+
+    def check_roles() -> None:
+        missing = [
+            {"field": path, "code": "invalid", "description": f"Field refers to an unknown role name `{name}`."}
+            for path, name in named
+            if name not in auth._BUILTIN_ROLES and live(ctx, DocKey(scope, "#roles", name)) is None
+        ]
+        if missing:
+            raise QueryRuntimeError("constraint_failure", failed).with_failures(missing)
+
+    if named:
+        _revalidate(ctx, check_roles)
     database = params.get("database")
     if isinstance(database, (Document, NullDocument)) and database.ref.kind == "databases":
         # A database's document names it too (core's schema type is `String | Database`).
@@ -401,12 +413,15 @@ _DATABASE_TYPES = field_schema.DATABASE
 
 def database_params(ctx: Context, params: dict, previous: dict | None, failed: str, *, replace: bool = False) -> dict:
     """A v10 write of a database as core's Database schema checks it: internal and unknown fields are
-    unexpected (one a v4 write stored before is let be), a new name must be an identifier, an `account`
-    is dropped where an ancestor database has one, and an account id is taken at most once here."""
-    known = _DATABASE_FIELDS | set(previous or ())
+    unexpected (one a v4 write stored before is let be, an internal one only as it is stored: core's
+    SchemaType.validateField), a new name must be an identifier, an `account` is dropped where an
+    ancestor database has one, and an account id is taken at most once here."""
+    before = previous or {}
+    known, internal = _DATABASE_FIELDS | set(before), V10_INTERNAL["databases"]
     failures = [
         {"field": [k], "code": "invalid", "description": "Unexpected field provided"}
-        for k in params if k not in known and k not in ("id", "coll", "ts")
+        for k, v in params.items()
+        if (k not in known and k not in ("id", "coll", "ts")) or (k in internal and v is not None and v != before.get(k))
     ]
     typed = {k: v for k, v in params.items() if _DATABASE_TYPES.field(k) is not None}
     failures += [
@@ -584,16 +599,19 @@ def _fail(failed: str, failures: list) -> None:
 
 def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
     """An update (or replace) of a function, role or access provider is checked as its create is: the
-    fields' types, then a function's body and signature, a role's predicates (`Failed to update Role `r`.`)."""
+    fields' types and validators (a role's predicates: `Failed to update Role `r`.`), then a function's
+    body and signature."""
     noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
     struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
+    if noun == "AccessProvider" and given.get("name") == ref.id:
+        struct = field_schema.ACCESS_PROVIDER_SAME_NAME
+    if noun == "Role" and "name" not in given and not replace:
+        # core validates the role as it would be written, its name too (RoleValidator has no exception
+        # for a name kept): a v4 role named `admin` or `a-b` takes no v10 update.
+        given = {"name": ref.id, **given}
     check_native_types(struct, given, failed, partial=not replace)
-    if noun == "AccessProvider":
-        return
-    if noun == "Role":
-        check_predicates(given, failed)
-    else:
+    if noun == "Function":
         _fail(failed, field_schema.function_failures(given))
 
 
@@ -809,8 +827,6 @@ def role_create(ctx: Context, fields: dict) -> Document:
     fields = may_create(ctx, "roles", _object(fields), "Role")
     check_reserved(fields, "create Role", create=True, native=True)
     check_native_types(field_schema.ROLE, fields, "Failed to create Role.")
-    names.check_role(fields.get("name"))
-    check_predicates(fields, "Failed to create Role.")
     refuse_in_tenant_root(ctx, "Role")
     with _unique_name():
         created = create_native(ctx, native("roles"), fields, asked=True)
@@ -830,38 +846,8 @@ def _object(fields: t.Any) -> dict:
     return fields
 
 
-#: How many parameters each action's predicate takes (core's RoleAction; `call` any).
-_ACTION_ARITY = {
-    "read": (1,), "write": (2, 3), "create": (1,), "create_with_id": (1, 2), "delete": (1,),
-    "history_write": (4,), "history_read": (1,), "unrestricted_read": (1,), "call": None,
-}
-
-
-def check_predicates(fields: dict, failed: str) -> None:
-    """Core's LambdaParseValidator on a role's predicates: each the text of one lambda taking its action's
-    arguments (a membership's one), drawn as `*membership*` or `*privileges*`; failures reported together."""
-    failures = []
-    for i, member in enumerate(_as_list(fields.get("membership"))):
-        if isinstance(member, dict) and isinstance(member.get("predicate"), str):
-            path = ["membership", "predicate"] if isinstance(fields["membership"], dict) else ["membership", i, "predicate"]
-            failures += _predicate_failures(member["predicate"], path, (1,))
-    for i, privilege in enumerate(_as_list(fields.get("privileges"))):
-        actions = privilege.get("actions") if isinstance(privilege, dict) else None
-        for action, grant in (actions or {}).items() if isinstance(actions, dict) else ():
-            if isinstance(grant, str):
-                at = ["privileges", i] if isinstance(fields["privileges"], list) else ["privileges"]
-                failures += _predicate_failures(grant, [*at, "actions", action], _ACTION_ARITY.get(action))
-    if failures:
-        raise QueryRuntimeError("constraint_failure", failed).with_failures(failures)
-
-
 def _as_list(value: t.Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _predicate_failures(source: str, path: list, arity: tuple[int, ...] | None) -> list[dict]:
-    problem = field_schema.lambda_problem(source, f"*{path[0]}*", arity=arity)
-    return [] if problem is None else [{"field": path, "code": "invalid", "description": problem}]
 
 
 def _provider_failure(err: t.Any, what: str) -> QueryRuntimeError:
@@ -910,13 +896,16 @@ def revalidate_provider_roles(ctx: Context, key: DocKey) -> None:
             return
         roles = _as_list(version.data.get("roles"))
         named = [r.get("role") if isinstance(r, dict) else r for r in roles]
-        missing = [
-            name for name in named
-            if isinstance(name, str) and name not in providers.BUILTIN_ROLES
-            and live(ctx, DocKey(key.scope, "#roles", name)) is None
+        # A built-in role given alone (an array of roles refuses one at once) fails here, as core's
+        # SchemaTypeValidator.checkAPRoleName has it.
+        errors = [
+            f"error: Builtin role `{name}` is not allowed" if name in providers.BUILTIN_ROLES else f"error: Role `{name}` does not exist"
+            for name in named
+            if isinstance(name, str)
+            and (name in providers.BUILTIN_ROLES or live(ctx, DocKey(key.scope, "#roles", name)) is None)
         ]
-        if missing:
-            raise invalid_references(ctx, [f"error: Role `{name}` does not exist" for name in missing])
+        if errors:
+            raise invalid_references(ctx, errors)
 
     _revalidate(ctx, check)
 
@@ -949,13 +938,17 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
 
     from ..documents import write
 
-    instance = params.get("instance", version.data["instance"])
-    if instance != version.data["instance"]:
+    data = dict(version.data)
+    instance = params.get("instance", data["instance"])
+    if instance != data["instance"]:
         # The credential moves to another document (core: its `document` field is writable).
         identity = doc_key(ctx, instance)
         if live(ctx, identity) is None or auth.credentials_of(ctx, identity) is not None:
             raise QueryRuntimeError("constraint_failure", f"Failed to update Credential with id {ref.id}.")
-        write(ctx, key, {**version.data, "instance": ref_of(ctx, identity)})
+        data["instance"] = ref_of(ctx, identity)
+    # Every update or replace writes a version, whatever it changes (core's WriteBroker), as a
+    # document's does: its `ts` is the write's.
+    write(ctx, key, data)
     identity = doc_key(ctx, instance)
     if "password" in params:
         auth.set_password(ctx, identity, {"password": params["password"], **params}, under=())

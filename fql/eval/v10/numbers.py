@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import typing as t
 
+from ... import javamath
 from ...errors import QueryRuntimeError
 from ...values import INT_MIN, Module, as_long, is_long
 from .. import math as core
@@ -172,31 +173,30 @@ def _unit_interval(fn: t.Callable[[float], float]) -> t.Callable[[Context, t.Any
     return compute
 
 
-static("Math", "acos")(_unit_interval(math.acos))
-static("Math", "asin")(_unit_interval(math.asin))
+static("Math", "acos")(_unit_interval(javamath.acos))
+static("Math", "asin")(_unit_interval(javamath.asin))
 
 
-def _double(fn: t.Callable[[float], float], overflow: t.Callable[[float], float] = lambda x: math.inf) -> t.Callable:
+def _double(fn: t.Callable[[float], float]) -> t.Callable:
     def compute(ctx: Context, x: t.Any) -> float:
-        x = float(_x(x))
-        return core._java(fn, x, overflow(x))
+        return core._java(fn, float(_x(x)))
 
     return compute
 
 
 for _name, _fn in (
-    ("atan", math.atan), ("cos", math.cos), ("cosh", math.cosh), ("exp", math.exp), ("sin", math.sin),
-    ("tan", math.tan), ("tanh", math.tanh), ("degrees", math.degrees), ("radians", math.radians),
+    ("atan", javamath.atan), ("cos", math.cos), ("cosh", javamath.cosh), ("exp", math.exp), ("sin", math.sin),
+    ("tan", math.tan), ("tanh", javamath.tanh), ("degrees", math.degrees), ("radians", math.radians),
+    ("sinh", javamath.sinh),
 ):
     static("Math", _name)(_double(_fn))
-static("Math", "sinh")(_double(math.sinh, lambda x: math.copysign(math.inf, x)))
 
 
 @static("Math", "hypot")
 def hypot(ctx: Context, x: t.Any, y: t.Any) -> float:
     """The length of the hypotenuse of a right triangle with legs `x` and `y`."""
     x = _x(x)
-    return math.hypot(float(x), float(arg(y, "y", NUMBER)))
+    return javamath.hypot(float(x), float(arg(y, "y", NUMBER)))
 
 
 @static("Math", "pow")

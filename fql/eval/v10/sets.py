@@ -13,12 +13,14 @@ import contextvars
 import functools
 import itertools
 import secrets as _random
+import struct
 import threading
 import typing as t
 
 from ...collation import encode
 from ...errors import FQLError, QueryRuntimeError
-from ...values import Document, NullDocument, Page, Ref, SetCursor, SetRef
+from ...scala import case_class_hash, indexed_seq_hash, java_hash
+from ...values import ID, Document, Lambda, NullDocument, Page, Ref, SetCursor, SetRef
 from .. import sets as core_sets
 from ..evaluator import Context, null_because
 from ..registry import method, static
@@ -244,9 +246,6 @@ class Derived(V10Set):
         self.fn = fn
         self._walk = walk
         self.page_size = source.page_size
-        #: What `fn` does, comparable (`("map", f, page size)`), where known: two sets are made the same way when
-        #: this and their sources are (materialize's `_same`).
-        self.key: tuple | None = None
         #: `take(n)`'s n, and `concat`'s other set, for `index_sourced`.
         self.limit: int | None = None
         self.tail: V10Set | None = None
@@ -736,17 +735,109 @@ def _set_cursors(ctx: Context, value: t.Any) -> t.Any:
     return value
 
 
+def _bounds(r: range) -> tuple[int, int, int]:
+    return r.start, r.stop, r.step
+
+
 def _same(a: V10Set, b: V10Set) -> bool:
-    """Whether two sets are made the same way: of equal arrays, or by `map` with equal functions of
-    sets made the same way (core's sets are values, compared as such)."""
+    """Whether two sets are made the same way: of equal arrays, or by one set function (but `pageSize`,
+    whose PagedSet holds the stack of its call) with the same arguments at the same valid time, their sets
+    made the same way (core's sets are case classes, compared by their fields)."""
     if a is b or a == b:
         return True
     if isinstance(a, ArraySet) and isinstance(b, ArraySet):
         same_kind = type(a.items) is type(b.items) and a.single == b.single
-        return same_kind and isinstance(a.items, (list, range)) and a.items == b.items
+        if same_kind and type(a.items) is range:
+            # A SequenceSet is its bounds: empty sequences from different bounds differ.
+            return _bounds(a.items) == _bounds(b.items)
+        return same_kind and type(a.items) is list and a.items == b.items
     if isinstance(a, Derived) and isinstance(b, Derived):
-        return a.key is not None and a.key == b.key and _same(a.source, b.source)
+        x, y = a.spec, b.spec
+        if x is None or y is None or x[0] != y[0] or x[0] == "pageSize" or x[1] != y[1] or len(x[2]) != len(y[2]):
+            return False
+        return all(map(_same_argument, x[2], y[2]))
     return False
+
+
+def _same_argument(a: t.Any, b: t.Any) -> bool:
+    """Whether two arguments of set functions are equal as core's Values are: sets made the same way,
+    lambdas only from one literal (core's Lambda compares its expression, positions and all) with the same
+    parameters and values around, orderings (`{ desc: f }`) of equal functions, the rest by Scala's `==`."""
+    from .misc import same
+
+    if isinstance(a, V10Set) or isinstance(b, V10Set):
+        return isinstance(a, V10Set) and isinstance(b, V10Set) and _same(a, b)
+    if isinstance(a, Lambda) or isinstance(b, Lambda):
+        if not (isinstance(a, Lambda) and isinstance(b, Lambda)):
+            return False
+        return a is b or (a.body is b.body and a.params == b.params and _same_closure(a.env, b.env))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_argument(v, b[k]) for k, v in a.items())
+    return same(a, b)
+
+
+def _same_closure(a: t.Mapping[str, t.Any], b: t.Mapping[str, t.Any]) -> bool:
+    return a is b or (a.keys() == b.keys() and all(a[k] is b[k] or _same_argument(a[k], b[k]) for k in a))
+
+
+def core_hash(s: V10Set) -> int | None:
+    """The hash code core's set would have, where fql can know it (None elsewhere): a `Set.sequence`,
+    reversed or not (SequenceSet), an array's set (ArraySet) or `Set.single` (SingletonSet) of Ints,
+    Longs, Doubles, Strings, Booleans and arrays of them. Core weighs two sets against each other by their
+    hash codes (ValueCmp.cmp), each a case class's MurmurHash3 (ValueSet.hashCode); a `take`, `drop`,
+    `distinct`, `concat` or `reverse` of such sets too (TakeSet, DropSet, DistinctSet, ConcatSet,
+    ReverseSet)."""
+    spec = getattr(s, "spec", None)
+    if spec is not None:
+        return _made_hash(spec[0], spec[2])
+    if type(s) is not ArraySet:
+        return None
+    items = s.items
+    if type(items) is range:
+        if items.step == 1:
+            return case_class_hash("SequenceSet", items.start, items.stop, _FALSE)
+        if items:
+            return case_class_hash("SequenceSet", items.stop + 1, items.start + 1, _TRUE)
+        return None
+    if s.single:
+        found = _value_hash(items[0])
+        return None if found is None else case_class_hash("SingletonSet", found)
+    found = _value_hash(list(items))
+    return None if found is None else case_class_hash("ArraySet", found)
+
+
+def _made_hash(kind: str, args: tuple) -> int | None:
+    """core_hash of a set made by the set function `kind` of `args` (its set first)."""
+    classes = {"take": "TakeSet", "drop": "DropSet", "distinct": "DistinctSet", "concat": "ConcatSet", "reverse": "ReverseSet"}
+    if kind not in classes or not all(isinstance(a, V10Set) or type(a) in (int, float) for a in args):
+        return None
+    fields = [core_hash(a) if isinstance(a, V10Set) else int(a) for a in args]
+    return None if None in fields else case_class_hash(classes[kind], *fields)
+
+
+#: Java's Boolean.hashCode of false and true.
+_FALSE, _TRUE = 1237, 1231
+
+
+def _value_hash(value: t.Any) -> int | None:
+    """Value.hashCode of a value fql knows it of: an Int is itself, a Long, Double, String or Boolean
+    hashes as Java's boxed value does, an array as its ArraySeq (None for anything else)."""
+    from ...values import is_long
+
+    if type(value) is bool:
+        return _TRUE if value else _FALSE
+    if type(value) is str:
+        return java_hash(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value & 0xFFFFFFFFFFFFFFFF
+        return (n ^ (n >> 32)) & 0xFFFFFFFF if is_long(value) else value & 0xFFFFFFFF
+    if type(value) is float:
+        bits = 0x7FF8000000000000 if value != value else struct.unpack(">Q", struct.pack(">d", value))[0]
+        return (bits ^ (bits >> 32)) & 0xFFFFFFFF
+    if type(value) is list:
+        hashes = [_value_hash(v) for v in value]
+        return None if None in hashes else indexed_seq_hash(hashes)
+    return None
 
 
 # -- Set methods ---------------------------------------------------------------------------------------
@@ -784,7 +875,6 @@ def set_map(ctx: Context, s: V10Set, fn: t.Any) -> V10Set:
     """Each element passed through `fn`."""
     fn = _arity_checked(fn, "mapper", 1)
     out = made(ctx, mapped(ctx, s, lambda c, item: call_function(c, fn, [item])), "map", s, fn)
-    out.key = ("map", fn, out.page_size)
     return out
 
 
@@ -816,19 +906,79 @@ def flat_mapped(ctx: Context, s: V10Set, fn: t.Any, reversed_: bool = False) -> 
             each = inner(c, item)
             yield from past.stepped(c, made_at, lambda: each.elements(c))
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> FlatWalk:
         # A position is the outer element's and the inner set's (core's FlatMapSet keeps its spline's
         # cursor, and concatenates the rest to the current leaf): the outer element's set is made again.
         outer_at, inner_at = (None, None) if at is None else at
-        for item, outer in s.walk(c, outer_at):
-            each = inner(c, item)
-            for element, pos in past.stepped(c, made_at, lambda: each.walk(c, inner_at)):
-                yield element, [outer, pos]
-            inner_at = None
+        return FlatWalk(c, made_at, s.walk(c, outer_at), lambda item: inner(c, item), inner_at)
 
     out = made(ctx, Derived(s, expand, walk), "flatMapReversed" if reversed_ else "flatMap", s, fn)
     out.valid_ts = made_at
     return out
+
+
+class FlatWalk:
+    """A `flatMap`'s elements, each with its position: its outer element's and its own in that element's
+    set. A full page that ends where an element's set ends goes on at the next outer element, its set
+    not made yet: core's FlatMapSet concatenates the rest of its outer set to each element's set, and a
+    concatenation whose first set fills the page answers the rest's cursor (ConcatSet), so the page has
+    an `after` whenever the outer set goes on, though the sets left may all be empty (`resume`)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        made_at: int | None,
+        outer: t.Iterator[tuple[t.Any, t.Any]],
+        each: t.Callable[[t.Any], V10Set],
+        inner_at: t.Any,
+    ):
+        self._ctx = ctx
+        self._made_at = made_at
+        self._outer = outer
+        self._each = each
+        #: The current outer element's position and its set's walk (None: the next outer element's).
+        self._at: t.Any = None
+        self._inner: t.Iterator[tuple[t.Any, t.Any]] | None = None
+        self._inner_at = inner_at
+
+    def __iter__(self) -> FlatWalk:
+        return self
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        while True:
+            if self._inner is None:
+                item, self._at = next(self._outer)
+                leaf, inner_at = self._each(item), self._inner_at
+                self._inner_at = None
+                with past.reading_at(self._ctx, self._made_at):
+                    self._inner = iter(leaf.walk(self._ctx, inner_at))
+            with past.reading_at(self._ctx, self._made_at):
+                found = next(self._inner, None)
+            if found is not None:
+                return found[0], [self._at, found[1]]
+            self._inner = None
+
+    def resume(self) -> t.Any:
+        """Where a page that ends here goes on (Judged.resume): in the current element's set while it goes
+        on, else at the next outer element, else nowhere (None)."""
+        if self._inner is not None:
+            with past.reading_at(self._ctx, self._made_at):
+                going_on = _resumed(self._inner)
+            if going_on is not None:
+                return [self._at, going_on]
+            self._inner = iter(())
+        going_on = _resumed(self._outer)
+        return None if going_on is None else [going_on, None]
+
+
+def _resumed(pairs: t.Iterator[tuple[t.Any, t.Any]]) -> t.Any:
+    """The position of the element after those `pairs` gave (None: none follows), read without running
+    a set function on it where the walk can say (`resume`)."""
+    going_on = pairs.resume() if hasattr(pairs, "resume") else UNKNOWN
+    if going_on is not UNKNOWN:
+        return going_on
+    ahead = next(pairs, None)
+    return None if ahead is None else ahead[1]
 
 
 @method("Set", "take")
@@ -842,18 +992,58 @@ def take(ctx: Context, s: V10Set, limit: t.Any) -> V10Set:
     if n == 0:
         return ArraySet([])  # core's take(0) is an empty ArraySet (it streams as one)
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> Relabeled:
         # A position is the source's and how many elements are left to take (core's TakeSet with the
         # limit left).
         inner_at, left = (None, n) if at is None else at
         if type(left) is not int or not 0 <= left <= n:
             raise ValueError(at)
-        for i, (item, pos) in enumerate(itertools.islice(s.walk(c, inner_at), left)):
-            yield item, [pos, left - i]
+        return Relabeled(s.walk(c, inner_at), left=left)
 
     out = made(ctx, Derived(s, lambda c, items: itertools.islice(items, n), walk), "take", s, limit)
     out.limit = n
     return out
+
+
+class Relabeled:
+    """A `take`'s or a `drop`'s walk: its source's pairs past the first `skip`, at most `left` of them,
+    each position the source's (`[position]`), with the count left to take (`[position, left]`). Where
+    a page of them goes on is where its source's does (`resume`), as core's TakeSet and DropSet answer
+    their source page's `after`: a `where` under them need not judge on to know that a page follows."""
+
+    def __init__(self, pairs: t.Iterator[tuple[t.Any, t.Any]], skip: int = 0, left: int | None = None):
+        self._pairs = pairs
+        self._skip = skip
+        self._left = left
+
+    def __iter__(self) -> Relabeled:
+        return self
+
+    def ask(self, count: int) -> None:
+        # Core's DropSet asks its source for the elements it drops too, a TakeSet for no more than it takes.
+        ask = getattr(self._pairs, "ask", None)
+        if ask is not None:
+            ask(count + self._skip if self._left is None else min(count, self._left))
+
+    def __next__(self) -> tuple[t.Any, t.Any]:
+        if self._left == 0:
+            raise StopIteration
+        while self._skip:
+            next(self._pairs)
+            self._skip -= 1
+        item, pos = next(self._pairs)
+        if self._left is None:
+            return item, [pos]
+        self._left -= 1
+        return item, [pos, self._left + 1]
+
+    def resume(self) -> t.Any:
+        if self._left == 0:
+            return None
+        going_on = _resumed(self._pairs)
+        if going_on is None:
+            return None
+        return [going_on] if self._left is None else [going_on, self._left]
 
 
 @method("Set", "drop")
@@ -863,13 +1053,13 @@ def drop(ctx: Context, s: V10Set, amount: t.Any) -> V10Set:
 
     n = max(arg(amount, "amount", INT), 0)
 
-    def walk(c: Context, at: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
+    def walk(c: Context, at: t.Any) -> Relabeled:
         # Past the first page the elements are dropped: a position is the source's (core's DropSet
         # continues as its source).
         if at is None:
-            return ((item, [pos]) for item, pos in itertools.islice(s.walk(c, None), n, None))
+            return Relabeled(s.walk(c, None), skip=n)
         (inner_at,) = at
-        return ((item, [pos]) for item, pos in s.walk(c, inner_at))
+        return Relabeled(s.walk(c, inner_at))
 
     return made(ctx, Derived(s, lambda c, items: itertools.islice(items, n, None), walk), "drop", s, amount)
 
@@ -994,7 +1184,19 @@ def _flipped(ordering: t.Any) -> t.Any:
     return {"desc": ordering}
 
 
-def _key(value: t.Any) -> bytes:
+def _key(value: t.Any) -> t.Any:
+    """What `distinct()` keeps one of (core's DistinctSet: Scala's `distinct`, by Value.equals and
+    hashCode): values equal with equal Java hash codes. An ID and the string of its digits are equal but
+    hash apart, as do 1 and 1.0, and 0.0 and -0.0; NaN equals nothing (a fresh key); arrays and objects
+    by their members (an object's in any order)."""
+    if type(value) is float:
+        return object() if value != value else ("d", struct.pack(">d", value))
+    if isinstance(value, ID):
+        return ("id", int(value))
+    if type(value) is list:
+        return ("a", *map(_key, value))
+    if type(value) is dict:
+        return ("o", *sorted((k, _key(v)) for k, v in value.items()))
     from .documents import to_stored
 
     return encode(to_stored(value))
@@ -1012,7 +1214,7 @@ def _distinct(ctx: Context, s: V10Set) -> V10Set:
     from .misc import compare
 
     def unique(c: Context, items: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
-        seen: set[bytes] = set()
+        seen: set[t.Any] = set()
         for item in sorted(bounded(items), key=functools.cmp_to_key(compare)):
             k = _key(item)
             if k not in seen:

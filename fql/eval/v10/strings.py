@@ -397,14 +397,6 @@ def _core_index(pattern: str, index: int) -> int:
     return len(units.decode("utf-16-le", "surrogatepass"))
 
 
-def _java_finditer(rx: re.Pattern, text: str) -> t.Iterator[re.Match]:
-    """Matcher.find in a loop: after an empty match the next search starts one character later."""
-    pos = 0
-    while pos <= len(text) and (m := rx.search(text, pos)):
-        yield m
-        pos = m.end() + 1 if m.end() == m.start() else m.end()
-
-
 Finder = t.Callable[[str, int], "tuple[int, int] | None"]
 
 
@@ -693,13 +685,13 @@ def split_regex(ctx: Context, s: str, regex: t.Any) -> list[str]:
 @method("String", "matches")
 def matches(ctx: Context, s: str, regex: t.Any) -> list[str]:
     """Every match of the regex, in order."""
-    return [m[0] for m in _java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [m[0] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "matchIndexes")
 def match_indexes(ctx: Context, s: str, regex: t.Any) -> list[list]:
     """Every match of the regex as `[index, text]`."""
-    return [[m.start(), m[0]] for m in _java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [[m.start(), m[0]] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "toLowerCase")

@@ -169,11 +169,13 @@ def now(ctx: Context) -> Timestamp:
 def _epoch_nanos(amount: float, step: int) -> int:
     if isinstance(amount, int):
         return amount * step
-    if math.isnan(amount):
-        # Core multiplies a Scala Duration, and NaN makes an undefined one: the latest Instant.
-        return core._MAX_NANOS
     nanos = float(step) * amount
-    if not -_LONG_MAX - 1 <= nanos <= _LONG_MAX:
+    if not math.isfinite(nanos):
+        # Core multiplies a Scala Duration: a NaN or infinite product (of either sign) makes a Duration
+        # that is not finite, and the epoch plus one is the latest Instant.
+        return core._MAX_NANOS
+    # Scala's fromNanos compares with Long.MaxValue as a double (2**63), then rounds saturating.
+    if not -(2.0**63) <= nanos <= 2.0**63:
         raise _Overflow
     return _java_round(nanos)
 

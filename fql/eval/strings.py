@@ -17,6 +17,7 @@ import warnings
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import attrs
+import icu
 
 from ..errors import InvalidArgument
 from ..values import Action, Date, Timestamp, TxnMicros, civil_from_days, days_from_civil, type_name
@@ -30,11 +31,6 @@ from .types import java_double, to_string_value
 #: Java's Character.isWhitespace, which String.strip uses: Unicode spaces except the no-break ones,
 #: plus the ASCII controls \t..\r and \x1c..\x1f.
 _WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f\u3000"
-#: Default_Ignorable_Code_Point ranges, which NFKC_Casefold removes.
-_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
-    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 #: Casefold's normalizers; core's default is ICU's NFKC_Casefold.
 _NORMALIZERS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 #: The longest results Repeat and Space make, and the most matches FindStrRegex returns.
@@ -49,8 +45,6 @@ _POSIX = {
     "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \\t",
     "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0b\\f\\r",
 }
-#: Java's own classes beside the general categories: Latin-1 and everything.
-_EXTRA_CLASSES = {"L1": "\\x00-\\xff", "all": "\\x00-\\U0010ffff"}
 #: Java's \\w, \\d and \\s, ASCII unless `(?U)`, spelled out where Python compiles for Unicode (`(?u)`).
 _ASCII_CLASSES = {"w": "a-zA-Z_0-9", "d": "0-9", "s": " \\t\\n\\x0b\\f\\r"}
 #: Java escapes Python lacks, as Python class bodies.
@@ -66,14 +60,15 @@ class _BadPattern(Exception):
     """The pattern is not a regex Java (or this translation of it) accepts."""
 
 
-def _ranges(inside: t.Callable[[str], bool]) -> str:
-    """A class body of every code point for which `inside` holds."""
+@functools.cache
+def _category_ranges(prefix: str) -> str:
+    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
     parts, start = [], None
     for cp in range(0x110000):
-        hit = inside(chr(cp))
-        if hit and start is None:
+        inside = unicodedata.category(chr(cp)).startswith(prefix)
+        if inside and start is None:
             start = cp
-        elif not hit and start is not None:
+        elif not inside and start is not None:
             parts.append(_class_range(start, cp - 1))
             start = None
     if start is not None:
@@ -81,116 +76,120 @@ def _ranges(inside: t.Callable[[str], bool]) -> str:
     return "".join(parts)
 
 
-@functools.cache
-def _category_ranges(prefix: str) -> str:
-    """A class body of every code point whose general category starts with `prefix` (`L`, `Lu`, `Nd`)."""
-    return _ranges(lambda c: unicodedata.category(c).startswith(prefix))
-
-
 def _class_range(lo: int, hi: int) -> str:
     return f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}"
 
 
-#: The general categories of Java's Alphabetic (with Other_Alphabetic, approximated by the cased letters
-#: Python knows, such as Ⓐ).
-_ALPHABETIC = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
-#: The letters Java's Hex_Digit adds to the decimal digits: ASCII's and their fullwidth forms.
-_HEX_LETTERS = "ABCDEFabcdef\uff21\uff22\uff23\uff24\uff25\uff26\uff41\uff42\uff43\uff44\uff45\uff46"
-
-
-def _in(categories: str) -> t.Callable[[str], bool]:
-    return lambda c: unicodedata.category(c) in categories.split()
-
-
-#: Java's binary properties (`\p{IsLowercase}`, any case) and its `java` ones (`\p{javaLowerCase}`), as
-#: Character's methods define them. Python's islower/isupper read Unicode's Lowercase and Uppercase, which
-#: count Other_Lowercase (ª, ʰ) and Other_Uppercase (Ⓐ) as Java does; Alphabetic lacks Other_Alphabetic.
-_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
-    "alphabetic": lambda c: unicodedata.category(c) in _ALPHABETIC or c.isupper() or c.islower(),
-    "letter": _in("Lu Ll Lt Lm Lo"),
-    "digit": _in("Nd"),
-    "uppercase": str.isupper,
-    "lowercase": str.islower,
-    "titlecase": _in("Lt"),
-    "punctuation": _in("Pc Pd Ps Pe Pi Pf Po"),
-    "control": _in("Cc"),
-    "white_space": lambda c: unicodedata.category(c) in ("Zs", "Zl", "Zp") or c in "\t\n\x0b\x0c\r\x85",
-    "join_control": lambda c: c in "\u200c\u200d",
-    "assigned": lambda c: unicodedata.category(c) != "Cn",
-    "noncharacter_code_point": lambda c: ord(c) & 0xFFFE == 0xFFFE or 0xFDD0 <= ord(c) <= 0xFDEF,
-    "blank": lambda c: unicodedata.category(c) == "Zs" or c == "\t",
-    "hex_digit": lambda c: unicodedata.category(c) == "Nd" or c in _HEX_LETTERS,
-    "alnum": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) == "Nd",
-    "graph": lambda c: unicodedata.category(c) not in ("Zs", "Zl", "Zp", "Cc", "Cs", "Cn"),
-    "print": lambda c: (_PROPERTIES["graph"](c) or _PROPERTIES["blank"](c)) and unicodedata.category(c) != "Cc",
-    "word": lambda c: _PROPERTIES["alphabetic"](c) or unicodedata.category(c) in ("Mn", "Me", "Mc", "Nd", "Pc")
-    or c in "\u200c\u200d",
+#: Java's binary properties (`\\p{IsAlphabetic}`, any case) as ICU sets, after JDK 17's CharPredicates.
+_BINARY = {
+    "ALPHABETIC": "[:Alphabetic:]", "ASSIGNED": "[:^Cn:]", "CONTROL": "[:Cc:]",
+    "HEX_DIGIT": "[[:Nd:][:Hex_Digit:]]", "IDEOGRAPHIC": "[:Ideographic:]", "JOIN_CONTROL": "[:Join_Control:]",
+    "LETTER": "[:L:]", "LOWERCASE": "[:Lowercase:]", "NONCHARACTER_CODE_POINT": "[:Noncharacter_Code_Point:]",
+    "TITLECASE": "[:Lt:]", "PUNCTUATION": "[:P:]", "UPPERCASE": "[:Uppercase:]",
+    "WHITE_SPACE": "[[:Z:]\\u0009-\\u000d\\u0085]",
+    "WORD": "[[:Alphabetic:][:Mn:][:Me:][:Mc:][:Nd:][:Pc:][:Join_Control:]]",
+    # After `Is` (or under `(?U)`), the POSIX names are Unicode's too, not ASCII's.
+    "ALPHA": "[:Alphabetic:]", "LOWER": "[:Lowercase:]", "UPPER": "[:Uppercase:]",
+    "SPACE": "[[:Z:]\\u0009-\\u000d\\u0085]", "PUNCT": "[:P:]", "XDIGIT": "[[:Nd:][:Hex_Digit:]]",
+    "ALNUM": "[[:Alphabetic:][:Nd:]]", "CNTRL": "[:Cc:]", "DIGIT": "[:Nd:]", "BLANK": "[[:Zs:]\\u0009]",
+    "GRAPH": "[^[:Z:][:Cc:][:Cs:][:Cn:]]", "PRINT": "[[^[:Z:][:Cc:][:Cs:][:Cn:]][:Zs:]]",
 }
-_JAVA_PROPERTIES: dict[str, t.Callable[[str], bool]] = {
-    "javaLowerCase": str.islower,
-    "javaUpperCase": str.isupper,
-    "javaTitleCase": _in("Lt"),
-    "javaDigit": _in("Nd"),
-    "javaLetter": _in("Lu Ll Lt Lm Lo"),
-    "javaLetterOrDigit": _in("Lu Ll Lt Lm Lo Nd"),
-    "javaAlphabetic": lambda c: _PROPERTIES["alphabetic"](c),
-    "javaDefined": lambda c: unicodedata.category(c) != "Cn",
-    "javaSpaceChar": _in("Zs Zl Zp"),
-    "javaWhitespace": lambda c: c in _WHITESPACE,
-    "javaISOControl": lambda c: ord(c) <= 0x1F or 0x7F <= ord(c) <= 0x9F,
-    "LD": _in("Lu Ll Lt Lm Lo Nd"),
+# Java takes the names with underscores also without them (`IsWhiteSpace`), but no other spelling.
+_BINARY |= {name.replace("_", ""): expression for name, expression in _BINARY.items()}
+#: Java's other property names: Latin-1, any character, cased letters, letters and digits, and the
+#: `java...` ones (Character's isLowerCase and the like).
+_NAMED_SETS = {
+    "all": "[\\u0000-\\U0010ffff]", "L1": "[\\u0000-\\u00ff]", "LC": "[[:Lu:][:Ll:][:Lt:]]", "LD": "[[:L:][:Nd:]]",
+    "javaLowerCase": "[:Lowercase:]", "javaUpperCase": "[:Uppercase:]", "javaAlphabetic": "[:Alphabetic:]",
+    "javaIdeographic": "[:Ideographic:]", "javaTitleCase": "[:Lt:]", "javaDigit": "[:Nd:]",
+    "javaDefined": "[:^Cn:]", "javaLetter": "[:L:]", "javaLetterOrDigit": "[[:L:][:Nd:]]",
+    "javaSpaceChar": "[:Z:]", "javaISOControl": "[\\u0000-\\u001f\\u007f-\\u009f]",
+    "javaMirrored": "[:Bidi_Mirrored:]",
+    "javaWhitespace": "[[[:Z:]-[\\u00a0\\u2007\\u202f]]\\u0009-\\u000d\\u001c-\\u001f]",
 }
-
-
-#: Java spells its binary properties with or without underscores (`IsWhiteSpace`, `IsWhite_Space`), and
-#: after `Is` a POSIX name means its Unicode property (`IsAlpha` is Alphabetic, `IsPunct` Punctuation).
-_PROPERTY_ALIASES = {key.replace("_", ""): key for key in _PROPERTIES} | {
-    "alpha": "alphabetic", "lower": "lowercase", "upper": "uppercase", "space": "white_space",
-    "punct": "punctuation", "xdigit": "hex_digit", "cntrl": "control",
-}
-
-
-#: Under `(?i)` Java's case properties match every cased letter: `\\p{Lu}`, `\\p{Ll}` and `\\p{Lt}` the
-#: three categories, `\\p{IsLowercase}`, `\\p{javaUpperCase}` and the like each other's characters too.
-_FOLDED: dict[str, t.Callable[[str], bool]] = {
-    "cased letter": _in("Lu Ll Lt"),
-    "cased": lambda c: c.islower() or c.isupper() or unicodedata.category(c) == "Lt",
-}
-_FOLDED_NAMES = {"Lu": "cased letter", "Ll": "cased letter", "Lt": "cased letter", "lowercase": "cased",
-                 "uppercase": "cased", "titlecase": "cased", "javaLowerCase": "cased",
-                 "javaUpperCase": "cased", "javaTitleCase": "cased"}
+#: Under `(?i)` Java's case properties match every cased letter: `\\p{Lu}`, `\\p{Ll}` and `\\p{Lt}` the three
+#: categories, `\\p{IsLowercase}`, `\\p{javaUpperCase}` and the like each other's characters too.
+_FOLDED = dict.fromkeys(("Lu", "Ll", "Lt"), "[[:Lu:][:Ll:][:Lt:]]") | dict.fromkeys(
+    ("LOWERCASE", "UPPERCASE", "TITLECASE", "LOWER", "UPPER", "javaLowerCase", "javaUpperCase", "javaTitleCase"),
+    "[[:Lowercase:][:Uppercase:][:Lt:]]",
+)
 
 
 @functools.cache
-def _property_ranges(name: str) -> str:
-    return _ranges(_JAVA_PROPERTIES.get(name) or _FOLDED.get(name) or _PROPERTIES[name])
+def _icu_body(expression: str) -> str | None:
+    """A class body of the code points in the ICU set `expression`; None if ICU refuses it."""
+    try:
+        found = icu.UnicodeSet(expression)
+    except icu.ICUError:
+        return None
+    return "".join(
+        _class_range(ord(found.getRangeStart(k)), ord(found.getRangeEnd(k))) for k in range(found.getRangeCount())
+    )
+
+
+def _script(name: str) -> str | None:
+    # Character.UnicodeScript.forName: a script's name or alias in any case, underscores for spaces.
+    return _icu_body(f"[:Script={name}:]") if re.fullmatch("[A-Za-z_]+", name) else None
+
+
+def _block(name: str) -> str | None:
+    # Character.UnicodeBlock.forName: "Basic Latin", "BasicLatin" or "BASIC_LATIN", in any case.
+    return _icu_body(f"[:Block={name}:]") if re.fullmatch("[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*", name) else None
+
+
+def _category(name: str, fold: bool) -> str | None:
+    """A general category (`L`, `Lu`), or one of Java's other names (`LC`, `all`, `javaLowerCase`)."""
+    if fold and name in _FOLDED:
+        return _icu_body(_FOLDED[name])
+    if name in _NAMED_SETS:
+        return _icu_body(_NAMED_SETS[name])
+    if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
+        return _category_ranges(name) or None
+    return None
+
+
+def _keyed_property(name: str, fold: bool) -> str:
+    """`\\p{key=value}`: a script (sc, script), a block (blk, block) or a general category (gc)."""
+    key, value = name.split("=", 1)
+    key = key.lower()
+    body = None
+    if key in ("sc", "script"):
+        body = _script(value)
+    elif key in ("blk", "block"):
+        body = _block(value)
+    elif key in ("gc", "general_category"):
+        body = _category(value, fold)
+    if body is None:
+        raise _BadPattern(f"Unknown Unicode property {{name=<{key}>, value=<{value}>}}")
+    return body
 
 
 def _property(name: str, fold: bool = False, unicode: bool = False) -> str:
-    """The class body for `\\p{name}`: a POSIX class, a `java` property, a binary property (only after
-    `Is`), or a general category; `fold` under `(?i)`, `unicode` under `(?U)` (where a POSIX name means
-    its Unicode property, as after `Is`)."""
+    """The class body for `\\p{name}`, as Java resolves it: `key=value`; `In` and a block; `Is` and a binary
+    property, a general category, a POSIX class or a script; else a POSIX class or a general category.
+    `fold` under `(?i)`, `unicode` under `(?U)` (where a POSIX name means its Unicode property, as after
+    `Is`)."""
+    if "=" in name:
+        return _keyed_property(name, fold)
     if unicode and name in _POSIX and name != "ASCII":
         name = "Is" + name
-    if name in _JAVA_PROPERTIES:
-        return _property_ranges(_FOLDED_NAMES[name] if fold and name in _FOLDED_NAMES else name)
-    if name.startswith("Is"):
-        name = name[2:]
-        if name.lower().replace("_", "") in _PROPERTY_ALIASES:
-            key = _PROPERTY_ALIASES[name.lower().replace("_", "")]
-            return _property_ranges(_FOLDED_NAMES[key] if fold and key in _FOLDED_NAMES else key)
-    name = name.removeprefix("general_category=").removeprefix("gc=")
-    if fold and name in _FOLDED_NAMES:
-        return _property_ranges(_FOLDED_NAMES[name])
-    if name in _POSIX:
-        return _POSIX[name]
-    if name in _EXTRA_CLASSES:
-        return _EXTRA_CLASSES[name]
-    if 1 <= len(name) <= 2 and name[0] in "LMNPSZC" and name.isalpha():
-        ranges = _category_ranges(name)
-        if ranges:
-            return ranges
-    raise _BadPattern(name)
+    if fold and name in ("Lower", "Upper"):
+        name = "Alpha"  # as Java's CharPredicates.forProperty takes them case-insensitively
+    body = None
+    if name.startswith("In"):
+        body = _block(name[2:])
+    elif name.startswith("Is"):
+        bare = name[2:]
+        binary = bare.upper() if bare.upper() in _BINARY else None
+        if binary:
+            body = _icu_body(_FOLDED[binary] if fold and binary in _FOLDED else _BINARY[binary])
+        else:
+            body = _POSIX.get(bare) or _category(bare, fold) or _script(bare)
+    else:
+        body = _POSIX.get(name) or _category(name, fold)
+    if body is None:
+        raise _BadPattern(name)
+    return body
 
 
 def _braced(p: str, i: int, what: str) -> tuple[str, int]:
@@ -265,18 +264,10 @@ def _control_escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
     return f"\\x{ord(p[i + 2]) ^ 64:02x}", i + 3
 
 
-def _backreference(p: str, i: int, in_class: bool) -> tuple[str, int]:
-    end = p.find(">", i + 3)
-    if not p.startswith("<", i + 2) or end < 0:
-        raise _BadPattern("bad named backreference")
-    return f"(?P={p[i + 3:end]})", end + 1
-
-
 #: Escapes that need rewriting, by the letter after the backslash; the others mean the same in Python.
 _ESCAPES: dict[str, t.Callable[[str, int, bool], tuple[str, int]]] = {
-    "Q": _quoted, "p": _property_escape, "P": _property_escape, "h": _space_escape, "H": _space_escape,
-    "v": _space_escape, "V": _space_escape, "x": _hex_escape, "0": _octal_escape, "c": _control_escape,
-    "k": _backreference, "N": _named_escape, "u": _utf16_escape,
+    "Q": _quoted, "h": _space_escape, "H": _space_escape, "v": _space_escape, "V": _space_escape,
+    "x": _hex_escape, "0": _octal_escape, "c": _control_escape, "N": _named_escape, "u": _utf16_escape,
 }
 #: Java escapes outside classes with a fixed Python spelling (`\Z`, a `$`, is _translate's).
 _ANCHORS = {"e": "\\x1b", "z": "\\Z", "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])"}
@@ -322,8 +313,7 @@ def _unfolded(mode: str) -> bool:
 
 
 def _class(p: str, i: int, mode: str = "") -> tuple[str, int]:
-    """Translate the character class starting at p[i] (`[`) under the flags `mode`. Under `(?x)` Java
-    skips whitespace and comments inside a class too."""
+    """Translate the character class starting at p[i] (`[`) under the flags `mode`."""
     text, i, _ = _class_parts(p, i, mode)
     return text, i
 
@@ -331,11 +321,12 @@ def _class(p: str, i: int, mode: str = "") -> tuple[str, int]:
 def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
     """The class at p[i] as a pattern of one character, the index after it, and its plain class body
     when it has one (to splice into an enclosing class). Java's nested classes are unions, `&&`
-    intersects (an empty side is ignored) and a leading `^` negates the whole; Python's classes have
-    neither, so those become lookaheads."""
+    intersects (an empty side is ignored) and a leading `^` negates the whole (JDK 9 on); Python's classes
+    have neither, so those become lookaheads, which match the same single character."""
     i += 1
     negated = p.startswith("^", i)
     i += negated
+    # Each operand of `&&`: the bodies of its ranges, and the other classes it unites (as Python text).
     operands: list[tuple[list[str], list[str]]] = []
     body: list[str] = []
     alternatives: list[str] = []
@@ -347,9 +338,7 @@ def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
         negated_escapes = tuple(_CLASS_LETTERS)
     while i < len(p):
         c = p[i]
-        if "x" in mode and (c in _JAVA_SPACE or c == "#"):
-            i = _past_comment(p, i)
-        elif c == "\\" and p[i + 1 : i + 2] in negated_escapes:
+        if c == "\\" and p[i + 1 : i + 2] in negated_escapes:
             text, i = _escape(p, i, False, mode)
             alternatives.append(text)
         elif c == "\\":
@@ -365,7 +354,8 @@ def _class_parts(p: str, i: int, mode: str) -> tuple[str, int, str | None]:
             operands.append((body, alternatives))
             body, alternatives, i = [], [], i + 2
         else:
-            body.append(c)
+            # A `^` that does not open the class is itself (`[a&&^b]`), also where Python would read it.
+            body.append("\\^" if c == "^" else c)
             i += 1
     raise _BadPattern("unclosed class")
 
@@ -386,22 +376,9 @@ def _class_pattern(operands: list[tuple[list[str], list[str]]], negated: bool) -
         if parts:
             unions.append(parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})")
     if not unions:
-        raise _BadPattern("empty class")
+        raise _BadPattern("Bad class syntax")  # `[&&]`
     whole = "".join(f"(?={u})" for u in unions[:-1]) + unions[-1]
     return f"(?:(?!{whole})[\\s\\S])" if negated else f"(?:{whole})"
-
-
-#: The whitespace `(?x)` skips (Java's ASCII.isSpace).
-_JAVA_SPACE = " \t\n\x0b\f\r"
-
-
-def _past_comment(p: str, i: int) -> int:
-    """The index after the whitespace or the `#` comment (to the end of the line) at p[i], under `(?x)`."""
-    if p[i] != "#":
-        return i + 1
-    while i < len(p) and p[i] not in "\n\r\x85\u2028\u2029":
-        i += 1
-    return i
 
 
 def _flags(m: re.Match) -> str:
@@ -418,8 +395,10 @@ def _open_group(p: str, i: int, frames: list[list[str]]) -> tuple[str, int]:
     frames.append([])
     if m:
         return f"(?{_flags(m)}:", m.end()
-    named = p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i)
-    return ("(?P<", i + 3) if named else ("(", i + 1)
+    for opening in ("(?=", "(?!", "(?<=", "(?<!", "(?>", "(?:"):
+        if p.startswith(opening, i):
+            return opening, i + len(opening)
+    return ("(?P<", i + 3) if p.startswith("(?<", i) else ("(", i + 1)
 
 
 #: Java's line terminators, which `.` does not match and `^`/`$` stop at (without UNIX_LINES: only \n).
@@ -427,9 +406,9 @@ _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 
 
 def _mode(mode: str, m: re.Match) -> str:
-    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES), x (COMMENTS) and i (CASE_INSENSITIVE)
-    in force after inline flags `m`."""
-    on, off = set(m[1] or "") & set("smdxi"), set(m[2] or "")
+    """The flags among s (DOTALL), m (MULTILINE), d (UNIX_LINES) and i (CASE_INSENSITIVE) in force after
+    inline flags `m`."""
+    on, off = set(m[1] or "") & set("smdi"), set(m[2] or "")
     return "".join(sorted((set(mode) | on) - off))
 
 
@@ -487,23 +466,28 @@ def _translate(p: str) -> tuple[str, bool]:
     """Rewrite a Java regex in Python's syntax (named groups, `\\Q..\\E`, `\\p{..}`, `\\z`, inline flags, line
     terminators); also says whether the pattern asks for Unicode matching (`(?u)`, `(?U)`)."""
     unicode = any(m[1] and ("u" in m[1] or "U" in m[1]) for m in _INLINE_FLAGS.finditer(p))
-    # `(?u)` alone makes case-insensitive matching Unicode's, and only `(?U)` Java's classes: Python
-    # compiles for Unicode for both, so under `(?u)` ("a" among the flags) \\w, \\d, \\s and \\b stay ASCII's.
+    # `(?u)` (UNICODE_CASE) alone makes case-insensitive matching Unicode's, and only `(?U)`
+    # (UNICODE_CHARACTER_CLASS) Java's classes: Python compiles for Unicode for both, so under `(?u)` ("a"
+    # among the flags) \\w, \\d, \\s, \\b and the POSIX classes stay ASCII's (Java 17's \\b).
     classes = any(m[1] and "U" in m[1] for m in _INLINE_FLAGS.finditer(p))
     ascii_ = "a" if unicode and not classes else "U" if classes else ""
     out: list[str] = []
     # Java's `(?i)` applies to the rest of the enclosing group, Python's only at the start: each group
     # keeps the flags set inside it, which become scoped groups closed (and reopened after `|`) with it.
     frames: list[list[str]] = [[]]
-    # The flags (s, m, d, x, i) in force in each open group, for `.`, `^`, `$`, comments and properties.
+    # The flags (s, m, d, i) in force in each open group, for `.`, `^`, `$` and classes.
     modes = [""]
+    # Capturing groups: how many have opened, the number of each open group (None: not capturing), the
+    # numbers of the closed ones and the names, for backreferences.
+    groups = _Groups()
+    # What the last piece was, for a quantifier after it (_repeat).
+    prev = _NOTHING
     i = 0
     while i < len(p):
-        c = p[i]
-        if "x" in modes[-1] and (c in _JAVA_SPACE or c == "#"):
-            i = _past_comment(p, i)
-            continue
-        if c == "\\" and p[i + 1 : i + 2] == "Z":
+        c, at = p[i], i
+        if c == "\\" and p[i + 1 : i + 2] and p[i + 1] in "123456789k":
+            text, i = groups.reference(p, i)
+        elif c == "\\" and p[i + 1 : i + 2] == "Z":
             text, i = _line_anchor("$", modes[-1].replace("m", "")), i + 2
         elif c == "\\" and p[i + 1 : i + 2] in ("b", "B") and not classes:
             text, i = _boundary(p[i + 1] == "B"), i + 2
@@ -517,10 +501,16 @@ def _translate(p: str) -> tuple[str, bool]:
                 modes[-1] = _mode(modes[-1], m)
             else:
                 modes.append(_mode(modes[-1], m) if m else modes[-1])
+            start = i
             text, i = _open_group(p, i, frames)
+            if text == "(?P<" or text == "(" and not p.startswith("(?", start):
+                groups.open(p[i : p.find(">", i)] if text == "(?P<" else None)
+            elif not (m and m[3] == ")"):
+                groups.open_other()
         elif c == ")":
             if len(frames) == 1:
                 raise _BadPattern("unbalanced )")
+            groups.close()
             modes.pop()
             text, i = ")" * len(frames.pop()) + ")", i + 1
         elif c == "|":
@@ -528,27 +518,171 @@ def _translate(p: str) -> tuple[str, bool]:
             text, i = ")" * len(scoped) + "|" + "".join(f"(?{f}:" for f in scoped), i + 1
         elif c == "{":
             m = _QUANTIFIER.match(p, i)
-            if not m or not out:
+            if not m:
                 # Java has no literal `{`: outside a quantifier it is an illegal repetition.
                 raise _BadPattern("illegal repetition")
-            text, i = m[0], m.end()
+            text, i = _repeat(out, prev, m[0]), m.end()
+        elif c in "*+?" and prev != _QUANTIFIER_KIND:
+            text, i = _repeat(out, prev, c), i + 1
         elif c in ".^$":
             text, i = _line_anchor(c, modes[-1]), i + 1
         else:
             text, i = c, i + 1
         out.append(text)
+        prev = _kind(p, at, prev)
     if len(frames) > 1:
         raise _BadPattern("unclosed group")
     return "".join(out) + ")" * len(frames[0]), unicode
 
 
-#: Flags Python is not given: UNIX_LINES and COMMENTS are the translation's, Unicode is the compile's.
+#: Flags Python is not given: UNIX_LINES and COMMENTS are the translation's (COMMENTS: uncommented), Unicode
+#: is the compile's.
 _DROPPED_FLAGS = str.maketrans("", "", "duUx")
+
+#: What a piece of a pattern is, for a quantifier after it: nothing (the start, after `(` or `|`), an anchor,
+#: a quantifier, a quantifier's `?` or `+`, or anything else.
+_NOTHING, _ANCHOR, _QUANTIFIER_KIND, _MODIFIER, _ATOM_KIND = range(5)
+
+
+def _kind(p: str, i: int, prev: int) -> int:
+    """The kind of the piece that starts at p[i]."""
+    c = p[i]
+    if c in "(|":
+        return _NOTHING
+    if c in "{*+?":
+        return _MODIFIER if c != "{" and prev == _QUANTIFIER_KIND else _QUANTIFIER_KIND
+    if c in "^$" or c == "\\" and p[i + 1 : i + 2] in ("b", "B", "A", "z", "Z", "G"):
+        return _ANCHOR
+    return _ATOM_KIND
+
+
+def _repeat(out: list[str], prev: int, quantifier: str) -> str:
+    """A quantifier as Python takes it: Java repeats an anchor (`^+`) and, with `{n}`, nothing (at the start,
+    after `|` or another quantifier), which Python refuses; a `*` after nothing stays, for Python to refuse
+    as Java does."""
+    if prev == _ANCHOR:
+        out[-1] = f"(?:{out[-1]})"
+    elif quantifier.startswith("{") and prev in (_NOTHING, _QUANTIFIER_KIND, _MODIFIER):
+        return "(?:)" + quantifier
+    return quantifier
+
+
+class _Groups:
+    """A pattern's capturing groups as _translate meets them, to translate backreferences: Java compiles a
+    reference to a group that has not closed (or never opens) as one that never matches, where Python
+    refuses the pattern."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.stack: list[int | None] = []
+        self.closed: set[int] = set()
+        self.names: dict[str, int] = {}
+
+    def open(self, name: str | None) -> None:
+        self.count += 1
+        self.stack.append(self.count)
+        if name is not None:
+            self.names[name] = self.count
+
+    def open_other(self) -> None:
+        self.stack.append(None)
+
+    def close(self) -> None:
+        if self.stack and (number := self.stack.pop()) is not None:
+            self.closed.add(number)
+
+    def reference(self, p: str, i: int) -> tuple[str, int]:
+        """The backreference at p[i] (`\\1`, `\\k<name>`) in Python, and the index after it. Java reads
+        further digits while they still name a group opened so far (`\\10` is group 1 and a 0 if there
+        are fewer than ten groups)."""
+        if p[i + 1] == "k":
+            end = p.find(">", i + 3)
+            if not p.startswith("<", i + 2) or end < 0 or p[i + 3 : end] not in self.names:
+                raise _BadPattern("bad named backreference")
+            number, i = self.names[p[i + 3 : end]], end + 1
+        else:
+            number, i = int(p[i + 1]), i + 2
+            while i < len(p) and p[i].isdigit() and p[i].isascii() and number * 10 + int(p[i]) <= self.count:
+                number, i = number * 10 + int(p[i]), i + 1
+        return (f"(?:\\{number})" if number in self.closed else "(?!)"), i
+
+
+#: Java's whitespace for COMMENTS mode, and the line separators that end a `#` comment.
+_COMMENT_SPACE, _LINE_ENDS = " \t\n\x0b\f\r", "\n\r\x85\u2028\u2029"
+
+
+def uncommented(p: str) -> tuple[str, list[int]]:
+    """The pattern without what Java's COMMENTS mode (`(?x)`) skips where it is on: ASCII whitespace and
+    `#` comments, in classes and quantifiers too; and the index in `p` of each character kept. Escapes and
+    `\\Q...\\E` stay as they are."""
+    if "x" not in p:
+        return p, list(range(len(p)))
+    out: list[str] = []
+    kept: list[int] = []
+    modes, i = [False], 0
+
+    def keep(j: int, k: int) -> None:
+        out.append(p[j:k])
+        kept.extend(range(j, k))
+
+    while i < len(p):
+        c = p[i]
+        if c == "\\" and p.startswith("Q", i + 1):
+            end = p.find("\\E", i + 2)
+            end = len(p) if end < 0 else end + 2
+            keep(i, end)
+            i = end
+        elif c == "\\":
+            keep(i, i + 2)
+            i += 2
+            named, j = modes[-1] and p[i - 1 : i] in ("p", "P", "N"), i
+            while named and j < len(p) and p[j] in _COMMENT_SPACE:
+                j += 1
+            if named and p.startswith("{", j):
+                # Java reads the name of a property or a character as written, spaces and all.
+                end = p.find("}", j)
+                end = len(p) if end < 0 else end + 1
+                keep(j, end)
+                i = end
+        elif modes[-1] and c in _COMMENT_SPACE:
+            i += 1
+        elif modes[-1] and c == "#":
+            while i < len(p) and p[i] not in _LINE_ENDS:
+                i += 1
+        elif c == "(":
+            m = _INLINE_FLAGS.match(p, i)
+            on = modes[-1] if not m else ("x" in (m[1] or "") or modes[-1] and "x" not in (m[2] or ""))
+            if m and m[3] == ")":
+                modes[-1] = on
+            else:
+                modes.append(on)
+            end = m.end() if m else i + 1
+            keep(i, end)
+            i = end
+        elif c == ")":
+            if len(modes) > 1:
+                modes.pop()
+            keep(i, i + 1)
+            i += 1
+        elif c == "[" and modes[-1]:
+            j = i + 1
+            while j < len(p) and p[j] in _COMMENT_SPACE:
+                j += 1
+            keep(i, i + 1)
+            if j > i + 1 and p.startswith("^", j):
+                # After whitespace a `^` is no negation.
+                out.append("\\")
+                kept.append(j)
+            i = j
+        else:
+            keep(i, i + 1)
+            i += 1
+    return "".join(out), kept
 
 
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern:
-    text, unicode = _translate(pattern)
+    text, unicode = _translate(uncommented(pattern)[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return re.compile(text, 0 if unicode else re.ASCII)
@@ -620,12 +754,6 @@ def _replacement_error(message: str) -> InvalidArgument:
 
 
 # Case mapping, as ICU's root locale does it.
-
-
-def _casefold(text: str) -> str:
-    """ICU's NFKC_Casefold: compatibility-normalize, fold case (ß is ss), drop default ignorables."""
-    folded = unicodedata.normalize("NFKD", _IGNORABLE.sub("", text)).casefold()
-    return unicodedata.normalize("NFKC", _IGNORABLE.sub("", folded))
 
 
 #: Characters that join letters (or digits) into one word, as UAX #29 word breaks do: "don't", "3.14".
@@ -701,8 +829,24 @@ def casefold(ctx: Context, terms: t.Any, normalizer: t.Any = "NFKCCaseFold") -> 
     return out[0] if len(out) == 1 else out
 
 
+#: ICU's normalizers, which core uses (Normalizer2): NFKC_Casefold folds case and drops default ignorables,
+#: and ICU knows a newer Unicode than Python's unicodedata.
+_ICU_NORMALIZERS = {
+    "NFKCCaseFold": icu.Normalizer2.getNFKCCasefoldInstance,
+    "NFC": icu.Normalizer2.getNFCInstance,
+    "NFD": icu.Normalizer2.getNFDInstance,
+    "NFKC": icu.Normalizer2.getNFKCInstance,
+    "NFKD": icu.Normalizer2.getNFKDInstance,
+}
+#: A lone surrogate, which normalization leaves alone (PyICU would make it U+FFFD).
+_LONE_SURROGATE = re.compile("([\ud800-\udfff])")
+
+
 def _normalize(text: str, normalizer: str) -> str:
-    return _casefold(text) if normalizer == "NFKCCaseFold" else unicodedata.normalize(normalizer, text)
+    """`text` normalized by ICU's `normalizer` (one of _NORMALIZERS), as core's Normalizer2 does it."""
+    icu_normalizer = _ICU_NORMALIZERS[normalizer]()
+    parts = _LONE_SURROGATE.split(text)
+    return "".join(part if i % 2 else icu_normalizer.normalize(part) for i, part in enumerate(parts))
 
 
 @builtin("StartsWith", keys=("startswith", "search"), types=(STRING, STRING))

@@ -89,13 +89,19 @@ _FLAGS_ONLY = re.compile(r"\(\?[idmsuxU-]*\)")
 _COUNTED = re.compile(r"\{([0-9]+)(?:,([0-9]*))?")
 
 
-def _class_end(p: str, i: int) -> int | None:
-    """The index after the character class opening at `i` (classes nest; a leading `]` is literal)."""
+def _class_end(p: str, i: int, names: set[str]) -> int | tuple[str, int]:
+    """The index after the character class opening at `i` (classes nest; a leading `]` is literal), or
+    Java's (description, index) for a bad escape in it or for a class left open."""
     depth, j = 0, i
     while j < len(p):
         c = p[j]
         if c == "\\":
-            j += 2
+            if j + 1 == len(p):
+                return "Unclosed character class", len(p)
+            found = _escape_check(p, j, True, names)
+            if isinstance(found, tuple):
+                return found
+            j = found
         elif c == "[":
             depth, j = depth + 1, j + 1
             j += p.startswith("^", j)
@@ -106,7 +112,115 @@ def _class_end(p: str, i: int) -> int | None:
                 return j
         else:
             j += 1
-    return None
+    if p.endswith("-") and len(p) - i > 2 and p[-2] not in "[}" and p[-3] != "\\":
+        return "Illegal character range", len(p)  # a range with no end: `[a-`
+    return "Unclosed character class", len(p) - 1
+
+
+#: Escapes Java refuses ("Illegal/unsupported escape sequence"); other letters and digits mean something,
+#: and any other character stands for itself.
+_UNSUPPORTED_ESCAPES = frozenset("CEFIJKLMOTUYgijlmoqy")
+#: Escapes that are no characters, so Java refuses them inside a class too.
+_NOT_IN_CLASS = frozenset("123456789ABGRXZbkz")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _named_escape(p: str, i: int) -> int | tuple[str, int]:
+    """`\\N{name}` at `i`: Java's Character.codePointOf names (any case, trimmed)."""
+    if not p.startswith("{", i + 2):
+        return "Illegal character name escape sequence", i + 2
+    end = p.find("}", i + 3)
+    if end < 0:
+        return "Unclosed character name escape sequence", len(p)
+    name = p[i + 3 : end]
+    try:
+        unicodedata.lookup(name.strip())
+    except KeyError:
+        return f"Unknown character name [{name}]", end
+    return end + 1
+
+
+def _property_check(p: str, i: int) -> int | tuple[str, int]:
+    """`\\p{name}` or `\\pX` at `i`: Java's errors for an unclosed, empty or unknown name."""
+    if p.startswith("{", i + 2):
+        end = p.find("}", i + 3)
+        if end < 0:
+            return "Unclosed character family", len(p)
+        name, after = p[i + 3 : end], end + 1
+        if not name:
+            return "Empty character family", end
+    else:
+        # Java reads past the end as a NUL character.
+        name, end, after = p[i + 2 : i + 3] or "\0", i + 2, i + 3
+    try:
+        core._property(name)
+    except core._BadPattern as err:
+        if str(err).startswith("Unknown Unicode property"):
+            return str(err), end
+        return f"Unknown character property name {{{name}}}", end
+    return after
+
+
+def _hex_escape_check(p: str, i: int) -> int | tuple[str, int]:
+    """`\\xhh` or `\\x{h...}` at `i`."""
+    if p[i + 2 : i + 3] in _HEX and p[i + 2 : i + 3]:
+        return i + 4 if p[i + 3 : i + 4] in _HEX and p[i + 3 : i + 4] else ("Illegal hexadecimal escape sequence", i + 3)
+    if not (p.startswith("{", i + 2) and p[i + 3 : i + 4] in _HEX and p[i + 3 : i + 4]):
+        return "Illegal hexadecimal escape sequence", i + 2
+    j = i + 3
+    while j < len(p) and p[j] in _HEX:
+        j += 1
+    if not p.startswith("}", j):
+        return "Unclosed hexadecimal escape sequence", j
+    if int(p[i + 3 : j], 16) > 0x10FFFF:
+        return "Hexadecimal codepoint is too big", j - 1
+    return j + 1
+
+
+def _group_name_check(p: str, i: int) -> tuple[str, int] | tuple[str, int, int]:
+    """The group name starting at `i` (after `<`): (name, index after `>`, 0), or Java's error (2 items)."""
+    if not ("a" <= p[i : i + 1].lower() <= "z" and p[i : i + 1].isascii()):
+        return "capturing group name does not start with a Latin letter", i
+    j = i + 1
+    while j < len(p) and p[j].isascii() and p[j].isalnum():
+        j += 1
+    if not p.startswith(">", j):
+        return "named capturing group is missing trailing '>'", j
+    return p[i:j], j + 1, 0
+
+
+def _escape_check(p: str, i: int, in_class: bool, names: set[str]) -> int | tuple[str, int]:
+    """The index after the escape at `i` (a backslash, not the last character), or Java's
+    PatternSyntaxException (description, index) for it; `names` are the named groups opened so far."""
+    kind = p[i + 1]
+    if kind in _UNSUPPORTED_ESCAPES or (in_class and kind in _NOT_IN_CLASS):
+        return "Illegal/unsupported escape sequence", i + 1
+    if kind == "0":
+        m = re.match(r"[0-3][0-7]{2}|[0-7]{1,2}", p[i + 2 :])
+        return i + 2 + len(m[0]) if m else ("Illegal octal escape sequence", i + 2)
+    if kind == "c":
+        return i + 3 if i + 2 < len(p) else ("Illegal control escape sequence", i + 1)
+    if kind == "u":
+        for j in range(i + 2, i + 6):
+            if p[j : j + 1] not in _HEX or j >= len(p):
+                return "Illegal Unicode escape sequence", j
+        return i + 6
+    if kind == "x":
+        return _hex_escape_check(p, i)
+    if kind == "N":
+        return _named_escape(p, i)
+    if kind in "pP":
+        return _property_check(p, i)
+    if kind == "k":
+        if not p.startswith("<", i + 2):
+            return "\\k is not followed by '<' for named capturing group", i + 2
+        found = _group_name_check(p, i + 3)
+        if len(found) == 2:
+            return found  # type: ignore[return-value]
+        if found[0] not in names:
+            return f"named capturing group <{found[0]}> does not exist", found[1] - 1
+        return found[1]
+    return _escape_end(p, i)
 
 
 def _escape_end(p: str, i: int) -> int:
@@ -138,39 +252,48 @@ def _quantifier(p: str, i: int, state: int) -> tuple[int, int] | tuple[str, int]
     return f"Dangling meta character '{c}'", i
 
 
-def _before(p: str, i: int) -> int:
-    """Core's index of the UTF-16 unit before character `i` (Java's `cursor - 1`), counted in code points as
-    core counts it (`codePointCount`): the high half of an astral character before `i` counts as one."""
-    return i - 1 + (i > 0 and ord(p[i - 1]) > 0xFFFF)
-
-
 def _structure_error(p: str) -> tuple[str, int] | None:
-    """Java's PatternSyntaxException (description, index) for a malformed pattern's structure."""
+    """Java's PatternSyntaxException (description, index) for a malformed pattern's structure; the index
+    counts code points, as Java's does."""
     groups, state, i = 0, _NONE, 0
+    names: set[str] = set()
     while i < len(p):
         c = p[i]
         if c == "\\":
             if i + 1 == len(p):
                 return "Unexpected internal error", len(p)
-            i, state = _escape_end(p, i), _ATOM
+            found = _escape_check(p, i, False, names)
+            if isinstance(found, tuple):
+                return found
+            i, state = found, _ATOM
         elif c == "[":
-            end = _class_end(p, i)
-            if end is None:
-                return "Unclosed character class", _before(p, len(p))
+            end = _class_end(p, i, names)
+            if isinstance(end, tuple):
+                return end
             i, state = end, _ATOM
         elif c == "(":
             if m := _FLAGS_ONLY.match(p, i):
                 i, state = m.end(), _NONE
                 continue
+            if p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i):
+                found = _group_name_check(p, i + 3)
+                if len(found) == 2:
+                    return found  # type: ignore[return-value]
+                if found[0] in names:
+                    return f"Named capturing group <{found[0]}> is already defined", found[1] - 1
+                names.add(found[0])
+                groups, i, state = groups + 1, found[1], _NONE
+                continue
             m = _GROUP_OPEN.match(p, i)
-            if p.startswith("(?<", i) and m[0] == "(" and not p.startswith(("(?<=", "(?<!"), i):
-                return "capturing group name does not start with a Latin letter", i + 3
+            if p.startswith(("(?$", "(?@"), i):
+                return "Unknown group type", i + 2
             if m[0] == "(" and p.startswith("(?", i):
-                return "Unknown inline modifier", i + 2
+                # Java reports the first character that is no flag.
+                return "Unknown inline modifier", re.compile("[idmsuxU-]*").match(p, i + 2).end()
             groups, i, state = groups + 1, m.end(), _NONE
         elif c == ")":
             if not groups:
-                return "Unmatched closing ')'", _before(p, i)
+                return "Unmatched closing ')'", i - 1
             groups, i, state = groups - 1, i + 1, _ATOM
         elif c == "|":
             i, state = i + 1, _NONE
@@ -184,8 +307,45 @@ def _structure_error(p: str) -> tuple[str, int] | None:
     return ("Unclosed group", len(p)) if groups else None
 
 
+def _unquoted(p: str) -> str:
+    """The pattern as Java rewrites it before parsing, when it has `\\Q...\\E`, so that error indexes count
+    as Java's do: quoted ASCII punctuation is escaped (`\\(`), a backslash doubled, a quote's first digit
+    written `\\x3n`, and `\\Q`, `\\E` dropped."""
+    i = 0
+    while i < len(p) - 1 and p[i : i + 2] != "\\Q":
+        i += 2 if p[i] == "\\" else 1
+    if i >= len(p) - 1:
+        return p
+    out, i, quoted, begin = [p[:i]], i + 2, True, True
+    while i < len(p):
+        c, i = p[i], i + 1
+        if c == "\\" and not quoted:
+            if p.startswith("Q", i):
+                i, quoted, begin = i + 1, True, True
+                continue
+            out.append(p[i - 1 : i + 1])
+            i += 1
+        elif c == "\\":
+            if p.startswith("E", i):
+                i, quoted = i + 1, False
+            else:
+                out.append("\\\\")
+        elif quoted and c.isascii() and c.isdigit():
+            out.append(("\\x3" if begin else "") + c)
+        elif quoted and c.isascii() and not c.isalpha():
+            out.append("\\" + c)
+        else:
+            out.append(c)
+        begin = False
+    return "".join(out)
+
+
 def _translation_problem(pattern: str, message: str) -> tuple[str, int]:
     """Java's words for a pattern the v4 translation refused (it names an unknown `\\p{..}` property bare)."""
+    if message.startswith("Unknown Unicode property {name=<"):
+        key, value = re.match(r"Unknown Unicode property \{name=<(.*)>, value=<(.*)>\}$", message, re.S).groups()
+        braced = pattern.lower().find("{" + key + "=" + value.lower() + "}")
+        return message, braced + len(key) + len(value) + 2
     braced = pattern.find("{" + message + "}")
     if braced >= 0:
         return f"Unknown character property name {{{message}}}", braced + len(message) + 1
@@ -202,7 +362,16 @@ def _python_problem(err: re.error) -> tuple[str, int]:
 
 def _regex(pattern: str) -> re.Pattern:
     """Compile a Java regex; a bad one is `invalid_regex` with Java's description and index."""
-    problem = _structure_error(pattern)
+    unquoted = _unquoted(pattern)
+    text, kept = core.uncommented(unquoted)
+    problem = _structure_error(text)
+    if problem is not None and text != unquoted and problem[1] >= 0:
+        # Back to an index in the pattern with its comments and whitespace; some errors name the character
+        # before the one Java stopped at, which is after what it skipped.
+        description, at = problem
+        ends = [*kept, len(unquoted)]
+        before = description.startswith(("Unmatched closing ')'", "Unclosed character class", "Dangling meta"))
+        problem = description, ends[min(at + before, len(kept))] - before
     if problem is None:
         try:
             return core._compile(pattern)
@@ -213,7 +382,19 @@ def _regex(pattern: str) -> re.Pattern:
         except (ValueError, OverflowError, RecursionError) as err:
             problem = (str(err).capitalize(), 0)
     description, index = problem
-    raise QueryRuntimeError("invalid_regex", f"Invalid regular expression. {description} at index {index}")
+    raise QueryRuntimeError(
+        "invalid_regex", f"Invalid regular expression. {description} at index {_core_index(pattern, index)}"
+    )
+
+
+def _core_index(pattern: str, index: int) -> int:
+    """Core's index for Java's: Java counts code points, and core counts the code points among that many
+    UTF-16 units (`codePointCount(0, index)`), so an astral character before it counts less than twice.
+    (A negative index, `)` at the start, makes core fail; it is kept as it is.)"""
+    if index <= 0 or pattern.isascii():
+        return index
+    units = pattern.encode("utf-16-le", "surrogatepass")[: 2 * index]
+    return len(units.decode("utf-16-le", "surrogatepass"))
 
 
 Finder = t.Callable[[str, int], "tuple[int, int] | None"]

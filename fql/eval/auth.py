@@ -643,15 +643,14 @@ def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
 def _update_key(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
 ) -> dict:
-    """A key's Update or Replace. A v4 Replace keeps only the key's hash (KeyWriteConfig.prevForReplace):
-    its role is required again, and a database it does not name is gone. v10's `replace` keeps the
-    database."""
+    """A key's Update or Replace. A Replace keeps only the key's hash (v4: KeyWriteConfig.prevForReplace;
+    v10: the one internal field of core's Key schema, Schema.copyInternalFieldMap): its role is required
+    again, and a database it does not name is gone."""
     from .documents import collect_failures, merge, write
 
     old = dict(version.data or {})
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    kept = {"database": old.get("database")} if v10 else {}
-    fields = {**kept, **changes} if replace else merge(old, changes)
+    fields = changes if replace else merge(old, changes)
     # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
     # failures before the fields' (core's SecretValidator revises the patch).
     hashed: list[str | None] = []

@@ -151,3 +151,18 @@ def test_v10_reads_and_replaces_of_a_v4_key():
     assert dict(v10(db, text + '.replace({ role: "admin" })')) == {"role": "admin"}
     assert db.query('Collection.create({ name: "Here" }).name', secret=key["secret"], syntax="v10") == "Here"
     assert db.query('Exists(Collection("Here"))') is True
+
+
+def test_v10_updates_of_a_v4_key_with_a_priority():
+    # core's SchemaType.validateStruct reads the whole document an update leaves: a v4 key's `priority`,
+    # which the Key schema lacks, is unexpected until the update removes it; a replace drops it.
+    db = fql.connect()
+    key = db.query('CreateKey({role: "server", priority: 5, data: {a: 1}})')
+    text = f'Key.byId("{key["ref"].id}")!'
+    unexpected = [{"field": ["priority"], "code": "invalid", "description": "Unexpected field provided"}]
+    for write in ('.update({ data: { b: 2 } })', '.update({ priority: 5 })', '.replace({ role: "server", priority: 5 })'):
+        with pytest.raises(fql.FQLError) as caught:
+            v10(db, text + write)
+        assert caught.value.failures == unexpected
+    assert dict(v10(db, text + '.update({ priority: null, data: { b: 2 } })')) == {"role": "server", "data": {"a": 1, "b": 2}}
+    assert dict(v10(db, text + '.update({ data: { c: 3 } })'))["data"] == {"a": 1, "b": 2, "c": 3}

@@ -360,6 +360,28 @@ CASES: dict[str, Case] = {
         [(["data", "a", "0"], "invalid reference", "Reference was not found.")],
         [],
     ),
+    # A key's (Key.LiveValidator: the version's fields, ReferencesValidator, then RoleNameValidator) and an
+    # access provider's (AccessProvider.LiveValidator: IssuerValidator, ReferencesValidator, RolesValidator),
+    # on create and on an update, whose merged document is read.
+    "key-reference": (
+        'CreateKey({role: "nope", priority: 0, data: {r: Ref(Collection("animals"), "999"), k: Ref(Keys(), "1")}})',
+        [(["priority"], *_type("Long", "Priority")),
+         (["data", "r"], "invalid reference", "Reference was not found."),
+         (["role"], "validation failure", "Role name `nope` does not exist.")],
+        ["create_key"],
+    ),
+    "key-update-reference": (
+        'Update(Select(["data", 0], Paginate(Keys())), {data: {a: [1, Ref(Collection("animals"), "999")]}})',
+        [(["data", "a", "1"], "invalid reference", "Reference was not found.")],
+        [],
+    ),
+    "provider-reference": (
+        'CreateAccessProvider({name: "p", issuer: "i", jwks_uri: "https://a.example/k", roles: ["nope"], '
+        'data: {r: Ref(Collection("animals"), "999"), a: Ref(Collection("animals"), "1")}})',
+        [(["data", "r"], "invalid reference", "Reference was not found."),
+         (["roles"], "validation failure", "Role `nope` does not exist.")],
+        ["create_access_provider"],
+    ),
 }
 
 

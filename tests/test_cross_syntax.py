@@ -136,3 +136,33 @@ def test_a_v4_collection_v10_would_refuse_takes_v4_updates():
     with pytest.raises(fql.FQLError) as caught:
         db.query('Collection.byName("n")!.update({ data: { y: 2 } })', syntax="v10")
     assert caught.value.failures[0]["description"] == "Non-negative value required."
+
+
+def test_v10_reads_and_replaces_of_a_v4_key():
+    # core's Key schema (NativeCollection.Key) has no `priority` and no wildcard, so v10's getAllFields
+    # leaves a v4 key's priority out; a v10 replace keeps only the internal hash (copyInternalFieldMap):
+    # a database it does not name is gone, and the key then grants the database it is in.
+    db = fql.connect()
+    db.query('CreateDatabase({name: "child"})')
+    key = db.query('CreateKey({role: "server", database: Database("child"), priority: 5, data: {a: 1}})')
+    text = f'Key.byId("{key["ref"].id}")!'
+    assert dict(v10(db, text)) == {"role": "server", "database": "child", "data": {"a": 1}}
+    assert db.query(f'Get(Ref(Keys(), "{key["ref"].id}"))')["priority"] == 5
+    assert dict(v10(db, text + '.replace({ role: "admin" })')) == {"role": "admin"}
+    assert db.query('Collection.create({ name: "Here" }).name', secret=key["secret"], syntax="v10") == "Here"
+    assert db.query('Exists(Collection("Here"))') is True
+
+
+def test_v10_updates_of_a_v4_key_with_a_priority():
+    # core's SchemaType.validateStruct reads the whole document an update leaves: a v4 key's `priority`,
+    # which the Key schema lacks, is unexpected until the update removes it; a replace drops it.
+    db = fql.connect()
+    key = db.query('CreateKey({role: "server", priority: 5, data: {a: 1}})')
+    text = f'Key.byId("{key["ref"].id}")!'
+    unexpected = [{"field": ["priority"], "code": "invalid", "description": "Unexpected field provided"}]
+    for write in ('.update({ data: { b: 2 } })', '.update({ priority: 5 })', '.replace({ role: "server", priority: 5 })'):
+        with pytest.raises(fql.FQLError) as caught:
+            v10(db, text + write)
+        assert caught.value.failures == unexpected
+    assert dict(v10(db, text + '.update({ priority: null, data: { b: 2 } })')) == {"role": "server", "data": {"a": 1, "b": 2}}
+    assert dict(v10(db, text + '.update({ data: { c: 3 } })'))["data"] == {"a": 1, "b": 2, "c": 3}

@@ -28,7 +28,15 @@ from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read, unbilled
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
-from .schema import NATIVE_CREATORS, NATIVE_DELETERS, NATIVE_UPDATERS, NATIVE_V10_UPDATERS, _failure, _invalid_type
+from .schema import (
+    NATIVE_CREATORS,
+    NATIVE_DELETERS,
+    NATIVE_UPDATERS,
+    NATIVE_V10_UPDATERS,
+    _failure,
+    _invalid_type,
+    missing_references,
+)
 
 #: Fauna's one description for every Login failure: it never says which part was wrong.
 LOGIN_FAILED = "The document was not found or provided password was incorrect."
@@ -491,10 +499,19 @@ def _check_key_types(params: dict, *path: str | int) -> None:
         raise failed.at(*path) from None
 
 
-def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool = True) -> None:
+def _check_key_fields(
+    ctx: Context, params: dict, *path: str | int, role: bool = True, stored: dict | None = None
+) -> None:
     """A key's fields in Key.LiveValidator's order, every failure reported: data, role's type, database,
-    priority, ttl, then role's names. An update that gives no role (`role=False`) keeps its own."""
+    priority, ttl, then the refs of `stored` (the fields the write leaves, if it is a v4 create or
+    update) to user documents that are not there, then role's names. An update that gives no role
+    (`role=False`) keeps its own."""
     from .documents import collect_failures
+
+    def references() -> None:
+        missing = missing_references(ctx, stored) if stored is not None and not ctx.state.v10 else []
+        if missing:
+            raise ValidationFailed("document data is not valid.", failures=missing)
 
     try:
         collect_failures(
@@ -502,6 +519,8 @@ def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool =
             lambda: check_role(ctx, params.get("role"), names=False) if role else None,
             lambda: _check_key_types(params),
             lambda: _checked_fields(params, ("ttl",)),
+            # Key.LiveValidator's ReferencesValidator reads the document the write leaves.
+            references,
             # Key.LiveValidator's RoleNameValidator comes after the version's validators, and reads the
             # names in the field whatever its type; a v10 write checks them once the query has run
             # (natives.key_params).
@@ -509,6 +528,12 @@ def _check_key_fields(ctx: Context, params: dict, *path: str | int, role: bool =
         )
     except ValidationFailed as failed:
         raise failed.at(*path) from None
+
+
+def _key_document(params: dict) -> dict:
+    """The fields of `params` a key keeps (core's Key validators' masks); another field is dropped, a
+    ref in it unread."""
+    return {k: v for k, v in params.items() if k in ("data", "role", "database", "priority", "ttl")}
 
 
 def _is_user_role(role: t.Any) -> bool:
@@ -531,7 +556,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     try:
         collect_failures(
             lambda: given.append(_given_hash(ctx, key_id, params.get("secret"), params.get("hashed_secret"))),
-            lambda: _check_key_fields(ctx, params),
+            lambda: _check_key_fields(ctx, params, stored=_key_document(params)),
         )
     except ValidationFailed as failed:
         raise failed.at(*path) from None
@@ -618,27 +643,26 @@ def _key_secret(key_id: str, secret: t.Any) -> secrets.Parsed:
 def _update_key(
     ctx: Context, ref: Ref, key: DocKey, version: Version, params: dict, replace: bool, v10: bool = False
 ) -> dict:
-    """A key's Update or Replace. A v4 Replace keeps only the key's hash (KeyWriteConfig.prevForReplace):
-    its role is required again, and a database it does not name is gone. v10's `replace` keeps the
-    database."""
+    """A key's Update or Replace. A Replace keeps only the key's hash (v4: KeyWriteConfig.prevForReplace;
+    v10: the one internal field of core's Key schema, Schema.copyInternalFieldMap): its role is required
+    again, and a database it does not name is gone."""
     from .documents import collect_failures, merge, write
 
     old = dict(version.data or {})
+    changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
+    fields = changes if replace else merge(old, changes)
     # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
     # failures before the fields' (core's SecretValidator revises the patch).
     hashed: list[str | None] = []
     collect_failures(
         lambda: hashed.append(_given_secret(ref, params.get("secret"), old.get("hashed_secret"))),
-        lambda: _check_key_fields(ctx, params, role="role" in params or (replace and not v10)),
+        lambda: _check_key_fields(ctx, params, role="role" in params or (replace and not v10), stored=fields),
     )
     if params.get("database") is not None:
         # A key moves to another child database (core's FQL2KeySpec "can change database").
         from .schema import child_scope
 
         child_scope(ctx, params["database"])
-    changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    kept = {"database": old.get("database")} if v10 else {}
-    fields = {**kept, **changes} if replace else merge(old, changes)
     fields.pop("hashed_secret", None)
     # Neither Update nor Replace changes a key's hash (AuthSpec "update keys only in allowed ways"), unless
     # they give the key's own secret (WriteFunctionsSpec).

@@ -33,10 +33,8 @@ from ..values import (
     SetRef,
     Timestamp,
     TxnMicros,
-    collection_ref,
     ir_type_name,
     native,
-    parse_long,
     type_name,
 )
 from . import access, aliases, indexes, staged, versions
@@ -47,26 +45,6 @@ from .registry import builtin, snake
 
 #: A v10 write's schema checks: the params as given to the params to write (`create`).
 Validator = t.Callable[[dict], dict]
-
-#: Legacy string refs name collections by these prefixes (`classes/spells/1`, `tokens/1`).
-_LEGACY_KINDS = {"classes": "collections", **{name: name for name in NATIVE_NAMES}}
-
-
-def parse_legacy_ref(text: str) -> Ref | None:
-    """A legacy string ref (`classes/spells/123`, `collections/spells`, `tokens/1`, `indexes/x`)."""
-    parts = text.split("/")
-    if parts[0] not in _LEGACY_KINDS:
-        return None
-    kind = _LEGACY_KINDS[parts[0]]
-    if len(parts) == 1:
-        return native(kind)
-    if len(parts) == 2:
-        return Ref(parts[1], native(kind))
-    if len(parts) == 3 and kind == "collections":
-        number = parse_long(parts[2])  # an id is a Long: `classes/c/007` is document 7
-        return Ref(parts[2] if number is None else str(number), collection_ref(parts[1]))
-    return None
-
 
 def document_id(value: t.Any, *path: str | int) -> str:
     """A document id: a 64-bit integer, or a string that reads as one (`self` names the caller's identity).
@@ -113,14 +91,17 @@ def ref(ctx: Context, coll: t.Any, id: t.Any = None, scope: Ref | None = None) -
         resolved(ctx, scope, "scope")
         return _scoped_ref(ctx, ref(ctx, coll, id), scope)
     if id is None and isinstance(coll, str):
-        parsed = parse_legacy_ref(coll)
-        if parsed is None:
-            raise InvalidArgument(f"Valid native collection name expected, '{coll}' provided.").at("ref")
-        if parsed.id == "self" and parsed.collection is not None:
-            # `Ref("tokens/self")` names the caller's token, as `Ref(Tokens(), "self")` does.
-            from .auth import self_ref
+        # The drivers send `Ref("classes/spells/1")` as the ref literal `{"@ref": "classes/spells/1"}`, which
+        # core reads with its LegacyRefParser: a string it does not read (`classes/events`, `classes/self`,
+        # `classes/spells/x`, `foo`) is `Invalid ref.` where the literal is (ast/Parser.scala parseRef).
+        from ..wire.v4 import legacy_ref
 
-            return self_ref(ctx, parsed.collection)
+        parsed = legacy_ref(coll)
+        if parsed is None:
+            raise InvalidExpression("Invalid ref.")
+        if parsed.id == "self" and parsed.collection is not None:
+            # `Ref("tokens/self")` names the caller's token, as the literal `Ref(Tokens(), "self")` does.
+            return ref(ctx, parsed.collection, SelfId("self"))
         return parsed
     # A native collection, or a user collection (`coll.kind == "collections"`, spelled out: this runs per ref).
     if not isinstance(coll, Ref) or not (

@@ -641,7 +641,7 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
         # (CursorParser's EventCursors: Parser.collectErrors).
         errors: list[FQLError] = []
         ts = cursor["ts"]
-        if not isinstance(ts, int) or isinstance(ts, bool):
+        if not _is_integer(ts):
             errors.append(InvalidArgument(f"Integer expected, {type_name(ts)} provided.").at(*path, "ts"))
         ref_field, values_field = CURSOR_FORMS[form] or (None, None)
         doc = TOP
@@ -670,11 +670,17 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
         return ts, rank, doc, tuple_key(sets.cursor_of(values)) if values is not None else b""
     if cursor is None:
         return MAX_MICROS, 0, b"", b""
-    if isinstance(cursor, Timestamp) or (isinstance(cursor, int) and not isinstance(cursor, bool)):
+    if isinstance(cursor, Timestamp) or _is_integer(cursor):
         return micros(cursor), 0, b"", b""
     if isinstance(cursor, Date):
         return cursor.days * 86_400_000_000, 0, b"", b""
     raise InvalidArgument(f"Object, Integer, Time, or Date expected, {type_name(cursor)} provided.").at(*path)
+
+
+def _is_integer(value: t.Any) -> bool:
+    """Whether a cursor's time is an Integer, as core's CursorParser casts it: a document's `ts` read in
+    the query that wrote it is no Integer but the Unresolved Transaction Time (TransactionTimeMicrosL)."""
+    return isinstance(value, int) and not isinstance(value, bool) and type(value) is not TxnMicros
 
 
 def _echoed(cursor: dict) -> dict:

@@ -28,6 +28,7 @@ from .schema import (
     _name,
     _ordered,
     create_native,
+    missing_references,
 )
 
 KIND = "access_providers"
@@ -182,13 +183,17 @@ def _shape(params: dict, v10: bool) -> list[dict]:
 
 
 def _live_failures(ctx: Context, scope: str, fields: dict, own: str | None, v10: bool = False) -> list[dict]:
-    """Core's LiveValidator: a unique issuer, role refs that exist, role names that exist (v4; v10 checks
-    them after the query) and are not built in."""
+    """Core's LiveValidator: a unique issuer, refs to user documents that exist (v4), role refs that
+    exist, role names that exist (v4; v10 checks them after the query) and are not built in."""
     failures = []
     for version in ctx.state.txn.scan(scope, "#" + KIND):
         if version.live_at(ctx.state.ts) and version.key.id != own and version.data.get("issuer") == fields["issuer"]:
             failures.append(_failure(["issuer"], "duplicate value", "Value is not unique."))
             break
+    if not v10:
+        # Core's ReferencesValidator, between the issuer's and the roles' validators, reads what the
+        # provider's masks keep; v10 writes are not checked so (their schema's validators are others).
+        failures += missing_references(ctx, {k: fields[k] for k in _ORDER if k in fields})
     names = []
     for path, entry in _entries(fields.get("roles")):
         role = entry.get("role") if isinstance(entry, dict) else entry

@@ -535,7 +535,7 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
 
     def references() -> None:
         if kind in _CHECKS_REFERENCES:
-            missing = _missing_references(ctx, out or given)
+            missing = missing_references(ctx, out or given)
             if missing:
                 raise ValidationFailed("document data is not valid.", failures=missing)
 
@@ -545,11 +545,11 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
 
 
 #: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
-#: database's checks it too (`_check_database`).
+#: database's, a key's and an access provider's check it too (`_check_database`, auth.py, providers.py).
 _CHECKS_REFERENCES = frozenset(("collections", "functions", "roles", "indexes"))
 
 
-def _missing_references(ctx: Context, value: t.Any) -> list[dict]:
+def missing_references(ctx: Context, value: t.Any) -> list[dict]:
     """Core's ReferencesValidator: every ref to a user document that does not exist is `Reference was not
     found.` at its path (ReferenceMissing); refs into native collections are not read."""
     from .documents import refs_in
@@ -909,7 +909,7 @@ def _check_database(ctx: Context, fields: dict, old: dict | None = None) -> None
         _database_types(fields)
     except ValidationFailed as err:
         failures = list(err.failures)
-    failures += _missing_references(ctx, fields)
+    failures += missing_references(ctx, fields)
     if old is not None and type(fields.get("container")) is bool:
         try:
             _check_container(ctx, old, fields)

@@ -100,13 +100,18 @@ V10_INTERNAL = {
 }
 
 
+#: The fields a v4 write stores that a native kind's v10 schema lacks: core's ReadBroker.getAllFields
+#: shows only the schema's fields when it has no wildcard (NativeCollection.Key has no `priority`).
+_V4_ONLY = {"keys": frozenset(("priority",))}
+
+
 def native_fields(kind: str, data: dict) -> dict:
     """How v10 shows a native document's stored fields (tokens' `instance` is `document`; no hashes, no
-    internal fields)."""
+    internal fields, none its v10 schema lacks)."""
     order = _SCHEMA_ORDER.get(kind)
     if order is not None:
         data = {**{k: data[k] for k in order if k in data}, **data}
-    internal = V10_INTERNAL.get(kind, ())
+    internal = V10_INTERNAL.get(kind, frozenset()) | _V4_ONLY.get(kind, frozenset())
     out = {}
     for k, v in data.items():
         if k in ("hashed_secret", "hashed_password", "ttl") or k in internal:

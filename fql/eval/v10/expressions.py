@@ -443,13 +443,14 @@ def _nullish(value: t.Any) -> bool:
     return value is None or isinstance(value, NullDocument)
 
 
-def _ref_field(value: t.Any, name: t.Any) -> bool:
-    """Whether `name` is a field of the reference itself, which a document that is not there still has
-    (core's ReadBroker answers its RefFields unread, so `?.` does not skip them): `coll`, and `id`, or a
-    schema document's `name`."""
+def _unread_member(value: t.Any, name: t.Any) -> bool:
+    """Whether a document that is not there answers `name` without a read, so `?.` and `[]` do not skip
+    it: a field of the reference itself (core's ReadBroker answers its RefFields unread), `coll`, and
+    `id`, or a schema document's `name`; or its own method `exists` (guardNullDoc lets NullDocMethods by,
+    and getField resolves the method to a function)."""
     if not isinstance(value, NullDocument) or not isinstance(name, str):
         return False
-    return name == "coll" or name == ("name" if value.ref.is_schema else "id")
+    return name == "coll" or name == ("name" if value.ref.is_schema else "id") or name in _NULL_DOC_METHODS
 
 
 def _null_method(value: t.Any, name: t.Any) -> bool:
@@ -468,7 +469,7 @@ def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
         # A reference to a document that is gone is null to `?.` (core reads it first).
         value = deref(ctx, value)
     if value is _SKIPPED or (
-        node.optional and _nullish(value) and not _ref_field(value, node.name) and not _null_method(value, node.name)
+        node.optional and _nullish(value) and not _unread_member(value, node.name) and not _null_method(value, node.name)
     ):
         return _skip(ctx, value, node)
     state = ctx.state
@@ -514,7 +515,7 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
     cause, origin = state.null_cause, state.null_origin
     key = run(node.key, ctx)
     state.null_cause, state.null_origin = cause, origin  # why the receiver is null, not the key's doing
-    if node.optional and _nullish(value) and not _ref_field(value, key):
+    if node.optional and _nullish(value) and not _unread_member(value, key):
         return _skip(ctx, value, node)
     value = deref(ctx, value)
     try:
@@ -562,7 +563,7 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
         return value[index]
     if isinstance(value, (dict, Document, NullDocument)):
         name = arg(key, "key0", STRING)
-        if isinstance(value, NullDocument) and not _ref_field(value, name):
+        if isinstance(value, NullDocument) and not _unread_member(value, name):
             # Core's access reads the field; reading a null, it names the access (evalNullAccess's `[]`).
             raise _documents.null_access(value, "[]")
         return get_field(ctx, value, name)

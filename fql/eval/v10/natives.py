@@ -93,22 +93,25 @@ _INTERNAL_FIELDS = {
 }
 
 
-def check_known_fields(kind: str, given: t.Any, what: str, previous: dict | None = None) -> None:
-    """A v10 write of a key, token or credential names only its schema's fields (core: `foo: Unexpected
-    field provided`, each at its field); one a v4 write stored before is let be. An internal field given
-    anew is unexpected too, as core's SchemaType.validateField refuses it (a null, or the stored value
-    itself, is let be)."""
+def check_known_fields(kind: str, given: t.Any, what: str, previous: dict | None = None, *, replace: bool = False) -> None:
+    """A v10 write of a key, token or credential leaves only its schema's fields (core: `foo: Unexpected
+    field provided`, each at its field): core's SchemaType.validateStruct reads the document the write
+    leaves, so an update keeps failing on a field a v4 write stored that the schema lacks (a key's
+    `priority`) until it gives it as null, and a replace drops such a field. An internal field given anew
+    is unexpected too, as validateField refuses it (a null, or the stored value itself, is let be)."""
     known = _KNOWN_FIELDS.get(kind)
     if known is None or not isinstance(given, dict):
         return
     before = previous or {}
-    stored = set(before) | ({"document"} if "instance" in before else set())
     internal = _INTERNAL_FIELDS[kind]
+    stored = {("document" if k == "instance" else k): v for k, v in before.items()}
+    # The fields the write leaves, in core's order: the stored ones (an update's), then the new ones.
+    left = given if replace or previous is None else {**stored, **given}
     unknown = [
         k
-        for k, v in given.items()
-        if (k not in known and k not in stored and k not in ("coll", "ts"))
-        or (k in internal and v is not None and v != before.get(k))
+        for k, v in left.items()
+        if (k not in known and k not in ("coll", "ts") and not (v is None and k in stored and not replace))
+        or (k in internal and k in given and v is not None and v != before.get(k))
     ]
     if unknown:
         failures = [{"field": [k], "code": "invalid", "description": "Unexpected field provided"} for k in unknown]
@@ -148,7 +151,7 @@ def check_read_only_update(ctx: Context, ref: Ref, given: t.Any, *, replace: boo
         what = "update " + _UPDATE_NAMES[ref.kind].format(ref.id)
         check_read_only(ref.kind, given, what)
         version = live(ctx, doc_key(ctx, ref)) if ref.kind in _KNOWN_FIELDS else None
-        check_known_fields(ref.kind, given, what, version.data if version is not None else None)
+        check_known_fields(ref.kind, given, what, version.data if version is not None else None, replace=replace)
     if ref.kind in _AUTH_TYPES and isinstance(given, dict):
         # A replace gives every field again (the required ones too); an update keeps the stored ones.
         check_auth_types(ref.kind, given, "Failed to " + update_what(ref) + ".", partial=not replace)

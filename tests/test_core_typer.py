@@ -171,6 +171,42 @@ def test_type_tuple_array_access(db):
     assert errors_of(db, "[1, 2][Math]") == [("Type `MathModule` is not a subtype of `Number`", 7, 11)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec): core's typeLitAccess and
+        # typeAccess constrain the index as typeApply constrains an argument (TyperExprs).
+        ("'abc'['a']", [("Type `String` is not a subtype of `Number`", 6, 9)]),
+        ("'abc'[true]", [("Type `Boolean` is not a subtype of `Number`", 6, 10)]),
+        ("'abc'[null]", [("Type `Null` is not a subtype of `Number`", 6, 10)]),
+        ("'abc'?.['a']", [("Type `String` is not a subtype of `Number`", 8, 11)]),
+        ("let s: String = 'abc'; s['a']", [("Type `String` is not a subtype of `Number`", 25, 28)]),
+        ("'abc'[Time.now()]", [("Type `Time` is not a subtype of `Number`", 6, 16)]),
+        ("'abc'[Math]", [("Type `MathModule` is not a subtype of `Number`", 6, 10)]),
+        # A `Number | Null` by a signature alone: its Null fails where the index is used.
+        ("'abc'['abc'.indexOf('b')]", [("Type `Null` is not a subtype of `Number`", 6, 24)]),
+        # A variable its `let` gave a literal: at the variable, the literal a cause (see below).
+        ("let k = 'a'; 'abc'[k]", [('Type `"a"` is not a subtype of `Number`', 19, 20)]),
+        ("let k = 'a'; [1][k]", [('Type `"a"` is not a subtype of `Number`', 17, 18)]),
+    ],
+)
+def test_type_string_access(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
+    with pytest.raises(QueryCheckError) as failed:
+        db.query("let k = 'a'; 'abc'[k]", syntax="v10")
+    (error,) = failed.value.checks
+    assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `String` is not a subtype of `Number`", 8, 11)]
+
+
+def test_type_string_access_of_a_number(db):
+    assert type_of(db, "'abc'[1]") == "String"
+    assert type_of(db, "'abc'[1 + 1]") == "String"
+    assert db.query("'abc'[1]", syntax="v10") == "b"
+
+
 def test_dbg_does_types_correctly(db):
     assert type_of(db, "dbg(1 + 2) + 10") == "Number"
 

@@ -1696,31 +1696,47 @@ class Checker:
 
     def _index(self, node: ast.Index, scope: dict) -> tuple[Type, ast.Span | None, bool]:
         receiver, origin, maybe_null = self._receiver(node.obj, scope)
-        key = self.value(node.key, scope)
+        key, made = self.infer(node.key, scope)
+        self._use(key)
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
         maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
-            found = self._item(node, receiver, key)
+            found = self._item(node, receiver, key, scope, made)
+        elif primary(receiver) == STRING:
+            # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
+            # an argument is.
+            found = STRING if is_number(key) else self._number_key(node, key, scope, made)
         elif not isinstance(receiver, Record) or receiver.wildcard is not None:
             return UNKNOWN, None, maybe_null
         else:
             found = self._access(node, receiver, origin, key)
         return found, None, maybe_null
 
-    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
+    def _number_key(self, node: ast.Index, key: Type, scope: dict, made: ast.Span | None) -> Type:
+        """An index that is no Number, where one is taken: core's typeAccess constrains it to the `[]`
+        signature's Number as typeApply constrains an argument (TyperExprs), so it fails as one does
+        (``Type `String` is not a subtype of `Number` `` at `"a"` in `"abc"["a"]`; a variable its `let`
+        gave a literal at the variable, the literal a cause); a module or a collection too
+        (FQL2TypecheckSpec ``[][Author]``)."""
+        span = self._group(node.key.span)
+        widened = primary(key)
+        plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
+        if plain and widened.name not in (*_PRIMITIVES, "Null", *_TEMPORAL) and self.env.callable(widened) is not None:
+            self._expect_named(widened, "Number", span)
+        else:
+            self._expect_value(key, node.key, "Number", span, scope, self._spanless_at(node.key, made))
+        return UNKNOWN
+
+    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type, scope: dict, made: ast.Span | None) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
         its item (Never past its end; a negative one core's InvalidTupleIndex, at the index: FQL2ArraySpec
         "negative indexes do not work (typechecked)"), any other Number index its items' union (an Array's element); an
         index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
         index (FQL2TypecheckSpec ``[][Author]``)."""
         if not is_number(key):
-            widened = primary(key)
-            plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
-            if plain and (widened.name in (*_PRIMITIVES, "Null") or self.env.callable(widened) is not None):
-                self._expect_named(widened, "Number", self._group(node.key.span))
-            return UNKNOWN
+            return self._number_key(node, key, scope, made)
         if isinstance(receiver, Named):
             return receiver.args[0] if len(receiver.args) == 1 else UNKNOWN
         literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span

@@ -741,15 +741,12 @@ class Checker:
                         self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
             elif fits[0].names and all(isinstance(p, Named) and not p.args for p in fits[0].params):
                 # A stdlib overload of the call's arity alone (`slice(start)`, `slice(start, end)`): the
-                # others fail on their arity at the call's parentheses, apart, and core reports only the
-                # failure at the argument, as for a function of one signature (Alt.relatedFailures keeps
-                # the failures where the fatal one is: `"abc".slice("a")` is ``Type `String` is not a
-                # subtype of `Number` `` at `"a"`). Of several misfits, whether core reports those after the
-                # first, which already failed the overload, is not modelled: they are left to run.
-                before = len(self.errors)
+                # others fail on their arity in the constrain call of the function (pruned, no error, as
+                # one lives), and each argument is constrained in a call of its own against the one left,
+                # so its misfit is an error at it, as for a function of one signature (TyperExprs
+                # typeApply, TypeConstraintCheck: `"abc".slice("a")` is ``Type `String` is not a subtype
+                # of `Number` `` at `"a"`; TyperCoreSpec `intIntBoolBool(1, true)`).
                 self._check_args(node, fits[0], args, origins=origins, scope=scope)
-                if len(self.errors) > before + 1:
-                    del self.errors[before:]
             self._check_lambdas(node, fits[0], args, origins)
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None

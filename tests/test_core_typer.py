@@ -221,6 +221,10 @@ def test_type_string_access_of_a_number(db):
         ("'abc'.indexOf('a', 'b')", [("Type `String` is not a subtype of `Number`", 19, 22)]),
         ("'abc'.replace('a', 'b', 'c')", [("Type `String` is not a subtype of `Number`", 24, 27)]),
         ("let x = 'a'; 'abc'.slice(x)", [('Type `"a"` is not a subtype of `Number`', 25, 26)]),
+        # A generic one's: its type parameter takes what it is given, its Number does not.
+        ("[1].slice('a')", [("Type `String` is not a subtype of `Number`", 10, 13)]),
+        ("[1].indexOf(1, 'a')", [("Type `String` is not a subtype of `Number`", 15, 18)]),
+        ("[1].toSet().paginate('a')", [("Type `String` is not a subtype of `Number`", 21, 24)]),
         # Each argument is constrained in its own call (TyperExprs typeApply): each misfit is an error.
         (
             "'abc'.slice('a', 'b')",
@@ -234,7 +238,14 @@ def test_type_overload_of_one_arity_misfit(db, query, expected):
 
 @pytest.mark.parametrize(
     ("query", "value"),
-    [("'abc'.slice(1)", "bc"), ("'abc'.slice(0, 2)", "ab"), ("'aBc'.casefold()", "abc"), ("'abc'.indexOf('c', 1)", 2)],
+    [
+        ("'abc'.slice(1)", "bc"),
+        ("'abc'.slice(0, 2)", "ab"),
+        ("'aBc'.casefold()", "abc"),
+        ("'abc'.indexOf('c', 1)", 2),
+        ("[1, 2].slice(1)", [2]),
+        ("[1, 2].indexOf(2, 0)", 1),
+    ],
 )
 def test_overload_of_one_arity_that_fits_runs(db, query, value):
     assert db.query(query, syntax="v10") == value

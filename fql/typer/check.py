@@ -728,9 +728,19 @@ class Checker:
                 return UNKNOWN, None
             if len(fits) != 1:
                 return UNKNOWN, None
+            index = bool(fits[0].names) and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names)
+            if not index and fits[0].names and all(_plain_param(p) for p in fits[0].params):
+                # A stdlib overload of the call's arity alone (`slice(start)`, `slice(start, end)`): the
+                # others fail on their arity in the constrain call of the function (pruned, no error, as
+                # one lives), and each argument is constrained in a call of its own against the one left,
+                # so its misfit is an error at it, as for a function of one signature (TyperExprs
+                # typeApply, TypeConstraintCheck: `"abc".slice("a")` is ``Type `String` is not a subtype
+                # of `Number` `` at `"a"`; TyperCoreSpec `intIntBoolBool(1, true)`). A type parameter
+                # (`indexOf(element: A, start: Number)`) takes what it is given.
+                self._check_args(node, fits[0], args, origins=origins, scope=scope)
             if contains(fits[0], Param):
                 return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
-            if fits[0].names and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names):
+            if index:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
                 # signature when given").
@@ -739,14 +749,6 @@ class Checker:
                     if isinstance(found, Var) and not contains(param, (Var, Param, Unknown)):
                         count, before = self.passed.get(found.id, (0, param))
                         self.passed[found.id] = (count + 1, param if before == param else UNKNOWN)
-            elif fits[0].names and all(isinstance(p, Named) and not p.args for p in fits[0].params):
-                # A stdlib overload of the call's arity alone (`slice(start)`, `slice(start, end)`): the
-                # others fail on their arity in the constrain call of the function (pruned, no error, as
-                # one lives), and each argument is constrained in a call of its own against the one left,
-                # so its misfit is an error at it, as for a function of one signature (TyperExprs
-                # typeApply, TypeConstraintCheck: `"abc".slice("a")` is ``Type `String` is not a subtype
-                # of `Number` `` at `"a"`; TyperCoreSpec `intIntBoolBool(1, true)`).
-                self._check_args(node, fits[0], args, origins=origins, scope=scope)
             self._check_lambdas(node, fits[0], args, origins)
             if not all(map(_fits, args, fits[0].params)):
                 return UNKNOWN, None
@@ -2033,6 +2035,11 @@ def _literals_of_one_type(param: Type, found: Type) -> bool:
     if not isinstance(param, Union) or not isinstance(found, Lit):
         return False
     return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
+
+
+def _plain_param(param: Type) -> bool:
+    """Whether a stdlib overload's parameter is a named type of no arguments or a type parameter."""
+    return (isinstance(param, Named) and not param.args) or isinstance(param, Param)
 
 
 def _index_overloads(fn: Intersect) -> bool:

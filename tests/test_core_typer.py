@@ -210,9 +210,10 @@ def test_type_string_access_of_a_number(db):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # An overload of the call's arity alone: the others fail on their arity at the call's parentheses,
-        # apart, and core reports only the failures where the fatal one is (Alt.relatedFailures; TyperCoreSpec
-        # "type overloaded 2-arity functions": `intIntBoolBool(1, true)` is only the failure at `true`).
+        # An overload of the call's arity alone: the others fail on their arity in the function's constrain
+        # call (pruned, as one lives), and each argument is constrained in a call of its own (TyperExprs
+        # typeApply; TyperCoreSpec "type overloaded 2-arity functions": `intIntBoolBool(1, true)` is only
+        # the failure at `true`).
         ("'abc'.slice('a')", [("Type `String` is not a subtype of `Number`", 12, 15)]),
         ("'abc'.slice(Time.now())", [("Type `Time` is not a subtype of `Number`", 12, 22)]),
         ("'abc'.slice(1, true)", [("Type `Boolean` is not a subtype of `Number`", 15, 19)]),
@@ -282,6 +283,28 @@ def authors() -> fql.Database:
     db.query("Collection.create({ name: 'Author', indexes: { byName: { terms: [{ field: 'name' }] } } })", syntax="v10")
     db.query("Author.create({ id: '1', name: 'Alice' })", syntax="v10")
     return db
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A document's `[]` is its struct's (an alias of it): a key that is no String fails at the key, as
+        # TyperCoreSpec's `{}[3]`.
+        ("Author.byId('1')![1]", [("Type `Int` is not a subtype of `String`", 18, 19)]),
+        ("Author.byId('1')![null]", [("Type `Null` is not a subtype of `String`", 18, 22)]),
+        ("Author.all().first()![true]", [("Type `Boolean` is not a subtype of `String`", 22, 26)]),
+        ("let a = Author.byId('1')!; a[1]", [("Type `Int` is not a subtype of `String`", 29, 30)]),
+        # A struct's key from a variable its `let` gave a literal: at the variable, the literal a cause.
+        ("let k = 1; { a: 1 }[k]", [("Type `1` is not a subtype of `String`", 20, 21)]),
+    ],
+)
+def test_type_document_access_key(authors, query, expected):
+    assert errors_of(authors, query) == expected
+
+
+def test_document_access_by_a_string_runs(authors):
+    assert authors.query("Author.byId('1')!['name']", syntax="v10") == "Alice"
+    assert authors.query("let k = 'name'; Author.byId('1')![k]", syntax="v10") == "Alice"
 
 
 def test_types_user_defined_collections(authors):

@@ -1718,11 +1718,31 @@ class Checker:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
             found = STRING if is_number(key) else self._number_key(node, key, scope, made)
+        elif self._user_document(receiver):
+            # A document's `[]` is its struct's (its type an alias of it, TyperConstrain): a key that is no
+            # String is core's error, at the key (its fields' types, not modelled, left as not known).
+            if not is_subtype(key, STRING) and not isinstance(key, Var):
+                self._string_key(node, key, scope, made)
+            return UNKNOWN, None, maybe_null
         elif not isinstance(receiver, Record) or receiver.wildcard is not None:
             return UNKNOWN, None, maybe_null
         else:
-            found = self._access(node, receiver, origin, key)
+            found = self._access(node, receiver, origin, key, scope, made)
         return found, None, maybe_null
+
+    def _user_document(self, ty: Type) -> bool:
+        """Whether `ty` is a document of a user collection (`Person`, its collection `PersonCollection`)."""
+        if not isinstance(ty, Named) or ty.args:
+            return False
+        owner = self.env.global_type(ty.name)
+        return isinstance(owner, Named) and owner.name == f"{ty.name}Collection"
+
+    def _string_key(self, node: ast.Index, key: Type, scope: dict, made: ast.Span | None) -> None:
+        """A struct's or document's key that is no String: core's typeAccess constrains it to String as
+        typeApply constrains an argument (TyperConstrain's record access), so it fails as one does
+        (TyperCoreSpec ``{}[3]``: ``Type `Int` is not a subtype of `String` `` at the key)."""
+        span = self._group(node.key.span)
+        self._expect_value(key, node.key, "String", span, scope, self._spanless_at(node.key, made))
 
     def _number_key(self, node: ast.Index, key: Type, scope: dict, made: ast.Span | None) -> Type:
         """An index that is no Number, where one is taken: core's typeAccess constrains it to the `[]`
@@ -1763,7 +1783,9 @@ class Checker:
         if not is_subtype(found, Named(name)):
             self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", span)
 
-    def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
+    def _access(
+        self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type, scope: dict, made: ast.Span | None
+    ) -> Type:
         """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any
         other String key any field's type or null; a key of another primitive type core's error."""
         key_span = self._group(node.key.span)
@@ -1784,7 +1806,7 @@ class Checker:
             self.keys[key.id] = self.keys.get(key.id, 0) + 1
         if is_subtype(key, STRING) or isinstance(key, Var):
             return union((*(v for _, v in receiver.fields), NULL))
-        self._expect(key, "String", key_span)
+        self._string_key(node, key, scope, made)
         return UNKNOWN
 
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:

@@ -201,6 +201,23 @@ def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
     assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `String` is not a subtype of `Number`", 8, 11)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # No `[]` in the type's shape: core's CannotAccess, at the brackets (the Access's span).
+        ("1[0]", [("Cannot use `[]` operator with type `Int`", 1, 4)]),
+        ("true['a']", [("Cannot use `[]` operator with type `Boolean`", 4, 9)]),
+        ("1.5[0]", [("Cannot use `[]` operator with type `Double`", 3, 6)]),
+        ("let x = 1; x[0]", [("Cannot use `[]` operator with type `Int`", 12, 15)]),
+        ("[1][0][0]", [("Cannot use `[]` operator with type `Int`", 6, 9)]),
+        ("Time.now()[0]", [("Cannot use `[]` operator with type `Time`", 10, 13)]),
+        ("Math.abs(1)[0]", [("Cannot use `[]` operator with type `Number`", 11, 14)]),
+    ],
+)
+def test_type_access_of_what_has_no_access(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
 def test_type_string_access_of_a_number(db):
     assert type_of(db, "'abc'[1]") == "String"
     assert type_of(db, "'abc'[1 + 1]") == "String"
@@ -1071,6 +1088,8 @@ def test_type_errors(db, query, expected):
         "ID(true)",  # overloads of one arity: core words the failure with their parameters, not modelled
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
+        "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
+        "1?.[0]",
         "null()",  # calling null: core's wording is not known
         "let s = { f: 1 }; s.f()",  # a struct's field read through a variable keeps no origin
         "let t = Time.now(); t.foo",  # core's hint for a value from elsewhere: not modelled

@@ -67,6 +67,8 @@ _SEQUENCES = frozenset(("Set", "Array"))
 #: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
+#: The types whose values have no `[]` (core's type shapes without access, stdlib defAccess).
+_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date"))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 #: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).
@@ -1718,6 +1720,8 @@ class Checker:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
             found = STRING if is_number(key) else self._number_key(node, key, scope, made)
+        elif not node.optional and (isinstance(receiver, Lit) or origin in self.stdlib) and self._cannot_access(node, receiver):
+            return UNKNOWN, None, maybe_null
         elif self._user_document(receiver):
             # A document's `[]` is its struct's (its type an alias of it, TyperConstrain): a key that is no
             # String is core's error, at the key (its fields' types, not modelled, left as not known).
@@ -1729,6 +1733,20 @@ class Checker:
         else:
             found = self._access(node, receiver, origin, key, scope, made)
         return found, None, maybe_null
+
+    def _cannot_access(self, node: ast.Index, receiver: Type) -> bool:
+        """A number, Boolean, Time or Date has no `[]` (no access in its type shape): core's CannotAccess,
+        at the brackets (the Access's span, ExprParser accessRhs), ``Cannot use `[]` operator with type
+        `Int` `` for `1[0]` (TypeConstraintFailure.toError). False where the receiver is another type. (Only
+        for a literal or a stdlib result of one signature: an operator's result comes of its overloads, each
+        of which would fail, which core words otherwise.)"""
+        widened = primary(receiver)
+        if not (isinstance(widened, Named) and not widened.args and widened.name in _NO_ACCESS):
+            return False
+        start = _skip(self.text, self._group(node.obj.span).end, 1)
+        if self._placed(node.obj) and self.text[start : start + 1] == "[":
+            self.fail(f"Cannot use `[]` operator with type `{widened.name}`", _span(self.text, start, node.span.end))
+        return True
 
     def _user_document(self, ty: Type) -> bool:
         """Whether `ty` is a document of a user collection (`Person`, its collection `PersonCollection`)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 
 import fql
+from fql.errors import QueryCheckError
 from fql.schema.manager import SchemaError
 from tests.helpers import QueryEndpoint, query_v10 as q, type_of
 
@@ -535,3 +536,94 @@ def test_an_fsl_function_result_is_checked_at_push():
     assert caught.value.message == (
         "error: Type `Int` is not a subtype of `String`\nat main.fsl:2:3\n  |\n2 |   1\n  |   ^\n  |"
     )
+
+
+# -- `[]` and overloads, rendered whole (core's TyperExprs typeAccess/typeApply; see tests/test_core_typer.py)
+
+
+def test_a_string_index_that_is_no_number_is_rendered_at_the_index():
+    # String's `[](index: Number) => String` (FQL2StringSpec testSig), its literal key typed where it is.
+    out = answer(fql.connect(root_secret="secret"), '"abc"["a"]')
+    assert out["error"]["code"] == "invalid_query"
+    assert out["summary"] == """error: Type `String` is not a subtype of `Number`
+at *query*:1:7
+  |
+1 | "abc"["a"]
+  |       ^^^
+  |"""
+
+
+def test_an_overload_argument_from_a_let_is_rendered_with_its_literal_as_a_cause():
+    # The overload of the call's arity alone: its argument fails as one of a function of one signature.
+    out = answer(fql.connect(root_secret="secret"), 'let k = "a"; "abc".slice(k)')
+    assert out["error"]["code"] == "invalid_query"
+    assert out["summary"] == """error: Type `"a"` is not a subtype of `Number`
+at *query*:1:26
+  |
+1 | let k = "a"; "abc".slice(k)
+  |                          ^
+  |
+cause: Type `String` is not a subtype of `Number`
+  |
+1 | let k = "a"; "abc".slice(k)
+  |         ^^^
+  |"""
+
+
+def test_each_misfit_argument_of_an_overload_is_an_error():
+    # Each argument is constrained in a constrain call of its own, its failures its error.
+    out = answer(fql.connect(root_secret="secret"), '"abc".slice("a", "b")')
+    assert out["error"]["code"] == "invalid_query"
+    assert out["summary"] == """error: Type `String` is not a subtype of `Number`
+at *query*:1:13
+  |
+1 | "abc".slice("a", "b")
+  |             ^^^
+  |
+
+error: Type `String` is not a subtype of `Number`
+at *query*:1:18
+  |
+1 | "abc".slice("a", "b")
+  |                  ^^^
+  |"""
+
+
+NUMS_SCHEMA = """collection Nums {
+  v: Number
+  odd: Boolean
+  index byV {
+    terms [.v]
+  }
+  index byOdd {
+    terms [.odd]
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('Nums.byV("a")', ("Type `String` is not a subtype of `Number`", 9, 12)),
+        ("Nums.byOdd(1)", ("Type `Int` is not a subtype of `Boolean`", 11, 12)),
+        ("Nums.byV(1, 2, 3)", ("Function was called with too many arguments. Expected 2, received 3", 8, 17)),
+    ],
+)
+def test_an_fsl_index_call_with_misfit_terms(query, expected):
+    db = fql.connect()
+    db.push_schema({"main.fsl": NUMS_SCHEMA})
+    with pytest.raises(fql.FQLError) as caught:
+        q(db, query)
+    assert [(e.description, e.span.start, e.span.end) for e in caught.value.checks] == [expected]
+
+
+@pytest.mark.parametrize("query", ["Nums.byV(1, 2)", "Nums.byOdd(true, 5)"])
+def test_an_index_range_that_is_no_struct_is_left_to_run(query):
+    # Core's range parameter is a union of three structs, each an alternative whose wording is not modelled.
+    db = fql.connect()
+    db.push_schema({"main.fsl": NUMS_SCHEMA})
+    with pytest.raises(fql.FQLError) as caught:
+        q(db, query)
+    assert not isinstance(caught.value, QueryCheckError)
+    assert "invalid argument `range`" in caught.value.description

@@ -171,6 +171,104 @@ def test_type_tuple_array_access(db):
     assert errors_of(db, "[1, 2][Math]") == [("Type `MathModule` is not a subtype of `Number`", 7, 11)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec): core's typeLitAccess and
+        # typeAccess constrain the index as typeApply constrains an argument (TyperExprs).
+        ("'abc'['a']", [("Type `String` is not a subtype of `Number`", 6, 9)]),
+        ("'abc'[true]", [("Type `Boolean` is not a subtype of `Number`", 6, 10)]),
+        ("'abc'[null]", [("Type `Null` is not a subtype of `Number`", 6, 10)]),
+        ("'abc'?.['a']", [("Type `String` is not a subtype of `Number`", 8, 11)]),
+        ("let s: String = 'abc'; s['a']", [("Type `String` is not a subtype of `Number`", 25, 28)]),
+        ("'abc'[Time.now()]", [("Type `Time` is not a subtype of `Number`", 6, 16)]),
+        ("'abc'[Math]", [("Type `MathModule` is not a subtype of `Number`", 6, 10)]),
+        # A `Number | Null` by a signature alone: its Null fails where the index is used.
+        ("'abc'['abc'.indexOf('b')]", [("Type `Null` is not a subtype of `Number`", 6, 24)]),
+        # A variable its `let` gave a literal: at the variable, the literal a cause (see below).
+        ("let k = 'a'; 'abc'[k]", [('Type `"a"` is not a subtype of `Number`', 19, 20)]),
+        ("let k = 'a'; [1][k]", [('Type `"a"` is not a subtype of `Number`', 17, 18)]),
+    ],
+)
+def test_type_string_access(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
+    with pytest.raises(QueryCheckError) as failed:
+        db.query("let k = 'a'; 'abc'[k]", syntax="v10")
+    (error,) = failed.value.checks
+    assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `String` is not a subtype of `Number`", 8, 11)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # No `[]` in the type's shape: core's CannotAccess, at the brackets (the Access's span).
+        ("1[0]", [("Cannot use `[]` operator with type `Int`", 1, 4)]),
+        ("true['a']", [("Cannot use `[]` operator with type `Boolean`", 4, 9)]),
+        ("1.5[0]", [("Cannot use `[]` operator with type `Double`", 3, 6)]),
+        ("let x = 1; x[0]", [("Cannot use `[]` operator with type `Int`", 12, 15)]),
+        ("[1][0][0]", [("Cannot use `[]` operator with type `Int`", 6, 9)]),
+        ("Time.now()[0]", [("Cannot use `[]` operator with type `Time`", 10, 13)]),
+        ("Math.abs(1)[0]", [("Cannot use `[]` operator with type `Number`", 11, 14)]),
+    ],
+)
+def test_type_access_of_what_has_no_access(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+def test_type_string_access_of_a_number(db):
+    assert type_of(db, "'abc'[1]") == "String"
+    assert type_of(db, "'abc'[1 + 1]") == "String"
+    assert db.query("'abc'[1]", syntax="v10") == "b"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # An overload of the call's arity alone: the others fail on their arity in the function's constrain
+        # call (pruned, as one lives), and each argument is constrained in a call of its own (TyperExprs
+        # typeApply; TyperCoreSpec "type overloaded 2-arity functions": `intIntBoolBool(1, true)` is only
+        # the failure at `true`).
+        ("'abc'.slice('a')", [("Type `String` is not a subtype of `Number`", 12, 15)]),
+        ("'abc'.slice(Time.now())", [("Type `Time` is not a subtype of `Number`", 12, 22)]),
+        ("'abc'.slice(1, true)", [("Type `Boolean` is not a subtype of `Number`", 15, 19)]),
+        ("'abc'.casefold(1)", [("Type `Int` is not a subtype of `String`", 15, 16)]),
+        ("'abc'.parseInt('a')", [("Type `String` is not a subtype of `Number`", 15, 18)]),
+        ("'abc'.indexOf('a', 'b')", [("Type `String` is not a subtype of `Number`", 19, 22)]),
+        ("'abc'.replace('a', 'b', 'c')", [("Type `String` is not a subtype of `Number`", 24, 27)]),
+        ("let x = 'a'; 'abc'.slice(x)", [('Type `"a"` is not a subtype of `Number`', 25, 26)]),
+        # A generic one's: its type parameter takes what it is given, its Number does not.
+        ("[1].slice('a')", [("Type `String` is not a subtype of `Number`", 10, 13)]),
+        ("[1].indexOf(1, 'a')", [("Type `String` is not a subtype of `Number`", 15, 18)]),
+        ("[1].toSet().paginate('a')", [("Type `String` is not a subtype of `Number`", 21, 24)]),
+        # Each argument is constrained in its own call (TyperExprs typeApply): each misfit is an error.
+        (
+            "'abc'.slice('a', 'b')",
+            [("Type `String` is not a subtype of `Number`", 12, 15), ("Type `String` is not a subtype of `Number`", 17, 20)],
+        ),
+    ],
+)
+def test_type_overload_of_one_arity_misfit(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "value"),
+    [
+        ("'abc'.slice(1)", "bc"),
+        ("'abc'.slice(0, 2)", "ab"),
+        ("'aBc'.casefold()", "abc"),
+        ("'abc'.indexOf('c', 1)", 2),
+        ("[1, 2].slice(1)", [2]),
+        ("[1, 2].indexOf(2, 0)", 1),
+    ],
+)
+def test_overload_of_one_arity_that_fits_runs(db, query, value):
+    assert db.query(query, syntax="v10") == value
+
+
 def test_dbg_does_types_correctly(db):
     assert type_of(db, "dbg(1 + 2) + 10") == "Number"
 
@@ -202,6 +300,28 @@ def authors() -> fql.Database:
     db.query("Collection.create({ name: 'Author', indexes: { byName: { terms: [{ field: 'name' }] } } })", syntax="v10")
     db.query("Author.create({ id: '1', name: 'Alice' })", syntax="v10")
     return db
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A document's `[]` is its struct's (an alias of it): a key that is no String fails at the key, as
+        # TyperCoreSpec's `{}[3]`.
+        ("Author.byId('1')![1]", [("Type `Int` is not a subtype of `String`", 18, 19)]),
+        ("Author.byId('1')![null]", [("Type `Null` is not a subtype of `String`", 18, 22)]),
+        ("Author.all().first()![true]", [("Type `Boolean` is not a subtype of `String`", 22, 26)]),
+        ("let a = Author.byId('1')!; a[1]", [("Type `Int` is not a subtype of `String`", 29, 30)]),
+        # A struct's key from a variable its `let` gave a literal: at the variable, the literal a cause.
+        ("let k = 1; { a: 1 }[k]", [("Type `1` is not a subtype of `String`", 20, 21)]),
+    ],
+)
+def test_type_document_access_key(authors, query, expected):
+    assert errors_of(authors, query) == expected
+
+
+def test_document_access_by_a_string_runs(authors):
+    assert authors.query("Author.byId('1')!['name']", syntax="v10") == "Alice"
+    assert authors.query("let k = 'name'; Author.byId('1')![k]", syntax="v10") == "Alice"
 
 
 def test_types_user_defined_collections(authors):
@@ -744,7 +864,6 @@ def test_a_stdlib_result_its_use_takes(db, query, shown):
 @pytest.mark.parametrize(
     "query",
     [
-        "'abc'.slice(Time.now())",  # an overload's failure: core words it with its alternatives, not modelled
         "Key.create({ role: Time.now(), data: 'a'.length })",  # several failures: one, with causes
         "let f: Number => Time = x => Time.now(); Math.abs(f(1))",  # typed where the annotation is
     ],
@@ -966,7 +1085,11 @@ def test_type_errors(db, query, expected):
     [
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
-        "'a'.slice('b')",  # an overload's failure: core words it with causes
+        "ID(true)",  # overloads of one arity: core words the failure with their parameters, not modelled
+        "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
+        "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
+        "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
+        "1?.[0]",
         "null()",  # calling null: core's wording is not known
         "let s = { f: 1 }; s.f()",  # a struct's field read through a variable keeps no origin
         "let t = Time.now(); t.foo",  # core's hint for a value from elsewhere: not modelled

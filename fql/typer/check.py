@@ -67,6 +67,8 @@ _SEQUENCES = frozenset(("Set", "Array"))
 #: The primitive types whose members the environment can say (`has_member`) and whose mismatches the
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
+#: The types whose values have no `[]` (core's type shapes without access, stdlib defAccess).
+_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date"))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 #: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).
@@ -728,9 +730,19 @@ class Checker:
                 return UNKNOWN, None
             if len(fits) != 1:
                 return UNKNOWN, None
+            index = bool(fits[0].names) and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names)
+            if not index and fits[0].names and all(_plain_param(p) for p in fits[0].params):
+                # A stdlib overload of the call's arity alone (`slice(start)`, `slice(start, end)`): the
+                # others fail on their arity in the constrain call of the function (pruned, no error, as
+                # one lives), and each argument is constrained in a call of its own against the one left,
+                # so its misfit is an error at it, as for a function of one signature (TyperExprs
+                # typeApply, TypeConstraintCheck: `"abc".slice("a")` is ``Type `String` is not a subtype
+                # of `Number` `` at `"a"`; TyperCoreSpec `intIntBoolBool(1, true)`). A type parameter
+                # (`indexOf(element: A, start: Number)`) takes what it is given.
+                self._check_args(node, fits[0], args, origins=origins, scope=scope)
             if contains(fits[0], Param):
                 return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
-            if fits[0].names and all(_INDEX_PARAM.fullmatch(name or "") for name in fits[0].names):
+            if index:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
                 # signature when given").
@@ -1696,31 +1708,83 @@ class Checker:
 
     def _index(self, node: ast.Index, scope: dict) -> tuple[Type, ast.Span | None, bool]:
         receiver, origin, maybe_null = self._receiver(node.obj, scope)
-        key = self.value(node.key, scope)
+        key, made = self.infer(node.key, scope)
+        self._use(key)
         self._use(receiver)
         if node.optional:
             receiver = _without_null(receiver)
         maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
-            found = self._item(node, receiver, key)
+            found = self._item(node, receiver, key, scope, made)
+        elif primary(receiver) == STRING:
+            # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
+            # an argument is.
+            found = STRING if is_number(key) else self._number_key(node, key, scope, made)
+        elif not node.optional and (isinstance(receiver, Lit) or origin in self.stdlib) and self._cannot_access(node, receiver):
+            return UNKNOWN, None, maybe_null
+        elif self._user_document(receiver):
+            # A document's `[]` is its struct's (its type an alias of it, TyperConstrain): a key that is no
+            # String is core's error, at the key (its fields' types, not modelled, left as not known).
+            if not is_subtype(key, STRING) and not isinstance(key, Var):
+                self._string_key(node, key, scope, made)
+            return UNKNOWN, None, maybe_null
         elif not isinstance(receiver, Record) or receiver.wildcard is not None:
             return UNKNOWN, None, maybe_null
         else:
-            found = self._access(node, receiver, origin, key)
+            found = self._access(node, receiver, origin, key, scope, made)
         return found, None, maybe_null
 
-    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type) -> Type:
+    def _cannot_access(self, node: ast.Index, receiver: Type) -> bool:
+        """A number, Boolean, Time or Date has no `[]` (no access in its type shape): core's CannotAccess,
+        at the brackets (the Access's span, ExprParser accessRhs), ``Cannot use `[]` operator with type
+        `Int` `` for `1[0]` (TypeConstraintFailure.toError). False where the receiver is another type. (Only
+        for a literal or a stdlib result of one signature: an operator's result comes of its overloads, each
+        of which would fail, which core words otherwise.)"""
+        widened = primary(receiver)
+        if not (isinstance(widened, Named) and not widened.args and widened.name in _NO_ACCESS):
+            return False
+        start = _skip(self.text, self._group(node.obj.span).end, 1)
+        if self._placed(node.obj) and self.text[start : start + 1] == "[":
+            self.fail(f"Cannot use `[]` operator with type `{widened.name}`", _span(self.text, start, node.span.end))
+        return True
+
+    def _user_document(self, ty: Type) -> bool:
+        """Whether `ty` is a document of a user collection (`Person`, its collection `PersonCollection`)."""
+        if not isinstance(ty, Named) or ty.args:
+            return False
+        owner = self.env.global_type(ty.name)
+        return isinstance(owner, Named) and owner.name == f"{ty.name}Collection"
+
+    def _string_key(self, node: ast.Index, key: Type, scope: dict, made: ast.Span | None) -> None:
+        """A struct's or document's key that is no String: core's typeAccess constrains it to String as
+        typeApply constrains an argument (TyperConstrain's record access), so it fails as one does
+        (TyperCoreSpec ``{}[3]``: ``Type `Int` is not a subtype of `String` `` at the key)."""
+        span = self._group(node.key.span)
+        self._expect_value(key, node.key, "String", span, scope, self._spanless_at(node.key, made))
+
+    def _number_key(self, node: ast.Index, key: Type, scope: dict, made: ast.Span | None) -> Type:
+        """An index that is no Number, where one is taken: core's typeAccess constrains it to the `[]`
+        signature's Number as typeApply constrains an argument (TyperExprs), so it fails as one does
+        (``Type `String` is not a subtype of `Number` `` at `"a"` in `"abc"["a"]`; a variable its `let`
+        gave a literal at the variable, the literal a cause); a module or a collection too
+        (FQL2TypecheckSpec ``[][Author]``)."""
+        span = self._group(node.key.span)
+        widened = primary(key)
+        plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
+        if plain and widened.name not in (*_PRIMITIVES, "Null", *_TEMPORAL) and self.env.callable(widened) is not None:
+            self._expect_named(widened, "Number", span)
+        else:
+            self._expect_value(key, node.key, "Number", span, scope, self._spanless_at(node.key, made))
+        return UNKNOWN
+
+    def _item(self, node: ast.Index, receiver: Tuple | Named, key: Type, scope: dict, made: ast.Span | None) -> Type:
         """`array[index]` (TyperCoreSpec "type tuple/array access"): a literal index of an array literal is
         its item (Never past its end; a negative one core's InvalidTupleIndex, at the index: FQL2ArraySpec
         "negative indexes do not work (typechecked)"), any other Number index its items' union (an Array's element); an
         index of a primitive type, a module or a collection that is no Number is core's NotSubtype, at the
         index (FQL2TypecheckSpec ``[][Author]``)."""
         if not is_number(key):
-            widened = primary(key)
-            plain = isinstance(widened, Named) and not widened.args and widened.name not in ("Any", "Never")
-            if plain and (widened.name in (*_PRIMITIVES, "Null") or self.env.callable(widened) is not None):
-                self._expect_named(widened, "Number", self._group(node.key.span))
-            return UNKNOWN
+            return self._number_key(node, key, scope, made)
         if isinstance(receiver, Named):
             return receiver.args[0] if len(receiver.args) == 1 else UNKNOWN
         literal = isinstance(node.key, ast.Literal) and self._group(node.key.span) == node.key.span
@@ -1737,7 +1801,9 @@ class Checker:
         if not is_subtype(found, Named(name)):
             self.fail(f"Type `{display(found)}` is not a subtype of `{name}`", span)
 
-    def _access(self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type) -> Type:
+    def _access(
+        self, node: ast.Index, receiver: Record, origin: ast.Span | None, key: Type, scope: dict, made: ast.Span | None
+    ) -> Type:
         """`struct[key]` (TyperExprs' typeLitAccess and typeAccess): a literal name is that field; any
         other String key any field's type or null; a key of another primitive type core's error."""
         key_span = self._group(node.key.span)
@@ -1758,7 +1824,7 @@ class Checker:
             self.keys[key.id] = self.keys.get(key.id, 0) + 1
         if is_subtype(key, STRING) or isinstance(key, Var):
             return union((*(v for _, v in receiver.fields), NULL))
-        self._expect(key, "String", key_span)
+        self._string_key(node, key, scope, made)
         return UNKNOWN
 
     def visit_Project(self, node: ast.Project, scope: dict) -> Typed:
@@ -2009,6 +2075,11 @@ def _literals_of_one_type(param: Type, found: Type) -> bool:
     if not isinstance(param, Union) or not isinstance(found, Lit):
         return False
     return all(isinstance(m, Lit) and type(m.value) is type(found.value) for m in param.members)
+
+
+def _plain_param(param: Type) -> bool:
+    """Whether a stdlib overload's parameter is a named type of no arguments or a type parameter."""
+    return (isinstance(param, Named) and not param.args) or isinstance(param, Param)
 
 
 def _index_overloads(fn: Intersect) -> bool:

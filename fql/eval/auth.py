@@ -25,7 +25,7 @@ from ..storage.base import DocKey, Version
 from ..values import ReadDocument, Ref, SetRef, Timestamp, ir_type_name, native, type_name
 from . import indexes
 from .casts import NULL, OBJECT, STRING
-from .evaluator import Context, billed, billed_read, unbilled
+from .evaluator import Context, billed, billed_read
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
 from .schema import (
@@ -177,12 +177,14 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
 
 
 def _credentials(ctx: Context, identity: DocKey | None) -> Version | None:
-    """The credentials of `identity`, if it is a live document of the caller's database.
+    """The credentials of `identity`, if it names a document of the caller's database.
 
-    Only identities of the caller's own database log in: a token lives beside its identity.
+    Only identities of the caller's own database log in: a token lives beside its identity. The document
+    itself is not read: core's ReadAdaptor.getCredentials looks only in the credentials index, so the
+    credentials of a deleted document still log it in (its token then authenticates no one).
     """
     with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
-        here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
+        here = identity is not None and identity.scope == ctx.state.scope
         return credentials_of(ctx, identity) if here else None
 
 
@@ -238,16 +240,6 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
     _check_token_fields({**fields, "instance": ref_of(ctx, key)})
     return create_token(ctx, key, fields, identity_last=True)
-
-
-def forget_identity(ctx: Context, identity: DocKey) -> None:
-    """A deleted document takes its credentials with it (its tokens stop working with it)."""
-    from .documents import write
-
-    with unbilled(ctx):  # a write's own lookup
-        found = _by_instance(ctx, "#credentials", identity)
-    for key in found:
-        write(ctx, key, None)
 
 
 def self_ref(ctx: Context, coll: Ref) -> Ref:

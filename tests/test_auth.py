@@ -1110,3 +1110,16 @@ def test_a_server_may_give_a_document_its_password_hash(db):
     hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
     carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
     assert db.query(f'Identify({ref(carol)}, "cpw")') is True
+
+
+def test_v4_token_and_credentials_constraints_are_an_object(db, alice):
+    # Core's Document.VersionValidator checks `data`, `constraints`, then `ttl`, every failure reported.
+    failure = error(db, f"Create(Tokens(), {{instance: {ref(alice)}, constraints: 1, ttl: 2, data: 3}})")
+    assert [(f["field"], f["description"]) for f in failure.failures] == [
+        (["data"], "Invalid type Long, expected type Map."),
+        (["constraints"], "Invalid type Long, expected type Map."),
+        (["ttl"], "Invalid type Long, expected type Time."),
+    ]
+    creds = db.query("Select(['data', 0], Paginate(Documents(Credentials())))")
+    failure = error(db, f'Update({ref(creds)}, {{constraints: "x"}})')
+    assert [f["field"] for f in failure.failures] == [["constraints"]]

@@ -237,7 +237,7 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
     # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
-    fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    fields = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     _check_token_fields({**fields, "instance": ref_of(ctx, key)})
     return create_token(ctx, key, fields, identity_last=True)
 
@@ -261,13 +261,18 @@ def self_ref(ctx: Context, coll: Ref) -> Ref:
 # -- tokens --------------------------------------------------------------------------------------------
 
 
+#: What a v4 write keeps of a token's fields (the filter masks of core's Document.VersionValidator,
+#: whose `constraints` is a legacy object field of every v4 document, and Token.Validator).
+_V4_TOKEN_FIELDS = ("instance", "data", "constraints", "ttl", "hashed_secret")
+
+
 def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) -> dict:
     out = {}
     for k, v in params.items():
         if k not in allowed:
             continue
-        if k == "data" and v is not None and not isinstance(v, dict):
-            raise _invalid_type("data", v, "Map").at(*path)
+        if k in ("data", "constraints") and v is not None and not isinstance(v, dict):
+            raise _invalid_type(k, v, "Map").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
             raise _invalid_type("ttl", v, "Time").at(*path)
         if k == "hashed_secret" and v is not None and not isinstance(v, str):
@@ -288,12 +293,13 @@ def _check_instance(fields: dict) -> None:
 
 def _check_token_fields(fields: dict, *path: str | int) -> None:
     """A v4 token's fields in core's validators' order, every failure reported: Document.VersionValidator's
-    `data` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
+    `data`, `constraints` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
     from .documents import collect_failures
 
     try:
         collect_failures(
             lambda: _checked_fields(fields, ("data",)),
+            lambda: _checked_fields(fields, ("constraints",)),
             lambda: _checked_fields(fields, ("ttl",)),
             lambda: _check_instance(fields),
             lambda: _checked_fields(fields, ("hashed_secret",)),
@@ -319,7 +325,7 @@ def create_token(
     shown."""
     from .documents import write
 
-    fields = _checked_fields(params, ("data", "ttl", "hashed_secret"), *path)
+    fields = _checked_fields(params, ("data", "constraints", "ttl", "hashed_secret"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
     order = [k for k in params if k in fields or k == "instance"]
     if "instance" not in order:
@@ -395,7 +401,7 @@ def _update_token(
             if instance is not None:
                 fields["instance"] = instance
         return _shown_token(ctx, write(ctx, key, _present(fields)), None)
-    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    given = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     fields = _present(given) if replace else merge(old, given)
     _check_token_fields(fields)
     secret = None
@@ -706,10 +712,10 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).
-    # Then the fields' in the validators' order: Document.LiveValidator's `data` and `ttl`, then
+    # Then the fields' in the validators' order: Document.LiveValidator's `data`, `constraints` and `ttl`, then
     # Credentials.DocumentField's `instance` (CredentialsWriteConfig.liveValidator).
     failures = _password_failures(params, _password_role(ctx))
-    for field in ("data", "ttl"):
+    for field in ("data", "constraints", "ttl"):
         try:
             _checked_fields(params, (field,))
         except ValidationFailed as failed:
@@ -723,7 +729,7 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = params.get("password")
-    fields = _checked_fields(params, ("data", "ttl"), *path)
+    fields = _checked_fields(params, ("data", "constraints", "ttl"), *path)
     identity = doc_key(ctx, instance, *path)
     if identity.scope != scope_of(ctx, coll.database):
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
@@ -752,7 +758,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
     from .documents import merge, write
 
     old = dict(version.data or {})
-    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl")}
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "constraints", "ttl")}
     fields = _present(given) if replace else merge(old, given)
     role = _password_role(ctx)
     failures = _password_failures(params, role)
@@ -762,7 +768,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
             description = "Invalid password at `current_password`."
             failures.append({"field": ["current_password"], "code": "invalid password", "description": description})
-    for field in ("data", "ttl"):
+    for field in ("data", "constraints", "ttl"):
         try:
             _checked_fields(fields, (field,))
         except ValidationFailed as failed:

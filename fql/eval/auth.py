@@ -49,6 +49,22 @@ def _present(fields: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+def _v4_stored(fields: dict) -> dict:
+    """A v4 write's fields as core stores them: no null anywhere in `data` or `constraints`, and neither
+    kept when left empty (core's Validator.patch applies the diff with Data.patch, then selects the fields
+    with a MaskTree, which drops a top-level object it leaves empty), as a user document's are."""
+    from .documents import without_nulls
+
+    out = {}
+    for k, v in fields.items():
+        if k in ("data", "constraints") and isinstance(v, dict):
+            v = without_nulls(v)
+            if not v:
+                continue
+        out[k] = v
+    return out
+
+
 def passwords(ctx: Context) -> Passwords:
     global _DEFAULT_PASSWORDS
     db = ctx.state.db
@@ -239,7 +255,7 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
     fields = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     _check_token_fields({**fields, "instance": ref_of(ctx, key)})
-    return create_token(ctx, key, fields, identity_last=True)
+    return create_token(ctx, key, fields, identity_last=True, v4=True)
 
 
 def self_ref(ctx: Context, coll: Ref) -> Ref:
@@ -316,6 +332,7 @@ def create_token(
     new_id: str | None = None,
     identity_last: bool = False,
     hashed: str | None = None,
+    v4: bool = False,
 ) -> dict:
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
@@ -332,6 +349,8 @@ def create_token(
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
+    if v4:
+        stored = _v4_stored(stored)
     if hashed is not None:
         stored["hashed_secret"] = hashed
     secret = None
@@ -372,7 +391,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     # No document need be there: core's token validators check the instance's type alone (Token.Validator),
     # and a token of a missing document authenticates nothing (AuthScope.getTokenAuth reads it).
-    return create_token(ctx, key, params, *path, new_id=doc_id)
+    return create_token(ctx, key, params, *path, new_id=doc_id, v4=True)
 
 
 def _update_token(
@@ -404,6 +423,7 @@ def _update_token(
     given = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     fields = _present(given) if replace else merge(old, given)
     _check_token_fields(fields)
+    fields = _v4_stored(fields)
     secret = None
     if "hashed_secret" not in fields:
         secret = secrets.make(secrets.TOKEN, ref.id, key.scope)
@@ -736,7 +756,7 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
     if credentials_of(ctx, identity) is not None:
         raise InstanceNotUnique("document is not unique.").at(*path)
     # The fields keep the order given, the hash last (the password validator adds it to the patch).
-    stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
+    stored = _v4_stored({k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields})
     given_hash = params.get("hashed_password") if _password_role(ctx) == "hashed_password" else None
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
@@ -779,6 +799,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         failures.extend(failed.failures or [])
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
+    fields = _v4_stored(fields)
     identity = doc_key(ctx, fields["instance"])
     if identity.scope != key.scope:
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.")

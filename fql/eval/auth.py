@@ -49,18 +49,23 @@ def _present(fields: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _v4_stored(fields: dict) -> dict:
-    """A v4 write's fields as core stores them: no null anywhere in `data` or `constraints`, and neither
-    kept when left empty (core's Validator.patch applies the diff with Data.patch, then selects the fields
-    with a MaskTree, which drops a top-level object it leaves empty), as a user document's are."""
-    from .documents import without_nulls
+def _stored_objects(ctx: Context, fields: dict) -> dict:
+    """A key's, token's or credentials document's fields as core stores them, as a user document's are.
+    v4: no null anywhere in `data` or `constraints`, and neither kept when left empty (core's
+    Validator.patch applies the diff with Data.patch, then selects the fields with a MaskTree, which drops
+    a top-level object it leaves empty). v10: no null field in an object, nulls in arrays kept (core's
+    Schema.validateAndTransform ends with Data.elideNulls)."""
+    from .documents import elide_nulls, without_nulls
 
     out = {}
     for k, v in fields.items():
         if k in ("data", "constraints") and isinstance(v, dict):
-            v = without_nulls(v)
-            if not v:
-                continue
+            if ctx.state.v10:
+                v = elide_nulls(v)
+            else:
+                v = without_nulls(v)
+                if not v:
+                    continue
         out[k] = v
     return out
 
@@ -255,7 +260,7 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
     # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
     fields = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     _check_token_fields({**fields, "instance": ref_of(ctx, key)})
-    return create_token(ctx, key, fields, identity_last=True, v4=True)
+    return create_token(ctx, key, fields, identity_last=True)
 
 
 def self_ref(ctx: Context, coll: Ref) -> Ref:
@@ -332,7 +337,6 @@ def create_token(
     new_id: str | None = None,
     identity_last: bool = False,
     hashed: str | None = None,
-    v4: bool = False,
 ) -> dict:
     """A new token for `identity` in its database, with id `new_id` when given; the secret is in the result
     and nowhere else. Its fields keep the order given, as core's documents do: `Create(Tokens(), {...})`'s
@@ -349,8 +353,7 @@ def create_token(
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
-    if v4:
-        stored = _v4_stored(stored)
+    stored = _stored_objects(ctx, stored)
     if hashed is not None:
         stored["hashed_secret"] = hashed
     secret = None
@@ -391,7 +394,7 @@ def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_i
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     # No document need be there: core's token validators check the instance's type alone (Token.Validator),
     # and a token of a missing document authenticates nothing (AuthScope.getTokenAuth reads it).
-    return create_token(ctx, key, params, *path, new_id=doc_id, v4=True)
+    return create_token(ctx, key, params, *path, new_id=doc_id)
 
 
 def _update_token(
@@ -416,14 +419,14 @@ def _update_token(
         if replace:
             fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
         else:
-            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params}, v4=False)
             if instance is not None:
                 fields["instance"] = instance
-        return _shown_token(ctx, write(ctx, key, _present(fields)), None)
+        return _shown_token(ctx, write(ctx, key, _stored_objects(ctx, _present(fields))), None)
     given = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     fields = _present(given) if replace else merge(old, given)
     _check_token_fields(fields)
-    fields = _v4_stored(fields)
+    fields = _stored_objects(ctx, fields)
     secret = None
     if "hashed_secret" not in fields:
         secret = secrets.make(secrets.TOKEN, ref.id, key.scope)
@@ -589,7 +592,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     # The fields keep the order given, as core's documents do (`{ role, database }` renders so, and
     # `{ database, role }` the other way), the hash last.
     kept = {**fields, "database": database, "role": params["role"], "priority": params.get("priority")}
-    stored = _present({k: kept[k] for k in params if k in kept})
+    stored = _stored_objects(ctx, _present({k: kept[k] for k in params if k in kept}))
     version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed}, *path)
     ctx.state.created = True
     shown = render(ctx, version)
@@ -668,7 +671,7 @@ def _update_key(
 
     old = dict(version.data or {})
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    fields = changes if replace else merge(old, changes)
+    fields = changes if replace else merge(old, changes, v4=not v10)
     # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
     # failures before the fields' (core's SecretValidator revises the patch).
     hashed: list[str | None] = []
@@ -686,7 +689,7 @@ def _update_key(
     # they give the key's own secret (WriteFunctionsSpec).
     if hashed[0] is not None:
         fields["hashed_secret"] = hashed[0]
-    return render(ctx, write(ctx, key, _present(fields)))
+    return render(ctx, write(ctx, key, _stored_objects(ctx, _present(fields))))
 
 
 def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
@@ -756,7 +759,7 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
     if credentials_of(ctx, identity) is not None:
         raise InstanceNotUnique("document is not unique.").at(*path)
     # The fields keep the order given, the hash last (the password validator adds it to the patch).
-    stored = _v4_stored({k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields})
+    stored = _stored_objects(ctx, {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields})
     given_hash = params.get("hashed_password") if _password_role(ctx) == "hashed_password" else None
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
@@ -799,7 +802,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         failures.extend(failed.failures or [])
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
-    fields = _v4_stored(fields)
+    fields = _stored_objects(ctx, fields)
     identity = doc_key(ctx, fields["instance"])
     if identity.scope != key.scope:
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.")

@@ -775,10 +775,21 @@ def test_server_and_admin_change_a_password_without_the_current_one(db, alice):
     assert db.query(f'Identify({ref(alice)}, "a")') is True
 
 
-def test_deleting_an_identity_removes_its_credentials(db, alice):
+def test_deleting_an_identity_keeps_its_credentials(db, alice):
+    # Core neither deletes a document's credentials with it nor reads the document to log it in
+    # (ReadAdaptor.getCredentials looks in the credentials index); a token of a missing document
+    # authenticates no one (AuthScope.getTokenAuth reads the document), until it is made again.
+    before = db.query(f'Login({ref(alice)}, {{password: "pw"}})')["secret"]
     db.query(f"Delete({ref(alice)})")
-    assert db.query("Count(Documents(Credentials()))") == 0
-    assert error(db, f'Login({ref(alice)}, {{password: "pw"}})').code == "authentication failed"
+    assert db.query("Count(Documents(Credentials()))") == 1
+    assert db.query(f'Identify({ref(alice)}, "pw")') is True
+    after = db.query(f'Login({ref(alice)}, {{password: "pw"}})')
+    assert after["instance"] == alice
+    for secret in (before, after["secret"]):
+        assert error(db, "CurrentIdentity()", secret=secret).code == "unauthorized"
+    db.query(f"Create({ref(alice)}, {{}})")
+    assert db.query("CurrentIdentity()", secret=after["secret"]) == alice
+    assert db.query(f'Identify({ref(alice)}, "pw")') is True
 
 
 def test_credentials_and_tokens_of_a_child_database_do_not_log_in_from_the_parent(db):
@@ -1099,3 +1110,16 @@ def test_a_server_may_give_a_document_its_password_hash(db):
     hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
     carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
     assert db.query(f'Identify({ref(carol)}, "cpw")') is True
+
+
+def test_v4_token_and_credentials_constraints_are_an_object(db, alice):
+    # Core's Document.VersionValidator checks `data`, `constraints`, then `ttl`, every failure reported.
+    failure = error(db, f"Create(Tokens(), {{instance: {ref(alice)}, constraints: 1, ttl: 2, data: 3}})")
+    assert [(f["field"], f["description"]) for f in failure.failures] == [
+        (["data"], "Invalid type Long, expected type Map."),
+        (["constraints"], "Invalid type Long, expected type Map."),
+        (["ttl"], "Invalid type Long, expected type Time."),
+    ]
+    creds = db.query("Select(['data', 0], Paginate(Documents(Credentials())))")
+    failure = error(db, f'Update({ref(creds)}, {{constraints: "x"}})')
+    assert [f["field"] for f in failure.failures] == [["constraints"]]

@@ -25,7 +25,7 @@ from ..storage.base import DocKey, Version
 from ..values import ReadDocument, Ref, SetRef, Timestamp, ir_type_name, native, type_name
 from . import indexes
 from .casts import NULL, OBJECT, STRING
-from .evaluator import Context, billed, billed_read, unbilled
+from .evaluator import Context, billed, billed_read
 from .refs import doc_key, live, ref_of, render, scope_of
 from .registry import builtin
 from .schema import (
@@ -47,6 +47,27 @@ _DEFAULT_PASSWORDS: Passwords | None = None
 def _present(fields: dict) -> dict:
     """`fields` without the ones set to null, in their order."""
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def _stored_objects(ctx: Context, fields: dict) -> dict:
+    """A key's, token's or credentials document's fields as core stores them, as a user document's are.
+    v4: no null anywhere in `data` or `constraints`, and neither kept when left empty (core's
+    Validator.patch applies the diff with Data.patch, then selects the fields with a MaskTree, which drops
+    a top-level object it leaves empty). v10: no null field in an object, nulls in arrays kept (core's
+    Schema.validateAndTransform ends with Data.elideNulls)."""
+    from .documents import elide_nulls, without_nulls
+
+    out = {}
+    for k, v in fields.items():
+        if k in ("data", "constraints") and isinstance(v, dict):
+            if ctx.state.v10:
+                v = elide_nulls(v)
+            else:
+                v = without_nulls(v)
+                if not v:
+                    continue
+        out[k] = v
+    return out
 
 
 def passwords(ctx: Context) -> Passwords:
@@ -177,12 +198,14 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
 
 
 def _credentials(ctx: Context, identity: DocKey | None) -> Version | None:
-    """The credentials of `identity`, if it is a live document of the caller's database.
+    """The credentials of `identity`, if it names a document of the caller's database.
 
-    Only identities of the caller's own database log in: a token lives beside its identity.
+    Only identities of the caller's own database log in: a token lives beside its identity. The document
+    itself is not read: core's ReadAdaptor.getCredentials looks only in the credentials index, so the
+    credentials of a deleted document still log it in (its token then authenticates no one).
     """
     with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
-        here = identity is not None and identity.scope == ctx.state.scope and live(ctx, identity) is not None
+        here = identity is not None and identity.scope == ctx.state.scope
         return credentials_of(ctx, identity) if here else None
 
 
@@ -235,19 +258,9 @@ def login(ctx: Context, identity: t.Any, params: t.Any) -> dict:
 
         write(ctx, creds.key, {**creds.data, "hashed_password": passwords(ctx).hash(password)})
     # An `instance` given keeps its place, holding the identity (LoginFunction updates the params with it).
-    fields = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+    fields = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     _check_token_fields({**fields, "instance": ref_of(ctx, key)})
     return create_token(ctx, key, fields, identity_last=True)
-
-
-def forget_identity(ctx: Context, identity: DocKey) -> None:
-    """A deleted document takes its credentials with it (its tokens stop working with it)."""
-    from .documents import write
-
-    with unbilled(ctx):  # a write's own lookup
-        found = _by_instance(ctx, "#credentials", identity)
-    for key in found:
-        write(ctx, key, None)
 
 
 def self_ref(ctx: Context, coll: Ref) -> Ref:
@@ -269,13 +282,18 @@ def self_ref(ctx: Context, coll: Ref) -> Ref:
 # -- tokens --------------------------------------------------------------------------------------------
 
 
+#: What a v4 write keeps of a token's fields (the filter masks of core's Document.VersionValidator,
+#: whose `constraints` is a legacy object field of every v4 document, and Token.Validator).
+_V4_TOKEN_FIELDS = ("instance", "data", "constraints", "ttl", "hashed_secret")
+
+
 def _checked_fields(params: dict, allowed: tuple[str, ...], *path: str | int) -> dict:
     out = {}
     for k, v in params.items():
         if k not in allowed:
             continue
-        if k == "data" and v is not None and not isinstance(v, dict):
-            raise _invalid_type("data", v, "Map").at(*path)
+        if k in ("data", "constraints") and v is not None and not isinstance(v, dict):
+            raise _invalid_type(k, v, "Map").at(*path)
         if k == "ttl" and v is not None and not isinstance(v, Timestamp):
             raise _invalid_type("ttl", v, "Time").at(*path)
         if k == "hashed_secret" and v is not None and not isinstance(v, str):
@@ -296,12 +314,13 @@ def _check_instance(fields: dict) -> None:
 
 def _check_token_fields(fields: dict, *path: str | int) -> None:
     """A v4 token's fields in core's validators' order, every failure reported: Document.VersionValidator's
-    `data` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
+    `data`, `constraints` and `ttl`, then Token.Validator's `instance` and `hashed_secret`."""
     from .documents import collect_failures
 
     try:
         collect_failures(
             lambda: _checked_fields(fields, ("data",)),
+            lambda: _checked_fields(fields, ("constraints",)),
             lambda: _checked_fields(fields, ("ttl",)),
             lambda: _check_instance(fields),
             lambda: _checked_fields(fields, ("hashed_secret",)),
@@ -327,13 +346,14 @@ def create_token(
     shown."""
     from .documents import write
 
-    fields = _checked_fields(params, ("data", "ttl", "hashed_secret"), *path)
+    fields = _checked_fields(params, ("data", "constraints", "ttl", "hashed_secret"), *path)
     token_id = new_id if new_id is not None else str(ctx.state.txn.next_id())
     order = [k for k in params if k in fields or k == "instance"]
     if "instance" not in order:
         order = [*order, "instance"] if identity_last else ["instance", *order]
     instance = ref_of(ctx, identity)
     stored = {k: instance if k == "instance" else fields[k] for k in order}
+    stored = _stored_objects(ctx, stored)
     if hashed is not None:
         stored["hashed_secret"] = hashed
     secret = None
@@ -399,13 +419,14 @@ def _update_token(
         if replace:
             fields = {"instance": instance or old["instance"], **changes, "hashed_secret": old["hashed_secret"]}
         else:
-            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params})
+            fields = merge(old, {k: params[k] for k in ("data", "ttl") if k in params}, v4=False)
             if instance is not None:
                 fields["instance"] = instance
-        return _shown_token(ctx, write(ctx, key, _present(fields)), None)
-    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl", "hashed_secret")}
+        return _shown_token(ctx, write(ctx, key, _stored_objects(ctx, _present(fields))), None)
+    given = {k: v for k, v in params.items() if k in _V4_TOKEN_FIELDS}
     fields = _present(given) if replace else merge(old, given)
     _check_token_fields(fields)
+    fields = _stored_objects(ctx, fields)
     secret = None
     if "hashed_secret" not in fields:
         secret = secrets.make(secrets.TOKEN, ref.id, key.scope)
@@ -571,7 +592,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     # The fields keep the order given, as core's documents do (`{ role, database }` renders so, and
     # `{ database, role }` the other way), the hash last.
     kept = {**fields, "database": database, "role": params["role"], "priority": params.get("priority")}
-    stored = _present({k: kept[k] for k in params if k in kept})
+    stored = _stored_objects(ctx, _present({k: kept[k] for k in params if k in kept}))
     version = write(ctx, DocKey(scope, "#keys", key_id), {**stored, "hashed_secret": hashed}, *path)
     ctx.state.created = True
     shown = render(ctx, version)
@@ -650,7 +671,7 @@ def _update_key(
 
     old = dict(version.data or {})
     changes = {k: v for k, v in params.items() if k in ("role", "database", "data", "ttl", "priority")}
-    fields = changes if replace else merge(old, changes)
+    fields = changes if replace else merge(old, changes, v4=not v10)
     # An update never gives a key's hash (KeyIOConfig makes it final): only `secret` is read, its
     # failures before the fields' (core's SecretValidator revises the patch).
     hashed: list[str | None] = []
@@ -668,7 +689,7 @@ def _update_key(
     # they give the key's own secret (WriteFunctionsSpec).
     if hashed[0] is not None:
         fields["hashed_secret"] = hashed[0]
-    return render(ctx, write(ctx, key, _present(fields)))
+    return render(ctx, write(ctx, key, _stored_objects(ctx, _present(fields))))
 
 
 def inserted_key_fields(ctx: Context, params: dict, *path: str | int) -> dict:
@@ -714,10 +735,10 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).
-    # Then the fields' in the validators' order: Document.LiveValidator's `data` and `ttl`, then
+    # Then the fields' in the validators' order: Document.LiveValidator's `data`, `constraints` and `ttl`, then
     # Credentials.DocumentField's `instance` (CredentialsWriteConfig.liveValidator).
     failures = _password_failures(params, _password_role(ctx))
-    for field in ("data", "ttl"):
+    for field in ("data", "constraints", "ttl"):
         try:
             _checked_fields(params, (field,))
         except ValidationFailed as failed:
@@ -731,14 +752,14 @@ def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int,
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures).at(*path)
     password = params.get("password")
-    fields = _checked_fields(params, ("data", "ttl"), *path)
+    fields = _checked_fields(params, ("data", "constraints", "ttl"), *path)
     identity = doc_key(ctx, instance, *path)
     if identity.scope != scope_of(ctx, coll.database):
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.").at(*path)
     if credentials_of(ctx, identity) is not None:
         raise InstanceNotUnique("document is not unique.").at(*path)
     # The fields keep the order given, the hash last (the password validator adds it to the patch).
-    stored = {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields}
+    stored = _stored_objects(ctx, {k: instance if k == "instance" else fields[k] for k in params if k == "instance" or k in fields})
     given_hash = params.get("hashed_password") if _password_role(ctx) == "hashed_password" else None
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
@@ -760,7 +781,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
     from .documents import merge, write
 
     old = dict(version.data or {})
-    given = {k: v for k, v in params.items() if k in ("instance", "data", "ttl")}
+    given = {k: v for k, v in params.items() if k in ("instance", "data", "constraints", "ttl")}
     fields = _present(given) if replace else merge(old, given)
     role = _password_role(ctx)
     failures = _password_failures(params, role)
@@ -770,7 +791,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
             description = "Invalid password at `current_password`."
             failures.append({"field": ["current_password"], "code": "invalid password", "description": description})
-    for field in ("data", "ttl"):
+    for field in ("data", "constraints", "ttl"):
         try:
             _checked_fields(fields, (field,))
         except ValidationFailed as failed:
@@ -781,6 +802,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
         failures.extend(failed.failures or [])
     if failures:
         raise ValidationFailed("document data is not valid.", failures=failures)
+    fields = _stored_objects(ctx, fields)
     identity = doc_key(ctx, fields["instance"])
     if identity.scope != key.scope:
         raise _failure("instance", "invalid reference", "Reference cannot be scoped.")

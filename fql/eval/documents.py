@@ -971,10 +971,6 @@ def delete(ctx: Context, ref: t.Any, *, v4: bool = True, validate: t.Callable[[]
             refuse_if_protected(ctx, ref.kind, key)
             refuse_if_staged(ctx, ref.kind, deleting=True)
         delete_native(ctx, ref, key, v4)
-    else:
-        from .auth import forget_identity
-
-        forget_identity(ctx, key)
     write(ctx, key, None)
     return render(ctx, version)
 

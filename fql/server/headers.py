@@ -32,28 +32,44 @@ MAX_TAGS_HEADER, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 3000, 25, 40, 80
 _TAG_PAIRS = re.compile(r"[A-Za-z0-9_]+=[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+=[A-Za-z0-9_]+)*")
 #: A W3C traceparent, as the driver checks it before sending one.
 _TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
+#: What separates an Authorization header's scheme from its credentials (core's SplitHeaderPattern).
+_SPACES = re.compile(r"[ \t\n\x0b\f\r]+")
+#: What Java's String.trim takes off both ends: every character up to the space.
+_JAVA_TRIMMED = "".join(map(chr, range(33)))
 #: Trace and span ids only need to be unlikely to collide, not unguessable: a fast generator will do.
 _ids = random.Random()
 
 
 def secret(headers: dict[str, str]) -> str | None:
-    """The secret of `Authorization: Bearer <secret>` or `Basic base64(<secret>:)`, or None."""
-    scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
-    credentials = credentials.strip()
-    if scheme.lower() == "bearer":
+    """The secret of `Authorization: Bearer <secret>` or `Basic base64(<secret>:)`, or None.
+
+    As core's AuthType.fromHeaders reads it: the scheme is `Bearer` or `Basic` spelled just so (`bearer`
+    is no secret), parted from its credentials by any run of whitespace."""
+    scheme, credentials = (_SPACES.split(headers.get("authorization", "").strip(), maxsplit=1) + [""])[:2]
+    if scheme == "Bearer":
         return credentials or None
-    if scheme.lower() != "basic":
+    if scheme != "Basic":
         return None
     try:
         # Core also drops a colon after the base64 text, which an old Go driver sent (AuthSpec "support
-        # buggy go driver"), and trims the decoded text.
-        text = base64.b64decode(credentials.removesuffix(":"), validate=True).decode("utf-8").strip()
-    except (binascii.Error, UnicodeDecodeError):
+        # buggy go driver"), and trims the decoded text as Java's String.trim does.
+        text = java_base64(credentials.removesuffix(":")).decode("utf-8").strip(_JAVA_TRIMMED)
+    except ValueError:  # binascii.Error, UnicodeDecodeError, a character past ASCII
         return None
     # Core drops the one trailing colon of `-u secret:`; a scoped `secret:db:role` keeps its own colons.
     text = text.removesuffix(":")
     # A JWT authenticates only as a bearer token: core reads a Basic one as a key's secret, which fails.
     return None if jwt.is_jwt(text) else text or None
+
+
+def java_base64(text: str) -> bytes:
+    """`text` decoded as Java's basic Base64 decoder decodes it: the padding may be left out, but where it
+    is written it must end the text and complete its last four characters; ValueError otherwise."""
+    body, pad, rest = text.partition("=")
+    pad += rest
+    if len(body) % 4 == 1 or pad and (pad != "=" * (4 - len(body) % 4) or len(pad) > 2):
+        raise binascii.Error("wrong 4-byte ending unit")
+    return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
 
 
 @frozen

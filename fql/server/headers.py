@@ -30,8 +30,8 @@ MAX_QUERY_TIMEOUT = 600_000
 #: `key=value` pairs of `[A-Za-z0-9_]` words, keys and values of at most these lengths.
 MAX_TAGS_HEADER, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 3000, 25, 40, 80
 _TAG_PAIRS = re.compile(r"[A-Za-z0-9_]+=[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+=[A-Za-z0-9_]+)*")
-#: A W3C traceparent, as the driver checks it before sending one.
-_TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
+#: What Java's Long.parseUnsignedLong reads in base 16 (a traceparent's ids).
+_UNSIGNED_HEX = re.compile(r"\+?[0-9A-Fa-f]+")
 #: What separates an Authorization header's scheme from its credentials (core's SplitHeaderPattern).
 _SPACES = re.compile(r"[ \t\n\x0b\f\r]+")
 #: What Java's String.trim takes off both ends: every character up to the space.
@@ -213,12 +213,27 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
 def traceparent(text: str | None) -> str:
     """The traceparent of our answer: the caller's trace id with a new span id, or a new trace.
 
-    Its flags always say "not sampled": core keeps a caller's flags only with its configured
+    A caller's is read as core's TraceContext.fromHTTPHeader reads it: 55 characters, the trace id at 3 and
+    the span id at 36 read as Java's Long.parseUnsignedLong reads 16 hex digits each (any case, a leading
+    `+`), neither all zero; the version and the dashes between are not looked at. The trace id comes back
+    in lower case. The flags always say "not sampled": core keeps a caller's flags only with its configured
     `x-trace-secret`, and fql traces nothing (TracingSpec)."""
-    match = _TRACEPARENT.fullmatch(text.strip()) if text else None
     ids = f"{_ids.getrandbits(192):048x}"  # a trace id and a span id, drawn at once
-    trace = match.group(1) if match else ids[16:]
-    return f"00-{trace}-{ids[:16]}-00"
+    trace = _trace_id(text.strip()) if text else None
+    return f"00-{trace or ids[16:]}-{ids[:16]}-00"
+
+
+def _trace_id(text: str) -> str | None:
+    if len(text) != 55 or any(ord(c) > 0xFF for c in text[53:]):
+        return None
+    high, low, span = (_unsigned_hex(text[at : at + 16]) for at in (3, 19, 36))
+    if high is None or low is None or span is None or not high | low or not span:
+        return None
+    return f"{high:016x}{low:016x}"
+
+
+def _unsigned_hex(text: str) -> int | None:
+    return int(text, 16) if _UNSIGNED_HEX.fullmatch(text) else None
 
 
 #: What a CORS preflight allows (core's CoreApplication): every header a driver sends, every method.

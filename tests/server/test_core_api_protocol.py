@@ -152,6 +152,28 @@ def test_tracing_clients_without_the_trace_secret_cannot_set_the_flag(api):
     assert api.query({"now": None}, ROOT, {"traceparent": traceparent})[1]["traceparent"].endswith("-00")
 
 
+@pytest.mark.parametrize(
+    ("sent", "trace"),
+    [
+        # TraceContext.fromHTTPHeader: 55 characters, ids read as Long.parseUnsignedLong reads hex
+        ("00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        ("zzx4bf92f3577b34da6a3ce929d0e0e4736x00f067aa0ba902b7x01", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        ("00-+bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "0bf92f3577b34da6a3ce929d0e0e4736"),
+        # an all-zero trace or span id, a wrong length, no hex: a new trace
+        ("00-00000000000000000000000000000000-00f067aa0ba902b7-01", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-011", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bg-01", None),
+    ],
+)
+def test_tracing_traceparent_read_as_core_reads_it(api, sent, trace):
+    for path, body in (("/", "null"), ("/query/1", '{"query": "1"}')):
+        answered = api.raw("POST", path, body, {"traceparent": sent})[1]["traceparent"]
+        version, trace_id, span, flags = answered.split("-")
+        assert (version, flags, len(trace_id), len(span)) == ("00", "00", 32, 16)
+        assert trace_id == trace if trace else trace_id != sent[3:35].lower()
+
+
 # -- AuthorizedSpec ----------------------------------------------------------------------------------
 
 

@@ -177,7 +177,8 @@ class App:
 
                 response = schema.protocol_error(err)
             else:
-                response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
+                body = json_bytes(err.v10_body() if v10 else err.v4_body())
+                response = Response(err.status, body, err.headers, bare=err.bare)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
             if _client_gone(exc):
                 # The client closed the connection (a stream it stopped reading): nothing to answer.
@@ -375,17 +376,15 @@ class App:
             raise unauthorized() from None
 
     def _common(self, response: Response, request: Request) -> Headers:
-        """The response's headers and those every answer carries: X-Txn-Time, traceparent, (not on 401/500)
-        metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
+        """The response's headers and those every answer carries: X-Txn-Time (not on a `bare` one),
+        traceparent, (not on 401/500 or a `bare` one) metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
         host), and the body's length."""
-        common = [
-            *response.headers,
-            ("content-type", JSON_TYPE),
-            ("x-txn-time", str(self.clock.stamp(response.ts))),
-            ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
-        ]
+        common = [*response.headers, ("content-type", JSON_TYPE)]
+        if not response.bare:
+            common.append(("x-txn-time", str(self.clock.stamp(response.ts))))
+        common.append(("traceparent", headers.traceparent(request.headers.get("traceparent"))))
         measured = None
-        if response.status != 401 and response.status != 500:
+        if response.status != 401 and response.status != 500 and not response.bare:
             measured = headers.metrics(
                 query_ms=headers.elapsed_ms(request.started),
                 bytes_in=len(request.body),

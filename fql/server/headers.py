@@ -18,7 +18,7 @@ from attrs import frozen
 from ..auth import jwt
 from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
-from .protocol import Headers, bad_header
+from .protocol import Headers, ProtocolError, bad_header
 
 log = logging.getLogger("fql.server")
 
@@ -97,15 +97,25 @@ _V4_NAMES = frozenset(
 
 
 def read_v4(headers: dict[str, str]) -> V4Headers:
-    """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
+    """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one. As core's
+    TMPEndpoint reads them: the version, X-Last-Seen-Txn, the timeout and the retries first (a bad one is
+    answered `bare`), then the tags."""
     if headers.keys().isdisjoint(_V4_NAMES):
         return _V4_DEFAULTS
+    try:
+        version = api_version(headers)
+        last_seen_txn = param(headers, "x-last-seen-txn", timestamp)
+        timeout_ms = param(headers, "x-query-timeout", timeout)
+        max_retries = param(headers, "x-max-retries-on-contention", contention_retries)
+    except ProtocolError as err:
+        err.bare = True
+        raise
     return V4Headers(
-        timeout_ms=param(headers, "x-query-timeout", timeout),
+        timeout_ms=timeout_ms,
         tags=_v4_tags(headers.get("x-fauna-tags")),
-        last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
-        max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
-        api_version=api_version(headers),
+        last_seen_txn=last_seen_txn,
+        max_retries=max_retries,
+        api_version=version,
     )
 
 

@@ -40,11 +40,15 @@ Headers = list[tuple[str, str]]
 class ProtocolError(Exception):
     """A request refused before or around evaluation (not a query error): no `position`, its own status."""
 
-    def __init__(self, status: int, description: str, *, headers: t.Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self, status: int, description: str, *, headers: t.Iterable[tuple[str, str]] = (), bare: bool = False
+    ):
         super().__init__(description)
         self.status = status
         self.description = description
         self.headers = list(headers)
+        #: Answered without X-Txn-Time and the metric headers (see Response.bare).
+        self.bare = bare
 
     def v4_body(self) -> dict:
         return {"errors": [{"code": CODES[self.status][0], "description": self.description}]}
@@ -107,6 +111,10 @@ class Response:
     #: That query's QueryState, run with a Meter (fql/storage/meter.py): what it read and wrote, for the
     #: metric headers.
     state: t.Any = None
+    #: Answered before any query work began, so without X-Txn-Time and the metric headers: core's v4
+    #: endpoint answers a bad X-FaunaDB-API-Version, X-Last-Seen-Txn, X-Query-Timeout or
+    #: X-Max-Retries-On-Contention (its getRequestInfo) without its setHeaders.
+    bare: bool = False
 
 
 def json_bytes(value: t.Any) -> bytes:

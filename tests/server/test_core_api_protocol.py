@@ -132,6 +132,25 @@ def test_max_retries_on_contention(api, retries, status):
     assert api.raw("POST", "/", "null", {"X-Max-Retries-On-Contention": retries}, secret=db.key)[0] == status
 
 
+def test_request_info_headers_read_in_order_and_answered_bare(api):
+    """TMPEndpoint.getRequestInfo reads the version, X-Last-Seen-Txn, the timeout and the retries, in that
+    order and before the tags; a bad one is answered without setHeaders' X-Txn-Time and metrics, where a
+    bad tags header (refused after, through `recover`) has them."""
+    bad = {
+        "X-FaunaDB-API-Version": "9",
+        "X-Last-Seen-Txn": "x",
+        "X-Query-Timeout": "0",
+        "X-Max-Retries-On-Contention": "8",
+        "x-fauna-tags": "a",
+    }
+    named = list(bad)
+    for i, name in enumerate(named):
+        status, headers, body = api.query(None, ROOT, {n: bad[n] for n in named[i:]})
+        assert (status, body["errors"][0]["description"].split("'")[1]) == (400, name.lower())
+        assert ("x-txn-time" in headers, "x-compute-ops" in headers) == ((True, True) if i == 4 else (False, False))
+        assert "traceparent" in headers and "x-faunadb-build" in headers
+
+
 def test_correct_response_format_on_invalid_tags_of_get(api):
     status, _, body = api.get("/", ROOT, {"x-fauna-tags": "foo,,", "X-FaunaDB-API-Version": "UNSTABLE"})
     description = "Invalid header 'x-fauna-tags': invalid tags"

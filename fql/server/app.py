@@ -79,7 +79,8 @@ QUERY_PATHS = ("/", "/linearized")
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",), "/authorized": ("GET",)}
 #: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
-#: The paths whose POST is a stream or a feed (fql/server/streams.py).
+#: The paths whose POST is a stream or a feed (fql/server/streams.py); v10's take any method, as core's
+#: StreamEndpoint and FeedEndpoint never look at it.
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
 #: The host named in `x-faunadb-host` (core names the node that answered).
@@ -165,7 +166,7 @@ class App:
                 response = await self.run(schema.handle, self.db, request)
             elif request.path == environment.PATH:
                 response = await self.run(environment.handle, self.db, request)
-            elif request.method == "POST" and request.path in STREAM_PATHS:
+            elif request.path in STREAM_PATHS and (v10 or request.method == "POST"):
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
                     return
@@ -345,9 +346,9 @@ class App:
         return Response(_status(result, state), _answer(result, version), ts=state.ts, state=state)
 
     async def _v10(self, request: Request) -> Response:
-        """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
-        if request.method != "POST":
-            raise method_not_allowed("POST")
+        """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope). Any
+        method is answered alike, as core's FQL2Endpoint, which never looks at it: a GET without a body is
+        `No request body provided`, a HEAD answered without its body."""
         # Headers, then the body, then the secret, in core's order (fql/server/v10.py reads them).
         secret = headers.secret(request.headers)
         body = bytes(request.body)

@@ -422,7 +422,13 @@ def test_other_routes(raw):
 def test_v10_paths_answer_in_the_v10_envelope(raw):
     status, _, body = raw("POST", "/query/1", '{"query": "1 + 1"}')
     assert status == 200 and body["data"] == 2 and body["summary"] == ""
-    assert raw("GET", "/query/1")[2]["error"]["code"] == "method_not_allowed"
+    # FQL2Endpoint never looks at the method: a GET has no body, a PUT's body is run.
+    assert raw("GET", "/query/1")[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "No request body provided"}},
+    )
+    assert raw("PUT", "/query/1", '{"query": "1 + 1"}')[2]["data"] == 2
+    assert raw("HEAD", "/query/1", '{"query": "1 + 1"}')[::2] == (200, None)
     assert raw("POST", "/query/1", "{nope")[::2] == (
         400,
         {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},

@@ -47,12 +47,20 @@ DEFAULT_TIMEOUT_MS = 5000
 class V10Error(ProtocolError):
     """A v10 protocol error with its own code (`invalid_request`, `unauthorized`, ...)."""
 
-    def __init__(self, status: int, code: str, message: str, **kw: t.Any):
+    def __init__(self, status: int, code: str, message: str, *, in_query: bool = False, **kw: t.Any):
         super().__init__(status, message, **kw)
         self.code = code
+        #: Whether core answers it from within the query's own work (FQL2Endpoint.exec: a 401, a bad
+        #: argument), whose answer echoes the request's tags, unlike one answered before or around it.
+        self.in_query = in_query
+        #: The `query_tags` the answer echoes.
+        self.tags: str | None = None
 
     def v10_body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.description}}
+        body: dict = {"error": {"code": self.code, "message": self.description}}
+        if self.tags:
+            body["query_tags"] = self.tags
+        return body
 
 
 def _invalid(message: str) -> V10Error:
@@ -255,7 +263,7 @@ def _environment(arguments: dict, values: list, source: str, *, tagged: bool) ->
             try:
                 env[name] = from_tagged(raw, resolve, schema_exists) if tagged else _simple(raw)
             except InvalidValue as err:
-                raise _invalid(f"Invalid argument '{name}': {err.message}") from None
+                raise V10Error(400, "invalid_request", f"Invalid argument '{name}': {err.message}", in_query=True) from None
         for i, (raw, offset) in enumerate(values):
             try:
                 env[f"{SIGIL}{i}"] = from_tagged(raw, resolve, schema_exists)
@@ -300,6 +308,15 @@ def query(
     (time.monotonic()), where its time limit and `query_time_ms` count from."""
     started = time.monotonic() if started is None else started
     info = read_headers(headers)
+    try:
+        return _query(db, body, secret, info, now_ts, started)
+    except V10Error as err:
+        if err.in_query:
+            err.tags = info["tags"]
+        raise
+
+
+def _query(db: Database, body: t.Any, secret: str, info: dict, now_ts: int, started: float) -> Response:
     if isinstance(body, (bytes, bytearray)):
         body = read_body(body)
     if not isinstance(body, dict):
@@ -370,8 +387,8 @@ def query(
         ),
         txn_ts=state.ts,
         stats=_stats(started, state),
-        schema_version=state.schema_version,
         **envelope,
+        schema_version=state.schema_version,
     )
     return Response(200, json_bytes(out), ts=state.ts)
 
@@ -382,7 +399,9 @@ def _shown(source: str) -> str:
 
 
 def _unauthorized() -> V10Error:
-    return V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
+    return V10Error(
+        401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")], in_query=True
+    )
 
 
 def _schema_version(db: Database, secret: str) -> int:
@@ -436,7 +455,7 @@ def _failure(
     # failed one.
     state = err.state if isinstance(err, TransactionAborted) else None
     out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started, state, wrote=False)}
-    out.update(schema_version=schema_version, **envelope)
+    out.update(**envelope, schema_version=schema_version)
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 

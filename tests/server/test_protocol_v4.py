@@ -300,6 +300,18 @@ def test_v10_tags_are_checked_the_same_way(raw):
     )
     status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-query-tags": "a=b,c=d"})
     assert (status, body["query_tags"]) == (200, "c=d,a=b")
+    # FQL2Response.render: the tags after the stats, before schema_version, in a success and a failure
+    for query in ("1", "abort(1)", "1 +"):
+        body = raw("POST", "/query/1", json.dumps({"query": query}), headers={"x-query-tags": "a=b"})[2]
+        assert list(body)[-2:] == ["query_tags", "schema_version"], query
+    # A 401 and a bad argument are answered from FQL2Endpoint.exec, with the request's tags; a bad header
+    # or body before it, without them.
+    tagged = {"x-query-tags": "a=b", "x-format": "tagged"}
+    bad_argument = '{"query": "x", "arguments": {"x": {"@int": "a"}}}'
+    for secret, body in ((None, '{"query": "1"}'), ("wrong", '{"query": "1"}'), ("secret", bad_argument)):
+        assert raw("POST", "/query/1", body, headers=tagged, secret=secret)[2]["query_tags"] == "a=b"
+    for headers, body in (({**tagged, "x-format": "bad"}, '{"query": "1"}'), (tagged, '{"query": 1}')):
+        assert "query_tags" not in raw("POST", "/query/1", body, headers=headers)[2]
 
 
 def test_traceparent(raw):

@@ -72,7 +72,9 @@ def method_not_allowed(*allowed: str) -> ProtocolError:
 
 
 def too_large() -> ProtocolError:
-    return ProtocolError(413, "Request entity is too large.")
+    # Core's body reader fails with RequestTooLarge, which ExceptionResponseHelpers words without the
+    # period of APIResponse.RequestTooLarge (a constant no endpoint answers with).
+    return ProtocolError(413, "Request entity is too large")
 
 
 def bad_header(name: str, problem: str) -> ProtocolError:

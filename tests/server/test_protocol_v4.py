@@ -392,11 +392,13 @@ def test_metric_headers_count_reads_and_writes(raw):
 def test_oversized_body_is_413_and_serving_goes_on():
     with ServerThread(fql.connect(), max_body=1024) as small:
         raw = Raw(small.port)
-        too_large = {"errors": [{"code": "request too large", "description": "Request entity is too large."}]}
+        too_large = {"errors": [{"code": "request too large", "description": "Request entity is too large"}]}
         assert raw("POST", "/", json.dumps("x" * 2000))[::2] == (413, too_large)
         # Chunked, with no Content-Length to refuse it early.
         assert raw("POST", "/", iter([b'"', b"x" * 600, b"x" * 600, b'"']))[::2] == (413, too_large)
         assert raw.query("x" * 1000)[0] == 200
+        v10 = {"error": {"code": "request_size_exceeded", "message": "Request entity is too large"}}
+        assert raw("POST", "/query/1", json.dumps({"query": "x" * 2000}))[::2] == (413, v10)
 
 
 def test_oversized_body_default_limit(raw):

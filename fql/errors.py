@@ -394,7 +394,12 @@ def timed_out(limit: float) -> FQLError:
     if limit < AGGRESSIVE_TIMEOUT:
         needs, within = int(AGGRESSIVE_TIMEOUT * 1000), round(limit * 1000)
         return QueryTimeout(f"Client set aggressive deadline: query needs {needs}, timed out within {within}")
-    return ServiceTimeout("Read timed out")
+    return ServiceTimeout(EVAL_TIMED_OUT)
+
+
+#: How core words a query whose evaluation ran past its deadline: QueryEvalContext's TimeoutException
+#: ("Query eval has timed out."), as ExceptionResponseHelpers words a TimeoutException with a message.
+EVAL_TIMED_OUT = "Read timed out (Query eval has timed out.)"
 
 
 class ContendedTransaction(FQLError):

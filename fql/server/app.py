@@ -18,6 +18,7 @@ import attrs
 from ..ast import Literal
 from ..auth.access import authenticate
 from ..errors import (
+    EVAL_TIMED_OUT,
     PROTOCOL_FAILURES,
     FQLError,
     InvalidExpression,
@@ -337,6 +338,12 @@ class App:
             )
         except Unauthorized:
             raise unauthorized() from None
+        except QueryTimeout as err:
+            if info is not None and info.api_version == "UNSTABLE":
+                raise ProtocolError(err.status, err.description) from None
+            # Core's TMPEndpoint.recover answers an aggressive deadline as the time-out under it, 503,
+            # at every API version but UNSTABLE (ProtocolSpec "440 on aggressive timeouts" asks UNSTABLE).
+            raise ProtocolError(ServiceTimeout.status, EVAL_TIMED_OUT) from None
         except PROTOCOL_FAILURES as err:
             raise ProtocolError(err.status, err.description) from None
         except FQLError as err:

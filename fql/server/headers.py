@@ -188,7 +188,10 @@ def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:
     try:
         return parse_tags(text)
     except ValueError as err:
-        raise bad_header("x-fauna-tags", str(err)) from None
+        # Refused through core's recover, as a failure is: laid out pretty (Response.pretty).
+        failure = bad_header("x-fauna-tags", str(err))
+        failure.pretty = True
+        raise failure from None
 
 
 def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
@@ -218,6 +221,13 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
             raise ValueError("duplicate key")
         seen.add(key)
     return tuple(reversed(pairs))
+
+
+def wants_pretty(headers: dict[str, str]) -> bool:
+    """Whether a v4 answer is laid out pretty for the client (core's shouldRenderPretty): curl, HTTPie, or
+    any client sending X-FaunaDB-Formatted-JSON."""
+    agent = headers.get("user-agent", "")
+    return "curl" in agent or "HTTPie" in agent or "x-faunadb-formatted-json" in headers
 
 
 def traceparent(text: str | None) -> str:

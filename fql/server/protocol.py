@@ -41,7 +41,13 @@ class ProtocolError(Exception):
     """A request refused before or around evaluation (not a query error): no `position`, its own status."""
 
     def __init__(
-        self, status: int, description: str, *, headers: t.Iterable[tuple[str, str]] = (), bare: bool = False
+        self,
+        status: int,
+        description: str,
+        *,
+        headers: t.Iterable[tuple[str, str]] = (),
+        bare: bool = False,
+        pretty: bool = False,
     ):
         super().__init__(description)
         self.status = status
@@ -49,6 +55,8 @@ class ProtocolError(Exception):
         self.headers = list(headers)
         #: Answered without X-Txn-Time and the metric headers (see Response.bare).
         self.bare = bare
+        #: Its v4 answer laid out pretty whoever asks (see Response.pretty).
+        self.pretty = pretty
 
     def v4_body(self) -> dict:
         return {"errors": [{"code": CODES[self.status][0], "description": self.description}]}
@@ -74,7 +82,7 @@ def method_not_allowed(*allowed: str) -> ProtocolError:
 def too_large() -> ProtocolError:
     # Core's body reader fails with RequestTooLarge, which ExceptionResponseHelpers words without the
     # period of APIResponse.RequestTooLarge (a constant no endpoint answers with).
-    return ProtocolError(413, "Request entity is too large")
+    return ProtocolError(413, "Request entity is too large", pretty=True)
 
 
 def bad_header(name: str, problem: str) -> ProtocolError:
@@ -83,7 +91,7 @@ def bad_header(name: str, problem: str) -> ProtocolError:
 
 def internal(exc: BaseException) -> ProtocolError:
     """A bug in fql: one line naming the exception (the traceback goes to the server log only)."""
-    return ProtocolError(500, f"{type(exc).__name__}: {exc}")
+    return ProtocolError(500, f"{type(exc).__name__}: {exc}", pretty=True)
 
 
 @frozen
@@ -117,6 +125,10 @@ class Response:
     #: endpoint answers a bad X-FaunaDB-API-Version, X-Last-Seen-Txn, X-Query-Timeout or
     #: X-Max-Retries-On-Contention (its getRequestInfo) without its setHeaders.
     bare: bool = False
+    #: A v4 answer laid out by `pretty_json` whoever asks: core's v4 endpoint renders an error it recovers
+    #: from (a time-out, a bad tags header, a body too large, a failure) with ResponseInfo.Null, which says
+    #: pretty; others are pretty when the client is curl or HTTPie or sends X-FaunaDB-Formatted-JSON.
+    pretty: bool = False
 
 
 def json_bytes(value: t.Any) -> bytes:
@@ -128,6 +140,43 @@ def json_bytes(value: t.Any) -> bytes:
     if has_python_floats(text) and _has_java_float(value):
         text = _java_compact(value)
     return text.encode("utf-8", "replace")
+
+
+def pretty_json(body: bytes) -> bytes:
+    """A JSON body laid out as core's JSValue.toPrettyString lays it out (its v4 answers to curl and HTTPie,
+    and a few always): an array or object whose members, joined, are shorter than its width (60 at the
+    top, 2 less per level) or that holds one scalar is on one line, `{ "a": 1, "b": [ 2 ] }`; another has
+    a member a line, indented two spaces; the text ends with a newline. Two departures, where core's would
+    hurt: a key is escaped as JSON escapes it (core writes it raw, so a quote in it breaks the JSON), and
+    runs of spaces in a string are kept (core squeezes them to one on a one-line array or object)."""
+    return _pretty(json.loads(body), PRETTY_WIDTH).encode("utf-8", "replace")
+
+
+#: The width core's JSValue.toPrettyString starts from.
+PRETTY_WIDTH = 60
+
+
+def _pretty(value: t.Any, width: int) -> str:
+    if isinstance(value, dict):
+        members = [f"{_compact(key)}: {_pretty(v, width - 2).strip(_JAVA_TRIMMED)}" for key, v in value.items()]
+        opening, closing, values = "{", "}", list(value.values())
+    elif isinstance(value, list):
+        members = [_pretty(v, width - 2).strip(_JAVA_TRIMMED) for v in value]
+        opening, closing, values = "[", "]", value
+    else:
+        return json_bytes(value).decode("utf-8") + "\n"
+    joined = ",\n".join(members)
+    one_scalar = len(values) == 1 and not isinstance(values[0], (dict, list))
+    if len(joined.encode("utf-16-le")) // 2 < width or one_scalar:
+        # Core squeezes each run of whitespace to a space: the line breaks between members (a member is one
+        # line here, and JSON writes a string's own breaks escaped).
+        return f"{opening} {', '.join(members)} {closing}\n"
+    lines = [opening, *(f"  {line}" for line in joined.split("\n")), closing + "\n"]
+    return "\n".join(lines)
+
+
+#: What Java's String.trim takes off both ends: every character up to the space.
+_JAVA_TRIMMED = "".join(map(chr, range(33)))
 
 
 def has_python_floats(text: str) -> bool:

@@ -610,3 +610,35 @@ def test_doubles_are_written_as_core_writes_them_at_every_version(server, versio
     headers = {"Authorization": "Bearer secret", "X-FaunaDB-API-Version": version}
     status, _, data = exchange(server.port, "POST", "/", json.dumps(query).encode(), headers, timeout=10)
     assert (status, data) == (200, b'{"resource":[1.0E7,1.0E-4,1.5,"Infinity","-Infinity","NaN"]}')
+
+
+def _text(port: int, path: str, body: str, headers: dict) -> str:
+    return exchange(port, "POST", path, body.encode(), {"Authorization": "Bearer secret", **headers})[2].decode()
+
+
+def test_pretty_answers_as_core_lays_them_out(server):
+    """CoreApplication.shouldRenderPretty: a v4 answer to curl or HTTPie, or to a request with
+    X-FaunaDB-Formatted-JSON, is laid out by JSValue.toPrettyString; an error v4 recovers from (here a
+    bad tags header) whoever asks; v10's answers and a bad request-info header's never."""
+    curl = {"User-Agent": "curl/8.5.0"}
+    query = '{"object": {"a": [], "b": [1, 2], "c": {"object": {"d": "x  y"}}, "e": "' + "z" * 60 + '"}}'
+    assert _text(server.port, "/", query, curl) == (
+        "{\n"
+        '  "resource": {\n'
+        '    "a": [  ],\n'
+        '    "b": [ 1, 2 ],\n'
+        '    "c": { "d": "x  y" },\n'
+        '    "e": "' + "z" * 60 + '"\n'
+        "  }\n"
+        "}\n"
+    )
+    assert _text(server.port, "/", "[1.0e7]", {"X-FaunaDB-Formatted-JSON": "1"}) == '{ "resource": [ 1.0E7 ] }\n'
+    assert _text(server.port, "/", "[1.0e7]", {"User-Agent": "HTTPie/3.2"}) == '{ "resource": [ 1.0E7 ] }\n'
+    assert _text(server.port, "/", "[1.0e7]", {"User-Agent": "python"}) == '{"resource":[1.0E7]}'
+    tags_error = (
+        '{\n  "errors": [\n    {\n      "code": "bad request",\n'
+        '      "description": "Invalid header \'x-fauna-tags\': invalid tags"\n    }\n  ]\n}\n'
+    )
+    assert _text(server.port, "/", "1", {"x-fauna-tags": "a"}) == tags_error
+    assert _text(server.port, "/", "1", {**curl, "X-Query-Timeout": "0"}).startswith('{"errors":[{"code":"bad request"')
+    assert _text(server.port, "/query/1", '{"query": "1"}', curl).startswith('{"data":1,')

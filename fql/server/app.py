@@ -181,7 +181,7 @@ class App:
                 response = schema.protocol_error(err)
             else:
                 body = json_bytes(err.v10_body() if v10 else err.v4_body())
-                response = Response(err.status, body, err.headers, bare=err.bare, pretty=err.pretty)
+                response = Response(err.status, body, err.headers, bare=err.bare, recovered=err.recovered)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
             if _client_gone(exc):
                 # The client closed the connection (a stream it stopped reading): nothing to answer.
@@ -189,7 +189,7 @@ class App:
                 return
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
-            response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()), pretty=True)
+            response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()), recovered=True)
         if not v10 and _renders_pretty(response, request):
             response = attrs.evolve(response, body=pretty_json(response.body))
         if "x-trace" in request.headers:
@@ -211,8 +211,8 @@ class App:
         try:
             response = await self._route(request, info)
         except ProtocolError as err:
-            response = Response(err.status, json_bytes(err.v4_body()), err.headers, pretty=err.pretty)
-        if info.tags:
+            response = Response(err.status, json_bytes(err.v4_body()), err.headers, recovered=err.recovered)
+        if info.tags and not response.recovered:
             response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
         return response
 
@@ -226,7 +226,7 @@ class App:
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET")
             log.error("%s /error: the sample error", method)
-            raise ProtocolError(500, SAMPLE_ERROR, pretty=True)
+            raise ProtocolError(500, SAMPLE_ERROR, recovered=True)
         if path == "/authorized" and method not in ("GET", "HEAD"):
             # A utility path (core's UtilRoutes) refuses a method before it asks for the secret.
             raise method_not_allowed("GET")
@@ -343,12 +343,12 @@ class App:
             raise unauthorized() from None
         except QueryTimeout as err:
             if info is not None and info.api_version == "UNSTABLE":
-                raise ProtocolError(err.status, err.description, pretty=True) from None
+                raise ProtocolError(err.status, err.description, recovered=True) from None
             # Core's TMPEndpoint.recover answers an aggressive deadline as the time-out under it, 503,
             # at every API version but UNSTABLE (ProtocolSpec "440 on aggressive timeouts" asks UNSTABLE).
-            raise ProtocolError(ServiceTimeout.status, EVAL_TIMED_OUT, pretty=True) from None
+            raise ProtocolError(ServiceTimeout.status, EVAL_TIMED_OUT, recovered=True) from None
         except PROTOCOL_FAILURES as err:
-            raise ProtocolError(err.status, err.description, pretty=True) from None
+            raise ProtocolError(err.status, err.description, recovered=True) from None
         except FQLError as err:
             return _query_error(err, info)
         headers.log_business_metrics(state)
@@ -452,11 +452,11 @@ def _traced(response: Response, request: Request) -> Response:
 
 
 def _renders_pretty(response: Response, request: Request) -> bool:
-    """Whether core's v4 endpoint lays this answer out pretty (Response.pretty); never one answered before
+    """Whether core's v4 endpoint lays this answer out pretty (Response.recovered); never one answered before
     its work began (`bare`), nor those of the schema and environment endpoints, which are not v4's."""
     if response.bare or request.path.startswith(SCHEMA_PREFIX) or request.path == environment.PATH:
         return False
-    return (response.pretty or headers.wants_pretty(request.headers)) and response.body.startswith(b"{")
+    return (response.recovered or headers.wants_pretty(request.headers)) and response.body.startswith(b"{")
 
 
 def _client_gone(exc: BaseException) -> bool:

@@ -188,9 +188,9 @@ def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:
     try:
         return parse_tags(text)
     except ValueError as err:
-        # Refused through core's recover, as a failure is: laid out pretty (Response.pretty).
+        # Refused through core's recover, as a failure is: laid out pretty (Response.recovered).
         failure = bad_header("x-fauna-tags", str(err))
-        failure.pretty = True
+        failure.recovered = True
         raise failure from None
 
 

@@ -47,7 +47,7 @@ class ProtocolError(Exception):
         *,
         headers: t.Iterable[tuple[str, str]] = (),
         bare: bool = False,
-        pretty: bool = False,
+        recovered: bool = False,
     ):
         super().__init__(description)
         self.status = status
@@ -55,8 +55,8 @@ class ProtocolError(Exception):
         self.headers = list(headers)
         #: Answered without X-Txn-Time and the metric headers (see Response.bare).
         self.bare = bare
-        #: Its v4 answer laid out pretty whoever asks (see Response.pretty).
-        self.pretty = pretty
+        #: Answered as core answers a failure it recovers from (see Response.recovered).
+        self.recovered = recovered
 
     def v4_body(self) -> dict:
         return {"errors": [{"code": CODES[self.status][0], "description": self.description}]}
@@ -82,7 +82,7 @@ def method_not_allowed(*allowed: str) -> ProtocolError:
 def too_large() -> ProtocolError:
     # Core's body reader fails with RequestTooLarge, which ExceptionResponseHelpers words without the
     # period of APIResponse.RequestTooLarge (a constant no endpoint answers with).
-    return ProtocolError(413, "Request entity is too large", pretty=True)
+    return ProtocolError(413, "Request entity is too large", recovered=True)
 
 
 def bad_header(name: str, problem: str) -> ProtocolError:
@@ -91,7 +91,7 @@ def bad_header(name: str, problem: str) -> ProtocolError:
 
 def internal(exc: BaseException) -> ProtocolError:
     """A bug in fql: one line naming the exception (the traceback goes to the server log only)."""
-    return ProtocolError(500, f"{type(exc).__name__}: {exc}", pretty=True)
+    return ProtocolError(500, f"{type(exc).__name__}: {exc}", recovered=True)
 
 
 @frozen
@@ -125,10 +125,10 @@ class Response:
     #: endpoint answers a bad X-FaunaDB-API-Version, X-Last-Seen-Txn, X-Query-Timeout or
     #: X-Max-Retries-On-Contention (its getRequestInfo) without its setHeaders.
     bare: bool = False
-    #: A v4 answer laid out by `pretty_json` whoever asks: core's v4 endpoint renders an error it recovers
-    #: from (a time-out, a bad tags header, a body too large, a failure) with ResponseInfo.Null, which says
-    #: pretty; others are pretty when the client is curl or HTTPie or sends X-FaunaDB-Formatted-JSON.
-    pretty: bool = False
+    #: An error core's v4 endpoint answers from its `recover` (a time-out, a bad tags header, a body too
+    #: large, a failure), with ResponseInfo.Null: laid out by `pretty_json` whoever asks (others are pretty
+    #: only for curl, HTTPie or X-FaunaDB-Formatted-JSON), and without the request's tags echoed.
+    recovered: bool = False
 
 
 def json_bytes(value: t.Any) -> bytes:

@@ -587,6 +587,9 @@ def test_time_out_answers_are_protocol_errors(raw):
     for version in ("4", "2.1", None):
         headers = {"X-Query-Timeout": "30"} | ({"X-FaunaDB-API-Version": version} if version else {})
         assert raw.query(v4_slow, headers=headers)[::2] == (503, timed_out), version
+    # Answered from core's recover, with ResponseInfo.Null: the request's tags are not echoed.
+    assert "x-fauna-tags" not in raw.query(v4_slow, headers={"X-Query-Timeout": "30", "x-fauna-tags": "a=b"})[1]
+    assert raw.query(v4_slow, headers={"x-fauna-tags": "a=b"})[1]["x-fauna-tags"] == "a=b"
 
 
 def test_an_error_with_siblings_fills_the_envelope(raw):

@@ -26,6 +26,9 @@ log = logging.getLogger("fql.server")
 BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
+#: The time limit of a query whose request sets none, in milliseconds: core's DefaultQueryTimeout (two
+#: minutes, v4 and v10 alike; RequestParams.QueryTimeout and QueryTimeoutMs default to it).
+DEFAULT_QUERY_TIMEOUT = 120_000
 #: Query tags (core's QueryLogTags): a header of at most this many characters, holding at most this many
 #: `key=value` pairs of `[A-Za-z0-9_]` words, keys and values of at most these lengths.
 MAX_TAGS_HEADER, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 3000, 25, 40, 80
@@ -76,8 +79,8 @@ def java_base64(text: str) -> bytes:
 class V4Headers:
     """What a v4 request's headers ask for, validated as core validates them (bad ones are 400s)."""
 
-    #: X-Query-Timeout in ms: checked, not enforced (see the README's Server section).
-    timeout_ms: int | None = None
+    #: X-Query-Timeout in ms, core's two minutes without one.
+    timeout_ms: int = DEFAULT_QUERY_TIMEOUT
     #: x-fauna-tags as (key, value) pairs, echoed back; the last of a repeated key wins.
     tags: tuple[tuple[str, str], ...] = ()
     #: X-Last-Seen-Txn in µs. Every query already sees every committed transaction: nothing to wait for.
@@ -105,7 +108,7 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
     try:
         version = api_version(headers)
         last_seen_txn = param(headers, "x-last-seen-txn", timestamp)
-        timeout_ms = param(headers, "x-query-timeout", timeout)
+        timeout_ms = param(headers, "x-query-timeout", timeout) or DEFAULT_QUERY_TIMEOUT
         max_retries = param(headers, "x-max-retries-on-contention", contention_retries)
     except ProtocolError as err:
         err.bare = True

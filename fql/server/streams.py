@@ -42,10 +42,9 @@ from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
-from .headers import compute_ops, contention_retries, param, timeout, timestamp
+from .headers import DEFAULT_QUERY_TIMEOUT, compute_ops, contention_retries, param, timeout, timestamp
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
-from .v10 import DEFAULT_TIMEOUT_MS
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -736,7 +735,7 @@ def _timeout_ms(request: Request) -> int:
     headers = request.headers
     try:
         param(headers, "x-last-txn-ts", timestamp)
-        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_QUERY_TIMEOUT
         param(headers, "x-max-contention-retries", contention_retries)
     except ProtocolError as err:
         raise _invalid(f"Invalid headers: {err.description}") from None

@@ -22,6 +22,7 @@ from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated, parse as parse_body
 from .headers import (
+    DEFAULT_QUERY_TIMEOUT,
     boolean,
     compute_ops,
     contention_retries,
@@ -40,8 +41,6 @@ if t.TYPE_CHECKING:
 #: The X-Format values and how each writes `data` (and an abort's value); `arguments` are read as simple
 #: JSON in the simple format, else as tagged (core reads decorated arguments as tagged).
 ENCODERS: dict[str, t.Callable[[t.Any], t.Any]] = {"simple": to_simple, "tagged": to_tagged, "decorated": to_decorated}
-#: The X-Query-Timeout-Ms of a request without one (the Python driver sends 5000 by default).
-DEFAULT_TIMEOUT_MS = 5000
 
 
 class V10Error(ProtocolError):
@@ -72,7 +71,7 @@ def read_headers(headers: dict[str, str]) -> dict:
     `Invalid header 'name': ...`)."""
     try:
         param(headers, "x-last-txn-ts", timestamp)  # every query already sees every committed one
-        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_QUERY_TIMEOUT
         max_retries = param(headers, "x-max-contention-retries", contention_retries)
     except ProtocolError as err:
         raise _invalid(err.description) from None

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 import fql
-from fql.server import ServerThread
+from fql.server import ServerThread, v10
+from fql.server import headers as request_headers
 
 from .conftest import Raw, exchange
 
@@ -645,3 +646,12 @@ def test_pretty_answers_as_core_lays_them_out(server):
     assert _text(server.port, "/", "1", {"x-fauna-tags": "a"}) == tags_error
     assert _text(server.port, "/", "1", {**curl, "X-Query-Timeout": "0"}).startswith('{"errors":[{"code":"bad request"')
     assert _text(server.port, "/query/1", '{"query": "1"}', curl).startswith('{"data":1,')
+
+
+def test_a_query_without_a_time_limit_has_core_s_two_minutes():
+    """RequestParams.QueryTimeout and QueryTimeoutMs default to CoreApplication.DefaultQueryTimeout."""
+    read_v4 = request_headers.read_v4
+    assert read_v4({}).timeout_ms == read_v4({"x-fauna-tags": "a=b"}).timeout_ms == 120_000
+    assert read_v4({"x-query-timeout": "7"}).timeout_ms == 7
+    assert v10.read_headers({})["timeout_ms"] == 120_000
+    assert v10.read_headers({"x-query-timeout-ms": "7"})["timeout_ms"] == 7

@@ -28,6 +28,7 @@ CODES: dict[int, tuple[str, str]] = {
     403: ("forbidden", "forbidden"),
     404: ("not found", "not_found"),
     405: ("method not allowed", "method_not_allowed"),
+    409: ("contended transaction", "contended_transaction"),
     413: ("request too large", "request_size_exceeded"),
     440: ("processing time limit exceeded", "time_out"),
     500: ("internal server error", "internal_error"),

@@ -655,3 +655,21 @@ def test_a_query_without_a_time_limit_has_core_s_two_minutes():
     assert read_v4({"x-query-timeout": "7"}).timeout_ms == 7
     assert v10.read_headers({})["timeout_ms"] == 120_000
     assert v10.read_headers({"x-query-timeout-ms": "7"})["timeout_ms"] == 7
+
+
+def test_contention_is_answered_as_a_protocol_error(server, raw, monkeypatch):
+    """TMPEndpoint.recover (TransactionContentionNoInfo) and FQL2Endpoint.recover answer contention with
+    the error alone, 409, no position and no summary."""
+    from fql.errors import ContendedTransaction
+
+    words = "Transaction was aborted due to detection of concurrent modification."
+
+    def contended(*args, **kwargs):
+        raise ContendedTransaction(words)
+
+    monkeypatch.setattr(server.app.db, "run_with_state", contended)
+    assert raw.query(1)[::2] == (409, {"errors": [{"code": "contended transaction", "description": words}]})
+    assert raw("POST", "/query/1", '{"query": "1"}')[::2] == (
+        409,
+        {"error": {"code": "contended_transaction", "message": words}},
+    )

@@ -159,7 +159,7 @@ class App:
             request = await channel.read(head, self.max_body, request.started)
             if request.method == "OPTIONS" and "origin" in request.headers:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
-                await channel.respond(200, self._preflight(request.headers["origin"]), b"")
+                await channel.respond(200, self._preflight(request.headers), b"")
                 return
             if request.path.startswith(SCHEMA_PREFIX):
                 # As core routes it: `/schema/1xyz` is the schema API's too (and not found there).
@@ -413,8 +413,15 @@ class App:
         common.append(("content-length", str(len(response.body))))
         return common
 
-    def _preflight(self, origin: str) -> Headers:
-        return [*headers.cors(origin, [], preflight=True), *self._server_headers({}), ("content-length", "0")]
+    def _preflight(self, sent: dict[str, str]) -> Headers:
+        """A CORS preflight's answer: the CORS headers, then what core's HTTP server adds to every answer
+        (the traceparent, the build, the host asked with X-Trace)."""
+        return [
+            *headers.cors(sent["origin"], [], preflight=True),
+            ("traceparent", headers.traceparent(sent.get("traceparent"))),
+            *self._server_headers(sent),
+            ("content-length", "0"),
+        ]
 
     def _server_headers(self, sent: dict[str, str]) -> Headers:
         """What core's HTTP server adds to every answer: the build, and the host when asked with X-Trace."""

@@ -83,6 +83,11 @@ def test_responds_to_cors_preflight_requests(api):
     assert headers["access-control-allow-methods"] == "GET, POST, PUT, PATCH, DELETE"
     assert headers["access-control-allow-headers"] == ALLOW_HEADERS
     assert headers["access-control-expose-headers"] == ""
+    # HttpRequestHandler and Application add their headers to a preflight's answer too.
+    assert "traceparent" in headers and "x-faunadb-build" in headers and "x-faunadb-host" not in headers
+    sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    _, headers, _ = api.options("/databases", None, {**ORIGIN, "X-Trace": "1", "traceparent": sent})
+    assert "x-faunadb-host" in headers and headers["traceparent"].startswith(sent[:36])
 
 
 def test_exposes_x_headers_with_appropriate_cors_headers(api):

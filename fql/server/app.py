@@ -362,7 +362,7 @@ class App:
         # Headers, then the body, then the secret, in core's order (fql/server/v10.py reads them).
         secret = headers.secret(request.headers)
         body = bytes(request.body)
-        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last, request.started)
+        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.stamp(), request.started)
 
     def _authorized(self, secret: str) -> Response:
         """`GET /authorized`: the account and global id of the secret's database (core's UtilRoutes, which
@@ -390,12 +390,15 @@ class App:
         """The response's headers and those every answer carries: X-Txn-Time (not on a `bare` one),
         traceparent, (not on 401/500 or a `bare` one) metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
         host), and the body's length."""
+        # Core's v10 endpoint sets no X-Txn-Time and no metric headers (its answer's body has `txn_ts` and
+        # `stats`): only v4's TMPEndpoint.setHeaders does.
+        bare = response.bare or request.path == "/query/1"
         common = [*response.headers, ("content-type", JSON_TYPE)]
-        if not response.bare:
+        if not bare:
             common.append(("x-txn-time", str(self.clock.stamp(response.ts))))
         common.append(("traceparent", headers.traceparent(request.headers.get("traceparent"))))
         measured = None
-        if response.status != 401 and response.status != 500 and not response.bare:
+        if response.status != 401 and response.status != 500 and not bare:
             measured = headers.metrics(
                 query_ms=headers.elapsed_ms(request.started),
                 bytes_in=len(request.body),

@@ -673,3 +673,13 @@ def test_contention_is_answered_as_a_protocol_error(server, raw, monkeypatch):
         409,
         {"error": {"code": "contended_transaction", "message": words}},
     )
+
+
+def test_v10_answers_carry_no_transaction_time_or_metric_headers(raw):
+    """Only v4's TMPEndpoint.setHeaders sets X-Txn-Time and the metric headers: a v10 answer has its
+    `txn_ts` and `stats` in the body, a failure too, and the headers every answer has."""
+    for query in ("1", "abort(1)", "1 +"):
+        status, found, body = raw("POST", "/query/1", json.dumps({"query": query}))
+        assert not {"x-txn-time", "x-compute-ops", "x-query-time", "x-read-ops"} & set(found), query
+        assert {"traceparent", "x-faunadb-build"} <= set(found) and body["txn_ts"] > 0
+    assert "x-txn-time" not in raw("POST", "/query/1", "{")[1]

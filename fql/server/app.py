@@ -190,7 +190,7 @@ class App:
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
             response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()), recovered=True)
-        if not v10 and _renders_pretty(response, request):
+        if _renders_pretty(response, request):
             response = attrs.evolve(response, body=pretty_json(response.body))
         if "x-trace" in request.headers:
             response = _traced(response, request)
@@ -387,12 +387,13 @@ class App:
             raise unauthorized() from None
 
     def _common(self, response: Response, request: Request) -> Headers:
-        """The response's headers and those every answer carries: X-Txn-Time (not on a `bare` one),
-        traceparent, (not on 401/500 or a `bare` one) metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
+        """The response's headers and those every answer carries: on v4 answers (not `bare` ones) X-Txn-Time
+        and, not on 401/500, the metrics and the service's legacy x-read-ops and x-write-ops; the
+        traceparent, CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
         host), and the body's length."""
-        # Core's v10 endpoint sets no X-Txn-Time and no metric headers (its answer's body has `txn_ts` and
-        # `stats`): only v4's TMPEndpoint.setHeaders does.
-        bare = response.bare or request.path == "/query/1"
+        # Only core's v4 endpoint sets X-Txn-Time and the metric headers (TMPEndpoint.setHeaders): its v10,
+        # feed, schema and environment endpoints set none (a v10 answer's body has `txn_ts` and `stats`).
+        bare = response.bare or not _is_v4(request.path)
         common = [*response.headers, ("content-type", JSON_TYPE)]
         if not bare:
             common.append(("x-txn-time", str(self.clock.stamp(response.ts))))
@@ -410,7 +411,7 @@ class App:
         origin = request.headers.get("origin")
         if origin is not None:
             common += headers.cors(origin, common)
-        if measured is not None and request.path not in V10_PATHS and not request.path.startswith(SCHEMA_PREFIX):
+        if measured is not None:
             common += headers.legacy_ops(measured)
         common += self._server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
@@ -461,10 +462,16 @@ def _traced(response: Response, request: Request) -> Response:
     return attrs.evolve(response, body=pretty_json(json_bytes(found)))
 
 
+def _is_v4(path: str) -> bool:
+    """Whether core's v4 endpoint (TMPEndpoint) answers `path`: any path but v10's, the schema API's and
+    the environment's."""
+    return path not in V10_PATHS and not path.startswith(SCHEMA_PREFIX) and path != environment.PATH
+
+
 def _renders_pretty(response: Response, request: Request) -> bool:
     """Whether core's v4 endpoint lays this answer out pretty (Response.recovered); never one answered before
     its work began (`bare`), nor those of the schema and environment endpoints, which are not v4's."""
-    if response.bare or request.path.startswith(SCHEMA_PREFIX) or request.path == environment.PATH:
+    if response.bare or not _is_v4(request.path):
         return False
     return (response.recovered or headers.wants_pretty(request.headers)) and response.body.startswith(b"{")
 

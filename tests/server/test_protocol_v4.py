@@ -683,3 +683,7 @@ def test_v10_answers_carry_no_transaction_time_or_metric_headers(raw):
         assert not {"x-txn-time", "x-compute-ops", "x-query-time", "x-read-ops"} & set(found), query
         assert {"traceparent", "x-faunadb-build"} <= set(found) and body["txn_ts"] > 0
     assert "x-txn-time" not in raw("POST", "/query/1", "{")[1]
+    # nor do the schema and environment endpoints'
+    for path in ("/schema/1/files", "/environment/1"):
+        found = raw("GET", path)[1]
+        assert "x-txn-time" not in found and "x-compute-ops" not in found and "traceparent" in found, path

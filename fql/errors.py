@@ -377,9 +377,15 @@ class ReadBelowMVT(FQLError):
     v4_code, v10_code, status = "bad request", "invalid_request", 400
 
 
+class ContendedTransaction(FQLError):
+    """The backend could not serialize the transaction within its retry bound."""
+
+    v4_code, v10_code, status = "contended transaction", "contended_transaction", 409
+
+
 #: The errors core does not answer as a query's failure but as a protocol error, the error alone (its
-#: ExceptionResponseHelpers): time-outs and the storage limits a write runs into.
-PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge, ReadBelowMVT)
+#: ExceptionResponseHelpers): time-outs, the storage limits a write runs into, and contention.
+PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge, ReadBelowMVT, ContendedTransaction)
 
 
 #: Core's AggressiveTimeout (seconds): a query that times out sooner was given too short a deadline.
@@ -394,13 +400,12 @@ def timed_out(limit: float) -> FQLError:
     if limit < AGGRESSIVE_TIMEOUT:
         needs, within = int(AGGRESSIVE_TIMEOUT * 1000), round(limit * 1000)
         return QueryTimeout(f"Client set aggressive deadline: query needs {needs}, timed out within {within}")
-    return ServiceTimeout("Read timed out")
+    return ServiceTimeout(EVAL_TIMED_OUT)
 
 
-class ContendedTransaction(FQLError):
-    """The backend could not serialize the transaction within its retry bound."""
-
-    v4_code, v10_code, status = "contended transaction", "contended_transaction", 409
+#: How core words a query whose evaluation ran past its deadline: QueryEvalContext's TimeoutException
+#: ("Query eval has timed out."), as ExceptionResponseHelpers words a TimeoutException with a message.
+EVAL_TIMED_OUT = "Read timed out (Query eval has timed out.)"
 
 
 class SchemaVersionError(FQLError):

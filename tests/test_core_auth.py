@@ -94,6 +94,24 @@ def test_exists_is_false_for_a_document_the_caller_may_not_read(app):
         ("Basic " + base64.b64encode(b"secret:app:admin").decode() + ":", "secret:app:admin"),
         # "invalid base64 keys"
         ("Basic non-base64", None),
+        # AuthType.fromHeaders: the scheme spelled just so, then any run of whitespace
+        ("Bearer secret", "secret"),
+        ("Bearer\tsecret", "secret"),
+        ("Bearer  secret", "secret"),
+        ("bearer secret", None),
+        ("BEARER secret", None),
+        ("basic " + base64.b64encode(b"secret:").decode(), None),
+        ("Token secret", None),
+        ("Bearer", None),
+        ("Basic", None),
+        # Java's Base64 decoder: padding may be left out, but what is written must be right
+        ("Basic c2VjcmV0Og", "secret"),
+        ("Basic c2VjcmV0Og=", None),
+        ("Basic c2VjcmV0Og===", None),
+        ("Basic c2VjcmV0Og==x", None),
+        ("Basic c2VjcmV0O", None),
+        # the decoded text trimmed as Java trims it: control characters too
+        ("Basic " + base64.b64encode(b"\x01secret:\x02").decode(), "secret"),
     ],
 )
 def test_basic_authorization_headers(authorization, found):

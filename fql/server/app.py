@@ -18,6 +18,7 @@ import attrs
 from ..ast import Literal
 from ..auth.access import authenticate
 from ..errors import (
+    EVAL_TIMED_OUT,
     PROTOCOL_FAILURES,
     FQLError,
     InvalidExpression,
@@ -50,6 +51,7 @@ from .protocol import (
     json_bytes,
     method_not_allowed,
     not_found,
+    pretty_json,
     rsgi_head,
     unauthorized,
 )
@@ -79,7 +81,8 @@ QUERY_PATHS = ("/", "/linearized")
 ALLOWED = {"/": ("GET", "POST"), "/linearized": ("POST",), "/stream": ("POST",), "/authorized": ("GET",)}
 #: FQL v10's paths.
 V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
-#: The paths whose POST is a stream or a feed (fql/server/streams.py).
+#: The paths whose POST is a stream or a feed (fql/server/streams.py); v10's take any method, as core's
+#: StreamEndpoint and FeedEndpoint never look at it.
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
 #: The host named in `x-faunadb-host` (core names the node that answered).
@@ -156,7 +159,7 @@ class App:
             request = await channel.read(head, self.max_body, request.started)
             if request.method == "OPTIONS" and "origin" in request.headers:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
-                await channel.respond(200, self._preflight(request.headers["origin"]), b"")
+                await channel.respond(200, self._preflight(request.headers), b"")
                 return
             if request.path.startswith(SCHEMA_PREFIX):
                 # As core routes it: `/schema/1xyz` is the schema API's too (and not found there).
@@ -165,7 +168,7 @@ class App:
                 response = await self.run(schema.handle, self.db, request)
             elif request.path == environment.PATH:
                 response = await self.run(environment.handle, self.db, request)
-            elif request.method == "POST" and request.path in STREAM_PATHS:
+            elif request.path in STREAM_PATHS and (v10 or request.method == "POST"):
                 response = await self._stream(request, channel.send, channel.receive)
                 if response is None:
                     return
@@ -177,7 +180,8 @@ class App:
 
                 response = schema.protocol_error(err)
             else:
-                response = Response(err.status, json_bytes(err.v10_body() if v10 else err.v4_body()), err.headers)
+                body = json_bytes(err.v10_body() if v10 else err.v4_body())
+                response = Response(err.status, body, err.headers, bare=err.bare, recovered=err.recovered)
         except Exception as exc:  # noqa: BLE001 - a bug in fql answers 500 and the server goes on
             if _client_gone(exc):
                 # The client closed the connection (a stream it stopped reading): nothing to answer.
@@ -185,7 +189,9 @@ class App:
                 return
             log.error("%s %s failed: %r", request.method, request.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failure = internal(exc)
-            response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()))
+            response = Response(500, json_bytes(failure.v10_body() if v10 else failure.v4_body()), recovered=True)
+        if _renders_pretty(response, request):
+            response = attrs.evolve(response, body=pretty_json(response.body))
         if "x-trace" in request.headers:
             response = _traced(response, request)
         body = b"" if request.method == "HEAD" else response.body
@@ -205,8 +211,8 @@ class App:
         try:
             response = await self._route(request, info)
         except ProtocolError as err:
-            response = Response(err.status, json_bytes(err.v4_body()), err.headers)
-        if info.tags:
+            response = Response(err.status, json_bytes(err.v4_body()), err.headers, recovered=err.recovered)
+        if info.tags and not response.recovered:
             response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
         return response
 
@@ -220,7 +226,7 @@ class App:
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET")
             log.error("%s /error: the sample error", method)
-            raise ProtocolError(500, SAMPLE_ERROR)
+            raise ProtocolError(500, SAMPLE_ERROR, recovered=True)
         if path == "/authorized" and method not in ("GET", "HEAD"):
             # A utility path (core's UtilRoutes) refuses a method before it asks for the secret.
             raise method_not_allowed("GET")
@@ -335,8 +341,14 @@ class App:
             )
         except Unauthorized:
             raise unauthorized() from None
+        except QueryTimeout as err:
+            if info is not None and info.api_version == "UNSTABLE":
+                raise ProtocolError(err.status, err.description, recovered=True) from None
+            # Core's TMPEndpoint.recover answers an aggressive deadline as the time-out under it, 503,
+            # at every API version but UNSTABLE (ProtocolSpec "440 on aggressive timeouts" asks UNSTABLE).
+            raise ProtocolError(ServiceTimeout.status, EVAL_TIMED_OUT, recovered=True) from None
         except PROTOCOL_FAILURES as err:
-            raise ProtocolError(err.status, err.description) from None
+            raise ProtocolError(err.status, err.description, recovered=True) from None
         except FQLError as err:
             return _query_error(err, info)
         headers.log_business_metrics(state)
@@ -344,13 +356,13 @@ class App:
         return Response(_status(result, state), _answer(result, version), ts=state.ts, state=state)
 
     async def _v10(self, request: Request) -> Response:
-        """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope)."""
-        if request.method != "POST":
-            raise method_not_allowed("POST")
+        """`POST /query/1`: one FQL v10 query, one transaction (fql/server/v10.py has the envelope). Any
+        method is answered alike, as core's FQL2Endpoint, which never looks at it: a GET without a body is
+        `No request body provided`, a HEAD answered without its body."""
         # Headers, then the body, then the secret, in core's order (fql/server/v10.py reads them).
         secret = headers.secret(request.headers)
         body = bytes(request.body)
-        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.last, request.started)
+        return await self.run(v10.query, self.db, body, secret, request.headers, self.clock.stamp(), request.started)
 
     def _authorized(self, secret: str) -> Response:
         """`GET /authorized`: the account and global id of the secret's database (core's UtilRoutes, which
@@ -375,17 +387,19 @@ class App:
             raise unauthorized() from None
 
     def _common(self, response: Response, request: Request) -> Headers:
-        """The response's headers and those every answer carries: X-Txn-Time, traceparent, (not on 401/500)
-        metrics (and on v4 paths the service's legacy x-read-ops and x-write-ops), CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
+        """The response's headers and those every answer carries: on v4 answers (not `bare` ones) X-Txn-Time
+        and, not on 401/500, the metrics and the service's legacy x-read-ops and x-write-ops; the
+        traceparent, CORS headers for a request with an `Origin`, the build (and, asked with `X-Trace`, the
         host), and the body's length."""
-        common = [
-            *response.headers,
-            ("content-type", JSON_TYPE),
-            ("x-txn-time", str(self.clock.stamp(response.ts))),
-            ("traceparent", headers.traceparent(request.headers.get("traceparent"))),
-        ]
+        # Only core's v4 endpoint sets X-Txn-Time and the metric headers (TMPEndpoint.setHeaders): its v10,
+        # feed, schema and environment endpoints set none (a v10 answer's body has `txn_ts` and `stats`).
+        bare = response.bare or not _is_v4(request.path)
+        common = [*response.headers, ("content-type", JSON_TYPE)]
+        if not bare:
+            common.append(("x-txn-time", str(self.clock.stamp(response.ts))))
+        common.append(("traceparent", headers.traceparent(request.headers.get("traceparent"))))
         measured = None
-        if response.status != 401 and response.status != 500:
+        if response.status != 401 and response.status != 500 and not bare:
             measured = headers.metrics(
                 query_ms=headers.elapsed_ms(request.started),
                 bytes_in=len(request.body),
@@ -397,14 +411,21 @@ class App:
         origin = request.headers.get("origin")
         if origin is not None:
             common += headers.cors(origin, common)
-        if measured is not None and request.path not in V10_PATHS and not request.path.startswith(SCHEMA_PREFIX):
+        if measured is not None:
             common += headers.legacy_ops(measured)
         common += self._server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
         return common
 
-    def _preflight(self, origin: str) -> Headers:
-        return [*headers.cors(origin, [], preflight=True), *self._server_headers({}), ("content-length", "0")]
+    def _preflight(self, sent: dict[str, str]) -> Headers:
+        """A CORS preflight's answer: the CORS headers, then what core's HTTP server adds to every answer
+        (the traceparent, the build, the host asked with X-Trace)."""
+        return [
+            *headers.cors(sent["origin"], [], preflight=True),
+            ("traceparent", headers.traceparent(sent.get("traceparent"))),
+            *self._server_headers(sent),
+            ("content-length", "0"),
+        ]
 
     def _server_headers(self, sent: dict[str, str]) -> Headers:
         """What core's HTTP server adds to every answer: the build, and the host when asked with X-Trace."""
@@ -437,7 +458,22 @@ def _traced(response: Response, request: Request) -> Response:
     except ValueError:
         return response
     found["trace"] = [f"REQUEST RECEIVED: {request.method} {request.path}", f"RESPONSE SENT: {response.status}"]
-    return attrs.evolve(response, body=json_bytes(found))
+    # Core writes the traced answer pretty (CoreApplication.withTracing: toByteBuf(true)), v10's too.
+    return attrs.evolve(response, body=pretty_json(json_bytes(found)))
+
+
+def _is_v4(path: str) -> bool:
+    """Whether core's v4 endpoint (TMPEndpoint) answers `path`: any path but v10's, the schema API's and
+    the environment's."""
+    return path not in V10_PATHS and not path.startswith(SCHEMA_PREFIX) and path != environment.PATH
+
+
+def _renders_pretty(response: Response, request: Request) -> bool:
+    """Whether core's v4 endpoint lays this answer out pretty (Response.recovered); never one answered before
+    its work began (`bare`), nor those of the schema and environment endpoints, which are not v4's."""
+    if response.bare or not _is_v4(request.path):
+        return False
+    return (response.recovered or headers.wants_pretty(request.headers)) and response.body.startswith(b"{")
 
 
 def _client_gone(exc: BaseException) -> bool:

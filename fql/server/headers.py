@@ -18,7 +18,7 @@ from attrs import frozen
 from ..auth import jwt
 from ..values import parse_long
 from ..wire.v4 import API_VERSIONS
-from .protocol import Headers, bad_header
+from .protocol import Headers, ProtocolError, bad_header
 
 log = logging.getLogger("fql.server")
 
@@ -26,29 +26,38 @@ log = logging.getLogger("fql.server")
 BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
+#: The time limit of a query whose request sets none, in milliseconds: core's DefaultQueryTimeout (two
+#: minutes, v4 and v10 alike; RequestParams.QueryTimeout and QueryTimeoutMs default to it).
+DEFAULT_QUERY_TIMEOUT = 120_000
 #: Query tags (core's QueryLogTags): a header of at most this many characters, holding at most this many
 #: `key=value` pairs of `[A-Za-z0-9_]` words, keys and values of at most these lengths.
 MAX_TAGS_HEADER, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 3000, 25, 40, 80
 _TAG_PAIRS = re.compile(r"[A-Za-z0-9_]+=[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+=[A-Za-z0-9_]+)*")
-#: A W3C traceparent, as the driver checks it before sending one.
-_TRACEPARENT = re.compile(r"[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-([\da-f]{2})")
+#: What Java's Long.parseUnsignedLong reads in base 16 (a traceparent's ids).
+_UNSIGNED_HEX = re.compile(r"\+?[0-9A-Fa-f]+")
+#: What separates an Authorization header's scheme from its credentials (core's SplitHeaderPattern).
+_SPACES = re.compile(r"[ \t\n\x0b\f\r]+")
+#: What Java's String.trim takes off both ends: every character up to the space.
+_JAVA_TRIMMED = "".join(map(chr, range(33)))
 #: Trace and span ids only need to be unlikely to collide, not unguessable: a fast generator will do.
 _ids = random.Random()
 
 
 def secret(headers: dict[str, str]) -> str | None:
-    """The secret of `Authorization: Bearer <secret>` or `Basic base64(<secret>:)`, or None."""
-    scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
-    credentials = credentials.strip()
-    if scheme.lower() == "bearer":
+    """The secret of `Authorization: Bearer <secret>` or `Basic base64(<secret>:)`, or None.
+
+    As core's AuthType.fromHeaders reads it: the scheme is `Bearer` or `Basic` spelled just so (`bearer`
+    is no secret), parted from its credentials by any run of whitespace."""
+    scheme, credentials = (_SPACES.split(headers.get("authorization", "").strip(), maxsplit=1) + [""])[:2]
+    if scheme == "Bearer":
         return credentials or None
-    if scheme.lower() != "basic":
+    if scheme != "Basic":
         return None
     try:
         # Core also drops a colon after the base64 text, which an old Go driver sent (AuthSpec "support
-        # buggy go driver"), and trims the decoded text.
-        text = base64.b64decode(credentials.removesuffix(":"), validate=True).decode("utf-8").strip()
-    except (binascii.Error, UnicodeDecodeError):
+        # buggy go driver"), and trims the decoded text as Java's String.trim does.
+        text = java_base64(credentials.removesuffix(":")).decode("utf-8").strip(_JAVA_TRIMMED)
+    except ValueError:  # binascii.Error, UnicodeDecodeError, a character past ASCII
         return None
     # Core drops the one trailing colon of `-u secret:`; a scoped `secret:db:role` keeps its own colons.
     text = text.removesuffix(":")
@@ -56,12 +65,22 @@ def secret(headers: dict[str, str]) -> str | None:
     return None if jwt.is_jwt(text) else text or None
 
 
+def java_base64(text: str) -> bytes:
+    """`text` decoded as Java's basic Base64 decoder decodes it: the padding may be left out, but where it
+    is written it must end the text and complete its last four characters; ValueError otherwise."""
+    body, pad, rest = text.partition("=")
+    pad += rest
+    if len(body) % 4 == 1 or pad and (pad != "=" * (4 - len(body) % 4) or len(pad) > 2):
+        raise binascii.Error("wrong 4-byte ending unit")
+    return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+
+
 @frozen
 class V4Headers:
     """What a v4 request's headers ask for, validated as core validates them (bad ones are 400s)."""
 
-    #: X-Query-Timeout in ms: checked, not enforced (see the README's Server section).
-    timeout_ms: int | None = None
+    #: X-Query-Timeout in ms, core's two minutes without one.
+    timeout_ms: int = DEFAULT_QUERY_TIMEOUT
     #: x-fauna-tags as (key, value) pairs, echoed back; the last of a repeated key wins.
     tags: tuple[tuple[str, str], ...] = ()
     #: X-Last-Seen-Txn in µs. Every query already sees every committed transaction: nothing to wait for.
@@ -81,15 +100,25 @@ _V4_NAMES = frozenset(
 
 
 def read_v4(headers: dict[str, str]) -> V4Headers:
-    """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one."""
+    """The v4 headers of a request; raises a 400 `bad request` protocol error for an invalid one. As core's
+    TMPEndpoint reads them: the version, X-Last-Seen-Txn, the timeout and the retries first (a bad one is
+    answered `bare`), then the tags."""
     if headers.keys().isdisjoint(_V4_NAMES):
         return _V4_DEFAULTS
+    try:
+        version = api_version(headers)
+        last_seen_txn = param(headers, "x-last-seen-txn", timestamp)
+        timeout_ms = param(headers, "x-query-timeout", timeout) or DEFAULT_QUERY_TIMEOUT
+        max_retries = param(headers, "x-max-retries-on-contention", contention_retries)
+    except ProtocolError as err:
+        err.bare = True
+        raise
     return V4Headers(
-        timeout_ms=param(headers, "x-query-timeout", timeout),
+        timeout_ms=timeout_ms,
         tags=_v4_tags(headers.get("x-fauna-tags")),
-        last_seen_txn=param(headers, "x-last-seen-txn", timestamp),
-        max_retries=param(headers, "x-max-retries-on-contention", contention_retries),
-        api_version=api_version(headers),
+        last_seen_txn=last_seen_txn,
+        max_retries=max_retries,
+        api_version=version,
     )
 
 
@@ -162,7 +191,10 @@ def _v4_tags(text: str | None) -> tuple[tuple[str, str], ...]:
     try:
         return parse_tags(text)
     except ValueError as err:
-        raise bad_header("x-fauna-tags", str(err)) from None
+        # Refused through core's recover, as a failure is: laid out pretty (Response.recovered).
+        failure = bad_header("x-fauna-tags", str(err))
+        failure.recovered = True
+        raise failure from None
 
 
 def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
@@ -194,15 +226,37 @@ def parse_tags(text: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(reversed(pairs))
 
 
+def wants_pretty(headers: dict[str, str]) -> bool:
+    """Whether a v4 answer is laid out pretty for the client (core's shouldRenderPretty): curl, HTTPie, or
+    any client sending X-FaunaDB-Formatted-JSON."""
+    agent = headers.get("user-agent", "")
+    return "curl" in agent or "HTTPie" in agent or "x-faunadb-formatted-json" in headers
+
+
 def traceparent(text: str | None) -> str:
     """The traceparent of our answer: the caller's trace id with a new span id, or a new trace.
 
-    Its flags always say "not sampled": core keeps a caller's flags only with its configured
+    A caller's is read as core's TraceContext.fromHTTPHeader reads it: 55 characters, the trace id at 3 and
+    the span id at 36 read as Java's Long.parseUnsignedLong reads 16 hex digits each (any case, a leading
+    `+`), neither all zero; the version and the dashes between are not looked at. The trace id comes back
+    in lower case. The flags always say "not sampled": core keeps a caller's flags only with its configured
     `x-trace-secret`, and fql traces nothing (TracingSpec)."""
-    match = _TRACEPARENT.fullmatch(text.strip()) if text else None
     ids = f"{_ids.getrandbits(192):048x}"  # a trace id and a span id, drawn at once
-    trace = match.group(1) if match else ids[16:]
-    return f"00-{trace}-{ids[:16]}-00"
+    trace = _trace_id(text.strip()) if text else None
+    return f"00-{trace or ids[16:]}-{ids[:16]}-00"
+
+
+def _trace_id(text: str) -> str | None:
+    if len(text) != 55 or any(ord(c) > 0xFF for c in text[53:]):
+        return None
+    high, low, span = (_unsigned_hex(text[at : at + 16]) for at in (3, 19, 36))
+    if high is None or low is None or span is None or not high | low or not span:
+        return None
+    return f"{high:016x}{low:016x}"
+
+
+def _unsigned_hex(text: str) -> int | None:
+    return int(text, 16) if _UNSIGNED_HEX.fullmatch(text) else None
 
 
 #: What a CORS preflight allows (core's CoreApplication): every header a driver sends, every method.

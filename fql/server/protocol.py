@@ -28,6 +28,7 @@ CODES: dict[int, tuple[str, str]] = {
     403: ("forbidden", "forbidden"),
     404: ("not found", "not_found"),
     405: ("method not allowed", "method_not_allowed"),
+    409: ("contended transaction", "contended_transaction"),
     413: ("request too large", "request_size_exceeded"),
     440: ("processing time limit exceeded", "time_out"),
     500: ("internal server error", "internal_error"),
@@ -40,11 +41,23 @@ Headers = list[tuple[str, str]]
 class ProtocolError(Exception):
     """A request refused before or around evaluation (not a query error): no `position`, its own status."""
 
-    def __init__(self, status: int, description: str, *, headers: t.Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        headers: t.Iterable[tuple[str, str]] = (),
+        bare: bool = False,
+        recovered: bool = False,
+    ):
         super().__init__(description)
         self.status = status
         self.description = description
         self.headers = list(headers)
+        #: Answered without X-Txn-Time and the metric headers (see Response.bare).
+        self.bare = bare
+        #: Answered as core answers a failure it recovers from (see Response.recovered).
+        self.recovered = recovered
 
     def v4_body(self) -> dict:
         return {"errors": [{"code": CODES[self.status][0], "description": self.description}]}
@@ -68,7 +81,9 @@ def method_not_allowed(*allowed: str) -> ProtocolError:
 
 
 def too_large() -> ProtocolError:
-    return ProtocolError(413, "Request entity is too large.")
+    # Core's body reader fails with RequestTooLarge, which ExceptionResponseHelpers words without the
+    # period of APIResponse.RequestTooLarge (a constant no endpoint answers with).
+    return ProtocolError(413, "Request entity is too large", recovered=True)
 
 
 def bad_header(name: str, problem: str) -> ProtocolError:
@@ -77,7 +92,7 @@ def bad_header(name: str, problem: str) -> ProtocolError:
 
 def internal(exc: BaseException) -> ProtocolError:
     """A bug in fql: one line naming the exception (the traceback goes to the server log only)."""
-    return ProtocolError(500, f"{type(exc).__name__}: {exc}")
+    return ProtocolError(500, f"{type(exc).__name__}: {exc}", recovered=True)
 
 
 @frozen
@@ -107,6 +122,14 @@ class Response:
     #: That query's QueryState, run with a Meter (fql/storage/meter.py): what it read and wrote, for the
     #: metric headers.
     state: t.Any = None
+    #: Answered before any query work began, so without X-Txn-Time and the metric headers: core's v4
+    #: endpoint answers a bad X-FaunaDB-API-Version, X-Last-Seen-Txn, X-Query-Timeout or
+    #: X-Max-Retries-On-Contention (its getRequestInfo) without its setHeaders.
+    bare: bool = False
+    #: An error core's v4 endpoint answers from its `recover` (a time-out, a bad tags header, a body too
+    #: large, a failure), with ResponseInfo.Null: laid out by `pretty_json` whoever asks (others are pretty
+    #: only for curl, HTTPie or X-FaunaDB-Formatted-JSON), and without the request's tags echoed.
+    recovered: bool = False
 
 
 def json_bytes(value: t.Any) -> bytes:
@@ -118,6 +141,43 @@ def json_bytes(value: t.Any) -> bytes:
     if has_python_floats(text) and _has_java_float(value):
         text = _java_compact(value)
     return text.encode("utf-8", "replace")
+
+
+def pretty_json(body: bytes) -> bytes:
+    """A JSON body laid out as core's JSValue.toPrettyString lays it out (its v4 answers to curl and HTTPie,
+    and a few always): an array or object whose members, joined, are shorter than its width (60 at the
+    top, 2 less per level) or that holds one scalar is on one line, `{ "a": 1, "b": [ 2 ] }`; another has
+    a member a line, indented two spaces; the text ends with a newline. Two departures, where core's would
+    hurt: a key is escaped as JSON escapes it (core writes it raw, so a quote in it breaks the JSON), and
+    runs of spaces in a string are kept (core squeezes them to one on a one-line array or object)."""
+    return _pretty(json.loads(body), PRETTY_WIDTH).encode("utf-8", "replace")
+
+
+#: The width core's JSValue.toPrettyString starts from.
+PRETTY_WIDTH = 60
+
+
+def _pretty(value: t.Any, width: int) -> str:
+    if isinstance(value, dict):
+        members = [f"{_compact(key)}: {_pretty(v, width - 2).strip(_JAVA_TRIMMED)}" for key, v in value.items()]
+        opening, closing, values = "{", "}", list(value.values())
+    elif isinstance(value, list):
+        members = [_pretty(v, width - 2).strip(_JAVA_TRIMMED) for v in value]
+        opening, closing, values = "[", "]", value
+    else:
+        return json_bytes(value).decode("utf-8") + "\n"
+    joined = ",\n".join(members)
+    one_scalar = len(values) == 1 and not isinstance(values[0], (dict, list))
+    if len(joined.encode("utf-16-le")) // 2 < width or one_scalar:
+        # Core squeezes each run of whitespace to a space: the line breaks between members (a member is one
+        # line here, and JSON writes a string's own breaks escaped).
+        return f"{opening} {', '.join(members)} {closing}\n"
+    lines = [opening, *(f"  {line}" for line in joined.split("\n")), closing + "\n"]
+    return "\n".join(lines)
+
+
+#: What Java's String.trim takes off both ends: every character up to the space.
+_JAVA_TRIMMED = "".join(map(chr, range(33)))
 
 
 def has_python_floats(text: str) -> bool:

@@ -42,10 +42,9 @@ from ..wire import legacy
 from ..wire.v4 import from_json, to_json
 from ..wire.v10 import to_tagged
 from . import headers as request_headers
-from .headers import compute_ops, contention_retries, param, timeout, timestamp
+from .headers import DEFAULT_QUERY_TIMEOUT, compute_ops, contention_retries, param, timeout, timestamp
 from .body import parse
 from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
-from .v10 import DEFAULT_TIMEOUT_MS
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -358,7 +357,8 @@ class Streams:
         secret = _v10_secret(request)
         source, held, opening = await self.app.run(self._check_v10, secret, ask)
         poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
-        await self.pump(send, receive, poll, ask.start or source.start, [opening])
+        head = self._head(None, request.headers)
+        await self.pump(send, receive, poll, ask.start or source.start, [opening], head)
 
     async def feed_v10(self, request: Request) -> Response:
         """`POST /feed/1`: one page of events after the cursor (or start), with `has_next`."""
@@ -462,7 +462,8 @@ class Streams:
         target, start, held = opened
         poll = _V4Poll(self, secret, target, fields, held)
         begun = _v4_line({"type": "start", "txn": start, "event": start}, version)
-        await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun])
+        head = self._head(start, request.headers)
+        await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun], head)
         return None
 
     def _open_v4(self, secret: str, body: bytes, fields: tuple, errors: list, version: str | None) -> t.Any:
@@ -510,13 +511,21 @@ class Streams:
 
     # -- the pump ---------------------------------------------------------------------------------------------------
 
-    async def pump(self, send: t.Callable, receive: t.Callable, poll: t.Any, start: Cursor, opening: list[bytes]) -> None:
-        """Send the response head and `opening`, then each poll's events until the stream ends."""
+    async def pump(
+        self,
+        send: t.Callable,
+        receive: t.Callable,
+        poll: t.Any,
+        start: Cursor,
+        opening: list[bytes],
+        head: list[tuple[bytes, bytes]],
+    ) -> None:
+        """Send the response `head` and `opening`, then each poll's events until the stream ends."""
         gone = asyncio.Event()
         watcher = asyncio.ensure_future(_watch(receive, gone))
         self.open += 1
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": self._head(start.ts)})
+            await send({"type": "http.response.start", "status": 200, "headers": head})
             await _lines(send, opening, poll.pace)
             await self._follow(send, gone, poll, start)
         finally:
@@ -563,14 +572,20 @@ class Streams:
         await _lines(send, batch.lines, poll.pace)
         return batch
 
-    def _head(self, ts: int) -> list[tuple[bytes, bytes]]:
+    def _head(self, ts: int | None, sent: dict[str, str]) -> list[tuple[bytes, bytes]]:
+        """A stream's response head: its id, X-Txn-Time at `ts` for a v4 stream (core's TMPEndpoint sets it,
+        the v10 StreamEndpoint does not), and the traceparent and build every core answer has."""
         self._ids += 1
-        return [
-            (b"content-type", JSON_TYPE),
-            (b"x-txn-time", b"%d" % self.app.clock.stamp(ts)),
+        found = [(b"content-type", JSON_TYPE)]
+        if ts is not None:
+            found.append((b"x-txn-time", b"%d" % self.app.clock.stamp(ts)))
+        trace = request_headers.traceparent(sent.get("traceparent"))
+        found += [
+            (b"traceparent", trace.encode()),
             (b"x-faunadb-build", self.app.build.encode()),
             (b"x-fauna-stream-id", b"%d" % self._ids),
         ]
+        return found
 
 
 _REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again."
@@ -736,7 +751,7 @@ def _timeout_ms(request: Request) -> int:
     headers = request.headers
     try:
         param(headers, "x-last-txn-ts", timestamp)
-        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_QUERY_TIMEOUT
         param(headers, "x-max-contention-retries", contention_retries)
     except ProtocolError as err:
         raise _invalid(f"Invalid headers: {err.description}") from None

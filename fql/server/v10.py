@@ -22,6 +22,7 @@ from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
 from .body import Deduplicated, parse as parse_body
 from .headers import (
+    DEFAULT_QUERY_TIMEOUT,
     boolean,
     compute_ops,
     contention_retries,
@@ -40,19 +41,25 @@ if t.TYPE_CHECKING:
 #: The X-Format values and how each writes `data` (and an abort's value); `arguments` are read as simple
 #: JSON in the simple format, else as tagged (core reads decorated arguments as tagged).
 ENCODERS: dict[str, t.Callable[[t.Any], t.Any]] = {"simple": to_simple, "tagged": to_tagged, "decorated": to_decorated}
-#: The X-Query-Timeout-Ms of a request without one (the Python driver sends 5000 by default).
-DEFAULT_TIMEOUT_MS = 5000
 
 
 class V10Error(ProtocolError):
     """A v10 protocol error with its own code (`invalid_request`, `unauthorized`, ...)."""
 
-    def __init__(self, status: int, code: str, message: str, **kw: t.Any):
+    def __init__(self, status: int, code: str, message: str, *, in_query: bool = False, **kw: t.Any):
         super().__init__(status, message, **kw)
         self.code = code
+        #: Whether core answers it from within the query's own work (FQL2Endpoint.exec: a 401, a bad
+        #: argument), whose answer echoes the request's tags, unlike one answered before or around it.
+        self.in_query = in_query
+        #: The `query_tags` the answer echoes.
+        self.tags: str | None = None
 
     def v10_body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.description}}
+        body: dict = {"error": {"code": self.code, "message": self.description}}
+        if self.tags:
+            body["query_tags"] = self.tags
+        return body
 
 
 def _invalid(message: str) -> V10Error:
@@ -64,7 +71,7 @@ def read_headers(headers: dict[str, str]) -> dict:
     `Invalid header 'name': ...`)."""
     try:
         param(headers, "x-last-txn-ts", timestamp)  # every query already sees every committed one
-        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_TIMEOUT_MS
+        timeout_ms = param(headers, "x-query-timeout-ms", timeout) or DEFAULT_QUERY_TIMEOUT
         max_retries = param(headers, "x-max-contention-retries", contention_retries)
     except ProtocolError as err:
         raise _invalid(err.description) from None
@@ -255,7 +262,7 @@ def _environment(arguments: dict, values: list, source: str, *, tagged: bool) ->
             try:
                 env[name] = from_tagged(raw, resolve, schema_exists) if tagged else _simple(raw)
             except InvalidValue as err:
-                raise _invalid(f"Invalid argument '{name}': {err.message}") from None
+                raise V10Error(400, "invalid_request", f"Invalid argument '{name}': {err.message}", in_query=True) from None
         for i, (raw, offset) in enumerate(values):
             try:
                 env[f"{SIGIL}{i}"] = from_tagged(raw, resolve, schema_exists)
@@ -300,6 +307,15 @@ def query(
     (time.monotonic()), where its time limit and `query_time_ms` count from."""
     started = time.monotonic() if started is None else started
     info = read_headers(headers)
+    try:
+        return _query(db, body, secret, info, now_ts, started)
+    except V10Error as err:
+        if err.in_query:
+            err.tags = info["tags"]
+        raise
+
+
+def _query(db: Database, body: t.Any, secret: str, info: dict, now_ts: int, started: float) -> Response:
     if isinstance(body, (bytes, bytearray)):
         body = read_body(body)
     if not isinstance(body, dict):
@@ -370,8 +386,8 @@ def query(
         ),
         txn_ts=state.ts,
         stats=_stats(started, state),
-        schema_version=state.schema_version,
         **envelope,
+        schema_version=state.schema_version,
     )
     return Response(200, json_bytes(out), ts=state.ts)
 
@@ -382,7 +398,9 @@ def _shown(source: str) -> str:
 
 
 def _unauthorized() -> V10Error:
-    return V10Error(401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")])
+    return V10Error(
+        401, "unauthorized", "Access token required", headers=[("www-authenticate", "Bearer")], in_query=True
+    )
 
 
 def _schema_version(db: Database, secret: str) -> int:
@@ -436,7 +454,7 @@ def _failure(
     # failed one.
     state = err.state if isinstance(err, TransactionAborted) else None
     out = {"error": error, "summary": text, "txn_ts": now_ts, "stats": _stats(started, state, wrote=False)}
-    out.update(schema_version=schema_version, **envelope)
+    out.update(**envelope, schema_version=schema_version)
     return Response(440 if code == "time_out" else 400, json_bytes(out))
 
 

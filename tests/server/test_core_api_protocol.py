@@ -83,6 +83,11 @@ def test_responds_to_cors_preflight_requests(api):
     assert headers["access-control-allow-methods"] == "GET, POST, PUT, PATCH, DELETE"
     assert headers["access-control-allow-headers"] == ALLOW_HEADERS
     assert headers["access-control-expose-headers"] == ""
+    # HttpRequestHandler and Application add their headers to a preflight's answer too.
+    assert "traceparent" in headers and "x-faunadb-build" in headers and "x-faunadb-host" not in headers
+    sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    _, headers, _ = api.options("/databases", None, {**ORIGIN, "X-Trace": "1", "traceparent": sent})
+    assert "x-faunadb-host" in headers and headers["traceparent"].startswith(sent[:36])
 
 
 def test_exposes_x_headers_with_appropriate_cors_headers(api):
@@ -132,6 +137,25 @@ def test_max_retries_on_contention(api, retries, status):
     assert api.raw("POST", "/", "null", {"X-Max-Retries-On-Contention": retries}, secret=db.key)[0] == status
 
 
+def test_request_info_headers_read_in_order_and_answered_bare(api):
+    """TMPEndpoint.getRequestInfo reads the version, X-Last-Seen-Txn, the timeout and the retries, in that
+    order and before the tags; a bad one is answered without setHeaders' X-Txn-Time and metrics, where a
+    bad tags header (refused after, through `recover`) has them."""
+    bad = {
+        "X-FaunaDB-API-Version": "9",
+        "X-Last-Seen-Txn": "x",
+        "X-Query-Timeout": "0",
+        "X-Max-Retries-On-Contention": "8",
+        "x-fauna-tags": "a",
+    }
+    named = list(bad)
+    for i, name in enumerate(named):
+        status, headers, body = api.query(None, ROOT, {n: bad[n] for n in named[i:]})
+        assert (status, body["errors"][0]["description"].split("'")[1]) == (400, name.lower())
+        assert ("x-txn-time" in headers, "x-compute-ops" in headers) == ((True, True) if i == 4 else (False, False))
+        assert "traceparent" in headers and "x-faunadb-build" in headers
+
+
 def test_correct_response_format_on_invalid_tags_of_get(api):
     status, _, body = api.get("/", ROOT, {"x-fauna-tags": "foo,,", "X-FaunaDB-API-Version": "UNSTABLE"})
     description = "Invalid header 'x-fauna-tags': invalid tags"
@@ -150,6 +174,28 @@ def test_tracing_clients_without_the_trace_secret_cannot_set_the_flag(api):
     """"allows clients with the right secret to set the flag", its first step: fql has no trace secret."""
     traceparent = "00-000000000000000050a5474ed8834769-5263798bc0583f83-01"
     assert api.query({"now": None}, ROOT, {"traceparent": traceparent})[1]["traceparent"].endswith("-00")
+
+
+@pytest.mark.parametrize(
+    ("sent", "trace"),
+    [
+        # TraceContext.fromHTTPHeader: 55 characters, ids read as Long.parseUnsignedLong reads hex
+        ("00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        ("zzx4bf92f3577b34da6a3ce929d0e0e4736x00f067aa0ba902b7x01", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        ("00-+bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "0bf92f3577b34da6a3ce929d0e0e4736"),
+        # an all-zero trace or span id, a wrong length, no hex: a new trace
+        ("00-00000000000000000000000000000000-00f067aa0ba902b7-01", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-011", None),
+        ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bg-01", None),
+    ],
+)
+def test_tracing_traceparent_read_as_core_reads_it(api, sent, trace):
+    for path, body in (("/", "null"), ("/query/1", '{"query": "1"}')):
+        answered = api.raw("POST", path, body, {"traceparent": sent})[1]["traceparent"]
+        version, trace_id, span, flags = answered.split("-")
+        assert (version, flags, len(trace_id), len(span)) == ("00", "00", 32, 16)
+        assert trace_id == trace if trace else trace_id != sent[3:35].lower()
 
 
 # -- AuthorizedSpec ----------------------------------------------------------------------------------

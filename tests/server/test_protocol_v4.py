@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 import fql
-from fql.server import ServerThread
+from fql.server import ServerThread, v10
+from fql.server import headers as request_headers
 
 from .conftest import Raw, exchange
 
@@ -201,7 +202,8 @@ def test_bad_query_timeout(raw, value, problem):
         400,
         {"errors": [{"code": "bad request", "description": f"Invalid header 'x-query-timeout': {problem}"}]},
     )
-    assert "x-compute-ops" in headers
+    # Answered by TMPEndpoint.getRequestInfo, before setHeaders: no transaction time, no metrics.
+    assert "x-compute-ops" not in headers and "x-txn-time" not in headers
 
 
 def test_good_query_timeout_and_last_seen(raw):
@@ -299,6 +301,18 @@ def test_v10_tags_are_checked_the_same_way(raw):
     )
     status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-query-tags": "a=b,c=d"})
     assert (status, body["query_tags"]) == (200, "c=d,a=b")
+    # FQL2Response.render: the tags after the stats, before schema_version, in a success and a failure
+    for query in ("1", "abort(1)", "1 +"):
+        body = raw("POST", "/query/1", json.dumps({"query": query}), headers={"x-query-tags": "a=b"})[2]
+        assert list(body)[-2:] == ["query_tags", "schema_version"], query
+    # A 401 and a bad argument are answered from FQL2Endpoint.exec, with the request's tags; a bad header
+    # or body before it, without them.
+    tagged = {"x-query-tags": "a=b", "x-format": "tagged"}
+    bad_argument = '{"query": "x", "arguments": {"x": {"@int": "a"}}}'
+    for secret, body in ((None, '{"query": "1"}'), ("wrong", '{"query": "1"}'), ("secret", bad_argument)):
+        assert raw("POST", "/query/1", body, headers=tagged, secret=secret)[2]["query_tags"] == "a=b"
+    for headers, body in (({**tagged, "x-format": "bad"}, '{"query": "1"}'), (tagged, '{"query": 1}')):
+        assert "query_tags" not in raw("POST", "/query/1", body, headers=headers)[2]
 
 
 def test_traceparent(raw):
@@ -379,11 +393,13 @@ def test_metric_headers_count_reads_and_writes(raw):
 def test_oversized_body_is_413_and_serving_goes_on():
     with ServerThread(fql.connect(), max_body=1024) as small:
         raw = Raw(small.port)
-        too_large = {"errors": [{"code": "request too large", "description": "Request entity is too large."}]}
+        too_large = {"errors": [{"code": "request too large", "description": "Request entity is too large"}]}
         assert raw("POST", "/", json.dumps("x" * 2000))[::2] == (413, too_large)
         # Chunked, with no Content-Length to refuse it early.
         assert raw("POST", "/", iter([b'"', b"x" * 600, b"x" * 600, b'"']))[::2] == (413, too_large)
         assert raw.query("x" * 1000)[0] == 200
+        v10 = {"error": {"code": "request_size_exceeded", "message": "Request entity is too large"}}
+        assert raw("POST", "/query/1", json.dumps({"query": "x" * 2000}))[::2] == (413, v10)
 
 
 def test_oversized_body_default_limit(raw):
@@ -421,7 +437,13 @@ def test_other_routes(raw):
 def test_v10_paths_answer_in_the_v10_envelope(raw):
     status, _, body = raw("POST", "/query/1", '{"query": "1 + 1"}')
     assert status == 200 and body["data"] == 2 and body["summary"] == ""
-    assert raw("GET", "/query/1")[2]["error"]["code"] == "method_not_allowed"
+    # FQL2Endpoint never looks at the method: a GET has no body, a PUT's body is run.
+    assert raw("GET", "/query/1")[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "No request body provided"}},
+    )
+    assert raw("PUT", "/query/1", '{"query": "1 + 1"}')[2]["data"] == 2
+    assert raw("HEAD", "/query/1", '{"query": "1 + 1"}')[::2] == (200, None)
     assert raw("POST", "/query/1", "{nope")[::2] == (
         400,
         {"error": {"code": "invalid_request", "message": "Invalid request body: not valid JSON."}},
@@ -521,7 +543,7 @@ def test_query_timeout_stops_the_query_and_writes_nothing(raw):
     slow = {"map": {"lambda": "x", "expr": {"add": [{"var": "x"}, 1]}}, "collection": list(range(300_000))}
     write = {"create": coll, "params": {"object": {"data": {"object": {"a": 1}}}}}
     status, _, body = raw.query({"do": [write, slow]}, headers={"X-Query-Timeout": "50"})
-    assert status == 440 and body["errors"][0]["code"] == "processing time limit exceeded"
+    assert status == 503 and body["errors"][0]["code"] == "time out"
     assert raw.query({"count": {"documents": coll}})[2] == {"resource": 0}
 
 
@@ -545,7 +567,11 @@ def test_time_limits_count_from_the_request_and_are_checked_before_commit():
         db.run_with_state(create, timeout_ms=50, started=time.monotonic() - 1)
     with pytest.raises(ServiceTimeout) as caught:
         db.run_with_state(create, timeout_ms=2000, started=time.monotonic() - 3)
-    assert (caught.value.status, caught.value.v4_code, caught.value.description) == (503, "time out", "Read timed out")
+    assert (caught.value.status, caught.value.v4_code, caught.value.description) == (
+        503,
+        "time out",
+        "Read timed out (Query eval has timed out.)",
+    )
     assert db.query('Count(Documents(Collection("c")))') == 0
 
 
@@ -555,8 +581,16 @@ def test_time_out_answers_are_protocol_errors(raw):
     status, _, body = raw("POST", "/query/1", json.dumps(slow), headers={"x-query-timeout-ms": "30"})
     assert (status, body) == (440, {"error": {"code": "time_out", "message": words}})
     v4_slow = {"count": {"map": {"lambda": "x", "expr": {"var": "x"}}, "collection": list(range(100_000))}}
-    status, _, body = raw.query(v4_slow, headers={"X-Query-Timeout": "30"})
+    status, _, body = raw.query(v4_slow, headers={"X-Query-Timeout": "30", "X-FaunaDB-API-Version": "UNSTABLE"})
     assert (status, body) == (440, {"errors": [{"code": "processing time limit exceeded", "description": words}]})
+    # TMPEndpoint.recover: at any other version, the time-out under the aggressive deadline
+    timed_out = {"errors": [{"code": "time out", "description": "Read timed out (Query eval has timed out.)"}]}
+    for version in ("4", "2.1", None):
+        headers = {"X-Query-Timeout": "30"} | ({"X-FaunaDB-API-Version": version} if version else {})
+        assert raw.query(v4_slow, headers=headers)[::2] == (503, timed_out), version
+    # Answered from core's recover, with ResponseInfo.Null: the request's tags are not echoed.
+    assert "x-fauna-tags" not in raw.query(v4_slow, headers={"X-Query-Timeout": "30", "x-fauna-tags": "a=b"})[1]
+    assert raw.query(v4_slow, headers={"x-fauna-tags": "a=b"})[1]["x-fauna-tags"] == "a=b"
 
 
 def test_an_error_with_siblings_fills_the_envelope(raw):
@@ -580,3 +614,76 @@ def test_doubles_are_written_as_core_writes_them_at_every_version(server, versio
     headers = {"Authorization": "Bearer secret", "X-FaunaDB-API-Version": version}
     status, _, data = exchange(server.port, "POST", "/", json.dumps(query).encode(), headers, timeout=10)
     assert (status, data) == (200, b'{"resource":[1.0E7,1.0E-4,1.5,"Infinity","-Infinity","NaN"]}')
+
+
+def _text(port: int, path: str, body: str, headers: dict) -> str:
+    return exchange(port, "POST", path, body.encode(), {"Authorization": "Bearer secret", **headers})[2].decode()
+
+
+def test_pretty_answers_as_core_lays_them_out(server):
+    """CoreApplication.shouldRenderPretty: a v4 answer to curl or HTTPie, or to a request with
+    X-FaunaDB-Formatted-JSON, is laid out by JSValue.toPrettyString; an error v4 recovers from (here a
+    bad tags header) whoever asks; v10's answers and a bad request-info header's never."""
+    curl = {"User-Agent": "curl/8.5.0"}
+    query = '{"object": {"a": [], "b": [1, 2], "c": {"object": {"d": "x  y"}}, "e": "' + "z" * 60 + '"}}'
+    assert _text(server.port, "/", query, curl) == (
+        "{\n"
+        '  "resource": {\n'
+        '    "a": [  ],\n'
+        '    "b": [ 1, 2 ],\n'
+        '    "c": { "d": "x  y" },\n'
+        '    "e": "' + "z" * 60 + '"\n'
+        "  }\n"
+        "}\n"
+    )
+    assert _text(server.port, "/", "[1.0e7]", {"X-FaunaDB-Formatted-JSON": "1"}) == '{ "resource": [ 1.0E7 ] }\n'
+    assert _text(server.port, "/", "[1.0e7]", {"User-Agent": "HTTPie/3.2"}) == '{ "resource": [ 1.0E7 ] }\n'
+    assert _text(server.port, "/", "[1.0e7]", {"User-Agent": "python"}) == '{"resource":[1.0E7]}'
+    tags_error = (
+        '{\n  "errors": [\n    {\n      "code": "bad request",\n'
+        '      "description": "Invalid header \'x-fauna-tags\': invalid tags"\n    }\n  ]\n}\n'
+    )
+    assert _text(server.port, "/", "1", {"x-fauna-tags": "a"}) == tags_error
+    assert _text(server.port, "/", "1", {**curl, "X-Query-Timeout": "0"}).startswith('{"errors":[{"code":"bad request"')
+    assert _text(server.port, "/query/1", '{"query": "1"}', curl).startswith('{"data":1,')
+
+
+def test_a_query_without_a_time_limit_has_core_s_two_minutes():
+    """RequestParams.QueryTimeout and QueryTimeoutMs default to CoreApplication.DefaultQueryTimeout."""
+    read_v4 = request_headers.read_v4
+    assert read_v4({}).timeout_ms == read_v4({"x-fauna-tags": "a=b"}).timeout_ms == 120_000
+    assert read_v4({"x-query-timeout": "7"}).timeout_ms == 7
+    assert v10.read_headers({})["timeout_ms"] == 120_000
+    assert v10.read_headers({"x-query-timeout-ms": "7"})["timeout_ms"] == 7
+
+
+def test_contention_is_answered_as_a_protocol_error(server, raw, monkeypatch):
+    """TMPEndpoint.recover (TransactionContentionNoInfo) and FQL2Endpoint.recover answer contention with
+    the error alone, 409, no position and no summary."""
+    from fql.errors import ContendedTransaction
+
+    words = "Transaction was aborted due to detection of concurrent modification."
+
+    def contended(*args, **kwargs):
+        raise ContendedTransaction(words)
+
+    monkeypatch.setattr(server.app.db, "run_with_state", contended)
+    assert raw.query(1)[::2] == (409, {"errors": [{"code": "contended transaction", "description": words}]})
+    assert raw("POST", "/query/1", '{"query": "1"}')[::2] == (
+        409,
+        {"error": {"code": "contended_transaction", "message": words}},
+    )
+
+
+def test_v10_answers_carry_no_transaction_time_or_metric_headers(raw):
+    """Only v4's TMPEndpoint.setHeaders sets X-Txn-Time and the metric headers: a v10 answer has its
+    `txn_ts` and `stats` in the body, a failure too, and the headers every answer has."""
+    for query in ("1", "abort(1)", "1 +"):
+        status, found, body = raw("POST", "/query/1", json.dumps({"query": query}))
+        assert not {"x-txn-time", "x-compute-ops", "x-query-time", "x-read-ops"} & set(found), query
+        assert {"traceparent", "x-faunadb-build"} <= set(found) and body["txn_ts"] > 0
+    assert "x-txn-time" not in raw("POST", "/query/1", "{")[1]
+    # nor do the schema and environment endpoints'
+    for path in ("/schema/1/files", "/environment/1"):
+        found = raw("GET", path)[1]
+        assert "x-txn-time" not in found and "x-compute-ops" not in found and "traceparent" in found, path

@@ -507,3 +507,23 @@ def test_an_event_source_outlives_the_server_that_made_it(tmp_path):
         assert [e["data"] for page in client.feed(source) for e in page] == [30]
         with client.stream(source) as stream:
             assert next(stream)["data"] == 30
+
+
+def test_stream_heads_carry_core_s_headers(client, server):
+    """A v10 stream's answer has its id, the traceparent and the build, and no X-Txn-Time (core's
+    StreamEndpoint sets none); a v4 stream's has X-Txn-Time too (TMPEndpoint.setHeaders)."""
+    token = client.query(q("P.all().eventSource()")).data.token
+    doc = client.query(q("P.create({ n: 1 }).id")).data
+    coll = {"@ref": {"id": "P", "collection": {"@ref": {"id": "collections"}}}}
+    traced = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    for path, body in (("/stream/1", {"token": token}), ("/stream", {"@ref": {"id": doc, "collection": coll}})):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("POST", path, json.dumps(body), {"Authorization": "Bearer secret", "traceparent": traced})
+            response = conn.getresponse()
+            found = {k.lower(): v for k, v in response.getheaders()}
+        finally:
+            conn.close()
+        assert response.status == 200, path
+        assert found["traceparent"].startswith(traced[:36]) and "x-fauna-stream-id" in found and "x-faunadb-build" in found
+        assert ("x-txn-time" in found) == (path == "/stream"), path

@@ -115,6 +115,12 @@ def test_format_command():
     assert out == '{"a":{"@date":"2020-01-01"}}\n[1.5]\n'
 
 
+def test_json_format_of_a_v10_document_says_which_format_to_use():
+    _, out, err, _ = drive('Collection.create({ name: "P" })', ":format json", "P.create({})", "1")
+    assert out.endswith("\n1\n")
+    assert err == "Cannot render a Document value as v4 JSON. Use the tagged, simple or decorated format for v10 results.\n"
+
+
 def test_format_command_names_the_choices():
     _, _, err, _ = drive(":format xml")
     assert err == "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n"
@@ -453,6 +459,10 @@ def test_toolbar():
         ('People.byId("1") {', "v10", False),
         ("x => x +", "auto", False),
         (":help", "v10", True),
+        # A bare name is a whole v10 query (a variable, a collection), though v4 waits for its `(`.
+        ("ariel", "auto", True),
+        ("People", "auto", True),
+        ("Add", "v4", False),
     ],
 )
 def test_is_complete_v10(text, syntax, complete):

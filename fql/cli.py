@@ -14,7 +14,7 @@ from .database import connect
 from .errors import FQLError
 from .parse import detect_syntax, parse
 from .repl import repl
-from .repl.printer import FORMATS, error_text, error_text_v10, result_text
+from .repl.printer import FORMATS, FormatError, error_text, error_text_v10, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -224,8 +224,7 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
         node = program.body[0] if len(program.body) == 1 else None
         _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
         return EXIT_ERROR
-    _print(stdout, result_text(value, args.format, syntax))
-    return 0
+    return EXIT_OK if _show(value, args.format, syntax, stdout, stderr) else EXIT_ERROR
 
 
 def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stderr: t.TextIO) -> int:
@@ -259,9 +258,21 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
             if not args.keep_going:
                 break
             continue
-        if not args.quiet:
-            _print(stdout, result_text(value, args.format, syntax))
+        if not args.quiet and not _show(value, args.format, syntax, stdout, stderr):
+            status = EXIT_ERROR
+            if not args.keep_going:
+                break
     return status
+
+
+def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextIO) -> bool:
+    """Print a result; False (the reason printed) when the format has no form for it."""
+    try:
+        _print(stdout, result_text(value, fmt, syntax))
+    except FormatError as err:
+        _print(stderr, f"fql: {err}")
+        return False
+    return True
 
 
 def _port(text: str) -> int:

@@ -62,6 +62,18 @@ def test_run_keep_going(script):
     assert err.count("transaction aborted:") == 2
 
 
+def test_json_format_refuses_a_v10_document_clearly(script):
+    # v4 wire JSON has no form for a v10 document: the user is told which formats have, not "internal error".
+    path = script('Collection.create({ name: "P" })\n1 + 1\n')
+    status, out, err = fql("run", path, "--format", "json", "--keep-going")
+    assert (status, out) == (1, "2\n")
+    assert err == (
+        "fql: Cannot render a Document value as v4 JSON. Use the tagged, simple or decorated format for v10 results.\n"
+    )
+    status, out, err = fql("-e", 'Collection.create({ name: "P" })', "--format", "json")
+    assert (status, out) == (1, "") and err.startswith("fql: Cannot render a Document value as v4 JSON.")
+
+
 def test_run_quiet(script):
     assert fql("run", script("1\n2"), "--quiet") == (0, "", "")
 

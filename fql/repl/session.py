@@ -13,7 +13,7 @@ from .completer import Catalog
 from .docs import help_text
 from .identity import describe, login, login_arguments
 from .pretty import Display, colour, colour_error, pretty
-from .printer import FORMATS, error_text, error_text_v10, result_text
+from .printer import FORMATS, FormatError, error_text, error_text_v10, result_text
 from .validator import is_complete, with_return
 
 if t.TYPE_CHECKING:
@@ -168,7 +168,11 @@ class Session:
                 self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
                 return
             if not isinstance(expr, ast.Let):
-                self._print(self.out, self._result(value, syntax))
+                try:
+                    self._print(self.out, self._result(value, syntax))
+                except FormatError as err:
+                    self._error(str(err))
+                    return
             if self.timing:
                 self._print(self.out, f"time: {(time.perf_counter() - start) * 1000:.3f} ms")
 

@@ -189,3 +189,9 @@ def test_console_script():
     assert done.stdout == ""
     assert done.stderr.startswith("invalid argument: Number expected, String provided.")
     assert "Traceback" not in done.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_not_an_internal_error(tmp_path):
+    status, out, err = fql("-e", "1", "--db", f"sqlite://{tmp_path}/missing/dir/x.db")
+    assert (status, out) == (1, "")
+    assert err == f"unavailable: Cannot open the SQLite database {tmp_path}/missing/dir/x.db: unable to open database file\n"

@@ -230,9 +230,12 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
 def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql run`: each top-level expression is its own query, in order, against one database."""
     try:
-        text = stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()  # noqa: SIM115
-    except (OSError, UnicodeDecodeError) as exc:
-        _print(stderr, f"fql: cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
+        text = _read_source(args.file, stdin)
+    except UnicodeDecodeError as exc:
+        _print(stderr, f"fql: cannot read {args.file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return EXIT_ERROR
+    except OSError as exc:
+        _print(stderr, f"fql: cannot read {args.file}: {exc.strerror or exc}")
         return EXIT_ERROR
     syntax = _syntax(args, text)
     program = _parse(text, stderr, syntax)
@@ -273,6 +276,21 @@ def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextI
         _print(stderr, f"fql: {err}")
         return False
     return True
+
+
+def _read_source(name: str, stdin: t.TextIO) -> str:
+    """A script's UTF-8 text, from a file or (`-`) standard input, whose bytes are read and decoded strictly
+    (a terminal's or pipe's text stream would let bytes that are not UTF-8 through as surrogates)."""
+    if name == "-":
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is None:
+            return stdin.read()
+        data = buffer.read()
+    else:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    # Universal newlines, as a file opened as text reads them.
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _port(text: str) -> int:

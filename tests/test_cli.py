@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -195,3 +196,23 @@ def test_a_database_that_cannot_be_opened_is_not_an_internal_error(tmp_path):
     status, out, err = fql("-e", "1", "--db", f"sqlite://{tmp_path}/missing/dir/x.db")
     assert (status, out) == (1, "")
     assert err == f"unavailable: Cannot open the SQLite database {tmp_path}/missing/dir/x.db: unable to open database file\n"
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_a_script_not_utf8_is_refused(tmp_path, source):
+    # Standard input is decoded from its bytes, strictly: a pipe's text stream passes them on as surrogates.
+    data = b'Add(1, "\xff\xfe")\n'
+    (tmp_path / "bad.fql").write_bytes(data)
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+    out, err = io.StringIO(), io.StringIO()
+    name = "-" if source == "stdin" else str(tmp_path / "bad.fql")
+    assert cli.run(["run", name], stdin=stdin, stdout=out, stderr=err) == 1
+    assert (out.getvalue(), err.getvalue()) == ("", f"fql: cannot read {name}: not UTF-8 text (invalid start byte at byte 8)\n")
+
+
+def test_a_script_with_crlf_line_ends(tmp_path):
+    (tmp_path / "crlf.fql").write_bytes(b'Add(1,\r\n  2)\r\n"a"\r\n')
+    stdin = io.TextIOWrapper(io.BytesIO(b"Add(1,\r\n  2)\r\n"), encoding="utf-8")
+    assert fql("run", str(tmp_path / "crlf.fql")) == (0, '3\n"a"\n', "")
+    out = io.StringIO()
+    assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=io.StringIO()) == 0 and out.getvalue() == "3\n"

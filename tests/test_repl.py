@@ -142,6 +142,9 @@ def test_help_lists_every_command():
     _, out, _, _ = drive(":help")
     for name in (":syntax", ":format", ":secret", ":login", ":logout", ":whoami", ":db", ":timing", ":load"):
         assert f"\n{name} " in out
+    # The descriptions line up in one column, and :format names every format.
+    assert all(line[19] == " " and line[20] != " " for line in out.splitlines())
+    assert "decorated" in out.split(":format F", 1)[1].splitlines()[0]
 
 
 @pytest.mark.parametrize(

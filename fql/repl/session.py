@@ -29,14 +29,14 @@ CONTINUATION = "...> "
 COMMANDS = {
     ":help": ":help [Name]        this list, or a function's signature and documentation (:help Paginate)",
     ":syntax": ":syntax S           read entries as v4, v10, or auto (v4 if it parses as v4, else v10)",
-    ":format": ":format F           print results as fql notation, v4 json, or v10 tagged / simple json",
+    ":format": ":format F           print results as fql notation, v4 json, v10 tagged / simple json, or v10 decorated text",
     ":secret": ":secret [S]         run the next queries with secret S (a key, token or scoped secret); alone: root",
     ":login": ":login ID PASSWORD  Login(ID, {password}) as the current secret, then use the token's secret",
     ":logout": ":logout             Logout(false) with the current secret, then back to the previous one",
     ":whoami": ":whoami             who the queries run as: root, a key's role, or a token's identity",
-    ":db": ":db URL              open another database (memory://, sqlite:///app.db, postgresql://...)",
+    ":db": ":db URL             open another database (memory://, sqlite:///app.db, postgresql://...)",
     ":timing": ":timing             print how long each query takes (again: stop)",
-    ":load": ":load FILE           run a file's statements, each its own query, as `fql run` does",
+    ":load": ":load FILE          run a file's statements, each its own query, as `fql run` does",
     ":quit": ":quit               leave (Ctrl-D works too; Ctrl-C cancels the current input)",
 }
 #: Other spellings of the commands.

@@ -192,6 +192,14 @@ def test_blank_lines_are_ignored():
     assert drive("", "   ", "1")[1] == "1\n"
 
 
+def test_an_entry_not_utf8_is_not_run():
+    # A pipe's text stream passes bytes that are not UTF-8 on as surrogates.
+    data = io.TextIOWrapper(io.BytesIO(b'1\nAdd(1, "\xff")\n2\n'), encoding="utf-8", errors="surrogateescape")
+    out, err = io.StringIO(), io.StringIO()
+    assert repl.Session(fql.connect(), repl.stream_reader(data), out, err).run() == 0
+    assert (out.getvalue(), err.getvalue()) == ("1\n2\n", "Not run: the entry is not UTF-8 text.\n")
+
+
 def test_stream_reader():
     read = repl.stream_reader(io.StringIO("a\nb"))
     assert [read("> "), read("> ")] == ["a", "b"]

@@ -66,6 +66,14 @@ def stream_reader(stream: t.TextIO) -> Reader:
     return read
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Session:
     """One REPL session on one database; each top-level expression of an entry is its own query."""
 
@@ -134,6 +142,10 @@ class Session:
         """Run a command or an entry; False means leave."""
         self._catalog = None
         stripped = text.strip()
+        if not _is_utf8(text):
+            # Bytes a pipe's text stream passed on as surrogates (`fql repl < latin1.fql`).
+            self._error("Not run: the entry is not UTF-8 text.")
+            return True
         try:
             if stripped.startswith(":"):
                 return self.command(stripped)

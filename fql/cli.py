@@ -209,6 +209,12 @@ def _syntax(args: argparse.Namespace, text: str) -> str:
 
 def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql -e`: the whole text is one query (one transaction); its last expression's value is printed."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A command line's bytes that are not UTF-8 reach Python as surrogates.
+        _print(stderr, f"fql: -e: not UTF-8 text (at character {exc.start})")
+        return EXIT_ERROR
     syntax = _syntax(args, text)
     program = _parse(text, stderr, syntax)
     if program is None:

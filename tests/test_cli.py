@@ -216,3 +216,8 @@ def test_a_script_with_crlf_line_ends(tmp_path):
     assert fql("run", str(tmp_path / "crlf.fql")) == (0, '3\n"a"\n', "")
     out = io.StringIO()
     assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=io.StringIO()) == 0 and out.getvalue() == "3\n"
+
+
+def test_an_expression_not_utf8_is_refused():
+    # Python reads a command line's bytes that are not UTF-8 as surrogates.
+    assert fql("-e", 'Concat(["\udcff"])') == (1, "", "fql: -e: not UTF-8 text (at character 9)\n")

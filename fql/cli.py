@@ -167,6 +167,7 @@ def _connect(args: argparse.Namespace, stderr: t.TextIO, **options: t.Any) -> t.
 
 def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql schema push|diff|pull DIR`: the `/schema/1` API's work, from the command line."""
+    import errno
     import os
 
     from .schema.manager import SchemaError
@@ -184,6 +185,8 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
             stdout.write(text or "No changes.\n")
         else:
             root = os.path.realpath(args.dir)
+            if os.path.exists(root) and not os.path.isdir(root):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), args.dir)
             for name, text in db.schema_files(secret=args.secret).items():
                 target = os.path.realpath(os.path.join(root, *name.split("/")))
                 if os.path.commonpath([root, target]) != root:

@@ -328,6 +328,12 @@ def test_cli_push_of_a_missing_directory_is_refused(tmp_path):
     assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
 
 
+def test_cli_pull_into_a_file_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("")
+    status, out, err = run("schema", "pull", str(tmp_path / "afile"))
+    assert (status, out, err) == (1, "", f"fql: cannot read or write {tmp_path / 'afile'}: Not a directory\n")
+
+
 def test_cli_push_of_a_file_not_utf8(tmp_path):
     (tmp_path / "bad.fsl").write_bytes(b'collection Foo { name: "\xff" }')
     status, _, err = run("schema", "push", str(tmp_path))

@@ -113,6 +113,9 @@ def run(
         _print(stderr, error_text(err))
         return EXIT_ERROR
     except KeyboardInterrupt:
+        # Ctrl-C: a running query stops and nothing it wrote is kept; say so, as the REPL does.
+        with contextlib.suppress(OSError):
+            _print(stderr, "interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`fql run f | head`): stop quietly, as Unix tools do.

@@ -221,3 +221,11 @@ def test_a_script_with_crlf_line_ends(tmp_path):
 def test_an_expression_not_utf8_is_refused():
     # Python reads a command line's bytes that are not UTF-8 as surrogates.
     assert fql("-e", 'Concat(["\udcff"])') == (1, "", "fql: -e: not UTF-8 text (at character 9)\n")
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "connect", interrupted)
+    assert fql("-e", "1") == (130, "", "interrupted\n")

@@ -73,7 +73,8 @@ def _schema_parser(schema: argparse.ArgumentParser) -> None:
     for action in (push, diff, pull):
         action.add_argument("dir", metavar="DIR", help="a directory of .fsl files (or one .fsl file to push or diff)")
     for action in (push, diff, pull, commit, abandon):
-        action.add_argument("--db", metavar="URL", default="memory://", help="database URL (default: memory://)")
+        # SUPPRESS keeps a --db given before the command (`fql --db URL schema push DIR`), as `run` and `serve` do.
+        action.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
         action.add_argument("--secret", default=None, help="the secret to use (default: the root)")
     for action in (push, diff):
         action.add_argument("--keep-others", action="store_true", help="keep stored files DIR does not have (override off)")

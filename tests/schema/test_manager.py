@@ -309,6 +309,15 @@ def test_cli_push_diff_and_pull(tmp_path):
     assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
 
 
+def test_cli_db_before_the_command_is_kept(tmp_path):
+    # `fql --db URL schema push DIR` pushed to memory:// and said it was done.
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    assert run("--db", url, "schema", "push", str(tmp_path))[0] == 0
+    assert run("--db", url, "schema", "diff", str(tmp_path)) == (0, "No changes.\n", "")
+    assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
+
+
 def test_cli_push_error(tmp_path):
     (tmp_path / "bad.fsl").write_text("function foo {}")
     status, _, err = run("schema", "push", str(tmp_path))

@@ -88,7 +88,7 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
     serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
-    serve.add_argument("--schema", metavar="DIR", default=None, help="push the FSL files of DIR to the database first")
+    serve.add_argument("--schema", metavar="DIR", default=argparse.SUPPRESS, help="push the FSL files of DIR to the database first")
 
 
 def version() -> str:

@@ -229,3 +229,10 @@ def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch):
 
     monkeypatch.setattr(cli, "connect", interrupted)
     assert fql("-e", "1") == (130, "", "interrupted\n")
+
+
+@pytest.mark.parametrize("argv", [["--schema", "s", "--db", "sqlite:x.db", "serve"], ["serve", "--schema", "s", "--db", "sqlite:x.db"]])
+def test_serve_keeps_db_and_schema_given_on_either_side(argv):
+    # `fql --schema DIR serve` served without the schema: serve's own --schema defaulted to None.
+    args = cli._parser().parse_args(argv)
+    assert (args.schema, args.db) == ("s", "sqlite:x.db")

@@ -348,7 +348,7 @@ def _parse(text: str, stderr: t.TextIO, syntax: str = "v4") -> ast.Program | Non
     try:
         return parse(text, syntax)
     except FQLError as err:
-        _print(stderr, error_text(err, text))
+        _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text))
         return None
 
 

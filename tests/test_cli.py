@@ -236,3 +236,13 @@ def test_serve_keeps_db_and_schema_given_on_either_side(argv):
     # `fql --schema DIR serve` served without the schema: serve's own --schema defaulted to None.
     args = cli._parser().parse_args(argv)
     assert (args.schema, args.db) == ("s", "sqlite:x.db")
+
+
+def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():
+    # Fauna's v10 API: invalid_query, "The query failed 1 validation check", then the error's summary.
+    assert fql("--syntax", "v10", "-e", "1 +* 2") == (
+        1,
+        "",
+        "invalid_query: The query failed 1 validation check\n"
+        "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n",
+    )

@@ -200,6 +200,14 @@ def test_an_entry_not_utf8_is_not_run():
     assert (out.getvalue(), err.getvalue()) == ("1\n2\n", "Not run: the entry is not UTF-8 text.\n")
 
 
+def test_a_v10_syntax_error_shows_the_v10_summary():
+    _, _, err, _ = drive(":syntax v10", "1 +* 2")
+    assert err == (
+        "invalid_query: The query failed 1 validation check\n"
+        "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n"
+    )
+
+
 def test_stream_reader():
     read = repl.stream_reader(io.StringIO("a\nb"))
     assert [read("> "), read("> ")] == ["a", "b"]

@@ -191,7 +191,10 @@ def path_text(path: t.Sequence) -> str:
 def error_text_v10(err: FQLError, source: str) -> str:
     """A v10 error: `<code>: <message>` and the summary (of every type error the check found)."""
     if isinstance(err, ParseError):
-        return error_text(err)
+        # As Fauna's v10 API answers a query its parser rejects: the count, then each error's summary.
+        found = [err, *err.more]
+        count = f"{len(found)} validation check{'s' if len(found) > 1 else ''}"
+        return f"{err.v10_code}: The query failed {count}\n" + "\n\n".join(summary(e, source) for e in found)
     found = getattr(err, "checks", [err])
     return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
 

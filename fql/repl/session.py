@@ -168,7 +168,7 @@ class Session:
         try:
             program = parse(source if syntax == "v10" else text, syntax)
         except FQLError as err:
-            self._error(error_text(err, text))
+            self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text))
             return
         # The variable with_return added after a final `let` is not a query of its own.
         body = program.body[:-1] if syntax == "v10" and source != text else program.body

@@ -14,7 +14,7 @@ from .database import connect
 from .errors import FQLError
 from .parse import detect_syntax, parse
 from .repl import repl
-from .repl.printer import FORMATS, error_text, error_text_v10, result_text
+from .repl.printer import FORMATS, FormatError, error_text, error_text_v10, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -73,7 +73,8 @@ def _schema_parser(schema: argparse.ArgumentParser) -> None:
     for action in (push, diff, pull):
         action.add_argument("dir", metavar="DIR", help="a directory of .fsl files (or one .fsl file to push or diff)")
     for action in (push, diff, pull, commit, abandon):
-        action.add_argument("--db", metavar="URL", default="memory://", help="database URL (default: memory://)")
+        # SUPPRESS keeps a --db given before the command (`fql --db URL schema push DIR`), as `run` and `serve` do.
+        action.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
         action.add_argument("--secret", default=None, help="the secret to use (default: the root)")
     for action in (push, diff):
         action.add_argument("--keep-others", action="store_true", help="keep stored files DIR does not have (override off)")
@@ -87,7 +88,7 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: memory://)")
     serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
-    serve.add_argument("--schema", metavar="DIR", default=None, help="push the FSL files of DIR to the database first")
+    serve.add_argument("--schema", metavar="DIR", default=argparse.SUPPRESS, help="push the FSL files of DIR to the database first")
 
 
 def version() -> str:
@@ -113,6 +114,9 @@ def run(
         _print(stderr, error_text(err))
         return EXIT_ERROR
     except KeyboardInterrupt:
+        # Ctrl-C: a running query stops and nothing it wrote is kept; say so, as the REPL does.
+        with contextlib.suppress(OSError):
+            _print(stderr, "interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`fql run f | head`): stop quietly, as Unix tools do.
@@ -167,6 +171,7 @@ def _connect(args: argparse.Namespace, stderr: t.TextIO, **options: t.Any) -> t.
 
 def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql schema push|diff|pull DIR`: the `/schema/1` API's work, from the command line."""
+    import errno
     import os
 
     from .schema.manager import SchemaError
@@ -184,6 +189,8 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
             stdout.write(text or "No changes.\n")
         else:
             root = os.path.realpath(args.dir)
+            if os.path.exists(root) and not os.path.isdir(root):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), args.dir)
             for name, text in db.schema_files(secret=args.secret).items():
                 target = os.path.realpath(os.path.join(root, *name.split("/")))
                 if os.path.commonpath([root, target]) != root:
@@ -209,6 +216,12 @@ def _syntax(args: argparse.Namespace, text: str) -> str:
 
 def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql -e`: the whole text is one query (one transaction); its last expression's value is printed."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A command line's bytes that are not UTF-8 reach Python as surrogates.
+        _print(stderr, f"fql: -e: not UTF-8 text (at character {exc.start})")
+        return EXIT_ERROR
     syntax = _syntax(args, text)
     program = _parse(text, stderr, syntax)
     if program is None:
@@ -224,16 +237,18 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
         node = program.body[0] if len(program.body) == 1 else None
         _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
         return EXIT_ERROR
-    _print(stdout, result_text(value, args.format, syntax))
-    return 0
+    return EXIT_OK if _show(value, args.format, syntax, stdout, stderr) else EXIT_ERROR
 
 
 def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql run`: each top-level expression is its own query, in order, against one database."""
     try:
-        text = stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()  # noqa: SIM115
-    except (OSError, UnicodeDecodeError) as exc:
-        _print(stderr, f"fql: cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
+        text = _read_source(args.file, stdin)
+    except UnicodeDecodeError as exc:
+        _print(stderr, f"fql: cannot read {args.file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return EXIT_ERROR
+    except OSError as exc:
+        _print(stderr, f"fql: cannot read {args.file}: {exc.strerror or exc}")
         return EXIT_ERROR
     syntax = _syntax(args, text)
     program = _parse(text, stderr, syntax)
@@ -259,9 +274,36 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
             if not args.keep_going:
                 break
             continue
-        if not args.quiet:
-            _print(stdout, result_text(value, args.format, syntax))
+        if not args.quiet and not _show(value, args.format, syntax, stdout, stderr):
+            status = EXIT_ERROR
+            if not args.keep_going:
+                break
     return status
+
+
+def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextIO) -> bool:
+    """Print a result; False (the reason printed) when the format has no form for it."""
+    try:
+        _print(stdout, result_text(value, fmt, syntax))
+    except FormatError as err:
+        _print(stderr, f"fql: {err}")
+        return False
+    return True
+
+
+def _read_source(name: str, stdin: t.TextIO) -> str:
+    """A script's UTF-8 text, from a file or (`-`) standard input, whose bytes are read and decoded strictly
+    (a terminal's or pipe's text stream would let bytes that are not UTF-8 through as surrogates)."""
+    if name == "-":
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is None:
+            return stdin.read()
+        data = buffer.read()
+    else:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    # Universal newlines, as a file opened as text reads them.
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _port(text: str) -> int:
@@ -306,7 +348,7 @@ def _parse(text: str, stderr: t.TextIO, syntax: str = "v4") -> ast.Program | Non
     try:
         return parse(text, syntax)
     except FQLError as err:
-        _print(stderr, error_text(err, text))
+        _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text))
         return None
 
 

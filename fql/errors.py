@@ -343,6 +343,13 @@ class InvalidWriteTime(FQLError):
     v4_code, v10_code, status = "invalid write time", "invalid_write_time", 400
 
 
+class StoreUnavailable(FQLError):
+    """The database URL names a store fql cannot open or reach (a SQLite file in a missing directory, a
+    PostgreSQL server that refuses the connection): the user's to fix, not a bug in fql."""
+
+    v4_code, v10_code, status = "unavailable", "service_unavailable", 503
+
+
 class Unauthorized(FQLError):
     """The secret is missing, unknown, expired or revoked."""
 

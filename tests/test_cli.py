@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -60,6 +61,18 @@ def test_run_keep_going(script):
     status, out, err = fql("run", script('Abort("first")\n2\nAbort("second")\n4'), "--keep-going")
     assert (status, out) == (1, "2\n4\n")
     assert err.count("transaction aborted:") == 2
+
+
+def test_json_format_refuses_a_v10_document_clearly(script):
+    # v4 wire JSON has no form for a v10 document: the user is told which formats have, not "internal error".
+    path = script('Collection.create({ name: "P" })\n1 + 1\n')
+    status, out, err = fql("run", path, "--format", "json", "--keep-going")
+    assert (status, out) == (1, "2\n")
+    assert err == (
+        "fql: Cannot render a Document value as v4 JSON. Use the tagged, simple or decorated format for v10 results.\n"
+    )
+    status, out, err = fql("-e", 'Collection.create({ name: "P" })', "--format", "json")
+    assert (status, out) == (1, "") and err.startswith("fql: Cannot render a Document value as v4 JSON.")
 
 
 def test_run_quiet(script):
@@ -177,3 +190,59 @@ def test_console_script():
     assert done.stdout == ""
     assert done.stderr.startswith("invalid argument: Number expected, String provided.")
     assert "Traceback" not in done.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_not_an_internal_error(tmp_path):
+    status, out, err = fql("-e", "1", "--db", f"sqlite://{tmp_path}/missing/dir/x.db")
+    assert (status, out) == (1, "")
+    assert err == f"unavailable: Cannot open the SQLite database {tmp_path}/missing/dir/x.db: unable to open database file\n"
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_a_script_not_utf8_is_refused(tmp_path, source):
+    # Standard input is decoded from its bytes, strictly: a pipe's text stream passes them on as surrogates.
+    data = b'Add(1, "\xff\xfe")\n'
+    (tmp_path / "bad.fql").write_bytes(data)
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+    out, err = io.StringIO(), io.StringIO()
+    name = "-" if source == "stdin" else str(tmp_path / "bad.fql")
+    assert cli.run(["run", name], stdin=stdin, stdout=out, stderr=err) == 1
+    assert (out.getvalue(), err.getvalue()) == ("", f"fql: cannot read {name}: not UTF-8 text (invalid start byte at byte 8)\n")
+
+
+def test_a_script_with_crlf_line_ends(tmp_path):
+    (tmp_path / "crlf.fql").write_bytes(b'Add(1,\r\n  2)\r\n"a"\r\n')
+    stdin = io.TextIOWrapper(io.BytesIO(b"Add(1,\r\n  2)\r\n"), encoding="utf-8")
+    assert fql("run", str(tmp_path / "crlf.fql")) == (0, '3\n"a"\n', "")
+    out = io.StringIO()
+    assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=io.StringIO()) == 0 and out.getvalue() == "3\n"
+
+
+def test_an_expression_not_utf8_is_refused():
+    # Python reads a command line's bytes that are not UTF-8 as surrogates.
+    assert fql("-e", 'Concat(["\udcff"])') == (1, "", "fql: -e: not UTF-8 text (at character 9)\n")
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "connect", interrupted)
+    assert fql("-e", "1") == (130, "", "interrupted\n")
+
+
+@pytest.mark.parametrize("argv", [["--schema", "s", "--db", "sqlite:x.db", "serve"], ["serve", "--schema", "s", "--db", "sqlite:x.db"]])
+def test_serve_keeps_db_and_schema_given_on_either_side(argv):
+    # `fql --schema DIR serve` served without the schema: serve's own --schema defaulted to None.
+    args = cli._parser().parse_args(argv)
+    assert (args.schema, args.db) == ("s", "sqlite:x.db")
+
+
+def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():
+    # Fauna's v10 API: invalid_query, "The query failed 1 validation check", then the error's summary.
+    assert fql("--syntax", "v10", "-e", "1 +* 2") == (
+        1,
+        "",
+        "invalid_query: The query failed 1 validation check\n"
+        "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n",
+    )

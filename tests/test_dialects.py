@@ -329,6 +329,21 @@ def test_v10_stays_v10(text):
 @pytest.mark.parametrize(
     ("text", "syntax"),
     [
+        # v4 reads `1 + 1` as `1` then `+1`, two queries; auto takes the sum a user means.
+        ("1 + 1", "v10"),
+        ("1 - 1.5", "v10"),
+        ("[1, 2]\n-1", "v4"),
+        ("Add(1, 2) -1", "v4"),
+        ("1 2", "v4"),
+    ],
+)
+def test_a_sign_after_a_statement_on_its_line_is_v10_arithmetic(text, syntax):
+    assert detect_syntax(text) == syntax
+
+
+@pytest.mark.parametrize(
+    ("text", "syntax"),
+    [
         # A call no v4 function answers to but a v10 global does is v10, however it parses.
         ("ID(newId())", "v10"),
         ('dbg("x")', "v10"),

@@ -115,6 +115,12 @@ def test_format_command():
     assert out == '{"a":{"@date":"2020-01-01"}}\n[1.5]\n'
 
 
+def test_json_format_of_a_v10_document_says_which_format_to_use():
+    _, out, err, _ = drive('Collection.create({ name: "P" })', ":format json", "P.create({})", "1")
+    assert out.endswith("\n1\n")
+    assert err == "Cannot render a Document value as v4 JSON. Use the tagged, simple or decorated format for v10 results.\n"
+
+
 def test_format_command_names_the_choices():
     _, _, err, _ = drive(":format xml")
     assert err == "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n"
@@ -136,6 +142,9 @@ def test_help_lists_every_command():
     _, out, _, _ = drive(":help")
     for name in (":syntax", ":format", ":secret", ":login", ":logout", ":whoami", ":db", ":timing", ":load"):
         assert f"\n{name} " in out
+    # The descriptions line up in one column, and :format names every format.
+    assert all(line[19] == " " and line[20] != " " for line in out.splitlines())
+    assert "decorated" in out.split(":format F", 1)[1].splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -181,6 +190,22 @@ def test_unknown_command():
 
 def test_blank_lines_are_ignored():
     assert drive("", "   ", "1")[1] == "1\n"
+
+
+def test_an_entry_not_utf8_is_not_run():
+    # A pipe's text stream passes bytes that are not UTF-8 on as surrogates.
+    data = io.TextIOWrapper(io.BytesIO(b'1\nAdd(1, "\xff")\n2\n'), encoding="utf-8", errors="surrogateescape")
+    out, err = io.StringIO(), io.StringIO()
+    assert repl.Session(fql.connect(), repl.stream_reader(data), out, err).run() == 0
+    assert (out.getvalue(), err.getvalue()) == ("1\n2\n", "Not run: the entry is not UTF-8 text.\n")
+
+
+def test_a_v10_syntax_error_shows_the_v10_summary():
+    _, _, err, _ = drive(":syntax v10", "1 +* 2")
+    assert err == (
+        "invalid_query: The query failed 1 validation check\n"
+        "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n"
+    )
 
 
 def test_stream_reader():
@@ -453,6 +478,10 @@ def test_toolbar():
         ('People.byId("1") {', "v10", False),
         ("x => x +", "auto", False),
         (":help", "v10", True),
+        # A bare name is a whole v10 query (a variable, a collection), though v4 waits for its `(`.
+        ("ariel", "auto", True),
+        ("People", "auto", True),
+        ("Add", "v4", False),
     ],
 )
 def test_is_complete_v10(text, syntax, complete):

@@ -7,6 +7,7 @@ import pytest
 import fql
 from fql.render import to_fql, to_fql10
 from fql.repl.pretty import colour, colour_error, layout, pretty, shorten
+from fql.repl.printer import result_text
 from fql.values import Page, Ref, collection_ref
 
 DOC = {"ref": Ref("1", collection_ref("spells")), "ts": 1, "data": {"name": "Fire", "tags": ["hot", "red"]}}
@@ -112,3 +113,13 @@ def test_arrays_of_refs_and_objects_take_a_line_each():
     refs = [Ref(str(n), collection_ref("spells")) for n in range(2)]
     assert pretty(refs, width=40) == '[\n  Ref(Collection("spells"), "0"),\n  Ref(Collection("spells"), "1")\n]'
     assert pretty([{"a": 1}, {"b": 2}], width=10) == "[\n  { a: 1 },\n  { b: 2 }\n]"
+
+
+def test_a_value_nested_deeper_than_the_stack_prints():
+    # 3000 arrays deep: printed on a deep thread (fql/stack.py), and opened only to half the width.
+    db = fql.connect()
+    value = db.query("Set.sequence(0, 3000).fold([], (acc, x) => [acc])", syntax="v10")
+    lines = pretty(value, "v10", width=40).splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert max(len(line) - len(line.lstrip()) for line in lines) == 20
+    assert "".join(line.strip() for line in lines) == result_text(value, "fql", "v10")

@@ -159,7 +159,23 @@ def detect_syntax(text: str) -> str:
             # Neither parses: blame the syntax that got further into the text.
             return "v10" if _reach(v10_error) > _reach(v4_error) else "v4"
         return "v10"
+    if _signed_after(text, program.body):
+        # `1 + 1` is v4's `1` then `+1`, two queries; v10 reads the sum a user means.
+        try:
+            parse(text, "v10")
+        except FQLError:
+            return "v4"
+        return "v10"
     return "v4" if all(_v4_names(node) for node in program.body) else "v10"
+
+
+def _signed_after(text: str, body: tuple[ast.Node, ...]) -> bool:
+    """Whether a statement starts with a sign on the line where the one before it ends (`1 - 1`), in a text
+    that calls no v4 function (`Add(1, 2) -1` stays v4's)."""
+    return not any(isinstance(node, ast.Call) for node in body) and any(
+        node.span.line and node.span.line == before.span.end_line and text[node.span.start : node.span.start + 1] in ("+", "-")
+        for before, node in zip(body, body[1:])
+    )
 
 
 def _reach(err: FQLError) -> tuple[int, int]:

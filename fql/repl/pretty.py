@@ -12,6 +12,7 @@ from pygments.console import ansiformat
 from pygments.formatters import TerminalFormatter
 from pygments.lexers.data import JsonLexer
 
+from .. import stack
 from ..render import to_fql, to_fql10
 from ..values import Page
 from .lexer import lexer_for
@@ -61,7 +62,17 @@ def shorten(value: t.Any, preview: int = PAGE_PREVIEW) -> t.Any:
 
 
 def pretty(value: t.Any, syntax: str = "v4", width: int = 100, preview: int = PAGE_PREVIEW) -> str:
-    """FQL notation (v4 shell or v10) for `value`, broken over indented lines where a line would pass `width`."""
+    """FQL notation (v4 shell or v10) for `value`, broken over indented lines where a line would pass `width`.
+    A value nested deeper than this thread's stack can print is printed on a deep thread (fql/stack.py)."""
+    try:
+        return _pretty(value, syntax, width, preview)
+    except RecursionError:
+        if stack.is_deep():
+            raise
+        return stack.run_deep(lambda: _pretty(value, syntax, width, preview))
+
+
+def _pretty(value: t.Any, syntax: str, width: int, preview: int) -> str:
     text = (to_fql10 if syntax == "v10" else to_fql)(shorten(value, preview))
     return layout(text, width)
 
@@ -139,7 +150,9 @@ def _lines(pieces: list[t.Any], indent: int, column: int, width: int) -> list[st
         text = piece if isinstance(piece, str) else piece.flat()
         start = column if len(lines) == 1 else 0
         fits = start + len(lines[-1]) + len(text) + len(_flat(pieces[i + 1 :])) <= width
-        if isinstance(piece, str) or fits or not _breakable(piece):
+        # Past half the width of indentation the rest stays on one line: a value nested thousands deep
+        # would otherwise print indentation quadratic in its depth.
+        if isinstance(piece, str) or fits or not _breakable(piece) or indent + INDENT > width // 2:
             lines[-1] += text
             continue
         lines[-1] += piece.open

@@ -16,6 +16,10 @@ from ..wire.v4 import to_json, wire_args
 FORMATS = ("fql", "json", "tagged", "simple", "decorated")
 
 
+class FormatError(Exception):
+    """A result the chosen format has no form for (a v10 document in v4 JSON): the user's to change, not a bug."""
+
+
 def result_text(value: t.Any, fmt: str = "fql", syntax: str = "v4") -> str:
     """One result on one line: `{ a: 1 }`, `{"a":1}`, or `{"a":{"@int":"1"}}`; decorated, on several. A
     value nested deeper than this thread's stack can print is printed on a deep thread (fql/stack.py)."""
@@ -33,7 +37,11 @@ def _result_text(value: t.Any, fmt: str, syntax: str) -> str:
 
         return v10.to_decorated(value)
     if fmt == "json":
-        return json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
+        try:
+            encoded = to_json(value)
+        except FQLError as err:
+            raise FormatError(f"{err.description} Use the tagged, simple or decorated format for v10 results.") from None
+        return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
     if fmt in ("tagged", "simple"):
         from ..wire import v10
 
@@ -183,7 +191,10 @@ def path_text(path: t.Sequence) -> str:
 def error_text_v10(err: FQLError, source: str) -> str:
     """A v10 error: `<code>: <message>` and the summary (of every type error the check found)."""
     if isinstance(err, ParseError):
-        return error_text(err)
+        # As Fauna's v10 API answers a query its parser rejects: the count, then each error's summary.
+        found = [err, *err.more]
+        count = f"{len(found)} validation check{'s' if len(found) > 1 else ''}"
+        return f"{err.v10_code}: The query failed {count}\n" + "\n\n".join(summary(e, source) for e in found)
     found = getattr(err, "checks", [err])
     return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
 

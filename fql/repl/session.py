@@ -13,7 +13,7 @@ from .completer import Catalog
 from .docs import help_text
 from .identity import describe, login, login_arguments
 from .pretty import Display, colour, colour_error, pretty
-from .printer import FORMATS, error_text, error_text_v10, result_text
+from .printer import FORMATS, FormatError, error_text, error_text_v10, result_text
 from .validator import is_complete, with_return
 
 if t.TYPE_CHECKING:
@@ -29,14 +29,14 @@ CONTINUATION = "...> "
 COMMANDS = {
     ":help": ":help [Name]        this list, or a function's signature and documentation (:help Paginate)",
     ":syntax": ":syntax S           read entries as v4, v10, or auto (v4 if it parses as v4, else v10)",
-    ":format": ":format F           print results as fql notation, v4 json, or v10 tagged / simple json",
+    ":format": ":format F           print results as fql notation, v4 json, v10 tagged / simple json, or v10 decorated text",
     ":secret": ":secret [S]         run the next queries with secret S (a key, token or scoped secret); alone: root",
     ":login": ":login ID PASSWORD  Login(ID, {password}) as the current secret, then use the token's secret",
     ":logout": ":logout             Logout(false) with the current secret, then back to the previous one",
     ":whoami": ":whoami             who the queries run as: root, a key's role, or a token's identity",
-    ":db": ":db URL              open another database (memory://, sqlite:///app.db, postgresql://...)",
+    ":db": ":db URL             open another database (memory://, sqlite:///app.db, postgresql://...)",
     ":timing": ":timing             print how long each query takes (again: stop)",
-    ":load": ":load FILE           run a file's statements, each its own query, as `fql run` does",
+    ":load": ":load FILE          run a file's statements, each its own query, as `fql run` does",
     ":quit": ":quit               leave (Ctrl-D works too; Ctrl-C cancels the current input)",
 }
 #: Other spellings of the commands.
@@ -64,6 +64,14 @@ def stream_reader(stream: t.TextIO) -> Reader:
         return line.rstrip("\n")
 
     return read
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Session:
@@ -134,6 +142,10 @@ class Session:
         """Run a command or an entry; False means leave."""
         self._catalog = None
         stripped = text.strip()
+        if not _is_utf8(text):
+            # Bytes a pipe's text stream passed on as surrogates (`fql repl < latin1.fql`).
+            self._error("Not run: the entry is not UTF-8 text.")
+            return True
         try:
             if stripped.startswith(":"):
                 return self.command(stripped)
@@ -156,7 +168,7 @@ class Session:
         try:
             program = parse(source if syntax == "v10" else text, syntax)
         except FQLError as err:
-            self._error(error_text(err, text))
+            self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text))
             return
         # The variable with_return added after a final `let` is not a query of its own.
         body = program.body[:-1] if syntax == "v10" and source != text else program.body
@@ -168,7 +180,11 @@ class Session:
                 self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
                 return
             if not isinstance(expr, ast.Let):
-                self._print(self.out, self._result(value, syntax))
+                try:
+                    self._print(self.out, self._result(value, syntax))
+                except FormatError as err:
+                    self._error(str(err))
+                    return
             if self.timing:
                 self._print(self.out, f"time: {(time.perf_counter() - start) * 1000:.3f} ms")
 

@@ -22,12 +22,14 @@ def is_complete(text: str, syntax: str = "v4") -> bool:
     """False while brackets are open (the parser raises IncompleteInput); any other error is complete.
 
     A `:command` line and blank input are complete; a text with a real syntax error is complete too,
-    so that the session reports the error instead of waiting for more lines.
+    so that the session reports the error instead of waiting for more lines. With `auto`, a text one
+    syntax reads whole is complete (`ariel`, a v10 variable, is the start of a v4 call).
     """
     if not text.strip() or text.lstrip().startswith(":"):
         return True
     if syntax == "auto":
-        return is_complete(text, "v4") and is_complete(text, "v10")
+        whole = syntax_error(text, "v4") is None or syntax_error(text, "v10") is None
+        return whole or (is_complete(text, "v4") and is_complete(text, "v10"))
     try:
         parse(with_return(text) if syntax == "v10" else text, syntax)
     except IncompleteInput:

@@ -73,19 +73,34 @@ def check_filename(name: str) -> bool:
 def read_directory(path: str) -> list[tuple[str, str]]:
     """The `.fsl` files under `path` (a directory, or one file), named by their path relative to it with
     `/` between parts, as the Fauna CLI names them; in name order."""
+    import errno
     import os
 
     if os.path.isfile(path):
-        with open(path, encoding="utf-8") as handle:
-            return [(os.path.basename(path), handle.read())]
+        return [(os.path.basename(path), _read_text(path, os.path.basename(path)))]
+    if not os.path.isdir(path):
+        # os.walk passes over a missing directory: a push would then drop every stored file.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
     found = []
     for folder, _, names in os.walk(path):
         for name in names:
             if name.endswith(".fsl"):
                 full = os.path.join(folder, name)
-                with open(full, encoding="utf-8") as handle:
-                    found.append((os.path.relpath(full, path).replace(os.sep, "/"), handle.read()))
+                name = os.path.relpath(full, path).replace(os.sep, "/")
+                found.append((name, _read_text(full, name)))
     return sorted(found)
+
+
+def _read_text(path: str, name: str) -> str:
+    """A file's UTF-8 text; one that is not UTF-8 is an OSError naming it (`name`), as an unreadable one is."""
+    import errno
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise OSError(errno.EILSEQ, f"{name} is not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
 
 
 def check_files(files: list[tuple[str, str]]) -> None:

@@ -6,7 +6,7 @@ import random
 import time
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import ContendedTransaction, FQLError, InvalidArgument
+from ..errors import ContendedTransaction, FQLError, InvalidArgument, StoreUnavailable
 from .base import Conflict
 from .sqlite import SCHEMA_VERSION, SQL, SQLStorage, check_older, check_version
 
@@ -99,7 +99,7 @@ class PostgresStorage(SQLStorage):
             if self.schema is not None:
                 self.cur.execute(f"SET search_path TO {_ident(self.schema)}")
         except psycopg.Error as exc:
-            raise FQLError(f"Cannot connect to PostgreSQL at {self.where}: {exc}") from None
+            raise StoreUnavailable(f"Cannot connect to PostgreSQL at {self.where}: {exc}") from None
 
     def _create(self) -> None:
         """Check the schema version, creating the tables first in a new database (or schema)."""

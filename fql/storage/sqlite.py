@@ -10,7 +10,7 @@ import typing as t
 from urllib.parse import parse_qsl
 
 from ..collation import id_key
-from ..errors import ContendedTransaction, FQLError, InvalidArgument, SchemaVersionError
+from ..errors import ContendedTransaction, FQLError, InvalidArgument, StoreUnavailable, SchemaVersionError
 from . import codec
 from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
 
@@ -509,7 +509,7 @@ class SQLiteStorage(SQLStorage):
             for pragma in ("journal_mode = WAL", f"synchronous = {synchronous.upper()}", "cache_size = -65536"):
                 self.cur.execute(f"PRAGMA {pragma}")
         except sqlite3.Error as exc:
-            raise FQLError(f"Cannot open the SQLite database {path}: {exc}") from None
+            raise StoreUnavailable(f"Cannot open the SQLite database {path}: {exc}") from None
         try:
             self._create()
         except BaseException:

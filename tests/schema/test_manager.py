@@ -309,11 +309,45 @@ def test_cli_push_diff_and_pull(tmp_path):
     assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
 
 
+def test_cli_db_before_the_command_is_kept(tmp_path):
+    # `fql --db URL schema push DIR` pushed to memory:// and said it was done.
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    assert run("--db", url, "schema", "push", str(tmp_path))[0] == 0
+    assert run("--db", url, "schema", "diff", str(tmp_path)) == (0, "No changes.\n", "")
+    assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
+
+
 def test_cli_push_error(tmp_path):
     (tmp_path / "bad.fsl").write_text("function foo {}")
     status, _, err = run("schema", "push", str(tmp_path))
     assert status == 1
     assert err.startswith("error: Expected `(`\nat bad.fsl:1:14\n")
+
+
+def test_cli_push_of_a_missing_directory_is_refused(tmp_path):
+    # os.walk passes over a missing directory: the push would have dropped every stored file.
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    (tmp_path / "funcs.fsl").write_text(FUNCS)
+    assert run("schema", "push", str(tmp_path / "funcs.fsl"), "--db", url)[0] == 0
+    for action in ("push", "diff"):
+        status, out, err = run("schema", action, str(tmp_path / "missing"), "--db", url)
+        assert (status, out) == (1, "")
+        assert err == f"fql: cannot read or write {tmp_path / 'missing'}: No such file or directory\n"
+    assert run("-e", "double(4)", "--syntax", "v10", "--db", url)[1] == "8\n"
+
+
+def test_cli_pull_into_a_file_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("")
+    status, out, err = run("schema", "pull", str(tmp_path / "afile"))
+    assert (status, out, err) == (1, "", f"fql: cannot read or write {tmp_path / 'afile'}: Not a directory\n")
+
+
+def test_cli_push_of_a_file_not_utf8(tmp_path):
+    (tmp_path / "bad.fsl").write_bytes(b'collection Foo { name: "\xff" }')
+    status, _, err = run("schema", "push", str(tmp_path))
+    assert status == 1
+    assert err == f"fql: cannot read or write {tmp_path}: bad.fsl is not UTF-8 text (invalid start byte at byte 24)\n"
 
 
 def test_cli_run_with_schema(tmp_path):

@@ -12,9 +12,9 @@ from fql.collation import tuple_key
 from fql.database import open_storage
 from fql.errors import (
     ContendedTransaction,
-    FQLError,
     InvalidArgument,
     SchemaVersionError,
+    StoreUnavailable,
 )
 from fql.database import MAX_RETRIES
 from fql.storage.base import Conflict, DocKey, Entry, IndexKey, Version
@@ -300,12 +300,13 @@ def test_bad_urls_are_explained(bad, message):
 
 
 def test_unreachable_storage_is_an_fql_error(tmp_path):
-    with pytest.raises(FQLError, match="Cannot open the SQLite database"):
+    # StoreUnavailable: the CLI says `unavailable: ...`, not `internal error` (a bug in fql).
+    with pytest.raises(StoreUnavailable, match="Cannot open the SQLite database"):
         open_storage(f"sqlite://{tmp_path}/missing/dir/x.db")
     (tmp_path / "text.db").write_text("not a database, just text" * 100)
-    with pytest.raises(FQLError, match="file is not a database"):
+    with pytest.raises(StoreUnavailable, match="file is not a database"):
         open_storage(f"sqlite://{tmp_path}/text.db")
-    with pytest.raises(FQLError, match="Cannot connect to PostgreSQL at postgresql://u:\\*\\*\\*@127.0.0.1:1/x"):
+    with pytest.raises(StoreUnavailable, match="Cannot connect to PostgreSQL at postgresql://u:\\*\\*\\*@127.0.0.1:1/x"):
         open_storage("postgresql://u:hunter2@127.0.0.1:1/x?fql_timeout=1")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import logging
@@ -16,7 +15,7 @@ import typing as t
 from attrs import frozen
 
 from ..auth import jwt
-from ..values import parse_long
+from ..values import Bytes, parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, ProtocolError, bad_header
 
@@ -66,13 +65,12 @@ def secret(headers: dict[str, str]) -> str | None:
 
 
 def java_base64(text: str) -> bytes:
-    """`text` decoded as Java's basic Base64 decoder decodes it: the padding may be left out, but where it
-    is written it must end the text and complete its last four characters; ValueError otherwise."""
-    body, pad, rest = text.partition("=")
-    pad += rest
-    if len(body) % 4 == 1 or pad and (pad != "=" * (4 - len(body) % 4) or len(pad) > 2):
-        raise binascii.Error("wrong 4-byte ending unit")
-    return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    """`text` decoded as Java's basic Base64 decoder decodes it (Bytes.from_standard_base64: the padding
+    may be left out, but where it is written it must be exact); ValueError otherwise."""
+    found = Bytes.from_standard_base64(text)
+    if found is None:
+        raise binascii.Error("not Java's basic Base64")
+    return found.data
 
 
 @frozen

@@ -521,3 +521,14 @@ def test_validator_refuses_a_syntax_error_at_its_position():
     assert caught.value.cursor_position == 10
     assert caught.value.message.startswith("invalid expression: Unexpected ')'")
     assert caught.value.message.endswith("(line 2, column 4)")
+
+
+@pytest.mark.parametrize("syntax", ["v10", "auto"])
+def test_validator_shows_a_v10_syntax_error_in_v10s_form(syntax):
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        FqlValidator(lambda: syntax).validate(Document("let x = 1\nx +* 2"))
+    assert caught.value.cursor_position == 13
+    assert caught.value.message == "invalid_query: Expected expression at *query*:2:4"

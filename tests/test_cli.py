@@ -178,6 +178,14 @@ def test_repl_from_stdin():
     assert fql("repl", stdin="Add(1,\n 2)\n:quit\n") == (0, "3\n", "")
 
 
+def test_repl_from_stdin_exits_1_when_an_entry_failed():
+    # As `fql run` exits 1: the entries after the failed one still run.
+    status, out, err = fql("repl", stdin='Add(1, "a")\n2\n')
+    assert (status, out) == (1, "2\n")
+    assert err.startswith("invalid argument: Number expected, String provided.")
+    assert fql("repl", stdin="1 +* 2\n3\n")[:2] == (1, "3\n")
+
+
 def test_no_command_opens_the_repl():
     assert fql(stdin="[1,\n2]\n") == (0, "[1, 2]\n", "")
 

@@ -246,6 +246,19 @@ def test_serve_keeps_db_and_schema_given_on_either_side(argv):
     assert (args.schema, args.db) == ("s", "sqlite:x.db")
 
 
+@pytest.mark.parametrize("syntax", ["auto", "v4"])
+@pytest.mark.parametrize("text", ["", "  // nothing"])
+def test_an_empty_v4_query_is_refused_as_core_refuses_an_empty_body(syntax, text):
+    assert fql("--syntax", syntax, "-e", text) == (1, "", "invalid expression: No query provided.\n")
+
+
+def test_an_empty_v10_query_is_refused_as_v10s_parser_refuses_it():
+    status, out, err = fql("--syntax", "v10", "-e", "")
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid_query: The query failed 1 validation check\n")
+    assert "error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n" in err
+
+
 def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():
     # Fauna's v10 API: invalid_query, "The query failed 1 validation check", then the error's summary.
     assert fql("--syntax", "v10", "-e", "1 +* 2") == (

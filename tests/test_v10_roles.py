@@ -243,6 +243,25 @@ def test_a_native_create_predicate_gets_the_new_document(db, resource, predicate
     assert caught.value.v10_code == "permission_denied", denied
 
 
+def test_a_login_predicate_gets_the_new_token(db):
+    # Credential login creates its token as Token.create does (CredentialPrototype.login), so a `create`
+    # predicate on Token gets the new token, id included.
+    db.query('People.create({ id: "3", name: "Cy" })', syntax="v10")
+    db.query('Credential.create({ document: People.byId("3"), password: "x" })', syntax="v10")
+    db.query(
+        "Role.create({ name: 'L', privileges: [{ resource: 'Token', actions: { create: "
+        "\"t => t.coll == Token && t.id != null && t.document == People.byId('1')\" } }, "
+        "{ resource: 'Credential', actions: { read: true } }, { resource: 'People', actions: { read: true } }] })",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "L" })', syntax="v10")["secret"]
+    login = 'Credential.byDocument(People.byId("{}"))!.login("{}").document.id'
+    assert db.query(login.format("1", "pw"), secret=key, syntax="v10") == "1"
+    with pytest.raises(FQLError) as caught:
+        db.query(login.format("3", "x"), secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"
+
+
 @pytest.mark.parametrize("resource", ["Credential", "Credentials"])
 def test_a_role_may_name_credentials_by_either_global(db, resource):
     # Core resolves a role's resource as a global name, and `Credentials` is the global alias of

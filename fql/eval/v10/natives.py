@@ -322,9 +322,11 @@ def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = 
     # Unlike v4's Login, which writes its token as a server key would, core's login creates the token as
     # Token.create does, as the caller (CredentialPrototype.login, TokenPrototype.create): a caller that
     # may not create tokens (a server-readonly key, a role without `create` on Token) is refused.
+    # Its predicate gets the new token, id included (core's WriteBroker makes the id first).
     fields = {"document": ref_of(ctx, identity), **params}
-    access.require(ctx, "create", DocKey(identity.scope, "#tokens", ""), (fields,))
-    return _with_secret(ctx, auth.create_token(ctx, identity, params))
+    new_id = str(ctx.state.txn.next_id())
+    access.require(ctx, "create", DocKey(identity.scope, "#tokens", new_id), (fields, Ref(new_id, TOKENS)))
+    return _with_secret(ctx, auth.create_token(ctx, identity, params, new_id=new_id))
 
 
 @method("Document", "verify")

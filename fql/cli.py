@@ -11,7 +11,7 @@ from importlib import metadata
 
 from . import ast
 from .database import connect
-from .errors import FQLError
+from .errors import FQLError, InvalidExpression
 from .parse import detect_syntax, parse
 from .repl import repl
 from .repl.printer import FORMATS, FormatError, error_text, error_text_v10, result_text
@@ -228,6 +228,10 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
         return EXIT_ERROR
     if args.ast:
         return _dump(program, stdout)
+    if not program.body:
+        # As core answers an empty v4 body (v10's parser rejects an empty query itself: `Unexpected end of query`).
+        _print(stderr, error_text(InvalidExpression("No query provided.")))
+        return EXIT_ERROR
     db = _connect(args, stderr)
     if db is None:
         return EXIT_ERROR

@@ -178,6 +178,14 @@ def test_repl_from_stdin():
     assert fql("repl", stdin="Add(1,\n 2)\n:quit\n") == (0, "3\n", "")
 
 
+def test_repl_from_stdin_exits_1_when_an_entry_failed():
+    # As `fql run` exits 1: the entries after the failed one still run.
+    status, out, err = fql("repl", stdin='Add(1, "a")\n2\n')
+    assert (status, out) == (1, "2\n")
+    assert err.startswith("invalid argument: Number expected, String provided.")
+    assert fql("repl", stdin="1 +* 2\n3\n")[:2] == (1, "3\n")
+
+
 def test_no_command_opens_the_repl():
     assert fql(stdin="[1,\n2]\n") == (0, "[1, 2]\n", "")
 
@@ -236,6 +244,19 @@ def test_serve_keeps_db_and_schema_given_on_either_side(argv):
     # `fql --schema DIR serve` served without the schema: serve's own --schema defaulted to None.
     args = cli._parser().parse_args(argv)
     assert (args.schema, args.db) == ("s", "sqlite:x.db")
+
+
+@pytest.mark.parametrize("syntax", ["auto", "v4"])
+@pytest.mark.parametrize("text", ["", "  // nothing"])
+def test_an_empty_v4_query_is_refused_as_core_refuses_an_empty_body(syntax, text):
+    assert fql("--syntax", syntax, "-e", text) == (1, "", "invalid expression: No query provided.\n")
+
+
+def test_an_empty_v10_query_is_refused_as_v10s_parser_refuses_it():
+    status, out, err = fql("--syntax", "v10", "-e", "")
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid_query: The query failed 1 validation check\n")
+    assert "error: Unexpected end of query. Expected statement or expression\nat *query*:1:1\n" in err
 
 
 def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():

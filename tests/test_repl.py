@@ -64,7 +64,7 @@ def test_ctrl_d_leaves():
 
 def test_input_ending_inside_an_entry_reports_it():
     status, out, err, _ = drive("Add(1,")
-    assert status == 0 and out == ""
+    assert status == 1 and out == ""
     assert err.startswith("invalid expression: Unexpected end of input")
 
 
@@ -196,7 +196,7 @@ def test_an_entry_not_utf8_is_not_run():
     # A pipe's text stream passes bytes that are not UTF-8 on as surrogates.
     data = io.TextIOWrapper(io.BytesIO(b'1\nAdd(1, "\xff")\n2\n'), encoding="utf-8", errors="surrogateescape")
     out, err = io.StringIO(), io.StringIO()
-    assert repl.Session(fql.connect(), repl.stream_reader(data), out, err).run() == 0
+    assert repl.Session(fql.connect(), repl.stream_reader(data), out, err).run() == 1
     assert (out.getvalue(), err.getvalue()) == ("1\n2\n", "Not run: the entry is not UTF-8 text.\n")
 
 
@@ -521,3 +521,14 @@ def test_validator_refuses_a_syntax_error_at_its_position():
     assert caught.value.cursor_position == 10
     assert caught.value.message.startswith("invalid expression: Unexpected ')'")
     assert caught.value.message.endswith("(line 2, column 4)")
+
+
+@pytest.mark.parametrize("syntax", ["v10", "auto"])
+def test_validator_shows_a_v10_syntax_error_in_v10s_form(syntax):
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        FqlValidator(lambda: syntax).validate(Document("let x = 1\nx +* 2"))
+    assert caught.value.cursor_position == 13
+    assert caught.value.message == "invalid_query: Expected expression at *query*:2:4"

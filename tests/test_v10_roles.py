@@ -193,6 +193,75 @@ def test_write_and_create_predicates_get_the_documents_themselves(db):
         assert caught.value.v10_code == "permission_denied", denied
 
 
+@pytest.mark.parametrize(
+    "resource, predicate, allowed, denied",
+    [
+        (
+            "Token",
+            "t => t.coll == Token && t.id != null && t.ts != null && t.document == People.byId('1') && t.instance == null",
+            'Token.create({ document: People.byId("1") })',
+            'Token.create({ document: People.byId("2") })',
+        ),
+        (
+            "Token",
+            "t => t.id == '12345' && t.coll == Token",
+            'Token.create({ id: "12345", document: People.byId("1") })',
+            'Token.create({ id: "12346", document: People.byId("1") })',
+        ),
+        (
+            "Credential",
+            "c => c.coll == Credential && c.id != null && c.document == People.byId('2')",
+            'Credential.create({ document: People.byId("2"), password: "x" })',
+            'Credential.create({ document: People.byId("3"), password: "x" })',
+        ),
+        # A key's database as given, by its name (fql asked once more with the database as a ref).
+        (
+            "Key",
+            "k => k.coll == Key && k.id != null && k.database == 'child' && k.role == 'server'",
+            'Key.create({ role: "server", database: "child" })',
+            'Key.create({ role: "admin", database: "child" })',
+        ),
+    ],
+)
+def test_a_native_create_predicate_gets_the_new_document(db, resource, predicate, allowed, denied):
+    # Core's WriteBroker makes the id (getOrMakeID) before checkCreatePermission, whose CreateInstance
+    # passes a v10 predicate the new document (Value.Doc with the version to be written): its `id`, `coll`
+    # and `ts`, and its fields as v10 names them (`document`, not the `instance` stored).
+    for text in ['People.create({ id: "2", name: "Bo" })', 'People.create({ id: "3", name: "Cy" })',
+                 'Database.create({ name: "child" })']:
+        db.query(text, syntax="v10")
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ create: {predicate!r}, "
+        "create_with_id: true } }, { resource: 'People', actions: { read: true } }] })",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    made = db.query(allowed, secret=key, syntax="v10")
+    assert made.ref.collection is not None and made.ref.id
+    with pytest.raises(FQLError) as caught:
+        db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+def test_a_login_predicate_gets_the_new_token(db):
+    # Credential login creates its token as Token.create does (CredentialPrototype.login), so a `create`
+    # predicate on Token gets the new token, id included.
+    db.query('People.create({ id: "3", name: "Cy" })', syntax="v10")
+    db.query('Credential.create({ document: People.byId("3"), password: "x" })', syntax="v10")
+    db.query(
+        "Role.create({ name: 'L', privileges: [{ resource: 'Token', actions: { create: "
+        "\"t => t.coll == Token && t.id != null && t.document == People.byId('1')\" } }, "
+        "{ resource: 'Credential', actions: { read: true } }, { resource: 'People', actions: { read: true } }] })",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "L" })', syntax="v10")["secret"]
+    login = 'Credential.byDocument(People.byId("{}"))!.login("{}").document.id'
+    assert db.query(login.format("1", "pw"), secret=key, syntax="v10") == "1"
+    with pytest.raises(FQLError) as caught:
+        db.query(login.format("3", "x"), secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied"
+
+
 @pytest.mark.parametrize("resource", ["Credential", "Credentials"])
 def test_a_role_may_name_credentials_by_either_global(db, resource):
     # Core resolves a role's resource as a global name, and `Credentials` is the global alias of

@@ -204,6 +204,9 @@ def test_shell_round_trip(text):
             {"paginate": {"documents": {"collection": "c"}}, "size": 2},
         ),
         ('{a: [1, {b: 2}]}', {"object": {"a": [1, {"object": {"b": 2}}]}}),
+        # The one-argument string is the drivers' ref literal: core's `ref` form needs an `id`.
+        ('Ref("classes/c/1")', {"@ref": "classes/c/1"}),
+        ('Ref(Collection("c"), "1")', {"ref": {"collection": "c"}, "id": "1"}),
     ],
 )
 def test_expr_to_json(text, expected):

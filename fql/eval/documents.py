@@ -83,7 +83,9 @@ def _scala_long(first: str, digits: list[int | None]) -> int | None:
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.
-@builtin("Ref", keys=("ref", "id", "scope"), types=(None, None, DATABASE_SCOPE), required=1, pure=True)
+# Core's `ref` form needs its `id` (Parser.scala: RefFunction); the shell's one-argument string is the
+# drivers' ref literal.
+@builtin("Ref", keys=("ref", "id", "scope"), types=(None, None, DATABASE_SCOPE), required=1, form_required=2, pure=True)
 def ref(ctx: Context, coll: t.Any, id: t.Any = None, scope: Ref | None = None) -> Ref:
     """A ref to document `id` of collection `coll`; `Ref("collections/spells/1")` parses a legacy string."""
     if scope is not None:

@@ -54,6 +54,9 @@ class Builtin:
     #: Options of which one at most may be given: core parses each in a form of its own (Paginate's
     #: `after`, `before` and `cursor`), so no form takes two of them.
     exclusive: frozenset[str] = frozenset()
+    #: How many of `keys` a wire form must give, where the shell's call may give fewer (its one-argument
+    #: `Ref("classes/spells/1")`; core's `ref` form needs its `id`); None: `required`.
+    form_required: int | None = None
 
     def clashes(self, given: t.Iterable[str]) -> bool:
         """Whether `given` keys hold two of the options no single form of core takes together."""
@@ -62,9 +65,10 @@ class Builtin:
     def takes(self, given: t.Collection[str]) -> bool:
         """Whether a wire form with the keys `given` is this built-in's: every key known, every required
         key present, no two exclusive options."""
+        need = self.required if self.form_required is None else self.form_required
         return (
             set(given) <= {*self.keys, *self.options}
-            and all(k in given for k in self.keys[: self.required])
+            and all(k in given for k in self.keys[:need])
             and not (self.exclusive and self.clashes(given))
         )
 
@@ -132,6 +136,7 @@ def builtin(
     pure: bool = False,
     forms: tuple[str, ...] = (),
     exclusive: tuple[str, ...] = (),
+    form_required: int | None = None,
 ) -> t.Callable:
     """Register the decorated function as the v4 built-in `v4` (plus `aliases`, and `forms`: other wire
     keys that spell its form, as `{"identity": null}` spells `{"current_identity": null}`; `exclusive`:
@@ -157,6 +162,7 @@ def builtin(
             not (lazy or varargs or options or shell),
             pure,
             frozenset(exclusive),
+            form_required,
         )
         # A form spelled by an alias is that alias (`{"class": "x"}` is `Class("x")`, as the drivers
         # write it), and its errors are at its own key.

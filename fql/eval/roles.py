@@ -6,7 +6,7 @@ import typing as t
 
 from ..errors import FQLError, ValidationFailed
 from ..storage.base import DocKey, Version
-from ..values import V10_NATIVE_NAMES, Lambda, Ref, Timestamp, ir_type_name, native
+from ..values import V10_NATIVE_NAMES, Document, Lambda, Ref, Timestamp, ir_type_name, native
 from . import aliases, versions
 from .casts import OBJECT
 from .documents import elide_nulls
@@ -377,7 +377,7 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
     if action == "create":
         data, ref = (list(args) + [None] * 2)[:2]
         if native and isinstance(data, dict):
-            return [dict(data)]
+            return [_new_native(ctx, data, ref)]
         return [_as_document(ctx, key, data, ref)]
     if action == "call":
         value = args[0] if args else None
@@ -387,6 +387,21 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
         # spreads an array argument for a lambda that has parameters (LambdaWrapper.v4ToV10Args).
         return list(args[0])
     return [args[0] if args else None]
+
+
+def _new_native(ctx: Context, given: dict, ref: t.Any) -> t.Any:
+    """A key, token or credential a v10 create makes, as its predicate sees it: the new document (core's
+    CreateInstance passes Value.Doc with the version to be written), its fields as given (`document`, not
+    the `instance` fql stores), its id the one made or given, its `ts` the transaction's. Fields alone for
+    a document with no id yet (a schema document's create)."""
+    if not isinstance(ref, Ref):
+        return dict(given)
+    ttl = given.get("ttl")
+    fields = {k: v for k, v in given.items() if k not in ("id", "ttl")}
+    ts = ctx.state.transaction_time(Timestamp.from_micros(ctx.state.ts))
+    doc = Document(ref, ts, fields, ttl if isinstance(ttl, Timestamp) else None)
+    doc.gen = ctx.state.write_gen
+    return doc
 
 
 def _as_document(ctx: Context, key: DocKey | None, rendered: t.Any, ref: t.Any) -> t.Any:

@@ -26,7 +26,8 @@ def repl(
     """Run a session: prompt_toolkit on a real terminal, plain lines (no prompts) from anything else.
 
     On a terminal results are pretty-printed and coloured (unless NO_COLOR is set); from a pipe or a
-    file each result is one line, as `fql run` prints it. (The session's modules load here, so that
+    file each result is one line, as `fql run` prints it, and the exit status is 1 if an entry failed
+    (2 for a bug in fql), as `fql run`'s is. (The session's modules load here, so that
     `fql run` and the server do not pay for Pygments and prompt_toolkit.)
     """
     from .pretty import Display
@@ -39,7 +40,9 @@ def repl(
         session = Session(db, None, stdout, stderr, fmt=fmt, syntax=syntax, url=url, display=display)
         session.read = terminal_reader(session)
         stdout.write(BANNER.format(version=version, url=url) + "\n")
-        return session.run()
+        session.run()
+        # Each error was seen as it happened: leaving a typed session is a success.
+        return 0
     return Session(db, stream_reader(stdin), stdout, stderr, fmt=fmt, syntax=syntax, url=url).run()
 
 

@@ -105,6 +105,8 @@ class Session:
         self.secrets: list[str] = []
         #: Print each query's time (`:timing`).
         self.timing = False
+        #: 1 once an entry or command failed, 2 once fql itself failed (what `run` returns, as `fql run` exits).
+        self.status = 0
         self._catalog: Catalog | None = None
 
     @property
@@ -113,7 +115,7 @@ class Session:
         return self.secrets[-1] if self.secrets else None
 
     def run(self) -> int:
-        """Loop until Ctrl-D or `:quit`; the exit status is always 0."""
+        """Loop until Ctrl-D or `:quit`; the exit status is 1 if an entry failed (2 for a bug in fql), else 0."""
         while not self.ended:
             try:
                 text = self.read_entry()
@@ -124,7 +126,7 @@ class Session:
                 continue
             if not self.handle(text):
                 break
-        return 0
+        return self.status
 
     def read_entry(self) -> str:
         """One entry: the first line, then continuation lines while the parser says the input ended early."""
@@ -155,6 +157,7 @@ class Session:
             self._print(self.err, "interrupted")
         except Exception as exc:  # noqa: BLE001 - a bug in fql shows as one line, and the session goes on
             self._print(self.err, f"internal error: {type(exc).__name__}: {exc}")
+            self.status = 2
         return True
 
     def execute(self, text: str) -> None:
@@ -207,6 +210,7 @@ class Session:
         return text
 
     def _error(self, text: str) -> None:
+        self.status = max(self.status, 1)
         self._print(self.err, colour_error(text) if self.display.colour else text)
 
     # -- the database's names, for completion ---------------------------------------------------------

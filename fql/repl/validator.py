@@ -91,8 +91,15 @@ class FqlValidator(Validator):
         self.syntax = syntax
 
     def validate(self, document: Document) -> None:
-        err = syntax_error(document.text, self.syntax())
+        syntax = self.syntax()
+        if syntax == "auto" and document.text.strip():
+            syntax = detect_syntax(with_return(document.text))
+        err = syntax_error(document.text, syntax)
         if err is None or isinstance(err, IncompleteInput):
             return
+        position = offset(document.text, err.line, err.column)
+        if syntax == "v10":
+            # As `fql run` and Fauna's v10 API report it: v10's code, and the place as its summary names it.
+            raise ValidationError(position, f"{err.v10_code}: {err.description} at *query*:{err.line}:{err.column}")
         where = f"line {err.line}, column {err.column}"
-        raise ValidationError(offset(document.text, err.line, err.column), f"{err.code}: {err.description} ({where})")
+        raise ValidationError(position, f"{err.code}: {err.description} ({where})")

@@ -375,6 +375,9 @@ def _call_json(node: ast.Call) -> dict:
     if fn is None:
         # An unknown function can still sit in a lambda body; it fails only when called.
         return {registry.snake(node.name.split(".")[-1]): _varargs_json(node.args)}
+    if fn.name == "Ref" and len(node.args) == 1 and isinstance(node.args[0], ast.Literal):
+        # The shell's `Ref("classes/spells/1")` is the drivers' ref literal: core's `ref` form needs an `id`.
+        return {"@ref": node.args[0].value}
     options, args = _split_options(fn, node.args)
     args = wire_args(fn, args)
     keys = fn.keys

@@ -259,17 +259,19 @@ def check_auth_types(kind: str, fields: dict, failed: str, *, partial: bool) -> 
     check_native_types(struct, typed, failed, partial=partial)
 
 
-def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str | None:
-    """The `id` a Key.create, Token.create or Credential.create gives (core's WriteBroker takes a given id
-    in any collection: getOrMakeID; it needs the `create_with_id` privilege, as a user document's does),
-    checked as the create's access; None if it gives none. A null, negative or non-id `id` is a
-    constraint failure, and an id a document of `coll` already has is refused as a user document's is."""
+def _given_id(ctx: Context, fields: dict, coll: Ref, noun: str) -> str:
+    """The id of the document a Key.create, Token.create or Credential.create makes: the `id` it gives, or
+    a new one (core's WriteBroker: getOrMakeID, before the caller's permission, whose predicate sees the
+    new document, id included); a given id needs the `create_with_id` privilege, as a user document's does.
+    A null, negative or non-id `id` is a constraint failure, and an id a document of `coll` already has is
+    refused as a user document's is."""
     from .documents import given_id
 
     kind = "#" + coll.id
     if "id" not in fields:
-        access.require(ctx, "create", DocKey(ctx.state.scope, kind, ""), (fields,))
-        return None
+        new_id = str(ctx.state.txn.next_id())
+        access.require(ctx, "create", DocKey(ctx.state.scope, kind, new_id), (fields, Ref(new_id, coll)))
+        return new_id
     new_id = given_id(fields["id"], f"create {noun}")
     key = DocKey(ctx.state.scope, kind, new_id)
     # Both create_with_id and create, as a user document's (core's WriteBroker.checkCreatePermission).
@@ -320,9 +322,11 @@ def credential_login(ctx: Context, doc: Document, password: t.Any, ttl: t.Any = 
     # Unlike v4's Login, which writes its token as a server key would, core's login creates the token as
     # Token.create does, as the caller (CredentialPrototype.login, TokenPrototype.create): a caller that
     # may not create tokens (a server-readonly key, a role without `create` on Token) is refused.
+    # Its predicate gets the new token, id included (core's WriteBroker makes the id first).
     fields = {"document": ref_of(ctx, identity), **params}
-    access.require(ctx, "create", DocKey(identity.scope, "#tokens", ""), (fields,))
-    return _with_secret(ctx, auth.create_token(ctx, identity, params))
+    new_id = str(ctx.state.txn.next_id())
+    access.require(ctx, "create", DocKey(identity.scope, "#tokens", new_id), (fields, Ref(new_id, TOKENS)))
+    return _with_secret(ctx, auth.create_token(ctx, identity, params, new_id=new_id))
 
 
 @method("Document", "verify")
@@ -352,7 +356,9 @@ def key_create(ctx: Context, fields: dict) -> Document:
     # Core's Key.create always makes the secret (Keys.scala): a given hash is not v4's to keep.
     params.pop("hashed_secret", None)
     params.pop("id", None)
-    created = create_native(ctx, KEYS, key_params(ctx, params, "Failed to create Key."), doc_id=new_id)
+    # The caller's permission was asked with the fields as given (a `database` by its name).
+    params = key_params(ctx, params, "Failed to create Key.")
+    created = create_native(ctx, KEYS, params, doc_id=new_id, asked=True)
     return _with_secret(ctx, created)
 
 

@@ -192,7 +192,16 @@ CASES: dict[str, Case] = {
     ),
     "database-data": ('CreateDatabase({name: "d", data: 5})', [(["data"], *_type("Long", "Map"))], ["create_database"]),
     "database-data-update": ('Update(Database("d0"), {data: 1.5})', [(["data"], *_type("Double", "Map"))], []),
-    # -- indexes: Index.UniqueField, SerialField (Field[Option[Boolean]])
+    # -- indexes: Index.ActiveField (Field[Boolean], read before partitions), UniqueField, SerialField
+    # (Field[Option[Boolean]], after them)
+    "index-active": (
+        'CreateIndex({name: "i", source: Collection("animals"), active: "yes", partitions: 9, unique: 1})',
+        [(["active"], *_type("String", "Boolean")),
+         (["partitions"], "bounds error", "Value 9 is not in expected range 1 to 8."),
+         (["unique"], *_type("Long", "Boolean"))],
+        ["create_index"],
+    ),
+    "index-active-update": ('Update(Index("i0"), {active: 1})', [(["active"], *_type("Long", "Boolean"))], []),
     "index-unique": (
         'CreateIndex({name: "i", source: Collection("animals"), unique: 5})',
         [(["unique"], *_type("Long", "Boolean"))],

@@ -301,17 +301,18 @@ def _index_fields(ctx: Context, params: dict) -> dict:
             _partitions(fields)
 
     def flag(key: str) -> None:
-        # core's Index.UniqueField and SerialField: Field[Option[Boolean]], read after partitions
+        # core's Index.ActiveField (read before partitions), UniqueField and SerialField (after them)
         if key in fields and not isinstance(fields[key], bool):
             raise _invalid_type(key, fields[key], "Boolean")
 
-    # Index.VersionValidator's order, every failure reported: name, source, terms, values, partitions,
-    # unique, serialized; the bindings (SourceBindingsValidator) are read once those hold
+    # Index.VersionValidator's order, every failure reported: name, source, terms, values, active,
+    # partitions, unique, serialized; the bindings (SourceBindingsValidator) are read once those hold
     collect_failures(
         name,
         lambda: _check_source(ctx, fields.get("source")),
         lambda: terms("terms"),
         lambda: terms("values"),
+        lambda: flag("active"),
         partitions,
         lambda: flag("unique"),
         lambda: flag("serialized"),

@@ -383,7 +383,9 @@ def _function_fields(ctx: Context, params: dict) -> dict:
     def body() -> None:
         given = fields.get("body")
         if isinstance(given, str):
-            _check_v10_body(given)
+            # v4's BodyField reads any String (a v10 body's source) as valid; its write refuses it after
+            if ctx.state.v10:
+                _check_v10_body(given)
         elif given is None:
             raise _failure("body", "value required", "Required value not found.")
         elif not isinstance(given, Lambda):

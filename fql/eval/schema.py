@@ -130,6 +130,13 @@ def _term_configs(specs: t.Any, field: str) -> list | None:
     return configs
 
 
+def term_list(specs: t.Any) -> list:
+    """An index's stored terms or values as a list: a single term object is one term (FieldType.ZeroOrMoreT)."""
+    if specs is None:
+        return []
+    return [specs] if isinstance(specs, dict) else specs
+
+
 def _check_term_path(spec: dict) -> None:
     """A term names a `binding` (a string) or a `field` (a path): a good binding wins, then a good field,
     then the binding's type error, the field's, and last that neither is there."""
@@ -264,7 +271,7 @@ _UNUSED_BINDING = "Source binding is not used as a term or value."
 def _check_bindings(fields: dict) -> None:
     """Core's SourceBindingsValidator: a source's field bindings must be pure (they are computed as the
     index is written) and each must be used by a term or value."""
-    specs = [spec for key in ("terms", "values") for spec in fields.get(key) or ()]
+    specs = [spec for key in ("terms", "values") for spec in term_list(fields.get(key))]
     used = {spec.get("binding") for spec in specs if isinstance(spec, dict)}
     source = fields["source"]
     failures = []
@@ -293,7 +300,8 @@ def _index_fields(ctx: Context, params: dict) -> dict:
     def terms(key: str) -> None:
         configs = _term_configs(fields.get(key), key)
         if configs is not None:
-            fields[key] = configs
+            # core stores what was given, masked to the term keys: one term object stays an object
+            fields[key] = configs[0] if isinstance(fields[key], dict) else configs
 
     def partitions() -> None:
         # a given count is checked here; the default reads the terms once they hold
@@ -346,7 +354,7 @@ def _partitions(fields: dict) -> int:
                 "partitions", "bounds error", f"Value {given} is not in expected range 1 to {MAX_PARTITIONS}."
             )
         return given
-    terms = fields.get("terms") or []
+    terms = term_list(fields.get("terms"))
     if not terms or (len(terms) == 1 and terms[0].get("binding") is None and terms[0].get("field") in ("class", ["class"])):
         return MAX_PARTITIONS
     return 1

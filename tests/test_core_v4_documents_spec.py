@@ -879,7 +879,7 @@ def test_terms_and_values_of_null_are_empty(db, key):
     assert db.query('Get(Index("null_only"))')[key] == []
     mixed = index(db, "mixed", f'{key}: [null, {{field: ["data", "a"]}}, null], {source}')
     assert mixed[key] == [{"field": ["data", "a"]}]
-    assert db.query(f'Replace(Index("null_only"), {{name: "null_only", {key}: [null], {source}}})')[key] == []
+    assert db.query(f'Update(Index("null_only"), {{{key}: [null], {source}}})')[key] == []
 
 
 def test_a_v4_update_drops_nulls_only_from_what_it_gives(db):

@@ -744,6 +744,8 @@ def update_native(
         fields = {"unique": old["unique"], **fields}
     fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
+    if v4 and kind == "indexes" and replace:
+        _refuse_index_replace(ctx, fields)
     fields = _create_fields(ctx, kind, fields, v4=v4, strip=False)
     if v4 and kind == "functions" and isinstance(fields.get("body"), str) and fields["body"] != old.get("body"):
         # v4 cannot write a v10 body (its source text), a new one checked once the fields are valid
@@ -787,6 +789,20 @@ def update_native(
 
         redefined(ctx, Ref(key.id, ref.collection), old)
     return render(ctx, version)
+
+
+def _refuse_index_replace(ctx: Context, fields: dict) -> None:
+    """Core refuses every v4 Replace of an index: its ActiveValidator reads `active` from what Replace keeps
+    of the index (IndexWriteConfig.prevForReplace: the name and `unique`), which never holds it, so `active`
+    is a required value not found, whatever is given; the other fields' failures follow it (a validator's
+    patch failures come before its data failures)."""
+    required = {"field": ["active"], "code": "value required", "description": "Required value not found."}
+    try:
+        _create_fields(ctx, "indexes", fields, v4=True, strip=False)
+    except ValidationFailed as err:
+        rest = [f for f in err.failures or [] if f != required]
+        raise ValidationFailed("document data is not valid.", failures=[required, *rest]) from None
+    raise ValidationFailed("document data is not valid.", failures=[required])
 
 
 def _same_shape(old: dict, new: dict) -> None:

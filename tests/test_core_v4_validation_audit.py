@@ -196,16 +196,17 @@ CASES: dict[str, Case] = {
     # (Field[Option[Boolean]], after them)
     "index-active": (
         'CreateIndex({name: "i", source: Collection("animals"), active: "yes", partitions: 9, unique: 1})',
-        [(["active"], *_type("String", "Boolean")),
-         (["partitions"], "bounds error", "Value 9 is not in expected range 1 to 8."),
+        # the bounds are DefaultPartitionPolicy's, a patch failure: before every field's
+        [(["partitions"], "bounds error", "Value 9 is not in expected range 1 to 8."),
+         (["active"], *_type("String", "Boolean")),
          (["unique"], *_type("Long", "Boolean"))],
         ["create_index"],
     ),
     # Index.ActiveValidator reads `active` from what a Replace keeps (IndexWriteConfig.prevForReplace: name
     # and unique), which never holds it: a v4 Replace of an index is always refused, that failure first.
     "index-replace": (
-        'Replace(Index("i0"), {name: "i0", source: Collection("animals"), active: true, unique: 1})',
-        [(["active"], *REQUIRED), (["unique"], *_type("Long", "Boolean"))],
+        'Replace(Index("i0"), {name: "i0", source: 5, active: true, unique: 1})',
+        [(["source"], *_type("Long", "SourceClass")), (["active"], *REQUIRED), (["unique"], *_type("Long", "Boolean"))],
         [],
     ),
     "index-active-update": ('Update(Index("i0"), {active: 1})', [(["active"], *_type("Long", "Boolean"))], []),
@@ -338,7 +339,9 @@ CASES: dict[str, Case] = {
     ),
     "all-index": (
         "CreateIndex({name: 1, source: 2, terms: 3})",
-        [(["name"], *_type("Long", "String")), (["source"], *_type("Long", "SourceClass")),
+        # SourceConfigValidator reads the sources as it patches, so their failure comes first
+        # (Validator.patch: the patch's failures, then the data's, each once)
+        [(["source"], *_type("Long", "SourceClass")), (["name"], *_type("Long", "String")),
          (["terms"], *_type("Long", "Term"))],
         ["create_index"],
     ),

@@ -551,8 +551,28 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
                 raise ValidationFailed("document data is not valid.", failures=missing)
 
     retention = (lambda: check_retention(given)) if kind == "collections" else (lambda: None)
-    collect_failures(lambda: check_data_map(given), retention, read, references)
+    patch = (lambda: _check_index_patch(ctx, given)) if kind == "indexes" else (lambda: None)
+    collect_failures(patch, lambda: check_data_map(given), retention, read, references)
     return out
+
+
+def _check_index_patch(ctx: Context, fields: dict) -> None:
+    """The index validators that refuse the patch itself, whose failures come before any field's (core's
+    Validator.patch reports a patch's failures, then the data's, each once): DefaultPartitionPolicy's
+    bounds of a given partition count, then SourceConfigValidator's reading of the sources. A source
+    naming no collection is the references' failure, in its own place."""
+    from .documents import collect_failures
+
+    given = fields.get("partitions")
+
+    def source() -> None:
+        try:
+            _check_source(ctx, fields.get("source", fields.get("class")))
+        except ValidationFailed as err:
+            if not any(f["code"] == "invalid reference" for f in err.failures or []):
+                raise
+
+    collect_failures(lambda: type(given) is int and _partitions({"partitions": given}), source)
 
 
 #: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
@@ -798,11 +818,17 @@ def _refuse_index_replace(ctx: Context, fields: dict) -> None:
     patch failures come before its data failures)."""
     required = {"field": ["active"], "code": "value required", "description": "Required value not found."}
     try:
-        _create_fields(ctx, "indexes", fields, v4=True, strip=False)
+        _check_index_patch(ctx, fields)
+        patch = []
     except ValidationFailed as err:
-        rest = [f for f in err.failures or [] if f != required]
-        raise ValidationFailed("document data is not valid.", failures=[required, *rest]) from None
-    raise ValidationFailed("document data is not valid.", failures=[required])
+        patch = list(err.failures or [])
+    try:
+        _create_fields(ctx, "indexes", fields, v4=True, strip=False)
+        rest = []
+    except ValidationFailed as err:
+        rest = list(err.failures or [])
+    failures = [*patch, required, *(f for f in rest if f not in patch and f != required)]
+    raise ValidationFailed("document data is not valid.", failures=failures)
 
 
 def _same_shape(old: dict, new: dict) -> None:

@@ -86,7 +86,7 @@ class IndexDef:
 
 def _fields(specs: t.Any) -> tuple[Field, ...]:
     out = []
-    for spec in specs or ():
+    for spec in [specs] if isinstance(specs, dict) else specs or ():
         reverse = bool(spec.get("reverse", False))
         if "binding" in spec:
             out.append(Field(None, None, reverse, bound=spec["binding"]))

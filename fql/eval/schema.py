@@ -130,6 +130,13 @@ def _term_configs(specs: t.Any, field: str) -> list | None:
     return configs
 
 
+def term_list(specs: t.Any) -> list:
+    """An index's stored terms or values as a list: a single term object is one term (FieldType.ZeroOrMoreT)."""
+    if specs is None:
+        return []
+    return [specs] if isinstance(specs, dict) else specs
+
+
 def _check_term_path(spec: dict) -> None:
     """A term names a `binding` (a string) or a `field` (a path): a good binding wins, then a good field,
     then the binding's type error, the field's, and last that neither is there."""
@@ -264,7 +271,7 @@ _UNUSED_BINDING = "Source binding is not used as a term or value."
 def _check_bindings(fields: dict) -> None:
     """Core's SourceBindingsValidator: a source's field bindings must be pure (they are computed as the
     index is written) and each must be used by a term or value."""
-    specs = [spec for key in ("terms", "values") for spec in fields.get(key) or ()]
+    specs = [spec for key in ("terms", "values") for spec in term_list(fields.get(key))]
     used = {spec.get("binding") for spec in specs if isinstance(spec, dict)}
     source = fields["source"]
     failures = []
@@ -293,7 +300,8 @@ def _index_fields(ctx: Context, params: dict) -> dict:
     def terms(key: str) -> None:
         configs = _term_configs(fields.get(key), key)
         if configs is not None:
-            fields[key] = configs
+            # core stores what was given, masked to the term keys: one term object stays an object
+            fields[key] = configs[0] if isinstance(fields[key], dict) else configs
 
     def partitions() -> None:
         # a given count is checked here; the default reads the terms once they hold
@@ -301,17 +309,18 @@ def _index_fields(ctx: Context, params: dict) -> dict:
             _partitions(fields)
 
     def flag(key: str) -> None:
-        # core's Index.UniqueField and SerialField: Field[Option[Boolean]], read after partitions
+        # core's Index.ActiveField (read before partitions), UniqueField and SerialField (after them)
         if key in fields and not isinstance(fields[key], bool):
             raise _invalid_type(key, fields[key], "Boolean")
 
-    # Index.VersionValidator's order, every failure reported: name, source, terms, values, partitions,
-    # unique, serialized; the bindings (SourceBindingsValidator) are read once those hold
+    # Index.VersionValidator's order, every failure reported: name, source, terms, values, active,
+    # partitions, unique, serialized; the bindings (SourceBindingsValidator) are read once those hold
     collect_failures(
         name,
         lambda: _check_source(ctx, fields.get("source")),
         lambda: terms("terms"),
         lambda: terms("values"),
+        lambda: flag("active"),
         partitions,
         lambda: flag("unique"),
         lambda: flag("serialized"),
@@ -345,7 +354,7 @@ def _partitions(fields: dict) -> int:
                 "partitions", "bounds error", f"Value {given} is not in expected range 1 to {MAX_PARTITIONS}."
             )
         return given
-    terms = fields.get("terms") or []
+    terms = term_list(fields.get("terms"))
     if not terms or (len(terms) == 1 and terms[0].get("binding") is None and terms[0].get("field") in ("class", ["class"])):
         return MAX_PARTITIONS
     return 1
@@ -382,7 +391,9 @@ def _function_fields(ctx: Context, params: dict) -> dict:
     def body() -> None:
         given = fields.get("body")
         if isinstance(given, str):
-            _check_v10_body(given)
+            # v4's BodyField reads any String (a v10 body's source) as valid; its write refuses it after
+            if ctx.state.v10:
+                _check_v10_body(given)
         elif given is None:
             raise _failure("body", "value required", "Required value not found.")
         elif not isinstance(given, Lambda):
@@ -540,8 +551,28 @@ def _create_fields(ctx: Context, kind: str, params: dict, *, v4: bool, strip: bo
                 raise ValidationFailed("document data is not valid.", failures=missing)
 
     retention = (lambda: check_retention(given)) if kind == "collections" else (lambda: None)
-    collect_failures(lambda: check_data_map(given), retention, read, references)
+    patch = (lambda: _check_index_patch(ctx, given)) if kind == "indexes" else (lambda: None)
+    collect_failures(patch, lambda: check_data_map(given), retention, read, references)
     return out
+
+
+def _check_index_patch(ctx: Context, fields: dict) -> None:
+    """The index validators that refuse the patch itself, whose failures come before any field's (core's
+    Validator.patch reports a patch's failures, then the data's, each once): DefaultPartitionPolicy's
+    bounds of a given partition count, then SourceConfigValidator's reading of the sources. A source
+    naming no collection is the references' failure, in its own place."""
+    from .documents import collect_failures
+
+    given = fields.get("partitions")
+
+    def source() -> None:
+        try:
+            _check_source(ctx, fields.get("source", fields.get("class")))
+        except ValidationFailed as err:
+            if not any(f["code"] == "invalid reference" for f in err.failures or []):
+                raise
+
+    collect_failures(lambda: type(given) is int and _partitions({"partitions": given}), source)
 
 
 #: The kinds whose LiveValidator ends with core's ReferencesValidator (util/SharedValidators.scala); a
@@ -733,6 +764,8 @@ def update_native(
         fields = {"unique": old["unique"], **fields}
     fields = {k: v for k, v in fields.items() if v is not None}
     removed_days = kind == "collections" and "history_days" not in fields
+    if v4 and kind == "indexes" and replace:
+        _refuse_index_replace(ctx, fields)
     fields = _create_fields(ctx, kind, fields, v4=v4, strip=False)
     if v4 and kind == "functions" and isinstance(fields.get("body"), str) and fields["body"] != old.get("body"):
         # v4 cannot write a v10 body (its source text), a new one checked once the fields are valid
@@ -776,6 +809,26 @@ def update_native(
 
         redefined(ctx, Ref(key.id, ref.collection), old)
     return render(ctx, version)
+
+
+def _refuse_index_replace(ctx: Context, fields: dict) -> None:
+    """Core refuses every v4 Replace of an index: its ActiveValidator reads `active` from what Replace keeps
+    of the index (IndexWriteConfig.prevForReplace: the name and `unique`), which never holds it, so `active`
+    is a required value not found, whatever is given; the other fields' failures follow it (a validator's
+    patch failures come before its data failures)."""
+    required = {"field": ["active"], "code": "value required", "description": "Required value not found."}
+    try:
+        _check_index_patch(ctx, fields)
+        patch = []
+    except ValidationFailed as err:
+        patch = list(err.failures or [])
+    try:
+        _create_fields(ctx, "indexes", fields, v4=True, strip=False)
+        rest = []
+    except ValidationFailed as err:
+        rest = list(err.failures or [])
+    failures = [*patch, required, *(f for f in rest if f not in patch and f != required)]
+    raise ValidationFailed("document data is not valid.", failures=failures)
 
 
 def _same_shape(old: dict, new: dict) -> None:

@@ -374,19 +374,22 @@ def _shown_token(ctx: Context, version: Version, secret: str | None) -> dict:
     return shown
 
 
-def _exists_at(ctx: Context, coll: str, doc_id: str | None, *path: str | int) -> None:
+def _exists_at(ctx: Context, coll: str, doc_id: str | None, *path: str | int, checked: bool = False) -> None:
     """Refuse a create at the id of a live document: core looks before it validates anything
-    (WriteAdaptor.create's precheck)."""
+    (WriteAdaptor.create's precheck). `checked`: the caller made the id or looked already (v10's create
+    takes its id before the permission check), so nothing is read, or billed, again."""
     from .documents import taken_noun
 
-    if doc_id is not None and live(ctx, DocKey(ctx.state.scope, coll, doc_id)) is not None:
+    if doc_id is not None and not checked and live(ctx, DocKey(ctx.state.scope, coll, doc_id)) is not None:
         raise InstanceAlreadyExists(f"{taken_noun(coll.lstrip('#'))} already exists.").at(*path)
 
 
-def _create_token(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+def _create_token(
+    ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None, checked: bool = False
+) -> dict:
     """`Create(Tokens(), {instance, data?, ttl?, hashed_secret?})`: a token without a password (server
     and admin only), at `doc_id` when given (`Create(Ref(Tokens(), "1"), ...)`)."""
-    _exists_at(ctx, "#tokens", doc_id, *path)
+    _exists_at(ctx, "#tokens", doc_id, *path, checked=checked)
     _check_token_fields(params, *path)
     key = doc_key(ctx, params["instance"], *path)
     if key.scope != scope_of(ctx, coll.database):
@@ -561,7 +564,9 @@ def _is_user_role(role: t.Any) -> bool:
     return (isinstance(role, str) and role not in _BUILTIN_ROLES) or (isinstance(role, Ref) and role.kind == "roles")
 
 
-def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+def _create_key(
+    ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None, checked: bool = False
+) -> dict:
     """A key in the current database; it grants `role` in `database` (default: this database). Created at
     `doc_id` (`Create(Ref(Keys(), "1"), ...)`), it may take a `hashed_secret` or its own `secret` (core's
     KeyWriteConfig and SecretValidator): then no new secret is made, and none is shown."""
@@ -569,7 +574,7 @@ def _create_key(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id:
     from .schema import child_scope
 
     key_id, scope = doc_id or str(ctx.state.txn.next_id()), ctx.state.scope
-    _exists_at(ctx, "#keys", doc_id, *path)
+    _exists_at(ctx, "#keys", doc_id, *path, checked=checked)
     given: list[str | None] = []
     # The secret's failures come first: core's SecretValidator revises the patch, and a validator's patch
     # failures precede every field's (Validator.patch). All are at the call, as every failure of a
@@ -726,12 +731,14 @@ def create_key(ctx: Context, params: dict) -> dict:
     return create_native(ctx, native("keys"), params, "create_key")
 
 
-def _create_credentials(ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None) -> dict:
+def _create_credentials(
+    ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None, checked: bool = False
+) -> dict:
     """`Create(Credentials(), {instance, password?, data?, ttl?})`: a document's password, stored only
     hashed (core's CredentialsWriteConfig; one credentials document per identity), at `doc_id` when given."""
     from .documents import write
 
-    _exists_at(ctx, "#credentials", doc_id, *path)
+    _exists_at(ctx, "#credentials", doc_id, *path, checked=checked)
 
     # The password validator's failures come first (core's Validator.patch: a patch's failures, then
     # the data's), then `instance`'s (Credentials.DocumentField).

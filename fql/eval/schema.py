@@ -493,7 +493,8 @@ def create_native(
         # Inside At, before any field is validated (WriteAdaptor.write checks validTimeOverride first).
         refuse_past_write(ctx, *path)
     if doc_id is not None:
-        return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id)
+        # A v10 create (`asked`) took its id before the permission check, and looked whether it is taken.
+        return NATIVE_CREATORS[kind](ctx, coll, params, *path, doc_id=doc_id, checked=asked)
     if kind in NATIVE_CREATORS:
         if refuse_staged:
             refuse_if_staged(ctx, kind, *path)

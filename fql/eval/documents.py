@@ -675,7 +675,8 @@ def _create_native_at(ctx: Context, target: Ref, params: dict) -> dict:
     access.require(ctx, "create", DocKey(key.scope, key.coll, ""), (params,), "create")
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists(f"{taken_noun(target.kind)} already exists.").at("create")
-    return create_native(ctx, target.collection, params, "create", doc_id=target.id)
+    # Asked and looked: the creator neither asks again nor looks whether the id is taken.
+    return create_native(ctx, target.collection, params, "create", doc_id=target.id, asked=True)
 
 
 def taken_noun(kind: str | None) -> str:

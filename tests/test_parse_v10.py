@@ -796,6 +796,13 @@ def test_every_prefix_parses_or_raises_parse_error():
                 assert err.line >= 1 and err.column >= 1
 
 
+
+def test_a_brace_closing_a_parenthesis_before_a_keyword_is_a_parse_error():
+    # `(t1at { .. } }`: the second `}` closes the `(`, so the lexer saw more `{` than projections when it
+    # met the keyword `at` (found by mutating fixtures/v10/at.fql).
+    err = error('[at (t2) { at (t1at { 1 } }, at (t1) { 2 }]')
+    assert (err.line, err.column) >= (1, 1)
+
 # -- spans ---------------------------------------------------------------------------------------------
 
 

@@ -390,7 +390,7 @@ class _Scanner:
         previous = self._kind(self._significant())
         if previous in (".", "?."):
             return True
-        in_object = self._brackets[-1:] == ["{"] and not self._projections[-1]
+        in_object = self._brackets[-1:] == ["{"] and not self._projections[-1:] == [True]
         return in_object and previous in ("{", ",") and _KEY_COLON.match(self.text, end) is not None
 
     def _block_comment(self, m: re.Match) -> int:

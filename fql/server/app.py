@@ -204,17 +204,13 @@ class App:
         if request.path == "/stream/1":
             await self.streams.stream_v10(request, send, receive)
             return None
-        return await self.streams.stream_v4(request, send, receive)
+        # A v4 stream reads its headers before the secret, as a query does, and echoes its tags.
+        info = headers.read_v4_stream(request.headers)
+        return _tagged(info, await _v4_answer(self.streams.stream_v4(request, info, send, receive)))
 
     async def _v4(self, request: Request) -> Response:
         info = headers.read_v4(request.headers)
-        try:
-            response = await self._route(request, info)
-        except ProtocolError as err:
-            response = Response(err.status, json_bytes(err.v4_body()), err.headers, recovered=err.recovered)
-        if info.tags and not response.recovered:
-            response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
-        return response
+        return _tagged(info, await _v4_answer(self._route(request, info)))
 
     async def _route(self, request: Request, info: headers.V4Headers) -> Response:
         path, method = request.path, request.method
@@ -413,7 +409,7 @@ class App:
             common += headers.cors(origin, common)
         if measured is not None:
             common += headers.legacy_ops(measured)
-        common += self._server_headers(request.headers)
+        common += self.server_headers(request.headers)
         common.append(("content-length", str(len(response.body))))
         return common
 
@@ -423,11 +419,11 @@ class App:
         return [
             *headers.cors(sent["origin"], [], preflight=True),
             ("traceparent", headers.traceparent(sent.get("traceparent"))),
-            *self._server_headers(sent),
+            *self.server_headers(sent),
             ("content-length", "0"),
         ]
 
-    def _server_headers(self, sent: dict[str, str]) -> Headers:
+    def server_headers(self, sent: dict[str, str]) -> Headers:
         """What core's HTTP server adds to every answer: the build, and the host when asked with X-Trace."""
         found = [("x-faunadb-build", self.build)]
         if "x-trace" in sent:
@@ -460,6 +456,22 @@ def _traced(response: Response, request: Request) -> Response:
     found["trace"] = [f"REQUEST RECEIVED: {request.method} {request.path}", f"RESPONSE SENT: {response.status}"]
     # Core writes the traced answer pretty (CoreApplication.withTracing: toByteBuf(true)), v10's too.
     return attrs.evolve(response, body=pretty_json(json_bytes(found)))
+
+
+async def _v4_answer(answering: t.Awaitable[Response | None]) -> Response | None:
+    """What `answering` answers, a protocol error it raises in v4's words."""
+    try:
+        return await answering
+    except ProtocolError as err:
+        return Response(err.status, json_bytes(err.v4_body()), err.headers, recovered=err.recovered)
+
+
+def _tagged(info: headers.V4Headers, response: Response | None) -> Response | None:
+    """`response` with the request's tags echoed, as core's TMPEndpoint does on any answer it renders (not
+    one from its `recover`)."""
+    if response is not None and info.tags and not response.recovered:
+        response.headers.append(("x-fauna-tags", headers.tags_text(info.tags)))
+    return response
 
 
 def _is_v4(path: str) -> bool:

@@ -120,9 +120,24 @@ def read_v4(headers: dict[str, str]) -> V4Headers:
     )
 
 
+def read_v4_stream(headers: dict[str, str]) -> V4Headers:
+    """The v4 headers a stream (`POST /stream`) reads: the version (a bad one answered `bare`), then the tags,
+    both before the secret, as core's TMPEndpoint and CoreApplication read them. Core reads X-Last-Seen-Txn,
+    X-Query-Timeout and X-Max-Retries-On-Contention too and refuses a bad one; fql leaves them unread,
+    since faunadb-python's stream sends `X-Last-Seen-Txn: None` from a client that has made no query yet
+    (a stream waits for no transaction, and its query reads one snapshot)."""
+    if "x-faunadb-api-version" not in headers and "x-fauna-tags" not in headers:
+        return _V4_DEFAULTS
+    try:
+        version = api_version(headers)
+    except ProtocolError as err:
+        err.bare = True
+        raise
+    return V4Headers(tags=_v4_tags(headers.get("x-fauna-tags")), api_version=version)
+
+
 def api_version(headers: dict[str, str]) -> str | None:
-    """A v4 request's X-FaunaDB-API-Version, stripped (None when absent); a 400 for one core does not know.
-    This alone is what core's APIRequest reads of every v4 request: a stream reads no other header."""
+    """A v4 request's X-FaunaDB-API-Version, stripped (None when absent); a 400 for one core does not know."""
     asked = headers.get("x-faunadb-api-version")
     version = None if asked is None else asked.strip()
     if version is not None and version not in API_VERSIONS:

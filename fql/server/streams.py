@@ -35,7 +35,7 @@ from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
 from ..storage.base import DocKey, Version
-from ..storage.meter import PARTITIONS
+from ..storage.meter import PARTITIONS, Meter
 from ..storage.readonly import ReadOnly
 from ..values import Action, Ref, SetRef, type_name
 from ..wire import legacy
@@ -44,7 +44,7 @@ from ..wire.v10 import to_tagged
 from . import headers as request_headers
 from .headers import DEFAULT_QUERY_TIMEOUT, compute_ops, contention_retries, param, timeout, timestamp
 from .body import parse
-from .protocol import ProtocolError, Request, Response, json_bytes, unauthorized
+from .protocol import Headers, ProtocolError, Request, Response, json_bytes, unauthorized
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -330,16 +330,21 @@ class Streams:
         held: Held | None = None,
         v10: bool = False,
         api_version: str | None = None,
+        metered: bool = False,
     ) -> t.Any:
         """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works, or, given
         what a stream's auth `held` when it opened, if that changed); `v10` for a v10 stream or feed, whose
-        reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one."""
+        reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one;
+        `metered`: its reads counted as a v4 query's (a Meter), for the metric headers."""
         db = self.app.db
         txn = db.storage.begin()
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
+            reads: t.Any = ReadOnly(txn, refuse)
+            if metered:
+                reads = Meter(reads, marked=True)
             # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            state = QueryState(ReadOnly(txn, refuse), auth, db=db, v10=v10, typecheck=False)
+            state = QueryState(reads, auth, db=db, v10=v10, typecheck=False)
             if api_version is not None:
                 state.api_version = state.form_version = api_version
             ctx = Context(state)
@@ -357,7 +362,7 @@ class Streams:
         secret = _v10_secret(request)
         source, held, opening = await self.app.run(self._check_v10, secret, ask)
         poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
-        head = self._head(None, request.headers)
+        head = self._head(request)
         await self.pump(send, receive, poll, ask.start or source.start, [opening], head)
 
     async def feed_v10(self, request: Request) -> Response:
@@ -447,22 +452,29 @@ class Streams:
 
     # -- v4 -------------------------------------------------------------------------------------------------------
 
-    async def stream_v4(self, request: Request, send: t.Callable, receive: t.Callable) -> Response | None:
-        """v4 `POST /stream`: a start event, then `version` events of a document or `set` events of a set."""
+    async def stream_v4(
+        self, request: Request, info: request_headers.V4Headers, send: t.Callable, receive: t.Callable
+    ) -> Response | None:
+        """v4 `POST /stream`: a start event, then `version` events of a document or `set` events of a set.
+        `info`: the request's version and tags (headers.read_v4_stream)."""
         secret = request_headers.secret(request.headers)
         if secret is None:
             raise unauthorized()
-        # Core reads a stream request's API version alone (APIRequest): not X-Last-Seen-Txn, which
-        # faunadb-python sends as "None" from a client that has made no query yet.
-        version = request_headers.api_version(request.headers)
+        version = info.api_version
         fields, errors = _v4_fields(request.params.get("fields"))
         opened = await self.app.run(self._open_v4, secret, request.body, fields, errors, version)
         if isinstance(opened, Response):
             return opened
-        target, start, held = opened
+        target, start, held, state = opened
         poll = _V4Poll(self, secret, target, fields, held)
         begun = _v4_line({"type": "start", "txn": start, "event": start}, version)
-        head = self._head(start, request.headers)
+        # Core's TMPEndpoint sets X-Txn-Time and the metric headers on a stream's answer as on any other
+        # (setHeaders): what evaluating the stream's query cost, and no bytes out, its body being chunked.
+        measured = request_headers.metrics(
+            query_ms=request_headers.elapsed_ms(request.started), bytes_in=len(request.body), bytes_out=0, state=state
+        )
+        tags = [("x-fauna-tags", request_headers.tags_text(info.tags))] if info.tags else []
+        head = self._head(request, start, tags, measured)
         await self.pump(send, receive, poll, Cursor(start, MAX_ORD), [begun], head)
         return None
 
@@ -481,12 +493,13 @@ class Streams:
                     raise refused
                 value = evaluate(node, ctx)
                 horizon = ctx.state.txn.horizon
-                return evolve(_v4_target(ctx, value), made=horizon, version=version), horizon, Held.of(ctx)
+                target = evolve(_v4_target(ctx, value), made=horizon, version=version)
+                return target, horizon, Held.of(ctx), ctx.state
             except FQLError as err:
                 return _v4_errors([err], version)
 
         try:
-            return self.snapshot(secret, _v4_write, run, api_version=version)
+            return self.snapshot(secret, _v4_write, run, api_version=version, metered=True)
         except Unauthorized:
             raise unauthorized() from None
 
@@ -572,20 +585,28 @@ class Streams:
         await _lines(send, batch.lines, poll.pace)
         return batch
 
-    def _head(self, ts: int | None, sent: dict[str, str]) -> list[tuple[bytes, bytes]]:
-        """A stream's response head: its id, X-Txn-Time at `ts` for a v4 stream (core's TMPEndpoint sets it,
-        the v10 StreamEndpoint does not), and the traceparent and build every core answer has."""
+    def _head(
+        self, request: Request, ts: int | None = None, tags: Headers = (), measured: Headers = ()
+    ) -> list[tuple[bytes, bytes]]:
+        """A stream's response head, laid out as the app lays out its other answers (App._common): the
+        stream's id (core's StreamResponse sets it first), for a v4 stream its `tags`, X-Txn-Time at `ts`
+        and the `measured` metric headers (core's TMPEndpoint sets them, the v10 StreamEndpoint sets
+        neither), the traceparent, CORS headers for a request with an `Origin` (core's CoreApplication
+        adds them to every answer, exposing its `x-` headers), the service's legacy x-read-ops and
+        x-write-ops (v4), and the build (and, asked with X-Trace, the host)."""
         self._ids += 1
-        found = [(b"content-type", JSON_TYPE)]
+        sent = request.headers
+        found: Headers = [("x-fauna-stream-id", str(self._ids)), *tags, ("content-type", JSON_TYPE.decode())]
         if ts is not None:
-            found.append((b"x-txn-time", b"%d" % self.app.clock.stamp(ts)))
-        trace = request_headers.traceparent(sent.get("traceparent"))
-        found += [
-            (b"traceparent", trace.encode()),
-            (b"x-faunadb-build", self.app.build.encode()),
-            (b"x-fauna-stream-id", b"%d" % self._ids),
-        ]
-        return found
+            found.append(("x-txn-time", str(self.app.clock.stamp(ts))))
+        found.append(("traceparent", request_headers.traceparent(sent.get("traceparent"))))
+        found += measured
+        if "origin" in sent:
+            found += request_headers.cors(sent["origin"], found)
+        if measured:
+            found += request_headers.legacy_ops(measured)
+        found += self.app.server_headers(sent)
+        return [(name.encode(), value.encode()) for name, value in found]
 
 
 _REPLAY_EXCEEDED = "Too many events to replay. Recreate the stream and try again."

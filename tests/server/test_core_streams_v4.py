@@ -391,6 +391,68 @@ def test_request_errors(server):
             assert response.headers.get("x-fauna-stream-id")
 
 
+def _head(server, path: str, body: object, headers: dict) -> tuple[int, list[tuple[str, str]]]:
+    """The status and headers (in order) of a stream's answer, its events left unread."""
+    with httpx.Client(base_url=server.url, timeout=WAIT) as client:
+        with client.stream("POST", path, content=json.dumps(body), headers=headers) as response:
+            return response.status_code, list(response.headers.items())
+
+
+def test_reports_stream_id_and_core_s_headers(server):
+    """"reports stream id", with the rest of the head: core's TMPEndpoint sets X-Txn-Time, the request's
+    tags and the metric headers on a stream's answer as on any other (setHeaders; fixed: fql sent none of
+    the metric headers nor the tags), the CoreApplication adds CORS headers for a request with an `Origin`,
+    exposing its `x-` headers, and the HTTP server the host to a traced request (fixed: missing on streams,
+    v4 and v10). Core's v10 StreamEndpoint sets neither X-Txn-Time nor metric headers."""
+    doc = create(server, {"n": 1})
+    sent = {"Authorization": "Bearer secret", "Origin": "http://app", "X-Trace": "true", "x-fauna-tags": "team=a"}
+    status, head = _head(server, "/stream", {"get": ref(doc)}, sent)
+    names = [name for name, _ in head]
+    found = dict(head)
+    assert status == 200 and names.index("x-fauna-stream-id") == 0
+    metrics = ["x-compute-ops", "x-byte-read-ops", "x-byte-write-ops", "x-query-time", "x-query-bytes-in",
+               "x-query-bytes-out", "x-storage-bytes-read", "x-storage-bytes-write", "x-txn-retries"]
+    assert [n for n in names if n in metrics] == metrics
+    # The Get is the one billed read; the body is chunked, so no bytes out.
+    assert (found["x-compute-ops"], found["x-byte-read-ops"], found["x-query-bytes-out"]) == ("1", "1", "0")
+    assert found["x-query-bytes-in"] == str(len(json.dumps({"get": ref(doc)})))
+    assert found["x-fauna-tags"] == "team=a" and int(found["x-txn-time"]) > 0
+    exposed = found["access-control-expose-headers"].split(", ")
+    assert exposed[:3] == ["x-fauna-stream-id", "x-fauna-tags", "x-txn-time"] and set(metrics) <= set(exposed)
+    assert (found["access-control-allow-origin"], found["access-control-allow-credentials"]) == ("http://app", "true")
+    assert "x-faunadb-host" in found and "x-faunadb-build" in found
+    # A document's ref alone reads nothing.
+    assert dict(_head(server, "/stream", ref(doc), {"Authorization": "Bearer secret"})[1])["x-byte-read-ops"] == "0"
+    server.query({"create_collection": {"object": {"name": "C"}}})
+    token = httpx.post(server.url + "/query/1", json={"query": "C.all().eventSource()"},
+                       headers={"Authorization": "Bearer secret"}, timeout=WAIT).json()["data"]
+    status, head = _head(server, "/stream/1", {"token": token}, sent)
+    found = dict(head)
+    assert status == 200 and head[0][0] == "x-fauna-stream-id"
+    assert not {"x-txn-time", "x-compute-ops", "x-fauna-tags"} & set(found)
+    assert found["access-control-expose-headers"] == "x-fauna-stream-id" and "x-faunadb-host" in found
+
+
+def test_a_streams_version_and_tags_are_read_before_its_secret(server):
+    """Core's TMPEndpoint reads a v4 request's API version (answered without X-Txn-Time and the metric
+    headers: getRequestInfo), then CoreApplication its tags (through `recover`), before the secret, on
+    `/stream` as on `/` (fixed: a stream without a secret was a 401 first)."""
+    for headers, description, timed in (
+        ({"X-FaunaDB-API-Version": "9"}, "Invalid header 'x-faunadb-api-version': Unsupported or invalid API version '9'.", False),
+        ({"x-fauna-tags": "a b"}, "Invalid header 'x-fauna-tags': invalid tags", True),
+    ):
+        for secret in ({}, {"Authorization": "Bearer secret"}):
+            response = httpx.post(server.url + "/stream", content=json.dumps(SPELLS), headers={**headers, **secret}, timeout=WAIT)
+            assert response.status_code == 400
+            assert response.json() == {"errors": [{"code": "bad request", "description": description}]}
+            assert ("x-txn-time" in response.headers, "x-fauna-tags" in response.headers) == (timed, False)
+    # A refused stream echoes the tags as a refused query does.
+    response = httpx.post(server.url + "/stream", content=json.dumps(SPELLS),
+                          headers={"Authorization": "Bearer secret", "x-fauna-tags": "a=b"}, timeout=WAIT)
+    assert response.status_code == 400 and response.headers["x-fauna-tags"] == "a=b"
+    assert response.headers["x-compute-ops"] == "1"
+
+
 # -- EventEncoderSpec and StreamEventSpec (ext/model/src/test/scala/stream/) ----------------------------
 # Core's encoder is given synthetic writes; here real writes make the same events (StreamEventSpec's
 # "new version added", "set add" and "set remove" derivations are the `version` and `set` types seen

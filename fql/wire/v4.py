@@ -531,10 +531,15 @@ def _node(data: t.Any, path: Path) -> ast.Node:
     if _is_escape(data):
         return _escape_node(data, path)
     if keys == {"match", "index"}:
-        # The oldest Match spelling, terms first (`{"match": "x", "index": idx}`): core parses it as Match.
-        index, terms = _node(data["index"], (*path, "index")), _node(data["match"], (*path, "match"))
-        return ast.Form((("match", index), ("terms", terms)))
+        return _oldest_match(data, path)
     return ast.Form(tuple((k, _node(v, (*path, k))) for k, v in data.items()))
+
+
+def _oldest_match(data: dict, path: Path) -> ast.Form:
+    """The oldest Match spelling, terms first (`{"match": "x", "index": idx}`): core parses it as Match, as a
+    form and inside `@set` (Parser.scala: the `sets` router's `"match", "index"` case)."""
+    index, terms = _node(data["index"], (*path, "index")), _node(data["match"], (*path, "match"))
+    return ast.Form((("match", index), ("terms", terms)))
 
 
 def _is_escape(data: t.Any) -> bool:
@@ -555,6 +560,8 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
         if not isinstance(body, dict):
             return ast.Invalid("Invalid set.", keys=(tag,))
         # Core builds the set by calling the set function its form names (MatchFunction, ...).
+        if set(body) == {"match", "index"}:
+            return _oldest_match(body, path)
         return ast.Form(tuple((k, _set_operand(v, (*path, k))) for k, v in body.items()))
     value = _decoded(tag, body)
     if type(value) is Ref and value.id == "self" and value.collection is not None and value.database is None:
@@ -713,6 +720,9 @@ def _scalar_value(tag: str, body: t.Any, path: Path) -> t.Any:
 def _set_value(body: t.Any, path: Path) -> SetRef:
     if not isinstance(body, dict) or not body:
         raise InvalidExpression("Invalid set.", position=path)
+    if set(body) == {"match", "index"}:
+        # The oldest Match spelling (see _oldest_match): the set it makes, index first.
+        return SetRef((("match", _value(body["index"], (*path, "index"))), ("terms", _value(body["match"], (*path, "match")))))
     form = []
     for key, value in body.items():
         raw = key in _RAW_LAMBDA_KEYS and _is_raw_lambda(value)

@@ -305,6 +305,23 @@ def test_set_literals_in_the_oldest_match_spelling(db):
 
 
 @pytest.mark.parametrize(
+    "data, position",
+    [
+        ({"@set": {}}, []),
+        ({"@set": {"foo": 1}}, []),
+        ({"@set": {"match": {"@ref": "indexes/spells"}, "index": "x", "terms": 1}}, []),
+        ({"paginate": {"@set": {"documents": {"@ref": "classes/spells"}, "x": 1}}}, ["paginate"]),
+        ({"quote": {"@set": {"foo": 1}}}, ["quote"]),
+        ({"quote": {"x": [{"@set": {"union": [], "x": 1}}]}}, ["quote", "x", 0]),
+    ],
+)
+def test_a_set_literal_of_no_set_form_is_an_invalid_set(db, data, position):
+    # Core parses `@set`, quoted or not, with its `sets` router (Parser.scala EscapesParser): keys naming no
+    # set form are InvalidSetExpr where the escape is (BasicForms21Spec "@set", "quote").
+    assert wire_error(db, data) == ("invalid expression", "Invalid set.", position)
+
+
+@pytest.mark.parametrize(
     "data, value",
     [
         ({"@ts": "1970-01-01T00:00:00Z"}, "1970-01-01T00:00:00Z"),

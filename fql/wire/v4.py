@@ -27,6 +27,15 @@ _TERM_KEYS = ("terms", "from", "to")
 _OPERAND_KEYS = ("union", "intersection", "difference")
 #: Set keys holding a lambda that Fauna renders without the `@query` tag (core's FIXME in Parser.scala).
 _RAW_LAMBDA_KEYS = ("with", "filter")
+#: The key sets a query's `@set` may hold (core's EscapesParser `sets` router); any other is "Invalid set.".
+_SET_FORMS = frozenset(
+    frozenset(keys)
+    for keys in (
+        ("match", "index"), ("match", "terms"), ("match",), ("singleton",), ("events",), ("documents",),
+        ("union",), ("intersection",), ("difference",), ("distinct",), ("reverse",), ("range", "from", "to"),
+        ("join", "with"), ("filter", "collection"),
+    )
+)
 
 #: The type of the value each escape holds, for `Object expected, Time provided.`
 _TAG_TYPES = {
@@ -557,7 +566,7 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
             return ast.Invalid(inner.description, ("@obj", *inner.position), keys=(tag,))
         return inner
     if tag == "@set":
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or frozenset(body) not in _SET_FORMS:
             return ast.Invalid("Invalid set.", keys=(tag,))
         # Core builds the set by calling the set function its form names (MatchFunction, ...).
         if set(body) == {"match", "index"}:
@@ -682,6 +691,9 @@ def _escape_value(tag: str, body: t.Any, path: Path, *, lenient: bool = False) -
     if tag == "@ref":
         return ref_from_json(body, path)
     if tag == "@set":
+        if lenient and not (isinstance(body, dict) and frozenset(body) in _SET_FORMS):
+            # A quoted `@set` in a query is parsed by core's `sets` router too (responses are taken as sent).
+            raise InvalidExpression("Invalid set.", position=path)
         return _set_value(body, path)
     if tag == "@query":
         return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION, lenient=lenient)

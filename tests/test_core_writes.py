@@ -287,6 +287,40 @@ def test_quote_and_object(db):
     assert db.run(from_json({"object": {"add": [-1, -1, 5]}})) == {"add": [-1, -1, 5]}
 
 
+def test_set_literals_in_the_oldest_match_spelling(db):
+    # BasicForms21Spec "@set" - "returns itself" and "quote" - "returns the unevaluted form of expr": the
+    # spec's aMatchSet is `{"match": 1, "index": Ref("indexes/foo")}`, which core's `@set` reads as Match
+    # (Parser.scala, the `sets` router's "match", "index" case), evaluated or quoted.
+    db.query('CreateIndex({name: "foo", source: Collection("spells"), terms: [{field: ["data", "foo"]}], values: [{field: ["data", "bar"]}]})')
+    db.query('Do(Create(Collection("spells"), {data: {foo: 1, bar: 2}}), Create(Collection("spells"), {data: {foo: 1, bar: 1}}))')
+    oldest = {"@set": {"match": 1, "index": {"@ref": "indexes/foo"}}}
+    assert db.run(from_json(oldest)) == db.query('Match(Index("foo"), 1)')
+    assert db.run(from_json({"quote": oldest})) == db.query('Match(Index("foo"), 1)')
+    assert db.run(from_json({"equals": [{"quote": oldest}, oldest]})) is True
+    assert db.run(from_json({"paginate": oldest})).data == [1, 2]
+    assert db.run(from_json({"paginate": {"quote": oldest}})).data == [1, 2]
+    # A quoted set is kept as sent: one naming no index fails as Match's index cast fails, not in Python.
+    bad = {"paginate": {"quote": {"@set": {"match": 1, "terms": 2}}}}
+    assert wire_error(db, bad)[:2] == ("invalid argument", "Identifier expected, Integer provided.")
+
+
+@pytest.mark.parametrize(
+    "data, position",
+    [
+        ({"@set": {}}, []),
+        ({"@set": {"foo": 1}}, []),
+        ({"@set": {"match": {"@ref": "indexes/spells"}, "index": "x", "terms": 1}}, []),
+        ({"paginate": {"@set": {"documents": {"@ref": "classes/spells"}, "x": 1}}}, ["paginate"]),
+        ({"quote": {"@set": {"foo": 1}}}, ["quote"]),
+        ({"quote": {"x": [{"@set": {"union": [], "x": 1}}]}}, ["quote", "x", 0]),
+    ],
+)
+def test_a_set_literal_of_no_set_form_is_an_invalid_set(db, data, position):
+    # Core parses `@set`, quoted or not, with its `sets` router (Parser.scala EscapesParser): keys naming no
+    # set form are InvalidSetExpr where the escape is (BasicForms21Spec "@set", "quote").
+    assert wire_error(db, data) == ("invalid expression", "Invalid set.", position)
+
+
 @pytest.mark.parametrize(
     "data, value",
     [

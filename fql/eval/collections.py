@@ -38,6 +38,7 @@ from ..values import (
 from . import effects, versions
 from .casts import ARRAY, BOOLEAN, INTEGER, NUMBER, STRING, as_list
 from .evaluator import MAX_DEPTH, Context, gather
+from .logic import same
 from .refs import doc_key, read, render, resolved
 from .registry import builtin, lookup, snake
 
@@ -643,9 +644,17 @@ def _stored_source(source: t.Any) -> t.Any:
 
 
 def _is_document(value: dict) -> bool:
-    """Whether an object is a document as Get gives it: its `ref` (a document's) first, then its `ts`."""
+    """Whether an object is a document as a read gives it (core's VersionL): its `ref` (a document's) first,
+    then its `ts`. An object of the user's shaped like one, or one ToObject or Merge made of one, is an
+    ObjectL to core: no `class` to Select, no collection to ContainsValue."""
     ref = next(iter(value.values()), None)
-    return next(iter(value), None) == "ref" and isinstance(ref, Ref) and ref.collection is not None and "ts" in value
+    return (
+        isinstance(value, ReadDocument)
+        and next(iter(value), None) == "ref"
+        and isinstance(ref, Ref)
+        and ref.collection is not None
+        and "ts" in value
+    )
 
 
 def _fields(ctx: Context, value: dict) -> dict:
@@ -797,13 +806,24 @@ def contains_field(ctx: Context, field: str, container: t.Any) -> bool:
 
 
 def _same(a: t.Any, b: t.Any) -> bool:
-    """Core's literal equality: structural, objects unordered, 1 and 1.0 different; an event's action is
-    "create" when it is an update or add too, "delete" when a remove (core's ActionL.equals)."""
+    """Equal as a set's entries are: by their index encoding (core looks a value up in a set as a cursor).
+    An event's action is "create" when it is an update or add too, "delete" when a remove (ActionL.equals)."""
     if isinstance(a, Action):
         return a.loosely_equals(b)
     if isinstance(b, Action):
         return b.loosely_equals(a)
     return collation.encode(a) == collation.encode(b)
+
+
+def _equal_literals(a: t.Any, b: t.Any) -> bool:
+    """Core's literal equality (Scala's `==` on its Literals), as ContainsValue compares an array's, an
+    object's, a page's or a version's values: structural, objects unordered, 1 and 1.0 different, doubles as
+    Java compares them with `==` (0.0 is -0.0), a document read no object (a VersionL is no ObjectL)."""
+    if isinstance(a, Action):
+        return a.loosely_equals(b)
+    if isinstance(b, Action):
+        return b.loosely_equals(a)
+    return same(a, b)
 
 
 def _resolves(ctx: Context, value: t.Any) -> bool:
@@ -829,9 +849,9 @@ def _page_holds(page: Page, value: t.Any) -> bool:
     # A page holds its whole data array and its array cursors, not its elements; an event cursor is
     # never a value it holds (core matches CursorL(Right(arr)) only).
     return (
-        _same(page.data, value)
-        or (page.has_before and isinstance(page.before, list) and _same(page.before, value))
-        or (page.has_after and isinstance(page.after, list) and _same(page.after, value))
+        _equal_literals(page.data, value)
+        or (page.has_before and isinstance(page.before, list) and _equal_literals(page.before, value))
+        or (page.has_after and isinstance(page.after, list) and _equal_literals(page.after, value))
     )
 
 
@@ -854,16 +874,18 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
             return False
     if isinstance(container, Page):
         return _page_holds(container, value)
-    if isinstance(container, dict) and _is_document(container) and _same(container["ref"].collection, value):
+    if isinstance(container, dict) and _is_document(container) and _equal_literals(container["ref"].collection, value):
         # A document holds its collection's ref too (core's VersionL case).
         return True
     if isinstance(container, DocEvent):
-        return any(_same(v, value) for v in container.values_held())
+        return any(_equal_literals(v, value) for v in container.values_held())
     if isinstance(container, SourcedElement):
         return False  # core's ElemL falls to its default case
     if isinstance(container, dict):
         container = list(container.values())
-    if isinstance(container, (list, SetRef)):
+    if isinstance(container, list):
+        return any(_equal_literals(v, value) for v in container)
+    if isinstance(container, SetRef):
         return any(_same(v, value) for v in _elements(ctx, container))
     return False
 
@@ -890,9 +912,10 @@ def _is_field(pair: t.Any) -> bool:
 
 @builtin("ToObject", keys=("to_object",))
 def to_object(ctx: Context, value: t.Any) -> dict:
-    """An array of `[key, value]` pairs as an object; an object is returned as is."""
+    """An array of `[key, value]` pairs as an object; an object is returned as is, a document as the object
+    of its fields (core's ObjectL(v.fields): no longer a document to IsDoc or Equals)."""
     if isinstance(value, dict) and not isinstance(value, _EVENTS):
-        return _fields(ctx, value)
+        return dict(_fields(ctx, value)) if isinstance(value, ReadDocument) else value
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")
     # Core casts every pair (ZeroOrMore(Field)) and reports each one that is none, in one answer.

@@ -10,9 +10,17 @@ from attrs import evolve, field, frozen
 
 from .. import ast
 from ..collation import TOP, encode, tuple_key
-from ..errors import FQLError, IndexEntriesTooLarge, InstanceNotUnique, InvalidRef, QueryTimeout, StackOverflow
+from ..errors import (
+    FQLError,
+    IndexEntriesTooLarge,
+    InstanceNotUnique,
+    InvalidArgument,
+    InvalidRef,
+    QueryTimeout,
+    StackOverflow,
+)
 from ..storage.base import DocKey, Entry, IndexKey, Version
-from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native
+from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native, type_name
 from . import versions
 from .evaluator import Context, unbilled
 from .refs import live, ref_of, render, schema_key, version_at
@@ -147,7 +155,10 @@ def from_version(ctx: Context, version: Version) -> IndexDef:
 
 
 def definition(ctx: Context, index: t.Any, *path: str | int) -> IndexDef:
-    """The live index `index` (a ref or a name); invalid ref when there is none."""
+    """The live index `index` (a ref or a name); invalid ref when there is none. A quoted `@set` may
+    name anything as its index (the wire keeps it as sent): that is no Identifier, as Match says."""
+    if not isinstance(index, (str, Ref)) or isinstance(index, Ref) and index.kind != "indexes":
+        raise InvalidArgument(f"Identifier expected, {type_name(index)} provided.").at(*path)
     cache = ctx.state.cache.setdefault("index_defs", {})
     name = index if isinstance(index, str) else index.id
     database = None if isinstance(index, str) or index.collection is None else index.collection.database

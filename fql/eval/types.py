@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..errors import InvalidArgument, InvalidRef
 from ..javafloat import java_double
-from ..values import UUID, Bytes, Date, Lambda, Page, Ref, SetRef, Timestamp, TxnMicros, type_name
+from ..values import UUID, Bytes, Date, Lambda, Page, ReadDocument, Ref, SetRef, Timestamp, TxnMicros, type_name
 from .evaluator import Context
 from .refs import resolved
 from .registry import builtin
@@ -32,9 +32,9 @@ def _is_number(value: t.Any) -> bool:
 
 
 def _document_ref(value: t.Any) -> Ref | None:
-    """The ref of a document version (what Get returns: `{ref, ts, ...}`), or None for anything else."""
-    # fql's documents are plain objects, so an object literal shaped like one counts as one too.
-    if isinstance(value, dict) and isinstance(value.get("ref"), Ref) and type(value.get("ts")) in (int, TxnMicros):
+    """The ref of a document version (what Get returns: `{ref, ts, ...}`), or None for anything else: an
+    object shaped like one, or made of one by ToObject or Merge, is an ObjectL to core, no VersionL."""
+    if isinstance(value, ReadDocument) and isinstance(value.get("ref"), Ref):
         return value["ref"]
     return None
 

@@ -12,8 +12,9 @@ from .. import ast
 from ..ast import Span
 from ..errors import ParseError
 
-#: Node kinds a finished v4 tree holds; anything else is a marker that must not leave its call.
-PLAIN = frozenset({ast.Call, ast.Object, ast.Array, ast.Literal, ast.Form, ast.Value})
+#: Node kinds a finished v4 tree holds; anything else is a marker that must not leave its call. A query
+#: written as wire JSON whose escape does not decode (`{"@ts": "bad"}`) is an ast.Invalid, failing as core does.
+PLAIN = frozenset({ast.Call, ast.Object, ast.Array, ast.Literal, ast.Form, ast.Value, ast.Invalid})
 
 #: The driver prefixes a call name may carry (`q.Add`, `f.Obj`), as the registry strips them.
 _PREFIX = re.compile(r"^(?:q|f|query|fauna)\.", re.IGNORECASE)

@@ -27,6 +27,15 @@ _TERM_KEYS = ("terms", "from", "to")
 _OPERAND_KEYS = ("union", "intersection", "difference")
 #: Set keys holding a lambda that Fauna renders without the `@query` tag (core's FIXME in Parser.scala).
 _RAW_LAMBDA_KEYS = ("with", "filter")
+#: The key sets a query's `@set` may hold (core's EscapesParser `sets` router); any other is "Invalid set.".
+_SET_FORMS = frozenset(
+    frozenset(keys)
+    for keys in (
+        ("match", "index"), ("match", "terms"), ("match",), ("singleton",), ("events",), ("documents",),
+        ("union",), ("intersection",), ("difference",), ("distinct",), ("reverse",), ("range", "from", "to"),
+        ("join", "with"), ("filter", "collection"),
+    )
+)
 
 #: The type of the value each escape holds, for `Object expected, Time provided.`
 _TAG_TYPES = {
@@ -531,10 +540,15 @@ def _node(data: t.Any, path: Path) -> ast.Node:
     if _is_escape(data):
         return _escape_node(data, path)
     if keys == {"match", "index"}:
-        # The oldest Match spelling, terms first (`{"match": "x", "index": idx}`): core parses it as Match.
-        index, terms = _node(data["index"], (*path, "index")), _node(data["match"], (*path, "match"))
-        return ast.Form((("match", index), ("terms", terms)))
+        return _oldest_match(data, path)
     return ast.Form(tuple((k, _node(v, (*path, k))) for k, v in data.items()))
+
+
+def _oldest_match(data: dict, path: Path) -> ast.Form:
+    """The oldest Match spelling, terms first (`{"match": "x", "index": idx}`): core parses it as Match, as a
+    form and inside `@set` (Parser.scala: the `sets` router's `"match", "index"` case)."""
+    index, terms = _node(data["index"], (*path, "index")), _node(data["match"], (*path, "match"))
+    return ast.Form((("match", index), ("terms", terms)))
 
 
 def _is_escape(data: t.Any) -> bool:
@@ -552,9 +566,11 @@ def _escape_node(data: dict, path: Path) -> ast.Node:
             return ast.Invalid(inner.description, ("@obj", *inner.position), keys=(tag,))
         return inner
     if tag == "@set":
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or frozenset(body) not in _SET_FORMS:
             return ast.Invalid("Invalid set.", keys=(tag,))
         # Core builds the set by calling the set function its form names (MatchFunction, ...).
+        if set(body) == {"match", "index"}:
+            return _oldest_match(body, path)
         return ast.Form(tuple((k, _set_operand(v, (*path, k))) for k, v in body.items()))
     value = _decoded(tag, body)
     if type(value) is Ref and value.id == "self" and value.collection is not None and value.database is None:
@@ -675,6 +691,9 @@ def _escape_value(tag: str, body: t.Any, path: Path, *, lenient: bool = False) -
     if tag == "@ref":
         return ref_from_json(body, path)
     if tag == "@set":
+        if lenient and not (isinstance(body, dict) and frozenset(body) in _SET_FORMS):
+            # A quoted `@set` in a query is parsed by core's `sets` router too (responses are taken as sent).
+            raise InvalidExpression("Invalid set.", position=path)
         return _set_value(body, path)
     if tag == "@query":
         return lambda_from_json(body, path, default_version=LAMBDA_DEFAULT_VERSION, lenient=lenient)
@@ -713,6 +732,9 @@ def _scalar_value(tag: str, body: t.Any, path: Path) -> t.Any:
 def _set_value(body: t.Any, path: Path) -> SetRef:
     if not isinstance(body, dict) or not body:
         raise InvalidExpression("Invalid set.", position=path)
+    if set(body) == {"match", "index"}:
+        # The oldest Match spelling (see _oldest_match): the set it makes, index first.
+        return SetRef((("match", _value(body["index"], (*path, "index"))), ("terms", _value(body["match"], (*path, "match")))))
     form = []
     for key, value in body.items():
         raw = key in _RAW_LAMBDA_KEYS and _is_raw_lambda(value)

@@ -488,6 +488,55 @@ def test_bang_permission_denied():
     assert err(db, query, secret=nothing) == ("null_value", "Null value, due to permission denied", (11, len(query)))
 
 
+def bang_failure(db, query: str, secret: str | None = None) -> tuple:
+    """The error of a `!`: code, message, span, and where its `Null value created here` hint points."""
+    e = fail(db, query, secret)
+    hints = [(message, span.start, span.end) for message, _, _, span, *_ in e.hints]
+    return e.v10_code, e.description, (e.span.start, e.span.end), hints
+
+
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # The null `?.` makes of a document that is not there keeps core's DocNotFound cause
+        # (FQLInterpreter.evalNullAccess: `Value.Null(nc.copy(span = cspan))`, cspan the byId call's
+        # arguments), so a `!` past the chain's end is handleNullCause's not found, hinting at the call.
+        ("let x = P.byId('999')?.v\nx!", (25, 27), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.v.w.z\nx!", (29, 31), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.['v']\nx!", (29, 31), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.update({})\nx!", (34, 36), [("Null value created here", 14, 21)]),
+        # The hint is left out where the `!` covers the call (QueryRuntimeFailure.NullValue's overlaps).
+        ("(P.byId('999')?.v)!", (0, 19), []),
+        # A method's `?.` points at the document's call as a field's does.
+        ("P.byId('999')?.update({})!", (15, 26), [("Null value created here", 6, 13)]),
+    ],
+)
+def test_bang_after_optional_chaining_on_a_missing_document(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })")
+    message = "Collection `P` does not contain document with id 999."
+    assert bang_failure(db, query) == ("document_not_found", message, span, made)
+
+
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # ReadPermissionDenied is kept the same way (evalNullAccess), and handleNullCause says so.
+        ("P.byId('1')?.v!", (13, 15), [("Null value created here", 6, 11)]),
+        ("let x = P.byId('1')?.v\nx!", (23, 25), [("Null value created here", 14, 19)]),
+        # A projection of an unreadable document is a null of the document's cause (evalProject:
+        # ReadBroker.guardFromNull's R.Null), not a missing document's.
+        ("let x = P.byId('1') { v }\nx!", (26, 28), [("Null value created here", 8, 25)]),
+    ],
+)
+def test_bang_after_optional_chaining_on_an_unreadable_document(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })\nRole.create({ name: 'nothing' })")
+    ok(db, "P.create({ id: '1', v: 1 })")
+    nothing = ok(db, "Key.create({ role: 'nothing' }).secret")
+    assert bang_failure(db, query, nothing) == ("null_value", "Null value, due to permission denied", span, made)
+
+
 # -- syntax / ?. operator --------------------------------------------------------------------------------
 
 

@@ -343,6 +343,12 @@ class GoneDocument(str):
         return (self.doc,)
 
 
+def gone_cause(doc: NullDocument) -> str:
+    """Why a null standing for `doc` is null: it is not there (GoneDocument), or not readable (core's
+    ReadPermissionDenied cause, `Null value, due to permission denied`)."""
+    return "permission denied" if doc.cause == "permission denied" else GoneDocument(doc)
+
+
 class MissingField(str):
     """Why a null is null when a field was missing (`missing field `b``), knowing the field and the
     dynamic type of the value that lacked it, as core's MissingField cause does: calling the null names
@@ -400,7 +406,11 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
         # document's operation as the null's origin (core's evalNullAccess keeps the DocNotFound cause).
         gone = None
         if isinstance(value, NullDocument):
-            gone = (value, (*current_source(ctx.state), getattr(node, "obj", node)))
+            document = named.obj if isinstance(named, ast.Member) else getattr(node, "obj", node)
+            gone = (value, (*current_source(ctx.state), document))
+            # So does the null the chain ends in, for a `!` past its end (`let x = doc?.a; x!`): core's
+            # Null keeps the DocNotFound or ReadPermissionDenied cause, made at the document's operation.
+            ctx.state.null_cause, ctx.state.null_origin = gone_cause(value), gone[1]
         ctx.state.skipped_at = (node, op_span(named or node), gone)
     return _SKIPPED
 
@@ -1272,8 +1282,8 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     value = deref(ctx, value)
     if isinstance(value, NullDocument):
         # Core's evalProject asks whether the document is there first; if not, the projection is a null
-        # that keeps why (a `!` on it is the document's not found).
-        made_null(ctx.state, GoneDocument(value), ctx.state.call_node)
+        # that keeps why (a `!` on it is the document's not found, or its permission denied).
+        made_null(ctx.state, gone_cause(value), ctx.state.call_node)
         return None
     if value is None:
         return None

@@ -488,6 +488,28 @@ def test_bang_permission_denied():
     assert err(db, query, secret=nothing) == ("null_value", "Null value, due to permission denied", (11, len(query)))
 
 
+@pytest.mark.parametrize(
+    "query, message, span, made",
+    [
+        # Core's object and array literals hold each element's Value.Null with its own cause and span
+        # (evalObject, evalArray), so a `!` on one read back later is handleNullCause of that null: its
+        # message, and 'Null value created here' where it was made, not where another element's was.
+        ("{ a: null, b: [].first() }.a!", "Null literal value", (27, 29), [("Null value created here", 5, 9)]),
+        ("{ a: [].first(), b: null }.a!", "Null value, due to empty array", (27, 29), [("Null value created here", 13, 15)]),
+        ("{ a: [].first() }.a!", "Null value, due to empty array", (18, 20), [("Null value created here", 13, 15)]),
+        ("[null, [].first()][0]!", "Null literal value", (18, 22), [("Null value created here", 1, 5)]),
+        ("[null, [].first()][1]!", "Null value, due to empty array", (18, 22), [("Null value created here", 15, 17)]),
+        # Bound to a variable, or read through one, or made in a lambda, the element is the same null.
+        ("let o = {a: null}; o.a!", "Null literal value", (21, 23), [("Null value created here", 12, 16)]),
+        ("let o = {a: null}; o['a']!", "Null literal value", (20, 26), [("Null value created here", 12, 16)]),
+        ("let o = {a: {b: [].first()}}; let x = o.a.b; x!", "Null value, due to empty array", (45, 47), [("Null value created here", 24, 26)]),
+        ("let f = () => { a: null }; f().a!", "Null literal value", (31, 33), [("Null value created here", 19, 23)]),
+    ],
+)
+def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):
+    assert bang_failure(db, query) == ("null_value", message, span, made)
+
+
 def bang_failure(db, query: str, secret: str | None = None) -> tuple:
     """The error of a `!`: code, message, span, and where its `Null value created here` hint points."""
     e = fail(db, query, secret)

@@ -112,6 +112,10 @@ class QueryState:
     #: or None for the query's, the span or the v10 node at whose operation it was made), None where
     #: unknown, or MADE_BY_CALL while the native function that returns it is still being called.
     null_origin: t.Any = None
+    #: Why each null in a v10 array or object literal is null, and where it was made (core's nulls keep
+    #: their cause inside a struct or an array): {id(container): (container, {key: (cause, origin)})},
+    #: the container kept so that its id stays its own while the query runs.
+    literal_nulls: dict = field(factory=dict)
     #: The v10 chain link whose `?.` last met null, skipping the rest of its chain, and where core points
     #: a `!` right after it: (node, span).
     skipped_at: t.Any = None
@@ -320,11 +324,11 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
         return call(node.name, node.args, ctx)
     if kind is ast.Object:
         if ctx.state.v10:
-            return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+            return _v10_literal(ctx, {}, node.pairs)
         return _object(ctx, node.pairs)
     if kind is ast.Array:
         if ctx.state.v10:
-            return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+            return _v10_literal(ctx, [], enumerate(node.items))
         return _array(ctx, node.items)
     if kind is ast.Value:
         return node.value
@@ -339,6 +343,41 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if handler is not None:
         return handler(node, ctx)
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
+
+
+def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any, ast.Node]]) -> dict | list:
+    """A v10 object or array literal, `out` filled from its (key, node) `entries` in order; why each null
+    in it is null, and where it was made, is kept (QueryState.literal_nulls) for a read of it later."""
+    state = ctx.state
+    nulls = None
+    for key, node in entries:
+        state.null_cause = state.null_origin = None
+        value = ctx.eval(node, "object", key) if isinstance(out, dict) else ctx.eval(node, key)
+        if isinstance(out, dict):
+            out[key] = value
+        else:
+            out.append(value)
+        if value is None:
+            nulls = nulls or {}
+            nulls[key] = (state.null_cause, state.null_origin)
+    if nulls:
+        state.literal_nulls[id(out)] = (out, nulls)
+    return out
+
+
+def recall_null(state: QueryState, container: t.Any, key: t.Any) -> None:
+    """The null just read at `key` of `container` is the one a v10 literal put there: the state says why
+    it is null and where it was made, as when it was (nothing changes for a container of no literal)."""
+    kept = state.literal_nulls.get(id(container))
+    if kept is None or kept[0] is not container:
+        return
+    if isinstance(key, float) and key.is_integer():
+        key = int(key)
+    if isinstance(container, list) and isinstance(key, int) and key < 0:
+        return
+    found = kept[1].get(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
+    if found is not None:
+        state.null_cause, state.null_origin = found
 
 
 def _array(ctx: Context, items: tuple[ast.Node, ...]) -> list:

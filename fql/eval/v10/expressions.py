@@ -26,7 +26,7 @@ from ...values import (
     is_long,
 )
 from .. import math as core_math, staged
-from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
+from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null, recall_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
 
@@ -498,6 +498,8 @@ def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:
         made_null(state, state.null_cause, node)  # a missing field: null made at its name
+    elif found is None:
+        recall_null(state, value, node.name)  # a null a literal holds: why, and where it was made
     if state.partials:
         _hints.field_read(ctx, value, node.name, found, node)
     return found
@@ -532,6 +534,8 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
         found = index_value(ctx, value, key)
         if found is None and isinstance(value, (dict, Document)) and isinstance(key, str) and key not in value:
             ctx.state.missing_key = (node, key, dynamic_label(value))
+        elif found is None:
+            recall_null(state, value, key)
         return found
     except FQLError as err:
         if value is None:

@@ -504,6 +504,11 @@ def test_bang_permission_denied():
         ("let o = {a: null}; o['a']!", "Null literal value", (20, 26), [("Null value created here", 12, 16)]),
         ("let o = {a: {b: [].first()}}; let x = o.a.b; x!", "Null value, due to empty array", (45, 47), [("Null value created here", 24, 26)]),
         ("let f = () => { a: null }; f().a!", "Null literal value", (31, 33), [("Null value created here", 19, 23)]),
+        # Array's at, first and last give the element itself (stdlib/Arrays.scala), null and all.
+        ("[null, [].first()].at(1)!", "Null value, due to empty array", (21, 25), [("Null value created here", 15, 17)]),
+        ("[null, [].first()].first()!", "Null literal value", (24, 27), [("Null value created here", 1, 5)]),
+        ("[1, null].last()!", "Null literal value", (14, 17), [("Null value created here", 4, 8)]),
+        ("[null, 1].first()!", "Null literal value", (15, 18), [("Null value created here", 1, 5)]),
     ],
 )
 def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):

@@ -362,6 +362,8 @@ def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any
             nulls[key] = (state.null_cause, state.null_origin)
     if nulls:
         state.literal_nulls[id(out)] = (out, nulls)
+        # What reads the literal without recalling one (a native function's result) meets its last null.
+        state.null_cause, state.null_origin = nulls[next(reversed(nulls))]
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ..evaluator import Context, null_because
+from ..evaluator import Context, null_because, recall_null
 from ..registry import field, method, static
 from .expressions import call_function, placeholders
 from .misc import (
@@ -71,19 +71,28 @@ def length(ctx: Context, items: list) -> int:
 @method("Array", "at")
 def at(ctx: Context, items: list, index: t.Any) -> t.Any:
     """The element at `index` (0-based)."""
-    return items[_index(items, arg(index, "index", INT))]
+    return _element(ctx, items, _index(items, arg(index, "index", INT)))
 
 
 @method("Array", "first")
 def first(ctx: Context, items: list) -> t.Any:
     """The first element, or null."""
-    return items[0] if items else null_because(ctx, "empty array")
+    return _element(ctx, items, 0) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "last")
 def last(ctx: Context, items: list) -> t.Any:
     """The last element, or null."""
-    return items[-1] if items else null_because(ctx, "empty array")
+    return _element(ctx, items, len(items) - 1) if items else null_because(ctx, "empty array")
+
+
+def _element(ctx: Context, items: list, index: int) -> t.Any:
+    """`items[index]`; a null there is the one the array's literal holds, with its cause and origin (core's
+    elements are Value.Nulls that keep theirs)."""
+    found = items[index]
+    if found is None:
+        recall_null(ctx.state, items, index)
+    return found
 
 
 @method("Array", "firstWhere")

@@ -509,6 +509,18 @@ def test_bang_permission_denied():
         ("[null, [].first()].first()!", "Null literal value", (24, 27), [("Null value created here", 1, 5)]),
         ("[1, null].last()!", "Null literal value", (14, 17), [("Null value created here", 4, 8)]),
         ("[null, 1].first()!", "Null literal value", (15, 18), [("Null value created here", 1, 5)]),
+        # Array.map's result holds each null its mapper gave, with its own cause and place.
+        ("[1, 2].map(x => if (x == 1) null else [].first())[0]!", "Null literal value", (49, 53),
+         [("Null value created here", 28, 32)]),
+        ("[1, 2].map(x => if (x == 1) null else [].first())[1]!", "Null value, due to empty array", (49, 53),
+         [("Null value created here", 46, 48)]),
+        # An `if` without `else` makes its null at the whole `if` (evalIf: `Value.Null(span)`); forEach and
+        # log at their call's arguments (`Value.Null(ctx.stackTrace.currentStackFrame)`).
+        ("let x = if (false) 1; x!", "Null literal value", (22, 24), [("Null value created here", 8, 20)]),
+        ("let x = [1].forEach(y => y); x!", "Null literal value", (29, 31), [("Null value created here", 19, 27)]),
+        ("let x = Set.sequence(0, 1).forEach(y => y); x!", "Null literal value", (44, 46),
+         [("Null value created here", 34, 42)]),
+        ("let x = log(1); x!", "Null literal value", (16, 18), [("Null value created here", 11, 14)]),
     ],
 )
 def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):

@@ -112,10 +112,10 @@ class QueryState:
     #: or None for the query's, the span or the v10 node at whose operation it was made), None where
     #: unknown, or MADE_BY_CALL while the native function that returns it is still being called.
     null_origin: t.Any = None
-    #: Why each null in a v10 array or object literal is null, and where it was made (core's nulls keep
-    #: their cause inside a struct or an array): {id(container): (container, {key: (cause, origin)})},
-    #: the container kept so that its id stays its own while the query runs.
-    literal_nulls: dict = field(factory=dict)
+    #: Why each null in a v10 array or object a literal (or Array.map) made is null, and where it was made
+    #: (core's nulls keep their cause inside a struct or an array): {id(container): (container, {key:
+    #: (cause, origin)})}, the container kept so that its id stays its own while the query runs.
+    held_nulls: dict = field(factory=dict)
     #: The v10 chain link whose `?.` last met null, skipping the rest of its chain, and where core points
     #: a `!` right after it: (node, span).
     skipped_at: t.Any = None
@@ -306,9 +306,10 @@ def made_null(state: QueryState, cause: str | None, where: t.Any) -> None:
     state.null_origin = (src, text, where) if src is not None else None
 
 
-def null_because(ctx: Context, reason: str) -> None:
-    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`. The v10
-    native function returning it calls this last; its call is where the null was made."""
+def null_because(ctx: Context, reason: str | None) -> None:
+    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>` (None: a
+    plain null, `Null literal value`). The v10 native function returning it calls this last; its call is
+    where the null was made."""
     ctx.state.null_cause = reason
     ctx.state.null_origin = MADE_BY_CALL
     return None
@@ -347,7 +348,7 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
 
 def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any, ast.Node]]) -> dict | list:
     """A v10 object or array literal, `out` filled from its (key, node) `entries` in order; why each null
-    in it is null, and where it was made, is kept (QueryState.literal_nulls) for a read of it later."""
+    in it is null, and where it was made, is kept (QueryState.held_nulls) for a read of it later."""
     state = ctx.state
     nulls = None
     for key, node in entries:
@@ -360,17 +361,23 @@ def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any
         if value is None:
             nulls = nulls or {}
             nulls[key] = (state.null_cause, state.null_origin)
-    if nulls:
-        state.literal_nulls[id(out)] = (out, nulls)
-        # What reads the literal without recalling one (a native function's result) meets its last null.
-        state.null_cause, state.null_origin = nulls[next(reversed(nulls))]
+    hold_nulls(state, out, nulls)
     return out
 
 
+def hold_nulls(state: QueryState, container: dict | list, nulls: dict | None) -> None:
+    """`container` holds nulls at the keys of `nulls`, each (why it is null, where it was made): a read of
+    one recalls them (recall_null). The state is left saying its last null's, as the last made."""
+    if nulls:
+        state.held_nulls[id(container)] = (container, nulls)
+        # What reads it without recalling one (a native function's result) meets its last null.
+        state.null_cause, state.null_origin = nulls[next(reversed(nulls))]
+
+
 def recall_null(state: QueryState, container: t.Any, key: t.Any) -> None:
-    """The null just read at `key` of `container` is the one a v10 literal put there: the state says why
-    it is null and where it was made, as when it was (nothing changes for a container of no literal)."""
-    kept = state.literal_nulls.get(id(container))
+    """The null just read at `key` of `container` is the one a v10 literal or Array.map put there: the
+    state says why it is null and where it was made, as when it was (nothing changes for another)."""
+    kept = state.held_nulls.get(id(container))
     if kept is None or kept[0] is not container:
         return
     if isinstance(key, float) and key.is_integer():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ..evaluator import Context, null_because, recall_null
+from ..evaluator import Context, hold_nulls, null_because, recall_null
 from ..registry import field, method, static
 from .expressions import call_function, placeholders
 from .misc import (
@@ -191,7 +191,17 @@ def last_index_where(ctx: Context, items: list, predicate: t.Any, end: t.Any = A
 def map_(ctx: Context, items: list, mapper: t.Any) -> list:
     """Each element passed through `mapper`."""
     fn = callback(mapper, "mapper", 1)
-    return [call_function(ctx, fn, [item]) for item in items]
+    state, out, nulls = ctx.state, [], None
+    for item in items:
+        state.null_cause = state.null_origin = None
+        value = call_function(ctx, fn, [item])
+        if value is None:
+            # Core's result holds the mapper's Value.Null, its cause and span with it.
+            nulls = nulls or {}
+            nulls[len(out)] = (state.null_cause, state.null_origin)
+        out.append(value)
+    hold_nulls(state, out, nulls)
+    return out
 
 
 def _array_result(value: t.Any) -> list:
@@ -341,6 +351,7 @@ def for_each(ctx: Context, items: list, callback_: t.Any) -> None:
     fn = callback(callback_, "callback", 1, "fn")
     for item in items:
         call_function(ctx, fn, [item])
+    return null_because(ctx, None)  # core's null made at the call's arguments
 
 
 @static("Array", "sequence")

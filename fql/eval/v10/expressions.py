@@ -1247,7 +1247,10 @@ def _if(node: ast.IfElse, ctx: Context) -> t.Any:
         )
     if cond:
         return run(node.then, ctx)
-    return run(node.otherwise, ctx) if node.otherwise is not None else None
+    if node.otherwise is None:
+        made_null(ctx.state, None, node.span)  # core's evalIf: a null made at the whole `if`
+        return None
+    return run(node.otherwise, ctx)
 
 
 def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:

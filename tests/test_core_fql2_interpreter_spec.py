@@ -527,6 +527,26 @@ def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):
     assert bang_failure(db, query) == ("null_value", message, span, made)
 
 
+@pytest.mark.parametrize(
+    "query, message, span",
+    [
+        # Core's parser keeps parentheses as a Tuple whose span holds them, the head of the `!`'s chain:
+        # the error runs from the outermost `(` to the `!` (FQLInterpreter: `cspan.to(bangSpan)`).
+        ("(null)!", "Null literal value", (0, 7)),
+        ("((null))!", "Null literal value", (0, 9)),
+        ("([].first())!", "Null value, due to empty array", (0, 13)),
+        ("( [].first() )!", "Null value, due to empty array", (0, 15)),
+        ("({a: 1}.b)!", "Null value, due to missing field `b`", (0, 11)),
+        ("(if (false) 1)!", "Null literal value", (0, 15)),
+        ("let x = 1\n([].first()\n)!", "Null value, due to empty array", (10, 24)),
+        # Parentheses inside the chain are not its head.
+        ("(1 + 1).foo!", "Null value, due to missing field `foo`", (8, 12)),
+    ],
+)
+def test_bang_on_a_parenthesized_expression(db, query, message, span):
+    assert err(db, query, typecheck=False) == ("null_value", message, span)
+
+
 def bang_failure(db, query: str, secret: str | None = None) -> tuple:
     """The error of a `!`: code, message, span, and where its `Null value created here` hint points."""
     e = fail(db, query, secret)

@@ -136,6 +136,8 @@ class QueryState:
     udf_stack: list = field(factory=list)
     #: The v10 call being made (an Apply node), so that its callee can tell where it was called from.
     call_node: t.Any = None
+    #: The v10 query's own text (its spans are offsets into it).
+    query_text: str = ""
     #: The stored v10 source fql is running on its own behalf (a check constraint's or computed field's
     #: name as core shows it, `check_constraint:name`, or None for a role predicate; its body; and how many
     #: user functions were running when it began), for the lines it logs; None otherwise.

@@ -1180,6 +1180,28 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
         raise _at(err, node)
 
 
+def _parenthesized(ctx: Context, node: ast.NonNull) -> ast.Span | None:
+    """`(x)!`: from the outermost parenthesis to the `!`, where core points (its Tuple's span is the
+    chain's head, the parentheses too); None where the operand has none (the tree does not keep them)."""
+    name, text = current_source(ctx.state)
+    text = ctx.state.query_text if name == "query" and text is None else text
+    span, inner = node.span, node.expr.span
+    if not text or not span.line or not inner.line or not 0 <= inner.start <= inner.end < span.end <= len(text):
+        return None
+    closing = text[inner.end : span.end - 1].split()
+    if not closing or set("".join(closing)) != {")"}:
+        return None
+    start = inner.start
+    for _ in range(len("".join(closing))):
+        before = text[:start].rstrip()
+        if not before.endswith("("):
+            return None
+        start = len(before) - 1
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return ast.Span(line, column, start, span.end, span.end_line, span.end_column)
+
+
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     """`x!`: x, or an error saying why it is null (core's handleNullCause)."""
     value = _receiver(node.expr, ctx)
@@ -1193,6 +1215,7 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
         value = None
     value = deref(ctx, value)
     where = _from_start(inner, node.span) if inner is not None else node.span
+    where = _parenthesized(ctx, node) or where
     if gone is not None and gone[0].cause != "permission denied":
         from .documents import missing
 

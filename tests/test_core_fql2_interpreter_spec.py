@@ -547,9 +547,28 @@ def test_bang_on_a_parenthesized_expression(db, query, message, span):
     assert err(db, query, typecheck=False) == ("null_value", message, span)
 
 
-def bang_failure(db, query: str, secret: str | None = None) -> tuple:
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # A missing document in parentheses fails where the parentheses are, core's chain head (cspan)
+        # for evalNullAccess and a method's getMethod, and that is where `?.` made its null.
+        ("(P.byId('999')).v", (0, 15), []),
+        ("(P.byId('999'))['v']", (0, 15), []),
+        ("(P.byId('999')).update({})", (0, 15), []),
+        ("(P.byId('999'))?.v!", (17, 19), [("Null value created here", 0, 15)]),
+        ("let x = (P.byId('999'))?.v; x!", (28, 30), [("Null value created here", 8, 23)]),
+    ],
+)
+def test_a_missing_document_in_parentheses(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })")
+    message = "Collection `P` does not contain document with id 999."
+    assert bang_failure(db, query, typecheck=False) == ("document_not_found", message, span, made)
+
+
+def bang_failure(db, query: str, secret: str | None = None, typecheck: bool = True) -> tuple:
     """The error of a `!`: code, message, span, and where its `Null value created here` hint points."""
-    e = fail(db, query, secret)
+    e = fail(db, query, secret, typecheck=typecheck)
     hints = [(message, span.start, span.end) for message, _, _, span, *_ in e.hints]
     return e.v10_code, e.description, (e.span.start, e.span.end), hints
 

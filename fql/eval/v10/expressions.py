@@ -406,8 +406,9 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
         # document's operation as the null's origin (core's evalNullAccess keeps the DocNotFound cause).
         gone = None
         if isinstance(value, NullDocument):
-            document = named.obj if isinstance(named, ast.Member) else getattr(node, "obj", node)
-            gone = (value, (*current_source(ctx.state), document))
+            document = named.obj if isinstance(named, ast.Member) else getattr(node, "obj", None)
+            where = node if document is None else _head_span(ctx, document)
+            gone = (value, (*current_source(ctx.state), where))
             # So does the null the chain ends in, for a `!` past its end (`let x = doc?.a; x!`): core's
             # Null keeps the DocNotFound or ReadPermissionDenied cause, made at the document's operation.
             ctx.state.null_cause, ctx.state.null_origin = gone_cause(value), gone[1]
@@ -494,7 +495,7 @@ def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
         if err.v10_code == "document_not_found" or isinstance(value, NullDocument):
             # A field of a document that is gone, or not readable: core points at the document, at its last
             # operation as `!` does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec; evalNullAccess).
-            raise _at_span(err, op_span(node.obj))
+            raise _at_span(err, _head_span(ctx, node.obj))
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:
         made_null(state, state.null_cause, node)  # a missing field: null made at its name
@@ -542,7 +543,7 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
             _null_hint(ctx, err, origin)
         if isinstance(value, NullDocument) and isinstance(key, str) and err.v10_code != "invalid_null_access":
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
-            raise _at_span(err, op_span(node.obj))
+            raise _at_span(err, _head_span(ctx, node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
         obj = getattr(node.obj, "span", None)
         where = (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span
@@ -777,7 +778,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             from .documents import null_access
 
             err = null_access(receiver, target.name)
-            raise _at_span(err, op_span(target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
+            raise _at_span(err, _head_span(ctx, target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         # Core looks the method up before the arguments run: a receiver without it fails first.
@@ -1183,23 +1184,40 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
 def _parenthesized(ctx: Context, node: ast.NonNull) -> ast.Span | None:
     """`(x)!`: from the outermost parenthesis to the `!`, where core points (its Tuple's span is the
     chain's head, the parentheses too); None where the operand has none (the tree does not keep them)."""
+    held = _in_parentheses(ctx, node.expr)
+    if held is None or held.end != node.span.end - 1:
+        return None
+    return ast.Span(held.line, held.column, held.start, node.span.end, node.span.end_line, node.span.end_column)
+
+
+def _head_span(ctx: Context, obj: ast.Node) -> ast.Span | None:
+    """Where core's chain stands when `obj` has been evaluated, for the link after it (its `cspan`): the
+    span of `obj`'s own operation (op_span), or of the outermost parentheses holding it (core's Tuple)."""
+    return _in_parentheses(ctx, obj) or op_span(obj)
+
+
+def _in_parentheses(ctx: Context, node: ast.Node) -> ast.Span | None:
+    """The outermost of the parentheses right around `node` in the running source (the query's text, or
+    the stored body's), None if there are none: the tree does not keep them."""
     name, text = current_source(ctx.state)
     text = ctx.state.query_text if name == "query" and text is None else text
-    span, inner = node.span, node.expr.span
-    if not text or not span.line or not inner.line or not 0 <= inner.start <= inner.end < span.end <= len(text):
+    inner = getattr(node, "span", None)
+    if not text or inner is None or not inner.line or not 0 <= inner.start <= inner.end <= len(text):
         return None
-    closing = text[inner.end : span.end - 1].split()
-    if not closing or set("".join(closing)) != {")"}:
-        return None
-    start = inner.start
-    for _ in range(len("".join(closing))):
+    start, end, count = inner.start, inner.end, 0
+    while True:
+        after = len(text) - len(text[end:].lstrip())
         before = text[:start].rstrip()
-        if not before.endswith("("):
-            return None
-        start = len(before) - 1
+        if not text.startswith(")", after) or not before.endswith("("):
+            break
+        start, end, count = len(before) - 1, after + 1, count + 1
+    if not count:
+        return None
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
-    return ast.Span(line, column, start, span.end, span.end_line, span.end_column)
+    end_line = text.count("\n", 0, end) + 1
+    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return ast.Span(line, column, start, end, end_line, end_column)
 
 
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:

@@ -521,6 +521,13 @@ def test_bang_permission_denied():
         ("let x = Set.sequence(0, 1).forEach(y => y); x!", "Null literal value", (44, 46),
          [("Null value created here", 34, 42)]),
         ("let x = log(1); x!", "Null literal value", (16, 18), [("Null value created here", 11, 14)]),
+        # An Array method passes the element itself to its function, the null's cause with it.
+        ("[[].first()].map(y => y!)", "Null value, due to empty array", (16, 25), [("Null value created here", 9, 11)]),
+        ("[1, null].map(y => y!)", "Null literal value", (13, 22), [("Null value created here", 4, 8)]),
+        ("[null].forEach(y => y!)", "Null literal value", (14, 23), [("Null value created here", 1, 5)]),
+        ("[1, [].first()].where(y => y! > 0)", "Null value, due to empty array", (21, 34),
+         [("Null value created here", 12, 14)]),
+        ("[1, null].indexWhere(y => y! > 5)", "Null literal value", (20, 33), [("Null value created here", 4, 8)]),
     ],
 )
 def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):

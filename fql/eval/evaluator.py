@@ -379,16 +379,22 @@ def hold_nulls(state: QueryState, container: dict | list, nulls: dict | None) ->
 def recall_null(state: QueryState, container: t.Any, key: t.Any) -> None:
     """The null just read at `key` of `container` is the one a v10 literal or Array.map put there: the
     state says why it is null and where it was made, as when it was (nothing changes for another)."""
+    found = held_null(state, container, key)
+    if found is not None:
+        state.null_cause, state.null_origin = found
+
+
+def held_null(state: QueryState, container: t.Any, key: t.Any) -> tuple | None:
+    """Why the null at `key` of `container` is null and where it was made, if a v10 literal or Array.map
+    put it there (hold_nulls); None otherwise."""
     kept = state.held_nulls.get(id(container))
     if kept is None or kept[0] is not container:
-        return
+        return None
     if isinstance(key, float) and key.is_integer():
         key = int(key)
     if isinstance(container, list) and isinstance(key, int) and key < 0:
-        return
-    found = kept[1].get(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
-    if found is not None:
-        state.null_cause, state.null_origin = found
+        return None
+    return kept[1].get(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
 
 
 def _array(ctx: Context, items: tuple[ast.Node, ...]) -> list:

@@ -18,6 +18,10 @@ computed fields, check constraints) are tested with those; 'hooks' / 'post eval'
 
 Not yet: 'v4 compat' / 'can eval v4 from v10 with flag set to true': fql has no account feature flags, and
 `FQL.evalV4` is what core's is with its flag off, as it is by default ('disallowed when flag is false').
+
+Beyond the spec's cases, the `!` tests after 'permission denied' pin what core's handleNullCause says of
+nulls its Value.Null carries with their cause and span (a document's after `?.`, an element a literal or
+`map` holds, one handed to an Array method's function) and where a parenthesized operand fails.
 """
 
 from __future__ import annotations

@@ -367,11 +367,17 @@ def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any
     return out
 
 
+#: How many containers of nulls a query keeps the causes of (each is kept alive till the query ends); past
+#: it, a null read from another says what the last null made said.
+MAX_HELD = 10_000
+
+
 def hold_nulls(state: QueryState, container: dict | list, nulls: dict | None) -> None:
     """`container` holds nulls at the keys of `nulls`, each (why it is null, where it was made): a read of
     one recalls them (recall_null). The state is left saying its last null's, as the last made."""
     if nulls:
-        state.held_nulls[id(container)] = (container, nulls)
+        if len(state.held_nulls) < MAX_HELD:
+            state.held_nulls[id(container)] = (container, nulls)
         # What reads it without recalling one (a native function's result) meets its last null.
         state.null_cause, state.null_origin = nulls[next(reversed(nulls))]
 

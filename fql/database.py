@@ -409,7 +409,11 @@ def _run_v10_block(node: t.Any, ctx: Context) -> t.Any:
     if isinstance(node, Work):
         value = node.fn(ctx)
     else:
-        value = v10_expressions.evaluate_program(node, ctx) if isinstance(node, Program) else evaluate(node, ctx)
+        if isinstance(node, Program):
+            ctx.state.query_text = node.text
+            value = v10_expressions.evaluate_program(node, ctx)
+        else:
+            value = evaluate(node, ctx)
     located: FQLError | None = None
     for check, span in ctx.state.revalidations:
         try:

@@ -18,6 +18,10 @@ computed fields, check constraints) are tested with those; 'hooks' / 'post eval'
 
 Not yet: 'v4 compat' / 'can eval v4 from v10 with flag set to true': fql has no account feature flags, and
 `FQL.evalV4` is what core's is with its flag off, as it is by default ('disallowed when flag is false').
+
+Beyond the spec's cases, the `!` tests after 'permission denied' pin what core's handleNullCause says of
+nulls its Value.Null carries with their cause and span (a document's after `?.`, an element a literal or
+`map` holds, one handed to an Array method's function) and where a parenthesized operand fails.
 """
 
 from __future__ import annotations
@@ -486,6 +490,140 @@ def test_bang_permission_denied():
     nothing = ok(db, 'Key.create({ role: "nothing" }).secret')
     query = f"Person.byId('{person}')!"
     assert err(db, query, secret=nothing) == ("null_value", "Null value, due to permission denied", (11, len(query)))
+
+
+@pytest.mark.parametrize(
+    "query, message, span, made",
+    [
+        # Core's object and array literals hold each element's Value.Null with its own cause and span
+        # (evalObject, evalArray), so a `!` on one read back later is handleNullCause of that null: its
+        # message, and 'Null value created here' where it was made, not where another element's was.
+        ("{ a: null, b: [].first() }.a!", "Null literal value", (27, 29), [("Null value created here", 5, 9)]),
+        ("{ a: [].first(), b: null }.a!", "Null value, due to empty array", (27, 29), [("Null value created here", 13, 15)]),
+        ("{ a: [].first() }.a!", "Null value, due to empty array", (18, 20), [("Null value created here", 13, 15)]),
+        ("[null, [].first()][0]!", "Null literal value", (18, 22), [("Null value created here", 1, 5)]),
+        ("[null, [].first()][1]!", "Null value, due to empty array", (18, 22), [("Null value created here", 15, 17)]),
+        # Bound to a variable, or read through one, or made in a lambda, the element is the same null.
+        ("let o = {a: null}; o.a!", "Null literal value", (21, 23), [("Null value created here", 12, 16)]),
+        ("let o = {a: null}; o['a']!", "Null literal value", (20, 26), [("Null value created here", 12, 16)]),
+        ("let o = {a: {b: [].first()}}; let x = o.a.b; x!", "Null value, due to empty array", (45, 47), [("Null value created here", 24, 26)]),
+        ("let f = () => { a: null }; f().a!", "Null literal value", (31, 33), [("Null value created here", 19, 23)]),
+        # Array's at, first and last give the element itself (stdlib/Arrays.scala), null and all.
+        ("[null, [].first()].at(1)!", "Null value, due to empty array", (21, 25), [("Null value created here", 15, 17)]),
+        ("[null, [].first()].first()!", "Null literal value", (24, 27), [("Null value created here", 1, 5)]),
+        ("[1, null].last()!", "Null literal value", (14, 17), [("Null value created here", 4, 8)]),
+        ("[null, 1].first()!", "Null literal value", (15, 18), [("Null value created here", 1, 5)]),
+        # Array.map's result holds each null its mapper gave, with its own cause and place.
+        ("[1, 2].map(x => if (x == 1) null else [].first())[0]!", "Null literal value", (49, 53),
+         [("Null value created here", 28, 32)]),
+        ("[1, 2].map(x => if (x == 1) null else [].first())[1]!", "Null value, due to empty array", (49, 53),
+         [("Null value created here", 46, 48)]),
+        # An `if` without `else` makes its null at the whole `if` (evalIf: `Value.Null(span)`); forEach and
+        # log at their call's arguments (`Value.Null(ctx.stackTrace.currentStackFrame)`).
+        ("let x = if (false) 1; x!", "Null literal value", (22, 24), [("Null value created here", 8, 20)]),
+        ("let x = [1].forEach(y => y); x!", "Null literal value", (29, 31), [("Null value created here", 19, 27)]),
+        ("let x = Set.sequence(0, 1).forEach(y => y); x!", "Null literal value", (44, 46),
+         [("Null value created here", 34, 42)]),
+        ("let x = log(1); x!", "Null literal value", (16, 18), [("Null value created here", 11, 14)]),
+        # An Array method passes the element itself to its function, the null's cause with it.
+        ("[[].first()].map(y => y!)", "Null value, due to empty array", (16, 25), [("Null value created here", 9, 11)]),
+        ("[1, null].map(y => y!)", "Null literal value", (13, 22), [("Null value created here", 4, 8)]),
+        ("[null].forEach(y => y!)", "Null literal value", (14, 23), [("Null value created here", 1, 5)]),
+        ("[1, [].first()].where(y => y! > 0)", "Null value, due to empty array", (21, 34),
+         [("Null value created here", 12, 14)]),
+        ("[1, null].indexWhere(y => y! > 5)", "Null literal value", (20, 33), [("Null value created here", 4, 8)]),
+    ],
+)
+def test_bang_on_a_null_a_literal_holds(db, query, message, span, made):
+    assert bang_failure(db, query) == ("null_value", message, span, made)
+
+
+@pytest.mark.parametrize(
+    "query, message, span",
+    [
+        # Core's parser keeps parentheses as a Tuple whose span holds them, the head of the `!`'s chain:
+        # the error runs from the outermost `(` to the `!` (FQLInterpreter: `cspan.to(bangSpan)`).
+        ("(null)!", "Null literal value", (0, 7)),
+        ("((null))!", "Null literal value", (0, 9)),
+        ("([].first())!", "Null value, due to empty array", (0, 13)),
+        ("( [].first() )!", "Null value, due to empty array", (0, 15)),
+        ("({a: 1}.b)!", "Null value, due to missing field `b`", (0, 11)),
+        ("(if (false) 1)!", "Null literal value", (0, 15)),
+        ("let x = 1\n([].first()\n)!", "Null value, due to empty array", (10, 24)),
+        # Parentheses inside the chain are not its head.
+        ("(1 + 1).foo!", "Null value, due to missing field `foo`", (8, 12)),
+    ],
+)
+def test_bang_on_a_parenthesized_expression(db, query, message, span):
+    assert err(db, query, typecheck=False) == ("null_value", message, span)
+
+
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # A missing document in parentheses fails where the parentheses are, core's chain head (cspan)
+        # for evalNullAccess and a method's getMethod, and that is where `?.` made its null.
+        ("(P.byId('999')).v", (0, 15), []),
+        ("(P.byId('999'))['v']", (0, 15), []),
+        ("(P.byId('999')).update({})", (0, 15), []),
+        ("(P.byId('999'))?.v!", (17, 19), [("Null value created here", 0, 15)]),
+        ("let x = (P.byId('999'))?.v; x!", (28, 30), [("Null value created here", 8, 23)]),
+    ],
+)
+def test_a_missing_document_in_parentheses(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })")
+    message = "Collection `P` does not contain document with id 999."
+    assert bang_failure(db, query, typecheck=False) == ("document_not_found", message, span, made)
+
+
+def bang_failure(db, query: str, secret: str | None = None, typecheck: bool = True) -> tuple:
+    """The error of a `!`: code, message, span, and where its `Null value created here` hint points."""
+    e = fail(db, query, secret, typecheck=typecheck)
+    hints = [(message, span.start, span.end) for message, _, _, span, *_ in e.hints]
+    return e.v10_code, e.description, (e.span.start, e.span.end), hints
+
+
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # The null `?.` makes of a document that is not there keeps core's DocNotFound cause
+        # (FQLInterpreter.evalNullAccess: `Value.Null(nc.copy(span = cspan))`, cspan the byId call's
+        # arguments), so a `!` past the chain's end is handleNullCause's not found, hinting at the call.
+        ("let x = P.byId('999')?.v\nx!", (25, 27), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.v.w.z\nx!", (29, 31), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.['v']\nx!", (29, 31), [("Null value created here", 14, 21)]),
+        ("let x = P.byId('999')?.update({})\nx!", (34, 36), [("Null value created here", 14, 21)]),
+        # The hint is left out where the `!` covers the call (QueryRuntimeFailure.NullValue's overlaps).
+        ("(P.byId('999')?.v)!", (0, 19), []),
+        # A method's `?.` points at the document's call as a field's does.
+        ("P.byId('999')?.update({})!", (15, 26), [("Null value created here", 6, 13)]),
+    ],
+)
+def test_bang_after_optional_chaining_on_a_missing_document(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })")
+    message = "Collection `P` does not contain document with id 999."
+    assert bang_failure(db, query) == ("document_not_found", message, span, made)
+
+
+@pytest.mark.parametrize(
+    "query, span, made",
+    [
+        # ReadPermissionDenied is kept the same way (evalNullAccess), and handleNullCause says so.
+        ("P.byId('1')?.v!", (13, 15), [("Null value created here", 6, 11)]),
+        ("let x = P.byId('1')?.v\nx!", (23, 25), [("Null value created here", 14, 19)]),
+        # A projection of an unreadable document is a null of the document's cause (evalProject:
+        # ReadBroker.guardFromNull's R.Null), not a missing document's.
+        ("let x = P.byId('1') { v }\nx!", (26, 28), [("Null value created here", 8, 25)]),
+    ],
+)
+def test_bang_after_optional_chaining_on_an_unreadable_document(query, span, made):
+    db = fql.connect()
+    ok(db, "Collection.create({ name: 'P' })\nRole.create({ name: 'nothing' })")
+    ok(db, "P.create({ id: '1', v: 1 })")
+    nothing = ok(db, "Key.create({ role: 'nothing' }).secret")
+    assert bang_failure(db, query, nothing) == ("null_value", "Null value, due to permission denied", span, made)
 
 
 # -- syntax / ?. operator --------------------------------------------------------------------------------

@@ -112,6 +112,10 @@ class QueryState:
     #: or None for the query's, the span or the v10 node at whose operation it was made), None where
     #: unknown, or MADE_BY_CALL while the native function that returns it is still being called.
     null_origin: t.Any = None
+    #: Why each null in a v10 array or object a literal (or Array.map) made is null, and where it was made
+    #: (core's nulls keep their cause inside a struct or an array): {id(container): (container, {key:
+    #: (cause, origin)})}, the container kept so that its id stays its own while the query runs.
+    held_nulls: dict = field(factory=dict)
     #: The v10 chain link whose `?.` last met null, skipping the rest of its chain, and where core points
     #: a `!` right after it: (node, span).
     skipped_at: t.Any = None
@@ -132,6 +136,8 @@ class QueryState:
     udf_stack: list = field(factory=list)
     #: The v10 call being made (an Apply node), so that its callee can tell where it was called from.
     call_node: t.Any = None
+    #: The v10 query's own text (its spans are offsets into it).
+    query_text: str = ""
     #: The stored v10 source fql is running on its own behalf (a check constraint's or computed field's
     #: name as core shows it, `check_constraint:name`, or None for a role predicate; its body; and how many
     #: user functions were running when it began), for the lines it logs; None otherwise.
@@ -302,9 +308,10 @@ def made_null(state: QueryState, cause: str | None, where: t.Any) -> None:
     state.null_origin = (src, text, where) if src is not None else None
 
 
-def null_because(ctx: Context, reason: str) -> None:
-    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>`. The v10
-    native function returning it calls this last; its call is where the null was made."""
+def null_because(ctx: Context, reason: str | None) -> None:
+    """null, noting why (core's Value.Null.Cause): `!` on it says `Null value, due to <reason>` (None: a
+    plain null, `Null literal value`). The v10 native function returning it calls this last; its call is
+    where the null was made."""
     ctx.state.null_cause = reason
     ctx.state.null_origin = MADE_BY_CALL
     return None
@@ -320,11 +327,11 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
         return call(node.name, node.args, ctx)
     if kind is ast.Object:
         if ctx.state.v10:
-            return {k: ctx.eval(v, "object", k) for k, v in node.pairs}
+            return _v10_literal(ctx, {}, node.pairs)
         return _object(ctx, node.pairs)
     if kind is ast.Array:
         if ctx.state.v10:
-            return [ctx.eval(item, i) for i, item in enumerate(node.items)]
+            return _v10_literal(ctx, [], enumerate(node.items))
         return _array(ctx, node.items)
     if kind is ast.Value:
         return node.value
@@ -339,6 +346,61 @@ def evaluate(node: ast.Node, ctx: Context) -> t.Any:
     if handler is not None:
         return handler(node, ctx)
     raise InvalidExpression(f"Cannot evaluate {kind.__name__} nodes.")
+
+
+def _v10_literal(ctx: Context, out: dict | list, entries: t.Iterable[tuple[t.Any, ast.Node]]) -> dict | list:
+    """A v10 object or array literal, `out` filled from its (key, node) `entries` in order; why each null
+    in it is null, and where it was made, is kept (QueryState.held_nulls) for a read of it later."""
+    state = ctx.state
+    nulls = None
+    for key, node in entries:
+        state.null_cause = state.null_origin = None
+        value = ctx.eval(node, "object", key) if isinstance(out, dict) else ctx.eval(node, key)
+        if isinstance(out, dict):
+            out[key] = value
+        else:
+            out.append(value)
+        if value is None:
+            nulls = nulls or {}
+            nulls[key] = (state.null_cause, state.null_origin)
+    hold_nulls(state, out, nulls)
+    return out
+
+
+#: How many containers of nulls a query keeps the causes of (each is kept alive till the query ends); past
+#: it, a null read from another says what the last null made said.
+MAX_HELD = 10_000
+
+
+def hold_nulls(state: QueryState, container: dict | list, nulls: dict | None) -> None:
+    """`container` holds nulls at the keys of `nulls`, each (why it is null, where it was made): a read of
+    one recalls them (recall_null). The state is left saying its last null's, as the last made."""
+    if nulls:
+        if len(state.held_nulls) < MAX_HELD:
+            state.held_nulls[id(container)] = (container, nulls)
+        # What reads it without recalling one (a native function's result) meets its last null.
+        state.null_cause, state.null_origin = nulls[next(reversed(nulls))]
+
+
+def recall_null(state: QueryState, container: t.Any, key: t.Any) -> None:
+    """The null just read at `key` of `container` is the one a v10 literal or Array.map put there: the
+    state says why it is null and where it was made, as when it was (nothing changes for another)."""
+    found = held_null(state, container, key)
+    if found is not None:
+        state.null_cause, state.null_origin = found
+
+
+def held_null(state: QueryState, container: t.Any, key: t.Any) -> tuple | None:
+    """Why the null at `key` of `container` is null and where it was made, if a v10 literal or Array.map
+    put it there (hold_nulls); None otherwise."""
+    kept = state.held_nulls.get(id(container))
+    if kept is None or kept[0] is not container:
+        return None
+    if isinstance(key, float) and key.is_integer():
+        key = int(key)
+    if isinstance(container, list) and isinstance(key, int) and key < 0:
+        return None
+    return kept[1].get(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
 
 
 def _array(ctx: Context, items: tuple[ast.Node, ...]) -> list:

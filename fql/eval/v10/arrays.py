@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ..evaluator import Context, null_because
+from ..evaluator import Context, held_null, hold_nulls, null_because, recall_null
 from ..registry import field, method, static
 from .expressions import call_function, placeholders
 from .misc import (
@@ -43,9 +43,19 @@ def _clamp(items: list, index: int) -> int:
     return max(0, min(index, len(items)))
 
 
-def _verdicts(ctx: Context, items: t.Iterable[t.Any], pred: t.Any) -> t.Iterator[tuple[t.Any, bool]]:
-    for item in items:
-        yield item, boolean_result(call_function(ctx, pred, [item]))
+def _verdicts(ctx: Context, items: list, pred: t.Any) -> t.Iterator[tuple[t.Any, bool]]:
+    for index, item in enumerate(items):
+        yield item, boolean_result(_apply_to(ctx, pred, items, index))
+
+
+def _apply_to(ctx: Context, fn: t.Any, items: list, index: int) -> t.Any:
+    """`fn` called on `items[index]`: a null there that the array's literal (or map) holds reaches the
+    function's parameter with its cause and origin (core passes the element's Value.Null itself)."""
+    args = [items[index]]
+    kept = held_null(ctx.state, items, index) if args[0] is None else None
+    if kept is not None:
+        ctx.state.arg_origins = (args, {0: kept})
+    return call_function(ctx, fn, args)
 
 
 def _found(ctx: Context, indexes: t.Iterator[int]) -> int | None:
@@ -71,19 +81,28 @@ def length(ctx: Context, items: list) -> int:
 @method("Array", "at")
 def at(ctx: Context, items: list, index: t.Any) -> t.Any:
     """The element at `index` (0-based)."""
-    return items[_index(items, arg(index, "index", INT))]
+    return _element(ctx, items, _index(items, arg(index, "index", INT)))
 
 
 @method("Array", "first")
 def first(ctx: Context, items: list) -> t.Any:
     """The first element, or null."""
-    return items[0] if items else null_because(ctx, "empty array")
+    return _element(ctx, items, 0) if items else null_because(ctx, "empty array")
 
 
 @method("Array", "last")
 def last(ctx: Context, items: list) -> t.Any:
     """The last element, or null."""
-    return items[-1] if items else null_because(ctx, "empty array")
+    return _element(ctx, items, len(items) - 1) if items else null_because(ctx, "empty array")
+
+
+def _element(ctx: Context, items: list, index: int) -> t.Any:
+    """`items[index]`; a null there is the one the array's literal holds, with its cause and origin (core's
+    elements are Value.Nulls that keep theirs)."""
+    found = items[index]
+    if found is None:
+        recall_null(ctx.state, items, index)
+    return found
 
 
 @method("Array", "firstWhere")
@@ -163,7 +182,7 @@ def index_where(ctx: Context, items: list, predicate: t.Any, start: t.Any = ABSE
     predicate, *rest = overload("indexWhere", (predicate, start), (FUNCTION,), (FUNCTION, INT))
     begin = _index(items, rest[0]) if rest else 0
     pred = callback(predicate, "predicate", 1)
-    return _found(ctx, (i for i in range(begin, len(items)) if boolean_result(call_function(ctx, pred, [items[i]]))))
+    return _found(ctx, (i for i in range(begin, len(items)) if boolean_result(_apply_to(ctx, pred, items, i))))
 
 
 @method("Array", "lastIndexWhere")
@@ -172,7 +191,7 @@ def last_index_where(ctx: Context, items: list, predicate: t.Any, end: t.Any = A
     predicate, *rest = overload("lastIndexWhere", (predicate, end), (FUNCTION,), (FUNCTION, INT))
     stop = _index(items, rest[0]) if rest else len(items) - 1
     pred = callback(predicate, "predicate", 1)
-    return _found(ctx, (i for i in range(stop, -1, -1) if boolean_result(call_function(ctx, pred, [items[i]]))))
+    return _found(ctx, (i for i in range(stop, -1, -1) if boolean_result(_apply_to(ctx, pred, items, i))))
 
 
 # -- transformation ------------------------------------------------------------------------------------
@@ -182,7 +201,17 @@ def last_index_where(ctx: Context, items: list, predicate: t.Any, end: t.Any = A
 def map_(ctx: Context, items: list, mapper: t.Any) -> list:
     """Each element passed through `mapper`."""
     fn = callback(mapper, "mapper", 1)
-    return [call_function(ctx, fn, [item]) for item in items]
+    state, out, nulls = ctx.state, [], None
+    for index in range(len(items)):
+        state.null_cause = state.null_origin = None
+        value = _apply_to(ctx, fn, items, index)
+        if value is None:
+            # Core's result holds the mapper's Value.Null, its cause and span with it.
+            nulls = nulls or {}
+            nulls[len(out)] = (state.null_cause, state.null_origin)
+        out.append(value)
+    hold_nulls(state, out, nulls)
+    return out
 
 
 def _array_result(value: t.Any) -> list:
@@ -195,7 +224,7 @@ def _array_result(value: t.Any) -> list:
 def flat_map(ctx: Context, items: list, mapper: t.Any) -> list:
     """The arrays `mapper` gives for each element, concatenated."""
     fn = callback(mapper, "mapper", 1)
-    return [x for item in items for x in _array_result(call_function(ctx, fn, [item]))]
+    return [x for index in range(len(items)) for x in _array_result(_apply_to(ctx, fn, items, index))]
 
 
 @method("Array", "flatten")
@@ -214,7 +243,8 @@ def where(ctx: Context, items: list, predicate: t.Any) -> list:
 def filter_(ctx: Context, items: list, predicate: t.Any) -> list:
     """The elements the predicate accepts (a non-Boolean verdict is reported by the element's type)."""
     pred = callback(predicate, "predicate", 1)
-    return [item for item in items if boolean_result(call_function(ctx, pred, [item]), blame=item)]
+    verdicts = (boolean_result(_apply_to(ctx, pred, items, index), blame=item) for index, item in enumerate(items))
+    return [item for item, keep in zip(items, verdicts) if keep]
 
 
 @method("Array", "order")
@@ -330,8 +360,9 @@ def every(ctx: Context, items: list, predicate: t.Any) -> bool:
 def for_each(ctx: Context, items: list, callback_: t.Any) -> None:
     """Call the function on each element for its effects; the result is null."""
     fn = callback(callback_, "callback", 1, "fn")
-    for item in items:
-        call_function(ctx, fn, [item])
+    for index in range(len(items)):
+        _apply_to(ctx, fn, items, index)
+    return null_because(ctx, None)  # core's null made at the call's arguments
 
 
 @static("Array", "sequence")

@@ -26,7 +26,7 @@ from ...values import (
     is_long,
 )
 from .. import math as core_math, staged
-from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null
+from ..evaluator import HANDLERS, MADE_BY_CALL, Context, current_source, evaluate, made_null, recall_null
 from ..registry import V10_FIELDS, V10_METHODS, Method
 from . import display, globals as names, past
 
@@ -343,6 +343,12 @@ class GoneDocument(str):
         return (self.doc,)
 
 
+def gone_cause(doc: NullDocument) -> str:
+    """Why a null standing for `doc` is null: it is not there (GoneDocument), or not readable (core's
+    ReadPermissionDenied cause, `Null value, due to permission denied`)."""
+    return "permission denied" if doc.cause == "permission denied" else GoneDocument(doc)
+
+
 class MissingField(str):
     """Why a null is null when a field was missing (`missing field `b``), knowing the field and the
     dynamic type of the value that lacked it, as core's MissingField cause does: calling the null names
@@ -400,7 +406,12 @@ def _skip(ctx: Context, value: t.Any, node: ast.Node, named: ast.Node | None = N
         # document's operation as the null's origin (core's evalNullAccess keeps the DocNotFound cause).
         gone = None
         if isinstance(value, NullDocument):
-            gone = (value, (*current_source(ctx.state), getattr(node, "obj", node)))
+            document = named.obj if isinstance(named, ast.Member) else getattr(node, "obj", None)
+            where = node if document is None else _head_span(ctx, document)
+            gone = (value, (*current_source(ctx.state), where))
+            # So does the null the chain ends in, for a `!` past its end (`let x = doc?.a; x!`): core's
+            # Null keeps the DocNotFound or ReadPermissionDenied cause, made at the document's operation.
+            ctx.state.null_cause, ctx.state.null_origin = gone_cause(value), gone[1]
         ctx.state.skipped_at = (node, op_span(named or node), gone)
     return _SKIPPED
 
@@ -484,10 +495,12 @@ def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
         if err.v10_code == "document_not_found" or isinstance(value, NullDocument):
             # A field of a document that is gone, or not readable: core points at the document, at its last
             # operation as `!` does (a call's arguments; FQL2ErrorRenderingSpec, FQL2DocsSpec; evalNullAccess).
-            raise _at_span(err, op_span(node.obj))
+            raise _at_span(err, _head_span(ctx, node.obj))
         raise _at_span(err, op_span(node))
     if found is None and state.null_cause is not None:
         made_null(state, state.null_cause, node)  # a missing field: null made at its name
+    elif found is None:
+        recall_null(state, value, node.name)  # a null a literal holds: why, and where it was made
     if state.partials:
         _hints.field_read(ctx, value, node.name, found, node)
     return found
@@ -522,13 +535,15 @@ def _index_link(node: ast.Index, ctx: Context) -> t.Any:
         found = index_value(ctx, value, key)
         if found is None and isinstance(value, (dict, Document)) and isinstance(key, str) and key not in value:
             ctx.state.missing_key = (node, key, dynamic_label(value))
+        elif found is None:
+            recall_null(state, value, key)
         return found
     except FQLError as err:
         if value is None:
             _null_hint(ctx, err, origin)
         if isinstance(value, NullDocument) and isinstance(key, str) and err.v10_code != "invalid_null_access":
             # A field of a document that is gone, as for `.field` (FQL2DocsSpec).
-            raise _at_span(err, op_span(node.obj))
+            raise _at_span(err, _head_span(ctx, node.obj))
         # Core points at the brackets (`[2]`), as it points at a call's arguments.
         obj = getattr(node.obj, "span", None)
         where = (_from(obj, node.span, 2 if node.optional else 0) if obj is not None else None) or node.span
@@ -763,7 +778,7 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
             from .documents import null_access
 
             err = null_access(receiver, target.name)
-            raise _at_span(err, op_span(target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
+            raise _at_span(err, _head_span(ctx, target.obj) if err.v10_code != "invalid_null_access" else op_span(target))
         state = ctx.state
         origin = state.null_origin if receiver is None else None
         # Core looks the method up before the arguments run: a receiver without it fails first.
@@ -1166,6 +1181,45 @@ def _unary(node: ast.Unary, ctx: Context) -> t.Any:
         raise _at(err, node)
 
 
+def _parenthesized(ctx: Context, node: ast.NonNull) -> ast.Span | None:
+    """`(x)!`: from the outermost parenthesis to the `!`, where core points (its Tuple's span is the
+    chain's head, the parentheses too); None where the operand has none (the tree does not keep them)."""
+    held = _in_parentheses(ctx, node.expr)
+    if held is None or held.end != node.span.end - 1:
+        return None
+    return ast.Span(held.line, held.column, held.start, node.span.end, node.span.end_line, node.span.end_column)
+
+
+def _head_span(ctx: Context, obj: ast.Node) -> ast.Span | None:
+    """Where core's chain stands when `obj` has been evaluated, for the link after it (its `cspan`): the
+    span of `obj`'s own operation (op_span), or of the outermost parentheses holding it (core's Tuple)."""
+    return _in_parentheses(ctx, obj) or op_span(obj)
+
+
+def _in_parentheses(ctx: Context, node: ast.Node) -> ast.Span | None:
+    """The outermost of the parentheses right around `node` in the running source (the query's text, or
+    the stored body's), None if there are none: the tree does not keep them."""
+    name, text = current_source(ctx.state)
+    text = ctx.state.query_text if name == "query" and text is None else text
+    inner = getattr(node, "span", None)
+    if not text or inner is None or not inner.line or not 0 <= inner.start <= inner.end <= len(text):
+        return None
+    start, end, count = inner.start, inner.end, 0
+    while True:
+        after = len(text) - len(text[end:].lstrip())
+        before = text[:start].rstrip()
+        if not text.startswith(")", after) or not before.endswith("("):
+            break
+        start, end, count = len(before) - 1, after + 1, count + 1
+    if not count:
+        return None
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    end_line = text.count("\n", 0, end) + 1
+    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return ast.Span(line, column, start, end, end_line, end_column)
+
+
 def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
     """`x!`: x, or an error saying why it is null (core's handleNullCause)."""
     value = _receiver(node.expr, ctx)
@@ -1179,6 +1233,7 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
         value = None
     value = deref(ctx, value)
     where = _from_start(inner, node.span) if inner is not None else node.span
+    where = _parenthesized(ctx, node) or where
     if gone is not None and gone[0].cause != "permission denied":
         from .documents import missing
 
@@ -1233,7 +1288,10 @@ def _if(node: ast.IfElse, ctx: Context) -> t.Any:
         )
     if cond:
         return run(node.then, ctx)
-    return run(node.otherwise, ctx) if node.otherwise is not None else None
+    if node.otherwise is None:
+        made_null(ctx.state, None, node.span)  # core's evalIf: a null made at the whole `if`
+        return None
+    return run(node.otherwise, ctx)
 
 
 def _arrow(node: ast.Arrow, ctx: Context) -> Lambda:
@@ -1272,8 +1330,8 @@ def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]
     value = deref(ctx, value)
     if isinstance(value, NullDocument):
         # Core's evalProject asks whether the document is there first; if not, the projection is a null
-        # that keeps why (a `!` on it is the document's not found).
-        made_null(ctx.state, GoneDocument(value), ctx.state.call_node)
+        # that keeps why (a `!` on it is the document's not found, or its permission denied).
+        made_null(ctx.state, gone_cause(value), ctx.state.call_node)
         return None
     if value is None:
         return None

@@ -44,7 +44,7 @@ from ...values import (
     parse_long,
 )
 from ..access import may_see_logs
-from ..evaluator import Context
+from ..evaluator import Context, null_because
 from ..registry import method, static
 from ..types import java_double
 from . import globals as names
@@ -845,6 +845,7 @@ def dbg(ctx: Context, value: t.Any) -> t.Any:
 def log(ctx: Context, *values: t.Any) -> None:
     """Log the values (as `toString()` shows them, separated by spaces) to the summary; returns null."""
     _log(ctx, " ".join(display_string(ctx, v) for v in values), False)
+    return null_because(ctx, None)  # core's null made at the call's arguments
 
 
 @static("FQL", "newId")

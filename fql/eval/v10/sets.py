@@ -1506,7 +1506,7 @@ def for_each(ctx: Context, s: V10Set, fn: t.Any) -> None:
     fn = _arity_checked(fn, "callback", 1, "func")
     for item in list(s.elements(ctx)):
         call_function(ctx, fn, [item])
-    return None
+    return null_because(ctx, None)  # core's foreach0: a null made at the call's arguments
 
 
 @static("Set", "sequence")

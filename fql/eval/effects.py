@@ -36,25 +36,34 @@ WRITERS = frozenset(
 #: The functions that write, or may (a user function may do anything: core counts Call as a write).
 _WRITES = frozenset(normalise(name) for name in (*WRITERS, "Call"))
 
+#: The functions that read only at API UNSTABLE, where core parses them as another QFunction: Take is
+#: TakeFunction2 there (ArrayFunctions.scala, `Effect.Read`), which reads a set.
+_READS_UNSTABLE = frozenset({"take"})
 
-def effect(node: t.Any) -> int:
-    """The most a node may do when evaluated: PURE, READ or WRITE (a lambda inside counts as called)."""
+
+def effect(node: t.Any, version: str = "4") -> int:
+    """The most a node may do when evaluated at API `version`: PURE, READ or WRITE (a lambda inside
+    counts as called)."""
     if isinstance(node, ast.Call):
-        own = _of(node.name)
-        return max([own, *(effect(a) for a in node.args)])
+        own = _of(node.name, version)
+        return max([own, *(effect(a, version) for a in node.args)])
     if isinstance(node, ast.Form):
-        own = _of(node.pairs[0][0]) if node.pairs else PURE
-        return max([own, *(effect(v) for _, v in node.pairs)])
+        own = _of(node.pairs[0][0], version) if node.pairs else PURE
+        return max([own, *(effect(v, version) for _, v in node.pairs)])
     if isinstance(node, ast.Array):
-        return max((effect(i) for i in node.items), default=PURE)
+        return max((effect(i, version) for i in node.items), default=PURE)
     if isinstance(node, ast.Object):
-        return max((effect(v) for _, v in node.pairs), default=PURE)
+        return max((effect(v, version) for _, v in node.pairs), default=PURE)
     return PURE
 
 
-def _of(name: str) -> int:
+def _of(name: str, version: str) -> int:
     key = normalise(name)
-    return WRITE if key in _WRITES else READ if key in _READS else PURE
+    if key in _WRITES:
+        return WRITE
+    if key in _READS or (version == "UNSTABLE" and key in _READS_UNSTABLE):
+        return READ
+    return PURE
 
 
 _PURE_ONLY = "read, write, or call a user function"
@@ -63,11 +72,11 @@ _READ_ONLY = "write or call a user function"
 
 def require_pure(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may read or write (a Join's target)."""
-    if effect(fn.body) > PURE:
+    if effect(fn.body, fn.api_version) > PURE:
         raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_PURE_ONLY}.").at(*path)
 
 
 def require_read_only(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may write (a Filter's predicate over a set)."""
-    if effect(fn.body) > READ:
+    if effect(fn.body, fn.api_version) > READ:
         raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_READ_ONLY}.").at(*path)

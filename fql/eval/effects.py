@@ -41,24 +41,42 @@ _WRITES = frozenset(normalise(name) for name in (*WRITERS, "Call"))
 _READS_UNSTABLE = frozenset({"take"})
 
 
+#: The forms that call their lambda operand where they are (Parser.scala folds that lambda's body into the
+#: form's effect: map, foreach, filter, reduce, merge and join), by lookup key. Anywhere else a lambda is
+#: a value, as pure as a literal (core's LambdaE is a PureE), and so is a `Query` of one.
+_CALLING = frozenset({"map", "mapexpr", "foreach", "filter", "filterexpr", "reduce", "merge", "join"})
+
+
 def effect(node: t.Any, version: str = "4") -> int:
-    """The most a node may do when evaluated at API `version`: PURE, READ or WRITE (a lambda inside
-    counts as called)."""
+    """The most a node may do when evaluated at API `version`: PURE, READ or WRITE."""
+    return _effect(node, version, False)
+
+
+def _effect(node: t.Any, version: str, called: bool) -> int:
+    """`effect`, where `called` says the node is a calling form's lambda operand."""
     if isinstance(node, ast.Call):
-        own = _of(node.name, version)
-        return max([own, *(effect(a, version) for a in node.args)])
+        key = normalise(node.name)
+        if key == "query" or (key == "lambda" and not called):
+            return PURE
+        calls = key in _CALLING
+        return max([_of(key, version), *(_effect(a, version, calls) for a in node.args)])
     if isinstance(node, ast.Form):
-        own = _of(node.pairs[0][0], version) if node.pairs else PURE
-        return max([own, *(effect(v, version) for _, v in node.pairs)])
+        keys = [k for k, _ in node.pairs]
+        if not keys or ({"lambda", "expr"} <= set(keys) and not called):
+            return PURE
+        key = normalise(keys[0])
+        if key == "query":
+            return PURE
+        calls = key in _CALLING
+        return max([_of(key, version), *(_effect(v, version, calls) for _, v in node.pairs)])
     if isinstance(node, ast.Array):
-        return max((effect(i, version) for i in node.items), default=PURE)
+        return max((_effect(i, version, False) for i in node.items), default=PURE)
     if isinstance(node, ast.Object):
-        return max((effect(v, version) for _, v in node.pairs), default=PURE)
+        return max((_effect(v, version, False) for _, v in node.pairs), default=PURE)
     return PURE
 
 
-def _of(name: str, version: str) -> int:
-    key = normalise(name)
+def _of(key: str, version: str) -> int:
     if key in _WRITES:
         return WRITE
     if key in _READS or (version == "UNSTABLE" and key in _READS_UNSTABLE):

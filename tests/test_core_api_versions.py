@@ -568,6 +568,56 @@ def test_take_under_unstable(api):
     assert error(api, {"take": 1, "collection": {"collection": "nope"}}, "UNSTABLE")["code"] == "invalid ref"
 
 
+def test_take_under_unstable_pages_and_reversed_sets(api):
+    # ArrayFunctionsUnstableSpec "takes from the head of pages", "... tail of pages", "... head of sets /
+    # covered values", "... tail of sets / covered values": a page keeps its cursors where the tail is
+    # cut (core's TakeFunction2 drops from `uvs` too), and a negative count reads the set reversed.
+    ok(api, create_collection("c"))
+    ok(api, {"create_index": obj(name="v", source={"collection": "c"}, values=[obj(field=["data", "value"])])})
+    ok(api, {"foreach": {"lambda": "i", "expr": {"create": {"collection": "c"}, "params": obj(data=obj(value={"var": "i"}))}},
+             "collection": list(range(1, 101))})
+    index = {"match": {"index": "v"}}
+    head = ok(api, {"take": 10, "collection": {"paginate": index}}, "UNSTABLE")
+    assert (head["data"], head["after"][0]) == (list(range(1, 11)), 11)
+    head = ok(api, {"take": 10, "collection": {"paginate": index, "after": head["after"]}}, "UNSTABLE")
+    assert (head["data"], head["after"][0]) == (list(range(11, 21)), 21)
+    tail = ok(api, {"take": -10, "collection": {"paginate": index}}, "UNSTABLE")
+    assert (tail["data"], tail["after"][0]) == (list(range(55, 65)), 65)
+    tail = ok(api, {"take": -10, "collection": {"paginate": index, "after": tail["after"]}}, "UNSTABLE")
+    assert (tail["data"], tail["before"][0]) == (list(range(91, 101)), 65)
+    assert ok(api, {"take": 10, "collection": {"reverse": index}}, "UNSTABLE") == list(range(100, 90, -1))
+    assert ok(api, {"take": -10, "collection": index}, "UNSTABLE") == list(range(91, 101))
+    assert ok(api, {"take": -10, "collection": {"reverse": index}}, "UNSTABLE") == list(range(10, 0, -1))
+
+
+def test_take_under_unstable_breaks_bindings(api):
+    # ArrayFunctionsUnstableSpec "take" / "should break bindings": UNSTABLE's Take is TakeFunction2, whose
+    # effect is Read, so a binding calling it is impure; the same binding at 4 is taken
+    # (ArrayFunctionsSpec "should not break bindings").
+    ok(api, create_collection("c"))
+    take = {"query": {"lambda": "i", "expr": {"take": 2, "collection": [1, 2, 3]}}}
+    index = obj(name="b", source=obj(collection={"collection": "c"}, fields={"object": {"a-field": take}}),
+                values=[obj(field="ref"), obj(binding="a-field")])
+    assert error(api, {"create_index": index}, "UNSTABLE") == {
+        "position": ["create_index"],
+        "code": "validation failed",
+        "description": "document data is not valid.",
+        "failures": [
+            {
+                "field": ["source", "0", "fields", "0", "a-field"],
+                "code": "invalid binding",
+                "description": "Field binding must be a pure unary function.",
+            }
+        ],
+    }
+    ok(api, {"create_index": index}, "4")
+    # A Join's target must be pure, so UNSTABLE's Take cannot be in it either.
+    join = {"join": {"documents": {"collection": "c"}}, "with": {"lambda": "x", "expr": {"take": 1, "collection": [1]}}}
+    assert error(api, join, "UNSTABLE")["description"] == (
+        "Invalid lambda. Lambda in this context may not read, write, or call a user function."
+    )
+
+
 def test_unstable_forms_fail_at_their_own_keys(api):
     # `lower_case` is a form of its own key in Parser.scala: its argument is cast at `lower_case`.
     assert error(api, {"lower_case": 5}, "UNSTABLE")["position"] == ["lower_case"]

@@ -433,6 +433,23 @@ def test_source_field_bindings_must_be_pure(db, case, binding):
     )
 
 
+def test_a_binding_only_naming_a_reading_lambda_is_pure(db):
+    # Core sums a lambda's effect off its parsed body (Expression.scala maxEffect): a lambda it only names
+    # is a LambdaE, pure as a literal; the lambda a Map in it calls counts.
+    named = 'Query(Lambda("ref", Let({f: Lambda("x", Get(Var("x")))}, Select(["data", "nickname"], Var("ref")))))'
+    index(db, "named", f'source: {{class: Collection("animals"), fields: {{field1: {named}}}}}, terms: [{{binding: "field1"}}]')
+    called = 'Query(Lambda("ref", Map([Var("ref")], Lambda("x", Get(Var("x"))))))'
+    query = (
+        f'CreateIndex({{name: "i", source: {{class: Collection("animals"), fields: {{field1: {called}}}}},'
+        ' terms: [{binding: "field1"}]})'
+    )
+    assert failure(db, query) == (
+        ["source", "0", "fields", "0", "field1"],
+        "invalid binding",
+        "Field binding must be a pure unary function.",
+    )
+
+
 def test_source_field_bindings_must_be_used_in_either_terms_or_values(db):
     """`source field bindings must be used in either terms or values`."""
     source = f'{{class: Collection("animals"), fields: {{field1: {NICKNAME}}}}}'

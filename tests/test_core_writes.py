@@ -407,6 +407,56 @@ def test_self_ref_literals(db):
     assert (caught.value.code, list(caught.value.position)) == ("invalid expression", [])
 
 
+MAP, TIME = "Invalid type Long, expected type Map.", "Invalid type Long, expected type Time."
+
+
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ('Create(Collection("spells"), {ttl: 5, constraints: 5, data: 5})', ["create"]),
+        ('Update(Ref(Collection("spells"), "1"), {ttl: 5, constraints: 5, data: 5})', []),
+        ('Replace(Ref(Collection("spells"), "1"), {ttl: 5, constraints: 5, data: 5})', []),
+        ('Insert(Ref(Collection("spells"), "1"), 1, "create", {ttl: 5, constraints: 5, data: 5})', []),
+    ],
+)
+def test_a_write_reports_every_field_of_the_wrong_type(db, text, position):
+    # Core's Validator.patch collects every validator's failures (storage doc/Validator.scala), in the
+    # order of Document.VersionValidator's: data, constraints, ttl.
+    db.query('Create(Ref(Collection("spells"), "1"), {})')
+    assert failures(db, text, position=position) == [
+        (["data"], "invalid type", MAP),
+        (["constraints"], "invalid type", MAP),
+        (["ttl"], "invalid type", TIME),
+    ]
+
+
+def test_a_bad_password_is_reported_before_the_fields(db):
+    # The password validator's failures are its patch's, which Validator.patch puts before the data's
+    # (UserDocumentWriteConfig.liveValidator: Document.LiveValidator + the password validator).
+    text = 'Create(Collection("spells"), {data: 5, credentials: {password: 5}})'
+    assert failures(db, text, position=["create"]) == [
+        (["credentials", "password"], "invalid type", "Invalid type Long, expected type String."),
+        (["data"], "invalid type", MAP),
+    ]
+
+
+def test_a_user_document_keeps_its_constraints_object(db):
+    # Document.VersionValidator selects `constraints` with `data` and `ttl` (a DataMapValidator), for a
+    # user document's every v4 write: kept without its nulls, merged by Update, gone after a Replace
+    # that does not give it, and not stored at all when left empty.
+    db.query('CreateCollection({name: "kept", history_days: 100000})')
+    doc = db.query('Create(Ref(Collection("kept"), "7"), {data: {a: 1}, constraints: {b: 2, n: null}})')
+    assert (doc["data"], doc["constraints"]) == ({"a": 1}, {"b": 2})
+    doc = db.query('Update(Ref(Collection("kept"), "7"), {constraints: {b: null, c: 3}})')
+    assert doc["constraints"] == {"c": 3}
+    assert "constraints" not in db.query('Update(Ref(Collection("kept"), "7"), {constraints: {c: null}})')
+    db.query('Update(Ref(Collection("kept"), "7"), {constraints: {d: 4}})')
+    assert db.query('Select("constraints", Get(Ref(Collection("kept"), "7")))') == {"d": 4}
+    assert "constraints" not in db.query('Replace(Ref(Collection("kept"), "7"), {data: {a: 1}})')
+    db.query('Insert(Ref(Collection("kept"), "7"), 5, "create", {constraints: {e: 5}})')
+    assert db.query('Select("constraints", Get(Ref(Collection("kept"), "7"), 5))') == {"e": 5}
+
+
 def test_replacing_a_key_with_a_bad_secret(db):
     # WriteFunctionsSpec "keys with a bad secret"
     key = db.query('CreateKey({role: "server", database: Database("sub")})')

@@ -155,6 +155,12 @@ def _password_role(ctx: Context) -> str:
     return "hashed_password" if ctx.state.auth.role in ("admin", "server") else "current_password"
 
 
+def password_failures(ctx: Context, credentials: t.Any, *prefix: str) -> list[dict]:
+    """The failures core's password validator for the caller finds in `credentials` (fields named under
+    `prefix`), as `_password_failures` finds them."""
+    return _password_failures(credentials, _password_role(ctx), *prefix)
+
+
 def _password_failures(fields: t.Any, other: str, *prefix: str) -> list[dict]:
     """Core's password validators read two string fields: `password` and `other`. Each read that fails is
     a failure, both collected: under a `credentials` that is no object both fail, as core's Field.read of

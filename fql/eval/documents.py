@@ -554,24 +554,47 @@ def _reference_problem(ctx: Context, ref: Ref) -> str | None:
     return None if scope == ctx.state.scope else "Reference cannot be scoped."
 
 
-def user_fields(params: dict, *path: str | int, v4: bool = True) -> dict:
-    """The stored fields of a user document from Create/Replace params: `data` and `ttl`. A v4 write drops
-    every null in `data`, and `data` itself when it is left empty (`_without_empty_data`); a v10 one
-    (`v4=False`) drops null fields and keeps nulls inside arrays, as core's Data.elideNulls (FQL2ArraySpec)."""
-    out: dict = {}
-    data = stored_form(params.get("data")) if v4 else params.get("data")
-    if data is not None:
-        if not isinstance(data, dict):
-            raise validation_failed("data", "Map" if v4 else "Object", data).at(*path)
-        out["data"] = without_nulls(data) if v4 else elide_nulls(data)
-    if v4:
-        out = _without_empty_data(out)
-    ttl = params.get("ttl")
-    if ttl is not None:
-        if not isinstance(ttl, Timestamp):
-            raise validation_failed("ttl", "Time", ttl).at(*path)
-        out["ttl"] = ttl
-    return {k: out[k] for k in ("ttl", "data") if k in out}
+#: The fields a v4 user document keeps, in the order fql stores them: core's Document.VersionValidator
+#: selects `data`, `constraints` (a legacy object field of every v4 document) and `ttl`.
+_V4_FIELDS = ("ttl", "data", "constraints")
+#: What each of them must be, in the order core's validators check them.
+_V4_TYPES = (("data", dict, "Map"), ("constraints", dict, "Map"), ("ttl", Timestamp, "Time"))
+
+
+def user_fields(params: dict, *path: str | int, v4: bool = True, failures: t.Sequence[dict] = ()) -> dict:
+    """The stored fields of a user document from Create/Replace params: `data` and `ttl` (and in v4
+    `constraints`). A v4 write drops every null in an object field, and the field itself when it is left
+    empty (`_without_empty_data`); a v10 one (`v4=False`) drops null fields and keeps nulls inside arrays,
+    as core's Data.elideNulls (FQL2ArraySpec). A v4 write reports every field of the wrong type, after
+    the `failures` given (its password's: core's Validator.patch puts a patch's failures before the
+    data's), as core's validators collect them."""
+    if not v4:
+        out: dict = {}
+        data = params.get("data")
+        if data is not None:
+            if not isinstance(data, dict):
+                raise validation_failed("data", "Object", data).at(*path)
+            out["data"] = elide_nulls(data)
+        ttl = params.get("ttl")
+        if ttl is not None:
+            if not isinstance(ttl, Timestamp):
+                raise validation_failed("ttl", "Time", ttl).at(*path)
+            out["ttl"] = ttl
+        return {k: out[k] for k in ("ttl", "data") if k in out}
+    out = {}
+    wrong = list(failures)
+    for field, kind, expected in _V4_TYPES:
+        value = params.get(field)
+        if value is None:
+            continue
+        value = stored_form(value) if kind is dict else value
+        if not isinstance(value, kind):
+            wrong.extend(validation_failed(field, expected, value).failures)
+        else:
+            out[field] = without_nulls(value) if kind is dict else value
+    if wrong:
+        raise ValidationFailed("document data is not valid.", failures=wrong).at(*path)
+    return _without_empty_data({k: out[k] for k in _V4_FIELDS if k in out})
 
 
 @builtin("Create", keys=("create", "params"), required=1)
@@ -617,7 +640,11 @@ def create(
     invalid: ValidationFailed | None = None
     try:
         # A v10 predicate sees the fields as given (core's WriteBroker asks before the schema's checks).
-        fields = _given_fields(params) if validate is not None else user_fields(params, "create", v4=v4)
+        fields = (
+            _given_fields(params)
+            if validate is not None
+            else user_fields(params, "create", v4=v4, failures=_password_failures(ctx, params, v4))
+        )
     except ValidationFailed as err:
         if not v4:
             raise
@@ -687,6 +714,16 @@ def taken_noun(kind: str | None) -> str:
     return NOUNS.get(kind, "Document") if kind else "Document"
 
 
+def _password_failures(ctx: Context, params: dict, v4: bool) -> list[dict]:
+    """What core's password validator refuses in a v4 write's `credentials`: the failures of the write's
+    patch, reported before its fields' (UserDocumentWriteConfig.liveValidator adds it to the document's)."""
+    if not v4 or params.get("credentials") is None:
+        return []
+    from .auth import password_failures
+
+    return password_failures(ctx, params["credentials"], "credentials")
+
+
 def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> None:
     """`credentials: {password}` in Create/Update/Replace params sets the password (never stored here)."""
     if params.get("credentials") is not None:
@@ -696,10 +733,10 @@ def _credentials(ctx: Context, key: DocKey, params: dict, *path: str | int) -> N
 
 
 def _without_empty_data(fields: dict) -> dict:
-    """A v4 document's fields as core keeps them: an empty `data` is not stored, so the document has no
-    `data` field (core's Document validator selects its fields with a MaskTree, and MaskFields.select drops
-    a top-level object it leaves empty; the objects inside `data` are kept, empty or not)."""
-    return {k: v for k, v in fields.items() if not (k == "data" and v == {})}
+    """A v4 document's fields as core keeps them: an empty `data` (or `constraints`) is not stored, so the
+    document has no such field (core's Document validator selects its fields with a MaskTree, and
+    MaskFields.select drops a top-level object it leaves empty; the objects inside are kept, empty or not)."""
+    return {k: v for k, v in fields.items() if not (k in ("data", "constraints") and v == {})}
 
 
 def merge(old: t.Any, new: t.Any, v4: bool = True) -> t.Any:
@@ -842,7 +879,8 @@ def update(
         _may_write(ctx, key, ref, version, _patched(version, params, params.get("ttl"), v4))
         params = validate(params)
     try:
-        fields = user_fields({k: v for k, v in params.items() if k in ("data", "ttl", "credentials")}, v4=v4)
+        given = {k: v for k, v in params.items() if k in ("data", "constraints", "ttl", "credentials")}
+        fields = user_fields(given, v4=v4, failures=_password_failures(ctx, params, v4))
     except ValidationFailed:
         if v4:
             # Core asks whether the caller may write before it validates (WriteAdaptor.update).
@@ -878,7 +916,7 @@ def replace(
         _may_write(ctx, key, ref, version, _given_fields(params))
         params = validate(params)
     try:
-        fields = user_fields(params, v4=v4)
+        fields = user_fields(params, v4=v4, failures=_password_failures(ctx, params, v4))
     except ValidationFailed:
         if v4:
             # Core asks whether the caller may write before it validates (WriteAdaptor.update).
@@ -895,14 +933,17 @@ def replace(
 def _patched(version: Version, params: dict, ttl: t.Any, v4: bool) -> dict:
     """A user document's fields once Update's `params` are merged in, its new `ttl` being `ttl`."""
     data = dict(version.data or {})
-    if "data" in params:
-        data = merge(data, {"data": params["data"]}, v4) if params["data"] is not None else {**data, "data": {}}
+    for field in ("data", "constraints") if v4 else ("data",):
+        if field in params:
+            given = params[field]
+            data = merge(data, {field: given}, v4) if given is not None else {**data, field: {}}
     if "ttl" in params:
         data.pop("ttl", None)
         if params["ttl"] is not None:
             data["ttl"] = ttl
-    ordered = {k: data[k] for k in ("ttl", "data") if k in data}
-    return _without_empty_data(ordered) if v4 else ordered
+    if not v4:
+        return {k: data[k] for k in ("ttl", "data") if k in data}
+    return _without_empty_data({k: data[k] for k in _V4_FIELDS if k in data})
 
 
 def _made_now(ctx: Context, key: DocKey) -> bool:

@@ -36,25 +36,52 @@ WRITERS = frozenset(
 #: The functions that write, or may (a user function may do anything: core counts Call as a write).
 _WRITES = frozenset(normalise(name) for name in (*WRITERS, "Call"))
 
+#: The functions that read only at API UNSTABLE, where core parses them as another QFunction: Take is
+#: TakeFunction2 there (ArrayFunctions.scala, `Effect.Read`), which reads a set.
+_READS_UNSTABLE = frozenset({"take"})
 
-def effect(node: t.Any) -> int:
-    """The most a node may do when evaluated: PURE, READ or WRITE (a lambda inside counts as called)."""
+
+#: The forms that call their lambda operand where they are (Parser.scala folds that lambda's body into the
+#: form's effect: map, foreach, filter, reduce, merge and join), by lookup key. Anywhere else a lambda is
+#: a value, as pure as a literal (core's LambdaE is a PureE), and so is a `Query` of one.
+_CALLING = frozenset({"map", "mapexpr", "foreach", "filter", "filterexpr", "reduce", "merge", "join"})
+
+
+def effect(node: t.Any, version: str = "4") -> int:
+    """The most a node may do when evaluated at API `version`: PURE, READ or WRITE."""
+    return _effect(node, version, False)
+
+
+def _effect(node: t.Any, version: str, called: bool) -> int:
+    """`effect`, where `called` says the node is a calling form's lambda operand."""
     if isinstance(node, ast.Call):
-        own = _of(node.name)
-        return max([own, *(effect(a) for a in node.args)])
+        key = normalise(node.name)
+        if key == "query" or (key == "lambda" and not called):
+            return PURE
+        calls = key in _CALLING
+        return max([_of(key, version), *(_effect(a, version, calls) for a in node.args)])
     if isinstance(node, ast.Form):
-        own = _of(node.pairs[0][0]) if node.pairs else PURE
-        return max([own, *(effect(v) for _, v in node.pairs)])
+        keys = [k for k, _ in node.pairs]
+        if not keys or ({"lambda", "expr"} <= set(keys) and not called):
+            return PURE
+        key = normalise(keys[0])
+        if key == "query":
+            return PURE
+        calls = key in _CALLING
+        return max([_of(key, version), *(_effect(v, version, calls) for _, v in node.pairs)])
     if isinstance(node, ast.Array):
-        return max((effect(i) for i in node.items), default=PURE)
+        return max((_effect(i, version, False) for i in node.items), default=PURE)
     if isinstance(node, ast.Object):
-        return max((effect(v) for _, v in node.pairs), default=PURE)
+        return max((_effect(v, version, False) for _, v in node.pairs), default=PURE)
     return PURE
 
 
-def _of(name: str) -> int:
-    key = normalise(name)
-    return WRITE if key in _WRITES else READ if key in _READS else PURE
+def _of(key: str, version: str) -> int:
+    if key in _WRITES:
+        return WRITE
+    if key in _READS or (version == "UNSTABLE" and key in _READS_UNSTABLE):
+        return READ
+    return PURE
 
 
 _PURE_ONLY = "read, write, or call a user function"
@@ -63,11 +90,11 @@ _READ_ONLY = "write or call a user function"
 
 def require_pure(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may read or write (a Join's target)."""
-    if effect(fn.body) > PURE:
+    if effect(fn.body, fn.api_version) > PURE:
         raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_PURE_ONLY}.").at(*path)
 
 
 def require_read_only(fn: t.Any, *path: str | int) -> None:
     """Refuse a lambda that may write (a Filter's predicate over a set)."""
-    if effect(fn.body) > READ:
+    if effect(fn.body, fn.api_version) > READ:
         raise InvalidArgument(f"Invalid lambda. Lambda in this context may not {_READ_ONLY}.").at(*path)

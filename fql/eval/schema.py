@@ -279,7 +279,7 @@ def _check_bindings(fields: dict) -> None:
         bound = item.get("fields") if isinstance(item, dict) else None
         for j, (name, fn) in enumerate((bound if isinstance(bound, dict) else {}).items()):
             path = ["source", str(i), "fields", str(j), name]
-            if isinstance(fn, Lambda) and effects.effect(fn.body) > effects.PURE:
+            if isinstance(fn, Lambda) and effects.effect(fn.body, fn.api_version) > effects.PURE:
                 failures.append({"field": path, "code": "invalid binding", "description": _IMPURE_BINDING})
             if name not in used:
                 failures.append({"field": path, "code": "unused binding", "description": _UNUSED_BINDING})

@@ -155,7 +155,7 @@ def test_an_index_read_needs_some_read_action_on_the_collection(db):
 
 def test_write_and_create_predicates_see_documents(db):
     # core's FQL2RoleSpec: a create predicate sees the new document (its id always there, its fields also
-    # under `.data`); a write predicate the old and new documents; a schema create the definition's fields.
+    # under `.data`); a write predicate the old and new documents; a schema create the new definition.
     db.query("Collection.create({ name: 'Books' })", syntax="v10")
     db.query(
         "Role.create({ name: 'B', privileges: [{ resource: 'Books', actions: { read: true, "
@@ -238,6 +238,79 @@ def test_a_native_create_predicate_gets_the_new_document(db, resource, predicate
     key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
     made = db.query(allowed, secret=key, syntax="v10")
     assert made.ref.collection is not None and made.ref.id
+    with pytest.raises(FQLError) as caught:
+        db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "resource, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            "c => c.coll == Collection && c.ts != null && c.name == 'Foo' && c.history_days == null",
+            'Collection.create({ name: "Foo" })',
+            'Collection.create({ name: "Bar" })',
+        ),
+        (
+            "Function",
+            "f => f.coll == Function && f.exists() && f.body == 'x => x'",
+            'Function.create({ name: "F", body: "x => x" })',
+            'Function.create({ name: "G", body: "x => 1" })',
+        ),
+        ("Role", "r => r.coll == Role && r.name == 'R'", 'Role.create({ name: "R" })', 'Role.create({ name: "S" })'),
+        ("Database", "d => d.coll == Database && d.name == 'D'", 'Database.create({ name: "D" })', 'Database.create({ name: "E" })'),
+    ],
+)
+def test_a_schema_create_predicate_gets_the_new_document(db, resource, predicate, allowed, denied):
+    # Core's schema collections create through the same WriteBroker: CreateInstance passes the new
+    # document (Value.Doc with the version to be written, its fields as given, before any default), so its
+    # `coll` and `ts` read as a definition's do.
+    db.query(f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ create: {predicate!r} }} }}] }})", syntax="v10")
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    assert db.query(allowed, secret=key, syntax="v10").ref.collection is not None
+    with pytest.raises(FQLError) as caught:
+        db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "resource, setup, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            'Collection.create({ name: "Foo" })',
+            "(old, new) => old.coll == Collection && new.coll == Collection && old.ts != null && new.ts != null "
+            "&& old.history_days == 0 && new.history_days == 3",
+            "Foo.definition.update({ history_days: 3 })",
+            "Foo.definition.update({ history_days: 4 })",
+        ),
+        (
+            "Function",
+            'Function.create({ name: "F", body: "x => x" })',
+            "(old, new) => old.coll == Function && old.body == 'x => x' && new.body == 'x => 1'",
+            'F.definition.update({ body: "x => 1" })',
+            'F.definition.update({ body: "x => 2" })',
+        ),
+        (
+            "Key",
+            'Key.create({ role: "server", data: { a: 0 } })',
+            "(old, new) => old.coll == Key && old.id == new.id && old.data.a == 0 && new.data.a == 1",
+            "Key.all().first()!.update({ data: { a: 1 } })",
+            "Key.all().first()!.update({ data: { a: 2 } })",
+        ),
+    ],
+)
+def test_a_schema_or_native_write_predicate_gets_the_documents(db, resource, setup, predicate, allowed, denied):
+    # Core's WriteInstance.fqlxLambdaArgs: the document and the document as written, a schema or native
+    # document's as a user document's, so `coll`, `id` and `ts` read on both.
+    db.query(setup, syntax="v10")
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ read: true, write: {predicate!r} }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    db.query(allowed, secret=key, syntax="v10")
     with pytest.raises(FQLError) as caught:
         db.query(denied, secret=key, syntax="v10")
     assert caught.value.v10_code == "permission_denied", denied

@@ -643,7 +643,9 @@ def may_create(ctx: Context, kind: str, fields: t.Any, noun: str) -> t.Any:
         fields = {k: v for k, v in fields.items() if k != "id"}
     check_persistable(fields)
     if number is None:
-        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
+        name = fields.get("name") if isinstance(fields, dict) else None
+        ref = Ref(name, native(kind)) if isinstance(name, str) and name else None
+        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields, ref))
         return fields
     key, ref = DocKey(ctx.state.scope, "#" + kind, str(number)), Ref(str(number), native(kind))
     access.require(ctx, "create_with_id", key, (ref, fields))

@@ -5,8 +5,6 @@ case it comes from.
 Ported elsewhere: "FQL4 UDF" / "correctly adapts documents" (tests/test_cross_syntax.py).
 Skipped: "function defined by a short lambda" is pendingUntilFixed in core (a short lambda body is
 refused, as tests/fixtures/v10/misc.fql checks).
-Not yet: "validation errors" (core's parser says ``Expected `:` or `=` `` at the end of
-`let a`, fql's ``Unexpected end of input, expected `:` or `=` ``).
 """
 
 from __future__ import annotations
@@ -244,6 +242,17 @@ def test_deleting_a_collection_that_a_udf_refers_to(db):
     ok(db, 'Collection.create({ name: "MyCollection" })')
     ok(db, 'Function.create({\n  name: "MyFunction",\n  body: "x => MyCollection.all().take(x)"\n})\n')
     assert err(db, 'Collection.byName("MyCollection")!.delete()')["error"]["code"] == "invalid_schema"
+
+
+def test_validation_errors(db):
+    # "validation errors": a body that does not parse, with its own span inside the create's.
+    body = err(db, 'Function.create({\n  name: "MyFunction",\n  body: "let a"\n})\n')
+    assert failed(body) == ("constraint_failure", "Failed to create Function.")
+    assert body["summary"] == create_summary(
+        "MyFunction",
+        ["error: Expected `:` or `=`", "at *body*:1:6", "  |", "1 | let a", "  |      ^", "  |"],
+        ['3 | |   body: "let a"', "4 | | })"],
+    )
 
 
 def test_validation_for_missing_lambda(db):

@@ -387,8 +387,10 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
             return [_new_native(ctx, data, ref)]
         return [_as_document(ctx, key, data, ref)]
     if action == "call":
-        value = args[0] if args else None
-        return [] if value is None else list(value) if isinstance(value, list) else [value]
+        # A v4 Call's arguments spread over the lambda (`[]` none), anything else, null too, is its one
+        # argument (core's LambdaWrapper.v4ToV10Args).
+        value = args[0] if args else []
+        return list(value) if isinstance(value, list) else [value]
     if action == "history_write" and args and isinstance(args[0], list):
         # The event `[ref, ts, action, data]` is spread over the lambda's four parameters, as core
         # spreads an array argument for a lambda that has parameters (LambdaWrapper.v4ToV10Args).
@@ -497,11 +499,12 @@ def _argument(action: str, key: DocKey, args: tuple, grant: t.Any) -> t.Any:
         return data if arity == 1 else [data, ref]
     if action == "call":
         # Core's CallFunction passes Call's `arguments` as they came: the drivers send one argument
-        # bare (`Call(f, ref)`), so a one-parameter predicate gets the ref; no arguments are `[]`.
-        value = args[0] if args else None
+        # bare (`Call(f, ref)`, `Call(f, null)`), so a one-parameter predicate gets the ref; no arguments
+        # are `[]`.
+        value = args[0] if args else []
         if isinstance(value, V10Arguments):
             return _v4_call_arguments(value, grant)
-        return [] if value is None else value
+        return value
     if action in ("read_index", "unrestricted_read") and key.coll == "#indexes":
         value = args[0] if args else None
         return [] if value is None else value if isinstance(value, list) else [value]

@@ -6,7 +6,7 @@ import pytest
 
 import fql
 from fql.errors import FQLError
-from tests.helpers import QueryEndpoint
+from tests.helpers import QueryEndpoint, query_v10
 
 
 @pytest.fixture
@@ -313,6 +313,44 @@ def test_a_schema_or_native_write_predicate_gets_the_documents(db, resource, set
     db.query(allowed, secret=key, syntax="v10")
     with pytest.raises(FQLError) as caught:
         db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "resource, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            "c => c.coll == Collection && c.name == 'Foo'",
+            'Collection.create({ id: "2000", name: "Foo" })',
+            'Collection.create({ id: "2001", name: "Bar" })',
+        ),
+        (
+            "Function",
+            "f => f.name == 'F' && f.body == 'x => x'",
+            'Function.create({ id: "2000", name: "F", body: "x => x" })',
+            'Function.create({ id: "2001", name: "G", body: "x => x" })',
+        ),
+        (
+            "Key",
+            "k => k.coll == Key && k.id == '123' && k.role == 'server'",
+            'Key.create({ id: "123", role: "server" })',
+            'Key.create({ id: "124", role: "server" })',
+        ),
+    ],
+)
+def test_a_create_with_id_predicate_gets_the_new_document(db, resource, predicate, allowed, denied):
+    # Core's CreateInstanceWithID.fqlxLambdaArgs: the new document, as a create's predicate gets it, its
+    # given fields too (a schema document's name, a key's role), where fql gave only a user document's.
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ create: true, "
+        f"create_with_id: {predicate!r} }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    query_v10(db, allowed, key, typecheck=False)
+    with pytest.raises(FQLError) as caught:
+        query_v10(db, denied, key, typecheck=False)
     assert caught.value.v10_code == "permission_denied", denied
 
 

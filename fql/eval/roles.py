@@ -380,6 +380,9 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
         return [_as_document(ctx, key, old, ref), _as_document(ctx, key, new, ref)]
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
+        if native and isinstance(data, dict):
+            # Core's CreateInstanceWithID passes the new document too (Value.Doc of the version).
+            return [_new_native(ctx, data, ref)]
         return [_as_document(ctx, key, data, ref)]
     if action == "create":
         data, ref = (list(args) + [None] * 2)[:2]

@@ -317,6 +317,25 @@ def test_a_schema_or_native_write_predicate_gets_the_documents(db, resource, set
 
 
 @pytest.mark.parametrize(
+    "create",
+    ['CreateCollection({ name: "Foo" })', 'CreateFunction({ name: "Foo", body: Query(Lambda("x", 1)) })', 'CreateRole({ name: "Foo" })'],
+)
+def test_a_v4_schema_create_gives_a_v10_predicate_the_new_document(db, create):
+    # A v4 create asks the same CreateInstance of the caller's role: a v10 predicate gets the new document.
+    module = {"Collection": "Collection", "Function": "Function", "Role": "Role"}[create[6:].split("(")[0]]
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{module}', actions: {{ create: "
+        f"'c => c.coll == {module} && c.ts != null && c.name == \"Foo\"' }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    assert db.query(create, secret=key)["name"] == "Foo"
+    with pytest.raises(FQLError) as caught:
+        db.query(create.replace('"Foo"', '"Bar"'), secret=key)
+    assert caught.value.code == "permission denied"
+
+
+@pytest.mark.parametrize(
     "resource, predicate, allowed, denied",
     [
         (

@@ -212,6 +212,20 @@ def test_a_server_key_cannot_make_an_admin_function(db):
     ok(db, "meh.definition.update({ role: 'admin' })", server)
 
 
+def test_a_server_keys_admin_function_fails_once_the_query_has_run(db):
+    # Not a spec case: core's FunctionPermissionsValidation is a revalidation hook (NativeCollection's
+    # UserFunction revalidationHooks), so the query's own error comes first, and the failure is drawn at
+    # the write once the query has run.
+    server = ok(db, 'Key.create({ role: "server" }).secret')
+    body = err(db, "Function.create({ name: 'no', body: '_ => 0', role: 'admin' })\n1 / 0", server)
+    assert body["error"]["code"] == "divide_by_zero"
+    ok(db, "Function.create({ name: 'yes', body: '_ => 0', role: 'server' })", server)
+    assert err(db, "yes.definition.update({ role: 'admin' })\nabort(1)", server)["error"]["code"] == "abort"
+    body = err(db, "Function.create({ name: 'no', body: '_ => 0', role: 'admin' })\n1", server)
+    assert body["summary"].splitlines()[3] == "at *query*:1:16"
+    assert ok(db, "[Function.byName('no').exists(), yes.definition.role]") == [False, "server"]
+
+
 def test_a_function_role_must_exist_once_the_query_has_run(db):
     body = err(db, 'Function.create({\n  name: "aFn",\n  body: "_ => null",\n  role: "aRole"\n})')
     assert body["error"]["message"] == "Failed to create Function."

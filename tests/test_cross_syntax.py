@@ -83,6 +83,43 @@ def test_v4_call_runs_a_function_defined_in_v10():
     assert db.query('Call(Function("add"), [1, 2])') == 3
 
 
+def test_v4_call_with_a_lone_null_gives_one_null_argument():
+    # Core's CallE passes `arguments` as they came (a missing key is `[]`) and LambdaWrapper.v4ToV10Args
+    # makes anything but an array one argument: `Call("f", null)` calls a v10 `x => x` with null and gives
+    # a v10 `() => 1` one argument too many; a v4 `Lambda([], 1)` refuses the null (InvalidLambdaArity).
+    db = fql.connect()
+    db.query('Function.create({ name: "same", body: "x => x" })', syntax="v10")
+    db.query('Function.create({ name: "one", body: "() => 1" })', syntax="v10")
+    db.query('CreateFunction({ name: "one4", body: Query(Lambda([], 1)) })')
+    assert db.query('[Call("same", null), Call("one"), Call("one", [])]') == [None, 1, 1]
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Call("one", null)')
+    assert caught.value.to_dict() == {
+        "position": [],
+        "code": "transaction aborted",
+        "description": "callee function expects no arguments, but 1 was provided.",
+    }
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Call("one4", null)')
+    assert [cause.description for cause in caught.value.cause] == ["Lambda expects an array with 0 elements. Array contains 1."]
+
+
+def test_a_call_predicate_gets_a_lone_null_argument():
+    # Core's CallFunction hands the predicate Call's arguments as they came: a v4 predicate's one name
+    # gets the null, a v10 predicate's one parameter too (v4ToV10Args); no arguments are `[]`, none.
+    db = fql.connect()
+    db.query('CreateFunction({ name: "f", body: Query(Lambda("x", "ran")) })')
+    db.query('CreateRole({ name: "v4", privileges: [{ resource: Function("f"), actions: { call: Query(Lambda("args", Equals(Var("args"), null))) } }] })')
+    db.query('Role.create({ name: "v10", privileges: [{ resource: "f", actions: { call: "x => x == null" } }] })', syntax="v10")
+    for role in ("v4", "v10"):
+        key = db.query(f'CreateKey({{ role: Role("{role}") }})')["secret"]
+        assert db.query('Call("f", null)', secret=key) == "ran"
+        for denied in ('Call("f")', 'Call("f", 1)'):
+            with pytest.raises(fql.FQLError) as caught:
+                db.query(denied, secret=key)
+            assert caught.value.code == "permission denied", (role, denied)
+
+
 def test_database_settings_are_inherited():
     # core's FQL2QuerySpec: Query.isEnvTypechecked / isEnvProtected read the database's own setting, else
     # its nearest ancestor's; isEnvProtected is for admin secrets only.

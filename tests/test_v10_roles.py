@@ -6,7 +6,7 @@ import pytest
 
 import fql
 from fql.errors import FQLError
-from tests.helpers import QueryEndpoint
+from tests.helpers import QueryEndpoint, query_v10
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_an_index_read_needs_some_read_action_on_the_collection(db):
 
 def test_write_and_create_predicates_see_documents(db):
     # core's FQL2RoleSpec: a create predicate sees the new document (its id always there, its fields also
-    # under `.data`); a write predicate the old and new documents; a schema create the definition's fields.
+    # under `.data`); a write predicate the old and new documents; a schema create the new definition.
     db.query("Collection.create({ name: 'Books' })", syntax="v10")
     db.query(
         "Role.create({ name: 'B', privileges: [{ resource: 'Books', actions: { read: true, "
@@ -240,6 +240,136 @@ def test_a_native_create_predicate_gets_the_new_document(db, resource, predicate
     assert made.ref.collection is not None and made.ref.id
     with pytest.raises(FQLError) as caught:
         db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "resource, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            "c => c.coll == Collection && c.ts != null && c.name == 'Foo' && c.history_days == null",
+            'Collection.create({ name: "Foo" })',
+            'Collection.create({ name: "Bar" })',
+        ),
+        (
+            "Function",
+            "f => f.coll == Function && f.exists() && f.body == 'x => x'",
+            'Function.create({ name: "F", body: "x => x" })',
+            'Function.create({ name: "G", body: "x => 1" })',
+        ),
+        ("Role", "r => r.coll == Role && r.name == 'R'", 'Role.create({ name: "R" })', 'Role.create({ name: "S" })'),
+        ("Database", "d => d.coll == Database && d.name == 'D'", 'Database.create({ name: "D" })', 'Database.create({ name: "E" })'),
+    ],
+)
+def test_a_schema_create_predicate_gets_the_new_document(db, resource, predicate, allowed, denied):
+    # Core's schema collections create through the same WriteBroker: CreateInstance passes the new
+    # document (Value.Doc with the version to be written, its fields as given, before any default), so its
+    # `coll` and `ts` read as a definition's do.
+    db.query(f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ create: {predicate!r} }} }}] }})", syntax="v10")
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    assert db.query(allowed, secret=key, syntax="v10").ref.collection is not None
+    with pytest.raises(FQLError) as caught:
+        db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "resource, setup, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            'Collection.create({ name: "Foo" })',
+            "(old, new) => old.coll == Collection && new.coll == Collection && old.ts != null && new.ts != null "
+            "&& old.history_days == 0 && new.history_days == 3",
+            "Foo.definition.update({ history_days: 3 })",
+            "Foo.definition.update({ history_days: 4 })",
+        ),
+        (
+            "Function",
+            'Function.create({ name: "F", body: "x => x" })',
+            "(old, new) => old.coll == Function && old.body == 'x => x' && new.body == 'x => 1'",
+            'F.definition.update({ body: "x => 1" })',
+            'F.definition.update({ body: "x => 2" })',
+        ),
+        (
+            "Key",
+            'Key.create({ role: "server", data: { a: 0 } })',
+            "(old, new) => old.coll == Key && old.id == new.id && old.data.a == 0 && new.data.a == 1",
+            "Key.all().first()!.update({ data: { a: 1 } })",
+            "Key.all().first()!.update({ data: { a: 2 } })",
+        ),
+    ],
+)
+def test_a_schema_or_native_write_predicate_gets_the_documents(db, resource, setup, predicate, allowed, denied):
+    # Core's WriteInstance.fqlxLambdaArgs: the document and the document as written, a schema or native
+    # document's as a user document's, so `coll`, `id` and `ts` read on both.
+    db.query(setup, syntax="v10")
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ read: true, write: {predicate!r} }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    db.query(allowed, secret=key, syntax="v10")
+    with pytest.raises(FQLError) as caught:
+        db.query(denied, secret=key, syntax="v10")
+    assert caught.value.v10_code == "permission_denied", denied
+
+
+@pytest.mark.parametrize(
+    "create",
+    ['CreateCollection({ name: "Foo" })', 'CreateFunction({ name: "Foo", body: Query(Lambda("x", 1)) })', 'CreateRole({ name: "Foo" })'],
+)
+def test_a_v4_schema_create_gives_a_v10_predicate_the_new_document(db, create):
+    # A v4 create asks the same CreateInstance of the caller's role: a v10 predicate gets the new document.
+    module = {"Collection": "Collection", "Function": "Function", "Role": "Role"}[create[6:].split("(")[0]]
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{module}', actions: {{ create: "
+        f"'c => c.coll == {module} && c.ts != null && c.name == \"Foo\"' }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    assert db.query(create, secret=key)["name"] == "Foo"
+    with pytest.raises(FQLError) as caught:
+        db.query(create.replace('"Foo"', '"Bar"'), secret=key)
+    assert caught.value.code == "permission denied"
+
+
+@pytest.mark.parametrize(
+    "resource, predicate, allowed, denied",
+    [
+        (
+            "Collection",
+            "c => c.coll == Collection && c.name == 'Foo'",
+            'Collection.create({ id: "2000", name: "Foo" })',
+            'Collection.create({ id: "2001", name: "Bar" })',
+        ),
+        (
+            "Function",
+            "f => f.name == 'F' && f.body == 'x => x'",
+            'Function.create({ id: "2000", name: "F", body: "x => x" })',
+            'Function.create({ id: "2001", name: "G", body: "x => x" })',
+        ),
+        (
+            "Key",
+            "k => k.coll == Key && k.id == '123' && k.role == 'server'",
+            'Key.create({ id: "123", role: "server" })',
+            'Key.create({ id: "124", role: "server" })',
+        ),
+    ],
+)
+def test_a_create_with_id_predicate_gets_the_new_document(db, resource, predicate, allowed, denied):
+    # Core's CreateInstanceWithID.fqlxLambdaArgs: the new document, as a create's predicate gets it, its
+    # given fields too (a schema document's name, a key's role), where fql gave only a user document's.
+    db.query(
+        f"Role.create({{ name: 'N', privileges: [{{ resource: '{resource}', actions: {{ create: true, "
+        f"create_with_id: {predicate!r} }} }}] }})",
+        syntax="v10",
+    )
+    key = db.query('Key.create({ role: "N" })', syntax="v10")["secret"]
+    query_v10(db, allowed, key, typecheck=False)
+    with pytest.raises(FQLError) as caught:
+        query_v10(db, denied, key, typecheck=False)
     assert caught.value.v10_code == "permission_denied", denied
 
 

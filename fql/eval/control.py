@@ -106,12 +106,20 @@ def query(ctx: Context, fn: t.Any) -> Lambda:
     return fn
 
 
+#: Call's `arguments` when none are given: core evaluates a missing key as `[]` (EvalContext's CallE).
+_NO_ARGUMENTS: t.Any = object()
+
+
 @builtin("Call", keys=("call", "arguments"), varargs=True, required=1)
-def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
+def call(ctx: Context, fn: t.Any, arguments: t.Any = _NO_ARGUMENTS) -> t.Any:
     """Call a user-defined function (a Function ref or its name) with the arguments.
 
-    The body runs with the caller's permissions, or with the function's `role` when it has one.
+    The body runs with the caller's permissions, or with the function's `role` when it has one. No
+    arguments are `[]`; a given `null` is one null argument (`Call("f", null)`: the drivers send a lone
+    argument bare), as core passes it to the lambda, a v10 function and a `call` predicate.
     """
+    if arguments is _NO_ARGUMENTS:
+        arguments = []
     from .access import require
     from .refs import resolved, schema_key
     from .schema import function_doc
@@ -133,7 +141,7 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = None) -> t.Any:
         ctx.state.auth = _with_role(auth, doc["role"])
     try:
         if not isinstance(doc["body"], str):
-            return ctx.apply(doc["body"], [] if arguments is None else arguments)
+            return ctx.apply(doc["body"], arguments)
         result = _call_v10(ctx, fn, arguments)
     except StackOverflow as err:
         if isinstance(doc["body"], str):
@@ -184,7 +192,7 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
 
     scope = schema_key(ctx, "functions", fn.id, fn.collection.database).scope
     body, _ = udf_body(ctx, UserFunction(fn.id, scope))
-    args = [] if arguments is None else arguments
+    args = arguments
     params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
     # A `...rest` parameter is not one of core's `params`: `(...xs) => xs` takes `[1, 2]` as one argument.
     params = [p for p in params if not (isinstance(p, str) and p.startswith("..."))]

@@ -369,10 +369,20 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
         if native:
             from .v10.documents import native_fields
 
-            return [native_fields(key.coll[1:], _fields(version)) for version in (old, new)]
+            fields = [native_fields(key.coll[1:], _fields(version)) for version in (old, new)]
+            if not isinstance(ref, Ref) or not all(isinstance(version, dict) for version in (old, new)):
+                return fields
+            # Core's WriteInstance passes the document and the document as written (Value.Doc with the
+            # new version in place): a schema or native document's `coll` and `ts` read as its fields do.
+            stored = old.get("ts")
+            before = Timestamp.from_micros(stored) if isinstance(stored, int) else None
+            return [_native_document(ctx, ref, fields[0], old, before), _native_document(ctx, ref, fields[1], new)]
         return [_as_document(ctx, key, old, ref), _as_document(ctx, key, new, ref)]
     if action == "create_with_id":
         ref, data = (list(args) + [None] * 2)[:2]
+        if native and isinstance(data, dict):
+            # Core's CreateInstanceWithID passes the new document too (Value.Doc of the version).
+            return [_new_native(ctx, data, ref)]
         return [_as_document(ctx, key, data, ref)]
     if action == "create":
         data, ref = (list(args) + [None] * 2)[:2]
@@ -380,8 +390,10 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
             return [_new_native(ctx, data, ref)]
         return [_as_document(ctx, key, data, ref)]
     if action == "call":
-        value = args[0] if args else None
-        return [] if value is None else list(value) if isinstance(value, list) else [value]
+        # A v4 Call's arguments spread over the lambda (`[]` none), anything else, null too, is its one
+        # argument (core's LambdaWrapper.v4ToV10Args).
+        value = args[0] if args else []
+        return list(value) if isinstance(value, list) else [value]
     if action == "history_write" and args and isinstance(args[0], list):
         # The event `[ref, ts, action, data]` is spread over the lambda's four parameters, as core
         # spreads an array argument for a lambda that has parameters (LambdaWrapper.v4ToV10Args).
@@ -390,15 +402,22 @@ def _v10_arguments(ctx: Context, action: str, args: tuple, key: DocKey | None = 
 
 
 def _new_native(ctx: Context, given: dict, ref: t.Any) -> t.Any:
-    """A key, token or credential a v10 create makes, as its predicate sees it: the new document (core's
-    CreateInstance passes Value.Doc with the version to be written), its fields as given (`document`, not
-    the `instance` fql stores), its id the one made or given, its `ts` the transaction's. Fields alone for
-    a document with no id yet (a schema document's create)."""
+    """A key, token, credential or schema document a v10 create makes, as its predicate sees it: the new
+    document (core's CreateInstance passes Value.Doc with the version to be written), its fields as given
+    (`document`, not the `instance` fql stores), its id the one made or given (a schema document's its
+    name), its `ts` the transaction's. Fields alone for a document with nothing to name it (a schema
+    document's create without a name)."""
     if not isinstance(ref, Ref):
         return dict(given)
-    ttl = given.get("ttl")
-    fields = {k: v for k, v in given.items() if k not in ("id", "ttl")}
-    ts = ctx.state.transaction_time(Timestamp.from_micros(ctx.state.ts))
+    return _native_document(ctx, ref, {k: v for k, v in given.items() if k not in ("id", "ttl")}, given)
+
+
+def _native_document(ctx: Context, ref: Ref, fields: dict, version: dict, ts: Timestamp | None = None) -> Document:
+    """`fields` of the native or schema document `ref` as a v10 predicate sees them: a document, its `ts`
+    the given one or the transaction's, its `ttl` the version's, current as of this query's writes."""
+    ttl = version.get("ttl")
+    if ts is None:
+        ts = ctx.state.transaction_time(Timestamp.from_micros(ctx.state.ts))
     doc = Document(ref, ts, fields, ttl if isinstance(ttl, Timestamp) else None)
     doc.gen = ctx.state.write_gen
     return doc
@@ -483,11 +502,12 @@ def _argument(action: str, key: DocKey, args: tuple, grant: t.Any) -> t.Any:
         return data if arity == 1 else [data, ref]
     if action == "call":
         # Core's CallFunction passes Call's `arguments` as they came: the drivers send one argument
-        # bare (`Call(f, ref)`), so a one-parameter predicate gets the ref; no arguments are `[]`.
-        value = args[0] if args else None
+        # bare (`Call(f, ref)`, `Call(f, null)`), so a one-parameter predicate gets the ref; no arguments
+        # are `[]`.
+        value = args[0] if args else []
         if isinstance(value, V10Arguments):
             return _v4_call_arguments(value, grant)
-        return [] if value is None else value
+        return value
     if action in ("read_index", "unrestricted_read") and key.coll == "#indexes":
         value = args[0] if args else None
         return [] if value is None else value if isinstance(value, list) else [value]

@@ -464,6 +464,10 @@ def v4_fields(kind: str, params: t.Any) -> t.Any:
     return {k: v for k, v in params.items() if k in known}
 
 
+#: The schema documents v10 shows as definitions, which a create predicate gets as documents by their name.
+_V10_DEFINITIONS = frozenset(("collections", "functions", "roles", "access_providers", "databases"))
+
+
 def create_native(
     ctx: Context, coll: Ref, params: dict, *path: str | int, doc_id: str | None = None, asked: bool = False
 ) -> dict:
@@ -482,7 +486,10 @@ def create_native(
     from .access import require
 
     if not asked:
-        require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params,), *path)
+        # A v10 predicate gets the new document (core's CreateInstance): a schema document's is named.
+        name = params.get("name") if isinstance(params, dict) and kind in _V10_DEFINITIONS else None
+        ref = Ref(name, native(kind)) if isinstance(name, str) and name else None
+        require(ctx, "create", DocKey(scope_of(ctx, coll.database), "#" + kind, ""), (params, ref), *path)
     if kind in CONTAINER_REFUSES and not ctx.state.v10 and is_container(ctx, scope_of(ctx, coll.database)):
         raise InvalidObjectInContainer("Object is not allowed in a container").at(*path)
     # A v4 create (its form key given) of a schema document while a schema is staged: core refuses it in

@@ -51,7 +51,7 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     return out
 
 
-def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
+def unknown_types(files: dict[str, str], refs: bool = False, *, functions_only: bool = False) -> list[str]:
     """Core's SchemaTypeValidator on the types the pushed schema writes, as a whole, each error drawn where
     it is: a name that is no collection of it (by name or alias) nor a type core knows is `Unknown type`,
     in a collection's defined fields, then its computed fields' signatures, then its wildcard (which must
@@ -59,7 +59,8 @@ def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
     parameter if it is both taken and returned, as core's typer reads generics). Core checks computed
     fields and functions when the database is typechecked, its default; fql always does. A `Ref<>` of no
     document type is an error too, after its parameter's; with `refs` (a v10 write's check) even where
-    its parameter is unknown."""
+    its parameter is unknown. `functions_only`: the functions' signatures alone (a v10 write's check, once
+    the query has run: the collections' types were checked at their own writes)."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
@@ -78,7 +79,7 @@ def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
         if file not in parsed:
             continue
         for node in parser.read(text):
-            if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None:
+            if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None and not functions_only:
                 where = _Where(node.name.text, known, lambda n: n in names or None, text, file, refs)
                 collections += _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):

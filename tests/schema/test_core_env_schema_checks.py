@@ -125,6 +125,33 @@ Invalid database schema update.
     assert q(db, "Function.byName('f').exists()") is False
 
 
+@pytest.mark.parametrize(
+    "signature, line",
+    [
+        ("Foo => Number", "function f(x: Foo): Number {"),
+        ("Ref<Foo> => Number", "function f(x: Ref<Foo>): Number {"),
+        ("(x: Number) => Foo", "function f(x: Number): Foo {"),
+    ],
+)
+def test_a_function_signature_names_known_types(db, signature, line):
+    # Core's TypeEnvValidator types the whole schema after `Function.create`, a function's signature too: a
+    # name that is no type (nor a type parameter, taken and returned) is `Unknown type`, where main.fsl
+    # writes it (as FQL2TypeEnvValidationSpec's field signatures, FQL2DocRefSpec). A generic one passes.
+    err = refused(db, f"Function.create({{ name: 'f', body: 'x => 1', signature: '{signature}' }})")
+    column = line.index("Foo") + 1
+    assert err.description.splitlines()[1:5] == [
+        "    error: Unknown type `Foo`",
+        f"    at main.fsl:4:{column}",
+        "      |",
+        f"    4 | {line}",
+    ]
+    assert q(db, "Function.byName('f').exists()") is False
+    q(db, "Function.create({ name: 'g', body: 'x => x', signature: 'A => A' })")
+    # A database that is not typechecked checks no function (FQL2TypeEnvValidationSpec "like UDFs").
+    q(db, "Database.create({ name: 'untyped', typechecked: false })")
+    q(db, f"Function.create({{ name: 'f', body: 'x => 1', signature: '{signature}' }})", f"{ROOT}:app/untyped:admin")
+
+
 def test_what_a_signature_makes_fail_is_reported_only_as_a_lone_missing_field(db):
     # Core types the lambda, then constrains it by its signature, and words that constraint's failures as
     # one (FQL2UserFunctionSpec "badSig": ``Type `String => String` is not a subtype of `(x: Int) => Int` ``

@@ -451,8 +451,8 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
 
                 stored = live(ctx, doc_key(ctx, doc.ref))
                 failed = f"Failed to update Function `{doc.ref.id}`."
-                check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
                 revalidate_function(ctx, doc.ref, failed)
+                check_function_role(ctx, params["role"], (stored.data or {}).get("role") if stored else None, failed)
             if doc.ref.kind == "access_providers" and "roles" in params:
                 from ..providers import duplicate_roles
 

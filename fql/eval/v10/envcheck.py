@@ -123,6 +123,8 @@ def revalidate(ctx: Context) -> None:
     """Check the schema's FQL once the query has run (core's TypeEnvValidator, a post-eval hook of every
     schema write), its error placed at the write that asked for it."""
     from ...schema import manager
+    from ...schema.migrating import unknown_types
+    from ...schema.parser import FSLError
     from ..evaluator import unbilled
     from .expressions import op_span
 
@@ -136,12 +138,17 @@ def revalidate(ctx: Context) -> None:
             return  # (nothing to type: the files are not drawn up)
         with unbilled(ctx):  # (core's validation reads the schema from its cache)
             files = manager.files(ctx)
-            found = errors(ctx, files)
+            # The functions' signatures name known types (an unknown one not both taken and returned is no
+            # type parameter): core's typer checks the type expressions before it types the bodies.
+            try:
+                found = unknown_types(dict(files), functions_only=True)
+            except FSLError:
+                found = []  # (a file that does not read is reported as such, as below)
+            found = found or errors(ctx, files)
             if not found and ctx.state.typecheck and env_typechecked(ctx):
                 # Core's postcheckIndexedComputedFields, drawn in the schema as FSL; a query run without
                 # the typer (X-Typecheck: false) lets the index be made (FQL2ComputedFieldsSpec).
                 from ...schema.migrating import indexed_types
-                from ...schema.parser import FSLError
 
                 try:
                     found = indexed_types(dict(files))

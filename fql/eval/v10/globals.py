@@ -350,15 +350,23 @@ def v4_representable(value: t.Any) -> bool:
     return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
 
 
+#: The statuses of the errors a v4 evaluation returns (core's `Left(errors)`); the rest (a time-out, an
+#: unavailable store, contention) are failures of the query itself, which pass through as they are.
+_V4_EVAL_STATUSES = (400, 403, 404)
+
+
 def _v4_error(err: FQLError) -> FQLError:
     """A v4 body's error as the v10 caller gets it: core looks through the `call error`s of the v4
-    functions it called (one cause each), and an Abort there aborts the v10 query, its message the
-    aborted value (core's FQL2EncodedResultSpec)."""
+    functions it called (one cause each); an Abort there aborts the v10 query, its message the aborted
+    value (core's FQL2EncodedResultSpec), and any other error is `eval_error`, its message the v4
+    descriptions, one a line (core's UnholyEval.errV4ToV10, QueryRuntimeFailure.V4EvalError)."""
     while isinstance(err, CallError) and err.cause is not None and len(err.cause) == 1:
         err = err.cause[0]
     if isinstance(err, TransactionAborted) and not err.has_value:
         return TransactionAborted("Query aborted.", value=err.description)
-    return err
+    if err.status not in _V4_EVAL_STATUSES or isinstance(err, QueryCheckError):
+        return err
+    return QueryRuntimeError("eval_error", "\n".join(e.description for e in (err, *err.siblings)))
 
 
 #: The schema documents v10 shows as definitions (`Collection.byName(...)`).

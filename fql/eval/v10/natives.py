@@ -584,10 +584,11 @@ def function_create(ctx: Context, fields: dict) -> Document:
             names.check_global(ctx, "functions", fields.get(field), field)
         check_native_types(field_schema.FUNCTION, fields, "Failed to create Function.")
         _fail("Failed to create Function.", field_schema.function_failures(fields))
-        check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
     refuse_in_tenant_root(ctx, "Function")
     created = read(ctx, create_native(ctx, native("functions"), fields, asked=True)["ref"])
     revalidate_function(ctx, created.ref, "Failed to create Function.")
+    if isinstance(fields, dict):
+        check_function_role(ctx, fields.get("role"), None, "Failed to create Function.")
     return created
 
 
@@ -643,7 +644,9 @@ def may_create(ctx: Context, kind: str, fields: t.Any, noun: str) -> t.Any:
         fields = {k: v for k, v in fields.items() if k != "id"}
     check_persistable(fields)
     if number is None:
-        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields,))
+        name = fields.get("name") if isinstance(fields, dict) else None
+        ref = Ref(name, native(kind)) if isinstance(name, str) and name else None
+        access.require(ctx, "create", DocKey(ctx.state.scope, "#" + kind, ""), (fields, ref))
         return fields
     key, ref = DocKey(ctx.state.scope, "#" + kind, str(number)), Ref(str(number), native(kind))
     access.require(ctx, "create_with_id", key, (ref, fields))
@@ -665,13 +668,18 @@ def refuse_in_tenant_root(ctx: Context, noun: str) -> None:
 
 
 def check_function_role(ctx: Context, role: t.Any, previous: t.Any, failed: str) -> None:
-    """A server key may not make a function run as admin (core's FunctionPermissionsValidation); an
-    update that leaves an admin role as it is passes."""
+    """A server key may not make a function run as admin; an update that leaves an admin role as it is
+    passes. Core's FunctionPermissionsValidation is a revalidation hook, after the role name's: it fails
+    the query once it has run (an error of the query's own comes first), with the write's permissions."""
     if role != "admin" or role == previous or ctx.state.auth.role != "server":
         return
     words = "create a function with" if failed.startswith("Failed to create") else "grant a function"
     failure = {"field": ["role"], "code": "invalid", "description": f"Cannot {words} admin permissions using the server role."}
-    raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
+
+    def check() -> None:
+        raise QueryRuntimeError("constraint_failure", failed).with_failures([failure])
+
+    _revalidate(ctx, check)
 
 
 def revalidate_function(ctx: Context, ref: Ref, failed: str) -> None:

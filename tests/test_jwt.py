@@ -51,6 +51,8 @@ class KeyServer:
     def __init__(self):
         self.keys: list[dict] = []
         self.requests = 0
+        #: The path (and query, if any) of each request.
+        self.paths: list[str] = []
         tls_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
         now = datetime.datetime.now(datetime.timezone.utc)
@@ -74,6 +76,7 @@ class KeyServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.requests += 1
+                outer.paths.append(self.path)
                 body = json.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -382,3 +385,84 @@ def test_fql2_auth_spec_access_providers_works(server, signing_key):
             "permission denied", "Insufficient privileges to perform the action."
         )
     refused(db, sign(signing_key, claims(audience, sub="invalid subject")), text="1")
+
+
+# -- core's JWTAuthSpec (ext/model/src/test/scala/auth/JWTAuthSpec.scala) and what core's JWT, JWTValidator
+# and JWKS read (ext/net/src/main/scala/security/) -----------------------------------------------------------
+
+
+def plain_roles(db):
+    """The provider gives `reader` with no predicate, as the spec's providers give their role."""
+    db.query("Update(AccessProvider('idp'), { roles: [Role('reader')] })")
+
+
+def test_jwt_auth_spec_works_with_non_required_fields(setup, signing_key):
+    # "works with non required fields": a payload of `iss` and `aud` alone logs in (no `exp` is needed).
+    db, audience = setup
+    plain_roles(db)
+    token = sign(signing_key, {"iss": ISSUER, "aud": audience})
+    assert db.query("Notes.byId('1')!.text", secret=token, syntax="v10") == "hi"
+    assert db.query("CurrentToken()", secret=token) == {"iss": ISSUER, "aud": audience}
+
+
+def test_exp_and_nbf_are_read_only_as_integers(setup, signing_key):
+    # JWT.getExpiresAt / getNotBefore read a JSON long (`asOpt[Long]`): a fractional or string `exp` or
+    # `nbf` is not checked at all, however far in the past or future it is.
+    db, audience = setup
+    plain_roles(db)
+    now = int(time.time())
+    for claim in ({"exp": now - 600.0}, {"exp": str(now - 600)}, {"nbf": now + 600.0}, {"nbf": 1e300}):
+        assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience, **claim}), syntax="v10") == 1
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "exp": now - 600}), text="1")
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "nbf": now + 600}), text="1")
+
+
+def test_json_core_cannot_read_makes_a_jwt_invalid(setup, signing_key):
+    # Core parses the header and payload with Jackson's defaults (JWT.apply, JSON.tryParse): no NaN or
+    # Infinity, and an integer must fit a long (getValueAsLong), or the token is invalid.
+    db, audience = setup
+    plain_roles(db)
+    for value in (float("nan"), float("inf"), 2**63, -(2**63) - 1):
+        refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "x": value}), text="1")
+    token = sign(signing_key, {"iss": ISSUER, "aud": audience, "x": 2**63 - 1, "y": -(2**63), "z": 1.5})
+    assert db.query("Select('x', CurrentToken())", secret=token) == 2**63 - 1
+    assert db.query("let t = Query.token(); [t.y, t.z]", secret=token, syntax="v10") == [-(2**63), 1.5]
+
+
+def test_a_kid_that_is_no_string_is_no_kid(setup, signing_key):
+    # JWT.getKeyId is `asOpt[String]`: a numeric `kid` is none, so a set of one key is used.
+    db, audience = setup
+    plain_roles(db)
+    signed = f"{b64(json.dumps({'alg': 'RS256', 'kid': 5}).encode())}.{b64(json.dumps({'iss': ISSUER, 'aud': audience}).encode())}"
+    token = f"{signed}.{b64(signing_key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256()))}"
+    assert db.query("1", secret=token, syntax="v10") == 1
+
+
+@pytest.mark.parametrize("kid", ["k1", None])
+def test_an_rsa_key_that_makes_no_public_key_stays_in_its_set(server, signing_key, kid):
+    # core's JWKS keeps every key of kty "RSA" (RSAJWK, its publicKey None when `n` or `e` make none):
+    # findJWK finds the first with the token's kid, or, for a token with none, the only key of the set;
+    # a broken first key, or a second key beside it, leaves the token unverified.
+    server.keys = [{"kty": "RSA", "n": "", "e": "AQAB", **({"kid": kid} if kid else {})}, jwk(signing_key, kid)]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
+        syntax="v10",
+    )
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}, kid=kid), text="1")
+
+
+def test_the_key_set_is_asked_for_by_its_path(server, signing_key):
+    # JWKUrlProvider.getJWKS asks the host for `url.getPath`: a query string in `jwks_uri` is not sent.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}?tenant=1", roles: ["r"] }})'
+        ".audience",
+        syntax="v10",
+    )
+    server.paths.clear()
+    assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1
+    assert server.paths == ["/.well-known/jwks.json"]

@@ -153,7 +153,7 @@ def _jwt(txn: Transaction, secret: str, keys: jwt.JWKS) -> Auth:
     for version in txn.scan(scope, "#access_providers"):
         data = version.data if version.live_at(txn.ts) else None
         if data is not None and data.get("issuer") == issuer:
-            key = keys.key(data.get("jwks_uri", ""), token.header.get("kid"))
+            key = keys.key(data.get("jwks_uri", ""), jwt.key_id(token))
             if key is None or not jwt.verify(token, key):
                 raise _unauthorized()
             return Auth(None, scope, claims=token.claims, provider=version.key)

@@ -46,7 +46,8 @@ def sign(key: rsa.RSAPrivateKey, claims: dict, *, kid: str | None = "k1", alg: s
 
 
 class KeyServer:
-    """A JWKS document over HTTPS on 127.0.0.1; `keys` may be swapped (a key rotation)."""
+    """A JWKS document over HTTPS on 127.0.0.1; `keys` may be swapped (a key rotation). A path that starts
+    `/moved` is redirected (302) to the document."""
 
     def __init__(self):
         self.keys: list[dict] = []
@@ -77,6 +78,12 @@ class KeyServer:
             def do_GET(self):
                 outer.requests += 1
                 outer.paths.append(self.path)
+                if self.path.startswith("/moved"):
+                    self.send_response(302)
+                    self.send_header("Location", outer.uri)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = json.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -466,3 +473,19 @@ def test_the_key_set_is_asked_for_by_its_path(server, signing_key):
     server.paths.clear()
     assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1
     assert server.paths == ["/.well-known/jwks.json"]
+
+
+def test_a_key_set_that_redirects_is_not_followed(server, signing_key):
+    # Core's HttpClient (Netty) follows no redirect: JWKUrlProvider.getJWKS takes any answer but 200 or
+    # 304 as a JWKSError, and the JWT is refused.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    moved = server.uri.replace("/.well-known/jwks.json", "/moved")
+    audience = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{moved}", roles: ["r"] }}).audience',
+        syntax="v10",
+    )
+    server.paths.clear()
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
+    assert server.paths == ["/moved"]

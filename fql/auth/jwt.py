@@ -189,6 +189,8 @@ class JWKS:
         self.download_rate = download_rate
         self._sets: dict[str, _KeySet] = {}
         self._lock = threading.Lock()
+        # Core's Netty HttpClient follows no redirect: a 3xx answer is a failed download (getJWKS).
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ssl_context), _NoRedirect)
 
     def key(self, uri: str, kid: str | None) -> rsa.RSAPublicKey | None:
         """The key of `uri`'s set that a token with header `kid` is signed with, or None (none found,
@@ -218,7 +220,7 @@ class JWKS:
             request.add_header("If-None-Match", cached.etag)
         now = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self.ssl_context) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 keys = parse_keys(_json(response.read()))
                 etag = response.headers.get("ETag")
         except urllib.error.HTTPError as err:
@@ -231,6 +233,13 @@ class JWKS:
         found = _KeySet(keys, etag, now, now)
         self._sets[uri] = found
         return found
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Leaves a redirect as the HTTPError of its status."""
+
+    def redirect_request(self, *args: t.Any) -> None:
+        return None
 
 
 def _without_query(uri: str) -> str:

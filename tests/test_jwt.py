@@ -489,3 +489,31 @@ def test_a_key_set_that_redirects_is_not_followed(server, signing_key):
     server.paths.clear()
     refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
     assert server.paths == ["/moved"]
+
+
+def test_base64url_as_java_decodes_it(setup, server, signing_key):
+    # Core decodes a token's parts and a key's `n` and `e` with Java's URL decoder (Base64.decodeUrlSafe):
+    # padding that does not complete the last unit, or a character of standard base64, fails it.
+    db, audience = setup
+    plain_roles(db)
+    header = b64(json.dumps({"alg": "RS256", "kid": "k1"}).encode())
+    payload = b64(json.dumps({"iss": ISSUER, "aud": audience}).encode())
+
+    def signed(head: str) -> str:
+        text = f"{head}.{payload}"
+        return f"{text}.{b64(signing_key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256()))}"
+
+    assert len(header) % 4 == 3  # (29 bytes of JSON: one `=` completes the last unit)
+    assert db.query("1", secret=signed(header), syntax="v10") == 1
+    assert db.query("1", secret=signed(header + "="), syntax="v10") == 1
+    refused(db, signed(header + "=="), text="1")
+    refused(db, signed(header[:-1] + "+"), text="1")
+    # An `e` of "AQAB=" is no exponent to Java: the set's only key verifies nothing.
+    server.keys = [{**jwk(signing_key, "k1"), "e": "AQAB="}]
+    fresh = fql.connect(jwks=JWKS(server.client_context))
+    fresh.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    aud = fresh.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
+        syntax="v10",
+    )
+    refused(fresh, sign(signing_key, {"iss": ISSUER, "aud": aud}), text="1")

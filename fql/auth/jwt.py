@@ -45,7 +45,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 ALGORITHMS: dict[str, type[hashes.HashAlgorithm]] = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 #: Core's JWTToken.CanonicalDBUrlPrefix: an audience naming a database by its global id.
 AUDIENCE_PREFIX = "https://db.fauna.com/db/"
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+#: Base64url as Java's URL decoder takes it (core's Base64.decodeUrlSafe): its alphabet alone, then the
+#: padding, if any, that completes the last unit.
+_BASE64URL = re.compile(r"(?P<data>[A-Za-z0-9_-]*)(?P<pad>={0,2})")
 
 
 @frozen
@@ -66,7 +68,7 @@ def is_jwt(secret: str) -> bool:
 def decode(text: str) -> Token | None:
     """The parts of a compact JWT, or None if it is not one (core's JWT.apply)."""
     parts = text.split(".")
-    if len(parts) != 3 or not all(_BASE64URL.fullmatch(p) for p in parts):
+    if len(parts) != 3:
         return None
     try:
         header, claims = (_json(_unbase64(p)) for p in parts[:2])
@@ -96,8 +98,16 @@ def _long(text: str) -> int:
 
 
 def _unbase64(part: str) -> bytes:
-    part = part.rstrip("=")
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    """`part` decoded, or ValueError where Java's decoder fails: a character outside the alphabet, a
+    last unit of one character, or padding that does not complete it (`xx=`, `xxxx=`)."""
+    match = _BASE64URL.fullmatch(part)
+    if match is None:
+        raise ValueError("not base64url")
+    data, pad = match["data"], match["pad"]
+    short = -len(data) % 4
+    if short == 3 or (pad and len(pad) != short):
+        raise ValueError("a wrong last base64url unit")
+    return base64.urlsafe_b64decode(data + "=" * short)
 
 
 def current(claims: dict, now: float | None = None) -> bool:

@@ -116,12 +116,42 @@ def signing_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+#: The admin secret of `app`, the child database JWTs log in to here.
+APP = "secret:app:admin"
+
+
+class App:
+    """The child database `app` of a new database, queried as its admin unless another secret is given.
+    JWTs log in to a child database: core refuses them in the top one, its root (JWTToken.decodeGlobalID;
+    JWTAuthSpec "forbid root scope")."""
+
+    def __init__(self, jwks: JWKS):
+        self.db = fql.connect(jwks=jwks)
+        self.db.query('Database.create({ name: "app" })', syntax="v10")
+
+    def query(self, text: str, secret: str | None = None, syntax: str = "v4"):
+        return self.db.query(text, secret=secret or APP, syntax=syntax)
+
+
+def app_provider(server, roles: str = '["r"]', jwks_uri: str | None = None) -> tuple[App, str]:
+    """`app` with a role `r` (no privileges) and a provider `idp` of `roles` whose keys are at `jwks_uri`
+    (the server's by default): `app` and the provider's audience."""
+    app = App(JWKS(server.client_context))
+    app.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = app.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{jwks_uri or server.uri}", '
+        f"roles: {roles} }}).audience",
+        syntax="v10",
+    )
+    return app, audience
+
+
 @pytest.fixture
 def setup(server, signing_key):
-    """A database with a `Notes` collection, a role that reads it, and an access provider giving that role
-    to JWTs whose `sub` is "alice" (a v10 predicate)."""
+    """`app` with a `Notes` collection, a role that reads it, and an access provider giving that role to
+    JWTs whose `sub` is "alice" (a v10 predicate)."""
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
+    db = App(JWKS(server.client_context))
     db.query('Collection.create({ name: "Notes" })', syntax="v10")
     db.query('Notes.create({ id: "1", text: "hi" })', syntax="v10")
     db.query('Role.create({ name: "reader", privileges: [{ resource: "Notes", actions: { read: true } }] })', syntax="v10")
@@ -267,7 +297,7 @@ def test_a_deleted_provider_vouches_for_nothing(setup, signing_key):
 
 
 def test_keys_that_cannot_be_fetched(signing_key):
-    db = fql.connect(jwks=JWKS(timeout=1.0))
+    db = App(JWKS(timeout=1.0))
     db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
     # Nothing listens on port 9 of the loopback address.
     provider = db.query(
@@ -300,7 +330,7 @@ def test_a_child_database_provider(server, signing_key):
 
 def test_over_http(setup, signing_key):
     db, audience = setup
-    with ServerThread(db) as running:
+    with ServerThread(db.db) as running:
         def post(path, body, secret):
             request = urllib.request.Request(
                 running.url + path, data=json.dumps(body).encode(), headers={"Authorization": f"Bearer {secret}"}
@@ -335,7 +365,7 @@ def test_key_from_secret_of_a_jwt_names_its_database(server, signing_key):
 def test_a_jwt_sent_as_basic_auth_is_refused(setup, signing_key):
     db, audience = setup
     token = sign(signing_key, claims(audience))
-    with ServerThread(db) as running:
+    with ServerThread(db.db) as running:
         basic = base64.b64encode(f"{token}:".encode()).decode()
         request = urllib.request.Request(running.url + "/query/1", data=b'{"query": "1"}', headers={"Authorization": f"Basic {basic}"})
         with pytest.raises(urllib.error.HTTPError) as caught:
@@ -347,7 +377,7 @@ def test_the_repl_says_who_a_jwt_is(setup, signing_key):
     from fql.repl.identity import describe
 
     db, audience = setup
-    assert describe(db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"
+    assert describe(db.db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"
 
 
 def test_a_provider_is_found_by_its_active_issuer_while_a_schema_is_staged(server, signing_key):
@@ -373,7 +403,7 @@ def test_fql2_auth_spec_access_providers_works(server, signing_key):
     # FQL2AuthSpec "access providers" / "works": each of a provider's roles goes to the JWTs its predicate
     # accepts; a JWT no predicate accepts does not authenticate.
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
+    db = App(JWKS(server.client_context))
     for name in ("Books", "Users"):
         db.query(f"Collection.create({{ name: '{name}' }})", syntax="v10")
         db.query(f'Role.create({{ name: "Create{name}", privileges: {{ resource: "{name}", actions: {{ create: true }} }} }})', syntax="v10")
@@ -451,25 +481,14 @@ def test_an_rsa_key_that_makes_no_public_key_stays_in_its_set(server, signing_ke
     # findJWK finds the first with the token's kid, or, for a token with none, the only key of the set;
     # a broken first key, or a second key beside it, leaves the token unverified.
     server.keys = [{"kty": "RSA", "n": "", "e": "AQAB", **({"kid": kid} if kid else {})}, jwk(signing_key, kid)]
-    db = fql.connect(jwks=JWKS(server.client_context))
-    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
-    audience = db.query(
-        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
-        syntax="v10",
-    )
+    db, audience = app_provider(server)
     refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}, kid=kid), text="1")
 
 
 def test_the_key_set_is_asked_for_by_its_path(server, signing_key):
     # JWKUrlProvider.getJWKS asks the host for `url.getPath`: a query string in `jwks_uri` is not sent.
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
-    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
-    audience = db.query(
-        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}?tenant=1", roles: ["r"] }})'
-        ".audience",
-        syntax="v10",
-    )
+    db, audience = app_provider(server, jwks_uri=f"{server.uri}?tenant=1")
     server.paths.clear()
     assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1
     assert server.paths == ["/.well-known/jwks.json"]
@@ -479,13 +498,7 @@ def test_a_key_set_that_redirects_is_not_followed(server, signing_key):
     # Core's HttpClient (Netty) follows no redirect: JWKUrlProvider.getJWKS takes any answer but 200 or
     # 304 as a JWKSError, and the JWT is refused.
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
-    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
-    moved = server.uri.replace("/.well-known/jwks.json", "/moved")
-    audience = db.query(
-        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{moved}", roles: ["r"] }}).audience',
-        syntax="v10",
-    )
+    db, audience = app_provider(server, jwks_uri=server.uri.replace("/.well-known/jwks.json", "/moved"))
     server.paths.clear()
     refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
     assert server.paths == ["/moved"]
@@ -510,10 +523,20 @@ def test_base64url_as_java_decodes_it(setup, server, signing_key):
     refused(db, signed(header[:-1] + "+"), text="1")
     # An `e` of "AQAB=" is no exponent to Java: the set's only key verifies nothing.
     server.keys = [{**jwk(signing_key, "k1"), "e": "AQAB="}]
-    fresh = fql.connect(jwks=JWKS(server.client_context))
-    fresh.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
-    aud = fresh.query(
+    fresh, aud = app_provider(server)
+    refused(fresh, sign(signing_key, {"iss": ISSUER, "aud": aud}), text="1")
+
+
+def test_jwt_auth_spec_forbid_root_scope(server, signing_key):
+    # "forbid root scope": a provider of the top database (core's root) vouches for no JWT, though the
+    # same provider in a child database would.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = db.query(
         f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
         syntax="v10",
     )
-    refused(fresh, sign(signing_key, {"iss": ISSUER, "aud": aud}), text="1")
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
+    app, audience = app_provider(server)
+    assert app.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1

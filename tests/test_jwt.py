@@ -461,6 +461,11 @@ def test_json_core_cannot_read_makes_a_jwt_invalid(setup, signing_key):
     plain_roles(db)
     for value in (float("nan"), float("inf"), 2**63, -(2**63) - 1):
         refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "x": value}), text="1")
+    # Of a claim given twice, core's JSObject finds the first (`value find`): here an `exp` long past.
+    past = int(time.time()) - 600
+    text = f'{{"iss": "{ISSUER}", "aud": "{audience}", "exp": {past}, "exp": {past + 1200}}}'
+    signed = f"{b64(json.dumps({'alg': 'RS256', 'kid': 'k1'}).encode())}.{b64(text.encode())}"
+    refused(db, f"{signed}.{b64(signing_key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256()))}", text="1")
     token = sign(signing_key, {"iss": ISSUER, "aud": audience, "x": 2**63 - 1, "y": -(2**63), "z": 1.5})
     assert db.query("Select('x', CurrentToken())", secret=token) == 2**63 - 1
     assert db.query("let t = Query.token(); [t.y, t.z]", secret=token, syntax="v10") == [-(2**63), 1.5]

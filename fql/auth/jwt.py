@@ -82,8 +82,16 @@ def decode(text: str) -> Token | None:
 
 def _json(data: bytes) -> t.Any:
     """`data` read as core reads a JWT part (JSON.tryParse): its default Jackson parser knows no `NaN`
-    or `Infinity`, and fails on an integer it cannot read as a long (JSONParser's getValueAsLong)."""
-    return json.loads(data, parse_constant=_no_constant, parse_int=_long)
+    or `Infinity`, and fails on an integer it cannot read as a long (JSONParser's getValueAsLong). Of a
+    key given twice, the first is kept, as core's JSObject finds a field (`value find`)."""
+    return json.loads(data, parse_constant=_no_constant, parse_int=_long, object_pairs_hook=_first_wins)
+
+
+def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
 
 
 def _no_constant(name: str) -> t.NoReturn:

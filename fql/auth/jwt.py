@@ -66,8 +66,11 @@ def is_jwt(secret: str) -> bool:
 
 
 def decode(text: str) -> Token | None:
-    """The parts of a compact JWT, or None if it is not one (core's JWT.apply)."""
+    """The parts of a compact JWT, or None if it is not one (core's JWT.apply). Core splits it with Java's
+    `Pattern.split`, which drops trailing empty strings: dots after the signature are no parts."""
     parts = text.split(".")
+    while parts and not parts[-1]:
+        parts.pop()
     if len(parts) != 3:
         return None
     try:

@@ -23,25 +23,26 @@ from .test_jwt import KeyServer, jwk, sign
 from tests.helpers import query_v10 as q
 
 
-def users(db: fql.Database) -> str:
-    """core's setupColl: a `Users` collection; a user's id."""
-    q(db, 'Collection.create({name: "Users"})')
-    return q(db, "Users.create({}).id")
+def users(db: fql.Database, secret: str | None = None) -> str:
+    """core's setupColl: a `Users` collection; a user's id (as `secret`, the root by default)."""
+    q(db, 'Collection.create({name: "Users"})', secret)
+    return q(db, "Users.create({}).id", secret)
 
 
-def in_function(db: fql.Database, body: str) -> str:
+def in_function(db: fql.Database, body: str, secret: str | None = None) -> str:
     """core's setupUDF: `userFunc` runs `body`; the `callFunc` role lets Users call it. The query to run."""
     q(
         db,
         f'Function.create({{\n  name: "userFunc",\n  body: "() => {body}"\n}})\n\n'
         'Role.create({\n  name: "callFunc",\n  membership: {\n    resource: "Users"\n  },\n'
         "  privileges: [{\n    resource: \"userFunc\",\n    actions: {\n      call: true\n    }\n  }]\n})\n",
+        secret,
     )
     return "userFunc()"
 
 
-def run_as(db: fql.Database, query: str, via_function: bool) -> str:
-    return in_function(db, query) if via_function else query
+def run_as(db: fql.Database, query: str, via_function: bool, secret: str | None = None) -> str:
+    return in_function(db, query, secret) if via_function else query
 
 
 def key_secret(db: fql.Database) -> str:
@@ -149,17 +150,21 @@ def test_a_jwt_is_its_payload(jwks, via_function):
     # Query.token: "JWT - works": the token's claims, as they were signed.
     signing = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwks.keys = [jwk(signing, "k1")]
+    # In a child database, as core's newDB: no JWT logs in to the top database (core's root).
     db = fql.connect(jwks=JWKS(jwks.client_context))
-    users(db)
-    query = run_as(db, "Query.token()", via_function)
+    q(db, 'Database.create({ name: "app" })')
+    app = "secret:app:admin"
+    users(db, app)
+    query = run_as(db, "Query.token()", via_function, app)
     issuer = "https://fauna.auth0.com"
     q(
         db,
         'Role.create({\n  name: "aRole",\n  privileges: {\n    resource: "Users",\n    actions: {}\n  }\n})\n\n'
         f'AccessProvider.create({{\n  name: "anAccessProvider",\n  issuer: "{issuer}",\n  jwks_uri: "{jwks.uri}",\n'
         f"  roles: '{'callFunc' if via_function else 'aRole'}'\n}})",
+        app,
     )
-    audience = q(db, "AccessProvider.byName('anAccessProvider')!.audience")
+    audience = q(db, "AccessProvider.byName('anAccessProvider')!.audience", app)
     payload = {"iss": issuer, "aud": audience, "exp": int(time.time()) + 60, "sub": "identity string"}
     assert q(db, query, sign(signing, payload)) == payload
 

@@ -46,11 +46,14 @@ def sign(key: rsa.RSAPrivateKey, claims: dict, *, kid: str | None = "k1", alg: s
 
 
 class KeyServer:
-    """A JWKS document over HTTPS on 127.0.0.1; `keys` may be swapped (a key rotation)."""
+    """A JWKS document over HTTPS on 127.0.0.1; `keys` may be swapped (a key rotation). A path that starts
+    `/moved` is redirected (302) to the document."""
 
     def __init__(self):
         self.keys: list[dict] = []
         self.requests = 0
+        #: The path (and query, if any) of each request.
+        self.paths: list[str] = []
         tls_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
         now = datetime.datetime.now(datetime.timezone.utc)
@@ -74,6 +77,13 @@ class KeyServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.requests += 1
+                outer.paths.append(self.path)
+                if self.path.startswith("/moved"):
+                    self.send_response(302)
+                    self.send_header("Location", outer.uri)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = json.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -106,12 +116,42 @@ def signing_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+#: The admin secret of `app`, the child database JWTs log in to here.
+APP = "secret:app:admin"
+
+
+class App:
+    """The child database `app` of a new database, queried as its admin unless another secret is given.
+    JWTs log in to a child database: core refuses them in the top one, its root (JWTToken.decodeGlobalID;
+    JWTAuthSpec "forbid root scope")."""
+
+    def __init__(self, jwks: JWKS):
+        self.db = fql.connect(jwks=jwks)
+        self.db.query('Database.create({ name: "app" })', syntax="v10")
+
+    def query(self, text: str, secret: str | None = None, syntax: str = "v4"):
+        return self.db.query(text, secret=secret or APP, syntax=syntax)
+
+
+def app_provider(server, roles: str = '["r"]', jwks_uri: str | None = None) -> tuple[App, str]:
+    """`app` with a role `r` (no privileges) and a provider `idp` of `roles` whose keys are at `jwks_uri`
+    (the server's by default): `app` and the provider's audience."""
+    app = App(JWKS(server.client_context))
+    app.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = app.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{jwks_uri or server.uri}", '
+        f"roles: {roles} }}).audience",
+        syntax="v10",
+    )
+    return app, audience
+
+
 @pytest.fixture
 def setup(server, signing_key):
-    """A database with a `Notes` collection, a role that reads it, and an access provider giving that role
-    to JWTs whose `sub` is "alice" (a v10 predicate)."""
+    """`app` with a `Notes` collection, a role that reads it, and an access provider giving that role to
+    JWTs whose `sub` is "alice" (a v10 predicate)."""
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
+    db = App(JWKS(server.client_context))
     db.query('Collection.create({ name: "Notes" })', syntax="v10")
     db.query('Notes.create({ id: "1", text: "hi" })', syntax="v10")
     db.query('Role.create({ name: "reader", privileges: [{ resource: "Notes", actions: { read: true } }] })', syntax="v10")
@@ -257,7 +297,7 @@ def test_a_deleted_provider_vouches_for_nothing(setup, signing_key):
 
 
 def test_keys_that_cannot_be_fetched(signing_key):
-    db = fql.connect(jwks=JWKS(timeout=1.0))
+    db = App(JWKS(timeout=1.0))
     db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
     # Nothing listens on port 9 of the loopback address.
     provider = db.query(
@@ -290,7 +330,7 @@ def test_a_child_database_provider(server, signing_key):
 
 def test_over_http(setup, signing_key):
     db, audience = setup
-    with ServerThread(db) as running:
+    with ServerThread(db.db) as running:
         def post(path, body, secret):
             request = urllib.request.Request(
                 running.url + path, data=json.dumps(body).encode(), headers={"Authorization": f"Bearer {secret}"}
@@ -325,7 +365,7 @@ def test_key_from_secret_of_a_jwt_names_its_database(server, signing_key):
 def test_a_jwt_sent_as_basic_auth_is_refused(setup, signing_key):
     db, audience = setup
     token = sign(signing_key, claims(audience))
-    with ServerThread(db) as running:
+    with ServerThread(db.db) as running:
         basic = base64.b64encode(f"{token}:".encode()).decode()
         request = urllib.request.Request(running.url + "/query/1", data=b'{"query": "1"}', headers={"Authorization": f"Basic {basic}"})
         with pytest.raises(urllib.error.HTTPError) as caught:
@@ -337,7 +377,7 @@ def test_the_repl_says_who_a_jwt_is(setup, signing_key):
     from fql.repl.identity import describe
 
     db, audience = setup
-    assert describe(db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"
+    assert describe(db.db, sign(signing_key, claims(audience))) == "a JWT from access provider 'idp' (sub 'alice')"
 
 
 def test_a_provider_is_found_by_its_active_issuer_while_a_schema_is_staged(server, signing_key):
@@ -363,7 +403,7 @@ def test_fql2_auth_spec_access_providers_works(server, signing_key):
     # FQL2AuthSpec "access providers" / "works": each of a provider's roles goes to the JWTs its predicate
     # accepts; a JWT no predicate accepts does not authenticate.
     server.keys = [jwk(signing_key, "k1")]
-    db = fql.connect(jwks=JWKS(server.client_context))
+    db = App(JWKS(server.client_context))
     for name in ("Books", "Users"):
         db.query(f"Collection.create({{ name: '{name}' }})", syntax="v10")
         db.query(f'Role.create({{ name: "Create{name}", privileges: {{ resource: "{name}", actions: {{ create: true }} }} }})', syntax="v10")
@@ -382,3 +422,130 @@ def test_fql2_auth_spec_access_providers_works(server, signing_key):
             "permission denied", "Insufficient privileges to perform the action."
         )
     refused(db, sign(signing_key, claims(audience, sub="invalid subject")), text="1")
+
+
+# -- core's JWTAuthSpec (ext/model/src/test/scala/auth/JWTAuthSpec.scala) and what core's JWT, JWTValidator
+# and JWKS read (ext/net/src/main/scala/security/) -----------------------------------------------------------
+
+
+def plain_roles(db):
+    """The provider gives `reader` with no predicate, as the spec's providers give their role."""
+    db.query("Update(AccessProvider('idp'), { roles: [Role('reader')] })")
+
+
+def test_jwt_auth_spec_works_with_non_required_fields(setup, signing_key):
+    # "works with non required fields": a payload of `iss` and `aud` alone logs in (no `exp` is needed).
+    db, audience = setup
+    plain_roles(db)
+    token = sign(signing_key, {"iss": ISSUER, "aud": audience})
+    assert db.query("Notes.byId('1')!.text", secret=token, syntax="v10") == "hi"
+    assert db.query("CurrentToken()", secret=token) == {"iss": ISSUER, "aud": audience}
+
+
+def test_exp_and_nbf_are_read_only_as_integers(setup, signing_key):
+    # JWT.getExpiresAt / getNotBefore read a JSON long (`asOpt[Long]`): a fractional or string `exp` or
+    # `nbf` is not checked at all, however far in the past or future it is.
+    db, audience = setup
+    plain_roles(db)
+    now = int(time.time())
+    for claim in ({"exp": now - 600.0}, {"exp": str(now - 600)}, {"nbf": now + 600.0}, {"nbf": 1e300}):
+        assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience, **claim}), syntax="v10") == 1
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "exp": now - 600}), text="1")
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "nbf": now + 600}), text="1")
+
+
+def test_json_core_cannot_read_makes_a_jwt_invalid(setup, signing_key):
+    # Core parses the header and payload with Jackson's defaults (JWT.apply, JSON.tryParse): no NaN or
+    # Infinity, and an integer must fit a long (getValueAsLong), or the token is invalid.
+    db, audience = setup
+    plain_roles(db)
+    for value in (float("nan"), float("inf"), 2**63, -(2**63) - 1):
+        refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience, "x": value}), text="1")
+    # Of a claim given twice, core's JSObject finds the first (`value find`): here an `exp` long past.
+    past = int(time.time()) - 600
+    text = f'{{"iss": "{ISSUER}", "aud": "{audience}", "exp": {past}, "exp": {past + 1200}}}'
+    signed = f"{b64(json.dumps({'alg': 'RS256', 'kid': 'k1'}).encode())}.{b64(text.encode())}"
+    refused(db, f"{signed}.{b64(signing_key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256()))}", text="1")
+    token = sign(signing_key, {"iss": ISSUER, "aud": audience, "x": 2**63 - 1, "y": -(2**63), "z": 1.5})
+    assert db.query("Select('x', CurrentToken())", secret=token) == 2**63 - 1
+    assert db.query("let t = Query.token(); [t.y, t.z]", secret=token, syntax="v10") == [-(2**63), 1.5]
+
+
+def test_a_kid_that_is_no_string_is_no_kid(setup, signing_key):
+    # JWT.getKeyId is `asOpt[String]`: a numeric `kid` is none, so a set of one key is used.
+    db, audience = setup
+    plain_roles(db)
+    signed = f"{b64(json.dumps({'alg': 'RS256', 'kid': 5}).encode())}.{b64(json.dumps({'iss': ISSUER, 'aud': audience}).encode())}"
+    token = f"{signed}.{b64(signing_key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256()))}"
+    assert db.query("1", secret=token, syntax="v10") == 1
+
+
+@pytest.mark.parametrize("kid", ["k1", None])
+def test_an_rsa_key_that_makes_no_public_key_stays_in_its_set(server, signing_key, kid):
+    # core's JWKS keeps every key of kty "RSA" (RSAJWK, its publicKey None when `n` or `e` make none):
+    # findJWK finds the first with the token's kid, or, for a token with none, the only key of the set;
+    # a broken first key, or a second key beside it, leaves the token unverified.
+    server.keys = [{"kty": "RSA", "n": "", "e": "AQAB", **({"kid": kid} if kid else {})}, jwk(signing_key, kid)]
+    db, audience = app_provider(server)
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}, kid=kid), text="1")
+
+
+def test_the_key_set_is_asked_for_by_its_path(server, signing_key):
+    # JWKUrlProvider.getJWKS asks the host for `url.getPath`: a query string in `jwks_uri` is not sent.
+    server.keys = [jwk(signing_key, "k1")]
+    db, audience = app_provider(server, jwks_uri=f"{server.uri}?tenant=1")
+    server.paths.clear()
+    assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1
+    assert server.paths == ["/.well-known/jwks.json"]
+
+
+def test_a_key_set_that_redirects_is_not_followed(server, signing_key):
+    # Core's HttpClient (Netty) follows no redirect: JWKUrlProvider.getJWKS takes any answer but 200 or
+    # 304 as a JWKSError, and the JWT is refused.
+    server.keys = [jwk(signing_key, "k1")]
+    db, audience = app_provider(server, jwks_uri=server.uri.replace("/.well-known/jwks.json", "/moved"))
+    server.paths.clear()
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
+    assert server.paths == ["/moved"]
+
+
+def test_base64url_as_java_decodes_it(setup, server, signing_key):
+    # Core decodes a token's parts and a key's `n` and `e` with Java's URL decoder (Base64.decodeUrlSafe):
+    # padding that does not complete the last unit, or a character of standard base64, fails it.
+    db, audience = setup
+    plain_roles(db)
+    header = b64(json.dumps({"alg": "RS256", "kid": "k1"}).encode())
+    payload = b64(json.dumps({"iss": ISSUER, "aud": audience}).encode())
+
+    def signed(head: str) -> str:
+        text = f"{head}.{payload}"
+        return f"{text}.{b64(signing_key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256()))}"
+
+    # JWT.apply splits with Java's Pattern.split, which drops trailing empty strings: dots after the
+    # signature are no parts, and a token with an empty signature is two.
+    assert db.query("1", secret=signed(header) + "..", syntax="v10") == 1
+    refused(db, f"{header}.{payload}.", text="1")
+    assert len(header) % 4 == 3  # (29 bytes of JSON: one `=` completes the last unit)
+    assert db.query("1", secret=signed(header), syntax="v10") == 1
+    assert db.query("1", secret=signed(header + "="), syntax="v10") == 1
+    refused(db, signed(header + "=="), text="1")
+    refused(db, signed(header[:-1] + "+"), text="1")
+    # An `e` of "AQAB=" is no exponent to Java: the set's only key verifies nothing.
+    server.keys = [{**jwk(signing_key, "k1"), "e": "AQAB="}]
+    fresh, aud = app_provider(server)
+    refused(fresh, sign(signing_key, {"iss": ISSUER, "aud": aud}), text="1")
+
+
+def test_jwt_auth_spec_forbid_root_scope(server, signing_key):
+    # "forbid root scope": a provider of the top database (core's root) vouches for no JWT, though the
+    # same provider in a child database would.
+    server.keys = [jwk(signing_key, "k1")]
+    db = fql.connect(jwks=JWKS(server.client_context))
+    db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
+    audience = db.query(
+        f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
+        syntax="v10",
+    )
+    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
+    app, audience = app_provider(server)
+    assert app.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1

@@ -148,12 +148,15 @@ def _jwt(txn: Transaction, secret: str, keys: jwt.JWKS) -> Auth:
     global_id = jwt.audience_id(token.claims)
     scope = _scope_of(txn, global_id) if global_id is not None else None
     issuer = token.claims.get("iss")
-    if scope is None or not isinstance(issuer, str) or issuer == jwt.AUDIENCE_PREFIX + global_id:
+    # The top database is core's root, whose global id JWTToken.decodeGlobalID refuses (`filterNot
+    # GlobalDatabaseID.MinValue`): no JWT logs in there, whatever its providers (JWTAuthSpec "forbid
+    # root scope").
+    if not scope or not isinstance(issuer, str) or issuer == jwt.AUDIENCE_PREFIX + global_id:
         raise _unauthorized()
     for version in txn.scan(scope, "#access_providers"):
         data = version.data if version.live_at(txn.ts) else None
         if data is not None and data.get("issuer") == issuer:
-            key = keys.key(data.get("jwks_uri", ""), token.header.get("kid"))
+            key = keys.key(data.get("jwks_uri", ""), jwt.key_id(token))
             if key is None or not jwt.verify(token, key):
                 raise _unauthorized()
             return Auth(None, scope, claims=token.claims, provider=version.key)

@@ -3,12 +3,14 @@
 A bearer secret that starts `ey` and holds a dot is a JWT. It authenticates when:
 
 - it is three base64url parts, a JSON header and payload and a signature, signed with RS256, RS384 or
-  RS512 (core accepts no other algorithm, and RSA keys only);
-- `exp`, if present, is in the future and `nbf`, if present, in the past (no leeway; `iat` is not read);
+  RS512 (core accepts no other algorithm, and RSA keys only); the JSON is read as core's Jackson reads
+  it, so `NaN` or an integer past a signed 64-bit one makes the token invalid;
+- `exp`, if an integer, is in the future and `nbf`, if an integer, in the past (no leeway; `iat` is not
+  read; core reads both as JSON longs, so a fractional or string one is not checked at all);
 - exactly one `aud` entry is `https://db.fauna.com/db/<global id>`: the database it logs in to;
 - an access provider of that database has exactly its `iss` as `issuer`;
-- the provider's `jwks_uri` holds an RSA key (the one with the header's `kid`, or the only key when
-  there is no `kid`) that verifies the signature;
+- the provider's `jwks_uri` holds an RSA key (the first with the header's `kid`, or the only key when
+  there is no string `kid`) that verifies the signature;
 - at least one of the provider's `roles` applies: a role with no predicate, or one whose predicate says
   true for the payload (checked once the query runs, fql/eval/roles.py).
 
@@ -31,6 +33,7 @@ import threading
 import time
 import typing as t
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from attrs import define, frozen
@@ -42,7 +45,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 ALGORITHMS: dict[str, type[hashes.HashAlgorithm]] = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 #: Core's JWTToken.CanonicalDBUrlPrefix: an audience naming a database by its global id.
 AUDIENCE_PREFIX = "https://db.fauna.com/db/"
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+#: Base64url as Java's URL decoder takes it (core's Base64.decodeUrlSafe): its alphabet alone, then the
+#: padding, if any, that completes the last unit.
+_BASE64URL = re.compile(r"(?P<data>[A-Za-z0-9_-]*)(?P<pad>={0,2})")
 
 
 @frozen
@@ -61,12 +66,15 @@ def is_jwt(secret: str) -> bool:
 
 
 def decode(text: str) -> Token | None:
-    """The parts of a compact JWT, or None if it is not one (core's JWT.apply)."""
+    """The parts of a compact JWT, or None if it is not one (core's JWT.apply). Core splits it with Java's
+    `Pattern.split`, which drops trailing empty strings: dots after the signature are no parts."""
     parts = text.split(".")
-    if len(parts) != 3 or not all(_BASE64URL.fullmatch(p) for p in parts):
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) != 3:
         return None
     try:
-        header, claims = (json.loads(_unbase64(p)) for p in parts[:2])
+        header, claims = (_json(_unbase64(p)) for p in parts[:2])
         signature = _unbase64(parts[2])
     except (binascii.Error, ValueError):
         return None
@@ -75,22 +83,63 @@ def decode(text: str) -> Token | None:
     return Token(header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
 
 
+def _json(data: bytes) -> t.Any:
+    """`data` read as core reads a JWT part (JSON.tryParse): its default Jackson parser knows no `NaN`
+    or `Infinity`, and fails on an integer it cannot read as a long (JSONParser's getValueAsLong). Of a
+    key given twice, the first is kept, as core's JSObject finds a field (`value find`)."""
+    return json.loads(data, parse_constant=_no_constant, parse_int=_long, object_pairs_hook=_first_wins)
+
+
+def _first_wins(pairs: list[tuple[str, t.Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
+
+
+def _no_constant(name: str) -> t.NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _long(text: str) -> int:
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"{text} is out of the range of a long")
+    return value
+
+
 def _unbase64(part: str) -> bytes:
-    part = part.rstrip("=")
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    """`part` decoded, or ValueError where Java's decoder fails: a character outside the alphabet, a
+    last unit of one character, or padding that does not complete it (`xx=`, `xxxx=`)."""
+    match = _BASE64URL.fullmatch(part)
+    if match is None:
+        raise ValueError("not base64url")
+    data, pad = match["data"], match["pad"]
+    short = -len(data) % 4
+    if short == 3 or (pad and len(pad) != short):
+        raise ValueError("a wrong last base64url unit")
+    return base64.urlsafe_b64decode(data + "=" * short)
 
 
 def current(claims: dict, now: float | None = None) -> bool:
-    """`exp` and `nbf` as core checks them: not at or past `exp`, and strictly after `nbf`."""
+    """`exp` and `nbf` as core checks them (JWTValidator.basicValidations): not at or past `exp`, and
+    strictly after `nbf`. Core reads each as a JSON long (`asOpt[Long]`), so one that is not an integer
+    (`1.7e9`, `"1700000000"`) is as if absent."""
     now = time.time() if now is None else now
     exp, nbf = claims.get("exp"), claims.get("nbf")
-    if _number(exp) and now >= exp:
+    if _integer(exp) and now >= exp:
         return False
-    return not (_number(nbf) and now <= nbf)
+    return not (_integer(nbf) and now <= nbf)
 
 
-def _number(value: t.Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _integer(value: t.Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def key_id(token: Token) -> str | None:
+    """The header's `kid`; core reads it as an optional string (JWT.getKeyId), so any other is none."""
+    kid = token.header.get("kid")
+    return kid if isinstance(kid, str) else None
 
 
 def audience_id(claims: dict) -> str | None:
@@ -109,9 +158,10 @@ def algorithm(token: Token) -> type[hashes.HashAlgorithm] | None:
     return ALGORITHMS.get(alg) if isinstance(alg, str) else None
 
 
-def verify(token: Token, key: rsa.RSAPublicKey) -> bool:
+def verify(token: Token, key: rsa.RSAPublicKey | None) -> bool:
+    """Whether `key` signed `token`; a key its set holds but that is no RSA public key verifies nothing."""
     algorithm_ = algorithm(token)
-    if algorithm_ is None:
+    if algorithm_ is None or key is None:
         return False
     try:
         key.verify(token.signature, token.signed, padding.PKCS1v15(), algorithm_())
@@ -123,9 +173,14 @@ def verify(token: Token, key: rsa.RSAPublicKey) -> bool:
 # -- signing keys -----------------------------------------------------------------------------------------
 
 
+#: A key of a set: its `kid` and its public key, None for an RSA key whose `n` or `e` makes none (core's
+#: RSAJWK keeps such a key in its set, and it verifies nothing).
+_Entry = tuple[t.Optional[str], t.Optional[rsa.RSAPublicKey]]
+
+
 @define
 class _KeySet:
-    keys: list[tuple[str | None, rsa.RSAPublicKey]]
+    keys: list[_Entry]
     etag: str | None
     #: When the set was last downloaded and last used (time.monotonic()).
     fetched: float
@@ -155,9 +210,12 @@ class JWKS:
         self.download_rate = download_rate
         self._sets: dict[str, _KeySet] = {}
         self._lock = threading.Lock()
+        # Core's Netty HttpClient follows no redirect: a 3xx answer is a failed download (getJWKS).
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ssl_context), _NoRedirect)
 
-    def key(self, uri: str, kid: t.Any) -> rsa.RSAPublicKey | None:
-        """The key of `uri`'s set that a token with header `kid` is signed with, or None."""
+    def key(self, uri: str, kid: str | None) -> rsa.RSAPublicKey | None:
+        """The key of `uri`'s set that a token with header `kid` is signed with, or None (none found,
+        or the one found is no usable RSA key)."""
         with self._lock:
             now = time.monotonic()
             cached = self._sets.get(uri)
@@ -173,16 +231,18 @@ class JWKS:
                 # An unknown kid: the keys may have been rotated since.
                 cached = self._download(uri, None) or cached
                 found = _find(cached.keys, kid)
-            return found
+            return None if found is None else found[1]
 
     def _download(self, uri: str, cached: _KeySet | None) -> _KeySet | None:
-        request = urllib.request.Request(uri, headers={"Accept": "application/json"})
+        # Core asks the host for the URL's path alone (JWKUrlProvider.getJWKS: `client.get(url.getPath)`),
+        # so a query string in `jwks_uri` is not sent.
+        request = urllib.request.Request(_without_query(uri), headers={"Accept": "application/json"})
         if cached is not None and cached.etag:
             request.add_header("If-None-Match", cached.etag)
         now = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self.ssl_context) as response:
-                keys = parse_keys(json.loads(response.read()))
+            with self._opener.open(request, timeout=self.timeout) as response:
+                keys = parse_keys(_json(response.read()))
                 etag = response.headers.get("ETag")
         except urllib.error.HTTPError as err:
             if err.code == 304 and cached is not None:
@@ -191,38 +251,52 @@ class JWKS:
             return None
         except (OSError, ValueError):
             return None
-        if keys is None:
-            return None
         found = _KeySet(keys, etag, now, now)
         self._sets[uri] = found
         return found
 
 
-def parse_keys(document: t.Any) -> list[tuple[str | None, rsa.RSAPublicKey]] | None:
-    """The RSA keys of a JWKS document (others are left out, as core's JWKS does), or None if malformed."""
-    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Leaves a redirect as the HTTPError of its status."""
+
+    def redirect_request(self, *args: t.Any) -> None:
         return None
-    out = []
-    for jwk in document["keys"]:
+
+
+def _without_query(uri: str) -> str:
+    parts = urllib.parse.urlsplit(uri)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def parse_keys(document: t.Any) -> list[_Entry]:
+    """The keys of a JWKS document whose `kty` is "RSA", as core's JWKS reads them: others are left out,
+    and a document with no `keys` array is an empty set. An RSA key whose `n` and `e` make no public key
+    stays in the set (core's RSAJWK), so a token naming its `kid` finds it and is refused."""
+    found = document.get("keys") if isinstance(document, dict) else None
+    out: list[_Entry] = []
+    for jwk in found if isinstance(found, list) else []:
         if not isinstance(jwk, dict) or jwk.get("kty") != "RSA":
             continue
-        try:
-            n, e = (int.from_bytes(_unbase64(jwk[f]), "big") for f in ("n", "e"))
-            key = rsa.RSAPublicNumbers(e, n).public_key()
-        except (KeyError, TypeError, ValueError, binascii.Error):
-            continue
         kid = jwk.get("kid")
-        out.append((kid if isinstance(kid, str) else None, key))
+        out.append((kid if isinstance(kid, str) else None, _public_key(jwk)))
     return out
 
 
-def _find(keys: list[tuple[str | None, rsa.RSAPublicKey]], kid: t.Any) -> rsa.RSAPublicKey | None:
+def _public_key(jwk: dict) -> rsa.RSAPublicKey | None:
+    try:
+        n, e = (int.from_bytes(_unbase64(jwk[f]), "big") for f in ("n", "e"))
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        return None
+
+
+def _find(keys: list[_Entry], kid: str | None) -> _Entry | None:
     """core's JWKS.findJWK: the only key when the token names none, else the first with the same kid."""
     if kid is None and len(keys) == 1:
-        return keys[0][1]
-    for key_id, key in keys:
-        if key_id == kid:
-            return key
+        return keys[0]
+    for entry in keys:
+        if entry[0] == kid:
+            return entry
     return None
 
 

@@ -131,6 +131,9 @@ class QueryState:
     #: A schema write of this query left the schema's FQL not typechecked yet (v10/envcheck.py checks it
     #: once the query has run; an FSL push checks it itself).
     schema_unchecked: bool = False
+    #: Where in `revalidations` that check is: a later schema write of the query moves its span there
+    #: (core merges the query's TypeEnvValidators, the last write's stack trace winning).
+    schema_check_at: int | None = None
     #: The v10 user functions running now, innermost last: each (name, source, the Apply node that called
     #: it, in its caller). A set made inside one keeps them, for the errors of its functions run later.
     udf_stack: list = field(factory=list)

@@ -261,7 +261,8 @@ AccessProvider.create({
 
 def test_typechecks_access_provider_membership_predicates(db):
     # FQL2AccessProviderSpec "typechecks membership predicates".
-    assert refused(db, PROVIDER).description == """\
+    err = refused(db, PROVIDER)
+    assert err.description == """\
 Invalid database schema update.
     error: Unbound variable `Users`
     at main.fsl:16:23
@@ -269,3 +270,6 @@ Invalid database schema update.
     16 |     predicate ((_) => Users.all == null)
        |                       ^^^^^
        |"""
+    # Placed at the query's last schema write, `AccessProvider.create`'s arguments (core's Span(137, 358)):
+    # core merges the query's TypeEnvValidators, the last one's stack trace winning.
+    assert (err.span.start, err.span.end) == (137, 358)

@@ -121,13 +121,22 @@ _LATER = frozenset(("role", "access provider"))
 
 def revalidate(ctx: Context) -> None:
     """Check the schema's FQL once the query has run (core's TypeEnvValidator, a post-eval hook of every
-    schema write), its error placed at the write that asked for it."""
+    schema write), its error placed at the query's last schema write: core merges a query's validators
+    into one, the later one's stack trace winning (FQLInterpreter.addPostEvalHook, TypeEnvValidator.merge;
+    FQL2AccessProviderSpec "typechecks membership predicates" fails at `AccessProvider.create`'s arguments,
+    after a `Collection.create` and a `Role.create`)."""
     from ...schema import manager
     from ...schema.migrating import unknown_types
     from ...schema.parser import FSLError
     from ..evaluator import unbilled
     from .expressions import op_span
 
+    state = ctx.state
+    span = op_span(state.call_node) if state.call_node is not None else None
+    if state.schema_unchecked and state.schema_check_at is not None:
+        check_, _ = state.revalidations[state.schema_check_at]
+        state.revalidations[state.schema_check_at] = (check_, span)
+        return
     ctx.state.schema_unchecked = True
 
     def check() -> None:
@@ -157,8 +166,8 @@ def revalidate(ctx: Context) -> None:
         if found:
             raise invalid_update(found)
 
-    span = op_span(ctx.state.call_node) if ctx.state.call_node is not None else None
-    ctx.state.revalidations.append((check, span))
+    state.schema_check_at = len(state.revalidations)
+    state.revalidations.append((check, span))
 
 
 def invalid_update(found: list[str]) -> FQLError:

@@ -536,9 +536,9 @@ def test_base64url_as_java_decodes_it(setup, server, signing_key):
     refused(fresh, sign(signing_key, {"iss": ISSUER, "aud": aud}), text="1")
 
 
-def test_jwt_auth_spec_forbid_root_scope(server, signing_key):
-    # "forbid root scope": a provider of the top database (core's root) vouches for no JWT, though the
-    # same provider in a child database would.
+def test_jwt_logs_in_to_the_top_database_and_a_child(server, signing_key):
+    # Core's "forbid root scope" refuses its internal root, the database above the accounts; fql's top
+    # database plays an account's top database, whose providers vouch for JWTs as a child's do.
     server.keys = [jwk(signing_key, "k1")]
     db = fql.connect(jwks=JWKS(server.client_context))
     db.query('Role.create({ name: "r", privileges: [] })', syntax="v10")
@@ -546,6 +546,6 @@ def test_jwt_auth_spec_forbid_root_scope(server, signing_key):
         f'AccessProvider.create({{ name: "idp", issuer: "{ISSUER}", jwks_uri: "{server.uri}", roles: ["r"] }}).audience',
         syntax="v10",
     )
-    refused(db, sign(signing_key, {"iss": ISSUER, "aud": audience}), text="1")
+    assert db.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1
     app, audience = app_provider(server)
     assert app.query("1", secret=sign(signing_key, {"iss": ISSUER, "aud": audience}), syntax="v10") == 1

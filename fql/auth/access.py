@@ -148,10 +148,10 @@ def _jwt(txn: Transaction, secret: str, keys: jwt.JWKS) -> Auth:
     global_id = jwt.audience_id(token.claims)
     scope = _scope_of(txn, global_id) if global_id is not None else None
     issuer = token.claims.get("iss")
-    # The top database is core's root, whose global id JWTToken.decodeGlobalID refuses (`filterNot
-    # GlobalDatabaseID.MinValue`): no JWT logs in there, whatever its providers (JWTAuthSpec "forbid
-    # root scope").
-    if not scope or not isinstance(issuer, str) or issuer == jwt.AUDIENCE_PREFIX + global_id:
+    # fql's top database is also a Fauna account's own top database, where JWTs log in; core refuses only
+    # the global id of its internal root above the accounts (JWTToken.decodeGlobalID, JWTAuthSpec "forbid
+    # root scope"), which fql has no counterpart of.
+    if scope is None or not isinstance(issuer, str) or issuer == jwt.AUDIENCE_PREFIX + global_id:
         raise _unauthorized()
     for version in txn.scan(scope, "#access_providers"):
         data = version.data if version.live_at(txn.ts) else None

@@ -87,7 +87,7 @@ def _push_staged(db: Database, request: Request, staging: _Staging, secret: str)
         inspect=None if answer is None else lambda ctx: body.update(answer(ctx)),
         renames=staging.renames,
     )
-    return _ok({**body, "version": version})
+    return _ok({"version": version, **body})
 
 
 #: (method, path parts, `*` for a variable part, `<resource>` for one of RESOURCES) -> handler name.
@@ -366,13 +366,13 @@ def _snippet(request: Request, resource: str) -> tuple[Item, str]:
     return items[0], text
 
 
-def _item_answer(ctx: Context, version: int, located: manager.Located) -> Response:
-    return _ok({"version": version, **_item_body(ctx, located)})
+def _item_answer(ctx: Context, version: int, located: manager.Located, content: str | None = None) -> Response:
+    return _ok({"version": version, **_item_body(ctx, located, content)})
 
 
-def _item_body(ctx: Context, located: manager.Located) -> dict:
-    """An item as the items API answers it: its file, where it is and its text there, and the definition
-    its document has."""
+def _item_body(ctx: Context, located: manager.Located, content: str | None = None) -> dict:
+    """An item as the items API answers it: its file, where it is and its text there (or `content`, the
+    snippet a write sent), and the definition its document has."""
     from ..eval.v10.documents import read
     from ..wire.v10 import to_simple
 
@@ -381,7 +381,7 @@ def _item_body(ctx: Context, located: manager.Located) -> dict:
     return {
         "filename": located.file,
         "span": {"start": start, "end": end},
-        "content": located.text[start:end],
+        "content": located.text[start:end] if content is None else content,
         "definition": to_simple(document),
     }
 
@@ -431,17 +431,19 @@ def _item_write(ctx: Context, request: Request, resource: str, name: str | None)
     # API looks items up there, and validates the changed file against the active ones.
     staged = manager.staged_files(ctx)
     renames = {}
+    old = None
     if name is None:
         main = dict(manager.files(ctx) if staged is None else staged).get(manager.MAIN, "")
         file, text = manager.MAIN, f"{main}\n\n{snippet}"
-        start = len(main) + 2
     else:
-        located = _located(ctx, item.kind, name) if staged is None else _located_in(staged, item.kind, name)
-        start, end = located.item.span
-        file, text = located.file, located.text[:start] + snippet + located.text[end:]
+        old = _located(ctx, item.kind, name) if staged is None else _located_in(staged, item.kind, name)
+        start, end = old.item.span
+        file, text = old.file, old.text[:start] + snippet + old.text[end:]
         if item.name != name:
             renames[(item.kind, item.name)] = name
-    return _item_change(ctx, request, version, file, text, renames, (item.kind, item.name), (start, start + len(snippet)))
+    if validating:
+        return _diff_answer(ctx, request, version, [(file, text)], renames)
+    return _item_change(ctx, version, file, text, renames, item, snippet, old)
 
 
 def _delete_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
@@ -474,15 +476,36 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
 
 
 def _item_change(
-    ctx: Context, request: Request, version: int, file: str, text: str, renames: dict, key: tuple, span: tuple
+    ctx: Context, version: int, file: str, text: str, renames: dict, item: Item, snippet: str, old: manager.Located | None
 ) -> Response:
-    if _flag(request, "validate"):
-        return _diff_answer(ctx, request, version, [(file, text)], renames)
-    located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
+    """Write an item's new text (`old` is where it stood, None for a new item), answered as core's items API
+    answers: a new item where the file as written places it; an item written anew where it stood before
+    (core's Diff.Modify answers the item before), with the write's version if the write changed it under
+    its name, else (a rename, or nothing changed) with the version the request was checked against, as
+    core's SourceItem. `content` is the snippet sent, as in core."""
+    if old is None:
+        added = manager.locate_in([(file, text)], item.kind, item.name)
+        span = added.item.span if added is not None else (len(text) - len(snippet), len(text))
+    else:
+        span = old.item.span
+    located = manager.Located(file, text, Item(item.kind, item.name, {}, file, span))
     if manager.staged_files(ctx) is not None:
-        raise _Staging([(file, text)], False, answer=lambda applied: _item_body(applied, located), renames=renames)
-    manager.update(ctx, [(file, text)], override=False, renames=renames)
-    return _item_answer(ctx, ctx.state.ts, located)
+        changed = old is None or _modified(old.item, manager.locate_in([(file, text)], item.kind, item.name), renames)
+        body = None if changed else {"version": version}
+        raise _Staging(
+            [(file, text)], False, body=body, answer=lambda applied: _item_body(applied, located, snippet), renames=renames
+        )
+    result = manager.update(ctx, [(file, text)], override=False, renames=renames)
+    changed = old is None or any(isinstance(d, schema_diff.Modify) and d.item.key == item.key for d in result.diffs)
+    return _item_answer(ctx, ctx.state.ts if changed else version, located, snippet)
+
+
+def _modified(before: Item, after: manager.Located | None, renames: dict) -> bool:
+    """Whether an item written anew under its name changes (core finds the item's update by its name
+    before the write, so a rename is no update of it)."""
+    if after is None or after.item.name != before.name:
+        return False
+    return any(isinstance(d, schema_diff.Modify) for d in schema_diff.diff([before], [after.item], renames or None))
 
 
 def _diff_answer(ctx: Context, request: Request, version: int, files: list, renames: dict) -> Response:

@@ -247,6 +247,48 @@ def test_post_renames_a_single_schema_item(api, db, resource):
     assert body["definition"]["name"] == new
 
 
+def test_an_added_item_is_answered_where_the_file_places_it(api, db):
+    # Core answers ItemUpdated with the span of the Diff.Add item as the updated main.fsl parses it (its
+    # blanks around left out), and the snippet as sent.
+    setup(api, db, [("main.fsl", "function first() { 1 }")])
+    snippet = "\n  function second() { 2 }\n\n"
+    status, _, body = post(api, "/schema/1/items/functions", snippet, db)
+    assert status == 200, body
+    start = len("function first() { 1 }\n\n\n  ")
+    assert body["span"] == {"start": start, "end": start + len("function second() { 2 }")}
+    assert body["content"] == snippet
+    assert body["version"] == api.get("/schema/1/files", db.admin_key)[2]["version"]
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_an_item_written_anew_is_answered_where_it_stood(api, db, staged):
+    # Core's POST items/{resource}/{name}: SchemaManager.update's Diff.Modify names the item before the
+    # write (SchemaDiff's `def item = before`), so the answer's span is the item's old place, and the
+    # update is found by the item's old name: a write that changes nothing, or renames the item, finds
+    # none and is answered as SourceItem, with the version the request was checked against.
+    setup(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
+    if staged:
+        stage(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
+    old_span = {"start": 0, "end": len("function foo() { 42 }")}
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert (body["span"], body["content"]) == (old_span, "function foo() { 4200 }")
+    written = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    assert body["version"] == written
+    # The same text again: no update of the item.
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert body["span"] == {"start": 0, "end": len("function foo() { 4200 }")}
+    assert body["version"] == written
+    # A rename: the definition is the renamed item's, the version the one checked.
+    checked = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo2() { 4200 }", db)
+    assert status == 200, body
+    assert (body["version"], body["definition"]["name"]) == (checked, "foo2")
+    assert body["span"] == {"start": 0, "end": len("function foo() { 4200 }")}
+    assert list(body) == ["version", "filename", "span", "content", "definition"]
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_post_requires_an_existing_schema_item(api, db, resource):
     fsl, name = an_fsl(api, db, resource), a_name()
@@ -351,7 +393,8 @@ def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, res
     name = a_name()
     setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
     # Staged: another item before it in the same file, so its place there is not its place in the active file.
-    staged_text = f"function before() {{ 0 }}\n\n{an_fsl(api, db, resource, name)}"
+    staged_fsl = an_fsl(api, db, resource, name)
+    staged_text = f"function before() {{ 0 }}\n\n{staged_fsl}"
     changed = _changed(an_fsl(api, db, resource, name))
     stage(api, db, [("test.fsl", staged_text)])
     status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
@@ -359,7 +402,9 @@ def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, res
     assert_item(resource, body, "test.fsl", changed)
     text = staged_file(api, db, "test.fsl")
     assert text == f"function before() {{ 0 }}\n\n{changed}"
-    assert text[body["span"]["start"] : body["span"]["end"]] == changed
+    # The span is the item's as it stood in the staged file (core answers Diff.Modify's item, the one before).
+    start = len("function before() { 0 }\n\n")
+    assert body["span"] == {"start": start, "end": start + len(staged_fsl)}
 
 
 def test_the_definition_is_the_staged_one(api, db):

@@ -479,33 +479,39 @@ def _item_change(
     ctx: Context, version: int, file: str, text: str, renames: dict, item: Item, snippet: str, old: manager.Located | None
 ) -> Response:
     """Write an item's new text (`old` is where it stood, None for a new item), answered as core's items API
-    answers: a new item where the file as written places it; an item written anew where it stood before
-    (core's Diff.Modify answers the item before), with the write's version if the write changed it under
-    its name, else (a rename, or nothing changed) with the version the request was checked against, as
-    core's SourceItem. `content` is the snippet sent, as in core."""
-    if old is None:
-        added = manager.locate_in([(file, text)], item.kind, item.name)
-        span = added.item.span if added is not None else (len(text) - len(snippet), len(text))
-    else:
-        span = old.item.span
-    located = manager.Located(file, text, Item(item.kind, item.name, {}, file, span))
+    answers: the push's update of the item, found by the item's name (core's Diff.Add names the new item,
+    its Diff.Modify the item before, of the active schema), with its span there and the write's version;
+    or when none is found (a rename, or nothing changed), the item where it stood, with the version the
+    request was checked against (core's SourceItem). `content` is the snippet sent, as in core."""
     if manager.staged_files(ctx) is not None:
-        changed = old is None or _modified(old.item, manager.locate_in([(file, text)], item.kind, item.name), renames)
-        body = None if changed else {"version": version}
+        # Core diffs an items API write against the active schema, staged or not (SchemaValidate with
+        # `staged = false`); the staged push itself is made apart, and fails there if it must.
+        try:
+            diffs = manager.validate(ctx, [(file, text)], override=False, renames=renames).diffs
+        except SchemaError:
+            diffs = []
+        located, found = _updated(file, text, item, old, diffs, snippet)
+        body = None if found else {"version": version}
         raise _Staging(
             [(file, text)], False, body=body, answer=lambda applied: _item_body(applied, located, snippet), renames=renames
         )
     result = manager.update(ctx, [(file, text)], override=False, renames=renames)
-    changed = old is None or any(isinstance(d, schema_diff.Modify) and d.item.key == item.key for d in result.diffs)
-    return _item_answer(ctx, ctx.state.ts if changed else version, located, snippet)
+    located, found = _updated(file, text, item, old, result.diffs, snippet)
+    return _item_answer(ctx, ctx.state.ts if found else version, located, snippet)
 
 
-def _modified(before: Item, after: manager.Located | None, renames: dict) -> bool:
-    """Whether an item written anew under its name changes (core finds the item's update by its name
-    before the write, so a rename is no update of it)."""
-    if after is None or after.item.name != before.name:
-        return False
-    return any(isinstance(d, schema_diff.Modify) for d in schema_diff.diff([before], [after.item], renames or None))
+def _updated(
+    file: str, text: str, item: Item, old: manager.Located | None, diffs: list, snippet: str
+) -> tuple[manager.Located, bool]:
+    """Where the items API answers a written item, and whether the push updates it under its name."""
+    found = next((d.item for d in diffs if d.item.key == item.key), None)
+    if found is not None:
+        span = found.span
+    elif old is not None:
+        span = old.item.span
+    else:
+        span = (len(text) - len(snippet), len(text))
+    return manager.Located(file, text, Item(item.kind, item.name, {}, file, span)), found is not None
 
 
 def _diff_answer(ctx: Context, request: Request, version: int, files: list, renames: dict) -> Response:

@@ -260,26 +260,21 @@ def test_an_added_item_is_answered_where_the_file_places_it(api, db):
     assert body["version"] == api.get("/schema/1/files", db.admin_key)[2]["version"]
 
 
-@pytest.mark.parametrize("staged", [False, True])
-def test_an_item_written_anew_is_answered_where_it_stood(api, db, staged):
+def test_an_item_written_anew_is_answered_where_it_stood(api, db):
     # Core's POST items/{resource}/{name}: SchemaManager.update's Diff.Modify names the item before the
     # write (SchemaDiff's `def item = before`), so the answer's span is the item's old place, and the
     # update is found by the item's old name: a write that changes nothing, or renames the item, finds
     # none and is answered as SourceItem, with the version the request was checked against.
     setup(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
-    if staged:
-        stage(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
-    old_span = {"start": 0, "end": len("function foo() { 42 }")}
     status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
     assert status == 200, body
-    assert (body["span"], body["content"]) == (old_span, "function foo() { 4200 }")
+    assert (body["span"], body["content"]) == ({"start": 0, "end": len("function foo() { 42 }")}, "function foo() { 4200 }")
     written = api.get("/schema/1/files", db.admin_key)[2]["version"]
     assert body["version"] == written
     # The same text again: no update of the item.
     status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
     assert status == 200, body
-    assert body["span"] == {"start": 0, "end": len("function foo() { 4200 }")}
-    assert body["version"] == written
+    assert (body["span"], body["version"]) == ({"start": 0, "end": len("function foo() { 4200 }")}, written)
     # A rename: the definition is the renamed item's, the version the one checked.
     checked = api.get("/schema/1/files", db.admin_key)[2]["version"]
     status, _, body = post(api, "/schema/1/items/functions/foo", "function foo2() { 4200 }", db)
@@ -287,6 +282,25 @@ def test_an_item_written_anew_is_answered_where_it_stood(api, db, staged):
     assert (body["version"], body["definition"]["name"]) == (checked, "foo2")
     assert body["span"] == {"start": 0, "end": len("function foo() { 4200 }")}
     assert list(body) == ["version", "filename", "span", "content", "definition"]
+
+
+def test_an_item_written_anew_while_staged_is_diffed_against_the_active_schema(api, db):
+    # The same while a schema is staged: core's update diffs against the active files, so an item written
+    # as the staged schema already has it is still updated (against the active item, whose span it
+    # answers), and one written as the active schema has it is not.
+    setup(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
+    stage(api, db, [("test.fsl", "function bar() { 1 }\n\nfunction foo() { 4200 }\n")])
+    checked = api.get("/schema/1/staged/status", db.admin_key)[2]["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert body["span"] == {"start": 0, "end": len("function foo() { 42 }")}
+    assert body["version"] == api.get("/schema/1/staged/status", db.admin_key)[2]["version"] > checked
+    checked = body["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 42 }", db)
+    assert status == 200, body
+    start = len("function bar() { 1 }\n\n")
+    assert (body["span"], body["version"]) == ({"start": start, "end": start + len("function foo() { 4200 }")}, checked)
+    assert staged_file(api, db, "test.fsl") == "function bar() { 1 }\n\nfunction foo() { 42 }\n"
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -391,7 +405,8 @@ def test_post_while_staged_answers_the_item(api, db, resource):
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, resource):
     name = a_name()
-    setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    active_fsl = an_fsl(api, db, resource, name)
+    setup(api, db, [("test.fsl", active_fsl)])
     # Staged: another item before it in the same file, so its place there is not its place in the active file.
     staged_fsl = an_fsl(api, db, resource, name)
     staged_text = f"function before() {{ 0 }}\n\n{staged_fsl}"
@@ -402,9 +417,10 @@ def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, res
     assert_item(resource, body, "test.fsl", changed)
     text = staged_file(api, db, "test.fsl")
     assert text == f"function before() {{ 0 }}\n\n{changed}"
-    # The span is the item's as it stood in the staged file (core answers Diff.Modify's item, the one before).
-    start = len("function before() { 0 }\n\n")
-    assert body["span"] == {"start": start, "end": start + len(staged_fsl)}
+    # The span is the item's as it stands in the active file: core diffs an items API write against the
+    # active schema even while one is staged (SchemaValidate, `staged = false`), and answers the item of
+    # that Diff.Modify, the one before.
+    assert body["span"] == {"start": 0, "end": len(active_fsl)}
 
 
 def test_the_definition_is_the_staged_one(api, db):

@@ -14,6 +14,8 @@ import json
 import re
 import typing as t
 
+import attrs
+
 from ..errors import FQLError, Unauthorized
 from ..schema import diff as schema_diff
 from ..schema import manager, parser
@@ -268,16 +270,23 @@ def _validate(ctx: Context, request: Request, files: list) -> Response:
     result = manager.validate(ctx, files, override=override, staged=staged)
     fmt = _format(request) or "semantic"
     text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
-    answer = _ok({"version": version, "diff": text})
-    if not manager.can_write(ctx):
-        return answer
-    # Core's validate types the schema it would make as an update does (SchemaTypeValidator, its errors
-    # the update's); fql's typer reads the schema as written: the push is applied in this transaction,
-    # checked (manager.update), and rolled back.
-    if staged:
-        manager.apply_staged(ctx)
-    manager.update(ctx, files, override=override)
-    raise _Answered(answer)
+    _trial_push(ctx, files, override=override, staged=staged)
+    raise _Answered(_ok({"version": version, "diff": text}))
+
+
+def _trial_push(ctx: Context, files: list, *, override: bool, staged: bool = False, renames: dict | None = None) -> None:
+    """Core's validate types the schema it would make as an update does (SchemaTypeValidator, its errors
+    the update's); fql's typer reads the schema as written: the push is applied in this transaction,
+    checked (manager.update), and the caller rolls it back (_Answered). Core's validate needs only the
+    permission to read schema (a server key's too), so the trial push is made with the admin's."""
+    auth = ctx.state.auth
+    ctx.state.auth = attrs.evolve(auth, role="admin")
+    try:
+        if staged:
+            manager.apply_staged(ctx)
+        manager.update(ctx, files, override=override, renames=renames)
+    finally:
+        ctx.state.auth = auth
 
 
 def _format(request: Request) -> str | None:
@@ -515,9 +524,12 @@ def _updated(
 
 
 def _diff_answer(ctx: Context, request: Request, version: int, files: list, renames: dict) -> Response:
+    """The items API's `validate=true`: the diff against the active schema, the push typechecked as
+    /schema/1/validate types it (core's validateSingleFSLItem runs SchemaManager.validate)."""
     result = manager.validate(ctx, files, override=False, renames=renames)
-    text = schema_diff.render(_format(request) or "semantic", result.before, result.after, result.diffs, color=request.params.get("color") == "ansi")
-    return _ok({"version": version, "diff": text})
+    text = schema_diff.render(_format(request) or "semantic", result.before, result.after, result.diffs, color=_color(request))
+    _trial_push(ctx, files, override=False, renames=renames)
+    raise _Answered(_ok({"version": version, "diff": text}))
 
 
 _HANDLERS: dict[str, t.Callable[..., Response]] = {

@@ -675,6 +675,18 @@ def test_validate_typechecks_the_schema_as_update_does(api, db, endpoint):
     assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
 
 
+def test_validate_with_a_server_key_typechecks_the_schema(api, db):
+    # Core's validate needs only the permission to read schema, and types the schema all the same.
+    bad = [("main.fsl", "function len(x: Int): Number {\n  x.length\n}")]
+    response = upload(api, "/schema/1/validate", bad, db.key)
+    assert response[0] == 400
+    assert message(response).startswith("error: Type `Int` does not have field `length`\nat main.fsl:2:5\n")
+    response = upload(api, "/schema/1/validate", [("main.fsl", "function len(x: String): Number {\n  x.length\n}")], db.key)
+    assert response[0] == 200 and response[2]["diff"] == "* Adding function `len` to main.fsl:1:1\n\n"
+    assert upload(api, "/schema/1/update", bad, db.key)[0] == 403
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+
+
 PROJECTED = "function getRoomFieldsForRoom(room) {\n%s\n}\n"
 INVALID_PROJECTION = "error: Invalid projection on a unknown type. Use function signatures to fix the issue."
 

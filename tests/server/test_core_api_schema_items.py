@@ -518,3 +518,26 @@ at foo.fsl:4:11
     for url in ("/schema/1/items/collections/Foo?validate=true", "/schema/1/items/collections/Foo"):
         response = post(api, url, invalid, db)
         assert response[0] == 400 and message(response) == expected
+
+
+# -- validate=true types the schema as a write does ------------------------------------------------------------
+
+BAD_LEN = "function len(x: Int): Number {\n  x.length\n}"
+GOOD_LEN = "function len(x: String): Number {\n  x.length\n}"
+
+
+def test_validating_an_item_typechecks_it(api, db):
+    # Core's validateSingleFSLItem runs SchemaManager.validate, whose validateDiffs runs SchemaTypeValidator:
+    # `validate=true` refuses what the write would refuse, and writes nothing. A server key may validate
+    # (core checks no write permission for it), and is typechecked the same.
+    for secret in (db.admin_key, db.key):
+        response = api.raw("POST", "/schema/1/items/functions?validate=true", BAD_LEN, None, secret=secret)
+        assert response[0] == 400, response
+        assert message(response).startswith("error: Type `Int` does not have field `length`\nat main.fsl:4:5\n")
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+    assert post(api, "/schema/1/items/functions", GOOD_LEN, db)[0] == 200
+    response = post(api, "/schema/1/items/functions/len?validate=true", BAD_LEN, db)
+    assert response[0] == 400 and "does not have field `length`" in message(response)
+    status, _, body = post(api, "/schema/1/items/functions/len?validate=true", GOOD_LEN.replace("Number", "Int"), db)
+    assert (status, body["diff"]) == (200, "* Modifying function `len` at main.fsl:3:1:\n  ~ change signature\n\n")
+    assert api.get("/schema/1/files/main.fsl", db.admin_key)[2]["content"].endswith(GOOD_LEN)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-import json
 import re
 import typing as t
 
@@ -462,26 +461,18 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
     version = manager.version(ctx) if validating else _version(ctx, request)
     kind, _ = RESOURCES[resource]
     staged = manager.staged_files(ctx)
-    if staged is not None and validating:
-        located = _located_in(staged, kind, name)
-        start, end = located.item.span
-        return _diff_answer(ctx, request, version, [(located.file, located.text[:start] + located.text[end:])], {})
-    if staged is not None:
-        # Answered as the staged files have it before the delete (read with them applied, then rolled back).
-        manager.apply_staged(ctx)
-        located = _located_in(staged, kind, name)
-        start, end = located.item.span
-        raise _Staging([(located.file, located.text[:start] + located.text[end:])], False, body=_item_body(ctx, located))
-    located = _located(ctx, kind, name)
+    located = _located(ctx, kind, name) if staged is None else _located_in(staged, kind, name)
     start, end = located.item.span
     text = located.text[:start] + located.text[end:]
     if validating:
         return _diff_answer(ctx, request, version, [(located.file, text)], {})
-    answer = _item_answer(ctx, version, located)
+    # Core answers the item's document as its delete left it (WriteBroker.deleteDocument's version, a
+    # deleted one), which materializes to null.
+    body = {"filename": located.file, "span": {"start": start, "end": end}, "content": located.text[start:end], "definition": None}
+    if staged is not None:
+        raise _Staging([(located.file, text)], False, body=body)
     manager.update(ctx, [(located.file, text)], override=False)
-    body = json.loads(answer.body)
-    body["version"] = ctx.state.ts
-    return _ok(body)
+    return _ok({"version": ctx.state.ts, **body})
 
 
 def _item_change(

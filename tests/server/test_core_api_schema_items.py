@@ -357,6 +357,11 @@ def test_delete_removes_a_single_schema_item(api, db, resource):
     assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 200
     status, _, body = api.delete(url, db.admin_key)
     assert status == 200, body
+    # Core's ItemUpdated: the item's text and place, and its document as the delete left it, materialized
+    # as null (ReadBroker reads a deleted version override as a null doc).
+    assert api.get("/schema/1/files/test.fsl", db.admin_key)[0] == 404  # left blank, the file is gone
+    assert list(body) == ["version", "filename", "span", "content", "definition"]
+    assert (body["filename"], body["span"]["start"], body["definition"]) == ("test.fsl", 0, None)
     assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 404
     assert api.delete(url, db.admin_key)[0] == 404
     assert api.get(f"{url}?version={body['version']}", db.admin_key)[0] == 404
@@ -456,8 +461,9 @@ def test_delete_while_staged_answers_the_item(api, db, resource):
     url = f"/schema/1/items/{resource}/{name}"
     status, _, body = api.delete(url, db.admin_key)
     assert status == 200, body
-    assert_item(resource, body, "test.fsl", fsl)
-    assert body["definition"]["name"] == name
+    assert (body["filename"], body["content"], body["span"]) == ("test.fsl", fsl, {"start": 0, "end": len(fsl)})
+    # The definition is the document as its delete left it: none (core materializes a deleted version as null).
+    assert body["definition"] is None
     # Gone from the staged schema (its file with it, left blank), still active until the commit.
     assert api.get(url, db.admin_key)[0] == 404
     assert api.get("/schema/1/files/test.fsl?staged=true", db.admin_key)[0] == 404

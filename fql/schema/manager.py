@@ -866,15 +866,45 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
 
 
 def locate_in(files_: list[tuple[str, str]], kind: str, name: str) -> Located | None:
-    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any."""
+    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any. In a file
+    that does not parse, it is looked for among the members as read (core's locateItem falls back to the
+    FSL.Node tree, which takes unknown keywords); not found anywhere while a file is broken, it is core's
+    InvalidStoredSchema (a 400)."""
+    broken = False
     for file, text in files_:
         try:
             items = parser.parse(text, file)
         except parser.FSLError:
+            broken = True
+            found = _read_member(text, kind, name)
+            if found is not None:
+                return Located(file, text, Item(kind, name, {}, file, found))
             continue
         for item in items:
             if item.key == (kind, name):
                 return Located(file, text, item)
+    if broken:
+        raise SchemaError(400, INVALID_STORED_SCHEMA)
+    return None
+
+
+#: Core's words (SchemaResponse, SchemaError.InvalidStoredSchema) for stored files the items API cannot use.
+INVALID_STORED_SCHEMA = (
+    "An unexpected error occurred during schema generation resulting in invalid schema\n"
+    "files. Please check your FSL files using the Fauna CLI tool.\n\n"
+    "Contact support via https://support.fauna.com if you need assistance."
+)
+
+
+def _read_member(text: str, kind: str, name: str) -> tuple[int, int] | None:
+    """Where the member declaring `kind` `name` is in a file that reads but does not parse, if it does."""
+    try:
+        members = parser.read(text)
+    except parser.FSLError:
+        return None
+    for member in members:
+        if member.kw.text == kind and member.name is not None and member.name.text == name:
+            return (member.start, member.end)
     return None
 
 

@@ -364,7 +364,8 @@ def _snippet(request: Request, resource: str) -> tuple[Item, str]:
     if not text.strip():
         raise SchemaError(400, "No FSL snippet provided")
     try:
-        items = parser.parse(text, manager.MAIN)
+        # Core parses the snippet as its own source, `*fsl*` (Src.FSL), where its errors are drawn.
+        items = parser.parse(text, "*fsl*")
     except parser.FSLError as err:
         raise SchemaError(400, str(err)) from None
     if len(items) != 1:

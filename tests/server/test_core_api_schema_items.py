@@ -181,6 +181,15 @@ def test_post_returns_errors(api, db, resource):
         assert response[0] == 400 and "error:" in message(response)
 
 
+def test_a_snippet_that_does_not_parse_is_drawn_as_its_own_source(api, db):
+    # Core's parseSingleSchemaItem parses the body as Src.FSL(snippet), named `*fsl*`, before any file.
+    setup(api, db, [("main.fsl", "function foo() { 1 }")])
+    expected = "error: Expected `(`\nat *fsl*:2:14\n  |\n2 | function bar {}\n  |              ^\n  |"
+    for url in ("/schema/1/items/functions?validate=true", "/schema/1/items/functions", "/schema/1/items/functions/foo"):
+        response = post(api, url, "\nfunction bar {}", db)
+        assert response[0] == 400 and message(response) == expected, url
+
+
 # -- schema/1/items/{resource}/{name} ----------------------------------------------------------------------------
 
 

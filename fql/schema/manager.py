@@ -702,6 +702,14 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
     return [(name, text) for name, text in result if text.strip()]
 
 
+def _in_stored_order(current: list[tuple[str, str]], result: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`result` in the order core lists the files it stages: by source document id, so a file of `current`
+    where it was, a new one after the others, in the order pushed (core's updateStoredFiles writes staged
+    files on the documents of the files they replace)."""
+    place = {name: i for i, (name, _) in enumerate(current)}
+    return sorted(result, key=lambda file: place.get(file[0], len(place)))
+
+
 def stage(ctx: Context, staged: Staged) -> None:
     """Keep `staged` as the staged schema, replacing any staged before (StagedChanged if that is no longer
     the one it replaces)."""
@@ -828,13 +836,15 @@ def push_staged(
         if ctx.state.scope == "":
             raise SchemaError(400, "Schema cannot be staged in the root database")
         staged = staged_result(ctx, submitted, override)
+        current = staged_files(ctx)
+        current = files(ctx) if current is None else current
         joined = _joined_renames(staged_renames(ctx), renames)
         update(ctx, staged, override=True, renames=joined)
         for later, _ in ctx.state.revalidations:
             later()
         if inspect is not None:
             inspect(ctx)
-        raise _Checked(Staged(staged, joined, staged_documents(ctx)))
+        raise _Checked(Staged(_in_stored_order(current, staged), joined, staged_documents(ctx)))
 
     try:
         db.transact(trial, secret=secret)

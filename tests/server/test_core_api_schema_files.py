@@ -402,6 +402,22 @@ def test_active_and_staged_filenames_and_content(api, db):
     assert api.get("/schema/1/files/bar.fsl?staged=true", db.admin_key)[2]["content"] == "function foo() { 2 }"
 
 
+def test_staged_files_are_listed_as_core_keeps_them(api, db):
+    # Core lists schema files by their source document's id (sequential): a staged push writes the files
+    # it keeps on their documents, so they stay where they were, and a new one comes after the others, in
+    # the order pushed.
+    files = [("zz.fsl", "function z() { 1 }"), ("aa.fsl", "function a() { 1 }"), ("mm.fsl", "function m() { 1 }")]
+    assert upload(api, "/schema/1/update", files, db.admin_key)[0] == 200
+    staged = [("bb.fsl", "function b() { 1 }"), ("mm.fsl", "function m() { 2 }"), ("aa.fsl", "function a() { 1 }")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    listed = api.get("/schema/1/files?staged=true", db.admin_key)[2]["files"]
+    assert listed == [{"filename": "aa.fsl"}, {"filename": "mm.fsl"}, {"filename": "bb.fsl"}]
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == [{"filename": name} for name, _ in files]
+    assert api.raw("POST", "/schema/1/commit", "", secret=db.admin_key)[0] == 200
+    listed = api.get("/schema/1/files", db.admin_key)[2]["files"]
+    assert listed == [{"filename": "aa.fsl"}, {"filename": "mm.fsl"}, {"filename": "bb.fsl"}]
+
+
 def test_status_is_refused_in_the_tenant_root(api):
     # SchemaEndpointStagedSpec "disallowed in the tenant root": a database made with a customer's account
     # id is the account's root, which holds no schema.

@@ -702,6 +702,14 @@ def staged_result(ctx: Context, submitted: list[tuple[str, str]], override: bool
     return [(name, text) for name, text in result if text.strip()]
 
 
+def _in_stored_order(current: list[tuple[str, str]], result: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`result` in the order core lists the files it stages: by source document id, so a file of `current`
+    where it was, a new one after the others, in the order pushed (core's updateStoredFiles writes staged
+    files on the documents of the files they replace)."""
+    place = {name: i for i, (name, _) in enumerate(current)}
+    return sorted(result, key=lambda file: place.get(file[0], len(place)))
+
+
 def stage(ctx: Context, staged: Staged) -> None:
     """Keep `staged` as the staged schema, replacing any staged before (StagedChanged if that is no longer
     the one it replaces)."""
@@ -828,13 +836,15 @@ def push_staged(
         if ctx.state.scope == "":
             raise SchemaError(400, "Schema cannot be staged in the root database")
         staged = staged_result(ctx, submitted, override)
+        current = staged_files(ctx)
+        current = files(ctx) if current is None else current
         joined = _joined_renames(staged_renames(ctx), renames)
         update(ctx, staged, override=True, renames=joined)
         for later, _ in ctx.state.revalidations:
             later()
         if inspect is not None:
             inspect(ctx)
-        raise _Checked(Staged(staged, joined, staged_documents(ctx)))
+        raise _Checked(Staged(_in_stored_order(current, staged), joined, staged_documents(ctx)))
 
     try:
         db.transact(trial, secret=secret)
@@ -866,15 +876,45 @@ def locate(ctx: Context, kind: str, name: str) -> Located | None:
 
 
 def locate_in(files_: list[tuple[str, str]], kind: str, name: str) -> Located | None:
-    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any."""
+    """The declaration of the item `name` of `kind` in `files_` (the staged files, say), if any. In a file
+    that does not parse, it is looked for among the members as read (core's locateItem falls back to the
+    FSL.Node tree, which takes unknown keywords); not found anywhere while a file is broken, it is core's
+    InvalidStoredSchema (a 400)."""
+    broken = False
     for file, text in files_:
         try:
             items = parser.parse(text, file)
         except parser.FSLError:
+            broken = True
+            found = _read_member(text, kind, name)
+            if found is not None:
+                return Located(file, text, Item(kind, name, {}, file, found))
             continue
         for item in items:
             if item.key == (kind, name):
                 return Located(file, text, item)
+    if broken:
+        raise SchemaError(400, INVALID_STORED_SCHEMA)
+    return None
+
+
+#: Core's words (SchemaResponse, SchemaError.InvalidStoredSchema) for stored files the items API cannot use.
+INVALID_STORED_SCHEMA = (
+    "An unexpected error occurred during schema generation resulting in invalid schema\n"
+    "files. Please check your FSL files using the Fauna CLI tool.\n\n"
+    "Contact support via https://support.fauna.com if you need assistance."
+)
+
+
+def _read_member(text: str, kind: str, name: str) -> tuple[int, int] | None:
+    """Where the member declaring `kind` `name` is in a file that reads but does not parse, if it does."""
+    try:
+        members = parser.read(text)
+    except parser.FSLError:
+        return None
+    for member in members:
+        if member.kw.text == kind and member.name is not None and member.name.text == name:
+            return (member.start, member.end)
     return None
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-import json
 import re
 import typing as t
+
+import attrs
 
 from ..errors import FQLError, Unauthorized
 from ..schema import diff as schema_diff
@@ -87,7 +88,7 @@ def _push_staged(db: Database, request: Request, staging: _Staging, secret: str)
         inspect=None if answer is None else lambda ctx: body.update(answer(ctx)),
         renames=staging.renames,
     )
-    return _ok({**body, "version": version})
+    return _ok({"version": version, **body})
 
 
 #: (method, path parts, `*` for a variable part, `<resource>` for one of RESOURCES) -> handler name.
@@ -268,16 +269,23 @@ def _validate(ctx: Context, request: Request, files: list) -> Response:
     result = manager.validate(ctx, files, override=override, staged=staged)
     fmt = _format(request) or "semantic"
     text = schema_diff.render(fmt, result.before, result.after, result.diffs, color=_color(request))
-    answer = _ok({"version": version, "diff": text})
-    if not manager.can_write(ctx):
-        return answer
-    # Core's validate types the schema it would make as an update does (SchemaTypeValidator, its errors
-    # the update's); fql's typer reads the schema as written: the push is applied in this transaction,
-    # checked (manager.update), and rolled back.
-    if staged:
-        manager.apply_staged(ctx)
-    manager.update(ctx, files, override=override)
-    raise _Answered(answer)
+    _trial_push(ctx, files, override=override, staged=staged)
+    raise _Answered(_ok({"version": version, "diff": text}))
+
+
+def _trial_push(ctx: Context, files: list, *, override: bool, staged: bool = False, renames: dict | None = None) -> None:
+    """Core's validate types the schema it would make as an update does (SchemaTypeValidator, its errors
+    the update's); fql's typer reads the schema as written: the push is applied in this transaction,
+    checked (manager.update), and the caller rolls it back (_Answered). Core's validate needs only the
+    permission to read schema (a server key's too), so the trial push is made with the admin's."""
+    auth = ctx.state.auth
+    ctx.state.auth = attrs.evolve(auth, role="admin")
+    try:
+        if staged:
+            manager.apply_staged(ctx)
+        manager.update(ctx, files, override=override, renames=renames)
+    finally:
+        ctx.state.auth = auth
 
 
 def _format(request: Request) -> str | None:
@@ -356,7 +364,8 @@ def _snippet(request: Request, resource: str) -> tuple[Item, str]:
     if not text.strip():
         raise SchemaError(400, "No FSL snippet provided")
     try:
-        items = parser.parse(text, manager.MAIN)
+        # Core parses the snippet as its own source, `*fsl*` (Src.FSL), where its errors are drawn.
+        items = parser.parse(text, "*fsl*")
     except parser.FSLError as err:
         raise SchemaError(400, str(err)) from None
     if len(items) != 1:
@@ -366,13 +375,13 @@ def _snippet(request: Request, resource: str) -> tuple[Item, str]:
     return items[0], text
 
 
-def _item_answer(ctx: Context, version: int, located: manager.Located) -> Response:
-    return _ok({"version": version, **_item_body(ctx, located)})
+def _item_answer(ctx: Context, version: int, located: manager.Located, content: str | None = None) -> Response:
+    return _ok({"version": version, **_item_body(ctx, located, content)})
 
 
-def _item_body(ctx: Context, located: manager.Located) -> dict:
-    """An item as the items API answers it: its file, where it is and its text there, and the definition
-    its document has."""
+def _item_body(ctx: Context, located: manager.Located, content: str | None = None) -> dict:
+    """An item as the items API answers it: its file, where it is and its text there (or `content`, the
+    snippet a write sent), and the definition its document has."""
     from ..eval.v10.documents import read
     from ..wire.v10 import to_simple
 
@@ -381,7 +390,7 @@ def _item_body(ctx: Context, located: manager.Located) -> dict:
     return {
         "filename": located.file,
         "span": {"start": start, "end": end},
-        "content": located.text[start:end],
+        "content": located.text[start:end] if content is None else content,
         "definition": to_simple(document),
     }
 
@@ -431,17 +440,19 @@ def _item_write(ctx: Context, request: Request, resource: str, name: str | None)
     # API looks items up there, and validates the changed file against the active ones.
     staged = manager.staged_files(ctx)
     renames = {}
+    old = None
     if name is None:
         main = dict(manager.files(ctx) if staged is None else staged).get(manager.MAIN, "")
         file, text = manager.MAIN, f"{main}\n\n{snippet}"
-        start = len(main) + 2
     else:
-        located = _located(ctx, item.kind, name) if staged is None else _located_in(staged, item.kind, name)
-        start, end = located.item.span
-        file, text = located.file, located.text[:start] + snippet + located.text[end:]
+        old = _located(ctx, item.kind, name) if staged is None else _located_in(staged, item.kind, name)
+        start, end = old.item.span
+        file, text = old.file, old.text[:start] + snippet + old.text[end:]
         if item.name != name:
             renames[(item.kind, item.name)] = name
-    return _item_change(ctx, request, version, file, text, renames, (item.kind, item.name), (start, start + len(snippet)))
+    if validating:
+        return _diff_answer(ctx, request, version, [(file, text)], renames)
+    return _item_change(ctx, version, file, text, renames, item, snippet, old)
 
 
 def _delete_item(ctx: Context, request: Request, files: list, resource: str, name: str) -> Response:
@@ -451,44 +462,66 @@ def _delete_item(ctx: Context, request: Request, files: list, resource: str, nam
     version = manager.version(ctx) if validating else _version(ctx, request)
     kind, _ = RESOURCES[resource]
     staged = manager.staged_files(ctx)
-    if staged is not None and validating:
-        located = _located_in(staged, kind, name)
-        start, end = located.item.span
-        return _diff_answer(ctx, request, version, [(located.file, located.text[:start] + located.text[end:])], {})
-    if staged is not None:
-        # Answered as the staged files have it before the delete (read with them applied, then rolled back).
-        manager.apply_staged(ctx)
-        located = _located_in(staged, kind, name)
-        start, end = located.item.span
-        raise _Staging([(located.file, located.text[:start] + located.text[end:])], False, body=_item_body(ctx, located))
-    located = _located(ctx, kind, name)
+    located = _located(ctx, kind, name) if staged is None else _located_in(staged, kind, name)
     start, end = located.item.span
     text = located.text[:start] + located.text[end:]
     if validating:
         return _diff_answer(ctx, request, version, [(located.file, text)], {})
-    answer = _item_answer(ctx, version, located)
+    # Core answers the item's document as its delete left it (WriteBroker.deleteDocument's version, a
+    # deleted one), which materializes to null.
+    body = {"filename": located.file, "span": {"start": start, "end": end}, "content": located.text[start:end], "definition": None}
+    if staged is not None:
+        raise _Staging([(located.file, text)], False, body=body)
     manager.update(ctx, [(located.file, text)], override=False)
-    body = json.loads(answer.body)
-    body["version"] = ctx.state.ts
-    return _ok(body)
+    return _ok({"version": ctx.state.ts, **body})
 
 
 def _item_change(
-    ctx: Context, request: Request, version: int, file: str, text: str, renames: dict, key: tuple, span: tuple
+    ctx: Context, version: int, file: str, text: str, renames: dict, item: Item, snippet: str, old: manager.Located | None
 ) -> Response:
-    if _flag(request, "validate"):
-        return _diff_answer(ctx, request, version, [(file, text)], renames)
-    located = manager.Located(file, text, Item(key[0], key[1], {}, file, span))
+    """Write an item's new text (`old` is where it stood, None for a new item), answered as core's items API
+    answers: the push's update of the item, found by the item's name (core's Diff.Add names the new item,
+    its Diff.Modify the item before, of the active schema), with its span there and the write's version;
+    or when none is found (a rename, or nothing changed), the item where it stood, with the version the
+    request was checked against (core's SourceItem). `content` is the snippet sent, as in core."""
     if manager.staged_files(ctx) is not None:
-        raise _Staging([(file, text)], False, answer=lambda applied: _item_body(applied, located), renames=renames)
-    manager.update(ctx, [(file, text)], override=False, renames=renames)
-    return _item_answer(ctx, ctx.state.ts, located)
+        # Core diffs an items API write against the active schema, staged or not (SchemaValidate with
+        # `staged = false`); the staged push itself is made apart, and fails there if it must.
+        try:
+            diffs = manager.validate(ctx, [(file, text)], override=False, renames=renames).diffs
+        except SchemaError:
+            diffs = []
+        located, found = _updated(file, text, item, old, diffs, snippet)
+        body = None if found else {"version": version}
+        raise _Staging(
+            [(file, text)], False, body=body, answer=lambda applied: _item_body(applied, located, snippet), renames=renames
+        )
+    result = manager.update(ctx, [(file, text)], override=False, renames=renames)
+    located, found = _updated(file, text, item, old, result.diffs, snippet)
+    return _item_answer(ctx, ctx.state.ts if found else version, located, snippet)
+
+
+def _updated(
+    file: str, text: str, item: Item, old: manager.Located | None, diffs: list, snippet: str
+) -> tuple[manager.Located, bool]:
+    """Where the items API answers a written item, and whether the push updates it under its name."""
+    found = next((d.item for d in diffs if d.item.key == item.key), None)
+    if found is not None:
+        span = found.span
+    elif old is not None:
+        span = old.item.span
+    else:
+        span = (len(text) - len(snippet), len(text))
+    return manager.Located(file, text, Item(item.kind, item.name, {}, file, span)), found is not None
 
 
 def _diff_answer(ctx: Context, request: Request, version: int, files: list, renames: dict) -> Response:
+    """The items API's `validate=true`: the diff against the active schema, the push typechecked as
+    /schema/1/validate types it (core's validateSingleFSLItem runs SchemaManager.validate)."""
     result = manager.validate(ctx, files, override=False, renames=renames)
-    text = schema_diff.render(_format(request) or "semantic", result.before, result.after, result.diffs, color=request.params.get("color") == "ansi")
-    return _ok({"version": version, "diff": text})
+    text = schema_diff.render(_format(request) or "semantic", result.before, result.after, result.diffs, color=_color(request))
+    _trial_push(ctx, files, override=False, renames=renames)
+    raise _Answered(_ok({"version": version, "diff": text}))
 
 
 _HANDLERS: dict[str, t.Callable[..., Response]] = {

@@ -5,6 +5,8 @@ names its case."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import fql
@@ -557,6 +559,53 @@ def test_source_spec_patch_schema_on_fql_updates(db):
         "functions.fsl": "function foo(x) {\n  x * x\n}\n",
         "main.fsl": PREAMBLE + "\nfunction id(x) {\n  x\n}\n",
     }
+
+
+def test_source_spec_locate_item_by_kind_and_name(db):
+    from fql.schema import manager
+
+    db.push({"main.fsl": "function foo(x) {x}\nfunction bar(x) {x*2}\n"})
+    located = db.root.transact(lambda ctx: manager.locate(ctx, "function", "bar"), secret=db.secret)[0]
+    assert located.text[slice(*located.item.span)] == "function bar(x) {x*2}"
+
+
+def test_source_spec_fail_gracefully_on_broken_schema(db):
+    # An item is still found in a stored file that does not parse, among its members as read (core's
+    # locateItem falls back to the FSL.Node tree); one not found there is InvalidStoredSchema, which the
+    # items API answers with core's words.
+    from fql.eval import documents
+    from fql.schema import manager
+    from fql.storage.base import DocKey
+
+    db.push({"main.fsl": "collection Foo {}\ncollection Baz {}\n"})
+
+    def corrupt(ctx):
+        key = DocKey(ctx.state.scope, manager.SOURCES, "main.fsl")
+        broken = "\n\ncollection Foo {}\ncccollecctiionn Baz {}\n"
+        documents.write(ctx, key, {**ctx.state.txn.get(key).data, "content": broken})
+
+    db.root.transact(corrupt, secret=db.secret)
+    foo = db.root.transact(lambda ctx: manager.locate(ctx, "collection", "Foo"), secret=db.secret)[0]
+    assert foo.text[slice(*foo.item.span)] == "collection Foo {}"
+    with pytest.raises(SchemaError) as caught:
+        db.root.transact(lambda ctx: manager.locate(ctx, "collection", "Baz"), secret=db.secret)
+    assert caught.value.message == manager.INVALID_STORED_SCHEMA
+    assert manager.INVALID_STORED_SCHEMA == (
+        "An unexpected error occurred during schema generation resulting in invalid schema\nfiles. Please check "
+        "your FSL files using the Fauna CLI tool.\n\nContact support via https://support.fauna.com if you need assistance."
+    )
+    # The items API (core's lookupItem): the item found, or a 400 with those words.
+    from fql.server import schema as schema_api
+    from fql.server.protocol import Request
+
+    def get(path):
+        response = schema_api.handle(db.root, Request("GET", path, {}, {"authorization": f"Bearer {db.secret}"}, b""))
+        return response.status, json.loads(response.body)
+
+    status, body = get("/schema/1/items/collections/Foo")
+    assert (status, body["content"], body["span"]) == (200, "collection Foo {}", {"start": 2, "end": 19})
+    assert get("/schema/1/items/collections/Baz") == (400, {"error": {"message": manager.INVALID_STORED_SCHEMA}})
+    assert get("/schema/1/items/collections/Nope")[0] == 404
 
 
 def test_source_spec_handle_server_readonly_role_for_functions(db):

@@ -402,6 +402,22 @@ def test_active_and_staged_filenames_and_content(api, db):
     assert api.get("/schema/1/files/bar.fsl?staged=true", db.admin_key)[2]["content"] == "function foo() { 2 }"
 
 
+def test_staged_files_are_listed_as_core_keeps_them(api, db):
+    # Core lists schema files by their source document's id (sequential): a staged push writes the files
+    # it keeps on their documents, so they stay where they were, and a new one comes after the others, in
+    # the order pushed.
+    files = [("zz.fsl", "function z() { 1 }"), ("aa.fsl", "function a() { 1 }"), ("mm.fsl", "function m() { 1 }")]
+    assert upload(api, "/schema/1/update", files, db.admin_key)[0] == 200
+    staged = [("bb.fsl", "function b() { 1 }"), ("mm.fsl", "function m() { 2 }"), ("aa.fsl", "function a() { 1 }")]
+    assert upload(api, "/schema/1/update?staged=true", staged, db.admin_key)[0] == 200
+    listed = api.get("/schema/1/files?staged=true", db.admin_key)[2]["files"]
+    assert listed == [{"filename": "aa.fsl"}, {"filename": "mm.fsl"}, {"filename": "bb.fsl"}]
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == [{"filename": name} for name, _ in files]
+    assert api.raw("POST", "/schema/1/commit", "", secret=db.admin_key)[0] == 200
+    listed = api.get("/schema/1/files", db.admin_key)[2]["files"]
+    assert listed == [{"filename": "aa.fsl"}, {"filename": "mm.fsl"}, {"filename": "bb.fsl"}]
+
+
 def test_status_is_refused_in_the_tenant_root(api):
     # SchemaEndpointStagedSpec "disallowed in the tenant root": a database made with a customer's account
     # id is the account's root, which holds no schema.
@@ -672,6 +688,18 @@ def test_validate_typechecks_the_schema_as_update_does(api, db, endpoint):
     assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
     response = upload(api, "/schema/1/validate", [("main.fsl", "function len(x: String): Number {\n  x.length\n}")], db.admin_key)
     assert response[0] == 200 and response[2]["diff"] == "* Adding function `len` to main.fsl:1:1\n\n"
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+
+
+def test_validate_with_a_server_key_typechecks_the_schema(api, db):
+    # Core's validate needs only the permission to read schema, and types the schema all the same.
+    bad = [("main.fsl", "function len(x: Int): Number {\n  x.length\n}")]
+    response = upload(api, "/schema/1/validate", bad, db.key)
+    assert response[0] == 400
+    assert message(response).startswith("error: Type `Int` does not have field `length`\nat main.fsl:2:5\n")
+    response = upload(api, "/schema/1/validate", [("main.fsl", "function len(x: String): Number {\n  x.length\n}")], db.key)
+    assert response[0] == 200 and response[2]["diff"] == "* Adding function `len` to main.fsl:1:1\n\n"
+    assert upload(api, "/schema/1/update", bad, db.key)[0] == 403
     assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
 
 

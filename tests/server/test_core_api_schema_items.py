@@ -61,7 +61,8 @@ def an_invalid_fsl(resource: str) -> str:
 
 
 def _changed(fsl: str) -> str:
-    return fsl.replace("42", "43").replace("(_ => 0)", "(_ => 1)").replace("jwks.json", "jwks2.json")
+    # (`{ 42 }`, not any 42: a role names a collection `c142` the test has made.)
+    return fsl.replace("{ 42 }", "{ 43 }").replace("(_ => 0)", "(_ => 1)").replace("jwks.json", "jwks2.json")
 
 
 def post(api, url: str, fsl: str, db: Database):
@@ -181,6 +182,15 @@ def test_post_returns_errors(api, db, resource):
         assert response[0] == 400 and "error:" in message(response)
 
 
+def test_a_snippet_that_does_not_parse_is_drawn_as_its_own_source(api, db):
+    # Core's parseSingleSchemaItem parses the body as Src.FSL(snippet), named `*fsl*`, before any file.
+    setup(api, db, [("main.fsl", "function foo() { 1 }")])
+    expected = "error: Expected `(`\nat *fsl*:2:14\n  |\n2 | function bar {}\n  |              ^\n  |"
+    for url in ("/schema/1/items/functions?validate=true", "/schema/1/items/functions", "/schema/1/items/functions/foo"):
+        response = post(api, url, "\nfunction bar {}", db)
+        assert response[0] == 400 and message(response) == expected, url
+
+
 # -- schema/1/items/{resource}/{name} ----------------------------------------------------------------------------
 
 
@@ -229,7 +239,7 @@ def test_post_updates_a_single_schema_item_among_several_files(api, db, existing
     version = setup(api, db, [("existing.fsl", an_fsl(api, db, existing)), ("test.fsl", an_fsl(api, db, resource, name))])
     changed = _changed(an_fsl(api, db, resource, name))
     status, _, body = post(api, f"/schema/1/items/{resource}/{name}?validate=true", changed, db)
-    assert status == 200 and body["version"] >= version and body["diff"]
+    assert status == 200 and body["version"] >= version and body["diff"], body
     status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
     assert status == 200, body
     assert_item(resource, body, "test.fsl", changed)
@@ -245,6 +255,62 @@ def test_post_renames_a_single_schema_item(api, db, resource):
     status, _, body = post(api, f"/schema/1/items/{resource}/{old}", renamed, db)
     assert status == 200, body
     assert body["definition"]["name"] == new
+
+
+def test_an_added_item_is_answered_where_the_file_places_it(api, db):
+    # Core answers ItemUpdated with the span of the Diff.Add item as the updated main.fsl parses it (its
+    # blanks around left out), and the snippet as sent.
+    setup(api, db, [("main.fsl", "function first() { 1 }")])
+    snippet = "\n  function second() { 2 }\n\n"
+    status, _, body = post(api, "/schema/1/items/functions", snippet, db)
+    assert status == 200, body
+    start = len("function first() { 1 }\n\n\n  ")
+    assert body["span"] == {"start": start, "end": start + len("function second() { 2 }")}
+    assert body["content"] == snippet
+    assert body["version"] == api.get("/schema/1/files", db.admin_key)[2]["version"]
+
+
+def test_an_item_written_anew_is_answered_where_it_stood(api, db):
+    # Core's POST items/{resource}/{name}: SchemaManager.update's Diff.Modify names the item before the
+    # write (SchemaDiff's `def item = before`), so the answer's span is the item's old place, and the
+    # update is found by the item's old name: a write that changes nothing, or renames the item, finds
+    # none and is answered as SourceItem, with the version the request was checked against.
+    setup(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert (body["span"], body["content"]) == ({"start": 0, "end": len("function foo() { 42 }")}, "function foo() { 4200 }")
+    written = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    assert body["version"] == written
+    # The same text again: no update of the item.
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert (body["span"], body["version"]) == ({"start": 0, "end": len("function foo() { 4200 }")}, written)
+    # A rename: the definition is the renamed item's, the version the one checked.
+    checked = api.get("/schema/1/files", db.admin_key)[2]["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo2() { 4200 }", db)
+    assert status == 200, body
+    assert (body["version"], body["definition"]["name"]) == (checked, "foo2")
+    assert body["span"] == {"start": 0, "end": len("function foo() { 4200 }")}
+    assert list(body) == ["version", "filename", "span", "content", "definition"]
+
+
+def test_an_item_written_anew_while_staged_is_diffed_against_the_active_schema(api, db):
+    # The same while a schema is staged: core's update diffs against the active files, so an item written
+    # as the staged schema already has it is still updated (against the active item, whose span it
+    # answers), and one written as the active schema has it is not.
+    setup(api, db, [("test.fsl", "function foo() { 42 }\n\nfunction bar() { 1 }\n")])
+    stage(api, db, [("test.fsl", "function bar() { 1 }\n\nfunction foo() { 4200 }\n")])
+    checked = api.get("/schema/1/staged/status", db.admin_key)[2]["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 4200 }", db)
+    assert status == 200, body
+    assert body["span"] == {"start": 0, "end": len("function foo() { 42 }")}
+    assert body["version"] == api.get("/schema/1/staged/status", db.admin_key)[2]["version"] > checked
+    checked = body["version"]
+    status, _, body = post(api, "/schema/1/items/functions/foo", "function foo() { 42 }", db)
+    assert status == 200, body
+    start = len("function bar() { 1 }\n\n")
+    assert (body["span"], body["version"]) == ({"start": start, "end": start + len("function foo() { 4200 }")}, checked)
+    assert staged_file(api, db, "test.fsl") == "function bar() { 1 }\n\nfunction foo() { 42 }\n"
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -301,6 +367,11 @@ def test_delete_removes_a_single_schema_item(api, db, resource):
     assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 200
     status, _, body = api.delete(url, db.admin_key)
     assert status == 200, body
+    # Core's ItemUpdated: the item's text and place, and its document as the delete left it, materialized
+    # as null (ReadBroker reads a deleted version override as a null doc).
+    assert api.get("/schema/1/files/test.fsl", db.admin_key)[0] == 404  # left blank, the file is gone
+    assert list(body) == ["version", "filename", "span", "content", "definition"]
+    assert (body["filename"], body["span"]["start"], body["definition"]) == ("test.fsl", 0, None)
     assert api.delete(f"{url}?validate=true", db.admin_key)[0] == 404
     assert api.delete(url, db.admin_key)[0] == 404
     assert api.get(f"{url}?version={body['version']}", db.admin_key)[0] == 404
@@ -349,9 +420,11 @@ def test_post_while_staged_answers_the_item(api, db, resource):
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, resource):
     name = a_name()
-    setup(api, db, [("test.fsl", an_fsl(api, db, resource, name))])
+    active_fsl = an_fsl(api, db, resource, name)
+    setup(api, db, [("test.fsl", active_fsl)])
     # Staged: another item before it in the same file, so its place there is not its place in the active file.
-    staged_text = f"function before() {{ 0 }}\n\n{an_fsl(api, db, resource, name)}"
+    staged_fsl = an_fsl(api, db, resource, name)
+    staged_text = f"function before() {{ 0 }}\n\n{staged_fsl}"
     changed = _changed(an_fsl(api, db, resource, name))
     stage(api, db, [("test.fsl", staged_text)])
     status, _, body = post(api, f"/schema/1/items/{resource}/{name}", changed, db)
@@ -359,7 +432,10 @@ def test_post_to_an_item_while_staged_changes_it_where_it_is_staged(api, db, res
     assert_item(resource, body, "test.fsl", changed)
     text = staged_file(api, db, "test.fsl")
     assert text == f"function before() {{ 0 }}\n\n{changed}"
-    assert text[body["span"]["start"] : body["span"]["end"]] == changed
+    # The span is the item's as it stands in the active file: core diffs an items API write against the
+    # active schema even while one is staged (SchemaValidate, `staged = false`), and answers the item of
+    # that Diff.Modify, the one before.
+    assert body["span"] == {"start": 0, "end": len(active_fsl)}
 
 
 def test_the_definition_is_the_staged_one(api, db):
@@ -395,8 +471,9 @@ def test_delete_while_staged_answers_the_item(api, db, resource):
     url = f"/schema/1/items/{resource}/{name}"
     status, _, body = api.delete(url, db.admin_key)
     assert status == 200, body
-    assert_item(resource, body, "test.fsl", fsl)
-    assert body["definition"]["name"] == name
+    assert (body["filename"], body["content"], body["span"]) == ("test.fsl", fsl, {"start": 0, "end": len(fsl)})
+    # The definition is the document as its delete left it: none (core materializes a deleted version as null).
+    assert body["definition"] is None
     # Gone from the staged schema (its file with it, left blank), still active until the commit.
     assert api.get(url, db.admin_key)[0] == 404
     assert api.get("/schema/1/files/test.fsl?staged=true", db.admin_key)[0] == 404
@@ -457,3 +534,26 @@ at foo.fsl:4:11
     for url in ("/schema/1/items/collections/Foo?validate=true", "/schema/1/items/collections/Foo"):
         response = post(api, url, invalid, db)
         assert response[0] == 400 and message(response) == expected
+
+
+# -- validate=true types the schema as a write does ------------------------------------------------------------
+
+BAD_LEN = "function len(x: Int): Number {\n  x.length\n}"
+GOOD_LEN = "function len(x: String): Number {\n  x.length\n}"
+
+
+def test_validating_an_item_typechecks_it(api, db):
+    # Core's validateSingleFSLItem runs SchemaManager.validate, whose validateDiffs runs SchemaTypeValidator:
+    # `validate=true` refuses what the write would refuse, and writes nothing. A server key may validate
+    # (core checks no write permission for it), and is typechecked the same.
+    for secret in (db.admin_key, db.key):
+        response = api.raw("POST", "/schema/1/items/functions?validate=true", BAD_LEN, None, secret=secret)
+        assert response[0] == 400, response
+        assert message(response).startswith("error: Type `Int` does not have field `length`\nat main.fsl:4:5\n")
+    assert api.get("/schema/1/files", db.admin_key)[2]["files"] == []
+    assert post(api, "/schema/1/items/functions", GOOD_LEN, db)[0] == 200
+    response = post(api, "/schema/1/items/functions/len?validate=true", BAD_LEN, db)
+    assert response[0] == 400 and "does not have field `length`" in message(response)
+    status, _, body = post(api, "/schema/1/items/functions/len?validate=true", GOOD_LEN.replace("Number", "Int"), db)
+    assert (status, body["diff"]) == (200, "* Modifying function `len` at main.fsl:3:1:\n  ~ change signature\n\n")
+    assert api.get("/schema/1/files/main.fsl", db.admin_key)[2]["content"].endswith(GOOD_LEN)

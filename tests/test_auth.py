@@ -237,6 +237,34 @@ def test_a_secret_with_a_wrong_random_part_is_unauthorized(db):
         assert error(db, "null", garbage).code == "unauthorized"
 
 
+
+def test_a_secret_of_nothing_there_costs_one_bcrypt_check_as_a_wrong_one_does(db, alice, monkeypatch):
+    # A secret is refused after one bcrypt check (of the stored hash's cost) whether its key or token is
+    # there with another secret, deleted, never made, or in a database that is gone: how long the answer
+    # takes tells nothing of what exists.
+    gone = db.query('Select("global_id", CreateDatabase({name: "gone"}))')
+    db.query('Delete(Database("gone"))')
+    deleted = db.query('CreateKey({role: "server"})')
+    db.query(f'Delete({ref(deleted["ref"])})')
+    live = db.query('CreateKey({role: "server"})')["secret"]
+    wrong = secrets.make(secrets.KEY, secrets.parse(live).id, "")
+    token = login(db, alice)
+    runs: list[bytes] = []
+    real = secrets.bcrypt.hashpw
+    monkeypatch.setattr(secrets.bcrypt, "hashpw", lambda password, salt: runs.append(salt) or real(password, salt))
+    for secret in (
+        wrong,  # a live key's id, another random part
+        secrets.make(secrets.TOKEN, secrets.parse(token["secret"]).id, ""),  # a live token's id
+        secrets.make(secrets.KEY, secrets.parse(deleted["secret"]).id, ""),  # a deleted key
+        secrets.make(secrets.KEY, "12345", ""),  # no such key
+        secrets.make(secrets.TOKEN, "12345", ""),  # no such token
+        secrets.make(secrets.KEY, "12345", "999"),  # no such database
+        secrets.make(secrets.TOKEN, "1", gone),  # a token of a deleted database
+    ):
+        runs.clear()
+        assert error(db, "null", secret).code == "unauthorized"
+        assert len(runs) == 1 and runs[0].startswith(b"$2a$05$"), secret
+
 # -- Login failures ----------------------------------------------------------------------------------------
 
 

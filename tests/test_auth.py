@@ -237,6 +237,17 @@ def test_a_secret_with_a_wrong_random_part_is_unauthorized(db):
         assert error(db, "null", garbage).code == "unauthorized"
 
 
+@pytest.mark.parametrize("secret", ["\ud800", "secret\ud800", "secret:\ud800:admin", "eyJ\ud800.x", "fn\udfff"])
+def test_a_secret_with_a_lone_surrogate_is_only_a_wrong_one(db, secret):
+    # The embedding API takes any Python string as a secret, and a query's "\ud800" escape makes one for
+    # KeyFromSecret: each is refused as a wrong secret, never a UnicodeEncodeError.
+    for syntax in ("v4", "v10"):
+        assert error(db, "null", secret, syntax=syntax).code == "unauthorized"
+    escaped = secret.encode("ascii", "backslashreplace").decode()
+    err = error(db, f'KeyFromSecret("{escaped}")')
+    assert (err.code, err.description) == ("instance not found", f"No key found for secret {secret}.")
+
+
 
 def test_a_secret_of_nothing_there_costs_one_bcrypt_check_as_a_wrong_one_does(db, alice, monkeypatch):
     # A secret is refused after one bcrypt check (of the stored hash's cost) whether its key or token is

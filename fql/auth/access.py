@@ -192,7 +192,14 @@ def key_location(txn: Transaction, scope: str, key_id: str) -> DocKey:
 
 
 def _is_root(secret: str, root_secret: str) -> bool:
-    return hmac.compare_digest(secret.encode(), root_secret.encode())
+    """True if `secret` is the root secret (compared in constant time). A lone surrogate, which a query's
+    `"\\ud800"` escape or an embedding program's string may hold, is kept as its own bytes, so that such a
+    secret is only a wrong one."""
+    return hmac.compare_digest(_utf8(secret), _utf8(root_secret))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 @frozen

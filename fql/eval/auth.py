@@ -104,12 +104,15 @@ def set_password(
     under: tuple[str, ...] = ("credentials",),
     new_id: str | None = None,
     hash_given: bool = False,
+    v4: bool = True,
 ) -> None:
     """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
     fields `under` a user document's `credentials` (a credentials document's own are at its top). A new
     credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`). With
     `hash_given` (a v4 document's `credentials`), a server or admin caller that gives no password may give
-    `hashed_password`, stored as given (core's ServerPasswordValidator)."""
+    `hashed_password`, stored as given (core's ServerPasswordValidator). A v10 write (`v4=False`) asks
+    nobody for the current password: core's v10 Credential has no such field, and its write hook
+    (CredentialsSchemaHooks) hashes the new password whoever the writer is."""
     from .documents import write
 
     other = _password_role(ctx)
@@ -125,7 +128,7 @@ def set_password(
             write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": given})
         return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
-    if existing is not None and other == "current_password":
+    if existing is not None and other == "current_password" and v4:
         # A token or client caller must prove it knows the current password to change it.
         current = credentials.get("current_password")
         hashed = existing.data.get("hashed_password")

@@ -1130,25 +1130,55 @@ def test_a_server_may_give_credentials_their_hash(db, alice):
     import bcrypt
 
     bob = user(db, "bob@x", password=None)
+    server = db.query('CreateKey({role: "server"})')["secret"]
     hashed = bcrypt.hashpw(b"bpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
-    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})')
+    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})', secret=server)
     assert creds["hashed_password"] == hashed
     assert db.query(f'[Identify({ref(bob)}, "bpw"), Identify({ref(bob)}, "no")]') == [True, False]
     assert login(db, bob, "bpw")["instance"] == bob
     assert ARGON2_PARAMS.match(db.query(f'Select("hashed_password", Get({ref(creds["ref"])}))'))
     # An Update may remove the hash with null.
-    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})')
+    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})', secret=server)
     assert db.query(f'Identify({ref(bob)}, "bpw")') is False
+
+
+def test_an_admin_may_not_give_credentials_their_hash_and_proves_the_current_password(db, alice):
+    # Core picks the password validator by `ec.auth.permissions`: only ServerPermissions and
+    # ServerReadOnlyPermissions get the ServerPasswordValidator; AdminPermissions (admin keys, the root)
+    # gets the ClientPasswordValidator (WriteAdaptor.scala CredentialsWriteConfig), which drops a given
+    # hash and, on Update, checks `current_password` against the credentials' hash.
+    admin = db.query('CreateKey({role: "admin"})')["secret"]
+    bob = user(db, "bob@x", password=None)
+    for secret in (None, admin):
+        made = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "h"}})', secret=secret)
+        assert "hashed_password" not in made
+        db.query(f'Delete({ref(made["ref"])})')
+    creds = db.query("Select('ref', Get(Ref(Credentials(), 'self')))", secret=login(db, alice)["secret"])
+    for secret in (None, admin):
+        for extra in ("", ', current_password: "wrong"'):
+            err = error(db, f'Update({ref(creds)}, {{password: "new"{extra}}})', secret)
+            assert err.failures == [
+                {"field": ["current_password"], "code": "invalid password", "description": "Invalid password at `current_password`."}
+            ]
+    db.query(f'Update({ref(creds)}, {{password: "new", current_password: "pw", hashed_password: "h"}})', secret=admin)
+    assert db.query(f'[Identify({ref(alice)}, "pw"), Identify({ref(alice)}, "new")]') == [False, True]
+    # A Replace keeps nothing of the old document, its hash neither: no current password to prove.
+    db.query(f'Replace({ref(creds)}, {{instance: {ref(alice)}, password: "newer"}})')
+    assert db.query(f'Identify({ref(alice)}, "newer")') is True
 
 
 def test_a_server_may_give_a_document_its_password_hash(db):
     # A v4 document's `credentials: {hashed_password}` passes core's ServerPasswordValidator for a server
-    # or admin caller, and the credentials store it.
+    # caller, and the credentials store it; an admin's ClientPasswordValidator drops it
+    # (UserDocumentWriteConfig.liveValidator).
     import bcrypt
 
+    server = db.query('CreateKey({role: "server"})')["secret"]
     hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
-    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})', secret=server)["ref"]
     assert db.query(f'Identify({ref(carol)}, "cpw")') is True
+    dave = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    assert db.query(f'Identify({ref(dave)}, "cpw")') is False
 
 
 def test_v4_token_and_credentials_constraints_are_an_object(db, alice):

@@ -237,6 +237,45 @@ def test_a_secret_with_a_wrong_random_part_is_unauthorized(db):
         assert error(db, "null", garbage).code == "unauthorized"
 
 
+@pytest.mark.parametrize("secret", ["\ud800", "secret\ud800", "secret:\ud800:admin", "eyJ\ud800.x", "fn\udfff"])
+def test_a_secret_with_a_lone_surrogate_is_only_a_wrong_one(db, secret):
+    # The embedding API takes any Python string as a secret, and a query's "\ud800" escape makes one for
+    # KeyFromSecret: each is refused as a wrong secret, never a UnicodeEncodeError.
+    for syntax in ("v4", "v10"):
+        assert error(db, "null", secret, syntax=syntax).code == "unauthorized"
+    escaped = secret.encode("ascii", "backslashreplace").decode()
+    err = error(db, f'KeyFromSecret("{escaped}")')
+    assert (err.code, err.description) == ("instance not found", f"No key found for secret {secret}.")
+
+
+
+def test_a_secret_of_nothing_there_costs_one_bcrypt_check_as_a_wrong_one_does(db, alice, monkeypatch):
+    # A secret is refused after one bcrypt check (of the stored hash's cost) whether its key or token is
+    # there with another secret, deleted, never made, or in a database that is gone: how long the answer
+    # takes tells nothing of what exists.
+    gone = db.query('Select("global_id", CreateDatabase({name: "gone"}))')
+    db.query('Delete(Database("gone"))')
+    deleted = db.query('CreateKey({role: "server"})')
+    db.query(f'Delete({ref(deleted["ref"])})')
+    live = db.query('CreateKey({role: "server"})')["secret"]
+    wrong = secrets.make(secrets.KEY, secrets.parse(live).id, "")
+    token = login(db, alice)
+    runs: list[bytes] = []
+    real = secrets.bcrypt.hashpw
+    monkeypatch.setattr(secrets.bcrypt, "hashpw", lambda password, salt: runs.append(salt) or real(password, salt))
+    for secret in (
+        wrong,  # a live key's id, another random part
+        secrets.make(secrets.TOKEN, secrets.parse(token["secret"]).id, ""),  # a live token's id
+        secrets.make(secrets.KEY, secrets.parse(deleted["secret"]).id, ""),  # a deleted key
+        secrets.make(secrets.KEY, "12345", ""),  # no such key
+        secrets.make(secrets.TOKEN, "12345", ""),  # no such token
+        secrets.make(secrets.KEY, "12345", "999"),  # no such database
+        secrets.make(secrets.TOKEN, "1", gone),  # a token of a deleted database
+    ):
+        runs.clear()
+        assert error(db, "null", secret).code == "unauthorized"
+        assert len(runs) == 1 and runs[0].startswith(b"$2a$05$"), secret
+
 # -- Login failures ----------------------------------------------------------------------------------------
 
 
@@ -1091,25 +1130,55 @@ def test_a_server_may_give_credentials_their_hash(db, alice):
     import bcrypt
 
     bob = user(db, "bob@x", password=None)
+    server = db.query('CreateKey({role: "server"})')["secret"]
     hashed = bcrypt.hashpw(b"bpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
-    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})')
+    creds = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "{hashed}"}})', secret=server)
     assert creds["hashed_password"] == hashed
     assert db.query(f'[Identify({ref(bob)}, "bpw"), Identify({ref(bob)}, "no")]') == [True, False]
     assert login(db, bob, "bpw")["instance"] == bob
     assert ARGON2_PARAMS.match(db.query(f'Select("hashed_password", Get({ref(creds["ref"])}))'))
     # An Update may remove the hash with null.
-    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})')
+    db.query(f'Update({ref(creds["ref"])}, {{hashed_password: null}})', secret=server)
     assert db.query(f'Identify({ref(bob)}, "bpw")') is False
+
+
+def test_an_admin_may_not_give_credentials_their_hash_and_proves_the_current_password(db, alice):
+    # Core picks the password validator by `ec.auth.permissions`: only ServerPermissions and
+    # ServerReadOnlyPermissions get the ServerPasswordValidator; AdminPermissions (admin keys, the root)
+    # gets the ClientPasswordValidator (WriteAdaptor.scala CredentialsWriteConfig), which drops a given
+    # hash and, on Update, checks `current_password` against the credentials' hash.
+    admin = db.query('CreateKey({role: "admin"})')["secret"]
+    bob = user(db, "bob@x", password=None)
+    for secret in (None, admin):
+        made = db.query(f'Create(Credentials(), {{instance: {ref(bob)}, hashed_password: "h"}})', secret=secret)
+        assert "hashed_password" not in made
+        db.query(f'Delete({ref(made["ref"])})')
+    creds = db.query("Select('ref', Get(Ref(Credentials(), 'self')))", secret=login(db, alice)["secret"])
+    for secret in (None, admin):
+        for extra in ("", ', current_password: "wrong"'):
+            err = error(db, f'Update({ref(creds)}, {{password: "new"{extra}}})', secret)
+            assert err.failures == [
+                {"field": ["current_password"], "code": "invalid password", "description": "Invalid password at `current_password`."}
+            ]
+    db.query(f'Update({ref(creds)}, {{password: "new", current_password: "pw", hashed_password: "h"}})', secret=admin)
+    assert db.query(f'[Identify({ref(alice)}, "pw"), Identify({ref(alice)}, "new")]') == [False, True]
+    # A Replace keeps nothing of the old document, its hash neither: no current password to prove.
+    db.query(f'Replace({ref(creds)}, {{instance: {ref(alice)}, password: "newer"}})')
+    assert db.query(f'Identify({ref(alice)}, "newer")') is True
 
 
 def test_a_server_may_give_a_document_its_password_hash(db):
     # A v4 document's `credentials: {hashed_password}` passes core's ServerPasswordValidator for a server
-    # or admin caller, and the credentials store it.
+    # caller, and the credentials store it; an admin's ClientPasswordValidator drops it
+    # (UserDocumentWriteConfig.liveValidator).
     import bcrypt
 
+    server = db.query('CreateKey({role: "server"})')["secret"]
     hashed = bcrypt.hashpw(b"cpw", bcrypt.gensalt(5, prefix=b"2a")).decode()
-    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    carol = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})', secret=server)["ref"]
     assert db.query(f'Identify({ref(carol)}, "cpw")') is True
+    dave = db.query(f'Create(Collection("users"), {{credentials: {{hashed_password: "{hashed}"}}}})')["ref"]
+    assert db.query(f'Identify({ref(dave)}, "cpw")') is False
 
 
 def test_v4_token_and_credentials_constraints_are_an_object(db, alice):

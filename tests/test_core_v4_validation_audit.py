@@ -33,7 +33,8 @@ import pytest
 import fql
 
 #: (query, failures as (field, code, description), position); the caller is an admin key unless the
-#: query starts with `client:` (a token of an `animals` document whose role may create and write them).
+#: query starts with `client:` (a token of an `animals` document whose role may create and write them) or
+#: `server:` (a server key).
 Case = tuple[str, list[tuple[list, str, str]], list]
 
 REQUIRED = ("value required", "Required value not found.")
@@ -45,25 +46,38 @@ def _type(actual: str, expected: str) -> tuple[str, str]:
 
 CASES: dict[str, Case] = {
     # -- user documents' credentials: WriteAdaptor.UserDocumentWriteConfig's password validators
-    # (util/SharedValidators.scala) read `credentials.password` and, for a server caller,
-    # `credentials.hashed_password`, else `credentials.current_password`; Field.read wants a Map on the
-    # way, and collectErrors keeps both failures.
+    # (util/SharedValidators.scala) read `credentials.password` and, for a caller with server permissions,
+    # `credentials.hashed_password`, else (an admin too: AdminPermissions is no server permission)
+    # `credentials.current_password`; Field.read wants a Map on the way, and collectErrors keeps both
+    # failures.
     "credentials-string": (
-        'Create(Collection("animals"), {credentials: "x"})',
+        'server:Create(Collection("animals"), {credentials: "x"})',
         [(["credentials", "password"], *_type("String", "Map")),
          (["credentials", "hashed_password"], *_type("String", "Map"))],
         ["create"],
     ),
     "credentials-array": (
-        'Update(Ref(Collection("animals"), "1"), {credentials: [1]})',
+        'server:Update(Ref(Collection("animals"), "1"), {credentials: [1]})',
         [(["credentials", "password"], *_type("Array", "Map")),
          (["credentials", "hashed_password"], *_type("Array", "Map"))],
         [],
     ),
     "credentials-both-wrong": (
-        'Create(Collection("animals"), {credentials: {password: 5, hashed_password: 6}})',
+        'server:Create(Collection("animals"), {credentials: {password: 5, hashed_password: 6}})',
         [(["credentials", "password"], *_type("Long", "String")),
          (["credentials", "hashed_password"], *_type("Long", "String"))],
+        ["create"],
+    ),
+    "credentials-admin-string": (
+        'Create(Collection("animals"), {credentials: "x"})',
+        [(["credentials", "password"], *_type("String", "Map")),
+         (["credentials", "current_password"], *_type("String", "Map"))],
+        ["create"],
+    ),
+    "credentials-admin-both-wrong": (
+        'Create(Collection("animals"), {credentials: {password: 5, hashed_password: 6, current_password: 7}})',
+        [(["credentials", "password"], *_type("Long", "String")),
+         (["credentials", "current_password"], *_type("Long", "String"))],
         ["create"],
     ),
     "credentials-client-string": (
@@ -80,9 +94,14 @@ CASES: dict[str, Case] = {
     # Credentials documents: CredentialsWriteConfig, the password validator's (patch) failures first,
     # then Credentials.DocumentField's.
     "credentials-doc": (
-        "Create(Credentials(), {password: 1, hashed_password: 2})",
+        "server:Create(Credentials(), {password: 1, hashed_password: 2})",
         [(["password"], *_type("Long", "String")), (["hashed_password"], *_type("Long", "String")),
          (["instance"], *REQUIRED)],
+        ["create"],
+    ),
+    "credentials-doc-admin": (
+        "Create(Credentials(), {password: 1, hashed_password: 2})",
+        [(["password"], *_type("Long", "String")), (["instance"], *REQUIRED)],
         ["create"],
     ),
     "credentials-doc-instance": (
@@ -90,10 +109,16 @@ CASES: dict[str, Case] = {
         [(["instance"], *_type("Long", "Ref"))],
         ["create"],
     ),
-    # Credentials.ServerValidator reads the credentials document's own `password` and `hashed_password`.
+    # Credentials.ServerValidator reads the credentials document's own `password` and `hashed_password`;
+    # the ClientValidator an admin gets, `password` and `current_password`, which must match the hash.
     "credentials-doc-update": (
-        'Update(Select(["data", 0], Paginate(Documents(Credentials()))), {password: "x", hashed_password: 5})',
+        'server:Update(Select(["data", 0], Paginate(Documents(Credentials()))), {password: "x", hashed_password: 5})',
         [(["hashed_password"], *_type("Long", "String"))],
+        [],
+    ),
+    "credentials-doc-update-admin": (
+        'Update(Select(["data", 0], Paginate(Documents(Credentials()))), {password: "x", hashed_password: 5})',
+        [(["current_password"], "invalid password", "Invalid password at `current_password`.")],
         [],
     ),
     # -- roles: Role.scala. A privilege and a membership are record codecs (FieldType.RecordCodec): their
@@ -421,6 +446,8 @@ def db() -> fql.Database:
 
 
 def _caller(db: fql.Database, query: str) -> tuple[str, str | None]:
+    if query.startswith("server:"):
+        return query.removeprefix("server:"), db.query('CreateKey({role: "server"})')["secret"]
     if not query.startswith("client:"):
         return query, None
     token = db.query('Login(Ref(Collection("animals"), "1"), {password: "secret"})')
@@ -525,7 +552,8 @@ def test_arity_in_an_array_is_not_checked(db: fql.Database) -> None:
 
 def test_a_server_caller_may_give_a_current_password_of_any_type(db: fql.Database) -> None:
     """ServerPasswordValidator reads no `current_password`: only a client's password change proves it."""
-    db.query('Update(Ref(Collection("animals"), "1"), {credentials: {password: "new", current_password: 5}})')
+    server = db.query('CreateKey({role: "server"})')["secret"]
+    db.query('Update(Ref(Collection("animals"), "1"), {credentials: {password: "new", current_password: 5}})', secret=server)
     assert db.query('Identify(Ref(Collection("animals"), "1"), "new")') is True
 
 

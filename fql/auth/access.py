@@ -61,6 +61,13 @@ def _unauthorized() -> Unauthorized:
     return Unauthorized("Unauthorized")
 
 
+def _refused(secret: str) -> Unauthorized:
+    """`unauthorized` for a secret whose key or token is not there (or whose database is gone), after the
+    hash check a wrong secret costs: the time taken tells nothing of which keys, tokens or databases exist."""
+    secrets.matches(secret, None)
+    return _unauthorized()
+
+
 def _live(txn: Transaction, key: DocKey) -> dict | None:
     version = txn.get(key)
     if version is None or not version.live_at(txn.ts):
@@ -128,12 +135,12 @@ def authenticate(txn: Transaction, secret: str | None, root_secret: str, keys: j
         raise _unauthorized()
     if parsed.kind == secrets.TOKEN:
         if not scope_alive(txn, parsed.scope):
-            raise _unauthorized()
+            raise _refused(base)
         # Core ignores a scope given after a token's secret: a token always acts as its identity.
         return _token(txn, DocKey(parsed.scope, "#tokens", parsed.id), base)
     key = key_location(txn, parsed.scope, parsed.id)
     if not scope_alive(txn, key.scope):
-        raise _unauthorized()
+        raise _refused(base)
     auth = _key(txn, key, base)
     return auth if scope is None else _scoped(txn, auth, scope)
 
@@ -188,7 +195,14 @@ def key_location(txn: Transaction, scope: str, key_id: str) -> DocKey:
 
 
 def _is_root(secret: str, root_secret: str) -> bool:
-    return hmac.compare_digest(secret.encode(), root_secret.encode())
+    """True if `secret` is the root secret (compared in constant time). A lone surrogate, which a query's
+    `"\\ud800"` escape or an embedding program's string may hold, is kept as its own bytes, so that such a
+    secret is only a wrong one."""
+    return hmac.compare_digest(_utf8(secret), _utf8(root_secret))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 @frozen
@@ -259,7 +273,9 @@ def _whole(body: str, matched: str, scope: Scope) -> Scope:
 def _key(txn: Transaction, key: DocKey, secret: str) -> Auth:
     version = txn.get(key)
     data = version.data if version is not None and version.live_at(txn.ts) else None
-    if data is None or not secrets.matches(secret, data.get("hashed_secret")):
+    if data is None:
+        raise _refused(secret)
+    if not secrets.matches(secret, data.get("hashed_secret")):
         raise _unauthorized()
     scope = key.scope
     database = data.get("database")
@@ -319,7 +335,9 @@ def _database_scope(txn: Transaction, scope: str, database: t.Any) -> str:
 
 def _token(txn: Transaction, key: DocKey, secret: str) -> Auth:
     data = _live(txn, key)
-    if data is None or not secrets.matches(secret, data.get("hashed_secret")):
+    if data is None:
+        raise _refused(secret)
+    if not secrets.matches(secret, data.get("hashed_secret")):
         raise _unauthorized()
     identity = identity_key(key.scope, data.get("instance"))
     if identity is None or _live(txn, identity) is None:

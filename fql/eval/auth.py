@@ -104,12 +104,15 @@ def set_password(
     under: tuple[str, ...] = ("credentials",),
     new_id: str | None = None,
     hash_given: bool = False,
+    v4: bool = True,
 ) -> None:
     """Store (or replace) the argon2 hash of `credentials.password` for `identity`. Failures name the
     fields `under` a user document's `credentials` (a credentials document's own are at its top). A new
     credentials document takes `new_id` when given (v10's `Credential.create({ id, ... })`). With
-    `hash_given` (a v4 document's `credentials`), a server or admin caller that gives no password may give
-    `hashed_password`, stored as given (core's ServerPasswordValidator)."""
+    `hash_given` (a v4 document's `credentials`), a server caller that gives no password may give
+    `hashed_password`, stored as given (core's ServerPasswordValidator). A v10 write (`v4=False`) asks
+    nobody for the current password: core's v10 Credential has no such field, and its write hook
+    (CredentialsSchemaHooks) hashes the new password whoever the writer is."""
     from .documents import write
 
     other = _password_role(ctx)
@@ -125,8 +128,11 @@ def set_password(
             write(ctx, key, {**_kept(existing), "instance": ref_of(ctx, identity), "hashed_password": given})
         return  # core: credentials without a password (or a hash a server gives) change nothing
     existing = credentials_of(ctx, identity)
-    if existing is not None and other == "current_password":
-        # A token or client caller must prove it knows the current password to change it.
+    if existing is not None and other == "current_password" and v4 and ctx.state.auth.role != "admin":
+        # A token, client or role caller must prove it knows the current password to change it. Core's
+        # check here reads the old hash from the document itself, which never holds its credentials, so
+        # it asks no one: an admin changes a password without the current one (WriteFunctionsV27Spec
+        # "create + update with admin key allows creds"); fql still asks the others.
         current = credentials.get("current_password")
         hashed = existing.data.get("hashed_password")
         if not passwords(ctx).verify(hashed, current if isinstance(current, str) else ""):
@@ -150,9 +156,12 @@ def new_credentials_key(ctx: Context, identity: DocKey, new_id: str | None = Non
 
 
 def _password_role(ctx: Context) -> str:
-    """The second field core's password validator reads: a server caller may give `hashed_password`
-    (ServerPasswordValidator), any other must prove `current_password` (ClientPasswordValidator)."""
-    return "hashed_password" if ctx.state.auth.role in ("admin", "server") else "current_password"
+    """The second field core's v4 password validator reads: a caller with server permissions (a server
+    or server-readonly key or scope) may give `hashed_password` (ServerPasswordValidator); any other, the
+    root and admin keys too, may prove `current_password` (ClientPasswordValidator): the writes of
+    credentials choose by `ec.auth.permissions`, and core's AdminPermissions is not a server permission
+    (WriteAdaptor.scala CredentialsWriteConfig and UserDocumentWriteConfig liveValidator)."""
+    return "hashed_password" if ctx.state.auth.role in ("server", "server-readonly") else "current_password"
 
 
 def password_failures(ctx: Context, credentials: t.Any, *prefix: str) -> list[dict]:
@@ -777,7 +786,7 @@ def _create_credentials(
     if password is not None:
         stored["hashed_password"] = passwords(ctx).hash(password)
     elif given_hash is not None:
-        # A server or admin caller may give the hash itself (core's ServerPasswordValidator).
+        # A server caller may give the hash itself (core's ServerPasswordValidator).
         stored["hashed_password"] = given_hash
     new_id = doc_id if doc_id is not None else str(ctx.state.txn.next_id())
     version = write(ctx, DocKey(identity.scope, "#credentials", new_id), stored, *path)
@@ -789,7 +798,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
     """A v4 Update or Replace of a credentials document, as core's CredentialsWriteConfig writes it: the
     password validator's failures, then `data`, `ttl` and `instance`, all reported. A Replace keeps
     nothing of the old document (its prevForReplace is empty): no instance is `value required`, and
-    without a new password the credentials have none. A caller that is neither server nor admin proves
+    without a new password the credentials have none. A caller without server permissions (an admin too) proves
     the current password to change it on Update (ClientPasswordValidator checks the document's hash)."""
     from .documents import merge, write
 
@@ -824,7 +833,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version: Version, p
     if password is not None:
         fields["hashed_password"] = passwords(ctx).hash(password)
     elif role == "hashed_password" and "hashed_password" in params:
-        # A server or admin caller may give the hash itself, or remove it with null (ServerPasswordValidator).
+        # A server caller may give the hash itself, or remove it with null (ServerPasswordValidator).
         fields.pop("hashed_password", None)
         if params["hashed_password"] is not None:
             fields["hashed_password"] = params["hashed_password"]

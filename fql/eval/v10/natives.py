@@ -242,7 +242,7 @@ def credential_create(ctx: Context, fields: dict) -> Document:
 
         write(ctx, auth.new_credentials_key(ctx, identity, new_id), {"instance": ref_of(ctx, identity)})
     else:
-        auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id)
+        auth.set_password(ctx, identity, {"password": fields.get("password")}, new_id=new_id, v4=False)
     return to_document(ctx, auth.credentials_of(ctx, identity))
 
 
@@ -968,7 +968,7 @@ def _update_credentials(ctx: Context, ref: Ref, key: DocKey, version, params: di
     write(ctx, key, data)
     identity = doc_key(ctx, instance)
     if "password" in params:
-        auth.set_password(ctx, identity, {"password": params["password"], **params}, under=())
+        auth.set_password(ctx, identity, {"password": params["password"], **params}, under=(), v4=False)
     return render(ctx, ctx.state.txn.get(key))
 
 

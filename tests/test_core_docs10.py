@@ -650,3 +650,27 @@ def test_a_computed_field_written_is_refused_first(db, query, action):
     body = answer(db, query, x_typecheck="false")
     assert body["error"]["message"] == f"Failed to {action} in collection `Foo`."
     assert body["error"]["constraint_failures"] == [{"paths": [["c"]], "message": "Cannot write to a computed field"}]
+
+
+# IRValueConversion.fromIR: a v4 lambda stored in a document (a Query value) is, to v10, a lambda of no
+# parameters whose body is null; so is a v4 function's `body` read as a field, and a v4 lambda a v4 caller
+# gives a v10 function (UnholyEval.dataV4ToV10 sends LambdaL there). A v4 function called from v10 still
+# runs its body.
+def test_a_stored_v4_lambda_is_a_null_lambda_to_v10(db):
+    db.query('Create(Ref(Collection("Author"), "1"), { data: { v: Query(Lambda("x", Add(Var("x"), 1))) } })')
+    unchecked = {"x_typecheck": "false"}
+    assert ok(db, "Author.byId(1)!.v()", **unchecked) is None
+    assert ok(db, "Author.byId(1)!.v.toString()", **unchecked) == "[function <lambda>]"
+    for query, caret in [
+        ("Author.byId(1)!.v(1)", "1 | Author.byId(1)!.v(1)\n  |                  ^^^\n"),
+        ("[1].map(Author.byId(1)!.v)", "1 | [1].map(Author.byId(1)!.v)\n  |        ^^^^^^^^^^^^^^^^^^^\n"),
+    ]:
+        code, message, summary = failure(db, query, **unchecked)
+        assert (code, message) == ("invalid_function_invocation", "callee function expects no arguments, but 1 was provided.")
+        assert caret in summary
+    db.query('CreateFunction({ name: "legacy", body: Query(Lambda("x", Add(Var("x"), 1))) })')
+    assert ok(db, "legacy(1)", **unchecked) == 2
+    assert ok(db, "legacy.definition.body()", **unchecked) is None
+    assert failure(db, "legacy.definition.body(1)", **unchecked)[0] == "invalid_function_invocation"
+    ok(db, 'Function.create({ name: "callsNone", body: "f => [f(), f.toString()]" })')
+    assert db.query('Call("callsNone", [Lambda("y", Var("y"))])') == [None, "[function <lambda>]"]

@@ -674,3 +674,50 @@ def test_a_stored_v4_lambda_is_a_null_lambda_to_v10(db):
     assert failure(db, "legacy.definition.body(1)", **unchecked)[0] == "invalid_function_invocation"
     ok(db, 'Function.create({ name: "callsNone", body: "f => [f(), f.toString()]" })')
     assert db.query('Call("callsNone", [Lambda("y", Var("y"))])') == [None, "[function <lambda>]"]
+
+
+# UnholyEval.dataV4ToV10, what a v4 function's result (and a v4 caller's arguments) is to v10: documents in
+# objects too, a page the object `{data}`, an object with `ref` and `ts` fields an object, a reference into
+# another database a string, an event and a set their stored forms (IRValueConversion.fromIR).
+@pytest.mark.parametrize(
+    ("name", "body", "expected"),
+    [
+        ("nested", '{ d: Get(Ref(Collection("Author"), "1")) }', {"d": "DOC"}),
+        ("page", 'Paginate(Documents(Collection("Author")))', {"data": ["DOC"]}),
+        ("mapped", 'Map(Paginate(Documents(Collection("Author"))), Lambda("r", Get(Var("r"))))', {"data": ["DOC"]}),
+        ("obj", '{ ref: Ref(Collection("Author"), "1"), ts: 5 }', {"ref": "DOC", "ts": 5}),
+        ("ext", 'Ref(Collection("X", Database("child")), "1")', "[db-external Document]"),
+        ("action", 'Select(["data", 0, "action"], Paginate(Ref(Collection("Author"), "1"), { events: true }))', "create"),
+        ("set", 'Documents(Collection("Author"))', {"@set": {"documents": "AUTHOR"}}),
+    ],
+)
+def test_a_v4_functions_result_as_v10_sees_it(db, name, body, expected):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    db.query('CreateDatabase({ name: "child" })')
+    db.query(f'CreateFunction({{ name: "{name}", body: Query(Lambda([], {body})) }})')
+    check = {"DOC": "Author.byId(1)!", "AUTHOR": "Author.definition"}
+
+    def as_v10(value: object) -> str:
+        if isinstance(value, dict):
+            return "{ " + ", ".join(f'"{k}": {as_v10(v)}' for k, v in value.items()) + " }"
+        if isinstance(value, list):
+            return "[" + ", ".join(as_v10(v) for v in value) + "]"
+        return check.get(value, json.dumps(value)) if isinstance(value, str) else json.dumps(value)
+
+    assert ok(db, f"{name}() == {as_v10(expected)}", x_typecheck="false") is True
+
+
+def test_a_v4_documents_events_as_v10_sees_them(db):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    db.query('CreateFunction({ name: "events", body: Query(Lambda([], Paginate(Ref(Collection("Author"), "1"), { events: true }))) })')
+    event = ok(db, "events().data[0]", x_typecheck="false")
+    assert list(event) == ["ts", "action", "resource"] and event["action"] == "create"
+    assert ok(db, "let e = events().data[0]; [e.resource == Author.byId(1), e.ts == Author.byId(1)!.ts.toMicros()]",
+              x_typecheck="false") == [True, True]
+
+
+def test_a_v4_callers_arguments_as_v10_sees_them(db):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    ok(db, 'Function.create({ name: "fields", body: "(d, p) => [d.a, d.coll == Author, p.data.length]" })')
+    got = db.query('Call("fields", [Get(Ref(Collection("Author"), "1")), Paginate(Documents(Collection("Author")))])')
+    assert got == [1, True, 1]

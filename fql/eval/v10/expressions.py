@@ -596,12 +596,16 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
 STORED_V4_LAMBDA = Lambda((), ast.Literal(None), {}, api_version="10")
 
 
+def as_v10(fn: Lambda) -> Lambda:
+    """The lambda v10 calls, weighs and compares: a v4 lambda here came from v4 data, and is core's
+    STORED_V4_LAMBDA (a v4 function's own body is called by call_udf, which does not ask)."""
+    return fn if fn.api_version == "10" else STORED_V4_LAMBDA
+
+
 def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
-    """Call a v10 function value: a lambda, a bound method, a module (constructor) or a UDF. A v4 lambda
-    here came from v4 data, and is called as core calls it, as STORED_V4_LAMBDA (a v4 function's own body
-    is called by call_udf, which does not come here)."""
+    """Call a v10 function value: a lambda, a bound method, a module (constructor) or a UDF."""
     if isinstance(fn, Lambda):
-        return apply_lambda(ctx, fn if fn.api_version == "10" else STORED_V4_LAMBDA, args)
+        return apply_lambda(ctx, as_v10(fn), args)
     if isinstance(fn, BoundMethod):
         return invoke(ctx, fn.method, args, fn.receiver)
     if isinstance(fn, Module):

@@ -726,3 +726,16 @@ def test_a_v4_callers_arguments_as_v10_sees_them(db):
     ok(db, 'Function.create({ name: "fields", body: "(d, p) => [d.a, d.coll == Author, p.data.length]" })')
     got = db.query('Call("fields", [Get(Ref(Collection("Author"), "1")), Paginate(Documents(Collection("Author")))])')
     assert got == [1, True, 1]
+
+
+# UnholyEval.dataV10ToV4 converts no lambda: one from v4 data is a v10 lambda by then, so it cannot go back
+# to v4, as a v10 function's result or as a v4 function's argument.
+def test_a_v4_lambda_from_v4_data_does_not_go_back_to_v4(db):
+    db.query('Create(Ref(Collection("Author"), "1"), { data: { v: Query(Lambda("x", Var("x"))) } })')
+    db.query('CreateFunction({ name: "f4", body: Query(Lambda("x", Var("x"))) })')
+    ok(db, 'Function.create({ name: "g", body: "() => Author.byId(1)!.v" })')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Call("g", [])')
+    assert caught.value.description == "v10 value has type Lambda, which cannot be represented in v4."
+    code, message, _ = failure(db, "f4(Author.byId(1)!.v)", x_typecheck="false")
+    assert (code, message) == ("invalid_argument", "Invalid argument for `x`. FQL v4 does not support `Lambda` values.")

@@ -344,9 +344,8 @@ def v4_representable(value: t.Any) -> bool:
         return all(v4_representable(v) for v in value)
     if isinstance(value, dict):
         return all(v4_representable(v) for v in value.values())
-    if isinstance(value, Lambda):
-        return value.api_version != "10"  # a v4 lambda (a v4 function's body) is v4's own
-    unrepresentable = (V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
+    # A lambda is none, a v4 one too: in v10 it came from v4 data, which core's fromIR made a v10 lambda.
+    unrepresentable = (Lambda, V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
     return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
 
 

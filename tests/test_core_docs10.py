@@ -650,3 +650,92 @@ def test_a_computed_field_written_is_refused_first(db, query, action):
     body = answer(db, query, x_typecheck="false")
     assert body["error"]["message"] == f"Failed to {action} in collection `Foo`."
     assert body["error"]["constraint_failures"] == [{"paths": [["c"]], "message": "Cannot write to a computed field"}]
+
+
+# IRValueConversion.fromIR: a v4 lambda stored in a document (a Query value) is, to v10, a lambda of no
+# parameters whose body is null; so is a v4 function's `body` read as a field, and a v4 lambda a v4 caller
+# gives a v10 function (UnholyEval.dataV4ToV10 sends LambdaL there). A v4 function called from v10 still
+# runs its body.
+def test_a_stored_v4_lambda_is_a_null_lambda_to_v10(db):
+    db.query('Create(Ref(Collection("Author"), "1"), { data: { v: Query(Lambda("x", Add(Var("x"), 1))) } })')
+    unchecked = {"x_typecheck": "false"}
+    assert ok(db, "Author.byId(1)!.v()", **unchecked) is None
+    assert ok(db, "Author.byId(1)!.v.toString()", **unchecked) == "[function <lambda>]"
+    code, message, summary = failure(db, "Author.byId(1)!.v(1)", **unchecked)
+    assert (code, message) == ("invalid_function_invocation", "callee function expects no arguments, but 1 was provided.")
+    assert "1 | Author.byId(1)!.v(1)\n  |                  ^^^\n" in summary
+    # A function's arity is checked before it is called (`map` wants one parameter).
+    code, message, _ = failure(db, "[1].map(Author.byId(1)!.v)", **unchecked)
+    assert (code, message) == (
+        "invalid_argument",
+        "`mapper` should accept 1 parameter, provided function requires no parameters.",
+    )
+    # All are one value to Scala's equality (`includes`), however their v4 bodies differ.
+    db.query('Create(Ref(Collection("Author"), "2"), { data: { v: Query(Lambda(["a", "b"], 0)) } })')
+    assert ok(db, "[Author.byId(1)!.v].includes(Author.byId(2)!.v)", **unchecked) is True
+    db.query('CreateFunction({ name: "legacy", body: Query(Lambda("x", Add(Var("x"), 1))) })')
+    assert ok(db, "legacy(1)", **unchecked) == 2
+    assert ok(db, "legacy.definition.body()", **unchecked) is None
+    assert failure(db, "legacy.definition.body(1)", **unchecked)[0] == "invalid_function_invocation"
+    ok(db, 'Function.create({ name: "callsNone", body: "f => [f(), f.toString()]" })')
+    assert db.query('Call("callsNone", [Lambda("y", Var("y"))])') == [None, "[function <lambda>]"]
+
+
+# UnholyEval.dataV4ToV10, what a v4 function's result (and a v4 caller's arguments) is to v10: documents in
+# objects too, a page the object `{data}`, an object with `ref` and `ts` fields an object, a reference into
+# another database a string, an event and a set their stored forms (IRValueConversion.fromIR).
+@pytest.mark.parametrize(
+    ("name", "body", "expected"),
+    [
+        ("nested", '{ d: Get(Ref(Collection("Author"), "1")) }', {"d": "DOC"}),
+        ("page", 'Paginate(Documents(Collection("Author")))', {"data": ["DOC"]}),
+        ("mapped", 'Map(Paginate(Documents(Collection("Author"))), Lambda("r", Get(Var("r"))))', {"data": ["DOC"]}),
+        ("obj", '{ ref: Ref(Collection("Author"), "1"), ts: 5 }', {"ref": "DOC", "ts": 5}),
+        ("ext", 'Ref(Collection("X", Database("child")), "1")', "[db-external Document]"),
+        ("action", 'Select(["data", 0, "action"], Paginate(Ref(Collection("Author"), "1"), { events: true }))', "create"),
+        ("set", 'Documents(Collection("Author"))', {"@set": {"documents": "AUTHOR"}}),
+    ],
+)
+def test_a_v4_functions_result_as_v10_sees_it(db, name, body, expected):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    db.query('CreateDatabase({ name: "child" })')
+    db.query(f'CreateFunction({{ name: "{name}", body: Query(Lambda([], {body})) }})')
+    check = {"DOC": "Author.byId(1)!", "AUTHOR": "Author.definition"}
+
+    def as_v10(value: object) -> str:
+        if isinstance(value, dict):
+            return "{ " + ", ".join(f'"{k}": {as_v10(v)}' for k, v in value.items()) + " }"
+        if isinstance(value, list):
+            return "[" + ", ".join(as_v10(v) for v in value) + "]"
+        return check.get(value, json.dumps(value)) if isinstance(value, str) else json.dumps(value)
+
+    assert ok(db, f"{name}() == {as_v10(expected)}", x_typecheck="false") is True
+
+
+def test_a_v4_documents_events_as_v10_sees_them(db):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    db.query('CreateFunction({ name: "events", body: Query(Lambda([], Paginate(Ref(Collection("Author"), "1"), { events: true }))) })')
+    event = ok(db, "events().data[0]", x_typecheck="false")
+    assert list(event) == ["ts", "action", "resource"] and event["action"] == "create"
+    assert ok(db, "let e = events().data[0]; [e.resource == Author.byId(1), e.ts == Author.byId(1)!.ts.toMicros()]",
+              x_typecheck="false") == [True, True]
+
+
+def test_a_v4_callers_arguments_as_v10_sees_them(db):
+    ok(db, "Author.create({ id: 1, a: 1 })")
+    ok(db, 'Function.create({ name: "fields", body: "(d, p) => [d.a, d.coll == Author, p.data.length]" })')
+    got = db.query('Call("fields", [Get(Ref(Collection("Author"), "1")), Paginate(Documents(Collection("Author")))])')
+    assert got == [1, True, 1]
+
+
+# UnholyEval.dataV10ToV4 converts no lambda: one from v4 data is a v10 lambda by then, so it cannot go back
+# to v4, as a v10 function's result or as a v4 function's argument.
+def test_a_v4_lambda_from_v4_data_does_not_go_back_to_v4(db):
+    db.query('Create(Ref(Collection("Author"), "1"), { data: { v: Query(Lambda("x", Var("x"))) } })')
+    db.query('CreateFunction({ name: "f4", body: Query(Lambda("x", Var("x"))) })')
+    ok(db, 'Function.create({ name: "g", body: "() => Author.byId(1)!.v" })')
+    with pytest.raises(fql.FQLError) as caught:
+        db.query('Call("g", [])')
+    assert caught.value.description == "v10 value has type Lambda, which cannot be represented in v4."
+    code, message, _ = failure(db, "f4(Author.byId(1)!.v)", x_typecheck="false")
+    assert (code, message) == ("invalid_argument", "Invalid argument for `x`. FQL v4 does not support `Lambda` values.")

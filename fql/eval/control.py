@@ -186,13 +186,15 @@ def _call_v10(ctx: Context, fn: Ref, arguments: t.Any) -> t.Any:
     A result v4 has no value for fails (`v10 value has type Lambda, ...`)."""
     from .v10.documents import udf_body
     from .v10.expressions import apply_lambda
-    from .v10.globals import UserFunction
+    from .v10.globals import UserFunction, from_v4
 
     from .refs import schema_key
 
     scope = schema_key(ctx, "functions", fn.id, fn.collection.database).scope
     body, _ = udf_body(ctx, UserFunction(fn.id, scope))
-    args = arguments
+    # The arguments as v10 values first (core's v4ToV10Args: dataV4ToV10, then spread); `Call(f, null)`
+    # gives one null argument.
+    args = from_v4(ctx, arguments)
     params = body.params if isinstance(body.params, (list, tuple)) else [body.params]
     # A `...rest` parameter is not one of core's `params`: `(...xs) => xs` takes `[1, 2]` as one argument.
     params = [p for p in params if not (isinstance(p, str) and p.startswith("..."))]

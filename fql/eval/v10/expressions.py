@@ -590,10 +590,22 @@ def index_value(ctx: Context, value: t.Any, key: t.Any) -> t.Any:
 # -- calls ---------------------------------------------------------------------------------------------
 
 
+#: What a v4 lambda is to v10 when it comes from v4 data (a document's field, a v4 function's `body`, a
+#: v4 caller's argument or a v4 function's result): core's IRValueConversion.fromIR makes every stored
+#: QueryV a lambda of no parameters whose body is `null` (UnholyEval.dataV4ToV10 sends a LambdaL there too).
+STORED_V4_LAMBDA = Lambda((), ast.Literal(None), {}, api_version="10")
+
+
+def as_v10(fn: Lambda) -> Lambda:
+    """The lambda v10 calls, weighs and compares: a v4 lambda here came from v4 data, and is core's
+    STORED_V4_LAMBDA (a v4 function's own body is called by call_udf, which does not ask)."""
+    return fn if fn.api_version == "10" else STORED_V4_LAMBDA
+
+
 def call_function(ctx: Context, fn: t.Any, args: list) -> t.Any:
     """Call a v10 function value: a lambda, a bound method, a module (constructor) or a UDF."""
     if isinstance(fn, Lambda):
-        return apply_lambda(ctx, fn, args)
+        return apply_lambda(ctx, as_v10(fn), args)
     if isinstance(fn, BoundMethod):
         return invoke(ctx, fn.method, args, fn.receiver)
     if isinstance(fn, Module):

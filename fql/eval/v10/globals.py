@@ -8,7 +8,7 @@ from attrs import field, frozen
 
 from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
 from ...storage.base import DocKey
-from ...values import Lambda, Module, Ref, collection_ref, native
+from ...values import Action, Lambda, Module, Ref, collection_ref, native
 from .. import aliases
 from ..evaluator import Context, current_source
 from ..registry import V10_FIELDS, V10_METHODS, V10_STATICS, Method
@@ -288,7 +288,7 @@ def call_udf(ctx: Context, fn: UserFunction, args: list) -> t.Any:
         if source is not None:
             return _run_source(ctx, (fn.name, source, node), body, args)
         try:
-            return _from_v4(ctx, apply_lambda(ctx, body, args))
+            return from_v4(ctx, apply_lambda(ctx, body, args))
         except FQLError as err:
             raise _v4_error(err) from None
     except FQLError as err:
@@ -344,9 +344,8 @@ def v4_representable(value: t.Any) -> bool:
         return all(v4_representable(v) for v in value)
     if isinstance(value, dict):
         return all(v4_representable(v) for v in value.values())
-    if isinstance(value, Lambda):
-        return value.api_version != "10"  # a v4 lambda (a v4 function's body) is v4's own
-    unrepresentable = (V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
+    # A lambda is none, a v4 one too: in v10 it came from v4 data, which core's fromIR made a v10 lambda.
+    unrepresentable = (Lambda, V10Set, BoundMethod, StaticFunction, UserFunction, IndexFunction, Module)
     return not isinstance(value, (*unrepresentable, SetCursor, EventSource))
 
 
@@ -373,22 +372,76 @@ def _v4_error(err: FQLError) -> FQLError:
 _V10_DEFINITIONS = frozenset(("collections", "functions", "roles", "access_providers", "databases"))
 
 
-def _from_v4(ctx: Context, value: t.Any) -> t.Any:
-    """What a function written in v4 returns, as v10 sees it: a v4 document (`{ref, ts, data}`) is the
-    document, a schema document its definition (core converts a v4 result to v10 values)."""
-    from ...values import Ref
+def from_v4(ctx: Context, value: t.Any) -> t.Any:
+    """A v4 value as v10 gets it, from a v4 function's result or a v4 caller's arguments (core's
+    UnholyEval.dataV4ToV10): a document v4 read or wrote (VersionL) is the document, a schema document its
+    definition; a reference is the document, but one into another database is the string `[db-external
+    Document]`; arrays and objects hold converted values; a page is the object `{before, after, data}`; a
+    page element read with `sources` is its value; an event is the object `{ts, action, resource[,
+    values]}` and a set `{ "@set": ... }` (their stored forms, as core's fromIR reads them); a lambda is
+    kept, and called as a stored one is (expressions.STORED_V4_LAMBDA)."""
+    from ...values import DocEvent, Page, ReadDocument, SetRef, SourcedElement
     from .documents import read
 
-    if isinstance(value, dict) and set(value) >= {"ref", "ts"} and isinstance(value.get("ref"), Ref):
+    if isinstance(value, ReadDocument) and isinstance(value.get("ref"), Ref):
         ref = value["ref"]
+        if _foreign(ref):
+            return _DB_EXTERNAL
         if ref.collection is not None and not ref.is_schema:
             return read(ctx, ref, stamped=False)
-        if ref.is_schema and ref.kind in _V10_DEFINITIONS and ref.database is None:
+        if ref.is_schema and ref.kind in _V10_DEFINITIONS:
             # A schema document v4 made or read (`CreateCollection`): its v10 definition.
             return read(ctx, ref)
+        return {k: from_v4(ctx, v) for k, v in value.items()}
+    if isinstance(value, Ref):
+        return _DB_EXTERNAL if _foreign(value) else value
     if isinstance(value, list):
-        return [_from_v4(ctx, v) for v in value]
-    return value
+        return [from_v4(ctx, v) for v in value]
+    if isinstance(value, Page):
+        return {k: from_v4(ctx, v) if k == "data" else _stored(v) for k, v in value.to_dict().items()}
+    if isinstance(value, SourcedElement):
+        return from_v4(ctx, value.get("value"))
+    if isinstance(value, (DocEvent, SetRef)):
+        return _stored(value)
+    if isinstance(value, dict):
+        return {k: from_v4(ctx, v) for k, v in value.items()}
+    return str(value) if isinstance(value, Action) else value
+
+
+#: What core's dataV4ToV10 makes of a reference into another database (its FIXME: not supported in v10).
+_DB_EXTERNAL = "[db-external Document]"
+
+
+def _foreign(ref: t.Any) -> bool:
+    """Whether a v4 reference names something in another database than the query's."""
+    while ref is not None:
+        if ref.database is not None:
+            return True
+        ref = ref.collection
+    return False
+
+
+def _stored(value: t.Any) -> t.Any:
+    """A v4 event, set or cursor as core's fromIR reads its stored form (`irValue`): an event is
+    `{ts, action, resource}` (and a set event's `values`), a set `{ "@set": {...} }` (a document's or
+    schema document's singleton set its reference), nested sets likewise; a cursor the event or array it
+    holds."""
+    from ...values import DocEvent, SetEvent, SetRef
+
+    if isinstance(value, SetEvent):
+        out = {"ts": value["ts"], "action": str(value["action"]), "resource": value["document"]}
+        if value.get("data"):
+            out["values"] = [_stored(v) for v in value["data"]]
+        return out
+    if isinstance(value, DocEvent):
+        return {"ts": value["ts"], "action": str(value["action"]), "resource": value["document"]}
+    if isinstance(value, SetRef):
+        return {"@set": {k: _stored(v) for k, v in value.form}}
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _stored(v) for k, v in value.items()}
+    return str(value) if isinstance(value, Action) else value
 
 
 def _udf_source(ctx: Context, fn: UserFunction) -> str | None:

@@ -48,7 +48,7 @@ from ..evaluator import Context, null_because
 from ..registry import method, static
 from ..types import java_double
 from . import globals as names
-from .expressions import TRANSACTION_TIME, BoundMethod, call_function, deref, placeholder, placeholders
+from .expressions import TRANSACTION_TIME, BoundMethod, as_v10, call_function, deref, placeholder, placeholders
 
 #: Stands for an optional argument that was not given (a given null is a value).
 ABSENT: t.Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__slots__": ()})()
@@ -225,6 +225,7 @@ def overload(fn_name: str, args: tuple, *signatures: tuple[Kind, ...]) -> tuple:
 def arity(fn: t.Any) -> tuple[int, int | None] | None:
     """(fewest, most) arguments a function value takes (most None: any number); None when unknown (UDFs)."""
     if isinstance(fn, Lambda):
+        fn = as_v10(fn)
         params = [fn.params] if isinstance(fn.params, str) else list(fn.params)
         if params and isinstance(params[-1], str) and params[-1].startswith("..."):
             return len(params) - 1, None
@@ -582,7 +583,7 @@ def value_cmp(a: t.Any, b: t.Any) -> int | None:
     if _is_number(a) and _is_number(b):
         return compare_numbers(a, b)
     if isinstance(a, Lambda) and isinstance(b, Lambda):
-        return _walk(_lambda_params(a), _lambda_params(b), _param_cmp)
+        return _walk(_lambda_params(as_v10(a)), _lambda_params(as_v10(b)), _param_cmp)
     if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
         return total_cmp(_callee(a), _callee(b)) or compare(_native_name(a), _native_name(b))
     if isinstance(a, Module) and isinstance(b, Module):
@@ -711,8 +712,11 @@ def same(a: t.Any, b: t.Any) -> bool:
         return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
     if isinstance(a, (Document, NullDocument, Ref)) and isinstance(b, (Document, NullDocument, Ref)):
         return _doc_key(a) == _doc_key(b)
+    if isinstance(a, Lambda) and isinstance(b, Lambda):
+        # Lambdas from v4 data are all one (core's fromIR makes each the same null lambda).
+        return as_v10(a) is as_v10(b)
     if isinstance(a, Lambda) or isinstance(b, Lambda):
-        return a is b
+        return False
     if isinstance(a, _NATIVE) and isinstance(b, _NATIVE):
         return _native_name(a) == _native_name(b) and same(_callee(a), _callee(b))
     if is_set(a) and is_set(b):

@@ -8,11 +8,8 @@ the index limits of "indexing" ("cannot call UDFs", "cannot use computed fields"
 "doesn't allow indexing if the ts field is used" and its neighbours: tests/test_core_docs10.py, and here with
 the errors drawn in main.fsl).
 
-Not yet: "rejects signature with generics" as a v10 write (fql's unknown-type errors of a `Collection.create`
-are not drawn in main.fsl, and core's typer also reports the body's `doc.baz` there); "cannot use computed
-fields (typecheck)" / "in unique constraints" (a computed field read through another collection's document,
-`Bar.byId(0)!.x`, is not found: fql finds those selected on the body's parameter); "collection can be
-renamed" (core still resolves `Foo` in the query that renamed it, fql does not).
+Not yet: "rejects signature with generics" as a v10 write (core's typer also reports the body's `doc.baz`
+there); "collection can be renamed" (core still resolves `Foo` in the query that renamed it, fql does not).
 """
 
 from __future__ import annotations
@@ -531,6 +528,39 @@ def test_cannot_use_computed_fields_typecheck_in_values(db):
         " b: { body: 'doc => { let f = doc; 1 + f.a.x }' } }, indexes: { byB: { values: [{ field: '.b' }] } } })",
     )
     assert message == drawn("cannot use computed fields", 11, 11, "    1 + f.a.x", 1)
+
+
+def test_cannot_use_computed_fields_typecheck_in_unique_constraints(db):
+    # Also applies to computed fields of other collections, selected on their documents; the read is
+    # invalid there too, so both are drawn (core types the body: `Bar.byId(0)!` is a `Bar`).
+    ok(db, "Collection.create({ name: 'Bar', computed_fields: { x: { body: '_ => 0' } } })")
+    message = schema_failure(
+        db,
+        "Collection.create({ name: 'Foo', computed_fields: { a: { body: '_ => Bar.byId(0)!.x' } },"
+        " constraints: [{ unique: ['.a'] }] })",
+    )
+    text = "  compute a = (_) => Bar.byId(0)!.x"
+    assert message == lines(
+        drawn("cannot access collections", 9, 22, text, 3),
+        *drawn("cannot use computed fields", 9, 35, text, 1).split("\n")[1:],
+    )
+
+
+def test_computed_fields_of_other_collections_reached_otherwise(db):
+    # As core's typer sees them: a `let` keeps the document's type, `create` gives one, `byId` without `!`
+    # is `Bar | NullBar` (no collection's type, so no computed field of one), and any document's `ts`.
+    ok(db, "Collection.create({ name: 'Bar', computed_fields: { x: { body: '_ => 0' } } })")
+    for body, errors in [
+        ("_ => { let b = Bar.byId(0)!; b.x }", ["cannot access collections", "cannot use computed fields"]),
+        ("_ => Bar.create({}).x", ["cannot access collections", "cannot use computed fields"]),
+        ("_ => Bar.byId(0)!.ts", ["cannot access collections", "cannot use a doc's ts field"]),
+        ("_ => Bar.byId(0)?.x", ["cannot access collections"]),
+        ("_ => Bar.byId(0)!.y", ["cannot access collections"]),
+    ]:
+        message = schema_failure(
+            db, f"Collection.create({{ name: 'Foo', computed_fields: {{ a: {{ body: '{body}' }} }}, constraints: [{{ unique: ['.a'] }}] }})"
+        )
+        assert [m.split("constraints ")[1] for m in message.split("\n") if m.startswith("    error:")] == errors, body
 
 
 def test_doesnt_allow_indexing_if_the_ts_field_is_used(db):

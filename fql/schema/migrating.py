@@ -120,6 +120,12 @@ def indexed_types(files: dict[str, str]) -> list[str]:
     parsed = {file: parser.parse(text, file) for file, text in files.items() if text.strip()}
     functions = [i.name for items in parsed.values() for i in items if i.kind == "function"]
     collections = [i.name for items in parsed.values() for i in items if i.kind == "collection"]
+    others = {
+        i.name: frozenset(i.definition.get("computed_fields") or ())
+        for items in parsed.values()
+        for i in items
+        if i.kind == "collection"
+    }
     out = []
     for file, items in parsed.items():
         text = files[file]
@@ -135,7 +141,7 @@ def indexed_types(files: dict[str, str]) -> list[str]:
                 if name not in bodies:
                     continue
                 lit = bodies[name]
-                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections):
+                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections, others):
                     out.append(Diagnostic(message, lit.start + start, lit.start + end).render(text, file))
     return out
 

@@ -9,7 +9,10 @@ the index limits of "indexing" ("cannot call UDFs", "cannot use computed fields"
 the errors drawn in main.fsl).
 
 Not yet: "rejects signature with generics" as a v10 write (core's typer also reports the body's `doc.baz`
-there); "collection can be renamed" (core still resolves `Foo` in the query that renamed it, fql does not).
+there: with an error in the schema's types, core builds no document type for that collection and those
+after it); "collection can be renamed" names the field's source by the collection's new name
+(`*computed_field:Bar:bar*`), where core keeps the one the query began with (its companion is read as the
+query began; fql reads a document's schema when it reads the document).
 """
 
 from __future__ import annotations
@@ -839,3 +842,21 @@ def test_a_document_a_computed_field_gives_answers_as_its_reference(db):
     # Projected, the same document is an object's field: answered whole, its own set as a cursor.
     projected = tagged.ok(db, "Pet.byId('2') { first }")["first"]["@doc"]
     assert projected["id"] == "1" and set(projected["pets"]) == {"@set"} and isinstance(projected["pets"]["@set"], str)
+
+
+def test_collection_can_be_renamed(db):
+    # The query's text still names the collection by the name it began with: `Foo` reaches the renamed
+    # collection's document, and its computed field runs (and aborts).
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { bar: { body: \"doc => abort('hi')\" } } })")
+    ok(db, "Foo.create({ id: 1234 }); null")
+    body = failure(db, "Collection.byName('Foo')!.update({\n  name: 'Bar',\n})\n\nFoo.byId(1234)!.bar\n")
+    assert body["error"]["code"] == "abort"
+    assert body["summary"].endswith("at *query*:5:17\n  |\n5 | Foo.byId(1234)!.bar\n  |                 ^^^\n  |")
+    assert "\n1 | doc => abort('hi')\n" in body["summary"]
+    # The new name is not the query's to use until the next one; renamed and deleted, the old one is not either.
+    assert failure(db, "Collection.byName('Foo')!.update({ name: 'Bar' })\nBar.byId(1234)")["error"]["code"] == "invalid_query"
+    ok(db, "Collection.byName('Foo')!.update({ name: 'Bar' })\nFoo.byId(1234)!.id")
+    assert ok(db, "Bar.byId(1234)!.id") == "1234"
+    body = failure(db, "Collection.byName('Bar')!.update({ name: 'Baz' })\nCollection.byName('Baz')!.delete()\nBar.all().count()")
+    assert body["error"]["code"] == "invalid_write"
+

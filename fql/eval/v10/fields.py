@@ -966,24 +966,35 @@ def _duplicate_checks(constraints: list) -> list[st.Failure]:
 
 def _unique_failures(constraints: list) -> list[st.Failure]:
     """core's checks of `unique` constraints: at least one field each, and no two on the same paths
-    (`.name` and `.['name']` are one path; UniqueConstraintSpec)."""
+    (`.name` and `.['name']` are one path; UniqueConstraintSpec; two without fields are two on the paths
+    `[]`), each duplicate in the order of core's `groupBy` of the constraints by their paths (a HashMap)."""
     from .collections import strict_path
 
     out: list[st.Failure] = []
     if any(c.get("unique") == [] for c in constraints):
         out.append(st.Failure("validator", ("constraints",), "Unique constraints must have at least one term"))
-    seen: dict[str, int] = {}
+    seen: Counter = Counter()
     for constraint in constraints:
         fields = constraint.get("unique")
         if fields is None:
             continue
         paths = [strict_path(item if isinstance(item, str) else item["field"]) for item in fields]
-        if fields and all(paths):
-            shown = "[" + ", ".join(_path_display(p) for p in paths) + "]"
-            seen[shown] = seen.get(shown, 0) + 1
-    for shown in sorted(p for p, count in seen.items() if count > 1):
-        out.append(st.Failure("validator", ("constraints",), f"Duplicate unique constraint on path {shown}"))
+        if all(paths):
+            seen[tuple(tuple(p) for p in paths)] += 1
+    for paths in scala.hash_order(seen, _paths_hash):
+        if seen[paths] > 1:
+            shown = "[" + ", ".join(_path_display(list(p)) for p in paths) + "]"
+            out.append(st.Failure("validator", ("constraints",), f"Duplicate unique constraint on path {shown}"))
     return out
+
+
+def _paths_hash(paths: tuple) -> int:
+    """The hashCode of core's List of field paths, each a List[Either[Long, String]]."""
+
+    def step(s: t.Any) -> int:
+        return scala.case_class_hash("Left", s) if isinstance(s, int) else scala.case_class_hash("Right", scala.java_hash(s))
+
+    return scala.indexed_seq_hash([scala.indexed_seq_hash([step(s) for s in path]) for path in paths])
 
 
 def _path_display(steps: list) -> str:

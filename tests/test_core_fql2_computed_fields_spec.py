@@ -1,16 +1,14 @@
 """Core's FQL2ComputedFieldsSpec (ext/model/src/test/scala/fql2/FQL2ComputedFieldsSpec.scala), through the v10
 endpoint, so that summaries and static types are checked too. Each test names its case.
 
-Ported elsewhere already: "rejects signature with generics" (tests/schema/test_migrating.py, through a push),
+Ported elsewhere already: "rejects signature with generics" (also tests/schema/test_migrating.py, through a push),
 "checks computed field signatures" (tests/schema/test_core_env_schema_checks.py), "fail on writes"
 (tests/test_v10_summaries.py), "cannot access collections (runtime)" (tests/test_collection_fields.py), and
 the index limits of "indexing" ("cannot call UDFs", "cannot use computed fields", "cannot access collections",
 "doesn't allow indexing if the ts field is used" and its neighbours: tests/test_core_docs10.py, and here with
 the errors drawn in main.fsl).
 
-Not yet: "rejects signature with generics" as a v10 write (core's typer also reports the body's `doc.baz`
-there: with an error in the schema's types, core builds no document type for that collection and those
-after it); "collection can be renamed" names the field's source by the collection's new name
+Not yet: "collection can be renamed" names the field's source by the collection's new name
 (`*computed_field:Bar:bar*`), where core keeps the one the query began with (its companion is read as the
 query began; fql reads a document's schema when it reads the document).
 """
@@ -673,6 +671,46 @@ def test_cannot_use_new_id_because_its_a_read_runtime(db):
            " indexes: { byCustomID: { terms: [{ field: '.custom_id' }] } } })")
     ok(db, "Foo.create({})")
     assert ok(db, "Foo.byCustomID(0).count()") == 0
+def test_rejects_signature_with_generics(db):
+    # With a type refused, core builds no type for the collection's documents: the body's `doc.baz` is not
+    # found either (SchemaTypeValidator checkCollections).
+    query = lines(
+        "Collection.create({",
+        "  name: 'Foo',",
+        "  computed_fields: {",
+        "    bar: {",
+        '      body: "doc => doc.baz",',
+        '      signature: "A => A"',
+        "    }",
+        "  }",
+        "})",
+    )
+    text = "  compute bar: A => A = (doc) => doc.baz"
+    body = failure(db, query)
+    assert body["error"]["code"] == "invalid_schema"
+    assert body["error"]["message"] == lines(
+        "Invalid database schema update.",
+        "    error: Unknown type `A`",
+        "    at main.fsl:5:16",
+        "      |",
+        f"    5 | {text}",
+        "      |                ^",
+        "      |",
+        "    error: Unknown type `A`",
+        "    at main.fsl:5:21",
+        "      |",
+        f"    5 | {text}",
+        "      |                     ^",
+        "      |",
+        "    error: Type `Foo` does not have field `baz`",
+        "    at main.fsl:5:38",
+        "      |",
+        f"    5 | {text}",
+        "      |                                      ^^^",
+        "      |",
+    )
+
+
 def test_should_infer_computed_field_types(db):
     ok(
         db,

@@ -38,6 +38,8 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     order: the diffs' order, each collection's errors in the order found)."""
     find = _lookup(_items(diffs), ctx)
     out = unknown_types(after)
+    if out and env_typechecked(ctx):
+        out += opaque_types(after)
     if not out:
         out = default_types(ctx, after, find)
     if not out and env_typechecked(ctx):
@@ -60,6 +62,19 @@ def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
     fields and functions when the database is typechecked, its default; fql always does. A `Ref<>` of no
     document type is an error too, after its parameter's; with `refs` (a v10 write's check) even where
     its parameter is unknown."""
+    collections: list[str] = []
+    functions: list[str] = []
+    for file, text, node, errors in _collection_errors(files, refs):
+        if node is not None:
+            collections += errors
+        else:
+            functions += errors
+    return collections + functions
+
+
+def _collection_errors(files: dict[str, str], refs: bool = False) -> t.Iterator[tuple[str, str, t.Any, list[str]]]:
+    """unknown_types' errors by item: (file, text, collection node, its errors) for each collection in
+    order, and (file, text, None, errors) for each function's signature."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
@@ -72,18 +87,36 @@ def unknown_types(files: dict[str, str], refs: bool = False) -> list[str]:
             return True
         return name.endswith("Collection") and name[: -len("Collection")] in names
 
-    collections: list[str] = []
-    functions: list[str] = []
     for file, text in files.items():
         if file not in parsed:
             continue
         for node in parser.read(text):
             if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None:
                 where = _Where(node.name.text, known, lambda n: n in names or None, text, file, refs)
-                collections += _collection_types(node.value.items, where)
+                yield file, text, node, _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):
-                functions += [d.render(text, file) for d in _function_types(node.value, known)]
-    return collections + functions
+                yield file, text, None, [d.render(text, file) for d in _function_types(node.value, known)]
+
+
+def opaque_types(files: dict[str, str], refs: bool = False) -> list[str]:
+    """What core's typer then finds in the collections it built no document type for (SchemaTypeValidator
+    checkCollections adds a collection's type only while no error was found: the first collection with a
+    type error and every one after it): each field its computed fields' and check constraints' bodies, and
+    its index and unique constraint paths, select on a document, ``Type `Foo` does not have field `baz` ``
+    (FQL2ComputedFieldsSpec "rejects signature with generics", FQL2TypecheckSpec "array with no generics
+    and an inline index build should not blow up"). After unknown_types' errors, in a typechecked
+    database."""
+    from ..eval.v10.fields import drawn_opaque
+
+    out: list[str] = []
+    erred = False
+    for file, text, node, errors in _collection_errors(files, refs):
+        if node is None:
+            continue
+        erred = erred or bool(errors)
+        if erred:
+            out += drawn_opaque(text, file, node.name.text)
+    return out
 
 
 def default_types(ctx: Context, files: dict[str, str], find: t.Callable[[str], t.Any]) -> list[str]:

@@ -99,6 +99,20 @@ def body_errors(
     return out
 
 
+def doc_selects(body: str) -> list[tuple[str, int, int]]:
+    """The fields a one-parameter lambda's source (a computed field's, a check constraint's, a short lambda
+    too) selects on its parameter, a document: (field, start, end of its name), as written."""
+    try:
+        program = parse(body, "v10")
+    except Exception:  # noqa: BLE001 - a body that does not parse is reported where it is checked
+        return []
+    arrow = program.body[0] if len(program.body) == 1 else None
+    if not isinstance(arrow, ast.Arrow) or len(arrow.params) != 1:
+        return []
+    found = _walk(arrow.body, frozenset(arrow.params), {arrow.params[0]: OWN})
+    return [(name[1], start, end) for kind, name, (start, end) in found if kind == "select"]
+
+
 def free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, int]]:
     """The free identifiers of statements `body` (a `let` binds its name for the statements after it),
     in the order written, each with where it starts (the schema manager's unbound-name check)."""

@@ -509,7 +509,7 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
     """Evaluate computed field `name` of `doc`; it may read, but not write."""
     from .expressions import call_function
 
-    source = f"computed_field:{schema.coll}:{name}"
+    source = f"computed_field:{_began_as(ctx, schema.coll)}:{name}"
     before, ctx.state.log_source = ctx.state.log_source, (source, schema.computed[name], len(ctx.state.udf_stack))
     try:
         fn = _lambda(ctx, schema.computed[name])
@@ -522,6 +522,14 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
         raise
     finally:
         ctx.state.log_source = before
+
+
+def _began_as(ctx: Context, coll: str) -> str:
+    """The name the collection `coll` had when the query began: core reads a collection's schema as the
+    query began, so a computed field of one the query renamed is traced under its old name
+    (FQL2ComputedFieldsSpec "collection can be renamed")."""
+    scope = ctx.state.scope
+    return next((old for (s, old), now in ctx.state.renamed_definitions.items() if s == scope and now == (scope, coll)), coll)
 
 
 def index_binding(scope: str, coll: str, path: tuple) -> t.Callable[[Context, dict], t.Any]:

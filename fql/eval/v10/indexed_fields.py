@@ -92,7 +92,7 @@ def body_errors(
         if kind != "select":
             continue
         coll, field = name
-        if field in (computed if coll is OWN else others.get(coll, ())):
+        if field in (computed if coll == OWN else others.get(coll, ())):
             out.append((COMPUTED, *span))
         if field == "ts":
             out.append((TS, *span))
@@ -110,7 +110,7 @@ def doc_selects(body: str) -> list[tuple[str, int, int]]:
     if not isinstance(arrow, ast.Arrow) or len(arrow.params) != 1:
         return []
     found = _walk(arrow.body, frozenset(arrow.params), {arrow.params[0]: OWN})
-    return [(name[1], start, end) for kind, name, (start, end) in found if kind == "select"]
+    return [(name[1], start, end) for kind, name, (start, end) in found if kind == "select" and name[0] == OWN]
 
 
 def free_names(body: t.Iterable[ast.Node], bound: frozenset) -> t.Iterator[tuple[str, int]]:

@@ -201,6 +201,26 @@ def test_unique_constraint_definitions(db, uniques, text):
     assert f"constraint failures:\n  constraints: {text}\n" in body["summary"]
 
 
+def test_two_unique_constraints_without_fields(db):
+    # Core's hook groups the constraints by their paths: two without any are also two on the paths `[]`
+    # (CollectionSchemaHooks.validateCollection).
+    body = answer(db, "Collection.create({ name: 'Person', constraints: [{ unique: [] }, { unique: [] }] })")
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["constraints"]], "message": "Unique constraints must have at least one term"},
+        {"paths": [["constraints"]], "message": "Duplicate unique constraint on path []"},
+    ]
+
+
+def test_duplicate_unique_constraints_in_core_order(db):
+    # Each duplicate in the order core's `groupBy` (a HashMap keyed by the constraint's paths) iterates.
+    constraints = ", ".join(f"{{ unique: {u} }}" for u in ['["b"]', '["a"]', '["b"]', '["a"]', '["c", "d"]', '["c", "d"]'])
+    body = answer(db, f"Collection.create({{ name: 'Person', constraints: [{constraints}] }})")
+    messages = [f["message"] for f in body["error"]["constraint_failures"]]
+    assert sorted(messages) == [f"Duplicate unique constraint on path {p}" for p in ("[.a]", "[.b]", "[.c, .d]")]
+    # Scala 2.13's hashes of the keys (List[List[Either[Long, String]]], fql/scala.py) put them so.
+    assert messages == [f"Duplicate unique constraint on path {p}" for p in ("[.c, .d]", "[.a]", "[.b]")]
+
+
 # UniqueConstraintSpec "accounts for fql4 unique indexes": a v10 write names the v4 index it breaks.
 def test_v10_write_breaking_a_v4_unique_index(db):
     index = '{name: "TestIndex", source: Collection("Author"), terms: [{field: ["data", "b"]}], unique: true}'

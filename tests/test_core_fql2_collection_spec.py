@@ -172,6 +172,18 @@ def test_document_and_collection_writes_together(doc, coll):
         )
 
 
+# The same with a rename for the collection's write: its documents are the renamed collection's, and the
+# query's text still names it `User` (core resolves it as the query began).
+@pytest.mark.parametrize("doc", DOC_WRITES)
+def test_document_writes_and_a_rename_together(doc):
+    rename = "Collection.byName('User')!.update({ name: 'Person' })"
+    for query in (f"{doc}\n{rename}", f"{rename}\n{doc}"):
+        assert failure(_users(), query)[:2] == (
+            "invalid_write",
+            "Cannot modify a document and its collection in the same query.",
+        )
+
+
 # "handles rapid collection recreation (w/ typecheck)" and "(no typecheck)": deleted and made again in
 # one query, and again in the next.
 def test_rapid_collection_recreation(db):

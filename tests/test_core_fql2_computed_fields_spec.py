@@ -1,18 +1,12 @@
 """Core's FQL2ComputedFieldsSpec (ext/model/src/test/scala/fql2/FQL2ComputedFieldsSpec.scala), through the v10
 endpoint, so that summaries and static types are checked too. Each test names its case.
 
-Ported elsewhere already: "rejects signature with generics" (tests/schema/test_migrating.py, through a push),
+Ported elsewhere already: "rejects signature with generics" (also tests/schema/test_migrating.py, through a push),
 "checks computed field signatures" (tests/schema/test_core_env_schema_checks.py), "fail on writes"
 (tests/test_v10_summaries.py), "cannot access collections (runtime)" (tests/test_collection_fields.py), and
 the index limits of "indexing" ("cannot call UDFs", "cannot use computed fields", "cannot access collections",
 "doesn't allow indexing if the ts field is used" and its neighbours: tests/test_core_docs10.py, and here with
 the errors drawn in main.fsl).
-
-Not yet: "rejects signature with generics" as a v10 write (fql's unknown-type errors of a `Collection.create`
-are not drawn in main.fsl, and core's typer also reports the body's `doc.baz` there); "cannot use computed
-fields (typecheck)" / "in unique constraints" (a computed field read through another collection's document,
-`Bar.byId(0)!.x`, is not found: fql finds those selected on the body's parameter); "collection can be
-renamed" (core still resolves `Foo` in the query that renamed it, fql does not).
 """
 
 from __future__ import annotations
@@ -533,6 +527,39 @@ def test_cannot_use_computed_fields_typecheck_in_values(db):
     assert message == drawn("cannot use computed fields", 11, 11, "    1 + f.a.x", 1)
 
 
+def test_cannot_use_computed_fields_typecheck_in_unique_constraints(db):
+    # Also applies to computed fields of other collections, selected on their documents; the read is
+    # invalid there too, so both are drawn (core types the body: `Bar.byId(0)!` is a `Bar`).
+    ok(db, "Collection.create({ name: 'Bar', computed_fields: { x: { body: '_ => 0' } } })")
+    message = schema_failure(
+        db,
+        "Collection.create({ name: 'Foo', computed_fields: { a: { body: '_ => Bar.byId(0)!.x' } },"
+        " constraints: [{ unique: ['.a'] }] })",
+    )
+    text = "  compute a = (_) => Bar.byId(0)!.x"
+    assert message == lines(
+        drawn("cannot access collections", 9, 22, text, 3),
+        *drawn("cannot use computed fields", 9, 35, text, 1).split("\n")[1:],
+    )
+
+
+def test_computed_fields_of_other_collections_reached_otherwise(db):
+    # As core's typer sees them: a `let` keeps the document's type, `create` gives one, `byId` without `!`
+    # is `Bar | NullBar` (no collection's type, so no computed field of one), and any document's `ts`.
+    ok(db, "Collection.create({ name: 'Bar', computed_fields: { x: { body: '_ => 0' } } })")
+    for body, errors in [
+        ("_ => { let b = Bar.byId(0)!; b.x }", ["cannot access collections", "cannot use computed fields"]),
+        ("_ => Bar.create({}).x", ["cannot access collections", "cannot use computed fields"]),
+        ("_ => Bar.byId(0)!.ts", ["cannot access collections", "cannot use a doc's ts field"]),
+        ("_ => Bar.byId(0)?.x", ["cannot access collections"]),
+        ("_ => Bar.byId(0)!.y", ["cannot access collections"]),
+    ]:
+        message = schema_failure(
+            db, f"Collection.create({{ name: 'Foo', computed_fields: {{ a: {{ body: '{body}' }} }}, constraints: [{{ unique: ['.a'] }}] }})"
+        )
+        assert [m.split("constraints ")[1] for m in message.split("\n") if m.startswith("    error:")] == errors, body
+
+
 def test_doesnt_allow_indexing_if_the_ts_field_is_used(db):
     message = schema_failure(
         db,
@@ -640,6 +667,46 @@ def test_cannot_use_new_id_because_its_a_read_runtime(db):
            " indexes: { byCustomID: { terms: [{ field: '.custom_id' }] } } })")
     ok(db, "Foo.create({})")
     assert ok(db, "Foo.byCustomID(0).count()") == 0
+def test_rejects_signature_with_generics(db):
+    # With a type refused, core builds no type for the collection's documents: the body's `doc.baz` is not
+    # found either (SchemaTypeValidator checkCollections).
+    query = lines(
+        "Collection.create({",
+        "  name: 'Foo',",
+        "  computed_fields: {",
+        "    bar: {",
+        '      body: "doc => doc.baz",',
+        '      signature: "A => A"',
+        "    }",
+        "  }",
+        "})",
+    )
+    text = "  compute bar: A => A = (doc) => doc.baz"
+    body = failure(db, query)
+    assert body["error"]["code"] == "invalid_schema"
+    assert body["error"]["message"] == lines(
+        "Invalid database schema update.",
+        "    error: Unknown type `A`",
+        "    at main.fsl:5:16",
+        "      |",
+        f"    5 | {text}",
+        "      |                ^",
+        "      |",
+        "    error: Unknown type `A`",
+        "    at main.fsl:5:21",
+        "      |",
+        f"    5 | {text}",
+        "      |                     ^",
+        "      |",
+        "    error: Type `Foo` does not have field `baz`",
+        "    at main.fsl:5:38",
+        "      |",
+        f"    5 | {text}",
+        "      |                                      ^^^",
+        "      |",
+    )
+
+
 def test_should_infer_computed_field_types(db):
     ok(
         db,
@@ -809,3 +876,33 @@ def test_a_document_a_computed_field_gives_answers_as_its_reference(db):
     # Projected, the same document is an object's field: answered whole, its own set as a cursor.
     projected = tagged.ok(db, "Pet.byId('2') { first }")["first"]["@doc"]
     assert projected["id"] == "1" and set(projected["pets"]) == {"@set"} and isinstance(projected["pets"]["@set"], str)
+
+
+def test_collection_can_be_renamed(db):
+    # The query's text still names the collection by the name it began with: `Foo` reaches the renamed
+    # collection's document, and its computed field runs (and aborts).
+    ok(db, "Collection.create({ name: 'Foo', computed_fields: { bar: { body: \"doc => abort('hi')\" } } })")
+    ok(db, "Foo.create({ id: 1234 }); null")
+    body = failure(db, "Collection.byName('Foo')!.update({\n  name: 'Bar',\n})\n\nFoo.byId(1234)!.bar\n")
+    assert body["error"]["code"] == "abort"
+    # The field's source still names `Foo`, as core reads the collection's schema as the query began.
+    assert body["summary"] == lines(
+        "error: Query aborted.",
+        "at *computed_field:Foo:bar*:1:13",
+        "  |",
+        "1 | doc => abort('hi')",
+        "  |             ^^^^^^",
+        "  |",
+        "at *query*:5:17",
+        "  |",
+        "5 | Foo.byId(1234)!.bar",
+        "  |                 ^^^",
+        "  |",
+    )
+    # The new name is not the query's to use until the next one; renamed and deleted, the old one is not either.
+    assert failure(db, "Collection.byName('Foo')!.update({ name: 'Bar' })\nBar.byId(1234)")["error"]["code"] == "invalid_query"
+    ok(db, "Collection.byName('Foo')!.update({ name: 'Bar' })\nFoo.byId(1234)!.id")
+    assert ok(db, "Bar.byId(1234)!.id") == "1234"
+    body = failure(db, "Collection.byName('Bar')!.update({ name: 'Baz' })\nCollection.byName('Baz')!.delete()\nBar.all().count()")
+    assert body["error"]["code"] == "invalid_write"
+

@@ -12,11 +12,6 @@ Skipped (core internals): "default evaluation fails produce a nice error", "nest
 up" and FQL2PersistedFieldsWithV4Spec "nested internal fields don't show up in v4" write a definition
 through core's Store.internalUpdate, past the validation a user's write gets (what a user sees of
 `backfill_value` is in test_backfill_value_is_stored_internally).
-
-Not yet: "update signature shows up" / "updateData signature shows up" for a misfit (core's ``Type `String`
-is not a subtype of `Null | Number` ``: fql's typer leaves an optional field's misfit to the write);
-"disallows non-strings (typechecked)" (core's typer refuses the definition's struct, with causes, where fql
-fails the write as "not typechecked" does).
 """
 
 from __future__ import annotations
@@ -357,6 +352,18 @@ def test_update_signature_shows_up(db, method):
     assert static_type(db, f"Foo.byId(0)!.{method}") == "(data: { my_field: Number | Null }) => Foo"
     ok(db, f"Foo.create({{ my_field: 3 }}).{method}({{}})")
     ok(db, f"Foo.create({{ my_field: 3 }}).{method}({{ my_field: 5 }})")
+    query = f"Foo.create({{ my_field: 3 }}).{method}({{ my_field: 'hi' }})"
+    body = failure(db, query)
+    assert body["error"]["code"] == "invalid_query"
+    column = query.index("'hi'")
+    assert body["summary"] == lines(
+        "error: Type `String` is not a subtype of `Null | Number`",
+        f"at *query*:1:{column + 1}",
+        "  |",
+        f"1 | {query}",
+        "  | " + " " * column + "^^^^",
+        "  |",
+    )
 
 
 # -- default defined fields ---------------------------------------------------------------------------------
@@ -442,6 +449,57 @@ def test_typecheck_index_definitions_works_for_all_term_formats(db):
 
 def test_default_values_are_not_required_for_nullable_fields(db):
     ok(db, "Collection.create({ name: 'Foo', fields: { foo: { signature: 'Int | Null' } } })")
+
+
+COLLECTION_CREATE = (
+    "{ name: String, alias: String | Null, computed_fields: { *: { body: String, signature: String | Null } } | Null, "
+    "fields: { *: { signature: String, default: String | Null } } | Null, migrations: Array<{ backfill: { field: "
+    "String, value: String } } | { drop: { field: String } } | { split: { field: String, to: Array<String> } } | "
+    "{ move: { field: String, to: String } } | { add: { field: String } } | { move_conflicts: { into: String } } | "
+    "{ move_wildcard: { into: String } } | { add_wildcard: {} }> | Null, wildcard: String | Null, history_days: "
+    "Number | Null, ttl_days: Number | Null, document_ttls: Boolean | Null, indexes: { *: { terms: Array<{ field: "
+    "String, mva: Boolean | Null }> | Null, values: Array<{ field: String, mva: Boolean | Null, order: \"asc\" | "
+    "\"desc\" | Null }> | Null, queryable: Boolean | Null } } | Null, constraints: Array<{ unique: Array<String> | "
+    "Array<{ field: String, mva: Boolean | Null }> } | { check: { name: String, body: String } }> | Null, data: "
+    "{ *: Any } | Null }"
+)
+
+
+def test_disallows_non_strings_typechecked(db):
+    # Core's typer refuses the whole struct: its causes, the `fields` struct not being null (the optional
+    # field's other member), and the default's `Int`, not a `String | Null`.
+    query = 'Collection.create({\n  name: "Foo",\n  fields: {\n    my_field: { signature: "Number", default: 3 }\n  }\n})'
+    body = failure(db, query + "\n")
+    assert body["error"]["code"] == "invalid_query"
+    assert body["summary"] == lines(
+        f'error: Type `{{ name: "Foo", fields: {{ my_field: {{ signature: "Number", default: 3 }} }} }}` is not a subtype of `{COLLECTION_CREATE}`',
+        "at *query*:1:19",
+        "  |",
+        "1 |   Collection.create({",
+        "  |  ___________________^",
+        '2 | |   name: "Foo",',
+        "3 | |   fields: {",
+        '4 | |     my_field: { signature: "Number", default: 3 }',
+        "5 | |   }",
+        "6 | | })",
+        "  | |_^",
+        "  |",
+        'cause: Type `{ my_field: { signature: "Number", default: 3 } }` is not a subtype of `Null`',
+        "at *query*:3:11",
+        "  |",
+        "3 |     fields: {",
+        "  |  ___________^",
+        '4 | |     my_field: { signature: "Number", default: 3 }',
+        "5 | |   }",
+        "  | |___^",
+        "  |",
+        "cause: Type `Int` is not a subtype of `String | Null`",
+        "at *query*:4:47",
+        "  |",
+        '4 |     my_field: { signature: "Number", default: 3 }',
+        "  |                                               ^",
+        "  |",
+    )
 
 
 def test_disallows_non_strings_not_typechecked(db):

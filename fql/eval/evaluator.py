@@ -56,6 +56,9 @@ class QueryState:
     #: Those of `changed_definitions` this query deleted: their documents go with them, which is no write
     #: of the query's own.
     deleted_definitions: set = field(factory=set)
+    #: The collections this query renamed, (scope, name it began with) -> name it has now: the query's own
+    #: text still names each by the name it began with (core resolves it in the schema as the query began).
+    renamed_definitions: dict = field(factory=dict)
     #: True while fql evaluates on its own behalf (role predicates): no permission checks.
     unchecked: bool = False
     #: While a role predicate runs, the Auth it runs as (a function with a role it calls runs as another).

@@ -57,6 +57,14 @@ def rename(ctx: Context, kind: str, key: DocKey, new: str) -> DocKey:
     _move(txn, key, new_key, fix)
     _move(txn, made_key(key), made_key(new_key), fix)
     if kind == "collections":
+        renamed = ctx.state.renamed_definitions
+        began = [first for first, now in renamed.items() if now == (scope, old)] or [(scope, old)]
+        for first in began:
+            renamed[first] = (scope, new)
+        if (scope, old) in ctx.state.wrote_documents:
+            # Its documents, written by this query, are the renamed collection's (core's `invalid_write`
+            # when its definition is then written).
+            ctx.state.wrote_documents.add((scope, new))
         for version in list(txn.scan(scope, old)):
             _move(txn, version.key, DocKey(scope, new, version.key.id), fix)
         from .documents import drops_key

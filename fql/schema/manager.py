@@ -945,6 +945,7 @@ def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> t.Any:
             # Applying the staged schema is no write of the query's (a document of a collection it
             # changes may be written).
             marks = (set(state.wrote_documents), set(state.changed_definitions), set(state.deleted_definitions), dict(state.written))
+            renamed = dict(state.renamed_definitions)
             unchecked, state.unchecked = state.unchecked, True
             try:
                 apply_staged(ctx)
@@ -955,6 +956,7 @@ def joined(ctx: Context, run: t.Callable[[Context], t.Any]) -> t.Any:
             finally:
                 state.unchecked = unchecked
                 state.wrote_documents, state.changed_definitions, state.deleted_definitions, state.written = marks
+                state.renamed_definitions = renamed
             replaces = staged_version(ctx)
             names = {(kind, name) for kind, name, _ in live_definitions(ctx)}
             applied = state.staged_txn.written()

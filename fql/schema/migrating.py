@@ -38,6 +38,8 @@ def failures(ctx: Context, diffs: list, before: dict[str, str], after: dict[str,
     order: the diffs' order, each collection's errors in the order found)."""
     find = _lookup(_items(diffs), ctx)
     out = unknown_types(after)
+    if out and env_typechecked(ctx):
+        out += opaque_types(after)
     if not out:
         out = default_types(ctx, after, find)
     if not out and env_typechecked(ctx):
@@ -61,6 +63,21 @@ def unknown_types(files: dict[str, str], refs: bool = False, *, functions_only: 
     document type is an error too, after its parameter's; with `refs` (a v10 write's check) even where
     its parameter is unknown. `functions_only`: the functions' signatures alone (a v10 write's check, once
     the query has run: the collections' types were checked at their own writes)."""
+    collections: list[str] = []
+    functions: list[str] = []
+    for file, text, node, errors in _collection_errors(files, refs, functions_only):
+        if node is not None:
+            collections += errors
+        else:
+            functions += errors
+    return collections + functions
+
+
+def _collection_errors(
+    files: dict[str, str], refs: bool = False, functions_only: bool = False
+) -> t.Iterator[tuple[str, str, t.Any, list[str]]]:
+    """unknown_types' errors by item: (file, text, collection node, its errors) for each collection in
+    order, and (file, text, None, errors) for each function's signature."""
     parsed = {name: parser.parse(text, name) for name, text in files.items() if text.strip()}
     names = {"Key", "Token", "Credential"}
     for items in parsed.values():
@@ -73,18 +90,36 @@ def unknown_types(files: dict[str, str], refs: bool = False, *, functions_only: 
             return True
         return name.endswith("Collection") and name[: -len("Collection")] in names
 
-    collections: list[str] = []
-    functions: list[str] = []
     for file, text in files.items():
         if file not in parsed:
             continue
         for node in parser.read(text):
             if node.kw.text == "collection" and isinstance(node.value, Block) and node.name is not None and not functions_only:
                 where = _Where(node.name.text, known, lambda n: n in names or None, text, file, refs)
-                collections += _collection_types(node.value.items, where)
+                yield file, text, node, _collection_types(node.value.items, where)
             elif node.kw.text == "function" and isinstance(node.value, Function):
-                functions += [d.render(text, file) for d in _function_types(node.value, known)]
-    return collections + functions
+                yield file, text, None, [d.render(text, file) for d in _function_types(node.value, known)]
+
+
+def opaque_types(files: dict[str, str], refs: bool = False) -> list[str]:
+    """What core's typer then finds in the collections it built no document type for (SchemaTypeValidator
+    checkCollections adds a collection's type only while no error was found: the first collection with a
+    type error and every one after it): each field its computed fields' and check constraints' bodies, and
+    its index and unique constraint paths, select on a document, ``Type `Foo` does not have field `baz` ``
+    (FQL2ComputedFieldsSpec "rejects signature with generics", FQL2TypecheckSpec "array with no generics
+    and an inline index build should not blow up"). After unknown_types' errors, in a typechecked
+    database."""
+    from ..eval.v10.fields import drawn_opaque
+
+    out: list[str] = []
+    erred = False
+    for file, text, node, errors in _collection_errors(files, refs):
+        if node is None:
+            continue
+        erred = erred or bool(errors)
+        if erred:
+            out += drawn_opaque(text, file, node.name.text)
+    return out
 
 
 def default_types(ctx: Context, files: dict[str, str], find: t.Callable[[str], t.Any]) -> list[str]:
@@ -121,6 +156,12 @@ def indexed_types(files: dict[str, str]) -> list[str]:
     parsed = {file: parser.parse(text, file) for file, text in files.items() if text.strip()}
     functions = [i.name for items in parsed.values() for i in items if i.kind == "function"]
     collections = [i.name for items in parsed.values() for i in items if i.kind == "collection"]
+    others = {
+        i.name: frozenset(i.definition.get("computed_fields") or ())
+        for items in parsed.values()
+        for i in items
+        if i.kind == "collection"
+    }
     out = []
     for file, items in parsed.items():
         text = files[file]
@@ -136,7 +177,7 @@ def indexed_types(files: dict[str, str]) -> list[str]:
                 if name not in bodies:
                     continue
                 lit = bodies[name]
-                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections):
+                for message, start, end in indexed_fields.body_errors(text[lit.start : lit.end], computed, functions, collections, others):
                     out.append(Diagnostic(message, lit.start + start, lit.start + end).render(text, file))
     return out
 

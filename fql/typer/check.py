@@ -1064,6 +1064,15 @@ class Checker:
                 if _exact(given) and (_exact(use) or use == NULL) and not is_subtype(given, use) and self._placed(value):
                     message = f"Type `{given.name}` is not a subtype of `{use.name}`"  # type: ignore[union-attr]
                     elsewhere.append((message, self.annotated_uses[value.span]))
+            elif isinstance(value, ast.Object) and isinstance(given, Record) and _optional_record(use):
+                # A struct written for an optional struct (`fields: { ... }` for `{ *: ... } | Null`) that
+                # fits neither: core's failure of the whole argument, its causes the struct not being
+                # null, then each scalar in it its field does not take (FQL2DefinedFieldsSpec "disallows
+                # non-strings (typechecked)").
+                nested = self._struct_misfits(value, given, _without_null(use))
+                shown = display(given)
+                if nested and shown is not None and self._placed(value):
+                    elsewhere += [(f"Type `{shown}` is not a subtype of `Null`", self._group(value.span)), *nested]
             elif isinstance(use, Union) and NULL in use.members and value.span in self.stdlib:
                 if _exact(given) and self._placed(value):
                     mark = len(self.errors)
@@ -1099,6 +1108,37 @@ class Checker:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
         elif missing and shown is not None:
             self._misfit_record(node, shown, param, [], missing)
+
+    def _struct_misfits(self, node: ast.Object, found: Record, param: Type) -> list[tuple[str, ast.Span]] | None:
+        """The scalars of the struct `node` (nested structs' too) that their fields of `param` do not take,
+        each ``Type `Int` is not a subtype of `String | Null` `` at the scalar, the field's type as the
+        signature writes it; None where anything else would fail (a field too many or missing, a value not
+        a scalar nor a struct), which is not modelled."""
+        if not isinstance(param, Record):
+            return None
+        out: list[tuple[str, ast.Span]] = []
+        for key, value in node.pairs:
+            use, given = param.field(key), found.field(key)
+            if use is None or given is None:
+                return None
+            if isinstance(value, ast.Object) and isinstance(given, Record):
+                nested = self._struct_misfits(value, given, use)
+                if nested is None:
+                    return None
+                out += nested
+                continue
+            if is_subtype(given, use):
+                continue
+            widened, shown = primary(given), display(use)
+            if not (isinstance(widened, Named) and not widened.args and widened.name in _PRIMITIVES) or shown is None:
+                return None
+            if is_subtype(widened, use):
+                continue
+            out.append((f"Type `{widened.name}` is not a subtype of `{shown}`", self._group(value.span)))
+        given_keys = {key for key, _ in node.pairs}
+        if any(key not in given_keys and not is_subtype(NULL, use) for key, use in param.fields):
+            return None
+        return out
 
     def _misfit_record(self, node: ast.Object, shown: str, param: Record, failures: list[str], missing: list[str]) -> bool:
         """Several failures of one struct against its parameter (`failures`, then each field it is
@@ -2152,6 +2192,11 @@ def _signature_null(fn: Type, args: list[Type]) -> bool:
     if not all(isinstance(m.result, Union) and NULL in m.result.members for m in members):
         return False
     return not any(_has_null(ty) for ty in (*args, *(ty for _, ty in seeds)))
+
+
+def _optional_record(ty: Type) -> bool:
+    """Whether `ty` is a struct type or null (`{ *: Any } | Null`)."""
+    return isinstance(ty, Union) and len(ty.members) == 2 and NULL in ty.members and any(isinstance(m, Record) for m in ty.members)
 
 
 def _without_null(ty: Type) -> Type:

@@ -443,8 +443,8 @@ Invalid database schema update.
 
 
 def test_unknown_types_in_computed_field_signatures():
-    # As FQL2ComputedFieldsSpec "rejects signature with generics", through a push (core's typer also checks
-    # the body, which fql does not: here it types).
+    # As FQL2ComputedFieldsSpec "rejects signature with generics", through a push (a body that selects no
+    # field on its document: see the next test).
     db = fql.connect("memory://")
     assert _refused(db, "collection Foo {\n  compute bar: A => A = (doc) => doc\n}") == """\
 error: Unknown type `A`
@@ -459,6 +459,33 @@ at main.fsl:2:21
 2 |   compute bar: A => A = (doc) => doc
   |                     ^
   |"""
+
+
+def test_a_type_error_leaves_the_documents_of_no_type():
+    # Core's SchemaTypeValidator builds a collection's document type only while it has found no error: the
+    # collection with a refused type, and those after it, have none, so each field their computed fields,
+    # checks and index paths select on a document is not found, even one they define, after the types'
+    # errors (FQL2ComputedFieldsSpec "rejects signature with generics"). A collection before is typed.
+    db = fql.connect("memory://")
+    text = (
+        "collection Early {\n  a: Int\n  compute b = (doc) => doc.a\n}\n"
+        "collection Foo {\n  a: Strin\n  compute b = (doc) => doc.a\n  check c ((doc) => doc.a != null)\n"
+        "  index byA { terms [.a] }\n}\n"
+        "collection Later {\n  x: Int\n  unique [.x]\n}\n"
+    )
+    refused = _refused(db, text)
+    assert [line for line in refused.split("\n") if line.startswith("error:") or line.startswith("at ")] == [
+        "error: Unknown type `Strin`",
+        "at main.fsl:6:6",
+        "error: Type `Foo` does not have field `a`",
+        "at main.fsl:7:28",
+        "error: Type `Foo` does not have field `a`",
+        "at main.fsl:8:25",
+        "error: Type `Foo` does not have field `a`",
+        "at main.fsl:9:23",
+        "error: Type `Later` does not have field `x`",
+        "at main.fsl:13:12",
+    ]
 
 
 def test_the_wildcard_must_be_any():

@@ -509,7 +509,7 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
     """Evaluate computed field `name` of `doc`; it may read, but not write."""
     from .expressions import call_function
 
-    source = f"computed_field:{schema.coll}:{name}"
+    source = f"computed_field:{_began_as(ctx, schema.coll)}:{name}"
     before, ctx.state.log_source = ctx.state.log_source, (source, schema.computed[name], len(ctx.state.udf_stack))
     try:
         fn = _lambda(ctx, schema.computed[name])
@@ -522,6 +522,14 @@ def computed_value(ctx: Context, doc: Document | None, schema: CollectionFields,
         raise
     finally:
         ctx.state.log_source = before
+
+
+def _began_as(ctx: Context, coll: str) -> str:
+    """The name the collection `coll` had when the query began: core reads a collection's schema as the
+    query began, so a computed field of one the query renamed is traced under its old name
+    (FQL2ComputedFieldsSpec "collection can be renamed")."""
+    scope = ctx.state.scope
+    return next((old for (s, old), now in ctx.state.renamed_definitions.items() if s == scope and now == (scope, coll)), coll)
 
 
 def index_binding(scope: str, coll: str, path: tuple) -> t.Callable[[Context, dict], t.Any]:
@@ -966,24 +974,35 @@ def _duplicate_checks(constraints: list) -> list[st.Failure]:
 
 def _unique_failures(constraints: list) -> list[st.Failure]:
     """core's checks of `unique` constraints: at least one field each, and no two on the same paths
-    (`.name` and `.['name']` are one path; UniqueConstraintSpec)."""
+    (`.name` and `.['name']` are one path; UniqueConstraintSpec; two without fields are two on the paths
+    `[]`), each duplicate in the order of core's `groupBy` of the constraints by their paths (a HashMap)."""
     from .collections import strict_path
 
     out: list[st.Failure] = []
     if any(c.get("unique") == [] for c in constraints):
         out.append(st.Failure("validator", ("constraints",), "Unique constraints must have at least one term"))
-    seen: dict[str, int] = {}
+    seen: Counter = Counter()
     for constraint in constraints:
         fields = constraint.get("unique")
         if fields is None:
             continue
         paths = [strict_path(item if isinstance(item, str) else item["field"]) for item in fields]
-        if fields and all(paths):
-            shown = "[" + ", ".join(_path_display(p) for p in paths) + "]"
-            seen[shown] = seen.get(shown, 0) + 1
-    for shown in sorted(p for p, count in seen.items() if count > 1):
-        out.append(st.Failure("validator", ("constraints",), f"Duplicate unique constraint on path {shown}"))
+        if all(paths):
+            seen[tuple(tuple(p) for p in paths)] += 1
+    for paths in scala.hash_order(seen, _paths_hash):
+        if seen[paths] > 1:
+            shown = "[" + ", ".join(_path_display(list(p)) for p in paths) + "]"
+            out.append(st.Failure("validator", ("constraints",), f"Duplicate unique constraint on path {shown}"))
     return out
+
+
+def _paths_hash(paths: tuple) -> int:
+    """The hashCode of core's List of field paths, each a List[Either[Long, String]]."""
+
+    def step(s: t.Any) -> int:
+        return scala.case_class_hash("Left", s) if isinstance(s, int) else scala.case_class_hash("Right", scala.java_hash(s))
+
+    return scala.indexed_seq_hash([scala.indexed_seq_hash([step(s) for s in path]) for path in paths])
 
 
 def _path_display(steps: list) -> str:
@@ -1346,7 +1365,7 @@ def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]
     in its FSL file as core's SchemaTypeValidator draws it (`at main.fsl:5:8`, a cause, a hint to use
     `Ref<>`); none where fql cannot draw them (a definition FSL cannot say)."""
     from ...schema import manager
-    from ...schema.migrating import default_types, unknown_types
+    from ...schema.migrating import default_types, opaque_types, unknown_types
     from ...schema.parser import FSLError
 
     if not isinstance(name, str):
@@ -1362,7 +1381,7 @@ def _drawn_type_errors(ctx: Context, name: t.Any, definition: dict) -> list[str]
             # A field's type core's typer refuses leaves the documents' type opaque, shown by its name, and
             # the index paths are typed all the same (FQL2TypecheckSpec "array with no generics and an inline
             # index build should not blow up").
-            drawn += [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find, True)]
+            drawn += opaque_types(files, refs=True)
         drawn = drawn or default_types(ctx, files, find)
         if not drawn and env_typechecked(ctx):
             drawn = [e for file, text in files.items() for e in _drawn_path_errors(text, file, name, definition, find)]
@@ -1453,9 +1472,9 @@ def _drawn_path_errors(
     from ...schema.errors import Diagnostic
     from ...schema.nodes import Block, Field, Paths
 
-    doc = _documents_type(definition, find)
+    doc = None if opaque else _documents_type(definition, find)
     node = next((n for n in parser.read(text) if n.kw.text == "collection" and n.name and n.name.text == name), None)
-    if doc is None or node is None or not isinstance(node.value, Block):
+    if (doc is None and not opaque) or node is None or not isinstance(node.value, Block):
         return []
     members = node.value.items
     types = {m.name.text: m.value.type for m in members if isinstance(m.value, Field) and m.value.type is not None and m.name}
@@ -1463,14 +1482,16 @@ def _drawn_path_errors(
     lists += [m.value for m in members if m.kw.text == "unique" and isinstance(m.value, Paths)]
     out = []
     for term in (term for paths in lists for term in paths.terms):
-        found = _missing_field(doc, list(term.path))
+        if opaque:
+            # No type has the documents' fields: a path's first field is not found, whatever it is.
+            if not term.path or not isinstance(term.path[0], str):
+                continue
+            found: t.Any = (f"Type `{name}` does not have field `{term.path[0]}`", 0, None)
+        else:
+            found = _missing_field(doc, list(term.path))
         if found is None:
             continue
         message, step, hint = found
-        if opaque:
-            if step != 0:
-                continue
-            message = f"Type `{name}` does not have field `{term.path[0]}`"
         at = _step_span(text[term.start : term.end], term.path, step)
         if at is None:
             return []
@@ -1482,6 +1503,37 @@ def _drawn_path_errors(
                 return []
             hints = (Diagnostic(f"Type `{hint}` inferred here", where, where + len(hint)),)
         out.append(Diagnostic(message, term.start + at[0], term.start + at[1], hints=hints).render(text, file))
+    return out
+
+
+def drawn_opaque(text: str, file: str, name: str) -> list[str]:
+    """The errors of the collection `name` in the FSL `text` when core built no type for its documents:
+    its bodies' (`_drawn_opaque_bodies`), then its index and unique constraint paths'."""
+    return _drawn_opaque_bodies(text, file, name) + _drawn_path_errors(text, file, name, {}, lambda _: None, True)
+
+
+def _drawn_opaque_bodies(text: str, file: str, name: str) -> list[str]:
+    """With a field's type refused, core builds no type for the collection's documents (SchemaTypeValidator
+    checkCollections: no shape once an error is found), so its computed fields' and check constraints'
+    bodies, typed with the document as their parameter, find none of the fields they select on it:
+    ``Type `Foo` does not have field `baz` `` at each (FQL2ComputedFieldsSpec "rejects signature with
+    generics"), computed fields first, as core queues them."""
+    from ...schema import parser
+    from ...schema.errors import Diagnostic
+    from ...schema.nodes import Block, Field
+    from .indexed_fields import doc_selects
+
+    node = next((n for n in parser.read(text) if n.kw.text == "collection" and n.name and n.name.text == name), None)
+    if node is None or not isinstance(node.value, Block):
+        return []
+    members = node.value.items
+    bodies = [m.value.value for m in members if isinstance(m.value, Field) and m.value.kind == "compute" and m.value.value is not None]
+    bodies += [m.value for m in members if m.kw is not None and m.kw.text == "check" and m.value is not None]
+    out = []
+    for lit in bodies:
+        for field, start, end in doc_selects(text[lit.start : lit.end]):
+            message = f"Type `{name}` does not have field `{field}`"
+            out.append(Diagnostic(message, lit.start + start, lit.start + end).render(text, file))
     return out
 
 

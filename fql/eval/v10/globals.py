@@ -91,6 +91,9 @@ def resolve(ctx: Context, name: str) -> t.Any:
     scope = ctx.state.scope
     if schema_live(ctx, DocKey(scope, "#collections", name)):
         return Module(name, collection_ref(name))
+    renamed = _renamed(ctx, name)
+    if renamed is not None:
+        return renamed
     if (scope, name) in ctx.state.deleted_definitions and current_source(ctx.state)[0] == "query":
         # The query's text names the collection it began with, which this query deleted: its documents
         # are not the query's to use (core's invalid_write: FQL2CollectionSpec "disallows combinations of
@@ -106,12 +109,29 @@ def resolve(ctx: Context, name: str) -> t.Any:
     return MISSING if found is None else found
 
 
+def _renamed(ctx: Context, name: str) -> Module | None:
+    """The collection this query renamed from `name`, as the query's own text names it by the name it began
+    with (core resolves the query's names in the schema as the query began: FQL2ComputedFieldsSpec
+    "collection can be renamed"); one it then deleted is not the query's to use (as `resolve` says)."""
+    renamed = ctx.state.renamed_definitions.get((ctx.state.scope, name))
+    if renamed is None or current_source(ctx.state)[0] != "query" or _fields.schema_code(ctx):
+        return None
+    if renamed in ctx.state.deleted_definitions:
+        raise QueryRuntimeError("invalid_write", "Cannot modify a document and its collection in the same query.")
+    if live(ctx, DocKey(*renamed[:1], "#collections", renamed[1])) is None:
+        return None
+    return Module(name, collection_ref(renamed[1]))
+
+
 def user_collection(ctx: Context, name: str) -> Module | None:
     """The user collection `name` names, by name or alias, whatever module the name may also be (core's
     UserCollectionCompanion.lookup, behind `Collection(name)`)."""
     scope = ctx.state.scope
     if schema_live(ctx, DocKey(scope, "#collections", name)):
         return Module(name, collection_ref(name))
+    renamed = _renamed(ctx, name)
+    if renamed is not None:
+        return renamed
     target = aliased(ctx, scope, "#collections", name)
     if target is None or not schema_live(ctx, DocKey(scope, "#collections", target)):
         return None
@@ -147,6 +167,9 @@ def schema_live(ctx: Context, key: DocKey) -> bool:
         return False
     if current_source(ctx.state)[0] != "query" or _fields.schema_code(ctx):
         return True
+    renamed = ctx.state.renamed_definitions
+    if key.coll == "#collections" and (key.scope, key.id) in renamed.values() and (key.scope, key.id) not in renamed:
+        return False  # a new name this query gave (its versions moved there, so none looks made here)
     return not created_here(ctx, key)
 
 

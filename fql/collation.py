@@ -37,6 +37,7 @@ _NUMBER, _BYTES, _STRING, _ARRAY, _OBJECT = b"\x10", b"\x20", b"\x30", b"\x40", 
 _REF, _SET, _TIME, _DATE, _OTHER, _UUID = b"\x60", b"\x61", b"\x62", b"\x63", b"\x64", b"\x65"
 _FALSE, _TRUE, _NULL = b"\x70", b"\x71", b"\x80"
 _END = b"\x00"
+_LONG = 2.0**63
 #: Greater than any key's first byte: `prefix + TOP` bounds every key that starts with `prefix`.
 TOP = b"\xff"
 
@@ -78,8 +79,11 @@ def _utf16(field: str) -> bytes:
     return field.encode("utf-16-be", "surrogatepass")
 
 
-def encode(value: t.Any) -> bytes:
-    """The order-preserving key of one value."""
+def encode(value: t.Any, numeric: bool = False) -> bytes:
+    """The order-preserving key of one value. Apart, 1 and 1.0 are two values (the key is also what makes
+    two values the same); `numeric` keys them as an index orders them, as one: a Double with a whole value
+    in Long's range has that Long's key, as core's CBOROrdering compares an integer with a floating point
+    number by value (compareIntNumber) and an index tuple then goes on to its next field."""
     if value is None:
         return _NULL
     if value is True:
@@ -90,15 +94,17 @@ def encode(value: t.Any) -> bytes:
         # Ints and doubles compare numerically; the exact int breaks ties beyond 2**53.
         return _NUMBER + _float_key(float(value)) + b"\x01" + _int_key(value)
     if isinstance(value, float):
+        if numeric and value.is_integer() and -_LONG <= value < _LONG:
+            return _NUMBER + _float_key(value) + b"\x01" + _int_key(int(value))
         return _NUMBER + _float_key(value) + b"\x00"
     if isinstance(value, str):
         return _STRING + string_key(value)
     if isinstance(value, Bytes):
         return _BYTES + _escaped(value.data)
     if isinstance(value, (list, tuple)):
-        return _ARRAY + b"".join(encode(v) for v in value) + _END
+        return _ARRAY + b"".join(encode(v, numeric) for v in value) + _END
     if isinstance(value, dict):
-        return _OBJECT + b"".join(encode(k) + encode(value[k]) for k in sorted(value, key=_utf16)) + _END
+        return _OBJECT + b"".join(encode(k) + encode(value[k], numeric) for k in sorted(value, key=_utf16)) + _END
     if isinstance(value, Ref):
         return _REF + ref_key(value)
     if isinstance(value, Timestamp):
@@ -108,7 +114,7 @@ def encode(value: t.Any) -> bytes:
     if isinstance(value, UUID):
         return _UUID + value.bits.to_bytes(16, "big")
     if isinstance(value, Page):
-        return encode(value.to_dict())
+        return encode(value.to_dict(), numeric)
     if isinstance(value, SetRef):
         return _SET + _escaped(repr(value).encode())
     if isinstance(value, Lambda):
@@ -152,14 +158,42 @@ def ref_key(ref: Ref) -> bytes:
 
 
 def tuple_key(values: t.Sequence[t.Any], reverse: t.Sequence[bool] = ()) -> bytes:
-    """The key of an index tuple; fields flagged in `reverse` sort descending."""
+    """The key of an index tuple, as the index orders it (`encode`'s `numeric`: 1 and 1.0 are one place, the
+    next field decides); fields flagged in `reverse` sort descending."""
     out = bytearray()
     for i, v in enumerate(values):
-        k = encode(v)
+        k = encode(v, True)
         if i < len(reverse) and reverse[i]:
-            k = bytes(255 - b for b in k)
+            k = _inverted(k)
         out += k
     return bytes(out)
+
+
+def _inverted(key: bytes) -> bytes:
+    return bytes(255 - b for b in key)
+
+
+def rekeyed(sort: bytes, values: t.Sequence[t.Any]) -> bytes | None:
+    """The key `tuple_key` now gives the index entry whose key, made before `numeric` existed (storage
+    version 2), is `sort` and whose values are `values` (the entry's document ref follows them, unchanged);
+    None when the key is the same (no whole Double in the values) or is not such a key."""
+    out, at = bytearray(), 0
+    for value in values:
+        was, now = encode(value), encode(value, True)
+        if not sort.startswith(was, at):
+            was, now = _inverted(was), _inverted(now)
+            if not sort.startswith(was, at):
+                return None
+        out += now
+        at += len(was)
+    new = bytes(out) + sort[at:]
+    return None if new == sort else new
+
+
+def terms_key(values: t.Sequence[t.Any]) -> bytes:
+    """The key of an index entry's terms, which find it by equality: 1 and 1.0 are two terms (core keys an
+    index's rows by their terms' encoding)."""
+    return b"".join(encode(v) for v in values)
 
 
 def sort_key(value: t.Any) -> bytes:

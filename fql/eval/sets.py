@@ -15,7 +15,7 @@ import typing as t
 import attrs
 
 from .. import ast
-from ..collation import TOP, born_key, encode, id_key, tuple_key
+from ..collation import TOP, born_key, encode, id_key, terms_key, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
@@ -135,7 +135,7 @@ def match_source(ctx: Context, s: SetRef) -> tuple[indexes.IndexDef, bytes, bool
     access.require(ctx, "read_index", index_key, (terms,))
     # Without unrestricted_read, core shows only the entries of documents the caller may read.
     filtered = not ctx.state.unfiltered and not access.allowed(ctx, "unrestricted_read", index_key, (terms,))
-    return index, tuple_key(cursor_of(terms)) if has_terms else b"", filtered
+    return index, terms_key(cursor_of(terms)) if has_terms else b"", filtered
 
 
 def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -339,7 +339,7 @@ def _identity(item: Item) -> bytes:
     sets) meet in Union, Intersection and Difference; the ref only orders them.
     """
     key, cursor, _ = item
-    return key if len(cursor) < 2 else key[: len(key) - len(encode(cursor[-1]))]
+    return key if len(cursor) < 2 else key[: len(key) - len(encode(cursor[-1], True))]
 
 
 def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[dict[int, list[Item]]]:

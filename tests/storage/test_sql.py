@@ -8,6 +8,7 @@ import threading
 import pytest
 
 import fql
+from fql import collation
 from fql.collation import tuple_key
 from fql.database import open_storage
 from fql.errors import (
@@ -130,7 +131,36 @@ def test_a_store_without_index_entries_is_restamped(url):
     open_storage(url).close()
     _stamp_newer_schema(url, 1)
     open_storage(url).close()
-    assert _schema_version(url) == SCHEMA_VERSION == 2
+    assert _schema_version(url) == SCHEMA_VERSION == 3
+
+
+def test_a_version_2_store_has_its_whole_doubles_rekeyed(url, monkeypatch):
+    """Version 2 keyed a whole Double among an index entry's values apart from the equal Long (1.0 before
+    every 1); version 3 keys it as the Long, as core's CBOROrdering compares them, so a version 2 store's
+    entries are rekeyed when it opens: in order with the new ones, and found again when their document
+    changes (a descending field, and a double in an array, too)."""
+    index = 'CreateIndex({name: "%s", source: Collection("c"), values: [{field: ["data", "v"]%s}, {field: "ref"}]})'
+    with monkeypatch.context() as m:
+        exact = collation.encode
+        m.setattr("fql.collation.encode", lambda value, numeric=False: exact(value))
+        with fql.connect(url) as db:
+            db.query('CreateCollection({name: "c"})')
+            db.query(index % ("up", ""))
+            db.query(index % ("down", ", reverse: true"))
+            db.query('Create(Ref(Collection("c"), "1"), {data: {v: 1.0}})')
+            db.query('Create(Ref(Collection("c"), "3"), {data: {v: [2.0, 0.5]}})')
+    _stamp_newer_schema(url, 2)
+    with fql.connect(url) as db:
+        assert _schema_version(url) == SCHEMA_VERSION
+        db.query('Create(Ref(Collection("c"), "2"), {data: {v: 1}})')
+        up = 'Select("data", Paginate(Match(Index("up"))))'
+        assert db.query(up) == db.query('[[0.5, Ref(Collection("c"), "3")], [1.0, Ref(Collection("c"), "1")], '
+                                        '[1, Ref(Collection("c"), "2")], [2.0, Ref(Collection("c"), "3")]]')
+        assert db.query('Select("data", Paginate(Range(Match(Index("down")), 2, 1)))') == db.query(
+            '[[2.0, Ref(Collection("c"), "3")], [1.0, Ref(Collection("c"), "1")], [1, Ref(Collection("c"), "2")]]')
+        db.query('Update(Ref(Collection("c"), "1"), {data: {v: 7}})')
+        db.query('Delete(Ref(Collection("c"), "3"))')
+        assert db.query(up) == db.query('[[1, Ref(Collection("c"), "2")], [7, Ref(Collection("c"), "1")]]')
 
 
 def test_a_database_from_a_newer_fql_is_refused(url):

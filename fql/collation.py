@@ -20,6 +20,9 @@ Objects compare as core's IndexTerm and CBOROrdering compare them: IndexTerm sor
 name in Java's UTF-16 order, then CBOROrdering.compareMaps compares pair by pair (each name by the
 collator, as any string, then its value), and a shorter object that agrees so far sorts first.
 Document ids (`id_key`) stay in code-point order: core's ids are numbers, and fql's names sort apart.
+A ref sorts by its id, then its collection, as core's DocID compares (subID, then collection id): in an
+index over several collections, or a Union of their documents, the documents mix by id. Two refs of one
+id in two collections follow their collections' keys (by name, where core's follow the collections' ids).
 """
 
 from __future__ import annotations
@@ -135,6 +138,15 @@ def id_key(doc_id: str) -> bytes:
     return b"\x02" + _escaped(doc_id.encode("utf-8", "surrogatepass"))
 
 
+def id_key_length(key: bytes) -> int:
+    """The length of the id key (`id_key` or `born_key`) that `key` starts with (all of it, if cut short)."""
+    kind = key[0]
+    if kind == 1:
+        return min(9, len(key))
+    end = key.find(b"\x00\x01", 1 if kind == 2 else 17)
+    return len(key) if end < 0 else end + 2
+
+
 def born_key(born: tuple[int, int], doc_id: str) -> bytes:
     """The id key of a named schema document in its native set: by creation (its transaction's time, then
     its place among those that transaction made), then name. Core's schema documents have numeric ids,
@@ -144,17 +156,17 @@ def born_key(born: tuple[int, int], doc_id: str) -> bytes:
 
 
 def ref_key(ref: Ref) -> bytes:
-    """Refs sort by database, then collection, then id."""
-    parts = b""
-    if ref.database is not None:
-        parts += b"\x01" + ref_key(ref.database)
-    else:
-        parts += b"\x00"
-    if ref.collection is not None:
-        parts += b"\x01" + ref_key(ref.collection)
-    else:
-        parts += b"\x00"
-    return parts + id_key(ref.id)
+    """Refs sort by database, then id, then collection: core's DocID compares the document's id (subID)
+    before its collection's, and a ref among an index's values is its DocID's bytes, in that order."""
+    head, tail = ref_parts(ref.database, ref.collection)
+    return head + id_key(ref.id) + tail
+
+
+def ref_parts(database: Ref | None, collection: Ref | None) -> tuple[bytes, bytes]:
+    """What the key of a ref in `collection` of `database` has before its id's key, and after it."""
+    head = b"\x01" + ref_key(database) if database is not None else b"\x00"
+    tail = b"\x01" + ref_key(collection) if collection is not None else b"\x00"
+    return head, tail
 
 
 def tuple_key(values: t.Sequence[t.Any], reverse: t.Sequence[bool] = ()) -> bytes:
@@ -173,23 +185,6 @@ def _inverted(key: bytes) -> bytes:
     return bytes(255 - b for b in key)
 
 
-def rekeyed(sort: bytes, values: t.Sequence[t.Any]) -> bytes | None:
-    """The key `tuple_key` now gives the index entry whose key, made before `numeric` existed (storage
-    version 2), is `sort` and whose values are `values` (the entry's document ref follows them, unchanged);
-    None when the key is the same (no whole Double in the values) or is not such a key."""
-    out, at = bytearray(), 0
-    for value in values:
-        was, now = encode(value), encode(value, True)
-        if not sort.startswith(was, at):
-            was, now = _inverted(was), _inverted(now)
-            if not sort.startswith(was, at):
-                return None
-        out += now
-        at += len(was)
-    new = bytes(out) + sort[at:]
-    return None if new == sort else new
-
-
 def terms_key(values: t.Sequence[t.Any]) -> bytes:
     """The key of an index entry's terms, which find it by equality: 1 and 1.0 are two terms (core keys an
     index's rows by their terms' encoding)."""
@@ -199,3 +194,75 @@ def terms_key(values: t.Sequence[t.Any]) -> bytes:
 def sort_key(value: t.Any) -> bytes:
     """A key for `sorted()` of plain values in Fauna's order."""
     return encode(value)
+
+
+# Keys as storage version 2 made them: refs by collection before id, and every double apart from the
+# Longs. `upgraded` reads such a key and gives the key of the same values now.
+
+_FIXED = {_TIME[0]: 12, _DATE[0]: 8, _UUID[0]: 16, _FALSE[0]: 0, _TRUE[0]: 0, _NULL[0]: 0}
+_ESCAPED = (_BYTES[0], _SET[0], _OTHER[0])
+_TYPES = frozenset((_NUMBER[0], _STRING[0], _ARRAY[0], _OBJECT[0], _REF[0], *_FIXED, *_ESCAPED))
+
+
+def upgraded(key: bytes, numeric: bool) -> bytes:
+    """The key now of the tuple whose storage version 2 key is `key` (an index entry's terms, or with
+    `numeric` its sort key, whose fields may be inverted)."""
+    out, at = bytearray(), 0
+    while at < len(key):
+        if key[at] in _TYPES:
+            new, at = _upgraded(key, at, numeric)
+        else:
+            rest = _inverted(key[at:])
+            new, used = _upgraded(rest, 0, numeric)
+            new, at = _inverted(new), at + used
+        out += new
+    return bytes(out)
+
+
+def _escaped_end(key: bytes, at: int) -> int:
+    return key.index(b"\x00\x01", at) + 2
+
+
+def _upgraded(key: bytes, at: int, numeric: bool) -> tuple[bytes, int]:
+    """One value's key now, and where its version 2 key at `at` ends."""
+    kind = key[at]
+    if kind == _NUMBER[0]:
+        if key[at + 9] == 1:
+            return key[at : at + 18], at + 18
+        (bits,) = struct.unpack(">Q", key[at + 1 : at + 9])
+        bits = bits & ~(1 << 63) if bits >> 63 else bits ^ 0xFFFFFFFFFFFFFFFF
+        (x,) = struct.unpack(">d", struct.pack(">Q", bits))
+        return encode(x, numeric), at + 10
+    if kind in _FIXED:
+        return key[at : at + 1 + _FIXED[kind]], at + 1 + _FIXED[kind]
+    if kind in _ESCAPED:
+        end = _escaped_end(key, at + 1)
+        return key[at:end], end
+    if kind == _STRING[0]:
+        end = _escaped_end(key, key.index(b"\x00", at + 1) + 1)
+        return key[at:end], end
+    if kind == _REF[0]:
+        new, end = _ref_upgraded(key, at + 1)
+        return _REF + new, end
+    out, at = bytearray(key[at : at + 1]), at + 1
+    while key[at] != _END[0]:
+        if kind == _OBJECT[0]:
+            name, at = _upgraded(key, at, False)
+            out += name
+        new, at = _upgraded(key, at, numeric)
+        out += new
+    return bytes(out + _END), at + 1
+
+
+def _ref_upgraded(key: bytes, at: int) -> tuple[bytes, int]:
+    """A ref's key now (after its type byte), and where its version 2 key (database, collection, id) ends."""
+    parts = []
+    for _ in range(2):
+        if key[at] == 1:
+            part, at = _ref_upgraded(key, at + 1)
+            parts.append(b"\x01" + part)
+        else:
+            parts.append(b"\x00")
+            at += 1
+    end = at + id_key_length(key[at:])
+    return parts[0] + key[at:end] + parts[1], end

@@ -9,7 +9,7 @@ import time
 import typing as t
 from urllib.parse import parse_qsl
 
-from ..collation import id_key, rekeyed
+from ..collation import id_key, upgraded
 from ..errors import ContendedTransaction, FQLError, InvalidArgument, StoreUnavailable, SchemaVersionError
 from . import codec
 from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
@@ -17,8 +17,8 @@ from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Versi
 #: The table layout this code reads and writes; a database stamped with a newer one is refused. Version 2:
 #: strings in index keys (fql_entries' terms and sort) sort by ICU's collation, as Fauna's do; version 1
 #: sorted them by code point, so a version 1 store with index entries is refused too (one without any is
-#: restamped: nothing in it depends on the order). Version 3: a whole Double among an entry's values has
-#: the equal Long's key in its sort (collation.tuple_key), where version 2 sorted it before that Long; a
+#: restamped: nothing in it depends on the order). Version 3: a ref's key has its id before its collection
+#: (collation.ref_key), and a whole Double among an entry's values the equal Long's key (tuple_key); a
 #: version 2 store's entries are rekeyed when it is opened (`_rekey_entries`).
 SCHEMA_VERSION = 3
 #: Rows a collection or index scan fetches first; later batches double up to `_BATCH_MAX`.
@@ -221,13 +221,17 @@ class SQLStorage(Storage):
             raise self.failure(exc) from None
 
     def _rekey_entries(self) -> None:
-        """Rekey the index entries of a version 2 store whose values hold a whole Double (version 3 sorts it
-        as the equal Long), in the transaction that restamps it."""
+        """Give the index entries of a version 2 store their version 3 keys, in the transaction that
+        restamps it."""
+        changed = []
         for scope, name, terms, sort, vals, *rest in self.rows(self.sql.all_entries, ()):
-            new = rekeyed(bytes(sort), () if vals == "[]" else codec.loads(vals))
-            if new is not None:
+            terms, sort = bytes(terms), bytes(sort)
+            new_terms, new_sort = upgraded(terms, False), upgraded(sort, True)
+            if (new_terms, new_sort) != (terms, sort):
                 self.run(self.sql.entry_remove, (scope, name, terms, sort))
-                self.run(self.sql.entry_put, (scope, name, terms, new, vals, *rest))
+                changed.append((scope, name, new_terms, new_sort, vals, *rest))
+        for row in changed:
+            self.run(self.sql.entry_put, row)
 
     def failure(self, exc: Exception) -> FQLError:
         return FQLError(f"Storage failure: {exc}")

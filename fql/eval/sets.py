@@ -410,11 +410,13 @@ def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    seen: set[bytes] = set()
+    """Each element that is not the one before it (core's DistinctSet drops a run of equal values, which
+    the set's order puts together: only 1 and 1.0, one place in an index's order, alternate)."""
+    last = None
     for key, cursor, element in _operand(ctx, as_set(s["distinct"], "distinct"), ("distinct",), lo, hi, reverse):
         mark = encode(element)
-        if mark not in seen:
-            seen.add(mark)
+        if mark != last:
+            last = mark
             yield key, cursor, element
 
 

@@ -22,7 +22,9 @@ collator, as any string, then its value), and a shorter object that agrees so fa
 Document ids (`id_key`) stay in code-point order: core's ids are numbers, and fql's names sort apart.
 A ref sorts by its id, then its collection, as core's DocID compares (subID, then collection id): in an
 index over several collections, or a Union of their documents, the documents mix by id. Two refs of one
-id in two collections follow their collections' keys (by name, where core's follow the collections' ids).
+id in two collections follow their collections' keys (by name, where core's follow the collections' ids),
+and a named schema document's ref sorts before every numbered document's (core's schema documents' ids
+are small).
 """
 
 from __future__ import annotations
@@ -139,12 +141,20 @@ def id_key(doc_id: str) -> bytes:
 
 
 def id_key_length(key: bytes) -> int:
-    """The length of the id key (`id_key` or `born_key`) that `key` starts with (all of it, if cut short)."""
-    kind = key[0]
-    if kind == 1:
+    """The length of the `id_key` that `key` starts with (all of it, if cut short; of another id part, a
+    prefix of it)."""
+    if key[0] == 1:
         return min(9, len(key))
-    end = key.find(b"\x00\x01", 1 if kind == 2 else 17)
+    end = key.find(b"\x00\x01", 1)
     return len(key) if end < 0 else end + 2
+
+
+#: The native collections whose documents are named: core gives them numeric ids in creation order, and
+#: their sets (`Collections()`, `Collection.all()`) list them in that order.
+NAMED_NATIVES = frozenset(("databases", "collections", "indexes", "functions", "roles", "access_providers"))
+#: Before every `id_key`: a schema document's place (`born_key`, `ref_key`), as core's ids of schema
+#: documents, counted up from a few thousand, are below the documents' snowflake ids.
+_SCHEMA = b"\x00"
 
 
 def born_key(born: tuple[int, int], doc_id: str) -> bytes:
@@ -152,13 +162,17 @@ def born_key(born: tuple[int, int], doc_id: str) -> bytes:
     its place among those that transaction made), then name. Core's schema documents have numeric ids,
     given in creation order, which their sets sort by; fql names them by name, so a set of them sorts by
     when each was created (`id_key` stays by name)."""
-    return b"\x03" + _int_key(born[0]) + _int_key(born[1]) + _escaped(doc_id.encode("utf-8", "surrogatepass"))
+    return _SCHEMA + _int_key(born[0]) + _int_key(born[1]) + _escaped(doc_id.encode("utf-8", "surrogatepass"))
 
 
 def ref_key(ref: Ref) -> bytes:
     """Refs sort by database, then id, then collection: core's DocID compares the document's id (subID)
-    before its collection's, and a ref among an index's values is its DocID's bytes, in that order."""
+    before its collection's, and a ref among an index's values is its DocID's bytes, in that order. A named
+    schema document's ref sorts by name before every numbered document's."""
     head, tail = ref_parts(ref.database, ref.collection)
+    coll = ref.collection
+    if coll is not None and coll.collection is None and coll.id in NAMED_NATIVES and not _NUMERIC_ID.fullmatch(ref.id):
+        return head + _SCHEMA + _escaped(ref.id.encode("utf-8", "surrogatepass")) + tail
     return head + id_key(ref.id) + tail
 
 
@@ -242,7 +256,7 @@ def _upgraded(key: bytes, at: int, numeric: bool) -> tuple[bytes, int]:
         end = _escaped_end(key, key.index(b"\x00", at + 1) + 1)
         return key[at:end], end
     if kind == _REF[0]:
-        new, end = _ref_upgraded(key, at + 1)
+        new, end, _ = _ref_upgraded(key, at + 1)
         return _REF + new, end
     out, at = bytearray(key[at : at + 1]), at + 1
     while key[at] != _END[0]:
@@ -254,15 +268,22 @@ def _upgraded(key: bytes, at: int, numeric: bool) -> tuple[bytes, int]:
     return bytes(out + _END), at + 1
 
 
-def _ref_upgraded(key: bytes, at: int) -> tuple[bytes, int]:
-    """A ref's key now (after its type byte), and where its version 2 key (database, collection, id) ends."""
-    parts = []
+_NATIVE_IDS = frozenset(id_key(name) for name in NAMED_NATIVES)
+
+
+def _ref_upgraded(key: bytes, at: int) -> tuple[bytes, int, bool]:
+    """A ref's key now (after its type byte), where its version 2 key (database, collection, id) ends, and
+    whether it is a named native collection's ref."""
+    parts, native = [], False
     for _ in range(2):
         if key[at] == 1:
-            part, at = _ref_upgraded(key, at + 1)
+            part, at, native = _ref_upgraded(key, at + 1)
             parts.append(b"\x01" + part)
         else:
             parts.append(b"\x00")
-            at += 1
+            at, native = at + 1, False
     end = at + id_key_length(key[at:])
-    return parts[0] + key[at:end] + parts[1], end
+    doc_id = key[at:end]
+    if native and doc_id[:1] == b"\x02":
+        doc_id = _SCHEMA + doc_id[1:]
+    return parts[0] + doc_id + parts[1], end, parts[1] == b"\x00" and doc_id in _NATIVE_IDS

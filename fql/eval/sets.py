@@ -15,7 +15,7 @@ import typing as t
 import attrs
 
 from .. import ast
-from ..collation import TOP, born_key, encode, id_key, id_key_length, ref_parts, terms_key, tuple_key
+from ..collation import NAMED_NATIVES, TOP, born_key, encode, id_key, id_key_length, ref_parts, terms_key, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
@@ -181,9 +181,6 @@ def documents_source(ctx: Context, s: SetRef) -> tuple[str, str, bool]:
     return scope, name, not ctx.state.unfiltered and not access.allowed(ctx, "read_index", whole)
 
 
-#: The native collections whose documents are named: core gives them numeric ids in creation order, and
-#: their sets (`Collections()`, `Collection.all()`) list them in that order.
-NAMED_NATIVES = frozenset(("databases", "collections", "indexes", "functions", "roles", "access_providers"))
 
 
 def _prefix(coll: Ref) -> tuple[bytes, bytes]:

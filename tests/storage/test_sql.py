@@ -159,7 +159,8 @@ def test_version_2_keys_are_upgraded(monkeypatch):
     coll = Ref("c", Ref("collections"))
     values = [1, -2, 1.0, -0.0, -3.0, 2.5, 2.0**70, float("inf"), "a\x00b", "", Bytes(b"\x00\x01"), True, False,
               None, Timestamp(5), Date(3), UUID(7), [1.0, ["x", 2.0]], {"b": 1.0, "a": [Ref("7", coll)]},
-              Ref("1", coll), Ref("x", Ref("c", Ref("collections"), Ref("d"))), coll, SetRef.of(documents=coll)]
+              Ref("1", coll), Ref("x", Ref("c", Ref("collections"), Ref("d"))), coll, SetRef.of(documents=coll),
+              Ref("c", Ref("collections", database=Ref("d", Ref("databases")))), Ref("7", Ref("keys"))]
     flags = [i % 3 == 0 for i in range(len(values))]
     with _version_2_keys(monkeypatch):
         old = [(collation.tuple_key([v]), collation.tuple_key([v], [True])) for v in values]

@@ -468,6 +468,25 @@ def test_index_bindings_run_at_api_2_1(api):
         assert ok(api, {"paginate": {"match": {"index": "named"}}}, version)["data"] == ["classes"]
 
 
+@pytest.mark.parametrize("written, key", [("2.1", "class"), ("2.7", "collection")])
+def test_index_sources_read_as_the_request_names_collections(api, written, key):
+    # queries/IndexSpec "v21 CreateIndex with source 'class' and read with v27 with source 'collection'",
+    # "v27 CreateIndex with source 'collection' and read with v21 with source 'class'" and "CreateIndex
+    # accepts an array of 'collection's as sources but read them all back as 'class'" (IndexSpec21): a
+    # source object, alone or in an array, is read back with the key of the reading request's version.
+    ok(api, create_collection("c"))
+    ok(api, create_collection("d"))
+    time = {"query": {"lambda": "x", "expr": {"select": "ts", "from": {"var": "x"}}}}
+    source = obj(**{key: {"collection": "c"}}, fields=obj(the_time=time))
+    other = obj(**{key: {"collection": "d"}}, fields=obj(the_time=time))
+    for name, given in (("one", source), ("two", [source, other])):
+        index = obj(name=name, source=given, active=True, values=obj(binding="the_time"))
+        ok(api, {"create_index": index}, written)
+    for version, named in (("2.1", "class"), ("2.7", "collection"), ("4", "collection")):
+        assert list(ok(api, {"get": {"index": "one"}}, version)["source"]) == [named, "fields"]
+        assert [list(s) for s in ok(api, {"get": {"index": "two"}}, version)["source"]] == [[named, "fields"]] * 2
+
+
 # -- Select ------------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import typing as t
 from ..auth import jwt, secrets
 from ..auth.access import SCOPES
 from ..auth.credentials import Passwords
-from ..collation import tuple_key
+from ..collation import terms_key
 from ..errors import (
     AuthenticationFailed,
     InstanceAlreadyExists,
@@ -86,7 +86,7 @@ def passwords(ctx: Context) -> Passwords:
 def _by_instance(ctx: Context, coll: str, identity: DocKey) -> list[DocKey]:
     """The live tokens or credentials documents of `identity` (internal by-instance indexes)."""
     index = indexes.internal(identity.scope, coll)
-    terms = tuple_key([ref_of(ctx, identity)])
+    terms = terms_key([ref_of(ctx, identity)])
     now = ctx.state.ts
     return [e.doc for e in ctx.state.txn.index_scan(index.key, terms) if e.ttl is None or e.ttl > now]
 

@@ -9,7 +9,7 @@ import typing as t
 from attrs import evolve, field, frozen
 
 from .. import ast
-from ..collation import TOP, encode, tuple_key
+from ..collation import TOP, encode, terms_key, tuple_key
 from ..errors import (
     FQLError,
     IndexEntriesTooLarge,
@@ -498,14 +498,14 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     for term_tuple in itertools.product(*terms):
         if index.terms and all(v is None for v in term_tuple):
             continue
-        terms_key = tuple_key([None if v is TXN_TIME else v for v in term_tuple])
+        row = terms_key([None if v is TXN_TIME else v for v in term_tuple])
         for value_tuple in itertools.product(*values):
             if index.values and not index.keeps_null_values and all(v is None for v in value_tuple):
                 continue
             sort = tuple_key((*value_tuple, ref), index.reverse)
             if len(sort) > MAX_COMPONENT:
                 continue
-            out.append((terms_key, Entry(sort, tuple(value_tuple), version.key, version.ttl)))
+            out.append((row, Entry(sort, tuple(value_tuple), version.key, version.ttl)))
     return out
 
 

@@ -15,7 +15,7 @@ import typing as t
 import attrs
 
 from .. import ast
-from ..collation import TOP, born_key, encode, id_key, tuple_key
+from ..collation import NAMED_NATIVES, TOP, born_key, encode, id_key, id_key_length, ref_parts, terms_key, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, NotImplementedInFql, PermissionDenied
 from ..storage.base import DocKey, Transaction
 from ..storage.meter import unmetered
@@ -135,7 +135,7 @@ def match_source(ctx: Context, s: SetRef) -> tuple[indexes.IndexDef, bytes, bool
     access.require(ctx, "read_index", index_key, (terms,))
     # Without unrestricted_read, core shows only the entries of documents the caller may read.
     filtered = not ctx.state.unfiltered and not access.allowed(ctx, "unrestricted_read", index_key, (terms,))
-    return index, tuple_key(cursor_of(terms)) if has_terms else b"", filtered
+    return index, terms_key(cursor_of(terms)) if has_terms else b"", filtered
 
 
 def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -181,15 +181,12 @@ def documents_source(ctx: Context, s: SetRef) -> tuple[str, str, bool]:
     return scope, name, not ctx.state.unfiltered and not access.allowed(ctx, "read_index", whole)
 
 
-#: The native collections whose documents are named: core gives them numeric ids in creation order, and
-#: their sets (`Collections()`, `Collection.all()`) list them in that order.
-NAMED_NATIVES = frozenset(("databases", "collections", "indexes", "functions", "roles", "access_providers"))
 
 
-def _prefix(coll: Ref) -> bytes:
-    """What the keys of the refs of one collection start with; the rest is the id's key."""
-    probe = encode(Ref("0", coll))
-    return probe[: len(probe) - len(id_key("0"))]
+def _prefix(coll: Ref) -> tuple[bytes, bytes]:
+    """What the keys of the refs of one collection start and end with; between them is the id's key."""
+    probe, tail = encode(Ref("0", coll)), ref_parts(None, coll)[1]
+    return probe[: len(probe) - len(id_key("0")) - len(tail)], tail
 
 
 def _created(txn: Transaction, key: DocKey, now: int) -> tuple[int, int]:
@@ -226,19 +223,20 @@ def named_key(ctx: Context, ref: Ref) -> bytes | None:
     if born is None:
         # A schema document's creation time stands for core's id, which its ref carries: no billed read.
         born = _created(unmetered(ctx.state.txn), key, ctx.state.ts if at is None else at)
-    return _prefix(coll) + born_key(born, ref.id)
+    head, tail = _prefix(coll)
+    return head + born_key(born, ref.id) + tail
 
 
 def _named(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     """The documents of a named native collection, in creation order (core's ids), then by name; a
     staged schema's documents while one is staged (staged.py)."""
     scope, name, filtered = documents_source(ctx, s)
-    prefix = _prefix(s["documents"])
+    head, tail = _prefix(s["documents"])
     if staged.shows_staged(ctx, DocKey(scope, name, "")):
         born = staged.staged_versions(ctx, scope, name)
     else:
         born = born_versions(ctx, scope, name)
-    found = [(prefix + born_key(when, version.key.id), version) for when, version in born]
+    found = [(head + born_key(when, version.key.id) + tail, version) for when, version in born]
     found = [(key, version) for key, version in found if _in_bounds(key, lo, hi)]
     found.sort(key=lambda pair: pair[0], reverse=reverse)
     for key, version in found:
@@ -266,9 +264,10 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         yield from _named(ctx, s, lo, hi, reverse)
         return
     scope, name, filtered = documents_source(ctx, s)
-    # Keys of refs in one collection share a prefix; the rest is the id key the storage orders by.
-    prefix = _prefix(coll)
-    id_lo = _strip(lo, prefix)
+    # Keys of refs in one collection share a head and a tail; between them is the id key the storage
+    # orders by.
+    head, tail = _prefix(coll)
+    id_lo = _id_bound(lo, head)
     at = ctx.state.valid_ts
     if at is not None:
         check_valid_time(ctx, scope, name, at)
@@ -280,7 +279,7 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         if version is None or not version.live_at(now):
             continue
         ref = ref_of(ctx, version.key)
-        key = prefix + id_key(version.key.id)
+        key = head + id_key(version.key.id) + tail
         if not _in_bounds(key, lo, hi):
             if reverse and lo is not None and key < lo:
                 return
@@ -292,11 +291,14 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         yield key, [ref], ref
 
 
-def _strip(bound: bytes | None, prefix: bytes) -> bytes | None:
-    if bound is None or bound <= prefix:
+def _id_bound(bound: bytes | None, head: bytes) -> bytes | None:
+    """The id key a scan of one collection's documents (whose keys start with `head`) starts at to find
+    those at or after the key `bound`: its id's."""
+    if bound is None or bound <= head:
         return None
-    if bound.startswith(prefix):
-        return bound[len(prefix) :]
+    if bound.startswith(head):
+        rest = bound[len(head) :]
+        return rest[: id_key_length(rest)]
     return b"\xff"
 
 
@@ -339,7 +341,7 @@ def _identity(item: Item) -> bytes:
     sets) meet in Union, Intersection and Difference; the ref only orders them.
     """
     key, cursor, _ = item
-    return key if len(cursor) < 2 else key[: len(key) - len(encode(cursor[-1]))]
+    return key if len(cursor) < 2 else key[: len(key) - len(encode(cursor[-1], True))]
 
 
 def _grouped(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[dict[int, list[Item]]]:
@@ -405,11 +407,13 @@ def _difference(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 
 
 def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
-    seen: set[bytes] = set()
+    """Each element that is not the one before it (core's DistinctSet drops a run of equal values, which
+    the set's order puts together: only 1 and 1.0, one place in an index's order, alternate)."""
+    last = None
     for key, cursor, element in _operand(ctx, as_set(s["distinct"], "distinct"), ("distinct",), lo, hi, reverse):
         mark = encode(element)
-        if mark not in seen:
-            seen.add(mark)
+        if mark != last:
+            last = mark
             yield key, cursor, element
 
 

@@ -18,7 +18,7 @@ import typing as t
 from attrs import evolve, frozen
 
 from ..auth.access import authenticate
-from ..collation import encode, tuple_key
+from ..collation import encode, terms_key
 from ..errors import (
     FQLError,
     InvalidArgument,
@@ -987,7 +987,7 @@ def _v4_target(ctx: Context, value: t.Any) -> V4Target:
     if isinstance(value, SetRef) and value.kind == "match":
         index = indexes.definition(ctx, value["match"], "match")
         terms = value.get("terms")
-        return V4Target(IndexRows(index, tuple_key(cursor_of(terms)) if terms is not None else b""), index.ref, terms)
+        return V4Target(IndexRows(index, terms_key(cursor_of(terms)) if terms is not None else b""), index.ref, terms)
     if isinstance(value, SetRef) and value.kind == "documents" and isinstance(value["documents"], Ref):
         coll = value["documents"]
         if coll.collection is not None:

@@ -117,6 +117,7 @@ class PostgresStorage(SQLStorage):
                     with self.conn.transaction():
                         self.cur.execute(self.sql.has_entries)
                         check_older(row[0], self.where, self.cur.fetchone() is not None)
+                        self._rekey_entries()
                         self.cur.execute(self.sql.restamp, (SCHEMA_VERSION,))
                 except psycopg.Error as exc:
                     raise self.failure(exc) from None

@@ -9,7 +9,7 @@ import time
 import typing as t
 from urllib.parse import parse_qsl
 
-from ..collation import id_key
+from ..collation import id_key, upgraded
 from ..errors import ContendedTransaction, FQLError, InvalidArgument, StoreUnavailable, SchemaVersionError
 from . import codec
 from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
@@ -17,8 +17,10 @@ from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Versi
 #: The table layout this code reads and writes; a database stamped with a newer one is refused. Version 2:
 #: strings in index keys (fql_entries' terms and sort) sort by ICU's collation, as Fauna's do; version 1
 #: sorted them by code point, so a version 1 store with index entries is refused too (one without any is
-#: restamped: nothing in it depends on the order).
-SCHEMA_VERSION = 2
+#: restamped: nothing in it depends on the order). Version 3: a ref's key has its id before its collection
+#: (collation.ref_key), and a whole Double among an entry's values the equal Long's key (tuple_key); a
+#: version 2 store's entries are rekeyed when it is opened (`_rekey_entries`).
+SCHEMA_VERSION = 3
 #: Rows a collection or index scan fetches first; later batches double up to `_BATCH_MAX`.
 _BATCH_FIRST = 16
 _BATCH_MAX = 1024
@@ -83,6 +85,7 @@ class SQL:
     stamp = "INSERT INTO fql_schema (version) VALUES (?)"
     restamp = "UPDATE fql_schema SET version = ?"
     has_entries = "SELECT 1 FROM fql_entries LIMIT 1"
+    all_entries = "SELECT ix_scope, ix_name, terms, sort, vals, doc_scope, doc_coll, doc_id, ttl FROM fql_entries"
     clock_init = "INSERT INTO fql_clock (one, ts, last_id, written) VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING"
 
 
@@ -216,6 +219,19 @@ class SQLStorage(Storage):
             return self.cur.execute(statement, params).fetchone()
         except self.driver_error as exc:
             raise self.failure(exc) from None
+
+    def _rekey_entries(self) -> None:
+        """Give the index entries of a version 2 store their version 3 keys, in the transaction that
+        restamps it."""
+        changed = []
+        for scope, name, terms, sort, vals, *rest in self.rows(self.sql.all_entries, ()):
+            terms, sort = bytes(terms), bytes(sort)
+            new_terms, new_sort = upgraded(terms, False), upgraded(sort, True)
+            if (new_terms, new_sort) != (terms, sort):
+                self.run(self.sql.entry_remove, (scope, name, terms, sort))
+                changed.append((scope, name, new_terms, new_sort, vals, *rest))
+        for row in changed:
+            self.run(self.sql.entry_put, row)
 
     def failure(self, exc: Exception) -> FQLError:
         return FQLError(f"Storage failure: {exc}")
@@ -594,6 +610,7 @@ class SQLiteStorage(SQLStorage):
         self.run("BEGIN IMMEDIATE", ())
         try:
             check_older(found, self.path, self.row(self.sql.has_entries, ()) is not None)
+            self._rekey_entries()
             self.run(self.sql.restamp, (SCHEMA_VERSION,))
             self.run("COMMIT", ())
         except BaseException:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 
 import pytest
 
 import fql
+from fql import collation
 from fql.collation import tuple_key
 from fql.database import open_storage
 from fql.errors import (
@@ -19,6 +21,7 @@ from fql.errors import (
 from fql.database import MAX_RETRIES
 from fql.storage.base import Conflict, DocKey, Entry, IndexKey, Version
 from fql.storage.sqlite import SCHEMA_VERSION
+from fql.values import UUID, Bytes, Date, Ref, SetRef, Timestamp
 from tests.storage.backends import database_url
 
 KEY = DocKey("", "users", "1")
@@ -130,7 +133,78 @@ def test_a_store_without_index_entries_is_restamped(url):
     open_storage(url).close()
     _stamp_newer_schema(url, 1)
     open_storage(url).close()
-    assert _schema_version(url) == SCHEMA_VERSION == 2
+    assert _schema_version(url) == SCHEMA_VERSION == 3
+
+
+def _ref_key_v2(ref: Ref) -> bytes:
+    """A ref's key in storage version 2: its database, then its collection, then its id."""
+    database = b"\x01" + _ref_key_v2(ref.database) if ref.database is not None else b"\x00"
+    collection = b"\x01" + _ref_key_v2(ref.collection) if ref.collection is not None else b"\x00"
+    return database + collection + collation.id_key(ref.id)
+
+
+@contextlib.contextmanager
+def _version_2_keys(monkeypatch):
+    """Keys made as storage version 2 made them: refs by collection before id, every double apart from
+    the Longs."""
+    exact = collation.encode
+    with monkeypatch.context() as m:
+        m.setattr("fql.collation.encode", lambda value, numeric=False: exact(value))
+        m.setattr("fql.collation.ref_key", _ref_key_v2)
+        yield
+
+
+def test_version_2_keys_are_upgraded(monkeypatch):
+    """collation.upgraded gives a version 2 key's key now, for each kind of value, inverted or not."""
+    coll = Ref("c", Ref("collections"))
+    values = [1, -2, 1.0, -0.0, -3.0, 2.5, 2.0**70, float("inf"), "a\x00b", "", Bytes(b"\x00\x01"), True, False,
+              None, Timestamp(5), Date(3), UUID(7), [1.0, ["x", 2.0]], {"b": 1.0, "a": [Ref("7", coll)]},
+              Ref("1", coll), Ref("x", Ref("c", Ref("collections"), Ref("d"))), coll, SetRef.of(documents=coll),
+              Ref("c", Ref("collections", database=Ref("d", Ref("databases")))), Ref("7", Ref("keys"))]
+    flags = [i % 3 == 0 for i in range(len(values))]
+    with _version_2_keys(monkeypatch):
+        old = [(collation.tuple_key([v]), collation.tuple_key([v], [True])) for v in values]
+        old_all, old_terms = collation.tuple_key(values, flags), collation.terms_key(values)
+    assert old_all != collation.tuple_key(values, flags)
+    for value, (up, down) in zip(values, old):
+        assert collation.upgraded(up, True) == collation.tuple_key([value])
+        assert collation.upgraded(down, True) == collation.tuple_key([value], [True])
+    assert collation.upgraded(old_all, True) == collation.tuple_key(values, flags)
+    assert collation.upgraded(old_terms, False) == collation.terms_key(values)
+
+
+def test_a_version_2_store_is_rekeyed(url, monkeypatch):
+    """Version 2 keyed a ref by its collection before its id, and a whole Double among an index entry's
+    values apart from the equal Long (1.0 before every 1); version 3 keys a ref by id first and the Double
+    as the Long, as core's DocID and CBOROrdering compare them. A version 2 store's entries (terms and
+    sort) are rekeyed when it opens: in order with the new ones, and found again when their document
+    changes (a descending field, and a double in an array, too)."""
+    index = 'CreateIndex({name: "%s", source: [Collection("c"), Collection("b")], values: [{field: ["data", "v"]%s}, {field: "ref"}]})'
+    with _version_2_keys(monkeypatch):
+        with fql.connect(url) as db:
+            db.query('Do(CreateCollection({name: "c"}), CreateCollection({name: "b"}))')
+            db.query(index % ("up", ""))
+            db.query(index % ("down", ", reverse: true"))
+            db.query('CreateIndex({name: "by_owner", source: Collection("c"), terms: [{field: ["data", "owner"]}]})')
+            db.query('Create(Ref(Collection("c"), "1"), {data: {v: 1.0, owner: Ref(Collection("b"), "5")}})')
+            db.query('Create(Ref(Collection("c"), "3"), {data: {v: [2.0, 0.5]}})')
+            db.query('Create(Ref(Collection("b"), "4"), {data: {v: 1}})')
+    _stamp_newer_schema(url, 2)
+    with fql.connect(url) as db:
+        assert _schema_version(url) == SCHEMA_VERSION
+        db.query('Create(Ref(Collection("c"), "2"), {data: {v: 1}})')
+        up = 'Select("data", Paginate(Match(Index("up"))))'
+        ref = 'Ref(Collection("%s"), "%s")'
+        assert db.query(up) == db.query(f'[[0.5, {ref % ("c", 3)}], [1.0, {ref % ("c", 1)}], [1, {ref % ("c", 2)}], '
+                                        f'[1, {ref % ("b", 4)}], [2.0, {ref % ("c", 3)}]]')
+        assert db.query('Select("data", Paginate(Range(Match(Index("down")), 2, 1)))') == db.query(
+            f'[[2.0, {ref % ("c", 3)}], [1.0, {ref % ("c", 1)}], [1, {ref % ("c", 2)}], [1, {ref % ("b", 4)}]]')
+        assert db.query(f'Select("data", Paginate(Match(Index("by_owner"), {ref % ("b", 5)})))') == db.query(
+            f'[{ref % ("c", 1)}]')
+        db.query('Update(Ref(Collection("c"), "1"), {data: {v: 7, owner: null}})')
+        db.query('Delete(Ref(Collection("c"), "3"))')
+        assert db.query(up) == db.query(f'[[1, {ref % ("c", 2)}], [1, {ref % ("b", 4)}], [7, {ref % ("c", 1)}]]')
+        assert db.query(f'Select("data", Paginate(Match(Index("by_owner"), {ref % ("b", 5)})))') == []
 
 
 def test_a_database_from_a_newer_fql_is_refused(url):

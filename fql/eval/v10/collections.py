@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ...collation import TOP, tuple_key
+from ...collation import TOP, terms_key, tuple_key
 from ...errors import CheckConstraintFailed, FQLError, QueryRuntimeError
 from ...storage.base import DocKey, IndexKey
 from ...values import (
@@ -320,7 +320,7 @@ class IndexSet(V10Set):
             hi += TOP
         if start is not None:
             lo = start if lo is None else max(lo, start)
-        terms, at = tuple_key(self.terms), ctx.state.valid_ts
+        terms, at = terms_key(self.terms), ctx.state.valid_ts
         if at is None:
             now, found = ctx.state.ts, ctx.state.txn.index_scan(self.index.key, terms, lo=lo, hi=hi)
         else:

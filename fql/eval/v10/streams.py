@@ -24,7 +24,7 @@ from collections import OrderedDict
 from attrs import evolve, frozen
 
 from ... import ast
-from ...collation import encode, id_key, tuple_key
+from ...collation import encode, id_key, terms_key
 from ...errors import FQLError, InvalidRef, QueryRuntimeError, StackOverflow
 from ...storage.base import DocKey, Entry, IndexKey, Transaction, Version
 from ...values import Document, EventSource, Lambda, Module, NullDocument, Ref, Timestamp
@@ -342,7 +342,7 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
         # Any range, a null bound too, is not IndexSet.Range.Unbounded.
         if root.bounds:
             raise _receiver(method_name, _RANGES)
-        return IndexRows(root.index, tuple_key(root.terms))
+        return IndexRows(root.index, terms_key(root.terms))
     if isinstance(root, ArraySet):
         return _single(ctx, root, method_name)
     raise _receiver(method_name, _SOURCES_ONLY)

@@ -10,7 +10,7 @@ import typing as t
 from .. import ast
 from ..collation import encode
 from ..errors import InvalidArgument, InvalidExpression
-from ..values import Action, SetRef
+from ..values import Action
 from . import versions
 from .casts import BOOLEAN, each
 from .documents import stored_form
@@ -74,21 +74,10 @@ def _numeric(value: t.Any) -> t.Any:
 
 def index_term(value: t.Any) -> t.Any:
     """`value` as core's comparisons and Max/Min order it: each takes the value's IndexTerm, made of its
-    irValue (Literal.toIndexTerm). A document read names its collection, an event its document as
-    `resource`, a page is `{before, after, data}` (as a document stores them: `stored_form`), and a set is
-    the object its identifier is, `{"@set": {...}}`, with one match term as itself and none left out, and a
-    native collection taken as a set its ref (SetL.irValue), so a set sorts among objects, not after refs."""
+    irValue (Literal.toIndexTerm), as a document stores it (`stored_form`): a document read names its
+    collection, an event its document as `resource`, a page is `{before, after, data}`, and a set is the
+    object its identifier is, `{"@set": {...}}`, so it sorts among objects, not after refs."""
     value = stored_form(value)
-    if isinstance(value, SetRef):
-        if value.is_schema_set:
-            return index_term(value["documents"])
-        form = {k: index_term(v) for k, v in value.form if k != "checked"}
-        terms = form.get("terms")
-        if isinstance(terms, list) and len(terms) < 2:
-            del form["terms"]
-            if terms:
-                form["terms"] = terms[0]
-        return {"@set": form}
     if isinstance(value, list):
         return [index_term(v) for v in value]
     if isinstance(value, dict):

@@ -19,6 +19,7 @@ from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
 from ..values import (
+    NATIVE_NAMES,
     Action,
     Date,
     DocEvent,
@@ -113,6 +114,10 @@ def at(ctx: Context, ts: ast.Node, expr: ast.Node) -> t.Any:
 @builtin("Events", keys=("events",))
 def events(ctx: Context, source: t.Any) -> SetRef:
     """The history of a document (its create, update and delete events) or of a set (add and remove)."""
+    if isinstance(source, Ref) and source.collection is None and source.id in NATIVE_NAMES:
+        # Core's Identifier cast takes a native collection as the set of its documents (SchemaSet), so
+        # `Events(Collections())` is that set's adds and removes.
+        source = sets.as_set(source, "events")
     if isinstance(source, SetRef):
         if historical(source):
             raise InvalidArgument("Set does not support events history.")

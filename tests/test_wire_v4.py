@@ -287,6 +287,18 @@ def test_filter_set_escape_evaluates_to_the_set():
     assert wire(db.run(v4.from_json(wire(value)))) == wire(value)
 
 
+def test_stored_set_reads_back_as_the_set():
+    """DocumentsFunctionSpec "set ref can be stored": a set written into a document is stored as the object
+    its identifier is (SetL.irValue), which renders escaped, `{"@obj": {"@set": ...}}`; sent back as an
+    expression that JSON is the set again (core parses an escaped object's fields as an expression)."""
+    db = fql.connect()
+    db.query('CreateCollection({name: "c"})')
+    doc = db.run(v4.from_json({"create": {"collection": "c"}, "params": {"object": {"data": {"documents": {"collection": "c"}}}}}))
+    data = wire(doc)["data"]
+    assert data == {"@obj": {"@set": {"documents": {"@ref": {"id": "c", "collection": {"@ref": {"id": "collections"}}}}}}}
+    assert db.run(v4.from_json({"equals": [data, {"documents": {"collection": "c"}}]})) is True
+
+
 def test_set_value_round_trip_with_lambda():
     fn = Lambda("x", ast.Call("Var", (ast.Literal("x"),)))
     value = SetRef((("join", SetRef.of(documents=SPELLS)), ("with", fn)))

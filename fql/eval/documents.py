@@ -466,7 +466,10 @@ def without_nulls(value: t.Any) -> t.Any:
 def stored_form(value: t.Any) -> t.Any:
     """The object a v4 value that is more than one stores as (core's Literal.irValue): a document read
     names its collection (`{ref, class, collection, ts, ...}`), an event its document as `resource` and no
-    data (a set's event keeps its entry's `values`), a page is `{before, after, data}`."""
+    data (a set's event keeps its entry's `values`), a page is `{before, after, data}`, a set the object
+    its identifier is (`set_form`)."""
+    if isinstance(value, SetRef):
+        return set_form(value)
     if isinstance(value, ReadDocument):
         ref, rest = value["ref"], {k: v for k, v in value.items() if k != "ref"}
         coll = ref.collection if ref.collection is not None else native("collections", ref.database)
@@ -482,6 +485,24 @@ def stored_form(value: t.Any) -> t.Any:
         # Core stores the placeholder, which commit makes the transaction's time: the number.
         return int(value)
     return value
+
+
+def set_form(s: SetRef) -> t.Any:
+    """A set as core stores and compares it (SetL.irValue): the object `{"@set": {...}}` its identifier
+    is, the sets in it so too, with one match term as itself and none left out, and a native collection
+    taken as a set its ref."""
+    if s.is_schema_set:
+        return s["documents"]
+    form = {k: set_form(v) if isinstance(v, SetRef) else v for k, v in s.form if k != "checked"}
+    for k, v in form.items():
+        if isinstance(v, list) and k != "terms":
+            form[k] = [set_form(x) if isinstance(x, SetRef) else x for x in v]
+    terms = form.get("terms")
+    if isinstance(terms, list) and len(terms) < 2:
+        del form["terms"]
+        if terms:
+            form["terms"] = terms[0]
+    return {"@set": form}
 
 
 def elide_nulls(value: t.Any) -> t.Any:

@@ -19,6 +19,7 @@ from ..collation import TOP, encode, tuple_key
 from ..errors import FQLError, InvalidArgument, InvalidRef, InvalidWriteTime
 from ..storage.base import DocKey, Version
 from ..values import (
+    NATIVE_NAMES,
     Action,
     Date,
     DocEvent,
@@ -113,6 +114,10 @@ def at(ctx: Context, ts: ast.Node, expr: ast.Node) -> t.Any:
 @builtin("Events", keys=("events",))
 def events(ctx: Context, source: t.Any) -> SetRef:
     """The history of a document (its create, update and delete events) or of a set (add and remove)."""
+    if isinstance(source, Ref) and source.collection is None and source.id in NATIVE_NAMES:
+        # Core's Identifier cast takes a native collection as the set of its documents (SchemaSet), so
+        # `Events(Collections())` is that set's adds and removes.
+        source = sets.as_set(source, "events")
     if isinstance(source, SetRef):
         if historical(source):
             raise InvalidArgument("Set does not support events history.")
@@ -393,6 +398,8 @@ _HISTORIES: dict[str, t.Callable[[Context, SetRef], list[Item]]] = {
     "difference": _algebraic_events,
     "join": _join_events,
     "distinct": lambda ctx, s: _history(ctx, sets.as_set(s["distinct"], "distinct")),
+    # a Join's target of events: the events it holds (HistoricalSet.history is its set's)
+    "events": lambda ctx, s: _stream(ctx, s, None, True),
 }
 
 
@@ -429,6 +436,12 @@ def event_sources(ctx: Context, s: SetRef, item: Item, memo: dict) -> list[SetRe
 def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: dict, key: bytes | None = None) -> list[SetRef]:
     if s.kind in ("match", "documents", "singleton"):
         return [s]
+    if s.kind == "events":
+        # A Join's target of events: as the events of a set of events have their sources.
+        inner = s["events"]
+        if not isinstance(inner, SetRef) or inner.kind in ("match", "documents", "singleton"):
+            return [s]
+        return _event_origins(ctx, inner, moment, memo, key)
     if s.kind in ("intersection", "difference") and key is not None:
         # The sources of the operand's event that brought it in or took it out.
         if ("steps", id(s)) not in memo:
@@ -567,6 +580,11 @@ def _stream(ctx: Context, s: SetRef, parts: Parts | None, ascending: bool) -> li
 
 
 def _set_stream(ctx: Context, s: SetRef, parts: Parts | None, ascending: bool) -> list[Item]:
+    if historical(s):
+        # A Join's target that is a set of events gives the events it holds (HistoricalSet.history is its
+        # set's: a document's own events for a document's).
+        _refuse_unreadable(s)
+        return _stream(ctx, s, parts, ascending)
     if s.kind in ("match", "documents"):
         return _stored_read(_history(ctx, s), parts, ascending)
     if s.kind == "distinct":

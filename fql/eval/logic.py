@@ -13,6 +13,7 @@ from ..errors import InvalidArgument, InvalidExpression
 from ..values import Action
 from . import versions
 from .casts import BOOLEAN, each
+from .documents import stored_form
 from .evaluator import Context, gather
 from .refs import all_resolved
 from .registry import builtin
@@ -71,9 +72,22 @@ def _numeric(value: t.Any) -> t.Any:
     return value
 
 
+def index_term(value: t.Any) -> t.Any:
+    """`value` as core's comparisons and Max/Min order it: each takes the value's IndexTerm, made of its
+    irValue (Literal.toIndexTerm), as a document stores it (`stored_form`): a document read names its
+    collection, an event its document as `resource`, a page is `{before, after, data}`, and a set is the
+    object its identifier is, `{"@set": {...}}`, so it sorts among objects, not after refs."""
+    value = stored_form(value)
+    if isinstance(value, list):
+        return [index_term(v) for v in value]
+    if isinstance(value, dict):
+        return {k: index_term(v) for k, v in value.items()}
+    return value
+
+
 def order_key(value: t.Any) -> bytes:
     """A key in Fauna's order of all values, where numbers compare by value: `LTE(1, 1.0)` is true."""
-    return encode(_numeric(value))
+    return encode(_numeric(index_term(value)))
 
 
 def _is_int(value: t.Any) -> bool:
@@ -107,7 +121,8 @@ def _compare(ctx: Context, values: t.Any, key: str, test: t.Callable[[bytes, byt
     # (ComparisonFunctions.scala).
     all_resolved(ctx, ((value, (key,)) for value in items))
     # Core compares each value with the next (ComparisonFunctions.scala), numbers as CBOROrdering does.
-    return all(test(*map(order_key, _aligned(a, b))) for a, b in zip(items, items[1:]))
+    terms = [index_term(value) for value in items]
+    return all(test(*map(order_key, _aligned(a, b))) for a, b in zip(terms, terms[1:]))
 
 
 @builtin("LT", keys=("lt",), varargs=True)

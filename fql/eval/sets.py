@@ -420,7 +420,7 @@ def _distinct(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
 def _join(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     # Unlike a Union, core merges the targets as its MergeElems does (JoinSet's snapshot): each run of
     # equal elements, from one target or several, is one element, the run's last in reading order.
-    targets = _join_targets(ctx, s)
+    targets = [snapshot_of(target) for target in _join_targets(ctx, s)]
     for _, run in itertools.groupby(_merged(ctx, targets, lo, hi, reverse), key=lambda p: _identity(p[0])):
         yield collections.deque(run, maxlen=1)[0][0]
 
@@ -429,12 +429,32 @@ def _join_targets(ctx: Context, s: SetRef) -> list[SetRef]:
     """The sets a Join unites: its target applied to each element of its source."""
     target = s["with"]
     targets = []
-    for _, _, element in _operand(ctx, as_set(s["join"], "join"), ("join",)):
+    for _, _, element in _operand(ctx, snapshot_of(as_set(s["join"], "join")), ("join",)):
         if isinstance(target, Lambda):
             targets.append(as_set(ctx.apply(target, element, "with"), "with"))
         else:
             targets.append(SetRef.of(match=target, terms=element))
     return targets
+
+
+def snapshot_of(s: SetRef) -> SetRef:
+    """`s` as a Join reads its source and its targets, by their snapshot (a Join's shape is no set of
+    events): a set of events reads as the set it is of, a document's events as that document
+    (HistoricalSet.snapshot is its set's; DocSet.snapshot is the live document, as a Singleton's), in
+    any set combining them too."""
+    kind = s.kind
+    if kind == "events":
+        inner = s["events"]
+        return snapshot_of(inner) if isinstance(inner, SetRef) else SetRef.of(singleton=inner)
+    if kind in ("union", "intersection", "difference"):
+        sets = s.form[0][1]
+        inner = [snapshot_of(x) if isinstance(x, SetRef) else x for x in sets] if isinstance(sets, list) else sets
+        inner = snapshot_of(inner) if isinstance(inner, SetRef) else inner
+        return SetRef(((kind, inner), *s.form[1:]))
+    place = {"distinct": "distinct", "reverse": "reverse", "range": "range", "filter": "collection", "join": "join"}.get(kind)
+    if place is None or not isinstance(s[place], SetRef):
+        return s
+    return SetRef(tuple((k, snapshot_of(v) if k == place else v) for k, v in s.form))
 
 
 def _range(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
@@ -846,6 +866,13 @@ def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:
     kind = s.kind
     if kind in ("match", "documents", "singleton"):
         return [s]
+    if kind == "events":
+        # A Join's target of events: over a document or a set no composite, that set of events is the
+        # source (HistoricalSet.rewrite); over a composite one, the sources its parts give.
+        inner = s["events"]
+        if not isinstance(inner, SetRef) or inner.kind in ("match", "documents", "singleton"):
+            return [s]
+        return element_sources(ctx, inner, element)
     if kind in ("union", "intersection", "difference", "join"):
         sets = operands(s) if kind != "join" else _join_targets(ctx, s)
         found: list[SetRef] = []
@@ -863,7 +890,7 @@ def element_sources(ctx: Context, s: SetRef, element: bytes) -> list[SetRef]:
 
 def _holds(ctx: Context, s: SetRef, element: bytes) -> bool:
     """Whether `s` holds an element equal to `element` (of any document): its keys start with it."""
-    for item in scan(ctx, s, element, None):
+    for item in scan(ctx, snapshot_of(s), element, None):
         if not item[0].startswith(element):
             return False
         if _identity(item) == element:

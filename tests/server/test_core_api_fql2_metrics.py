@@ -345,3 +345,80 @@ def test_deleting_a_collection_bills_no_bookkeeping(db):
     gone = [Version(DocKey("", "#collections", "C"), 0, None), Version(DocKey("", "C", doc), 0, None)]
     assert body["stats"]["write_ops"] == 2
     assert body["stats"]["storage_bytes_write"] == sum(map(_size, gone))
+
+
+# -- schema documents, index entries, sets read again ---------------------------------------------------
+
+
+def test_get_schema_document(db):
+    """FQL2MetricsSpec "read ops" / "get schema document": reading a collection's definition
+    (`Collection.byName`, `.definition`) is a billed read of one partition, though looking the collection
+    up for `Coll.byId` is not; a query reads the definition once (core's read cache)."""
+    coll = collection(db, indexes="{ byFoo: { terms: [{ field: 'foo' }] } }")
+    for query in (f"Collection.byName('{coll}')", f"{coll}.definition.indexes.byFoo!"):
+        body = ok(db, query)
+        assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+        assert_read_ops(1, body)
+    body = ok(db, f"Collection.byName('{coll}')\n{coll}.definition\nCollection.byName('{coll}')!.name")
+    assert body["data"] == coll and stats(body)[1] == 1
+    # One the query wrote itself is read from its own writes.
+    body = ok(db, "Collection.create({ name: 'Fresh' })\nCollection.byName('Fresh')!.name")
+    assert body["data"] == "Fresh" and stats(body)[1] == 0
+
+
+def test_create_a_new_index(db):
+    """FQL2MetricsSpec "write ops" / "create a new index": the update reads the definition, one read op.
+    (Core writes three documents, the collection, its backing index and its FSL file; fql one.)"""
+    coll = collection(db)
+    body = ok(db, f"{coll}.definition.update({{\n  indexes: {{\n    byFoo: {{\n      values: [{{field: 'foo'}}]\n    }}\n  }}\n}})\n")
+    assert body["data"]["indexes"]["byFoo"]["values"][0]["field"] == "foo"
+    compute, reads, _, read, _ = stats(body)
+    assert (compute, reads) == (1, 1) and read != 0
+    assert_write_ops(body)
+
+
+def test_create_index_charges_compute_ops_for_synchronous_build(db):
+    """FQL2MetricsSpec "write ops" / "create index charges compute ops for synchronous build": one compute
+    op, plus one per term or value for every 50 documents; the definition's read is one read op."""
+    coll = collection(db)
+    ok(db, f"Set.sequence(0, 100).forEach(_ => {coll}.create({{ a: 1 }}))")
+    body = ok(
+        db,
+        f"{coll}.definition.update({{\n  name: '{coll}',\n  indexes: {{\n    v10: {{\n"
+        "      terms: [{ field: 'x' }, { field: 'y' }],\n      values: [{ field: 'z' }]\n    }\n  }\n})\n",
+    )
+    compute, reads, _, read, written = stats(body)
+    assert (compute, reads) == (1 + (2 + 1) * 100 // 50, 1) and read != 0 and written != 0
+
+
+def test_update_off_of_index_entry_should_require_an_extra_read_op(db):
+    """FQL2MetricsSpec "read ops" / "update off of index entry should require an extra read op": the index,
+    then the document; the index entries the update moves are billed with the document (core's
+    Write.getStats sums a SetWrite's bytes by its document), one write op in all."""
+    coll = collection(db, indexes="{ idx: { terms: [{ field: 'foo' }], values: [{ field: 'bar' }] } }")
+    ok(db, f"{coll}.create({{ foo: 'bar', bar: 'foo' }})")
+    body = ok(db, f"{coll}.idx('bar').first()!.update({{ bar: 'baz' }}) {{ foo, bar }}")
+    assert body["data"] == {"foo": "bar", "bar": "baz"}
+    assert stats(body)[1:3] == (2, 1)
+    assert_write_ops(body)
+
+
+@pytest.mark.parametrize("bang", ["", "!"], ids=["if/exists/get set", "if/exists/get set with bang"])
+def test_if_exists_get_set(db, bang):
+    """FQL2MetricsSpec "read ops" / "if/exists/get set" (and "... with bang"): the index's 8 partitions
+    once; reading the same set again is served by core's read cache."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'foo' }] } }")
+    doc = document(db, coll, "{ foo: 'x' }")
+    assert ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"] == 1
+    body = ok(db, f"let set = {coll}.idx()\nif (set.isEmpty()) {{\n  'empty'\n}} else {{\n  set.first(){bang}.id\n}}\n")
+    assert body["data"] == doc
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, 8, 0, 0) and read != 0
+
+
+def test_set_read_again_after_a_write_to_it(db):
+    """Core's read cache keys a read by the query's writes to what it reads: a set read again after the
+    query wrote to it is read (and billed) again."""
+    coll = collection(db)
+    body = ok(db, f"{coll}.all().isEmpty()\n{coll}.create({{}})\n{coll}.all().isEmpty()\n")
+    assert body["data"] is False and stats(body)[1:3] == (8 + 8, 1)

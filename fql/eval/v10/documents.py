@@ -27,7 +27,8 @@ from ...values import (
     parse_long,
 )
 from .. import access, documents as core, staged
-from ..evaluator import Context
+from ...storage.meter import SCHEMA
+from ..evaluator import Context, billed
 from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
 from . import fields as field_schema, hints, past
@@ -159,7 +160,15 @@ def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocu
         return NullDocument(ref, "collection deleted", read_ts=stamp, as_of=at)
     if not access.allowed(ctx, "read" if stamp is None else "history_read", key, (ref,)):
         return NullDocument(ref, "permission denied", read_ts=stamp, as_of=at)
-    version = staged.staged_version(ctx, key) if staged.shows_staged(ctx, key) else read_version(ctx, key)
+    if staged.shows_staged(ctx, key):
+        version = staged.staged_version(ctx, key)
+    elif key.coll in SCHEMA:
+        # A schema document the query reads (`Collection.byName`, `.definition`) is a billed read, though
+        # the schema the query looks up for itself is not (FQL2MetricsSpec "get schema document").
+        with billed(ctx, schema=True):
+            version = read_version(ctx, key)
+    else:
+        version = read_version(ctx, key)
     if version is None:
         # Core reads a document that is not there (never created, not yet, deleted, expired) as not found;
         # only `delete()` answers one that is `deleted`.

@@ -422,3 +422,87 @@ def test_set_read_again_after_a_write_to_it(db):
     coll = collection(db)
     body = ok(db, f"{coll}.all().isEmpty()\n{coll}.create({{}})\n{coll}.all().isEmpty()\n")
     assert body["data"] is False and stats(body)[1:3] == (8 + 8, 1)
+
+
+# -- covered values ------------------------------------------------------------------------------------
+
+
+def test_index_value_term_access_shouldnt_require_an_extra_read_op(db):
+    """FQL2MetricsSpec "index value term access shouldn't require an extra read op": a term the index
+    holds is read from its entry, not the document."""
+    coll = collection(db, indexes="{ idx: { terms: [{ field: 'foo' }] } }")
+    ok(db, f"{coll}.create({{ foo: 'bar' }})")
+    body = ok(db, f"{coll}.idx('bar').map(.foo).first()")
+    assert body["data"] == "bar" and body["stats"]["read_ops"] == 1
+
+
+def test_covered_computed_index_values_dont_get_read_twice(db):
+    """FQL2MetricsSpec "miscellaneous" / "covered computed index values don't get read twice"."""
+    ok(
+        db,
+        "Collection.create({\n  name: 'User',\n  computed_fields: {\n"
+        "    firstAndLast: { body: 'u => \"#{u.first} #{u.last}\"' }\n  },\n"
+        "  indexes: {\n    byLast: {\n      terms: [{ field: '.last' }],\n"
+        "      values: [{ field: '.firstAndLast' }]\n    }\n  }\n})",
+    )
+    ok(db, "User.create({ first: 'Bob', last: 'Jones' })")
+    body = ok(db, "User.byLast('Jones').first()!.firstAndLast")
+    assert body["data"] == "Bob Jones" and body["stats"]["read_ops"] == 1
+    # A field the index does not cover reads the document.
+    body = ok(db, "User.byLast('Jones').first()!.first")
+    assert body["data"] == "Bob" and body["stats"]["read_ops"] == 2
+
+
+def test_paginate_map_get_same_ref(db):
+    """FQL2MetricsSpec "read ops" / "paginate/map/get same ref": the covered `doc` values are read from the
+    index (8 partitions); the one document they name is read once."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'doc' }] } }")
+    doc = document(db, coll)
+    for _ in range(10):
+        ok(db, f"{coll}.create({{ doc: {coll}.byId('{doc}')! }})")
+    alone = ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"]
+    body = ok(db, f"{coll}.idx().map(.doc).paginate()")
+    assert len(body["data"]["data"]) == 11
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, alone + 8, 0, 0) and read != 0
+
+
+@pytest.mark.parametrize("fmt", ["simple", "tagged", "decorated"])
+def test_order_with_covered_values_on_set_should_only_read_documents_for_page_size(db, fmt):
+    """FQL2MetricsSpec "order with covered values on set should only read documents for page size": ordering
+    2002 elements by a covered value reads the index alone; only the page's 10 documents are read."""
+    ok(
+        db,
+        "Collection.create({\n  name: 'things',\n  indexes: {\n    by_color__value_asc: {\n"
+        "      terms: [{ field: '.color' }],\n      values: [{ field: '.value' }]\n    }\n  }\n})",
+    )
+    ok(
+        db,
+        "Set.sequence(0, 1000).forEach(i => things.create({ value: i, color: 'yellow' }))\n"
+        "Set.sequence(0, 1000).forEach(i => things.create({ value: i, color: 'purple' }))",
+    )
+    query = (
+        "let b = things.by_color__value_asc('yellow')\nlet a = things.by_color__value_asc('purple')\n"
+        "a.concat(b).order(.value).pageSize(10)"
+    )
+    index_alone = ok(db, query + " { id, color, value }")["stats"]["read_ops"]
+    assert ok(db, query, fmt=fmt)["stats"]["read_ops"] == index_alone + 10
+
+
+def test_reduce_with_set(db):
+    """FQL2MetricsSpec "reduce with set": compute for 10,000 index elements (an index call is a compute op
+    of its own, as any static function's), and the index's 8 partitions plus its bytes."""
+    coll = collection(db, indexes="{ allNumbers: { values: [{ field: 'number' }] } }")
+    ok(db, f"Set.sequence(0, 10_000).forEach(x => {coll}.create({{ number: 1 }}))")
+    for query, data, compute in (
+        (f"{coll}.allNumbers().toArray(); null", None, 201),
+        (f"{coll}.allNumbers().fold(0, (acc, d) => acc + d.number)", 10000, 401),
+        (f"{coll}.allNumbers().map(d => d.number).reduce((acc, v) => acc + v)", 10000, 601),
+        (f"{coll}.allNumbers().count()", 10000, 201),
+        (f"Math.sum({coll}.allNumbers().map(.number))", 10000, 201),
+        (f"Math.mean({coll}.allNumbers().map(.number))", 1, 201),
+    ):
+        body = ok(db, query)
+        assert body["data"] == data
+        assert stats(body)[0] == compute and stats(body)[2] == 0 and stats(body)[4] == 0
+        assert_read_ops(8, body)

@@ -243,10 +243,11 @@ class Context:
 _UNMETERED = contextlib.nullcontext()
 
 
-def billed(ctx: Context) -> t.ContextManager[None]:
-    """Bill the reads made within as one read of the query (fql/storage/meter.py), where it is metered."""
+def billed(ctx: Context, schema: bool = False) -> t.ContextManager[None]:
+    """Bill the reads made within as one read of the query (fql/storage/meter.py), where it is metered;
+    `schema` for a v10 read of a schema document itself (Meter.billed)."""
     txn = ctx.state.txn
-    return txn.billed() if type(txn) is Meter else _UNMETERED
+    return txn.billed(schema) if type(txn) is Meter else _UNMETERED
 
 
 def unbilled(ctx: Context) -> t.ContextManager[None]:

@@ -70,9 +70,9 @@ _OVERHEAD = 16
 class _Charge:
     """One billed read: what it read that the query had not read before."""
 
-    __slots__ = ("sets", "seen", "schema", "cached", "fresh")
+    __slots__ = ("sets", "seen", "schema", "cached", "fresh", "own")
 
-    def __init__(self) -> None:
+    def __init__(self, own: bool = False) -> None:
         #: How many sets it scanned.
         self.sets = 0
         #: Versions, index entries, and the keys of documents found missing.
@@ -82,6 +82,8 @@ class _Charge:
         #: Whether it read a document or set the query had read before, and whether it read one it had not.
         self.cached = False
         self.fresh = False
+        #: Whether it is a v10 read of a schema document itself (`Meter.billed(schema=True)`).
+        self.own = own
 
 
 class Meter:
@@ -105,8 +107,10 @@ class Meter:
         self._deferring: list[_Deferred] = []
         #: What other reads (a write's own, of the document it changes) found: bytes, but no read ops.
         self._unbilled: list[t.Any] = []
-        #: What was written, by the document it belongs to (index removals by index and terms).
+        #: What was written, by the document it belongs to.
         self._writes: dict[t.Any, list[t.Any]] = {}
+        #: The document whose version was written last: the one whose index entries a removal moves.
+        self._moving: DocKey | None = None
         self._figures: tuple[int, int, int, int] | None = None
         #: Core's "business metrics": (kind, create/update/delete) -> count, one per version written
         #: (`put`), and whether each document written is live after this query's last write to it.
@@ -121,12 +125,13 @@ class Meter:
         # ts, horizon, conflict, next_id, commit, rollback, index_drop: the transaction's own.
         return getattr(self.txn, name)
 
-    def billed(self) -> _Reading:
+    def billed(self, schema: bool = False) -> _Reading:
         """A read the query is billed for (core's Get, Exists, Paginate, KeyFromSecret, Identify, Login):
         if it reads anything the query had not read before, it is one charge, of `ceil(bytes / 4096)`
         read ops over what was new plus one for each set it scanned past the first. Reads inside a nested
-        one are charged to it."""
-        charge = _Charge()
+        one are charged to it. With `schema`, a v10 read of a schema document itself (`Collection.byName`,
+        `.definition`), which core's read cache bills once a query."""
+        charge = _Charge(schema)
         self._charges.append(charge)
         return _Reading(self._open, charge)
 
@@ -169,7 +174,14 @@ class Meter:
             # Schema a billed read looks up on the way is billed only if that is all it read (Get of a
             # collection); otherwise core's schema cache serves it.
             if key.coll in UNBILLED:
+                if not self.marked and key in self._cached:
+                    # v10: a schema document the query wrote or read before (core's read cache).
+                    charge.cached = True
+                    return version
                 charge.schema.append(key if version is None else version)
+                if charge.own:
+                    # A v10 read of the schema document itself (`Collection.byName`): once per query.
+                    self._cached.add(key)
             else:
                 self._cached.add(key)
                 charge.fresh = True
@@ -208,6 +220,10 @@ class Meter:
                 return items
         elif coll in UNBILLED:
             return items
+        elif not self.marked and read in self._scanned:
+            # v10: the same set read again, with no write to it since (core's read cache, whose entries
+            # carry the query's writes to what they read): no read ops (FQL2MetricsSpec "if/exists/get set").
+            return items
         else:
             charge = _Charge()
             self._charges.append(charge)
@@ -244,6 +260,8 @@ class Meter:
             self._unbilled.append(key)
         if key.coll not in BOOKKEEPING:
             self._writes.setdefault(version.key, []).append(version)
+            self._moving = key
+            self._scanned.discard(("scan", key.scope, key.coll))
         if not self.marked:
             # v10 reads what the query wrote itself from its transaction, not storage (core's pending
             # writes): as a document already read, neither a read op nor bytes.
@@ -252,18 +270,26 @@ class Meter:
     def insert_version(self, version: Version) -> None:
         self.txn.insert_version(version)
         self._writes.setdefault(version.key, []).append(version)
+        self._moving = version.key
 
     def remove_version(self, key: DocKey, ts: int) -> None:
         self.txn.remove_version(key, ts)
         self._writes.setdefault(key, []).append(Version(key, ts, None))
+        self._moving = key
 
     def index_put(self, index: IndexKey, terms: bytes, entry: Entry) -> None:
         self.txn.index_put(index, terms, entry)
+        self._scanned.discard(("index", index, terms))
         self._writes.setdefault(entry.doc, []).append(entry)
 
     def index_remove(self, index: IndexKey, terms: bytes, sort: bytes) -> None:
+        # The entry is the document's whose version was just written (its entries move right after:
+        # fql/eval/indexes.py `on_write`), and core bills it to that document (Write.getStats sums a
+        # SetWrite's bytes by its document).
         self.txn.index_remove(index, terms, sort)
-        self._writes.setdefault((index, terms), []).append(terms + sort)
+        self._scanned.discard(("index", index, terms))
+        doc = self._moving if self._moving is not None else (index, terms)
+        self._writes.setdefault(doc, []).append(terms + sort)
 
     # The figures.
 

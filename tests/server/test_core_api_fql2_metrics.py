@@ -345,3 +345,164 @@ def test_deleting_a_collection_bills_no_bookkeeping(db):
     gone = [Version(DocKey("", "#collections", "C"), 0, None), Version(DocKey("", "C", doc), 0, None)]
     assert body["stats"]["write_ops"] == 2
     assert body["stats"]["storage_bytes_write"] == sum(map(_size, gone))
+
+
+# -- schema documents, index entries, sets read again ---------------------------------------------------
+
+
+def test_get_schema_document(db):
+    """FQL2MetricsSpec "read ops" / "get schema document": reading a collection's definition
+    (`Collection.byName`, `.definition`) is a billed read of one partition, though looking the collection
+    up for `Coll.byId` is not; a query reads the definition once (core's read cache)."""
+    coll = collection(db, indexes="{ byFoo: { terms: [{ field: 'foo' }] } }")
+    for query in (f"Collection.byName('{coll}')", f"{coll}.definition.indexes.byFoo!"):
+        body = ok(db, query)
+        assert stats(body)[0] == 1 and stats(body)[2] == 0 and stats(body)[4] == 0
+        assert_read_ops(1, body)
+    body = ok(db, f"Collection.byName('{coll}')\n{coll}.definition\nCollection.byName('{coll}')!.name")
+    assert body["data"] == coll and stats(body)[1] == 1
+    # One the query wrote itself is read from its own writes.
+    body = ok(db, "Collection.create({ name: 'Fresh' })\nCollection.byName('Fresh')!.name")
+    assert body["data"] == "Fresh" and stats(body)[1] == 0
+
+
+def test_create_a_new_index(db):
+    """FQL2MetricsSpec "write ops" / "create a new index": the update reads the definition, one read op.
+    (Core writes three documents, the collection, its backing index and its FSL file; fql one.)"""
+    coll = collection(db)
+    body = ok(db, f"{coll}.definition.update({{\n  indexes: {{\n    byFoo: {{\n      values: [{{field: 'foo'}}]\n    }}\n  }}\n}})\n")
+    assert body["data"]["indexes"]["byFoo"]["values"][0]["field"] == "foo"
+    compute, reads, _, read, _ = stats(body)
+    assert (compute, reads) == (1, 1) and read != 0
+    assert_write_ops(body)
+
+
+def test_create_index_charges_compute_ops_for_synchronous_build(db):
+    """FQL2MetricsSpec "write ops" / "create index charges compute ops for synchronous build": one compute
+    op, plus one per term or value for every 50 documents; the definition's read is one read op."""
+    coll = collection(db)
+    ok(db, f"Set.sequence(0, 100).forEach(_ => {coll}.create({{ a: 1 }}))")
+    body = ok(
+        db,
+        f"{coll}.definition.update({{\n  name: '{coll}',\n  indexes: {{\n    v10: {{\n"
+        "      terms: [{ field: 'x' }, { field: 'y' }],\n      values: [{ field: 'z' }]\n    }\n  }\n})\n",
+    )
+    compute, reads, _, read, written = stats(body)
+    assert (compute, reads) == (1 + (2 + 1) * 100 // 50, 1) and read != 0 and written != 0
+
+
+def test_update_off_of_index_entry_should_require_an_extra_read_op(db):
+    """FQL2MetricsSpec "read ops" / "update off of index entry should require an extra read op": the index,
+    then the document; the index entries the update moves are billed with the document (core's
+    Write.getStats sums a SetWrite's bytes by its document), one write op in all."""
+    coll = collection(db, indexes="{ idx: { terms: [{ field: 'foo' }], values: [{ field: 'bar' }] } }")
+    ok(db, f"{coll}.create({{ foo: 'bar', bar: 'foo' }})")
+    body = ok(db, f"{coll}.idx('bar').first()!.update({{ bar: 'baz' }}) {{ foo, bar }}")
+    assert body["data"] == {"foo": "bar", "bar": "baz"}
+    assert stats(body)[1:3] == (2, 1)
+    assert_write_ops(body)
+
+
+@pytest.mark.parametrize("bang", ["", "!"], ids=["if/exists/get set", "if/exists/get set with bang"])
+def test_if_exists_get_set(db, bang):
+    """FQL2MetricsSpec "read ops" / "if/exists/get set" (and "... with bang"): the index's 8 partitions
+    once; reading the same set again is served by core's read cache."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'foo' }] } }")
+    doc = document(db, coll, "{ foo: 'x' }")
+    assert ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"] == 1
+    body = ok(db, f"let set = {coll}.idx()\nif (set.isEmpty()) {{\n  'empty'\n}} else {{\n  set.first(){bang}.id\n}}\n")
+    assert body["data"] == doc
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, 8, 0, 0) and read != 0
+
+
+def test_set_read_again_after_a_write_to_it(db):
+    """Core's read cache keys a read by the query's writes to what it reads: a set read again after the
+    query wrote to it is read (and billed) again."""
+    coll = collection(db)
+    body = ok(db, f"{coll}.all().isEmpty()\n{coll}.create({{}})\n{coll}.all().isEmpty()\n")
+    assert body["data"] is False and stats(body)[1:3] == (8 + 8, 1)
+
+
+# -- covered values ------------------------------------------------------------------------------------
+
+
+def test_index_value_term_access_shouldnt_require_an_extra_read_op(db):
+    """FQL2MetricsSpec "index value term access shouldn't require an extra read op": a term the index
+    holds is read from its entry, not the document."""
+    coll = collection(db, indexes="{ idx: { terms: [{ field: 'foo' }] } }")
+    ok(db, f"{coll}.create({{ foo: 'bar' }})")
+    body = ok(db, f"{coll}.idx('bar').map(.foo).first()")
+    assert body["data"] == "bar" and body["stats"]["read_ops"] == 1
+
+
+def test_covered_computed_index_values_dont_get_read_twice(db):
+    """FQL2MetricsSpec "miscellaneous" / "covered computed index values don't get read twice"."""
+    ok(
+        db,
+        "Collection.create({\n  name: 'User',\n  computed_fields: {\n"
+        "    firstAndLast: { body: 'u => \"#{u.first} #{u.last}\"' }\n  },\n"
+        "  indexes: {\n    byLast: {\n      terms: [{ field: '.last' }],\n"
+        "      values: [{ field: '.firstAndLast' }]\n    }\n  }\n})",
+    )
+    ok(db, "User.create({ first: 'Bob', last: 'Jones' })")
+    body = ok(db, "User.byLast('Jones').first()!.firstAndLast")
+    assert body["data"] == "Bob Jones" and body["stats"]["read_ops"] == 1
+    # A field the index does not cover reads the document.
+    body = ok(db, "User.byLast('Jones').first()!.first")
+    assert body["data"] == "Bob" and body["stats"]["read_ops"] == 2
+
+
+def test_paginate_map_get_same_ref(db):
+    """FQL2MetricsSpec "read ops" / "paginate/map/get same ref": the covered `doc` values are read from the
+    index (8 partitions); the one document they name is read once."""
+    coll = collection(db, indexes="{ idx: { values: [{ field: 'doc' }] } }")
+    doc = document(db, coll)
+    for _ in range(10):
+        ok(db, f"{coll}.create({{ doc: {coll}.byId('{doc}')! }})")
+    alone = ok(db, f"{coll}.byId('{doc}')!")["stats"]["read_ops"]
+    body = ok(db, f"{coll}.idx().map(.doc).paginate()")
+    assert len(body["data"]["data"]) == 11
+    compute, reads, writes, read, written = stats(body)
+    assert (compute, reads, writes, written) == (1, alone + 8, 0, 0) and read != 0
+
+
+@pytest.mark.parametrize("fmt", ["simple", "tagged", "decorated"])
+def test_order_with_covered_values_on_set_should_only_read_documents_for_page_size(db, fmt):
+    """FQL2MetricsSpec "order with covered values on set should only read documents for page size": ordering
+    2002 elements by a covered value reads the index alone; only the page's 10 documents are read."""
+    ok(
+        db,
+        "Collection.create({\n  name: 'things',\n  indexes: {\n    by_color__value_asc: {\n"
+        "      terms: [{ field: '.color' }],\n      values: [{ field: '.value' }]\n    }\n  }\n})",
+    )
+    ok(
+        db,
+        "Set.sequence(0, 1000).forEach(i => things.create({ value: i, color: 'yellow' }))\n"
+        "Set.sequence(0, 1000).forEach(i => things.create({ value: i, color: 'purple' }))",
+    )
+    query = (
+        "let b = things.by_color__value_asc('yellow')\nlet a = things.by_color__value_asc('purple')\n"
+        "a.concat(b).order(.value).pageSize(10)"
+    )
+    index_alone = ok(db, query + " { id, color, value }")["stats"]["read_ops"]
+    assert ok(db, query, fmt=fmt)["stats"]["read_ops"] == index_alone + 10
+
+
+def test_reduce_with_set(db):
+    """FQL2MetricsSpec "reduce with set": compute for 10,000 index elements (an index call is a compute op
+    of its own, as any static function's), and the index's 8 partitions plus its bytes."""
+    coll = collection(db, indexes="{ allNumbers: { values: [{ field: 'number' }] } }")
+    ok(db, f"Set.sequence(0, 10_000).forEach(x => {coll}.create({{ number: 1 }}))")
+    for query, data, compute in (
+        (f"{coll}.allNumbers().toArray(); null", None, 201),
+        (f"{coll}.allNumbers().fold(0, (acc, d) => acc + d.number)", 10000, 401),
+        (f"{coll}.allNumbers().map(d => d.number).reduce((acc, v) => acc + v)", 10000, 601),
+        (f"{coll}.allNumbers().count()", 10000, 201),
+        (f"Math.sum({coll}.allNumbers().map(.number))", 10000, 201),
+        (f"Math.mean({coll}.allNumbers().map(.number))", 1, 201),
+    ):
+        body = ok(db, query)
+        assert body["data"] == data
+        assert stats(body)[0] == compute and stats(body)[2] == 0 and stats(body)[4] == 0
+        assert_read_ops(8, body)

@@ -328,9 +328,26 @@ class IndexSet(V10Set):
                 check_valid_time(ctx, self.index.key.scope, coll, at)
             now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
         live = ((ref_of(ctx, entry.doc), entry.sort.hex()) for entry in found if entry.ttl is None or entry.ttl > now)
-        docs = placed_documents(ctx, self, live)
+        docs = placed_documents(ctx, self, live, covered_fields(self.index))
         read = self.read
         return docs if read is None else ((hints.read_from_index(ctx, doc, read), pos) for doc, pos in docs)
+
+
+def covered_fields(index: indexes.IndexDef) -> frozenset[str]:
+    """The fields of a document whose whole value `index`'s terms and values hold (`.foo`, a computed
+    `.firstAndLast`; not `.a` of `.a.b`): core's partial document from an index entry answers them
+    without reading the document (FQL2MetricsSpec "index value term access shouldn't require an extra
+    read op", "covered computed index values don't get read twice")."""
+    names = set()
+    for f in (*index.terms, *index.values):
+        if f.path is not None:
+            if len(f.path) == 2 and f.path[0] == "data" and not f.mva:
+                names.add(f.path[1])
+        else:
+            steps = getattr(f.binding, "steps", None)
+            if steps is not None and len(steps) == 1 and not f.mva:
+                names.add(steps[0])
+    return frozenset(names)
 
 
 class IndexFunction:
@@ -359,6 +376,9 @@ class IndexFunction:
                 "invalid_function_invocation",
                 f"callee function expects {n} or {n + 1} arguments, but {len(args)} {was} provided.",
             )
+        # A static function of the collection, a compute op per call like any native call (core's
+        # callNativeMethod, after the arity check; FQL2MetricsSpec "reduce with set").
+        ctx.state.compute += 1
         self.check(ctx)
         from .documents import id_range, to_stored
 

@@ -26,8 +26,9 @@ from ...values import (
     native,
     parse_long,
 )
+from ...storage.meter import SCHEMA
 from .. import access, documents as core, staged
-from ..evaluator import Context
+from ..evaluator import Context, billed
 from ..refs import doc_key, live, read as read_version, ref_of
 from ..registry import field, method
 from . import fields as field_schema, hints, past
@@ -159,7 +160,15 @@ def read(ctx: Context, ref: Ref, *, stamped: bool = True) -> Document | NullDocu
         return NullDocument(ref, "collection deleted", read_ts=stamp, as_of=at)
     if not access.allowed(ctx, "read" if stamp is None else "history_read", key, (ref,)):
         return NullDocument(ref, "permission denied", read_ts=stamp, as_of=at)
-    version = staged.staged_version(ctx, key) if staged.shows_staged(ctx, key) else read_version(ctx, key)
+    if staged.shows_staged(ctx, key):
+        version = staged.staged_version(ctx, key)
+    elif key.coll in SCHEMA:
+        # A schema document the query reads (`Collection.byName`, `.definition`) is a billed read, though
+        # the schema the query looks up for itself is not (FQL2MetricsSpec "get schema document").
+        with billed(ctx, schema=True):
+            version = read_version(ctx, key)
+    else:
+        version = read_version(ctx, key)
     if version is None:
         # Core reads a document that is not there (never created, not yet, deleted, expired) as not found;
         # only `delete()` answers one that is `deleted`.
@@ -265,6 +274,20 @@ def null_access(doc: NullDocument, name: str) -> QueryRuntimeError:
     return missing(doc)
 
 
+class CoveredRead:
+    """A document read from an index, not yet billed (Document.pending, set by sets.py `held_back`):
+    looking at a field of `covered` reads the index entry's value (core's partial document), anything
+    else bills the document's read."""
+
+    __slots__ = ("bill", "covered")
+
+    def __init__(self, bill: t.Callable[[], None], covered: frozenset[str]):
+        self.bill, self.covered = bill, covered
+
+    def __call__(self) -> None:
+        self.bill()
+
+
 def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
     if name == "id":
         return ID(doc.id) if doc.id.isdigit() else doc.id
@@ -277,7 +300,15 @@ def document_field(ctx: Context, doc: Document, name: str) -> t.Any:
         return doc.ts
     if name == "ttl":
         return doc.ttl
-    if doc.pending is not None and name in getattr(doc.pending, "covered", ()):
+    pending = doc.pending
+    if type(pending) is CoveredRead and name in pending.covered:
+        # A set's document read from an index that holds the field: no read of the document (sets.py).
+        doc.pending = None
+        try:
+            return document_field(ctx, doc, name)
+        finally:
+            doc.pending = pending
+    if pending is not None and name in getattr(pending, "covered", ()):
         value = doc.peek(name)  # an event's document, whose index holds the field (streams.py)
     elif name == "data" and doc.ref.kind is None:
         # `data` is a user document's stored fields, all of them (computed fields and methods aside).

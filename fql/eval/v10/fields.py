@@ -556,6 +556,7 @@ def index_binding(scope: str, coll: str, path: tuple) -> t.Callable[[Context, di
         except (FQLError, RecursionError):
             return None
 
+    compute.steps = path  # type: ignore[attr-defined]  # what it covers (collections.covered_fields)
     return compute
 
 

@@ -135,36 +135,43 @@ def kept_time(ctx: Context, s: V10Set, read: t.Callable[[Context], t.Iterable[t.
     return past.stepped(ctx, s.valid_ts, lambda: read(ctx))
 
 
-def placed_documents(ctx: Context, s: V10Set, refs: t.Iterable[tuple[Ref, t.Any]]) -> t.Iterator[tuple]:
+def placed_documents(
+    ctx: Context, s: V10Set, refs: t.Iterable[tuple[Ref, t.Any]], covered: frozenset[str] = frozenset()
+) -> t.Iterator[tuple]:
     """The documents of a collection or index set's refs (each with its position), read at the valid
     time. One the caller may not read (a `read` predicate that says no, or no `history_read` in the past)
-    is left out, as core filters a set's elements by read permission."""
+    is left out, as core filters a set's elements by read permission. The fields `covered` (an index's
+    terms and values) are read from the index, so looking at them bills no read of the document."""
     from .documents import read
 
     stamped = s.valid_ts is not None
     defer = getattr(ctx.state.txn, "defer", None)
     for ref, at in refs:
-        doc = read(ctx, ref, stamped=stamped) if defer is None else _deferred_read(ctx, ref, stamped, defer)
+        doc = read(ctx, ref, stamped=stamped) if defer is None else _deferred_read(ctx, ref, stamped, defer, covered)
         if isinstance(doc, NullDocument) and doc.cause == "permission denied":
             continue
         yield doc, at
 
 
-def _deferred_read(ctx: Context, ref: Ref, stamped: bool, defer: t.Callable[[], t.Any]) -> t.Any:
+def _deferred_read(
+    ctx: Context, ref: Ref, stamped: bool, defer: t.Callable[[], t.Any], covered: frozenset[str] = frozenset()
+) -> t.Any:
     """A set's document read under a Meter: core's set holds the documents' references, so a document's
-    read is billed when the query or its answer first looks inside it (a projection of `.id` reads none)."""
+    read is billed when the query or its answer first looks inside it (a projection of `.id` reads none),
+    or of an index's, a field its entries do not cover."""
     from .documents import read
 
-    return held_back(defer, lambda: read(ctx, ref, stamped=stamped))
+    return held_back(defer, lambda: read(ctx, ref, stamped=stamped), covered)
 
 
-def held_back(defer: t.Callable[[], t.Any], get: t.Callable[[], t.Any]) -> t.Any:
-    """`get()`, its document reads billed when the query first looks inside the document it gives."""
+def held_back(defer: t.Callable[[], t.Any], get: t.Callable[[], t.Any], covered: frozenset[str] = frozenset()) -> t.Any:
+    """`get()`, its document reads billed when the query first looks inside the document it gives (past
+    the fields `covered`)."""
     with defer() as held:
         doc = get()
     if held.held:
         if isinstance(doc, Document):
-            doc.pending = held.bill
+            doc.pending = documents.CoveredRead(held.bill, covered) if covered else held.bill
         else:
             # Missing, or read for a role's predicate that said no: read all the same.
             held.bill()

@@ -94,6 +94,30 @@ def test_typechecks_calls_of_what_is_no_function(db):
         assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [(f"`{shown}` is used as a function here", *hint)]
 
 
+@pytest.mark.parametrize(
+    ("query", "at", "hint"),
+    [
+        ("[1].length()", (0, 12), (10, 12)),
+        ("'abc'.length(1, 2)", (0, 18), (12, 18)),
+        ("Math.PI()", (0, 9), (7, 9)),
+        ("Time.now().year()", (0, 17), (15, 17)),
+        ("let s = 'a'; s.length()", (13, 23), (21, 23)),
+        ("{ a: 'x'.length() }", (5, 17), (15, 17)),
+    ],
+)
+def test_stdlib_field_called_as_a_method(db, query, at, hint):
+    # A stdlib field of a primitive type (Arrays.scala, Strings.scala `defField("length" -> tt.Number)`,
+    # Math.scala `PI`, Time.scala `year`) called: core's NotAFunction of the signature's `Number`, which has
+    # no span, so at the constraint's call site, the method call from its chain's start through its
+    # arguments (TyperExprs' MethodCall `appSpan`), the hint at the arguments (TyperConstrain:
+    # `value.span.getOrElse(callSite)`; TypeConstraintFailure.NotAFunction). fql ran these and failed at run time.
+    with pytest.raises(QueryCheckError) as failed:
+        db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ("Type `Number` cannot be used as a function", *at)
+    assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [("`Number` is used as a function here", *hint)]
+
+
 def test_warns_about_uncalled_functions(db):
     result, state = db.run_with_state(fql.parse("Time.now", "v10"), syntax="v10", typecheck=True)
     assert state.static_type == "() => Time"
@@ -1064,6 +1088,15 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Bytes('AA').foo()", [("Type `Bytes` does not have field `foo`", 12, 15)]),
         ("newId().foo", [("Type `ID` does not have field `foo`", 8, 11)]),
         ("[1, 'a'].foo", [('Type `Array<1 | "a">` does not have field `foo`', 9, 12)]),
+        # An array's or set's method of no arguments that gives its elements on (Arrays.scala, Sets.scala
+        # `toSet: () => Set<A>`, `reverse`, `toArray`, `distinct`): core's A is the receiver's own element (the
+        # Tup's union of its items, as `[1, 2].foo()` above), in a container of the signature's, of no span,
+        # so the missing field is at the name with no hint. (fql ran these and failed at run time.)
+        ("[1].toSet().foo", [("Type `Set<1>` does not have field `foo`", 12, 15)]),
+        ("[1, 2].toSet().foo()", [("Type `Set<1 | 2>` does not have field `foo`", 15, 18)]),
+        ("[1, 2].reverse().foo", [("Type `Array<1 | 2>` does not have field `foo`", 17, 20)]),
+        ("Set.sequence(1, 3).toArray().foo", [("Type `Array<Number>` does not have field `foo`", 29, 32)]),
+        ("[1, 2].toSet().reverse().distinct().foo", [("Type `Set<1 | 2>` does not have field `foo`", 36, 39)]),
         # A literal where a generic container is taken (Arrays.scala `concat(other: Array<B>)`): core's
         # NotSubtype at it, its type widened and the container's parameter shown as Any (FQL2IterableSpec).
         ("[1].concat(1)", [("Type `Int` is not a subtype of `Array<Any>`", 11, 12)]),
@@ -1093,7 +1126,10 @@ def test_type_errors(db, query, expected):
         "null()",  # calling null: core's wording is not known
         "let s = { f: 1 }; s.f()",  # a struct's field read through a variable keeps no origin
         "let t = Time.now(); t.foo",  # core's hint for a value from elsewhere: not modelled
-        "[1].toSet().foo",  # a set of literals: shown as core's simplifier shows it, not modelled
+        "[1].map(x => x).toSet().foo",  # a lambda's result: shown as core's simplifier shows it, not modelled
+        "let a = [1]; a.toSet().foo",  # an array from elsewhere: not modelled
+        "(if (true) 'a' else 'b').length()",  # a union's members each fail: core's causes, not modelled
+        "'a'.length?.()",
         "let a = [1, 2]; a.foo",  # core's hint for an array from elsewhere: not modelled
         "let x = Math.abs(1); x.foo",
         "null.toString()",

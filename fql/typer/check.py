@@ -204,6 +204,14 @@ class Checker:
     #: `Named("Time")`), so a failure of it is placed where the constraint is (the argument, the struct,
     #: the `let`'s name: TyperConstrain's `value.span.getOrElse(callSite)`).
     stdlib: set[ast.Span] = field(factory=set)
+    #: Where the query reads a stdlib field of a primitive type off one value (`[1].length`, `Math.PI`): its
+    #: type is the signature's, of no span (a field read off a union is one per member: not kept).
+    stdlib_fields: set[ast.Span] = field(factory=set)
+    #: Where a call of an array's or set's method of no arguments that gives its elements on (`toSet()`,
+    #: `reverse()`: core's `Set<A>` of the receiver's own element type, of no span) made a value whose
+    #: element core shows as the checker does: of an array literal of literals (core's Tup element, the
+    #: union of its items: TyperCoreSpec `[1, 2].foo()`), or of a stdlib value of no type parameter.
+    elements_on: set[ast.Span] = field(factory=set)
     #: Where the annotations of the `let`s so far are: the variable's type is typed there (TyperExprs
     #: typeLetRhs' Skolemized signature), so a failure of it is placed there, a cause of the use's.
     annotated: set[ast.Span] = field(factory=set)
@@ -662,11 +670,25 @@ class Checker:
     def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
         typed = [self.infer(arg, scope) for arg in node.args]
         found, made = self._call_typed(node, scope, fn, origin, typed)
+        if made == node.span and self._passes_elements(node, found):
+            self.elements_on.add(node.span)
         if made == node.span and _signature_null(fn, [found for found, _ in typed]):
             self.spanless.add(node.span)
         if made == node.span and isinstance(fn, Named) and fn.name == "UserFunction":
             found = self._schema_null(found, self.env.result_null(fn) if self.query else None)
         return found, made
+
+    def _passes_elements(self, node: ast.Apply, found: Type) -> bool:
+        """Whether a call is one `elements_on` keeps (see there)."""
+        callee = node.fn
+        if node.args or node.optional or not isinstance(callee, ast.Member) or callee.optional:
+            return False
+        if callee.name not in _PASSING or not self._placed(callee) or not _container(found):
+            return False
+        receiver = callee.obj
+        if isinstance(receiver, ast.Array):
+            return bool(receiver.items) and all(isinstance(item, ast.Literal) for item in receiver.items)
+        return receiver.span in self.elements_on or receiver.span in self.stdlib
 
     def _schema_null(self, found: Type, place: NullPlace | None) -> Type:
         """`found`, marked as having its Null where the schema declares it (see `schema_nulls`), when it
@@ -690,7 +712,9 @@ class Checker:
             # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
             return NEVER, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
-            if origin not in self.made:
+            if origin is None and not node.optional and node.fn.span in self.stdlib_fields:
+                self._field_not_a_function(node, primary(fn))
+            elif origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
             return UNKNOWN, None
         if isinstance(fn, Named):
@@ -1268,6 +1292,15 @@ class Checker:
         hint = (f"`{shown}` is used as a function here", args, None)
         self.fail(f"Type `{shown}` cannot be used as a function", origin, (hint,))
 
+    def _field_not_a_function(self, node: ast.Apply, fn: Named) -> None:
+        """A stdlib field of a primitive type called as a method (`[1].length()`, `Math.PI()`): core's
+        NotAFunction of the signature's type, which has no span, so at the constraint's place, the method
+        call from the start of its chain through its arguments (TyperExprs' MethodCall `appSpan`), with the
+        hint at the arguments (TypeConstraintFailure: `value.span.getOrElse(callSite)`)."""
+        if self._group(node.fn.span) != node.fn.span or not self._placed(node):
+            return
+        self._not_a_function(node, fn, node.span)
+
     # -- operators
 
     def visit_Binary(self, node: ast.Binary, scope: dict) -> Typed:
@@ -1510,6 +1543,8 @@ class Checker:
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         if not node.optional and found != UNKNOWN and _stdlib_owner(receiver):
             self.stdlib.add(node.span)
+            if not isinstance(receiver, Union) and isinstance(found, Named) and found.name in _PRIMITIVES:
+                self.stdlib_fields.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
@@ -1624,6 +1659,12 @@ class Checker:
             if self.env.has_member(array, name) is not False or origin in self.made:
                 return UNKNOWN
             shown = display(array)
+        elif origin in self.elements_on and self.env.has_member(receiver, name) is False:
+            # A call's Array or Set of its receiver's elements, right before the dot: core's missing
+            # field at the name, no hint (the signature's type has no span).
+            if origin.end != before.end:
+                return UNKNOWN
+            shown = display(receiver)
         elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
             if self.env.has_member(receiver, name) is not False or origin in self.made:
                 # (An array a generic function made shows its element as core's simplifier does: not modelled.)
@@ -1952,6 +1993,23 @@ def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any,
     """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
     ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
     return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
+
+
+#: The methods of no arguments by which an Array or a Set gives its own elements on, in an Array or a Set
+#: (core's stdlib Arrays.scala and Sets.scala: `toSet`, `toArray`, `reverse`, `distinct`).
+_PASSING = frozenset(("toSet", "toArray", "reverse", "distinct"))
+
+
+def _container(ty: Type) -> bool:
+    """Whether a type is an Array or a Set whose element the checker knows whole (no variable, nothing
+    unknown, no function: shown as core's simplifier shows it)."""
+    return (
+        isinstance(ty, Named)
+        and ty.name in ("Array", "Set")
+        and len(ty.args) == 1
+        and not contains(ty.args[0], (Var, Unknown, Param, Func, Generic, Intersect))
+        and display(ty) is not None
+    )
 
 
 def _plain_set(ty: Type) -> bool:

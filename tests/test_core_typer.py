@@ -218,6 +218,17 @@ def test_type_string_access(db, query, expected):
     assert errors_of(db, query) == expected
 
 
+def test_typecheck_string_access(db):
+    # TyperCoreSpec "typecheck string access", with core's stdlib (Strings.scala `defAccess(tt.Str)("index" ->
+    # tt.Int)`, statically `Number => String`, static_environment_response_v1.json; the spec's environment
+    # says `Int`): a lambda's parameter used only as a string's index is a Number.
+    assert type_of(db, "'foo'[0]") == "String"
+    assert type_of(db, "x => 'foo'[x]") == "Number => String"
+    assert type_of(db, "x => 'foo'?.[x]") == "Number => String | Null"
+    assert type_of(db, "[0, 1].map(x => 'foo'[x])") == "Array<String>"
+    assert errors_of(db, "'a'['b']") == [("Type `String` is not a subtype of `Number`", 4, 7)]
+
+
 def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
     with pytest.raises(QueryCheckError) as failed:
         db.query("let k = 'a'; 'abc'[k]", syntax="v10")

@@ -1760,7 +1760,10 @@ class Checker:
         elif primary(receiver) == STRING:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
-            found = STRING if is_number(key) else self._number_key(node, key, scope, made)
+            if isinstance(key, Var):
+                # A lambda's parameter as the index: a Number, as an operand of `+` with a number is.
+                self.numeric[key.id] = self.numeric.get(key.id, 0) + 1
+            found = STRING if is_number(key) or isinstance(key, Var) else self._number_key(node, key, scope, made)
         elif not node.optional and (isinstance(receiver, Lit) or origin in self.stdlib) and self._cannot_access(node, receiver):
             return UNKNOWN, None, maybe_null
         elif self._user_document(receiver):

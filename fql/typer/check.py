@@ -1540,6 +1540,9 @@ class Checker:
         if marked is not None and marked[0] is receiver and not node.optional:
             if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
                 return UNKNOWN, None, maybe_null
+        if origin is None and before in self.stdlib_fields:
+            # A stdlib field's primitive type has no span: placed as a stdlib call's result is.
+            origin = before
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         if not node.optional and found != UNKNOWN and _stdlib_owner(receiver):
             self.stdlib.add(node.span)
@@ -1764,7 +1767,11 @@ class Checker:
                 # A lambda's parameter as the index: a Number, as an operand of `+` with a number is.
                 self.numeric[key.id] = self.numeric.get(key.id, 0) + 1
             found = STRING if is_number(key) or isinstance(key, Var) else self._number_key(node, key, scope, made)
-        elif not node.optional and (isinstance(receiver, Lit) or origin in self.stdlib) and self._cannot_access(node, receiver):
+        elif (
+            not node.optional
+            and (isinstance(receiver, Lit) or origin in self.stdlib or node.obj.span in self.stdlib_fields)
+            and self._cannot_access(node, receiver)
+        ):
             return UNKNOWN, None, maybe_null
         elif self._user_document(receiver):
             # A document's `[]` is its struct's (its type an alias of it, TyperConstrain): a key that is no

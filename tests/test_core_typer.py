@@ -1108,6 +1108,13 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Time.now().year.foo", [("Type `Number` does not have field `foo`", 16, 19)]),
         ("'a'.length[0]", [("Cannot use `[]` operator with type `Number`", 10, 13)]),
         ("Math.PI[0]", [("Cannot use `[]` operator with type `Number`", 7, 10)]),
+        # A lambda given the elements of a stdlib call's result of one signature (Sets.scala `sequence: Set<Number>`,
+        # Strings.scala `split: Array<String>`): its parameter's type is the signature's, of no span, so a
+        # field it lacks is core's MissingField at the name, no hint, the lambda's argument constraint's lone
+        # failure within it (TypeConstraintFailure.toTypeError), as a document element's is.
+        ("Set.sequence(1, 2).map(x => x.foo)", [("Type `Number` does not have field `foo`", 30, 33)]),
+        ("'a,b'.split(',').where(x => x.foo)", [("Type `String` does not have field `foo`", 30, 33)]),
+        ("Set.sequence(1, 2).fold(0, (a, x) => x.foo)", [("Type `Number` does not have field `foo`", 39, 42)]),
         # An array's or set's method of no arguments that gives its elements on (Arrays.scala, Sets.scala
         # `toSet: () => Set<A>`, `reverse`, `toArray`, `distinct`): core's A is the receiver's own element (the
         # Tup's union of its items, as `[1, 2].foo()` above), in a container of the signature's, of no span,
@@ -1150,6 +1157,9 @@ def test_type_errors(db, query, expected):
         "let a = [1]; a.toSet().foo",  # an array from elsewhere: not modelled
         "(if (true) 'a' else 'b').length()",  # a union's members each fail: core's causes, not modelled
         "'a'.length?.()",
+        "[1].map(x => x.foo)",  # a literal's element: core's hint and wording through the lambda, not modelled
+        "Set.sequence(1, 2).map(x => x.foo + x.bar)",  # two failures in one constraint: core's causes
+        "(Set.sequence(1, 2)).map(x => x.foo)",
         "([1].length).foo",  # where core places a parenthesized field's type: not modelled
         "let n = 'a'.length; n.foo",  # core's hint for a value from elsewhere: not modelled
         "let a = [1, 2]; a.foo",  # core's hint for an array from elsewhere: not modelled

@@ -1175,17 +1175,18 @@ class Checker:
         bound: dict[str, list[Type]] = {}
         for name, seed in seeds:
             bound.setdefault(name, []).append(seed)
+        spanless = self._spanless_receiver(call)
         for node, found, param in zip(call.args, args, fn.params):
             if isinstance(param, Func):
                 if not contains(param.result, Param):
                     # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
                     # element is core's error still.
                     if isinstance(node, ast.Arrow):
-                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope)
+                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope, spanless)
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
-                    found = self._lambda(node, inputs, scope)
+                    found = self._lambda(node, inputs, scope, spanless)
                     self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
@@ -1249,18 +1250,31 @@ class Checker:
         if shown is not None and not any(contains(item, (Var, Unknown)) for item in items):
             self.fail(f"Type `{shown}` is not a subtype of `{result.name}<Any>`", body.span)
 
-    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
+    def _spanless_receiver(self, call: ast.Apply) -> bool:
+        """Whether a method call's receiver is a stdlib call's result of one signature and no type parameter
+        (`Set.sequence(1, 3)`, `'a,b'.split(',')`), right before the dot: its elements' types are the
+        signature's, of no span, primitives too."""
+        callee = call.fn
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional:
+            return False
+        receiver = callee.obj
+        return isinstance(receiver, ast.Apply) and receiver.span in self.stdlib and self._group(receiver.span) == receiver.span
+
+    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
         core would), but for the one missing field of a document parameter, which core places at the field
-        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError)."""
+        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError).
+        `spanless`: the inputs are a stdlib signature's elements (see `_spanless_receiver`), so a primitive's
+        missing field is one too."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
             return UNKNOWN
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
-            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) else None)
+            spanless_primitive = spanless and isinstance(ty, Named) and not ty.args and ty.name in _PRIMITIVES
+            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) or spanless_primitive else None)
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)

@@ -103,6 +103,9 @@ def test_typechecks_calls_of_what_is_no_function(db):
         ("Time.now().year()", (0, 17), (15, 17)),
         ("let s = 'a'; s.length()", (13, 23), (21, 23)),
         ("{ a: 'x'.length() }", (5, 17), (15, 17)),
+        # A stdlib call's result of one signature, called: the Apply's `appSpan` alike.
+        ("Math.abs(1)(2)", (0, 14), (11, 14)),
+        ("Math.abs(1)()()", (0, 13), (11, 13)),
     ],
 )
 def test_stdlib_field_called_as_a_method(db, query, at, hint):
@@ -116,6 +119,16 @@ def test_stdlib_field_called_as_a_method(db, query, at, hint):
     (error,) = failed.value.checks
     assert (error.description, error.span.start, error.span.end) == ("Type `Number` cannot be used as a function", *at)
     assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [("`Number` is used as a function here", *hint)]
+
+
+def test_stdlib_result_called_shows_its_type(db):
+    # As above, for a String and an ID a stdlib call of one signature gives (Strings.scala `concat`, `newId`).
+    for query, shown, at, hint in [("'a'.concat('b')()", "String", (0, 17), (15, 17)), ("newId()()", "ID", (0, 9), (7, 9))]:
+        with pytest.raises(QueryCheckError) as failed:
+            db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
+        (error,) = failed.value.checks
+        assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` cannot be used as a function", *at)
+        assert [(h[0], h[3].start, h[3].end) for h in error.hints] == [(f"`{shown}` is used as a function here", *hint)]
 
 
 def test_warns_about_uncalled_functions(db):
@@ -1157,6 +1170,7 @@ def test_type_errors(db, query, expected):
         "let a = [1]; a.toSet().foo",  # an array from elsewhere: not modelled
         "(if (true) 'a' else 'b').length()",  # a union's members each fail: core's causes, not modelled
         "'a'.length?.()",
+        "(Math.abs(1))()",  # where core places a parenthesized call's type: not modelled
         "[1].map(x => x.foo)",  # a literal's element: core's hint and wording through the lambda, not modelled
         "Set.sequence(1, 2).map(x => x.foo + x.bar)",  # two failures in one constraint: core's causes
         "(Set.sequence(1, 2)).map(x => x.foo)",

@@ -712,7 +712,8 @@ class Checker:
             # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
             return NEVER, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
-            if origin is None and not node.optional and node.fn.span in self.stdlib_fields:
+            spanless = node.fn.span in self.stdlib_fields if origin is None else origin == node.fn.span in self.stdlib
+            if spanless and not node.optional:
                 self._field_not_a_function(node, primary(fn))
             elif origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
@@ -1307,10 +1308,11 @@ class Checker:
         self.fail(f"Type `{shown}` cannot be used as a function", origin, (hint,))
 
     def _field_not_a_function(self, node: ast.Apply, fn: Named) -> None:
-        """A stdlib field of a primitive type called as a method (`[1].length()`, `Math.PI()`): core's
-        NotAFunction of the signature's type, which has no span, so at the constraint's place, the method
-        call from the start of its chain through its arguments (TyperExprs' MethodCall `appSpan`), with the
-        hint at the arguments (TypeConstraintFailure: `value.span.getOrElse(callSite)`)."""
+        """A stdlib field of a primitive type called as a method (`[1].length()`, `Math.PI()`), or a stdlib
+        call's result of one signature called (`Time.now()()`): core's NotAFunction of the signature's type,
+        which has no span, so at the constraint's place, the call from the start of its chain through its
+        arguments (TyperExprs' MethodCall and Apply `appSpan`), with the hint at the arguments
+        (TypeConstraintFailure: `value.span.getOrElse(callSite)`)."""
         if self._group(node.fn.span) != node.fn.span or not self._placed(node):
             return
         self._not_a_function(node, fn, node.span)

@@ -595,6 +595,30 @@ def test_type_projection(db, query, shown):
 
 
 @pytest.mark.parametrize(
+    ("query", "at", "hint"),
+    [
+        ("1 { a }", (4, 5), ("Int", 0, 1)),
+        ("'abc' { length, a }", (16, 17), ("String", 0, 5)),
+        ("(true) { a }", (9, 10), ("Boolean", 0, 6)),
+        ("Math.abs(1) { a }", (14, 15), None),
+        ("[1].length { a }", (13, 14), None),
+    ],
+)
+def test_type_projection_of_a_primitive(db, query, at, hint):
+    # TyperCoreSpec "type projection" `1 { foo, bar }`: core's constrainProj selects each field of the Int
+    # (TyperConstrain's Named case), each a MissingField with the hint at the literal. One alone is the error
+    # itself, at the field (TypeConstraintFailure.toTypeError); a stdlib value's type has no span, no hint.
+    # (fql ran these unchecked, and answered the value itself.)
+    with pytest.raises(QueryCheckError) as failed:
+        db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
+    (error,) = failed.value.checks
+    shown = hint[0] if hint else "Number"
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` does not have field `a`", *at)
+    expected = [(f"Type `{shown}` inferred here", hint[1], hint[2])] if hint else []
+    assert [(h[0], h[3].start, h[3].end) for h in error.hints] == expected
+
+
+@pytest.mark.parametrize(
     ("query", "shown", "start", "end"),
     [
         # TyperCoreSpec "show type not used as function error": its `[].map(true)` and `[].map(2 == 3)`, on a
@@ -1170,6 +1194,9 @@ def test_type_errors(db, query, expected):
         "let a = [1]; a.toSet().foo",  # an array from elsewhere: not modelled
         "(if (true) 'a' else 'b').length()",  # a union's members each fail: core's causes, not modelled
         "'a'.length?.()",
+        "1 { a, b }",  # two failures: core's one with causes, shown with the projector's `.{ ... }` type
+        "1.5 { a }",
+        "let x = 1; x { a }",  # core's hint for a value from elsewhere: not modelled
         "(Math.abs(1))()",  # where core places a parenthesized call's type: not modelled
         "[1].map(x => x.foo)",  # a literal's element: core's hint and wording through the lambda, not modelled
         "Set.sequence(1, 2).map(x => x.foo + x.bar)",  # two failures in one constraint: core's causes

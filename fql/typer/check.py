@@ -1901,6 +1901,8 @@ class Checker:
         self._use(receiver)
         if isinstance(receiver, Record) and self._missing_struct_field(node, receiver, origin):
             return UNKNOWN, None
+        if self._missing_primitive_field(node, receiver, origin):
+            return UNKNOWN, None
         if receiver == NULL:
             # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
             # of its own making, placed nowhere.
@@ -1941,6 +1943,34 @@ class Checker:
             return False
         hint = (f"Type `{shown}` inferred here", self._group(origin), None)
         self.fail(f"Type `{shown}` does not have field `{missing[0].name}`", missing[0].span, (hint,))
+        return True
+
+    def _missing_primitive_field(self, node: ast.Project, receiver: Type, origin: ast.Span | None) -> bool:
+        """A projection of a string, number or Boolean that names one field it lacks (`1 { a }`): core's
+        constrainProj selects each field of it (TyperConstrain's Named case), and a lone MissingField is the
+        error, at the field (TypeConstraintFailure.toTypeError), with the hint where a literal was written
+        (TyperCoreSpec "type projection": `1 { foo, bar }`, whose two are core's failure with causes); a
+        stdlib value's type has no span, so no hint. Whether it reported one."""
+        widened = primary(receiver)
+        if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
+            return False
+        literal = (
+            isinstance(node.expr, ast.Literal)
+            and isinstance(receiver, Lit)
+            and not isinstance(receiver.value, float)
+            and origin is not None
+        )
+        stdlib = origin == node.expr.span in self.stdlib or (origin is None and node.expr.span in self.stdlib_fields)
+        if not (literal or stdlib) or not self._placed(node.expr):
+            return False
+        plain = [expr for name, expr in node.fields if _projects_itself(name, expr)]
+        missing = [expr for expr in plain if self.env.has_member(widened, expr.name) is False]
+        if len(plain) != len(node.fields) or len(missing) != 1:
+            return False
+        if any(self.env.has_member(widened, expr.name) is not True for expr in plain if expr is not missing[0]):
+            return False
+        hints = ((f"Type `{widened.name}` inferred here", self._group(origin), None),) if literal else ()
+        self.fail(f"Type `{widened.name}` does not have field `{missing[0].name}`", missing[0].span, hints)
         return True
 
     def _missing_document_field(self, element: Type, name: str, at: ast.Span) -> bool:

@@ -874,6 +874,11 @@ class Checker:
                     self._expect_each(found, bound, param.name, self._group(arg.span, parens), within=False)
                 elif isinstance(arg, ast.Ident) and origin in self.annotated and _exact(found) and _exact(param):
                     self._expect_annotated(found, param, self._group(arg.span, parens), origin)  # type: ignore[arg-type]
+                elif _container(found) and origin == arg.span and (origin in self.stdlib or origin in self.elements_on):
+                    # A stdlib call's Array or Set (of one signature, or of its receiver's elements): of no
+                    # span, so core's NotSubtype is at the argument, the container shown whole.
+                    if param.name in (*_PRIMITIVES, *_TEMPORAL) and not is_subtype(found, param):
+                        self.fail(f"Type `{display(found)}` is not a subtype of `{param.name}`", self._group(arg.span, parens))
                 else:
                     self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):

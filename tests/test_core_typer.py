@@ -1159,6 +1159,10 @@ def test_what_the_checker_cannot_say_has_no_static_type(db, query):
         ("Math.abs(Set.sequence(1, 2))", [("Type `Set<Number>` is not a subtype of `Number`", 9, 27)]),
         ("Math.abs([1].toSet())", [("Type `Set<1>` is not a subtype of `Number`", 9, 20)]),
         ("'a'.concat('a,b'.split(','))", [("Type `Array<String>` is not a subtype of `String`", 11, 27)]),
+        # ... or as a condition or Boolean operand (TyperExprs constrains it to Boolean where it is).
+        ("if (Set.sequence(1, 2)) 1", [("Type `Set<Number>` is not a subtype of `Boolean`", 4, 22)]),
+        ("!Set.sequence(1, 2)", [("Type `Set<Number>` is not a subtype of `Boolean`", 1, 19)]),
+        ("true || [1].toSet()", [("Type `Set<1>` is not a subtype of `Boolean`", 8, 19)]),
         # An array's or set's method of no arguments that gives its elements on (Arrays.scala, Sets.scala
         # `toSet: () => Set<A>`, `reverse`, `toArray`, `distinct`): core's A is the receiver's own element (the
         # Tup's union of its items, as `[1, 2].foo()` above), in a container of the signature's, of no span,

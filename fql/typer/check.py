@@ -1469,7 +1469,11 @@ class Checker:
         TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
         In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
         leaves = self._leaves_of(node, scope) if span == node.span else None
-        if isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
+        spanless = origin == node.span and (origin in self.stdlib or origin in self.elements_on)
+        if name == "Boolean" and _container(found) and spanless:
+            # A stdlib call's Array or Set (see `_check_args`): of no span, so the failure is where it is used.
+            self.fail(f"Type `{display(found)}` is not a subtype of `Boolean`", span)
+        elif isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
             self._expect_annotated(found, Named(name), span, origin)  # type: ignore[arg-type]
         elif leaves is not None:
             self._expect_each(found, leaves, name, span, within=False)

@@ -123,7 +123,15 @@ def test_stdlib_field_called_as_a_method(db, query, at, hint):
 
 def test_stdlib_result_called_shows_its_type(db):
     # As above, for a String and an ID a stdlib call of one signature gives (Strings.scala `concat`, `newId`).
-    for query, shown, at, hint in [("'a'.concat('b')()", "String", (0, 17), (15, 17)), ("newId()()", "ID", (0, 9), (7, 9))]:
+    # A Time or Date too: Time.scala's and Date.scala's `defApply` are their modules', not their values'.
+    cases = [
+        ("'a'.concat('b')()", "String", (0, 17), (15, 17)),
+        ("newId()()", "ID", (0, 9), (7, 9)),
+        ("Time.now()()", "Time", (0, 12), (10, 12)),
+        ("Date.today()()", "Date", (0, 14), (12, 14)),
+        ("let t: Time = Time.now(); t()", "Time", (7, 11), (27, 29)),
+    ]
+    for query, shown, at, hint in cases:
         with pytest.raises(QueryCheckError) as failed:
             db.run_with_state(fql.parse(query, "v10"), syntax="v10", typecheck=True)
         (error,) = failed.value.checks

@@ -626,6 +626,14 @@ def test_type_projection_of_a_primitive(db, query, at, hint):
     assert [(h[0], h[3].start, h[3].end) for h in error.hints] == expected
 
 
+def test_type_projection_of_a_stdlib_time_or_id(db):
+    # As above: a Time, Date or ID a stdlib call makes has no field `a` in its type shape, and no span.
+    assert errors_of(db, "Time.now() { year, a }") == [("Type `Time` does not have field `a`", 19, 20)]
+    assert errors_of(db, "Date.today() { a }") == [("Type `Date` does not have field `a`", 15, 16)]
+    assert errors_of(db, "newId() { a }") == [("Type `ID` does not have field `a`", 10, 11)]
+    assert type_of(db, "Time.now() { year }") == "{ year: Number }"
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "start", "end"),
     [

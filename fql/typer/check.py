@@ -1955,13 +1955,14 @@ class Checker:
         return True
 
     def _missing_primitive_field(self, node: ast.Project, receiver: Type, origin: ast.Span | None) -> bool:
-        """A projection of a string, number or Boolean that names one field it lacks (`1 { a }`): core's
+        """A projection of a string, number or Boolean (or of a stdlib Time, Date, ID...) that names one field
+        it lacks (`1 { a }`): core's
         constrainProj selects each field of it (TyperConstrain's Named case), and a lone MissingField is the
         error, at the field (TypeConstraintFailure.toTypeError), with the hint where a literal was written
         (TyperCoreSpec "type projection": `1 { foo, bar }`, whose two are core's failure with causes); a
         stdlib value's type has no span, so no hint. Whether it reported one."""
         widened = primary(receiver)
-        if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, *_TEMPORAL, *_SCALARS):
             return False
         literal = (
             isinstance(node.expr, ast.Literal)
@@ -1970,7 +1971,7 @@ class Checker:
             and origin is not None
         )
         stdlib = origin == node.expr.span in self.stdlib or (origin is None and node.expr.span in self.stdlib_fields)
-        if not (literal or stdlib) or not self._placed(node.expr):
+        if not (literal or stdlib) or not self._placed(node.expr) or (literal and widened.name not in _PRIMITIVES):
             return False
         plain = [expr for name, expr in node.fields if _projects_itself(name, expr)]
         missing = [expr for expr in plain if self.env.has_member(widened, expr.name) is False]

@@ -632,6 +632,9 @@ def test_type_projection_of_a_stdlib_time_or_id(db):
     assert errors_of(db, "Date.today() { a }") == [("Type `Date` does not have field `a`", 15, 16)]
     assert errors_of(db, "newId() { a }") == [("Type `ID` does not have field `a`", 10, 11)]
     assert type_of(db, "Time.now() { year }") == "{ year: Number }"
+    # A stdlib Set's or Array's elements, each projected (TyperConstrain's `Type.Set` projection case).
+    assert errors_of(db, "Set.sequence(1, 2) { a }") == [("Type `Number` does not have field `a`", 21, 22)]
+    assert errors_of(db, "'a,b'.split(',') { length, a }") == [("Type `String` does not have field `a`", 27, 28)]
 
 
 @pytest.mark.parametrize(

@@ -1962,6 +1962,11 @@ class Checker:
         (TyperCoreSpec "type projection": `1 { foo, bar }`, whose two are core's failure with causes); a
         stdlib value's type has no span, so no hint. Whether it reported one."""
         widened = primary(receiver)
+        if isinstance(widened, Named) and widened.name in _SEQUENCES and len(widened.args) == 1:
+            # A stdlib Set's or Array's elements (`Set.sequence(1, 3) { a }`), each projected, of no span.
+            if isinstance(node.expr, ast.Literal) or origin is None or origin != node.expr.span:
+                return False
+            widened = widened.args[0]
         if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, *_TEMPORAL, *_SCALARS):
             return False
         literal = (

@@ -204,6 +204,14 @@ class Checker:
     #: `Named("Time")`), so a failure of it is placed where the constraint is (the argument, the struct,
     #: the `let`'s name: TyperConstrain's `value.span.getOrElse(callSite)`).
     stdlib: set[ast.Span] = field(factory=set)
+    #: Where the query reads a stdlib field of a primitive type off one value (`[1].length`, `Math.PI`): its
+    #: type is the signature's, of no span (a field read off a union is one per member: not kept).
+    stdlib_fields: set[ast.Span] = field(factory=set)
+    #: Where a call of an array's or set's method of no arguments that gives its elements on (`toSet()`,
+    #: `reverse()`: core's `Set<A>` of the receiver's own element type, of no span) made a value whose
+    #: element core shows as the checker does: of an array literal of literals (core's Tup element, the
+    #: union of its items: TyperCoreSpec `[1, 2].foo()`), or of a stdlib value of no type parameter.
+    elements_on: set[ast.Span] = field(factory=set)
     #: Where the annotations of the `let`s so far are: the variable's type is typed there (TyperExprs
     #: typeLetRhs' Skolemized signature), so a failure of it is placed there, a cause of the use's.
     annotated: set[ast.Span] = field(factory=set)
@@ -662,11 +670,25 @@ class Checker:
     def _call(self, node: ast.Apply, scope: dict, fn: Type, origin: ast.Span | None) -> Typed:
         typed = [self.infer(arg, scope) for arg in node.args]
         found, made = self._call_typed(node, scope, fn, origin, typed)
+        if made == node.span and self._passes_elements(node, found):
+            self.elements_on.add(node.span)
         if made == node.span and _signature_null(fn, [found for found, _ in typed]):
             self.spanless.add(node.span)
         if made == node.span and isinstance(fn, Named) and fn.name == "UserFunction":
             found = self._schema_null(found, self.env.result_null(fn) if self.query else None)
         return found, made
+
+    def _passes_elements(self, node: ast.Apply, found: Type) -> bool:
+        """Whether a call is one `elements_on` keeps (see there)."""
+        callee = node.fn
+        if node.args or node.optional or not isinstance(callee, ast.Member) or callee.optional:
+            return False
+        if callee.name not in _PASSING or not self._placed(callee) or not _container(found):
+            return False
+        receiver = callee.obj
+        if isinstance(receiver, ast.Array):
+            return bool(receiver.items) and all(isinstance(item, ast.Literal) for item in receiver.items)
+        return receiver.span in self.elements_on or receiver.span in self.stdlib
 
     def _schema_null(self, found: Type, place: NullPlace | None) -> Type:
         """`found`, marked as having its Null where the schema declares it (see `schema_nulls`), when it
@@ -690,7 +712,10 @@ class Checker:
             # `{ foo: null }.foo?.()`: nothing to call (its type is Null, with the chain's).
             return NEVER, None
         if isinstance(primary(fn), Named) and self.env.callable(primary(fn)) is False:
-            if origin not in self.made:
+            spanless = node.fn.span in self.stdlib_fields if origin is None else origin == node.fn.span in self.stdlib
+            if spanless and not node.optional:
+                self._field_not_a_function(node, primary(fn))
+            elif origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
             return UNKNOWN, None
         if isinstance(fn, Named):
@@ -849,6 +874,11 @@ class Checker:
                     self._expect_each(found, bound, param.name, self._group(arg.span, parens), within=False)
                 elif isinstance(arg, ast.Ident) and origin in self.annotated and _exact(found) and _exact(param):
                     self._expect_annotated(found, param, self._group(arg.span, parens), origin)  # type: ignore[arg-type]
+                elif _container(found) and origin == arg.span and (origin in self.stdlib or origin in self.elements_on):
+                    # A stdlib call's Array or Set (of one signature, or of its receiver's elements): of no
+                    # span, so core's NotSubtype is at the argument, the container shown whole.
+                    if param.name in (*_PRIMITIVES, *_TEMPORAL) and not is_subtype(found, param):
+                        self.fail(f"Type `{display(found)}` is not a subtype of `{param.name}`", self._group(arg.span, parens))
                 else:
                     self._expect(found, param.name, self._group(arg.span, parens), origin)
             elif isinstance(param, Lit) and isinstance(found, Lit) and found != param and self._placed(arg):
@@ -1191,17 +1221,18 @@ class Checker:
         bound: dict[str, list[Type]] = {}
         for name, seed in seeds:
             bound.setdefault(name, []).append(seed)
+        spanless = self._spanless_receiver(call)
         for node, found, param in zip(call.args, args, fn.params):
             if isinstance(param, Func):
                 if not contains(param.result, Param):
                     # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
                     # element is core's error still.
                     if isinstance(node, ast.Arrow):
-                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope)
+                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope, spanless)
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
-                    found = self._lambda(node, inputs, scope)
+                    found = self._lambda(node, inputs, scope, spanless)
                     self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
@@ -1265,18 +1296,31 @@ class Checker:
         if shown is not None and not any(contains(item, (Var, Unknown)) for item in items):
             self.fail(f"Type `{shown}` is not a subtype of `{result.name}<Any>`", body.span)
 
-    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict) -> Type:
+    def _spanless_receiver(self, call: ast.Apply) -> bool:
+        """Whether a method call's receiver is a stdlib call's result of one signature and no type parameter
+        (`Set.sequence(1, 3)`, `'a,b'.split(',')`), right before the dot: its elements' types are the
+        signature's, of no span, primitives too."""
+        callee = call.fn
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional:
+            return False
+        receiver = callee.obj
+        return isinstance(receiver, ast.Apply) and receiver.span in self.stdlib and self._group(receiver.span) == receiver.span
+
+    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
         core would), but for the one missing field of a document parameter, which core places at the field
-        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError)."""
+        with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError).
+        `spanless`: the inputs are a stdlib signature's elements (see `_spanless_receiver`), so a primitive's
+        missing field is one too."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
             return UNKNOWN
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
-            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) else None)
+            spanless_primitive = spanless and isinstance(ty, Named) and not ty.args and ty.name in _PRIMITIVES
+            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) or spanless_primitive else None)
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)
@@ -1307,6 +1351,16 @@ class Checker:
         args = _span(self.text, start, node.span.end)
         hint = (f"`{shown}` is used as a function here", args, None)
         self.fail(f"Type `{shown}` cannot be used as a function", origin, (hint,))
+
+    def _field_not_a_function(self, node: ast.Apply, fn: Named) -> None:
+        """A stdlib field of a primitive type called as a method (`[1].length()`, `Math.PI()`), or a stdlib
+        call's result of one signature called (`Time.now()()`): core's NotAFunction of the signature's type,
+        which has no span, so at the constraint's place, the call from the start of its chain through its
+        arguments (TyperExprs' MethodCall and Apply `appSpan`), with the hint at the arguments
+        (TypeConstraintFailure: `value.span.getOrElse(callSite)`)."""
+        if self._group(node.fn.span) != node.fn.span or not self._placed(node):
+            return
+        self._not_a_function(node, fn, node.span)
 
     # -- operators
 
@@ -1455,7 +1509,11 @@ class Checker:
         TypeConstraintFailure.toTypeError, `transitive`, as TyperCoreSpec's `let y: String = x; succ(y)`).
         In parentheses (`span` is theirs), core moves the variable's type there: the failure is the error."""
         leaves = self._leaves_of(node, scope) if span == node.span else None
-        if isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
+        spanless = origin == node.span and (origin in self.stdlib or origin in self.elements_on)
+        if name == "Boolean" and _container(found) and spanless:
+            # A stdlib call's Array or Set (see `_check_args`): of no span, so the failure is where it is used.
+            self.fail(f"Type `{display(found)}` is not a subtype of `Boolean`", span)
+        elif isinstance(node, ast.Ident) and origin in self.annotated and _exact(found) and _exact(Named(name)):
             self._expect_annotated(found, Named(name), span, origin)  # type: ignore[arg-type]
         elif leaves is not None:
             self._expect_each(found, leaves, name, span, within=False)
@@ -1547,9 +1605,14 @@ class Checker:
         if marked is not None and marked[0] is receiver and not node.optional:
             if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
                 return UNKNOWN, None, maybe_null
+        if origin is None and before in self.stdlib_fields:
+            # A stdlib field's primitive type has no span: placed as a stdlib call's result is.
+            origin = before
         found = self._field(receiver, node.name, origin, before, _name_span(node))
         if not node.optional and found != UNKNOWN and _stdlib_owner(receiver):
             self.stdlib.add(node.span)
+            if not isinstance(receiver, Union) and isinstance(found, Named) and found.name in _PRIMITIVES:
+                self.stdlib_fields.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
@@ -1664,6 +1727,12 @@ class Checker:
             if self.env.has_member(array, name) is not False or origin in self.made:
                 return UNKNOWN
             shown = display(array)
+        elif origin in self.elements_on and self.env.has_member(receiver, name) is False:
+            # A call's Array or Set of its receiver's elements, right before the dot: core's missing
+            # field at the name, no hint (the signature's type has no span).
+            if origin.end != before.end:
+                return UNKNOWN
+            shown = display(receiver)
         elif receiver == NULL or (isinstance(receiver, Named) and receiver.name == "Array"):
             if self.env.has_member(receiver, name) is not False or origin in self.made:
                 # (An array a generic function made shows its element as core's simplifier does: not modelled.)
@@ -1759,8 +1828,15 @@ class Checker:
         elif primary(receiver) == STRING:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
-            found = STRING if is_number(key) else self._number_key(node, key, scope, made)
-        elif not node.optional and (isinstance(receiver, Lit) or origin in self.stdlib) and self._cannot_access(node, receiver):
+            if isinstance(key, Var):
+                # A lambda's parameter as the index: a Number, as an operand of `+` with a number is.
+                self.numeric[key.id] = self.numeric.get(key.id, 0) + 1
+            found = STRING if is_number(key) or isinstance(key, Var) else self._number_key(node, key, scope, made)
+        elif (
+            not node.optional
+            and (isinstance(receiver, Lit) or origin in self.stdlib or node.obj.span in self.stdlib_fields)
+            and self._cannot_access(node, receiver)
+        ):
             return UNKNOWN, None, maybe_null
         elif self._user_document(receiver):
             # A document's `[]` is its struct's (its type an alias of it, TyperConstrain): a key that is no
@@ -1874,6 +1950,8 @@ class Checker:
         self._use(receiver)
         if isinstance(receiver, Record) and self._missing_struct_field(node, receiver, origin):
             return UNKNOWN, None
+        if self._missing_primitive_field(node, receiver, origin):
+            return UNKNOWN, None
         if receiver == NULL:
             # Core's projection of null is null (TyperCoreSpec "type projection": `null { foo, bar }`), a type
             # of its own making, placed nowhere.
@@ -1914,6 +1992,40 @@ class Checker:
             return False
         hint = (f"Type `{shown}` inferred here", self._group(origin), None)
         self.fail(f"Type `{shown}` does not have field `{missing[0].name}`", missing[0].span, (hint,))
+        return True
+
+    def _missing_primitive_field(self, node: ast.Project, receiver: Type, origin: ast.Span | None) -> bool:
+        """A projection of a string, number or Boolean (or of a stdlib Time, Date, ID...) that names one field
+        it lacks (`1 { a }`): core's
+        constrainProj selects each field of it (TyperConstrain's Named case), and a lone MissingField is the
+        error, at the field (TypeConstraintFailure.toTypeError), with the hint where a literal was written
+        (TyperCoreSpec "type projection": `1 { foo, bar }`, whose two are core's failure with causes); a
+        stdlib value's type has no span, so no hint. Whether it reported one."""
+        widened = primary(receiver)
+        if isinstance(widened, Named) and widened.name in _SEQUENCES and len(widened.args) == 1:
+            # A stdlib Set's or Array's elements (`Set.sequence(1, 3) { a }`), each projected, of no span.
+            if isinstance(node.expr, ast.Literal) or origin is None or origin != node.expr.span:
+                return False
+            widened = widened.args[0]
+        if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, *_TEMPORAL, *_SCALARS):
+            return False
+        literal = (
+            isinstance(node.expr, ast.Literal)
+            and isinstance(receiver, Lit)
+            and not isinstance(receiver.value, float)
+            and origin is not None
+        )
+        stdlib = origin == node.expr.span in self.stdlib or (origin is None and node.expr.span in self.stdlib_fields)
+        if not (literal or stdlib) or not self._placed(node.expr) or (literal and widened.name not in _PRIMITIVES):
+            return False
+        plain = [expr for name, expr in node.fields if _projects_itself(name, expr)]
+        missing = [expr for expr in plain if self.env.has_member(widened, expr.name) is False]
+        if len(plain) != len(node.fields) or len(missing) != 1:
+            return False
+        if any(self.env.has_member(widened, expr.name) is not True for expr in plain if expr is not missing[0]):
+            return False
+        hints = ((f"Type `{widened.name}` inferred here", self._group(origin), None),) if literal else ()
+        self.fail(f"Type `{widened.name}` does not have field `{missing[0].name}`", missing[0].span, hints)
         return True
 
     def _missing_document_field(self, element: Type, name: str, at: ast.Span) -> bool:
@@ -1992,6 +2104,23 @@ def _ordered_causes(causes: t.Iterable[tuple[t.Any, ...]]) -> tuple[tuple[t.Any,
     """Core's TypeError.apply: its causes sorted by span (start, then end), then by message, and distinct."""
     ordered = sorted(causes, key=lambda cause: (cause[1].start, cause[1].end, cause[0].encode("utf-16-be")))
     return tuple(dict.fromkeys(tuple(cause) for cause in ordered))
+
+
+#: The methods of no arguments by which an Array or a Set gives its own elements on, in an Array or a Set
+#: (core's stdlib Arrays.scala and Sets.scala: `toSet`, `toArray`, `reverse`, `distinct`).
+_PASSING = frozenset(("toSet", "toArray", "reverse", "distinct"))
+
+
+def _container(ty: Type) -> bool:
+    """Whether a type is an Array or a Set whose element the checker knows whole (no variable, nothing
+    unknown, no function: shown as core's simplifier shows it)."""
+    return (
+        isinstance(ty, Named)
+        and ty.name in ("Array", "Set")
+        and len(ty.args) == 1
+        and not contains(ty.args[0], (Var, Unknown, Param, Func, Generic, Intersect))
+        and display(ty) is not None
+    )
 
 
 def _plain_set(ty: Type) -> bool:

@@ -158,6 +158,9 @@ class RuntimeEnv(Env):
         if owner.name in _KINDS and owner.name not in ("Array", "Null"):
             # (Calling null is left alone: core may word it as a null's failure.)
             return False
+        if owner.name in ("Time", "Date"):
+            # Their prototypes have no apply (Time.scala's and Date.scala's `defApply` are their modules').
+            return False
         shape = self._shape(owner.name)
         if shape is None or shape.type_hint not in ("module", "user_collection"):
             return None

@@ -10,6 +10,7 @@ import base64
 import functools
 import re
 import typing as t
+import unicodedata
 
 from attrs import field, frozen
 
@@ -836,3 +837,43 @@ def parse_long(text: str) -> int | None:
         return None
     number = int(text)
     return number if -(2**63) <= number < 2**63 else None
+
+
+def java_digits(text: str) -> bool:
+    """Whether Java's Character.isDigit holds for every char of `text` (core's `id forall isDigit`): each a
+    Unicode decimal digit of the BMP; a char beyond it is two surrogates, neither a digit. True if empty."""
+    return all(ord(c) <= 0xFFFF and unicodedata.decimal(c, None) is not None for c in text)
+
+
+def scala_long(text: str) -> int | None:
+    """Scala's String.toLongOption (StringParsers.parseLong, core's ids): an optional sign, then digits as
+    Java's Character.digit reads them (so `"١٢"` is 12), within 64 bits; None for anything else."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if not digits or not java_digits(digits):
+        return None
+    number = int(text)
+    return number if -(2**63) <= number < 2**63 else None
+
+
+#: The Unicode categories of Java's `\w` under UNICODE_CHARACTER_CLASS, as core compiles its name pattern:
+#: alphabetic (letters, letter numbers), marks, decimal digits and connector punctuation. Python's `\w`
+#: differs: it takes other numbers (`½`) and leaves out marks and connectors other than `_`.
+_JAVA_WORD = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Mn", "Mc", "Me", "Nd", "Pc"))
+#: Java's alphabetic symbols (Other_Alphabetic: circled, parenthesized and squared Latin letters) and the
+#: join controls, also word characters there.
+_JAVA_WORD_EXTRA = (
+    (0x200C, 0x200D), (0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189)
+)
+
+
+def _name_char(c: str) -> bool:
+    if c in ";@+$-_.!~%" or unicodedata.category(c) in _JAVA_WORD:
+        return True
+    return any(lo <= ord(c) <= hi for lo, hi in _JAVA_WORD_EXTRA)
+
+
+def valid_name_chars(name: str) -> bool:
+    """Core's Parsing.Name.validChars: `name` is URL path segment characters (RFC 2396, less `&=()',` and
+    `:`), its letters and digits Java's Unicode word characters. A schema document's name and each name in
+    a legacy ref's path are checked with it."""
+    return bool(name) and all(map(_name_char, name))

@@ -180,6 +180,28 @@ def test_legacy_index_refs(db):
     assert answer(db, "Author.all().first()!")["data"].endswith("indexRef: [legacy index myIndex]\n}")
 
 
+def test_refs_to_a_deleted_legacy_index(db):
+    """Core's materializer looks a v4 index up by its id (ReadBroker's lookupLegacyIndex): one that no longer
+    exists is `[legacy index <deleted>]`, in a document's fields and answered alone, in every format, where
+    fql once kept the name in a document and answered it alone as a missing `@ref` (`/* not found */`)."""
+    db.query('CreateCollection({ name: "Author" })')
+    db.query('CreateIndex({ name: "gone", source: Collection("Author") })')
+    db.query('CreateIndex({ name: "kept", source: Collection("Author") })')
+    db.query('Create(Collection("Author"), { data: { a: Index("gone"), b: [{ c: Index("gone") }, Index("kept")] } })')
+    db.query('Delete(Index("gone"))')
+    gone, kept = "[legacy index <deleted>]", "[legacy index kept]"
+    for fmt in ("simple", "tagged", "decorated"):
+        assert answer(db, "Author.all().first()!.a", fmt=fmt)["data"] == gone
+        assert answer(db, "[Author.all().first()!.b, Author.all().first()!.a.foo]", fmt="simple")["data"] == [
+            [{"c": gone}, kept], None
+        ]
+    doc = answer(db, "Author.all().first()!", fmt="tagged")["data"]["@doc"]
+    assert (doc["a"], doc["b"]) == (gone, [{"c": gone}, kept])
+    assert answer(db, "Author.all().first()!")["data"].endswith(
+        f"  a: {gone},\n  b: [\n    {{\n      c: {gone}\n    }},\n    {kept}\n  ]\n}}"
+    )
+
+
 def test_decorated_strings_directly():
     # Quotes of every kind, backslashes, tabs and `#` (which starts an interpolation) are escaped.
     assert to_decorated("it's `#{x}`\t\\") == r'"it\'s \`\#{x}\`\t\\"'

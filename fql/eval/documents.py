@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typing as t
-import unicodedata
 
 from ..errors import (
     CheckConstraintFailed,
@@ -34,7 +33,9 @@ from ..values import (
     Timestamp,
     TxnMicros,
     ir_type_name,
+    java_digits,
     native,
+    scala_long,
     type_name,
 )
 from . import access, aliases, indexes, staged, versions
@@ -57,29 +58,13 @@ def document_id(value: t.Any, *path: str | int) -> str:
         raise InvalidArgument(f"String or Number expected, {type_name(value)} provided.").at(*path)
     if value == "self":
         return value
-    digits = [_java_digit(c) for c in value]
-    number = _scala_long(value[0], digits) if value else None
+    number = scala_long(value)
     if number is not None:
         return str(number)
     # Core tests Character.isDigit of every char: an empty string passes, and so reads as too large.
-    if all(d is not None for d in digits):
+    if java_digits(value):
         raise InvalidArgument(f"The id provided is too large: '{value}'").at(*path)
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{value}' provided.").at(*path)
-
-
-def _java_digit(c: str) -> int | None:
-    """Java's Character.digit(c, 10) of one UTF-16 unit: any Unicode decimal digit of the BMP (so `"١٢"`
-    reads as 12); a char beyond it is two surrogates, neither a digit."""
-    return unicodedata.decimal(c, None) if ord(c) <= 0xFFFF else None
-
-
-def _scala_long(first: str, digits: list[int | None]) -> int | None:
-    """Scala's String.toLongOption (StringParsers.parseLong): an optional sign, then digits, in 64 bits."""
-    sign, body = (-1, digits[1:]) if first == "-" else (1, digits[1:]) if first == "+" else (1, digits)
-    if not body or any(d is None for d in body):
-        return None
-    number = sign * int("".join(map(str, body)))
-    return number if -(2**63) <= number < 2**63 else None
 
 
 # Pure on literal strings but "self" (the caller's identity), which evaluator._constant leaves out.

@@ -4,7 +4,6 @@ are updated and deleted."""
 from __future__ import annotations
 
 import typing as t
-import unicodedata
 
 from ..auth import access
 from ..errors import (
@@ -19,7 +18,7 @@ from ..errors import (
 )
 from ..storage.base import DocKey, Version
 from ..storage.meter import cascade
-from ..values import Lambda, Ref, ir_type_name, native, type_name
+from ..values import Lambda, Ref, ir_type_name, native, type_name, valid_name_chars
 from . import effects, indexes, rename, staged
 from .casts import OBJECT, Cast
 from .evaluator import Context
@@ -32,21 +31,6 @@ RESERVED_NAMES = ("_",)
 #: The characters of a name (core's Parsing.ValidNameChars: URL path segment characters, RFC 2396, less
 #: `&=()',` and `:`), as core's message shows them.
 VALID_NAME_CHARS = r"[;@+$\-_.!~%\w]+"
-#: The Unicode categories of Java's `\w` under UNICODE_CHARACTER_CLASS, as core compiles the pattern:
-#: alphabetic (letters, letter numbers), marks, decimal digits and connector punctuation. Python's `\w`
-#: differs: it takes other numbers (`½`) and leaves out marks and connectors other than `_`.
-_JAVA_WORD = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Mn", "Mc", "Me", "Nd", "Pc"))
-#: Java's alphabetic symbols (Other_Alphabetic: circled, parenthesized and squared Latin letters) and the
-#: join controls, also word characters there.
-_JAVA_WORD_EXTRA = (
-    (0x200C, 0x200D), (0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189)
-)
-
-
-def _name_char(c: str) -> bool:
-    if c in ";@+$-_.!~%" or unicodedata.category(c) in _JAVA_WORD:
-        return True
-    return any(lo <= ord(c) <= hi for lo, hi in _JAVA_WORD_EXTRA)
 #: Fauna's default history retention for a new collection: core's `fauna.model.default-history_days`, 0
 #: (its API CollectionSpec, "classes get the default retention policy if not specified"). Fauna v4's docs
 #: said 30, which its cloud once used.
@@ -76,7 +60,7 @@ def _name(params: dict) -> str:
     if name in RESERVED_NAMES:
         reserved = ", ".join(RESERVED_NAMES)
         raise _failure("name", "reserved name", f"Invalid name {name}. Reserved names: {reserved}.")
-    if not name or not all(map(_name_char, name)):
+    if not valid_name_chars(name):
         raise _failure(
             "name",
             "invalid characters",

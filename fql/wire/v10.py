@@ -29,6 +29,7 @@ from ..values import (
     collection_ref,
     module_name,
     native,
+    scala_long,
 )
 
 _INT32 = (-(1 << 31), (1 << 31) - 1)
@@ -447,10 +448,6 @@ class InvalidValue(ValueError):
 Resolver = t.Callable[[str], t.Any]
 SchemaLookup = t.Callable[[str, str], bool]
 
-#: Scala's toIntOption/toLongOption grammar (a sign, then digits): a digit is any one Java's Character.digit
-#: reads, so other scripts' decimal digits too, but only within one UTF-16 unit. Python's int() reads them
-#: alike, and also takes blanks and `_`, which this grammar leaves out.
-_INTEGER = re.compile(r"[+-]?[^\W\D\U00010000-\U0010FFFF]+")
 #: Scala's toDoubleOption grammar (its checkFloatFormat) after trimming: NaN, Infinity, a decimal with an
 #: optional exponent and an optional f/d suffix; the digits ASCII ones.
 _DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)")
@@ -497,10 +494,12 @@ class _TaggedDecoder:
     def tagged(self, tag: str, body: t.Any) -> t.Any:
         if tag in ("@int", "@long"):
             text = self.text(tag, body)
+            # Scala's toIntOption and toLongOption: a sign, then digits as Java reads them (`١٢` is 12).
+            number = scala_long(text)
             low, high = _INT32 if tag == "@int" else _INT64
-            if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
+            if number is None or not low <= number <= high:
                 raise InvalidValue("invalid integer" if tag == "@int" else "invalid long")
-            return int(text) if tag == "@int" else as_long(int(text))
+            return number if tag == "@int" else as_long(number)
         if tag == "@double":
             text = self.text(tag, body).strip(_JAVA_BLANKS)
             if _DOUBLE.fullmatch(text):
@@ -565,10 +564,11 @@ class _TaggedDecoder:
         doc_id = body["id"]
         if not isinstance(doc_id, str):
             raise InvalidValue(f"{tag} field 'id' requires a string value")
-        if not _is_long(doc_id):
+        number = scala_long(doc_id)
+        if number is None:
             raise InvalidValue(f"{tag} field 'id' must be an integer")
         # The id is read as a number (core's toLongOption): `01`, `+1` and `1` name one document, `1`.
-        return Ref(str(int(doc_id)), coll.collection)
+        return Ref(str(number), coll.collection)
 
     def string_ref(self, text: str) -> Ref:
         """The older `"Coll:id"` form of a `@doc` or `@ref`."""
@@ -584,9 +584,10 @@ class _TaggedDecoder:
             if not self.named(kind, doc_id):
                 raise InvalidValue(f"no such schema definition document '{doc_id}'")
             return Ref(doc_id, coll.collection)
-        if not _is_long(doc_id):
+        number = scala_long(doc_id)
+        if number is None:
             raise InvalidValue(f"invalid document id '{doc_id}'")
-        return Ref(str(int(doc_id)), coll.collection)
+        return Ref(str(number), coll.collection)
 
 
 #: What Java's String.trim() takes off: every character up to the space.
@@ -595,10 +596,6 @@ _JAVA_BLANKS = "".join(chr(c) for c in range(33))
 
 def _untrimmed(text: str, parse: t.Callable[[str], t.Any]) -> t.Any:
     return parse(text) if text == text.strip(_JAVA_BLANKS) else None
-
-
-def _is_long(text: str) -> bool:
-    return bool(_INTEGER.fullmatch(text)) and _INT64[0] <= int(text) <= _INT64[1]
 
 
 def _hex_double(text: str) -> float:

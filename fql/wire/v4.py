@@ -13,7 +13,23 @@ from ..errors import FQLError, InvalidArgument, InvalidExpression, InvalidRef
 from ..eval import registry, versions
 from ..javatime import parse_date, parse_time
 from ..render import string, to_fql
-from ..values import SCHEMA_CONSTRUCTORS, UUID, Bytes, Date, Lambda, Page, Ref, SelfId, SetRef, Timestamp, native, type_name
+from ..values import (
+    SCHEMA_CONSTRUCTORS,
+    UUID,
+    Bytes,
+    Date,
+    Lambda,
+    Page,
+    Ref,
+    SelfId,
+    SetRef,
+    Timestamp,
+    java_digits,
+    native,
+    scala_long,
+    type_name,
+    valid_name_chars,
+)
 from .nesting import MAX_NESTING, value_depth
 
 Path = tuple[str | int, ...]
@@ -67,9 +83,6 @@ _LEGACY_NATIVES = {
 }
 #: Natives whose documents have numeric ids (`keys/123`); the others hold named schema documents.
 _NUMBERED = ("keys", "tokens", "credentials")
-#: A legacy ref name: core's `Parsing.Name` characters; `self` and `events` are path words, not names.
-_LEGACY_NAME = re.compile(r"[;@+$\-_.!~%\w]+")
-_SIGNED_ID = re.compile(r"[+-]?[0-9]+")
 _MAX_ID = 2**63 - 1
 _BARE_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -875,9 +888,12 @@ def _id_text(ident: str | int, path: Path = ()) -> str:
     """A document id as core stores it: a 64-bit integer (so `"007"` is `"7"`)."""
     if isinstance(ident, int):
         return str(ident)
-    if _SIGNED_ID.fullmatch(ident) and abs(int(ident)) <= _MAX_ID:
-        return str(int(ident))
-    if ident.isdigit():
+    # Core's RefParser.mk: Scala's toLongOption, whose digits are Java's (`"١٢"` is 12), and where that
+    # fails, `id forall Character.isDigit` (so an empty id too) says it is too large.
+    number = scala_long(ident)
+    if number is not None:
+        return str(number)
+    if java_digits(ident):
         raise InvalidArgument(f"The id provided is too large: '{ident}'", position=(*path, "id"))
     raise InvalidArgument(f"Number or numeric String expected, non-numeric '{ident}' provided.", position=(*path, "id"))
 
@@ -901,7 +917,9 @@ def legacy_ref(text: str) -> Ref | None:
 
 
 def _legacy_name(name: str) -> bool:
-    return bool(_LEGACY_NAME.fullmatch(name)) and name not in ("_", "self", "events")
+    """A name in a legacy ref's path: core's Parsing.Name (its characters, not `_`); `self` and `events`
+    are path words, not names."""
+    return valid_name_chars(name) and name not in ("_", "self", "events")
 
 
 def _legacy_doc(coll: Ref, rest: list[str]) -> Ref | None:

@@ -204,7 +204,11 @@ def read_at(ctx: Context, value: t.Any, ts: int) -> t.Any:
 def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
     """`doc` as a query answers it: each reference in its fields to a document whose collection no longer
     exists is a DeletedRef, which shows its collection as `Collection.Deleted` (core's materializer finds
-    no collection for it). Anything else, and a document with no such reference, is given back as it is."""
+    no collection for it), and each to a v4 index that no longer exists names it DELETED_INDEX. A v4
+    index answered itself is its reference, missing or not (core's materializer answers its LegacyRef
+    whatever it read). Anything else, and a document with no such reference, is given back as it is."""
+    if type(doc) is NullDocument and doc.ref.kind == "indexes":
+        return _index_ref(ctx, doc.ref)
     if type(doc) is not Document:
         return doc
     data = doc.data
@@ -225,6 +229,8 @@ def _deleted_refs(ctx: Context, value: t.Any) -> t.Any:
     kind = type(value)
     if kind is Ref:
         coll = value.collection
+        if coll is not None and coll.collection is None and coll.id == "indexes":
+            return _index_ref(ctx, value)
         if coll is None or coll.collection is None:
             return value  # a collection, or a native document (a key, a schema document)
         # Which collections are live, asked once for each while nothing is written.
@@ -248,6 +254,25 @@ def _deleted_refs(ctx: Context, value: t.Any) -> t.Any:
                     out[k] = new
         return value if out is None else out
     return value
+
+
+#: The name of a v4 index that no longer exists as v10 answers a reference to it: core's materializer
+#: looks the index up by its id and, finding none, shows `[legacy index <deleted>]` (ReadBroker's
+#: lookupLegacyIndex) in every format.
+DELETED_INDEX = "<deleted>"
+
+
+def _index_ref(ctx: Context, ref: Ref) -> Ref:
+    """A v4 index's reference as an answer shows it: itself while the index exists, else DELETED_INDEX."""
+    known = ctx.state.cache.setdefault(("live indexes", ctx.state.write_gen), {})
+    alive = known.get(ref)
+    if alive is None:
+        try:
+            alive = live(ctx, doc_key(ctx, ref)) is not None
+        except InvalidRef:  # its database does not exist
+            alive = False
+        known[ref] = alive
+    return ref if alive else Ref(DELETED_INDEX, ref.collection)
 
 
 def missing(doc: NullDocument) -> QueryRuntimeError:

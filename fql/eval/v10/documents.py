@@ -480,8 +480,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             _check_names(ctx, doc.ref, params, before)
             if replace and doc.ref.kind == "collections":
                 # A replaced definition without history_days gets the default, 0 (core's
-                # FQL2CollectionDefaultHistoryDaysChangeSpec).
-                if params.get("history_days") is None:
+                # FQL2CollectionDefaultHistoryDaysChangeSpec); one given as null gets none, as core's
+                # insertDefaultFieldsMap defaults only an absent key.
+                if "history_days" not in params:
                     params["history_days"] = 0
             return params
 

@@ -441,7 +441,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             if doc.ref.kind in ("functions", "roles", "access_providers"):
                 from .natives import check_schema_update
 
-                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                stored_data = dict(stored.data or {}) if stored is not None else None
+                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace, stored=stored_data)
             if doc.ref.kind == "keys":
                 from .natives import key_params
 

@@ -194,6 +194,12 @@ def test_an_update_checks_the_role_as_it_would_be_written(db):
             {"paths": [["privileges", 0, "resource"]], "message": "Expected String, provided Document"},
         ],
     )
+    # A ref to a native collection is a document ref to core too (valueBaseType's DocType "Document").
+    v4(db, 'CreateRole({ name: "keyreader", privileges: { resource: Ref("keys"), actions: { read: true } } })')
+    body = err(db, 'Role.byName("keyreader")!.update({ data: { x: 1 } })')
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["privileges", "resource"]], "message": "Expected String, provided Document"}
+    ]
     given = 'membership: { resource: "Users" }, privileges: { resource: "Users", actions: { read: true } }, data: { x: 1 }'
     assert ok(db, f'Role.byName("v4role")!.update({{ {given} }}) {{ membership, data }}') == {
         "membership": {"resource": "Users"},

@@ -96,6 +96,17 @@ def test_default_history_days(db):
     assert ok(db, "Foo.definition.history_days") == 0
 
 
+def test_history_days_given_as_null_gets_no_default(db):
+    # Not a spec case, from core's Schema.insertDefaultFieldsMap: the default (NativeCollection's
+    # `history_days` FieldSchema default) is given only where the key is absent; a create or replace that
+    # gives `history_days: null` keeps the null, which elideNulls then drops, so the collection has none.
+    ok(db, "Collection.create({ name: 'Foo', history_days: null })")
+    assert ok(db, "Foo.definition.history_days") is None
+    ok(db, "Collection.create({ name: 'Bar', history_days: 3 })")
+    assert ok(db, "Bar.definition.replace({ name: 'Bar', history_days: null }).history_days") is None
+    assert ok(db, "Bar.definition.replace({ name: 'Bar' }).history_days") == 0
+
+
 # "use ttl_days as a default document ttl": a write (create or update) sets the ttl to ttl_days after it
 # when not given one; a ttl given is kept, and so is a `ttl` in `data`.
 def test_ttl_days_default_ttl(db):

@@ -179,6 +179,34 @@ def test_an_update_checks_the_name_the_role_keeps(db):
     assert ok(db, 'Role.byName("a-b")!.update({ name: "ab", data: { x: 1 } }) { name, data }') == {"name": "ab", "data": {"x": 1}}
 
 
+def test_an_update_checks_the_role_as_it_would_be_written(db):
+    # Not a spec case: core's Schema.validateAndTransform validates an update's patched data, every field
+    # (SchemaType.validateStruct), and the schema's privilege and membership `resource` is a String, so a
+    # v4 role, whose resources are refs, takes no v10 update unless it gives them anew.
+    ok(db, "Collection.create({ name: 'Users' })")
+    v4(db, 'CreateRole({ name: "v4role", membership: { resource: Collection("Users") }, privileges: [{ resource: '
+           'Collection("Users"), actions: { read: Query(Lambda("x", true)) } }] })')
+    body = err(db, 'Role.byName("v4role")!.update({ data: { x: 1 } })')
+    assert (body["error"]["message"], body["error"]["constraint_failures"]) == (
+        "Failed to update Role `v4role`.",
+        [
+            {"paths": [["membership", "resource"]], "message": "Expected String, provided Document"},
+            {"paths": [["privileges", 0, "resource"]], "message": "Expected String, provided Document"},
+        ],
+    )
+    # A ref to a native collection is a document ref to core too (valueBaseType's DocType "Document").
+    v4(db, 'CreateRole({ name: "keyreader", privileges: { resource: Ref("keys"), actions: { read: true } } })')
+    body = err(db, 'Role.byName("keyreader")!.update({ data: { x: 1 } })')
+    assert body["error"]["constraint_failures"] == [
+        {"paths": [["privileges", "resource"]], "message": "Expected String, provided Document"}
+    ]
+    given = 'membership: { resource: "Users" }, privileges: { resource: "Users", actions: { read: true } }, data: { x: 1 }'
+    assert ok(db, f'Role.byName("v4role")!.update({{ {given} }}) {{ membership, data }}') == {
+        "membership": {"resource": "Users"},
+        "data": {"x": 1},
+    }
+
+
 RESOURCES_QUERY = """\
 Collection.create({ name: "Coll" })
 Function.create({ name: "Fn", body: "_ => null" })

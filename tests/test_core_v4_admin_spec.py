@@ -1,5 +1,5 @@
-"""Core's v4 model specs for databases and keys (ext/model/src/test/scala/documents/DatabaseSpec.scala and
-KeySpec.scala), seen through v4 queries: core reads its internal Version and Database objects, fql shows
+"""Core's v4 model specs for databases, keys and roles (ext/model/src/test/scala/documents/DatabaseSpec.scala,
+KeySpec.scala and RoleSpec.scala), seen through v4 queries: core reads its internal Version and Database objects, fql shows
 the same through what the queries return (a rendered document, Contains, Select, errors) and what secrets
 can reach. Each test names its spec and case.
 
@@ -479,3 +479,88 @@ def test_admin_key_can_create_databases_keys_indexes_and_classes(db):
     assert index["ref"] == q(db, 'Index("idx")', admin)
     klass = q(db, 'Create(Ref("classes"), {name: "cls", source: Ref("tokens")})', admin)
     assert klass["ref"] == q(db, 'Collection("cls")', admin)
+
+
+# -- RoleSpec (ext/model/src/test/scala/documents/RoleSpec.scala) ----------------------------------------
+# Core patches Role.VersionValidator directly with the spec's role: a membership and a privilege on one
+# collection, a predicate for `read` and every other action true. Here each is the CreateRole that writes
+# the same data. "filter out invalid fields" (also on array elements) is ported in
+# tests/test_core_v4_validation_audit.py (test_unknown_privilege_and_membership_fields_are_dropped).
+
+_ACTIONS = {
+    "read": 1, "write": 2, "create": 1, "create_with_id": 2, "delete": 1,
+    "history_read": 1, "history_write": 4, "unrestricted_read": 1, "call": 1,
+}
+
+
+def _role(name: str, **actions: str) -> str:
+    given = {action: "true" for action in _ACTIONS} | {"read": 'Query(Lambda("_", true))'} | actions
+    listed = ", ".join(f"{action}: {value}" for action, value in given.items())
+    return (
+        f'CreateRole({{name: "{name}", membership: {{resource: Collection("someclass"), predicate: '
+        f'Query(Lambda("_", true))}}, privileges: {{resource: Collection("someclass"), actions: {{{listed}}}}}}})'
+    )
+
+
+@pytest.fixture
+def roles_db(db):
+    q(db, 'CreateCollection({name: "someclass"})')
+    return db
+
+
+def _failures(db: fql.Database, query: str) -> list:
+    err = fails(db, query)
+    assert (err.code, list(err.position)) == ("validation failed", ["create_role"])
+    return err.failures
+
+
+def test_role_requires_name_and_privileges(roles_db):
+    """RoleSpec "requires name and privileges": of an empty role only the name is required."""
+    assert _failures(roles_db, "CreateRole({})") == [
+        {"field": ["name"], "code": "value required", "description": "Required value not found."}
+    ]
+    assert q(roles_db, 'CreateRole({name: "bare"})')["name"] == "bare"
+
+
+def test_role_fails_on_wrong_role_action_type(roles_db):
+    """RoleSpec "fail on wrong role action type"."""
+    assert [f["code"] for f in _failures(roles_db, _role("r", create="42"))] == ["invalid type"]
+
+
+@pytest.mark.parametrize("action, arity", _ACTIONS.items())
+def test_role_fails_on_invalid_arity(roles_db, action, arity):
+    """RoleSpec "fail on invalid arity": v4's fixed arities (v10's differ: `write` 2 or 3, `call` any)."""
+    params = "[" + ", ".join(f'"p{n}"' for n in range(arity + 1)) + "]"
+    assert _failures(roles_db, _role("r", **{action: f"Query(Lambda({params}, true))"})) == [
+        {
+            "field": ["privileges", "actions", action],
+            "code": "invalid arity",
+            "description": f"Found lambda with arity {arity + 1} expected {arity}",
+        }
+    ]
+
+
+@pytest.mark.parametrize("action", _ACTIONS)
+def test_role_allows_to_ignore_predicate_arguments(roles_db, action):
+    """RoleSpec "allow to ignore predicate arguments": `_` takes any arity."""
+    made = q(roles_db, _role(f"ignores_{action}", **{action: 'Query(Lambda("_", true))'}))
+    assert made["privileges"]["actions"][action] == q(roles_db, 'Query(Lambda("_", true))')
+
+
+def test_role_fails_on_invalid_membership_arity(roles_db):
+    """RoleSpec "fail on invalid membership arity"."""
+    query = _role("r").replace('predicate: Query(Lambda("_", true))', 'predicate: Query(Lambda(["foo", "bar"], true))', 1)
+    assert _failures(roles_db, query) == [
+        {"field": ["membership", "predicate"], "code": "invalid arity", "description": "Found lambda with arity 2 expected 1"}
+    ]
+
+
+def test_role_already_exists(roles_db):
+    """RoleSpec "role already exists": InstanceAlreadyExists at create_role."""
+    create = _role("somerole", read='Query(Lambda("x", true))').replace('Lambda("_"', 'Lambda("x"', 1)
+    assert q(roles_db, f'Select("ref", {create})') == q(roles_db, 'Role("somerole")')
+    assert fails(roles_db, create).v4_errors()[0] == {
+        "position": ["create_role"],
+        "code": "instance already exists",
+        "description": "Role already exists.",
+    }

@@ -258,6 +258,26 @@ def test_a_string_name_follows_in_a_new_version(db):
     assert v10(db, 'Key.all().first()! { ts, role }') == {"ts": renamed, "role": "clerks"}
 
 
+def test_a_v4_rename_leaves_string_names_as_they_were(db):
+    # Core's v4 writes go through Store.insert (WriteAdaptor's WriteConfig.write), which runs none of the
+    # collection's write hooks, so FKUpdateHook does not rename what v10 schema names by a string: a v10
+    # role keeps naming the old collection and function, a v10 function and key the old role. Refs (ids
+    # in core) still follow: the v4 role's do.
+    v10(db, 'Collection.create({ name: "Shelf" })\nFunction.create({ name: "shelve", body: "x => x" })')
+    v10(db, 'Role.create({ name: "clerk", membership: { resource: "Shelf" }, privileges: { resource: "shelve", actions: { call: true } } })')
+    db.query('CreateRole({name: "keeper", privileges: {resource: Collection("Shelf"), actions: {read: true}}})')
+    v10(db, 'Function.create({ name: "stock", body: "x => x", role: "keeper" })\nKey.create({ role: "keeper" })')
+    db.query('Update(Collection("Shelf"), {name: "Rack"})')
+    db.query('Update(Function("shelve"), {name: "store"})')
+    db.query('Update(Role("keeper"), {name: "keepers"})')
+    assert v10(db, 'Role.byName("clerk")! { membership, privileges }') == {
+        "membership": {"resource": "Shelf"},
+        "privileges": {"resource": "shelve", "actions": {"call": True}},
+    }
+    assert v10(db, '[Function.byName("stock")!.role, Key.all().first()!.role]') == ["keeper", "keeper"]
+    assert db.query('Select(["privileges", "resource"], Get(Role("keepers")))') == db.query('Collection("Rack")')
+
+
 def test_v10_rename_keeps_other_signatures_valid(db):
     v10(db, 'Collection.create({ name: "Authors" })')
     v10(db, 'Collection.create({ name: "Books", fields: { author: { signature: "Ref<Authors>?" } } })')

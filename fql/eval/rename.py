@@ -45,14 +45,16 @@ def check_free(ctx: Context, key: DocKey, new: str) -> None:
         raise InstanceNotUnique("document is not unique.")
 
 
-def rename(ctx: Context, kind: str, key: DocKey, new: str) -> DocKey:
+def rename(ctx: Context, kind: str, key: DocKey, new: str, *, names: bool = True) -> DocKey:
     """Rename the schema document at `key` (of `kind`: "collections", ...) to `new`: move it and what
     belongs to it, rewrite what refers to it, rebuild the indexes. The new key, where the caller then
-    writes the document's new version."""
+    writes the document's new version. `names`: whether the string names v10 schema keeps follow too,
+    as only a v10 write's do (core runs the foreign keys' FKUpdateHook as a write hook of Store's v10
+    writes; a v4 write goes through Store.insert, which runs no hooks, so those names stay as they were)."""
     txn = ctx.state.txn
     scope, old = key.scope, key.id
     new_key = DocKey(scope, key.coll, new)
-    fix = _Fixer(kind, old, new)
+    fix = _Fixer(kind, old, new, names=names)
     definition = live(ctx, key)
     _move(txn, key, new_key, fix)
     _move(txn, made_key(key), made_key(new_key), fix)
@@ -129,7 +131,7 @@ def _rewrite_scope(ctx: Context, scope: str, fix: _Fixer) -> None:
     txn = ctx.state.txn
     user = [v.key.id for v in txn.scan(scope, "#collections")]
     for coll in ["#" + name for name in NATIVE_NAMES] + user:
-        paths = _STRING_NAMES.get(fix.kind, {}).get(coll, ())
+        paths = _STRING_NAMES.get(fix.kind, {}).get(coll, ()) if fix.renames_names else ()
         for current in list(txn.scan(scope, coll)):
             for version in txn.history(current.key):
                 data = fix.value(version.data)
@@ -177,8 +179,8 @@ class _Fixer:
     """What a rename changes in stored values: refs to the renamed document (and refs through it: the
     documents of a renamed collection, the collections of a renamed database), and its string names."""
 
-    def __init__(self, kind: str, old: str, new: str):
-        self.kind, self.old, self.new = kind, old, new
+    def __init__(self, kind: str, old: str, new: str, *, names: bool = True):
+        self.kind, self.old, self.new, self.renames_names = kind, old, new, names
 
     def value(self, value: t.Any) -> t.Any:
         """`value` with each such ref rewritten; the same object when nothing changed."""

@@ -789,7 +789,7 @@ def update_native(
     else:
         # A new name renames the document, and what refers to it follows (fql/eval/rename.py).
         rename.check_free(ctx, key, fields["name"])
-        key = rename.rename(ctx, kind, key, fields["name"])
+        key = rename.rename(ctx, kind, key, fields["name"], names=not v4)
         version = write(ctx, key, fields)
         if kind == "collections":
             rename.check_signatures(ctx, key.scope, key.id)

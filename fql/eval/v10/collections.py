@@ -497,7 +497,10 @@ def create(ctx: Context, fields: dict) -> Document:
     check_reserved(fields, "create Collection", create=True, native=True)
     field_schema.check_definition_fields(ctx, fields)
     given = {k: v for k, v in fields.items() if v is not None}  # a null field is not given
-    params = with_statuses({"history_days": 0, "indexes": {}, "constraints": [], **given})
+    # Core's insertDefaultFieldsMap gives `history_days` its default only where the key is absent: one
+    # given as null gets none (create_native leaves it out, as core's elideNulls does).
+    default = {"history_days": None} if "history_days" in fields else {"history_days": 0}
+    params = with_statuses({**default, "indexes": {}, "constraints": [], **given})
     for field in ("name", "alias"):
         names.revalidate_derived_types(ctx, field, fields.get(field))
     from .natives import refuse_in_tenant_root

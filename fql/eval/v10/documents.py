@@ -497,7 +497,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             if doc.ref.kind in ("functions", "roles", "access_providers"):
                 from .natives import check_schema_update
 
-                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace)
+                stored = live(ctx, doc_key(ctx, doc.ref))
+                stored_data = dict(stored.data or {}) if stored is not None else None
+                check_schema_update(doc.ref, {k: v for k, v in dict(given).items() if k != "id"}, replace=replace, stored=stored_data)
             if doc.ref.kind == "keys":
                 from .natives import key_params
 
@@ -536,8 +538,9 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             _check_names(ctx, doc.ref, params, before)
             if replace and doc.ref.kind == "collections":
                 # A replaced definition without history_days gets the default, 0 (core's
-                # FQL2CollectionDefaultHistoryDaysChangeSpec).
-                if params.get("history_days") is None:
+                # FQL2CollectionDefaultHistoryDaysChangeSpec); one given as null gets none, as core's
+                # insertDefaultFieldsMap defaults only an absent key.
+                if "history_days" not in params:
                     params["history_days"] = 0
             return params
 

@@ -607,19 +607,25 @@ def _fail(failed: str, failures: list) -> None:
         )
 
 
-def check_schema_update(ref: Ref, given: dict, *, replace: bool) -> None:
+def check_schema_update(ref: Ref, given: dict, *, replace: bool, stored: dict | None = None) -> None:
     """An update (or replace) of a function, role or access provider is checked as its create is: the
     fields' types and validators (a role's predicates: `Failed to update Role `r`.`), then a function's
-    body and signature."""
+    body and signature. A role's update is checked as the role would be written, `stored` patched by
+    `given` (core's Schema.validateAndTransform validates the patched data, each field in its order)."""
+    from ..documents import merge
+
     noun = {"functions": "Function", "roles": "Role", "access_providers": "AccessProvider"}[ref.kind or ""]
     failed = f"Failed to update {noun} `{ref.id}`."
     struct = {"Function": field_schema.FUNCTION, "Role": field_schema.ROLE}.get(noun, field_schema.ACCESS_PROVIDER)
     if noun == "AccessProvider" and given.get("name") == ref.id:
         struct = field_schema.ACCESS_PROVIDER_SAME_NAME
-    if noun == "Role" and "name" not in given and not replace:
-        # core validates the role as it would be written, its name too (RoleValidator has no exception
-        # for a name kept): a v4 role named `admin` or `a-b` takes no v10 update.
-        given = {"name": ref.id, **given}
+    if noun == "Role" and not replace:
+        # Its name too (RoleValidator has no exception for a name kept): a v4 role named `admin` or `a-b`
+        # takes no v10 update, nor one whose privileges or membership name a collection by a ref (a v4
+        # role's: the schema's `resource` is a String) unless the update gives them anew.
+        given = merge({"name": ref.id, **(stored or {})}, given, v4=False)
+        check_native_types(struct, given, failed)
+        return
     check_native_types(struct, given, failed, partial=not replace)
     if noun == "Function":
         _fail(failed, field_schema.function_failures(given))

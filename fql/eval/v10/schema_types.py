@@ -11,7 +11,7 @@ from attrs import field, frozen
 
 from ... import scala
 from ...typer.types import field_name
-from ...values import Bytes, Date, Lambda, Ref, Timestamp
+from ...values import Bytes, Date, Lambda, Ref, Timestamp, native
 from .signatures import (
     SCALARS,
     Keyword,
@@ -236,8 +236,10 @@ def value_type(value: t.Any) -> t.Any:
         return Scalar("Time")
     if isinstance(value, Date):
         return Scalar("Date")
-    if isinstance(value, Ref) and value.collection is not None:
-        return DocType(value.collection, "Document")
+    if isinstance(value, Ref):
+        # Every ref is a DocIDV to core, a native collection's too (a document of the Collection
+        # collection): valueBaseType's `DocType(coll, "Document")`.
+        return DocType(value.collection if value.collection is not None else native("collections", value.database), "Document")
     if isinstance(value, list):
         return Tuple(tuple(value_type(v) for v in value))
     if isinstance(value, dict):

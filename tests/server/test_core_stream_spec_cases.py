@@ -450,6 +450,27 @@ def test_handles_same_ts_across_page_boundary(server):
     assert feed(server, token, cursor=cursor)["events"] == []
 
 
+@pytest.mark.parametrize("query", ["C.all().eventSource()", "C.byN(42).eventSource()"], ids=[".all()", "user index"])
+def test_one_transactions_removed_rows_come_before_its_added_ones(server, query):
+    """Core's EventReplayer reads a set's transaction from its index's history, Remove rows before Add
+    rows, each by document id, and sends a document's event where its first row stands: the updates and
+    removals of a transaction come before its creates, whatever their ids (here two creates with ids
+    either side of the two updated documents', written first)."""
+    ok(server, BYN)
+    ids = [doc_id(ok(server, f"C.create({{ id: '{i}', n: 42, m: {i} }})")) for i in (300, 200)]
+    token = source(server, query)
+    ok(server, f"C.create({{ id: '100', n: 42, m: 1 }})\nC.byId('{ids[0]}')!.update({{ m: 3 }})\n"
+        f"C.byId('{ids[1]}')!.delete()\nC.create({{ id: '400', n: 42, m: 4 }})")
+    found = feed(server, token)["events"]
+    assert [(e["type"], e["data"]["@doc"]["id"]) for e in found] == [
+        ("remove", "200"), ("update", "300"), ("add", "100"), ("add", "400")
+    ]
+    # A page boundary inside the transaction resumes in the same order.
+    first = feed(server, token, page_size=3)
+    rest = feed(server, token, cursor=first["cursor"])["events"]
+    assert [e["data"]["@doc"]["id"] for e in first["events"] + rest] == ["200", "300", "100", "400"]
+
+
 def test_cursor_based(server):
     """EventReplayerSpec "replays" "sets" "cursor based": from the cursor (ts, 1) of a transaction of three
     creates, the status event is at ts and the one add left has the cursor (ts, 2)."""

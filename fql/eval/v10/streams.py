@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import secrets as _random
 import struct
 import threading
@@ -584,7 +585,11 @@ _NONE = object()
 
 
 def changes(
-    txn: Transaction, base: Base, after: Cursor, made: int
+    txn: Transaction,
+    base: Base,
+    after: Cursor,
+    made: int,
+    first: t.Callable[[Version | None, Version], bool] | None = None,
 ) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
     """Each version written after `after` to a document of `base`, with the version before it.
 
@@ -592,8 +597,9 @@ def changes(
     one deleted before, or after, under the same name is another collection (core gives each its own
     id), so its documents' versions, and the deletions that removed them with it, are none of the source's.
 
-    Ordinals number the versions of one transaction in collection and id order, so a cursor inside a
-    transaction (a feed page that split it) means the same thing every time it is read.
+    Ordinals number the versions of one transaction in collection and id order, those for which
+    `first(prev, version)` is true before the others, so a cursor inside a transaction (a feed page
+    that split it) means the same thing every time it is read.
     """
     found = []
     lifetimes: dict[tuple[str, str], tuple[int, int]] = {}
@@ -609,11 +615,12 @@ def changes(
             if version.ts >= dropped:
                 break
             if version.ts >= after.ts:
-                found.append((version.ts, key.coll, id_key(key.id), prev, version))
+                later = first is not None and not first(prev, version)
+                found.append((version.ts, later, key.coll, id_key(key.id), prev, version))
             prev = version
-    found.sort(key=lambda change: change[:3])
+    found.sort(key=lambda change: change[:4])
     last, ordinal = None, 0
-    for ts, _, _, prev, version in found:
+    for ts, _, _, _, prev, version in found:
         ordinal = ordinal + 1 if ts == last else 0
         last = ts
         cursor = Cursor(ts, ordinal)
@@ -660,7 +667,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         return Polled([Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False)
     out: list[Event] = []
     filtered: list[Cost] = []
-    pending = changes(ctx.state.txn, source.base, after, source.start.ts if source.seen is None else source.seen)
+    made = source.start.ts if source.seen is None else source.seen
+    pending = changes(ctx.state.txn, source.base, after, made, functools.partial(_leaves, ctx, source.base))
     for cursor, prev, curr in pending:
         counted, read = ctx.state.compute, set()
         try:
@@ -679,6 +687,27 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         if failed or len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
             return Polled(out, next(pending, None) is not None, tuple(filtered))
     return Polled(out, False, tuple(filtered))
+
+
+def _leaves(ctx: Context, base: Base, prev: Version | None, curr: Version) -> bool:
+    """Whether the new version `curr` takes one of the base's rows away (an update or a removal, not an
+    addition alone): core replays a transaction's changes to a set from its index's history, which holds
+    the rows taken away before those added (EventReplayer over the HistoricalIndex, Remove before Add,
+    each by document id), and sends each document's event where its first row stands."""
+    prev = _live(prev)
+    if prev is None:
+        return False
+    if not isinstance(base, IndexRows):
+        # `all()` streams the changes-by-collection index, whose one row per document holds its time.
+        return True
+    now = _live(curr)
+    counted = ctx.state.compute
+    try:
+        return bool(set(base.rows(ctx, prev) or ()) - set(base.rows(ctx, now) or () if now is not None else ()))
+    except FQLError:
+        return False  # the event itself reports it
+    finally:
+        ctx.state.compute = counted  # the event counts its own
 
 
 def min_valid_time(ctx: Context, base: Base) -> int:

@@ -677,7 +677,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
             event = Event("error", cursor, error=err)
         except RecursionError:
             event = Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate."))
-        own = _LOOKED in read or curr.key in read
+        # An mva index's event reads its document's version first (core's UnresolvedDoc.resolve).
+        own = _LOOKED in read or curr.key in read or _mva_valued(source.base)
         cost = Cost(ctx.state.compute - counted, len(read - {curr.key, _LOOKED}), own)
         if event is None:
             filtered.append(cost)
@@ -746,6 +747,12 @@ def _event(
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
         return _UNSEEN
+    if _mva_valued(source.base):
+        # Core cannot pair an mva index's rows (StreamValue.reduceIndexRows), so it reads the document's
+        # version instead (UnresolvedDoc) and takes the event from that alone: its rows having changed,
+        # a document that was and still is is updated, even into or out of the set.
+        before = before if prev is None else (prev.ts,)
+        after = after if now is None else (now.ts,)
     if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
         return None
     # Core checks each side of an event at its own time: the new version at the event's, the old one just
@@ -798,6 +805,11 @@ class _Look:
 
     def __call__(self) -> None:
         self.read.add(_LOOKED)
+
+
+def _mva_valued(base: Base) -> bool:
+    """Whether an index source's values (not its terms) fan out arrays (core's `hasMVAValue`)."""
+    return isinstance(base, IndexRows) and any(f.mva for f in base.index.values)
 
 
 def _covered(base: Base) -> frozenset[str]:

@@ -946,7 +946,22 @@ def _watched(ctx: Context, paths: tuple, prev: Version | None, now: Version | No
     if now is None:
         return all(_extract(ctx, old, p) is not None for p in paths)
     new = to_document(ctx, now)
-    return any(_key(_extract(ctx, new, p)) != _key(_extract(ctx, old, p)) for p in paths)
+    return any(not _same(to_stored(_extract(ctx, new, p)), to_stored(_extract(ctx, old, p))) for p in paths)
+
+
+def _same(a: t.Any, b: t.Any) -> bool:
+    """Whether two stored values are equal as core's Value.equals has them (EventFilter compares a watched
+    field's values so): numbers by value whatever their type (1 is 1.0, NaN is not NaN), arrays and
+    objects element by element; other values as they are stored."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    return _key(a) == _key(b)
 
 
 def _extract(ctx: Context, doc: Document | None, path: tuple) -> t.Any:

@@ -163,6 +163,21 @@ def test_watched_fields_compare_as_core_values_do(server):
     assert [e["data"]["@doc"]["foo"] for e in found] == [True, {"@int": "1"}, {"@double": "NaN"}, {"@double": "NaN"}, {"@double": "0.0"}]
 
 
+def test_watched_paths_reach_a_referenced_documents_id_and_coll(server):
+    """Core's EventFilter extracts a watched path as an index does (ReadBroker.extractValue): through a
+    reference only its `id` and `coll` (no read across it), so an update pointing the field at another
+    document changes `.a.id`, and at another collection's `.a.coll`; any other field of it is absent."""
+    ok(server, "Collection.create({ name: 'Foo' })")
+    ok(server, "Collection.create({ name: 'Bar' })")
+    ok(server, "Bar.create({ id: '1', n: 1 })\nBar.create({ id: '2', n: 1 })\nFoo.create({ id: '1', a: Bar.byId('1') })")
+    tokens = [source(server, f"Foo.all().eventsOn({path})") for path in (".a.id", ".a.coll", ".a.n")]
+    for target in ("Bar.byId('2')", "Bar.byId('2')", "Foo.byId('1')"):
+        ok(server, f"Foo.byId('1')!.update({{ a: {target} }})")
+    ok(server, "Foo.byId('1')!.delete()")
+    found = [kinds(post(server, "/feed/1", {"token": token})[1]["events"]) for token in tokens]
+    assert found == [["update", "update", "remove"], ["update", "remove"], []]
+
+
 def test_set_single_streams_only_a_document(server):
     """model FQL2StreamsSpec (next to this area's specs): `Set.single()` is core's SingletonSet, not an array
     set (fixed: `[doc].toSet()` streamed as a document, `Set.single(10)` was refused as an array set, and a

@@ -971,11 +971,25 @@ def _extract(ctx: Context, doc: Document | None, path: tuple) -> t.Any:
     for step in path[1:]:
         if isinstance(value, dict) and isinstance(step, str):
             value = value.get(step)
-        elif isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
             value = value[step]
+        elif isinstance(value, (Document, NullDocument, Ref)) and isinstance(step, str):
+            value = _ref_field(value if isinstance(value, Ref) else value.ref, step)
         else:
             return None
     return value
+
+
+def _ref_field(ref: Ref, name: str) -> t.Any:
+    """A field of a referenced document that a watched path may reach without reading it (core's
+    ReadBroker.extractValue: only its reference's `id`, `coll` and a schema document's `name`)."""
+    if name == "id":
+        return ref.id
+    if name == "coll":
+        return ref.collection
+    if name == "name" and ref.is_schema:
+        return ref.id
+    return None
 
 
 def _key(value: t.Any) -> bytes:

@@ -151,16 +151,19 @@ def test_events_on_watches_fields(server):
 
 def test_watched_fields_compare_as_core_values_do(server):
     """Core's EventFilter keeps an update when a watched field's value changed, compared by Value.equals:
-    numbers by value whatever their type (1 to 1.0, or 2 to 2.0 inside an array, is no change), NaN never
-    equal to itself (NaN kept is a change), a boolean never a number."""
+    numbers by value whatever their type (1 to 1.0, or 2 to 2.0 inside an array, is no change; a Long
+    against a Double as Doubles), NaN never equal to itself (NaN kept is a change), a boolean never a
+    number."""
     ok(server, "Collection.create({ name: 'Foo' })")
     ok(server, "Foo.create({ id: '1', foo: 1, bar: [1, 2] })")
     token = source(server, "Foo.all().eventsOn(.foo, .bar)")
     for fields in ("{ foo: 1.0 }", "{ bar: [1.0, 2] }", "{ foo: true }", "{ foo: 1 }", "{ foo: Math.NaN }",
-                   "{ x: 1 }", "{ foo: 0.0 }", "{ foo: -0.0 }"):
+                   "{ x: 1 }", "{ foo: 0.0 }", "{ foo: -0.0 }", "{ foo: 9007199254740993 }", "{ foo: 9007199254740992.0 }"):
         ok(server, f"Foo.byId('1')!.update({fields})")
     found = post(server, "/feed/1", {"token": token})[1]["events"]
-    assert [e["data"]["@doc"]["foo"] for e in found] == [True, {"@int": "1"}, {"@double": "NaN"}, {"@double": "NaN"}, {"@double": "0.0"}]
+    assert [e["data"]["@doc"]["foo"] for e in found] == [
+        True, {"@int": "1"}, {"@double": "NaN"}, {"@double": "NaN"}, {"@double": "0.0"}, {"@long": "9007199254740993"}
+    ]
 
 
 def test_watched_paths_reach_a_referenced_documents_id_and_coll(server):

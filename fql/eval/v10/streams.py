@@ -951,12 +951,13 @@ def _watched(ctx: Context, paths: tuple, prev: Version | None, now: Version | No
 
 def _same(a: t.Any, b: t.Any) -> bool:
     """Whether two stored values are equal as core's Value.equals has them (EventFilter compares a watched
-    field's values so): numbers by value whatever their type (1 is 1.0, NaN is not NaN), arrays and
-    objects element by element; other values as they are stored."""
+    field's values so): numbers by value whatever their type (1 is 1.0, a Long against a Double as
+    Doubles, NaN is not NaN), arrays and objects element by element; other values as they are stored."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
+        # A Long against a Double compares as two Doubles (Scala's numeric widening).
+        return float(a) == float(b) if isinstance(a, float) or isinstance(b, float) else a == b
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(map(_same, a, b))
     if isinstance(a, dict) and isinstance(b, dict):

@@ -149,6 +149,38 @@ def test_events_on_watches_fields(server):
     assert kinds(post(server, "/feed/1", {"token": foo})[1]["events"]) == ["update", "update"]
 
 
+def test_watched_fields_compare_as_core_values_do(server):
+    """Core's EventFilter keeps an update when a watched field's value changed, compared by Value.equals:
+    numbers by value whatever their type (1 to 1.0, or 2 to 2.0 inside an array, is no change; a Long
+    against a Double as Doubles), NaN never equal to itself (NaN kept is a change), a boolean never a
+    number."""
+    ok(server, "Collection.create({ name: 'Foo' })")
+    ok(server, "Foo.create({ id: '1', foo: 1, bar: [1, 2] })")
+    token = source(server, "Foo.all().eventsOn(.foo, .bar)")
+    for fields in ("{ foo: 1.0 }", "{ bar: [1.0, 2] }", "{ foo: true }", "{ foo: 1 }", "{ foo: Math.NaN }",
+                   "{ x: 1 }", "{ foo: 0.0 }", "{ foo: -0.0 }", "{ foo: 9007199254740993 }", "{ foo: 9007199254740992.0 }"):
+        ok(server, f"Foo.byId('1')!.update({fields})")
+    found = post(server, "/feed/1", {"token": token})[1]["events"]
+    assert [e["data"]["@doc"]["foo"] for e in found] == [
+        True, {"@int": "1"}, {"@double": "NaN"}, {"@double": "NaN"}, {"@double": "0.0"}, {"@long": "9007199254740993"}
+    ]
+
+
+def test_watched_paths_reach_a_referenced_documents_id_and_coll(server):
+    """Core's EventFilter extracts a watched path as an index does (ReadBroker.extractValue): through a
+    reference only its `id` and `coll` (no read across it), so an update pointing the field at another
+    document changes `.a.id`, and at another collection's `.a.coll`; any other field of it is absent."""
+    ok(server, "Collection.create({ name: 'Foo' })")
+    ok(server, "Collection.create({ name: 'Bar' })")
+    ok(server, "Bar.create({ id: '1', n: 1 })\nBar.create({ id: '2', n: 1 })\nFoo.create({ id: '1', a: Bar.byId('1') })")
+    tokens = [source(server, f"Foo.all().eventsOn({path})") for path in (".a.id", ".a.coll", ".a.n")]
+    for target in ("Bar.byId('2')", "Bar.byId('2')", "Foo.byId('1')"):
+        ok(server, f"Foo.byId('1')!.update({{ a: {target} }})")
+    ok(server, "Foo.byId('1')!.delete()")
+    found = [kinds(post(server, "/feed/1", {"token": token})[1]["events"]) for token in tokens]
+    assert found == [["update", "update", "remove"], ["update", "remove"], []]
+
+
 def test_set_single_streams_only_a_document(server):
     """model FQL2StreamsSpec (next to this area's specs): `Set.single()` is core's SingletonSet, not an array
     set (fixed: `[doc].toSet()` streamed as a document, `Set.single(10)` was refused as an array set, and a

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import secrets as _random
 import struct
 import threading
@@ -584,7 +585,11 @@ _NONE = object()
 
 
 def changes(
-    txn: Transaction, base: Base, after: Cursor, made: int
+    txn: Transaction,
+    base: Base,
+    after: Cursor,
+    made: int,
+    first: t.Callable[[Version | None, Version], bool] | None = None,
 ) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
     """Each version written after `after` to a document of `base`, with the version before it.
 
@@ -592,8 +597,9 @@ def changes(
     one deleted before, or after, under the same name is another collection (core gives each its own
     id), so its documents' versions, and the deletions that removed them with it, are none of the source's.
 
-    Ordinals number the versions of one transaction in collection and id order, so a cursor inside a
-    transaction (a feed page that split it) means the same thing every time it is read.
+    Ordinals number the versions of one transaction in collection and id order, those for which
+    `first(prev, version)` is true before the others, so a cursor inside a transaction (a feed page
+    that split it) means the same thing every time it is read.
     """
     found = []
     lifetimes: dict[tuple[str, str], tuple[int, int]] = {}
@@ -609,11 +615,12 @@ def changes(
             if version.ts >= dropped:
                 break
             if version.ts >= after.ts:
-                found.append((version.ts, key.coll, id_key(key.id), prev, version))
+                later = first is not None and not first(prev, version)
+                found.append((version.ts, later, key.coll, id_key(key.id), prev, version))
             prev = version
-    found.sort(key=lambda change: change[:3])
+    found.sort(key=lambda change: change[:4])
     last, ordinal = None, 0
-    for ts, _, _, prev, version in found:
+    for ts, _, _, _, prev, version in found:
         ordinal = ordinal + 1 if ts == last else 0
         last = ts
         cursor = Cursor(ts, ordinal)
@@ -660,7 +667,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         return Polled([Event("error", None, error=QueryRuntimeError("invalid_stream_start_time", message))], False)
     out: list[Event] = []
     filtered: list[Cost] = []
-    pending = changes(ctx.state.txn, source.base, after, source.start.ts if source.seen is None else source.seen)
+    made = source.start.ts if source.seen is None else source.seen
+    pending = changes(ctx.state.txn, source.base, after, made, functools.partial(_leaves, ctx, source.base))
     for cursor, prev, curr in pending:
         counted, read = ctx.state.compute, set()
         try:
@@ -669,7 +677,8 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
             event = Event("error", cursor, error=err)
         except RecursionError:
             event = Event("error", cursor, error=StackOverflow("The event nests deeper than fql can evaluate."))
-        own = _LOOKED in read or curr.key in read
+        # An mva index's event reads its document's version first (core's UnresolvedDoc.resolve).
+        own = _LOOKED in read or curr.key in read or _mva_valued(source.base)
         cost = Cost(ctx.state.compute - counted, len(read - {curr.key, _LOOKED}), own)
         if event is None:
             filtered.append(cost)
@@ -679,6 +688,27 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
         if failed or len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
             return Polled(out, next(pending, None) is not None, tuple(filtered))
     return Polled(out, False, tuple(filtered))
+
+
+def _leaves(ctx: Context, base: Base, prev: Version | None, curr: Version) -> bool:
+    """Whether the new version `curr` takes one of the base's rows away (an update or a removal, not an
+    addition alone): core replays a transaction's changes to a set from its index's history, which holds
+    the rows taken away before those added (EventReplayer over the HistoricalIndex, Remove before Add,
+    each by document id), and sends each document's event where its first row stands."""
+    prev = _live(prev)
+    if prev is None:
+        return False
+    if not isinstance(base, IndexRows):
+        # `all()` streams the changes-by-collection index, whose one row per document holds its time.
+        return True
+    now = _live(curr)
+    counted = ctx.state.compute
+    try:
+        return bool(set(base.rows(ctx, prev) or ()) - set(base.rows(ctx, now) or () if now is not None else ()))
+    except FQLError:
+        return False  # the event itself reports it
+    finally:
+        ctx.state.compute = counted  # the event counts its own
 
 
 def min_valid_time(ctx: Context, base: Base) -> int:
@@ -717,6 +747,12 @@ def _event(
     after = source.base.rows(ctx, now) if now is not None else None
     if before == after:
         return _UNSEEN
+    if _mva_valued(source.base):
+        # Core cannot pair an mva index's rows (StreamValue.reduceIndexRows), so it reads the document's
+        # version instead (UnresolvedDoc) and takes the event from that alone: its rows having changed,
+        # a document that was and still is is updated, even into or out of the set.
+        before = before if prev is None else (prev.ts,)
+        after = after if now is None else (now.ts,)
     if source.watched and not _watched(ctx, source.watched, prev, now if after is not None else None):
         return None
     # Core checks each side of an event at its own time: the new version at the event's, the old one just
@@ -769,6 +805,11 @@ class _Look:
 
     def __call__(self) -> None:
         self.read.add(_LOOKED)
+
+
+def _mva_valued(base: Base) -> bool:
+    """Whether an index source's values (not its terms) fan out arrays (core's `hasMVAValue`)."""
+    return isinstance(base, IndexRows) and any(f.mva for f in base.index.values)
 
 
 def _covered(base: Base) -> frozenset[str]:
@@ -905,7 +946,23 @@ def _watched(ctx: Context, paths: tuple, prev: Version | None, now: Version | No
     if now is None:
         return all(_extract(ctx, old, p) is not None for p in paths)
     new = to_document(ctx, now)
-    return any(_key(_extract(ctx, new, p)) != _key(_extract(ctx, old, p)) for p in paths)
+    return any(not _same(to_stored(_extract(ctx, new, p)), to_stored(_extract(ctx, old, p))) for p in paths)
+
+
+def _same(a: t.Any, b: t.Any) -> bool:
+    """Whether two stored values are equal as core's Value.equals has them (EventFilter compares a watched
+    field's values so): numbers by value whatever their type (1 is 1.0, a Long against a Double as
+    Doubles, NaN is not NaN), arrays and objects element by element; other values as they are stored."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        # A Long against a Double compares as two Doubles (Scala's numeric widening).
+        return float(a) == float(b) if isinstance(a, float) or isinstance(b, float) else a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    return _key(a) == _key(b)
 
 
 def _extract(ctx: Context, doc: Document | None, path: tuple) -> t.Any:
@@ -915,11 +972,25 @@ def _extract(ctx: Context, doc: Document | None, path: tuple) -> t.Any:
     for step in path[1:]:
         if isinstance(value, dict) and isinstance(step, str):
             value = value.get(step)
-        elif isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
             value = value[step]
+        elif isinstance(value, (Document, NullDocument, Ref)) and isinstance(step, str):
+            value = _ref_field(value if isinstance(value, Ref) else value.ref, step)
         else:
             return None
     return value
+
+
+def _ref_field(ref: Ref, name: str) -> t.Any:
+    """A field of a referenced document that a watched path may reach without reading it (core's
+    ReadBroker.extractValue: only its reference's `id`, `coll` and a schema document's `name`)."""
+    if name == "id":
+        return ref.id
+    if name == "coll":
+        return ref.collection
+    if name == "name" and ref.is_schema:
+        return ref.id
+    return None
 
 
 def _key(value: t.Any) -> bytes:

@@ -122,8 +122,13 @@ def test_json_format_of_a_v10_document_says_which_format_to_use():
 
 
 def test_format_command_names_the_choices():
-    _, _, err, _ = drive(":format xml")
-    assert err == "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n"
+    # An unknown format is refused (and fails a script); `:format` alone only names the current one.
+    status, out, err, _ = drive(":format xml", ":format json", "[1]")
+    assert status == 1
+    assert err == "Unknown format 'xml'; the format is still fql; choose one of: fql, json, tagged, simple, decorated.\n"
+    assert out == "[1]\n"
+    status, out, err, _ = drive(":format")
+    assert (status, out, err) == (0, "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n", "")
 
 
 def test_decorated_format():
@@ -184,8 +189,10 @@ def test_command_aliases():
 
 
 def test_unknown_command():
-    _, _, err, _ = drive(":frobnicate")
-    assert "Unknown command ':frobnicate'" in err
+    # A script with a mistyped command fails as one with a failed entry does; the message names the command alone.
+    status, _, err, _ = drive(":frobnicate now")
+    assert status == 1
+    assert err == "Unknown command ':frobnicate'; :help lists the commands.\n"
 
 
 def test_blank_lines_are_ignored():
@@ -233,9 +240,10 @@ def test_is_complete(text, complete):
 
 
 def test_syntax_command():
-    _, out, err, _ = drive(":syntax v10", '"a".toUpperCase()', ":syntax v4", "Add(1, 2)", ":syntax v5")
-    assert out == '"A"\n3\n'
-    assert err == "The syntax is v4; choose one of: v4, v10, auto.\n"
+    status, out, err, _ = drive(":syntax v10", '"a".toUpperCase()', ":syntax v4", "Add(1, 2)", ":syntax v5", ":syntax")
+    assert status == 1
+    assert out == '"A"\n3\nThe syntax is v4; choose one of: v4, v10, auto.\n'
+    assert err == "Unknown syntax 'v5'; the syntax is still v4; choose one of: v4, v10, auto.\n"
 
 
 def test_v10_lets_last_for_the_session():
@@ -264,6 +272,14 @@ def test_timing():
     assert lines[3:] == ["Timing is off.", "4"]
 
 
+def test_timing_takes_on_or_off_only():
+    # `:timing bogus` used to toggle timing; now it is a usage error that changes nothing.
+    status, out, err, _ = drive(":timing on", ":timing bogus", ":timing off", ":timing off")
+    assert status == 1
+    assert out == "Timing is on.\nTiming is off.\nTiming is off.\n"
+    assert err == "Usage: :timing [on|off]\n"
+
+
 def test_load_runs_a_file(tmp_path):
     path = tmp_path / "setup.fql"
     path.write_text('CreateCollection({ name: "c" })\nExists(Collection("c"))\nAdd(1, "x")\n7\n', encoding="utf-8")
@@ -272,6 +288,20 @@ def test_load_runs_a_file(tmp_path):
     assert err.startswith("invalid argument: Number expected, String provided.\n  at position [\"add\", 1]\n")
     assert '  3 | Add(1, "x")' in err
     assert err.endswith("Cannot read /no/such/file.fql: No such file or directory\n")
+
+
+def test_load_without_a_file_or_of_a_bad_one_fails(tmp_path):
+    # `:load` alone read the current directory ("Cannot read : Is a directory"); a file that cannot be read
+    # fails a script as a failed entry does.
+    latin1 = tmp_path / "latin1.fql"
+    latin1.write_bytes(b'"caf\xe9"\n')
+    status, out, err, _ = drive(":load", f":load {tmp_path}", f":load {latin1}")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "Usage: :load FILE",
+        f"Cannot read {tmp_path}: Is a directory",
+        f"Cannot read {latin1}: not UTF-8 text (invalid continuation byte at byte 4)",
+    ]
 
 
 def test_db_opens_another_database():

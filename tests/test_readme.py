@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+import fql
 from fql.eval import catalog, registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +33,41 @@ def test_ci_runs_the_readme_test_command():
     assert commands[0] == "pip install -e . && fql run examples/basics.fql"
     assert commands[1] == "pip install -e '.[test]' && python -m pytest"
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def _python_blocks(heading: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split(f"\n### {heading}\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    return re.findall(r"```python\n(.*?)\n```", section, re.S)
+
+
+def test_the_embedding_examples_run_as_the_readme_says():
+    # Every line of the two "Embedding" blocks runs; the comments' values are checked where they are fixed.
+    first, second = _python_blocks("Embedding")
+    names: dict = {}
+    exec(compile(first + "\n" + second, "README.md", "exec"), names)
+    doc, ann = names["doc"], names["ann"]
+    assert doc["data"] == {"name": "Ariel"} and isinstance(doc["ref"], fql.Ref)
+    assert fql.to_fql(doc["ref"]) == f'Ref(Collection("characters"), "{doc["ref"].id}")'
+    assert isinstance(ann, fql.Document) and ann["name"] == "Ann" and isinstance(ann.ts, fql.Time)
+    page = names["db"].query("People.all().where(.age > 3)", syntax="v10")
+    assert isinstance(page, fql.Page) and [d.id for d in page.data] == [ann.id]
+
+
+def test_query_reads_auto_syntax_and_refuses_what_is_not_a_query():
+    db = fql.connect()
+    # syntax="auto" is the CLI's `--syntax auto`; it used to be "The auto syntax is not implemented yet."
+    assert db.query("Add(1, 2)", syntax="auto") == 3
+    assert db.query("[1, 2].map(x => x + 1)", syntax="auto") == [2, 3]
+    for empty in ("", "  // a comment only"):
+        with pytest.raises(fql.FQLError) as caught:
+            db.query(empty)
+        assert (caught.value.code, caught.value.description) == ("invalid expression", "No query provided.")
+    # The calling program's mistakes are Python's errors, with a message (not an AttributeError from inside).
+    with pytest.raises(TypeError, match="the query must be FQL text"):
+        db.query(5)
+    with pytest.raises(TypeError, match="secret must be a str or None, not int"):
+        db.query("1", secret=5)
+    with pytest.raises(ValueError, match="syntax must be one of 'v4', 'v10', 'auto', not 'v5'"):
+        db.query("1", syntax="v5")
+    assert db.session(db.root_secret).query("Add(1, 1)", syntax="auto") == 2

@@ -14,10 +14,12 @@ from .database import connect
 from .errors import FQLError, InvalidExpression
 from .parse import detect_syntax, parse
 from .repl import repl
-from .repl.printer import FORMATS, FormatError, error_text, error_text_v10, result_text
+from .repl.printer import FORMATS, FormatError, auto_syntax_note, error_text, error_text_v10, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: A command line argparse would refuse (its own exit status for usage errors).
+EXIT_USAGE = 2
 #: `fql serve`'s default root secret: for development only, anyone who can connect is admin.
 DEV_SECRET = "secret"
 #: `fql serve --log-level` choices.
@@ -145,6 +147,10 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
 
         _print(stdout, "FQL v4\n\n" + catalog.table() + "\n\nFQL v10\n\n" + catalog.v10_table())
         return EXIT_OK
+    if args.ast:
+        # The REPL has no AST to print: `--ast` used to be dropped silently and the shell started.
+        _print(stderr, "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print")
+        return EXIT_USAGE
     db = _connect(args, stderr)
     if db is None:
         return EXIT_ERROR
@@ -240,6 +246,7 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
     except FQLError as err:
         node = program.body[0] if len(program.body) == 1 else None
         _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
+        _note(args, err, syntax, stderr, "-e runs")
         return EXIT_ERROR
     return EXIT_OK if _show(value, args.format, syntax, stdout, stderr) else EXIT_ERROR
 
@@ -274,6 +281,7 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
             value = db.run(expr, syntax=syntax, env=env)
         except FQLError as err:
             _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
+            _note(args, err, syntax, stderr, "files")
             status = EXIT_ERROR
             if not args.keep_going:
                 break
@@ -283,6 +291,13 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
             if not args.keep_going:
                 break
     return status
+
+
+def _note(args: argparse.Namespace, err: FQLError, syntax: str, stderr: t.TextIO, unit: str) -> None:
+    """Under an error of a text `--syntax auto` read as v10, fql's note when a v4 function was the culprit."""
+    note = auto_syntax_note(err, unit) if args.syntax == "auto" and syntax == "v10" else None
+    if note:
+        _print(stderr, note)
 
 
 def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextIO) -> bool:

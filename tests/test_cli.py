@@ -267,3 +267,29 @@ def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():
         "invalid_query: The query failed 1 validation check\n"
         "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n",
     )
+
+
+def test_a_mixed_v4_and_v10_file_gets_a_note_on_auto_syntax(script):
+    # `--syntax auto` reads a whole file in one syntax; a v4 call beside v10 failed with a bare
+    # `Unbound variable `Add``, which did not say why. fql's note follows Fauna's error, unchanged.
+    path = script('Add(1, 2)\nCollection.create({ name: "X" })\n')
+    status, out, err = fql("run", path)
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid_query: Unbound variable `Add`\n")
+    assert err.endswith(
+        "note: the auto syntax read the whole text as FQL v10, where `Add` is not a function (it is FQL v4's); "
+        "put v4 and v10 queries in separate files, or choose v4\n"
+    )
+    status, _, err = fql("-e", "Add(1, 2); [1].map(x => x)")
+    assert status == 1 and "put v4 and v10 queries in separate -e runs" in err
+    # Not when the syntax was chosen, nor for a name v4 lacks.
+    assert "note:" not in fql("--syntax", "v10", "run", path)[2]
+    assert "note:" not in fql("-e", "nope(1); [1].map(x => x)")[2]
+
+
+def test_ast_without_an_expression_or_file_is_refused():
+    # `fql --ast` and `fql repl --ast` started the shell and ignored --ast.
+    for argv in (("--ast",), ("repl", "--ast")):
+        status, out, err = fql(*argv, stdin="Add(1, 2)\n")
+        assert (status, out) == (2, "")
+        assert err == "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print\n"

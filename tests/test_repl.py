@@ -562,3 +562,13 @@ def test_validator_shows_a_v10_syntax_error_in_v10s_form(syntax):
         FqlValidator(lambda: syntax).validate(Document("let x = 1\nx +* 2"))
     assert caught.value.cursor_position == 13
     assert caught.value.message == "invalid_query: Expected expression at *query*:2:4"
+
+
+def test_an_entry_mixing_v4_and_v10_gets_a_note():
+    # The auto syntax reads an entry in one syntax; the note says why v4's Add is unbound in a v10 entry.
+    status, out, err, _ = drive("Add(1, 2); [1].map(x => x)", "Add(1, 2)")
+    assert (status, out) == (1, "3\n")
+    assert err.splitlines()[-1] == (
+        "note: the auto syntax read the whole text as FQL v10, where `Add` is not a function (it is FQL v4's); "
+        "put v4 and v10 queries in separate entries, or choose v4"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 from .. import ast, stack
@@ -197,6 +198,25 @@ def error_text_v10(err: FQLError, source: str) -> str:
         return f"{err.v10_code}: The query failed {count}\n" + "\n\n".join(summary(e, source) for e in found)
     found = getattr(err, "checks", [err])
     return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
+
+
+_UNBOUND = re.compile(r"Unbound variable `([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def auto_syntax_note(err: FQLError, unit: str = "files") -> str | None:
+    """fql's note under a v10 error of a text `--syntax auto` read as v10 that calls a v4 function by its
+    name (`Add(1, 2)` beside `Collection.create(...)`): the whole text is read in one syntax, which the
+    bare `Unbound variable` does not say. None when the error is not that."""
+    registry.load()
+    for check in getattr(err, "checks", None) or [err]:
+        found = _UNBOUND.fullmatch(getattr(check, "description", "") or "")
+        builtin = registry.lookup(found.group(1)) if found else None
+        if builtin is not None and builtin.name == found.group(1):
+            return (
+                f"note: the auto syntax read the whole text as FQL v10, where `{builtin.name}` is not a function (it is "
+                f"FQL v4's); put v4 and v10 queries in separate {unit}, or choose v4"
+            )
+    return None
 
 
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:

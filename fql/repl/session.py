@@ -13,7 +13,7 @@ from .completer import Catalog
 from .docs import help_text
 from .identity import describe, login, login_arguments
 from .pretty import Display, colour, colour_error, pretty
-from .printer import FORMATS, FormatError, error_text, error_text_v10, result_text
+from .printer import FORMATS, FormatError, auto_syntax_note, error_text, error_text_v10, result_text
 from .validator import is_complete, with_return
 
 if t.TYPE_CHECKING:
@@ -183,6 +183,9 @@ class Session:
                 value = self._run(expr, syntax)
             except FQLError as err:
                 self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
+                note = auto_syntax_note(err, "entries") if self.syntax == "auto" and syntax == "v10" else None
+                if note:
+                    self._print(self.err, note)
                 return
             if not isinstance(expr, ast.Let):
                 try:

@@ -572,3 +572,20 @@ def test_an_entry_mixing_v4_and_v10_gets_a_note():
         "note: the auto syntax read the whole text as FQL v10, where `Add` is not a function (it is FQL v4's); "
         "put v4 and v10 queries in separate entries, or choose v4"
     )
+
+
+def test_whoami_of_the_root_secret_and_of_scoped_secrets():
+    # `:secret secret` (the root secret itself) said "a secret with role admin"; it is the root.
+    _, out, err, _ = drive(
+        'CreateDatabase({ name: "app" })', ":secret secret", ":whoami", ":secret secret:admin", ":whoami",
+        ":secret", ":secret secret:server", ":whoami", ":secret secret:app:server", ":whoami",
+    )
+    assert err == ""
+    assert out.splitlines()[1:] == [
+        "Queries run as the root (admin).", "the root (admin)",
+        "Queries run as the root (admin).", "the root (admin)",
+        "Queries run as the root.",
+        "Queries run as a scoped secret with role server.", "a scoped secret with role server",
+        "Queries run as a scoped secret with role server in a child database.",
+        "a scoped secret with role server in a child database",
+    ]

@@ -321,8 +321,9 @@ def _read_source(name: str, stdin: t.TextIO) -> str:
     else:
         with open(name, "rb") as handle:
             data = handle.read()
-    # Universal newlines, as a file opened as text reads them.
-    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    # Universal newlines, as a file opened as text reads them; a byte order mark (Windows editors write one)
+    # is not part of the text ("utf-8-sig").
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _port(text: str) -> int:

@@ -293,3 +293,14 @@ def test_ast_without_an_expression_or_file_is_refused():
         status, out, err = fql(*argv, stdin="Add(1, 2)\n")
         assert (status, out) == (2, "")
         assert err == "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print\n"
+
+
+def test_run_reads_a_file_with_a_byte_order_mark(tmp_path):
+    # A BOM (and CRLF lines), as Windows editors save UTF-8, was "Unexpected character '\\ufeff'".
+    path = tmp_path / "bom.fql"
+    path.write_bytes(b"\xef\xbb\xbfAdd(1, 2)\r\nConcat([\"\xc3\xa9\", \"a\"])\r\n")
+    assert fql("run", str(path)) == (0, '3\n"\u00e9a"\n', "")
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8")
+    assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ('3\n"\u00e9a"\n', "")

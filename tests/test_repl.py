@@ -589,3 +589,14 @@ def test_whoami_of_the_root_secret_and_of_scoped_secrets():
         "Queries run as a scoped secret with role server in a child database.",
         "a scoped secret with role server in a child database",
     ]
+
+
+def test_load_reads_a_file_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.fql"
+    path.write_bytes(b"\xef\xbb\xbfAdd(1, 2)\r\n")
+    assert drive(f":load {path}")[:3] == (0, "3\n", "")
+    # And `fql repl < bom.fql`.
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO("\ufeffAdd(1, 2)\nAdd(3, 4)\n")
+    assert repl.Session(fql.connect(), repl.stream_reader(stdin), out, err).run() == 0
+    assert (out.getvalue(), err.getvalue()) == ("3\n7\n", "")

@@ -59,10 +59,16 @@ _COLLECTION_INDEXES = (
 def stream_reader(stream: t.TextIO) -> Reader:
     """Lines from a file or a pipe, without prompts (for `fql repl < file` and tests)."""
 
+    first = True
+
     def read(prompt: str) -> str:
+        nonlocal first
         line = stream.readline()
         if not line:
             raise EOFError
+        if first:
+            # A byte order mark (a file a Windows editor saved) is not part of the first entry.
+            first, line = False, line.removeprefix("\ufeff")
         return line.rstrip("\n")
 
     return read
@@ -357,7 +363,7 @@ class Session:
             return
         path = Path(name).expanduser()
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             self._error(f"Cannot read {name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
             return

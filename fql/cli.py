@@ -135,6 +135,10 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         _print(stdout, f"fql {version()}")
         return 0
     if args.expr is not None:
+        if args.command is not None:
+            # `fql -e X run FILE` ran X and ignored the command.
+            _print(stderr, f"fql: -e EXPR runs one query; it cannot be given with the {args.command} command")
+            return EXIT_USAGE
         return _evaluate(args, args.expr, stdout, stderr)
     if args.command == "run":
         return _run_file(args, stdin, stdout, stderr)
@@ -197,7 +201,10 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
             root = os.path.realpath(args.dir)
             if os.path.exists(root) and not os.path.isdir(root):
                 raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), args.dir)
-            for name, text in db.schema_files(secret=args.secret).items():
+            files = db.schema_files(secret=args.secret)
+            if not files:
+                _print(stdout, "The database has no schema files; nothing written.")
+            for name, text in files.items():
                 target = os.path.realpath(os.path.join(root, *name.split("/")))
                 if os.path.commonpath([root, target]) != root:
                     # A file name is the pusher's to choose: never write outside DIR.

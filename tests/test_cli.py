@@ -304,3 +304,19 @@ def test_run_reads_a_file_with_a_byte_order_mark(tmp_path):
     stdin = io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8")
     assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=err) == 0
     assert (out.getvalue(), err.getvalue()) == ('3\n"\u00e9a"\n', "")
+
+
+def test_e_with_a_command_is_refused(script):
+    # `fql -e X run FILE` printed X's value and never ran FILE.
+    path = script("Add(1, 2)\n")
+    for argv in (("-e", "1", "run", path), ("-e", "1", "repl"), ("-e", "1", "coverage")):
+        status, out, err = fql(*argv)
+        assert (status, out) == (2, "")
+        assert err == f"fql: -e EXPR runs one query; it cannot be given with the {argv[2]} command\n"
+
+
+def test_schema_pull_of_a_database_without_schema_says_so(tmp_path):
+    # It printed nothing and wrote nothing, which looked like a failure to write.
+    status, out, err = fql("schema", "pull", str(tmp_path / "out"))
+    assert (status, out, err) == (0, "The database has no schema files; nothing written.\n", "")
+    assert not (tmp_path / "out").exists()

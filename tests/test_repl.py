@@ -600,3 +600,17 @@ def test_load_reads_a_file_with_a_byte_order_mark(tmp_path):
     stdin = io.StringIO("\ufeffAdd(1, 2)\nAdd(3, 4)\n")
     assert repl.Session(fql.connect(), repl.stream_reader(stdin), out, err).run() == 0
     assert (out.getvalue(), err.getvalue()) == ("3\n7\n", "")
+
+
+def test_repl_md_validator_examples():
+    # REPL.md: `let x = 1 +* 2` is refused in v10's form under the auto syntax; `1 +* 2` alone in v4's.
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    validator = FqlValidator(lambda: "auto")
+    with pytest.raises(ValidationError) as caught:
+        validator.validate(Document("let x = 1 +* 2"))
+    assert caught.value.message == "invalid_query: Expected expression at *query*:1:12"
+    with pytest.raises(ValidationError) as caught:
+        validator.validate(Document("1 +* 2"))
+    assert caught.value.message == "invalid expression: Unexpected character '*' (line 1, column 4)"

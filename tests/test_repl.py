@@ -614,3 +614,17 @@ def test_repl_md_validator_examples():
     with pytest.raises(ValidationError) as caught:
         validator.validate(Document("1 +* 2"))
     assert caught.value.message == "invalid expression: Unexpected character '*' (line 1, column 4)"
+
+
+def test_repl_md_transcript_help_is_what_help_prints():
+    # The transcript's `:help` answers had fallen behind fql/repl/docs.py (Paginate's second paragraph).
+    from pathlib import Path
+
+    from fql.repl.docs import help_text
+
+    text = (Path(__file__).resolve().parents[1] / "REPL.md").read_text(encoding="utf-8")
+    transcript = text.split("```\n$ fql repl\n", 1)[1].split("\n```", 1)[0]
+    answers = re.findall(r"^fql> :help (\S+)\n(.*?)(?=^fql> )", transcript, re.M | re.S)
+    assert [name for name, _ in answers] == ["Paginate", "String.toUpperCase"]
+    for name, answer in answers:
+        assert answer.rstrip("\n") == help_text(name)

@@ -71,3 +71,16 @@ def test_query_reads_auto_syntax_and_refuses_what_is_not_a_query():
     with pytest.raises(ValueError, match="syntax must be one of 'v4', 'v10', 'auto', not 'v5'"):
         db.query("1", syntax="v5")
     assert db.session(db.root_secret).query("Add(1, 1)", syntax="auto") == 2
+
+
+def test_sqlite_urls_in_the_docs_say_where_the_file_goes(tmp_path, monkeypatch):
+    # `sqlite:///app.db` is /app.db, the root directory's; the docs showed it for "app.db here".
+    from fql.repl.session import COMMANDS
+
+    texts = [(ROOT / name).read_text() for name in ("README.md", "REPL.md")] + [COMMANDS[":db"]]
+    for text in texts:
+        for path in re.findall(r"sqlite:///([^\s`'\"?),]+)", text):
+            assert "/" in path, f"sqlite:///{path} names a file in / (write sqlite:{path} for a relative one)"
+    monkeypatch.chdir(tmp_path)
+    fql.connect("sqlite:app.db").query('CreateCollection({ name: "c" })')
+    assert (tmp_path / "app.db").exists()

@@ -34,7 +34,7 @@ COMMANDS = {
     ":login": ":login ID PASSWORD  Login(ID, {password}) as the current secret, then use the token's secret",
     ":logout": ":logout             Logout(false) with the current secret, then back to the previous one",
     ":whoami": ":whoami             who the queries run as: root, a key's role, or a token's identity",
-    ":db": ":db URL             open another database (memory://, sqlite:///app.db, postgresql://...)",
+    ":db": ":db URL             open another database (memory://, sqlite:app.db, sqlite:///abs/path.db, postgresql://...)",
     ":timing": ":timing [on|off]    print how long each query takes (alone: switch it on or off)",
     ":load": ":load FILE          run a file's statements, each its own query, as `fql run` does",
     ":quit": ":quit               leave (Ctrl-D works too; Ctrl-C cancels the current input)",

@@ -320,3 +320,11 @@ def test_schema_pull_of_a_database_without_schema_says_so(tmp_path):
     status, out, err = fql("schema", "pull", str(tmp_path / "out"))
     assert (status, out, err) == (0, "The database has no schema files; nothing written.\n", "")
     assert not (tmp_path / "out").exists()
+
+
+def test_run_of_a_deeply_nested_v4_file_with_auto_syntax(script):
+    # `--syntax auto` walked the parsed text recursively: 3000 nested calls were
+    # "internal error: RecursionError", while `--syntax v4` ran the same file.
+    path = script("Add(" * 3000 + "1" + ")" * 3000 + "\n")
+    assert fql("run", path) == (0, "1\n", "")
+    assert fql("--syntax", "v4", "run", path) == (0, "1\n", "")

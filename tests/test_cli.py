@@ -328,3 +328,17 @@ def test_run_of_a_deeply_nested_v4_file_with_auto_syntax(script):
     path = script("Add(" * 3000 + "1" + ")" * 3000 + "\n")
     assert fql("run", path) == (0, "1\n", "")
     assert fql("--syntax", "v4", "run", path) == (0, "1\n", "")
+
+
+def test_an_error_on_a_very_long_line_shows_the_part_around_the_caret(script):
+    # A minified file's one line was echoed whole under the error (megabytes for a big file).
+    ones, twos = ",".join(["1"] * 1000), ",".join(["2"] * 1000)
+    path = script(f'[{ones}, Add(1, "x"), {twos}]\n')
+    status, out, err = fql("run", path)
+    assert (status, out) == (1, "")
+    head, position, line, caret = err.splitlines()
+    assert (head, position) == ("invalid argument: Number expected, String provided.", '  at position [1000, "add", 1]')
+    assert line.startswith("  1 | ...1,1,") and line.endswith(",2,2...") and len(line) < 200
+    assert line[caret.index("^") : caret.index("^") + 3] == '"x"' and caret.count("^") == 3
+    # A line that fits is shown whole, as before.
+    assert fql("-e", 'Add(1, "x")')[2].splitlines()[2:] == ['  1 | Add(1, "x")', "    |        ^^^"]

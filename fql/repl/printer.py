@@ -244,10 +244,22 @@ def _line(source: str, number: int) -> str:
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
+#: How much of a long line a v4 error shows around its caret (a minified file's one line can be megabytes).
+CARET_CONTEXT = 60
+
+
 def _caret(number: int, text: str, column: int, end: int | None) -> str:
-    """`  3 | Add(1, "a")` over `    |        ^^^` (from `column` to `end`, or to the end of the line)."""
+    """`  3 | Add(1, "a")` over `    |        ^^^` (from `column` to `end`, or to the end of the line); of a
+    line longer than the terminal could show, `CARET_CONTEXT` characters either side of the caret, `...`
+    where it is cut."""
     gutter = f"  {number} | "
     width = max((end or len(text) + 1) - column, 1)
+    if len(text) > 4 * CARET_CONTEXT:
+        start = max(column - 1 - CARET_CONTEXT, 0)
+        stop = min(column - 1 + min(width, CARET_CONTEXT) + CARET_CONTEXT, len(text))
+        head, tail = ("..." if start else ""), ("..." if stop < len(text) else "")
+        width = min(width, stop - (column - 1))
+        text, column = head + text[start:stop] + tail, column - start + len(head)
     return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}"
 
 

@@ -52,6 +52,11 @@ def test_the_embedding_examples_run_as_the_readme_says():
     assert isinstance(ann, fql.Document) and ann["name"] == "Ann" and isinstance(ann.ts, fql.Time)
     page = names["db"].query("People.all().where(.age > 3)", syntax="v10")
     assert isinstance(page, fql.Page) and [d.id for d in page.data] == [ann.id]
+    # The cursor example: one document a page; the second page, Bob's, is an object without `after`.
+    first = names["page"]
+    assert isinstance(first, fql.Page) and [d.id for d in first.data] == [ann.id] and isinstance(first.after, str)
+    second = names["db"].query(f"Set.paginate({fql.to_fql(first.after)})", syntax="v10")
+    assert list(second) == ["data"] and [d["name"] for d in second["data"]] == ["Bob"]
 
 
 def test_query_reads_auto_syntax_and_refuses_what_is_not_a_query():

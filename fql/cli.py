@@ -26,7 +26,7 @@ DEV_SECRET = "secret"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
-def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any]) -> None:
+def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any], ast_: bool = True) -> None:
     """Options every mode takes; a subcommand's copies default to SUPPRESS so they keep the top-level value."""
     parser.add_argument(
         "--format",
@@ -41,7 +41,8 @@ def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any
         help="FQL v4 or v10; auto: v4 if the text parses as v4 and names no v10 module (default: auto)",
     )
     parser.add_argument("--db", metavar="URL", default=default("memory://"), help="database URL (default: memory://)")
-    parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
+    if ast_:  # not the REPL's: it has no text to print the AST of
+        parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
     parser.add_argument(
         "--schema", metavar="DIR", default=default(None), help="push the FSL files of DIR (or one .fsl file) to the database first"
     )
@@ -52,21 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR as one query and print the result")
     _options(parser, lambda value: value)
-    commands = parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}")
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}"))
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
     run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
     run_.add_argument("--quiet", action="store_true", help="print errors only")
     _options(run_, lambda value: argparse.SUPPRESS)
-    _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
+    _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS, ast_=False)
     commands.add_parser("coverage", help="print which FQL v4 functions and v10 methods work (the README's tables)")
     _serve_parser(commands.add_parser("serve", help="serve Fauna's HTTP API: Fauna's drivers connect unchanged"))
     _schema_parser(commands.add_parser("schema", help="push, pull or diff a database's FSL schema files"))
     return parser
 
 
+class _Commands:
+    """A subparsers action whose commands' `--help` starts with the line the command list shows for them
+    (argparse gives `fql repl --help` no description otherwise)."""
+
+    def __init__(self, action: t.Any):
+        self.action = action
+
+    def add_parser(self, name: str, *, help: str) -> argparse.ArgumentParser:  # noqa: A002 - argparse's name
+        return self.action.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
+
+
 def _schema_parser(schema: argparse.ArgumentParser) -> None:
-    actions = schema.add_subparsers(dest="action", metavar="{push,pull,diff,commit,abandon}", required=True)
+    actions = _Commands(schema.add_subparsers(dest="action", metavar="{push,pull,diff,commit,abandon}", required=True))
     push = actions.add_parser("push", help="apply the .fsl files of DIR to the database (as `fauna schema push --active`)")
     diff = actions.add_parser("diff", help="show what pushing DIR would change")
     pull = actions.add_parser("pull", help="write the database's .fsl files into DIR")

@@ -288,11 +288,20 @@ def test_a_mixed_v4_and_v10_file_gets_a_note_on_auto_syntax(script):
 
 
 def test_ast_without_an_expression_or_file_is_refused():
-    # `fql --ast` and `fql repl --ast` started the shell and ignored --ast.
-    for argv in (("--ast",), ("repl", "--ast")):
-        status, out, err = fql(*argv, stdin="Add(1, 2)\n")
-        assert (status, out) == (2, "")
-        assert err == "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print\n"
+    # `fql --ast` and `fql repl --ast` started the shell and ignored --ast; `fql repl` no longer lists it.
+    status, out, err = fql("--ast", stdin="Add(1, 2)\n")
+    assert (status, out) == (2, "")
+    assert err == "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print\n"
+    status, out, err = fql("repl", "--ast", stdin="Add(1, 2)\n")
+    assert (status, out) == (2, "")
+    assert err.endswith("fql: error: unrecognized arguments: --ast\n")
+
+
+def test_each_command_help_says_what_it_does():
+    # `fql repl --help` (and every other command's) showed only the usage and options.
+    assert fql("repl", "--help")[1].split("\n\n")[1] == "The interactive shell (the default)."
+    assert fql("run", "--help")[1].split("\n\n")[1] == "Run each top-level expression of FILE as its own query."
+    assert "Write the database's .fsl files into DIR." in fql("schema", "pull", "--help")[1]
 
 
 def test_run_reads_a_file_with_a_byte_order_mark(tmp_path):

@@ -351,3 +351,13 @@ def test_an_error_on_a_very_long_line_shows_the_part_around_the_caret(script):
     assert line[caret.index("^") : caret.index("^") + 3] == '"x"' and caret.count("^") == 3
     # A line that fits is shown whole, as before.
     assert fql("-e", 'Add(1, "x")')[2].splitlines()[2:] == ['  1 | Add(1, "x")', "    |        ^^^"]
+
+
+def test_v4_caret_lines_up_under_wide_characters_and_tabs():
+    # The caret was placed by characters: under 日本語 (six columns on a terminal) it stood three to the left.
+    err = fql("-e", '{ a: "日本語", b: Add(1, "x") }')[2].splitlines()
+    assert err[2:] == ['  1 | { a: "日本語", b: Add(1, "x") }', "    |                          ^^^"]
+    err = fql("-e", '{ a: "🎉", b: Add(1, "日本") }')[2].splitlines()
+    assert err[3] == "    |                      ^^^^^^"
+    err = fql("run", "-", stdin='\tAdd(1, "x")\n')[2].splitlines()
+    assert err[2:] == ['  1 | \tAdd(1, "x")', '    | \t       ^^^']

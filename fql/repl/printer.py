@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import typing as t
 
 from .. import ast, stack
@@ -260,7 +261,19 @@ def _caret(number: int, text: str, column: int, end: int | None) -> str:
         head, tail = ("..." if start else ""), ("..." if stop < len(text) else "")
         width = min(width, stop - (column - 1))
         text, column = head + text[start:stop] + tail, column - start + len(head)
-    return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}"
+    # The caret lines up on a terminal: a wide character (日, 🎉) takes two columns, a combining one none,
+    # and a tab in the line is a tab under it.
+    pad = "".join("\t" if c == "\t" else " " * _columns(c) for c in text[: column - 1])
+    marked = text[column - 1 : column - 1 + width]
+    marks = max(sum(_columns(c) for c in marked) + width - len(marked), 1)  # past the line's end: one each
+    return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {pad}{'^' * marks}"
+
+
+def _columns(char: str) -> int:
+    """How many terminal columns `char` takes."""
+    if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def locate(node: ast.Node, position: t.Iterable[str | int]) -> ast.Node:

@@ -628,3 +628,15 @@ def test_repl_md_transcript_help_is_what_help_prints():
     assert [name for name, _ in answers] == ["Paginate", "String.toUpperCase"]
     for name, answer in answers:
         assert answer.rstrip("\n") == help_text(name)
+
+
+def test_help_of_a_method_without_its_type_names_the_types():
+    # `:help toUpperCase` said only "No function named 'toUpperCase'."
+    from fql.repl.docs import help_text
+
+    assert help_text("toUpperCase") == "No function named 'toUpperCase'; try :help with one of: String.toUpperCase"
+    assert help_text("byId") == (
+        "No function named 'byId'; try :help with one of: Credential.byId, Key.byId, Token.byId, UserCollection.byId"
+    )
+    assert help_text("UserCollection.byId").startswith("UserCollection.byId(doc_id)")
+    assert help_text("nothing") == "No function named 'nothing'."

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = _Commands(parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}"))
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
-    run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
+    run_.add_argument("--keep-going", action="store_true", help="go on after a query's error (the exit status is still 1); a syntax error stops the file before anything runs")
     run_.add_argument("--quiet", action="store_true", help="print errors only")
     _options(run_, lambda value: argparse.SUPPRESS)
     _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS, ast_=False)

@@ -361,3 +361,12 @@ def test_v4_caret_lines_up_under_wide_characters_and_tabs():
     assert err[3] == "    |                      ^^^^^^"
     err = fql("run", "-", stdin='\tAdd(1, "x")\n')[2].splitlines()
     assert err[2:] == ['  1 | \tAdd(1, "x")', '    | \t       ^^^']
+
+
+def test_keep_going_does_not_skip_a_syntax_error(script):
+    # As README and `fql run --help` say: the file is parsed before anything runs.
+    path = script("Add(1, 2)\nAdd(1,, 2)\nAdd(3, 4)\n")
+    status, out, err = fql("run", "--keep-going", path)
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid expression: Unexpected ','") and "  2 | Add(1,, 2)" in err
+    assert "a syntax error stops the file before anything runs" in " ".join(fql("run", "--help")[1].split())

@@ -272,6 +272,9 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
 
 def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql run`: each top-level expression is its own query, in order, against one database."""
+    if args.file == "-" and _isatty(stdin):
+        # `fql run -` at a terminal waits for typed text: say so, rather than seem to hang.
+        _print(stderr, "fql run: reading FQL from the terminal; Ctrl-D runs it")
     try:
         text = _read_source(args.file, stdin)
     except UnicodeDecodeError as exc:
@@ -327,6 +330,13 @@ def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextI
         _print(stderr, f"fql: {err}")
         return False
     return True
+
+
+def _isatty(stream: t.TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _read_source(name: str, stdin: t.TextIO) -> str:

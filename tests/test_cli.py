@@ -370,3 +370,15 @@ def test_keep_going_does_not_skip_a_syntax_error(script):
     assert (status, out) == (1, "")
     assert err.startswith("invalid expression: Unexpected ','") and "  2 | Add(1,, 2)" in err
     assert "a syntax error stops the file before anything runs" in " ".join(fql("run", "--help")[1].split())
+
+
+def test_run_dash_at_a_terminal_says_it_is_reading():
+    # `fql run -` typed at a terminal waited silently, as if it hung.
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.run(["run", "-"], stdin=Terminal("Add(1, 2)\n"), stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ("3\n", "fql run: reading FQL from the terminal; Ctrl-D runs it\n")
+    assert fql("run", "-", stdin="Add(1, 2)\n") == (0, "3\n", "")

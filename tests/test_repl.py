@@ -640,3 +640,17 @@ def test_help_of_a_method_without_its_type_names_the_types():
     )
     assert help_text("UserCollection.byId").startswith("UserCollection.byId(doc_id)")
     assert help_text("nothing") == "No function named 'nothing'."
+
+
+def test_repl_from_a_terminal_into_a_pipe_says_it_reads_without_prompts():
+    # `fql repl | tee log` read the terminal with no prompt and no word, as if it hung.
+    from fql.repl import repl as start
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), io.StringIO()
+    assert start(fql.connect(), Terminal("Add(1, 2)\n"), out, err) == 0
+    assert out.getvalue() == "3\n"
+    assert err.getvalue() == "fql repl: output is not a terminal, so lines are read without prompts; Ctrl-D ends\n"

@@ -77,6 +77,8 @@ class Database:
         #: Recently authenticated secrets: (storage generation, expiry µs, Auth). Valid only while no
         #: write has committed since and no ttl has passed (see `_authenticate`).
         self._auth_cache: dict[str, tuple[int, int | None, Auth]] = {}
+        #: Set by `close()`.
+        self.closed = False
 
     def query(self, text: str, secret: str | None = None, syntax: str = "v4") -> t.Any:
         """Evaluate FQL `text` as one transaction and return the result as Python values.
@@ -107,6 +109,8 @@ class Database:
         valid now); without one it runs as the root (admin) identity.
         """
         _check_secret(secret)
+        if self.closed:
+            raise ValueError("the database is closed (Database.close() or the end of its `with` block)")
         return self.run_with_state(node, secret=secret, syntax=syntax, env=env)[0]
 
     def run_with_state(
@@ -352,6 +356,8 @@ class Database:
         return Session(self, secret)
 
     def close(self) -> None:
+        """Close the storage; later queries raise ValueError, as a closed file's reads do."""
+        self.closed = True
         self.storage.close()
 
     def __enter__(self) -> Database:

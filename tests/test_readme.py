@@ -89,3 +89,13 @@ def test_sqlite_urls_in_the_docs_say_where_the_file_goes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     fql.connect("sqlite:app.db").query('CreateCollection({ name: "c" })')
     assert (tmp_path / "app.db").exists()
+
+
+def test_a_closed_database_says_so(tmp_path):
+    # After `with fql.connect(url) as db:` a query raised sqlite3's "Cannot operate on a closed database."
+    # (and a memory:// one still answered).
+    for url in (f"sqlite:///{tmp_path / 'app.db'}", "memory://"):
+        with fql.connect(url) as db:
+            assert db.query("Add(1, 2)") == 3
+        with pytest.raises(ValueError, match="the database is closed"):
+            db.query("Add(1, 2)")

@@ -99,3 +99,18 @@ def test_a_closed_database_says_so(tmp_path):
             assert db.query("Add(1, 2)") == 3
         with pytest.raises(ValueError, match="the database is closed"):
             db.query("Add(1, 2)")
+
+
+def test_the_using_it_commands_that_need_no_files_run():
+    # The "Using it" block's -e lines run on a fresh memory:// database (its v10 example named a
+    # collection, Users, that a fresh database does not have: `Unbound variable`).
+    from tests.helpers import run_cli
+
+    block = re.search(r"## Using it\n\n```sh\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S).group(1)
+    lines = [line.split("  #")[0].strip() for line in block.splitlines() if line.startswith(("fql -e", "fql --ast -e"))]
+    assert len(lines) == 3
+    for line in lines:
+        argv = re.findall(r"'[^']*'|\S+", line)[1:]
+        status, out, err = run_cli(*[arg.strip("'") for arg in argv])
+        assert (status, err) == (0, ""), line
+        assert out

@@ -14,17 +14,19 @@ from .database import connect
 from .errors import FQLError, InvalidExpression
 from .parse import detect_syntax, parse
 from .repl import repl
-from .repl.printer import FORMATS, FormatError, error_text, error_text_v10, result_text
+from .repl.printer import FORMATS, FormatError, auto_syntax_note, error_text, error_text_v10, result_text
 
 #: Exit statuses: a query or parse error, and a bug in fql (never a traceback).
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: A command line argparse would refuse (its own exit status for usage errors).
+EXIT_USAGE = 2
 #: `fql serve`'s default root secret: for development only, anyone who can connect is admin.
 DEV_SECRET = "secret"
 #: `fql serve --log-level` choices.
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
-def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any]) -> None:
+def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any], ast_: bool = True) -> None:
     """Options every mode takes; a subcommand's copies default to SUPPRESS so they keep the top-level value."""
     parser.add_argument(
         "--format",
@@ -39,7 +41,8 @@ def _options(parser: argparse.ArgumentParser, default: t.Callable[[t.Any], t.Any
         help="FQL v4 or v10; auto: v4 if the text parses as v4 and names no v10 module (default: auto)",
     )
     parser.add_argument("--db", metavar="URL", default=default("memory://"), help="database URL (default: memory://)")
-    parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
+    if ast_:  # not the REPL's: it has no text to print the AST of
+        parser.add_argument("--ast", action="store_true", default=default(False), help="print the parsed AST, do not run")
     parser.add_argument(
         "--schema", metavar="DIR", default=default(None), help="push the FSL files of DIR (or one .fsl file) to the database first"
     )
@@ -50,21 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR as one query and print the result")
     _options(parser, lambda value: value)
-    commands = parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}")
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="{run,repl,serve,schema,coverage}"))
     run_ = commands.add_parser("run", help="run each top-level expression of FILE as its own query")
     run_.add_argument("file", metavar="FILE", help="the FQL file, or - for standard input")
-    run_.add_argument("--keep-going", action="store_true", help="go on after an error (the exit status is still 1)")
+    run_.add_argument("--keep-going", action="store_true", help="go on after a query's error (the exit status is still 1); a syntax error stops the file before anything runs")
     run_.add_argument("--quiet", action="store_true", help="print errors only")
     _options(run_, lambda value: argparse.SUPPRESS)
-    _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS)
+    _options(commands.add_parser("repl", help="the interactive shell (the default)"), lambda value: argparse.SUPPRESS, ast_=False)
     commands.add_parser("coverage", help="print which FQL v4 functions and v10 methods work (the README's tables)")
     _serve_parser(commands.add_parser("serve", help="serve Fauna's HTTP API: Fauna's drivers connect unchanged"))
     _schema_parser(commands.add_parser("schema", help="push, pull or diff a database's FSL schema files"))
     return parser
 
 
+class _Commands:
+    """A subparsers action whose commands' `--help` starts with the line the command list shows for them
+    (argparse gives `fql repl --help` no description otherwise)."""
+
+    def __init__(self, action: t.Any):
+        self.action = action
+
+    def add_parser(self, name: str, *, help: str) -> argparse.ArgumentParser:  # noqa: A002 - argparse's name
+        return self.action.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
+
+
 def _schema_parser(schema: argparse.ArgumentParser) -> None:
-    actions = schema.add_subparsers(dest="action", metavar="{push,pull,diff,commit,abandon}", required=True)
+    actions = _Commands(schema.add_subparsers(dest="action", metavar="{push,pull,diff,commit,abandon}", required=True))
     push = actions.add_parser("push", help="apply the .fsl files of DIR to the database (as `fauna schema push --active`)")
     diff = actions.add_parser("diff", help="show what pushing DIR would change")
     pull = actions.add_parser("pull", help="write the database's .fsl files into DIR")
@@ -133,6 +147,10 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
         _print(stdout, f"fql {version()}")
         return 0
     if args.expr is not None:
+        if args.command is not None:
+            # `fql -e X run FILE` ran X and ignored the command.
+            _print(stderr, f"fql: -e EXPR runs one query; it cannot be given with the {args.command} command")
+            return EXIT_USAGE
         return _evaluate(args, args.expr, stdout, stderr)
     if args.command == "run":
         return _run_file(args, stdin, stdout, stderr)
@@ -145,6 +163,10 @@ def _dispatch(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
 
         _print(stdout, "FQL v4\n\n" + catalog.table() + "\n\nFQL v10\n\n" + catalog.v10_table())
         return EXIT_OK
+    if args.ast:
+        # The REPL has no AST to print: `--ast` used to be dropped silently and the shell started.
+        _print(stderr, "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print")
+        return EXIT_USAGE
     db = _connect(args, stderr)
     if db is None:
         return EXIT_ERROR
@@ -191,7 +213,10 @@ def _schema(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int
             root = os.path.realpath(args.dir)
             if os.path.exists(root) and not os.path.isdir(root):
                 raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), args.dir)
-            for name, text in db.schema_files(secret=args.secret).items():
+            files = db.schema_files(secret=args.secret)
+            if not files:
+                _print(stdout, "The database has no schema files; nothing written.")
+            for name, text in files.items():
                 target = os.path.realpath(os.path.join(root, *name.split("/")))
                 if os.path.commonpath([root, target]) != root:
                     # A file name is the pusher's to choose: never write outside DIR.
@@ -240,12 +265,16 @@ def _evaluate(args: argparse.Namespace, text: str, stdout: t.TextIO, stderr: t.T
     except FQLError as err:
         node = program.body[0] if len(program.body) == 1 else None
         _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, node))
+        _note(args, err, syntax, stderr, "-e runs")
         return EXIT_ERROR
     return EXIT_OK if _show(value, args.format, syntax, stdout, stderr) else EXIT_ERROR
 
 
 def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stderr: t.TextIO) -> int:
     """`fql run`: each top-level expression is its own query, in order, against one database."""
+    if args.file == "-" and _isatty(stdin):
+        # `fql run -` at a terminal waits for typed text: say so, rather than seem to hang.
+        _print(stderr, "fql run: reading FQL from the terminal; Ctrl-D runs it")
     try:
         text = _read_source(args.file, stdin)
     except UnicodeDecodeError as exc:
@@ -274,6 +303,7 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
             value = db.run(expr, syntax=syntax, env=env)
         except FQLError as err:
             _print(stderr, error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
+            _note(args, err, syntax, stderr, "files")
             status = EXIT_ERROR
             if not args.keep_going:
                 break
@@ -285,6 +315,13 @@ def _run_file(args: argparse.Namespace, stdin: t.TextIO, stdout: t.TextIO, stder
     return status
 
 
+def _note(args: argparse.Namespace, err: FQLError, syntax: str, stderr: t.TextIO, unit: str) -> None:
+    """Under an error of a text `--syntax auto` read as v10, fql's note when a v4 function was the culprit."""
+    note = auto_syntax_note(err, unit) if args.syntax == "auto" and syntax == "v10" else None
+    if note:
+        _print(stderr, note)
+
+
 def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextIO) -> bool:
     """Print a result; False (the reason printed) when the format has no form for it."""
     try:
@@ -293,6 +330,13 @@ def _show(value: t.Any, fmt: str, syntax: str, stdout: t.TextIO, stderr: t.TextI
         _print(stderr, f"fql: {err}")
         return False
     return True
+
+
+def _isatty(stream: t.TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _read_source(name: str, stdin: t.TextIO) -> str:
@@ -306,8 +350,9 @@ def _read_source(name: str, stdin: t.TextIO) -> str:
     else:
         with open(name, "rb") as handle:
             data = handle.read()
-    # Universal newlines, as a file opened as text reads them.
-    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    # Universal newlines, as a file opened as text reads them; a byte order mark (Windows editors write one)
+    # is not part of the text ("utf-8-sig").
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _port(text: str) -> int:

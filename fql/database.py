@@ -11,11 +11,11 @@ from .auth import jwt
 from .auth.access import SCOPES, Auth, authenticate
 from .auth.jwt import JWKS
 from .auth.credentials import Argon2Params, Passwords
-from .errors import FQLError, InvalidArgument, StackOverflow, TransactionAborted, Unauthorized
+from .errors import FQLError, InvalidArgument, InvalidExpression, StackOverflow, TransactionAborted, Unauthorized
 from .eval import documents, queryparse, registry, roles, staged
 from .eval.evaluator import Context, QueryState, evaluate
 from .ast import Node, Program
-from .parse import parse
+from .parse import detect_syntax, parse
 from .render import to_fql
 from .storage.base import Conflict, DocKey, Storage, Transaction
 from .storage.meter import Meter
@@ -57,6 +57,10 @@ def open_storage(url: str) -> Storage:
     )
 
 
+#: The syntaxes `Database.query` reads.
+SYNTAXES = ("v4", "v10", "auto")
+
+
 class Database:
     """One fql database (with its child databases) on one storage backend."""
 
@@ -73,14 +77,27 @@ class Database:
         #: Recently authenticated secrets: (storage generation, expiry µs, Auth). Valid only while no
         #: write has committed since and no ttl has passed (see `_authenticate`).
         self._auth_cache: dict[str, tuple[int, int | None, Auth]] = {}
+        #: Set by `close()`.
+        self.closed = False
 
     def query(self, text: str, secret: str | None = None, syntax: str = "v4") -> t.Any:
         """Evaluate FQL `text` as one transaction and return the result as Python values.
 
         Several top-level expressions run in order in the same transaction; the last one's value is
-        returned. With no `secret` the query runs as the root (admin) identity.
+        returned. With no `secret` the query runs as the root (admin) identity. `syntax` is "v4", "v10" or
+        "auto" (as `fql --syntax auto` reads a text). An empty query is refused as Fauna refuses one.
         """
+        if not isinstance(text, str):
+            raise TypeError(f"the query must be FQL text (a str), not {type(text).__name__}")
+        _check_secret(secret)
+        if syntax == "auto":
+            syntax = detect_syntax(text)
+        elif syntax not in SYNTAXES:
+            raise ValueError(f"syntax must be one of {', '.join(map(repr, SYNTAXES))}, not {syntax!r}")
         program = parse(text, syntax)
+        if not program.body:
+            # Core's answer to an empty v4 body (v10's parser refuses an empty query itself).
+            raise InvalidExpression("No query provided.")
         return self.run(program, secret=secret, syntax=syntax)
 
     def run(
@@ -91,6 +108,9 @@ class Database:
         With a `secret` the query runs as that key, token or scoped secret (`unauthorized` if it is not
         valid now); without one it runs as the root (admin) identity.
         """
+        _check_secret(secret)
+        if self.closed:
+            raise ValueError("the database is closed (Database.close() or the end of its `with` block)")
         return self.run_with_state(node, secret=secret, syntax=syntax, env=env)[0]
 
     def run_with_state(
@@ -336,6 +356,8 @@ class Database:
         return Session(self, secret)
 
     def close(self) -> None:
+        """Close the storage; later queries raise ValueError, as a closed file's reads do."""
+        self.closed = True
         self.storage.close()
 
     def __enter__(self) -> Database:
@@ -492,7 +514,7 @@ class Session:
         return self.query("If(HasCurrentIdentity(), Get(CurrentIdentity()), null)")
 
     def query(self, text: str, syntax: str = "v4") -> t.Any:
-        """Run `text` with the session's secret (`unauthorized` for an anonymous session)."""
+        """Run `text` (v4, v10 or "auto" `syntax`) with the session's secret (`unauthorized` for an anonymous session)."""
         if self.secret is None:
             raise Unauthorized("Unauthorized")
         return self.db.query(text, secret=self.secret, syntax=syntax)
@@ -505,6 +527,13 @@ class Session:
             except Unauthorized:
                 pass
         self.secret = None
+
+
+def _check_secret(secret: t.Any) -> None:
+    """An embedding program's secret is a str or None; anything else is a mistake in the program, not a
+    wrong secret."""
+    if secret is not None and not isinstance(secret, str):
+        raise TypeError(f"secret must be a str or None, not {type(secret).__name__}")
 
 
 def connect(url: str = "memory://", **options: t.Any) -> Database:

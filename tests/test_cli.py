@@ -267,3 +267,118 @@ def test_a_v10_syntax_error_is_reported_as_fauna_v10_reports_it():
         "invalid_query: The query failed 1 validation check\n"
         "error: Expected expression\nat *query*:1:4\n  |\n1 | 1 +* 2\n  |    ^\n  |\n",
     )
+
+
+def test_a_mixed_v4_and_v10_file_gets_a_note_on_auto_syntax(script):
+    # `--syntax auto` reads a whole file in one syntax; a v4 call beside v10 failed with a bare
+    # `Unbound variable `Add``, which did not say why. fql's note follows Fauna's error, unchanged.
+    path = script('Add(1, 2)\nCollection.create({ name: "X" })\n')
+    status, out, err = fql("run", path)
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid_query: Unbound variable `Add`\n")
+    assert err.endswith(
+        "note: the auto syntax read the whole text as FQL v10, where `Add` is not a function (it is FQL v4's); "
+        "put v4 and v10 queries in separate files, or choose v4\n"
+    )
+    status, _, err = fql("-e", "Add(1, 2); [1].map(x => x)")
+    assert status == 1 and "put v4 and v10 queries in separate -e runs" in err
+    # Not when the syntax was chosen, nor for a name v4 lacks.
+    assert "note:" not in fql("--syntax", "v10", "run", path)[2]
+    assert "note:" not in fql("-e", "nope(1); [1].map(x => x)")[2]
+
+
+def test_ast_without_an_expression_or_file_is_refused():
+    # `fql --ast` and `fql repl --ast` started the shell and ignored --ast; `fql repl` no longer lists it.
+    status, out, err = fql("--ast", stdin="Add(1, 2)\n")
+    assert (status, out) == (2, "")
+    assert err == "fql: --ast prints the AST of -e EXPR or of run FILE; the REPL has none to print\n"
+    status, out, err = fql("repl", "--ast", stdin="Add(1, 2)\n")
+    assert (status, out) == (2, "")
+    assert err.endswith("fql: error: unrecognized arguments: --ast\n")
+
+
+def test_each_command_help_says_what_it_does():
+    # `fql repl --help` (and every other command's) showed only the usage and options.
+    assert fql("repl", "--help")[1].split("\n\n")[1] == "The interactive shell (the default)."
+    assert fql("run", "--help")[1].split("\n\n")[1] == "Run each top-level expression of FILE as its own query."
+    assert "Write the database's .fsl files into DIR." in fql("schema", "pull", "--help")[1]
+
+
+def test_run_reads_a_file_with_a_byte_order_mark(tmp_path):
+    # A BOM (and CRLF lines), as Windows editors save UTF-8, was "Unexpected character '\\ufeff'".
+    path = tmp_path / "bom.fql"
+    path.write_bytes(b"\xef\xbb\xbfAdd(1, 2)\r\nConcat([\"\xc3\xa9\", \"a\"])\r\n")
+    assert fql("run", str(path)) == (0, '3\n"\u00e9a"\n', "")
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8")
+    assert cli.run(["run", "-"], stdin=stdin, stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ('3\n"\u00e9a"\n', "")
+
+
+def test_e_with_a_command_is_refused(script):
+    # `fql -e X run FILE` printed X's value and never ran FILE.
+    path = script("Add(1, 2)\n")
+    for argv in (("-e", "1", "run", path), ("-e", "1", "repl"), ("-e", "1", "coverage")):
+        status, out, err = fql(*argv)
+        assert (status, out) == (2, "")
+        assert err == f"fql: -e EXPR runs one query; it cannot be given with the {argv[2]} command\n"
+
+
+def test_schema_pull_of_a_database_without_schema_says_so(tmp_path):
+    # It printed nothing and wrote nothing, which looked like a failure to write.
+    status, out, err = fql("schema", "pull", str(tmp_path / "out"))
+    assert (status, out, err) == (0, "The database has no schema files; nothing written.\n", "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_of_a_deeply_nested_v4_file_with_auto_syntax(script):
+    # `--syntax auto` walked the parsed text recursively: 3000 nested calls were
+    # "internal error: RecursionError", while `--syntax v4` ran the same file.
+    path = script("Add(" * 3000 + "1" + ")" * 3000 + "\n")
+    assert fql("run", path) == (0, "1\n", "")
+    assert fql("--syntax", "v4", "run", path) == (0, "1\n", "")
+
+
+def test_an_error_on_a_very_long_line_shows_the_part_around_the_caret(script):
+    # A minified file's one line was echoed whole under the error (megabytes for a big file).
+    ones, twos = ",".join(["1"] * 1000), ",".join(["2"] * 1000)
+    path = script(f'[{ones}, Add(1, "x"), {twos}]\n')
+    status, out, err = fql("run", path)
+    assert (status, out) == (1, "")
+    head, position, line, caret = err.splitlines()
+    assert (head, position) == ("invalid argument: Number expected, String provided.", '  at position [1000, "add", 1]')
+    assert line.startswith("  1 | ...1,1,") and line.endswith(",2,2...") and len(line) < 200
+    assert line[caret.index("^") : caret.index("^") + 3] == '"x"' and caret.count("^") == 3
+    # A line that fits is shown whole, as before.
+    assert fql("-e", 'Add(1, "x")')[2].splitlines()[2:] == ['  1 | Add(1, "x")', "    |        ^^^"]
+
+
+def test_v4_caret_lines_up_under_wide_characters_and_tabs():
+    # The caret was placed by characters: under 日本語 (six columns on a terminal) it stood three to the left.
+    err = fql("-e", '{ a: "日本語", b: Add(1, "x") }')[2].splitlines()
+    assert err[2:] == ['  1 | { a: "日本語", b: Add(1, "x") }', "    |                          ^^^"]
+    err = fql("-e", '{ a: "🎉", b: Add(1, "日本") }')[2].splitlines()
+    assert err[3] == "    |                      ^^^^^^"
+    err = fql("run", "-", stdin='\tAdd(1, "x")\n')[2].splitlines()
+    assert err[2:] == ['  1 | \tAdd(1, "x")', '    | \t       ^^^']
+
+
+def test_keep_going_does_not_skip_a_syntax_error(script):
+    # As README and `fql run --help` say: the file is parsed before anything runs.
+    path = script("Add(1, 2)\nAdd(1,, 2)\nAdd(3, 4)\n")
+    status, out, err = fql("run", "--keep-going", path)
+    assert (status, out) == (1, "")
+    assert err.startswith("invalid expression: Unexpected ','") and "  2 | Add(1,, 2)" in err
+    assert "a syntax error stops the file before anything runs" in " ".join(fql("run", "--help")[1].split())
+
+
+def test_run_dash_at_a_terminal_says_it_is_reading():
+    # `fql run -` typed at a terminal waited silently, as if it hung.
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.run(["run", "-"], stdin=Terminal("Add(1, 2)\n"), stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ("3\n", "fql run: reading FQL from the terminal; Ctrl-D runs it\n")
+    assert fql("run", "-", stdin="Add(1, 2)\n") == (0, "3\n", "")

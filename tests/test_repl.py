@@ -122,8 +122,13 @@ def test_json_format_of_a_v10_document_says_which_format_to_use():
 
 
 def test_format_command_names_the_choices():
-    _, _, err, _ = drive(":format xml")
-    assert err == "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n"
+    # An unknown format is refused (and fails a script); `:format` alone only names the current one.
+    status, out, err, _ = drive(":format xml", ":format json", "[1]")
+    assert status == 1
+    assert err == "Unknown format 'xml'; the format is still fql; choose one of: fql, json, tagged, simple, decorated.\n"
+    assert out == "[1]\n"
+    status, out, err, _ = drive(":format")
+    assert (status, out, err) == (0, "The format is fql; choose one of: fql, json, tagged, simple, decorated.\n", "")
 
 
 def test_decorated_format():
@@ -184,8 +189,10 @@ def test_command_aliases():
 
 
 def test_unknown_command():
-    _, _, err, _ = drive(":frobnicate")
-    assert "Unknown command ':frobnicate'" in err
+    # A script with a mistyped command fails as one with a failed entry does; the message names the command alone.
+    status, _, err, _ = drive(":frobnicate now")
+    assert status == 1
+    assert err == "Unknown command ':frobnicate'; :help lists the commands.\n"
 
 
 def test_blank_lines_are_ignored():
@@ -233,9 +240,10 @@ def test_is_complete(text, complete):
 
 
 def test_syntax_command():
-    _, out, err, _ = drive(":syntax v10", '"a".toUpperCase()', ":syntax v4", "Add(1, 2)", ":syntax v5")
-    assert out == '"A"\n3\n'
-    assert err == "The syntax is v4; choose one of: v4, v10, auto.\n"
+    status, out, err, _ = drive(":syntax v10", '"a".toUpperCase()', ":syntax v4", "Add(1, 2)", ":syntax v5", ":syntax")
+    assert status == 1
+    assert out == '"A"\n3\nThe syntax is v4; choose one of: v4, v10, auto.\n'
+    assert err == "Unknown syntax 'v5'; the syntax is still v4; choose one of: v4, v10, auto.\n"
 
 
 def test_v10_lets_last_for_the_session():
@@ -264,6 +272,14 @@ def test_timing():
     assert lines[3:] == ["Timing is off.", "4"]
 
 
+def test_timing_takes_on_or_off_only():
+    # `:timing bogus` used to toggle timing; now it is a usage error that changes nothing.
+    status, out, err, _ = drive(":timing on", ":timing bogus", ":timing off", ":timing off")
+    assert status == 1
+    assert out == "Timing is on.\nTiming is off.\nTiming is off.\n"
+    assert err == "Usage: :timing [on|off]\n"
+
+
 def test_load_runs_a_file(tmp_path):
     path = tmp_path / "setup.fql"
     path.write_text('CreateCollection({ name: "c" })\nExists(Collection("c"))\nAdd(1, "x")\n7\n', encoding="utf-8")
@@ -272,6 +288,20 @@ def test_load_runs_a_file(tmp_path):
     assert err.startswith("invalid argument: Number expected, String provided.\n  at position [\"add\", 1]\n")
     assert '  3 | Add(1, "x")' in err
     assert err.endswith("Cannot read /no/such/file.fql: No such file or directory\n")
+
+
+def test_load_without_a_file_or_of_a_bad_one_fails(tmp_path):
+    # `:load` alone read the current directory ("Cannot read : Is a directory"); a file that cannot be read
+    # fails a script as a failed entry does.
+    latin1 = tmp_path / "latin1.fql"
+    latin1.write_bytes(b'"caf\xe9"\n')
+    status, out, err, _ = drive(":load", f":load {tmp_path}", f":load {latin1}")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "Usage: :load FILE",
+        f"Cannot read {tmp_path}: Is a directory",
+        f"Cannot read {latin1}: not UTF-8 text (invalid continuation byte at byte 4)",
+    ]
 
 
 def test_db_opens_another_database():
@@ -532,3 +562,95 @@ def test_validator_shows_a_v10_syntax_error_in_v10s_form(syntax):
         FqlValidator(lambda: syntax).validate(Document("let x = 1\nx +* 2"))
     assert caught.value.cursor_position == 13
     assert caught.value.message == "invalid_query: Expected expression at *query*:2:4"
+
+
+def test_an_entry_mixing_v4_and_v10_gets_a_note():
+    # The auto syntax reads an entry in one syntax; the note says why v4's Add is unbound in a v10 entry.
+    status, out, err, _ = drive("Add(1, 2); [1].map(x => x)", "Add(1, 2)")
+    assert (status, out) == (1, "3\n")
+    assert err.splitlines()[-1] == (
+        "note: the auto syntax read the whole text as FQL v10, where `Add` is not a function (it is FQL v4's); "
+        "put v4 and v10 queries in separate entries, or choose v4"
+    )
+
+
+def test_whoami_of_the_root_secret_and_of_scoped_secrets():
+    # `:secret secret` (the root secret itself) said "a secret with role admin"; it is the root.
+    _, out, err, _ = drive(
+        'CreateDatabase({ name: "app" })', ":secret secret", ":whoami", ":secret secret:admin", ":whoami",
+        ":secret", ":secret secret:server", ":whoami", ":secret secret:app:server", ":whoami",
+    )
+    assert err == ""
+    assert out.splitlines()[1:] == [
+        "Queries run as the root (admin).", "the root (admin)",
+        "Queries run as the root (admin).", "the root (admin)",
+        "Queries run as the root.",
+        "Queries run as a scoped secret with role server.", "a scoped secret with role server",
+        "Queries run as a scoped secret with role server in a child database.",
+        "a scoped secret with role server in a child database",
+    ]
+
+
+def test_load_reads_a_file_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.fql"
+    path.write_bytes(b"\xef\xbb\xbfAdd(1, 2)\r\n")
+    assert drive(f":load {path}")[:3] == (0, "3\n", "")
+    # And `fql repl < bom.fql`.
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO("\ufeffAdd(1, 2)\nAdd(3, 4)\n")
+    assert repl.Session(fql.connect(), repl.stream_reader(stdin), out, err).run() == 0
+    assert (out.getvalue(), err.getvalue()) == ("3\n7\n", "")
+
+
+def test_repl_md_validator_examples():
+    # REPL.md: `let x = 1 +* 2` is refused in v10's form under the auto syntax; `1 +* 2` alone in v4's.
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    validator = FqlValidator(lambda: "auto")
+    with pytest.raises(ValidationError) as caught:
+        validator.validate(Document("let x = 1 +* 2"))
+    assert caught.value.message == "invalid_query: Expected expression at *query*:1:12"
+    with pytest.raises(ValidationError) as caught:
+        validator.validate(Document("1 +* 2"))
+    assert caught.value.message == "invalid expression: Unexpected character '*' (line 1, column 4)"
+
+
+def test_repl_md_transcript_help_is_what_help_prints():
+    # The transcript's `:help` answers had fallen behind fql/repl/docs.py (Paginate's second paragraph).
+    from pathlib import Path
+
+    from fql.repl.docs import help_text
+
+    text = (Path(__file__).resolve().parents[1] / "REPL.md").read_text(encoding="utf-8")
+    transcript = text.split("```\n$ fql repl\n", 1)[1].split("\n```", 1)[0]
+    answers = re.findall(r"^fql> :help (\S+)\n(.*?)(?=^fql> )", transcript, re.M | re.S)
+    assert [name for name, _ in answers] == ["Paginate", "String.toUpperCase"]
+    for name, answer in answers:
+        assert answer.rstrip("\n") == help_text(name)
+
+
+def test_help_of_a_method_without_its_type_names_the_types():
+    # `:help toUpperCase` said only "No function named 'toUpperCase'."
+    from fql.repl.docs import help_text
+
+    assert help_text("toUpperCase") == "No function named 'toUpperCase'; try :help with one of: String.toUpperCase"
+    assert help_text("byId") == (
+        "No function named 'byId'; try :help with one of: Credential.byId, Key.byId, Token.byId, UserCollection.byId"
+    )
+    assert help_text("UserCollection.byId").startswith("UserCollection.byId(doc_id)")
+    assert help_text("nothing") == "No function named 'nothing'."
+
+
+def test_repl_from_a_terminal_into_a_pipe_says_it_reads_without_prompts():
+    # `fql repl | tee log` read the terminal with no prompt and no word, as if it hung.
+    from fql.repl import repl as start
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), io.StringIO()
+    assert start(fql.connect(), Terminal("Add(1, 2)\n"), out, err) == 0
+    assert out.getvalue() == "3\n"
+    assert err.getvalue() == "fql repl: output is not a terminal, so lines are read without prompts; Ctrl-D ends\n"

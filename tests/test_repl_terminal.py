@@ -207,3 +207,15 @@ def test_history_across_restarts(terminal, history):
     screen = second.wait_for(re.compile(r"^42\nfql>", re.MULTILINE))
     assert screen.endswith("fql> Add(40, 2)\n42\nfql>")
     assert colours(second.screen(escapes=True))  # on a terminal, input and results are coloured
+
+
+def test_a_wrapped_line_is_not_shown_as_a_new_line(terminal):
+    # A line longer than the terminal wraps under blanks: `...>` marks only the entry's own new lines.
+    term = terminal()
+    text = "[" + ", ".join(f'"item {n}"' for n in range(14)) + "]"
+    assert len(text) > 100
+    screen = term.entry(text)
+    typed = screen[screen.index("fql> [") :].splitlines()
+    assert typed[0].startswith('fql> ["item 0"')
+    assert typed[1].startswith("     ") and not typed[1].startswith("...>")
+    assert "...>" not in screen

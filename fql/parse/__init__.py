@@ -183,16 +183,22 @@ def _reach(err: FQLError) -> tuple[int, int]:
 
 
 def _v4_names(node: ast.Node) -> bool:
-    if isinstance(node, ast.Call):
-        if "." in node.name and not node.name.startswith(_DRIVER_PREFIXES):
-            return False
-        if _v10_only(node.name):
-            return False
-        return all(_v4_names(a) for a in node.args)
-    if isinstance(node, ast.Array):
-        return all(_v4_names(i) for i in node.items)
-    if isinstance(node, ast.Object):
-        return all(_v4_names(v) for _, v in node.pairs)
+    """Whether no call under `node` names a v10 module or a v10-only global. Walked with a list, not by
+    recursion: a text nested thousands deep parses (fql's parser is not recursive) and must not make
+    `fql run` fail with a RecursionError here."""
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Call):
+            if "." in node.name and not node.name.startswith(_DRIVER_PREFIXES):
+                return False
+            if _v10_only(node.name):
+                return False
+            pending.extend(node.args)
+        elif isinstance(node, ast.Array):
+            pending.extend(node.items)
+        elif isinstance(node, ast.Object):
+            pending.extend(v for _, v in node.pairs)
     return True
 
 

@@ -43,7 +43,18 @@ def repl(
         session.run()
         # Each error was seen as it happened: leaving a typed session is a success.
         return 0
+    if _isatty(stdin):
+        # `fql repl | tee log`: the shell needs both ends on a terminal; without prompts the wait looks like a hang.
+        stderr.write("fql repl: output is not a terminal, so lines are read without prompts; Ctrl-D ends\n")
+        stderr.flush()
     return Session(db, stream_reader(stdin), stdout, stderr, fmt=fmt, syntax=syntax, url=url).run()
+
+
+def _isatty(stream: t.TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 __all__ = ["repl"]

@@ -43,7 +43,22 @@ def help_text(name: str) -> str:
     """Every entry `name` spells: a v4 function (any driver spelling), then v10 members or a module."""
     sections = [_v4(name), *_v10(name)]
     found = [s for s in sections if s]
-    return "\n\n".join(found) if found else f"No function named {name!r}."
+    if found:
+        return "\n\n".join(found)
+    owners = _owners(name)
+    if owners:
+        # `:help toUpperCase`: a v10 method is named with its type; say which types have one.
+        listed = ", ".join(f"{owner}.{name}" for owner in owners[:12]) + (", ..." if len(owners) > 12 else "")
+        return f"No function named {name!r}; try :help with one of: {listed}"
+    return f"No function named {name!r}."
+
+
+def _owners(name: str) -> list[str]:
+    """The v10 types and modules with a member `name` (for a name given without its owner)."""
+    if "." in name:
+        return []
+    found = {owner for table in TABLES.values() for owner, member in table if member == name and owner != GLOBAL}
+    return sorted(found, key=lambda owner: (owner == USER_COLLECTION, owner))
 
 
 def _v4(name: str) -> str:

@@ -39,7 +39,10 @@ def describe(db: Database, secret: str | None) -> str:
         return f"{_ask(db, secret, 'CurrentIdentity()')} (a scoped secret)"
     if auth.is_key:
         return f"key {_ask(db, secret, 'CurrentToken()')} with role {role}"
-    return f"a secret with role {role}"
+    if role == "admin" and not auth.scope:
+        # The root secret given as `:secret` (or scoped to the top database as admin) is the root itself.
+        return "the root (admin)"
+    return f"a scoped secret with role {role}" + (" in a child database" if auth.scope else "")
 
 
 def _ask(db: Database, secret: str, text: str) -> str:

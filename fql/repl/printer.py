@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 import typing as t
 
 from .. import ast, stack
@@ -199,6 +201,25 @@ def error_text_v10(err: FQLError, source: str) -> str:
     return f"{err.v10_code}: {err.description}\n" + "\n\n".join(summary(e, source) for e in found)
 
 
+_UNBOUND = re.compile(r"Unbound variable `([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def auto_syntax_note(err: FQLError, unit: str = "files") -> str | None:
+    """fql's note under a v10 error of a text `--syntax auto` read as v10 that calls a v4 function by its
+    name (`Add(1, 2)` beside `Collection.create(...)`): the whole text is read in one syntax, which the
+    bare `Unbound variable` does not say. None when the error is not that."""
+    registry.load()
+    for check in getattr(err, "checks", None) or [err]:
+        found = _UNBOUND.fullmatch(getattr(check, "description", "") or "")
+        builtin = registry.lookup(found.group(1)) if found else None
+        if builtin is not None and builtin.name == found.group(1):
+            return (
+                f"note: the auto syntax read the whole text as FQL v10, where `{builtin.name}` is not a function (it is "
+                f"FQL v4's); put v4 and v10 queries in separate {unit}, or choose v4"
+            )
+    return None
+
+
 def error_text(err: FQLError, source: str = "", node: ast.Node | None = None) -> str:
     """`<code>: <description>`, the v4 position, and the source line with a caret under the culprit."""
     if isinstance(err, ParseError):
@@ -224,11 +245,35 @@ def _line(source: str, number: int) -> str:
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
+#: How much of a long line a v4 error shows around its caret (a minified file's one line can be megabytes).
+CARET_CONTEXT = 60
+
+
 def _caret(number: int, text: str, column: int, end: int | None) -> str:
-    """`  3 | Add(1, "a")` over `    |        ^^^` (from `column` to `end`, or to the end of the line)."""
+    """`  3 | Add(1, "a")` over `    |        ^^^` (from `column` to `end`, or to the end of the line); of a
+    line longer than the terminal could show, `CARET_CONTEXT` characters either side of the caret, `...`
+    where it is cut."""
     gutter = f"  {number} | "
     width = max((end or len(text) + 1) - column, 1)
-    return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}"
+    if len(text) > 4 * CARET_CONTEXT:
+        start = max(column - 1 - CARET_CONTEXT, 0)
+        stop = min(column - 1 + min(width, CARET_CONTEXT) + CARET_CONTEXT, len(text))
+        head, tail = ("..." if start else ""), ("..." if stop < len(text) else "")
+        width = min(width, stop - (column - 1))
+        text, column = head + text[start:stop] + tail, column - start + len(head)
+    # The caret lines up on a terminal: a wide character (日, 🎉) takes two columns, a combining one none,
+    # and a tab in the line is a tab under it.
+    pad = "".join("\t" if c == "\t" else " " * _columns(c) for c in text[: column - 1])
+    marked = text[column - 1 : column - 1 + width]
+    marks = max(sum(_columns(c) for c in marked) + width - len(marked), 1)  # past the line's end: one each
+    return f"{gutter}{text}\n{' ' * (len(gutter) - 2)}| {pad}{'^' * marks}"
+
+
+def _columns(char: str) -> int:
+    """How many terminal columns `char` takes."""
+    if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def locate(node: ast.Node, position: t.Iterable[str | int]) -> ast.Node:

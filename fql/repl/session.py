@@ -13,7 +13,7 @@ from .completer import Catalog
 from .docs import help_text
 from .identity import describe, login, login_arguments
 from .pretty import Display, colour, colour_error, pretty
-from .printer import FORMATS, FormatError, error_text, error_text_v10, result_text
+from .printer import FORMATS, FormatError, auto_syntax_note, error_text, error_text_v10, result_text
 from .validator import is_complete, with_return
 
 if t.TYPE_CHECKING:
@@ -34,13 +34,15 @@ COMMANDS = {
     ":login": ":login ID PASSWORD  Login(ID, {password}) as the current secret, then use the token's secret",
     ":logout": ":logout             Logout(false) with the current secret, then back to the previous one",
     ":whoami": ":whoami             who the queries run as: root, a key's role, or a token's identity",
-    ":db": ":db URL             open another database (memory://, sqlite:///app.db, postgresql://...)",
-    ":timing": ":timing             print how long each query takes (again: stop)",
+    ":db": ":db URL             open another database (memory://, sqlite:app.db, sqlite:///abs/path.db, postgresql://...)",
+    ":timing": ":timing [on|off]    print how long each query takes (alone: switch it on or off)",
     ":load": ":load FILE          run a file's statements, each its own query, as `fql run` does",
     ":quit": ":quit               leave (Ctrl-D works too; Ctrl-C cancels the current input)",
 }
 #: Other spellings of the commands.
 ALIASES = {":q": ":quit", ":exit": ":quit", ":?": ":help"}
+#: What `:syntax` takes.
+SYNTAXES = ("v4", "v10", "auto")
 
 #: The names of the open database, queried with the session's secret for completion.
 _CATALOG_QUERIES = {
@@ -57,10 +59,16 @@ _COLLECTION_INDEXES = (
 def stream_reader(stream: t.TextIO) -> Reader:
     """Lines from a file or a pipe, without prompts (for `fql repl < file` and tests)."""
 
+    first = True
+
     def read(prompt: str) -> str:
+        nonlocal first
         line = stream.readline()
         if not line:
             raise EOFError
+        if first:
+            # A byte order mark (a file a Windows editor saved) is not part of the first entry.
+            first, line = False, line.removeprefix("\ufeff")
         return line.rstrip("\n")
 
     return read
@@ -181,6 +189,9 @@ class Session:
                 value = self._run(expr, syntax)
             except FQLError as err:
                 self._error(error_text_v10(err, text) if syntax == "v10" else error_text(err, text, expr))
+                note = auto_syntax_note(err, "entries") if self.syntax == "auto" and syntax == "v10" else None
+                if note:
+                    self._print(self.err, note)
                 return
             if not isinstance(expr, ast.Let):
                 try:
@@ -248,7 +259,7 @@ class Session:
             return False
         handler = getattr(self, "_" + name[1:], None) if name in COMMANDS else None
         if handler is None:
-            self._print(self.err, f"Unknown command {line!r}; :help lists the commands.")
+            self._error(f"Unknown command {name!r}; :help lists the commands.")
         else:
             handler(arg.strip())
         return True
@@ -263,18 +274,26 @@ class Session:
             self._print(self.out, help_text(name))
 
     def _format(self, fmt: str) -> None:
-        if fmt in FORMATS:
-            self.fmt = fmt
-        else:
-            self._print(self.err, f"The format is {self.fmt}; choose one of: {', '.join(FORMATS)}.")
+        self.fmt = self._choose("format", fmt, self.fmt, FORMATS)
 
     def _syntax(self, syntax: str) -> None:
-        if syntax in ("v4", "v10", "auto"):
-            self.syntax = syntax
+        self.syntax = self._choose("syntax", syntax, self.syntax, SYNTAXES)
+
+    def _choose(self, what: str, given: str, current: str, choices: t.Sequence[str]) -> str:
+        """`:format` / `:syntax`: the value given if it is one of `choices`; alone, the current one is named (a
+        question, not a failure); anything else is refused with the choices."""
+        if given in choices:
+            return given
+        if not given:
+            self._print(self.out, f"The {what} is {current}; choose one of: {', '.join(choices)}.")
         else:
-            self._print(self.err, f"The syntax is {self.syntax}; choose one of: v4, v10, auto.")
+            self._error(f"Unknown {what} {given!r}; the {what} is still {current}; choose one of: {', '.join(choices)}.")
+        return current
 
     def _timing(self, arg: str) -> None:
+        if arg not in ("", "on", "off"):
+            self._error("Usage: :timing [on|off]")
+            return
         self.timing = {"on": True, "off": False}.get(arg, not self.timing)
         self._print(self.out, f"Timing is {'on' if self.timing else 'off'}.")
 
@@ -294,7 +313,7 @@ class Session:
     def _login(self, arg: str) -> None:
         parsed = login_arguments(arg)
         if parsed is None:
-            self._print(self.err, "Usage: :login IDENTITY PASSWORD (IDENTITY is FQL: a Ref, a Match, a v10 document)")
+            self._error("Usage: :login IDENTITY PASSWORD (IDENTITY is FQL: a Ref, a Match, a v10 document)")
             return
         identity, password = parsed
         try:
@@ -338,11 +357,18 @@ class Session:
         self._print(self.out, f"Opened {url}: queries run as the root.")
 
     def _load(self, name: str) -> None:
-        path = Path(name.strip("\"'")).expanduser()
+        name = name.strip("\"'")
+        if not name:
+            self._error("Usage: :load FILE")
+            return
+        path = Path(name).expanduser()
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self._print(self.err, f"Cannot read {name}: {getattr(exc, 'strerror', None) or exc}")
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self._error(f"Cannot read {name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return
+        except OSError as exc:
+            self._error(f"Cannot read {name}: {exc.strerror or exc}")
             return
         self.execute(text)
 

@@ -77,7 +77,9 @@ def terminal_reader(session: Session, history: Path | None = None) -> Reader:
         history=_history(history or history_path()),
         multiline=True,
         key_bindings=fql_bindings(lambda: session.syntax),
-        prompt_continuation=lambda width, line, wrapped: CONTINUATION.rjust(width),
+        # `...>` starts a line of the entry; a line the terminal wraps goes on under blanks, or it would
+        # look like a line break the entry does not have.
+        prompt_continuation=lambda width, line, wrapped: " " * width if wrapped else CONTINUATION.rjust(width),
         lexer=FqlInputLexer(session),
         completer=FqlCompleter(session),
         complete_while_typing=False,

@@ -267,12 +267,41 @@ def is_long(n: int) -> bool:
     return type(n) is Long or not INT_MIN <= n <= INT_MAX
 
 
+def _time_nanos(value: int | str) -> int:
+    """Timestamp's field: nanoseconds, or the ISO-8601 text its repr shows (`fql.Time("2020-01-01T00:00:00Z")`)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str):
+        found = Timestamp.parse(value)
+        if found is None:
+            raise ValueError(f"not an ISO-8601 time with an offset: {value!r}")
+        return found.nanos
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"Time takes nanoseconds since the epoch or ISO-8601 text, not {type(value).__name__}")
+
+
+def _date_days(value: int | str) -> int:
+    """Date's field: days since 1970-01-01, or the ISO-8601 text its repr shows (`fql.Date("2020-01-01")`)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str):
+        found = Date.parse(value)
+        if found is None:
+            raise ValueError(f"not an ISO-8601 date: {value!r}")
+        return found.days
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"Date takes days since 1970-01-01 or ISO-8601 text, not {type(value).__name__}")
+
+
 @frozen(order=True)
 class Timestamp:
-    """A point in time with nanosecond precision over Java's Instant range (wider than `datetime`)."""
+    """A point in time with nanosecond precision over Java's Instant range (wider than `datetime`).
+    `Timestamp("2020-01-01T00:00:00Z")` reads the text its repr shows."""
 
     #: Nanoseconds since 1970-01-01T00:00:00Z.
-    nanos: int
+    nanos: int = field(converter=_time_nanos)
 
     @classmethod
     def from_micros(cls, micros: int) -> Timestamp:
@@ -335,9 +364,9 @@ def _instant_text(nanos: int) -> str:
 
 @frozen(order=True)
 class Date:
-    """A calendar date, stored as days since 1970-01-01."""
+    """A calendar date, stored as days since 1970-01-01; `Date("2020-01-01")` reads the text its repr shows."""
 
-    days: int
+    days: int = field(converter=_date_days)
 
     @classmethod
     def parse(cls, text: str, *, strict: bool = False) -> Date | None:

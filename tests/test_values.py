@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import fql
 from fql.collation import encode, tuple_key
 from fql.values import Bytes, Date, Ref, Timestamp, collection_ref
 
@@ -62,3 +63,21 @@ def test_reverse_fields_invert_order_and_tuple_prefixes_bound():
     keys = sorted([tuple_key([v], [True]) for v in ["a", "ab", "b"]])
     assert keys == [tuple_key(["b"], [True]), tuple_key(["ab"], [True]), tuple_key(["a"], [True])]
     assert tuple_key([1, "x"]).startswith(tuple_key([1]))
+
+
+def test_time_and_date_take_the_text_their_repr_shows():
+    # `fql.Time("...")` and `fql.Date("...")` read back their own repr; anything else is a clear error.
+    assert fql.Time("2020-01-01T00:00:00Z") == fql.Time.parse("2020-01-01T00:00:00Z")
+    assert repr(fql.Date("2020-02-29")) == 'Date("2020-02-29")'
+    assert eval(repr(fql.Time("2020-01-01T00:00:00.5+01:00")), {"Time": fql.Time}) == fql.Time(
+        "2019-12-31T23:00:00.5Z"
+    )
+    assert fql.Time(5).nanos == 5 and fql.Date(3).days == 3
+    with pytest.raises(ValueError, match="ISO-8601"):
+        fql.Time("yesterday")
+    with pytest.raises(ValueError, match="ISO-8601"):
+        fql.Date("2021-02-29")
+    with pytest.raises(TypeError):
+        fql.Time(1.5)
+    with pytest.raises(TypeError):
+        fql.Date(None)

@@ -146,6 +146,30 @@ def test_disallows_null_docs_typechecked(db, query, span):
     assert err(db, query) == check_failure("Type `Null` is not a subtype of `{ *: Any }`", *span)
 
 
+@pytest.mark.parametrize(
+    "query, message, span",
+    [
+        ("Object.values(1)", "Type `Int` is not a subtype of `{ *: Any }`", (14, 15)),
+        ("Object.entries('a')", "Type `String` is not a subtype of `{ *: Any }`", (15, 18)),
+        ("Object.assign(1, {})", "Type `Int` is not a subtype of `{ *: Any }`", (14, 15)),
+        ("Object.assign({}, true)", "Type `Boolean` is not a subtype of `{ *: Any }`", (18, 22)),
+        ("Object.values(null)", "Type `Null` is not a subtype of `{ *: Any }`", (14, 18)),
+    ],
+)
+def test_generic_struct_parameter_refuses_a_scalar(db, query, message, span):
+    # Not a core case: values, entries and assign take core's `tt.WildObject(tt.A)`, a record type `{ *: A }`
+    # (Objects.scala), so a scalar fails the check as for `select`'s `{ *: Any }`; A is shown as core shows
+    # it for a null document ('disallows null docs' above). `keys` takes `tt.AnyObject`, statically Any, so
+    # `Object.keys(1)` fails only at run time.
+    assert err(db, query) == check_failure(message, *span)
+    name = "source" if "{}, " in query else "destination" if "assign" in query else "object"
+    assert err(db, query, typecheck=False)[:2] == (
+        "invalid_argument",
+        f"expected value for `{name}` of type {{ *: Any }}, received {message.split('`')[1]}",
+    )
+    assert err(db, "Object.keys(1)")[:2] == ("invalid_argument", "expected value for `object` of type { *: Any }, received Int")
+
+
 # -- fromEntries -----------------------------------------------------------------------------------------
 
 

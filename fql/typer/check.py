@@ -891,8 +891,9 @@ class Checker:
             ):
                 # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
                 # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
-                # name: String }` `` for `User.create(3)`).
-                shown = display(param)
+                # name: String }` `` for `User.create(3)`). A generic `{ *: A }` (Object.values, entries,
+                # assign) shows as `{ *: Any }`, as core shows it for a null document (FQL2ObjectSpec).
+                shown = "{ *: Any }" if _wildcard_only(param) else display(param)
                 if shown is not None and self._placed(arg):
                     self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):

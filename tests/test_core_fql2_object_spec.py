@@ -250,6 +250,24 @@ def test_has_path_rejects_invalid_paths(db):
     assert err(db, query) == check_failure("Type `Int` is not a subtype of `String`", 42, 43)
 
 
+@pytest.mark.parametrize(
+    "query, message, span",
+    [
+        ("Object.select({ a: 1 }, 'a')", "Type `String` is not a subtype of `Array<String>`", (24, 27)),
+        ("Object.hasPath({ a: 1 }, 1)", "Type `Int` is not a subtype of `Array<String>`", (25, 26)),
+        ("Object.hasPath({ a: 1 }, null)", "Type `Null` is not a subtype of `Array<String>`", (25, 29)),
+        ("Object.fromEntries('x')", "Type `String` is not a subtype of `Array<[String, Any]>`", (19, 22)),
+        ("Object.fromEntries(1)", "Type `Int` is not a subtype of `Array<[String, Any]>`", (19, 20)),
+    ],
+)
+def test_scalar_where_an_array_is_taken(db, query, message, span):
+    # Not a core case: `path: Array<String>` and `entries: Array<[String, A]>` (Objects.scala) refuse a
+    # scalar as Arrays.scala's `concat(other: Array<B>)` does (`[1].concat(1)`, FQL2IterableSpec): the
+    # argument widened, the array shown with A as Any, as 'fromEntries' / 'rejects invalid inputs' shows
+    # its element `[String, Any]`.
+    assert err(db, query) == check_failure(message, *span)
+
+
 # -- partials --------------------------------------------------------------------------------------------
 
 

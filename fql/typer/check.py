@@ -910,6 +910,13 @@ class Checker:
             elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
                 if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
                     self._check_items(arg, found, param.args[0])
+                elif (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found):
+                    # A scalar where an array is taken (Object.select's `path: Array<String>`): core's
+                    # NotSubtype at it, widened, as for a generic container (`[1].concat(1)`).
+                    shown = display(param)
+                    if shown is not None and self._placed(arg):
+                        at = self._group(arg.span, parens)
+                        self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", at)
             elif not index:
                 continue
             elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
@@ -1267,8 +1274,12 @@ class Checker:
             shown = display(primary(found))
         else:
             return
-        if shown is not None and not contains(found, (Unknown, Var)):
-            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", self._group(node.span, parens))
+        # The container as core shows it, its type parameters as Any: `Array<Any>` for concat's `Array<B>`,
+        # `Array<[String, Any]>` for Object.fromEntries' `Array<[String, A]>` (FQL2ObjectSpec shows its
+        # element `[String, Any]`).
+        wanted = display(substitute(param, {name: ANY for name in _params(param)}))
+        if shown is not None and wanted is not None and not contains(found, (Unknown, Var)):
+            self.fail(f"Type `{shown}` is not a subtype of `{wanted}`", self._group(node.span, parens))
 
     def _expect_set_of_array(self, node: ast.Arrow, result: Type, scope: dict) -> None:
         """A lambda whose body is an array literal, where a set is to be given (`Set.flatMap`): core's

@@ -910,9 +910,12 @@ class Checker:
             elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
                 if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
                     self._check_items(arg, found, param.args[0])
-                elif (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found):
-                    # A scalar where an array is taken (Object.select's `path: Array<String>`): core's
-                    # NotSubtype at it, widened, as for a generic container (`[1].concat(1)`).
+                elif not index and (
+                    (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found)
+                ):
+                    # A scalar where a stdlib function takes an array (Object.select's `path: Array<String>`):
+                    # core's NotSubtype at it, widened, as for a generic container (`[1].concat(1)`). (A user
+                    # index's array term is left as it was.)
                     shown = display(param)
                     if shown is not None and self._placed(arg):
                         at = self._group(arg.span, parens)

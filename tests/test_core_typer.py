@@ -268,6 +268,12 @@ def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
         ("[1][0][0]", [("Cannot use `[]` operator with type `Int`", 6, 9)]),
         ("Time.now()[0]", [("Cannot use `[]` operator with type `Time`", 10, 13)]),
         ("Math.abs(1)[0]", [("Cannot use `[]` operator with type `Number`", 11, 14)]),
+        # Bytes, ID and TransactionTime have no `[]` either (Bytes.scala, ID.scala, TransactionTime.scala:
+        # prototypes without defAccess; TyperConstrain's CannotAccess for a Named type whose shape has none).
+        ("Bytes('AQID')['toBase64']", [("Cannot use `[]` operator with type `Bytes`", 13, 25)]),
+        ("newId()['x']", [("Cannot use `[]` operator with type `ID`", 7, 12)]),
+        ("ID(1)[0]", [("Cannot use `[]` operator with type `ID`", 5, 8)]),
+        ("TransactionTime()[0]", [("Cannot use `[]` operator with type `TransactionTime`", 17, 20)]),
     ],
 )
 def test_type_access_of_what_has_no_access(db, query, expected):

@@ -68,7 +68,7 @@ _SEQUENCES = frozenset(("Set", "Array"))
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 #: The types whose values have no `[]` (core's type shapes without access, stdlib defAccess).
-_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date"))
+_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date", "TransactionTime", "ID", "Bytes", "UUID"))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 #: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).

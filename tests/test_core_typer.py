@@ -712,6 +712,20 @@ def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected,
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
 
+def test_typecheck_tuples(db):
+    # TyperCoreSpec "typecheck tuples", on its test environment's `objectFromEntries` (`Array<[String, A]>
+    # => { *: A }`), which is Object.fromEntries' signature (Objects.scala): A learns each pair's value.
+    # (`objectFromEntries([])`, `{ *: Never }`, is not modelled: an unlearnt A stays unknown.)
+    assert type_of(db, "Object.fromEntries([['hi', 3]])") == "{ *: 3 }"
+    assert type_of(db, "Object.fromEntries([['hi', 3], ['hello', 4]])") == "{ *: 3 | 4 }"
+    # Not core cases: `{ *: A }` (Object.values, entries, assign) learns A from each field's value, as
+    # TyperCoreSpec's `{ a: int, *: int } <: { *: int }` constrains each field against the wildcard.
+    assert type_of(db, "Object.values({ a: 0, b: 'x' })") == 'Array<0 | "x">'
+    assert type_of(db, "Object.entries({ a: 0 })") == "Array<[String, 0]>"
+    assert type_of(db, "Object.assign({ a: 0 }, { b: 1 })") == "{ *: 0 | 1 }"
+    assert type_of(db, "Object.values(Object.fromEntries([['hi', 3]]))") == "Array<3>"
+
+
 def test_typecheck_tuples_pending(db):
     # TyperCoreSpec "typecheck tuples (pending)": core's answer today is the first tuple's arity failure
     # alone (the one error with a cause for each is its pendingUntilFixed wish).

@@ -2222,7 +2222,18 @@ def _match(pattern: Type, found: Type, bound: dict[str, list[Type]]) -> bool:
         if isinstance(found, Named) and found.name == pattern.name and len(found.args) == 1:
             return _match(pattern.args[0], found.args[0], bound)
         if isinstance(found, Tuple) and pattern.name == "Array" and found.items:
-            return _match(pattern.args[0], union(found.items), bound)
+            # Each item is constrained against the element on its own, so a tuple element (Object.fromEntries'
+            # `Array<[String, A]>`) learns from each pair (TyperCoreSpec "typecheck tuples":
+            # `objectFromEntries([['hi', 3], ['hello', 4]])` is `{ *: 3 | 4 }`).
+            return all([_match(pattern.args[0], item, bound) for item in found.items])
+    if isinstance(pattern, Tuple) and isinstance(found, Tuple) and len(pattern.items) == len(found.items):
+        return all([_match(p, f, bound) for p, f in zip(pattern.items, found.items)])
+    if isinstance(pattern, Record) and not pattern.fields and isinstance(pattern.wildcard, Param):
+        # `{ *: A }` (Object.values, entries, assign) given a struct of known fields: each field's value is
+        # constrained against the wildcard (TyperCoreSpec `{ a: int, *: int } <: { *: int }`).
+        if isinstance(found, Record) and (found.fields or found.wildcard is not None):
+            values = [value for _, value in found.fields] + ([found.wildcard] if found.wildcard is not None else [])
+            return all([_match(pattern.wildcard, value, bound) for value in values])
     return False
 
 

@@ -268,6 +268,12 @@ def test_string_access_by_a_variable_has_its_literal_as_a_cause(db):
         ("[1][0][0]", [("Cannot use `[]` operator with type `Int`", 6, 9)]),
         ("Time.now()[0]", [("Cannot use `[]` operator with type `Time`", 10, 13)]),
         ("Math.abs(1)[0]", [("Cannot use `[]` operator with type `Number`", 11, 14)]),
+        # Bytes, ID and TransactionTime have no `[]` either (Bytes.scala, ID.scala, TransactionTime.scala:
+        # prototypes without defAccess; TyperConstrain's CannotAccess for a Named type whose shape has none).
+        ("Bytes('AQID')['toBase64']", [("Cannot use `[]` operator with type `Bytes`", 13, 25)]),
+        ("newId()['x']", [("Cannot use `[]` operator with type `ID`", 7, 12)]),
+        ("ID(1)[0]", [("Cannot use `[]` operator with type `ID`", 5, 8)]),
+        ("TransactionTime()[0]", [("Cannot use `[]` operator with type `TransactionTime`", 17, 20)]),
     ],
 )
 def test_type_access_of_what_has_no_access(db, query, expected):
@@ -704,6 +710,20 @@ def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected,
     (error,) = failed.value.checks
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+def test_typecheck_tuples(db):
+    # TyperCoreSpec "typecheck tuples", on its test environment's `objectFromEntries` (`Array<[String, A]>
+    # => { *: A }`), which is Object.fromEntries' signature (Objects.scala): A learns each pair's value.
+    # (`objectFromEntries([])`, `{ *: Never }`, is not modelled: an unlearnt A stays unknown.)
+    assert type_of(db, "Object.fromEntries([['hi', 3]])") == "{ *: 3 }"
+    assert type_of(db, "Object.fromEntries([['hi', 3], ['hello', 4]])") == "{ *: 3 | 4 }"
+    # Not core cases: `{ *: A }` (Object.values, entries, assign) learns A from each field's value, as
+    # TyperCoreSpec's `{ a: int, *: int } <: { *: int }` constrains each field against the wildcard.
+    assert type_of(db, "Object.values({ a: 0, b: 'x' })") == 'Array<0 | "x">'
+    assert type_of(db, "Object.entries({ a: 0 })") == "Array<[String, 0]>"
+    assert type_of(db, "Object.assign({ a: 0 }, { b: 1 })") == "{ *: 0 | 1 }"
+    assert type_of(db, "Object.values(Object.fromEntries([['hi', 3]]))") == "Array<3>"
 
 
 def test_typecheck_tuples_pending(db):

@@ -68,7 +68,7 @@ _SEQUENCES = frozenset(("Set", "Array"))
 #: checker reports (Null is apart: core adds its `!` suggestion to a missing field of it).
 _PRIMITIVES = frozenset(("Boolean", "String", *NUMBERS))
 #: The types whose values have no `[]` (core's type shapes without access, stdlib defAccess).
-_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date"))
+_NO_ACCESS = frozenset(("Boolean", *NUMBERS, "Time", "Date", "TransactionTime", "ID", "Bytes", "UUID"))
 #: The generic containers whose arguments are checked against each other (`Set<B>` takes no Array).
 _CONTAINERS = frozenset(("Array", "Set", "EventSource"))
 #: The lowercase type names core takes for TypeScript's, and the type each means (TyperTypeExprs.TSTypeNames).
@@ -891,8 +891,9 @@ class Checker:
             ):
                 # A literal where a struct is taken: core's NotSubtype at it, the struct shown whole
                 # (TyperCoreSpec "typecheck documents": ``Type `Int` is not a subtype of `{ id: ID | Null,
-                # name: String }` `` for `User.create(3)`).
-                shown = display(param)
+                # name: String }` `` for `User.create(3)`). A generic `{ *: A }` (Object.values, entries,
+                # assign) shows as `{ *: Any }`, as core shows it for a null document (FQL2ObjectSpec).
+                shown = "{ *: Any }" if _wildcard_only(param) else display(param)
                 if shown is not None and self._placed(arg):
                     self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(arg.span, parens))
             elif isinstance(param, Record) and _wildcard_only(param) and _is_ref(found) and isinstance(arg, ast.Apply):
@@ -909,6 +910,16 @@ class Checker:
             elif isinstance(param, Named) and param.name == "Array" and len(param.args) == 1:
                 if isinstance(arg, ast.Array) and isinstance(found, Tuple) and self._group(arg.span, parens) == arg.span:
                     self._check_items(arg, found, param.args[0])
+                elif not index and (
+                    (isinstance(arg, ast.Literal) and (_primitive(found) or found == NULL)) or _temporal(found)
+                ):
+                    # A scalar where a stdlib function takes an array (Object.select's `path: Array<String>`):
+                    # core's NotSubtype at it, widened, as for a generic container (`[1].concat(1)`). (A user
+                    # index's array term is left as it was.)
+                    shown = display(param)
+                    if shown is not None and self._placed(arg):
+                        at = self._group(arg.span, parens)
+                        self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", at)
             elif not index:
                 continue
             elif isinstance(param, Tuple) and _primitive(found) and self._placed(arg):
@@ -1266,8 +1277,12 @@ class Checker:
             shown = display(primary(found))
         else:
             return
-        if shown is not None and not contains(found, (Unknown, Var)):
-            self.fail(f"Type `{shown}` is not a subtype of `{param.name}<Any>`", self._group(node.span, parens))
+        # The container as core shows it, its type parameters as Any: `Array<Any>` for concat's `Array<B>`,
+        # `Array<[String, Any]>` for Object.fromEntries' `Array<[String, A]>` (FQL2ObjectSpec shows its
+        # element `[String, Any]`).
+        wanted = display(substitute(param, {name: ANY for name in _params(param)}))
+        if shown is not None and wanted is not None and not contains(found, (Unknown, Var)):
+            self.fail(f"Type `{shown}` is not a subtype of `{wanted}`", self._group(node.span, parens))
 
     def _expect_set_of_array(self, node: ast.Arrow, result: Type, scope: dict) -> None:
         """A lambda whose body is an array literal, where a set is to be given (`Set.flatMap`): core's
@@ -2207,7 +2222,18 @@ def _match(pattern: Type, found: Type, bound: dict[str, list[Type]]) -> bool:
         if isinstance(found, Named) and found.name == pattern.name and len(found.args) == 1:
             return _match(pattern.args[0], found.args[0], bound)
         if isinstance(found, Tuple) and pattern.name == "Array" and found.items:
-            return _match(pattern.args[0], union(found.items), bound)
+            # Each item is constrained against the element on its own, so a tuple element (Object.fromEntries'
+            # `Array<[String, A]>`) learns from each pair (TyperCoreSpec "typecheck tuples":
+            # `objectFromEntries([['hi', 3], ['hello', 4]])` is `{ *: 3 | 4 }`).
+            return all([_match(pattern.args[0], item, bound) for item in found.items])
+    if isinstance(pattern, Tuple) and isinstance(found, Tuple) and len(pattern.items) == len(found.items):
+        return all([_match(p, f, bound) for p, f in zip(pattern.items, found.items)])
+    if isinstance(pattern, Record) and not pattern.fields and isinstance(pattern.wildcard, Param):
+        # `{ *: A }` (Object.values, entries, assign) given a struct of known fields: each field's value is
+        # constrained against the wildcard (TyperCoreSpec `{ a: int, *: int } <: { *: int }`).
+        if isinstance(found, Record) and (found.fields or found.wildcard is not None):
+            values = [value for _, value in found.fields] + ([found.wildcard] if found.wildcard is not None else [])
+            return all([_match(pattern.wildcard, value, bound) for value in values])
     return False
 
 

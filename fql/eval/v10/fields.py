@@ -373,6 +373,15 @@ def limited(ctx: Context, what: str, *, reads: bool, observations: bool = True) 
         state.txn = outer
 
 
+def snapshot_micros(ctx: Context) -> int:
+    """The transaction's time in µs, read past any effect limit: what core reads as `Query.snapshotTime`
+    without an effect check (`Date.today()`, unlike `Time.now()`, checks none: stdlib/Date.scala)."""
+    txn = ctx.state.txn
+    while isinstance(txn, _Limited):
+        txn = txn._txn
+    return txn.ts
+
+
 def check_read(ctx: Context) -> None:
     """core's Effect.Read check when a function that reads is called (`all`, `byId`, `byName`...): refused
     there, before anything is read, where the enclosing evaluation may not read."""

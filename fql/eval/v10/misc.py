@@ -185,8 +185,9 @@ NUMBER = Kind("Number", _only(_is_number))
 STRING = Kind("String", _only(lambda v: isinstance(v, str) and not isinstance(v, ID)))
 ARRAY = Kind("Array<Any>", _only(lambda v: isinstance(v, list)))
 OBJECT = Kind("{ *: Any }", _only(lambda v: isinstance(v, dict)))
-#: Object.keys/values/entries/assign also take a document (core's AnyObject).
-OBJECT_OR_DOC = Kind("{ *: Any }", _only(lambda v: isinstance(v, (dict, Document, NullDocument, Ref))))
+#: Object.keys/values/entries/assign also take a document, and a module (core's AnyObject takes every
+#: Value.Object, a SingletonObject too; objects.fields_of then refuses the module).
+OBJECT_OR_DOC = Kind("{ *: Any }", _only(lambda v: isinstance(v, (dict, Document, NullDocument, Ref, Module))))
 TIME = Kind("Time", _only(lambda v: isinstance(v, Timestamp)))
 DATE = Kind("Date", _only(lambda v: isinstance(v, Date)))
 FUNCTION = Kind("Function", _only(is_function))

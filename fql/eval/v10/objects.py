@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 from ...errors import QueryRuntimeError
-from ...values import NullDocument
+from ...values import Module, NullDocument
 from ..evaluator import Context, null_because
 from ..registry import static
 from .expressions import deref
@@ -32,10 +32,14 @@ def _invalid(name: str, reason: str) -> QueryRuntimeError:
 
 
 def fields_of(ctx: Context, value: t.Any, name: str) -> dict:
-    """An object argument's fields; a document's are `id`, `coll`, `ts` (`ttl`) and its data."""
+    """An object argument's fields; a document's are `id`, `coll`, `ts` (`ttl`) and its data. A module
+    (`Math`, a collection) passes the argument's type check, as core's SingletonObject is a Value.Object,
+    and is refused here (core's materializeStructOrDoc)."""
     value = deref(ctx, arg(value, name, OBJECT_OR_DOC))
     if isinstance(value, dict):
         return value
+    if isinstance(value, Module):
+        raise _invalid(name, "expected either an object or a document")
     if isinstance(value, NullDocument):
         from .documents import missing
 

@@ -263,8 +263,11 @@ def date_from_string(ctx: Context, date: t.Any) -> Date:
 
 @static("Date", "today")
 def today(ctx: Context) -> Date:
-    """The transaction's date, in UTC."""
-    return Date(ctx.state.now.nanos // _DAY)
+    """The transaction's date, in UTC. Core reads it with no effect check, as `Time.now()` has (Date.scala):
+    an indexed computed field may take it."""
+    from .fields import snapshot_micros
+
+    return Date(Timestamp.from_micros(snapshot_micros(ctx)).nanos // _DAY)
 
 
 @method("Date", "add")

@@ -111,7 +111,8 @@ def test_basic_auth_and_scoped_secrets(raw):
         (b"NaN", NOT_JSON),
         (b"\xff", NOT_JSON),
         (b"9223372036854775808", NOT_JSON),
-        (b"1 2", NOT_JSON),
+        (b"1 x", NOT_JSON),
+        (b" ", NOT_JSON),
         (b"", {"errors": [{"position": [], "code": "invalid expression", "description": "No query provided."}]}),
         (b"[" * 1001 + b"]" * 1001, TOO_DEEP),
         (b"[" * 5000 + b"]" * 5000, TOO_DEEP),
@@ -121,6 +122,54 @@ def test_basic_auth_and_scoped_secrets(raw):
 def test_bad_json(raw, body, expected):
     assert raw("POST", "/", body)[::2] == (400, expected)
     assert raw.query({"add": [1, 1]})[::2] == (200, {"resource": 2})
+
+
+#: Bodies and what core answers to them: the root value, or None when core refuses the body as not JSON.
+FOLLOWED = [
+    (b"1 2", 1),
+    (b'1 "never closed', 1),
+    (b"[1] [", [1]),
+    (b"[1]{", [1]),
+    (b"true[1", True),
+    (b"1 true]", 1),
+    (b"1\n-2.5e3 x", 1),
+    (b"1 x", None),
+    (b"[1]]", None),
+    (b"1[", None),
+    (b"1 2x", None),
+    (b"true1", None),
+    (b"1 truex", None),
+    (b"1 01", None),
+    (b"1 1.", None),
+    (b"1 -", None),
+    (b"1 ,", None),
+    (b"1 \x01", None),
+]
+
+
+@pytest.mark.parametrize(("body", "value"), FOLLOWED)
+def test_what_follows_the_root_value(raw, body, value):
+    """Core's json2 JSONParser steps to the token after the root value and reads no further (Jackson lexes
+    that one token: a string lazily, a root-level number only when whitespace or the end follows it), so a
+    second value, or the start of one, is ignored; a token that does not lex is not JSON."""
+    expected = (400, NOT_JSON) if value is None else (200, {"resource": value})
+    assert raw("POST", "/", body)[::2] == expected
+    # A GET's `q` is parsed the same way (FQL1Routes.runQuery), and so is a v10 request's body.
+    assert raw("GET", "/?q=" + urllib.parse.quote(body))[::2] == expected
+    if body.startswith(b"1 "):
+        status, _, answer = raw("POST", "/query/1", b'{"query": "1"}' + body[1:])
+        assert (status, answer.get("data")) == ((400, None) if value is None else (200, 1))
+
+
+def test_v10_whitespace_alone_is_a_body_without_a_value(raw):
+    """A blank body is there (HttpMessage.hasBody), and json2's parser meets its end where the object should
+    start: a NoSuchElementException, not a parse error, so FQL2Endpoint answers with no detail."""
+    for blank in (" ", "\n\t "):
+        assert raw("POST", "/query/1", blank)[::2] == (
+            400,
+            {"error": {"code": "invalid_request", "message": "Invalid request body"}},
+        ), blank
+    assert raw("POST", "/query/1", "")[2]["error"]["message"] == "No request body provided"
 
 
 def test_number_too_large_for_a_double_is_infinity(raw):

@@ -252,6 +252,8 @@ class Head:
     headers: dict[str, str]
     #: The HTTP version ("1.1", "2").
     version: str = "1.1"
+    #: Whether the request target's query is one java.net.URI takes (see `uri_query_ok`).
+    uri_ok: bool = True
 
 
 def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -288,11 +290,30 @@ def _uri_decode(text: str) -> str | None:
     return unquote(text.replace("+", "%20"), errors="replace")
 
 
+#: A query as java.net.URI's parser takes it: its `uric` characters (reserved, with `[` and `]`, and
+#: unreserved), escapes of two hex digits, and visible characters past ASCII.
+_URI_QUERY = re.compile(r"(?:[A-Za-z0-9\-_.!~*'();/?:@&=+$,\[\]\u00a1-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+
+
+def uri_query_ok(query: str) -> bool:
+    """Whether core can build its request's java.net.URI (HttpRequest.uri) with this query: one with a
+    malformed escape (`%R1`) or a character a URI may not hold (`{`, `|`, `^`...) fails before routing, and
+    is answered 400 `{"error":"bad request"}` (Application.handleChannelException)."""
+    return _URI_QUERY.fullmatch(query) is not None
+
+
 def asgi_head(scope: dict) -> Head:
     """The head of an ASGI `http` scope."""
     pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
     query = scope.get("query_string", b"").decode("latin-1")
-    return Head(scope["method"], scope["path"], _params(query), _joined(pairs), scope.get("http_version", "1.1"))
+    return Head(
+        scope["method"],
+        scope["path"],
+        _params(query),
+        _joined(pairs),
+        scope.get("http_version", "1.1"),
+        uri_query_ok(query),
+    )
 
 
 def rsgi_head(scope: t.Any) -> Head:
@@ -300,7 +321,8 @@ def rsgi_head(scope: t.Any) -> Head:
     out: dict[str, str] = {}
     for name, value in scope.headers.items():
         out[name] = f"{out[name]},{value}" if name in out else value
-    return Head(scope.method, scope.path, _params(scope.query_string), out, scope.http_version)
+    query = scope.query_string
+    return Head(scope.method, scope.path, _params(query), out, scope.http_version, uri_query_ok(query))
 
 
 class ASGIChannel:

@@ -252,7 +252,7 @@ class Head:
     headers: dict[str, str]
     #: The HTTP version ("1.1", "2").
     version: str = "1.1"
-    #: Whether the request target's query is one java.net.URI takes (see `uri_query_ok`).
+    #: Whether the request target is one java.net.URI takes (see `uri_path` and `uri_query_ok`).
     uri_ok: bool = True
 
 
@@ -295,6 +295,22 @@ def _uri_decode(text: str) -> str | None:
 _URI_QUERY = re.compile(r"(?:[A-Za-z0-9\-_.!~*'();/?:@&=+$,\[\]\u00a1-\U0010ffff]|%[0-9A-Fa-f]{2})*")
 
 
+#: An authority as java.net.URI takes it (a registry-based one's characters, which a host's are among).
+_URI_AUTHORITY = re.compile(r"(?:[A-Za-z0-9\-_.!~*'()$,;:@&=+\[\]\u00a1-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+
+
+def uri_path(path: str, query: str) -> tuple[str, bool]:
+    """The path core routes by (java.net.URI's raw path of the request target) and whether the target is
+    a URI at all. A target starting `//` names an authority first: `//ping` is the authority `ping` and an
+    empty path (core's query endpoint, as `/`), `///ping` an empty authority and `/ping`; `//` alone, with
+    nothing after its authority, is no URI."""
+    if not path.startswith("//"):
+        return path, True
+    authority, slash, rest = path[2:].partition("/")
+    valid = _URI_AUTHORITY.fullmatch(authority) is not None and bool(authority or slash or query)
+    return (slash + rest) or "/", valid
+
+
 def uri_query_ok(query: str) -> bool:
     """Whether core can build its request's java.net.URI (HttpRequest.uri) with this query: one with a
     malformed escape (`%R1`) or a character a URI may not hold (`{`, `|`, `^`...) fails before routing, and
@@ -306,14 +322,9 @@ def asgi_head(scope: dict) -> Head:
     """The head of an ASGI `http` scope."""
     pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
     query = scope.get("query_string", b"").decode("latin-1")
-    return Head(
-        scope["method"],
-        scope["path"],
-        _params(query),
-        _joined(pairs),
-        scope.get("http_version", "1.1"),
-        uri_query_ok(query),
-    )
+    path, valid = uri_path(scope["path"], query)
+    valid = valid and uri_query_ok(query)
+    return Head(scope["method"], path, _params(query), _joined(pairs), scope.get("http_version", "1.1"), valid)
 
 
 def rsgi_head(scope: t.Any) -> Head:
@@ -322,7 +333,8 @@ def rsgi_head(scope: t.Any) -> Head:
     for name, value in scope.headers.items():
         out[name] = f"{out[name]},{value}" if name in out else value
     query = scope.query_string
-    return Head(scope.method, scope.path, _params(query), out, scope.http_version, uri_query_ok(query))
+    path, valid = uri_path(scope.path, query)
+    return Head(scope.method, path, _params(query), out, scope.http_version, valid and uri_query_ok(query))
 
 
 class ASGIChannel:

@@ -72,6 +72,21 @@ def test_unknown_path_and_method(raw):
     assert raw("PUT", "/", "1", secret=None)[::2] == (401, UNAUTHORIZED)
 
 
+def test_a_target_starting_with_two_slashes_names_an_authority(raw):
+    """Core routes by java.net.URI's raw path of the request target (HttpRequest.path): `//ping` is the
+    authority `ping` and an empty path, which FQL1Routes serves as `/`; `///ping` has an empty authority;
+    `//` alone is no URI, answered by the channel's exception handler (RouterSpec's paths are raw too)."""
+    no_query = {"errors": [{"position": [], "code": "invalid expression", "description": "No query provided."}]}
+    assert raw("GET", "//ping")[::2] == (400, no_query)
+    assert raw("POST", "//ping", "[1]")[::2] == (200, {"resource": [1]})
+    assert raw("GET", "//?q=%5B1%5D")[::2] == (200, {"resource": [1]})
+    assert raw("GET", "///ping")[::2] == (200, {"resource": "Scope write is OK"})
+    assert raw("GET", "//x/ping")[::2] == (200, {"resource": "Scope write is OK"})
+    assert raw("POST", "//x/query/1", '{"query": "1"}')[2]["data"] == 1
+    assert raw("GET", "//query/1")[0] == 404  # the authority `query` and the path `/1`
+    assert raw("GET", "//")[::2] == (400, {"error": "bad request"})
+
+
 @pytest.mark.parametrize(
     "headers",
     [

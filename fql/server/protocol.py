@@ -97,7 +97,7 @@ def internal(exc: BaseException) -> ProtocolError:
 
 @frozen
 class Request:
-    """One HTTP request: header names lower-cased (repeated headers joined by commas), the whole body."""
+    """One HTTP request: header names lower-cased (the first of a repeated header kept), the whole body."""
 
     method: str
     path: str
@@ -244,7 +244,7 @@ _compact = _made_once()
 @frozen
 class Head:
     """What comes before a request's body: method, path, query parameters, headers (names lower-cased,
-    repeated ones joined by commas)."""
+    the first of a repeated one kept: see `_first_values`)."""
 
     method: str
     path: str
@@ -256,11 +256,13 @@ class Head:
     uri_ok: bool = True
 
 
-def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
+def _first_values(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-cased name, as core reads each (HttpMessage.getHeader: Netty's `headers.get`, the
+    first value of a repeated header): two `x-format` headers are the first's format, two
+    `Authorization` headers the first's secret."""
     out: dict[str, str] = {}
     for name, value in pairs:
-        name = name.lower()
-        out[name] = f"{out[name]},{value}" if name in out else value
+        out.setdefault(name.lower(), value)
     return out
 
 
@@ -324,14 +326,14 @@ def asgi_head(scope: dict) -> Head:
     query = scope.get("query_string", b"").decode("latin-1")
     path, valid = uri_path(scope["path"], query)
     valid = valid and uri_query_ok(query)
-    return Head(scope["method"], path, _params(query), _joined(pairs), scope.get("http_version", "1.1"), valid)
+    return Head(scope["method"], path, _params(query), _first_values(pairs), scope.get("http_version", "1.1"), valid)
 
 
 def rsgi_head(scope: t.Any) -> Head:
     """The head of an RSGI (Granian) `http` scope, whose header names come lower-cased (hyper's)."""
     out: dict[str, str] = {}
     for name, value in scope.headers.items():
-        out[name] = f"{out[name]},{value}" if name in out else value
+        out.setdefault(name, value)
     query = scope.query_string
     path, valid = uri_path(scope.path, query)
     return Head(scope.method, path, _params(query), out, scope.http_version, valid and uri_query_ok(query))

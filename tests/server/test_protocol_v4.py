@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import socket
 import time
@@ -85,6 +86,35 @@ def test_a_target_starting_with_two_slashes_names_an_authority(raw):
     assert raw("POST", "//x/query/1", '{"query": "1"}')[2]["data"] == 1
     assert raw("GET", "//query/1")[0] == 404  # the authority `query` and the path `/1`
     assert raw("GET", "//")[::2] == (400, {"error": "bad request"})
+
+
+def test_a_repeated_header_is_read_by_its_first_value():
+    """Core reads a header with HttpMessage.getHeader, Netty's `headers.get`: the first value of a
+    repeated one (not the values joined)."""
+    with ServerThread(fql.connect(root_secret="secret")) as server:
+
+        def send(path: str, body: str, *pairs: tuple[str, str]) -> tuple[int, bytes]:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+            try:
+                conn.putrequest("POST", path)
+                for name, value in (*pairs, ("Content-Length", str(len(body)))):
+                    conn.putheader(name, value)
+                conn.endheaders(body.encode())
+                answer = conn.getresponse()
+                return answer.status, answer.read()
+            finally:
+                conn.close()
+
+        auth = ("Authorization", "Bearer secret")
+        v10 = ('{"query": "1"}', auth, ("x-format", "tagged"), ("x-format", "nope"))
+        assert send("/query/1", *v10)[0] == 200
+        assert json.loads(send("/query/1", *v10)[1])["data"] == {"@int": "1"}
+        assert send("/", "[1]", auth, ("Authorization", "Bearer wrong"))[0] == 200
+        assert send("/", "[1]", ("Authorization", "Bearer wrong"), auth)[0] == 401
+        version = ("X-FaunaDB-API-Version", "4")
+        assert send("/", "[1]", auth, version, version) == (200, b'{"resource":[1]}')
+        status, _ = send("/", "[1]", auth, ("x-fauna-tags", "a=b"), ("x-fauna-tags", "c,,"))
+        assert status == 200
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import re
 import time
 import typing as t
 from json.encoder import c_make_encoder, encode_basestring
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from attrs import field, frozen
 
@@ -252,8 +252,9 @@ class Head:
     headers: dict[str, str]
     #: The HTTP version ("1.1", "2").
     version: str = "1.1"
-    #: Whether the request target is one java.net.URI takes (see `uri_path` and `uri_query_ok`).
-    uri_ok: bool = True
+    #: Whether core's HTTP layer takes the request: its head within Netty's limits (`head_fits`), its
+    #: target a java.net.URI (`uri_path`, `uri_query_ok`).
+    well_formed: bool = True
 
 
 def _first_values(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -320,23 +321,46 @@ def uri_query_ok(query: str) -> bool:
     return _URI_QUERY.fullmatch(query) is not None
 
 
+#: Core's Netty limits (CoreConfig's network_http_max_initial_line_length and network_http_max_header_size):
+#: a longer request line, or header lines longer in all, fail to decode (TooLongFrameException).
+MAX_INITIAL_LINE, MAX_HEADER_SIZE = 16 * 1024, 8 * 1024
+
+
+def head_fits(method: str, target: str, version: str, pairs: t.Iterable[tuple[str, str]]) -> bool:
+    """Whether an HTTP/1 request's head is within the limits of core's HttpServerCodec: its request line
+    (`GET /?q=... HTTP/1.1`) and its header lines (`Name: value`) counted without their line ends. An
+    HTTP/2 request is not read line by line, and passes."""
+    if not version.startswith("1"):
+        return True
+    if len(method) + len(target) + len(version) + 7 > MAX_INITIAL_LINE:
+        return False
+    return sum(len(name) + len(value) + 2 for name, value in pairs) <= MAX_HEADER_SIZE
+
+
 def asgi_head(scope: dict) -> Head:
     """The head of an ASGI `http` scope."""
-    pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
     query = scope.get("query_string", b"").decode("latin-1")
+    version = scope.get("http_version", "1.1")
     path, valid = uri_path(scope["path"], query)
-    valid = valid and uri_query_ok(query)
-    return Head(scope["method"], path, _params(query), _first_values(pairs), scope.get("http_version", "1.1"), valid)
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    target = raw_path.decode("latin-1") + (f"?{query}" if query else "")
+    valid = valid and uri_query_ok(query) and head_fits(scope["method"], target, version, pairs)
+    return Head(scope["method"], path, _params(query), _first_values(pairs), version, valid)
 
 
 def rsgi_head(scope: t.Any) -> Head:
     """The head of an RSGI (Granian) `http` scope, whose header names come lower-cased (hyper's)."""
     out: dict[str, str] = {}
-    for name, value in scope.headers.items():
+    pairs = list(scope.headers.items())
+    for name, value in pairs:
         out.setdefault(name, value)
     query = scope.query_string
     path, valid = uri_path(scope.path, query)
-    return Head(scope.method, path, _params(query), out, scope.http_version, valid and uri_query_ok(query))
+    # Granian hands the path over decoded: its escapes are counted as a client writes them.
+    target = quote(scope.path, safe="/!$&'()*+,;=:@~") + (f"?{query}" if query else "")
+    valid = valid and uri_query_ok(query) and head_fits(scope.method, target, scope.http_version, pairs)
+    return Head(scope.method, path, _params(query), out, scope.http_version, valid)
 
 
 class ASGIChannel:

@@ -88,33 +88,53 @@ def test_a_target_starting_with_two_slashes_names_an_authority(raw):
     assert raw("GET", "//")[::2] == (400, {"error": "bad request"})
 
 
-def test_a_repeated_header_is_read_by_its_first_value():
+def send_head(port: int, method: str, target: str, body: str, *pairs: tuple[str, str]) -> tuple[int, bytes]:
+    """One request with exactly the header lines `pairs` (and Content-Length), as http.client sends them."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for name, value in (*pairs, ("Content-Length", str(len(body)))):
+            conn.putheader(name, value)
+        conn.endheaders(body.encode())
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
+
+
+def test_a_repeated_header_is_read_by_its_first_value(server):
     """Core reads a header with HttpMessage.getHeader, Netty's `headers.get`: the first value of a
     repeated one (not the values joined)."""
-    with ServerThread(fql.connect(root_secret="secret")) as server:
+    auth = ("Authorization", "Bearer secret")
+    v10 = (server.port, "POST", "/query/1", '{"query": "1"}', auth, ("x-format", "tagged"), ("x-format", "nope"))
+    status, body = send_head(*v10)
+    assert (status, json.loads(body)["data"]) == (200, {"@int": "1"})
+    assert send_head(server.port, "POST", "/", "[1]", auth, ("Authorization", "Bearer wrong"))[0] == 200
+    assert send_head(server.port, "POST", "/", "[1]", ("Authorization", "Bearer wrong"), auth)[0] == 401
+    version = ("X-FaunaDB-API-Version", "4")
+    assert send_head(server.port, "POST", "/", "[1]", auth, version, version) == (200, b'{"resource":[1]}')
+    tags = (("x-fauna-tags", "a=b"), ("x-fauna-tags", "c,,"))
+    assert send_head(server.port, "POST", "/", "[1]", auth, *tags)[0] == 200
 
-        def send(path: str, body: str, *pairs: tuple[str, str]) -> tuple[int, bytes]:
-            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
-            try:
-                conn.putrequest("POST", path)
-                for name, value in (*pairs, ("Content-Length", str(len(body)))):
-                    conn.putheader(name, value)
-                conn.endheaders(body.encode())
-                answer = conn.getresponse()
-                return answer.status, answer.read()
-            finally:
-                conn.close()
 
-        auth = ("Authorization", "Bearer secret")
-        v10 = ('{"query": "1"}', auth, ("x-format", "tagged"), ("x-format", "nope"))
-        assert send("/query/1", *v10)[0] == 200
-        assert json.loads(send("/query/1", *v10)[1])["data"] == {"@int": "1"}
-        assert send("/", "[1]", auth, ("Authorization", "Bearer wrong"))[0] == 200
-        assert send("/", "[1]", ("Authorization", "Bearer wrong"), auth)[0] == 401
-        version = ("X-FaunaDB-API-Version", "4")
-        assert send("/", "[1]", auth, version, version) == (200, b'{"resource":[1]}')
-        status, _ = send("/", "[1]", auth, ("x-fauna-tags", "a=b"), ("x-fauna-tags", "c,,"))
-        assert status == 200
+def test_a_head_past_core_s_netty_limits_is_a_bad_request(server):
+    """Core's HttpServerCodec takes a request line of up to 16 KiB and header lines of up to 8 KiB in all
+    (CoreConfig network_http_max_initial_line_length, network_http_max_header_size; line ends not counted):
+    past them Netty fails to decode the request (TooLongFrameException), which core's channel handler
+    answers bare, as it answers a target that is no URI."""
+    auth = ("Authorization", "Bearer secret")  # 28 characters as a header line
+    bad = (400, b'{"error":"bad request"}')
+    for length, expected in ((16 * 1024, 200), (16 * 1024 + 1, 400)):
+        # `GET <target> HTTP/1.1`: 13 characters besides the target, `/?q=%22` and `%22` around the string.
+        target = "/?q=%22" + "a" * (length - 13 - 10) + "%22"
+        status, body = send_head(server.port, "GET", target, "", auth)
+        assert (status, body if status == 400 else json.loads(body)["resource"]) == (
+            bad if expected == 400 else (200, "a" * (length - 23))
+        ), length
+    # Header lines of 8192 characters in all (Content-Length: 0 is 17), then one more.
+    for total, expected in ((8 * 1024, 200), (8 * 1024 + 1, 400)):
+        filler = ("X", "x" * (total - 28 - 17 - 3))
+        assert send_head(server.port, "GET", "/ping", "", auth, filler)[0] == expected, total
 
 
 @pytest.mark.parametrize(

@@ -407,6 +407,15 @@ def test_tags_echo(raw):
     assert "x-fauna-tags" not in raw.query(1, headers={"x-fauna-tags": ""})[1]
 
 
+def test_x_fauna_tags_should_not_work_on_v10(raw):
+    """FQL2ProtocolSpec "x-fauna-tags should not work": the v10 endpoint reads x-query-tags alone
+    (FQL2Endpoint.tagsHeader), so a bad x-fauna-tags is not looked at, nor echoed."""
+    status, headers, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-fauna-tags": "foo,,"})
+    assert (status, body["data"]) == (200, 1) and "query_tags" not in body and "x-fauna-tags" not in headers
+    body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-fauna-tags": "a=b"})[2]
+    assert "query_tags" not in body
+
+
 def test_v10_tags_are_checked_the_same_way(raw):
     status, _, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-query-tags": "foo,,"})
     assert (status, body["error"]) == (

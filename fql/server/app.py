@@ -85,6 +85,9 @@ V10_PATHS = ("/query/1", "/stream/1", "/feed/1")
 #: StreamEndpoint and FeedEndpoint never look at it.
 STREAM_PATHS = ("/stream", "/stream/1", "/feed/1")
 JSON_TYPE = "application/json;charset=utf-8"
+#: Core's answer to a request its HTTP layer cannot read (Application.handleChannelException).
+_BAD_URI = b'{"error":"bad request"}'
+_BAD_URI_HEADERS = [("content-type", JSON_TYPE), ("connection", "close")]
 #: The host named in `x-faunadb-host` (core names the node that answered).
 HOST = socket.gethostname()
 #: Bodies up to this size are decoded once and the AST reused (`decode_v4`); larger ones every time.
@@ -150,6 +153,12 @@ class App:
         return await self.pool.run(fn, *args)
 
     async def _http(self, head: Head, channel: ASGIChannel | RSGIChannel) -> None:
+        if not head.well_formed:
+            # Core's HTTP layer decodes the head and builds the request's java.net.URI before anything else:
+            # what it cannot is a channel exception (TooLongFrameException, URISyntaxException), answered
+            # bare and the connection closed.
+            await channel.respond(400, _BAD_URI_HEADERS, _BAD_URI)
+            return
         # The body stays empty where reading it failed.
         request = Request(
             head.method, head.path, head.params, head.headers, b"", time.monotonic(), version=head.version

@@ -8,7 +8,7 @@ import re
 import time
 import typing as t
 from json.encoder import c_make_encoder, encode_basestring
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from attrs import field, frozen
 
@@ -97,7 +97,7 @@ def internal(exc: BaseException) -> ProtocolError:
 
 @frozen
 class Request:
-    """One HTTP request: header names lower-cased (repeated headers joined by commas), the whole body."""
+    """One HTTP request: header names lower-cased (the first of a repeated header kept), the whole body."""
 
     method: str
     path: str
@@ -244,7 +244,7 @@ _compact = _made_once()
 @frozen
 class Head:
     """What comes before a request's body: method, path, query parameters, headers (names lower-cased,
-    repeated ones joined by commas)."""
+    the first of a repeated one kept: see `_first_values`)."""
 
     method: str
     path: str
@@ -252,13 +252,18 @@ class Head:
     headers: dict[str, str]
     #: The HTTP version ("1.1", "2").
     version: str = "1.1"
+    #: Whether core's HTTP layer takes the request: its head within Netty's limits (`head_fits`), its
+    #: target a java.net.URI (`uri_path`, `uri_query_ok`).
+    well_formed: bool = True
 
 
-def _joined(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
+def _first_values(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-cased name, as core reads each (HttpMessage.getHeader: Netty's `headers.get`, the
+    first value of a repeated header): two `x-format` headers are the first's format, two
+    `Authorization` headers the first's secret."""
     out: dict[str, str] = {}
     for name, value in pairs:
-        name = name.lower()
-        out[name] = f"{out[name]},{value}" if name in out else value
+        out.setdefault(name.lower(), value)
     return out
 
 
@@ -288,19 +293,74 @@ def _uri_decode(text: str) -> str | None:
     return unquote(text.replace("+", "%20"), errors="replace")
 
 
+#: A query as java.net.URI's parser takes it: its `uric` characters (reserved, with `[` and `]`, and
+#: unreserved), escapes of two hex digits, and visible characters past ASCII.
+_URI_QUERY = re.compile(r"(?:[A-Za-z0-9\-_.!~*'();/?:@&=+$,\[\]\u00a1-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+
+
+#: An authority as java.net.URI takes it (a registry-based one's characters, which a host's are among).
+_URI_AUTHORITY = re.compile(r"(?:[A-Za-z0-9\-_.!~*'()$,;:@&=+\[\]\u00a1-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+
+
+def uri_path(path: str, query: str) -> tuple[str, bool]:
+    """The path core routes by (java.net.URI's raw path of the request target) and whether the target is
+    a URI at all. A target starting `//` names an authority first: `//ping` is the authority `ping` and an
+    empty path (core's query endpoint, as `/`), `///ping` an empty authority and `/ping`; `//` alone, with
+    nothing after its authority, is no URI."""
+    if not path.startswith("//"):
+        return path, True
+    authority, slash, rest = path[2:].partition("/")
+    valid = _URI_AUTHORITY.fullmatch(authority) is not None and bool(authority or slash or query)
+    return (slash + rest) or "/", valid
+
+
+def uri_query_ok(query: str) -> bool:
+    """Whether core can build its request's java.net.URI (HttpRequest.uri) with this query: one with a
+    malformed escape (`%R1`) or a character a URI may not hold (`{`, `|`, `^`...) fails before routing, and
+    is answered 400 `{"error":"bad request"}` (Application.handleChannelException)."""
+    return _URI_QUERY.fullmatch(query) is not None
+
+
+#: Core's Netty limits (CoreConfig's network_http_max_initial_line_length and network_http_max_header_size):
+#: a longer request line, or header lines longer in all, fail to decode (TooLongFrameException).
+MAX_INITIAL_LINE, MAX_HEADER_SIZE = 16 * 1024, 8 * 1024
+
+
+def head_fits(method: str, target: str, version: str, pairs: t.Iterable[tuple[str, str]]) -> bool:
+    """Whether an HTTP/1 request's head is within the limits of core's HttpServerCodec: its request line
+    (`GET /?q=... HTTP/1.1`) and its header lines (`Name: value`) counted without their line ends. An
+    HTTP/2 request is not read line by line, and passes."""
+    if not version.startswith("1"):
+        return True
+    if len(method) + len(target) + len(version) + 7 > MAX_INITIAL_LINE:
+        return False
+    return sum(len(name) + len(value) + 2 for name, value in pairs) <= MAX_HEADER_SIZE
+
+
 def asgi_head(scope: dict) -> Head:
     """The head of an ASGI `http` scope."""
-    pairs = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
     query = scope.get("query_string", b"").decode("latin-1")
-    return Head(scope["method"], scope["path"], _params(query), _joined(pairs), scope.get("http_version", "1.1"))
+    version = scope.get("http_version", "1.1")
+    path, valid = uri_path(scope["path"], query)
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    target = raw_path.decode("latin-1") + (f"?{query}" if query else "")
+    valid = valid and uri_query_ok(query) and head_fits(scope["method"], target, version, pairs)
+    return Head(scope["method"], path, _params(query), _first_values(pairs), version, valid)
 
 
 def rsgi_head(scope: t.Any) -> Head:
     """The head of an RSGI (Granian) `http` scope, whose header names come lower-cased (hyper's)."""
     out: dict[str, str] = {}
-    for name, value in scope.headers.items():
-        out[name] = f"{out[name]},{value}" if name in out else value
-    return Head(scope.method, scope.path, _params(scope.query_string), out, scope.http_version)
+    pairs = list(scope.headers.items())
+    for name, value in pairs:
+        out.setdefault(name, value)
+    query = scope.query_string
+    path, valid = uri_path(scope.path, query)
+    # Granian hands the path over decoded: its escapes are counted as a client writes them.
+    target = quote(scope.path, safe="/!$&'()*+,;=:@~") + (f"?{query}" if query else "")
+    valid = valid and uri_query_ok(query) and head_fits(scope.method, target, scope.http_version, pairs)
+    return Head(scope.method, path, _params(query), out, scope.http_version, valid)
 
 
 class ASGIChannel:

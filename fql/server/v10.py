@@ -20,7 +20,7 @@ from ..repl.printer import log_summary, summary as error_summary, utf16
 from ..parse.v10 import END_OF_QUERY, SIGIL
 from ..schema.errors import Diagnostic
 from ..wire.v10 import InvalidValue, from_tagged, to_decorated, to_simple, to_tagged
-from .body import Deduplicated, parse as parse_body
+from .body import Deduplicated, EmptyBody, parse as parse_body
 from .headers import (
     DEFAULT_QUERY_TIMEOUT,
     boolean,
@@ -100,13 +100,17 @@ def read_headers(headers: dict[str, str]) -> dict:
 
 
 def read_body(raw: bytes) -> t.Any:
-    """The request's JSON, read after its headers as core's FQL2Endpoint.getRequest reads it: none is `No
-    request body provided`; JSON that does not parse is core's parser's complaint (fql names no detail)
+    """The request's JSON, read after its headers as core's FQL2Endpoint.getRequest reads it: none (an empty
+    body) is `No request body provided`; JSON that does not parse is core's parser's complaint (fql names no detail)
     or the nesting limit; an integer past 64 bits no parse error to core, and answered with no detail."""
-    if not raw.strip():
+    if not raw:
         raise V10Error(400, "invalid_request", "No request body provided")
     try:
         return parse_body(raw, mark_repeats=True)
+    except EmptyBody:
+        # Whitespace alone is a body: json2's JSONParser finds its stream's end where the request's object
+        # should start, which is no parse error (NoSuchElementException), so it is answered with no detail.
+        raise _invalid("Invalid request body") from None
     except FQLError as err:
         if "beyond 64 bits" in err.description:
             raise _invalid("Invalid request body") from None

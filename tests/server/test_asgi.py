@@ -38,6 +38,21 @@ def test_queries_and_protocol_errors(server):
     assert raw("PUT", "/ping", "null", secret=None)[0] == 405
 
 
+def test_what_core_s_http_layer_refuses_is_refused_both_ways(server):
+    """A target that is no java.net.URI, a request line past 16 KiB (test_protocol_v4.py has the details):
+    400 `{"error":"bad request"}`; a `//` target names an authority. ASGI's raw path and RSGI's decoded one
+    count the same."""
+    raw = Raw(server.port)
+    assert raw("GET", "/?q=%R1")[::2] == (400, {"error": "bad request"})
+    # `GET <target> HTTP/1.1`: 13 characters besides the target; 16384 in all is taken.
+    assert raw("GET", "/?q=%5B1%5D&x=" + "%41" * 5452)[0] == 200
+    assert raw("GET", "/?q=%5B1%5D&x=" + "%41" * 5453)[::2] == (400, {"error": "bad request"})
+    # (Granian decodes the path: RSGI counts it escaped where it must be, as a client escapes a space.)
+    assert raw("GET", "/c%20" * 3274)[0] == 404
+    assert raw("GET", "/c%20" * 3275)[::2] == (400, {"error": "bad request"})
+    assert raw("GET", "///ping")[::2] == (200, {"resource": "Scope write is OK"})
+
+
 def test_head_has_the_length_and_no_body(server):
     with httpx.Client(base_url=server.url) as client:
         response = client.head("/ping")

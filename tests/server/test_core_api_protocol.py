@@ -51,6 +51,17 @@ def test_query_get_is_read_only(api):
 def test_query_string_parsing(api):
     arr = ["2+2", "=", "4", "&", "no more"]
     assert api.get(q(arr))[::2] == (200, {"resource": arr})
+    # `URIQueryString.parse("q=%R1&ts=123") shouldBe empty`, tested directly in core "because the
+    # HttpClient wont allow the bad query": on the wire, core's HttpRequest builds a java.net.URI of the
+    # target first, which refuses a malformed escape or a character a URI may not hold, and the channel's
+    # exception handler answers it bare (Application.handleChannelException), whatever the path.
+    for target in ("/?q=%R1&ts=123", "/?q=%5B1%5D&x=%4", "/?q=%5B1%5D|", "/databases?x=^", "/query/1?{"):
+        status, headers, body = api.get(target)
+        assert (status, body) == (400, {"error": "bad request"}), target
+        assert "x-faunadb-build" not in headers and headers["connection"] == "close"
+    # What java.net.URI takes in a query: reserved characters with `[` and `]`, escapes in either case.
+    assert api.get("/?q=[%22a%22,1]")[::2] == (200, {"resource": ["a", 1]})
+    assert api.get("/?q=%5b1%5d&x=;/?:@$,!~*'()")[::2] == (200, {"resource": [1]})
 
 
 def test_linearized_requires_authentication(api):

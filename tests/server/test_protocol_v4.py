@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import socket
 import time
@@ -72,6 +73,70 @@ def test_unknown_path_and_method(raw):
     assert raw("PUT", "/", "1", secret=None)[::2] == (401, UNAUTHORIZED)
 
 
+def test_a_target_starting_with_two_slashes_names_an_authority(raw):
+    """Core routes by java.net.URI's raw path of the request target (HttpRequest.path): `//ping` is the
+    authority `ping` and an empty path, which FQL1Routes serves as `/`; `///ping` has an empty authority;
+    `//` alone is no URI, answered by the channel's exception handler (RouterSpec's paths are raw too)."""
+    no_query = {"errors": [{"position": [], "code": "invalid expression", "description": "No query provided."}]}
+    assert raw("GET", "//ping")[::2] == (400, no_query)
+    assert raw("POST", "//ping", "[1]")[::2] == (200, {"resource": [1]})
+    assert raw("GET", "//?q=%5B1%5D")[::2] == (200, {"resource": [1]})
+    assert raw("GET", "///ping")[::2] == (200, {"resource": "Scope write is OK"})
+    assert raw("GET", "//x/ping")[::2] == (200, {"resource": "Scope write is OK"})
+    assert raw("POST", "//x/query/1", '{"query": "1"}')[2]["data"] == 1
+    assert raw("GET", "//query/1")[0] == 404  # the authority `query` and the path `/1`
+    assert raw("GET", "//")[::2] == (400, {"error": "bad request"})
+
+
+def send_head(port: int, method: str, target: str, body: str, *pairs: tuple[str, str]) -> tuple[int, bytes]:
+    """One request with exactly the header lines `pairs` (and Content-Length), as http.client sends them."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for name, value in (*pairs, ("Content-Length", str(len(body)))):
+            conn.putheader(name, value)
+        conn.endheaders(body.encode())
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
+
+
+def test_a_repeated_header_is_read_by_its_first_value(server):
+    """Core reads a header with HttpMessage.getHeader, Netty's `headers.get`: the first value of a
+    repeated one (not the values joined)."""
+    auth = ("Authorization", "Bearer secret")
+    v10 = (server.port, "POST", "/query/1", '{"query": "1"}', auth, ("x-format", "tagged"), ("x-format", "nope"))
+    status, body = send_head(*v10)
+    assert (status, json.loads(body)["data"]) == (200, {"@int": "1"})
+    assert send_head(server.port, "POST", "/", "[1]", auth, ("Authorization", "Bearer wrong"))[0] == 200
+    assert send_head(server.port, "POST", "/", "[1]", ("Authorization", "Bearer wrong"), auth)[0] == 401
+    version = ("X-FaunaDB-API-Version", "4")
+    assert send_head(server.port, "POST", "/", "[1]", auth, version, version) == (200, b'{"resource":[1]}')
+    tags = (("x-fauna-tags", "a=b"), ("x-fauna-tags", "c,,"))
+    assert send_head(server.port, "POST", "/", "[1]", auth, *tags)[0] == 200
+
+
+def test_a_head_past_core_s_netty_limits_is_a_bad_request(server):
+    """Core's HttpServerCodec takes a request line of up to 16 KiB and header lines of up to 8 KiB in all
+    (CoreConfig network_http_max_initial_line_length, network_http_max_header_size; line ends not counted):
+    past them Netty fails to decode the request (TooLongFrameException), which core's channel handler
+    answers bare, as it answers a target that is no URI."""
+    auth = ("Authorization", "Bearer secret")  # 28 characters as a header line
+    bad = (400, b'{"error":"bad request"}')
+    for length, expected in ((16 * 1024, 200), (16 * 1024 + 1, 400)):
+        # `GET <target> HTTP/1.1`: 13 characters besides the target, `/?q=%22` and `%22` around the string.
+        target = "/?q=%22" + "a" * (length - 13 - 10) + "%22"
+        status, body = send_head(server.port, "GET", target, "", auth)
+        assert (status, body if status == 400 else json.loads(body)["resource"]) == (
+            bad if expected == 400 else (200, "a" * (length - 23))
+        ), length
+    # Header lines of 8192 characters in all (Content-Length: 0 is 17), then one more.
+    for total, expected in ((8 * 1024, 200), (8 * 1024 + 1, 400)):
+        filler = ("X", "x" * (total - 28 - 17 - 3))
+        assert send_head(server.port, "GET", "/ping", "", auth, filler)[0] == expected, total
+
+
 @pytest.mark.parametrize(
     "headers",
     [
@@ -111,7 +176,8 @@ def test_basic_auth_and_scoped_secrets(raw):
         (b"NaN", NOT_JSON),
         (b"\xff", NOT_JSON),
         (b"9223372036854775808", NOT_JSON),
-        (b"1 2", NOT_JSON),
+        (b"1 x", NOT_JSON),
+        (b" ", NOT_JSON),
         (b"", {"errors": [{"position": [], "code": "invalid expression", "description": "No query provided."}]}),
         (b"[" * 1001 + b"]" * 1001, TOO_DEEP),
         (b"[" * 5000 + b"]" * 5000, TOO_DEEP),
@@ -121,6 +187,54 @@ def test_basic_auth_and_scoped_secrets(raw):
 def test_bad_json(raw, body, expected):
     assert raw("POST", "/", body)[::2] == (400, expected)
     assert raw.query({"add": [1, 1]})[::2] == (200, {"resource": 2})
+
+
+#: Bodies and what core answers to them: the root value, or None when core refuses the body as not JSON.
+FOLLOWED = [
+    (b"1 2", 1),
+    (b'1 "never closed', 1),
+    (b"[1] [", [1]),
+    (b"[1]{", [1]),
+    (b"true[1", True),
+    (b"1 true]", 1),
+    (b"1\n-2.5e3 x", 1),
+    (b"1 x", None),
+    (b"[1]]", None),
+    (b"1[", None),
+    (b"1 2x", None),
+    (b"true1", None),
+    (b"1 truex", None),
+    (b"1 01", None),
+    (b"1 1.", None),
+    (b"1 -", None),
+    (b"1 ,", None),
+    (b"1 \x01", None),
+]
+
+
+@pytest.mark.parametrize(("body", "value"), FOLLOWED)
+def test_what_follows_the_root_value(raw, body, value):
+    """Core's json2 JSONParser steps to the token after the root value and reads no further (Jackson lexes
+    that one token: a string lazily, a root-level number only when whitespace or the end follows it), so a
+    second value, or the start of one, is ignored; a token that does not lex is not JSON."""
+    expected = (400, NOT_JSON) if value is None else (200, {"resource": value})
+    assert raw("POST", "/", body)[::2] == expected
+    # A GET's `q` is parsed the same way (FQL1Routes.runQuery), and so is a v10 request's body.
+    assert raw("GET", "/?q=" + urllib.parse.quote(body))[::2] == expected
+    if body.startswith(b"1 "):
+        status, _, answer = raw("POST", "/query/1", b'{"query": "1"}' + body[1:])
+        assert (status, answer.get("data")) == ((400, None) if value is None else (200, 1))
+
+
+def test_v10_whitespace_alone_is_a_body_without_a_value(raw):
+    """A blank body is there (HttpMessage.hasBody), and json2's parser meets its end where the object should
+    start: a NoSuchElementException, not a parse error, so FQL2Endpoint answers with no detail."""
+    for blank in (" ", "\n\t "):
+        assert raw("POST", "/query/1", blank)[::2] == (
+            400,
+            {"error": {"code": "invalid_request", "message": "Invalid request body"}},
+        ), blank
+    assert raw("POST", "/query/1", "")[2]["error"]["message"] == "No request body provided"
 
 
 def test_number_too_large_for_a_double_is_infinity(raw):
@@ -291,6 +405,15 @@ def test_tags_echo(raw):
     assert raw.query({"add": [1, "x"]}, headers={"x-fauna-tags": "a=b"})[1]["x-fauna-tags"] == "a=b"
     assert "x-fauna-tags" not in raw.query(1)[1]
     assert "x-fauna-tags" not in raw.query(1, headers={"x-fauna-tags": ""})[1]
+
+
+def test_x_fauna_tags_should_not_work_on_v10(raw):
+    """FQL2ProtocolSpec "x-fauna-tags should not work": the v10 endpoint reads x-query-tags alone
+    (FQL2Endpoint.tagsHeader), so a bad x-fauna-tags is not looked at, nor echoed."""
+    status, headers, body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-fauna-tags": "foo,,"})
+    assert (status, body["data"]) == (200, 1) and "query_tags" not in body and "x-fauna-tags" not in headers
+    body = raw("POST", "/query/1", '{"query": "1"}', headers={"x-fauna-tags": "a=b"})[2]
+    assert "query_tags" not in body
 
 
 def test_v10_tags_are_checked_the_same_way(raw):

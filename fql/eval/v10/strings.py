@@ -3,7 +3,8 @@
 Indexes count code points, as core's do ("f😍o".length is 3). Regexes are Java's, translated by the v4
 family (`fql.eval.strings`); an invalid one fails with Java's description and index. Core's replace and
 split search the rest of the string after each match as a new string, so `^` matches again there, and
-their splitting follows JavaScript ("a,".split(",") is ["a", ""]).
+their splitting follows JavaScript ("a,".split(",") is ["a", ""]). Past an empty match core steps one UTF-16
+unit, so split and the regex match lists cut an astral character there into its two surrogates.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _JAVA_DOUBLE = re.compile(
     r"|(?P<dec>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[fFdD]?"
     r"|(?P<hex>0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?)"
 )
+#: A character beyond the BMP: two UTF-16 units in core's strings.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: The normalizations `casefold(format)` accepts.
 _CASEFOLD_FORMATS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 
@@ -422,6 +425,31 @@ def _regex_finder(pattern: str) -> Finder:
     return find
 
 
+def _find_all(rx: re.Pattern, text: str) -> t.Iterator[tuple[int, str]]:
+    """Java's Matcher.find in a loop, as core's matches and matchIndexes run it: each match's code point
+    index (core's `codePointCount(0, start)`) and text. Java steps one UTF-16 unit past an empty match, so
+    after one where an astral character starts it searches again from that character's low surrogate
+    (`"😍".matches("")` finds three empty matches, the middle one at index 1); the character is searched as
+    its two surrogates from there."""
+    if not _ASTRAL.search(text):
+        yield from ((m.start(), m[0]) for m in core.java_finditer(rx, text))
+        return
+    # Where the next search starts, how many characters were split, where the last one's low half is.
+    pos, split, low = 0, 0, -1
+    while pos <= len(text) and (m := rx.search(text, pos)):
+        start, end = m.span()
+        matched = m[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        yield start - split + (start == low), matched
+        if start != end:
+            pos = end
+        elif end < len(text) and ord(text[end]) >= 0x10000:
+            text = text[:end] + "".join(_halves(text[end])) + text[end + 1 :]
+            split, low = split + 1, end + 1
+            pos = end + 1
+        else:
+            pos = end + 1
+
+
 # -- replace and split, as core loops ------------------------------------------------------------------
 
 
@@ -465,24 +493,47 @@ def _repeat_replacement(out: list[str], size: int, replacement: str, count: int 
     return size + count * step
 
 
+def _halves(c: str) -> tuple[str, str]:
+    """The UTF-16 surrogates of an astral character, each a string of its own."""
+    n = ord(c) - 0x10000
+    return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))
+
+
 def _split(text: str, find: Finder) -> list[str]:
-    """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one."""
+    """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one.
+
+    Core counts in UTF-16 units: an empty match where an astral character starts cuts off its high
+    surrogate alone, and the search goes on from its low one (so `"a😍b".split("")` has four parts, the
+    middle two lone surrogates, which the wire shows as `?`)."""
     out: list[str] = []
-    prev = 0
-    while prev < len(text):
-        hit = find(text, prev)
+    prev = 0  # the code point the rest starts at, or whose low surrogate it starts at (`mid`)
+    mid = False
+    units, size = 0, _u16(text)  # where the rest starts, and the length, in UTF-16 units
+    while units < size:
+        rest = _halves(text[prev])[1] + text[prev + 1 :] if mid else None
+        hit = find(rest, 0) if mid else find(text, prev)
         if hit is None:
             break
         start, end = hit
         if start == end:
-            out.append(text[prev : prev + 1])
-            prev += 1
-            if prev == len(text) - 1:
+            char = text[prev]
+            if mid or ord(char) < 0x10000:
+                out.append(_halves(char)[1] if mid else char)
+                prev, mid, units = prev + 1, False, units + 1
+            else:
+                out.append(_halves(char)[0])
+                mid, units = True, units + 1
+            if units == size - 1:
                 break
+        elif mid:
+            out.append(rest[:start])  # type: ignore[index]
+            units += _u16(rest[:end])  # type: ignore[index]
+            prev, mid = prev + end, False
         else:
             out.append(text[prev : prev + start])
+            units += _u16(text[prev : prev + end])
             prev += end
-    out.append(text[prev:])
+    out.append(_halves(text[prev])[1] + text[prev + 1 :] if mid else text[prev:])
     return out
 
 
@@ -685,13 +736,13 @@ def split_regex(ctx: Context, s: str, regex: t.Any) -> list[str]:
 @method("String", "matches")
 def matches(ctx: Context, s: str, regex: t.Any) -> list[str]:
     """Every match of the regex, in order."""
-    return [m[0] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [found for _, found in _find_all(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "matchIndexes")
 def match_indexes(ctx: Context, s: str, regex: t.Any) -> list[list]:
     """Every match of the regex as `[index, text]`."""
-    return [[m.start(), m[0]] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [[index, found] for index, found in _find_all(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "toLowerCase")

@@ -1212,7 +1212,6 @@ def test_type_errors(db, query, expected):
     [
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
-        "ID(true)",  # overloads of one arity: core words the failure with their parameters, not modelled
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
@@ -1847,3 +1846,10 @@ def test_a_unary_number_operator_on_no_number(db, query, shown, start, end):
 def test_a_unary_number_operator_on_a_number(db):
     assert type_of(db, "-(1)") == "Number"
     assert type_of(db, "let x = 2; ~x") == "Number"
+
+
+def test_a_literal_no_overload_of_its_arity_takes(db):
+    # TyperCoreSpec "type overloaded functions/func intersections" `intBool('foo')`, on core's stdlib: ID's
+    # two applies (ID.scala: `id: String`, then `id: Number`) both fail, worded with their parameters,
+    # the later overload's first (tests/test_core_fql2_math_spec.py has Math.sum's and Math.mean's).
+    assert errors_of(db, "ID(true)") == [("Type `Boolean` is not a subtype of `Number | String`", 3, 7)]

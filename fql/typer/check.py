@@ -736,6 +736,12 @@ class Checker:
                 if len(results) != 1 or any(contains(f, (Param, Var)) for f in fits):
                     return UNKNOWN, None
                 if not any(all(map(_fits, args, f.params)) for f in fits):
+                    if all(isinstance(a, ast.Literal) and _certain(f) for a, f in zip(node.args, args)):
+                        # Literals no overload takes (`Math.sum("a")`): core's Alt failure at the first
+                        # argument every overload has failed by, as for `+` (TyperCoreSpec "type overloaded
+                        # functions/func intersections": `intBool('foo')`).
+                        alternatives = tuple(f.params for f in fits)
+                        self._overloads(alternatives, tuple(zip(args, node.args)), within=self._parens(node))
                     return UNKNOWN, None
                 return self._made(fits[0].result, node)
             if not fits and _index_overloads(fn) and self._placed(node):
@@ -1439,12 +1445,14 @@ class Checker:
         alternatives: tuple[tuple[Type, ...], ...],
         args: tuple[tuple[Type, ast.Node], ...],
         certain: t.Callable[[Type, ast.Node], bool] = lambda ty, node: _certain(ty),
+        within: tuple[int, int] = (-1, -1),
     ) -> None:
         """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
         the arguments are checked in order, each against every overload still standing; the first argument
         after which every overload has failed is the error, at that argument, saying what it failed there
         (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
-        reported where an argument's type is not `certain` (to fit the parameters or not) before that."""
+        reported where an argument's type is not `certain` (to fit the parameters or not) before that.
+        `within`: a call's parentheses (see `_group`)."""
         failed: set[int] = set()
         for index, (found, node) in enumerate(args):
             if not certain(found, node):
@@ -1456,7 +1464,7 @@ class Checker:
                     uses.append(params[index])
             if len(failed) == len(alternatives):
                 shown = " | ".join(dict.fromkeys(display(u) or "" for u in reversed(uses)))
-                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span))
+                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span, within))
                 return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:

@@ -1055,6 +1055,10 @@ def test_literals_python_holds_equal_are_apart(db):
         ("1_0.0", "10.0"),
         ("1.5e3", "1.5E+3"),
         ("- 2.0", "-2.0"),
+        # The parser negates the BigDecimal (Numbers.scala negateLit), which has no negative zero.
+        ("-0.0", "0.0"),
+        ("[-0.00, -0e5]", "[0.00, 0E+5]"),
+        ("-1.0e-3", "-0.0010"),
         ("[0.0000001, 1]", "[1E-7, 1]"),
         ("{ a: 2.0 }", "{ a: 2.0 }"),
     ],

@@ -319,12 +319,14 @@ class Checker:
     def _float_text(self, span: ast.Span) -> str | None:
         """How core shows a floating-point literal's type: its source (less `_`) read as a BigDecimal and
         printed as Java prints one (`2.0`, `1.5E+3`: ast Display's `num.toString`), which Python's Decimal
-        prints alike. None where the source is not at hand."""
+        prints alike, but for a negative zero: a BigDecimal has none, so core's `-0.0` is `0.0` (the parser's
+        negateLit). None where the source is not at hand."""
         source = re.sub(r"[\s_]", "", self.text[span.start : span.end])
         try:
-            return str(Decimal(source)) if source else None
+            number = Decimal(source) if source else None
         except InvalidOperation:
             return None
+        return None if number is None else str(number.copy_abs() if number.is_zero() else number)
 
     def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
         for part in node.parts:

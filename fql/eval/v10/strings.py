@@ -36,6 +36,8 @@ _JAVA_DOUBLE = re.compile(
 )
 #: A character beyond the BMP: two UTF-16 units in core's strings.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: Half of an astral character in UTF-16 (a high or low surrogate).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: The normalizations `casefold(format)` accepts.
 _CASEFOLD_FORMATS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 
@@ -52,9 +54,13 @@ def _too_large(size: int) -> QueryRuntimeError:
 
 
 def sized(text: str) -> str:
-    """`text`, or `value_too_large` past core's 16 MiB string limit."""
+    """`text` built by joining strings (`+`, concat, insert), or `value_too_large` past core's 16 MiB string
+    limit. Two halves of an astral character (see `_split`) joined again are that character, as in core's
+    Java string."""
     if 2 * len(text) > MAX_SIZE and (size := _u16(text)) > MAX_SIZE:
         raise _too_large(size)
+    if _SURROGATE.search(text):
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     return text
 
 

@@ -51,6 +51,9 @@ from .types import (
 
 #: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+#: An integer literal in another base than ten (ext/fql parser Numbers' altinteger), signed.
+_ALT_INTEGER = re.compile(r"([+-]?)0([xXoObB])([0-9a-fA-F]+)")
+_RADIXES = {"x": 16, "o": 8, "b": 2}
 #: The operators whose only overload taking a number gives a number (`x + 2` makes `x` a Number).
 _NUMERIC_ONLY_WITH_NUMBERS = frozenset(("+", "-", "*"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
@@ -320,8 +323,11 @@ class Checker:
         """How core shows a floating-point literal's type: its source (less `_`) read as a BigDecimal and
         printed as Java prints one (`2.0`, `1.5E+3`: ast Display's `num.toString`), which Python's Decimal
         prints alike, but for a negative zero: a BigDecimal has none, so core's `-0.0` is `0.0` (the parser's
-        negateLit). None where the source is not at hand."""
+        negateLit). A hexadecimal, octal or binary integer too big for a Long (so a Double's value) is core's
+        Literal.Int, its BigInt printed in decimal. None where the source is not at hand."""
         source = re.sub(r"[\s_]", "", self.text[span.start : span.end])
+        if m := _ALT_INTEGER.fullmatch(source):
+            return str(int(m[1] + m[3], _RADIXES[m[2].lower()]))
         try:
             number = Decimal(source) if source else None
         except InvalidOperation:

@@ -33,6 +33,9 @@ def db() -> fql.Database:
         ("'😍'.matches('x*')", ["", "", ""]),
         ("'a😍b'.matchIndexes('')", [[0, ""], [1, ""], [2, ""], [2, ""], [3, ""]]),
         ("'x😍😍y'.matchIndexes('\\\\W?')", [[0, ""], [1, "😍"], [2, "😍"], [3, ""], [4, ""]]),
+        # Only the one character is cut: a lookbehind further on sees the next one whole.
+        ("'😍😍'.matchIndexes('(?<=😍)')", [[1, ""], [2, ""]]),
+        ("'a😍😍'.matchIndexes('(?<=😍)|x*')", [[0, ""], [1, ""], [2, ""], [2, ""], [3, ""], [3, ""]]),
     ],
 )
 def test_empty_matches_step_one_utf16_unit(db, query, expected):

@@ -16,6 +16,7 @@ import pytest
 
 import fql
 from tests.core_scalar_helpers import err, ok, signatures
+from tests.helpers import check_errors
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +121,26 @@ ERRORS = [
 @pytest.mark.parametrize("query, message, span", ERRORS, ids=[q for q, _, _ in ERRORS])
 def test_rejects_invalid_inputs(db, query, message, span):
     assert err(db, query) == ("invalid_argument", message, span)
+
+
+# Not a spec case: sum and mean take an Array or a Set (two overloads of one arity, Math.scala), so a
+# literal neither takes fails both, as core's typer words an intersection's failure (TyperCoreSpec "type
+# overloaded functions/func intersections": `intBool('foo')` is ``Type `String` is not a subtype of
+# `Boolean | Int` ``, the later overload's parameter first), at the literal.
+OVERLOAD_MISFITS = [
+    ("Math.sum('a')", "Type `String` is not a subtype of `Set<Number> | Array<Number>`", (9, 12)),
+    ("Math.mean(1)", "Type `Int` is not a subtype of `Set<Number> | Array<Number>`", (10, 11)),
+    ("Math.mean(null)", "Type `Null` is not a subtype of `Set<Number> | Array<Number>`", (10, 14)),
+]
+
+
+@pytest.mark.parametrize("query, message, span", OVERLOAD_MISFITS, ids=[q for q, _, _ in OVERLOAD_MISFITS])
+def test_a_literal_neither_overload_takes_fails_the_typecheck(db, query, message, span):
+    assert check_errors(db, query) == [(message, *span)]
+
+
+def test_a_literal_neither_overload_takes_fails_at_run_time_untypechecked(db):
+    assert err(db, "Math.sum('a')", typecheck=False)[:2] == (
+        "invalid_argument",
+        "expected arguments to `sum` of type (Array<Any>) | (Set<Any>), received (String)",
+    )

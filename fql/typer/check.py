@@ -51,6 +51,9 @@ from .types import (
 
 #: The binary operators that are Number methods taking a Number (core's Numbers.scala `defOp`s).
 _ARITHMETIC = frozenset(("+", "-", "*", "/", "%", "**", "&", "|", "^"))
+#: An integer literal in another base than ten (ext/fql parser Numbers' altinteger), signed.
+_ALT_INTEGER = re.compile(r"([+-]?)0([xXoObB])([0-9a-fA-F]+)")
+_RADIXES = {"x": 16, "o": 8, "b": 2}
 #: The operators whose only overload taking a number gives a number (`x + 2` makes `x` a Number).
 _NUMERIC_ONLY_WITH_NUMBERS = frozenset(("+", "-", "*"))
 _COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
@@ -319,12 +322,17 @@ class Checker:
     def _float_text(self, span: ast.Span) -> str | None:
         """How core shows a floating-point literal's type: its source (less `_`) read as a BigDecimal and
         printed as Java prints one (`2.0`, `1.5E+3`: ast Display's `num.toString`), which Python's Decimal
-        prints alike. None where the source is not at hand."""
+        prints alike, but for a negative zero: a BigDecimal has none, so core's `-0.0` is `0.0` (the parser's
+        negateLit). A hexadecimal, octal or binary integer too big for a Long (so a Double's value) is core's
+        Literal.Int, its BigInt printed in decimal. None where the source is not at hand."""
         source = re.sub(r"[\s_]", "", self.text[span.start : span.end])
+        if m := _ALT_INTEGER.fullmatch(source):
+            return str(int(m[1] + m[3], _RADIXES[m[2].lower()]))
         try:
-            return str(Decimal(source)) if source else None
+            number = Decimal(source) if source else None
         except InvalidOperation:
             return None
+        return None if number is None else str(number.copy_abs() if number.is_zero() else number)
 
     def visit_Template(self, node: ast.Template, scope: dict) -> Typed:
         for part in node.parts:
@@ -736,6 +744,12 @@ class Checker:
                 if len(results) != 1 or any(contains(f, (Param, Var)) for f in fits):
                     return UNKNOWN, None
                 if not any(all(map(_fits, args, f.params)) for f in fits):
+                    if all(isinstance(a, ast.Literal) and _certain(f) for a, f in zip(node.args, args)):
+                        # Literals no overload takes (`Math.sum("a")`): core's Alt failure at the first
+                        # argument every overload has failed by, as for `+` (TyperCoreSpec "type overloaded
+                        # functions/func intersections": `intBool('foo')`).
+                        alternatives = tuple(f.params for f in fits)
+                        self._overloads(alternatives, tuple(zip(args, node.args)), within=self._parens(node))
                     return UNKNOWN, None
                 return self._made(fits[0].result, node)
             if not fits and _index_overloads(fn) and self._placed(node):
@@ -1454,12 +1468,14 @@ class Checker:
         alternatives: tuple[tuple[Type, ...], ...],
         args: tuple[tuple[Type, ast.Node], ...],
         certain: t.Callable[[Type, ast.Node], bool] = lambda ty, node: _certain(ty),
+        within: tuple[int, int] = (-1, -1),
     ) -> None:
         """Core's failure of a call whose overloads (`alternatives`, each its parameters) all fail (Alt.fail):
         the arguments are checked in order, each against every overload still standing; the first argument
         after which every overload has failed is the error, at that argument, saying what it failed there
         (the latest first, one type, ``Type `Boolean` is not a subtype of `String | Number` ``). Nothing is
-        reported where an argument's type is not `certain` (to fit the parameters or not) before that."""
+        reported where an argument's type is not `certain` (to fit the parameters or not) before that.
+        `within`: a call's parentheses (see `_group`)."""
         failed: set[int] = set()
         for index, (found, node) in enumerate(args):
             if not certain(found, node):
@@ -1471,7 +1487,7 @@ class Checker:
                     uses.append(params[index])
             if len(failed) == len(alternatives):
                 shown = " | ".join(dict.fromkeys(display(u) or "" for u in reversed(uses)))
-                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span))
+                self.fail(f"Type `{display(primary(found))}` is not a subtype of `{shown}`", self._group(node.span, within))
                 return
 
     def visit_Unary(self, node: ast.Unary, scope: dict) -> Typed:

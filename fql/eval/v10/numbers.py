@@ -160,7 +160,7 @@ def _logarithm(fn: t.Callable[[float], float]) -> t.Callable[[Context, t.Any], f
 
 
 static("Math", "log")(_logarithm(math.log))
-static("Math", "log10")(_logarithm(math.log10))
+static("Math", "log10")(_logarithm(javamath.log10))
 
 
 def _unit_interval(fn: t.Callable[[float], float]) -> t.Callable[[Context, t.Any], float]:

@@ -3,7 +3,8 @@
 Indexes count code points, as core's do ("f😍o".length is 3). Regexes are Java's, translated by the v4
 family (`fql.eval.strings`); an invalid one fails with Java's description and index. Core's replace and
 split search the rest of the string after each match as a new string, so `^` matches again there, and
-their splitting follows JavaScript ("a,".split(",") is ["a", ""]).
+their splitting follows JavaScript ("a,".split(",") is ["a", ""]). Past an empty match core steps one UTF-16
+unit, so split and the regex match lists cut an astral character there into its two surrogates.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _JAVA_DOUBLE = re.compile(
     r"|(?P<dec>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[fFdD]?"
     r"|(?P<hex>0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?)"
 )
+#: A character beyond the BMP: two UTF-16 units in core's strings.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: Half of an astral character in UTF-16 (a high or low surrogate).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: The normalizations `casefold(format)` accepts.
 _CASEFOLD_FORMATS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 
@@ -49,9 +54,13 @@ def _too_large(size: int) -> QueryRuntimeError:
 
 
 def sized(text: str) -> str:
-    """`text`, or `value_too_large` past core's 16 MiB string limit."""
+    """`text` built by joining strings (`+`, concat, insert), or `value_too_large` past core's 16 MiB string
+    limit. Two halves of an astral character (see `_split`) joined again are that character, as in core's
+    Java string."""
     if 2 * len(text) > MAX_SIZE and (size := _u16(text)) > MAX_SIZE:
         raise _too_large(size)
+    if _SURROGATE.search(text):
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     return text
 
 
@@ -422,6 +431,39 @@ def _regex_finder(pattern: str) -> Finder:
     return find
 
 
+def _find_all(rx: re.Pattern, text: str) -> t.Iterator[tuple[int, str]]:
+    """Java's Matcher.find in a loop, as core's matches and matchIndexes run it: each match's code point
+    index (core's `codePointCount(0, start)`) and text. Java steps one UTF-16 unit past an empty match, so
+    after one where an astral character starts it searches again from that character's low surrogate
+    (`"😍".matches("")` finds three empty matches, the middle one at index 1): a match there is tried
+    with that one character cut in two, then the search goes on from the next character."""
+    if not _ASTRAL.search(text):
+        yield from ((m.start(), m[0]) for m in core.java_finditer(rx, text))
+        return
+    pos, mid = 0, False  # where the next search starts; whether at the low half of text[pos]
+    while pos <= len(text):
+        if mid:
+            cut = text[:pos] + "".join(_halves(text[pos])) + text[pos + 1 :]
+            m = rx.match(cut, pos + 1)
+            pos, mid = pos + 1, False
+            if m is not None:
+                yield pos, m[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+                pos = max(pos, m.end() - 1)
+                continue
+            if pos > len(text):
+                break
+        m = rx.search(text, pos)
+        if m is None:
+            break
+        yield m.start(), m[0]
+        if m.end() > m.start():
+            pos = m.end()
+        elif m.end() < len(text) and ord(text[m.end()]) >= 0x10000:
+            pos, mid = m.end(), True
+        else:
+            pos = m.end() + 1
+
+
 # -- replace and split, as core loops ------------------------------------------------------------------
 
 
@@ -465,24 +507,47 @@ def _repeat_replacement(out: list[str], size: int, replacement: str, count: int 
     return size + count * step
 
 
+def _halves(c: str) -> tuple[str, str]:
+    """The UTF-16 surrogates of an astral character, each a string of its own."""
+    n = ord(c) - 0x10000
+    return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))
+
+
 def _split(text: str, find: Finder) -> list[str]:
-    """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one."""
+    """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one.
+
+    Core counts in UTF-16 units: an empty match where an astral character starts cuts off its high
+    surrogate alone, and the search goes on from its low one (so `"a😍b".split("")` has four parts, the
+    middle two lone surrogates, which the wire shows as `?`)."""
     out: list[str] = []
-    prev = 0
-    while prev < len(text):
-        hit = find(text, prev)
+    prev = 0  # the code point the rest starts at, or whose low surrogate it starts at (`mid`)
+    mid = False
+    units, size = 0, _u16(text)  # where the rest starts, and the length, in UTF-16 units
+    while units < size:
+        rest = _halves(text[prev])[1] + text[prev + 1 :] if mid else None
+        hit = find(rest, 0) if mid else find(text, prev)
         if hit is None:
             break
         start, end = hit
         if start == end:
-            out.append(text[prev : prev + 1])
-            prev += 1
-            if prev == len(text) - 1:
+            char = text[prev]
+            if mid or ord(char) < 0x10000:
+                out.append(_halves(char)[1] if mid else char)
+                prev, mid, units = prev + 1, False, units + 1
+            else:
+                out.append(_halves(char)[0])
+                mid, units = True, units + 1
+            if units == size - 1:
                 break
+        elif mid:
+            out.append(rest[:start])  # type: ignore[index]
+            units += _u16(rest[:end])  # type: ignore[index]
+            prev, mid = prev + end, False
         else:
             out.append(text[prev : prev + start])
+            units += _u16(text[prev : prev + end])
             prev += end
-    out.append(text[prev:])
+    out.append(_halves(text[prev])[1] + text[prev + 1 :] if mid else text[prev:])
     return out
 
 
@@ -685,13 +750,13 @@ def split_regex(ctx: Context, s: str, regex: t.Any) -> list[str]:
 @method("String", "matches")
 def matches(ctx: Context, s: str, regex: t.Any) -> list[str]:
     """Every match of the regex, in order."""
-    return [m[0] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [found for _, found in _find_all(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "matchIndexes")
 def match_indexes(ctx: Context, s: str, regex: t.Any) -> list[list]:
     """Every match of the regex as `[index, text]`."""
-    return [[m.start(), m[0]] for m in core.java_finditer(_regex(arg(regex, "regex", STRING)), s)]
+    return [[index, found] for index, found in _find_all(_regex(arg(regex, "regex", STRING)), s)]
 
 
 @method("String", "toLowerCase")

@@ -270,3 +270,22 @@ def test_only_the_migrations_not_yet_run_are_new():
 )
 def test_schema_subtypes(a, b, expected):
     assert shapes.subtype(a, b) is expected
+
+
+def test_a_backfill_may_read(db):
+    # Core's MigrationConverter evaluates a backfill with FQLInterpreter's default effect limit (reads and
+    # writes allowed), once, when the schema changes; a default is DefinedField.evalDefault's, with no reads.
+    db.query("Foo.create({ id: 2 })", syntax="v10")
+    db.query(
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, n: { signature: "Int" } }, '
+        'migrations: [{ add: { field: ".n" } }, { backfill: { field: ".n", value: "Foo.all().count()" } }] })',
+        syntax="v10",
+    )
+    assert db.query("Foo.all().map(.n).toArray()", syntax="v10") == [2, 2]
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, n: { signature: "Int" }, '
+        'm: { signature: "Int", default: "Foo.all().count()" } }, migrations: [{ add: { field: ".n" } }, '
+        '{ backfill: { field: ".n", value: "Foo.all().count()" } }, { add: { field: ".m" } }] })',
+    )
+    assert "`all` performs a read, which is not allowed in default values." in str(err.failures)

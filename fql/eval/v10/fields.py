@@ -755,17 +755,23 @@ def default_value(ctx: Context, source_name: str, name: str | tuple, source: str
     return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
 
 
-def pure_value(ctx: Context, source_name: str, source: str) -> tuple[t.Any, str | None, str | None]:
-    """Evaluate `source` with no variables, no reads and no writes: its stored value, or its error rendered
-    against `source_name`, or (when it cannot be stored) the dynamic type of the value it gave."""
+def pure_value(
+    ctx: Context, source_name: str, source: str, *, effects: bool = False
+) -> tuple[t.Any, str | None, str | None]:
+    """Evaluate `source` with no variables, and no reads and no writes unless `effects`: its stored value,
+    or its error rendered against `source_name`, or (when it cannot be stored) the dynamic type of the value
+    it gave."""
     from ...parse import parse
     from .documents import to_stored
     from .expressions import dynamic_label, evaluate_program
 
     try:
         program = parse(source, "v10")
-        with limited(ctx, "default values", reads=False):
+        if effects:
             value = evaluate_program(program, Context(ctx.state))
+        else:
+            with limited(ctx, "default values", reads=False):
+                value = evaluate_program(program, Context(ctx.state))
     except FQLError as err:
         return None, _render(err, source_name, source), None
     stored = to_stored(value)

@@ -229,12 +229,15 @@ def _filled(step: Step) -> list[tuple[Path, t.Any, str | None]]:
 
 
 def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
-    """A backfill (or default) value: an expression with no reads and no writes, as a stored value. Core's
-    MigrationConverter: an error of its own is the error; a value that cannot be stored is `Failed to
-    convert migration.`."""
+    """A backfill (or default) value, as a stored value. Core's MigrationConverter evaluates a backfill with
+    its interpreter's default effect limit, which allows reads (and writes); a default has already been
+    evaluated with no reads (DefinedField.evalDefault, "default values"). An error of its own is the error;
+    a value that cannot be stored is `Failed to convert migration.`."""
     from .fields import pure_value
 
-    value, error, unpersistable = pure_value(ctx, "*backfill*", source)
+    value, error, unpersistable = pure_value(
+        ctx, "*backfill*", source, effects=not isinstance(source, DefaultSource)
+    )
     if error is not None:
         # Its own error, placed where core's stored backfill is: nowhere (`at <no source>`).
         raise failed(coll, [Problem(error.removeprefix("error: ").split("\nat ", 1)[0])])

@@ -289,3 +289,28 @@ def test_a_backfill_may_read(db):
         '{ backfill: { field: ".n", value: "Foo.all().count()" } }, { add: { field: ".m" } }] })',
     )
     assert "`all` performs a read, which is not allowed in default values." in str(err.failures)
+
+
+@pytest.mark.parametrize(
+    "value, failure",
+    [
+        ("x => x", "Value has type Lambda, which cannot be persisted."),
+        ("[1, x => x]", "[1]: Value has type Lambda, which cannot be persisted."),
+        ("{ a: { b: Foo }, c: 0 }", "a.b: Value has type Foo, which cannot be persisted."),
+        ("{ a: {}, c: [0, newId()] }", "c[1]: Value has type ID, which cannot be persisted."),
+    ],
+)
+def test_a_backfill_that_cannot_be_stored_names_the_part(db, value, failure):
+    # Core's MigrationConverter.evalPure: IRValueConversion.toIR's NonPersistableValue gives the path and
+    # the dynamic type of the part that cannot be stored, not of the whole value.
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, a: { signature: "Any" } }, '
+        f"migrations: [{{ add: {{ field: \".a\" }} }}, {{ backfill: {{ field: \".a\", value: {value!r} }} }}] }})",
+    )
+    assert err.description.split("\n")[1:] == [
+        "    error: Failed to convert migration.",
+        "    constraint failures:",
+        f"      {failure}",
+        "    at <no source>",
+    ]

@@ -232,18 +232,18 @@ def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
     """A backfill (or default) value, as a stored value. Core's MigrationConverter evaluates a backfill with
     its interpreter's default effect limit, which allows reads (and writes); a default has already been
     evaluated with no reads (DefinedField.evalDefault, "default values"). An error of its own is the error;
-    a value that cannot be stored is `Failed to convert migration.`."""
+    a value that cannot be stored is `Failed to convert migration.`, naming the part that cannot (its path
+    and dynamic type, as IRValueConversion.toIR's NonPersistableValue gives them)."""
     from .fields import pure_value
 
     value, error, unpersistable = pure_value(
-        ctx, "*backfill*", source, effects=not isinstance(source, DefaultSource)
+        ctx, "*backfill*", source, effects=not isinstance(source, DefaultSource), where=True
     )
     if error is not None:
         # Its own error, placed where core's stored backfill is: nowhere (`at <no source>`).
         raise failed(coll, [Problem(error.removeprefix("error: ").split("\nat ", 1)[0])])
     if unpersistable is not None:
-        message = f"Value has type {unpersistable}, which cannot be persisted."
-        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {message}")])
+        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {unpersistable}")])
     return copy.deepcopy(value)
 
 

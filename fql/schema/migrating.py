@@ -20,7 +20,7 @@ from ..eval.v10 import rewind as r
 from ..eval.v10 import schema_types as st
 from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
-from ..eval.v10.fields import env_typechecked
+from ..eval.v10.fields import env_typechecked, pure_value
 from ..eval.v10.signatures import SignatureError
 from . import diff as schema_diff
 from . import parser
@@ -406,6 +406,8 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         # Core's check after the write, a constraint failure drawn on the collection.
         message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
         problems = [shapes.Problem(message, span=submitted.span)]
+    if not problems and live is not None:
+        problems = _split_backfills(ctx, steps, submitted, after)
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:
         files[LIVE] = (live.file, before[live.file])
@@ -422,6 +424,48 @@ def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], af
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
     return r.check(target, shapes.shape(live.definition, find, live_where), pending, where)
+
+
+def _split_backfills(ctx: Context, steps: list, submitted: Item, after: dict[str, str]) -> list[shapes.Problem]:
+    """Core's MigrationConverter as SchemaValidate runs it (ignoreBackfillErrors: an `add`'s backfill is
+    checked only when the collection is written): each pair of a split's targets has the first one's
+    backfill (null without one) checked against its type, and the second one's evaluated, and a failure is
+    drawn at the backfill written in the file (at the field's type where there is none). One problem a
+    split at most; a backfill's own error, and a default's, are left to the write."""
+    where, items = _located(submitted, after[submitted.file], tag=None)
+    written = {(i.field, i.value): i.value_at for i in items if i.kind == "backfill"}
+    problems = []
+    for step in steps:
+        if step.kind != "split":
+            continue
+        for (path, schema, source), (following, _, then) in zip(step.to, step.to[1:]):
+            problem = _converted(ctx, path, schema, source, written, where)
+            problem = problem or _converted(ctx, following, None, then, written, where)
+            if problem is not None:
+                problems.append(problem)
+                break
+    return problems
+
+
+def _converted(ctx, path, schema, source, written, where) -> shapes.Problem | None:
+    if isinstance(source, shapes.DefaultSource):
+        return None
+    if source is None:
+        if schema is None:
+            return None
+        value, span = None, (where.fields.get(path) or (None, None))[1]
+    else:
+        value, error, unpersistable = pure_value(ctx, "*backfill*", source, effects=True, where=True)
+        span = written.get((path, source))
+        if error is not None:
+            return None
+        if unpersistable is not None:
+            return shapes.Problem(f"Failed to convert migration.\nconstraint failures:\n  {unpersistable}", span=span)
+    failures = [] if schema is None else st.validate(schema, path, value)
+    if not failures:
+        return None
+    lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+    return shapes.Problem(f"Failed to convert backfill value.\nconstraint failures:\n{lines}", span=span)
 
 
 def _has_documents(ctx: Context, name: str) -> bool:

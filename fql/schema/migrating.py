@@ -406,7 +406,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         # Core's check after the write, a constraint failure drawn on the collection.
         message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
         problems = [shapes.Problem(message, span=submitted.span)]
-    if not problems and live is not None:
+    if not problems:
         problems = _split_backfills(ctx, steps, submitted, after)
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:

@@ -122,3 +122,13 @@ def test_a_split_backfill_that_cannot_be_converted_fails_the_diff_and_the_push(d
     assert err.value.message == expected
     assert push_error(db, to) == expected
     assert data(db, "User", 1) == {"s": 1}
+
+
+def test_a_new_collections_split_backfills_are_converted_too(db):
+    # SchemaValidate converts a new (or empty) collection's migrations too, all of them (rewindAll).
+    to = "collection User {\n  s: Int\n  t: String?\n\n  migrations {\n    split .s -> .s, .t\n    backfill .s = { let x: Any = 'q'; x }\n  }\n}"
+    with pytest.raises(fql.schema.manager.SchemaError) as err:
+        db.schema_diff({"main.fsl": to})
+    assert err.value.message.split("\n  |")[0] == (
+        "error: Failed to convert backfill value.\nconstraint failures:\n  s: Expected Int, provided String\nat main.fsl:7:19"
+    )

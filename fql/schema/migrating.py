@@ -398,7 +398,9 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     else:
         return [], []
     try:
-        steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
+        steps, problems = migrations_of(
+            live, submitted, before, after, _lookup(_items(diffs), ctx), _global_names(ctx, after)
+        )
     except (SignatureError, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []
@@ -414,16 +416,44 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     return steps, [render(problem, files) for problem in problems]
 
 
-def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], after: dict[str, str], find: t.Any):
+def migrations_of(
+    live: Item | None,
+    submitted: Item,
+    before: dict[str, str],
+    after: dict[str, str],
+    find: t.Any,
+    bound: t.Callable[[str], bool] | None = None,
+):
     """The steps a collection's new migrations make, and its problems (each with its spans), as core's
-    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
+    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection. `bound`
+    tells the global names a backfill may use."""
     where, pending = _located(submitted, after[submitted.file], tag=None)
     target = shapes.shape(submitted.definition, find, where)
     if live is None:
-        return r.check(target, None, pending, where)
+        return r.check(target, None, pending, where, bound)
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
-    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where)
+    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where, bound)
+
+
+def _global_names(ctx: Context, after: dict[str, str]) -> t.Callable[[str], bool]:
+    """Whether a name means something to a backfill of the pushed schema: its collections and functions
+    (and their aliases), the database's v4 functions, the standard library."""
+    from ..eval.v10 import globals as names
+    from .manager import v4_names
+
+    known = set(v4_names(ctx)["function"])
+    for file, text in after.items():
+        try:
+            items = parser.parse(text, file) if text.strip() else []
+        except parser.FSLError:
+            continue
+        for item in items:
+            if item.kind in ("collection", "function"):
+                known.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    return lambda name: (
+        name in known or name in names.MODULES or names.V10_STATICS.get((names.GLOBAL, name)) is not None
+    )
 
 
 def _split_backfills(ctx: Context, steps: list, submitted: Item, after: dict[str, str]) -> list[shapes.Problem]:
@@ -517,6 +547,7 @@ def _located(item: Item, text: str, tag: str | None) -> tuple[shapes.Source, lis
             span=span(n.value.start, n.value.end),
             paths=tuple(span(p.start, p.end) for p in n.value.paths),
             value_at=span(n.value.value.start, n.value.value.end) if n.value.value is not None else None,
+            written=text[n.value.value.start : n.value.value.end] if n.value.value is not None else None,
         )
         for one, n in zip(stated, written)
     ]

@@ -314,3 +314,19 @@ def test_a_backfill_that_cannot_be_stored_names_the_part(db, value, failure):
         f"      {failure}",
         "    at <no source>",
     ]
+
+
+def test_a_backfill_of_another_scalar_type_fails_the_typer(db):
+    # Core's MigrationValidator.rewindBackfill types the backfill, not only a literal: `'a' + 'b'` is a
+    # String (fql types the value it evaluates to, for a scalar; an expression typed `Any` passes).
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
+        "[{ add: { field: \".n\" } }, { backfill: { field: \".n\", value: \"'a' + 'b'\" } }] })",
+    )
+    assert err.description.split("\n")[1:5] == [
+        "    error: Type `String` is not a subtype of `Int`",
+        "    at <no source>",
+        "    hint: Field type defined here",
+        "    at <no source>",
+    ]

@@ -399,7 +399,7 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         return [], []
     try:
         steps, problems = migrations_of(
-            live, submitted, before, after, _lookup(_items(diffs), ctx), _global_names(ctx, after)
+            live, submitted, before, after, _lookup(_items(diffs), ctx), _global_names(ctx, after), m.backfill_typer(ctx)
         )
     except (SignatureError, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
@@ -423,17 +423,18 @@ def migrations_of(
     after: dict[str, str],
     find: t.Any,
     bound: t.Callable[[str], bool] | None = None,
+    typed: t.Callable[[str, t.Any], str | None] | None = None,
 ):
     """The steps a collection's new migrations make, and its problems (each with its spans), as core's
     MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection. `bound`
-    tells the global names a backfill may use."""
+    tells the global names a backfill may use, `typed` a backfill's type error."""
     where, pending = _located(submitted, after[submitted.file], tag=None)
     target = shapes.shape(submitted.definition, find, where)
     if live is None:
-        return r.check(target, None, pending, where, bound)
+        return r.check(target, None, pending, where, bound, typed)
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
-    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where, bound)
+    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where, bound, typed)
 
 
 def _global_names(ctx: Context, after: dict[str, str]) -> t.Callable[[str], bool]:

@@ -583,3 +583,26 @@ at main.fsl:8:44
   |"""
     db.push_schema({"main.fsl": text.replace(" + y", "").replace("(zz)", "(-2)")})
     assert db.query("Foo.all().map(.a).toArray()", syntax="v10") == [4]
+
+
+def test_a_backfill_of_another_scalar_type_is_refused_where_it_is_written():
+    # The typer's error on a backfill that is no literal (MigrationValidator.rewindBackfill).
+    db = fql.connect()
+    db.push_schema({"main.fsl": "collection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({})", syntax="v10")
+    text = "collection Foo {\n  _no_wildcard: Null\n  a: Int\n  migrations {\n    add .a\n    backfill .a = Time.now()\n  }\n}"
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": text})
+    assert err.value.message == """\
+error: Type `Time` is not a subtype of `Int`
+at main.fsl:6:19
+  |
+6 |     backfill .a = Time.now()
+  |                   ^^^^^^^^^^
+  |
+hint: Field type defined here
+at main.fsl:3:6
+  |
+3 |   a: Int
+  |      ^^^
+  |"""

@@ -56,7 +56,13 @@ class Rewind:
     and noting the change it makes to documents. `where` places the collection's FSL, for errors that
     point into it."""
 
-    def __init__(self, shape: Shape, where: Source | None = None, bound: t.Callable[[str], bool] | None = None):
+    def __init__(
+        self,
+        shape: Shape,
+        where: Source | None = None,
+        bound: t.Callable[[str], bool] | None = None,
+        typed: t.Callable[[str, t.Any], str | None] | None = None,
+    ):
         shape = copy.deepcopy(shape)
         self.fields = shape.fields
         self.wildcard = shape.wildcard
@@ -64,6 +70,8 @@ class Rewind:
         #: Whether a free name of a backfill is a global one (the schema's collections and functions, the
         #: standard library); None: backfills' names are not checked.
         self.bound = bound
+        #: A backfill's type error against its field's type, where fql can tell it (None: literals only).
+        self.typed = typed
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
         self.move_conflicts: Path | None = None
@@ -141,6 +149,8 @@ class Rewind:
             # phantom fields": `Null | String | Int` for a split into an Int and a String).
             expected = st.Union(tuple(reversed(expected.members)))
         mismatch = _literal_mismatch(item.value, expected)
+        if mismatch is None and self.typed is not None:
+            mismatch = self.typed(item.value, expected)
         if mismatch is not None:
             self._fail(mismatch, Hint("Field type defined here", span=found.type_span), at=item.value_at)
         elif self.bound is not None:
@@ -478,11 +488,13 @@ def check(
     pending: list[Item],
     where: Source | None = None,
     bound: t.Callable[[str], bool] | None = None,
+    typed: t.Callable[[str, t.Any], str | None] | None = None,
 ) -> tuple[list[Step], list[Problem]]:
     """Core's MigrationValidator.validate: rewind `pending` from the submitted shape and, for a collection
     with documents (`live`), compare what that leaves with its live shape. The steps, or the problems.
-    `bound` tells the global names a backfill may use (core types each backfill)."""
-    rewound = Rewind(target, where, bound).run(pending)
+    `bound` tells the global names a backfill may use and `typed` a backfill's type error (core types
+    each backfill)."""
+    rewound = Rewind(target, where, bound, typed).run(pending)
     if rewound.problems:
         return [], rewound.problems
     if live is not None and not compatible(rewound.shape(), live):

@@ -330,3 +330,18 @@ def test_a_backfill_of_another_scalar_type_fails_the_typer(db):
         "    hint: Field type defined here",
         "    at <no source>",
     ]
+
+
+def test_read_migration_spec_diffs_of_migrated_versions(db):
+    # Core's ReadMigrationSpec (ext/repo/src/test/scala/store/) "migrate on read" and "writing migrates
+    # the previous version to determine the diff": every version reads migrated, so an update's event
+    # holds only what the update changed, never the field the migration added.
+    db.query(
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, b: { signature: "Int?" }, '
+        'foo: { signature: "Int" } }, migrations: [{ add: { field: ".b" } }, { add: { field: ".foo" } }, { backfill: { field: ".foo", value: "5" } }] })',
+        syntax="v10",
+    )
+    db.query("Foo.byId(1)!.update({ b: 1 })", syntax="v10")
+    db.query("Foo.byId(1)!.update({ foo: 10 })", syntax="v10")
+    events = db.query('Paginate(Events(Ref(Collection("Foo"), "1")))').data
+    assert [(e["action"], e["data"]) for e in events] == [("create", {"foo": 5}), ("update", {"b": 1}), ("update", {"foo": 10})]

@@ -270,3 +270,78 @@ def test_only_the_migrations_not_yet_run_are_new():
 )
 def test_schema_subtypes(a, b, expected):
     assert shapes.subtype(a, b) is expected
+
+
+def test_a_backfill_may_read(db):
+    # Core's MigrationConverter evaluates a backfill with FQLInterpreter's default effect limit (reads and
+    # writes allowed), once, when the schema changes; a default is DefinedField.evalDefault's, with no reads.
+    db.query("Foo.create({ id: 2 })", syntax="v10")
+    db.query(
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, n: { signature: "Int" } }, '
+        'migrations: [{ add: { field: ".n" } }, { backfill: { field: ".n", value: "Foo.all().count()" } }] })',
+        syntax="v10",
+    )
+    assert db.query("Foo.all().map(.n).toArray()", syntax="v10") == [2, 2]
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, n: { signature: "Int" }, '
+        'm: { signature: "Int", default: "Foo.all().count()" } }, migrations: [{ add: { field: ".n" } }, '
+        '{ backfill: { field: ".n", value: "Foo.all().count()" } }, { add: { field: ".m" } }] })',
+    )
+    assert "`all` performs a read, which is not allowed in default values." in str(err.failures)
+
+
+@pytest.mark.parametrize(
+    "value, failure",
+    [
+        ("x => x", "Value has type Lambda, which cannot be persisted."),
+        ("[1, x => x]", "[1]: Value has type Lambda, which cannot be persisted."),
+        ("{ a: { b: Foo }, c: 0 }", "a.b: Value has type Foo, which cannot be persisted."),
+        ("{ a: {}, c: [0, newId()] }", "c[1]: Value has type ID, which cannot be persisted."),
+    ],
+)
+def test_a_backfill_that_cannot_be_stored_names_the_part(db, value, failure):
+    # Core's MigrationConverter.evalPure: IRValueConversion.toIR's NonPersistableValue gives the path and
+    # the dynamic type of the part that cannot be stored, not of the whole value.
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, a: { signature: "Any" } }, '
+        f"migrations: [{{ add: {{ field: \".a\" }} }}, {{ backfill: {{ field: \".a\", value: {value!r} }} }}] }})",
+    )
+    assert err.description.split("\n")[1:] == [
+        "    error: Failed to convert migration.",
+        "    constraint failures:",
+        f"      {failure}",
+        "    at <no source>",
+    ]
+
+
+def test_a_backfill_of_another_scalar_type_fails_the_typer(db):
+    # Core's MigrationValidator.rewindBackfill types the backfill, not only a literal: `'a' + 'b'` is a
+    # String (fql types the value it evaluates to, for a scalar; an expression typed `Any` passes).
+    err = error(
+        db,
+        'Collection.byName("Foo")!.update({ fields: { n: { signature: "Int" } }, migrations: '
+        "[{ add: { field: \".n\" } }, { backfill: { field: \".n\", value: \"'a' + 'b'\" } }] })",
+    )
+    assert err.description.split("\n")[1:5] == [
+        "    error: Type `String` is not a subtype of `Int`",
+        "    at <no source>",
+        "    hint: Field type defined here",
+        "    at <no source>",
+    ]
+
+
+def test_read_migration_spec_diffs_of_migrated_versions(db):
+    # Core's ReadMigrationSpec (ext/repo/src/test/scala/store/) "migrate on read" and "writing migrates
+    # the previous version to determine the diff": every version reads migrated, so an update's event
+    # holds only what the update changed, never the field the migration added.
+    db.query(
+        'Collection.byName("Foo")!.update({ fields: { _no_wildcard: { signature: "Null" }, b: { signature: "Int?" }, '
+        'foo: { signature: "Int" } }, migrations: [{ add: { field: ".b" } }, { add: { field: ".foo" } }, { backfill: { field: ".foo", value: "5" } }] })',
+        syntax="v10",
+    )
+    db.query("Foo.byId(1)!.update({ b: 1 })", syntax="v10")
+    db.query("Foo.byId(1)!.update({ foo: 10 })", syntax="v10")
+    events = db.query('Paginate(Events(Ref(Collection("Foo"), "1")))').data
+    assert [(e["action"], e["data"]) for e in events] == [("create", {"foo": 5}), ("update", {"b": 1}), ("update", {"foo": 10})]

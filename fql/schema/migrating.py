@@ -20,7 +20,7 @@ from ..eval.v10 import rewind as r
 from ..eval.v10 import schema_types as st
 from ..eval.v10 import shapes
 from ..eval.v10 import signatures as sig
-from ..eval.v10.fields import env_typechecked
+from ..eval.v10.fields import env_typechecked, pure_value
 from ..eval.v10.signatures import SignatureError
 from . import diff as schema_diff
 from . import parser
@@ -398,7 +398,9 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
     else:
         return [], []
     try:
-        steps, problems = migrations_of(live, submitted, before, after, _lookup(_items(diffs), ctx))
+        steps, problems = migrations_of(
+            live, submitted, before, after, _lookup(_items(diffs), ctx), _global_names(ctx, after), m.backfill_typer(ctx)
+        )
     except (SignatureError, KeyError, TypeError):
         # A type fql cannot resolve: the write that follows says what is wrong with it.
         return [], []
@@ -406,22 +408,95 @@ def check(ctx: Context, change: t.Any, diffs: list, before: dict[str, str], afte
         # Core's check after the write, a constraint failure drawn on the collection.
         message = "Invalid database schema update.\n\nconstraint failures:\n  " + V4_INDEXES
         problems = [shapes.Problem(message, span=submitted.span)]
+    if not problems:
+        problems = _split_backfills(ctx, steps, submitted, after)
     files = {None: (submitted.file, after[submitted.file])}
     if live is not None:
         files[LIVE] = (live.file, before[live.file])
     return steps, [render(problem, files) for problem in problems]
 
 
-def migrations_of(live: Item | None, submitted: Item, before: dict[str, str], after: dict[str, str], find: t.Any):
+def migrations_of(
+    live: Item | None,
+    submitted: Item,
+    before: dict[str, str],
+    after: dict[str, str],
+    find: t.Any,
+    bound: t.Callable[[str], bool] | None = None,
+    typed: t.Callable[[str, t.Any], str | None] | None = None,
+):
     """The steps a collection's new migrations make, and its problems (each with its spans), as core's
-    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection."""
+    MigrationValidator.validate finds them; `live` None checks `submitted` as a new collection. `bound`
+    tells the global names a backfill may use, `typed` a backfill's type error."""
     where, pending = _located(submitted, after[submitted.file], tag=None)
     target = shapes.shape(submitted.definition, find, where)
     if live is None:
-        return r.check(target, None, pending, where)
+        return r.check(target, None, pending, where, bound, typed)
     live_where, live_items = _located(live, before[live.file], tag=LIVE)
     pending = m.to_apply(live_items, pending)
-    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where)
+    return r.check(target, shapes.shape(live.definition, find, live_where), pending, where, bound, typed)
+
+
+def _global_names(ctx: Context, after: dict[str, str]) -> t.Callable[[str], bool]:
+    """Whether a name means something to a backfill of the pushed schema: its collections and functions
+    (and their aliases), the database's v4 functions, the standard library."""
+    from ..eval.v10 import globals as names
+    from .manager import v4_names
+
+    known = set(v4_names(ctx)["function"])
+    for file, text in after.items():
+        try:
+            items = parser.parse(text, file) if text.strip() else []
+        except parser.FSLError:
+            continue
+        for item in items:
+            if item.kind in ("collection", "function"):
+                known.update(n for n in (item.name, item.definition.get("alias")) if isinstance(n, str))
+    return lambda name: (
+        name in known or name in names.MODULES or names.V10_STATICS.get((names.GLOBAL, name)) is not None
+    )
+
+
+def _split_backfills(ctx: Context, steps: list, submitted: Item, after: dict[str, str]) -> list[shapes.Problem]:
+    """Core's MigrationConverter as SchemaValidate runs it (ignoreBackfillErrors: an `add`'s backfill is
+    checked only when the collection is written): each pair of a split's targets has the first one's
+    backfill (null without one) checked against its type, and the second one's evaluated, and a failure is
+    drawn at the backfill written in the file (at the field's type where there is none). One problem a
+    split at most; a backfill's own error, and a default's, are left to the write."""
+    where, items = _located(submitted, after[submitted.file], tag=None)
+    written = {(i.field, i.value): i.value_at for i in items if i.kind == "backfill"}
+    problems = []
+    for step in steps:
+        if step.kind != "split":
+            continue
+        for (path, schema, source), (following, _, then) in zip(step.to, step.to[1:]):
+            problem = _converted(ctx, path, schema, source, written, where)
+            problem = problem or _converted(ctx, following, None, then, written, where)
+            if problem is not None:
+                problems.append(problem)
+                break
+    return problems
+
+
+def _converted(ctx, path, schema, source, written, where) -> shapes.Problem | None:
+    if isinstance(source, shapes.DefaultSource):
+        return None
+    if source is None:
+        if schema is None:
+            return None
+        value, span = None, (where.fields.get(path) or (None, None))[1]
+    else:
+        value, error, unpersistable = pure_value(ctx, "*backfill*", source, effects=True, where=True)
+        span = written.get((path, source))
+        if error is not None:
+            return None
+        if unpersistable is not None:
+            return shapes.Problem(f"Failed to convert migration.\nconstraint failures:\n  {unpersistable}", span=span)
+    failures = [] if schema is None else st.validate(schema, path, value)
+    if not failures:
+        return None
+    lines = "\n".join(f"  {'.'.join(map(str, f.path))}: {f.message}" for f in failures)
+    return shapes.Problem(f"Failed to convert backfill value.\nconstraint failures:\n{lines}", span=span)
 
 
 def _has_documents(ctx: Context, name: str) -> bool:
@@ -473,6 +548,7 @@ def _located(item: Item, text: str, tag: str | None) -> tuple[shapes.Source, lis
             span=span(n.value.start, n.value.end),
             paths=tuple(span(p.start, p.end) for p in n.value.paths),
             value_at=span(n.value.value.start, n.value.value.end) if n.value.value is not None else None,
+            written=text[n.value.value.start : n.value.value.end] if n.value.value is not None else None,
         )
         for one, n in zip(stated, written)
     ]

@@ -86,3 +86,49 @@ def test_it_errors_for_non_persistable_backfill_values(db):
         "error: Invalid database schema update.\n    error: Failed to convert migration.\n    constraint failures:\n"
         "      Value has type Lambda, which cannot be persisted.\n    at <no source>"
     )
+
+
+# Core's push and diff run SchemaValidate.validateMigrations, a MigrationConverter with ignoreBackfillErrors:
+# a split's backfills are converted there, on the FSL, and a failure is drawn at the backfill in the file
+# (an `add`'s is checked only when the collection is written, as above).
+SPLIT = "collection User {\n  _no_wildcard: Null\n  s: Int | String\n}"
+
+
+@pytest.mark.parametrize(
+    "backfills, failure, underline",
+    [
+        (
+            "backfill .s = { let x: Any = 'q'; x }\n    backfill .t = ''",
+            "Failed to convert backfill value.\nconstraint failures:\n  s: Expected Int, provided String\nat main.fsl:8:19",
+            "8 |     backfill .s = { let x: Any = 'q'; x }\n  |                   ^^^^^^^^^^^^^^^^^^^^^^^",
+        ),
+        (
+            "backfill .s = 0\n    backfill .t = [x => x]",
+            "Failed to convert migration.\nconstraint failures:\n  [0]: Value has type Lambda, which cannot be persisted.\nat main.fsl:9:19",
+            "9 |     backfill .t = [x => x]\n  |                   ^^^^^^^^",
+        ),
+    ],
+)
+def test_a_split_backfill_that_cannot_be_converted_fails_the_diff_and_the_push(db, backfills, failure, underline):
+    push(db, SPLIT)
+    create(db, "User", 1, "s: 1")
+    to = (
+        "collection User {\n  _no_wildcard: Null\n  s: Int\n  t: String | Array<Any>\n\n  migrations {\n"
+        f"    split .s -> .s, .t\n    {backfills}\n  }}\n}}"
+    )
+    expected = f"error: {failure}\n  |\n{underline}\n  |"
+    with pytest.raises(fql.schema.manager.SchemaError) as err:
+        db.schema_diff({"main.fsl": to})
+    assert err.value.message == expected
+    assert push_error(db, to) == expected
+    assert data(db, "User", 1) == {"s": 1}
+
+
+def test_a_new_collections_split_backfills_are_converted_too(db):
+    # SchemaValidate converts a new (or empty) collection's migrations too, all of them (rewindAll).
+    to = "collection User {\n  s: Int\n  t: String?\n\n  migrations {\n    split .s -> .s, .t\n    backfill .s = { let x: Any = 'q'; x }\n  }\n}"
+    with pytest.raises(fql.schema.manager.SchemaError) as err:
+        db.schema_diff({"main.fsl": to})
+    assert err.value.message.split("\n  |")[0] == (
+        "error: Failed to convert backfill value.\nconstraint failures:\n  s: Expected Int, provided String\nat main.fsl:7:19"
+    )

@@ -547,3 +547,62 @@ def test_function_types_come_after_collection_types():
         "error: Unknown type `Baz`",
         "error: Unknown type `Bar`",
     ]
+
+
+def test_a_backfill_naming_nothing_is_refused_where_it_is_written():
+    # Core's MigrationValidator.rewindBackfill types each backfill (typer.typeAnnotatedExpr) with the pushed
+    # schema's environment: a name that names nothing is the typer's error where it is written, the first
+    # one with the hint at the field's type. Names of the pushed schema and the standard library are bound.
+    db = fql.connect()
+    db.push_schema({"main.fsl": "collection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({})", syntax="v10")
+    text = (
+        "collection Foo {\n  _no_wildcard: Null\n  a: Int\n  migrations {\n    add .a\n"
+        "    backfill .a = {\n      let b = 1\n      b + y + Foo.all().count() + Math.abs(zz)\n    }\n  }\n}"
+    )
+    with pytest.raises(SchemaError) as err:
+        db.schema_diff({"main.fsl": text})
+    assert err.value.message == """\
+error: Unbound variable `y`
+at main.fsl:8:11
+  |
+8 |       b + y + Foo.all().count() + Math.abs(zz)
+  |           ^
+  |
+hint: Field type defined here
+at main.fsl:3:6
+  |
+3 |   a: Int
+  |      ^^^
+  |
+error: Unbound variable `zz`
+at main.fsl:8:44
+  |
+8 |       b + y + Foo.all().count() + Math.abs(zz)
+  |                                            ^^
+  |"""
+    db.push_schema({"main.fsl": text.replace(" + y", "").replace("(zz)", "(-2)")})
+    assert db.query("Foo.all().map(.a).toArray()", syntax="v10") == [4]
+
+
+def test_a_backfill_of_another_scalar_type_is_refused_where_it_is_written():
+    # The typer's error on a backfill that is no literal (MigrationValidator.rewindBackfill).
+    db = fql.connect()
+    db.push_schema({"main.fsl": "collection Foo {\n  _no_wildcard: Null\n}"})
+    db.query("Foo.create({})", syntax="v10")
+    text = "collection Foo {\n  _no_wildcard: Null\n  a: Int\n  migrations {\n    add .a\n    backfill .a = Time.now()\n  }\n}"
+    with pytest.raises(SchemaError) as err:
+        db.push_schema({"main.fsl": text})
+    assert err.value.message == """\
+error: Type `Time` is not a subtype of `Int`
+at main.fsl:6:19
+  |
+6 |     backfill .a = Time.now()
+  |                   ^^^^^^^^^^
+  |
+hint: Field type defined here
+at main.fsl:3:6
+  |
+3 |   a: Int
+  |      ^^^
+  |"""

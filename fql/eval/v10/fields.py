@@ -765,23 +765,55 @@ def default_value(ctx: Context, source_name: str, name: str | tuple, source: str
     return None, st.Failure("default", path, f"Default field evaluation failed.\n{detail}")
 
 
-def pure_value(ctx: Context, source_name: str, source: str) -> tuple[t.Any, str | None, str | None]:
-    """Evaluate `source` with no variables, no reads and no writes: its stored value, or its error rendered
-    against `source_name`, or (when it cannot be stored) the dynamic type of the value it gave."""
+def pure_value(
+    ctx: Context, source_name: str, source: str, *, effects: bool = False, where: bool = False
+) -> tuple[t.Any, str | None, str | None]:
+    """Evaluate `source` with no variables, and no reads and no writes unless `effects`: its stored value,
+    or its error rendered against `source_name`, or (when it cannot be stored) the dynamic type of the value
+    it gave; with `where`, the failure core's MigrationConverter names instead: the part that cannot be
+    stored, after its path (`a.b: Value has type Lambda, which cannot be persisted.`)."""
     from ...parse import parse
     from .documents import to_stored
     from .expressions import dynamic_label, evaluate_program
 
     try:
         program = parse(source, "v10")
-        with limited(ctx, "default values", reads=False):
+        if effects:
             value = evaluate_program(program, Context(ctx.state))
+        else:
+            with limited(ctx, "default values", reads=False):
+                value = evaluate_program(program, Context(ctx.state))
     except FQLError as err:
         return None, _render(err, source_name, source), None
+    if where:
+        found = unpersistable_part(value)
+        if found is not None:
+            label, part = found
+            message = f"Value has type {dynamic_label(part)}, which cannot be persisted."
+            return None, None, f"{label}: {message}" if label else message
+        return to_stored(value), None, None
     stored = to_stored(value)
     if not persistable(stored) or _holds_id(value):
         return None, None, dynamic_label(value)
     return stored, None, None
+
+
+def unpersistable_part(value: t.Any, label: str = "") -> tuple[str, t.Any] | None:
+    """The first part of `value` that cannot be stored, and its path as core's repo Path prints it (`a.b`,
+    `[1]`, empty for the whole value); None where all of it can (core's IRValueConversion.toIR)."""
+    from .documents import to_stored
+
+    if isinstance(value, list):
+        parts: t.Iterable = ((f"{label}[{i}]", v) for i, v in enumerate(value))
+    elif isinstance(value, dict):
+        parts = ((f"{label}.{k}" if label else str(k), v) for k, v in value.items())
+    else:
+        return None if persistable(to_stored(value)) and not isinstance(value, ID) else (label, value)
+    for part_label, part in parts:
+        found = unpersistable_part(part, part_label)
+        if found is not None:
+            return found
+    return None
 
 
 def _holds_id(value: t.Any) -> bool:

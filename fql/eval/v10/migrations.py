@@ -150,18 +150,36 @@ def derive(ctx: Context, definition: dict, previous: dict | None, has_documents:
     coll = str(definition.get("name"))
     submitted = items(definition.get("migrations"))
     target = shape_of(ctx, definition)
+    typed = backfill_typer(ctx)
     if previous is None or not has_documents:
-        _, problems = check(target, None, submitted)
+        _, problems = check(target, None, submitted, typed=typed)
         if problems:
             raise failed(coll, problems)
         return []
     pending = to_apply(items(previous.get("migrations")), submitted)
-    steps, problems = check(target, shape_of(ctx, previous), pending)
+    steps, problems = check(target, shape_of(ctx, previous), pending, typed=typed)
     if problems:
         raise failed(coll, problems)
     if steps and has_v4_indexes(ctx, previous.get("name")):
         raise failed(coll, [Problem("Cannot create migrations on a collection with v4 indexes")])
     return steps
+
+
+def backfill_typer(ctx: Context) -> t.Callable[[str, t.Any], str | None]:
+    """Core's typer on a backfill (MigrationValidator.rewindBackfill), where fql can tell what it says: an
+    expression of no reads whose value is a scalar not of the field's type (`Type `String` is not a
+    subtype of `Int``), unless the expression is typed `Any`. fql types the value it evaluates to, as it
+    does a default's."""
+    from .fields import default_type_errors
+
+    def typed(source: str, expected: t.Any) -> str | None:
+        for message in default_type_errors(ctx, "backfill", source, expected):
+            provided = message.split("`")[1]
+            if not any(c in provided for c in "{[<|"):
+                return message
+        return None
+
+    return typed
 
 
 def has_v4_indexes(ctx: Context, coll: t.Any) -> bool:
@@ -229,18 +247,21 @@ def _filled(step: Step) -> list[tuple[Path, t.Any, str | None]]:
 
 
 def _evaluate(ctx: Context, coll: str, source: str) -> t.Any:
-    """A backfill (or default) value: an expression with no reads and no writes, as a stored value. Core's
-    MigrationConverter: an error of its own is the error; a value that cannot be stored is `Failed to
-    convert migration.`."""
+    """A backfill (or default) value, as a stored value. Core's MigrationConverter evaluates a backfill with
+    its interpreter's default effect limit, which allows reads (and writes); a default has already been
+    evaluated with no reads (DefinedField.evalDefault, "default values"). An error of its own is the error;
+    a value that cannot be stored is `Failed to convert migration.`, naming the part that cannot (its path
+    and dynamic type, as IRValueConversion.toIR's NonPersistableValue gives them)."""
     from .fields import pure_value
 
-    value, error, unpersistable = pure_value(ctx, "*backfill*", source)
+    value, error, unpersistable = pure_value(
+        ctx, "*backfill*", source, effects=not isinstance(source, DefaultSource), where=True
+    )
     if error is not None:
         # Its own error, placed where core's stored backfill is: nowhere (`at <no source>`).
         raise failed(coll, [Problem(error.removeprefix("error: ").split("\nat ", 1)[0])])
     if unpersistable is not None:
-        message = f"Value has type {unpersistable}, which cannot be persisted."
-        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {message}")])
+        raise failed(coll, [Problem(f"Failed to convert migration.\nconstraint failures:\n  {unpersistable}")])
     return copy.deepcopy(value)
 
 

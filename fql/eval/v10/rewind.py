@@ -56,11 +56,22 @@ class Rewind:
     and noting the change it makes to documents. `where` places the collection's FSL, for errors that
     point into it."""
 
-    def __init__(self, shape: Shape, where: Source | None = None):
+    def __init__(
+        self,
+        shape: Shape,
+        where: Source | None = None,
+        bound: t.Callable[[str], bool] | None = None,
+        typed: t.Callable[[str, t.Any], str | None] | None = None,
+    ):
         shape = copy.deepcopy(shape)
         self.fields = shape.fields
         self.wildcard = shape.wildcard
         self.where = where
+        #: Whether a free name of a backfill is a global one (the schema's collections and functions, the
+        #: standard library); None: backfills' names are not checked.
+        self.bound = bound
+        #: A backfill's type error against its field's type, where fql can tell it (None: literals only).
+        self.typed = typed
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
         self.move_conflicts: Path | None = None
@@ -83,6 +94,15 @@ class Rewind:
 
     def _fail(self, message: str, *hints: Hint, at: Span = None) -> None:
         self.problems.append(Problem(message, hints, span=at))
+
+    def _unbound(self, item: Item, found: Field) -> None:
+        """Core's typer on a backfill (typeAnnotatedExpr): each name that names nothing is an error where it
+        is written, the first with the hint at the field's type."""
+        source = item.value if item.value_at is None or item.written is None else item.written
+        for count, (name, at) in enumerate(_unbound_names(source, self.bound)):
+            span = item.value_at and (item.value_at[0] + at, item.value_at[0] + at + len(name), *item.value_at[2:])
+            hints = (Hint("Field type defined here", span=found.type_span),) if count == 0 else ()
+            self._fail(f"Unbound variable `{name}`", *hints, at=span)
 
     def _parent(self, path: Path) -> tuple[dict[str, Field], bool] | str:
         """The fields beside `path`'s last step and whether a wildcard holds others there; or why there are
@@ -129,8 +149,12 @@ class Rewind:
             # phantom fields": `Null | String | Int` for a split into an Int and a String).
             expected = st.Union(tuple(reversed(expected.members)))
         mismatch = _literal_mismatch(item.value, expected)
+        if mismatch is None and self.typed is not None:
+            mismatch = self.typed(item.value, expected)
         if mismatch is not None:
             self._fail(mismatch, Hint("Field type defined here", span=found.type_span), at=item.value_at)
+        elif self.bound is not None:
+            self._unbound(item, found)
         later = found.by
         if found.source == "backfill":
             self._fail(
@@ -422,6 +446,18 @@ class Rewind:
         self.wildcard = evolve(self.wildcard, source="add_wildcard", span=item.span)
 
 
+def _unbound_names(source: str, bound: t.Callable[[str], bool]) -> list[tuple[str, int]]:
+    """The free names of a backfill's expression that name nothing, each with where it starts in it."""
+    from ...parse import parse
+    from .indexed_fields import free_names
+
+    try:
+        body = parse(source, "v10").body
+    except FQLError:
+        return []
+    return [(name, at) for name, at in free_names(body, frozenset()) if not bound(name)]
+
+
 def _literal_mismatch(source: str, expected: t.Any) -> str | None:
     """Core's typer on a backfill value, where fql can say what it says: a literal (a string, a number, a
     boolean, null) whose type is not the field's."""
@@ -446,10 +482,19 @@ def _conflicts_struct(schema: t.Any) -> t.Any:
     return None
 
 
-def check(target: Shape, live: Shape | None, pending: list[Item], where: Source | None = None) -> tuple[list[Step], list[Problem]]:
+def check(
+    target: Shape,
+    live: Shape | None,
+    pending: list[Item],
+    where: Source | None = None,
+    bound: t.Callable[[str], bool] | None = None,
+    typed: t.Callable[[str, t.Any], str | None] | None = None,
+) -> tuple[list[Step], list[Problem]]:
     """Core's MigrationValidator.validate: rewind `pending` from the submitted shape and, for a collection
-    with documents (`live`), compare what that leaves with its live shape. The steps, or the problems."""
-    rewound = Rewind(target, where).run(pending)
+    with documents (`live`), compare what that leaves with its live shape. The steps, or the problems.
+    `bound` tells the global names a backfill may use and `typed` a backfill's type error (core types
+    each backfill)."""
+    rewound = Rewind(target, where, bound, typed).run(pending)
     if rewound.problems:
         return [], rewound.problems
     if live is not None and not compatible(rewound.shape(), live):

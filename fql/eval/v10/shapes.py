@@ -47,6 +47,8 @@ class Item:
     span: Span = attrs.field(default=None, eq=False)
     paths: tuple[Span, ...] = attrs.field(default=(), eq=False)
     value_at: Span = attrs.field(default=None, eq=False)
+    #: From FSL: a backfill's value as the file writes it (at `value_at`).
+    written: str | None = attrs.field(default=None, eq=False)
 
     def at(self, index: int = 0) -> Span:
         """Where its `index`th path is written."""

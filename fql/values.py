@@ -295,13 +295,17 @@ def _date_days(value: int | str) -> int:
     raise TypeError(f"Date takes days since 1970-01-01 or ISO-8601 text, not {type(value).__name__}")
 
 
-@frozen(order=True)
+@frozen(order=True, init=False)
 class Timestamp:
     """A point in time with nanosecond precision over Java's Instant range (wider than `datetime`).
     `Timestamp("2020-01-01T00:00:00Z")` reads the text its repr shows."""
 
     #: Nanoseconds since 1970-01-01T00:00:00Z.
-    nanos: int = field(converter=_time_nanos)
+    nanos: int
+
+    def __init__(self, nanos: int | str) -> None:
+        # Written out rather than an attrs converter: a plain int, the hot path, costs one type check.
+        object.__setattr__(self, "nanos", nanos if type(nanos) is int else _time_nanos(nanos))
 
     @classmethod
     def from_micros(cls, micros: int) -> Timestamp:
@@ -362,11 +366,14 @@ def _instant_text(nanos: int) -> str:
     return text + "Z"
 
 
-@frozen(order=True)
+@frozen(order=True, init=False)
 class Date:
     """A calendar date, stored as days since 1970-01-01; `Date("2020-01-01")` reads the text its repr shows."""
 
-    days: int = field(converter=_date_days)
+    days: int
+
+    def __init__(self, days: int | str) -> None:
+        object.__setattr__(self, "days", days if type(days) is int else _date_days(days))
 
     @classmethod
     def parse(cls, text: str, *, strict: bool = False) -> Date | None:

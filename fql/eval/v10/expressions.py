@@ -743,7 +743,10 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
             if method.name in _READ_CALLS:
                 _fields.check_read(ctx)
             elif method.name == "create":
-                # Core's WriteBroker checks for a write before anything (fql's create reads first).
+                # Core casts the `data` argument first (NativeFunction's FixedArg: each parameter, then
+                # the body), then its WriteBroker checks for a write before anything (fql's create reads
+                # first): `Foo.create(1)` in a set function is the argument's error.
+                _documents.check_data(args[0])
                 _fields.check_may_write(ctx)
         if ctx.state.staged_txn is not None and staged.schema_call(method, receiver):
             # Joining a staged schema: a call on the schema runs against it (staged.on_staged).

@@ -134,6 +134,32 @@ def test_reads_are_refused(db, expr, func):
     assert refused(db, expr) == reads(func)
 
 
+@pytest.mark.parametrize(
+    "expr, error",
+    [
+        ("Foo.byId('abc')", "expected value for `id` of type ID, received String"),
+        ("Key.byId('x')", "expected value for `id` of type ID, received String"),
+        ("Collection.byName(1)", "expected value for `name` of type String, received Int"),
+        ("Role.byName(1)", "expected value for `name` of type String, received Int"),
+        ("Foo.where(1)", "expected value for `pred` of type Function, received Int"),
+        ("Function.firstWhere(1)", "expected value for `pred` of type Function, received Int"),
+        ("Token.byDocument(1)", "expected value for `document` of type Doc, received Int"),
+        (
+            "Foo.all(1)",
+            "invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields",
+        ),
+        ("Collection.all({ from: null })", "invalid argument `range`: The `from` field must be a document id."),
+        ("Foo.create(1)", "expected value for `data` of type { *: Any }, received Int"),
+        ("Collection.create('x')", "expected value for `data` of type { *: Any }, received String"),
+    ],
+)
+def test_arguments_are_cast_before_the_effect_is_checked(db, expr, error):
+    """A native function's arguments are cast before its body runs (NativeFunction's FixedArg), and the body
+    checks the effect (Effect.Action.check in byId, byName, byDocument, allDocuments; all(range) reads its
+    range first; WriteBroker.requireWriteEffect): a bad argument is its own error, not the effect's."""
+    assert refused(db, expr) == error
+
+
 @pytest.mark.parametrize("expr", ["Collection.toString()", "Foo.toString()"])
 def test_collection_to_string_is_allowed(db, expr):
     """collections / `toString`."""

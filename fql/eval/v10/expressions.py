@@ -741,7 +741,14 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
     try:
         if receiver is _NO_RECEIVER or isinstance(receiver, Module):
             if method.name in _READ_CALLS:
-                _fields.check_read(ctx)
+                try:
+                    _fields.check_read(ctx)
+                except _fields.EffectViolation:
+                    # Core casts the arguments before the body checks the read (NativeFunction's FixedArg,
+                    # then Effect.Action.check; `all(range)` reads its range first): an argument's error
+                    # comes first. The function runs for its checks alone, reading nothing it may not.
+                    method.fn(ctx, *args) if receiver is _NO_RECEIVER else method.fn(ctx, receiver, *args)
+                    raise
             elif method.name == "create":
                 # Core casts the `data` argument first (NativeFunction's FixedArg: each parameter, then
                 # the body), then its WriteBroker checks for a write before anything (fql's create reads

@@ -25,6 +25,7 @@ from ...values import (
     module_name,
     native,
     parse_long,
+    scala_long,
 )
 from ...storage.meter import SCHEMA
 from .. import access, documents as core, staged
@@ -465,7 +466,7 @@ def given_id(value: t.Any, what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str):
-        number = parse_long(value)
+        number = scala_long(value)  # TypeTag.ID's cast: Scala's toLongOption, digits of any script
     if number is not None and number >= 0:
         return str(number)
     expected = st.Union((st.Scalar("ID"), st.Scalar("String"), st.Scalar("Long")))
@@ -906,7 +907,8 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = ABSENT) -> t.Any:
 def id_range(bounds: t.Any, coll: Ref) -> dict:
     """A `{ from, to }` range over document ids (`all(range)`, an index that covers no values), as core's
     collectRange reads one: each bound a document, an ID, an integer or a string a Long parses from
-    (`"-1"` too), as the document of `coll` with that id; anything else, null too, is not a document id."""
+    (`"-1"` too, and digits of any script, as Scala's toLongOption reads them), as the document of `coll`
+    with that id; anything else, null too, is not a document id."""
     from .collections import range_fields
 
     out = {}
@@ -920,7 +922,7 @@ def id_range(bounds: t.Any, coll: Ref) -> dict:
             continue
         number = None
         if isinstance(value, str):
-            number = parse_long(value)
+            number = scala_long(value)  # parsePrefix's `str.toLongOption`: `"٢"` is 2
         elif isinstance(value, int) and not isinstance(value, bool):
             number = value
         if number is None:

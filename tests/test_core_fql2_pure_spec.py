@@ -9,10 +9,10 @@ message names "default values" where the spec's names "model tests". The one rea
 (`writes within set functions make nice errors`) is run as it is.
 
 Skipped:
-- `bang operator`, `exists`, `field access`, `projection`, `??`, `toString` (docs), `all overloaded with
-  range`, `tokens` and `writes` on `doc`: core passes in a document as a global without reading it; a
-  default value has no variables, and the only ways to a document (`byId`, `byName`) are reads refused
-  first (`byId should read` below).
+- `toString` (docs: `Object.toString(doc)`), `tokens` and `writes` on `doc`, and every case on a named
+  `doc` (a collection's definition): core passes in a document as a global without reading it; a default
+  value has no variables, and its one way to a document without a read is a collection's apply
+  (`Foo(1234)`: IDedCollectionCompanion.defApply checks no effect), which the other cases use.
 - `byName fields`, `byId fields`: pending in core (`pendingUntilFixed`).
 - `credentials` (`cred.verify`): the same, a credential document as a global.
 - `Time.now()`, `newId()`: refused under Pure, allowed in default values (checked below as the
@@ -132,6 +132,65 @@ def test_writes_within_set_functions_make_nice_errors(db):
 )
 def test_reads_are_refused(db, expr, func):
     assert refused(db, expr) == reads(func)
+
+
+@pytest.mark.parametrize(
+    "expr, error",
+    [
+        ("Foo.byId('abc')", "expected value for `id` of type ID, received String"),
+        ("Key.byId('x')", "expected value for `id` of type ID, received String"),
+        ("Collection.byName(1)", "expected value for `name` of type String, received Int"),
+        ("Role.byName(1)", "expected value for `name` of type String, received Int"),
+        ("Foo.where(1)", "expected value for `pred` of type Function, received Int"),
+        ("Function.firstWhere(1)", "expected value for `pred` of type Function, received Int"),
+        ("Token.byDocument(1)", "expected value for `document` of type Doc, received Int"),
+        (
+            "Foo.all(1)",
+            "invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields",
+        ),
+        ("Collection.all({ from: null })", "invalid argument `range`: The `from` field must be a document id."),
+        ("Foo.create(1)", "expected value for `data` of type { *: Any }, received Int"),
+        ("Collection.create('x')", "expected value for `data` of type { *: Any }, received String"),
+    ],
+)
+def test_arguments_are_cast_before_the_effect_is_checked(db, expr, error):
+    """A native function's arguments are cast before its body runs (NativeFunction's FixedArg), and the body
+    checks the effect (Effect.Action.check in byId, byName, byDocument, allDocuments; all(range) reads its
+    range first; WriteBroker.requireWriteEffect): a bad argument is its own error, not the effect's."""
+    assert refused(db, expr) == error
+
+
+@pytest.mark.parametrize("doc", ["Foo(1234)", "Foo(555)"])
+@pytest.mark.parametrize(
+    "expr, func",
+    [
+        # docs / `bang operator`, `exists`, `field access`, `projection`, `??` (the spec's `doc`).
+        ("{doc}!", "`!`"),
+        ("{doc}.exists()", "`exists`"),
+        ("{doc}!.data", "`!`"),
+        ("{doc}?.data", "Reading a field"),
+        ("{doc}.data", "Reading a field"),
+        ("{doc} {{ data }}", "Projection"),
+        ("{doc} ?? 'hi'", "`??`"),
+        # collections / `all overloaded with range`.
+        ("Collection.all({{ from: {doc} }})", "`all`"),
+        ("Foo.all({{ from: {doc} }})", "`all`"),
+    ],
+)
+def test_reading_a_document_is_refused(db, doc, expr, func):
+    """A document made without reading it (`Foo(id)`) is read, and refused, where it is used: core's
+    ReadBroker names the action (Effect.Action.Field, Projection, `!`, `??`, `exists`)."""
+    assert refused(db, expr.format(doc=doc)) == reads(func)
+
+
+def test_a_collection_apply_is_no_read(db):
+    """`Foo(id)` is the document, unread (IDedCollectionCompanion.defApply has no effect check, unlike
+    `byId`): a default value may be one, or a key's; its argument is still cast."""
+    allowed(db, "Foo(1234)")
+    allowed(db, "[Foo(555), Key(1)]")
+    assert refused(db, "Foo('x')") == "expected value for `id` of type ID, received String"
+    name = ok(db, "Collection.create({ name: 'WithRef', fields: { r: { signature: 'Any', default: 'Foo(1234)' } } }).name")
+    assert ok(db, f"{name}.create({{}}).r.foo") == "bar"
 
 
 @pytest.mark.parametrize("expr", ["Collection.toString()", "Foo.toString()"])

@@ -1671,8 +1671,6 @@ def test_create_arguments_that_fit(foos, query):
         # causes (SchemaCollectionSpec "infers the correct setting based on defined fields").
         ("Foo.create({ other: 1 })", [("Type `{ other: 1 }` is not a subtype of `{ id: ID | Null, my_field: Number }`", 11, 23)]),
         ("Foo.create({ my_field: 1, other: 'x' })", [('Type `{ my_field: 1, other: "x" }` contains extra field `other`', 11, 38)]),
-        # A token is made for a document (core's Token docCreateType: `document` is required).
-        ("Token.create({})", [("Type `{}` does not have field `document`", 13, 15)]),
     ],
 )
 def test_an_extra_create_field_is_refused(foos, query, expected):

@@ -17,7 +17,7 @@ from ...values import (
     Ref,
     collection_ref,
     native,
-    parse_long,
+    scala_long,
 )
 from .. import documents, indexes
 from ..evaluator import Context
@@ -261,8 +261,9 @@ def _as_id(value: t.Any) -> t.Any:
         value = value.id
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and parse_long(value) is not None:
-        return parse_long(value)  # TypeTag.ID's cast: what a Long parses from, a sign too
+    if isinstance(value, str) and scala_long(value) is not None:
+        # TypeTag.ID's cast, Scala's toLongOption: a sign too, and digits of any script (`"٢"` is 2).
+        return scala_long(value)
     # Null sorts after every value, so it stands for core's DocID.MaxValue.
     return None
 

@@ -25,6 +25,7 @@ from ...values import (
     module_name,
     native,
     parse_long,
+    scala_long,
 )
 from ...storage.meter import SCHEMA
 from .. import access, documents as core, staged
@@ -358,7 +359,7 @@ def _coll_module(ref: Ref) -> Module:
 
 def _split(fields: t.Any) -> tuple[dict, t.Any, t.Any]:
     """(user data, ttl, id) of a v10 create/update argument."""
-    _check_data(fields)
+    check_data(fields)
     # A create's `id` is taken apart first: an ID is not stored as data.
     check_persistable({k: v for k, v in fields.items() if k != "id"})
     data = {k: to_stored(v) for k, v in fields.items() if k not in METADATA}
@@ -372,9 +373,11 @@ RESERVED_FIELDS = tuple(
 )
 
 
-def _check_data(given: t.Any) -> None:
+def check_data(given: t.Any) -> None:
     """A write's argument is an object: core's create, update, replace and their *Data forms take
-    `data` as a struct (Docs.scala, Collections.scala), whose type an argument error names `{ *: Any }`."""
+    `data` as a struct (Docs.scala, Collections.scala), whose type an argument error names `{ *: Any }`.
+    Checked before the write is (in `at`, in a set function): core casts a native method's arguments
+    before its body runs (NativeFunction's FixedArg), and the body's WriteBroker checks the effect."""
     from .misc import OBJECT, arg
 
     arg(given, "data", OBJECT)
@@ -403,9 +406,9 @@ def _reread(ctx: Context, ref: Ref) -> Document | NullDocument:
 
 
 def create_in(ctx: Context, coll: Ref, given: t.Any) -> Document:
+    check_data(given)
     past.check_write(ctx)
     what = f"create document in collection `{coll.id}`"
-    _check_data(given)
     # Core's WriteBroker refuses a computed field's name, then takes the id apart (getOrMakeID), then
     # refuses what cannot be stored (structToIR); the collection's schema sees reserved names after
     # those (validateAndTransform).
@@ -463,7 +466,7 @@ def given_id(value: t.Any, what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str):
-        number = parse_long(value)
+        number = scala_long(value)  # TypeTag.ID's cast: Scala's toLongOption, digits of any script
     if number is not None and number >= 0:
         return str(number)
     expected = st.Union((st.Scalar("ID"), st.Scalar("String"), st.Scalar("Long")))
@@ -596,12 +599,14 @@ _NAMED_BY_INDEX = frozenset(("access_providers", "roles", "databases"))
 @method("Document", "update")
 def update(ctx: Context, doc: Document, fields: dict) -> Document:
     """Merge `fields` into the document (nested objects merge; null removes a field)."""
+    check_data(fields)
     return update_doc(ctx, doc, fields, replace=False)
 
 
 @method("Document", "replace")
 def replace(ctx: Context, doc: Document, fields: dict) -> Document:
     """Replace the document's fields with `fields`."""
+    check_data(fields)
     return update_doc(ctx, doc, fields, replace=True)
 
 
@@ -742,7 +747,7 @@ def _plain_write(ctx: Context, doc: Document | None, coll: str, data: t.Any, *, 
     """The params and schema checks (`validate` of core's writes) of a *Data write: every field is user
     data (so a computed field's name may be written), and data only, as any write's (core's
     WriteBroker.structToIR refuses a set, a module... in any mode)."""
-    _check_data(data)
+    check_data(data)
     check_persistable(data)
     previous = ctx.state.txn.get(doc_key(ctx, doc.ref)) if doc is not None else None
     stored = to_stored(data)
@@ -774,6 +779,7 @@ def _check_write_as(ctx: Context, action: str) -> None:
 def update_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like update, but every field is user data (even `id`, `ts`, `ttl`...)."""
     _user_only(doc, "updateData")
+    check_data(data)
     _check_write_as(ctx, "update")
     core.update(ctx, doc.ref, **_plain_write(ctx, doc, doc.ref.collection.id, data, op="update"), v4=False)
     return _reread(ctx, doc.ref)
@@ -783,6 +789,7 @@ def update_data(ctx: Context, doc: Document, data: dict) -> Document:
 def replace_data(ctx: Context, doc: Document, data: dict) -> Document:
     """Like replace, but every field is user data."""
     _user_only(doc, "replaceData")
+    check_data(data)
     _check_write_as(ctx, "replace")
     core.replace(ctx, doc.ref, **_plain_write(ctx, doc, doc.ref.collection.id, data, op="replace"), v4=False)
     return _reread(ctx, doc.ref)
@@ -872,6 +879,7 @@ def create(ctx: Context, module: Module, fields: dict) -> Document:
 @method(USER_COLLECTION, "createData")
 def create_data(ctx: Context, module: Module, data: dict) -> Document:
     """Create a document whose fields are all user data."""
+    check_data(data)
     _check_write_as(ctx, "create")
     rendered = core.create(ctx, _coll(module), **_plain_write(ctx, None, _coll(module).id, data, op="create"), v4=False)
     return _reread(ctx, rendered["ref"])
@@ -899,7 +907,8 @@ def documents_in(ctx: Context, coll: t.Any, bounds: t.Any = ABSENT) -> t.Any:
 def id_range(bounds: t.Any, coll: Ref) -> dict:
     """A `{ from, to }` range over document ids (`all(range)`, an index that covers no values), as core's
     collectRange reads one: each bound a document, an ID, an integer or a string a Long parses from
-    (`"-1"` too), as the document of `coll` with that id; anything else, null too, is not a document id."""
+    (`"-1"` too, and digits of any script, as Scala's toLongOption reads them), as the document of `coll`
+    with that id; anything else, null too, is not a document id."""
     from .collections import range_fields
 
     out = {}
@@ -913,7 +922,7 @@ def id_range(bounds: t.Any, coll: Ref) -> dict:
             continue
         number = None
         if isinstance(value, str):
-            number = parse_long(value)
+            number = scala_long(value)  # parsePrefix's `str.toLongOption`: `"٢"` is 2
         elif isinstance(value, int) and not isinstance(value, bool):
             number = value
         if number is None:

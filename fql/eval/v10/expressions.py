@@ -247,6 +247,15 @@ def _ident(node: ast.Ident, ctx: Context) -> t.Any:
 # -- member access -------------------------------------------------------------------------------------
 
 
+def deref_by(ctx: Context, value: t.Any, action: str) -> t.Any:
+    """deref, where reading the document is refused (a reference `Foo(id)` made in a default value) naming
+    the action that read it as core's ReadBroker does (Effect.Action: `Reading a field`, `Projection`, `` `!` ``)."""
+    try:
+        return deref(ctx, value)
+    except _fields.EffectViolation as err:
+        raise err.by(action) from None
+
+
 def deref(ctx: Context, value: t.Any) -> t.Any:
     """A stored ref read as a v10 document (or a null document); a document read at another valid time
     than this one, and not stamped with it (see documents.read), read again now."""
@@ -283,7 +292,7 @@ def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
 
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
-    value = deref(ctx, value)
+    value = deref_by(ctx, value, _method_read(name))
     if isinstance(value, Document) and _document_method(value, name):
         # A method is one of the document's members, found before its fields (core's AbstractDocPrototype
         # hasResolver: fields or methods; their names are reserved, so no field hides behind one).
@@ -478,7 +487,7 @@ def _member_of(node: ast.Member, ctx: Context, value: t.Any) -> t.Any:
     """`value.name`, `value` being what `node.obj` answered (the null state it left is kept)."""
     if value is not _SKIPPED and node.optional:
         # A reference to a document that is gone is null to `?.` (core reads it first).
-        value = deref(ctx, value)
+        value = deref_by(ctx, value, "Reading a field")
     if value is _SKIPPED or (
         node.optional and _nullish(value) and not _unread_member(value, node.name) and not _null_method(value, node.name)
     ):
@@ -741,9 +750,19 @@ def invoke(ctx: Context, method: Method, args: list, receiver: t.Any = _NO_RECEI
     try:
         if receiver is _NO_RECEIVER or isinstance(receiver, Module):
             if method.name in _READ_CALLS:
-                _fields.check_read(ctx)
+                try:
+                    _fields.check_read(ctx)
+                except _fields.EffectViolation:
+                    # Core casts the arguments before the body checks the read (NativeFunction's FixedArg,
+                    # then Effect.Action.check; `all(range)` reads its range first): an argument's error
+                    # comes first. The function runs for its checks alone, reading nothing it may not.
+                    method.fn(ctx, *args) if receiver is _NO_RECEIVER else method.fn(ctx, receiver, *args)
+                    raise
             elif method.name == "create":
-                # Core's WriteBroker checks for a write before anything (fql's create reads first).
+                # Core casts the `data` argument first (NativeFunction's FixedArg: each parameter, then
+                # the body), then its WriteBroker checks for a write before anything (fql's create reads
+                # first): `Foo.create(1)` in a set function is the argument's error.
+                _documents.check_data(args[0])
                 _fields.check_may_write(ctx)
         if ctx.state.staged_txn is not None and staged.schema_call(method, receiver):
             # Joining a staged schema: a call on the schema runs against it (staged.on_staged).
@@ -762,6 +781,12 @@ def _apply(node: ast.Apply, ctx: Context) -> t.Any:
     return None if value is _SKIPPED else value
 
 
+def _method_read(name: str) -> str:
+    """What core names the read of a document whose method `name` is called: its getMethod reads it as a
+    field (guardNullDoc, Effect.Action.Field), but for `exists`, which reads it itself (Docs.scala)."""
+    return "`exists`" if name in _NULL_DOC_METHODS else "Reading a field"
+
+
 def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
     if ctx.state.deadline is not None:
         ctx.state.check_deadline()
@@ -772,12 +797,12 @@ def _apply_link(node: ast.Apply, ctx: Context) -> t.Any:
         # and called, `?.()` or not; only without one is the field read and called if not null.
         receiver = _receiver(target.obj, ctx)
         if isinstance(receiver, (Document, Ref)):
-            receiver = deref(ctx, receiver)
+            receiver = deref_by(ctx, receiver, _method_read(target.name))
     if isinstance(target, ast.Member) and (not node.optional or _document_method(receiver, target.name)):
         if receiver is _UNRUN:
             receiver = _receiver(target.obj, ctx)
         if receiver is not _SKIPPED and (target.optional or isinstance(receiver, (Document, Ref))):
-            receiver = deref(ctx, receiver)
+            receiver = deref_by(ctx, receiver, _method_read(target.name))
         if isinstance(receiver, NullDocument) and target.name in _NULL_DOC_METHODS:
             pass  # a document that is not there still answers these (core's guardNullDoc lets them by)
         elif receiver is _SKIPPED or (
@@ -877,7 +902,9 @@ def call_method(ctx: Context, receiver: t.Any, name: str, args: list) -> t.Any:
     """`receiver.name(args)`: a static of a module, a method of the value's type, or a field holding a function."""
     if isinstance(receiver, Module):
         return names.call_static(ctx, receiver, name, args)
-    receiver = placeholder(ctx, deref(ctx, receiver))
+    # A document's method is looked up as a field is (core's guardNullDoc), but `exists`, which reads it
+    # itself (AbstractDocPrototype.exists: Effect.Action.Function("exists")).
+    receiver = placeholder(ctx, deref_by(ctx, receiver, _method_read(name)))
     kind = v10_type(receiver)
     found = V10_METHODS.get((kind, name))
     if found is not None and name in _CREDENTIAL_METHODS and kind == "Document" and receiver.ref.kind != "credentials":
@@ -1077,9 +1104,9 @@ def _binary(node: ast.Binary, ctx: Context) -> t.Any:
         if op == "||":
             return _bool(ctx, left, node.left) or _bool(ctx, run(node.right, ctx), node.right)
         if op == "??":
-            if isinstance(left, (Document, NullDocument)):
+            if isinstance(left, (Document, NullDocument, Ref)):
                 # A document read at another time (in `at`) may be gone there, null to `??` (FQL2CheckConstraintsSpec).
-                left = deref(ctx, left)
+                left = deref_by(ctx, left, "`??`")
             return run(node.right, ctx) if left is None or isinstance(left, NullDocument) else left
         if op == "isa":
             from .types import isa
@@ -1243,7 +1270,7 @@ def _non_null(node: ast.NonNull, ctx: Context) -> t.Any:
         start, where, gone = ctx.state.skipped_at or (None, None, None)
         inner = where if start is node.expr else _link_span(node.expr)
         value = None
-    value = deref(ctx, value)
+    value = deref_by(ctx, value, "`!`")
     where = _from_start(inner, node.span) if inner is not None else node.span
     where = _parenthesized(ctx, node) or where
     if gone is not None and gone[0].cause != "permission denied":
@@ -1339,7 +1366,7 @@ def _project(node: ast.Project, ctx: Context) -> t.Any:
 def project(ctx: Context, value: t.Any, fields: tuple[tuple[str, ast.Node], ...]) -> t.Any:
     """Projection: an object of the fields, element-wise over arrays and sets; null stays null, and a
     number, string, boolean, time, date, bytes or function passes through (core's FQL2ProjectionSpec)."""
-    value = deref(ctx, value)
+    value = deref_by(ctx, value, "Projection")
     if isinstance(value, NullDocument):
         # Core's evalProject asks whether the document is there first; if not, the projection is a null
         # that keeps why (a `!` on it is the document's not found, or its permission denied).

@@ -311,7 +311,11 @@ class EffectViolation(QueryRuntimeError):
 
     def named(self, function: str) -> QueryRuntimeError:
         """core's message, naming the function that made the read or write."""
-        message = f"`{function}` performs a {self.effect}, which is not allowed in {self.what}."
+        return self.by(f"`{function}`")
+
+    def by(self, action: str) -> QueryRuntimeError:
+        """core's message, naming the action that made it (Effect.Action: `Reading a field`, `Projection`)."""
+        message = f"{action} performs a {self.effect}, which is not allowed in {self.what}."
         return QueryRuntimeError("invalid_effect", message, span=self.span)
 
 

@@ -257,7 +257,8 @@ def call_module(ctx: Context, module: Module, args: list) -> t.Any:
     from .expressions import invoke
 
     if is_user_collection(module) or module.name in _CALLED_BY_ID:
-        return call_static(ctx, module, "byId", args)
+        unread = _unread_document(ctx, module, args)
+        return unread if unread is not None else call_static(ctx, module, "byId", args)
     found = V10_STATICS.get((module.name, "__call__"))
     if found is None:
         # A module without an apply is no function: core's evalAp names its dynamic type, the module's name.
@@ -265,6 +266,24 @@ def call_module(ctx: Context, module: Module, args: list) -> t.Any:
     return invoke(ctx, found, args)
 
 
+def _unread_document(ctx: Context, module: Module, args: list) -> Ref | None:
+    """`Foo(id)` where reads are refused (a default value): core's apply makes the document without the
+    read check `byId` has (IDedCollectionCompanion.defApply), so it is a reference, refused only where it is
+    read. None where reads are allowed (it is `byId`)."""
+    from . import fields
+    from .misc import DOC_ID, arg
+
+    try:
+        fields.check_read(ctx)
+    except fields.EffectViolation:
+        if len(args) != 1:
+            return None  # byId's arity error
+        coll = module.collection if is_user_collection(module) else native(_NATIVE_KINDS[module.name])
+        return Ref(str(arg(args[0], "id", DOC_ID)), coll)
+    return None
+
+
+_NATIVE_KINDS = {"Key": "keys", "Token": "tokens", "Credential": "credentials"}
 #: Native collections whose module, called, is `byId` (core's IDedCollectionCompanion defines the apply).
 _CALLED_BY_ID = frozenset(("Key", "Token", "Credential"))
 

@@ -7,6 +7,7 @@ and case folding, which are Java's defaults.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -705,6 +706,74 @@ def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
         pos = m.end() + 1 if m.end() == m.start() else m.end()
 
 
+def java_matches(regex: re.Pattern, text: str) -> t.Iterator[tuple[int, int, re.Match]]:
+    """Java's Matcher.find in a loop, as core runs it on a Java string: each match's start and end in
+    UTF-16 units, and the match. Java steps one UTF-16 unit past an empty match, so after one where an
+    astral character starts it searches again from that character's low surrogate: a match there is tried
+    with that one character cut in two (its match holds the lone low surrogate), then the search goes on
+    in the whole string from the next character."""
+    if text.isascii() or not _ASTRAL.search(text):
+        yield from ((m.start(), m.end(), m) for m in java_finditer(regex, text))
+        return
+    units = _unit_offsets(text)
+    pos, mid = 0, False  # where the next search starts; whether at the low half of text[pos]
+    while pos <= len(text):
+        if mid:
+            low = units[pos] + 1
+            m = regex.match(text[:pos] + "".join(_halves(text[pos])) + text[pos + 1 :], pos + 1)
+            pos, mid = pos + 1, False
+            if m is not None:
+                yield low, low + _utf16_length(m[0]), m
+                pos = max(pos, m.end() - 1)
+                continue
+            if pos > len(text):
+                break
+        m = regex.search(text, pos)
+        if m is None:
+            break
+        yield units[m.start()], units[m.end()], m
+        if m.end() > m.start():
+            pos = m.end()
+        elif m.end() < len(text) and ord(text[m.end()]) > 0xFFFF:
+            pos, mid = m.end(), True
+        else:
+            pos = m.end() + 1
+
+
+#: A character beyond the BMP: two UTF-16 units in core's strings.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _unit_offsets(text: str) -> list[int]:
+    """Where each code point of `text` starts in UTF-16 units, and (last) the length in units."""
+    offsets = [0]
+    for c in text:
+        offsets.append(offsets[-1] + (2 if ord(c) > 0xFFFF else 1))
+    return offsets
+
+
+def _halves(c: str) -> tuple[str, str]:
+    """The UTF-16 surrogates of an astral character, each a string of its own."""
+    n = ord(c) - 0x10000
+    return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))
+
+
+def _code_points(offsets: list[int], unit: int) -> int:
+    """Java's `codePointCount(0, unit)` for the string whose _unit_offsets are `offsets`: a character cut
+    at `unit` counts as one."""
+    return bisect.bisect_left(offsets, unit)
+
+
+def _units(text: str) -> bytes:
+    """`text` as core's Java string holds it: UTF-16 units (slice it at even offsets, join and decode with
+    `_from_units`; halves of a character joined again are that character)."""
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _from_units(data: bytes) -> str:
+    return data.decode("utf-16-le", "surrogatepass")
+
+
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
     """Java's Matcher replacement: `$1`, `${name}` and `\\x` escapes (Python's would read `\\1`)."""
     parts: list[str | int] = []
@@ -907,15 +976,22 @@ def find_str_regex(
     # Capped at 1024, then a Java int (Long.toInt): a large negative count wraps around.
     limit = _int32(min(_LIMIT if num_results is None else num_results, _LIMIT))
     offset = _start(value, start)
+    rest = value[offset:]
+    offsets = _unit_offsets(rest)
     found = []
-    # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
-    for m in java_finditer(regex, value[offset:]):
+    # Core searches the rest of the string from `start` as a string of its own: `^` matches there. Its
+    # indexes count the code points before a match's start, and before its last UTF-16 unit (its end, if
+    # empty): a match ending in a character outside the BMP ends at that character's high surrogate, itself
+    # counted as one, and an empty match stepping into such a character is at its low half.
+    for begin, end, m in java_matches(regex, rest):
         if len(found) >= limit:
             break
-        # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
-        # match ending in a character outside the BMP leaves its high surrogate, itself counted as one.
-        end = m.end() - (m.end() > m.start() and ord(m[0][-1]) <= 0xFFFF)
-        found.append({"start": offset + m.start(), "end": offset + end, "data": m[0]})
+        last = end - 1 if end > begin else end
+        found.append({
+            "start": offset + _code_points(offsets, begin),
+            "end": offset + _code_points(offsets, last),
+            "data": m[0],
+        })
     return found
 
 
@@ -927,18 +1003,21 @@ def _split(regex: re.Pattern, value: str, count: int | None) -> list[str]:
         raise InvalidArgument("count must be count > 0").at("count")
     if count is not None and count > _LIMIT:
         raise InvalidArgument(f"count must be count <= {_LIMIT}").at("count")
+    # Java's Pattern.split loops Matcher.find over UTF-16 units: an empty match steps one unit, cutting a
+    # character outside the BMP into its halves.
+    data = _units(value)
     parts: list[str] = []
     index = 0
-    for m in regex.finditer(value):
+    for begin, end, _ in java_matches(regex, value):
         if count is not None and len(parts) >= count - 1:
             break
-        if index == 0 and m.start() == m.end() == 0:
+        if index == 0 and begin == end == 0:
             continue
-        parts.append(value[index : m.start()])
-        index = m.end()
+        parts.append(_from_units(data[2 * index : 2 * begin]))
+        index = end
     if index == 0:
         return [value]
-    parts.append(value[index:])
+    parts.append(_from_units(data[2 * index :]))
     return parts
 
 
@@ -1043,13 +1122,16 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
     if regex.search(value) is None:
         return value
     replacement = _java_replacement(replace, regex)
+    # Java's Matcher.replaceAll over UTF-16 units: an empty match steps one unit, so the text between two
+    # matches may be half a character outside the BMP.
+    data = _units(value)
     out, prev = [], 0
-    for m in java_finditer(regex, value):
-        out += (value[prev : m.start()], replacement(m))
-        prev = m.end()
+    for begin, end, m in java_matches(regex, value):
+        out += (data[2 * prev : 2 * begin], _units(replacement(m)))
+        prev = end
         if first:
             break
-    return "".join(out) + value[prev:]
+    return _from_units(b"".join(out) + data[2 * prev :])
 
 
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))

@@ -822,54 +822,15 @@ def _replacement_error(message: str) -> InvalidArgument:
     return InvalidArgument(f"Invalid replacement: {message}.").at("replace")
 
 
-# Case mapping, as ICU's root locale does it.
-
-
-#: Characters that join letters (or digits) into one word, as UAX #29 word breaks do: "don't", "3.14".
-_MID_LETTER = frozenset(":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.'\u2018\u2019\u2024\ufe52\uff07\uff0e")
-_MID_NUMBER = frozenset(",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b.'\u2019\u2024\ufe52\uff07\uff0e")
-
-
-def _word_char(c: str) -> bool:
-    return c.isalnum() or unicodedata.category(c) in ("Pc", "Mn", "Mc", "Me", "Cf")
-
-
-def _word_end(text: str, i: int) -> int:
-    """The end of the word starting at text[i] (a word character)."""
-    j = i + 1
-    while j < len(text):
-        if _word_char(text[j]):
-            j += 1
-        elif j + 1 < len(text) and _joins(text[j - 1], text[j], text[j + 1]):
-            j += 2
-        else:
-            break
-    return j
-
-
-def _joins(before: str, mid: str, after: str) -> bool:
-    if before.isalpha() and after.isalpha():
-        return mid in _MID_LETTER
-    return before.isdigit() and after.isdigit() and mid in _MID_NUMBER
-
-
-def _title_start(c: str) -> bool:
-    """ICU starts titlecasing a word at its first letter, number, symbol or private-use character."""
-    category = unicodedata.category(c)
-    return category[0] in "LNS" or category == "Co"
+# Case mapping, as ICU does it.
 
 
 def _titlecase(text: str) -> str:
-    """ICU toTitleCase with word breaks: in each word the first letter, digit or symbol is titlecased,
-    what precedes it is kept and what follows is lowercased ("they're BACK" is "They're Back")."""
-    out, i = [], 0
-    while i < len(text):
-        end = _word_end(text, i) if _word_char(text[i]) else i + 1
-        word = text[i:end]
-        first = next((j for j, c in enumerate(word) if _title_start(c)), None)
-        out.append(word if first is None else word[:first] + word[first].title() + word[first + 1 :].lower())
-        i = end
-    return "".join(out)
+    """Core's UCharacter.toTitleCase with a word BreakIterator, by the system's ICU: in each word the
+    first letter, digit or symbol is titlecased, what precedes it is kept and what follows is lowercased
+    in context ("they're BACK" is "They're Back", "aΣ" is "Aς"; a colon ends a word: "x:y" is "X:Y")."""
+    locale = icu.Locale("en_US")  # the JVM's default locale, which core's toTitleCase uses
+    return str(icu.UnicodeString(text).toTitle(icu.BreakIterator.createWordInstance(locale), locale))
 
 
 def _is_text(value: t.Any) -> bool:

@@ -553,6 +553,9 @@ def test_split_str_is_unstable_only_and_checks_its_count(api):
         }
     bad = error(api, {"split_str_regex": "a", "pattern": "("}, "UNSTABLE")
     assert (bad["position"], bad["description"]) == (["pattern"], "Search pattern /(/ is not a valid regular expression.")
+    # Casts.Regex compiles the pattern as it casts it: that comes before the count's type.
+    bad = error(api, {"split_str_regex": "a", "pattern": "(", "count": "x"}, "UNSTABLE")
+    assert (bad["position"], bad["description"]) == (["pattern"], "Search pattern /(/ is not a valid regular expression.")
 
 
 def test_take_under_unstable(api):

@@ -22,7 +22,7 @@ import icu
 
 from ..errors import InvalidArgument
 from ..values import Action, Date, Timestamp, TxnMicros, civil_from_days, days_from_civil, type_name
-from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
+from .casts import BOOLEAN, INTEGER, SCALAR, STRING, Cast, each
 from .evaluator import Context
 from .math import wrap
 from .registry import builtin
@@ -682,6 +682,7 @@ def uncommented(p: str) -> tuple[str, list[int]]:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern:
     text, unicode = _translate(uncommented(pattern)[0])
     with warnings.catch_warnings():
@@ -689,12 +690,33 @@ def _compile(pattern: str) -> re.Pattern:
         return re.compile(text, 0 if unicode else re.ASCII)
 
 
-def java_regex(pattern: str, key: str) -> re.Pattern:
+def java_regex(pattern: str, *key: str | int) -> re.Pattern:
     """Compile a Java regex; an invalid one fails with Fauna's message at `key`."""
     try:
         return _compile(pattern)
     except (_BadPattern, re.error, ValueError, OverflowError, RecursionError):
-        raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
+        raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(*key) from None
+
+
+@attrs.frozen
+class _RegexCast(Cast):
+    """Core's Casts.Regex: a string that compiles as a Java regex. Core compiles it as it casts the
+    argument, so a bad pattern fails before a later argument's type is checked."""
+
+    def __call__(self, value: t.Any, *path: str | int) -> t.Any:
+        if STRING.check(value):
+            java_regex(value, *path)
+        return STRING(value, *path)
+
+
+def _is_regex(value: t.Any) -> bool:
+    try:
+        return STRING.check(value) and java_regex(value, "pattern") is not None
+    except InvalidArgument:
+        return False
+
+
+REGEX = _RegexCast("String", _is_regex)
 
 
 def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
@@ -897,7 +919,7 @@ def contains_str(ctx: Context, value: str, search: str) -> bool:
     return search in value
 
 
-@builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, STRING))
+@builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, REGEX))
 def contains_str_regex(ctx: Context, value: str, pattern: str) -> bool:
     """True if the Java regex `pattern` matches somewhere in `value`."""
     return java_regex(pattern, "pattern").search(value) is not None
@@ -927,7 +949,7 @@ def find_str(ctx: Context, value: str, find: str, start: int | None = None) -> i
 @builtin(
     "FindStrRegex",
     keys=("findstrregex", "pattern", "start", "num_results"),
-    types=(STRING, STRING, INTEGER, INTEGER),
+    types=(STRING, REGEX, INTEGER, INTEGER),
 )
 def find_str_regex(
     ctx: Context, value: str, pattern: str, start: int | None = None, num_results: int | None = None
@@ -990,7 +1012,7 @@ def split_str(ctx: Context, value: str, token: str, count: int | None = None) ->
 
 
 @builtin(
-    "SplitStrRegex", keys=("split_str_regex", "pattern", "count"), types=(STRING, STRING, INTEGER), required=2
+    "SplitStrRegex", keys=("split_str_regex", "pattern", "count"), types=(STRING, REGEX, INTEGER), required=2
 )
 def split_str_regex(ctx: Context, value: str, pattern: str, count: int | None = None) -> list[str]:
     """`value` split at each match of the Java regex `pattern`, in at most `count` parts (API UNSTABLE
@@ -1075,7 +1097,7 @@ def replace_str(ctx: Context, value: str, find: str, replace: str) -> str:
 @builtin(
     "ReplaceStrRegex",
     keys=("replacestrregex", "pattern", "replace", "first"),
-    types=(STRING, STRING, STRING, BOOLEAN),
+    types=(STRING, REGEX, STRING, BOOLEAN),
 )
 def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, first: bool = False) -> str:
     """`value` with the matches of a Java regex replaced (`$1` names a group); only the first if `first`."""

@@ -796,6 +796,26 @@ def _from_units(data: bytes) -> str:
     return data.decode("utf-16-le", "surrogatepass")
 
 
+def joined(text: str) -> str:
+    """`text` as core's Java string holds it: two halves of an astral character side by side (from joining
+    strings that hold them) are that character."""
+    return _from_units(_units(text)) if _HALF.search(text) else text
+
+
+#: Half of an astral character in UTF-16, alone.
+_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _unit_find(value: str, search: str, start: int = 0) -> int:
+    """Java's `value.indexOf(search, start)`, in UTF-16 units: a `search` holding half an astral character
+    matches that half of one in `value`."""
+    data, needle = _units(value), _units(search)
+    i = data.find(needle, 2 * start)
+    while i > 0 and i % 2:  # a match must start at a unit, not inside one
+        i = data.find(needle, i + 1)
+    return i // 2 if i >= 0 else -1
+
+
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
     """Java's Matcher replacement: `$1`, `${name}` and `\\x` escapes (Python's would read `\\1`)."""
     parts: list[str | int] = []
@@ -864,7 +884,7 @@ def _is_text(value: t.Any) -> bool:
 @builtin("Concat", keys=("concat", "separator"), types=(None, STRING))
 def concat(ctx: Context, strings: t.Any, separator: str = "") -> str:
     """Join a string or an array of strings with `separator` (default none): `Concat(["a", "b"], "-")`."""
-    return separator.join(each(STRING, strings, "concat"))
+    return joined(separator.join(each(STRING, strings, "concat")))
 
 
 @builtin("Casefold", keys=("casefold", "normalizer"))
@@ -904,19 +924,20 @@ def _normalize(text: str, normalizer: str) -> str:
 @builtin("StartsWith", keys=("startswith", "search"), types=(STRING, STRING))
 def starts_with(ctx: Context, value: str, search: str) -> bool:
     """True if `value` starts with `search`."""
-    return value.startswith(search)
+    # Java compares UTF-16 units: half an astral character is a prefix of it.
+    return _units(value).startswith(_units(search)) if _HALF.search(search) else value.startswith(search)
 
 
 @builtin("EndsWith", keys=("endswith", "search"), types=(STRING, STRING))
 def ends_with(ctx: Context, value: str, search: str) -> bool:
     """True if `value` ends with `search`."""
-    return value.endswith(search)
+    return _units(value).endswith(_units(search)) if _HALF.search(search) else value.endswith(search)
 
 
 @builtin("ContainsStr", keys=("containsstr", "search"), types=(STRING, STRING))
 def contains_str(ctx: Context, value: str, search: str) -> bool:
     """True if `search` occurs in `value`."""
-    return search in value
+    return _unit_find(value, search) >= 0 if _HALF.search(search) else search in value
 
 
 @builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, REGEX))
@@ -943,7 +964,13 @@ def _start(value: str, start: int | None) -> int:
 @builtin("FindStr", keys=("findstr", "find", "start"), types=(STRING, STRING, INTEGER))
 def find_str(ctx: Context, value: str, find: str, start: int | None = None) -> int:
     """The position of the first `find` in `value` at or after `start`, or -1."""
-    return value.find(find, _start(value, start))
+    if not _HALF.search(find):
+        return value.find(find, _start(value, start))
+    # Core finds it in UTF-16 units and counts the code points before it: half an astral character is
+    # found in one, the other half before it counted as one.
+    offsets = _unit_offsets(value)
+    index = _unit_find(value, find, offsets[_start(value, start)])
+    return _code_points(offsets, index) if index > 0 else index
 
 
 @builtin(
@@ -1091,7 +1118,19 @@ def sub_string(ctx: Context, value: str, start: int | None = None, length: int |
 @builtin("ReplaceStr", keys=("replacestr", "find", "replace"), types=(STRING, STRING, STRING))
 def replace_str(ctx: Context, value: str, find: str, replace: str) -> str:
     """`value` with every `find` replaced by `replace` (no patterns)."""
-    return value.replace(find, replace)
+    if find == "":
+        # Java's String.replace works in UTF-16 units: an empty `find` is found between any two units, in
+        # the middle of an astral character too.
+        data, between = _units(value), _units(replace)
+        return _from_units(between + b"".join(data[k : k + 2] + between for k in range(0, len(data), 2)))
+    if _HALF.search(find):
+        # Half an astral character is found in one.
+        data, out, prev = _units(value), [], 0
+        while (i := _unit_find(value, find, prev)) >= 0:
+            out += (data[2 * prev : 2 * i], _units(replace))
+            prev = i + len(_units(find)) // 2
+        return _from_units(b"".join(out) + data[2 * prev :])
+    return joined(value.replace(find, replace))
 
 
 @builtin(
@@ -1121,7 +1160,7 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
 def repeat(ctx: Context, value: str, number: int = 2) -> str:
     """`value` repeated `number` times (default 2, at most 1024)."""
     # Core caps the count, then makes it a Java int: a large negative count wraps (-4294967295 is 1).
-    return value * _int32(min(number, _LIMIT))
+    return joined(value * _int32(min(number, _LIMIT)))
 
 
 #: NGram's default sizes (Lucene's NGramTokenizer), and how far apart min and max may be.
@@ -1512,4 +1551,4 @@ def format_(ctx: Context, fmt: str, values: t.Any = ()) -> str:
     """Java's String.format: `Format("%s has %d items (%.2f%%)", "cart", 3, 12.5)`; `%s` takes any scalar,
     `%d` integers, `%f` doubles, `%tY-%tm-%td` times and dates, `%@`/`%^` any value as wire JSON."""
     items = list(values) if isinstance(values, tuple) else values if isinstance(values, list) else [values]
-    return _format(fmt, items, ctx.state.api_version)
+    return joined(_format(fmt, items, ctx.state.api_version))

@@ -528,6 +528,12 @@ def test_select_reads_through_a_ref_under_unstable(api):
         ({"split_str_regex": "a1b22c", "pattern": "[0-9]+"}, ["a", "b", "c"]),
         ({"split_str_regex": "abc", "pattern": ""}, ["a", "b", "c", ""]),
         ({"split_str_regex": "abc", "pattern": "", "count": 2}, ["a", "bc"]),
+        # Matcher.find steps one UTF-16 unit past an empty match: a lazy `a*?` never matches "a", and an
+        # astral character is cut into its halves, each a lone surrogate, written `?` as core writes it.
+        ({"split_str_regex": "aa", "pattern": "a*?"}, ["a", "a", ""]),
+        ({"split_str": "\U0001F60D", "token": ""}, ["?", "?", ""]),
+        ({"split_str_regex": "a\U0001F60Db", "pattern": "x*", "count": 3}, ["a", "?", "?b"]),
+        ({"split_str_regex": "\U0001F60D,\U0001F60D", "pattern": ","}, ["\U0001F60D", "\U0001F60D"]),
     ],
 )
 def test_split_str(api, expr, result):
@@ -546,6 +552,9 @@ def test_split_str_is_unstable_only_and_checks_its_count(api):
             "description": f"count must be {bound}",
         }
     bad = error(api, {"split_str_regex": "a", "pattern": "("}, "UNSTABLE")
+    assert (bad["position"], bad["description"]) == (["pattern"], "Search pattern /(/ is not a valid regular expression.")
+    # Casts.Regex compiles the pattern as it casts it: that comes before the count's type.
+    bad = error(api, {"split_str_regex": "a", "pattern": "(", "count": "x"}, "UNSTABLE")
     assert (bad["position"], bad["description"]) == (["pattern"], "Search pattern /(/ is not a valid regular expression.")
 
 

@@ -266,10 +266,11 @@ def ln(ctx: Context, n: Number) -> float:
 
 @builtin("Log", keys=("log",), types=(NUMBER,))
 def log(ctx: Context, n: Number) -> float:
-    """The base-10 logarithm of `n` (which must be greater than 0)."""
+    """The base-10 logarithm of `n` (which must be greater than 0), correctly rounded as HotSpot's
+    Math.log10 (core's LogFunction) answers."""
     if not n > 0:
         raise _bounds(n, "greater than 0")
-    return _java(math.log10, float(n))
+    return javamath.log10(float(n))
 
 
 @builtin("Exp", keys=("exp",), types=(NUMBER,))

@@ -7,6 +7,7 @@ and case folding, which are Java's defaults.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -21,7 +22,7 @@ import icu
 
 from ..errors import InvalidArgument
 from ..values import Action, Date, Timestamp, TxnMicros, civil_from_days, days_from_civil, type_name
-from .casts import BOOLEAN, INTEGER, SCALAR, STRING, each
+from .casts import BOOLEAN, INTEGER, SCALAR, STRING, Cast, each
 from .evaluator import Context
 from .math import wrap
 from .registry import builtin
@@ -681,6 +682,7 @@ def uncommented(p: str) -> tuple[str, list[int]]:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern:
     text, unicode = _translate(uncommented(pattern)[0])
     with warnings.catch_warnings():
@@ -688,12 +690,33 @@ def _compile(pattern: str) -> re.Pattern:
         return re.compile(text, 0 if unicode else re.ASCII)
 
 
-def java_regex(pattern: str, key: str) -> re.Pattern:
+def java_regex(pattern: str, *key: str | int) -> re.Pattern:
     """Compile a Java regex; an invalid one fails with Fauna's message at `key`."""
     try:
         return _compile(pattern)
     except (_BadPattern, re.error, ValueError, OverflowError, RecursionError):
-        raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(key) from None
+        raise InvalidArgument(f"Search pattern /{pattern}/ is not a valid regular expression.").at(*key) from None
+
+
+@attrs.frozen
+class _RegexCast(Cast):
+    """Core's Casts.Regex: a string that compiles as a Java regex. Core compiles it as it casts the
+    argument, so a bad pattern fails before a later argument's type is checked."""
+
+    def __call__(self, value: t.Any, *path: str | int) -> t.Any:
+        if STRING.check(value):
+            java_regex(value, *path)
+        return STRING(value, *path)
+
+
+def _is_regex(value: t.Any) -> bool:
+    try:
+        return STRING.check(value) and java_regex(value, "pattern") is not None
+    except InvalidArgument:
+        return False
+
+
+REGEX = _RegexCast("String", _is_regex)
 
 
 def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
@@ -703,6 +726,94 @@ def java_finditer(regex: re.Pattern, text: str) -> t.Iterator[re.Match]:
     while pos <= len(text) and (m := regex.search(text, pos)):
         yield m
         pos = m.end() + 1 if m.end() == m.start() else m.end()
+
+
+def java_matches(regex: re.Pattern, text: str) -> t.Iterator[tuple[int, int, re.Match]]:
+    """Java's Matcher.find in a loop, as core runs it on a Java string: each match's start and end in
+    UTF-16 units, and the match. Java steps one UTF-16 unit past an empty match, so after one where an
+    astral character starts it searches again from that character's low surrogate: a match there is tried
+    with that one character cut in two (its match holds the lone low surrogate), then the search goes on
+    in the whole string from the next character."""
+    if text.isascii() or not _ASTRAL.search(text):
+        yield from ((m.start(), m.end(), m) for m in java_finditer(regex, text))
+        return
+    units = _unit_offsets(text)
+    pos, mid = 0, False  # where the next search starts; whether at the low half of text[pos]
+    while pos <= len(text):
+        if mid:
+            low = units[pos] + 1
+            m = regex.match(text[:pos] + "".join(_halves(text[pos])) + text[pos + 1 :], pos + 1)
+            pos, mid = pos + 1, False
+            if m is not None:
+                yield low, low + _utf16_length(m[0]), m
+                pos = max(pos, m.end() - 1)
+                continue
+            if pos > len(text):
+                break
+        m = regex.search(text, pos)
+        if m is None:
+            break
+        yield units[m.start()], units[m.end()], m
+        if m.end() > m.start():
+            pos = m.end()
+        elif m.end() < len(text) and ord(text[m.end()]) > 0xFFFF:
+            pos, mid = m.end(), True
+        else:
+            pos = m.end() + 1
+
+
+#: A character beyond the BMP: two UTF-16 units in core's strings.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _unit_offsets(text: str) -> list[int]:
+    """Where each code point of `text` starts in UTF-16 units, and (last) the length in units."""
+    offsets = [0]
+    for c in text:
+        offsets.append(offsets[-1] + (2 if ord(c) > 0xFFFF else 1))
+    return offsets
+
+
+def _halves(c: str) -> tuple[str, str]:
+    """The UTF-16 surrogates of an astral character, each a string of its own."""
+    n = ord(c) - 0x10000
+    return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))
+
+
+def _code_points(offsets: list[int], unit: int) -> int:
+    """Java's `codePointCount(0, unit)` for the string whose _unit_offsets are `offsets`: a character cut
+    at `unit` counts as one."""
+    return bisect.bisect_left(offsets, unit)
+
+
+def _units(text: str) -> bytes:
+    """`text` as core's Java string holds it: UTF-16 units (slice it at even offsets, join and decode with
+    `_from_units`; halves of a character joined again are that character)."""
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _from_units(data: bytes) -> str:
+    return data.decode("utf-16-le", "surrogatepass")
+
+
+def joined(text: str) -> str:
+    """`text` as core's Java string holds it: two halves of an astral character side by side (from joining
+    strings that hold them) are that character."""
+    return _from_units(_units(text)) if _HALF.search(text) else text
+
+
+#: Half of an astral character in UTF-16, alone.
+_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _unit_find(value: str, search: str, start: int = 0) -> int:
+    """Java's `value.indexOf(search, start)`, in UTF-16 units: a `search` holding half an astral character
+    matches that half of one in `value`."""
+    data, needle = _units(value), _units(search)
+    i = data.find(needle, 2 * start)
+    while i > 0 and i % 2:  # a match must start at a unit, not inside one
+        i = data.find(needle, i + 1)
+    return i // 2 if i >= 0 else -1
 
 
 def _java_replacement(template: str, pattern: re.Pattern) -> t.Callable[[re.Match], str]:
@@ -753,54 +864,15 @@ def _replacement_error(message: str) -> InvalidArgument:
     return InvalidArgument(f"Invalid replacement: {message}.").at("replace")
 
 
-# Case mapping, as ICU's root locale does it.
-
-
-#: Characters that join letters (or digits) into one word, as UAX #29 word breaks do: "don't", "3.14".
-_MID_LETTER = frozenset(":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.'\u2018\u2019\u2024\ufe52\uff07\uff0e")
-_MID_NUMBER = frozenset(",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b.'\u2019\u2024\ufe52\uff07\uff0e")
-
-
-def _word_char(c: str) -> bool:
-    return c.isalnum() or unicodedata.category(c) in ("Pc", "Mn", "Mc", "Me", "Cf")
-
-
-def _word_end(text: str, i: int) -> int:
-    """The end of the word starting at text[i] (a word character)."""
-    j = i + 1
-    while j < len(text):
-        if _word_char(text[j]):
-            j += 1
-        elif j + 1 < len(text) and _joins(text[j - 1], text[j], text[j + 1]):
-            j += 2
-        else:
-            break
-    return j
-
-
-def _joins(before: str, mid: str, after: str) -> bool:
-    if before.isalpha() and after.isalpha():
-        return mid in _MID_LETTER
-    return before.isdigit() and after.isdigit() and mid in _MID_NUMBER
-
-
-def _title_start(c: str) -> bool:
-    """ICU starts titlecasing a word at its first letter, number, symbol or private-use character."""
-    category = unicodedata.category(c)
-    return category[0] in "LNS" or category == "Co"
+# Case mapping, as ICU does it.
 
 
 def _titlecase(text: str) -> str:
-    """ICU toTitleCase with word breaks: in each word the first letter, digit or symbol is titlecased,
-    what precedes it is kept and what follows is lowercased ("they're BACK" is "They're Back")."""
-    out, i = [], 0
-    while i < len(text):
-        end = _word_end(text, i) if _word_char(text[i]) else i + 1
-        word = text[i:end]
-        first = next((j for j, c in enumerate(word) if _title_start(c)), None)
-        out.append(word if first is None else word[:first] + word[first].title() + word[first + 1 :].lower())
-        i = end
-    return "".join(out)
+    """Core's UCharacter.toTitleCase with a word BreakIterator, by the system's ICU: in each word the
+    first letter, digit or symbol is titlecased, what precedes it is kept and what follows is lowercased
+    in context ("they're BACK" is "They're Back", "aΣ" is "Aς"; a colon ends a word: "x:y" is "X:Y")."""
+    locale = icu.Locale("en_US")  # the JVM's default locale, which core's toTitleCase uses
+    return str(icu.UnicodeString(text).toTitle(icu.BreakIterator.createWordInstance(locale), locale))
 
 
 def _is_text(value: t.Any) -> bool:
@@ -812,7 +884,7 @@ def _is_text(value: t.Any) -> bool:
 @builtin("Concat", keys=("concat", "separator"), types=(None, STRING))
 def concat(ctx: Context, strings: t.Any, separator: str = "") -> str:
     """Join a string or an array of strings with `separator` (default none): `Concat(["a", "b"], "-")`."""
-    return separator.join(each(STRING, strings, "concat"))
+    return joined(separator.join(each(STRING, strings, "concat")))
 
 
 @builtin("Casefold", keys=("casefold", "normalizer"))
@@ -852,22 +924,23 @@ def _normalize(text: str, normalizer: str) -> str:
 @builtin("StartsWith", keys=("startswith", "search"), types=(STRING, STRING))
 def starts_with(ctx: Context, value: str, search: str) -> bool:
     """True if `value` starts with `search`."""
-    return value.startswith(search)
+    # Java compares UTF-16 units: half an astral character is a prefix of it.
+    return _units(value).startswith(_units(search)) if _HALF.search(search) else value.startswith(search)
 
 
 @builtin("EndsWith", keys=("endswith", "search"), types=(STRING, STRING))
 def ends_with(ctx: Context, value: str, search: str) -> bool:
     """True if `value` ends with `search`."""
-    return value.endswith(search)
+    return _units(value).endswith(_units(search)) if _HALF.search(search) else value.endswith(search)
 
 
 @builtin("ContainsStr", keys=("containsstr", "search"), types=(STRING, STRING))
 def contains_str(ctx: Context, value: str, search: str) -> bool:
     """True if `search` occurs in `value`."""
-    return search in value
+    return _unit_find(value, search) >= 0 if _HALF.search(search) else search in value
 
 
-@builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, STRING))
+@builtin("ContainsStrRegex", keys=("containsstrregex", "pattern"), types=(STRING, REGEX))
 def contains_str_regex(ctx: Context, value: str, pattern: str) -> bool:
     """True if the Java regex `pattern` matches somewhere in `value`."""
     return java_regex(pattern, "pattern").search(value) is not None
@@ -891,13 +964,19 @@ def _start(value: str, start: int | None) -> int:
 @builtin("FindStr", keys=("findstr", "find", "start"), types=(STRING, STRING, INTEGER))
 def find_str(ctx: Context, value: str, find: str, start: int | None = None) -> int:
     """The position of the first `find` in `value` at or after `start`, or -1."""
-    return value.find(find, _start(value, start))
+    if not _HALF.search(find):
+        return value.find(find, _start(value, start))
+    # Core finds it in UTF-16 units and counts the code points before it: half an astral character is
+    # found in one, the other half before it counted as one.
+    offsets = _unit_offsets(value)
+    index = _unit_find(value, find, offsets[_start(value, start)])
+    return _code_points(offsets, index) if index > 0 else index
 
 
 @builtin(
     "FindStrRegex",
     keys=("findstrregex", "pattern", "start", "num_results"),
-    types=(STRING, STRING, INTEGER, INTEGER),
+    types=(STRING, REGEX, INTEGER, INTEGER),
 )
 def find_str_regex(
     ctx: Context, value: str, pattern: str, start: int | None = None, num_results: int | None = None
@@ -907,15 +986,22 @@ def find_str_regex(
     # Capped at 1024, then a Java int (Long.toInt): a large negative count wraps around.
     limit = _int32(min(_LIMIT if num_results is None else num_results, _LIMIT))
     offset = _start(value, start)
+    rest = value[offset:]
+    offsets = _unit_offsets(rest)
     found = []
-    # Core searches the rest of the string from `start` as a string of its own: `^` matches there.
-    for m in java_finditer(regex, value[offset:]):
+    # Core searches the rest of the string from `start` as a string of its own: `^` matches there. Its
+    # indexes count the code points before a match's start, and before its last UTF-16 unit (its end, if
+    # empty): a match ending in a character outside the BMP ends at that character's high surrogate, itself
+    # counted as one, and an empty match stepping into such a character is at its low half.
+    for begin, end, m in java_matches(regex, rest):
         if len(found) >= limit:
             break
-        # Core steps back one UTF-16 unit from the match's end and counts the code points before it: a
-        # match ending in a character outside the BMP leaves its high surrogate, itself counted as one.
-        end = m.end() - (m.end() > m.start() and ord(m[0][-1]) <= 0xFFFF)
-        found.append({"start": offset + m.start(), "end": offset + end, "data": m[0]})
+        last = end - 1 if end > begin else end
+        found.append({
+            "start": offset + _code_points(offsets, begin),
+            "end": offset + _code_points(offsets, last),
+            "data": m[0],
+        })
     return found
 
 
@@ -927,18 +1013,21 @@ def _split(regex: re.Pattern, value: str, count: int | None) -> list[str]:
         raise InvalidArgument("count must be count > 0").at("count")
     if count is not None and count > _LIMIT:
         raise InvalidArgument(f"count must be count <= {_LIMIT}").at("count")
+    # Java's Pattern.split loops Matcher.find over UTF-16 units: an empty match steps one unit, cutting a
+    # character outside the BMP into its halves.
+    data = _units(value)
     parts: list[str] = []
     index = 0
-    for m in regex.finditer(value):
+    for begin, end, _ in java_matches(regex, value):
         if count is not None and len(parts) >= count - 1:
             break
-        if index == 0 and m.start() == m.end() == 0:
+        if index == 0 and begin == end == 0:
             continue
-        parts.append(value[index : m.start()])
-        index = m.end()
+        parts.append(_from_units(data[2 * index : 2 * begin]))
+        index = end
     if index == 0:
         return [value]
-    parts.append(value[index:])
+    parts.append(_from_units(data[2 * index :]))
     return parts
 
 
@@ -950,7 +1039,7 @@ def split_str(ctx: Context, value: str, token: str, count: int | None = None) ->
 
 
 @builtin(
-    "SplitStrRegex", keys=("split_str_regex", "pattern", "count"), types=(STRING, STRING, INTEGER), required=2
+    "SplitStrRegex", keys=("split_str_regex", "pattern", "count"), types=(STRING, REGEX, INTEGER), required=2
 )
 def split_str_regex(ctx: Context, value: str, pattern: str, count: int | None = None) -> list[str]:
     """`value` split at each match of the Java regex `pattern`, in at most `count` parts (API UNSTABLE
@@ -1029,13 +1118,25 @@ def sub_string(ctx: Context, value: str, start: int | None = None, length: int |
 @builtin("ReplaceStr", keys=("replacestr", "find", "replace"), types=(STRING, STRING, STRING))
 def replace_str(ctx: Context, value: str, find: str, replace: str) -> str:
     """`value` with every `find` replaced by `replace` (no patterns)."""
-    return value.replace(find, replace)
+    if find == "":
+        # Java's String.replace works in UTF-16 units: an empty `find` is found between any two units, in
+        # the middle of an astral character too.
+        data, between = _units(value), _units(replace)
+        return _from_units(between + b"".join(data[k : k + 2] + between for k in range(0, len(data), 2)))
+    if _HALF.search(find):
+        # Half an astral character is found in one.
+        data, out, prev = _units(value), [], 0
+        while (i := _unit_find(value, find, prev)) >= 0:
+            out += (data[2 * prev : 2 * i], _units(replace))
+            prev = i + len(_units(find)) // 2
+        return _from_units(b"".join(out) + data[2 * prev :])
+    return joined(value.replace(find, replace))
 
 
 @builtin(
     "ReplaceStrRegex",
     keys=("replacestrregex", "pattern", "replace", "first"),
-    types=(STRING, STRING, STRING, BOOLEAN),
+    types=(STRING, REGEX, STRING, BOOLEAN),
 )
 def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, first: bool = False) -> str:
     """`value` with the matches of a Java regex replaced (`$1` names a group); only the first if `first`."""
@@ -1043,20 +1144,23 @@ def replace_str_regex(ctx: Context, value: str, pattern: str, replace: str, firs
     if regex.search(value) is None:
         return value
     replacement = _java_replacement(replace, regex)
+    # Java's Matcher.replaceAll over UTF-16 units: an empty match steps one unit, so the text between two
+    # matches may be half a character outside the BMP.
+    data = _units(value)
     out, prev = [], 0
-    for m in java_finditer(regex, value):
-        out += (value[prev : m.start()], replacement(m))
-        prev = m.end()
+    for begin, end, m in java_matches(regex, value):
+        out += (data[2 * prev : 2 * begin], _units(replacement(m)))
+        prev = end
         if first:
             break
-    return "".join(out) + value[prev:]
+    return _from_units(b"".join(out) + data[2 * prev :])
 
 
 @builtin("Repeat", keys=("repeat", "number"), types=(STRING, INTEGER))
 def repeat(ctx: Context, value: str, number: int = 2) -> str:
     """`value` repeated `number` times (default 2, at most 1024)."""
     # Core caps the count, then makes it a Java int: a large negative count wraps (-4294967295 is 1).
-    return value * _int32(min(number, _LIMIT))
+    return joined(value * _int32(min(number, _LIMIT)))
 
 
 #: NGram's default sizes (Lucene's NGramTokenizer), and how far apart min and max may be.
@@ -1447,4 +1551,4 @@ def format_(ctx: Context, fmt: str, values: t.Any = ()) -> str:
     """Java's String.format: `Format("%s has %d items (%.2f%%)", "cart", 3, 12.5)`; `%s` takes any scalar,
     `%d` integers, `%f` doubles, `%tY-%tm-%td` times and dates, `%@`/`%^` any value as wire JSON."""
     items = list(values) if isinstance(values, tuple) else values if isinstance(values, list) else [values]
-    return _format(fmt, items, ctx.state.api_version)
+    return joined(_format(fmt, items, ctx.state.api_version))

@@ -435,33 +435,13 @@ def _find_all(rx: re.Pattern, text: str) -> t.Iterator[tuple[int, str]]:
     """Java's Matcher.find in a loop, as core's matches and matchIndexes run it: each match's code point
     index (core's `codePointCount(0, start)`) and text. Java steps one UTF-16 unit past an empty match, so
     after one where an astral character starts it searches again from that character's low surrogate
-    (`"😍".matches("")` finds three empty matches, the middle one at index 1): a match there is tried
-    with that one character cut in two, then the search goes on from the next character."""
+    (`"😍".matches("")` finds three empty matches, the middle one at index 1): see core.java_matches."""
     if not _ASTRAL.search(text):
         yield from ((m.start(), m[0]) for m in core.java_finditer(rx, text))
         return
-    pos, mid = 0, False  # where the next search starts; whether at the low half of text[pos]
-    while pos <= len(text):
-        if mid:
-            cut = text[:pos] + "".join(_halves(text[pos])) + text[pos + 1 :]
-            m = rx.match(cut, pos + 1)
-            pos, mid = pos + 1, False
-            if m is not None:
-                yield pos, m[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-                pos = max(pos, m.end() - 1)
-                continue
-            if pos > len(text):
-                break
-        m = rx.search(text, pos)
-        if m is None:
-            break
-        yield m.start(), m[0]
-        if m.end() > m.start():
-            pos = m.end()
-        elif m.end() < len(text) and ord(text[m.end()]) >= 0x10000:
-            pos, mid = m.end(), True
-        else:
-            pos = m.end() + 1
+    offsets = core._unit_offsets(text)
+    for start, _, m in core.java_matches(rx, text):
+        yield core._code_points(offsets, start), m[0]
 
 
 # -- replace and split, as core loops ------------------------------------------------------------------

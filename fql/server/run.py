@@ -37,7 +37,7 @@ THREADS_TIMEOUT = 3.0
 #: Granian waits for that answer before it stops: so an idle HTTP/2 client held `stop()` (and Ctrl-C) for
 #: ever. Closed so, such a connection is opened again by its client at its next request.
 PING_INTERVAL_MS = 2000
-PING_TIMEOUT = 2
+PING_TIMEOUT = 8
 #: How long `stop()` lets connections close before the server's worker is stopped anyway (its threads may
 #: then outlive the stop, with what connections they still hold).
 DRAIN_TIMEOUT = 15

@@ -742,7 +742,7 @@ def java_matches(regex: re.Pattern, text: str) -> t.Iterator[tuple[int, int, re.
     while pos <= len(text):
         if mid:
             low = units[pos] + 1
-            m = regex.match(text[:pos] + "".join(_halves(text[pos])) + text[pos + 1 :], pos + 1)
+            m = regex.match(text[:pos] + "".join(halves(text[pos])) + text[pos + 1 :], pos + 1)
             pos, mid = pos + 1, False
             if m is not None:
                 yield low, low + _utf16_length(m[0]), m
@@ -774,7 +774,7 @@ def _unit_offsets(text: str) -> list[int]:
     return offsets
 
 
-def _halves(c: str) -> tuple[str, str]:
+def halves(c: str) -> tuple[str, str]:
     """The UTF-16 surrogates of an astral character, each a string of its own."""
     n = ord(c) - 0x10000
     return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))

@@ -36,8 +36,6 @@ _JAVA_DOUBLE = re.compile(
 )
 #: A character beyond the BMP: two UTF-16 units in core's strings.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-#: Half of an astral character in UTF-16 (a high or low surrogate).
-_SURROGATE = re.compile("[\ud800-\udfff]")
 #: The normalizations `casefold(format)` accepts.
 _CASEFOLD_FORMATS = ("NFKCCaseFold", "NFC", "NFD", "NFKC", "NFKD")
 
@@ -59,9 +57,7 @@ def sized(text: str) -> str:
     Java string."""
     if 2 * len(text) > MAX_SIZE and (size := _u16(text)) > MAX_SIZE:
         raise _too_large(size)
-    if _SURROGATE.search(text):
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    return text
+    return core.joined(text)
 
 
 def _out_of_bounds(index: int, text: str) -> QueryRuntimeError:
@@ -487,12 +483,6 @@ def _repeat_replacement(out: list[str], size: int, replacement: str, count: int 
     return size + count * step
 
 
-def _halves(c: str) -> tuple[str, str]:
-    """The UTF-16 surrogates of an astral character, each a string of its own."""
-    n = ord(c) - 0x10000
-    return chr(0xD800 + (n >> 10)), chr(0xDC00 + (n & 0x3FF))
-
-
 def _split(text: str, find: Finder) -> list[str]:
     """Core's JavaScript-like split: an empty match cuts one character, stopping before the last one.
 
@@ -504,7 +494,7 @@ def _split(text: str, find: Finder) -> list[str]:
     mid = False
     units, size = 0, _u16(text)  # where the rest starts, and the length, in UTF-16 units
     while units < size:
-        rest = _halves(text[prev])[1] + text[prev + 1 :] if mid else None
+        rest = core.halves(text[prev])[1] + text[prev + 1 :] if mid else None
         hit = find(rest, 0) if mid else find(text, prev)
         if hit is None:
             break
@@ -512,10 +502,10 @@ def _split(text: str, find: Finder) -> list[str]:
         if start == end:
             char = text[prev]
             if mid or ord(char) < 0x10000:
-                out.append(_halves(char)[1] if mid else char)
+                out.append(core.halves(char)[1] if mid else char)
                 prev, mid, units = prev + 1, False, units + 1
             else:
-                out.append(_halves(char)[0])
+                out.append(core.halves(char)[0])
                 mid, units = True, units + 1
             if units == size - 1:
                 break
@@ -527,7 +517,7 @@ def _split(text: str, find: Finder) -> list[str]:
             out.append(text[prev : prev + start])
             units += _u16(text[prev : prev + end])
             prev += end
-    out.append(_halves(text[prev])[1] + text[prev + 1 :] if mid else text[prev:])
+    out.append(core.halves(text[prev])[1] + text[prev + 1 :] if mid else text[prev:])
     return out
 
 

@@ -287,3 +287,30 @@ def test_accept_comments_as_space(db, text, shown):
     # Core's type parser takes its `nl` between tokens, comments included, and a line comment as an
     # object's field separator (`objectsep`).
     assert accepts(db, text) == shown
+
+
+@pytest.mark.parametrize("text, shown", [("0x1_0", "16"), ("1_000", "1000"), ("-0b1", "-1"), ("0o17", "15")])
+def test_accept_integer_singletons_as_core_reads_numbers(db, text, shown):
+    # Core keeps the number (Literal.Int), not its text, and displays it in decimal.
+    assert accepts(db, text) == shown
+
+
+@pytest.mark.parametrize(
+    "text, message, column",
+    [
+        # Core's `integer` (Numbers.scala): `0` alone or digits from 1 to 9 on, so `01` is `0` and then text
+        # after the type, as in a query (`01` there is `Expected end-of-input` at the `1`).
+        ("01", "Expected end-of-input", 2),
+        ("0_1", "Expected end-of-input", 2),
+        # After a radix prefix core commits to digits; fql words it as for a query's number.
+        ("0x_", "Unexpected `_`, expected digit", 3),
+        ("0x", "Unexpected end of input, expected digit", 3),
+    ],
+)
+def test_integer_singletons_that_are_no_number(db, text, message, column):
+    rendered = signature_errors(db, text)
+    assert rendered.split("\n")[:2] == [f"error: {message}", f"at *signature*:1:{column}"]
+    # In a `let` annotation: the same place (seven characters further); after a whole `0`, the `=` is missing.
+    first = let_summary(db, text).split("\n")[:2]
+    expected = "Expected `=`" if message == "Expected end-of-input" else message
+    assert first == [f"error: {expected}", f"at *query*:1:{column + 7}"]

@@ -136,7 +136,7 @@ _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<name>[A-Za-z_][A-Za-z0-9_']*(?:\.[A-Za-z0-9_']+)*)
-  | (?P<int>-?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*))
+  | (?P<int>-?(?:0[xX][0-9a-fA-F_]*|0[bB][01_]*|0[oO][0-7_]*|0|[1-9][0-9_]*))
   | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<punct>=>|\.\.\.|[<>,{}\[\]():*|&?=])
     """,
@@ -278,6 +278,17 @@ class _Parser:
             self.check_defaults(result, reason)
         return result
 
+    def integer(self, value: str, offset: int) -> int:
+        """An integer type, read as core's `integer` reads it: `0` alone or digits from 1 to 9 on (so `01` is
+        `0`, then text after the type), or a radix prefix, after which core commits to digits (`0x` and
+        `0x_` fail there, as in a query's number)."""
+        digits = value.lstrip("-")
+        if digits[1:2] in ("x", "X", "o", "O", "b", "B") and not digits[2:].strip("_"):
+            stop = offset + len(value) - len(digits) + 2
+            found = f"`{self.text[stop]}`" if stop < len(self.text) else "end of input"
+            raise SignatureError(f"Unexpected {found}, expected digit", stop)
+        return int(value.replace("_", ""), 0)
+
     def expected_end(self, offset: int) -> str:
         """Core's words for text after a whole type: a name may still take type arguments right after it."""
         kind, value, before = self.tokens[self.i - 1] if self.i else ("", "", -1)
@@ -396,7 +407,7 @@ class _Parser:
                 return Name(value, tuple(args), offset)
             return Name(value, (), offset)
         if kind == "int":
-            return Singleton(int(value.replace("_", ""), 0))
+            return Singleton(self.integer(value, offset))
         if kind == "str":
             return Singleton(unquote(value))
         if kind == "punct" and value == "{":

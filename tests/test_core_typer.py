@@ -1098,7 +1098,7 @@ def test_static_types(db, query, shown):
         "x => Math.abs(x)",  # a parameter's use
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
-        "[1].map(x => x.foo)",
+        "[1, 2].map(x => x.foo)",  # core's one failure with a cause per item, not modelled
         "if (true) 1 else x => x",
     ],
 )
@@ -1237,12 +1237,38 @@ def test_type_errors(db, query, expected):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "hint"),
+    [
+        ("[1].map(x => x.foo)", ("Type `Int` does not have field `foo`", 15, 18), (1, 2)),
+        ("['a'].where(x => x.foo)", ("Type `String` does not have field `foo`", 19, 22), (1, 4)),
+        ("[true].forEach(x => x.foo)", ("Type `Boolean` does not have field `foo`", 22, 25), (1, 5)),
+        ("[1.5].map(.foo)", ("Type `Double` does not have field `foo`", 11, 14), (1, 4)),
+        ("[(1)].every(x => x.foo)", ("Type `Int` does not have field `foo`", 19, 22), (1, 4)),
+    ],
+)
+def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, hint):
+    # Core widens the receiver's Tup to an Array of a variable bounded by its literal, which keeps its span
+    # (TyperConstrain's tuple widening); the lambda's parameter meets it in the argument's constrain call, so
+    # the field the literal's type lacks is that call's lone failure, within the argument: the error itself,
+    # at the field, hinted at the literal (TypeConstraintFailure.toError's MissingField).
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    shown = expected[0].split("`")[1]
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [(f"Type `{shown}` inferred here", *hint)]
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
+        "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
+        # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
+        "let a = [1]; a.map(x => x.foo)",  # an array from elsewhere (a let's generalized type): not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
         "1?.[0]",
         "null()",  # calling null: core's wording is not known
@@ -1257,7 +1283,8 @@ def test_type_errors(db, query, expected):
         "1.5 { a }",
         "let x = 1; x { a }",  # core's hint for a value from elsewhere: not modelled
         "(Math.abs(1))()",  # where core places a parenthesized call's type: not modelled
-        "[1].map(x => x.foo)",  # a literal's element: core's hint and wording through the lambda, not modelled
+        "[1, 2].map(x => x.foo)",  # the items' elements: one failure each, core's one error with causes
+        "[1].map(x => (x).foo)",  # core types `(x)` anew at its parentheses: where its hint goes, not modelled
         "Set.sequence(1, 2).map(x => x.foo + x.bar)",  # two failures in one constraint: core's causes
         "(Set.sequence(1, 2)).map(x => x.foo)",
         "([1].length).foo",  # where core places a parenthesized field's type: not modelled

@@ -1253,11 +1253,12 @@ class Checker:
                     # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
                     # element is core's error still.
                     if isinstance(node, ast.Arrow):
-                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope, spanless)
+                        inputs = [substitute(p, _joined(bound)) for p in param.params]
+                        self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param))
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
-                    found = self._lambda(node, inputs, scope, spanless)
+                    found = self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param))
                     self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
@@ -1335,13 +1336,16 @@ class Checker:
         receiver = callee.obj
         return isinstance(receiver, ast.Apply) and receiver.span in self.stdlib and self._group(receiver.span) == receiver.span
 
-    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False) -> Type:
+    def _lambda(
+        self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False, item: ast.Span | None = None
+    ) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
         core would), but for the one missing field of a document parameter, which core places at the field
         with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError).
         `spanless`: the inputs are a stdlib signature's elements (see `_spanless_receiver`), so a primitive's
-        missing field is one too."""
+        missing field is one too. `item`: where the one parameter's type was written (see `_item_origin`),
+        so a field its body reads off it that the type lacks is core's failure, hinted there."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
@@ -1349,7 +1353,7 @@ class Checker:
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
             spanless_primitive = spanless and isinstance(ty, Named) and not ty.args and ty.name in _PRIMITIVES
-            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) or spanless_primitive else None)
+            inner[name] = (ty, item or (_NO_PLACE if _of_no_place(ty) or spanless_primitive else None))
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)
@@ -1360,10 +1364,35 @@ class Checker:
             # the lambda is the error itself; several are one failure with causes, not modelled.
             new = self.errors[mark:]
             del self.errors[mark:]
-            if len(new) == 1 and id(new[0]) in self.placeless and new[0] not in self.errors:
+            if len(new) == 1 and (id(new[0]) in self.placeless or item is not None) and new[0] not in self.errors:
                 self.errors.append(new[0])
             return UNKNOWN
         return found
+
+    def _item_origin(self, call: ast.Apply, node: ast.Arrow, param: Func) -> ast.Span | None:
+        """Where the element a method of an array literal of one scalar literal gives its lambda was written
+        (`[1].map(x => x.foo)`), for a lambda that only reads a field off its one parameter; None otherwise.
+        Core widens the literal's Tup to an Array of a variable bounded by the literal, which keeps its span,
+        so the field the literal's type lacks fails in the argument's constrain call, at the field and
+        within the argument: the lone failure is the error, hinted at the literal (TyperConstrain's tuple
+        widening, TypeConstraintFailure.toError's MissingField: ``Type `Int` does not have field `foo` ``).
+        Several items give several failures, core's one error with causes: not modelled."""
+        callee = call.fn
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional or param.params != (Param("A"),):
+            return None
+        receiver, body = callee.obj, node.body
+        if not isinstance(receiver, ast.Array) or len(receiver.items) != 1 or self._group(receiver.span) != receiver.span:
+            return None
+        item = receiver.items[0]
+        if not isinstance(item, ast.Literal) or item.value is None or node.rest is not None or len(node.params) != 1:
+            return None
+        # (`x.foo`, or `.foo`; not `(x).foo`, whose parentheses core types anew.)
+        reads = isinstance(body, ast.Member) and not body.optional and isinstance(body.obj, ast.Ident)
+        if not reads or body.obj.name != node.params[0] or self._group(body.obj.span) != body.obj.span:  # type: ignore[union-attr]
+            return None
+        if self._group(body.span, self._parens(call)) != body.span:
+            return None
+        return self._group(item.span)
 
     def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
         """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's

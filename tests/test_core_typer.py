@@ -791,6 +791,33 @@ def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
 
 
 @pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        ("let a: Array<Number> = [1, 'a']; a", '[1, "a"]', [("Type `String` is not a subtype of `Number`", 27, 30)]),
+        (
+            "let a: Array<Int> = [true, 2, null]; a",
+            "[true, 2, Null]",
+            [("Type `Boolean` is not a subtype of `Int`", 21, 25), ("Type `Null` is not a subtype of `Int`", 30, 34)],
+        ),
+        ("let a: Array<String> = [(1)]; a", "[1]", [("Type `Int` is not a subtype of `String`", 24, 27)]),
+    ],
+)
+def test_a_let_whose_array_literal_its_array_annotation_refuses(db, query, shown, causes):
+    # Core widens the Tup to an Array of a variable each item bounds and constrains that to the annotation's
+    # element (TyperConstrain's tuple widening, then Named against Named), so each item that is no element
+    # fails where it is written, apart from the name where the let is constrained: the error is at the name,
+    # the array shown as written, a cause at each failing item (TypeConstraintFailure.toTypeError).
+    wanted = query.split(":")[1].split("=")[0].strip()
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+    # Items that all fit run, and are of the annotation's type.
+    assert type_of(db, "let a: Array<Number> = [1, 2.5]; a") == "Array<Number>"
+
+
+@pytest.mark.parametrize(
     ("query", "start"),
     [
         # An annotation naming no type: core's `Unknown type` at the name (TyperTypeExprs' checkUnboundSkolems:
@@ -1268,6 +1295,7 @@ def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, h
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
         "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
         # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
+        "let a: Array<Number | String> = [true]; a",  # a union element: its alternatives' order, not modelled
         "let a = [1]; a.map(x => x.foo)",  # an array from elsewhere (a let's generalized type): not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
         "1?.[0]",

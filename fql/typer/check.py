@@ -447,6 +447,9 @@ class Checker:
         if isinstance(annotated, Lit):
             self._misfit_singleton(node, annotated)
             return
+        if isinstance(node.value, ast.Array) and isinstance(found, Tuple):
+            self._misfit_items(node, found, annotated)
+            return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
         # (A document type, alone: core's documents have no alias, so a literal fails it as a primitive does.)
@@ -462,6 +465,33 @@ class Checker:
             value, _ = self.visit_Literal(leaf, {})
             if not is_subtype(value, annotated):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{wanted}`", self._group(leaf.span)))
+        if causes:
+            at = _span(self.text, header.start(1), header.end(1))
+            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+
+    def _misfit_items(self, node: ast.Let, found: Tuple, annotated: Type) -> None:
+        """An array literal of literals that its annotation `Array<T>` (T a primitive or Null) does not admit
+        (`let a: Array<Number> = [1, 'a']`): core widens the Tup to an Array of a variable every item bounds
+        and constrains that to `T`, so each item that is no `T` fails where it is written (TyperConstrain's
+        tuple widening), outside the variable's name where the `let` is constrained: the error is at the
+        name, the value shown as written, each failing item a cause (TypeConstraintFailure.toTypeError),
+        ``Type `[1, "a"]` is not a subtype of `Array<Number>` ``. Other items are left to run."""
+        items = node.value.items  # type: ignore[attr-defined]
+        if not (isinstance(annotated, Named) and annotated.name == "Array" and len(annotated.args) == 1):
+            return
+        element = annotated.args[0]
+        if not (isinstance(element, Named) and not element.args and _certain(element)):
+            return
+        if not items or not all(isinstance(item, ast.Literal) for item in items):
+            return
+        header, shown, wanted = self._let_header(node), display(found), display(annotated)
+        if header is None or shown is None or wanted is None or display(element) is None:
+            return
+        causes = []
+        for item in items:
+            value, _ = self.visit_Literal(item, {})
+            if not is_subtype(value, element):
+                causes.append((f"Type `{display(primary(value))}` is not a subtype of `{display(element)}`", self._group(item.span)))
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))

@@ -699,8 +699,14 @@ def test_a_struct_literals_field_is_typed_where_its_value_is(db):
             ("Type `true | 1` is not a subtype of `Boolean`", 31, 32),
             [("Type `Int` is not a subtype of `Boolean`", 28, 29)],
         ),
+        # A template's String is typed where it is written (TyperExprs' StrTemplate, `Type.Str(span)`): a
+        # variable its `let` gave one fails as a literal's does, the template the cause.
+        ('let s = "#{1}"; Math.abs(s)', ("Type `String` is not a subtype of `Number`", 25, 26), [("Type `String` is not a subtype of `Number`", 8, 14)]),
+        ('let s = "a#{1}"; !s', ("Type `String` is not a subtype of `Boolean`", 18, 19), [("Type `String` is not a subtype of `Boolean`", 8, 15)]),
+        ('let s = ("#{1}"); [1].take(s)', ("Type `String` is not a subtype of `Number`", 27, 28), [("Type `String` is not a subtype of `Number`", 8, 16)]),
         # In parentheses core moves the variable's type to them: the literal's failure is the error there.
         ("let x = 1; !(x)", ("Type `Int` is not a subtype of `Boolean`", 12, 15), []),
+        ('let s = "#{1}"; !(s)', ("Type `String` is not a subtype of `Boolean`", 17, 20), []),
         ("let x = 'a'; Math.abs((x))", ("Type `String` is not a subtype of `Number`", 22, 25), []),
     ],
 )

@@ -375,6 +375,10 @@ class Checker:
             if isinstance(statement, ast.Let):
                 scope[statement.name] = typed = self._let(statement, scope)
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
+                if statement.type is None and isinstance(statement.value, ast.Template):
+                    # A template's String is typed where it is written (TyperExprs' StrTemplate:
+                    # `Type.Str(span)`), a place the variable keeps as a literal's.
+                    leaves = [statement.value]  # type: ignore[list-item]
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
                 if statement.type is None and statement.value.span in self.stdlib:
@@ -1619,7 +1623,7 @@ class Checker:
         TypeConstraintFailure.toTypeError keeps a lone NotSubtype only where the argument contains it)."""
         failed = []
         for leaf in leaves:
-            value, _ = self.visit_Literal(leaf, {})
+            value = STRING if isinstance(leaf, ast.Template) else self.visit_Literal(leaf, {})[0]
             widened = primary(value)
             if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
                 return
@@ -1755,7 +1759,7 @@ class Checker:
         at = _name_span(node)
         failed = []
         for leaf in leaves:
-            value, _ = self.visit_Literal(leaf, {})
+            value = STRING if isinstance(leaf, ast.Template) else self.visit_Literal(leaf, {})[0]
             widened = primary(value)
             if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
                 return False

@@ -1277,6 +1277,9 @@ def test_type_errors(db, query, expected):
         ("[true].forEach(x => x.foo)", ("Type `Boolean` does not have field `foo`", 22, 25), (1, 5)),
         ("[1.5].map(.foo)", ("Type `Double` does not have field `foo`", 11, 14), (1, 4)),
         ("[(1)].every(x => x.foo)", ("Type `Int` does not have field `foo`", 19, 22), (1, 4)),
+        # A let's array: its generalized Tup keeps the literal's place, as a let's literal does (TyperCoreSpec
+        # "suggest bang operator in the right place").
+        ("let a = [1]; a.map(x => x.foo)", ("Type `Int` does not have field `foo`", 26, 29), (9, 10)),
     ],
 )
 def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, hint):
@@ -1302,7 +1305,7 @@ def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, h
         "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
         # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
         "let a: Array<Number | String> = [true]; a",  # a union element: its alternatives' order, not modelled
-        "let a = [1]; a.map(x => x.foo)",  # an array from elsewhere (a let's generalized type): not modelled
+        "let a = [1]; (a).map(x => x.foo)",  # core types `(a)` anew at its parentheses: not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
         "1?.[0]",
         "null()",  # calling null: core's wording is not known

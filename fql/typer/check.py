@@ -235,6 +235,9 @@ class Checker:
     #: by the id of its variable's Typed in the scope (kept with it, so no id is reused): core types each
     #: where it is written, so a use of the variable fails at each literal's own place.
     bound_leaves: dict[int, tuple[Typed, list[ast.Literal]]] = field(factory=dict)
+    #: The array literals a `let` without annotation was given (`let a = [1]`), by the id of its variable's
+    #: Typed (as above): core's generalized Tup keeps its items' places.
+    bound_arrays: dict[int, tuple[Typed, ast.Array]] = field(factory=dict)
     #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
     #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
     bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
@@ -381,6 +384,8 @@ class Checker:
                     leaves = [statement.value]  # type: ignore[list-item]
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
+                if statement.type is None and isinstance(statement.value, ast.Array):
+                    self.bound_arrays[id(typed)] = (typed, statement.value)
                 if statement.type is None and statement.value.span in self.stdlib:
                     self.bound_stdlib[id(typed)] = (typed, True)
                 qmark = self._qmark(statement, typed)
@@ -1288,11 +1293,11 @@ class Checker:
                     # element is core's error still.
                     if isinstance(node, ast.Arrow):
                         inputs = [substitute(p, _joined(bound)) for p in param.params]
-                        self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param))
+                        self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
-                    found = self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param))
+                    found = self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
                     self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
@@ -1403,19 +1408,25 @@ class Checker:
             return UNKNOWN
         return found
 
-    def _item_origin(self, call: ast.Apply, node: ast.Arrow, param: Func) -> ast.Span | None:
+    def _item_origin(self, call: ast.Apply, node: ast.Arrow, param: Func, scope: dict) -> ast.Span | None:
         """Where the element a method of an array literal of one scalar literal gives its lambda was written
         (`[1].map(x => x.foo)`), for a lambda that only reads a field off its one parameter; None otherwise.
         Core widens the literal's Tup to an Array of a variable bounded by the literal, which keeps its span,
         so the field the literal's type lacks fails in the argument's constrain call, at the field and
         within the argument: the lone failure is the error, hinted at the literal (TyperConstrain's tuple
         widening, TypeConstraintFailure.toError's MissingField: ``Type `Int` does not have field `foo` ``).
-        Several items give several failures, core's one error with causes: not modelled."""
+        Several items give several failures, core's one error with causes: not modelled. The array may be
+        a variable a `let` gave it (`let a = [1]; a.map(...)`): the let's generalized Tup keeps its literal's
+        place, as a let's literal does (TyperCoreSpec "suggest bang operator in the right place")."""
         callee = call.fn
         if call.optional or not isinstance(callee, ast.Member) or callee.optional or param.params != (Param("A"),):
             return None
         receiver, body = callee.obj, node.body
-        if not isinstance(receiver, ast.Array) or len(receiver.items) != 1 or self._group(receiver.span) != receiver.span:
+        if self._group(receiver.span) != receiver.span:
+            return None
+        if isinstance(receiver, ast.Ident):
+            receiver = self._bound(self.bound_arrays, receiver, scope)
+        if not isinstance(receiver, ast.Array) or len(receiver.items) != 1:
             return None
         item = receiver.items[0]
         if not isinstance(item, ast.Literal) or item.value is None or node.rest is not None or len(node.params) != 1:

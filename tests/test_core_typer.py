@@ -699,8 +699,14 @@ def test_a_struct_literals_field_is_typed_where_its_value_is(db):
             ("Type `true | 1` is not a subtype of `Boolean`", 31, 32),
             [("Type `Int` is not a subtype of `Boolean`", 28, 29)],
         ),
+        # A template's String is typed where it is written (TyperExprs' StrTemplate, `Type.Str(span)`): a
+        # variable its `let` gave one fails as a literal's does, the template the cause.
+        ('let s = "#{1}"; Math.abs(s)', ("Type `String` is not a subtype of `Number`", 25, 26), [("Type `String` is not a subtype of `Number`", 8, 14)]),
+        ('let s = "a#{1}"; !s', ("Type `String` is not a subtype of `Boolean`", 18, 19), [("Type `String` is not a subtype of `Boolean`", 8, 15)]),
+        ('let s = ("#{1}"); [1].take(s)', ("Type `String` is not a subtype of `Number`", 27, 28), [("Type `String` is not a subtype of `Number`", 8, 16)]),
         # In parentheses core moves the variable's type to them: the literal's failure is the error there.
         ("let x = 1; !(x)", ("Type `Int` is not a subtype of `Boolean`", 12, 15), []),
+        ('let s = "#{1}"; !(s)', ("Type `String` is not a subtype of `Boolean`", 17, 20), []),
         ("let x = 'a'; Math.abs((x))", ("Type `String` is not a subtype of `Number`", 22, 25), []),
     ],
 )
@@ -788,6 +794,33 @@ def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
     (error,) = failed.value.checks
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        ("let a: Array<Number> = [1, 'a']; a", '[1, "a"]', [("Type `String` is not a subtype of `Number`", 27, 30)]),
+        (
+            "let a: Array<Int> = [true, 2, null]; a",
+            "[true, 2, Null]",
+            [("Type `Boolean` is not a subtype of `Int`", 21, 25), ("Type `Null` is not a subtype of `Int`", 30, 34)],
+        ),
+        ("let a: Array<String> = [(1)]; a", "[1]", [("Type `Int` is not a subtype of `String`", 24, 27)]),
+    ],
+)
+def test_a_let_whose_array_literal_its_array_annotation_refuses(db, query, shown, causes):
+    # Core widens the Tup to an Array of a variable each item bounds and constrains that to the annotation's
+    # element (TyperConstrain's tuple widening, then Named against Named), so each item that is no element
+    # fails where it is written, apart from the name where the let is constrained: the error is at the name,
+    # the array shown as written, a cause at each failing item (TypeConstraintFailure.toTypeError).
+    wanted = query.split(":")[1].split("=")[0].strip()
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+    # Items that all fit run, and are of the annotation's type.
+    assert type_of(db, "let a: Array<Number> = [1, 2.5]; a") == "Array<Number>"
 
 
 @pytest.mark.parametrize(
@@ -1098,7 +1131,7 @@ def test_static_types(db, query, shown):
         "x => Math.abs(x)",  # a parameter's use
         "[1].map",
         "x => x + x",  # core's overloads: `(Number => Number) & (String => String)`, not modelled
-        "[1].map(x => x.foo)",
+        "[1, 2].map(x => x.foo)",  # core's one failure with a cause per item, not modelled
         "if (true) 1 else x => x",
     ],
 )
@@ -1237,12 +1270,42 @@ def test_type_errors(db, query, expected):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "hint"),
+    [
+        ("[1].map(x => x.foo)", ("Type `Int` does not have field `foo`", 15, 18), (1, 2)),
+        ("['a'].where(x => x.foo)", ("Type `String` does not have field `foo`", 19, 22), (1, 4)),
+        ("[true].forEach(x => x.foo)", ("Type `Boolean` does not have field `foo`", 22, 25), (1, 5)),
+        ("[1.5].map(.foo)", ("Type `Double` does not have field `foo`", 11, 14), (1, 4)),
+        ("[(1)].every(x => x.foo)", ("Type `Int` does not have field `foo`", 19, 22), (1, 4)),
+        # A let's array: its generalized Tup keeps the literal's place, as a let's literal does (TyperCoreSpec
+        # "suggest bang operator in the right place").
+        ("let a = [1]; a.map(x => x.foo)", ("Type `Int` does not have field `foo`", 26, 29), (9, 10)),
+    ],
+)
+def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, hint):
+    # Core widens the receiver's Tup to an Array of a variable bounded by its literal, which keeps its span
+    # (TyperConstrain's tuple widening); the lambda's parameter meets it in the argument's constrain call, so
+    # the field the literal's type lacks is that call's lone failure, within the argument: the error itself,
+    # at the field, hinted at the literal (TypeConstraintFailure.toError's MissingField).
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    shown = expected[0].split("`")[1]
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [(f"Type `{shown}` inferred here", *hint)]
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "let m = Math; m.foo",  # core's hint for a module from elsewhere: not modelled
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
+        "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
+        # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
+        "let a: Array<Number | String> = [true]; a",  # a union element: its alternatives' order, not modelled
+        "let a = [1]; (a).map(x => x.foo)",  # core types `(a)` anew at its parentheses: not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
         "1?.[0]",
         "null()",  # calling null: core's wording is not known
@@ -1257,7 +1320,8 @@ def test_type_errors(db, query, expected):
         "1.5 { a }",
         "let x = 1; x { a }",  # core's hint for a value from elsewhere: not modelled
         "(Math.abs(1))()",  # where core places a parenthesized call's type: not modelled
-        "[1].map(x => x.foo)",  # a literal's element: core's hint and wording through the lambda, not modelled
+        "[1, 2].map(x => x.foo)",  # the items' elements: one failure each, core's one error with causes
+        "[1].map(x => (x).foo)",  # core types `(x)` anew at its parentheses: where its hint goes, not modelled
         "Set.sequence(1, 2).map(x => x.foo + x.bar)",  # two failures in one constraint: core's causes
         "(Set.sequence(1, 2)).map(x => x.foo)",
         "([1].length).foo",  # where core places a parenthesized field's type: not modelled

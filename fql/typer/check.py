@@ -235,6 +235,9 @@ class Checker:
     #: by the id of its variable's Typed in the scope (kept with it, so no id is reused): core types each
     #: where it is written, so a use of the variable fails at each literal's own place.
     bound_leaves: dict[int, tuple[Typed, list[ast.Literal]]] = field(factory=dict)
+    #: The array literals a `let` without annotation was given (`let a = [1]`), by the id of its variable's
+    #: Typed (as above): core's generalized Tup keeps its items' places.
+    bound_arrays: dict[int, tuple[Typed, ast.Array]] = field(factory=dict)
     #: Where the `?` of a `let`'s annotation `T?` is, by the id of its variable's Typed (as above): core's
     #: Null of that annotation is typed there (TyperTypeExprs' Nullable: `Type.Null(qmarkSpan)`).
     bound_nulls: dict[int, tuple[Typed, ast.Span]] = field(factory=dict)
@@ -375,8 +378,14 @@ class Checker:
             if isinstance(statement, ast.Let):
                 scope[statement.name] = typed = self._let(statement, scope)
                 leaves = None if statement.type is not None else _literal_leaves(statement.value)
+                if statement.type is None and isinstance(statement.value, ast.Template):
+                    # A template's String is typed where it is written (TyperExprs' StrTemplate:
+                    # `Type.Str(span)`), a place the variable keeps as a literal's.
+                    leaves = [statement.value]  # type: ignore[list-item]
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
+                if statement.type is None and isinstance(statement.value, ast.Array):
+                    self.bound_arrays[id(typed)] = (typed, statement.value)
                 if statement.type is None and statement.value.span in self.stdlib:
                     self.bound_stdlib[id(typed)] = (typed, True)
                 qmark = self._qmark(statement, typed)
@@ -447,6 +456,9 @@ class Checker:
         if isinstance(annotated, Lit):
             self._misfit_singleton(node, annotated)
             return
+        if isinstance(node.value, ast.Array) and isinstance(found, Tuple):
+            self._misfit_items(node, found, annotated)
+            return
         leaves = _literal_leaves(node.value)
         members = annotated.members if isinstance(annotated, Union) else (annotated,)
         # (A document type, alone: core's documents have no alias, so a literal fails it as a primitive does.)
@@ -462,6 +474,33 @@ class Checker:
             value, _ = self.visit_Literal(leaf, {})
             if not is_subtype(value, annotated):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{wanted}`", self._group(leaf.span)))
+        if causes:
+            at = _span(self.text, header.start(1), header.end(1))
+            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+
+    def _misfit_items(self, node: ast.Let, found: Tuple, annotated: Type) -> None:
+        """An array literal of literals that its annotation `Array<T>` (T a primitive or Null) does not admit
+        (`let a: Array<Number> = [1, 'a']`): core widens the Tup to an Array of a variable every item bounds
+        and constrains that to `T`, so each item that is no `T` fails where it is written (TyperConstrain's
+        tuple widening), outside the variable's name where the `let` is constrained: the error is at the
+        name, the value shown as written, each failing item a cause (TypeConstraintFailure.toTypeError),
+        ``Type `[1, "a"]` is not a subtype of `Array<Number>` ``. Other items are left to run."""
+        items = node.value.items  # type: ignore[attr-defined]
+        if not (isinstance(annotated, Named) and annotated.name == "Array" and len(annotated.args) == 1):
+            return
+        element = annotated.args[0]
+        if not (isinstance(element, Named) and not element.args and _certain(element)):
+            return
+        if not items or not all(isinstance(item, ast.Literal) for item in items):
+            return
+        header, shown, wanted = self._let_header(node), display(found), display(annotated)
+        if header is None or shown is None or wanted is None or display(element) is None:
+            return
+        causes = []
+        for item in items:
+            value, _ = self.visit_Literal(item, {})
+            if not is_subtype(value, element):
+                causes.append((f"Type `{display(primary(value))}` is not a subtype of `{display(element)}`", self._group(item.span)))
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
@@ -1253,11 +1292,12 @@ class Checker:
                     # Its result teaches nothing (a predicate's Boolean); its body's misuse of a document
                     # element is core's error still.
                     if isinstance(node, ast.Arrow):
-                        self._lambda(node, [substitute(p, _joined(bound)) for p in param.params], scope, spanless)
+                        inputs = [substitute(p, _joined(bound)) for p in param.params]
+                        self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
-                    found = self._lambda(node, inputs, scope, spanless)
+                    found = self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
                     self._expect_container(found, param.result, node, self._parens(call), lambda_result=True)
                     self._expect_set_of_array(node, param.result, scope)
                 elif isinstance(found, Func):
@@ -1335,13 +1375,16 @@ class Checker:
         receiver = callee.obj
         return isinstance(receiver, ast.Apply) and receiver.span in self.stdlib and self._group(receiver.span) == receiver.span
 
-    def _lambda(self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False) -> Type:
+    def _lambda(
+        self, node: ast.Arrow, inputs: list[Type], scope: dict, spanless: bool = False, item: ast.Span | None = None
+    ) -> Type:
         """The type of a lambda's body with its parameters of the types `inputs`; UNKNOWN where they are
         not all known or the body fails so (its errors are not reported: the lambda's own check made those
         core would), but for the one missing field of a document parameter, which core places at the field
         with no hint (its element's type, from a signature, has no span: TypeConstraintFailure.toError).
         `spanless`: the inputs are a stdlib signature's elements (see `_spanless_receiver`), so a primitive's
-        missing field is one too."""
+        missing field is one too. `item`: where the one parameter's type was written (see `_item_origin`),
+        so a field its body reads off it that the type lacks is core's failure, hinted there."""
         if node.rest is not None or len(inputs) != len(node.params) or self.depth >= _LAMBDA_DEPTH:
             return UNKNOWN
         if any(contains(i, (Param, Unknown)) for i in inputs):
@@ -1349,7 +1392,7 @@ class Checker:
         inner = dict(scope)
         for name, ty in zip(node.params, inputs):
             spanless_primitive = spanless and isinstance(ty, Named) and not ty.args and ty.name in _PRIMITIVES
-            inner[name] = (ty, _NO_PLACE if _of_no_place(ty) or spanless_primitive else None)
+            inner[name] = (ty, item or (_NO_PLACE if _of_no_place(ty) or spanless_primitive else None))
         mark, self.depth = len(self.errors), self.depth + 1
         try:
             found, _ = self.infer(node.body, inner)
@@ -1360,10 +1403,41 @@ class Checker:
             # the lambda is the error itself; several are one failure with causes, not modelled.
             new = self.errors[mark:]
             del self.errors[mark:]
-            if len(new) == 1 and id(new[0]) in self.placeless and new[0] not in self.errors:
+            if len(new) == 1 and (id(new[0]) in self.placeless or item is not None) and new[0] not in self.errors:
                 self.errors.append(new[0])
             return UNKNOWN
         return found
+
+    def _item_origin(self, call: ast.Apply, node: ast.Arrow, param: Func, scope: dict) -> ast.Span | None:
+        """Where the element a method of an array literal of one scalar literal gives its lambda was written
+        (`[1].map(x => x.foo)`), for a lambda that only reads a field off its one parameter; None otherwise.
+        Core widens the literal's Tup to an Array of a variable bounded by the literal, which keeps its span,
+        so the field the literal's type lacks fails in the argument's constrain call, at the field and
+        within the argument: the lone failure is the error, hinted at the literal (TyperConstrain's tuple
+        widening, TypeConstraintFailure.toError's MissingField: ``Type `Int` does not have field `foo` ``).
+        Several items give several failures, core's one error with causes: not modelled. The array may be
+        a variable a `let` gave it (`let a = [1]; a.map(...)`): the let's generalized Tup keeps its literal's
+        place, as a let's literal does (TyperCoreSpec "suggest bang operator in the right place")."""
+        callee = call.fn
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional or param.params != (Param("A"),):
+            return None
+        receiver, body = callee.obj, node.body
+        if self._group(receiver.span) != receiver.span:
+            return None
+        if isinstance(receiver, ast.Ident):
+            receiver = self._bound(self.bound_arrays, receiver, scope)
+        if not isinstance(receiver, ast.Array) or len(receiver.items) != 1:
+            return None
+        item = receiver.items[0]
+        if not isinstance(item, ast.Literal) or item.value is None or node.rest is not None or len(node.params) != 1:
+            return None
+        # (`x.foo`, or `.foo`; not `(x).foo`, whose parentheses core types anew.)
+        reads = isinstance(body, ast.Member) and not body.optional and isinstance(body.obj, ast.Ident)
+        if not reads or body.obj.name != node.params[0] or self._group(body.obj.span) != body.obj.span:  # type: ignore[union-attr]
+            return None
+        if self._group(body.span, self._parens(call)) != body.span:
+            return None
+        return self._group(item.span)
 
     def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
         """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's
@@ -1560,7 +1634,7 @@ class Checker:
         TypeConstraintFailure.toTypeError keeps a lone NotSubtype only where the argument contains it)."""
         failed = []
         for leaf in leaves:
-            value, _ = self.visit_Literal(leaf, {})
+            value = STRING if isinstance(leaf, ast.Template) else self.visit_Literal(leaf, {})[0]
             widened = primary(value)
             if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
                 return
@@ -1696,7 +1770,7 @@ class Checker:
         at = _name_span(node)
         failed = []
         for leaf in leaves:
-            value, _ = self.visit_Literal(leaf, {})
+            value = STRING if isinstance(leaf, ast.Template) else self.visit_Literal(leaf, {})[0]
             widened = primary(value)
             if not isinstance(widened, Named) or widened.args or widened.name not in (*_PRIMITIVES, "Null"):
                 return False

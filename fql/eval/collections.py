@@ -890,9 +890,10 @@ def contains_value(ctx: Context, value: t.Any, container: t.Any) -> bool:
     return False
 
 
-#: An event is an object to everything but ToObject and ToArray, which take objects and document versions
-#: alone (core's DocEventL and SetEventL are no ObjectL: `Cannot cast Object to Object.`).
-_EVENTS = (DocEvent, SetEvent)
+#: An event, or an element of a page read with `sources: true`, is an object to most functions but not
+#: to ToObject and ToArray, which take objects and document versions alone (core's DocEventL, SetEventL
+#: and ElemL are no ObjectL, ConversionFunctions.scala: `Cannot cast Object to Object.`).
+_NOT_OBJECTS = (DocEvent, SetEvent, SourcedElement)
 
 
 @builtin("ToArray", keys=("to_array",))
@@ -900,7 +901,7 @@ def to_array(ctx: Context, value: t.Any) -> list:
     """An object as an array of `[key, value]` pairs; an array is returned as is."""
     if isinstance(value, list):
         return value
-    if isinstance(value, dict) and not isinstance(value, _EVENTS):
+    if isinstance(value, dict) and not isinstance(value, _NOT_OBJECTS):
         return [[k, v] for k, v in _fields(ctx, value).items()]
     raise InvalidArgument(f"Cannot cast {type_name(value)} to Array.").at("to_array")
 
@@ -914,7 +915,7 @@ def _is_field(pair: t.Any) -> bool:
 def to_object(ctx: Context, value: t.Any) -> dict:
     """An array of `[key, value]` pairs as an object; an object is returned as is, a document as the object
     of its fields (core's ObjectL(v.fields): no longer a document to IsDoc or Equals)."""
-    if isinstance(value, dict) and not isinstance(value, _EVENTS):
+    if isinstance(value, dict) and not isinstance(value, _NOT_OBJECTS):
         return dict(_fields(ctx, value)) if isinstance(value, ReadDocument) else value
     if not isinstance(value, list):
         raise InvalidArgument(f"Cannot cast {type_name(value)} to Object.").at("to_object")

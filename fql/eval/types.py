@@ -10,7 +10,20 @@ from decimal import Decimal
 
 from ..errors import InvalidArgument, InvalidRef
 from ..javafloat import java_double
-from ..values import UUID, Bytes, Date, Lambda, Page, ReadDocument, Ref, SetRef, Timestamp, TxnMicros, type_name
+from ..values import (
+    UUID,
+    Bytes,
+    Date,
+    Lambda,
+    Page,
+    ReadDocument,
+    Ref,
+    SetRef,
+    SourcedElement,
+    Timestamp,
+    TxnMicros,
+    type_name,
+)
 from .evaluator import Context
 from .refs import resolved
 from .registry import builtin
@@ -89,7 +102,13 @@ _check("IsTimestamp", lambda v: isinstance(v, Timestamp), "True for a Time (not 
 _check("IsDate", lambda v: isinstance(v, Date), "True for a Date.")
 _check("IsString", lambda v: isinstance(v, str), "True for a string.")
 _check("IsArray", lambda v: isinstance(v, list), "True for an array.")
-_check("IsObject", lambda v: isinstance(v, (dict, Page)), "True for an object, a document or a page.")
+# Core's IsObject takes an ObjectL, a page, a document version, an event or a cursor, but no ElemL: an
+# element of a page read with `sources: true` is no object to it (TypeCheckFunctions.scala).
+_check(
+    "IsObject",
+    lambda v: isinstance(v, (dict, Page)) and not isinstance(v, SourcedElement),
+    "True for an object, a document, an event or a page (not an element read with `sources: true`).",
+)
 _check("IsRef", lambda v: isinstance(v, Ref), "True for any ref, including collection and index refs.")
 _check(
     "IsSet",

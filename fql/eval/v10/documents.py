@@ -217,7 +217,7 @@ def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
     if found is data:
         return doc
     out = Document(doc.ref, doc.ts, found, doc.ttl)
-    out.gen = doc.gen
+    out.gen, out.pinned = doc.gen, doc.pinned
     return out
 
 

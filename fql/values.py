@@ -679,7 +679,7 @@ def ir_type_name(value: t.Any) -> str:
 class Document(t.Mapping[str, t.Any]):
     """A v10 document: a Mapping of its user fields, with `.id`, `.coll`, `.ts` (and `.ttl`) as metadata."""
 
-    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "current", "gen", "pending")
+    __slots__ = ("ref", "ts", "ttl", "_data", "read_ts", "as_of", "current", "gen", "pending", "pinned")
 
     def __init__(
         self,
@@ -710,6 +710,9 @@ class Document(t.Mapping[str, t.Any]):
         #: Called when its fields are first looked at: a set's element, read from the set's index entries,
         #: whose read is billed then (fql/storage/meter.py, Meter.defer). None: nothing to do.
         self.pending: t.Callable[[], None] | None = None
+        #: Shows this version whatever the query writes later, never read again (core's versionOverride):
+        #: a new key or token, showing its secret.
+        self.pinned = False
 
     def _touch(self) -> None:
         pending, self.pending = self.pending, None

@@ -170,3 +170,18 @@ def test_a_role_name_is_checked_once_the_query_has_run(db):
     assert body["error"]["constraint_failures"] == [
         {"paths": [["database"]], "message": "Field refers to an unknown database name `later_db`."}
     ]
+
+
+def test_a_new_key_keeps_showing_the_version_it_was_created_with(db):
+    # Not a spec case: core's Key.create answers `Value.Doc(id, versionOverride = ...)` with the secret
+    # (Keys.scala), ReadBroker.checkedGet reads the override in place of storage, and Key's update and
+    # replace answer the document they were given: that value shows the created key, secret included,
+    # whatever the query writes later. The key read again shows what was written.
+    updated = ok(db, 'Key.create({ role: "client" }).update({ data: { a: 1 } })')
+    assert (updated["role"], "data" in updated, isinstance(updated["secret"], str)) == ("client", False, True)
+    replaced = ok(db, 'Key.create({ role: "client" }).replace({ role: "server" })')
+    assert (replaced["role"], isinstance(replaced["secret"], str)) == ("client", True)
+    query = 'let k = Key.create({ role: "client" })\nk.update({ role: "server" })\n[k.role, k.secret != null, Key.byId(k.id)!.role]'
+    assert ok(db, query) == ["client", True, "server"]
+    assert ok(db, f"Key.byId('{updated['id']}')!.data") == {"a": 1}
+    assert ok(db, f"Key.byId('{replaced['id']}')!.role") == "server"

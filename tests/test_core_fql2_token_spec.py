@@ -173,3 +173,22 @@ def test_create_takes_an_id(db):
         "code": "document_id_exists",
         "message": "Collection `Token` already contains document with id 371233004820889634.",
     }
+
+
+def test_a_new_token_keeps_showing_the_version_it_was_created_with(db):
+    # Not a spec case: core's Token.create answers `Value.Doc(id, versionOverride = ...)` with the secret
+    # (Tokens.scala), ReadBroker.checkedGet reads the override in place of storage, and the generic update
+    # answers the document it was given (WriteBroker.updateDocument); Token's replace answers
+    # `Value.Doc(vers.id)`, read afresh. Credential's login makes its token the same way.
+    doc = new_doc(db)
+    create = f"Token.create({{ document: Foo.byId('{doc}') }})"
+    updated = ok(db, f"{create}.update({{ data: {{ a: 1 }} }})")
+    assert ("data" in updated, isinstance(updated["secret"], str)) == (False, True)
+    assert ok(db, f"Token.byId('{updated['id']}')!.data") == {"a": 1}
+    replaced = ok(db, f"{create}.replace({{ document: Foo.byId('{doc}'), data: {{ b: 1 }} }})")
+    assert (replaced["data"], "secret" in replaced) == ({"b": 1}, False)
+    query = f"let t = {create}\nt.update({{ data: {{ a: 1 }} }})\n[t.data, t.secret != null, Token.byId(t.id)!.data]"
+    assert ok(db, query) == [None, True, {"a": 1}]
+    ok(db, f"Credential.create({{ document: Foo.byId('{doc}'), password: 'sekret' }})")
+    query = f"let t = Credential.byDocument(Foo.byId('{doc}')!)!.login('sekret')\nt.update({{ data: {{ a: 1 }} }})\n[t.data, t.secret != null]"
+    assert ok(db, query) == [None, True]

@@ -214,11 +214,7 @@ def _answered_documents(value: t.Any, found: dict | None = None) -> dict:
     token showing its secret."""
     found = {} if found is None else found
     if isinstance(value, (Document, NullDocument)):
-        overridden = (
-            value.cause == "deleted"
-            if isinstance(value, NullDocument)
-            else value.ref.kind in ("keys", "tokens") and "secret" in value.data
-        )
+        overridden = value.cause == "deleted" if isinstance(value, NullDocument) else value.pinned
         if not (value.ref.is_schema or overridden) and value.read_ts is None and value.ref.kind != "indexes":
             found.setdefault(value.ref, value)
     elif isinstance(value, list):

@@ -217,7 +217,7 @@ def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
     if found is data:
         return doc
     out = Document(doc.ref, doc.ts, found, doc.ttl)
-    out.gen = doc.gen
+    out.gen, out.pinned = doc.gen, doc.pinned
     return out
 
 
@@ -570,6 +570,11 @@ def update_doc(ctx: Context, doc: Document, given: t.Any, *, replace: bool) -> D
             from .natives import revalidate_provider_roles
 
             revalidate_provider_roles(ctx, doc_key(ctx, ref))
+        if doc.pinned and (doc.ref.kind == "keys" or not replace):
+            # A new key or token still shows the version it was created with: core's update, and a key's
+            # replace, answer the document they were given (WriteBroker.updateDocument, Keys.scala), where
+            # a token's replace answers it afresh (Tokens.scala).
+            return doc
         return _reread(ctx, ref)
     data, ttl, _ = _split(given)
     coll = doc.ref.collection.id

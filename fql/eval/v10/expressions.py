@@ -264,6 +264,7 @@ def deref(ctx: Context, value: t.Any) -> t.Any:
     if (
         isinstance(value, (Document, NullDocument))
         and value.read_ts is None
+        and not (isinstance(value, Document) and value.pinned)
         and (_elsewhen(ctx, value) or (ctx.state.written and _rewritten(ctx, value)))
     ):
         return _documents.read(ctx, value.ref, stamped=False)

@@ -23,10 +23,13 @@ TOKENS, CREDENTIALS, KEYS = native("tokens"), native("credentials"), native("key
 
 
 def _with_secret(ctx: Context, shown: dict) -> Document:
-    """A freshly created token or key as a document, with the secret shown this once."""
+    """A freshly created token or key as a document, with the secret shown this once. It keeps showing
+    this version, secret included, whatever the query writes later (core's Keys.scala and Tokens.scala
+    answer `Value.Doc(id, versionOverride = ...)`, which ReadBroker.checkedGet reads in place of storage)."""
     version = ctx.state.txn.get(doc_key(ctx, shown["ref"]))
     doc = to_document(ctx, version)
     doc.data["secret"] = shown["secret"]
+    doc.pinned = True
     return doc
 
 

@@ -221,16 +221,24 @@ def _index(name: str, spec: dict) -> Member:
 
 def _role(name: str, d: dict) -> Model:
     members = []
-    for privilege in d.get("privileges") or []:
+    for privilege in _listed(d.get("privileges")):
         actions = tuple(
             Member(action, Opt(None if pred is True else _lambda("predicate", pred)))
             for action, pred in (privilege.get("actions") or {}).items()
             if pred is not False and pred is not None
         )
         members.append(Member("privileges", Block(actions), name=privilege["resource"]))
-    for membership in d.get("membership") or []:
+    for membership in _listed(d.get("membership")):
         members.append(Member("membership", _predicate(membership.get("predicate")), name=membership["resource"]))
     return Model("role", name, members=tuple(members))
+
+
+def _listed(value: t.Any) -> list:
+    """A role's `privileges` or `membership`: an array of them, or one written alone (core's Role takes
+    either, and keeps what was written)."""
+    if isinstance(value, dict):
+        return [value]
+    return value or []
 
 
 def _provider(name: str, d: dict) -> Model:

@@ -234,16 +234,16 @@ def _role(name: str, d: dict) -> Model:
 
 
 def _listed(value: t.Any) -> list:
-    """A role's `privileges` or `membership`: an array of them, or one written alone (core's Role takes
-    either, and keeps what was written)."""
-    if isinstance(value, dict):
+    """A role's `privileges` or `membership`, or an access provider's `roles`: an array of them, or one
+    written alone (core takes either, and keeps what was written)."""
+    if isinstance(value, (dict, str)):
         return [value]
     return value or []
 
 
 def _provider(name: str, d: dict) -> Model:
     members = [Member("issuer", _str(d["issuer"])), Member("jwks_uri", _str(d["jwks_uri"]))]
-    for role in d.get("roles") or []:
+    for role in _listed(d.get("roles")):
         if isinstance(role, str):
             members.append(Member("role", Opt(None), name=role))
         else:

@@ -924,3 +924,12 @@ def test_move_wildcard_lists_a_few_fields_as_written():
         "  ~ move all fields into the field `.dump` except fields in the list `[.zed, .dump]`\n"
         "\n"
     )
+
+
+def test_a_member_written_alone_is_one_member():
+    # Core keeps a role's single privilege or membership object, and an access provider's single role name,
+    # as written; each is one member of the model, not its fields or its characters.
+    role = members.model(Item("role", "r", {"privileges": {"resource": "P", "actions": {"read": True}}, "membership": {"resource": "P"}}))
+    assert [(m.kind, m.name) for m in role.members] == [("privileges", "P"), ("membership", "P")]
+    provider = members.model(Item("access provider", "ap", {"issuer": "i", "jwks_uri": "j", "roles": "abc"}))
+    assert [(m.kind, m.name) for m in provider.members][2:] == [("role", "abc")]

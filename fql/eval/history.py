@@ -812,8 +812,12 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
         given = {"ts": _cursor_ts(given), "action": "add"}
     elif has_cursor:
         given = _echoed(given)
+    # Only a read up stops at the valid time (At's, or Paginate's `ts`): core's PaginateEvents reads from
+    # the cursor to `maxValue.at(validTime)` up, but down from a `before` cursor (null is the end of time)
+    # to the set's first event, whatever the valid time.
     if _stored(s) or not (documents or _of_singleton(s)):
-        chosen = _dropped(_until(ctx, _stream(ctx, s, parts, ascending)), parts, ascending)[: size + 1]
+        read = _stream(ctx, s, parts, ascending)
+        chosen = _dropped(_until(ctx, read) if ascending else read, parts, ascending)[: size + 1]
     elif ascending:
         items = history(ctx, s)
         chosen = [i for i in items if bound is None or i[0] >= bound]
@@ -823,7 +827,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
             chosen = [i for i in chosen if not (i[1]["ts"] == parts[0] and i[1]["action"] == "remove")]
         chosen = chosen[: size + 1]
     else:
-        chosen = [i for i in reversed(history(ctx, s)) if i[0] < bound][: size + 1]
+        chosen = [i for i in reversed(_stream(ctx, s, None, True)) if i[0] < bound][: size + 1]
     more = len(chosen) > size
     # The cursor onward: the next element's, the given one again for a page of size 0, or none.
     if size == 0:

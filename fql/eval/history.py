@@ -37,7 +37,7 @@ from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, scoped_write, user_fields
 from .evaluator import Context
-from .refs import copy, doc_key, live, ref_of, resolved, scope_of
+from .refs import copy, doc_key, live, min_valid_time, ref_of, resolved, scope_of
 from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
@@ -983,9 +983,17 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields],))
     # Versions are named by time and kind: a removal of a `delete` leaves a live version alone.
     removed = next((v for v in versions if v.ts == when and (v.data is None) == (action == "delete")), None)
-    if removed is not None:
-        before = live(ctx, key)
+    if removed is None:
+        return None
+    before = live(ctx, key)
+    if removed.data is not None and when <= min_valid_time(ctx, key.scope, key.coll):
+        # A live version at or below the collection's minimum valid time is not removed but replaced by
+        # a deletion then (core's Store.removeRevision: removing the GC root would bring back versions
+        # already let go), so the document is deleted from then to its next version.
+        ctx.state.txn.insert_version(Version(key, when, None))
+        _log_rewrite(ctx, key, ["insert", when, removed.data])
+    else:
         ctx.state.txn.remove_version(key, when)
-        _rewrote(ctx, key, before)
         _log_rewrite(ctx, key, ["remove", when, action_of(versions, removed), removed.data])
+    _rewrote(ctx, key, before)
     return None

@@ -554,7 +554,20 @@ def history(ctx: Context, s: SetRef) -> list[Item]:
 
 def _until(ctx: Context, items: list[Item]) -> list[Item]:
     until = ctx.state.valid_ts
-    return items if until is None else [item for item in items if item[1]["ts"] <= until]
+    if until is None or ctx.state.whole_history:
+        return items
+    return [item for item in items if item[1]["ts"] <= until]
+
+
+@contextlib.contextmanager
+def whole(ctx: Context) -> t.Iterator[None]:
+    """Read sets of events whole, whatever the valid time, as core's folds read them."""
+    state = ctx.state
+    before, state.whole_history = state.whole_history, True
+    try:
+        yield
+    finally:
+        state.whole_history = before
 
 
 Parts = tuple[int, int, bytes, bytes]

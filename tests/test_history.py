@@ -171,3 +171,23 @@ def test_events_of_a_join_are_its_targets_events_while_in_the_source(db):
     assert [(e["action"], e["document"].id) for e in page.data] == [("add", "1"), ("add", "3")]
     by_lambda = db.query(f'Paginate(Events(Join(Match(Index("tags_by_city"), "Oslo"), Lambda("t", Match(Index("notes_by_tag"), Var("t"))))))')
     assert by_lambda.data == page.data
+
+
+def test_get_and_exists_of_events_need_the_history_read_permission(db):
+    # Get, Exists and IsEmpty of a set of events read the document it is of, once core's setForRead has
+    # asked for `history_read` on it (DocSet.filteredForRead), at the reading verb's position.
+    ref = db.query('Create(Collection("notes"), {data: {text: "a"}})')["ref"]
+    db.query('CreateRole({name: "reader", privileges: [{resource: Collection("notes"), actions: {read: true}}]})')
+    db.query(
+        'CreateRole({name: "historian", privileges: [{resource: Collection("notes"),'
+        " actions: {read: true, history_read: true}}]})"
+    )
+    reader = db.query('CreateKey({role: Role("reader")})')["secret"]
+    historian = db.query('CreateKey({role: Role("historian")})')["secret"]
+    for text, position in (("Get(Events($ref))", ["get"]), ("Exists(Events($ref))", ["exists"]), ("IsEmpty(Events($ref))", ["exists"])):
+        query = text.replace("$ref", fql.to_fql(ref))
+        with pytest.raises(fql.FQLError) as err:
+            db.query(query, secret=reader)
+        assert (err.value.code, list(err.value.position)) == ("permission denied", position)
+    assert db.query(f"Get(Events({fql.to_fql(ref)}))", secret=historian)["data"] == {"text": "a"}
+    assert db.query(f"[Exists(Events({fql.to_fql(ref)})), IsEmpty(Events({fql.to_fql(ref)}))]", secret=historian) == [True, False]

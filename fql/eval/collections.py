@@ -340,9 +340,12 @@ def _has_elements(ctx: Context, coll: t.Any, arg: str) -> bool:
     # Core asks ReadAdaptor.exists, which reads the set as `exists`, by its snapshot (snapshotHead): a
     # set of events has elements if the set it is of has (a document's events, if it is there now).
     if isinstance(coll, SetRef):
-        from .sets import snapshot_of
+        from .history import snapshot
 
-        coll = snapshot_of(coll)
+        try:
+            coll = snapshot(ctx, coll)
+        except PermissionDenied as err:
+            raise err.at("exists") if not err.position else err
     return next(iter(_elements(ctx, coll, "exists", arg=arg)), _MISSING) is not _MISSING
 
 

@@ -240,10 +240,11 @@ def _first_source(ctx: Context, target: t.Any, arg: str | None = None) -> tuple[
     is placed under `arg`, the argument the set was given as. A set of events is read by its snapshot
     (core's snapshotHead: HistoricalSet.snapshot is its set's, a document's events the live document),
     so its head is a document there now, not its first event."""
-    from .sets import as_set, placed, scan, snapshot_of
+    from .history import snapshot
+    from .sets import as_set, placed, scan
 
     try:
-        first = next(scan(ctx, snapshot_of(as_set(target))), None)
+        first = next(scan(ctx, snapshot(ctx, as_set(target))), None)
     except FQLError as err:
         raise placed(err, arg) if arg else err
     if first is None:

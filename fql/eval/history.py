@@ -127,6 +127,32 @@ def events(ctx: Context, source: t.Any) -> SetRef:
     return SetRef.of(events=resolved(ctx, source, "events"))
 
 
+def snapshot(ctx: Context, s: SetRef) -> SetRef:
+    """The set whose head Get, Exists and IsEmpty read for a set (core's snapshotHead: a set of events
+    reads as the set it is of, a document's events as the live document), after checking, as core's
+    setForRead does, that the caller may read the history of each document whose own events or
+    Singleton's events it holds (DocSet.filteredForRead asks `history_read`)."""
+    if historical(s):
+        for ref in _event_documents(s):
+            access.require(ctx, "history_read", doc_key(ctx, ref), (ref,))
+    return sets.snapshot_of(s)
+
+
+def _event_documents(s: SetRef) -> t.Iterator[Ref]:
+    """The documents of the `Events(ref)` and `Events(Singleton(ref))` sets within `s`."""
+    if s.kind == "events":
+        inner = s["events"]
+        if isinstance(inner, SetRef) and inner.kind == "singleton":
+            inner = inner["singleton"]
+        if isinstance(inner, Ref) and inner.collection is not None:
+            yield inner
+            return
+    for _, value in s.form:
+        for each in value if isinstance(value, list) else [value]:
+            if isinstance(each, SetRef):
+                yield from _event_documents(each)
+
+
 # -- events ---------------------------------------------------------------------------------------------
 
 

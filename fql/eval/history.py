@@ -132,9 +132,10 @@ def snapshot(ctx: Context, s: SetRef) -> SetRef:
     reads as the set it is of, a document's events as the live document), after checking, as core's
     setForRead does, that the caller may read the history of each document whose own events or
     Singleton's events it holds (DocSet.filteredForRead asks `history_read`)."""
-    if historical(s):
-        for ref in _event_documents(s):
-            access.require(ctx, "history_read", doc_key(ctx, ref), (ref,))
+    if not historical(s):
+        return s
+    for ref in _event_documents(s):
+        access.require(ctx, "history_read", doc_key(ctx, ref), (ref,))
     return sets.snapshot_of(s)
 
 

@@ -171,3 +171,35 @@ def test_events_of_a_join_are_its_targets_events_while_in_the_source(db):
     assert [(e["action"], e["document"].id) for e in page.data] == [("add", "1"), ("add", "3")]
     by_lambda = db.query(f'Paginate(Events(Join(Match(Index("tags_by_city"), "Oslo"), Lambda("t", Match(Index("notes_by_tag"), Var("t"))))))')
     assert by_lambda.data == page.data
+
+
+def test_reads_of_a_documents_events_or_singleton_need_the_history_read_permission(db):
+    # Get, Exists and IsEmpty of a set of events read the document it is of, once core's setForRead has
+    # asked for `history_read` on it (DocSet.filteredForRead), at the reading verb's position.
+    ref = db.query('Create(Collection("notes"), {data: {text: "a"}})')["ref"]
+    db.query('CreateRole({name: "reader", privileges: [{resource: Collection("notes"), actions: {read: true}}]})')
+    db.query(
+        'CreateRole({name: "historian", privileges: [{resource: Collection("notes"),'
+        " actions: {read: true, history_read: true}}]})"
+    )
+    reader = db.query('CreateKey({role: Role("reader")})')["secret"]
+    historian = db.query('CreateKey({role: Role("historian")})')["secret"]
+    cases = [
+        ("Get(Events($ref))", ["get"]),
+        ("Exists(Events($ref))", ["exists"]),
+        ("IsEmpty(Events($ref))", ["exists"]),
+        # A document's Singleton, or the document paginated, is core's DocEventSet too: read it, and it asks.
+        ("Get(Singleton($ref))", ["get"]),
+        ("Exists(Singleton($ref))", ["exists"]),
+        ("Paginate(Singleton($ref))", ["paginate"]),
+        ("Paginate($ref)", ["paginate"]),
+    ]
+    for text, position in cases:
+        query = text.replace("$ref", fql.to_fql(ref))
+        with pytest.raises(fql.FQLError) as err:
+            db.query(query, secret=reader)
+        assert (err.value.code, list(err.value.position)) == ("permission denied", position)
+    assert db.query(f"Get(Events({fql.to_fql(ref)}))", secret=historian)["data"] == {"text": "a"}
+    assert db.query(f"[Exists(Events({fql.to_fql(ref)})), IsEmpty(Events({fql.to_fql(ref)}))]", secret=historian) == [True, False]
+    assert db.query(f"Paginate(Singleton({fql.to_fql(ref)}))", secret=historian).data == [ref]
+    assert db.query(f"Get({fql.to_fql(ref)})", secret=reader)["ref"] == ref

@@ -337,8 +337,27 @@ def append(ctx: Context, elems: t.Any, coll: list) -> list:
 
 
 def _has_elements(ctx: Context, coll: t.Any, arg: str) -> bool:
-    # Core asks ReadAdaptor.exists, which reads the set as `exists`.
+    # Core asks ReadAdaptor.exists, which reads the set as `exists`, by its snapshot (snapshotHead): a
+    # set of events has elements if the set it is of has (a document's events, if it is there now).
+    if isinstance(coll, SetRef):
+        from .history import snapshot
+
+        try:
+            coll = snapshot(ctx, coll)
+        except PermissionDenied as err:
+            raise err.at("exists") if not err.position else err
     return next(iter(_elements(ctx, coll, "exists", arg=arg)), _MISSING) is not _MISSING
+
+
+def _folding(ctx: Context, coll: t.Any, *path: str | int, arg: str | None = None) -> list:
+    """The elements a fold reads, all of them before it folds any (core reads a set's page, a lazy filter
+    tested on all of it, first). A set of events is read whole, whatever the valid time: core's
+    AbstractFoldFunction reads its history from Event.MinValue to Event.MaxValue, where Paginate stops at
+    the valid time."""
+    from .history import whole
+
+    with whole(ctx):
+        return list(_elements(ctx, coll, *path, arg=arg))
 
 
 @builtin("IsEmpty", keys=("is_empty",))
@@ -412,8 +431,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
     fn = _lambda(ctx, fn_node, "reduce")
     acc = ctx.eval(initial, "initial")
     coll = _iterable(ctx, ctx.eval(coll_node, "collection"), "collection")
-    # Core reads a set's page (a lazy filter tested on all of it) before it folds any of it.
-    for value in list(_elements(ctx, coll, "reduce", arg="collection")):
+    for value in _folding(ctx, coll, "reduce", arg="collection"):
         acc = _apply(ctx, fn, [acc, value], "reduce")
     return _folded(coll, acc)
 
@@ -422,7 +440,7 @@ def reduce_(ctx: Context, fn_node: ast.Node, initial: ast.Node, coll_node: ast.N
 def count(ctx: Context, coll: t.Any) -> int | Page:
     """How many elements an array, page or set has."""
     coll = _iterable(ctx, coll, "count")
-    n = sum(1 for _ in _elements(ctx, coll, "count"))
+    n = len(_folding(ctx, coll, "count"))
     ctx.state.compute += n
     return _folded(coll, n)
 
@@ -431,7 +449,7 @@ def _sum(ctx: Context, coll: t.Any, key: str) -> tuple[int | float, int]:
     """The total and the number of the elements, which must all be numbers (checked at `[key]`)."""
     total: int | float = 0
     n = 0
-    for value in list(_elements(ctx, coll, key)):
+    for value in _folding(ctx, coll, key):
         NUMBER(value, key)
         total = total + value if isinstance(total, float) or isinstance(value, float) else _wrap(total + value, _INT64)
         n += 1
@@ -459,7 +477,7 @@ def mean(ctx: Context, coll: t.Any) -> t.Any:
 def _booleans(ctx: Context, coll: t.Any, key: str) -> list[bool]:
     # Core checks every element, even after the answer is known, at a compute op each, once it has read
     # them (a lazy filter tested on all of them first).
-    found = [BOOLEAN(v, key) for v in list(_elements(ctx, _iterable(ctx, coll, key), key))]
+    found = [BOOLEAN(v, key) for v in _folding(ctx, _iterable(ctx, coll, key), key)]
     ctx.state.compute += len(found)
     return found
 

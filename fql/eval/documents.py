@@ -237,11 +237,14 @@ def _first_source(ctx: Context, target: t.Any, arg: str | None = None) -> tuple[
     """The first element of a set and what it came from (None if the set is empty): an index or
     documents set's cursor ends with the ref of the document the element came from. A native collection
     (`Collections()`) is read as the set of its documents, as core casts it. A lazy filter's failure
-    is placed under `arg`, the argument the set was given as."""
+    is placed under `arg`, the argument the set was given as. A set of events is read by its snapshot
+    (core's snapshotHead: HistoricalSet.snapshot is its set's, a document's events the live document),
+    so its head is a document there now, not its first event."""
+    from .history import snapshot
     from .sets import as_set, placed, scan
 
     try:
-        first = next(scan(ctx, as_set(target)), None)
+        first = next(scan(ctx, snapshot(ctx, as_set(target))), None)
     except FQLError as err:
         raise placed(err, arg) if arg else err
     if first is None:

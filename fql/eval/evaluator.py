@@ -70,6 +70,9 @@ class QueryState:
     #: The time (µs) reads see inside v4 `At(ts, ...)` and v10 `at (ts) { ... }` (core's valid time), or
     #: None for now.
     valid_ts: int | None = None
+    #: True while a fold (Count, Reduce, ...) reads a set: a set of events is then read whole, whatever
+    #: the valid time (core's AbstractFoldFunction reads a history from Event.MinValue to Event.MaxValue).
+    whole_history: bool = False
     #: While a set cursor is read, the time (µs) it was made at (core's systemValidTime), or None: reads
     #: that would see the query's own time see this one, and a set made then keeps no time of its own.
     system_ts: int | None = None

@@ -37,7 +37,7 @@ from . import access, indexes, sets
 from .casts import OBJECT, Cast
 from .documents import check_references, scoped_write, user_fields
 from .evaluator import Context
-from .refs import copy, doc_key, live, ref_of, resolved, scope_of
+from .refs import copy, doc_key, live, min_valid_time, ref_of, resolved, scope_of
 from .registry import builtin
 
 #: A read time (core's Casts.Timestamp / TransactionTimestamp): a Time, or an Integer of µs.
@@ -125,6 +125,33 @@ def events(ctx: Context, source: t.Any) -> SetRef:
     if not isinstance(source, Ref):
         raise InvalidArgument(f"Ref or Set expected, {type_name(source)} provided.").at("events")
     return SetRef.of(events=resolved(ctx, source, "events"))
+
+
+def snapshot(ctx: Context, s: SetRef) -> SetRef:
+    """The set whose head Get, Exists and IsEmpty read for a set (core's snapshotHead: a set of events
+    reads as the set it is of, a document's events as the live document), after checking, as core's
+    setForRead does, that the caller may read the history of each document whose own events or
+    Singleton's events it holds (DocSet.filteredForRead asks `history_read`)."""
+    if not historical(s):
+        return s
+    for ref in _event_documents(s):
+        access.require(ctx, "history_read", doc_key(ctx, ref), (ref,))
+    return sets.snapshot_of(s)
+
+
+def _event_documents(s: SetRef) -> t.Iterator[Ref]:
+    """The documents of the `Events(ref)` and `Events(Singleton(ref))` sets within `s`."""
+    if s.kind == "events":
+        inner = s["events"]
+        if isinstance(inner, SetRef) and inner.kind == "singleton":
+            inner = inner["singleton"]
+        if isinstance(inner, Ref) and inner.collection is not None:
+            yield inner
+            return
+    for _, value in s.form:
+        for each in value if isinstance(value, list) else [value]:
+            if isinstance(each, SetRef):
+                yield from _event_documents(each)
 
 
 # -- events ---------------------------------------------------------------------------------------------
@@ -554,7 +581,20 @@ def history(ctx: Context, s: SetRef) -> list[Item]:
 
 def _until(ctx: Context, items: list[Item]) -> list[Item]:
     until = ctx.state.valid_ts
-    return items if until is None else [item for item in items if item[1]["ts"] <= until]
+    if until is None or ctx.state.whole_history:
+        return items
+    return [item for item in items if item[1]["ts"] <= until]
+
+
+@contextlib.contextmanager
+def whole(ctx: Context) -> t.Iterator[None]:
+    """Read sets of events whole, whatever the valid time, as core's folds read them."""
+    state = ctx.state
+    before, state.whole_history = state.whole_history, True
+    try:
+        yield
+    finally:
+        state.whole_history = before
 
 
 Parts = tuple[int, int, bytes, bytes]
@@ -812,8 +852,12 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
         given = {"ts": _cursor_ts(given), "action": "add"}
     elif has_cursor:
         given = _echoed(given)
+    # Only a read up stops at the valid time (At's, or Paginate's `ts`): core's PaginateEvents reads from
+    # the cursor to `maxValue.at(validTime)` up, but down from a `before` cursor (null is the end of time)
+    # to the set's first event, whatever the valid time.
     if _stored(s) or not (documents or _of_singleton(s)):
-        chosen = _dropped(_until(ctx, _stream(ctx, s, parts, ascending)), parts, ascending)[: size + 1]
+        read = _stream(ctx, s, parts, ascending)
+        chosen = _dropped(_until(ctx, read) if ascending else read, parts, ascending)[: size + 1]
     elif ascending:
         items = history(ctx, s)
         chosen = [i for i in items if bound is None or i[0] >= bound]
@@ -823,7 +867,7 @@ def page(ctx: Context, s: SetRef, size: int, options: dict, sources: bool = Fals
             chosen = [i for i in chosen if not (i[1]["ts"] == parts[0] and i[1]["action"] == "remove")]
         chosen = chosen[: size + 1]
     else:
-        chosen = [i for i in reversed(history(ctx, s)) if i[0] < bound][: size + 1]
+        chosen = [i for i in reversed(_stream(ctx, s, None, True)) if i[0] < bound][: size + 1]
     more = len(chosen) > size
     # The cursor onward: the next element's, the given one again for a page of size 0, or none.
     if size == 0:
@@ -979,9 +1023,17 @@ def remove(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any) -> None:
     access.require(ctx, "history_write", key, ([ref, Timestamp.from_micros(when), action, fields],))
     # Versions are named by time and kind: a removal of a `delete` leaves a live version alone.
     removed = next((v for v in versions if v.ts == when and (v.data is None) == (action == "delete")), None)
-    if removed is not None:
-        before = live(ctx, key)
+    if removed is None:
+        return None
+    before = live(ctx, key)
+    if removed.data is not None and when <= min_valid_time(ctx, key.scope, key.coll):
+        # A live version at or below the collection's minimum valid time is not removed but replaced by
+        # a deletion then (core's Store.removeRevision: removing the GC root would bring back versions
+        # already let go), so the document is deleted from then to its next version.
+        ctx.state.txn.insert_version(Version(key, when, None))
+        _log_rewrite(ctx, key, ["insert", when, removed.data])
+    else:
         ctx.state.txn.remove_version(key, when)
-        _rewrote(ctx, key, before)
         _log_rewrite(ctx, key, ["remove", when, action_of(versions, removed), removed.data])
+    _rewrote(ctx, key, before)
     return None

@@ -304,6 +304,10 @@ def _id_bound(bound: bytes | None, head: bytes) -> bytes | None:
 
 def _singleton(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     ref = s["singleton"]
+    if isinstance(ref, Ref) and ref.collection is not None:
+        # Core's DocSingletonSet is read once the caller may read the document's history, and then
+        # whatever it may read of the document (DocEventSet.filteredForRead asks `history_read`).
+        access.require(ctx, "history_read", doc_key(ctx, ref, "singleton"), (ref,))
     if isinstance(ref, Ref) and ref.collection is not None and read(ctx, doc_key(ctx, ref, "singleton")):
         key = named_key(ctx, ref) or encode(ref)
         if _in_bounds(key, lo, hi):

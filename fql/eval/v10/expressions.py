@@ -259,7 +259,11 @@ def deref_by(ctx: Context, value: t.Any, action: str) -> t.Any:
 def deref(ctx: Context, value: t.Any) -> t.Any:
     """A stored ref read as a v10 document (or a null document); a document read at another valid time
     than this one, and not stamped with it (see documents.read), read again now."""
-    if isinstance(value, Ref) and value.collection is not None and not value.is_schema:
+    if isinstance(value, Ref) and value.collection is not None and value.kind != "indexes":
+        if value.is_schema:
+            # A schema document is read as any other (core's ReadBroker checks the read effect), though the
+            # schema a query looks its names up in is not: the storage's effect limit lets that through.
+            _fields.check_read(ctx)
         return _documents.read(ctx, value, stamped=False)
     if (
         isinstance(value, (Document, NullDocument))

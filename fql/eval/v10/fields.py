@@ -386,12 +386,17 @@ def snapshot_micros(ctx: Context) -> int:
     return txn.ts
 
 
+def may_read(ctx: Context) -> bool:
+    """Whether the enclosing evaluation may read documents (core's effect limit allows Effect.Read)."""
+    txn = ctx.state.txn
+    return not isinstance(txn, _Limited) or txn._rules[1]
+
+
 def check_read(ctx: Context) -> None:
     """core's Effect.Read check when a function that reads is called (`all`, `byId`, `byName`...): refused
     there, before anything is read, where the enclosing evaluation may not read."""
-    txn = ctx.state.txn
-    if isinstance(txn, _Limited) and not txn._rules[1]:
-        raise EffectViolation("read", txn._rules[0])
+    if not may_read(ctx):
+        raise EffectViolation("read", ctx.state.txn._rules[0])
 
 
 def check_rebuilt_read(ctx: Context, function: str) -> None:

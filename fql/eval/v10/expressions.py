@@ -296,6 +296,12 @@ def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
 
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
+    if type(value) is Ref and value.is_schema and name in ("name", "coll") and not _fields.may_read(ctx):
+        # A schema document's reference fields are answered without reading it (core's ReadBroker
+        # RefFields), where reading it is not allowed: `Foo.definition.name` in a default value.
+        if name == "name":
+            return value.id
+        return _documents.document_field(ctx, Document(value, None, {}), "coll")
     value = deref_by(ctx, value, _method_read(name))
     if isinstance(value, Document) and _document_method(value, name):
         # A method is one of the document's members, found before its fields (core's AbstractDocPrototype

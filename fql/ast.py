@@ -128,6 +128,9 @@ class Invalid(Node):
     position: tuple[str | int, ...] = ()
     #: The keys of the JSON object it is written as (`@ts`), for errors that name them.
     keys: tuple[str, ...] = ()
+    #: Further failures core reports with it, in order, each (description, position below this node's
+    #: place): a ref object's bad id, collection and database all at once.
+    more: tuple[tuple[str, tuple[str | int, ...]], ...] = ()
     span: Span = field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 

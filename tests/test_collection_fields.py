@@ -555,3 +555,26 @@ def test_a_default_names_the_write_or_the_set_read_it_makes(db):
         err = fails(db, f'Collection.create({{ name: "D", fields: {{ n: {{ signature: "Any", default: "{default}" }} }} }})')
         (failure,) = err.failures
         assert failure["description"].split("\n")[1] == f"error: {message}"
+
+
+def test_a_default_may_give_a_definition_but_not_read_it(db):
+    """Core's `definition` is the schema document's reference, read by nothing (Collections.scala and
+    Functions.scala: `Value.Doc(id)`): a default stores it as a reference; its `name` and `coll` are
+    answered without a read (ReadBroker.RefFields of a named collection), while reading another field of
+    it is a read (ReadBroker.getField: `Reading a field performs a read`). A stored reference to a schema
+    document reads as that document."""
+    run(db, 'Collection.create({ name: "Bar" })')
+    run(db, 'Function.create({ name: "Twice", body: "x => x * 2" })')
+    fields = "a: { signature: 'Any', default: 'Bar.definition' }, b: { signature: 'Any', default: 'Twice.definition' }"
+    run(db, f"Collection.create({{ name: 'Foo', fields: {{ {fields} }} }})")
+    run(db, "Foo.create({ id: '1' })")
+    assert run(db, "let foo = Foo.byId('1')!; [foo.a.name, foo.b.name, foo.a.coll == Collection]") == ["Bar", "Twice", True]
+    assert db.query("Select('data', Get(Ref(Collection('Foo'), '1')))") == db.query("{a: Collection('Bar'), b: Function('Twice')}")
+    run(db, "Collection.create({ name: 'D', fields: { n: { signature: 'String', default: 'Bar.definition.name' } } })")
+    assert run(db, "D.create({}).n") == "Bar"
+    err = fails(db, "Collection.create({ name: 'E', fields: { n: { signature: 'Any', default: 'Bar.definition.history_days' } } })")
+    (failure,) = err.failures
+    assert failure["description"].split("\n")[1:3] == [
+        "error: Reading a field performs a read, which is not allowed in default values.",
+        "at *field:n*:1:16",
+    ]

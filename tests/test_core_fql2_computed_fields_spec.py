@@ -617,6 +617,21 @@ def test_cannot_use_computed_fields_run_time(untyped):
     assert untyped_ok(untyped, "Foo.byC(4).count()") == 0
 
 
+def test_an_indexed_computed_field_may_name_a_definition_not_read_it_run_time(untyped):
+    # The typer refuses the collection's name there ("lookup definition"); at run time `definition` is the
+    # schema document's reference, whose `name` core answers without a read (ReadBroker.RefFields), while
+    # reading another field of it is a read, which indexes nothing.
+    untyped_ok(untyped, "Collection.create({ name: 'Bar' })")
+    untyped_ok(
+        untyped,
+        "Collection.create({ name: 'Foo', computed_fields: { n: { body: '_ => Bar.definition.name' },"
+        " h: { body: '_ => Bar.definition.history_days' } },"
+        " indexes: { byN: { terms: [{ field: '.n' }] }, byH: { terms: [{ field: '.h' }] } } })",
+    )
+    untyped_ok(untyped, "Foo.create({})")
+    assert untyped_ok(untyped, "[Foo.all().first()!.h, Foo.byN('Bar').count(), Foo.byH(0).count()]") == [0, 1, 0]
+
+
 def test_doesnt_allow_indexing_if_the_ts_field_is_used_runtime(untyped):
     untyped_ok(untyped, "Collection.create({ name: 'Foo', computed_fields: { a: { body: 'doc => doc.ts' } } })")
     # Made before the index: its ts is known when the index is built.

@@ -9,6 +9,8 @@ ref here either. Left out: `nullable casts` tests core's Casts.String, no ref pa
 
 from __future__ import annotations
 
+import typing as t
+
 import pytest
 
 import fql
@@ -232,3 +234,54 @@ def test_document_ids_as_core_reads_them(ident, expected):
         assert parsed(data) == Ref(expected, collection_ref("c"))
     else:
         assert refused(data) == ("invalid expression", expected, ["id"])
+
+
+def errors_of(data: t.Any) -> list[tuple[str, str, list]]:
+    """Every error a query of `data` fails with, in the envelope's order."""
+    with pytest.raises(fql.FQLError) as info:
+        fql.connect().run(v4.from_json(data))
+    return [(e["code"], e["description"], e["position"]) for e in info.value.v4_errors()]
+
+
+def test_a_ref_object_reports_its_id_collection_and_database_failures_together():
+    """RefParser.mk reads the id, the collection and the database each on its own and answers every one
+    that fails, in that order (Parser.collectErrors), a nested ref's own failures as they are; a
+    collection given as `collection` is still reported at `class`."""
+    ref_expected = "Ref expected, {} provided."
+    assert errors_of({"@ref": {"id": 1, "collection": 5, "database": "x"}}) == [
+        ("invalid expression", ref_expected.format("Integer"), ["class"]),
+        ("invalid expression", ref_expected.format("String"), ["database"]),
+    ]
+    assert errors_of({"get": ref_v([], 5, ref_v("d", 1))}) == [
+        ("invalid expression", "String or Integer expected, Array provided.", ["get", "id"]),
+        ("invalid expression", ref_expected.format("Integer"), ["get", "class"]),
+        ("invalid expression", ref_expected.format("Integer"), ["get", "database", "class"]),
+    ]
+    # A bad id with a collection of the wrong kind: both; the kind's check itself is one failure.
+    assert errors_of(ref_v(True, db_ref_v("d"))) == [
+        ("invalid expression", "String or Integer expected, Boolean provided.", ["id"]),
+        ("invalid expression", "Collection Ref expected, Database Ref provided.", ["class"]),
+    ]
+    # A query's parse keeps an array's first failure, with all of its failures (sequenceT); a Let's
+    # bindings each (its `let` form).
+    bad = ref_v([], 5)
+    assert errors_of([bad, ref_v(1.5)]) == [
+        ("invalid expression", "String or Integer expected, Array provided.", [0, "id"]),
+        ("invalid expression", ref_expected.format("Integer"), [0, "class"]),
+    ]
+    assert [e[2] for e in errors_of({"let": [{"a": bad}, {"b": bad}], "in": 1})] == [
+        ["let", 0, "a", "id"],
+        ["let", 0, "a", "class"],
+        ["let", 1, "b", "id"],
+        ["let", 1, "b", "class"],
+    ]
+
+
+def test_only_a_ref_the_query_names_may_not_be_a_keys_self_ref():
+    """transformRef refuses `SelfRef(KeyClassRef)` as a whole ref (`Invalid ref.`); nested as a collection
+    it is a ref of no collection (castOpt), whose type is Ref."""
+    keys_self = ref_v("self", ref_v("keys"))
+    assert errors_of(keys_self) == [("invalid expression", "Invalid ref.", [])]
+    assert errors_of(ref_v("1", keys_self)) == [
+        ("invalid expression", "Collection Ref expected, Ref provided.", ["class"]),
+    ]

@@ -26,7 +26,7 @@ from ..values import ReadDocument, Ref, SetRef, Timestamp, ir_type_name, native,
 from . import indexes
 from .casts import NULL, OBJECT, STRING
 from .evaluator import Context, billed, billed_read
-from .refs import doc_key, live, ref_of, render, scope_of
+from .refs import doc_key, live, local_ref, ref_of, render, scope_of
 from .registry import builtin
 from .schema import (
     NATIVE_CREATORS,
@@ -84,9 +84,10 @@ def passwords(ctx: Context) -> Passwords:
 
 
 def _by_instance(ctx: Context, coll: str, identity: DocKey) -> list[DocKey]:
-    """The live tokens or credentials documents of `identity` (internal by-instance indexes)."""
+    """The live tokens or credentials documents of `identity` (internal by-instance indexes of its own
+    database, whose entries hold the identity's ref as that database stores it)."""
     index = indexes.internal(identity.scope, coll)
-    terms = terms_key([ref_of(ctx, identity)])
+    terms = terms_key([local_ref(identity)])
     now = ctx.state.ts
     return [e.doc for e in ctx.state.txn.index_scan(index.key, terms) if e.ttl is None or e.ttl > now]
 
@@ -212,16 +213,16 @@ def _identity_key(ctx: Context, identity: t.Any, *path: str | int) -> DocKey | N
     return doc_key(ctx, identity, *path)
 
 
-def _credentials(ctx: Context, identity: DocKey | None) -> Version | None:
-    """The credentials of `identity`, if it names a document of the caller's database.
+def _credentials(ctx: Context, identity: DocKey | None, *, here: bool = True) -> Version | None:
+    """The credentials of `identity`, in whichever database it names (only the caller's own `here`).
 
-    Only identities of the caller's own database log in: a token lives beside its identity. The document
-    itself is not read: core's ReadAdaptor.getCredentials looks only in the credentials index, so the
-    credentials of a deleted document still log it in (its token then authenticates no one).
+    The document itself is not read: core's ReadAdaptor.getCredentials looks only in the credentials
+    index, so the credentials of a deleted document still log it in (its token then authenticates no one).
     """
     with billed(ctx):  # core bills the credentials read (ReadAdaptor.getCredentials)
-        here = identity is not None and identity.scope == ctx.state.scope
-        return credentials_of(ctx, identity) if here else None
+        if identity is None or (here and identity.scope != ctx.state.scope):
+            return None
+        return credentials_of(ctx, identity)
 
 
 def _matches(ctx: Context, creds: Version | None, password: str) -> bool:
@@ -230,9 +231,10 @@ def _matches(ctx: Context, creds: Version | None, password: str) -> bool:
     return passwords(ctx).verify(hashed, password)
 
 
-def verify(ctx: Context, identity: DocKey | None, password: str) -> bool:
-    """True if `password` is the password of `identity` (a document of the caller's database)."""
-    return _matches(ctx, _credentials(ctx, identity), password)
+def verify(ctx: Context, identity: DocKey | None, password: str, *, here: bool = True) -> bool:
+    """True if `password` is the password of `identity` (a document of the caller's database, or of
+    any database it may name unless `here`)."""
+    return _matches(ctx, _credentials(ctx, identity, here=here), password)
 
 
 # Core casts a call's arguments in order and answers the first refusal: the identity (Casts.Identifier,
@@ -246,7 +248,9 @@ def identify(ctx: Context, identity: t.Any, password: t.Any) -> bool:
 
     _identifier(ctx, identity, "identify")
     STRING(password, "password")
-    return verify(ctx, _identity_key(ctx, identity, "identify"), password)
+    # A document of a child database is checked against its own credentials there: core's
+    # IdentifyFunction reads them in the ref's scope (ReadAdaptor.getCredentials(scope, id)).
+    return verify(ctx, _identity_key(ctx, identity, "identify"), password, here=False)
 
 
 @builtin("Login", keys=("login", "params"))

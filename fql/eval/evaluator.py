@@ -482,7 +482,9 @@ HANDLERS: dict[type, t.Callable[[t.Any, Context], t.Any]] = {}
 def _invalid(node: ast.Invalid, ctx: Context) -> t.NoReturn:
     """A wire construct that did not decode: the query's parse (queryparse.check) refuses it before it
     runs, so only a tree evaluated without that check gets here."""
-    raise InvalidExpression(node.description, position=node.position)
+    err = InvalidExpression(node.description, position=node.position)
+    err.siblings = [InvalidExpression(d, position=p) for d, p in node.more]
+    raise err
 
 
 HANDLERS[ast.Invalid] = _invalid

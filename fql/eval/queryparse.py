@@ -74,7 +74,7 @@ class _Walk:
             # Only a Quote decodes to an object, an array or a failure as a value: at ["quote", ...].
             return self.value(value, (*path, "quote"))
         if kind is ast.Invalid:
-            return [(node.description, (*path, *node.position))]
+            return _invalid(node, path)
         if kind is ast.Program:
             failed: list[_Failure] = []
             for expr in node.body:
@@ -107,7 +107,7 @@ class _Walk:
         if kind is Lambda:
             return self.stored_lambda(value, path)
         if kind is ast.Invalid:
-            return [(value.description, (*path, *value.position))]
+            return _invalid(value, path)
         if kind is dict:
             items: t.Iterable = value.items()
         elif kind is list:
@@ -213,7 +213,7 @@ class _Walk:
                 ((name, expr),) = item.pairs
                 where = (*where, name)
             elif type(item) is ast.Invalid:
-                failed.append((item.description, (*where, *item.position)))
+                failed += _invalid(item, where)
                 continue
             else:
                 shape = "Object" if kind is ast.Array else "Array"
@@ -223,6 +223,11 @@ class _Walk:
             bound = bound | {name}
         body_failed = self.node(body, bound, (*path, "in"), version)
         return failed + list(body_failed) if failed else body_failed
+
+
+def _invalid(node: ast.Invalid, path: tuple) -> list[_Failure]:
+    """A construct the wire decoder could not decode, at `path`: its failure and those core reports with it."""
+    return [(node.description, (*path, *node.position))] + [(d, (*path, *p)) for d, p in node.more]
 
 
 def _failure(err: FQLError, path: tuple) -> _Failure:

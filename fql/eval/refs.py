@@ -222,6 +222,11 @@ def ref_of(ctx: Context, key: DocKey) -> Ref:
     """The ref of a stored document, relative to the caller's database."""
     if key.scope != ctx.state.scope:
         return Ref(key.id, _collection_of(key.coll, database_ref(ctx, key.scope)))
+    return local_ref(key)
+
+
+def local_ref(key: DocKey) -> Ref:
+    """The ref of a stored document as its own database stores it (no `database` part)."""
     coll = _OWN_COLLECTIONS.get(key.coll)
     if coll is None:
         if len(_OWN_COLLECTIONS) > 10_000:

@@ -168,7 +168,7 @@ class App:
             request = await channel.read(head, self.max_body, request.started)
             if request.method == "OPTIONS" and "origin" in request.headers:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
-                await channel.respond(200, self._preflight(request.headers), b"")
+                await channel.respond(200, self._preflight(request), b"")
                 return
             if request.path.startswith(SCHEMA_PREFIX):
                 # As core routes it: `/schema/1xyz` is the schema API's too (and not found there).
@@ -418,23 +418,26 @@ class App:
             common += headers.cors(origin, common)
         if measured is not None:
             common += headers.legacy_ops(measured)
-        common += self.server_headers(request.headers)
+        common += self.server_headers(request)
         common.append(("content-length", str(len(response.body))))
         return common
 
-    def _preflight(self, sent: dict[str, str]) -> Headers:
+    def _preflight(self, request: Request) -> Headers:
         """A CORS preflight's answer: the CORS headers, then what core's HTTP server adds to every answer
         (the traceparent, the build, the host asked with X-Trace)."""
+        sent = request.headers
         return [
             *headers.cors(sent["origin"], [], preflight=True),
             ("traceparent", headers.traceparent(sent.get("traceparent"))),
-            *self.server_headers(sent),
+            *self.server_headers(request),
             ("content-length", "0"),
         ]
 
-    def server_headers(self, sent: dict[str, str]) -> Headers:
-        """What core's HTTP server adds to every answer: the build, and the host when asked with X-Trace."""
-        found = [("x-faunadb-build", self.build)]
+    def server_headers(self, request: Request) -> Headers:
+        """What core's HTTP server adds to every answer: over HTTP/1 its `Connection` (Granian closes the
+        connection where that says `close`), the build, and the host when asked with X-Trace."""
+        sent = request.headers
+        found = [*headers.connection(sent, request.version), ("x-faunadb-build", self.build)]
         if "x-trace" in sent:
             found.append(("x-faunadb-host", HOST))
         return found

@@ -285,6 +285,18 @@ CORS_ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_MAX_AGE = "86400"
 
 
+def connection(sent: dict[str, str], version: str) -> Headers:
+    """Core's `Connection` answer to an HTTP/1 request (HttpRequestHandler, with Netty's
+    HttpUtil.isKeepAlive): `close` where the request's Connection lists `close`, or it is HTTP/1.0 and does
+    not list `keep-alive`; `keep-alive` otherwise. HTTP/2 has no such header. (Granian's RSGI names
+    HTTP/1.0 "1", ASGI "1.0".)"""
+    if not version.startswith("1"):
+        return []
+    listed = {token.strip().lower() for token in sent.get("connection", "").split(",")}
+    keep = "close" not in listed and (version not in ("1", "1.0") or "keep-alive" in listed)
+    return [("connection", "keep-alive" if keep else "close")]
+
+
 def cors(origin: str, sent: Headers, *, preflight: bool = False) -> Headers:
     """The CORS headers of an answer to a request from `origin` whose own headers are `sent`: its `x-`
     headers exposed (core adds the build and host headers later, so they are not), the origin allowed with

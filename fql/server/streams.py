@@ -605,7 +605,7 @@ class Streams:
             found += request_headers.cors(sent["origin"], found)
         if measured:
             found += request_headers.legacy_ops(measured)
-        found += self.app.server_headers(sent)
+        found += self.app.server_headers(request)
         return [(name.encode(), value.encode()) for name, value in found]
 
 

@@ -598,7 +598,8 @@ def _decoded(tag: str, body: t.Any) -> t.Any:
     try:
         return _escape_value(tag, body, (), lenient=True)
     except FQLError as err:
-        return ast.Invalid(err.description, tuple(err.position), keys=(tag,))
+        more = tuple((each.description, tuple(each.position)) for each in err.siblings)
+        return ast.Invalid(err.description, tuple(err.position), keys=(tag,), more=more)
 
 
 def _set_operand(data: t.Any, path: Path) -> ast.Node:
@@ -799,10 +800,18 @@ def ref_from_json(body: t.Any, path: Path = ()) -> Ref:
     if not isinstance(body, dict):
         raise InvalidExpression("Invalid ref.", position=path)
     try:
-        return _ref_object(body, path)
+        ref = _ref_object(body, path)
     except (InvalidArgument, InvalidRef) as err:
-        # Core's parser wraps a ref object's own errors (ParseEvalError): invalid expression, same text and place.
-        raise InvalidExpression(err.description, position=tuple(err.position)) from None
+        # Core's parser wraps a ref object's own errors (ParseEvalError): invalid expression, same text and
+        # place, each of them.
+        wrapped = [InvalidExpression(e.description, position=tuple(e.position)) for e in (err, *err.siblings)]
+        wrapped[0].siblings = wrapped[1:]
+        raise wrapped[0] from None
+    if ref.id == "self" and ref.collection is not None and ref.collection.is_native and ref.collection.id == "keys":
+        # Only the ref a query names is refused so (EscapesParser.transformRef); one nested in another is
+        # no collection or database, refused as such.
+        raise InvalidExpression("Invalid ref.", position=path)
+    return ref
 
 
 def _ref_object(body: dict, path: Path) -> Ref:
@@ -814,13 +823,31 @@ def _ref_object(body: dict, path: Path) -> Ref:
         return _ref_object(body["@ref"], path)
     if "id" not in keys or not keys <= {"id", "collection", "class", "database"} or {"class", "collection"} <= keys:
         raise InvalidArgument(f"Ref expected, {type_name(body)} provided.", position=path)
+    # Core's RefParser.mk reads the id, the collection and the database each on its own and, if any is
+    # bad, reports every bad one in that order (Parser.collectErrors), a nested ref's own errors as they are.
+    failed: list[FQLError] = []
     ident = body["id"]
     if not isinstance(ident, str) and not _is_id_int(ident):
-        raise InvalidArgument(f"String or Integer expected, {type_name(ident)} provided.", position=(*path, "id"))
+        failed.append(InvalidArgument(f"String or Integer expected, {type_name(ident)} provided.", position=(*path, "id")))
     # Core reports a bad collection at "class" whichever key held it.
-    coll = _nested_ref(body.get("collection", body.get("class")), "Collection Ref", _is_collection, (*path, "class"))
-    db = _nested_ref(body.get("database"), "Database Ref", _is_database, (*path, "database"))
+    coll = _gathered(
+        failed, _nested_ref, body.get("collection", body.get("class")), "Collection Ref", _is_collection, (*path, "class")
+    )
+    db = _gathered(failed, _nested_ref, body.get("database"), "Database Ref", _is_database, (*path, "database"))
+    if failed:
+        failed[0].siblings = failed[1:]
+        raise failed[0]
     return _make_ref(ident, coll, db, path)
+
+
+def _gathered(failed: list[FQLError], parse: t.Callable[..., Ref | None], *args: t.Any) -> Ref | None:
+    """`parse(*args)`, or None with its errors (and their siblings) added to `failed`."""
+    try:
+        return parse(*args)
+    except (InvalidArgument, InvalidRef) as err:
+        failed.extend((err, *err.siblings))
+        err.siblings = []
+        return None
 
 
 def _is_id_int(value: t.Any) -> bool:
@@ -859,6 +886,8 @@ _REF_TYPES = {
 
 
 def _ref_type(ref: Ref) -> str:
+    if ref.id == "self" and ref.kind == "keys":
+        return "Ref"  # core's SelfRef, which is no KeyRef
     return "Collection Ref" if ref.is_native else _REF_TYPES.get(ref.kind or "", "Ref")
 
 
@@ -878,8 +907,6 @@ def _make_ref(ident: str | int, coll: Ref | None, db: Ref | None, path: Path) ->
     if db is not None:
         raise InvalidArgument("Null expected, Database Ref provided.", position=(*path, "database"))
     if ident == "self":
-        if coll.is_native and coll.id == "keys":
-            raise InvalidExpression("Invalid ref.", position=path)
         return Ref("self", coll)
     return Ref(_id_text(ident, path), coll)
 

@@ -654,6 +654,56 @@ def test_h2c_upgrade_is_answered_in_http1(server):
     assert answer.startswith(b"HTTP/1.1 200")
 
 
+def _exchange_raw(port: int, version: str, connection: str | None) -> tuple[str | None, bool]:
+    """One request on a fresh socket: the answer's Connection header, and whether the server then closed
+    the connection (it is left open otherwise, and found so within a second)."""
+    body = b'{"add": [1, 2]}'
+    head = f"POST / HTTP/{version}\r\nHost: x\r\nAuthorization: Bearer secret\r\nContent-Length: {len(body)}\r\n"
+    if connection is not None:
+        head += f"Connection: {connection}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        sock.sendall(head.encode() + b"\r\n" + body)
+        answer, closed = b"", False
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    closed = True
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+    assert answer.endswith(b'{"resource":3}'), answer
+    lines = answer.split(b"\r\n\r\n")[0].decode().split("\r\n")[1:]
+    found = [value.strip() for name, _, value in (line.partition(":") for line in lines) if name.lower() == "connection"]
+    assert len(found) <= 1, found
+    return (found[0] if found else None), closed
+
+
+@pytest.mark.parametrize(
+    "version, connection, expected",
+    [
+        ("1.1", None, "keep-alive"),
+        ("1.1", "keep-alive", "keep-alive"),
+        ("1.1", "close", "close"),
+        ("1.1", "Upgrade, Close", "close"),
+        ("1.0", None, "close"),
+        ("1.0", "keep-alive", "keep-alive"),
+    ],
+)
+def test_connection_header_says_whether_the_connection_stays_open(server, version, connection, expected):
+    """Core answers every HTTP/1 request with `Connection: keep-alive` or `close`, as Netty's
+    HttpUtil.isKeepAlive reads the request (HTTP/1.1 unless it lists `close`, HTTP/1.0 only if it lists
+    `keep-alive`), and closes the connection after a `close` (HttpRequestHandler)."""
+    assert _exchange_raw(server.port, version, connection) == (expected, expected == "close")
+
+
+def test_http2_answers_have_no_connection_header(server):
+    with httpx.Client(http1=False, http2=True) as client:
+        response = client.post(server.url + "/", content=b'{"add": [1, 2]}', headers={"Authorization": "Bearer secret"})
+    assert response.http_version == "HTTP/2" and "connection" not in response.headers
+
+
 def test_deeply_nested_query_evaluates(raw):
     """Queries on the in-memory store run on the server's event-loop thread: it has the stack for them."""
     depth = 490  # an object and an array per level: 980 levels of JSON, under core's 1000

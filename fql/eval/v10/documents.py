@@ -966,15 +966,25 @@ def coll_to_string(ctx: Context, module: Module) -> str:
 
 
 @field("UserFunction", "definition")
-def function_definition(ctx: Context, fn: t.Any) -> Document:
+def function_definition(ctx: Context, fn: t.Any) -> Document | Ref:
     """A UDF's schema document (core's UserFunction.definition): `AddTwo.definition.name`."""
-    return read(ctx, Ref(fn.name, native("functions")))
+    return _schema_document(ctx, Ref(fn.name, native("functions")))
 
 
 @field(USER_COLLECTION, "definition")
-def definition(ctx: Context, module: Module) -> Document:
+def definition(ctx: Context, module: Module) -> Document | Ref:
     """The collection's schema document."""
-    return read(ctx, Ref(_coll(module).id, native("collections")))
+    return _schema_document(ctx, Ref(_coll(module).id, native("collections")))
+
+
+def _schema_document(ctx: Context, ref: Ref) -> Document | Ref:
+    """The schema document `ref` names, read; where the evaluation may not read (a default value, an
+    indexed computed field), its reference unread. Core's `definition` is the document's reference
+    (`Value.Doc(id)`, Collections.scala, Functions.scala), read when a field of it is (`Reading a field
+    performs a read`), and stored as a reference by a default that gives it."""
+    from .fields import may_read
+
+    return read(ctx, ref) if may_read(ctx) else ref
 
 
 def index_method(ctx: Context, module: Module, name: str) -> t.Any:

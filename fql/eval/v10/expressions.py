@@ -259,7 +259,11 @@ def deref_by(ctx: Context, value: t.Any, action: str) -> t.Any:
 def deref(ctx: Context, value: t.Any) -> t.Any:
     """A stored ref read as a v10 document (or a null document); a document read at another valid time
     than this one, and not stamped with it (see documents.read), read again now."""
-    if isinstance(value, Ref) and value.collection is not None and not value.is_schema:
+    if isinstance(value, Ref) and value.collection is not None and value.kind != "indexes":
+        if value.is_schema:
+            # A schema document is read as any other (core's ReadBroker checks the read effect), though the
+            # schema a query looks its names up in is not: the storage's effect limit lets that through.
+            _fields.check_read(ctx)
         return _documents.read(ctx, value, stamped=False)
     if (
         isinstance(value, (Document, NullDocument))
@@ -293,6 +297,12 @@ def _rewritten(ctx: Context, value: Document | NullDocument) -> bool:
 
 def get_field(ctx: Context, value: t.Any, name: str) -> t.Any:
     """`value.name`: a document or object field, a computed field, or a method as a function value."""
+    if type(value) is Ref and value.is_schema and name in ("name", "coll") and not _fields.may_read(ctx):
+        # A schema document's reference fields are answered without reading it (core's ReadBroker
+        # RefFields), where reading it is not allowed: `Foo.definition.name` in a default value.
+        if name == "name":
+            return value.id
+        return _documents.document_field(ctx, Document(value, None, {}), "coll")
     value = deref_by(ctx, value, _method_read(name))
     if isinstance(value, Document) and _document_method(value, name):
         # A method is one of the document's members, found before its fields (core's AbstractDocPrototype

@@ -386,12 +386,28 @@ def snapshot_micros(ctx: Context) -> int:
     return txn.ts
 
 
+def _read_refused(ctx: Context) -> str | None:
+    """What the nearest enclosing limit that allows no read is called (`default values`), or None where
+    reading is allowed: a limit inside another (a computed field computed for an index) allows no more."""
+    txn = ctx.state.txn
+    while isinstance(txn, _Limited):
+        if not txn._rules[1]:
+            return txn._rules[0]
+        txn = txn._txn
+    return None
+
+
+def may_read(ctx: Context) -> bool:
+    """Whether the enclosing evaluation may read documents (core's effect limit allows Effect.Read)."""
+    return _read_refused(ctx) is None
+
+
 def check_read(ctx: Context) -> None:
     """core's Effect.Read check when a function that reads is called (`all`, `byId`, `byName`...): refused
     there, before anything is read, where the enclosing evaluation may not read."""
-    txn = ctx.state.txn
-    if isinstance(txn, _Limited) and not txn._rules[1]:
-        raise EffectViolation("read", txn._rules[0])
+    what = _read_refused(ctx)
+    if what is not None:
+        raise EffectViolation("read", what)
 
 
 def check_rebuilt_read(ctx: Context, function: str) -> None:
